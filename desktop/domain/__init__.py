@@ -1,0 +1,1 @@
+"""Pure rules of the petition Regulations: no Qt, no SQLAlchemy, no I/O."""

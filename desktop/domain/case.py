@@ -1,0 +1,475 @@
+"""The case (信访事项) as a fold of its events, and the order the Regulations impose.
+
+``check_transition`` is what a service calls before it records a decision: an
+event the order does not allow is refused with a message that names the step
+that is missing. ``project`` folds a case's events on any replica; an event
+that arrives out of order through sync is kept, not applied, and the case is
+flagged for a supervisor instead of one decision silently overwriting another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from desktop.domain.calendar import HolidayCalendar
+from desktop.domain.deadlines import (
+    EXTENSION_MAX,
+    HANDLE,
+    REREVIEW_ANSWER,
+    REREVIEW_REQUEST,
+    REVIEW_ANSWER,
+    REVIEW_REQUEST,
+    ROUTE,
+    DayCounting,
+    Deadline,
+    DeadlineRule,
+    compute_deadline,
+)
+from desktop.domain.errors import RuleViolation
+from desktop.domain.events import PAYLOAD_SCHEMA_VERSION, Event, EventType
+
+
+class CaseState(StrEnum):
+    REGISTERED = "已登记"
+    TRANSFERRED = "已转送"
+    ASSIGNED = "已交办"
+    GUIDED = "已导入法定途径"
+    ACCEPTED = "办理中"
+    NOT_ACCEPTED = "不予受理"
+    ANSWERED = "已答复"
+    REVIEW_REQUESTED = "复查中"
+    REVIEWED = "已复查"
+    REREVIEW_REQUESTED = "复核中"
+    CONCLUDED = "已终结"
+    SETTLED = "已调解和解"
+
+
+#: States in which nothing but ratings, follow-ups and remarks can happen.
+FINAL_STATES = frozenset({CaseState.GUIDED, CaseState.NOT_ACCEPTED, CaseState.CONCLUDED})
+#: States in which the matter has been answered and its outcome stands.
+CONCLUDED_STATES = frozenset(
+    {
+        CaseState.ANSWERED,
+        CaseState.REVIEWED,
+        CaseState.CONCLUDED,
+        CaseState.SETTLED,
+        CaseState.GUIDED,
+        CaseState.NOT_ACCEPTED,
+    }
+)
+
+OUTCOMES = ("予以支持", "解释说明", "不予支持")
+
+_ANY_OPEN = frozenset(CaseState) - FINAL_STATES
+_AFTER_ANSWER = frozenset(
+    {
+        CaseState.ANSWERED,
+        CaseState.REVIEW_REQUESTED,
+        CaseState.REVIEWED,
+        CaseState.REREVIEW_REQUESTED,
+        CaseState.CONCLUDED,
+        CaseState.SETTLED,
+    }
+)
+
+#: event type -> (states it may follow, resulting state or None to keep the state)
+TRANSITIONS: Mapping[EventType, tuple[frozenset[CaseState], CaseState | None]] = {
+    EventType.CLASSIFIED: (frozenset({CaseState.REGISTERED}), None),
+    EventType.NOTIFIED: (frozenset(CaseState), None),
+    EventType.TRANSFERRED: (frozenset({CaseState.REGISTERED}), CaseState.TRANSFERRED),
+    EventType.ASSIGNED: (frozenset({CaseState.REGISTERED}), CaseState.ASSIGNED),
+    EventType.GUIDED: (frozenset({CaseState.REGISTERED}), CaseState.GUIDED),
+    EventType.OBJECTED: (frozenset({CaseState.TRANSFERRED}), CaseState.REGISTERED),
+    EventType.ACCEPTED: (
+        frozenset({CaseState.REGISTERED, CaseState.TRANSFERRED, CaseState.ASSIGNED}),
+        CaseState.ACCEPTED,
+    ),
+    EventType.NOT_ACCEPTED: (
+        frozenset({CaseState.REGISTERED, CaseState.TRANSFERRED, CaseState.ASSIGNED}),
+        CaseState.NOT_ACCEPTED,
+    ),
+    EventType.EXTENDED: (frozenset({CaseState.ACCEPTED}), None),
+    EventType.ANSWERED: (frozenset({CaseState.ACCEPTED}), CaseState.ANSWERED),
+    EventType.DELIVERED: (
+        frozenset({CaseState.ANSWERED, CaseState.REVIEWED, CaseState.CONCLUDED}),
+        None,
+    ),
+    EventType.RATED: (_AFTER_ANSWER | {CaseState.GUIDED, CaseState.NOT_ACCEPTED}, None),
+    EventType.FOLLOWED_UP: (_AFTER_ANSWER | {CaseState.GUIDED, CaseState.NOT_ACCEPTED}, None),
+    EventType.REVIEW_REQUESTED: (frozenset({CaseState.ANSWERED}), CaseState.REVIEW_REQUESTED),
+    EventType.REVIEW_ANSWERED: (frozenset({CaseState.REVIEW_REQUESTED}), CaseState.REVIEWED),
+    EventType.REREVIEW_REQUESTED: (frozenset({CaseState.REVIEWED}), CaseState.REREVIEW_REQUESTED),
+    EventType.REREVIEW_ANSWERED: (
+        frozenset({CaseState.REREVIEW_REQUESTED}),
+        CaseState.CONCLUDED,
+    ),
+    EventType.SETTLED: (frozenset({CaseState.ACCEPTED}), CaseState.SETTLED),
+    EventType.LEADER_TAKEN: (_ANY_OPEN, None),
+    EventType.INSTRUCTED: (_ANY_OPEN, None),
+    EventType.MATERIAL_ADDED: (_ANY_OPEN, None),
+}
+
+#: What has to happen before an event can be recorded, said to the user.
+_PREREQUISITE: Mapping[EventType, str] = {
+    EventType.CLASSIFIED: "只能在转送、交办或受理之前分类",
+    EventType.TRANSFERRED: "只有已登记、尚未处理的事项才能转送",
+    EventType.ASSIGNED: "只有已登记、尚未处理的事项才能交办",
+    EventType.GUIDED: "只有已登记、尚未处理的事项才能导入法定途径",
+    EventType.OBJECTED: "缺少“转送”：只有已转送的事项才能提出异议",
+    EventType.ACCEPTED: "缺少“登记”或“转送/交办”，或事项已经受理、不予受理",
+    EventType.NOT_ACCEPTED: "事项已受理或已处理完毕，不能再作不予受理",
+    EventType.EXTENDED: "缺少“受理”：只有办理中的事项才能延期",
+    EventType.ANSWERED: "缺少“受理”：事项受理后才能出具处理意见书",
+    EventType.DELIVERED: "缺少“答复”：尚无可送达的书面意见",
+    EventType.RATED: "缺少“答复”：事项办结答复后才能评价",
+    EventType.FOLLOWED_UP: "缺少“答复”：事项办结答复后才能回访",
+    EventType.REVIEW_REQUESTED: "缺少“答复”：只有已答复的事项才能申请复查",
+    EventType.REVIEW_ANSWERED: "缺少“复查申请”",
+    EventType.REREVIEW_REQUESTED: "缺少“复查意见”：复查后才能申请复核",
+    EventType.REREVIEW_ANSWERED: "缺少“复核申请”",
+    EventType.SETTLED: "缺少“受理”：只有办理中的申诉求决类事项才能调解、和解",
+    EventType.LEADER_TAKEN: "事项已终结，不能再包案",
+    EventType.INSTRUCTED: "事项已终结，不能再批示",
+    EventType.MATERIAL_ADDED: "事项已终结，不能再补充材料",
+    EventType.NOTIFIED: "",
+}
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """How days are counted in this deployment (a setting) and the holiday data."""
+
+    counting: DayCounting
+    calendar: HolidayCalendar
+
+    def due(self, rule: DeadlineRule, start: date, days: int | None = None) -> Deadline:
+        return compute_deadline(rule, start, self.counting, self.calendar, days)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    document_type: str = ""
+    id_number: str = ""
+    phone: str = ""
+    role: str = "信访人"  # 信访人 / 代表 / 代理人
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any], role: str) -> Person:
+        return cls(
+            name=str(data.get("name", "")),
+            document_type=str(data.get("document_type", "")),
+            id_number=str(data.get("id_number", "")),
+            phone=str(data.get("phone", "")),
+            role=role,
+        )
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """The projection of one case: what every replica computes from the same events."""
+
+    case_id: str
+    case_number: str = ""
+    state: CaseState = CaseState.REGISTERED
+    channel: str = ""
+    received_on: date | None = None
+    received_at: str = ""
+    hall: str = ""
+    window: str = ""
+    queue_number: str = ""
+    registered_by: str = ""
+    first_receiver: str = ""
+    device_id: str = ""
+    petitioner: Person = Person(name="")
+    address: str = ""
+    persons_count: int = 1
+    persons: tuple[Person, ...] = ()
+    region_code: str = ""
+    topic_code: str = ""
+    nature: str = ""
+    purpose: str = ""
+    legal_route: str = ""
+    request: str = ""
+    facts: str = ""
+    reasons: str = ""
+    public_ok: bool = False
+    visit_kind: str = "初访"
+    repeat_of: tuple[str, ...] = ()
+    skipped_level: bool = False
+    query_code_hash: str = ""
+    route_kind: str = ""
+    organisation_code: str = ""
+    route_due: date | None = None
+    accepted_on: date | None = None
+    handling_due: date | None = None
+    extended_days: int = 0
+    answered_on: date | None = None
+    outcome: str = ""
+    delivered_on: date | None = None
+    review_request_due: date | None = None
+    review_answer_due: date | None = None
+    rereview_request_due: date | None = None
+    rereview_answer_due: date | None = None
+    rating: str = ""
+    leader: str = ""
+    leader_unit: str = ""
+    leader_due: date | None = None
+    next_due: date | None = None
+    next_due_rule: str = ""
+    deadlines_verified: bool = True
+    flags: tuple[str, ...] = ()
+    anomalies: tuple[str, ...] = ()
+    event_count: int = 0
+    last_hlc: str = ""
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def needs_supervisor(self) -> bool:
+        return bool(self.anomalies)
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def check_transition(view: CaseView | None, event_type: EventType, payload: Mapping[str, Any],
+                     policy: DeadlinePolicy) -> None:
+    """Refuse an event the Regulations' order does not allow, naming what is missing."""
+    if event_type is EventType.REGISTERED:
+        if view is not None:
+            raise RuleViolation("already_registered", "该事项已经登记，不能重复登记")
+        return
+    if view is None:
+        raise RuleViolation("not_registered", "缺少“登记”：事项尚未登记")
+    allowed, _ = TRANSITIONS[event_type]
+    if view.state not in allowed:
+        missing = _PREREQUISITE.get(event_type) or "当前状态不允许此操作"
+        raise RuleViolation(
+            "out_of_order",
+            f"不能“{event_type.value}”：{missing}（当前状态：{view.state.value}）",
+        )
+    _check_payload_rules(view, event_type, payload, policy)
+
+
+def _check_payload_rules(view: CaseView, event_type: EventType, payload: Mapping[str, Any],
+                         policy: DeadlinePolicy) -> None:
+    needs_nature = {EventType.TRANSFERRED, EventType.ASSIGNED, EventType.GUIDED,
+                    EventType.ACCEPTED}
+    if event_type in needs_nature and not view.nature:
+        raise RuleViolation(
+            "not_classified",
+            f"不能“{event_type.value}”：缺少“分类”，请先确定建议意见类、检举控告类或申诉求决类",
+        )
+    if event_type is EventType.ASSIGNED and not payload.get("due"):
+        raise RuleViolation("assign_without_due", "交办须设定办理期限（条例第二十二条）")
+    if event_type is EventType.EXTENDED:
+        if view.extended_days:
+            raise RuleViolation("already_extended", "该事项已经延期，延长期限合计不得超过30日")
+        days = int(payload.get("days", 0))
+        if not 1 <= days <= EXTENSION_MAX.days:
+            raise RuleViolation("extension_too_long",
+                                "延期不得超过30日（《信访工作条例》第三十四条）")
+        if not str(payload.get("reason", "")).strip() or not payload.get("approved_by"):
+            raise RuleViolation("extension_unapproved",
+                                "延期须写明理由并经本机关负责人批准（条例第三十四条）")
+    answers = (EventType.ANSWERED, EventType.REVIEW_ANSWERED, EventType.REREVIEW_ANSWERED)
+    if event_type in answers and payload.get("outcome") not in OUTCOMES:
+        raise RuleViolation("bad_outcome", "处理意见须为“予以支持”“解释说明”或“不予支持”之一")
+    if event_type is EventType.SETTLED and view.nature != "申诉求决类":
+        raise RuleViolation("settle_not_appeal", "只有申诉求决类事项可以调解、和解（条例第三十三条）")
+    if event_type in (EventType.REVIEW_REQUESTED, EventType.REREVIEW_REQUESTED):
+        if view.delivered_on is None:
+            raise RuleViolation("not_delivered",
+                                "缺少“送达”：须先登记信访人收到书面意见的日期，才能计算申请期限")
+        due = (view.review_request_due if event_type is EventType.REVIEW_REQUESTED
+               else view.rereview_request_due)
+        requested = _date(payload["requested_on"])
+        if due is not None and requested > due:
+            what = "复查" if event_type is EventType.REVIEW_REQUESTED else "复核"
+            raise RuleViolation(
+                "request_too_late",
+                f"已超过申请{what}的期限（收到书面意见之日起30日，截至{due.isoformat()}）",
+            )
+
+
+def project(case_id: str, events: Iterable[Event], policy: DeadlinePolicy) -> CaseView:
+    """Fold a case's events, in clock order, into its view.
+
+    Events are never dropped: one that the order does not allow at its place
+    (an out-of-order arrival through sync, or two conflicting decisions made
+    offline) is recorded as an anomaly for a supervisor and otherwise skipped.
+    """
+    ordered = sorted(events, key=lambda e: e.sort_key)
+    view: CaseView | None = None
+    anomalies: list[str] = []
+    for event in ordered:
+        if event.schema_version > PAYLOAD_SCHEMA_VERSION:
+            raise RuleViolation(
+                "newer_schema",
+                f"事项事件的数据版本（{event.schema_version}）比本程序新，请先升级程序",
+            )
+        try:
+            check_transition(view, event.type, event.payload, policy)
+        except RuleViolation as refusal:
+            anomalies.append(f"{event.hlc[:13]} {event.type.value}：{refusal.message}")
+            if view is None:
+                view = CaseView(case_id=case_id)
+            view = replace(view, event_count=view.event_count + 1, last_hlc=event.hlc)
+            continue
+        view = _apply(view, event, policy)
+    if view is None:
+        raise RuleViolation("no_events", "没有找到该事项的任何记录")
+    view = replace(view, anomalies=tuple(anomalies))
+    return _with_next_due(view)
+
+
+def _apply(view: CaseView | None, event: Event, policy: DeadlinePolicy) -> CaseView:
+    p = event.payload
+    if event.type is EventType.REGISTERED:
+        return _registered(event, policy)
+    assert view is not None
+    _, to_state = TRANSITIONS[event.type]
+    changes: dict[str, Any] = {
+        "event_count": view.event_count + 1,
+        "last_hlc": event.hlc,
+    }
+    if to_state is not None:
+        changes["state"] = to_state
+    t = event.type
+    if t is EventType.CLASSIFIED:
+        changes.update(
+            nature=str(p.get("nature", "")),
+            topic_code=str(p.get("topic_code", view.topic_code)),
+            legal_route=str(p.get("legal_route", "")),
+            region_code=str(p.get("region_code", view.region_code)),
+        )
+    elif t in (EventType.TRANSFERRED, EventType.ASSIGNED, EventType.GUIDED):
+        changes.update(route_kind=str(p.get("route_kind", t.value)),
+                       organisation_code=str(p.get("organisation_code", "")))
+        if t is EventType.ASSIGNED:
+            changes["leader_due"] = _date(p["due"])
+    elif t is EventType.OBJECTED:
+        changes.update(route_kind="", organisation_code="")
+    elif t is EventType.ACCEPTED:
+        accepted = _date(p["accepted_on"])
+        changes.update(accepted_on=accepted,
+                       handling_due=policy.due(HANDLE, accepted).due,
+                       organisation_code=str(p.get("organisation_code", view.organisation_code)))
+    elif t is EventType.EXTENDED:
+        days = int(p["days"])
+        assert view.accepted_on is not None
+        base = policy.due(HANDLE, view.accepted_on).due
+        changes.update(extended_days=days,
+                       handling_due=policy.due(EXTENSION_MAX, base, days).due)
+    elif t in (EventType.ANSWERED, EventType.REVIEW_ANSWERED, EventType.REREVIEW_ANSWERED):
+        changes.update(answered_on=_date(p["answered_on"]), outcome=str(p["outcome"]),
+                       delivered_on=None)
+    elif t is EventType.DELIVERED:
+        delivered = _date(p["delivered_on"])
+        changes["delivered_on"] = delivered
+        if view.state is CaseState.ANSWERED:
+            changes["review_request_due"] = policy.due(REVIEW_REQUEST, delivered).due
+        elif view.state is CaseState.REVIEWED:
+            changes["rereview_request_due"] = policy.due(REREVIEW_REQUEST, delivered).due
+    elif t is EventType.REVIEW_REQUESTED:
+        changes["review_answer_due"] = policy.due(REVIEW_ANSWER, _date(p["requested_on"])).due
+    elif t is EventType.REREVIEW_REQUESTED:
+        changes["rereview_answer_due"] = policy.due(
+            REREVIEW_ANSWER, _date(p["requested_on"])).due
+    elif t is EventType.RATED:
+        changes["rating"] = str(p.get("rating", ""))
+    elif t is EventType.LEADER_TAKEN:
+        changes.update(leader=str(p.get("leader", "")), leader_unit=str(p.get("unit", "")))
+        if p.get("due"):
+            changes["leader_due"] = _date(p["due"])
+    elif t is EventType.SETTLED:
+        changes["outcome"] = str(p.get("kind", "调解"))
+    return replace(view, **changes)
+
+
+def _registered(event: Event, policy: DeadlinePolicy) -> CaseView:
+    p = event.payload
+    received = _date(p["received_on"])
+    petitioner = Person.from_payload(p.get("petitioner", {}), "信访人")
+    reps = tuple(Person.from_payload(r, "代表") for r in p.get("representatives", ()))
+    persons = (petitioner, *reps)
+    if p.get("agent"):
+        persons = (*persons, Person.from_payload(p["agent"], "代理人"))
+    return CaseView(
+        case_id=event.case_id,
+        case_number=str(p.get("case_number", "")),
+        channel=str(p.get("channel", "")),
+        received_on=received,
+        received_at=str(p.get("received_at", "")),
+        hall=str(p.get("hall", "")),
+        window=str(p.get("window", "")),
+        queue_number=str(p.get("queue_number", "")),
+        registered_by=event.author,
+        first_receiver=event.author,
+        device_id=event.device_id,
+        petitioner=petitioner,
+        address=str(p.get("address", "")),
+        persons_count=int(p.get("persons_count", 1)),
+        persons=persons,
+        region_code=str(p.get("region_code", "")),
+        topic_code=str(p.get("topic_code", "")),
+        nature=str(p.get("nature", "")),
+        purpose=str(p.get("purpose", "")),
+        request=str(p.get("request", "")),
+        facts=str(p.get("facts", "")),
+        reasons=str(p.get("reasons", "")),
+        public_ok=bool(p.get("public_ok", False)),
+        visit_kind=str(p.get("visit_kind", "初访")),
+        repeat_of=tuple(str(c) for c in p.get("repeat_of", ())),
+        skipped_level=bool(p.get("skipped_level", False)),
+        query_code_hash=str(p.get("query_code_hash", "")),
+        route_due=policy.due(ROUTE, received).due,
+        flags=tuple(str(f) for f in p.get("flags", ())),
+        event_count=1,
+        last_hlc=event.hlc,
+    )
+
+
+def _with_next_due(view: CaseView) -> CaseView:
+    """The one deadline the case is waiting on now, for boards and alerts."""
+    s = view.state
+    due: date | None
+    if s is CaseState.REGISTERED:
+        due, rule = view.route_due, ROUTE.name
+    elif s is CaseState.ASSIGNED:
+        due, rule = view.leader_due, "交办期限"
+    elif s is CaseState.TRANSFERRED:
+        due, rule = view.route_due, ROUTE.name
+    elif s is CaseState.ACCEPTED:
+        due, rule = view.handling_due, HANDLE.name
+    elif s is CaseState.REVIEW_REQUESTED:
+        due, rule = view.review_answer_due, REVIEW_ANSWER.name
+    elif s is CaseState.REREVIEW_REQUESTED:
+        due, rule = view.rereview_answer_due, REREVIEW_ANSWER.name
+    else:
+        due, rule = None, ""
+    return replace(view, next_due=due, next_due_rule=rule)
+
+
+def deadline_explanations(view: CaseView, policy: DeadlinePolicy) -> list[Deadline]:
+    """Every deadline of the case with how it was computed (start, rule, skipped days)."""
+    out: list[Deadline] = []
+    if view.received_on:
+        out.append(policy.due(ROUTE, view.received_on))
+    if view.accepted_on:
+        handling = policy.due(HANDLE, view.accepted_on)
+        out.append(handling)
+        if view.extended_days:
+            out.append(policy.due(EXTENSION_MAX, handling.due, view.extended_days))
+    return out

@@ -1,0 +1,27 @@
+"""Errors raised when a rule of the Regulations or a validation refuses input.
+
+Every refusal carries a Chinese message meant for the person at the screen and
+a stable machine code so that tests and the UI can react without parsing text.
+"""
+
+from __future__ import annotations
+
+
+class RuleViolation(Exception):
+    """An action refused by a rule; ``message`` is shown to the user as is."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(RuleViolation):
+    """Input that is malformed (wrong checksum, bad phone number, too long)."""
+
+    def __init__(self, code: str, message: str, field: str = "") -> None:
+        super().__init__(code, message)
+        self.field = field

@@ -1,0 +1,561 @@
+"""Identity of a petitioner: documents, phones, masking and name search keys.
+
+Everything here is pure and fast: it runs on every keystroke at the counter and
+over a million generated records. Dates are handed in (never read from a clock).
+Bad input raises :class:`~desktop.domain.errors.ValidationError` with a Chinese
+message and a stable English code; the maskers never raise.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from typing import Final
+
+from pypinyin import lazy_pinyin
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.cn import ric
+
+from desktop.domain.errors import ValidationError
+
+__all__ = [
+    "COMPOUND_SURNAMES",
+    "DocumentType",
+    "document_flag",
+    "id_birth_date",
+    "id_gender",
+    "id_region_code",
+    "mask_address",
+    "mask_id_number",
+    "mask_name",
+    "mask_phone",
+    "name_search_keys",
+    "normalise_name",
+    "to_halfwidth",
+    "validate_document",
+    "validate_landline",
+    "validate_mobile",
+    "validate_phone",
+    "validate_resident_id",
+]
+
+
+class DocumentType(StrEnum):
+    """Identity document shown at registration (证件类型)."""
+
+    RESIDENT_ID = "居民身份证"
+    HK_MACAO_PERMIT = "港澳居民来往内地通行证"
+    TAIWAN_PERMIT = "台湾居民来往大陆通行证"
+    HK_MACAO_TW_RESIDENCE = "港澳台居民居住证"
+    FOREIGN_PERMANENT = "外国人永久居留身份证"
+    PASSPORT = "护照"
+    OTHER = "其他证件"
+    NONE = "无证件"
+
+
+# ---------------------------------------------------------------------------
+# Character normalisation
+# ---------------------------------------------------------------------------
+
+#: Full-width ASCII (U+FF01–U+FF5E) to half-width, ideographic space to space.
+_HALFWIDTH: Final[dict[int, int]] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_HALFWIDTH[0x3000] = 0x20
+
+#: Middle-dot look-alikes typed in minority names, all mapped to U+00B7 "·".
+_NAME_DOTS: Final = "・･•‧∙⋅"
+_NAME_TABLE: Final[dict[int, int]] = {**_HALFWIDTH, **{ord(c): 0xB7 for c in _NAME_DOTS}}
+
+_CJK_CLASS: Final = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE: Final = re.compile(f"[{_CJK_CLASS}]")
+_CJK_SPACE_RE: Final = re.compile(f"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])")
+_CJK_DOT_RE: Final = re.compile(f"(?<=[{_CJK_CLASS}])\\.(?=[{_CJK_CLASS}])")
+_DOT_SPACE_RE: Final = re.compile(r"\s*·\s*")
+
+
+def to_halfwidth(text: str) -> str:
+    """Map full-width letters, digits, punctuation and the ideographic space to ASCII."""
+    return text.translate(_HALFWIDTH)
+
+
+def _compact_upper(text: str) -> str:
+    """Half-width, upper-case, every whitespace character removed."""
+    return "".join(text.translate(_HALFWIDTH).split()).upper()
+
+
+# ---------------------------------------------------------------------------
+# Resident identity card number (GB 11643)
+# ---------------------------------------------------------------------------
+
+#: Earliest plausible birth year in an 18-digit number (issued from 1999 on).
+MIN_BIRTH_YEAR: Final = 1880
+_ID_CHARS: Final = frozenset("0123456789X")
+_DIGITS: Final = frozenset("0123456789")
+
+
+def _validate_gb11643(text: str, label: str, field: str, today: date | None) -> str:
+    """Validate an 18-character GB 11643 number; ``label`` names it in messages."""
+    number = _compact_upper(text)
+    if not number:
+        raise ValidationError(f"{field}_empty", f"请输入{label}", field)
+    if not _ID_CHARS.issuperset(number):
+        raise ValidationError(
+            f"{field}_chars",
+            f"{label}只能由数字和末位的X组成，请检查是否输入了其他字符",
+            field,
+        )
+    if len(number) != 18:
+        hint = "（15位旧号码已停止使用）" if len(number) == 15 else ""
+        raise ValidationError(
+            f"{field}_length", f"{label}应为18位，您输入了{len(number)}位{hint}", field
+        )
+    if "X" in number[:17]:
+        raise ValidationError(f"{field}_chars", f"{label}只有最后一位可以是X", field)
+    try:
+        birth = ric.get_birth_date(number)
+    except (stdnum_exceptions.ValidationError, ValueError):
+        raise ValidationError(
+            f"{field}_birth_date",
+            f"{label}中的出生日期（第7至14位：{number[6:14]}）不存在，请核对",
+            field,
+        ) from None
+    if birth.year < MIN_BIRTH_YEAR:
+        raise ValidationError(
+            f"{field}_birth_date",
+            f"{label}中的出生年份{birth.year}不合理，请核对第7至10位",
+            field,
+        )
+    if today is not None and birth > today:
+        raise ValidationError(
+            f"{field}_birth_future",
+            f"{label}中的出生日期{birth.isoformat()}晚于今天，请核对第7至14位",
+            field,
+        )
+    if ric.calc_check_digit(number) != number[17]:
+        raise ValidationError(
+            f"{field}_checksum", f"{label}校验位不正确，请核对后重新输入", field
+        )
+    return number
+
+
+def validate_resident_id(text: str, today: date | None = None) -> str:
+    """Normalise and validate an 18-character resident ID number; return it.
+
+    Normalisation: surrounding and inner whitespace removed, full-width to
+    half-width, ``x`` to ``X``. The checksum (ISO 7064 MOD 11-2) and the birth
+    date come from ``stdnum.cn.ric``; the region code is not looked up (codes
+    change and an old card stays valid). A birth date after ``today`` is refused
+    when ``today`` is given.
+    """
+    return _validate_gb11643(text, "身份证号码", "id_number", today)
+
+
+def id_birth_date(number: str) -> date:
+    """Birth date encoded in a resident ID number (validated first)."""
+    valid = validate_resident_id(number)
+    return date(int(valid[6:10]), int(valid[10:12]), int(valid[12:14]))
+
+
+def id_gender(number: str) -> str:
+    """"男" or "女" from the 17th digit (odd = male) of a resident ID number."""
+    valid = validate_resident_id(number)
+    return "男" if int(valid[16]) % 2 else "女"
+
+
+def id_region_code(number: str) -> str:
+    """The 6-digit administrative division code at the start of a resident ID number."""
+    return validate_resident_id(number)[:6]
+
+
+# ---------------------------------------------------------------------------
+# Other documents
+# ---------------------------------------------------------------------------
+
+_GENERIC_DOC_RE: Final = re.compile(r"[A-Z0-9]{5,20}")
+_FOREIGN_OLD_RE: Final = re.compile(r"[A-Z]{3}[0-9]{12}")
+_OTHER_DOC_MAX: Final = 40
+
+
+def document_flag(doc_type: DocumentType | str) -> str | None:
+    """A note to flag on the registration, or ``None`` when the document needs none."""
+    if doc_type == DocumentType.NONE:
+        return "未出示证件"
+    return None
+
+
+def _coerce_doc_type(doc_type: DocumentType | str) -> DocumentType:
+    try:
+        return DocumentType(doc_type)
+    except ValueError:
+        raise ValidationError(
+            "document_type_unknown", f"未知的证件类型：{doc_type}", "document_type"
+        ) from None
+
+
+def validate_document(
+    doc_type: DocumentType | str, number: str, today: date | None = None
+) -> str:
+    """Validate a document number for its type and return it normalised.
+
+    * resident ID: :func:`validate_resident_id`;
+    * HK/Macao/Taiwan residence permit: GB 11643 like the ID card, region 81/82/83;
+    * foreign permanent residence ID: the 2017 form (3 letters + 12 digits) or the
+      2023 18-digit form (starts with 9, GB 11643 check digit);
+    * permits and passports: 5–20 letters/digits with at least one digit;
+    * other documents: any text up to 40 characters;
+    * no document: the number must be empty, ``""`` is returned.
+    """
+    kind = _coerce_doc_type(doc_type)
+    field = "document_number"
+    if kind is DocumentType.RESIDENT_ID:
+        return _validate_gb11643(number, "身份证号码", field, today)
+    if kind is DocumentType.NONE:
+        if number.translate(_HALFWIDTH).strip():
+            raise ValidationError(
+                "document_none_number", "证件类型为“无证件”时不应填写证件号码", field
+            )
+        return ""
+    compact = _compact_upper(number)
+    label = f"{kind.value}号码"
+    if not compact:
+        raise ValidationError(f"{field}_empty", f"请输入{label}", field)
+    if kind is DocumentType.HK_MACAO_TW_RESIDENCE:
+        valid = _validate_gb11643(compact, label, field, today)
+        if valid[:2] not in ("81", "82", "83"):
+            raise ValidationError(
+                f"{field}_region", f"{label}应以81（香港）、82（澳门）或83（台湾）开头", field
+            )
+        return valid
+    if kind is DocumentType.FOREIGN_PERMANENT:
+        if _FOREIGN_OLD_RE.fullmatch(compact):
+            return compact
+        if len(compact) == 18 and compact[0] == "9":
+            return _validate_gb11643(compact, label, field, today)
+        raise ValidationError(
+            f"{field}_format",
+            f"{label}应为15位（3位字母加12位数字）或以9开头的18位号码",
+            field,
+        )
+    if kind is DocumentType.OTHER:
+        if len(compact) > _OTHER_DOC_MAX or not compact.isprintable():
+            raise ValidationError(
+                f"{field}_format", f"{label}过长或含有不可打印字符（最多{_OTHER_DOC_MAX}个字符）",
+                field,
+            )
+        return compact
+    if not _GENERIC_DOC_RE.fullmatch(compact) or _DIGITS.isdisjoint(compact):
+        raise ValidationError(
+            f"{field}_format", f"{label}应为5至20位字母或数字（须含数字），请核对", field
+        )
+    return compact
+
+
+# ---------------------------------------------------------------------------
+# Phones
+# ---------------------------------------------------------------------------
+
+_PHONE_SEPARATORS_RE: Final = re.compile(r"[\s\-‐‑–—()（）.]")
+_MOBILE_RE: Final = re.compile(r"1[3-9][0-9]{9}")
+_EXTENSION_RE: Final = re.compile(
+    r"^(?P<main>.*?)\s*(?:转|分机|ext\.?|x|#|,|，)\s*(?P<ext>[0-9]{1,6})$", re.IGNORECASE
+)
+_AREA_PREFIX_RE: Final = re.compile(r"^\s*(?:\+\s*86|0086)[\s\-]*")
+
+
+def _strip_country_code(digits: str) -> tuple[str, bool]:
+    """Drop a +86 / 0086 prefix; ``(rest, had_prefix)``."""
+    if digits.startswith("+86"):
+        return digits[3:], True
+    if digits.startswith("0086"):
+        return digits[4:], True
+    return digits, False
+
+
+def validate_mobile(text: str) -> str:
+    """Validate a mainland mobile number; return its 11 digits.
+
+    Spaces, hyphens, brackets, full-width digits and a +86 / 0086 / 86 prefix are
+    tolerated.
+    """
+    field = "mobile"
+    core = _PHONE_SEPARATORS_RE.sub("", text.translate(_HALFWIDTH))
+    if not core:
+        raise ValidationError("mobile_empty", "请输入手机号码", field)
+    core, prefixed = _strip_country_code(core)
+    if not prefixed and len(core) == 13 and core.startswith("86"):
+        core = core[2:]
+    if not core.isascii() or not core.isdigit():
+        raise ValidationError("mobile_chars", "手机号码只能包含数字", field)
+    if len(core) != 11:
+        raise ValidationError("mobile_length", f"手机号码应为11位，您输入了{len(core)}位", field)
+    if not _MOBILE_RE.fullmatch(core):
+        raise ValidationError("mobile_prefix", "手机号码应以13至19开头，请核对", field)
+    return core
+
+
+def _area_code_length(digits: str) -> int:
+    """Length of the area code at the start of ``digits``: 010/02X have 3, others 4."""
+    return 3 if digits[1:2] in ("1", "2") else 4
+
+
+def _split_landline(text: str) -> tuple[str, str, str]:
+    """``(area, local, extension)`` of a landline, not yet validated."""
+    field = "landline"
+    s = text.translate(_HALFWIDTH).strip()
+    ext = ""
+    m = _EXTENSION_RE.match(s)
+    if m:
+        s, ext = m.group("main"), m.group("ext")
+    prefixed = False
+    p = _AREA_PREFIX_RE.match(s)
+    if p:
+        s, prefixed = s[p.end():], True
+    s = s.replace("（", "(").replace("）", ")")
+    if not re.fullmatch(r"[0-9\s\-‐‑–—()]*", s):
+        raise ValidationError("landline_chars", "固定电话只能包含数字、区号括号和连字符", field)
+    groups = re.findall(r"[0-9]+", s)
+    if not groups:
+        raise ValidationError("landline_empty", "请输入固定电话号码", field)
+    if prefixed and not groups[0].startswith("0"):
+        groups[0] = "0" + groups[0]
+    if not groups[0].startswith("0"):
+        raise ValidationError("landline_area", "固定电话请填写区号，如 0571-87654321", field)
+    if len(groups) == 1 or (len(groups) == 2 and len(groups[0]) > 4):
+        whole = groups[0]
+        cut = _area_code_length(whole)
+        area, local = whole[:cut], whole[cut:]
+        if len(groups) == 2:
+            if ext:
+                raise ValidationError("landline_format", "固定电话格式不正确", field)
+            ext = groups[1]
+    elif len(groups) in (2, 3):
+        if len(groups) == 3 and len(groups[2]) == 4 and len(groups[1]) in (3, 4):
+            groups = [groups[0], groups[1] + groups[2]]  # 0571-8765-4321
+        area, local = groups[0], groups[1]
+        if len(groups) == 3:
+            if ext:
+                raise ValidationError("landline_format", "固定电话格式不正确", field)
+            ext = groups[2]
+    else:
+        raise ValidationError("landline_format", "固定电话格式不正确，应如 0571-87654321", field)
+    return area, local, ext
+
+
+def validate_landline(text: str) -> str:
+    """Validate a landline with area code; return ``"0571-87654321"`` (``-ext`` appended).
+
+    Accepts ``(0571)87654321``, ``0571 87654321``, ``057187654321``,
+    ``+86 571 87654321`` and extensions written ``-123``, ``转123`` or ``ext 123``.
+    """
+    field = "landline"
+    area, local, ext = _split_landline(text)
+    if len(area) not in (3, 4) or area[1] == "0" or len(area) != _area_code_length(area):
+        raise ValidationError(
+            "landline_area", f"区号{area}不正确，应如 010、021 或 0571", field
+        )
+    if not 7 <= len(local) <= 8 or local[0] in "01":
+        raise ValidationError(
+            "landline_length", "固定电话号码（区号后）应为7至8位数字，且不以0或1开头", field
+        )
+    if len(ext) > 6:
+        raise ValidationError("landline_extension", "分机号最多6位", field)
+    return f"{area}-{local}" + (f"-{ext}" if ext else "")
+
+
+def validate_phone(text: str) -> str:
+    """Validate a mobile or a landline number; return the normalised form of either."""
+    if not text.translate(_HALFWIDTH).strip():
+        raise ValidationError("phone_empty", "请输入联系电话（手机或带区号的固定电话）", "phone")
+    probe = re.sub(r"[^0-9+]", "", text.translate(_HALFWIDTH))
+    core, prefixed = _strip_country_code(probe)
+    if not prefixed and len(core) == 13 and core.startswith("861"):
+        core, prefixed = core[2:], True
+    if not any(c.isdigit() for c in core):
+        raise ValidationError(
+            "phone_format", "请输入11位手机号码，或带区号的固定电话（如 0571-87654321）", "phone"
+        )
+    if core.startswith("1") and not (prefixed and core.startswith("10")):
+        return validate_mobile(text)
+    return validate_landline(text)
+
+
+# ---------------------------------------------------------------------------
+# Masking
+# ---------------------------------------------------------------------------
+
+
+def _mask_middle(s: str, head: int, tail: int) -> str:
+    return s[:head] + "*" * (len(s) - head - tail) + (s[len(s) - tail:] if tail else "")
+
+
+def mask_id_number(text: str) -> str:
+    """Mask a document number: 15+ chars keep first 6 and last 4, 8–14 keep 2 and 2.
+
+    Shorter numbers keep only their first and last character (one or two: all masked).
+    """
+    s = _compact_upper(text)
+    n = len(s)
+    if n >= 15:
+        return _mask_middle(s, 6, 4)
+    if n >= 8:
+        return _mask_middle(s, 2, 2)
+    if n >= 3:
+        return _mask_middle(s, 1, 1)
+    return "*" * n
+
+
+def mask_phone(text: str) -> str:
+    """Mask a phone: mobiles ``138****5678``, landlines keep area code and last 2 digits."""
+    if not text.strip():
+        return ""
+    try:
+        phone = validate_phone(text)
+    except ValidationError:
+        s = _compact_upper(text)
+        return _mask_middle(s, 2, 2) if len(s) >= 8 else "*" * len(s)
+    if "-" not in phone:
+        return _mask_middle(phone, 3, 4)
+    area, local, *ext = phone.split("-")
+    masked = f"{area}-{_mask_middle(local, 0, 2)}"
+    return masked + "".join("-" + "*" * len(e) for e in ext)
+
+
+#: Two-character surnames kept whole by :func:`mask_name` (when the name has ≥3 characters).
+COMPOUND_SURNAMES: Final = frozenset(
+    {
+        "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+        "宇文", "司徒", "夏侯", "轩辕", "令狐", "端木", "司空", "澹台", "公冶", "宗政",
+        "濮阳", "淳于", "单于", "太叔", "申屠", "钟离", "闻人", "赫连", "万俟", "呼延",
+        "南宫", "西门", "百里", "东郭", "拓跋", "独孤", "闾丘", "鲜于", "第五", "左丘",
+        "公羊", "谷梁", "乐正", "漆雕", "巫马", "子车", "颛孙", "司寇",
+    }
+)
+
+
+def mask_name(text: str) -> str:
+    """Mask a name: ``张*``, ``张**``, ``欧阳**``; ``阿**·***`` keeps the first character."""
+    s = normalise_name(text)
+    if not s:
+        return ""
+    if "·" in s or not _CJK_RE.fullmatch(s[0]) or " " in s:
+        return s[0] + "".join(c if c in "· " else "*" for c in s[1:])
+    if len(s) == 1:
+        return "*"
+    keep = 2 if len(s) >= 3 and s[:2] in COMPOUND_SURNAMES else 1
+    return s[:keep] + "*" * (len(s) - keep)
+
+
+_ADDR_BODY: Final = (
+    f"(?:(?![省市区县旗盟路街巷弄号楼幢栋室])[{_CJK_CLASS}])"
+)
+_ADDRESS_RE: Final = re.compile(
+    rf"(?P<prov>北京市|天津市|上海市|重庆市|{_ADDR_BODY}{{2,7}}(?:省|自治区|特别行政区))?"
+    rf"(?P<pref>{_ADDR_BODY}{{1,12}}(?:市(?![场口])|自治州|地区|盟))?"
+    rf"(?P<county>{_ADDR_BODY}{{1,15}}(?:县|区|市(?![场口])|旗))?"
+)
+_NOT_COUNTY_ENDINGS: Final = ("小区", "社区", "校区")
+
+
+def mask_address(text: str) -> str:
+    """Keep an address up to its county level (县/区/市/旗) and hide the rest as ``****``.
+
+    Province and prefecture are kept when present; text that does not start with
+    an administrative division is hidden entirely.
+    """
+    s = text.strip()
+    if not s:
+        return ""
+    m = _ADDRESS_RE.match(s)
+    keep = m.end() if m else 0
+    if m and m.group("county") and m.group("county").endswith(_NOT_COUNTY_ENDINGS):
+        keep = m.start("county")
+    return s[:keep] + ("****" if keep < len(s) else "")
+
+
+# ---------------------------------------------------------------------------
+# Names and search keys
+# ---------------------------------------------------------------------------
+
+
+def normalise_name(text: str) -> str:
+    """Strip, collapse spaces, full-width to half-width, unify the middle dot "·".
+
+    Spaces between two Chinese characters are dropped ("张 三" → "张三").
+    """
+    s = " ".join(text.translate(_NAME_TABLE).split())
+    if not s:
+        return ""
+    s = _CJK_DOT_RE.sub("·", s)
+    s = _DOT_SPACE_RE.sub("·", s)
+    return _CJK_SPACE_RE.sub("", s)
+
+
+#: Surname readings that differ from the everyday reading of the character.
+_SURNAME_READINGS: Final[dict[str, tuple[str, ...]]] = {
+    "单": ("shan",), "曾": ("zeng",), "解": ("xie",), "仇": ("qiu",), "区": ("ou",),
+    "查": ("zha",), "朴": ("piao",), "翟": ("zhai",), "乐": ("yue",), "缪": ("miao",),
+    "覃": ("qin",), "盖": ("ge",), "繁": ("po",), "员": ("yun",), "种": ("chong",),
+    "秘": ("bi",), "召": ("shao",), "折": ("she",), "尉": ("yu",), "柏": ("bai",),
+    "长孙": ("zhang", "sun"), "尉迟": ("yu", "chi"), "万俟": ("mo", "qi"),
+    "单于": ("chan", "yu"), "澹台": ("tan", "tai"), "乐正": ("yue", "zheng"),
+}
+
+
+@cache
+def _char_pinyin(ch: str) -> str:
+    """Toneless pinyin of one character (``lazy_pinyin`` default reading), lower-case."""
+    return "".join(lazy_pinyin(ch)).lower()
+
+
+def _syllables(part: str) -> list[str]:
+    """Pinyin syllables of a CJK run, latin words kept whole (lower-case)."""
+    out: list[str] = []
+    word = ""
+    for ch in part:
+        if _CJK_RE.fullmatch(ch):
+            if word:
+                out.append(word)
+                word = ""
+            out.append(_char_pinyin(ch))
+        elif ch.isalnum():
+            word += ch.lower()
+    if word:
+        out.append(word)
+    return out
+
+
+def name_search_keys(name: str) -> list[str]:
+    """Keys a name is indexed under: full name, 1–2 character pieces, pinyin.
+
+    Pinyin keys are the full toneless reading ("zhangjianguo") and the initials
+    ("zjg"); each character's reading is ``lazy_pinyin``'s default (``Style.NORMAL``;
+    the initial is its first letter, as ``Style.FIRST_LETTER`` gives), cached per
+    character. A heteronym surname (单 shan, 曾 zeng, 解 xie, 长孙 zhangsun…) is
+    indexed under its surname reading and its everyday reading.
+    """
+    s = normalise_name(name)
+    if not s:
+        return []
+    keys: dict[str, None] = {s.lower(): None}
+    parts = [p for p in re.split(r"[\s·.]+", s) if p]
+    if len(parts) > 1:
+        keys["".join(parts).lower()] = None  # "阿依古丽买买提" typed without the dot
+    for part in parts:
+        low = part.lower()
+        for i in range(len(low)):
+            keys[low[i]] = None
+            if i + 1 < len(low):
+                keys[low[i:i + 2]] = None
+    readings = [syl for part in parts for syl in _syllables(part)]
+    variants = [readings]
+    if _CJK_RE.fullmatch(s[0]) and len(s) >= 2:
+        surname = s[:2] if s[:2] in _SURNAME_READINGS and len(s) >= 3 else s[0]
+        special = _SURNAME_READINGS.get(surname)
+        if special and list(special) != readings[: len(special)]:
+            variants.insert(0, [*special, *readings[len(special):]])
+    for syllables in variants:
+        if syllables:
+            keys["".join(syllables)] = None
+            keys["".join(x[0] for x in syllables)] = None
+    return list(keys)

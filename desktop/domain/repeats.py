@@ -1,0 +1,92 @@
+"""First or repeat visit (初访/重复访), and the finality of a matter after 复核.
+
+The same person is recognised by ID number, or by name and phone together;
+the same matter by topic and the similarity of the request text. A request
+that already went through re-review (复核) on the same facts and reasons is
+not accepted again (条例第三十六条); the clerk is told so, with the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from desktop.domain.errors import RuleViolation
+
+#: Similarity (0–100) of two request texts above which they are one matter.
+SAME_MATTER_SCORE = 72.0
+
+
+class VisitKind(StrEnum):
+    FIRST = "初访"
+    REPEAT = "重复访"
+
+
+@dataclass(frozen=True)
+class EarlierCase:
+    case_id: str
+    case_number: str
+    received_on: date
+    topic_code: str
+    request: str
+    state: str
+    concluded_by_rereview: bool
+
+
+@dataclass(frozen=True)
+class RepeatAssessment:
+    kind: VisitKind
+    matches: tuple[tuple[EarlierCase, float], ...]
+    final_case: EarlierCase | None
+    message: str
+
+    @property
+    def refused(self) -> bool:
+        return self.final_case is not None
+
+    @property
+    def linked_case_ids(self) -> tuple[str, ...]:
+        return tuple(c.case_id for c, _ in self.matches)
+
+
+def matter_similarity(a: str, b: str) -> float:
+    """How alike two request texts are, 0–100, robust to word order and padding."""
+    a, b = _squash(a), _squash(b)
+    if not a or not b:
+        return 0.0
+    return max(fuzz.ratio(a, b), fuzz.token_set_ratio(" ".join(a), " ".join(b)))
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def assess_repeat(request: str, topic_code: str, earlier: Iterable[EarlierCase]) -> RepeatAssessment:
+    """Compare a new matter with the same person's earlier cases."""
+    matches: list[tuple[EarlierCase, float]] = []
+    for case in earlier:
+        score = matter_similarity(request, case.request)
+        same_topic = bool(topic_code) and case.topic_code == topic_code
+        if score >= SAME_MATTER_SCORE or (same_topic and score >= SAME_MATTER_SCORE - 15):
+            matches.append((case, score))
+    matches.sort(key=lambda m: (-m[1], m[0].received_on, m[0].case_id))
+    final = next((c for c, _ in matches if c.concluded_by_rereview), None)
+    if final is not None:
+        message = (f"该信访人就同一事实和理由提出的请求已于事项{final.case_number}中经复核终结，"
+                   "依照《信访工作条例》第三十六条不再受理")
+        return RepeatAssessment(VisitKind.REPEAT, tuple(matches), final, message)
+    if matches:
+        numbers = "、".join(c.case_number for c, _ in matches[:3])
+        return RepeatAssessment(VisitKind.REPEAT, tuple(matches), None,
+                                f"重复访：与此前事项{numbers}为同一事项")
+    return RepeatAssessment(VisitKind.FIRST, (), None, "初访")
+
+
+def refuse_if_final(assessment: RepeatAssessment) -> None:
+    """Raise the art. 36 refusal when the matter is through 复核."""
+    if assessment.final_case is not None:
+        raise RuleViolation("final_after_rereview", assessment.message)
