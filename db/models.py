@@ -1,0 +1,178 @@
+"""Tables of the embedded store (and, unchanged, of PostgreSQL).
+
+``events`` is the source of truth; ``cases``, ``case_persons`` and
+``search_keys`` are projections that ``rebuild_projections`` recreates from the
+events and must come out identical.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                     primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    case_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(32))
+    author: Mapped[str] = mapped_column(String(64))
+    hlc: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)
+    schema_version: Mapped[int] = mapped_column(Integer)
+    server_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+    __table_args__ = (
+        Index("ix_events_case_hlc", "case_id", "hlc"),
+        Index("ix_events_server_seq", "server_seq"),
+    )
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(String(36), unique=True)
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    state: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(8))
+    received_on: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[str] = mapped_column(String(32))
+    hall: Mapped[str] = mapped_column(String(64))
+    window: Mapped[str] = mapped_column(String(16))
+    queue_number: Mapped[str] = mapped_column(String(16))
+    registered_by: Mapped[str] = mapped_column(String(64))
+    first_receiver: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[str] = mapped_column(String(32))
+    petitioner_name: Mapped[str] = mapped_column(String(100))
+    petitioner_document_type: Mapped[str] = mapped_column(String(20))
+    petitioner_id_number: Mapped[str] = mapped_column(String(40))
+    petitioner_phone: Mapped[str] = mapped_column(String(24))
+    address: Mapped[str] = mapped_column(String(200))
+    persons_count: Mapped[int] = mapped_column(Integer)
+    region_code: Mapped[str] = mapped_column(String(12))
+    topic_code: Mapped[str] = mapped_column(String(16))
+    nature: Mapped[str] = mapped_column(String(8))
+    purpose: Mapped[str] = mapped_column(String(8))
+    legal_route: Mapped[str] = mapped_column(String(40))
+    request: Mapped[str] = mapped_column(Text)
+    facts: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[str] = mapped_column(Text)
+    public_ok: Mapped[bool] = mapped_column(Boolean)
+    visit_kind: Mapped[str] = mapped_column(String(8))
+    repeat_of: Mapped[str] = mapped_column(Text)  # JSON list of case ids
+    skipped_level: Mapped[bool] = mapped_column(Boolean)
+    query_code_hash: Mapped[str] = mapped_column(String(120))
+    route_kind: Mapped[str] = mapped_column(String(16))
+    organisation_code: Mapped[str] = mapped_column(String(32))
+    route_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    handling_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    extended_days: Mapped[int] = mapped_column(Integer)
+    answered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(8))
+    delivered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    review_request_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    review_answer_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rereview_request_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rereview_answer_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rating: Mapped[str] = mapped_column(String(8))
+    leader: Mapped[str] = mapped_column(String(64))
+    leader_unit: Mapped[str] = mapped_column(String(100))
+    leader_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    next_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    next_due_rule: Mapped[str] = mapped_column(String(40))
+    deadlines_verified: Mapped[bool] = mapped_column(Boolean)
+    flags: Mapped[str] = mapped_column(Text)  # JSON list
+    anomalies: Mapped[str] = mapped_column(Text)  # JSON list
+    needs_supervisor: Mapped[bool] = mapped_column(Boolean)
+    event_count: Mapped[int] = mapped_column(Integer)
+    last_hlc: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_cases_received_on", "received_on"),
+        Index("ix_cases_state_next_due", "state", "next_due"),
+        Index("ix_cases_next_due", "next_due"),
+        Index("ix_cases_id_number", "petitioner_id_number"),
+        Index("ix_cases_phone", "petitioner_phone"),
+        Index("ix_cases_topic", "topic_code"),
+        Index("ix_cases_region", "region_code"),
+    )
+
+
+class CasePersonRow(Base):
+    """Everyone named on a case: petitioner, representatives, agent."""
+
+    __tablename__ = "case_persons"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(String(36))
+    role: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(100))
+    document_type: Mapped[str] = mapped_column(String(20))
+    id_number: Mapped[str] = mapped_column(String(40))
+    phone: Mapped[str] = mapped_column(String(24))
+
+    __table_args__ = (
+        Index("ix_case_persons_case", "case_id"),
+        Index("ix_case_persons_id_number", "id_number"),
+        Index("ix_case_persons_phone", "phone"),
+    )
+
+
+class SearchKeyRow(Base):
+    """Short keys (1–2 characters of a name, pinyin) that the trigram index cannot serve."""
+
+    __tablename__ = "search_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class CounterRow(Base):
+    """Per-device counters (case serials, queue numbers), bumped inside transactions."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class HolidayScheduleRow(Base):
+    """A year's official holiday schedule imported by an administrator (CSV text)."""
+
+    __tablename__ = "holiday_schedules"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    csv_text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[str] = mapped_column(String(32))

@@ -1,0 +1,1 @@
+"""Use cases of the reception hall; plain data in, plain data out."""

@@ -1,0 +1,122 @@
+"""Decisions on a case after registration, in the order the Regulations set.
+
+Each function records one event after ``check_transition`` has approved it; a
+refused step raises :class:`RuleViolation` with a message naming what is
+missing, and nothing is stored. Events that come from other devices through
+sync go through ``ingest_events`` instead, which never refuses: it keeps the
+event and lets the projection flag the case for a supervisor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import CaseRow
+from desktop.domain.case import CaseView, check_transition, deadline_explanations, project
+from desktop.domain.deadlines import Deadline
+from desktop.domain.errors import RuleViolation
+from desktop.domain.events import Event, EventType
+from desktop.domain.hlc import Hlc
+from desktop.services.context import Actor, Hall
+from desktop.services.store import append_events, case_events
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    view: CaseView
+    events: tuple[Event, ...]
+    deadlines: tuple[Deadline, ...]
+
+
+def _case_id(session: Session, case_ref: str) -> str:
+    found = session.scalar(
+        select(CaseRow.case_id).where((CaseRow.case_id == case_ref)
+                                      | (CaseRow.case_number == case_ref))
+    )
+    if found is None:
+        raise RuleViolation("case_not_found", f"未找到事项：{case_ref}")
+    return found
+
+
+def load_case(hall: Hall, case_ref: str) -> CaseDetail:
+    with hall.sessions() as session:
+        case_id = _case_id(session, case_ref)
+        events = case_events(session, case_id)
+    view = project(case_id, events, hall.policy)
+    return CaseDetail(view, tuple(events), tuple(deadline_explanations(view, hall.policy)))
+
+
+def record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
+           payload: Mapping[str, Any]) -> CaseView:
+    """Record one decision on a case, refusing it when the order does not allow it."""
+    if event_type is EventType.REGISTERED:
+        raise RuleViolation("use_registration", "登记请使用登记功能")
+    with hall.transaction() as session:
+        case_id = _case_id(session, case_ref)
+        current = project(case_id, case_events(session, case_id), hall.policy)
+        check_transition(current, event_type, payload, hall.policy)
+        event = Event(
+            event_id=hall.new_id(),
+            case_id=case_id,
+            device_id=hall.settings.device_id,
+            author=actor.actor_id,
+            hlc=str(hall.clock.tick(hall.wall_ms())),
+            type=event_type,
+            payload=dict(payload),
+        )
+        (view,) = append_events(session, [event], hall.policy)
+    return view
+
+
+def ingest_events(hall: Hall, events: Sequence[Event]) -> list[CaseView]:
+    """Store events made elsewhere (sync): idempotent, never refused, conflicts flagged."""
+    for event in events:
+        hall.clock.observe(Hlc.parse(event.hlc), hall.wall_ms())
+    with hall.transaction() as session:
+        return append_events(session, events, hall.policy)
+
+
+# Convenience wrappers: one per step, naming the payload the step needs.
+
+def classify(hall: Hall, actor: Actor, case_ref: str, *, nature: str, topic_code: str,
+             legal_route: str = "", region_code: str | None = None) -> CaseView:
+    payload: dict[str, Any] = {"nature": nature, "topic_code": topic_code,
+                               "legal_route": legal_route}
+    if region_code:
+        payload["region_code"] = region_code
+    return record(hall, actor, case_ref, EventType.CLASSIFIED, payload)
+
+
+def accept(hall: Hall, actor: Actor, case_ref: str, *, accepted_on: date,
+           organisation_code: str = "") -> CaseView:
+    return record(hall, actor, case_ref, EventType.ACCEPTED,
+                  {"accepted_on": accepted_on.isoformat(), "organisation_code": organisation_code})
+
+
+def extend(hall: Hall, actor: Actor, case_ref: str, *, days: int, reason: str,
+           approved_by: str) -> CaseView:
+    return record(hall, actor, case_ref, EventType.EXTENDED,
+                  {"days": days, "reason": reason, "approved_by": approved_by})
+
+
+def answer(hall: Hall, actor: Actor, case_ref: str, *, outcome: str, answered_on: date,
+           event_type: EventType = EventType.ANSWERED, text: str = "") -> CaseView:
+    return record(hall, actor, case_ref, event_type,
+                  {"outcome": outcome, "answered_on": answered_on.isoformat(), "text": text})
+
+
+def deliver(hall: Hall, actor: Actor, case_ref: str, *, delivered_on: date) -> CaseView:
+    return record(hall, actor, case_ref, EventType.DELIVERED,
+                  {"delivered_on": delivered_on.isoformat()})
+
+
+def request_review(hall: Hall, actor: Actor, case_ref: str, *, requested_on: date,
+                   rereview: bool = False) -> CaseView:
+    kind = EventType.REREVIEW_REQUESTED if rereview else EventType.REVIEW_REQUESTED
+    return record(hall, actor, case_ref, kind, {"requested_on": requested_on.isoformat()})

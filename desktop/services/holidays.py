@@ -1,0 +1,37 @@
+"""Importing an official holiday schedule for a year the shipped data does not know."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import delete, insert
+
+from db.models import HolidayScheduleRow
+from desktop.domain.calendar import format_schedule_csv, parse_schedule_csv
+from desktop.domain.errors import ValidationError
+from desktop.services.context import Hall
+
+
+def import_schedule(hall: Hall, text: str, source: str) -> list[int]:
+    """Store each year's schedule from the CSV text (replacing that year's earlier import)."""
+    schedules = parse_schedule_csv(text, source)
+    if not schedules:
+        raise ValidationError("empty_schedule", "文件中没有任何节假日安排")
+    stamp = hall.now().isoformat(timespec="seconds")
+    with hall.transaction() as session:
+        for schedule in schedules:
+            session.execute(delete(HolidayScheduleRow).where(
+                HolidayScheduleRow.year == schedule.year))
+            session.execute(insert(HolidayScheduleRow), [{
+                "year": schedule.year, "csv_text": format_schedule_csv(schedule),
+                "source": source, "imported_at": stamp}])
+    hall.reload_calendar()
+    return [s.year for s in schedules]
+
+
+def import_schedule_file(hall: Hall, path: Path) -> list[int]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("bad_encoding", "文件须为 UTF-8 编码的 CSV") from None
+    return import_schedule(hall, text, f"导入: {path.name}")

@@ -1,0 +1,57 @@
+"""A citizen checks progress with the case number and query code from the receipt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from db.models import CaseRow
+from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.identity import mask_name
+from desktop.domain.numbering import validate_case_number, verify_query_code
+from desktop.services.context import Hall
+
+_NOT_FOUND = "案件编号或查询码不正确，请核对回执后重新输入；如有疑问请到窗口咨询"
+
+
+@dataclass(frozen=True)
+class CitizenProgress:
+    case_number: str
+    petitioner: str  # masked
+    received_on: date
+    state: str
+    next_step: str
+    next_due: date | None
+
+
+_NEXT_STEP = {
+    "已登记": "正在审查，将在期限内转送、交办或告知受理情况",
+    "已转送": "已转送有权处理的机关，等待其受理",
+    "已交办": "已交办有关单位，正在办理",
+    "办理中": "已受理，正在办理",
+    "已答复": "已出具处理意见；如不服，可在收到书面意见之日起30日内申请复查",
+    "复查中": "正在复查",
+    "已复查": "已出具复查意见；如不服，可在收到之日起30日内申请复核",
+    "复核中": "正在复核",
+    "已终结": "已复核终结",
+    "不予受理": "不予受理，请查看告知书所述理由和途径",
+    "已导入法定途径": "已告知通过法定途径解决",
+    "已调解和解": "已调解（和解）结案",
+}
+
+
+def citizen_progress(hall: Hall, case_number: str, query_code: str) -> CitizenProgress:
+    """Progress for whoever holds both the case number and its query code; nothing else leaks."""
+    try:
+        number = validate_case_number(case_number)
+    except ValidationError as exc:
+        raise RuleViolation("bad_case_number", exc.message) from None
+    with hall.sessions() as session:
+        row = session.scalar(select(CaseRow).where(CaseRow.case_number == number))
+    if row is None or not verify_query_code(query_code, row.query_code_hash,
+                                            hall.settings.pepper_bytes):
+        raise RuleViolation("progress_not_found", _NOT_FOUND)
+    return CitizenProgress(row.case_number, mask_name(row.petitioner_name), row.received_on,
+                           row.state, _NEXT_STEP.get(row.state, ""), row.next_due)

@@ -1,0 +1,223 @@
+"""Registering a petition (登记): every item received is registered (条例第二十二、二十三条)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from db.models import CasePersonRow, CaseRow
+from desktop.domain.case import CaseState, CaseView
+from desktop.domain.classification import Channel
+from desktop.domain.deadlines import ROUTE, Deadline
+from desktop.domain.errors import ValidationError
+from desktop.domain.events import Event, EventType
+from desktop.domain.groups import check_group
+from desktop.domain.identity import (
+    DocumentType,
+    document_flag,
+    normalise_name,
+    validate_document,
+    validate_phone,
+)
+from desktop.domain.numbering import generate_query_code, hash_query_code, make_case_number
+from desktop.domain.repeats import EarlierCase, RepeatAssessment, assess_repeat, refuse_if_final
+from desktop.services.context import Actor, Hall
+from desktop.services.store import append_events, next_counter
+
+MAX_NAME = 50
+MAX_TEXT = 5000
+MAX_ADDRESS = 200
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    name: str
+    document_type: str = DocumentType.RESIDENT_ID.value
+    document_number: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class RegistrationForm:
+    petitioner: PersonInput
+    request: str
+    region_code: str
+    topic_code: str = ""
+    channel: str = Channel.VISIT.value
+    address: str = ""
+    purpose: str = ""
+    nature: str = ""
+    facts: str = ""
+    reasons: str = ""
+    public_ok: bool = False
+    persons_count: int = 1
+    representatives: tuple[PersonInput, ...] = ()
+    agent: PersonInput | None = None
+    window: str = ""
+    queue_number: str = ""
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    case_id: str
+    case_number: str
+    query_code: str  # shown/printed once; only its hash is stored
+    received_on: date
+    route_deadline: Deadline
+    visit: RepeatAssessment
+    flags: tuple[str, ...] = field(default=())
+    view: CaseView | None = None
+
+
+def _person_payload(person: PersonInput, what: str) -> dict[str, str]:
+    name = normalise_name(person.name)
+    if not name:
+        raise ValidationError("name_required", f"请填写{what}姓名", "name")
+    if len(name) > MAX_NAME:
+        raise ValidationError("name_too_long", f"{what}姓名过长（不超过{MAX_NAME}字）", "name")
+    try:
+        doc_type = DocumentType(person.document_type or DocumentType.NONE.value)
+    except ValueError:
+        raise ValidationError("bad_document_type", f"不支持的证件类型：{person.document_type}",
+                              "document_type") from None
+    number = validate_document(doc_type, person.document_number)
+    phone = validate_phone(person.phone) if person.phone.strip() else ""
+    return {"name": name, "document_type": doc_type.value, "id_number": number, "phone": phone}
+
+
+def _text(value: str, label: str, required: bool, limit: int = MAX_TEXT) -> str:
+    value = value.strip()
+    if required and not value:
+        raise ValidationError("text_required", f"请填写{label}", label)
+    if len(value) > limit:
+        raise ValidationError("text_too_long", f"{label}过长（不超过{limit}字，现为{len(value)}字），"
+                              "较长的材料请作为附件补充", label)
+    return value
+
+
+def earlier_cases(session: Session, id_number: str, name: str, phone: str,
+                  limit: int = 200) -> list[EarlierCase]:
+    """The same person's earlier cases: by ID number, or by name and phone together."""
+    conditions = []
+    if id_number:
+        conditions.append(CasePersonRow.id_number == id_number)
+    if name and phone:
+        conditions.append((CasePersonRow.name == name) & (CasePersonRow.phone == phone))
+    if not conditions:
+        return []
+    case_ids = select(CasePersonRow.case_id).where(or_(*conditions)).distinct()
+    rows = session.execute(
+        select(CaseRow.case_id, CaseRow.case_number, CaseRow.received_on, CaseRow.topic_code,
+               CaseRow.request, CaseRow.state)
+        .where(CaseRow.case_id.in_(case_ids))
+        .order_by(CaseRow.received_on.desc()).limit(limit)
+    )
+    return [
+        EarlierCase(r.case_id, r.case_number, r.received_on, r.topic_code, r.request, r.state,
+                    concluded_by_rereview=r.state == CaseState.CONCLUDED.value)
+        for r in rows
+    ]
+
+
+def check_repeat(hall: Hall, id_number: str, name: str, phone: str, request: str,
+                 topic_code: str) -> RepeatAssessment:
+    """Live check while the clerk types: first visit, repeat, or refused after 复核."""
+    with hall.sessions() as session:
+        earlier = earlier_cases(session, id_number, name, phone)
+    return assess_repeat(request, topic_code, earlier)
+
+
+def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> RegistrationResult:
+    """Validate, number and record a new petition; returns the receipt's data.
+
+    Nothing is stored unless everything validates. A matter already through
+    复核 on the same facts is refused with the reason (条例第三十六条).
+    """
+    petitioner = _person_payload(form.petitioner, "信访人")
+    representatives = [_person_payload(r, "代表") for r in form.representatives]
+    check_group(form.persons_count, [(r["name"], r["id_number"]) for r in representatives])
+    agent = _person_payload(form.agent, "代理人") if form.agent else None
+    request = _text(form.request, "诉求内容", required=True)
+    facts = _text(form.facts, "事实", required=False)
+    reasons = _text(form.reasons, "理由", required=False)
+    address = _text(form.address, "住址", required=False, limit=MAX_ADDRESS)
+    try:
+        channel = Channel(form.channel).value
+    except ValueError:
+        raise ValidationError("bad_channel", f"未知的信访渠道：{form.channel}", "channel") from None
+    region = form.region_code.strip()
+    if not region.isdigit() or len(region) not in (6, 9, 12):
+        raise ValidationError("bad_region", "问题属地须为6、9或12位行政区划代码", "region_code")
+
+    flags: list[str] = []
+    doc_flag = document_flag(DocumentType(petitioner["document_type"]))
+    if doc_flag:
+        flags.append(doc_flag)
+    if not petitioner["phone"]:
+        flags.append("无联系电话")
+    if form.persons_count >= 5:
+        flags.append("多人走访")
+
+    now = hall.now()
+    received = now.date()
+    query_code = generate_query_code()
+    settings = hall.settings
+    with hall.transaction() as session:
+        visit = assess_repeat(request, form.topic_code,
+                              earlier_cases(session, petitioner["id_number"], petitioner["name"],
+                                            petitioner["phone"]))
+        refuse_if_final(visit)
+        serial = next_counter(session, f"case_serial:{received.year}")
+        case_number = make_case_number(received, settings.device_code, serial)
+        case_id = hall.new_id()
+        payload = {
+            "case_number": case_number,
+            "channel": channel,
+            "received_on": received.isoformat(),
+            "received_at": now.isoformat(timespec="seconds"),
+            "hall": settings.hall_name,
+            "window": form.window,
+            "queue_number": form.queue_number,
+            "petitioner": petitioner,
+            "representatives": representatives,
+            "agent": agent,
+            "address": address,
+            "persons_count": form.persons_count,
+            "region_code": region,
+            "topic_code": form.topic_code,
+            "purpose": form.purpose,
+            "nature": form.nature,
+            "request": request,
+            "facts": facts,
+            "reasons": reasons,
+            "public_ok": form.public_ok,
+            "visit_kind": visit.kind.value,
+            "repeat_of": list(visit.linked_case_ids),
+            "query_code_hash": hash_query_code(query_code, settings.pepper_bytes,
+                                               secrets.token_bytes(8)),
+            "flags": flags,
+        }
+        event = Event(
+            event_id=hall.new_id(),
+            case_id=case_id,
+            device_id=settings.device_id,
+            author=actor.actor_id,
+            hlc=str(hall.clock.tick(hall.wall_ms())),
+            type=EventType.REGISTERED,
+            payload=payload,
+        )
+        (view,) = append_events(session, [event], hall.policy)
+    return RegistrationResult(
+        case_id=case_id,
+        case_number=case_number,
+        query_code=query_code,
+        received_on=received,
+        route_deadline=hall.policy.due(ROUTE, received),
+        visit=visit,
+        flags=tuple(flags),
+        view=view,
+    )

@@ -1,0 +1,314 @@
+"""The event store and the projections folded from it.
+
+Appending an event and updating its case's projection happen in one
+transaction, so a crash leaves either both or neither. ``rebuild_projections``
+drops every projection and folds them again from the events alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from db.models import CasePersonRow, CaseRow, CounterRow, EventRow, SearchKeyRow
+from desktop.domain.case import CaseView, DeadlinePolicy, project
+from desktop.domain.events import Event, EventType, canonical_json
+from desktop.domain.hlc import Hlc
+from desktop.domain.identity import name_search_keys
+
+
+def event_to_row(event: Event) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "case_id": event.case_id,
+        "device_id": event.device_id,
+        "author": event.author,
+        "hlc": event.hlc,
+        "type": event.type.value,
+        "payload": canonical_json(dict(event.payload)),
+        "schema_version": event.schema_version,
+    }
+
+
+def row_to_event(row: Any) -> Event:
+    return Event(
+        event_id=row.event_id,
+        case_id=row.case_id,
+        device_id=row.device_id,
+        author=row.author,
+        hlc=row.hlc,
+        type=EventType(row.type),
+        payload=json.loads(row.payload),
+        schema_version=row.schema_version,
+    )
+
+
+def last_local_hlc(session: Session) -> Hlc | None:
+    latest = session.scalar(select(EventRow.hlc).order_by(EventRow.hlc.desc()).limit(1))
+    return Hlc.parse(latest) if latest else None
+
+
+def case_events(session: Session, case_id: str) -> list[Event]:
+    rows = session.execute(
+        select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.hlc,
+                                                                      EventRow.event_id)
+    ).scalars()
+    return [row_to_event(r) for r in rows]
+
+
+def next_counter(session: Session, name: str) -> int:
+    """Increment and return a named counter inside the caller's transaction."""
+    updated = session.execute(
+        update(CounterRow).where(CounterRow.name == name).values(value=CounterRow.value + 1)
+    )
+    if getattr(updated, "rowcount", 0) == 0:
+        session.add(CounterRow(name=name, value=1))
+        session.flush()
+        return 1
+    value = session.scalar(select(CounterRow.value).where(CounterRow.name == name))
+    assert value is not None
+    return value
+
+
+# --- projection rows --------------------------------------------------------------------------
+
+def case_row(view: CaseView) -> dict[str, Any]:
+    """The ``cases`` row of a view: deterministic, so replicas write identical rows."""
+    p = view.petitioner
+    return {
+        "case_id": view.case_id,
+        "case_number": view.case_number or view.case_id,
+        "state": view.state.value,
+        "channel": view.channel,
+        "received_on": view.received_on,
+        "received_at": view.received_at,
+        "hall": view.hall,
+        "window": view.window,
+        "queue_number": view.queue_number,
+        "registered_by": view.registered_by,
+        "first_receiver": view.first_receiver,
+        "device_id": view.device_id,
+        "petitioner_name": p.name,
+        "petitioner_document_type": p.document_type,
+        "petitioner_id_number": p.id_number,
+        "petitioner_phone": p.phone,
+        "address": view.address,
+        "persons_count": view.persons_count,
+        "region_code": view.region_code,
+        "topic_code": view.topic_code,
+        "nature": view.nature,
+        "purpose": view.purpose,
+        "legal_route": view.legal_route,
+        "request": view.request,
+        "facts": view.facts,
+        "reasons": view.reasons,
+        "public_ok": view.public_ok,
+        "visit_kind": view.visit_kind,
+        "repeat_of": canonical_json(list(view.repeat_of)),
+        "skipped_level": view.skipped_level,
+        "query_code_hash": view.query_code_hash,
+        "route_kind": view.route_kind,
+        "organisation_code": view.organisation_code,
+        "route_due": view.route_due,
+        "accepted_on": view.accepted_on,
+        "handling_due": view.handling_due,
+        "extended_days": view.extended_days,
+        "answered_on": view.answered_on,
+        "outcome": view.outcome,
+        "delivered_on": view.delivered_on,
+        "review_request_due": view.review_request_due,
+        "review_answer_due": view.review_answer_due,
+        "rereview_request_due": view.rereview_request_due,
+        "rereview_answer_due": view.rereview_answer_due,
+        "rating": view.rating,
+        "leader": view.leader,
+        "leader_unit": view.leader_unit,
+        "leader_due": view.leader_due,
+        "next_due": view.next_due,
+        "next_due_rule": view.next_due_rule,
+        "deadlines_verified": view.deadlines_verified,
+        "flags": canonical_json(list(view.flags)),
+        "anomalies": canonical_json(list(view.anomalies)),
+        "needs_supervisor": view.needs_supervisor,
+        "event_count": view.event_count,
+        "last_hlc": view.last_hlc,
+    }
+
+
+def person_rows(view: CaseView) -> list[dict[str, Any]]:
+    return [
+        {"case_id": view.case_id, "role": p.role, "name": p.name,
+         "document_type": p.document_type, "id_number": p.id_number, "phone": p.phone}
+        for p in view.persons
+        if p.name or p.id_number or p.phone
+    ]
+
+
+def key_rows(view: CaseView) -> list[dict[str, Any]]:
+    keys: set[str] = set()
+    for person in view.persons:
+        if person.name:
+            keys.update(name_search_keys(person.name))
+    return [{"key": k, "case_id": view.case_id} for k in sorted(keys)]
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+def append_events(session: Session, events: Sequence[Event], policy: DeadlinePolicy) -> list[CaseView]:
+    """Store events (idempotently by event id) and refresh the projections they touch.
+
+    Works on the whole batch at once: one query finds the events already known,
+    one loads the histories of every touched case, and the rows are written in
+    bulk. People and search keys come only from the registration, so they are
+    rewritten only when a registration arrives.
+    """
+    ids = [e.event_id for e in events]
+    known: set[str] = set()
+    for start in range(0, len(ids), 500):
+        known.update(session.scalars(
+            select(EventRow.event_id).where(EventRow.event_id.in_(ids[start:start + 500]))))
+    fresh = list({e.event_id: e for e in events if e.event_id not in known}.values())
+    if not fresh:
+        return []
+    session.execute(insert(EventRow), [event_to_row(e) for e in fresh])
+    touched = list(dict.fromkeys(e.case_id for e in fresh))
+    registered = {e.case_id for e in fresh if e.type is EventType.REGISTERED}
+    histories: dict[str, list[Event]] = {case_id: [] for case_id in touched}
+    existing: set[str] = set()
+    for start in range(0, len(touched), 500):
+        chunk = touched[start:start + 500]
+        for row in session.execute(select(EventRow).where(EventRow.case_id.in_(chunk))).scalars():
+            histories[row.case_id].append(row_to_event(row))
+        existing.update(session.scalars(select(CaseRow.case_id).where(CaseRow.case_id.in_(chunk))))
+    views = [project(case_id, histories[case_id], policy) for case_id in touched]
+    write_projections(session, views, existing, registered)
+    return views
+
+
+_TEXT_COLUMNS = ("request", "facts", "reasons")
+
+
+def write_projections(session: Session, views: Sequence[CaseView], existing: set[str],
+                      registered: set[str]) -> None:
+    """Insert new case rows, update the others; the text index is touched only on new text."""
+    table = cast(Table, CaseRow.__table__)
+    new_rows = [case_row(v) for v in views if v.case_id not in existing]
+    if new_rows:
+        session.execute(insert(CaseRow), new_rows)
+    updates = [v for v in views if v.case_id in existing]
+    for with_text in (True, False):
+        rows = []
+        for view in updates:
+            if (view.case_id in registered) is not with_text:
+                continue
+            row = case_row(view)
+            if not with_text:
+                for column in _TEXT_COLUMNS:
+                    del row[column]
+            row["_case_id"] = row.pop("case_id")
+            rows.append(row)
+        if rows:
+            statement = update(table).where(table.c.case_id == bindparam("_case_id"))
+            session.connection().execute(statement, rows)
+    refresh = [v for v in views if v.case_id in registered]
+    if refresh:
+        ids = [v.case_id for v in refresh]
+        session.execute(delete(CasePersonRow).where(CasePersonRow.case_id.in_(ids)))
+        session.execute(delete(SearchKeyRow).where(SearchKeyRow.case_id.in_(ids)))
+        persons = [p for v in refresh for p in person_rows(v)]
+        keys = [k for v in refresh for k in key_rows(v)]
+        if persons:
+            session.execute(insert(CasePersonRow), persons)
+        if keys:
+            session.execute(insert(SearchKeyRow), keys)
+
+
+# --- rebuilding -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RebuildReport:
+    cases: int
+    events: int
+    flagged: int
+
+
+def iter_case_events(connection: Connection, batch: int = 5000) -> Iterator[list[Event]]:
+    """Every case's events, one case at a time, streamed in case-id order."""
+    result = connection.execution_options(stream_results=True, yield_per=batch).execute(
+        select(EventRow).order_by(EventRow.case_id, EventRow.hlc, EventRow.event_id)
+    )
+    current: list[Event] = []
+    for row in result:
+        if current and current[0].case_id != row.case_id:
+            yield current
+            current = []
+        current.append(row_to_event(row))
+    if current:
+        yield current
+
+
+def bulk_write_projections(connection: Connection, views: Iterable[CaseView]) -> int:
+    cases: list[dict[str, Any]] = []
+    persons: list[dict[str, Any]] = []
+    keys: list[dict[str, Any]] = []
+    count = 0
+    for view in views:
+        cases.append(case_row(view))
+        persons.extend(person_rows(view))
+        keys.extend(key_rows(view))
+        count += 1
+    if cases:
+        connection.execute(insert(CaseRow), cases)
+    if persons:
+        connection.execute(insert(CasePersonRow), persons)
+    if keys:
+        connection.execute(insert(SearchKeyRow), keys)
+    return count
+
+
+def clear_projections(connection: Connection) -> None:
+    connection.execute(delete(SearchKeyRow))
+    connection.execute(delete(CasePersonRow))
+    connection.execute(delete(CaseRow))
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("INSERT INTO case_fts(case_fts) VALUES ('rebuild')"))
+
+
+def rebuild_projections(engine_connection: Connection, policy: DeadlinePolicy,
+                        chunk: int = 2000) -> RebuildReport:
+    """Drop all projections and fold them again from the event history."""
+    clear_projections(engine_connection)
+    cases = events = flagged = 0
+    pending: list[CaseView] = []
+    reader = engine_connection.engine.connect()
+    try:
+        for case_events_ in iter_case_events(reader):
+            view = project(case_events_[0].case_id, case_events_, policy)
+            pending.append(view)
+            events += len(case_events_)
+            flagged += view.needs_supervisor
+            if len(pending) >= chunk:
+                cases += bulk_write_projections(engine_connection, pending)
+                pending = []
+        cases += bulk_write_projections(engine_connection, pending)
+    finally:
+        reader.close()
+    return RebuildReport(cases=cases, events=events, flagged=flagged)
+
+
+def projection_snapshot(session: Session) -> Mapping[str, list[tuple[Any, ...]]]:
+    """All projection content without surrogate keys, for comparing two builds."""
+    case_cols = [c for c in CaseRow.__table__.columns if c.name != "id"]
+    person_cols = [c for c in CasePersonRow.__table__.columns if c.name != "id"]
+    return {
+        "cases": [tuple(r) for r in session.execute(select(*case_cols).order_by(CaseRow.case_id))],
+        "case_persons": sorted(tuple(r) for r in session.execute(select(*person_cols))),
+        "search_keys": [tuple(r) for r in session.execute(
+            select(SearchKeyRow.key, SearchKeyRow.case_id).order_by(SearchKeyRow.key,
+                                                                    SearchKeyRow.case_id))],
+    }

@@ -1,0 +1,59 @@
+"""Deadlines the hall is waiting on: what is due soon, what is overdue, what needs a supervisor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from db.models import CaseRow
+from desktop.services.context import Actor, Hall
+
+
+@dataclass(frozen=True)
+class DueCase:
+    case_number: str
+    petitioner_name: str
+    state: str
+    next_due: date
+    next_due_rule: str
+    leader: str
+    days_left: int
+
+
+@dataclass(frozen=True)
+class Backlog:
+    open_cases: int
+    overdue: int
+    due_within_week: int
+    flagged: int
+
+
+def upcoming_deadlines(hall: Hall, actor: Actor, *, within_days: int = 7,
+                       limit: int = 200) -> list[DueCase]:
+    """Open cases whose current deadline has passed or falls within ``within_days``, soonest first."""
+    del actor
+    today = hall.today()
+    horizon = today + timedelta(days=within_days)
+    with hall.sessions() as session:
+        rows = session.execute(
+            select(CaseRow.case_number, CaseRow.petitioner_name, CaseRow.state, CaseRow.next_due,
+                   CaseRow.next_due_rule, CaseRow.leader)
+            .where(CaseRow.next_due.is_not(None), CaseRow.next_due <= horizon)
+            .order_by(CaseRow.next_due, CaseRow.case_number).limit(limit)
+        ).all()
+    return [DueCase(r.case_number, r.petitioner_name, r.state, r.next_due, r.next_due_rule,
+                    r.leader, (r.next_due - today).days) for r in rows]
+
+
+def backlog(hall: Hall, actor: Actor) -> Backlog:
+    del actor
+    today = hall.today()
+    with hall.sessions() as session:
+        open_cases = session.scalar(select(func.count()).where(CaseRow.next_due.is_not(None))) or 0
+        overdue = session.scalar(select(func.count()).where(CaseRow.next_due < today)) or 0
+        week = session.scalar(select(func.count()).where(
+            CaseRow.next_due >= today, CaseRow.next_due <= today + timedelta(days=7))) or 0
+        flagged = session.scalar(select(func.count()).where(CaseRow.needs_supervisor)) or 0
+    return Backlog(open_cases, overdue, week, flagged)
