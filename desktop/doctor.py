@@ -1,0 +1,165 @@
+"""``doctor``: checks this PC and says in plain words what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from desktop.config import Settings, settings_file
+
+OK, WARN, FAIL = "正常", "注意", "错误"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str
+    detail: str
+    fix: str = ""
+
+
+def _qt_checks() -> list[Check]:
+    try:
+        import PySide6
+        from PySide6.QtCore import QLibraryInfo
+    except ImportError as exc:
+        return [Check("Qt", FAIL, f"无法加载 PySide6：{exc}", "重新运行安装脚本 scripts/setup.sh")]
+    checks = [Check("Qt", OK, f"PySide6 {PySide6.__version__}")]
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    names = sorted(p.name for p in plugins.glob("*")) if plugins.exists() else []
+    if not names:
+        checks.append(Check("Qt 平台插件", FAIL, f"{plugins} 中没有平台插件",
+                            "重新安装 PySide6-Essentials"))
+        return checks
+    checks.append(Check("Qt 平台插件", OK, "、".join(n.split(".")[0] for n in names)))
+    xcb = plugins / "libqxcb.so"
+    if sys.platform.startswith("linux") and xcb.exists() and shutil.which("ldd"):
+        out = subprocess.run(["ldd", str(xcb)], capture_output=True, text=True, check=False).stdout
+        missing = [line.split()[0] for line in out.splitlines() if "not found" in line]
+        if missing:
+            checks.append(Check("图形界面依赖库", FAIL, "缺少：" + "、".join(missing),
+                                "运行 scripts/setup.sh，或 apt-get install libxcb-cursor0 "
+                                "libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1"))
+        else:
+            checks.append(Check("图形界面依赖库", OK, "xcb 插件所需的库齐全"))
+    return checks
+
+
+def _font_check() -> Check:
+    fonts_dir = Path(__file__).resolve().parents[1] / "resources" / "fonts"
+    shipped = sorted(fonts_dir.glob("*.tt[fc]")) if fonts_dir.exists() else []
+    if shutil.which("fc-list"):
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                             check=False).stdout
+        families = sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()})
+        if families:
+            return Check("中文字体", OK, "、".join(families[:4]))
+    if shipped:
+        return Check("中文字体", OK, f"使用随程序提供的字体 {shipped[0].name}")
+    return Check("中文字体", FAIL, "未找到中文字体，界面和打印会显示方框",
+                 "apt-get install fonts-wqy-microhei（统信UOS/麒麟自带中文字体）")
+
+
+def _printer_check() -> Check:
+    if shutil.which("lpstat"):
+        out = subprocess.run(["lpstat", "-p"], capture_output=True, text=True, check=False)
+        printers = [line.split()[1] for line in out.stdout.splitlines()
+                    if line.startswith("printer")]
+        if printers:
+            return Check("打印机", OK, "、".join(printers))
+        return Check("打印机", WARN, "打印服务中没有打印机（或打印服务未运行）",
+                     "在系统设置中添加打印机；热敏小票机可在设置中配置")
+    if sys.platform == "win32":
+        return Check("打印机", OK, "由 Windows 打印服务管理")
+    return Check("打印机", WARN, "未安装 CUPS 打印服务", "apt-get install cups")
+
+
+def _database_check(db_path: Path) -> Check:
+    if not db_path.exists():
+        return Check("数据库", WARN, f"{db_path} 尚不存在，首次启动时会自动创建")
+    try:
+        from db.migrate import current_revision, head_revision
+        from desktop.services.database import counts, open_database
+
+        engine = open_database(db_path, migrate=False)
+        current, head = current_revision(engine), head_revision()
+        with engine.connect() as connection:
+            integrity = connection.exec_driver_sql("PRAGMA quick_check").scalar()
+        cases, events = counts(engine) if current else (0, 0)
+        engine.dispose()
+    except Exception as exc:  # report anything: this is the diagnosis tool
+        return Check("数据库", FAIL, f"无法打开 {db_path}：{exc}",
+                     "确认文件未被占用、磁盘未满；必要时从备份恢复")
+    if integrity != "ok":
+        return Check("数据库", FAIL, f"完整性检查未通过：{integrity}", "请从备份恢复并联系技术支持")
+    if current != head:
+        return Check("数据库", WARN, f"结构版本 {current}，最新为 {head}", "启动程序时会自动升级")
+    size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
+    return Check("数据库", OK, f"{db_path}：{cases:,} 件事项，{events:,} 条事件，{size / 1e6:,.1f} MB")
+
+
+def _holiday_check(today: date) -> Check:
+    from desktop.domain.calendar import HolidayCalendar
+
+    calendar = HolidayCalendar.builtin()
+    years = calendar.known_years()
+    span = f"{years[0]}–{years[-1]}年"
+    if not calendar.knows_year(today.year):
+        return Check("节假日数据", FAIL, f"仅有 {span}，缺少今年的安排：期限按周末推算且标注“未经核实”",
+                     "用 import-holidays 导入国务院办公厅发布的今年安排")
+    if not calendar.knows_year(today.year + 1):
+        return Check("节假日数据", WARN, f"有 {span}，尚无{today.year + 1}年安排；跨年期限将标注“未经核实”",
+                     f"国务院办公厅发布{today.year + 1}年安排后，用 import-holidays 导入")
+    return Check("节假日数据", OK, span)
+
+
+def _server_check(settings: Settings) -> Check:
+    if not settings.server_url:
+        return Check("中心服务器", WARN, "未配置服务器地址，本机仅离线工作",
+                     "在设置中填写 server_url（PH_SERVER_URL）")
+    try:
+        with urllib.request.urlopen(settings.server_url, timeout=3) as response:
+            return Check("中心服务器", OK, f"{settings.server_url} 可访问（{response.status}）")
+    except OSError as exc:
+        return Check("中心服务器", WARN, f"{settings.server_url} 无法访问：{exc}",
+                     "检查网络；离线期间本机照常工作，恢复后自动同步")
+
+
+def collect(settings: Settings, db_path: Path, today: date | None = None) -> list[Check]:
+    checks = [Check("Python", OK if sys.version_info >= (3, 11) else FAIL,
+                    f"{platform.python_version()}（{platform.system()} {platform.machine()}）",
+                    "" if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本")]
+    checks += _qt_checks()
+    checks.append(_font_check())
+    checks.append(_printer_check())
+    checks.append(_database_check(db_path))
+    checks.append(_holiday_check(today or date.today()))
+    checks.append(_server_check(settings))
+    checks.append(Check("设置", OK, f"{settings_file()}；本机编码 {settings.device_code}，"
+                        f"期限按{'自然日' if settings.day_counting == 'calendar' else '工作日'}计算"))
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                or os.environ.get("WAYLAND_DISPLAY")
+                                                or os.environ.get("QT_QPA_PLATFORM")):
+        checks.append(Check("显示", WARN, "没有图形显示（DISPLAY 未设置）",
+                            "在桌面环境中运行，或设置 QT_QPA_PLATFORM=offscreen 仅作检查"))
+    return checks
+
+
+def run_doctor(settings: Settings, db_path: Path) -> int:
+    checks = collect(settings, db_path)
+    width = max(len(c.name) for c in checks)
+    for check in checks:
+        print(f"[{check.status}] {check.name.ljust(width)}  {check.detail}")
+        if check.fix:
+            print(f"{' ' * (len(check.status) + 3)}{' ' * width}  → {check.fix}")
+    failed = [c for c in checks if c.status == FAIL]
+    print(f"\n共 {len(checks)} 项检查：{len(failed)} 项错误，"
+          f"{sum(c.status == WARN for c in checks)} 项需注意。")
+    return 1 if failed else 0

@@ -1,0 +1,1 @@
+"""Qt widgets; imported only by the composition root (desktop.app)."""
