@@ -1,0 +1,79 @@
+"""Finding a case by every kind of key, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.services.context import Actor, Hall
+from desktop.services.lookup import MatchKind, classify_query, find_cases
+from desktop.services.registration import register_visit
+from tests.helpers import form, valid_id
+
+PEOPLE = [
+    ("王芳", "13857900001", "反映村集体土地流转收益分配不公开，要求公开账目"),
+    ("欧阳建华", "13857900002", "反映工地包工头拖欠工资三万元，要求尽快追讨"),
+    ("张建国", "13857900003", "反映小区物业不维修电梯，要求维修"),
+    ("李", "13857900004", "反映夜间施工噪声扰民"),
+]
+
+
+@pytest.fixture
+def filled(hall: Hall, clerk: Actor) -> dict[str, str]:
+    numbers = {}
+    for seq, (name, phone, request) in enumerate(PEOPLE, start=1):
+        result = register_visit(hall, clerk, form(name=name, phone=phone, request=request,
+                                                  id_number=valid_id(seq=seq)))
+        numbers[name] = result.case_number
+    return numbers
+
+
+def _names(hall: Hall, clerk: Actor, query: str) -> list[str]:
+    return [c.petitioner_name for c in find_cases(hall, clerk, query)]
+
+
+def test_by_case_number_with_or_without_hyphens(hall: Hall, clerk: Actor,
+                                                filled: dict[str, str]) -> None:
+    number = filled["王芳"]
+    assert _names(hall, clerk, number) == ["王芳"]
+    assert _names(hall, clerk, number.replace("-", "").lower()) == ["王芳"]
+    assert _names(hall, clerk, number[:-1] + ("0" if number[-1] != "0" else "1")) == []
+
+
+def test_by_id_number_and_phone(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:
+    assert _names(hall, clerk, valid_id(seq=2)) == ["欧阳建华"]
+    assert _names(hall, clerk, "138 5790 0003") == ["张建国"]
+    assert _names(hall, clerk, "+8613857900001") == ["王芳"]
+
+
+def test_short_names_and_parts_of_names(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:
+    assert _names(hall, clerk, "王芳") == ["王芳"]
+    assert _names(hall, clerk, "李") == ["李"]
+    assert _names(hall, clerk, "建国") == ["张建国"]
+    assert _names(hall, clerk, "欧阳建华") == ["欧阳建华"]
+
+
+def test_pinyin_initials_and_full_pinyin(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:
+    assert _names(hall, clerk, "zjg") == ["张建国"]
+    assert _names(hall, clerk, "WF") == ["王芳"]
+    assert _names(hall, clerk, "zhangjianguo") == ["张建国"]
+
+
+def test_phrases_of_any_length(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:
+    assert _names(hall, clerk, "拖欠工资") == ["欧阳建华"]
+    assert _names(hall, clerk, "土地流转收益") == ["王芳"]
+    assert _names(hall, clerk, "噪声") == ["李"]  # 2 characters: below the trigram length
+    assert _names(hall, clerk, "不存在的内容") == []
+
+
+def test_hostile_queries_are_plain_text(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:
+    for query in ("' OR 1=1 --", '"拖欠" OR *', "%", "_", "\\", "<script>alert(1)</script>"):
+        assert find_cases(hall, clerk, query) == []
+
+
+def test_query_kinds() -> None:
+    assert classify_query("XF-20261124-K01-00012-7") is MatchKind.CASE_NUMBER
+    assert classify_query(valid_id()) is MatchKind.ID_NUMBER
+    assert classify_query("13857900001") is MatchKind.PHONE
+    assert classify_query("zjg") is MatchKind.PINYIN
+    assert classify_query("王芳") is MatchKind.NAME
+    assert classify_query("拖欠工资问题") is MatchKind.PHRASE
