@@ -13,6 +13,7 @@ QMainWindow, QWidget#page { background: #f4f6f9; }
 QLabel#title { font-size: 22pt; font-weight: 600; color: #12355b; }
 QLabel#subtitle { font-size: 12pt; color: #4a5a6a; }
 QLabel#clock { font-size: 14pt; color: #12355b; }
+QLabel#board { font-size: 40pt; font-weight: 600; color: #12355b; padding: 24px; }
 QFrame#header { background: #12355b; }
 QFrame#header QLabel { color: white; }
 QLineEdit, QTextEdit { padding: 6px; border: 1px solid #b8c4d0; border-radius: 4px;
@@ -31,6 +32,7 @@ QLabel#title { font-size: 34pt; }
 QLineEdit { font-size: 26pt; padding: 12px; min-height: 64px; }
 QPushButton { font-size: 26pt; min-height: 80px; padding: 12px 36px; }
 QLabel#error { font-size: 22pt; }
+QLabel#subtitle { font-size: 20pt; }
 """
 
 

@@ -42,11 +42,15 @@ ROLE_TITLES = {
 }
 
 
-def _label(text: str, name: str = "") -> QLabel:
+def _label(text: str, name: str = "", centred: bool = False) -> QLabel:
     label = QLabel(text)
     if name:
         label.setObjectName(name)
     label.setWordWrap(True)
+    if centred:
+        # Alignment on the label, not in the layout: a word-wrapped label given a
+        # layout alignment shrinks to its minimum width and wraps every character.
+        label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
     return label
 
 
@@ -146,7 +150,8 @@ class CaseSearchPanel(QWidget):
             f"<p><b>信访人</b> {v.petitioner.name}　{v.petitioner.id_number}　{v.petitioner.phone}"
             f"　{v.persons_count}人　{v.visit_kind}</p>",
             f"<p><b>诉求</b> {v.request}</p><p><b>事实</b> {v.facts}</p>",
-            f"<p><b>分类</b> {v.nature or '未分类'}　{v.topic_code}　<b>渠道</b> {v.channel}</p>",
+            f"<p><b>分类</b> {v.nature or '未分类'}　{detail.topic_name or '未选择内容分类'}"
+            f"　<b>渠道</b> {v.channel}</p>",
         ]
         for deadline in detail.deadlines:
             lines.append("<pre>" + deadline.explain() + "</pre>")
@@ -210,17 +215,24 @@ class ProgressQueryPanel(QWidget):
         form = QFormLayout()
         form.addRow(self.tr("案件编号"), self.number)
         form.addRow(self.tr("查询码"), self.code)
-        layout = QVBoxLayout(self)
+        column = QWidget()
+        column.setMaximumWidth(1100)
+        inner = QVBoxLayout(column)
+        inner.addWidget(_label(self.tr("查询信访事项办理进度"), "title", centred=True))
+        inner.addWidget(_label(self.tr("请输入登记回执上的案件编号和查询码"), "subtitle",
+                               centred=True))
+        inner.addLayout(form)
+        inner.addWidget(self.submit)
+        inner.addWidget(self.error)
+        inner.addWidget(self.result)
+        layout = QHBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(_label(self.tr("查询信访事项办理进度"), "title"),
-                         alignment=Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(_label(self.tr("请输入登记回执上的案件编号和查询码，也可将回执二维码对准扫码口"),
-                                "subtitle"), alignment=Qt.AlignmentFlag.AlignHCenter)
-        layout.addLayout(form)
-        layout.addWidget(self.submit)
-        layout.addWidget(self.error)
-        layout.addWidget(self.result)
-        layout.addStretch(2)
+        wrapper = QVBoxLayout()
+        wrapper.addStretch(1)
+        wrapper.addWidget(column)
+        wrapper.addStretch(2)
+        layout.addLayout(wrapper, 10)
+        layout.addStretch(1)
         self.submit.clicked.connect(self.query_progress)
 
     def query_progress(self) -> None:
@@ -244,12 +256,12 @@ class HallBoard(QWidget):
         super().__init__()
         self.hall = hall
         self.setObjectName("page")
-        self.reception = _label("", "title")
+        self.reception = _label("", "board", centred=True)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(_label(self.tr("欢迎来访　依法逐级走访　有序反映诉求"), "title"),
-                         alignment=Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.reception, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(_label(self.tr("欢迎来访　依法逐级走访　有序反映诉求"), "board",
+                                centred=True))
+        layout.addWidget(self.reception)
         layout.addStretch(2)
         self.refresh()
 

@@ -24,6 +24,7 @@ from desktop.domain.errors import RuleViolation
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.services.context import Actor, Hall
+from desktop.services.reference import load_taxonomy
 from desktop.services.store import append_events, case_events
 
 
@@ -32,6 +33,7 @@ class CaseDetail:
     view: CaseView
     events: tuple[Event, ...]
     deadlines: tuple[Deadline, ...]
+    topic_name: str = ""
 
 
 def _case_id(session: Session, case_ref: str) -> str:
@@ -49,7 +51,9 @@ def load_case(hall: Hall, case_ref: str) -> CaseDetail:
         case_id = _case_id(session, case_ref)
         events = case_events(session, case_id)
     view = project(case_id, events, hall.policy)
-    return CaseDetail(view, tuple(events), tuple(deadline_explanations(view, hall.policy)))
+    taxonomy = load_taxonomy()
+    topic = taxonomy.full_name(view.topic_code) if view.topic_code in taxonomy else view.topic_code
+    return CaseDetail(view, tuple(events), tuple(deadline_explanations(view, hall.policy)), topic)
 
 
 def record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
