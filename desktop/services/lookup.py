@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from db.models import CasePersonRow, CaseRow, SearchKeyRow
 from desktop.domain.errors import ValidationError
-from desktop.domain.identity import mask_id_number, mask_name, mask_phone
+from desktop.domain.identity import mask_id_number, mask_name, mask_phone, validate_phone
 from desktop.domain.numbering import validate_case_number
 from desktop.services.context import Actor, Hall
 
@@ -111,9 +112,10 @@ def search(session: Session, q: str, kind: MatchKind, limit: int) -> list[CaseSu
         return _by_person(session, CasePersonRow.id_number == compact.upper(), kind, limit)
     if kind is MatchKind.PHONE:
         digits = re.sub(r"^(\+?86)", "", compact) if len(compact) > 11 else compact
-        return _by_person(session, or_(CasePersonRow.phone == digits,
-                                       func.replace(CasePersonRow.phone, "-", "") == digits),
-                          kind, limit)
+        candidates = {digits}
+        with suppress(ValidationError):
+            candidates.add(validate_phone(digits))  # stored phones are normalised this way
+        return _by_person(session, CasePersonRow.phone.in_(sorted(candidates)), kind, limit)
     if kind is MatchKind.PINYIN:
         key = compact.lower()
         ids = select(SearchKeyRow.case_id).where(
@@ -146,8 +148,11 @@ def _phrase(session: Session, q: str, limit: int) -> list[CaseSummary]:
     if len(q.replace(" ", "")) < 3:
         return _short_phrase(session, q, limit)
     if session.get_bind().dialect.name == "sqlite":
+        # The newest rows first straight from the index (rowid order is storage order),
+        # so a phrase found in half the cases costs no more than a rare one.
         match = '"' + q.replace('"', '""') + '"'
-        ids = text("SELECT rowid FROM case_fts WHERE case_fts MATCH :m").bindparams(m=match)
+        ids = text("SELECT rowid FROM case_fts WHERE case_fts MATCH :m ORDER BY rowid DESC "
+                   "LIMIT :n").bindparams(m=match, n=limit)
         condition = CaseRow.id.in_(ids.columns(literal_column("rowid")))
     else:
         condition = _text_expr().like(_like(q), escape="\\")
