@@ -223,6 +223,7 @@ class CaseView:
     next_due_rule: str = ""
     deadlines_verified: bool = True
     flags: tuple[str, ...] = ()
+    accused_org_codes: tuple[str, ...] = ()
     anomalies: tuple[str, ...] = ()
     event_count: int = 0
     last_hlc: str = ""
@@ -353,6 +354,7 @@ def _apply(view: CaseView | None, event: Event, policy: DeadlinePolicy) -> CaseV
             topic_code=str(p.get("topic_code", view.topic_code)),
             legal_route=str(p.get("legal_route", "")),
             region_code=str(p.get("region_code", view.region_code)),
+            accused_org_codes=tuple(str(c) for c in p.get("accused_org_codes", ())),
         )
     elif t in (EventType.TRANSFERRED, EventType.ASSIGNED, EventType.GUIDED):
         changes.update(route_kind=str(p.get("route_kind", t.value)),

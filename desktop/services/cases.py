@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 
 from db.models import CaseRow
 from desktop.domain.case import CaseView, check_transition, deadline_explanations, project
+from desktop.domain.classification import Channel, LegalRoute, Nature
 from desktop.domain.deadlines import Deadline
 from desktop.domain.errors import RuleViolation
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
+from desktop.domain.routing import RouteProposal, check_route_allowed, propose_route
 from desktop.services.context import Actor, Hall
-from desktop.services.reference import load_taxonomy
+from desktop.services.reference import load_directory, load_taxonomy
 from desktop.services.store import append_events, case_events
 
 
@@ -65,6 +67,9 @@ def record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
         case_id = _case_id(session, case_ref)
         current = project(case_id, case_events(session, case_id), hall.policy)
         check_transition(current, event_type, payload, hall.policy)
+        if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED) and payload.get(
+                "organisation_code"):
+            _check_recipient(current, str(payload["organisation_code"]))
         event = Event(
             event_id=hall.new_id(),
             case_id=case_id,
@@ -78,6 +83,29 @@ def record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
     return view
 
 
+def _check_recipient(view: CaseView, organisation_code: str) -> None:
+    """Accusation material never goes to the accused (条例第三十条), whoever asks."""
+    directory = load_directory()
+    if organisation_code not in {o.code for o in directory.all()}:
+        raise RuleViolation("unknown_organisation", f"机构目录中没有编码为{organisation_code}的机关")
+    nature = Nature(view.nature)
+    check_route_allowed(directory.get(organisation_code), nature, view.accused_org_codes, directory)
+
+
+def propose(hall: Hall, case_ref: str, *, assign: bool = False) -> RouteProposal:
+    """The competent organisation and route for a classified case (arts. 22, 24, 29–31)."""
+    detail = load_case(hall, case_ref)
+    view = detail.view
+    if not view.nature:
+        raise RuleViolation("not_classified", "缺少“分类”：请先确定建议意见类、检举控告类或申诉求决类")
+    return propose_route(
+        nature=Nature(view.nature), topic_code=view.topic_code, region_code=view.region_code,
+        channel=Channel(view.channel), directory=load_directory(), taxonomy=load_taxonomy(),
+        bureau_code=hall.settings.bureau_code,
+        legal_route=LegalRoute(view.legal_route) if view.legal_route else None,
+        accused_org_codes=view.accused_org_codes, assign=assign)
+
+
 def ingest_events(hall: Hall, events: Sequence[Event]) -> list[CaseView]:
     """Store events made elsewhere (sync): idempotent, never refused, conflicts flagged."""
     for event in events:
@@ -89,9 +117,17 @@ def ingest_events(hall: Hall, events: Sequence[Event]) -> list[CaseView]:
 # Convenience wrappers: one per step, naming the payload the step needs.
 
 def classify(hall: Hall, actor: Actor, case_ref: str, *, nature: str, topic_code: str,
-             legal_route: str = "", region_code: str | None = None) -> CaseView:
+             legal_route: str = "", region_code: str | None = None,
+             accused_org_codes: Sequence[str] = ()) -> CaseView:
+    try:
+        Nature(nature)
+        if legal_route:
+            LegalRoute(legal_route)
+    except ValueError:
+        raise RuleViolation("bad_classification", f"未知的性质或法定途径：{nature} {legal_route}") from None
     payload: dict[str, Any] = {"nature": nature, "topic_code": topic_code,
-                               "legal_route": legal_route}
+                               "legal_route": legal_route,
+                               "accused_org_codes": list(accused_org_codes)}
     if region_code:
         payload["region_code"] = region_code
     return record(hall, actor, case_ref, EventType.CLASSIFIED, payload)

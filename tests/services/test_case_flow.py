@@ -173,3 +173,19 @@ def test_deadline_in_unknown_year_is_marked(hall: Hall, clerk: Actor, clock: obj
     assert not result.route_deadline.verified
     assert "未经核实" in result.route_deadline.explain()
     assert result.route_deadline.due - date(2026, 12, 28) >= timedelta(days=15)
+
+
+def test_accusation_never_transferred_to_the_accused(hall: Hall, clerk: Actor) -> None:
+    ref = register_visit(hall, clerk, form(request="举报县住建局某工作人员办事索要好处费")).case_number
+    cases.classify(hall, clerk, ref, nature="检举控告类", topic_code="1202",
+                   accused_org_codes=["330726-ZJJ"])
+    proposal = cases.propose(hall, ref)
+    assert proposal.organisation is not None and proposal.organisation.code == "330726-JW"
+    assert "330726-ZJJ" not in {o.code for o in proposal.recipients}
+    with pytest.raises(RuleViolation, match="第三十条"):
+        cases.record(hall, clerk, ref, EventType.TRANSFERRED,
+                     {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    assert _count(hall, EventRow) == 2
+    view = cases.record(hall, clerk, ref, EventType.TRANSFERRED,
+                        {"route_kind": "转送纪检监察机关", "organisation_code": "330726-JW"})
+    assert view.organisation_code == "330726-JW"
