@@ -23,6 +23,7 @@ from typing import Any
 
 from faker import Faker
 from sqlalchemy import Connection, insert, update
+from stdnum.cn import ric
 
 from db.models import CounterRow, EventRow
 from desktop.domain.case import CaseView, DeadlinePolicy, project
@@ -35,18 +36,9 @@ from desktop.services.store import bulk_write_projections, event_to_row
 DEVICE_CODES = ("C01", "C02", "C03", "C04", "K01", "K02")
 CLERKS = ("staff:wangli", "staff:zhaomin", "staff:chenjie", "staff:liuyang", "staff:sunhong")
 LEADERS = ("县长 周建华", "副县长 吴晓东", "副县长 郑丽", "县委副书记 冯立新")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def id_check_digit(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
-
-
 def make_id_number(rng: random.Random, region6: str, birth: date) -> str:
     body = f"{region6}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    return body + id_check_digit(body)
+    return body + ric.calc_check_digit(body)
 
 
 def make_mobile(rng: random.Random) -> str:
