@@ -41,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--like-samples", type=int, default=5, help="LIKE scans per kind (slow)")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     engine = open_database(Path(args.db))
@@ -74,7 +75,7 @@ def main() -> None:
         find_cases(hall, actor, values[0])  # warm the cache
         times = [_timed(lambda v=v: find_cases(hall, actor, v)) for v in values]
         like = []
-        for value in values[:10]:
+        for value in values[:args.like_samples]:
             column = "request" if kind == "四字短语" else "petitioner_name"
             with engine.connect() as connection:
                 like.append(_timed(lambda v=value, c=column: connection.execute(text(
