@@ -293,15 +293,15 @@ class DemoGenerator:
             return
         if not step(EventType.DELIVERED, rng.randint(0, 5), {}, "delivered_on"):
             return
-        if rng.random() < 0.7:
-            step(EventType.RATED, rng.randint(0, 10),
+        if rng.random() < 0.7:  # within a few days, so a review request stays inside 30 days
+            step(EventType.RATED, rng.randint(0, 4),
                  {"rating": rng.choices(("满意", "基本满意", "不满意"), weights=(70, 20, 10))[0],
                   "target": "信访部门"})
         if rng.random() < 0.06:
             self._review(step, rng, person, topic_code)
 
     def _review(self, step: _Step, rng: random.Random, person: _Person, topic_code: str) -> None:
-        if not (step(EventType.REVIEW_REQUESTED, rng.randint(3, 25), {}, "requested_on")
+        if not (step(EventType.REVIEW_REQUESTED, rng.randint(3, 24), {}, "requested_on")
                 and step(EventType.REVIEW_ANSWERED, rng.randint(10, 28),
                          {"outcome": rng.choice(("解释说明", "不予支持"))}, "answered_on")
                 and step(EventType.DELIVERED, rng.randint(0, 3), {}, "delivered_on")):
@@ -332,8 +332,12 @@ class DemoReport:
 def write_demo(connection: Connection, generator: DemoGenerator, total: int,
                policy: DeadlinePolicy, *, batch: int = 2000,
                progress: Callable[[int, int], None] | None = None,
-               local_device_code: str = "") -> tuple[int, int]:
-    """Generate ``total`` cases into an empty or existing database, in batches."""
+               local_device_code: str = "", commit_batches: bool = False) -> tuple[int, int]:
+    """Generate ``total`` cases into an empty or existing database, in batches.
+
+    With ``commit_batches`` each batch is committed, so the write-ahead log is
+    checkpointed as it goes instead of growing to the size of the database.
+    """
     events_written = 0
     done = 0
     pending_events: list[dict[str, Any]] = []
@@ -343,6 +347,8 @@ def write_demo(connection: Connection, generator: DemoGenerator, total: int,
         pending_views.append(project(case[0].case_id, case, policy))
         if len(pending_views) >= batch:
             events_written += _flush(connection, pending_events, pending_views)
+            if commit_batches:
+                connection.commit()
             done += len(pending_views)
             pending_events, pending_views = [], []
             if progress:

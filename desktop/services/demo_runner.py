@@ -30,13 +30,14 @@ def generate_demo_database(path: Path, settings: Settings, cases: int, *, seed: 
     generator = DemoGenerator(seed=seed, today=today or date.today(), taxonomy=load_taxonomy(),
                               regions=load_regions(), pepper=settings.pepper_bytes,
                               device_id=settings.device_id[:4] or "demo")
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             # Random keys (UUIDs, ID numbers, name keys) touch pages all over every index;
             # a large page cache keeps a million-case build from going disk-bound.
             connection.exec_driver_sql("PRAGMA cache_size=-2000000")
         done, events = write_demo(connection, generator, cases, policy, progress=progress,
-                                  local_device_code=settings.device_code)
+                                  local_device_code=settings.device_code, commit_batches=True)
+        connection.commit()
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA optimize")
     engine.dispose()
