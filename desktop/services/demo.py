@@ -332,11 +332,13 @@ class DemoReport:
 def write_demo(connection: Connection, generator: DemoGenerator, total: int,
                policy: DeadlinePolicy, *, batch: int = 2000,
                progress: Callable[[int, int], None] | None = None,
-               local_device_code: str = "", commit_batches: bool = False) -> tuple[int, int]:
+               local_device_code: str = "", commit_every: int = 0) -> tuple[int, int]:
     """Generate ``total`` cases into an empty or existing database, in batches.
 
-    With ``commit_batches`` each batch is committed, so the write-ahead log is
-    checkpointed as it goes instead of growing to the size of the database.
+    With ``commit_every`` (a number of cases) the work is committed in slices, so
+    the write-ahead log is checkpointed as it goes instead of growing to the size
+    of the database; slices of ~100,000 cases keep the checkpoints rare enough not
+    to slow the build (committing every batch made it 40 % slower).
     """
     events_written = 0
     done = 0
@@ -347,9 +349,9 @@ def write_demo(connection: Connection, generator: DemoGenerator, total: int,
         pending_views.append(project(case[0].case_id, case, policy))
         if len(pending_views) >= batch:
             events_written += _flush(connection, pending_events, pending_views)
-            if commit_batches:
-                connection.commit()
             done += len(pending_views)
+            if commit_every and done % commit_every < batch:
+                connection.commit()
             pending_events, pending_views = [], []
             if progress:
                 progress(done, total)

@@ -36,7 +36,7 @@ def generate_demo_database(path: Path, settings: Settings, cases: int, *, seed: 
             # a large page cache keeps a million-case build from going disk-bound.
             connection.exec_driver_sql("PRAGMA cache_size=-2000000")
         done, events = write_demo(connection, generator, cases, policy, progress=progress,
-                                  local_device_code=settings.device_code, commit_batches=True)
+                                  local_device_code=settings.device_code, commit_every=100_000)
         connection.commit()
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA optimize")
