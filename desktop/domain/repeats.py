@@ -65,13 +65,14 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-def assess_repeat(request: str, topic_code: str, earlier: Iterable[EarlierCase]) -> RepeatAssessment:
-    """Compare a new matter with the same person's earlier cases."""
+def assess_repeat(request: str, topic_code: str, earlier: Iterable[EarlierCase],
+                  threshold: float = SAME_MATTER_SCORE) -> RepeatAssessment:
+    """Compare a new matter with the same person's earlier cases (threshold: a setting)."""
     matches: list[tuple[EarlierCase, float]] = []
     for case in earlier:
         score = matter_similarity(request, case.request)
         same_topic = bool(topic_code) and case.topic_code == topic_code
-        if score >= SAME_MATTER_SCORE or (same_topic and score >= SAME_MATTER_SCORE - 15):
+        if score >= threshold or (same_topic and score >= threshold - 15):
             matches.append((case, score))
     matches.sort(key=lambda m: (-m[1], m[0].received_on, m[0].case_id))
     final = next((c for c, _ in matches if c.concluded_by_rereview), None)

@@ -128,7 +128,7 @@ def check_repeat(hall: Hall, id_number: str, name: str, phone: str, request: str
     """Live check while the clerk types: first visit, repeat, or refused after 复核."""
     with hall.sessions() as session:
         earlier = earlier_cases(session, id_number, name, phone)
-    return assess_repeat(request, topic_code, earlier)
+    return assess_repeat(request, topic_code, earlier, hall.settings.repeat_similarity)
 
 
 def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> RegistrationResult:
@@ -169,7 +169,8 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
     with hall.transaction() as session:
         visit = assess_repeat(request, form.topic_code,
                               earlier_cases(session, petitioner["id_number"], petitioner["name"],
-                                            petitioner["phone"]))
+                                            petitioner["phone"]),
+                              settings.repeat_similarity)
         refuse_if_final(visit)
         serial = next_counter(session, f"case_serial:{received.year}")
         case_number = make_case_number(received, settings.device_code, serial)
