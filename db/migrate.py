@@ -12,6 +12,20 @@ from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
+#: Objects made by raw SQL in the migrations (SQLite's FTS5 index and its shadow
+#: tables, PostgreSQL's trigram indexes): autogenerate must not propose dropping them.
+_RAW_TABLE_PREFIXES = ("case_fts",)
+_RAW_INDEXES = frozenset({"ix_cases_text_trgm", "ix_cases_name_trgm"})
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Autogenerate filter: compare only what the models describe."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(_RAW_TABLE_PREFIXES)
+    return not (type_ == "index" and name in _RAW_INDEXES)
+
 
 def alembic_config() -> Config:
     config = Config()

@@ -52,6 +52,7 @@ class EventRow(Base):
     __table_args__ = (
         Index("ix_events_case_hlc", "case_id", "hlc"),
         Index("ix_events_server_seq", "server_seq"),
+        Index("ix_events_hlc", "hlc"),
     )
 
 
