@@ -20,8 +20,8 @@ from sqlalchemy import func, select, text
 
 from db.models import CasePersonRow, CaseRow
 from desktop.config import load_settings
-from desktop.services.context import Actor, Hall
-from desktop.services.database import open_database
+from desktop.installation import open_hall
+from desktop.services.context import Actor
 from desktop.services.lookup import find_cases
 
 
@@ -44,8 +44,7 @@ def main() -> None:
     parser.add_argument("--like-samples", type=int, default=5, help="LIKE scans per kind (slow)")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
-    engine = open_database(Path(args.db))
-    hall = Hall(engine=engine, settings=load_settings())
+    hall = open_hall(load_settings(), Path(args.db))
     actor = Actor("bench", "bench", "clerk")
     rng = random.Random(1)
     with hall.sessions() as session:
@@ -77,7 +76,7 @@ def main() -> None:
         like = []
         for value in values[:args.like_samples]:
             column = "request" if kind == "四字短语" else "petitioner_name"
-            with engine.connect() as connection:
+            with hall.engine.connect() as connection:
                 like.append(_timed(lambda v=value, c=column: connection.execute(text(
                     f"SELECT case_id FROM cases WHERE {c} LIKE :q ORDER BY received_on DESC LIMIT 50"),
                     {"q": f"%{v}%"}).all()))

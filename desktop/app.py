@@ -10,12 +10,8 @@ import sys
 from pathlib import Path
 
 from desktop.config import Settings
-from desktop.services.context import Actor, Hall
-from desktop.services.database import open_database
-
-
-def build_hall(db_path: Path, settings: Settings) -> Hall:
-    return Hall(engine=open_database(db_path), settings=settings)
+from desktop.installation import open_hall
+from desktop.services.context import Actor
 
 
 def actor_for(role: str, settings: Settings) -> Actor:
@@ -32,7 +28,7 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     from ui.theme import apply_theme
     from ui.windows import RoleWindow
 
-    hall = build_hall(db_path, settings)
+    hall = open_hall(settings, db_path)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("信访接待大厅系统")

@@ -101,12 +101,10 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
-    from desktop.services.context import Hall
-    from desktop.services.database import open_database
+    from desktop.installation import open_hall
     from desktop.services.projections import rebuild_and_compare
 
-    engine = open_database(_db_path(args, settings))
-    hall = Hall(engine=engine, settings=settings)
+    hall = open_hall(settings, _db_path(args, settings))
     started = time.perf_counter()
     report, same = rebuild_and_compare(hall, compare=args.check)
     print(f"已重建 {report.cases:,} 件事项（{report.events:,} 条事件，{report.flagged:,} 件待督办核查），"
@@ -119,12 +117,10 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 def _import_holidays(args: argparse.Namespace, settings: Settings) -> int:
     from desktop.domain.errors import RuleViolation
-    from desktop.services.context import Hall
-    from desktop.services.database import open_database
+    from desktop.installation import open_hall
     from desktop.services.holidays import import_schedule_file
 
-    engine = open_database(_db_path(args, settings))
-    hall = Hall(engine=engine, settings=settings)
+    hall = open_hall(settings, _db_path(args, settings))
     try:
         years = import_schedule_file(hall, Path(args.file))
     except (RuleViolation, OSError) as exc:

@@ -21,9 +21,12 @@ from sqlalchemy.engine import make_url
 from db.engine import make_engine, sqlite_url
 from db.migrate import upgrade
 from desktop.config import Settings
+from desktop.keystore import Secrets
 from desktop.services.context import Actor, Hall
 
 PEPPER = bytes(range(32))
+SECRETS = Secrets(database_key=bytes(range(1, 33)), query_code_pepper=PEPPER, audit_key=bytes(range(2, 34)),
+                  field_key=bytes(range(3, 35)), index_key=bytes(range(4, 36)))
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +64,7 @@ def make_settings(**overrides: object) -> Settings:
 def make_hall(engine: Engine, clock: FakeClock | None = None, **overrides: object) -> Hall:
     clock = clock or FakeClock(datetime(2026, 9, 16, 9, 30))
     ids = (str(uuid.UUID(int=n, version=4)) for n in itertools.count(1))
-    return Hall(engine=engine, settings=make_settings(**overrides), now=clock,
+    return Hall(engine=engine, settings=make_settings(**overrides), secrets=SECRETS, now=clock,
                 new_id=lambda: next(ids), wall_ms=clock.ms)
 
 

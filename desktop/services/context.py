@@ -20,6 +20,7 @@ from desktop.domain.calendar import HolidayCalendar, parse_schedule_csv
 from desktop.domain.case import DeadlinePolicy
 from desktop.domain.deadlines import DayCounting
 from desktop.domain.hlc import HybridClock
+from desktop.keystore import Secrets
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Hall:
 
     engine: Engine
     settings: Settings
+    secrets: Secrets
     now: Callable[[], datetime] = datetime.now
     new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
     wall_ms: Callable[[], int] = field(default=lambda: time.time_ns() // 1_000_000)

@@ -51,7 +51,7 @@ def citizen_progress(hall: Hall, case_number: str, query_code: str) -> CitizenPr
     with hall.sessions() as session:
         row = session.scalar(select(CaseRow).where(CaseRow.case_number == number))
     if row is None or not verify_query_code(query_code, row.query_code_hash,
-                                            hall.settings.pepper_bytes):
+                                            hall.secrets.query_code_pepper):
         raise RuleViolation("progress_not_found", _NOT_FOUND)
     return CitizenProgress(row.case_number, mask_name(row.petitioner_name), row.received_on,
                            row.state, _NEXT_STEP.get(row.state, ""), row.next_due)

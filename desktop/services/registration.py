@@ -198,7 +198,7 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
             "public_ok": form.public_ok,
             "visit_kind": visit.kind.value,
             "repeat_of": list(visit.linked_case_ids),
-            "query_code_hash": hash_query_code(query_code, settings.pepper_bytes,
+            "query_code_hash": hash_query_code(query_code, hall.secrets.query_code_pepper,
                                                secrets.token_bytes(8)),
             "flags": flags,
         }
