@@ -90,6 +90,7 @@ class CaseRow(Base):
     public_ok: Mapped[bool] = mapped_column(Boolean)
     visit_kind: Mapped[str] = mapped_column(String(8))
     repeat_of: Mapped[str] = mapped_column(Text)  # JSON list of case ids
+    accused_org_codes: Mapped[str] = mapped_column(Text, server_default="[]")  # JSON list (条例第三十条)
     skipped_level: Mapped[bool] = mapped_column(Boolean)
     query_code_hash: Mapped[str] = mapped_column(String(120))
     route_kind: Mapped[str] = mapped_column(String(16))
@@ -177,3 +178,41 @@ class HolidayScheduleRow(Base):
     csv_text: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(200))
     imported_at: Mapped[str] = mapped_column(String(32))
+
+
+class StaffAccountRow(Base):
+    """A staff account: its role, scope and Argon2id password hash (synced from the server)."""
+
+    __tablename__ = "staff_accounts"
+
+    login: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    hall_code: Mapped[str] = mapped_column(String(32), default="")
+    org_code: Mapped[str] = mapped_column(String(32), default="")
+    extra_permissions: Mapped[str] = mapped_column(Text, default="")  # JSON list of permission values
+    password_hash: Mapped[str] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[str] = mapped_column(String(32), default="")
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class AuditRow(Base):
+    """One entry of the append-only, hash-chained audit log (see desktop.domain.audit)."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                     autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32), index=True)
+    device: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[str] = mapped_column(String(96), index=True)
+    actor_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    target: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_hash: Mapped[str] = mapped_column(String(64))

@@ -111,6 +111,7 @@ TRANSITIONS: Mapping[EventType, tuple[frozenset[CaseState], CaseState | None]] =
     EventType.LEADER_TAKEN: (_ANY_OPEN, None),
     EventType.INSTRUCTED: (_ANY_OPEN, None),
     EventType.MATERIAL_ADDED: (_ANY_OPEN, None),
+    EventType.RECUSED: (_ANY_OPEN, None),
 }
 
 #: What has to happen before an event can be recorded, said to the user.
@@ -135,6 +136,7 @@ _PREREQUISITE: Mapping[EventType, str] = {
     EventType.LEADER_TAKEN: "事项已终结，不能再包案",
     EventType.INSTRUCTED: "事项已终结，不能再批示",
     EventType.MATERIAL_ADDED: "事项已终结，不能再补充材料",
+    EventType.RECUSED: "事项已终结，无需再登记回避",
     EventType.NOTIFIED: "",
 }
 
@@ -224,6 +226,7 @@ class CaseView:
     deadlines_verified: bool = True
     flags: tuple[str, ...] = ()
     accused_org_codes: tuple[str, ...] = ()
+    recused: tuple[str, ...] = ()  # actor ids of staff recused from this case (条例第二十八条)
     anomalies: tuple[str, ...] = ()
     event_count: int = 0
     last_hlc: str = ""
@@ -291,6 +294,9 @@ def _check_payload_rules(view: CaseView, event_type: EventType, payload: Mapping
             "not_classified",
             f"不能“{event_type.value}”：缺少“分类”，请先确定建议意见类、检举控告类或申诉求决类",
         )
+    if event_type is EventType.RECUSED and (not str(payload.get("staff_id", "")).strip()
+                                            or not str(payload.get("reason", "")).strip()):
+        raise RuleViolation("recusal_incomplete", "登记回避须写明回避的工作人员和回避事由（条例第二十八条）")
     if event_type is EventType.ASSIGNED and not payload.get("due"):
         raise RuleViolation("assign_without_due", "交办须设定办理期限（条例第二十二条）")
     if event_type is EventType.EXTENDED:
@@ -416,6 +422,10 @@ def _apply(view: CaseView | None, event: Event, policy: DeadlinePolicy) -> CaseV
             changes["leader_due"] = _date(p["due"])
     elif t is EventType.SETTLED:
         changes["outcome"] = str(p.get("kind", "调解"))
+    elif t is EventType.RECUSED:
+        staff = str(p.get("staff_id", ""))
+        if staff and staff not in view.recused:
+            changes["recused"] = (*view.recused, staff)
     return _evolve(view, changes)
 
 

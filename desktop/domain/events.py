@@ -36,6 +36,7 @@ class EventType(StrEnum):
     SETTLED = "调解和解"
     LEADER_TAKEN = "包案"
     INSTRUCTED = "批示"
+    RECUSED = "回避"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import CaseRow
+from desktop.domain.access import (
+    ContentAccess,
+    Permission,
+    PermissionDenied,
+    accusation_access,
+    check_may_record,
+    check_not_accused,
+    masked_events,
+    masked_view,
+)
+from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseView, check_transition, deadline_explanations, project
 from desktop.domain.classification import Channel, LegalRoute, Nature
 from desktop.domain.deadlines import Deadline
@@ -25,6 +36,7 @@ from desktop.domain.errors import RuleViolation
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.domain.routing import RouteProposal, check_route_allowed, propose_route
+from desktop.services.audit import audit, denied, guard
 from desktop.services.context import Actor, Hall
 from desktop.services.reference import load_directory, load_taxonomy
 from desktop.services.store import append_events, case_events
@@ -32,10 +44,14 @@ from desktop.services.store import append_events, case_events
 
 @dataclass(frozen=True)
 class CaseDetail:
+    """A case as one actor may see it: personal data masked unless revealed, accusations withheld."""
+
     view: CaseView
     events: tuple[Event, ...]
     deadlines: tuple[Deadline, ...]
     topic_name: str = ""
+    revealed: bool = False
+    content: ContentAccess = ContentAccess.FULL
 
 
 def _case_id(session: Session, case_ref: str) -> str:
@@ -48,14 +64,44 @@ def _case_id(session: Session, case_ref: str) -> str:
     return found
 
 
-def load_case(hall: Hall, case_ref: str) -> CaseDetail:
+def load_case(hall: Hall, actor: Actor, case_ref: str) -> CaseDetail:
+    """The case with personal data masked; ``reveal_personal`` shows it in full (audited)."""
+    guard(hall, actor, Permission.VIEW_CASE, "查看事项", case_ref)
+    return _detail(hall, actor, case_ref, reveal=False)
+
+
+def reveal_personal(hall: Hall, actor: Actor, case_ref: str, reason: str = "") -> CaseDetail:
+    """The case with names, document numbers, phones and address in full; written to the audit log."""
+    guard(hall, actor, Permission.REVEAL_PERSONAL, "查看完整个人信息", case_ref)
+    detail = _detail(hall, actor, case_ref, reveal=True)
+    if actor.actor_id in detail.view.recused:
+        refusal = PermissionDenied(
+            "recused", f"{actor.display_name}已对该事项登记回避，不能查看其个人信息（条例第二十八条）")
+        denied(hall, actor, refusal, detail.view.case_number)
+        raise refusal
+    with hall.transaction() as session:
+        audit(session, hall, actor, AuditAction.VIEW_PERSONAL, detail.view.case_number,
+              {"reason": reason[:200]} if reason else None)
+    return detail
+
+
+def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDetail:
     with hall.sessions() as session:
         case_id = _case_id(session, case_ref)
         events = case_events(session, case_id)
     view = project(case_id, events, hall.policy)
+    directory = load_directory()
+    try:
+        content = accusation_access(actor, view, directory)
+    except PermissionDenied as refusal:
+        denied(hall, actor, refusal, view.case_number)
+        raise
     taxonomy = load_taxonomy()
     topic = taxonomy.full_name(view.topic_code) if view.topic_code in taxonomy else view.topic_code
-    return CaseDetail(view, tuple(events), tuple(deadline_explanations(view, hall.policy)), topic)
+    deadlines = tuple(deadline_explanations(view, hall.policy))
+    return CaseDetail(masked_view(view, reveal_personal=reveal, content=content),
+                      masked_events(events, reveal_personal=reveal, content=content),
+                      deadlines, topic, revealed=reveal, content=content)
 
 
 def record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
@@ -63,9 +109,19 @@ def record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
     """Record one decision on a case, refusing it when the order does not allow it."""
     if event_type is EventType.REGISTERED:
         raise RuleViolation("use_registration", "登记请使用登记功能")
+    try:
+        return _record(hall, actor, case_ref, event_type, payload)
+    except PermissionDenied as refusal:
+        denied(hall, actor, refusal, case_ref)
+        raise
+
+
+def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
+            payload: Mapping[str, Any]) -> CaseView:
     with hall.transaction() as session:
         case_id = _case_id(session, case_ref)
         current = project(case_id, case_events(session, case_id), hall.policy)
+        check_may_record(actor, current, event_type, load_directory())
         check_transition(current, event_type, payload, hall.policy)
         if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED) and payload.get(
                 "organisation_code"):
@@ -80,6 +136,8 @@ def record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
             payload=dict(payload),
         )
         (view,) = append_events(session, [event], hall.policy)
+        audit(session, hall, actor, AuditAction.DECISION, view.case_number,
+              {"event": event_type.value, "event_id": event.event_id})
     return view
 
 
@@ -92,10 +150,13 @@ def _check_recipient(view: CaseView, organisation_code: str) -> None:
     check_route_allowed(directory.get(organisation_code), nature, view.accused_org_codes, directory)
 
 
-def propose(hall: Hall, case_ref: str, *, assign: bool = False) -> RouteProposal:
+def propose(hall: Hall, actor: Actor, case_ref: str, *, assign: bool = False) -> RouteProposal:
     """The competent organisation and route for a classified case (arts. 22, 24, 29–31)."""
-    detail = load_case(hall, case_ref)
-    view = detail.view
+    guard(hall, actor, Permission.HANDLE, "提出转送交办建议", case_ref)
+    with hall.sessions() as session:
+        case_id = _case_id(session, case_ref)
+        view = project(case_id, case_events(session, case_id), hall.policy)
+    check_not_accused(actor, view, load_directory())
     if not view.nature:
         raise RuleViolation("not_classified", "缺少“分类”：请先确定建议意见类、检举控告类或申诉求决类")
     return propose_route(
@@ -106,8 +167,9 @@ def propose(hall: Hall, case_ref: str, *, assign: bool = False) -> RouteProposal
         accused_org_codes=view.accused_org_codes, assign=assign)
 
 
-def ingest_events(hall: Hall, events: Sequence[Event]) -> list[CaseView]:
+def ingest_events(hall: Hall, actor: Actor, events: Sequence[Event]) -> list[CaseView]:
     """Store events made elsewhere (sync): idempotent, never refused, conflicts flagged."""
+    guard(hall, actor, Permission.MAINTAIN_DATA, "导入其他设备的记录")
     for event in events:
         hall.clock.observe(Hlc.parse(event.hlc), hall.wall_ms())
     with hall.transaction() as session:

@@ -10,30 +10,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_factory
 from db.models import HolidayScheduleRow
 from desktop.config import Settings
+from desktop.domain.access import Actor as Actor  # re-exported: every service is called with one
 from desktop.domain.calendar import HolidayCalendar, parse_schedule_csv
 from desktop.domain.case import DeadlinePolicy
 from desktop.domain.deadlines import DayCounting
 from desktop.domain.hlc import HybridClock
 from desktop.keystore import Secrets
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The person or device on whose behalf a service acts; written into every event."""
-
-    actor_id: str  # e.g. "staff:zhangwei" or "kiosk:K01"
-    display_name: str
-    role: str  # kiosk / clerk / leader / supervisor / admin
-
-    @classmethod
-    def kiosk(cls, device_code: str) -> Actor:
-        return cls(f"kiosk:{device_code}", f"{device_code}号自助终端的群众", "kiosk")
 
 
 @dataclass
@@ -50,6 +39,8 @@ class Hall:
     now: Callable[[], datetime] = datetime.now
     new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
     wall_ms: Callable[[], int] = field(default=lambda: time.time_ns() // 1_000_000)
+    #: Argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: 64 MiB, 3 passes).
+    password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
@@ -57,8 +48,14 @@ class Hall:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        """One unit of work; the audit log's head anchor is written once it has committed."""
         with self.sessions.begin() as session:
             yield session
+            head = session.info.pop("audit_head", None)
+        if head is not None:
+            from desktop.services.audit import write_anchor
+
+            write_anchor(self, head)
 
     @cached_property
     def clock(self) -> HybridClock:

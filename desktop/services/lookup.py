@@ -9,10 +9,11 @@ The same queries run on SQLite (FTS5) and PostgreSQL (pg_trgm).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -20,10 +21,15 @@ from sqlalchemy import ColumnElement, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from db.models import CasePersonRow, CaseRow, SearchKeyRow
+from desktop.domain.access import WITHHELD, ContentAccess, Permission, PermissionDenied, accusation_access
+from desktop.domain.case import CaseView
+from desktop.domain.classification import Nature
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, mask_name, mask_phone, validate_phone
 from desktop.domain.numbering import validate_case_number
+from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
+from desktop.services.reference import load_directory
 
 MAX_QUERY = 100
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·]+")
@@ -51,13 +57,9 @@ class CaseSummary:
     request: str
     next_due: date | None
     match: MatchKind
-
-    def masked(self) -> CaseSummary:
-        """The same row as someone without the right to see personal data in full sees it."""
-        return CaseSummary(self.case_id, self.case_number, mask_name(self.petitioner_name),
-                           mask_id_number(self.id_number), mask_phone(self.phone),
-                           self.received_on, self.state, self.topic_code, self.request,
-                           self.next_due, self.match)
+    nature: str = ""
+    organisation_code: str = ""
+    accused_org_codes: tuple[str, ...] = ()
 
 
 def _normalise(query: str) -> str:
@@ -83,12 +85,18 @@ def classify_query(query: str) -> MatchKind:
 def _to_summary(row: CaseRow, match: MatchKind) -> CaseSummary:
     return CaseSummary(row.case_id, row.case_number, row.petitioner_name,
                        row.petitioner_id_number, row.petitioner_phone, row.received_on,
-                       row.state, row.topic_code, row.request[:80], row.next_due, match)
+                       row.state, row.topic_code, row.request[:80], row.next_due, match,
+                       row.nature, row.organisation_code, tuple(json.loads(row.accused_org_codes or "[]")))
 
 
 def find_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> list[CaseSummary]:
-    """Cases matching the query, newest first."""
-    del actor  # permission and masking rules come with accounts
+    """Cases matching the query, newest first, with names, ID numbers and phones masked.
+
+    An accusation is left out for staff of an accused organisation (art. 30); for
+    others without the permission its request is withheld, and it is not found
+    by words of its content.
+    """
+    guard(hall, actor, Permission.SEARCH, "检索事项")
     q = _normalise(query)
     if not q:
         return []
@@ -96,7 +104,30 @@ def find_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> list[Ca
         raise ValidationError("query_too_long", f"查询内容过长（不超过{MAX_QUERY}字）", "query")
     kind = classify_query(q)
     with hall.sessions() as session:
-        return search(session, q, kind, limit)
+        found = search(session, q, kind, limit)
+    return visible_summaries(actor, found)
+
+
+def visible_summaries(actor: Actor, found: list[CaseSummary]) -> list[CaseSummary]:
+    directory = load_directory()
+    out = []
+    for summary in found:
+        content = ContentAccess.FULL
+        if summary.nature == Nature.ACCUSATION:
+            view = CaseView(summary.case_id, case_number=summary.case_number, nature=summary.nature,
+                            accused_org_codes=summary.accused_org_codes,
+                            organisation_code=summary.organisation_code)
+            try:
+                content = accusation_access(actor, view, directory)
+            except PermissionDenied:
+                continue
+            if content is ContentAccess.REDACTED and summary.match is MatchKind.PHRASE:
+                continue
+        out.append(replace(summary, petitioner_name=mask_name(summary.petitioner_name),
+                           id_number=mask_id_number(summary.id_number), phone=mask_phone(summary.phone),
+                           request=WITHHELD if content is ContentAccess.REDACTED else summary.request,
+                           accused_org_codes=()))
+    return out
 
 
 def search(session: Session, q: str, kind: MatchKind, limit: int) -> list[CaseSummary]:

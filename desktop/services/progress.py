@@ -8,10 +8,12 @@ from datetime import date
 from sqlalchemy import select
 
 from db.models import CaseRow
+from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import mask_name
 from desktop.domain.numbering import validate_case_number, verify_query_code
-from desktop.services.context import Hall
+from desktop.services.audit import guard
+from desktop.services.context import Actor, Hall
 
 _NOT_FOUND = "案件编号或查询码不正确，请核对回执后重新输入；如有疑问请到窗口咨询"
 
@@ -42,8 +44,9 @@ _NEXT_STEP = {
 }
 
 
-def citizen_progress(hall: Hall, case_number: str, query_code: str) -> CitizenProgress:
+def citizen_progress(hall: Hall, actor: Actor, case_number: str, query_code: str) -> CitizenProgress:
     """Progress for whoever holds both the case number and its query code; nothing else leaks."""
+    guard(hall, actor, Permission.SELF_SERVICE, "查询办理进度", alternatives=(Permission.VIEW_CASE,))
     try:
         number = validate_case_number(case_number)
     except ValidationError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,8 +11,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import CasePersonRow, CaseRow
+from desktop.domain.access import Permission
+from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseState, CaseView
-from desktop.domain.classification import Channel
+from desktop.domain.classification import Channel, Nature, Purpose, parse_choice
 from desktop.domain.deadlines import ROUTE, Deadline
 from desktop.domain.errors import ValidationError
 from desktop.domain.events import Event, EventType
@@ -25,12 +28,31 @@ from desktop.domain.identity import (
 )
 from desktop.domain.numbering import generate_query_code, hash_query_code, make_case_number
 from desktop.domain.repeats import EarlierCase, RepeatAssessment, assess_repeat, refuse_if_final
+from desktop.services.audit import audit, guard
 from desktop.services.context import Actor, Hall
 from desktop.services.store import append_events, next_counter
 
 MAX_NAME = 50
 MAX_TEXT = 5000
 MAX_ADDRESS = 200
+MAX_CODE = 32  # topic code, window, queue number
+
+#: Control characters other than tab and line breaks, and lone surrogates, are never stored
+#: (PostgreSQL refuses NUL in text; the others are invisible or break the display).
+_TEXT_CONTROLS = frozenset(chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))) - set("\t\n\r")
+
+
+def _bad_char(text: str, *, name: bool = False) -> str | None:
+    """The first character not allowed in a stored text.
+
+    Names also refuse invisible format characters (zero-width spaces, direction overrides)
+    except the zero-width joiner that emoji sequences need.
+    """
+    for c in text:
+        category = unicodedata.category(c)
+        if c in _TEXT_CONTROLS or category == "Cs" or (name and category == "Cf" and c != "\u200d"):
+            return c
+    return None
 
 
 @dataclass(frozen=True)
@@ -75,10 +97,14 @@ class RegistrationResult:
 
 def _person_payload(person: PersonInput, what: str) -> dict[str, str]:
     name = normalise_name(person.name)
-    if not name:
+    if not any(unicodedata.category(c)[0] in "LNS" for c in name):  # empty, or only dots and marks
         raise ValidationError("name_required", f"请填写{what}姓名", "name")
     if len(name) > MAX_NAME:
         raise ValidationError("name_too_long", f"{what}姓名过长（不超过{MAX_NAME}字）", "name")
+    bad = _bad_char(name, name=True)
+    if bad is not None:
+        raise ValidationError("name_control_char",
+                              f"{what}姓名含有不可见的控制字符（U+{ord(bad):04X}），请重新输入", "name")
     try:
         doc_type = DocumentType(person.document_type or DocumentType.NONE.value)
     except ValueError:
@@ -96,6 +122,10 @@ def _text(value: str, label: str, required: bool, limit: int = MAX_TEXT) -> str:
     if len(value) > limit:
         raise ValidationError("text_too_long", f"{label}过长（不超过{limit}字，现为{len(value)}字），"
                               "较长的材料请作为附件补充", label)
+    bad = _bad_char(value)
+    if bad is not None:
+        raise ValidationError("text_control_char",
+                              f"{label}含有不可见的控制字符（U+{ord(bad):04X}），请删除后重新输入", label)
     return value
 
 
@@ -123,9 +153,10 @@ def earlier_cases(session: Session, id_number: str, name: str, phone: str,
     ]
 
 
-def check_repeat(hall: Hall, id_number: str, name: str, phone: str, request: str,
+def check_repeat(hall: Hall, actor: Actor, id_number: str, name: str, phone: str, request: str,
                  topic_code: str) -> RepeatAssessment:
     """Live check while the clerk types: first visit, repeat, or refused after 复核."""
+    guard(hall, actor, Permission.REGISTER, "登记来访", alternatives=(Permission.SELF_SERVICE,))
     with hall.sessions() as session:
         earlier = earlier_cases(session, id_number, name, phone)
     return assess_repeat(request, topic_code, earlier, hall.settings.repeat_similarity)
@@ -137,6 +168,7 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
     Nothing is stored unless everything validates. A matter already through
     复核 on the same facts is refused with the reason (条例第三十六条).
     """
+    guard(hall, actor, Permission.REGISTER, "登记来访", alternatives=(Permission.SELF_SERVICE,))
     petitioner = _person_payload(form.petitioner, "信访人")
     representatives = [_person_payload(r, "代表") for r in form.representatives]
     check_group(form.persons_count, [(r["name"], r["id_number"]) for r in representatives])
@@ -145,12 +177,19 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
     facts = _text(form.facts, "事实", required=False)
     reasons = _text(form.reasons, "理由", required=False)
     address = _text(form.address, "住址", required=False, limit=MAX_ADDRESS)
+    topic_code = _text(form.topic_code, "内容分类代码", required=False, limit=MAX_CODE)
+    window = _text(form.window, "接待窗口", required=False, limit=MAX_CODE)
+    queue_number = _text(form.queue_number, "排队号", required=False, limit=MAX_CODE)
+    purpose = (parse_choice(Purpose, form.purpose, label="信访目的", field_name="purpose").value
+               if form.purpose.strip() else "")
+    nature = (parse_choice(Nature, form.nature, label="性质", field_name="nature").value
+              if form.nature.strip() else "")
     try:
         channel = Channel(form.channel).value
     except ValueError:
         raise ValidationError("bad_channel", f"未知的信访渠道：{form.channel}", "channel") from None
     region = form.region_code.strip()
-    if not region.isdigit() or len(region) not in (6, 9, 12):
+    if not region.isascii() or not region.isdigit() or len(region) not in (6, 9, 12):
         raise ValidationError("bad_region", "问题属地须为6、9或12位行政区划代码", "region_code")
 
     flags: list[str] = []
@@ -167,7 +206,7 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
     query_code = generate_query_code()
     settings = hall.settings
     with hall.transaction() as session:
-        visit = assess_repeat(request, form.topic_code,
+        visit = assess_repeat(request, topic_code,
                               earlier_cases(session, petitioner["id_number"], petitioner["name"],
                                             petitioner["phone"]),
                               settings.repeat_similarity)
@@ -181,17 +220,17 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
             "received_on": received.isoformat(),
             "received_at": now.isoformat(timespec="seconds"),
             "hall": settings.hall_name,
-            "window": form.window,
-            "queue_number": form.queue_number,
+            "window": window,
+            "queue_number": queue_number,
             "petitioner": petitioner,
             "representatives": representatives,
             "agent": agent,
             "address": address,
             "persons_count": form.persons_count,
             "region_code": region,
-            "topic_code": form.topic_code,
-            "purpose": form.purpose,
-            "nature": form.nature,
+            "topic_code": topic_code,
+            "purpose": purpose,
+            "nature": nature,
             "request": request,
             "facts": facts,
             "reasons": reasons,
@@ -212,6 +251,8 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
             payload=payload,
         )
         (view,) = append_events(session, [event], hall.policy)
+        audit(session, hall, actor, AuditAction.REGISTRATION, case_number,
+              {"visit_kind": visit.kind.value, "channel": channel})
     return RegistrationResult(
         case_id=case_id,
         case_number=case_number,

@@ -110,6 +110,7 @@ def case_row(view: CaseView) -> dict[str, Any]:
         "public_ok": view.public_ok,
         "visit_kind": view.visit_kind,
         "repeat_of": canonical_json(list(view.repeat_of)),
+        "accused_org_codes": canonical_json(list(view.accused_org_codes)),
         "skipped_level": view.skipped_level,
         "query_code_hash": view.query_code_hash,
         "route_kind": view.route_kind,

@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from db.models import CaseRow
+from desktop.domain.access import Permission
+from desktop.domain.identity import mask_name
+from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
 
 
@@ -33,7 +36,7 @@ class Backlog:
 def upcoming_deadlines(hall: Hall, actor: Actor, *, within_days: int = 7,
                        limit: int = 200) -> list[DueCase]:
     """Open cases whose current deadline has passed or falls within ``within_days``, soonest first."""
-    del actor
+    guard(hall, actor, Permission.VIEW_CASE, "查看期限提醒")
     today = hall.today()
     horizon = today + timedelta(days=within_days)
     with hall.sessions() as session:
@@ -43,12 +46,12 @@ def upcoming_deadlines(hall: Hall, actor: Actor, *, within_days: int = 7,
             .where(CaseRow.next_due.is_not(None), CaseRow.next_due <= horizon)
             .order_by(CaseRow.next_due, CaseRow.case_number).limit(limit)
         ).all()
-    return [DueCase(r.case_number, r.petitioner_name, r.state, r.next_due, r.next_due_rule,
+    return [DueCase(r.case_number, mask_name(r.petitioner_name), r.state, r.next_due, r.next_due_rule,
                     r.leader, (r.next_due - today).days) for r in rows]
 
 
 def backlog(hall: Hall, actor: Actor) -> Backlog:
-    del actor
+    guard(hall, actor, Permission.VIEW_CASE, "查看积案统计")
     today = hall.today()
     with hall.sessions() as session:
         open_cases = session.scalar(select(func.count()).where(CaseRow.next_due.is_not(None))) or 0

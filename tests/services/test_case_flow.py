@@ -41,11 +41,11 @@ def test_query_code_is_stored_only_as_hash_and_opens_progress(hall: Hall, clerk:
         stored = session.scalar(select(CaseRow.query_code_hash))
         payloads = "".join(session.scalars(select(EventRow.payload)))
     assert stored and result.query_code not in stored and result.query_code not in payloads
-    progress = citizen_progress(hall, result.case_number, result.query_code)
+    progress = citizen_progress(hall, Actor.kiosk("K01"), result.case_number, result.query_code)
     assert progress.state == "已登记" and progress.petitioner == "张**"
     wrong = f"{(int(result.query_code) + 1) % 10**8:08d}"
     with pytest.raises(RuleViolation, match="查询码不正确"):
-        citizen_progress(hall, result.case_number, wrong)
+        citizen_progress(hall, Actor.kiosk("K01"), result.case_number, wrong)
 
 
 def test_full_order_through_rereview_then_repeat_refused(hall: Hall, clerk: Actor,
@@ -141,7 +141,7 @@ def test_sync_conflict_is_kept_and_flagged(hall: Hall, clerk: Actor) -> None:
     """Two offline devices decide differently: both events stay, the case is flagged."""
     ref = register_visit(hall, clerk, form()).case_number
     cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
-    detail = cases.load_case(hall, ref)
+    detail = cases.load_case(hall, clerk, ref)
     base = detail.events[-1]
     from desktop.domain.events import Event
 
@@ -152,15 +152,15 @@ def test_sync_conflict_is_kept_and_flagged(hall: Hall, clerk: Actor) -> None:
 
     accepted = remote(1, EventType.ACCEPTED, {"accepted_on": "2026-09-17"}, "devA")
     refused = remote(2, EventType.NOT_ACCEPTED, {"reason": "重复"}, "devB")
-    (view,) = cases.ingest_events(hall, [refused, accepted])
+    (view,) = cases.ingest_events(hall, Actor.system("sync"), [refused, accepted])
     assert view.state.value == "办理中"
     assert view.needs_supervisor and "不予受理" in view.anomalies[0]
     # the same batch again changes nothing (idempotent)
-    cases.ingest_events(hall, [accepted, refused])
+    cases.ingest_events(hall, Actor.system("sync"), [accepted, refused])
     assert _count(hall, EventRow) == 4
     # an event whose predecessor has not arrived yet is kept, not dropped
     late = remote(5, EventType.DELIVERED, {"delivered_on": "2026-10-01"}, "devC")
-    (view,) = cases.ingest_events(hall, [late])
+    (view,) = cases.ingest_events(hall, Actor.system("sync"), [late])
     assert _count(hall, EventRow) == 5 and any("送达" in a for a in view.anomalies)
 
 
@@ -179,7 +179,7 @@ def test_accusation_never_transferred_to_the_accused(hall: Hall, clerk: Actor) -
     ref = register_visit(hall, clerk, form(request="举报县住建局某工作人员办事索要好处费")).case_number
     cases.classify(hall, clerk, ref, nature="检举控告类", topic_code="1202",
                    accused_org_codes=["330726-ZJJ"])
-    proposal = cases.propose(hall, ref)
+    proposal = cases.propose(hall, clerk, ref)
     assert proposal.organisation is not None and proposal.organisation.code == "330726-JW"
     assert "330726-ZJJ" not in {o.code for o in proposal.recipients}
     with pytest.raises(RuleViolation, match="第三十条"):

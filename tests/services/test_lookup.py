@@ -27,42 +27,51 @@ def filled(hall: Hall, clerk: Actor) -> dict[str, str]:
     return numbers
 
 
-def _names(hall: Hall, clerk: Actor, query: str) -> list[str]:
-    return [c.petitioner_name for c in find_cases(hall, clerk, query)]
+def _names(hall: Hall, clerk: Actor, query: str, filled: dict[str, str]) -> list[str]:
+    """Whose cases were found (results show names masked, so map back by case number)."""
+    by_number = {number: name for name, number in filled.items()}
+    return [by_number[c.case_number] for c in find_cases(hall, clerk, query)]
+
+
+def test_results_show_personal_data_masked(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:
+    (found,) = find_cases(hall, clerk, filled["欧阳建华"])
+    assert (found.petitioner_name, found.phone) == ("欧阳**", "138****0002")
+    assert found.id_number.startswith(valid_id(seq=2)[:6]) and "*" in found.id_number
+    assert valid_id(seq=2) not in repr(found)
 
 
 def test_by_case_number_with_or_without_hyphens(hall: Hall, clerk: Actor,
                                                 filled: dict[str, str]) -> None:
     number = filled["王芳"]
-    assert _names(hall, clerk, number) == ["王芳"]
-    assert _names(hall, clerk, number.replace("-", "").lower()) == ["王芳"]
-    assert _names(hall, clerk, number[:-1] + ("0" if number[-1] != "0" else "1")) == []
+    assert _names(hall, clerk, number, filled) == ["王芳"]
+    assert _names(hall, clerk, number.replace("-", "").lower(), filled) == ["王芳"]
+    assert _names(hall, clerk, number[:-1] + ("0" if number[-1] != "0" else "1"), filled) == []
 
 
 def test_by_id_number_and_phone(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:
-    assert _names(hall, clerk, valid_id(seq=2)) == ["欧阳建华"]
-    assert _names(hall, clerk, "138 5790 0003") == ["张建国"]
-    assert _names(hall, clerk, "+8613857900001") == ["王芳"]
+    assert _names(hall, clerk, valid_id(seq=2), filled) == ["欧阳建华"]
+    assert _names(hall, clerk, "138 5790 0003", filled) == ["张建国"]
+    assert _names(hall, clerk, "+8613857900001", filled) == ["王芳"]
 
 
 def test_short_names_and_parts_of_names(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:
-    assert _names(hall, clerk, "王芳") == ["王芳"]
-    assert _names(hall, clerk, "李") == ["李"]
-    assert _names(hall, clerk, "建国") == ["张建国"]
-    assert _names(hall, clerk, "欧阳建华") == ["欧阳建华"]
+    assert _names(hall, clerk, "王芳", filled) == ["王芳"]
+    assert _names(hall, clerk, "李", filled) == ["李"]
+    assert _names(hall, clerk, "建国", filled) == ["张建国"]
+    assert _names(hall, clerk, "欧阳建华", filled) == ["欧阳建华"]
 
 
 def test_pinyin_initials_and_full_pinyin(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:
-    assert _names(hall, clerk, "zjg") == ["张建国"]
-    assert _names(hall, clerk, "WF") == ["王芳"]
-    assert _names(hall, clerk, "zhangjianguo") == ["张建国"]
+    assert _names(hall, clerk, "zjg", filled) == ["张建国"]
+    assert _names(hall, clerk, "WF", filled) == ["王芳"]
+    assert _names(hall, clerk, "zhangjianguo", filled) == ["张建国"]
 
 
 def test_phrases_of_any_length(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:
-    assert _names(hall, clerk, "拖欠工资") == ["欧阳建华"]
-    assert _names(hall, clerk, "土地流转收益") == ["王芳"]
-    assert _names(hall, clerk, "噪声") == ["李"]  # 2 characters: below the trigram length
-    assert _names(hall, clerk, "不存在的内容") == []
+    assert _names(hall, clerk, "拖欠工资", filled) == ["欧阳建华"]
+    assert _names(hall, clerk, "土地流转收益", filled) == ["王芳"]
+    assert _names(hall, clerk, "噪声", filled) == ["李"]  # 2 characters: below the trigram length
+    assert _names(hall, clerk, "不存在的内容", filled) == []
 
 
 def test_hostile_queries_are_plain_text(hall: Hall, clerk: Actor, filled: dict[str, str]) -> None:

@@ -12,7 +12,7 @@ from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.case import DeadlinePolicy
 from desktop.domain.deadlines import DayCounting
 from desktop.services.cases import ingest_events
-from desktop.services.context import Hall
+from desktop.services.context import Actor, Hall
 from desktop.services.demo import DemoGenerator
 from desktop.services.projections import rebuild_and_compare
 from desktop.services.reference import load_regions, load_taxonomy
@@ -34,7 +34,7 @@ def _ingest_like_sync(hall: Hall, events: list, batch: int, seed: int) -> None: 
     for start in range(0, len(events), batch):
         page = events[start:start + batch]
         rng.shuffle(page)
-        ingest_events(hall, page)
+        ingest_events(hall, Actor.system("sync"), page)
 
 
 @pytest.mark.slow
@@ -45,7 +45,7 @@ def test_rebuild_equals_live_on_10000_generated_cases(sqlite_engine: Engine) -> 
     with hall.sessions() as session:
         live = projection_snapshot(session)
     assert len(live["cases"]) == 10_000
-    report, same = rebuild_and_compare(hall, compare=True)
+    report, same = rebuild_and_compare(hall, Actor.system(), compare=True)
     assert report.cases == 10_000 and report.events == len(events)
     assert report.flagged == 0  # generated histories follow the Regulations' order
     assert same
@@ -55,7 +55,7 @@ def test_rebuild_equals_live_on_10000_generated_cases(sqlite_engine: Engine) -> 
 def test_rebuild_equals_live_on_postgresql(pg_engine: Engine) -> None:
     hall = make_hall(pg_engine)
     _ingest_like_sync(hall, _generated_events(600, seed=11), batch=700, seed=11)
-    report, same = rebuild_and_compare(hall, compare=True)
+    report, same = rebuild_and_compare(hall, Actor.system(), compare=True)
     assert report.cases == 600 and same
 
 
