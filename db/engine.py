@@ -1,30 +1,145 @@
-"""One place that builds database engines: SQLite on the desktop, PostgreSQL on the server."""
+"""One place that builds database engines: SQLCipher-encrypted SQLite on the desktop, PostgreSQL on the server.
+
+Every desktop database is one SQLCipher file: tables, indexes, the FTS5 index, the
+write-ahead log and temporary data are all encrypted with the installation's 256-bit
+database key, so search and migrations run unchanged on top. The key is handed to
+SQLCipher in its raw form (``x'<64 hex digits>'``): it is already random, so SQLCipher's
+PBKDF2 stretching (256,000 rounds per connection) would only slow every connection down.
+
+Plain SQLite (no key) is still possible, only for reading databases from before encryption
+(``import-plain-database``) and for tests that compare against it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+#: The first 16 bytes of every unencrypted SQLite database file. An SQLCipher file starts
+#: with its random salt instead, so the two can be told apart without any key.
+PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+KEY_BYTES = 32
+
+FileKind = Literal["missing", "plain", "encrypted"]
+
+
+class DatabaseKeyError(RuntimeError):
+    """The database and the key do not fit together; nothing on disk has been changed.
+
+    ``reason`` is one of ``wrong_key`` (the key does not decrypt the file), ``missing_key``
+    (an encrypted file and no key), ``plain`` (an unencrypted file where an encrypted one is
+    expected) and ``not_plain`` (a key-less open of a file that is not plain SQLite).
+    """
+
+    def __init__(self, message: str, *, reason: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.path = path
+
+
+class DatabaseInUseError(RuntimeError):
+    """An operation that needs the database to itself found it opened by another program."""
 
 
 def sqlite_url(path: Path) -> URL:
     return URL.create("sqlite+pysqlite", database=str(path))
 
 
-def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
-    """Engine with the pragmas the desktop relies on (WAL, foreign keys, busy wait)."""
+def sqlcipher_module() -> Any:
+    """The SQLCipher DB-API module (same interface as :mod:`sqlite3`)."""
+    from sqlcipher3 import dbapi2
+
+    return dbapi2
+
+
+def sqlite_file_kind(path: Path) -> FileKind:
+    """Whether ``path`` holds nothing yet, a plain SQLite database, or something encrypted."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(PLAIN_SQLITE_HEADER))
+    except FileNotFoundError:
+        return "missing"
+    if not header:
+        return "missing"  # SQLite treats an empty file as a new database
+    return "plain" if header == PLAIN_SQLITE_HEADER else "encrypted"
+
+
+def key_pragma(key: bytes, pragma: str = "key") -> str:
+    """``PRAGMA key`` (or ``rekey``) with the raw-key form, which skips key derivation."""
+    if len(key) != KEY_BYTES:
+        raise ValueError(f"数据库密钥必须是 {KEY_BYTES} 字节")
+    return f"PRAGMA {pragma} = \"x'{key.hex()}'\""
+
+
+def attach_key_clause(key: bytes) -> str:
+    """The ``KEY`` clause of ``ATTACH DATABASE`` for the raw key (``KEY ''`` = unencrypted)."""
+    return f"KEY \"x'{key.hex()}'\"" if key else "KEY ''"
+
+
+def apply_key(dbapi_connection: Any, key: bytes, path: Path | None = None) -> None:
+    """Key a fresh SQLCipher connection and prove the key decrypts the file.
+
+    Must be the very first statement on the connection. A wrong key is reported as
+    :class:`DatabaseKeyError`; the connection is closed and nothing is written.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        # SQLCipher logs every failed page decryption to stderr in English; a wrong key is
+        # reported to the user by the exception below instead.
+        cursor.execute("PRAGMA cipher_log_level = NONE")
+        cursor.execute(key_pragma(key))
+        cursor.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except sqlcipher_module().DatabaseError as exc:
+        cursor.close()
+        dbapi_connection.close()
+        shown = f" {path}" if path else ""
+        raise DatabaseKeyError(f"数据库密钥不正确：无法用本机保存的密钥解密数据库{shown}（{exc}）",
+                               reason="wrong_key", path=path) from exc
+    cursor.close()
+
+
+def connect_sqlcipher(path: Path | str, key: bytes, *, timeout: float = 10.0, uri: bool = False) -> Any:
+    """A raw DB-API connection to an encrypted database (backup, rekey, import)."""
+    connection = sqlcipher_module().connect(str(path), timeout=timeout, uri=uri, isolation_level=None)
+    apply_key(connection, key, Path(path) if not uri else None)
+    return connection
+
+
+def make_engine(url: str | URL, *, key: bytes | None = None, echo: bool = False) -> Engine:
+    """Engine with the pragmas the desktop relies on (WAL, foreign keys, busy wait).
+
+    ``key`` encrypts an SQLite database with SQLCipher (the normal case on the desktop);
+    without it the file is plain SQLite. PostgreSQL ignores ``key``: the server protects
+    its storage itself.
+    """
     url = make_url(url)
-    if url.get_backend_name() == "sqlite":
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    if key is None:
         engine = create_engine(url, echo=echo)
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    else:
+        if len(key) != KEY_BYTES:
+            raise ValueError(f"数据库密钥必须是 {KEY_BYTES} 字节")
+        # The pysqlite dialect on the SQLCipher module: the key stays out of the URL (which is
+        # shown in windows and logs) and out of SQLAlchemy's statement echo.
+        engine = create_engine(url, echo=echo, module=sqlcipher_module())
+        path = Path(url.database) if url.database else None
+
+        def _key(dbapi_connection: Any, _record: Any) -> None:
+            apply_key(dbapi_connection, key, path)
+
+        # insert=True: before the dialect's own first-connect queries.
+        event.listen(engine, "connect", _key, insert=True)
+    event.listen(engine, "connect", apply_sqlite_pragmas)
+    return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -35,6 +150,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA cache_size=-65536")
     finally:
         cursor.close()
+
+
+def cipher_version() -> str:
+    """The SQLCipher library version, e.g. ``4.12.0 community`` (no database needed)."""
+    with contextlib.closing(sqlcipher_module().connect(":memory:")) as connection:
+        row = connection.execute("PRAGMA cipher_version").fetchone()
+    return str(row[0]) if row and row[0] else ""
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -45,10 +45,33 @@ def build_parser() -> argparse.ArgumentParser:
     holidays = sub.add_parser("import-holidays", help="导入某年的节假日安排（CSV：日期,类型,名称）")
     holidays.add_argument("file", help="CSV 文件")
     holidays.add_argument("--db", help="数据库文件路径")
+
+    # --- encryption of the database: key rotation, backup, import of old plain databases ---
+    rekey = sub.add_parser("rekey", help="为数据库更换新的随机密钥（需先关闭本机所有程序窗口）")
+    rekey.add_argument("--db", help="数据库文件路径")
+    backup = sub.add_parser("backup", help="把数据库备份为一个加密文件（程序运行时也可备份），并校验备份")
+    backup.add_argument("out", help="备份文件路径（不能是已存在的文件）")
+    backup.add_argument("--db", help="数据库文件路径")
+    plain = sub.add_parser("import-plain-database",
+                           help="把旧版未加密的数据库转换为加密数据库（原文件不改动，核对后请安全删除）")
+    plain.add_argument("plain_db", help="旧版未加密的数据库文件")
+    plain.add_argument("--db", help="要生成的加密数据库路径（默认使用设置中的路径；不能已存在）")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from db.engine import DatabaseInUseError, DatabaseKeyError
+    from desktop.keystore import KeyStoreError
+
+    try:
+        return _main(argv)
+    except (DatabaseKeyError, DatabaseInUseError, KeyStoreError) as exc:
+        # the key and the database do not fit: say so plainly, nothing has been changed
+        print(exc, file=sys.stderr)
+        return 2
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -69,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _rebuild(args, settings)
     if args.command == "import-holidays":
         return _import_holidays(args, settings)
+    if args.command in _KEY_COMMANDS:
+        return _KEY_COMMANDS[args.command](args, settings)
     return 2
 
 
@@ -101,12 +126,13 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.domain.access import Actor
     from desktop.installation import open_hall
     from desktop.services.projections import rebuild_and_compare
 
     hall = open_hall(settings, _db_path(args, settings))
     started = time.perf_counter()
-    report, same = rebuild_and_compare(hall, compare=args.check)
+    report, same = rebuild_and_compare(hall, Actor.system(), compare=args.check)
     print(f"已重建 {report.cases:,} 件事项（{report.events:,} 条事件，{report.flagged:,} 件待督办核查），"
           f"用时 {time.perf_counter() - started:.1f} 秒")
     if args.check:
@@ -116,18 +142,77 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import_holidays(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.domain.access import Actor
     from desktop.domain.errors import RuleViolation
     from desktop.installation import open_hall
     from desktop.services.holidays import import_schedule_file
 
     hall = open_hall(settings, _db_path(args, settings))
     try:
-        years = import_schedule_file(hall, Path(args.file))
+        years = import_schedule_file(hall, Actor.system(), Path(args.file))
     except (RuleViolation, OSError) as exc:
         print(f"导入失败：{exc}", file=sys.stderr)
         return 1
     print("已导入节假日安排：" + "、".join(f"{y}年" for y in years))
     return 0
+
+
+def _rekey(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.installation import rekey_database
+
+    path = _db_path(args, settings)
+    try:
+        result = rekey_database(settings, path)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"已为数据库 {result.database} 更换密钥：重新加密 {result.pages:,} 页，用时 {result.seconds:.1f} 秒。")
+    print(f"新密钥（编号 {result.new_key_id}，原编号 {result.old_key_id}）保存在{result.key_store}。")
+    print("注意：此前的备份仍使用旧密钥，旧密钥已不再保存——请立即用 backup 重新备份。")
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.installation import backup_database
+
+    try:
+        result = backup_database(settings, _db_path(args, settings), Path(args.out))
+    except (FileExistsError, FileNotFoundError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        print(f"备份失败：{exc}", file=sys.stderr)
+        return 1
+    print(f"已备份到 {result.path}：{result.bytes / 1e6:,.1f} MB，{result.cases:,} 件事项，"
+          f"{result.events:,} 条事件，用时 {result.seconds:.1f} 秒；完整性检查：{result.integrity}。")
+    print(f"备份已加密，使用本数据库当前的密钥（编号 {result.key_id}，保存在{result.key_store}）；"
+          "在其他电脑上恢复时需要同一密钥。")
+    return 0
+
+
+def _import_plain(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.installation import import_plain_database
+
+    plain, path = Path(args.plain_db), _db_path(args, settings)
+    try:
+        result = import_plain_database(settings, plain, path)
+    except (FileExistsError, FileNotFoundError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        print(f"导入失败：{exc}", file=sys.stderr)
+        return 1
+    rows = result.rows
+    print(f"已把未加密数据库 {result.source} 转换为加密数据库 {result.database}："
+          f"{rows.get('cases', 0):,} 件事项，{rows.get('events', 0):,} 条事件，共 {len(rows)} 张表，"
+          f"各表行数与原数据库一致，用时 {result.seconds:.1f} 秒。")
+    print(f"密钥（编号 {result.key_id}）保存在{result.key_store}。")
+    print(f"原文件 {result.source} 未被改动，其中的个人信息仍是明文：核对新数据库可以正常使用后，"
+          f"请安全删除原文件及其 -wal/-shm 文件（例如 shred -u '{result.source}'），并清理其备份。")
+    return 0
+
+
+_KEY_COMMANDS = {"rekey": _rekey, "backup": _backup, "import-plain-database": _import_plain}
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 Precedence: environment variables ``PH_<NAME>`` > the JSON settings file in the
 platform's config directory > defaults. The first start writes the file with a
-fresh device id and query-code pepper so that they stay stable afterwards.
+fresh device id so that it stays stable afterwards. Keys are never kept here: they live
+in the key store (``desktop/keystore.py``); a query-code pepper left in the file by an
+older version is moved into the key store once and then removed from the file.
 """
 
 from __future__ import annotations
@@ -51,9 +53,16 @@ class Settings(BaseSettings):
         "calendar", description="期限计算方式：calendar=自然日（默认），working=工作日（依地方规定）")
     database: Path | None = Field(None, description="本机数据库文件路径（默认在用户数据目录）")
     server_url: str = Field("", description="中心服务器地址；为空则仅离线工作")
-    query_code_pepper: str = Field("", description="查询码散列密钥（全部署统一，十六进制）")
+    query_code_pepper: str = Field(
+        "", description="旧版设置：查询码散列密钥（十六进制）。仅在首次创建密钥时迁入密钥存储，随后从设置文件中删除")
+    key_store: Literal["auto", "keyring", "file"] = Field(
+        "auto", description="数据库密钥的保存位置：auto=系统密钥库可用时用它，否则用配置目录中仅本用户可读的密钥文件；"
+                            "keyring=只用系统密钥库；file=只用密钥文件")
     repeat_similarity: float = Field(72.0, ge=50, le=100,
                                      description="判断同一事项的请求文本相似度阈值（0–100）")
+    lockout_failures: int = Field(5, ge=3, le=20, description="连续登录失败多少次后锁定账户")
+    lockout_minutes: int = Field(15, ge=1, le=1440, description="账户锁定时长（分钟），到期自动解锁")
+    idle_lock_minutes: int = Field(10, ge=1, le=120, description="工作人员界面无操作多少分钟后锁屏")
 
     @field_validator("device_code", mode="before")
     @classmethod
@@ -66,7 +75,11 @@ class Settings(BaseSettings):
 
     @property
     def pepper_bytes(self) -> bytes:
-        return bytes.fromhex(self.query_code_pepper)
+        """The legacy pepper from the settings file (empty when there is none)."""
+        try:
+            return bytes.fromhex(self.query_code_pepper)
+        except ValueError as exc:
+            raise RuntimeError(f"设置中的 query_code_pepper 不是十六进制：{exc}。请从设置文件备份中恢复该值。") from exc
 
 
 def describe() -> list[tuple[str, str, str]]:
@@ -90,15 +103,30 @@ def load_settings(write_first_start: bool = True) -> Settings:
     if not stored.get("device_id"):
         stored["device_id"] = secrets.token_hex(6)
         changed = True
-    if not stored.get("query_code_pepper"):
-        stored["query_code_pepper"] = secrets.token_hex(32)
-        changed = True
     if changed and write_first_start:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(stored, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.chmod(tmp, 0o600)
-        tmp.replace(path)
+        _write_settings_file(path, stored)
     file_values = {k: v for k, v in stored.items()
                    if k in Settings.model_fields and f"PH_{k.upper()}" not in os.environ}
     return Settings(**file_values)
+
+
+def _write_settings_file(path: Path, stored: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(stored, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+
+
+def forget_legacy_pepper() -> bool:
+    """Remove ``query_code_pepper`` from the settings file once the key store holds it."""
+    path = settings_file()
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(stored, dict) or "query_code_pepper" not in stored:
+        return False
+    del stored["query_code_pepper"]
+    _write_settings_file(path, stored)
+    return True

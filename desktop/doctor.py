@@ -81,19 +81,67 @@ def _printer_check() -> Check:
     return Check("打印机", WARN, "未安装 CUPS 打印服务", "apt-get install cups")
 
 
-def _database_check(db_path: Path) -> Check:
+def _cipher_check() -> Check:
+    try:
+        from db.engine import cipher_version, sqlcipher_module
+
+        version, sqlite = cipher_version(), sqlcipher_module().sqlite_version
+    except Exception as exc:  # report anything: this is the diagnosis tool
+        return Check("数据库加密", FAIL, f"无法加载 SQLCipher：{exc}",
+                     "重新安装依赖：pip install -r requirements.lock（需要 sqlcipher3-binary）")
+    if not version:
+        return Check("数据库加密", FAIL, "sqlcipher3 模块没有加密功能", "重新安装 sqlcipher3-binary")
+    return Check("数据库加密", OK, f"SQLCipher {version}（SQLite {sqlite}），AES-256，整库加密")
+
+
+def _key_check(settings: Settings, db_path: Path) -> Check:
+    from desktop.installation import inspect_key
+
+    status = inspect_key(settings, db_path)
+    if status.problem and not status.key_store:
+        return Check("数据库密钥", FAIL, status.problem, "按提示修复后重试")
+    where = f"保存在{status.key_store}"
+    if status.problem:
+        return Check("数据库密钥", WARN, f"{where}；{status.problem}", "正常启动一次程序即可")
+    if status.opens is None:
+        if status.has_key:
+            return Check("数据库密钥", OK, f"{where}（数据库尚未创建）")
+        if db_path.exists():
+            return Check("数据库密钥", FAIL, f"找不到数据库的密钥：应{where}",
+                         "从密钥备份中恢复密钥文件或系统密钥库条目；旧版未加密数据库请用 import-plain-database 转换")
+        return Check("数据库密钥", WARN, f"尚未生成，首次启动时生成并{where}")
+    if not status.opens:
+        return Check("数据库密钥", FAIL, f"{where}，但无法解密 {db_path}（密钥与数据库不配套）",
+                     "恢复与该数据库配套的密钥，或恢复与当前密钥配套的数据库备份")
+    return Check("数据库密钥", OK, f"{where}，能打开数据库")
+
+
+def _database_check(settings: Settings, db_path: Path) -> Check:
     if not db_path.exists():
         return Check("数据库", WARN, f"{db_path} 尚不存在，首次启动时会自动创建")
+    from db.engine import DatabaseKeyError, sqlite_file_kind
+
     try:
         from db.migrate import current_revision, head_revision
+        from desktop.keystore import open_keystore
         from desktop.services.database import counts, open_database
 
-        engine = open_database(db_path, migrate=False)
+        if sqlite_file_kind(db_path) == "plain":
+            return Check("数据库", FAIL, f"{db_path} 是旧版未加密的数据库",
+                         "用 import-plain-database 转换为加密数据库（原文件不改动），核对后安全删除原文件")
+        # read only: never creates a key, never migrates
+        secrets = open_keystore(settings, db_path).load()
+        if secrets is None:
+            return Check("数据库", FAIL, f"{db_path} 已加密，没有密钥无法检查", "见上方“数据库密钥”一项")
+        engine = open_database(db_path, key=secrets.database_key, migrate=False)
         current, head = current_revision(engine), head_revision()
         with engine.connect() as connection:
             integrity = connection.exec_driver_sql("PRAGMA quick_check").scalar()
+            cipher = connection.exec_driver_sql("PRAGMA cipher_version").scalar()
         cases, events = counts(engine) if current else (0, 0)
         engine.dispose()
+    except DatabaseKeyError as exc:
+        return Check("数据库", FAIL, f"无法打开 {db_path}：{exc}", "见上方“数据库密钥”一项")
     except Exception as exc:  # report anything: this is the diagnosis tool
         return Check("数据库", FAIL, f"无法打开 {db_path}：{exc}",
                      "确认文件未被占用、磁盘未满；必要时从备份恢复")
@@ -102,7 +150,8 @@ def _database_check(db_path: Path) -> Check:
     if current != head:
         return Check("数据库", WARN, f"结构版本 {current}，最新为 {head}", "启动程序时会自动升级")
     size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
-    return Check("数据库", OK, f"{db_path}：{cases:,} 件事项，{events:,} 条事件，{size / 1e6:,.1f} MB")
+    return Check("数据库", OK, f"{db_path}：{cases:,} 件事项，{events:,} 条事件，{size / 1e6:,.1f} MB，"
+                 f"已加密（SQLCipher {cipher}）")
 
 
 def _holiday_check(today: date) -> Check:
@@ -139,7 +188,9 @@ def collect(settings: Settings, db_path: Path, today: date | None = None) -> lis
     checks += _qt_checks()
     checks.append(_font_check())
     checks.append(_printer_check())
-    checks.append(_database_check(db_path))
+    checks.append(_cipher_check())
+    checks.append(_key_check(settings, db_path))
+    checks.append(_database_check(settings, db_path))
     checks.append(_holiday_check(today or date.today()))
     checks.append(_server_check(settings))
     checks.append(Check("设置", OK, f"{settings_file()}；本机编码 {settings.device_code}，"

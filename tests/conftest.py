@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -64,7 +65,9 @@ def make_settings(**overrides: object) -> Settings:
 def make_hall(engine: Engine, clock: FakeClock | None = None, **overrides: object) -> Hall:
     clock = clock or FakeClock(datetime(2026, 9, 16, 9, 30))
     ids = (str(uuid.UUID(int=n, version=4)) for n in itertools.count(1))
+    # The cheapest Argon2id parameters: the same code path at a fraction of the production cost.
     return Hall(engine=engine, settings=make_settings(**overrides), secrets=SECRETS, now=clock,
+                password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
                 new_id=lambda: next(ids), wall_ms=clock.ms)
 
 
@@ -73,9 +76,27 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2026, 9, 16, 9, 30))
 
 
+@pytest.fixture(autouse=True)
+def _no_os_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Never touch the developer's own key store: ``auto`` falls back to key files in tests.
+
+    The environment variable reaches the program started as a subprocess; tests of the OS
+    key store install an in-memory backend themselves.
+    """
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(sqlite_url(tmp_path / "hall.db"))
+    """An SQLCipher-encrypted database, as in production (raw key: no key-derivation cost)."""
+    engine = make_engine(sqlite_url(tmp_path / "hall.db"), key=SECRETS.database_key)
     upgrade(engine)
     yield engine
     engine.dispose()
@@ -128,5 +149,20 @@ def sqlite_hall(sqlite_engine: Engine, clock: FakeClock) -> Hall:
 @pytest.fixture
 def clerk() -> Actor:
     return Actor("staff:wangli", "王丽", "clerk")
+
+
+@pytest.fixture
+def supervisor() -> Actor:
+    return Actor("staff:zhaomin", "赵敏", "supervisor")
+
+
+@pytest.fixture
+def system() -> Actor:
+    return Actor.system("test")
+
+
+@pytest.fixture
+def kiosk() -> Actor:
+    return Actor.kiosk("K01")
 
 

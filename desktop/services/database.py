@@ -1,27 +1,121 @@
-"""Opening the installation's database: create, migrate, and report what is there."""
+"""Opening the installation's database: create, migrate, and report what is there.
+
+Also the whole-file operations on an encrypted database that the command line offers:
+a consistent encrypted copy (``backup``), a new key (``rekey``) and the conversion of a
+database from before encryption (``import-plain-database``). None of them ever writes to
+a file it was not asked to create, and each verifies its result before reporting success.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from db.engine import make_engine, sqlite_url
+from db.engine import (
+    DatabaseInUseError,
+    DatabaseKeyError,
+    attach_key_clause,
+    connect_sqlcipher,
+    key_pragma,
+    make_engine,
+    sqlcipher_module,
+    sqlite_file_kind,
+    sqlite_url,
+)
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import CaseRow, EventRow
 
+#: Files SQLite keeps beside a database while it is open or after a crash.
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 
-def open_database(path_or_url: Path | str, *, migrate: bool = True) -> Engine:
-    """Engine for a file path (SQLite) or a database URL, migrated to the newest schema."""
+
+def database_files(path: Path) -> list[Path]:
+    """The database file and whichever of its side files exist."""
+    return [p for p in [path, *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)] if p.exists()]
+
+
+def open_database(path_or_url: Path | str, *, key: bytes | None = None, migrate: bool = True) -> Engine:
+    """Engine for a file path (SQLite) or a database URL, migrated to the newest schema.
+
+    With ``key`` the file is SQLCipher-encrypted (created encrypted when it does not exist
+    yet); without it the file must be plain SQLite. A file that does not fit the key raises
+    :class:`DatabaseKeyError` before anything is written or migrated.
+    """
     if isinstance(path_or_url, Path) or "://" not in str(path_or_url):
         path = Path(path_or_url)
+        check_database_key(path, key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(sqlite_url(path))
+        engine = make_engine(sqlite_url(path), key=key)
+        try:
+            with engine.connect():
+                pass  # the key is proved on the first connection, before any migration
+        except BaseException:
+            engine.dispose()
+            raise
     else:
         engine = make_engine(str(path_or_url))
     if migrate and current_revision(engine) != head_revision():
         upgrade(engine)
     return engine
+
+
+def check_database_key(path: Path, key: bytes | None) -> None:
+    """Refuse a database file that cannot be opened with ``key`` (read-only check)."""
+    kind = sqlite_file_kind(path)
+    if kind == "plain" and key is not None:
+        raise DatabaseKeyError(
+            f"数据库 {path} 是旧版未加密的数据库，本程序只使用加密数据库。"
+            "请用 import-plain-database 命令把它转换为加密数据库（原文件不会被改动），"
+            "转换并核对后再安全删除原文件。", reason="plain", path=path)
+    if kind == "encrypted" and key is None:
+        raise DatabaseKeyError(
+            f"数据库 {path} 不是未加密的 SQLite 数据库（可能已加密），没有密钥无法打开。",
+            reason="not_plain", path=path)
+    if kind == "encrypted" and key is not None and not key_opens(path, key):
+        raise DatabaseKeyError(f"数据库密钥不正确：无法用本机保存的密钥解密数据库 {path}",
+                               reason="wrong_key", path=path)
+
+
+def _file_uri(path: Path, **params: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return "file:" + urllib.parse.quote(str(path.resolve())) + (f"?{query}" if query else "")
+
+
+def key_opens(path: Path, key: bytes) -> bool:
+    """Whether ``key`` decrypts the database file at ``path``; writes nothing, whatever the key.
+
+    The file is opened read-only and *immutable*: SQLite then neither takes locks nor looks at
+    the ``-wal``, ``-shm`` or ``-journal`` files, so not even a checkpoint or the rollback of a
+    crashed transaction can happen under a wrong key. Pages in a WAL are always under the same
+    key as the file (``rekey`` runs outside WAL mode), so the main file decides.
+    """
+    try:
+        with contextlib.closing(connect_sqlcipher(_file_uri(path, mode="ro", immutable="1"), key, uri=True)):
+            return True
+    except DatabaseKeyError:
+        return False
+
+
+def roll_back_interrupted_rekey(path: Path, old_key: bytes) -> None:
+    """Finish the crash recovery of an interrupted ``rekey`` before deciding which key is right.
+
+    While ``PRAGMA rekey`` commits, the file holds pages under both keys and the rollback
+    journal holds the old ones; SQLite rolls it back on the next read-write open under the old
+    key. Without a journal there is nothing to do.
+    """
+    if not path.with_name(path.name + "-journal").exists():
+        return
+    with contextlib.suppress(DatabaseKeyError), contextlib.closing(connect_sqlcipher(path, old_key)):
+        pass
 
 
 def counts(engine: Engine) -> tuple[int, int]:
@@ -30,3 +124,163 @@ def counts(engine: Engine) -> tuple[int, int]:
         cases = connection.scalar(select(func.count()).select_from(CaseRow)) or 0
         events = connection.scalar(select(func.count()).select_from(EventRow)) or 0
     return cases, events
+
+
+def table_counts(connection: Any, schema: str = "main") -> dict[str, int]:
+    """Rows of every ordinary table (FTS shadow tables included, virtual tables not)."""
+    names = [row[0] for row in connection.execute(
+        f"SELECT name FROM {schema}.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")]
+    return {name: int(connection.execute(f'SELECT count(*) FROM {schema}."{name}"').fetchone()[0])
+            for name in names}
+
+
+def _integrity(connection: Any) -> str:
+    """``ok`` when both SQLite's and SQLCipher's page checks pass, else what they found."""
+    problems = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
+    if problems != ["ok"]:
+        return "；".join(problems[:5])
+    cipher = [str(row[0]) for row in connection.execute("PRAGMA cipher_integrity_check")]
+    return "ok" if not cipher else "；".join(cipher[:5])
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in database_files(path))
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    """Move a finished file into place without ever replacing an existing one."""
+    try:
+        os.link(tmp, out)  # fails if ``out`` exists, atomically
+    except FileExistsError:
+        raise FileExistsError(f"{out} 已存在，程序不会覆盖它；请换一个文件名") from None
+    except OSError:
+        # file systems without hard links (FAT/exFAT USB sticks)
+        if out.exists():
+            raise FileExistsError(f"{out} 已存在，程序不会覆盖它；请换一个文件名") from None
+        os.rename(tmp, out)
+        return
+    tmp.unlink()
+
+
+@contextlib.contextmanager
+def _new_file_beside(out: Path) -> Iterator[Path]:
+    """An empty private (0600) temporary file in ``out``'s folder, removed unless published."""
+    if out.exists():
+        raise FileExistsError(f"{out} 已存在，程序不会覆盖它；请换一个文件名")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+    finally:
+        for leftover in [tmp, *(tmp.with_name(tmp.name + s) for s in SIDE_SUFFIXES)]:
+            leftover.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    """What a backup or import wrote, for the command's output and the audit log."""
+
+    path: Path
+    bytes: int
+    seconds: float
+    rows: dict[str, int]
+    integrity: str
+
+
+def backup_encrypted(source: Path, key: bytes, out: Path) -> CopyReport:
+    """A consistent encrypted copy of a live database, verified, never over an existing file.
+
+    SQLite's online backup API copies every page in one step under one read transaction, so
+    the copy is one consistent moment of the database (committed WAL content included) even
+    while the program is writing. The copy has the same key and is a single file.
+    """
+    started = time.perf_counter()
+    with _new_file_beside(out) as tmp:
+        with contextlib.closing(connect_sqlcipher(source, key)) as src, \
+                contextlib.closing(connect_sqlcipher(tmp, key)) as dst:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        with contextlib.closing(connect_sqlcipher(tmp, key)) as check:
+            integrity = _integrity(check)
+            rows = table_counts(check)
+        if integrity != "ok":
+            raise RuntimeError(f"备份文件校验未通过：{integrity}。原数据库未被改动，请联系技术支持")
+        _publish(tmp, out)
+    return CopyReport(out, out.stat().st_size, time.perf_counter() - started, rows, integrity)
+
+
+def import_plain(plain: Path, key: bytes, target: Path) -> tuple[CopyReport, dict[str, int]]:
+    """Write an encrypted copy of an unencrypted database; the plain file is only read.
+
+    Returns the report of the new database and the row counts read from the plain one
+    (they are equal, or this raises before the new file is put in place).
+    """
+    if sqlite_file_kind(plain) != "plain":
+        raise DatabaseKeyError(f"{plain} 不是未加密的 SQLite 数据库，无法导入", reason="not_plain", path=plain)
+    if sqlite_file_kind(target) != "missing":
+        raise FileExistsError(f"目标数据库 {target} 已存在，程序不会覆盖它")
+    started = time.perf_counter()
+    # Opened read-only through a URI: the plain file is never written. Without a WAL left over
+    # it is also opened immutable (no lock or -shm file is even created); with one (the old
+    # program did not shut down cleanly) SQLite reads it, touching only the -shm index.
+    wal = plain.with_name(plain.name + "-wal")
+    unflushed = wal.exists() and wal.stat().st_size > 0
+    plain_uri = _file_uri(plain, mode="ro") if unflushed else _file_uri(plain, mode="ro", immutable="1")
+    module = sqlcipher_module()
+    with _new_file_beside(target) as tmp:
+        with contextlib.closing(module.connect(plain_uri, uri=True, isolation_level=None)) as source:
+            try:
+                expected = table_counts(source)
+            except module.DatabaseError as exc:
+                raise DatabaseKeyError(f"无法读取未加密数据库 {plain}：{exc}", reason="not_plain",
+                                       path=plain) from exc
+            source.execute(f"ATTACH DATABASE ? AS encrypted {attach_key_clause(key)}", (str(tmp),))
+            source.execute("BEGIN")
+            source.execute("SELECT sqlcipher_export('encrypted')")
+            user_version = source.execute("PRAGMA main.user_version").fetchone()[0]
+            source.execute(f"PRAGMA encrypted.user_version = {int(user_version)}")
+            source.execute("COMMIT")
+            source.execute("DETACH DATABASE encrypted")
+        with contextlib.closing(connect_sqlcipher(tmp, key)) as check:
+            integrity = _integrity(check)
+            rows = table_counts(check)
+        if integrity != "ok" or rows != expected:
+            raise RuntimeError("转换后的数据库核对未通过（"
+                               f"{integrity if integrity != 'ok' else '行数与原数据库不一致'}），"
+                               "未生成目标文件，原数据库未被改动")
+        _publish(tmp, target)
+    return CopyReport(target, _size(target), time.perf_counter() - started, rows, integrity), expected
+
+
+def rekey_encrypted(path: Path, old_key: bytes, new_key: bytes) -> int:
+    """Re-encrypt every page of the database with ``new_key``; returns the page count.
+
+    Needs the database to itself: leaving WAL mode fails while any other connection (the
+    running program) has the file open, and that is checked first. ``PRAGMA rekey`` then
+    rewrites all pages in one rollback-journal transaction, so a crash leaves the database
+    entirely under the old key or entirely under the new one.
+    """
+    with contextlib.closing(connect_sqlcipher(path, old_key, timeout=2.0)) as connection:
+        try:
+            connection.execute("PRAGMA journal_mode=DELETE").fetchone()
+        except sqlcipher_module().OperationalError as exc:
+            raise DatabaseInUseError(
+                f"数据库 {path} 正被其他程序使用（可能有信访大厅窗口未关闭）。"
+                "请关闭本机所有使用该数据库的程序后再更换密钥。") from exc
+        mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "delete":
+            raise DatabaseInUseError(f"数据库 {path} 正被其他程序使用，无法独占；请关闭其他程序后重试")
+        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        pages = int(connection.execute("PRAGMA page_count").fetchone()[0])
+        connection.execute(key_pragma(new_key, "rekey"))
+        connection.execute("PRAGMA journal_mode=WAL").fetchone()
+    return pages
+
+
+def verify_encrypted(path: Path, key: bytes) -> str:
+    """``ok`` when ``key`` opens the database and every page checks out."""
+    with contextlib.closing(connect_sqlcipher(path, key)) as connection:
+        return _integrity(connection)
