@@ -1,52 +1,190 @@
-"""Screenshots of every role's window, for reviewing the screens as a user sees them.
+"""Screenshots of every screen, for reviewing them as a user sees them.
 
-Run under a real display (e.g. ``xvfb-run -s "-screen 0 1920x1080x24"``):
-    .venv/bin/python scripts/screenshots.py --db demo/demo.db --out shots/
+Builds a throwaway demo database (``demo-data``) with its demo accounts in a
+temporary directory, unless ``--db`` names one, and never touches this PC's own
+settings. Runs itself under ``xvfb-run`` when there is no display:
+
+    .venv/bin/python scripts/screenshots.py --out /tmp/shots [--cases 300] [--db demo.db]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-
-from desktop.app import actor_for, build_hall
-from desktop.config import ROLES, load_settings
-from ui.theme import apply_theme
-from ui.windows import CaseSearchPanel, RoleWindow
-
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+STAFF_SIZE = (1600, 900)
+
+
+def _rerun_under_xvfb() -> None:
+    if os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") or not shutil.which("xvfb-run"):
+        return
+    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1920x24", sys.executable, *sys.argv]
+    raise SystemExit(subprocess.call(command))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--out", default="shots")
+    parser.add_argument("--db", help="an existing database (default: a new demo database)")
+    parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
     args = parser.parse_args()
+    _rerun_under_xvfb()
+    work = Path(tempfile.mkdtemp(prefix="ph-shots-"))
+    os.environ.setdefault("PH_CONFIG_DIR", str(work / "config"))
+    os.environ.setdefault("PH_DATA_DIR", str(work / "data"))
+    db = Path(args.db) if args.db else work / "demo.db"
+    if not args.db:
+        subprocess.run([sys.executable, "-m", "desktop", "demo-data", "--cases", str(args.cases),
+                        "--db", str(db)], check=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    settings = load_settings()
-    hall = build_hall(Path(args.db), settings)
-    app = QApplication([])
-    for role in ROLES:
-        apply_theme(app, role)
-        sizes = SIZES if role in ("kiosk", "display") else {"landscape": SIZES["landscape"]}
-        for name, (width, height) in sizes.items():
-            window = RoleWindow(hall, actor_for(role, settings), role)
-            window.resize(width, height)
-            window.show()
-            for panel in window.findChildren(CaseSearchPanel):
-                panel.query.setText(args.query)
-                panel.run_search()
-                panel.table.setCurrentCell(0, 0)
-            QTimer.singleShot(300, app.quit)
-            app.exec()
-            window.grab().save(str(out / f"{role}-{name}.png"))
-            window.close()
+    take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
+
+
+def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from desktop.app import build_window
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+    from desktop.services import accounts
+    from ui.staff import StaffWindow
+    from ui.theme import apply_theme
+    from ui.windows import AdminTabs, CaseSearchPanel, ProgressQueryPanel
+
+    settings = load_settings()
+    hall = open_hall(settings, db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    logins = {role.value: login for login, _name, role in accounts.DEMO_ACCOUNTS}
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+
+    def settle(ms: int = 300) -> None:
+        QTimer.singleShot(ms, app.quit)
+        app.exec()
+
+    def save(window: QMainWindow, name: str) -> None:
+        settle()
+        window.grab().save(str(out / f"{name}.png"))
+        print(f"  {name}.png")
+
+    def staff(role: str, login: str | None, then: Callable[[StaffWindow], None] | None = None) -> StaffWindow:
+        apply_theme(app, role)
+        window = build_window(hall, role)
+        assert isinstance(window, StaffWindow)
+        window.resize(*STAFF_SIZE)
+        window.show()
+        settle(100)
+        if login is not None:
+            window.sign_in_page.login.setText(login)
+            window.sign_in_page.password.setText(accounts.DEMO_PASSWORD)
+            window.sign_in_page.submit()
+        if then is not None:
+            then(window)
+        return window
+
+    # sign-in page, empty and after a wrong password
+    window = staff("counter", None)
+    save(window, "01-signin")
+    window.sign_in_page.login.setText(logins["clerk"])
+    window.sign_in_page.password.setText("Wrong#2026x")
+    window.sign_in_page.submit()
+    save(window, "02-signin-wrong-password")
+    window.close()
+
+    # the counter after sign-in: a case selected (masked), then revealed
+    window = staff("counter", logins["clerk"])
+    panel = window.findChild(CaseSearchPanel)
+    assert panel is not None
+    panel.query.setText(query)
+    panel.run_search()
+    panel.table.setCurrentCell(0, 0)
+    save(window, "03-counter-masked")
+    panel.reveal_reason.setText("核对来访人身份")
+    panel.reveal()
+    save(window, "04-counter-revealed")
+    window.lock(idle=True)
+    save(window, "05-idle-lock")
+    window.lock_page.password.setText("Wrong#2026x")
+    window.lock_page.submit()
+    save(window, "06-idle-lock-wrong-password")
+    window.close()
+
+    window = staff("leader", logins["leader"])
+    save(window, "07-leader")
+    window.close()
+
+    # administration: accounts (with the create dialog) and the verified audit log
+    window = staff("admin", logins["admin"])
+    tabs = window.work
+    assert isinstance(tabs, AdminTabs) and tabs.accounts is not None and tabs.audit is not None
+    tabs.show_tab(tabs.accounts)
+    save(window, "08-admin-accounts")
+    dialog = tabs.accounts.open_create_dialog()
+    dialog.login.setText("liuyang")
+    dialog.display_name.setText("刘洋")
+    dialog.password.generate.click()
+    settle()
+    dialog.grab().save(str(out / "09-admin-create-account.png"))
+    print("  09-admin-create-account.png")
+    dialog.reject()
+    tabs.show_tab(tabs.audit)
+    tabs.audit.verify()
+    save(window, "10-admin-audit")
+    window.close()
+
+    # first start with no accounts, and a forced password change, on a fresh database
+    fresh = open_hall(settings, scratch / "fresh.db")
+    apply_theme(app, "admin")
+    first = build_window(fresh, "admin")
+    first.resize(*STAFF_SIZE)
+    first.show()
+    save(first, "11-first-admin")
+    first.close()
+    accounts.create_first_admin(fresh, login="guanli", display_name="孙涛", password="Xitong#2026x")
+    admin = accounts.sign_in(fresh, "guanli", "Xitong#2026x").actor
+    accounts.create_account(fresh, admin, login="liuyang", display_name="刘洋", role="clerk",
+                            initial_password="Chushi#2026x")
+    apply_theme(app, "counter")
+    change = build_window(fresh, "counter")
+    assert isinstance(change, StaffWindow)
+    change.resize(*STAFF_SIZE)
+    change.show()
+    change.sign_in_page.login.setText("liuyang")
+    change.sign_in_page.password.setText("Chushi#2026x")
+    change.sign_in_page.submit()
+    change.change_page.new.setText("xinfang")
+    save(change, "12-change-password")
+    change.close()
+    fresh.engine.dispose()
+
+    for role in ("kiosk", "display"):
+        apply_theme(app, role)
+        for name, (width, height) in SIZES.items():
+            device = build_window(hall, role)
+            device.resize(width, height)
+            device.show()
+            save(device, f"13-{role}-{name}")
+            if role == "kiosk" and name == "portrait":
+                body = device.body
+                assert isinstance(body, ProgressQueryPanel)
+                body.number.setText("XF-20261124-K01-00012-7")
+                body.code.setText("12345678")
+                body.query_progress()
+                save(device, "14-kiosk-portrait-wrong-code")
+            device.close()
+    hall.engine.dispose()
 
 
 if __name__ == "__main__":

@@ -12,18 +12,47 @@ BASE_STYLE = """
 QMainWindow, QWidget#page { background: #f4f6f9; }
 QLabel#title { font-size: 22pt; font-weight: 600; color: #12355b; }
 QLabel#subtitle { font-size: 12pt; color: #4a5a6a; }
+QLabel#hint { font-size: 10.5pt; color: #4a5a6a; }
 QLabel#clock { font-size: 14pt; color: #12355b; }
 QLabel#board { font-size: 40pt; font-weight: 600; color: #12355b; padding: 24px; }
 QFrame#header { background: #12355b; }
 QFrame#header QLabel { color: white; }
+QFrame#header QLabel#title { font-size: 18pt; }
+QFrame#header QLabel#user { font-size: 12pt; padding-right: 4px; }
+QFrame#header QPushButton { background: transparent; border: 1px solid #c9d6e4; color: white;
+                            padding: 5px 14px; }
+QFrame#header QPushButton:hover { background: #1f4c7d; }
+QFrame#card { background: white; border: 1px solid #d5dde6; border-radius: 10px; }
+QFrame#card QLabel { font-size: 13pt; }
+QFrame#card QLabel#title { font-size: 22pt; }
+QFrame#card QLabel#subtitle { font-size: 13pt; }
+QFrame#card QLabel#hint { font-size: 11pt; }
+QFrame#card QLineEdit { font-size: 15pt; padding: 8px; min-height: 30px; }
+QFrame#card QPushButton { font-size: 14pt; min-height: 30px; }
 QLineEdit, QTextEdit { padding: 6px; border: 1px solid #b8c4d0; border-radius: 4px;
                        background: white; }
+QLineEdit:focus { border: 2px solid #1f5fa8; }
+QLineEdit:disabled { background: #eef1f4; color: #7a8793; }
 QPushButton { padding: 8px 18px; border-radius: 6px; background: #1f5fa8; color: white; }
+QPushButton:hover { background: #2a6fbf; }
 QPushButton:disabled { background: #9fb3c8; }
-QTableWidget { background: white; gridline-color: #e1e6ec; }
+QPushButton#secondary { background: white; color: #1f5fa8; border: 1px solid #1f5fa8; }
+QPushButton#secondary:hover { background: #e8eef5; }
+QTableWidget { background: white; gridline-color: #e1e6ec; alternate-background-color: #f7f9fb; }
 QHeaderView::section { background: #e8eef5; padding: 4px; border: none; }
+QTabWidget::pane { border: 1px solid #d5dde6; background: #f4f6f9; }
+QTabBar::tab { padding: 8px 22px; font-size: 12pt; background: #e8eef5; color: #12355b;
+               border: 1px solid #d5dde6; border-bottom: none; }
+QTabBar::tab:selected { background: white; font-weight: 600; }
+QCheckBox:disabled { color: #7a8793; }
 QLabel#error { color: #b3261e; }
 QLabel#ok { color: #1b6e3a; }
+QLabel[tone="error"] { color: #b3261e; background: #fdecea; border: 1px solid #f3b8b3;
+                                     border-radius: 4px; padding: 6px 10px; }
+QLabel[tone="ok"] { color: #1b6e3a; background: #e7f4ec; border: 1px solid #a9d5b8;
+                               border-radius: 4px; padding: 6px 10px; }
+QLabel[tone="notice"] { color: #7a4b00; background: #fff4d6; border: 1px solid #f0d48a;
+                        border-radius: 4px; padding: 6px 10px; }
 """
 
 KIOSK_STYLE = """
@@ -33,6 +62,13 @@ QLineEdit { font-size: 26pt; padding: 12px; min-height: 64px; }
 QPushButton { font-size: 26pt; min-height: 80px; padding: 12px 36px; }
 QLabel#error { font-size: 22pt; }
 QLabel#subtitle { font-size: 20pt; }
+"""
+
+
+# Kiosks and the hall display are read from a distance.
+LARGE_HEADER_STYLE = """
+QFrame#header QLabel#title { font-size: 26pt; }
+QFrame#header QLabel#clock { font-size: 20pt; }
 """
 
 
@@ -51,4 +87,5 @@ def apply_theme(app: QApplication, role: str) -> None:
     family = chinese_font_family()
     if family:
         app.setFont(QFont(family, 11))
-    app.setStyleSheet(BASE_STYLE + (KIOSK_STYLE if role == "kiosk" else ""))
+    extra = {"kiosk": KIOSK_STYLE + LARGE_HEADER_STYLE, "display": LARGE_HEADER_STYLE}.get(role, "")
+    app.setStyleSheet(BASE_STYLE + extra)

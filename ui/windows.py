@@ -1,88 +1,100 @@
-"""The main window of each role. Widgets call services and show their results; no rules here."""
+"""The work of each role: panels that call services and show their results; no rules here."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from html import escape
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.config import describe
+from desktop.domain.access import WITHHELD, ContentAccess, Permission
 from desktop.domain.deadlines import leader_reception_day
 from desktop.domain.errors import RuleViolation
 from desktop.services import supervision
-from desktop.services.cases import load_case
+from desktop.services.cases import CaseDetail, load_case, reveal_personal
 from desktop.services.context import Actor, Hall
 from desktop.services.database import counts
 from desktop.services.lookup import CaseSummary, find_cases
 from desktop.services.progress import citizen_progress
+from ui.accounts import AccountsPanel, AuditPanel
+from ui.widgets import ROLE_TITLES, FormGrid, Header, message_label, set_tone
+from ui.widgets import label as _label
 
-ROLE_TITLES = {
-    "kiosk": "自助服务终端",
-    "counter": "接待窗口",
-    "leader": "领导接访",
-    "display": "大厅信息屏",
-    "admin": "系统管理",
-}
+WITHHELD_STYLE = "background-color:#fff4d6; color:#7a4b00;"
+ACCUSATION_NOTICE = "本事项为检举控告类，具体内容仅限有权限人员查看（《信访工作条例》第三十条）"
 
 
-def _label(text: str, name: str = "", centred: bool = False) -> QLabel:
-    label = QLabel(text)
-    if name:
-        label.setObjectName(name)
-    label.setWordWrap(True)
-    if centred:
-        # Alignment on the label, not in the layout: a word-wrapped label given a
-        # layout alignment shrinks to its minimum width and wraps every character.
-        label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-    return label
+def _text(value: str) -> str:
+    """Escaped for rich text; withheld accusation content shown as a notice, not as a value."""
+    if value == WITHHELD:
+        return f"<span style='{WITHHELD_STYLE}'>&nbsp;{escape(value)}&nbsp;</span>"
+    return escape(value)
 
 
-class Header(QFrame):
-    """Hall name, role and a live clock across the top of every window."""
-
-    def __init__(self, hall_name: str, role_title: str, now: type[datetime] = datetime) -> None:
-        super().__init__()
-        self.setObjectName("header")
-        self._now = now
-        layout = QHBoxLayout(self)
-        title = _label(f"{hall_name} · {role_title}", "title")
-        title.setStyleSheet("color: white;")
-        self.clock = _label("", "clock")
-        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        layout.addWidget(title, 1)
-        layout.addWidget(self.clock)
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.tick)
-        self._timer.start(1000)
-        self.tick()
-
-    def tick(self) -> None:
-        weekdays = "一二三四五六日"
-        now = self._now.now()
-        self.clock.setText(f"{now:%Y年%m月%d日} 星期{weekdays[now.weekday()]} {now:%H:%M:%S}")
+def case_html(detail: CaseDetail) -> str:
+    """One case as rich text, exactly as masked (or revealed) by the service."""
+    v = detail.view
+    p = v.petitioner
+    shown = ("<span style='color:#7a4b00; font-weight:600;'>（显示完整个人信息）</span>" if detail.revealed
+             else "<span style='color:#4a5a6a;'>（个人信息已遮挡）</span>")
+    lines = [
+        f"<h3>{escape(v.case_number)}　{escape(v.state.value)}"
+        f"　<span style='font-size:small;'>{shown}</span></h3>",
+        f"<p><b>信访人</b> {escape(p.name)}　{escape(p.id_number)}　{escape(p.phone)}"
+        f"　{v.persons_count}人　{escape(v.visit_kind)}</p>",
+    ]
+    if v.address:
+        lines.append(f"<p><b>住址</b> {escape(v.address)}</p>")
+    others = [f"{escape(o.role)} {escape(o.name)} {escape(o.id_number)} {escape(o.phone)}"
+              for o in v.persons[1:]]
+    if others:
+        lines.append("<p><b>其他人员</b> " + "；".join(others) + "</p>")
+    if detail.content is ContentAccess.REDACTED:
+        lines.append(f"<p style='{WITHHELD_STYLE}'>&nbsp;{escape(ACCUSATION_NOTICE)}</p>")
+    lines.append(f"<p><b>诉求</b> {_text(v.request)}</p>")
+    if v.facts:
+        lines.append(f"<p><b>事实</b> {_text(v.facts)}</p>")
+    if v.reasons:
+        lines.append(f"<p><b>理由</b> {_text(v.reasons)}</p>")
+    lines.append(f"<p><b>分类</b> {escape(v.nature or '未分类')}　{escape(detail.topic_name or '未选择内容分类')}"
+                 f"　<b>渠道</b> {escape(v.channel)}</p>")
+    for deadline in detail.deadlines:
+        lines.append("<pre>" + escape(deadline.explain()) + "</pre>")
+    if v.anomalies:
+        lines.append("<p style='color:#b3261e'><b>待督办核查：</b>" + escape("；".join(v.anomalies)) + "</p>")
+    lines.append("<p><b>事件</b><br>" + "<br>".join(
+        escape(f"{e.hlc[:13]} {e.type.value} {e.author}") for e in detail.events) + "</p>")
+    return "".join(lines)
 
 
 class CaseSearchPanel(QWidget):
-    """One box finds a case by number, ID, phone, name, pinyin initials or phrase."""
+    """One box finds a case by number, ID, phone, name, pinyin initials or phrase.
+
+    Personal data is masked as the service returns it. Holders of the permission can
+    show one case in full, with an optional reason; the service writes that to the audit
+    log, and the next case selected is masked again.
+    """
 
     COLUMNS = ("案件编号", "信访人", "证件号码", "电话", "登记日期", "状态", "当前期限", "诉求摘要")
+    REVEALED_NOTE = "已记录查看：本次查看完整个人信息已写入审计日志"
+    revealed = Signal(str)  # case number
 
     def __init__(self, hall: Hall, actor: Actor) -> None:
         super().__init__()
@@ -98,11 +110,34 @@ class CaseSearchPanel(QWidget):
             len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.detail = QTextBrowser()
+        self.reveal_reason = QLineEdit()
+        self.reveal_reason.setPlaceholderText(self.tr("查看理由（选填，如：核对身份）"))
+        self.reveal_reason.setFixedWidth(380)
+        self.reveal_button = QPushButton(self.tr("显示完整信息"))
+        self.reveal_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.reveal_note = _label("", "message")
+        self.reveal_note.hide()
+        may_reveal = actor.may(Permission.REVEAL_PERSONAL)
+        self.reveal_reason.setVisible(may_reveal)
+        self.reveal_button.setVisible(may_reveal)
         self.results: list[CaseSummary] = []
+        self.current: CaseSummary | None = None
+        self.showing_full = False
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.reveal_reason)
+        bar.addWidget(self.reveal_button)
+        bar.addWidget(self.reveal_note, 10)
+        bar.addStretch(1)
+        bottom = QWidget()
+        column = QVBoxLayout(bottom)
+        column.setContentsMargins(0, 4, 0, 0)
+        column.addLayout(bar)
+        column.addWidget(self.detail, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setSizes([500, 260])
+        splitter.addWidget(bottom)
+        splitter.setSizes([460, 300])
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addWidget(self.status)
@@ -114,6 +149,8 @@ class CaseSearchPanel(QWidget):
         self.query.textChanged.connect(lambda _text: self._debounce.start())
         self.query.returnPressed.connect(self.run_search)
         self.table.currentCellChanged.connect(lambda row, *_: self.show_case(row))
+        self.reveal_button.clicked.connect(self._reveal_clicked)
+        self._clear_detail()
 
     def run_search(self) -> None:
         self._debounce.stop()
@@ -123,12 +160,19 @@ class CaseSearchPanel(QWidget):
             self.status.setText(refusal.message)
             return
         self.table.setRowCount(len(self.results))
+        withheld = QColor("#7a4b00")
         for row, case in enumerate(self.results):
             values = (case.case_number, case.petitioner_name, case.id_number, case.phone,
                       case.received_on.isoformat(), case.state,
                       case.next_due.isoformat() if case.next_due else "—", case.request)
             for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if value == WITHHELD:
+                    item.setForeground(withheld)
+                    font = QFont(item.font())
+                    font.setItalic(True)
+                    item.setFont(font)
+                self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         text = self.query.text().strip()
         if not text:
@@ -138,29 +182,59 @@ class CaseSearchPanel(QWidget):
             self.status.setText(self.tr(f"按{kind}找到 {len(self.results)} 件（最新的在前）"))
         else:
             self.status.setText(self.tr("没有找到相符的事项"))
+        self._clear_detail()
+
+    def _clear_detail(self) -> None:
+        self.current = None
+        self.showing_full = False
         self.detail.clear()
+        self.reveal_reason.clear()
+        self.reveal_button.setText(self.tr("显示完整信息"))
+        self.reveal_button.setEnabled(False)
+        self.reveal_reason.setEnabled(False)
+        self.reveal_note.hide()
 
     def show_case(self, row: int) -> None:
+        """The selected case, masked: selecting another case always hides what was revealed."""
         if not 0 <= row < len(self.results):
             return
-        detail = load_case(self.hall, self.results[row].case_id)
-        v = detail.view
-        lines = [
-            f"<h3>{v.case_number}　{v.state.value}</h3>",
-            f"<p><b>信访人</b> {v.petitioner.name}　{v.petitioner.id_number}　{v.petitioner.phone}"
-            f"　{v.persons_count}人　{v.visit_kind}</p>",
-            f"<p><b>诉求</b> {v.request}</p><p><b>事实</b> {v.facts}</p>",
-            f"<p><b>分类</b> {v.nature or '未分类'}　{detail.topic_name or '未选择内容分类'}"
-            f"　<b>渠道</b> {v.channel}</p>",
-        ]
-        for deadline in detail.deadlines:
-            lines.append("<pre>" + deadline.explain() + "</pre>")
-        if v.anomalies:
-            lines.append("<p style='color:#b3261e'><b>待督办核查：</b>"
-                         + "；".join(v.anomalies) + "</p>")
-        lines.append("<p><b>事件</b><br>" + "<br>".join(
-            f"{e.hlc[:13]} {e.type.value} {e.author}" for e in detail.events) + "</p>")
-        self.detail.setHtml("".join(lines))
+        self._clear_detail()
+        summary = self.results[row]
+        try:
+            detail = load_case(self.hall, self.actor, summary.case_id)
+        except RuleViolation as refusal:
+            self._note(refusal.message, "error")
+            return
+        self.current = summary
+        self.detail.setHtml(case_html(detail))
+        self.reveal_button.setEnabled(True)
+        self.reveal_reason.setEnabled(True)
+
+    def _reveal_clicked(self) -> None:
+        if self.showing_full:
+            self.show_case(self.table.currentRow())
+        else:
+            self.reveal()
+
+    def reveal(self) -> None:
+        """Names, ID numbers, phones and address in full, for the case on screen (audited)."""
+        if self.current is None:
+            return
+        try:
+            detail = reveal_personal(self.hall, self.actor, self.current.case_id,
+                                     self.reveal_reason.text().strip())
+        except RuleViolation as refusal:
+            self._note(refusal.message, "error")
+            return
+        self.detail.setHtml(case_html(detail))
+        self.showing_full = True
+        self.reveal_button.setText(self.tr("恢复遮挡"))
+        self.reveal_reason.setEnabled(False)
+        self._note(self.tr(self.REVEALED_NOTE), "notice")
+        self.revealed.emit(detail.view.case_number)
+
+    def _note(self, text: str, tone: str) -> None:
+        set_tone(self.reveal_note, tone, text)
 
 
 class DeadlinePanel(QWidget):
@@ -200,9 +274,10 @@ class DeadlinePanel(QWidget):
 class ProgressQueryPanel(QWidget):
     """Kiosk: a citizen types the case number and query code from the receipt."""
 
-    def __init__(self, hall: Hall) -> None:
+    def __init__(self, hall: Hall, actor: Actor) -> None:
         super().__init__()
         self.hall = hall
+        self.actor = actor
         self.setObjectName("page")
         self.number = QLineEdit()
         self.number.setPlaceholderText("例如 XF-20261124-K01-00012-7")
@@ -211,10 +286,10 @@ class ProgressQueryPanel(QWidget):
         self.code.setInputMask("9999 9999;_")
         self.submit = QPushButton(self.tr("查询办理进度"))
         self.result = _label("", "subtitle")
-        self.error = _label("", "error")
-        form = QFormLayout()
-        form.addRow(self.tr("案件编号"), self.number)
-        form.addRow(self.tr("查询码"), self.code)
+        self.error = message_label()
+        form = FormGrid()
+        form.add_row(self.tr("案件编号"), self.number)
+        form.add_row(self.tr("查询码"), self.code)
         column = QWidget()
         column.setMaximumWidth(1100)
         inner = QVBoxLayout(column)
@@ -236,12 +311,12 @@ class ProgressQueryPanel(QWidget):
         self.submit.clicked.connect(self.query_progress)
 
     def query_progress(self) -> None:
-        self.error.clear()
+        set_tone(self.error, "", "")
         self.result.clear()
         try:
-            progress = citizen_progress(self.hall, self.number.text(), self.code.text())
+            progress = citizen_progress(self.hall, self.actor, self.number.text(), self.code.text())
         except RuleViolation as refusal:
-            self.error.setText(refusal.message)
+            set_tone(self.error, "error", refusal.message)
             return
         due = f"，当前期限 {progress.next_due:%Y年%m月%d日}" if progress.next_due else ""
         self.result.setText(
@@ -275,8 +350,8 @@ class HallBoard(QWidget):
         self.reception.setText(self.tr(f"下一个领导接访日：{day:%Y年%m月%d日}"))
 
 
-class AdminPanel(QWidget):
-    """Installation status and settings, read-only until accounts exist."""
+class SystemStatusPanel(QWidget):
+    """Installation status and the settings in force (changed in the settings file)."""
 
     def __init__(self, hall: Hall) -> None:
         super().__init__()
@@ -304,7 +379,52 @@ class AdminPanel(QWidget):
         layout.addWidget(table, 1)
 
 
-class RoleWindow(QMainWindow):
+class AdminTabs(QTabWidget):
+    """System administration: one tab per duty the signed-in person holds."""
+
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        super().__init__()
+        self.accounts: AccountsPanel | None = None
+        self.audit: AuditPanel | None = None
+        if actor.may(Permission.MANAGE_SETTINGS):
+            self.addTab(SystemStatusPanel(hall), self.tr("系统状态"))
+        if actor.may(Permission.MANAGE_ACCOUNTS):
+            self.accounts = AccountsPanel(hall, actor)
+            self.addTab(self.accounts, self.tr("账户管理"))
+        if actor.may(Permission.VERIFY_AUDIT):
+            self.audit = AuditPanel(hall, actor)
+            self.addTab(self.audit, self.tr("审计日志"))
+        self.currentChanged.connect(self._tab_shown)
+
+    def show_tab(self, panel: QWidget) -> None:
+        self.setCurrentIndex(self.indexOf(panel))
+
+    def _tab_shown(self, index: int) -> None:
+        # What happened since the tab was last shown (sign-ins, new accounts) appears at once.
+        page = self.widget(index)
+        if isinstance(page, AuditPanel | AccountsPanel):
+            page.refresh()
+
+
+def staff_work(hall: Hall, actor: Actor, role: str) -> QWidget:
+    """What a signed-in staff member works with in the window of ``role``."""
+    if role == "admin":
+        return AdminTabs(hall, actor)
+    body = QSplitter(Qt.Orientation.Horizontal)
+    if role == "leader":
+        body.addWidget(DeadlinePanel(hall, actor))
+        body.addWidget(CaseSearchPanel(hall, actor))
+        body.setSizes([700, 1100])
+    else:
+        body.addWidget(CaseSearchPanel(hall, actor))
+        body.addWidget(DeadlinePanel(hall, actor))
+        body.setSizes([1200, 600])
+    return body
+
+
+class DeviceWindow(QMainWindow):
+    """A kiosk or the hall display: works without anyone signing in, as the device itself."""
+
     def __init__(self, hall: Hall, actor: Actor, role: str) -> None:
         super().__init__()
         self.role = role
@@ -314,22 +434,10 @@ class RoleWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(Header(hall.settings.hall_name, ROLE_TITLES[role]))
-        body: QWidget
-        if role == "kiosk":
-            body = ProgressQueryPanel(hall)
-        elif role == "display":
-            body = HallBoard(hall)
-        elif role == "admin":
-            body = AdminPanel(hall)
-        elif role == "leader":
-            body = QSplitter(Qt.Orientation.Horizontal)
-            body.addWidget(DeadlinePanel(hall, actor))
-            body.addWidget(CaseSearchPanel(hall, actor))
-        else:
-            body = QSplitter(Qt.Orientation.Horizontal)
-            body.addWidget(CaseSearchPanel(hall, actor))
-            body.addWidget(DeadlinePanel(hall, actor))
-            body.setSizes([1200, 600])
-        self.body = body
-        layout.addWidget(body, 1)
+        self.body: QWidget = ProgressQueryPanel(hall, actor) if role == "kiosk" else HallBoard(hall)
+        layout.addWidget(self.body, 1)
         self.setCentralWidget(page)
+
+    def current_page_title(self) -> str:
+        """What the window shows now, in words (printed by ``run --smoke-test``)."""
+        return "查询办理进度（无需登录）" if self.role == "kiosk" else "大厅信息（无需登录）"

@@ -6,26 +6,50 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.app import build_window
+from desktop.domain.access import WITHHELD, Permission, Role
+from desktop.domain.classification import Nature
+from desktop.services.audit import AuditQuery, list_audit
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from tests.helpers import form, valid_id
+from tests.ui.conftest import MakeAccount, sign_in
+from ui.staff import StaffWindow
 from ui.windows import (
+    ACCUSATION_NOTICE,
     CaseSearchPanel,
     DeadlinePanel,
+    DeviceWindow,
     HallBoard,
     ProgressQueryPanel,
-    RoleWindow,
 )
 
 
 @pytest.mark.parametrize("role", ["kiosk", "counter", "leader", "display", "admin"])
-def test_every_role_opens(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, role: str) -> None:
+def test_every_role_opens(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, make_account: MakeAccount,
+                          role: str) -> None:
     register_visit(sqlite_hall, clerk, form())
-    window = RoleWindow(sqlite_hall, clerk, role)
+    make_account("guanli", "孙涛", Role.ADMIN)
+    window = build_window(sqlite_hall, role)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     assert "信访接待大厅系统" in window.windowTitle()
+    if role in ("kiosk", "display"):
+        assert isinstance(window, DeviceWindow)
+    else:  # staff see nothing before signing in
+        assert isinstance(window, StaffWindow) and window.current_page_title() == "工作人员登录"
+
+
+def test_kiosk_and_display_act_as_their_device(qtbot: QtBot, sqlite_hall: Hall) -> None:
+    kiosk = build_window(sqlite_hall, "kiosk")
+    qtbot.addWidget(kiosk)
+    assert isinstance(kiosk.body, ProgressQueryPanel) and kiosk.body.actor == Actor.kiosk("C01")
+
+
+def _search(qtbot: QtBot, panel: CaseSearchPanel, text: str, rows: int) -> None:
+    panel.query.setText(text)
+    qtbot.waitUntil(lambda: panel.table.rowCount() == rows)
 
 
 def test_counter_search_finds_by_name_as_typed(qtbot: QtBot, sqlite_hall: Hall,
@@ -34,20 +58,95 @@ def test_counter_search_finds_by_name_as_typed(qtbot: QtBot, sqlite_hall: Hall,
     register_visit(sqlite_hall, clerk, form(name="张建国", request="反映拖欠工资问题"))
     panel = CaseSearchPanel(sqlite_hall, clerk)
     qtbot.addWidget(panel)
-    panel.query.setText("王芳")
-    qtbot.waitUntil(lambda: panel.table.rowCount() == 1)
-    assert panel.table.item(0, 1).text() == "王芳"
+    _search(qtbot, panel, "王芳", 1)
+    assert panel.table.item(0, 1).text() == "王*"  # masked in the list
     panel.table.setCurrentCell(0, 0)
     assert "登记" in panel.detail.toPlainText() and "2026年10月8日" in panel.detail.toPlainText()
     panel.query.setText("拖欠工资")
     qtbot.waitUntil(lambda: panel.table.rowCount() == 1 and
-                    panel.table.item(0, 1).text() == "张建国")
+                    panel.table.item(0, 1).text() == "张**")
     assert "诉求内容" in panel.status.text()
+
+
+def test_reveal_shows_full_data_once_and_is_audited(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor) -> None:
+    first = register_visit(sqlite_hall, clerk, form(name="王芳", id_number=valid_id(seq=9)))
+    register_visit(sqlite_hall, clerk, form(name="王建军", id_number=valid_id(seq=17)))
+    panel = CaseSearchPanel(sqlite_hall, clerk)
+    qtbot.addWidget(panel)
+    panel.show()
+    _search(qtbot, panel, "王", 2)
+    row = next(r for r, case in enumerate(panel.results) if case.case_number == first.case_number)
+    panel.table.setCurrentCell(row, 0)
+    text = panel.detail.toPlainText()
+    assert "王*" in text and "王芳" not in text and valid_id(seq=9) not in text
+    assert "138****2345" in text and "个人信息已遮挡" in text
+    assert panel.reveal_button.isVisible() and panel.reveal_button.isEnabled()
+    assert not panel.reveal_note.isVisible()
+
+    panel.reveal_reason.setText("核对身份")
+    with qtbot.waitSignal(panel.revealed) as revealed:
+        qtbot.mouseClick(panel.reveal_button, Qt.MouseButton.LeftButton)
+    assert revealed.args == [first.case_number]
+    text = panel.detail.toPlainText()
+    assert "王芳" in text and valid_id(seq=9) in text and "13857912345" in text
+    assert panel.reveal_note.isVisible() and "已记录查看" in panel.reveal_note.text()
+    (entry,) = list_audit(sqlite_hall, Actor.system(), AuditQuery(action="查看完整个人信息"))
+    assert entry.target == first.case_number and entry.actor_id == clerk.actor_id
+    assert entry.detail == {"reason": "核对身份"}
+
+    panel.table.setCurrentCell(1 - row, 0)  # another case: masked again
+    assert "王芳" not in panel.detail.toPlainText() and "王建军" not in panel.detail.toPlainText()
+    assert not panel.reveal_note.isVisible() and panel.reveal_reason.text() == ""
+
+
+def test_no_reveal_button_without_the_permission(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor) -> None:
+    register_visit(sqlite_hall, clerk, form())
+    reader = Actor("staff:trainee", "实习人员", "",
+                   extra_permissions=frozenset({Permission.SEARCH, Permission.VIEW_CASE}))
+    panel = CaseSearchPanel(sqlite_hall, reader)
+    qtbot.addWidget(panel)
+    panel.show()
+    _search(qtbot, panel, "张建国", 1)
+    panel.table.setCurrentCell(0, 0)
+    assert "张**" in panel.detail.toPlainText()
+    assert not panel.reveal_button.isVisible() and not panel.reveal_reason.isVisible()
+
+
+def test_withheld_accusation_is_shown_as_a_notice(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor) -> None:
+    register_visit(sqlite_hall, clerk, form(nature=Nature.ACCUSATION.value,
+                                            request="检举某局干部收受贿赂，要求依法查处"))
+    panel = CaseSearchPanel(sqlite_hall, clerk)  # clerks may not read accusations
+    qtbot.addWidget(panel)
+    _search(qtbot, panel, "张建国", 1)
+    assert panel.table.item(0, 7).text() == WITHHELD
+    panel.table.setCurrentCell(0, 0)
+    html, text = panel.detail.toHtml(), panel.detail.toPlainText()
+    assert WITHHELD in text and ACCUSATION_NOTICE in text and "贿赂" not in text
+    assert "#fff4d6" in html  # styled as a notice, not as the petitioner's words
+
+
+def test_counter_reveals_after_sign_in(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                       make_account: MakeAccount) -> None:
+    register_visit(sqlite_hall, clerk, form())
+    make_account("wangli", "王丽", Role.CLERK)
+    window = StaffWindow(sqlite_hall, "counter")
+    qtbot.addWidget(window)
+    window.show()
+    sign_in(qtbot, window, "wangli")
+    panel = window.findChild(CaseSearchPanel)
+    assert panel is not None and panel.actor.actor_id == "staff:wangli"
+    _search(qtbot, panel, "张建国", 1)
+    panel.table.setCurrentCell(0, 0)
+    with qtbot.waitSignal(panel.revealed):
+        qtbot.mouseClick(panel.reveal_button, Qt.MouseButton.LeftButton)
+    assert "张建国" in panel.detail.toPlainText()
+    (entry,) = list_audit(sqlite_hall, Actor.system(), AuditQuery(action="查看完整个人信息"))
+    assert entry.actor_name == "王丽" and entry.detail == {}
 
 
 def test_kiosk_progress_query(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor) -> None:
     result = register_visit(sqlite_hall, clerk, form())
-    panel = ProgressQueryPanel(sqlite_hall)
+    panel = ProgressQueryPanel(sqlite_hall, Actor.kiosk("K01"))
     qtbot.addWidget(panel)
     panel.number.setText(result.case_number)
     panel.code.setText("00000000")

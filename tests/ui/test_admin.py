@@ -1,0 +1,125 @@
+"""The administrator manages accounts and checks the audit log, all through the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.domain.access import Permission, Role
+from desktop.services import accounts
+from desktop.services.context import Actor, Hall
+from tests.ui.conftest import MakeAccount, sign_in
+from ui.accounts import AccountsPanel, AuditPanel, CreateAccountDialog, ResetPasswordDialog
+from ui.staff import StaffWindow
+from ui.windows import AdminTabs
+
+OpenWindow = Callable[..., StaffWindow]
+
+
+def _admin_tabs(qtbot: QtBot, open_window: OpenWindow, login: str) -> AdminTabs:
+    window = open_window("admin")
+    sign_in(qtbot, window, login)
+    assert isinstance(window.work, AdminTabs)
+    return window.work
+
+
+def _rows(panel: AccountsPanel) -> dict[str, list[str]]:
+    table = panel.table
+    return {table.item(r, 0).text(): [table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())}
+
+
+def test_admin_creates_an_account_and_sees_it(qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount,
+                                              open_window: OpenWindow) -> None:
+    make_account("guanli", "孙涛", Role.ADMIN)
+    tabs = _admin_tabs(qtbot, open_window, "guanli")
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["系统状态", "账户管理", "审计日志"]
+    panel = tabs.accounts
+    assert panel is not None
+    tabs.show_tab(panel)
+    dialog = panel.open_create_dialog()
+    assert isinstance(dialog, CreateAccountDialog)
+    dialog.login.setText("liuyang")
+    dialog.display_name.setText("刘洋")
+    dialog.select_role(Role.CLERK)
+    assert not dialog.permissions[Permission.REGISTER].isEnabled()  # the role has it already
+    dialog.permissions[Permission.EXPORT].setChecked(True)
+    dialog.password.edit.setText("short")
+    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    assert "密码不符合要求" in dialog.message.text() and dialog.isVisible()
+    qtbot.mouseClick(dialog.password.generate, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    row = _rows(panel)["liuyang"]
+    assert row[1:] == ["刘洋", "接待窗口工作人员", "本大厅", "待修改初始密码", "导出"]
+    assert "已创建账户 liuyang" in panel.message.text()
+    created = next(a for a in accounts.list_accounts(sqlite_hall, Actor.system()) if a.login == "liuyang")
+    assert created.must_change_password and created.extra_permissions == ("导出",)
+
+
+def test_admin_unlocks_resets_and_disables(qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount,
+                                           open_window: OpenWindow) -> None:
+    make_account("guanli", "孙涛", Role.ADMIN)
+    make_account("wangli", "王丽", Role.CLERK)
+    for _ in range(5):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(sqlite_hall, "wangli", "Wrong#2026x")
+    panel = _admin_tabs(qtbot, open_window, "guanli").accounts
+    assert panel is not None
+    assert _rows(panel)["wangli"][4].startswith("已锁定")
+    panel.select("wangli")
+    qtbot.mouseClick(panel.unlock_button, Qt.MouseButton.LeftButton)
+    assert _rows(panel)["wangli"][4] == "正常"
+
+    dialog = panel.open_reset_dialog()
+    assert isinstance(dialog, ResetPasswordDialog)
+    dialog.password.edit.setText("Chongzhi#2026")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    assert _rows(panel)["wangli"][4] == "待修改初始密码"
+    assert accounts.sign_in(sqlite_hall, "wangli", "Chongzhi#2026").must_change_password
+
+    qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)
+    assert _rows(panel)["wangli"][4] == "已停用" and panel.disable_button.text() == "启用"
+    panel.select("guanli")
+    qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)  # refused by the service
+    assert "不能停用自己" in panel.message.text() and panel.message.property("tone") == "error"
+
+
+def test_audit_log_listed_and_verified(qtbot: QtBot, make_account: MakeAccount,
+                                       open_window: OpenWindow) -> None:
+    make_account("guanli", "孙涛", Role.ADMIN)
+    tabs = _admin_tabs(qtbot, open_window, "guanli")
+    panel = tabs.audit
+    assert isinstance(panel, AuditPanel)
+    tabs.show_tab(panel)
+    actions = [panel.table.item(r, 4).text() for r in range(panel.table.rowCount())]
+    assert actions[0] == "登录" and "创建账户" in actions
+    with qtbot.waitSignal(panel.verified) as verified:
+        qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
+    assert verified.args[0].ok
+    assert "完整，未发现修改或删除" in panel.report.text() and panel.report.property("tone") == "ok"
+
+
+def test_supervisor_gets_only_the_audit_log(qtbot: QtBot, make_account: MakeAccount,
+                                            open_window: OpenWindow) -> None:
+    make_account("ducha", "赵敏", Role.SUPERVISOR)
+    tabs = _admin_tabs(qtbot, open_window, "ducha")
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["审计日志"]
+    assert tabs.accounts is None
+
+
+def test_screen_lock_closes_an_open_dialog(qtbot: QtBot, make_account: MakeAccount,
+                                           open_window: OpenWindow) -> None:
+    make_account("guanli", "孙涛", Role.ADMIN)
+    window = open_window("admin")
+    sign_in(qtbot, window, "guanli")
+    assert isinstance(window.work, AdminTabs) and window.work.accounts is not None
+    dialog = window.work.accounts.open_create_dialog()
+    qtbot.waitExposed(dialog)
+    with qtbot.waitSignal(window.screen_locked):
+        window.lock(idle=True)
+    assert not dialog.isVisible()

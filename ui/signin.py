@@ -1,0 +1,330 @@
+"""The pages between a staff member and their work: sign-in, first administrator,
+password change and the screen lock. Each page calls the accounts service and
+says what happened; the staff window decides which page comes next."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from desktop.domain.errors import RuleViolation
+from desktop.domain.passwords import MIN_LENGTH, password_problems
+from desktop.services import accounts
+from desktop.services.accounts import AccountInfo, SignIn, SignInRefused
+from desktop.services.context import Actor, Hall
+from ui.widgets import Card, FormGrid, label, message_label, password_field, role_name, set_tone, with_busy_cursor
+
+POLICY_TEXT = (f"密码要求：至少{MIN_LENGTH}位，包含大写字母、小写字母、数字、符号中的至少三类；"
+               "不能包含登录名或本人姓名，不能使用常见密码。")
+
+#: Refusals after which the person must sign in again from the start.
+_ENDS_SESSION = frozenset({"locked", "disabled", "other_hall"})
+
+
+def _secondary(text: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName("secondary")
+    return button
+
+
+class PasswordCheck(QLabel):
+    """Says, while the new password is typed, what the policy still asks for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("message")
+        self.setWordWrap(True)
+        self.hide()
+
+    def update_for(self, password: str, *, login: str = "", display_name: str = "") -> None:
+        if not password:
+            set_tone(self, "", "")
+            return
+        problems = password_problems(password, login=login, display_name=display_name)
+        if problems:
+            set_tone(self, "notice", "新密码还需：" + "；".join(problems))
+        else:
+            set_tone(self, "ok", "新密码符合要求")
+
+
+class SignInPage(QWidget):
+    """Login name and password; a refusal keeps the login name and clears the password."""
+
+    signed_in = Signal(object)  # SignIn
+
+    def __init__(self, hall: Hall, role_title: str) -> None:
+        super().__init__()
+        self.hall = hall
+        self.login = QLineEdit()
+        self.login.setObjectName("signin")
+        self.login.setPlaceholderText(self.tr("登录名"))
+        self.password = password_field(self.tr("密码"))
+        self.password.setObjectName("signin")
+        self.submit_button = QPushButton(self.tr("登录"))
+        self.submit_button.setObjectName("primary")
+        self.message = message_label()
+        card = Card()
+        card.body.addWidget(label(hall.settings.hall_name, "title", centred=True))
+        card.body.addWidget(label(self.tr(f"{role_title} · 工作人员登录"), "subtitle", centred=True))
+        form = FormGrid()
+        form.add_row(self.tr("登录名"), self.login)
+        form.add_row(self.tr("密码"), self.password)
+        card.body.addSpacing(8)
+        card.body.addLayout(form)
+        card.body.addWidget(self.submit_button)
+        card.body.addWidget(self.message)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(card.centred_page())
+        self.login.returnPressed.connect(self._login_entered)
+        self.password.returnPressed.connect(self.submit)
+        self.submit_button.clicked.connect(self.submit)
+
+    def _login_entered(self) -> None:
+        if self.password.text():
+            self.submit()
+        else:
+            self.password.setFocus()
+
+    def submit(self) -> None:
+        login, password = self.login.text().strip(), self.password.text()
+        if not login:
+            self.show_message(self.tr("请输入登录名"))
+            self.login.setFocus()
+            return
+        if not password:
+            self.show_message(self.tr("请输入密码"))
+            self.password.setFocus()
+            return
+        try:
+            result: SignIn = with_busy_cursor(lambda: accounts.sign_in(self.hall, login, password))
+        except RuleViolation as refusal:
+            self.password.clear()
+            self.show_message(refusal.message)
+            self.password.setFocus()
+            return
+        self.password.clear()
+        self.show_message("", "")
+        self.signed_in.emit(result)
+
+    def show_message(self, text: str, tone: str = "error") -> None:
+        set_tone(self.message, tone, text)
+
+    def ready(self, message: str = "", tone: str = "error") -> None:
+        """Back to an empty password, focus where the next keystroke belongs."""
+        self.password.clear()
+        self.show_message(message, tone if message else "")
+        (self.password if self.login.text() else self.login).setFocus()
+
+
+class FirstAdminPage(QWidget):
+    """The very first start: no account exists yet, so the first administrator is made here."""
+
+    created = Signal(object)  # AccountInfo
+
+    def __init__(self, hall: Hall) -> None:
+        super().__init__()
+        self.hall = hall
+        self.login = QLineEdit()
+        self.login.setPlaceholderText(self.tr("3–32位小写字母、数字或 . _ -"))
+        self.display_name = QLineEdit()
+        self.password = password_field()
+        self.repeat = password_field()
+        self.check = PasswordCheck()
+        self.submit_button = QPushButton(self.tr("创建系统管理员"))
+        self.submit_button.setObjectName("primary")
+        self.message = message_label()
+        card = Card(720)
+        card.body.addWidget(label(self.tr("创建首个系统管理员"), "title", centred=True))
+        card.body.addWidget(label(self.tr(
+            "本机还没有任何账户。请先创建系统管理员账户，再由系统管理员在“账户管理”中为工作人员创建账户。"),
+            "subtitle"))
+        form = FormGrid()
+        form.add_row(self.tr("登录名"), self.login)
+        form.add_row(self.tr("姓名"), self.display_name)
+        form.add_row(self.tr("密码"), self.password)
+        form.add_row(self.tr("再次输入密码"), self.repeat)
+        card.body.addLayout(form)
+        card.body.addWidget(label(POLICY_TEXT, "hint"))
+        card.body.addWidget(self.check)
+        card.body.addWidget(self.submit_button)
+        card.body.addWidget(self.message)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(card.centred_page())
+        self.password.textChanged.connect(self._check)
+        self.login.textChanged.connect(self._check)
+        self.display_name.textChanged.connect(self._check)
+        self.repeat.returnPressed.connect(self.submit)
+        self.submit_button.clicked.connect(self.submit)
+
+    def _check(self) -> None:
+        self.check.update_for(self.password.text(), login=self.login.text().strip(),
+                              display_name=self.display_name.text().strip())
+
+    def submit(self) -> None:
+        if self.password.text() != self.repeat.text():
+            set_tone(self.message, "error", self.tr("两次输入的密码不一致"))
+            self.repeat.clear()
+            self.repeat.setFocus()
+            return
+        try:
+            info: AccountInfo = with_busy_cursor(lambda: accounts.create_first_admin(
+                self.hall, login=self.login.text(), display_name=self.display_name.text(),
+                password=self.password.text()))
+        except RuleViolation as refusal:
+            set_tone(self.message, "error", refusal.message)
+            return
+        self.password.clear()
+        self.repeat.clear()
+        set_tone(self.message, "", "")
+        self.created.emit(info)
+
+
+class ChangePasswordPage(QWidget):
+    """The signed-in person sets a new password (required after an initial or reset one)."""
+
+    changed = Signal()
+    cancelled = Signal()
+    locked_out = Signal(str)
+
+    def __init__(self, hall: Hall) -> None:
+        super().__init__()
+        self.hall = hall
+        self.actor: Actor | None = None
+        self.who = label("", "subtitle", centred=True)
+        self.old = password_field()
+        self.new = password_field()
+        self.repeat = password_field()
+        self.check = PasswordCheck()
+        self.submit_button = QPushButton(self.tr("修改密码并进入"))
+        self.submit_button.setObjectName("primary")
+        self.cancel_button = _secondary(self.tr("退出登录"))
+        self.message = message_label()
+        card = Card(720)
+        card.body.addWidget(label(self.tr("请先修改密码"), "title", centred=True))
+        card.body.addWidget(self.who)
+        form = FormGrid()
+        form.add_row(self.tr("原密码"), self.old)
+        form.add_row(self.tr("新密码"), self.new)
+        form.add_row(self.tr("再次输入新密码"), self.repeat)
+        card.body.addLayout(form)
+        card.body.addWidget(label(POLICY_TEXT, "hint"))
+        card.body.addWidget(self.check)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.submit_button, 1)
+        card.body.addLayout(buttons)
+        card.body.addWidget(self.message)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(card.centred_page())
+        self.new.textChanged.connect(self._check)
+        self.repeat.returnPressed.connect(self.submit)
+        self.submit_button.clicked.connect(self.submit)
+        self.cancel_button.clicked.connect(self.cancelled)
+
+    def set_actor(self, actor: Actor) -> None:
+        self.actor = actor
+        for field in (self.old, self.new, self.repeat):
+            field.clear()
+        set_tone(self.message, "", "")
+        self.who.setText(self.tr(
+            f"{actor.display_name}（{role_name(actor)}）\n您的密码是初始密码或已被管理员重置，请设置只有您本人知道的新密码"))
+        self.old.setFocus()
+
+    def _check(self) -> None:
+        if self.actor is not None:
+            self.check.update_for(self.new.text(), login=self.actor.actor_id.removeprefix("staff:"),
+                                  display_name=self.actor.display_name)
+
+    def submit(self) -> None:
+        if self.actor is None:
+            return
+        actor = self.actor
+        if self.new.text() != self.repeat.text():
+            set_tone(self.message, "error", self.tr("两次输入的新密码不一致"))
+            self.repeat.clear()
+            self.repeat.setFocus()
+            return
+        try:
+            with_busy_cursor(lambda: accounts.change_password(self.hall, actor, self.old.text(),
+                                                              self.new.text()))
+        except SignInRefused as refusal:
+            if refusal.code in _ENDS_SESSION:
+                self.locked_out.emit(refusal.message)
+                return
+            self.old.clear()
+            set_tone(self.message, "error", refusal.message)
+            self.old.setFocus()
+            return
+        except RuleViolation as refusal:
+            set_tone(self.message, "error", refusal.message)
+            return
+        for field in (self.old, self.new, self.repeat):
+            field.clear()
+        self.changed.emit()
+
+
+class LockPage(QWidget):
+    """Covers the work while its owner is away; only their password opens it again."""
+
+    unlocked = Signal()
+    locked_out = Signal(str)
+    sign_out_requested = Signal()
+
+    def __init__(self, hall: Hall) -> None:
+        super().__init__()
+        self.hall = hall
+        self.actor: Actor | None = None
+        self.who = label("", "subtitle", centred=True)
+        self.password = password_field(self.tr("请输入密码解锁"))
+        self.password.setObjectName("signin")
+        self.submit_button = QPushButton(self.tr("解锁"))
+        self.submit_button.setObjectName("primary")
+        self.switch_button = _secondary(self.tr("退出登录，换其他工作人员"))
+        self.message = message_label()
+        card = Card()
+        card.body.addWidget(label(self.tr("屏幕已锁定"), "title", centred=True))
+        card.body.addWidget(self.who)
+        card.body.addSpacing(8)
+        card.body.addWidget(self.password)
+        card.body.addWidget(self.submit_button)
+        card.body.addWidget(self.message)
+        card.body.addWidget(self.switch_button)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(card.centred_page())
+        self.password.returnPressed.connect(self.submit)
+        self.submit_button.clicked.connect(self.submit)
+        self.switch_button.clicked.connect(self.sign_out_requested)
+
+    def set_actor(self, actor: Actor, *, idle: bool, since: str) -> None:
+        self.actor = actor
+        self.password.clear()
+        set_tone(self.message, "", "")
+        why = self.tr("长时间无操作，") if idle else ""
+        self.who.setText(self.tr(
+            f"当前登录：{actor.display_name}（{role_name(actor)}）\n{why}已于 {since} 锁屏，请输入本人密码解锁"))
+        self.password.setFocus()
+
+    def submit(self) -> None:
+        if self.actor is None:
+            return
+        actor, password = self.actor, self.password.text()
+        if not password:
+            set_tone(self.message, "error", self.tr("请输入密码"))
+            return
+        try:
+            with_busy_cursor(lambda: accounts.unlock_screen(self.hall, actor, password))
+        except SignInRefused as refusal:
+            self.password.clear()
+            if refusal.code in _ENDS_SESSION:
+                self.locked_out.emit(refusal.message)
+                return
+            set_tone(self.message, "error", refusal.message)
+            self.password.setFocus()
+            return
+        self.password.clear()
+        set_tone(self.message, "", "")
+        self.unlocked.emit()

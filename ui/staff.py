@@ -1,0 +1,216 @@
+"""The staff window (counter, leader, administration): nothing shows until someone signs in.
+
+Pages, one at a time: 创建首个系统管理员 (only while no account exists) → 登录 →
+修改密码 (when the password is an initial or reset one) → the work → 锁屏 (after
+``idle_lock_minutes`` without input, or by the button) → back to the work or, on
+退出登录 or a locked account, to 登录 again. The work is built afresh for each
+session and destroyed when it ends, so nothing of one person's screen survives
+into the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from desktop.domain.access import ROLE_NAMES, Role
+from desktop.services import accounts
+from desktop.services.accounts import AccountInfo, SignIn
+from desktop.services.context import Actor, Hall
+from ui.idle import IdleWatcher
+from ui.signin import ChangePasswordPage, FirstAdminPage, LockPage, SignInPage
+from ui.widgets import ROLE_TITLES, Header, role_name
+from ui.windows import staff_work
+
+#: Which account roles may work in each staff window.
+WINDOW_ROLES: Mapping[str, tuple[Role, ...]] = {
+    "counter": (Role.CLERK, Role.SUPERVISOR),
+    "leader": (Role.LEADER,),
+    "admin": (Role.ADMIN, Role.SUPERVISOR),  # supervisors for the audit log only
+}
+
+
+def role_fits(window_role: str, actor: Actor) -> bool:
+    return actor.role in {r.value for r in WINDOW_ROLES[window_role]}
+
+
+def wrong_window_message(window_role: str, actor: Actor) -> str:
+    allowed = "、".join(ROLE_NAMES[r] for r in WINDOW_ROLES[window_role])
+    return (f"{actor.display_name}的账户角色是“{role_name(actor)}”，不能使用“{ROLE_TITLES[window_role]}”。"
+            f"本窗口只供{allowed}登录，请在相应的程序中登录，或请系统管理员调整账户角色。")
+
+
+class StaffWindow(QMainWindow):
+    """One role's staff window, with its sign-in, password change and screen lock."""
+
+    session_started = Signal()
+    session_ended = Signal()
+    screen_locked = Signal()
+    screen_unlocked = Signal()
+
+    def __init__(self, hall: Hall, role: str, *, idle_ms: int | None = None) -> None:
+        super().__init__()
+        if role not in WINDOW_ROLES:
+            raise ValueError(f"not a staff window: {role}")
+        self.hall, self.role = hall, role
+        self.actor: Actor | None = None
+        self.work: QWidget | None = None
+        self.setWindowTitle(f"信访接待大厅系统 — {ROLE_TITLES[role]}")
+        self.header = Header(hall.settings.hall_name, ROLE_TITLES[role])
+        self.user_label = QLabel()
+        self.user_label.setObjectName("user")
+        self.lock_button = QPushButton(self.tr("锁屏"))
+        self.sign_out_button = QPushButton(self.tr("退出登录"))
+        for widget in (self.user_label, self.lock_button, self.sign_out_button):
+            self.header.add(widget)
+        self.first_admin_page = FirstAdminPage(hall)
+        self.sign_in_page = SignInPage(hall, ROLE_TITLES[role])
+        self.change_page = ChangePasswordPage(hall)
+        self.lock_page = LockPage(hall)
+        self.pages = QStackedWidget()
+        for page in (self.first_admin_page, self.sign_in_page, self.change_page, self.lock_page):
+            self.pages.addWidget(page)
+        central = QWidget()
+        central.setObjectName("page")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        minutes = hall.settings.idle_lock_minutes
+        self.idle = IdleWatcher(idle_ms if idle_ms is not None else minutes * 60_000, self)
+
+        self.first_admin_page.created.connect(self._first_admin_created)
+        self.sign_in_page.signed_in.connect(self._signed_in)
+        self.change_page.changed.connect(self._start_work)
+        self.change_page.cancelled.connect(self.sign_out)
+        self.change_page.locked_out.connect(self._locked_out)
+        self.lock_page.unlocked.connect(self._unlocked)
+        self.lock_page.locked_out.connect(self._locked_out)
+        self.lock_page.sign_out_requested.connect(self.sign_out)
+        self.lock_button.clicked.connect(lambda: self.lock(idle=False))
+        self.sign_out_button.clicked.connect(self.sign_out)
+        self.idle.idle.connect(lambda: self.lock(idle=True))
+
+        self._show_session_controls(False)
+        if accounts.has_accounts(hall):
+            self._show_sign_in()
+        else:
+            self.pages.setCurrentWidget(self.first_admin_page)
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def _show_session_controls(self, signed_in: bool) -> None:
+        self.user_label.setVisible(signed_in)
+        self.lock_button.setVisible(signed_in)
+        self.sign_out_button.setVisible(signed_in)
+        if signed_in and self.actor is not None:
+            self.user_label.setText(f"{self.actor.display_name} · {role_name(self.actor)}")
+
+    def _show_sign_in(self, message: str = "", tone: str = "error") -> None:
+        self.pages.setCurrentWidget(self.sign_in_page)
+        self.sign_in_page.ready(message, tone)
+
+    def _first_admin_created(self, info: AccountInfo) -> None:
+        self.sign_in_page.login.setText(info.login)
+        if self.role == "admin":
+            text = self.tr(f"已创建系统管理员账户“{info.login}”，请登录")
+        else:
+            text = self.tr(f"已创建系统管理员账户“{info.login}”。请在“系统管理”中登录，为工作人员创建账户")
+        self._show_sign_in(text, "ok")
+
+    def _signed_in(self, result: SignIn) -> None:
+        actor = result.actor
+        if not role_fits(self.role, actor):
+            accounts.sign_out(self.hall, actor)
+            self.sign_in_page.show_message(wrong_window_message(self.role, actor))
+            return
+        self.actor = actor
+        if result.must_change_password:
+            self._show_session_controls(False)
+            self.change_page.set_actor(actor)
+            self.pages.setCurrentWidget(self.change_page)
+        else:
+            self._start_work()
+
+    def _start_work(self) -> None:
+        assert self.actor is not None
+        self.work = staff_work(self.hall, self.actor, self.role)
+        self.pages.addWidget(self.work)
+        self.pages.setCurrentWidget(self.work)
+        self._show_session_controls(True)
+        self.idle.start()
+        self.session_started.emit()
+
+    def _close_dialogs(self) -> None:
+        """A dialog is a window of its own: left open, it would show over the lock page."""
+        if self.work is not None:
+            for dialog in self.work.findChildren(QDialog):
+                dialog.reject()
+
+    def _end_session(self) -> None:
+        self.idle.stop()
+        self._close_dialogs()
+        if self.work is not None:
+            self.pages.removeWidget(self.work)
+            self.work.deleteLater()
+            self.work = None
+        self.actor = None
+        self._show_session_controls(False)
+
+    def sign_out(self) -> None:
+        if self.actor is not None:
+            accounts.sign_out(self.hall, self.actor)
+        self._end_session()
+        self._show_sign_in()
+        self.session_ended.emit()
+
+    def _locked_out(self, message: str) -> None:
+        """The account was locked (too many wrong passwords) or disabled meanwhile."""
+        self._end_session()
+        self._show_sign_in(message)
+        self.session_ended.emit()
+
+    def current_page_title(self) -> str:
+        """What the window shows now, in words (printed by ``run --smoke-test``)."""
+        titles: tuple[tuple[QWidget, str], ...] = (
+            (self.first_admin_page, "创建首个系统管理员"), (self.sign_in_page, "工作人员登录"),
+            (self.change_page, "修改密码"), (self.lock_page, "屏幕已锁定"))
+        page = self.pages.currentWidget()
+        return next((title for widget, title in titles if widget is page), "工作界面")
+
+    # -- screen lock --------------------------------------------------------------------------
+
+    @property
+    def is_locked(self) -> bool:
+        return self.pages.currentWidget() is self.lock_page
+
+    def lock(self, *, idle: bool) -> None:
+        if self.actor is None or self.work is None or self.pages.currentWidget() is not self.work:
+            return
+        self.idle.stop()
+        self._close_dialogs()
+        accounts.lock_screen(self.hall, self.actor, idle=idle)
+        self.lock_page.set_actor(self.actor, idle=idle, since=f"{self.hall.now():%H:%M}")
+        self.pages.setCurrentWidget(self.lock_page)
+        self.lock_button.setVisible(False)
+        self.screen_locked.emit()
+
+    def _unlocked(self) -> None:
+        if self.work is None:
+            return
+        self.pages.setCurrentWidget(self.work)
+        self.lock_button.setVisible(True)
+        self.idle.start()
+        self.screen_unlocked.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.detach()
+        if self.actor is not None:
+            accounts.sign_out(self.hall, self.actor)
+            self._end_session()
+        super().closeEvent(event)

@@ -1,0 +1,171 @@
+"""Small pieces every screen shares: labels, message tones, the header bar, form cards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.access import ROLE_NAMES, Actor, Role
+
+T = TypeVar("T")
+
+ROLE_TITLES = {
+    "kiosk": "自助服务终端",
+    "counter": "接待窗口",
+    "leader": "领导接访",
+    "display": "大厅信息屏",
+    "admin": "系统管理",
+}
+
+
+def label(text: str, name: str = "", centred: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if name:
+        widget.setObjectName(name)
+    widget.setWordWrap(True)
+    if centred:
+        # Alignment on the label, not in the layout: a word-wrapped label given a
+        # layout alignment shrinks to its minimum width and wraps every character.
+        widget.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    return widget
+
+
+def set_tone(widget: QLabel, tone: str, text: str | None = None) -> None:
+    """Colour a message label: ``error`` (red), ``ok`` (green), ``notice`` (amber) or ``""``.
+
+    The label is hidden while it has nothing to say, so an empty message takes no room.
+    """
+    widget.setProperty("tone", tone)
+    # WORKAROUND: after a dynamic property changes, style().unpolish()/polish() re-colours
+    # the label but keeps its old contents margins, so the padding and border of the
+    # theme's QLabel[tone=...] rules would be missing. Giving the widget a style sheet
+    # of its own (only a comment) makes Qt recompute the whole box.
+    widget.setStyleSheet(f"/* tone: {tone or 'none'} */")
+    if text is not None:
+        widget.setText(text)
+    widget.updateGeometry()
+    widget.setVisible(bool(widget.text()))
+
+
+def message_label() -> QLabel:
+    """A label for a refusal or a confirmation; stays empty (and takes no room) until used."""
+    widget = label("", "message")
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    widget.hide()
+    return widget
+
+
+def password_field(placeholder: str = "") -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setPlaceholderText(placeholder)
+    return field
+
+
+def role_name(actor: Actor) -> str:
+    try:
+        return ROLE_NAMES[Role(actor.role)]
+    except ValueError:
+        return actor.role
+
+
+def with_busy_cursor(work: Callable[[], T]) -> T:
+    """Password hashing takes a noticeable moment; the cursor says the click was taken."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        return work()
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
+class FormGrid(QGridLayout):
+    """Label–field rows with the labels centred on their fields (QFormLayout keeps them at the top)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setHorizontalSpacing(16)
+        self.setVerticalSpacing(12)
+        self.setColumnStretch(1, 1)
+        self._rows = 0
+
+    def add_row(self, text: str, field: QWidget) -> None:
+        row = self._rows
+        self._rows += 1
+        caption = QLabel(text)
+        caption.setObjectName("field")
+        caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.addWidget(caption, row, 0)
+        self.addWidget(field, row, 1)
+
+
+class Card(QFrame):
+    """A centred white panel of limited width for the sign-in and lock pages."""
+
+    def __init__(self, width: int = 620) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setMaximumWidth(width)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(40, 32, 40, 32)
+        self.body.setSpacing(14)
+
+    def centred_page(self) -> QWidget:
+        """A page that keeps this card in the middle, whatever the window size."""
+        page = QWidget()
+        page.setObjectName("page")
+        rows = QVBoxLayout(page)
+        rows.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addStretch(1)
+        columns.addWidget(self, 6)
+        columns.addStretch(1)
+        rows.addLayout(columns)
+        rows.addStretch(2)
+        return page
+
+
+class Header(QFrame):
+    """Hall name, role, who is signed in (with their session buttons) and a live clock."""
+
+    def __init__(self, hall_name: str, role_title: str, now: type[datetime] = datetime) -> None:
+        super().__init__()
+        self.setObjectName("header")
+        self._now = now
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(16, 8, 16, 8)
+        self.row.setSpacing(12)
+        title = label(f"{hall_name} · {role_title}", "title")
+        title.setStyleSheet("color: white;")
+        self.clock = label("", "clock")
+        self.clock.setWordWrap(False)
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.row.addWidget(title, 1)
+        self._extras = 0
+        self.row.addWidget(self.clock)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start(1000)
+        self.tick()
+
+    def add(self, widget: QWidget) -> None:
+        """Place ``widget`` between the title and the clock."""
+        self._extras += 1
+        self.row.insertWidget(self._extras, widget)
+
+    def tick(self) -> None:
+        weekdays = "一二三四五六日"
+        now = self._now.now()
+        self.clock.setText(f"{now:%Y年%m月%d日} 星期{weekdays[now.weekday()]} {now:%H:%M:%S}")
