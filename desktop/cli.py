@@ -1,4 +1,5 @@
-"""Command line: ``python -m desktop {run,demo-data,doctor,rebuild-projections,import-holidays}``."""
+"""Command line: ``python -m desktop {run,demo-data,doctor,rebuild-projections,import-holidays,rekey,backup,
+import-plain-database,verify-audit}``."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="把旧版未加密的数据库转换为加密数据库（原文件不改动，核对后请安全删除）")
     plain.add_argument("plain_db", help="旧版未加密的数据库文件")
     plain.add_argument("--db", help="要生成的加密数据库路径（默认使用设置中的路径；不能已存在）")
+
+    verify = sub.add_parser("verify-audit", help="核验审计日志是否完整（发现修改、删除时以非零状态退出）")
+    verify.add_argument("--db", help="数据库文件路径")
     return parser
 
 
@@ -94,7 +98,37 @@ def _main(argv: Sequence[str] | None) -> int:
         return _import_holidays(args, settings)
     if args.command in _KEY_COMMANDS:
         return _KEY_COMMANDS[args.command](args, settings)
+    if args.command == "verify-audit":
+        return _verify_audit(args, settings)
     return 2
+
+
+def _verify_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.domain.access import Actor
+    from desktop.installation import open_hall
+    from desktop.services.audit import verify_audit
+
+    hall = open_hall(settings, _db_path(args, settings))
+    try:
+        report = verify_audit(hall, Actor.system("verify-audit"))
+    finally:
+        hall.engine.dispose()
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _audit_command(settings: Settings, path: Path, action: str, target: str, detail: dict[str, object]) -> None:
+    """Record a command-line action in the database's audit log."""
+    from desktop.domain.access import Actor
+    from desktop.domain.audit import AuditAction
+    from desktop.installation import open_hall
+    from desktop.services.audit import record_audit
+
+    hall = open_hall(settings, path)
+    try:
+        record_audit(hall, Actor.system(), AuditAction(action), target, detail)
+    finally:
+        hall.engine.dispose()
 
 
 def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
@@ -122,6 +156,16 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
     print(f"完成：{report.cases:,} 件事项，{report.events:,} 条事件，用时 {report.seconds:.1f} 秒，"
           f"数据库 {path}（{size / 1e6:,.0f} MB）")
+    from desktop.installation import open_hall
+    from desktop.services.accounts import DEMO_PASSWORD, create_demo_accounts
+
+    hall = open_hall(settings, path)
+    try:
+        made = create_demo_accounts(hall)
+    finally:
+        hall.engine.dispose()
+    print("演示账户（仅限演示库，密码均为 " + DEMO_PASSWORD + "）：" +
+          "，".join(f"{a.login}（{a.role_name}）" for a in made))
     return 0
 
 
@@ -169,6 +213,8 @@ def _rekey(args: argparse.Namespace, settings: Settings) -> int:
     print(f"已为数据库 {result.database} 更换密钥：重新加密 {result.pages:,} 页，用时 {result.seconds:.1f} 秒。")
     print(f"新密钥（编号 {result.new_key_id}，原编号 {result.old_key_id}）保存在{result.key_store}。")
     print("注意：此前的备份仍使用旧密钥，旧密钥已不再保存——请立即用 backup 重新备份。")
+    _audit_command(settings, path, "更换数据库密钥", str(result.database),
+                   {"old_key_id": result.old_key_id, "new_key_id": result.new_key_id, "pages": result.pages})
     return 0
 
 
@@ -187,6 +233,8 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
           f"{result.events:,} 条事件，用时 {result.seconds:.1f} 秒；完整性检查：{result.integrity}。")
     print(f"备份已加密，使用本数据库当前的密钥（编号 {result.key_id}，保存在{result.key_store}）；"
           "在其他电脑上恢复时需要同一密钥。")
+    _audit_command(settings, result.database, "备份数据库", str(result.path),
+                   {"key_id": result.key_id, "cases": result.cases, "events": result.events})
     return 0
 
 

@@ -253,7 +253,13 @@ def backup_database(settings: Settings, db_path: Path, out: Path) -> BackupResul
     if out.exists():
         raise FileExistsError(f"{out} 已存在，程序不会覆盖它；请换一个文件名")
     store, secrets = _existing_secrets(settings, db_path)
+    # The audit log's head anchor goes with the copy. Read before the snapshot, it can only
+    # lag behind the copied log (an anchor is a lower bound), never run ahead of it.
+    anchor = db_path.with_name(db_path.name + ".audit-head")
+    anchor_bytes = anchor.read_bytes() if anchor.exists() else None
     report = backup_encrypted(db_path, secrets.database_key, out)
+    if anchor_bytes is not None:
+        out.with_name(out.name + ".audit-head").write_bytes(anchor_bytes)
     return BackupResult(db_path, report.path, report.bytes, report.seconds, report.rows.get("cases", 0),
                         report.rows.get("events", 0), report.integrity, store.describe(),
                         key_fingerprint(secrets.database_key))

@@ -38,6 +38,7 @@ def test_demo_data_rebuild_check_doctor_and_window(tmp_path: Path) -> None:
     made = _run("demo-data", "--cases", "400", "--db", str(db), env_dir=tmp_path)
     assert made.returncode == 0, made.stderr
     assert "400 件事项" in made.stdout
+    assert "chuangkou1（接待窗口工作人员）" in made.stdout and "guanli1（系统管理员）" in made.stdout
     again = _run("demo-data", "--cases", "10", "--db", str(db), env_dir=tmp_path)
     assert again.returncode == 2 and "--replace" in again.stderr  # never overwritten silently
     rebuilt = _run("rebuild-projections", "--check", "--db", str(db), env_dir=tmp_path)
@@ -48,7 +49,7 @@ def test_demo_data_rebuild_check_doctor_and_window(tmp_path: Path) -> None:
     counter = _run("run", "--role", "counter", "--db", str(db), "--smoke-test", env_dir=tmp_path)
     assert counter.returncode == 0, counter.stderr
     # staff sign in first (or, before any account exists, create the first administrator)
-    assert "接待窗口：工作人员登录" in counter.stdout or "接待窗口：创建首个系统管理员" in counter.stdout
+    assert "接待窗口：工作人员登录" in counter.stdout  # the demo accounts exist: straight to sign-in
     kiosk = _run("run", "--role", "kiosk", "--db", str(db), "--smoke-test", env_dir=tmp_path)
     assert kiosk.returncode == 0, kiosk.stderr
     assert "自助服务终端：查询办理进度（无需登录）" in kiosk.stdout
@@ -116,6 +117,22 @@ def test_backup_and_rekey_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert checked.returncode == 0 and "完全一致" in checked.stdout
     doctor = _run("doctor", "--db", str(db), env_dir=tmp_path)
     assert "能打开数据库" in doctor.stdout and "SQLCipher 4" in doctor.stdout
+
+    verified = _run("verify-audit", "--db", str(db), env_dir=tmp_path)
+    assert verified.returncode == 0 and "完整，未发现修改或删除" in verified.stdout, verified.stdout
+    from sqlalchemy import select, update
+
+    from db.models import AuditRow
+    from desktop.services.database import open_database
+
+    engine = open_database(db, key=new.database_key)
+    with engine.begin() as connection:
+        actions = list(connection.scalars(select(AuditRow.action).order_by(AuditRow.seq)))
+        assert actions.count("备份数据库") == 2 and actions.count("更换数据库密钥") == 1
+        connection.execute(update(AuditRow).where(AuditRow.action == "更换数据库密钥").values(target="x"))
+    engine.dispose()
+    tampered = _run("verify-audit", "--db", str(db), env_dir=tmp_path)
+    assert tampered.returncode == 1 and "内容被修改" in tampered.stdout
 
 
 def test_wrong_key_is_explained_without_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
