@@ -10,7 +10,12 @@ DB=${DEMO_DB:-demo/demo.db}
 ROLE=counter
 if [ "${1:-}" = "--role" ]; then ROLE=$2; fi
 export PH_CONFIG_DIR=${PH_CONFIG_DIR:-$PWD/demo/config}
-if [ ! -f "$DB" ]; then
+if [ -f "$DB" ] && [ "$(head -c 15 "$DB")" = "SQLite format 3" ]; then
+  # A demo database from before encryption: it holds only generated data, so make a new one.
+  echo "== 演示数据库是旧版未加密格式，重新生成加密的演示数据库"
+  .venv/bin/python -m desktop demo-data --cases "${DEMO_CASES:-20000}" --db "$DB" --replace
+elif [ ! -f "$DB" ]; then
   .venv/bin/python -m desktop demo-data --cases "${DEMO_CASES:-20000}" --db "$DB"
 fi
+echo "== 演示账户：chuangkou1（窗口）、lingdao1（领导）、ducha1（督查）、guanli1（管理员），密码均为 Demo#2026xf"
 exec .venv/bin/python -m desktop run --role "$ROLE" --db "$DB"
