@@ -38,7 +38,7 @@ CLERKS = ("staff:wangli", "staff:zhaomin", "staff:chenjie", "staff:liuyang", "st
 LEADERS = ("县长 周建华", "副县长 吴晓东", "副县长 郑丽", "县委副书记 冯立新")
 def make_id_number(rng: random.Random, region6: str, birth: date) -> str:
     body = f"{region6}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
 
 
 def make_mobile(rng: random.Random) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -72,3 +72,15 @@ def test_replicas_fold_identically_whatever_the_arrival_order(tmp_path: object) 
         shuffled = case_events[:]
         rng.shuffle(shuffled)
         assert project(case_id, shuffled, policy) == project(case_id, case_events, policy)
+
+
+
+def test_generated_id_numbers_are_valid() -> None:
+
+    from desktop.domain.identity import validate_document
+    from desktop.services.demo import make_id_number
+
+    rng = random.Random(5)
+    for _ in range(300):
+        birth = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 25_000))
+        validate_document("居民身份证", make_id_number(rng, "330726", birth))
