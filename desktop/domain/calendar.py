@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +26,8 @@ from desktop.domain.errors import ValidationError
 
 __all__ = [
     "CSV_HEADER",
+    "MAX_SCHEDULE_CSV_CHARS",
+    "MAX_SCHEDULE_NAME",
     "DayKind",
     "HolidayCalendar",
     "YearSchedule",
@@ -35,6 +38,12 @@ __all__ = [
 
 CSV_HEADER: tuple[str, str, str] = ("日期", "类型", "名称")
 """Header row of the import file."""
+
+MAX_SCHEDULE_CSV_CHARS = 100_000
+"""Largest import file: a year's schedule is about 40 lines (under 2,000 characters)."""
+
+MAX_SCHEDULE_NAME = 50
+"""Longest holiday name in the import file."""
 
 _TYPE_HOLIDAY = "休"
 _TYPE_MAKEUP = "班"
@@ -277,6 +286,12 @@ def parse_schedule_csv(text: str, source: str) -> list[YearSchedule]:
     Every problem is refused with the line number so that the administrator can
     fix the file; nothing is half-imported.
     """
+    if len(text) > MAX_SCHEDULE_CSV_CHARS:
+        raise ValidationError(
+            "schedule_csv_too_large",
+            f"文件过大（{len(text)}个字符）：节假日安排文件不能超过{MAX_SCHEDULE_CSV_CHARS}个字符，"
+            "请只导入节假日安排",
+        )
     lines = _content_lines(text)
     header = next(lines, None)
     if header is None:
@@ -300,6 +315,7 @@ def parse_schedule_csv(text: str, source: str) -> list[YearSchedule]:
         raw_date, kind = cells[0], cells[1]
         name = cells[2] if len(cells) == 3 else ""
         d = _parse_date(raw_date, number)
+        _check_name(name, number)
         if d in seen:
             raise ValidationError(
                 "schedule_csv_duplicate",
@@ -337,6 +353,19 @@ def parse_schedule_csv(text: str, source: str) -> list[YearSchedule]:
         )
         for year in years
     ]
+
+
+def _check_name(name: str, number: int) -> None:
+    if len(name) > MAX_SCHEDULE_NAME:
+        raise ValidationError(
+            "schedule_csv_bad_name",
+            f"第{number}行：名称过长（{len(name)}个字符），不能超过{MAX_SCHEDULE_NAME}个字符",
+            field="名称",
+        )
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
+        raise ValidationError(
+            "schedule_csv_bad_name", f"第{number}行：名称中含有控制字符", field="名称"
+        )
 
 
 def _parse_date(raw: str, number: int) -> date:

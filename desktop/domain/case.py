@@ -282,7 +282,52 @@ def check_transition(view: CaseView | None, event_type: EventType, payload: Mapp
             "out_of_order",
             f"不能“{event_type.value}”：{missing}（当前状态：{view.state.value}）",
         )
+    _check_payload_values(event_type, payload)
     _check_payload_rules(view, event_type, payload, policy)
+
+
+#: The dates each decision must carry, with their names for the user.
+_REQUIRED_DATES: Mapping[EventType, tuple[str, str]] = {
+    EventType.ACCEPTED: ("accepted_on", "受理日期"),
+    EventType.ANSWERED: ("answered_on", "答复日期"),
+    EventType.REVIEW_ANSWERED: ("answered_on", "复查意见日期"),
+    EventType.REREVIEW_ANSWERED: ("answered_on", "复核意见日期"),
+    EventType.DELIVERED: ("delivered_on", "送达日期"),
+    EventType.REVIEW_REQUESTED: ("requested_on", "申请日期"),
+    EventType.REREVIEW_REQUESTED: ("requested_on", "申请日期"),
+    EventType.ASSIGNED: ("due", "办理期限"),
+}
+#: Dates outside these years are typing mistakes (and keep deadline arithmetic in range).
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2200
+
+
+def _check_date(value: Any, label: str) -> None:
+    try:
+        day = _date(value)
+    except (TypeError, ValueError):
+        raise RuleViolation("bad_date", f"{label}不是有效的日期（应为 年-月-日，如 2026-11-24）") from None
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise RuleViolation("bad_date", f"{label}{day.isoformat()}不在合理范围内（{EARLIEST_YEAR}–{LATEST_YEAR}年）")
+
+
+def _check_payload_values(event_type: EventType, payload: Mapping[str, Any]) -> None:
+    """Malformed values are refused with a message, never left to crash the fold."""
+    required = _REQUIRED_DATES.get(event_type)
+    if required is not None:
+        key, label = required
+        if payload.get(key) in (None, ""):
+            raise RuleViolation("missing_date", f"缺少{label}")
+        _check_date(payload[key], label)
+    if event_type is EventType.LEADER_TAKEN and payload.get("due"):
+        _check_date(payload["due"], "办理期限")
+    if event_type is EventType.EXTENDED:
+        days = payload.get("days")
+        if isinstance(days, bool) or not isinstance(days, int | str):
+            raise RuleViolation("bad_days", "延期天数须为整数")
+        try:
+            int(days)
+        except ValueError:
+            raise RuleViolation("bad_days", "延期天数须为整数") from None
 
 
 def _check_payload_rules(view: CaseView, event_type: EventType, payload: Mapping[str, Any],

@@ -22,6 +22,7 @@ from desktop.domain.errors import ValidationError
 
 __all__ = [
     "COMPOUND_SURNAMES",
+    "MAX_PHONE_INPUT",
     "DocumentType",
     "document_flag",
     "id_birth_date",
@@ -261,6 +262,16 @@ _EXTENSION_RE: Final = re.compile(
     r"^(?P<main>.*?)\s*(?:转|分机|ext\.?|x|#|,|，)\s*(?P<ext>[0-9]{1,6})$", re.IGNORECASE
 )
 _AREA_PREFIX_RE: Final = re.compile(r"^\s*(?:\+\s*86|0086)[\s\-]*")
+#: Longest phone text parsed: ``+86 (0571) 8765-4321 转 123456`` has 30 characters. Longer text is
+#: refused before any pattern runs (the extension pattern is quadratic in runs of spaces).
+MAX_PHONE_INPUT: Final = 64
+
+
+def _check_phone_length(text: str, label: str, field: str) -> None:
+    if len(text) > MAX_PHONE_INPUT:
+        raise ValidationError(
+            f"{field}_too_long", f"{label}过长（不超过{MAX_PHONE_INPUT}个字符），请核对", field
+        )
 
 
 def _strip_country_code(digits: str) -> tuple[str, bool]:
@@ -279,6 +290,7 @@ def validate_mobile(text: str) -> str:
     tolerated.
     """
     field = "mobile"
+    _check_phone_length(text, "手机号码", field)
     core = _PHONE_SEPARATORS_RE.sub("", text.translate(_HALFWIDTH))
     if not core:
         raise ValidationError("mobile_empty", "请输入手机号码", field)
@@ -302,6 +314,7 @@ def _area_code_length(digits: str) -> int:
 def _split_landline(text: str) -> tuple[str, str, str]:
     """``(area, local, extension)`` of a landline, not yet validated."""
     field = "landline"
+    _check_phone_length(text, "固定电话", field)
     s = text.translate(_HALFWIDTH).strip()
     ext = ""
     m = _EXTENSION_RE.match(s)
@@ -367,6 +380,7 @@ def validate_phone(text: str) -> str:
     """Validate a mobile or a landline number; return the normalised form of either."""
     if not text.translate(_HALFWIDTH).strip():
         raise ValidationError("phone_empty", "请输入联系电话（手机或带区号的固定电话）", "phone")
+    _check_phone_length(text, "联系电话", "phone")
     probe = re.sub(r"[^0-9+]", "", text.translate(_HALFWIDTH))
     core, prefixed = _strip_country_code(probe)
     if not prefixed and len(core) == 13 and core.startswith("861"):

@@ -22,12 +22,13 @@ from db.models import StaffAccountRow
 from desktop.domain.access import ROLE_NAMES, STAFF_ROLES, Actor, Permission, Role
 from desktop.domain.audit import AuditAction
 from desktop.domain.errors import RuleViolation, ValidationError
-from desktop.domain.passwords import LockoutPolicy, check_password, locked
+from desktop.domain.passwords import MAX_LENGTH, LockoutPolicy, check_password, locked
 from desktop.services.audit import audit, guard, record_audit
 from desktop.services.context import Hall
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
 MAX_NAME = 32
+MAX_CODE = 32
 WRONG_CREDENTIALS = "账号或密码不正确"
 
 
@@ -114,6 +115,13 @@ def _check_login(login: str) -> str:
     return login
 
 
+def _check_code(value: str, field: str) -> str:
+    value = value.strip()
+    if len(value) > MAX_CODE or any(not c.isprintable() for c in value):
+        raise ValidationError("bad_code", f"机构或大厅编码须为不超过{MAX_CODE}位的可见字符", field)
+    return value
+
+
 def _check_name(display_name: str) -> str:
     name = display_name.strip()
     if not name or len(name) > MAX_NAME:
@@ -193,8 +201,10 @@ def _create(hall: Hall, actor: Actor, *, login: str, display_name: str, role: st
             raise RuleViolation("account_exists", f"登录名“{login}”已被使用")
         now = _stamp(hall)
         row = StaffAccountRow(login=login, display_name=name, role=role_value.value,
-                              hall_code=hall.settings.bureau_code if hall_code is None else hall_code,
-                              org_code=org_code.strip(), extra_permissions=json.dumps(permissions),
+                              hall_code=_check_code(hall.settings.bureau_code if hall_code is None else hall_code,
+                                                    "hall_code"),
+                              org_code=_check_code(org_code, "org_code"),
+                              extra_permissions=json.dumps(permissions),
                               password_hash=hashed, must_change_password=must_change, failed_count=0,
                               locked_until=None, disabled=False, password_changed_at=now, updated_at=now)
         session.add(row)
@@ -226,7 +236,7 @@ def update_account(hall: Hall, actor: Actor, login: str, *, role: str | None = N
             row.display_name = _check_name(display_name)
             changes["display_name"] = row.display_name
         if org_code is not None:
-            row.org_code = org_code.strip()
+            row.org_code = _check_code(org_code, "org_code")
             changes["org_code"] = row.org_code
         if extra_permissions is not None:
             permissions = _check_permissions(extra_permissions)
@@ -282,6 +292,7 @@ def unlock(hall: Hall, actor: Actor, login: str) -> AccountInfo:
 
 def sign_in(hall: Hall, login: str, password: str) -> SignIn:
     """Check a password against the local hash; five wrong ones in a row lock the account."""
+    too_long = len(password) > MAX_LENGTH  # an attempt all the same: audited and counted
     key = _normalise_login(login)[:64]
     refusal: SignInRefused | None = None
     with hall.transaction() as session:
@@ -303,7 +314,7 @@ def sign_in(hall: Hall, login: str, password: str) -> SignIn:
             assert until is not None
             refusal = SignInRefused("locked", f"账户已锁定，请于{until:%H:%M}后再试，或请系统管理员解锁")
             audit(session, hall, who, AuditAction.LOGIN_FAILED, who.actor_id, {"reason": "locked"})
-        elif not _verify(hall, row, password):
+        elif too_long or not _verify(hall, row, password):
             refusal = _count_failure(session, hall, row, who, now)
         else:
             row.failed_count = 0
@@ -313,6 +324,8 @@ def sign_in(hall: Hall, login: str, password: str) -> SignIn:
             audit(session, hall, who, AuditAction.LOGIN, who.actor_id)
             return SignIn(who, row.must_change_password)
     assert refusal is not None
+    if too_long and refusal.code == "bad_credentials":
+        refusal = SignInRefused("too_long", f"{WRONG_CREDENTIALS}：密码不超过{MAX_LENGTH}位，请检查输入")
     raise refusal
 
 

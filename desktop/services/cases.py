@@ -32,7 +32,7 @@ from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseView, check_transition, deadline_explanations, project
 from desktop.domain.classification import Channel, LegalRoute, Nature
 from desktop.domain.deadlines import Deadline
-from desktop.domain.errors import RuleViolation
+from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.domain.routing import RouteProposal, check_route_allowed, propose_route
@@ -116,8 +116,34 @@ def record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
         raise
 
 
+MAX_PAYLOAD_TEXT = 5000  # characters in one text of a decision (an opinion, a reason)
+MAX_PAYLOAD_CODE = 32  # organisation, topic and region codes
+MAX_PAYLOAD_ITEMS = 50
+_CODE_KEYS = frozenset({"organisation_code", "topic_code", "region_code", "route_kind", "nature",
+                        "legal_route", "outcome", "staff_id"})
+
+
+def _check_payload_size(payload: Mapping[str, Any]) -> None:
+    """Oversized values are refused with the limit named; nothing is stored."""
+    for key, value in payload.items():
+        if isinstance(value, str):
+            limit = MAX_PAYLOAD_CODE * 4 if key in _CODE_KEYS else MAX_PAYLOAD_TEXT
+            if len(value) > limit:
+                raise ValidationError("payload_too_long", f"“{key}”过长（不超过{limit}字）", key)
+            if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+                raise ValidationError("payload_control_chars", f"“{key}”含有不可见的控制字符", key)
+        elif isinstance(value, list | tuple):
+            if len(value) > MAX_PAYLOAD_ITEMS:
+                raise ValidationError("payload_too_many", f"“{key}”项目过多（不超过{MAX_PAYLOAD_ITEMS}项）", key)
+            for item in value:
+                if not isinstance(item, str) or len(item) > MAX_PAYLOAD_CODE:
+                    raise ValidationError("payload_bad_item",
+                                          f"“{key}”中有无效的编码（每项不超过{MAX_PAYLOAD_CODE}字）", key)
+
+
 def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
             payload: Mapping[str, Any]) -> CaseView:
+    _check_payload_size(payload)
     with hall.transaction() as session:
         case_id = _case_id(session, case_ref)
         current = project(case_id, case_events(session, case_id), hall.policy)

@@ -18,6 +18,7 @@ from desktop.services.context import Hall
 def import_schedule(hall: Hall, actor: Actor, text: str, source: str) -> list[int]:
     """Store each year's schedule from the CSV text (replacing that year's earlier import)."""
     guard(hall, actor, Permission.MANAGE_SETTINGS, "导入节假日安排")
+    source = source[:200]  # a file name, shown in the admin panel; the column holds 200
     schedules = parse_schedule_csv(text, source)
     if not schedules:
         raise ValidationError("empty_schedule", "文件中没有任何节假日安排")

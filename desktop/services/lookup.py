@@ -63,6 +63,7 @@ class CaseSummary:
 
 
 def _normalise(query: str) -> str:
+    query = "".join(c for c in query if unicodedata.category(c) != "Cc" or c in " \t\n")
     query = unicodedata.normalize("NFKC", query).strip()
     return re.sub(r"\s+", " ", query)
 

@@ -157,9 +157,11 @@ def check_repeat(hall: Hall, actor: Actor, id_number: str, name: str, phone: str
                  topic_code: str) -> RepeatAssessment:
     """Live check while the clerk types: first visit, repeat, or refused after 复核."""
     guard(hall, actor, Permission.REGISTER, "登记来访", alternatives=(Permission.SELF_SERVICE,))
+    # Called on every keystroke: over-long input is cut to the registration limits, not refused.
+    id_number, name, phone = id_number[:MAX_CODE], name[:MAX_NAME], phone[:MAX_CODE]
     with hall.sessions() as session:
         earlier = earlier_cases(session, id_number, name, phone)
-    return assess_repeat(request, topic_code, earlier, hall.settings.repeat_similarity)
+    return assess_repeat(request[:MAX_TEXT], topic_code[:MAX_CODE], earlier, hall.settings.repeat_similarity)
 
 
 def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> RegistrationResult:
