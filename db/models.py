@@ -158,6 +158,10 @@ class SearchKeyRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # The case's received date, so that the newest matches come straight from the index.
+    received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    __table_args__ = (Index("ix_search_keys_recency", "key", "received_on", "case_id"),)
 
 
 class CounterRow(Base):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, literal_column, select, text
+from sqlalchemy import ColumnElement, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from db.models import CasePersonRow, CaseRow, SearchKeyRow
@@ -150,11 +150,19 @@ def search(session: Session, q: str, kind: MatchKind, limit: int) -> list[CaseSu
         return _by_person(session, CasePersonRow.phone.in_(sorted(candidates)), kind, limit)
     if kind is MatchKind.PINYIN:
         key = compact.lower()
-        ids = select(SearchKeyRow.case_id).where(
-            SearchKeyRow.key >= key, SearchKeyRow.key < key + "\uffff").distinct()
+        # Every key with this prefix, newest case first, read from the index alone; only the
+        # cases shown are then fetched (common initials match tens of thousands of cases).
+        newest = func.max(SearchKeyRow.received_on)
+        ids = list(session.scalars(
+            select(SearchKeyRow.case_id)
+            .where(SearchKeyRow.key >= key, SearchKeyRow.key < key + "\uffff")
+            .group_by(SearchKeyRow.case_id).order_by(newest.desc(), SearchKeyRow.case_id.desc())
+            .limit(limit)))
         return _newest(session, CaseRow.case_id.in_(ids), kind, limit)
     if kind is MatchKind.NAME:
-        ids = select(SearchKeyRow.case_id).where(SearchKeyRow.key == compact)
+        ids = list(session.scalars(
+            select(SearchKeyRow.case_id).where(SearchKeyRow.key == compact)
+            .order_by(SearchKeyRow.received_on.desc(), SearchKeyRow.case_id.desc()).limit(limit)))
         found = _newest(session, CaseRow.case_id.in_(ids), kind, limit)
         if found:
             return found

@@ -155,7 +155,7 @@ def key_rows(view: CaseView) -> list[dict[str, Any]]:
     for person in view.persons:
         if person.name:
             keys.update(name_search_keys(person.name))
-    return [{"key": k, "case_id": view.case_id} for k in sorted(keys)]
+    return [{"key": k, "case_id": view.case_id, "received_on": view.received_on} for k in sorted(keys)]
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -310,6 +310,6 @@ def projection_snapshot(session: Session) -> Mapping[str, list[tuple[Any, ...]]]
         "cases": [tuple(r) for r in session.execute(select(*case_cols).order_by(CaseRow.case_id))],
         "case_persons": sorted(tuple(r) for r in session.execute(select(*person_cols))),
         "search_keys": [tuple(r) for r in session.execute(
-            select(SearchKeyRow.key, SearchKeyRow.case_id).order_by(SearchKeyRow.key,
-                                                                    SearchKeyRow.case_id))],
+            select(SearchKeyRow.key, SearchKeyRow.case_id, SearchKeyRow.received_on)
+            .order_by(SearchKeyRow.key, SearchKeyRow.case_id))],
     }

@@ -7,6 +7,7 @@ import pytest
 from desktop.services.context import Actor, Hall
 from desktop.services.lookup import MatchKind, classify_query, find_cases
 from desktop.services.registration import register_visit
+from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
 
 PEOPLE = [
@@ -86,3 +87,13 @@ def test_query_kinds() -> None:
     assert classify_query("zjg") is MatchKind.PINYIN
     assert classify_query("王芳") is MatchKind.NAME
     assert classify_query("拖欠工资问题") is MatchKind.PHRASE
+
+
+def test_names_and_initials_list_the_newest_cases_first(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    numbers = []
+    for day in range(4):
+        numbers.append(register_visit(hall, clerk, form(name="王芳", id_number=valid_id(seq=10 + day))).case_number)
+        clock.advance(days=3)
+    for query in ("王芳", "wf", "wangfang"):
+        assert [c.case_number for c in find_cases(hall, clerk, query)] == numbers[::-1]
+        assert [c.case_number for c in find_cases(hall, clerk, query, limit=2)] == numbers[:1:-1]
