@@ -91,6 +91,7 @@ EVENT_PERMISSION: Mapping[EventType, Permission] = {
     EventType.INSTRUCTED: Permission.LEADER_DECIDE,
     EventType.RATED: Permission.RATE,
     EventType.RECUSED: Permission.RECORD_RECUSAL,
+    EventType.QUERY_CODE_RESET: Permission.REGISTER,  # the counter reissues a lost receipt
 }
 
 

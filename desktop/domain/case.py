@@ -112,6 +112,7 @@ TRANSITIONS: Mapping[EventType, tuple[frozenset[CaseState], CaseState | None]] =
     EventType.INSTRUCTED: (_ANY_OPEN, None),
     EventType.MATERIAL_ADDED: (_ANY_OPEN, None),
     EventType.RECUSED: (_ANY_OPEN, None),
+    EventType.QUERY_CODE_RESET: (frozenset(CaseState), None),
 }
 
 #: What has to happen before an event can be recorded, said to the user.
@@ -137,6 +138,7 @@ _PREREQUISITE: Mapping[EventType, str] = {
     EventType.INSTRUCTED: "事项已终结，不能再批示",
     EventType.MATERIAL_ADDED: "事项已终结，不能再补充材料",
     EventType.RECUSED: "事项已终结，无需再登记回避",
+    EventType.QUERY_CODE_RESET: "",
     EventType.NOTIFIED: "",
 }
 
@@ -342,6 +344,8 @@ def _check_payload_rules(view: CaseView, event_type: EventType, payload: Mapping
     if event_type is EventType.RECUSED and (not str(payload.get("staff_id", "")).strip()
                                             or not str(payload.get("reason", "")).strip()):
         raise RuleViolation("recusal_incomplete", "登记回避须写明回避的工作人员和回避事由（条例第二十八条）")
+    if event_type is EventType.QUERY_CODE_RESET and not str(payload.get("query_code_hash", "")).startswith("v1$"):
+        raise RuleViolation("bad_query_code_hash", "重置查询码缺少新查询码的散列")
     if event_type is EventType.ASSIGNED and not payload.get("due"):
         raise RuleViolation("assign_without_due", "交办须设定办理期限（条例第二十二条）")
     if event_type is EventType.EXTENDED:
@@ -467,6 +471,8 @@ def _apply(view: CaseView | None, event: Event, policy: DeadlinePolicy) -> CaseV
             changes["leader_due"] = _date(p["due"])
     elif t is EventType.SETTLED:
         changes["outcome"] = str(p.get("kind", "调解"))
+    elif t is EventType.QUERY_CODE_RESET:
+        changes["query_code_hash"] = str(p.get("query_code_hash", ""))
     elif t is EventType.RECUSED:
         staff = str(p.get("staff_id", ""))
         if staff and staff not in view.recused:

@@ -37,6 +37,7 @@ class EventType(StrEnum):
     LEADER_TAKEN = "包案"
     INSTRUCTED = "批示"
     RECUSED = "回避"
+    QUERY_CODE_RESET = "重置查询码"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ event and lets the projection flag the case for a supervisor.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,7 @@ from desktop.domain.deadlines import Deadline
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
+from desktop.domain.numbering import generate_query_code, hash_query_code
 from desktop.domain.routing import RouteProposal, check_route_allowed, propose_route
 from desktop.services.audit import audit, denied, guard
 from desktop.services.context import Actor, Hall
@@ -200,6 +202,14 @@ def ingest_events(hall: Hall, actor: Actor, events: Sequence[Event]) -> list[Cas
         hall.clock.observe(Hlc.parse(event.hlc), hall.wall_ms())
     with hall.transaction() as session:
         return append_events(session, events, hall.policy)
+
+
+def reset_query_code(hall: Hall, actor: Actor, case_ref: str) -> str:
+    """A new query code for a lost receipt; the old one stops working. Returned once, stored hashed."""
+    code = generate_query_code()
+    record(hall, actor, case_ref, EventType.QUERY_CODE_RESET,
+           {"query_code_hash": hash_query_code(code, hall.secrets.query_code_pepper, secrets.token_bytes(8))})
+    return code
 
 
 # Convenience wrappers: one per step, naming the payload the step needs.

@@ -189,3 +189,17 @@ def test_accusation_never_transferred_to_the_accused(hall: Hall, clerk: Actor) -
     view = cases.record(hall, clerk, ref, EventType.TRANSFERRED,
                         {"route_kind": "转送纪检监察机关", "organisation_code": "330726-JW"})
     assert view.organisation_code == "330726-JW"
+
+
+def test_lost_receipt_gets_a_new_query_code_and_the_old_one_stops_working(hall: Hall, clerk: Actor) -> None:
+    result = register_visit(hall, clerk, form())
+    kiosk = Actor.kiosk("K01")
+    new_code = cases.reset_query_code(hall, clerk, result.case_number)
+    assert new_code != result.query_code and len(new_code) == 8
+    assert citizen_progress(hall, kiosk, result.case_number, new_code).case_number == result.case_number
+    with pytest.raises(RuleViolation):
+        citizen_progress(hall, kiosk, result.case_number, result.query_code)
+    with pytest.raises(RuleViolation):
+        cases.reset_query_code(hall, kiosk, result.case_number)
+    events = cases.reveal_personal(hall, clerk, result.case_number).events
+    assert new_code not in repr(events) and events[-1].type is EventType.QUERY_CODE_RESET

@@ -1,0 +1,1 @@
+"""Printed documents: receipts on 80 mm thermal paper, notices on A4 (reportlab, embedded CJK font)."""
