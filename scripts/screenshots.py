@@ -17,6 +17,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 STAFF_SIZE = (1600, 900)
@@ -51,7 +52,7 @@ def main() -> None:
 
 
 def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     from desktop.app import build_window
@@ -79,6 +80,15 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
         window.grab().save(str(out / f"{name}.png"))
         print(f"  {name}.png")
 
+    def submitted(page: Any) -> None:
+        """Submit a sign-in/unlock page and wait for its off-thread check to finish."""
+        loop = QEventLoop()
+        page.tasks.settled.connect(loop.quit)
+        page.submit()
+        if page.tasks.busy:
+            loop.exec()
+        page.tasks.settled.disconnect(loop.quit)
+
     def staff(role: str, login: str | None, then: Callable[[StaffWindow], None] | None = None) -> StaffWindow:
         apply_theme(app, role)
         window = build_window(hall, role)
@@ -89,7 +99,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
         if login is not None:
             window.sign_in_page.login.setText(login)
             window.sign_in_page.password.setText(accounts.DEMO_PASSWORD)
-            window.sign_in_page.submit()
+            submitted(window.sign_in_page)
         if then is not None:
             then(window)
         return window
@@ -99,7 +109,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     save(window, "01-signin")
     window.sign_in_page.login.setText(logins["clerk"])
     window.sign_in_page.password.setText("Wrong#2026x")
-    window.sign_in_page.submit()
+    submitted(window.sign_in_page)
     save(window, "02-signin-wrong-password")
     window.close()
 
@@ -117,7 +127,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     window.lock(idle=True)
     save(window, "05-idle-lock")
     window.lock_page.password.setText("Wrong#2026x")
-    window.lock_page.submit()
+    submitted(window.lock_page)
     save(window, "06-idle-lock-wrong-password")
     window.close()
 
@@ -163,7 +173,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     change.show()
     change.sign_in_page.login.setText("liuyang")
     change.sign_in_page.password.setText("Chushi#2026x")
-    change.sign_in_page.submit()
+    submitted(change.sign_in_page)
     change.change_page.new.setText("xinfang")
     save(change, "12-change-password")
     change.close()

@@ -12,7 +12,8 @@ from desktop.domain.passwords import MIN_LENGTH, password_problems
 from desktop.services import accounts
 from desktop.services.accounts import AccountInfo, SignIn, SignInRefused
 from desktop.services.context import Actor, Hall
-from ui.widgets import Card, FormGrid, label, message_label, password_field, role_name, set_tone, with_busy_cursor
+from ui.tasks import TaskRunner
+from ui.widgets import Card, FormGrid, label, message_label, password_field, role_name, set_tone
 
 POLICY_TEXT = (f"密码要求：至少{MIN_LENGTH}位，包含大写字母、小写字母、数字、符号中的至少三类；"
                "不能包含登录名或本人姓名，不能使用常见密码。")
@@ -55,6 +56,7 @@ class SignInPage(QWidget):
     def __init__(self, hall: Hall, role_title: str) -> None:
         super().__init__()
         self.hall = hall
+        self.tasks = TaskRunner(self)  # password hashing off the GUI thread
         self.login = QLineEdit()
         self.login.setObjectName("signin")
         self.login.setPlaceholderText(self.tr("登录名"))
@@ -79,6 +81,7 @@ class SignInPage(QWidget):
         self.login.returnPressed.connect(self._login_entered)
         self.password.returnPressed.connect(self.submit)
         self.submit_button.clicked.connect(self.submit)
+        self.tasks.busy_changed.connect(self.submit_button.setDisabled)
 
     def _login_entered(self) -> None:
         if self.password.text():
@@ -87,6 +90,8 @@ class SignInPage(QWidget):
             self.password.setFocus()
 
     def submit(self) -> None:
+        if self.tasks.busy:
+            return  # the previous attempt is still being checked
         login, password = self.login.text().strip(), self.password.text()
         if not login:
             self.show_message(self.tr("请输入登录名"))
@@ -96,16 +101,20 @@ class SignInPage(QWidget):
             self.show_message(self.tr("请输入密码"))
             self.password.setFocus()
             return
-        try:
-            result: SignIn = with_busy_cursor(lambda: accounts.sign_in(self.hall, login, password))
-        except RuleViolation as refusal:
-            self.password.clear()
-            self.show_message(refusal.message)
-            self.password.setFocus()
-            return
+        self.show_message(self.tr("正在核对……"), "notice")
+        self.tasks.run(lambda: accounts.sign_in(self.hall, login, password), self._signed_in, self._refused)
+
+    def _signed_in(self, result: SignIn) -> None:
         self.password.clear()
         self.show_message("", "")
         self.signed_in.emit(result)
+
+    def _refused(self, error: Exception) -> None:
+        self.password.clear()
+        self.show_message(error.message if isinstance(error, RuleViolation) else self.tr(f"登录失败：{error}"))
+        self.password.setFocus()
+        if not isinstance(error, RuleViolation):
+            raise error
 
     def show_message(self, text: str, tone: str = "error") -> None:
         set_tone(self.message, tone, text)
@@ -125,6 +134,7 @@ class FirstAdminPage(QWidget):
     def __init__(self, hall: Hall) -> None:
         super().__init__()
         self.hall = hall
+        self.tasks = TaskRunner(self)  # password hashing off the GUI thread
         self.login = QLineEdit()
         self.login.setPlaceholderText(self.tr("3–32位小写字母、数字或 . _ -"))
         self.display_name = QLineEdit()
@@ -157,28 +167,35 @@ class FirstAdminPage(QWidget):
         self.display_name.textChanged.connect(self._check)
         self.repeat.returnPressed.connect(self.submit)
         self.submit_button.clicked.connect(self.submit)
+        self.tasks.busy_changed.connect(self.submit_button.setDisabled)
 
     def _check(self) -> None:
         self.check.update_for(self.password.text(), login=self.login.text().strip(),
                               display_name=self.display_name.text().strip())
 
     def submit(self) -> None:
+        if self.tasks.busy:
+            return  # the previous attempt is still being checked
         if self.password.text() != self.repeat.text():
             set_tone(self.message, "error", self.tr("两次输入的密码不一致"))
             self.repeat.clear()
             self.repeat.setFocus()
             return
-        try:
-            info: AccountInfo = with_busy_cursor(lambda: accounts.create_first_admin(
-                self.hall, login=self.login.text(), display_name=self.display_name.text(),
-                password=self.password.text()))
-        except RuleViolation as refusal:
-            set_tone(self.message, "error", refusal.message)
-            return
+        login, name, password = self.login.text(), self.display_name.text(), self.password.text()
+        self.tasks.run(lambda: accounts.create_first_admin(self.hall, login=login, display_name=name,
+                                                           password=password),
+                       self._created, self._refused)
+
+    def _created(self, info: AccountInfo) -> None:
         self.password.clear()
         self.repeat.clear()
         set_tone(self.message, "", "")
         self.created.emit(info)
+
+    def _refused(self, error: Exception) -> None:
+        set_tone(self.message, "error", error.message if isinstance(error, RuleViolation) else str(error))
+        if not isinstance(error, RuleViolation):
+            raise error
 
 
 class ChangePasswordPage(QWidget):
@@ -191,6 +208,7 @@ class ChangePasswordPage(QWidget):
     def __init__(self, hall: Hall) -> None:
         super().__init__()
         self.hall = hall
+        self.tasks = TaskRunner(self)  # password hashing off the GUI thread
         self.actor: Actor | None = None
         self.who = label("", "subtitle", centred=True)
         self.old = password_field()
@@ -222,6 +240,7 @@ class ChangePasswordPage(QWidget):
         self.new.textChanged.connect(self._check)
         self.repeat.returnPressed.connect(self.submit)
         self.submit_button.clicked.connect(self.submit)
+        self.tasks.busy_changed.connect(self.submit_button.setDisabled)
         self.cancel_button.clicked.connect(self.cancelled)
 
     def set_actor(self, actor: Actor) -> None:
@@ -239,6 +258,8 @@ class ChangePasswordPage(QWidget):
                                   display_name=self.actor.display_name)
 
     def submit(self) -> None:
+        if self.tasks.busy:
+            return  # the previous attempt is still being checked
         if self.actor is None:
             return
         actor = self.actor
@@ -247,23 +268,26 @@ class ChangePasswordPage(QWidget):
             self.repeat.clear()
             self.repeat.setFocus()
             return
-        try:
-            with_busy_cursor(lambda: accounts.change_password(self.hall, actor, self.old.text(),
-                                                              self.new.text()))
-        except SignInRefused as refusal:
-            if refusal.code in _ENDS_SESSION:
-                self.locked_out.emit(refusal.message)
-                return
-            self.old.clear()
-            set_tone(self.message, "error", refusal.message)
-            self.old.setFocus()
-            return
-        except RuleViolation as refusal:
-            set_tone(self.message, "error", refusal.message)
-            return
+        old, new = self.old.text(), self.new.text()
+        self.tasks.run(lambda: accounts.change_password(self.hall, actor, old, new), self._changed, self._refused)
+
+    def _changed(self, _: object) -> None:
         for field in (self.old, self.new, self.repeat):
             field.clear()
         self.changed.emit()
+
+    def _refused(self, error: Exception) -> None:
+        if isinstance(error, SignInRefused):
+            if error.code in _ENDS_SESSION:
+                self.locked_out.emit(error.message)
+                return
+            self.old.clear()
+            set_tone(self.message, "error", error.message)
+            self.old.setFocus()
+            return
+        set_tone(self.message, "error", error.message if isinstance(error, RuleViolation) else str(error))
+        if not isinstance(error, RuleViolation):
+            raise error
 
 
 class LockPage(QWidget):
@@ -276,6 +300,7 @@ class LockPage(QWidget):
     def __init__(self, hall: Hall) -> None:
         super().__init__()
         self.hall = hall
+        self.tasks = TaskRunner(self)  # password hashing off the GUI thread
         self.actor: Actor | None = None
         self.who = label("", "subtitle", centred=True)
         self.password = password_field(self.tr("请输入密码解锁"))
@@ -297,6 +322,7 @@ class LockPage(QWidget):
         layout.addWidget(card.centred_page())
         self.password.returnPressed.connect(self.submit)
         self.submit_button.clicked.connect(self.submit)
+        self.tasks.busy_changed.connect(self.submit_button.setDisabled)
         self.switch_button.clicked.connect(self.sign_out_requested)
 
     def set_actor(self, actor: Actor, *, idle: bool, since: str) -> None:
@@ -309,22 +335,27 @@ class LockPage(QWidget):
         self.password.setFocus()
 
     def submit(self) -> None:
+        if self.tasks.busy:
+            return  # the previous attempt is still being checked
         if self.actor is None:
             return
         actor, password = self.actor, self.password.text()
         if not password:
             set_tone(self.message, "error", self.tr("请输入密码"))
             return
-        try:
-            with_busy_cursor(lambda: accounts.unlock_screen(self.hall, actor, password))
-        except SignInRefused as refusal:
-            self.password.clear()
-            if refusal.code in _ENDS_SESSION:
-                self.locked_out.emit(refusal.message)
-                return
-            set_tone(self.message, "error", refusal.message)
-            self.password.setFocus()
-            return
+        self.tasks.run(lambda: accounts.unlock_screen(self.hall, actor, password), self._unlocked, self._refused)
+
+    def _unlocked(self, _: object) -> None:
         self.password.clear()
         set_tone(self.message, "", "")
         self.unlocked.emit()
+
+    def _refused(self, error: Exception) -> None:
+        self.password.clear()
+        if isinstance(error, SignInRefused) and error.code in _ENDS_SESSION:
+            self.locked_out.emit(error.message)
+            return
+        set_tone(self.message, "error", error.message if isinstance(error, RuleViolation) else str(error))
+        self.password.setFocus()
+        if not isinstance(error, RuleViolation):
+            raise error

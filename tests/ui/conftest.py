@@ -56,7 +56,8 @@ def submit_sign_in(qtbot: QtBot, window: StaffWindow, login: str, password: str)
     page = window.sign_in_page
     page.login.setText(login)
     page.password.setText(password)
-    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.tasks.settled, timeout=5000):  # the check runs off the GUI thread
+        qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
 
 
 def sign_in(qtbot: QtBot, window: StaffWindow, login: str, password: str = PASSWORD) -> None:

@@ -51,7 +51,8 @@ def test_wrong_password_is_said_and_the_login_kept(qtbot: QtBot, make_account: M
     page = window.sign_in_page
     page.login.setText("wangli")
     page.password.setText("Wrong#2026x")
-    qtbot.keyClick(page.password, Qt.Key.Key_Return)  # Enter submits
+    with qtbot.waitSignal(page.tasks.settled):
+        qtbot.keyClick(page.password, Qt.Key.Key_Return)  # Enter submits
     assert "账号或密码不正确" in page.message.text()
     assert page.message.isVisible() and page.message.property("tone") == "error"
     assert page.login.text() == "wangli" and page.password.text() == ""
@@ -90,11 +91,13 @@ def test_first_start_creates_the_first_administrator(qtbot: QtBot, sqlite_hall: 
     page.password.setText("weak")
     page.repeat.setText("weak")
     assert "新密码还需" in page.check.text()  # the policy speaks while typing
-    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.tasks.settled):
+        qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     assert "密码不符合要求" in page.message.text() and window.pages.currentWidget() is page
     page.password.setText(PASSWORD)
     page.repeat.setText(PASSWORD)
-    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.tasks.settled):
+        qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.sign_in_page
     assert window.sign_in_page.login.text() == "guanli"
     assert "已创建系统管理员账户" in window.sign_in_page.message.text()
@@ -134,7 +137,8 @@ def test_idle_lock_and_unlock(qtbot: QtBot, sqlite_hall: Hall, make_account: Mak
     assert window.is_locked and window.work is not None and not window.work.isVisible()
     assert "王丽" in page.who.text() and "长时间无操作" in page.who.text()
     page.password.setText("Wrong#2026x")
-    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.tasks.settled):
+        qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     assert "账号或密码不正确" in page.message.text() and window.is_locked
     page.password.setText(PASSWORD)
     with qtbot.waitSignal(window.screen_unlocked):
@@ -155,6 +159,7 @@ def test_manual_lock_and_lockout_from_the_lock_page(qtbot: QtBot, make_account: 
     with qtbot.waitSignal(window.session_ended):
         for _ in range(5):
             window.lock_page.password.setText("Wrong#2026x")
-            qtbot.mouseClick(window.lock_page.submit_button, Qt.MouseButton.LeftButton)
+            with qtbot.waitSignal(window.lock_page.tasks.settled):
+                qtbot.mouseClick(window.lock_page.submit_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.sign_in_page and window.work is None
     assert "锁定" in window.sign_in_page.message.text()
