@@ -1,14 +1,21 @@
-"""Bring a database to the newest schema with Alembic, from code (no ini file needed)."""
+"""Bring a database to the newest schema with Alembic, from code (no ini file needed).
+
+Alembic itself is imported only when a migration has to run: every start-up asks
+whether the schema is current, and answering that from the version table and the
+migration files costs a millisecond instead of Alembic's ~90 ms import.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -28,12 +35,16 @@ def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -41,6 +52,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -49,8 +62,26 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+_REVISION = re.compile(r'^(revision|down_revision)\s*=\s*["\']?(\w+|None)["\']?', re.MULTILINE)
+
+
+@cache
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The newest revision: the one no other migration names as its predecessor."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found: dict[str, str] = {m.group(1): m.group(2) for m in _REVISION.finditer(path.read_text(encoding="utf-8"))}
+        if "revision" in found:
+            revisions.add(found["revision"])
+            if found.get("down_revision", "None") != "None":
+                parents.add(found["down_revision"])
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"数据库迁移脚本应当只有一个最新版本，实际为：{sorted(heads)}")
+    return heads.pop()

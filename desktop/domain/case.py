@@ -441,7 +441,7 @@ def _apply(view: CaseView | None, event: Event, policy: DeadlinePolicy) -> CaseV
         accepted = _date(p["accepted_on"])
         changes.update(accepted_on=accepted,
                        handling_due=policy.due(HANDLE, accepted).due,
-                       organisation_code=str(p.get("organisation_code", view.organisation_code)))
+                       organisation_code=str(p.get("organisation_code") or view.organisation_code))
     elif t is EventType.EXTENDED:
         days = int(p["days"])
         assert view.accepted_on is not None

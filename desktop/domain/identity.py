@@ -14,7 +14,6 @@ from enum import StrEnum
 from functools import cache
 from typing import Final
 
-from pypinyin import lazy_pinyin
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
 
@@ -519,6 +518,8 @@ _SURNAME_READINGS: Final[dict[str, tuple[str, ...]]] = {
 @cache
 def _char_pinyin(ch: str) -> str:
     """Toneless pinyin of one character (``lazy_pinyin`` default reading), lower-case."""
+    from pypinyin import lazy_pinyin  # its phrase tables take ~0.2 s to load: not at start-up
+
     return "".join(lazy_pinyin(ch)).lower()
 
 
