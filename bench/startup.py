@@ -1,0 +1,153 @@
+"""Start-up to an interactive first screen, per role, against a bare PySide6 window.
+
+Each run is a fresh process (same interpreter, same environment, ``QT_QPA_PLATFORM=offscreen``)
+started with ``python -m bench.startup --probe ROLE``. The probe runs the application's own
+``desktop.app.run_app`` (settings → encrypted database → hall → Qt → theme → the role's
+window, exactly as ``python -m desktop run`` does) or, for ``bare``, a ``QMainWindow`` with a
+``QLabel``. An application-wide event filter notes the first paint of the main window and,
+once the event loop is idle after it (the window can take input), prints the time and quits.
+
+The time reported is from just before the parent spawns the process to that moment
+(``time.monotonic`` is the system-wide monotonic clock, the same in both processes): it
+includes the interpreter, imports, opening the database and the first frame. The probe also
+reports the part from ``QApplication`` creation to the same moment and its peak RSS (``VmHWM``).
+
+    .venv/bin/python -m bench.startup --probe counter --db PATH   # one run (prints BENCH {...})
+"""
+
+from __future__ import annotations
+
+import time
+
+_T0 = time.monotonic()  # first thing, before any import that costs time
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+ROLES = ("kiosk", "counter", "leader", "display", "admin")
+BARE = "bare"
+
+
+# --- the probe (runs in the child process) -------------------------------------------------------
+
+def _probe(role: str, db: str | None) -> int:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    marks: dict[str, float] = {"process": _T0}
+    marks["qt_imported"] = time.monotonic()
+    app = QApplication(sys.argv)
+    marks["qapp"] = time.monotonic()
+
+    class FirstFrame(QObject):
+        """Quits once the main window has painted and the event loop is idle again."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if not self.seen and event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
+                self.seen = True
+                marks["painted"] = time.monotonic()
+                QTimer.singleShot(0, self.interactive)
+            return False
+
+        def interactive(self) -> None:
+            marks["interactive"] = time.monotonic()
+            app.quit()
+
+    watcher = FirstFrame()
+    app.installEventFilter(watcher)
+    title = ""
+    if role == BARE:
+        window = QMainWindow()
+        window.setWindowTitle("bare")
+        window.setCentralWidget(QLabel("bare PySide6 window"))
+        window.resize(1600, 900)
+        window.show()
+        code = app.exec()
+        window.close()
+    else:
+        from desktop.app import run_app
+        from desktop.config import load_settings
+
+        assert db is not None
+        code = run_app(role, Path(db), load_settings())  # reuses the QApplication made above
+        title = role
+    if "interactive" not in marks:
+        print("no frame was painted", file=sys.stderr)
+        return 1
+    from bench.common import peak_rss_mb
+
+    print("BENCH " + json.dumps({"role": role, "title": title, "code": code, "marks": marks,
+                                 "peak_mb": peak_rss_mb()}), flush=True)
+    return int(code)
+
+
+# --- the measurement (runs in the benchmark process) --------------------------------------------
+
+def _one(kind: str, db: Path, env: dict[str, str]) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.startup", "--probe", kind, "--db", str(db)]
+    spawned = time.monotonic()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+    exited = time.monotonic()
+    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"start-up probe {kind} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(lines[-1][6:])
+    marks = result["marks"]
+    return {"spawn_to_interactive_ms": (marks["interactive"] - spawned) * 1000,
+            "spawn_to_painted_ms": (marks["painted"] - spawned) * 1000,
+            "qapp_to_interactive_ms": (marks["interactive"] - marks["qapp"]) * 1000,
+            "spawn_to_exit_ms": (exited - spawned) * 1000,
+            "peak_mb": result["peak_mb"]}
+
+
+def smoke_test(role: str, db: Path, env: dict[str, str]) -> dict[str, Any]:
+    """``python -m desktop run --role R --smoke-test`` once: what it prints and its wall time."""
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "desktop", "run", "--role", role, "--db", str(db), "--smoke-test"],
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    return {"code": done.returncode, "printed": done.stdout.strip().splitlines()[-1:] or [""],
+            "wall_ms": (time.monotonic() - started) * 1000}
+
+
+def measure(db: Path, env: dict[str, str], runs: int, roles: tuple[str, ...] = ROLES) -> dict[str, Any]:
+    """Medians over ``runs`` rounds; each round starts the bare window and every role once.
+
+    One discarded round first warms the file cache, so that no variant pays for loading
+    PySide6 from disk while the others do not.
+    """
+    kinds = (BARE, *roles)
+    samples: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+    for kind in kinds:
+        _one(kind, db, env)
+    for round_no in range(runs):
+        for kind in kinds:
+            samples[kind].append(_one(kind, db, env))
+        print(f"  start-up round {round_no + 1}/{runs}: " + ", ".join(
+            f"{k} {samples[k][-1]['spawn_to_interactive_ms']:.0f}" for k in kinds) + " ms", flush=True)
+    out: dict[str, Any] = {}
+    for kind, runs_of_kind in samples.items():
+        out[kind] = {key: statistics.median(r[key] for r in runs_of_kind) for key in runs_of_kind[0]}
+        out[kind]["runs"] = [r["spawn_to_interactive_ms"] for r in runs_of_kind]
+    out["smoke_tests"] = {role: smoke_test(role, db, env) for role in roles}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--probe", choices=(BARE, *ROLES), required=True)
+    parser.add_argument("--db")
+    args = parser.parse_args()
+    raise SystemExit(_probe(args.probe, args.db))
+
+
+if __name__ == "__main__":
+    main()
