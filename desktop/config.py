@@ -60,9 +60,37 @@ class Settings(BaseSettings):
                             "keyring=只用系统密钥库；file=只用密钥文件")
     repeat_similarity: float = Field(72.0, ge=50, le=100,
                                      description="判断同一事项的请求文本相似度阈值（0–100）")
+    # -- printed documents (desktop/documents) --
+    public_lookup_url: str = Field(
+        "https://xf.example.gov.cn",
+        description="公众查询页面地址（须以 https:// 开头）；登记回执上的二维码指向 <地址>/q/<案件编号>/<查询码>")
+    issuing_organisation: str = Field("浦江县信访局", description="告知书、意见书等文书的发文机关名称，印在文头和落款")
+    seal_text: str = Field("（印章）", description="文书落款处印章位置圆圈内的提示文字")
+    hall_address: str = Field("", description="接待大厅地址，印在回执上；为空时使用机构目录中本级信访部门的地址")
+    hall_phone: str = Field("", description="接待大厅联系电话，印在回执上；为空时使用机构目录中本级信访部门的电话")
+    document_prefix: str = Field(
+        "浦江信访", description="文号前缀，如“浦江信访〔2026〕受字第12号”；文号由本机按年、按文书种类连续编号，"
+                               "多台电脑出具同类文书时请为每台设置不同的前缀")
+    review_organisation: str = Field(
+        "", description="处理意见书中受理复查请求的上一级机关；为空时取机构目录中办理单位的上级机关")
+    document_header_red: bool = Field(True, description="文书文头（发文机关名称）和分隔线用红色印制；false 为黑色")
+    document_texts: Path | None = Field(
+        None, description="文书固定文字（告知语、法律条文）的覆盖文件（TOML，键名见 desktop/documents/templates.py）；"
+                          "为空使用内置文本")
     lockout_failures: int = Field(5, ge=3, le=20, description="连续登录失败多少次后锁定账户")
     lockout_minutes: int = Field(15, ge=1, le=1440, description="账户锁定时长（分钟），到期自动解锁")
     idle_lock_minutes: int = Field(10, ge=1, le=120, description="工作人员界面无操作多少分钟后锁屏")
+    # Printers (desktop/printing): a spec per kind of paper; `doctor` checks them.
+    printer_receipts: str = Field(
+        "system:", description="打印80毫米回执、号票的打印机：system:（系统默认打印机）、system:队列名、"
+                               "escpos:usb:0x0416:0x5011 / escpos:tcp:192.168.1.50:9100 / "
+                               "escpos:serial:/dev/ttyUSB0（热敏小票机）、pdf:文件夹（保存为PDF）")
+    printer_notices: str = Field(
+        "system:", description="打印A4告知书、转送单等文书的打印机：system:（系统默认打印机）、"
+                               "system:队列名、pdf:文件夹")
+    printer_by_kind: dict[str, str] = Field(
+        default_factory=dict, description='按文书种类单独指定打印机，如 {"受理告知书": "system:HP-2F"}；'
+                                          "未列出的种类按纸张使用上面两项")
 
     @field_validator("device_code", mode="before")
     @classmethod

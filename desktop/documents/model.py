@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Media(StrEnum):
@@ -34,7 +36,9 @@ class RenderedDocument:
     """A finished document: the PDF bytes plus what printers and the print log need.
 
     ``copy_label`` is empty for the original and e.g. ``补打（第1次）`` for a reprint; it is
-    printed on the paper.
+    printed on the paper. ``data`` is what the document was rendered from (JSON-serialisable):
+    the print log keeps it without ``desktop.documents.templates.SECRET_KEYS`` and renders a
+    reprint from it with ``desktop.documents.render.render``.
     """
 
     kind: DocumentKind
@@ -47,3 +51,4 @@ class RenderedDocument:
     page_height_mm: float
     pages: int = 1
     copy_label: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)

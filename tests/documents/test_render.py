@@ -1,0 +1,208 @@
+"""Rendering every kind for real: PDF → text, fonts, images and the QR code read back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop.documents.layout import MM
+from desktop.documents.model import DocumentKind as K
+from desktop.documents.model import Media, RenderedDocument
+from desktop.documents.render import render
+from desktop.documents.templates import SECRET_KEYS, TEMPLATES, TEXTS
+from desktop.documents.text import break_lines, chinese_date
+from desktop.domain.errors import ValidationError
+from desktop.domain.qrpayload import parse_payload
+from tests.documents.conftest import CASE_NUMBER, ID_NUMBER, SAMPLES, pdf_fonts, pdf_images
+
+COPY = "补打（第1次）"
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[K, RenderedDocument]:
+    return {kind: render(kind, data) for kind, data in SAMPLES.items()}
+
+
+@pytest.fixture(scope="module")
+def copies() -> dict[K, RenderedDocument]:
+    return {kind: render(kind, SAMPLES[kind], copy_label=COPY)
+            for kind in (K.REGISTRATION_RECEIPT, K.OPINION)}
+
+
+def test_every_kind_has_a_template_and_renders(rendered: dict[K, RenderedDocument]) -> None:
+    assert set(TEMPLATES) == set(K) == set(rendered)
+    for kind, doc in rendered.items():
+        assert doc.kind is kind and doc.pdf.startswith(b"%PDF") and doc.pages >= 1
+        assert doc.media is TEMPLATES[kind].media
+        assert doc.data == SAMPLES[kind]
+
+
+def test_page_sizes_are_a4_and_80_mm(rendered: dict[K, RenderedDocument]) -> None:
+    for doc in rendered.values():
+        pdf = pdfium.PdfDocument(doc.pdf)
+        try:
+            width, height = (v / MM for v in pdf[0].get_size())
+            assert len(pdf) == doc.pages
+        finally:
+            pdf.close()
+        if doc.media is Media.A4:
+            assert (round(width), round(height)) == (210, 297) == (doc.page_width_mm, doc.page_height_mm)
+        else:
+            assert round(width, 1) == 80.0 == doc.page_width_mm
+            assert 50 < height < 250 and abs(height - doc.page_height_mm) < 0.01
+
+
+def test_same_inputs_give_the_same_bytes_even_through_json(rendered: dict[K, RenderedDocument]) -> None:
+    for kind, data in SAMPLES.items():
+        again = render(kind, json.loads(json.dumps(data, ensure_ascii=False)))
+        assert again.pdf == rendered[kind].pdf, kind
+
+
+def test_the_font_is_embedded_and_nothing_else_is_needed(rendered: dict[K, RenderedDocument], tmp_path: Path,
+                                                         poppler: None) -> None:
+    for kind in (K.REGISTRATION_RECEIPT, K.TRANSFER_FORM, K.RIGHTS_NOTICE):
+        pdf = rendered[kind].pdf
+        assert b"/FontFile2" in pdf
+        rows = pdf_fonts(pdf, tmp_path)
+        assert rows and all(row[0].endswith(tuple(f"WenQuanYiMicroHei-{i}" for i in range(9))) for row in rows)
+        assert all(row[-5:-3] == ["yes", "yes"] for row in rows), rows  # emb, sub
+
+
+def test_the_receipt_shows_masked_data_only(rendered: dict[K, RenderedDocument],
+                                            text_of: Callable[[bytes], str]) -> None:
+    text = text_of(rendered[K.REGISTRATION_RECEIPT].pdf)
+    assert CASE_NUMBER in text and "0471 8253" in text
+    assert ID_NUMBER not in text and "330726********1236" in text
+    assert "张建国" not in text and "张**" in text
+    assert "2026年10月8日前告知您" in text and "2026年9月16日 09:30" in text
+    assert "浦江县某某路10号" in text and "0579-00000005" in text
+
+
+@pytest.fixture(scope="module")
+def receipt_scan(rendered: dict[K, RenderedDocument], tmp_path_factory: pytest.TempPathFactory,
+                 ) -> list[zxingcpp.Barcode]:
+    import shutil
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("缺少 pdftoppm")
+    (page,) = pdf_images(rendered[K.REGISTRATION_RECEIPT].pdf, tmp_path_factory.mktemp("scan"), 203)
+    return list(zxingcpp.read_barcodes(page))
+
+
+def test_the_qr_code_scans_back_to_the_case_and_code(receipt_scan: list[zxingcpp.Barcode], poppler: None) -> None:
+    (code,) = receipt_scan
+    assert code.format == zxingcpp.BarcodeFormat.QRCode
+    assert parse_payload(code.text, "xf.example.gov.cn") == (CASE_NUMBER, "04718253")
+
+
+def test_the_qr_code_is_at_least_25_mm_wide(receipt_scan: list[zxingcpp.Barcode], poppler: None) -> None:
+    (code,) = receipt_scan
+    xs = [p.x for p in (code.position.top_left, code.position.top_right, code.position.bottom_left,
+                        code.position.bottom_right)]
+    assert (max(xs) - min(xs)) / 203 * 25.4 >= 25
+
+
+def test_an_a4_notice_reads_as_a_notice(rendered: dict[K, RenderedDocument],
+                                        text_of: Callable[[bytes], str]) -> None:
+    text = "".join(text_of(rendered[K.ACCEPTANCE_NOTICE].pdf).split())  # justified lines come out spaced
+    for words in ("浦江县信访局", "浦江信访〔2026〕受字第12号", "信访事项受理告知书", "张*国：", CASE_NUMBER,
+                  "二〇二六年十一月二十四日", "（印章）", "2026年11月19日", "第三十四条"):
+        assert words in text, words
+
+
+def test_the_rights_notice_lists_the_six_prohibited_behaviours(rendered: dict[K, RenderedDocument],
+                                                               text_of: Callable[[bytes], str]) -> None:
+    text = "".join(text_of(rendered[K.RIGHTS_NOTICE].pdf).split())
+    prohibited = TEXTS["rights.prohibited"].split("\n")
+    assert len(prohibited) == 6
+    for n, item in zip("一二三四五六", prohibited, strict=True):
+        assert f"（{n}）{item}" in text
+    assert "第二十六条" in text and "信访人（签名）" in text
+
+
+def test_copies_carry_their_label_and_differ_only_by_it(rendered: dict[K, RenderedDocument],
+                                                        copies: dict[K, RenderedDocument],
+                                                        text_of: Callable[[bytes], str]) -> None:
+    for kind, copy in copies.items():
+        assert copy.copy_label == COPY and copy.pdf != rendered[kind].pdf
+        text = text_of(copy.pdf)
+        assert text.count("补打") >= copy.pages, kind
+        assert "补打" not in text_of(rendered[kind].pdf)
+
+
+def test_a_reprint_from_the_logged_data_has_no_code_and_no_qr(tmp_path: Path, poppler: None,
+                                                              text_of: Callable[[bytes], str]) -> None:
+    logged = {k: v for k, v in SAMPLES[K.REGISTRATION_RECEIPT].items() if k not in SECRET_KEYS}
+    reprint = render(K.REGISTRATION_RECEIPT, logged, copy_label=COPY)
+    text = text_of(reprint.pdf)
+    assert "04718253" not in text and "0471 8253" not in text and "不含查询码" in text
+    (page,) = pdf_images(reprint.pdf, tmp_path, 203)
+    assert list(zxingcpp.read_barcodes(page)) == []
+
+
+def test_a_long_opinion_breaks_into_numbered_pages(text_of: Callable[[bytes], str]) -> None:
+    data = {**SAMPLES[K.OPINION], "opinion": "\n".join(["经查，" + "有关单位已依法履行职责。" * 12] * 8)}
+    doc = render(K.OPINION, data)
+    assert doc.pages >= 2
+    text = "".join(text_of(doc.pdf).split())
+    assert "—1—" in text and f"—{doc.pages}—" in text and "二〇二六年十一月二十四日" in text
+
+
+def test_a_huge_request_in_a_form_continues_on_the_next_page(text_of: Callable[[bytes], str]) -> None:
+    data = {**SAMPLES[K.TRANSFER_FORM], "request": "要求尽快维修电梯并公开维修资金使用情况。" * 120}
+    doc = render(K.TRANSFER_FORM, data)
+    assert doc.pages >= 2 and "（续）" in text_of(doc.pdf)
+
+
+def test_wording_can_be_overridden_through_the_data(text_of: Callable[[bytes], str]) -> None:
+    data: dict[str, Any] = {**SAMPLES[K.QUEUE_TICKET], "texts": {"queue.note": "请到二楼等候区休息。"}}
+    assert "请到二楼等候区休息。" in text_of(render(K.QUEUE_TICKET, data).pdf)
+
+
+def test_a_black_letterhead_when_red_is_turned_off() -> None:
+    red = render(K.ACCEPTANCE_NOTICE, SAMPLES[K.ACCEPTANCE_NOTICE]).pdf
+    black = render(K.ACCEPTANCE_NOTICE, {**SAMPLES[K.ACCEPTANCE_NOTICE], "header_red": False}).pdf
+    assert red != black
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"accepted_on": None}, "受理日期"),
+    ({"accepted_on": "2026-02-30"}, "不是有效的日期"),
+    ({"texts": {"acceptance.body": "{no_such_key}"}}, "no_such_key"),
+])
+def test_missing_or_malformed_data_is_named(change: dict[str, Any], words: str) -> None:
+    data = {k: v for k, v in {**SAMPLES[K.ACCEPTANCE_NOTICE], **change}.items() if v is not None}
+    with pytest.raises(ValidationError, match=words):
+        render(K.ACCEPTANCE_NOTICE, data)
+
+
+def test_dates_in_chinese_numerals() -> None:
+    assert chinese_date(date(2026, 11, 24)) == "二〇二六年十一月二十四日"
+    assert chinese_date(date(2030, 1, 10)) == "二〇三〇年一月十日"
+    assert chinese_date(date(2026, 10, 31)) == "二〇二六年十月三十一日"
+
+
+def test_line_breaking_keeps_punctuation_off_the_line_start() -> None:
+    lines = break_lines("一二三四五六七八九十（第三十条）。后面还有", lambda s: float(len(s)), 11)
+    assert all(line.text[0] not in "，。）》" for line in lines)
+    assert all(not line.text.endswith(("（", "《")) for line in lines)
+    assert "".join(line.text for line in lines) == "一二三四五六七八九十（第三十条）。后面还有"
+
+
+@settings(max_examples=25, deadline=None)
+@given(name=st.text(max_size=30), request=st.text(max_size=400), label=st.text(max_size=12))
+def test_any_text_renders_or_is_refused_in_words(name: str, request: str, label: str) -> None:
+    """Whatever a person typed, a document comes out (missing glyphs print as boxes), never a crash."""
+    receipt = render(K.REGISTRATION_RECEIPT, {**SAMPLES[K.REGISTRATION_RECEIPT], "petitioner_name": name},
+                     copy_label=label)
+    form = render(K.TRANSFER_FORM, {**SAMPLES[K.TRANSFER_FORM], "request": request, "petitioner_name": name})
+    assert receipt.pdf.startswith(b"%PDF") and form.pages >= 1

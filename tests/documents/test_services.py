@@ -1,0 +1,195 @@
+"""Issuing documents through the services: permissions, masking, numbers, art. 30, on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from sqlalchemy import Engine
+
+from desktop.documents.model import DocumentKind as K
+from desktop.documents.model import Media
+from desktop.domain.access import PermissionDenied, Role
+from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.events import EventType
+from desktop.domain.qrpayload import lookup_host, parse_payload
+from desktop.services import cases, documents
+from desktop.services.audit import list_audit
+from desktop.services.context import Actor, Hall
+from desktop.services.progress import citizen_progress
+from desktop.services.registration import RegistrationResult, register_visit
+from tests.conftest import FakeClock, make_hall
+from tests.documents.conftest import pdf_images
+from tests.helpers import form, valid_id
+
+ID = valid_id(seq=77)
+PHONE = "13857912345"
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def _accepted(hall: Hall, clerk: Actor) -> RegistrationResult:
+    result = register_visit(hall, clerk, form(id_number=ID, phone=PHONE))
+    cases.classify(hall, clerk, result.case_number, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, result.case_number, EventType.TRANSFERRED,
+                 {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, result.case_number, accepted_on=date(2026, 9, 20))
+    return result
+
+
+def test_the_registration_receipt_scans_to_a_working_query_code(hall: Hall, kiosk: Actor, tmp_path: Path,
+                                                                 text_of: Callable[[bytes], str]) -> None:
+    result = register_visit(hall, kiosk, form(id_number=ID, phone=PHONE))
+    doc = documents.registration_receipt(hall, kiosk, result)
+    assert doc.media is Media.ROLL_80 and doc.case_number == result.case_number and doc.document_number == ""
+    text = text_of(doc.pdf)
+    assert result.case_number in text
+    assert ID not in text and PHONE not in text and "张建国" not in text
+    assert f"{ID[:6]}********{ID[-4:]}" in text and "张**" in text
+    assert "2026年10月8日前告知您" in text  # received 2026-09-16: 15 days, past National Day
+    (page,) = pdf_images(doc.pdf, tmp_path, 203)
+    (code,) = zxingcpp.read_barcodes(page)
+    number, query_code = parse_payload(code.text, lookup_host(hall.settings.public_lookup_url))
+    assert (number, query_code) == (result.case_number, result.query_code)
+    assert citizen_progress(hall, kiosk, number, query_code).state == "已登记"
+
+
+def test_a_reissued_receipt_has_a_new_code_and_its_copy_label(hall: Hall, clerk: Actor, kiosk: Actor,
+                                                             text_of: Callable[[bytes], str]) -> None:
+    result = register_visit(hall, clerk, form())
+    doc = documents.reissue_registration_receipt(hall, clerk, result.case_number, "补打（第1次）")
+    new_code = doc.data["query_code"]
+    assert new_code != result.query_code and doc.copy_label == "补打（第1次）"
+    text = text_of(doc.pdf)
+    assert "补打（第1次）" in text and f"{new_code[:4]} {new_code[4:]}" in text
+    assert citizen_progress(hall, kiosk, result.case_number, new_code).case_number == result.case_number
+    with pytest.raises(RuleViolation, match="查询码不正确"):
+        citizen_progress(hall, kiosk, result.case_number, result.query_code)
+    with pytest.raises(PermissionDenied):
+        documents.reissue_registration_receipt(hall, kiosk, result.case_number, "补打（第2次）")
+    with pytest.raises(ValidationError, match="补打标记"):
+        documents.reissue_registration_receipt(hall, clerk, result.case_number, " ")
+
+
+def test_notice_numbers_count_per_kind_and_a_refused_notice_uses_none(hall: Hall, clerk: Actor,
+                                                                      text_of: Callable[[bytes], str]) -> None:
+    result = _accepted(hall, clerk)
+    first = documents.notice(hall, clerk, K.ACCEPTANCE_NOTICE, result.case_number, {})
+    with pytest.raises(RuleViolation, match="缺少“延期”"):
+        documents.notice(hall, clerk, K.EXTENSION_NOTICE, result.case_number, {})
+    second = documents.notice(hall, clerk, K.ACCEPTANCE_NOTICE, result.case_number, {})
+    transfer = documents.notice(hall, clerk, K.TRANSFER_FORM, result.case_number, {})
+    assert first.document_number == "浦江信访〔2026〕受字第1号" == first.data["document_number"]
+    assert second.document_number == "浦江信访〔2026〕受字第2号"
+    assert transfer.document_number == "浦江信访〔2026〕转字第1号"
+    text = _flat(text_of(first.pdf))
+    assert "张**：" in text and "2026年11月19日" in text and "浦江信访〔2026〕受字第1号" in text
+    transfer_text = _flat(text_of(transfer.pdf))
+    assert "浦江县住房和城乡建设局：" in transfer_text and PHONE not in transfer_text
+    assert "138****2345" in transfer_text
+    generic = documents.notice(hall, clerk, K.RIGHTS_NOTICE, "", {})
+    assert generic.document_number == "" and generic.case_number == ""
+
+
+def test_a_kiosk_issues_receipts_but_never_a_notice(sqlite_hall: Hall, clerk: Actor, kiosk: Actor) -> None:
+    result = _accepted(sqlite_hall, clerk)
+    with pytest.raises(PermissionDenied, match="打印"):
+        documents.notice(sqlite_hall, kiosk, K.ACCEPTANCE_NOTICE, result.case_number, {})
+    assert list_audit(sqlite_hall, Actor.system())[0].action == "越权操作被拒绝"
+    ticket = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A012", window_type="综合接待",
+                                    people_ahead=3)
+    assert ticket.document_number == "A012" and ticket.media is Media.ROLL_80
+    display = Actor.display_screen("D01")
+    with pytest.raises(PermissionDenied):
+        documents.queue_ticket(sqlite_hall, display, ticket_number="A013", window_type="综合接待", people_ahead=0)
+
+
+def test_an_accusation_form_never_goes_to_the_accused(sqlite_hall: Hall, clerk: Actor, supervisor: Actor,
+                                                      text_of: Callable[[bytes], str]) -> None:
+    hall = sqlite_hall
+    number = register_visit(hall, clerk, form(request="举报县住建局某科长在审批中索要好处费")).case_number
+    cases.classify(hall, supervisor, number, nature="检举控告类", topic_code="1202",
+                   accused_org_codes=["330726-ZJJ"])
+    # The clerk may not read whom the accusation names; the refusal holds all the same.
+    for actor in (clerk, supervisor):
+        with pytest.raises(PermissionDenied, match="第三十条") as refusal:
+            documents.notice(hall, actor, K.TRANSFER_FORM, number, {"organisation_code": "330726-ZJJ"})
+        assert refusal.value.code == "accused_recipient"
+    assert list_audit(hall, Actor.system())[0].action == "越权操作被拒绝"
+    doc = documents.notice(hall, supervisor, K.TRANSFER_FORM, number, {"organisation_code": "330726-JW"})
+    text = _flat(text_of(doc.pdf))
+    assert "浦江县纪委监委：" in text and "严格保密" in text and "索要好处费" in text
+    inside = Actor("staff:zjj", "住建局干部", Role.SUPERVISOR, org_code="330726-ZJJ")
+    with pytest.raises(PermissionDenied, match="第三十条"):
+        documents.notice(hall, inside, K.RIGHTS_NOTICE, number, {})
+
+
+def test_the_opinion_names_the_review_organisation_and_the_receipts_follow(sqlite_hall: Hall, clerk: Actor,
+                                                                          text_of: Callable[[bytes], str]) -> None:
+    hall = sqlite_hall
+    ref = _accepted(hall, clerk).case_number
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 11, 20),
+                 text="物业公司已按约定启动维修，要求赔偿缺乏事实根据。")
+    with pytest.raises(ValidationError, match="查明的事实"):
+        documents.notice(hall, clerk, K.OPINION, ref, {})
+    with pytest.raises(ValidationError, match="不需要"):
+        documents.notice(hall, clerk, K.OPINION, ref, {"facts_found": "电梯已修复。", "colour": "红"})
+    opinion = documents.notice(hall, clerk, K.OPINION, ref, {"facts_found": "电梯已修复。"})
+    text = _flat(text_of(opinion.pdf))
+    assert opinion.title == "信访事项处理意见书"
+    assert "处理结果：不予支持。" in text and "要求赔偿缺乏事实根据" in text
+    assert "30日内向浦江县人民政府请求复查" in text  # the handling unit's superior in the directory
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 11, 22))
+    cases.request_review(hall, clerk, ref, requested_on=date(2026, 12, 1))
+    receipt = documents.notice(hall, clerk, K.REVIEW_RECEIPT, ref, {})
+    assert "2026年12月31日" in _flat(text_of(receipt.pdf)) and receipt.media is Media.A4
+
+
+def test_a_refusal_needs_its_reason_and_the_proper_channel(sqlite_hall: Hall, clerk: Actor,
+                                                           text_of: Callable[[bytes], str]) -> None:
+    hall = sqlite_hall
+    ref = register_visit(hall, clerk, form()).case_number
+    with pytest.raises(RuleViolation, match="不予受理"):
+        documents.notice(hall, clerk, K.NON_ACCEPTANCE_NOTICE, ref, {"channel": "依法申请仲裁"})
+    cases.record(hall, clerk, ref, EventType.NOT_ACCEPTED, {"reason": "该事项已在法定期限内办理中。"})
+    with pytest.raises(ValidationError, match="处理途径"):
+        documents.notice(hall, clerk, K.NON_ACCEPTANCE_NOTICE, ref, {})
+    doc = documents.notice(hall, clerk, K.NON_ACCEPTANCE_NOTICE, ref,
+                           {"channel": "依法向浦江县劳动人事争议仲裁院申请仲裁。",
+                            "channel_organisation": "330726-LDZC"})
+    text = _flat(text_of(doc.pdf))
+    assert "经审查，该事项已在法定期限内办理中。根据" in text
+    assert "你可以依法向浦江县劳动人事争议仲裁院申请仲裁。" in text and "0579-00000014" in text
+
+
+def test_a_kiosk_prints_a_rating_receipt_only_with_the_query_code(sqlite_hall: Hall, clerk: Actor, kiosk: Actor,
+                                                                  text_of: Callable[[bytes], str]) -> None:
+    hall = sqlite_hall
+    result = _accepted(hall, clerk)
+    ref = result.case_number
+    cases.answer(hall, clerk, ref, outcome="予以支持", answered_on=date(2026, 11, 20))
+    cases.record(hall, kiosk, ref, EventType.RATED, {"rating": "满意", "target": "信访部门"})
+    with pytest.raises(RuleViolation, match="查询码不正确"):
+        documents.rating_receipt(hall, kiosk, ref, query_code="00000000")
+    doc = documents.rating_receipt(hall, kiosk, ref, query_code=result.query_code)
+    text = text_of(doc.pdf)
+    assert "满意" in text and ref in text and "2026年9月16日 09:30" in text
+    assert documents.rating_receipt(hall, clerk, ref).pdf == doc.pdf
+
+
+def test_wording_from_the_administrators_file(sqlite_engine: Engine, clock: FakeClock, clerk: Actor, tmp_path: Path,
+                                              text_of: Callable[[bytes], str]) -> None:
+    texts = tmp_path / "texts.toml"
+    texts.write_text('[queue]\nnote = "请到二楼等候区休息，留意叫号。"\n', encoding="utf-8")
+    hall = make_hall(sqlite_engine, clock, document_texts=texts)
+    doc = documents.queue_ticket(hall, clerk, ticket_number="B003", window_type="农民工欠薪绿色通道",
+                                 people_ahead=0)
+    assert "请到二楼等候区休息，留意叫号。" in text_of(doc.pdf) and doc.data["texts"]
+    texts.write_text('[queue]\nnotes = "拼错的键"\n', encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"queue\.notes"):
+        documents.queue_ticket(hall, clerk, ticket_number="B004", window_type="综合接待", people_ahead=0)
