@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -126,6 +127,9 @@ class CaseRow(Base):
         Index("ix_cases_id_number", "petitioner_id_number"),
         Index("ix_cases_phone", "petitioner_phone"),
         Index("ix_cases_topic", "topic_code"),
+        # Few cases need a supervisor; the board counts them from this small index.
+        Index("ix_cases_needs_supervisor", "needs_supervisor",
+              sqlite_where=text("needs_supervisor = 1"), postgresql_where=text("needs_supervisor")),
         Index("ix_cases_region", "region_code"),
     )
 
@@ -161,7 +165,10 @@ class SearchKeyRow(Base):
     # The case's received date, so that the newest matches come straight from the index.
     received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
-    __table_args__ = (Index("ix_search_keys_recency", "key", "received_on", "case_id"),)
+    __table_args__ = (
+        Index("ix_search_keys_recency", "key", "received_on", "case_id"),
+        Index("ix_search_keys_case", "case_id"),  # a case's keys are replaced when it is re-registered
+    )
 
 
 class CounterRow(Base):
@@ -220,3 +227,39 @@ class AuditRow(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class PrintJobRow(Base):
+    """One attempt to print a document (desktop/services/printing.py).
+
+    ``copy`` is 0 for the original and N for the N-th reprint (补打). ``pdf`` is kept
+    only while the job is ``pending`` (the printer failed), so that it can be
+    printed later exactly as rendered; ``data`` is the render input without
+    secrets such as the query code. An attempt that was retried is ``failed``
+    and points to nothing: the retry names it in ``retry_of``.
+    """
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    document_number: Mapped[str] = mapped_column(String(64), index=True)
+    case_number: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    media: Mapped[str] = mapped_column(String(8))
+    page_width_mm: Mapped[float]
+    page_height_mm: Mapped[float]
+    pages: Mapped[int] = mapped_column(Integer)
+    at: Mapped[str] = mapped_column(String(32))  # ISO 8601 local time of the device, to the second
+    device: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[str] = mapped_column(String(96))
+    actor_name: Mapped[str] = mapped_column(String(64))
+    printer: Mapped[str] = mapped_column(String(200))
+    copy: Mapped[int] = mapped_column(Integer)
+    copy_label: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # printed / pending / failed
+    error: Mapped[str] = mapped_column(Text)
+    retry_of: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    data: Mapped[str] = mapped_column(Text)  # JSON, secret keys removed
+    pdf: Mapped[bytes | None]

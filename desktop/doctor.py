@@ -67,18 +67,12 @@ def _font_check() -> Check:
                  "apt-get install fonts-wqy-microhei（统信UOS/麒麟自带中文字体）")
 
 
-def _printer_check() -> Check:
-    if shutil.which("lpstat"):
-        out = subprocess.run(["lpstat", "-p"], capture_output=True, text=True, check=False)
-        printers = [line.split()[1] for line in out.stdout.splitlines()
-                    if line.startswith("printer")]
-        if printers:
-            return Check("打印机", OK, "、".join(printers))
-        return Check("打印机", WARN, "打印服务中没有打印机（或打印服务未运行）",
-                     "在系统设置中添加打印机；热敏小票机可在设置中配置")
-    if sys.platform == "win32":
-        return Check("打印机", OK, "由 Windows 打印服务管理")
-    return Check("打印机", WARN, "未安装 CUPS 打印服务", "apt-get install cups")
+def _printer_checks(settings: Settings) -> list[Check]:
+    """System queues and every configured printer (desktop/printing/diagnose.py)."""
+    from desktop.printing.diagnose import check_printers
+
+    levels = {"ok": OK, "warn": WARN, "fail": FAIL}
+    return [Check(c.name, levels[c.level], c.detail, c.fix) for c in check_printers(settings)]
 
 
 def _cipher_check() -> Check:
@@ -187,7 +181,7 @@ def collect(settings: Settings, db_path: Path, today: date | None = None) -> lis
                     "" if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本")]
     checks += _qt_checks()
     checks.append(_font_check())
-    checks.append(_printer_check())
+    checks += _printer_checks(settings)
     checks.append(_cipher_check())
     checks.append(_key_check(settings, db_path))
     checks.append(_database_check(settings, db_path))

@@ -34,6 +34,7 @@ from desktop.services.database import counts
 from desktop.services.lookup import CaseSummary, find_cases
 from desktop.services.progress import citizen_progress
 from ui.accounts import AccountsPanel, AuditPanel
+from ui.printing import CasePrintButton
 from ui.widgets import ROLE_TITLES, FormGrid, Header, message_label, set_tone
 from ui.widgets import label as _label
 
@@ -120,6 +121,10 @@ class CaseSearchPanel(QWidget):
         may_reveal = actor.may(Permission.REVEAL_PERSONAL)
         self.reveal_reason.setVisible(may_reveal)
         self.reveal_button.setVisible(may_reveal)
+        # 打印…: the case's notices, previewed and printed (ui/printing.py)
+        self.print_button = CasePrintButton(hall, actor, lambda: self.current.case_id if self.current else None,
+                                            self._note)
+        self.print_button.setVisible(actor.may(Permission.PRINT))
         self.results: list[CaseSummary] = []
         self.current: CaseSummary | None = None
         self.showing_full = False
@@ -127,6 +132,7 @@ class CaseSearchPanel(QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.reveal_reason)
         bar.addWidget(self.reveal_button)
+        bar.addWidget(self.print_button)
         bar.addWidget(self.reveal_note, 10)
         bar.addStretch(1)
         bottom = QWidget()
@@ -193,6 +199,7 @@ class CaseSearchPanel(QWidget):
         self.reveal_button.setEnabled(False)
         self.reveal_reason.setEnabled(False)
         self.reveal_note.hide()
+        self.print_button.refresh(False)
 
     def show_case(self, row: int) -> None:
         """The selected case, masked: selecting another case always hides what was revealed."""
@@ -209,6 +216,7 @@ class CaseSearchPanel(QWidget):
         self.detail.setHtml(case_html(detail))
         self.reveal_button.setEnabled(True)
         self.reveal_reason.setEnabled(True)
+        self.print_button.refresh(True)
 
     def _reveal_clicked(self) -> None:
         if self.showing_full:

@@ -1,0 +1,61 @@
+"""Which printer prints which document: from the settings, per kind of document.
+
+``printer_by_kind`` names a printer for single kinds (``{"受理告知书": "system:HP-2F"}``);
+every other 80 mm document goes to ``printer_receipts`` and every A4 one to
+``printer_notices``. The Qt backend is imported only when a system queue is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from desktop.config import Settings, data_dir
+from desktop.documents.model import DocumentKind, Media
+from desktop.printing.base import Printer
+from desktop.printing.pdf_file import PdfFilePrinter
+from desktop.printing.simulated import SimulatedPrinter
+from desktop.printing.spec import PrinterSpec, PrinterSpecError, parse_spec
+from desktop.printing.thermal import EscPosPrinter
+
+#: Kinds printed on the 80 mm roll when the caller does not say (receipts and tickets).
+ROLL_KINDS = frozenset({DocumentKind.REGISTRATION_RECEIPT, DocumentKind.QUEUE_TICKET, DocumentKind.RATING_RECEIPT})
+
+
+def default_pdf_folder() -> Path:
+    return data_dir() / "打印件"
+
+
+def spec_for(kind: DocumentKind, settings: Settings, media: Media | None = None) -> tuple[str, str]:
+    """(setting name, spec text) that decides the printer for ``kind``."""
+    by_kind: Mapping[str, str] = settings.printer_by_kind
+    for key in (kind.value, kind.name):
+        if key in by_kind:
+            return f"printer_by_kind[{key}]", by_kind[key]
+    if media is None:
+        media = Media.ROLL_80 if kind in ROLL_KINDS else Media.A4
+    if media is Media.ROLL_80:
+        return "printer_receipts", settings.printer_receipts
+    return "printer_notices", settings.printer_notices
+
+
+def printer_for(kind: DocumentKind, settings: Settings, *, media: Media | None = None) -> Printer:
+    """The configured printer for ``kind``; a bad setting raises :class:`PrinterSpecError` naming it."""
+    setting, text = spec_for(kind, settings, media)
+    try:
+        spec = parse_spec(text)
+    except PrinterSpecError as exc:
+        raise PrinterSpecError(f"设置项 {setting}：{exc.message}") from exc
+    return build_printer(spec)
+
+
+def build_printer(spec: PrinterSpec) -> Printer:
+    if spec.backend == "system":
+        from desktop.printing.qt import QtSystemPrinter
+
+        return QtSystemPrinter(spec.target or None)
+    if spec.backend == "escpos":
+        return EscPosPrinter(spec.target)
+    if spec.backend == "pdf":
+        return PdfFilePrinter(Path(spec.target) if spec.target else default_pdf_folder())
+    return SimulatedPrinter(spec.target or "演示")

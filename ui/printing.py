@@ -1,0 +1,333 @@
+"""Print preview at the counter: the pages as they will print, a printer, 打印 / 另存为PDF / 取消.
+
+The pages are rasterised once when the dialog opens and scaled to the width of
+the view. Printing goes through ``desktop.services.printing`` on a worker thread
+(a 300 dpi A4 page takes a moment); if the printer fails the service keeps the
+job with its PDF, and the dialog says so in plain words and stays open.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.documents.model import DocumentKind, RenderedDocument
+from desktop.domain.errors import RuleViolation
+from desktop.printing.base import Printer, PrinterError, PrintResult, Problem
+from desktop.printing.factory import printer_for
+from desktop.printing.pdf_file import PdfFilePrinter, file_stem
+from desktop.printing.qt import QtSystemPrinter, system_queues, to_qimage
+from desktop.printing.raster import iter_pages
+from desktop.printing.spec import PrinterSpecError
+from desktop.services import printing
+from desktop.services.context import Actor, Hall
+from desktop.services.printing import PrintOutcome
+from ui.tasks import TaskRunner
+from ui.widgets import label, message_label, set_tone
+
+PREVIEW_DPI = 110  # sharp enough on a 1080p screen at fit-width, quick to render
+PAGE_GAP = 16
+
+
+def printer_choices(hall: Hall, doc: RenderedDocument) -> list[tuple[str, Printer]]:
+    """The configured printer for this kind of document first, then every other system queue."""
+    choices: list[tuple[str, Printer]] = []
+    queues, default = system_queues()
+    configured_queue: str | None = None
+    try:
+        configured = printer_for(doc.kind, hall.settings, media=doc.media)
+        choices.append((f"按设置：{configured.describe()}", configured))
+        if isinstance(configured, QtSystemPrinter):
+            configured_queue = configured.queue or default
+    except PrinterSpecError as bad:
+        choices.append((f"设置有误：{bad.message}", _Unusable(bad.message)))
+    for queue in queues:
+        if queue != configured_queue:
+            mark = "（系统默认）" if queue == default else ""
+            choices.append((f"系统打印机：{queue}{mark}", QtSystemPrinter(queue)))
+    return choices
+
+
+class _Unusable:
+    """Stands in for a printer whose setting is wrong, so that the chooser still opens and says why."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    @property
+    def name(self) -> str:
+        return "invalid:"
+
+    def describe(self) -> str:
+        return self.message
+
+    def print_document(self, doc: RenderedDocument) -> PrintResult:
+        raise PrinterError(Problem.MISSING, self.message)
+
+
+class PrintPreviewDialog(QDialog):
+    """One rendered document: preview, printer choice, print or save as PDF."""
+
+    finished_printing = Signal(object)  # PrintOutcome, printed or kept as pending
+
+    def __init__(self, hall: Hall, actor: Actor, doc: RenderedDocument, data: Mapping[str, Any] | None = None, *,
+                 choices: Sequence[tuple[str, Printer]] | None = None, parent: QWidget | None = None,
+                 save_as: Callable[[QWidget, str], str] | None = None) -> None:
+        super().__init__(parent)
+        self.hall, self.actor, self.doc = hall, actor, doc
+        self.data: Mapping[str, Any] = data if data is not None else getattr(doc, "data", {})
+        self.outcome: PrintOutcome | None = None
+        self._save_as = save_as or _ask_file_name
+        self.setWindowTitle(self.tr(f"打印预览 — {doc.title or doc.kind.value}"))
+        self.resize(980, 1100)
+        self.tasks = TaskRunner(self)
+        self.images = [to_qimage(page) for page in iter_pages(doc.pdf, PREVIEW_DPI)]
+        self.page_labels: list[QLabel] = []
+        column = QWidget()
+        pages = QVBoxLayout(column)
+        pages.setSpacing(PAGE_GAP)
+        for _image in self.images:
+            page = QLabel()
+            page.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            page.setStyleSheet("background: white; border: 1px solid #b8c2cc;")
+            self.page_labels.append(page)
+            pages.addWidget(page)
+        pages.addStretch(1)
+        self.view = QScrollArea()
+        self.view.setWidgetResizable(True)
+        self.view.setWidget(column)
+        self.view.setStyleSheet("QScrollArea { background: #e6eaee; }")
+        copy = f"（{doc.copy_label}）" if doc.copy_label else ""
+        self.summary = label(self.tr(f"{doc.title or doc.kind.value}{copy}　{doc.case_number}　"
+                                     f"{doc.media.value}，共{len(self.images)}页"), "subtitle")
+        self.printer = QComboBox()
+        for text, printer in choices if choices is not None else printer_choices(hall, doc):
+            self.printer.addItem(text, printer)
+        self.message = message_label()
+        self.print_button = QPushButton(self.tr("打印"))
+        self.print_button.setObjectName("primary")
+        self.save_button = QPushButton(self.tr("另存为PDF"))
+        self.save_button.setObjectName("secondary")
+        self.cancel_button = QPushButton(self.tr("取消"))
+        self.cancel_button.setObjectName("secondary")
+        chooser = QHBoxLayout()
+        chooser.addWidget(QLabel(self.tr("打印机")))
+        chooser.addWidget(self.printer, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.cancel_button, self.save_button, self.print_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(chooser)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.print_button.clicked.connect(self.print_selected)
+        self.save_button.clicked.connect(self.save_pdf)
+        self.cancel_button.clicked.connect(self.reject)
+        self.tasks.busy_changed.connect(self._busy)
+        self._fit = QTimer(self)
+        self._fit.setSingleShot(True)
+        self._fit.setInterval(50)
+        self._fit.timeout.connect(self.fit_width)
+        self.fit_width()
+
+    @property
+    def page_count(self) -> int:
+        return len(self.images)
+
+    def fit_width(self) -> None:
+        """Every page as wide as the view (never wider than twice its size)."""
+        width = max(200, self.view.viewport().width() - 2 * PAGE_GAP)
+        for image, page in zip(self.images, self.page_labels, strict=True):
+            target = min(width, image.width() * 2)
+            page.setPixmap(QPixmap.fromImage(image.scaledToWidth(target, Qt.TransformationMode.SmoothTransformation)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit.start()
+
+    def selected_printer(self) -> Printer:
+        printer: Printer = self.printer.currentData()
+        return printer
+
+    def print_selected(self) -> None:
+        self.print_to(self.selected_printer())
+
+    def save_pdf(self) -> None:
+        path = self._save_as(self, file_stem(self.doc) + ".pdf")
+        if path:
+            target = Path(path)
+            self.print_to(PdfFilePrinter(target.parent, target.name))
+
+    def print_to(self, printer: Printer) -> None:
+        if self.tasks.busy:
+            return
+        set_tone(self.message, "notice", self.tr(f"正在送往{printer.describe()}……"))
+        hall, actor, doc, data = self.hall, self.actor, self.doc, self.data
+        self.tasks.run(lambda: printing.print_document(hall, actor, doc, data, printer),
+                       self._done, self._refused)
+
+    def _done(self, outcome: PrintOutcome) -> None:
+        self.outcome = outcome
+        self.finished_printing.emit(outcome)
+        if outcome.printed:
+            set_tone(self.message, "ok", outcome.message)
+            self.accept()
+        else:
+            set_tone(self.message, "error", outcome.message)
+
+    def _refused(self, error: Exception) -> None:
+        if isinstance(error, RuleViolation):
+            set_tone(self.message, "error", error.message)
+            return
+        set_tone(self.message, "error", self.tr(f"打印时发生意外错误：{error}"))
+
+    def _busy(self, busy: bool) -> None:
+        for button in (self.print_button, self.save_button, self.cancel_button):
+            button.setDisabled(busy)
+
+    def done(self, result: int) -> None:
+        self.tasks.wait()  # a print on its way finishes and is logged before the dialog goes
+        super().done(result)
+
+
+def _ask_file_name(parent: QWidget, suggested: str) -> str:
+    path, _filter = QFileDialog.getSaveFileName(parent, parent.tr("另存为PDF"), str(Path.home() / suggested),
+                                                parent.tr("PDF 文件 (*.pdf)"))
+    return path
+
+
+# -- the counter's 打印… button ---------------------------------------------------------------------
+
+def documents_service() -> ModuleType | None:
+    """``desktop.services.documents`` (it issues a case's notices), when it is installed."""
+    try:
+        module = importlib.import_module("desktop.services.documents")
+    except ImportError:
+        return None
+    return module if callable(getattr(module, "notice", None)) else None
+
+
+class NoticeFieldsDialog(QDialog):
+    """What the clerk adds to a notice that the case does not hold (a refusal's reason…)."""
+
+    def __init__(self, kind: DocumentKind, fields: Sequence[str], labels: Mapping[str, str],
+                 short: frozenset[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr(f"出具{kind.value}"))
+        self.setMinimumWidth(720)
+        self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
+        form = QFormLayout()
+        for name in fields:
+            edit: QLineEdit | QPlainTextEdit = QLineEdit() if name in short else QPlainTextEdit()
+            if isinstance(edit, QPlainTextEdit):
+                edit.setFixedHeight(96)
+            self.inputs[name] = edit
+            form.addRow(labels.get(name, name), edit)
+        self.message = message_label()
+        self.ok_button = QPushButton(self.tr("预览"))
+        self.ok_button.setObjectName("primary")
+        cancel = QPushButton(self.tr("取消"))
+        cancel.setObjectName("secondary")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.ok_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        cancel.clicked.connect(self.reject)
+
+    def values(self) -> dict[str, str]:
+        return {name: (edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()).strip()
+                for name, edit in self.inputs.items()}
+
+
+class CasePrintButton(QPushButton):
+    """打印…: choose a notice for the case on screen, fill in what it needs, preview, print.
+
+    ``current_case`` gives the case id (or ``None``); ``notify(text, tone)`` shows the
+    outcome beside the button. Notices come from ``desktop.services.documents.notice``.
+    """
+
+    opened = Signal(object)  # the PrintPreviewDialog
+
+    def __init__(self, hall: Hall, actor: Actor, current_case: Callable[[], str | None],
+                 notify: Callable[[str, str], None]) -> None:
+        super().__init__()
+        self.setText(self.tr("打印…"))
+        self.hall, self.actor = hall, actor
+        self.current_case, self.notify = current_case, notify
+        self.service = documents_service()
+        self.dialog: PrintPreviewDialog | None = None
+        self.form: NoticeFieldsDialog | None = None
+        self.kinds = QMenu(self)
+        if self.service is None:
+            self.setToolTip(self.tr("文书模块尚未安装，暂不能打印告知书"))
+        kinds = set(getattr(self.service, "NOTICE_KINDS", ()))
+        for kind in (k for k in DocumentKind if k in kinds):
+            action = self.kinds.addAction(kind.value)
+            action.triggered.connect(lambda _checked=False, k=kind: self.choose(k))
+        self.setMenu(self.kinds)
+
+    def refresh(self, has_case: bool) -> None:
+        self.setEnabled(has_case and self.service is not None)
+
+    def choose(self, kind: DocumentKind) -> None:
+        """The clerk picked ``kind``: ask for what it needs (if anything), then preview."""
+        needed = sorted(getattr(self.service, "NOTICE_FIELDS", {}).get(kind, ()))
+        if not needed:
+            self.preview(kind, {})
+            return
+        labels = getattr(self.service, "_FIELD_NAMES", {})
+        short = frozenset(getattr(self.service, "_SHORT_FIELDS", frozenset()))
+        self.form = NoticeFieldsDialog(kind, needed, labels, short, parent=self)
+        form = self.form
+        form.ok_button.clicked.connect(lambda: self.preview(kind, form.values(), form))
+        form.open()
+
+    def preview(self, kind: DocumentKind, fields: Mapping[str, str],
+                form: NoticeFieldsDialog | None = None) -> PrintPreviewDialog | None:
+        case_id = self.current_case()
+        if case_id is None or self.service is None:
+            return None
+        try:
+            doc: RenderedDocument = self.service.notice(self.hall, self.actor, kind, case_id, fields)
+        except RuleViolation as refusal:
+            if form is not None:
+                set_tone(form.message, "error", refusal.message)
+            else:
+                self.notify(refusal.message, "error")
+            return None
+        if form is not None:
+            form.accept()
+        self.dialog = PrintPreviewDialog(self.hall, self.actor, doc, parent=self)
+        self.dialog.finished_printing.connect(
+            lambda outcome: self.notify(outcome.message, "ok" if outcome.printed else "error"))
+        self.dialog.open()
+        self.opened.emit(self.dialog)
+        return self.dialog
