@@ -8,6 +8,8 @@ the page's callbacks on the GUI thread, then emits ``settled``.
 
 from __future__ import annotations
 
+import inspect
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +38,26 @@ class _Job(QRunnable):
             self.relay.succeeded.emit(result)
 
 
+def _weakly(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A bound method held through a weak reference (plain functions are kept as they are).
+
+    WORKAROUND for a PySide6 crash (seen with 6.11.3 and 6.12.0, no upstream report found):
+    when a runner's callback is a bound method of the widget that owns the runner, the
+    strong reference from the relay's connection back to that widget makes the process
+    segfault on a posted event soon after the callback ran. Held weakly, it does not.
+    """
+    if not inspect.ismethod(callback):
+        return callback
+    ref = weakref.WeakMethod(callback)
+
+    def call(value: Any) -> None:
+        bound = ref()
+        if bound is not None:
+            bound(value)
+
+    return call
+
+
 class TaskRunner(QObject):
     """One worker thread per runner: calls run in the order given, never two at once."""
 
@@ -54,6 +76,7 @@ class TaskRunner(QObject):
 
     def run(self, work: Callable[[], Any], done: Callable[[Any], None],
             failed: Callable[[Exception], None]) -> None:
+        done, failed = _weakly(done), _weakly(failed)
         relay = _Relay(self)
         self._pending.add(relay)
         if len(self._pending) == 1:
