@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.documents.model import DocumentKind, RenderedDocument
+from desktop.documents.model import DocumentKind, Media, RenderedDocument
 from desktop.domain.errors import RuleViolation
 from desktop.printing.base import Printer, PrinterError, PrintResult, Problem
 from desktop.printing.factory import printer_for
@@ -52,11 +52,16 @@ PAGE_GAP = 16
 
 def printer_choices(hall: Hall, doc: RenderedDocument) -> list[tuple[str, Printer]]:
     """The configured printer for this kind of document first, then every other system queue."""
+    return printer_choices_for(hall, doc.kind, doc.media)
+
+
+def printer_choices_for(hall: Hall, kind: DocumentKind, media: Media) -> list[tuple[str, Printer]]:
+    """:func:`printer_choices` for a document known only by its kind and media (a job in the print log)."""
     choices: list[tuple[str, Printer]] = []
     queues, default = system_queues()
     configured_queue: str | None = None
     try:
-        configured = printer_for(doc.kind, hall.settings, media=doc.media)
+        configured = printer_for(kind, hall.settings, media=media)
         choices.append((f"按设置：{configured.describe()}", configured))
         if isinstance(configured, QtSystemPrinter):
             configured_queue = configured.queue or default

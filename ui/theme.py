@@ -38,6 +38,7 @@ QPushButton:hover { background: #2a6fbf; }
 QPushButton:disabled { background: #9fb3c8; }
 QPushButton#secondary { background: white; color: #1f5fa8; border: 1px solid #1f5fa8; }
 QPushButton#secondary:hover { background: #e8eef5; }
+QPushButton#secondary:disabled { background: white; color: #9fb3c8; border-color: #c9d3de; }
 QTableWidget { background: white; gridline-color: #e1e6ec; alternate-background-color: #f7f9fb; }
 QHeaderView::section { background: #e8eef5; padding: 4px; border: none; }
 QTabWidget::pane { border: 1px solid #d5dde6; background: #f4f6f9; }

@@ -34,6 +34,7 @@ from desktop.services.database import counts
 from desktop.services.lookup import CaseSummary, find_cases
 from desktop.services.progress import citizen_progress
 from ui.accounts import AccountsPanel, AuditPanel
+from ui.print_queue import PrintQueueButton
 from ui.printing import CasePrintButton
 from ui.widgets import ROLE_TITLES, FormGrid, Header, message_label, set_tone
 from ui.widgets import label as _label
@@ -125,6 +126,10 @@ class CaseSearchPanel(QWidget):
         self.print_button = CasePrintButton(hall, actor, lambda: self.current.case_id if self.current else None,
                                             self._note)
         self.print_button.setVisible(actor.may(Permission.PRINT))
+        # 待补打 (n) / 打印记录: failed prints of this PC, reprints of the case's documents (ui/print_queue.py)
+        self.queue_button = PrintQueueButton(hall, actor, lambda: self.current.case_number if self.current else None)
+        self.queue_button.setVisible(actor.may(Permission.PRINT))
+        self.print_button.opened.connect(self.queue_button.watch)
         self.results: list[CaseSummary] = []
         self.current: CaseSummary | None = None
         self.showing_full = False
@@ -133,6 +138,7 @@ class CaseSearchPanel(QWidget):
         bar.addWidget(self.reveal_reason)
         bar.addWidget(self.reveal_button)
         bar.addWidget(self.print_button)
+        bar.addWidget(self.queue_button)
         bar.addWidget(self.reveal_note, 10)
         bar.addStretch(1)
         bottom = QWidget()

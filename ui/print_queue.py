@@ -1,0 +1,483 @@
+"""待补打 / 打印记录: this PC's prints that a printer failed, and the printed documents of a case.
+
+The print service keeps a failed print as a pending job with its PDF
+(``desktop.services.printing``). Here the clerk prints it again once the printer
+works (重新打印, the very same pages), or makes one more numbered copy of a
+document already printed (补打, rendered again from the logged data with
+补打（第N次） on the paper). A registration receipt cannot be copied from the log:
+its query code is never stored. It is issued anew with a new query code instead,
+after a confirmation that the old code stops working.
+
+Every service call runs on the dialog's :class:`~ui.tasks.TaskRunner`; both lists
+are read again after each action. ``PrintQueueButton`` sits beside 打印… at the
+counter and shows how many of this PC's documents wait (待补打 (2)).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.documents.model import DocumentKind, Media, RenderedDocument
+from desktop.documents.render import render
+from desktop.domain.access import Permission
+from desktop.domain.errors import RuleViolation
+from desktop.printing.base import Printer
+from desktop.services import printing
+from desktop.services.context import Actor, Hall
+from desktop.services.documents import reissue_registration_receipt
+from desktop.services.printing import PENDING, PRINTED, PrintJob, PrintOutcome
+from ui.printing import PrintPreviewDialog, printer_choices_for
+from ui.tasks import TaskRunner
+from ui.widgets import label, message_label, set_tone
+
+#: Printers offered for a job: (text, printer), the configured one first.
+Choices = Callable[[DocumentKind, Media], Sequence[tuple[str, Printer]]]
+
+RECEIPT = DocumentKind.REGISTRATION_RECEIPT.value
+PENDING_COLUMNS = ("时间", "文书", "文号", "案件编号", "未打印的原因")
+LOG_COLUMNS = ("时间", "文书", "文号", "份次", "状态", "打印机", "经办人")
+_COPY_NUMBER = re.compile(r"第(\d+)次")
+_BACKENDS: Mapping[str, str] = {"system": "系统打印机", "escpos": "热敏打印机", "pdf": "保存为PDF文件",
+                                "sim": "模拟打印机"}
+# Room for the confirmation's sentences (Qt's own names for QMessageBox's text labels).
+_CONFIRM_STYLE = "QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 520px; }"
+_ATTENTION_STYLE = ("QPushButton { background: #b26a00; color: white; border: 1px solid #b26a00; }"
+                    "QPushButton:hover { background: #c77a0a; }")
+
+
+def device_pending(hall: Hall, actor: Actor) -> list[PrintJob]:
+    """This PC's pending jobs: another counter's failed print waits for that counter's printer."""
+    return [job for job in printing.pending_jobs(hall, actor) if job.device == hall.settings.device_code]
+
+
+def next_receipt_label(log: Sequence[PrintJob]) -> str:
+    """The copy label of the next reissued receipt: one more than any receipt of the case carries."""
+    numbers = [int(match.group(1)) for job in log if job.kind == RECEIPT
+               for match in [_COPY_NUMBER.search(job.copy_label)] if match]
+    return printing.copy_label(max(numbers, default=0) + 1)
+
+
+def reason_text(job: PrintJob) -> str:
+    """Why a pending job did not print, in the printer's own words."""
+    return job.error or "打印中断，未收到打印机的结果"
+
+
+def printer_text(name: str) -> str:
+    """A logged printer name (``system:HP-2F``) as the clerk knows it."""
+    backend, _sep, target = name.partition(":")
+    kind = _BACKENDS.get(backend, name)
+    if backend == "system":
+        return f"{kind} {target}" if target else "系统默认打印机"
+    return kind
+
+
+def _when(at: str) -> str:
+    return at[:16].replace("T", " ")
+
+
+def _document(job: PrintJob) -> str:
+    return job.title or job.kind
+
+
+def _table(columns: Sequence[str]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return table
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """Both lists as read in one go."""
+
+    pending: list[PrintJob]
+    log: list[PrintJob]
+
+
+@dataclass(frozen=True)
+class _Acted:
+    """What an action came to; ``reissued``: the case's query code was reset on the way."""
+
+    outcome: PrintOutcome
+    reissued: bool = False
+
+
+class PrintQueueDialog(QDialog):
+    """待补打 (this PC) above, the print log of the case on screen below; one job selected at a time."""
+
+    refreshed = Signal()  # both lists read again (or the reading failed, said in the message)
+    changed = Signal(object)  # PrintOutcome of 重新打印 / 补打 / 补打回执, printed or kept as pending
+
+    def __init__(self, hall: Hall, actor: Actor, case_number: str | None, *, choices: Choices | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hall, self.actor, self.case_number = hall, actor, case_number or None
+        self.setWindowTitle(self.tr("待补打 / 打印记录"))
+        self.resize(1180, 820)
+        self.tasks = TaskRunner(self)
+        self.pending: list[PrintJob] = []
+        self.log: list[PrintJob] = []
+        self.selected: PrintJob | None = None
+        self._follow: int | None = None  # the job an action just made: selected once the lists are read
+        self.confirmation: QMessageBox | None = None
+        self.reset_button: QPushButton | None = None  # 补打并重置查询码, in the confirmation
+        self._choices: Choices = choices or (lambda kind, media: printer_choices_for(hall, kind, media))
+        self._choice_cache: dict[tuple[DocumentKind, Media], list[tuple[str, Printer]]] = {}
+        self._printers_for: tuple[DocumentKind, Media] | None = None
+
+        self.pending_title = label("", "subtitle")
+        self.pending_table = _table(PENDING_COLUMNS)
+        self.log_title = label("", "subtitle")
+        self.log_table = _table(LOG_COLUMNS)
+        self.hint = label("", "hint")
+        self.printer = QComboBox()
+        self.message = message_label()
+        self.retry_button = QPushButton(self.tr("重新打印"))
+        self.reprint_button = QPushButton(self.tr("补打"))
+        self.reissue_button = QPushButton(self.tr("补打回执（重置查询码）"))
+        self.reissue_button.setObjectName("secondary")
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.refresh_button.setObjectName("secondary")
+        self.close_button = QPushButton(self.tr("关闭"))
+        self.close_button.setObjectName("secondary")
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        for title, table in ((self.pending_title, self.pending_table), (self.log_title, self.log_table)):
+            section = QWidget()
+            column = QVBoxLayout(section)
+            column.setContentsMargins(0, 0, 0, 4)
+            column.addWidget(title)
+            column.addWidget(table, 1)
+            splitter.addWidget(section)
+        splitter.setSizes([250, 480])
+        chooser = QHBoxLayout()
+        chooser.addWidget(QLabel(self.tr("打印机")))
+        chooser.addWidget(self.printer, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addStretch(1)
+        for button in (self.reissue_button, self.reprint_button, self.retry_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.hint)
+        layout.addLayout(chooser)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+        self.pending_table.itemSelectionChanged.connect(lambda: self._picked(self.pending_table))
+        self.log_table.itemSelectionChanged.connect(lambda: self._picked(self.log_table))
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.reprint_button.clicked.connect(self.reprint_selected)
+        self.reissue_button.clicked.connect(self.confirm_reissue)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.close_button.clicked.connect(self.accept)
+        self.tasks.busy_changed.connect(self._busy)
+        self._show_titles()
+        self._show_selected()
+        self.refresh()
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        hall, actor, case = self.hall, self.actor, self.case_number
+        self.tasks.run(lambda: QueueSnapshot(device_pending(hall, actor),
+                                             printing.print_log(hall, actor, case) if case else []),
+                       self._loaded, self._load_failed)
+
+    def _loaded(self, snapshot: QueueSnapshot) -> None:
+        keep = self._follow or (self.selected.job_id if self.selected else None)
+        self._follow = None
+        self.pending, self.log = snapshot.pending, snapshot.log
+        self._fill(self.pending_table, [(_when(j.at), _document(j) + (f"（{j.copy_label}）" if j.copy_label else ""),
+                                         j.document_number or "—", j.case_number or "—", reason_text(j))
+                                        for j in self.pending])
+        self._fill(self.log_table, [(_when(j.at), _document(j), j.document_number or "—", j.copy_label or "原件",
+                                     j.status_text, printer_text(j.printer), j.actor_name)
+                                    for j in self.log])
+        self._show_titles()
+        self._select(keep)
+        self.refreshed.emit()
+
+    def _load_failed(self, error: Exception) -> None:
+        text = error.message if isinstance(error, RuleViolation) else self.tr(f"读取打印记录时发生意外错误：{error}")
+        set_tone(self.message, "error", text)
+        self.refreshed.emit()
+
+    def _fill(self, table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+        with QSignalBlocker(table):
+            table.clearSelection()
+            table.setRowCount(len(rows))
+            table.setCurrentCell(-1, -1)
+            for row, values in enumerate(rows):
+                for column, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    item.setToolTip(value)
+                    table.setItem(row, column, item)
+            table.resizeColumnsToContents()
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(header.count() - 1, QHeaderView.ResizeMode.Stretch)
+
+    def _show_titles(self) -> None:
+        device = self.hall.settings.device_code
+        count = len(self.pending)
+        self.pending_title.setText(self.tr(f"待补打（本机 {device}）：{count} 份" if count
+                                           else f"待补打（本机 {device}）：没有，打印均已完成"))
+        if self.case_number:
+            self.log_title.setText(self.tr(f"打印记录：{self.case_number}（{len(self.log)} 次打印）"))
+        else:
+            self.log_title.setText(self.tr("打印记录：请先在查询结果中选中一件事项"))
+
+    # -- selection: one job, from either list ------------------------------------------------------
+
+    def _select(self, job_id: int | None) -> None:
+        self.selected = None
+        for table, jobs in ((self.pending_table, self.pending), (self.log_table, self.log)):
+            row = next((r for r, job in enumerate(jobs) if job.job_id == job_id), None)
+            if row is not None and self.selected is None:
+                with QSignalBlocker(table):
+                    table.selectRow(row)
+                self.selected = jobs[row]
+        self._show_selected()
+
+    def _picked(self, table: QTableWidget) -> None:
+        other, jobs = ((self.log_table, self.pending) if table is self.pending_table
+                       else (self.pending_table, self.log))
+        rows = table.selectionModel().selectedRows()
+        if rows:
+            with QSignalBlocker(other):
+                other.clearSelection()
+            row = rows[0].row()
+            self.selected = jobs[row] if row < len(jobs) else None
+        elif not other.selectionModel().hasSelection():
+            self.selected = None
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        job = self.selected
+        self._offer_printers(job)
+        if job is None:
+            hint = "选中一份文书：待补打的可以重新打印，已打印的可以补打"
+        elif job.status == PENDING:
+            hint = f"未打印的原因：{reason_text(job)}。排除故障后选择打印机，点“重新打印”，打印件与原来的完全相同"
+        elif job.status == PRINTED and job.kind == RECEIPT:
+            hint = ("登记回执上的查询码不留存，不能按原样补打。“补打回执（重置查询码）”会生成新的查询码并打印新回执，"
+                    "旧回执上的查询码随即失效")
+        elif job.status == PRINTED:
+            hint = "点“补打”再打印一份，打印件上注明补打次数，如“补打（第1次）”"
+        else:
+            hint = "这次打印没有成功，已由后来的一次打印取代"
+        self.hint.setText(self.tr(hint))
+        self._busy(self.tasks.busy)
+
+    def _offer_printers(self, job: PrintJob | None) -> None:
+        """The printers for the selected job's kind; the clerk's choice stays while the kind does."""
+        key: tuple[DocumentKind, Media] | None = None
+        if job is not None:
+            try:
+                key = (DocumentKind(job.kind), Media(job.media))
+            except ValueError:
+                key = None
+        if key == self._printers_for:
+            return
+        self._printers_for = key
+        self.printer.clear()
+        if key is None:
+            return
+        if key not in self._choice_cache:
+            self._choice_cache[key] = list(self._choices(*key))
+        for text, printer in self._choice_cache[key]:
+            self.printer.addItem(text, printer)
+
+    def selected_printer(self) -> Printer | None:
+        printer: Printer | None = self.printer.currentData()
+        return printer
+
+    def _busy(self, busy: bool) -> None:
+        job = self.selected
+        ready = not busy and job is not None and self.selected_printer() is not None
+        self.retry_button.setEnabled(ready and job is not None and job.status == PENDING)
+        self.reprint_button.setEnabled(ready and job is not None and job.status == PRINTED and job.kind != RECEIPT)
+        self.reissue_button.setEnabled(ready and job is not None and job.status == PRINTED and job.kind == RECEIPT
+                                       and bool(job.case_number))
+        self.refresh_button.setEnabled(not busy)
+        self.printer.setEnabled(not busy and self.printer.count() > 0)
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def retry_selected(self) -> None:
+        job, printer = self.selected, self.selected_printer()
+        if job is None or printer is None or self.tasks.busy:
+            return
+        set_tone(self.message, "notice", self.tr(f"正在重新打印{_document(job)}，送往{printer.describe()}……"))
+        hall, actor = self.hall, self.actor
+        self.tasks.run(lambda: _Acted(printing.retry(hall, actor, job.job_id, printer)), self._acted, self._refused)
+
+    def reprint_selected(self) -> None:
+        job, printer = self.selected, self.selected_printer()
+        if job is None or printer is None or self.tasks.busy:
+            return
+        kind = DocumentKind(job.kind)
+
+        def again(data: Mapping[str, Any], copy_label: str) -> RenderedDocument:
+            return render(kind, data, copy_label=copy_label)
+
+        set_tone(self.message, "notice", self.tr(f"正在补打{_document(job)}，送往{printer.describe()}……"))
+        hall, actor = self.hall, self.actor
+        self.tasks.run(lambda: _Acted(printing.reprint(hall, actor, job.job_id, again, printer)),
+                       self._acted, self._refused)
+
+    def confirm_reissue(self) -> None:
+        """Ask first: a new receipt means a new query code, and the citizen's old one stops working."""
+        job = self.selected
+        if job is None or job.kind != RECEIPT or self.tasks.busy:
+            return
+        copy = next_receipt_label(self.log)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("补打登记回执"),
+                          self.tr(f"补打事项 {job.case_number} 的登记回执，将重新生成查询码。"), parent=self)
+        box.setInformativeText(self.tr(
+            f"旧回执上的查询码将立即失效，信访人须凭新回执查询办理进度。新回执上注明“{copy}”。\n\n确定补打吗？"))
+        self.reset_button = box.addButton(self.tr("补打并重置查询码"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setStyleSheet(_CONFIRM_STYLE)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.buttonClicked.connect(lambda button: self._confirmed(button, job, copy))
+        self.confirmation = box
+        box.open()
+
+    def _confirmed(self, button: QAbstractButton, job: PrintJob, copy: str) -> None:
+        if button is not self.reset_button:
+            set_tone(self.message, "", "")
+            return
+        printer = self.selected_printer()
+        if printer is None or self.tasks.busy:
+            return
+        set_tone(self.message, "notice", self.tr(f"正在补打登记回执，送往{printer.describe()}……"))
+        hall, actor, case = self.hall, self.actor, job.case_number
+
+        def reissue() -> _Acted:
+            doc = reissue_registration_receipt(hall, actor, case, copy)
+            return _Acted(printing.print_document(hall, actor, doc, None, printer), reissued=True)
+
+        self.tasks.run(reissue, self._acted, self._refused)
+
+    def _acted(self, acted: _Acted) -> None:
+        outcome = acted.outcome
+        text = outcome.message
+        if acted.reissued:
+            text += ("。查询码已重置，旧回执上的查询码不再有效" if outcome.printed
+                     else "。查询码已重置，旧回执上的查询码不再有效：请在打印机恢复后重新打印这份回执")
+        set_tone(self.message, "ok" if outcome.printed else "error", text)
+        self._follow = outcome.job.job_id  # where the result landed: the printed copy, or the job pending again
+        self.changed.emit(outcome)
+        self.refresh()
+
+    def _refused(self, error: Exception) -> None:
+        if isinstance(error, RuleViolation):
+            set_tone(self.message, "error", error.message)
+        else:
+            set_tone(self.message, "error", self.tr(f"打印时发生意外错误：{error}"))
+        self.refresh()
+
+    def done(self, result: int) -> None:
+        self.tasks.wait()  # a print on its way finishes and is logged before the dialog goes
+        super().done(result)
+
+
+class PrintQueueButton(QPushButton):
+    """待补打 (n) beside 打印…: this PC's failed prints at a glance; opens 待补打 / 打印记录.
+
+    ``current_case`` gives the number of the case on screen (or ``None``) for the print log.
+    The count is read when the button is shown and after every print it hears of.
+    """
+
+    counted = Signal(int)
+    opened = Signal(object)  # the PrintQueueDialog
+
+    def __init__(self, hall: Hall, actor: Actor, current_case: Callable[[], str | None], *,
+                 choices: Choices | None = None) -> None:
+        super().__init__()
+        self.hall, self.actor, self.current_case = hall, actor, current_case
+        self._choices = choices
+        self.tasks = TaskRunner(self)
+        self.count = 0
+        self.dialog: PrintQueueDialog | None = None
+        self._show_count(0)
+        self.clicked.connect(self.open_queue)
+
+    def refresh(self) -> None:
+        if not self.actor.may(Permission.PRINT):
+            return
+        hall, actor = self.hall, self.actor
+        self.tasks.run(lambda: len(device_pending(hall, actor)), self._counted, self._count_failed)
+
+    def watch(self, dialog: PrintPreviewDialog) -> None:
+        """Count again after a print from ``dialog`` (a failure adds a pending job, a print may clear one)."""
+        dialog.finished_printing.connect(self._printed)
+
+    def open_queue(self) -> PrintQueueDialog:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = PrintQueueDialog(self.hall, self.actor, self.current_case(), choices=self._choices,
+                                       parent=self)
+        self.dialog.changed.connect(self._printed)
+        self.dialog.open()
+        self.opened.emit(self.dialog)
+        return self.dialog
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def _printed(self, _outcome: object) -> None:
+        self.refresh()
+
+    def _counted(self, count: int) -> None:
+        self._show_count(count)
+        self.counted.emit(count)
+
+    def _count_failed(self, error: Exception) -> None:
+        reason = error.message if isinstance(error, RuleViolation) else str(error)
+        self.setToolTip(self.tr(f"未能读取待补打的文书：{reason}"))
+
+    def _show_count(self, count: int) -> None:
+        self.count = count
+        self.setObjectName("" if count else "secondary")  # before the style sheet, which re-polishes
+        if count:
+            self.setText(self.tr(f"待补打 ({count})"))
+            self.setToolTip(self.tr(f"本机有 {count} 份文书因打印机故障未打印，点此重新打印"))
+            self.setStyleSheet(_ATTENTION_STYLE)
+        else:
+            self.setText(self.tr("打印记录"))
+            self.setToolTip(self.tr("查看本事项的打印记录，补打已打印的文书"))
+            self.setStyleSheet("")
