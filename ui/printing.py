@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.documents.model import DocumentKind, Media, RenderedDocument
+from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation
 from desktop.printing.base import Printer, PrinterError, PrintResult, Problem
 from desktop.printing.factory import printer_for
@@ -308,8 +309,8 @@ class CasePrintButton(QPushButton):
         if not needed:
             self.preview(kind, {})
             return
-        labels = getattr(self.service, "_FIELD_NAMES", {})
-        short = frozenset(getattr(self.service, "_SHORT_FIELDS", frozenset()))
+        labels = getattr(self.service, "FIELD_NAMES", {})
+        short = frozenset(getattr(self.service, "SHORT_FIELDS", frozenset()))
         self.form = NoticeFieldsDialog(kind, needed, labels, short, parent=self)
         form = self.form
         form.ok_button.clicked.connect(lambda: self.preview(kind, form.values(), form))
@@ -321,7 +322,10 @@ class CasePrintButton(QPushButton):
         if case_id is None or self.service is None:
             return None
         try:
-            doc: RenderedDocument = self.service.notice(self.hall, self.actor, kind, case_id, fields)
+            # A notice is addressed by full name when the clerk may see it; that is audited.
+            doc: RenderedDocument = self.service.notice(
+                self.hall, self.actor, kind, case_id, fields,
+                reveal_personal=self.actor.may(Permission.REVEAL_PERSONAL))
         except RuleViolation as refusal:
             if form is not None:
                 set_tone(form.message, "error", refusal.message)

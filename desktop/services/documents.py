@@ -86,14 +86,14 @@ NOTICE_FIELDS: Final[Mapping[DocumentKind, frozenset[str]]] = {
     DocumentKind.REREVIEW_RECEIPT: frozenset(),
     DocumentKind.RIGHTS_NOTICE: frozenset(),
 }
-_FIELD_NAMES: Final[Mapping[str, str]] = {
+FIELD_NAMES: Final[Mapping[str, str]] = {
     "reason": "理由", "channel": "处理途径", "channel_organisation": "有权处理的机关", "basis": "依据",
     "organisation_code": "接收单位", "remark": "备注", "due": "办理期限", "requirement": "交办意见",
     "unit": "责任单位", "leader": "接访领导", "instruction": "领导意见", "reception_on": "接访日期",
     "opinion": "处理意见", "facts_found": "查明的事实", "review_organisation": "复查机关",
 }
 MAX_FIELD = 5000
-_SHORT_FIELDS: Final = frozenset({"organisation_code", "channel_organisation", "due", "reception_on", "leader",
+SHORT_FIELDS: Final = frozenset({"organisation_code", "channel_organisation", "due", "reception_on", "leader",
                                   "unit", "review_organisation"})
 _SENTENCE_END: Final = "。．.；;，,"
 
@@ -264,13 +264,13 @@ def _check_fields(kind: DocumentKind, fields: Mapping[str, str]) -> dict[str, st
     out: dict[str, str] = {}
     for key, value in fields.items():
         if not isinstance(value, str):
-            raise ValidationError("field_not_text", f"“{_FIELD_NAMES.get(key, key)}”应为文字", key)
+            raise ValidationError("field_not_text", f"“{FIELD_NAMES.get(key, key)}”应为文字", key)
         text = value.strip()
-        limit = 64 if key in _SHORT_FIELDS else MAX_FIELD
+        limit = 64 if key in SHORT_FIELDS else MAX_FIELD
         if len(text) > limit:
-            raise ValidationError("field_too_long", f"“{_FIELD_NAMES.get(key, key)}”过长（不超过{limit}字）", key)
+            raise ValidationError("field_too_long", f"“{FIELD_NAMES.get(key, key)}”过长（不超过{limit}字）", key)
         if any(ord(c) < 32 and c not in "\n\r\t" for c in text) or any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-            raise ValidationError("field_control_chars", f"“{_FIELD_NAMES.get(key, key)}”含有不可见的控制字符", key)
+            raise ValidationError("field_control_chars", f"“{FIELD_NAMES.get(key, key)}”含有不可见的控制字符", key)
         if text:
             out[key] = text
     return out
@@ -279,7 +279,7 @@ def _check_fields(kind: DocumentKind, fields: Mapping[str, str]) -> dict[str, st
 def _need(given: Mapping[str, str], key: str, fallback: str, kind: DocumentKind) -> str:
     value = given.get(key) or fallback
     if not value:
-        raise ValidationError("field_required", f"出具{kind.value}须填写“{_FIELD_NAMES.get(key, key)}”", key)
+        raise ValidationError("field_required", f"出具{kind.value}须填写“{FIELD_NAMES.get(key, key)}”", key)
     return value
 
 

@@ -107,3 +107,23 @@ def test_case_print_button_without_the_documents_service(qtbot: QtBot, sqlite_ha
     qtbot.addWidget(button)
     button.refresh(True)
     assert not button.isEnabled() and "尚未安装" in button.toolTip()
+
+
+def test_a_notice_from_the_counter_names_the_petitioner_in_full_and_is_audited(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services import cases
+    from desktop.services.audit import AuditQuery, list_audit
+
+    case = register_visit(sqlite_hall, clerk, form(name="欧阳建华"))
+    cases.classify(sqlite_hall, clerk, case.case_number, nature="申诉求决类", topic_code="0101")
+    cases.accept(sqlite_hall, clerk, case.case_number, accepted_on=case.received_on)
+    button = CasePrintButton(sqlite_hall, clerk, lambda: case.case_id, lambda _text, _tone: None)
+    qtbot.addWidget(button)
+    with qtbot.waitSignal(button.opened, timeout=10_000) as opened:
+        button.choose(DocumentKind.ACCEPTANCE_NOTICE)
+    assert opened.args is not None
+    dialog: PrintPreviewDialog = opened.args[0]
+    assert "欧阳建华" in repr(dialog.doc.data)
+    (entry,) = list_audit(sqlite_hall, Actor.system(), AuditQuery(action="查看完整个人信息"))
+    assert entry.actor_id == clerk.actor_id and "受理告知书" in entry.detail["reason"]
+    dialog.reject()
