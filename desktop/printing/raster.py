@@ -10,7 +10,6 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-import pypdfium2 as pdfium
 from PIL import Image
 
 from desktop.printing.base import PrinterError, Problem
@@ -26,7 +25,15 @@ RECEIPT_WIDTH_PX = 576
 RECEIPT_THRESHOLD = 160
 
 
+def _pdfium() -> Any:
+    """pdfium is loaded on the first print, not at start-up (its import takes ~0.1 s)."""
+    import pypdfium2
+
+    return pypdfium2
+
+
 def _open(pdf: bytes) -> Any:
+    pdfium = _pdfium()
     try:
         return pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
@@ -73,7 +80,7 @@ def render_page(pdf: bytes, index: int, dpi: float, *, grayscale: bool = False) 
             image: Image.Image = bitmap.to_pil()
             # to_pil may share pdfium's buffer: copy before the document is closed.
             return image.convert("L" if grayscale else "RGB")
-        except pdfium.PdfiumError as exc:
+        except _pdfium().PdfiumError as exc:
             raise PrinterError(Problem.FAILED, f"文书第{index + 1}页无法生成打印图像（{exc}）") from exc
         finally:
             document.close()
