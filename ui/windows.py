@@ -34,8 +34,6 @@ from desktop.services.database import counts
 from desktop.services.lookup import CaseSummary, find_cases
 from desktop.services.progress import citizen_progress
 from ui.accounts import AccountsPanel, AuditPanel
-from ui.print_queue import PrintQueueButton
-from ui.printing import CasePrintButton
 from ui.widgets import ROLE_TITLES, FormGrid, Header, message_label, set_tone
 from ui.widgets import label as _label
 
@@ -122,6 +120,10 @@ class CaseSearchPanel(QWidget):
         may_reveal = actor.may(Permission.REVEAL_PERSONAL)
         self.reveal_reason.setVisible(may_reveal)
         self.reveal_button.setVisible(may_reveal)
+        # Printing (reportlab, pdfium) loads with the first case panel, not with every window.
+        from ui.print_queue import PrintQueueButton
+        from ui.printing import CasePrintButton
+
         # 打印…: the case's notices, previewed and printed (ui/printing.py)
         self.print_button = CasePrintButton(hall, actor, lambda: self.current.case_id if self.current else None,
                                             self._note)
