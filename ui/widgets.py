@@ -122,6 +122,12 @@ class Card(QFrame):
         self.body.setContentsMargins(40, 32, 40, 32)
         self.body.setSpacing(14)
 
+    def fill(self, page: QWidget) -> None:
+        """Make ``page`` show this card in its middle, whatever the window size."""
+        layout = QHBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.centred_page())
+
     def centred_page(self) -> QWidget:
         """A page that keeps this card in the middle, whatever the window size."""
         page = QWidget()
