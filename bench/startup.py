@@ -4,8 +4,10 @@ Each run is a fresh process (same interpreter, same environment, ``QT_QPA_PLATFO
 started with ``python -m bench.startup --probe ROLE``. The probe runs the application's own
 ``desktop.app.run_app`` (settings → encrypted database → hall → Qt → theme → the role's
 window, exactly as ``python -m desktop run`` does) or, for ``bare``, a ``QMainWindow`` with a
-``QLabel``. An application-wide event filter notes the first paint of the main window and,
-once the event loop is idle after it (the window can take input), prints the time and quits.
+``QLabel``. An application-wide event filter notes the first paint of the main window and the moment
+the event loop is idle after it (the window can take input). The application opens its
+database on a background thread meanwhile (ui/startup.py); the probe also notes when that
+is done (``hall_ready``: searches and sign-ins answer from then on), then prints and quits.
 
 The time reported is from just before the parent spawns the process to that moment
 (``time.monotonic`` is the system-wide monotonic clock, the same in both processes): it
@@ -60,6 +62,26 @@ def _probe(role: str, db: str | None) -> int:
 
         def interactive(self) -> None:
             marks["interactive"] = time.monotonic()
+            source = next((getattr(w, "source", None) for w in app.topLevelWidgets()
+                           if getattr(w, "source", None) is not None), None)
+            if source is None:  # the bare window has no database
+                app.quit()
+                return
+            marks["hall_open_at_interactive"] = float(source.hall is not None)
+            # While the database opens, how long can input wait? A 2 ms timer notes every gap.
+            self.ticks = [time.monotonic()]
+            self.ticker = QTimer()
+            self.ticker.setInterval(2)
+            self.ticker.timeout.connect(lambda: self.ticks.append(time.monotonic()))
+            self.ticker.start()
+            source.when_ready(self.hall_ready)
+            source.failed.connect(lambda _message: app.quit())
+
+        def hall_ready(self, _hall: object) -> None:
+            marks["hall_ready"] = time.monotonic()
+            self.ticker.stop()
+            self.ticks.append(marks["hall_ready"])
+            marks["max_stall_s"] = max(b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False))
             app.quit()
 
     watcher = FirstFrame()
@@ -105,6 +127,8 @@ def _one(kind: str, db: Path, env: dict[str, str]) -> dict[str, Any]:
     return {"spawn_to_interactive_ms": (marks["interactive"] - spawned) * 1000,
             "spawn_to_painted_ms": (marks["painted"] - spawned) * 1000,
             "qapp_to_interactive_ms": (marks["interactive"] - marks["qapp"]) * 1000,
+            "spawn_to_hall_ready_ms": (marks.get("hall_ready", marks["interactive"]) - spawned) * 1000,
+            "max_input_wait_ms": marks.get("max_stall_s", 0.0) * 1000,
             "spawn_to_exit_ms": (exited - spawned) * 1000,
             "peak_mb": result["peak_mb"]}
 

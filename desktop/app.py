@@ -1,9 +1,12 @@
 """Composition root: the only place that builds everything and imports the UI.
 
-Start-up order: settings → database (migrated) → hall services → Qt
-application → theme → the role's main window. Kiosks and the hall display act
-as their device (no sign-in); the staff windows (counter, leader, admin) open on
-their sign-in page and act as whoever signs in.
+Start-up order: settings → Qt application → theme → the role's main window,
+painted at once, while a background thread opens the hall (database layer, key
+store, encrypted database, schema check; ui/startup.py). Kiosks and the hall
+display act as their device (no sign-in); the staff windows (counter, leader,
+admin) open on their sign-in page and act as whoever signs in. Nothing here
+imports SQLAlchemy before the first frame: that is what lets a window take
+input in about the time a bare Qt window needs.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.config import Settings
-from desktop.installation import open_hall
-from desktop.services.context import Actor, Hall
+from desktop.domain.roles import Actor
 
 if TYPE_CHECKING:
+    from desktop.services.context import Hall
+    from ui.device import DeviceWindow
     from ui.staff import StaffWindow
-    from ui.windows import DeviceWindow
+    from ui.startup import HallSource
 
 DEVICE_ROLES = ("kiosk", "display")
 
@@ -32,37 +36,52 @@ def device_actor(role: str, settings: Settings) -> Actor:
     raise ValueError(f"{role} is a staff window: someone must sign in")
 
 
-def build_window(hall: Hall, role: str, *, idle_ms: int | None = None) -> StaffWindow | DeviceWindow:
+def build_window(hall: Hall | HallSource, role: str, *, idle_ms: int | None = None) -> StaffWindow | DeviceWindow:
     """The main window of ``role``; staff windows lock after ``idle_ms`` (default: the setting)."""
+    from ui.device import DeviceWindow
     from ui.staff import StaffWindow
-    from ui.windows import DeviceWindow
 
     if role in DEVICE_ROLES:
         return DeviceWindow(hall, device_actor(role, hall.settings), role)
     return StaffWindow(hall, role, idle_ms=idle_ms)
 
 
+def open_installation(settings: Settings, db_path: Path) -> Hall:
+    """The hall on this installation's encrypted database (runs on the opening thread)."""
+    from desktop.installation import open_hall
+
+    return open_hall(settings, db_path)
+
+
 def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = False) -> int:
+    """Show the role's window and run until it closes.
+
+    ``smoke_test`` waits for the database as well, prints the window and the page it
+    shows, and quits: an opening error propagates to the command line, which prints it.
+    """
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from ui.startup import HallSource
     from ui.theme import apply_theme
 
-    hall = open_hall(settings, db_path)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("信访接待大厅系统")
     apply_theme(app, role)
-    window = build_window(hall, role)
+    source = HallSource(settings, lambda: open_installation(settings, db_path))
+    window = build_window(source, role)
     if role in DEVICE_ROLES:
         window.showFullScreen()
     else:
         window.resize(1600, 900)
         window.show()
     if smoke_test:
+        source.get()  # raises what kept the database from opening
+        app.processEvents()  # the window learns that the hall is open
         print(f"{window.windowTitle()}：{window.current_page_title()}", flush=True)
         QTimer.singleShot(0, app.quit)
     code = app.exec()
     window.close()
-    hall.engine.dispose()
-    return int(code)
+    source.close()
+    return int(code) if source.error is None else 2

@@ -64,12 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from db.engine import DatabaseInUseError, DatabaseKeyError
-    from desktop.keystore import KeyStoreError
-
     try:
         return _main(argv)
-    except (DatabaseKeyError, DatabaseInUseError, KeyStoreError) as exc:
+    except RuntimeError as exc:
+        # The database layer loads only when needed (``run`` paints its window first).
+        from db.engine import DatabaseInUseError, DatabaseKeyError
+        from desktop.keystore import KeyStoreError
+
+        if not isinstance(exc, DatabaseKeyError | DatabaseInUseError | KeyStoreError):
+            raise
         # the key and the database do not fit: say so plainly, nothing has been changed
         print(exc, file=sys.stderr)
         return 2

@@ -1,7 +1,10 @@
 """All settings in one typed schema: defaults, descriptions, file, environment.
 
 Precedence: environment variables ``PH_<NAME>`` > the JSON settings file in the
-platform's config directory > defaults. The first start writes the file with a
+platform's config directory > defaults. Every value is checked when it is read; a wrong
+one is refused with a message that names the setting, where it came from and what it
+must be. (Plain dataclasses, not a validation library: the settings are read before the
+first window is painted, so reading them must cost next to nothing.) The first start writes the file with a
 fresh device id so that it stays stable afterwards. Keys are never kept here: they live
 in the key store (``desktop/keystore.py``); a query-code pepper left in the file by an
 older version is moved into the key store once and then removed from the file.
@@ -11,13 +14,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from platformdirs import user_config_path, user_data_path
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "petition-hall"
 Role = Literal["kiosk", "counter", "leader", "display", "admin"]
@@ -38,64 +42,165 @@ def settings_file() -> Path:
     return config_dir() / "settings.json"
 
 
-class Settings(BaseSettings):
-    """Settings of one installation (one PC)."""
+class SettingsError(RuntimeError):
+    """A setting with a value the program cannot use; the message says which and why."""
 
-    model_config = SettingsConfigDict(env_prefix="PH_", extra="ignore")
 
-    device_id: str = Field("", description="本机唯一标识，首次启动时生成，用于事件来源与混合逻辑时钟")
-    device_code: str = Field("K01", description="本机编码（2–4位字母数字），写入案件编号以保证离线唯一",
-                             pattern=r"^[A-Z0-9]{2,4}$")
-    hall_name: str = Field("浦江县人民来访接待中心", description="接待大厅名称，打印在回执上")
-    bureau_code: str = Field("330726-XFJ", description="本级信访部门在机构目录中的编码")
-    region_code: str = Field("330726", description="本大厅所在行政区划代码")
-    day_counting: Literal["calendar", "working"] = Field(
-        "calendar", description="期限计算方式：calendar=自然日（默认），working=工作日（依地方规定）")
-    database: Path | None = Field(None, description="本机数据库文件路径（默认在用户数据目录）")
-    server_url: str = Field("", description="中心服务器地址；为空则仅离线工作")
-    query_code_pepper: str = Field(
-        "", description="旧版设置：查询码散列密钥（十六进制）。仅在首次创建密钥时迁入密钥存储，随后从设置文件中删除")
-    key_store: Literal["auto", "keyring", "file"] = Field(
-        "auto", description="数据库密钥的保存位置：auto=系统密钥库可用时用它，否则用配置目录中仅本用户可读的密钥文件；"
-                            "keyring=只用系统密钥库；file=只用密钥文件")
-    repeat_similarity: float = Field(72.0, ge=50, le=100,
-                                     description="判断同一事项的请求文本相似度阈值（0–100）")
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("须为文字")
+    return value
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("须为整数")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return int(value)
+    raise ValueError("须为整数")
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("须为数字")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    raise ValueError("须为数字")
+
+
+_TRUE, _FALSE = frozenset({"true", "1", "yes", "on"}), frozenset({"false", "0", "no", "off"})
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValueError("须为 true 或 false")
+
+
+def _optional_path(value: Any) -> Path | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Path):
+        return value
+    if isinstance(value, str):
+        return Path(value).expanduser()
+    raise ValueError("须为文件路径")
+
+
+def _text_map(value: Any) -> dict[str, str]:
+    if isinstance(value, str):  # from the environment: JSON
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise ValueError(f"须为 JSON 对象，如 {{\"受理告知书\": \"system:HP-2F\"}}（{exc}）") from exc
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str)
+                                                 for k, v in value.items()):
+        raise ValueError("须为“名称: 文字”的对象，如 {\"受理告知书\": \"system:HP-2F\"}")
+    return dict(value)
+
+
+def _setting(default: Any, description: str, parse: Callable[[Any], Any] = _text, *,
+             choices: tuple[str, ...] = (), pattern: str = "", upper: bool = False,
+             low: float | None = None, high: float | None = None) -> Any:
+    """One setting: its default, its description (shown by ``doctor`` and the status page), its rule."""
+    meta = {"description": description, "parse": parse, "choices": choices, "pattern": pattern,
+            "upper": upper, "low": low, "high": high}
+    if isinstance(default, dict):
+        return field(default_factory=dict, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def _check(name: str, value: Any, meta: Mapping[str, Any]) -> Any:
+    """``value`` converted to the setting's type, or ValueError saying what it must be."""
+    if meta["upper"] and isinstance(value, str):
+        value = value.strip().upper()
+    value = meta["parse"](value)
+    if meta["choices"] and value not in meta["choices"]:
+        raise ValueError("须为以下之一：" + "、".join(meta["choices"]))
+    if meta["pattern"] and not re.fullmatch(meta["pattern"], value):
+        raise ValueError(f"格式不符（{meta['description'].split('，')[0]}）")
+    if meta["low"] is not None and value < meta["low"]:
+        raise ValueError(f"不能小于 {meta['low']:g}")
+    if meta["high"] is not None and value > meta["high"]:
+        raise ValueError(f"不能大于 {meta['high']:g}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings of one installation (one PC). Built from keywords, every value checked."""
+
+    device_id: str = _setting("", "本机唯一标识，首次启动时生成，用于事件来源与混合逻辑时钟")
+    device_code: str = _setting("K01", "本机编码（2–4位字母数字），写入案件编号以保证离线唯一",
+                                pattern=r"[A-Z0-9]{2,4}", upper=True)
+    hall_name: str = _setting("浦江县人民来访接待中心", "接待大厅名称，打印在回执上")
+    bureau_code: str = _setting("330726-XFJ", "本级信访部门在机构目录中的编码")
+    region_code: str = _setting("330726", "本大厅所在行政区划代码")
+    day_counting: Literal["calendar", "working"] = _setting(
+        "calendar", "期限计算方式：calendar=自然日（默认），working=工作日（依地方规定）",
+        choices=("calendar", "working"))
+    database: Path | None = _setting(None, "本机数据库文件路径（默认在用户数据目录）", _optional_path)
+    server_url: str = _setting("", "中心服务器地址；为空则仅离线工作")
+    query_code_pepper: str = _setting(
+        "", "旧版设置：查询码散列密钥（十六进制）。仅在首次创建密钥时迁入密钥存储，随后从设置文件中删除")
+    key_store: Literal["auto", "keyring", "file"] = _setting(
+        "auto", "数据库密钥的保存位置：auto=系统密钥库可用时用它，否则用配置目录中仅本用户可读的密钥文件；"
+                "keyring=只用系统密钥库；file=只用密钥文件", choices=("auto", "keyring", "file"))
+    repeat_similarity: float = _setting(72.0, "判断同一事项的请求文本相似度阈值（0–100）", _number, low=50, high=100)
     # -- printed documents (desktop/documents) --
-    public_lookup_url: str = Field(
+    public_lookup_url: str = _setting(
         "https://xf.example.gov.cn",
-        description="公众查询页面地址（须以 https:// 开头）；登记回执上的二维码指向 <地址>/q/<案件编号>/<查询码>")
-    issuing_organisation: str = Field("浦江县信访局", description="告知书、意见书等文书的发文机关名称，印在文头和落款")
-    seal_text: str = Field("（印章）", description="文书落款处印章位置圆圈内的提示文字")
-    hall_address: str = Field("", description="接待大厅地址，印在回执上；为空时使用机构目录中本级信访部门的地址")
-    hall_phone: str = Field("", description="接待大厅联系电话，印在回执上；为空时使用机构目录中本级信访部门的电话")
-    document_prefix: str = Field(
-        "浦江信访", description="文号前缀，如“浦江信访〔2026〕受字第12号”；文号由本机按年、按文书种类连续编号，"
-                               "多台电脑出具同类文书时请为每台设置不同的前缀")
-    review_organisation: str = Field(
-        "", description="处理意见书中受理复查请求的上一级机关；为空时取机构目录中办理单位的上级机关")
-    document_header_red: bool = Field(True, description="文书文头（发文机关名称）和分隔线用红色印制；false 为黑色")
-    document_texts: Path | None = Field(
-        None, description="文书固定文字（告知语、法律条文）的覆盖文件（TOML，键名见 desktop/documents/templates.py）；"
-                          "为空使用内置文本")
-    lockout_failures: int = Field(5, ge=3, le=20, description="连续登录失败多少次后锁定账户")
-    lockout_minutes: int = Field(15, ge=1, le=1440, description="账户锁定时长（分钟），到期自动解锁")
-    idle_lock_minutes: int = Field(10, ge=1, le=120, description="工作人员界面无操作多少分钟后锁屏")
+        "公众查询页面地址（须以 https:// 开头）；登记回执上的二维码指向 <地址>/q/<案件编号>/<查询码>")
+    issuing_organisation: str = _setting("浦江县信访局", "告知书、意见书等文书的发文机关名称，印在文头和落款")
+    seal_text: str = _setting("（印章）", "文书落款处印章位置圆圈内的提示文字")
+    hall_address: str = _setting("", "接待大厅地址，印在回执上；为空时使用机构目录中本级信访部门的地址")
+    hall_phone: str = _setting("", "接待大厅联系电话，印在回执上；为空时使用机构目录中本级信访部门的电话")
+    document_prefix: str = _setting(
+        "浦江信访", "文号前缀，如“浦江信访〔2026〕受字第12号”；文号由本机按年、按文书种类连续编号，"
+                   "多台电脑出具同类文书时请为每台设置不同的前缀")
+    review_organisation: str = _setting(
+        "", "处理意见书中受理复查请求的上一级机关；为空时取机构目录中办理单位的上级机关")
+    document_header_red: bool = _setting(True, "文书文头（发文机关名称）和分隔线用红色印制；false 为黑色", _flag)
+    document_texts: Path | None = _setting(
+        None, "文书固定文字（告知语、法律条文）的覆盖文件（TOML，键名见 desktop/documents/templates.py）；"
+              "为空使用内置文本", _optional_path)
+    lockout_failures: int = _setting(5, "连续登录失败多少次后锁定账户", _integer, low=3, high=20)
+    lockout_minutes: int = _setting(15, "账户锁定时长（分钟），到期自动解锁", _integer, low=1, high=1440)
+    idle_lock_minutes: int = _setting(10, "工作人员界面无操作多少分钟后锁屏", _integer, low=1, high=120)
     # Printers (desktop/printing): a spec per kind of paper; `doctor` checks them.
-    printer_receipts: str = Field(
-        "system:", description="打印80毫米回执、号票的打印机：system:（系统默认打印机）、system:队列名、"
-                               "escpos:usb:0x0416:0x5011 / escpos:tcp:192.168.1.50:9100 / "
-                               "escpos:serial:/dev/ttyUSB0（热敏小票机）、pdf:文件夹（保存为PDF）")
-    printer_notices: str = Field(
-        "system:", description="打印A4告知书、转送单等文书的打印机：system:（系统默认打印机）、"
-                               "system:队列名、pdf:文件夹")
-    printer_by_kind: dict[str, str] = Field(
-        default_factory=dict, description='按文书种类单独指定打印机，如 {"受理告知书": "system:HP-2F"}；'
-                                          "未列出的种类按纸张使用上面两项")
+    printer_receipts: str = _setting(
+        "system:", "打印80毫米回执、号票的打印机：system:（系统默认打印机）、system:队列名、"
+                   "escpos:usb:0x0416:0x5011 / escpos:tcp:192.168.1.50:9100 / "
+                   "escpos:serial:/dev/ttyUSB0（热敏小票机）、pdf:文件夹（保存为PDF）")
+    printer_notices: str = _setting(
+        "system:", "打印A4告知书、转送单等文书的打印机：system:（系统默认打印机）、system:队列名、pdf:文件夹")
+    printer_by_kind: dict[str, str] = _setting(
+        {}, '按文书种类单独指定打印机，如 {"受理告知书": "system:HP-2F"}；未列出的种类按纸张使用上面两项', _text_map)
 
-    @field_validator("device_code", mode="before")
+    def __post_init__(self) -> None:
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            try:
+                checked = _check(spec.name, value, spec.metadata)
+            except ValueError as exc:
+                raise SettingsError(f"设置项 {spec.name} 的值 {value!r} 无效：{exc}。请在设置文件 {settings_file()}"
+                                    f" 或环境变量 PH_{spec.name.upper()} 中改正。") from None
+            object.__setattr__(self, spec.name, checked)
+
     @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
+    def names(cls) -> tuple[str, ...]:
+        return tuple(spec.name for spec in fields(cls))
 
     @property
     def database_path(self) -> Path:
@@ -113,8 +218,9 @@ class Settings(BaseSettings):
 def describe() -> list[tuple[str, str, str]]:
     """(name, default, description) of every setting, for `doctor` and the docs."""
     rows = []
-    for name, info in Settings.model_fields.items():
-        rows.append((name, repr(info.default), info.description or ""))
+    for spec in fields(Settings):
+        default = spec.default_factory() if callable(spec.default_factory) else spec.default
+        rows.append((spec.name, repr(default), cast(str, spec.metadata["description"])))
     return rows
 
 
@@ -133,9 +239,11 @@ def load_settings(write_first_start: bool = True) -> Settings:
         changed = True
     if changed and write_first_start:
         _write_settings_file(path, stored)
-    file_values = {k: v for k, v in stored.items()
-                   if k in Settings.model_fields and f"PH_{k.upper()}" not in os.environ}
-    return Settings(**file_values)
+    names = Settings.names()
+    values = {k: v for k, v in stored.items() if k in names}
+    environment = {key.upper(): value for key, value in os.environ.items() if key.upper().startswith("PH_")}
+    values.update({name: environment[f"PH_{name.upper()}"] for name in names if f"PH_{name.upper()}" in environment})
+    return Settings(**values)
 
 
 def _write_settings_file(path: Path, stored: dict[str, Any]) -> None:

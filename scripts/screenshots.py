@@ -59,9 +59,10 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     from desktop.config import load_settings
     from desktop.installation import open_hall
     from desktop.services import accounts
+    from ui.device import ProgressQueryPanel
     from ui.staff import StaffWindow
     from ui.theme import apply_theme
-    from ui.windows import AdminTabs, CaseSearchPanel, ProgressQueryPanel
+    from ui.windows import AdminTabs, CaseSearchPanel
 
     settings = load_settings()
     hall = open_hall(settings, db)

@@ -4,22 +4,45 @@ says what happened; the staff window decides which page comes next."""
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from desktop.domain.errors import RuleViolation
 from desktop.domain.passwords import MIN_LENGTH, password_problems
-from desktop.services import accounts
-from desktop.services.accounts import AccountInfo, SignIn, SignInRefused
-from desktop.services.context import Actor, Hall
+from ui.startup import HallSource
 from ui.tasks import TaskRunner
 from ui.widgets import Card, FormGrid, label, message_label, password_field, role_name, set_tone
+
+if TYPE_CHECKING:
+    from desktop.services.accounts import AccountInfo, SignIn
+    from desktop.services.context import Actor, Hall
 
 POLICY_TEXT = (f"密码要求：至少{MIN_LENGTH}位，包含大写字母、小写字母、数字、符号中的至少三类；"
                "不能包含登录名或本人姓名，不能使用常见密码。")
 
 #: Refusals after which the person must sign in again from the start.
 _ENDS_SESSION = frozenset({"locked", "disabled", "other_hall"})
+
+
+def accounts_service() -> ModuleType:
+    """The accounts service, loaded with the database layer (on the task's thread, after the first frame)."""
+    from desktop.services import accounts
+
+    return accounts
+
+
+def _is_refusal(error: Exception) -> bool:
+    """A sign-in refusal (wrong password, locked, disabled …) rather than another problem."""
+    from desktop.services.accounts import SignInRefused
+
+    return isinstance(error, SignInRefused)
+
+
+def _ends_session(error: Exception) -> bool:
+    return _is_refusal(error) and getattr(error, "code", "") in _ENDS_SESSION
 
 
 def _secondary(text: str) -> QPushButton:
@@ -53,9 +76,9 @@ class SignInPage(QWidget):
 
     signed_in = Signal(object)  # SignIn
 
-    def __init__(self, hall: Hall, role_title: str) -> None:
+    def __init__(self, hall: Hall | HallSource, role_title: str) -> None:
         super().__init__()
-        self.hall = hall
+        self.hall = HallSource.of(hall)
         self.tasks = TaskRunner(self)  # password hashing off the GUI thread
         self.login = QLineEdit()
         self.login.setObjectName("signin")
@@ -66,7 +89,7 @@ class SignInPage(QWidget):
         self.submit_button.setObjectName("primary")
         self.message = message_label()
         card = Card()
-        card.body.addWidget(label(hall.settings.hall_name, "title", centred=True))
+        card.body.addWidget(label(self.hall.settings.hall_name, "title", centred=True))
         card.body.addWidget(label(self.tr(f"{role_title} · 工作人员登录"), "subtitle", centred=True))
         form = FormGrid()
         form.add_row(self.tr("登录名"), self.login)
@@ -100,7 +123,8 @@ class SignInPage(QWidget):
             self.password.setFocus()
             return
         self.show_message(self.tr("正在核对……"), "notice")
-        self.tasks.run(lambda: accounts.sign_in(self.hall, login, password), self._signed_in, self._refused)
+        self.tasks.run(lambda: accounts_service().sign_in(self.hall.get(), login, password),
+                       self._signed_in, self._refused)
 
     def _signed_in(self, result: SignIn) -> None:
         self.password.clear()
@@ -129,9 +153,9 @@ class FirstAdminPage(QWidget):
 
     created = Signal(object)  # AccountInfo
 
-    def __init__(self, hall: Hall) -> None:
+    def __init__(self, hall: Hall | HallSource) -> None:
         super().__init__()
-        self.hall = hall
+        self.hall = HallSource.of(hall)
         self.tasks = TaskRunner(self)  # password hashing off the GUI thread
         self.login = QLineEdit()
         self.login.setPlaceholderText(self.tr("3–32位小写字母、数字或 . _ -"))
@@ -178,7 +202,7 @@ class FirstAdminPage(QWidget):
             self.repeat.setFocus()
             return
         login, name, password = self.login.text(), self.display_name.text(), self.password.text()
-        self.tasks.run(lambda: accounts.create_first_admin(self.hall, login=login, display_name=name,
+        self.tasks.run(lambda: accounts_service().create_first_admin(self.hall.get(), login=login, display_name=name,
                                                            password=password),
                        self._created, self._refused)
 
@@ -201,9 +225,9 @@ class ChangePasswordPage(QWidget):
     cancelled = Signal()
     locked_out = Signal(str)
 
-    def __init__(self, hall: Hall) -> None:
+    def __init__(self, hall: Hall | HallSource) -> None:
         super().__init__()
-        self.hall = hall
+        self.hall = HallSource.of(hall)
         self.tasks = TaskRunner(self)  # password hashing off the GUI thread
         self.actor: Actor | None = None
         self.who = label("", "subtitle", centred=True)
@@ -263,7 +287,8 @@ class ChangePasswordPage(QWidget):
             self.repeat.setFocus()
             return
         old, new = self.old.text(), self.new.text()
-        self.tasks.run(lambda: accounts.change_password(self.hall, actor, old, new), self._changed, self._refused)
+        self.tasks.run(lambda: accounts_service().change_password(self.hall.get(), actor, old, new),
+                       self._changed, self._refused)
 
     def _changed(self, _: object) -> None:
         for field in (self.old, self.new, self.repeat):
@@ -271,8 +296,8 @@ class ChangePasswordPage(QWidget):
         self.changed.emit()
 
     def _refused(self, error: Exception) -> None:
-        if isinstance(error, SignInRefused):
-            if error.code in _ENDS_SESSION:
+        if isinstance(error, RuleViolation) and _is_refusal(error):
+            if _ends_session(error):
                 self.locked_out.emit(error.message)
                 return
             self.old.clear()
@@ -291,9 +316,9 @@ class LockPage(QWidget):
     locked_out = Signal(str)
     sign_out_requested = Signal()
 
-    def __init__(self, hall: Hall) -> None:
+    def __init__(self, hall: Hall | HallSource) -> None:
         super().__init__()
-        self.hall = hall
+        self.hall = HallSource.of(hall)
         self.tasks = TaskRunner(self)  # password hashing off the GUI thread
         self.actor: Actor | None = None
         self.who = label("", "subtitle", centred=True)
@@ -335,7 +360,8 @@ class LockPage(QWidget):
         if not password:
             set_tone(self.message, "error", self.tr("请输入密码"))
             return
-        self.tasks.run(lambda: accounts.unlock_screen(self.hall, actor, password), self._unlocked, self._refused)
+        self.tasks.run(lambda: accounts_service().unlock_screen(self.hall.get(), actor, password),
+                       self._unlocked, self._refused)
 
     def _unlocked(self, _: object) -> None:
         self.password.clear()
@@ -344,7 +370,7 @@ class LockPage(QWidget):
 
     def _refused(self, error: Exception) -> None:
         self.password.clear()
-        if isinstance(error, SignInRefused) and error.code in _ENDS_SESSION:
+        if isinstance(error, RuleViolation) and _ends_session(error):
             self.locked_out.emit(error.message)
             return
         set_tone(self.message, "error", error.message if isinstance(error, RuleViolation) else str(error))

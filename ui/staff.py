@@ -11,19 +11,21 @@ into the next.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.domain.access import ROLE_NAMES, Role
-from desktop.services import accounts
-from desktop.services.accounts import AccountInfo, SignIn
-from desktop.services.context import Actor, Hall
+from desktop.domain.roles import ROLE_NAMES, Actor, Role
 from ui.idle import IdleWatcher
-from ui.signin import ChangePasswordPage, FirstAdminPage, LockPage, SignInPage
+from ui.signin import ChangePasswordPage, FirstAdminPage, LockPage, SignInPage, accounts_service
+from ui.startup import HallSource, OpeningFailedPage
 from ui.widgets import ROLE_TITLES, Header, role_name
-from ui.windows import staff_work
+
+if TYPE_CHECKING:
+    from desktop.services.accounts import AccountInfo, SignIn
+    from desktop.services.context import Hall
 
 #: Which account roles may work in each staff window.
 WINDOW_ROLES: Mapping[str, tuple[Role, ...]] = {
@@ -51,27 +53,30 @@ class StaffWindow(QMainWindow):
     screen_locked = Signal()
     screen_unlocked = Signal()
 
-    def __init__(self, hall: Hall, role: str, *, idle_ms: int | None = None) -> None:
+    def __init__(self, hall: Hall | HallSource, role: str, *, idle_ms: int | None = None) -> None:
         super().__init__()
         if role not in WINDOW_ROLES:
             raise ValueError(f"not a staff window: {role}")
-        self.hall, self.role = hall, role
+        self.source, self.role = HallSource.of(hall), role
+        settings = self.source.settings
         self.actor: Actor | None = None
         self.work: QWidget | None = None
         self.setWindowTitle(f"信访接待大厅系统 — {ROLE_TITLES[role]}")
-        self.header = Header(hall.settings.hall_name, ROLE_TITLES[role])
+        self.header = Header(settings.hall_name, ROLE_TITLES[role])
         self.user_label = QLabel()
         self.user_label.setObjectName("user")
         self.lock_button = QPushButton(self.tr("锁屏"))
         self.sign_out_button = QPushButton(self.tr("退出登录"))
         for widget in (self.user_label, self.lock_button, self.sign_out_button):
             self.header.add(widget)
-        self.first_admin_page = FirstAdminPage(hall)
-        self.sign_in_page = SignInPage(hall, ROLE_TITLES[role])
-        self.change_page = ChangePasswordPage(hall)
-        self.lock_page = LockPage(hall)
+        self.first_admin_page = FirstAdminPage(self.source)
+        self.sign_in_page = SignInPage(self.source, ROLE_TITLES[role])
+        self.change_page = ChangePasswordPage(self.source)
+        self.lock_page = LockPage(self.source)
+        self.failed_page = OpeningFailedPage()
         self.pages = QStackedWidget()
-        for page in (self.first_admin_page, self.sign_in_page, self.change_page, self.lock_page):
+        for page in (self.first_admin_page, self.sign_in_page, self.change_page, self.lock_page,
+                     self.failed_page):
             self.pages.addWidget(page)
         central = QWidget()
         central.setObjectName("page")
@@ -81,7 +86,7 @@ class StaffWindow(QMainWindow):
         layout.addWidget(self.header)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        minutes = hall.settings.idle_lock_minutes
+        minutes = settings.idle_lock_minutes
         self.idle = IdleWatcher(idle_ms if idle_ms is not None else minutes * 60_000, self)
 
         self.first_admin_page.created.connect(self._first_admin_created)
@@ -96,11 +101,28 @@ class StaffWindow(QMainWindow):
         self.sign_out_button.clicked.connect(self.sign_out)
         self.idle.idle.connect(lambda: self.lock(idle=True))
 
+        self.failed_page.quit_requested.connect(self.close)
+
         self._show_session_controls(False)
-        if accounts.has_accounts(hall):
-            self._show_sign_in()
-        else:
+        # Sign-in shows at once; a fresh installation (no account yet) turns to the first
+        # administrator as soon as the database has been opened and found empty.
+        self._show_sign_in()
+        self.source.when_failed(self._opening_failed)
+        self.source.when_ready(self._hall_opened)
+
+    @property
+    def hall(self) -> Hall:
+        """The open hall (waits for it in the rare case it is still being opened)."""
+        return self.source.get()
+
+    def _hall_opened(self, hall: Hall) -> None:
+        if self.actor is None and not accounts_service().has_accounts(hall):
             self.pages.setCurrentWidget(self.first_admin_page)
+
+    def _opening_failed(self, message: str) -> None:
+        self._end_session()
+        self.failed_page.show_problem(message)
+        self.pages.setCurrentWidget(self.failed_page)
 
     # -- pages --------------------------------------------------------------------------------
 
@@ -126,7 +148,7 @@ class StaffWindow(QMainWindow):
     def _signed_in(self, result: SignIn) -> None:
         actor = result.actor
         if not role_fits(self.role, actor):
-            accounts.sign_out(self.hall, actor)
+            accounts_service().sign_out(self.hall, actor)
             self.sign_in_page.show_message(wrong_window_message(self.role, actor))
             return
         self.actor = actor
@@ -139,6 +161,8 @@ class StaffWindow(QMainWindow):
 
     def _start_work(self) -> None:
         assert self.actor is not None
+        from ui.windows import staff_work  # the work's panels load with the first session
+
         self.work = staff_work(self.hall, self.actor, self.role)
         self.pages.addWidget(self.work)
         self.pages.setCurrentWidget(self.work)
@@ -164,7 +188,7 @@ class StaffWindow(QMainWindow):
 
     def sign_out(self) -> None:
         if self.actor is not None:
-            accounts.sign_out(self.hall, self.actor)
+            accounts_service().sign_out(self.hall, self.actor)
         self._end_session()
         self._show_sign_in()
         self.session_ended.emit()
@@ -179,7 +203,7 @@ class StaffWindow(QMainWindow):
         """What the window shows now, in words (printed by ``run --smoke-test``)."""
         titles: tuple[tuple[QWidget, str], ...] = (
             (self.first_admin_page, "创建首个系统管理员"), (self.sign_in_page, "工作人员登录"),
-            (self.change_page, "修改密码"), (self.lock_page, "屏幕已锁定"))
+            (self.change_page, "修改密码"), (self.lock_page, "屏幕已锁定"), (self.failed_page, "无法打开数据库"))
         page = self.pages.currentWidget()
         return next((title for widget, title in titles if widget is page), "工作界面")
 
@@ -194,7 +218,7 @@ class StaffWindow(QMainWindow):
             return
         self.idle.stop()
         self._close_dialogs()
-        accounts.lock_screen(self.hall, self.actor, idle=idle)
+        accounts_service().lock_screen(self.hall, self.actor, idle=idle)
         self.lock_page.set_actor(self.actor, idle=idle, since=f"{self.hall.now():%H:%M}")
         self.pages.setCurrentWidget(self.lock_page)
         self.lock_button.setVisible(False)
@@ -211,6 +235,6 @@ class StaffWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.detach()
         if self.actor is not None:
-            accounts.sign_out(self.hall, self.actor)
+            accounts_service().sign_out(self.hall, self.actor)
             self._end_session()
         super().closeEvent(event)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.access import ROLE_NAMES, Actor, Role
+from desktop.domain.roles import ROLE_NAMES, Actor, Role
 
 T = TypeVar("T")
 

@@ -15,14 +15,8 @@ from desktop.services.registration import register_visit
 from tests.helpers import form, valid_id
 from tests.ui.conftest import MakeAccount, sign_in
 from ui.staff import StaffWindow
-from ui.windows import (
-    ACCUSATION_NOTICE,
-    CaseSearchPanel,
-    DeadlinePanel,
-    DeviceWindow,
-    HallBoard,
-    ProgressQueryPanel,
-)
+from ui.device import DeviceWindow, HallBoard, ProgressQueryPanel
+from ui.windows import ACCUSATION_NOTICE, CaseSearchPanel, DeadlinePanel
 
 
 @pytest.mark.parametrize("role", ["kiosk", "counter", "leader", "display", "admin"])
