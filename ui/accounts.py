@@ -29,14 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import ROLE_NAMES, ROLE_PERMISSIONS, STAFF_ROLES, Permission, Role
-from desktop.domain.audit import AuditAction, AuditEntry
+from desktop.domain.audit import AuditAction, AuditEntry, AuditReport
 from desktop.domain.errors import RuleViolation
 from desktop.domain.passwords import password_problems
 from desktop.services import accounts, audit
 from desktop.services.accounts import AccountInfo
 from desktop.services.audit import AuditQuery
 from desktop.services.context import Actor, Hall
-from ui.widgets import label, message_label, set_tone, with_busy_cursor
+from ui.tasks import TaskRunner
+from ui.widgets import label, message_label, set_tone
 
 # Letters and digits that cannot be misread when an initial password is read out or copied by hand.
 _PLAIN = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lIo")
@@ -92,6 +93,7 @@ class CreateAccountDialog(QDialog):
     def __init__(self, hall: Hall, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hall, self.actor = hall, actor
+        self.tasks = TaskRunner(self)  # the initial password is hashed off the GUI thread (Argon2id)
         self.setWindowTitle(self.tr("新建账户"))
         self.setMinimumWidth(760)
         self.login = QLineEdit()
@@ -133,6 +135,7 @@ class CreateAccountDialog(QDialog):
         layout.addLayout(buttons)
         self.role.currentIndexChanged.connect(self._role_changed)
         self.submit_button.clicked.connect(self.submit)
+        self.tasks.busy_changed.connect(self.submit_button.setDisabled)
         cancel.clicked.connect(self.reject)
         self._role_changed()
 
@@ -155,16 +158,25 @@ class CreateAccountDialog(QDialog):
         return [p.value for p, box in self.permissions.items() if box.isEnabled() and box.isChecked()]
 
     def submit(self) -> None:
-        try:
-            info = with_busy_cursor(lambda: accounts.create_account(
-                self.hall, self.actor, login=self.login.text(), display_name=self.display_name.text(),
-                role=str(self.role.currentData()), initial_password=self.password.text(),
-                org_code=self.org_code.text(), extra_permissions=self.extra_permissions()))
-        except RuleViolation as refusal:
-            set_tone(self.message, "error", refusal.message)
+        if self.tasks.busy:
             return
+        hall, actor = self.hall, self.actor
+        login, name, role = self.login.text(), self.display_name.text(), str(self.role.currentData())
+        password, org, extra = self.password.text(), self.org_code.text(), self.extra_permissions()
+        set_tone(self.message, "notice", self.tr("正在创建……"))
+        self.tasks.run(lambda: accounts.create_account(hall, actor, login=login, display_name=name, role=role,
+                                                       initial_password=password, org_code=org,
+                                                       extra_permissions=extra),
+                       self._created, self._refused)
+
+    def _created(self, info: AccountInfo) -> None:
         self.created.emit(info)
         self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        set_tone(self.message, "error", error.message if isinstance(error, RuleViolation) else str(error))
+        if not isinstance(error, RuleViolation):
+            raise error
 
 
 class ResetPasswordDialog(QDialog):
@@ -175,6 +187,7 @@ class ResetPasswordDialog(QDialog):
     def __init__(self, hall: Hall, actor: Actor, account: AccountInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hall, self.actor, self.account = hall, actor, account
+        self.tasks = TaskRunner(self)  # the new password is hashed off the GUI thread (Argon2id)
         self.setWindowTitle(self.tr("重置密码"))
         self.setMinimumWidth(620)
         self.password = InitialPasswordField()
@@ -197,17 +210,24 @@ class ResetPasswordDialog(QDialog):
         buttons.addWidget(self.submit_button)
         layout.addLayout(buttons)
         self.submit_button.clicked.connect(self.submit)
+        self.tasks.busy_changed.connect(self.submit_button.setDisabled)
         cancel.clicked.connect(self.reject)
 
     def submit(self) -> None:
-        try:
-            info = with_busy_cursor(lambda: accounts.reset_password(
-                self.hall, self.actor, self.account.login, self.password.text()))
-        except RuleViolation as refusal:
-            set_tone(self.message, "error", refusal.message)
+        if self.tasks.busy:
             return
+        hall, actor, login, password = self.hall, self.actor, self.account.login, self.password.text()
+        set_tone(self.message, "notice", self.tr("正在重置……"))
+        self.tasks.run(lambda: accounts.reset_password(hall, actor, login, password), self._done, self._refused)
+
+    def _done(self, info: AccountInfo) -> None:
         self.done_for.emit(info)
         self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        set_tone(self.message, "error", error.message if isinstance(error, RuleViolation) else str(error))
+        if not isinstance(error, RuleViolation):
+            raise error
 
 
 class AccountsPanel(QWidget):
@@ -383,6 +403,7 @@ class AuditPanel(QWidget):
     def __init__(self, hall: Hall, actor: Actor, limit: int = 500) -> None:
         super().__init__()
         self.hall, self.actor, self.limit = hall, actor, limit
+        self.tasks = TaskRunner(self)
         self.entries: list[AuditEntry] = []
         self.refresh_button = QPushButton(self.tr("刷新"))
         self.refresh_button.setObjectName("secondary")
@@ -405,6 +426,7 @@ class AuditPanel(QWidget):
         layout.addWidget(self.table, 1)
         self.refresh_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
+        self.tasks.busy_changed.connect(self.verify_button.setDisabled)
         self.refresh()
 
     def refresh(self) -> None:
@@ -429,14 +451,22 @@ class AuditPanel(QWidget):
         header.setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
 
     def verify(self) -> None:
-        try:
-            report = with_busy_cursor(lambda: audit.verify_audit(self.hall, self.actor))
-        except RuleViolation as refusal:
-            self._show_report("error", refusal.message)
+        """Check the whole chain off the GUI thread (a long log takes a while)."""
+        if self.tasks.busy:
             return
+        hall, actor = self.hall, self.actor
+        self._show_report("notice", self.tr("正在核验审计日志……"))
+        self.tasks.run(lambda: audit.verify_audit(hall, actor), self._verified, self._verify_refused)
+
+    def _verified(self, report: AuditReport) -> None:
         self._show_report("ok" if report.ok else "error", report.summary())
         self.refresh()
         self.verified.emit(report)
+
+    def _verify_refused(self, error: Exception) -> None:
+        self._show_report("error", error.message if isinstance(error, RuleViolation) else str(error))
+        if not isinstance(error, RuleViolation):
+            raise error
 
     def _show_report(self, tone: str, text: str) -> None:
         """The report as tall as its text, up to a few lines; a long list of problems scrolls."""

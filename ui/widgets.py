@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -80,15 +78,6 @@ def role_name(actor: Actor) -> str:
         return ROLE_NAMES[Role(actor.role)]
     except ValueError:
         return actor.role
-
-
-def with_busy_cursor(work: Callable[[], T]) -> T:
-    """Password hashing takes a noticeable moment; the cursor says the click was taken."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        return work()
-    finally:
-        QApplication.restoreOverrideCursor()
 
 
 class FormGrid(QGridLayout):

@@ -48,7 +48,8 @@ def test_admin_creates_an_account_and_sees_it(qtbot: QtBot, sqlite_hall: Hall, m
     assert not dialog.permissions[Permission.REGISTER].isEnabled()  # the role has it already
     dialog.permissions[Permission.EXPORT].setChecked(True)
     dialog.password.edit.setText("short")
-    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.tasks.settled):  # hashed off the GUI thread
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
     assert "密码不符合要求" in dialog.message.text() and dialog.isVisible()
     qtbot.mouseClick(dialog.password.generate, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.accepted):
