@@ -1,0 +1,107 @@
+"""The statistics panel on real services: loads off the GUI thread, changes year, exports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QTableWidget, QTableWidgetItem
+from pytestqt.qtbot import QtBot
+
+from desktop.services import cases
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from tests.conftest import FakeClock
+from tests.helpers import form, valid_id
+from ui.statistics import StatisticsPanel
+
+
+@pytest.fixture
+def two_years(sqlite_hall: Hall, clerk: Actor, clock: FakeClock) -> Hall:
+    """A case received in 2025 and two in 2026 (one accepted on time); seen on 2026-09-16."""
+    clock.current = datetime(2025, 6, 2, 10)
+    register_visit(sqlite_hall, clerk, form())
+    clock.current = datetime(2026, 3, 2, 10)
+    ref = register_visit(sqlite_hall, clerk, form(name="李梅", id_number=valid_id(seq=456),
+                                                  request="反映村道损毁多年未修")).case_number
+    cases.classify(sqlite_hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.accept(sqlite_hall, clerk, ref, accepted_on=date(2026, 3, 5))
+    register_visit(sqlite_hall, clerk, form(name="周芳", id_number=valid_id(seq=789), request="反映噪音扰民"))
+    clock.current = datetime(2026, 9, 16, 9, 30)
+    return sqlite_hall
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    assert item is not None
+    return item
+
+
+def _open(qtbot: QtBot, hall: Hall, actor: Actor) -> StatisticsPanel:
+    panel = StatisticsPanel(hall, actor)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
+        panel.show()
+    return panel
+
+
+def test_panel_loads_the_current_year_and_its_years(qtbot: QtBot, two_years: Hall, supervisor: Actor) -> None:
+    panel = _open(qtbot, two_years, supervisor)
+    assert [panel.year.itemData(i) for i in range(panel.year.count())] == [2026, 2025]
+    assert panel.selected_year() == 2026
+    assert panel.dashboard is not None and panel.dashboard.year == 2026
+    months = panel.months
+    assert months.rowCount() == 13
+    march = [_cell(months, 2, c).text() for c in range(months.columnCount())]
+    assert march[:3] == ["3月", "2", "2"] and march[9] == "50.0%"  # 及时受理率: one on time, one past its limit
+    assert _cell(months, 0, 9).text() == "—"  # January: nothing to judge
+    header = months.horizontalHeaderItem(9)
+    assert header is not None
+    assert header.text() == "及时\n受理率" and "15日" in header.toolTip()
+    total = _cell(months, 12, 0)
+    assert total.text() == "全年" and total.font().bold() and _cell(months, 12, 1).text() == "2"
+    assert _cell(panel.channels, 0, 0).text() == "走访" and _cell(panel.channels, 0, 1).text() == "2"
+    assert panel.topics.rowCount() == 2
+    assert "2026年" in panel.title.text() and "在办" in panel.backlog.text()
+    assert panel.export_button.isVisible()
+
+
+def test_changing_the_year_reloads(qtbot: QtBot, two_years: Hall, supervisor: Actor) -> None:
+    panel = _open(qtbot, two_years, supervisor)
+    with qtbot.waitSignal(panel.loaded, timeout=10_000) as loaded:
+        panel.year.setCurrentIndex(panel.year.findData(2025))
+    assert loaded.args is not None and loaded.args[0].year == 2025
+    assert _cell(panel.months, 12, 1).text() == "1" and _cell(panel.months, 5, 1).text() == "1"
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        qtbot.mouseClick(panel.refresh_button, Qt.MouseButton.LeftButton)
+    assert panel.dashboard is not None and panel.dashboard.year == 2025
+
+
+def test_export_through_the_file_dialog(qtbot: QtBot, two_years: Hall, supervisor: Actor, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    panel = _open(qtbot, two_years, supervisor)
+    target = tmp_path / "out" / "统计"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *args, **kwargs: (str(target), "Excel 工作簿 (*.xlsx)")))
+    with qtbot.waitSignal(panel.exported, timeout=10_000) as exported:
+        qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    written = target.with_suffix(".xlsx")
+    assert exported.args == [written] and written.exists()
+    assert load_workbook(written)["月度指标"]["B16"].value == 2
+    assert "已导出" in panel.message.text()
+    # the name the dialog did not confirm (".xlsx" was added) is never replaced
+    with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    assert "已存在" in panel.message.text()
+
+
+def test_a_leader_sees_no_export_and_a_clerk_is_refused(qtbot: QtBot, two_years: Hall, clerk: Actor) -> None:
+    leader = Actor("staff:lingdao", "领导", "leader")
+    panel = _open(qtbot, two_years, leader)
+    assert not panel.export_button.isVisible() and panel.dashboard is not None
+    refused = _open(qtbot, two_years, clerk)
+    assert refused.dashboard is None and "督办与统计" in refused.message.text()

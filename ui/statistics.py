@@ -1,0 +1,227 @@
+"""The supervisors' one-year statistics: indicators by month, by channel, top topics; Excel export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.access import Permission
+from desktop.domain.indicators import DEFINITIONS, format_rate
+from desktop.services import statistics
+from desktop.services.context import Actor, Hall
+from desktop.services.statistics import (
+    CHANNEL_HEADERS,
+    MONTH_HEADERS,
+    RATE_COLUMNS,
+    Cell,
+    YearDashboard,
+    channel_cells,
+    dashboard_title,
+    month_cells,
+)
+from ui.tasks import TaskRunner
+from ui.widgets import label, message_label, set_tone
+
+TOPIC_COLUMNS: tuple[str, ...] = ("排名", "内容分类", "批次", "人次")
+ROW_HEIGHT = 26
+
+
+def _screen_header(name: str) -> str:
+    """A long header on two lines, so that seventeen columns fit a 1600-pixel screen."""
+    return name[:-3] + "\n" + name[-3:] if len(name) > 4 else name
+
+
+def _table(columns: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    for index, name in enumerate(columns):
+        item = QTableWidgetItem(_screen_header(name))
+        item.setToolTip(DEFINITIONS.get(name, ""))  # the rule of each figure, on hover
+        table.setHorizontalHeaderItem(index, item)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(ROW_HEIGHT)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(48)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[Cell, ...]], rates: frozenset[int] = frozenset(),
+          bold_last: bool = False) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            if c in rates:
+                text = format_rate(value if isinstance(value, float) else None)
+            else:
+                text = "—" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+            item = QTableWidgetItem(text)
+            numeric = c > 0 and (isinstance(value, int | float) or c in rates)
+            item.setTextAlignment((Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft)
+                                  | Qt.AlignmentFlag.AlignVCenter)
+            if bold_last and r == len(rows) - 1:
+                font = QFont(item.font())
+                font.setBold(True)
+                item.setFont(font)
+            table.setItem(r, c, item)
+
+
+def _fit_rows(table: QTableWidget) -> None:
+    """Exactly as tall as its rows: the month table never scrolls and leaves no gap."""
+    frame = 2 * table.frameWidth()
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + table.rowCount() * ROW_HEIGHT + frame)
+
+
+class StatisticsPanel(QWidget):
+    """A year of indicators for supervisors and leaders; loads and exports off the GUI thread.
+
+    Needs ``Permission.SUPERVISE``; the export button is offered with ``Permission.EXPORT``.
+    """
+
+    loaded = Signal(object)  # YearDashboard
+    exported = Signal(object)  # Path
+
+    def __init__(self, hall: Hall, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hall, self.actor = hall, actor
+        self.dashboard: YearDashboard | None = None
+        self.tasks = TaskRunner(self)  # a year of cases is counted off the GUI thread
+
+        self.title = label(self.tr("信访工作统计"), "subtitle")
+        self.year = QComboBox()
+        this_year = hall.today().year
+        self.year.addItem(self.tr("{0}年").format(this_year), this_year)
+        self.year.setMinimumWidth(120)
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.refresh_button.setObjectName("secondary")
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.setVisible(actor.may(Permission.EXPORT))
+        self.message = message_label()
+        self.backlog = label("", "hint")
+
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(label(self.tr("年份"), "hint"))
+        top.addWidget(self.year)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.export_button)
+
+        self.months = _table(MONTH_HEADERS)
+        self.months.setRowCount(13)
+        _fit_rows(self.months)
+        self.channels = _table(CHANNEL_HEADERS)
+        self.topics = _table(TOPIC_COLUMNS)
+        topic_header = self.topics.horizontalHeader()
+        for column in (0, 2, 3):
+            topic_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+        month_box = QGroupBox(self.tr("月度指标（“—”表示当月没有可计算的事项）"))
+        QVBoxLayout(month_box).addWidget(self.months)
+        channel_box = QGroupBox(self.tr("按渠道"))
+        QVBoxLayout(channel_box).addWidget(self.channels)
+        topic_box = QGroupBox(self.tr("内容分类前十"))
+        QVBoxLayout(topic_box).addWidget(self.topics)
+        lower = QHBoxLayout()
+        lower.addWidget(channel_box, 3)
+        lower.addWidget(topic_box, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(self.backlog)
+        layout.addWidget(month_box)
+        layout.addLayout(lower, 1)
+
+        self.tasks.busy_changed.connect(self._busy)
+        self.year.currentIndexChanged.connect(lambda _index: self.reload())
+        self.refresh_button.clicked.connect(self.reload)
+        self.export_button.clicked.connect(self.export)
+        self._load_years()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def selected_year(self) -> int:
+        return int(self.year.currentData())
+
+    def _load_years(self) -> None:
+        hall, actor, year = self.hall, self.actor, self.selected_year()
+        self.tasks.run(lambda: (statistics.years_with_data(hall, actor), statistics.year_dashboard(hall, actor, year)),
+                       self._years_loaded, self._failed)
+
+    def _years_loaded(self, result: tuple[list[int], YearDashboard]) -> None:
+        years, dashboard = result
+        self.year.blockSignals(True)
+        self.year.clear()
+        for year in years:
+            self.year.addItem(self.tr("{0}年").format(year), year)
+        self.year.setCurrentIndex(max(0, self.year.findData(dashboard.year)))
+        self.year.blockSignals(False)
+        self._show(dashboard)
+
+    def reload(self) -> None:
+        hall, actor, year = self.hall, self.actor, self.selected_year()
+        set_tone(self.message, "notice", self.tr("正在统计 {0} 年的数据…").format(year))
+        self.tasks.run(lambda: statistics.year_dashboard(hall, actor, year), self._show, self._failed)
+
+    def _show(self, dashboard: YearDashboard) -> None:
+        self.dashboard = dashboard
+        self.message.hide()
+        self.title.setText(dashboard_title(dashboard))
+        rows = [month_cells(self.tr("{0}月").format(row.month), row.counts) for row in dashboard.months]
+        rows.append(month_cells(self.tr("全年"), dashboard.total))
+        _fill(self.months, rows, RATE_COLUMNS["month"], bold_last=True)
+        _fill(self.channels, [channel_cells(row) for row in dashboard.channels], RATE_COLUMNS["channel"])
+        _fill(self.topics, [(rank, t.topic_name, t.batches, t.persons)
+                            for rank, t in enumerate(dashboard.top_topics, start=1)])
+        b = dashboard.backlog
+        self.backlog.setText("" if b is None else self.tr(
+            "当前积案（{0}）：在办 {1:,} 件，已超期 {2:,} 件，7日内到期 {3:,} 件，待督办核查 {4:,} 件").format(
+            dashboard.computed_on.isoformat(), b.open_cases, b.overdue, b.due_within_week, b.flagged))
+        self.loaded.emit(dashboard)
+
+    def _failed(self, error: Exception) -> None:
+        set_tone(self.message, "error", str(getattr(error, "message", "") or error))
+
+    def _busy(self, busy: bool) -> None:
+        self.refresh_button.setDisabled(busy)
+        self.export_button.setDisabled(busy)
+        self.year.setDisabled(busy)
+
+    # -- export -------------------------------------------------------------------------------
+
+    def export(self) -> None:
+        year = self.selected_year()
+        suggested = str(Path.home() / self.tr("{0}年信访工作统计.xlsx").format(year))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出 Excel"), suggested,
+                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        if not path:
+            return
+        target = Path(path) if path.lower().endswith(".xlsx") else Path(f"{path}.xlsx")
+        hall, actor = self.hall, self.actor
+        confirmed = target == Path(path)  # the file dialog has asked before replacing this name
+        self.tasks.run(lambda: statistics.export_dashboard_xlsx(hall, actor, year, target, overwrite=confirmed),
+                       self._exported, self._failed)
+
+    def _exported(self, path: Path) -> None:
+        set_tone(self.message, "ok", self.tr("已导出：{0}").format(path))
+        self.exported.emit(path)
