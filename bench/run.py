@@ -20,7 +20,6 @@ import random
 import sys
 import time
 import traceback
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -208,47 +207,44 @@ def receipt_rows(quick: bool, details: dict[str, Any]) -> list[Row]:
 
 
 def sync_floor(db: Path, events: int) -> dict[str, Any]:
-    """The driver's bulk-insert floor: ``events`` real-sized events into the copy, one executemany, one commit."""
-    from db.engine import connect_sqlcipher
-    from desktop.config import load_settings
-    from desktop.installation import load_secrets
+    """Push, pull and catch-up of ``events`` events over HTTP, and their drivers' floors (``bench/sync.py``)."""
+    from bench import sync
 
-    key = load_secrets(load_settings(), db).database_key
-    with contextlib.closing(connect_sqlcipher(db, key)) as connection:
-        connection.execute("PRAGMA synchronous=NORMAL")  # as the application's connections
-        connection.execute("PRAGMA cache_size=-65536")
-        top = connection.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
-        rng = random.Random(9)
-        picks = ",".join(str(rng.randint(1, top)) for _ in range(2000))
-        sample = connection.execute("SELECT case_id, author, type, payload, schema_version FROM events "
-                                    f"WHERE seq IN ({picks})").fetchall()
-        wall = int(time.time() * 1000)
-        rows = [(str(uuid.uuid4()), s[0], "benchsync", s[1], f"{wall + n // 50:013d}-{n % 50:05d}-benchsync",
-                 s[2], s[3], s[4]) for n, s in ((n, sample[n % len(sample)]) for n in range(events))]
-        payload_bytes = sum(len(r[6].encode()) for r in rows) / len(rows)
-        started = time.perf_counter()
-        connection.execute("BEGIN")  # the raw connection is in autocommit mode
-        connection.executemany("INSERT INTO events (event_id, case_id, device_id, author, hlc, type, payload, "
-                               "schema_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        connection.execute("COMMIT")
-        seconds = time.perf_counter() - started
-    return {"events": events, "seconds": seconds, "events_per_s": events / seconds,
-            "mean_payload_bytes": payload_bytes, "driver": "sqlcipher executemany, one transaction"}
+    return sync.measure(db, events)
 
 
-def sync_rows(floor: dict[str, Any] | None, details: dict[str, Any]) -> list[Row]:
-    details["sync_floor"] = floor
-    rate = f"floor {floor['events_per_s']:,.0f} ev/s" if floor else "—"
-    catch = f"floor {floor['seconds'] * CATCH_UP_EVENTS / floor['events']:.1f} s" if floor else "—"
-    note = ("there is no sync protocol yet (sync issue); only the floor is measured: the SQLCipher driver inserting "
-            f"{floor['events']:,} events of real size ({floor['mean_payload_bytes']:,.0f} B payload) into a copy of "
-            "the database with executemany, one commit" if floor else "no sync protocol yet (sync issue)")
-    return [Row("sync", "同步推送 Sync push events/s", "not built (sync issue)", "≥ 0.5× floor", "not built",
-                baseline=rate, note=note, values=floor or {}),
-            Row("sync", "同步拉取 Sync pull events/s", "not built (sync issue)", "≥ 0.5× floor", "not built",
-                baseline=rate),
-            Row("sync", f"同步追平 Catch-up {CATCH_UP_EVENTS:,} events", "not built (sync issue)", "≤ 2× floor",
-                "not built", baseline=catch)]
+def sync_rows(result: dict[str, Any] | None, details: dict[str, Any]) -> list[Row]:
+    details["sync"] = result
+    if not result:
+        return [Row("sync", "同步 Sync push / pull / catch-up", "not measured", "—", "not available",
+                    note="the sync section runs on a copy of the database")]
+    push, pull, floor = result["push"], result["pull"], result["sqlcipher_floor"]
+    push_floor = push["floor"]["events_per_s"]
+    push_ratio, pull_ratio = push["events_per_s"] / push_floor, pull["events_per_s"] / floor["events_per_s"]
+    catch_ratio = result["catch_up_seconds"] / result["catch_up_floor_seconds"]
+    return [
+        Row("sync", "同步推送 Sync push events/s (HTTP → server)", f"{push['events_per_s']:,.0f} ev/s", "≥ 0.5× floor",
+            verdict(push_ratio >= 0.5), baseline=f"COPY {push_floor:,.0f} ev/s", ratio=push_ratio, values=push,
+            note=f"{push['events']:,} real-sized events (demo generator) from a device's encrypted outbox, "
+                 f"SyncClient.push_outbox over HTTP in batches of {push['batch']} to FastAPI + uvicorn in-process on a "
+                 "private PostgreSQL (fsync off, as the test server), stored with append_events (idempotent, "
+                 "projections refreshed, one advisory lock per push); floor: psycopg COPY of the same events into "
+                 f"the server's events table, one transaction ({push['floor']['driver']}; executemany "
+                 f"{push['floor']['executemany_per_s']:,.0f} ev/s). Without HTTP (in-process transport, "
+                 f"{push['in_process']['events']:,} events): {push['in_process']['events_per_s']:,.0f} ev/s"),
+        Row("sync", "同步拉取 Sync pull events/s (HTTP → encrypted desktop)", f"{pull['events_per_s']:,.0f} ev/s",
+            "≥ 0.5× floor", verdict(pull_ratio >= 0.5), baseline=f"SQLCipher {floor['events_per_s']:,.0f} ev/s",
+            ratio=pull_ratio, values=pull,
+            note=f"the copy of the database pulls every event over HTTP in pages of {pull['page']:,}, each page "
+                 "applied with its projections and the cursor in one transaction; floor: the SQLCipher driver "
+                 f"inserting the same events ({floor['mean_payload_bytes']:,.0f} B payload, fresh ids) into the copy "
+                 "with executemany, one commit"),
+        Row("sync", f"同步追平 Catch-up {result['events']:,} events", f"{result['catch_up_seconds']:.1f} s",
+            "≤ 2× floor", verdict(catch_ratio <= 2.0), baseline=f"floor {result['catch_up_floor_seconds']:.1f} s",
+            ratio=catch_ratio, values={"seconds": result["catch_up_seconds"],
+                                       "floor_seconds": result["catch_up_floor_seconds"]},
+            note="a device that missed every event pulls them all (wall clock of the pull above)"),
+    ]
 
 
 def memory_rows(copy: Path, cache: Cache, plan: Plan, details: dict[str, Any]) -> list[Row]:

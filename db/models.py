@@ -268,3 +268,36 @@ class PrintJobRow(Base):
     retry_of: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     data: Mapped[str] = mapped_column(Text)  # JSON, secret keys removed
     pdf: Mapped[bytes | None]
+
+
+class SyncDeviceRow(Base):
+    """A device enrolled with this server (server side): what it may see, and its token's hash only.
+
+    The token is 32 random bytes shown once at enrolment; a SHA-256 of it is enough to find
+    and check it (nothing to guess, so no slow password hash), and the table alone lets no
+    one sign in as the device.
+    """
+
+    __tablename__ = "sync_devices"
+
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # counter / kiosk / display / leader
+    org_code: Mapped[str] = mapped_column(String(32))  # the organisation it serves, "" for the hall itself
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolled_at: Mapped[str] = mapped_column(String(32))
+
+
+class SyncStateRow(Base):
+    """Device side: the server sequence pulled up to, and the last sync's outcome (one row, ``upstream``).
+
+    The cursor is written in the transaction that applies a pulled page, so it never runs
+    ahead of the events stored.
+    """
+
+    __tablename__ = "sync_state"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cursor: Mapped[int] = mapped_column(BigInteger)
+    last_success_at: Mapped[str] = mapped_column(String(32))
+    last_attempt_at: Mapped[str] = mapped_column(String(32))
+    last_error: Mapped[str] = mapped_column(Text)

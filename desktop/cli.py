@@ -1,5 +1,5 @@
 """Command line: ``python -m desktop {run,demo-data,doctor,rebuild-projections,import-holidays,rekey,backup,
-import-plain-database,verify-audit}``."""
+import-plain-database,verify-audit,sync,sync-token,sync-status}``."""
 
 from __future__ import annotations
 
@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = sub.add_parser("verify-audit", help="核验审计日志是否完整（发现修改、删除时以非零状态退出）")
     verify.add_argument("--db", help="数据库文件路径")
+
+    from desktop.sync.commands import add_commands as add_sync_commands
+
+    add_sync_commands(sub)  # sync, sync-token, sync-status
     return parser
 
 
@@ -103,6 +107,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return _KEY_COMMANDS[args.command](args, settings)
     if args.command == "verify-audit":
         return _verify_audit(args, settings)
+    from desktop.sync.commands import COMMANDS as SYNC_COMMANDS
+
+    if args.command in SYNC_COMMANDS:
+        return SYNC_COMMANDS[args.command](args, settings)
     return 2
 
 

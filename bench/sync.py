@@ -1,0 +1,311 @@
+"""Sync, measured: push and pull over HTTP against the drivers' bulk-insert floors, and a catch-up.
+
+    .venv/bin/python -m bench.sync --db DEMO.db --cfg CFG_DIR [--events 100000] [--quick] [--in-place]
+
+* **Push**: ``events`` real-sized events wait in a device's outbox (an encrypted database of
+  its own); ``SyncClient.push_outbox`` sends them over HTTP in batches of 500 to the server
+  (FastAPI + uvicorn in this process, on a private PostgreSQL started for the run), which
+  stores them with their projections. Floor: the same events copied into the server's
+  ``events`` table by psycopg ``COPY`` in one transaction (median of repeated runs), the
+  fastest a driver can put them there.
+* **Pull / catch-up**: a device that missed all ``events`` (the demo database given,
+  encrypted) pulls them in pages of 1,000, applying each with its projections and its
+  cursor in one transaction, as a device really does. Floor: the SQLCipher driver
+  inserting the same events (fresh ids) into that database with ``executemany`` in one
+  transaction (``bench.run``'s floor).
+
+The demo database is copied first (``--in-place`` writes into the file given instead; the
+benchmark runner hands it a copy). PostgreSQL runs as the test server does (fsync off) for
+both the push and its floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.common import activate, copy_database, remove_database
+
+EVENTS = 100_000
+QUICK_EVENTS = 20_000
+_COLUMNS = ("event_id", "case_id", "device_id", "author", "hlc", "type", "payload", "schema_version")
+
+
+# --- a private PostgreSQL ---------------------------------------------------------------------
+
+@contextlib.contextmanager
+def private_postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster in /tmp (as scripts/pg-test-server.sh starts one); yields its URL."""
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not bins or not (bins[-1] / "initdb").exists():
+        raise RuntimeError("未找到 PostgreSQL（apt-get install postgresql）")
+    bindir = bins[-1]
+    folder = Path(tempfile.mkdtemp(prefix="ph-bench-pg."))
+    run: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+        run = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = folder / "data"
+    subprocess.run([*run, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                    "--locale=C.UTF-8"], check=True, capture_output=True)
+    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+               "-c full_page_writes=off")
+    subprocess.run([*run, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o", options,
+                    "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*run, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       check=False, capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _database(admin_url: str, name: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\''))
+    admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+# --- the events ---------------------------------------------------------------------------------
+
+def generate_events(count: int, seed: int = 31) -> list[Any]:
+    """``count`` events of real case histories (the demo generator), with case numbers of their own device."""
+    from dataclasses import replace
+
+    from desktop.domain.events import EventType
+    from desktop.domain.numbering import make_case_number
+    from desktop.services.demo import DemoGenerator
+    from desktop.services.reference import load_regions, load_taxonomy
+
+    generator = DemoGenerator(seed=seed, today=date.today(), taxonomy=load_taxonomy(), regions=load_regions(),
+                              pepper=bytes(32), device_id="bsyn")
+    events: list[Any] = []
+    serial = 0
+    for index in range(count):
+        for event in generator.case_events(index, max(count // 4, 1)):  # about six events a case
+            if event.type is EventType.REGISTERED:  # never the same number as a case of the demo database
+                serial += 1
+                number = make_case_number(date.fromisoformat(event.payload["received_on"]), "SYNC", serial)
+                event = replace(event, payload={**event.payload, "case_number": number})
+            events.append(event)
+        if len(events) >= count:
+            return events[:count]
+    return events
+
+
+# --- push ----------------------------------------------------------------------------------------
+
+def measure_push(events: list[Any], url: str, folder: Path, *, over_http: bool = True) -> dict[str, Any]:
+    """A device's outbox of ``events`` pushed to a fresh server database at ``url``: over HTTP or in-process."""
+    from sqlalchemy import insert
+
+    from db.engine import make_engine, sqlite_url
+    from db.migrate import upgrade
+    from db.models import EventRow
+    from desktop.keystore import Secrets
+    from desktop.services.context import Hall
+    from desktop.services.database import open_database
+    from desktop.services.store import event_to_row
+    from desktop.sync.client import SyncClient
+    from desktop.sync.transport import HttpTransport, Transport
+    from server.app import create_app, serving
+    from server.hall import server_hall
+    from server.local import LocalTransport
+    from server.store import Device, SyncServer, enrol_device
+
+    # the device: its own encrypted database holding the events as its outbox
+    secrets = Secrets.generate()
+    device_db = folder / "bench-sync-device.db"
+    device_engine = make_engine(sqlite_url(device_db), key=secrets.database_key)
+    upgrade(device_engine)
+    with device_engine.begin() as connection:
+        connection.execute(insert(EventRow), [event_to_row(e) for e in events])
+    hall = server_hall(open_database(url))
+    device = Hall(engine=device_engine, settings=hall.settings, secrets=secrets)
+    try:
+        token = enrol_device(hall, "benchpush", "counter")
+        with contextlib.ExitStack() as stack:
+            transport: Transport
+            if over_http:
+                transport = stack.enter_context(HttpTransport(stack.enter_context(serving(create_app(hall))), token))
+            else:
+                transport = LocalTransport(SyncServer(hall), Device("benchpush", "counter"))
+            started = time.perf_counter()
+            pushed = SyncClient(device, transport).push_outbox()
+            seconds = time.perf_counter() - started
+    finally:
+        device_engine.dispose()
+        for path in device_db.parent.glob(device_db.name + "*"):
+            path.unlink()
+    return {"events": pushed, "seconds": seconds, "events_per_s": pushed / seconds, "batch": 500,
+            "transport": "HTTP" if over_http else "in-process", "server": hall}
+
+
+def postgres_floor(events: list[Any], url: str, runs: int) -> dict[str, Any]:
+    """psycopg ``COPY`` (and, once, ``executemany``) of the events into a migrated ``events`` table, one commit each."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from desktop.services.database import open_database
+    from desktop.services.store import event_to_row
+
+    open_database(url).dispose()  # the same schema and indexes as the server's
+    rows = [tuple(event_to_row(e)[c] for c in _COLUMNS) for e in events]
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    copy_s: list[float] = []
+    with psycopg.connect(plain) as connection:
+        for _ in range(runs):
+            connection.execute("TRUNCATE events")
+            connection.commit()
+            started = time.perf_counter()
+            with connection.cursor() as cursor, cursor.copy(f"COPY events ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            connection.commit()
+            copy_s.append(time.perf_counter() - started)
+        connection.execute("TRUNCATE events")
+        connection.commit()
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES "
+                               f"({', '.join(['%s'] * len(_COLUMNS))})", rows)
+        connection.commit()
+        many_s = time.perf_counter() - started
+    seconds = statistics.median(copy_s)
+    return {"events": len(rows), "seconds": seconds, "events_per_s": len(rows) / seconds, "runs_s": copy_s,
+            "executemany_s": many_s, "executemany_per_s": len(rows) / many_s,
+            "driver": f"psycopg COPY, one transaction, median of {runs}"}
+
+
+# --- pull ----------------------------------------------------------------------------------------
+
+def measure_pull(server: Any, db: Path, events: list[Any]) -> dict[str, Any]:
+    """The demo database (encrypted) pulls every event from the server over HTTP: catch-up from cursor 0."""
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+    from desktop.sync.client import SyncClient
+    from desktop.sync.transport import HttpTransport
+    from server.app import create_app, serving
+    from server.store import enrol_device
+
+    hall = open_hall(load_settings(), db)
+    try:
+        token = enrol_device(server, hall.settings.device_id, "counter")
+        with serving(create_app(server)) as url, HttpTransport(url, token) as transport:
+            client = SyncClient(hall, transport)
+            started = time.perf_counter()
+            pulled = client.pull_all()
+            seconds = time.perf_counter() - started
+        cursor = client.status().cursor
+    finally:
+        hall.engine.dispose()
+    if pulled != len(events):
+        raise RuntimeError(f"拉取到 {pulled} 条新事件，应为 {len(events)} 条")
+    return {"events": pulled, "seconds": seconds, "events_per_s": pulled / seconds, "page": 1000, "cursor": cursor}
+
+
+def sqlcipher_floor(db: Path, events: list[Any]) -> dict[str, Any]:
+    """The SQLCipher driver inserting the same events (fresh ids) with executemany, one transaction."""
+    from db.engine import connect_sqlcipher
+    from desktop.config import load_settings
+    from desktop.installation import load_secrets
+    from desktop.services.store import event_to_row
+
+    rows = [(str(uuid.uuid4()), *(event_to_row(e)[c] for c in _COLUMNS[1:])) for e in events]
+    key = load_secrets(load_settings(), db).database_key
+    with contextlib.closing(connect_sqlcipher(db, key)) as connection:
+        connection.execute("PRAGMA synchronous=NORMAL")  # as the application's connections
+        connection.execute("PRAGMA cache_size=-65536")
+        started = time.perf_counter()
+        connection.execute("BEGIN")  # the raw connection is in autocommit mode
+        connection.executemany(f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                               rows)
+        connection.execute("COMMIT")
+        seconds = time.perf_counter() - started
+    payload = sum(len(r[6].encode()) for r in rows) / len(rows)
+    return {"events": len(rows), "seconds": seconds, "events_per_s": len(rows) / seconds,
+            "mean_payload_bytes": payload, "driver": "sqlcipher executemany, one transaction"}
+
+
+# --- all of it ---------------------------------------------------------------------------------
+
+def measure(db: Path, events: int = EVENTS, *, quick: bool = False) -> dict[str, Any]:
+    """Push, pull/catch-up and both floors for ``events`` events; ``db`` (a copy) is written to."""
+    rng = random.Random(5)
+    generated = generate_events(events, seed=rng.randint(1, 10**6))
+    with private_postgres() as pg_url:
+        push = measure_push(generated, _database(pg_url, "sync_push"), db.parent)
+        server = push.pop("server")
+        try:
+            pull = measure_pull(server, db, generated)
+        finally:
+            server.engine.dispose()
+        # the same work without HTTP, on a fifth of the events: what the web layer costs
+        local = measure_push(generated[:len(generated) // 5], _database(pg_url, "sync_local"), db.parent,
+                             over_http=False)
+        local.pop("server").engine.dispose()
+        push["in_process"] = local
+        push["floor"] = postgres_floor(generated, _database(pg_url, "sync_floor"), 1 if quick else 3)
+    floor = sqlcipher_floor(db, generated)
+    return {"events": len(generated), "push": push, "pull": pull, "sqlcipher_floor": floor,
+            "catch_up_seconds": pull["seconds"], "catch_up_floor_seconds": floor["seconds"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="an encrypted demo database (python -m desktop demo-data)")
+    parser.add_argument("--cfg", required=True, help="its config folder (PH_CONFIG_DIR, holding its key file)")
+    parser.add_argument("--events", type=int,
+                        help=f"events to push and pull (default {EVENTS:,}; quick {QUICK_EVENTS:,})")
+    parser.add_argument("--quick", action="store_true", help="fewer events and floor repetitions")
+    parser.add_argument("--in-place", action="store_true", help="write into --db itself instead of a copy")
+    args = parser.parse_args(argv)
+    activate(Path(args.cfg))
+    source = Path(args.db).resolve()
+    events = args.events or (QUICK_EVENTS if args.quick else EVENTS)
+    target = source if args.in_place else source.with_name(f"bench-sync-{source.name}")
+    if not args.in_place:
+        copy_database(source, target)
+    try:
+        result = measure(target, events, quick=args.quick)
+    finally:
+        if not args.in_place:
+            remove_database(target)
+    push, pull, floor = result["push"], result["pull"], result["sqlcipher_floor"]
+    push_floor = push["floor"]["events_per_s"]
+    print(f"push  {push['events_per_s']:>10,.0f} ev/s   floor (psycopg COPY) {push_floor:>10,.0f} ev/s"
+          f"   ratio {push['events_per_s'] / push_floor:.2f}×"
+          f"   in-process {push['in_process']['events_per_s']:,.0f} ev/s")
+    print(f"pull  {pull['events_per_s']:>10,.0f} ev/s   floor (SQLCipher)    {floor['events_per_s']:>10,.0f} ev/s"
+          f"   ratio {pull['events_per_s'] / floor['events_per_s']:.2f}×")
+    catch, catch_floor = result["catch_up_seconds"], result["catch_up_floor_seconds"]
+    print(f"catch-up of {result['events']:,} events: {catch:.1f} s, floor {catch_floor:.1f} s "
+          f"({catch / catch_floor:.2f}×)")
+    print("BENCH " + json.dumps(result, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

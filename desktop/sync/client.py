@@ -1,0 +1,174 @@
+"""The device's sync: push the outbox, pull pages since the stored cursor, remember how it went.
+
+* **Outbox** = local events with ``server_seq IS NULL``. They go up in batches; the answer
+  gives each its server sequence, written back in one transaction. A lost answer only
+  means the batch goes up again, and the server answers the ids it already has.
+* **Pull**: each page is applied with ``append_events`` (idempotent by event id, with the
+  projections refreshed as for local decisions) and the cursor is stored in the *same*
+  transaction, so a crash leaves both or neither; a page applied twice changes nothing.
+* A page holding an event this program cannot read (a newer payload version, an unknown
+  kind) is refused as a whole: nothing of it is stored and the cursor stays where it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import EventRow, SyncStateRow
+from desktop.domain.hlc import Hlc
+from desktop.services.context import Hall
+from desktop.services.store import append_events, row_to_event
+from desktop.sync.transport import Transport
+from server.protocol import (
+    MAX_PULL_LIMIT,
+    MAX_PUSH_EVENTS,
+    PullResponse,
+    SyncProblem,
+    WireEvent,
+    conflicts_refused,
+)
+
+STATE = "upstream"
+PUSH_BATCH = 500
+PULL_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int  # outbox events the server acknowledged in this run
+    pulled: int  # events new to this device
+    cursor: int  # the server sequence pulled up to
+    pending: int  # events still in the outbox
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status line shows: what waits to go up, and how the last attempt went."""
+
+    pending: int
+    cursor: int
+    last_success_at: str  # "" before the first successful sync
+    last_attempt_at: str
+    last_error: str  # "" when the last attempt succeeded; otherwise 网络未连接 / 服务器拒绝 / 设备未注册 …
+
+
+def pending_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(EventRow).where(EventRow.server_seq.is_(None))) or 0)
+
+
+def _state(session: Session) -> SyncStateRow:
+    row = session.get(SyncStateRow, STATE)
+    if row is None:
+        row = SyncStateRow(name=STATE, cursor=0, last_success_at="", last_attempt_at="", last_error="")
+        session.add(row)
+    return row
+
+
+def sync_status(hall: Hall) -> SyncStatus:
+    """The status without a server at hand (the status line, ``sync-status``)."""
+    with hall.sessions() as session:
+        row = session.get(SyncStateRow, STATE)
+        pending = pending_count(session)
+    if row is None:
+        return SyncStatus(pending=pending, cursor=0, last_success_at="", last_attempt_at="", last_error="")
+    return SyncStatus(pending=pending, cursor=row.cursor, last_success_at=row.last_success_at,
+                      last_attempt_at=row.last_attempt_at, last_error=row.last_error)
+
+
+_EVENTS = cast(Table, EventRow.__table__)
+_SET_SERVER_SEQ = update(_EVENTS).where(_EVENTS.c.event_id == bindparam("_id")).values(server_seq=bindparam("_seq"))
+
+
+def _set_server_seqs(session: Session, seqs: list[dict[str, Any]]) -> None:
+    if seqs:
+        session.connection().execute(_SET_SERVER_SEQ, seqs)
+
+
+class SyncClient:
+    """Sync of one device's database with one server through ``transport``."""
+
+    def __init__(self, hall: Hall, transport: Transport, *, push_batch: int = PUSH_BATCH,
+                 pull_limit: int = PULL_LIMIT) -> None:
+        self.hall = hall
+        self.transport = transport
+        self.push_batch = max(1, min(push_batch, MAX_PUSH_EVENTS))
+        self.pull_limit = max(1, min(pull_limit, MAX_PULL_LIMIT))
+
+    def sync_once(self) -> SyncReport:
+        """Push everything waiting, then pull until the server has nothing newer.
+
+        Raises :class:`SyncProblem` (after recording it for :meth:`status`) on the first
+        failure; whatever was acknowledged or applied before it stays done.
+        """
+        try:
+            pushed = self.push_outbox()
+            pulled = self.pull_all()
+        except SyncProblem as problem:
+            self._finish(problem.message)
+            raise
+        self._finish("")
+        status = self.status()
+        return SyncReport(pushed=pushed, pulled=pulled, cursor=status.cursor, pending=status.pending)
+
+    def push_outbox(self) -> int:
+        pushed = 0
+        while True:
+            with self.hall.sessions() as session:
+                rows = list(session.scalars(select(EventRow).where(EventRow.server_seq.is_(None))
+                                            .order_by(EventRow.seq).limit(self.push_batch)))
+            if not rows:
+                return pushed
+            answer = self.transport.push([WireEvent.of(row_to_event(r)) for r in rows])
+            seqs = {a.event_id: a.seq for a in answer.assigned}
+            missing = [r.event_id for r in rows if r.event_id not in seqs]
+            if missing:
+                raise SyncProblem("server_error", f"服务器的应答缺少 {len(missing)} 条事件的序号，本次同步已停止；"
+                                                  "稍后重试即可，记录不会丢失或重复")
+            with self.hall.transaction() as session:
+                _set_server_seqs(session, [{"_id": r.event_id, "_seq": seqs[r.event_id]} for r in rows])
+            pushed += len(rows)
+
+    def pull_all(self) -> int:
+        pulled = 0
+        cursor = self.status().cursor
+        while True:
+            page = self.transport.pull(cursor, self.pull_limit)
+            if page.next_cursor < cursor:
+                raise SyncProblem("server_error",
+                                  f"服务器的同步序号倒退了（本机已到 {cursor}，服务器答 {page.next_cursor}）："
+                                  "服务器可能从旧备份恢复过，请联系管理员；本机数据未作改动")
+            pulled += self.apply_page(cursor, page)
+            cursor = page.next_cursor
+            if not page.more:
+                return pulled
+
+    def apply_page(self, since: int, page: PullResponse) -> int:
+        """Store one pulled page and its cursor in one transaction; returns how many events were new here."""
+        events = [wire.to_event() for wire in page.events]  # refuses the whole page before storing anything
+        for event in events:
+            self.hall.clock.observe(Hlc.parse(event.hlc), self.hall.wall_ms())
+        with conflicts_refused(), self.hall.transaction() as session:
+            state = _state(session)
+            if state.cursor != since:  # another sync of this database got here first
+                raise SyncProblem("refused", "本机另一个同步正在进行，本次同步已停止")
+            before = session.scalar(select(func.max(EventRow.seq))) or 0
+            append_events(session, events, self.hall.policy)
+            _set_server_seqs(session, [{"_id": e.event_id, "_seq": e.seq} for e in page.events])
+            state.cursor = page.next_cursor
+            return int(session.scalar(select(func.count()).select_from(EventRow).where(EventRow.seq > before)) or 0)
+
+    def status(self) -> SyncStatus:
+        return sync_status(self.hall)
+
+    def _finish(self, error: str) -> None:
+        at = self.hall.now().isoformat(timespec="seconds")
+        with self.hall.transaction() as session:
+            state = _state(session)
+            state.last_attempt_at = at
+            state.last_error = error[:2000]
+            if not error:
+                state.last_success_at = at

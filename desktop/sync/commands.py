@@ -1,0 +1,92 @@
+"""Sync on the command line: ``sync``, ``sync-token``, ``sync-status``.
+
+``desktop/cli.py`` registers them with ``add_commands(sub)`` and runs
+``COMMANDS[args.command](args, settings)`` for these names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop.config import Settings
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sync = sub.add_parser("sync", help="与同步服务器同步一次：推送本机新记录，拉取其他设备的记录")
+    sync.add_argument("--server", help="同步服务器地址，如 https://xf.example.gov.cn（默认使用设置 server_url）")
+    sync.add_argument("--db", help="数据库文件路径")
+    token = sub.add_parser("sync-token", help="保存服务器登记本机时显示的同步令牌（从标准输入读取一行）")
+    token.add_argument("--db", help="数据库文件路径")
+    status = sub.add_parser("sync-status", help="显示同步状态：待上传记录数、上次成功时间、上次错误")
+    status.add_argument("--db", help="数据库文件路径")
+
+
+def _db_path(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.db) if args.db else settings.database_path
+
+
+def sync_command(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.installation import open_hall
+    from desktop.sync.client import SyncClient
+    from desktop.sync.credentials import load_token
+    from desktop.sync.transport import HttpTransport
+    from server.protocol import SyncProblem
+
+    url = args.server or settings.server_url
+    if not url:
+        print("未设置同步服务器：请用 --server 指定，或在设置中填写 server_url", file=sys.stderr)
+        return 2
+    path = _db_path(args, settings)
+    token = load_token(settings, path)
+    if not token:
+        print("设备未注册：本机还没有同步令牌。请管理员在服务器上运行 enrol-device 登记本机"
+              f"（设备编号 {settings.device_id}），再用 sync-token 命令保存令牌", file=sys.stderr)
+        return 2
+    hall = open_hall(settings, path)
+    try:
+        with HttpTransport(url, token) as transport:
+            report = SyncClient(hall, transport).sync_once()
+    except SyncProblem as problem:
+        print(f"同步未完成：{problem.message}", file=sys.stderr)
+        return 1
+    finally:
+        hall.engine.dispose()
+    print(f"同步完成：上传 {report.pushed:,} 条，新收到 {report.pulled:,} 条，服务器序号 {report.cursor:,}，"
+          f"待上传 {report.pending:,} 条")
+    return 0
+
+
+def sync_token_command(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.sync.credentials import save_token
+
+    line = sys.stdin.readline()
+    try:
+        where = save_token(settings, _db_path(args, settings), line)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"同步令牌已保存在{where}")
+    return 0
+
+
+def sync_status_command(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.installation import open_hall
+    from desktop.sync.client import sync_status
+
+    hall = open_hall(settings, _db_path(args, settings))
+    try:
+        status = sync_status(hall)
+    finally:
+        hall.engine.dispose()
+    print(f"待上传 {status.pending:,} 条；已拉取到服务器序号 {status.cursor:,}；"
+          f"上次成功 {status.last_success_at or '从未'}；上次尝试 {status.last_attempt_at or '从未'}")
+    if status.last_error:
+        print(f"上次错误：{status.last_error}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "sync": sync_command, "sync-token": sync_token_command, "sync-status": sync_status_command}

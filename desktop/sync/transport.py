@@ -1,0 +1,100 @@
+"""How a device reaches its server: an interface, and its HTTP implementation.
+
+Every failure becomes a :class:`~server.protocol.SyncProblem` with a Chinese message, so
+the client and the status line never see a library's exception. Tests and the benchmark's
+comparison without HTTP use ``server.local.LocalTransport``, which calls the server store directly.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, TypeVar
+
+import httpx
+from pydantic import ValidationError
+
+from server.protocol import (
+    ErrorResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SyncProblem,
+    WireEvent,
+)
+
+Answer = TypeVar("Answer", PushResponse, PullResponse)
+
+
+class Transport(Protocol):
+    """One server, as the client sees it."""
+
+    def push(self, events: list[WireEvent]) -> PushResponse: ...
+
+    def pull(self, since: int, limit: int) -> PullResponse: ...
+
+    def close(self) -> None: ...
+
+
+class HttpTransport:
+    """The server's HTTP API with the device's bearer token (one connection, kept alive)."""
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 60.0,
+                 client: httpx.Client | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._client = client or httpx.Client(base_url=self.base_url, timeout=timeout)
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    def push(self, events: list[WireEvent]) -> PushResponse:
+        body = PushRequest(events=events).model_dump_json()
+        response = self._send("POST", "/sync/push", content=body,
+                              headers={**self._headers, "Content-Type": "application/json"})
+        return self._parse(PushResponse, response)
+
+    def pull(self, since: int, limit: int) -> PullResponse:
+        response = self._send("GET", "/sync/pull", params={"since": since, "limit": limit}, headers=self._headers)
+        return self._parse(PullResponse, response)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpTransport:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _send(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        try:
+            response = self._client.request(method, path, **kwargs)  # type: ignore[arg-type]
+        except httpx.TimeoutException:
+            raise SyncProblem("offline", f"网络未连接：同步服务器 {self.base_url} 长时间没有应答，请稍后重试") from None
+        except httpx.TransportError as exc:
+            raise SyncProblem("offline", f"网络未连接：无法连接同步服务器 {self.base_url}（{exc}）") from None
+        if response.status_code >= 400:
+            raise _problem(response)
+        return response
+
+    @staticmethod
+    def _parse(model: type[Answer], response: httpx.Response) -> Answer:
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError:
+            raise SyncProblem("server_error", "服务器的应答不符合同步协议：请确认服务器地址是否正确、"
+                                              "服务器与本程序版本是否匹配") from None
+
+
+def _problem(response: httpx.Response) -> SyncProblem:
+    status = response.status_code
+    try:
+        error = ErrorResponse.model_validate_json(response.content)
+    except ValidationError:
+        text = response.text[:200] or response.reason_phrase
+        if status >= 500:
+            return SyncProblem("server_error", f"服务器出错（HTTP {status}）：{text}")
+        return SyncProblem("refused", f"服务器拒绝（HTTP {status}）：{text}")
+    if status == 401 or error.kind == "unauthorised":
+        return SyncProblem("unauthorised", f"设备未注册：{error.detail}")
+    if error.kind == "incompatible":
+        return SyncProblem("incompatible", f"服务器拒绝：{error.detail}")
+    if status >= 500:
+        return SyncProblem("server_error", f"服务器出错（HTTP {status}）：{error.detail}")
+    return SyncProblem("refused", f"服务器拒绝（HTTP {status}）：{error.detail}")

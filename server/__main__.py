@@ -1,0 +1,77 @@
+"""Command line of the server: ``python -m server {run,enrol-device}``.
+
+    python -m server run --db postgresql+psycopg://user@host/db [--host 0.0.0.0] [--port 8080]
+    python -m server enrol-device --db URL --device-id ID --role counter|kiosk|display|leader [--org CODE]
+
+The database is migrated to the newest schema on start (the same migrations as the desktop).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from server.store import DEVICE_ROLES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m server", description="信访接待大厅系统 同步服务器")
+    sub = parser.add_subparsers(dest="command", required=True)
+    db_help = "服务器数据库地址，如 postgresql+psycopg://user@host/db（默认取环境变量 PH_SERVER_DB）"
+
+    run = sub.add_parser("run", help="启动同步服务（HTTP）")
+    run.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    run.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；生产环境请置于 TLS 反向代理之后）")
+    run.add_argument("--port", type=int, default=8080, help="监听端口（默认 8080）")
+
+    enrol = sub.add_parser("enrol-device", help="登记一台设备并显示它的同步令牌（只显示这一次）")
+    enrol.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    enrol.add_argument("--device-id", required=True, help="设备编号（该电脑设置中的 device_id）")
+    enrol.add_argument("--role", required=True, choices=DEVICE_ROLES,
+                       help="counter 窗口 / kiosk 自助终端 / display 大厅屏 / leader 领导接访")
+    enrol.add_argument("--org", default="", help="设备所属机构在机构目录中的编码（信访部门本身可不填）")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not args.db:
+        print("缺少服务器数据库地址：请用 --db 指定，或设置环境变量 PH_SERVER_DB", file=sys.stderr)
+        return 2
+    from sqlalchemy.exc import OperationalError
+
+    from desktop.services.database import open_database
+    from server.hall import server_hall
+
+    try:
+        engine = open_database(args.db)
+    except OperationalError as exc:
+        print(f"无法连接服务器数据库：{exc.orig}", file=sys.stderr)
+        return 2
+    hall = server_hall(engine)
+    if args.command == "enrol-device":
+        from server.store import enrol_device
+
+        try:
+            token = enrol_device(hall, args.device_id, args.role, args.org)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        finally:
+            engine.dispose()
+        print(f"已登记设备 {args.device_id}（{args.role}{'，机构 ' + args.org if args.org else ''}）。同步令牌如下，"
+              "只显示这一次，请在该设备上运行 `python -m desktop sync-token` 保存它：", file=sys.stderr)
+        print(token)
+        return 0
+    import uvicorn
+
+    from server.app import create_app
+
+    uvicorn.run(create_app(hall), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,189 @@
+"""The server's HTTP API: ``POST /sync/push`` and ``GET /sync/pull``, devices by bearer token.
+
+``create_app`` takes the server hall (or an engine, or a function that builds the hall),
+so tests run the same application in-process and over a real socket. Every refusal is a
+4xx with ``{"detail": <Chinese message>, "kind": …}`` and stores nothing; the request body
+is read with a size limit before any parsing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from desktop import __version__
+from desktop.services.context import Hall
+from server.protocol import (
+    DEFAULT_PULL_LIMIT,
+    MAX_BODY_BYTES,
+    MAX_PULL_LIMIT,
+    ErrorResponse,
+    ProblemKind,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SyncProblem,
+)
+from server.store import Device, SyncServer, authenticate
+
+log = logging.getLogger(__name__)
+
+STATUS: dict[ProblemKind, int] = {"unauthorised": 401, "refused": 400, "incompatible": 422, "offline": 503,
+                                  "server_error": 500}
+_HTTP_WORDS = {404: "没有这个接口", 405: "接口不支持此请求方法", 413: "请求内容过大"}
+NOT_ENROLLED = "设备未注册或令牌无效：请求缺少有效的设备令牌（Authorization: Bearer …），请先在服务器上登记本设备"
+
+
+def _problem(status: int, kind: ProblemKind, detail: str, **headers: str) -> JSONResponse:
+    return JSONResponse(ErrorResponse(detail=detail, kind=kind).model_dump(), status_code=status,
+                        headers=headers or None)
+
+
+def _where(error: Any) -> str:
+    location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query"))
+    return location or "请求"
+
+
+def _validation_message(errors: list[Any]) -> str:
+    places = "、".join(dict.fromkeys(_where(e) for e in errors[:5]))
+    more = f"等 {len(errors)} 处" if len(errors) > 5 else ""
+    return f"请求不符合同步协议：{places}{more} 的内容缺失、类型不对或超出允许范围"
+
+
+def current_device(request: Request) -> Device:
+    """The device whose bearer token came with the request; 401 otherwise."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    found = authenticate(request.app.state.hall, token.strip()) if scheme.lower() == "bearer" else None
+    if found is None:
+        raise StarletteHTTPException(401, NOT_ENROLLED, headers={"WWW-Authenticate": "Bearer"})
+    return found
+
+
+def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer | None = None) -> FastAPI:
+    """The API over the server hall; ``server`` replaces the store (tests hold pushes open with it)."""
+    if isinstance(source, Hall):
+        hall = source
+    elif isinstance(source, Engine):
+        from server.hall import server_hall
+
+        hall = server_hall(source)
+    else:
+        hall = source()
+    sync = server or SyncServer(hall)
+    app = FastAPI(title="信访接待大厅系统 同步服务", version=__version__)
+    app.state.hall = hall
+
+    @app.exception_handler(SyncProblem)
+    async def _sync_problem(_request: Request, exc: SyncProblem) -> JSONResponse:
+        return _problem(STATUS[exc.kind], exc.kind, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _problem(422, "refused", _validation_message(list(exc.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else \
+            _HTTP_WORDS.get(exc.status_code, f"请求无法处理（HTTP {exc.status_code}）")
+        kind: ProblemKind = "unauthorised" if exc.status_code == 401 else \
+            "server_error" if exc.status_code >= 500 else "refused"
+        return _problem(exc.status_code, kind, detail, **(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("同步请求处理失败")
+        return _problem(500, "server_error", f"服务器内部错误（{type(exc).__name__}），请稍后重试或联系管理员")
+
+    # The push body is read by hand (with a size limit), so its schema is declared here.
+    push_schema = PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+    push_models = push_schema.pop("$defs", {})
+    push_body = {"requestBody": {"required": True, "content": {"application/json": {"schema": push_schema}}}}
+    generate_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            generate_openapi().setdefault("components", {}).setdefault("schemas", {}).update(push_models)
+        return app.openapi_schema or generate_openapi()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.post("/sync/push", response_model=PushResponse, openapi_extra=push_body,
+              responses={401: {"model": ErrorResponse}, 400: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
+                         422: {"model": ErrorResponse}})
+    async def push(request: Request, who: Annotated[Device, Depends(current_device)]) -> Response:
+        """Store events idempotently; answer every event id with its server sequence."""
+        body = await _read_limited(request)
+        answer = await run_in_threadpool(lambda: sync.push(who, _parse_push(body).events))
+        return Response(answer.model_dump_json(), media_type="application/json")
+
+    @app.get("/sync/pull", response_model=PullResponse,
+             responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+    def pull(who: Annotated[Device, Depends(current_device)],
+             since: Annotated[int, Query(ge=0, le=2**63 - 1, description="上次拉取到的服务器序号")] = 0,
+             limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT, description="每页事件数")] = DEFAULT_PULL_LIMIT,
+             ) -> Response:
+        """Events with seq > since, in seq order, that this device may see; and the next cursor."""
+        answer = sync.pull(who, since, limit)
+        return Response(answer.model_dump_json(), media_type="application/json")
+
+    return app
+
+
+def _parse_push(body: bytes) -> PushRequest:
+    try:
+        return PushRequest.model_validate_json(body)
+    except ValidationError as exc:
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            raise SyncProblem("refused", "请求内容不是有效的 JSON") from None
+        raise SyncProblem("refused", _validation_message(list(exc.errors()))) from None
+
+
+async def _read_limited(request: Request) -> bytes:
+    """The body, refused (413) as soon as it passes ``MAX_BODY_BYTES``, whatever Content-Length says."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise StarletteHTTPException(413, f"请求内容过大（超过 {MAX_BODY_BYTES // (1024 * 1024)} MB），请分批推送")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise StarletteHTTPException(413, f"请求内容过大（超过 {MAX_BODY_BYTES // (1024 * 1024)} MB），请分批推送")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@contextmanager
+def serving(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """``app`` on a real socket, served by uvicorn in a background thread; yields the base URL.
+
+    Port 0 takes any free port. For tests and the benchmark; ``python -m server run`` serves
+    in the foreground.
+    """
+    import uvicorn
+
+    web = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=web.run, name="sync-http", daemon=True)
+    thread.start()
+    try:
+        while not web.started:
+            if not thread.is_alive():
+                raise RuntimeError("同步服务未能启动（端口可能已被占用）")
+            thread.join(0.01)  # uvicorn reports start-up only through ``started``
+        bound = web.servers[0].sockets[0].getsockname()
+        yield f"http://{bound[0]}:{bound[1]}"
+    finally:
+        web.should_exit = True
+        thread.join()

@@ -1,0 +1,23 @@
+"""A transport that calls the server store directly: tests, and the benchmark's floor without HTTP."""
+
+from __future__ import annotations
+
+from server.protocol import PullResponse, PushResponse, WireEvent
+from server.store import Device, SyncServer
+
+
+class LocalTransport:
+    """The device ``device`` talking to ``server`` in the same process (same answers as over HTTP)."""
+
+    def __init__(self, server: SyncServer, device: Device) -> None:
+        self.server = server
+        self.device = device
+
+    def push(self, events: list[WireEvent]) -> PushResponse:
+        return self.server.push(self.device, events)
+
+    def pull(self, since: int, limit: int) -> PullResponse:
+        return self.server.pull(self.device, since, limit)
+
+    def close(self) -> None:
+        pass

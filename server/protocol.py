@@ -1,0 +1,142 @@
+"""The sync protocol's messages, shared by the server and the desktop client.
+
+Only pydantic here (no database access, no web framework), so a desktop imports it
+without pulling in the server. Limits are part of the protocol: a push carries at most
+``MAX_PUSH_EVENTS`` events, a pull page at most ``MAX_PULL_LIMIT``; anything larger or
+malformed is refused before anything is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError
+
+from desktop.domain.events import PAYLOAD_SCHEMA_VERSION, Event, EventType
+from desktop.domain.hlc import Hlc
+
+MAX_PUSH_EVENTS = 1000
+MAX_PULL_LIMIT = 5000
+DEFAULT_PULL_LIMIT = 1000
+#: A request body larger than this is refused unread (1000 events of up to ~20 kB each).
+MAX_BODY_BYTES = 24 * 1024 * 1024
+
+ProblemKind = Literal["offline", "unauthorised", "refused", "incompatible", "server_error"]
+
+
+class SyncProblem(Exception):
+    """Why a sync step failed, in words for the operator (Chinese); ``kind`` says what to do.
+
+    ``offline`` 网络未连接 — try again later; ``unauthorised`` 设备未注册 — enrol the device;
+    ``refused`` 服务器拒绝 — the request was wrong; ``incompatible`` — the data is newer than
+    this program (upgrade it); ``server_error`` — the server failed, try again later.
+    """
+
+    def __init__(self, kind: ProblemKind, message: str) -> None:
+        super().__init__(message)
+        self.kind: ProblemKind = kind
+        self.message = message
+
+
+@contextmanager
+def conflicts_refused() -> Iterator[None]:
+    """A unique key broken by incoming events (rolled back, nothing stored) as a refusal in plain words.
+
+    Case numbers are unique without a network only while every device has its own
+    ``device_code``; two devices sharing one can issue the same number twice.
+    """
+    try:
+        yield
+    except IntegrityError:
+        raise SyncProblem("refused", "数据冲突，本批记录未保存：两件不同的事项使用了同一个事项编号，"
+                                     "多半是两台电脑设置了相同的本机编码（device_code）。请管理员核对各设备的本机编码"
+                          ) from None
+
+
+class WireEvent(BaseModel):
+    """One event as it travels. ``type`` stays text so that a newer kind can be refused by name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: str = Field(min_length=1, max_length=36)
+    case_id: str = Field(min_length=1, max_length=36)
+    device_id: str = Field(min_length=1, max_length=32)
+    author: str = Field(max_length=64)
+    hlc: str = Field(min_length=20, max_length=64)
+    type: str = Field(min_length=1, max_length=16)
+    payload: dict[str, Any]
+    schema_version: int = Field(ge=1)
+
+    @classmethod
+    def of(cls, event: Event) -> WireEvent:
+        return cls(event_id=event.event_id, case_id=event.case_id, device_id=event.device_id,
+                   author=event.author, hlc=event.hlc, type=event.type.value, payload=dict(event.payload),
+                   schema_version=event.schema_version)
+
+    def to_event(self) -> Event:
+        """The domain event; refuses (``SyncProblem``) what this program cannot read."""
+        check_readable(self)
+        return Event(event_id=self.event_id, case_id=self.case_id, device_id=self.device_id,
+                     author=self.author, hlc=self.hlc, type=EventType(self.type), payload=self.payload,
+                     schema_version=self.schema_version)
+
+
+class PulledEvent(WireEvent):
+    seq: int = Field(ge=1)
+
+
+def check_readable(event: WireEvent) -> None:
+    """A newer payload version or an unknown kind of event is refused, never guessed at."""
+    if event.schema_version > PAYLOAD_SCHEMA_VERSION:
+        raise SyncProblem("incompatible",
+                          f"收到的事件（{event.event_id}）数据版本为 {event.schema_version}，本程序只能读取到版本 "
+                          f"{PAYLOAD_SCHEMA_VERSION}：请先升级本程序，再同步。已收到的数据未作任何改动。")
+    try:
+        EventType(event.type)
+    except ValueError:
+        raise SyncProblem("incompatible",
+                          f"收到未知类型的事件“{event.type}”（{event.event_id}）：请先升级本程序，再同步。"
+                          "已收到的数据未作任何改动。") from None
+    try:
+        Hlc.parse(event.hlc)
+    except ValueError:
+        raise SyncProblem("refused", f"事件 {event.event_id} 的时间戳“{event.hlc}”格式不正确") from None
+
+
+class PushRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    events: list[WireEvent] = Field(max_length=MAX_PUSH_EVENTS)
+
+
+class Assigned(BaseModel):
+    event_id: str
+    seq: int
+
+
+class PushResponse(BaseModel):
+    """Every pushed event id with its server sequence, also for ids the server already had."""
+
+    assigned: list[Assigned]
+    stored: int  # how many of them were new to the server
+
+
+class PullResponse(BaseModel):
+    """Events with seq > since, in seq order.
+
+    ``next_cursor`` is the last sequence the server looked at, which can be past the last
+    event returned when events this device may not see were left out; ``more`` says
+    whether another page may follow.
+    """
+
+    events: list[PulledEvent]
+    next_cursor: int
+    more: bool
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+    kind: ProblemKind
