@@ -14,8 +14,8 @@ from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from tests.helpers import form, valid_id
 from tests.ui.conftest import MakeAccount, sign_in
-from ui.staff import StaffWindow
 from ui.device import DeviceWindow, HallBoard, ProgressQueryPanel
+from ui.staff import StaffWindow
 from ui.windows import ACCUSATION_NOTICE, CaseSearchPanel, DeadlinePanel
 
 
