@@ -152,6 +152,8 @@ class Settings:
         choices=("calendar", "working"))
     database: Path | None = _setting(None, "本机数据库文件路径（默认在用户数据目录）", _optional_path)
     server_url: str = _setting("", "中心服务器地址；为空则仅离线工作")
+    sync_interval_seconds: int = _setting(60, "程序运行时每隔多少秒与中心服务器同步一次（设置了 server_url 时）",
+                                          _integer, low=10, high=3600)
     query_code_pepper: str = _setting(
         "", "旧版设置：查询码散列密钥（十六进制）。仅在首次创建密钥时迁入密钥存储，随后从设置文件中删除")
     key_store: Literal["auto", "keyring", "file"] = _setting(

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.domain.deadlines import leader_reception_day
 from desktop.domain.errors import RuleViolation
 from desktop.domain.roles import Actor
 from ui.startup import HallSource, OpeningFailedPage
+from ui.sync_status import SyncIndicator
 from ui.widgets import ROLE_TITLES, FormGrid, Header, message_label, set_tone
 from ui.widgets import label as _label
 
@@ -116,6 +118,10 @@ class DeviceWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(Header(source.settings.hall_name, ROLE_TITLES[role]))
+        # Records made here reach the server in the background; citizens see nothing of it.
+        self.sync = SyncIndicator(source)
+        self.sync.setParent(self)
+        self.sync.hide()
         self.body: QWidget = ProgressQueryPanel(source, actor) if role == "kiosk" else HallBoard(source)
         self.failed_page = OpeningFailedPage(for_citizens=True)
         self.pages = QStackedWidget()
@@ -129,6 +135,10 @@ class DeviceWindow(QMainWindow):
     def _opening_failed(self, message: str) -> None:
         self.failed_page.show_problem(message)
         self.pages.setCurrentWidget(self.failed_page)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync.stop()
+        super().closeEvent(event)
 
     def current_page_title(self) -> str:
         """What the window shows now, in words (printed by ``run --smoke-test``)."""

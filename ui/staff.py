@@ -21,6 +21,7 @@ from desktop.domain.roles import ROLE_NAMES, Actor, Role
 from ui.idle import IdleWatcher
 from ui.signin import ChangePasswordPage, FirstAdminPage, LockPage, SignInPage, accounts_service
 from ui.startup import HallSource, OpeningFailedPage
+from ui.sync_status import SyncIndicator
 from ui.widgets import ROLE_TITLES, Header, role_name
 
 if TYPE_CHECKING:
@@ -67,7 +68,8 @@ class StaffWindow(QMainWindow):
         self.user_label.setObjectName("user")
         self.lock_button = QPushButton(self.tr("锁屏"))
         self.sign_out_button = QPushButton(self.tr("退出登录"))
-        for widget in (self.user_label, self.lock_button, self.sign_out_button):
+        self.sync = SyncIndicator(self.source)  # syncs in the background when a server is set
+        for widget in (self.sync, self.user_label, self.lock_button, self.sign_out_button):
             self.header.add(widget)
         self.first_admin_page = FirstAdminPage(self.source)
         self.sign_in_page = SignInPage(self.source, ROLE_TITLES[role])
@@ -234,6 +236,7 @@ class StaffWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.detach()
+        self.sync.stop()
         if self.actor is not None:
             accounts_service().sign_out(self.hall, self.actor)
             self._end_session()

@@ -340,6 +340,39 @@ class AdminTabs(QTabWidget):
             page.refresh()
 
 
+class WorkTabs(QTabWidget):
+    """Cases and deadlines, and for supervisors and leaders the year's statistics.
+
+    The statistics panel is built when its tab is first opened: counting a year takes
+    a moment, and most sessions never look.
+    """
+
+    def __init__(self, hall: Hall, actor: Actor, cases: QWidget) -> None:
+        super().__init__()
+        self.hall, self.actor = hall, actor
+        self.statistics: QWidget | None = None
+        self.addTab(cases, self.tr("事项与期限"))
+        self._statistics_index = self.addTab(QWidget(), self.tr("统计"))
+        self.currentChanged.connect(self._tab_shown)
+
+    def show_statistics(self) -> QWidget:
+        self.setCurrentIndex(self._statistics_index)
+        assert self.statistics is not None
+        return self.statistics
+
+    def _tab_shown(self, index: int) -> None:
+        if index != self._statistics_index or self.statistics is not None:
+            return
+        from ui.statistics import StatisticsPanel
+
+        self.statistics = StatisticsPanel(self.hall, self.actor)
+        self.blockSignals(True)  # replacing the placeholder must not count as another switch
+        self.removeTab(index)
+        self.insertTab(index, self.statistics, self.tr("统计"))
+        self.setCurrentIndex(index)
+        self.blockSignals(False)
+
+
 def staff_work(hall: Hall, actor: Actor, role: str) -> QWidget:
     """What a signed-in staff member works with in the window of ``role``."""
     if role == "admin":
@@ -353,4 +386,6 @@ def staff_work(hall: Hall, actor: Actor, role: str) -> QWidget:
         body.addWidget(CaseSearchPanel(hall, actor))
         body.addWidget(DeadlinePanel(hall, actor))
         body.setSizes([1200, 600])
+    if actor.may(Permission.SUPERVISE):
+        return WorkTabs(hall, actor, body)
     return body

@@ -172,3 +172,11 @@ class SyncClient:
             state.last_error = error[:2000]
             if not error:
                 state.last_success_at = at
+
+
+def sync_with_server(hall: Hall, url: str, token: str, *, timeout: float = 60.0) -> SyncReport:
+    """One sync of ``hall`` with the server at ``url`` over HTTP (the command line and the windows)."""
+    from desktop.sync.transport import HttpTransport
+
+    with HttpTransport(url, token, timeout=timeout) as transport:
+        return SyncClient(hall, transport).sync_once()

@@ -30,9 +30,8 @@ def _db_path(args: argparse.Namespace, settings: Settings) -> Path:
 
 def sync_command(args: argparse.Namespace, settings: Settings) -> int:
     from desktop.installation import open_hall
-    from desktop.sync.client import SyncClient
+    from desktop.sync.client import sync_with_server
     from desktop.sync.credentials import load_token
-    from desktop.sync.transport import HttpTransport
     from server.protocol import SyncProblem
 
     url = args.server or settings.server_url
@@ -47,8 +46,7 @@ def sync_command(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     hall = open_hall(settings, path)
     try:
-        with HttpTransport(url, token) as transport:
-            report = SyncClient(hall, transport).sync_once()
+        report = sync_with_server(hall, url, token)
     except SyncProblem as problem:
         print(f"同步未完成：{problem.message}", file=sys.stderr)
         return 1

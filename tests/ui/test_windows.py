@@ -162,3 +162,26 @@ def test_deadline_board_and_hall_display(qtbot: QtBot, sqlite_hall: Hall, clerk:
     qtbot.addWidget(display)
     # 2026-09-16: the next leaders' day is 15 October (the 15th of September has passed)
     assert "2026年10月15日" in display.reception.text()
+
+
+def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: QtBot, sqlite_hall: Hall,
+                                                                        clerk: Actor) -> None:
+    from ui.statistics import StatisticsPanel
+    from ui.windows import WorkTabs, staff_work
+
+    register_visit(sqlite_hall, clerk, form())
+    assert not isinstance(staff_work(sqlite_hall, clerk, "counter"), WorkTabs)  # clerks: cases only
+    for actor, role in ((Actor("staff:zhaomin", "赵敏", Role.SUPERVISOR), "counter"),
+                        (Actor("staff:lijun", "李军", Role.LEADER), "leader")):
+        work = staff_work(sqlite_hall, actor, role)
+        qtbot.addWidget(work)
+        assert isinstance(work, WorkTabs) and work.statistics is None
+        assert work.findChild(CaseSearchPanel) is not None and work.tabText(1) == "统计"
+        work.setCurrentIndex(1)
+        panel = work.statistics
+        assert isinstance(panel, StatisticsPanel) and work.currentWidget() is panel and work.count() == 2
+        with qtbot.waitSignal(panel.loaded, timeout=10_000) as loaded:
+            pass
+        assert loaded.args is not None and loaded.args[0].year == 2026
+        work.setCurrentIndex(0)
+        assert work.show_statistics() is panel  # built once

@@ -1,0 +1,100 @@
+"""Sync with the central server while the program runs, and say in the header how it went.
+
+Every ``sync_interval_seconds`` (and once as soon as the database is open) the window
+pushes this PC's new records and pulls the others', on a worker thread; the work never
+waits for it. The header says whether the records have reached the server and how many
+still wait, in words: 已同步 14:05 / 未同步：网络未连接，待上传 12 条. Without a
+``server_url`` the PC works offline and nothing is shown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel
+
+from ui.startup import HallSource
+from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.services.context import Hall
+    from desktop.sync.client import SyncReport
+
+
+def _sync(hall: Hall, url: str) -> SyncReport:
+    """One sync (runs on the worker thread); raises SyncProblem with the reason in words."""
+    from desktop.sync.client import sync_with_server
+    from desktop.sync.credentials import load_token
+    from server.protocol import SyncProblem
+
+    token = load_token(hall.settings, Path(hall.engine.url.database or ""))
+    if not token:
+        raise SyncProblem("unauthorised", "设备未注册：本机还没有同步令牌，请系统管理员登记本机")
+    return sync_with_server(hall, url, token, timeout=30.0)
+
+
+class SyncIndicator(QLabel):
+    """The header's sync line; it also drives the periodic sync (hidden on citizens' screens)."""
+
+    def __init__(self, hall: Hall | HallSource, *, interval_ms: int | None = None) -> None:
+        super().__init__()
+        self.setObjectName("user")
+        self.source = HallSource.of(hall)
+        settings = self.source.settings
+        self.url = settings.server_url.strip()
+        self.tasks = TaskRunner(self)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms if interval_ms is not None else settings.sync_interval_seconds * 1000)
+        self.timer.timeout.connect(self.sync_now)
+        self.last_report: SyncReport | None = None
+        self.last_problem = ""
+        if not self.url:
+            self.hide()  # offline installation: nothing to say
+            return
+        self.setText(self.tr("同步：等待数据库打开"))
+        self.source.when_ready(self._hall_opened)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+    def _hall_opened(self, _hall: Hall) -> None:
+        self.sync_now()
+        self.timer.start()
+
+    def sync_now(self) -> None:
+        """Start a sync unless one is running (or there is no server or database yet)."""
+        hall = self.source.hall
+        if not self.url or hall is None or self.tasks.busy:
+            return
+        url = self.url
+        self.tasks.run(lambda: _sync(hall, url), self._synced, self._failed)
+
+    def _synced(self, report: SyncReport) -> None:
+        from datetime import datetime
+
+        self.last_report, self.last_problem = report, ""
+        waiting = f"，待上传 {report.pending} 条" if report.pending else ""
+        self.setText(self.tr(f"已同步 {datetime.now():%H:%M}{waiting}"))
+        self.setToolTip(self.tr(f"上传 {report.pushed} 条，收到 {report.pulled} 条，服务器序号 {report.cursor}"))
+
+    def _failed(self, error: Exception) -> None:
+        from desktop.sync.client import sync_status
+        from server.protocol import SyncProblem
+
+        message = error.message if isinstance(error, SyncProblem) else f"同步出错：{error}"
+        self.last_problem = message
+        hall = self.source.hall
+        pending = sync_status(hall).pending if hall is not None else 0
+        reason = message.split("：")[0].split("，")[0]
+        waiting = f"，待上传 {pending} 条" if pending else ""
+        self.setText(self.tr(f"未同步：{reason}{waiting}"))
+        self.setToolTip(message + "\n本机照常工作，记录保存在本机，恢复连接后自动上传。")
+        if not isinstance(error, SyncProblem):
+            raise error
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.tasks.wait()
