@@ -1,8 +1,8 @@
 """Composition root: the only place that builds everything and imports the UI.
 
 Start-up order: settings → Qt application → theme → the role's main window,
-painted at once, while a background thread opens the hall (database layer, key
-store, encrypted database, schema check; ui/startup.py). Kiosks and the hall
+painted at once; after its first frame a background thread opens the hall
+(database layer, key store, encrypted database, schema check; ui/startup.py). Kiosks and the hall
 display act as their device (no sign-in); the staff windows (counter, leader,
 admin) open on their sign-in page and act as whoever signs in. Nothing here
 imports SQLAlchemy before the first frame: that is what lets a window take
@@ -69,14 +69,16 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     assert isinstance(app, QApplication)
     app.setApplicationName("信访接待大厅系统")
     apply_theme(app, role)
-    source = HallSource(settings, lambda: open_installation(settings, db_path))
+    source = HallSource(settings, lambda: open_installation(settings, db_path), start=False)
     window = build_window(source, role)
+    source.start_after_first_frame(window)
     if role in DEVICE_ROLES:
         window.showFullScreen()
     else:
         window.resize(1600, 900)
         window.show()
     if smoke_test:
+        source.start()
         source.get()  # raises what kept the database from opening
         app.processEvents()  # the window learns that the hall is open
         print(f"{window.windowTitle()}：{window.current_page_title()}", flush=True)

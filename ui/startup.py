@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from ui.widgets import Card, label, message_label, set_tone
@@ -75,7 +75,7 @@ class HallSource(QObject):
     failed = Signal(str)
 
     def __init__(self, settings: Settings, open_hall: Callable[[], Hall] | None = None, *,
-                 hall: Hall | None = None) -> None:
+                 hall: Hall | None = None, start: bool = True) -> None:
         super().__init__()
         self.settings = settings
         self._outcome = _Outcome()
@@ -102,8 +102,34 @@ class HallSource(QObject):
 
         relay.opened.connect(opened)
         relay.failed.connect(failed)
-        threading.Thread(target=_open_in_background, args=(open_hall, self._outcome, relay), name="open-hall",
-                         daemon=True).start()
+        self._thread: threading.Thread | None = threading.Thread(
+            target=_open_in_background, args=(open_hall, self._outcome, relay), name="open-hall", daemon=True)
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Begin opening the hall (once; later calls do nothing)."""
+        thread, self._thread = getattr(self, "_thread", None), None
+        if thread is not None:
+            thread.start()
+
+    def start_after_first_frame(self, window: QWidget) -> None:
+        """Begin opening the hall once ``window`` has painted its first frame.
+
+        Opening competes with the window for the interpreter; started after the first
+        frame, it no longer delays what the user sees first.
+        """
+        source = self
+
+        class FirstFrame(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    window.removeEventFilter(self)
+                    QTimer.singleShot(0, source.start)
+                return False
+
+        watcher = FirstFrame(self)
+        window.installEventFilter(watcher)
 
     @classmethod
     def of(cls, hall: Hall | HallSource) -> HallSource:
@@ -156,6 +182,7 @@ class HallSource(QObject):
 
     def close(self) -> None:
         """Close the database connections (waits for an opening still under way)."""
+        self.start()  # a window closed before its first frame: open and close cleanly
         self._outcome.done.wait()
         if self._outcome.hall is not None:
             self._outcome.hall.engine.dispose()

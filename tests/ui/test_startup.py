@@ -198,3 +198,22 @@ def test_settings_alone_build_a_window(qtbot: QtBot, sqlite_hall: Hall) -> None:
     assert window.current_page_title() == "查询办理进度（无需登录）"
     release.set()
     assert source.get(timeout=10) is sqlite_hall
+
+
+def test_the_hall_opens_after_the_first_frame(qtbot: QtBot, sqlite_hall: Hall) -> None:
+    began = threading.Event()
+
+    def open_() -> Hall:
+        began.set()
+        return sqlite_hall
+
+    source = HallSource(sqlite_hall.settings, open_, start=False)
+    window = build_window(source, "counter")
+    source.start_after_first_frame(window)
+    qtbot.addWidget(window)
+    assert not began.is_set()  # built, not yet painted: the database waits
+    with qtbot.waitSignal(source.ready, timeout=5000):
+        window.show()
+    assert began.is_set() and source.get(timeout=0) is sqlite_hall
+    source.start()  # a second start does nothing
+    source.close()
