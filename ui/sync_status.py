@@ -76,9 +76,9 @@ class SyncIndicator(QLabel):
         from datetime import datetime
 
         self.last_report, self.last_problem = report, ""
-        waiting = f"，待上传 {report.pending} 条" if report.pending else ""
+        waiting = f"，待上传 {report.pending:,} 条" if report.pending else ""
         self.setText(self.tr(f"已同步 {datetime.now():%H:%M}{waiting}"))
-        self.setToolTip(self.tr(f"上传 {report.pushed} 条，收到 {report.pulled} 条，服务器序号 {report.cursor}"))
+        self.setToolTip(self.tr(f"上传 {report.pushed:,} 条，收到 {report.pulled:,} 条，服务器序号 {report.cursor:,}"))
 
     def _failed(self, error: Exception) -> None:
         from desktop.sync.client import sync_status
@@ -89,7 +89,7 @@ class SyncIndicator(QLabel):
         hall = self.source.hall
         pending = sync_status(hall).pending if hall is not None else 0
         reason = message.split("：")[0].split("，")[0]
-        waiting = f"，待上传 {pending} 条" if pending else ""
+        waiting = f"，待上传 {pending:,} 条" if pending else ""
         self.setText(self.tr(f"未同步：{reason}{waiting}"))
         self.setToolTip(message + "\n本机照常工作，记录保存在本机，恢复连接后自动上传。")
         if not isinstance(error, SyncProblem):
