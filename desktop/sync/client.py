@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -133,18 +135,35 @@ class SyncClient:
             pushed += len(rows)
 
     def pull_all(self) -> int:
+        """Pull and apply pages until the server has nothing newer.
+
+        While one page is being applied the next is already being fetched (its cursor is
+        known from the page in hand), so the network and the database work side by side.
+        A page fetched ahead is only ever applied after the one before it.
+        """
         pulled = 0
         cursor = self.status().cursor
-        while True:
-            page = self.transport.pull(cursor, self.pull_limit)
-            if page.next_cursor < cursor:
-                raise SyncProblem("server_error",
-                                  f"服务器的同步序号倒退了（本机已到 {cursor}，服务器答 {page.next_cursor}）："
-                                  "服务器可能从旧备份恢复过，请联系管理员；本机数据未作改动")
-            pulled += self.apply_page(cursor, page)
-            cursor = page.next_cursor
-            if not page.more:
-                return pulled
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+            ahead: Future[PullResponse] = fetcher.submit(self.transport.pull, cursor, self.pull_limit)
+            while True:
+                page = ahead.result()
+                if page.next_cursor < cursor:
+                    raise SyncProblem("server_error",
+                                      f"服务器的同步序号倒退了（本机已到 {cursor}，服务器答 {page.next_cursor}）："
+                                      "服务器可能从旧备份恢复过，请联系管理员；本机数据未作改动")
+                if page.more:
+                    ahead = fetcher.submit(self.transport.pull, page.next_cursor, self.pull_limit)
+                try:
+                    pulled += self.apply_page(cursor, page)
+                except BaseException:
+                    if page.more:
+                        ahead.cancel()
+                        with contextlib.suppress(Exception):
+                            ahead.result()  # the page fetched ahead is dropped, whatever became of it
+                    raise
+                cursor = page.next_cursor
+                if not page.more:
+                    return pulled
 
     def apply_page(self, since: int, page: PullResponse) -> int:
         """Store one pulled page and its cursor in one transaction; returns how many events were new here."""
