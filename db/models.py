@@ -160,18 +160,22 @@ class CasePersonRow(Base):
 
 
 class SearchKeyRow(Base):
-    """Short keys (1–2 characters of a name, pinyin) that the trigram index cannot serve."""
+    """Short keys (1–2 characters of a name, pinyin) that the trigram index cannot serve.
+
+    Keyed in the order searches read them — key, then the case's received date, then the
+    case — so the newest matches come straight from the table. On SQLite the table is
+    WITHOUT ROWID: the key is the table itself, with no second copy in an index (0010).
+    """
 
     __tablename__ = "search_keys"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_on: Mapped[date] = mapped_column(Date, primary_key=True)
     case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    # The case's received date, so that the newest matches come straight from the index.
-    received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     __table_args__ = (
-        Index("ix_search_keys_recency", "key", "received_on", "case_id"),
         Index("ix_search_keys_case", "case_id"),  # a case's keys are replaced when it is re-registered
+        {"sqlite_with_rowid": False},
     )
 
 

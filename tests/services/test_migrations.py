@@ -23,3 +23,33 @@ def test_downgrade_and_upgrade_again(sqlite_engine: Engine) -> None:
     assert current_revision(sqlite_engine) == "0001"
     upgrade(sqlite_engine)
     assert current_revision(sqlite_engine) == head_revision()
+
+
+def test_search_keys_keep_their_cases_through_0010(engine: Engine) -> None:
+    """Keys written before 0010 come through with their dates; a key without one takes its case's."""
+    from sqlalchemy import text
+
+    from desktop.services.context import Actor
+    from desktop.services.lookup import find_cases
+    from desktop.services.registration import register_visit
+    from tests.conftest import make_hall
+    from tests.helpers import form, valid_id
+
+    hall = make_hall(engine)
+    clerk = Actor("staff:wangli", "王丽", "clerk")
+    first = register_visit(hall, clerk, form(name="欧阳明", id_number=valid_id(seq=3)))
+    register_visit(hall, clerk, form(name="欧阳丽", id_number=valid_id(seq=4)))
+    with engine.connect() as connection:
+        before = sorted(connection.execute(text("SELECT key, case_id, received_on FROM search_keys")).all())
+    downgrade(engine, "0009")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE search_keys SET received_on = NULL WHERE case_id = :c"),
+                           {"c": first.case_id})
+        connection.execute(text("INSERT INTO search_keys (key, case_id, received_on) VALUES ('zz', 'gone', NULL)"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        after = sorted(connection.execute(text("SELECT key, case_id, received_on FROM search_keys")).all())
+    assert after == before  # dates filled from the cases, the key of no case dropped
+    found = find_cases(hall, clerk, "欧阳")
+    assert {c.case_number for c in found} >= {first.case_number}
+    assert len(found) == 2
