@@ -9,6 +9,7 @@ still wait, in words: 已同步 14:05 / 未同步：网络未连接，待上传 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,16 +24,25 @@ if TYPE_CHECKING:
     from desktop.sync.client import SyncReport
 
 
-def _sync(hall: Hall, url: str) -> SyncReport:
-    """One sync (runs on the worker thread); raises SyncProblem with the reason in words."""
-    from desktop.sync.client import sync_with_server
+@dataclass(frozen=True)
+class _NotSynced:
+    message: str  # why, in words
+    pending: int  # events still waiting to go up
+
+
+def _sync(hall: Hall, url: str) -> SyncReport | _NotSynced:
+    """One sync (runs on the worker thread, as does counting what still waits after a failure)."""
+    from desktop.sync.client import sync_status, sync_with_server
     from desktop.sync.credentials import load_token
     from server.protocol import SyncProblem
 
-    token = load_token(hall.settings, Path(hall.engine.url.database or ""))
-    if not token:
-        raise SyncProblem("unauthorised", "设备未注册：本机还没有同步令牌，请系统管理员登记本机")
-    return sync_with_server(hall, url, token, timeout=30.0)
+    try:
+        token = load_token(hall.settings, Path(hall.engine.url.database or ""))
+        if not token:
+            raise SyncProblem("unauthorised", "设备未注册：本机还没有同步令牌，请系统管理员登记本机")
+        return sync_with_server(hall, url, token, timeout=30.0)
+    except SyncProblem as problem:
+        return _NotSynced(problem.message, sync_status(hall).pending)
 
 
 class SyncIndicator(QLabel):
@@ -72,28 +82,28 @@ class SyncIndicator(QLabel):
         url = self.url
         self.tasks.run(lambda: _sync(hall, url), self._synced, self._failed)
 
-    def _synced(self, report: SyncReport) -> None:
+    def _synced(self, report: SyncReport | _NotSynced) -> None:
         from datetime import datetime
 
+        if isinstance(report, _NotSynced):
+            self._not_synced(report.message, report.pending)
+            return
         self.last_report, self.last_problem = report, ""
         waiting = f"，待上传 {report.pending:,} 条" if report.pending else ""
         self.setText(self.tr(f"已同步 {datetime.now():%H:%M}{waiting}"))
         self.setToolTip(self.tr(f"上传 {report.pushed:,} 条，收到 {report.pulled:,} 条，服务器序号 {report.cursor:,}"))
 
-    def _failed(self, error: Exception) -> None:
-        from desktop.sync.client import sync_status
-        from server.protocol import SyncProblem
-
-        message = error.message if isinstance(error, SyncProblem) else f"同步出错：{error}"
+    def _not_synced(self, message: str, pending: int) -> None:
         self.last_problem = message
-        hall = self.source.hall
-        pending = sync_status(hall).pending if hall is not None else 0
         reason = message.split("：")[0].split("，")[0]
         waiting = f"，待上传 {pending:,} 条" if pending else ""
         self.setText(self.tr(f"未同步：{reason}{waiting}"))
         self.setToolTip(message + "\n本机照常工作，记录保存在本机，恢复连接后自动上传。")
-        if not isinstance(error, SyncProblem):
-            raise error
+
+    def _failed(self, error: Exception) -> None:
+        """Anything but a sync problem is a fault of this program: said, then raised."""
+        self._not_synced(f"同步出错：{error}", 0)
+        raise error
 
     def stop(self) -> None:
         self.timer.stop()
