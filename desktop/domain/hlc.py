@@ -8,6 +8,7 @@ the database can order events with a plain string index.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 _MS_WIDTH = 13
@@ -33,7 +34,11 @@ class Hlc:
 
 
 class HybridClock:
-    """One device's clock. The wall time is handed in so that tests control it."""
+    """One device's clock. The wall time is handed in so that tests control it.
+
+    Thread-safe: a sync observing pulled timestamps on one thread and a decision
+    ticking on another must never hand out the same timestamp twice.
+    """
 
     def __init__(self, device_id: str, last: Hlc | None = None) -> None:
         if "-" in device_id or not device_id:
@@ -41,24 +46,27 @@ class HybridClock:
         self.device_id = device_id
         self._wall = last.wall_ms if last else 0
         self._counter = last.counter if last else 0
+        self._lock = threading.Lock()
 
     def tick(self, wall_ms: int) -> Hlc:
         """Timestamp for a local event."""
-        if wall_ms > self._wall:
-            self._wall, self._counter = wall_ms, 0
-        else:
-            self._counter += 1
-            if self._counter > MAX_COUNTER:  # more than 100,000 events in one ms
-                self._wall, self._counter = self._wall + 1, 0
-        return Hlc(self._wall, self._counter, self.device_id)
+        with self._lock:
+            if wall_ms > self._wall:
+                self._wall, self._counter = wall_ms, 0
+            else:
+                self._counter += 1
+                if self._counter > MAX_COUNTER:  # more than 100,000 events in one ms
+                    self._wall, self._counter = self._wall + 1, 0
+            return Hlc(self._wall, self._counter, self.device_id)
 
     def observe(self, remote: Hlc, wall_ms: int) -> None:
         """Advance past a timestamp received from another device."""
-        top = max(self._wall, remote.wall_ms, wall_ms)
-        if top == self._wall == remote.wall_ms:
-            self._counter = max(self._counter, remote.counter)
-        elif top == remote.wall_ms:
-            self._counter = remote.counter
-        elif top != self._wall:
-            self._counter = 0
-        self._wall = top
+        with self._lock:
+            top = max(self._wall, remote.wall_ms, wall_ms)
+            if top == self._wall == remote.wall_ms:
+                self._counter = max(self._counter, remote.counter)
+            elif top == remote.wall_ms:
+                self._counter = remote.counter
+            elif top != self._wall:
+                self._counter = 0
+            self._wall = top

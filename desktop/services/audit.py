@@ -25,7 +25,7 @@ from db.models import AuditRow
 from desktop.domain.access import Actor, Permission, PermissionDenied, require
 from desktop.domain.audit import GENESIS, Anchor, AuditAction, AuditEntry, AuditReport, seal, verify_chain
 from desktop.domain.events import canonical_json
-from desktop.services.context import Hall
+from desktop.services.context import AFTER_COMMIT, Hall
 
 ANCHOR_KEY = "audit_head"
 
@@ -46,7 +46,9 @@ def audit(session: Session, hall: Hall, actor: Actor, action: AuditAction, targe
                          detail=canonical_json(entry.detail), prev_hash=entry.prev_hash,
                          entry_hash=entry.entry_hash))
     session.flush()
-    session.info[ANCHOR_KEY] = Anchor(entry.seq, entry.entry_hash)
+    anchor = Anchor(entry.seq, entry.entry_hash)
+    # The head anchor beside the database moves once the entry has committed (the newest one wins).
+    session.info.setdefault(AFTER_COMMIT, {})[ANCHOR_KEY] = lambda: write_anchor(hall, anchor)
     return entry
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
@@ -23,6 +23,10 @@ from desktop.domain.case import DeadlinePolicy
 from desktop.domain.deadlines import DayCounting
 from desktop.domain.hlc import HybridClock
 from desktop.keystore import Secrets
+from desktop.services.changes import ChangeFeed, track
+
+#: ``session.info`` key of callbacks to run once the transaction has committed (name → callback).
+AFTER_COMMIT = "ph_after_commit"
 
 
 @dataclass
@@ -41,35 +45,56 @@ class Hall:
     wall_ms: Callable[[], int] = field(default=lambda: time.time_ns() // 1_000_000)
     #: Argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: 64 MiB, 3 passes).
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    #: Told of every committed change (windows refresh from it; see desktop/services/changes.py).
+    changes: ChangeFeed = field(default_factory=ChangeFeed)
+    # Services run on several threads (database work, sync, printing): the parts built on
+    # first use are built once, under this lock.
+    _build_lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
 
-    @cached_property
+    @property
     def sessions(self) -> sessionmaker[Session]:
-        return session_factory(self.engine)
+        if "sessions" in self.__dict__:
+            return self.__dict__["sessions"]  # type: ignore[no-any-return]
+        with self._build_lock:
+            if "sessions" not in self.__dict__:
+                factory = session_factory(self.engine)
+                track(self.engine, factory, self.changes)
+                self.__dict__["sessions"] = factory
+            return self.__dict__["sessions"]  # type: ignore[no-any-return]
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work; the audit log's head anchor is written once it has committed."""
+        """One unit of work; what it registered with :data:`AFTER_COMMIT` runs once it has committed."""
         with self.sessions.begin() as session:
             yield session
-            head = session.info.pop("audit_head", None)
-        if head is not None:
-            from desktop.services.audit import write_anchor
+            after: dict[str, Callable[[], None]] = session.info.pop(AFTER_COMMIT, {})
+        for callback in after.values():
+            callback()
 
-            write_anchor(self, head)
-
-    @cached_property
+    @property
     def clock(self) -> HybridClock:
+        if "clock" in self.__dict__:
+            return self.__dict__["clock"]  # type: ignore[no-any-return]
         from desktop.services.store import last_local_hlc
 
-        with self.sessions() as session:
-            return HybridClock(self.settings.device_id or "local", last_local_hlc(session))
+        with self._build_lock:
+            if "clock" not in self.__dict__:
+                with self.sessions() as session:
+                    self.__dict__["clock"] = HybridClock(self.settings.device_id or "local", last_local_hlc(session))
+            return self.__dict__["clock"]  # type: ignore[no-any-return]
 
-    @cached_property
+    @property
     def policy(self) -> DeadlinePolicy:
-        return DeadlinePolicy(DayCounting(self.settings.day_counting), self._calendar())
+        if "policy" in self.__dict__:
+            return self.__dict__["policy"]  # type: ignore[no-any-return]
+        with self._build_lock:
+            if "policy" not in self.__dict__:
+                self.__dict__["policy"] = DeadlinePolicy(DayCounting(self.settings.day_counting), self._calendar())
+            return self.__dict__["policy"]  # type: ignore[no-any-return]
 
     def reload_calendar(self) -> None:
-        self.__dict__.pop("policy", None)
+        with self._build_lock:
+            self.__dict__.pop("policy", None)
 
     def _calendar(self) -> HolidayCalendar:
         calendar = HolidayCalendar.builtin()

@@ -20,6 +20,7 @@ from desktop.domain.case import CaseView, DeadlinePolicy, project
 from desktop.domain.events import Event, EventType, canonical_json
 from desktop.domain.hlc import Hlc
 from desktop.domain.identity import name_search_keys
+from desktop.services.changes import note_cases
 
 
 def event_to_row(event: Event) -> dict[str, Any]:
@@ -188,6 +189,7 @@ def append_events(session: Session, events: Sequence[Event], policy: DeadlinePol
         existing.update(session.scalars(select(CaseRow.case_id).where(CaseRow.case_id.in_(chunk))))
     views = [project(case_id, histories[case_id], policy) for case_id in touched]
     write_projections(session, views, existing, registered)
+    note_cases(session, touched)
     return views
 
 
