@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import pytest
 from sqlalchemy import select, update
@@ -81,8 +82,14 @@ def test_collecting_gathers_only_this_threads_commits(hall: Hall, clerk: Actor) 
 
 
 def test_the_clock_never_hands_out_a_timestamp_twice_across_threads() -> None:
-    """A sync observing on one thread while a decision ticks on another (the clock is locked)."""
+    """A sync observing on one thread while a decision ticks on another (the clock is locked).
+
+    Threads switch every microsecond here: without the lock, thousands of stamps repeat.
+    """
     from desktop.domain.hlc import Hlc
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
 
     clock = HybridClock("dev1")
     stamps: list[Hlc] = []
@@ -101,8 +108,11 @@ def test_the_clock_never_hands_out_a_timestamp_twice_across_threads() -> None:
             clock.observe(Hlc(1_000, n, "other"), 1_000)
 
     threads = [threading.Thread(target=ticking), threading.Thread(target=ticking), threading.Thread(target=observing)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(previous)
     assert len(set(stamps)) == len(stamps) == 40_000
