@@ -112,10 +112,13 @@ def _text_map(value: Any) -> dict[str, str]:
 
 def _setting(default: Any, description: str, parse: Callable[[Any], Any] = _text, *,
              choices: tuple[str, ...] = (), pattern: str = "", upper: bool = False,
-             low: float | None = None, high: float | None = None) -> Any:
-    """One setting: its default, its description (shown by ``doctor`` and the status page), its rule."""
+             low: float | None = None, high: float | None = None, secret: bool = False) -> Any:
+    """One setting: its default, its description (shown by ``doctor`` and the status page), its rule.
+
+    A ``secret`` one is never shown, only whether it is set.
+    """
     meta = {"description": description, "parse": parse, "choices": choices, "pattern": pattern,
-            "upper": upper, "low": low, "high": high}
+            "upper": upper, "low": low, "high": high, "secret": secret}
     if isinstance(default, dict):
         return field(default_factory=dict, metadata=meta)
     return field(default=default, metadata=meta)
@@ -155,7 +158,8 @@ class Settings:
     sync_interval_seconds: int = _setting(60, "程序运行时每隔多少秒与中心服务器同步一次（设置了 server_url 时）",
                                           _integer, low=10, high=3600)
     query_code_pepper: str = _setting(
-        "", "旧版设置：查询码散列密钥（十六进制）。仅在首次创建密钥时迁入密钥存储，随后从设置文件中删除")
+        "", "旧版设置：查询码散列密钥（十六进制）。仅在首次创建密钥时迁入密钥存储，随后从设置文件中删除",
+        secret=True)
     key_store: Literal["auto", "keyring", "file"] = _setting(
         "auto", "数据库密钥的保存位置：auto=系统密钥库可用时用它，否则用配置目录中仅本用户可读的密钥文件；"
                 "keyring=只用系统密钥库；file=只用密钥文件", choices=("auto", "keyring", "file"))
@@ -223,6 +227,19 @@ def describe() -> list[tuple[str, str, str]]:
     for spec in fields(Settings):
         default = spec.default_factory() if callable(spec.default_factory) else spec.default
         rows.append((spec.name, repr(default), cast(str, spec.metadata["description"])))
+    return rows
+
+
+def settings_in_force(settings: Settings) -> list[tuple[str, str, str]]:
+    """(name, value as shown, description) of every setting; secret values are never shown."""
+    rows = []
+    for spec in fields(Settings):
+        value = getattr(settings, spec.name)
+        if spec.metadata.get("secret"):
+            shown = "（保密，已设置）" if value else "（未设置）"
+        else:
+            shown = str(value)
+        rows.append((spec.name, shown, cast(str, spec.metadata["description"])))
     return rows
 
 

@@ -39,6 +39,58 @@ ROLE_NAMES: Mapping[Role, str] = {
 STAFF_ROLES: tuple[Role, ...] = (Role.CLERK, Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 
 
+class WindowRole(StrEnum):
+    """What a PC of the hall is set up as: the program's window (``run --role``)."""
+
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+    LEADER = "leader"
+    DISPLAY = "display"
+    ADMIN = "admin"
+
+    @property
+    def heading(self) -> str:
+        """The window's name as the header and the title bar show it."""
+        return WINDOW_TITLES[self]
+
+    @property
+    def is_device(self) -> bool:
+        """Kiosks and the hall display act as the device itself; nobody signs in."""
+        return self in (WindowRole.KIOSK, WindowRole.DISPLAY)
+
+
+WINDOW_TITLES: Mapping[WindowRole, str] = {
+    WindowRole.KIOSK: "自助服务终端",
+    WindowRole.COUNTER: "接待窗口",
+    WindowRole.LEADER: "领导接访",
+    WindowRole.DISPLAY: "大厅信息屏",
+    WindowRole.ADMIN: "系统管理",
+}
+
+#: Which account roles may sign in at each staff window.
+WINDOW_ROLES: Mapping[WindowRole, tuple[Role, ...]] = {
+    WindowRole.COUNTER: (Role.CLERK, Role.SUPERVISOR),
+    WindowRole.LEADER: (Role.LEADER,),
+    WindowRole.ADMIN: (Role.ADMIN, Role.SUPERVISOR),  # supervisors for the audit log only
+}
+
+
+def may_use_window(window: WindowRole, role: str) -> bool:
+    """Whether an account of ``role`` may work at ``window`` (devices have no sign-in at all)."""
+    return role in {r.value for r in WINDOW_ROLES.get(window, ())}
+
+
+def wrong_window_message(window: WindowRole, display_name: str, role: str) -> str:
+    allowed = "、".join(ROLE_NAMES[r] for r in WINDOW_ROLES.get(window, ()))
+    try:
+        role_text = ROLE_NAMES[Role(role)]
+    except ValueError:
+        role_text = role
+    where = f"本窗口只供{allowed}登录" if allowed else "本窗口无需登录"
+    return (f"{display_name}的账户角色是“{role_text}”，不能使用“{window.heading}”。"
+            f"{where}，请在相应的程序中登录，或请系统管理员调整账户角色。")
+
+
 class Permission(StrEnum):
     SELF_SERVICE = "自助登记与查询"
     REGISTER = "登记来访"

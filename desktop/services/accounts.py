@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +24,8 @@ from db.models import StaffAccountRow
 from desktop.domain.access import ROLE_NAMES, STAFF_ROLES, Actor, Permission, Role
 from desktop.domain.audit import AuditAction
 from desktop.domain.errors import RuleViolation, ValidationError
-from desktop.domain.passwords import MAX_LENGTH, LockoutPolicy, check_password, locked
+from desktop.domain.passwords import MAX_LENGTH, LockoutPolicy, check_password, locked, password_problems
+from desktop.domain.roles import WindowRole, may_use_window, wrong_window_message
 from desktop.services.audit import audit, guard, record_audit
 from desktop.services.context import Hall
 
@@ -288,10 +291,30 @@ def unlock(hall: Hall, actor: Actor, login: str) -> AccountInfo:
         return _info(row)
 
 
+# Letters and digits that cannot be misread when an initial password is read out or copied by hand.
+_PLAIN = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lIo")
+_SYMBOLS = "#@%+=?"
+
+
+def generate_initial_password(length: int = 12) -> str:
+    """A random password that meets the policy, to hand over once and be changed at first sign-in."""
+    length = max(length, 8)
+    while True:
+        body = [secrets.choice(_PLAIN) for _ in range(length - 1)]
+        body.insert(secrets.randbelow(length), secrets.choice(_SYMBOLS))
+        password = "".join(body)
+        if not password_problems(password):
+            return password
+
+
 # -- signing in -----------------------------------------------------------------------------------
 
-def sign_in(hall: Hall, login: str, password: str) -> SignIn:
-    """Check a password against the local hash; five wrong ones in a row lock the account."""
+def sign_in(hall: Hall, login: str, password: str, window: WindowRole | None = None) -> SignIn:
+    """Check a password against the local hash; five wrong ones in a row lock the account.
+
+    At a staff ``window`` only the account roles that work there may sign in: a right
+    password at the wrong window is refused (and audited as such), never a session.
+    """
     too_long = len(password) > MAX_LENGTH  # an attempt all the same: audited and counted
     key = _normalise_login(login)[:64]
     refusal: SignInRefused | None = None
@@ -316,6 +339,10 @@ def sign_in(hall: Hall, login: str, password: str) -> SignIn:
             audit(session, hall, who, AuditAction.LOGIN_FAILED, who.actor_id, {"reason": "locked"})
         elif too_long or not _verify(hall, row, password):
             refusal = _count_failure(session, hall, row, who, now)
+        elif window is not None and not may_use_window(window, row.role):
+            refusal = SignInRefused("wrong_window", wrong_window_message(window, row.display_name, row.role))
+            audit(session, hall, who, AuditAction.LOGIN_FAILED, who.actor_id,
+                  {"reason": "wrong_window", "role": row.role})
         else:
             row.failed_count = 0
             row.locked_until = None

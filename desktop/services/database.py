@@ -33,6 +33,8 @@ from db.engine import (
 )
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import CaseRow, EventRow
+from desktop.domain.access import Actor, Permission
+from desktop.services.context import Hall
 
 #: Files SQLite keeps beside a database while it is open or after a crash.
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -284,3 +286,32 @@ def verify_encrypted(path: Path, key: bytes) -> str:
     """``ok`` when ``key`` opens the database and every page checks out."""
     with contextlib.closing(connect_sqlcipher(path, key)) as connection:
         return _integrity(connection)
+
+
+@dataclass(frozen=True)
+class InstallationStatus:
+    """What the administrator's 系统状态 page shows."""
+
+    database: str
+    cases: int
+    events: int
+    holiday_years: tuple[int, int]
+    device_code: str
+    day_counting: str  # in words
+    settings: list[tuple[str, str, str]]  # name, value as shown (secrets withheld), description
+
+
+def installation_status(hall: Hall, actor: Actor) -> InstallationStatus:
+    """The database, its size, the holiday data and the settings in force (needs 修改设置)."""
+    from desktop.config import settings_in_force
+    from desktop.services.audit import guard
+
+    guard(hall, actor, Permission.MANAGE_SETTINGS, "查看系统状态")
+    cases, events = counts(hall.engine)
+    years = hall.policy.calendar.known_years()
+    return InstallationStatus(
+        database=str(hall.engine.url.database or hall.engine.url.render_as_string(hide_password=True)),
+        cases=cases, events=events, holiday_years=(years[0], years[-1]),
+        device_code=hall.settings.device_code,
+        day_counting="自然日" if hall.settings.day_counting == "calendar" else "工作日",
+        settings=settings_in_force(hall.settings))

@@ -200,12 +200,14 @@ def _receipt_common(hall: Hall, hall_name: str = "") -> dict[str, Any]:
 # -- A4 notices --------------------------------------------------------------------------------
 
 def notice(hall: Hall, actor: Actor, kind: DocumentKind, case_ref: str, fields: Mapping[str, str], *,
-           reveal_personal: bool = False) -> RenderedDocument:
+           reveal_personal: bool | None = None) -> RenderedDocument:
     """An A4 notice or form about a case, numbered and rendered.
 
     ``fields`` adds what the case does not hold (a refusal's reason and the proper
     channel, a handling opinion…; see :data:`NOTICE_FIELDS`). The case is read as the
-    actor may see it: names masked unless ``reveal_personal`` (a permission, audited).
+    actor may see it: names masked unless ``reveal_personal`` (a permission, audited). By
+    default (``None``) a notice is addressed by full name exactly when the actor holds
+    that permission, and each such issue is audited.
     The rights notice may be issued without a case (``case_ref`` empty).
     """
     kind = DocumentKind(kind)
@@ -215,6 +217,8 @@ def notice(hall: Hall, actor: Actor, kind: DocumentKind, case_ref: str, fields: 
     given = _check_fields(kind, fields)
     if kind is DocumentKind.RIGHTS_NOTICE and not case_ref.strip():
         return _issue(hall, kind, {**_notice_common(hall), "petitioner_name": ""})
+    if reveal_personal is None:
+        reveal_personal = actor.may(Permission.REVEAL_PERSONAL)
     detail = (cases.reveal_personal(hall, actor, case_ref, f"出具{kind.value}") if reveal_personal
               else cases.load_case(hall, actor, case_ref))
     view = detail.view

@@ -171,6 +171,30 @@ def reprint(hall: Hall, actor: Actor, job_id: int, render: Render, printer: Prin
     return _attempt(hall, actor, doc, row.data, printer, copy=copy, supersede=None)
 
 
+def next_receipt_copy(hall: Hall, actor: Actor, case_number: str) -> int:
+    """The copy number the next reissued registration receipt of the case will carry (1 for the first)."""
+    case_number = case_number.strip().upper()
+    guard(hall, actor, Permission.PRINT, "补打登记回执", case_number)
+    with hall.sessions() as session:
+        latest = session.scalar(select(func.max(PrintJobRow.copy)).where(
+            PrintJobRow.kind == DocumentKind.REGISTRATION_RECEIPT.value,
+            PrintJobRow.case_number == case_number)) or 0
+    return int(latest) + 1
+
+
+def reissue_receipt(hall: Hall, actor: Actor, case_number: str, printer: Printer) -> PrintOutcome:
+    """A lost registration receipt replaced: a new query code, the next copy number on the paper and in the log.
+
+    The old query code stops working at once, whether or not the printer then works
+    (a failed print stays pending with the new code's receipt).
+    """
+    from desktop.services.documents import reissue_registration_receipt
+
+    copy = next_receipt_copy(hall, actor, case_number)
+    doc = reissue_registration_receipt(hall, actor, case_number, copy_label(copy))
+    return _attempt(hall, actor, doc, _public_json(doc.data), printer, copy=copy, supersede=None)
+
+
 def _attempt(hall: Hall, actor: Actor, doc: RenderedDocument, data_json: str, printer: Printer, *,
              copy: int, supersede: int | None) -> PrintOutcome:
     with hall.transaction() as session:
@@ -228,14 +252,21 @@ def _message(doc: RenderedDocument, result: PrintResult | None, error: PrinterEr
 
 # -- reading the log ------------------------------------------------------------------------------
 
-def pending_jobs(hall: Hall, actor: Actor) -> list[PrintJob]:
-    """Jobs waiting to be printed again, oldest first; a kiosk sees only its own."""
+def pending_jobs(hall: Hall, actor: Actor, *, device: str | None = None) -> list[PrintJob]:
+    """Jobs waiting to be printed again, oldest first (of one ``device``, or all); a kiosk sees only its own."""
     statement = select(PrintJobRow).where(PrintJobRow.status == PENDING).order_by(PrintJobRow.id)
+    if device is not None:
+        statement = statement.where(PrintJobRow.device == device)
     if not actor.may(Permission.PRINT):
         guard(hall, actor, Permission.PRINT, "查看待补打的打印任务", alternatives=(Permission.SELF_SERVICE,))
         statement = statement.where(PrintJobRow.actor_id == actor.actor_id)
     with hall.sessions() as session:
         return [_job(row) for row in session.scalars(statement)]
+
+
+def pending_here(hall: Hall, actor: Actor) -> list[PrintJob]:
+    """This PC's pending jobs: another counter's failed print waits for that counter's printer."""
+    return pending_jobs(hall, actor, device=hall.settings.device_code)
 
 
 def print_log(hall: Hall, actor: Actor, case_number: str | None = None, *, limit: int = 500) -> list[PrintJob]:
