@@ -31,7 +31,7 @@ def _start(role: str, db: Path) -> tuple[Any, Any, Any]:
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.installation import open_hall
-    from ui.theme import apply_theme
+    from ui.shell.theme import apply_theme
 
     hall = open_hall(load_settings(), db)
     app = QApplication(sys.argv)
@@ -44,6 +44,18 @@ def _start(role: str, db: Path) -> tuple[Any, Any, Any]:
         window.show()
     app.processEvents()
     return hall, app, window
+
+
+def _after(signal: Any, start: Any) -> None:
+    """Start something and wait for ``signal`` (the screens work off the GUI thread)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(30_000, loop.quit)
+    start()
+    loop.exec()
+    signal.disconnect(loop.quit)
 
 
 def kiosk(db: Path, count: int) -> dict[str, Any]:
@@ -76,9 +88,9 @@ def counter(db: Path, login: str, password: str) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from bench.lookup import queries
-    from ui.windows import CaseSearchPanel
+    from ui.cases.search import CaseSearchPanel
 
-    hall, app, window = _start("counter", db)
+    hall, _app, window = _start("counter", db)
     started_mb = rss_mb()
     page = window.sign_in_page
     page.login.setText(login)
@@ -98,10 +110,9 @@ def counter(db: Path, login: str, password: str) -> dict[str, Any]:
     for values in by_kind.values():
         for value in values[:3]:
             panel.query.setText(value)
-            panel.run_search()
-            if panel.results:
-                panel.table.setCurrentCell(0, 0)  # opens the case's detail (masked)
-            app.processEvents()
+            _after(panel.searched, panel.run_search)
+            if panel.results:  # opens the case's detail (masked)
+                _after(panel.detail_shown, lambda: panel.table.setCurrentCell(0, 0))
             searches += 1
     result = {"role": "counter", "searches": searches, "rss_after_start_mb": started_mb,
               "rss_signed_in_mb": signed_in_mb, "rss_end_mb": rss_mb(), "peak_mb": peak_rss_mb()}

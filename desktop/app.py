@@ -16,34 +16,66 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.config import Settings
-from desktop.domain.roles import Actor
+from desktop.domain.roles import Actor, WindowRole
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from desktop.services.context import Hall
-    from ui.device import DeviceWindow
-    from ui.staff import StaffWindow
-    from ui.startup import HallSource
+    from ui.shell.context import WorkContext
+    from ui.shell.device import DeviceWindow
+    from ui.shell.staff import StaffWindow
+    from ui.shell.startup import HallSource
 
-DEVICE_ROLES = ("kiosk", "display")
 
-
-def device_actor(role: str, settings: Settings) -> Actor:
+def device_actor(role: WindowRole | str, settings: Settings) -> Actor:
     """Who a kiosk or the hall display acts as: the device itself, never a person."""
-    if role == "kiosk":
+    if role == WindowRole.KIOSK:
         return Actor.kiosk(settings.device_code)
-    if role == "display":
+    if role == WindowRole.DISPLAY:
         return Actor.display_screen(settings.device_code)
     raise ValueError(f"{role} is a staff window: someone must sign in")
 
 
-def build_window(hall: Hall | HallSource, role: str, *, idle_ms: int | None = None) -> StaffWindow | DeviceWindow:
-    """The main window of ``role``; staff windows lock after ``idle_ms`` (default: the setting)."""
-    from ui.device import DeviceWindow
-    from ui.staff import StaffWindow
+def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
+    """What ``role``'s window shows to whoever works in it; each role's screens load only here."""
+    if role is WindowRole.COUNTER:
+        from ui.counter.work import counter_work
 
-    if role in DEVICE_ROLES:
-        return DeviceWindow(hall, device_actor(role, hall.settings), role)
-    return StaffWindow(hall, role, idle_ms=idle_ms)
+        return counter_work(ctx)
+    if role is WindowRole.LEADER:
+        from ui.leader.work import leader_work
+
+        return leader_work(ctx)
+    if role is WindowRole.ADMIN:
+        from ui.admin.work import admin_work
+
+        return admin_work(ctx)
+    if role is WindowRole.KIOSK:
+        from ui.kiosk.progress import kiosk_body
+
+        return kiosk_body(ctx)
+    from ui.display.board import display_body
+
+    return display_body(ctx)
+
+
+def build_window(hall: Hall | HallSource, role: WindowRole | str, *,
+                 idle_ms: int | None = None) -> StaffWindow | DeviceWindow:
+    """The main window of ``role`` with its own task manager; staff windows lock after ``idle_ms``."""
+    from ui.shell.context import WindowContext
+    from ui.shell.device import DeviceWindow
+    from ui.shell.staff import StaffWindow
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+
+    window_role = WindowRole(role)
+    source = HallSource.of(hall)
+    ctx = WindowContext(source, TaskManager(source), window_role)
+    if window_role.is_device:
+        return DeviceWindow(ctx.acting_as(device_actor(window_role, source.settings)),
+                            lambda work: work_for(window_role, work))
+    return StaffWindow(ctx, lambda work: work_for(window_role, work), idle_ms=idle_ms)
 
 
 def open_installation(settings: Settings, db_path: Path) -> Hall:
@@ -62,17 +94,21 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ui.startup import HallSource
-    from ui.theme import apply_theme
+    from ui.shell import errors
+    from ui.shell.startup import HallSource
+    from ui.shell.theme import apply_theme, install_translations
 
+    errors.setup_logging(db_path.parent)
+    errors.install_exception_hooks()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("信访接待大厅系统")
+    install_translations(app)
     apply_theme(app, role)
     source = HallSource(settings, lambda: open_installation(settings, db_path), start=False)
     window = build_window(source, role)
     source.start_after_first_frame(window)
-    if role in DEVICE_ROLES:
+    if WindowRole(role).is_device:
         window.showFullScreen()
     else:
         window.resize(1600, 900)

@@ -235,10 +235,8 @@ def settings_in_force(settings: Settings) -> list[tuple[str, str, str]]:
     rows = []
     for spec in fields(Settings):
         value = getattr(settings, spec.name)
-        if spec.metadata.get("secret"):
-            shown = "（保密，已设置）" if value else "（未设置）"
-        else:
-            shown = str(value)
+        secret = spec.metadata.get("secret")
+        shown = ("（保密，已设置）" if value else "（未设置）") if secret else str(value)
         rows.append((spec.name, shown, cast(str, spec.metadata["description"])))
     return rows
 

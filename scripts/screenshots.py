@@ -59,10 +59,11 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     from desktop.config import load_settings
     from desktop.installation import open_hall
     from desktop.services import accounts
-    from ui.device import ProgressQueryPanel
-    from ui.staff import StaffWindow
-    from ui.theme import apply_theme
-    from ui.windows import AdminTabs, CaseSearchPanel
+    from ui.admin.work import AdminTabs
+    from ui.cases.search import CaseSearchPanel
+    from ui.kiosk.progress import ProgressQueryPanel
+    from ui.shell.staff import StaffWindow
+    from ui.shell.theme import apply_theme
 
     settings = load_settings()
     hall = open_hall(settings, db)
@@ -80,6 +81,15 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
         settle()
         window.grab().save(str(out / f"{name}.png"))
         print(f"  {name}.png")
+
+    def after(signal: Any, start: Callable[[], object]) -> None:
+        """Start something and wait (at most 10 s) for ``signal``: the screens work off the GUI thread."""
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(10_000, loop.quit)
+        start()
+        loop.exec()
+        signal.disconnect(loop.quit)
 
     def submitted(page: Any) -> None:
         """Submit a sign-in/unlock page and wait for its off-thread check to finish."""
@@ -119,11 +129,11 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     panel = window.findChild(CaseSearchPanel)
     assert panel is not None
     panel.query.setText(query)
-    panel.run_search()
-    panel.table.setCurrentCell(0, 0)
+    after(panel.searched, panel.run_search)
+    after(panel.detail_shown, lambda: panel.table.setCurrentCell(0, 0))
     save(window, "03-counter-masked")
     panel.reveal_reason.setText("核对来访人身份")
-    panel.reveal()
+    after(panel.revealed, panel.reveal)
     save(window, "04-counter-revealed")
     window.lock(idle=True)
     save(window, "05-idle-lock")
@@ -151,7 +161,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     print("  09-admin-create-account.png")
     dialog.reject()
     tabs.show_tab(tabs.audit)
-    tabs.audit.verify()
+    after(tabs.audit.verified, tabs.audit.verify)
     save(window, "10-admin-audit")
     window.close()
 
@@ -192,7 +202,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
                 assert isinstance(body, ProgressQueryPanel)
                 body.number.setText("XF-20261124-K01-00012-7")
                 body.code.setText("12345678")
-                body.query_progress()
+                after(body.tasks.settled, body.query_progress)
                 save(device, "14-kiosk-portrait-wrong-code")
             device.close()
     hall.engine.dispose()

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -166,3 +167,94 @@ def kiosk() -> Actor:
     return Actor.kiosk("K01")
 
 
+
+
+# -- screens ---------------------------------------------------------------------------------------
+# Fixtures for tests that build widgets: every screen gets its services through a WorkContext
+# with a task manager of its own, and the tests fail when a screen leaves work, windows or
+# threads behind, reports an unexpected error, or touches the database on the GUI thread.
+
+def _ui_frame_on_stack() -> str | None:
+    """The first frame of a ``ui.`` module on the current stack (a screen calling in), if any."""
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if name == "ui" or name.startswith("ui."):
+            return f"{name}:{frame.f_lineno} ({frame.f_code.co_name})"
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _screens_behave(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For tests with widgets: no database on the GUI thread, no unexpected error, nothing left behind."""
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    import threading
+
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    from ui.shell import errors
+    from ui.shell.tasks import live_managers
+
+    on_gui_thread: list[str] = []
+    unexpected: list[str] = []
+
+    def checkout(*_args: object) -> None:
+        if threading.current_thread() is threading.main_thread():
+            where = _ui_frame_on_stack()
+            if where is not None:
+                on_gui_thread.append(where)
+
+    def told(reference: str, error: BaseException) -> None:
+        unexpected.append(f"{reference} {type(error).__name__}: {error}")
+
+    threads_before = set(threading.enumerate())
+    event.listen(Pool, "checkout", checkout)
+    errors.unexpected_hooks.append(told)
+    try:
+        yield
+    finally:
+        event.remove(Pool, "checkout", checkout)
+        errors.unexpected_hooks.remove(told)
+    for manager in live_managers():
+        assert manager.wait(10_000), "a task manager was still working after the test"
+    from PySide6.QtWidgets import QApplication
+
+    left_open = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    for widget in left_open:
+        widget.close()
+    leaked = [t for t in threading.enumerate() if t not in threads_before and t.is_alive() and not t.daemon]
+    assert not on_gui_thread, f"database used on the GUI thread from the screens: {on_gui_thread}"
+    assert not unexpected or request.node.get_closest_marker("unexpected_errors"), (
+        f"unexpected errors reached the error path: {unexpected}")
+    assert not left_open, f"windows left open: {[type(w).__name__ for w in left_open]}"
+    assert not leaked, f"threads left running: {[t.name for t in leaked]}"
+
+
+@pytest.fixture
+def work_context(qtbot: Any, sqlite_hall: Hall) -> Iterator[Any]:
+    """``work_context(actor, window="counter")``: what a screen is handed, on the test's hall.
+
+    Each context has a task manager of its own, closed (its work finished) after the test.
+    """
+    from desktop.domain.roles import WindowRole
+    from ui.shell.context import WindowContext, WorkContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+
+    managers: list[TaskManager] = []
+
+    def make(actor: Actor, window: str = "counter", hall: Hall | None = None) -> WorkContext:
+        source = HallSource.of(hall or sqlite_hall)
+        manager = TaskManager(source)
+        managers.append(manager)
+        return WindowContext(source, manager, WindowRole(window)).acting_as(actor)
+
+    yield make
+    for manager in managers:
+        manager.close()

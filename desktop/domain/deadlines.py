@@ -322,3 +322,12 @@ def leader_reception_day(
     while not calendar.is_workday(day):
         day += _ONE_DAY
     return day
+
+
+def next_leader_reception_day(today: date, calendar: HolidayCalendar, day_of_month: int = 15) -> date:
+    """The first reception day on or after ``today``: this month's, or next month's once it has passed."""
+    day = leader_reception_day(today.year, today.month, calendar, day_of_month)
+    if day >= today:
+        return day
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return leader_reception_day(year, month, calendar, day_of_month)

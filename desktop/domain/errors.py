@@ -25,3 +25,10 @@ class ValidationError(RuleViolation):
     def __init__(self, code: str, message: str, field: str = "") -> None:
         super().__init__(code, message)
         self.field = field
+
+
+class FileRefused(RuleViolation, FileExistsError):
+    """A file the program will not write (it exists and may not be replaced); the message says what to do."""
+
+    def __init__(self, message: str) -> None:
+        RuleViolation.__init__(self, "file_exists", message)

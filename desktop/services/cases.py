@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import CaseRow
+from db.models import CaseRow, StaffAccountRow
 from desktop.domain.access import (
     ContentAccess,
     Permission,
@@ -54,6 +54,8 @@ class CaseDetail:
     topic_name: str = ""
     revealed: bool = False
     content: ContentAccess = ContentAccess.FULL
+    #: Who wrote each event, as people read it (``staff:wangli`` → 王丽; ``kiosk:K01`` → K01号自助终端).
+    authors: Mapping[str, str] = field(default_factory=dict)
 
 
 def _case_id(session: Session, case_ref: str) -> str:
@@ -91,6 +93,7 @@ def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDet
     with hall.sessions() as session:
         case_id = _case_id(session, case_ref)
         events = case_events(session, case_id)
+        authors = _author_names(session, {e.author for e in events})
     view = project(case_id, events, hall.policy)
     directory = load_directory()
     try:
@@ -103,7 +106,30 @@ def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDet
     deadlines = tuple(deadline_explanations(view, hall.policy))
     return CaseDetail(masked_view(view, reveal_personal=reveal, content=content),
                       masked_events(events, reveal_personal=reveal, content=content),
-                      deadlines, topic, revealed=reveal, content=content)
+                      deadlines, topic, revealed=reveal, content=content, authors=authors)
+
+
+_DEVICE_AUTHORS = {"kiosk": "{}号自助终端", "display": "{}号大厅显示屏", "system": "本机命令行", "device": "{}号设备"}
+
+
+def _author_names(session: Session, authors: set[str]) -> dict[str, str]:
+    """Event authors as people read them: staff by their names, devices by their numbers."""
+    logins = {a.removeprefix("staff:") for a in authors if a.startswith("staff:")}
+    names: dict[str, str] = {}
+    if logins:
+        for login, name in session.execute(select(StaffAccountRow.login, StaffAccountRow.display_name)
+                                           .where(StaffAccountRow.login.in_(logins))):
+            names[login] = name
+    shown: dict[str, str] = {}
+    for author in authors:
+        kind, _sep, rest = author.partition(":")
+        if kind == "staff":
+            shown[author] = names.get(rest, rest)
+        elif kind in _DEVICE_AUTHORS:
+            shown[author] = _DEVICE_AUTHORS[kind].format(rest)
+        else:
+            shown[author] = author
+    return shown
 
 
 def record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,

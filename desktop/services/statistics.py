@@ -27,7 +27,7 @@ from desktop.domain.access import Permission
 from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseState
 from desktop.domain.classification import Channel
-from desktop.domain.errors import ValidationError
+from desktop.domain.errors import FileRefused, ValidationError
 from desktop.domain.indicators import (
     DEFINITIONS,
     GROUP_VISIT_MIN_PERSONS,
@@ -305,7 +305,7 @@ def export_dashboard_xlsx(hall: Hall, actor: Actor, year: int, path: Path, *, re
     guard(hall, actor, Permission.EXPORT, "导出统计报表")
     path = Path(path)
     if path.exists() and not overwrite:
-        raise FileExistsError(f"文件“{path.name}”已存在，未覆盖。请换一个文件名。")
+        raise FileRefused(f"文件“{path.name}”已存在，未覆盖。请换一个文件名。")
     dashboard = year_dashboard(hall, actor, year, region_code=region_code)
     workbook = _workbook(dashboard)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
@@ -318,7 +318,7 @@ def export_dashboard_xlsx(hall: Hall, actor: Actor, year: int, path: Path, *, re
         else:
             _move_without_replacing(temp, path)
     except FileExistsError:
-        raise FileExistsError(f"文件“{path.name}”已存在，未覆盖。请换一个文件名。") from None
+        raise FileRefused(f"文件“{path.name}”已存在，未覆盖。请换一个文件名。") from None
     finally:
         temp.unlink(missing_ok=True)
     record_audit(hall, actor, AuditAction.EXPORT, f"{year}年统计报表",

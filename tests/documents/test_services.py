@@ -83,12 +83,15 @@ def test_notice_numbers_count_per_kind_and_a_refused_notice_uses_none(hall: Hall
     with pytest.raises(RuleViolation, match="缺少“延期”"):
         documents.notice(hall, clerk, K.EXTENSION_NOTICE, result.case_number, {})
     second = documents.notice(hall, clerk, K.ACCEPTANCE_NOTICE, result.case_number, {})
-    transfer = documents.notice(hall, clerk, K.TRANSFER_FORM, result.case_number, {})
+    transfer = documents.notice(hall, clerk, K.TRANSFER_FORM, result.case_number, {}, reveal_personal=False)
     assert first.document_number == "浦江信访〔2026〕受字第1号" == first.data["document_number"]
     assert second.document_number == "浦江信访〔2026〕受字第2号"
     assert transfer.document_number == "浦江信访〔2026〕转字第1号"
     text = _flat(text_of(first.pdf))
-    assert "张**：" in text and "2026年11月19日" in text and "浦江信访〔2026〕受字第1号" in text
+    # A clerk may see the full name, so the notice is addressed by it (the service decides, and audits it).
+    assert "张建国：" in text and "2026年11月19日" in text and "浦江信访〔2026〕受字第1号" in text
+    masked = documents.notice(hall, clerk, K.ACCEPTANCE_NOTICE, result.case_number, {}, reveal_personal=False)
+    assert "张**：" in _flat(text_of(masked.pdf))
     transfer_text = _flat(text_of(transfer.pdf))
     assert "浦江县住房和城乡建设局：" in transfer_text and PHONE not in transfer_text
     assert "138****2345" in transfer_text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+
 import pytest
 from sqlalchemy import select, update
 

@@ -12,10 +12,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.app import build_window
 from desktop.domain.access import Role
 from desktop.services import accounts
 from desktop.services.context import Actor, Hall
-from ui.staff import StaffWindow
+from ui.shell.staff import StaffWindow
 
 PASSWORD = "Jiedai#2026"
 INITIAL = "Chushi#2026"
@@ -42,7 +43,8 @@ def make_account(sqlite_hall: Hall) -> MakeAccount:
 @pytest.fixture
 def open_window(qtbot: QtBot, sqlite_hall: Hall) -> Callable[..., StaffWindow]:
     def open_(role: str = "counter", idle_ms: int | None = None) -> StaffWindow:
-        window = StaffWindow(sqlite_hall, role, idle_ms=idle_ms)
+        window = build_window(sqlite_hall, role, idle_ms=idle_ms)
+        assert isinstance(window, StaffWindow)
         qtbot.addWidget(window)
         window.resize(1400, 900)
         window.show()

@@ -12,9 +12,10 @@ from desktop.domain.access import Permission, Role
 from desktop.services import accounts
 from desktop.services.context import Actor, Hall
 from tests.ui.conftest import MakeAccount, sign_in
-from ui.accounts import AccountsPanel, AuditPanel, CreateAccountDialog, ResetPasswordDialog
-from ui.staff import StaffWindow
-from ui.windows import AdminTabs
+from ui.admin.accounts import AccountsPanel, CreateAccountDialog, ResetPasswordDialog
+from ui.admin.audit import AuditPanel
+from ui.admin.work import AdminTabs
+from ui.shell.staff import StaffWindow
 
 OpenWindow = Callable[..., StaffWindow]
 
@@ -23,7 +24,11 @@ def _admin_tabs(qtbot: QtBot, open_window: OpenWindow, login: str) -> AdminTabs:
     window = open_window("admin")
     sign_in(qtbot, window, login)
     assert isinstance(window.work, AdminTabs)
-    return window.work
+    tabs = window.work
+    for panel in (tabs.status, tabs.accounts, tabs.audit):  # each reads its data off the GUI thread
+        if panel is not None and panel.tasks.busy:
+            qtbot.waitSignal(panel.refreshed).wait()
+    return tabs
 
 
 def _rows(panel: AccountsPanel) -> dict[str, list[str]]:
@@ -52,7 +57,7 @@ def test_admin_creates_an_account_and_sees_it(qtbot: QtBot, sqlite_hall: Hall, m
         qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
     assert "密码不符合要求" in dialog.message.text() and dialog.isVisible()
     qtbot.mouseClick(dialog.password.generate, Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(dialog.accepted):
+    with qtbot.waitSignals([dialog.accepted, panel.refreshed]):  # the list is read again on the change
         qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
     row = _rows(panel)["liuyang"]
     assert row[1:] == ["刘洋", "接待窗口工作人员", "本大厅", "待修改初始密码", "导出"]
@@ -72,21 +77,24 @@ def test_admin_unlocks_resets_and_disables(qtbot: QtBot, sqlite_hall: Hall, make
     assert panel is not None
     assert _rows(panel)["wangli"][4].startswith("已锁定")
     panel.select("wangli")
-    qtbot.mouseClick(panel.unlock_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.refreshed):
+        qtbot.mouseClick(panel.unlock_button, Qt.MouseButton.LeftButton)
     assert _rows(panel)["wangli"][4] == "正常"
 
     dialog = panel.open_reset_dialog()
     assert isinstance(dialog, ResetPasswordDialog)
     dialog.password.edit.setText("Chongzhi#2026")
-    with qtbot.waitSignal(dialog.accepted):
+    with qtbot.waitSignals([dialog.accepted, panel.refreshed]):
         qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
     assert _rows(panel)["wangli"][4] == "待修改初始密码"
     assert accounts.sign_in(sqlite_hall, "wangli", "Chongzhi#2026").must_change_password
 
-    qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.refreshed):
+        qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)
     assert _rows(panel)["wangli"][4] == "已停用" and panel.disable_button.text() == "启用"
     panel.select("guanli")
-    qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)  # refused by the service
+    with qtbot.waitSignal(panel.tasks.settled):
+        qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)  # refused by the service
     assert "不能停用自己" in panel.message.text() and panel.message.property("tone") == "error"
 
 
@@ -99,6 +107,7 @@ def test_audit_log_listed_and_verified(qtbot: QtBot, make_account: MakeAccount,
     tabs.show_tab(panel)
     actions = [panel.table.item(r, 4).text() for r in range(panel.table.rowCount())]
     assert actions[0] == "登录" and "创建账户" in actions
+    qtbot.waitUntil(lambda: not panel.tasks.busy)
     with qtbot.waitSignal(panel.verified) as verified:
         qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
     assert verified.args[0].ok

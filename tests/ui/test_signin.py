@@ -13,8 +13,8 @@ from desktop.services import accounts
 from desktop.services.audit import AuditQuery, list_audit
 from desktop.services.context import Actor, Hall
 from tests.ui.conftest import INITIAL, PASSWORD, MakeAccount, sign_in, submit_sign_in
-from ui.staff import StaffWindow
-from ui.windows import CaseSearchPanel
+from ui.cases.search import CaseSearchPanel
+from ui.shell.staff import StaffWindow
 
 OpenWindow = Callable[..., StaffWindow]
 
@@ -37,7 +37,7 @@ def test_sign_in_opens_the_counter(qtbot: QtBot, sqlite_hall: Hall, make_account
     assert window.user_label.text() == "王丽 · 接待窗口工作人员"
     assert window.sign_out_button.isVisible() and window.lock_button.isVisible()
 
-    with qtbot.waitSignal(window.session_ended):
+    with qtbot.waitSignals([window.session_ended, window.tasks.settled]):  # the sign-out is audited off the GUI
         qtbot.mouseClick(window.sign_out_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is page and window.work is None
     assert not window.sign_out_button.isVisible()
@@ -71,7 +71,7 @@ def test_five_wrong_passwords_lock_the_account(qtbot: QtBot, make_account: MakeA
     assert window.work is None
 
 
-def test_an_account_of_another_role_is_told_plainly(qtbot: QtBot, make_account: MakeAccount,
+def test_an_account_of_another_role_is_told_plainly(qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount,
                                                     open_window: OpenWindow) -> None:
     make_account("chenzy", "陈志远", Role.LEADER)
     window = open_window("counter")
@@ -79,13 +79,16 @@ def test_an_account_of_another_role_is_told_plainly(qtbot: QtBot, make_account: 
     message = window.sign_in_page.message.text()
     assert "“接访领导”" in message and "不能使用“接待窗口”" in message
     assert window.work is None and window.actor is None
+    # Refused by the service and audited as a refusal: never a session signed in and out again.
+    (entry,) = list_audit(sqlite_hall, Actor.system(), AuditQuery(limit=1))
+    assert (entry.action, entry.detail["reason"]) == ("登录失败", "wrong_window")
 
 
 def test_first_start_creates_the_first_administrator(qtbot: QtBot, sqlite_hall: Hall,
                                                      open_window: OpenWindow) -> None:
     window = open_window("admin")
     page = window.first_admin_page
-    assert window.pages.currentWidget() is page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page)  # once the database is found empty
     page.login.setText("guanli")
     page.display_name.setText("孙涛")
     page.password.setText("weak")

@@ -21,9 +21,9 @@ from desktop.app import build_window
 from desktop.domain.access import Role
 from desktop.services.context import Hall
 from tests.ui.conftest import MakeAccount
-from ui.device import DeviceWindow
-from ui.staff import StaffWindow
-from ui.startup import HallSource, HallUnavailable
+from ui.shell.device import DeviceWindow
+from ui.shell.staff import StaffWindow
+from ui.shell.startup import HallSource, HallUnavailable
 
 WRONG_KEY = "数据库 /data/hall.db 的密钥与数据库不配套：请用备份的密钥文件恢复"
 
@@ -74,27 +74,28 @@ def test_sign_in_typed_before_the_database_opens_goes_through(qtbot: QtBot, sqli
     with qtbot.waitSignal(window.session_started, timeout=5000):
         release.set()
     assert window.actor is not None and window.actor.display_name == "王丽"
-    assert window.hall is sqlite_hall
+    assert window.source.hall is sqlite_hall
 
 
 def test_a_fresh_installation_turns_to_the_first_administrator_once_opened(qtbot: QtBot,
                                                                            sqlite_hall: Hall) -> None:
     source, release = _held_back(sqlite_hall)
-    window = StaffWindow(source, "admin")
+    window = build_window(source, "admin")
     _show(qtbot, window)
     assert window.current_page_title() == "工作人员登录"
     with qtbot.waitSignal(source.ready, timeout=5000):
         release.set()
-    assert window.current_page_title() == "创建首个系统管理员"
+    qtbot.waitUntil(lambda: window.current_page_title() == "创建首个系统管理员")  # once found empty
 
 
 def test_accounts_present_keep_the_sign_in_page(qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount) -> None:
     make_account("guanli1", "李强", Role.ADMIN)
     source, release = _held_back(sqlite_hall)
-    window = StaffWindow(source, "admin")
+    window = build_window(source, "admin")
+    assert isinstance(window, StaffWindow)
     _show(qtbot, window)
     window.sign_in_page.login.setText("gua")  # typing has begun
-    with qtbot.waitSignal(source.ready, timeout=5000):
+    with qtbot.waitSignals([source.ready, window.tasks.settled], timeout=5000):
         release.set()
     assert window.current_page_title() == "工作人员登录" and window.sign_in_page.login.text() == "gua"
 
@@ -124,7 +125,7 @@ def test_kiosk_and_display_fill_in_when_the_hall_opens(qtbot: QtBot, sqlite_hall
     _show(qtbot, display)
     board = display.body
     assert board.reception.text() == ""  # the holiday calendar is in the database
-    with qtbot.waitSignal(source.ready, timeout=5000):
+    with qtbot.waitSignals([source.ready, board.tasks.settled], timeout=5000):
         release.set()
     assert board.reception.text().startswith("下一个领导接访日")
     assert display.current_page_title() == "大厅信息（无需登录）"
@@ -170,8 +171,8 @@ def test_no_window_loads_the_database_layer_before_its_first_frame() -> None:
         from desktop.app import build_window
         from desktop.cli import build_parser
         from desktop.config import Settings
-        from ui.startup import HallSource
-        from ui.theme import apply_theme
+        from ui.shell.startup import HallSource
+        from ui.shell.theme import apply_theme
 
         app = QApplication([])
         never = threading.Event()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,7 +17,10 @@ from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
-from ui.statistics import StatisticsPanel
+from ui.shell.context import WorkContext
+from ui.statistics.panel import StatisticsPanel
+
+Context = Callable[..., WorkContext]
 
 
 @pytest.fixture
@@ -40,16 +44,18 @@ def _cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
     return item
 
 
-def _open(qtbot: QtBot, hall: Hall, actor: Actor) -> StatisticsPanel:
-    panel = StatisticsPanel(hall, actor)
+def _open(
+        qtbot: QtBot, work_context: Context, hall: Hall, actor: Actor) -> StatisticsPanel:
+    panel = StatisticsPanel(work_context(actor, "counter", hall=hall))
     qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
         panel.show()
     return panel
 
 
-def test_panel_loads_the_current_year_and_its_years(qtbot: QtBot, two_years: Hall, supervisor: Actor) -> None:
-    panel = _open(qtbot, two_years, supervisor)
+def test_panel_loads_the_current_year_and_its_years(
+        qtbot: QtBot, work_context: Context, two_years: Hall, supervisor: Actor) -> None:
+    panel = _open(qtbot, work_context, two_years, supervisor)
     assert [panel.year.itemData(i) for i in range(panel.year.count())] == [2026, 2025]
     assert panel.selected_year() == 2026
     assert panel.dashboard is not None and panel.dashboard.year == 2026
@@ -69,8 +75,9 @@ def test_panel_loads_the_current_year_and_its_years(qtbot: QtBot, two_years: Hal
     assert panel.export_button.isVisible()
 
 
-def test_changing_the_year_reloads(qtbot: QtBot, two_years: Hall, supervisor: Actor) -> None:
-    panel = _open(qtbot, two_years, supervisor)
+def test_changing_the_year_reloads(
+        qtbot: QtBot, work_context: Context, two_years: Hall, supervisor: Actor) -> None:
+    panel = _open(qtbot, work_context, two_years, supervisor)
     with qtbot.waitSignal(panel.loaded, timeout=10_000) as loaded:
         panel.year.setCurrentIndex(panel.year.findData(2025))
     assert loaded.args is not None and loaded.args[0].year == 2025
@@ -80,9 +87,10 @@ def test_changing_the_year_reloads(qtbot: QtBot, two_years: Hall, supervisor: Ac
     assert panel.dashboard is not None and panel.dashboard.year == 2025
 
 
-def test_export_through_the_file_dialog(qtbot: QtBot, two_years: Hall, supervisor: Actor, tmp_path: Path,
+def test_export_through_the_file_dialog(
+        qtbot: QtBot, work_context: Context, two_years: Hall, supervisor: Actor, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    panel = _open(qtbot, two_years, supervisor)
+    panel = _open(qtbot, work_context, two_years, supervisor)
     target = tmp_path / "out" / "统计"
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
@@ -99,9 +107,10 @@ def test_export_through_the_file_dialog(qtbot: QtBot, two_years: Hall, superviso
     assert "已存在" in panel.message.text()
 
 
-def test_a_leader_sees_no_export_and_a_clerk_is_refused(qtbot: QtBot, two_years: Hall, clerk: Actor) -> None:
+def test_a_leader_sees_no_export_and_a_clerk_is_refused(
+        qtbot: QtBot, work_context: Context, two_years: Hall, clerk: Actor) -> None:
     leader = Actor("staff:lingdao", "领导", "leader")
-    panel = _open(qtbot, two_years, leader)
+    panel = _open(qtbot, work_context, two_years, leader)
     assert not panel.export_button.isVisible() and panel.dashboard is not None
-    refused = _open(qtbot, two_years, clerk)
+    refused = _open(qtbot, work_context, two_years, clerk)
     assert refused.dashboard is None and "督办与统计" in refused.message.text()

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from desktop.app import build_window
 from desktop.services.context import Actor
 from server.store import SyncServer
 from tests.sync import conftest as sync_fixtures
 from tests.sync.conftest import DeviceFactory, count_events, enrolled, free_port, register_cases, serving
-from ui.staff import StaffWindow
-from ui.sync_status import SyncIndicator
+from ui.shell.context import WorkContext
+from ui.shell.staff import StaffWindow
+from ui.shell.sync_status import SyncIndicator
 
 device_hall = sync_fixtures.device_hall  # the sync tests' fixture: devices on encrypted SQLite files
+Context = Callable[..., WorkContext]
 HOUR_MS = 3_600_000  # the timer never fires during a test: syncs are started by hand
 
 
@@ -23,7 +27,8 @@ def _sync(qtbot: QtBot, indicator: SyncIndicator) -> None:
         indicator.sync_now()
 
 
-def test_records_reach_the_server_and_the_header_says_so(qtbot: QtBot, device_hall: DeviceFactory, clerk: Actor,
+def test_records_reach_the_server_and_the_header_says_so(
+        qtbot: QtBot, work_context: Context, device_hall: DeviceFactory, clerk: Actor,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     server = SyncServer(device_hall("srv", code="H01"))
     device = device_hall("a")
@@ -31,7 +36,7 @@ def test_records_reach_the_server_and_the_header_says_so(qtbot: QtBot, device_ha
     monkeypatch.setenv("PH_SYNC_TOKEN", enrolled(server, device))
     with serving(server.hall, server) as url:
         device.settings = replace(device.settings, server_url=url)
-        indicator = SyncIndicator(device, interval_ms=HOUR_MS)
+        indicator = SyncIndicator(work_context(clerk, hall=device), interval_ms=HOUR_MS)
         qtbot.addWidget(indicator)
         assert indicator.enabled and indicator.tasks.busy  # the first sync starts with the open hall
         with qtbot.waitSignal(indicator.tasks.settled, timeout=20_000):
@@ -52,21 +57,24 @@ def test_records_reach_the_server_and_the_header_says_so(qtbot: QtBot, device_ha
         indicator.stop()
 
 
-def test_an_unenrolled_device_is_told_so(qtbot: QtBot, device_hall: DeviceFactory,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unenrolled_device_is_told_so(
+        qtbot: QtBot, work_context: Context, device_hall: DeviceFactory,
+                                         clerk: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PH_SYNC_TOKEN", raising=False)
     device = device_hall("b")
     device.settings = replace(device.settings, server_url=f"http://127.0.0.1:{free_port()}")
-    indicator = SyncIndicator(device, interval_ms=HOUR_MS)
+    indicator = SyncIndicator(work_context(clerk, hall=device), interval_ms=HOUR_MS)
     qtbot.addWidget(indicator)
     with qtbot.waitSignal(indicator.tasks.settled, timeout=20_000):
         pass
     assert indicator.text().startswith("未同步：设备未注册")
 
 
-def test_without_a_server_nothing_runs_or_shows(qtbot: QtBot, device_hall: DeviceFactory) -> None:
+def test_without_a_server_nothing_runs_or_shows(
+        qtbot: QtBot, work_context: Context, device_hall: DeviceFactory) -> None:
     device = device_hall("c")
-    window = StaffWindow(device, "counter")
+    window = build_window(device, "counter")
+    assert isinstance(window, StaffWindow)
     qtbot.addWidget(window)
     window.show()
     assert not window.sync.enabled and not window.sync.isVisible() and not window.sync.tasks.busy

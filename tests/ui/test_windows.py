@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.app import build_window
+from desktop.app import build_window, work_for
 from desktop.domain.access import WITHHELD, Permission, Role
 from desktop.domain.classification import Nature
+from desktop.domain.roles import WindowRole
 from desktop.services.audit import AuditQuery, list_audit
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from tests.helpers import form, valid_id
 from tests.ui.conftest import MakeAccount, sign_in
-from ui.device import DeviceWindow, HallBoard, ProgressQueryPanel
-from ui.staff import StaffWindow
-from ui.windows import ACCUSATION_NOTICE, CaseSearchPanel, DeadlinePanel
+from ui.cases.deadlines import DeadlinePanel
+from ui.cases.search import ACCUSATION_NOTICE, CaseSearchPanel
+from ui.display.board import HallBoard
+from ui.kiosk.progress import ProgressQueryPanel
+from ui.shell.context import WorkContext
+from ui.shell.device import DeviceWindow
+from ui.shell.staff import StaffWindow
+
+Context = Callable[..., WorkContext]
 
 
 @pytest.mark.parametrize("role", ["kiosk", "counter", "leader", "display", "admin"])
@@ -38,39 +47,55 @@ def test_every_role_opens(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, make_ac
 def test_kiosk_and_display_act_as_their_device(qtbot: QtBot, sqlite_hall: Hall) -> None:
     kiosk = build_window(sqlite_hall, "kiosk")
     qtbot.addWidget(kiosk)
-    assert isinstance(kiosk.body, ProgressQueryPanel) and kiosk.body.actor == Actor.kiosk("C01")
+    assert isinstance(kiosk, DeviceWindow) and isinstance(kiosk.body, ProgressQueryPanel)
+    assert kiosk.ctx.actor == Actor.kiosk("C01") and kiosk.body.actor == Actor.kiosk("C01")
+    display = build_window(sqlite_hall, "display")
+    qtbot.addWidget(display)
+    assert isinstance(display, DeviceWindow) and isinstance(display.body, HallBoard)
+    assert display.ctx.actor == Actor.display_screen("C01")
+    assert display.current_page_title() == "大厅信息（无需登录）"
 
 
 def _search(qtbot: QtBot, panel: CaseSearchPanel, text: str, rows: int) -> None:
-    panel.query.setText(text)
+    with qtbot.waitSignal(panel.searched):
+        panel.query.setText(text)
     qtbot.waitUntil(lambda: panel.table.rowCount() == rows)
 
 
-def test_counter_search_finds_by_name_as_typed(qtbot: QtBot, sqlite_hall: Hall,
-                                               clerk: Actor) -> None:
+def _select(qtbot: QtBot, panel: CaseSearchPanel, row: int) -> None:
+    with qtbot.waitSignal(panel.detail_shown):
+        panel.table.setCurrentCell(row, 0)
+
+
+def test_counter_search_finds_by_name_as_typed(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                               work_context: Context, make_account: MakeAccount) -> None:
+    make_account("wangli", "王丽", Role.CLERK)  # the clerk of the fixture, by the account's name
     register_visit(sqlite_hall, clerk, form(name="王芳", id_number=valid_id(seq=9)))
     register_visit(sqlite_hall, clerk, form(name="张建国", request="反映拖欠工资问题"))
-    panel = CaseSearchPanel(sqlite_hall, clerk)
+    panel = CaseSearchPanel(work_context(clerk))
     qtbot.addWidget(panel)
     _search(qtbot, panel, "王芳", 1)
     assert panel.table.item(0, 1).text() == "王*"  # masked in the list
-    panel.table.setCurrentCell(0, 0)
-    assert "登记" in panel.detail.toPlainText() and "2026年10月8日" in panel.detail.toPlainText()
+    _select(qtbot, panel, 0)
+    text = panel.detail.toPlainText()
+    assert "登记" in text and "2026年10月8日" in text
+    assert "王丽" in text and "staff:" not in text  # events by the name of who wrote them
     panel.query.setText("拖欠工资")
     qtbot.waitUntil(lambda: panel.table.rowCount() == 1 and
                     panel.table.item(0, 1).text() == "张**")
     assert "诉求内容" in panel.status.text()
 
 
-def test_reveal_shows_full_data_once_and_is_audited(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor) -> None:
+def test_reveal_shows_full_data_once_and_is_audited(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                    work_context: Context) -> None:
     first = register_visit(sqlite_hall, clerk, form(name="王芳", id_number=valid_id(seq=9)))
     register_visit(sqlite_hall, clerk, form(name="王建军", id_number=valid_id(seq=17)))
-    panel = CaseSearchPanel(sqlite_hall, clerk)
+    panel = CaseSearchPanel(work_context(clerk))
     qtbot.addWidget(panel)
     panel.show()
     _search(qtbot, panel, "王", 2)
     row = next(r for r, case in enumerate(panel.results) if case.case_number == first.case_number)
-    panel.table.setCurrentCell(row, 0)
+    _select(qtbot, panel, row)
     text = panel.detail.toPlainText()
     assert "王*" in text and "王芳" not in text and valid_id(seq=9) not in text
     assert "138****2345" in text and "个人信息已遮挡" in text
@@ -88,32 +113,34 @@ def test_reveal_shows_full_data_once_and_is_audited(qtbot: QtBot, sqlite_hall: H
     assert entry.target == first.case_number and entry.actor_id == clerk.actor_id
     assert entry.detail == {"reason": "核对身份"}
 
-    panel.table.setCurrentCell(1 - row, 0)  # another case: masked again
+    _select(qtbot, panel, 1 - row)  # another case: masked again
     assert "王芳" not in panel.detail.toPlainText() and "王建军" not in panel.detail.toPlainText()
     assert not panel.reveal_note.isVisible() and panel.reveal_reason.text() == ""
 
 
-def test_no_reveal_button_without_the_permission(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor) -> None:
+def test_no_reveal_button_without_the_permission(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                 work_context: Context) -> None:
     register_visit(sqlite_hall, clerk, form())
     reader = Actor("staff:trainee", "实习人员", "",
                    extra_permissions=frozenset({Permission.SEARCH, Permission.VIEW_CASE}))
-    panel = CaseSearchPanel(sqlite_hall, reader)
+    panel = CaseSearchPanel(work_context(reader))
     qtbot.addWidget(panel)
     panel.show()
     _search(qtbot, panel, "张建国", 1)
-    panel.table.setCurrentCell(0, 0)
+    _select(qtbot, panel, 0)
     assert "张**" in panel.detail.toPlainText()
     assert not panel.reveal_button.isVisible() and not panel.reveal_reason.isVisible()
 
 
-def test_withheld_accusation_is_shown_as_a_notice(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor) -> None:
+def test_withheld_accusation_is_shown_as_a_notice(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                  work_context: Context) -> None:
     register_visit(sqlite_hall, clerk, form(nature=Nature.ACCUSATION.value,
                                             request="检举某局干部收受贿赂，要求依法查处"))
-    panel = CaseSearchPanel(sqlite_hall, clerk)  # clerks may not read accusations
+    panel = CaseSearchPanel(work_context(clerk))  # clerks may not read accusations
     qtbot.addWidget(panel)
     _search(qtbot, panel, "张建国", 1)
     assert panel.table.item(0, 7).text() == WITHHELD
-    panel.table.setCurrentCell(0, 0)
+    _select(qtbot, panel, 0)
     html, text = panel.detail.toHtml(), panel.detail.toPlainText()
     assert WITHHELD in text and ACCUSATION_NOTICE in text and "贿赂" not in text
     assert "#fff4d6" in html  # styled as a notice, not as the petitioner's words
@@ -123,14 +150,15 @@ def test_counter_reveals_after_sign_in(qtbot: QtBot, sqlite_hall: Hall, clerk: A
                                        make_account: MakeAccount) -> None:
     register_visit(sqlite_hall, clerk, form())
     make_account("wangli", "王丽", Role.CLERK)
-    window = StaffWindow(sqlite_hall, "counter")
+    window = build_window(sqlite_hall, "counter")
     qtbot.addWidget(window)
     window.show()
+    assert isinstance(window, StaffWindow)
     sign_in(qtbot, window, "wangli")
     panel = window.findChild(CaseSearchPanel)
     assert panel is not None and panel.actor.actor_id == "staff:wangli"
     _search(qtbot, panel, "张建国", 1)
-    panel.table.setCurrentCell(0, 0)
+    _select(qtbot, panel, 0)
     with qtbot.waitSignal(panel.revealed):
         qtbot.mouseClick(panel.reveal_button, Qt.MouseButton.LeftButton)
     assert "张建国" in panel.detail.toPlainText()
@@ -138,42 +166,47 @@ def test_counter_reveals_after_sign_in(qtbot: QtBot, sqlite_hall: Hall, clerk: A
     assert entry.actor_name == "王丽" and entry.detail == {}
 
 
-def test_kiosk_progress_query(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor) -> None:
+def test_kiosk_progress_query(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
     result = register_visit(sqlite_hall, clerk, form())
-    panel = ProgressQueryPanel(sqlite_hall, Actor.kiosk("K01"))
+    panel = ProgressQueryPanel(work_context(Actor.kiosk("K01"), "kiosk"))
     qtbot.addWidget(panel)
     panel.number.setText(result.case_number)
     panel.code.setText("00000000")
-    qtbot.mouseClick(panel.submit, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.tasks.settled):  # asked off the GUI thread
+        qtbot.mouseClick(panel.submit, Qt.MouseButton.LeftButton)
     assert "查询码不正确" in panel.error.text() and panel.result.text() == ""
     panel.code.setText(result.query_code)
-    qtbot.mouseClick(panel.submit, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.tasks.settled):
+        qtbot.mouseClick(panel.submit, Qt.MouseButton.LeftButton)
     assert panel.error.text() == ""
     assert result.case_number in panel.result.text() and "已登记" in panel.result.text()
     assert "张**" in panel.result.text()
 
 
-def test_deadline_board_and_hall_display(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor) -> None:
+def test_deadline_board_and_hall_display(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                         work_context: Context) -> None:
     register_visit(sqlite_hall, clerk, form())
-    board = DeadlinePanel(sqlite_hall, clerk)
+    board = DeadlinePanel(work_context(clerk))
     qtbot.addWidget(board)
-    assert "在办 1 件" in board.summary.text()
-    display = HallBoard(sqlite_hall)
+    qtbot.waitUntil(lambda: "在办 1 件" in board.summary.text())
+    display = HallBoard(work_context(Actor.display_screen("D01"), "display"))
     qtbot.addWidget(display)
     # 2026-09-16: the next leaders' day is 15 October (the 15th of September has passed)
-    assert "2026年10月15日" in display.reception.text()
+    qtbot.waitUntil(lambda: "2026年10月15日" in display.reception.text())
 
 
 def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: QtBot, sqlite_hall: Hall,
-                                                                        clerk: Actor) -> None:
-    from ui.statistics import StatisticsPanel
-    from ui.windows import WorkTabs, staff_work
+                                                                        clerk: Actor, work_context: Context) -> None:
+    from ui.desk.cases import WorkTabs
+    from ui.statistics.panel import StatisticsPanel
 
     register_visit(sqlite_hall, clerk, form())
-    assert not isinstance(staff_work(sqlite_hall, clerk, "counter"), WorkTabs)  # clerks: cases only
+    clerks_work = work_for(WindowRole.COUNTER, work_context(clerk))
+    qtbot.addWidget(clerks_work)
+    assert not isinstance(clerks_work, WorkTabs)  # clerks: cases only
     for actor, role in ((Actor("staff:zhaomin", "赵敏", Role.SUPERVISOR), "counter"),
                         (Actor("staff:lijun", "李军", Role.LEADER), "leader")):
-        work = staff_work(sqlite_hall, actor, role)
+        work = work_for(WindowRole(role), work_context(actor, role))
         qtbot.addWidget(work)
         assert isinstance(work, WorkTabs) and work.statistics is None
         assert work.findChild(CaseSearchPanel) is not None and work.tabText(1) == "统计"

@@ -10,40 +10,37 @@ into the next.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.domain.roles import ROLE_NAMES, Actor, Role
-from ui.idle import IdleWatcher
-from ui.signin import ChangePasswordPage, FirstAdminPage, LockPage, SignInPage, accounts_service
-from ui.startup import HallSource, OpeningFailedPage
-from ui.sync_status import SyncIndicator
-from ui.widgets import ROLE_TITLES, Header, role_name
+from desktop.domain.roles import Actor, WindowRole
+from ui.common.widgets import Header, role_name
+from ui.shell.context import WindowContext, WorkContext
+from ui.shell.idle import IdleWatcher
+from ui.shell.signin import ChangePasswordPage, FirstAdminPage, LockPage, SignInPage, accounts_service
+from ui.shell.startup import OpeningFailedPage
+from ui.shell.sync_status import SyncIndicator
 
 if TYPE_CHECKING:
     from desktop.services.accounts import AccountInfo, SignIn
     from desktop.services.context import Hall
 
-#: Which account roles may work in each staff window.
-WINDOW_ROLES: Mapping[str, tuple[Role, ...]] = {
-    "counter": (Role.CLERK, Role.SUPERVISOR),
-    "leader": (Role.LEADER,),
-    "admin": (Role.ADMIN, Role.SUPERVISOR),  # supervisors for the audit log only
-}
+#: Builds what a signed-in person works with (the composition root picks it per window role).
+WorkBuilder = Callable[[WorkContext], QWidget]
 
 
-def role_fits(window_role: str, actor: Actor) -> bool:
-    return actor.role in {r.value for r in WINDOW_ROLES[window_role]}
+def _sign_out(hall: Hall, actor: Actor) -> None:
+    accounts_service().sign_out(hall, actor)
 
 
-def wrong_window_message(window_role: str, actor: Actor) -> str:
-    allowed = "、".join(ROLE_NAMES[r] for r in WINDOW_ROLES[window_role])
-    return (f"{actor.display_name}的账户角色是“{role_name(actor)}”，不能使用“{ROLE_TITLES[window_role]}”。"
-            f"本窗口只供{allowed}登录，请在相应的程序中登录，或请系统管理员调整账户角色。")
+def _lock(hall: Hall, actor: Actor, idle: bool) -> datetime:
+    accounts_service().lock_screen(hall, actor, idle=idle)
+    return hall.now()
 
 
 class StaffWindow(QMainWindow):
@@ -54,27 +51,30 @@ class StaffWindow(QMainWindow):
     screen_locked = Signal()
     screen_unlocked = Signal()
 
-    def __init__(self, hall: Hall | HallSource, role: str, *, idle_ms: int | None = None) -> None:
+    def __init__(self, ctx: WindowContext, build_work: WorkBuilder, *, idle_ms: int | None = None) -> None:
         super().__init__()
-        if role not in WINDOW_ROLES:
-            raise ValueError(f"not a staff window: {role}")
-        self.source, self.role = HallSource.of(hall), role
-        settings = self.source.settings
+        if ctx.window.is_device:
+            raise ValueError(f"not a staff window: {ctx.window}")
+        self.ctx, self.role, self.build_work = ctx, ctx.window, build_work
+        self.source = ctx.source
+        ctx.tasks.setParent(self)
+        self.tasks = ctx.group(self)  # sign-out, screen lock: audited off the GUI thread
+        settings = ctx.settings
         self.actor: Actor | None = None
         self.work: QWidget | None = None
-        self.setWindowTitle(f"信访接待大厅系统 — {ROLE_TITLES[role]}")
-        self.header = Header(settings.hall_name, ROLE_TITLES[role])
+        self.setWindowTitle(f"信访接待大厅系统 — {ctx.window.heading}")
+        self.header = Header(settings.hall_name, ctx.window.heading)
         self.user_label = QLabel()
         self.user_label.setObjectName("user")
-        self.lock_button = QPushButton(self.tr("锁屏"))
-        self.sign_out_button = QPushButton(self.tr("退出登录"))
-        self.sync = SyncIndicator(self.source)  # syncs in the background when a server is set
+        self.lock_button = QPushButton("锁屏")
+        self.sign_out_button = QPushButton("退出登录")
+        self.sync = SyncIndicator(ctx)  # syncs in the background when a server is set
         for widget in (self.sync, self.user_label, self.lock_button, self.sign_out_button):
             self.header.add(widget)
-        self.first_admin_page = FirstAdminPage(self.source)
-        self.sign_in_page = SignInPage(self.source, ROLE_TITLES[role])
-        self.change_page = ChangePasswordPage(self.source)
-        self.lock_page = LockPage(self.source)
+        self.first_admin_page = FirstAdminPage(ctx)
+        self.sign_in_page = SignInPage(ctx)
+        self.change_page = ChangePasswordPage(ctx)
+        self.lock_page = LockPage(ctx)
         self.failed_page = OpeningFailedPage()
         self.pages = QStackedWidget()
         for page in (self.first_admin_page, self.sign_in_page, self.change_page, self.lock_page,
@@ -112,13 +112,11 @@ class StaffWindow(QMainWindow):
         self.source.when_failed(self._opening_failed)
         self.source.when_ready(self._hall_opened)
 
-    @property
-    def hall(self) -> Hall:
-        """The open hall (waits for it in the rare case it is still being opened)."""
-        return self.source.get()
+    def _hall_opened(self, _hall: Hall) -> None:
+        self.tasks.run(lambda hall: bool(accounts_service().has_accounts(hall)), self._accounts_known)
 
-    def _hall_opened(self, hall: Hall) -> None:
-        if self.actor is None and not accounts_service().has_accounts(hall):
+    def _accounts_known(self, any_account: bool) -> None:
+        if self.actor is None and not any_account and self.pages.currentWidget() is self.sign_in_page:
             self.pages.setCurrentWidget(self.first_admin_page)
 
     def _opening_failed(self, message: str) -> None:
@@ -141,18 +139,14 @@ class StaffWindow(QMainWindow):
 
     def _first_admin_created(self, info: AccountInfo) -> None:
         self.sign_in_page.login.setText(info.login)
-        if self.role == "admin":
-            text = self.tr(f"已创建系统管理员账户“{info.login}”，请登录")
+        if self.role is WindowRole.ADMIN:
+            text = f"已创建系统管理员账户“{info.login}”，请登录"
         else:
-            text = self.tr(f"已创建系统管理员账户“{info.login}”。请在“系统管理”中登录，为工作人员创建账户")
+            text = f"已创建系统管理员账户“{info.login}”。请在“系统管理”中登录，为工作人员创建账户"
         self._show_sign_in(text, "ok")
 
     def _signed_in(self, result: SignIn) -> None:
-        actor = result.actor
-        if not role_fits(self.role, actor):
-            accounts_service().sign_out(self.hall, actor)
-            self.sign_in_page.show_message(wrong_window_message(self.role, actor))
-            return
+        actor = result.actor  # the service has checked that this account may work at this window
         self.actor = actor
         if result.must_change_password:
             self._show_session_controls(False)
@@ -163,9 +157,7 @@ class StaffWindow(QMainWindow):
 
     def _start_work(self) -> None:
         assert self.actor is not None
-        from ui.windows import staff_work  # the work's panels load with the first session
-
-        self.work = staff_work(self.hall, self.actor, self.role)
+        self.work = self.build_work(self.ctx.acting_as(self.actor))
         self.pages.addWidget(self.work)
         self.pages.setCurrentWidget(self.work)
         self._show_session_controls(True)
@@ -190,7 +182,8 @@ class StaffWindow(QMainWindow):
 
     def sign_out(self) -> None:
         if self.actor is not None:
-            accounts_service().sign_out(self.hall, self.actor)
+            actor = self.actor
+            self.tasks.run(lambda hall: _sign_out(hall, actor), _ignore)
         self._end_session()
         self._show_sign_in()
         self.session_ended.emit()
@@ -220,10 +213,16 @@ class StaffWindow(QMainWindow):
             return
         self.idle.stop()
         self._close_dialogs()
-        accounts_service().lock_screen(self.hall, self.actor, idle=idle)
-        self.lock_page.set_actor(self.actor, idle=idle, since=f"{self.hall.now():%H:%M}")
+        actor = self.actor
+        # The work is covered at once; the time and the audit entry follow from the worker.
+        self.lock_page.set_actor(actor, idle=idle, since=f"{datetime.now():%H:%M}")
         self.pages.setCurrentWidget(self.lock_page)
         self.lock_button.setVisible(False)
+        self.tasks.run(lambda hall: _lock(hall, actor, idle), self._locked)
+
+    def _locked(self, at: datetime) -> None:
+        if self.is_locked and self.lock_page.actor is not None:
+            self.lock_page.show_since(f"{at:%H:%M}")
         self.screen_locked.emit()
 
     def _unlocked(self) -> None:
@@ -238,6 +237,13 @@ class StaffWindow(QMainWindow):
         self.idle.detach()
         self.sync.stop()
         if self.actor is not None:
-            accounts_service().sign_out(self.hall, self.actor)
+            actor = self.actor
+            if self.source.error is None:
+                self.tasks.run(lambda hall: _sign_out(hall, actor), _ignore)
             self._end_session()
+        self.ctx.tasks.close()  # what is under way (the sign-out) finishes before the window goes
         super().closeEvent(event)
+
+
+def _ignore(_value: object) -> None:
+    """Nothing to show: the outcome of a sign-out is in the audit log."""

@@ -90,3 +90,19 @@ def apply_theme(app: QApplication, role: str) -> None:
         app.setFont(QFont(family, 11))
     extra = {"kiosk": KIOSK_STYLE + LARGE_HEADER_STYLE, "display": LARGE_HEADER_STYLE}.get(role, "")
     app.setStyleSheet(BASE_STYLE + extra)
+
+
+def install_translations(app: QApplication) -> None:
+    """Qt's own Chinese texts, so that standard dialogs and buttons (打开, 取消, 是/否) speak Chinese.
+
+    The program's own strings are written in Chinese; only Qt's built-in ones need this.
+    """
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            return

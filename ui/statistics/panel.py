@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import Permission
 from desktop.domain.indicators import DEFINITIONS, format_rate
 from desktop.services import statistics
-from desktop.services.context import Actor, Hall
+from desktop.services.changes import Changes
 from desktop.services.statistics import (
     CHANNEL_HEADERS,
     MONTH_HEADERS,
@@ -34,8 +34,9 @@ from desktop.services.statistics import (
     dashboard_title,
     month_cells,
 )
-from ui.tasks import TaskRunner
-from ui.widgets import label, message_label, set_tone
+from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
 
 TOPIC_COLUMNS: tuple[str, ...] = ("排名", "内容分类", "批次", "人次")
 ROW_HEIGHT = 26
@@ -101,27 +102,24 @@ class StatisticsPanel(QWidget):
     loaded = Signal(object)  # YearDashboard
     exported = Signal(object)  # Path
 
-    def __init__(self, hall: Hall, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.hall, self.actor = hall, actor
+        self.ctx, self.actor = ctx, ctx.actor
         self.dashboard: YearDashboard | None = None
-        self.tasks = TaskRunner(self)  # a year of cases is counted off the GUI thread
+        self.tasks = ctx.group(self)  # a year of cases is counted off the GUI thread
 
-        self.title = label(self.tr("信访工作统计"), "subtitle")
+        self.title = label("信访工作统计", "subtitle")
         self.year = QComboBox()
-        this_year = hall.today().year
-        self.year.addItem(self.tr("{0}年").format(this_year), this_year)
         self.year.setMinimumWidth(120)
-        self.refresh_button = QPushButton(self.tr("刷新"))
-        self.refresh_button.setObjectName("secondary")
-        self.export_button = QPushButton(self.tr("导出 Excel…"))
-        self.export_button.setVisible(actor.may(Permission.EXPORT))
+        self.refresh_button = secondary_button("刷新")
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.setVisible(ctx.may(Permission.EXPORT))
         self.message = message_label()
         self.backlog = label("", "hint")
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        top.addWidget(label(self.tr("年份"), "hint"))
+        top.addWidget(label("年份", "hint"))
         top.addWidget(self.year)
         top.addWidget(self.refresh_button)
         top.addWidget(self.export_button)
@@ -135,11 +133,11 @@ class StatisticsPanel(QWidget):
         for column in (0, 2, 3):
             topic_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
-        month_box = QGroupBox(self.tr("月度指标（“—”表示当月没有可计算的事项）"))
+        month_box = QGroupBox("月度指标（“—”表示当月没有可计算的事项）")
         QVBoxLayout(month_box).addWidget(self.months)
-        channel_box = QGroupBox(self.tr("按渠道"))
+        channel_box = QGroupBox("按渠道")
         QVBoxLayout(channel_box).addWidget(self.channels)
-        topic_box = QGroupBox(self.tr("内容分类前十"))
+        topic_box = QGroupBox("内容分类前十")
         QVBoxLayout(topic_box).addWidget(self.topics)
         lower = QHBoxLayout()
         lower.addWidget(channel_box, 3)
@@ -156,51 +154,62 @@ class StatisticsPanel(QWidget):
         self.year.currentIndexChanged.connect(lambda _index: self.reload())
         self.refresh_button.clicked.connect(self.reload)
         self.export_button.clicked.connect(self.export)
+        ctx.tasks.changed.connect(self._changed)
         self._load_years()
 
     # -- loading ------------------------------------------------------------------------------
 
-    def selected_year(self) -> int:
-        return int(self.year.currentData())
+    def selected_year(self) -> int | None:
+        year = self.year.currentData()
+        return int(year) if year is not None else None
 
     def _load_years(self) -> None:
-        hall, actor, year = self.hall, self.actor, self.selected_year()
-        self.tasks.run(lambda: (statistics.years_with_data(hall, actor), statistics.year_dashboard(hall, actor, year)),
+        actor = self.actor
+        self.tasks.run(lambda hall: (statistics.years_with_data(hall, actor),
+                                     statistics.year_dashboard(hall, actor, hall.today().year)),
                        self._years_loaded, self._failed)
+
+    def _changed(self, changes: Changes) -> None:
+        """Counting a year takes a moment: a change is pointed out, and 刷新 counts again."""
+        if (changes.cases or changes.reference) and self.dashboard is not None and not self.tasks.busy:
+            set_tone(self.message, "notice", "数据有新的变化，点“刷新”重新统计")
 
     def _years_loaded(self, result: tuple[list[int], YearDashboard]) -> None:
         years, dashboard = result
         self.year.blockSignals(True)
         self.year.clear()
         for year in years:
-            self.year.addItem(self.tr("{0}年").format(year), year)
+            self.year.addItem(f"{year}年", year)
         self.year.setCurrentIndex(max(0, self.year.findData(dashboard.year)))
         self.year.blockSignals(False)
         self._show(dashboard)
 
     def reload(self) -> None:
-        hall, actor, year = self.hall, self.actor, self.selected_year()
-        set_tone(self.message, "notice", self.tr("正在统计 {0} 年的数据…").format(year))
-        self.tasks.run(lambda: statistics.year_dashboard(hall, actor, year), self._show, self._failed)
+        actor, year = self.actor, self.selected_year()
+        if year is None:
+            self._load_years()
+            return
+        set_tone(self.message, "notice", f"正在统计 {year} 年的数据…")
+        self.tasks.run(lambda hall: statistics.year_dashboard(hall, actor, year), self._show, self._failed)
 
     def _show(self, dashboard: YearDashboard) -> None:
         self.dashboard = dashboard
         self.message.hide()
         self.title.setText(dashboard_title(dashboard))
-        rows = [month_cells(self.tr("{0}月").format(row.month), row.counts) for row in dashboard.months]
-        rows.append(month_cells(self.tr("全年"), dashboard.total))
+        rows = [month_cells(f"{row.month}月", row.counts) for row in dashboard.months]
+        rows.append(month_cells("全年", dashboard.total))
         _fill(self.months, rows, RATE_COLUMNS["month"], bold_last=True)
         _fill(self.channels, [channel_cells(row) for row in dashboard.channels], RATE_COLUMNS["channel"])
         _fill(self.topics, [(rank, t.topic_name, t.batches, t.persons)
                             for rank, t in enumerate(dashboard.top_topics, start=1)])
         b = dashboard.backlog
-        self.backlog.setText("" if b is None else self.tr(
-            "当前积案（{0}）：在办 {1:,} 件，已超期 {2:,} 件，7日内到期 {3:,} 件，待督办核查 {4:,} 件").format(
-            dashboard.computed_on.isoformat(), b.open_cases, b.overdue, b.due_within_week, b.flagged))
+        self.backlog.setText("" if b is None else (
+            f"当前积案（{dashboard.computed_on.isoformat()}）：在办 {b.open_cases:,} 件，已超期 {b.overdue:,} 件，"
+            f"7日内到期 {b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件"))
         self.loaded.emit(dashboard)
 
     def _failed(self, error: Exception) -> None:
-        set_tone(self.message, "error", str(getattr(error, "message", "") or error))
+        set_tone(self.message, "error", user_message(error, "统计"))
 
     def _busy(self, busy: bool) -> None:
         self.refresh_button.setDisabled(busy)
@@ -211,17 +220,19 @@ class StatisticsPanel(QWidget):
 
     def export(self) -> None:
         year = self.selected_year()
-        suggested = str(Path.home() / self.tr("{0}年信访工作统计.xlsx").format(year))
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出 Excel"), suggested,
-                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        if year is None:
+            return
+        suggested = str(Path.home() / f"{year}年信访工作统计.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, "导出 Excel", suggested,
+                                              "Excel 工作簿 (*.xlsx)")
         if not path:
             return
         target = Path(path) if path.lower().endswith(".xlsx") else Path(f"{path}.xlsx")
-        hall, actor = self.hall, self.actor
+        actor = self.actor
         confirmed = target == Path(path)  # the file dialog has asked before replacing this name
-        self.tasks.run(lambda: statistics.export_dashboard_xlsx(hall, actor, year, target, overwrite=confirmed),
+        self.tasks.run(lambda hall: statistics.export_dashboard_xlsx(hall, actor, year, target, overwrite=confirmed),
                        self._exported, self._failed)
 
     def _exported(self, path: Path) -> None:
-        set_tone(self.message, "ok", self.tr("已导出：{0}").format(path))
+        set_tone(self.message, "ok", f"已导出：{path}")
         self.exported.emit(path)

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
-from ui.startup import HallSource
-from ui.tasks import TaskRunner
+from ui.shell.context import WindowContext
+from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
     from desktop.services.context import Hall
@@ -48,13 +49,13 @@ def _sync(hall: Hall, url: str) -> SyncReport | _NotSynced:
 class SyncIndicator(QLabel):
     """The header's sync line; it also drives the periodic sync (hidden on citizens' screens)."""
 
-    def __init__(self, hall: Hall | HallSource, *, interval_ms: int | None = None) -> None:
+    def __init__(self, ctx: WindowContext, *, interval_ms: int | None = None) -> None:
         super().__init__()
         self.setObjectName("user")
-        self.source = HallSource.of(hall)
-        settings = self.source.settings
+        self.source = ctx.source
+        settings = ctx.settings
         self.url = settings.server_url.strip()
-        self.tasks = TaskRunner(self)
+        self.tasks = ctx.group(self)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms if interval_ms is not None else settings.sync_interval_seconds * 1000)
         self.timer.timeout.connect(self.sync_now)
@@ -63,7 +64,7 @@ class SyncIndicator(QLabel):
         if not self.url:
             self.hide()  # offline installation: nothing to say
             return
-        self.setText(self.tr("同步：等待数据库打开"))
+        self.setText("同步：等待数据库打开")
         self.source.when_ready(self._hall_opened)
 
     @property
@@ -76,11 +77,10 @@ class SyncIndicator(QLabel):
 
     def sync_now(self) -> None:
         """Start a sync unless one is running (or there is no server or database yet)."""
-        hall = self.source.hall
-        if not self.url or hall is None or self.tasks.busy:
+        if not self.url or self.source.hall is None or self.tasks.busy:
             return
         url = self.url
-        self.tasks.run(lambda: _sync(hall, url), self._synced, self._failed)
+        self.tasks.run(lambda hall: _sync(hall, url), self._synced, self._failed, executor=Executor.DEVICES)
 
     def _synced(self, report: SyncReport | _NotSynced) -> None:
         from datetime import datetime
@@ -90,21 +90,19 @@ class SyncIndicator(QLabel):
             return
         self.last_report, self.last_problem = report, ""
         waiting = f"，待上传 {report.pending:,} 条" if report.pending else ""
-        self.setText(self.tr(f"已同步 {datetime.now():%H:%M}{waiting}"))
-        self.setToolTip(self.tr(f"上传 {report.pushed:,} 条，收到 {report.pulled:,} 条，服务器序号 {report.cursor:,}"))
+        self.setText(f"已同步 {datetime.now():%H:%M}{waiting}")
+        self.setToolTip(f"上传 {report.pushed:,} 条，收到 {report.pulled:,} 条，服务器序号 {report.cursor:,}")
 
     def _not_synced(self, message: str, pending: int) -> None:
         self.last_problem = message
         reason = message.split("：")[0].split("，")[0]
         waiting = f"，待上传 {pending:,} 条" if pending else ""
-        self.setText(self.tr(f"未同步：{reason}{waiting}"))
+        self.setText(f"未同步：{reason}{waiting}")
         self.setToolTip(message + "\n本机照常工作，记录保存在本机，恢复连接后自动上传。")
 
     def _failed(self, error: Exception) -> None:
-        """Anything but a sync problem is a fault of this program: said, then raised."""
-        self._not_synced(f"同步出错：{error}", 0)
-        raise error
+        """Anything but a sync problem is a fault of this program: logged, and said plainly."""
+        self._not_synced(user_message(error, "同步"), 0)
 
     def stop(self) -> None:
         self.timer.stop()
-        self.tasks.wait()

@@ -12,11 +12,21 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 
 from desktop.domain.errors import RuleViolation
 from desktop.domain.passwords import MIN_LENGTH, password_problems
-from ui.startup import HallSource
-from ui.tasks import TaskRunner
-from ui.widgets import Card, FormGrid, label, message_label, password_field, role_name, set_tone
+from ui.common.widgets import (
+    Card,
+    FormGrid,
+    label,
+    message_label,
+    password_field,
+    role_name,
+    secondary_button,
+    set_tone,
+)
+from ui.shell.context import WindowContext
+from ui.shell.errors import user_message
 
 if TYPE_CHECKING:
+    from desktop.domain.roles import WindowRole
     from desktop.services.accounts import AccountInfo, SignIn
     from desktop.services.context import Actor, Hall
 
@@ -34,6 +44,11 @@ def accounts_service() -> ModuleType:
     return accounts
 
 
+def _sign_in(hall: Hall, login: str, password: str, window: WindowRole) -> SignIn:
+    result: SignIn = accounts_service().sign_in(hall, login, password, window)
+    return result
+
+
 def _is_refusal(error: Exception) -> bool:
     """A sign-in refusal (wrong password, locked, disabled …) rather than another problem."""
     from desktop.services.accounts import SignInRefused
@@ -43,12 +58,6 @@ def _is_refusal(error: Exception) -> bool:
 
 def _ends_session(error: Exception) -> bool:
     return _is_refusal(error) and getattr(error, "code", "") in _ENDS_SESSION
-
-
-def _secondary(text: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName("secondary")
-    return button
 
 
 class PasswordCheck(QLabel):
@@ -76,24 +85,24 @@ class SignInPage(QWidget):
 
     signed_in = Signal(object)  # SignIn
 
-    def __init__(self, hall: Hall | HallSource, role_title: str) -> None:
+    def __init__(self, ctx: WindowContext) -> None:
         super().__init__()
-        self.hall = HallSource.of(hall)
-        self.tasks = TaskRunner(self)  # password hashing off the GUI thread
+        self.ctx = ctx
+        self.tasks = ctx.group(self)  # password hashing off the GUI thread
         self.login = QLineEdit()
         self.login.setObjectName("signin")
-        self.login.setPlaceholderText(self.tr("登录名"))
-        self.password = password_field(self.tr("密码"))
+        self.login.setPlaceholderText("登录名")
+        self.password = password_field("密码")
         self.password.setObjectName("signin")
-        self.submit_button = QPushButton(self.tr("登录"))
+        self.submit_button = QPushButton("登录")
         self.submit_button.setObjectName("primary")
         self.message = message_label()
         card = Card()
-        card.body.addWidget(label(self.hall.settings.hall_name, "title", centred=True))
-        card.body.addWidget(label(self.tr(f"{role_title} · 工作人员登录"), "subtitle", centred=True))
+        card.body.addWidget(label(ctx.settings.hall_name, "title", centred=True))
+        card.body.addWidget(label(f"{ctx.window.heading} · 工作人员登录", "subtitle", centred=True))
         form = FormGrid()
-        form.add_row(self.tr("登录名"), self.login)
-        form.add_row(self.tr("密码"), self.password)
+        form.add_row("登录名", self.login)
+        form.add_row("密码", self.password)
         card.body.addSpacing(8)
         card.body.addLayout(form)
         card.body.addWidget(self.submit_button)
@@ -115,16 +124,16 @@ class SignInPage(QWidget):
             return  # the previous attempt is still being checked
         login, password = self.login.text().strip(), self.password.text()
         if not login:
-            self.show_message(self.tr("请输入登录名"))
+            self.show_message("请输入登录名")
             self.login.setFocus()
             return
         if not password:
-            self.show_message(self.tr("请输入密码"))
+            self.show_message("请输入密码")
             self.password.setFocus()
             return
-        self.show_message(self.tr("正在核对……"), "notice")
-        self.tasks.run(lambda: accounts_service().sign_in(self.hall.get(), login, password),
-                       self._signed_in, self._refused)
+        self.show_message("正在核对……", "notice")
+        window = self.ctx.window
+        self.tasks.run(lambda hall: _sign_in(hall, login, password, window), self._signed_in, self._refused)
 
     def _signed_in(self, result: SignIn) -> None:
         self.password.clear()
@@ -133,10 +142,8 @@ class SignInPage(QWidget):
 
     def _refused(self, error: Exception) -> None:
         self.password.clear()
-        self.show_message(error.message if isinstance(error, RuleViolation) else self.tr(f"登录失败：{error}"))
+        self.show_message(user_message(error, "登录"))
         self.password.setFocus()
-        if not isinstance(error, RuleViolation):
-            raise error
 
     def show_message(self, text: str, tone: str = "error") -> None:
         set_tone(self.message, tone, text)
@@ -153,29 +160,29 @@ class FirstAdminPage(QWidget):
 
     created = Signal(object)  # AccountInfo
 
-    def __init__(self, hall: Hall | HallSource) -> None:
+    def __init__(self, ctx: WindowContext) -> None:
         super().__init__()
-        self.hall = HallSource.of(hall)
-        self.tasks = TaskRunner(self)  # password hashing off the GUI thread
+        self.ctx = ctx
+        self.tasks = ctx.group(self)  # password hashing off the GUI thread
         self.login = QLineEdit()
-        self.login.setPlaceholderText(self.tr("3–32位小写字母、数字或 . _ -"))
+        self.login.setPlaceholderText("3–32位小写字母、数字或 . _ -")
         self.display_name = QLineEdit()
         self.password = password_field()
         self.repeat = password_field()
         self.check = PasswordCheck()
-        self.submit_button = QPushButton(self.tr("创建系统管理员"))
+        self.submit_button = QPushButton("创建系统管理员")
         self.submit_button.setObjectName("primary")
         self.message = message_label()
         card = Card(720)
-        card.body.addWidget(label(self.tr("创建首个系统管理员"), "title", centred=True))
-        card.body.addWidget(label(self.tr(
-            "本机还没有任何账户。请先创建系统管理员账户，再由系统管理员在“账户管理”中为工作人员创建账户。"),
+        card.body.addWidget(label("创建首个系统管理员", "title", centred=True))
+        card.body.addWidget(label(
+            "本机还没有任何账户。请先创建系统管理员账户，再由系统管理员在“账户管理”中为工作人员创建账户。",
             "subtitle"))
         form = FormGrid()
-        form.add_row(self.tr("登录名"), self.login)
-        form.add_row(self.tr("姓名"), self.display_name)
-        form.add_row(self.tr("密码"), self.password)
-        form.add_row(self.tr("再次输入密码"), self.repeat)
+        form.add_row("登录名", self.login)
+        form.add_row("姓名", self.display_name)
+        form.add_row("密码", self.password)
+        form.add_row("再次输入密码", self.repeat)
         card.body.addLayout(form)
         card.body.addWidget(label(POLICY_TEXT, "hint"))
         card.body.addWidget(self.check)
@@ -197,13 +204,13 @@ class FirstAdminPage(QWidget):
         if self.tasks.busy:
             return  # the previous attempt is still being checked
         if self.password.text() != self.repeat.text():
-            set_tone(self.message, "error", self.tr("两次输入的密码不一致"))
+            set_tone(self.message, "error", "两次输入的密码不一致")
             self.repeat.clear()
             self.repeat.setFocus()
             return
         login, name, password = self.login.text(), self.display_name.text(), self.password.text()
-        self.tasks.run(lambda: accounts_service().create_first_admin(self.hall.get(), login=login, display_name=name,
-                                                           password=password),
+        self.tasks.run(lambda hall: accounts_service().create_first_admin(hall, login=login, display_name=name,
+                                                                          password=password),
                        self._created, self._refused)
 
     def _created(self, info: AccountInfo) -> None:
@@ -213,9 +220,7 @@ class FirstAdminPage(QWidget):
         self.created.emit(info)
 
     def _refused(self, error: Exception) -> None:
-        set_tone(self.message, "error", error.message if isinstance(error, RuleViolation) else str(error))
-        if not isinstance(error, RuleViolation):
-            raise error
+        set_tone(self.message, "error", user_message(error, "创建账户"))
 
 
 class ChangePasswordPage(QWidget):
@@ -225,27 +230,27 @@ class ChangePasswordPage(QWidget):
     cancelled = Signal()
     locked_out = Signal(str)
 
-    def __init__(self, hall: Hall | HallSource) -> None:
+    def __init__(self, ctx: WindowContext) -> None:
         super().__init__()
-        self.hall = HallSource.of(hall)
-        self.tasks = TaskRunner(self)  # password hashing off the GUI thread
+        self.ctx = ctx
+        self.tasks = ctx.group(self)  # password hashing off the GUI thread
         self.actor: Actor | None = None
         self.who = label("", "subtitle", centred=True)
         self.old = password_field()
         self.new = password_field()
         self.repeat = password_field()
         self.check = PasswordCheck()
-        self.submit_button = QPushButton(self.tr("修改密码并进入"))
+        self.submit_button = QPushButton("修改密码并进入")
         self.submit_button.setObjectName("primary")
-        self.cancel_button = _secondary(self.tr("退出登录"))
+        self.cancel_button = secondary_button("退出登录")
         self.message = message_label()
         card = Card(720)
-        card.body.addWidget(label(self.tr("请先修改密码"), "title", centred=True))
+        card.body.addWidget(label("请先修改密码", "title", centred=True))
         card.body.addWidget(self.who)
         form = FormGrid()
-        form.add_row(self.tr("原密码"), self.old)
-        form.add_row(self.tr("新密码"), self.new)
-        form.add_row(self.tr("再次输入新密码"), self.repeat)
+        form.add_row("原密码", self.old)
+        form.add_row("新密码", self.new)
+        form.add_row("再次输入新密码", self.repeat)
         card.body.addLayout(form)
         card.body.addWidget(label(POLICY_TEXT, "hint"))
         card.body.addWidget(self.check)
@@ -266,8 +271,8 @@ class ChangePasswordPage(QWidget):
         for field in (self.old, self.new, self.repeat):
             field.clear()
         set_tone(self.message, "", "")
-        self.who.setText(self.tr(
-            f"{actor.display_name}（{role_name(actor)}）\n您的密码是初始密码或已被管理员重置，请设置只有您本人知道的新密码"))
+        self.who.setText(
+            f"{actor.display_name}（{role_name(actor)}）\n您的密码是初始密码或已被管理员重置，请设置只有您本人知道的新密码")
         self.old.setFocus()
 
     def _check(self) -> None:
@@ -282,12 +287,12 @@ class ChangePasswordPage(QWidget):
             return
         actor = self.actor
         if self.new.text() != self.repeat.text():
-            set_tone(self.message, "error", self.tr("两次输入的新密码不一致"))
+            set_tone(self.message, "error", "两次输入的新密码不一致")
             self.repeat.clear()
             self.repeat.setFocus()
             return
         old, new = self.old.text(), self.new.text()
-        self.tasks.run(lambda: accounts_service().change_password(self.hall.get(), actor, old, new),
+        self.tasks.run(lambda hall: accounts_service().change_password(hall, actor, old, new),
                        self._changed, self._refused)
 
     def _changed(self, _: object) -> None:
@@ -304,9 +309,7 @@ class ChangePasswordPage(QWidget):
             set_tone(self.message, "error", error.message)
             self.old.setFocus()
             return
-        set_tone(self.message, "error", error.message if isinstance(error, RuleViolation) else str(error))
-        if not isinstance(error, RuleViolation):
-            raise error
+        set_tone(self.message, "error", user_message(error, "修改密码"))
 
 
 class LockPage(QWidget):
@@ -316,20 +319,21 @@ class LockPage(QWidget):
     locked_out = Signal(str)
     sign_out_requested = Signal()
 
-    def __init__(self, hall: Hall | HallSource) -> None:
+    def __init__(self, ctx: WindowContext) -> None:
         super().__init__()
-        self.hall = HallSource.of(hall)
-        self.tasks = TaskRunner(self)  # password hashing off the GUI thread
+        self.ctx = ctx
+        self.tasks = ctx.group(self)  # password hashing off the GUI thread
         self.actor: Actor | None = None
+        self._idle = False
         self.who = label("", "subtitle", centred=True)
-        self.password = password_field(self.tr("请输入密码解锁"))
+        self.password = password_field("请输入密码解锁")
         self.password.setObjectName("signin")
-        self.submit_button = QPushButton(self.tr("解锁"))
+        self.submit_button = QPushButton("解锁")
         self.submit_button.setObjectName("primary")
-        self.switch_button = _secondary(self.tr("退出登录，换其他工作人员"))
+        self.switch_button = secondary_button("退出登录，换其他工作人员")
         self.message = message_label()
         card = Card()
-        card.body.addWidget(label(self.tr("屏幕已锁定"), "title", centred=True))
+        card.body.addWidget(label("屏幕已锁定", "title", centred=True))
         card.body.addWidget(self.who)
         card.body.addSpacing(8)
         card.body.addWidget(self.password)
@@ -344,12 +348,19 @@ class LockPage(QWidget):
 
     def set_actor(self, actor: Actor, *, idle: bool, since: str) -> None:
         self.actor = actor
+        self._idle = idle
         self.password.clear()
         set_tone(self.message, "", "")
-        why = self.tr("长时间无操作，") if idle else ""
-        self.who.setText(self.tr(
-            f"当前登录：{actor.display_name}（{role_name(actor)}）\n{why}已于 {since} 锁屏，请输入本人密码解锁"))
+        self.show_since(since)
         self.password.setFocus()
+
+    def show_since(self, since: str) -> None:
+        """Who is signed in and since when the screen is locked."""
+        if self.actor is None:
+            return
+        why = "长时间无操作，" if self._idle else ""
+        self.who.setText(f"当前登录：{self.actor.display_name}（{role_name(self.actor)}）\n"
+                         f"{why}已于 {since} 锁屏，请输入本人密码解锁")
 
     def submit(self) -> None:
         if self.tasks.busy:
@@ -358,9 +369,9 @@ class LockPage(QWidget):
             return
         actor, password = self.actor, self.password.text()
         if not password:
-            set_tone(self.message, "error", self.tr("请输入密码"))
+            set_tone(self.message, "error", "请输入密码")
             return
-        self.tasks.run(lambda: accounts_service().unlock_screen(self.hall.get(), actor, password),
+        self.tasks.run(lambda hall: accounts_service().unlock_screen(hall, actor, password),
                        self._unlocked, self._refused)
 
     def _unlocked(self, _: object) -> None:
@@ -373,7 +384,5 @@ class LockPage(QWidget):
         if isinstance(error, RuleViolation) and _ends_session(error):
             self.locked_out.emit(error.message)
             return
-        set_tone(self.message, "error", error.message if isinstance(error, RuleViolation) else str(error))
+        set_tone(self.message, "error", user_message(error, "解锁"))
         self.password.setFocus()
-        if not isinstance(error, RuleViolation):
-            raise error

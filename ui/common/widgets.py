@@ -1,32 +1,25 @@
-"""Small pieces every screen shares: labels, message tones, the header bar, form cards."""
+"""Small pieces every screen shares: labels, message tones, tables, the header bar, form cards."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.roles import ROLE_NAMES, Actor, Role
-
-T = TypeVar("T")
-
-ROLE_TITLES = {
-    "kiosk": "自助服务终端",
-    "counter": "接待窗口",
-    "leader": "领导接访",
-    "display": "大厅信息屏",
-    "admin": "系统管理",
-}
 
 
 def label(text: str, name: str = "", centred: bool = False) -> QLabel:
@@ -71,6 +64,28 @@ def password_field(placeholder: str = "") -> QLineEdit:
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setPlaceholderText(placeholder)
     return field
+
+
+def secondary_button(text: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName("secondary")
+    return button
+
+
+def read_only_table(columns: Sequence[str], *, select_rows: bool = True, single: bool = True,
+                    alternate: bool = True) -> QTableWidget:
+    """A list the user reads and picks from: no editing, whole rows selected, the last column stretched."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    if select_rows:
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(alternate)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
 
 
 def role_name(actor: Actor) -> str:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from ui.widgets import Card, label, message_label, set_tone
+from ui.common.widgets import Card, label, message_label, set_tone
+from ui.shell import errors
 
 if TYPE_CHECKING:
     from desktop.config import Settings
@@ -28,6 +29,18 @@ if TYPE_CHECKING:
 
 class HallUnavailable(RuntimeError):
     """The hall could not be opened; the message says why and what to do, in Chinese."""
+
+
+def opening_message(error: BaseException) -> str:
+    """Why the database did not open, for the window: the program's own explanation, or a reference.
+
+    The opening path explains what it expects (wrong key, plain database, in use, …) in
+    Chinese; an error from deeper down is logged and told plainly (ui/shell/errors.py).
+    """
+    text = str(error)
+    if text[:1] >= "\u3000":  # a sentence the program wrote for the user
+        return text
+    return errors.user_message(error, "打开数据库")
 
 
 class _Outcome:
@@ -57,7 +70,7 @@ def _open_in_background(open_hall: Callable[[], Hall], outcome: _Outcome, relay:
         if outcome.error is None:
             relay.opened.emit(outcome.hall)
         else:
-            relay.failed.emit(str(outcome.error))
+            relay.failed.emit(opening_message(outcome.error))
     outcome.done.set()
 
 
@@ -201,16 +214,16 @@ class OpeningFailedPage(QWidget):
         super().__init__()
         self.message = message_label()
         self.message.setWordWrap(True)
-        self.quit_button = QPushButton(self.tr("退出程序（工作人员）" if for_citizens else "退出程序"))
+        self.quit_button = QPushButton("退出程序（工作人员）" if for_citizens else "退出程序")
         self.quit_button.setObjectName("secondary" if for_citizens else "primary")
         card = Card(760)
         if for_citizens:
-            card.body.addWidget(label(self.tr("本机暂停服务"), "title", centred=True))
-            card.body.addWidget(label(self.tr("请到人工接待窗口办理，工作人员会帮助您。"), "subtitle", centred=True))
-            card.body.addWidget(label(self.tr("给工作人员：本机数据库无法打开，程序没有改动任何数据。"), centred=True))
+            card.body.addWidget(label("本机暂停服务", "title", centred=True))
+            card.body.addWidget(label("请到人工接待窗口办理，工作人员会帮助您。", "subtitle", centred=True))
+            card.body.addWidget(label("给工作人员：本机数据库无法打开，程序没有改动任何数据。", centred=True))
         else:
-            card.body.addWidget(label(self.tr("无法打开本机数据库"), "title", centred=True))
-            card.body.addWidget(label(self.tr("程序没有改动任何数据。请按下面的提示处理，或联系系统管理员。"),
+            card.body.addWidget(label("无法打开本机数据库", "title", centred=True))
+            card.body.addWidget(label("程序没有改动任何数据。请按下面的提示处理，或联系系统管理员。",
                                       "subtitle", centred=True))
         card.body.addWidget(self.message)
         card.body.addWidget(self.quit_button)

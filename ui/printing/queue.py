@@ -8,23 +8,22 @@ document already printed (补打, rendered again from the logged data with
 its query code is never stored. It is issued anew with a new query code instead,
 after a confirmation that the old code stops working.
 
-Every service call runs on the dialog's :class:`~ui.tasks.TaskRunner`; both lists
-are read again after each action. ``PrintQueueButton`` sits beside 打印… at the
-counter and shows how many of this PC's documents wait (待补打 (2)).
+Every service call runs as an operation of the window's task manager (printing on
+the devices executor); both lists are read again whenever a print job changes,
+whichever window printed it. ``PrintQueueButton`` sits beside 打印… at the counter
+and shows how many of this PC's documents wait (待补打 (2)).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -42,15 +41,17 @@ from PySide6.QtWidgets import (
 from desktop.documents.model import DocumentKind, Media, RenderedDocument
 from desktop.documents.render import render
 from desktop.domain.access import Permission
-from desktop.domain.errors import RuleViolation
 from desktop.printing.base import Printer
 from desktop.services import printing
-from desktop.services.context import Actor, Hall
-from desktop.services.documents import reissue_registration_receipt
 from desktop.services.printing import PENDING, PRINTED, PrintJob, PrintOutcome
-from ui.printing import PrintPreviewDialog, printer_choices_for
-from ui.tasks import TaskRunner
-from ui.widgets import label, message_label, set_tone
+from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.printing.preview import printer_choices_for
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
+
+if TYPE_CHECKING:
+    from desktop.services.changes import Changes
 
 #: Printers offered for a job: (text, printer), the configured one first.
 Choices = Callable[[DocumentKind, Media], Sequence[tuple[str, Printer]]]
@@ -58,25 +59,12 @@ Choices = Callable[[DocumentKind, Media], Sequence[tuple[str, Printer]]]
 RECEIPT = DocumentKind.REGISTRATION_RECEIPT.value
 PENDING_COLUMNS = ("时间", "文书", "文号", "案件编号", "未打印的原因")
 LOG_COLUMNS = ("时间", "文书", "文号", "份次", "状态", "打印机", "经办人")
-_COPY_NUMBER = re.compile(r"第(\d+)次")
 _BACKENDS: Mapping[str, str] = {"system": "系统打印机", "escpos": "热敏打印机", "pdf": "保存为PDF文件",
                                 "sim": "模拟打印机"}
 # Room for the confirmation's sentences (Qt's own names for QMessageBox's text labels).
 _CONFIRM_STYLE = "QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 520px; }"
 _ATTENTION_STYLE = ("QPushButton { background: #b26a00; color: white; border: 1px solid #b26a00; }"
                     "QPushButton:hover { background: #c77a0a; }")
-
-
-def device_pending(hall: Hall, actor: Actor) -> list[PrintJob]:
-    """This PC's pending jobs: another counter's failed print waits for that counter's printer."""
-    return [job for job in printing.pending_jobs(hall, actor) if job.device == hall.settings.device_code]
-
-
-def next_receipt_label(log: Sequence[PrintJob]) -> str:
-    """The copy label of the next reissued receipt: one more than any receipt of the case carries."""
-    numbers = [int(match.group(1)) for job in log if job.kind == RECEIPT
-               for match in [_COPY_NUMBER.search(job.copy_label)] if match]
-    return printing.copy_label(max(numbers, default=0) + 1)
 
 
 def reason_text(job: PrintJob) -> str:
@@ -102,14 +90,7 @@ def _document(job: PrintJob) -> str:
 
 
 def _table(columns: Sequence[str]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
+    table = read_only_table(columns)
     table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return table
 
@@ -136,20 +117,21 @@ class PrintQueueDialog(QDialog):
     refreshed = Signal()  # both lists read again (or the reading failed, said in the message)
     changed = Signal(object)  # PrintOutcome of 重新打印 / 补打 / 补打回执, printed or kept as pending
 
-    def __init__(self, hall: Hall, actor: Actor, case_number: str | None, *, choices: Choices | None = None,
+    def __init__(self, ctx: WorkContext, case_number: str | None, *, choices: Choices | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.hall, self.actor, self.case_number = hall, actor, case_number or None
-        self.setWindowTitle(self.tr("待补打 / 打印记录"))
+        self.ctx, self.actor, self.case_number = ctx, ctx.actor, case_number or None
+        self.setWindowTitle("待补打 / 打印记录")
         self.resize(1180, 820)
-        self.tasks = TaskRunner(self)
+        self.tasks = ctx.group(self)
         self.pending: list[PrintJob] = []
         self.log: list[PrintJob] = []
         self.selected: PrintJob | None = None
         self._follow: int | None = None  # the job an action just made: selected once the lists are read
         self.confirmation: QMessageBox | None = None
         self.reset_button: QPushButton | None = None  # 补打并重置查询码, in the confirmation
-        self._choices: Choices = choices or (lambda kind, media: printer_choices_for(hall, kind, media))
+        settings = ctx.settings
+        self._choices: Choices = choices or (lambda kind, media: printer_choices_for(settings, kind, media))
         self._choice_cache: dict[tuple[DocumentKind, Media], list[tuple[str, Printer]]] = {}
         self._printers_for: tuple[DocumentKind, Media] | None = None
 
@@ -160,14 +142,11 @@ class PrintQueueDialog(QDialog):
         self.hint = label("", "hint")
         self.printer = QComboBox()
         self.message = message_label()
-        self.retry_button = QPushButton(self.tr("重新打印"))
-        self.reprint_button = QPushButton(self.tr("补打"))
-        self.reissue_button = QPushButton(self.tr("补打回执（重置查询码）"))
-        self.reissue_button.setObjectName("secondary")
-        self.refresh_button = QPushButton(self.tr("刷新"))
-        self.refresh_button.setObjectName("secondary")
-        self.close_button = QPushButton(self.tr("关闭"))
-        self.close_button.setObjectName("secondary")
+        self.retry_button = QPushButton("重新打印")
+        self.reprint_button = QPushButton("补打")
+        self.reissue_button = secondary_button("补打回执（重置查询码）")
+        self.refresh_button = secondary_button("刷新")
+        self.close_button = secondary_button("关闭")
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
@@ -180,7 +159,7 @@ class PrintQueueDialog(QDialog):
             splitter.addWidget(section)
         splitter.setSizes([250, 480])
         chooser = QHBoxLayout()
-        chooser.addWidget(QLabel(self.tr("打印机")))
+        chooser.addWidget(QLabel("打印机"))
         chooser.addWidget(self.printer, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
@@ -202,16 +181,21 @@ class PrintQueueDialog(QDialog):
         self.refresh_button.clicked.connect(self.refresh)
         self.close_button.clicked.connect(self.accept)
         self.tasks.busy_changed.connect(self._busy)
+        ctx.tasks.changed.connect(self._changed)
         self._show_titles()
         self._show_selected()
         self.refresh()
 
+    def _changed(self, changes: Changes) -> None:
+        if changes.print_jobs:
+            self.refresh()
+
     # -- reading -----------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        hall, actor, case = self.hall, self.actor, self.case_number
-        self.tasks.run(lambda: QueueSnapshot(device_pending(hall, actor),
-                                             printing.print_log(hall, actor, case) if case else []),
+        actor, case = self.actor, self.case_number
+        self.tasks.run(lambda hall: QueueSnapshot(printing.pending_here(hall, actor),
+                                                  printing.print_log(hall, actor, case) if case else []),
                        self._loaded, self._load_failed)
 
     def _loaded(self, snapshot: QueueSnapshot) -> None:
@@ -229,8 +213,7 @@ class PrintQueueDialog(QDialog):
         self.refreshed.emit()
 
     def _load_failed(self, error: Exception) -> None:
-        text = error.message if isinstance(error, RuleViolation) else self.tr(f"读取打印记录时发生意外错误：{error}")
-        set_tone(self.message, "error", text)
+        set_tone(self.message, "error", user_message(error, "读取打印记录"))
         self.refreshed.emit()
 
     def _fill(self, table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
@@ -248,14 +231,14 @@ class PrintQueueDialog(QDialog):
         header.setSectionResizeMode(header.count() - 1, QHeaderView.ResizeMode.Stretch)
 
     def _show_titles(self) -> None:
-        device = self.hall.settings.device_code
+        device = self.ctx.settings.device_code
         count = len(self.pending)
-        self.pending_title.setText(self.tr(f"待补打（本机 {device}）：{count} 份" if count
-                                           else f"待补打（本机 {device}）：没有，打印均已完成"))
+        self.pending_title.setText(f"待补打（本机 {device}）：{count} 份" if count
+                                           else f"待补打（本机 {device}）：没有，打印均已完成")
         if self.case_number:
-            self.log_title.setText(self.tr(f"打印记录：{self.case_number}（{len(self.log)} 次打印）"))
+            self.log_title.setText(f"打印记录：{self.case_number}（{len(self.log)} 次打印）")
         else:
-            self.log_title.setText(self.tr("打印记录：请先在查询结果中选中一件事项"))
+            self.log_title.setText("打印记录：请先在查询结果中选中一件事项")
 
     # -- selection: one job, from either list ------------------------------------------------------
 
@@ -296,7 +279,7 @@ class PrintQueueDialog(QDialog):
             hint = "点“补打”再打印一份，打印件上注明补打次数，如“补打（第1次）”"
         else:
             hint = "这次打印没有成功，已由后来的一次打印取代"
-        self.hint.setText(self.tr(hint))
+        self.hint.setText(hint)
         self._busy(self.tasks.busy)
 
     def _offer_printers(self, job: PrintJob | None) -> None:
@@ -313,10 +296,25 @@ class PrintQueueDialog(QDialog):
         self.printer.clear()
         if key is None:
             return
-        if key not in self._choice_cache:
-            self._choice_cache[key] = list(self._choices(*key))
-        for text, printer in self._choice_cache[key]:
+        if key in self._choice_cache:
+            self._fill_printers(key, self._choice_cache[key])
+            return
+        choices = self._choices  # the system's queues are asked for off the GUI thread
+        self.printer.addItem("正在查找打印机……")
+        self.tasks.run(lambda _hall: list(choices(*key)), lambda found: self._found_printers(key, found),
+                       lambda error: set_tone(self.message, "error", user_message(error, "查找打印机")),
+                       executor=Executor.DEVICES)
+
+    def _found_printers(self, key: tuple[DocumentKind, Media], found: list[tuple[str, Printer]]) -> None:
+        self._choice_cache[key] = found
+        if key == self._printers_for:
+            self._fill_printers(key, found)
+
+    def _fill_printers(self, key: tuple[DocumentKind, Media], choices: list[tuple[str, Printer]]) -> None:
+        self.printer.clear()
+        for text, printer in choices:
             self.printer.addItem(text, printer)
+        self._busy(self.tasks.busy)
 
     def selected_printer(self) -> Printer | None:
         printer: Printer | None = self.printer.currentData()
@@ -338,9 +336,10 @@ class PrintQueueDialog(QDialog):
         job, printer = self.selected, self.selected_printer()
         if job is None or printer is None or self.tasks.busy:
             return
-        set_tone(self.message, "notice", self.tr(f"正在重新打印{_document(job)}，送往{printer.describe()}……"))
-        hall, actor = self.hall, self.actor
-        self.tasks.run(lambda: _Acted(printing.retry(hall, actor, job.job_id, printer)), self._acted, self._refused)
+        set_tone(self.message, "notice", f"正在重新打印{_document(job)}，送往{printer.describe()}……")
+        actor = self.actor
+        self.tasks.run(lambda hall: _Acted(printing.retry(hall, actor, job.job_id, printer)), self._acted,
+                       self._refused, executor=Executor.DEVICES)
 
     def reprint_selected(self) -> None:
         job, printer = self.selected, self.selected_printer()
@@ -351,45 +350,46 @@ class PrintQueueDialog(QDialog):
         def again(data: Mapping[str, Any], copy_label: str) -> RenderedDocument:
             return render(kind, data, copy_label=copy_label)
 
-        set_tone(self.message, "notice", self.tr(f"正在补打{_document(job)}，送往{printer.describe()}……"))
-        hall, actor = self.hall, self.actor
-        self.tasks.run(lambda: _Acted(printing.reprint(hall, actor, job.job_id, again, printer)),
-                       self._acted, self._refused)
+        set_tone(self.message, "notice", f"正在补打{_document(job)}，送往{printer.describe()}……")
+        actor = self.actor
+        self.tasks.run(lambda hall: _Acted(printing.reprint(hall, actor, job.job_id, again, printer)),
+                       self._acted, self._refused, executor=Executor.DEVICES)
 
     def confirm_reissue(self) -> None:
         """Ask first: a new receipt means a new query code, and the citizen's old one stops working."""
         job = self.selected
         if job is None or job.kind != RECEIPT or self.tasks.busy:
             return
-        copy = next_receipt_label(self.log)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("补打登记回执"),
-                          self.tr(f"补打事项 {job.case_number} 的登记回执，将重新生成查询码。"), parent=self)
-        box.setInformativeText(self.tr(
-            f"旧回执上的查询码将立即失效，信访人须凭新回执查询办理进度。新回执上注明“{copy}”。\n\n确定补打吗？"))
-        self.reset_button = box.addButton(self.tr("补打并重置查询码"), QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        actor, case = self.actor, job.case_number
+        self.tasks.run(lambda hall: printing.next_receipt_copy(hall, actor, case),
+                       lambda copy: self._ask_reissue(job, copy), self._refused)
+
+    def _ask_reissue(self, job: PrintJob, copy: int) -> None:
+        label_text = printing.copy_label(copy)
+        box = QMessageBox(QMessageBox.Icon.Warning, "补打登记回执",
+                          f"补打事项 {job.case_number} 的登记回执，将重新生成查询码。", parent=self)
+        box.setInformativeText(
+            f"旧回执上的查询码将立即失效，信访人须凭新回执查询办理进度。新回执上注明“{label_text}”。\n\n确定补打吗？")
+        self.reset_button = box.addButton("补打并重置查询码", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
         box.setStyleSheet(_CONFIRM_STYLE)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
-        box.buttonClicked.connect(lambda button: self._confirmed(button, job, copy))
+        box.buttonClicked.connect(lambda button: self._confirmed(button, job))
         self.confirmation = box
         box.open()
 
-    def _confirmed(self, button: QAbstractButton, job: PrintJob, copy: str) -> None:
+    def _confirmed(self, button: QAbstractButton, job: PrintJob) -> None:
         if button is not self.reset_button:
             set_tone(self.message, "", "")
             return
         printer = self.selected_printer()
         if printer is None or self.tasks.busy:
             return
-        set_tone(self.message, "notice", self.tr(f"正在补打登记回执，送往{printer.describe()}……"))
-        hall, actor, case = self.hall, self.actor, job.case_number
-
-        def reissue() -> _Acted:
-            doc = reissue_registration_receipt(hall, actor, case, copy)
-            return _Acted(printing.print_document(hall, actor, doc, None, printer), reissued=True)
-
-        self.tasks.run(reissue, self._acted, self._refused)
+        set_tone(self.message, "notice", f"正在补打登记回执，送往{printer.describe()}……")
+        actor, case = self.actor, job.case_number
+        self.tasks.run(lambda hall: _Acted(printing.reissue_receipt(hall, actor, case, printer), reissued=True),
+                       self._acted, self._refused, executor=Executor.DEVICES)
 
     def _acted(self, acted: _Acted) -> None:
         outcome = acted.outcome
@@ -403,10 +403,7 @@ class PrintQueueDialog(QDialog):
         self.refresh()
 
     def _refused(self, error: Exception) -> None:
-        if isinstance(error, RuleViolation):
-            set_tone(self.message, "error", error.message)
-        else:
-            set_tone(self.message, "error", self.tr(f"打印时发生意外错误：{error}"))
+        set_tone(self.message, "error", user_message(error, "打印"))
         self.refresh()
 
     def done(self, result: int) -> None:
@@ -418,39 +415,38 @@ class PrintQueueButton(QPushButton):
     """待补打 (n) beside 打印…: this PC's failed prints at a glance; opens 待补打 / 打印记录.
 
     ``current_case`` gives the number of the case on screen (or ``None``) for the print log.
-    The count is read when the button is shown and after every print it hears of.
+    The count is read when the button is shown and whenever a print job changes.
     """
 
     counted = Signal(int)
     opened = Signal(object)  # the PrintQueueDialog
 
-    def __init__(self, hall: Hall, actor: Actor, current_case: Callable[[], str | None], *,
+    def __init__(self, ctx: WorkContext, current_case: Callable[[], str | None], *,
                  choices: Choices | None = None) -> None:
         super().__init__()
-        self.hall, self.actor, self.current_case = hall, actor, current_case
+        self.ctx, self.actor, self.current_case = ctx, ctx.actor, current_case
         self._choices = choices
-        self.tasks = TaskRunner(self)
+        self.tasks = ctx.group(self)
         self.count = 0
         self.dialog: PrintQueueDialog | None = None
         self._show_count(0)
         self.clicked.connect(self.open_queue)
+        ctx.tasks.changed.connect(self._changed)
 
     def refresh(self) -> None:
         if not self.actor.may(Permission.PRINT):
             return
-        hall, actor = self.hall, self.actor
-        self.tasks.run(lambda: len(device_pending(hall, actor)), self._counted, self._count_failed)
+        actor = self.actor
+        self.tasks.run(lambda hall: len(printing.pending_here(hall, actor)), self._counted, self._count_failed)
 
-    def watch(self, dialog: PrintPreviewDialog) -> None:
-        """Count again after a print from ``dialog`` (a failure adds a pending job, a print may clear one)."""
-        dialog.finished_printing.connect(self._printed)
+    def _changed(self, changes: Changes) -> None:
+        if changes.print_jobs:
+            self.refresh()
 
     def open_queue(self) -> PrintQueueDialog:
         if self.dialog is not None:
             self.dialog.deleteLater()
-        self.dialog = PrintQueueDialog(self.hall, self.actor, self.current_case(), choices=self._choices,
-                                       parent=self)
-        self.dialog.changed.connect(self._printed)
+        self.dialog = PrintQueueDialog(self.ctx, self.current_case(), choices=self._choices, parent=self)
         self.dialog.open()
         self.opened.emit(self.dialog)
         return self.dialog
@@ -459,25 +455,21 @@ class PrintQueueButton(QPushButton):
         super().showEvent(event)
         self.refresh()
 
-    def _printed(self, _outcome: object) -> None:
-        self.refresh()
-
     def _counted(self, count: int) -> None:
         self._show_count(count)
         self.counted.emit(count)
 
     def _count_failed(self, error: Exception) -> None:
-        reason = error.message if isinstance(error, RuleViolation) else str(error)
-        self.setToolTip(self.tr(f"未能读取待补打的文书：{reason}"))
+        self.setToolTip(f"未能读取待补打的文书：{user_message(error, '读取待补打')}")
 
     def _show_count(self, count: int) -> None:
         self.count = count
         self.setObjectName("" if count else "secondary")  # before the style sheet, which re-polishes
         if count:
-            self.setText(self.tr(f"待补打 ({count})"))
-            self.setToolTip(self.tr(f"本机有 {count} 份文书因打印机故障未打印，点此重新打印"))
+            self.setText(f"待补打 ({count})")
+            self.setToolTip(f"本机有 {count} 份文书因打印机故障未打印，点此重新打印")
             self.setStyleSheet(_ATTENTION_STYLE)
         else:
-            self.setText(self.tr("打印记录"))
-            self.setToolTip(self.tr("查看本事项的打印记录，补打已打印的文书"))
+            self.setText("打印记录")
+            self.setToolTip("查看本事项的打印记录，补打已打印的文书")
             self.setStyleSheet("")

@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.config import Settings
 from desktop.documents.model import DocumentKind, Media, RenderedDocument
-from desktop.domain.access import Permission
-from desktop.domain.errors import RuleViolation
 from desktop.printing.base import Printer, PrinterError, PrintResult, Problem
 from desktop.printing.factory import printer_for
 from desktop.printing.pdf_file import PdfFilePrinter, file_stem
@@ -42,27 +41,32 @@ from desktop.printing.qt import QtSystemPrinter, system_queues, to_qimage
 from desktop.printing.raster import iter_pages
 from desktop.printing.spec import PrinterSpecError
 from desktop.services import printing
-from desktop.services.context import Actor, Hall
+from desktop.services.context import Hall
 from desktop.services.printing import PrintOutcome
-from ui.tasks import TaskRunner
-from ui.widgets import label, message_label, set_tone
+from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
 
 PREVIEW_DPI = 110  # sharp enough on a 1080p screen at fit-width, quick to render
 PAGE_GAP = 16
 
 
-def printer_choices(hall: Hall, doc: RenderedDocument) -> list[tuple[str, Printer]]:
-    """The configured printer for this kind of document first, then every other system queue."""
-    return printer_choices_for(hall, doc.kind, doc.media)
+def printer_choices(settings: Settings, doc: RenderedDocument) -> list[tuple[str, Printer]]:
+    """The configured printer for this kind of document first, then every other system queue.
+
+    Asks the system for its queues (CUPS, the Windows spooler): call it off the GUI thread.
+    """
+    return printer_choices_for(settings, doc.kind, doc.media)
 
 
-def printer_choices_for(hall: Hall, kind: DocumentKind, media: Media) -> list[tuple[str, Printer]]:
+def printer_choices_for(settings: Settings, kind: DocumentKind, media: Media) -> list[tuple[str, Printer]]:
     """:func:`printer_choices` for a document known only by its kind and media (a job in the print log)."""
     choices: list[tuple[str, Printer]] = []
     queues, default = system_queues()
     configured_queue: str | None = None
     try:
-        configured = printer_for(kind, hall.settings, media=media)
+        configured = printer_for(kind, settings, media=media)
         choices.append((f"按设置：{configured.describe()}", configured))
         if isinstance(configured, QtSystemPrinter):
             configured_queue = configured.queue or default
@@ -97,17 +101,17 @@ class PrintPreviewDialog(QDialog):
 
     finished_printing = Signal(object)  # PrintOutcome, printed or kept as pending
 
-    def __init__(self, hall: Hall, actor: Actor, doc: RenderedDocument, data: Mapping[str, Any] | None = None, *,
+    def __init__(self, ctx: WorkContext, doc: RenderedDocument, data: Mapping[str, Any] | None = None, *,
                  choices: Sequence[tuple[str, Printer]] | None = None, parent: QWidget | None = None,
                  save_as: Callable[[QWidget, str], str] | None = None) -> None:
         super().__init__(parent)
-        self.hall, self.actor, self.doc = hall, actor, doc
+        self.ctx, self.actor, self.doc = ctx, ctx.actor, doc
         self.data: Mapping[str, Any] = data if data is not None else getattr(doc, "data", {})
         self.outcome: PrintOutcome | None = None
         self._save_as = save_as or _ask_file_name
-        self.setWindowTitle(self.tr(f"打印预览 — {doc.title or doc.kind.value}"))
+        self.setWindowTitle(f"打印预览 — {doc.title or doc.kind.value}")
         self.resize(980, 1100)
-        self.tasks = TaskRunner(self)
+        self.tasks = ctx.group(self)
         self.images = [to_qimage(page) for page in iter_pages(doc.pdf, PREVIEW_DPI)]
         self.page_labels: list[QLabel] = []
         column = QWidget()
@@ -125,20 +129,16 @@ class PrintPreviewDialog(QDialog):
         self.view.setWidget(column)
         self.view.setStyleSheet("QScrollArea { background: #e6eaee; }")
         copy = f"（{doc.copy_label}）" if doc.copy_label else ""
-        self.summary = label(self.tr(f"{doc.title or doc.kind.value}{copy}　{doc.case_number}　"
-                                     f"{doc.media.value}，共{len(self.images)}页"), "subtitle")
+        self.summary = label(f"{doc.title or doc.kind.value}{copy}　{doc.case_number}　"
+                                     f"{doc.media.value}，共{len(self.images)}页", "subtitle")
         self.printer = QComboBox()
-        for text, printer in choices if choices is not None else printer_choices(hall, doc):
-            self.printer.addItem(text, printer)
         self.message = message_label()
-        self.print_button = QPushButton(self.tr("打印"))
+        self.print_button = QPushButton("打印")
         self.print_button.setObjectName("primary")
-        self.save_button = QPushButton(self.tr("另存为PDF"))
-        self.save_button.setObjectName("secondary")
-        self.cancel_button = QPushButton(self.tr("取消"))
-        self.cancel_button.setObjectName("secondary")
+        self.save_button = secondary_button("另存为PDF")
+        self.cancel_button = secondary_button("取消")
         chooser = QHBoxLayout()
-        chooser.addWidget(QLabel(self.tr("打印机")))
+        chooser.addWidget(QLabel("打印机"))
         chooser.addWidget(self.printer, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -159,6 +159,21 @@ class PrintPreviewDialog(QDialog):
         self._fit.setInterval(50)
         self._fit.timeout.connect(self.fit_width)
         self.fit_width()
+        if choices is not None:
+            self._offer(list(choices))
+        else:  # the system's queues are asked for off the GUI thread
+            self.printer.addItem("正在查找打印机……")
+            self.print_button.setEnabled(False)
+            settings = ctx.settings
+            self.tasks.run(lambda _hall: printer_choices(settings, doc), self._offer,
+                           lambda error: set_tone(self.message, "error", user_message(error, "查找打印机")),
+                           executor=Executor.DEVICES)
+
+    def _offer(self, choices: list[tuple[str, Printer]]) -> None:
+        self.printer.clear()
+        for text, printer in choices:
+            self.printer.addItem(text, printer)
+        self._busy(self.tasks.busy)
 
     @property
     def page_count(self) -> int:
@@ -175,12 +190,14 @@ class PrintPreviewDialog(QDialog):
         super().resizeEvent(event)
         self._fit.start()
 
-    def selected_printer(self) -> Printer:
-        printer: Printer = self.printer.currentData()
+    def selected_printer(self) -> Printer | None:
+        printer: Printer | None = self.printer.currentData()
         return printer
 
     def print_selected(self) -> None:
-        self.print_to(self.selected_printer())
+        printer = self.selected_printer()
+        if printer is not None:
+            self.print_to(printer)
 
     def save_pdf(self) -> None:
         path = self._save_as(self, file_stem(self.doc) + ".pdf")
@@ -191,10 +208,10 @@ class PrintPreviewDialog(QDialog):
     def print_to(self, printer: Printer) -> None:
         if self.tasks.busy:
             return
-        set_tone(self.message, "notice", self.tr(f"正在送往{printer.describe()}……"))
-        hall, actor, doc, data = self.hall, self.actor, self.doc, self.data
-        self.tasks.run(lambda: printing.print_document(hall, actor, doc, data, printer),
-                       self._done, self._refused)
+        set_tone(self.message, "notice", f"正在送往{printer.describe()}……")
+        actor, doc, data = self.actor, self.doc, self.data
+        self.tasks.run(lambda hall: printing.print_document(hall, actor, doc, data, printer),
+                       self._done, self._refused, executor=Executor.DEVICES)
 
     def _done(self, outcome: PrintOutcome) -> None:
         self.outcome = outcome
@@ -206,14 +223,12 @@ class PrintPreviewDialog(QDialog):
             set_tone(self.message, "error", outcome.message)
 
     def _refused(self, error: Exception) -> None:
-        if isinstance(error, RuleViolation):
-            set_tone(self.message, "error", error.message)
-            return
-        set_tone(self.message, "error", self.tr(f"打印时发生意外错误：{error}"))
+        set_tone(self.message, "error", user_message(error, "打印"))
 
     def _busy(self, busy: bool) -> None:
-        for button in (self.print_button, self.save_button, self.cancel_button):
+        for button in (self.save_button, self.cancel_button):
             button.setDisabled(busy)
+        self.print_button.setDisabled(busy or self.printer.currentData() is None)
 
     def done(self, result: int) -> None:
         self.tasks.wait()  # a print on its way finishes and is logged before the dialog goes
@@ -221,8 +236,8 @@ class PrintPreviewDialog(QDialog):
 
 
 def _ask_file_name(parent: QWidget, suggested: str) -> str:
-    path, _filter = QFileDialog.getSaveFileName(parent, parent.tr("另存为PDF"), str(Path.home() / suggested),
-                                                parent.tr("PDF 文件 (*.pdf)"))
+    path, _filter = QFileDialog.getSaveFileName(parent, "另存为PDF", str(Path.home() / suggested),
+                                                "PDF 文件 (*.pdf)")
     return path
 
 
@@ -243,7 +258,7 @@ class NoticeFieldsDialog(QDialog):
     def __init__(self, kind: DocumentKind, fields: Sequence[str], labels: Mapping[str, str],
                  short: frozenset[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr(f"出具{kind.value}"))
+        self.setWindowTitle(f"出具{kind.value}")
         self.setMinimumWidth(720)
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
         form = QFormLayout()
@@ -254,9 +269,9 @@ class NoticeFieldsDialog(QDialog):
             self.inputs[name] = edit
             form.addRow(labels.get(name, name), edit)
         self.message = message_label()
-        self.ok_button = QPushButton(self.tr("预览"))
+        self.ok_button = QPushButton("预览")
         self.ok_button.setObjectName("primary")
-        cancel = QPushButton(self.tr("取消"))
+        cancel = QPushButton("取消")
         cancel.setObjectName("secondary")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -277,23 +292,27 @@ class CasePrintButton(QPushButton):
     """打印…: choose a notice for the case on screen, fill in what it needs, preview, print.
 
     ``current_case`` gives the case id (or ``None``); ``notify(text, tone)`` shows the
-    outcome beside the button. Notices come from ``desktop.services.documents.notice``.
+    outcome beside the button. Notices come from ``desktop.services.documents.notice``,
+    issued off the GUI thread; a notice names the petitioner in full exactly when the
+    clerk may see it (the service decides, and audits it).
     """
 
     opened = Signal(object)  # the PrintPreviewDialog
+    issued = Signal()  # a notice was issued (or refused), and the outcome is on screen
 
-    def __init__(self, hall: Hall, actor: Actor, current_case: Callable[[], str | None],
+    def __init__(self, ctx: WorkContext, current_case: Callable[[], str | None],
                  notify: Callable[[str, str], None]) -> None:
         super().__init__()
-        self.setText(self.tr("打印…"))
-        self.hall, self.actor = hall, actor
+        self.setText("打印…")
+        self.ctx, self.actor = ctx, ctx.actor
+        self.tasks = ctx.group(self)
         self.current_case, self.notify = current_case, notify
         self.service = documents_service()
         self.dialog: PrintPreviewDialog | None = None
         self.form: NoticeFieldsDialog | None = None
         self.kinds = QMenu(self)
         if self.service is None:
-            self.setToolTip(self.tr("文书模块尚未安装，暂不能打印告知书"))
+            self.setToolTip("文书模块尚未安装，暂不能打印告知书")
         kinds = set(getattr(self.service, "NOTICE_KINDS", ()))
         for kind in (k for k in DocumentKind if k in kinds):
             action = self.kinds.addAction(kind.value)
@@ -316,27 +335,36 @@ class CasePrintButton(QPushButton):
         form.ok_button.clicked.connect(lambda: self.preview(kind, form.values(), form))
         form.open()
 
-    def preview(self, kind: DocumentKind, fields: Mapping[str, str],
-                form: NoticeFieldsDialog | None = None) -> PrintPreviewDialog | None:
-        case_id = self.current_case()
-        if case_id is None or self.service is None:
-            return None
-        try:
-            # A notice is addressed by full name when the clerk may see it; that is audited.
-            doc: RenderedDocument = self.service.notice(
-                self.hall, self.actor, kind, case_id, fields,
-                reveal_personal=self.actor.may(Permission.REVEAL_PERSONAL))
-        except RuleViolation as refusal:
-            if form is not None:
-                set_tone(form.message, "error", refusal.message)
-            else:
-                self.notify(refusal.message, "error")
-            return None
+    def preview(self, kind: DocumentKind, fields: Mapping[str, str], form: NoticeFieldsDialog | None = None) -> None:
+        """Issue the notice off the GUI thread; the preview opens when it is ready."""
+        case_id, service = self.current_case(), self.service
+        if case_id is None or service is None or self.tasks.busy:
+            return
+        actor, values = self.actor, dict(fields)
+        if form is not None:
+            form.ok_button.setEnabled(False)
+
+        def issue(hall: Hall) -> RenderedDocument:
+            doc: RenderedDocument = service.notice(hall, actor, kind, case_id, values)
+            return doc
+
+        self.tasks.run(issue, lambda doc: self._issued(doc, form), lambda error: self._refused(error, form))
+
+    def _issued(self, doc: RenderedDocument, form: NoticeFieldsDialog | None) -> None:
         if form is not None:
             form.accept()
-        self.dialog = PrintPreviewDialog(self.hall, self.actor, doc, parent=self)
+        self.dialog = PrintPreviewDialog(self.ctx, doc, parent=self)
         self.dialog.finished_printing.connect(
             lambda outcome: self.notify(outcome.message, "ok" if outcome.printed else "error"))
         self.dialog.open()
         self.opened.emit(self.dialog)
-        return self.dialog
+        self.issued.emit()
+
+    def _refused(self, error: Exception, form: NoticeFieldsDialog | None) -> None:
+        text = user_message(error, "出具文书")
+        if form is not None:
+            form.ok_button.setEnabled(True)
+            set_tone(form.message, "error", text)
+        else:
+            self.notify(text, "error")
+        self.issued.emit()

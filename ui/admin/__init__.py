@@ -1,0 +1,1 @@
+"""System administration: installation status, accounts, the audit log."""

@@ -1,0 +1,346 @@
+"""The administrator's account management: every account, creating, resetting, unlocking, disabling.
+
+Every call runs as an operation (Argon2id hashing and database work off the GUI
+thread); the list is read again whenever an account changes, from wherever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.access import ROLE_NAMES, ROLE_PERMISSIONS, STAFF_ROLES, Permission, Role
+from desktop.services import accounts
+from desktop.services.accounts import AccountInfo, generate_initial_password
+from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+
+if TYPE_CHECKING:
+    from desktop.services.changes import Changes
+
+
+@dataclass(frozen=True)
+class _Accounts:
+    accounts: list[AccountInfo]
+    now: datetime  # the hall's time when they were read: whether a lock still holds
+
+
+class InitialPasswordField(QWidget):
+    """An initial password the administrator reads out to the person, with a generator."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("首次登录时须由本人修改")
+        self.generate = secondary_button("随机生成")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.generate)
+        self.generate.clicked.connect(lambda: self.edit.setText(generate_initial_password()))
+
+    def text(self) -> str:
+        return self.edit.text()
+
+
+class CreateAccountDialog(QDialog):
+    """A new staff account: who, which role, an initial password and any extra permissions."""
+
+    created = Signal(object)  # AccountInfo
+
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, ctx.actor
+        self.tasks = ctx.group(self)  # the initial password is hashed off the GUI thread (Argon2id)
+        self.setWindowTitle("新建账户")
+        self.setMinimumWidth(760)
+        self.login = QLineEdit()
+        self.login.setPlaceholderText("3–32位小写字母、数字或 . _ -，如 zhangwei")
+        self.display_name = QLineEdit()
+        self.role = QComboBox()
+        for role in STAFF_ROLES:
+            self.role.addItem(ROLE_NAMES[role], role.value)
+        self.password = InitialPasswordField()
+        self.org_code = QLineEdit()
+        self.org_code.setPlaceholderText("其他单位人员填写机构目录中的单位编码；本大厅人员不填")
+        self.permissions: dict[Permission, QCheckBox] = {}
+        grid = QGridLayout()
+        for index, permission in enumerate(Permission):
+            box = QCheckBox(permission.value)
+            self.permissions[permission] = box
+            grid.addWidget(box, index // 3, index % 3)
+        extra = QGroupBox("附加权限（灰色为所选角色已有的权限）")
+        extra.setLayout(grid)
+        self.message = message_label()
+        self.submit_button = QPushButton("创建账户")
+        self.submit_button.setObjectName("primary")
+        cancel = secondary_button("取消")
+        form = QFormLayout()
+        form.addRow("登录名", self.login)
+        form.addRow("姓名", self.display_name)
+        form.addRow("角色", self.role)
+        form.addRow("初始密码", self.password)
+        form.addRow("所属单位编码", self.org_code)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.submit_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(extra)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.role.currentIndexChanged.connect(self._role_changed)
+        self.submit_button.clicked.connect(self.submit)
+        self.tasks.busy_changed.connect(self.submit_button.setDisabled)
+        cancel.clicked.connect(self.reject)
+        self._role_changed()
+
+    def select_role(self, role: Role) -> None:
+        self.role.setCurrentIndex(self.role.findData(role.value))
+
+    def _role_changed(self) -> None:
+        held = ROLE_PERMISSIONS[Role(self.role.currentData())]
+        for permission, box in self.permissions.items():
+            inherent = permission in held
+            was_inherent = bool(box.property("inherent"))
+            box.setEnabled(not inherent)
+            if inherent:
+                box.setChecked(True)
+            elif was_inherent:
+                box.setChecked(False)
+            box.setProperty("inherent", inherent)
+
+    def extra_permissions(self) -> list[str]:
+        return [p.value for p, box in self.permissions.items() if box.isEnabled() and box.isChecked()]
+
+    def submit(self) -> None:
+        if self.tasks.busy:
+            return
+        actor = self.actor
+        login, name, role = self.login.text(), self.display_name.text(), str(self.role.currentData())
+        password, org, extra = self.password.text(), self.org_code.text(), self.extra_permissions()
+        set_tone(self.message, "notice", "正在创建……")
+        self.tasks.run(lambda hall: accounts.create_account(hall, actor, login=login, display_name=name, role=role,
+                                                            initial_password=password, org_code=org,
+                                                            extra_permissions=extra),
+                       self._created, self._refused)
+
+    def _created(self, info: AccountInfo) -> None:
+        self.created.emit(info)
+        self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        set_tone(self.message, "error", user_message(error, "保存账户"))
+
+
+class ResetPasswordDialog(QDialog):
+    """A new initial password for someone who forgot theirs; also lifts a lock."""
+
+    done_for = Signal(object)  # AccountInfo
+
+    def __init__(self, ctx: WorkContext, account: AccountInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor, self.account = ctx, ctx.actor, account
+        self.tasks = ctx.group(self)  # the new password is hashed off the GUI thread (Argon2id)
+        self.setWindowTitle("重置密码")
+        self.setMinimumWidth(620)
+        self.password = InitialPasswordField()
+        self.message = message_label()
+        self.submit_button = QPushButton("重置密码")
+        self.submit_button.setObjectName("primary")
+        cancel = secondary_button("取消")
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(
+            f"为 {account.display_name}（{account.login}）设置新的初始密码。"
+            "本人下次登录时须修改；账户如被锁定将同时解锁。"))
+        form = QFormLayout()
+        form.addRow("新的初始密码", self.password)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.submit_button)
+        layout.addLayout(buttons)
+        self.submit_button.clicked.connect(self.submit)
+        self.tasks.busy_changed.connect(self.submit_button.setDisabled)
+        cancel.clicked.connect(self.reject)
+
+    def submit(self) -> None:
+        if self.tasks.busy:
+            return
+        actor, login, password = self.actor, self.account.login, self.password.text()
+        set_tone(self.message, "notice", "正在重置……")
+        self.tasks.run(lambda hall: accounts.reset_password(hall, actor, login, password), self._done, self._refused)
+
+    def _done(self, info: AccountInfo) -> None:
+        self.done_for.emit(info)
+        self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        set_tone(self.message, "error", user_message(error, "保存账户"))
+
+
+class AccountsPanel(QWidget):
+    """Every account on this PC, with the administrator's actions on the selected one."""
+
+    COLUMNS = ("登录名", "姓名", "角色", "所属单位", "状态", "附加权限")
+    STATUS_COLUMN = 4
+
+    refreshed = Signal()
+
+    def __init__(self, ctx: WorkContext) -> None:
+        super().__init__()
+        self.ctx, self.actor = ctx, ctx.actor
+        self.tasks = ctx.group(self)
+        self.accounts: list[AccountInfo] = []
+        self._now: datetime | None = None
+        self.create_button = QPushButton("新建账户")
+        self.reset_button = QPushButton("重置密码")
+        self.unlock_button = QPushButton("解锁")
+        self.disable_button = QPushButton("停用")
+        self.refresh_button = secondary_button("刷新")
+        self.table = read_only_table(self.COLUMNS)
+        self.message = message_label()
+        self.dialog: QDialog | None = None
+        tools = QHBoxLayout()
+        for button in (self.create_button, self.reset_button, self.unlock_button, self.disable_button):
+            tools.addWidget(button)
+        tools.addStretch(1)
+        tools.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(tools)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        self.create_button.clicked.connect(self.open_create_dialog)
+        self.reset_button.clicked.connect(self.open_reset_dialog)
+        self.unlock_button.clicked.connect(self.unlock_selected)
+        self.disable_button.clicked.connect(self.toggle_disabled)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        ctx.tasks.changed.connect(self._changed)
+        self._selection_changed()
+        self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.accounts:
+            self.refresh()
+
+    def refresh(self) -> None:
+        actor = self.actor
+        self.tasks.run(lambda hall: _Accounts(accounts.list_accounts(hall, actor), hall.now()), self._listed,
+                       self._list_failed)
+
+    def _list_failed(self, error: Exception) -> None:
+        set_tone(self.message, "error", user_message(error, "读取账户"))
+        self.refreshed.emit()
+
+    def _listed(self, listed: _Accounts) -> None:
+        selected = self.selected()
+        self.accounts, self._now = listed.accounts, listed.now
+        self.table.setRowCount(len(self.accounts))
+        for row, info in enumerate(self.accounts):
+            status, alarming = self._status(info)
+            values = (info.login, info.display_name, info.role_name, info.org_code or "本大厅", status,
+                      "、".join(info.extra_permissions) or "—")
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if alarming and column == self.STATUS_COLUMN:
+                    item.setForeground(QColor("#b3261e"))
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        if selected is not None:
+            self.select(selected.login)
+        self._selection_changed()
+        self.refreshed.emit()
+
+    def _status(self, info: AccountInfo) -> tuple[str, bool]:
+        if info.disabled:
+            return "已停用", True
+        if info.locked_until is not None and self._now is not None and info.locked_until > self._now:
+            return f"已锁定（至 {info.locked_until:%m-%d %H:%M}）", True
+        parts = ["待修改初始密码" if info.must_change_password else "正常"]
+        if info.failed_count:
+            parts.append(f"已连续输错 {info.failed_count} 次")
+        return "，".join(parts), bool(info.failed_count)
+
+    def selected(self) -> AccountInfo | None:
+        row = self.table.currentRow()
+        return self.accounts[row] if 0 <= row < len(self.accounts) and self.table.selectedItems() else None
+
+    def select(self, login: str) -> None:
+        for row, info in enumerate(self.accounts):
+            if info.login == login:
+                self.table.selectRow(row)
+                return
+
+    def _selection_changed(self) -> None:
+        info = self.selected()
+        for button in (self.reset_button, self.unlock_button, self.disable_button):
+            button.setEnabled(info is not None)
+        self.disable_button.setText("启用" if info is not None and info.disabled else "停用")
+
+    def _done(self, text: str, login: str) -> None:
+        self.select(login)  # the list itself is read again on the change
+        set_tone(self.message, "ok", text)
+
+    def open_create_dialog(self) -> CreateAccountDialog:
+        """Window-modal, not blocking: the dialog reports back through ``created``."""
+        dialog = CreateAccountDialog(self.ctx, self)
+        dialog.created.connect(lambda info: self._done(
+            f"已创建账户 {info.login}（{info.display_name}，{info.role_name}），首次登录时须修改初始密码",
+            info.login))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_reset_dialog(self) -> ResetPasswordDialog | None:
+        info = self.selected()
+        if info is None:
+            return None
+        dialog = ResetPasswordDialog(self.ctx, info, self)
+        dialog.done_for.connect(lambda done: self._done(
+            f"已为 {done.login} 重置密码，下次登录时须修改", done.login))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def unlock_selected(self) -> None:
+        info = self.selected()
+        if info is None or self.tasks.busy:
+            return
+        actor, login = self.actor, info.login
+        self.tasks.run(lambda hall: accounts.unlock(hall, actor, login),
+                       lambda _info: self._done(f"已解锁账户 {login}", login), self._refused)
+
+    def toggle_disabled(self) -> None:
+        info = self.selected()
+        if info is None or self.tasks.busy:
+            return
+        actor, login, disable = self.actor, info.login, not info.disabled
+        verb = "停用" if disable else "启用"
+        self.tasks.run(lambda hall: accounts.update_account(hall, actor, login, disabled=disable),
+                       lambda _info: self._done(f"已{verb}账户 {login}", login), self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        set_tone(self.message, "error", user_message(error, "修改账户"))

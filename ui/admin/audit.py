@@ -1,0 +1,153 @@
+"""The audit log screen: the newest entries, and a check that none was edited, removed or swapped."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
+
+from desktop.domain.access import ROLE_NAMES, Role
+from desktop.domain.audit import AuditAction, AuditEntry, AuditReport
+from desktop.services import audit
+from desktop.services.audit import AuditQuery
+from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+
+if TYPE_CHECKING:
+    from desktop.services.changes import Changes
+
+_DETAIL_KEYS: Mapping[str, str] = {
+    "reason": "原因", "idle": "无操作自动锁屏", "role": "角色", "org_code": "单位", "until": "锁定至",
+    "extra_permissions": "附加权限", "disabled": "停用", "display_name": "姓名", "code": "代码",
+    "message": "说明", "event": "步骤", "event_id": "事件", "accounts": "账户数",
+}
+_DETAIL_VALUES: Mapping[str, str] = {
+    "wrong_password": "密码错误", "no_account": "无此账户", "disabled": "账户已停用",
+    "locked": "账户已锁定", "other_hall": "其他大厅的账户", "wrong_window": "不能使用本窗口的角色",
+}
+_ALARMING = frozenset({AuditAction.LOGIN_FAILED.value, AuditAction.ACCOUNT_LOCKED.value,
+                       AuditAction.PERMISSION_DENIED.value})
+
+
+def describe_detail(detail: Mapping[str, Any]) -> str:
+    parts = []
+    for key, value in detail.items():
+        if value in ("", None, [], ()):
+            continue
+        if key == "role" and value in Role.__members__.values():
+            shown = ROLE_NAMES[Role(value)]
+        elif isinstance(value, bool):
+            shown = "是" if value else "否"
+        elif isinstance(value, list | tuple):
+            shown = "、".join(str(v) for v in value) or "无"
+        else:
+            shown = _DETAIL_VALUES.get(str(value), str(value))
+        parts.append(f"{_DETAIL_KEYS.get(key, key)}：{shown}")
+    return "；".join(parts)
+
+
+class AuditPanel(QWidget):
+    """The newest audit entries, and a check that none was edited, removed or swapped."""
+
+    COLUMNS = ("序号", "时间", "设备", "操作人", "操作", "对象", "详情")
+    verified = Signal(object)  # AuditReport
+    refreshed = Signal()
+
+    def __init__(self, ctx: WorkContext, limit: int = 500) -> None:
+        super().__init__()
+        self.ctx, self.actor, self.limit = ctx, ctx.actor, limit
+        self.tasks = ctx.group(self)
+        self.entries: list[AuditEntry] = []
+        self._stale = False
+        self.refresh_button = secondary_button("刷新")
+        self.verify_button = QPushButton("核验完整性")
+        self.summary = label("", "subtitle")
+        self.report = message_label()
+        self.report_area = QScrollArea()
+        self.report_area.setWidgetResizable(True)
+        self.report_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.report_area.setWidget(self.report)
+        self.report_area.hide()
+        self.table = read_only_table(self.COLUMNS)
+        tools = QHBoxLayout()
+        tools.addWidget(self.verify_button)
+        tools.addWidget(self.summary, 1)
+        tools.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(tools)
+        layout.addWidget(self.report_area)
+        layout.addWidget(self.table, 1)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.verify_button.clicked.connect(self.verify)
+        self.tasks.busy_changed.connect(self.verify_button.setDisabled)
+        ctx.tasks.changed.connect(self._changed)
+        self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        """New entries appear at once while the log is on screen, else when it is shown next."""
+        if changes.audit:
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        actor, limit = self.actor, self.limit
+        self.tasks.run(lambda hall: audit.list_audit(hall, actor, AuditQuery(limit=limit)), self._listed,
+                       lambda error: self._failed(error, "读取审计日志"))
+
+    def _listed(self, entries: list[AuditEntry]) -> None:
+        self.entries = entries
+        self.summary.setText(f"最新 {len(self.entries)} 条记录（最新的在前）")
+        self.table.setRowCount(len(self.entries))
+        for row, entry in enumerate(self.entries):
+            values = (str(entry.seq), entry.at.replace("T", " "), entry.device,
+                      f"{entry.actor_name}　{entry.actor_id}", entry.action, entry.target,
+                      describe_detail(entry.detail))
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if entry.action in _ALARMING:
+                    item.setForeground(QColor("#b3261e"))
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.refreshed.emit()
+
+    def _failed(self, error: Exception, doing: str) -> None:
+        self._show_report("error", user_message(error, doing))
+        self.refreshed.emit()
+
+    def verify(self) -> None:
+        """Check the whole chain off the GUI thread (a long log takes a while)."""
+        if self.tasks.busy:
+            return
+        actor = self.actor
+        self._show_report("notice", "正在核验审计日志……")
+        self.tasks.run(lambda hall: audit.verify_audit(hall, actor), self._verified, self._verify_refused)
+
+    def _verified(self, report: AuditReport) -> None:
+        self._show_report("ok" if report.ok else "error", report.summary())
+        self.refresh()
+        self.verified.emit(report)
+
+    def _verify_refused(self, error: Exception) -> None:
+        self._show_report("error", user_message(error, "核验审计日志"))
+
+    def _show_report(self, tone: str, text: str) -> None:
+        """The report as tall as its text, up to a few lines; a long list of problems scrolls."""
+        set_tone(self.report, tone, text)
+        self.report_area.setVisible(bool(text))
+        width = max(self.width() - 30, 300)
+        height = self.report.heightForWidth(width)
+        self.report_area.setFixedHeight(min((height if height > 0 else self.report.sizeHint().height()) + 4, 200))

@@ -1,0 +1,37 @@
+"""The administration window's work: one tab per duty the signed-in person holds."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from desktop.domain.access import Permission
+from ui.admin.accounts import AccountsPanel
+from ui.admin.audit import AuditPanel
+from ui.admin.status import SystemStatusPanel
+from ui.shell.context import WorkContext
+
+
+class AdminTabs(QTabWidget):
+    """系统状态, 账户管理, 审计日志 — each refreshes itself from the changes it cares about."""
+
+    def __init__(self, ctx: WorkContext) -> None:
+        super().__init__()
+        self.status: SystemStatusPanel | None = None
+        self.accounts: AccountsPanel | None = None
+        self.audit: AuditPanel | None = None
+        if ctx.may(Permission.MANAGE_SETTINGS):
+            self.status = SystemStatusPanel(ctx)
+            self.addTab(self.status, "系统状态")
+        if ctx.may(Permission.MANAGE_ACCOUNTS):
+            self.accounts = AccountsPanel(ctx)
+            self.addTab(self.accounts, "账户管理")
+        if ctx.may(Permission.VERIFY_AUDIT):
+            self.audit = AuditPanel(ctx)
+            self.addTab(self.audit, "审计日志")
+
+    def show_tab(self, panel: QWidget) -> None:
+        self.setCurrentIndex(self.indexOf(panel))
+
+
+def admin_work(ctx: WorkContext) -> QWidget:
+    return AdminTabs(ctx)

@@ -1,0 +1,1 @@
+"""Finding and reading cases: search, case detail, deadlines."""

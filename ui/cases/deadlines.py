@@ -1,0 +1,88 @@
+"""The deadline board: cases whose current deadline has passed or falls within a week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
+
+from ui.common.widgets import label, read_only_table
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+
+if TYPE_CHECKING:
+    from desktop.services.changes import Changes
+    from desktop.services.context import Hall
+    from desktop.services.supervision import Backlog, DueCase
+
+
+@dataclass(frozen=True)
+class _Board:
+    backlog: Backlog
+    due: list[DueCase]
+
+
+class DeadlinePanel(QWidget):
+    """Overdue and due-soon cases, read again whenever a case or the holiday calendar changes."""
+
+    COLUMNS = ("期限", "剩余天数", "案件编号", "信访人", "状态", "期限依据")
+    refreshed = Signal()
+
+    def __init__(self, ctx: WorkContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.tasks = ctx.group(self)
+        self.summary = label("", "subtitle")
+        self.table = read_only_table(self.COLUMNS, select_rows=False, single=False, alternate=False)
+        self.due: list[DueCase] = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(label("临近和超过期限的事项", "subtitle"))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        ctx.tasks.changed.connect(self._changed)
+        self._again = False
+        self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.deadlines:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.tasks.busy:
+            self._again = True  # one more read once this one is in: it may predate the change
+            return
+        actor = self.ctx.actor
+
+        def read(hall: Hall) -> _Board:
+            from desktop.services import supervision
+
+            return _Board(supervision.backlog(hall, actor), supervision.upcoming_deadlines(hall, actor))
+
+        self.tasks.run(read, self._show, self._failed)
+
+    def _show(self, board: _Board) -> None:
+        b = board.backlog
+        self.summary.setText(f"在办 {b.open_cases:,} 件，已超期 {b.overdue:,} 件，7日内到期 "
+                             f"{b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件")
+        self.due = board.due
+        self.table.setRowCount(len(board.due))
+        for row, case in enumerate(board.due):
+            left = "已超期" if case.days_left < 0 else str(case.days_left)
+            for column, value in enumerate((case.next_due.isoformat(), left, case.case_number,
+                                            case.petitioner_name, case.state, case.next_due_rule)):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self._settled()
+
+    def _failed(self, error: Exception) -> None:
+        self.summary.setText(user_message(error, "读取期限"))
+        self._settled()
+
+    def _settled(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
+        else:
+            self.refreshed.emit()

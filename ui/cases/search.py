@@ -1,0 +1,339 @@
+"""Find a case by anything the clerk has at hand, and read it, masked as the service returns it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.access import WITHHELD, ContentAccess, Permission
+from desktop.domain.hlc import Hlc
+from ui.common.widgets import label, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+
+if TYPE_CHECKING:
+    from desktop.services.cases import CaseDetail
+    from desktop.services.changes import Changes
+    from desktop.services.context import Hall
+    from desktop.services.lookup import CaseSummary
+
+WITHHELD_STYLE = "background-color:#fff4d6; color:#7a4b00;"
+ACCUSATION_NOTICE = "本事项为检举控告类，具体内容仅限有权限人员查看（《信访工作条例》第三十条）"
+
+
+def _text(value: str) -> str:
+    """Escaped for rich text; withheld accusation content shown as a notice, not as a value."""
+    if value == WITHHELD:
+        return f"<span style='{WITHHELD_STYLE}'>&nbsp;{escape(value)}&nbsp;</span>"
+    return escape(value)
+
+
+def _when(hlc: str) -> str:
+    """An event's time as people read it (the clock's milliseconds are for ordering only)."""
+    try:
+        return f"{datetime.fromtimestamp(Hlc.parse(hlc).wall_ms / 1000):%Y-%m-%d %H:%M}"
+    except (ValueError, OverflowError, OSError):
+        return ""
+
+
+def case_html(detail: CaseDetail) -> str:
+    """One case as rich text, exactly as masked (or revealed) by the service."""
+    v = detail.view
+    p = v.petitioner
+    shown = ("<span style='color:#7a4b00; font-weight:600;'>（显示完整个人信息）</span>" if detail.revealed
+             else "<span style='color:#4a5a6a;'>（个人信息已遮挡）</span>")
+    lines = [
+        f"<h3>{escape(v.case_number)}　{escape(v.state.value)}"
+        f"　<span style='font-size:small;'>{shown}</span></h3>",
+        f"<p><b>信访人</b> {escape(p.name)}　{escape(p.id_number)}　{escape(p.phone)}"
+        f"　{v.persons_count}人　{escape(v.visit_kind)}</p>",
+    ]
+    if v.address:
+        lines.append(f"<p><b>住址</b> {escape(v.address)}</p>")
+    others = [f"{escape(o.role)} {escape(o.name)} {escape(o.id_number)} {escape(o.phone)}"
+              for o in v.persons[1:]]
+    if others:
+        lines.append("<p><b>其他人员</b> " + "；".join(others) + "</p>")
+    if detail.content is ContentAccess.REDACTED:
+        lines.append(f"<p style='{WITHHELD_STYLE}'>&nbsp;{escape(ACCUSATION_NOTICE)}</p>")
+    lines.append(f"<p><b>诉求</b> {_text(v.request)}</p>")
+    if v.facts:
+        lines.append(f"<p><b>事实</b> {_text(v.facts)}</p>")
+    if v.reasons:
+        lines.append(f"<p><b>理由</b> {_text(v.reasons)}</p>")
+    lines.append(f"<p><b>分类</b> {escape(v.nature or '未分类')}　{escape(detail.topic_name or '未选择内容分类')}"
+                 f"　<b>渠道</b> {escape(v.channel)}</p>")
+    for deadline in detail.deadlines:
+        lines.append("<pre>" + escape(deadline.explain()) + "</pre>")
+    if v.anomalies:
+        lines.append("<p style='color:#b3261e'><b>待督办核查：</b>" + escape("；".join(v.anomalies)) + "</p>")
+    lines.append("<p><b>事件</b><br>" + "<br>".join(
+        escape(f"{_when(e.hlc)}　{e.type.value}　{detail.authors.get(e.author, e.author)}")
+        for e in detail.events) + "</p>")
+    return "".join(lines)
+
+
+class CaseSearchPanel(QWidget):
+    """One box finds a case by number, ID, phone, name, pinyin initials or phrase.
+
+    Searches run off the GUI thread as the clerk types (a newer query makes an older
+    answer moot). Personal data is masked as the service returns it. Holders of the
+    permission can show one case in full, with an optional reason; the service writes
+    that to the audit log, and the next case selected is masked again. Whatever changes
+    a case — this window, another, or a sync — the list and the case on screen are
+    read again.
+
+    ``case_changed`` tells the window's other parts (printing) which case is on screen.
+    """
+
+    COLUMNS = ("案件编号", "信访人", "证件号码", "电话", "登记日期", "状态", "当前期限", "诉求摘要")
+    REVEALED_NOTE = "已记录查看：本次查看完整个人信息已写入审计日志"
+    revealed = Signal(str)  # case number
+    case_changed = Signal(object)  # CaseSummary | None
+    searched = Signal()  # results of the latest query are on screen
+    detail_shown = Signal()  # the selected case's detail is on screen
+
+    def __init__(self, ctx: WorkContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.actor = ctx.actor
+        self.tasks = ctx.group(self)
+        self.query = QLineEdit()
+        self.query.setPlaceholderText("输入案件编号、身份证号、电话、姓名、拼音首字母或诉求内容")
+        self.status = label("", "subtitle")
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(
+            len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.detail = QTextBrowser()
+        self.reveal_reason = QLineEdit()
+        self.reveal_reason.setPlaceholderText("查看理由（选填，如：核对身份）")
+        self.reveal_reason.setFixedWidth(380)
+        self.reveal_button = QPushButton("显示完整信息")
+        self.reveal_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.reveal_note = label("", "message")
+        self.reveal_note.hide()
+        may_reveal = ctx.may(Permission.REVEAL_PERSONAL)
+        self.reveal_reason.setVisible(may_reveal)
+        self.reveal_button.setVisible(may_reveal)
+        self.results: list[CaseSummary] = []
+        self.current: CaseSummary | None = None
+        self.showing_full = False
+        self._query_seq = 0  # the newest query asked; older answers are dropped
+        self._detail_seq = 0
+        self.action_bar = QHBoxLayout()
+        self.action_bar.setContentsMargins(0, 0, 0, 0)
+        self.action_bar.addWidget(self.reveal_reason)
+        self.action_bar.addWidget(self.reveal_button)
+        self._notes_at = self.action_bar.count()
+        self.action_bar.addWidget(self.reveal_note, 10)
+        self.action_bar.addStretch(1)
+        bottom = QWidget()
+        column = QVBoxLayout(bottom)
+        column.setContentsMargins(0, 4, 0, 0)
+        column.addLayout(self.action_bar)
+        column.addWidget(self.detail, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(bottom)
+        splitter.setSizes([460, 300])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.query)
+        layout.addWidget(self.status)
+        layout.addWidget(splitter, 1)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.run_search)
+        self.query.textChanged.connect(lambda _text: self._debounce.start())
+        self.query.returnPressed.connect(self.run_search)
+        self.table.currentCellChanged.connect(lambda row, *_: self.show_case(row))
+        self.reveal_button.clicked.connect(self._reveal_clicked)
+        ctx.tasks.changed.connect(self._changed)
+        self._clear_detail()
+
+    def add_action(self, widget: QWidget) -> None:
+        """A button of the window's other parts beside 显示完整信息 (printing, at the counter)."""
+        self.action_bar.insertWidget(self._notes_at, widget)
+        self._notes_at += 1
+
+    # -- searching ----------------------------------------------------------------------------------
+
+    def run_search(self, *, keep: str | None = None, reload_kept: bool = True) -> None:
+        """Search for what the box holds; ``keep`` the case of that id selected if it is still found.
+
+        Without ``reload_kept`` the kept case's detail stays as it is (it did not change).
+        """
+        self._debounce.stop()
+        self._query_seq += 1
+        seq, text, actor = self._query_seq, self.query.text(), self.actor
+
+        def search(hall: Hall) -> list[CaseSummary]:
+            from desktop.services.lookup import find_cases
+
+            return find_cases(hall, actor, text)
+
+        self.tasks.run(search, lambda found: self._found(seq, text, found, keep, reload_kept),
+                       lambda error: self._search_failed(seq, error))
+
+    def _found(self, seq: int, text: str, results: list[CaseSummary], keep: str | None,
+               reload_kept: bool = True) -> None:
+        if seq != self._query_seq:
+            return  # the clerk typed on; a newer answer is coming
+        self.results = results
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(results))
+        withheld = QColor("#7a4b00")
+        for row, case in enumerate(results):
+            values = (case.case_number, case.petitioner_name, case.id_number, case.phone,
+                      case.received_on.isoformat(), case.state,
+                      case.next_due.isoformat() if case.next_due else "—", case.request)
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if value == WITHHELD:
+                    item.setForeground(withheld)
+                    font = QFont(item.font())
+                    font.setItalic(True)
+                    item.setFont(font)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.blockSignals(False)
+        query = text.strip()
+        if not query:
+            self.status.setText("")
+        elif results:
+            self.status.setText(f"按{results[0].match.value}找到 {len(results)} 件（最新的在前）")
+        else:
+            self.status.setText("没有找到相符的事项")
+        kept: int | None = next((r for r, case in enumerate(results) if case.case_id == keep), None) if keep else None
+        if kept is None:
+            self.table.setCurrentCell(-1, -1)
+            self._clear_detail()
+        else:
+            self.table.blockSignals(True)
+            self.table.setCurrentCell(kept, 0)
+            self.table.blockSignals(False)
+            if reload_kept or self.current is None:
+                self.show_case(kept)
+            else:
+                self.current = results[kept]
+        self.searched.emit()
+
+    def _search_failed(self, seq: int, error: Exception) -> None:
+        if seq == self._query_seq:
+            self.status.setText(user_message(error, "检索"))
+            self.searched.emit()
+
+    def _changed(self, changes: Changes) -> None:
+        """A case changed somewhere: the list and the case on screen are read again."""
+        if not changes.cases and not changes.reference:
+            return
+        keep = self.current.case_id if self.current else None
+        if self.query.text().strip() or keep:
+            self.run_search(keep=keep, reload_kept=keep is not None and changes.touches_case(keep))
+
+    # -- one case -----------------------------------------------------------------------------------
+
+    def _clear_detail(self) -> None:
+        had = self.current is not None
+        self.current = None
+        self.showing_full = False
+        self.detail.clear()
+        self.reveal_reason.clear()
+        self.reveal_button.setText("显示完整信息")
+        self.reveal_button.setEnabled(False)
+        self.reveal_reason.setEnabled(False)
+        self.reveal_note.hide()
+        if had:
+            self.case_changed.emit(None)
+
+    def show_case(self, row: int) -> None:
+        """The selected case, masked: selecting another case always hides what was revealed."""
+        if not 0 <= row < len(self.results):
+            return
+        self._clear_detail()
+        summary = self.results[row]
+        self._detail_seq += 1
+        seq, actor = self._detail_seq, self.actor
+
+        def load(hall: Hall) -> CaseDetail:
+            from desktop.services.cases import load_case
+
+            return load_case(hall, actor, summary.case_id)
+
+        self.tasks.run(load, lambda detail: self._loaded(seq, summary, detail),
+                       lambda error: self._load_failed(seq, error))
+
+    def _loaded(self, seq: int, summary: CaseSummary, detail: CaseDetail) -> None:
+        if seq != self._detail_seq:
+            return
+        self.current = summary
+        self.detail.setHtml(case_html(detail))
+        self.reveal_button.setEnabled(True)
+        self.reveal_reason.setEnabled(True)
+        self.case_changed.emit(summary)
+        self.detail_shown.emit()
+
+    def _load_failed(self, seq: int, error: Exception) -> None:
+        if seq == self._detail_seq:
+            self._note(user_message(error, "读取事项"), "error")
+            self.detail_shown.emit()
+
+    def _reveal_clicked(self) -> None:
+        if self.showing_full:
+            self.show_case(self.table.currentRow())
+        else:
+            self.reveal()
+
+    def reveal(self) -> None:
+        """Names, ID numbers, phones and address in full, for the case on screen (audited)."""
+        if self.current is None or self.tasks.busy:
+            return
+        case_id, actor, reason = self.current.case_id, self.actor, self.reveal_reason.text().strip()
+        seq = self._detail_seq
+
+        def reveal(hall: Hall) -> CaseDetail:
+            from desktop.services.cases import reveal_personal
+
+            return reveal_personal(hall, actor, case_id, reason)
+
+        self.tasks.run(reveal, lambda detail: self._revealed(seq, detail),
+                       lambda error: self._note(user_message(error, "显示完整信息"), "error"))
+
+    def _revealed(self, seq: int, detail: CaseDetail) -> None:
+        if seq != self._detail_seq:
+            return  # another case was selected meanwhile: it stays masked
+        self.detail.setHtml(case_html(detail))
+        self.showing_full = True
+        self.reveal_button.setText("恢复遮挡")
+        self.reveal_reason.setEnabled(False)
+        self._note(self.REVEALED_NOTE, "notice")
+        self.revealed.emit(detail.view.case_number)
+
+    def note(self, text: str, tone: str) -> None:
+        """A line beside the case's buttons (what printing did, a refusal)."""
+        self._note(text, tone)
+
+    def _note(self, text: str, tone: str) -> None:
+        set_tone(self.reveal_note, tone, text)

@@ -1,0 +1,1 @@
+"""The reception clerk's counter window (接待窗口)."""

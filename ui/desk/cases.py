@@ -1,0 +1,93 @@
+"""The case desk: search and case detail with the print buttons, beside the deadline board."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from desktop.domain.access import Permission
+from ui.cases.deadlines import DeadlinePanel
+from ui.cases.search import CaseSearchPanel
+from ui.shell.context import WorkContext
+
+
+class CaseDesk(QWidget):
+    """Case search with 打印… and 待补打 / 打印记录 for the case on screen (printing loads with the desk)."""
+
+    def __init__(self, ctx: WorkContext) -> None:
+        super().__init__()
+        # Printing (reportlab, pdfium) loads with the first desk, not with every window.
+        from ui.printing.preview import CasePrintButton
+        from ui.printing.queue import PrintQueueButton
+
+        self.search = CaseSearchPanel(ctx)
+        search = self.search
+        self.print_button = CasePrintButton(ctx, lambda: search.current.case_id if search.current else None,
+                                            search.note)
+        self.queue_button = PrintQueueButton(ctx, lambda: search.current.case_number if search.current else None)
+        may_print = ctx.may(Permission.PRINT)
+        self.print_button.setVisible(may_print)
+        self.queue_button.setVisible(may_print)
+        search.add_action(self.print_button)
+        search.add_action(self.queue_button)
+        self.print_button.refresh(False)
+        search.case_changed.connect(lambda case: self.print_button.refresh(case is not None))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(search)
+
+
+def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:
+    """The desk and the deadline board side by side (the leader reads deadlines first)."""
+    body = QSplitter(Qt.Orientation.Horizontal)
+    desk, board = CaseDesk(ctx), DeadlinePanel(ctx)
+    if deadlines_first:
+        body.addWidget(board)
+        body.addWidget(desk)
+        body.setSizes([700, 1100])
+    else:
+        body.addWidget(desk)
+        body.addWidget(board)
+        body.setSizes([1200, 600])
+    return body
+
+
+class WorkTabs(QTabWidget):
+    """Cases and deadlines, and for supervisors and leaders the year's statistics.
+
+    The statistics panel is built when its tab is first opened: counting a year takes
+    a moment, and most sessions never look.
+    """
+
+    def __init__(self, ctx: WorkContext, cases: QWidget) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.statistics: QWidget | None = None
+        self.addTab(cases, "事项与期限")
+        self._statistics_index = self.addTab(QWidget(), "统计")
+        self.currentChanged.connect(self._tab_shown)
+
+    def show_statistics(self) -> QWidget:
+        self.setCurrentIndex(self._statistics_index)
+        assert self.statistics is not None
+        return self.statistics
+
+    def _tab_shown(self, index: int) -> None:
+        if index != self._statistics_index or self.statistics is not None:
+            return
+        from ui.statistics.panel import StatisticsPanel
+
+        self.statistics = StatisticsPanel(self.ctx)
+        self.blockSignals(True)  # replacing the placeholder must not count as another switch
+        self.removeTab(index)
+        self.insertTab(index, self.statistics, "统计")
+        self.setCurrentIndex(index)
+        self.blockSignals(False)
+
+
+def staff_desk(ctx: WorkContext, *, deadlines_first: bool = False) -> QWidget:
+    """Cases and deadlines; with the 督办与统计 permission, a statistics tab beside them."""
+    body = case_work(ctx, deadlines_first=deadlines_first)
+    if ctx.may(Permission.SUPERVISE):
+        return WorkTabs(ctx, body)
+    return body

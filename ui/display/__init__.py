@@ -1,0 +1,1 @@
+"""The hall's display screen (call display and hall information)."""

@@ -1,0 +1,1 @@
+"""The leader's window on reception days (领导接访)."""

@@ -1,0 +1,67 @@
+"""Kiosks and the hall display: windows that work without anyone signing in, as the device.
+
+They are built from the settings alone and painted before the database has been opened
+(see ui/shell/startup.py); what they show from the database fills in when it arrives.
+What the device shows (ui/kiosk, ui/display) is handed in by the composition root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from desktop.domain.roles import WindowRole
+from ui.common.widgets import Header
+from ui.shell.context import WorkContext
+from ui.shell.startup import OpeningFailedPage
+from ui.shell.sync_status import SyncIndicator
+
+PAGE_TITLES = {WindowRole.KIOSK: "查询办理进度（无需登录）", WindowRole.DISPLAY: "大厅信息（无需登录）"}
+
+
+class DeviceWindow(QMainWindow):
+    """A kiosk or the hall display: works without anyone signing in, as the device itself."""
+
+    def __init__(self, ctx: WorkContext, build_body: Callable[[WorkContext], QWidget]) -> None:
+        super().__init__()
+        if not ctx.window.is_device:
+            raise ValueError(f"{ctx.window} is a staff window: someone must sign in")
+        self.ctx, self.role = ctx, ctx.window
+        self.source = ctx.source
+        ctx.tasks.setParent(self)
+        self.setWindowTitle(f"信访接待大厅系统 — {ctx.window.heading}")
+        page = QWidget()
+        page.setObjectName("page")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(Header(ctx.settings.hall_name, ctx.window.heading))
+        # Records made here reach the server in the background; citizens see nothing of it.
+        self.sync = SyncIndicator(ctx)
+        self.sync.setParent(self)
+        self.sync.hide()
+        self.body = build_body(ctx)
+        self.failed_page = OpeningFailedPage(for_citizens=True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.body)
+        self.pages.addWidget(self.failed_page)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(page)
+        self.failed_page.quit_requested.connect(self.close)
+        ctx.source.when_failed(self._opening_failed)
+
+    def _opening_failed(self, message: str) -> None:
+        self.failed_page.show_problem(message)
+        self.pages.setCurrentWidget(self.failed_page)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync.stop()
+        self.ctx.tasks.close()
+        super().closeEvent(event)
+
+    def current_page_title(self) -> str:
+        """What the window shows now, in words (printed by ``run --smoke-test``)."""
+        if self.pages.currentWidget() is self.failed_page:
+            return "无法打开数据库"
+        return PAGE_TITLES[self.role]

@@ -1,0 +1,375 @@
+"""One task manager for a window: every service call runs off the GUI thread, as an operation.
+
+Two executors, as the hall's resources dictate:
+
+* ``DATABASE`` — one worker thread. SQLite has one writer, and work done one call
+  at a time never races (reads queued behind a write see it committed).
+* ``DEVICES`` — two threads for the network and printers (a sync, a print job),
+  which wait on things outside the program and must not hold up database work.
+
+A widget asks for a :class:`TaskGroup` of its own (``ctx.tasks.group(self)``): its
+calls share the executors with every other widget, while ``busy``/``settled`` tell
+about its own calls only. A call is an operation, :class:`HallOp`: a function of the
+open hall, run on a worker, whose result or error comes back to a callback on the
+GUI thread; it can report progress and be cancelled.
+
+Whatever the hall commits — from an operation of this window, a background sync or
+another service — comes back once on the GUI thread as :attr:`TaskManager.changed`
+with a :class:`~desktop.services.changes.Changes`; open panels refresh from it.
+
+Modelled on Anki's ``aqt/taskman.py`` and ``aqt/operations``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import inspect
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from ui.shell import errors
+
+if TYPE_CHECKING:
+    from desktop.services.changes import Changes
+    from desktop.services.context import Hall
+    from ui.shell.startup import HallSource
+
+T = TypeVar("T")
+
+
+class Executor(enum.Enum):
+    DATABASE = "database"
+    DEVICES = "devices"
+
+
+_THREADS = {Executor.DATABASE: 1, Executor.DEVICES: 2}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a long operation has come; ``total`` 0 when unknown."""
+
+    done: int
+    total: int = 0
+    text: str = ""
+
+
+class Cancelled(Exception):
+    """Raised by work that noticed it was cancelled; the operation then ends quietly."""
+
+
+_current = threading.local()
+
+
+def report_progress(done: int, total: int = 0, text: str = "") -> None:
+    """From inside an operation's work: say how far it has come (shown on the GUI thread)."""
+    task: Task[Any] | None = getattr(_current, "task", None)
+    if task is not None:
+        task.relay.progressed.emit(Progress(done, total, text))
+
+
+def cancelled() -> bool:
+    """From inside an operation's work: whether the user has cancelled it."""
+    task: Task[Any] | None = getattr(_current, "task", None)
+    return task is not None and task.cancel_requested.is_set()
+
+
+def check_cancelled() -> None:
+    """From inside an operation's work: stop here if the user has cancelled it."""
+    if cancelled():
+        raise Cancelled
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; signals emitted from the worker are queued to it."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(object)
+
+
+def _weakly(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A bound method held through a weak reference (plain functions are kept as they are).
+
+    WORKAROUND for a PySide6 crash (seen with 6.11.3 and 6.12.0, no upstream report found):
+    when a callback is a bound method of the widget that owns the call, the strong
+    reference from the relay's connection back to that widget makes the process segfault
+    on a posted event soon after the callback ran. Held weakly, it does not.
+    """
+    if not inspect.ismethod(callback):
+        return callback
+    ref = weakref.WeakMethod(callback)
+
+    def call(value: Any) -> None:
+        bound = ref()
+        if bound is not None and _alive(bound.__self__):
+            bound(value)
+
+    return call
+
+
+def _alive(owner: object) -> bool:
+    """False for a widget whose Qt half is gone (a closed dialog, the work of an ended session)."""
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+
+
+class HallOp(Generic[T]):
+    """One service call: ``work(hall)`` on a worker, then ``success(result)`` or ``failure(error)`` here.
+
+    ``HallOp(lambda hall: find_cases(hall, actor, text)).success(self.show).run(self.tasks)``.
+    Without a failure callback, the error is shown to the user through the one error path
+    (:mod:`ui.shell.errors`).
+    """
+
+    def __init__(self, work: Callable[[Hall], T], *, executor: Executor = Executor.DATABASE,
+                 label: str = "") -> None:
+        self.work = work
+        self.executor = executor
+        self.label = label or getattr(work, "__qualname__", "operation")
+        self._success: Callable[[T], None] | None = None
+        self._failure: Callable[[Exception], None] | None = None
+        self._progress: Callable[[Progress], None] | None = None
+
+    def success(self, callback: Callable[[T], None]) -> HallOp[T]:
+        self._success = callback
+        return self
+
+    def failure(self, callback: Callable[[Exception], None]) -> HallOp[T]:
+        self._failure = callback
+        return self
+
+    def progress(self, callback: Callable[[Progress], None]) -> HallOp[T]:
+        self._progress = callback
+        return self
+
+    def run(self, group: TaskGroup) -> Task[T]:
+        return group.start(self)
+
+
+class Task(QRunnable, Generic[T]):
+    """An operation on its way; ``cancel()`` drops it if it has not started, else asks it to stop."""
+
+    def __init__(self, op: HallOp[T], source: HallSource, relay: _Relay) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the group keeps it until its outcome has been handled
+        self.op = op
+        self.source = source
+        self.relay = relay
+        self.cancel_requested = threading.Event()
+        self.started = threading.Event()
+        self.finished = threading.Event()  # the work is over (its outcome may not be handled yet)
+        #: What the hall committed while this operation ran (set on the worker).
+        self.changes: Changes | None = None
+
+    def cancel(self) -> None:
+        self.cancel_requested.set()
+
+    def run(self) -> None:
+        self.started.set()
+        try:
+            self._run()
+        finally:
+            self.finished.set()
+
+    def _run(self) -> None:
+        if self.cancel_requested.is_set():
+            self.relay.failed.emit(Cancelled())
+            return
+        _current.task = self
+        try:
+            hall = self.source.get()
+            with hall.changes.collecting() as collected:
+                result = self.op.work(hall)
+            self.changes = collected.changes
+        except Exception as exc:  # delivered to the GUI thread, which decides what the user sees
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.succeeded.emit(result)
+        finally:
+            _current.task = None
+
+
+class TaskGroup(QObject):
+    """One widget's operations: run on the window's executors, one outcome at a time on the GUI thread."""
+
+    busy_changed = Signal(bool)
+    settled = Signal()  # after an outcome has been handled on the GUI thread
+    progressed = Signal(object)  # Progress of the group's running operation
+
+    def __init__(self, manager: TaskManager, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.manager = manager
+        self._pending: set[Task[Any]] = set()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def run(self, work: Callable[[Hall], T], done: Callable[[T], None],
+            failed: Callable[[Exception], None] | None = None, *,
+            executor: Executor = Executor.DATABASE) -> Task[T]:
+        """Shorthand for ``HallOp(work).success(done).failure(failed).run(self)``."""
+        op = HallOp(work, executor=executor).success(done)
+        if failed is not None:
+            op.failure(failed)
+        return op.run(self)
+
+    def start(self, op: HallOp[T]) -> Task[T]:
+        success = _weakly(op._success) if op._success is not None else None
+        failure = _weakly(op._failure) if op._failure is not None else None
+        progress = _weakly(op._progress) if op._progress is not None else None
+        # The relay belongs to the manager, not to this group: the group's owner may go (a dialog
+        # closed, a session ended) while its work still runs, and the worker must always find
+        # the relay alive when it reports. What the owner no longer needs is dropped here.
+        relay = _Relay(self.manager)
+        task = Task(op, self.manager.source, relay)
+        self._pending.add(task)
+        if len(self._pending) == 1:
+            self.busy_changed.emit(True)
+
+        def finish(handler: Callable[[Any], None] | None, value: object) -> None:
+            relay.deleteLater()
+            if not shiboken6.isValid(self):
+                return  # the owner is gone: nobody is left to tell
+            self._pending.discard(task)
+            try:
+                if handler is not None:
+                    handler(value)
+            finally:
+                if not self._pending:
+                    self.busy_changed.emit(False)
+                self.settled.emit()
+
+        def failed(error: Exception) -> None:
+            if not shiboken6.isValid(self) or isinstance(error, Cancelled):
+                finish(None, error)
+            elif failure is not None:
+                finish(failure, error)
+            else:
+                finish(lambda e: errors.show_failure(self._window(), e), error)
+
+        def progressed(value: Progress) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.progressed.emit(value)
+            if progress is not None:
+                progress(value)
+
+        relay.succeeded.connect(lambda value: finish(success, value))
+        relay.failed.connect(failed)
+        relay.progressed.connect(progressed)
+        self.manager.submit(task)
+        return task
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until this group's work is over (a dialog closing while a print is on its way).
+
+        The outcomes are handled later, on the GUI thread, if their owner still exists.
+        """
+        return all(task.finished.wait(msecs / 1000) for task in list(self._pending))
+
+    def cancel_all(self) -> None:
+        for task in list(self._pending):
+            task.cancel()
+
+    def _window(self) -> Any:
+        parent = self.parent()
+        return parent.window() if parent is not None and hasattr(parent, "window") else None
+
+
+class _ChangeRelay(QObject):
+    told = Signal(object)  # Changes, emitted on the committing thread, received on the GUI thread
+
+
+class TaskManager(QObject):
+    """The window's executors and its change notifications (see the module's docstring)."""
+
+    changed = Signal(object)  # Changes
+
+    def __init__(self, source: HallSource, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self._pools: dict[Executor, QThreadPool] = {}
+        for executor, threads in _THREADS.items():
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(threads)
+            self._pools[executor] = pool
+        self._tasks: set[Task[Any]] = set()
+        self._pending_changes: Changes | None = None
+        self._coalesce = QTimer(self)
+        self._coalesce.setSingleShot(True)
+        self._coalesce.setInterval(0)
+        self._coalesce.timeout.connect(self._emit_changes)
+        self._relay = _ChangeRelay(self)
+        self._relay.told.connect(self._told)
+        self._unsubscribe: Callable[[], None] | None = None
+        self._closed = False
+        relay = self._relay
+
+        def tell(changes: Changes) -> None:
+            with contextlib.suppress(RuntimeError):  # the window has gone meanwhile
+                relay.told.emit(changes)
+
+        self._tell = tell
+        source.when_ready(self._subscribe)
+        _live.add(self)
+
+    def _subscribe(self, hall: Hall) -> None:
+        if not self._closed and self._unsubscribe is None:
+            self._unsubscribe = hall.changes.subscribe(self._tell)
+
+    def group(self, owner: QObject) -> TaskGroup:
+        """A group of operations owned by ``owner`` (a widget); it goes with its owner."""
+        return TaskGroup(self, owner)
+
+    def submit(self, task: Task[Any]) -> None:
+        if self._closed:
+            task.finished.set()
+            task.relay.failed.emit(Cancelled())
+            return
+        self._tasks.add(task)
+        task.relay.destroyed.connect(lambda *_: self._tasks.discard(task))
+        self._pools[task.op.executor].start(task)
+
+    @property
+    def idle(self) -> bool:
+        return all(pool.activeThreadCount() == 0 for pool in self._pools.values())
+
+    def _told(self, changes: Changes) -> None:
+        """Several commits in a row (a print and its log, a pulled page) reach the panels once."""
+        self._pending_changes = changes if self._pending_changes is None else self._pending_changes | changes
+        self._coalesce.start()
+
+    def _emit_changes(self) -> None:
+        changes, self._pending_changes = self._pending_changes, None
+        if changes:
+            self.changed.emit(changes)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until every queued call has run (window close, tests)."""
+        if not shiboken6.isValid(self):
+            return True  # deleted with its window, whose pools waited for their threads
+        return all(pool.waitForDone(msecs) for pool in self._pools.values())
+
+    def close(self) -> None:
+        """Stop taking work, finish what was handed over (a sign-out is audited), stop listening to the hall."""
+        self._closed = True
+        self.wait()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+
+_live: weakref.WeakSet[TaskManager] = weakref.WeakSet()
+
+
+def live_managers() -> list[TaskManager]:
+    """Task managers whose window still exists (tests check that none is left working)."""
+    return [manager for manager in list(_live) if shiboken6.isValid(manager)]

@@ -1,0 +1,1 @@
+"""The supervisors' statistics."""
