@@ -173,27 +173,24 @@ class Task(QRunnable, Generic[T]):
 
     def run(self) -> None:
         self.started.set()
-        try:
-            self._run()
-        finally:
-            self.finished.set()
-
-    def _run(self) -> None:
         if self.cancel_requested.is_set():
+            self.finished.set()
             self.relay.failed.emit(Cancelled())
             return
         _current.task = self
+        outcome: Any
         try:
             hall = self.source.get()
             with hall.changes.collecting() as collected:
-                result = self.op.work(hall)
+                outcome = self.op.work(hall)
             self.changes = collected.changes
+            report = self.relay.succeeded
         except Exception as exc:  # delivered to the GUI thread, which decides what the user sees
-            self.relay.failed.emit(exc)
-        else:
-            self.relay.succeeded.emit(result)
+            outcome, report = exc, self.relay.failed
         finally:
             _current.task = None
+            self.finished.set()  # before the outcome is told: whoever hears it finds the work over
+        report.emit(outcome)
 
 
 class TaskGroup(QObject):
