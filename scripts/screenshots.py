@@ -74,8 +74,10 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     assert isinstance(app, QApplication)
 
     def settle(ms: int = 300) -> None:
-        QTimer.singleShot(ms, app.quit)
-        app.exec()
+        # A loop of its own: quitting the application's loop would ask every window to close.
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
 
     def save(window: QMainWindow, name: str) -> None:
         settle()
@@ -96,7 +98,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
         loop = QEventLoop()
         page.tasks.settled.connect(loop.quit)
         page.submit()
-        if page.tasks.busy:
+        while page.tasks.busy:
             loop.exec()
         page.tasks.settled.disconnect(loop.quit)
 
@@ -127,7 +129,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     # the counter after sign-in: a case selected (masked), then revealed
     window = staff("counter", logins["clerk"])
     panel = window.findChild(CaseSearchPanel)
-    assert panel is not None
+    assert panel is not None, window.sign_in_page.message.text()
     panel.query.setText(query)
     after(panel.searched, panel.run_search)
     after(panel.detail_shown, lambda: panel.table.setCurrentCell(0, 0))

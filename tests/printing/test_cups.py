@@ -23,9 +23,11 @@ from desktop.domain.errors import ValidationError
 from desktop.printing.base import PrinterError, Problem
 from desktop.printing.qt import QtSystemPrinter, system_queues
 from desktop.printing.raster import iter_pages, page_sizes_mm
+from desktop.services import printing
 from desktop.services.context import Hall
 from tests.printing.conftest import CupsQueue, make_doc
-from ui.printing import PrintPreviewDialog, printer_choices
+from ui.printing.preview import PrintPreviewDialog, printer_choices, printer_choices_for
+from ui.shell.context import WorkContext
 
 WAIT_S = 60.0
 
@@ -123,11 +125,24 @@ def test_queue_problems_are_reported_before_submitting(qtbot: QtBot, cups_queue:
     assert missing.value.code == Problem.MISSING and "找不到打印机“NO-SUCH-QUEUE”" in missing.value.message
 
 
-def test_the_preview_dialog_prints_off_the_gui_thread(qtbot: QtBot, cups_queue: CupsQueue, sqlite_hall: Hall,
-                                                      clerk: Actor) -> None:
+def test_printer_choices_list_the_cups_queues(cups_queue: CupsQueue, sqlite_hall: Hall) -> None:
+    doc = make_doc()
+    texts = [text for text, _printer in printer_choices(sqlite_hall.settings, doc)]
+    assert texts[0] == f"按设置：系统默认打印机“{cups_queue.name}”"  # printer_notices = "system:"
+    assert f"系统打印机：{cups_queue.stopped}" in texts and f"系统打印机：{cups_queue.name}（系统默认）" not in texts
+    receipt = make_doc(kind=DocumentKind.REGISTRATION_RECEIPT)
+    assert [text for text, _p in printer_choices_for(sqlite_hall.settings, receipt.kind, receipt.media)] == [
+        text for text, _p in printer_choices(sqlite_hall.settings, receipt)]
+
+
+def test_the_preview_dialog_prints_off_the_gui_thread(qtbot: QtBot, cups_queue: CupsQueue,
+                                                      work_context: Callable[..., WorkContext],
+                                                      sqlite_hall: Hall, clerk: Actor) -> None:
     doc = make_doc("XF-20260916-C01-00033-0")
-    dialog = PrintPreviewDialog(sqlite_hall, clerk, doc, {}, choices=printer_choices(sqlite_hall, doc))
+    dialog = PrintPreviewDialog(work_context(clerk), doc, {})  # the queues are asked for off the GUI thread
     qtbot.addWidget(dialog)
+    assert dialog.selected_printer() is None and not dialog.print_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.tasks.busy and not dialog.lookup.busy, timeout=30_000)
     texts = [dialog.printer.itemText(i) for i in range(dialog.printer.count())]
     assert texts[0] == f"按设置：系统默认打印机“{cups_queue.name}”"  # printer_notices = "system:"
     assert f"系统打印机：{cups_queue.stopped}" in texts and f"系统打印机：{cups_queue.name}（系统默认）" not in texts
@@ -135,5 +150,7 @@ def test_the_preview_dialog_prints_off_the_gui_thread(qtbot: QtBot, cups_queue: 
     with qtbot.waitSignal(dialog.finished_printing, timeout=30_000) as finished:
         dialog.print_button.click()
     assert finished.args is not None and finished.args[0].printed, finished.args[0].message
-    assert finished.args[0].job.printer == f"system:{cups_queue.name}"
+    assert finished.args[0].job.printer == f"system:{cups_queue.name}" and not dialog.isVisible()
     _printed(cups_queue, doc.case_number, before)
+    (job,) = printing.print_log(sqlite_hall, clerk, doc.case_number)
+    assert (job.status, job.printer) == ("printed", f"system:{cups_queue.name}")

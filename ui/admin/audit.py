@@ -112,7 +112,8 @@ class AuditPanel(QWidget):
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             values = (str(entry.seq), entry.at.replace("T", " "), entry.device,
-                      f"{entry.actor_name}　{entry.actor_id}", entry.action, entry.target,
+                      f"{entry.actor_name}　{entry.actor_id.removeprefix('staff:')}", entry.action,
+                      entry.target.removeprefix("staff:"),
                       describe_detail(entry.detail))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)

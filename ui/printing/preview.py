@@ -111,7 +111,8 @@ class PrintPreviewDialog(QDialog):
         self._save_as = save_as or _ask_file_name
         self.setWindowTitle(f"打印预览 — {doc.title or doc.kind.value}")
         self.resize(980, 1100)
-        self.tasks = ctx.group(self)
+        self.tasks = ctx.group(self)  # printing: the dialog waits for it before it goes
+        self.lookup = ctx.group(self)  # asking the system for its printers: cancel and save stay free meanwhile
         self.images = [to_qimage(page) for page in iter_pages(doc.pdf, PREVIEW_DPI)]
         self.page_labels: list[QLabel] = []
         column = QWidget()
@@ -165,9 +166,13 @@ class PrintPreviewDialog(QDialog):
             self.printer.addItem("正在查找打印机……")
             self.print_button.setEnabled(False)
             settings = ctx.settings
-            self.tasks.run(lambda _hall: printer_choices(settings, doc), self._offer,
-                           lambda error: set_tone(self.message, "error", user_message(error, "查找打印机")),
-                           executor=Executor.DEVICES)
+            self.lookup.run(lambda _hall: printer_choices(settings, doc), self._offer, self._lookup_failed,
+                            executor=Executor.DEVICES)
+
+    def _lookup_failed(self, error: Exception) -> None:
+        self.printer.clear()
+        set_tone(self.message, "error", user_message(error, "查找打印机") + "。仍可“另存为PDF”")
+        self._busy(self.tasks.busy)
 
     def _offer(self, choices: list[tuple[str, Printer]]) -> None:
         self.printer.clear()

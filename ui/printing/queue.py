@@ -182,6 +182,7 @@ class PrintQueueDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         self.tasks.busy_changed.connect(self._busy)
         ctx.tasks.changed.connect(self._changed)
+        self._listening = True
         self._show_titles()
         self._show_selected()
         self.refresh()
@@ -302,8 +303,14 @@ class PrintQueueDialog(QDialog):
         choices = self._choices  # the system's queues are asked for off the GUI thread
         self.printer.addItem("正在查找打印机……")
         self.tasks.run(lambda _hall: list(choices(*key)), lambda found: self._found_printers(key, found),
-                       lambda error: set_tone(self.message, "error", user_message(error, "查找打印机")),
-                       executor=Executor.DEVICES)
+                       lambda error: self._printers_failed(key, error), executor=Executor.DEVICES)
+
+    def _printers_failed(self, key: tuple[DocumentKind, Media], error: Exception) -> None:
+        """Said, and asked again the next time a document of that kind is selected."""
+        set_tone(self.message, "error", user_message(error, "查找打印机"))
+        if key == self._printers_for:
+            self.printer.clear()
+            self._printers_for = None
 
     def _found_printers(self, key: tuple[DocumentKind, Media], found: list[tuple[str, Printer]]) -> None:
         self._choice_cache[key] = found
@@ -408,6 +415,9 @@ class PrintQueueDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.tasks.wait()  # a print on its way finishes and is logged before the dialog goes
+        if self._listening:  # closed: no more reading of the lists
+            self._listening = False
+            self.ctx.tasks.changed.disconnect(self._changed)
         super().done(result)
 
 
