@@ -63,3 +63,20 @@ def test_the_log_is_rotated(tmp_path: Path) -> None:
 def test_scrub_keeps_the_shape_of_a_message() -> None:
     assert errors.scrub("no such table: cases") == "no such table: cases"
     assert errors.scrub("id 330726196803120123 for 张建国") == "id 33… for 〔…〕"
+
+
+def test_qts_own_dialogs_speak_chinese(qapp: object) -> None:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from ui.shell.theme import install_translations
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translator = install_translations(app)
+    try:
+        assert translator is not None
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    finally:
+        if translator is not None:
+            app.removeTranslator(translator)

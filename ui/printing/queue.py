@@ -43,9 +43,10 @@ from desktop.documents.render import render
 from desktop.domain.access import Permission
 from desktop.printing.base import Printer
 from desktop.services import printing
-from desktop.services.printing import PENDING, PRINTED, PrintJob, PrintOutcome
+from desktop.services.printing import PrintJob, PrintOutcome
 from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
 from ui.printing.preview import printer_choices_for
+from ui.printing.queue_model import RECEIPT, actions_for, hint_for, reason_text
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
 #: Printers offered for a job: (text, printer), the configured one first.
 Choices = Callable[[DocumentKind, Media], Sequence[tuple[str, Printer]]]
 
-RECEIPT = DocumentKind.REGISTRATION_RECEIPT.value
 PENDING_COLUMNS = ("时间", "文书", "文号", "案件编号", "未打印的原因")
 LOG_COLUMNS = ("时间", "文书", "文号", "份次", "状态", "打印机", "经办人")
 _BACKENDS: Mapping[str, str] = {"system": "系统打印机", "escpos": "热敏打印机", "pdf": "保存为PDF文件",
@@ -65,11 +65,6 @@ _BACKENDS: Mapping[str, str] = {"system": "系统打印机", "escpos": "热敏�
 _CONFIRM_STYLE = "QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 520px; }"
 _ATTENTION_STYLE = ("QPushButton { background: #b26a00; color: white; border: 1px solid #b26a00; }"
                     "QPushButton:hover { background: #c77a0a; }")
-
-
-def reason_text(job: PrintJob) -> str:
-    """Why a pending job did not print, in the printer's own words."""
-    return job.error or "打印中断，未收到打印机的结果"
 
 
 def printer_text(name: str) -> str:
@@ -267,20 +262,8 @@ class PrintQueueDialog(QDialog):
         self._show_selected()
 
     def _show_selected(self) -> None:
-        job = self.selected
-        self._offer_printers(job)
-        if job is None:
-            hint = "选中一份文书：待补打的可以重新打印，已打印的可以补打"
-        elif job.status == PENDING:
-            hint = f"未打印的原因：{reason_text(job)}。排除故障后选择打印机，点“重新打印”，打印件与原来的完全相同"
-        elif job.status == PRINTED and job.kind == RECEIPT:
-            hint = ("登记回执上的查询码不留存，不能按原样补打。“补打回执（重置查询码）”会生成新的查询码并打印新回执，"
-                    "旧回执上的查询码随即失效")
-        elif job.status == PRINTED:
-            hint = "点“补打”再打印一份，打印件上注明补打次数，如“补打（第1次）”"
-        else:
-            hint = "这次打印没有成功，已由后来的一次打印取代"
-        self.hint.setText(hint)
+        self._offer_printers(self.selected)
+        self.hint.setText(hint_for(self.selected))
         self._busy(self.tasks.busy)
 
     def _offer_printers(self, job: PrintJob | None) -> None:
@@ -328,12 +311,10 @@ class PrintQueueDialog(QDialog):
         return printer
 
     def _busy(self, busy: bool) -> None:
-        job = self.selected
-        ready = not busy and job is not None and self.selected_printer() is not None
-        self.retry_button.setEnabled(ready and job is not None and job.status == PENDING)
-        self.reprint_button.setEnabled(ready and job is not None and job.status == PRINTED and job.kind != RECEIPT)
-        self.reissue_button.setEnabled(ready and job is not None and job.status == PRINTED and job.kind == RECEIPT
-                                       and bool(job.case_number))
+        offered = actions_for(self.selected, busy=busy, has_printer=self.selected_printer() is not None)
+        self.retry_button.setEnabled(offered.retry)
+        self.reprint_button.setEnabled(offered.reprint)
+        self.reissue_button.setEnabled(offered.reissue)
         self.refresh_button.setEnabled(not busy)
         self.printer.setEnabled(not busy and self.printer.count() > 0)
 

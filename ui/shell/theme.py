@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -92,12 +93,12 @@ def apply_theme(app: QApplication, role: str) -> None:
     app.setStyleSheet(BASE_STYLE + extra)
 
 
-def install_translations(app: QApplication) -> None:
+def install_translations(app: QApplication) -> QTranslator | None:
     """Qt's own Chinese texts, so that standard dialogs and buttons (打开, 取消, 是/否) speak Chinese.
 
     The program's own strings are written in Chinese; only Qt's built-in ones need this.
     """
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtCore import QLibraryInfo, QLocale
 
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
@@ -105,4 +106,5 @@ def install_translations(app: QApplication) -> None:
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)
-            return
+            return translator
+    return None

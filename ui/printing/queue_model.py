@@ -1,0 +1,50 @@
+"""What the 待补打 / 打印记录 dialog offers for the selected job, without Qt (tested alone).
+
+The dialog shows one job at a time, from either list; which actions it offers and the
+sentence under the lists depend only on that job, whether work is under way and
+whether a printer is chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop.documents.model import DocumentKind
+from desktop.services.printing import PENDING, PRINTED, PrintJob
+
+RECEIPT = DocumentKind.REGISTRATION_RECEIPT.value
+
+
+def reason_text(job: PrintJob) -> str:
+    """Why a pending job did not print, in the printer's own words."""
+    return job.error or "打印中断，未收到打印机的结果"
+
+
+@dataclass(frozen=True)
+class JobActions:
+    retry: bool  # 重新打印: the very same pages of a pending job
+    reprint: bool  # 补打: one more numbered copy of a printed document
+    reissue: bool  # 补打回执（重置查询码）: a printed registration receipt, replaced with a new query code
+
+
+def actions_for(job: PrintJob | None, *, busy: bool, has_printer: bool) -> JobActions:
+    if job is None or busy or not has_printer:
+        return JobActions(False, False, False)
+    printed = job.status == PRINTED
+    receipt = job.kind == RECEIPT
+    return JobActions(retry=job.status == PENDING, reprint=printed and not receipt,
+                      reissue=printed and receipt and bool(job.case_number))
+
+
+def hint_for(job: PrintJob | None) -> str:
+    """The sentence under the lists: what can be done with the selected job, and why."""
+    if job is None:
+        return "选中一份文书：待补打的可以重新打印，已打印的可以补打"
+    if job.status == PENDING:
+        return f"未打印的原因：{reason_text(job)}。排除故障后选择打印机，点“重新打印”，打印件与原来的完全相同"
+    if job.status == PRINTED and job.kind == RECEIPT:
+        return ("登记回执上的查询码不留存，不能按原样补打。“补打回执（重置查询码）”会生成新的查询码并打印新回执，"
+                "旧回执上的查询码随即失效")
+    if job.status == PRINTED:
+        return "点“补打”再打印一份，打印件上注明补打次数，如“补打（第1次）”"
+    return "这次打印没有成功，已由后来的一次打印取代"
