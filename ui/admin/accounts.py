@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import ROLE_NAMES, ROLE_PERMISSIONS, STAFF_ROLES, Permission, Role
 from desktop.services import accounts
 from desktop.services.accounts import AccountInfo, generate_initial_password
-from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import button_row, label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -100,10 +100,7 @@ class CreateAccountDialog(QDialog):
         form.addRow("角色", self.role)
         form.addRow("初始密码", self.password)
         form.addRow("所属单位编码", self.org_code)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.submit_button)
+        buttons = button_row(cancel, self.submit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(extra)
@@ -177,10 +174,7 @@ class ResetPasswordDialog(QDialog):
         form.addRow("新的初始密码", self.password)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.submit_button)
+        buttons = button_row(cancel, self.submit_button)
         layout.addLayout(buttons)
         self.submit_button.clicked.connect(self.submit)
         self.tasks.busy_changed.connect(self.submit_button.setDisabled)

@@ -72,6 +72,15 @@ def secondary_button(text: str) -> QPushButton:
     return button
 
 
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """A dialog's buttons at its right edge, in reading order (the default action last)."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    return row
+
+
 def read_only_table(columns: Sequence[str], *, select_rows: bool = True, single: bool = True,
                     alternate: bool = True) -> QTableWidget:
     """A list the user reads and picks from: no editing, whole rows selected, the last column stretched."""

@@ -43,7 +43,7 @@ from desktop.printing.spec import PrinterSpecError
 from desktop.services import printing
 from desktop.services.context import Hall
 from desktop.services.printing import PrintOutcome
-from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.common.widgets import button_row, label, message_label, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -141,10 +141,7 @@ class PrintPreviewDialog(QDialog):
         chooser = QHBoxLayout()
         chooser.addWidget(QLabel("打印机"))
         chooser.addWidget(self.printer, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.cancel_button, self.save_button, self.print_button):
-            buttons.addWidget(button)
+        buttons = button_row(self.cancel_button, self.save_button, self.print_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
@@ -278,10 +275,7 @@ class NoticeFieldsDialog(QDialog):
         self.ok_button.setObjectName("primary")
         cancel = QPushButton("取消")
         cancel.setObjectName("secondary")
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.ok_button)
+        buttons = button_row(cancel, self.ok_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
