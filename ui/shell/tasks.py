@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from ui.shell import errors
 
@@ -153,12 +153,16 @@ class HallOp(Generic[T]):
         return group.start(self)
 
 
-class Task(QRunnable, Generic[T]):
-    """An operation on its way; ``cancel()`` drops it if it has not started, else asks it to stop."""
+class Task(Generic[T]):
+    """An operation on its way; ``cancel()`` drops it if it has not started, else asks it to stop.
+
+    A plain Python object handed to the pool as a callable: Qt owns (and deletes) the
+    runnable that wraps it when the pool thread is done with it. (A ``QRunnable``
+    subclass owned by Python could be collected on the GUI thread while the pool thread
+    still reads it after ``run()`` returned — an intermittent crash.)
+    """
 
     def __init__(self, op: HallOp[T], source: HallSource, relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the group keeps it until its outcome has been handled
         self.op = op
         self.source = source
         self.relay = relay
@@ -298,7 +302,6 @@ class TaskManager(QObject):
             pool = QThreadPool(self)
             pool.setMaxThreadCount(threads)
             self._pools[executor] = pool
-        self._tasks: set[Task[Any]] = set()
         self._pending_changes: Changes | None = None
         self._coalesce = QTimer(self)
         self._coalesce.setSingleShot(True)
@@ -331,9 +334,7 @@ class TaskManager(QObject):
             task.finished.set()
             task.relay.failed.emit(Cancelled())
             return
-        self._tasks.add(task)
-        task.relay.destroyed.connect(lambda *_: self._tasks.discard(task))
-        self._pools[task.op.executor].start(task)
+        self._pools[task.op.executor].start(task.run)
 
     @property
     def idle(self) -> bool:
