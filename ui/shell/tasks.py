@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import inspect
 import threading
 import weakref
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, SignalInstance
 
 from ui.shell import errors
 
@@ -175,12 +176,12 @@ class Task(Generic[T]):
     def cancel(self) -> None:
         self.cancel_requested.set()
 
-    def run(self) -> None:
+    def execute(self) -> tuple[SignalInstance, object]:
+        """Do the work (on the pool's thread); returns how to tell the outcome, and the outcome."""
         self.started.set()
         if self.cancel_requested.is_set():
             self.finished.set()
-            self.relay.failed.emit(Cancelled())
-            return
+            return self.relay.failed, Cancelled()
         _current.task = self
         outcome: Any
         try:
@@ -194,7 +195,16 @@ class Task(Generic[T]):
         finally:
             _current.task = None
             self.finished.set()  # before the outcome is told: whoever hears it finds the work over
-        report.emit(outcome)
+        return report, outcome
+
+
+def _run_task(ref: weakref.ref[Task[Any]]) -> None:
+    task = ref()
+    if task is None:
+        return
+    report, outcome = task.execute()
+    del task  # the worker lets go before the outcome is told: the GUI thread always holds the last reference
+    report.emit(outcome)
 
 
 class TaskGroup(QObject):
@@ -334,7 +344,11 @@ class TaskManager(QObject):
             task.finished.set()
             task.relay.failed.emit(Cancelled())
             return
-        self._pools[task.op.executor].start(task.run)
+        # The pool gets a weak reference: the group holds the task (with its work, which may
+        # hold Qt objects) until the outcome is handled, so the task is always let go of on
+        # the GUI thread. Were the pool's copy the last one, a QObject could be destroyed
+        # on the worker thread ("Timers cannot be stopped from another thread", then a crash).
+        self._pools[task.op.executor].start(functools.partial(_run_task, weakref.ref(task)))
 
     @property
     def idle(self) -> bool:
