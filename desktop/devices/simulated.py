@@ -121,6 +121,7 @@ class SimulatedReader:
     def __init__(self, cards: Sequence[IdCard | None] | None = None, *, seed: int = 0, cards_file: Path | None = None,
                  state: SimState = "card", name: str = "") -> None:
         self._cards: list[IdCard | None] | None = list(cards) if cards is not None else None
+        self._given = len(cards) if cards is not None else None
         self._seed = seed
         self._cards_file = cards_file
         self._name = name
@@ -142,8 +143,8 @@ class SimulatedReader:
             where = self._name
         elif self._cards_file is not None:
             where = f"卡片文件 {self._cards_file}"
-        elif self._cards is not None:
-            where = f"{len(self._cards)} 张卡片"
+        elif self._given is not None:
+            where = f"{self._given} 张卡片"
         else:
             where = f"演示卡片，种子 {self._seed}"
         state = "，未连接" if self._unplugged else ("，无卡" if self._always_empty else "")
