@@ -188,8 +188,8 @@ class SimulatedReader:
         with self._changed:
             if self._unplugged:
                 raise ReaderError(ReaderProblem.NOT_CONNECTED, "身份证阅读器未连接（模拟），请检查阅读器的连接线")
-            if self._placed is None and not self._always_empty:
-                deck = self._deck()
+            deck = self._deck() if self._placed is None and not self._always_empty else []
+            if deck:
                 card = deck[self._turn % len(deck)]
                 self._turn += 1
                 if card is not None:

@@ -124,6 +124,7 @@ class TermbReader:
         self.target = target or SdkTarget()
         self._lib: Any = None
         self._loaded: LoadedLibrary | None = None
+        self._loading = threading.Lock()
         self._last_port: int | None = None  # where the reader answered last, tried first next time
 
     def describe(self) -> str:
@@ -134,8 +135,12 @@ class TermbReader:
     # -- the library --
     def load(self) -> LoadedLibrary:
         """Load the library once; :class:`ReaderError` (``library_missing``) naming every path tried."""
-        if self._loaded is not None:
+        with self._loading:
+            if self._loaded is None:
+                self._loaded = self._load()
             return self._loaded
+
+    def _load(self) -> LoadedLibrary:
         tried: list[str] = []
         errors: list[str] = []
         for candidate in library_candidates(self.target.library):
@@ -156,8 +161,7 @@ class TermbReader:
             optional = [name for _field, name in TEXT_GETTERS if not hasattr(lib, name)]
             optional += [name for name in (FN_READ_CONTENT, FN_BMP_DATA) if not hasattr(lib, name)]
             self._lib = lib
-            self._loaded = LoadedLibrary(candidate, tuple(tried), tuple(optional))
-            return self._loaded
+            return LoadedLibrary(candidate, tuple(tried), tuple(optional))
         raise ReaderError(ReaderProblem.LIBRARY_MISSING,
                           f"找不到身份证阅读器的驱动库（已尝试：{'、'.join(tried)}）。请安装阅读器厂商提供的驱动，"
                           f"或在设置 id_reader 中写明库文件路径，如 sdk:/opt/reader/{default_library_name()}"

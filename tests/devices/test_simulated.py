@@ -53,6 +53,8 @@ def test_no_card_unplugged_and_a_card_placed_while_waiting() -> None:
     reader.plug_in()
     with pytest.raises(ReaderError):
         reader.read(timeout=0.01)
+    with pytest.raises(ReaderError, match="请将身份证放在阅读器上"):
+        SimulatedReader([]).read(timeout=0)
     unplugged_from_start = reader_from_text("sim:unplugged")
     assert unplugged_from_start is not None and "未连接" in unplugged_from_start.describe()
     with pytest.raises(ReaderError, match="未连接"):
