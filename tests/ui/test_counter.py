@@ -262,3 +262,60 @@ def test_the_receipt_waits_when_the_printer_fails(qtbot: QtBot, sqlite_hall: Hal
     assert len(pending) == 1 and pending[0].case_number == panel.last_result.case_number
     assert any(e.action == "登记来访" for e in list_audit(sqlite_hall, Actor.system(), AuditQuery(limit=10)))
 
+
+
+_TYPING_CLERK = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from desktop.app import build_window
+from desktop.config import load_settings
+from desktop.domain.access import Actor
+from desktop.installation import open_hall
+from ui.registration.form import RegistrationPanel
+from ui.shell.context import WindowContext
+from ui.shell.startup import HallSource
+from ui.shell.tasks import TaskManager
+from desktop.domain.roles import WindowRole
+
+app = QApplication([])
+settings = load_settings()
+hall = open_hall(settings, Path(sys.argv[1]))
+source = HallSource.of(hall)
+ctx = WindowContext(source, TaskManager(source), WindowRole.COUNTER).acting_as(
+    Actor("staff:wangli", "王丽", "clerk"))
+panel = RegistrationPanel(ctx)
+panel.ready.connect(lambda: (panel.name.setText("赵桂兰"), panel.request.setPlainText("反映养老金被停发，要求恢复")))
+panel.draft_saved.connect(lambda: print("DRAFT KEPT", flush=True))
+panel.show()
+app.exec()  # killed while it runs
+"""
+
+
+def test_a_draft_survives_the_program_being_killed(tmp_path: Path) -> None:
+    """The clerk types; the program is killed (SIGKILL) before saving; the next start has the text back."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+
+    db = tmp_path / "hall.db"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with subprocess.Popen([sys.executable, "-c", _TYPING_CLERK, str(db)], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True, env=env) as typing:
+        try:
+            assert typing.stdout is not None
+            line = typing.stdout.readline()  # blocks until the draft is kept (or the program ends)
+            assert line.strip() == "DRAFT KEPT"
+        finally:
+            typing.send_signal(signal.SIGKILL)
+            typing.wait(timeout=30)
+    hall = open_hall(load_settings(), db)
+    try:
+        (draft,) = my_drafts(hall, Actor("staff:wangli", "王丽", "clerk"), "registration")
+        assert draft.data["name"] == "赵桂兰" and draft.data["request"] == "反映养老金被停发，要求恢复"
+    finally:
+        hall.engine.dispose()
