@@ -869,7 +869,8 @@ class RegistrationPanel(QWidget):
     def _receipt_done(self, outcome: PrintOutcome) -> None:
         text = self.message.text().replace("正在打印回执……", "")
         # Registered either way: a receipt that did not print waits under 待补打 (amber, not red).
-        self._say(text + ("回执已打印。" if outcome.printed else outcome.message), "ok" if outcome.printed else "notice")
+        tone = "ok" if outcome.printed else "notice"
+        self._say(text + ("回执已打印。" if outcome.printed else outcome.message), tone)
         self.receipt_printed.emit(outcome)
 
     def _open_saved(self) -> None:
