@@ -193,3 +193,25 @@ def test_wording_from_the_administrators_file(sqlite_engine: Engine, clock: Fake
     texts.write_text('[queue]\nnotes = "拼错的键"\n', encoding="utf-8")
     with pytest.raises(ValidationError, match=r"queue\.notes"):
         documents.queue_ticket(hall, clerk, ticket_number="B004", window_type="综合接待", people_ahead=0)
+
+
+@pytest.mark.parametrize(("recipient", "allowed"), [
+    ("330726-ZF", False),  # the accused county government
+    ("330726-ZJJ", False),  # a bureau under it
+    ("330726-LDZC", False),  # a unit under one of its bureaus
+    ("330700-ZF", True),  # the city government above it
+    ("330726-JW", True),
+])
+def test_a_transfer_form_for_an_accusation_skips_every_unit_under_the_accused(
+        sqlite_hall: Hall, clerk: Actor, supervisor: Actor, recipient: str, allowed: bool) -> None:
+    hall = sqlite_hall
+    number = register_visit(hall, clerk, form(request="举报县政府某工作人员在审批中索要好处费")).case_number
+    cases.classify(hall, supervisor, number, nature="检举控告类", topic_code="1202",
+                   accused_org_codes=["330726-ZF"])
+    if allowed:
+        doc = documents.notice(hall, supervisor, K.TRANSFER_FORM, number, {"organisation_code": recipient})
+        assert doc.pdf.startswith(b"%PDF")
+    else:
+        with pytest.raises(PermissionDenied, match="第三十条") as refusal:
+            documents.notice(hall, supervisor, K.TRANSFER_FORM, number, {"organisation_code": recipient})
+        assert refusal.value.code == "accused_recipient"

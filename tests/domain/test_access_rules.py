@@ -146,3 +146,27 @@ def test_masked_events_cover_the_registration_payload() -> None:
     assert masked.payload["request"] == WITHHELD
     (same,) = masked_events([event], reveal_personal=True, content=ContentAccess.FULL)
     assert same is event
+
+
+@pytest.mark.parametrize(("accused", "org", "refused"), [
+    ("GOV", "GOV", True),  # the accused organisation itself
+    ("GOV", "ZJJ", True),  # a unit under it
+    ("GOV", "ZJJ-1", True),  # a unit two levels under it
+    ("ZJJ", "GOV", False),  # its superior may handle the accusation
+    ("ZJJ", "JYJ", False),  # a sibling under the same superior
+    ("ZJJ-1", "ZJJ", False),  # the superior of an accused unit
+])
+def test_art_30_reaches_every_unit_below_the_accused_and_none_above(accused: str, org: str,
+                                                                      refused: bool) -> None:
+    directory = _directory()
+    view = _view(nature="检举控告类", accused_org_codes=(accused,), organisation_code="JW")
+    actor = Actor("staff:x", "干部", Role.SUPERVISOR, org_code=org)
+    assert may_disclose_to(view, org, directory) is not refused
+    if refused:
+        with pytest.raises(PermissionDenied, match="第三十条"):
+            accusation_access(actor, view, directory)
+        with pytest.raises(PermissionDenied, match="第三十条"):
+            check_may_record(actor, view, EventType.ACCEPTED, directory)
+    else:
+        assert accusation_access(actor, view, directory) is ContentAccess.FULL
+        check_may_record(actor, view, EventType.ACCEPTED, directory)

@@ -309,3 +309,22 @@ def test_events_from_a_clock_far_ahead_are_refused(sync_server: SyncServer, devi
     with pytest.raises(SyncProblem, match="请校准该电脑的日期和时间"):
         local_client(sync_server, a).sync_once()
     assert count_events(sync_server.hall) == 0
+
+
+def test_an_accusation_reaches_no_device_under_the_accused_and_every_device_above(
+        sync_server: SyncServer, device_hall: DeviceFactory, clerk: Actor, supervisor: Actor) -> None:
+    """Accused: the county government. Its bureaus and their units are under it; the city is above."""
+    a = device_hall("a")
+    accusation, other = register_cases(a, clerk, 2)
+    cases.classify(a, supervisor, accusation, nature="检举控告类", topic_code="1202",
+                   accused_org_codes=["330726-ZF"])
+    local_client(sync_server, a).sync_once()
+
+    def numbers_pulled(org_code: str) -> set[str]:
+        pulled = sync_server.pull(Device(f"d{org_code[-3:]}", "counter", org_code), 0, 100)
+        return {str(e.payload["case_number"]) for e in pulled.events if e.type == EventType.REGISTERED.value}
+
+    for inside in ("330726-ZF", "330726-ZJJ", "330726-LDZC"):  # itself, a bureau, a unit under a bureau
+        assert numbers_pulled(inside) == {other}
+    for outside in ("330700-ZF", "330726-JW", "330726-FY"):  # above it, and beside it
+        assert numbers_pulled(outside) == {accusation, other}
