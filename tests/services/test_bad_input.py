@@ -297,10 +297,12 @@ fts_syntax = st.lists(st.sampled_from(['"', "*", "^", ":", "(", ")", "NEAR", "AN
 def test_find_cases_with_any_query(sqlite_hall: Hall, clerk: Actor, query: str) -> None:
     _seed(sqlite_hall, clerk)
     found = outcome(sqlite_hall, find_cases, sqlite_hall, clerk, query)
-    if isinstance(found, RuleViolation):
-        assert isinstance(found, ValidationError)
+    if isinstance(found, RuleViolation):  # only an over-long query is refused
+        assert isinstance(found, ValidationError) and found.code == "query_too_long"
+        assert len(unicodedata.normalize("NFKC", query).strip()) > MAX_QUERY
         return
     assert isinstance(found, list) and all(isinstance(s, CaseSummary) for s in found)
+    assert len({s.case_number for s in found}) == len(found) <= 50  # distinct cases, the default limit
     for summary in found:
         assert summary.petitioner_name not in {name for name, _ in SEEDED if len(name) > 1}
         assert "*" in summary.id_number and "*" in summary.phone
