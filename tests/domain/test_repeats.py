@@ -77,14 +77,15 @@ def test_a_setting_moves_both_bars(scored: dict[str, float]) -> None:
 
 
 def test_matches_come_best_first_then_oldest(scored: dict[str, float]) -> None:
-    scored.update({"x": 75.0, "y": 90.0, "z": 75.0, "w": 10.0})
+    scored.update({"x": 75.0, "y": 90.0, "z": 75.0, "v": 73.0, "w": 10.0})
     earlier = [_earlier("x", request="x", received=date(2026, 5, 1)),
                _earlier("y", request="y", received=date(2026, 6, 1)),
                _earlier("z", request="z", received=date(2026, 4, 1)),
+               _earlier("v", request="v"),
                _earlier("w", request="w")]
     result = assess_repeat("new", "0101", earlier)
-    assert result.linked_case_ids == ("y", "z", "x")
-    assert result.message == "重复访：与此前事项XF-y、XF-z、XF-x为同一事项"
+    assert result.linked_case_ids == ("y", "z", "x", "v")
+    assert result.message == "重复访：与此前事项XF-y、XF-z、XF-x为同一事项"  # the best three are named
 
 
 def test_a_matter_through_rereview_is_refused_naming_the_case(scored: dict[str, float]) -> None:
@@ -92,7 +93,9 @@ def test_a_matter_through_rereview_is_refused_naming_the_case(scored: dict[str, 
     earlier = [_earlier("open", request="open"), _earlier("done", request="done", final=True)]
     result = assess_repeat("new", "0101", earlier)
     assert result.refused and result.final_case is earlier[1] and result.kind is VisitKind.REPEAT
-    assert "XF-done" in result.message and "第三十六条" in result.message
+    assert result.matches == ((earlier[0], 95.0), (earlier[1], 80.0))
+    assert result.message == ("该信访人就同一事实和理由提出的请求已于事项XF-done中经复核终结，"
+                              "依照《信访工作条例》第三十六条不再受理")
     with pytest.raises(RuleViolation, match="第三十六条") as refusal:
         refuse_if_final(result)
     assert refusal.value.code == "final_after_rereview"
@@ -111,4 +114,7 @@ def test_similarity_ignores_punctuation_padding_and_word_order() -> None:
     assert matter_similarity("电梯 维修 物业", "物业 电梯 维修") == 100.0
     assert matter_similarity("", REQUEST) == 0.0 and matter_similarity("，。！", REQUEST) == 0.0
     assert matter_similarity(REQUEST, "反映孩子就近入学申请未获批准") < 57.0
+    # the better of two measures: characters in order, and the characters used in either
+    assert matter_similarity("电梯维修", "电梯维护") == pytest.approx(600 / 7)  # the shared characters
+    assert matter_similarity("漏水维修维修维修三楼", "电梯维修维修维修") == pytest.approx(200 / 3)  # their order
     assert matter_similarity(REQUEST, "再次" + REQUEST) >= SAME_MATTER_SCORE
