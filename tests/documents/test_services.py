@@ -17,9 +17,10 @@ from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import EventType
 from desktop.domain.qrpayload import lookup_host, parse_payload
 from desktop.services import cases, documents
-from desktop.services.audit import list_audit
+from desktop.services.audit import AuditQuery, list_audit
 from desktop.services.context import Actor, Hall
 from desktop.services.progress import citizen_progress
+from desktop.services.reference import load_directory
 from desktop.services.registration import RegistrationResult, register_visit
 from tests.conftest import FakeClock, make_hall
 from tests.documents.conftest import pdf_images
@@ -212,6 +213,11 @@ def test_a_transfer_form_for_an_accusation_skips_every_unit_under_the_accused(
         doc = documents.notice(hall, supervisor, K.TRANSFER_FORM, number, {"organisation_code": recipient})
         assert doc.pdf.startswith(b"%PDF")
     else:
-        with pytest.raises(PermissionDenied, match="第三十条") as refusal:
+        with pytest.raises(PermissionDenied) as refusal:
             documents.notice(hall, supervisor, K.TRANSFER_FORM, number, {"organisation_code": recipient})
         assert refusal.value.code == "accused_recipient"
+        name = load_directory().get(recipient).name
+        assert refusal.value.message == (f"该检举控告事项涉及{name}，依法不得将检举控告材料转送、交办给被检举控告的单位"
+                                         "（条例第三十条）")
+        [entry] = list_audit(hall, Actor.system(), AuditQuery(action="越权操作被拒绝"))
+        assert entry.target == number and entry.actor_id == supervisor.actor_id

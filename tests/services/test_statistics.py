@@ -81,10 +81,12 @@ def test_months_count_visits_decisions_and_answers(year_2026: Hall, supervisor: 
     assert [m.month for m in board.months] == list(range(1, 13))
     march, april, july = board.months[2].counts, board.months[3].counts, board.months[6].counts
     assert (march.batches, march.persons, march.group_visits, march.first_visits) == (2, 7, 1, 2)
+    assert (march.repeat_visits, march.refused) == (0, 0)
     assert (march.accepted, march.decisions_due, march.decided_on_time) == (2, 2, 1)
     assert march.timely_acceptance_rate == 0.5
     assert march.answered == 0 and march.on_time_answer_rate is None  # answers count in their own month
     assert (april.batches, april.repeat_visits, april.refused, april.accepted) == (2, 1, 1, 0)
+    assert april.first_visits == 1
     assert april.repeat_visit_rate == 0.5
     # the refusal has no date and is left out; D's limit has passed undecided: due and late
     assert (april.decisions_due, april.decided_on_time, april.timely_acceptance_rate) == (1, 0, 0.0)
@@ -95,6 +97,7 @@ def test_months_count_visits_decisions_and_answers(year_2026: Hall, supervisor: 
     assert july.satisfaction_rate is None  # nobody rated: no satisfaction figure, not 0 %
     assert board.total == sum((m.counts for m in board.months), IndicatorCounts())
     assert (board.total.batches, board.total.persons, board.total.answered) == (4, 9, 2)
+    assert (board.total.first_visits, board.total.repeat_visits, board.total.refused) == (3, 1, 1)
     assert board.total.on_time_answer_rate == 0.5
     for quiet in (0, 1, 4, 5, 7, 8, 9, 10, 11):
         counts = board.months[quiet].counts
@@ -299,3 +302,30 @@ def test_indicators_at_their_boundaries_agree_with_the_domain(hall: Hall, clerk:
                                             for v in views)
     assert board.total.answered_on_time == sum(indicators.answered_on_time(v.answered_on, v.handling_due)
                                                for v in views)
+
+
+def test_a_year_runs_from_its_first_day_to_its_last(hall: Hall, clerk: Actor, supervisor: Actor,
+                                                    clock: FakeClock) -> None:
+    """Visits count in the year of receipt and answers in the year of the answer, both ends included."""
+    people = iter(range(700, 800))
+
+    def visit(day: date, request: str) -> str:
+        return _register(hall, clerk, clock, day, name="王强", id_number=valid_id(seq=next(people)),
+                         request=request)
+
+    def answered(ref: str, accepted: date, answered_on: date) -> None:
+        _on(clock, answered_on)
+        _accept(hall, clerk, ref, accepted)
+        cases.answer(hall, clerk, ref, outcome="予以支持", answered_on=answered_on)
+
+    answered(visit(date(2025, 12, 31), "反映小区路灯不亮"), date(2025, 12, 31), date(2026, 1, 1))
+    answered(visit(date(2026, 1, 1), "反映村道损毁多年未修"), date(2026, 1, 2), date(2026, 12, 31))
+    answered(visit(date(2026, 12, 31), "反映邻里噪音纠纷"), date(2026, 12, 31), date(2027, 1, 1))
+    visit(date(2027, 1, 1), "反映学校周边交通拥堵")
+    _on(clock, date(2027, 1, 5))
+
+    years = {year: statistics.year_dashboard(hall, supervisor, year) for year in (2025, 2026, 2027)}
+    assert [(b.total.batches, b.total.answered) for b in years.values()] == [(1, 0), (2, 2), (1, 1)]
+    january, december = years[2026].months[0].counts, years[2026].months[11].counts
+    assert (january.batches, january.answered, december.batches, december.answered) == (1, 1, 1, 1)
+    assert statistics.years_with_data(hall, supervisor) == [2027, 2026, 2025]
