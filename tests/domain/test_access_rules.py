@@ -93,8 +93,10 @@ def test_decisions_need_their_own_permission() -> None:
 
 def test_recused_person_is_refused_every_decision_but_others_are_not() -> None:
     view = _view(recused=("staff:w",))
-    with pytest.raises(PermissionDenied, match="第二十八条"):
+    with pytest.raises(PermissionDenied) as refusal:
         check_may_record(Actor("staff:w", "王丽", Role.CLERK), view, EventType.ACCEPTED)
+    assert refusal.value.code == "recused"
+    assert refusal.value.message == "王丽已对事项XF-1登记回避，不能再对该事项作出任何处理（条例第二十八条）"
     check_may_record(Actor("staff:z", "张强", Role.CLERK), view, EventType.ACCEPTED)
 
 

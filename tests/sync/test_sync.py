@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text, update
 
-from db.models import EventRow, SyncStateRow
+from db.models import CaseRow, EventRow, SyncStateRow
 from desktop.domain.events import PAYLOAD_SCHEMA_VERSION, EventType
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
@@ -328,3 +328,21 @@ def test_an_accusation_reaches_no_device_under_the_accused_and_every_device_abov
         assert numbers_pulled(inside) == {other}
     for outside in ("330700-ZF", "330726-JW", "330726-FY"):  # above it, and beside it
         assert numbers_pulled(outside) == {accusation, other}
+
+
+@pytest.mark.parametrize("before", [500, 1100])  # just past the first batch of 500 ids; past twice that
+def test_every_case_of_a_large_page_is_checked_for_art_30(
+        sync_server: SyncServer, device_hall: DeviceFactory, clerk: Actor, supervisor: Actor, before: int) -> None:
+    """A page holds up to MAX_PULL_LIMIT events, so far more cases than one batch of the check reads."""
+    a = device_hall("a")
+    (number,) = register_cases(a, clerk, 1)
+    cases.classify(a, supervisor, number, nature="检举控告类", topic_code="1202", accused_org_codes=["330726-ZF"])
+    local_client(sync_server, a).sync_once()
+    with sync_server.hall.sessions() as session:
+        case_id = session.scalar(select(CaseRow.case_id).where(CaseRow.case_number == number))
+        assert case_id is not None
+        page = {case_id, *(f"0-{i:05d}" for i in range(before)), *(f"z-{i:05d}" for i in range(300))}
+        assert sorted(page).index(case_id) == before  # ids sorting before it fill the earlier batches
+        inside = Device("dzjj", "counter", "330726-ZJJ")
+        assert sync_server._hidden_cases(session, inside, page) == {case_id}
+        assert sync_server._hidden_cases(session, Device("djw", "counter", "330726-JW"), page) == set()
