@@ -58,7 +58,8 @@ TABLES = ("events", "cases", "case_persons", "search_keys", "counters", "audit_l
           "holiday_schedules")
 NOT_FOUND = "案件编号或查询码不正确，请核对回执后重新输入；如有疑问请到窗口咨询"
 PASSWORD = "Xinfang#2026ok"
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+FUZZ = settings(max_examples=60, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
                 report_multiple_bugs=False)
 
 # --- strategies --------------------------------------------------------------------------------
