@@ -49,7 +49,9 @@ ROLE_NAMES = {"kiosk": "自助终端 kiosk", "counter": "接待窗口 counter", 
               "display": "大厅屏 display", "admin": "系统管理 admin"}
 
 # Targets, and why (shown in the notes under the table).
-STARTUP_TARGET, STARTUP_STRETCH = 2.0, 1.5
+# Start-up: the headline is the usable window (its database open, so searches and sign-ins
+# answer), against a bare window's first paint; the first paint alone is reported beside it.
+STARTUP_TARGET, STARTUP_STRETCH = 2.5, 2.0
 REGISTRATION_P95_MS = 100.0
 EXACT_P95_MS, TEXT_P95_MS = 10.0, 100.0
 REPEAT_P95_MS = 50.0
@@ -95,24 +97,28 @@ def startup_rows(cache: Cache, plan: Plan, details: dict[str, Any]) -> list[Row]
     bare = result["bare"]["spawn_to_interactive_ms"]
     rows = []
     for role in startup.ROLES:
-        value = result[role]["spawn_to_interactive_ms"]
-        ratio = value / bare
+        usable = result[role]["spawn_to_hall_ready_ms"]
+        painted = result[role]["spawn_to_interactive_ms"]
+        ratio = usable / bare
         smoke = result["smoke_tests"][role]
         note = "" if smoke["code"] == 0 else f"`run --smoke-test` exited {smoke['code']}"
-        rows.append(Row("startup", f"启动 Start-up · {ROLE_NAMES[role]}", ms(value), f"≤ {STARTUP_TARGET:g}× "
-                        f"(stretch {STARTUP_STRETCH:g}×)", verdict(ratio <= STARTUP_TARGET and smoke["code"] == 0),
+        rows.append(Row("startup", f"启动 Start-up · {ROLE_NAMES[role]}",
+                        f"usable {ms(usable)} (first paint {ms(painted)}, {painted / bare:.1f}×)",
+                        f"usable ≤ {STARTUP_TARGET:g}× (stretch {STARTUP_STRETCH:g}×)",
+                        verdict(ratio <= STARTUP_TARGET and smoke["code"] == 0),
                         baseline=f"bare {ms(bare)}", ratio=ratio, note=note,
-                        values={"ms": value, "bare_ms": bare, "stretch_met": ratio <= STARTUP_STRETCH,
+                        values={"ms": usable, "usable_ms": usable, "first_paint_ms": painted, "bare_ms": bare,
+                                "first_paint_ratio": painted / bare, "stretch_met": ratio <= STARTUP_STRETCH,
                                 **result[role]}))
     rows[0].note = (rows[0].note or "") + (
-        f"process spawn → main window painted and event loop idle (the window takes input); median of "
-        f"{plan.startup_runs} fresh processes per role, interleaved with a bare QMainWindow+QLabel started the same "
-        "way; staff roles stop at their sign-in page, as they open. QApplication → interactive: " + ", ".join(
+        "headline: process spawn → the window usable (its database open on the background thread, so searches "
+        "and sign-ins answer), against a bare QMainWindow+QLabel's spawn → first paint with the event loop idle; "
+        f"median of {plan.startup_runs} fresh processes per role, interleaved with the bare window started the "
+        "same way; staff roles stop at their sign-in page, as they open. First paint (the window takes input, "
+        "its data not yet there) is shown beside it. QApplication → first paint: " + ", ".join(
             f"{r} {result[r]['qapp_to_interactive_ms']:.0f}" for r in startup.ROLES)
-        + f", bare {result['bare']['qapp_to_interactive_ms']:.0f} ms. The database opens on a background thread "
-        "after the first frame; spawn → database open (searches and sign-ins answer): " + ", ".join(
-            f"{r} {result[r]['spawn_to_hall_ready_ms']:.0f}" for r in startup.ROLES) + " ms; the longest the event "
-        "loop was kept from input meanwhile (a 2 ms timer's largest gap): " + ", ".join(
+        + f", bare {result['bare']['qapp_to_interactive_ms']:.0f} ms; the longest the event loop was kept from "
+        "input while the database opened (a 2 ms timer's largest gap): " + ", ".join(
             f"{r} {result[r]['max_input_wait_ms']:.0f}" for r in startup.ROLES) + " ms")
     return rows
 
@@ -143,18 +149,32 @@ def lookup_rows(hall: Any, plan: Plan, details: dict[str, Any]) -> list[Row]:
         limit = EXACT_P95_MS if kind in lookup.EXACT_KINDS else TEXT_P95_MS
         rows.append(Row("lookup", f"查找 Lookup · {kind} {lookup.ENGLISH[kind]}",
                         f"p50 {ms(r['p50_ms'])} / p95 {ms(r['p95_ms'])}", f"p95 ≤ {limit:g} ms",
-                        verdict(r["p95_ms"] <= limit), baseline=f"LIKE p50 {ms(r['like_p50_ms'])}",
-                        ratio=r["p50_ms"] / r["like_p50_ms"] if r["like_p50_ms"] else None,
+                        verdict(r["p95_ms"] <= limit), baseline=f"{r['baseline']} p50 {ms(r['baseline_p50_ms'])}",
+                        ratio=r["p50_ms"] / r["baseline_p50_ms"] if r["baseline_p50_ms"] else None,
                         values={k: v for k, v in r.items()}))
-    rows[0].note = (f"{plan.lookup_samples} real values per kind through find_cases; baseline: LIKE '%…%' on the "
-                    f"column a plain search would scan, newest 50 first, {plan.like_samples} scans per kind; "
-                    "targets: exact keys 10 ms, names/pinyin/phrases 100 ms — 'find any case in a second' with "
-                    "a wide margin")
-    phrase = result["kinds"]["四字短语"]
-    if phrase["like_p50_ms"] < phrase["p50_ms"] * 3:
-        rows[-1].note = ("a common phrase fills LIKE's 50 newest rows after scanning only the newest cases; a rare "
-                         f"one scans everything (slowest LIKE sample {ms(max(phrase['like_ms']))})")
-    rows[4].note = "no column holds pinyin: the LIKE baseline scans the names and finds nothing"
+    for kind in result["missing"]:
+        limit = EXACT_P95_MS if kind in lookup.EXACT_KINDS else TEXT_P95_MS
+        rows.append(Row("lookup", f"查找 Lookup · {kind} {lookup.ENGLISH[kind]}", "not available",
+                        f"p95 ≤ {limit:g} ms", "not available",
+                        note="the data yields no such query value (no four-character piece found in fewer than "
+                             f"{lookup.PAGE} cases after {plan.lookup_samples * 20} tries)"))
+    rows[0].note = (f"{plan.lookup_samples} real values per kind through find_cases. Baselines, newest "
+                    f"{lookup.PAGE} first: case number, ID and phone — a plain indexed '=' on the case's own column "
+                    "(unique or indexed), every value; names, pinyin and phrases — LIKE '%…%' on the column that "
+                    f"holds the text, {plan.like_samples} scans per kind. Targets: exact keys 10 ms, "
+                    "names/pinyin/phrases 100 ms — 'find any case in a second' with a wide margin")
+    notes = {
+        "拼音首字母": "no column holds pinyin: the LIKE baseline scans the names and finds nothing",
+        "四字短语": "a piece of a real request: a common phrase fills LIKE's newest page after scanning only the "
+                   "newest cases",
+        "罕见短语": f"a piece of a real case found in fewer than {lookup.PAGE} cases: every scan reads the whole "
+                   "table",
+        "不存在短语": "four characters found in no case: a scan reads the whole table and returns nothing",
+    }
+    for row in rows:
+        for kind, note in notes.items():
+            if row.label.startswith(f"查找 Lookup · {kind} ") and not row.note:
+                row.note = note
     return rows
 
 
@@ -231,16 +251,19 @@ def sync_rows(result: dict[str, Any] | None, details: dict[str, Any]) -> list[Ro
     push_ratio, pull_ratio = push["events_per_s"] / push_floor, pull["events_per_s"] / floor["events_per_s"]
     catch_ratio = result["catch_up_seconds"] / result["catch_up_floor_seconds"]
     return [
-        Row("sync", "同步推送 Sync push events/s (HTTP → server)", f"{push['events_per_s']:,.0f} ev/s",
+        Row("sync", "同步推送 Sync push events/s (HTTP → server; PostgreSQL durability off)",
+            f"{push['events_per_s']:,.0f} ev/s",
             f"≥ {SYNC_EVENTS_PER_S:,.0f} ev/s", verdict(push["events_per_s"] >= SYNC_EVENTS_PER_S),
             baseline=f"COPY {push_floor:,.0f} ev/s", ratio=push_ratio, values=push,
             note=f"{push['events']:,} real-sized events (demo generator) from a device's encrypted outbox, "
                  f"SyncClient.push_outbox over HTTP in batches of {push['batch']} to FastAPI + uvicorn in-process on a "
-                 "private PostgreSQL (fsync off, as the test server), stored with append_events (idempotent, "
+                 "private PostgreSQL run as the test server (fsync, synchronous_commit and full_page_writes off: "
+                 "no commit waits for the disk, a crash may lose data), stored with append_events (idempotent, "
                  "projections refreshed, one advisory lock per push); floor: psycopg COPY of the same events into "
                  f"the server's events table, one transaction ({push['floor']['driver']}; executemany "
                  f"{push['floor']['executemany_per_s']:,.0f} ev/s). Without HTTP (in-process transport, "
                  f"{push['in_process']['events']:,} events): {push['in_process']['events_per_s']:,.0f} ev/s"),
+        durable_push_row(push),
         Row("sync", "同步拉取 Sync pull events/s (HTTP → encrypted desktop)", f"{pull['events_per_s']:,.0f} ev/s",
             f"≥ {SYNC_EVENTS_PER_S:,.0f} ev/s", verdict(pull["events_per_s"] >= SYNC_EVENTS_PER_S),
             baseline=f"SQLCipher {floor['events_per_s']:,.0f} ev/s",
@@ -260,6 +283,22 @@ def sync_rows(result: dict[str, Any] | None, details: dict[str, Any]) -> list[Ro
                  "device or server also folds each case and writes its projection, people, search keys and text "
                  "index in the same transaction, so the ratio shows what keeping every replica searchable costs"),
     ]
+
+
+def durable_push_row(push: dict[str, Any]) -> Row:
+    """The push again on a PostgreSQL with production durability (its defaults), on the same disk as the data."""
+    label = "同步推送 Sync push events/s (HTTP → server; PostgreSQL production durability)"
+    durable = push.get("durable")
+    if not durable:
+        return Row("sync", label, "not measured", f"≥ {SYNC_EVENTS_PER_S:,.0f} ev/s", "not available")
+    floor = durable["floor"]["events_per_s"]
+    return Row("sync", label, f"{durable['events_per_s']:,.0f} ev/s", f"≥ {SYNC_EVENTS_PER_S:,.0f} ev/s",
+               verdict(durable["events_per_s"] >= SYNC_EVENTS_PER_S), baseline=f"COPY {floor:,.0f} ev/s",
+               ratio=durable["events_per_s"] / floor, values=durable,
+               note=f"the same {durable['events']:,} events and the same push over HTTP, to a second private "
+                    "PostgreSQL with its default settings (fsync, synchronous_commit, full_page_writes on: each "
+                    "push's commit waits until it is on disk), its data folder in /var/tmp (on disk); "
+                    "floor: psycopg COPY into that server, one transaction")
 
 
 def memory_rows(copy: Path, cache: Cache, plan: Plan, details: dict[str, Any]) -> list[Row]:

@@ -15,8 +15,11 @@
   transaction (``bench.run``'s floor).
 
 The demo database is copied first (``--in-place`` writes into the file given instead; the
-benchmark runner hands it a copy). PostgreSQL runs as the test server does (fsync off) for
-both the push and its floor.
+benchmark runner hands it a copy). PostgreSQL runs twice: as the test server does (fsync,
+synchronous_commit and full_page_writes off) for the push, the pull and the floors; and with
+production durability (the defaults: every commit flushed to disk), its data folder in
+/var/tmp (kept on disk, where /tmp may be memory), for a second push over HTTP and its COPY
+floor.
 """
 
 from __future__ import annotations
@@ -47,14 +50,26 @@ _COLUMNS = ("event_id", "case_id", "device_id", "author", "hlc", "type", "payloa
 
 # --- a private PostgreSQL ---------------------------------------------------------------------
 
+#: Where the durable cluster keeps its data: on disk (/tmp may be a tmpfs, where a flush costs nothing),
+#: and reachable by the postgres user when the benchmark runs as root (a home folder may not be).
+DURABLE_PARENT = Path("/var/tmp")
+#: The test server's settings (scripts/pg-test-server.sh): fast, and a crash may lose or corrupt data.
+NO_DURABILITY = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
 @contextlib.contextmanager
-def private_postgres() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster in /tmp (as scripts/pg-test-server.sh starts one); yields its URL."""
+def private_postgres(*, durable: bool = False, parent: Path | None = None) -> Iterator[str]:
+    """A throwaway PostgreSQL cluster; yields its URL.
+
+    By default as scripts/pg-test-server.sh starts one (durability off, in /tmp); ``durable``
+    keeps PostgreSQL's defaults (fsync, synchronous_commit, full_page_writes on), as a
+    production server runs. ``parent`` is where its data folder goes.
+    """
     bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
     if not bins or not (bins[-1] / "initdb").exists():
         raise RuntimeError("未找到 PostgreSQL（apt-get install postgresql）")
     bindir = bins[-1]
-    folder = Path(tempfile.mkdtemp(prefix="ph-bench-pg."))
+    folder = Path(tempfile.mkdtemp(prefix="ph-bench-pg.", dir=parent))
     run: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
@@ -63,13 +78,12 @@ def private_postgres() -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     data = folder / "data"
-    subprocess.run([*run, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                    "--locale=C.UTF-8"], check=True, capture_output=True)
-    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-               "-c full_page_writes=off")
-    subprocess.run([*run, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o", options,
-                    "start"], check=True, capture_output=True)
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1" + ("" if durable else f" {NO_DURABILITY}")
     try:
+        subprocess.run([*run, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                        "--locale=C.UTF-8"], check=True, capture_output=True)
+        subprocess.run([*run, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
+                        options, "start"], check=True, capture_output=True)
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run([*run, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
@@ -268,6 +282,13 @@ def measure(db: Path, events: int = EVENTS, *, quick: bool = False) -> dict[str,
         local.pop("server").engine.dispose()
         push["in_process"] = local
         push["floor"] = postgres_floor(generated, _database(pg_url, "sync_floor"), 1 if quick else 3)
+    push["durability"] = "off"
+    with private_postgres(durable=True, parent=DURABLE_PARENT) as pg_url:
+        durable = measure_push(generated, _database(pg_url, "sync_push"), db.parent)
+        durable.pop("server").engine.dispose()
+        durable["floor"] = postgres_floor(generated, _database(pg_url, "sync_floor"), 1 if quick else 3)
+        durable["durability"] = "on"
+        push["durable"] = durable
     floor = sqlcipher_floor(db, generated)
     return {"events": len(generated), "push": push, "pull": pull, "sqlcipher_floor": floor,
             "catch_up_seconds": pull["seconds"], "catch_up_floor_seconds": floor["seconds"]}
@@ -297,7 +318,11 @@ def main(argv: list[str] | None = None) -> int:
     push_floor = push["floor"]["events_per_s"]
     print(f"push  {push['events_per_s']:>10,.0f} ev/s   floor (psycopg COPY) {push_floor:>10,.0f} ev/s"
           f"   ratio {push['events_per_s'] / push_floor:.2f}×"
-          f"   in-process {push['in_process']['events_per_s']:,.0f} ev/s")
+          f"   in-process {push['in_process']['events_per_s']:,.0f} ev/s   (durability off)")
+    durable = push["durable"]
+    durable_floor = durable["floor"]["events_per_s"]
+    print(f"push  {durable['events_per_s']:>10,.0f} ev/s   floor (psycopg COPY) {durable_floor:>10,.0f} ev/s"
+          f"   ratio {durable['events_per_s'] / durable_floor:.2f}×   (production durability)")
     print(f"pull  {pull['events_per_s']:>10,.0f} ev/s   floor (SQLCipher)    {floor['events_per_s']:>10,.0f} ev/s"
           f"   ratio {pull['events_per_s'] / floor['events_per_s']:.2f}×")
     catch, catch_floor = result["catch_up_seconds"], result["catch_up_floor_seconds"]

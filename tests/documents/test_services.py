@@ -17,9 +17,10 @@ from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import EventType
 from desktop.domain.qrpayload import lookup_host, parse_payload
 from desktop.services import cases, documents
-from desktop.services.audit import list_audit
+from desktop.services.audit import AuditQuery, list_audit
 from desktop.services.context import Actor, Hall
 from desktop.services.progress import citizen_progress
+from desktop.services.reference import load_directory
 from desktop.services.registration import RegistrationResult, register_visit
 from tests.conftest import FakeClock, make_hall
 from tests.documents.conftest import pdf_images
@@ -196,3 +197,30 @@ def test_wording_from_the_administrators_file(sqlite_engine: Engine, clock: Fake
     texts.write_text('[queue]\nnotes = "拼错的键"\n', encoding="utf-8")
     with pytest.raises(ValidationError, match=r"queue\.notes"):
         documents.queue_ticket(hall, clerk, ticket_number="B004", window_type="综合接待", people_ahead=0)
+
+
+@pytest.mark.parametrize(("recipient", "allowed"), [
+    ("330726-ZF", False),  # the accused county government
+    ("330726-ZJJ", False),  # a bureau under it
+    ("330726-LDZC", False),  # a unit under one of its bureaus
+    ("330700-ZF", True),  # the city government above it
+    ("330726-JW", True),
+])
+def test_a_transfer_form_for_an_accusation_skips_every_unit_under_the_accused(
+        sqlite_hall: Hall, clerk: Actor, supervisor: Actor, recipient: str, allowed: bool) -> None:
+    hall = sqlite_hall
+    number = register_visit(hall, clerk, form(request="举报县政府某工作人员在审批中索要好处费")).case_number
+    cases.classify(hall, supervisor, number, nature="检举控告类", topic_code="1202",
+                   accused_org_codes=["330726-ZF"])
+    if allowed:
+        doc = documents.notice(hall, supervisor, K.TRANSFER_FORM, number, {"organisation_code": recipient})
+        assert doc.pdf.startswith(b"%PDF")
+    else:
+        with pytest.raises(PermissionDenied) as refusal:
+            documents.notice(hall, supervisor, K.TRANSFER_FORM, number, {"organisation_code": recipient})
+        assert refusal.value.code == "accused_recipient"
+        name = load_directory().get(recipient).name
+        assert refusal.value.message == (f"该检举控告事项涉及{name}，依法不得将检举控告材料转送、交办给被检举控告的单位"
+                                         "（条例第三十条）")
+        [entry] = list_audit(hall, Actor.system(), AuditQuery(action="越权操作被拒绝"))
+        assert entry.target == number and entry.actor_id == supervisor.actor_id

@@ -86,14 +86,17 @@ def test_decisions_need_their_own_permission() -> None:
     check_may_record(Actor("staff:l", "陈志远", Role.LEADER), view, EventType.INSTRUCTED)
     with pytest.raises(PermissionDenied):
         check_may_record(Actor("staff:l", "陈志远", Role.LEADER), view, EventType.ACCEPTED)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         check_may_record(Actor.kiosk("K01"), view, EventType.CLASSIFIED)
+    assert refused.value.message.endswith("不能“分类”")  # names the decision, not only the permission
 
 
 def test_recused_person_is_refused_every_decision_but_others_are_not() -> None:
     view = _view(recused=("staff:w",))
-    with pytest.raises(PermissionDenied, match="第二十八条"):
+    with pytest.raises(PermissionDenied) as refusal:
         check_may_record(Actor("staff:w", "王丽", Role.CLERK), view, EventType.ACCEPTED)
+    assert refusal.value.code == "recused"
+    assert refusal.value.message == "王丽已对事项XF-1登记回避，不能再对该事项作出任何处理（条例第二十八条）"
     check_may_record(Actor("staff:z", "张强", Role.CLERK), view, EventType.ACCEPTED)
 
 
@@ -146,3 +149,57 @@ def test_masked_events_cover_the_registration_payload() -> None:
     assert masked.payload["request"] == WITHHELD
     (same,) = masked_events([event], reveal_personal=True, content=ContentAccess.FULL)
     assert same is event
+
+
+@pytest.mark.parametrize(("accused", "org", "refused"), [
+    ("GOV", "GOV", True),  # the accused organisation itself
+    ("GOV", "ZJJ", True),  # a unit under it
+    ("GOV", "ZJJ-1", True),  # a unit two levels under it
+    ("ZJJ", "GOV", False),  # its superior may handle the accusation
+    ("ZJJ", "JYJ", False),  # a sibling under the same superior
+    ("ZJJ-1", "ZJJ", False),  # the superior of an accused unit
+])
+def test_art_30_reaches_every_unit_below_the_accused_and_none_above(accused: str, org: str,
+                                                                      refused: bool) -> None:
+    directory = _directory()
+    view = _view(nature="检举控告类", accused_org_codes=(accused,), organisation_code="JW")
+    actor = Actor("staff:x", "干部", Role.SUPERVISOR, org_code=org)
+    assert may_disclose_to(view, org, directory) is not refused
+    if refused:
+        with pytest.raises(PermissionDenied, match="第三十条"):
+            accusation_access(actor, view, directory)
+        with pytest.raises(PermissionDenied, match="第三十条"):
+            check_may_record(actor, view, EventType.ACCEPTED, directory)
+    else:
+        assert accusation_access(actor, view, directory) is ContentAccess.FULL
+        check_may_record(actor, view, EventType.ACCEPTED, directory)
+
+
+def test_art_30_refusal_names_the_rule_without_a_directory() -> None:
+    """Without the directory, membership of the accused list alone decides; the refusal is the same."""
+    view = _view(**ACCUSATION)
+    accused = Actor("staff:z", "住建局干部", Role.SUPERVISOR, org_code="ZJJ")
+    for directory in (None, _directory()):
+        with pytest.raises(PermissionDenied) as refusal:
+            check_may_record(accused, view, EventType.ACCEPTED, directory)
+        assert refusal.value.code == "accused_actor"
+        assert refusal.value.message == "该检举控告事项涉及您所在的单位，依法不得向您提供（条例第三十条）"
+    unlisted = Actor("staff:u", "某单位干部", Role.SUPERVISOR, org_code="OTHER")  # in no directory
+    check_may_record(unlisted, view, EventType.ACCEPTED, _directory())
+    assert accusation_access(unlisted, view, _directory()) is ContentAccess.FULL
+
+
+def test_an_organisation_missing_from_the_directory_is_judged_by_the_accused_list() -> None:
+    directory = _directory()
+    view = _view(nature="检举控告类", accused_org_codes=("ZJJ", "GONE"))
+    assert not may_disclose_to(view, "GONE", directory)  # accused, though no longer in the directory
+    assert may_disclose_to(view, "ELSEWHERE", directory)
+
+
+def test_the_accused_list_of_another_nature_keeps_no_one_out() -> None:
+    """Only accusations are kept from the organisations they name (art. 30)."""
+    view = _view(nature="申诉求决类", accused_org_codes=("ZJJ",))
+    inside = Actor("staff:z", "住建局干部", Role.SUPERVISOR, org_code="ZJJ")
+    check_may_record(inside, view, EventType.ACCEPTED, _directory())
+    check_may_record(inside, view, EventType.ACCEPTED)
+    assert accusation_access(inside, view, _directory()) is ContentAccess.FULL

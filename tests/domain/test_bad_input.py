@@ -8,14 +8,13 @@ other exception type is a bug. The maskers and ``password_problems`` never raise
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from desktop.domain.calendar import (
@@ -204,15 +203,16 @@ def test_phone_nasty_strings(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["0" + " " * 100_000 + "a", "0571 " + " 1" * 50_000 + "x", "1" * 100_000])
 def test_oversized_phones_are_refused_quickly_naming_the_limit(text: str) -> None:
-    """The extension pattern is quadratic in runs of spaces: 100,000 of them once took minutes."""
-    started = time.perf_counter()
+    """The extension pattern is quadratic in runs of spaces: 100,000 of them once took minutes.
+
+    The size limit is checked before any pattern runs: refused by it, never by a pattern.
+    """
     for validator in (validate_mobile, validate_landline, validate_phone):
         with pytest.raises(ValidationError) as refused:
             validator(text)
         _chinese(refused.value)
         assert str(MAX_PHONE_INPUT) in refused.value.message
     assert "*" in mask_phone(text)
-    assert time.perf_counter() - started < 1.0
 
 
 # --- names and search keys -------------------------------------------------------------------------
@@ -260,12 +260,16 @@ def test_mask_id_number_keeps_region_and_last_four(number: str) -> None:
 
 @given(st.one_of(digits_text, bad_text, st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)))
 @settings(max_examples=300)
+@example("********")  # already all stars: nothing is left to hide
+@example("1*******")
+@example("13857912345")
 def test_mask_phone_never_raises_nor_reveals_a_long_number(text: str) -> None:
     masked = mask_phone(text)
     assert _revealed(masked) <= 7
     if len(_compact(text)) >= 8:
         assert "*" in masked
-        assert masked != text.strip()
+        # something is hidden: fewer characters show than were typed, or no more than four show
+        assert _revealed(masked) < _revealed(text) or _revealed(masked) <= 4
 
 
 @given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
@@ -384,8 +388,16 @@ def _csv_line(cells: tuple[str, ...]) -> str:
 @settings(max_examples=300)
 def test_schedule_csv_any_text(text: str) -> None:
     result = outcome(parse_schedule_csv, text, "测试")
-    if isinstance(result, list):
+    has_header = all(word in text for word in CSV_HEADER)
+    if isinstance(result, RuleViolation):
+        assert result.code.startswith("schedule_csv_")
+        if not has_header:  # refused at the first line, before any date is read
+            assert result.code in {"schedule_csv_too_large", "schedule_csv_empty", "schedule_csv_header"}
+    else:
+        # accepted only with the header, and what was accepted reads back unchanged
+        assert has_header
         assert all(isinstance(s, YearSchedule) for s in result)
+        assert parse_schedule_csv(format_schedule_csv(result), "测试") == result
 
 
 @given(_rows, st.sampled_from(["\n", "\r\n", "\r", "\u2028"]), st.booleans())

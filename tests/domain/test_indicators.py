@@ -51,9 +51,11 @@ def test_zero_denominator_is_no_figure_not_zero_or_hundred() -> None:
     assert format_rate(rate(187, 200)) == "93.5%"
 
 
-@pytest.mark.parametrize(("numerator", "denominator"), [(-1, 3), (4, 3), (0, -1)])
-def test_impossible_counts_are_refused(numerator: int, denominator: int) -> None:
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(("numerator", "denominator", "message"), [
+    (-1, 3, "^counts cannot be negative$"), (0, -1, "^counts cannot be negative$"),
+    (4, 3, "^numerator 4 exceeds denominator 3$")])
+def test_impossible_counts_are_refused(numerator: int, denominator: int, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         rate(numerator, denominator)
 
 

@@ -59,7 +59,7 @@ def test_full_order_through_rereview_then_repeat_refused(hall: Hall, clerk: Acto
     view = cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 20))
     assert view.handling_due == date(2026, 11, 19)
     view = cases.extend(hall, clerk, ref, days=30, reason="需现场勘验", approved_by="局长")
-    assert view.handling_due is not None and view.handling_due > date(2026, 12, 18)
+    assert view.handling_due == date(2026, 12, 21)  # 30 days from 11-19 end on Saturday 12-19
     view = cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 12, 1))
     view = cases.deliver(hall, clerk, ref, delivered_on=date(2026, 12, 3))
     assert view.review_request_due == date(2027, 1, 4)  # 2027-01-02 is a Saturday
@@ -88,6 +88,23 @@ def test_repeat_visit_is_linked(hall: Hall, clerk: Actor) -> None:
                                                      "电梯维修义务，要求尽快维修"))
     assert again.visit.kind.value == "重复访"
     assert again.visit.linked_case_ids == (first.case_id,)
+
+
+def test_a_second_extension_is_refused_and_keeps_the_first(hall: Hall, clerk: Actor) -> None:
+    """Art. 34 allows one extension of at most 30 days; a second, however short, is refused."""
+    ref = register_visit(hall, clerk, form()).case_number
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    assert cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 20)).handling_due == date(2026, 11, 19)
+    view = cases.extend(hall, clerk, ref, days=20, reason="需现场勘验", approved_by="局长")
+    assert (view.extended_days, view.handling_due) == (20, date(2026, 12, 9))
+    events = _count(hall, EventRow)
+    for days in (10, 1, 30):
+        with pytest.raises(RuleViolation, match="已经延期") as refusal:
+            cases.extend(hall, clerk, ref, days=days, reason="仍需补充调查", approved_by="局长")
+        assert refusal.value.code == "already_extended"
+    assert _count(hall, EventRow) == events
+    view = cases.load_case(hall, clerk, ref).view
+    assert (view.extended_days, view.handling_due) == (20, date(2026, 12, 9))
 
 
 def test_steps_out_of_order_are_refused_naming_what_is_missing(hall: Hall, clerk: Actor) -> None:

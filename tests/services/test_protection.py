@@ -169,3 +169,23 @@ def test_only_auditors_verify(hall: Hall, clerk: Actor) -> None:
     with pytest.raises(PermissionDenied):
         verify_audit(hall, clerk)
     assert verify_audit(hall, Actor("staff:s", "赵敏", Role.SUPERVISOR)).ok
+
+
+def test_an_accusation_is_kept_from_every_unit_under_the_accused_but_not_from_above(
+        hall: Hall, clerk: Actor, supervisor: Actor) -> None:
+    """Accused: the county government. Its bureaus and their units are inside; the city is above."""
+    number = register_visit(hall, clerk, form(name="欧阳建华", id_number=ID, request=ACCUSATION)).case_number
+    cases.classify(hall, supervisor, number, nature="检举控告类", topic_code="1202",
+                   accused_org_codes=["330726-ZF"])
+    for org in ("330726-ZF", "330726-ZJJ", "330726-LDZC"):  # itself, a bureau, a unit under a bureau
+        inside = Actor(f"staff:{org}", "干部", Role.SUPERVISOR, org_code=org)
+        assert find_cases(hall, inside, ID) == []
+        with pytest.raises(PermissionDenied, match="第三十条"):
+            cases.load_case(hall, inside, number)
+        with pytest.raises(RuleViolation, match="第三十条"):
+            cases.record(hall, Actor.system(), number, EventType.TRANSFERRED, {"organisation_code": org})
+    above = Actor("staff:city", "市政府干部", Role.SUPERVISOR, org_code="330700-ZF")
+    assert [c.case_number for c in find_cases(hall, above, ID)] == [number]
+    assert cases.load_case(hall, above, number).view.request == ACCUSATION
+    view = cases.record(hall, Actor.system(), number, EventType.TRANSFERRED, {"organisation_code": "330700-ZF"})
+    assert view.organisation_code == "330700-ZF"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from db.models import AuditRow
+from desktop.domain import indicators
 from desktop.domain.access import PermissionDenied
 from desktop.domain.audit import AuditAction
 from desktop.domain.errors import ValidationError
@@ -80,10 +81,12 @@ def test_months_count_visits_decisions_and_answers(year_2026: Hall, supervisor: 
     assert [m.month for m in board.months] == list(range(1, 13))
     march, april, july = board.months[2].counts, board.months[3].counts, board.months[6].counts
     assert (march.batches, march.persons, march.group_visits, march.first_visits) == (2, 7, 1, 2)
+    assert (march.repeat_visits, march.refused) == (0, 0)
     assert (march.accepted, march.decisions_due, march.decided_on_time) == (2, 2, 1)
     assert march.timely_acceptance_rate == 0.5
     assert march.answered == 0 and march.on_time_answer_rate is None  # answers count in their own month
     assert (april.batches, april.repeat_visits, april.refused, april.accepted) == (2, 1, 1, 0)
+    assert april.first_visits == 1
     assert april.repeat_visit_rate == 0.5
     # the refusal has no date and is left out; D's limit has passed undecided: due and late
     assert (april.decisions_due, april.decided_on_time, april.timely_acceptance_rate) == (1, 0, 0.0)
@@ -94,6 +97,7 @@ def test_months_count_visits_decisions_and_answers(year_2026: Hall, supervisor: 
     assert july.satisfaction_rate is None  # nobody rated: no satisfaction figure, not 0 %
     assert board.total == sum((m.counts for m in board.months), IndicatorCounts())
     assert (board.total.batches, board.total.persons, board.total.answered) == (4, 9, 2)
+    assert (board.total.first_visits, board.total.repeat_visits, board.total.refused) == (3, 1, 1)
     assert board.total.on_time_answer_rate == 0.5
     for quiet in (0, 1, 4, 5, 7, 8, 9, 10, 11):
         counts = board.months[quiet].counts
@@ -243,3 +247,85 @@ def test_export_to_a_drive_without_hard_links(year_2026: Hall, supervisor: Actor
     with pytest.raises(FileExistsError):
         statistics.export_dashboard_xlsx(year_2026, supervisor, 2026, path)
     assert list(folder.iterdir()) == [path]
+
+
+def test_indicators_at_their_boundaries_agree_with_the_domain(hall: Hall, clerk: Actor, supervisor: Actor,
+                                                              clock: FakeClock) -> None:
+    """The SQL of the statistics service on the days where each rule turns, on both databases.
+
+    * P, 2026-05-11, exactly five persons (集体访): accepted on its 15-day limit, answered on its
+      60-day limit — both on time.
+    * Q, 2026-05-12, four persons: accepted the day after its limit, answered the day after its
+      limit — both late.
+    * R, 2026-08-09, undecided, its limit passed yesterday: due and late.
+    * S, 2026-08-10, undecided, its limit is today: not yet due.
+    """
+    reps = tuple(PersonInput(name=f"代表{i}", document_number=valid_id(seq=600 + i)) for i in range(2))
+    p = _register(hall, clerk, clock, date(2026, 5, 11), name="李梅", id_number=valid_id(seq=456),
+                  request="反映村道损毁多年未修，要求修复", persons_count=5, representatives=reps)
+    q = _register(hall, clerk, clock, date(2026, 5, 12), name="周芳", id_number=valid_id(seq=789),
+                  request="反映邻里噪音纠纷", persons_count=4)
+    p_due, q_due = (cases.load_case(hall, clerk, ref).view.route_due for ref in (p, q))
+    assert p_due == date(2026, 5, 26) and q_due == date(2026, 5, 27)
+    _on(clock, q_due + timedelta(days=1))
+    _accept(hall, clerk, p, p_due)
+    _accept(hall, clerk, q, q_due + timedelta(days=1))
+    p_limit, q_limit = (cases.load_case(hall, clerk, ref).view.handling_due for ref in (p, q))
+    assert p_limit is not None and q_limit is not None
+    _on(clock, q_limit + timedelta(days=1))
+    cases.answer(hall, clerk, p, outcome="予以支持", answered_on=p_limit)
+    cases.answer(hall, clerk, q, outcome="解释说明", answered_on=q_limit + timedelta(days=1))
+    r = _register(hall, clerk, clock, date(2026, 8, 9), name="王强", id_number=valid_id(seq=321),
+                  request="反映小区停车位被占用")
+    s = _register(hall, clerk, clock, date(2026, 8, 10), name="陈红", id_number=valid_id(seq=654),
+                  request="反映学校周边交通拥堵")
+    r_due, s_due = (cases.load_case(hall, clerk, ref).view.route_due for ref in (r, s))
+    assert s_due is not None and r_due == s_due - timedelta(days=1)
+    _on(clock, s_due)  # today: R is one day past its limit, S is on its last day
+
+    board = statistics.year_dashboard(hall, supervisor, 2026)
+    may, august = board.months[4].counts, board.months[7].counts
+    assert (may.batches, may.persons, may.group_visits) == (2, 9, 1)
+    assert (may.accepted, may.decisions_due, may.decided_on_time) == (2, 2, 1)
+    assert (august.batches, august.decisions_due, august.decided_on_time) == (2, 1, 0)
+    assert (board.total.answered, board.total.answered_on_time) == (2, 1)
+    assert board.months[p_limit.month - 1].counts.answered_on_time == 1
+
+    # The same figures from the domain's definitions, case by case.
+    views = [cases.load_case(hall, clerk, ref).view for ref in (p, q, r, s)]
+    today = clock.current.date()
+    assert board.total.group_visits == sum(indicators.is_group_visit(v.persons_count) for v in views)
+    assert board.total.decided_on_time == sum(indicators.decided_on_time(v.accepted_on, v.route_due)
+                                              for v in views)
+    assert board.total.decisions_due == sum(v.accepted_on is not None or (v.route_due is not None
+                                                                          and v.route_due < today)
+                                            for v in views)
+    assert board.total.answered_on_time == sum(indicators.answered_on_time(v.answered_on, v.handling_due)
+                                               for v in views)
+
+
+def test_a_year_runs_from_its_first_day_to_its_last(hall: Hall, clerk: Actor, supervisor: Actor,
+                                                    clock: FakeClock) -> None:
+    """Visits count in the year of receipt and answers in the year of the answer, both ends included."""
+    people = iter(range(700, 800))
+
+    def visit(day: date, request: str) -> str:
+        return _register(hall, clerk, clock, day, name="王强", id_number=valid_id(seq=next(people)),
+                         request=request)
+
+    def answered(ref: str, accepted: date, answered_on: date) -> None:
+        _on(clock, answered_on)
+        _accept(hall, clerk, ref, accepted)
+        cases.answer(hall, clerk, ref, outcome="予以支持", answered_on=answered_on)
+
+    answered(visit(date(2025, 12, 31), "反映小区路灯不亮"), date(2025, 12, 31), date(2026, 1, 1))
+    answered(visit(date(2026, 1, 1), "反映村道损毁多年未修"), date(2026, 1, 2), date(2026, 12, 31))
+    answered(visit(date(2026, 12, 31), "反映邻里噪音纠纷"), date(2026, 12, 31), date(2027, 1, 1))
+    visit(date(2027, 1, 1), "反映学校周边交通拥堵")
+    _on(clock, date(2027, 1, 5))
+
+    years = {year: statistics.year_dashboard(hall, supervisor, year) for year in (2025, 2026, 2027)}
+    assert [(b.total.batches, b.total.answered) for b in years.values()] == [(1, 0), (2, 2), (1, 1)]
+    january, december = years[2026].months[0].counts, years[2026].months[11].counts
+    assert (january.batches, january.answered, december.batches, december.answered) == (1, 1, 1, 1)
+    assert statistics.years_with_data(hall, supervisor) == [2027, 2026, 2025]

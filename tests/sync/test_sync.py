@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text, update
 
-from db.models import EventRow, SyncStateRow
+from db.models import CaseRow, EventRow, SyncStateRow
 from desktop.domain.events import PAYLOAD_SCHEMA_VERSION, EventType
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
@@ -309,3 +309,40 @@ def test_events_from_a_clock_far_ahead_are_refused(sync_server: SyncServer, devi
     with pytest.raises(SyncProblem, match="请校准该电脑的日期和时间"):
         local_client(sync_server, a).sync_once()
     assert count_events(sync_server.hall) == 0
+
+
+def test_an_accusation_reaches_no_device_under_the_accused_and_every_device_above(
+        sync_server: SyncServer, device_hall: DeviceFactory, clerk: Actor, supervisor: Actor) -> None:
+    """Accused: the county government. Its bureaus and their units are under it; the city is above."""
+    a = device_hall("a")
+    accusation, other = register_cases(a, clerk, 2)
+    cases.classify(a, supervisor, accusation, nature="检举控告类", topic_code="1202",
+                   accused_org_codes=["330726-ZF"])
+    local_client(sync_server, a).sync_once()
+
+    def numbers_pulled(org_code: str) -> set[str]:
+        pulled = sync_server.pull(Device(f"d{org_code[-3:]}", "counter", org_code), 0, 100)
+        return {str(e.payload["case_number"]) for e in pulled.events if e.type == EventType.REGISTERED.value}
+
+    for inside in ("330726-ZF", "330726-ZJJ", "330726-LDZC"):  # itself, a bureau, a unit under a bureau
+        assert numbers_pulled(inside) == {other}
+    for outside in ("330700-ZF", "330726-JW", "330726-FY"):  # above it, and beside it
+        assert numbers_pulled(outside) == {accusation, other}
+
+
+@pytest.mark.parametrize("before", [500, 1100])  # just past the first batch of 500 ids; past twice that
+def test_every_case_of_a_large_page_is_checked_for_art_30(
+        sync_server: SyncServer, device_hall: DeviceFactory, clerk: Actor, supervisor: Actor, before: int) -> None:
+    """A page holds up to MAX_PULL_LIMIT events, so far more cases than one batch of the check reads."""
+    a = device_hall("a")
+    (number,) = register_cases(a, clerk, 1)
+    cases.classify(a, supervisor, number, nature="检举控告类", topic_code="1202", accused_org_codes=["330726-ZF"])
+    local_client(sync_server, a).sync_once()
+    with sync_server.hall.sessions() as session:
+        case_id = session.scalar(select(CaseRow.case_id).where(CaseRow.case_number == number))
+        assert case_id is not None
+        page = {case_id, *(f"0-{i:05d}" for i in range(before)), *(f"z-{i:05d}" for i in range(300))}
+        assert sorted(page).index(case_id) == before  # ids sorting before it fill the earlier batches
+        inside = Device("dzjj", "counter", "330726-ZJJ")
+        assert sync_server._hidden_cases(session, inside, page) == {case_id}
+        assert sync_server._hidden_cases(session, Device("djw", "counter", "330726-JW"), page) == set()
