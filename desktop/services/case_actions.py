@@ -101,18 +101,21 @@ ACTIONS: tuple[CaseAction, ...] = (
         ActionField("reason", "延期理由", FieldKind.LONG_TEXT),
         ActionField("approved_by", "批准的负责人", FieldKind.TEXT),
     ), DocumentKind.EXTENSION_NOTICE, "情况复杂的可延长不超过30日，须经负责人批准并告知理由（条例第三十四条）"),
-    CaseAction("answer", "答复", EventType.ANSWERED, _opinion("处理意见", "答复日期"), DocumentKind.OPINION, "出具处理意见书（条例第三十二条）"),
+    CaseAction("answer", "答复", EventType.ANSWERED, _opinion("处理意见", "答复日期"),
+               DocumentKind.OPINION, "出具处理意见书（条例第三十二条）"),
     CaseAction("deliver", "送达", EventType.DELIVERED, (
         ActionField("delivered_on", "信访人收到书面意见的日期", FieldKind.DATE),
     ), explanation="复查、复核申请的30日期限从送达之日起算"),
     CaseAction("request_review", "复查申请", EventType.REVIEW_REQUESTED, (
         ActionField("requested_on", "申请日期", FieldKind.DATE),
     ), DocumentKind.REVIEW_RECEIPT, "收到书面意见之日起30日内向上一级机关申请（条例第三十五条）"),
-    CaseAction("review_answer", "复查意见", EventType.REVIEW_ANSWERED, _opinion("复查意见", "复查意见日期"), DocumentKind.OPINION),
+    CaseAction("review_answer", "复查意见", EventType.REVIEW_ANSWERED, _opinion("复查意见", "复查意见日期"),
+               DocumentKind.OPINION),
     CaseAction("request_rereview", "复核申请", EventType.REREVIEW_REQUESTED, (
         ActionField("requested_on", "申请日期", FieldKind.DATE),
     ), DocumentKind.REREVIEW_RECEIPT, "收到复查意见之日起30日内申请（条例第三十六条）"),
-    CaseAction("rereview_answer", "复核意见", EventType.REREVIEW_ANSWERED, _opinion("复核意见", "复核意见日期"), DocumentKind.OPINION, "复核后同一事实和理由的诉求不再受理（条例第三十六条）"),
+    CaseAction("rereview_answer", "复核意见", EventType.REREVIEW_ANSWERED, _opinion("复核意见", "复核意见日期"),
+               DocumentKind.OPINION, "复核后同一事实和理由的诉求不再受理（条例第三十六条）"),
     CaseAction("settle", "调解、和解", EventType.SETTLED, (
         ActionField("kind", "方式", FieldKind.CHOICE, choices=("调解", "和解")),
         ActionField("text", "协议要点", FieldKind.LONG_TEXT),
