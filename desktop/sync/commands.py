@@ -55,6 +55,8 @@ def sync_command(args: argparse.Namespace, settings: Settings) -> int:
         hall.engine.dispose()
     print(f"同步完成：上传 {report.pushed:,} 条，新收到 {report.pulled:,} 条，服务器序号 {report.cursor:,}，"
           f"待上传 {report.pending:,} 条")
+    if report.clock_warning:
+        print(f"注意：{report.clock_warning}", file=sys.stderr)
     return 0
 
 
