@@ -208,7 +208,8 @@ def _plain_error(db_path: Path) -> DatabaseKeyError:
 def _wrong_key_error(db_path: Path, store: KeyStore) -> DatabaseKeyError:
     return DatabaseKeyError(
         f"保存的密钥无法解密数据库 {db_path}（密钥位置：{store.describe()}）：密钥与数据库不配套"
-        "（数据库可能来自其他电脑或其他安装，或密钥被替换）。程序未改动任何文件。"
+        "（数据库可能来自其他电脑或其他安装，或密钥被替换；文件中没有一页能用该密钥核验，"
+        "若只是文件开头的 16 字节损坏也会如此）。程序未改动任何文件。"
         "请恢复与该数据库配套的密钥，或恢复与当前密钥配套的数据库备份。",
         reason="wrong_key", path=db_path)
 

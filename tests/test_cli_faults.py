@@ -242,3 +242,18 @@ def test_a_demo_count_that_cannot_fit_on_the_disk_is_refused_with_the_space_it_n
     keys = tmp_path / "cfg" / "keys"
     assert not keys.exists() or not any(keys.iterdir())  # refused before a key was made
     assert space_needed(2_000_000) > space_needed(1_000_000)  # grows with the count
+
+
+def test_an_unexpected_error_is_logged_with_a_reference_and_told_plainly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.cli import explain
+
+    monkeypatch.setenv("PH_DATA_DIR", str(tmp_path / "data"))
+    try:
+        raise KeyError("internal detail")
+    except KeyError as error:
+        message, status = explain(error, tmp_path / "hall.db")
+    assert status == 70 and "参考号" in message and "Traceback" not in message
+    reference = message.split("参考号 ")[1].split("；")[0]
+    log = (tmp_path / "data" / "petition-hall-cli.log").read_text(encoding="utf-8")
+    assert reference in log and "Traceback" in log and "internal detail" in log  # the details go to the log
