@@ -180,6 +180,28 @@ def _database_check(settings: Settings, db_path: Path) -> Check:
                  f"已加密（SQLCipher {cipher}），完整性检查通过")
 
 
+#: Free space below which registrations may soon be refused (a registration takes a few kB, a
+#: rebuild or a backup as much again as the database).
+LOW_SPACE, VERY_LOW_SPACE = 1_000_000_000, 100_000_000
+
+
+def _space_check(db_path: Path) -> Check:
+    """Free space on the database's disk: a full disk refuses every save until space is freed."""
+    folder = next((p for p in [db_path.parent, *db_path.parents] if p.is_dir()), None)
+    if folder is None:
+        return Check("磁盘空间", WARN, "无法确定数据库所在的磁盘")
+    free = shutil.disk_usage(folder).free
+    size = sum(p.stat().st_size for p in folder.glob(db_path.name + "*") if p.is_file())
+    shown = f"{folder} 所在磁盘剩余 {free / 1e9:,.1f} GB"
+    if free < VERY_LOW_SPACE:
+        return Check("磁盘空间", FAIL, f"{shown}：磁盘将满，新登记随时可能无法保存",
+                     "立即清理该磁盘（或把数据库移到空间更大的磁盘）")
+    if free < LOW_SPACE or free < size:
+        return Check("磁盘空间", WARN, f"{shown}（数据库 {size / 1e9:,.1f} GB）：空间不多，"
+                     "备份和重建需要与数据库同样大的空间", "尽快清理该磁盘的空间")
+    return Check("磁盘空间", OK, shown)
+
+
 def _holiday_check(today: date) -> Check:
     from desktop.domain.calendar import HolidayCalendar
 
@@ -218,6 +240,7 @@ def collect(settings: Settings, db_path: Path, today: date | None = None) -> lis
     checks.append(_cipher_check())
     checks.append(_key_check(settings, db_path))
     checks.append(_database_check(settings, db_path))
+    checks.append(_space_check(db_path))
     checks.append(_holiday_check(today or date.today()))
     checks.append(_server_check(settings))
     checks.append(Check("设置", OK, f"{settings_file()}；本机编码 {settings.device_code}，"

@@ -257,3 +257,16 @@ def test_an_unexpected_error_is_logged_with_a_reference_and_told_plainly(
     reference = message.split("参考号 ")[1].split("；")[0]
     log = (tmp_path / "data" / "petition-hall-cli.log").read_text(encoding="utf-8")
     assert reference in log and "Traceback" in log and "internal detail" in log  # the details go to the log
+
+
+@pytest.mark.parametrize(("free", "status"), [(50_000_000, "错误"), (500_000_000, "注意"), (5_000_000_000, "正常")])
+def test_doctor_warns_before_the_disk_is_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              free: int, status: str) -> None:
+    from desktop import doctor
+
+    (tmp_path / "hall.db").write_bytes(b"")
+    usage = shutil.disk_usage(tmp_path)._replace(free=free)
+    monkeypatch.setattr(doctor.shutil, "disk_usage", lambda _path: usage)
+    check = doctor._space_check(tmp_path / "hall.db")
+    assert check.name == "磁盘空间" and check.status == status
+    assert (status == "正常") == (check.fix == "")
