@@ -128,8 +128,9 @@ def _file_error(path: Path, problem: FileProblem, detail: str = "") -> DatabaseF
 
 def _read_only_here(path: Path) -> bool:
     folder = path.parent if not path.is_dir() else path
+    statvfs = getattr(os, "statvfs", None)  # POSIX: a read-only mount, which even root cannot write
     try:
-        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        if statvfs is not None and statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1):
             return True
     except OSError:
         return False
