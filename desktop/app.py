@@ -79,10 +79,19 @@ def build_window(hall: Hall | HallSource, role: WindowRole | str, *,
 
 
 def open_installation(settings: Settings, db_path: Path) -> Hall:
-    """The hall on this installation's encrypted database (runs on the opening thread)."""
-    from desktop.installation import open_hall
+    """The hall on this installation's encrypted database (runs on the opening thread).
 
-    return open_hall(settings, db_path)
+    Only the installation's own database (the path in the settings) is created when it does
+    not exist yet — the first start — and the start says so; a ``--db`` path that does not
+    exist is refused as a mistyped path.
+    """
+    from desktop.installation import open_hall, same_file
+
+    first_start = not db_path.exists() and same_file(db_path, settings.database_path)
+    hall = open_hall(settings, db_path, create=first_start)
+    if first_start:
+        print(f"首次启动：已新建加密数据库 {db_path}", file=sys.stderr, flush=True)
+    return hall
 
 
 def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = False) -> int:
@@ -94,11 +103,13 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop.config import data_dir
     from ui.shell import errors
     from ui.shell.startup import HallSource
     from ui.shell.theme import apply_theme, install_translations
 
-    errors.setup_logging(db_path.parent)
+    # beside the database; a mistyped --db gets no folder made for it (it is refused on opening)
+    errors.setup_logging(db_path.parent if db_path.parent.is_dir() else data_dir())
     errors.install_exception_hooks()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)

@@ -1,16 +1,27 @@
 """Command line: ``python -m desktop {run,demo-data,doctor,rebuild-projections,import-holidays,rekey,backup,
-import-plain-database,verify-audit,sync,sync-token,sync-status}``."""
+import-plain-database,recover,verify-audit,sync,sync-token,sync-status}``.
+
+Whatever goes wrong ends in a plain Chinese message on stderr and a non-zero exit status,
+never a traceback (``explain``): 1 for a refusal or a failed check, 2 for a database or key
+that cannot be used as it is, 70 for an unexpected error (logged, with a reference).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import __version__
 from desktop.config import ROLES, Settings, load_settings
+
+if TYPE_CHECKING:
+    from desktop.services.context import Hall
 
 
 def _db_path(args: argparse.Namespace, settings: Settings) -> Path:
@@ -58,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     plain.add_argument("plain_db", help="旧版未加密的数据库文件")
     plain.add_argument("--db", help="要生成的加密数据库路径（默认使用设置中的路径；不能已存在）")
 
+    recover = sub.add_parser("recover", help="从损坏的数据库中抢救能读出的记录，写入一个新数据库（原文件只读不改）")
+    recover.add_argument("out", help="新数据库文件路径（不能是已存在的文件）")
+    recover.add_argument("--db", help="损坏的数据库文件路径")
+
     verify = sub.add_parser("verify-audit", help="核验审计日志是否完整（发现修改、删除时以非零状态退出）")
     verify.add_argument("--db", help="数据库文件路径")
 
@@ -68,22 +83,81 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        return _main(argv)
-    except RuntimeError as exc:
-        # The database layer loads only when needed (``run`` paints its window first).
-        from db.engine import DatabaseInUseError, DatabaseKeyError
-        from desktop.keystore import KeyStoreError
-
-        if not isinstance(exc, DatabaseKeyError | DatabaseInUseError | KeyStoreError):
-            raise
-        # the key and the database do not fit: say so plainly, nothing has been changed
-        print(exc, file=sys.stderr)
-        return 2
-
-
-def _main(argv: Sequence[str] | None) -> int:
+    """Run one command; whatever goes wrong ends in a plain Chinese message and a non-zero exit."""
     args = build_parser().parse_args(argv)
+    try:
+        return _main(args)
+    except KeyboardInterrupt:
+        print("已中断：操作未完成（已提交的数据不受影响）", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the command line's one error path: never a traceback
+        message, code = explain(exc, _given_db(args))
+        print(message, file=sys.stderr)
+        return code
+
+
+def _given_db(args: argparse.Namespace) -> Path | None:
+    db = getattr(args, "db", None)
+    if db:
+        return Path(db)
+    with contextlib.suppress(Exception):
+        return load_settings(write_first_start=False).database_path
+    return None
+
+
+def explain(error: BaseException, db_path: Path | None) -> tuple[str, int]:
+    """(what the user is told, exit status) for an error that ended a command.
+
+    The program's own refusals (wrong key, database in use, key store, a file problem, a
+    rule) are shown as they are; SQLite's and the file system's errors are put in plain
+    words (disk full, read-only, damaged); anything else is logged with a reference.
+    """
+    from db.engine import DatabaseFileError, DatabaseInUseError, DatabaseKeyError, file_problem
+    from desktop.domain.errors import RuleViolation
+    from desktop.keystore import KeyStoreError
+
+    if isinstance(error, DatabaseKeyError | DatabaseInUseError | KeyStoreError | DatabaseFileError):
+        return str(error), 2
+    if isinstance(error, RuleViolation):
+        return str(error), 1
+    problem = file_problem(error)
+    if problem is not None:
+        from desktop.installation import problem_message
+
+        where = Path(error.filename) if isinstance(error, OSError) and error.filename else db_path
+        return problem_message(where or Path("（数据库）"), problem), 2
+    return _unexpected(error), 70
+
+
+def _unexpected(error: BaseException) -> str:
+    """Log an unexpected error with its traceback; the user gets the reference to quote."""
+    import logging
+    import secrets
+    import tempfile
+
+    from desktop.config import data_dir
+
+    reference = f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+    for folder in (data_dir(), Path(tempfile.gettempdir())):
+        log_path = folder / "petition-hall-cli.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(log_path, encoding="utf-8")
+        except OSError:
+            continue
+        logger = logging.getLogger("petition_hall.cli")
+        logger.addHandler(handler)
+        try:
+            logger.error("参考号 %s", reference, exc_info=error)
+        finally:
+            logger.removeHandler(handler)
+            handler.close()
+        return (f"程序出现意外问题，操作没有完成（{type(error).__name__}）。详细情况已记录在 {log_path}，"
+                f"参考号 {reference}；请把参考号告诉技术支持。")
+    return f"程序出现意外问题，操作没有完成（{type(error).__name__}），参考号 {reference}；请联系技术支持。"
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
     except RuntimeError as exc:
@@ -114,12 +188,18 @@ def _main(argv: Sequence[str] | None) -> int:
     return 2
 
 
+def _existing_hall(settings: Settings, path: Path) -> Hall:
+    """The hall on a database that must exist already: a mistyped path is refused, never created."""
+    from desktop.installation import open_hall
+
+    return open_hall(settings, path, create=False)
+
+
 def _verify_audit(args: argparse.Namespace, settings: Settings) -> int:
     from desktop.domain.access import Actor
-    from desktop.installation import open_hall
     from desktop.services.audit import verify_audit
 
-    hall = open_hall(settings, _db_path(args, settings))
+    hall = _existing_hall(settings, _db_path(args, settings))
     try:
         report = verify_audit(hall, Actor.system("verify-audit"))
     finally:
@@ -132,10 +212,9 @@ def _audit_command(settings: Settings, path: Path, action: str, target: str, det
     """Record a command-line action in the database's audit log."""
     from desktop.domain.access import Actor
     from desktop.domain.audit import AuditAction
-    from desktop.installation import open_hall
     from desktop.services.audit import record_audit
 
-    hall = open_hall(settings, path)
+    hall = _existing_hall(settings, path)
     try:
         record_audit(hall, Actor.system(), AuditAction(action), target, detail)
     finally:
@@ -143,11 +222,14 @@ def _audit_command(settings: Settings, path: Path, action: str, target: str, det
 
 
 def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
-    from desktop.services.demo_runner import generate_demo_database
+    from desktop.domain.errors import RuleViolation
+    from desktop.services.demo_runner import check_demo_request, generate_demo_database
 
     path = _db_path(args, settings)
-    if args.cases < 1:
-        print("事项数量须为正整数", file=sys.stderr)
+    try:
+        check_demo_request(path, args.cases, replace=args.replace)  # before anything is written
+    except (RuleViolation, FileExistsError) as exc:
+        print(exc, file=sys.stderr)
         return 2
     started = time.perf_counter()
 
@@ -167,10 +249,9 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
     print(f"完成：{report.cases:,} 件事项，{report.events:,} 条事件，用时 {report.seconds:.1f} 秒，"
           f"数据库 {path}（{size / 1e6:,.0f} MB）")
-    from desktop.installation import open_hall
     from desktop.services.accounts import DEMO_PASSWORD, create_demo_accounts
 
-    hall = open_hall(settings, path)
+    hall = _existing_hall(settings, path)
     try:
         made = create_demo_accounts(hall)
     finally:
@@ -182,12 +263,14 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
 
 def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from desktop.domain.access import Actor
-    from desktop.installation import open_hall
     from desktop.services.projections import rebuild_and_compare
 
-    hall = open_hall(settings, _db_path(args, settings))
+    hall = _existing_hall(settings, _db_path(args, settings))
     started = time.perf_counter()
-    report, same = rebuild_and_compare(hall, Actor.system(), compare=args.check)
+    try:
+        report, same = rebuild_and_compare(hall, Actor.system(), compare=args.check)
+    finally:
+        hall.engine.dispose()
     print(f"已重建 {report.cases:,} 件事项（{report.events:,} 条事件，{report.flagged:,} 件待督办核查），"
           f"用时 {time.perf_counter() - started:.1f} 秒")
     if args.check:
@@ -198,16 +281,30 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 def _import_holidays(args: argparse.Namespace, settings: Settings) -> int:
     from desktop.domain.access import Actor
+    from desktop.domain.calendar import parse_schedule_csv
     from desktop.domain.errors import RuleViolation
-    from desktop.installation import open_hall
     from desktop.services.holidays import import_schedule_file
 
-    hall = open_hall(settings, _db_path(args, settings))
+    source = Path(args.file)
     try:
-        years = import_schedule_file(hall, Actor.system(), Path(args.file))
-    except (RuleViolation, OSError) as exc:
+        # the file first: its mistakes are told before the database is even opened
+        parse_schedule_csv(source.read_text(encoding="utf-8-sig"), source.name)
+        hall = _existing_hall(settings, _db_path(args, settings))
+        try:
+            years = import_schedule_file(hall, Actor.system(), source)
+        finally:
+            hall.engine.dispose()
+    except UnicodeDecodeError:
+        print("导入失败：文件须为 UTF-8 编码的 CSV", file=sys.stderr)
+        return 1
+    except RuleViolation as exc:
         print(f"导入失败：{exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        if exc.filename is not None and Path(exc.filename) == source:
+            print(f"导入失败：无法读取文件 {source}（{_os_reason(exc)}）", file=sys.stderr)
+            return 1
+        raise
     print("已导入节假日安排：" + "、".join(f"{y}年" for y in years))
     return 0
 
@@ -271,7 +368,51 @@ def _import_plain(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_KEY_COMMANDS = {"rekey": _rekey, "backup": _backup, "import-plain-database": _import_plain}
+def _os_reason(error: OSError) -> str:
+    import errno
+
+    return {errno.ENOENT: "文件不存在", errno.EISDIR: "这是一个文件夹", errno.EACCES: "没有读取权限"}.get(
+        error.errno or 0, error.strerror or "读取错误")
+
+
+def _recover(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.installation import recover_database
+
+    source, out = _db_path(args, settings), Path(args.out)
+    try:
+        result = recover_database(settings, source, out)
+    except FileExistsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"已把 {result.source} 中能读出的记录写入新数据库 {result.database}（用时 {result.seconds:.1f} 秒），"
+          f"由事件重建了 {result.cases:,} 件事项（{result.events:,} 条事件）。")
+    lost = [t for t in result.tables if t.lost_ranges or t.unreadable] or result.orphaned
+    for table in result.tables:
+        print(f"  {table.name}：抢救 {table.copied:,} 行" + (
+            "；整张表无法读取" if table.unreadable else
+            f"；无法读取的行号 {_ranges(table.lost_ranges)}（至多 {table.lost_at_most:,} 行）"
+            if table.lost_ranges else ""))
+    if result.orphaned:
+        print(f"  另有 {sum(result.orphaned.values()):,} 条事件属于登记记录已丢失的 {len(result.orphaned):,} 件事项"
+              f"（{'、'.join(list(result.orphaned)[:3])}{'等' if len(result.orphaned) > 3 else ''}），"
+              "无法还原为事项，未写入新数据库（仍在损坏的文件中）；如已同步过，下次同步时会从服务器重新收到")
+    print(f"审计日志：{result.audit_summary}")
+    print(f"新数据库完整性检查：{'通过' if result.integrity == 'ok' else result.integrity}")
+    if lost:
+        print("有记录无法读出：请尽量从备份恢复；已同步到服务器的记录，新数据库在下次同步时会重新收到。"
+              "核对新数据库后，用它替换损坏的文件（损坏的文件请留存）。", file=sys.stderr)
+        return 1
+    print("所有记录都已抢救。核对新数据库后，用它替换损坏的文件（损坏的文件请留存）。")
+    return 0
+
+
+def _ranges(ranges: Sequence[tuple[int, int]]) -> str:
+    shown = "、".join(str(lo) if lo == hi else f"{lo}–{hi}" for lo, hi in ranges[:8])
+    return shown + ("等" if len(ranges) > 8 else "")
+
+
+_KEY_COMMANDS = {"rekey": _rekey, "backup": _backup, "import-plain-database": _import_plain,
+                 "recover": _recover}
 
 
 if __name__ == "__main__":

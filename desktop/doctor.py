@@ -108,6 +108,8 @@ def _key_check(settings: Settings, db_path: Path) -> Check:
     if status.problem and not status.key_store:
         return Check("数据库密钥", FAIL, status.problem, "按提示修复后重试")
     where = f"保存在{status.key_store}"
+    if status.damaged:
+        return Check("数据库密钥", OK, f"{where}，与数据库配套（但数据库文件有损坏，见下方“数据库”一项）")
     if status.problem:
         return Check("数据库密钥", WARN, f"{where}；{status.problem}", "正常启动一次程序即可")
     if status.opens is None:
@@ -124,14 +126,22 @@ def _key_check(settings: Settings, db_path: Path) -> Check:
 
 
 def _database_check(settings: Settings, db_path: Path) -> Check:
-    if not db_path.exists():
-        return Check("数据库", WARN, f"{db_path} 尚不存在，首次启动时会自动创建")
-    from db.engine import DatabaseKeyError, sqlite_file_kind
+    """The database file: there, writable, whole (every page, and SQLite's full check), its contents."""
+    from db.engine import DatabaseFileError, DatabaseKeyError, file_problem, sqlite_file_kind
+    from desktop.installation import check_database_file, check_pages, problem_message, same_file
 
+    if not db_path.exists() and not db_path.is_dir():
+        if same_file(db_path, settings.database_path):
+            return Check("数据库", WARN, f"{db_path} 尚不存在，首次启动时会自动创建")
+        return Check("数据库", FAIL, problem_message(db_path, "missing"), "用 --db 指定正确的数据库文件")
+    try:
+        check_database_file(db_path)
+    except DatabaseFileError as exc:
+        return Check("数据库", FAIL, str(exc), "按上面的说明处理后重试")
     try:
         from db.migrate import current_revision, head_revision
         from desktop.keystore import open_keystore
-        from desktop.services.database import counts, open_database
+        from desktop.services.database import counts, integrity_report, open_database
 
         if sqlite_file_kind(db_path) == "plain":
             return Check("数据库", FAIL, f"{db_path} 是旧版未加密的数据库",
@@ -140,25 +150,56 @@ def _database_check(settings: Settings, db_path: Path) -> Check:
         secrets = open_keystore(settings, db_path).load()
         if secrets is None:
             return Check("数据库", FAIL, f"{db_path} 已加密，没有密钥无法检查", "见上方“数据库密钥”一项")
+        check_pages(db_path, secrets.database_key, full=True)  # every page's checksum
         engine = open_database(db_path, key=secrets.database_key, migrate=False)
-        current, head = current_revision(engine), head_revision()
-        with engine.connect() as connection:
-            integrity = connection.exec_driver_sql("PRAGMA quick_check").scalar()
-            cipher = connection.exec_driver_sql("PRAGMA cipher_version").scalar()
-        cases, events = counts(engine) if current else (0, 0)
-        engine.dispose()
+        try:
+            current, head = current_revision(engine), head_revision()
+            with engine.connect() as connection:
+                cipher = connection.exec_driver_sql("PRAGMA cipher_version").scalar()
+                integrity = integrity_report(connection.connection.dbapi_connection)
+            cases, events = counts(engine) if current and integrity == "ok" else (0, 0)
+        finally:
+            engine.dispose()
     except DatabaseKeyError as exc:
         return Check("数据库", FAIL, f"无法打开 {db_path}：{exc}", "见上方“数据库密钥”一项")
+    except DatabaseFileError as exc:
+        return Check("数据库", FAIL, str(exc), "按上面的说明处理")
     except Exception as exc:  # report anything: this is the diagnosis tool
-        return Check("数据库", FAIL, f"无法打开 {db_path}：{exc}",
-                     "确认文件未被占用、磁盘未满；必要时从备份恢复")
+        problem = file_problem(exc)
+        if problem is not None:
+            return Check("数据库", FAIL, problem_message(db_path, problem), "按上面的说明处理")
+        return Check("数据库", FAIL, f"无法打开 {db_path}：{str(exc) or type(exc).__name__}",
+                     "请把以上信息告诉技术支持")
     if integrity != "ok":
-        return Check("数据库", FAIL, f"完整性检查未通过：{integrity}", "请从备份恢复并联系技术支持")
+        return Check("数据库", FAIL, problem_message(db_path, "damaged", f"完整性检查：{integrity}"),
+                     "按上面的说明恢复备份或抢救数据")
     if current != head:
         return Check("数据库", WARN, f"结构版本 {current}，最新为 {head}", "启动程序时会自动升级")
     size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
     return Check("数据库", OK, f"{db_path}：{cases:,} 件事项，{events:,} 条事件，{size / 1e6:,.1f} MB，"
-                 f"已加密（SQLCipher {cipher}）")
+                 f"已加密（SQLCipher {cipher}），完整性检查通过")
+
+
+#: Free space below which registrations may soon be refused (a registration takes a few kB, a
+#: rebuild or a backup as much again as the database).
+LOW_SPACE, VERY_LOW_SPACE = 1_000_000_000, 100_000_000
+
+
+def _space_check(db_path: Path) -> Check:
+    """Free space on the database's disk: a full disk refuses every save until space is freed."""
+    folder = next((p for p in [db_path.parent, *db_path.parents] if p.is_dir()), None)
+    if folder is None:
+        return Check("磁盘空间", WARN, "无法确定数据库所在的磁盘")
+    free = shutil.disk_usage(folder).free
+    size = sum(p.stat().st_size for p in folder.glob(db_path.name + "*") if p.is_file())
+    shown = f"{folder} 所在磁盘剩余 {free / 1e9:,.1f} GB"
+    if free < VERY_LOW_SPACE:
+        return Check("磁盘空间", FAIL, f"{shown}：磁盘将满，新登记随时可能无法保存",
+                     "立即清理该磁盘（或把数据库移到空间更大的磁盘）")
+    if free < LOW_SPACE or free < size:
+        return Check("磁盘空间", WARN, f"{shown}（数据库 {size / 1e9:,.1f} GB）：空间不多，"
+                     "备份和重建需要与数据库同样大的空间", "尽快清理该磁盘的空间")
+    return Check("磁盘空间", OK, shown)
 
 
 def _holiday_check(today: date) -> Check:
@@ -199,6 +240,7 @@ def collect(settings: Settings, db_path: Path, today: date | None = None) -> lis
     checks.append(_cipher_check())
     checks.append(_key_check(settings, db_path))
     checks.append(_database_check(settings, db_path))
+    checks.append(_space_check(db_path))
     checks.append(_holiday_check(today or date.today()))
     checks.append(_server_check(settings))
     checks.append(Check("设置", OK, f"{settings_file()}；本机编码 {settings.device_code}，"

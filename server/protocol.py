@@ -122,6 +122,9 @@ class PushResponse(BaseModel):
 
     assigned: list[Assigned]
     stored: int  # how many of them were new to the server
+    #: How far the pushed events' times ran ahead of the server's clock (0: not beyond the drift allowed);
+    #: the events are stored all the same, and the device tells its user to correct the clock.
+    clock_ahead_ms: int = 0
 
 
 class PullResponse(BaseModel):

@@ -42,9 +42,12 @@ from sqlalchemy.orm import Session
 
 from db.models import CaseRow, EventRow, SyncDeviceRow
 from desktop.domain.access import may_disclose_to
+from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseView
 from desktop.domain.events import Event, EventType
-from desktop.domain.hlc import Hlc
+from desktop.domain.hlc import MAX_DRIFT_MS, Hlc
+from desktop.domain.roles import Actor
+from desktop.services.audit import audit
 from desktop.services.context import Hall
 from desktop.services.reference import load_directory
 from desktop.services.store import append_events
@@ -70,10 +73,11 @@ ROLE_NAMES: Final = {"counter": "接待窗口", "kiosk": "自助终端", "displa
 #: Any constant shared by every push: the key of the advisory lock that serialises them.
 PUSH_LOCK_KEY: Final = 0x5043_5359_4E43  # "PCSYNC"
 PUSH_LOCK_SQL = f"SELECT pg_advisory_xact_lock({PUSH_LOCK_KEY})"
-#: How far ahead of the server's clock an event's time may be. Every replica's hybrid clock
-#: moves past the times it receives, so one device with its clock set a year ahead would
-#: otherwise stamp everyone's later decisions with that year.
-MAX_CLOCK_AHEAD_MS: Final = 24 * 3600 * 1000
+#: Events stamped further than this ahead of the server's clock come from a device whose clock
+#: was wrong. They are stored all the same (refusing them would leave the device unable to sync
+#: until real time caught up), flagged in the server's audit log for the supervisors, and the
+#: device is told so; every replica's clock rebases after them (desktop/domain/hlc.py).
+MAX_CLOCK_AHEAD_MS: Final = MAX_DRIFT_MS
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ class SyncServer:
         if len(events) > MAX_PUSH_EVENTS:
             raise SyncProblem("refused", f"一次最多推送 {MAX_PUSH_EVENTS} 条事件，本次 {len(events)} 条")
         domain = [wire.to_event() for wire in events]  # refuses unreadable events before storing any
-        self._check_clock(device, domain)
+        ahead = self._clock_ahead(domain)
         allowed = PUSHABLE.get(device.role)
         if allowed is not None:
             for event in domain:
@@ -153,18 +157,24 @@ class SyncServer:
             before = session.scalar(select(func.max(EventRow.seq))) or 0
             append_events(session, domain, self.hall.policy)
             seqs = _seqs_of(session, ids)
+            new = sum(1 for i in ids if seqs[i] > before)
+            if ahead and new:  # flagged once, when the events first arrive
+                latest = max(ahead, key=lambda e: e.hlc)
+                audit(session, self.hall, Actor.system("sync"), AuditAction.DEVICE_CLOCK_AHEAD, device.device_id,
+                      {"events": len(ahead), "ahead_minutes": self._ahead_ms(latest) // 60_000,
+                       "latest_time": _local_time(latest), "cases": sorted({e.case_id for e in ahead})[:20]})
             if self.on_stored is not None:
                 self.on_stored()
-        return PushResponse(assigned=[Assigned(event_id=i, seq=seqs[i]) for i in ids],
-                            stored=sum(1 for i in ids if seqs[i] > before))
+        return PushResponse(assigned=[Assigned(event_id=i, seq=seqs[i]) for i in ids], stored=new,
+                            clock_ahead_ms=max((self._ahead_ms(e) for e in ahead), default=0))
 
-    def _check_clock(self, device: Device, events: Sequence[Event]) -> None:
+    def _ahead_ms(self, event: Event) -> int:
+        return max(Hlc.parse(event.hlc).wall_ms - self.hall.wall_ms(), 0)
+
+    def _clock_ahead(self, events: Sequence[Event]) -> list[Event]:
+        """The events stamped further ahead of the server's clock than any honest clock runs."""
         limit = self.hall.wall_ms() + MAX_CLOCK_AHEAD_MS
-        ahead = [e for e in events if Hlc.parse(e.hlc).wall_ms > limit]
-        if ahead:
-            when = datetime.fromtimestamp(Hlc.parse(ahead[0].hlc).wall_ms / 1000).isoformat(sep=" ", timespec="minutes")
-            raise SyncProblem("refused", f"设备 {device.device_id} 的记录时间（{when}）比服务器时间超前一天以上，"
-                                         "本批记录未保存：请校准该电脑的日期和时间后再同步")
+        return [e for e in events if Hlc.parse(e.hlc).wall_ms > limit]
 
     # -- pull ----------------------------------------------------------------------------------
 
@@ -203,6 +213,10 @@ class SyncServer:
                 if not may_disclose_to(view, device.org_code, directory):
                     hidden.add(case_id)
         return hidden
+
+
+def _local_time(event: Event) -> str:
+    return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).isoformat(sep=" ", timespec="minutes")
 
 
 def _seqs_of(session: Session, ids: Sequence[str]) -> dict[str, int]:

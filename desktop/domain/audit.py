@@ -46,6 +46,7 @@ class AuditAction(StrEnum):
     KEY_ROTATED = "更换数据库密钥"
     BACKUP = "备份数据库"
     DEVICE_ENROLLED = "设备注册"
+    DEVICE_CLOCK_AHEAD = "设备时钟超前"
     DATA_MAINTENANCE = "数据维护"
 
 

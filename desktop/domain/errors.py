@@ -32,3 +32,20 @@ class FileRefused(RuleViolation, FileExistsError):
 
     def __init__(self, message: str) -> None:
         RuleViolation.__init__(self, "file_exists", message)
+
+
+class StorageProblem(RuleViolation):
+    """The database could not be written (disk full, read-only, failing disk); nothing of the action was kept.
+
+    Raised by every write through ``Hall.transaction()``: the transaction was rolled back as a
+    whole, so a form can say so, keep what was typed and let the user save again later.
+    """
+
+
+class StorageFull(StorageProblem):
+    """The disk holding the database is full."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__("storage_full", message or (
+            "本机磁盘已满，本次操作没有保存（已填写的内容仍在，此前保存的记录不受影响）。"
+            "请联系系统管理员清理本机磁盘空间，然后再保存一次"))

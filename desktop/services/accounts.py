@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 import string
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -312,6 +313,13 @@ def generate_initial_password(length: int = 12) -> str:
 def sign_in(hall: Hall, login: str, password: str, window: WindowRole | None = None) -> SignIn:
     """Check a password against the local hash; five wrong ones in a row lock the account.
 
+    Whether a login exists cannot be told from outside: an unknown login is answered with the
+    same words, locks after the same number of tries for the same time (counted in memory,
+    :class:`_UnknownLogins`), and costs the same one Argon2 verification as a known one —
+    also for a password over the length limit, a locked, disabled or other hall's account.
+    What only the account's holder may learn (disabled, another hall, the wrong window) is
+    said only after the right password.
+
     At a staff ``window`` only the account roles that work there may sign in: a right
     password at the wrong window is refused (and audited as such), never a session.
     """
@@ -322,23 +330,25 @@ def sign_in(hall: Hall, login: str, password: str, window: WindowRole | None = N
         row = _row(session, key) if key else None
         who = actor_for(row) if row is not None else Actor(f"unknown:{key[:32]}", key[:32] or "（空）", "")
         now = hall.now()
+        # one Argon2 verification on every path: the time does not tell a known login from an unknown one
+        right = _verify(hall, row.password_hash if row is not None else _dummy_hash(hall), password) \
+            and row is not None and not too_long
         if row is None:
-            _burn_time(hall)
-            refusal = SignInRefused("bad_credentials", _wrong_message(hall))
+            refusal = _unknown_logins(hall).fail(hall, key, now)
             audit(session, hall, who, AuditAction.LOGIN_FAILED, who.actor_id, {"reason": "no_account"})
+        elif locked(_parse(row.locked_until), now):
+            until = _parse(row.locked_until)
+            assert until is not None
+            refusal = _locked(until)
+            audit(session, hall, who, AuditAction.LOGIN_FAILED, who.actor_id, {"reason": "locked"})
+        elif not right:
+            refusal = _count_failure(session, hall, row, who, now)
         elif row.disabled:
             refusal = SignInRefused("disabled", "该账户已停用，请联系系统管理员")
             audit(session, hall, who, AuditAction.LOGIN_FAILED, who.actor_id, {"reason": "disabled"})
         elif row.hall_code and row.hall_code != hall.settings.bureau_code:
             refusal = SignInRefused("other_hall", f"该账户属于其他接待大厅（{row.hall_code}），不能在本机登录")
             audit(session, hall, who, AuditAction.LOGIN_FAILED, who.actor_id, {"reason": "other_hall"})
-        elif locked(_parse(row.locked_until), now):
-            until = _parse(row.locked_until)
-            assert until is not None
-            refusal = SignInRefused("locked", f"账户已锁定，请于{until:%H:%M}后再试，或请系统管理员解锁")
-            audit(session, hall, who, AuditAction.LOGIN_FAILED, who.actor_id, {"reason": "locked"})
-        elif too_long or not _verify(hall, row, password):
-            refusal = _count_failure(session, hall, row, who, now)
         elif window is not None and not may_use_window(window, row.role):
             refusal = SignInRefused("wrong_window", wrong_window_message(window, row.display_name, row.role))
             audit(session, hall, who, AuditAction.LOGIN_FAILED, who.actor_id,
@@ -361,16 +371,74 @@ def _wrong_message(hall: Hall) -> str:
             f"账户将锁定{hall.settings.lockout_minutes}分钟")
 
 
-def _verify(hall: Hall, row: StaffAccountRow, password: str) -> bool:
+def _locked(until: datetime) -> SignInRefused:
+    return SignInRefused("locked", f"账户已锁定，请于{until:%H:%M}后再试，或请系统管理员解锁")
+
+
+def _just_locked(hall: Hall, until: datetime) -> SignInRefused:
+    return SignInRefused("locked", f"{WRONG_CREDENTIALS}，已连续输错{hall.settings.lockout_failures}次，"
+                                   f"账户锁定至{until:%H:%M}")
+
+
+def _verify(hall: Hall, password_hash: str, password: str) -> bool:
+    # A password over the limit is never right (none can be set); verifying its first characters
+    # costs what any verification costs, however long the input.
     try:
-        return hall.password_hasher.verify(row.password_hash, password)
+        return hall.password_hasher.verify(password_hash, password[:MAX_LENGTH + 1])
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
-def _burn_time(hall: Hall) -> None:
-    """Spend one hash's time on an unknown login, so timing does not tell which logins exist."""
-    hall.password_hasher.hash("unknown-account")
+_DUMMY_HASHES: dict[tuple[object, ...], str] = {}
+_DUMMY_LOCK = threading.Lock()
+
+
+def _dummy_hash(hall: Hall) -> str:
+    """A hash with the hall's Argon2 parameters that no password matches (verified for unknown logins)."""
+    hasher = hall.password_hasher
+    params = (hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len, hasher.salt_len,
+              hasher.type)
+    with _DUMMY_LOCK:
+        if params not in _DUMMY_HASHES:
+            _DUMMY_HASHES[params] = hasher.hash(secrets.token_urlsafe(32))
+        return _DUMMY_HASHES[params]
+
+
+class _UnknownLogins:
+    """Failed tries of login names that have no account, counted like an account's (in memory).
+
+    The same lockout policy, so an unknown name locks at the same try, for the same time and
+    with the same words as a real account. Bounded: the oldest names are forgotten first.
+    """
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state: dict[str, tuple[int, datetime | None]] = {}
+
+    def fail(self, hall: Hall, key: str, now: datetime) -> SignInRefused:
+        with self._lock:
+            count, until = self._state.pop(key, (0, None))
+            if locked(until, now):
+                self._state[key] = (count, until)
+                assert until is not None
+                return _locked(until)
+            count, until = _policy(hall).after_failure(count, now)
+            self._state[key] = (count, until)
+            while len(self._state) > self.LIMIT:
+                del self._state[next(iter(self._state))]
+        if until is None:
+            return SignInRefused("bad_credentials", _wrong_message(hall))
+        return _just_locked(hall, until)
+
+
+def _unknown_logins(hall: Hall) -> _UnknownLogins:
+    with _DUMMY_LOCK:
+        found = hall.__dict__.get("_unknown_logins")
+        if not isinstance(found, _UnknownLogins):
+            found = hall.__dict__["_unknown_logins"] = _UnknownLogins()
+        return found
 
 
 def _count_failure(session: Session, hall: Hall, row: StaffAccountRow, who: Actor,
@@ -382,8 +450,7 @@ def _count_failure(session: Session, hall: Hall, row: StaffAccountRow, who: Acto
     if until is None:
         return SignInRefused("bad_credentials", _wrong_message(hall))
     audit(session, hall, who, AuditAction.ACCOUNT_LOCKED, who.actor_id, {"until": row.locked_until})
-    return SignInRefused("locked", f"{WRONG_CREDENTIALS}，已连续输错{hall.settings.lockout_failures}次，"
-                                   f"账户锁定至{until:%H:%M}")
+    return _just_locked(hall, until)
 
 
 def sign_out(hall: Hall, actor: Actor) -> None:
@@ -396,7 +463,7 @@ def change_password(hall: Hall, actor: Actor, old_password: str, new_password: s
     refusal: RuleViolation | None = None
     with hall.transaction() as session:
         row = _must_row(session, login)
-        if not _verify(hall, row, old_password):
+        if not _verify(hall, row.password_hash, old_password):
             refusal = _count_failure(session, hall, row, actor, hall.now())
             refusal = SignInRefused(refusal.code, "原密码不正确" + refusal.message.removeprefix(WRONG_CREDENTIALS))
         elif new_password == old_password:

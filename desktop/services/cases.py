@@ -208,7 +208,8 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
             case_id=case_id,
             device_id=hall.settings.device_id,
             author=actor.actor_id,
-            hlc=str(hall.clock.tick(hall.wall_ms())),
+            # after the case's latest event, even one a wrong clock stamped in the future
+            hlc=str(hall.clock.tick(hall.wall_ms(), Hlc.parse(current.last_hlc) if current.last_hlc else None)),
             type=event_type,
             payload=dict(payload),
         )

@@ -12,21 +12,38 @@ from datetime import date, datetime
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.engine import session_factory
+from db.engine import file_problem, session_factory
 from db.models import HolidayScheduleRow
 from desktop.config import Settings
 from desktop.domain.access import Actor as Actor  # re-exported: every service is called with one
 from desktop.domain.calendar import HolidayCalendar, parse_schedule_csv
 from desktop.domain.case import DeadlinePolicy
 from desktop.domain.deadlines import DayCounting
+from desktop.domain.errors import StorageFull, StorageProblem
 from desktop.domain.hlc import HybridClock
 from desktop.keystore import Secrets
 from desktop.services.changes import ChangeFeed, track
 
 #: ``session.info`` key of callbacks to run once the transaction has committed (name → callback).
 AFTER_COMMIT = "ph_after_commit"
+
+
+def _storage_problem(error: BaseException) -> StorageProblem | None:
+    problem = file_problem(error)
+    if problem == "disk_full":
+        return StorageFull()
+    if problem == "read_only":
+        return StorageProblem("storage_read_only",
+                              "数据库所在的磁盘或文件夹变成了只读，本次操作没有保存（已填写的内容仍在）。"
+                              "请联系系统管理员处理后再保存一次")
+    if problem in ("io", "damaged"):
+        return StorageProblem("storage_failed",
+                              "读写数据库时磁盘报告了错误，本次操作没有保存（已填写的内容仍在）。"
+                              "请联系系统管理员检查本机磁盘和数据库（doctor）")
+    return None
 
 
 @dataclass
@@ -64,10 +81,18 @@ class Hall:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work; what it registered with :data:`AFTER_COMMIT` runs once it has committed."""
-        with self.sessions.begin() as session:
-            yield session
-            after: dict[str, Callable[[], None]] = session.info.pop(AFTER_COMMIT, {})
+        """One unit of work; what it registered with :data:`AFTER_COMMIT` runs once it has committed.
+
+        When the database cannot be written — the disk is full, read-only or failing — the whole
+        unit is rolled back and :class:`StorageProblem` (:class:`StorageFull` for a full disk) says
+        so in plain words: nothing of it was kept, and the caller keeps what the user typed.
+        """
+        try:
+            with self.sessions.begin() as session:
+                yield session
+                after: dict[str, Callable[[], None]] = session.info.pop(AFTER_COMMIT, {})
+        except SQLAlchemyError as exc:
+            raise _storage_problem(exc) or exc from exc
         for callback in after.values():
             callback()
 

@@ -137,7 +137,7 @@ def table_counts(connection: Any, schema: str = "main") -> dict[str, int]:
             for name in names}
 
 
-def _integrity(connection: Any) -> str:
+def integrity_report(connection: Any) -> str:
     """``ok`` when both SQLite's and SQLCipher's page checks pass, else what they found."""
     problems = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
     if problems != ["ok"]:
@@ -206,7 +206,7 @@ def backup_encrypted(source: Path, key: bytes, out: Path) -> CopyReport:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
         with contextlib.closing(connect_sqlcipher(tmp, key)) as check:
-            integrity = _integrity(check)
+            integrity = integrity_report(check)
             rows = table_counts(check)
         if integrity != "ok":
             raise RuntimeError(f"备份文件校验未通过：{integrity}。原数据库未被改动，请联系技术支持")
@@ -247,7 +247,7 @@ def import_plain(plain: Path, key: bytes, target: Path) -> tuple[CopyReport, dic
             source.execute("COMMIT")
             source.execute("DETACH DATABASE encrypted")
         with contextlib.closing(connect_sqlcipher(tmp, key)) as check:
-            integrity = _integrity(check)
+            integrity = integrity_report(check)
             rows = table_counts(check)
         if integrity != "ok" or rows != expected:
             raise RuntimeError("转换后的数据库核对未通过（"
@@ -285,7 +285,7 @@ def rekey_encrypted(path: Path, old_key: bytes, new_key: bytes) -> int:
 def verify_encrypted(path: Path, key: bytes) -> str:
     """``ok`` when ``key`` opens the database and every page checks out."""
     with contextlib.closing(connect_sqlcipher(path, key)) as connection:
-        return _integrity(connection)
+        return integrity_report(connection)
 
 
 @dataclass(frozen=True)
@@ -315,3 +315,123 @@ def installation_status(hall: Hall, actor: Actor) -> InstallationStatus:
         device_code=hall.settings.device_code,
         day_counting="自然日" if hall.settings.day_counting == "calendar" else "工作日",
         settings=settings_in_force(hall.settings))
+
+
+# --- salvage of a damaged database -------------------------------------------------------------
+
+#: Tables rebuilt from the events after a salvage rather than copied (desktop/services/projections.py).
+PROJECTION_TABLES = frozenset({"cases", "case_persons", "search_keys"})
+
+
+@dataclass(frozen=True)
+class SalvagedTable:
+    name: str
+    copied: int
+    lost_ranges: tuple[tuple[int, int], ...]  # row ids (for events: their local order) that could not be read
+    unreadable: bool = False  # nothing of the table could be read at all
+
+    @property
+    def lost_at_most(self) -> int:
+        return sum(hi - lo + 1 for lo, hi in self.lost_ranges)
+
+
+class _Salvage:
+    """The new database with the damaged one attached read-only; opened afresh after every read error.
+
+    A read error on a damaged page can leave SQLite's page cache unusable for the rest of the
+    connection (SQLITE_NOMEM on an absurd cell size), so each failed read gets a new connection.
+    """
+
+    def __init__(self, damaged: Path, key: bytes, target: Path, *, immutable: bool) -> None:
+        self.damaged, self.key, self.target = damaged, key, target
+        self.source = _file_uri(damaged, mode="ro", **({"immutable": "1"} if immutable else {}))
+        self.errors: tuple[type[BaseException], ...] = (sqlcipher_module().DatabaseError, MemoryError)
+        self.connection: Any = None
+        self.reopen()
+
+    def reopen(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(*self.errors):
+                self.connection.close()
+        self.connection = connect_sqlcipher(_file_uri(self.target), self.key, uri=True)
+        self.connection.execute(f"ATTACH DATABASE ? AS damaged {attach_key_clause(self.key)}",
+                                (self.source,))
+
+    def run(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        """The statement's cursor, or None when the damaged file could not be read."""
+        try:
+            return self.connection.execute(sql, params)
+        except self.errors:
+            self.reopen()
+            return None
+
+    def close(self) -> None:
+        with contextlib.suppress(*self.errors):
+            self.connection.close()
+
+
+def _copy_range(salvage: _Salvage, table: str, columns: str, lo: int, hi: int, lost: list[tuple[int, int]]) -> int:
+    """Copy rows ``lo``–``hi`` (by row id) of ``damaged``, halving around what cannot be read."""
+    cursor = salvage.run(f'INSERT OR IGNORE INTO main."{table}" ({columns}) '
+                         f'SELECT {columns} FROM damaged."{table}" WHERE rowid BETWEEN ? AND ?', (lo, hi))
+    if cursor is not None:
+        return max(int(cursor.rowcount), 0)
+    if lo == hi:
+        if lost and lost[-1][1] == lo - 1:
+            lost[-1] = (lost[-1][0], lo)
+        else:
+            lost.append((lo, lo))
+        return 0
+    mid = (lo + hi) // 2
+    return _copy_range(salvage, table, columns, lo, mid, lost) + _copy_range(salvage, table, columns, mid + 1, hi, lost)
+
+
+def _copy_table(salvage: _Salvage, table: str, sql: str, chunk: int) -> SalvagedTable:
+    if "WITHOUT ROWID" in sql.upper():
+        whole = salvage.run(f'INSERT OR IGNORE INTO main."{table}" SELECT * FROM damaged."{table}"')
+        return SalvagedTable(table, max(int(whole.rowcount), 0), ()) if whole else SalvagedTable(table, 0, (), True)
+    here = salvage.run(f'PRAGMA damaged.table_info("{table}")')
+    there = salvage.run(f'PRAGMA main.table_info("{table}")')
+    bounds = salvage.run(f'SELECT min(rowid), max(rowid) FROM damaged."{table}"')
+    if here is None or there is None or bounds is None:
+        return SalvagedTable(table, 0, (), unreadable=True)
+    wanted = {r[1] for r in there.fetchall()}
+    columns = ", ".join(f'"{c}"' for c in (r[1] for r in here.fetchall()) if c in wanted)
+    first, last = bounds.fetchone()
+    if not columns or first is None:
+        return SalvagedTable(table, 0, ())
+    lost: list[tuple[int, int]] = []
+    copied = 0  # each chunk commits by itself: a read error never takes the chunks before it back
+    cursor, last = int(first), int(last)
+    while cursor <= last:
+        found = salvage.run(f'SELECT min(rowid) FROM damaged."{table}" WHERE rowid >= ?', (cursor,))
+        if found is not None:  # jump over gaps in the row ids (when the lookup itself fails, walk the range)
+            value = found.fetchone()[0]
+            cursor = int(value) if value is not None else last + 1
+        if cursor > last:
+            break
+        hi = min(cursor + chunk - 1, last)
+        copied += _copy_range(salvage, table, columns, cursor, hi, lost)
+        cursor = hi + 1
+    return SalvagedTable(table, copied, tuple(lost))
+
+
+def salvage_rows(damaged: Path, key: bytes, target: Path, *, chunk: int = 2000,
+                 immutable: bool = False) -> list[SalvagedTable]:
+    """Copy every row that can still be read from ``damaged`` into ``target`` (an empty, migrated database).
+
+    Row by row id in chunks: a chunk that cannot be read is halved until the unreadable rows
+    are pinned down, so one damaged page loses only the rows on it. The projections and the
+    search index are not copied (they are rebuilt from the events afterwards); ``damaged`` is
+    only read. ``immutable``: the file is on a read-only disk, where SQLite cannot make the
+    index of its write-ahead log; it is then read as it stands.
+    """
+    salvage = _Salvage(damaged, key, target, immutable=immutable)
+    try:
+        schema = salvage.connection.execute("SELECT name, sql FROM main.sqlite_schema WHERE type = 'table' "
+                                            "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'").fetchall()
+        virtual = [name for name, sql in schema if str(sql).upper().startswith("CREATE VIRTUAL TABLE")]
+        return [_copy_table(salvage, table, str(sql), chunk) for table, sql in sorted(schema)
+                if table not in PROJECTION_TABLES and not any(table == v or table.startswith(v + "_") for v in virtual)]
+    finally:
+        salvage.close()

@@ -6,6 +6,7 @@ for its path before the file is created, and ``replace`` renews them with the fi
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from datetime import date
@@ -19,12 +20,52 @@ from desktop.services.database import database_files, open_database
 from desktop.services.demo import DemoGenerator, DemoReport, write_demo
 from desktop.services.reference import load_regions, load_taxonomy
 
+#: Measured: 1,000,000 generated cases make a 6.5 GB database (README, "Scale"), 6.5 kB a case;
+#: while they are written, up to ``COMMIT_EVERY`` cases also sit in the write-ahead log.
+BYTES_PER_CASE = 7_000
+COMMIT_EVERY = 100_000
+_SLACK = 16_000_000
+
+
+def space_needed(cases: int) -> int:
+    """Bytes of disk a demo database of ``cases`` cases needs while it is being generated."""
+    return cases * BYTES_PER_CASE + min(cases, COMMIT_EVERY) * BYTES_PER_CASE + _SLACK
+
+
+def human_bytes(count: int) -> str:
+    for unit, size in (("PB", 10**15), ("TB", 10**12), ("GB", 10**9), ("MB", 10**6)):
+        if count >= size:
+            value = count / size
+            return f"{value:,.0f} {unit}" if value >= 100 else f"{value:,.1f} {unit}"
+    return f"{max(count, 0) / 1000:,.0f} kB"
+
+
+def check_demo_request(path: Path, cases: int, *, replace: bool = False) -> None:
+    """Refuse a demo database that cannot be made: not a positive count, a folder, or too big for the disk."""
+    from desktop.domain.errors import RuleViolation
+    from desktop.installation import check_database_file
+
+    if cases < 1:
+        raise RuleViolation("bad_count", "事项数量须为正整数")
+    check_database_file(path, create=True)
+    if path.exists() and not replace:
+        raise FileExistsError(f"数据库 {path} 已存在；如需重新生成请加 --replace")
+    folder = next(p for p in [path.parent, *path.parents] if p.exists())
+    free = shutil.disk_usage(folder).free + (sum(f.stat().st_size for f in database_files(path)) if replace else 0)
+    needed = space_needed(cases)
+    if needed > free:
+        per_million = human_bytes(space_needed(1_000_000))
+        raise RuleViolation("no_space", f"{cases:,} 件演示事项约需 {human_bytes(needed)} 磁盘空间（生成期间），"
+                                        f"而 {folder} 所在磁盘只剩 {human_bytes(free)}。请减少数量"
+                                        f"（每百万件约需 {per_million}），或用 --db 指定空间更大的磁盘")
+
 
 def generate_demo_database(path: Path, settings: Settings, cases: int, *, seed: int,
                            replace: bool = False, today: date | None = None,
                            progress: Callable[[int, int], None] | None = None) -> DemoReport:
     from desktop.installation import load_secrets, replace_secrets
 
+    check_demo_request(path, cases, replace=replace)
     if path.exists():
         if not replace:
             raise FileExistsError(f"数据库 {path} 已存在；如需重新生成请加 --replace")
@@ -48,7 +89,7 @@ def generate_demo_database(path: Path, settings: Settings, cases: int, *, seed: 
             # a large page cache keeps a million-case build from going disk-bound.
             connection.exec_driver_sql("PRAGMA cache_size=-2000000")
         done, events = write_demo(connection, generator, cases, policy, progress=progress,
-                                  local_device_code=settings.device_code, commit_every=100_000)
+                                  local_device_code=settings.device_code, commit_every=COMMIT_EVERY)
         connection.commit()
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA optimize")

@@ -45,6 +45,19 @@ class SyncReport:
     pulled: int  # events new to this device
     cursor: int  # the server sequence pulled up to
     pending: int  # events still in the outbox
+    #: How far this device's events ran ahead of the server's clock (0: not noticeably): the clock
+    #: is or was wrong. The events were stored all the same; the user should correct the clock.
+    clock_ahead_ms: int = 0
+
+    @property
+    def clock_warning(self) -> str:
+        if not self.clock_ahead_ms:
+            return ""
+        hours = self.clock_ahead_ms / 3_600_000
+        ahead = f"{hours / 24:.1f} 天" if hours >= 48 else f"{hours:.1f} 小时" if hours >= 1 else \
+            f"{self.clock_ahead_ms // 60_000} 分钟"
+        return (f"本机上传的记录时间比服务器超前约 {ahead}：本机的日期或时间设置有误（或曾经有误）。"
+                "这些记录已照常保存，服务器已记下此情况供督查人员核对；请校准本机的日期、时间和时区")
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,7 @@ class SyncClient:
         self.transport = transport
         self.push_batch = max(1, min(push_batch, MAX_PUSH_EVENTS))
         self.pull_limit = max(1, min(pull_limit, MAX_PULL_LIMIT))
+        self.clock_ahead_ms = 0
 
     def sync_once(self) -> SyncReport:
         """Push everything waiting, then pull until the server has nothing newer.
@@ -106,6 +120,7 @@ class SyncClient:
         Raises :class:`SyncProblem` (after recording it for :meth:`status`) on the first
         failure; whatever was acknowledged or applied before it stays done.
         """
+        self.clock_ahead_ms = 0
         try:
             pushed = self.push_outbox()
             pulled = self.pull_all()
@@ -114,9 +129,15 @@ class SyncClient:
             raise
         self._finish("")
         status = self.status()
-        return SyncReport(pushed=pushed, pulled=pulled, cursor=status.cursor, pending=status.pending)
+        return SyncReport(pushed=pushed, pulled=pulled, cursor=status.cursor, pending=status.pending,
+                          clock_ahead_ms=self.clock_ahead_ms)
 
     def push_outbox(self) -> int:
+        """Push the whole outbox in batches, the oldest first; returns how many events went up.
+
+        Events stamped ahead of the server's clock go up like any other (the server stores and
+        flags them); ``clock_ahead_ms`` keeps the furthest the server reported.
+        """
         pushed = 0
         while True:
             with self.hall.sessions() as session:
@@ -125,6 +146,7 @@ class SyncClient:
             if not rows:
                 return pushed
             answer = self.transport.push([WireEvent.of(row_to_event(r)) for r in rows])
+            self.clock_ahead_ms = max(self.clock_ahead_ms, answer.clock_ahead_ms)
             seqs = {a.event_id: a.seq for a in answer.assigned}
             missing = [r.event_id for r in rows if r.event_id not in seqs]
             if missing:

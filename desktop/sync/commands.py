@@ -39,12 +39,13 @@ def sync_command(args: argparse.Namespace, settings: Settings) -> int:
         print("未设置同步服务器：请用 --server 指定，或在设置中填写 server_url", file=sys.stderr)
         return 2
     path = _db_path(args, settings)
+    hall = open_hall(settings, path, create=False)  # a wrong path or a damaged file is told first
     token = load_token(settings, path)
     if not token:
+        hall.engine.dispose()
         print("设备未注册：本机还没有同步令牌。请管理员在服务器上运行 enrol-device 登记本机"
               f"（设备编号 {settings.device_id}），再用 sync-token 命令保存令牌", file=sys.stderr)
         return 2
-    hall = open_hall(settings, path)
     try:
         report = sync_with_server(hall, url, token)
     except SyncProblem as problem:
@@ -54,15 +55,21 @@ def sync_command(args: argparse.Namespace, settings: Settings) -> int:
         hall.engine.dispose()
     print(f"同步完成：上传 {report.pushed:,} 条，新收到 {report.pulled:,} 条，服务器序号 {report.cursor:,}，"
           f"待上传 {report.pending:,} 条")
+    if report.clock_warning:
+        print(f"注意：{report.clock_warning}", file=sys.stderr)
     return 0
 
 
 def sync_token_command(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.installation import check_database_file, same_file
     from desktop.sync.credentials import save_token
 
+    path = _db_path(args, settings)
+    # the installation's own database may come later (first start); another path must exist
+    check_database_file(path, create=same_file(path, settings.database_path), write=False)
     line = sys.stdin.readline()
     try:
-        where = save_token(settings, _db_path(args, settings), line)
+        where = save_token(settings, path, line)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -74,7 +81,7 @@ def sync_status_command(args: argparse.Namespace, settings: Settings) -> int:
     from desktop.installation import open_hall
     from desktop.sync.client import sync_status
 
-    hall = open_hall(settings, _db_path(args, settings))
+    hall = open_hall(settings, _db_path(args, settings), create=False)
     try:
         status = sync_status(hall)
     finally:

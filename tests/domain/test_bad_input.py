@@ -133,7 +133,7 @@ def _revealed(masked: str) -> int:
 
 
 @given(bad_text)
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_resident_id_returns_18_characters_or_a_chinese_refusal(text: str) -> None:
     result = outcome(validate_resident_id, text, today=date(2026, 9, 16))
     if isinstance(result, str):
@@ -163,7 +163,7 @@ def test_valid_resident_ids_survive_spacing_and_full_width(number: str, space: s
 
 @given(st.one_of(st.sampled_from(list(DocumentType)), st.sampled_from([t.value for t in DocumentType]), any_text),
        bad_text)
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 def test_every_document_type_with_any_number(doc_type: str, number: str) -> None:
     result = outcome(validate_document, doc_type, number, today=date(2026, 9, 16))
     if isinstance(result, str):
@@ -181,7 +181,7 @@ def test_every_document_type_with_nasty_strings(doc_type: DocumentType, text: st
 
 
 @given(st.one_of(digits_text, bad_text))
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 def test_phone_validators_return_normal_form_or_refuse(text: str) -> None:
     mobile = outcome(validate_mobile, text)
     if isinstance(mobile, str):
@@ -219,7 +219,7 @@ def test_oversized_phones_are_refused_quickly_naming_the_limit(text: str) -> Non
 
 
 @given(st.one_of(cjk_text, bad_text))
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_name_normalisation_and_search_keys_never_raise(text: str) -> None:
     name = normalise_name(text)
     assert isinstance(name, str)
@@ -238,7 +238,7 @@ def test_name_normalisation_and_search_keys_never_raise(text: str) -> None:
 
 
 @given(st.one_of(valid_ids, digits_text, bad_text))
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_mask_id_number_never_raises_nor_reveals_a_long_number(text: str) -> None:
     masked = mask_id_number(text)
     n = len(_compact(text))
@@ -259,7 +259,7 @@ def test_mask_id_number_keeps_region_and_last_four(number: str) -> None:
 
 
 @given(st.one_of(digits_text, bad_text, st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)))
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @example("********")  # already all stars: nothing is left to hide
 @example("1*******")
 @example("13857912345")
@@ -278,7 +278,7 @@ def test_mask_phone_mobile_shape(mobile: str) -> None:
 
 
 @given(st.one_of(cjk_text, bad_text))
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_mask_name_and_address_never_raise(text: str) -> None:
     masked = mask_name(text)
     name = normalise_name(text)
@@ -296,7 +296,7 @@ def test_mask_name_and_address_never_raise(text: str) -> None:
 
 
 @given(st.one_of(bad_text, st.from_regex(r"XF-?[0-9]{8}-?[A-Z0-9]{2,4}-?[0-9]{5,9}-?[0-9A-Z]", fullmatch=True)))
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 def test_case_number_validation(text: str) -> None:
     result = outcome(case_number_candidates, text)
     if isinstance(result, tuple):
@@ -311,7 +311,7 @@ def test_case_number_validation(text: str) -> None:
 
 @given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)), bad_text,
        st.one_of(st.integers(), st.booleans()))
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 def test_make_case_number_refuses_bad_devices_and_serials(received: date, device: str, serial: int) -> None:
     result = outcome(make_case_number, received, device, serial)
     if isinstance(result, str):
@@ -320,7 +320,7 @@ def test_make_case_number_refuses_bad_devices_and_serials(received: date, device
 
 
 @given(st.one_of(digits_text, bad_text))
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_query_code_wrong_formats_are_refused_or_false(code: str) -> None:
     stored = hash_query_code("12345678", PEPPER, SALT)
     normal = outcome(normalise_query_code, code)
@@ -333,7 +333,7 @@ def test_query_code_wrong_formats_are_refused_or_false(code: str) -> None:
 
 
 @given(st.one_of(digits_text, bad_text), bad_text)
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_verify_query_code_never_raises_on_garbage_hashes(code: str, stored: str) -> None:
     assert verify_query_code(code, stored, PEPPER) in (True, False)
     assert verify_query_code(code, "v1$" + stored + "$" + "0" * 64, PEPPER) in (True, False)
@@ -344,7 +344,7 @@ def test_verify_query_code_never_raises_on_garbage_hashes(code: str, stored: str
 
 @given(st.one_of(st.integers(min_value=-(10**12), max_value=10**12), st.integers()),
        st.lists(st.tuples(bad_text, bad_text), max_size=8))
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 def test_check_group_refuses_cleanly(persons: int, representatives: list[tuple[str, str]]) -> None:
     result = outcome(check_group, persons, representatives)
     if not isinstance(result, RuleViolation):
@@ -365,7 +365,7 @@ def test_parse_choice_refuses_cleanly(enum_type: Any, text: str) -> None:
                                                   "default_legal_route", "keywords"]),
                                 st.one_of(st.none(), bad_text)), max_size=5),
        bad_text)
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 def test_topic_taxonomy_from_any_rows(rows: list[dict[str, str | None]], text: str) -> None:
     taxonomy = outcome(TopicTaxonomy.from_rows, rows)
     if isinstance(taxonomy, TopicTaxonomy):
@@ -385,7 +385,7 @@ def _csv_line(cells: tuple[str, ...]) -> str:
 
 
 @given(bad_text)
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_schedule_csv_any_text(text: str) -> None:
     result = outcome(parse_schedule_csv, text, "测试")
     has_header = all(word in text for word in CSV_HEADER)
@@ -401,7 +401,7 @@ def test_schedule_csv_any_text(text: str) -> None:
 
 
 @given(_rows, st.sampled_from(["\n", "\r\n", "\r", "\u2028"]), st.booleans())
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_schedule_csv_random_rows_parse_or_refuse_with_line_numbers(
         rows: list[tuple[str, str, str]], newline: str, bom: bool) -> None:
     text = ("\ufeff" if bom else "") + newline.join([_csv_line(CSV_HEADER), *(_csv_line(r) for r in rows)])
@@ -452,7 +452,7 @@ def test_schedule_names_with_control_characters_are_refused() -> None:
 
 
 @given(st.one_of(bad_text, st.text(min_size=8, max_size=40)), bad_text, bad_text)
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_password_problems_never_raise(password: str, login: str, display_name: str) -> None:
     problems = password_problems(password, login=login, display_name=display_name)
     assert isinstance(problems, list)
