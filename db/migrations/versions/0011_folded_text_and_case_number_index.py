@@ -41,8 +41,12 @@ def upgrade() -> None:
                    f"INSERT INTO {FOLDED_FTS}(rowid, body, number) VALUES (new.id, {new}, new.case_number); END")
         op.execute(f"CREATE TRIGGER cases_folded_ad AFTER DELETE ON cases BEGIN "
                    f"DELETE FROM {FOLDED_FTS} WHERE rowid = {old}; END")
+        # Projections rewrite case_number (and, on a registration, the texts) with every event:
+        # refold only when one of them really changed.
         op.execute(f"CREATE TRIGGER cases_folded_au AFTER UPDATE OF request, facts, reasons, case_number "
-                   f"ON cases BEGIN DELETE FROM {FOLDED_FTS} WHERE rowid = {old}; "
+                   f"ON cases WHEN old.request IS NOT new.request OR old.facts IS NOT new.facts "
+                   f"OR old.reasons IS NOT new.reasons OR old.case_number IS NOT new.case_number "
+                   f"BEGIN DELETE FROM {FOLDED_FTS} WHERE rowid = {old}; "
                    f"INSERT INTO {FOLDED_FTS}(rowid, body, number) VALUES (new.id, {new}, new.case_number); END")
         op.execute(f"INSERT INTO {FOLDED_FTS}(rowid, body, number) "
                    f"SELECT id, {folded_text_sql(dialect)}, case_number FROM cases")
