@@ -8,7 +8,7 @@ rebuilds its index.
   U+001F (kept by folding, never in a query, so no phrase spans two fields), with every
   punctuation mark of the folding list and every space removed and full-width letters and
   digits made ASCII. On
-  SQLite it is computed by triggers into the contentless FTS5 trigram table
+  SQLite it is computed by triggers into the FTS5 trigram table
   ``case_fts_folded``; on PostgreSQL ``translate`` computes it and ``ix_cases_folded_trgm``
   (pg_trgm GIN) indexes it.
 * Case numbers by their last part ("-00012-7"): a trigram index of ``case_number``, as

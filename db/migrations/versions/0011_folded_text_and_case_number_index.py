@@ -2,10 +2,11 @@
 
 * Folded text (``db/search_sql.py``): the request, facts and reasons without punctuation
   or spaces, full-width letters and digits made ASCII, so "工资要求", "工资,要求" and
-  "工资，要求" all find "拖欠工资，要求支付". SQLite: a contentless FTS5 trigram table
+  "工资，要求" all find "拖欠工资，要求支付". SQLite: an FTS5 trigram table
   ``case_fts_folded`` (rowid = ``cases.id``) kept in step by three triggers and filled
-  here from every case. PostgreSQL: a pg_trgm GIN index over the same folded
-  expression.
+  here from every case. It keeps its own copy of the folded text, so a row is deleted by
+  its rowid alone on any SQLite with trigram FTS5 (3.34+; plain databases are read with
+  Python's own SQLite). PostgreSQL: a pg_trgm GIN index over the same folded expression.
 * Case numbers found by their last part ("00012", "12-7", "K01-00012-7" typed at the
   counter): the number is a second column of ``case_fts_folded`` on SQLite, and
   PostgreSQL gets a pg_trgm GIN index ``ix_cases_number_trgm`` on ``case_number``.
@@ -34,8 +35,7 @@ _TRIGGERS = ("cases_folded_ai", "cases_folded_ad", "cases_folded_au")
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
-        op.execute(f"CREATE VIRTUAL TABLE {FOLDED_FTS} USING fts5(body, number, content='', contentless_delete=1, "
-                   "tokenize='trigram')")
+        op.execute(f"CREATE VIRTUAL TABLE {FOLDED_FTS} USING fts5(body, number, tokenize='trigram')")
         new, old = folded_text_sql(dialect, "new."), "old.id"
         op.execute(f"CREATE TRIGGER cases_folded_ai AFTER INSERT ON cases BEGIN "
                    f"INSERT INTO {FOLDED_FTS}(rowid, body, number) VALUES (new.id, {new}, new.case_number); END")
