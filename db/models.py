@@ -304,3 +304,19 @@ class SyncStateRow(Base):
     last_success_at: Mapped[str] = mapped_column(String(32))
     last_attempt_at: Mapped[str] = mapped_column(String(32))
     last_error: Mapped[str] = mapped_column(Text)
+
+
+class DraftRow(Base):
+    """A form being filled in and not yet saved (a registration at the counter), kept against a crash.
+
+    Only on this PC (it never syncs), in the encrypted database like everything else;
+    removed once the form is saved or discarded. ``data`` is the form's fields as JSON.
+    """
+
+    __tablename__ = "drafts"
+
+    draft_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # registration, …
+    owner: Mapped[str] = mapped_column(String(96), index=True)  # the actor who typed it
+    updated_at: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text)

@@ -23,6 +23,8 @@ from typing import Any, Literal, cast
 
 from platformdirs import user_config_path, user_data_path
 
+from desktop.devices.spec import ReaderSpecError, parse_reader_spec
+
 APP_NAME = "petition-hall"
 Role = Literal["kiosk", "counter", "leader", "display", "admin"]
 ROLES: tuple[Role, ...] = ("kiosk", "counter", "leader", "display", "admin")
@@ -110,6 +112,16 @@ def _text_map(value: Any) -> dict[str, str]:
     return dict(value)
 
 
+def _reader_spec(value: Any) -> str:
+    """An ID-card reader setting (desktop/devices/spec.py), checked without touching the device."""
+    text = _text(value).strip()
+    try:
+        parse_reader_spec(text)
+    except ReaderSpecError as exc:
+        raise ValueError(exc.message) from None
+    return text or "none"
+
+
 def _setting(default: Any, description: str, parse: Callable[[Any], Any] = _text, *,
              choices: tuple[str, ...] = (), pattern: str = "", upper: bool = False,
              low: float | None = None, high: float | None = None, secret: bool = False) -> Any:
@@ -193,6 +205,12 @@ class Settings:
         "system:", "打印A4告知书、转送单等文书的打印机：system:（系统默认打印机）、system:队列名、pdf:文件夹")
     printer_by_kind: dict[str, str] = _setting(
         {}, '按文书种类单独指定打印机，如 {"受理告知书": "system:HP-2F"}；未列出的种类按纸张使用上面两项', _text_map)
+    # ID-card reader (desktop/devices): `doctor` checks it.
+    id_reader: str = _setting(
+        "none", "身份证阅读器：none=不使用（默认，证件信息手工录入）；sdk:=厂商驱动库（libtermb.so / termb.dll，"
+                "自动查找端口）、sdk:库文件路径[:端口]（USB 1001–1016，串口 1–16）；keyboard:=键盘输入式阅读器，"
+                "可写字段顺序如 keyboard:name,sex,ethnicity,birth_date,address,id_number；"
+                "sim:=模拟阅读器（演示、培训，可加 seed=数字、nocard、unplugged 或卡片文件.json）", _reader_spec)
 
     def __post_init__(self) -> None:
         for spec in fields(self):

@@ -75,6 +75,19 @@ def _printer_checks(settings: Settings) -> list[Check]:
     return [Check(c.name, levels[c.level], c.detail, c.fix) for c in check_printers(settings)]
 
 
+def _id_reader_check(settings: Settings) -> Check:
+    """The configured ID-card reader (desktop/devices/diagnose.py): setting, library, port."""
+    try:
+        from desktop.devices.diagnose import check_reader
+
+        check = check_reader(settings.id_reader)
+    except Exception as exc:  # report anything: this is the diagnosis tool
+        return Check("身份证阅读器", FAIL, f"id_reader = {settings.id_reader}：检查时出错：{exc}",
+                     "修改设置 id_reader，或把此信息告知技术支持")
+    levels = {"ok": OK, "warn": WARN, "fail": FAIL}
+    return Check(check.name, levels[check.level], check.detail, check.fix)
+
+
 def _cipher_check() -> Check:
     try:
         from db.engine import cipher_version, sqlcipher_module
@@ -182,6 +195,7 @@ def collect(settings: Settings, db_path: Path, today: date | None = None) -> lis
     checks += _qt_checks()
     checks.append(_font_check())
     checks += _printer_checks(settings)
+    checks.append(_id_reader_check(settings))
     checks.append(_cipher_check())
     checks.append(_key_check(settings, db_path))
     checks.append(_database_check(settings, db_path))

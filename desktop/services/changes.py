@@ -35,6 +35,7 @@ class Topic(StrEnum):
     PRINT_JOBS = "print_jobs"
     SYNC = "sync"  # outbox acknowledgements, the pull cursor, enrolled devices
     QUEUE = "queue"  # the hall queue (told by the hall server)
+    DRAFTS = "drafts"  # forms kept against a crash
 
 
 #: The topic of each table; tables not named here (counters) change nothing anyone shows.
@@ -49,6 +50,7 @@ TABLE_TOPICS: dict[str, Topic] = {
     "print_jobs": Topic.PRINT_JOBS,
     "sync_state": Topic.SYNC,
     "sync_devices": Topic.SYNC,
+    "drafts": Topic.DRAFTS,
 }
 
 

@@ -197,17 +197,19 @@ def test_deadline_board_and_hall_display(qtbot: QtBot, sqlite_hall: Hall, clerk:
 
 def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: QtBot, sqlite_hall: Hall,
                                                                         clerk: Actor, work_context: Context) -> None:
+    from ui.counter.work import CounterWork
     from ui.desk.cases import WorkTabs
     from ui.statistics.panel import StatisticsPanel
 
     register_visit(sqlite_hall, clerk, form())
     clerks_work = work_for(WindowRole.COUNTER, work_context(clerk))
     qtbot.addWidget(clerks_work)
-    assert not isinstance(clerks_work, WorkTabs)  # clerks: cases only
+    assert isinstance(clerks_work, CounterWork) and not isinstance(clerks_work.desk, WorkTabs)  # cases only
     for actor, role in ((Actor("staff:zhaomin", "赵敏", Role.SUPERVISOR), "counter"),
                         (Actor("staff:lijun", "李军", Role.LEADER), "leader")):
-        work = work_for(WindowRole(role), work_context(actor, role))
-        qtbot.addWidget(work)
+        window_work = work_for(WindowRole(role), work_context(actor, role))
+        qtbot.addWidget(window_work)
+        work = window_work.desk if isinstance(window_work, CounterWork) else window_work
         assert isinstance(work, WorkTabs) and work.statistics is None
         assert work.findChild(CaseSearchPanel) is not None and work.tabText(1) == "统计"
         work.setCurrentIndex(1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
 
 from ui.common.widgets import label, read_only_table
@@ -29,21 +30,32 @@ class DeadlinePanel(QWidget):
 
     COLUMNS = ("期限", "剩余天数", "案件编号", "信访人", "状态", "期限依据")
     refreshed = Signal()
+    case_chosen = Signal(str)  # case number of a row opened with a double-click or Enter
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.tasks = ctx.group(self)
         self.summary = label("", "subtitle")
-        self.table = read_only_table(self.COLUMNS, select_rows=False, single=False, alternate=False)
+        self.table = read_only_table(self.COLUMNS, alternate=False)
+        self.table.setToolTip("双击或按回车打开该事项")
         self.due: list[DueCase] = []
         layout = QVBoxLayout(self)
         layout.addWidget(label("临近和超过期限的事项", "subtitle"))
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         ctx.tasks.changed.connect(self._changed)
+        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self.table)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(lambda: self._open(self.table.currentRow()))
         self._again = False
         self.refresh()
+
+    def _open(self, row: int) -> None:
+        if 0 <= row < len(self.due):
+            self.case_chosen.emit(self.due[row].case_number)
 
     def _changed(self, changes: Changes) -> None:
         if changes.deadlines:

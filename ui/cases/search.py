@@ -141,6 +141,7 @@ class CaseSearchPanel(QWidget):
         self.current: CaseSummary | None = None
         self.showing_full = False
         self._query_seq = 0  # the newest query asked; older answers are dropped
+        self._open_first = False  # open_number: show the first result once found
         self._detail_seq = 0
         self.action_bar = QHBoxLayout()
         self.action_bar.setContentsMargins(0, 0, 0, 0)
@@ -172,6 +173,12 @@ class CaseSearchPanel(QWidget):
         self.reveal_button.clicked.connect(self._reveal_clicked)
         ctx.tasks.changed.connect(self._changed)
         self._clear_detail()
+
+    def open_number(self, case_number: str) -> None:
+        """Find ``case_number`` and show it (a case just registered, a row of the deadline board)."""
+        self._open_first = True
+        self.query.setText(case_number)
+        self.run_search()
 
     def add_action(self, widget: QWidget) -> None:
         """A button of the window's other parts beside 显示完整信息 (printing, at the counter)."""
@@ -227,6 +234,8 @@ class CaseSearchPanel(QWidget):
         else:
             self.status.setText("没有找到相符的事项")
         kept: int | None = next((r for r, case in enumerate(results) if case.case_id == keep), None) if keep else None
+        if self._open_first and results:
+            self._open_first, kept, reload_kept = False, 0, True
         if kept is None:
             self.table.setCurrentCell(-1, -1)
             self._clear_detail()

@@ -41,6 +41,7 @@ def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:
     """The desk and the deadline board side by side (the leader reads deadlines first)."""
     body = QSplitter(Qt.Orientation.Horizontal)
     desk, board = CaseDesk(ctx), DeadlinePanel(ctx)
+    board.case_chosen.connect(desk.search.open_number)
     if deadlines_first:
         body.addWidget(board)
         body.addWidget(desk)

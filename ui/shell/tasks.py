@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import inspect
 import threading
 import weakref
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, SignalInstance
 
 from ui.shell import errors
 
@@ -153,12 +154,16 @@ class HallOp(Generic[T]):
         return group.start(self)
 
 
-class Task(QRunnable, Generic[T]):
-    """An operation on its way; ``cancel()`` drops it if it has not started, else asks it to stop."""
+class Task(Generic[T]):
+    """An operation on its way; ``cancel()`` drops it if it has not started, else asks it to stop.
+
+    A plain Python object handed to the pool as a callable: Qt owns (and deletes) the
+    runnable that wraps it when the pool thread is done with it. (A ``QRunnable``
+    subclass owned by Python could be collected on the GUI thread while the pool thread
+    still reads it after ``run()`` returned — an intermittent crash.)
+    """
 
     def __init__(self, op: HallOp[T], source: HallSource, relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the group keeps it until its outcome has been handled
         self.op = op
         self.source = source
         self.relay = relay
@@ -171,12 +176,12 @@ class Task(QRunnable, Generic[T]):
     def cancel(self) -> None:
         self.cancel_requested.set()
 
-    def run(self) -> None:
+    def execute(self) -> tuple[SignalInstance, object]:
+        """Do the work (on the pool's thread); returns how to tell the outcome, and the outcome."""
         self.started.set()
         if self.cancel_requested.is_set():
             self.finished.set()
-            self.relay.failed.emit(Cancelled())
-            return
+            return self.relay.failed, Cancelled()
         _current.task = self
         outcome: Any
         try:
@@ -190,7 +195,16 @@ class Task(QRunnable, Generic[T]):
         finally:
             _current.task = None
             self.finished.set()  # before the outcome is told: whoever hears it finds the work over
-        report.emit(outcome)
+        return report, outcome
+
+
+def _run_task(ref: weakref.ref[Task[Any]]) -> None:
+    task = ref()
+    if task is None:
+        return
+    report, outcome = task.execute()
+    del task  # the worker lets go before the outcome is told: the GUI thread always holds the last reference
+    report.emit(outcome)
 
 
 class TaskGroup(QObject):
@@ -298,7 +312,6 @@ class TaskManager(QObject):
             pool = QThreadPool(self)
             pool.setMaxThreadCount(threads)
             self._pools[executor] = pool
-        self._tasks: set[Task[Any]] = set()
         self._pending_changes: Changes | None = None
         self._coalesce = QTimer(self)
         self._coalesce.setSingleShot(True)
@@ -331,9 +344,11 @@ class TaskManager(QObject):
             task.finished.set()
             task.relay.failed.emit(Cancelled())
             return
-        self._tasks.add(task)
-        task.relay.destroyed.connect(lambda *_: self._tasks.discard(task))
-        self._pools[task.op.executor].start(task)
+        # The pool gets a weak reference: the group holds the task (with its work, which may
+        # hold Qt objects) until the outcome is handled, so the task is always let go of on
+        # the GUI thread. Were the pool's copy the last one, a QObject could be destroyed
+        # on the worker thread ("Timers cannot be stopped from another thread", then a crash).
+        self._pools[task.op.executor].start(functools.partial(_run_task, weakref.ref(task)))
 
     @property
     def idle(self) -> bool:

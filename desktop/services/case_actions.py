@@ -1,0 +1,250 @@
+"""The steps a clerk takes on a case after registration, described once for every screen.
+
+Each :class:`CaseAction` names its decision (an event type), the fields it asks for
+(typed: a date, a text, an organisation from the directory, a choice …) and the
+notice that goes with it. :func:`perform` checks the values a screen collected and
+records the decision through :func:`desktop.services.cases.record`, which applies the
+Regulations' order and the permissions; a screen builds its dialog from the
+description and holds no rule of its own.
+
+Routing (转送 / 交办) starts from the directory's proposal (:func:`route_proposal`);
+sending the case elsewhere than proposed needs a reason, kept with the decision.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from desktop.documents.model import DocumentKind
+from desktop.domain.case import OUTCOMES, TRANSITIONS, CaseView
+from desktop.domain.classification import LegalRoute, Nature
+from desktop.domain.errors import ValidationError
+from desktop.domain.events import EventType
+from desktop.domain.identity import name_search_keys
+from desktop.domain.routing import Organisation
+from desktop.services import cases
+from desktop.services.context import Actor, Hall
+from desktop.services.reference import load_directory, load_taxonomy
+
+
+class FieldKind(enum.Enum):
+    DATE = "date"
+    TEXT = "text"  # one line
+    LONG_TEXT = "long_text"
+    DAYS = "days"
+    ORGANISATION = "organisation"  # from the directory, searched by name or pinyin initials
+    CHOICE = "choice"
+    TOPIC = "topic"  # from the topic taxonomy
+
+
+@dataclass(frozen=True)
+class ActionField:
+    name: str
+    label: str
+    kind: FieldKind
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    key: str
+    title: str
+    event_type: EventType
+    fields: tuple[ActionField, ...]
+    document: DocumentKind | None = None  # offered for print preview once recorded
+    explanation: str = ""
+
+
+_TODAY = "今天"  # a date field left as it is means today
+
+ACTIONS: tuple[CaseAction, ...] = (
+    CaseAction("classify", "分类", EventType.CLASSIFIED, (
+        ActionField("nature", "性质", FieldKind.CHOICE, choices=tuple(n.value for n in Nature)),
+        ActionField("topic_code", "内容分类", FieldKind.TOPIC),
+        ActionField("legal_route", "法定途径", FieldKind.CHOICE, required=False,
+                    choices=tuple(r.value for r in LegalRoute),
+                    hint="申诉求决类事项属于哪条途径（条例第三十一条）；不确定可不选"),
+        ActionField("accused_org", "被检举控告的单位", FieldKind.ORGANISATION, required=False,
+                    hint="检举控告类事项必填：材料不得转给被检举控告的单位及其下属（条例第三十条）"),
+    ), explanation="确定建议意见类、检举控告类或申诉求决类，以及内容分类"),
+    CaseAction("transfer", "转送", EventType.TRANSFERRED, (
+        ActionField("organisation_code", "接收单位", FieldKind.ORGANISATION),
+        ActionField("override_reason", "改送理由", FieldKind.TEXT, required=False,
+                    hint="接收单位与系统建议不同时必填"),
+    ), DocumentKind.TRANSFER_FORM, "15日内转送有权处理的机关、单位（条例第二十二条）"),
+    CaseAction("assign", "交办", EventType.ASSIGNED, (
+        ActionField("organisation_code", "承办单位", FieldKind.ORGANISATION),
+        ActionField("due", "办理期限", FieldKind.DATE),
+        ActionField("override_reason", "改送理由", FieldKind.TEXT, required=False,
+                    hint="承办单位与系统建议不同时必填"),
+    ), DocumentKind.ASSIGNMENT_FORM, "交办须设定办理期限并要求报送办理结果（条例第二十二条）"),
+    CaseAction("accept", "受理", EventType.ACCEPTED, (
+        ActionField("accepted_on", "受理日期", FieldKind.DATE),
+    ), DocumentKind.ACCEPTANCE_NOTICE, "受理后60日内办结（条例第三十四条）"),
+    CaseAction("not_accept", "不予受理", EventType.NOT_ACCEPTED, (
+        ActionField("reason", "不予受理的理由", FieldKind.LONG_TEXT),
+        ActionField("channel", "告知的处理途径", FieldKind.TEXT),
+    ), DocumentKind.NON_ACCEPTANCE_NOTICE, "书面告知理由和应当通过的途径"),
+    CaseAction("extend", "延期", EventType.EXTENDED, (
+        ActionField("days", "延长天数", FieldKind.DAYS, hint="不超过30日"),
+        ActionField("reason", "延期理由", FieldKind.LONG_TEXT),
+        ActionField("approved_by", "批准的负责人", FieldKind.TEXT),
+    ), DocumentKind.EXTENSION_NOTICE, "情况复杂的可延长不超过30日，须经负责人批准并告知理由（条例第三十四条）"),
+    CaseAction("answer", "答复", EventType.ANSWERED, (
+        ActionField("outcome", "处理意见", FieldKind.CHOICE, choices=OUTCOMES),
+        ActionField("answered_on", "答复日期", FieldKind.DATE),
+        ActionField("text", "意见要点", FieldKind.LONG_TEXT, required=False),
+    ), DocumentKind.OPINION, "出具处理意见书（条例第三十二条）"),
+    CaseAction("deliver", "送达", EventType.DELIVERED, (
+        ActionField("delivered_on", "信访人收到书面意见的日期", FieldKind.DATE),
+    ), explanation="复查、复核申请的30日期限从送达之日起算"),
+    CaseAction("request_review", "复查申请", EventType.REVIEW_REQUESTED, (
+        ActionField("requested_on", "申请日期", FieldKind.DATE),
+    ), DocumentKind.REVIEW_RECEIPT, "收到书面意见之日起30日内向上一级机关申请（条例第三十五条）"),
+    CaseAction("review_answer", "复查意见", EventType.REVIEW_ANSWERED, (
+        ActionField("outcome", "复查意见", FieldKind.CHOICE, choices=OUTCOMES),
+        ActionField("answered_on", "复查意见日期", FieldKind.DATE),
+        ActionField("text", "意见要点", FieldKind.LONG_TEXT, required=False),
+    ), DocumentKind.OPINION),
+    CaseAction("request_rereview", "复核申请", EventType.REREVIEW_REQUESTED, (
+        ActionField("requested_on", "申请日期", FieldKind.DATE),
+    ), DocumentKind.REREVIEW_RECEIPT, "收到复查意见之日起30日内申请（条例第三十六条）"),
+    CaseAction("rereview_answer", "复核意见", EventType.REREVIEW_ANSWERED, (
+        ActionField("outcome", "复核意见", FieldKind.CHOICE, choices=OUTCOMES),
+        ActionField("answered_on", "复核意见日期", FieldKind.DATE),
+        ActionField("text", "意见要点", FieldKind.LONG_TEXT, required=False),
+    ), DocumentKind.OPINION, "复核后同一事实和理由的诉求不再受理（条例第三十六条）"),
+    CaseAction("settle", "调解、和解", EventType.SETTLED, (
+        ActionField("kind", "方式", FieldKind.CHOICE, choices=("调解", "和解")),
+        ActionField("text", "协议要点", FieldKind.LONG_TEXT),
+    ), explanation="申诉求决类事项经双方同意可调解、和解（条例第三十三条）"),
+)
+
+ACTION_BY_KEY: Mapping[str, CaseAction] = {a.key: a for a in ACTIONS}
+
+
+@dataclass(frozen=True)
+class OrganisationChoice:
+    code: str
+    name: str
+    keys: tuple[str, ...]  # the name, its pinyin initials and full pinyin, lower case: what a search matches
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The directory's proposal for routing, in words."""
+
+    organisation: OrganisationChoice | None
+    reason: str
+    warnings: tuple[str, ...] = ()
+    alternatives: tuple[OrganisationChoice, ...] = field(default=())
+
+
+def organisation_choices() -> list[OrganisationChoice]:
+    """Every organisation of the directory, to be picked by name or pinyin initials (never by code)."""
+    return [_choice(org) for org in load_directory().all()]
+
+
+def _choice(org: Organisation) -> OrganisationChoice:
+    keys = {org.name.lower(), *(k.lower() for k in name_search_keys(org.name))}
+    return OrganisationChoice(org.code, org.name, tuple(sorted(keys)))
+
+
+def matching(choices: Sequence[OrganisationChoice], text: str, limit: int = 20) -> list[OrganisationChoice]:
+    """Organisations whose name contains ``text`` or whose pinyin starts with it; the closest first."""
+    text = text.strip().lower()
+    if not text:
+        return list(choices[:limit])
+    scored = []
+    for choice in choices:
+        if text in choice.name.lower():
+            scored.append((0 if choice.name.lower().startswith(text) else 1, len(choice.name), choice))
+        elif any(key.startswith(text) for key in choice.keys):
+            scored.append((2, len(choice.name), choice))
+    return [c for _s, _n, c in sorted(scored, key=lambda item: (item[0], item[1], item[2].code))][:limit]
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    """(code, full name) of every topic, for a searchable picker."""
+    taxonomy = load_taxonomy()
+    return [(t.code, taxonomy.full_name(t.code)) for t in taxonomy]
+
+
+def route_proposal(hall: Hall, actor: Actor, case_ref: str, *, assign: bool = False) -> Proposal:
+    """Where the directory says the case should go, and why."""
+    proposal = cases.propose(hall, actor, case_ref, assign=assign)
+    main = _choice(proposal.organisation) if proposal.organisation is not None else None
+    return Proposal(main, proposal.reason, tuple(proposal.warnings),
+                    tuple(_choice(o) for o in proposal.alternatives))
+
+
+def perform(hall: Hall, actor: Actor, case_ref: str, key: str, values: Mapping[str, str]) -> CaseView:
+    """Check ``values`` against the action's fields and record the decision.
+
+    Dates left empty mean today; a route other than the proposal needs its reason.
+    The services refuse what the case's state or the actor's permissions do not allow,
+    in Chinese, and nothing is stored then.
+    """
+    action = ACTION_BY_KEY.get(key)
+    if action is None:
+        raise ValidationError("unknown_action", f"未知的办理步骤：{key}", "action")
+    payload: dict[str, Any] = {}
+    for spec in action.fields:
+        raw = str(values.get(spec.name, "")).strip()
+        if not raw and spec.kind is FieldKind.DATE:
+            raw = hall.today().isoformat()
+        if not raw:
+            if spec.required:
+                raise ValidationError("field_required", f"请填写“{spec.label}”", spec.name)
+            continue
+        payload[spec.name] = _value(spec, raw)
+    if action.event_type is EventType.CLASSIFIED:
+        accused = payload.pop("accused_org", "")
+        if payload["nature"] == Nature.ACCUSATION.value and not accused:
+            raise ValidationError("accused_required", "检举控告类事项须选择被检举控告的单位（条例第三十条）",
+                                  "accused_org")
+        payload["accused_org_codes"] = [accused] if accused else []
+        payload.setdefault("legal_route", "")
+    if action.event_type in (EventType.TRANSFERRED, EventType.ASSIGNED):
+        proposal = route_proposal(hall, actor, case_ref, assign=action.event_type is EventType.ASSIGNED)
+        proposed = proposal.organisation.code if proposal.organisation is not None else ""
+        if payload["organisation_code"] != proposed:
+            if not payload.get("override_reason"):
+                name = proposal.organisation.name if proposal.organisation is not None else "（无建议）"
+                raise ValidationError("override_reason_required",
+                                      f"接收单位与系统建议的“{name}”不同，请写明改送理由", "override_reason")
+            payload["proposed_organisation_code"] = proposed
+        else:
+            payload.pop("override_reason", None)
+    return cases.record(hall, actor, case_ref, action.event_type, payload)
+
+
+def _value(spec: ActionField, raw: str) -> Any:
+    if spec.kind is FieldKind.DATE:
+        try:
+            return date.fromisoformat(raw).isoformat()
+        except ValueError:
+            raise ValidationError("bad_date", f"“{spec.label}”应为 年-月-日，如 2026-11-24", spec.name) from None
+    if spec.kind is FieldKind.DAYS:
+        if not raw.isdigit():
+            raise ValidationError("bad_days", f"“{spec.label}”须为整数天数", spec.name)
+        return int(raw)
+    if spec.kind is FieldKind.CHOICE and raw not in spec.choices:
+        raise ValidationError("bad_choice", f"“{spec.label}”须为：{'、'.join(spec.choices)}", spec.name)
+    if spec.kind is FieldKind.ORGANISATION and raw not in load_directory():
+        raise ValidationError("unknown_organisation", f"机构目录中没有这个单位（{spec.label}），请从列表中选择",
+                              spec.name)
+    if spec.kind is FieldKind.TOPIC and raw not in load_taxonomy():
+        raise ValidationError("unknown_topic", "内容分类不在分类目录中，请从列表中选择", spec.name)
+    return raw
+
+
+def offered_actions(view: CaseView) -> list[CaseAction]:
+    """The steps the case's state allows now (a step's own conditions are checked when it is taken)."""
+    return [a for a in ACTIONS if view.state in TRANSITIONS[a.event_type][0]]

@@ -1,0 +1,133 @@
+"""The steps after registration, as every screen takes them: fields checked, proposal respected, order kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.case import CaseState
+from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.events import EventType
+from desktop.services import case_actions, cases, drafts
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from desktop.services.store import case_events
+from tests.helpers import form
+
+
+def _registered(hall: Hall, clerk: Actor) -> str:
+    return register_visit(hall, clerk, form()).case_number
+
+
+def _classified(hall: Hall, clerk: Actor) -> str:
+    number = _registered(hall, clerk)
+    case_actions.perform(hall, clerk, number, "classify", {"nature": "申诉求决类", "topic_code": "0101"})
+    return number
+
+
+def _last_payload(hall: Hall, number: str) -> dict[str, object]:
+    with hall.sessions() as session:
+        case_id = cases._case_id(session, number)
+        return dict(case_events(session, case_id)[-1].payload)
+
+
+def test_a_registered_case_offers_classification_not_a_decision(hall: Hall, clerk: Actor) -> None:
+    number = _registered(hall, clerk)
+    view = cases.load_case(hall, clerk, number).view
+    offered = {a.key for a in case_actions.offered_actions(view)}
+    assert "classify" in offered and "answer" not in offered and "deliver" not in offered
+
+
+def test_an_accusation_needs_the_accused_organisation(hall: Hall, clerk: Actor) -> None:
+    number = _registered(hall, clerk)
+    with pytest.raises(ValidationError, match="被检举控告的单位") as refused:
+        case_actions.perform(hall, clerk, number, "classify", {"nature": "检举控告类", "topic_code": "0101"})
+    assert refused.value.field == "accused_org"
+    accused = case_actions.organisation_choices()[0].code
+    view = case_actions.perform(hall, clerk, number, "classify",
+                                {"nature": "检举控告类", "topic_code": "0101", "accused_org": accused})
+    assert view.accused_org_codes == (accused,)
+
+
+def test_fields_are_checked_before_anything_is_stored(hall: Hall, clerk: Actor) -> None:
+    number = _classified(hall, clerk)
+    before = len(cases.load_case(hall, clerk, number).events)
+    for key, values, field in (
+            ("classify", {"nature": "别的类", "topic_code": "0101"}, "nature"),
+            ("classify", {"nature": "申诉求决类", "topic_code": "9999x"}, "topic_code"),
+            ("accept", {"accepted_on": "2026-13-40"}, "accepted_on"),
+            ("extend", {"days": "十", "reason": "复杂", "approved_by": "李局长"}, "days"),
+            ("transfer", {"organisation_code": "330726-NOPE"}, "organisation_code"),
+            ("not_accept", {"reason": "", "channel": "诉讼"}, "reason"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            case_actions.perform(hall, clerk, number, key, values)
+        assert refused.value.field == field, key
+    with pytest.raises(ValidationError, match="未知的办理步骤"):
+        case_actions.perform(hall, clerk, number, "delete", {})
+    assert len(cases.load_case(hall, clerk, number).events) == before
+
+
+def test_routing_elsewhere_than_proposed_needs_a_reason(hall: Hall, clerk: Actor) -> None:
+    number = _classified(hall, clerk)
+    proposal = case_actions.route_proposal(hall, clerk, number)
+    assert proposal.organisation is not None and proposal.reason
+    other = next(c for c in case_actions.organisation_choices() if c.code != proposal.organisation.code)
+    with pytest.raises(ValidationError, match=proposal.organisation.name) as refused:
+        case_actions.perform(hall, clerk, number, "transfer", {"organisation_code": other.code})
+    assert refused.value.field == "override_reason"
+    case_actions.perform(hall, clerk, number, "transfer",
+                         {"organisation_code": other.code, "override_reason": "属地在其辖区"})
+    payload = _last_payload(hall, number)
+    assert payload == {"organisation_code": other.code, "override_reason": "属地在其辖区",
+                       "proposed_organisation_code": proposal.organisation.code}
+
+
+def test_the_proposed_route_needs_no_reason(hall: Hall, clerk: Actor) -> None:
+    number = _classified(hall, clerk)
+    proposal = case_actions.route_proposal(hall, clerk, number)
+    assert proposal.organisation is not None
+    view = case_actions.perform(hall, clerk, number, "transfer",
+                                {"organisation_code": proposal.organisation.code, "override_reason": "无"})
+    assert view.state is CaseState.TRANSFERRED and view.organisation_code == proposal.organisation.code
+    assert _last_payload(hall, number) == {"organisation_code": proposal.organisation.code}
+
+
+def test_an_empty_date_means_today_and_order_is_kept(hall: Hall, clerk: Actor) -> None:
+    number = _classified(hall, clerk)
+    with pytest.raises(RuleViolation, match="缺少"):  # no answer before acceptance
+        case_actions.perform(hall, clerk, number, "answer", {"outcome": "予以支持"})
+    view = case_actions.perform(hall, clerk, number, "accept", {})
+    assert view.accepted_on == hall.today()
+    view = case_actions.perform(hall, clerk, number, "answer", {"outcome": "解释说明", "text": "已说明政策"})
+    assert view.outcome == "解释说明"
+    assert case_actions.ACTION_BY_KEY["answer"].event_type is EventType.ANSWERED
+
+
+def test_organisations_are_found_by_name_or_pinyin_initials() -> None:
+    choices = case_actions.organisation_choices()
+    some = next(c for c in choices if len(c.name) >= 4)
+    assert some in case_actions.matching(choices, some.name[1:3])
+    initials = next(k for k in some.keys if k.isascii() and k.isalpha() and len(k) == len(some.name))
+    assert case_actions.matching(choices, initials.upper()[:3])[0].name.startswith(some.name[0]) or \
+        some in case_actions.matching(choices, initials[:3], limit=100)
+    assert case_actions.matching(choices, "") == choices[:20]
+    assert case_actions.matching(choices, "没有这样的单位名称") == []
+
+
+def test_drafts_belong_to_who_typed_them(hall: Hall, clerk: Actor) -> None:
+    other = Actor("staff:lina", "李娜", "clerk")
+    drafts.save_draft(hall, clerk, "d1", "registration", {"name": "王芳", "request": "反映噪音"})
+    drafts.save_draft(hall, clerk, "d1", "registration", {"name": "王芳", "request": "反映噪音扰民"})
+    assert [d.data["request"] for d in drafts.my_drafts(hall, clerk, "registration")] == ["反映噪音扰民"]
+    assert drafts.my_drafts(hall, other, "registration") == []
+    with pytest.raises(ValidationError, match="其他工作人员"):
+        drafts.save_draft(hall, other, "d1", "registration", {"name": "x"})
+    drafts.discard_draft(hall, other, "d1")  # not theirs: nothing happens
+    assert len(drafts.my_drafts(hall, clerk, "registration")) == 1
+    with pytest.raises(ValidationError, match="过长"):
+        drafts.save_draft(hall, clerk, "d2", "registration", {"request": "长" * 100_000})
+    drafts.discard_draft(hall, clerk, "d1")
+    assert drafts.my_drafts(hall, clerk, "registration") == []
+    kiosk = Actor.kiosk("K01")
+    with pytest.raises(RuleViolation):
+        drafts.save_draft(hall, kiosk, "d3", "registration", {})

@@ -1,0 +1,795 @@
+"""登记: the clerk registers a walk-in, keyboard first, with the visitor's history beside the form.
+
+Every field of a registration is here: the petitioner (from the ID-card reader or
+typed), a group's head count and up to five representatives, an agent (信访代办),
+where the problem is (a region picked by name), channel, topic (picked by name or
+pinyin), nature, purpose, request, facts, reasons, 公开, window and queue number.
+While the clerk types, the person's earlier cases appear on the right (初访 / 重复访,
+or a matter through 复核 that will be refused). What is typed is kept as a draft a
+moment after each change and comes back after a crash. Saving registers the case,
+records that the rights and obligations were told, and prints the receipt.
+
+Keys: Ctrl+N new form · F2 read the ID card · Enter next field · Ctrl+S or
+Ctrl+Enter save · Esc leaves a refusal message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.classification import Channel, Nature, Purpose
+from desktop.domain.errors import ValidationError
+from desktop.domain.groups import MAX_REPRESENTATIVES, check_group
+from desktop.domain.identity import DocumentType, validate_document, validate_phone
+from ui.common.choice import Choice, ChoiceBox
+from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.registration.model import blank, to_form, worth_keeping
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
+
+if TYPE_CHECKING:
+    from desktop.printing.base import Printer
+    from desktop.services.context import Hall
+    from desktop.services.printing import PrintOutcome
+    from desktop.services.registration import RegistrationResult
+    from desktop.services.visits import VisitHistory
+
+DRAFT_KIND = "registration"
+AUTOSAVE_MS = 800
+HISTORY_MS = 250
+LONG_TEXT_HEIGHT = 84
+
+
+@dataclass(frozen=True)
+class _Reference:
+    regions: list[Choice]
+    topics: list[Choice]
+    home_region: str
+    window: str
+
+
+@dataclass(frozen=True)
+class _Registered:
+    result: RegistrationResult
+    rights_recorded: bool
+
+
+def _reference(hall: Hall) -> _Reference:
+    from desktop.domain.identity import name_search_keys
+    from desktop.services.reference import load_regions, load_taxonomy
+
+    regions = load_regions()
+    home = hall.settings.region_code
+    inside = [r for r in regions.all() if r.code.startswith(home[:6])] or regions.all()
+    region_choices = [Choice(r.code, regions.full_name(r.code), tuple(name_search_keys(r.name))) for r in inside]
+    taxonomy = load_taxonomy()
+    topics = [Choice(t.code, taxonomy.full_name(t.code), (*name_search_keys(t.name), *t.keywords))
+              for t in taxonomy]
+    return _Reference(region_choices, topics, home, hall.settings.device_code)
+
+
+def _representatives_refusal(count: int) -> str | None:
+    """The rule's own words when one more representative would be too many (条例第二十条)."""
+    wanted = [("代表", "x")] * (count + 1)
+    try:
+        check_group(len(wanted), wanted)
+    except ValidationError as refusal:
+        if refusal.code == "too_many_representatives":
+            return refusal.message
+    return None
+
+
+class _EnterAdvances(QObject):
+    """Enter in a one-line field moves to the next field, as on a paper form."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and isinstance(watched, QLineEdit | QComboBox | QSpinBox)):
+            widget = watched if isinstance(watched, QWidget) else None
+            if widget is not None:
+                widget.focusNextChild()
+                return True
+        return False
+
+
+class RepresentativesEditor(QWidget):
+    """Up to five representatives of a group visit, each with a name and an ID number."""
+
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["代表姓名", "身份证号码"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setFixedHeight(150)
+        self.add_button = secondary_button("添加代表")
+        self.remove_button = secondary_button("删除所选代表")
+        self.message = message_label()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        self.add_button.clicked.connect(self.add)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.table.itemChanged.connect(lambda _item: self.changed.emit())
+
+    def add(self, name: str = "", id_number: str = "") -> bool:
+        """One more row; the sixth is refused with the rule quoted."""
+        refusal = _representatives_refusal(self.table.rowCount()) if self.table.rowCount() >= MAX_REPRESENTATIVES \
+            else None
+        if refusal is not None:
+            set_tone(self.message, "error", refusal)
+            return False
+        set_tone(self.message, "", "")
+        row = self.table.rowCount()
+        self.table.blockSignals(True)
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(name))
+        self.table.setItem(row, 1, QTableWidgetItem(id_number))
+        self.table.blockSignals(False)
+        self.table.setCurrentCell(row, 0)
+        self.changed.emit()
+        return True
+
+    def remove_selected(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            set_tone(self.message, "", "")
+            self.changed.emit()
+
+    def values(self) -> list[dict[str, str]]:
+        rows = []
+        for row in range(self.table.rowCount()):
+            name, number = self.table.item(row, 0), self.table.item(row, 1)
+            rows.append({"name": name.text().strip() if name else "",
+                         "id_number": number.text().strip() if number else ""})
+        return rows
+
+    def set_values(self, rows: list[dict[str, str]]) -> None:
+        self.table.setRowCount(0)
+        for row in rows[:MAX_REPRESENTATIVES]:
+            self.add(str(row.get("name", "")), str(row.get("id_number", "")))
+        set_tone(self.message, "", "")
+
+
+class RepeatPanel(QWidget):
+    """The visitor's earlier cases, and whether this is a first visit, a repeat, or refused."""
+
+    COLUMNS = ("案件编号", "登记日期", "状态", "当前期限", "承办单位", "同一事项")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = label("来访人的信访记录", "subtitle")
+        self.verdict = message_label()
+        self.hint = label("输入身份证号码，或姓名和电话后，这里显示此人此前的信访事项", "hint")
+        self.table = read_only_table(self.COLUMNS)
+        self.history: VisitHistory | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.table, 1)
+
+    def clear(self) -> None:
+        self.history = None
+        self.table.setRowCount(0)
+        set_tone(self.verdict, "", "")
+        self.hint.show()
+
+    def show_history(self, history: VisitHistory) -> None:
+        self.history = history
+        self.hint.setVisible(not history.known_person and not history.refused)
+        tone = "error" if history.refused else "notice" if history.kind.value == "重复访" else "ok"
+        if not history.known_person:
+            text = "初访：没有找到此人此前的信访事项"
+        elif history.refused:
+            text = history.message
+        else:
+            text = f"{history.message}；此人此前共有 {len(history.earlier)} 件事项"
+        set_tone(self.verdict, tone, text)
+        self.table.setRowCount(len(history.earlier))
+        for row, visit in enumerate(history.earlier):
+            s = visit.summary
+            values = (s.case_number, s.received_on.isoformat(), s.state,
+                      s.next_due.isoformat() if s.next_due else "—", visit.organisation or "—",
+                      "是" if visit.same_matter else "")
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+
+
+class RegistrationPanel(QWidget):
+    """The registration form with the visitor's history; see the module docstring."""
+
+    registered = Signal(object)  # RegistrationResult, once saved
+    receipt_printed = Signal(object)  # PrintOutcome of the receipt
+    history_shown = Signal()
+    draft_saved = Signal()
+    ready = Signal()  # reference data in and any draft restored
+    open_case = Signal(str)  # case number: the clerk wants to work on it
+
+    def __init__(self, ctx: WorkContext, *, printer: Callable[[], Printer] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.actor = ctx.actor
+        self.tasks = ctx.group(self)  # saving, and reading what the form needs
+        self.background = ctx.group(self)  # history and drafts: never hold up saving
+        self.printing = ctx.group(self)
+        self._printer = printer
+        self.draft_id = str(uuid.uuid4())
+        self.last_result: RegistrationResult | None = None
+        self._restoring = False
+        self._defaults = blank()
+        self._card_values: dict[str, str] = {}
+
+        # -- who came -------------------------------------------------------------------------
+        self.document_type = QComboBox()
+        for kind in DocumentType:
+            self.document_type.addItem(kind.value, kind.value)
+        self.id_number = QLineEdit()
+        self.id_number.setPlaceholderText("18位身份证号码，可刷身份证（F2）")
+        self.name = QLineEdit()
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("手机或固定电话，用于告知和查询码")
+        self.address = QLineEdit()
+        self.card_line = label("", "hint")
+        self.read_card_button = secondary_button("读身份证 (F2)")
+        self.persons_count = QSpinBox()
+        self.persons_count.setRange(1, 10_000)
+        self.persons_count.setSuffix(" 人")
+        self.representatives = RepresentativesEditor()
+        self.has_agent = QCheckBox("有代理人（信访代办）")
+        self.agent_name = QLineEdit()
+        self.agent_id_number = QLineEdit()
+        self.agent_phone = QLineEdit()
+
+        # -- what about -------------------------------------------------------------------------
+        self.region = ChoiceBox("输入乡镇、街道名称或拼音首字母")
+        self.channel = QComboBox()
+        for channel in Channel:
+            self.channel.addItem(channel.value, channel.value)
+        self.topic = ChoiceBox("输入分类名称、关键词或拼音首字母")
+        self.nature = QComboBox()
+        self.nature.addItem("（待分类）", "")
+        for nature in Nature:
+            self.nature.addItem(nature.value, nature.value)
+        self.purpose = QComboBox()
+        self.purpose.addItem("（未选）", "")
+        for purpose in Purpose:
+            self.purpose.addItem(purpose.value, purpose.value)
+        self.request = QPlainTextEdit()
+        self.request.setPlaceholderText("信访人的请求，如实记录（必填）")
+        self.facts = QPlainTextEdit()
+        self.reasons = QPlainTextEdit()
+        for box in (self.request, self.facts, self.reasons):
+            box.setTabChangesFocus(True)
+            box.setFixedHeight(LONG_TEXT_HEIGHT)
+        self.public_ok = QCheckBox("信访人同意公开（公开标志）")
+        self.window_field = QLineEdit()
+        self.queue_number = QLineEdit()
+        self.rights_told = QCheckBox("已告知信访人权利义务和“六个不得”（条例第二十六条）")
+
+        # -- messages and buttons ---------------------------------------------------------------
+        self.field_messages: dict[str, QLabel] = {}
+        self.message = message_label()
+        self.draft_state = label("", "hint")
+        self.save_button = QPushButton("保存登记并打印回执 (Ctrl+S)")
+        self.save_button.setObjectName("primary")
+        self.new_button = secondary_button("新登记 (Ctrl+N)")
+        self.open_button = secondary_button("办理此事项")
+        self.open_button.hide()
+        self.repeat = RepeatPanel()
+
+        form = QWidget()
+        column = QVBoxLayout(form)
+        column.addWidget(self._group("来访人", [
+            ("证件类型", self.document_type, ""), ("证件号码", self._with(self.id_number, self.read_card_button),
+                                                  "id_number"),
+            ("姓名", self.name, "name"), ("电话", self.phone, "phone"), ("住址", self.address, ""),
+            ("", self.card_line, ""), ("来访人数", self.persons_count, "persons_count"),
+            ("代表", self.representatives, ""), ("", self.has_agent, ""),
+            ("代理人姓名", self.agent_name, ""), ("代理人证件号码", self.agent_id_number, "agent_id_number"),
+            ("代理人电话", self.agent_phone, "agent_phone"),
+        ]))
+        column.addWidget(self._group("信访事项", [
+            ("问题属地", self.region, "region_code"), ("信访渠道", self.channel, ""),
+            ("内容分类", self.topic, "topic_code"), ("性质", self.nature, ""), ("信访目的", self.purpose, ""),
+            ("诉求", self.request, "request"), ("事实", self.facts, ""), ("理由", self.reasons, ""),
+            ("", self.public_ok, ""), ("接待窗口", self.window_field, ""), ("排队号", self.queue_number, ""),
+            ("", self.rights_told, ""),
+        ]))
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.form_scroll = scroll
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.draft_state, 1)
+        bar.addWidget(self.open_button)
+        bar.addWidget(self.save_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(scroll, 1)
+        left_layout.addWidget(self.message)
+        left_layout.addLayout(bar)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.repeat)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._enter = _EnterAdvances(self)
+        for widget in (self.id_number, self.name, self.phone, self.address, self.agent_name,
+                       self.agent_id_number, self.agent_phone, self.window_field, self.queue_number,
+                       self.persons_count, self.document_type, self.channel, self.nature, self.purpose):
+            widget.installEventFilter(self._enter)
+        self._history_timer = self._timer(HISTORY_MS, self._ask_history)
+        self._draft_timer = self._timer(AUTOSAVE_MS, self._save_draft)
+        self._wire()
+        self._agent_toggled(False)
+        self._load()
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _timer(self, ms: int, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    @staticmethod
+    def _with(field: QWidget, button: QWidget) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(field, 1)
+        row.addWidget(button)
+        return box
+
+    def _group(self, title: str, rows: list[tuple[str, QWidget, str]]) -> QGroupBox:
+        group = QGroupBox(title)
+        grid = QGridLayout(group)
+        grid.setColumnStretch(1, 1)
+        grid.setHorizontalSpacing(12)
+        for index, (caption, widget, key) in enumerate(rows):
+            if caption:
+                text = QLabel(caption)
+                text.setObjectName("field")
+                text.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                grid.addWidget(text, 2 * index, 0)
+            grid.addWidget(widget, 2 * index, 1)
+            if key:
+                note = message_label()
+                self.field_messages[key] = note
+                grid.addWidget(note, 2 * index + 1, 1)
+        return group
+
+    def _wire(self) -> None:
+        for box in (self.id_number, self.name, self.phone):
+            box.textEdited.connect(lambda _t: self._history_timer.start())
+        self.request.textChanged.connect(self._history_timer.start)
+        self.topic.picked.connect(lambda _c: self._history_timer.start())
+        self.id_number.editingFinished.connect(self._check_id)
+        self.phone.editingFinished.connect(self._check_phone)
+        self.agent_id_number.editingFinished.connect(
+            lambda: self._check_document(self.agent_id_number, DocumentType.RESIDENT_ID.value, "agent_id_number"))
+        self.agent_phone.editingFinished.connect(
+            lambda: self._check_phone_field(self.agent_phone, "agent_phone"))
+        self.has_agent.toggled.connect(self._agent_toggled)
+        self.persons_count.valueChanged.connect(self._count_changed)
+        self.save_button.clicked.connect(self.save)
+        self.new_button.clicked.connect(self.new_form)
+        self.open_button.clicked.connect(self._open_saved)
+        self.read_card_button.clicked.connect(self.read_card)
+        for sequence, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence("Ctrl+Return"), self.save),
+                               (QKeySequence("Ctrl+Enter"), self.save), (QKeySequence.StandardKey.New, self.new_form),
+                               (QKeySequence("F2"), self.read_card)):
+            shortcut = QShortcut(sequence, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        # Every change is kept as a draft a moment later.
+        for edit in (self.id_number, self.name, self.phone, self.address, self.agent_name,
+                     self.agent_id_number, self.agent_phone, self.window_field, self.queue_number):
+            edit.textEdited.connect(lambda _t: self._changed())
+        for text_box in (self.request, self.facts, self.reasons):
+            text_box.textChanged.connect(self._changed)
+        for combo in (self.document_type, self.channel, self.nature, self.purpose):
+            combo.currentIndexChanged.connect(lambda _i: self._changed())
+        for choice in (self.region, self.topic):
+            choice.picked.connect(lambda _c: self._changed())
+        for check in (self.public_ok, self.rights_told, self.has_agent):
+            check.toggled.connect(lambda _on: self._changed())
+        self.persons_count.valueChanged.connect(lambda _v: self._changed())
+        self.representatives.changed.connect(self._changed)
+
+    # -- loading ----------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        actor = self.actor
+
+        def load(hall: Hall) -> tuple[_Reference, list[Any]]:
+            from desktop.services.drafts import my_drafts
+
+            return _reference(hall), my_drafts(hall, actor, DRAFT_KIND)
+
+        self.tasks.run(load, self._loaded, lambda error: self._say(user_message(error, "读取登记所需资料"), "error"))
+
+    def _loaded(self, loaded: tuple[_Reference, list[Any]]) -> None:
+        reference, drafts = loaded
+        self.region.set_choices(reference.regions)
+        self.topic.set_choices(reference.topics)
+        self._defaults = {**blank(), "region_code": reference.home_region, "channel": Channel.VISIT.value,
+                          "window": reference.window}
+        self.set_values(self._defaults)
+        if drafts:
+            newest = drafts[0]
+            self.draft_id = newest.draft_id
+            self.set_values({**self._defaults, **newest.data})
+            self._say(f"已恢复 {newest.updated_at:%m月%d日 %H:%M} 未保存的登记草稿。不需要时点“新登记”", "notice")
+            self._history_timer.start()
+        self.name.setFocus() if self.document_type.currentData() != DocumentType.RESIDENT_ID.value \
+            else self.id_number.setFocus()
+        self.ready.emit()
+
+    # -- values -----------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "document_type": str(self.document_type.currentData() or ""),
+            "id_number": self.id_number.text(), "name": self.name.text(), "phone": self.phone.text(),
+            "address": self.address.text(), "sex": self._card.get("sex", ""),
+            "ethnicity": self._card.get("ethnicity", ""), "birth_date": self._card.get("birth_date", ""),
+            "persons_count": self.persons_count.value(), "representatives": self.representatives.values(),
+            "has_agent": self.has_agent.isChecked(), "agent_name": self.agent_name.text(),
+            "agent_id_number": self.agent_id_number.text(), "agent_phone": self.agent_phone.text(),
+            "region_code": self.region.code(), "channel": str(self.channel.currentData() or ""),
+            "topic_code": self.topic.code(), "nature": str(self.nature.currentData() or ""),
+            "purpose": str(self.purpose.currentData() or ""), "request": self.request.toPlainText(),
+            "facts": self.facts.toPlainText(), "reasons": self.reasons.toPlainText(),
+            "public_ok": self.public_ok.isChecked(), "window": self.window_field.text(),
+            "queue_number": self.queue_number.text(), "rights_told": self.rights_told.isChecked(),
+        }
+
+    @property
+    def _card(self) -> dict[str, str]:
+        return self._card_values
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Fill every field (a restored draft, a new form); no draft is written for it."""
+        self._restoring = True
+        try:
+            def pick(combo: QComboBox, value: Any) -> None:
+                index = combo.findData(str(value or ""))
+                combo.setCurrentIndex(max(index, 0))
+
+            pick(self.document_type, values.get("document_type") or DocumentType.RESIDENT_ID.value)
+            edits = {"id_number": self.id_number, "name": self.name, "phone": self.phone, "address": self.address,
+                     "agent_name": self.agent_name, "agent_id_number": self.agent_id_number,
+                     "agent_phone": self.agent_phone, "window": self.window_field, "queue_number": self.queue_number}
+            for key, edit in edits.items():
+                edit.setText(str(values.get(key, "") or ""))
+            self._card_values = {k: str(values.get(k, "") or "") for k in ("sex", "ethnicity", "birth_date")}
+            self._show_card_line()
+            self.persons_count.setValue(int(values.get("persons_count") or 1))
+            self.representatives.set_values(list(values.get("representatives") or []))
+            self.has_agent.setChecked(bool(values.get("has_agent")))
+            self.region.set_code(str(values.get("region_code", "") or ""))
+            pick(self.channel, values.get("channel") or Channel.VISIT.value)
+            self.topic.set_code(str(values.get("topic_code", "") or ""))
+            pick(self.nature, values.get("nature"))
+            pick(self.purpose, values.get("purpose"))
+            self.request.setPlainText(str(values.get("request", "") or ""))
+            self.facts.setPlainText(str(values.get("facts", "") or ""))
+            self.reasons.setPlainText(str(values.get("reasons", "") or ""))
+            self.public_ok.setChecked(bool(values.get("public_ok")))
+            self.rights_told.setChecked(bool(values.get("rights_told")))
+            for note in self.field_messages.values():
+                set_tone(note, "", "")
+        finally:
+            self._restoring = False
+
+    def _show_card_line(self) -> None:
+        card = self._card
+        parts = [f"{k}：{card[v]}" for k, v in (("性别", "sex"), ("民族", "ethnicity"), ("出生", "birth_date"))
+                 if card.get(v)]
+        self.card_line.setText("　".join(parts))
+        self.card_line.setVisible(bool(parts))
+
+    # -- checks while typing --------------------------------------------------------------------
+
+    def _check_document(self, edit: QLineEdit, document_type: str, key: str) -> bool:
+        text = edit.text().strip()
+        note = self.field_messages[key]
+        if not text:
+            set_tone(note, "", "")
+            return True
+        try:
+            edit.setText(validate_document(DocumentType(document_type), text))
+        except (ValidationError, ValueError) as refusal:
+            set_tone(note, "error", getattr(refusal, "message", str(refusal)))
+            return False
+        set_tone(note, "", "")
+        return True
+
+    def _check_id(self) -> None:
+        self._check_document(self.id_number, str(self.document_type.currentData()), "id_number")
+
+    def _check_phone_field(self, edit: QLineEdit, key: str) -> None:
+        text = edit.text().strip()
+        note = self.field_messages[key]
+        try:
+            if text:
+                edit.setText(validate_phone(text))
+        except ValidationError as refusal:
+            set_tone(note, "error", refusal.message)
+            return
+        set_tone(note, "", "")
+
+    def _check_phone(self) -> None:
+        self._check_phone_field(self.phone, "phone")
+
+    def _count_changed(self, count: int) -> None:
+        note = self.field_messages["persons_count"]
+        if count >= 5 and not self.representatives.values():
+            set_tone(note, "notice", "五人以上的多人走访应推选代表（不超过5人），请添加代表")
+        else:
+            set_tone(note, "", "")
+
+    def _agent_toggled(self, on: bool) -> None:
+        for widget in (self.agent_name, self.agent_id_number, self.agent_phone):
+            widget.setEnabled(on)
+
+    # -- the visitor's history ----------------------------------------------------------------------
+
+    def _ask_history(self) -> None:
+        values = self.values()
+        id_number, name, phone = values["id_number"].strip(), values["name"].strip(), values["phone"].strip()
+        if not id_number and not (name and phone):
+            self.repeat.clear()
+            return
+        if self.background.busy:
+            self._history_timer.start()  # one question at a time: the newest text is asked next
+            return
+        actor = self.actor
+        request, topic = values["request"], values["topic_code"]
+
+        def ask(hall: Hall) -> VisitHistory:
+            from desktop.services.visits import visit_history
+
+            return visit_history(hall, actor, id_number=id_number, name=name, phone=phone, request=request,
+                                 topic_code=topic)
+
+        self.background.run(ask, self._history, lambda error: self.repeat.title.setText(
+            user_message(error, "查询信访记录")))
+
+    def _history(self, history: VisitHistory) -> None:
+        self.repeat.show_history(history)
+        self.history_shown.emit()
+
+    # -- drafts -----------------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        if not self._restoring:
+            self._draft_timer.start()
+
+    def _save_draft(self) -> None:
+        values = self.values()
+        if not worth_keeping(values, self._defaults):
+            return
+        if self.background.busy:
+            self._draft_timer.start()
+            return
+        actor, draft_id = self.actor, self.draft_id
+
+        def keep(hall: Hall) -> None:
+            from desktop.services.drafts import save_draft
+
+            save_draft(hall, actor, draft_id, DRAFT_KIND, values)
+
+        self.background.run(keep, self._draft_kept,
+                            lambda error: self.draft_state.setText(user_message(error, "自动保存草稿")))
+
+    def _draft_kept(self, _none: None) -> None:
+        from datetime import datetime
+
+        self.draft_state.setText(f"草稿已自动保存 {datetime.now():%H:%M:%S}")
+        self.draft_saved.emit()
+
+    def flush_draft(self) -> None:
+        """Keep what is typed now (the window is closing or locking)."""
+        if self._draft_timer.isActive():
+            self._draft_timer.stop()
+            self._save_draft()
+
+    # -- the ID-card reader -----------------------------------------------------------------------
+
+    def read_card(self) -> None:
+        """Read the card on the reader (off the GUI thread) and fill the petitioner's fields."""
+        settings = self.ctx.settings
+
+        def read(_hall: Hall) -> Any:
+            from desktop.devices.idcard import reader_for
+
+            reader = reader_for(settings)
+            if reader is None:
+                from desktop.domain.errors import RuleViolation
+
+                raise RuleViolation("no_reader", "本机未设置身份证阅读器（设置项 id_reader），请手工录入")
+            return reader.read(5.0)
+
+        self._say("正在读取身份证，请将身份证放在阅读器上……", "notice")
+        self.printing.run(read, self.fill_from_card, lambda error: self._say(user_message(error, "读取身份证"),
+                                                                           "error"), executor=Executor.DEVICES)
+
+    def fill_from_card(self, card: Any) -> None:
+        """Name, ID number and address from the card; sex, ethnicity and birth date shown beside them."""
+        self.document_type.setCurrentIndex(max(self.document_type.findData(DocumentType.RESIDENT_ID.value), 0))
+        self.id_number.setText(str(card.id_number))
+        self.name.setText(str(card.name))
+        if getattr(card, "address", ""):
+            self.address.setText(str(card.address))
+        birth: Any = getattr(card, "birth_date", None)
+        born = birth.isoformat() if isinstance(birth, date) else str(birth or "")
+        self._card_values = {"sex": str(getattr(card, "sex", "") or ""),
+                             "ethnicity": str(getattr(card, "ethnicity", "") or ""), "birth_date": born}
+        self._show_card_line()
+        self._check_id()
+        self._say(f"已读取 {card.name} 的身份证", "ok")
+        self._changed()
+        self._history_timer.start()
+        self.phone.setFocus()
+
+    # -- saving -----------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Register the visit; on success record the rights notice, print the receipt, drop the draft."""
+        if self.tasks.busy:
+            return
+        values = self.values()
+        for note in self.field_messages.values():
+            set_tone(note, "", "")
+        try:
+            form = to_form(values)
+        except (TypeError, ValueError):
+            self._say("表单内容有误，请检查人数等数字", "error")
+            return
+        actor, told, draft_id = self.actor, bool(values["rights_told"]), self.draft_id
+
+        def register(hall: Hall) -> _Registered:
+            from desktop.domain.events import EventType
+            from desktop.services import cases
+            from desktop.services.drafts import discard_draft
+            from desktop.services.registration import register_visit
+
+            result = register_visit(hall, actor, form)
+            if told:
+                cases.record(hall, actor, result.case_number, EventType.NOTIFIED,
+                             {"what": "信访人权利义务", "how": "当面告知"})
+            discard_draft(hall, actor, draft_id)
+            return _Registered(result, told)
+
+        self._say("正在登记……", "notice")
+        self._draft_timer.stop()
+        self.tasks.run(register, self._registered, self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        text = user_message(error, "登记")
+        field = getattr(error, "field", "")
+        key = {"name": "name", "id_number": "id_number", "document_number": "id_number", "phone": "phone",
+               "region_code": "region_code", "persons_count": "persons_count", "诉求内容": "request",
+               "representatives": "persons_count"}.get(field, "")
+        if key in self.field_messages:
+            set_tone(self.field_messages[key], "error", text)
+        self._say(text + "。已填写的内容仍在，改正后再保存", "error")
+
+    def _registered(self, done: _Registered) -> None:
+        result = done.result
+        self.last_result = result
+        code = f"{result.query_code[:4]} {result.query_code[4:]}"
+        due = result.route_deadline.due
+        self._say(f"已登记 {result.case_number}（{result.visit.kind.value}）。查询码 {code}，请告知信访人。"
+                  f"转送、交办期限 {due:%Y年%m月%d日}。正在打印回执……", "ok")
+        self.open_button.show()
+        self.draft_state.setText("")
+        self.registered.emit(result)
+        self._print_receipt(result)
+
+    def _print_receipt(self, result: RegistrationResult) -> None:
+        actor, settings, choose = self.actor, self.ctx.settings, self._printer
+
+        def print_receipt(hall: Hall) -> PrintOutcome:
+            from desktop.documents.model import DocumentKind
+            from desktop.printing.factory import printer_for
+            from desktop.services import documents, printing
+
+            doc = documents.registration_receipt(hall, actor, result)
+            printer = choose() if choose is not None else printer_for(DocumentKind.REGISTRATION_RECEIPT, settings,
+                                                                      media=doc.media)
+            return printing.print_document(hall, actor, doc, None, printer)
+
+        self.printing.run(print_receipt, self._receipt_done,
+                          lambda error: self._say(self.message.text().replace("正在打印回执……", "") +
+                                                  user_message(error, "打印回执"), "error"),
+                          executor=Executor.DEVICES)
+
+    def _receipt_done(self, outcome: PrintOutcome) -> None:
+        text = self.message.text().replace("正在打印回执……", "")
+        self._say(text + ("回执已打印。" if outcome.printed else outcome.message), "ok" if outcome.printed else "error")
+        self.receipt_printed.emit(outcome)
+
+    def _open_saved(self) -> None:
+        if self.last_result is not None:
+            self.open_case.emit(self.last_result.case_number)
+
+    def new_form(self) -> None:
+        """An empty form for the next visitor; an unsaved draft of this one is thrown away."""
+        if self.tasks.busy:
+            return
+        actor, draft_id = self.actor, self.draft_id
+        self.background.run(lambda hall: _discard(hall, actor, draft_id), lambda _none: None,
+                            lambda error: self._say(user_message(error, "删除草稿"), "error"))
+        self._draft_timer.stop()
+        self.draft_id = str(uuid.uuid4())
+        self.last_result = None
+        self.open_button.hide()
+        self.set_values(self._defaults)
+        self.repeat.clear()
+        self.draft_state.setText("")
+        self._say("", "")
+        self.id_number.setFocus()
+
+    def _say(self, text: str, tone: str) -> None:
+        set_tone(self.message, tone, text)
+
+
+def _discard(hall: Hall, actor: Any, draft_id: str) -> None:
+    from desktop.services.drafts import discard_draft
+
+    discard_draft(hall, actor, draft_id)
