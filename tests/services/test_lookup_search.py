@@ -187,13 +187,13 @@ def test_withheld_accusations_are_counted_by_name_but_not_found_by_their_words(
     assert (_numbers(by_words), by_words.total, by_words.more) == ([accusations[2]], 1, False)
 
 
-# -- migration 0011 -----------------------------------------------------------------------------
+# -- migration 0012 -----------------------------------------------------------------------------
 
-def test_folded_index_is_filled_by_0011_and_removed_by_its_downgrade(engine: Engine, clerk: Actor) -> None:
+def test_folded_index_is_filled_by_0012_and_removed_by_its_downgrade(engine: Engine, clerk: Actor) -> None:
     from tests.conftest import make_hall
 
     hall = make_hall(engine)
-    downgrade(engine, "0010")
+    downgrade(engine, "0011")
     number = _register(hall, clerk, 100, request="拖欠工资，要求支付")
     twelfth = number
     with engine.connect() as connection:

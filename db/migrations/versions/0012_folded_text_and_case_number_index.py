@@ -14,8 +14,8 @@
 Filling the index takes about 3 s for 20,000 cases on SQLite
 (about 100 µs a case, which every new or re-registered case then costs in its trigger).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from alembic import op
 
 from db.search_sql import FOLDED_FTS, folded_text_sql
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
