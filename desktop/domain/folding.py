@@ -9,15 +9,14 @@ compared:
   breaks (and the ideographic space), the ASCII marks ``! " ' ( ) , - . / : ; ? [ ]`` and
   the Chinese marks ``，。、；：？！“”‘’（）《》【】「」『』〈〉…—～·``. These are what
   petitions and clerks type; rarer marks (``#``, ``%``, ``〔〕``, ``‖``…) are kept, so they
-  must be typed as the text has them. The list is short on purpose: SQLite folds each
-  new case with one ``replace`` per character (about 1.5 µs each);
+  must be typed as the text has them;
 * full-width digits and Latin letters (``０-９ Ａ-Ｚ ａ-ｚ``) become their ASCII forms.
 
 Nothing else changes (no NFKC: "①" stays "①" on both sides, so a text is always
-found by a piece of itself, exactly as typed). The same mapping runs inside the
-databases (``db/search_sql.py`` turns these tables into SQL), so the folded text is
-indexed without the application writing it. Changing these tables changes what the
-index holds: it needs a migration that rebuilds the folded index.
+found by a piece of itself, exactly as typed). The case store writes each case's
+folded text into SQLite's folded index; PostgreSQL indexes the same mapping as a
+``translate`` expression (``db/search_sql.py`` spells these tables as SQL). Changing
+these tables changes what the indexes hold: it needs a migration that rebuilds them.
 """
 
 from __future__ import annotations

@@ -386,7 +386,7 @@ def _phrase(session: Session, forms: list[str], folded: str, limit: int) -> list
         condition = CaseRow.id.in_(ids.columns(literal_column("rowid")))
     else:
         # Spelled as the index is (ix_cases_folded_trgm), so pg_trgm serves it.
-        condition = literal_column(folded_text_sql(dialect)).ilike(_like(folded), escape="\\")
+        condition = literal_column(folded_text_sql()).ilike(_like(folded), escape="\\")
     return _newest(session, condition, MatchKind.PHRASE, limit)
 
 

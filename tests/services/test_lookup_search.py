@@ -3,19 +3,23 @@ numbers explained, phrases across punctuation, and accusations neither listed no
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from db.migrate import current_revision, downgrade, head_revision, upgrade
-from db.search_sql import folded_text_sql
+from db.models import CaseRow
 from desktop.domain.access import Role
+from desktop.domain.case import project
 from desktop.domain.folding import DROPPED, WIDE, fold_text
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
 from desktop.services.lookup import PUNCTUATION_ONLY, MatchKind, SearchResult, find_cases, search_cases
+from desktop.services.projections import rebuild_and_compare
 from desktop.services.registration import register_visit
+from desktop.services.store import case_events, folded_index, write_projections
 from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
 
@@ -142,14 +146,48 @@ def test_two_characters_and_punctuation_only(hall: Hall, clerk: Actor) -> None:
         assert (result.cases, result.note) == ([], PUNCTUATION_ONLY), query
 
 
-def test_sql_folding_is_the_python_folding(engine: Engine) -> None:
-    sample = DROPPED + WIDE + "拖欠工资①₂ｶﾞ〔〕#%" + "\x1f"
-    dialect = engine.dialect.name
-    with engine.connect() as connection:
-        folded = connection.execute(
-            text(f"SELECT {folded_text_sql(dialect)} FROM (SELECT :a AS request, :b AS facts, :c AS reasons) t"),
-            {"a": sample, "b": "事实：", "c": "理由"}).scalar_one()
-    assert folded == fold_text(sample) + "\x1f事实\x1f理由"
+def _folded_index(hall: Hall) -> list[tuple[object, ...]]:
+    with hall.sessions() as session:
+        return folded_index(session)
+
+
+def _folded_cases(hall: Hall) -> list[tuple[object, ...]]:
+    """What the folded index must hold: fold_text of every case's texts, with its number."""
+    with hall.sessions() as session:
+        rows = session.execute(select(CaseRow.case_id, CaseRow.request, CaseRow.facts, CaseRow.reasons,
+                                      CaseRow.case_number)).all()
+    return sorted((r.case_id, fold_text("\x1f".join((r.request, r.facts, r.reasons))), r.case_number)
+                  for r in rows)
+
+
+def test_the_folded_index_holds_fold_text_of_every_case(hall: Hall, clerk: Actor, supervisor: Actor) -> None:
+    """Registered, updated, rebuilt, its text written again: always fold_text of the case's texts.
+
+    On PostgreSQL this compares the indexed ``translate`` expression with fold_text.
+    """
+    sample = DROPPED + WIDE + "拖欠工资①₂ｶﾞ〔〕#%"
+    number = _register(hall, clerk, 110, request=sample, facts="事实：３万元", reasons="理由（ＡＢ）")
+    _register(hall, clerk, 111, request="拖欠工资，要求支付")
+    with hall.sessions() as session:
+        case_id = session.scalar(select(CaseRow.case_id).where(CaseRow.case_number == number))
+    assert (case_id, fold_text(sample) + "\x1f事实3万元\x1f理由AB", number) in _folded_index(hall)
+    assert _folded_index(hall) == _folded_cases(hall)
+    cases.classify(hall, supervisor, number, nature="申诉求决类", topic_code="1202")  # an update: same text
+    assert _folded_index(hall) == _folded_cases(hall)
+
+    before = _folded_index(hall)
+    report, same = rebuild_and_compare(hall, Actor.system(), compare=True)
+    assert same and report.cases == 2
+    assert _folded_index(hall) == before == _folded_cases(hall)
+    assert len(_numbers(search_cases(hall, clerk, "欠工资，要求"))) == 1
+
+    with hall.sessions() as session, session.begin():  # a registration again for a case row already there
+        view = replace(project(case_id, case_events(session, case_id), hall.policy), request="要求：退还押金３千元")
+        write_projections(session, [view], existing={case_id}, registered={case_id})
+    assert (case_id, "要求退还押金3千元\x1f事实3万元\x1f理由AB", number) in _folded_index(hall)
+    assert _folded_index(hall) == _folded_cases(hall)
+    assert _numbers(search_cases(hall, clerk, "押金3千")) == [number]
+    assert search_cases(hall, clerk, "拖欠工资①").cases == []
 
 
 # -- art. 30 ------------------------------------------------------------------------------------
@@ -193,9 +231,8 @@ def test_folded_index_is_filled_by_0012_and_removed_by_its_downgrade(engine: Eng
     from tests.conftest import make_hall
 
     hall = make_hall(engine)
-    downgrade(engine, "0011")
     number = _register(hall, clerk, 100, request="拖欠工资，要求支付")
-    twelfth = number
+    downgrade(engine, "0011")
     with engine.connect() as connection:
         names = {r[0] for r in connection.execute(text(
             "SELECT name FROM sqlite_master" if engine.dialect.name == "sqlite" else
@@ -204,6 +241,7 @@ def test_folded_index_is_filled_by_0012_and_removed_by_its_downgrade(engine: Eng
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     assert _numbers(search_cases(hall, clerk, "工资要求")) == [number]  # backfilled
-    assert _numbers(search_cases(hall, clerk, "00001")) == [twelfth]
+    assert _numbers(search_cases(hall, clerk, "00001")) == [number]
+    assert _folded_index(hall) == _folded_cases(hall)
     later = _register(hall, clerk, 101, request="工资，要求")  # kept in step after the upgrade
     assert _numbers(search_cases(hall, clerk, "工资要求")) == [later, number]
