@@ -226,6 +226,11 @@ def _attempt(hall: Hall, actor: Actor, doc: RenderedDocument, data_json: str, pr
         if result is not None:
             row.status, row.pdf, row.error, row.pages = PRINTED, None, "", result.pages or row.pages
             row.printer = result.printer[:200]  # e.g. the queue that "system:" (the default) resolved to
+            if not row.printer.startswith(FILE_PRINTER):
+                # The document is on paper now: an earlier failed attempt of it no longer waits.
+                session.execute(update(PrintJobRow)
+                                .where(_same_document(row), PrintJobRow.status == PENDING, PrintJobRow.id != job_id)
+                                .values(status=FAILED, pdf=None))
         else:
             assert error is not None
             row.error = error.message[:500]

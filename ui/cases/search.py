@@ -139,6 +139,7 @@ class CaseSearchPanel(QWidget):
         self.reveal_button.setVisible(may_reveal)
         self.results: list[CaseSummary] = []
         self.current: CaseSummary | None = None
+        self.current_detail: CaseDetail | None = None
         self.showing_full = False
         self._query_seq = 0  # the newest query asked; older answers are dropped
         self._open_first = False  # open_number: show the first result once found
@@ -267,6 +268,7 @@ class CaseSearchPanel(QWidget):
     def _clear_detail(self) -> None:
         had = self.current is not None
         self.current = None
+        self.current_detail = None
         self.showing_full = False
         self.detail.clear()
         self.reveal_reason.clear()
@@ -297,7 +299,7 @@ class CaseSearchPanel(QWidget):
     def _loaded(self, seq: int, summary: CaseSummary, detail: CaseDetail) -> None:
         if seq != self._detail_seq:
             return
-        self.current = summary
+        self.current, self.current_detail = summary, detail
         self.detail.setHtml(case_html(detail))
         self.reveal_button.setEnabled(True)
         self.reveal_reason.setEnabled(True)

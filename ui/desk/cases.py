@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.domain.access import Permission
+from ui.cases.actions import CaseActionsButton
 from ui.cases.deadlines import DeadlinePanel
 from ui.cases.search import CaseSearchPanel
 from ui.shell.context import WorkContext
+
+if TYPE_CHECKING:
+    from desktop.domain.case import CaseView
+    from desktop.services.case_actions import CaseAction
+    from desktop.services.lookup import CaseSummary
 
 
 class CaseDesk(QWidget):
@@ -22,6 +30,9 @@ class CaseDesk(QWidget):
 
         self.search = CaseSearchPanel(ctx)
         search = self.search
+        self.steps = CaseActionsButton(ctx)
+        self.steps.setVisible(ctx.may(Permission.HANDLE))
+        search.add_action(self.steps)
         self.print_button = CasePrintButton(ctx, lambda: search.current.case_id if search.current else None,
                                             search.note)
         self.queue_button = PrintQueueButton(ctx, lambda: search.current.case_number if search.current else None)
@@ -31,10 +42,22 @@ class CaseDesk(QWidget):
         search.add_action(self.print_button)
         search.add_action(self.queue_button)
         self.print_button.refresh(False)
-        search.case_changed.connect(lambda case: self.print_button.refresh(case is not None))
+        search.case_changed.connect(self._case_changed)
+        self.steps.recorded.connect(self._recorded)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(search)
+
+    def _case_changed(self, case: CaseSummary | None) -> None:
+        self.print_button.refresh(case is not None)
+        detail = self.search.current_detail
+        self.steps.show_case(case.case_number if case else None, detail.view if detail is not None else None)
+
+    def _recorded(self, action: CaseAction, view: CaseView) -> None:
+        """Said beside the buttons; the step's notice is offered for print preview at once."""
+        self.search.note(f"已{action.title}：{view.case_number}（{view.state.value}）", "ok")
+        if action.document is not None and self.print_button.isVisible():
+            self.print_button.choose(action.document)
 
 
 def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:

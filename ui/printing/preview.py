@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtGui import QGuiApplication, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -110,7 +110,7 @@ class PrintPreviewDialog(QDialog):
         self.outcome: PrintOutcome | None = None
         self._save_as = save_as or _ask_file_name
         self.setWindowTitle(f"打印预览 — {doc.title or doc.kind.value}")
-        self.resize(980, 1100)
+        self.resize(*_fitting_size(980, 1100))
         self.tasks = ctx.group(self)  # printing: the dialog waits for it before it goes
         self.lookup = ctx.group(self)  # asking the system for its printers: cancel and save stay free meanwhile
         self.images = [to_qimage(page) for page in iter_pages(doc.pdf, PREVIEW_DPI)]
@@ -136,8 +136,11 @@ class PrintPreviewDialog(QDialog):
         self.message = message_label()
         self.print_button = QPushButton("打印")
         self.print_button.setObjectName("primary")
+        self.print_button.setDefault(True)  # Enter prints; it never cancels
         self.save_button = secondary_button("另存为PDF")
         self.cancel_button = secondary_button("取消")
+        for button in (self.save_button, self.cancel_button):
+            button.setAutoDefault(False)
         chooser = QHBoxLayout()
         chooser.addWidget(QLabel("打印机"))
         chooser.addWidget(self.printer, 1)
@@ -235,6 +238,15 @@ class PrintPreviewDialog(QDialog):
     def done(self, result: int) -> None:
         self.tasks.wait()  # a print on its way finishes and is logged before the dialog goes
         super().done(result)
+
+
+def _fitting_size(width: int, height: int) -> tuple[int, int]:
+    """At most the screen's free area (a 1366×768 counter screen included), so no button falls off it."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return width, height
+    free = screen.availableGeometry()
+    return min(width, free.width() - 40), min(height, free.height() - 60)
 
 
 def _ask_file_name(parent: QWidget, suggested: str) -> str:

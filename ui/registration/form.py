@@ -655,9 +655,9 @@ class RegistrationPanel(QWidget):
         settings = self.ctx.settings
 
         def read(_hall: Hall) -> Any:
-            from desktop.devices.idcard import reader_for
+            from desktop.devices.factory import reader_from_settings
 
-            reader = reader_for(settings)
+            reader = reader_from_settings(settings)
             if reader is None:
                 from desktop.domain.errors import RuleViolation
 
