@@ -104,6 +104,9 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     assert isinstance(app, QApplication)
     app.setApplicationName("信访接待大厅系统")
     install_translations(app)
+    from ui.shell.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # reference cycles are collected on the GUI thread only
     apply_theme(app, role)
     source = HallSource(settings, lambda: open_installation(settings, db_path), start=False)
     window = build_window(source, role)
@@ -122,4 +125,5 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     code = app.exec()
     window.close()
     source.close()
+    collector.stop()
     return int(code) if source.error is None else 2

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+COUNTER_SIZES = {"1920x1080": (1920, 1080), "1366x768": (1366, 768)}
 STAFF_SIZE = (1600, 900)
 
 
@@ -57,10 +58,12 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
 
     from desktop.app import build_window
     from desktop.config import load_settings
+    from desktop.devices.simulated import demo_cards
     from desktop.installation import open_hall
     from desktop.services import accounts
     from ui.admin.work import AdminTabs
-    from ui.cases.search import CaseSearchPanel
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import CaseDesk
     from ui.kiosk.progress import ProgressQueryPanel
     from ui.shell.staff import StaffWindow
     from ui.shell.theme import apply_theme
@@ -126,10 +129,50 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     save(window, "02-signin-wrong-password")
     window.close()
 
+    # the counter's registration at both staff screen sizes: empty, from the card with the history, saved
+    for size_name, size in COUNTER_SIZES.items():
+        window = staff("counter", logins["clerk"])
+        window.resize(*size)
+        work = window.work
+        assert isinstance(work, CounterWork), window.sign_in_page.message.text()
+        registration = work.registration
+        if registration.tasks.busy:
+            after(registration.ready, lambda: None)
+        save(window, f"20-counter-registration-{size_name}")
+        known = _known_person(hall)
+        card = demo_cards(0)[0]
+        registration.fill_from_card(card if known is None else known)
+        registration.phone.setText("13857912345")
+        registration.persons_count.setValue(6)
+        for seq in range(1, 4):
+            registration.representatives.add(f"代表{seq}", card.id_number)
+        registration.request.setPlainText("反映本村土地征收补偿款至今未发放到位，要求尽快发放")
+        after(registration.history_shown, registration._history_timer.start)
+        save(window, f"21-counter-registration-filled-{size_name}")
+        registration.representatives.set_values([])
+        registration.persons_count.setValue(1)
+        after(registration.receipt_printed, registration.save)
+        save(window, f"22-counter-registered-{size_name}")
+        search = work.search
+        after(search.detail_shown, registration.open_button.click)
+        save(window, f"23-counter-case-{size_name}")
+        desk = work.desk.findChild(CaseDesk)
+        assert desk is not None
+        desk.steps.open_by_key("classify")
+        settle(600)
+        dialog = desk.steps.dialog
+        if dialog is not None:
+            dialog.grab().save(str(out / f"24-counter-classify-dialog-{size_name}.png"))
+            print(f"  24-counter-classify-dialog-{size_name}.png")
+            dialog.reject()
+        window.close()
+
     # the counter after sign-in: a case selected (masked), then revealed
     window = staff("counter", logins["clerk"])
-    panel = window.findChild(CaseSearchPanel)
-    assert panel is not None, window.sign_in_page.message.text()
+    counter_work = window.work
+    assert isinstance(counter_work, CounterWork), window.sign_in_page.message.text()
+    counter_work.setCurrentWidget(counter_work.desk)
+    panel = counter_work.search
     panel.query.setText(query)
     after(panel.searched, panel.run_search)
     after(panel.detail_shown, lambda: panel.table.setCurrentCell(0, 0))
@@ -208,6 +251,24 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
                 save(device, "14-kiosk-portrait-wrong-code")
             device.close()
     hall.engine.dispose()
+
+
+def _known_person(hall: Any) -> Any:
+    """A person of the demo database as a card (so the history beside the form has something to show)."""
+    from sqlalchemy import select
+
+    from db.models import CasePersonRow
+    from desktop.devices.idcard import make_card
+
+    with hall.sessions() as session:
+        row = session.execute(select(CasePersonRow.name, CasePersonRow.id_number)
+                              .where(CasePersonRow.id_number.like("33%")).limit(1)).first()
+    if row is None:
+        return None
+    try:
+        return make_card(name=row[0], id_number=row[1], sex="", ethnicity="汉", address="浙江省浦江县浦阳街道")
+    except Exception:
+        return None
 
 
 if __name__ == "__main__":

@@ -213,6 +213,10 @@ def _screens_behave(request: pytest.FixtureRequest) -> Iterator[None]:
     def told(reference: str, error: BaseException) -> None:
         unexpected.append(f"{reference} {type(error).__name__}: {error}")
 
+    from ui.shell.collector import GuiThreadCollector
+
+    request.getfixturevalue("qapp")  # the collector's timer needs the application
+    collector = GuiThreadCollector()  # as in the program: cycles collected on the GUI thread only
     threads_before = set(threading.enumerate())
     event.listen(Pool, "checkout", checkout)
     errors.unexpected_hooks.append(told)
@@ -223,6 +227,7 @@ def _screens_behave(request: pytest.FixtureRequest) -> Iterator[None]:
         errors.unexpected_hooks.remove(told)
     for manager in live_managers():
         assert manager.wait(10_000), "a task manager was still working after the test"
+    collector.stop()
     from PySide6.QtWidgets import QApplication
 
     left_open = [w for w in QApplication.topLevelWidgets() if w.isVisible()]

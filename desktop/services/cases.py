@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 
 from db.models import CaseRow, StaffAccountRow
 from desktop.domain.access import (
+    ROLE_NAMES,
     ContentAccess,
     Permission,
+    Role,
     PermissionDenied,
     accusation_access,
     check_may_record,
@@ -54,8 +56,10 @@ class CaseDetail:
     topic_name: str = ""
     revealed: bool = False
     content: ContentAccess = ContentAccess.FULL
-    #: Who wrote each event, as people read it (``staff:wangli`` → 王丽; ``kiosk:K01`` → K01号自助终端).
+    #: Who wrote each event, as people read it (``staff:wangli`` → 王丽（接待窗口工作人员）; ``kiosk:K01`` → K01号自助终端).
     authors: Mapping[str, str] = field(default_factory=dict)
+    #: 首问负责: who first received a first-time visitor, responsible until the matter ends ("" for repeats).
+    first_responsible: str = ""
 
 
 def _case_id(session: Session, case_ref: str) -> str:
@@ -106,7 +110,16 @@ def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDet
     deadlines = tuple(deadline_explanations(view, hall.policy))
     return CaseDetail(masked_view(view, reveal_personal=reveal, content=content),
                       masked_events(events, reveal_personal=reveal, content=content),
-                      deadlines, topic, revealed=reveal, content=content, authors=authors)
+                      deadlines, topic, revealed=reveal, content=content, authors=authors,
+                      first_responsible=_first_responsible(view, events, authors))
+
+
+def _first_responsible(view: CaseView, events: Sequence[Event], authors: Mapping[str, str]) -> str:
+    """The person who registered a first visit (首问负责制); a repeat keeps its earlier case's."""
+    registered = next((e for e in events if e.type is EventType.REGISTERED), None)
+    if registered is None or view.visit_kind != "初访" or not registered.author.startswith("staff:"):
+        return ""
+    return authors.get(registered.author, "")
 
 
 _DEVICE_AUTHORS = {"kiosk": "{}号自助终端", "display": "{}号大厅显示屏", "system": "本机命令行", "device": "{}号设备"}
@@ -117,9 +130,13 @@ def _author_names(session: Session, authors: set[str]) -> dict[str, str]:
     logins = {a.removeprefix("staff:") for a in authors if a.startswith("staff:")}
     names: dict[str, str] = {}
     if logins:
-        for login, name in session.execute(select(StaffAccountRow.login, StaffAccountRow.display_name)
-                                           .where(StaffAccountRow.login.in_(logins))):
-            names[login] = name
+        for login, name, role in session.execute(
+                select(StaffAccountRow.login, StaffAccountRow.display_name, StaffAccountRow.role)
+                .where(StaffAccountRow.login.in_(logins))):
+            try:
+                names[login] = f"{name}（{ROLE_NAMES[Role(role)]}）"
+            except ValueError:
+                names[login] = name
     shown: dict[str, str] = {}
     for author in authors:
         kind, _sep, rest = author.partition(":")

@@ -30,7 +30,7 @@ from desktop.services.context import Hall
 from desktop.services.progress import citizen_progress
 from desktop.services.registration import RegistrationResult, register_visit
 from tests.conftest import FakeClock, make_hall
-from tests.helpers import form
+from tests.helpers import form, valid_id
 from ui.desk.cases import CaseDesk
 from ui.printing.queue import Choices, PrintQueueButton, PrintQueueDialog, printer_text
 from ui.shell.context import WorkContext
@@ -280,8 +280,9 @@ def test_the_badge_counts_this_pcs_pending_jobs_and_opens_the_panel(qtbot: QtBot
     with qtbot.waitSignal(button.counted, timeout=10_000):
         button.show()
     assert button.text() == "打印记录" and button.count == 0
-    for kind in (DocumentKind.RIGHTS_NOTICE, DocumentKind.RIGHTS_NOTICE):
-        doc = documents.notice(sqlite_hall, clerk, kind, case.case_id, {})
+    other = register_visit(sqlite_hall, clerk, form(name="李娜", id_number=valid_id(seq=88)))
+    for case_id in (case.case_id, other.case_id):  # two documents (one on paper is enough for each)
+        doc = documents.notice(sqlite_hall, clerk, DocumentKind.RIGHTS_NOTICE, case_id, {})
         printing.print_document(sqlite_hall, clerk, doc, None, printer)
     # Print jobs changed (here: by a service outside any window): the count is read again by itself.
     qtbot.waitUntil(lambda: button.count == 2, timeout=10_000)

@@ -92,7 +92,8 @@ def test_events_are_shown_by_who_wrote_them(hall: Hall, clerk: Actor, kiosk: Act
     result = register_visit(hall, kiosk, form())
     cases.classify(hall, clerk, result.case_number, nature="申诉求决类", topic_code="0101")
     detail = cases.load_case(hall, clerk, result.case_number)
-    assert detail.authors == {"kiosk:K01": "K01号自助终端", "staff:wangli": "王丽"}
+    assert detail.authors == {"kiosk:K01": "K01号自助终端", "staff:wangli": "王丽（接待窗口工作人员）"}
+    assert detail.first_responsible == ""  # registered at a kiosk: no clerk received the visitor
 
 
 def test_a_permission_decides_whether_a_notice_names_the_petitioner(hall: Hall, clerk: Actor) -> None:
@@ -107,3 +108,13 @@ def test_a_permission_decides_whether_a_notice_names_the_petitioner(hall: Hall, 
     assert full.data["petitioner_name"] == "张建国" and masked.data["petitioner_name"] == "张**"
     views = list_audit(hall, Actor.system(), AuditQuery(action="查看完整个人信息"))
     assert [e.actor_id for e in views] == [clerk.actor_id]  # the full name was audited, the masked one not
+
+
+def test_the_clerk_who_first_received_a_first_visit_stays_responsible(hall: Hall, clerk: Actor) -> None:
+    """首问负责制: shown with the case until it ends; a repeat visit names nobody new."""
+    _ready(hall, "wangli", "王丽", "clerk")
+    first = register_visit(hall, clerk, form())
+    assert cases.load_case(hall, clerk, first.case_number).first_responsible == "王丽（接待窗口工作人员）"
+    repeat = register_visit(hall, clerk, form())
+    assert repeat.visit.kind.value == "重复访"
+    assert cases.load_case(hall, clerk, repeat.case_number).first_responsible == ""

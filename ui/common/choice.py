@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter
 
@@ -26,8 +26,8 @@ class Choice:
 
 
 class _Matcher(QSortFilterProxyModel):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)  # owned by the box: the completer using it must never outlive it
         self.needle = ""
 
     def set_needle(self, text: str) -> None:
@@ -59,7 +59,7 @@ class ChoiceBox(QComboBox):
         edit.setPlaceholderText(placeholder)
         self._model = QStandardItemModel(self)
         self.setModel(self._model)
-        self._matcher = _Matcher()
+        self._matcher = _Matcher(self)
         self._matcher.setSourceModel(self._model)
         completer = QCompleter(self._matcher, self)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)

@@ -424,6 +424,7 @@ class RegistrationPanel(QWidget):
             lambda: self._check_phone_field(self.agent_phone, "agent_phone"))
         self.has_agent.toggled.connect(self._agent_toggled)
         self.persons_count.valueChanged.connect(self._count_changed)
+        self.representatives.changed.connect(lambda: self._count_changed(self.persons_count.value()))
         self.save_button.clicked.connect(self.save)
         self.new_button.clicked.connect(self.new_form)
         self.open_button.clicked.connect(self._open_saved)

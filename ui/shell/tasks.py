@@ -73,7 +73,7 @@ def report_progress(done: int, total: int = 0, text: str = "") -> None:
     """From inside an operation's work: say how far it has come (shown on the GUI thread)."""
     task: Task[Any] | None = getattr(_current, "task", None)
     if task is not None:
-        task.relay.progressed.emit(Progress(done, total, text))
+        task.relay.progressed.emit((task.task_id, [Progress(done, total, text)]))
 
 
 def cancelled() -> bool:
@@ -89,7 +89,13 @@ def check_cancelled() -> None:
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; signals emitted from the worker are queued to it."""
+    """The manager's one messenger: lives on the GUI thread, workers' signals are queued to it.
+
+    Each signal carries ``(task id, box)``; the box is a one-item list the GUI thread
+    empties, so that an outcome (an error's traceback holds the task and the Qt objects
+    its work used) is always let go of on the GUI thread. There is no Qt object per
+    task: nothing is created or deleted while work is in flight.
+    """
 
     succeeded = Signal(object)
     failed = Signal(object)
@@ -163,10 +169,15 @@ class Task(Generic[T]):
     still reads it after ``run()`` returned — an intermittent crash.)
     """
 
-    def __init__(self, op: HallOp[T], source: HallSource, relay: _Relay) -> None:
+    def __init__(self, op: HallOp[T], source: HallSource, relay: _Relay, task_id: int) -> None:
         self.op = op
         self.source = source
         self.relay = relay
+        self.task_id = task_id
+        #: Set by the group: what to do with each outcome on the GUI thread.
+        self.on_success: Callable[[Any], None] = _nothing
+        self.on_failure: Callable[[Any], None] = _nothing
+        self.on_progress: Callable[[Any], None] = _nothing
         self.cancel_requested = threading.Event()
         self.started = threading.Event()
         self.finished = threading.Event()  # the work is over (its outcome may not be handled yet)
@@ -198,13 +209,20 @@ class Task(Generic[T]):
         return report, outcome
 
 
+def _nothing(_value: Any) -> None:
+    pass
+
+
 def _run_task(ref: weakref.ref[Task[Any]]) -> None:
     task = ref()
     if task is None:
         return
+    task_id = task.task_id
     report, outcome = task.execute()
     del task  # the worker lets go before the outcome is told: the GUI thread always holds the last reference
-    report.emit(outcome)
+    box = [outcome]
+    del outcome
+    report.emit((task_id, box))
 
 
 class TaskGroup(QObject):
@@ -236,46 +254,45 @@ class TaskGroup(QObject):
         success = _weakly(op._success) if op._success is not None else None
         failure = _weakly(op._failure) if op._failure is not None else None
         progress = _weakly(op._progress) if op._progress is not None else None
-        # The relay belongs to the manager, not to this group: the group's owner may go (a dialog
-        # closed, a session ended) while its work still runs, and the worker must always find
-        # the relay alive when it reports. What the owner no longer needs is dropped here.
-        relay = _Relay(self.manager)
-        task = Task(op, self.manager.source, relay)
+        task = self.manager.new_task(op)
         self._pending.add(task)
         if len(self._pending) == 1:
             self.busy_changed.emit(True)
+        me = weakref.ref(self)  # the task (kept by the manager until it is over) never keeps the group
 
         def finish(handler: Callable[[Any], None] | None, value: object) -> None:
-            relay.deleteLater()
-            if not shiboken6.isValid(self):
+            group = me()
+            if group is None or not shiboken6.isValid(group):
                 return  # the owner is gone: nobody is left to tell
-            self._pending.discard(task)
+            group._pending.discard(task)
             try:
                 if handler is not None:
                     handler(value)
             finally:
-                if not self._pending:
-                    self.busy_changed.emit(False)
-                self.settled.emit()
+                if not group._pending:
+                    group.busy_changed.emit(False)
+                group.settled.emit()
 
-        def failed(error: Exception) -> None:
-            if not shiboken6.isValid(self) or isinstance(error, Cancelled):
+        def failed(error: Any) -> None:
+            group = me()
+            if group is None or not shiboken6.isValid(group) or isinstance(error, Cancelled):
                 finish(None, error)
             elif failure is not None:
                 finish(failure, error)
             else:
-                finish(lambda e: errors.show_failure(self._window(), e), error)
+                finish(lambda e: errors.show_failure(group._window(), e), error)
 
-        def progressed(value: Progress) -> None:
-            if not shiboken6.isValid(self):
+        def progressed(value: Any) -> None:
+            group = me()
+            if group is None or not shiboken6.isValid(group):
                 return
-            self.progressed.emit(value)
+            group.progressed.emit(value)
             if progress is not None:
                 progress(value)
 
-        relay.succeeded.connect(lambda value: finish(success, value))
-        relay.failed.connect(failed)
-        relay.progressed.connect(progressed)
+        task.on_success = lambda value: finish(success, value)
+        task.on_failure = failed
+        task.on_progress = progressed
         self.manager.submit(task)
         return task
 
@@ -319,6 +336,12 @@ class TaskManager(QObject):
         self._coalesce.timeout.connect(self._emit_changes)
         self._relay = _ChangeRelay(self)
         self._relay.told.connect(self._told)
+        self._outcomes = _Relay(self)
+        self._outcomes.succeeded.connect(self._succeeded)
+        self._outcomes.failed.connect(self._failed)
+        self._outcomes.progressed.connect(self._progressed)
+        self._in_flight: dict[int, Task[Any]] = {}  # handed to the pool, outcome not yet handled
+        self._next_id = 0
         self._unsubscribe: Callable[[], None] | None = None
         self._closed = False
         relay = self._relay
@@ -339,16 +362,36 @@ class TaskManager(QObject):
         """A group of operations owned by ``owner`` (a widget); it goes with its owner."""
         return TaskGroup(self, owner)
 
+    def new_task(self, op: HallOp[T]) -> Task[T]:
+        self._next_id += 1
+        return Task(op, self.source, self._outcomes, self._next_id)
+
     def submit(self, task: Task[Any]) -> None:
+        self._in_flight[task.task_id] = task
         if self._closed:
             task.finished.set()
-            task.relay.failed.emit(Cancelled())
+            self._outcomes.failed.emit((task.task_id, [Cancelled()]))
             return
         # The pool gets a weak reference: the group holds the task (with its work, which may
         # hold Qt objects) until the outcome is handled, so the task is always let go of on
         # the GUI thread. Were the pool's copy the last one, a QObject could be destroyed
         # on the worker thread ("Timers cannot be stopped from another thread", then a crash).
         self._pools[task.op.executor].start(functools.partial(_run_task, weakref.ref(task)))
+
+    def _succeeded(self, message: tuple[int, list[Any]]) -> None:
+        task = self._in_flight.pop(message[0], None)
+        if task is not None:
+            task.on_success(message[1].pop())
+
+    def _failed(self, message: tuple[int, list[Any]]) -> None:
+        task = self._in_flight.pop(message[0], None)
+        if task is not None:
+            task.on_failure(message[1].pop())
+
+    def _progressed(self, message: tuple[int, list[Any]]) -> None:
+        task = self._in_flight.get(message[0])
+        if task is not None:
+            task.on_progress(message[1].pop())
 
     @property
     def idle(self) -> bool:
