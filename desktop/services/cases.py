@@ -23,8 +23,8 @@ from desktop.domain.access import (
     ROLE_NAMES,
     ContentAccess,
     Permission,
-    Role,
     PermissionDenied,
+    Role,
     accusation_access,
     check_may_record,
     check_not_accused,
@@ -56,7 +56,8 @@ class CaseDetail:
     topic_name: str = ""
     revealed: bool = False
     content: ContentAccess = ContentAccess.FULL
-    #: Who wrote each event, as people read it (``staff:wangli`` → 王丽（接待窗口工作人员）; ``kiosk:K01`` → K01号自助终端).
+    #: Who wrote each event, as people read it (``staff:wangli`` → 王丽（接待窗口工作人员）;
+    #: ``kiosk:K01`` → K01号自助终端).
     authors: Mapping[str, str] = field(default_factory=dict)
     #: 首问负责: who first received a first-time visitor, responsible until the matter ends ("" for repeats).
     first_responsible: str = ""
