@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -320,3 +321,19 @@ class DraftRow(Base):
     owner: Mapped[str] = mapped_column(String(96), index=True)  # the actor who typed it
     updated_at: Mapped[str] = mapped_column(String(32))
     data: Mapped[str] = mapped_column(Text)
+
+
+class AttachmentRow(Base):
+    """A file handed in with a petition (a letter, a photo, a contract), stored once by its SHA-256.
+
+    Content-addressed: the same file attached twice, to one case or to two, is kept once.
+    In the encrypted database like everything else; cases name it in their events.
+    """
+
+    __tablename__ = "attachments"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

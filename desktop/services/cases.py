@@ -40,6 +40,7 @@ from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.domain.numbering import generate_query_code, hash_query_code
 from desktop.domain.routing import RouteProposal, check_route_allowed, propose_route
+from desktop.services.attachments import AttachmentRef, refs_from_payload
 from desktop.services.audit import audit, denied, guard
 from desktop.services.context import Actor, Hall
 from desktop.services.reference import load_directory, load_taxonomy
@@ -56,11 +57,13 @@ class CaseDetail:
     topic_name: str = ""
     revealed: bool = False
     content: ContentAccess = ContentAccess.FULL
-    #: Who wrote each event, as people read it (``staff:wangli`` → 王丽（接待窗口工作人员）;
-    #: ``kiosk:K01`` → K01号自助终端).
+    #: Who wrote each event, as people read it: ``staff:wangli`` → 王丽（接待窗口工作人员）,
+    #: ``kiosk:K01`` → K01号自助终端.
     authors: Mapping[str, str] = field(default_factory=dict)
     #: 首问负责: who first received a first-time visitor, responsible until the matter ends ("" for repeats).
     first_responsible: str = ""
+    #: Materials the case's events name (withheld with an accusation's content).
+    attachments: tuple[AttachmentRef, ...] = ()
 
 
 def _case_id(session: Session, case_ref: str) -> str:
@@ -112,7 +115,9 @@ def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDet
     return CaseDetail(masked_view(view, reveal_personal=reveal, content=content),
                       masked_events(events, reveal_personal=reveal, content=content),
                       deadlines, topic, revealed=reveal, content=content, authors=authors,
-                      first_responsible=_first_responsible(view, events, authors))
+                      first_responsible=_first_responsible(view, events, authors),
+                      attachments=tuple(ref for e in events for ref in refs_from_payload(e.payload.get("attachments")))
+                      if content is ContentAccess.FULL else ())
 
 
 def _first_responsible(view: CaseView, events: Sequence[Event], authors: Mapping[str, str]) -> str:

@@ -51,6 +51,7 @@ TABLE_TOPICS: dict[str, Topic] = {
     "sync_state": Topic.SYNC,
     "sync_devices": Topic.SYNC,
     "drafts": Topic.DRAFTS,
+    "attachments": Topic.CASES,
 }
 
 

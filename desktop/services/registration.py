@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from db.models import CasePersonRow, CaseRow
+from db.models import AttachmentRow, CasePersonRow, CaseRow
 from desktop.domain.access import Permission
 from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseState, CaseView
@@ -81,6 +83,8 @@ class RegistrationForm:
     agent: PersonInput | None = None
     window: str = ""
     queue_number: str = ""
+    #: Materials stored beforehand (desktop/services/attachments.py): sha256, name, size, mime each.
+    attachments: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,24 @@ def _text(value: str, label: str, required: bool, limit: int = MAX_TEXT) -> str:
         raise ValidationError("text_control_char",
                               f"{label}含有不可见的控制字符（U+{ord(bad):04X}），请删除后重新输入", label)
     return value
+
+
+MAX_ATTACHMENTS = 20
+
+
+def _attachments(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The registration's materials as the event records them: hash, name, size, kind; checked."""
+    if len(items) > MAX_ATTACHMENTS:
+        raise ValidationError("too_many_attachments", f"材料过多（一次登记不超过{MAX_ATTACHMENTS}份）", "attachments")
+    out: list[dict[str, Any]] = []
+    for item in items:
+        digest = str(item.get("sha256", ""))
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValidationError("bad_attachment", "材料的校验值无效，请重新添加", "attachments")
+        name = _text(str(item.get("name", "")), "材料名称", required=True, limit=100)
+        out.append({"sha256": digest, "name": name, "size": int(item.get("size", 0) or 0),
+                    "mime": str(item.get("mime", ""))[:64]})
+    return out
 
 
 def earlier_cases(session: Session, id_number: str, name: str, phone: str,
@@ -190,6 +212,7 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
         channel = Channel(form.channel).value
     except ValueError:
         raise ValidationError("bad_channel", f"未知的信访渠道：{form.channel}", "channel") from None
+    attachments = _attachments(form.attachments)
     region = form.region_code.strip()
     if not region.isascii() or not region.isdigit() or len(region) not in (6, 9, 12):
         raise ValidationError("bad_region", "问题属地须为6、9或12位行政区划代码", "region_code")
@@ -208,6 +231,13 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
     query_code = generate_query_code()
     settings = hall.settings
     with hall.transaction() as session:
+        if attachments:
+            stored = set(session.scalars(select(AttachmentRow.sha256).where(
+                AttachmentRow.sha256.in_([a["sha256"] for a in attachments]))))
+            missing = [a["name"] for a in attachments if a["sha256"] not in stored]
+            if missing:
+                raise ValidationError("attachment_missing", f"材料“{missing[0]}”未能保存到本机，请重新添加",
+                                      "attachments")
         visit = assess_repeat(request, topic_code,
                               earlier_cases(session, petitioner["id_number"], petitioner["name"],
                                             petitioner["phone"]),
@@ -237,6 +267,7 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
             "facts": facts,
             "reasons": reasons,
             "public_ok": form.public_ok,
+            **({"attachments": attachments} if attachments else {}),
             "visit_kind": visit.kind.value,
             "repeat_of": list(visit.linked_case_ids),
             "query_code_hash": hash_query_code(query_code, hall.secrets.query_code_pepper,

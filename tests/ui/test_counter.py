@@ -319,3 +319,31 @@ def test_a_draft_survives_the_program_being_killed(tmp_path: Path) -> None:
         assert draft.data["name"] == "赵桂兰" and draft.data["request"] == "反映养老金被停发，要求恢复"
     finally:
         hall.engine.dispose()
+
+
+def test_materials_are_added_shown_and_registered(qtbot: QtBot, sqlite_hall: Hall, work_context: Context,
+                                                  clerk: Actor, tmp_path: Path) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    photo = tmp_path / "现场照片.png"
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("#2e7d32"))
+    assert image.save(str(photo))
+    letter = tmp_path / "来信.pdf"
+    letter.write_bytes(b"%PDF-1.4 letter")
+    chosen = [[str(photo), str(letter)], [str(photo)]]  # the same photo chosen again
+    panel = RegistrationPanel(work_context(clerk), choose_files=lambda _parent: chosen.pop(0))
+    qtbot.addWidget(panel)
+    qtbot.waitSignal(panel.ready, timeout=10_000).wait()
+    for _ in range(2):
+        with qtbot.waitSignal(panel.background.settled, timeout=10_000):
+            qtbot.mouseClick(panel.add_material_button, Qt.MouseButton.LeftButton)
+    assert [a["name"] for a in panel.attachments] == ["现场照片.png", "来信.pdf"]  # listed once each
+    assert panel.materials.count() == 2 and not panel.materials.item(0).icon().isNull()
+    panel.id_number.setText(valid_id(seq=61))
+    panel.name.setText("钱红")
+    _type_request(panel, "反映邻居违章搭建影响采光")
+    with qtbot.waitSignal(panel.registered, timeout=10_000) as saved:
+        panel.save()
+    detail = cases.load_case(sqlite_hall, clerk, saved.args[0].case_number)
+    assert [a.name for a in detail.attachments] == ["现场照片.png", "来信.pdf"]

@@ -79,6 +79,9 @@ def case_html(detail: CaseDetail) -> str:
         lines.append(f"<p><b>事实</b> {_text(v.facts)}</p>")
     if v.reasons:
         lines.append(f"<p><b>理由</b> {_text(v.reasons)}</p>")
+    if detail.attachments:
+        lines.append("<p><b>材料</b> " + "；".join(
+            escape(f"{a.name}（{a.size / 1024:,.0f} KB）") for a in detail.attachments) + "</p>")
     if detail.first_responsible:
         lines.append(f"<p><b>首问负责</b> {escape(detail.first_responsible)}</p>")
     lines.append(f"<p><b>分类</b> {escape(v.nature or '未分类')}　{escape(detail.topic_name or '未选择内容分类')}"

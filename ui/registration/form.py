@@ -21,23 +21,27 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -248,7 +252,8 @@ class RegistrationPanel(QWidget):
     ready = Signal()  # reference data in and any draft restored
     open_case = Signal(str)  # case number: the clerk wants to work on it
 
-    def __init__(self, ctx: WorkContext, *, printer: Callable[[], Printer] | None = None) -> None:
+    def __init__(self, ctx: WorkContext, *, printer: Callable[[], Printer] | None = None,
+                 choose_files: Callable[[QWidget], list[str]] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.actor = ctx.actor
@@ -256,6 +261,8 @@ class RegistrationPanel(QWidget):
         self.background = ctx.group(self)  # history and drafts: never hold up saving
         self.printing = ctx.group(self)
         self._printer = printer
+        self._choose_files = choose_files or _ask_files
+        self.attachments: list[dict[str, Any]] = []
         self.draft_id = str(uuid.uuid4())
         self.last_result: RegistrationResult | None = None
         self._restoring = False
@@ -308,6 +315,22 @@ class RegistrationPanel(QWidget):
         self.window_field = QLineEdit()
         self.queue_number = QLineEdit()
         self.rights_told = QCheckBox("已告知信访人权利义务和“六个不得”（条例第二十六条）")
+        self.materials = QListWidget()
+        self.materials.setViewMode(QListWidget.ViewMode.IconMode)
+        self.materials.setIconSize(QSize(96, 96))
+        self.materials.setFixedHeight(140)
+        self.materials.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.add_material_button = secondary_button("添加材料…")
+        self.remove_material_button = secondary_button("移除所选材料")
+        materials_box = QWidget()
+        materials_layout = QVBoxLayout(materials_box)
+        materials_layout.setContentsMargins(0, 0, 0, 0)
+        materials_layout.addWidget(self.materials)
+        materials_buttons = QHBoxLayout()
+        materials_buttons.addWidget(self.add_material_button)
+        materials_buttons.addWidget(self.remove_material_button)
+        materials_buttons.addStretch(1)
+        materials_layout.addLayout(materials_buttons)
 
         # -- messages and buttons ---------------------------------------------------------------
         self.field_messages: dict[str, QLabel] = {}
@@ -335,6 +358,7 @@ class RegistrationPanel(QWidget):
             ("问题属地", self.region, "region_code"), ("信访渠道", self.channel, ""),
             ("内容分类", self.topic, "topic_code"), ("性质", self.nature, ""), ("信访目的", self.purpose, ""),
             ("诉求", self.request, "request"), ("事实", self.facts, ""), ("理由", self.reasons, ""),
+            ("材料", materials_box, "attachments"),
             ("", self.public_ok, ""), ("接待窗口", self.window_field, ""), ("排队号", self.queue_number, ""),
             ("", self.rights_told, ""),
         ]))
@@ -429,6 +453,8 @@ class RegistrationPanel(QWidget):
         self.new_button.clicked.connect(self.new_form)
         self.open_button.clicked.connect(self._open_saved)
         self.read_card_button.clicked.connect(self.read_card)
+        self.add_material_button.clicked.connect(self.add_materials)
+        self.remove_material_button.clicked.connect(self._remove_material)
         for sequence, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence("Ctrl+Return"), self.save),
                                (QKeySequence("Ctrl+Enter"), self.save), (QKeySequence.StandardKey.New, self.new_form),
                                (QKeySequence("F2"), self.read_card)):
@@ -496,6 +522,7 @@ class RegistrationPanel(QWidget):
             "facts": self.facts.toPlainText(), "reasons": self.reasons.toPlainText(),
             "public_ok": self.public_ok.isChecked(), "window": self.window_field.text(),
             "queue_number": self.queue_number.text(), "rights_told": self.rights_told.isChecked(),
+            "attachments": list(self.attachments),
         }
 
     @property
@@ -531,6 +558,8 @@ class RegistrationPanel(QWidget):
             self.reasons.setPlainText(str(values.get("reasons", "") or ""))
             self.public_ok.setChecked(bool(values.get("public_ok")))
             self.rights_told.setChecked(bool(values.get("rights_told")))
+            self.attachments = [dict(a) for a in values.get("attachments") or [] if isinstance(a, dict)]
+            self._show_materials({})
             for note in self.field_messages.values():
                 set_tone(note, "", "")
         finally:
@@ -648,6 +677,68 @@ class RegistrationPanel(QWidget):
         if self._draft_timer.isActive():
             self._draft_timer.stop()
             self._save_draft()
+
+    # -- materials --------------------------------------------------------------------------------
+
+    def add_materials(self) -> None:
+        """Files chosen by the clerk are stored (once, by their hash) off the GUI thread, then listed."""
+        paths = self._choose_files(self)
+        if not paths:
+            return
+        actor = self.actor
+
+        def store(hall: Hall) -> list[tuple[dict[str, Any], QImage | None]]:
+            from pathlib import Path
+
+            from desktop.services.attachments import store_file
+
+            stored = []
+            for path in paths:
+                ref = store_file(hall, actor, Path(path))
+                thumb = QImage(path) if ref.is_image else None
+                stored.append((ref.as_payload(), thumb.scaled(96, 96, Qt.AspectRatioMode.KeepAspectRatio)
+                               if thumb is not None and not thumb.isNull() else None))
+            return stored
+
+        self.background.run(store, self._stored, lambda error: set_tone(
+            self.field_messages["attachments"], "error", user_message(error, "添加材料")))
+
+    def _stored(self, stored: list[tuple[dict[str, Any], QImage | None]]) -> None:
+        known = {a["sha256"] for a in self.attachments}
+        thumbs = {}
+        for ref, thumb in stored:
+            if ref["sha256"] not in known:
+                self.attachments.append(ref)
+                known.add(str(ref["sha256"]))
+            if thumb is not None:
+                thumbs[str(ref["sha256"])] = thumb
+        set_tone(self.field_messages["attachments"], "", "")
+        self._show_materials(thumbs)
+        self._changed()
+
+    def _show_materials(self, thumbs: dict[str, QImage]) -> None:
+        kept = {str(self.materials.item(i).data(Qt.ItemDataRole.UserRole)): self.materials.item(i).icon()
+                for i in range(self.materials.count())}
+        self.materials.clear()
+        for ref in self.attachments:
+            digest = str(ref.get("sha256", ""))
+            size = int(ref.get("size", 0) or 0)
+            item = QListWidgetItem(f"{ref.get('name', '')}\n{size / 1024:,.0f} KB")
+            item.setData(Qt.ItemDataRole.UserRole, digest)
+            if digest in thumbs:
+                item.setIcon(QIcon(QPixmap.fromImage(thumbs[digest])))
+            elif digest in kept:
+                item.setIcon(kept[digest])
+            else:
+                item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+            self.materials.addItem(item)
+
+    def _remove_material(self) -> None:
+        row = self.materials.currentRow()
+        if 0 <= row < len(self.attachments):
+            del self.attachments[row]
+            self.materials.takeItem(row)
+            self._changed()
 
     # -- the ID-card reader -----------------------------------------------------------------------
 
@@ -788,6 +879,12 @@ class RegistrationPanel(QWidget):
 
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
+
+
+def _ask_files(parent: QWidget) -> list[str]:
+    paths, _filter = QFileDialog.getOpenFileNames(parent, "添加信访材料", "",
+                                                  "材料 (*.pdf *.jpg *.jpeg *.png *.bmp *.txt);;所有文件 (*)")
+    return list(paths)
 
 
 def _discard(hall: Hall, actor: Any, draft_id: str) -> None:

@@ -28,7 +28,7 @@ CARD_FIELDS: tuple[str, ...] = ("sex", "ethnicity", "birth_date")
 def blank() -> dict[str, Any]:
     values: dict[str, Any] = {name: "" for name in TEXT_FIELDS + CARD_FIELDS}
     values.update(document_type=DocumentType.RESIDENT_ID.value, persons_count=1, representatives=[],
-                  public_ok=False, rights_told=False, has_agent=False)
+                  public_ok=False, rights_told=False, has_agent=False, attachments=[])
     return values
 
 
@@ -58,4 +58,5 @@ def to_form(values: Mapping[str, Any]) -> RegistrationForm:
         channel=text("channel"), address=text("address"), purpose=text("purpose"), nature=text("nature"),
         facts=text("facts"), reasons=text("reasons"), public_ok=bool(values.get("public_ok")),
         persons_count=int(values.get("persons_count") or 1), representatives=representatives, agent=agent,
-        window=text("window"), queue_number=text("queue_number"))
+        window=text("window"), queue_number=text("queue_number"),
+        attachments=tuple(dict(a) for a in values.get("attachments") or [] if isinstance(a, Mapping)))
