@@ -1,4 +1,4 @@
-"""SQL shared by migration 0012, the case store and the case search: the folded case text.
+"""SQL shared by migration 0013, the case store and the case search: the folded case text.
 
 The indexes are built over these exact forms, and the search must spell them the same
 way for the database to use the indexes. Changing one needs a migration that rebuilds

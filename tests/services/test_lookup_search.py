@@ -225,14 +225,14 @@ def test_withheld_accusations_are_counted_by_name_but_not_found_by_their_words(
     assert (_numbers(by_words), by_words.total, by_words.more) == ([accusations[2]], 1, False)
 
 
-# -- migration 0012 -----------------------------------------------------------------------------
+# -- migration 0013 -----------------------------------------------------------------------------
 
-def test_folded_index_is_filled_by_0012_and_removed_by_its_downgrade(engine: Engine, clerk: Actor) -> None:
+def test_folded_index_is_filled_by_0013_and_removed_by_its_downgrade(engine: Engine, clerk: Actor) -> None:
     from tests.conftest import make_hall
 
     hall = make_hall(engine)
     number = _register(hall, clerk, 100, request="拖欠工资，要求支付")
-    downgrade(engine, "0011")
+    downgrade(engine, "0012")
     with engine.connect() as connection:
         names = {r[0] for r in connection.execute(text(
             "SELECT name FROM sqlite_master" if engine.dialect.name == "sqlite" else

@@ -14,8 +14,8 @@
 
 Filling the index takes about 1.3 s for 20,000 demo cases on SQLite (2,000 cases a batch).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from alembic import op
 
 from db.search_sql import FOLDED_FTS, INSERT_FOLDED_BY_ID, folded_case_text, folded_text_sql
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
