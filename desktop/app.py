@@ -115,6 +115,12 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
         window.showFullScreen()
     else:
         window.resize(1600, 900)
+        screen = app.primaryScreen()
+        if screen is not None:  # a 1366×768 counter screen: the window fits it, maximised
+            free = screen.availableGeometry()
+            if free.width() < 1600 or free.height() < 900:
+                window.resize(min(1600, free.width()), min(900, free.height()))
+                window.showMaximized()
         window.show()
     if smoke_test:
         source.start()

@@ -40,6 +40,7 @@ from desktop.devices.spec import (
     field_key,
 )
 from desktop.domain.errors import ValidationError
+from desktop.domain.files import sniff_mime
 from desktop.domain.identity import (
     DocumentType,
     id_birth_date,
@@ -167,15 +168,8 @@ class IdCardReader(Protocol):
 
 
 def photo_format(photo: bytes | None) -> str:
-    if not photo:
-        return ""
-    if photo.startswith(b"BM"):
-        return "bmp"
-    if photo.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if photo.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    return ""
+    mime = sniff_mime(photo)
+    return mime.removeprefix("image/") if mime in ("image/bmp", "image/jpeg", "image/png") else ""
 
 
 # ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from db.models import AttachmentRow
 from desktop.domain.access import Permission
 from desktop.domain.errors import ValidationError
+from desktop.domain.files import sniff_mime
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
 
@@ -45,16 +46,8 @@ class AttachmentRef:
 
 
 def _mime(name: str, data: bytes) -> str:
-    if data.startswith(b"%PDF"):
-        return "application/pdf"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"BM"):
-        return "image/bmp"
     guessed, _encoding = mimetypes.guess_type(name)
-    return guessed or "application/octet-stream"
+    return sniff_mime(data) or guessed or "application/octet-stream"
 
 
 def store_file(hall: Hall, actor: Actor, path: Path) -> AttachmentRef:

@@ -257,7 +257,7 @@ def test_the_receipt_waits_when_the_printer_fails(qtbot: QtBot, sqlite_hall: Hal
         panel.save()
     assert panel.last_result is not None
     assert panel.last_result.case_number in panel.message.text()  # registered all the same
-    assert "打印机缺纸" in panel.message.text() and panel.message.property("tone") == "error"
+    assert "打印机缺纸" in panel.message.text() and panel.message.property("tone") == "notice"
     pending = printing.pending_here(sqlite_hall, clerk)
     assert len(pending) == 1 and pending[0].case_number == panel.last_result.case_number
     assert any(e.action == "登记来访" for e in list_audit(sqlite_hall, Actor.system(), AuditQuery(limit=10)))

@@ -112,16 +112,23 @@ def _representatives_refusal(count: int) -> str | None:
 
 
 class _EnterAdvances(QObject):
-    """Enter in a one-line field moves to the next field, as on a paper form."""
+    """Enter in a one-line field moves to the next field of the paper form's order (buttons are skipped)."""
+
+    def __init__(self, parent: QObject, order: list[QWidget], reveal: Callable[[QWidget], None]) -> None:
+        super().__init__(parent)
+        self.order = order
+        self.reveal = reveal  # scrolls the form to the field that took the focus
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
-                and isinstance(watched, QLineEdit | QComboBox | QSpinBox)):
-            widget = watched if isinstance(watched, QWidget) else None
-            if widget is not None:
-                widget.focusNextChild()
+                and isinstance(watched, QWidget) and watched in self.order):
+            following = self.order[self.order.index(watched) + 1:]
+            target = next((w for w in following if w.isEnabled() and w.isVisibleTo(w.window())), None)
+            if target is not None:
+                target.setFocus(Qt.FocusReason.TabFocusReason)
+                self.reveal(target)
                 return True
         return False
 
@@ -228,6 +235,8 @@ class RepeatPanel(QWidget):
             text = "初访：没有找到此人此前的信访事项"
         elif history.refused:
             text = history.message
+        elif history.kind.value == "初访":
+            text = f"初访：此人此前有 {len(history.earlier)} 件事项，与本次诉求都不是同一事项"
         else:
             text = f"{history.message}；此人此前共有 {len(history.earlier)} 件事项"
         set_tone(self.verdict, tone, text)
@@ -388,11 +397,14 @@ class RegistrationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        self._enter = _EnterAdvances(self)
-        for widget in (self.id_number, self.name, self.phone, self.address, self.agent_name,
-                       self.agent_id_number, self.agent_phone, self.window_field, self.queue_number,
-                       self.persons_count, self.document_type, self.channel, self.nature, self.purpose):
+        # Enter follows the paper form: who came, then what about; the request box takes Enter as text.
+        order: list[QWidget] = [self.document_type, self.id_number, self.name, self.phone, self.address,
+                                self.persons_count, self.agent_name, self.agent_id_number, self.agent_phone,
+                                self.region, self.channel, self.topic, self.nature, self.purpose, self.request]
+        self._enter = _EnterAdvances(self, order, lambda field: self.form_scroll.ensureWidgetVisible(field, 0, 40))
+        for widget in [*order[:-1], self.window_field, self.queue_number]:
             widget.installEventFilter(self._enter)
+        self.read_card_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # F2 reads the card; Tab skips it
         self._history_timer = self._timer(HISTORY_MS, self._ask_history)
         self._draft_timer = self._timer(AUTOSAVE_MS, self._save_draft)
         self._wire()
@@ -640,6 +652,8 @@ class RegistrationPanel(QWidget):
             user_message(error, "查询信访记录")))
 
     def _history(self, history: VisitHistory) -> None:
+        if self.last_result is not None:
+            return  # saved: the history now holds the case itself; the next form asks again
         self.repeat.show_history(history)
         self.history_shown.emit()
 
@@ -809,6 +823,7 @@ class RegistrationPanel(QWidget):
 
         self._say("正在登记……", "notice")
         self._draft_timer.stop()
+        self._history_timer.stop()
         self.tasks.run(register, self._registered, self._refused)
 
     def _refused(self, error: Exception) -> None:
@@ -853,7 +868,9 @@ class RegistrationPanel(QWidget):
 
     def _receipt_done(self, outcome: PrintOutcome) -> None:
         text = self.message.text().replace("正在打印回执……", "")
-        self._say(text + ("回执已打印。" if outcome.printed else outcome.message), "ok" if outcome.printed else "error")
+        # Registered either way: a receipt that did not print waits under 待补打 (amber, not red).
+        tone = "ok" if outcome.printed else "notice"
+        self._say(text + ("回执已打印。" if outcome.printed else outcome.message), tone)
         self.receipt_printed.emit(outcome)
 
     def _open_saved(self) -> None:
