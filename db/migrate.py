@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 #: Objects made by raw SQL in the migrations (SQLite's FTS5 index and its shadow
-#: tables, PostgreSQL's trigram indexes): autogenerate must not propose dropping them.
+#: tables, PostgreSQL's trigram indexes, the case-number trigram index): autogenerate
+#: must not propose dropping them.
 _RAW_TABLE_PREFIXES = ("case_fts",)
-_RAW_INDEXES = frozenset({"ix_cases_text_trgm", "ix_cases_name_trgm"})
+_RAW_INDEXES = frozenset({"ix_cases_text_trgm", "ix_cases_name_trgm", "ix_cases_folded_trgm", "ix_cases_number_trgm"})
 
 
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:

@@ -2,9 +2,14 @@
 
 The query's shape decides the index: exact keys for numbers, ``search_keys``
 for names (including 1–2 character names and pinyin initials, which a trigram
-index cannot serve) and the trigram text index for phrases of three or more
-characters. Short phrases fall back to a bounded scan of the newest cases.
+index cannot serve) and the trigram index of the folded text (no punctuation,
+half-width letters and digits; :mod:`desktop.domain.folding`) for phrases of three
+or more characters. Short phrases fall back to a bounded scan of the newest cases.
 The same queries run on SQLite (FTS5) and PostgreSQL (pg_trgm).
+
+:func:`search_cases` is what the screen calls: the newest ``limit`` cases, how many
+there are when that can be counted cheaply, whether there are more, and an
+explanation when the query is a mistyped case number.
 """
 
 from __future__ import annotations
@@ -12,27 +17,38 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.models import CasePersonRow, CaseRow, SearchKeyRow
+from db.search_sql import FOLDED_FTS, folded_text_sql
 from desktop.domain.access import WITHHELD, ContentAccess, Permission, PermissionDenied, accusation_access
 from desktop.domain.case import CaseView
 from desktop.domain.classification import Nature
 from desktop.domain.errors import ValidationError
+from desktop.domain.folding import fold_text
 from desktop.domain.identity import mask_id_number, mask_name, mask_phone, validate_phone
-from desktop.domain.numbering import validate_case_number
+from desktop.domain.number_query import NumberQuery, looks_like_full_number, read_number_query
+from desktop.domain.routing import OrganisationDirectory
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
 from desktop.services.reference import load_directory
 
 MAX_QUERY = 100
+#: Matches counted exactly up to this many; beyond it the screen shows "50+".
+COUNT_LIMIT = 10_000
+#: When cases the actor may not see are among the newest matches, up to this many matches are
+#: read to fill the page; past it the result says there may be more.
+MAX_FETCH = 2_000
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·]+")
+PUNCTUATION_ONLY = "查询内容只有标点符号，请输入要查找的文字、号码或姓名"
 
 
 class MatchKind(StrEnum):
@@ -62,20 +78,64 @@ class CaseSummary:
     accused_org_codes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class SearchResult:
+    """What a search found, as the case search screen shows it.
+
+    ``cases``: the newest matching cases the actor may see, at most ``limit``, newest
+    first, personal data masked (as :func:`find_cases`).
+    ``total``: how many matching cases the actor may see, when that is cheap to count
+    (case numbers and serials, ID numbers, phones, names and pinyin, up to
+    :data:`COUNT_LIMIT`); ``None`` for phrases and larger counts.
+    ``more``: there are matching cases beyond those shown (known without ``total``).
+    ``kind``: how the query was read (the kind of the cases found; ``None`` for an empty
+    query). ``note``: what the screen should say about the query itself, e.g. why a
+    mistyped case number found nothing; empty otherwise.
+
+    Cases hidden from the actor (art. 30: accusations against the actor's organisation;
+    accusations withheld from the actor are not found by their words) are neither
+    listed nor counted, nor do they make ``more`` true.
+    """
+
+    cases: list[CaseSummary]
+    total: int | None
+    more: bool
+    kind: MatchKind | None = None
+    note: str = ""
+
+    @property
+    def headline(self) -> str:
+        """"显示最新 50 件，共 1,234 件", "显示最新 50 件，共 50+ 件", "共 3 件" or "未找到相符的事项"."""
+        shown = len(self.cases)
+        if not shown:
+            return "未找到相符的事项"
+        if self.total is not None and self.total > shown:
+            return f"显示最新 {shown:,} 件，共 {self.total:,} 件"
+        if self.total is None and self.more:
+            return f"显示最新 {shown:,} 件，共 {shown:,}+ 件"
+        return f"共 {shown:,} 件"
+
+
+def _clean(query: str) -> str:
+    return "".join(c for c in query if unicodedata.category(c) != "Cc" or c in " \t\n")
+
+
 def _normalise(query: str) -> str:
-    query = "".join(c for c in query if unicodedata.category(c) != "Cc" or c in " \t\n")
-    query = unicodedata.normalize("NFKC", query).strip()
+    query = unicodedata.normalize("NFKC", _clean(query)).strip()
     return re.sub(r"\s+", " ", query)
 
 
 def classify_query(query: str) -> MatchKind:
+    """How a query is read; a case number includes its last part (see :mod:`desktop.domain.number_query`)."""
     q = _normalise(query).replace(" ", "").replace("-", "")
-    if re.fullmatch(r"XF\d{8}[A-Z0-9]+", q.upper()):
+    if looks_like_full_number(q):
         return MatchKind.CASE_NUMBER
     if re.fullmatch(r"\d{17}[\dXx]", q):
         return MatchKind.ID_NUMBER
     if re.fullmatch(r"(\+?86)?\d{7,12}", q):
         return MatchKind.PHONE
+    if read_number_query(_normalise(query)) is not None:
+        return MatchKind.CASE_NUMBER
     if re.fullmatch(r"[A-Za-z]+", q):
         return MatchKind.PINYIN
     if _CJK.fullmatch(q) and len(q) <= 4:
@@ -95,35 +155,96 @@ def find_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> list[Ca
 
     An accusation is left out for staff of an accused organisation (art. 30); for
     others without the permission its request is withheld, and it is not found
-    by words of its content.
+    by words of its content. The cases of :func:`search_cases`.
+    """
+    return search_cases(hall, actor, query, limit).cases
+
+
+def search_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> SearchResult:
+    """The newest ``limit`` cases matching ``query``, their count when cheap, and what to say.
+
+    Queries are read as case numbers (whole, or serial / last characters: see
+    :mod:`desktop.domain.number_query`), ID numbers, phones, pinyin, names, or phrases.
+    A phrase is found whatever punctuation or spaces it spans and whatever the width
+    of its letters and digits (:mod:`desktop.domain.folding`), from 3 folded characters;
+    shorter phrases are matched as typed. A query that is only punctuation finds
+    nothing and says so; so does a whole case number that fails its check (the
+    kiosk's explanation). Names and case-number fragments that match no case the
+    actor may see are looked up as phrases.
     """
     guard(hall, actor, Permission.SEARCH, "检索事项")
+    if limit < 1:
+        raise ValueError("limit must be positive")
     q = _normalise(query)
     if not q:
-        return []
+        return SearchResult([], 0, False)
     if len(q) > MAX_QUERY:
         raise ValidationError("query_too_long", f"查询内容过长（不超过{MAX_QUERY}字）", "query")
     kind = classify_query(q)
+    number = read_number_query(q) if kind is MatchKind.CASE_NUMBER else None
+    if number is not None and number.problem:
+        return SearchResult([], 0, False, kind, number.problem)
+    directory = load_directory()
     with hall.sessions() as session:
-        found = search(session, q, kind, limit)
-    return visible_summaries(actor, found)
+        if kind is not MatchKind.PHRASE:
+            ids = _matching_ids(session, q, kind, number)
+            cases, more = _visible_page(actor, directory, limit,
+                                        lambda n: _search(session, q, kind, n, number))
+            fallback = kind is MatchKind.NAME or (number is not None and not number.numbers)
+            if cases or not fallback:
+                total = _visible_count(session, actor, directory, ids, kind)
+                more = more if total is None else total > len(cases)
+                return SearchResult(cases, total, more, kind)
+        typed = _clean(query).strip()
+        folded = fold_text(typed)
+        if not folded:
+            return SearchResult([], 0, False, MatchKind.PHRASE, PUNCTUATION_ONLY)
+        forms = sorted({typed, q, folded})
+        cases, more = _visible_page(actor, directory, limit, lambda n: _phrase(session, forms, folded, n))
+    return SearchResult(cases, None if more else len(cases), more, MatchKind.PHRASE)
+
+
+def _visible_page(actor: Actor, directory: OrganisationDirectory, limit: int,
+                  fetch: Callable[[int], list[CaseSummary]]) -> tuple[list[CaseSummary], bool]:
+    """The first ``limit`` visible cases and whether more follow, reading further past hidden ones."""
+    n = limit + 1
+    while True:
+        found = fetch(n)
+        visible = _visible(actor, found, directory)
+        if len(visible) > limit or len(found) < n:
+            return visible[:limit], len(visible) > limit
+        if n >= MAX_FETCH:
+            return visible[:limit], True  # unknown beyond: say so rather than hide visible cases
+        n = min(n * 4, MAX_FETCH)
 
 
 def visible_summaries(actor: Actor, found: list[CaseSummary]) -> list[CaseSummary]:
-    directory = load_directory()
+    return _visible(actor, found, load_directory())
+
+
+def _access(actor: Actor, case_id: str, case_number: str, nature: str, accused: tuple[str, ...],
+            organisation_code: str, match: MatchKind, directory: OrganisationDirectory) -> ContentAccess | None:
+    """How much of a found case ``actor`` sees, or None when it is not listed at all."""
+    if nature != Nature.ACCUSATION:
+        return ContentAccess.FULL
+    view = CaseView(case_id, case_number=case_number, nature=nature, accused_org_codes=accused,
+                    organisation_code=organisation_code)
+    try:
+        content = accusation_access(actor, view, directory)
+    except PermissionDenied:
+        return None
+    if content is ContentAccess.REDACTED and match is MatchKind.PHRASE:
+        return None
+    return content
+
+
+def _visible(actor: Actor, found: list[CaseSummary], directory: OrganisationDirectory) -> list[CaseSummary]:
     out = []
     for summary in found:
-        content = ContentAccess.FULL
-        if summary.nature == Nature.ACCUSATION:
-            view = CaseView(summary.case_id, case_number=summary.case_number, nature=summary.nature,
-                            accused_org_codes=summary.accused_org_codes,
-                            organisation_code=summary.organisation_code)
-            try:
-                content = accusation_access(actor, view, directory)
-            except PermissionDenied:
-                continue
-            if content is ContentAccess.REDACTED and summary.match is MatchKind.PHRASE:
-                continue
+        content = _access(actor, summary.case_id, summary.case_number, summary.nature,
+                          summary.accused_org_codes, summary.organisation_code, summary.match, directory)
+        if content is None:
+            continue
         out.append(replace(summary, petitioner_name=mask_name(summary.petitioner_name),
                            id_number=mask_id_number(summary.id_number), phone=mask_phone(summary.phone),
                            request=WITHHELD if content is ContentAccess.REDACTED else summary.request,
@@ -131,23 +252,91 @@ def visible_summaries(actor: Actor, found: list[CaseSummary]) -> list[CaseSummar
     return out
 
 
-def search(session: Session, q: str, kind: MatchKind, limit: int) -> list[CaseSummary]:
-    compact = q.replace(" ", "").replace("-", "")
+def _visible_count(session: Session, actor: Actor, directory: OrganisationDirectory,
+                   ids: Select[Any] | None, kind: MatchKind) -> int | None:
+    """How many of the matches ``actor`` may see: all matches less the hidden accusations.
+
+    Counted from the index (at most :data:`COUNT_LIMIT`); the accusations among the matches
+    (few) are then read and judged one by one exactly as the list judges them.
+    """
+    if ids is None:
+        return None
+    capped = ids.limit(COUNT_LIMIT + 1).subquery()
+    matches = session.scalar(select(func.count()).select_from(capped)) or 0
+    if matches > COUNT_LIMIT:
+        return None
+    accusations = session.execute(
+        select(CaseRow.case_id, CaseRow.case_number, CaseRow.nature, CaseRow.accused_org_codes,
+               CaseRow.organisation_code)
+        .where(CaseRow.case_id.in_(select(capped.c.case_id)), CaseRow.nature == Nature.ACCUSATION))
+    hidden = sum(
+        _access(actor, r.case_id, r.case_number, r.nature, tuple(json.loads(r.accused_org_codes or "[]")),
+                r.organisation_code, kind, directory) is None
+        for r in accusations)
+    return matches - hidden
+
+
+def _compact(q: str) -> str:
+    return q.replace(" ", "").replace("-", "")
+
+
+def _number_condition(session: Session, number: NumberQuery) -> ColumnElement[bool]:
+    """Whole numbers by the unique index; last parts ("-00012-7") by the trigram index of the numbers."""
+    if number.numbers:
+        return CaseRow.case_number.in_(number.numbers)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    conditions = []
+    for reading in number.serials:
+        condition: ColumnElement[bool] = CaseRow.case_number.like(reading.pattern)
+        if sqlite:
+            match = '"' + reading.tail + '"'
+            ids = text(f"SELECT rowid FROM {FOLDED_FTS} WHERE {FOLDED_FTS} MATCH :m").bindparams(
+                bindparam("m", f"number : {match}", unique=True))
+            condition = CaseRow.id.in_(ids.columns(literal_column("rowid"))) & condition
+        conditions.append(condition)
+    return or_(*conditions)
+
+
+def _matching_ids(session: Session, q: str, kind: MatchKind, number: NumberQuery | None) -> Select[Any] | None:
+    """Every matching case id, for counting; None where counting would scan (phrases)."""
+    compact = _compact(q)
+    if kind is MatchKind.CASE_NUMBER and number is not None:
+        return select(CaseRow.case_id.label("case_id")).where(_number_condition(session, number))
+    if kind is MatchKind.ID_NUMBER:
+        return select(CasePersonRow.case_id.label("case_id")).where(
+            CasePersonRow.id_number == compact.upper()).distinct()
+    if kind is MatchKind.PHONE:
+        return select(CasePersonRow.case_id.label("case_id")).where(
+            CasePersonRow.phone.in_(_phone_candidates(compact))).distinct()
+    if kind is MatchKind.PINYIN:
+        key = compact.lower()
+        return select(SearchKeyRow.case_id.label("case_id")).where(
+            SearchKeyRow.key >= key, SearchKeyRow.key < key + "\uffff").distinct()
+    if kind is MatchKind.NAME:
+        return select(SearchKeyRow.case_id.label("case_id")).where(SearchKeyRow.key == compact)
+    return None
+
+
+def _phone_candidates(compact: str) -> list[str]:
+    digits = re.sub(r"^(\+?86)", "", compact) if len(compact) > 11 else compact
+    candidates = {digits}
+    with suppress(ValidationError):
+        candidates.add(validate_phone(digits))  # stored phones are normalised this way
+    return sorted(candidates)
+
+
+def _search(session: Session, q: str, kind: MatchKind, limit: int,
+            number: NumberQuery | None) -> list[CaseSummary]:
+    """The newest ``limit`` matches of a query that is not a phrase, before visibility."""
+    compact = _compact(q)
     if kind is MatchKind.CASE_NUMBER:
-        try:
-            number = validate_case_number(compact)
-        except ValidationError:
+        if number is None:
             return []
-        rows = session.scalars(select(CaseRow).where(CaseRow.case_number == number))
-        return [_to_summary(r, kind) for r in rows]
+        return _newest(session, _number_condition(session, number), kind, limit)
     if kind is MatchKind.ID_NUMBER:
         return _by_person(session, CasePersonRow.id_number == compact.upper(), kind, limit)
     if kind is MatchKind.PHONE:
-        digits = re.sub(r"^(\+?86)", "", compact) if len(compact) > 11 else compact
-        candidates = {digits}
-        with suppress(ValidationError):
-            candidates.add(validate_phone(digits))  # stored phones are normalised this way
-        return _by_person(session, CasePersonRow.phone.in_(sorted(candidates)), kind, limit)
+        return _by_person(session, CasePersonRow.phone.in_(_phone_candidates(compact)), kind, limit)
     if kind is MatchKind.PINYIN:
         key = compact.lower()
         # Every key with this prefix, newest case first, read from the index alone; only the
@@ -159,14 +348,10 @@ def search(session: Session, q: str, kind: MatchKind, limit: int) -> list[CaseSu
             .group_by(SearchKeyRow.case_id).order_by(newest.desc(), SearchKeyRow.case_id.desc())
             .limit(limit)))
         return _newest(session, CaseRow.case_id.in_(ids), kind, limit)
-    if kind is MatchKind.NAME:
-        ids = list(session.scalars(
-            select(SearchKeyRow.case_id).where(SearchKeyRow.key == compact)
-            .order_by(SearchKeyRow.received_on.desc(), SearchKeyRow.case_id.desc()).limit(limit)))
-        found = _newest(session, CaseRow.case_id.in_(ids), kind, limit)
-        if found:
-            return found
-    return _phrase(session, q, limit)
+    ids = list(session.scalars(
+        select(SearchKeyRow.case_id).where(SearchKeyRow.key == compact)
+        .order_by(SearchKeyRow.received_on.desc(), SearchKeyRow.case_id.desc()).limit(limit)))
+    return _newest(session, CaseRow.case_id.in_(ids), MatchKind.NAME, limit)
 
 
 def _by_person(session: Session, condition: ColumnElement[bool], kind: MatchKind,
@@ -184,24 +369,31 @@ def _newest(session: Session, condition: ColumnElement[bool], kind: MatchKind,
     return [_to_summary(r, kind) for r in rows]
 
 
-def _phrase(session: Session, q: str, limit: int) -> list[CaseSummary]:
-    if len(q.replace(" ", "")) < 3:
-        return _short_phrase(session, q, limit)
-    if session.get_bind().dialect.name == "sqlite":
+def _phrase(session: Session, forms: list[str], folded: str, limit: int) -> list[CaseSummary]:
+    """Cases whose folded text contains the folded query (3+ characters), newest first.
+
+    Shorter: cases whose text contains the query as typed, NFKC-normalised or folded.
+    """
+    if len(folded) < 3:
+        return _short_phrase(session, forms, limit)
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
         # The newest rows first straight from the index (rowid order is storage order),
         # so a phrase found in half the cases costs no more than a rare one.
-        match = '"' + q.replace('"', '""') + '"'
-        ids = text("SELECT rowid FROM case_fts WHERE case_fts MATCH :m ORDER BY rowid DESC "
+        match = '"' + folded.replace('"', '""') + '"'
+        ids = text(f"SELECT rowid FROM {FOLDED_FTS} WHERE {FOLDED_FTS} MATCH :m ORDER BY rowid DESC "
                    "LIMIT :n").bindparams(m=match, n=limit)
         condition = CaseRow.id.in_(ids.columns(literal_column("rowid")))
     else:
-        condition = _text_expr().like(_like(q), escape="\\")
+        # Spelled as the index is (ix_cases_folded_trgm), so pg_trgm serves it.
+        condition = literal_column(folded_text_sql()).ilike(_like(folded), escape="\\")
     return _newest(session, condition, MatchKind.PHRASE, limit)
 
 
-def _short_phrase(session: Session, q: str, limit: int) -> list[CaseSummary]:
+def _short_phrase(session: Session, forms: list[str], limit: int) -> list[CaseSummary]:
     """One or two characters: scan the newest cases until enough are found."""
-    return _newest(session, _text_expr().like(_like(q), escape="\\"), MatchKind.PHRASE, limit)
+    return _newest(session, or_(*(_text_expr().ilike(_like(f), escape="\\") for f in forms)),
+                   MatchKind.PHRASE, limit)
 
 
 def _text_expr() -> ColumnElement[str]:

@@ -3,6 +3,12 @@
 Appending an event and updating its case's projection happen in one
 transaction, so a crash leaves either both or neither. ``rebuild_projections``
 drops every projection and folds them again from the events alone.
+
+The projections are the ``cases``, ``case_persons`` and ``search_keys`` rows and, on
+SQLite, the two text indexes: ``case_fts`` (kept by triggers from migration 0001) and
+``case_fts_folded`` (the folded text and case number, :mod:`db.search_sql`), which this
+module writes with each case row whose text or number is new. On PostgreSQL the folded
+text is an indexed expression over ``cases``: nothing to write.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, insert, select, tex
 from sqlalchemy.orm import Session
 
 from db.models import CasePersonRow, CaseRow, CounterRow, EventRow, SearchKeyRow
+from db.search_sql import DELETE_FOLDED, FOLDED_FTS, INSERT_FOLDED, folded_case_text, folded_text_sql
 from desktop.domain.case import CaseView, DeadlinePolicy, project
 from desktop.domain.events import Event, EventType, canonical_json
 from desktop.domain.hlc import Hlc
@@ -198,19 +205,27 @@ _TEXT_COLUMNS = ("request", "facts", "reasons")
 
 def write_projections(session: Session, views: Sequence[CaseView], existing: set[str],
                       registered: set[str]) -> None:
-    """Insert new case rows, update the others; the text index is touched only on new text."""
+    """Insert new case rows, update the others; the text indexes are touched only on new text.
+
+    The texts and the case number change only with a registration: a new case row, or one
+    made earlier from events that arrived before their registration (sync).
+    """
     table = cast(Table, CaseRow.__table__)
     new_rows = [case_row(v) for v in views if v.case_id not in existing]
     if new_rows:
         session.execute(insert(CaseRow), new_rows)
+        write_folded(session.connection(), new_rows)
     updates = [v for v in views if v.case_id in existing]
     for with_text in (True, False):
         rows = []
+        folded: list[dict[str, Any]] = []
         for view in updates:
             if (view.case_id in registered) is not with_text:
                 continue
             row = case_row(view)
-            if not with_text:
+            if with_text:
+                folded.append(row.copy())
+            else:
                 for column in _TEXT_COLUMNS:
                     del row[column]
             row["_case_id"] = row.pop("case_id")
@@ -218,6 +233,7 @@ def write_projections(session: Session, views: Sequence[CaseView], existing: set
         if rows:
             statement = update(table).where(table.c.case_id == bindparam("_case_id"))
             session.connection().execute(statement, rows)
+            write_folded(session.connection(), folded, replace=True)
     refresh = [v for v in views if v.case_id in registered]
     if refresh:
         ids = [v.case_id for v in refresh]
@@ -255,6 +271,21 @@ def iter_case_events(connection: Connection, batch: int = 5000) -> Iterator[list
         yield current
 
 
+def write_folded(connection: Connection, rows: Sequence[Mapping[str, Any]], *, replace: bool = False) -> None:
+    """SQLite: the folded text and number of these ``cases`` rows (already written) into ``case_fts_folded``.
+
+    ``replace``: the rows had an entry, which is deleted first. On PostgreSQL the index is
+    an expression over ``cases``: nothing to do.
+    """
+    if not rows or connection.dialect.name != "sqlite":
+        return
+    folded = [{"case_id": r["case_id"], "body": folded_case_text(r["request"], r["facts"], r["reasons"]),
+               "number": r["case_number"]} for r in rows]
+    if replace:
+        connection.execute(text(DELETE_FOLDED), [{"case_id": r["case_id"]} for r in folded])
+    connection.execute(text(INSERT_FOLDED), folded)
+
+
 def bulk_write_projections(connection: Connection, views: Iterable[CaseView]) -> int:
     cases: list[dict[str, Any]] = []
     persons: list[dict[str, Any]] = []
@@ -267,6 +298,7 @@ def bulk_write_projections(connection: Connection, views: Iterable[CaseView]) ->
         count += 1
     if cases:
         connection.execute(insert(CaseRow), cases)
+        write_folded(connection, cases)
     if persons:
         connection.execute(insert(CasePersonRow), persons)
     if keys:
@@ -280,6 +312,7 @@ def clear_projections(connection: Connection) -> None:
     connection.execute(delete(CaseRow))
     if connection.dialect.name == "sqlite":
         connection.execute(text("INSERT INTO case_fts(case_fts) VALUES ('rebuild')"))
+        connection.execute(text(f"DELETE FROM {FOLDED_FTS}"))
 
 
 def rebuild_projections(engine_connection: Connection, policy: DeadlinePolicy,
@@ -304,8 +337,27 @@ def rebuild_projections(engine_connection: Connection, policy: DeadlinePolicy,
     return RebuildReport(cases=cases, events=events, flagged=flagged)
 
 
+def folded_index(session: Session) -> list[tuple[Any, ...]]:
+    """``(case_id, folded text, case number)`` as the folded index holds them, sorted.
+
+    SQLite: every row of ``case_fts_folded`` with its case (``None`` for a row left
+    without one). PostgreSQL: the indexed expression, one row per case.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        sql = (f"SELECT c.case_id, f.body, f.number FROM {FOLDED_FTS} f "
+               f"LEFT JOIN cases c ON c.id = f.rowid")
+    else:
+        sql = f"SELECT case_id, {folded_text_sql()}, case_number FROM cases"
+    return sorted((tuple(r) for r in session.execute(text(sql))),
+                  key=lambda r: tuple("" if v is None else v for v in r))
+
+
 def projection_snapshot(session: Session) -> Mapping[str, list[tuple[Any, ...]]]:
-    """All projection content without surrogate keys, for comparing two builds."""
+    """All projection content without surrogate keys, for comparing two builds.
+
+    Includes the folded text index (:func:`folded_index`), the same on both databases.
+    ``case_fts`` is not read: triggers keep it as a copy of the ``cases`` texts.
+    """
     case_cols = [c for c in CaseRow.__table__.columns if c.name != "id"]
     person_cols = [c for c in CasePersonRow.__table__.columns if c.name != "id"]
     return {
@@ -314,4 +366,5 @@ def projection_snapshot(session: Session) -> Mapping[str, list[tuple[Any, ...]]]
         "search_keys": [tuple(r) for r in session.execute(
             select(SearchKeyRow.key, SearchKeyRow.case_id, SearchKeyRow.received_on)
             .order_by(SearchKeyRow.key, SearchKeyRow.case_id))],
+        "case_fts_folded": folded_index(session),
     }
