@@ -126,10 +126,17 @@ def test_a_group_visit_from_the_card_reader_to_a_routed_case(qtbot: QtBot, count
     preview.reject()
     assert len(cases.load_case(sqlite_hall, Actor.system(), result.case_number).events) == before + 1
 
-    # Found again by two characters of the name.
+    # Found again by two characters of the name, and by a phrase across the punctuation it spans.
     with qtbot.waitSignal(search.searched, timeout=10_000):
         search.query.setText(card.name[:2])
     assert result.case_number in [c.case_number for c in search.results]
+    assert "共" in search.status.text()  # how many there are, not only how many are shown
+    with qtbot.waitSignal(search.searched, timeout=10_000):
+        search.query.setText("维修义务要求尽快")  # the request reads “…维修义务，要求尽快维修”
+    assert [c.case_number for c in search.results] == [result.case_number]
+    with qtbot.waitSignal(search.searched, timeout=10_000):  # a mistyped check character is explained
+        search.query.setText(result.case_number[:-1] + ("0" if result.case_number[-1] != "0" else "1"))
+    assert search.results == [] and "校验" in search.status.text()
 
 
 def _steps(counter: CounterWork):  # type: ignore[no-untyped-def]

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from desktop.services.cases import CaseDetail
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
-    from desktop.services.lookup import CaseSummary
+    from desktop.services.lookup import CaseSummary, SearchResult
 
 WITHHELD_STYLE = "background-color:#fff4d6; color:#7a4b00;"
 ACCUSATION_NOTICE = "本事项为检举控告类，具体内容仅限有权限人员查看（《信访工作条例》第三十条）"
@@ -145,6 +145,7 @@ class CaseSearchPanel(QWidget):
         self.results: list[CaseSummary] = []
         self.current: CaseSummary | None = None
         self.current_detail: CaseDetail | None = None
+        self.last_search: SearchResult | None = None
         self.showing_full = False
         self._query_seq = 0  # the newest query asked; older answers are dropped
         self._open_first = False  # open_number: show the first result once found
@@ -202,19 +203,21 @@ class CaseSearchPanel(QWidget):
         self._query_seq += 1
         seq, text, actor = self._query_seq, self.query.text(), self.actor
 
-        def search(hall: Hall) -> list[CaseSummary]:
-            from desktop.services.lookup import find_cases
+        def search(hall: Hall) -> SearchResult:
+            from desktop.services.lookup import search_cases
 
-            return find_cases(hall, actor, text)
+            return search_cases(hall, actor, text)
 
         self.tasks.run(search, lambda found: self._found(seq, text, found, keep, reload_kept),
                        lambda error: self._search_failed(seq, error))
 
-    def _found(self, seq: int, text: str, results: list[CaseSummary], keep: str | None,
+    def _found(self, seq: int, text: str, found: SearchResult, keep: str | None,
                reload_kept: bool = True) -> None:
         if seq != self._query_seq:
             return  # the clerk typed on; a newer answer is coming
+        results = found.cases
         self.results = results
+        self.last_search = found
         self.table.blockSignals(True)
         self.table.setRowCount(len(results))
         withheld = QColor("#7a4b00")
@@ -235,10 +238,9 @@ class CaseSearchPanel(QWidget):
         query = text.strip()
         if not query:
             self.status.setText("")
-        elif results:
-            self.status.setText(f"按{results[0].match.value}找到 {len(results)} 件（最新的在前）")
-        else:
-            self.status.setText("没有找到相符的事项")
+        else:  # how the query was read, how many there are ("显示最新 50 件，共 1,234 件"), what was mistyped
+            how = f"按{found.kind.value}查找：" if results and found.kind is not None else ""
+            self.status.setText("　".join(part for part in (how + found.headline, found.note) if part))
         kept: int | None = next((r for r, case in enumerate(results) if case.case_id == keep), None) if keep else None
         if self._open_first and results:
             self._open_first, kept, reload_kept = False, 0, True
