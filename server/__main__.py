@@ -1,7 +1,8 @@
 """Command line of the server: ``python -m server {run,enrol-device}``.
 
     python -m server run --db postgresql+psycopg://user@host/db [--host 0.0.0.0] [--port 8080]
-    python -m server enrol-device --db URL --device-id ID --role counter|kiosk|display|leader [--org CODE]
+    python -m server enrol-device --db URL --device-id ID --role counter|kiosk|display|leader|hall [--org CODE]
+                                  [--hall CODE] [--device-code K01]
 
 The database is migrated to the newest schema on start (the same migrations as the desktop).
 """
@@ -30,8 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     enrol.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     enrol.add_argument("--device-id", required=True, help="设备编号（该电脑设置中的 device_id）")
     enrol.add_argument("--role", required=True, choices=DEVICE_ROLES,
-                       help="counter 窗口 / kiosk 自助终端 / display 大厅屏 / leader 领导接访")
+                       help="counter 窗口 / kiosk 自助终端 / display 大厅屏 / leader 领导接访 / hall 大厅服务器")
     enrol.add_argument("--org", default="", help="设备所属机构在机构目录中的编码（信访部门本身可不填）")
+    enrol.add_argument("--hall", default="", help="设备所在大厅的编码（限定哪些大厅的账户可在该设备上工作）")
+    enrol.add_argument("--device-code", default="", help="自助终端的本机编码（该电脑设置中的 device_code，如 K01）")
     return parser
 
 
@@ -55,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from server.store import enrol_device
 
         try:
-            token = enrol_device(hall, args.device_id, args.role, args.org)
+            token = enrol_device(hall, args.device_id, args.role, args.org, hall_code=args.hall,
+                                 device_code=args.device_code)
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 2

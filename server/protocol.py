@@ -46,14 +46,19 @@ def conflicts_refused() -> Iterator[None]:
     """A unique key broken by incoming events (rolled back, nothing stored) as a refusal in plain words.
 
     Case numbers are unique without a network only while every device has its own
-    ``device_code``; two devices sharing one can issue the same number twice.
+    ``device_code``; two devices sharing one can issue the same number twice. Any other
+    broken key is named as what it is, not blamed on the device codes.
     """
     try:
         yield
-    except IntegrityError:
-        raise SyncProblem("refused", "数据冲突，本批记录未保存：两件不同的事项使用了同一个事项编号，"
-                                     "多半是两台电脑设置了相同的本机编码（device_code）。请管理员核对各设备的本机编码"
-                          ) from None
+    except IntegrityError as exc:
+        words = str(exc.orig).lower()
+        if "case_number" in words:
+            raise SyncProblem("refused", "数据冲突，本批记录未保存：两件不同的事项使用了同一个事项编号，"
+                                         "多半是两台电脑设置了相同的本机编码（device_code）。请管理员核对各设备的本机编码"
+                              ) from None
+        raise SyncProblem("refused", "数据冲突，本批记录未保存：其中的记录与已保存的数据重复（同一编号出现两次），"
+                                     "请检查后重试") from None
 
 
 class WireEvent(BaseModel):

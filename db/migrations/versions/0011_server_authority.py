@@ -1,0 +1,52 @@
+"""The server as the authority: device scope and revocation, one-time enrolment codes, art. 30 seals.
+
+Revision ID: 0011
+Revises: 0010
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("sync_devices") as batch:
+        batch.add_column(sa.Column("hall_code", sa.String(32), nullable=False, server_default=""))
+        batch.add_column(sa.Column("device_code", sa.String(8), nullable=False, server_default=""))
+        batch.add_column(sa.Column("last_seen_at", sa.String(32), nullable=False, server_default=""))
+        batch.add_column(sa.Column("revoked_at", sa.String(32), nullable=False, server_default=""))
+    op.create_table(
+        "enrolment_codes",
+        sa.Column("code_hash", sa.String(64), nullable=False),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("hall_code", sa.String(32), nullable=False),
+        sa.Column("org_code", sa.String(32), nullable=False),
+        sa.Column("issued_by", sa.String(96), nullable=False),
+        sa.Column("issued_at", sa.String(32), nullable=False),
+        sa.Column("expires_at", sa.String(32), nullable=False),
+        sa.Column("used_at", sa.String(32), nullable=False),
+        sa.Column("used_by_device", sa.String(32), nullable=False),
+        sa.PrimaryKeyConstraint("code_hash", name="pk_enrolment_codes"),
+    )
+    op.create_table(
+        "case_seals",
+        sa.Column("case_id", sa.String(36), nullable=False),
+        sa.Column("org_code", sa.String(32), nullable=False),
+        sa.PrimaryKeyConstraint("case_id", "org_code", name="pk_case_seals"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("case_seals")
+    op.drop_table("enrolment_codes")
+    with op.batch_alter_table("sync_devices") as batch:
+        batch.drop_column("revoked_at")
+        batch.drop_column("last_seen_at")
+        batch.drop_column("device_code")
+        batch.drop_column("hall_code")
