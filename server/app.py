@@ -119,6 +119,11 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
 
     app.openapi = openapi  # type: ignore[method-assign]
 
+    # Links between the operations (OpenAPI "links"): what a client does next with an answer.
+    pull_next_page = {"PullNextPage": {"operationId": "pull_sync_pull_get",
+                                       "parameters": {"since": "$response.body#/next_cursor"},
+                                       "description": "拉取下一页"}}
+
     @app.post("/sync/push", response_model=PushResponse, openapi_extra=push_body,
               responses={401: {"model": ErrorResponse}, 400: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
                          422: {"model": ErrorResponse}})
@@ -129,7 +134,8 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.get("/sync/pull", response_model=PullResponse,
-             responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+             responses={200: {"links": pull_next_page}, 401: {"model": ErrorResponse},
+                        422: {"model": ErrorResponse}})
     def pull(who: Annotated[Device, Depends(current_device)],
              since: Annotated[int, Query(ge=0, le=2**63 - 1, description="上次拉取到的服务器序号")] = 0,
              limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT, description="每页事件数")] = DEFAULT_PULL_LIMIT,

@@ -118,6 +118,7 @@ def _registration(device_hall: DeviceFactory, clerk: Actor) -> Event:
     a = device_hall("a")
     register_cases(a, clerk, 1)
     (event,) = events_of(a)
+    assert isinstance(event, Event)
     return event
 
 
