@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from desktop.services.context import Hall
 from server.store import DEVICE_ROLES
 
 
@@ -35,7 +36,43 @@ def build_parser() -> argparse.ArgumentParser:
     enrol.add_argument("--org", default="", help="设备所属机构在机构目录中的编码（信访部门本身可不填）")
     enrol.add_argument("--hall", default="", help="设备所在大厅的编码（限定哪些大厅的账户可在该设备上工作）")
     enrol.add_argument("--device-code", default="", help="自助终端的本机编码（该电脑设置中的 device_code，如 K01）")
+    issue = sub.add_parser("issue-code", help="签发一次性设备注册码（设备用 `python -m desktop enrol` 兑换令牌）")
+    issue.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    issue.add_argument("--role", required=True, choices=DEVICE_ROLES, help="设备角色")
+    issue.add_argument("--org", default="", help="设备所属机构编码")
+    issue.add_argument("--hall", default="", help="设备所在大厅编码")
+    issue.add_argument("--hours", type=int, default=24, help="有效小时数（默认 24）")
+    listing = sub.add_parser("list-devices", help="列出已注册的设备：角色、单位、最后联系时间、是否停用")
+    listing.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    revoke = sub.add_parser("revoke-device", help="停用一台设备：它的令牌从下一次请求起失效")
+    revoke.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    revoke.add_argument("--device-id", required=True, help="设备编号")
     return parser
+
+
+def _devices_command(args: argparse.Namespace, hall: Hall) -> int:
+    from desktop.domain.access import Actor
+    from server import enrolment
+
+    operator = Actor.system("server-cli")
+    try:
+        if args.command == "issue-code":
+            issued = enrolment.issue_code(hall, operator, args.role, hall_code=args.hall, org_code=args.org,
+                                          valid_hours=args.hours)
+            print(f"注册码（{issued.role}，有效至 {issued.expires_at}，只能使用一次）：", file=sys.stderr)
+            print(issued.code)
+        elif args.command == "revoke-device":
+            done = enrolment.revoke_device(hall, operator, args.device_id)
+            print(f"设备 {done.device_id} 已停用（{done.revoked_at}）")
+        else:
+            for d in enrolment.list_devices(hall, operator):
+                state = f"已停用 {d.revoked_at}" if d.revoked_at else "在用"
+                print(f"{d.device_id}\t{d.role}\t{d.org_code or '-'}\t{d.hall_code or '-'}\t"
+                      f"最后联系 {d.last_seen_at or '从未'}\t{state}")
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,6 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"无法连接服务器数据库：{exc.orig}", file=sys.stderr)
         return 2
     hall = server_hall(engine)
+    if args.command in ("issue-code", "list-devices", "revoke-device"):
+        try:
+            return _devices_command(args, hall)
+        finally:
+            engine.dispose()
     if args.command == "enrol-device":
         from server.store import enrol_device
 

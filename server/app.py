@@ -8,13 +8,14 @@ is read with a size limit before any parsing.
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -23,12 +24,23 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop import __version__
+from desktop.domain.access import Actor, Permission
+from desktop.domain.errors import RuleViolation
+from desktop.domain.roles import WindowRole
+from desktop.services.accounts import sign_in
 from desktop.services.context import Hall
+from server import enrolment
 from server.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
+    DeviceEntry,
+    DeviceList,
+    EnrolRequest,
+    EnrolResponse,
     ErrorResponse,
+    IssueCodeRequest,
+    IssuedCodeResponse,
     ProblemKind,
     PullResponse,
     PushRequest,
@@ -41,7 +53,7 @@ log = logging.getLogger(__name__)
 
 STATUS: dict[ProblemKind, int] = {"unauthorised": 401, "refused": 400, "incompatible": 422, "offline": 503,
                                   "server_error": 500}
-_HTTP_WORDS = {404: "没有这个接口", 405: "接口不支持此请求方法", 413: "请求内容过大"}
+_HTTP_WORDS = {403: "没有权限", 404: "没有这个接口", 405: "接口不支持此请求方法", 413: "请求内容过大"}
 NOT_ENROLLED = "设备未注册或令牌无效：请求缺少有效的设备令牌（Authorization: Bearer …），请先在服务器上登记本设备"
 
 
@@ -69,6 +81,33 @@ def current_device(request: Request) -> Device:
     if found is None:
         raise StarletteHTTPException(401, NOT_ENROLLED, headers={"WWW-Authenticate": "Bearer"})
     return found
+
+
+STAFF_HEADER = "X-Staff-Authorization"
+NOT_ADMIN = ("需要系统管理员：请求须带系统管理设备的令牌（Authorization: Bearer …）和管理员本人的账号密码"
+             f"（{STAFF_HEADER}: Basic …）")
+
+
+def current_admin(request: Request) -> Actor:
+    """The administrator acting, signed in at a device enrolled as ``admin``; 401 otherwise."""
+    device = current_device(request)
+    scheme, _, encoded = request.headers.get(STAFF_HEADER.lower(), "").partition(" ")
+    login = password = ""
+    if scheme.lower() == "basic" and len(encoded) <= 1024:
+        try:
+            login, _, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            login = password = ""
+    if device.role != "admin" or not login or not password:
+        raise StarletteHTTPException(401, NOT_ADMIN, headers={"WWW-Authenticate": "Bearer"})
+    try:
+        signed = sign_in(request.app.state.hall, login, password, WindowRole.ADMIN)
+    except RuleViolation as refusal:
+        raise StarletteHTTPException(401, f"管理员身份未通过：{refusal.message}",
+                                     headers={"WWW-Authenticate": "Bearer"}) from None
+    if not signed.actor.may(Permission.MANAGE_SETTINGS):
+        raise StarletteHTTPException(403, "只有系统管理员可以管理设备（需要“修改设置”权限）")
+    return signed.actor
 
 
 def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer | None = None) -> FastAPI:
@@ -143,6 +182,47 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         """Events with seq > since, in seq order, that this device may see; and the next cursor."""
         answer = sync.pull(who, since, limit)
         return Response(answer.model_dump_json(), media_type="application/json")
+
+    # -- enrolment and the administrator's device list ------------------------------------------
+
+    admin_errors: dict[int | str, dict[str, Any]] = {401: {"model": ErrorResponse}, 400: {"model": ErrorResponse},
+                                                     403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+
+    @app.post("/enrol", response_model=EnrolResponse, responses={400: {"model": ErrorResponse},
+                                                                  422: {"model": ErrorResponse}})
+    def enrol(body: EnrolRequest) -> EnrolResponse:
+        """Exchange a one-time enrolment code for the device's token (shown once; keep it in the key store)."""
+        try:
+            done = enrolment.redeem_code(hall, body.code, body.device_id, body.device_code)
+        except enrolment.EnrolmentRefused as exc:
+            raise SyncProblem("refused", str(exc)) from None
+        return EnrolResponse(token=done.token, device_id=done.device_id, role=done.role, hall_code=done.hall_code,
+                             org_code=done.org_code)
+
+    @app.post("/admin/enrolment-codes", response_model=IssuedCodeResponse, responses=admin_errors)
+    def issue(body: IssueCodeRequest, admin: Annotated[Actor, Depends(current_admin)]) -> IssuedCodeResponse:
+        """A one-time enrolment code for a role, hall and organisation (expires; works once)."""
+        try:
+            code = enrolment.issue_code(hall, admin, body.role, hall_code=body.hall_code, org_code=body.org_code,
+                                        valid_hours=body.valid_hours)
+        except enrolment.EnrolmentRefused as exc:
+            raise SyncProblem("refused", str(exc)) from None
+        return IssuedCodeResponse(code=code.code, role=code.role, hall_code=code.hall_code, org_code=code.org_code,
+                                  expires_at=code.expires_at)
+
+    @app.get("/admin/devices", response_model=DeviceList, responses=admin_errors)
+    def devices(admin: Annotated[Actor, Depends(current_admin)]) -> DeviceList:
+        """Every enrolled device: role, hall, organisation, when enrolled, last seen, revoked."""
+        return DeviceList(devices=[DeviceEntry(**vars(d)) for d in enrolment.list_devices(hall, admin)])
+
+    @app.post("/admin/devices/{device_id}/revoke", response_model=DeviceEntry, responses=admin_errors)
+    def revoke(device_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_]+$")],
+               admin: Annotated[Actor, Depends(current_admin)]) -> DeviceEntry:
+        """Revoke a device: its token is refused from its next request on."""
+        try:
+            return DeviceEntry(**vars(enrolment.revoke_device(hall, admin, device_id)))
+        except enrolment.EnrolmentRefused as exc:
+            raise StarletteHTTPException(404, str(exc)) from None
 
     return app
 

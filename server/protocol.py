@@ -145,3 +145,55 @@ class PullResponse(BaseModel):
 class ErrorResponse(BaseModel):
     detail: str
     kind: ProblemKind
+
+
+# -- enrolment and the administrator's device list ------------------------------------------------------
+
+class EnrolRequest(BaseModel):
+    """A device exchanging a one-time enrolment code for its token."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=64, description="管理员签发的一次性注册码")
+    device_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_]+$", description="本机 device_id")
+    device_code: str = Field(default="", max_length=8, description="自助终端的本机编码（如 K01）")
+
+
+class EnrolResponse(BaseModel):
+    token: str
+    device_id: str
+    role: str
+    hall_code: str
+    org_code: str
+
+
+class IssueCodeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["counter", "kiosk", "display", "leader", "admin", "hall"]
+    hall_code: str = Field(default="", max_length=32)
+    org_code: str = Field(default="", max_length=32)
+    valid_hours: int = Field(default=24, ge=1, le=24 * 14)
+
+
+class IssuedCodeResponse(BaseModel):
+    code: str
+    role: str
+    hall_code: str
+    org_code: str
+    expires_at: str
+
+
+class DeviceEntry(BaseModel):
+    device_id: str
+    role: str
+    hall_code: str
+    org_code: str
+    device_code: str
+    enrolled_at: str
+    last_seen_at: str
+    revoked_at: str
+
+
+class DeviceList(BaseModel):
+    devices: list[DeviceEntry]

@@ -76,14 +76,15 @@ from server.protocol import (
 )
 from server.validation import Authority, Pusher, Refused, check_shape, refusal
 
-DEVICE_ROLES: Final = ("counter", "kiosk", "display", "leader", "hall")
+DEVICE_ROLES: Final = ("counter", "kiosk", "display", "leader", "admin", "hall")
 #: What each kind of device may record; counters and the leader's desk record any decision.
 PUSHABLE: Final[dict[str, frozenset[EventType]]] = {
     "kiosk": frozenset({EventType.REGISTERED, EventType.RATED}),
     "display": frozenset(),
+    "admin": frozenset(),  # the administrator's desk records no case decisions
 }
 ROLE_NAMES: Final = {"counter": "接待窗口", "kiosk": "自助终端", "display": "大厅显示屏", "leader": "领导接访",
-                     "hall": "大厅服务器"}
+                     "admin": "系统管理", "hall": "大厅服务器"}
 #: Any constant shared by every push: the key of the advisory lock that serialises them.
 PUSH_LOCK_KEY: Final = 0x5043_5359_4E43  # "PCSYNC"
 PUSH_LOCK_SQL = f"SELECT pg_advisory_xact_lock({PUSH_LOCK_KEY})"
@@ -343,7 +344,7 @@ def hidden_cases(session: Session, device: Device, case_ids: set[str]) -> set[st
     Both the seals (every organisation the case was ever an accusation against) and the
     case as it stands now are asked; either hides it.
     """
-    if device.role == "display":  # shows the queue only: no case data on a screen anyone can walk up to
+    if device.role in ("display", "admin"):  # a hall screen shows the queue only; administrators see no cases
         return case_ids
     if not device.org_code or not case_ids:
         return set()

@@ -40,12 +40,13 @@ STAFF = (("wangli", "王丽", "clerk"), ("zhaomin", "赵敏", "supervisor"), ("c
 
 
 def add_staff(hall: Hall, login: str, role: str, name: str = "", *, org_code: str = "", hall_code: str = "",
-              disabled: bool = False) -> None:
-    """An account on ``hall`` (a placeholder Argon2id hash: nobody signs in with it here)."""
+              disabled: bool = False, password: str = "") -> None:
+    """An account on ``hall`` (without ``password``, a placeholder Argon2id hash nobody signs in with)."""
     with hall.transaction() as session:
         session.add(StaffAccountRow(login=login, display_name=name or login, role=role, hall_code=hall_code,
                                     org_code=org_code, extra_permissions="[]", disabled=disabled,
-                                    password_hash="$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+                                    password_hash=hall.password_hasher.hash(password) if password else
+                                    "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
                                     must_change_password=False, failed_count=0, locked_until=None,
                                     password_changed_at="", updated_at="2026-09-01T08:00:00"))
 
