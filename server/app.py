@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -29,7 +29,7 @@ from desktop.domain.errors import RuleViolation
 from desktop.domain.roles import WindowRole
 from desktop.services.accounts import sign_in
 from desktop.services.context import Hall
-from server import enrolment
+from server import enrolment, public
 from server.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
@@ -42,6 +42,7 @@ from server.protocol import (
     IssueCodeRequest,
     IssuedCodeResponse,
     ProblemKind,
+    ProgressAnswer,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -224,7 +225,70 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         except enrolment.EnrolmentRefused as exc:
             raise StarletteHTTPException(404, str(exc)) from None
 
+    # -- the public lookup behind the receipt's QR code ------------------------------------------
+
+    lookup = public.PublicLookup.over(hall)
+
+    def _client(request: Request) -> str:
+        return request.client.host if request.client is not None else "?"
+
+    def _html(page: str, status: int = 200, **headers: str) -> HTMLResponse:
+        return HTMLResponse(page, status_code=status, headers={**PAGE_HEADERS, **headers})
+
+    def _lookup_page(request: Request, case_number: str, code: str) -> HTMLResponse:
+        if not case_number and not code:
+            return _html(public.form_page())
+        try:
+            progress = lookup.progress(_client(request), case_number, code)
+        except public.Limited as limited:
+            return _html(public.form_page(public.TOO_MANY), 429, **{"Retry-After": str(limited.retry_after)})
+        except public.NotFound:
+            return _html(public.form_page(public.NOT_FOUND), 404)
+        except RuleViolation as refusal:
+            return _html(public.form_page(refusal.message, case_number[:64]), 400)
+        return _html(public.progress_page(progress))
+
+    @app.get("/q", response_class=HTMLResponse, responses={400: {"content": {"text/html": {}}},
+                                                           404: {"content": {"text/html": {}}},
+                                                           429: {"content": {"text/html": {}}}})
+    def public_page(request: Request, case: Annotated[str, Query(max_length=64)] = "",
+                    code: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
+        """The public progress page (a form, or the answer for ``case`` and ``code``)."""
+        return _lookup_page(request, case, code)
+
+    @app.get("/q/{case}/{code}", response_class=HTMLResponse,
+             responses={400: {"content": {"text/html": {}}}, 404: {"content": {"text/html": {}}},
+                        429: {"content": {"text/html": {}}}})
+    def public_page_from_qr(request: Request, case: Annotated[str, Path(max_length=64)],
+                            code: Annotated[str, Path(max_length=64)]) -> HTMLResponse:
+        """The address in the receipt's QR code: ``/q/<case number>/<query code>``."""
+        return _lookup_page(request, case, code)
+
+    @app.get("/api/progress", response_model=ProgressAnswer,
+             responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
+                        422: {"model": ErrorResponse}})
+    def progress_api(request: Request, case: Annotated[str, Query(min_length=1, max_length=64)],
+                     code: Annotated[str, Query(min_length=1, max_length=64)]) -> Response:
+        """The same as JSON, for kiosks (a kiosk's token lifts the per-client limit, not the per-case one)."""
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        device = authenticate(hall, token.strip()) if scheme.lower() == "bearer" else None
+        try:
+            progress = lookup.progress(_client(request), case, code,
+                                       trusted=device is not None and device.role == "kiosk")
+        except public.Limited as limited:
+            return _problem(429, "refused", public.TOO_MANY, **{"Retry-After": str(limited.retry_after)})
+        except public.NotFound:
+            return _problem(404, "refused", public.NOT_FOUND)
+        except RuleViolation as refusal:
+            return _problem(400, "refused", f"case：{refusal.message}")
+        return JSONResponse(public.progress_json(progress), headers={"Cache-Control": "no-store"})
+
     return app
+
+
+#: The page's address carries the query code: never cached, never sent on as a referrer.
+PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"}
 
 
 def _parse_push(body: bytes) -> PushRequest:

@@ -197,3 +197,14 @@ class DeviceEntry(BaseModel):
 
 class DeviceList(BaseModel):
     devices: list[DeviceEntry]
+
+
+class ProgressAnswer(BaseModel):
+    """The public lookup's answer: masked progress and the next deadline, nothing else."""
+
+    case_number: str
+    petitioner: str  # masked
+    received_on: str
+    state: str
+    next_step: str
+    next_due: str | None
