@@ -25,8 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="启动同步服务（HTTP）")
     run.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
-    run.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；生产环境请置于 TLS 反向代理之后）")
-    run.add_argument("--port", type=int, default=8080, help="监听端口（默认 8080）")
+    run.add_argument("--host", default=os.environ.get("PH_SERVER_HOST", "127.0.0.1"),
+                     help="监听地址（默认 127.0.0.1；生产环境请置于 TLS 反向代理之后，或用 --tls-cert/--tls-key）")
+    run.add_argument("--port", type=int, default=int(os.environ.get("PH_SERVER_PORT", "8080") or 8080),
+                     help="监听端口（默认 8080）")
+    run.add_argument("--tls-cert", default=os.environ.get("PH_TLS_CERT", ""), help="TLS 证书文件（PEM，含证书链）")
+    run.add_argument("--tls-key", default=os.environ.get("PH_TLS_KEY", ""), help="TLS 私钥文件（PEM）")
 
     enrol = sub.add_parser("enrol-device", help="登记一台设备并显示它的同步令牌（只显示这一次）")
     enrol.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
@@ -48,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     revoke.add_argument("--device-id", required=True, help="设备编号")
     return parser
+
+
+def tls_problem(cert: str, key: str) -> str:
+    """Why the TLS settings cannot be used ("" when they can, or when there are none)."""
+    if bool(cert) != bool(key):
+        return "TLS 证书（--tls-cert）和私钥（--tls-key）须同时指定"
+    for path, what in ((cert, "证书（--tls-cert）"), (key, "私钥（--tls-key）")):
+        if path and not os.path.isfile(path):
+            return f"找不到 TLS {what}文件：{path}"
+    return ""
 
 
 def _devices_command(args: argparse.Namespace, hall: Hall) -> int:
@@ -80,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.db:
         print("缺少服务器数据库地址：请用 --db 指定，或设置环境变量 PH_SERVER_DB", file=sys.stderr)
         return 2
+    if args.command == "run":
+        problem = tls_problem(args.tls_cert, args.tls_key)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
     from sqlalchemy.exc import OperationalError
 
     from desktop.services.database import open_database
@@ -115,7 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from server.app import create_app
 
-    uvicorn.run(create_app(hall), host=args.host, port=args.port, log_level="info")
+    tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
+    uvicorn.run(create_app(hall), host=args.host, port=args.port, log_level="info", **tls)
     return 0
 
 

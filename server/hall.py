@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from desktop.config import load_settings
-from desktop.keystore import Secrets
+from desktop.keystore import Secrets, keys_dir
 from desktop.services.context import Hall
 
 log = logging.getLogger(__name__)
@@ -26,16 +28,36 @@ def deployment_pepper() -> bytes | None:
     return load_settings(write_first_start=False).pepper_bytes or None
 
 
+def server_secrets_file() -> Path:
+    return keys_dir() / "server-secrets.json"
+
+
+def server_secrets(pepper: bytes | None) -> Secrets:
+    """The server's own keys (its audit log's key among them), kept in a 0600 file of its config folder.
+
+    Made on the first start and read on every later one, so the audit log stays verifiable
+    across restarts. The deployment's pepper, when given, replaces the file's.
+    """
+    path = server_secrets_file()
+    try:
+        secrets = Secrets.from_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        secrets = Secrets.generate()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.to_json())
+    return dataclasses.replace(secrets, query_code_pepper=pepper) if pepper else secrets
+
+
 def server_hall(engine: Engine) -> Hall:
     """A hall over ``engine`` with the settings of the server's config folder (day counting, directory).
 
     The query-code pepper is the deployment's (the public lookup page checks codes issued
     at any counter); without one, the page answers every code as wrong and says so in the
-    log. The other keys are the server's own and throwaway until server-side key storage
-    (field encryption) is built.
+    log. The other keys are the server's own (:func:`server_secrets`).
     """
     pepper = deployment_pepper()
     if pepper is None:
         log.warning("未配置查询码密钥（%s）：公众查询页面将无法核验查询码", PEPPER_ENV)
-    return Hall(engine=engine, settings=load_settings(write_first_start=False),
-                secrets=Secrets.generate(query_code_pepper=pepper))
+    return Hall(engine=engine, settings=load_settings(write_first_start=False), secrets=server_secrets(pepper))
