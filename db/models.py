@@ -311,6 +311,16 @@ class EnrolmentCodeRow(Base):
     used_by_device: Mapped[str] = mapped_column(String(32), default="")
 
 
+class ReferenceStateRow(Base):
+    """Device side: the version of the server's reference data last applied (accounts, holiday schedules)."""
+
+    __tablename__ = "reference_state"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    applied_at: Mapped[str] = mapped_column(String(32))
+
+
 class CaseSealRow(Base):
     """Server side: an organisation a case has ever been an accusation against (art. 30).
 

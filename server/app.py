@@ -46,8 +46,10 @@ from server.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    ReferenceResponse,
     SyncProblem,
 )
+from server.reference import reference_for
 from server.store import Device, SyncServer, authenticate
 
 log = logging.getLogger(__name__)
@@ -183,6 +185,14 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         """Events with seq > since, in seq order, that this device may see; and the next cursor."""
         answer = sync.pull(who, since, limit)
         return Response(answer.model_dump_json(), media_type="application/json")
+
+    @app.get("/sync/reference", response_model=ReferenceResponse,
+             responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+    def reference(who: Annotated[Device, Depends(current_device)],
+                  have: Annotated[str, Query(max_length=64, description="本机已有的参考数据版本")] = "",
+                  ) -> ReferenceResponse:
+        """The reference data this device may hold (accounts to staff devices only; holiday schedules)."""
+        return reference_for(hall, who, have)
 
     # -- enrolment and the administrator's device list ------------------------------------------
 

@@ -208,3 +208,39 @@ class ProgressAnswer(BaseModel):
     state: str
     next_step: str
     next_due: str | None
+
+
+# -- reference data (down the feed, versioned) -------------------------------------------------------
+
+class ReferenceAccount(BaseModel):
+    """A staff account as staff devices receive it: the Argon2id hash only, no lockout state."""
+
+    login: str
+    display_name: str
+    role: str
+    hall_code: str
+    org_code: str
+    extra_permissions: list[str]
+    password_hash: str
+    must_change_password: bool
+    disabled: bool
+    password_changed_at: str
+
+
+class HolidaySchedule(BaseModel):
+    year: int
+    csv_text: str
+    source: str
+
+
+class ReferenceResponse(BaseModel):
+    """The reference data this device may hold, as of ``version`` (a digest of it).
+
+    ``unchanged`` when the device already has this version (then the lists are empty).
+    Kiosks and hall displays receive no accounts.
+    """
+
+    version: str
+    unchanged: bool
+    accounts: list[ReferenceAccount]
+    holidays: list[HolidaySchedule]

@@ -1,4 +1,5 @@
-"""The server as the authority: device scope and revocation, one-time enrolment codes, art. 30 seals.
+"""The server as the authority: device scope and revocation, one-time enrolment codes, art. 30 seals,
+and on devices the version of the reference data last applied.
 
 Revision ID: 0011
 Revises: 0010
@@ -35,6 +36,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("code_hash", name="pk_enrolment_codes"),
     )
     op.create_table(
+        "reference_state",
+        sa.Column("name", sa.String(32), nullable=False),
+        sa.Column("version", sa.String(64), nullable=False),
+        sa.Column("applied_at", sa.String(32), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_reference_state"),
+    )
+    op.create_table(
         "case_seals",
         sa.Column("case_id", sa.String(36), nullable=False),
         sa.Column("org_code", sa.String(32), nullable=False),
@@ -44,6 +52,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("case_seals")
+    op.drop_table("reference_state")
     op.drop_table("enrolment_codes")
     with op.batch_alter_table("sync_devices") as batch:
         batch.drop_column("revoked_at")
