@@ -1,6 +1,7 @@
 """Command line of the server: ``python -m server {run,enrol-device}``.
 
     python -m server run --db postgresql+psycopg://user@host/db [--host 0.0.0.0] [--port 8080]
+                         [--tls-cert PEM --tls-key PEM] [--upstream URL]   (a hall server: --db sqlite:///hall.db)
     python -m server enrol-device --db URL --device-id ID --role counter|kiosk|display|leader|hall [--org CODE]
                                   [--hall CODE] [--device-code K01]
 
@@ -29,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="监听地址（默认 127.0.0.1；生产环境请置于 TLS 反向代理之后，或用 --tls-cert/--tls-key）")
     run.add_argument("--port", type=int, default=int(os.environ.get("PH_SERVER_PORT", "8080") or 8080),
                      help="监听端口（默认 8080）")
+    run.add_argument("--upstream", default=os.environ.get("PH_UPSTREAM_URL", ""),
+                     help="上级（中心）服务器地址：本机作为大厅服务器时，与它同步（令牌取环境变量 PH_UPSTREAM_TOKEN）")
     run.add_argument("--tls-cert", default=os.environ.get("PH_TLS_CERT", ""), help="TLS 证书文件（PEM，含证书链）")
     run.add_argument("--tls-key", default=os.environ.get("PH_TLS_KEY", ""), help="TLS 私钥文件（PEM）")
 
@@ -133,6 +136,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn
 
     from server.app import create_app
+
+    if args.upstream:
+        token = os.environ.get("PH_UPSTREAM_TOKEN", "").strip()
+        if not token:
+            print("缺少上级服务器的令牌：请在上级服务器签发 hall 角色的注册码并兑换，"
+                  "把令牌放入环境变量 PH_UPSTREAM_TOKEN", file=sys.stderr)
+            return 2
+        from server.upstream import Upstream
+
+        Upstream(hall, args.upstream, token).start()
 
     tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
     uvicorn.run(create_app(hall), host=args.host, port=args.port, log_level="info", **tls)

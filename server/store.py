@@ -217,7 +217,7 @@ class SyncServer:
             if self.validate:
                 self._authorise(session, device, fresh)
             append_events(session, fresh, self.hall.policy)
-            _seal(session, fresh)
+            seal_events(session, fresh)
             seqs = _seqs_of(session, ids)
             if self.on_stored is not None:
                 self.on_stored()
@@ -306,7 +306,7 @@ def _accused_in(event: Event) -> set[str]:
     return {c for c in codes if isinstance(c, str) and c} if isinstance(codes, list | tuple) else set()
 
 
-def _seal(session: Session, events: Sequence[Event]) -> None:
+def seal_events(session: Session, events: Sequence[Event]) -> None:
     """Record every organisation a classification names as accused; seals are never removed."""
     wanted = {(e.case_id, code) for e in events for code in _accused_in(e)}
     if not wanted:
