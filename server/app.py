@@ -101,7 +101,8 @@ def current_admin(request: Request) -> Actor:
             login, _, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
             login = password = ""
-    if device.role != "admin" or not login or not password:
+    if (device.role != "admin" or not login or not password or len(login) > 64 or not login.isprintable()
+            or not password.isprintable()):
         raise StarletteHTTPException(401, NOT_ADMIN, headers={"WWW-Authenticate": "Bearer"})
     try:
         signed = sign_in(request.app.state.hall, login, password, WindowRole.ADMIN)

@@ -101,6 +101,7 @@ def test_a_revoked_device_is_refused_from_its_next_request(centre: Hall, url: st
     ("admin", "guanli1", "wrong#Password1"),
     ("admin", "wangli", PASSWORD),  # a clerk is not an administrator
     ("counter", "guanli1", PASSWORD),  # the right person at a counter's device
+    ("admin", "guan\x00li1", PASSWORD),  # a NUL in the login: refused, never a database error
 ])
 def test_the_device_list_needs_an_admin_device_and_an_administrator(centre: Hall, url: str, device_role: str,
                                                                     login: str, password: str) -> None:
