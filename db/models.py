@@ -321,6 +321,26 @@ class ReferenceStateRow(Base):
     applied_at: Mapped[str] = mapped_column(String(32))
 
 
+class SealedFieldRow(Base):
+    """Server side: one personal field of a registration, encrypted (FieldCipher token bound to event and field)."""
+
+    __tablename__ = "sealed_fields"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)  # "petitioner.id_number", "address" …
+    token: Mapped[str] = mapped_column(Text)
+
+
+class PersonIndexRow(Base):
+    """Server side: keyed blind index of ID numbers and phones → cases (exact lookups without the values)."""
+
+    __tablename__ = "person_index"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
 class CaseSealRow(Base):
     """Server side: an organisation a case has ever been an accusation against (art. 30).
 

@@ -63,6 +63,8 @@ from desktop.services.audit import audit
 from desktop.services.context import Hall
 from desktop.services.reference import load_directory
 from desktop.services.store import append_events, row_to_event
+from server.personal import FieldKeys, store_sealed, unseal_payloads
+from server.personal import seal as seal_personal
 from server.protocol import (
     MAX_PULL_LIMIT,
     MAX_PUSH_EVENTS,
@@ -184,10 +186,17 @@ class SyncServer:
     baseline only; a server never runs so).
     """
 
-    def __init__(self, hall: Hall, *, on_stored: Callable[[], None] | None = None, validate: bool = True) -> None:
+    def __init__(self, hall: Hall, *, on_stored: Callable[[], None] | None = None, validate: bool = True,
+                 keys: FieldKeys | None = None) -> None:
         self.hall = hall
         self.on_stored = on_stored
         self.validate = validate
+        #: On PostgreSQL (the central server) names, ID numbers, phones and addresses are kept
+        #: encrypted (server/personal.py). A hall server on SQLite keeps them as every device does,
+        #: since it passes its devices' events on to the centre in full.
+        self.keys = keys if keys is not None else (
+            FieldKeys.single(hall.secrets.field_key, hall.secrets.index_key)
+            if hall.engine.dialect.name == "postgresql" else None)
 
     # -- push ----------------------------------------------------------------------------------
 
@@ -216,7 +225,12 @@ class SyncServer:
             fresh = _fresh(session, domain)
             if self.validate:
                 self._authorise(session, device, fresh)
-            append_events(session, fresh, self.hall.policy)
+            if self.keys is not None:
+                stored, sealed, indexed = seal_personal(fresh, self.keys)
+                append_events(session, stored, self.hall.policy)
+                store_sealed(session, sealed, indexed)
+            else:
+                append_events(session, fresh, self.hall.policy)
             seal_events(session, fresh)
             seqs = _seqs_of(session, ids)
             if self.on_stored is not None:
@@ -272,14 +286,19 @@ class SyncServer:
             rows = list(session.scalars(select(EventRow).where(EventRow.seq > since)
                                         .order_by(EventRow.seq).limit(limit)))
             hidden = hidden_cases(session, device, {r.case_id for r in rows})
-        kiosk = device.role == "kiosk"
+            kiosk = device.role == "kiosk"
+            shown = [r for r in rows if r.case_id not in hidden]
+            payloads = {r.event_id: json.loads(r.payload) for r in shown}
+            if not kiosk and self.keys is not None:  # a kiosk keeps the masked values the server stores
+                unseal_payloads(session, {r.event_id: payloads[r.event_id] for r in shown
+                                          if r.type == EventType.REGISTERED.value}, self.keys)
         # straight from the stored rows (already checked when they were pushed): no second validation
         events = [PulledEvent.model_construct(seq=r.seq, event_id=r.event_id, case_id=r.case_id,
                                               device_id=r.device_id, author=r.author, hlc=r.hlc, type=r.type,
-                                              payload=kiosk_payload(r.type, json.loads(r.payload)) if kiosk
-                                              else json.loads(r.payload),
+                                              payload=kiosk_payload(r.type, payloads[r.event_id]) if kiosk
+                                              else payloads[r.event_id],
                                               schema_version=r.schema_version)
-                  for r in rows if r.case_id not in hidden]
+                  for r in shown]
         next_cursor = rows[-1].seq if rows else since
         return PullResponse(events=events, next_cursor=next_cursor, more=len(rows) == limit)
 

@@ -1,5 +1,6 @@
 """The server as the authority: device scope and revocation, one-time enrolment codes, art. 30 seals,
-and on devices the version of the reference data last applied.
+personal fields encrypted with a blind index (server side), and on devices the version of the
+reference data last applied.
 
 Revision ID: 0011
 Revises: 0010
@@ -43,6 +44,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name", name="pk_reference_state"),
     )
     op.create_table(
+        "sealed_fields",
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("field", sa.String(40), nullable=False),
+        sa.Column("token", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", "field", name="pk_sealed_fields"),
+    )
+    op.create_table(
+        "person_index",
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("token", sa.String(64), nullable=False),
+        sa.Column("case_id", sa.String(36), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "token", "case_id", name="pk_person_index"),
+    )
+    op.create_table(
         "case_seals",
         sa.Column("case_id", sa.String(36), nullable=False),
         sa.Column("org_code", sa.String(32), nullable=False),
@@ -52,6 +67,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("case_seals")
+    op.drop_table("person_index")
+    op.drop_table("sealed_fields")
     op.drop_table("reference_state")
     op.drop_table("enrolment_codes")
     with op.batch_alter_table("sync_devices") as batch:
