@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = sub.add_parser("revoke-device", help="停用一台设备：它的令牌从下一次请求起失效")
     revoke.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     revoke.add_argument("--device-id", required=True, help="设备编号")
+    rotate = sub.add_parser("rotate-field-key",
+                            help="更换个人信息字段加密密钥，并把已有密文重新加密（旧密钥保留以供读取）")
+    rotate.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     return parser
 
 
@@ -113,6 +116,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"无法连接服务器数据库：{exc.orig}", file=sys.stderr)
         return 2
     hall = server_hall(engine)
+    if args.command == "rotate-field-key":
+        from server.hall import add_field_key, load_field_keys
+        from server.personal import reencrypt
+
+        try:
+            key_id = add_field_key(hall)
+            done = reencrypt(hall.sessions, load_field_keys(hall))
+        finally:
+            engine.dispose()
+        print(f"已启用新的字段加密密钥 {key_id}，{done} 项密文已重新加密")
+        return 0
     if args.command in ("issue-code", "list-devices", "revoke-device"):
         try:
             return _devices_command(args, hall)
@@ -133,9 +147,18 @@ def main(argv: Sequence[str] | None = None) -> int:
               "只显示这一次，请在该设备上运行 `python -m desktop sync-token` 保存它：", file=sys.stderr)
         print(token)
         return 0
+    import threading
+
     import uvicorn
 
     from server.app import create_app
+    from server.hall import load_field_keys
+    from server.personal import reencrypt
+    from server.store import SyncServer
+
+    keys = load_field_keys(hall) if engine.dialect.name == "postgresql" else None  # central server only
+    if keys is not None:  # tokens still under an older key (a rotation interrupted): re-encrypted in the background
+        threading.Thread(target=reencrypt, args=(hall.sessions, keys), name="field-reencrypt", daemon=True).start()
 
     if args.upstream:
         token = os.environ.get("PH_UPSTREAM_TOKEN", "").strip()
@@ -148,7 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         Upstream(hall, args.upstream, token).start()
 
     tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
-    uvicorn.run(create_app(hall), host=args.host, port=args.port, log_level="info", **tls)
+    app = create_app(hall, server=SyncServer(hall, keys=keys))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **tls)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,16 @@ def test_codes_are_issued_listed_and_devices_revoked_from_the_command_line(
     assert main(["list-devices", "--db", db]) == 0
     assert "devd\tdisplay" in capsys.readouterr().out
     assert main(["issue-code", "--db", db, "--role", "kiosk", "--hours", "0"]) == 2
+
+
+def test_rotating_the_field_key_keeps_the_old_keys_for_reading(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from server.hall import field_keys_file
+
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    assert main(["rotate-field-key", "--db", db]) == 0
+    assert main(["rotate-field-key", "--db", db]) == 0
+    assert "k3" in capsys.readouterr().out
+    ring = json.loads(field_keys_file().read_text(encoding="utf-8"))
+    assert ring["current"] == "k3" and set(ring["keys"]) == {"k1", "k2", "k3"}
+    assert oct(field_keys_file().stat().st_mode & 0o777) == "0o600"
