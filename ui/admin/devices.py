@@ -166,12 +166,13 @@ class DevicesPanel(QWidget):
         if device is None or self.tasks.busy:
             return
         login, password, device_id = self.login, self.password.text(), device.device_id
+        # callbacks are bound methods (held weakly by the task manager), never closures over the panel
         self.tasks.run(lambda hall: revoke_server_device(hall, login, password, device_id),
-                       lambda done: self._revoked(done.device_id), self._refused, executor=Executor.DEVICES)
+                       self._revoked, self._refused, executor=Executor.DEVICES)
 
-    def _revoked(self, device_id: str) -> None:
+    def _revoked(self, done: DeviceEntry) -> None:
         self.refresh()
-        self._told = f"已停用设备 {device_id}：它的令牌从下一次请求起失效"
+        self._told = f"已停用设备 {done.device_id}：它的令牌从下一次请求起失效"
 
     def issue_code(self) -> None:
         from desktop.sync.enrolment import issue_enrolment_code
