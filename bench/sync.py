@@ -8,6 +8,8 @@
   stores them with their projections. Floor: the same events copied into the server's
   ``events`` table by psycopg ``COPY`` in one transaction (median of repeated runs), the
   fastest a driver can put them there.
+* **Push without validation**: the same push with the server's checks of every event
+  switched off (``SyncServer(validate=False)``): what the checks cost (at most 30 %).
 * **Pull / catch-up**: a device that missed all ``events`` (the demo database given,
   encrypted) pulls them in pages of 1,000, applying each with its projections and its
   cursor in one transaction, as a device really does. Floor: the SQLCipher driver
@@ -131,8 +133,28 @@ def generate_events(count: int, seed: int = 31) -> list[Any]:
 
 # --- push ----------------------------------------------------------------------------------------
 
-def measure_push(events: list[Any], url: str, folder: Path, *, over_http: bool = True) -> dict[str, Any]:
-    """A device's outbox of ``events`` pushed to a fresh server database at ``url``: over HTTP or in-process."""
+def add_demo_accounts(hall: Any) -> None:
+    """The accounts the generated histories name as authors, on the server (every push is checked against them)."""
+    from db.models import StaffAccountRow
+    from desktop.services.demo import CLERKS, LEADER_AUTHOR
+
+    with hall.transaction() as session:
+        for author, role in [*((c, "clerk") for c in CLERKS), (LEADER_AUTHOR, "leader")]:
+            login = author.removeprefix("staff:")
+            session.add(StaffAccountRow(login=login, display_name=login, role=role, hall_code="", org_code="",
+                                        extra_permissions="[]", password_hash="$argon2id$v=19$m=8,t=1,p=1$x$x",
+                                        must_change_password=False, failed_count=0, locked_until=None,
+                                        disabled=False, password_changed_at="", updated_at=""))
+
+
+def measure_push(events: list[Any], url: str, folder: Path, *, over_http: bool = True,
+                 validate: bool = True) -> dict[str, Any]:
+    """A device's outbox of ``events`` pushed to a fresh server database at ``url``: over HTTP or in-process.
+
+    The generated histories come from six devices of one hall, so they are pushed as that
+    hall's server passes them on (a ``hall`` device), each checked against the server's
+    accounts; ``validate=False`` is the same push without the checks (the cost of them).
+    """
     from sqlalchemy import insert
 
     from db.engine import make_engine, sqlite_url
@@ -157,15 +179,18 @@ def measure_push(events: list[Any], url: str, folder: Path, *, over_http: bool =
     with device_engine.begin() as connection:
         connection.execute(insert(EventRow), [event_to_row(e) for e in events])
     hall = server_hall(open_database(url))
+    add_demo_accounts(hall)
     device = Hall(engine=device_engine, settings=hall.settings, secrets=secrets)
     try:
-        token = enrol_device(hall, "benchpush", "counter")
+        token = enrol_device(hall, "benchpush", "hall")
+        server = SyncServer(hall, validate=validate)
         with contextlib.ExitStack() as stack:
             transport: Transport
             if over_http:
-                transport = stack.enter_context(HttpTransport(stack.enter_context(serving(create_app(hall))), token))
+                app = create_app(hall, server=server)
+                transport = stack.enter_context(HttpTransport(stack.enter_context(serving(app)), token))
             else:
-                transport = LocalTransport(SyncServer(hall), Device("benchpush", "counter"))
+                transport = LocalTransport(server, Device("benchpush", "hall"))
             started = time.perf_counter()
             pushed = SyncClient(device, transport).push_outbox()
             seconds = time.perf_counter() - started
@@ -174,7 +199,7 @@ def measure_push(events: list[Any], url: str, folder: Path, *, over_http: bool =
         for path in device_db.parent.glob(device_db.name + "*"):
             path.unlink()
     return {"events": pushed, "seconds": seconds, "events_per_s": pushed / seconds, "batch": 500,
-            "transport": "HTTP" if over_http else "in-process", "server": hall}
+            "transport": "HTTP" if over_http else "in-process", "validated": validate, "server": hall}
 
 
 def postgres_floor(events: list[Any], url: str, runs: int) -> dict[str, Any]:
@@ -281,6 +306,10 @@ def measure(db: Path, events: int = EVENTS, *, quick: bool = False) -> dict[str,
                              over_http=False)
         local.pop("server").engine.dispose()
         push["in_process"] = local
+        # the same push over HTTP without the server's checks: what validating every event costs
+        unchecked = measure_push(generated, _database(pg_url, "sync_unchecked"), db.parent, validate=False)
+        unchecked.pop("server").engine.dispose()
+        push["without_validation"] = unchecked
         push["floor"] = postgres_floor(generated, _database(pg_url, "sync_floor"), 1 if quick else 3)
     push["durability"] = "off"
     with private_postgres(durable=True, parent=DURABLE_PARENT) as pg_url:
@@ -319,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"push  {push['events_per_s']:>10,.0f} ev/s   floor (psycopg COPY) {push_floor:>10,.0f} ev/s"
           f"   ratio {push['events_per_s'] / push_floor:.2f}×"
           f"   in-process {push['in_process']['events_per_s']:,.0f} ev/s   (durability off)")
+    unchecked = push["without_validation"]["events_per_s"]
+    print(f"push without validation {unchecked:>10,.0f} ev/s   validation costs "
+          f"{(1 - push['events_per_s'] / unchecked) * 100:.0f} %")
     durable = push["durable"]
     durable_floor = durable["floor"]["events_per_s"]
     print(f"push  {durable['events_per_s']:>10,.0f} ev/s   floor (psycopg COPY) {durable_floor:>10,.0f} ev/s"

@@ -289,6 +289,70 @@ class SyncDeviceRow(Base):
     org_code: Mapped[str] = mapped_column(String(32))  # the organisation it serves, "" for the hall itself
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[str] = mapped_column(String(32))
+    hall_code: Mapped[str] = mapped_column(String(32), default="", server_default="")  # "" for any hall
+    #: The kiosk's own number (its events' author is ``kiosk:<code>``); "" for staff devices.
+    device_code: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    last_seen_at: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    revoked_at: Mapped[str] = mapped_column(String(32), default="", server_default="")
+
+
+class EnrolmentCodeRow(Base):
+    """A one-time enrolment code (server side): its hash, what it enrols, until when, and whether it was used."""
+
+    __tablename__ = "enrolment_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    hall_code: Mapped[str] = mapped_column(String(32))
+    org_code: Mapped[str] = mapped_column(String(32))
+    issued_by: Mapped[str] = mapped_column(String(96))
+    issued_at: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[str] = mapped_column(String(32))
+    used_at: Mapped[str] = mapped_column(String(32), default="")
+    used_by_device: Mapped[str] = mapped_column(String(32), default="")
+
+
+class ReferenceStateRow(Base):
+    """Device side: the version of the server's reference data last applied (accounts, holiday schedules)."""
+
+    __tablename__ = "reference_state"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    applied_at: Mapped[str] = mapped_column(String(32))
+
+
+class SealedFieldRow(Base):
+    """Server side: one personal field of a registration, encrypted (FieldCipher token bound to event and field)."""
+
+    __tablename__ = "sealed_fields"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)  # "petitioner.id_number", "address" …
+    token: Mapped[str] = mapped_column(Text)
+
+
+class PersonIndexRow(Base):
+    """Server side: keyed blind index of ID numbers and phones → cases (exact lookups without the values)."""
+
+    __tablename__ = "person_index"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class CaseSealRow(Base):
+    """Server side: an organisation a case has ever been an accusation against (art. 30).
+
+    Written when such a classification arrives and never deleted, whatever later events
+    say, so a pull never hands the case to that organisation or anything under it.
+    """
+
+    __tablename__ = "case_seals"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_code: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class SyncStateRow(Base):

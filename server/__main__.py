@@ -1,7 +1,9 @@
 """Command line of the server: ``python -m server {run,enrol-device}``.
 
     python -m server run --db postgresql+psycopg://user@host/db [--host 0.0.0.0] [--port 8080]
-    python -m server enrol-device --db URL --device-id ID --role counter|kiosk|display|leader [--org CODE]
+                         [--tls-cert PEM --tls-key PEM] [--upstream URL]   (a hall server: --db sqlite:///hall.db)
+    python -m server enrol-device --db URL --device-id ID --role counter|kiosk|display|leader|hall [--org CODE]
+                                  [--hall CODE] [--device-code K01]
 
 The database is migrated to the newest schema on start (the same migrations as the desktop).
 """
@@ -13,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from desktop.services.context import Hall
 from server.store import DEVICE_ROLES
 
 
@@ -23,16 +26,73 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="启动同步服务（HTTP）")
     run.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
-    run.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；生产环境请置于 TLS 反向代理之后）")
-    run.add_argument("--port", type=int, default=8080, help="监听端口（默认 8080）")
+    run.add_argument("--host", default=os.environ.get("PH_SERVER_HOST", "127.0.0.1"),
+                     help="监听地址（默认 127.0.0.1；生产环境请置于 TLS 反向代理之后，或用 --tls-cert/--tls-key）")
+    run.add_argument("--port", type=int, default=int(os.environ.get("PH_SERVER_PORT", "8080") or 8080),
+                     help="监听端口（默认 8080）")
+    run.add_argument("--upstream", default=os.environ.get("PH_UPSTREAM_URL", ""),
+                     help="上级（中心）服务器地址：本机作为大厅服务器时，与它同步（令牌取环境变量 PH_UPSTREAM_TOKEN）")
+    run.add_argument("--tls-cert", default=os.environ.get("PH_TLS_CERT", ""), help="TLS 证书文件（PEM，含证书链）")
+    run.add_argument("--tls-key", default=os.environ.get("PH_TLS_KEY", ""), help="TLS 私钥文件（PEM）")
 
     enrol = sub.add_parser("enrol-device", help="登记一台设备并显示它的同步令牌（只显示这一次）")
     enrol.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     enrol.add_argument("--device-id", required=True, help="设备编号（该电脑设置中的 device_id）")
     enrol.add_argument("--role", required=True, choices=DEVICE_ROLES,
-                       help="counter 窗口 / kiosk 自助终端 / display 大厅屏 / leader 领导接访")
+                       help="counter 窗口 / kiosk 自助终端 / display 大厅屏 / leader 领导接访 / hall 大厅服务器")
     enrol.add_argument("--org", default="", help="设备所属机构在机构目录中的编码（信访部门本身可不填）")
+    enrol.add_argument("--hall", default="", help="设备所在大厅的编码（限定哪些大厅的账户可在该设备上工作）")
+    enrol.add_argument("--device-code", default="", help="自助终端的本机编码（该电脑设置中的 device_code，如 K01）")
+    issue = sub.add_parser("issue-code", help="签发一次性设备注册码（设备用 `python -m desktop enrol` 兑换令牌）")
+    issue.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    issue.add_argument("--role", required=True, choices=DEVICE_ROLES, help="设备角色")
+    issue.add_argument("--org", default="", help="设备所属机构编码")
+    issue.add_argument("--hall", default="", help="设备所在大厅编码")
+    issue.add_argument("--hours", type=int, default=24, help="有效小时数（默认 24）")
+    listing = sub.add_parser("list-devices", help="列出已注册的设备：角色、单位、最后联系时间、是否停用")
+    listing.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    revoke = sub.add_parser("revoke-device", help="停用一台设备：它的令牌从下一次请求起失效")
+    revoke.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    revoke.add_argument("--device-id", required=True, help="设备编号")
+    rotate = sub.add_parser("rotate-field-key",
+                            help="更换个人信息字段加密密钥，并把已有密文重新加密（旧密钥保留以供读取）")
+    rotate.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     return parser
+
+
+def tls_problem(cert: str, key: str) -> str:
+    """Why the TLS settings cannot be used ("" when they can, or when there are none)."""
+    if bool(cert) != bool(key):
+        return "TLS 证书（--tls-cert）和私钥（--tls-key）须同时指定"
+    for path, what in ((cert, "证书（--tls-cert）"), (key, "私钥（--tls-key）")):
+        if path and not os.path.isfile(path):
+            return f"找不到 TLS {what}文件：{path}"
+    return ""
+
+
+def _devices_command(args: argparse.Namespace, hall: Hall) -> int:
+    from desktop.domain.access import Actor
+    from server import enrolment
+
+    operator = Actor.system("server-cli")
+    try:
+        if args.command == "issue-code":
+            issued = enrolment.issue_code(hall, operator, args.role, hall_code=args.hall, org_code=args.org,
+                                          valid_hours=args.hours)
+            print(f"注册码（{issued.role}，有效至 {issued.expires_at}，只能使用一次）：", file=sys.stderr)
+            print(issued.code)
+        elif args.command == "revoke-device":
+            done = enrolment.revoke_device(hall, operator, args.device_id)
+            print(f"设备 {done.device_id} 已停用（{done.revoked_at}）")
+        else:
+            for d in enrolment.list_devices(hall, operator):
+                state = f"已停用 {d.revoked_at}" if d.revoked_at else "在用"
+                print(f"{d.device_id}\t{d.role}\t{d.org_code or '-'}\t{d.hall_code or '-'}\t"
+                      f"最后联系 {d.last_seen_at or '从未'}\t{state}")
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.db:
         print("缺少服务器数据库地址：请用 --db 指定，或设置环境变量 PH_SERVER_DB", file=sys.stderr)
         return 2
+    if args.command == "run":
+        problem = tls_problem(args.tls_cert, args.tls_key)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
     from sqlalchemy.exc import OperationalError
 
     from desktop.services.database import open_database
@@ -51,11 +116,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"无法连接服务器数据库：{exc.orig}", file=sys.stderr)
         return 2
     hall = server_hall(engine)
+    if args.command == "rotate-field-key":
+        from server.hall import add_field_key, load_field_keys
+        from server.personal import reencrypt
+
+        try:
+            key_id = add_field_key(hall)
+            done = reencrypt(hall.sessions, load_field_keys(hall))
+        finally:
+            engine.dispose()
+        print(f"已启用新的字段加密密钥 {key_id}，{done} 项密文已重新加密")
+        return 0
+    if args.command in ("issue-code", "list-devices", "revoke-device"):
+        try:
+            return _devices_command(args, hall)
+        finally:
+            engine.dispose()
     if args.command == "enrol-device":
         from server.store import enrol_device
 
         try:
-            token = enrol_device(hall, args.device_id, args.role, args.org)
+            token = enrol_device(hall, args.device_id, args.role, args.org, hall_code=args.hall,
+                                 device_code=args.device_code)
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 2
@@ -65,11 +147,32 @@ def main(argv: Sequence[str] | None = None) -> int:
               "只显示这一次，请在该设备上运行 `python -m desktop sync-token` 保存它：", file=sys.stderr)
         print(token)
         return 0
+    import threading
+
     import uvicorn
 
     from server.app import create_app
+    from server.hall import load_field_keys
+    from server.personal import reencrypt
+    from server.store import SyncServer
 
-    uvicorn.run(create_app(hall), host=args.host, port=args.port, log_level="info")
+    keys = load_field_keys(hall) if engine.dialect.name == "postgresql" else None  # central server only
+    if keys is not None:  # tokens still under an older key (a rotation interrupted): re-encrypted in the background
+        threading.Thread(target=reencrypt, args=(hall.sessions, keys), name="field-reencrypt", daemon=True).start()
+
+    if args.upstream:
+        token = os.environ.get("PH_UPSTREAM_TOKEN", "").strip()
+        if not token:
+            print("缺少上级服务器的令牌：请在上级服务器签发 hall 角色的注册码并兑换，"
+                  "把令牌放入环境变量 PH_UPSTREAM_TOKEN", file=sys.stderr)
+            return 2
+        from server.upstream import Upstream
+
+        Upstream(hall, args.upstream, token).start()
+
+    tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
+    app = create_app(hall, server=SyncServer(hall, keys=keys))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **tls)
     return 0
 
 

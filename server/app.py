@@ -8,40 +8,55 @@ is read with a size limit before any parsing.
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop import __version__
+from desktop.domain.access import Actor, Permission
+from desktop.domain.errors import RuleViolation
+from desktop.domain.roles import WindowRole
+from desktop.services.accounts import sign_in
 from desktop.services.context import Hall
+from server import enrolment, public
 from server.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
+    DeviceEntry,
+    DeviceList,
+    EnrolRequest,
+    EnrolResponse,
     ErrorResponse,
+    IssueCodeRequest,
+    IssuedCodeResponse,
     ProblemKind,
+    ProgressAnswer,
     PullResponse,
     PushRequest,
     PushResponse,
+    ReferenceResponse,
     SyncProblem,
 )
+from server.reference import reference_for
 from server.store import Device, SyncServer, authenticate
 
 log = logging.getLogger(__name__)
 
 STATUS: dict[ProblemKind, int] = {"unauthorised": 401, "refused": 400, "incompatible": 422, "offline": 503,
                                   "server_error": 500}
-_HTTP_WORDS = {404: "没有这个接口", 405: "接口不支持此请求方法", 413: "请求内容过大"}
+_HTTP_WORDS = {403: "没有权限", 404: "没有这个接口", 405: "接口不支持此请求方法", 413: "请求内容过大"}
 NOT_ENROLLED = "设备未注册或令牌无效：请求缺少有效的设备令牌（Authorization: Bearer …），请先在服务器上登记本设备"
 
 
@@ -69,6 +84,34 @@ def current_device(request: Request) -> Device:
     if found is None:
         raise StarletteHTTPException(401, NOT_ENROLLED, headers={"WWW-Authenticate": "Bearer"})
     return found
+
+
+STAFF_HEADER = "X-Staff-Authorization"
+NOT_ADMIN = ("需要系统管理员：请求须带系统管理设备的令牌（Authorization: Bearer …）和管理员本人的账号密码"
+             f"（{STAFF_HEADER}: Basic …）")
+
+
+def current_admin(request: Request) -> Actor:
+    """The administrator acting, signed in at a device enrolled as ``admin``; 401 otherwise."""
+    device = current_device(request)
+    scheme, _, encoded = request.headers.get(STAFF_HEADER.lower(), "").partition(" ")
+    login = password = ""
+    if scheme.lower() == "basic" and len(encoded) <= 1024:
+        try:
+            login, _, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            login = password = ""
+    if (device.role != "admin" or not login or not password or len(login) > 64 or not login.isprintable()
+            or not password.isprintable()):
+        raise StarletteHTTPException(401, NOT_ADMIN, headers={"WWW-Authenticate": "Bearer"})
+    try:
+        signed = sign_in(request.app.state.hall, login, password, WindowRole.ADMIN)
+    except RuleViolation as refusal:
+        raise StarletteHTTPException(401, f"管理员身份未通过：{refusal.message}",
+                                     headers={"WWW-Authenticate": "Bearer"}) from None
+    if not signed.actor.may(Permission.MANAGE_SETTINGS):
+        raise StarletteHTTPException(403, "只有系统管理员可以管理设备（需要“修改设置”权限）")
+    return signed.actor
 
 
 def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer | None = None) -> FastAPI:
@@ -119,6 +162,11 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
 
     app.openapi = openapi  # type: ignore[method-assign]
 
+    # Links between the operations (OpenAPI "links"): what a client does next with an answer.
+    pull_next_page = {"PullNextPage": {"operationId": "pull_sync_pull_get",
+                                       "parameters": {"since": "$response.body#/next_cursor"},
+                                       "description": "拉取下一页"}}
+
     @app.post("/sync/push", response_model=PushResponse, openapi_extra=push_body,
               responses={401: {"model": ErrorResponse}, 400: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
                          422: {"model": ErrorResponse}})
@@ -129,7 +177,8 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.get("/sync/pull", response_model=PullResponse,
-             responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+             responses={200: {"links": pull_next_page}, 401: {"model": ErrorResponse},
+                        422: {"model": ErrorResponse}})
     def pull(who: Annotated[Device, Depends(current_device)],
              since: Annotated[int, Query(ge=0, le=2**63 - 1, description="上次拉取到的服务器序号")] = 0,
              limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT, description="每页事件数")] = DEFAULT_PULL_LIMIT,
@@ -138,7 +187,119 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         answer = sync.pull(who, since, limit)
         return Response(answer.model_dump_json(), media_type="application/json")
 
+    @app.get("/sync/reference", response_model=ReferenceResponse,
+             responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+    def reference(who: Annotated[Device, Depends(current_device)],
+                  have: Annotated[str, Query(max_length=64, description="本机已有的参考数据版本")] = "",
+                  ) -> ReferenceResponse:
+        """The reference data this device may hold (accounts to staff devices only; holiday schedules)."""
+        return reference_for(hall, who, have)
+
+    # -- enrolment and the administrator's device list ------------------------------------------
+
+    admin_errors: dict[int | str, dict[str, Any]] = {401: {"model": ErrorResponse}, 400: {"model": ErrorResponse},
+                                                     403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+
+    @app.post("/enrol", response_model=EnrolResponse, responses={400: {"model": ErrorResponse},
+                                                                  422: {"model": ErrorResponse}})
+    def enrol(body: EnrolRequest) -> EnrolResponse:
+        """Exchange a one-time enrolment code for the device's token (shown once; keep it in the key store)."""
+        try:
+            done = enrolment.redeem_code(hall, body.code, body.device_id, body.device_code)
+        except enrolment.EnrolmentRefused as exc:
+            raise SyncProblem("refused", str(exc)) from None
+        return EnrolResponse(token=done.token, device_id=done.device_id, role=done.role, hall_code=done.hall_code,
+                             org_code=done.org_code)
+
+    @app.post("/admin/enrolment-codes", response_model=IssuedCodeResponse, responses=admin_errors)
+    def issue(body: IssueCodeRequest, admin: Annotated[Actor, Depends(current_admin)]) -> IssuedCodeResponse:
+        """A one-time enrolment code for a role, hall and organisation (expires; works once)."""
+        try:
+            code = enrolment.issue_code(hall, admin, body.role, hall_code=body.hall_code, org_code=body.org_code,
+                                        valid_hours=body.valid_hours)
+        except enrolment.EnrolmentRefused as exc:
+            raise SyncProblem("refused", str(exc)) from None
+        return IssuedCodeResponse(code=code.code, role=code.role, hall_code=code.hall_code, org_code=code.org_code,
+                                  expires_at=code.expires_at)
+
+    @app.get("/admin/devices", response_model=DeviceList, responses=admin_errors)
+    def devices(admin: Annotated[Actor, Depends(current_admin)]) -> DeviceList:
+        """Every enrolled device: role, hall, organisation, when enrolled, last seen, revoked."""
+        return DeviceList(devices=[DeviceEntry(**vars(d)) for d in enrolment.list_devices(hall, admin)])
+
+    @app.post("/admin/devices/{device_id}/revoke", response_model=DeviceEntry, responses=admin_errors)
+    def revoke(device_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_]+$")],
+               admin: Annotated[Actor, Depends(current_admin)]) -> DeviceEntry:
+        """Revoke a device: its token is refused from its next request on."""
+        try:
+            return DeviceEntry(**vars(enrolment.revoke_device(hall, admin, device_id)))
+        except enrolment.EnrolmentRefused as exc:
+            raise StarletteHTTPException(404, str(exc)) from None
+
+    # -- the public lookup behind the receipt's QR code ------------------------------------------
+
+    lookup = public.PublicLookup.over(hall)
+
+    def _client(request: Request) -> str:
+        return request.client.host if request.client is not None else "?"
+
+    def _html(page: str, status: int = 200, **headers: str) -> HTMLResponse:
+        return HTMLResponse(page, status_code=status, headers={**PAGE_HEADERS, **headers})
+
+    def _lookup_page(request: Request, case_number: str, code: str) -> HTMLResponse:
+        if not case_number and not code:
+            return _html(public.form_page())
+        try:
+            progress = lookup.progress(_client(request), case_number, code)
+        except public.Limited as limited:
+            return _html(public.form_page(public.TOO_MANY), 429, **{"Retry-After": str(limited.retry_after)})
+        except public.NotFound:
+            return _html(public.form_page(public.NOT_FOUND), 404)
+        except RuleViolation as refusal:
+            return _html(public.form_page(refusal.message, case_number[:64]), 400)
+        return _html(public.progress_page(progress))
+
+    @app.get("/q", response_class=HTMLResponse, responses={400: {"content": {"text/html": {}}},
+                                                           404: {"content": {"text/html": {}}},
+                                                           429: {"content": {"text/html": {}}}})
+    def public_page(request: Request, case: Annotated[str, Query(max_length=64)] = "",
+                    code: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
+        """The public progress page (a form, or the answer for ``case`` and ``code``)."""
+        return _lookup_page(request, case, code)
+
+    @app.get("/q/{case}/{code}", response_class=HTMLResponse,
+             responses={400: {"content": {"text/html": {}}}, 404: {"content": {"text/html": {}}},
+                        429: {"content": {"text/html": {}}}})
+    def public_page_from_qr(request: Request, case: Annotated[str, Path(max_length=64)],
+                            code: Annotated[str, Path(max_length=64)]) -> HTMLResponse:
+        """The address in the receipt's QR code: ``/q/<case number>/<query code>``."""
+        return _lookup_page(request, case, code)
+
+    @app.get("/api/progress", response_model=ProgressAnswer,
+             responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
+                        422: {"model": ErrorResponse}})
+    def progress_api(request: Request, case: Annotated[str, Query(min_length=1, max_length=64)],
+                     code: Annotated[str, Query(min_length=1, max_length=64)]) -> Response:
+        """The same as JSON, for kiosks (a kiosk's token lifts the per-client limit, not the per-case one)."""
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        device = authenticate(hall, token.strip()) if scheme.lower() == "bearer" else None
+        try:
+            progress = lookup.progress(_client(request), case, code,
+                                       trusted=device is not None and device.role == "kiosk")
+        except public.Limited as limited:
+            return _problem(429, "refused", public.TOO_MANY, **{"Retry-After": str(limited.retry_after)})
+        except public.NotFound:
+            return _problem(404, "refused", public.NOT_FOUND)
+        except RuleViolation as refusal:
+            return _problem(400, "refused", f"case：{refusal.message}")
+        return JSONResponse(public.progress_json(progress), headers={"Cache-Control": "no-store"})
+
     return app
+
+
+#: The page's address carries the query code: never cached, never sent on as a referrer.
+PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"}
 
 
 def _parse_push(body: bytes) -> PushRequest:

@@ -2,18 +2,106 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import json
+import logging
+import os
+import secrets
+from pathlib import Path
+
 from sqlalchemy import Engine
 
 from desktop.config import load_settings
-from desktop.keystore import Secrets
+from desktop.domain.fieldcrypt import BlindIndex, FieldCipher
+from desktop.keystore import Secrets, keys_dir
 from desktop.services.context import Hall
+from server.personal import FieldKeys
+
+log = logging.getLogger(__name__)
+PEPPER_ENV = "PH_QUERY_CODE_PEPPER"
+
+
+def deployment_pepper() -> bytes | None:
+    """The deployment-wide query-code pepper (hex in ``PH_QUERY_CODE_PEPPER``, else the settings file's)."""
+    text = os.environ.get(PEPPER_ENV, "").strip()
+    if text:
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            raise RuntimeError(f"环境变量 {PEPPER_ENV} 不是十六进制") from None
+    return load_settings(write_first_start=False).pepper_bytes or None
+
+
+def server_secrets_file() -> Path:
+    return keys_dir() / "server-secrets.json"
+
+
+def server_secrets(pepper: bytes | None) -> Secrets:
+    """The server's own keys (its audit log's key among them), kept in a 0600 file of its config folder.
+
+    Made on the first start and read on every later one, so the audit log stays verifiable
+    across restarts. The deployment's pepper, when given, replaces the file's.
+    """
+    path = server_secrets_file()
+    try:
+        secrets = Secrets.from_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        secrets = Secrets.generate()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.to_json())
+    return dataclasses.replace(secrets, query_code_pepper=pepper) if pepper else secrets
 
 
 def server_hall(engine: Engine) -> Hall:
     """A hall over ``engine`` with the settings of the server's config folder (day counting, directory).
 
-    The sync server reads and writes events and projections only; it uses none of the
-    installation's keys yet (no query codes are checked and no audit entries written here),
-    so it is handed throwaway ones rather than a copy of a desktop's key store.
+    The query-code pepper is the deployment's (the public lookup page checks codes issued
+    at any counter); without one, the page answers every code as wrong and says so in the
+    log. The other keys are the server's own (:func:`server_secrets`).
     """
-    return Hall(engine=engine, settings=load_settings(write_first_start=False), secrets=Secrets.generate())
+    pepper = deployment_pepper()
+    if pepper is None:
+        log.warning("未配置查询码密钥（%s）：公众查询页面将无法核验查询码", PEPPER_ENV)
+    return Hall(engine=engine, settings=load_settings(write_first_start=False), secrets=server_secrets(pepper))
+
+
+def field_keys_file() -> Path:
+    return keys_dir() / "server-field-keys.json"
+
+
+def load_field_keys(hall: Hall) -> FieldKeys:
+    """The server's field key ring (``server-field-keys.json``), or its first key alone before any rotation."""
+    path = field_keys_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        keys = {key_id: base64.b64decode(value, validate=True) for key_id, value in data["keys"].items()}
+        cipher = FieldCipher(keys, data["current"])
+    except FileNotFoundError:
+        return FieldKeys.single(hall.secrets.field_key, hall.secrets.index_key)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RuntimeError(f"字段加密密钥文件 {path} 已损坏：{exc}") from None
+    return FieldKeys(cipher, BlindIndex(hall.secrets.index_key))
+
+
+def add_field_key(hall: Hall) -> str:
+    """A new current field key (the old ones stay for reading); returns its id. Re-encrypt afterwards."""
+    path = field_keys_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        data = {"current": "k1", "keys": {"k1": base64.b64encode(hall.secrets.field_key).decode("ascii")}}
+    number = 1 + max(int(k[1:]) for k in data["keys"] if k[1:].isdigit())
+    key_id = f"k{number}"
+    data["keys"][key_id] = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+    data["current"] = key_id
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    os.replace(tmp, path)
+    return key_id

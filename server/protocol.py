@@ -46,14 +46,19 @@ def conflicts_refused() -> Iterator[None]:
     """A unique key broken by incoming events (rolled back, nothing stored) as a refusal in plain words.
 
     Case numbers are unique without a network only while every device has its own
-    ``device_code``; two devices sharing one can issue the same number twice.
+    ``device_code``; two devices sharing one can issue the same number twice. Any other
+    broken key is named as what it is, not blamed on the device codes.
     """
     try:
         yield
-    except IntegrityError:
-        raise SyncProblem("refused", "数据冲突，本批记录未保存：两件不同的事项使用了同一个事项编号，"
-                                     "多半是两台电脑设置了相同的本机编码（device_code）。请管理员核对各设备的本机编码"
-                          ) from None
+    except IntegrityError as exc:
+        words = str(exc.orig).lower()
+        if "case_number" in words:
+            raise SyncProblem("refused", "数据冲突，本批记录未保存：两件不同的事项使用了同一个事项编号，"
+                                         "多半是两台电脑设置了相同的本机编码（device_code）。请管理员核对各设备的本机编码"
+                              ) from None
+        raise SyncProblem("refused", "数据冲突，本批记录未保存：其中的记录与已保存的数据重复（同一编号出现两次），"
+                                     "请检查后重试") from None
 
 
 class WireEvent(BaseModel):
@@ -143,3 +148,102 @@ class PullResponse(BaseModel):
 class ErrorResponse(BaseModel):
     detail: str
     kind: ProblemKind
+
+
+# -- enrolment and the administrator's device list ------------------------------------------------------
+
+class EnrolRequest(BaseModel):
+    """A device exchanging a one-time enrolment code for its token."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=64, description="管理员签发的一次性注册码")
+    device_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_]+$", description="本机 device_id")
+    device_code: str = Field(default="", max_length=8, description="自助终端的本机编码（如 K01）")
+
+
+class EnrolResponse(BaseModel):
+    token: str
+    device_id: str
+    role: str
+    hall_code: str
+    org_code: str
+
+
+class IssueCodeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["counter", "kiosk", "display", "leader", "admin", "hall"]
+    hall_code: str = Field(default="", max_length=32)
+    org_code: str = Field(default="", max_length=32)
+    valid_hours: int = Field(default=24, ge=1, le=24 * 14)
+
+
+class IssuedCodeResponse(BaseModel):
+    code: str
+    role: str
+    hall_code: str
+    org_code: str
+    expires_at: str
+
+
+class DeviceEntry(BaseModel):
+    device_id: str
+    role: str
+    hall_code: str
+    org_code: str
+    device_code: str
+    enrolled_at: str
+    last_seen_at: str
+    revoked_at: str
+
+
+class DeviceList(BaseModel):
+    devices: list[DeviceEntry]
+
+
+class ProgressAnswer(BaseModel):
+    """The public lookup's answer: masked progress and the next deadline, nothing else."""
+
+    case_number: str
+    petitioner: str  # masked
+    received_on: str
+    state: str
+    next_step: str
+    next_due: str | None
+
+
+# -- reference data (down the feed, versioned) -------------------------------------------------------
+
+class ReferenceAccount(BaseModel):
+    """A staff account as staff devices receive it: the Argon2id hash only, no lockout state."""
+
+    login: str
+    display_name: str
+    role: str
+    hall_code: str
+    org_code: str
+    extra_permissions: list[str]
+    password_hash: str
+    must_change_password: bool
+    disabled: bool
+    password_changed_at: str
+
+
+class HolidaySchedule(BaseModel):
+    year: int
+    csv_text: str
+    source: str
+
+
+class ReferenceResponse(BaseModel):
+    """The reference data this device may hold, as of ``version`` (a digest of it).
+
+    ``unchanged`` when the device already has this version (then the lists are empty).
+    Kiosks and hall displays receive no accounts.
+    """
+
+    version: str
+    unchanged: bool
+    accounts: list[ReferenceAccount]
+    holidays: list[HolidaySchedule]

@@ -21,8 +21,16 @@ hall server) admits one writer at a time anyway.
 permission to read cases). A device enrolled for an organisation never receives
 the events of an accusation against that organisation or one above it: a pull leaves
 them out (``may_disclose_to`` on the case as the server's projection has it, art. 30) and
-its cursor moves past them. The decision is made per page with the case as it stands then;
-events sent before the case was classified as an accusation cannot be called back.
+its cursor moves past them. The organisations a case has ever been an accusation against
+are kept in ``case_seals`` (written with the classification, never removed), so a later
+event that declares the case something else narrows nothing. Events sent before the case
+was classified as an accusation cannot be called back. A kiosk receives progress only
+(dates, steps and outcomes; names masked; no texts, documents, phones or accused
+organisations).
+
+**What a device may push.** Every event is checked before anything is stored
+(:mod:`server.validation`): its payload against its type's schema, its ``device_id`` and
+author against the token, the author's permissions on the case as sealed.
 """
 
 from __future__ import annotations
@@ -35,22 +43,29 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from db.models import CaseRow, EventRow, SyncDeviceRow
+from db.models import CaseRow, CaseSealRow, EventRow, SyncDeviceRow
 from desktop.domain.access import may_disclose_to
 from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseView
+from desktop.domain.classification import Nature
+from desktop.domain.errors import ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import MAX_DRIFT_MS, Hlc
+from desktop.domain.identity import mask_name
+from desktop.domain.numbering import validate_device_code
 from desktop.domain.roles import Actor
+from desktop.domain.routing import OrganisationDirectory
 from desktop.services.audit import audit
 from desktop.services.context import Hall
 from desktop.services.reference import load_directory
-from desktop.services.store import append_events
+from desktop.services.store import append_events, row_to_event
+from server.personal import FieldKeys, store_sealed, unseal_payloads
+from server.personal import seal as seal_personal
 from server.protocol import (
     MAX_PULL_LIMIT,
     MAX_PUSH_EVENTS,
@@ -62,14 +77,17 @@ from server.protocol import (
     WireEvent,
     conflicts_refused,
 )
+from server.validation import Authority, Pusher, Refused, check_shape, refusal
 
-DEVICE_ROLES: Final = ("counter", "kiosk", "display", "leader")
+DEVICE_ROLES: Final = ("counter", "kiosk", "display", "leader", "admin", "hall")
 #: What each kind of device may record; counters and the leader's desk record any decision.
 PUSHABLE: Final[dict[str, frozenset[EventType]]] = {
     "kiosk": frozenset({EventType.REGISTERED, EventType.RATED}),
     "display": frozenset(),
+    "admin": frozenset(),  # the administrator's desk records no case decisions
 }
-ROLE_NAMES: Final = {"counter": "接待窗口", "kiosk": "自助终端", "display": "大厅显示屏", "leader": "领导接访"}
+ROLE_NAMES: Final = {"counter": "接待窗口", "kiosk": "自助终端", "display": "大厅显示屏", "leader": "领导接访",
+                     "admin": "系统管理", "hall": "大厅服务器"}
 #: Any constant shared by every push: the key of the advisory lock that serialises them.
 PUSH_LOCK_KEY: Final = 0x5043_5359_4E43  # "PCSYNC"
 PUSH_LOCK_SQL = f"SELECT pg_advisory_xact_lock({PUSH_LOCK_KEY})"
@@ -82,48 +100,83 @@ MAX_CLOCK_AHEAD_MS: Final = MAX_DRIFT_MS
 
 @dataclass(frozen=True)
 class Device:
-    """An enrolled device, as its token proves it."""
+    """An enrolled device, as its token proves it.
+
+    ``hall_code`` scopes staff accounts (an account of another hall may not act here);
+    ``device_code`` is a kiosk's own number, the only author its events may name.
+    A ``hall`` device is a hall server passing on the events of the hall's devices.
+    """
 
     device_id: str
     role: str
     org_code: str = ""
+    hall_code: str = ""
+    device_code: str = ""
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def enrol_device(hall: Hall, device_id: str, role: str, org_code: str = "") -> str:
+def check_enrolment(device_id: str, role: str, org_code: str = "", hall_code: str = "",
+                    device_code: str = "") -> None:
+    """Refuse (``ValueError``, in Chinese, naming the field) what a device may not be enrolled as."""
+    if role not in DEVICE_ROLES:
+        raise ValueError(f"设备角色（role）只能是 {' / '.join(DEVICE_ROLES)}，而不是“{role[:32]}”")
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,32}", device_id):
+        raise ValueError(f"设备编号（device_id）“{device_id[:40]}”无效：应为 1–32 位字母、数字或下划线"
+                         "（即该电脑设置中的 device_id）")
+    if len(org_code) > 32 or not org_code.isprintable():
+        raise ValueError("机构编码（org_code）无效（不超过32个可见字符）")
+    if org_code and org_code not in load_directory():
+        raise ValueError(f"机构目录中没有编码为 {org_code} 的机构（org_code）")
+    if len(hall_code) > 32 or not hall_code.isprintable():
+        raise ValueError("大厅编码（hall_code）无效（不超过32个可见字符）")
+    if role == "kiosk":
+        try:
+            validate_device_code(device_code)
+        except ValidationError as exc:
+            raise ValueError(f"自助终端须填写本机编码（device_code）：{exc.message}") from None
+    elif device_code:
+        raise ValueError("只有自助终端需要本机编码（device_code）")
+
+
+def enrol_device(hall: Hall, device_id: str, role: str, org_code: str = "", *, hall_code: str = "",
+                 device_code: str = "") -> str:
     """Enrol (or re-enrol) a device and return its new token, the only time it is shown.
 
     Re-enrolling a device replaces its token: the old one stops working at once.
     """
-    if role not in DEVICE_ROLES:
-        raise ValueError(f"设备角色只能是 {' / '.join(DEVICE_ROLES)}，而不是“{role}”")
-    if not re.fullmatch(r"[A-Za-z0-9_]{1,32}", device_id):
-        raise ValueError(f"设备编号“{device_id}”无效：应为 1–32 位字母、数字或下划线（即该电脑设置中的 device_id）")
-    if len(org_code) > 32:
-        raise ValueError("机构编码过长（不超过32字）")
-    if org_code and org_code not in load_directory():
-        raise ValueError(f"机构目录中没有编码为 {org_code} 的机构")
+    check_enrolment(device_id, role, org_code, hall_code, device_code)
     token = secrets.token_urlsafe(32)
     with hall.transaction() as session:
         session.execute(delete(SyncDeviceRow).where(SyncDeviceRow.device_id == device_id))
         session.add(SyncDeviceRow(device_id=device_id, role=role, org_code=org_code, token_hash=token_hash(token),
-                                  enrolled_at=hall.now().isoformat(timespec="seconds")))
+                                  enrolled_at=hall.now().isoformat(timespec="seconds"), hall_code=hall_code,
+                                  device_code=device_code, last_seen_at="", revoked_at=""))
     return token
 
 
+#: How often a device's ``last_seen_at`` is written (not on every request).
+LAST_SEEN_STEP_S: Final = 60
+
+
 def authenticate(hall: Hall, token: str) -> Device | None:
-    """The device a bearer token belongs to, or ``None``."""
-    if not token or len(token) > 200:
+    """The device a bearer token belongs to, or ``None`` (unknown token, or the device was revoked)."""
+    if not token or len(token) > 200 or not token.isascii():
         return None
     wanted = token_hash(token)
     with hall.sessions() as session:
         row = session.scalar(select(SyncDeviceRow).where(SyncDeviceRow.token_hash == wanted))
-    if row is None or not hmac.compare_digest(row.token_hash, wanted):
+    if row is None or not hmac.compare_digest(row.token_hash, wanted) or row.revoked_at:
         return None
-    return Device(row.device_id, row.role, row.org_code)
+    now = hall.now()
+    seen = datetime.fromisoformat(row.last_seen_at) if row.last_seen_at else None
+    if seen is None or abs((now - seen).total_seconds()) >= LAST_SEEN_STEP_S:
+        with hall.transaction() as session:
+            session.execute(update(SyncDeviceRow).where(SyncDeviceRow.device_id == row.device_id)
+                            .values(last_seen_at=now.isoformat(timespec="seconds")))
+    return Device(row.device_id, row.role, row.org_code, row.hall_code, row.device_code)
 
 
 class SyncServer:
@@ -131,11 +184,21 @@ class SyncServer:
 
     ``on_stored`` is called inside a push's transaction after its events are written and
     before it commits (tests hold a push open there to show that pulls cannot overtake it).
+    ``validate=False`` skips the checks of :mod:`server.validation` (the benchmark's
+    baseline only; a server never runs so).
     """
 
-    def __init__(self, hall: Hall, *, on_stored: Callable[[], None] | None = None) -> None:
+    def __init__(self, hall: Hall, *, on_stored: Callable[[], None] | None = None, validate: bool = True,
+                 keys: FieldKeys | None = None) -> None:
         self.hall = hall
         self.on_stored = on_stored
+        self.validate = validate
+        #: On PostgreSQL (the central server) names, ID numbers, phones and addresses are kept
+        #: encrypted (server/personal.py). A hall server on SQLite keeps them as every device does,
+        #: since it passes its devices' events on to the centre in full.
+        self.keys = keys if keys is not None else (
+            FieldKeys.single(hall.secrets.field_key, hall.secrets.index_key)
+            if hall.engine.dialect.name == "postgresql" else None)
 
     # -- push ----------------------------------------------------------------------------------
 
@@ -150,12 +213,27 @@ class SyncServer:
                 if event.type not in allowed:
                     raise SyncProblem("refused", f"{ROLE_NAMES.get(device.role, device.role)}设备不能上传“"
                                                  f"{event.type.value}”记录（设备 {device.device_id}）")
+        if self.validate:
+            for index, event in enumerate(domain):
+                try:
+                    check_shape(event)
+                except Refused as problem:
+                    raise refusal(index, event.event_id, problem) from None
         ids = list(dict.fromkeys(e.event_id for e in domain))
         with conflicts_refused(), self.hall.transaction() as session:
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(text(PUSH_LOCK_SQL))
             before = session.scalar(select(func.max(EventRow.seq))) or 0
-            append_events(session, domain, self.hall.policy)
+            fresh = _fresh(session, domain)
+            if self.validate:
+                self._authorise(session, device, fresh)
+            if self.keys is not None:
+                stored, sealed, indexed = seal_personal(fresh, self.keys)
+                append_events(session, stored, self.hall.policy)
+                store_sealed(session, sealed, indexed)
+            else:
+                append_events(session, fresh, self.hall.policy)
+            seal_events(session, fresh)
             seqs = _seqs_of(session, ids)
             new = sum(1 for i in ids if seqs[i] > before)
             if ahead and new:  # flagged once, when the events first arrive
@@ -167,6 +245,35 @@ class SyncServer:
                 self.on_stored()
         return PushResponse(assigned=[Assigned(event_id=i, seq=seqs[i]) for i in ids], stored=new,
                             clock_ahead_ms=max((self._ahead_ms(e) for e in ahead), default=0))
+
+    def _authorise(self, session: Session, device: Device, fresh: Sequence[Event]) -> None:
+        """Every new event against the token and the server's data (already stored ones were checked then)."""
+        if not fresh:
+            return
+        case_ids = sorted({e.case_id for e in fresh})
+        histories: dict[str, list[Event]] = {c: [] for c in case_ids}
+        for start in range(0, len(case_ids), 500):
+            chunk = case_ids[start:start + 500]
+            for row in session.scalars(select(EventRow).where(EventRow.case_id.in_(chunk))):
+                histories[row.case_id].append(row_to_event(row))
+        seals = sealed_orgs(session, case_ids)
+        authority = Authority(session, Pusher(device.device_id, device.role, device.org_code, device.hall_code,
+                                              device.device_code),
+                              self.hall.policy, load_directory(),
+                              sealed=lambda case_id: seals.get(case_id, frozenset()),
+                              history=lambda case_id: histories.get(case_id, []))
+        authority.load_accounts({e.author.partition(":")[2] for e in fresh if e.author.startswith("staff:")})
+        positions = {id(e): n for n, e in enumerate(fresh)}
+        for event in fresh:
+            try:
+                authority.check(event)
+            except Refused as problem:
+                raise refusal(positions[id(event)], event.event_id, problem) from None
+        for event, actor, before in authority.reclassified:
+            audit(session, self.hall, actor, AuditAction.DECISION, before.case_number or event.case_id,
+                  {"event": EventType.CLASSIFIED.value, "event_id": event.event_id, "reclassified_accusation": True,
+                   "from": before.nature, "to": str(event.payload.get("nature", "")),
+                   "device": device.device_id})
 
     def _ahead_ms(self, event: Event) -> int:
         return max(Hlc.parse(event.hlc).wall_ms - self.hall.wall_ms(), 0)
@@ -186,33 +293,122 @@ class SyncServer:
         with self.hall.sessions() as session:
             rows = list(session.scalars(select(EventRow).where(EventRow.seq > since)
                                         .order_by(EventRow.seq).limit(limit)))
-            hidden = self._hidden_cases(session, device, {r.case_id for r in rows})
+            hidden = hidden_cases(session, device, {r.case_id for r in rows})
+            kiosk = device.role == "kiosk"
+            shown = [r for r in rows if r.case_id not in hidden]
+            payloads = {r.event_id: json.loads(r.payload) for r in shown}
+            if not kiosk and self.keys is not None:  # a kiosk keeps the masked values the server stores
+                unseal_payloads(session, {r.event_id: payloads[r.event_id] for r in shown
+                                          if r.type == EventType.REGISTERED.value}, self.keys)
         # straight from the stored rows (already checked when they were pushed): no second validation
         events = [PulledEvent.model_construct(seq=r.seq, event_id=r.event_id, case_id=r.case_id,
                                               device_id=r.device_id, author=r.author, hlc=r.hlc, type=r.type,
-                                              payload=json.loads(r.payload), schema_version=r.schema_version)
-                  for r in rows if r.case_id not in hidden]
+                                              payload=kiosk_payload(r.type, payloads[r.event_id]) if kiosk
+                                              else payloads[r.event_id],
+                                              schema_version=r.schema_version)
+                  for r in shown]
         next_cursor = rows[-1].seq if rows else since
         return PullResponse(events=events, next_cursor=next_cursor, more=len(rows) == limit)
 
-    def _hidden_cases(self, session: Session, device: Device, case_ids: set[str]) -> set[str]:
-        """Cases of this page the device may not hold: all for a hall display, accusations against its organisation."""
-        if device.role == "display":  # shows the queue only: no case data on a screen anyone can walk up to
-            return case_ids
-        if not device.org_code or not case_ids:
-            return set()
-        directory = load_directory()
-        hidden: set[str] = set()
-        ids = sorted(case_ids)
-        for start in range(0, len(ids), 500):
-            rows = session.execute(select(CaseRow.case_id, CaseRow.nature, CaseRow.accused_org_codes)
-                                   .where(CaseRow.case_id.in_(ids[start:start + 500]))
-                                   .where(CaseRow.accused_org_codes != "[]"))
-            for case_id, nature, accused in rows:
-                view = CaseView(case_id=case_id, nature=nature, accused_org_codes=tuple(json.loads(accused)))
-                if not may_disclose_to(view, device.org_code, directory):
-                    hidden.add(case_id)
-        return hidden
+
+# -- art. 30: seals ------------------------------------------------------------------------------
+
+def _fresh(session: Session, events: Sequence[Event]) -> list[Event]:
+    """The events of a push the server does not hold yet, once each, in the order pushed."""
+    ids = list(dict.fromkeys(e.event_id for e in events))
+    known: set[str] = set()
+    for start in range(0, len(ids), 500):
+        known.update(session.scalars(select(EventRow.event_id).where(EventRow.event_id.in_(ids[start:start + 500]))))
+    fresh: dict[str, Event] = {}
+    for event in events:
+        if event.event_id not in known and event.event_id not in fresh:
+            fresh[event.event_id] = event
+    return list(fresh.values())
+
+
+def _accused_in(event: Event) -> set[str]:
+    if event.type is not EventType.CLASSIFIED:
+        return set()
+    codes = event.payload.get("accused_org_codes", ())
+    return {c for c in codes if isinstance(c, str) and c} if isinstance(codes, list | tuple) else set()
+
+
+def seal_events(session: Session, events: Sequence[Event]) -> None:
+    """Record every organisation a classification names as accused; seals are never removed."""
+    wanted = {(e.case_id, code) for e in events for code in _accused_in(e)}
+    if not wanted:
+        return
+    have: set[tuple[str, str]] = set()
+    case_ids = sorted({c for c, _ in wanted})
+    for start in range(0, len(case_ids), 500):
+        have.update((c, o) for c, o in session.execute(select(CaseSealRow.case_id, CaseSealRow.org_code)
+                                                       .where(CaseSealRow.case_id.in_(case_ids[start:start + 500]))))
+    new = sorted(wanted - have)
+    if new:
+        session.execute(insert(CaseSealRow), [{"case_id": c, "org_code": o} for c, o in new])
+
+
+def sealed_orgs(session: Session, case_ids: Sequence[str] | set[str]) -> dict[str, frozenset[str]]:
+    """The organisations each case has ever been an accusation against."""
+    found: dict[str, set[str]] = {}
+    ids = sorted(case_ids)
+    for start in range(0, len(ids), 500):
+        for case_id, org in session.execute(select(CaseSealRow.case_id, CaseSealRow.org_code)
+                                            .where(CaseSealRow.case_id.in_(ids[start:start + 500]))):
+            found.setdefault(case_id, set()).add(org)
+    return {c: frozenset(o) for c, o in found.items()}
+
+
+def _hidden_from(org_code: str, accused: frozenset[str] | set[str] | tuple[str, ...],
+                 directory: OrganisationDirectory) -> bool:
+    view = CaseView(case_id="", nature=Nature.ACCUSATION.value, accused_org_codes=tuple(sorted(accused)))
+    return bool(accused) and not may_disclose_to(view, org_code, directory)
+
+
+def hidden_cases(session: Session, device: Device, case_ids: set[str]) -> set[str]:
+    """Cases of this page the device may not hold: all for a hall display, accusations against its organisation.
+
+    Both the seals (every organisation the case was ever an accusation against) and the
+    case as it stands now are asked; either hides it.
+    """
+    if device.role in ("display", "admin"):  # a hall screen shows the queue only; administrators see no cases
+        return case_ids
+    if not device.org_code or not case_ids:
+        return set()
+    directory = load_directory()
+    hidden = {case_id for case_id, orgs in sealed_orgs(session, case_ids).items()
+              if _hidden_from(device.org_code, orgs, directory)}
+    ids = sorted(case_ids - hidden)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(select(CaseRow.case_id, CaseRow.nature, CaseRow.accused_org_codes)
+                               .where(CaseRow.case_id.in_(ids[start:start + 500]))
+                               .where(CaseRow.accused_org_codes != "[]"))
+        for case_id, nature, accused in rows:
+            view = CaseView(case_id=case_id, nature=nature, accused_org_codes=tuple(json.loads(accused)))
+            if not may_disclose_to(view, device.org_code, directory):
+                hidden.add(case_id)
+    return hidden
+
+
+# -- kiosks: masked progress only ------------------------------------------------------------------
+
+#: What a kiosk receives of each event: the steps, dates and outcomes a petitioner is told.
+_KIOSK_REGISTERED: Final = frozenset({"case_number", "channel", "received_on", "received_at", "hall",
+                                      "query_code_hash", "persons_count", "visit_kind"})
+_KIOSK_DECISION: Final = frozenset({"nature", "legal_route", "route_kind", "organisation_code", "due", "assigned_on",
+                                    "accepted_on", "days", "answered_on", "outcome", "delivered_on",
+                                    "requested_on", "rating", "kind", "query_code_hash"})
+
+
+def kiosk_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """An event's payload as a kiosk may hold it: progress only, the petitioner's name masked."""
+    if event_type == EventType.REGISTERED.value:
+        out = {k: v for k, v in payload.items() if k in _KIOSK_REGISTERED}
+        petitioner = payload.get("petitioner")
+        name = petitioner.get("name") if isinstance(petitioner, dict) else None
+        out["petitioner"] = {"name": mask_name(name) if isinstance(name, str) else ""}
+        return out
+    return {k: v for k, v in payload.items() if k in _KIOSK_DECISION}
 
 
 def _local_time(event: Event) -> str:

@@ -240,6 +240,12 @@ def _screens_behave(request: pytest.FixtureRequest) -> Iterator[None]:
     left_open = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     for widget in left_open:
         widget.close()
+    # Qt objects the test left in reference cycles are freed here, on the GUI thread: left to the
+    # cyclic collector, they could be freed on whichever thread next allocates (a task manager's
+    # worker, a test server's thread), and Qt crashes destroying a timer from another thread.
+    import gc
+
+    gc.collect()
     leaked = [t for t in threading.enumerate() if t not in threads_before and t.is_alive() and not t.daemon]
     assert not on_gui_thread, f"database used on the GUI thread from the screens: {on_gui_thread}"
     assert not unexpected or request.node.get_closest_marker("unexpected_errors"), (

@@ -34,6 +34,8 @@ from desktop.domain.regions import RegionDirectory
 from desktop.services.store import bulk_write_projections, event_to_row
 
 DEVICE_CODES = ("C01", "C02", "C03", "C04", "K01", "K02")
+#: The demo database's leader account (see ``desktop.services.accounts.DEMO_ACCOUNTS``).
+LEADER_AUTHOR = "staff:lingdao1"
 CLERKS = ("staff:wangli", "staff:zhaomin", "staff:chenjie", "staff:liuyang", "staff:sunhong")
 LEADERS = ("县长 周建华", "副县长 吴晓东", "副县长 郑丽", "县委副书记 冯立新")
 def make_id_number(rng: random.Random, region6: str, birth: date) -> str:
@@ -253,9 +255,11 @@ class DemoGenerator:
                         registered)]
         for n, (kind, when, payload) in enumerate(steps, start=1):
             moment = max(datetime.combine(when, time(9, 0)), at) + timedelta(minutes=n)
-            events.append(Event(str(uuid.UUID(int=rng.getrandbits(128), version=4)), case_id,
-                                device_id, rng.choice(CLERKS), self._hlc(moment, n, device),
-                                kind, payload))
+            event_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            clerk = rng.choice(CLERKS)
+            # a leader takes personal charge (包案 needs the leader's permission, as on every replica)
+            events.append(Event(event_id, case_id, device_id, LEADER_AUTHOR if kind is EventType.LEADER_TAKEN
+                                else clerk, self._hlc(moment, n, device), kind, payload))
         return events
 
     def _handle(self, step: _Step, rng: random.Random, nature: str, person: _Person,

@@ -217,7 +217,10 @@ class SyncClient:
 
 def sync_with_server(hall: Hall, url: str, token: str, *, timeout: float = 60.0) -> SyncReport:
     """One sync of ``hall`` with the server at ``url`` over HTTP (the command line and the windows)."""
+    from desktop.sync.reference import pull_reference
     from desktop.sync.transport import HttpTransport
 
     with HttpTransport(url, token, timeout=timeout) as transport:
-        return SyncClient(hall, transport).sync_once()
+        report = SyncClient(hall, transport).sync_once()
+    pull_reference(hall, url, token, timeout=timeout)  # accounts and holiday schedules, when they changed
+    return report

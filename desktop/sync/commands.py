@@ -1,4 +1,4 @@
-"""Sync on the command line: ``sync``, ``sync-token``, ``sync-status``.
+"""Sync on the command line: ``sync``, ``sync-token``, ``enrol``, ``sync-status``.
 
 ``desktop/cli.py`` registers them with ``add_commands(sub)`` and runs
 ``COMMANDS[args.command](args, settings)`` for these names.
@@ -20,6 +20,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     sync.add_argument("--db", help="数据库文件路径")
     token = sub.add_parser("sync-token", help="保存服务器登记本机时显示的同步令牌（从标准输入读取一行）")
     token.add_argument("--db", help="数据库文件路径")
+    enrol = sub.add_parser("enrol", help="用管理员签发的一次性注册码在服务器注册本机（从标准输入读取注册码）")
+    enrol.add_argument("--server", help="同步服务器地址（默认使用设置 server_url）")
+    enrol.add_argument("--db", help="数据库文件路径")
     status = sub.add_parser("sync-status", help="显示同步状态：待上传记录数、上次成功时间、上次错误")
     status.add_argument("--db", help="数据库文件路径")
 
@@ -77,6 +80,25 @@ def sync_token_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def enrol_command(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop.sync.enrolment import enrol_with_code
+    from server.protocol import SyncProblem
+
+    url = args.server or settings.server_url
+    if not url:
+        print("未设置同步服务器：请用 --server 指定，或在设置中填写 server_url", file=sys.stderr)
+        return 2
+    code = sys.stdin.readline().strip()
+    try:
+        answer, where = enrol_with_code(settings, _db_path(args, settings), url, code)
+    except (SyncProblem, ValueError) as exc:
+        print(f"注册未完成：{getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 1
+    print(f"本机（{answer.device_id}）已注册为 {answer.role}"
+          f"{'，单位 ' + answer.org_code if answer.org_code else ''}；同步令牌已保存在{where}")
+    return 0
+
+
 def sync_status_command(args: argparse.Namespace, settings: Settings) -> int:
     from desktop.installation import open_hall
     from desktop.sync.client import sync_status
@@ -94,4 +116,5 @@ def sync_status_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
-    "sync": sync_command, "sync-token": sync_token_command, "sync-status": sync_status_command}
+    "sync": sync_command, "sync-token": sync_token_command, "sync-status": sync_status_command,
+    "enrol": enrol_command}

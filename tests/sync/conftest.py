@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 
 from db.engine import make_engine, sqlite_url
 from db.migrate import upgrade
-from db.models import EventRow
+from db.models import EventRow, StaffAccountRow
 from desktop.services.context import Actor, Hall
 from desktop.services.demo import DemoGenerator, write_demo
 from desktop.services.reference import load_regions, load_taxonomy
@@ -33,9 +33,33 @@ from tests.helpers import form, valid_id
 DeviceFactory = Callable[..., Hall]
 
 
+#: The staff accounts the server knows (accounts are created at the centre and flow down to devices):
+#: the tests' clerk and supervisor, and the clerks of the generated demo histories.
+STAFF = (("wangli", "王丽", "clerk"), ("zhaomin", "赵敏", "supervisor"), ("chenjie", "陈杰", "clerk"),
+         ("liuyang", "刘洋", "clerk"), ("sunhong", "孙红", "clerk"), ("lingdao1", "陈志远", "leader"))
+
+
+def add_staff(hall: Hall, login: str, role: str, name: str = "", *, org_code: str = "", hall_code: str = "",
+              disabled: bool = False, password: str = "") -> None:
+    """An account on ``hall`` (without ``password``, a placeholder Argon2id hash nobody signs in with)."""
+    with hall.transaction() as session:
+        session.add(StaffAccountRow(login=login, display_name=name or login, role=role, hall_code=hall_code,
+                                    org_code=org_code, extra_permissions="[]", disabled=disabled,
+                                    password_hash=hall.password_hasher.hash(password) if password else
+                                    "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+                                    must_change_password=False, failed_count=0, locked_until=None,
+                                    password_changed_at="", updated_at="2026-09-01T08:00:00"))
+
+
+def with_staff(hall: Hall) -> Hall:
+    for login, name, role in STAFF:
+        add_staff(hall, login, role, name)
+    return hall
+
+
 @pytest.fixture
 def server_hall(pg_engine: Engine, clock: FakeClock) -> Hall:
-    return make_hall(pg_engine, clock, device_id="server", device_code="S01")
+    return with_staff(make_hall(pg_engine, clock, device_id="server", device_code="S01"))
 
 
 @pytest.fixture
@@ -64,14 +88,20 @@ def device_hall(tmp_path: Path, clock: FakeClock) -> Iterator[DeviceFactory]:
         engine.dispose()
 
 
+def device_of(hall: Hall, role: str = "counter", org_code: str = "") -> Device:
+    """``hall`` as its token proves it (a kiosk with its own number)."""
+    return Device(hall.settings.device_id, role, org_code,
+                  device_code=hall.settings.device_code if role == "kiosk" else "")
+
+
 def local_client(server: SyncServer, hall: Hall, role: str = "counter", org_code: str = "",
                  **options: int) -> SyncClient:
-    device = Device(hall.settings.device_id, role, org_code)
-    return SyncClient(hall, LocalTransport(server, device), **options)
+    return SyncClient(hall, LocalTransport(server, device_of(hall, role, org_code)), **options)
 
 
 def enrolled(server: SyncServer, hall: Hall, role: str = "counter", org_code: str = "") -> str:
-    return enrol_device(server.hall, hall.settings.device_id, role, org_code)
+    return enrol_device(server.hall, hall.settings.device_id, role, org_code,
+                        device_code=hall.settings.device_code if role == "kiosk" else "")
 
 
 def write_demo_cases(hall: Hall, cases: int, seed: int = 7) -> int:

@@ -78,7 +78,7 @@ def test_re_enrolment_replaces_the_token_and_only_its_hash_is_stored(api: httpx.
         stored = session.scalars(select(SyncDeviceRow)).all()
     assert len(stored) == 1 and newer not in stored[0].token_hash and len(stored[0].token_hash) == 64
     with pytest.raises(ValueError, match="设备角色"):
-        enrol_device(server_hall, "devb", "admin")
+        enrol_device(server_hall, "devb", "boss")
     with pytest.raises(ValueError, match="机构目录"):
         enrol_device(server_hall, "devb", "counter", "NO-SUCH-ORG")
 

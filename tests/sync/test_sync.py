@@ -13,17 +13,20 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text, update
 
-from db.models import CaseRow, EventRow, SyncStateRow
+from db.models import CaseRow, EventRow, StaffAccountRow, SyncStateRow
 from desktop.domain.events import PAYLOAD_SCHEMA_VERSION, EventType
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
 from desktop.sync.client import SyncClient
 from server.local import LocalTransport
 from server.protocol import PullResponse, PushResponse, SyncProblem, WireEvent
 from server.store import Device, SyncServer
+from tests.helpers import form, valid_id
 from tests.sync.conftest import (
     DeviceFactory,
     count_events,
+    device_of,
     event_ids,
     events_of,
     local_client,
@@ -124,22 +127,33 @@ def test_replicas_that_saw_the_same_events_have_identical_projections(
     c = device_hall("c")
     assert local_client(sync_server, c, pull_limit=4).sync_once().pulled == count_events(a)
     snapshots = [projection_snapshot_of(h) for h in (a, b, c)]
-    assert snapshots[0] == snapshots[1] == snapshots[2] == projection_snapshot_of(sync_server.hall)
+    assert snapshots[0] == snapshots[1] == snapshots[2]
     assert len(snapshots[0]["cases"]) == 5
+    # the server folds the same course; it holds the petitioners' data only encrypted (masked here)
+    assert _course(sync_server.hall) == _course(a)
     assert event_ids(a) == event_ids(b) == event_ids(c) == event_ids(sync_server.hall)
 
 
 @pytest.mark.slow
 def test_a_device_offline_for_weeks_catches_up(sync_server: SyncServer, device_hall: DeviceFactory) -> None:
     busy, away = device_hall("busy"), device_hall("away")
-    made = write_demo_cases(busy, 600)
+    made = write_demo_cases(busy, 600)  # the histories of a hall's six devices, passed on by its hall server
     assert made > 2000
+    with sync_server.hall.transaction() as session:  # the generated histories have 赵敏 work as a clerk
+        session.execute(update(StaffAccountRow).where(StaffAccountRow.login == "zhaomin").values(role="clerk"))
     local_client(sync_server, away).sync_once()  # joined once, then offline for weeks
-    report = local_client(sync_server, busy).sync_once()
+    report = local_client(sync_server, busy, role="hall").sync_once()
     assert report.pushed == made and report.pending == 0
     caught = local_client(sync_server, away, pull_limit=500).sync_once()
     assert caught.pulled == made and caught.cursor == report.cursor
     assert projection_snapshot_of(away) == projection_snapshot_of(busy)
+
+
+def _course(hall: Hall) -> list[tuple[object, ...]]:
+    with hall.sessions() as session:
+        return [tuple(r) for r in session.execute(
+            select(CaseRow.case_number, CaseRow.state, CaseRow.nature, CaseRow.route_due, CaseRow.handling_due,
+                   CaseRow.next_due, CaseRow.anomalies, CaseRow.event_count).order_by(CaseRow.case_number))]
 
 
 def _events_by_seq(server: SyncServer, since: int) -> tuple[list[int], int]:
@@ -256,13 +270,15 @@ def test_a_device_refuses_pulled_events_it_cannot_read_and_keeps_its_cursor(
 
 def test_a_kiosk_may_push_only_citizen_records(sync_server: SyncServer, device_hall: DeviceFactory,
                                                clerk: Actor) -> None:
-    a = device_hall("a")
+    a, k = device_hall("a"), device_hall("k", code="K01")
     (number,) = register_cases(a, clerk, 1)
     cases.classify(a, clerk, number, nature="申诉求决类", topic_code="0101")
     wire = [WireEvent.of(e) for e in events_of(a)]
-    assert sync_server.push(Device("k1", "kiosk"), wire[:1]).stored == 1
+    register_visit(k, Actor.kiosk("K01"), form(name="李秀英", id_number=valid_id(seq=77)))
+    (own,) = [WireEvent.of(e) for e in events_of(k)]
+    assert sync_server.push(device_of(k, "kiosk"), [own]).stored == 1
     with pytest.raises(SyncProblem, match="自助终端设备不能上传“分类”"):
-        sync_server.push(Device("k1", "kiosk"), wire)
+        sync_server.push(device_of(a, "kiosk"), wire)
     with pytest.raises(SyncProblem):
         sync_server.push(Device("d1", "display"), wire[:1])
     assert count_events(sync_server.hall) == 1

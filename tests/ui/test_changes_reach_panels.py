@@ -15,7 +15,7 @@ from desktop.services.registration import register_visit
 from server.store import SyncServer
 from tests.helpers import form, valid_id
 from tests.sync import conftest as sync_fixtures
-from tests.sync.conftest import DeviceFactory, enrolled, local_client, serving
+from tests.sync.conftest import DeviceFactory, enrolled, local_client, serving, with_staff
 from ui.cases.deadlines import DeadlinePanel
 from ui.cases.search import CaseSearchPanel
 from ui.shell.context import WorkContext
@@ -33,7 +33,7 @@ def _states(board: DeadlinePanel) -> dict[str, str]:
 def test_a_background_sync_refreshes_the_open_case_and_the_deadline_board(
         qtbot: QtBot, device_hall: DeviceFactory, clerk: Actor, work_context: Context,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    server = SyncServer(device_hall("srv", code="H01"))
+    server = SyncServer(with_staff(device_hall("srv", code="H01")))
     here, other = device_hall("a"), device_hall("b")
     number = register_visit(here, clerk, form()).case_number
     monkeypatch.setenv("PH_SYNC_TOKEN", enrolled(server, here))

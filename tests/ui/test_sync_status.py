@@ -12,7 +12,15 @@ from desktop.app import build_window
 from desktop.services.context import Actor
 from server.store import SyncServer
 from tests.sync import conftest as sync_fixtures
-from tests.sync.conftest import DeviceFactory, count_events, enrolled, free_port, register_cases, serving
+from tests.sync.conftest import (
+    DeviceFactory,
+    count_events,
+    enrolled,
+    free_port,
+    register_cases,
+    serving,
+    with_staff,
+)
 from ui.shell.context import WorkContext
 from ui.shell.staff import StaffWindow
 from ui.shell.sync_status import SyncIndicator
@@ -30,7 +38,7 @@ def _sync(qtbot: QtBot, indicator: SyncIndicator) -> None:
 def test_records_reach_the_server_and_the_header_says_so(
         qtbot: QtBot, work_context: Context, device_hall: DeviceFactory, clerk: Actor,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    server = SyncServer(device_hall("srv", code="H01"))
+    server = SyncServer(with_staff(device_hall("srv", code="H01")))
     device = device_hall("a")
     register_cases(device, clerk, 3)
     monkeypatch.setenv("PH_SYNC_TOKEN", enrolled(server, device))

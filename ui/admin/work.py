@@ -7,17 +7,19 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from desktop.domain.access import Permission
 from ui.admin.accounts import AccountsPanel
 from ui.admin.audit import AuditPanel
+from ui.admin.devices import DevicesPanel
 from ui.admin.status import SystemStatusPanel
 from ui.shell.context import WorkContext
 
 
 class AdminTabs(QTabWidget):
-    """系统状态, 账户管理, 审计日志 — each refreshes itself from the changes it cares about."""
+    """系统状态, 账户管理, 设备管理, 审计日志 — each refreshes itself from the changes it cares about."""
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
         self.status: SystemStatusPanel | None = None
         self.accounts: AccountsPanel | None = None
+        self.devices: DevicesPanel | None = None
         self.audit: AuditPanel | None = None
         if ctx.may(Permission.MANAGE_SETTINGS):
             self.status = SystemStatusPanel(ctx)
@@ -25,6 +27,9 @@ class AdminTabs(QTabWidget):
         if ctx.may(Permission.MANAGE_ACCOUNTS):
             self.accounts = AccountsPanel(ctx)
             self.addTab(self.accounts, "账户管理")
+        if ctx.may(Permission.MANAGE_SETTINGS):
+            self.devices = DevicesPanel(ctx)
+            self.addTab(self.devices, "设备管理")
         if ctx.may(Permission.VERIFY_AUDIT):
             self.audit = AuditPanel(ctx)
             self.addTab(self.audit, "审计日志")

@@ -1,0 +1,126 @@
+"""A device's enrolment with its server, and the administrator's device list, over HTTP.
+
+``enrol_with_code`` exchanges a one-time code for the device's token and keeps the token in
+the key store (beside the database key). ``ServerAdmin`` is the administrator's view of the
+server's devices: it sends the admin device's token and the administrator's own login and
+password with each request (the server checks both; nothing is cached here).
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from desktop.config import Settings
+from desktop.services.context import Hall
+from desktop.sync.credentials import load_token, save_token
+from desktop.sync.transport import _problem
+from server.protocol import (
+    DeviceEntry,
+    DeviceList,
+    EnrolRequest,
+    EnrolResponse,
+    IssueCodeRequest,
+    IssuedCodeResponse,
+    SyncProblem,
+)
+
+Model = TypeVar("Model", bound=BaseModel)
+STAFF_HEADER = "X-Staff-Authorization"
+
+
+def _call(client: httpx.Client, model: type[Model], method: str, path: str, **kwargs: object) -> Model:
+    try:
+        response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+    except httpx.TimeoutException:
+        raise SyncProblem("offline", f"网络未连接：服务器 {client.base_url} 长时间没有应答，请稍后重试") from None
+    except httpx.TransportError as exc:
+        raise SyncProblem("offline", f"网络未连接：无法连接服务器 {client.base_url}（{exc}）") from None
+    if response.status_code >= 400:
+        raise _problem(response)
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError:
+        raise SyncProblem("server_error", "服务器的应答不符合协议：请确认服务器地址与版本") from None
+
+
+def redeem(url: str, code: str, device_id: str, device_code: str = "", *, timeout: float = 30.0) -> EnrolResponse:
+    """The device's credentials for a one-time code (the code is spent)."""
+    body = EnrolRequest(code=code.strip(), device_id=device_id, device_code=device_code)
+    with httpx.Client(base_url=url.rstrip("/"), timeout=timeout) as client:
+        return _call(client, EnrolResponse, "POST", "/enrol", json=body.model_dump())
+
+
+def enrol_with_code(settings: Settings, db_path: Path, url: str, code: str) -> tuple[EnrolResponse, str]:
+    """Enrol this device with a one-time code; the token goes to the key store. Returns the answer and where."""
+    device_code = settings.device_code if settings.device_code else ""
+    answer = redeem(url, code, settings.device_id, device_code)
+    where = save_token(settings, db_path, answer.token)
+    return answer, where
+
+
+class ServerAdmin:
+    """The server's devices as the administrator sees them (each call signs in again on the server)."""
+
+    def __init__(self, url: str, token: str, login: str, password: str, *, timeout: float = 30.0,
+                 client: httpx.Client | None = None) -> None:
+        staff = base64.b64encode(f"{login}:{password}".encode()).decode("ascii")
+        self._client = client or httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
+        self._headers = {"Authorization": f"Bearer {token}", STAFF_HEADER: f"Basic {staff}"}
+
+    @classmethod
+    def for_hall(cls, hall: Hall, login: str, password: str) -> ServerAdmin:
+        """The admin desk's own server and token (from its settings and key store)."""
+        url = hall.settings.server_url
+        if not url:
+            raise SyncProblem("refused", "未设置同步服务器：请在设置中填写 server_url")
+        db_path = Path(hall.engine.url.database or "")
+        token = load_token(hall.settings, db_path)
+        if not token:
+            raise SyncProblem("unauthorised", "本机尚未在服务器注册：请先用注册码注册本机（python -m desktop enrol）")
+        return cls(url, token, login, password)
+
+    def devices(self) -> list[DeviceEntry]:
+        return _call(self._client, DeviceList, "GET", "/admin/devices", headers=self._headers).devices
+
+    def revoke(self, device_id: str) -> DeviceEntry:
+        return _call(self._client, DeviceEntry, "POST", f"/admin/devices/{device_id}/revoke", headers=self._headers)
+
+    def issue_code(self, role: str, *, hall_code: str = "", org_code: str = "",
+                   valid_hours: int = 24) -> IssuedCodeResponse:
+        try:
+            body = IssueCodeRequest.model_validate({"role": role, "hall_code": hall_code, "org_code": org_code,
+                                                    "valid_hours": valid_hours})
+        except ValidationError:
+            raise SyncProblem("refused", "注册码的设备角色、大厅编码、单位编码或有效期不正确") from None
+        return _call(self._client, IssuedCodeResponse, "POST", "/admin/enrolment-codes", headers=self._headers,
+                     json=body.model_dump())
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> ServerAdmin:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def list_server_devices(hall: Hall, login: str, password: str) -> list[DeviceEntry]:
+    with ServerAdmin.for_hall(hall, login, password) as admin:
+        return admin.devices()
+
+
+def revoke_server_device(hall: Hall, login: str, password: str, device_id: str) -> DeviceEntry:
+    with ServerAdmin.for_hall(hall, login, password) as admin:
+        return admin.revoke(device_id)
+
+
+def issue_enrolment_code(hall: Hall, login: str, password: str, role: str, *, hall_code: str = "",
+                         org_code: str = "") -> IssuedCodeResponse:
+    with ServerAdmin.for_hall(hall, login, password) as admin:
+        return admin.issue_code(role, hall_code=hall_code, org_code=org_code)

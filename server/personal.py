@@ -1,0 +1,157 @@
+"""Personal data at rest on the server: names, ID numbers, phones and addresses encrypted field by field.
+
+The server stores a registration's event with these fields *masked* (``欧阳**``,
+``330726********4567``, ``139****3456``), so its projections, search keys and every
+other table hold no full name, number or phone. The full values are kept only as
+:class:`~desktop.domain.fieldcrypt.FieldCipher` tokens in ``sealed_fields`` (bound to the
+event and the field: a token copied elsewhere does not decrypt), and looked up through
+keyed blind indexes in ``person_index`` (exact ID number or phone → cases). A pull puts
+the full values back for the devices that may hold them (kiosks get them masked anyway).
+
+Keys: the field key ring (``key_id → 32 bytes``, one current) and the blind-index key.
+Rotating adds a key and re-encrypts every token under it in batches (``reencrypt``), while
+reads keep working with both keys loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from db.models import PersonIndexRow, SealedFieldRow
+from desktop.domain.events import Event, EventType
+from desktop.domain.fieldcrypt import BlindIndex, FieldCipher
+from desktop.domain.identity import mask_address, mask_id_number, mask_name, mask_phone
+
+_PERSON_FIELDS: Final = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+_INDEXED: Final = {"id_number": "id_number", "phone": "phone"}
+
+
+@dataclass(frozen=True)
+class FieldKeys:
+    cipher: FieldCipher
+    index: BlindIndex
+
+    @classmethod
+    def single(cls, field_key: bytes, index_key: bytes, key_id: str = "k1") -> FieldKeys:
+        return cls(FieldCipher({key_id: field_key}, key_id), BlindIndex(index_key))
+
+
+def _persons(payload: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:
+    petitioner = payload.get("petitioner")
+    if isinstance(petitioner, Mapping):
+        yield "petitioner", petitioner
+    agent = payload.get("agent")
+    if isinstance(agent, Mapping):
+        yield "agent", agent
+    reps = payload.get("representatives")
+    if isinstance(reps, list):
+        for n, rep in enumerate(reps):
+            if isinstance(rep, Mapping):
+                yield f"representatives.{n}", rep
+
+
+def seal(events: Sequence[Event], keys: FieldKeys) -> tuple[list[Event], list[dict[str, str]], list[dict[str, str]]]:
+    """The events as the server stores them (personal fields masked), their sealed fields and index rows."""
+    stored: list[Event] = []
+    sealed: list[dict[str, str]] = []
+    indexed: list[dict[str, str]] = []
+    for event in events:
+        if event.type is not EventType.REGISTERED:
+            stored.append(event)
+            continue
+        payload = dict(event.payload)
+        for path, person in _persons(event.payload):
+            masked = dict(person)
+            for key, mask in _PERSON_FIELDS.items():
+                value = person.get(key)
+                if isinstance(value, str) and value:
+                    field = f"{path}.{key}"
+                    sealed.append({"event_id": event.event_id, "field": field,
+                                   "token": keys.cipher.encrypt(value, field=field, record_id=event.event_id)})
+                    masked[key] = mask(value)
+                    if key in _INDEXED:
+                        indexed.append({"kind": _INDEXED[key], "token": keys.index.token(_INDEXED[key], value),
+                                        "case_id": event.case_id})
+            if "." in path:
+                head, n = path.split(".")
+                reps = list(payload[head])
+                reps[int(n)] = masked
+                payload[head] = reps
+            else:
+                payload[path] = masked
+        address = payload.get("address")
+        if isinstance(address, str) and address:
+            sealed.append({"event_id": event.event_id, "field": "address",
+                           "token": keys.cipher.encrypt(address, field="address", record_id=event.event_id)})
+            payload["address"] = mask_address(address)
+        stored.append(replace(event, payload=payload))
+    return stored, sealed, indexed
+
+
+def store_sealed(session: Session, sealed: list[dict[str, str]], indexed: list[dict[str, str]]) -> None:
+    if sealed:
+        session.execute(insert(SealedFieldRow), sealed)
+    if indexed:
+        unique = {(r["kind"], r["token"], r["case_id"]): r for r in indexed}
+        have = set()
+        for kind, token, case_id in unique:
+            found = session.scalar(select(PersonIndexRow.case_id).where(PersonIndexRow.kind == kind)
+                                   .where(PersonIndexRow.token == token).where(PersonIndexRow.case_id == case_id))
+            if found is not None:
+                have.add((kind, token, case_id))
+        new = [r for k, r in unique.items() if k not in have]
+        if new:
+            session.execute(insert(PersonIndexRow), new)
+
+
+def unseal_payloads(session: Session, payloads: dict[str, dict[str, Any]], keys: FieldKeys) -> None:
+    """Put the full values back into these stored payloads (``event_id → payload``), in place."""
+    ids = sorted(payloads)
+    for start in range(0, len(ids), 500):
+        for event_id, field, token in session.execute(
+                select(SealedFieldRow.event_id, SealedFieldRow.field, SealedFieldRow.token)
+                .where(SealedFieldRow.event_id.in_(ids[start:start + 500]))):
+            value = keys.cipher.decrypt(token, field=field, record_id=event_id)
+            payload = payloads[event_id]
+            parts = field.split(".")
+            if parts == ["address"]:
+                payload["address"] = value
+            elif parts[0] == "representatives":
+                reps = payload["representatives"] = list(payload.get("representatives", []))
+                reps[int(parts[1])] = {**reps[int(parts[1])], parts[2]: value}
+            else:
+                payload[parts[0]] = {**payload.get(parts[0], {}), parts[1]: value}
+
+
+def cases_of(session: Session, keys: FieldKeys, *, id_number: str = "", phone: str = "") -> set[str]:
+    """The cases of a person by exact ID number or phone, through the blind index alone."""
+    wanted = [("id_number", id_number), ("phone", phone)]
+    found: set[str] = set()
+    for kind, value in wanted:
+        if value:
+            found.update(session.scalars(select(PersonIndexRow.case_id).where(PersonIndexRow.kind == kind)
+                                         .where(PersonIndexRow.token == keys.index.token(kind, value))))
+    return found
+
+
+def reencrypt(session_factory: Any, keys: FieldKeys, batch: int = 500) -> int:
+    """Re-encrypt every token not under the current key, a batch per transaction; returns how many."""
+    done = 0
+    while True:
+        with session_factory.begin() as session:
+            rows = [r for r in session.execute(
+                select(SealedFieldRow.event_id, SealedFieldRow.field, SealedFieldRow.token)
+                .where(~SealedFieldRow.token.like(f"v1.%.{keys.cipher.current_key_id}.%"))
+                .limit(batch))]
+            for event_id, field, token in rows:
+                session.execute(update(SealedFieldRow).where(SealedFieldRow.event_id == event_id)
+                                .where(SealedFieldRow.field == field)
+                                .values(token=keys.cipher.reencrypt(token, field=field, record_id=event_id)))
+        done += len(rows)
+        if len(rows) < batch:
+            return done

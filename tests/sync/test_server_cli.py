@@ -1,0 +1,51 @@
+"""The server's command line: TLS settings are checked before it starts; devices are managed from it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from server.__main__ import main, tls_problem
+
+
+def test_tls_needs_both_files_and_they_must_exist(tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert.write_text("-", encoding="utf-8")
+    assert "须同时指定" in tls_problem(str(cert), "")
+    assert "私钥" in tls_problem(str(cert), str(key))
+    key.write_text("-", encoding="utf-8")
+    assert tls_problem(str(cert), str(key)) == "" and tls_problem("", "") == ""
+
+
+def test_run_refuses_half_a_tls_setting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--db", f"sqlite:///{tmp_path / 'server.db'}", "--tls-key", str(tmp_path / "k")]) == 2
+    assert "须同时指定" in capsys.readouterr().err
+
+
+def test_codes_are_issued_listed_and_devices_revoked_from_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    assert main(["issue-code", "--db", db, "--role", "display", "--hours", "2"]) == 0
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 19 and code.count("-") == 3
+    assert main(["enrol-device", "--db", db, "--device-id", "devd", "--role", "display"]) == 0
+    assert main(["revoke-device", "--db", db, "--device-id", "devd"]) == 0
+    capsys.readouterr()
+    assert main(["list-devices", "--db", db]) == 0
+    assert "devd\tdisplay" in capsys.readouterr().out
+    assert main(["issue-code", "--db", db, "--role", "kiosk", "--hours", "0"]) == 2
+
+
+def test_rotating_the_field_key_keeps_the_old_keys_for_reading(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from server.hall import field_keys_file
+
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    assert main(["rotate-field-key", "--db", db]) == 0
+    assert main(["rotate-field-key", "--db", db]) == 0
+    assert "k3" in capsys.readouterr().out
+    ring = json.loads(field_keys_file().read_text(encoding="utf-8"))
+    assert ring["current"] == "k3" and set(ring["keys"]) == {"k1", "k2", "k3"}
+    assert oct(field_keys_file().stat().st_mode & 0o777) == "0o600"

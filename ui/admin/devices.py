@@ -1,0 +1,194 @@
+"""设备管理: the server's enrolled devices (role, unit, last seen, revoked), revoking one, issuing enrolment codes.
+
+The list lives on the server: every call goes over the network (on the task manager's
+network executor, never the GUI thread) with this desk's device token and the
+administrator's own password, which the server checks each time and nothing keeps.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
+
+if TYPE_CHECKING:
+    from desktop.services.changes import Changes
+    from server.protocol import DeviceEntry, IssuedCodeResponse
+
+ROLE_NAMES = {"counter": "接待窗口", "kiosk": "自助终端", "display": "大厅显示屏", "leader": "领导接访",
+              "admin": "系统管理", "hall": "大厅服务器"}
+
+
+def _message(error: Exception, doing: str) -> str:
+    from server.protocol import SyncProblem
+
+    return error.message if isinstance(error, SyncProblem) else user_message(error, doing)
+
+
+class DevicesPanel(QWidget):
+    """The server's devices, with revoking the selected one and issuing a one-time enrolment code."""
+
+    COLUMNS = ("设备编号", "角色", "所属单位", "大厅", "终端编码", "注册时间", "最后联系", "状态")
+    STATUS_COLUMN = 7
+
+    refreshed = Signal()
+
+    def __init__(self, ctx: WorkContext) -> None:
+        super().__init__()
+        self.ctx, self.actor = ctx, ctx.actor
+        self.tasks = ctx.group(self)
+        self.devices: list[DeviceEntry] = []
+        self._told = ""  # what to say once the list has been read again (after a revocation)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("本人登录密码：服务器每次核验，本机不保存")
+        self.load_button = QPushButton("读取服务器上的设备")
+        self.revoke_button = QPushButton("停用所选设备")
+        self.role = QComboBox()
+        for role, name in ROLE_NAMES.items():
+            self.role.addItem(name, role)
+        self.org_code = QLineEdit()
+        self.org_code.setPlaceholderText("其他单位的设备填写机构编码；本大厅不填")
+        self.hall_code = QLineEdit()
+        self.hall_code.setPlaceholderText("大厅编码（可不填）")
+        self.issue_button = secondary_button("签发注册码")
+        self.table = read_only_table(self.COLUMNS)
+        self.message = message_label()
+        form = QFormLayout()
+        form.addRow("管理员密码", self.password)
+        tools = QHBoxLayout()
+        tools.addWidget(self.load_button)
+        tools.addWidget(self.revoke_button)
+        tools.addStretch(1)
+        issue = QHBoxLayout()
+        issue.addWidget(label("新设备："))
+        for widget in (self.role, self.org_code, self.hall_code, self.issue_button):
+            issue.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(tools)
+        layout.addLayout(issue)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        self.load_button.clicked.connect(self.refresh)
+        self.revoke_button.clicked.connect(self.revoke_selected)
+        self.issue_button.clicked.connect(self.issue_code)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.tasks.busy_changed.connect(self._busy)
+        ctx.tasks.changed.connect(self._changed)
+        self._selection_changed()
+
+    @property
+    def login(self) -> str:
+        return self.actor.actor_id.removeprefix("staff:")
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.accounts and self.devices and self.password.text():
+            self.refresh()  # an account changed (perhaps this one): read the list again while connected
+
+    def _busy(self, busy: bool) -> None:
+        for button in (self.load_button, self.issue_button):
+            button.setDisabled(busy)
+        self._selection_changed()
+
+    def refresh(self) -> None:
+        from desktop.sync.enrolment import list_server_devices
+
+        login, password = self.login, self.password.text()
+        if not password:
+            set_tone(self.message, "error", "请先输入本人的登录密码：服务器据此确认是系统管理员在操作")
+            self.refreshed.emit()
+            return
+        set_tone(self.message, "notice", "正在读取服务器上的设备……")
+        self.tasks.run(lambda hall: list_server_devices(hall, login, password), self._listed, self._list_failed,
+                       executor=Executor.DEVICES)
+
+    def _list_failed(self, error: Exception) -> None:
+        set_tone(self.message, "error", _message(error, "读取设备列表"))
+        self.refreshed.emit()
+
+    def _listed(self, devices: list[DeviceEntry]) -> None:
+        selected = self.selected()
+        self.devices = devices
+        self.table.setRowCount(len(devices))
+        for row, device in enumerate(devices):
+            status = f"已停用（{device.revoked_at}）" if device.revoked_at else "在用"
+            values = (device.device_id, ROLE_NAMES.get(device.role, device.role), device.org_code or "本大厅",
+                      device.hall_code or "—", device.device_code or "—", device.enrolled_at,
+                      device.last_seen_at or "从未联系", status)
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if device.revoked_at and column == self.STATUS_COLUMN:
+                    item.setForeground(QColor("#b3261e"))
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        if selected is not None:
+            self.select(selected.device_id)
+        told, self._told = self._told, ""
+        set_tone(self.message, "ok", told or f"服务器上共有 {len(devices)} 台设备")
+        self._selection_changed()
+        self.refreshed.emit()
+
+    def selected(self) -> DeviceEntry | None:
+        row = self.table.currentRow()
+        return self.devices[row] if 0 <= row < len(self.devices) and self.table.selectedItems() else None
+
+    def select(self, device_id: str) -> None:
+        for row, device in enumerate(self.devices):
+            if device.device_id == device_id:
+                self.table.selectRow(row)
+                return
+
+    def _selection_changed(self) -> None:
+        device = self.selected()
+        self.revoke_button.setEnabled(device is not None and not device.revoked_at and not self.tasks.busy)
+
+    def revoke_selected(self) -> None:
+        from desktop.sync.enrolment import revoke_server_device
+
+        device = self.selected()
+        if device is None or self.tasks.busy:
+            return
+        login, password, device_id = self.login, self.password.text(), device.device_id
+        # callbacks are bound methods (held weakly by the task manager), never closures over the panel
+        self.tasks.run(lambda hall: revoke_server_device(hall, login, password, device_id),
+                       self._revoked, self._refused, executor=Executor.DEVICES)
+
+    def _revoked(self, done: DeviceEntry) -> None:
+        self.refresh()
+        self._told = f"已停用设备 {done.device_id}：它的令牌从下一次请求起失效"
+
+    def issue_code(self) -> None:
+        from desktop.sync.enrolment import issue_enrolment_code
+
+        if self.tasks.busy:
+            return
+        login, password = self.login, self.password.text()
+        role, org, hall_code = str(self.role.currentData()), self.org_code.text().strip(), self.hall_code.text().strip()
+        self.tasks.run(lambda hall: issue_enrolment_code(hall, login, password, role, hall_code=hall_code,
+                                                         org_code=org),
+                       self._issued, self._refused, executor=Executor.DEVICES)
+
+    def _issued(self, issued: IssuedCodeResponse) -> None:
+        set_tone(self.message, "ok", f"注册码 {issued.code}（{ROLE_NAMES.get(issued.role, issued.role)}，"
+                                     f"有效至 {issued.expires_at}，只能使用一次）：请在该设备上运行 "
+                                     "python -m desktop enrol 并输入它")
+
+    def _refused(self, error: Exception) -> None:
+        set_tone(self.message, "error", _message(error, "管理设备"))
