@@ -17,12 +17,28 @@ from tests.conftest import FakeClock
 from tests.sync.conftest import (
     DeviceFactory,
     count_events,
+    events_of,
     local_client,
     projection_snapshot_of,
     register_cases,
 )
 
 DAY_MS = 24 * 3600 * 1000
+
+
+def _orders(hall: Hall) -> list[tuple[str, str]]:
+    """Every event, in the order each replica folds it: (case, event)."""
+    return [(e.case_id, e.event_id) for e in sorted(events_of(hall), key=lambda e: (e.case_id, *e.sort_key))]
+
+
+def _states(hall: Hall) -> list[tuple[str, str, object]]:
+    from sqlalchemy import select
+
+    from db.models import CaseRow
+
+    with hall.sessions() as session:
+        return [tuple(r) for r in session.execute(select(CaseRow.case_number, CaseRow.state, CaseRow.next_due)
+                                                  .order_by(CaseRow.case_number))]
 
 
 def _own_clock(hall: Hall, clock: FakeClock) -> None:
@@ -82,8 +98,11 @@ def test_a_clock_two_days_ahead_then_corrected_syncs_every_event_in_one_round(
     assert on_future[-1].device_id == b.settings.device_id and on_future[-1] > on_future[0]
     local_client(sync_server, b).sync_once()
     local_client(sync_server, a).sync_once()
-    # every replica: the same projections, and no case with an event out of order
-    assert projection_snapshot_of(a) == projection_snapshot_of(b) == projection_snapshot_of(sync_server.hall)
+    # every replica: the same projections (the server keeps personal fields sealed: its states and
+    # deadlines are compared), the same event order, and no case with an event out of order
+    assert projection_snapshot_of(a) == projection_snapshot_of(b)
+    assert _orders(a) == _orders(b) == _orders(sync_server.hall)
+    assert _states(a) == _states(sync_server.hall)
     for number in ahead + corrected:
         assert _case(b, number).anomalies == "[]" and _case(b, number).nature == "申诉求决类"
 
