@@ -21,7 +21,7 @@ from desktop.services.registration import register_visit
 from desktop.sync.client import SyncClient
 from server.local import LocalTransport
 from server.protocol import PullResponse, PushResponse, SyncProblem, WireEvent
-from server.store import Device, SyncServer
+from server.store import Device, SyncServer, hidden_cases
 from tests.helpers import form, valid_id
 from tests.sync.conftest import (
     DeviceFactory,
@@ -348,5 +348,5 @@ def test_every_case_of_a_large_page_is_checked_for_art_30(
         page = {case_id, *(f"0-{i:05d}" for i in range(before)), *(f"z-{i:05d}" for i in range(300))}
         assert sorted(page).index(case_id) == before  # ids sorting before it fill the earlier batches
         inside = Device("dzjj", "counter", "330726-ZJJ")
-        assert sync_server._hidden_cases(session, inside, page) == {case_id}
-        assert sync_server._hidden_cases(session, Device("djw", "counter", "330726-JW"), page) == set()
+        assert hidden_cases(session, inside, page) == {case_id}
+        assert hidden_cases(session, Device("djw", "counter", "330726-JW"), page) == set()
