@@ -16,6 +16,7 @@ import json
 import os
 import re
 import secrets
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -282,11 +283,17 @@ def load_settings(write_first_start: bool = True) -> Settings:
 
 
 def _write_settings_file(path: Path, stored: dict[str, Any]) -> None:
+    """Atomically, through a temporary file of this process's own (two programs may start at once)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(stored, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(stored, ensure_ascii=False, indent=2))
+        os.chmod(tmp, 0o600)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def forget_legacy_pepper() -> bool:
