@@ -197,6 +197,11 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     assert isinstance(tabs, AdminTabs) and tabs.accounts is not None and tabs.audit is not None
     tabs.show_tab(tabs.accounts)
     save(window, "08-admin-accounts")
+    if getattr(tabs, "devices", None) is not None:
+        window.resize(1366, 768)
+        tabs.show_tab(tabs.devices)
+        save(window, "08b-admin-devices-1366x768")
+        window.resize(*STAFF_SIZE)
     dialog = tabs.accounts.open_create_dialog()
     dialog.login.setText("liuyang")
     dialog.display_name.setText("刘洋")
