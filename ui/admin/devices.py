@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.roles import WindowRole
 from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -32,8 +31,8 @@ if TYPE_CHECKING:
     from desktop.services.changes import Changes
     from server.protocol import DeviceEntry, IssuedCodeResponse
 
-#: A device's role in words: the window it runs, or a hall server relaying its hall's devices.
-ROLE_NAMES = {**{role.value: role.heading for role in WindowRole}, "hall": "大厅服务器"}
+ROLE_NAMES = {"counter": "接待窗口", "kiosk": "自助终端", "display": "大厅显示屏", "leader": "领导接访",
+              "admin": "系统管理", "hall": "大厅服务器"}
 
 
 def _message(error: Exception, doing: str) -> str:
