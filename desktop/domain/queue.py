@@ -1,0 +1,161 @@
+"""The hall queue's plain values: window types, tickets, calls and what the display shows.
+
+Pure data shared by the queue service, the hall server, the counter's queue controls,
+the kiosk's 取号 screen and the call display. The rules that move a ticket from state to
+state live with the values they judge (:func:`next_state`), so the server, the desktop
+and the tests apply the same ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from desktop.domain.errors import RuleViolation
+
+
+class TicketState(StrEnum):
+    WAITING = "waiting"          # in the queue
+    CALLED = "called"            # called to a window, the visitor not yet seated
+    SERVING = "serving"          # the clerk started service
+    DONE = "done"                # served (linked to the case registered or looked up)
+    NO_SHOW = "no_show"          # skipped a second time: out of the queue
+    TRANSFERRED = "transferred"  # moved to another window type (a new ticket carries on)
+
+
+TICKET_STATE_NAMES: dict[TicketState, str] = {
+    TicketState.WAITING: "等候中",
+    TicketState.CALLED: "已叫号",
+    TicketState.SERVING: "办理中",
+    TicketState.DONE: "已办结",
+    TicketState.NO_SHOW: "过号",
+    TicketState.TRANSFERRED: "已转窗口",
+}
+
+
+class TicketSource(StrEnum):
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+
+
+class QueueAction(StrEnum):
+    CALL = "call"          # call next (or a chosen ticket)
+    RECALL = "recall"      # call the same ticket again
+    SKIP = "skip"          # no-show: back to the queue once, then out
+    TRANSFER = "transfer"  # to another window type
+    START = "start"        # the visitor sat down
+    FINISH = "finish"      # served; may link a case
+
+
+#: From which states each action may be taken.
+_ALLOWED: dict[QueueAction, frozenset[TicketState]] = {
+    QueueAction.CALL: frozenset({TicketState.WAITING}),
+    QueueAction.RECALL: frozenset({TicketState.CALLED}),
+    QueueAction.SKIP: frozenset({TicketState.CALLED}),
+    QueueAction.TRANSFER: frozenset({TicketState.CALLED, TicketState.SERVING}),
+    QueueAction.START: frozenset({TicketState.CALLED}),
+    QueueAction.FINISH: frozenset({TicketState.CALLED, TicketState.SERVING}),
+}
+
+
+def next_state(state: TicketState, action: QueueAction, *, skipped_before: bool = False) -> TicketState:
+    """The state ``action`` leaves a ticket in, or :class:`RuleViolation` in words."""
+    if state not in _ALLOWED[action]:
+        raise RuleViolation("queue_state", f"号票{TICKET_STATE_NAMES[state]}，不能{_ACTION_NAMES[action]}")
+    if action is QueueAction.CALL or action is QueueAction.RECALL:
+        return TicketState.CALLED
+    if action is QueueAction.SKIP:
+        return TicketState.NO_SHOW if skipped_before else TicketState.WAITING
+    if action is QueueAction.TRANSFER:
+        return TicketState.TRANSFERRED
+    if action is QueueAction.START:
+        return TicketState.SERVING
+    return TicketState.DONE
+
+
+_ACTION_NAMES: dict[QueueAction, str] = {
+    QueueAction.CALL: "叫号",
+    QueueAction.RECALL: "重呼",
+    QueueAction.SKIP: "过号",
+    QueueAction.TRANSFER: "转窗口",
+    QueueAction.START: "开始办理",
+    QueueAction.FINISH: "办结",
+}
+
+
+@dataclass(frozen=True)
+class WindowType:
+    """A kind of window the hall serves (综合, 农民工欠薪绿色通道, 涉法涉诉, 领导接访 …)."""
+
+    code: str                      # stable key, e.g. "general"
+    name: str                      # what people read, e.g. "综合接待"
+    prefix: str                    # the ticket number's letter(s), e.g. "A"
+    windows: tuple[int, ...]       # the window numbers that serve it
+    priority_allowed: bool = True  # elderly / disabled / urgent tickets go first
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One number taken in the hall, as every device sees it (no personal data)."""
+
+    ticket_id: str                 # UUID
+    number: str                    # "A012" — what people read and hear
+    type_code: str
+    state: TicketState
+    issued_at: datetime
+    source: TicketSource
+    priority: bool = False
+    window: int | None = None      # the window that called it
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    skipped: int = 0
+    case_id: str | None = None     # linked at FINISH
+    person_linked: bool = False    # taken with an ID card (the name stays on staff devices)
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """What the 80 mm ticket prints and the kiosk shows after 取号."""
+
+    ticket: Ticket
+    type_name: str
+    ahead: int                          # people before this one in its type
+    estimated_wait_minutes: int | None  # None until the hall has served some of this type today
+
+
+@dataclass(frozen=True)
+class Call:
+    """A number called to a window: the display shows and announces each ``call_id`` once."""
+
+    call_id: str        # new for every call and recall, so a recall is announced again
+    number: str         # "A012"
+    window: int         # 3
+    called_at: datetime
+
+
+@dataclass(frozen=True)
+class WaitingCount:
+    type_name: str
+    prefix: str
+    waiting: int
+
+
+@dataclass(frozen=True)
+class QueueBoard:
+    """Everything the call display shows — numbers and windows only, no personal data."""
+
+    hall_name: str
+    as_of: datetime
+    current: Call | None                      # the latest call
+    recent: tuple[Call, ...] = ()             # the calls before it, newest first
+    waiting: tuple[WaitingCount, ...] = ()
+    next_reception_day: date | None = None
+    connected: bool = True                    # False: the device lost the hall server
+
+
+def announcement(call: Call) -> str:
+    """The words spoken for a call: 请 A012 号到 3 号窗口."""
+    return f"请 {call.number} 号到 {call.window} 号窗口"
