@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter
 
+from desktop.domain.routing import abbreviates
+
 _CODE = Qt.ItemDataRole.UserRole
 _KEYS = Qt.ItemDataRole.UserRole + 1
 
@@ -41,7 +43,8 @@ class _Matcher(QSortFilterProxyModel):
         index = model.index(row, 0)
         text = str(model.data(index, Qt.ItemDataRole.DisplayRole) or "").lower()
         keys = model.data(index, _KEYS) or ()
-        return self.needle in text or any(self.needle in str(k).lower() for k in keys)
+        return (self.needle in text or any(self.needle in str(k).lower() for k in keys)
+                or abbreviates(self.needle, text))  # a short name: 县人力社保局, 人社局
 
 
 class ChoiceBox(QComboBox):
