@@ -33,8 +33,9 @@ class _Matcher(QSortFilterProxyModel):
         self.needle = ""
 
     def set_needle(self, text: str) -> None:
+        self.beginFilterChange()  # invalidateFilter() is deprecated in Qt 6.10
         self.needle = text.strip().lower()
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent: object) -> bool:
         if not self.needle:
