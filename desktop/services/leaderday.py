@@ -149,8 +149,10 @@ def _dossier_event(event: Event, authors: dict[str, str] | object) -> DossierEve
         text = f"{directory.get(code).name}{('：' + text) if text else ''}"
     if p.get("due"):
         text = f"{text}（期限{p['due']}）" if text else f"期限{p['due']}"
-    who = authors.get(event.author, event.author) if isinstance(authors, dict) else event.author
-    return DossierEvent(when, event.type.value, str(who), text[:120])
+    who = str(authors.get(event.author, "")) if isinstance(authors, dict) else ""
+    if not who or who == event.author.partition(":")[2]:  # an account this PC does not know: no login shown
+        who = "工作人员" if event.author.startswith("staff:") else ""
+    return DossierEvent(when, event.type.value, who, text[:120])
 
 
 def annotate(hall: Hall, actor: Actor, appointment_id: str, text: str) -> DossierNote:
@@ -263,15 +265,16 @@ def assignment_form(hall: Hall, actor: Actor, case_ref: str, unit_code: str = ""
     raw = cases.load_case(hall, actor, case_ref).view
     if not raw.leader:
         raise RuleViolation("not_taken_on", "该事项还没有领导包案，请先记录包案（责任单位和办结期限）")
-    code = unit_code
-    if not code:
-        with hall.sessions() as session:
-            payloads = session.scalars(select(EventRow.payload).where(
-                EventRow.case_id == raw.case_id, EventRow.type == EventType.LEADER_TAKEN.value)
-                .order_by(EventRow.hlc.desc()).limit(1)).all()
-        codes = json.loads(payloads[0]).get("unit_codes", []) if payloads else []
-        code = codes[0] if codes else ""
+    with hall.sessions() as session:
+        payloads = session.scalars(select(EventRow.payload).where(
+            EventRow.case_id == raw.case_id, EventRow.type == EventType.LEADER_TAKEN.value)
+            .order_by(EventRow.hlc.desc()).limit(1)).all()
+    taken = json.loads(payloads[0]) if payloads else {}
+    codes = taken.get("unit_codes", [])
+    code = unit_code or (codes[0] if codes else "")
     fields = {"organisation_code": code} if code else {}
+    if taken.get("reception_on"):
+        fields["reception_on"] = str(taken["reception_on"])
     return documents.notice(hall, actor, DocumentKind.LEADER_ASSIGNMENT_FORM, case_ref, fields)
 
 

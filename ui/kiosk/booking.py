@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.deadlines import format_date
 from ui.common.widgets import FormGrid, label, message_label, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -65,6 +67,7 @@ class BookingFlow(QWidget):
         self.pages = QStackedWidget(self)
         self.day_page, self.day_buttons = self._choice_page("预约领导接访", "请选择接访日期")
         self.slot_page, self.slot_buttons = self._choice_page("选择接访时段", "")
+        self.slot_hint = self.slot_page.findChildren(QLabel)[1]
         self.who_page = QWidget(self.pages)
         self.result_page = QWidget(self.pages)
         self._build_who()
@@ -83,9 +86,7 @@ class BookingFlow(QWidget):
         page = QWidget(self.pages)
         column = QVBoxLayout(page)
         column.addWidget(label(title, "title", centred=True))
-        hint_label = label(hint, "subtitle", centred=True)
-        hint_label.setObjectName("subtitle")
-        column.addWidget(hint_label)
+        column.addWidget(label(hint, "subtitle", centred=True))
         grid = QGridLayout()
         grid.setSpacing(24)
         column.addLayout(grid)
@@ -157,15 +158,17 @@ class BookingFlow(QWidget):
         _clear(self.day_buttons)
         if not self.days:
             self.day_buttons.addWidget(label("近期没有安排领导接访日，请到窗口咨询", "subtitle", centred=True), 0, 0)
-        for index, day in enumerate(self.days):
+        for index, day in enumerate(self.days):  # one a row: fits a portrait screen
             free = f"尚有{day.free}个名额" if day.free > 0 else "已约满，可登记候补"
-            button = _big(f"{day.title}\n{free}")
+            leaders = "、".join(day.leaders) or "接访领导待定"
+            button = _big(f"{format_date(day.day)}\n{leaders}　{free}")
             button.setMinimumHeight(TOUCH + 40)
             button.clicked.connect(lambda _c=False, d=day: self.choose_day(d))
-            self.day_buttons.addWidget(button, index // 2, index % 2)
+            self.day_buttons.addWidget(button, index, 0)
 
     def choose_day(self, day: ReceptionDay) -> None:
         self.day = day
+        self.slot_hint.setText(f"{format_date(day.day)}　{'、'.join(day.leaders)}　{day.place}")
         _clear(self.slot_buttons)
         for index, slot in enumerate(day.slots):
             left = slot.capacity - day.booked[index]
@@ -184,7 +187,7 @@ class BookingFlow(QWidget):
         assert self.day is not None
         self.slot = slot
         when = self.day.slots[slot].label if slot is not None else "候补"
-        self.chosen.setText(f"{self.day.title}　{when}")
+        self.chosen.setText(f"{format_date(self.day.day)}　{when}")
         self.pages.setCurrentWidget(self.who_page)
         self.name.setFocus()
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import Permission
+from desktop.domain.deadlines import format_date
 from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -253,7 +254,7 @@ class SchedulePanel(QWidget):
         self.days, today = found
         if self.day.date() < QDate(today.year, today.month, today.day):
             self.day.setDate(QDate(today.year, today.month, today.day))
-        fill_table(self.table, [(d.title, d.origin, "、".join(d.leaders), d.place, "、".join(d.unit_names),
+        fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.place, "、".join(d.unit_names),
                                  f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting))
                                 for d in self.days])
         self.refreshed.emit()

@@ -213,7 +213,7 @@ class LeaderDayScreen(QWidget):
         body = QSplitter(Qt.Orientation.Horizontal)
         for part in (left, middle, right):
             body.addWidget(part)
-        body.setSizes([520, 760, 560])
+        body.setSizes([640, 700, 540])
         layout = QVBoxLayout(self)
         layout.addWidget(body)
 
