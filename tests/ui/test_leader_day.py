@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QPushButton
@@ -44,7 +45,7 @@ def _views(hall: Hall) -> int:
 
 
 def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor,
-                               work_context: Context) -> None:
+                               work_context: Context, tmp_path: Path) -> None:
     hall = sqlite_hall
     first = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=11)))
     cases.classify(hall, clerk, first.case_number, nature="申诉求决类", topic_code="0101")
@@ -106,6 +107,12 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     assert "已预约2026年9月18日（星期五）" in panel.message.text() and "正在" not in panel.message.text()
     slips = [j for j in printing.print_log(hall, clerk) if j.kind == "领导接访预约回执"]
     assert len(slips) == 2 and all(j.status == "printed" for j in slips)
+    # the leader's office gets the day's list (names in full: an internal list), exported for it
+    schedule.table.selectRow(0)
+    schedule.export_list(tmp_path / "名单.csv")
+    qtbot.waitUntil(lambda: "已导出2人" in schedule.message.text(), timeout=10_000)
+    exported = (tmp_path / "名单.csv").read_text(encoding="utf-8-sig")
+    assert "欧阳建华" in exported and "李梅" in exported and "09:00–10:30" in exported
 
     # -- on the day -----------------------------------------------------------------------------------
     clock.advance(days=2)  # 2026-09-18

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -201,6 +203,7 @@ class SchedulePanel(QWidget):
         self.day.setDisplayFormat("yyyy年M月d日")
         self.add_button = secondary_button("添加这一天")
         self.list_button = secondary_button("打印所选日预约名单")
+        self.export_button = secondary_button("导出名单（CSV）")
         self.rule = label("", "hint")
         self.table = read_only_table(self.COLUMNS, alternate=False)
         self.message = message_label()
@@ -221,6 +224,7 @@ class SchedulePanel(QWidget):
         hand.addWidget(self.add_button)
         hand.addStretch(1)
         hand.addWidget(self.list_button)
+        hand.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.rule)
         layout.addLayout(top)
@@ -230,6 +234,7 @@ class SchedulePanel(QWidget):
         self.generate_button.clicked.connect(self.generate)
         self.add_button.clicked.connect(self.add)
         self.list_button.clicked.connect(self.office_list)
+        self.export_button.clicked.connect(self._ask_export)
         ctx.tasks.changed.connect(self._changed)
         self.refresh()
 
@@ -297,6 +302,34 @@ class SchedulePanel(QWidget):
             return reception.office_notice_document(hall, actor, day_id)
 
         self.tasks.run(issue, self.document_ready.emit, self._refused)
+
+    def _ask_export(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.days):
+            set_tone(self.message, "error", "请先在列表中选择接访日")
+            return
+        path, _filter = QFileDialog.getSaveFileName(self, "导出领导接访预约名单",
+                                                    f"领导接访预约名单-{self.days[row].day.isoformat()}.csv",
+                                                    "CSV (*.csv)")
+        if path:
+            self.export_list(Path(path))
+
+    def export_list(self, path: Path) -> None:
+        """The selected day's list for the leader's office, as CSV (UTF-8 with BOM: Excel opens it as is)."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.days):
+            return
+        actor, day_id = self.actor, self.days[row].day_id
+
+        def run(hall: Hall) -> int:
+            from desktop.services import reception
+
+            notice = reception.office_notice(hall, actor, day_id)
+            path.write_text(notice.csv_text(), encoding="utf-8-sig")
+            return len(notice.appointments)
+
+        self.tasks.run(run, lambda n: set_tone(self.message, "ok", f"已导出{n}人的预约名单：{path.name}"),
+                       self._refused)
 
     def _refused(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "安排领导接访日"))
