@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -39,7 +39,7 @@ from desktop.services.audit import guard
 from desktop.services.cases import CaseDetail
 from desktop.services.context import Actor, Hall
 from desktop.services.printing import print_log
-from desktop.services.reception import RECEIVED, Appointment, _appointment, _day, _reception_day
+from desktop.services.reception import RECEIVED, Appointment, appointment_view, day_row, day_view
 from desktop.services.reference import load_directory
 from desktop.services.registration import earlier_cases
 
@@ -94,7 +94,7 @@ def dossier(hall: Hall, actor: Actor, appointment_id: str, *, reveal: bool = Fal
     guard(hall, actor, Permission.VIEW_CASE, "查看接访预案")
     with hall.sessions() as session:
         row = _appointment_row(session, appointment_id)
-        day = _reception_day(session, _day(session, row.day_id))
+        day = day_view(session, day_row(session, row.day_id))
         earlier = earlier_cases(session, row.id_number, row.name, row.phone, limit=30)
         notes = tuple(DossierNote(plain_datetime(datetime.fromisoformat(n.at)), n.author_name, n.text)
                       for n in session.scalars(select(DossierNoteRow).where(
@@ -106,7 +106,7 @@ def dossier(hall: Hall, actor: Actor, appointment_id: str, *, reveal: bool = Fal
     else:
         details = [_masked(hall, actor, ref) for ref in refs]
     shown = tuple(_dossier_case(hall, actor, ref, d) for ref, d in zip(refs, details, strict=True))
-    return Dossier(_appointment(row, day, full=reveal), row.id_number if reveal else mask_id_number(row.id_number),
+    return Dossier(appointment_view(row, day, full=reveal), row.id_number if reveal else mask_id_number(row.id_number),
                    (row.phone if reveal else mask_phone(row.phone)) if row.phone else "", shown, notes, reveal)
 
 
@@ -139,7 +139,7 @@ def _dossier_case(hall: Hall, actor: Actor, ref: str, detail: CaseDetail | None)
 _EVENT_TEXT_KEYS = ("text", "reason", "opinion", "decision", "unit", "result", "comment", "rating")
 
 
-def _dossier_event(event: Event, authors: dict[str, str] | object) -> DossierEvent:
+def _dossier_event(event: Event, authors: Mapping[str, str]) -> DossierEvent:
     when = plain_date(datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).date())
     p = event.payload
     text = next((str(p[k]) for k in _EVENT_TEXT_KEYS if p.get(k)), "")
@@ -149,7 +149,7 @@ def _dossier_event(event: Event, authors: dict[str, str] | object) -> DossierEve
         text = f"{directory.get(code).name}{('：' + text) if text else ''}"
     if p.get("due"):
         text = f"{text}（期限{p['due']}）" if text else f"期限{p['due']}"
-    who = str(authors.get(event.author, "")) if isinstance(authors, dict) else ""
+    who = authors.get(event.author, "")
     if not who or who == event.author.partition(":")[2]:  # an account this PC does not know: no login shown
         who = "工作人员" if event.author.startswith("staff:") else ""
     return DossierEvent(when, event.type.value, who, text[:120])
@@ -228,7 +228,7 @@ def record_decision(hall: Hall, actor: Actor, appointment_id: str, *, instructio
         raise ValidationError("instruction", "请填写领导批示（处理意见）", "instruction")
     with hall.sessions() as session:
         row = _appointment_row(session, appointment_id)
-        reception_on = _day(session, row.day_id).day
+        reception_on = day_row(session, row.day_id).day
         case_number = row.case_number
     if not case_number:
         raise RuleViolation("no_case", "该来访人还没有登记信访事项：请窗口先登记（或为预约关联事项），再记录批示")

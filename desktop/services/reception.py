@@ -147,9 +147,9 @@ def generate_schedule(hall: Hall, actor: Actor, first_month: date, months: int, 
         existing = set(session.scalars(select(ReceptionDayRow.day).where(ReceptionDayRow.day.in_(days))))
         for day in days:
             if day not in existing:
-                session.add(_day_row(hall, actor, day, "rule", names, place or settings.reception_place,
+                session.add(_new_day_row(hall, actor, day, "rule", names, place or settings.reception_place,
                                      topics, codes, slot_text))
-    return [d for d in list_days(hall, actor, days[0], days[-1])]
+    return list_days(hall, actor, days[0], days[-1])
 
 
 def add_day(hall: Hall, actor: Actor, day: date, *, leaders: Sequence[str], place: str = "", topics: str = "",
@@ -165,7 +165,7 @@ def add_day(hall: Hall, actor: Actor, day: date, *, leaders: Sequence[str], plac
     with hall.transaction() as session:
         if session.scalar(select(ReceptionDayRow.day_id).where(ReceptionDayRow.day == day)):
             raise RuleViolation("day_exists", f"{format_date(day)}已经是领导接访日，请修改该日的安排")
-        row = _day_row(hall, actor, day, "manual", names, place or hall.settings.reception_place, topics,
+        row = _new_day_row(hall, actor, day, "manual", names, place or hall.settings.reception_place, topics,
                        _check_units(units), slot_text)
         session.add(row)
     return _one_day(hall, row.day_id)
@@ -177,14 +177,14 @@ def update_day(hall: Hall, actor: Actor, day_id: str, *, leaders: Sequence[str],
     _guard_schedule(hall, actor, "修改领导接访日")
     names = _clean_leaders(leaders)
     with hall.transaction() as session:
-        row = _day(session, day_id)
+        row = day_row(session, day_id)
         row.leaders = json.dumps(names, ensure_ascii=False)
         row.place, row.topics = place.strip()[:100], topics.strip()[:500]
         row.units = json.dumps(_check_units(units))
     return _one_day(hall, day_id)
 
 
-def _day_row(hall: Hall, actor: Actor, day: date, origin: str, leaders: list[str], place: str, topics: str,
+def _new_day_row(hall: Hall, actor: Actor, day: date, origin: str, leaders: list[str], place: str, topics: str,
              units: list[str], slots: str) -> ReceptionDayRow:
     return ReceptionDayRow(day_id=hall.new_id(), day=day, origin=origin,
                            leaders=json.dumps(leaders, ensure_ascii=False), place=place.strip()[:100],
@@ -201,22 +201,22 @@ def list_days(hall: Hall, actor: Actor, since: date | None = None, until: date |
         if until is not None:
             query = query.where(ReceptionDayRow.day <= until)
         rows = session.scalars(query.order_by(ReceptionDayRow.day)).all()
-        return [_reception_day(session, row) for row in rows]
+        return [day_view(session, row) for row in rows]
 
 
 def _one_day(hall: Hall, day_id: str) -> ReceptionDay:
     with hall.sessions() as session:
-        return _reception_day(session, _day(session, day_id))
+        return day_view(session, day_row(session, day_id))
 
 
-def _day(session: Session, day_id: str) -> ReceptionDayRow:
+def day_row(session: Session, day_id: str) -> ReceptionDayRow:
     row = session.get(ReceptionDayRow, day_id)
     if row is None:
         raise RuleViolation("day_not_found", "没有这个领导接访日，可能已被删除，请刷新后重试")
     return row
 
 
-def _reception_day(session: Session, row: ReceptionDayRow) -> ReceptionDay:
+def day_view(session: Session, row: ReceptionDayRow) -> ReceptionDay:
     slots = parse_slots(row.slots)
     counts = dict(session.execute(
         select(AppointmentRow.slot, func.count()).where(AppointmentRow.day_id == row.day_id,
@@ -252,7 +252,7 @@ def book(hall: Hall, actor: Actor, day_id: str, visitor: Visitor, *, slot: int |
         raise ValidationError("source", "预约来源不对", "source")
     visitor = _check_visitor(hall, visitor)
     with hall.transaction() as session:
-        appointment_id = _book(session, hall, actor, _day(session, day_id), visitor, slot, source)
+        appointment_id = _book(session, hall, actor, day_row(session, day_id), visitor, slot, source)
     return _booking(hall, appointment_id)
 
 
@@ -299,9 +299,9 @@ def _booking(hall: Hall, appointment_id: str) -> Booking:
     with hall.sessions() as session:
         row = session.get(AppointmentRow, appointment_id)
         assert row is not None
-        day = _reception_day(session, _day(session, row.day_id))
+        day = day_view(session, day_row(session, row.day_id))
         position = _waiting_position(session, row)
-        return Booking(_appointment(row, day, position), day, position)
+        return Booking(appointment_view(row, day, position), day, position)
 
 
 def _waiting_position(session: Session, row: AppointmentRow) -> int:
@@ -311,7 +311,7 @@ def _waiting_position(session: Session, row: AppointmentRow) -> int:
         AppointmentRow.day_id == row.day_id, AppointmentRow.status == WAITING, AppointmentRow.seq < row.seq)) or 0) + 1
 
 
-def _appointment(row: AppointmentRow, day: ReceptionDay, position: int = 0, *, full: bool = False) -> Appointment:
+def appointment_view(row: AppointmentRow, day: ReceptionDay, position: int = 0, *, full: bool = False) -> Appointment:
     if row.slot is not None and 0 <= row.slot < len(day.slots):
         label = day.slots[row.slot].label
     else:
@@ -346,7 +346,7 @@ def appointments(hall: Hall, actor: Actor, day_id: str) -> list[Appointment]:
     """The day's list in order: by slot and booking, the waiting list after, cancellations left out."""
     guard(hall, actor, Permission.VIEW_CASE, "查看领导接访预约")
     with hall.sessions() as session:
-        day = _reception_day(session, _day(session, day_id))
+        day = day_view(session, day_row(session, day_id))
         rows = session.scalars(select(AppointmentRow).where(
             AppointmentRow.day_id == day_id, AppointmentRow.status != CANCELLED)
             .order_by(AppointmentRow.slot.is_(None), AppointmentRow.slot, AppointmentRow.seq)).all()
@@ -354,7 +354,7 @@ def appointments(hall: Hall, actor: Actor, day_id: str) -> list[Appointment]:
     for row in rows:
         if row.status == WAITING:
             waiting += 1
-        out.append(_appointment(row, day, waiting if row.status == WAITING else 0))
+        out.append(appointment_view(row, day, waiting if row.status == WAITING else 0))
     return out
 
 
@@ -400,7 +400,7 @@ def import_appointments(hall: Hall, actor: Actor, day_id: str, path: Path) -> Im
     booked = waiting = 0
     refused: list[str] = []
     with hall.sessions() as session:
-        slots = parse_slots(_day(session, day_id).slots)
+        slots = parse_slots(day_row(session, day_id).slots)
     for line, record in enumerate(rows, start=2):
         def cell(key: str, record: dict[str, str] = record) -> str:
             return record.get(columns[key], "").strip() if columns[key] else ""
@@ -413,7 +413,7 @@ def import_appointments(hall: Hall, actor: Actor, day_id: str, path: Path) -> Im
                                                    int(count) if count.isdigit() else 1, cell("summary")))
             wanted = next((i for i, s in enumerate(slots) if cell("slot") and cell("slot").startswith(s.starts)), None)
             with hall.transaction() as session:
-                appointment_id = _book(session, hall, actor, _day(session, day_id), visitor, wanted, "导入")
+                appointment_id = _book(session, hall, actor, day_row(session, day_id), visitor, wanted, "导入")
                 status = session.get(AppointmentRow, appointment_id)
                 assert status is not None
                 if status.status == WAITING:
@@ -455,11 +455,11 @@ def office_notice(hall: Hall, actor: Actor, day_id: str) -> OfficeNotice:
     """The list the leader's office receives: names in full (an internal list), in order."""
     guard(hall, actor, Permission.VIEW_CASE, "查看接访预约名单")
     with hall.sessions() as session:
-        day = _reception_day(session, _day(session, day_id))
+        day = day_view(session, day_row(session, day_id))
         rows = session.scalars(select(AppointmentRow).where(
             AppointmentRow.day_id == day_id, AppointmentRow.status.in_((BOOKED, WAITING)))
             .order_by(AppointmentRow.slot.is_(None), AppointmentRow.slot, AppointmentRow.seq)).all()
-        listed = tuple(_appointment(r, day, _waiting_position(session, r), full=True) for r in rows)
+        listed = tuple(appointment_view(r, day, _waiting_position(session, r), full=True) for r in rows)
     return OfficeNotice(day, office_notice_day(day.day), listed)
 
 

@@ -82,6 +82,12 @@ def test_the_schedule_is_generated_by_rule_once_and_days_are_added_by_hand(hall:
     with pytest.raises(RuleViolation, match="已经是领导接访日"):
         reception.add_day(hall, supervisor, date(2026, 10, 15), leaders=["副县长 李明"])
     assert [d.day for d in reception.list_days(hall, supervisor)][:2] == [date(2026, 9, 30), date(2026, 10, 15)]
+    changed = reception.update_day(hall, supervisor, days[1].day_id, leaders=["副县长 李明"], place="二楼接访室",
+                                   topics="征地拆迁", units=["330726-RSJ"])
+    assert (changed.leaders, changed.place, changed.topics, changed.day) == (
+        ("副县长 李明",), "二楼接访室", "征地拆迁", date(2026, 11, 16))
+    with pytest.raises(ValidationError, match="机构目录"):
+        reception.update_day(hall, supervisor, days[1].day_id, leaders=[], place="", topics="", units=["不存在"])
 
 
 def test_the_rest_day_setting_moves_a_generated_day(engine: object, clock: FakeClock, supervisor: Actor) -> None:
