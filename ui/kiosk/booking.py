@@ -168,7 +168,7 @@ class BookingFlow(QWidget):
 
     def choose_day(self, day: ReceptionDay) -> None:
         self.day = day
-        self.slot_hint.setText(f"{format_date(day.day)}　{'、'.join(day.leaders)}　{day.place}")
+        self.slot_hint.setText(f"{format_date(day.day)}\n{'、'.join(day.leaders)}　{day.place}")
         _clear(self.slot_buttons)
         for index, slot in enumerate(day.slots):
             left = slot.capacity - day.booked[index]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -97,6 +98,12 @@ def _dossier_html(d: Dossier) -> str:
     return "".join(parts)
 
 
+def _caption(text: str) -> QLabel:
+    caption = label(text, "field")
+    caption.setWordWrap(False)  # a short caption beside its field never breaks into a column
+    return caption
+
+
 class LeaderDayScreen(QWidget):
     """今日接访 (see the module's docstring)."""
 
@@ -169,7 +176,7 @@ class LeaderDayScreen(QWidget):
         left = QWidget()
         column = QVBoxLayout(left)
         row = QHBoxLayout()
-        row.addWidget(label("接访日", "field"))
+        row.addWidget(_caption("接访日"))
         row.addWidget(self.day_box, 1)
         column.addLayout(row)
         column.addWidget(self.summary)
@@ -201,7 +208,7 @@ class LeaderDayScreen(QWidget):
         chosen.addWidget(self.clear_units)
         column.addLayout(chosen)
         due = QHBoxLayout()
-        due.addWidget(label("访后限期办结", "field"))
+        due.addWidget(_caption("访后限期办结"))
         due.addWidget(self.due, 1)
         column.addLayout(due)
         column.addWidget(self.message)
