@@ -107,6 +107,10 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     assert "已预约2026年9月18日（星期五）" in panel.message.text() and "正在" not in panel.message.text()
     slips = [j for j in printing.print_log(hall, clerk) if j.kind == "领导接访预约回执"]
     assert len(slips) == 2 and all(j.status == "printed" for j in slips)
+    panel.table.selectRow(0)
+    panel.note.setText("来电称材料已交镇司法所")  # the clerk prepares the dossier (访前调查准备)
+    _click(qtbot, panel.note_button)
+    qtbot.waitUntil(lambda: "已为欧阳**的接访预案添加批注" in panel.message.text(), timeout=10_000)
     # the leader's office gets the day's list (names in full: an internal list), exported for it
     schedule.table.selectRow(0)
     schedule.export_list(tmp_path / "名单.csv")
@@ -129,7 +133,7 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     screen.note.setText("来电称已向镇里反映过两次")
     with qtbot.waitSignal(screen.opened, timeout=10_000):
         _click(qtbot, screen.note_button)
-    assert "两次" in screen.view.toHtml()
+    assert "两次" in screen.view.toHtml() and "镇司法所" in screen.view.toHtml() and "王丽" in screen.view.toHtml()
     with qtbot.waitSignal(screen.opened, timeout=10_000):
         _click(qtbot, screen.reveal_button)
     assert "欧阳建华" in screen.view.toHtml() and _views(hall) == 1 and not screen.reveal_button.isEnabled()

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.access import Permission
 from desktop.domain.deadlines import format_date
+from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -53,6 +54,19 @@ def fill_table(table: QTableWidget, rows: list[tuple[str, ...]], colours: list[Q
                 item.setForeground(colours[r])  # type: ignore[arg-type]
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
+
+
+def _office(day: date, today: date) -> str:
+    from desktop.domain.reception import office_notice_day
+
+    tell = office_notice_day(day)
+    return f"{_md(tell)}送出" + ("（已到期）" if tell <= today else "")
+
+
+def _organisations(_hall: Hall) -> list[Choice]:
+    from desktop.services.case_actions import organisation_choices
+
+    return [Choice(o.code, o.name, o.keys) for o in organisation_choices()]
 
 
 def _md(day: date | None) -> str:
@@ -179,7 +193,7 @@ class LeaderBoardPanel(QWidget):
 class SchedulePanel(QWidget):
     """接访安排: generate the months' reception days by the rule, add a day by hand, the office's list."""
 
-    COLUMNS = ("接访日", "来源", "接访领导", "地点", "参加单位", "已约", "候补")
+    COLUMNS = ("接访日", "来源", "接访领导", "地点", "参加单位", "已约", "候补", "名单送领导办公室")
     document_ready = Signal(object)  # the office's list (RenderedDocument) to preview and print
     refreshed = Signal()
 
@@ -196,6 +210,10 @@ class SchedulePanel(QWidget):
         self.leaders.setPlaceholderText("接访领导，多人用顿号分隔，如：县长 周建华、副县长 李明")
         self.topics = QLineEdit()
         self.topics.setPlaceholderText("接访主题（选填）")
+        self.unit_box = ChoiceBox("参加接访的单位：名称、简称或拼音首字母")
+        self.add_unit = secondary_button("加入单位")
+        self.units: list[str] = []
+        self.units_label = label("参加单位：未选", "hint")
         self.generate_button = QPushButton("按规则生成接访日")
         self.generate_button.setObjectName("primary")
         self.day = QDateEdit()
@@ -218,6 +236,10 @@ class SchedulePanel(QWidget):
         top.addWidget(self.topics, 2)
         top.addWidget(self.months)
         top.addWidget(self.generate_button)
+        units = QHBoxLayout()
+        units.addWidget(self.unit_box, 2)
+        units.addWidget(self.add_unit)
+        units.addWidget(self.units_label, 3)
         hand = QHBoxLayout()
         hand.addWidget(label("另加接访日", "field"))
         hand.addWidget(self.day)
@@ -228,6 +250,7 @@ class SchedulePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.rule)
         layout.addLayout(top)
+        layout.addLayout(units)
         layout.addLayout(hand)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
@@ -235,12 +258,22 @@ class SchedulePanel(QWidget):
         self.add_button.clicked.connect(self.add)
         self.list_button.clicked.connect(self.office_list)
         self.export_button.clicked.connect(self._ask_export)
+        self.add_unit.clicked.connect(self._add_unit)
+        self.tasks.run(_organisations, self.unit_box.set_choices)
         ctx.tasks.changed.connect(self._changed)
         self.refresh()
 
     def _changed(self, changes: Changes) -> None:
         if changes.reception:
             self.refresh()
+
+    def _add_unit(self) -> None:
+        code = self.unit_box.code()
+        if code and code not in self.units:
+            self.units.append(code)
+        names = [self.unit_box.itemText(self.unit_box.findData(c, Qt.ItemDataRole.UserRole)) for c in self.units]
+        self.units_label.setText("参加单位：" + ("、".join(names) or "未选"))
+        self.unit_box.setEditText("")
 
     def _names(self) -> list[str]:
         return [n for n in self.leaders.text().replace("，", "、").replace(",", "、").split("、") if n.strip()]
@@ -260,32 +293,33 @@ class SchedulePanel(QWidget):
         if self.day.date() < QDate(today.year, today.month, today.day):
             self.day.setDate(QDate(today.year, today.month, today.day))
         fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.place, "、".join(d.unit_names),
-                                 f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting))
-                                for d in self.days])
+                                 f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting),
+                                 _office(d.day, today)) for d in self.days])
         self.refreshed.emit()
 
     def generate(self) -> None:
-        actor, months, names, topics = self.actor, self.months.value(), self._names(), self.topics.text()
+        actor, months, names, topics, units = (self.actor, self.months.value(), self._names(), self.topics.text(),
+                                               list(self.units))
 
         def run(hall: Hall) -> int:
             from desktop.services import reception
 
             today = hall.today()
             return len(reception.generate_schedule(hall, actor, date(today.year, today.month, 1), months,
-                                                   leaders=names, topics=topics))
+                                                   leaders=names, topics=topics, units=units))
 
         self.tasks.run(run, lambda n: set_tone(self.message, "ok", f"已按规则安排{n}个接访日（已有的安排保持不变）"),
                        self._refused)
 
     def add(self) -> None:
         picked = self.day.date()
-        actor, day, names, topics = self.actor, date(picked.year(), picked.month(), picked.day()), self._names(), \
-            self.topics.text()
+        actor, day, names, topics, units = (self.actor, date(picked.year(), picked.month(), picked.day()),
+                                            self._names(), self.topics.text(), list(self.units))
 
         def run(hall: Hall) -> ReceptionDay:
             from desktop.services import reception
 
-            return reception.add_day(hall, actor, day, leaders=names, topics=topics)
+            return reception.add_day(hall, actor, day, leaders=names, topics=topics, units=units)
 
         self.tasks.run(run, lambda d: set_tone(self.message, "ok", f"已添加接访日：{d.title}"), self._refused)
 

@@ -71,6 +71,9 @@ class CounterBookingPanel(QWidget):
         self.book_button.setObjectName("primary")
         self.cancel_button = secondary_button("取消所选预约")
         self.import_button = secondary_button("从表格导入…")
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("给接访预案加批注（如：来电称已向镇里反映过两次），领导接访时可见")
+        self.note_button = secondary_button("批注所选预约")
         self.message = message_label()
         self.table = read_only_table(self.COLUMNS, alternate=False)
         form = FormGrid()
@@ -90,6 +93,10 @@ class CounterBookingPanel(QWidget):
         right = QVBoxLayout()
         right.addWidget(label("当日预约（已约满时自动登记候补，取消后按顺序递补）", "subtitle"))
         right.addWidget(self.table, 1)
+        notes = QHBoxLayout()
+        notes.addWidget(self.note, 1)
+        notes.addWidget(self.note_button)
+        right.addLayout(notes)
         right.addWidget(self.cancel_button)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 2)
@@ -98,6 +105,7 @@ class CounterBookingPanel(QWidget):
         self.book_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.import_button.clicked.connect(self._ask_import)
+        self.note_button.clicked.connect(self.annotate_selected)
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
@@ -220,6 +228,26 @@ class CounterBookingPanel(QWidget):
         self.printing.run(cancel, lambda promoted: set_tone(self.message, "ok", "已取消预约" + (
             f"；候补的{promoted.name}递补到{promoted.slot_label}，请电话通知" if promoted else "")),
             lambda e: set_tone(self.message, "error", user_message(e, "取消预约")))
+
+    def annotate_selected(self) -> None:
+        """A note on the selected visitor's dossier (访前调查准备), stored for the leader's screen and brief."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.rows):
+            set_tone(self.message, "error", "请先在列表中选择要批注的预约")
+            return
+        actor, appointment_id, text, name = self.actor, self.rows[row].appointment_id, self.note.text(), \
+            self.rows[row].name
+
+        def write(hall: Hall) -> None:
+            from desktop.services import leaderday
+
+            leaderday.annotate(hall, actor, appointment_id, text)
+
+        def done(_none: None) -> None:
+            self.note.clear()
+            set_tone(self.message, "ok", f"已为{name}的接访预案添加批注")
+
+        self.printing.run(write, done, lambda e: set_tone(self.message, "error", user_message(e, "添加批注")))
 
     def _ask_import(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, "导入领导接访预约名单", "", "表格 (*.csv *.xlsx)")
