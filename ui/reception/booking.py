@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.deadlines import format_date
 from ui.common.widgets import FormGrid, label, message_label, read_only_table, secondary_button, set_tone
 from ui.reception.after import fill_table
 from ui.shell.context import WorkContext
@@ -145,7 +146,9 @@ class CounterBookingPanel(QWidget):
         self.day_box.blockSignals(True)
         self.day_box.clear()
         for day in self.days:
-            self.day_box.addItem(f"{day.title}　余{day.free}个" if day.free > 0 else f"{day.title}　已约满")
+            room = f"余{day.free}个名额" if day.free > 0 else "已约满（可候补）"
+            self.day_box.addItem(f"{format_date(day.day)}　{room}")
+            self.day_box.setItemData(self.day_box.count() - 1, "、".join(day.leaders), Qt.ItemDataRole.ToolTipRole)
         self.day_box.setCurrentIndex(next((i for i, d in enumerate(self.days) if d.day_id == wanted), 0)
                                      if self.days else -1)
         self.day_box.blockSignals(False)
