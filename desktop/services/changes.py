@@ -52,6 +52,9 @@ TABLE_TOPICS: dict[str, Topic] = {
     "sync_devices": Topic.SYNC,
     "drafts": Topic.DRAFTS,
     "attachments": Topic.CASES,
+    "queue_window_types": Topic.QUEUE,
+    "queue_tickets": Topic.QUEUE,
+    "queue_calls": Topic.QUEUE,
 }
 
 
