@@ -172,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
     app = create_app(hall, server=SyncServer(hall, keys=keys))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **tls)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=3, **tls)
     return 0
 
 

@@ -450,3 +450,190 @@ def statistics(hall: Hall, start: date, end: date) -> list[QueueStatistics]:
         times.append(TicketTimes(code, date.fromisoformat(day), issued_at, _time(called), _time(started),
                                  _time(finished)))
     return queue_statistics(times)
+
+
+# -- the authority's changes, as the push channel carries them, and the device's mirror of them ------
+
+
+@dataclass(frozen=True)
+class TicketRecord:
+    """A ticket's full row as the authority holds it (the person only for staff devices)."""
+
+    ticket_id: str
+    day: str
+    prefix: str
+    seq: int
+    number: str
+    type_code: str
+    state: str
+    source: str
+    priority: bool
+    order_key: int
+    rev: int
+    issued_at: str
+    called_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    window: int | None = None
+    skipped: int = 0
+    case_id: str | None = None
+    person_name: str | None = None
+    person_id: str | None = None
+    transferred_from: str | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    call_id: str
+    ticket_id: str
+    number: str
+    window: int
+    called_at: str
+    rev: int
+
+
+@dataclass(frozen=True)
+class QueueFeed:
+    """What changed after ``since``: up to ``cursor`` (resume from it). ``types`` with the first page only."""
+
+    cursor: int
+    tickets: tuple[TicketRecord, ...] = ()
+    calls: tuple[CallRecord, ...] = ()
+    types: tuple[WindowType, ...] = ()
+
+
+_TICKET_FIELDS = tuple(TicketRecord.__dataclass_fields__)
+_CALL_FIELDS = tuple(CallRecord.__dataclass_fields__)
+
+
+def ticket_record(row: QueueTicketRow, *, personal: bool = True) -> TicketRecord:
+    values = {name: getattr(row, name) for name in _TICKET_FIELDS}
+    if not personal:
+        values.update(person_name=None, person_id=None)
+    return TicketRecord(**values)
+
+
+def current_rev(session: Session, name: str = "rev") -> int:
+    return int(session.scalar(select(QueueStateRow.value).where(QueueStateRow.name == name)) or 0)
+
+
+def feed_since(hall: Hall, since: int, *, personal: bool, limit: int = 2000) -> QueueFeed:
+    """The authority's changes after ``since`` (0: today's whole queue, with the window types)."""
+    with hall.sessions() as session:
+        top = current_rev(session)
+        if since <= 0 or since > top:  # a new device, or one that last saw another authority: start over today
+            day = _today(hall)
+            tickets = session.scalars(select(QueueTicketRow).where(QueueTicketRow.day == day)
+                                      .order_by(QueueTicketRow.rev)).all()
+            calls = session.scalars(select(QueueCallRow).where(QueueCallRow.called_at >= day)
+                                    .order_by(QueueCallRow.rev)).all()
+            types: tuple[WindowType, ...] = tuple(_types(session, active_only=False))
+        else:
+            tickets = session.scalars(select(QueueTicketRow).where(QueueTicketRow.rev > since)
+                                      .order_by(QueueTicketRow.rev).limit(limit)).all()
+            calls = session.scalars(select(QueueCallRow).where(QueueCallRow.rev > since)
+                                    .order_by(QueueCallRow.rev).limit(limit)).all()
+            types = ()
+        seen = max([top] + [t.rev for t in tickets] + [c.rev for c in calls])
+        if len(tickets) == limit or len(calls) == limit:  # a long page: resume after what both lists cover
+            seen = min(tickets[-1].rev if len(tickets) == limit else seen, calls[-1].rev if len(calls) == limit
+                       else seen)
+            tickets = [t for t in tickets if t.rev <= seen]
+            calls = [c for c in calls if c.rev <= seen]
+        return QueueFeed(seen, tuple(ticket_record(t, personal=personal) for t in tickets),
+                         tuple(CallRecord(**{n: getattr(c, n) for n in _CALL_FIELDS}) for c in calls), types)
+
+
+def mirror_cursor(hall: Hall) -> int:
+    with hall.sessions() as session:
+        return current_rev(session, "cursor")
+
+
+def apply_feed(hall: Hall, feed: QueueFeed) -> None:
+    """Mirror the authority's changes into the local tables (idempotent; an older copy never wins)."""
+    with hall.transaction() as session:
+        # a write first: the mirror's writers (the stream, a command's answer) take turns from here on
+        session.execute(update(QueueStateRow).where(QueueStateRow.name == "cursor").values(value=QueueStateRow.value))
+        if feed.types:
+            known = {r.code: r for r in session.scalars(select(QueueWindowTypeRow))}
+            for position, t in enumerate(feed.types, start=1):
+                row = known.get(t.code) or QueueWindowTypeRow(code=t.code)
+                row.name, row.prefix, row.windows = t.name, t.prefix, ",".join(str(w) for w in t.windows)
+                row.priority_allowed, row.active, row.position = t.priority_allowed, t.active, position
+                session.add(row)
+        for record in feed.tickets:
+            existing = session.get(QueueTicketRow, record.ticket_id)
+            if existing is None:
+                clash = session.scalar(select(QueueTicketRow).where(QueueTicketRow.day == record.day,
+                                                                    QueueTicketRow.number == record.number))
+                if clash is not None:  # a stale copy of a day the authority started over
+                    session.delete(clash)
+                    session.flush()
+                session.add(QueueTicketRow(**vars(record), pending=False))
+            elif existing.rev < record.rev or existing.pending:
+                for name, value in vars(record).items():
+                    setattr(existing, name, value)
+                existing.pending = False
+        for call in feed.calls:
+            if session.get(QueueCallRow, call.call_id) is None:
+                session.add(QueueCallRow(**vars(call), pending=False))
+        if feed.cursor > current_rev(session, "cursor"):
+            session.execute(update(QueueStateRow).where(QueueStateRow.name == "cursor").values(value=feed.cursor))
+
+
+def pending_changes(hall: Hall) -> tuple[list[TicketRecord], list[CallRecord]]:
+    """What this device issued or did while it could not reach the authority (to merge back)."""
+    with hall.sessions() as session:
+        tickets = [ticket_record(r) for r in session.scalars(select(QueueTicketRow)
+                                                            .where(QueueTicketRow.pending.is_(True))
+                                                            .order_by(QueueTicketRow.rev))]
+        calls = [CallRecord(**{n: getattr(c, n) for n in _CALL_FIELDS})
+                 for c in session.scalars(select(QueueCallRow).where(QueueCallRow.pending.is_(True))
+                                          .order_by(QueueCallRow.rev))]
+        return tickets, calls
+
+
+def merge_offline(hall: Hall, tickets: list[TicketRecord], calls: list[CallRecord], *,
+                  seal: Any = None) -> int:
+    """The authority takes in what a device did offline: idempotent by ticket and call id; returns the new rev.
+
+    A ticket the authority does not know is added under its offline number (its own
+    prefix, so it clashes with none); one it knows takes the device's state only while
+    the authority still has it waiting or at that device's window. ``seal`` turns a
+    person's field into what the authority stores (the central server encrypts it).
+    """
+    with hall.transaction() as session:
+        rev = _lock(session)
+        for record in tickets:
+            values = vars(record) | {"rev": rev}
+            if seal is not None:
+                values.update(person_name=seal(record.person_name, "name", record.ticket_id),
+                              person_id=seal(record.person_id, "id_number", record.ticket_id))
+            existing = session.get(QueueTicketRow, record.ticket_id)
+            if existing is None:
+                clash = session.scalar(select(QueueTicketRow.ticket_id).where(QueueTicketRow.day == record.day,
+                                                                              QueueTicketRow.number == record.number))
+                if clash is not None:
+                    raise RuleViolation("queue_number_clash", f"号码 {record.number} 已被其他号票使用，无法合并")
+                session.add(QueueTicketRow(**values, pending=False))
+            elif (existing.state == TicketState.WAITING.value and existing.window is None) or \
+                    (existing.state in OPEN_STATES and existing.window == record.window):
+                for name in ("state", "called_at", "started_at", "finished_at", "window", "skipped", "case_id",
+                             "rev"):
+                    setattr(existing, name, values[name])
+        for call in calls:
+            if session.get(QueueCallRow, call.call_id) is None:
+                session.add(QueueCallRow(**(vars(call) | {"rev": rev}), pending=False))
+        session.flush()
+        return rev
+
+
+def mark_merged(hall: Hall, ticket_ids: list[str], call_ids: list[str]) -> None:
+    with hall.transaction() as session:
+        if ticket_ids:
+            # rev 0: the authority's copy (under its own change numbers) replaces this one when it arrives
+            session.execute(update(QueueTicketRow).where(QueueTicketRow.ticket_id.in_(ticket_ids))
+                            .values(pending=False, rev=0))
+        if call_ids:
+            session.execute(update(QueueCallRow).where(QueueCallRow.call_id.in_(call_ids)).values(pending=False))
