@@ -74,6 +74,13 @@ def next_state(state: TicketState, action: QueueAction, *, skipped_before: bool 
     return TicketState.DONE
 
 
+def window_actions(current: Ticket | None) -> frozenset[QueueAction]:
+    """What a window may do now: call when it has no ticket open, else what its ticket's state allows."""
+    if current is None:
+        return frozenset({QueueAction.CALL})
+    return frozenset(a for a, states in _ALLOWED.items() if a is not QueueAction.CALL and current.state in states)
+
+
 _ACTION_NAMES: dict[QueueAction, str] = {
     QueueAction.CALL: "叫号",
     QueueAction.RECALL: "重呼",
