@@ -166,6 +166,8 @@ def save_window_type(hall: Hall, actor: Actor, window_type: WindowType) -> Windo
         row.name, row.prefix = name, prefix
         row.windows = ",".join(str(w) for w in sorted(set(window_type.windows)))
         row.priority_allowed, row.active = window_type.priority_allowed, window_type.active
+        rev = current_rev(session)
+        session.execute(update(QueueStateRow).where(QueueStateRow.name == "types").values(value=rev))
         session.flush()
         return _type(row)
 
@@ -519,7 +521,7 @@ def current_rev(session: Session, name: str = "rev") -> int:
 
 
 def feed_since(hall: Hall, since: int, *, personal: bool, limit: int = 2000) -> QueueFeed:
-    """The authority's changes after ``since`` (0: today's whole queue, with the window types)."""
+    """The authority's changes after ``since`` (0: today's whole queue); the window types when they changed."""
     with hall.sessions() as session:
         top = current_rev(session)
         if since <= 0 or since > top:  # a new device, or one that last saw another authority: start over today
@@ -534,7 +536,8 @@ def feed_since(hall: Hall, since: int, *, personal: bool, limit: int = 2000) -> 
                                       .order_by(QueueTicketRow.rev).limit(limit)).all()
             calls = session.scalars(select(QueueCallRow).where(QueueCallRow.rev > since)
                                     .order_by(QueueCallRow.rev).limit(limit)).all()
-            types = ()
+            changed = current_rev(session, "types") > since  # the administrator changed them since
+            types = tuple(_types(session, active_only=False)) if changed else ()
         seen = max([top] + [t.rev for t in tickets] + [c.rev for c in calls])
         if len(tickets) == limit or len(calls) == limit:  # a long page: resume after what both lists cover
             seen = min(tickets[-1].rev if len(tickets) == limit else seen, calls[-1].rev if len(calls) == limit

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -215,3 +216,18 @@ def _detail(response: httpx.Response) -> str:
     except (ValueError, AttributeError):
         detail = None
     return str(detail) if detail else f"大厅服务器应答 HTTP {response.status_code}"
+
+
+def start_queue_link(hall: Hall, db_path: Path) -> QueueClient | None:
+    """This device's link to the hall queue's authority (``server_url``), or None when it has none.
+
+    Without a server, or before the device is enrolled, the local database is the queue's
+    authority (a single PC: the demo, a small hall).
+    """
+    from desktop.sync.credentials import load_token
+
+    url = hall.settings.server_url.strip()
+    token = load_token(hall.settings, db_path) if url else None
+    if not url or not token:
+        return None
+    return QueueClient(hall, url, token, window=hall.settings.queue_window).start()

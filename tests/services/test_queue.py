@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from db.engine import make_engine, sqlite_url
+from db.migrate import upgrade
 from desktop.domain.access import Actor
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.queue import QueueAction, TicketSource, TicketState, WindowType, percentile
@@ -14,7 +18,7 @@ from desktop.domain.roles import PermissionDenied
 from desktop.services import queue
 from desktop.services.changes import Changes, Topic
 from desktop.services.context import Hall
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, make_hall
 
 KIOSK = TicketSource.KIOSK
 
@@ -238,3 +242,41 @@ def queue_topics() -> set[Topic]:
     from desktop.services.changes import TABLE_TOPICS
 
     return {TABLE_TOPICS[t] for t in ("queue_tickets", "queue_calls", "queue_window_types")}
+
+
+def test_the_feed_resumes_and_carries_window_types_when_they_change(hall: Hall) -> None:
+    admin = Actor("staff:guanli1", "管理员", "admin")
+    issue(hall)
+    first = queue.feed_since(hall, 0, personal=False)
+    assert [t.number for t in first.tickets] == ["A001"] and len(first.types) == 4
+    assert queue.feed_since(hall, first.cursor, personal=False) == queue.QueueFeed(first.cursor)
+    queue.save_window_type(hall, admin, WindowType("general", "综合接待窗口", "A", (1, 2)))
+    changed = queue.feed_since(hall, first.cursor, personal=False)
+    assert changed.cursor > first.cursor and not changed.tickets
+    assert next(t for t in changed.types if t.code == "general").windows == (1, 2)
+
+
+@pytest.fixture
+def mirror(tmp_path: Path, clock: FakeClock) -> Iterator[Hall]:
+    """Another device's database, mirroring ``hall``'s queue."""
+    engine = make_engine(sqlite_url(tmp_path / "mirror.db"))
+    upgrade(engine)
+    yield make_hall(engine, clock, device_id="mirror")
+    engine.dispose()
+
+
+def test_a_mirror_applies_the_feed_once_and_never_goes_back(hall: Hall, mirror: Hall) -> None:
+    queue.issue_ticket(hall, type_code="general", source=KIOSK, id_number="330726198001011234", name="张建国")
+    old = queue.feed_since(hall, 0, personal=False)
+    ticket = queue.call_next(hall, window=2)
+    assert ticket is not None
+    new = queue.feed_since(hall, old.cursor, personal=False)
+    queue.apply_feed(mirror, old)
+    queue.apply_feed(mirror, new)
+    queue.apply_feed(mirror, new)  # twice: nothing changes
+    queue.apply_feed(mirror, old)  # an older copy arriving late does not win
+    assert queue.mirror_cursor(mirror) == new.cursor
+    view = queue.window_view(mirror, window=2)
+    assert view.current is not None and view.current.number == "A001" and view.person_id is None
+    shown = queue.board(mirror)
+    assert shown.current is not None and shown.current.window == 2 and not shown.recent

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -19,7 +22,7 @@ from desktop.services.context import Hall
 from desktop.sync.queue_client import QueueClient
 from server.app import create_app
 from server.app import serving as serve_in_thread
-from server.store import SyncServer
+from server.store import SyncServer, enrol_device
 from tests.sync.conftest import DeviceFactory, enrolled, free_port, with_staff
 
 CALLS = 200
@@ -185,3 +188,56 @@ def test_a_counter_cut_off_keeps_working_and_merges_back_without_a_duplicate(
 def _tickets(hall: Hall) -> list[QueueTicketRow]:
     with hall.sessions() as session:
         return list(session.scalars(select(QueueTicketRow)))
+
+
+@pytest.mark.postgres
+def test_the_central_server_keeps_the_person_encrypted_and_gives_it_to_staff_devices_only(server_hall: Hall) -> None:
+    counter, kiosk, display = (enrol_device(server_hall, f"dev{n}", role, device_code="K09" if role == "kiosk" else "")
+                               for n, role in (("c", "counter"), ("k", "kiosk"), ("d", "display")))
+    with serve_in_thread(create_app(server_hall)) as url, httpx.Client(base_url=url) as api:
+        taken = api.post("/queue/issue", headers=_auth(kiosk), json={
+            "type_code": "general", "source": "kiosk", "id_number": "330726198001011234", "name": "张建国"})
+        assert taken.status_code == 200 and taken.json()["result"]["ticket"]["number"] == "A001"
+        refused = api.post("/queue/call-next", headers=_auth(display), json={"window": 1})
+        assert refused.status_code == 400 and "只有窗口" in refused.json()["detail"]
+        assert api.post("/queue/issue", headers=_auth(display), json={"type_code": "general",
+                                                                      "source": "kiosk"}).status_code == 400
+        assert api.get("/queue/snapshot").status_code == 401
+        [seen_by_display] = api.get("/queue/snapshot", headers=_auth(display)).json()["tickets"]
+        [seen_by_counter] = api.get("/queue/snapshot", headers=_auth(counter)).json()["tickets"]
+        called = api.post("/queue/call-next", headers=_auth(counter), json={"window": 1}).json()
+    assert seen_by_display["person_id"] is None and seen_by_display["person_name"] is None
+    assert (seen_by_counter["person_name"], seen_by_counter["person_id"]) == ("张建国", "330726198001011234")
+    assert called["result"]["number"] == "A001" and called["result"]["person_linked"]
+    with server_hall.sessions() as session:
+        stored = session.scalars(select(QueueTicketRow.person_id)).one()
+    assert stored is not None and "330726198001011234" not in stored  # sealed at rest
+
+
+def test_the_stream_resumes_from_the_last_event_id(hall_server: SyncServer) -> None:
+    hall = hall_server.hall
+    token = enrol_device(hall, "devd", "display")
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
+    with serve_in_thread(create_app(hall, server=hall_server)) as url, httpx.Client(base_url=url) as api:
+        with api.stream("GET", "/queue/events", headers=_auth(token)) as stream:
+            first = _event(stream.iter_lines())
+        assert [t["number"] for t in first["tickets"]] == ["A001"] and first["types"]
+        queue.issue_ticket(hall, type_code="wages", source=TicketSource.KIOSK)
+        with api.stream("GET", "/queue/events", headers={**_auth(token), "Last-Event-ID": str(first["cursor"])}) \
+                as stream:
+            second = _event(stream.iter_lines())
+    assert [t["number"] for t in second["tickets"]] == ["B001"] and not second["types"]
+
+
+def _event(lines: Iterator[str]) -> dict[str, Any]:
+    data = []
+    for line in lines:
+        if line.startswith("data:"):
+            data.append(line[5:].strip())
+        elif not line and data:
+            return json.loads("\n".join(data))  # type: ignore[no-any-return]
+    raise AssertionError("the stream ended without an event")
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

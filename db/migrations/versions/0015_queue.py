@@ -85,7 +85,7 @@ def upgrade() -> None:
     )
     op.bulk_insert(types, [{"code": c, "name": n, "prefix": p, "windows": w, "priority_allowed": pr, "active": True,
                             "position": pos} for c, n, p, w, pr, pos in DEFAULT_TYPES])
-    op.bulk_insert(state, [{"name": "rev", "value": 0}, {"name": "cursor", "value": 0}])
+    op.bulk_insert(state, [{"name": "rev", "value": 0}, {"name": "cursor", "value": 0}, {"name": "types", "value": 0}])
 
 
 def downgrade() -> None:
