@@ -51,12 +51,12 @@ class IssueRequest(BaseModel):
     priority: bool = False
     id_number: str | None = Field(default=None, max_length=18)
     name: str | None = Field(default=None, max_length=64)
-    since: int = Field(default=0, ge=0)
+    since: int | None = Field(default=None, ge=0)  # the caller's mirror cursor: the answer carries what changed
 
 
 class CallNextRequest(BaseModel):
     window: int = Field(ge=1, le=99)
-    since: int = Field(default=0, ge=0)
+    since: int | None = Field(default=None, ge=0)  # the caller's mirror cursor: the answer carries what changed
 
 
 class ActRequest(BaseModel):
@@ -65,7 +65,7 @@ class ActRequest(BaseModel):
     window: int = Field(ge=1, le=99)
     type_code: str | None = Field(default=None, max_length=32)
     case_id: str | None = Field(default=None, max_length=64)
-    since: int = Field(default=0, ge=0)
+    since: int | None = Field(default=None, ge=0)  # the caller's mirror cursor: the answer carries what changed
 
 
 class MergeRequest(BaseModel):
@@ -145,9 +145,9 @@ def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Dev
         if device.role not in STAFF_ROLES:
             raise SyncProblem("refused", "只有窗口、领导接访或管理设备可以叫号和处理号票")
 
-    def answer(result: Any, adapter: TypeAdapter[Any], device: Device, since: int) -> dict[str, Any]:
-        return {"result": adapter.dump_python(result, mode="json"),
-                "feed": FEED.dump_python(feed_for(device, since), mode="json")}
+    def answer(result: Any, adapter: TypeAdapter[Any], device: Device, since: int | None) -> dict[str, Any]:
+        feed = FEED.dump_python(feed_for(device, since), mode="json") if since is not None else None
+        return {"result": adapter.dump_python(result, mode="json"), "feed": feed}
 
     @app.get("/queue/snapshot")
     def snapshot(who: Who, since: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0) -> dict[str, Any]:

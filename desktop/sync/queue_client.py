@@ -157,7 +157,8 @@ class QueueClient:
 
     def _command(self, path: str, body: dict[str, Any], adapter: TypeAdapter[Any]) -> Any:
         answer = self._post(path, body | {"since": queue.mirror_cursor(self.hall)})
-        queue.apply_feed(self.hall, FEED.validate_python(answer["feed"]))
+        if answer.get("feed") is not None:
+            queue.apply_feed(self.hall, FEED.validate_python(answer["feed"]))
         return adapter.validate_python(answer["result"])
 
     def merge_pending(self) -> int:
