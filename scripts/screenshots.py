@@ -42,6 +42,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ph-shots-"))
     os.environ.setdefault("PH_CONFIG_DIR", str(work / "config"))
     os.environ.setdefault("PH_DATA_DIR", str(work / "data"))
+    os.environ.setdefault("PH_QUEUE_WINDOW", "3")  # the counters shown are window 3 of the hall queue
     db = Path(args.db) if args.db else work / "demo.db"
     if not args.db:
         subprocess.run([sys.executable, "-m", "desktop", "demo-data", "--cases", str(args.cases),
@@ -59,6 +60,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.devices.simulated import demo_cards
+    from desktop.domain.queue import QueueAction
     from desktop.installation import open_hall
     from desktop.services import accounts
     from ui.admin.work import AdminTabs
@@ -167,6 +169,22 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
             dialog.reject()
         window.close()
 
+    # the counter's queue controls (window 3): a visitor who took a number with an ID card is called,
+    # with the earlier cases on screen before the visitor sits down
+    _queue_tickets(hall)
+    for size_name, size in COUNTER_SIZES.items():
+        window = staff("counter", logins["clerk"])
+        window.resize(*size)
+        work = window.work
+        assert isinstance(work, CounterWork) and work.queue is not None, window.sign_in_page.message.text()
+        bar = work.queue
+        if bar.view is None:
+            after(bar.refreshed, lambda: None)
+        if bar.view is not None and bar.view.current is None:
+            after(bar.refreshed, bar.buttons[QueueAction.CALL].click)
+        save(window, f"25-counter-queue-{size_name}")
+        window.close()
+
     # the counter after sign-in: a case selected (masked), then revealed
     window = staff("counter", logins["clerk"])
     counter_work = window.work
@@ -256,6 +274,19 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
                 save(device, "14-kiosk-portrait-wrong-code")
             device.close()
     hall.engine.dispose()
+
+
+def _queue_tickets(hall: Any) -> None:
+    """Numbers taken this morning: the first with the ID card of a person who has cases, then a few more."""
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue
+
+    known = _known_person(hall)
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK,
+                       id_number=known.id_number if known is not None else None,
+                       name=known.name if known is not None else None)
+    for code in ("general", "general", "wages", "legal", "general", "leader"):
+        queue.issue_ticket(hall, type_code=code, source=TicketSource.KIOSK)
 
 
 def _known_person(hall: Any) -> Any:

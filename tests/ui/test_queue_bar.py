@@ -69,6 +69,8 @@ def test_the_clerk_calls_sees_the_earlier_cases_transfers_skips_and_finishes(
     qtbot.waitUntil(lambda: bar.earlier.isVisible(), timeout=10_000)
     assert bar.number.text() == "A001" and "张建国" in bar.details.text()
     assert "已叫 A001 号到 3 号窗口" in bar.message.text()
+    registration = counter.registration  # the form the visitor is registered on knows the number
+    assert (registration.queue_number.text(), registration.window_field.text()) == ("A001", "3号窗口")
     assert bar.earlier.item(0, 0).text() == earlier.case_number  # before the visitor sits down
     assert "以前的信访事项：1 件" in bar.earlier_title.text()
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from desktop.domain.queue import TicketState
 from ui.cases.search import CaseSearchPanel
 from ui.desk.cases import staff_desk
 from ui.queue.bar import QueueBar
@@ -19,6 +20,7 @@ from ui.registration.form import RegistrationPanel
 from ui.shell.context import WorkContext
 
 if TYPE_CHECKING:
+    from desktop.domain.queue import Ticket
     from desktop.services.lookup import CaseSummary
     from desktop.services.registration import RegistrationResult
 
@@ -45,6 +47,7 @@ class CounterWork(QWidget):
             layout.addWidget(self.queue)
             self.registration.registered.connect(self._registered)
             self.search.case_changed.connect(self._case_selected)
+            self.queue.acted.connect(self._called)
         layout.addWidget(self.tabs, 1)
         self.registration.open_case.connect(self.open_case)
         for index, keys in enumerate(("Ctrl+1", "Ctrl+2")):
@@ -57,12 +60,22 @@ class CounterWork(QWidget):
         assert panel is not None
         return panel
 
-    def currentWidget(self) -> QWidget:  # the tab widget's name, which callers know
+    def currentWidget(self) -> QWidget:  # the tab widget's names, which callers know
         return self.tabs.currentWidget()
+
+    def setCurrentWidget(self, widget: QWidget) -> None:
+        self.tabs.setCurrentWidget(widget)
 
     def _registered(self, result: RegistrationResult) -> None:
         if self.queue is not None:
             self.queue.set_case(result.case_number)
+
+    def _called(self, ticket: Ticket | None) -> None:
+        """The visitor called to this window: the registration form gets the number and the window."""
+        if ticket is None or ticket.window is None or ticket.state not in (TicketState.CALLED, TicketState.SERVING):
+            return
+        self.registration.queue_number.setText(ticket.number)
+        self.registration.window_field.setText(f"{ticket.window}号窗口")
 
     def _case_selected(self, case: CaseSummary | None) -> None:
         if self.queue is not None and case is not None:

@@ -108,16 +108,18 @@ class QueueBar(QFrame):
             if action is QueueAction.SKIP:
                 self.transfer_to = QComboBox()
                 self.transfer_to.setToolTip("转去的窗口类型")
+                self.transfer_to.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             if action is QueueAction.TRANSFER:
                 actions.addWidget(self.transfer_to)
         self.case_field = QLineEdit()
         self.case_field.setPlaceholderText("办结关联的案件编号")
         self.case_field.setToolTip("办结时关联的事项：刚登记或查到的案件编号会自动填入")
-        self.case_field.setMaximumWidth(220)
+        self.case_field.setMaximumWidth(200)
         actions.addWidget(self.case_field)
         actions.addStretch(1)
         self.issue_type = QComboBox()
         self.issue_type.setToolTip("在本窗口发号的业务类型")
+        self.issue_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.priority = QCheckBox("优先")
         self.priority.setToolTip("老年人、残疾人或紧急的欠薪事项（该类型允许优先时）")
         self.issue_button = QPushButton("发号并打印")
@@ -238,6 +240,7 @@ class QueueBar(QFrame):
                                             case.request[:60])):
                 self.earlier.setItem(row, column, QTableWidgetItem(value))
         self.earlier.resizeColumnsToContents()
+        self.earlier.horizontalHeader().setStretchLastSection(True)
 
     def _enable(self) -> None:
         allowed = window_actions(self.view.current if self.view is not None else None)
