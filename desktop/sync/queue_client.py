@@ -134,7 +134,10 @@ class QueueClient:
                     elif not line and data:
                         queue.apply_feed(self.hall, FEED.validate_json("\n".join(data)))
                         data = []
+                        was = self._connected
                         self._set_connected(True)
+                        if not was:  # what a command did on its own since the merge before connecting
+                            self.merge_pending()
             finally:
                 with self._stream_lock:
                     self._stream = None
