@@ -20,6 +20,7 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -28,7 +29,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, TypeAdapter
 
 from desktop.domain.errors import RuleViolation
-from desktop.domain.queue import IssuedTicket, QueueAction, Ticket, TicketSource
+from desktop.domain.queue import IssuedTicket, QueueAction, Ticket, TicketSource, TicketState
 from desktop.services import queue
 from desktop.services.changes import Changes
 from desktop.services.context import Hall
@@ -154,7 +155,8 @@ def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Dev
         """The queue's changes after ``since`` (0: today's whole queue and the window types)."""
         return FEED.dump_python(feed_for(who, since), mode="json")  # type: ignore[no-any-return]
 
-    @app.get("/queue/events")
+    # Not in the OpenAPI description: a stream of server-sent events, not a JSON answer.
+    @app.get("/queue/events", include_in_schema=False)
     async def events(request: Request, who: Who,
                      since: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0) -> StreamingResponse:
         """Server-sent events: every change of the queue, resumable from the last event id."""
@@ -225,6 +227,10 @@ def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Dev
     def merge(body: MergeRequest, who: Who) -> dict[str, int]:
         """What a counter did while it could not reach the server (idempotent by ids)."""
         staff(who)
+        for record in body.tickets:
+            _check_ticket(record)
+        for call in body.calls:
+            _check_call(call)
         try:
             rev = queue.merge_offline(hall, body.tickets, body.calls, seal=seal)
         except RuleViolation as refusal:
@@ -232,3 +238,50 @@ def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Dev
         return {"rev": rev}
 
     return notifier
+
+
+def _bad(what: str) -> SyncProblem:
+    return SyncProblem("refused", f"合并的号票记录无效：{what}")
+
+
+def _check_time(value: str | None, what: str) -> None:
+    if value is None:
+        return
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise _bad(f"{what}不是日期时间") from None
+    if len(value) > 32:
+        raise _bad(f"{what}过长")
+
+
+def _check_ticket(t: queue.TicketRecord) -> None:
+    """A record a counter made offline, checked before anything of it is stored."""
+    try:
+        date.fromisoformat(t.day)
+        TicketState(t.state)
+        TicketSource(t.source)
+    except ValueError:
+        raise _bad(f"{t.number[:16]} 的日期、状态或来源") from None
+    for value, limit, what in ((t.ticket_id, 36, "编号"), (t.prefix, 8, "前缀"), (t.number, 16, "号码"),
+                               (t.type_code, 32, "窗口类型"), (t.case_id or "", 64, "案件"),
+                               (t.transferred_from or "", 36, "转出号票"), (t.origin, 64, "来源设备"),
+                               (t.person_name or "", 64, "姓名"), (t.person_id or "", 18, "证件号码")):
+        if len(value) > limit:
+            raise _bad(f"{what}过长")
+    if not t.ticket_id or not t.number:
+        raise _bad("缺少编号或号码")
+    if not (0 <= t.seq < 100_000 and 0 <= t.skipped <= 2 and -2**62 < t.order_key < 2**62
+            and (t.window is None or 1 <= t.window <= 99)):
+        raise _bad(f"{t.number} 的序号、窗口或过号次数")
+    for moment, what in ((t.issued_at, "取号时间"), (t.called_at, "叫号时间"), (t.started_at, "开始时间"),
+                         (t.finished_at, "办结时间")):
+        _check_time(moment, what)
+
+
+def _check_call(c: queue.CallRecord) -> None:
+    if not c.call_id or len(c.call_id) > 36 or len(c.ticket_id) > 36 or not c.number or len(c.number) > 16:
+        raise _bad("叫号记录的编号或号码")
+    if not 1 <= c.window <= 99:
+        raise _bad("叫号记录的窗口")
+    _check_time(c.called_at, "叫号时间")

@@ -241,3 +241,24 @@ def _event(lines: Iterator[str]) -> dict[str, Any]:
 
 def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_merge_with_a_record_the_queue_cannot_hold_is_refused_whole(hall_server: SyncServer) -> None:
+    hall = hall_server.hall
+    token = enrol_device(hall, "devc", "counter")
+    good = {"ticket_id": "t-1", "day": "2026-09-16", "prefix": "W1", "seq": 1, "number": "W1001",
+            "type_code": "general", "state": "done", "source": "counter", "priority": False, "order_key": 1, "rev": 1,
+            "issued_at": "2026-09-16T09:00:00", "called_at": "2026-09-16T09:05:00", "window": 1}
+    with serve_in_thread(create_app(hall, server=hall_server)) as url, httpx.Client(base_url=url) as api:
+        for bad in ({"state": "eaten"}, {"issued_at": "yesterday"}, {"window": 0}, {"number": "W" * 40}):
+            refused = api.post("/queue/merge", headers=_auth(token), json={"tickets": [good, good | bad]})
+            assert refused.status_code == 400 and "合并的号票记录无效" in refused.json()["detail"]
+        assert _tickets(hall) == []
+        call = {"call_id": "c-1", "ticket_id": "t-1", "number": "W1001", "window": 1,
+                "called_at": "2026-09-16T09:05:00", "rev": 1}
+        for _ in range(2):  # the same merge twice (an answer lost on the way): stored once
+            merged = api.post("/queue/merge", headers=_auth(token), json={"tickets": [good], "calls": [call]})
+            assert merged.status_code == 200
+    assert [(t.number, t.state) for t in _tickets(hall)] == [("W1001", "done")]
+    with hall.sessions() as session:
+        assert list(session.scalars(select(QueueCallRow.number))) == ["W1001"]
