@@ -57,48 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     rotate = sub.add_parser("rotate-field-key",
                             help="更换个人信息字段加密密钥，并把已有密文重新加密（旧密钥保留以供读取）")
     rotate.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
-    types = sub.add_parser("window-types", help="列出排队叫号的窗口类型（名称、号码前缀、窗口、优先、是否启用）")
-    types.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
-    kind = sub.add_parser("window-type", help="新增或修改一个排队窗口类型（改动即时推送到各窗口、取号机和叫号屏）")
-    kind.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
-    kind.add_argument("code", help="类型编码（英文，如 general；已有的编码即修改它）")
-    kind.add_argument("--name", help="名称，如 综合接待")
-    kind.add_argument("--prefix", help="号码前缀（1–2个英文字母，如 A）")
-    kind.add_argument("--windows", help="办理该类型的窗口号，如 1,2,3（空：所有窗口）")
-    kind.add_argument("--priority", choices=("yes", "no"), help="老年人、残疾人、紧急事项可优先叫号")
-    kind.add_argument("--active", choices=("yes", "no"), help="是否启用（停用后不能再取这一类号）")
+    from desktop import queue_commands
+
+    queue_commands.add_arguments(sub, db_help, os.environ.get("PH_SERVER_DB"))
     return parser
-
-
-def _window_types_command(args: argparse.Namespace, hall: Hall) -> int:
-    from desktop.domain.access import Actor
-    from desktop.domain.errors import RuleViolation
-    from desktop.domain.queue import WindowType
-    from desktop.services import queue
-
-    if args.command == "window-type":
-        known = {t.code: t for t in queue.all_window_types(hall)}
-        base = known.get(args.code) or WindowType(args.code, "", "", ())
-        try:
-            windows = tuple(int(w) for w in args.windows.replace("，", ",").split(",") if w.strip()) \
-                if args.windows is not None else base.windows
-        except ValueError:
-            print("窗口号须为数字，用逗号分隔，如 1,2,3", file=sys.stderr)
-            return 1
-        wanted = WindowType(args.code, args.name if args.name is not None else base.name,
-                            args.prefix if args.prefix is not None else base.prefix, windows,
-                            base.priority_allowed if args.priority is None else args.priority == "yes",
-                            base.active if args.active is None else args.active == "yes")
-        try:
-            queue.save_window_type(hall, Actor.system("server-cli"), wanted)
-        except RuleViolation as refusal:
-            print(refusal.message, file=sys.stderr)
-            return 1
-    for t in queue.all_window_types(hall):
-        serving = "、".join(str(w) for w in t.windows) or "所有窗口"
-        print(f"{t.code}\t{t.prefix}\t{t.name}\t窗口 {serving}\t{'可优先' if t.priority_allowed else '不设优先'}\t"
-              f"{'启用' if t.active else '停用'}")
-    return 0
 
 
 def tls_problem(cert: str, key: str) -> str:
@@ -175,7 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             engine.dispose()
     if args.command in ("window-types", "window-type"):
         try:
-            return _window_types_command(args, hall)
+            from desktop import queue_commands
+
+            return queue_commands.run(args, hall)
         finally:
             engine.dispose()
     if args.command == "enrol-device":

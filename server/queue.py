@@ -40,18 +40,22 @@ from server.store import Device
 STAFF_ROLES = frozenset({"counter", "leader", "admin"})
 ISSUING_ROLES = STAFF_ROLES | {"kiosk"}
 HEARTBEAT_SECONDS = 5.0
+QUEUE_RECORD = "queue-ticket"  # what the person's sealed fields are bound to
 
 FEED = TypeAdapter(queue.QueueFeed)
 ISSUED = TypeAdapter(IssuedTicket)
 TICKET = TypeAdapter(Ticket | None)
 
 
+CODE = r"^[A-Za-z0-9_-]+$"  # type codes, ticket ids, case numbers: never control characters
+
+
 class IssueRequest(BaseModel):
-    type_code: str = Field(min_length=1, max_length=32)
+    type_code: str = Field(min_length=1, max_length=32, pattern=CODE)
     source: TicketSource
     priority: bool = False
-    id_number: str | None = Field(default=None, max_length=18)
-    name: str | None = Field(default=None, max_length=64)
+    id_number: str | None = Field(default=None, min_length=15, max_length=18, pattern=r"^[0-9]{14,17}[0-9Xx]$")
+    name: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
     since: int | None = Field(default=None, ge=0)  # the caller's mirror cursor: the answer carries what changed
 
 
@@ -61,11 +65,11 @@ class CallNextRequest(BaseModel):
 
 
 class ActRequest(BaseModel):
-    ticket_id: str = Field(min_length=1, max_length=36)
+    ticket_id: str = Field(min_length=1, max_length=36, pattern=CODE)
     action: QueueAction
     window: int = Field(ge=1, le=99)
-    type_code: str | None = Field(default=None, max_length=32)
-    case_id: str | None = Field(default=None, max_length=64)
+    type_code: str | None = Field(default=None, max_length=32, pattern=CODE)
+    case_id: str | None = Field(default=None, max_length=64, pattern=CODE)
     since: int | None = Field(default=None, ge=0)  # the caller's mirror cursor: the answer carries what changed
 
 
@@ -120,17 +124,18 @@ def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Dev
     notifier = Notifier(hall)
     Who = Annotated[Device, Depends(current_device)]
 
-    def seal(value: str | None, field: str, ticket_id: str) -> str | None:
+    def seal(value: str | None, field: str, _ticket_id: str = "") -> str | None:
         if value is None or keys is None:
             return value
-        return keys.cipher.encrypt(value, field=f"queue.{field}", record_id=ticket_id)
+        # Bound to the field, not to the ticket: a transfer carries the person on to a new ticket.
+        return keys.cipher.encrypt(value, field=f"queue.{field}", record_id=QUEUE_RECORD)
 
     def unseal(record: queue.TicketRecord) -> queue.TicketRecord:
         if keys is None:
             return record
         def opened(value: str | None, field: str) -> str | None:
             return None if value is None else keys.cipher.decrypt(value, field=f"queue.{field}",
-                                                                    record_id=record.ticket_id)
+                                                                    record_id=QUEUE_RECORD)
 
         return replace(record, person_name=opened(record.person_name, "name"),
                        person_id=opened(record.person_id, "id_number"))
@@ -271,6 +276,10 @@ def _check_ticket(t: queue.TicketRecord) -> None:
             raise _bad(f"{what}过长")
     if not t.ticket_id or not t.number:
         raise _bad("缺少编号或号码")
+    if not all(v.isprintable() for v in (t.ticket_id, t.day, t.prefix, t.number, t.type_code, t.state, t.source,
+                                         t.case_id or "", t.transferred_from or "", t.origin, t.person_name or "",
+                                         t.person_id or "")):
+        raise _bad("含有控制字符")
     if not (0 <= t.seq < 100_000 and 0 <= t.skipped <= 2 and -2**62 < t.order_key < 2**62
             and (t.window is None or 1 <= t.window <= 99)):
         raise _bad(f"{t.number} 的序号、窗口或过号次数")
@@ -280,7 +289,8 @@ def _check_ticket(t: queue.TicketRecord) -> None:
 
 
 def _check_call(c: queue.CallRecord) -> None:
-    if not c.call_id or len(c.call_id) > 36 or len(c.ticket_id) > 36 or not c.number or len(c.number) > 16:
+    if not c.call_id or len(c.call_id) > 36 or len(c.ticket_id) > 36 or not c.number or len(c.number) > 16 \
+            or not all(v.isprintable() for v in (c.call_id, c.ticket_id, c.number)):
         raise _bad("叫号记录的编号或号码")
     if not 1 <= c.window <= 99:
         raise _bad("叫号记录的窗口")

@@ -206,12 +206,17 @@ def test_the_central_server_keeps_the_person_encrypted_and_gives_it_to_staff_dev
         [seen_by_display] = api.get("/queue/snapshot", headers=_auth(display)).json()["tickets"]
         [seen_by_counter] = api.get("/queue/snapshot", headers=_auth(counter)).json()["tickets"]
         called = api.post("/queue/call-next", headers=_auth(counter), json={"window": 1}).json()
+        moved = api.post("/queue/act", headers=_auth(counter), json={
+            "ticket_id": called["result"]["ticket_id"], "action": "transfer", "window": 1, "type_code": "legal",
+            "since": 0}).json()
+    carried = next(t for t in moved["feed"]["tickets"] if t["number"] == "C001")
+    assert carried["person_name"] == "张建国"  # the person goes on with the visitor to the new window type
     assert seen_by_display["person_id"] is None and seen_by_display["person_name"] is None
     assert (seen_by_counter["person_name"], seen_by_counter["person_id"]) == ("张建国", "330726198001011234")
     assert called["result"]["number"] == "A001" and called["result"]["person_linked"]
     with server_hall.sessions() as session:
-        stored = session.scalars(select(QueueTicketRow.person_id)).one()
-    assert stored is not None and "330726198001011234" not in stored  # sealed at rest
+        stored = list(session.scalars(select(QueueTicketRow.person_id)))
+    assert len(stored) == 2 and all(s and "330726198001011234" not in s for s in stored)  # sealed at rest
 
 
 def test_the_stream_resumes_from_the_last_event_id(hall_server: SyncServer) -> None:
