@@ -218,8 +218,8 @@ def _new_ticket(session: Session, hall: Hall, rev: int, window_type: WindowType,
 def _waiting(session: Session, day: str, type_codes: list[str], origin: str | None = None) -> list[QueueTicketRow]:
     query = select(QueueTicketRow).where(QueueTicketRow.day == day, QueueTicketRow.state == TicketState.WAITING.value,
                                          QueueTicketRow.type_code.in_(type_codes))
-    if origin is not None:
-        query = query.where(QueueTicketRow.origin == origin)
+    if origin is not None:  # offline: only what this device issued and the authority has not seen yet
+        query = query.where(QueueTicketRow.origin == origin, QueueTicketRow.pending.is_(True))
     return list(session.scalars(query))
 
 
@@ -301,7 +301,8 @@ def _call(session: Session, hall: Hall, rev: int, row: QueueTicketRow, window: i
 def call_next_local(hall: Hall, *, window: int, offline: bool = False) -> Ticket | None:
     """Call the next waiting number this window serves (None: nobody waits).
 
-    ``offline``: the device lost the hall server and calls only the numbers it issued itself.
+    ``offline``: the device lost the hall server and calls only the numbers it issued itself
+    since then (the ones merged back are the authority's to call, like every other).
     """
     with hall.transaction() as session:
         rev = _lock(session)
@@ -331,7 +332,7 @@ def act_local(hall: Hall, ticket_id: str, action: QueueAction, *, window: int, t
         after = next_state(state, action, skipped_before=row.skipped > 0)
         if action is QueueAction.CALL:
             _refuse_if_busy(session, row.day, window)
-            if offline and row.origin != (hall.settings.device_id or "local"):
+            if offline and (row.origin != (hall.settings.device_id or "local") or not row.pending):
                 raise RuleViolation("queue_offline", "与大厅服务器断开期间，只能呼叫本机发出的号")
             _call(session, hall, rev, row, window, pending=offline)
             return to_ticket(row)

@@ -109,9 +109,11 @@ class QueueClient:
                     self.merge_pending()
                     self._listen(client)
                     backoff = self.min_backoff
-                except (httpx.HTTPError, Unreachable, RuleViolation, ValidationError, ValueError) as exc:
+                except Exception as exc:  # whatever broke the link, the device works on and tries again
                     if self._stop.is_set():
                         return
+                    if not isinstance(exc, (httpx.HTTPError, Unreachable, RuleViolation, ValidationError)):
+                        log.exception("排队推送连接出错，稍后重连")
                     self._set_connected(False, str(exc) or type(exc).__name__)
                     self._stop.wait(backoff)
                     backoff = min(self.max_backoff, backoff * 2)

@@ -235,6 +235,12 @@ def test_offline_numbers_use_the_windows_own_prefix_and_call_only_those(hall: Ha
     assert queue.call_next_local(hall, window=3, offline=True) is None  # A001 is the hall server's to call
     assert queue.window_view(hall, window=3).pending == 1
     assert next(t for t in queue.board(hall).waiting if t.prefix == "A").waiting == 1
+    later = queue.issue_local(hall, type_code="general", source=TicketSource.COUNTER, offline_window=3)
+    tickets, calls = queue.pending_changes(hall)
+    assert [t.number for t in tickets] == ["W3001", "W3002"] and [c.number for c in calls] == ["W3001"]
+    queue.mark_merged(hall, [t.ticket_id for t in tickets], [c.call_id for c in calls])
+    # merged back, W3002 is the authority's to call now: cut off again, this counter leaves it alone
+    assert later.ticket.number == "W3002" and queue.call_next_local(hall, window=3, offline=True) is None
     assert Topic.QUEUE in queue_topics()
 
 
