@@ -438,8 +438,9 @@ def window_view(hall: Hall, *, window: int) -> WindowView:
                           remote.connected if remote is not None else True, pending)
 
 
-def statistics(hall: Hall, start: date, end: date) -> list[QueueStatistics]:
+def statistics(hall: Hall, actor: Actor, start: date, end: date) -> list[QueueStatistics]:
     """Average and 90th-percentile wait and service time per window type and day, ``start``–``end`` inclusive."""
+    guard(hall, actor, Permission.SUPERVISE, "查看排队统计")
     with hall.sessions() as session:
         rows = session.execute(select(QueueTicketRow.type_code, QueueTicketRow.day, QueueTicketRow.issued_at,
                                       QueueTicketRow.called_at, QueueTicketRow.started_at,

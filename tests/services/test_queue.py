@@ -161,7 +161,8 @@ def test_every_change_is_told_on_the_queue_topic(hall: Hall) -> None:
     assert told and told[-1].queue
 
 
-def test_statistics_average_and_90th_percentile_per_type_and_day(hall: Hall, clock: FakeClock) -> None:
+def test_statistics_average_and_90th_percentile_per_type_and_day(hall: Hall, clock: FakeClock, clerk: Actor,
+                                                                 supervisor: Actor) -> None:
     for _ in range(10):
         issue(hall)
     for n in range(10):
@@ -171,7 +172,9 @@ def test_statistics_average_and_90th_percentile_per_type_and_day(hall: Hall, clo
         queue.act(hall, ticket.ticket_id, QueueAction.START, window=1)
         clock.advance(minutes=2)
         queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=1)
-    [stats] = queue.statistics(hall, date(2026, 9, 16), date(2026, 9, 16))
+    with pytest.raises(PermissionDenied):
+        queue.statistics(hall, clerk, date(2026, 9, 16), date(2026, 9, 16))
+    [stats] = queue.statistics(hall, supervisor, date(2026, 9, 16), date(2026, 9, 16))
     waits = [sum(range(1, n + 2)) + 2 * n for n in range(10)]
     assert (stats.type_code, stats.issued, stats.called, stats.served) == ("general", 10, 10, 10)
     assert stats.wait_average == round(sum(waits) / 10, 1)

@@ -15,10 +15,11 @@ from desktop.domain.queue import QueueAction, TicketSource
 from desktop.services import queue
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
-from tests.conftest import make_settings
+from tests.conftest import FakeClock, make_settings
 from tests.helpers import form, valid_id
 from ui.counter.work import CounterWork
 from ui.queue.bar import QueueBar
+from ui.queue.statistics import QueueStatisticsPanel
 from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
@@ -127,3 +128,24 @@ def test_without_a_window_number_the_counter_has_no_queue_controls(qtbot: QtBot,
 
 def bar_action(name: str) -> QueueAction:
     return QueueAction[name]
+
+
+def test_supervisors_read_the_days_waits_and_service_times(qtbot: QtBot, sqlite_hall: Hall, work_context: Context,
+                                                           supervisor: Actor, clock: FakeClock) -> None:
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    clock.advance(minutes=12)
+    ticket = queue.call_next(sqlite_hall, window=1)
+    assert ticket is not None
+    queue.act(sqlite_hall, ticket.ticket_id, QueueAction.START, window=1)
+    clock.advance(minutes=8)
+    queue.act(sqlite_hall, ticket.ticket_id, QueueAction.FINISH, window=1)
+    panel = QueueStatisticsPanel(work_context(supervisor, window="leader"))
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=10_000)
+    cells = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
+    assert cells == ["2026-09-16 星期三", "综合接待", "2", "1", "1", "12.0", "12.0", "8.0", "8.0"]
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        queue.issue_ticket(sqlite_hall, type_code="wages", source=TicketSource.KIOSK)  # told, it reads again
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 2, timeout=10_000)
+    assert panel.table.item(1, 1).text() == "农民工欠薪绿色通道" and panel.table.item(1, 5).text() == "—"
