@@ -65,7 +65,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     from desktop.services import accounts
     from ui.admin.work import AdminTabs
     from ui.counter.work import CounterWork
-    from ui.desk.cases import CaseDesk
+    from ui.desk.cases import CaseDesk, WorkTabs
     from ui.kiosk.progress import ProgressQueryPanel
     from ui.shell.staff import StaffWindow
     from ui.shell.theme import apply_theme
@@ -77,6 +77,9 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     logins = {role.value: login for login, _name, role in accounts.DEMO_ACCOUNTS}
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
+    from ui.shell.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # as the program does: cycles holding Qt objects freed on this thread
 
     def settle(ms: int = 300) -> None:
         # A loop of its own: quitting the application's loop would ask every window to close.
@@ -184,6 +187,15 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
             after(bar.refreshed, bar.buttons[QueueAction.CALL].click)
         save(window, f"25-counter-queue-{size_name}")
         window.close()
+    # the leader's 排队统计 (a ticket served at window 1 first)
+    _serve_one(hall)
+    window = staff("leader", logins["leader"])
+    window.resize(*COUNTER_SIZES["1366x768"])
+    tabs = window.work
+    if isinstance(tabs, WorkTabs):
+        after(tabs.queue_statistics.refreshed, lambda: tabs.setCurrentWidget(tabs.queue_statistics))
+        save(window, "26-leader-queue-statistics-1366x768")
+    window.close()
 
     # the counter after sign-in: a case selected (masked), then revealed
     window = staff("counter", logins["clerk"])
@@ -273,6 +285,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
                 after(body.tasks.settled, body.query_progress)
                 save(device, "14-kiosk-portrait-wrong-code")
             device.close()
+    collector.stop()
     hall.engine.dispose()
 
 
@@ -287,6 +300,16 @@ def _queue_tickets(hall: Any) -> None:
                        name=known.name if known is not None else None)
     for code in ("general", "general", "wages", "legal", "general", "leader"):
         queue.issue_ticket(hall, type_code=code, source=TicketSource.KIOSK)
+
+
+def _serve_one(hall: Any) -> None:
+    from desktop.domain.queue import QueueAction
+    from desktop.services import queue
+
+    ticket = queue.call_next(hall, window=1)
+    if ticket is not None:
+        queue.act(hall, ticket.ticket_id, QueueAction.START, window=1)
+        queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=1)
 
 
 def _known_person(hall: Any) -> Any:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ui.common.widgets import label, message_label, read_only_table, set_tone
 from ui.shell.context import WorkContext
@@ -35,8 +35,11 @@ class QueueStatisticsPanel(QWidget):
         for text, days in PERIODS:
             self.period.addItem(text, days)
         self.period.setCurrentIndex(1)
-        self.period.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.period.currentIndexChanged.connect(self._period_chosen)
         self.table = read_only_table(COLUMNS, select_rows=False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the type's name takes what is left
         self.message = message_label()
         top = QHBoxLayout()
         top.addWidget(label("排队等候与办理时长（等候：取号到第一次叫号；办理：开始办理到办结）", "subtitle"), 1)
@@ -46,6 +49,9 @@ class QueueStatisticsPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         ctx.tasks.changed.connect(self._changed)
+        self.refresh()
+
+    def _period_chosen(self, _index: int) -> None:
         self.refresh()
 
     def _changed(self, changes: Changes) -> None:
@@ -63,13 +69,16 @@ class QueueStatisticsPanel(QWidget):
             today = hall.today()
             return queue.statistics(hall, actor, today - timedelta(days=days), today), queue.all_window_types(hall)
 
-        self.tasks.run(read, self._show, lambda error: set_tone(self.message, "error",
-                                                                 user_message(error, "读取排队统计")))
+        self.tasks.run(read, self._show, self._failed)
+
+    def _failed(self, error: Exception) -> None:
+        set_tone(self.message, "error", user_message(error, "读取排队统计"))
 
     def _show(self, read: tuple[list[QueueStatistics], list[WindowType]]) -> None:
         rows, types = read
         names = {t.code: t.name for t in types}
-        ordered = sorted(rows, key=lambda r: (-r.day.toordinal(), r.type_code))
+        position = {t.code: n for n, t in enumerate(types)}  # the hall's own order of its window types
+        ordered = sorted(rows, key=lambda r: (-r.day.toordinal(), position.get(r.type_code, len(types)), r.type_code))
         self.table.setRowCount(len(ordered))
         for r, row in enumerate(ordered):
             values = (_day(row.day), names.get(row.type_code, row.type_code), str(row.issued), str(row.called),
