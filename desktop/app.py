@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from desktop.services.context import Hall
+    from desktop.sync.queue_client import QueueClient
     from ui.shell.context import WorkContext
     from ui.shell.device import DeviceWindow
     from ui.shell.staff import StaffWindow
@@ -94,6 +95,30 @@ def open_installation(settings: Settings, db_path: Path) -> Hall:
     return hall
 
 
+def _queue_links(source: HallSource, role: WindowRole, db_path: Path) -> list[QueueClient]:
+    """The hall queue's push channel for the counter, kiosk and display, started once the hall is open.
+
+    Started off the GUI thread (the device token comes from the key store); the list holds the
+    link to stop when the window closes. Without a ``server_url`` the local database is the queue.
+    """
+    import threading
+
+    links: list[QueueClient] = []
+    if role not in (WindowRole.COUNTER, WindowRole.KIOSK, WindowRole.DISPLAY) or not source.settings.server_url:
+        return links
+
+    def start(hall: Hall) -> None:
+        from desktop.sync.queue_client import start_queue_link
+
+        link = start_queue_link(hall, db_path)
+        if link is not None:
+            links.append(link)
+
+    source.when_ready(lambda hall: threading.Thread(target=start, args=(hall,), name="queue-link",
+                                                   daemon=True).start())
+    return links
+
+
 def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = False) -> int:
     """Show the role's window and run until it closes.
 
@@ -122,6 +147,7 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     source = HallSource(settings, lambda: open_installation(settings, db_path), start=False)
     window = build_window(source, role)
     source.start_after_first_frame(window)
+    links = _queue_links(source, WindowRole(role), db_path)
     if WindowRole(role).is_device:
         window.showFullScreen()
     else:
@@ -141,6 +167,8 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
         QTimer.singleShot(0, app.quit)
     code = app.exec()
     window.close()
+    for link in links:
+        link.stop()
     source.close()
     collector.stop()
     return int(code) if source.error is None else 2

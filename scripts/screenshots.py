@@ -43,6 +43,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ph-shots-"))
     os.environ.setdefault("PH_CONFIG_DIR", str(work / "config"))
     os.environ.setdefault("PH_DATA_DIR", str(work / "data"))
+    os.environ.setdefault("PH_QUEUE_WINDOW", "3")  # the counters shown are window 3 of the hall queue
     db = Path(args.db) if args.db else work / "demo.db"
     if not args.db:
         subprocess.run([sys.executable, "-m", "desktop", "demo-data", "--cases", str(args.cases),
@@ -60,11 +61,12 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.devices.simulated import demo_cards
+    from desktop.domain.queue import QueueAction
     from desktop.installation import open_hall
     from desktop.services import accounts
     from ui.admin.work import AdminTabs
     from ui.counter.work import CounterWork
-    from ui.desk.cases import CaseDesk
+    from ui.desk.cases import CaseDesk, WorkTabs
     from ui.kiosk.progress import ProgressQueryPanel
     from ui.shell.staff import StaffWindow
     from ui.shell.theme import apply_theme
@@ -76,6 +78,9 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     logins = {role.value: login for login, _name, role in accounts.DEMO_ACCOUNTS}
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
+    from ui.shell.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # as the program does: cycles holding Qt objects freed on this thread
 
     def settle(ms: int = 300) -> None:
         # A loop of its own: quitting the application's loop would ask every window to close.
@@ -168,6 +173,31 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
             dialog.reject()
         window.close()
 
+    # the counter's queue controls (window 3): a visitor who took a number with an ID card is called,
+    # with the earlier cases on screen before the visitor sits down
+    _queue_tickets(hall)
+    for size_name, size in COUNTER_SIZES.items():
+        window = staff("counter", logins["clerk"])
+        window.resize(*size)
+        work = window.work
+        assert isinstance(work, CounterWork) and work.queue is not None, window.sign_in_page.message.text()
+        bar = work.queue
+        if bar.view is None:
+            after(bar.refreshed, lambda: None)
+        if bar.view is not None and bar.view.current is None:
+            after(bar.refreshed, bar.buttons[QueueAction.CALL].click)
+        save(window, f"25-counter-queue-{size_name}")
+        window.close()
+    # the leader's 排队统计 (a ticket served at window 1 first)
+    _serve_one(hall)
+    window = staff("leader", logins["leader"])
+    window.resize(*COUNTER_SIZES["1366x768"])
+    tabs = window.work
+    if isinstance(tabs, WorkTabs):
+        after(tabs.queue_statistics.refreshed, lambda: tabs.setCurrentWidget(tabs.queue_statistics))
+        save(window, "26-leader-queue-statistics-1366x768")
+    window.close()
+
     # the counter after sign-in: a case selected (masked), then revealed
     window = staff("counter", logins["clerk"])
     counter_work = window.work
@@ -257,6 +287,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
                 after(body.tasks.settled, body.query_progress)
                 save(device, "14-kiosk-portrait-wrong-code")
             device.close()
+    collector.stop()
     hall.engine.dispose()
 
 
@@ -366,6 +397,27 @@ def build_kiosk_booking(hall: Any, flow_type: Any, window_type: Any) -> Any:
     ctx = WindowContext(source, manager, WindowRole.KIOSK).acting_as(Actor.kiosk(hall.settings.device_code))
     window.setCentralWidget(flow_type(ctx, window))
     return window
+def _queue_tickets(hall: Any) -> None:
+    """Numbers taken this morning: the first with the ID card of a person who has cases, then a few more."""
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue
+
+    known = _known_person(hall)
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK,
+                       id_number=known.id_number if known is not None else None,
+                       name=known.name if known is not None else None)
+    for code in ("general", "general", "wages", "legal", "general", "leader"):
+        queue.issue_ticket(hall, type_code=code, source=TicketSource.KIOSK)
+
+
+def _serve_one(hall: Any) -> None:
+    from desktop.domain.queue import QueueAction
+    from desktop.services import queue
+
+    ticket = queue.call_next(hall, window=1)
+    if ticket is not None:
+        queue.act(hall, ticket.ticket_id, QueueAction.START, window=1)
+        queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=1)
 
 
 def _known_person(hall: Any) -> Any:
