@@ -52,8 +52,9 @@ def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
 
         return admin_work(ctx)
     if role is WindowRole.KIOSK:
-        from ui.kiosk.progress import kiosk_body
+        from ui.kiosk.body import kiosk_body
 
+        # 取号 (desktop.services.queue) and 预约领导接访 (ui/kiosk/booking.py) join here when they land.
         return kiosk_body(ctx)
     from ui.display.board import display_body
 
@@ -122,7 +123,15 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     source = HallSource(settings, lambda: open_installation(settings, db_path), start=False)
     window = build_window(source, role)
     source.start_after_first_frame(window)
-    if WindowRole(role).is_device:
+    if WindowRole(role) is WindowRole.KIOSK:
+        from ui.kiosk.shell import KioskShell
+
+        body = getattr(window, "body", None)
+        if isinstance(body, KioskShell):
+            body.lock()  # frameless, full screen, on top; only the administrator's PIN closes it
+        else:
+            window.showFullScreen()
+    elif WindowRole(role).is_device:
         window.showFullScreen()
     else:
         window.resize(1600, 900)

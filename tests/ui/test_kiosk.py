@@ -1,0 +1,333 @@
+"""The self-service kiosk through its real widgets: home, flows, the idle wipe, the scanner, the lock."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.domain.events import EventType
+from desktop.domain.qrpayload import make_payload
+from desktop.services import cases
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import RegistrationResult, register_visit
+from tests.helpers import form
+from ui.kiosk.body import kiosk_body
+from ui.kiosk.guide import GuideFlow
+from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.shell import KioskShell, closing_key, widget_texts
+from ui.kiosk.style import kiosk_style, text_px
+from ui.shell.context import WorkContext
+
+Context = Callable[..., WorkContext]
+KIOSK = Actor.kiosk("K01")
+
+
+@pytest.fixture
+def shell(qtbot: QtBot, work_context: Context) -> Iterator[KioskShell]:
+    body = kiosk_body(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(body)
+    body.resize(1920, 1080)
+    body.show()
+    qtbot.waitExposed(body)
+    yield body
+
+
+def _click(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def _answered(hall: Hall, clerk: Actor) -> RegistrationResult:
+    result = register_visit(hall, clerk, form())
+    ref = result.case_number
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 16))
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    return result
+
+
+def _query(qtbot: QtBot, flow: ProgressFlow, number: str, code: str) -> None:
+    flow.number.setText(number)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.submit)
+
+
+def test_home_shows_a_tile_per_flow_it_has_and_hides_the_others(shell: KioskShell) -> None:
+    assert set(shell.tile_buttons) == {"progress", "guide"}  # no 取号 or booking handed in
+    for button in shell.tile_buttons.values():
+        assert button.height() >= 180 and button.width() >= 400
+    for button in (shell.large_button, shell.contrast_button):
+        assert button.height() >= 90 and button.width() >= 90
+
+
+def test_home_tiles_for_handed_in_flows(qtbot: QtBot, work_context: Context) -> None:
+    opened: list[str] = []
+
+    def ticket(ctx: WorkContext, parent: QWidget) -> QWidget:
+        opened.append(ctx.actor.actor_id)
+        return QWidget(parent)
+
+    body = kiosk_body(work_context(KIOSK, "kiosk"), ticket=ticket)
+    qtbot.addWidget(body)
+    assert list(body.tile_buttons) == ["ticket", "progress", "guide"]
+    _click(qtbot, body.tile_buttons["ticket"])
+    assert opened == [KIOSK.actor_id] and body.flow_key == "ticket"
+
+
+def test_progress_and_rating_end_to_end(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor,
+                                        supervisor: Actor) -> None:
+    from desktop.services.self_service import dissatisfied_cases
+
+    result = _answered(sqlite_hall, clerk)
+    _click(qtbot, shell.tile_buttons["progress"])
+    flow = shell.flow
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, result.case_number, "1234 5678")
+    assert "查询码不正确" in flow.error.text() and flow.pages.currentWidget() is flow.entry_page
+    _query(qtbot, flow, result.case_number.lower().replace("-", ""), result.query_code)
+    assert flow.pages.currentWidget() is flow.result_page
+    assert flow.state.text() == "已答复" and "张**" in flow.heading.text() and "张建国" not in flow.heading.text()
+    assert "已转送" in flow.timeline.text() and "已作出处理意见" in flow.timeline.text()
+    assert "申请复查" in flow.can_do.text() and flow.rate_button.isVisibleTo(flow)
+    _click(qtbot, flow.rate_button)
+    _click(qtbot, flow.send_rating)
+    assert "请先点选" in flow.rating_error.text()
+    _click(qtbot, flow.choice_buttons["不满意"])
+    flow.reason.setPlainText("处理意见没有回应我的主要诉求")
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.send_rating)
+    assert flow.pages.currentWidget() is flow.thanks_page
+    assert "督查人员" in flow.thanks_text.text() and "复查" in flow.thanks_text.text()
+    (listed,) = dissatisfied_cases(sqlite_hall, supervisor)
+    assert listed.case_number == result.case_number and listed.reason == "处理意见没有回应我的主要诉求"
+    _click(qtbot, flow.thanks_done)
+    assert shell.flow is None and shell.pages.currentWidget() is shell.home
+
+
+@pytest.mark.parametrize("text", ["", "😀😀😀", "x" * 5000, "XF-2026", "https://shop.example.com/item/123",
+                                  "XF-20261124-K01-00012-"])
+def test_bad_input_gets_a_friendly_message(qtbot: QtBot, shell: KioskShell, text: str) -> None:
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, text, "1234")
+    message = flow.error.text()
+    assert message and "Error" not in message and "Traceback" not in message
+    assert any(word in message for word in ("请输入", "案件编号", "查询码", "太长"))
+
+
+def test_the_receipts_qr_code_typed_by_a_scanner_opens_the_progress_from_home(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    result = register_visit(sqlite_hall, clerk, form())
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, result.case_number, result.query_code)
+    shell.setFocus()
+    qtbot.keyClicks(shell, payload)
+    qtbot.keyClick(shell, Qt.Key.Key_Return)
+    flow = shell.flow
+    assert isinstance(flow, ProgressFlow)
+    qtbot.waitUntil(lambda: flow.pages.currentWidget() is flow.result_page)
+    assert flow.state.text() == "已登记"
+
+
+def test_a_scan_into_any_focused_field_is_read_as_the_receipt(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,
+                                                              clerk: Actor) -> None:
+    result = register_visit(sqlite_hall, clerk, form())
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, result.case_number, result.query_code)
+    first = shell.open_flow("progress")
+    assert isinstance(first, ProgressFlow)
+    first.code.setFocus()
+    qtbot.keyClicks(first.code, payload)
+    qtbot.keyClick(first.code, Qt.Key.Key_Return)
+    flow = shell.flow
+    assert isinstance(flow, ProgressFlow) and flow is not first
+    qtbot.waitUntil(lambda: flow.pages.currentWidget() is flow.result_page)
+    assert result.case_number in flow.heading.text()
+
+
+def test_a_foreign_qr_code_at_home_is_refused_in_words(qtbot: QtBot, shell: KioskShell) -> None:
+    shell.setFocus()
+    qtbot.keyClicks(shell, "https://shop.example.com/item/123")
+    qtbot.keyClick(shell, Qt.Key.Key_Return)
+    assert shell.flow is None and "不是本系统回执上的二维码" in shell.home_message.text()
+
+
+def test_wrong_codes_are_limited_per_case(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,
+                                          clerk: Actor) -> None:
+    result = register_visit(sqlite_hall, clerk, form())
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    for attempt in range(5):
+        _query(qtbot, flow, result.case_number, f"{attempt:08d}")
+    _query(qtbot, flow, result.case_number, result.query_code)  # even the right code, while the limit holds
+    assert "失败次数过多" in flow.error.text()
+
+
+def _type_everywhere(qtbot: QtBot, root: QWidget, secret: str) -> None:
+    for edit in root.findChildren(QLineEdit):
+        if edit.isVisibleTo(root):
+            edit.setFocus()
+            edit.insert(secret)  # through the undo history, as typing does
+    for text in root.findChildren(QPlainTextEdit):
+        text.insertPlainText(secret)
+
+
+def test_idle_timeout_counts_down_then_wipes_every_trace(qtbot: QtBot, work_context: Context, sqlite_hall: Hall,
+                                                         clerk: Actor) -> None:
+    result = _answered(sqlite_hall, clerk)
+    body = KioskShell(work_context(KIOSK, "kiosk"), kiosk_body(work_context(KIOSK, "kiosk")).tiles, idle_ms=50)
+    qtbot.addWidget(body)
+    body.resize(1080, 1920)
+    body.show()
+    qtbot.waitExposed(body)
+    flow = body.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, result.case_number, result.query_code)
+    _click(qtbot, flow.rate_button)
+    _type_everywhere(qtbot, flow, "王秘密")
+    flow.reason.setPlainText("王秘密的意见")
+    QApplication.clipboard().setText(result.query_code)
+    _click(qtbot, body.large_button)
+    assert body.large
+    ref = weakref.ref(flow)
+    del flow
+    body.countdown_timer.setInterval(5)
+    qtbot.waitUntil(lambda: body.overlay.isVisible(), timeout=3000)  # idle: the countdown shows
+    assert "秒" in body.overlay.seconds.text()
+    with qtbot.waitSignal(body.wiped, timeout=3000):
+        pass
+    assert body.pages.currentWidget() is body.home and body.flow is None and not body.large
+    QApplication.processEvents()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    assert ref() is None  # the flow's Python object is gone with its widgets
+    texts = widget_texts(body)
+    for secret in ("王秘密", result.query_code, result.case_number, "张**", "已答复"):
+        assert not any(secret in t for t in texts), secret
+    for edit in body.findChildren(QLineEdit):
+        assert not edit.isUndoAvailable()
+    assert QApplication.clipboard().text() == ""
+
+
+def test_continue_keeps_the_citizens_work(qtbot: QtBot, work_context: Context) -> None:
+    body = KioskShell(work_context(KIOSK, "kiosk"), kiosk_body(work_context(KIOSK, "kiosk")).tiles, idle_ms=30)
+    qtbot.addWidget(body)
+    body.show()
+    flow = body.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText("XF-20260916-C01-00001")
+    qtbot.waitUntil(lambda: body.overlay.isVisible(), timeout=3000)
+    _click(qtbot, body.overlay.keep)
+    assert not body.overlay.isVisible() and body.flow is flow and flow.number.text() == "XF-20260916-C01-00001"
+
+
+def test_wiping_a_line_edit_drops_its_undo_history(qtbot: QtBot) -> None:
+    from ui.kiosk.shell import wipe_widgets
+
+    root = QWidget()
+    qtbot.addWidget(root)
+    edit = QLineEdit(root)
+    edit.insert("王秘密")
+    edit.clear()
+    assert edit.isUndoAvailable()  # what clear() alone leaves behind
+    edit.insert("李秘密")
+    wipe_widgets(root)
+    edit.undo()
+    assert edit.text() == "" and not edit.isUndoAvailable()
+
+
+def test_large_text_and_high_contrast_are_one_tap_away(qtbot: QtBot, shell: KioskShell) -> None:
+    shell.open_flow("guide")
+    assert isinstance(shell.flow, GuideFlow)
+    assert shell.large_button.isVisible() and shell.contrast_button.isVisible()
+    _click(qtbot, shell.large_button)
+    _click(qtbot, shell.contrast_button)
+    assert shell.styleSheet() == kiosk_style(large=True, contrast=True)
+    assert text_px(True) >= 1.5 * text_px(False) >= 1.5 * 20
+    assert f"font-size: {text_px(True)}px" in shell.styleSheet()
+
+
+def test_portrait_has_its_own_layout(qtbot: QtBot, shell: KioskShell) -> None:
+    shell.resize(1080, 1920)
+    qtbot.waitUntil(lambda: shell.portrait)
+    positions = {shell.grid.getItemPosition(shell.grid.indexOf(b))[:2] for b in shell.tile_buttons.values()}
+    assert positions == {(0, 0), (0, 1)}  # two columns standing up
+    guide = shell.open_flow("guide")
+    assert isinstance(guide, GuideFlow) and guide.box.direction().name == "TopToBottom"
+
+
+def _key(key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> QKeyEvent:
+    return QKeyEvent(QEvent.Type.KeyPress, key, modifiers)
+
+
+def test_the_keys_that_leave_a_window_are_recognised() -> None:
+    alt, ctrl = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
+    for event in (_key(Qt.Key.Key_F4, alt), _key(Qt.Key.Key_Q, ctrl), _key(Qt.Key.Key_W, ctrl),
+                  _key(Qt.Key.Key_Escape), _key(Qt.Key.Key_Tab, alt), _key(Qt.Key.Key_F11)):
+        assert closing_key(event)
+    for event in (_key(Qt.Key.Key_A), _key(Qt.Key.Key_Q), _key(Qt.Key.Key_Return), _key(Qt.Key.Key_4)):
+        assert not closing_key(event)
+
+
+def test_locked_kiosk_refuses_to_close_until_the_pin(qtbot: QtBot, work_context: Context,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.domain.passwords import hash_pin
+    from tests.conftest import make_settings
+    from ui.shell.device import DeviceWindow
+
+    hashed = hash_pin("720415")
+    ctx = work_context(KIOSK, "kiosk")
+    monkeypatch.setattr(type(ctx), "settings", property(lambda _self: make_settings(kiosk_exit_pin=hashed)))
+    window = DeviceWindow(ctx, kiosk_body)
+    qtbot.addWidget(window)
+    body = window.body
+    assert isinstance(body, KioskShell)
+    body.lock()
+    qtbot.waitExposed(window)
+    assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    window.close()
+    assert window.isVisible()  # Alt+F4 and the window manager's close are refused
+    swallowed = _key(Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
+    assert body.eventFilter(window, swallowed)
+    for _ in range(5):
+        _click(qtbot, body.corner)
+    assert body.pages.currentWidget() is body.pin_page
+    page = body.pin_page
+    page.field.setText("111111")
+    with qtbot.waitSignal(page.tasks.settled):
+        _click(qtbot, page.confirm)
+    assert "密码不正确" in page.message.text() and window.isVisible()
+    for digit in "720415":
+        _click(qtbot, next(b for b in page.findChildren(type(page.confirm)) if b.text() == digit))
+    with qtbot.waitSignal(body.unlocked):
+        _click(qtbot, page.confirm)
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_without_a_pin_the_keypad_says_how_to_set_one(qtbot: QtBot, shell: KioskShell) -> None:
+    for _ in range(5):
+        _click(qtbot, shell.corner)
+    shell.pin_page.field.setText("720415")
+    _click(qtbot, shell.pin_page.confirm)
+    assert "set-kiosk-pin" in shell.pin_page.message.text()
+    _click(qtbot, shell.pin_page.back)
+    assert shell.pages.currentWidget() is shell.home and shell.pin_page.field.text() == ""
+
+
+def test_every_text_of_the_guide_is_plain_and_complete(qtbot: QtBot, shell: KioskShell) -> None:
+    guide = shell.open_flow("guide")
+    assert isinstance(guide, GuideFlow)
+    seen: list[str] = []
+    for button in guide.buttons:
+        _click(qtbot, button)
+        seen.append(guide.text.text())
+    assert "携带危险物品" in seen[2] and seen[2].count("\n\n") >= 5  # the six prohibited behaviours
+    assert "60日" in seen[3] and "30日" in seen[3]

@@ -1,0 +1,38 @@
+"""What the kiosk shows: the home tiles and the flows they open (wired by the composition root)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from ui.kiosk.guide import GuideFlow
+from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.shell import FlowFactory, KioskShell, Tile
+from ui.shell.context import WorkContext
+
+
+def _progress(ctx: WorkContext, parent: QWidget) -> QWidget:
+    return ProgressFlow(ctx, parent)
+
+
+def _scanned(ctx: WorkContext, parent: QWidget, number: str, code: str) -> QWidget:
+    return ProgressFlow(ctx, parent, number, code)
+
+
+def _guide(ctx: WorkContext, parent: QWidget) -> QWidget:
+    return GuideFlow(ctx, parent)
+
+
+def kiosk_tiles(*, ticket: FlowFactory | None = None, booking: FlowFactory | None = None) -> list[Tile]:
+    """The home screen's tiles in order; a flow the composition root does not hand in is left out."""
+    return [
+        Tile("ticket", "取号排队", "到窗口办理前先取号", ticket),
+        Tile("progress", "查询进度 · 评价", "扫描回执二维码或输入查询码", _progress),
+        Tile("booking", "预约领导接访", "预约领导接待日", booking),
+        Tile("guide", "办事指南", "权利义务、办理时限", _guide),
+    ]
+
+
+def kiosk_body(ctx: WorkContext, *, ticket: FlowFactory | None = None,
+               booking: FlowFactory | None = None) -> KioskShell:
+    """The kiosk's page for ``ctx`` (acting as the kiosk device)."""
+    return KioskShell(ctx, kiosk_tiles(ticket=ticket, booking=booking), scanned=_scanned)
