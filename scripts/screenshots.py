@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
+    parser.add_argument("--only", choices=("all", "kiosk"), default="all", help="kiosk: the kiosk's screens only")
     args = parser.parse_args()
     _rerun_under_xvfb()
     work = Path(tempfile.mkdtemp(prefix="ph-shots-"))
@@ -48,7 +49,10 @@ def main() -> None:
                         "--db", str(db)], check=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    take_screenshots(db, out, args.query, work)
+    if args.only == "kiosk":
+        kiosk_screenshots(db, out)
+    else:
+        take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
 
 
@@ -64,7 +68,6 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     from ui.admin.work import AdminTabs
     from ui.counter.work import CounterWork
     from ui.desk.cases import CaseDesk
-    from ui.kiosk.progress import ProgressQueryPanel
     from ui.shell.staff import StaffWindow
     from ui.shell.theme import apply_theme
 
@@ -247,14 +250,110 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
             device.resize(width, height)
             device.show()
             save(device, f"13-{role}-{name}")
-            if role == "kiosk" and name == "portrait":
-                body = device.body
-                assert isinstance(body, ProgressQueryPanel)
-                body.number.setText("XF-20261124-K01-00012-7")
-                body.code.setText("12345678")
-                after(body.tasks.settled, body.query_progress)
-                save(device, "14-kiosk-portrait-wrong-code")
             device.close()
+    hall.engine.dispose()
+    kiosk_screenshots(db, out)
+
+
+def _answered_case(hall: Any) -> tuple[str, str]:
+    """A case answered and delivered today (so it can be rated), with its query code."""
+    from desktop.domain.access import Actor, Role
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+
+    clerk = Actor("staff:shots", "截图", Role.CLERK)
+    person = PersonInput(name="欧阳建国", document_number="330726196803121232", phone="13857912345")
+    result = register_visit(hall, clerk, RegistrationForm(
+        petitioner=person, request="反映小区物业长期不履行电梯维修义务，要求尽快维修", region_code="330726001"))
+    ref, today = result.case_number, hall.today()
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, ref, accepted_on=today)
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=today)
+    cases.deliver(hall, clerk, ref, delivered_on=today)
+    return ref, result.query_code
+
+
+def kiosk_screenshots(db: Path, out: Path) -> None:
+    """Every kiosk screen in both orientations, and the large-text and high-contrast modes."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import build_window
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+    from ui.kiosk.progress import ProgressFlow
+    from ui.kiosk.shell import KioskShell
+    from ui.shell.theme import apply_theme
+
+    hall = open_hall(load_settings(), db)
+    number, code = _answered_case(hall)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "kiosk")
+
+    def settle(ms: int = 300) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def wait_settled(flow: ProgressFlow) -> None:
+        loop = QEventLoop()
+        flow.tasks.settled.connect(loop.quit)
+        QTimer.singleShot(10_000, loop.quit)
+        while flow.tasks.busy:
+            loop.exec()
+        flow.tasks.settled.disconnect(loop.quit)
+        settle()
+
+    for orientation, (width, height) in SIZES.items():
+        window = build_window(hall, "kiosk")
+        body = window.body  # type: ignore[union-attr]
+        assert isinstance(body, KioskShell)
+        window.resize(width, height)
+        window.show()
+
+        def save(name: str, window: Any = window, orientation: str = orientation) -> None:
+            settle()
+            window.grab().save(str(out / f"20-kiosk-{orientation}-{name}.png"))
+            print(f"  20-kiosk-{orientation}-{name}.png")
+
+        save("01-home")
+        body.large_button.setChecked(True)
+        save("02-home-large")
+        body.contrast_button.setChecked(True)
+        save("03-home-large-contrast")
+        body.wipe()
+        flow = body.open_flow("progress")
+        assert isinstance(flow, ProgressFlow)
+        save("04-progress-entry")
+        flow.number.setText(number)
+        flow.code.setText("12345678")
+        flow.query_progress()
+        wait_settled(flow)
+        save("05-progress-wrong-code")
+        flow.code.setText(code)
+        flow.query_progress()
+        wait_settled(flow)
+        save("06-progress-result")
+        body.large_button.setChecked(True)
+        save("07-progress-result-large")
+        body.large_button.setChecked(False)
+        flow.open_rating()
+        flow.choice_buttons["基本满意"].setChecked(True)
+        save("08-rating")
+        body.start_countdown()
+        save("09-idle-countdown")
+        body.wipe()
+        body.open_flow("guide")
+        save("10-guide")
+        body.wipe()
+        for _ in range(5):
+            body.corner.click()
+        save("11-admin-pin")
+        body.wipe()
+        window.close()
     hall.engine.dispose()
 
 

@@ -259,7 +259,8 @@ def test_portrait_has_its_own_layout(qtbot: QtBot, shell: KioskShell) -> None:
     shell.resize(1080, 1920)
     qtbot.waitUntil(lambda: shell.portrait)
     positions = {shell.grid.getItemPosition(shell.grid.indexOf(b))[:2] for b in shell.tile_buttons.values()}
-    assert positions == {(0, 0), (0, 1)}  # two columns standing up
+    assert positions == {(0, 0), (1, 0)}  # one column of wide tiles standing up
+    qtbot.waitUntil(lambda: all(b.width() >= 900 for b in shell.tile_buttons.values()))
     guide = shell.open_flow("guide")
     assert isinstance(guide, GuideFlow) and guide.box.direction().name == "TopToBottom"
 

@@ -144,12 +144,13 @@ class ProgressFlow(QWidget):
         result.setContentsMargins(48, 24, 48, 24)
         result.setSpacing(24)
         result.addLayout(self.result_box, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.again_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.rate_button)
-        buttons.addWidget(self.done_button)
-        result.addLayout(buttons)
+        self.result_buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.result_buttons.setSpacing(20)
+        self.result_buttons.addWidget(self.again_button)
+        self.result_buttons.addStretch(1)
+        self.result_buttons.addWidget(self.rate_button)
+        self.result_buttons.addWidget(self.done_button)
+        result.addLayout(self.result_buttons)
 
         # -- screen 3: the rating
         self.choices = QButtonGroup(self)
@@ -226,8 +227,10 @@ class ProgressFlow(QWidget):
             self.query_progress()
 
     def set_portrait(self, portrait: bool) -> None:
-        self.result_box.setDirection(QBoxLayout.Direction.TopToBottom if portrait
-                                     else QBoxLayout.Direction.LeftToRight)
+        """Standing up: the progress above its history, the buttons one under the other."""
+        direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        self.result_box.setDirection(direction)
+        self.result_buttons.setDirection(direction)
 
     # -- screen 1 → 2
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTextEdit,
     QVBoxLayout,
@@ -108,18 +109,44 @@ def wipe_widgets(root: QWidget) -> None:
         shown.clear()
 
 
-class CountdownOverlay(QFrame):
-    """Covers the kiosk in the last seconds before the wipe: the seconds left and 继续."""
+def _tile_button(tile: Tile) -> QPushButton:
+    """A big home-screen button: the title large, the hint below it, both wrapping."""
+    button = QPushButton()
+    button.setObjectName("tile")
+    button.setAccessibleName(tile.title)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    title = label(tile.title, "tileTitle", centred=True)
+    hint = label(tile.hint, "tileHint", centred=True)
+    inner = QVBoxLayout(button)
+    inner.setContentsMargins(24, 24, 24, 24)
+    inner.addStretch(1)
+    for part in (title, hint):
+        part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        inner.addWidget(part)
+    inner.addStretch(1)
+    return button
+
+
+class CountdownOverlay(QWidget):
+    """Covers the whole kiosk in the last seconds before the wipe: the seconds left and 继续.
+
+    A tap anywhere on it counts as 继续, so an elderly citizen is not wiped for missing the button.
+    """
+
+    touched = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setObjectName("overlay")
+        self.setObjectName("veil")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.card = QFrame(self)
+        self.card.setObjectName("overlay")
         self.heading = label("您还在使用吗？", "title", centred=True)
         self.seconds = label("", "countdown", centred=True)
         self.text = label("倒计时结束后，屏幕上的内容将全部清除，回到首页", "subtitle", centred=True)
         self.keep = QPushButton("继续使用")
         self.keep.setMinimumWidth(480)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.card)
         layout.setContentsMargins(48, 48, 48, 48)
         layout.setSpacing(24)
         layout.addWidget(self.heading)
@@ -135,9 +162,14 @@ class CountdownOverlay(QFrame):
         parent = self.parentWidget()
         if parent is None:
             return
+        self.setGeometry(parent.rect())
         width = min(parent.width() - 80, 1200)
         height = min(parent.height() - 80, 720)
-        self.setGeometry((parent.width() - width) // 2, (parent.height() - height) // 2, width, height)
+        self.card.setGeometry((parent.width() - width) // 2, (parent.height() - height) // 2, width, height)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.touched.emit()
+        event.accept()
 
 
 class KioskShell(QWidget):
@@ -171,7 +203,7 @@ class KioskShell(QWidget):
         self.bar = QFrame()
         self.bar.setObjectName("bar")
         self.home_button = QPushButton("返回首页")
-        self.heading = QLabel(ctx.settings.hall_name)
+        self.heading = QLabel("欢迎使用自助服务")
         self.large_button = QPushButton("大字")
         self.large_button.setCheckable(True)
         self.large_button.setAccessibleName("大字模式")
@@ -200,9 +232,7 @@ class KioskShell(QWidget):
         self.grid.setSpacing(28)
         self.tile_buttons: dict[str, QPushButton] = {}
         for tile in self.tiles:
-            button = QPushButton(f"{tile.title}\n{tile.hint}")
-            button.setObjectName("tile")
-            button.setAccessibleName(tile.title)
+            button = _tile_button(tile)
             button.clicked.connect(lambda _=False, t=tile: self.open_flow(t.key))
             self.tile_buttons[tile.key] = button
         home = QVBoxLayout(self.home)
@@ -221,6 +251,8 @@ class KioskShell(QWidget):
         self.holder_layout.setContentsMargins(0, 0, 0, 0)
         self.pin_page = PinPage(ctx, self)
         self.pages = QStackedWidget()
+        # The pages' own minimum widths must not hold a portrait screen at a landscape width.
+        self.pages.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.holder)
         self.pages.addWidget(self.pin_page)
@@ -244,6 +276,7 @@ class KioskShell(QWidget):
         self.contrast_button.toggled.connect(self._set_contrast)
         self.corner.clicked.connect(self._corner_tapped)
         self.overlay.keep.clicked.connect(self.keep_going)
+        self.overlay.touched.connect(self.keep_going)
         self.pin_page.cancelled.connect(self._leave_pin)
         self.pin_page.accepted.connect(self._unlock)
         app = QApplication.instance()
@@ -319,7 +352,7 @@ class KioskShell(QWidget):
         flow.deleteLater()
 
     def _show_home(self) -> None:
-        self.heading.setText(self.ctx.settings.hall_name)
+        self.heading.setText("欢迎使用自助服务")
         self.home_button.hide()
         self.pages.setCurrentWidget(self.home)
         self.flow_changed.emit("")
@@ -374,13 +407,15 @@ class KioskShell(QWidget):
             self.overlay.place()
 
     def _lay_out_tiles(self) -> None:
-        columns = 2 if self.portrait else 3
+        columns = 1 if self.portrait else 2 if len(self.tile_buttons) <= 4 else 3
         for button in self.tile_buttons.values():
             self.grid.removeWidget(button)
         for index, button in enumerate(self.tile_buttons.values()):
             self.grid.addWidget(button, index // columns, index % columns)
         for row in range(self.grid.rowCount()):
-            self.grid.setRowStretch(row, 1)
+            self.grid.setRowStretch(row, 1 if row < (len(self.tile_buttons) + columns - 1) // columns else 0)
+        for column in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
 
     # -- the administrator ------------------------------------------------------------------------
 

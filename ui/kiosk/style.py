@@ -69,7 +69,14 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f"{k} QPushButton#choice:checked {{ background: {c['accent']}; color: {c['on_accent']}; }}",
         f"{k} QPushButton#tile {{ background: {c['tile']}; color: {c['fg']};"
         f" border: {'4px' if contrast else '2px'} solid {c['tile_border']}; border-radius: 18px;"
-        f" font-size: {px(40)}; font-weight: 600; min-height: {px(200)}; padding: 16px; }}",
+        f" min-height: {px(200)}; padding: 16px; }}",
+        f"{k} QPushButton#tile QLabel#tileTitle {{ font-size: {px(48)}; font-weight: 700; color: {c['fg']};"
+        f" background: transparent; }}",
+        f"{k} QPushButton#tile QLabel#tileHint {{ font-size: {px(28)}; color: {c['muted']};"
+        f" background: transparent; }}",
+        f"{k} QPushButton#tile:pressed {{ background: {c['accent']}; }}",
+        f"{k} QFrame#panel QScrollArea, {k} QFrame#panel QScrollArea > QWidget > QWidget"
+        f" {{ background: {c['tile']}; }}",
         f"{k} QPushButton#key {{ font-size: {px(40)}; min-width: {TOUCH_MIN + 24}px; }}",
         f"{k} QLineEdit, {k} QPlainTextEdit {{ font-size: {px(32)}; padding: 10px 14px;"
         f" min-height: {TOUCH_MIN - 20}px; background: {c['field']}; color: {c['fg']};"
@@ -78,6 +85,7 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f"{k} QFrame#panel {{ background: {c['tile']}; border: {border} solid {c['tile_border']};"
         f" border-radius: 16px; }}",
         f"{k} QFrame#overlay {{ background: {c['bg']}; border: 6px solid {c['accent']}; border-radius: 24px; }}",
+        f"{k} QWidget#veil {{ background: rgba(0, 0, 0, 150); }}",
         f"{k} QScrollBar:vertical {{ width: {px(40)}; }}",
     ]
     for tone in ("error", "ok", "notice"):
