@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from desktop.domain.roles import PermissionDenied
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import EventType
 from desktop.domain.numbering import make_case_number
 from desktop.domain.passwords import hash_pin, pin_matches, pin_problems
+from desktop.domain.roles import PermissionDenied
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import RegistrationResult, register_visit
@@ -44,7 +44,8 @@ def test_progress_reads_as_a_plain_timeline_with_what_to_do_now(hall: Hall, cler
     progress = kiosk_progress(hall, KIOSK, result.case_number, result.query_code)
     assert progress.petitioner == "张**" and progress.state == "已答复"
     assert [s.text for s in progress.steps] == [
-        "您的信访事项已登记", "已转送浦江县住房和城乡建设局处理", "已受理，开始办理", "已作出处理意见", "处理意见书已送达"]
+        "您的信访事项已登记", "已转送浦江县住房和城乡建设局处理", "已受理，开始办理", "已作出处理意见",
+        "处理意见书已送达"]
     assert progress.can_rate and any("2026年10月16日 前向上一级机关申请复查" in line for line in progress.can_do)
     fresh = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=456)))
     waiting = kiosk_progress(hall, KIOSK, fresh.case_number, fresh.query_code)

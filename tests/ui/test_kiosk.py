@@ -332,3 +332,40 @@ def test_every_text_of_the_guide_is_plain_and_complete(qtbot: QtBot, shell: Kios
         seen.append(guide.text.text())
     assert "携带危险物品" in seen[2] and seen[2].count("\n\n") >= 5  # the six prohibited behaviours
     assert "60日" in seen[3] and "30日" in seen[3]
+
+
+def test_a_dissatisfied_rating_at_the_kiosk_lands_in_the_supervisors_list(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor, supervisor: Actor,
+        work_context: Context) -> None:
+    from desktop.app import work_for
+    from desktop.domain.roles import WindowRole
+    from ui.cases.search import CaseSearchPanel
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import WorkTabs
+
+    result = _answered(sqlite_hall, clerk)
+    counter = work_for(WindowRole.COUNTER, work_context(supervisor))
+    qtbot.addWidget(counter)
+    assert isinstance(counter, CounterWork) and isinstance(counter.desk, WorkTabs)
+    tabs = counter.desk
+    assert tabs.tabText(2) == "不满意评价"
+    panel = tabs.dissatisfied
+    qtbot.waitUntil(lambda: "没有" in panel.summary.text())
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, result.case_number, result.query_code)
+    _click(qtbot, flow.rate_button)
+    _click(qtbot, flow.choice_buttons["不满意"])
+    flow.reason.setPlainText("没有上门核实")
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.send_rating)
+    # another window's task manager: the supervisor's list hears of it through a change of its own hall
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1)
+    assert panel.table.item(0, 1).text() == result.case_number and panel.table.item(0, 5).text() == "没有上门核实"
+    assert panel.table.item(0, 2).text() == "张**"
+    search = tabs.findChild(CaseSearchPanel)
+    assert search is not None
+    with qtbot.waitSignal(search.case_changed, timeout=5000):
+        panel.case_chosen.emit(result.case_number)
+    assert tabs.currentIndex() == 0

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from desktop.domain.access import Permission
 from ui.cases.actions import CaseActionsButton
 from ui.cases.deadlines import DeadlinePanel
+from ui.cases.dissatisfied import DissatisfiedPanel
 from ui.cases.search import CaseSearchPanel
 from ui.shell.context import WorkContext
 
@@ -77,7 +78,7 @@ def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:
 
 
 class WorkTabs(QTabWidget):
-    """Cases and deadlines, and for supervisors and leaders the year's statistics.
+    """Cases and deadlines, and for supervisors and leaders the year's statistics and the 不满意 ratings.
 
     The statistics panel is built when its tab is first opened: counting a year takes
     a moment, and most sessions never look.
@@ -89,6 +90,15 @@ class WorkTabs(QTabWidget):
         self.statistics: QWidget | None = None
         self.addTab(cases, "事项与期限")
         self._statistics_index = self.addTab(QWidget(), "统计")
+        self.dissatisfied = DissatisfiedPanel(ctx)
+        self.addTab(self.dissatisfied, "不满意评价")
+        desk = cases.findChild(CaseDesk)
+        if desk is not None:
+            def open_case(number: str) -> None:
+                self.setCurrentIndex(0)
+                desk.search.open_number(number)
+
+            self.dissatisfied.case_chosen.connect(open_case)
         self.currentChanged.connect(self._tab_shown)
 
     def show_statistics(self) -> QWidget:
