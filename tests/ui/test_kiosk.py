@@ -6,6 +6,7 @@ import gc
 import weakref
 from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -22,6 +23,7 @@ from tests.helpers import form
 from ui.kiosk.body import kiosk_body
 from ui.kiosk.guide import GuideFlow
 from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell, closing_key, widget_texts
 from ui.kiosk.style import kiosk_style, text_px
 from ui.shell.context import WorkContext
@@ -63,7 +65,7 @@ def _query(qtbot: QtBot, flow: ProgressFlow, number: str, code: str) -> None:
 
 
 def test_home_shows_a_tile_per_flow_it_has_and_hides_the_others(shell: KioskShell) -> None:
-    assert set(shell.tile_buttons) == {"progress", "guide"}  # no 取号 or booking handed in
+    assert set(shell.tile_buttons) == {"register", "progress", "guide"}  # no 取号 or booking handed in
     for button in shell.tile_buttons.values():
         assert button.height() >= 180 and button.width() >= 400
     for button in (shell.large_button, shell.contrast_button):
@@ -79,7 +81,7 @@ def test_home_tiles_for_handed_in_flows(qtbot: QtBot, work_context: Context) -> 
 
     body = kiosk_body(work_context(KIOSK, "kiosk"), ticket=ticket)
     qtbot.addWidget(body)
-    assert list(body.tile_buttons) == ["ticket", "progress", "guide"]
+    assert list(body.tile_buttons) == ["ticket", "register", "progress", "guide"]
     _click(qtbot, body.tile_buttons["ticket"])
     assert opened == [KIOSK.actor_id] and body.flow_key == "ticket"
 
@@ -259,7 +261,7 @@ def test_portrait_has_its_own_layout(qtbot: QtBot, shell: KioskShell) -> None:
     shell.resize(1080, 1920)
     qtbot.waitUntil(lambda: shell.portrait)
     positions = {shell.grid.getItemPosition(shell.grid.indexOf(b))[:2] for b in shell.tile_buttons.values()}
-    assert positions == {(0, 0), (1, 0)}  # one column of wide tiles standing up
+    assert positions == {(row, 0) for row in range(len(shell.tile_buttons))}  # one column of wide tiles
     qtbot.waitUntil(lambda: all(b.width() >= 900 for b in shell.tile_buttons.values()))
     guide = shell.open_flow("guide")
     assert isinstance(guide, GuideFlow) and guide.box.direction().name == "TopToBottom"
@@ -369,3 +371,94 @@ def test_a_dissatisfied_rating_at_the_kiosk_lands_in_the_supervisors_list(
     with qtbot.waitSignal(search.case_changed, timeout=5000):
         panel.case_chosen.emit(result.case_number)
     assert tabs.currentIndex() == 0
+
+
+def _walk_registration(qtbot: QtBot, flow: RegistrationFlow, *, id_number: str) -> None:
+    flow.name.setText("赵春花")
+    flow.id_number.setText("33072619680312123")  # half-typed
+    _click(qtbot, flow.next_button)
+    assert flow.step == 0 and "身份证号码有误" in flow.message.text()
+    flow.id_number.setText(id_number)
+    flow.phone.setText("138-5791-2345")
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1 and "请轻触选择" in flow.message.text()
+    qtbot.waitUntil(lambda: "黄宅镇" in [b.text() for b in flow.where_buttons.values()])
+    _click(qtbot, next(b for b in flow.where_buttons.values() if b.text() == "黄宅镇"))
+    _click(qtbot, flow.next_button)
+    assert flow.step == 2
+    _click(qtbot, flow.next_button)
+    assert flow.step == 2 and "请写下" in flow.message.text()
+    flow.request.setPlainText("😀" * 3000)  # an emoji paste: refused with its length, nothing lost
+    _click(qtbot, flow.next_button)
+    assert flow.step == 2 and "不要超过" in flow.message.text()
+    flow.request.setPlainText("村口道路塌陷半年无人修，请求尽快修复")
+    _click(qtbot, flow.next_button)
+    flow.facts.setPlainText("今年三月大雨后塌陷，向村委会反映过两次")
+    _click(qtbot, flow.next_button)
+    assert flow.step == 4 and any("扫描仪" in t for t in widget_texts(flow.pages.currentWidget()))
+    _click(qtbot, flow.next_button)
+    assert flow.step == 5 and "黄宅镇" in flow.review.text() and "赵春花" in flow.review.text()
+    assert id_number not in flow.review.text()  # masked on the screen too
+    _click(qtbot, flow.next_button)
+    assert flow.step == 6 and not flow.next_button.isEnabled() and "携带危险物品" in flow.rights.text()
+    _click(qtbot, flow.agree)
+    assert flow.next_button.isEnabled() and flow.next_button.text() == "提交登记"
+
+
+def test_self_registration_end_to_end_prints_the_receipt(qtbot: QtBot, work_context: Context, sqlite_engine: Any,
+                                                         clock: Any, tmp_path: Any) -> None:
+    from desktop.services.self_service import kiosk_progress
+    from tests.conftest import make_hall
+    from tests.helpers import valid_id
+
+    hall = make_hall(sqlite_engine, clock, printer_receipts=f"pdf:{tmp_path}")
+    body = kiosk_body(work_context(KIOSK, "kiosk", hall=hall))
+    qtbot.addWidget(body)
+    body.show()
+    flow = body.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    _walk_registration(qtbot, flow, id_number=valid_id(seq=321))
+    with qtbot.waitSignal(flow.registered, timeout=10_000) as registered:
+        _click(qtbot, flow.next_button)
+    number = registered.args[0]
+    qtbot.waitUntil(lambda: "回执已打印" in flow.done_text.text(), timeout=20_000)
+    assert flow.done_number.text() == number and flow.result is not None
+    assert list(tmp_path.glob("*.pdf"))  # the receipt, as the pdf: printer keeps it
+    code = flow.result.query_code
+    progress = kiosk_progress(hall, Actor.kiosk("K02"), number, code)
+    assert progress.state == "已登记" and progress.petitioner == "赵**"
+    _click(qtbot, flow.done_button)
+    assert body.flow is None and not any(code in t or number in t for t in widget_texts(body))
+
+
+def test_a_failed_print_leaves_the_numbers_on_screen(qtbot: QtBot, work_context: Context, sqlite_engine: Any,
+                                                     clock: Any) -> None:
+    from tests.conftest import make_hall
+    from tests.helpers import valid_id
+    from tests.sync.conftest import free_port
+
+    hall = make_hall(sqlite_engine, clock, printer_receipts=f"escpos:tcp:127.0.0.1:{free_port()}")  # nobody there
+    flow = RegistrationFlow(work_context(KIOSK, "kiosk", hall=hall))
+    qtbot.addWidget(flow)
+    flow.show()
+    _walk_registration(qtbot, flow, id_number=valid_id(seq=654))
+    _click(qtbot, flow.next_button)
+    qtbot.waitUntil(lambda: "没有打印出来" in flow.done_text.text(), timeout=20_000)
+    assert "记下" in flow.done_text.text() and flow.done_code.text().replace(" ", "").isdigit()
+
+
+def test_the_id_card_reader_fills_who(qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any) -> None:
+    from tests.conftest import make_hall
+
+    hall = make_hall(sqlite_engine, clock, id_reader="sim:seed=7")
+    flow = RegistrationFlow(work_context(KIOSK, "kiosk", hall=hall))
+    qtbot.addWidget(flow)
+    flow.show()
+    assert flow.read_button.isVisible()
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.id_number.text() != "", timeout=10_000)
+    assert flow.name.text() and "已读取" in flow.message.text()
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QWidget
 
 from ui.kiosk.guide import GuideFlow
 from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import FlowFactory, KioskShell, Tile
 from ui.shell.context import WorkContext
 
@@ -18,6 +19,10 @@ def _scanned(ctx: WorkContext, parent: QWidget, number: str, code: str) -> QWidg
     return ProgressFlow(ctx, parent, number, code)
 
 
+def _register(ctx: WorkContext, parent: QWidget) -> QWidget:
+    return RegistrationFlow(ctx, parent)
+
+
 def _guide(ctx: WorkContext, parent: QWidget) -> QWidget:
     return GuideFlow(ctx, parent)
 
@@ -26,6 +31,7 @@ def kiosk_tiles(*, ticket: FlowFactory | None = None, booking: FlowFactory | Non
     """The home screen's tiles in order; a flow the composition root does not hand in is left out."""
     return [
         Tile("ticket", "取号排队", "到窗口办理前先取号", ticket),
+        Tile("register", "自助登记", "反映问题、提出请求", _register),
         Tile("progress", "查询进度 · 评价", "扫描回执二维码或输入查询码", _progress),
         Tile("booking", "预约领导接访", "预约领导接待日", booking),
         Tile("guide", "办事指南", "权利义务、办理时限", _guide),
