@@ -316,3 +316,45 @@ def dissatisfied_cases(hall: Hall, actor: Actor, *, limit: int = 500) -> list[Di
         if len(out) >= limit:
             break
     return out
+
+
+# -- privacy: a kiosk keeps no personal data of the registrations the server holds ---------------
+
+def erase_acknowledged_registrations(hall: Hall, actor: Actor) -> int:
+    """Reduce this kiosk's own registrations the server has acknowledged to what a kiosk may hold.
+
+    The registration's payload becomes the masked progress form the server sends kiosks
+    (:func:`desktop.domain.masking.kiosk_payload`: no ID number, phone, address, request or
+    facts; the name masked), and the case's rows, people and search keys are rebuilt from it;
+    progress and rating still work here with the case number and query code. Does nothing
+    unless the setting ``kiosk_erase_after_sync`` is on. Returns how many cases were erased.
+    """
+    from sqlalchemy import update
+
+    from desktop.domain.events import canonical_json
+    from desktop.domain.masking import kiosk_payload
+    from desktop.services.changes import note_cases
+    from desktop.services.store import write_projections
+
+    guard(hall, actor, Permission.SELF_SERVICE, "清除本机登记的个人信息")
+    if not hall.settings.kiosk_erase_after_sync:
+        return 0
+    with hall.transaction() as session:
+        rows = list(session.scalars(select(EventRow).where(
+            EventRow.type == EventType.REGISTERED.value, EventRow.device_id == hall.settings.device_id,
+            EventRow.server_seq.is_not(None))))
+        erased: list[tuple[str, str]] = []
+        for row in rows:
+            payload = row_to_event(row).payload
+            masked = kiosk_payload(EventType.REGISTERED.value, dict(payload))
+            if dict(payload) != masked:
+                erased.append((row.event_id, canonical_json(masked)))
+        if not erased:
+            return 0
+        for event_id, text in erased:
+            session.execute(update(EventRow).where(EventRow.event_id == event_id).values(payload=text))
+        case_ids = list(dict.fromkeys(r.case_id for r in rows if r.event_id in dict(erased)))
+        views = [project(case_id, case_events(session, case_id), hall.policy) for case_id in case_ids]
+        write_projections(session, views, set(case_ids), set(case_ids))
+        note_cases(session, case_ids)
+    return len(erased)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -16,7 +17,7 @@ from desktop.sync.client import sync_with_server
 from desktop.sync.lookup import ask_progress, server_lookup
 from server.store import enrol_device
 from tests.conftest import FakeClock, make_hall
-from tests.helpers import form
+from tests.helpers import form, valid_id
 from tests.sync.conftest import DeviceFactory, free_port, serving, with_staff
 
 KIOSK = Actor.kiosk("K09")
@@ -64,3 +65,74 @@ def test_with_no_network_the_kiosk_says_so_and_points_to_the_counter(device_hall
     with pytest.raises(RuleViolation) as refused:
         kiosk_progress(kiosk, KIOSK, elsewhere.case_number, elsewhere.query_code, remote=remote)
     assert refused.value.message == OFFLINE and "窗口" in OFFLINE
+
+
+def test_the_kiosk_erases_the_personal_data_of_its_registrations_once_the_server_has_them(
+        url: str, centre: Hall, device_hall: DeviceFactory) -> None:
+    from sqlalchemy import select, text
+
+    from db.models import CaseRow, EventRow
+    from desktop.services.self_service import erase_acknowledged_registrations
+
+    kiosk = device_hall("k", "K09")
+    token = enrol_device(centre, kiosk.settings.device_id, "kiosk", device_code="K09")
+    secret_id = valid_id(seq=987)
+    synced = register_visit(kiosk, KIOSK, form(name="欧阳春花", id_number=secret_id, phone="13957900001",
+                                               request="反映秘密诉求内容", facts="秘密事实"))
+    assert erase_acknowledged_registrations(kiosk, KIOSK) == 0  # not on the server yet: kept
+    sync_with_server(kiosk, url, token)
+    waiting = register_visit(kiosk, KIOSK, form(name="李梅", id_number=valid_id(seq=456)))
+    assert erase_acknowledged_registrations(kiosk, KIOSK) == 1
+    assert erase_acknowledged_registrations(kiosk, KIOSK) == 0
+    with kiosk.sessions() as session:
+        stored = " ".join(str(v) for row in session.execute(select(EventRow.payload)) for v in row)
+        stored += " ".join(str(v) for row in session.execute(select(CaseRow)).scalars() for v in vars(row).values())
+        stored += " ".join(str(v) for row in session.execute(text("SELECT * FROM case_persons")) for v in row)
+    for secret in (secret_id, "13957900001", "秘密诉求", "秘密事实", "欧阳春花"):
+        assert secret not in stored, secret
+    assert "李梅" in stored  # not acknowledged yet: still here
+    progress = kiosk_progress(kiosk, KIOSK, synced.case_number, synced.query_code)
+    assert progress.state == "已登记" and progress.petitioner == "欧阳**"
+    assert kiosk_progress(kiosk, KIOSK, waiting.case_number, waiting.query_code).petitioner == "李*"
+    # the server still holds everything
+    with centre.sessions() as session:
+        assert session.scalar(select(CaseRow.petitioner_name).where(CaseRow.case_number == synced.case_number))
+
+
+def test_erasing_can_be_turned_off(device_hall: DeviceFactory, url: str, centre: Hall) -> None:
+    from desktop.services.self_service import erase_acknowledged_registrations
+
+    kiosk = device_hall("k", "K09")
+    kiosk.settings = replace(kiosk.settings, kiosk_erase_after_sync=False)
+    token = enrol_device(centre, kiosk.settings.device_id, "kiosk", device_code="K09")
+    register_visit(kiosk, KIOSK, form())
+    sync_with_server(kiosk, url, token)
+    assert erase_acknowledged_registrations(kiosk, KIOSK) == 0
+
+
+def test_the_kiosk_screen_erases_after_each_sync(qtbot: Any, work_context: Any, url: str, centre: Hall,
+                                                 device_hall: DeviceFactory) -> None:
+    from ui.kiosk.body import kiosk_body
+
+    kiosk = device_hall("k", "K09")
+    token = enrol_device(centre, kiosk.settings.device_id, "kiosk", device_code="K09")
+    body = kiosk_body(work_context(KIOSK, "kiosk", hall=kiosk))
+    qtbot.addWidget(body)
+    secret_id = valid_id(seq=987)
+    result = register_visit(kiosk, KIOSK, form(name="欧阳春花", id_number=secret_id))
+    sync_with_server(kiosk, url, token)  # commits the sync state: the kiosk's screen hears of it
+
+    def erased() -> bool:
+        return kiosk_progress(kiosk, KIOSK, result.case_number, result.query_code).petitioner == "欧阳**" and \
+            not any(secret_id in p for p in _payloads(kiosk))
+
+    qtbot.waitUntil(lambda: not body.tasks.busy and erased(), timeout=10_000)
+
+
+def _payloads(hall: Hall) -> list[str]:
+    from sqlalchemy import select
+
+    from db.models import EventRow
+
+    with hall.sessions() as session:
+        return list(session.scalars(select(EventRow.payload)))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent
@@ -51,6 +52,10 @@ from ui.kiosk.style import kiosk_style
 from ui.shell.context import WorkContext
 from ui.shell.idle import IdleWatcher
 from ui.shell.tasks import TaskGroup
+
+if TYPE_CHECKING:
+    from desktop.services.changes import Changes
+    from desktop.services.context import Hall
 
 #: Seconds of the visible countdown at the end of the idle time.
 COUNTDOWN_SECONDS = 15
@@ -188,6 +193,7 @@ class KioskShell(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("kiosk")
+        self.tasks = ctx.group(self)
         self.tiles = [t for t in tiles if t.factory is not None]
         self._scanned_flow = scanned
         self.large = False
@@ -282,6 +288,7 @@ class KioskShell(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        ctx.tasks.changed.connect(self._changed)
         self._lay_out_tiles()
         self._restyle()
         self._show_home()
@@ -356,6 +363,24 @@ class KioskShell(QWidget):
         self.home_button.hide()
         self.pages.setCurrentWidget(self.home)
         self.flow_changed.emit("")
+
+    # -- privacy after a sync ---------------------------------------------------------------------
+
+    def _changed(self, changes: Changes) -> None:
+        # Topic.SYNC by its value: the services (and SQLAlchemy) are not loaded before the first frame
+        if "sync" in changes.topics and self.ctx.settings.kiosk_erase_after_sync and not self.tasks.busy:
+            self.erase_acknowledged()
+
+    def erase_acknowledged(self) -> None:
+        """Reduce this kiosk's registrations the server has acknowledged to masked progress (off the GUI thread)."""
+        actor = self.ctx.actor
+
+        def erase(hall: Hall) -> int:
+            from desktop.services.self_service import erase_acknowledged_registrations
+
+            return erase_acknowledged_registrations(hall, actor)
+
+        self.tasks.run(erase, lambda _count: None, lambda _error: None)
 
     # -- idle -------------------------------------------------------------------------------------
 
