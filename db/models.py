@@ -401,3 +401,43 @@ class AttachmentRow(Base):
     mime: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[str] = mapped_column(String(32))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SuggestionThemeRow(Base):
+    """A theme the bureau asks the public for suggestions on (人民建议征集), open until ``closes_on``."""
+
+    __tablename__ = "suggestion_themes"
+
+    code: Mapped[str] = mapped_column(String(36), primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    published_by: Mapped[str] = mapped_column(String(96))
+
+
+class SuggestionRow(Base):
+    """A citizen's suggestion (人民建议): its own record, not a petition, with its answer, adoption and award."""
+
+    __tablename__ = "suggestions"
+
+    suggestion_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    theme_code: Mapped[str] = mapped_column(String(36))
+    theme_title: Mapped[str] = mapped_column(String(100))
+    content: Mapped[str] = mapped_column(Text)
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str] = mapped_column(String(20))
+    submitted_at: Mapped[str] = mapped_column(String(32))
+    submitted_by: Mapped[str] = mapped_column(String(96))
+    device_id: Mapped[str] = mapped_column(String(32))
+    answer: Mapped[str] = mapped_column(Text)
+    answered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    answered_by: Mapped[str] = mapped_column(String(96))
+    adoption: Mapped[str] = mapped_column(String(8))
+    adopted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    award: Mapped[str] = mapped_column(String(200))
+    awarded_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    __table_args__ = (Index("ix_suggestions_theme", "theme_code", "submitted_at"),)

@@ -36,6 +36,7 @@ class Topic(StrEnum):
     SYNC = "sync"  # outbox acknowledgements, the pull cursor, enrolled devices
     QUEUE = "queue"  # the hall queue (told by the hall server)
     DRAFTS = "drafts"  # forms kept against a crash
+    SUGGESTIONS = "suggestions"  # people's suggestions (人民建议) and their themes
 
 
 #: The topic of each table; tables not named here (counters) change nothing anyone shows.
@@ -52,6 +53,8 @@ TABLE_TOPICS: dict[str, Topic] = {
     "sync_devices": Topic.SYNC,
     "drafts": Topic.DRAFTS,
     "attachments": Topic.CASES,
+    "suggestions": Topic.SUGGESTIONS,
+    "suggestion_themes": Topic.SUGGESTIONS,
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.events import EventType
@@ -65,7 +65,7 @@ def _query(qtbot: QtBot, flow: ProgressFlow, number: str, code: str) -> None:
 
 
 def test_home_shows_a_tile_per_flow_it_has_and_hides_the_others(shell: KioskShell) -> None:
-    assert set(shell.tile_buttons) == {"register", "progress", "guide"}  # no 取号 or booking handed in
+    assert set(shell.tile_buttons) == {"register", "progress", "suggest", "guide"}  # no 取号 or booking handed in
     for button in shell.tile_buttons.values():
         assert button.height() >= 180 and button.width() >= 400
     for button in (shell.large_button, shell.contrast_button):
@@ -81,7 +81,7 @@ def test_home_tiles_for_handed_in_flows(qtbot: QtBot, work_context: Context) -> 
 
     body = kiosk_body(work_context(KIOSK, "kiosk"), ticket=ticket)
     qtbot.addWidget(body)
-    assert list(body.tile_buttons) == ["ticket", "register", "progress", "guide"]
+    assert list(body.tile_buttons) == ["ticket", "register", "progress", "suggest", "guide"]
     _click(qtbot, body.tile_buttons["ticket"])
     assert opened == [KIOSK.actor_id] and body.flow_key == "ticket"
 
@@ -462,3 +462,32 @@ def test_the_id_card_reader_fills_who(qtbot: QtBot, work_context: Context, sqlit
     assert flow.name.text() and "已读取" in flow.message.text()
     _click(qtbot, flow.next_button)
     assert flow.step == 1
+
+
+def test_a_suggestion_on_a_theme_anonymously(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,
+                                            supervisor: Actor, clerk: Actor) -> None:
+    from desktop.services.suggestions import list_suggestions, publish_theme
+    from ui.kiosk.suggest import SuggestionFlow
+
+    publish_theme(sqlite_hall, supervisor, title="老旧小区加装电梯", description="")
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: any("加装电梯" in b.text() for b in flow.findChildren(QPushButton)))
+    _click(qtbot, next(b for b in flow.findChildren(QPushButton) if "加装电梯" in b.text()))
+    flow.content.setPlainText("太短")
+    _click(qtbot, flow.to_who)
+    assert flow.pages.currentIndex() == 1 and "至少10个字" in flow.message.text()
+    flow.content.setPlainText("建议按楼栋征求意见，费用分摊办法公开")
+    _click(qtbot, flow.to_who)
+    flow.name.setText("王芳")
+    flow.phone.setText("12")
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.send_named)
+    assert flow.pages.currentIndex() == 2 and "内容都还在" in flow.message.text()
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.send_anonymous)
+    assert flow.done_number.text() == "JY-20260916-C01-0001" and "加装电梯" in flow.done_text.text()
+    (stored,) = list_suggestions(sqlite_hall, clerk)
+    assert stored.anonymous and stored.name == "" and stored.theme == "老旧小区加装电梯"
+    _click(qtbot, flow.done_button)
+    assert shell.flow is None

@@ -8,6 +8,7 @@ from ui.kiosk.guide import GuideFlow
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import FlowFactory, KioskShell, Tile
+from ui.kiosk.suggest import SuggestionFlow
 from ui.shell.context import WorkContext
 
 
@@ -23,6 +24,10 @@ def _register(ctx: WorkContext, parent: QWidget) -> QWidget:
     return RegistrationFlow(ctx, parent)
 
 
+def _suggest(ctx: WorkContext, parent: QWidget) -> QWidget:
+    return SuggestionFlow(ctx, parent)
+
+
 def _guide(ctx: WorkContext, parent: QWidget) -> QWidget:
     return GuideFlow(ctx, parent)
 
@@ -34,6 +39,7 @@ def kiosk_tiles(*, ticket: FlowFactory | None = None, booking: FlowFactory | Non
         Tile("register", "自助登记", "反映问题、提出请求", _register),
         Tile("progress", "查询进度 · 评价", "扫描回执二维码或输入查询码", _progress),
         Tile("booking", "预约领导接访", "预约领导接待日", booking),
+        Tile("suggest", "人民建议", "对工作提出意见建议", _suggest),
         Tile("guide", "办事指南", "权利义务、办理时限", _guide),
     ]
 
