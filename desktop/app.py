@@ -112,6 +112,10 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     # beside the database; a mistyped --db gets no folder made for it (it is refused on opening)
     errors.setup_logging(db_path.parent if db_path.parent.is_dir() else data_dir())
     errors.install_exception_hooks()
+    if WindowRole(role) is WindowRole.KIOSK and settings.kiosk_on_screen_keyboard:
+        from ui.kiosk.keyboard import use_on_screen_keyboard
+
+        use_on_screen_keyboard()  # before the application exists: Qt picks its input method then
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("信访接待大厅系统")

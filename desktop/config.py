@@ -212,6 +212,8 @@ class Settings:
     kiosk_exit_pin: str = _setting(
         "", "自助终端管理员退出密码的 Argon2id 散列（用 python -m desktop set-kiosk-pin 设置；为空则无法从屏幕退出）",
         pattern=r"(\$argon2id\$[A-Za-z0-9$=,+/]{20,200})?", secret=True)
+    kiosk_on_screen_keyboard: bool = _setting(
+        True, "自助终端使用屏幕键盘（Qt 虚拟键盘，拼音输入）；false 时只用实体键盘", _flag)
     kiosk_erase_after_sync: bool = _setting(
         True, "自助终端上登记的事项在服务器确认收到后，从本机删除其个人信息（默认开启）", _flag)
     # ID-card reader (desktop/devices): `doctor` checks it.

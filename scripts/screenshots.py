@@ -24,10 +24,10 @@ COUNTER_SIZES = {"1920x1080": (1920, 1080), "1366x768": (1366, 768)}
 STAFF_SIZE = (1600, 900)
 
 
-def _rerun_under_xvfb() -> None:
+def _rerun_under_xvfb(screen: str = "1920x1920") -> None:
     if os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") or not shutil.which("xvfb-run"):
         return
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1920x24", sys.executable, *sys.argv]
+    command = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, *sys.argv]
     raise SystemExit(subprocess.call(command))
 
 
@@ -37,9 +37,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
-    parser.add_argument("--only", choices=("all", "kiosk"), default="all", help="kiosk: the kiosk's screens only")
+    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard"), default="all",
+                        help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen keyboard up")
     args = parser.parse_args()
-    _rerun_under_xvfb()
+    # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size
+    _rerun_under_xvfb("1920x1080" if args.only == "kiosk-keyboard" else "1920x1920")
     work = Path(tempfile.mkdtemp(prefix="ph-shots-"))
     os.environ.setdefault("PH_CONFIG_DIR", str(work / "config"))
     os.environ.setdefault("PH_DATA_DIR", str(work / "data"))
@@ -51,6 +53,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     if args.only == "kiosk":
         kiosk_screenshots(db, out)
+    elif args.only == "kiosk-keyboard":
+        kiosk_keyboard_screenshot(db, out)
     else:
         take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
@@ -373,6 +377,64 @@ def _known_person(hall: Any) -> Any:
         return make_card(name=row[0], id_number=row[1], sex="", ethnicity="汉", address="浙江省浦江县浦阳街道")
     except Exception:
         return None
+
+
+def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
+    """The kiosk's self-registration with the pinyin keyboard up, the whole screen (landscape)."""
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import build_window
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+    from ui.kiosk.register import RegistrationFlow
+    from ui.kiosk.shell import KioskShell
+    from ui.shell.theme import apply_theme
+
+    hall = open_hall(load_settings(), db)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "kiosk")
+
+    def settle(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    window = build_window(hall, "kiosk")
+    body = window.body  # type: ignore[union-attr]
+    assert isinstance(body, KioskShell)
+    screen = QGuiApplication.primaryScreen()
+    window.setGeometry(screen.geometry())  # no window manager under Xvfb to make it full screen
+    window.show()
+    window.activateWindow()
+    settle(500)
+    flow = body.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.name.setFocus()
+    method = QGuiApplication.inputMethod()
+    for _ in range(50):
+        method.show()
+        settle(100)
+        if method.isVisible():
+            break
+    settle(800)
+    shot = screen.grabWindow(0)
+    shot.save(str(out / "21-kiosk-landscape-keyboard.png"))
+    del shot
+    print("  21-kiosk-landscape-keyboard.png", "（键盘已显示）" if method.isVisible() else "（键盘没有出现）")
+    body.wipe()
+    window.close()
+    settle(300)
+    hall.engine.dispose()
+    # The keyboard's QML scene lets go of its images after the application at exit (Qt aborts then):
+    # leave at once, everything is saved.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

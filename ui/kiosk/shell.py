@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QTextEdit,
@@ -47,6 +48,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import ValidationError
 from desktop.domain.qrpayload import MAX_PAYLOAD_LENGTH, parse_payload
 from ui.common.widgets import label
+from ui.kiosk.keyboard import KeyboardSpace
 from ui.kiosk.pin import PinPage
 from ui.kiosk.style import kiosk_style
 from ui.shell.context import WorkContext
@@ -260,13 +262,21 @@ class KioskShell(QWidget):
         # The pages' own minimum widths must not hold a portrait screen at a landscape width.
         self.pages.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.pages.addWidget(self.home)
-        self.pages.addWidget(self.holder)
+        # A flow scrolls when the on-screen keyboard leaves it less room than it needs; the field
+        # with the focus is kept in view.
+        self.flow_scroll = QScrollArea()
+        self.flow_scroll.setWidgetResizable(True)
+        self.flow_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.flow_scroll.setWidget(self.holder)
+        self.pages.addWidget(self.flow_scroll)
         self.pages.addWidget(self.pin_page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.bar)
         layout.addWidget(self.pages, 1)
+        self.keyboard_space = KeyboardSpace(layout, self)
+        self.keyboard_space.changed.connect(self.keep_focus_in_view)
 
         self.overlay = CountdownOverlay(self)
         self.countdown_left = 0
@@ -289,6 +299,8 @@ class KioskShell(QWidget):
         if app is not None:
             app.installEventFilter(self)
         ctx.tasks.changed.connect(self._changed)
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
         self._lay_out_tiles()
         self._restyle()
         self._show_home()
@@ -315,7 +327,7 @@ class KioskShell(QWidget):
             set_portrait(self.portrait)
         self.heading.setText(title)
         self.home_button.show()
-        self.pages.setCurrentWidget(self.holder)
+        self.pages.setCurrentWidget(self.flow_scroll)
         self.idle.start()
         self.flow_changed.emit(key)
         return flow
@@ -363,6 +375,13 @@ class KioskShell(QWidget):
         self.home_button.hide()
         self.pages.setCurrentWidget(self.home)
         self.flow_changed.emit("")
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.holder.isAncestorOf(new):
+            self.flow_scroll.ensureWidgetVisible(new, 40, 40)
+
+    def keep_focus_in_view(self) -> None:
+        self._focus_moved(None, QApplication.focusWidget())
 
     # -- privacy after a sync ---------------------------------------------------------------------
 
