@@ -37,7 +37,6 @@ from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.guide import _numbered
-from ui.registration.model import blank, to_form
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -88,6 +87,9 @@ class RegistrationFlow(QWidget):
         self.devices = ctx.group(self)
         self.loading = ctx.group(self)
         self.setObjectName("page")
+        # the registration model loads the services (SQLAlchemy): only when a citizen starts, never at start-up
+        from ui.registration.model import blank
+
         self.values: dict[str, Any] = blank()
         self.values["region_code"] = ctx.settings.region_code
         self.values["channel"] = Channel.KIOSK.value
@@ -381,6 +383,8 @@ class RegistrationFlow(QWidget):
     # -- 提交 and the receipt
 
     def submit(self) -> None:
+        from ui.registration.model import to_form
+
         form = to_form(self.values)
         actor, settings = self.ctx.actor, self.ctx.settings
 
