@@ -54,7 +54,9 @@ def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
     if role is WindowRole.KIOSK:
         from ui.kiosk.body import kiosk_body
 
-        # 取号 (desktop.services.queue) and 预约领导接访 (ui/kiosk/booking.py) join here when they land.
+        # 取号 and 预约领导接访 join here when their parts land:
+        #   ticket=ticket_flow(queue.window_types, queue.issue_ticket)  (desktop.services.queue, ui.kiosk.body)
+        #   booking=lambda ctx, parent: BookingFlow(ctx, parent)        (ui.kiosk.booking)
         return kiosk_body(ctx)
     from ui.display.board import display_body
 

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain.events import EventType
 from desktop.domain.qrpayload import make_payload
+from desktop.domain.queue import IssuedTicket, Ticket, TicketSource, TicketState, WindowType
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import RegistrationResult, register_visit
@@ -491,3 +492,54 @@ def test_a_suggestion_on_a_theme_anonymously(qtbot: QtBot, shell: KioskShell, sq
     assert stored.anonymous and stored.name == "" and stored.theme == "老旧小区加装电梯"
     _click(qtbot, flow.done_button)
     assert shell.flow is None
+
+
+class _Queue:
+    """The queue's two functions over a real hall (its counters), returning the contract's values."""
+
+    TYPES = (WindowType("general", "综合接待", "A", (1, 2)), WindowType("law", "涉法涉诉", "B", (3,)),
+             WindowType("closed", "暂停业务", "C", (4,), active=False))
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, object]] = []
+
+    def window_types(self, hall: Hall) -> list[WindowType]:
+        return list(self.TYPES)
+
+    def issue_ticket(self, hall: Hall, *, type_code: str, source: TicketSource, priority: bool = False,
+                     id_number: str | None = None, name: str | None = None) -> IssuedTicket:
+        from desktop.services.store import next_counter
+
+        self.calls.append({"type_code": type_code, "source": source, "priority": priority, "id_number": id_number})
+        kind = next(t for t in self.TYPES if t.code == type_code)
+        with hall.transaction() as session:
+            serial = next_counter(session, f"test-queue:{type_code}")
+        ticket = Ticket(f"t{serial}", f"{kind.prefix}{serial:03d}", type_code, TicketState.WAITING, hall.now(),
+                        source, priority, person_linked=id_number is not None)
+        return IssuedTicket(ticket, kind.name, serial - 1, None)
+
+
+def test_a_ticket_in_three_taps(qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any,
+                                tmp_path: Any) -> None:
+    from tests.conftest import make_hall
+    from ui.kiosk.body import ticket_flow
+    from ui.kiosk.ticket import TicketFlow
+
+    hall = make_hall(sqlite_engine, clock, printer_receipts=f"pdf:{tmp_path}")
+    queue = _Queue()
+    body = kiosk_body(work_context(KIOSK, "kiosk", hall=hall),
+                      ticket=ticket_flow(queue.window_types, queue.issue_ticket))
+    qtbot.addWidget(body)
+    body.show()
+    _click(qtbot, body.tile_buttons["ticket"])  # tap 1
+    flow = body.flow
+    assert isinstance(flow, TicketFlow) and not flow.card_button.isVisible()  # no reader here
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 2)  # the closed business is not offered
+    _click(qtbot, flow.priority)
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        _click(qtbot, flow.type_buttons[1])  # tap 2
+    assert flow.number.text() == "B001" and flow.business.text() == "涉法涉诉" and "前面还有 0 人" in flow.ahead.text()
+    assert queue.calls == [{"type_code": "law", "source": TicketSource.KIOSK, "priority": True, "id_number": None}]
+    qtbot.waitUntil(lambda: flow.printing.text() == "请取走号票", timeout=20_000)
+    _click(qtbot, flow.done_button)  # tap 3
+    assert body.flow is None and body.pages.currentWidget() is body.home

@@ -9,6 +9,7 @@ from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import FlowFactory, KioskShell, Tile
 from ui.kiosk.suggest import SuggestionFlow
+from ui.kiosk.ticket import IssueTicket, TicketFlow, WindowTypes
 from ui.shell.context import WorkContext
 
 
@@ -30,6 +31,14 @@ def _suggest(ctx: WorkContext, parent: QWidget) -> QWidget:
 
 def _guide(ctx: WorkContext, parent: QWidget) -> QWidget:
     return GuideFlow(ctx, parent)
+
+
+def ticket_flow(window_types: WindowTypes, issue_ticket: IssueTicket) -> FlowFactory:
+    """The 取号 tile's flow over the queue's two functions (``desktop.services.queue``)."""
+    def build(ctx: WorkContext, parent: QWidget) -> QWidget:
+        return TicketFlow(ctx, parent, window_types=window_types, issue_ticket=issue_ticket)
+
+    return build
 
 
 def kiosk_tiles(*, ticket: FlowFactory | None = None, booking: FlowFactory | None = None) -> list[Tile]:
