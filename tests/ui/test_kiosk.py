@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -281,6 +281,13 @@ def test_the_keys_that_leave_a_window_are_recognised() -> None:
         assert not closing_key(event)
 
 
+class _WindowSystemClose(QCloseEvent):
+    """A close asked by the window system (Alt+F4 through the window manager): a spontaneous event."""
+
+    def spontaneous(self) -> bool:
+        return True
+
+
 def test_locked_kiosk_refuses_to_close_until_the_pin(qtbot: QtBot, work_context: Context,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop.domain.passwords import hash_pin
@@ -297,7 +304,8 @@ def test_locked_kiosk_refuses_to_close_until_the_pin(qtbot: QtBot, work_context:
     body.lock()
     qtbot.waitExposed(window)
     assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
-    window.close()
+    from_the_window_manager = _WindowSystemClose()
+    assert body.eventFilter(window, from_the_window_manager) and not from_the_window_manager.isAccepted()
     assert window.isVisible()  # Alt+F4 and the window manager's close are refused
     swallowed = _key(Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
     assert body.eventFilter(window, swallowed)

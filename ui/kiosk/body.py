@@ -1,41 +1,56 @@
-"""What the kiosk shows: the home tiles and the flows they open (wired by the composition root)."""
+"""What the kiosk shows: the home tiles and the flows they open (wired by the composition root).
+
+Each flow's module loads when its tile is first tapped: the home screen is up before any of them.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QWidget
 
-from ui.kiosk.guide import GuideFlow
-from ui.kiosk.progress import ProgressFlow
-from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import FlowFactory, KioskShell, Tile
-from ui.kiosk.suggest import SuggestionFlow
-from ui.kiosk.ticket import IssueTicket, TicketFlow, WindowTypes
 from ui.shell.context import WorkContext
+
+if TYPE_CHECKING:
+    from ui.kiosk.ticket import IssueTicket, WindowTypes
 
 
 def _progress(ctx: WorkContext, parent: QWidget) -> QWidget:
+    from ui.kiosk.progress import ProgressFlow
+
     return ProgressFlow(ctx, parent)
 
 
 def _scanned(ctx: WorkContext, parent: QWidget, number: str, code: str) -> QWidget:
+    from ui.kiosk.progress import ProgressFlow
+
     return ProgressFlow(ctx, parent, number, code)
 
 
 def _register(ctx: WorkContext, parent: QWidget) -> QWidget:
+    from ui.kiosk.register import RegistrationFlow
+
     return RegistrationFlow(ctx, parent)
 
 
 def _suggest(ctx: WorkContext, parent: QWidget) -> QWidget:
+    from ui.kiosk.suggest import SuggestionFlow
+
     return SuggestionFlow(ctx, parent)
 
 
 def _guide(ctx: WorkContext, parent: QWidget) -> QWidget:
+    from ui.kiosk.guide import GuideFlow
+
     return GuideFlow(ctx, parent)
 
 
 def ticket_flow(window_types: WindowTypes, issue_ticket: IssueTicket) -> FlowFactory:
     """The 取号 tile's flow over the queue's two functions (``desktop.services.queue``)."""
     def build(ctx: WorkContext, parent: QWidget) -> QWidget:
+        from ui.kiosk.ticket import TicketFlow
+
         return TicketFlow(ctx, parent, window_types=window_types, issue_ticket=issue_ticket)
 
     return build

@@ -13,7 +13,8 @@
   screen (see :meth:`KioskShell.eventFilter`).
 * **Lock.** :meth:`KioskShell.lock` makes the window frameless, full screen and on top,
   swallows the keys that close or leave a window (Alt+F4, Ctrl+Q/W, Esc, F11, …) and
-  refuses to close. Only the administrator's PIN (five taps on the top-right corner) lets it
+  refuses a close asked by the window system (Alt+F4 handled by the window manager, its close
+  button). Only the administrator's PIN (five taps on the top-right corner) lets it
   close. What Qt cannot stop (Ctrl+Alt+Del, the Windows key, switching consoles, a
   window manager's own shortcuts) must be locked by the operating system: see README.
 """
@@ -45,8 +46,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import ValidationError
-from desktop.domain.qrpayload import MAX_PAYLOAD_LENGTH, parse_payload
 from ui.common.widgets import label
 from ui.kiosk.keyboard import KeyboardSpace
 from ui.kiosk.pin import PinPage
@@ -66,6 +65,8 @@ CORNER_TAPS = 5
 CORNER_WINDOW_S = 4.0
 #: A scanner types a whole code within this; slower keys start a new code.
 SCAN_GAP_S = 1.5
+#: Longer scans are not a receipt's (desktop.domain.qrpayload.MAX_PAYLOAD_LENGTH, loaded with the first scan).
+SCAN_MAX = 512
 
 FlowFactory = Callable[[WorkContext, QWidget], QWidget]
 
@@ -501,7 +502,9 @@ class KioskShell(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.Close and self.locked and watched is self.window():
+        if kind == QEvent.Type.Close and self.locked and watched is self.window() and event.spontaneous():
+            # Alt+F4, the window manager's close: refused. The program's own close and quit (not
+            # spontaneous) still work, so a shutdown, `run --smoke-test` and the PIN's exit end it.
             assert isinstance(event, QCloseEvent)
             event.ignore()
             return True
@@ -541,11 +544,14 @@ class KioskShell(QWidget):
                 self._take_scan(text, refused_at_home=True)
                 return True
             return False
-        if event.text() and event.text().isprintable() and len(self._scan) <= MAX_PAYLOAD_LENGTH:
+        if event.text() and event.text().isprintable() and len(self._scan) <= SCAN_MAX:
             self._scan.append(event.text())
         return False
 
     def _take_scan(self, text: str, *, refused_at_home: bool = False) -> bool:
+        from desktop.domain.errors import ValidationError
+        from desktop.domain.qrpayload import parse_payload
+
         try:
             number, code = parse_payload(text, self.ctx.settings.public_lookup_url)
         except ValidationError as refusal:
