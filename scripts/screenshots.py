@@ -288,9 +288,12 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     from desktop.config import load_settings
     from desktop.installation import open_hall
     from ui.kiosk.progress import ProgressFlow
+    from ui.kiosk.register import RegistrationFlow
     from ui.kiosk.shell import KioskShell
+    from ui.kiosk.suggest import SuggestionFlow
     from ui.shell.theme import apply_theme
 
+    os.environ["PH_PRINTER_RECEIPTS"] = f"pdf:{tempfile.mkdtemp(prefix='shots-receipts-')}"
     hall = open_hall(load_settings(), db)
     number, code = _answered_case(hall)
     app = QApplication.instance() or QApplication([])
@@ -356,6 +359,47 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         for _ in range(5):
             body.corner.click()
         save("11-admin-pin")
+        body.wipe()
+        register = body.open_flow("register")
+        assert isinstance(register, RegistrationFlow)
+        save("12-register-1-who")
+        register.name.setText("欧阳春花")
+        register.id_number.setText("330726196803121232")
+        register.phone.setText("13857912345")
+        register.forward()
+        loop = QEventLoop()
+        QTimer.singleShot(1500, loop.quit)
+        while len(register.where_buttons) < 2:
+            loop.processEvents()
+        next(b for b in register.where_buttons.values() if b.text() == "黄宅镇").click()
+        save("13-register-2-where")
+        register.forward()
+        register.request.setPlainText("村口道路塌陷半年无人修，雨天无法通行，请求尽快修复")
+        save("14-register-3-request")
+        register.forward()
+        register.facts.setPlainText("今年三月大雨后塌陷，向村委会反映过两次，至今未修")
+        register.forward()
+        save("15-register-5-materials")
+        register.forward()
+        save("16-register-6-review")
+        register.forward()
+        save("17-register-7-rights")
+        register.agree.setChecked(True)
+        register.forward()
+        while register.result is None and register.tasks.busy:
+            loop.processEvents()
+        settle(1500)
+        save("18-register-8-done")
+        body.large_button.setChecked(True)
+        save("19-register-8-done-large")
+        body.wipe()
+        suggest = body.open_flow("suggest")
+        assert isinstance(suggest, SuggestionFlow)
+        save("20-suggest-1-theme")
+        suggest.choose("", "自由建议")
+        suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
+        suggest.check_content()
+        save("21-suggest-3-who")
         body.wipe()
         window.close()
     hall.engine.dispose()

@@ -96,9 +96,9 @@ def test_progress_and_rating_end_to_end(qtbot: QtBot, shell: KioskShell, sqlite_
     flow = shell.flow
     assert isinstance(flow, ProgressFlow)
     _query(qtbot, flow, result.case_number, "1234 5678")
-    assert "查询码不正确" in flow.error.text() and flow.pages.currentWidget() is flow.entry_page
+    assert "查询码不正确" in flow.error.text() and flow.current_page is flow.entry_page
     _query(qtbot, flow, result.case_number.lower().replace("-", ""), result.query_code)
-    assert flow.pages.currentWidget() is flow.result_page
+    assert flow.current_page is flow.result_page
     assert flow.state.text() == "已答复" and "张**" in flow.heading.text() and "张建国" not in flow.heading.text()
     assert "已转送" in flow.timeline.text() and "已作出处理意见" in flow.timeline.text()
     assert "申请复查" in flow.can_do.text() and flow.rate_button.isVisibleTo(flow)
@@ -109,7 +109,7 @@ def test_progress_and_rating_end_to_end(qtbot: QtBot, shell: KioskShell, sqlite_
     flow.reason.setPlainText("处理意见没有回应我的主要诉求")
     with qtbot.waitSignal(flow.tasks.settled):
         _click(qtbot, flow.send_rating)
-    assert flow.pages.currentWidget() is flow.thanks_page
+    assert flow.current_page is flow.thanks_page
     assert "督查人员" in flow.thanks_text.text() and "复查" in flow.thanks_text.text()
     (listed,) = dissatisfied_cases(sqlite_hall, supervisor)
     assert listed.case_number == result.case_number and listed.reason == "处理意见没有回应我的主要诉求"
@@ -137,7 +137,7 @@ def test_the_receipts_qr_code_typed_by_a_scanner_opens_the_progress_from_home(
     qtbot.keyClick(shell, Qt.Key.Key_Return)
     flow = shell.flow
     assert isinstance(flow, ProgressFlow)
-    qtbot.waitUntil(lambda: flow.pages.currentWidget() is flow.result_page)
+    qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
     assert flow.state.text() == "已登记"
 
 
@@ -152,7 +152,7 @@ def test_a_scan_into_any_focused_field_is_read_as_the_receipt(qtbot: QtBot, shel
     qtbot.keyClick(first.code, Qt.Key.Key_Return)
     flow = shell.flow
     assert isinstance(flow, ProgressFlow) and flow is not first
-    qtbot.waitUntil(lambda: flow.pages.currentWidget() is flow.result_page)
+    qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
     assert result.case_number in flow.heading.text()
 
 

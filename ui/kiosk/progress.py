@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.kiosk.screens import Screens, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -137,7 +137,7 @@ class ProgressFlow(QWidget):
         right.addWidget(scroll, 1)
         self.result_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.result_box.setSpacing(24)
-        self.result_box.addWidget(summary, 1)
+        self.result_box.addWidget(scrolling(summary), 1)
         self.result_box.addWidget(history, 1)
         self.result_page = QWidget()
         result = QVBoxLayout(self.result_page)
@@ -202,9 +202,12 @@ class ProgressFlow(QWidget):
         thanks.addWidget(self.thanks_done, 0, Qt.AlignmentFlag.AlignHCenter)
         thanks.addStretch(2)
 
-        self.pages = QStackedWidget()
+        self.pages = Screens()
+        self._holders: dict[int, QWidget] = {}
         for page in (self.entry_page, self.result_page, self.rating_page, self.thanks_page):
-            self.pages.addWidget(page)
+            holder = page if page is self.result_page else scrolling(page)
+            self._holders[id(page)] = holder
+            self.pages.addWidget(holder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
@@ -216,7 +219,7 @@ class ProgressFlow(QWidget):
         self.done_button.clicked.connect(self.finished)
         self.thanks_done.clicked.connect(self.finished)
         self.rate_button.clicked.connect(self.open_rating)
-        self.rating_back.clicked.connect(lambda: self.pages.setCurrentWidget(self.result_page))
+        self.rating_back.clicked.connect(lambda: self._go(self.result_page))
         self.send_rating.clicked.connect(self.submit_rating)
         self.tasks.busy_changed.connect(self.submit.setDisabled)
         self.tasks.busy_changed.connect(self.send_rating.setDisabled)
@@ -225,6 +228,16 @@ class ProgressFlow(QWidget):
             self.number.setText(number)
             self.code.setText(code)
             self.query_progress()
+
+    def _go(self, page: QWidget) -> None:
+        self.pages.setCurrentWidget(self._holders[id(page)])
+
+    @property
+    def current_page(self) -> QWidget:
+        """The screen shown (entry, result, rating or thanks)."""
+        shown = self.pages.currentWidget()
+        return next(page for page in (self.entry_page, self.result_page, self.rating_page, self.thanks_page)
+                    if self._holders[id(page)] is shown)
 
     def set_portrait(self, portrait: bool) -> None:
         """Standing up: the progress above its history, the buttons one under the other."""
@@ -242,7 +255,7 @@ class ProgressFlow(QWidget):
         self.tasks.run(lambda hall: _lookup(hall, ctx, number, code), self._show, self._refused)
 
     def _refused(self, error: Exception) -> None:
-        self.pages.setCurrentWidget(self.entry_page)
+        self._go(self.entry_page)
         set_tone(self.error, "error", user_message(error, "查询"))
 
     def _show(self, progress: KioskProgress) -> None:
@@ -259,21 +272,21 @@ class ProgressFlow(QWidget):
         self.can_do.setText("\n".join(f"• {line}" for line in progress.can_do) or "• 请耐心等待办理结果")
         self.timeline.setText("\n\n".join(f"{step.on:%Y年%m月%d日}\n{step.text}" for step in progress.steps))
         self.rate_button.setVisible(progress.can_rate)
-        self.pages.setCurrentWidget(self.result_page)
+        self._go(self.result_page)
 
     def ask_again(self) -> None:
         self.progress, self._code = None, ""
         for edit in (self.number, self.code):
             edit.clear()
             edit.setText("")
-        self.pages.setCurrentWidget(self.entry_page)
+        self._go(self.entry_page)
         self.number.setFocus()
 
     # -- screen 3: the rating
 
     def open_rating(self) -> None:
         set_tone(self.rating_error, "", "")
-        self.pages.setCurrentWidget(self.rating_page)
+        self._go(self.rating_page)
 
     def submit_rating(self) -> None:
         if self.tasks.busy or self.progress is None:
@@ -300,4 +313,4 @@ class ProgressFlow(QWidget):
         else:
             self.thanks.setText("感谢您的评价")
             self.thanks_text.setText(f"您的评价“{progress.rating}”已记录。")
-        self.pages.setCurrentWidget(self.thanks_page)
+        self._go(self.thanks_page)

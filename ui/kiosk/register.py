@@ -21,12 +21,9 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +34,7 @@ from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.guide import _numbered
+from ui.kiosk.screens import Screens, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -98,7 +96,7 @@ class RegistrationFlow(QWidget):
         self.step_title = label("", "title")
         self.step_count = label("", "hint")
         self.message = message_label()
-        self.pages = QStackedWidget()
+        self.pages = Screens()
         self.back_button = secondary_button("上一步")
         self.next_button = QPushButton("下一步")
         nav = QHBoxLayout()
@@ -175,7 +173,7 @@ class RegistrationFlow(QWidget):
         self.review = label("")
         self.review.setTextFormat(Qt.TextFormat.PlainText)
         review = self._page("请核对您填写的内容；要修改请点“上一步”")
-        review.addWidget(self._scrolled(self.review), 1)
+        review.addWidget(self.review, 1)  # the screen scrolls
 
         # 7 告知
         self.rights = label("")
@@ -186,9 +184,9 @@ class RegistrationFlow(QWidget):
         self.agree = QPushButton("我已阅读，知道了")
         self.agree.setObjectName("choice")
         self.agree.setCheckable(True)
-        rights = self._page("提交前，请阅读您的权利、义务和“六个不得”")
-        rights.addWidget(self._scrolled(self.rights), 1)
-        rights.addWidget(self.agree)
+        rights = self._page("提交前，请阅读您的权利、义务和“六个不得”，再点下面的“我已阅读，知道了”")
+        rights.addWidget(self.rights, 1)  # the screen scrolls
+        nav.insertWidget(2, self.agree)  # beside 提交登记, always in view
 
         # 8 完成
         self.done_title = label("", "title", centred=True)
@@ -225,16 +223,10 @@ class RegistrationFlow(QWidget):
         layout.setSpacing(14)
         if lead:
             layout.addWidget(label(lead, "subtitle"))
-        self.pages.addWidget(page)
+        # Each screen scrolls on its own when large text or the on-screen keyboard leaves it too
+        # little room; the step's title and the 上一步/下一步 buttons stay in view.
+        self.pages.addWidget(scrolling(page))
         return layout
-
-    def _scrolled(self, shown: QLabel) -> QScrollArea:
-        shown.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(shown)
-        return scroll
 
     def _add_town(self, code: str, name: str) -> None:
         button = QPushButton(name)
@@ -277,6 +269,7 @@ class RegistrationFlow(QWidget):
         self.back_button.setVisible(index > 0 and not last)
         self.next_button.setVisible(not last)
         self.next_button.setText("提交登记" if index == len(STEPS) - 2 else "下一步")
+        self.agree.setVisible(index == len(STEPS) - 2)
         self.next_button.setDisabled(self._blocked())
         if index == 5:
             self.review.setText(self._summary())

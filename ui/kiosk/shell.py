@@ -261,7 +261,7 @@ class KioskShell(QWidget):
         self.pin_page = PinPage(ctx, self)
         self.pages = QStackedWidget()
         # The pages' own minimum widths must not hold a portrait screen at a landscape width.
-        self.pages.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.pages.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.pages.addWidget(self.home)
         # A flow scrolls when the on-screen keyboard leaves it less room than it needs; the field
         # with the focus is kept in view.
@@ -378,8 +378,18 @@ class KioskShell(QWidget):
         self.flow_changed.emit("")
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is not None and self.holder.isAncestorOf(new):
-            self.flow_scroll.ensureWidgetVisible(new, 40, 40)
+        """Keep the focused field in view in every scrolling area around it (the flow's and its screen's)."""
+        if new is None or not self.holder.isAncestorOf(new):
+            return
+        parent = new.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                inner = parent.widget()
+                if inner is not None and inner.isAncestorOf(new):
+                    parent.ensureWidgetVisible(new, 40, 40)
+            if parent is self.flow_scroll:
+                break
+            parent = parent.parentWidget()
 
     def keep_focus_in_view(self) -> None:
         self._focus_moved(None, QApplication.focusWidget())
