@@ -108,7 +108,7 @@ class ProgressFlow(QWidget):
         column.addStretch(1)
 
         # -- screen 2: the progress
-        self.heading = label("", "title")
+        self.heading = label("", "subtitle")
         self.state = label("", "big")
         self.next_step = label("", "subtitle")
         self.due = label("", "subtitle")
