@@ -394,7 +394,10 @@ def _walk_registration(qtbot: QtBot, flow: RegistrationFlow, *, id_number: str) 
     _click(qtbot, flow.next_button)
     assert flow.step == 1 and "请轻触选择" in flow.message.text()
     qtbot.waitUntil(lambda: "黄宅镇" in [b.text() for b in flow.where_buttons.values()])
-    _click(qtbot, next(b for b in flow.where_buttons.values() if b.text() == "黄宅镇"))
+    town = next(b for b in flow.where_buttons.values() if b.text() == "黄宅镇")
+    qtbot.waitUntil(lambda: town.isVisible() and town.width() > 0 and town.height() > 0)  # laid out
+    _click(qtbot, town)
+    assert town.isChecked()
     _click(qtbot, flow.next_button)
     assert flow.step == 2
     _click(qtbot, flow.next_button)
@@ -425,6 +428,7 @@ def test_self_registration_end_to_end_prints_the_receipt(qtbot: QtBot, work_cont
     hall = make_hall(sqlite_engine, clock, printer_receipts=f"pdf:{tmp_path}")
     body = kiosk_body(work_context(KIOSK, "kiosk", hall=hall))
     qtbot.addWidget(body)
+    body.resize(1920, 1080)
     body.show()
     flow = body.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
@@ -451,6 +455,7 @@ def test_a_failed_print_leaves_the_numbers_on_screen(qtbot: QtBot, work_context:
     hall = make_hall(sqlite_engine, clock, printer_receipts=f"escpos:tcp:127.0.0.1:{free_port()}")  # nobody there
     flow = RegistrationFlow(work_context(KIOSK, "kiosk", hall=hall))
     qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
     flow.show()
     _walk_registration(qtbot, flow, id_number=valid_id(seq=654))
     _click(qtbot, flow.next_button)
