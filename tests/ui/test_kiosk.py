@@ -556,3 +556,57 @@ def test_a_ticket_in_three_taps(qtbot: QtBot, work_context: Context, sqlite_engi
     qtbot.waitUntil(lambda: flow.printing.text() == "请取走号票", timeout=20_000)
     _click(qtbot, flow.done_button)  # tap 3
     assert body.flow is None and body.pages.currentWidget() is body.home
+
+
+@pytest.mark.parametrize("key", ["register", "progress", "suggest"])
+def test_every_flow_is_forgotten_after_the_idle_timeout(qtbot: QtBot, work_context: Context, key: str) -> None:
+    body = KioskShell(work_context(KIOSK, "kiosk"), kiosk_body(work_context(KIOSK, "kiosk")).tiles, idle_ms=40)
+    qtbot.addWidget(body)
+    body.resize(1920, 1080)
+    body.show()
+    flow = body.open_flow(key)
+    assert flow is not None
+    for edit in flow.findChildren(QLineEdit):
+        edit.insert("王秘密13800001111")
+    for text in flow.findChildren(QPlainTextEdit):
+        text.insertPlainText("王秘密的诉求")
+    assert any("王秘密" in t for t in widget_texts(body))
+    ref = weakref.ref(flow)
+    del flow
+    body.countdown_timer.setInterval(5)
+    with qtbot.waitSignal(body.wiped, timeout=5000):
+        pass
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    assert ref() is None and not any("王秘密" in t or "13800001111" in t for t in widget_texts(body))
+    assert not any(edit.isUndoAvailable() for edit in body.findChildren(QLineEdit))
+
+
+def test_staff_answer_adopt_and_award_a_kiosk_suggestion(qtbot: QtBot, sqlite_hall: Hall, supervisor: Actor,
+                                                         work_context: Context) -> None:
+    from desktop.services.suggestions import submit_suggestion
+    from ui.cases.suggestions import SuggestionsPanel
+
+    receipt = submit_suggestion(sqlite_hall, KIOSK, content="建议延长周六上午的接待时间", name="李军",
+                                phone="13857912345")
+    panel = SuggestionsPanel(work_context(supervisor))
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1)
+    assert panel.table.item(0, 2).text() == "李*" and panel.table.item(0, 4).text() == "待答复"
+    panel.table.selectRow(0)
+    assert "周六" in panel.content.text()
+    panel.award.setText("荣誉证书")
+    with qtbot.waitSignal(panel.tasks.settled):
+        _click(qtbot, panel.save_award)
+    assert "被采纳" in panel.message.text()
+    panel.answer.setPlainText("已研究，自下月起试行")
+    panel.adoption.setCurrentText("采纳")
+    with qtbot.waitSignal(panel.saved):
+        _click(qtbot, panel.save_answer)
+    qtbot.waitUntil(lambda: panel.table.item(0, 5) is not None and panel.table.item(0, 5).text() == "采纳")
+    panel.table.selectRow(0)
+    panel.award.setText("荣誉证书")
+    with qtbot.waitSignal(panel.saved):
+        _click(qtbot, panel.save_award)
+    qtbot.waitUntil(lambda: panel.table.item(0, 6).text() == "荣誉证书")
+    assert receipt.number in panel.message.text()

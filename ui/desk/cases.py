@@ -12,6 +12,7 @@ from ui.cases.actions import CaseActionsButton
 from ui.cases.deadlines import DeadlinePanel
 from ui.cases.dissatisfied import DissatisfiedPanel
 from ui.cases.search import CaseSearchPanel
+from ui.cases.suggestions import SuggestionsPanel
 from ui.shell.context import WorkContext
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:
 
 
 class WorkTabs(QTabWidget):
-    """Cases and deadlines, and for supervisors and leaders the year's statistics and the 不满意 ratings.
+    """Cases and deadlines; for supervisors and leaders the year's statistics, the 不满意 ratings, suggestions.
 
     The statistics panel is built when its tab is first opened: counting a year takes
     a moment, and most sessions never look.
@@ -92,6 +93,8 @@ class WorkTabs(QTabWidget):
         self._statistics_index = self.addTab(QWidget(), "统计")
         self.dissatisfied = DissatisfiedPanel(ctx)
         self.addTab(self.dissatisfied, "不满意评价")
+        self.suggestions = SuggestionsPanel(ctx)
+        self.addTab(self.suggestions, "人民建议")
         desk = cases.findChild(CaseDesk)
         if desk is not None:
             def open_case(number: str) -> None:
