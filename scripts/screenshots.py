@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
-    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard"), default="all",
+    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor"), default="all",
                         help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen keyboard up")
     args = parser.parse_args()
     # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size
@@ -55,6 +55,8 @@ def main() -> None:
         kiosk_screenshots(db, out)
     elif args.only == "kiosk-keyboard":
         kiosk_keyboard_screenshot(db, out)
+    elif args.only == "supervisor":
+        supervisor_screenshots(db, out)
     else:
         take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
@@ -257,6 +259,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
             device.close()
     hall.engine.dispose()
     kiosk_screenshots(db, out)
+    supervisor_screenshots(db, out)
 
 
 def _answered_case(hall: Any) -> tuple[str, str]:
@@ -421,6 +424,67 @@ def _known_person(hall: Any) -> Any:
         return make_card(name=row[0], id_number=row[1], sex="", ethnicity="汉", address="浙江省浦江县浦阳街道")
     except Exception:
         return None
+
+
+def supervisor_screenshots(db: Path, out: Path) -> None:
+    """The supervisor's 不满意评价 and 人民建议 tabs at 1366×768, after a kiosk rating and a suggestion."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import build_window, device_actor
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+    from desktop.services import accounts
+    from desktop.services.self_service import rate_case
+    from desktop.services.suggestions import submit_suggestion
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import WorkTabs
+    from ui.shell.staff import StaffWindow
+    from ui.shell.theme import apply_theme
+
+    hall = open_hall(load_settings(), db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    kiosk = device_actor("kiosk", hall.settings)
+    number, code = _answered_case(hall)
+    rate_case(hall, kiosk, number, code, "不满意", "处理意见没有回应我提出的维修费用问题，希望重新核实")
+    submit_suggestion(hall, kiosk, content="建议在大厅取号机旁安排志愿者，帮助老年人取号和查询进度", name="王芳",
+                      phone="13857912345")
+    submit_suggestion(hall, kiosk, content="建议周六上午开放接待，方便上班的群众来访", anonymous=True)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "counter")
+
+    def settle(ms: int = 600) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    window = build_window(hall, "counter")
+    assert isinstance(window, StaffWindow)
+    window.resize(1366, 768)
+    window.show()
+    settle(200)
+    window.sign_in_page.login.setText("ducha1")
+    window.sign_in_page.password.setText(accounts.DEMO_PASSWORD)
+    window.sign_in_page.submit()
+    for _ in range(100):
+        if window.work is not None:
+            break
+        settle(100)
+    work = window.work
+    assert isinstance(work, CounterWork) and isinstance(work.desk, WorkTabs)
+    work.setCurrentWidget(work.desk)
+    for index, name in ((2, "25-supervisor-dissatisfied-1366x768"), (3, "26-supervisor-suggestions-1366x768")):
+        work.desk.setCurrentIndex(index)
+        settle()
+        if index == 3:
+            work.desk.suggestions.table.selectRow(0)
+            settle(200)
+        window.grab().save(str(out / f"{name}.png"))
+        print(f"  {name}.png")
+    window.close()
+    hall.engine.dispose()
 
 
 def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:

@@ -49,6 +49,7 @@ class SuggestionsPanel(QWidget):
         self.answer.setMaximumHeight(120)
         self.adoption = QComboBox()
         self.adoption.addItems(ADOPTION_CHOICES)
+        self.adoption.setMinimumContentsLength(max(len(c) for c in ADOPTION_CHOICES) + 2)
         self.save_answer = QPushButton("保存答复")
         self.award = QLineEdit()
         self.award.setPlaceholderText("奖励，如：荣誉证书、奖金500元")
