@@ -52,7 +52,7 @@ def test_demo_data_rebuild_check_doctor_and_window(tmp_path: Path) -> None:
     assert "接待窗口：工作人员登录" in counter.stdout  # the demo accounts exist: straight to sign-in
     kiosk = _run("run", "--role", "kiosk", "--db", str(db), "--smoke-test", env_dir=tmp_path)
     assert kiosk.returncode == 0, kiosk.stderr
-    assert "自助服务终端：查询办理进度（无需登录）" in kiosk.stdout
+    assert "自助服务终端：自助服务（无需登录）" in kiosk.stdout
 
 
 def test_imported_holiday_year_makes_deadlines_verified(tmp_path: Path) -> None:
