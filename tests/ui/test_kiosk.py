@@ -610,3 +610,25 @@ def test_staff_answer_adopt_and_award_a_kiosk_suggestion(qtbot: QtBot, sqlite_ha
         _click(qtbot, panel.save_award)
     qtbot.waitUntil(lambda: panel.table.item(0, 6).text() == "荣誉证书")
     assert receipt.number in panel.message.text()
+
+
+def test_a_ticket_with_the_id_card(qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any,
+                                   tmp_path: Any) -> None:
+    from tests.conftest import make_hall
+    from ui.kiosk.ticket import TicketFlow
+
+    hall = make_hall(sqlite_engine, clock, id_reader="sim:seed=7", printer_receipts=f"pdf:{tmp_path}")
+    queue = _Queue()
+    flow = TicketFlow(work_context(KIOSK, "kiosk", hall=hall), window_types=queue.window_types,
+                      issue_ticket=queue.issue_ticket)
+    qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 2)
+    assert flow.card_button.isVisible()
+    _click(qtbot, flow.card_button)
+    qtbot.waitUntil(lambda: "已读取" in flow.message.text(), timeout=10_000)
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        _click(qtbot, flow.type_buttons[0])
+    (call,) = queue.calls
+    assert call["id_number"] and flow.number.text() == "A001" and flow.card is None  # the card is not kept
