@@ -52,12 +52,11 @@ def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
 
         return admin_work(ctx)
     if role is WindowRole.KIOSK:
-        from ui.kiosk.body import kiosk_body
+        from ui.kiosk.body import booking_flow, kiosk_body
 
-        # 取号 and 预约领导接访 join here when their parts land:
+        # 取号 joins here when the queue's service lands:
         #   ticket=ticket_flow(queue.window_types, queue.issue_ticket)  (desktop.services.queue, ui.kiosk.body)
-        #   booking=lambda ctx, parent: BookingFlow(ctx, parent)        (ui.kiosk.booking)
-        return kiosk_body(ctx)
+        return kiosk_body(ctx, booking=booking_flow)
     from ui.display.board import display_body
 
     return display_body(ctx)

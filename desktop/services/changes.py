@@ -37,6 +37,7 @@ class Topic(StrEnum):
     QUEUE = "queue"  # the hall queue (told by the hall server)
     DRAFTS = "drafts"  # forms kept against a crash
     SUGGESTIONS = "suggestions"  # people's suggestions (人民建议) and their themes
+    RECEPTION = "reception"  # leader reception days, their appointments and dossier notes
 
 
 #: The topic of each table; tables not named here (counters) change nothing anyone shows.
@@ -55,6 +56,9 @@ TABLE_TOPICS: dict[str, Topic] = {
     "attachments": Topic.CASES,
     "suggestions": Topic.SUGGESTIONS,
     "suggestion_themes": Topic.SUGGESTIONS,
+    "reception_days": Topic.RECEPTION,
+    "reception_appointments": Topic.RECEPTION,
+    "dossier_notes": Topic.RECEPTION,
 }
 
 
@@ -108,6 +112,10 @@ class Changes:
     @property
     def queue(self) -> bool:
         return Topic.QUEUE in self.topics
+
+    @property
+    def reception(self) -> bool:
+        return Topic.RECEPTION in self.topics
 
     def touches_case(self, case_id: str) -> bool:
         """Whether the case ``case_id`` may have changed (a calendar change moves its deadlines too)."""

@@ -632,3 +632,19 @@ def test_a_ticket_with_the_id_card(qtbot: QtBot, work_context: Context, sqlite_e
         _click(qtbot, flow.type_buttons[0])
     (call,) = queue.calls
     assert call["id_number"] and flow.number.text() == "A001" and flow.card is None  # the card is not kept
+
+
+def test_the_kiosk_window_offers_the_leaders_reception_day_booking(qtbot: QtBot, sqlite_hall: Hall) -> None:
+    from desktop.app import build_window
+    from ui.kiosk.booking import BookingFlow
+
+    window = build_window(sqlite_hall, "kiosk")
+    qtbot.addWidget(window)
+    body = window.body  # type: ignore[union-attr]
+    assert isinstance(body, KioskShell) and "booking" in body.tile_buttons
+    _click(qtbot, body.tile_buttons["booking"])
+    flow = body.flow
+    assert isinstance(flow, BookingFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy)
+    _click(qtbot, body.home_button)
+    assert body.flow is None and body.pages.currentWidget() is body.home

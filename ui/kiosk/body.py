@@ -46,6 +46,13 @@ def _guide(ctx: WorkContext, parent: QWidget) -> QWidget:
     return GuideFlow(ctx, parent)
 
 
+def booking_flow(ctx: WorkContext, parent: QWidget) -> QWidget:
+    """预约领导接访 (``ui/kiosk/booking.py``), loaded when its tile is tapped."""
+    from ui.kiosk.booking import BookingFlow
+
+    return BookingFlow(ctx, parent)
+
+
 def ticket_flow(window_types: WindowTypes, issue_ticket: IssueTicket) -> FlowFactory:
     """The 取号 tile's flow over the queue's two functions (``desktop.services.queue``)."""
     def build(ctx: WorkContext, parent: QWidget) -> QWidget:

@@ -2,7 +2,7 @@
 adoption and award.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0017 (relinked after the reception days merged; written against 0014)
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
