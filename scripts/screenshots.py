@@ -406,6 +406,11 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         suggest.check_content()
         save("21-suggest-3-who")
         body.wipe()
+        if "booking" in body.tile_buttons:
+            body.open_flow("booking")
+            settle(800)
+            save("22-booking")
+            body.wipe()
         window.close()
     hall.engine.dispose()
 
