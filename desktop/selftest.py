@@ -26,10 +26,10 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication
 
 #: A receipt as the kiosk prints it (sample values; the case number carries a valid check digit).
-SAMPLE_CASE, SAMPLE_CODE = "XF-20260916-C01-00001-2", "04718253"
-SAMPLE_RECEIPT = {
+SAMPLE_CASE, SAMPLE_CODE, SAMPLE_ID = "XF-20260916-C01-00001-2", "04718253", "11010519491231002X"
+SAMPLE_RECEIPT: dict[str, object] = {
     "hall_name": "浦江县人民来访接待中心", "case_number": SAMPLE_CASE, "query_code": SAMPLE_CODE,
-    "lookup_url": "https://xf.example.gov.cn", "petitioner_name": "张建国", "id_number": "11010519491231002X",
+    "lookup_url": "https://xf.example.gov.cn", "petitioner_name": "张建国", "id_number": SAMPLE_ID,
     "received_at": "2026-09-16T09:30:00", "route_due": "2026-10-08", "route_due_unverified": False,
     "window": "3号窗口", "hall_address": "浦江县某某路10号", "hall_phone": "0579-00000005"}
 
@@ -93,7 +93,8 @@ def check_files() -> str:
         raise Missing(f"缺少参考数据 {reference_dir()}：{'、'.join(missing)}")
     if not (MIGRATIONS / "env.py").is_file():
         raise Missing(f"缺少数据库迁移脚本 {MIGRATIONS}")
-    return f"文书字体 {font.name}（{font.stat().st_size / 2**20:.1f} MB）、参考数据、数据库迁移脚本（最新 {head_revision()}）"
+    size = font.stat().st_size / 2**20
+    return f"文书字体 {font.name}（{size:.1f} MB）、参考数据、数据库迁移脚本（最新 {head_revision()}）"
 
 
 def check_platforms() -> str:
@@ -131,10 +132,6 @@ def check_virtual_keyboard() -> str:
 
 
 def check_speech() -> str:
-    from PySide6.QtCore import QLoggingCategory
-
-    # Qt Multimedia (which text to speech links) looks for PipeWire and says so when there is none
-    QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver=false")
     from PySide6.QtTextToSpeech import QTextToSpeech
 
     engines = list(QTextToSpeech.availableEngines())
@@ -171,7 +168,8 @@ def check_chinese_text() -> str:
         raise Missing("中文排序（ICU 拼音排序规则）不可用")
     fonts = [f for f in QFontDatabase.families()
              if QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(f)]
-    shown = f"界面中文字体 {fonts[0]}" if fonts else "系统中没有中文字体（界面文字会显示为方框：请安装 fonts-wqy-microhei）"
+    shown = (f"界面中文字体 {fonts[0]}" if fonts
+             else "系统中没有中文字体（界面文字会显示为方框：请安装 fonts-wqy-microhei）")
     return f"Qt 中文翻译、拼音排序；{shown}"
 
 
@@ -261,7 +259,7 @@ def check_word_data() -> str:
 
     if lazy_pinyin("张建国") != ["zhang", "jian", "guo"]:
         raise Missing("拼音数据有误")
-    validate_resident_id(SAMPLE_RECEIPT["id_number"])
+    validate_resident_id(SAMPLE_ID)
     return "拼音检索数据、身份证号码校验"
 
 
@@ -281,8 +279,12 @@ CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
 
 def _application() -> QCoreApplication:
     """The running Qt application, or a new offscreen one (the self-test needs no screen)."""
+    from PySide6.QtCore import QLoggingCategory
     from PySide6.QtWidgets import QApplication
 
+    # Qt Multimedia (which the virtual keyboard's key sounds and text to speech load) looks for
+    # PipeWire and says so when a PC has none: the sound goes through PulseAudio then
+    QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver=false")
     existing = QApplication.instance()
     if existing is not None:
         return existing
@@ -310,7 +312,8 @@ def run_self_test() -> int:
         print(f"[{'正常' if outcome.ok else '缺失'}] {outcome.name}：{outcome.detail}", flush=True)
     failed = [o.name for o in outcomes if not o.ok]
     if failed:
-        print(f"\n自检未通过：{'、'.join(failed)}有问题。请重新安装本程序（或按上面的提示补装系统软件包）。", flush=True)
+        print(f"\n自检未通过：{'、'.join(failed)}有问题。请重新安装本程序（或按上面的提示补装系统软件包）。",
+              flush=True)
         return 1
     print(f"\n自检通过：{len(outcomes)} 项全部正常（{program_folder()}）。", flush=True)
     return 0
