@@ -5,20 +5,20 @@
 #   build/build.sh                 bundle → build/out/dist/petition-hall/ (size and build time printed)
 #   build/build.sh --check         … then its self-test and a start of every role, offscreen
 #   build/build.sh --deb           … then build/out/petition-hall_<version>_amd64.deb
-#   build/build.sh --bare          also the bare PySide6 window of bench/bundle.py
+#   build/build.sh --probe         also bench/startup.py's start-up probe, frozen the same way (bench/bundle.py)
 #   build/build.sh --out DIR       build somewhere else than build/out
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 OUT=build/out
-CHECK=0 DEB=0 BARE=0
+CHECK=0 DEB=0 PROBE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) CHECK=1 ;;
     --deb) DEB=1 ;;
-    --bare) BARE=1 ;;
+    --probe) PROBE=1 ;;
     --out) OUT=$2; shift ;;
-    *) echo "用法：build/build.sh [--check] [--deb] [--bare] [--out DIR]" >&2; exit 2 ;;
+    *) echo "用法：build/build.sh [--check] [--deb] [--probe] [--out DIR]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -45,9 +45,10 @@ took=$(( $(date +%s) - started ))
 size=$(du -sm "$BUNDLE" | cut -f1)
 echo "== 程序目录 $BUNDLE：${size} MB，用时 ${took} 秒"
 
-if [ "$BARE" = 1 ]; then
-  echo "== 对照用的空白 PySide6 窗口"
-  "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath "$OUT/dist" --workpath "$OUT/work" build/bare.spec
+if [ "$PROBE" = 1 ]; then
+  echo "== 启动计时探针（bench/startup.py，与程序相同方式打包）"
+  PH_BUNDLE_PROBE=1 "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath "$OUT/dist" \
+    --workpath "$OUT/work-probe" build/petition-hall.spec
 fi
 
 if [ "$CHECK" = 1 ]; then
