@@ -224,7 +224,10 @@ PIL_EXCLUDES = ["PIL._avif", "PIL.AvifImagePlugin", "PIL._webp", "PIL.WebPImageP
 
 
 def uses_multimedia(repo: str) -> bool:
-    """Whether the program's own code imports QtMultimedia (then its FFmpeg plugin is bundled)."""
+    """Whether the program's own code imports QtMultimedia (then its FFmpeg plugin is bundled);
+    ``PH_BUNDLE_MULTIMEDIA=1`` or ``0`` decides instead."""
+    if os.environ.get("PH_BUNDLE_MULTIMEDIA") in {"0", "1"}:
+        return os.environ["PH_BUNDLE_MULTIMEDIA"] == "1"
     for package in ("desktop", "ui"):
         for folder, _dirs, files in os.walk(os.path.join(repo, package)):
             for name in files:
