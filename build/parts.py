@@ -108,13 +108,6 @@ CTYPES_LIBRARIES = re.compile(r"^libusb-1\.0", re.IGNORECASE)
 
 def _needed(path: str) -> set[str]:
     """The libraries a binary names itself (DT_NEEDED; not what those need in turn, as ldd would say)."""
-    if WINDOWS:
-        from PyInstaller.depend import bindepend
-
-        try:
-            return {os.path.basename(name).lower() for name, _resolved in bindepend.get_imports(path)}
-        except Exception:  # not a binary PyInstaller can read: it needs nothing
-            return set()
     import subprocess
 
     out = subprocess.run(["readelf", "-d", "-W", path], capture_output=True, text=True, check=False).stdout
@@ -154,6 +147,8 @@ def prune(binaries: list, datas: list, *, multimedia: bool) -> tuple[list, list]
 
     binaries = [e for e in binaries if keep(e) and not from_system(e[0])]
     datas = [e for e in datas if keep(e)]
+    if WINDOWS:  # untried there: keep every library PyInstaller found rather than risk a missing DLL
+        return [e for e in binaries if not _AVX2_VARIANT.match(e[0].replace("\\", "/"))], datas
     libraries = {os.path.basename(e[0]).lower(): e for e in binaries if _is_library(e[0])}
     wanted = {name for name in libraries if CTYPES_LIBRARIES.match(name)}
     todo = [src for dest, src, _kind in binaries if not _is_library(dest)] + [libraries[n][1] for n in wanted]

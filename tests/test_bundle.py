@@ -1,5 +1,6 @@
 """The installable program: ``self-test`` on the checkout, and the one-folder bundle built from
-``build/`` (PyInstaller, about two minutes here) checking itself and starting every role."""
+``build/`` (PyInstaller, about two minutes here) checking itself, starting every role and
+migrating an older database."""
 
 from __future__ import annotations
 
@@ -13,9 +14,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from db.migrate import current_revision, head_revision, upgrade
 from desktop import selftest
+from desktop.config import Settings
+from desktop.installation import load_secrets
+from desktop.services.database import open_database
 
 REPO = Path(__file__).resolve().parents[1]
+OLD_REVISION = "0013"  # a database from before the server's authority checks
 ROLE_PAGES = {
     "kiosk": "自助服务终端：查询办理进度（无需登录）",
     "counter": "接待窗口：工作人员登录",
@@ -54,8 +60,9 @@ def test_self_test_names_what_is_missing_and_checks_the_rest(qtbot: QtBot, tmp_p
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("readelf") is None,
                     reason="the Linux bundle is built with binutils (readelf, strip)")
-def test_the_bundle_checks_itself_and_starts_every_role(tmp_path: Path) -> None:
-    """``build/build.sh --check``: bundle, self-test, every role started offscreen as a new user."""
+def test_the_bundle_checks_itself_starts_every_role_and_migrates(tmp_path: Path) -> None:
+    """``build/build.sh --check``: bundle, self-test, every role started offscreen as a new user;
+    then a database of an older schema, opened by the bundle, is migrated to the newest."""
     done = subprocess.run([str(REPO / "build" / "build.sh"), "--check", "--out", str(tmp_path)],
                           capture_output=True, text=True, timeout=900, check=False,
                           env=dict(os.environ, PYTHON=sys.executable))
@@ -72,3 +79,19 @@ def test_the_bundle_checks_itself_and_starts_every_role(tmp_path: Path) -> None:
     assert [f for f in files if unused.search(f)] == []
     assert any(f.endswith("qml/QtQuick/VirtualKeyboard/Plugins/Pinyin/qmldir") for f in files)
     assert any(f.endswith("plugins/texttospeech/libqtexttospeech_speechd.so") for f in files)
+
+    settings = Settings(key_store="file")
+    old = tmp_path / "old.db"
+    key = load_secrets(settings, old).database_key
+    engine = open_database(old, key=key, migrate=False)
+    upgrade(engine, OLD_REVISION)
+    engine.dispose()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PH_KEY_STORE="file")
+    opened = subprocess.run([str(bundle / "petition-hall"), "run", "--role", "counter", "--db", str(old),
+                             "--smoke-test"], capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert opened.returncode == 0, opened.stderr
+    engine = open_database(old, key=key, migrate=False)
+    try:
+        assert current_revision(engine) == head_revision() != OLD_REVISION
+    finally:
+        engine.dispose()
