@@ -110,12 +110,12 @@ def check_platforms() -> str:
 
 
 def check_virtual_keyboard() -> str:
-    from PySide6.QtCore import QUrl
+    from PySide6.QtCore import QCoreApplication, QUrl
     from PySide6.QtQml import QQmlComponent, QQmlEngine
 
     plugin = _load_plugin("platforminputcontexts", "qtvirtualkeyboardplugin")
-    engine = QQmlEngine()
-    component = QQmlComponent(engine)
+    engine = QQmlEngine(QCoreApplication.instance())
+    component = QQmlComponent(engine, engine)
     component.setData(b"import QtQuick\nimport QtQuick.VirtualKeyboard\nimport QtQuick.VirtualKeyboard.Settings\n"
                       b"import QtQuick.VirtualKeyboard.Plugins.Pinyin\nItem {}\n", QUrl("selftest.qml"))
     try:
@@ -124,10 +124,9 @@ def check_virtual_keyboard() -> str:
         made = component.create()
         if made is None:
             raise Missing("虚拟键盘（QML）无法创建：" + "；".join(e.toString() for e in component.errors()))
-        made.deleteLater()
+        made.setParent(engine)
     finally:
-        component.deleteLater()
-        engine.deleteLater()
+        engine.deleteLater()  # with its component and what it made (see ``collect``)
     return f"{plugin}，QML 模块 QtQuick.VirtualKeyboard 与拼音输入法"
 
 
@@ -293,6 +292,8 @@ def _application() -> QCoreApplication:
 
 def collect() -> list[Outcome]:
     """Every check, in order; one that fails does not stop the others."""
+    from PySide6.QtCore import QEvent
+
     app = _application()
     outcomes = []
     for name, check in CHECKS:
@@ -302,7 +303,7 @@ def collect() -> list[Outcome]:
             outcomes.append(Outcome(name, False, str(exc)))
         except Exception as exc:  # a part that is there but broken: name it, never a traceback
             outcomes.append(Outcome(name, False, f"{type(exc).__name__}：{exc}"))
-    app.processEvents()  # the QML engine and its component are deleted here
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the QML engine goes now, on this thread
     return outcomes
 
 
