@@ -1,5 +1,5 @@
-"""Command line: ``python -m desktop {run,demo-data,doctor,rebuild-projections,import-holidays,rekey,backup,
-import-plain-database,recover,verify-audit,sync,sync-token,sync-status,window-types,window-type,
+"""Command line: ``python -m desktop {run,demo-data,self-test,doctor,rebuild-projections,import-holidays,rekey,
+backup,import-plain-database,recover,verify-audit,sync,sync-token,sync-status,window-types,window-type,
 set-kiosk-pin}``.
 
 Whatever goes wrong ends in a plain Chinese message on stderr and a non-zero exit status,
@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", help="数据库文件路径")
     demo.add_argument("--seed", type=int, default=20260501, help="随机种子（相同种子生成相同数据）")
     demo.add_argument("--replace", action="store_true", help="先删除已有的数据库文件")
+
+    sub.add_parser("self-test", help="检查程序本身是否完整（字体、Qt 插件、加密数据库、打印、二维码、节假日数据），"
+                                     "不改动本机的设置和数据")
 
     doctor = sub.add_parser("doctor", help="检查本机环境并给出修复建议")
     doctor.add_argument("--db", help="数据库文件路径")
@@ -164,6 +167,10 @@ def _unexpected(error: BaseException) -> str:
 
 
 def _main(args: argparse.Namespace) -> int:
+    if args.command == "self-test":  # the program itself: needs no settings of this PC
+        from desktop.selftest import run_self_test
+
+        return run_self_test()
     try:
         settings = load_settings()
     except RuntimeError as exc:
