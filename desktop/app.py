@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.config import Settings
 from desktop.domain.roles import Actor, WindowRole
@@ -21,6 +21,7 @@ from desktop.domain.roles import Actor, WindowRole
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from desktop.domain.queue import IssuedTicket, WindowType
     from desktop.services.context import Hall
     from desktop.sync.queue_client import QueueClient
     from ui.shell.context import WorkContext
@@ -38,6 +39,18 @@ def device_actor(role: WindowRole | str, settings: Settings) -> Actor:
     raise ValueError(f"{role} is a staff window: someone must sign in")
 
 
+def _window_types(hall: Hall) -> list[WindowType]:
+    from desktop.services import queue  # on the worker thread, after the first frame
+
+    return queue.window_types(hall)
+
+
+def _issue_ticket(hall: Hall, **ticket: Any) -> IssuedTicket:
+    from desktop.services import queue
+
+    return queue.issue_ticket(hall, **ticket)
+
+
 def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
     """What ``role``'s window shows to whoever works in it; each role's screens load only here."""
     if role is WindowRole.COUNTER:
@@ -53,10 +66,9 @@ def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
 
         return admin_work(ctx)
     if role is WindowRole.KIOSK:
-        from desktop.services import queue
         from ui.kiosk.body import booking_flow, kiosk_body, ticket_flow
 
-        return kiosk_body(ctx, ticket=ticket_flow(queue.window_types, queue.issue_ticket), booking=booking_flow)
+        return kiosk_body(ctx, ticket=ticket_flow(_window_types, _issue_ticket), booking=booking_flow)
     from ui.display.board import display_body
 
     return display_body(ctx)
