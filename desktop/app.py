@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from desktop.config import Settings
 from desktop.domain.roles import Actor, WindowRole
@@ -21,6 +21,7 @@ from desktop.domain.roles import Actor, WindowRole
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from desktop.domain.queue import QueueBoard
     from desktop.services.context import Hall
     from ui.shell.context import WorkContext
     from ui.shell.device import DeviceWindow
@@ -57,7 +58,26 @@ def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
         return kiosk_body(ctx)
     from ui.display.board import display_body
 
-    return display_body(ctx)
+    return display_body(ctx, read_queue_board)
+
+
+def read_queue_board(hall: Hall) -> QueueBoard:
+    """What the call display shows: the hall queue's board (``desktop.services.queue.board``).
+
+    A build without the queue service shows the hall's own information (its name, the next
+    leaders' reception day) and no calls.
+    """
+    import importlib
+
+    try:
+        queue = importlib.import_module("desktop.services.queue")
+    except ModuleNotFoundError:
+        from desktop.domain.deadlines import next_leader_reception_day
+        from desktop.domain.queue import QueueBoard
+
+        return QueueBoard(hall.settings.hall_name, hall.now(), None,
+                          next_reception_day=next_leader_reception_day(hall.today(), hall.policy.calendar))
+    return cast("QueueBoard", queue.board(hall))
 
 
 def build_window(hall: Hall | HallSource, role: WindowRole | str, *,

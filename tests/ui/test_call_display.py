@@ -1,0 +1,233 @@
+"""The call display on real widgets: it reads the board off the GUI thread when the queue changes,
+flashes and announces each new call (Qt's mock speech engine says the words), says when it
+has lost the hall server or has no voice, and fits its text on a landscape and a portrait screen.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QObject, QPoint, QRect
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from desktop.devices.voice import Announcer, SpeechAnnouncer, VoiceOptions, announcer_from_options
+from desktop.domain.queue import Call, QueueBoard, WaitingCount
+from desktop.services.changes import Changes, Topic
+from desktop.services.context import Actor, Hall
+from ui.display.board import DISCONNECTED, UNREADABLE, WELCOME, HallBoard
+from ui.shell.context import WorkContext
+
+Context = Callable[..., WorkContext]
+NOW = datetime(2026, 12, 5, 10, 0, 0)
+MOCK = VoiceOptions(engine="mock", locale="en_GB", rate=1.0, repetitions=1)
+
+
+class Queue:
+    """The board reader a test hands the display: the board it is given, read on the display's worker."""
+
+    def __init__(self) -> None:
+        self.board = QueueBoard("浦江县人民来访接待中心", NOW, None,
+                                waiting=(WaitingCount("综合接待", "A", 0),), next_reception_day=date(2026, 12, 15))
+        self.failing = False
+        self.threads: set[str] = set()
+        self._calls: list[Call] = []
+
+    def __call__(self, _hall: Hall) -> QueueBoard:
+        self.threads.add(threading.current_thread().name)
+        if self.failing:
+            raise ConnectionError("hall server unreachable")
+        return self.board
+
+    def call(self, *calls: tuple[str, int], connected: bool = True, **fields: object) -> None:
+        """The calls made now (in this order) on top of the earlier ones."""
+        at = NOW + timedelta(seconds=len(self._calls))
+        for number, window in calls:
+            self._calls.append(Call(f"call-{len(self._calls)}", number, window, at))
+        newest = tuple(reversed(self._calls))
+        self.board = QueueBoard(self.board.hall_name, at, newest[0], newest[1:7],
+                                fields.get("waiting", self.board.waiting),  # type: ignore[arg-type]
+                                self.board.next_reception_day, connected)
+
+
+def mock_voice(parent: QObject) -> Announcer:
+    return announcer_from_options(MOCK, parent)
+
+
+def make_board(qtbot: QtBot, work_context: Context, queue: Queue,
+               voice: Callable[[QObject], Announcer] = mock_voice, *, flash_ms: int = 6000) -> HallBoard:
+    board = HallBoard(work_context(Actor.display_screen("D01"), "display"), queue, voice,
+                      now=lambda: NOW, flash_ms=flash_ms)
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitUntil(lambda: board.board is not None)  # the first board, read as the hall opened
+    return board
+
+
+def queue_changed(qtbot: QtBot, board: HallBoard) -> None:
+    """The queue changed (as a push from the hall server tells it); the display reads it again."""
+    with qtbot.waitSignal(board.tasks.settled, timeout=5000):
+        board.ctx.tasks.changed.emit(Changes.of(Topic.QUEUE))
+
+
+def spoken(board: HallBoard) -> list[str]:
+    assert isinstance(board.announcer, SpeechAnnouncer)
+    heard: list[str] = []
+    board.announcer.spoken.connect(heard.append)
+    return heard
+
+
+def test_a_new_call_flashes_and_the_mock_engine_says_it(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    assert board.welcome.isVisible() and board.welcome.text() == WELCOME and not board.flashing
+    assert queue.threads and threading.main_thread().name not in queue.threads
+    heard = spoken(board)
+    words: list[tuple[str, int]] = []
+    assert isinstance(board.announcer, SpeechAnnouncer)
+    board.announcer.engine.sayingWord.connect(lambda word, _id, start, _length: words.append((word, start)))
+    queue.call(("A012", 3))
+    queue_changed(qtbot, board)
+    assert board.number.text() == "A012" and board.window_line.text() == "请到 3 号窗口"
+    assert board.flashing and board.call_panel.property("flash") is True
+    qtbot.waitUntil(lambda: heard == ["请 A012 号到 3 号窗口"], timeout=5000)
+    assert [w for w in words if w[0]] == [("A012", 2), ("3", 10)]  # the mock read the number and window in place
+    queue_changed(qtbot, board)  # read again, nothing new: nothing said again
+    assert heard == ["请 A012 号到 3 号窗口"]
+
+
+def test_the_flash_ends_by_itself(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue, flash_ms=1000)
+    queue.call(("A012", 3))
+    queue_changed(qtbot, board)
+    assert board.flashing
+    qtbot.waitUntil(lambda: not board.flashing, timeout=3000)
+    assert board.call_panel.property("flash") is False
+
+
+def test_a_recall_is_announced_again(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    heard = spoken(board)
+    queue.call(("A012", 3))
+    queue_changed(qtbot, board)
+    qtbot.waitUntil(lambda: len(heard) == 1, timeout=5000)
+    queue.call(("A012", 3))  # the same number, called again: a new call
+    queue_changed(qtbot, board)
+    qtbot.waitUntil(lambda: len(heard) == 2, timeout=5000)
+    assert heard == ["请 A012 号到 3 号窗口"] * 2
+    assert [label.text() for label in board.recent[:1]] == ["A012  →  3 号窗口"]
+
+
+def test_calls_arriving_together_are_announced_in_the_order_made(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    heard = spoken(board)
+    queue.call(("A012", 3), ("B003", 5), ("A013", 1))
+    queue_changed(qtbot, board)
+    assert board.number.text() == "A013" and board.window_line.text() == "请到 1 号窗口"
+    assert [label.text() for label in board.recent[:3]] == ["B003  →  5 号窗口", "A012  →  3 号窗口", ""]
+    qtbot.waitUntil(lambda: len(heard) == 3, timeout=10_000)
+    assert heard == ["请 A012 号到 3 号窗口", "请 B003 号到 5 号窗口", "请 A013 号到 1 号窗口"]
+
+
+def test_the_calls_on_screen_when_the_display_starts_are_not_announced(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    queue.call(("A012", 3))
+    board = make_board(qtbot, work_context, queue)
+    assert board.number.text() == "A012" and not board.flashing
+    assert isinstance(board.announcer, SpeechAnnouncer) and not board.announcer.busy
+
+
+def test_a_lost_hall_server_is_said_on_screen(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    assert not board.alert.isVisible()
+    queue.call(("A012", 3), connected=False)
+    queue_changed(qtbot, board)
+    assert board.alert.isVisible() and board.alert.text() == DISCONNECTED
+    assert board.number.text() == "A012"  # what it last knew stays on screen
+    queue.call(("A013", 2))
+    queue_changed(qtbot, board)
+    assert not board.alert.isVisible()
+
+
+def test_a_board_that_cannot_be_read_is_said_and_read_again(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    queue.failing = True
+    queue_changed(qtbot, board)
+    assert board.alert.isVisible() and board.alert.text() == UNREADABLE
+    queue.failing = False
+    with qtbot.waitSignal(board.tasks.settled, timeout=5000):
+        board.safety.timeout.emit()  # the slow timer reads again, pushed or not
+    assert not board.alert.isVisible()
+
+
+def test_without_a_voice_engine_the_screen_says_voice_is_off_and_still_shows_calls(
+        qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue,
+                       lambda parent: announcer_from_options(VoiceOptions(engine="mock"), parent))
+    assert board.announcer is not None and not board.announcer.active
+    assert board.voice_off.isVisible() and board.voice_off.text() == "语音播报未开启：本机没有中文语音引擎"
+    queue.call(("A012", 3))
+    queue_changed(qtbot, board)
+    assert board.number.text() == "A012" and board.flashing
+
+
+def test_a_speaking_display_says_nothing_about_voice(qtbot: QtBot, work_context: Context) -> None:
+    board = make_board(qtbot, work_context, Queue())
+    assert not board.voice_off.isVisible()
+
+
+def _visible_labels(board: HallBoard) -> list[QLabel]:
+    return [label for label in board.findChildren(QLabel) if label.isVisibleTo(board) and label.text()]
+
+
+def _fits(label: QLabel, board: HallBoard) -> str:
+    """Empty when all of ``label``'s text is inside it and it is inside the screen; else what is cut."""
+    where = QRect(label.mapTo(board, QPoint(0, 0)), label.size())
+    if not board.rect().contains(where):
+        return f"{label.text()!r} lies outside the screen: {where}"
+    inner = label.contentsRect()
+    if label.wordWrap():
+        needed = label.heightForWidth(label.width())
+        return "" if needed <= label.height() + 1 else f"{label.text()!r} needs {needed}px, has {label.height()}"
+    text = QFontMetrics(label.font()).boundingRect(label.text())
+    if text.width() > inner.width() + 1 or text.height() > inner.height() + 1:
+        return f"{label.text()!r} needs {text.width()}×{text.height()}, has {inner.width()}×{inner.height()}"
+    return ""
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
+        qtbot: QtBot, work_context: Context, size: tuple[int, int]) -> None:
+    queue = Queue()
+    waiting = (WaitingCount("综合接待", "A", 12), WaitingCount("农民工欠薪绿色通道", "G", 3),
+               WaitingCount("涉法涉诉", "S", 7), WaitingCount("领导接访", "L", 1))
+    queue.call(*[(f"A0{n:02d}", n % 12 + 1) for n in range(1, 8)], ("LD012", 12), connected=False, waiting=waiting)
+    board = make_board(qtbot, work_context, queue,
+                       lambda parent: announcer_from_options(VoiceOptions(engine="mock"), parent))
+    board.resize(*size)
+    qtbot.waitUntil(lambda: board.size().width() == size[0] and board.portrait == (size[1] > size[0]), timeout=1000)
+    board.grab()  # lay out and polish, as painting does
+    assert board.number.text() == "LD012" and board.alert.isVisible() and board.voice_off.isVisible()
+    labels = _visible_labels(board)
+    assert {board.number, board.window_line, board.hall_name, board.clock, board.today, board.reception,
+            *board.recent, *board.waiting[:4]} <= set(labels)
+    assert [problem for label in labels if (problem := _fits(label, board))] == []
+    # readable from 10 m: the number's and the window's characters well over 150 px high
+    assert QFontMetrics(board.number.font()).tightBoundingRect("LD012").height() >= 150
+    assert QFontMetrics(board.window_line.font()).tightBoundingRect("号窗口").height() >= 100
+    assert board.today.text() == "2026年12月5日 星期六" and board.clock.text() == "10:00:00"
+    assert board.reception.text() == "下一个领导接访日：2026年12月15日 星期二"
+    # numbers and windows only: nothing on screen looks like a name or an ID number
+    assert not any(re.search(r"\d{15,}", label.text()) for label in labels)
