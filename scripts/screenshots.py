@@ -42,6 +42,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ph-shots-"))
     os.environ.setdefault("PH_CONFIG_DIR", str(work / "config"))
     os.environ.setdefault("PH_DATA_DIR", str(work / "data"))
+    # The display speaks through Qt's test engine here, never this PC's (it has no Chinese voice: English).
+    os.environ.setdefault("PH_VOICE_ENGINE", "mock")
+    os.environ.setdefault("PH_VOICE_LOCALE", "en_GB")
     db = Path(args.db) if args.db else work / "demo.db"
     if not args.db:
         subprocess.run([sys.executable, "-m", "desktop", "demo-data", "--cases", str(args.cases),
@@ -255,7 +258,74 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
                 after(body.tasks.settled, body.query_progress)
                 save(device, "14-kiosk-portrait-wrong-code")
             device.close()
+    _call_display(hall, settings, out, save, after)
     hall.engine.dispose()
+
+
+class _DemoQueue:
+    """A board of calls made here: stands in for the queue service until it issues real tickets."""
+
+    def __init__(self, hall: Any, connected: bool) -> None:
+        from datetime import timedelta
+
+        from desktop.domain.call_display import board_calls
+        from desktop.domain.queue import Call, QueueBoard, WaitingCount
+
+        now = hall.now()
+        calls = [Call(f"demo-{n}", number, window, now - timedelta(minutes=2 * (9 - n)))
+                 for n, (number, window) in enumerate([("A008", 2), ("G002", 5), ("A009", 1), ("S003", 6),
+                                                       ("A010", 3), ("A011", 2), ("L001", 8), ("A012", 3)])]
+        waiting = (WaitingCount("综合接待", "A", 14), WaitingCount("农民工欠薪绿色通道", "G", 2),
+                   WaitingCount("涉法涉诉", "S", 5), WaitingCount("领导接访", "L", 3))
+        self.first = QueueBoard(hall.settings.hall_name, now, None, waiting=waiting)
+        newest = tuple(reversed(calls))
+        self.board = QueueBoard(hall.settings.hall_name, now, newest[0], newest[1:7], waiting,
+                                next_reception_day=date_of(hall), connected=connected)
+        assert board_calls(self.board)[-1].number == "A012"
+        self.reads = 0
+
+    def __call__(self, _hall: Any) -> Any:
+        self.reads += 1
+        return self.first if self.reads == 1 else self.board
+
+
+def date_of(hall: Any) -> Any:
+    from desktop.domain.deadlines import next_leader_reception_day
+
+    return next_leader_reception_day(hall.today(), hall.policy.calendar)
+
+
+def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None],
+                  after: Callable[..., None]) -> None:
+    """The call display at both sizes, a new call flashing; and cut off from the hall server, without voice."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import build_window
+    from ui.display.board import HallBoard
+    from ui.shell.startup import HallSource
+    from ui.shell.theme import apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "display")
+    for name, (width, height) in SIZES.items():
+        for state in ("", "-offline"):
+            # offline: also a PC whose engine has no Chinese voice (Qt's test engine asked for Mandarin)
+            shown = replace(settings, voice_locale="zh_CN") if state else settings
+            source = HallSource(shown, lambda: hall, start=False)
+            device = build_window(source, "display")
+            board = device.body
+            assert isinstance(board, HallBoard)
+            board.read_board = _DemoQueue(hall, connected=not state)
+            device.resize(width, height)
+            device.show()
+            after(board.tasks.settled, source.start)  # the first board: the scene
+            after(board.tasks.settled, board.refresh)  # then the calls: the newest flashes
+            save(device, f"15-display-{name}{state}")
+            device.close()
+            source.close()
 
 
 def _known_person(hall: Any) -> Any:

@@ -45,6 +45,8 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory,
     base = tmp_path_factory.mktemp("cfg")
     monkeypatch.setenv("PH_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("PH_DATA_DIR", str(base / "data"))
+    # Qt's test engine: a test never starts this PC's speech engine (speech-dispatcher starts a daemon)
+    monkeypatch.setenv("PH_VOICE_ENGINE", "mock")
 
 
 class FakeClock:

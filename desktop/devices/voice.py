@@ -175,7 +175,8 @@ def _open_engine(options: VoiceOptions, parent: QObject | None) -> tuple[QTextTo
     tts.setVoice(voice)
     tts.setRate(options.rate)
     tts.setVolume(options.volume)
-    return tts, VoiceProbe(engines, engine, f"{voice.name()}（{voice.locale().name()}）")
+    where = voice.locale().name()
+    return tts, VoiceProbe(engines, engine, voice.name() if where == "C" else f"{voice.name()}（{where}）")
 
 
 def _default_engine(engines: Sequence[str]) -> str:

@@ -197,3 +197,18 @@ def test_a_mandarin_voice_is_picked_never_cantonese() -> None:
     assert pick_voice([VoiceInfo("Ting-Ting", "zh_CN"), VoiceInfo("Sin-ji", "yue_HK")], "zh_CN") == 0
     assert pick_voice(ESPEAK, "en_GB") == 4
     assert pick_voice(ESPEAK, "fi_FI") is None
+
+
+def test_doctor_says_whether_an_engine_and_a_mandarin_voice_exist(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop.doctor import FAIL, OK, WARN, _voice_check
+
+    none = _voice_check(Settings(voice_engine="mock"))
+    assert none.status == WARN and none.detail.startswith("本机没有中文语音引擎（可用语音引擎：")
+    assert "apt-get install speech-dispatcher" in none.fix
+    found = _voice_check(Settings(voice_engine="mock", voice_locale="en_GB", voice_repetitions=1))
+    assert found.status == OK and found.detail.startswith("语音引擎 mock，播报语音 Bob")
+    chime = _voice_check(Settings(voice_engine="mock", voice_locale="en_GB", voice_chime=str(tmp_path / "x.wav")))
+    assert chime.status == WARN and "找不到提示音文件" in chime.detail and "voice_chime" in chime.fix
+    off = _voice_check(Settings(voice=False))
+    assert off.status == OK and "已关闭" in off.detail
+    assert FAIL not in (none.status, found.status, chime.status, off.status)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from PySide6.QtCore import QObject, QPoint, QRect
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.devices.voice import Announcer, SpeechAnnouncer, VoiceOptions, announcer_from_options
@@ -22,6 +22,7 @@ from desktop.services.changes import Changes, Topic
 from desktop.services.context import Actor, Hall
 from ui.display.board import DISCONNECTED, UNREADABLE, WELCOME, HallBoard
 from ui.shell.context import WorkContext
+from ui.shell.theme import apply_theme
 
 Context = Callable[..., WorkContext]
 NOW = datetime(2026, 12, 5, 10, 0, 0)
@@ -214,11 +215,24 @@ def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
     waiting = (WaitingCount("综合接待", "A", 12), WaitingCount("农民工欠薪绿色通道", "G", 3),
                WaitingCount("涉法涉诉", "S", 7), WaitingCount("领导接访", "L", 1))
     queue.call(*[(f"A0{n:02d}", n % 12 + 1) for n in range(1, 8)], ("LD012", 12), connected=False, waiting=waiting)
-    board = make_board(qtbot, work_context, queue,
-                       lambda parent: announcer_from_options(VoiceOptions(engine="mock"), parent))
-    board.resize(*size)
-    qtbot.waitUntil(lambda: board.size().width() == size[0] and board.portrait == (size[1] > size[0]), timeout=1000)
-    board.grab()  # lay out and polish, as painting does
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font, style = app.font(), app.styleSheet()
+    apply_theme(app, "display")  # the program's CJK font: its lines are taller than Qt's default font's
+    try:
+        board = make_board(qtbot, work_context, queue,
+                           lambda parent: announcer_from_options(VoiceOptions(engine="mock"), parent))
+        board.resize(*size)
+        qtbot.waitUntil(lambda: board.portrait == (size[1] > size[0]), timeout=1000)
+        board.grab()  # lay out and polish, as painting does
+        assert (board.width(), board.height()) == size  # the content never makes the window outgrow the screen
+        _check_fits(board)
+    finally:
+        app.setFont(font)
+        app.setStyleSheet(style)
+
+
+def _check_fits(board: HallBoard) -> None:
     assert board.number.text() == "LD012" and board.alert.isVisible() and board.voice_off.isVisible()
     labels = _visible_labels(board)
     assert {board.number, board.window_line, board.hall_name, board.clock, board.today, board.reception,

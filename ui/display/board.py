@@ -75,10 +75,10 @@ QWidget#callBoard QLabel#waitingCount {{ font-size: {waiting}px; }}
 QWidget#callBoard QLabel#reception {{ font-size: {waiting}px; color: #ffd66b; }}
 """
 
-_LANDSCAPE = {"hall": 46, "date": 30, "clock": 60, "alert": 32, "pad": 10, "radius": 18, "caption": 44,
-              "number": 290, "window": 140, "welcome": 80, "title": 34, "recent": 60, "waiting": 38}
-_PORTRAIT = {**_LANDSCAPE, "hall": 56, "date": 38, "clock": 84, "number": 270, "window": 130, "recent": 56,
-             "waiting": 44}
+_LANDSCAPE = {"hall": 46, "date": 30, "clock": 60, "alert": 30, "pad": 8, "radius": 18, "caption": 40,
+              "number": 270, "window": 130, "welcome": 80, "title": 32, "recent": 58, "waiting": 36}
+_PORTRAIT = {**_LANDSCAPE, "hall": 54, "date": 36, "clock": 76, "number": 260, "window": 124, "recent": 52,
+             "waiting": 40}
 
 
 def _style(portrait: bool, scale: float) -> str:
@@ -120,7 +120,7 @@ class HallBoard(QWidget):
         super().__init__()
         self.ctx = ctx
         self.tasks = ctx.group(self)
-        self._read_board = read_board
+        self.read_board = read_board
         self._make_announcer = make_announcer or _default_announcer(ctx)
         self._now = now
         self._flash_ms = flash_ms
@@ -230,7 +230,7 @@ class HallBoard(QWidget):
             self._again = True
             return
         self._again = False
-        read = self._read_board
+        read = self.read_board
         self.tasks.run(lambda hall: read(hall), self._read, self._unreadable)
 
     def _read(self, board: QueueBoard) -> None:
