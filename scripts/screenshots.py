@@ -272,7 +272,7 @@ class _DemoQueue:
         from desktop.domain.queue import Call, QueueBoard, WaitingCount
 
         now = hall.now()
-        calls = [Call(f"demo-{n}", number, window, now - timedelta(minutes=2 * (9 - n)))
+        calls = [Call(f"demo-{n}", number, window, now - timedelta(minutes=2 * (7 - n)))
                  for n, (number, window) in enumerate([("A008", 2), ("G002", 5), ("A009", 1), ("S003", 6),
                                                        ("A010", 3), ("A011", 2), ("L001", 8), ("A012", 3)])]
         waiting = (WaitingCount("综合接待", "A", 14), WaitingCount("农民工欠薪绿色通道", "G", 2),

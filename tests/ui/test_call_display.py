@@ -214,7 +214,6 @@ def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
     queue = Queue()
     waiting = (WaitingCount("综合接待", "A", 12), WaitingCount("农民工欠薪绿色通道", "G", 3),
                WaitingCount("涉法涉诉", "S", 7), WaitingCount("领导接访", "L", 1))
-    queue.call(*[(f"A0{n:02d}", n % 12 + 1) for n in range(1, 8)], ("LD012", 12), connected=False, waiting=waiting)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     font, style = app.font(), app.styleSheet()
@@ -225,6 +224,12 @@ def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
         board.resize(*size)
         qtbot.waitUntil(lambda: board.portrait == (size[1] > size[0]), timeout=1000)
         board.grab()  # lay out and polish, as painting does
+        assert board.welcome.isVisible()
+        # from the welcome to a full board, cut off from the server and without voice
+        queue.call(*[(f"A0{n:02d}", n % 12 + 1) for n in range(1, 8)], ("LD012", 12), connected=False,
+                   waiting=waiting)
+        queue_changed(qtbot, board)
+        board.grab()
         assert (board.width(), board.height()) == size  # the content never makes the window outgrow the screen
         _check_fits(board)
     finally:

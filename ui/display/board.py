@@ -62,7 +62,8 @@ QWidget#callBoard QLabel#clock {{ font-size: {clock}px; font-weight: 700; }}
 QWidget#callBoard QLabel#alert {{ font-size: {alert}px; font-weight: 600; padding: {pad}px; background: #b3261e; }}
 QWidget#callBoard QLabel#voiceOff {{ font-size: {alert}px; padding: {pad}px; background: #7a4b00; }}
 QWidget#callBoard QFrame#callPanel {{ background: #123a66; border-radius: {radius}px; }}
-QWidget#callBoard QFrame#callPanel[flash="true"] {{ background: #d35400; }}
+QWidget#callBoard QFrame#callPanel[flash="true"] {{ background: #ffd66b; }}
+QWidget#callBoard QFrame#callPanel[flash="true"] QLabel {{ color: #0c2340; }}
 QWidget#callBoard QLabel#callCaption {{ font-size: {caption}px; color: #ffd66b; }}
 QWidget#callBoard QLabel#callNumber {{ font-size: {number}px; font-weight: 800; color: #ffd66b; }}
 QWidget#callBoard QLabel#callWindow {{ font-size: {window}px; font-weight: 700; }}
@@ -269,9 +270,12 @@ class HallBoard(QWidget):
             self.hall_name.setText(board.hall_name or self.ctx.settings.hall_name)
             self._set_alert("" if board.connected else DISCONNECTED)
         current = board.current if board is not None else None
-        for widget in (self.caption, self.number, self.window_line):
-            widget.setVisible(current is not None)
-        self.welcome.setVisible(current is None)
+        # hide before showing: both at once for a moment would make the window taller than the screen
+        shown, hidden = [self.caption, self.number, self.window_line], [self.welcome]
+        if current is None:
+            shown, hidden = hidden, shown
+        for widget in (*hidden, *shown):
+            widget.setVisible(widget in shown)
         if current is not None:
             self.number.setText(current.number)
             self.window_line.setText(f"请到 {current.window} 号窗口")
@@ -318,8 +322,9 @@ class HallBoard(QWidget):
 
     def _set_flash(self, on: bool) -> None:
         self.call_panel.setProperty("flash", on)
-        self.call_panel.style().unpolish(self.call_panel)
-        self.call_panel.style().polish(self.call_panel)
+        for widget in (self.call_panel, *self.call_panel.findChildren(QLabel)):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
 
     # -- layout ---------------------------------------------------------------------------
 
