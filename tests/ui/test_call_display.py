@@ -36,14 +36,20 @@ class Queue:
         self.board = QueueBoard("浦江县人民来访接待中心", NOW, None,
                                 waiting=(WaitingCount("综合接待", "A", 0),), next_reception_day=date(2026, 12, 15))
         self.failing = False
+        self.gate: threading.Event | None = None  # a read waits for it (a slow hall server)
+        self.reads = 0
         self.threads: set[str] = set()
         self._calls: list[Call] = []
 
     def __call__(self, _hall: Hall) -> QueueBoard:
         self.threads.add(threading.current_thread().name)
+        self.reads += 1
+        board = self.board
+        if self.gate is not None:
+            assert self.gate.wait(5)
         if self.failing:
             raise ConnectionError("hall server unreachable")
-        return self.board
+        return board
 
     def call(self, *calls: tuple[str, int], connected: bool = True, **fields: object) -> None:
         """The calls made now (in this order) on top of the earlier ones."""
@@ -145,6 +151,24 @@ def test_the_calls_on_screen_when_the_display_starts_are_not_announced(qtbot: Qt
     board = make_board(qtbot, work_context, queue)
     assert board.number.text() == "A012" and not board.flashing
     assert isinstance(board.announcer, SpeechAnnouncer) and not board.announcer.busy
+
+
+def test_a_change_told_while_a_read_is_on_its_way_is_read_after_it(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    heard = spoken(board)
+    reads = queue.reads
+    queue.gate = threading.Event()
+    queue.call(("A012", 3))
+    board.ctx.tasks.changed.emit(Changes.of(Topic.QUEUE))
+    qtbot.waitUntil(lambda: queue.reads == reads + 1)  # the read has the board with A012 and waits
+    queue.call(("B003", 5))
+    board.ctx.tasks.changed.emit(Changes.of(Topic.QUEUE))  # told while the read is on its way
+    queue.gate.set()
+    qtbot.waitUntil(lambda: board.number.text() == "B003", timeout=5000)
+    assert queue.reads == reads + 2
+    qtbot.waitUntil(lambda: len(heard) == 2, timeout=10_000)
+    assert heard == ["请 A012 号到 3 号窗口", "请 B003 号到 5 号窗口"]
 
 
 def test_a_lost_hall_server_is_said_on_screen(qtbot: QtBot, work_context: Context) -> None:

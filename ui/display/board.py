@@ -215,11 +215,11 @@ class HallBoard(QWidget):
     # -- reading --------------------------------------------------------------------------
 
     def _start(self) -> None:
+        self.refresh()  # read on its way while the speech engine starts (speechd takes a second or two)
+        self.safety.start()
         if self.announcer is None:
             self.announcer = self._make_announcer(self)
             self._show_voice()
-        self.refresh()
-        self.safety.start()
 
     def _changed(self, changes: Changes) -> None:
         if changes.queue or changes.reference:
@@ -251,7 +251,7 @@ class HallBoard(QWidget):
 
     def _read_again(self) -> None:
         if self._again:
-            QTimer.singleShot(0, self.refresh)
+            QTimer.singleShot(0, self, self.refresh)
 
     # -- showing --------------------------------------------------------------------------
 
