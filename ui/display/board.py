@@ -282,6 +282,7 @@ class HallBoard(QWidget):
         recent = board.recent[:RECENT_SHOWN] if board is not None else ()
         for label, call in zip(self.recent, (*recent, *([None] * RECENT_SHOWN)), strict=False):
             label.setText(_recent_line(call))
+        self.recent_panel.setVisible(bool(recent))  # an empty list would only take room from the call
         self._show_waiting(board)
         today = self._now().date()
         self.reception.setText(reception_day_in_words(board.next_reception_day, today) if board else "")
