@@ -95,6 +95,7 @@ def test_a_new_call_flashes_and_the_mock_engine_says_it(qtbot: QtBot, work_conte
     board = make_board(qtbot, work_context, queue)
     assert board.welcome.isVisible() and board.welcome.text() == WELCOME and not board.flashing
     assert not board.recent_panel.isVisible()  # no calls yet: the welcome takes the screen
+    qtbot.waitUntil(lambda: board.call_panel.width() == 1920 - 2 * 24)
     assert queue.threads and threading.main_thread().name not in queue.threads
     heard = spoken(board)
     words: list[tuple[str, int]] = []
@@ -143,6 +144,7 @@ def test_calls_arriving_together_are_announced_in_the_order_made(qtbot: QtBot, w
     assert board.number.text() == "A013" and board.window_line.text() == "请到 1 号窗口"
     assert [label.text() for label in board.recent[:3]] == ["B003  →  5 号窗口", "A012  →  3 号窗口", ""]
     assert board.recent_panel.isVisible()
+    qtbot.waitUntil(lambda: board.call_panel.width() < 1920 * 2 // 3)  # two fifths for the last calls
     qtbot.waitUntil(lambda: len(heard) == 3, timeout=10_000)
     assert heard == ["请 A012 号到 3 号窗口", "请 B003 号到 5 号窗口", "请 A013 号到 1 号窗口"]
 

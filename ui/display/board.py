@@ -283,6 +283,7 @@ class HallBoard(QWidget):
         for label, call in zip(self.recent, (*recent, *([None] * RECENT_SHOWN)), strict=False):
             label.setText(_recent_line(call))
         self.recent_panel.setVisible(bool(recent))  # an empty list would only take room from the call
+        self._stretch()
         self._show_waiting(board)
         today = self._now().date()
         self.reception.setText(reception_day_in_words(board.next_reception_day, today) if board else "")
@@ -367,8 +368,8 @@ class HallBoard(QWidget):
             self.main.addWidget(self.call_panel, 0, 0)
             self.main.addWidget(self.recent_panel, 0, 1)
             self.main.setColumnStretch(0, 3)
-            self.main.setColumnStretch(1, 2)
             self.main.setRowStretch(0, 1)
+        self._stretch()
         self.main.setContentsMargins(0, 0, 0, 0)
         self.main.setSpacing(24)
         self._body.setContentsMargins(24, 24, 24, 24)
@@ -378,6 +379,11 @@ class HallBoard(QWidget):
         if outer is not None:  # lay out anew at once (within a resize, the new places would wait for the next)
             outer.invalidate()
             outer.activate()
+
+    def _stretch(self) -> None:
+        """In landscape the last calls take two fifths of the width, while there are any."""
+        shown = not self.portrait and not self.recent_panel.isHidden()
+        self.main.setColumnStretch(1, 2 if shown else 0)
 
     def _place_waiting(self) -> None:
         columns = 1 if self._portrait else 2
