@@ -73,7 +73,8 @@ def make_board(qtbot: QtBot, work_context: Context, queue: Queue,
     qtbot.addWidget(board)
     board.resize(1920, 1080)
     board.show()
-    qtbot.waitUntil(lambda: board.board is not None)  # the first board, read as the hall opened
+    # the first board, read as the hall opened; the speech engine, started right after
+    qtbot.waitUntil(lambda: board.board is not None and board.announcer is not None)
     return board
 
 

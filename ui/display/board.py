@@ -215,8 +215,13 @@ class HallBoard(QWidget):
     # -- reading --------------------------------------------------------------------------
 
     def _start(self) -> None:
-        self.refresh()  # read on its way while the speech engine starts (speechd takes a second or two)
+        self.refresh()
         self.safety.start()
+        # The speech engine starts once whatever waited for the open hall has run: starting
+        # speech-dispatcher holds the GUI thread a second or two, while the first read is on its way.
+        QTimer.singleShot(0, self, self._start_voice)
+
+    def _start_voice(self) -> None:
         if self.announcer is None:
             self.announcer = self._make_announcer(self)
             self._show_voice()
