@@ -194,6 +194,18 @@ class Settings:
     document_texts: Path | None = _setting(
         None, "文书固定文字（告知语、法律条文）的覆盖文件（TOML，键名见 desktop/documents/templates.py）；"
               "为空使用内置文本", _optional_path)
+    # Leader reception days (desktop/services/reception.py)
+    reception_day_of_month: int = _setting(15, "每月领导接访日（几号），默认15日", _integer, low=1, high=28)
+    reception_rest_day: Literal["keep", "next", "previous"] = _setting(
+        "next", "接访日逢休息日：keep=照常接访，next=顺延至下一个工作日（默认），previous=提前至前一个工作日",
+        choices=("keep", "next", "previous"))
+    reception_slots: str = _setting("09:00-10:30/4,10:30-12:00/4,14:30-16:00/4,16:00-17:30/4",
+                                    "接访日默认时段与每时段接待批次，如 09:00-10:30/4,10:30-12:00/4")
+    reception_place: str = _setting("县人民来访接待中心领导接访室", "领导接访地点（生成接访日时的默认值）")
+    leader_follow_up_days: int = _setting(30, "领导包案访后限期办结的默认天数（自接访之日起，按期限计算方式）",
+                                          _integer, low=1, high=90)
+    backlog_days: int = _setting(180, "积案：登记后超过多少天仍未办结", _integer, low=30, high=3650)
+    backlog_visits: int = _setting(3, "积案：同一事项重复信访达到多少次", _integer, low=2, high=50)
     lockout_failures: int = _setting(5, "连续登录失败多少次后锁定账户", _integer, low=3, high=20)
     lockout_minutes: int = _setting(15, "账户锁定时长（分钟），到期自动解锁", _integer, low=1, high=1440)
     idle_lock_minutes: int = _setting(10, "工作人员界面无操作多少分钟后锁屏", _integer, low=1, high=120)

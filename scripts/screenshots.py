@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     window = staff("leader", logins["leader"])
     save(window, "07-leader")
     window.close()
+    leader_day(hall, out, staff, save, after, settle, logins)
 
     # administration: accounts (with the create dialog) and the verified audit log
     window = staff("admin", logins["admin"])
@@ -326,6 +328,114 @@ def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None]
             save(device, f"15-display-{name}{state}")
             device.close()
             source.close()
+
+
+def leader_day(hall: Any, out: Path, staff: Callable[..., Any], save: Callable[[Any, str], None],
+               after: Callable[[Any, Callable[[], object]], None], settle: Callable[..., None],
+               logins: dict[str, str]) -> None:
+    """The leader reception day's screens at 1920×1080, on a day scheduled today with three visitors."""
+    from PySide6.QtWidgets import QMainWindow
+    from sqlalchemy import select
+
+    from db.models import CaseRow
+    from desktop.domain.access import Actor
+    from desktop.domain.errors import RuleViolation
+    from desktop.services import reception
+    from ui.counter.work import CounterWork
+    from ui.kiosk.booking import BookingFlow
+    from ui.leader.work import LeaderWork
+    from ui.shell.theme import apply_theme
+
+    system = Actor.system("screenshots")
+    today = hall.today()
+    if not reception.list_days(hall, system, today, today):
+        reception.add_day(hall, system, today, leaders=["县长 周建华", "副县长 李明"], topics="劳动保障、征地拆迁",
+                          units=["330726-RSJ"])
+    reception.generate_schedule(hall, system, today.replace(day=1), 3, leaders=["县长 周建华"])
+    (day,) = reception.list_days(hall, system, today, today)
+    with hall.sessions() as session:
+        people = session.execute(select(CaseRow.petitioner_name, CaseRow.petitioner_id_number, CaseRow.request)
+                                 .where(CaseRow.petitioner_id_number != "", CaseRow.state == "办理中")
+                                 .limit(3)).all()
+    for name, id_number, request in people:
+        with suppress(RuleViolation):  # booked already on an earlier run
+            reception.book(hall, system, day.day_id, reception.Visitor(name, id_number, "", 1, request[:40]))
+    window = staff("leader", logins["leader"])
+    window.resize(1920, 1080)
+    work = window.work
+    assert isinstance(work, LeaderWork), window.sign_in_page.message.text()
+    screen = work.day
+    settle(800)
+    after(screen.opened, lambda: screen.table.selectRow(0))
+    save(window, "30-leader-day-1920x1080")
+    window.resize(1366, 768)
+    save(window, "30b-leader-day-1366x768")
+    window.resize(1920, 1080)
+    screen.instruction.setPlainText("请县人力社保局牵头，会同属地乡镇一个月内查清欠薪情况，依法督促支付，并向信访人当面反馈。")
+    screen.decision.setText("包案化解")
+    screen.take_on.setChecked(True)
+    screen.unit_box.set_code("330726-RSJ")
+    screen.add_chosen_unit()
+    save(window, "31-leader-day-decision-1920x1080")
+    after(screen.decided, screen.save)
+    save(window, "32-leader-day-decided-1920x1080")
+    after(screen.document_ready, screen.print_form)
+    settle(800)
+    if work.preview is not None:
+        work.preview.grab().save(str(out / "33-leader-assignment-form.png"))
+        print("  33-leader-assignment-form.png")
+        work.preview.reject()
+    work.setCurrentWidget(work.board)
+    save(window, "34-leader-board-1920x1080")
+    work.board.tabs.setCurrentIndex(2)
+    save(window, "35-leader-statistics-1920x1080")
+    work.setCurrentWidget(work.schedule)
+    save(window, "36-leader-schedule-1920x1080")
+    window.close()
+    window = staff("counter", logins["clerk"])
+    window.resize(1366, 768)
+    counter = window.work
+    assert isinstance(counter, CounterWork)
+    counter.setCurrentWidget(counter.booking)
+    save(window, "37-counter-booking-1366x768")
+    window.close()
+    apply_theme(_app(), "kiosk")
+    for name, size in (("portrait", (1080, 1920)), ("landscape", (1920, 1080))):
+        device = build_kiosk_booking(hall, BookingFlow, QMainWindow)
+        device.resize(*size)
+        device.show()
+        settle(800)
+        save(device, f"38-kiosk-booking-days-{name}")
+        flow = device.centralWidget()
+        assert isinstance(flow, BookingFlow)
+        if flow.days:
+            flow.choose_day(flow.days[0])
+            save(device, f"39-kiosk-booking-slots-{name}")
+            flow.choose_slot(0)
+            save(device, f"40-kiosk-booking-who-{name}")
+        device.close()
+
+
+def _app() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance()
+
+
+def build_kiosk_booking(hall: Any, flow_type: Any, window_type: Any) -> Any:
+    """The kiosk's booking flow in a window of its own, as the kiosk's home tile will open it."""
+    from desktop.domain.access import Actor
+    from desktop.domain.roles import WindowRole
+    from ui.shell.context import WindowContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+
+    window = window_type()
+    source = HallSource.of(hall)
+    manager = TaskManager(source, window)
+    ctx = WindowContext(source, manager, WindowRole.KIOSK).acting_as(Actor.kiosk(hall.settings.device_code))
+    window.setCentralWidget(flow_type(ctx, window))
+    return window
 
 
 def _known_person(hall: Any) -> Any:

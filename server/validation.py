@@ -312,8 +312,10 @@ SCHEMAS: Final[Mapping[EventType, PayloadSchema]] = {
     EventType.REREVIEW_REQUESTED: _schema(("requested_on",), **_REQUEST),
     EventType.REREVIEW_ANSWERED: _schema(("outcome", "answered_on"), **_ANSWER),
     EventType.SETTLED: _schema(kind=choice(("调解", "和解")), text=text(), settled_on=day),
-    EventType.LEADER_TAKEN: _schema(leader=line(64), unit=line(100), due=day),
-    EventType.INSTRUCTED: _schema(text=text(), leader=line(64)),
+    EventType.LEADER_TAKEN: _schema(leader=line(64), unit=line(100), due=day, unit_codes=codes(32),
+                                    reception_on=day),
+    EventType.INSTRUCTED: _schema(text=text(), leader=line(64), decision=text(), reception_on=day),
+    EventType.URGED: _schema(("text",), text=required_text, urged_on=day, leader=line(64)),
     EventType.RECUSED: _schema(("staff_id", "reason"), staff_id=line(96), reason=required_text),
     EventType.QUERY_CODE_RESET: _schema(("query_code_hash",), query_code_hash=query_hash),
 }

@@ -29,6 +29,9 @@ class DocumentKind(StrEnum):
     REREVIEW_RECEIPT = "复核申请回执"
     LEADER_ASSIGNMENT_FORM = "领导接访交办单"
     RIGHTS_NOTICE = "信访人权利义务告知书"
+    APPOINTMENT_SLIP = "领导接访预约回执"
+    RECEPTION_LIST = "领导接访预约名单"
+    RECEPTION_BRIEF = "领导接访情况简报"
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,14 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
                           "构成违反治安管理行为的，或者违反集会游行示威相关法律法规的，由公安机关依法采取必要的现场处置措施、"
                           "给予治安管理处罚；构成犯罪的，依法追究刑事责任（《信访工作条例》第四十七条）。",
     "rights.acknowledge": "以上内容我已阅读（听取）并知悉。",
+    # 领导接访日: the visitor's slip, the leader's office's list, the briefing dossier
+    "appointment.note": "请于接访当日凭本回执和身份证提前15分钟到接待大厅，在窗口报到后按时段等候。"
+                        "不能按时到达的，请提前电话告知，以便安排候补人员。",
+    "appointment.waiting": "本接访日已约满，您已登记为候补；有人取消时按顺序递补，届时电话通知。",
+    "reception_list.body": "{reception_on_cn}领导接访日（接访领导：{leaders}；地点：{place}）已预约{count}批次，"
+                           "名单如下，请提前安排参加接访的单位负责人和有关材料。",
+    "brief.intro": "来访人{petitioner_name}预约于{reception_on_cn} {slot}参加领导接访。"
+                   "以下为系统汇总的该来访人此前信访事项及办理情况，供接访领导阅知。",
 })
 
 # -- the templates ----------------------------------------------------------------------------
@@ -341,6 +349,42 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.SIGNATURE),
         Block(B.SIGN_HERE, "@rights.acknowledge"),
     ), compact=True),
+    Template(DocumentKind.APPOINTMENT_SLIP, Media.ROLL_80, "领导接访预约回执", "", (
+        Block(B.HALL, "{hall_name}"),
+        Block(B.TITLE, "领导接访预约回执"),
+        Block(B.RULE),
+        Block(B.BIG, "{reception_on_cn}", label="接访日期", size=15),
+        Block(B.BIG, "{slot}", label="接访时段", size=22),
+        Block(B.RULE),
+        Block(B.FIELD, "{petitioner_name}", label="来访人"),
+        Block(B.FIELD, "{persons_count}人", label="人数"),
+        Block(B.FIELD, "{leaders}", label="接访领导"),
+        Block(B.FIELD, "{place}", label="地点", when="place"),
+        Block(B.FIELD, "{case_number}", label="事项编号", when="case_number"),
+        Block(B.SPACE, size=0.4),
+        Block(B.PARA, "@appointment.waiting", when="waiting"),
+        Block(B.NOTE, "@appointment.note"),
+    )),
+    Template(DocumentKind.RECEPTION_LIST, Media.A4, "领导接访预约名单", "", (
+        Block(B.PARA, "@reception_list.body"),
+        Block(B.ROW, "{units}", label="参加单位", when="units"),
+        Block(B.ROW, "{topics}", label="接访主题", when="topics"),
+        Block(B.SPACE, size=0.3),
+        Block(B.ITEMS, "{lines}"),
+        Block(B.SIGNATURE),
+    ), form=True),
+    Template(DocumentKind.RECEPTION_BRIEF, Media.A4, "领导接访情况简报", "", (
+        Block(B.PARA, "@brief.intro"),
+        Block(B.SPACE, size=0.3),
+        Block(B.ROW, "{petitioner_name}", label="来访人", label2="人数", text2="{persons_count}人"),
+        Block(B.ROW, "{summary}", label="本次诉求", when="summary"),
+        Block(B.ROW, "{case_count}件", label="此前事项"),
+        Block(B.HEADING, "一、此前信访事项及办理情况"),
+        Block(B.ITEMS, "{cases_text}"),
+        Block(B.HEADING, "二、工作人员批注", when="notes_text"),
+        Block(B.ITEMS, "{notes_text}", when="notes_text"),
+        Block(B.SIGNATURE),
+    ), form=True),
 )})
 
 #: Data keys never stored with a print (the print log drops them); a reprint without them

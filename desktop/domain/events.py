@@ -36,6 +36,7 @@ class EventType(StrEnum):
     SETTLED = "调解和解"
     LEADER_TAKEN = "包案"
     INSTRUCTED = "批示"
+    URGED = "督办"
     RECUSED = "回避"
     QUERY_CODE_RESET = "重置查询码"
 

@@ -137,6 +137,7 @@ EVENT_PERMISSION: Mapping[EventType, Permission] = {
     EventType.REGISTERED: Permission.REGISTER,
     EventType.LEADER_TAKEN: Permission.LEADER_DECIDE,
     EventType.INSTRUCTED: Permission.LEADER_DECIDE,
+    EventType.URGED: Permission.SUPERVISE,
     EventType.RATED: Permission.RATE,
     EventType.RECUSED: Permission.RECORD_RECUSAL,
     EventType.QUERY_CODE_RESET: Permission.REGISTER,  # the counter reissues a lost receipt

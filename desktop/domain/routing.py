@@ -620,3 +620,27 @@ def _route_transfer(
 
 def _cell(row: Mapping[str, str | None], column: str) -> str:
     return (row.get(column) or "").strip()
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` is a Chinese short name of ``name``: its characters in order, e.g.
+    县人力社保局 or 人社局 → 浦江县人力资源和社会保障局. Two characters at least, and Chinese only."""
+    short = short.strip()
+    if len(short) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in short):
+        return False
+    rest = iter(name)
+    return all(ch in rest for ch in short)
+
+
+def find_organisations(directory: OrganisationDirectory, text: str) -> list[Organisation]:
+    """Organisations a typed text names: its code, its name, a part of the name, or a short name."""
+    text = text.strip()
+    if not text:
+        return []
+    if text in directory:
+        return [directory.get(text)]
+    exact = [o for o in directory.all() if o.name == text]
+    if exact:
+        return exact
+    within = [o for o in directory.all() if text in o.name]
+    return within or [o for o in directory.all() if abbreviates(text, o.name)]

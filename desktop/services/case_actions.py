@@ -25,7 +25,7 @@ from desktop.domain.classification import LegalRoute, Nature
 from desktop.domain.errors import ValidationError
 from desktop.domain.events import EventType
 from desktop.domain.identity import name_search_keys
-from desktop.domain.routing import Organisation
+from desktop.domain.routing import Organisation, abbreviates
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
 from desktop.services.reference import load_directory, load_taxonomy
@@ -163,6 +163,8 @@ def matching(choices: Sequence[OrganisationChoice], text: str, limit: int = 20) 
             scored.append((0 if choice.name.lower().startswith(text) else 1, len(choice.name), choice))
         elif any(key.startswith(text) for key in choice.keys):
             scored.append((2, len(choice.name), choice))
+        elif abbreviates(text, choice.name):  # 县人力社保局, 人社局
+            scored.append((3, len(choice.name), choice))
     return [c for _s, _n, c in sorted(scored, key=lambda item: (item[0], item[1], item[2].code))][:limit]
 
 

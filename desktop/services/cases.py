@@ -84,6 +84,15 @@ def load_case(hall: Hall, actor: Actor, case_ref: str) -> CaseDetail:
 
 def reveal_personal(hall: Hall, actor: Actor, case_ref: str, reason: str = "") -> CaseDetail:
     """The case with names, document numbers, phones and address in full; written to the audit log."""
+    detail = revealed_unaudited(hall, actor, case_ref)
+    with hall.transaction() as session:
+        audit(session, hall, actor, AuditAction.VIEW_PERSONAL, detail.view.case_number,
+              {"reason": reason[:200]} if reason else None)
+    return detail
+
+
+def revealed_unaudited(hall: Hall, actor: Actor, case_ref: str) -> CaseDetail:
+    """The case in full for a caller that audits the reveal itself once it has used it (a notice issued)."""
     guard(hall, actor, Permission.REVEAL_PERSONAL, "查看完整个人信息", case_ref)
     detail = _detail(hall, actor, case_ref, reveal=True)
     if actor.actor_id in detail.view.recused:
@@ -91,10 +100,25 @@ def reveal_personal(hall: Hall, actor: Actor, case_ref: str, reason: str = "") -
             "recused", f"{actor.display_name}已对该事项登记回避，不能查看其个人信息（条例第二十八条）")
         denied(hall, actor, refusal, detail.view.case_number)
         raise refusal
-    with hall.transaction() as session:
-        audit(session, hall, actor, AuditAction.VIEW_PERSONAL, detail.view.case_number,
-              {"reason": reason[:200]} if reason else None)
     return detail
+
+
+def reveal_cases(hall: Hall, actor: Actor, case_refs: Sequence[str], reason: str,
+                 target: str = "") -> list[CaseDetail]:
+    """Several cases in full (a visitor's dossier), written to the audit log as ONE deliberate reveal.
+
+    Cases the actor is recused from stay masked (条例第二十八条). ``target`` names what was
+    opened (a dossier); the case numbers go into the entry's detail.
+    """
+    guard(hall, actor, Permission.REVEAL_PERSONAL, "查看完整个人信息", target)
+    details = []
+    for ref in case_refs:
+        masked = _detail(hall, actor, ref, reveal=False)
+        details.append(masked if actor.actor_id in masked.view.recused else _detail(hall, actor, ref, reveal=True))
+    with hall.transaction() as session:
+        audit(session, hall, actor, AuditAction.VIEW_PERSONAL, target[:200] or ",".join(case_refs)[:200],
+              {"reason": reason[:200], "cases": [d.view.case_number for d in details if d.revealed]})
+    return details
 
 
 def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDetail:

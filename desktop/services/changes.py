@@ -36,6 +36,7 @@ class Topic(StrEnum):
     SYNC = "sync"  # outbox acknowledgements, the pull cursor, enrolled devices
     QUEUE = "queue"  # the hall queue (told by the hall server)
     DRAFTS = "drafts"  # forms kept against a crash
+    RECEPTION = "reception"  # leader reception days, their appointments and dossier notes
 
 
 #: The topic of each table; tables not named here (counters) change nothing anyone shows.
@@ -52,6 +53,9 @@ TABLE_TOPICS: dict[str, Topic] = {
     "sync_devices": Topic.SYNC,
     "drafts": Topic.DRAFTS,
     "attachments": Topic.CASES,
+    "reception_days": Topic.RECEPTION,
+    "reception_appointments": Topic.RECEPTION,
+    "dossier_notes": Topic.RECEPTION,
 }
 
 
@@ -105,6 +109,10 @@ class Changes:
     @property
     def queue(self) -> bool:
         return Topic.QUEUE in self.topics
+
+    @property
+    def reception(self) -> bool:
+        return Topic.RECEPTION in self.topics
 
     def touches_case(self, case_id: str) -> bool:
         """Whether the case ``case_id`` may have changed (a calendar change moves its deadlines too)."""

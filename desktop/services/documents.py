@@ -20,6 +20,7 @@ without :data:`~desktop.documents.templates.SECRET_KEYS` and renders reprints fr
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -29,12 +30,14 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from db.models import CaseRow
+from db.models import AuditRow, CaseRow
 from desktop.documents.model import DocumentKind, Media, RenderedDocument
 from desktop.documents.render import render
 from desktop.documents.templates import TEMPLATES, TEXTS, format_document_number
 from desktop.domain.access import Permission, PermissionDenied, may_disclose_to
+from desktop.domain.audit import AuditAction
 from desktop.domain.case import OUTCOMES, CaseState, CaseView, project
 from desktop.domain.classification import Nature
 from desktop.domain.deadlines import ROUTE
@@ -42,9 +45,9 @@ from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.domain.identity import mask_id_number, mask_name
-from desktop.domain.routing import Organisation, OrganisationDirectory
+from desktop.domain.routing import Organisation, OrganisationDirectory, find_organisations
 from desktop.services import cases
-from desktop.services.audit import denied, guard
+from desktop.services.audit import audit, denied, guard
 from desktop.services.context import Actor, Hall
 from desktop.services.progress import citizen_progress
 from desktop.services.reference import load_directory
@@ -67,7 +70,8 @@ __all__ = [
 SELF_SERVICE_KINDS: Final = frozenset({DocumentKind.REGISTRATION_RECEIPT, DocumentKind.QUEUE_TICKET,
                                        DocumentKind.RATING_RECEIPT})
 #: The A4 kinds issued through :func:`notice`.
-NOTICE_KINDS: Final = frozenset(k for k, t in TEMPLATES.items() if t.media is Media.A4)
+NOTICE_KINDS: Final = frozenset(k for k, t in TEMPLATES.items() if t.media is Media.A4) - {
+    DocumentKind.RECEPTION_LIST, DocumentKind.RECEPTION_BRIEF}  # reception-day papers, desktop.services.reception
 #: Forms that send the case to an organisation: never to an accused one (条例第三十条).
 RECIPIENT_KINDS: Final = frozenset({DocumentKind.TRANSFER_FORM, DocumentKind.ASSIGNMENT_FORM,
                                     DocumentKind.LEADER_ASSIGNMENT_FORM})
@@ -219,7 +223,9 @@ def notice(hall: Hall, actor: Actor, kind: DocumentKind, case_ref: str, fields: 
         return _issue(hall, kind, {**_notice_common(hall), "petitioner_name": ""})
     if reveal_personal is None:
         reveal_personal = actor.may(Permission.REVEAL_PERSONAL)
-    detail = (cases.reveal_personal(hall, actor, case_ref, f"出具{kind.value}") if reveal_personal
+    # Revealed for the notice, audited once it is issued: a refused or failed attempt writes nothing,
+    # and previewing the same notice again the same day adds no second entry.
+    detail = (cases.revealed_unaudited(hall, actor, case_ref) if reveal_personal
               else cases.load_case(hall, actor, case_ref))
     view = detail.view
     raw = _raw_view(hall, view.case_id)
@@ -231,26 +237,46 @@ def notice(hall: Hall, actor: Actor, kind: DocumentKind, case_ref: str, fields: 
         "petitioner_name": view.petitioner.name,
         "received_on": _iso(view.received_on),
     }
+    if (kind is DocumentKind.LEADER_ASSIGNMENT_FORM and not given.get("leader") and not raw.leader
+            and actor.may(Permission.LEADER_DECIDE)):
+        given["leader"] = actor.display_name  # the signed-in leader receives
     builder = _BUILDERS[kind]
     data.update(builder(hall, view, raw, events, given, directory))
     if kind in RECIPIENT_KINDS:
         _check_recipient(hall, actor, raw, data.pop("_recipient_code"), str(data["recipient_name"]), directory)
         data["accusation"] = raw.nature == Nature.ACCUSATION.value
-    return _issue(hall, kind, data)
+    reveal = (actor, view.case_number, f"出具{kind.value}") if detail.revealed else None
+    return _issue(hall, kind, data, reveal)
 
 
-def _issue(hall: Hall, kind: DocumentKind, data: dict[str, Any]) -> RenderedDocument:
-    """Number the document and render it in one transaction: a failed rendering uses no number."""
+def _issue(hall: Hall, kind: DocumentKind, data: dict[str, Any],
+           reveal: tuple[Actor, str, str] | None = None) -> RenderedDocument:
+    """Number the document and render it in one transaction: a failed rendering uses no number.
+
+    ``reveal`` (who, which case, why) audits the full personal data the document shows, in the
+    same transaction, once per actor, case and reason a day.
+    """
     template = TEMPLATES[kind]
-    if not template.number_word:
-        return render(kind, data)
-    issued = date.fromisoformat(data["issued_on"])
     with hall.transaction() as session:
-        serial = next_counter(session, f"doc:{kind}:{issued.year}")
-        data["document_number"] = format_document_number(hall.settings.document_prefix, issued.year,
-                                                          template.number_word, serial)
+        if template.number_word:
+            issued = date.fromisoformat(data["issued_on"])
+            serial = next_counter(session, f"doc:{kind}:{issued.year}")
+            data["document_number"] = format_document_number(hall.settings.document_prefix, issued.year,
+                                                              template.number_word, serial)
         document = render(kind, data)
+        if reveal is not None:
+            _audit_reveal_once(session, hall, *reveal)
     return document
+
+
+def _audit_reveal_once(session: Session, hall: Hall, actor: Actor, case_number: str, reason: str) -> None:
+    today = hall.today().isoformat()
+    seen = session.scalars(select(AuditRow.detail).where(
+        AuditRow.actor_id == actor.actor_id[:96], AuditRow.action == AuditAction.VIEW_PERSONAL.value,
+        AuditRow.target == case_number, AuditRow.at >= today)).all()
+    if any(json.loads(detail or "{}").get("reason") == reason for detail in seen):
+        return
+    audit(session, hall, actor, AuditAction.VIEW_PERSONAL, case_number, {"reason": reason})
 
 
 def _notice_common(hall: Hall) -> dict[str, Any]:
@@ -370,9 +396,15 @@ def _handling_code(hall: Hall, raw: CaseView, *types: EventType) -> str:
 def _recipient(hall: Hall, raw: CaseView, given: Mapping[str, str], directory: OrganisationDirectory,
                kind: DocumentKind, fallback: str = "", route: EventType | None = None) -> _Built:
     code = given.get("organisation_code") or (_handling_code(hall, raw, route) if route else "")
+    if code and code not in directory:  # typed by name or short name (县人力社保局), not by its code
+        found = find_organisations(directory, code)
+        if len(found) != 1:
+            raise ValidationError(
+                "unknown_organisation",
+                f"机构目录中找不到“{code}”，请从列表中选择接收单位" if not found else
+                f"“{code}”可指{'、'.join(o.name for o in found[:5])}，请写出单位全称", "organisation_code")
+        code = found[0].code
     if code:
-        if code not in directory:
-            raise ValidationError("unknown_organisation", f"机构目录中没有编码为{code}的机关", "organisation_code")
         return {"_recipient_code": code, "recipient_name": directory.get(code).name}
     name = given.get("unit") or fallback
     if not name:

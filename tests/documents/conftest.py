@@ -111,6 +111,16 @@ SAMPLES: dict[K, dict[str, Any]] = {
     K.REREVIEW_RECEIPT: {**_A4, "document_number": "浦江信访〔2027〕复核收字第1号", "requested_on": "2027-01-20",
                          "answer_due": "2027-02-19"},
     K.RIGHTS_NOTICE: {**_A4, "document_number": ""},
+    K.APPOINTMENT_SLIP: {"hall_name": "浦江县人民来访接待中心", "reception_on": "2026-10-15", "slot": "09:00–10:30",
+                         "waiting": False, "petitioner_name": "张建国", "persons_count": 1, "leaders": "县长 周建华",
+                         "place": "领导接访室", "document_number": "", "case_number": CASE_NUMBER},
+    K.RECEPTION_LIST: {**_A4, "document_number": "", "reception_on": "2026-10-15", "leaders": "县长 周建华",
+                       "place": "领导接访室", "units": "浦江县人力资源和社会保障局", "topics": "劳动保障", "count": 2,
+                       "lines": "09:00–10:30　张建国　1人　欠薪\n10:30–12:00　李梅　2人　村道"},
+    K.RECEPTION_BRIEF: {**_A4, "document_number": "", "reception_on": "2026-10-15", "slot": "09:00–10:30",
+                        "persons_count": 1, "summary": "欠薪", "case_count": 1,
+                        "cases_text": f"{CASE_NUMBER}（2026年9月16日登记，办理中）诉求：反映拖欠工资。",
+                        "notes_text": "王丽（2026年9月17日 10:00）：已向镇里反映过两次"},
 }
 
 

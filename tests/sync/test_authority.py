@@ -240,12 +240,13 @@ SAMPLES: dict[EventType, dict[str, Any]] = {
     EventType.SETTLED: {"kind": "调解"},
     EventType.LEADER_TAKEN: {"leader": "县长 周建华", "unit": "县信访联席办"},
     EventType.INSTRUCTED: {"text": "请依法办理"},
+    EventType.URGED: {"text": "请于本周内报告进展"},
     EventType.RECUSED: {"staff_id": "staff:chenjie", "reason": "系信访人亲属"},
     EventType.QUERY_CODE_RESET: {"query_code_hash": "v1$" + "ab" * 16 + "$" + "cd" * 32},
 }
 #: Who may record each type at the hall (the leader at the leader's desk).
 _AUTHORS = {EventType.CLASSIFIED: "staff:zhaomin", EventType.LEADER_TAKEN: "staff:lingdao1",
-            EventType.INSTRUCTED: "staff:lingdao1"}
+            EventType.INSTRUCTED: "staff:lingdao1", EventType.URGED: "staff:zhaomin"}
 
 
 def test_the_samples_cover_every_event_type() -> None:

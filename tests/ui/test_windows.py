@@ -199,6 +199,7 @@ def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: Q
                                                                         clerk: Actor, work_context: Context) -> None:
     from ui.counter.work import CounterWork
     from ui.desk.cases import WorkTabs
+    from ui.leader.work import LeaderWork
     from ui.statistics.panel import StatisticsPanel
 
     register_visit(sqlite_hall, clerk, form())
@@ -209,7 +210,7 @@ def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: Q
                         (Actor("staff:lijun", "李军", Role.LEADER), "leader")):
         window_work = work_for(WindowRole(role), work_context(actor, role))
         qtbot.addWidget(window_work)
-        work = window_work.desk if isinstance(window_work, CounterWork) else window_work
+        work = window_work.desk if isinstance(window_work, CounterWork | LeaderWork) else window_work
         assert isinstance(work, WorkTabs) and work.statistics is None
         assert work.findChild(CaseSearchPanel) is not None and work.tabText(1) == "统计"
         work.setCurrentIndex(1)

@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter
 
+from desktop.domain.routing import abbreviates
+
 _CODE = Qt.ItemDataRole.UserRole
 _KEYS = Qt.ItemDataRole.UserRole + 1
 
@@ -31,8 +33,9 @@ class _Matcher(QSortFilterProxyModel):
         self.needle = ""
 
     def set_needle(self, text: str) -> None:
+        self.beginFilterChange()  # invalidateFilter() is deprecated in Qt 6.10
         self.needle = text.strip().lower()
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent: object) -> bool:
         if not self.needle:
@@ -41,7 +44,8 @@ class _Matcher(QSortFilterProxyModel):
         index = model.index(row, 0)
         text = str(model.data(index, Qt.ItemDataRole.DisplayRole) or "").lower()
         keys = model.data(index, _KEYS) or ()
-        return self.needle in text or any(self.needle in str(k).lower() for k in keys)
+        return (self.needle in text or any(self.needle in str(k).lower() for k in keys)
+                or abbreviates(self.needle, text))  # a short name: 县人力社保局, 人社局
 
 
 class ChoiceBox(QComboBox):

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 
 from ui.cases.search import CaseSearchPanel
 from ui.desk.cases import staff_desk
+from ui.reception.booking import CounterBookingPanel
 from ui.registration.form import RegistrationPanel
 from ui.shell.context import WorkContext
 
@@ -23,10 +24,12 @@ class CounterWork(QTabWidget):
         self.desk = staff_desk(ctx)
         self.addTab(self.registration, "登记 (Ctrl+1)")
         self.addTab(self.desk, "事项与期限 (Ctrl+2)")
+        self.booking = CounterBookingPanel(ctx)
+        self.addTab(self.booking, "领导接访预约 (Ctrl+3)")
         self.registration.open_case.connect(self.open_case)
         from PySide6.QtGui import QKeySequence, QShortcut
 
-        for index, keys in enumerate(("Ctrl+1", "Ctrl+2")):
+        for index, keys in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda i=index: self.setCurrentIndex(i))
 

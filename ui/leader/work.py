@@ -1,12 +1,38 @@
-"""What a leader works with on reception days: deadlines first, then the cases."""
+"""What a leader works with: the reception day first, then the cases taken on, the schedule, the case desk."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from ui.desk.cases import staff_desk
+from ui.printing.preview import PrintPreviewDialog
+from ui.reception.after import LeaderBoardPanel, SchedulePanel
+from ui.reception.day import LeaderDayScreen
 from ui.shell.context import WorkContext
 
 
+class LeaderWork(QTabWidget):
+    """今日接访 · 包案与积案 · 接访安排 · 事项与期限; documents open in the print preview."""
+
+    def __init__(self, ctx: WorkContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.day = LeaderDayScreen(ctx)
+        self.board = LeaderBoardPanel(ctx)
+        self.schedule = SchedulePanel(ctx)
+        self.desk = staff_desk(ctx, deadlines_first=True)
+        self.preview: PrintPreviewDialog | None = None
+        self.addTab(self.day, "今日接访")
+        self.addTab(self.board, "包案与积案")
+        self.addTab(self.schedule, "接访安排")
+        self.addTab(self.desk, "事项与期限")
+        self.day.document_ready.connect(self.open_preview)
+        self.schedule.document_ready.connect(self.open_preview)
+
+    def open_preview(self, doc: object) -> None:
+        self.preview = PrintPreviewDialog(self.ctx, doc, parent=self)  # type: ignore[arg-type]
+        self.preview.open()
+
+
 def leader_work(ctx: WorkContext) -> QWidget:
-    return staff_desk(ctx, deadlines_first=True)
+    return LeaderWork(ctx)

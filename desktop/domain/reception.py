@@ -1,0 +1,156 @@
+"""Leader reception days (领导接访日): the schedule rule, slots and the waiting list, the board's rules.
+
+Plain rules, no clock: every date is handed in. The schedule is the ``day_of_month`` of each
+month (the 15th by default); a day that falls on a rest day is kept, moved to the next working
+day or to the previous one, by setting, with the holiday calendar the deadlines use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from itertools import pairwise
+
+from desktop.domain.calendar import HolidayCalendar
+from desktop.domain.case import CONCLUDED_STATES, FINAL_STATES, CaseState
+from desktop.domain.deadlines import DayCounting, DeadlineRule, compute_deadline
+from desktop.domain.errors import ValidationError
+
+_ONE_DAY = timedelta(days=1)
+#: The leader's office is told this many days ahead of a reception day (a list to print or export).
+OFFICE_NOTICE_DAYS = 5
+
+
+class RestDayRule(StrEnum):
+    """What happens to a reception day that falls on a weekend or a public holiday."""
+
+    KEEP = "keep"  # received on the day all the same
+    NEXT = "next"  # the next working day
+    PREVIOUS = "previous"  # the working day before
+
+    @property
+    def label(self) -> str:
+        return {"keep": "照常接访", "next": "顺延至下一个工作日", "previous": "提前至前一个工作日"}[self.value]
+
+
+def reception_day(year: int, month: int, calendar: HolidayCalendar, day_of_month: int = 15,
+                  rule: RestDayRule = RestDayRule.NEXT) -> date:
+    """The month's reception day by the rule."""
+    try:
+        day = date(year, month, day_of_month)
+    except ValueError:
+        raise ValidationError("reception_day_invalid", f"{year}年{month}月没有{day_of_month}日，无法确定领导接访日",
+                              field="day_of_month") from None
+    if rule is RestDayRule.KEEP:
+        return day
+    step = _ONE_DAY if rule is RestDayRule.NEXT else -_ONE_DAY
+    while not calendar.is_workday(day):
+        day += step
+    return day
+
+
+def reception_days(first_month: date, months: int, calendar: HolidayCalendar, day_of_month: int = 15,
+                   rule: RestDayRule = RestDayRule.NEXT) -> list[date]:
+    """The reception days of ``months`` months from ``first_month``'s month on."""
+    if not 1 <= months <= 24:
+        raise ValidationError("reception_months", "一次可生成1至24个月的接访日", field="months")
+    out = []
+    year, month = first_month.year, first_month.month
+    for _ in range(months):
+        out.append(reception_day(year, month, calendar, day_of_month, rule))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A time slot of a reception day and how many visitors (批次) it takes."""
+
+    starts: str  # "09:00"
+    ends: str  # "10:30"
+    capacity: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.starts}–{self.ends}"
+
+
+_SLOT = re.compile(r"\s*(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})\s*/\s*(\d{1,3})\s*")
+
+
+def parse_slots(text: str) -> tuple[Slot, ...]:
+    """``09:00-10:30/5,10:30-12:00/5``: each slot's times and capacity; refused in words when malformed."""
+    slots: list[Slot] = []
+    for part in (p for p in re.split(r"[,，;；]", text) if p.strip()):
+        match = _SLOT.fullmatch(part)
+        if match is None:
+            raise ValidationError("slot_format", f"时段“{part.strip()}”格式不对，应如 09:00-10:30/5（时间-时间/人数）",
+                                  field="slots")
+        h1, m1, h2, m2, capacity = (int(g) for g in match.groups())
+        if not (0 <= h1 < 24 and 0 <= h2 < 24 and m1 < 60 and m2 < 60) or (h1, m1) >= (h2, m2):
+            raise ValidationError("slot_times", f"时段“{part.strip()}”的起止时间不对", field="slots")
+        if not 1 <= capacity <= 200:
+            raise ValidationError("slot_capacity", f"时段“{part.strip()}”的人数应在1至200之间", field="slots")
+        slots.append(Slot(f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}", capacity))
+    if not slots:
+        raise ValidationError("slots_missing", "接访日至少要有一个时段", field="slots")
+    for before, after in pairwise(slots):
+        if after.starts < before.ends:
+            raise ValidationError("slots_overlap", f"时段{before.label}与{after.label}重叠", field="slots")
+    return tuple(slots)
+
+
+def format_slots(slots: Sequence[Slot]) -> str:
+    return ",".join(f"{s.starts}-{s.ends}/{s.capacity}" for s in slots)
+
+
+def place_booking(slots: Sequence[Slot], booked: Sequence[int], wanted: int | None) -> int | None:
+    """The slot a new appointment gets, or ``None`` for the waiting list.
+
+    The wanted slot while it has room; else (or with no wish) the earliest slot with room;
+    with every slot full the visitor waits (候补) and is moved up when someone cancels.
+    """
+    if wanted is not None and not 0 <= wanted < len(slots):
+        raise ValidationError("slot_unknown", "没有这个时段", field="slot")
+    if wanted is not None and booked[wanted] < slots[wanted].capacity:
+        return wanted
+    for index, slot in enumerate(slots):
+        if booked[index] < slot.capacity:
+            return index
+    return None
+
+
+def office_notice_day(day: date) -> date:
+    """When the leader's office is told of a reception day's appointments (five days ahead)."""
+    return day - timedelta(days=OFFICE_NOTICE_DAYS)
+
+
+def follow_up_due(reception_on: date, days: int, counting: DayCounting, calendar: HolidayCalendar) -> date:
+    """访后限期办结: the default deadline of a case a leader takes on, ``days`` after the reception day."""
+    rule = DeadlineRule("leader_follow_up", "访后限期办结", days, "领导接访日制度", start_event="接访之日")
+    return compute_deadline(rule, reception_on, counting, calendar).due
+
+
+@dataclass(frozen=True)
+class BacklogRule:
+    """积案: a matter still open after ``min_age_days``, or raised again ``min_visits`` times or more."""
+
+    min_age_days: int = 180
+    min_visits: int = 3
+
+    def applies(self, state: str, received_on: date, visits: int, today: date) -> bool:
+        if CaseState(state) in FINAL_STATES or CaseState(state) in CONCLUDED_STATES:
+            return False
+        return (today - received_on).days >= self.min_age_days or visits >= self.min_visits
+
+    def reason(self, received_on: date, visits: int, today: date) -> str:
+        parts = []
+        age = (today - received_on).days
+        if age >= self.min_age_days:
+            parts.append(f"登记已{age}天未办结")
+        if visits >= self.min_visits:
+            parts.append(f"重复信访{visits}次")
+        return "，".join(parts)

@@ -1,0 +1,284 @@
+"""Leader reception days: schedule, appointments and waiting list, dossier, 包案, board, 积案, statistics.
+
+Each rule on SQLite and PostgreSQL (the ``hall`` fixture); the hall's clock stands at 2026-09-16.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from desktop.domain.access import Actor
+from desktop.domain.calendar import HolidayCalendar
+from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.events import EventType
+from desktop.domain.reception import BacklogRule, RestDayRule, parse_slots, place_booking, reception_day
+from desktop.services import cases, leaderday, reception
+from desktop.services.audit import AuditQuery, list_audit
+from desktop.services.context import Hall
+from desktop.services.reception import Visitor
+from desktop.services.registration import register_visit
+from tests.conftest import FakeClock, make_hall
+from tests.helpers import form, valid_id
+
+LEADER = Actor("staff:lingdao1", "周建华", "leader")
+
+
+# -- the rules (domain) -----------------------------------------------------------------------------
+
+def test_a_15th_on_a_rest_day_is_kept_moved_on_or_brought_forward_by_setting() -> None:
+    calendar = HolidayCalendar.builtin()
+    # 2026-02-15 falls in the Spring Festival holiday; 2026-02-14 (a Saturday) is a make-up working day.
+    assert reception_day(2026, 2, calendar, 15, RestDayRule.KEEP) == date(2026, 2, 15)
+    assert reception_day(2026, 2, calendar, 15, RestDayRule.NEXT) == date(2026, 2, 24)
+    assert reception_day(2026, 2, calendar, 15, RestDayRule.PREVIOUS) == date(2026, 2, 14)
+    assert reception_day(2026, 10, calendar, 15, RestDayRule.NEXT) == date(2026, 10, 15)  # a Thursday
+    with pytest.raises(ValidationError, match="2月没有30日"):
+        reception_day(2026, 2, calendar, 30)
+
+
+def test_slots_are_read_from_words_and_refused_in_words() -> None:
+    slots = parse_slots("9:00-10:30/2，10:30-12:00/1")
+    assert [(s.label, s.capacity) for s in slots] == [("09:00–10:30", 2), ("10:30–12:00", 1)]
+    for bad, words in (("9-10/2", "格式不对"), ("10:00-09:00/2", "起止时间"), ("09:00-10:00/0", "人数"),
+                       ("09:00-11:00/2,10:00-12:00/2", "重叠"), ("", "至少")):
+        with pytest.raises(ValidationError, match=words):
+            parse_slots(bad)
+
+
+def test_a_booking_takes_the_wanted_slot_then_the_earliest_with_room_then_waits() -> None:
+    slots = parse_slots("09:00-10:00/1,10:00-11:00/2")
+    assert place_booking(slots, [0, 0], 1) == 1
+    assert place_booking(slots, [0, 2], 1) == 0
+    assert place_booking(slots, [1, 1], None) == 1
+    assert place_booking(slots, [1, 2], 0) is None
+
+
+def test_backlog_rule_by_age_or_repeated_visits_until_concluded() -> None:
+    rule = BacklogRule(min_age_days=180, min_visits=3)
+    today = date(2026, 9, 16)
+    assert rule.applies("办理中", today - timedelta(days=180), 1, today)
+    assert not rule.applies("办理中", today - timedelta(days=179), 2, today)
+    assert rule.applies("已登记", today, 3, today)
+    assert not rule.applies("已答复", today - timedelta(days=400), 5, today)  # cleared once answered
+    assert rule.reason(today - timedelta(days=200), 4, today) == "登记已200天未办结，重复信访4次"
+
+
+# -- the schedule --------------------------------------------------------------------------------------
+
+def test_the_schedule_is_generated_by_rule_once_and_days_are_added_by_hand(hall: Hall, supervisor: Actor) -> None:
+    days = reception.generate_schedule(hall, supervisor, date(2026, 10, 1), 3, leaders=["县长 周建华"],
+                                       units=["330726-RSJ"])
+    assert [d.day for d in days] == [date(2026, 10, 15), date(2026, 11, 16), date(2026, 12, 15)]
+    assert days[0].unit_names == ("浦江县人力资源和社会保障局",) and days[0].origin == "按规则生成"
+    again = reception.generate_schedule(hall, supervisor, date(2026, 10, 1), 3, leaders=["副县长 李明"])
+    assert [d.leaders for d in again] == [("县长 周建华",)] * 3  # days already scheduled are kept as they are
+    extra = reception.add_day(hall, supervisor, date(2026, 9, 30), leaders=["副县长 李明"], topics="征地拆迁",
+                              slots="09:00-11:00/2")
+    assert extra.origin == "手工添加" and extra.free == 2
+    with pytest.raises(RuleViolation, match="已经是领导接访日"):
+        reception.add_day(hall, supervisor, date(2026, 10, 15), leaders=["副县长 李明"])
+    assert [d.day for d in reception.list_days(hall, supervisor)][:2] == [date(2026, 9, 30), date(2026, 10, 15)]
+    changed = reception.update_day(hall, supervisor, days[1].day_id, leaders=["副县长 李明"], place="二楼接访室",
+                                   topics="征地拆迁", units=["330726-RSJ"])
+    assert (changed.leaders, changed.place, changed.topics, changed.day) == (
+        ("副县长 李明",), "二楼接访室", "征地拆迁", date(2026, 11, 16))
+    with pytest.raises(ValidationError, match="机构目录"):
+        reception.update_day(hall, supervisor, days[1].day_id, leaders=[], place="", topics="", units=["不存在"])
+
+
+def test_the_rest_day_setting_moves_a_generated_day(engine: object, clock: FakeClock, supervisor: Actor) -> None:
+    earlier = make_hall(engine, clock, reception_rest_day="previous")  # type: ignore[arg-type]
+    (day,) = reception.generate_schedule(earlier, supervisor, date(2026, 11, 1), 1)
+    assert day.day == date(2026, 11, 13)  # the 15th is a Sunday: the Friday before
+
+
+def test_a_clerk_may_not_make_the_schedule(hall: Hall, clerk: Actor) -> None:
+    with pytest.raises(RuleViolation, match="没有“督办与统计”权限"):
+        reception.generate_schedule(hall, Actor("staff:k", "孙倩", "kiosk"), date(2026, 10, 1), 1)
+    reception.generate_schedule(hall, clerk, date(2026, 10, 1), 1)  # a clerk handles cases: allowed
+
+
+# -- appointments ---------------------------------------------------------------------------------------
+
+def _day(hall: Hall, actor: Actor, slots: str = "09:00-10:00/1,10:00-11:00/1") -> str:
+    return reception.add_day(hall, actor, date(2026, 9, 30), leaders=["县长 周建华"], slots=slots).day_id
+
+
+def test_full_days_put_visitors_on_the_waiting_list_and_a_cancellation_moves_them_up(
+        hall: Hall, clerk: Actor, kiosk: Actor) -> None:
+    day_id = _day(hall, clerk)
+    first = reception.book(hall, kiosk, day_id, Visitor("张建国", valid_id(seq=101)), slot=1, source="自助终端")
+    second = reception.book(hall, clerk, day_id, Visitor("李梅", valid_id(seq=102), "13857912345", 2), slot=1)
+    third = reception.book(hall, clerk, day_id, Visitor("王强", valid_id(seq=103)))
+    assert (first.appointment.slot_label, second.appointment.slot_label) == ("10:00–11:00", "09:00–10:00")
+    assert third.waiting_position == 1 and "候补第1位" in third.message
+    assert third.appointment.name == "王*"  # lists are masked
+    with pytest.raises(RuleViolation, match="无需重复预约"):
+        reception.book(hall, clerk, day_id, Visitor("张建国", valid_id(seq=101)))
+    with pytest.raises(ValidationError):
+        reception.book(hall, clerk, day_id, Visitor("赵六", "330726196803121230"))
+    promoted = reception.cancel(hall, clerk, first.appointment.appointment_id)
+    assert promoted is not None and promoted.name == "王*" and promoted.slot_label == "10:00–11:00"
+    listed = reception.appointments(hall, clerk, day_id)
+    assert [(a.slot_label, a.status) for a in listed] == [("09:00–10:00", "已预约"), ("10:00–11:00", "已预约")]
+
+
+def test_an_appointment_is_linked_to_the_visitors_latest_open_case(hall: Hall, clerk: Actor) -> None:
+    case = register_visit(hall, clerk, form(id_number=valid_id(seq=201)))
+    booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("张建国", valid_id(seq=201)))
+    assert booking.appointment.case_number == case.case_number
+
+
+def test_appointments_are_imported_from_csv_and_xlsx_row_by_row(hall: Hall, clerk: Actor, tmp_path: Path) -> None:
+    day_id = _day(hall, clerk, "09:00-10:00/1,10:00-11:00/1")
+    csv_file = tmp_path / "名单.csv"
+    csv_file.write_text(f"姓名,身份证号,联系电话,人数,诉求,时段\n张建国,{valid_id(seq=301)},13857912345,1,工资,10:00\n"
+                        f"李梅,33072619680312999X,,1,,\n\n", encoding="utf-8")
+    result = reception.import_appointments(hall, clerk, day_id, csv_file)
+    assert (result.booked, result.waiting) == (1, 0)
+    assert len(result.refused) == 1 and result.refused[0].startswith("第3行：")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "身份证号", "人数"])
+    for seq in (302, 303):
+        sheet.append(["王强", valid_id(seq=seq), 2])
+    xlsx = tmp_path / "名单.xlsx"
+    book.save(xlsx)
+    result = reception.import_appointments(hall, clerk, day_id, xlsx)
+    assert (result.booked, result.waiting, result.refused) == (1, 1, ())
+    listed = reception.appointments(hall, clerk, day_id)
+    assert [a.source for a in listed] == ["导入"] * 3 and listed[0].slot_label == "09:00–10:00"
+
+
+def test_the_office_is_told_five_days_ahead_with_a_list_to_print_or_export(hall: Hall, clerk: Actor,
+                                                                           clock: FakeClock) -> None:
+    near = reception.add_day(hall, clerk, date(2026, 9, 21), leaders=["县长 周建华"], place="接访室")
+    far = reception.add_day(hall, clerk, date(2026, 9, 28), leaders=["副县长 李明"])
+    reception.book(hall, clerk, near.day_id, Visitor("张建国", valid_id(seq=401), persons_count=2, summary="欠薪"))
+    reception.book(hall, clerk, far.day_id, Visitor("李梅", valid_id(seq=402)))
+    due = reception.due_office_notices(hall, clerk)
+    assert [n.day.day for n in due] == [date(2026, 9, 21)] and due[0].tell_on == date(2026, 9, 16)
+    assert "张建国" in due[0].csv_text() and "欠薪" in due[0].csv_text()  # the office's list names people in full
+    document = reception.office_notice_document(hall, clerk, near.day_id)
+    assert document.title == "领导接访预约名单" and "张建国" in document.data["lines"]
+
+
+def test_the_slip_shows_the_slot_and_a_masked_name(hall: Hall, clerk: Actor, kiosk: Actor) -> None:
+    booking = reception.book(hall, kiosk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=501)),
+                             source="自助终端")
+    slip = reception.appointment_slip(hall, kiosk, booking.appointment.appointment_id)
+    assert slip.media.value == "80mm" and slip.data["slot"] == "09:00–10:00"
+    assert "欧阳建华" not in repr(slip.data)
+
+
+# -- the dossier, the decision and after ----------------------------------------------------------------
+
+def _booked_case(hall: Hall, clerk: Actor, seq: int = 601) -> tuple[str, str]:
+    case = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=seq)))
+    cases.classify(hall, clerk, case.case_number, nature="申诉求决类", topic_code="0101")
+    booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=seq), persons_count=3))
+    return booking.appointment.appointment_id, case.case_number
+
+
+def test_the_dossier_is_masked_and_one_reveal_is_one_audit_entry(hall: Hall, clerk: Actor) -> None:
+    appointment_id, number = _booked_case(hall, clerk)
+    leaderday.annotate(hall, clerk, appointment_id, "来电称已向镇里反映过两次")
+    masked = leaderday.dossier(hall, LEADER, appointment_id)
+    assert masked.appointment.name == "欧阳**" and not masked.revealed
+    (case,) = masked.cases
+    assert case.case_number == number and [e.what for e in case.events][:2] == ["登记", "分类"]
+    assert masked.notes[0].author == "王丽" and "两次" in masked.notes[0].text
+    assert list_audit(hall, Actor.system(), AuditQuery(action="查看完整个人信息")) == []
+    full = leaderday.dossier(hall, LEADER, appointment_id, reveal=True)
+    assert full.appointment.name == "欧阳建华" and full.cases[0].case_number == number
+    (entry,) = list_audit(hall, Actor.system(), AuditQuery(action="查看完整个人信息"))
+    assert entry.detail["cases"] == [number]
+    brief = leaderday.briefing_document(hall, LEADER, appointment_id)
+    assert brief.title == "领导接访情况简报" and number in brief.data["cases_text"]
+
+
+def test_the_leaders_decision_records_events_and_fills_in_the_form(hall: Hall, clerk: Actor) -> None:
+    appointment_id, number = _booked_case(hall, clerk)
+    with pytest.raises(ValidationError, match="责任单位"):
+        leaderday.record_decision(hall, LEADER, appointment_id, instruction="限期解决", take_on=True)
+    with pytest.raises(RuleViolation, match="包案与批示"):
+        leaderday.record_decision(hall, clerk, appointment_id, instruction="限期解决")
+    decision = leaderday.record_decision(hall, LEADER, appointment_id, instruction="请县人力社保局牵头限期解决",
+                                         decision="包案化解", take_on=True, unit_codes=["330726-RSJ"])
+    # 访后限期办结: 30 days from the reception day (2026-09-30), the default of the setting
+    assert decision.due == date(2026, 10, 30) and decision.view.leader == "周建华"
+    assert decision.view.leader_due == date(2026, 10, 30) and decision.view.leader_unit == "浦江县人力资源和社会保障局"
+    events = cases.load_case(hall, LEADER, number).events
+    assert [e.type for e in events][-2:] == [EventType.INSTRUCTED, EventType.LEADER_TAKEN]
+    form_doc = leaderday.assignment_form(hall, LEADER, number)
+    assert form_doc.data["leader"] == "周建华" and form_doc.data["recipient_name"] == "浦江县人力资源和社会保障局"
+    assert form_doc.data["instruction"] == "请县人力社保局牵头限期解决" and form_doc.data["due"] == "2026-10-30"
+    listed = reception.appointments(hall, LEADER, reception.list_days(hall, LEADER)[0].day_id)
+    assert listed[0].status == "已接待" and listed[0].taken_on
+
+
+def test_a_notice_typed_with_a_short_unit_name_and_previewed_twice_is_audited_once(hall: Hall, clerk: Actor) -> None:
+    from desktop.documents.model import DocumentKind
+    from desktop.services import documents
+
+    case = register_visit(hall, clerk, form(name="欧阳建华"))
+    fields = {"organisation_code": "县人力社保局", "due": "2026-10-30", "instruction": "限期解决"}
+    with pytest.raises(ValidationError):  # no leader named and a clerk is not one: nothing is audited
+        documents.notice(hall, clerk, DocumentKind.LEADER_ASSIGNMENT_FORM, case.case_number, fields)
+    assert list_audit(hall, Actor.system(), AuditQuery(action="查看完整个人信息")) == []
+    for _ in range(2):
+        doc = documents.notice(hall, LEADER, DocumentKind.LEADER_ASSIGNMENT_FORM, case.case_number, fields)
+    assert doc.data["leader"] == "周建华" and doc.data["recipient_name"] == "浦江县人力资源和社会保障局"
+    assert len(list_audit(hall, Actor.system(), AuditQuery(action="查看完整个人信息"))) == 1
+
+
+def test_the_board_tracks_taken_cases_to_conclusion_and_counts_reminders(hall: Hall, clerk: Actor,
+                                                                        clock: FakeClock) -> None:
+    appointment_id, number = _booked_case(hall, clerk)
+    leaderday.record_decision(hall, LEADER, appointment_id, instruction="限期解决", take_on=True,
+                              unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+    leaderday.urge(hall, LEADER, number, "请加快办理")
+    clock.advance(days=6)  # 2026-09-22: two days overdue
+    (row,) = leaderday.board(hall, LEADER)
+    assert (row.days_left, row.overdue, row.reminders, row.concluded) == (-2, True, 1, False)
+    assert row.progress.endswith("督办") and row.petitioner == "欧阳**"
+    cases.accept(hall, clerk, number, accepted_on=date(2026, 9, 22))
+    cases.answer(hall, clerk, number, outcome="予以支持", answered_on=date(2026, 9, 22))
+    (row,) = leaderday.board(hall, LEADER)
+    assert row.concluded and not row.overdue
+
+
+def test_backlog_cases_by_the_configurable_rule(engine: object, clock: FakeClock, clerk: Actor) -> None:
+    hall = make_hall(engine, clock, backlog_days=30)  # type: ignore[arg-type]
+    old = register_visit(hall, clerk, form(id_number=valid_id(seq=701)))
+    clock.advance(days=40)
+    register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=702), request="反映村道损毁"))
+    listed = leaderday.backlog_cases(hall, clerk)
+    assert [b.case_number for b in listed] == [old.case_number] and listed[0].reason == "登记已40天未办结"
+    cases.classify(hall, clerk, old.case_number, nature="申诉求决类", topic_code="0101")
+    cases.accept(hall, clerk, old.case_number, accepted_on=clock().date())
+    cases.answer(hall, clerk, old.case_number, outcome="解释说明", answered_on=clock().date())
+    assert leaderday.backlog_cases(hall, clerk) == []
+
+
+def test_statistics_per_leader_and_day(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    first, number = _booked_case(hall, clerk, 801)
+    day_id = reception.list_days(hall, clerk)[0].day_id
+    second = reception.book(hall, clerk, day_id, Visitor("李梅", valid_id(seq=802), persons_count=2)).appointment
+    late_case = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=802)))
+    reception.link_case(hall, clerk, second.appointment_id, late_case.case_number)
+    leaderday.record_decision(hall, LEADER, first, instruction="限期解决", take_on=True, unit_codes=["330726-RSJ"],
+                              due=date(2026, 10, 10))
+    leaderday.record_decision(hall, LEADER, second.appointment_id, instruction="做好解释")
+    cases.accept(hall, clerk, number, accepted_on=date(2026, 9, 20))
+    cases.answer(hall, clerk, number, outcome="予以支持", answered_on=date(2026, 10, 9))
+    cases.record(hall, Actor.kiosk("K01"), number, EventType.RATED, {"rating": "满意"})
+    supervisor = Actor("staff:zhaomin", "赵敏", "supervisor")
+    (stats,) = leaderday.leader_day_statistics(hall, supervisor)
+    assert (stats.day, stats.leader, stats.batches, stats.persons) == (date(2026, 9, 30), "周建华", 2, 5)
+    assert (stats.assigned, stats.concluded_on_time, stats.rated, stats.satisfied) == (1, 1, 1, 1)

@@ -1,0 +1,249 @@
+"""A whole leader reception day through the real widgets.
+
+The schedule is generated (a 15th on a Sunday moves to the Monday) and a day added by hand;
+visitors book at the kiosk and at the counter; on the day the leader reads the dossier (one
+audit entry for the deliberate reveal), records 批示 and 包案 with a unit found by its short
+name, prints the 交办单 with the leader's name; after the day the board tracks the case to its
+conclusion, with a 督办 reminder, and the statistics count it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from desktop.domain.events import EventType
+from desktop.printing.simulated import SimulatedPrinter
+from desktop.services import cases, printing, reception
+from desktop.services.audit import AuditQuery, list_audit
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from tests.conftest import FakeClock
+from tests.helpers import form, valid_id
+from ui.counter.work import CounterWork
+from ui.kiosk.booking import BookingFlow
+from ui.leader.work import LeaderWork
+from ui.printing.preview import PrintPreviewDialog
+from ui.reception.after import LeaderBoardPanel
+from ui.shell.context import WorkContext
+
+Context = Callable[..., WorkContext]
+LEADER = Actor("staff:lingdao1", "周建华", "leader")
+
+
+def _click(qtbot: QtBot, button: QPushButton) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _views(hall: Hall) -> int:
+    return len(list_audit(hall, Actor.system(), AuditQuery(action="查看完整个人信息")))
+
+
+def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor,
+                               work_context: Context, tmp_path: Path) -> None:
+    hall = sqlite_hall
+    first = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=11)))
+    cases.classify(hall, clerk, first.case_number, nature="申诉求决类", topic_code="0101")
+    second = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=12), request="反映村道损毁多年未修"))
+
+    # -- the schedule: by the rule, and one day by hand -------------------------------------------
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.resize(1920, 1080)
+    work.show()
+    schedule = work.schedule
+    schedule.leaders.setText("县长 周建华")
+    schedule.months.setValue(3)
+    _click(qtbot, schedule.generate_button)
+    qtbot.waitUntil(lambda: schedule.table.rowCount() == 2, timeout=10_000)
+    days = reception.list_days(hall, LEADER)
+    assert [d.day for d in days] == [date(2026, 10, 15), date(2026, 11, 16)]  # 11-15 is a Sunday
+    schedule.day.setDate(QDate(2026, 9, 18))
+    _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: schedule.table.rowCount() == 3, timeout=10_000)
+    assert "已添加接访日" in schedule.message.text()
+
+    # -- appointments: the kiosk's four screens, then the counter -------------------------------------
+    flow = BookingFlow(work_context(Actor.kiosk("K01"), "kiosk"))
+    qtbot.addWidget(flow)
+    flow.printer = SimulatedPrinter
+    flow.resize(1080, 1920)
+    flow.show()
+    qtbot.waitUntil(lambda: len(flow.days) == 3, timeout=10_000)
+    day_button = flow.day_buttons.itemAt(0).widget()
+    assert isinstance(day_button, QPushButton) and "9月18日" in day_button.text()
+    assert day_button.height() >= 90
+    _click(qtbot, day_button)
+    slot_button = flow.slot_buttons.itemAt(0).widget()
+    assert isinstance(slot_button, QPushButton) and "09:00–10:30" in slot_button.text()
+    _click(qtbot, slot_button)
+    flow.name.setText("欧阳建华")
+    flow.id_number.setText(valid_id(seq=11))
+    flow.summary.setText("讨薪")
+    with qtbot.waitSignal(flow.booked, timeout=10_000):
+        _click(qtbot, flow.confirm)
+    assert flow.pages.currentWidget() is flow.result_page and flow.outcome.text() == "预约成功"
+    qtbot.waitUntil(lambda: flow.print_note.text() == "请取走预约回执", timeout=10_000)
+    with qtbot.waitSignal(flow.finished, timeout=2_000):
+        _click(qtbot, flow.done_button)
+
+    counter = CounterWork(work_context(clerk))
+    qtbot.addWidget(counter)
+    panel = counter.booking
+    panel.printer = SimulatedPrinter
+    counter.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.day_box.count() == 3, timeout=10_000)
+    assert panel.table.rowCount() == 1  # the kiosk's booking, on the first day
+    panel.name.setText("李梅")
+    panel.id_number.setText(valid_id(seq=12))
+    panel.persons.setValue(2)
+    _click(qtbot, panel.book_button)
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 2 and not panel.printing.busy, timeout=10_000)
+    assert "已预约2026年9月18日（星期五）" in panel.message.text() and "正在" not in panel.message.text()
+    slips = [j for j in printing.print_log(hall, clerk) if j.kind == "领导接访预约回执"]
+    assert len(slips) == 2 and all(j.status == "printed" for j in slips)
+    panel.table.selectRow(0)
+    panel.note.setText("来电称材料已交镇司法所")  # the clerk prepares the dossier (访前调查准备)
+    _click(qtbot, panel.note_button)
+    qtbot.waitUntil(lambda: "已为欧阳**的接访预案添加批注" in panel.message.text(), timeout=10_000)
+    # the leader's office gets the day's list (names in full: an internal list), exported for it
+    schedule.table.selectRow(0)
+    schedule.export_list(tmp_path / "名单.csv")
+    qtbot.waitUntil(lambda: "已导出2人" in schedule.message.text(), timeout=10_000)
+    exported = (tmp_path / "名单.csv").read_text(encoding="utf-8-sig")
+    assert "欧阳建华" in exported and "李梅" in exported and "09:00–10:30" in exported
+
+    # -- on the day -----------------------------------------------------------------------------------
+    clock.advance(days=2)  # 2026-09-18
+    screen = work.day
+    work.setCurrentWidget(screen)
+    with qtbot.waitSignal(screen.refreshed, timeout=10_000):
+        screen.refresh()
+    assert screen.day_box.currentText().startswith("2026年9月18日")
+    assert [screen.table.item(r, 1).text() for r in range(2)] == ["欧阳**", "李*"]
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert first.case_number in screen.view.toHtml() and "欧阳建华" not in screen.view.toHtml()
+    assert _views(hall) == 0  # selecting and reading the dossier reveals nothing
+    screen.note.setText("来电称已向镇里反映过两次")
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        _click(qtbot, screen.note_button)
+    assert "两次" in screen.view.toHtml() and "镇司法所" in screen.view.toHtml() and "王丽" in screen.view.toHtml()
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        _click(qtbot, screen.reveal_button)
+    assert "欧阳建华" in screen.view.toHtml() and _views(hall) == 1 and not screen.reveal_button.isEnabled()
+
+    screen.instruction.setPlainText("请县人力社保局牵头，限期解决欠薪问题")
+    screen.decision.setText("包案化解")
+    screen.take_on.setChecked(True)
+    edit = screen.unit_box.lineEdit()
+    assert edit is not None
+    edit.setText("县人力社保局")  # the short name people use finds the unit
+    screen.unit_box._matcher.set_needle("县人力社保局")  # what typing does (without the popup offscreen)
+    assert screen.unit_box._matcher.rowCount() == 1
+    screen.unit_box.set_code("330726-RSJ")
+    _click(qtbot, screen.add_unit)
+    assert screen.units_label.text() == "责任单位：浦江县人力资源和社会保障局"
+    assert screen.due.date() == QDate(2026, 10, 19)  # 30 days on: 10-18 is a Sunday
+    with qtbot.waitSignal(screen.decided, timeout=10_000) as decided:
+        _click(qtbot, screen.save_button)
+    assert decided.args is not None and decided.args[0].due == date(2026, 10, 19)
+    events = cases.load_case(hall, LEADER, first.case_number).events
+    assert [e.type for e in events][-2:] == [EventType.INSTRUCTED, EventType.LEADER_TAKEN]
+    assert events[-1].payload["leader"] == "周建华"
+    with qtbot.waitSignal(screen.refreshed, timeout=10_000):
+        pass
+    assert "已接待·包案" in screen.table.item(0, 3).text()
+
+    with qtbot.waitSignal(screen.document_ready, timeout=10_000):
+        _click(qtbot, screen.form_button)
+    dialog = work.preview
+    assert isinstance(dialog, PrintPreviewDialog) and dialog.doc.title == "领导接访交办单"
+    assert dialog.doc.data["leader"] == "周建华" and dialog.doc.data["recipient_name"] == "浦江县人力资源和社会保障局"
+    qtbot.waitUntil(lambda: not dialog.tasks.busy and not dialog.lookup.busy, timeout=10_000)
+    with qtbot.waitSignal(dialog.finished_printing, timeout=10_000):
+        dialog.print_to(SimulatedPrinter())
+    (job,) = [j for j in printing.print_log(hall, LEADER, first.case_number) if j.kind == "领导接访交办单"]
+    assert job.status == "printed" and job.actor_name == "周建华"
+    assert _views(hall) == 2  # the dossier revealed once, the form issued in full once
+
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(1)
+    assert screen.instruction.toPlainText() == "" and not screen.take_on.isChecked()
+    screen.instruction.setPlainText("做好解释，转交通运输局核实")
+    with qtbot.waitSignal(screen.decided, timeout=10_000):
+        _click(qtbot, screen.save_button)
+    assert _views(hall) == 2  # selecting, reading and deciding reveal nothing more
+
+    # -- after the day: tracked to conclusion, urged once, counted ----------------------------------------
+    board = work.board
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1, timeout=10_000)
+    board.board.selectRow(0)
+    board.urge_text.setText("请于本周五前报告进展")
+    _click(qtbot, board.urge_button)
+    qtbot.waitUntil(lambda: "已督办" in board.message.text(), timeout=10_000)
+    clock.advance(days=10)
+    cases.accept(hall, clerk, first.case_number, accepted_on=date(2026, 9, 20))
+    cases.answer(hall, clerk, first.case_number, outcome="予以支持", answered_on=date(2026, 9, 28))
+    cases.record(hall, Actor.kiosk("K01"), first.case_number, EventType.RATED, {"rating": "满意"})
+    qtbot.waitUntil(lambda: board.board.item(0, 5) is not None and board.board.item(0, 5).text() == "已办结",
+                    timeout=10_000)
+    assert board.board.item(0, 8).text() == "1次"
+    stats = [board.stats.item(0, c).text() for c in range(board.stats.columnCount())]
+    assert stats == ["2026年9月18日（星期五）", "周建华", "2", "3", "1", "1", "1", "1"]
+    # the counter's visitor was linked to her case by ID number when booked
+    (today,) = reception.list_days(hall, LEADER, date(2026, 9, 18), date(2026, 9, 18))
+    assert second.case_number in [a.case_number for a in reception.appointments(hall, LEADER, today.day_id)]
+    work.close()
+
+
+def test_the_kiosk_offers_the_waiting_list_when_a_day_is_full(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                               work_context: Context) -> None:
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"], slots="09:00-10:00/1")
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=21)))
+    flow = BookingFlow(work_context(Actor.kiosk("K01"), "kiosk"))
+    qtbot.addWidget(flow)
+    flow.printer = SimulatedPrinter
+    qtbot.waitUntil(lambda: len(flow.days) == 1, timeout=10_000)
+    button = flow.day_buttons.itemAt(0).widget()
+    assert isinstance(button, QPushButton) and "已约满，可登记候补" in button.text()
+    _click(qtbot, button)
+    full = flow.slot_buttons.itemAt(0).widget()
+    wait = flow.slot_buttons.itemAt(1).widget()
+    assert isinstance(full, QPushButton) and not full.isEnabled()
+    assert isinstance(wait, QPushButton) and "候补" in wait.text()
+    _click(qtbot, wait)
+    flow.name.setText("李梅")
+    flow.id_number.setText("330726196803121239")  # a wrong check digit: refused in words, nothing kept
+    _click(qtbot, flow.confirm)
+    qtbot.waitUntil(lambda: bool(flow.message.text()), timeout=10_000)
+    assert "身份证" in flow.message.text() and flow.pages.currentWidget() is flow.who_page
+    flow.id_number.setText(valid_id(seq=22))
+    with qtbot.waitSignal(flow.booked, timeout=10_000):
+        _click(qtbot, flow.confirm)
+    assert flow.outcome.text() == "已登记候补" and "候补第1位" in flow.details.text()
+    qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)
+
+
+def test_the_board_shows_an_overdue_case_in_red(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor,
+                                               work_context: Context) -> None:
+    from desktop.services import leaderday
+
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=31)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=31)))
+    assert booking.appointment.case_number == case.case_number
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+    clock.advance(days=7)
+    board = LeaderBoardPanel(work_context(LEADER, "leader"))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1, timeout=10_000)
+    item = board.board.item(0, 5)
+    assert item is not None and item.text() == "超期3天" and item.foreground().color().name() == "#b3261e"
+    assert "已超期1件" in board.summary.text()

@@ -1,0 +1,269 @@
+"""Kiosk: book a place at a leader reception day in four touch screens — day, slot, who, done.
+
+Large targets (≥ 96 px) and text (≥ 20 pt). The booking runs off the GUI thread; a full day
+puts the visitor on the waiting list and says so; the slip prints on the receipt printer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.deadlines import format_date
+from ui.common.widgets import FormGrid, label, message_label, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
+
+if TYPE_CHECKING:
+    from desktop.printing.base import Printer
+    from desktop.services.context import Hall
+    from desktop.services.printing import PrintOutcome
+    from desktop.services.reception import Booking, ReceptionDay
+
+TOUCH = 96  # px: the smallest target a finger hits at a kiosk
+_STYLE = "QWidget { font-size: 22pt; } QLabel#title { font-size: 34pt; } QLineEdit { min-height: 72px; }"
+
+
+def _big(text: str, name: str = "") -> QPushButton:
+    button = QPushButton(text)
+    button.setMinimumHeight(TOUCH)
+    if name:
+        button.setObjectName(name)
+    return button
+
+
+class BookingFlow(QWidget):
+    """预约领导接访: 1 choose the day, 2 the slot, 3 name and ID number, 4 the result and the slip."""
+
+    finished = Signal()
+    booked = Signal(object)  # Booking
+
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, ctx.actor
+        self.tasks = ctx.group(self)
+        self.setObjectName("page")
+        self.setStyleSheet(_STYLE)
+        #: Tests hand in a simulated printer; otherwise the configured receipt printer.
+        self.printer: Callable[[], Printer] | None = None
+        self.days: list[ReceptionDay] = []
+        self.day: ReceptionDay | None = None
+        self.slot: int | None = None
+        self.booking: Booking | None = None
+        self.pages = QStackedWidget(self)
+        self.day_page, self.day_buttons = self._choice_page("预约领导接访", "请选择接访日期")
+        self.slot_page, self.slot_buttons = self._choice_page("选择接访时段", "")
+        self.slot_hint = self.slot_page.findChildren(QLabel)[1]
+        self.who_page = QWidget(self.pages)
+        self.result_page = QWidget(self.pages)
+        self._build_who()
+        self._build_result()
+        for page in (self.day_page, self.slot_page, self.who_page, self.result_page):
+            self.pages.addWidget(page)
+        self.message = message_label()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.message)
+        self.load_days()
+
+    # -- pages ------------------------------------------------------------------------------------
+
+    def _choice_page(self, title: str, hint: str) -> tuple[QWidget, QGridLayout]:
+        page = QWidget(self.pages)
+        column = QVBoxLayout(page)
+        column.addWidget(label(title, "title", centred=True))
+        column.addWidget(label(hint, "subtitle", centred=True))
+        grid = QGridLayout()
+        grid.setSpacing(24)
+        column.addLayout(grid)
+        column.addStretch(1)
+        back = _big("返回", "secondary")
+        back.clicked.connect(self.back)
+        column.addWidget(back)
+        return page, grid
+
+    def _build_who(self) -> None:
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("与身份证一致")
+        self.id_number = QLineEdit()
+        self.id_number.setPlaceholderText("18位身份证号码")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("便于通知时段变化")
+        self.persons = QSpinBox()
+        self.persons.setRange(1, 5)
+        self.persons.setMinimumHeight(TOUCH)
+        self.summary = QLineEdit()
+        self.summary.setPlaceholderText("简要说明想反映的问题（选填）")
+        form = FormGrid()
+        for text, field in (("姓名", self.name), ("身份证号", self.id_number), ("联系电话", self.phone),
+                            ("来访人数", self.persons), ("反映问题", self.summary)):
+            form.add_row(text, field)
+        self.chosen = label("", "subtitle", centred=True)
+        self.confirm = _big("确认预约")
+        back = _big("返回", "secondary")
+        back.clicked.connect(self.back)
+        self.confirm.clicked.connect(self.submit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(back)
+        buttons.addWidget(self.confirm, 2)
+        column = QVBoxLayout(self.who_page)
+        column.addWidget(label("填写来访人信息", "title", centred=True))
+        column.addWidget(self.chosen)
+        column.addLayout(form)
+        column.addStretch(1)
+        column.addLayout(buttons)
+
+    def _build_result(self) -> None:
+        self.outcome = label("", "title", centred=True)
+        self.details = label("", "subtitle", centred=True)
+        self.print_note = label("", "subtitle", centred=True)
+        self.done_button = _big("完成")
+        self.done_button.clicked.connect(self.finish)
+        column = QVBoxLayout(self.result_page)
+        column.addStretch(1)
+        column.addWidget(self.outcome)
+        column.addWidget(self.details)
+        column.addWidget(self.print_note)
+        column.addStretch(2)
+        column.addWidget(self.done_button)
+
+    # -- flow ---------------------------------------------------------------------------------------
+
+    def load_days(self) -> None:
+        actor = self.ctx.actor
+
+        def read(hall: Hall) -> list[ReceptionDay]:
+            from desktop.services import reception
+
+            return reception.list_days(hall, actor)
+
+        self.tasks.run(read, self._show_days, lambda error: self._say(user_message(error, "读取接访日"), "error"))
+
+    def _show_days(self, days: list[ReceptionDay]) -> None:
+        self.days = days[:6]
+        _clear(self.day_buttons)
+        if not self.days:
+            self.day_buttons.addWidget(label("近期没有安排领导接访日，请到窗口咨询", "subtitle", centred=True), 0, 0)
+        for index, day in enumerate(self.days):  # one a row: fits a portrait screen
+            free = f"尚有{day.free}个名额" if day.free > 0 else "已约满，可登记候补"
+            leaders = "、".join(day.leaders) or "接访领导待定"
+            button = _big(f"{format_date(day.day)}\n{leaders}　{free}")
+            button.setMinimumHeight(TOUCH + 40)
+            button.clicked.connect(lambda _c=False, d=day: self.choose_day(d))
+            self.day_buttons.addWidget(button, index, 0)
+
+    def choose_day(self, day: ReceptionDay) -> None:
+        self.day = day
+        self.slot_hint.setText(f"{format_date(day.day)}\n{'、'.join(day.leaders)}　{day.place}")
+        _clear(self.slot_buttons)
+        for index, slot in enumerate(day.slots):
+            left = slot.capacity - day.booked[index]
+            button = _big(f"{slot.label}\n{'剩余' + str(left) + '个' if left > 0 else '已满'}")
+            button.setMinimumHeight(TOUCH + 40)
+            button.setEnabled(left > 0)
+            button.clicked.connect(lambda _c=False, i=index: self.choose_slot(i))
+            self.slot_buttons.addWidget(button, index // 2, index % 2)
+        if day.free <= 0:
+            wait = _big("登记候补（有人取消时按顺序递补）")
+            wait.clicked.connect(lambda: self.choose_slot(None))
+            self.slot_buttons.addWidget(wait, (len(day.slots) + 1) // 2, 0, 1, 2)
+        self.pages.setCurrentWidget(self.slot_page)
+
+    def choose_slot(self, slot: int | None) -> None:
+        assert self.day is not None
+        self.slot = slot
+        when = self.day.slots[slot].label if slot is not None else "候补"
+        self.chosen.setText(f"{format_date(self.day.day)}　{when}")
+        self.pages.setCurrentWidget(self.who_page)
+        self.name.setFocus()
+
+    def back(self) -> None:
+        index = self.pages.currentIndex()
+        set_tone(self.message, "", "")
+        if index == 0:
+            self.finish()
+        else:
+            self.pages.setCurrentIndex(index - 1)
+
+    def submit(self) -> None:
+        if self.day is None or self.tasks.busy:
+            return
+        from desktop.services.reception import Visitor
+
+        actor, day_id, slot = self.actor, self.day.day_id, self.slot
+        visitor = Visitor(self.name.text(), self.id_number.text(), self.phone.text(), self.persons.value(),
+                          self.summary.text())
+        self.confirm.setEnabled(False)
+
+        def book(hall: Hall) -> Booking:
+            from desktop.services import reception
+
+            return reception.book(hall, actor, day_id, visitor, slot=slot, source="自助终端")
+
+        self.tasks.run(book, self._booked, self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        self.confirm.setEnabled(True)
+        self._say(user_message(error, "预约领导接访"), "error")
+
+    def _booked(self, booking: Booking) -> None:
+        self.booking = booking
+        self.confirm.setEnabled(True)
+        set_tone(self.message, "", "")
+        self.outcome.setText("已登记候补" if booking.waiting_position else "预约成功")
+        self.details.setText(booking.message + f"\n接访地点：{booking.day.place}")
+        self.print_note.setText("正在打印预约回执……")
+        self.pages.setCurrentWidget(self.result_page)
+        self.booked.emit(booking)
+        self._print(booking)
+
+    def _print(self, booking: Booking) -> None:
+        actor, settings, choose = self.actor, self.ctx.settings, self.printer
+        appointment_id = booking.appointment.appointment_id
+
+        def print_slip(hall: Hall) -> PrintOutcome:
+            from desktop.printing.factory import printer_for
+            from desktop.services import printing, reception
+
+            doc = reception.appointment_slip(hall, actor, appointment_id)
+            printer = choose() if choose is not None else printer_for(doc.kind, settings, media=doc.media)
+            return printing.print_document(hall, actor, doc, None, printer)
+
+        self.tasks.run(print_slip, lambda outcome: self.print_note.setText(
+            "请取走预约回执" if outcome.printed else outcome.message),
+            lambda error: self.print_note.setText(user_message(error, "打印预约回执")), executor=Executor.DEVICES)
+
+    def finish(self) -> None:
+        for field in (self.name, self.id_number, self.phone, self.summary):
+            field.clear()
+        self.persons.setValue(1)
+        self.pages.setCurrentIndex(0)
+        set_tone(self.message, "", "")
+        self.finished.emit()
+
+    def _say(self, text: str, tone: str) -> None:
+        set_tone(self.message, tone, text)
+
+
+def _clear(grid: QGridLayout) -> None:
+    while grid.count():
+        item = grid.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+

@@ -1,0 +1,369 @@
+"""After the day (访后限期办结): the cases leaders took on, 督办, 积案, the statistics; and the schedule.
+
+Every number comes from ``desktop.services.leaderday`` (computed in SQL there); the panels
+only show it and read again when cases or reception data change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.access import Permission
+from desktop.domain.deadlines import format_date
+from ui.common.choice import Choice, ChoiceBox
+from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+
+if TYPE_CHECKING:
+    from desktop.documents.model import RenderedDocument
+    from desktop.services.changes import Changes
+    from desktop.services.context import Hall
+    from desktop.services.leaderday import BacklogCase, BoardRow, LeaderDayStats
+    from desktop.services.reception import ReceptionDay
+
+_RED = QColor("#b3261e")
+_GREEN = QColor("#2e7d32")
+
+
+def fill_table(table: QTableWidget, rows: list[tuple[str, ...]], colours: list[QColor | None] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, text in enumerate(values):
+            item = QTableWidgetItem(text)
+            if colours is not None and colours[r] is not None:
+                item.setForeground(colours[r])  # type: ignore[arg-type]
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+def _office(day: date, today: date) -> str:
+    from desktop.domain.reception import office_notice_day
+
+    tell = office_notice_day(day)
+    return f"{_md(tell)}送出" + ("（已到期）" if tell <= today else "")
+
+
+def _organisations(_hall: Hall) -> list[Choice]:
+    from desktop.services.case_actions import organisation_choices
+
+    return [Choice(o.code, o.name, o.keys) for o in organisation_choices()]
+
+
+def _md(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+
+
+@dataclass(frozen=True)
+class _After:
+    board: list[BoardRow]
+    backlog: list[BacklogCase]
+    stats: list[LeaderDayStats]
+
+
+class LeaderBoardPanel(QWidget):
+    """包案事项 (overdue in red, 督办), 积案, and 接访统计 per leader and day."""
+
+    BOARD = ("事项编号", "信访人", "包案领导", "责任单位", "办结期限", "剩余天数", "状态", "最新进展", "督办")
+    BACKLOG = ("事项编号", "信访人", "登记日期", "状态", "包案领导", "列为积案的原因")
+    STATS = ("接访日", "接访领导", "接待批次", "接待人次", "包案", "按期办结", "参评", "满意")
+    refreshed = Signal()
+
+    def __init__(self, ctx: WorkContext) -> None:
+        super().__init__()
+        self.ctx, self.actor = ctx, ctx.actor
+        self.tasks = ctx.group(self)
+        self.acting = ctx.group(self)  # 督办, never held up by a read
+        self.rows: list[BoardRow] = []
+        self.board = read_only_table(self.BOARD, alternate=False)
+        self.backlog = read_only_table(self.BACKLOG, alternate=False)
+        self.stats = read_only_table(self.STATS, alternate=False)
+        self.summary = label("", "subtitle")
+        self.urge_text = QLineEdit()
+        self.urge_text.setPlaceholderText("督办意见，如：请于本周五前报告办理进展")
+        self.urge_button = QPushButton("督办所选事项")
+        self.urge_button.setObjectName("primary")
+        self.urge_button.setVisible(ctx.may(Permission.SUPERVISE))
+        self.urge_text.setVisible(ctx.may(Permission.SUPERVISE))
+        self.message = message_label()
+        tabs = QTabWidget()
+        board_page = QWidget()
+        column = QVBoxLayout(board_page)
+        column.addWidget(self.summary)
+        column.addWidget(self.board, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.urge_text, 1)
+        row.addWidget(self.urge_button)
+        column.addLayout(row)
+        column.addWidget(self.message)
+        tabs.addTab(board_page, "包案事项")
+        tabs.addTab(self.backlog, "积案")
+        tabs.addTab(self.stats, "接访统计")
+        self.tabs = tabs
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        self.urge_button.clicked.connect(self.urge)
+        ctx.tasks.changed.connect(self._changed)
+        self._again = False
+        self.tasks.settled.connect(self._settled)
+        self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.cases or changes.reception or changes.reference:
+            self.refresh()
+
+    def _settled(self) -> None:
+        if self._again and not self.tasks.busy:
+            self._again = False
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.tasks.busy:
+            self._again = True
+            return
+        actor, supervise = self.actor, self.ctx.may(Permission.SUPERVISE)
+
+        def read(hall: Hall) -> _After:
+            from desktop.services import leaderday
+
+            stats = leaderday.leader_day_statistics(hall, actor) if supervise else []
+            return _After(leaderday.board(hall, actor), leaderday.backlog_cases(hall, actor), stats)
+
+        self.tasks.run(read, self._show, lambda e: set_tone(self.message, "error", user_message(e, "读取包案事项")))
+
+    def _show(self, after: _After) -> None:
+        self.rows = after.board
+        open_rows = [b for b in after.board if not b.concluded]
+        overdue = sum(1 for b in after.board if b.overdue)
+        self.summary.setText(f"领导包案{len(after.board)}件：在办{len(open_rows)}件，已超期{overdue}件，"
+                             f"已办结{len(after.board) - len(open_rows)}件；积案{len(after.backlog)}件")
+        fill_table(self.board, [(b.case_number, b.petitioner, b.leader, b.unit, _md(b.due),
+                            "已办结" if b.concluded else ("—" if b.days_left is None else
+                                                         f"超期{-b.days_left}天" if b.days_left < 0
+                                                         else f"{b.days_left}天"),
+                            b.state, b.progress, f"{b.reminders}次") for b in after.board],
+              [_RED if b.overdue else (_GREEN if b.concluded else None) for b in after.board])
+        fill_table(self.backlog, [(c.case_number, c.petitioner, _md(c.received_on), c.state, c.leader or "—", c.reason)
+                             for c in after.backlog])
+        fill_table(self.stats, [(s.title, s.leader, str(s.batches), str(s.persons), str(s.assigned),
+                            str(s.concluded_on_time), str(s.rated), str(s.satisfied)) for s in after.stats])
+        self.refreshed.emit()
+
+    def urge(self) -> None:
+        row = self.board.currentRow()
+        if self.acting.busy:
+            return
+        if not 0 <= row < len(self.rows):
+            set_tone(self.message, "error", "请先在列表中选择要督办的事项")
+            return
+        actor, number, text = self.actor, self.rows[row].case_number, self.urge_text.text()
+
+        def record(hall: Hall) -> str:
+            from desktop.services import leaderday
+
+            leaderday.urge(hall, actor, number, text)
+            return number
+
+        self.acting.run(record, self._urged, lambda e: set_tone(self.message, "error", user_message(e, "督办")))
+
+    def _urged(self, number: str) -> None:
+        self.urge_text.clear()
+        set_tone(self.message, "ok", f"已督办：{number}（已记入该事项的办理经过）")
+
+
+class SchedulePanel(QWidget):
+    """接访安排: generate the months' reception days by the rule, add a day by hand, the office's list."""
+
+    COLUMNS = ("接访日", "来源", "接访领导", "地点", "参加单位", "已约", "候补", "名单送领导办公室")
+    document_ready = Signal(object)  # the office's list (RenderedDocument) to preview and print
+    refreshed = Signal()
+
+    def __init__(self, ctx: WorkContext) -> None:
+        super().__init__()
+        self.ctx, self.actor = ctx, ctx.actor
+        self.tasks = ctx.group(self)
+        self.days: list[ReceptionDay] = []
+        self.months = QSpinBox()
+        self.months.setRange(1, 24)
+        self.months.setValue(6)
+        self.months.setSuffix(" 个月")
+        self.leaders = QLineEdit()
+        self.leaders.setPlaceholderText("接访领导，多人用顿号分隔，如：县长 周建华、副县长 李明")
+        self.topics = QLineEdit()
+        self.topics.setPlaceholderText("接访主题（选填）")
+        self.unit_box = ChoiceBox("参加接访的单位：名称、简称或拼音首字母")
+        self.add_unit = secondary_button("加入单位")
+        self.units: list[str] = []
+        self.units_label = label("参加单位：未选", "hint")
+        self.generate_button = QPushButton("按规则生成接访日")
+        self.generate_button.setObjectName("primary")
+        self.day = QDateEdit()
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy年M月d日")
+        self.add_button = secondary_button("添加这一天")
+        self.list_button = secondary_button("打印所选日预约名单")
+        self.export_button = secondary_button("导出名单（CSV）")
+        self.rule = label("", "hint")
+        self.table = read_only_table(self.COLUMNS, alternate=False)
+        self.message = message_label()
+        settings = ctx.settings
+        from desktop.domain.reception import RestDayRule
+
+        self.rule.setText(f"规则：每月{settings.reception_day_of_month}日；逢休息日"
+                          f"{RestDayRule(settings.reception_rest_day).label}（节假日按期限计算所用的日历）；"
+                          f"时段与名额：{settings.reception_slots}；预约名单于接访日前5天送领导办公室。")
+        top = QHBoxLayout()
+        top.addWidget(self.leaders, 3)
+        top.addWidget(self.topics, 2)
+        top.addWidget(self.months)
+        top.addWidget(self.generate_button)
+        units = QHBoxLayout()
+        units.addWidget(self.unit_box, 2)
+        units.addWidget(self.add_unit)
+        units.addWidget(self.units_label, 3)
+        hand = QHBoxLayout()
+        hand.addWidget(label("另加接访日", "field"))
+        hand.addWidget(self.day)
+        hand.addWidget(self.add_button)
+        hand.addStretch(1)
+        hand.addWidget(self.list_button)
+        hand.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.rule)
+        layout.addLayout(top)
+        layout.addLayout(units)
+        layout.addLayout(hand)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        self.generate_button.clicked.connect(self.generate)
+        self.add_button.clicked.connect(self.add)
+        self.list_button.clicked.connect(self.office_list)
+        self.export_button.clicked.connect(self._ask_export)
+        self.add_unit.clicked.connect(self._add_unit)
+        self.tasks.run(_organisations, self.unit_box.set_choices)
+        ctx.tasks.changed.connect(self._changed)
+        self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.reception:
+            self.refresh()
+
+    def _add_unit(self) -> None:
+        code = self.unit_box.code()
+        if code and code not in self.units:
+            self.units.append(code)
+        names = [self.unit_box.itemText(self.unit_box.findData(c, Qt.ItemDataRole.UserRole)) for c in self.units]
+        self.units_label.setText("参加单位：" + ("、".join(names) or "未选"))
+        self.unit_box.setEditText("")
+
+    def _names(self) -> list[str]:
+        return [n for n in self.leaders.text().replace("，", "、").replace(",", "、").split("、") if n.strip()]
+
+    def refresh(self) -> None:
+        actor = self.actor
+
+        def read(hall: Hall) -> tuple[list[ReceptionDay], date]:
+            from desktop.services import reception
+
+            return reception.list_days(hall, actor), hall.today()
+
+        self.tasks.run(read, self._show, self._refused)
+
+    def _show(self, found: tuple[list[ReceptionDay], date]) -> None:
+        self.days, today = found
+        if self.day.date() < QDate(today.year, today.month, today.day):
+            self.day.setDate(QDate(today.year, today.month, today.day))
+        fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.place, "、".join(d.unit_names),
+                                 f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting),
+                                 _office(d.day, today)) for d in self.days])
+        self.refreshed.emit()
+
+    def generate(self) -> None:
+        actor, months, names, topics, units = (self.actor, self.months.value(), self._names(), self.topics.text(),
+                                               list(self.units))
+
+        def run(hall: Hall) -> int:
+            from desktop.services import reception
+
+            today = hall.today()
+            return len(reception.generate_schedule(hall, actor, date(today.year, today.month, 1), months,
+                                                   leaders=names, topics=topics, units=units))
+
+        self.tasks.run(run, lambda n: set_tone(self.message, "ok", f"已按规则安排{n}个接访日（已有的安排保持不变）"),
+                       self._refused)
+
+    def add(self) -> None:
+        picked = self.day.date()
+        actor, day, names, topics, units = (self.actor, date(picked.year(), picked.month(), picked.day()),
+                                            self._names(), self.topics.text(), list(self.units))
+
+        def run(hall: Hall) -> ReceptionDay:
+            from desktop.services import reception
+
+            return reception.add_day(hall, actor, day, leaders=names, topics=topics, units=units)
+
+        self.tasks.run(run, lambda d: set_tone(self.message, "ok", f"已添加接访日：{d.title}"), self._refused)
+
+    def office_list(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.days):
+            set_tone(self.message, "error", "请先在列表中选择接访日")
+            return
+        actor, day_id = self.actor, self.days[row].day_id
+
+        def issue(hall: Hall) -> RenderedDocument:
+            from desktop.services import reception
+
+            return reception.office_notice_document(hall, actor, day_id)
+
+        self.tasks.run(issue, self.document_ready.emit, self._refused)
+
+    def _ask_export(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.days):
+            set_tone(self.message, "error", "请先在列表中选择接访日")
+            return
+        path, _filter = QFileDialog.getSaveFileName(self, "导出领导接访预约名单",
+                                                    f"领导接访预约名单-{self.days[row].day.isoformat()}.csv",
+                                                    "CSV (*.csv)")
+        if path:
+            self.export_list(Path(path))
+
+    def export_list(self, path: Path) -> None:
+        """The selected day's list for the leader's office, as CSV (UTF-8 with BOM: Excel opens it as is)."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.days):
+            return
+        actor, day_id = self.actor, self.days[row].day_id
+
+        def run(hall: Hall) -> int:
+            from desktop.services import reception
+
+            notice = reception.office_notice(hall, actor, day_id)
+            path.write_text(notice.csv_text(), encoding="utf-8-sig")
+            return len(notice.appointments)
+
+        self.tasks.run(run, lambda n: set_tone(self.message, "ok", f"已导出{n}人的预约名单：{path.name}"),
+                       self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        set_tone(self.message, "error", user_message(error, "安排领导接访日"))

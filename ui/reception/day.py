@@ -1,0 +1,443 @@
+"""The leader's day: today's list in order, the current visitor's dossier, and one place to decide.
+
+Large and calm: the list on the left, the dossier in the middle, 批示 / 决定 / 包案 on the right.
+The dossier is masked until 显示完整信息 (one audit entry per reveal, never per selection).
+Saving records 批示 (and 包案) as events on the visitor's case; 打印交办单 issues the
+领导接访交办单 with the signed-in leader's name, handed to the window to preview and print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.access import Permission
+from ui.common.choice import Choice, ChoiceBox
+from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+
+if TYPE_CHECKING:
+    from desktop.documents.model import RenderedDocument
+    from desktop.services.changes import Changes
+    from desktop.services.context import Hall
+    from desktop.services.leaderday import Decision, Dossier
+    from desktop.services.reception import Appointment, ReceptionDay
+
+WALK_INS = ("现场来访：群众在自助终端或窗口取“领导接访”号，由窗口登记并在“领导接访预约”中加入当日名单后，"
+            "即出现在此列表末尾。")
+_STYLE = ("QWidget { font-size: 13pt; } QTableWidget { font-size: 14pt; } QTextBrowser { font-size: 14pt; }"
+          "QPushButton { min-height: 40px; }")
+
+
+@dataclass(frozen=True)
+class _DayList:
+    days: list[ReceptionDay]
+    appointments: list[Appointment]
+
+
+@dataclass(frozen=True)
+class _Opened:
+    dossier: Dossier
+    default_due: date
+
+
+def _dossier_html(d: Dossier) -> str:
+    a = d.appointment
+    head = (f"<h2>{escape(a.name)}　<span style='font-weight:normal;font-size:13pt;'>{escape(a.slot_label)}　"
+            f"{a.persons_count}人　{escape(d.id_number)}　{escape(d.phone)}</span></h2>")
+    if d.revealed:
+        head += "<p style='color:#7a4b00;'>（显示完整个人信息，已记录查看）</p>"
+    if a.summary:
+        head += f"<p><b>本次诉求：</b>{escape(a.summary)}</p>"
+    parts = [head, f"<h3>此前信访事项（{len(d.cases)}件）</h3>"]
+    if not d.cases:
+        parts.append("<p>无此前信访事项：初次来访。</p>")
+    for c in d.cases:
+        if c.withheld:
+            parts.append(f"<p><b>{escape(c.case_number)}</b>　{escape(c.request)}</p>")
+            continue
+        due = (f"当前期限 {c.next_due.month}月{c.next_due.day}日（{escape(c.next_due_rule)}）"
+               if c.next_due else "无在办期限")
+        taken = (f"　包案：{escape(c.leader)}，限{c.leader_due.month}月{c.leader_due.day}日前办结"
+                 if c.leader and c.leader_due else "")
+        steps = "".join(f"<li>{escape(e.when)} <b>{escape(e.what)}</b> {escape(e.who)}"
+                        f"{('：' + escape(e.text)) if e.text else ''}</li>" for e in c.events)
+        extra = ""
+        if c.documents:
+            extra += f"<p>文书：{escape('；'.join(c.documents))}</p>"
+        if c.attachments:
+            extra += f"<p>材料：{escape('、'.join(c.attachments))}</p>"
+        parts.append(f"<p><b>{escape(c.case_number)}</b>　{escape(c.state)}　{escape(c.topic)}<br/>"
+                     f"责任单位：{escape(c.unit or '尚未确定')}　{due}{taken}<br/>诉求：{escape(c.request)}</p>"
+                     f"<ul>{steps}</ul>{extra}")
+    if d.notes:
+        parts.append("<h3>工作人员批注</h3><ul>" + "".join(
+            f"<li>{escape(n.author)}（{escape(n.at)}）：{escape(n.text)}</li>" for n in d.notes) + "</ul>")
+    return "".join(parts)
+
+
+def _caption(text: str) -> QLabel:
+    caption = label(text, "field")
+    caption.setWordWrap(False)  # a short caption beside its field never breaks into a column
+    return caption
+
+
+class LeaderDayScreen(QWidget):
+    """今日接访 (see the module's docstring)."""
+
+    COLUMNS = ("时段", "来访人", "人数", "状态", "事项编号")
+    document_ready = Signal(object)  # RenderedDocument to preview and print (交办单, 简报)
+    refreshed = Signal()
+    opened = Signal()  # a dossier is on screen
+    decided = Signal(object)  # Decision
+
+    def __init__(self, ctx: WorkContext) -> None:
+        super().__init__()
+        self.ctx, self.actor = ctx, ctx.actor
+        self.tasks = ctx.group(self)  # reading the list and the dossier
+        self.acting = ctx.group(self)  # saving and issuing, never held up by a read
+        self.setStyleSheet(_STYLE)
+        self.days: list[ReceptionDay] = []
+        self.rows: list[Appointment] = []
+        self.current: Appointment | None = None
+        self.dossier: Dossier | None = None
+        self.units: list[str] = []
+        self.day_box = QComboBox()
+        self.day_box.setMinimumWidth(420)
+        self.summary = label("", "subtitle")
+        self.table = read_only_table(self.COLUMNS, alternate=False)
+        self.table.verticalHeader().setDefaultSectionSize(44)
+        self.view = QTextBrowser()
+        self.reveal_button = secondary_button("显示完整信息")
+        self.reveal_button.setVisible(ctx.may(Permission.REVEAL_PERSONAL))
+        self.brief_button = secondary_button("打印简报")
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("批注（如：来电称已向镇里反映过两次）")
+        self.note_button = secondary_button("添加批注")
+        # the decision
+        self.instruction = QPlainTextEdit()
+        self.instruction.setPlaceholderText("领导批示（处理意见）")
+        self.decision = QLineEdit()
+        self.decision.setPlaceholderText("决定（如：包案化解、依法解释、转有关部门办理）")
+        self.take_on = QCheckBox("包案（疑难复杂事项，由我负责督促办结）")
+        self.unit_box = ChoiceBox("责任单位：输入名称、简称或拼音首字母")
+        self.add_unit = secondary_button("添加")
+        self.units_label = label("尚未选择责任单位", "hint")
+        self.clear_units = secondary_button("清除")
+        self.due = QDateEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy年M月d日")
+        self.save_button = QPushButton("保存批示")
+        self.save_button.setObjectName("primary")
+        self.form_button = secondary_button("打印交办单")
+        self.message = message_label()
+        self._layout()
+        self._enable(False)
+        self.picked = ""  # the day the leader chose in the box; otherwise the nearest day (today's)
+        self.day_box.currentIndexChanged.connect(self._day_picked)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.reveal_button.clicked.connect(lambda: self.open_dossier(reveal=True))
+        self.brief_button.clicked.connect(self.print_brief)
+        self.note_button.clicked.connect(self.annotate)
+        self.add_unit.clicked.connect(self.add_chosen_unit)
+        self.clear_units.clicked.connect(self._clear_units)
+        self.take_on.toggled.connect(self._take_on_toggled)
+        self.save_button.clicked.connect(self.save)
+        self.form_button.clicked.connect(self.print_form)
+        ctx.tasks.changed.connect(self._changed)
+        self._again = False
+        self.tasks.settled.connect(self._settled)
+        self._load_units()
+        self.refresh()
+
+    def _layout(self) -> None:
+        left = QWidget()
+        column = QVBoxLayout(left)
+        row = QHBoxLayout()
+        row.addWidget(_caption("接访日"))
+        row.addWidget(self.day_box, 1)
+        column.addLayout(row)
+        column.addWidget(self.summary)
+        column.addWidget(self.table, 1)
+        column.addWidget(label(WALK_INS, "hint"))
+        middle = QWidget()
+        column = QVBoxLayout(middle)
+        buttons = QHBoxLayout()
+        buttons.addWidget(label("接访预案", "subtitle"), 1)
+        buttons.addWidget(self.reveal_button)
+        buttons.addWidget(self.brief_button)
+        column.addLayout(buttons)
+        column.addWidget(self.view, 1)
+        notes = QHBoxLayout()
+        notes.addWidget(self.note, 1)
+        notes.addWidget(self.note_button)
+        column.addLayout(notes)
+        right = QGroupBox("批示与包案")
+        column = QVBoxLayout(right)
+        column.addWidget(self.instruction, 2)
+        column.addWidget(self.decision)
+        column.addWidget(self.take_on)
+        units = QHBoxLayout()
+        units.addWidget(self.unit_box, 1)
+        units.addWidget(self.add_unit)
+        column.addLayout(units)
+        chosen = QHBoxLayout()
+        chosen.addWidget(self.units_label, 1)
+        chosen.addWidget(self.clear_units)
+        column.addLayout(chosen)
+        due = QHBoxLayout()
+        due.addWidget(_caption("访后限期办结"))
+        due.addWidget(self.due, 1)
+        column.addLayout(due)
+        column.addWidget(self.message)
+        column.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.form_button)
+        actions.addWidget(self.save_button, 1)
+        column.addLayout(actions)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        for part in (left, middle, right):
+            body.addWidget(part)
+        body.setSizes([640, 700, 540])
+        layout = QVBoxLayout(self)
+        layout.addWidget(body)
+
+    def _enable(self, on: bool) -> None:
+        for widget in (self.brief_button, self.note, self.note_button, self.instruction, self.decision,
+                       self.take_on, self.save_button):
+            widget.setEnabled(on)
+        self.reveal_button.setEnabled(on)
+        self._take_on_toggled(self.take_on.isChecked() and on)
+        self.form_button.setEnabled(on and self.current is not None and self.current.taken_on)
+
+    def _day_picked(self, index: int) -> None:
+        self.picked = self.days[index].day_id if 0 <= index < len(self.days) else ""
+        self.refresh()
+
+    def _take_on_toggled(self, on: bool) -> None:
+        for widget in (self.unit_box, self.add_unit, self.clear_units, self.due):
+            widget.setEnabled(on)
+
+    # -- reading ------------------------------------------------------------------------------------
+
+    def _load_units(self) -> None:
+        def read(_hall: Hall) -> list[Choice]:
+            from desktop.services.case_actions import organisation_choices
+
+            return [Choice(o.code, o.name, o.keys) for o in organisation_choices()]
+
+        self.tasks.run(read, self.unit_box.set_choices)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.reception or changes.cases:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.tasks.busy:
+            self._again = True
+            return
+        actor, wanted = self.actor, self.picked
+
+        def read(hall: Hall) -> _DayList:
+            from desktop.services import reception
+
+            days = reception.list_days(hall, actor)
+            day_id = wanted if any(d.day_id == wanted for d in days) else (days[0].day_id if days else "")
+            return _DayList(days, reception.appointments(hall, actor, day_id) if day_id else [])
+
+        self.tasks.run(read, self._show, self._failed)
+
+    def _show(self, found: _DayList) -> None:
+        keep = self.current.appointment_id if self.current else ""
+        chosen = self.picked
+        self.days = found.days
+        self.day_box.blockSignals(True)
+        self.day_box.clear()
+        for day in self.days:
+            self.day_box.addItem(day.title)
+        index = next((i for i, d in enumerate(self.days) if d.day_id == chosen), 0)
+        self.day_box.setCurrentIndex(index if self.days else -1)
+        self.day_box.blockSignals(False)
+        self.rows = found.appointments
+        received = sum(1 for a in self.rows if a.status == "已接待")
+        self.summary.setText(f"共{len(self.rows)}批次，已接待{received}批次" if self.days else "近期没有领导接访日")
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.rows))
+        for r, a in enumerate(self.rows):
+            values = (a.slot_label, a.name, f"{a.persons_count}人", a.status + ("·包案" if a.taken_on else ""),
+                      a.case_number or "待登记")
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if a.status == "已接待":
+                    item.setForeground(QColor("#2e7d32"))
+                elif a.status == "候补":
+                    item.setForeground(QColor("#7a4b00"))
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        self.table.blockSignals(False)
+        row = next((i for i, a in enumerate(self.rows) if a.appointment_id == keep), -1)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.current = self.rows[row]
+            self.form_button.setEnabled(self.current.taken_on)
+        self.refreshed.emit()
+
+    def _settled(self) -> None:
+        if self._again and not self.tasks.busy:
+            self._again = False
+            self.refresh()
+
+    def _failed(self, error: Exception) -> None:
+        set_tone(self.message, "error", user_message(error, "读取接访名单"))
+        self.refreshed.emit()
+
+    def _selected(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.rows):
+            return
+        if self.current is None or self.current.appointment_id != self.rows[row].appointment_id:
+            self.instruction.clear()
+            self.decision.clear()
+            self.take_on.setChecked(False)
+            self._clear_units()
+        self.current = self.rows[row]
+        self.open_dossier(reveal=False)
+
+    def open_dossier(self, *, reveal: bool) -> None:
+        """The dossier of the selected visitor; ``reveal`` is the deliberate 显示完整信息 (audited once)."""
+        if self.current is None:
+            return
+        actor, appointment_id, day = self.actor, self.current.appointment_id, self.current.day
+
+        def read(hall: Hall) -> _Opened:
+            from desktop.services import leaderday
+
+            return _Opened(leaderday.dossier(hall, actor, appointment_id, reveal=reveal),
+                           leaderday.default_due(hall, max(day, hall.today())))
+
+        self.tasks.run(read, self._opened, self._failed)
+
+    def _opened(self, opened: _Opened) -> None:
+        self.dossier = opened.dossier
+        self.view.setHtml(_dossier_html(opened.dossier))
+        due = opened.default_due
+        self.due.setDate(QDate(due.year, due.month, due.day))
+        self._enable(True)
+        self.reveal_button.setEnabled(not opened.dossier.revealed)
+        set_tone(self.message, "", "")
+        self.opened.emit()
+
+    # -- acting -------------------------------------------------------------------------------------
+
+    def add_chosen_unit(self) -> None:
+        code = self.unit_box.code()
+        if not code:
+            set_tone(self.message, "error", "请从列表中选择责任单位（可输入名称、简称或拼音首字母查找）")
+            return
+        if code not in self.units:
+            self.units.append(code)
+        names = [self.unit_box.itemText(self.unit_box.findData(c, Qt.ItemDataRole.UserRole)) for c in self.units]
+        self.units_label.setText("责任单位：" + "、".join(names))
+        self.unit_box.setEditText("")
+        set_tone(self.message, "", "")
+
+    def _clear_units(self) -> None:
+        self.units = []
+        self.units_label.setText("尚未选择责任单位")
+
+    def annotate(self) -> None:
+        if self.current is None or not self.note.text().strip():
+            return
+        actor, appointment_id, text = self.actor, self.current.appointment_id, self.note.text()
+
+        def write(hall: Hall) -> None:
+            from desktop.services import leaderday
+
+            leaderday.annotate(hall, actor, appointment_id, text)
+
+        self.acting.run(write, self._annotated, self._refused)
+
+    def _annotated(self, _none: None) -> None:
+        self.note.clear()
+        self.open_dossier(reveal=False)  # the note shows at once; a reveal is asked for again, deliberately
+
+    def save(self) -> None:
+        if self.current is None or self.acting.busy:
+            return
+        actor, appointment_id = self.actor, self.current.appointment_id
+        instruction, decision, take_on = self.instruction.toPlainText(), self.decision.text(), self.take_on.isChecked()
+        units = list(self.units)
+        picked = self.due.date()
+        due = date(picked.year(), picked.month(), picked.day()) if take_on else None
+
+        def record(hall: Hall) -> Decision:
+            from desktop.services import leaderday
+
+            return leaderday.record_decision(hall, actor, appointment_id, instruction=instruction, decision=decision,
+                                             take_on=take_on, unit_codes=units, due=due)
+
+        self.save_button.setEnabled(False)
+        self.acting.run(record, self._decided, self._refused)
+
+    def _decided(self, decision: Decision) -> None:
+        self.save_button.setEnabled(True)
+        text = f"已记录批示：{decision.case_number}"
+        if decision.due is not None:
+            due = decision.due
+            text += f"；已包案，责任单位{'、'.join(decision.unit_names)}，{due.month}月{due.day}日前办结"
+            self.form_button.setEnabled(True)
+        set_tone(self.message, "ok", text)
+        self.decided.emit(decision)
+
+    def _refused(self, error: Exception) -> None:
+        self.save_button.setEnabled(self.current is not None)
+        set_tone(self.message, "error", user_message(error, "记录批示"))
+
+    def print_form(self) -> None:
+        """The 领导接访交办单 of the visitor's case, with the signed-in leader's name."""
+        if self.current is None or not self.current.case_number:
+            return
+        actor, number = self.actor, self.current.case_number
+
+        def issue(hall: Hall) -> RenderedDocument:
+            from desktop.services import leaderday
+
+            return leaderday.assignment_form(hall, actor, number)
+
+        self.acting.run(issue, self.document_ready.emit, lambda e: set_tone(self.message, "error",
+                                                                           user_message(e, "出具交办单")))
+
+    def print_brief(self) -> None:
+        if self.current is None:
+            return
+        actor, appointment_id = self.actor, self.current.appointment_id
+
+        def issue(hall: Hall) -> RenderedDocument:
+            from desktop.services import leaderday
+
+            return leaderday.briefing_document(hall, actor, appointment_id)
+
+        self.acting.run(issue, self.document_ready.emit, lambda e: set_tone(self.message, "error",
+                                                                           user_message(e, "打印简报")))
