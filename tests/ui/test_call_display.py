@@ -21,6 +21,7 @@ from desktop.domain.queue import Call, QueueBoard, WaitingCount
 from desktop.services.changes import Changes, Topic
 from desktop.services.context import Actor, Hall
 from ui.display.board import DISCONNECTED, UNREADABLE, WELCOME, HallBoard
+from ui.shell import errors
 from ui.shell.context import WorkContext
 from ui.shell.theme import apply_theme
 
@@ -35,7 +36,7 @@ class Queue:
     def __init__(self) -> None:
         self.board = QueueBoard("浦江县人民来访接待中心", NOW, None,
                                 waiting=(WaitingCount("综合接待", "A", 0),), next_reception_day=date(2026, 12, 15))
-        self.failing = False
+        self.failing: Exception | None = None
         self.gate: threading.Event | None = None  # a read waits for it (a slow hall server)
         self.reads = 0
         self.threads: set[str] = set()
@@ -47,8 +48,8 @@ class Queue:
         board = self.board
         if self.gate is not None:
             assert self.gate.wait(5)
-        if self.failing:
-            raise ConnectionError("hall server unreachable")
+        if self.failing is not None:
+            raise self.failing
         return board
 
     def call(self, *calls: tuple[str, int], connected: bool = True, **fields: object) -> None:
@@ -192,13 +193,29 @@ def test_a_lost_hall_server_is_said_on_screen(qtbot: QtBot, work_context: Contex
 def test_a_board_that_cannot_be_read_is_said_and_read_again(qtbot: QtBot, work_context: Context) -> None:
     queue = Queue()
     board = make_board(qtbot, work_context, queue)
-    queue.failing = True
+    queue.failing = ConnectionError("hall server unreachable")
     queue_changed(qtbot, board)
     assert board.alert.isVisible() and board.alert.text() == UNREADABLE
-    queue.failing = False
+    queue.failing = None
     with qtbot.waitSignal(board.tasks.settled, timeout=5000):
         board.safety.timeout.emit()  # the slow timer reads again, pushed or not
     assert not board.alert.isVisible()
+
+
+@pytest.mark.unexpected_errors
+def test_a_fault_reading_the_board_is_logged_and_said_like_an_unreachable_server(
+        qtbot: QtBot, work_context: Context) -> None:
+    told: list[str] = []
+    errors.unexpected_hooks.append(lambda reference, error: told.append(f"{reference} {error}"))
+    try:
+        queue = Queue()
+        board = make_board(qtbot, work_context, queue)
+        queue.failing = RuntimeError("a fault in the reader")
+        queue_changed(qtbot, board)
+    finally:
+        errors.unexpected_hooks.pop()
+    assert board.alert.text() == UNREADABLE
+    assert len(told) == 1 and told[0].startswith("E-") and "a fault in the reader" in told[0]
 
 
 def test_without_a_voice_engine_the_screen_says_voice_is_off_and_still_shows_calls(

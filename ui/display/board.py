@@ -30,6 +30,7 @@ from desktop.domain.call_display import (
     reception_day_in_words,
 )
 from desktop.domain.queue import Call, QueueBoard, announcement
+from ui.shell import errors
 from ui.shell.context import WorkContext
 
 if TYPE_CHECKING:
@@ -204,7 +205,6 @@ class HallBoard(QWidget):
         self._flash = QTimer(self)
         self._flash.setInterval(FLASH_STEP_MS)
         self._flash.timeout.connect(self._flash_step)
-        self._flash_until = 0
         self._flash_steps = 0
         self.safety = QTimer(self)
         self.safety.setInterval(SAFETY_MS)
@@ -250,7 +250,12 @@ class HallBoard(QWidget):
                 self.announcer.announce(announcement(call))
         self._read_again()
 
-    def _unreadable(self, _error: Exception) -> None:
+    def _unreadable(self, error: Exception) -> None:
+        """The hall server out of reach says so on screen; anything else is also a fault to log."""
+        if not isinstance(error, OSError):
+            errors.record_unexpected(error, "call display")
+        elif self.alert.text() != UNREADABLE:
+            errors.log.warning("call display: the board cannot be read (%s)", type(error).__name__)
         self._set_alert(UNREADABLE)
         self._read_again()
 
