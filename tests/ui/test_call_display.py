@@ -254,7 +254,8 @@ def _fits(label: QLabel, board: HallBoard) -> str:
     return ""
 
 
-@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 1024), (3840, 2160)],
+                         ids=["landscape", "portrait", "5:4", "4k"])
 def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
         qtbot: QtBot, work_context: Context, size: tuple[int, int]) -> None:
     queue = Queue()
@@ -277,21 +278,23 @@ def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
         queue_changed(qtbot, board)
         board.grab()
         assert (board.width(), board.height()) == size  # the content never makes the window outgrow the screen
-        _check_fits(board)
+        base = (1080, 1920) if size[1] > size[0] else (1920, 1080)  # the type scales with a smaller screen
+        _check_fits(board, scale=min(size[0] / base[0], size[1] / base[1]))
     finally:
         app.setFont(font)
         app.setStyleSheet(style)
 
 
-def _check_fits(board: HallBoard) -> None:
+def _check_fits(board: HallBoard, scale: float) -> None:
+    """Everything fits; at 1080p (``scale`` 1, else in proportion) the call is readable from 10 m."""
     assert board.number.text() == "LD012" and board.alert.isVisible() and board.voice_off.isVisible()
     labels = _visible_labels(board)
     assert {board.number, board.window_line, board.hall_name, board.clock, board.today, board.reception,
             *board.recent, *board.waiting[:4]} <= set(labels)
     assert [problem for label in labels if (problem := _fits(label, board))] == []
-    # readable from 10 m: the number's and the window's characters well over 150 px high
-    assert QFontMetrics(board.number.font()).tightBoundingRect("LD012").height() >= 150
-    assert QFontMetrics(board.window_line.font()).tightBoundingRect("号窗口").height() >= 100
+    # readable from 10 m: the number's and the window's characters well over 150 px high at 1080p
+    assert QFontMetrics(board.number.font()).tightBoundingRect("LD012").height() >= 150 * min(1.0, scale)
+    assert QFontMetrics(board.window_line.font()).tightBoundingRect("号窗口").height() >= 100 * min(1.0, scale)
     assert board.today.text() == "2026年12月5日 星期六" and board.clock.text() == "10:00:00"
     assert board.reception.text() == "下一个领导接访日：2026年12月15日 星期二"
     # numbers and windows only: nothing on screen looks like a name or an ID number
