@@ -272,11 +272,14 @@ class SpeechAnnouncer(QObject):
 
     @property
     def active(self) -> bool:
-        return True
+        """False while the engine reports an error (speech-dispatcher lost the sound device, say)."""
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        return bool(self.engine.state() != QTextToSpeech.State.Error)
 
     @property
     def reason(self) -> str:
-        return ""
+        return "" if self.active else "语音播报未开启：语音引擎出错，请检查音箱和语音服务"
 
     @property
     def busy(self) -> bool:

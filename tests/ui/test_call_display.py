@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from PySide6.QtCore import QObject, QPoint, QRect
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtTextToSpeech import QTextToSpeech
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -230,9 +231,15 @@ def test_without_a_voice_engine_the_screen_says_voice_is_off_and_still_shows_cal
     assert board.number.text() == "A012" and board.flashing
 
 
-def test_a_speaking_display_says_nothing_about_voice(qtbot: QtBot, work_context: Context) -> None:
+def test_a_speaking_display_says_nothing_about_voice_until_its_engine_fails(
+        qtbot: QtBot, work_context: Context) -> None:
     board = make_board(qtbot, work_context, Queue())
     assert not board.voice_off.isVisible()
+    assert isinstance(board.announcer, SpeechAnnouncer)
+    # the engine reports an error (speech-dispatcher lost the sound device): the next read says so
+    board.announcer.engine.state = lambda: QTextToSpeech.State.Error  # type: ignore[method-assign]
+    queue_changed(qtbot, board)
+    assert board.voice_off.isVisible() and board.voice_off.text().startswith("语音播报未开启：语音引擎出错")
 
 
 def _visible_labels(board: HallBoard) -> list[QLabel]:

@@ -243,6 +243,7 @@ class HallBoard(QWidget):
         new = calls_to_announce(board, self._seen)
         self._seen = call_ids(board)
         self._show_board(board)
+        self._show_voice()  # an engine may have failed since (read again at least every few seconds)
         if new:
             self._start_flash()
         if self.announcer is not None:
