@@ -80,10 +80,15 @@ def make_board(qtbot: QtBot, work_context: Context, queue: Queue,
     return board
 
 
-def queue_changed(qtbot: QtBot, board: HallBoard) -> None:
-    """The queue changed (as a push from the hall server tells it); the display reads it again."""
-    with qtbot.waitSignal(board.tasks.settled, timeout=5000):
-        board.ctx.tasks.changed.emit(Changes.of(Topic.QUEUE))
+def queue_changed(qtbot: QtBot, board: HallBoard, queue: Queue) -> None:
+    """The queue changed (as a push from the hall server tells it); the display reads it again.
+
+    Waits for a read begun after the change to have been shown (a read already on its way —
+    the slow timer's, say — would carry the board from before).
+    """
+    reads = queue.reads
+    board.ctx.tasks.changed.emit(Changes.of(Topic.QUEUE))
+    qtbot.waitUntil(lambda: queue.reads > reads and not board.tasks.busy, timeout=5000)
 
 
 def spoken(board: HallBoard) -> list[str]:
@@ -105,22 +110,22 @@ def test_a_new_call_flashes_and_the_mock_engine_says_it(qtbot: QtBot, work_conte
     assert isinstance(board.announcer, SpeechAnnouncer)
     board.announcer.engine.sayingWord.connect(lambda word, _id, start, _length: words.append((word, start)))
     queue.call(("A012", 3))
-    queue_changed(qtbot, board)
+    queue_changed(qtbot, board, queue)
     assert board.number.text() == "A012" and board.window_line.text() == "请到 3 号窗口"
     assert board.flashing and board.call_panel.property("flash") is True
     qtbot.waitUntil(lambda: heard == ["请 A012 号到 3 号窗口"], timeout=5000)
     assert [w for w in words if w[0]] == [("A012", 2), ("3", 10)]  # the mock read the number and window in place
-    queue_changed(qtbot, board)  # read again, nothing new: nothing said again
+    queue_changed(qtbot, board, queue)  # read again, nothing new: nothing said again
     assert heard == ["请 A012 号到 3 号窗口"]
 
 
 def test_the_flash_ends_by_itself(qtbot: QtBot, work_context: Context) -> None:
     queue = Queue()
-    board = make_board(qtbot, work_context, queue, flash_ms=1000)
+    board = make_board(qtbot, work_context, queue, flash_ms=2000)
     queue.call(("A012", 3))
-    queue_changed(qtbot, board)
+    queue_changed(qtbot, board, queue)
     assert board.flashing
-    qtbot.waitUntil(lambda: not board.flashing, timeout=3000)
+    qtbot.waitUntil(lambda: not board.flashing, timeout=5000)
     assert board.call_panel.property("flash") is False
 
 
@@ -129,10 +134,10 @@ def test_a_recall_is_announced_again(qtbot: QtBot, work_context: Context) -> Non
     board = make_board(qtbot, work_context, queue)
     heard = spoken(board)
     queue.call(("A012", 3))
-    queue_changed(qtbot, board)
+    queue_changed(qtbot, board, queue)
     qtbot.waitUntil(lambda: len(heard) == 1, timeout=5000)
     queue.call(("A012", 3))  # the same number, called again: a new call
-    queue_changed(qtbot, board)
+    queue_changed(qtbot, board, queue)
     qtbot.waitUntil(lambda: len(heard) == 2, timeout=5000)
     assert heard == ["请 A012 号到 3 号窗口"] * 2
     assert [label.text() for label in board.recent[:1]] == ["A012  →  3 号窗口"]
@@ -143,7 +148,7 @@ def test_calls_arriving_together_are_announced_in_the_order_made(qtbot: QtBot, w
     board = make_board(qtbot, work_context, queue)
     heard = spoken(board)
     queue.call(("A012", 3), ("B003", 5), ("A013", 1))
-    queue_changed(qtbot, board)
+    queue_changed(qtbot, board, queue)
     assert board.number.text() == "A013" and board.window_line.text() == "请到 1 号窗口"
     assert [label.text() for label in board.recent[:3]] == ["B003  →  5 号窗口", "A012  →  3 号窗口", ""]
     assert board.recent_panel.isVisible()
@@ -183,11 +188,11 @@ def test_a_lost_hall_server_is_said_on_screen(qtbot: QtBot, work_context: Contex
     board = make_board(qtbot, work_context, queue)
     assert not board.alert.isVisible()
     queue.call(("A012", 3), connected=False)
-    queue_changed(qtbot, board)
+    queue_changed(qtbot, board, queue)
     assert board.alert.isVisible() and board.alert.text() == DISCONNECTED
     assert board.number.text() == "A012"  # what it last knew stays on screen
     queue.call(("A013", 2))
-    queue_changed(qtbot, board)
+    queue_changed(qtbot, board, queue)
     assert not board.alert.isVisible()
 
 
@@ -195,11 +200,12 @@ def test_a_board_that_cannot_be_read_is_said_and_read_again(qtbot: QtBot, work_c
     queue = Queue()
     board = make_board(qtbot, work_context, queue)
     queue.failing = ConnectionError("hall server unreachable")
-    queue_changed(qtbot, board)
+    queue_changed(qtbot, board, queue)
     assert board.alert.isVisible() and board.alert.text() == UNREADABLE
     queue.failing = None
-    with qtbot.waitSignal(board.tasks.settled, timeout=5000):
-        board.safety.timeout.emit()  # the slow timer reads again, pushed or not
+    reads = queue.reads
+    board.safety.timeout.emit()  # the slow timer reads again, pushed or not
+    qtbot.waitUntil(lambda: queue.reads > reads and not board.tasks.busy, timeout=5000)
     assert not board.alert.isVisible()
 
 
@@ -212,7 +218,7 @@ def test_a_fault_reading_the_board_is_logged_and_said_like_an_unreachable_server
         queue = Queue()
         board = make_board(qtbot, work_context, queue)
         queue.failing = RuntimeError("a fault in the reader")
-        queue_changed(qtbot, board)
+        queue_changed(qtbot, board, queue)
     finally:
         errors.unexpected_hooks.pop()
     assert board.alert.text() == UNREADABLE
@@ -227,18 +233,19 @@ def test_without_a_voice_engine_the_screen_says_voice_is_off_and_still_shows_cal
     assert board.announcer is not None and not board.announcer.active
     assert board.voice_off.isVisible() and board.voice_off.text() == "语音播报未开启：本机没有中文语音引擎"
     queue.call(("A012", 3))
-    queue_changed(qtbot, board)
+    queue_changed(qtbot, board, queue)
     assert board.number.text() == "A012" and board.flashing
 
 
 def test_a_speaking_display_says_nothing_about_voice_until_its_engine_fails(
         qtbot: QtBot, work_context: Context) -> None:
-    board = make_board(qtbot, work_context, Queue())
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
     assert not board.voice_off.isVisible()
     assert isinstance(board.announcer, SpeechAnnouncer)
     # the engine reports an error (speech-dispatcher lost the sound device): the next read says so
     board.announcer.engine.state = lambda: QTextToSpeech.State.Error  # type: ignore[method-assign]
-    queue_changed(qtbot, board)
+    queue_changed(qtbot, board, queue)
     assert board.voice_off.isVisible() and board.voice_off.text().startswith("语音播报未开启：语音引擎出错")
 
 
@@ -282,7 +289,7 @@ def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
         # from the welcome to a full board, cut off from the server and without voice
         queue.call(*[(f"A0{n:02d}", n % 12 + 1) for n in range(1, 8)], ("LD012", 12), connected=False,
                    waiting=waiting)
-        queue_changed(qtbot, board)
+        queue_changed(qtbot, board, queue)
         board.grab()
         assert (board.width(), board.height()) == size  # the content never makes the window outgrow the screen
         base = (1080, 1920) if size[1] > size[0] else (1920, 1080)  # the type scales with a smaller screen
