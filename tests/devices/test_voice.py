@@ -128,7 +128,7 @@ NO_SOUND_DEVICE = pytest.mark.qt_log_ignore("PulseAudioService", "QSoundEffect",
 
 @NO_SOUND_DEVICE
 def test_a_chime_plays_before_the_words(qtbot: QtBot, tmp_path: Path) -> None:
-    chime = _chime(tmp_path / "ding.wav")
+    chime = _chime(tmp_path / "ding.wav", ms=1000)
     assert chime_problem(chime) == ""
     announcer, heard = speaking(qtbot, VoiceOptions(engine="mock", locale="en_GB", rate=1.0, chime=chime))
     assert announcer.chime_problem == ""
