@@ -8,7 +8,7 @@ takes any folder holding ``hall.db`` and its config folder ``cfg/``). Benchmarks
 (registration, kiosk and counter memory, the sync floor) run on a copy that is deleted at
 the end. Numbers are medians or percentiles over repeated runs; ``--quick`` repeats less.
 
-Sections: startup, registration, lookup, repeat, receipt, sync, memory, supervision.
+Sections: startup, registration, lookup, repeat, receipt, sync, memory, supervision, queue.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from bench.common import (
     write_json,
 )
 
-SECTIONS = ("startup", "registration", "lookup", "repeat", "receipt", "sync", "memory", "supervision")
+SECTIONS = ("startup", "registration", "lookup", "repeat", "receipt", "sync", "memory", "supervision", "queue")
 WRITING = ("registration", "memory", "sync")  # these run on a copy of the cached database
 ROLE_NAMES = {"kiosk": "自助终端 kiosk", "counter": "接待窗口 counter", "leader": "领导接访 leader",
               "display": "大厅屏 display", "admin": "系统管理 admin"}
@@ -285,6 +285,30 @@ def sync_rows(result: dict[str, Any] | None, details: dict[str, Any]) -> list[Ro
     ]
 
 
+def queue_rows(quick: bool, details: dict[str, Any]) -> list[Row]:
+    """The hall queue over loopback (``bench/queue.py``): call-to-display latency and tickets/s."""
+    from bench import queue
+
+    calls, tickets = (50, 200) if quick else (200, 400)
+    result = queue.measure(calls, tickets)
+    details["queue"] = result
+    return [
+        Row("queue", "叫号到叫号屏 Call → display latency p95 (loopback)", ms(result["latency_p95_ms"]),
+            f"≤ {ms(queue.LATENCY_P95_TARGET_MS)}", verdict(result["latency_p95_ms"] <= queue.LATENCY_P95_TARGET_MS),
+            baseline=f"p50 {ms(result['latency_p50_ms'])}", values=result,
+            note=f"{calls} calls, one at a time: from the counter's 叫号 request (HTTP to the hall server on SQLite) "
+                 "until the display's own encrypted database holds the call (pushed by server-sent events, "
+                 f"applied, change told); max {ms(result['latency_max_ms'])}"),
+        Row("queue", "取号 Tickets/s the hall server sustains (4 kiosks over HTTP)",
+            f"{result['tickets_per_s']:,.0f} tickets/s", "—", "met" if result["tickets_per_s"] > 0 else "missed",
+            baseline=f"no HTTP {result['local_tickets_per_s']:,.0f}/s",
+            ratio=result["tickets_per_s"] / result["local_tickets_per_s"],
+            note=f"{result['tickets']} tickets taken by 4 kiosk threads (POST /queue/issue) while the counter's and "
+                 "the display's push channels stay open; baseline: issue_ticket on the server's database, one "
+                 "thread. A hall of 12 windows issues a few tickets a minute at its busiest"),
+    ]
+
+
 def durable_push_row(push: dict[str, Any]) -> Row:
     """The push again on a PostgreSQL with production durability (its defaults), on the same disk as the data."""
     label = "同步推送 Sync push events/s (HTTP → server; PostgreSQL production durability)"
@@ -427,6 +451,10 @@ def main(argv: list[str] | None = None) -> int:
     if "receipt" in only:
         with section("receipt", rows, timings):
             rows["receipt"] = receipt_rows(args.quick, details)
+
+    if "queue" in only:
+        with section("queue", rows, timings):
+            rows["queue"] = queue_rows(args.quick, details)
 
     if any(s in only for s in WRITING):
         copy = cache.folder / "bench-copy.db"

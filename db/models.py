@@ -457,3 +457,74 @@ class DossierNoteRow(Base):
     author: Mapped[str] = mapped_column(String(96))
     author_name: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
+class QueueWindowTypeRow(Base):
+    """A kind of window the hall serves, its ticket prefix and the windows that serve it (administrator's)."""
+
+    __tablename__ = "queue_window_types"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    prefix: Mapped[str] = mapped_column(String(4))
+    windows: Mapped[str] = mapped_column(String(128), default="")  # "1,2,3"; empty: every window
+    priority_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QueueTicketRow(Base):
+    """One number taken in the hall (on the authority; mirrored on every device).
+
+    ``rev`` is the authority's change sequence (what the push channel resumes from);
+    ``pending`` marks a ticket a device changed while it could not reach the authority.
+    """
+
+    __tablename__ = "queue_tickets"
+    __table_args__ = (Index("uq_queue_tickets_day_number", "day", "number", unique=True),
+                      Index("ix_queue_tickets_state_type", "state", "type_code"))
+
+    ticket_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10))
+    prefix: Mapped[str] = mapped_column(String(8))
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16))
+    type_code: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    order_key: Mapped[int] = mapped_column(BigInteger)
+    rev: Mapped[int] = mapped_column(BigInteger, index=True)
+    issued_at: Mapped[str] = mapped_column(String(32))
+    called_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    started_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    finished_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    window: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    case_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    person_name: Mapped[str | None] = mapped_column(Text, nullable=True)  # sealed on the central server
+    person_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    transferred_from: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    origin: Mapped[str] = mapped_column(String(64), default="")  # the device that issued it offline, else ""
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class QueueCallRow(Base):
+    """Every call and recall of a number to a window (the display announces each once)."""
+
+    __tablename__ = "queue_calls"
+
+    call_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(36), index=True)
+    number: Mapped[str] = mapped_column(String(16))
+    window: Mapped[int] = mapped_column(Integer)
+    called_at: Mapped[str] = mapped_column(String(32))
+    rev: Mapped[int] = mapped_column(BigInteger, index=True)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class QueueStateRow(Base):
+    """Counters of the queue: ``rev`` (the authority's change sequence, its lock) and ``cursor`` (a mirror's)."""
+
+    __tablename__ = "queue_state"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

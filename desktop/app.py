@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from desktop.config import Settings
 from desktop.domain.roles import Actor, WindowRole
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from desktop.domain.queue import QueueBoard
     from desktop.services.context import Hall
+    from desktop.sync.queue_client import QueueClient
     from ui.shell.context import WorkContext
     from ui.shell.device import DeviceWindow
     from ui.shell.staff import StaffWindow
@@ -62,22 +63,10 @@ def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
 
 
 def read_queue_board(hall: Hall) -> QueueBoard:
-    """What the call display shows: the hall queue's board (``desktop.services.queue.board``).
+    """What the call display shows: the hall queue's board (imported when first read, off the GUI thread)."""
+    from desktop.services.queue import board
 
-    A build without the queue service shows the hall's own information (its name, the next
-    leaders' reception day) and no calls.
-    """
-    import importlib
-
-    try:
-        queue = importlib.import_module("desktop.services.queue")
-    except ModuleNotFoundError:
-        from desktop.domain.deadlines import next_leader_reception_day
-        from desktop.domain.queue import QueueBoard
-
-        return QueueBoard(hall.settings.hall_name, hall.now(), None,
-                          next_reception_day=next_leader_reception_day(hall.today(), hall.policy.calendar))
-    return cast("QueueBoard", queue.board(hall))
+    return board(hall)
 
 
 def build_window(hall: Hall | HallSource, role: WindowRole | str, *,
@@ -114,6 +103,30 @@ def open_installation(settings: Settings, db_path: Path) -> Hall:
     return hall
 
 
+def _queue_links(source: HallSource, role: WindowRole, db_path: Path) -> list[QueueClient]:
+    """The hall queue's push channel for the counter, kiosk and display, started once the hall is open.
+
+    Started off the GUI thread (the device token comes from the key store); the list holds the
+    link to stop when the window closes. Without a ``server_url`` the local database is the queue.
+    """
+    import threading
+
+    links: list[QueueClient] = []
+    if role not in (WindowRole.COUNTER, WindowRole.KIOSK, WindowRole.DISPLAY) or not source.settings.server_url:
+        return links
+
+    def start(hall: Hall) -> None:
+        from desktop.sync.queue_client import start_queue_link
+
+        link = start_queue_link(hall, db_path)
+        if link is not None:
+            links.append(link)
+
+    source.when_ready(lambda hall: threading.Thread(target=start, args=(hall,), name="queue-link",
+                                                   daemon=True).start())
+    return links
+
+
 def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = False) -> int:
     """Show the role's window and run until it closes.
 
@@ -142,6 +155,7 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     source = HallSource(settings, lambda: open_installation(settings, db_path), start=False)
     window = build_window(source, role)
     source.start_after_first_frame(window)
+    links = _queue_links(source, WindowRole(role), db_path)
     if WindowRole(role).is_device:
         window.showFullScreen()
     else:
@@ -161,6 +175,8 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
         QTimer.singleShot(0, app.quit)
     code = app.exec()
     window.close()
+    for link in links:
+        link.stop()
     source.close()
     collector.stop()
     return int(code) if source.error is None else 2

@@ -1,5 +1,5 @@
 """Command line: ``python -m desktop {run,demo-data,doctor,rebuild-projections,import-holidays,rekey,backup,
-import-plain-database,recover,verify-audit,sync,sync-token,sync-status}``.
+import-plain-database,recover,verify-audit,sync,sync-token,sync-status,window-types,window-type}``.
 
 Whatever goes wrong ends in a plain Chinese message on stderr and a non-zero exit status,
 never a traceback (``explain``): 1 for a refusal or a failed check, 2 for a database or key
@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.sync.commands import add_commands as add_sync_commands
 
     add_sync_commands(sub)  # sync, sync-token, sync-status
+    from desktop import queue_commands
+
+    queue_commands.add_arguments(sub, "数据库文件路径")  # window-types, window-type
     return parser
 
 
@@ -185,6 +188,10 @@ def _main(args: argparse.Namespace) -> int:
 
     if args.command in SYNC_COMMANDS:
         return SYNC_COMMANDS[args.command](args, settings)
+    from desktop import queue_commands
+
+    if args.command in queue_commands.NAMES:
+        return queue_commands.on_desktop(args, settings)
     return 2
 
 

@@ -168,6 +168,8 @@ class Settings:
         choices=("calendar", "working"))
     database: Path | None = _setting(None, "本机数据库文件路径（默认在用户数据目录）", _optional_path)
     server_url: str = _setting("", "中心服务器地址；为空则仅离线工作")
+    queue_window: int = _setting(0, "本机的窗口号（排队叫号；叫号屏显示“请 A012 号到 N 号窗口”）；0=本机不叫号",
+                                 _integer, low=0, high=99)
     sync_interval_seconds: int = _setting(60, "程序运行时每隔多少秒与中心服务器同步一次（设置了 server_url 时）",
                                           _integer, low=10, high=3600)
     query_code_pepper: str = _setting(

@@ -10,6 +10,7 @@ DB=${DEMO_DB:-demo/demo.db}
 ROLE=counter
 if [ "${1:-}" = "--role" ]; then ROLE=$2; fi
 export PH_CONFIG_DIR=${PH_CONFIG_DIR:-$PWD/demo/config}
+export PH_QUEUE_WINDOW=${PH_QUEUE_WINDOW:-1}  # the demo counter is window 1 of the hall queue
 if [ -f "$DB" ] && [ "$(head -c 15 "$DB")" = "SQLite format 3" ]; then
   # A demo database from before encryption: it holds only generated data, so make a new one.
   echo "== 演示数据库是旧版未加密格式，重新生成加密的演示数据库"

@@ -46,6 +46,7 @@ def main() -> None:
     # The display speaks through Qt's test engine here, never this PC's (it has no Chinese voice: English).
     os.environ.setdefault("PH_VOICE_ENGINE", "mock")
     os.environ.setdefault("PH_VOICE_LOCALE", "en_GB")
+    os.environ.setdefault("PH_QUEUE_WINDOW", "3")  # the counters shown are window 3 of the hall queue
     db = Path(args.db) if args.db else work / "demo.db"
     if not args.db:
         subprocess.run([sys.executable, "-m", "desktop", "demo-data", "--cases", str(args.cases),
@@ -63,11 +64,12 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.devices.simulated import demo_cards
+    from desktop.domain.queue import QueueAction
     from desktop.installation import open_hall
     from desktop.services import accounts
     from ui.admin.work import AdminTabs
     from ui.counter.work import CounterWork
-    from ui.desk.cases import CaseDesk
+    from ui.desk.cases import CaseDesk, WorkTabs
     from ui.kiosk.progress import ProgressQueryPanel
     from ui.shell.staff import StaffWindow
     from ui.shell.theme import apply_theme
@@ -79,6 +81,9 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     logins = {role.value: login for login, _name, role in accounts.DEMO_ACCOUNTS}
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
+    from ui.shell.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # as the program does: cycles holding Qt objects freed on this thread
 
     def settle(ms: int = 300) -> None:
         # A loop of its own: quitting the application's loop would ask every window to close.
@@ -171,6 +176,31 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
             dialog.reject()
         window.close()
 
+    # the counter's queue controls (window 3): a visitor who took a number with an ID card is called,
+    # with the earlier cases on screen before the visitor sits down
+    _queue_tickets(hall)
+    for size_name, size in COUNTER_SIZES.items():
+        window = staff("counter", logins["clerk"])
+        window.resize(*size)
+        work = window.work
+        assert isinstance(work, CounterWork) and work.queue is not None, window.sign_in_page.message.text()
+        bar = work.queue
+        if bar.view is None:
+            after(bar.refreshed, lambda: None)
+        if bar.view is not None and bar.view.current is None:
+            after(bar.refreshed, bar.buttons[QueueAction.CALL].click)
+        save(window, f"25-counter-queue-{size_name}")
+        window.close()
+    # the leader's 排队统计 (a ticket served at window 1 first)
+    _serve_one(hall)
+    window = staff("leader", logins["leader"])
+    window.resize(*COUNTER_SIZES["1366x768"])
+    tabs = window.work
+    if isinstance(tabs, WorkTabs):
+        after(tabs.queue_statistics.refreshed, lambda: tabs.setCurrentWidget(tabs.queue_statistics))
+        save(window, "26-leader-queue-statistics-1366x768")
+    window.close()
+
     # the counter after sign-in: a case selected (masked), then revealed
     window = staff("counter", logins["clerk"])
     counter_work = window.work
@@ -261,50 +291,20 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
                 save(device, "14-kiosk-portrait-wrong-code")
             device.close()
     _call_display(hall, settings, out, save, after)
+    collector.stop()
     hall.engine.dispose()
-
-
-class _DemoQueue:
-    """A board of calls made here: stands in for the queue service until it issues real tickets."""
-
-    def __init__(self, hall: Any, connected: bool) -> None:
-        from datetime import timedelta
-
-        from desktop.domain.call_display import board_calls
-        from desktop.domain.queue import Call, QueueBoard, WaitingCount
-
-        now = hall.now()
-        calls = [Call(f"demo-{n}", number, window, now - timedelta(minutes=2 * (7 - n)))
-                 for n, (number, window) in enumerate([("A008", 2), ("G002", 5), ("A009", 1), ("S003", 6),
-                                                       ("A010", 3), ("A011", 2), ("L001", 8), ("A012", 3)])]
-        waiting = (WaitingCount("综合接待", "A", 14), WaitingCount("农民工欠薪绿色通道", "G", 2),
-                   WaitingCount("涉法涉诉", "S", 5), WaitingCount("领导接访", "L", 3))
-        self.first = QueueBoard(hall.settings.hall_name, now, None, waiting=waiting)
-        newest = tuple(reversed(calls))
-        self.board = QueueBoard(hall.settings.hall_name, now, newest[0], newest[1:7], waiting,
-                                next_reception_day=date_of(hall), connected=connected)
-        assert board_calls(self.board)[-1].number == "A012"
-        self.reads = 0
-
-    def __call__(self, _hall: Any) -> Any:
-        self.reads += 1
-        return self.first if self.reads == 1 else self.board
-
-
-def date_of(hall: Any) -> Any:
-    from desktop.domain.deadlines import next_leader_reception_day
-
-    return next_leader_reception_day(hall.today(), hall.policy.calendar)
 
 
 def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None],
                   after: Callable[..., None]) -> None:
-    """The call display at both sizes, a new call flashing; and cut off from the hall server, without voice."""
+    """The call display at both sizes on the hall's queue, a new call flashing; and, as it looks cut off
+    from the hall server on a PC without a Chinese voice."""
     from dataclasses import replace
 
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import build_window
+    from desktop.services import queue
     from ui.display.board import HallBoard
     from ui.shell.startup import HallSource
     from ui.shell.theme import apply_theme
@@ -312,6 +312,7 @@ def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None]
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app, "display")
+    windows = iter((5, 6, 2, 4, 7, 8, 1, 9))
     for name, (width, height) in SIZES.items():
         for state in ("", "-offline"):
             # offline: also a PC whose engine has no Chinese voice (Qt's test engine asked for Mandarin)
@@ -320,11 +321,13 @@ def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None]
             device = build_window(source, "display")
             board = device.body
             assert isinstance(board, HallBoard)
-            board.read_board = _DemoQueue(hall, connected=not state)
+            if state:
+                board.read_board = lambda h: replace(queue.board(h), connected=False)
             device.resize(width, height)
             device.show()
-            after(board.tasks.settled, source.start)  # the first board: the scene
-            after(board.tasks.settled, board.refresh)  # then the calls: the newest flashes
+            after(board.tasks.settled, source.start)  # the board as the display opens
+            # a window calls the next number: the display hears of it from the hall's change feed
+            after(board.tasks.settled, lambda: queue.call_next(hall, window=next(windows)))
             save(device, f"15-display-{name}{state}")
             device.close()
             source.close()
@@ -436,6 +439,27 @@ def build_kiosk_booking(hall: Any, flow_type: Any, window_type: Any) -> Any:
     ctx = WindowContext(source, manager, WindowRole.KIOSK).acting_as(Actor.kiosk(hall.settings.device_code))
     window.setCentralWidget(flow_type(ctx, window))
     return window
+def _queue_tickets(hall: Any) -> None:
+    """Numbers taken this morning: the first with the ID card of a person who has cases, then a few more."""
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue
+
+    known = _known_person(hall)
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK,
+                       id_number=known.id_number if known is not None else None,
+                       name=known.name if known is not None else None)
+    for code in ("general", "general", "wages", "legal", "general", "leader"):
+        queue.issue_ticket(hall, type_code=code, source=TicketSource.KIOSK)
+
+
+def _serve_one(hall: Any) -> None:
+    from desktop.domain.queue import QueueAction
+    from desktop.services import queue
+
+    ticket = queue.call_next(hall, window=1)
+    if ticket is not None:
+        queue.act(hall, ticket.ticket_id, QueueAction.START, window=1)
+        queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=1)
 
 
 def _known_person(hall: Any) -> Any:

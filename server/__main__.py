@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     rotate = sub.add_parser("rotate-field-key",
                             help="更换个人信息字段加密密钥，并把已有密文重新加密（旧密钥保留以供读取）")
     rotate.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    from desktop import queue_commands
+
+    queue_commands.add_arguments(sub, db_help, os.environ.get("PH_SERVER_DB"))
     return parser
 
 
@@ -132,6 +135,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _devices_command(args, hall)
         finally:
             engine.dispose()
+    if args.command in ("window-types", "window-type"):
+        try:
+            from desktop import queue_commands
+
+            return queue_commands.run(args, hall)
+        finally:
+            engine.dispose()
     if args.command == "enrol-device":
         from server.store import enrol_device
 
@@ -172,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
     app = create_app(hall, server=SyncServer(hall, keys=keys))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **tls)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=3, **tls)
     return 0
 
 

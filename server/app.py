@@ -49,6 +49,7 @@ from server.protocol import (
     ReferenceResponse,
     SyncProblem,
 )
+from server.queue import add_queue_routes
 from server.reference import reference_for
 from server.store import Device, SyncServer, authenticate
 
@@ -294,6 +295,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
             return _problem(400, "refused", f"case：{refusal.message}")
         return JSONResponse(public.progress_json(progress), headers={"Cache-Control": "no-store"})
 
+    app.state.queue_notifier = add_queue_routes(app, hall, current_device, sync.keys)
     return app
 
 
@@ -346,5 +348,8 @@ def serving(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[st
         bound = web.servers[0].sockets[0].getsockname()
         yield f"http://{bound[0]}:{bound[1]}"
     finally:
+        notifier = getattr(app.state, "queue_notifier", None)
+        if notifier is not None:
+            notifier.close()  # the queue's open streams end, so the server can stop
         web.should_exit = True
         thread.join()

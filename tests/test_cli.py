@@ -53,6 +53,10 @@ def test_demo_data_rebuild_check_doctor_and_window(tmp_path: Path) -> None:
     kiosk = _run("run", "--role", "kiosk", "--db", str(db), "--smoke-test", env_dir=tmp_path)
     assert kiosk.returncode == 0, kiosk.stderr
     assert "自助服务终端：查询办理进度（无需登录）" in kiosk.stdout
+    # a PC without a server is its own queue: its window types are edited here
+    typed = _run("window-type", "--db", str(db), "general", "--windows", "1，2", env_dir=tmp_path)
+    assert typed.returncode == 0, typed.stderr
+    assert "general\tA\t综合接待\t窗口 1、2\t可优先\t启用" in typed.stdout
 
 
 def test_imported_holiday_year_makes_deadlines_verified(tmp_path: Path) -> None:

@@ -227,6 +227,7 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.BIG, "{ticket_number}", label="您的号码", size=44),
         Block(B.FIELD, "{window_type}", label="办理业务"),
         Block(B.FIELD, "{people_ahead}人", label="前面等候"),
+        Block(B.FIELD, "约{estimated_wait}分钟", label="预计等候", when="estimated_wait"),
         Block(B.FIELD, "{issued_at_cn}", label="取号时间"),
         Block(B.RULE),
         Block(B.NOTE, "@queue.note"),

@@ -74,6 +74,13 @@ def next_state(state: TicketState, action: QueueAction, *, skipped_before: bool 
     return TicketState.DONE
 
 
+def window_actions(current: Ticket | None) -> frozenset[QueueAction]:
+    """What a window may do now: call when it has no ticket open, else what its ticket's state allows."""
+    if current is None:
+        return frozenset({QueueAction.CALL})
+    return frozenset(a for a, states in _ALLOWED.items() if a is not QueueAction.CALL and current.state in states)
+
+
 _ACTION_NAMES: dict[QueueAction, str] = {
     QueueAction.CALL: "叫号",
     QueueAction.RECALL: "重呼",
@@ -159,3 +166,109 @@ class QueueBoard:
 def announcement(call: Call) -> str:
     """The words spoken for a call: 请 A012 号到 3 号窗口."""
     return f"请 {call.number} 号到 {call.window} 号窗口"
+
+
+# -- the queue's rules (shared by the desktop's local authority and the hall server) -----------
+
+
+def ticket_number(prefix: str, seq: int) -> str:
+    """``A`` and 12 → ``A012``: three digits at least, so numbers read alike all day."""
+    return f"{prefix}{seq:03d}"
+
+
+def type_serves(window_type: WindowType, window: int) -> bool:
+    """Whether ``window`` calls this type's tickets (a type naming no windows is served at every window)."""
+    return window_type.active and (not window_type.windows or window in window_type.windows)
+
+
+@dataclass(frozen=True)
+class QueuedTicket:
+    """A waiting ticket as the calling order sees it."""
+
+    ticket_id: str
+    type_code: str
+    priority: bool
+    order_key: int  # the issue order; a skipped ticket gets a new one (it goes behind those waiting then)
+
+
+def calling_order(waiting: list[QueuedTicket], types: dict[str, WindowType]) -> list[QueuedTicket]:
+    """Who is called first: priority tickets of the types that allow it, then the order of issue."""
+
+    def key(t: QueuedTicket) -> tuple[int, int, str]:
+        allowed = types[t.type_code].priority_allowed if t.type_code in types else False
+        return (0 if t.priority and allowed else 1, t.order_key, t.ticket_id)
+
+    return sorted(waiting, key=key)
+
+
+def average_service_minutes(durations_seconds: list[float]) -> float | None:
+    """The mean time a ticket took at the window today (None before the first one is served)."""
+    served = [d for d in durations_seconds if d >= 0]
+    return sum(served) / len(served) / 60 if served else None
+
+
+def estimated_wait_minutes(ahead: int, service_minutes: float | None, windows: int) -> int | None:
+    """People ahead × the day's mean service time, shared by the windows serving the type (rounded up)."""
+    if service_minutes is None:
+        return None
+    if ahead <= 0:
+        return 0
+    total = ahead * service_minutes / max(1, windows)
+    whole = int(total)
+    return whole + (1 if total > whole else 0)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (0.9 → the value 90 % of the sample are at or below); 0 for an empty one."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, -(-round(fraction * 1000) * len(ordered) // 1000))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+@dataclass(frozen=True)
+class TicketTimes:
+    """One ticket's times, as the statistics read them."""
+
+    type_code: str
+    day: date
+    issued_at: datetime
+    called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class QueueStatistics:
+    """Waiting and service time of one window type on one day (minutes)."""
+
+    day: date
+    type_code: str
+    issued: int
+    called: int
+    served: int
+    wait_average: float
+    wait_p90: float
+    service_average: float
+    service_p90: float
+
+
+def queue_statistics(tickets: list[TicketTimes]) -> list[QueueStatistics]:
+    """Per day and type: the wait (issue → first call) and the service (start, else call → finish).
+
+    Waits count every ticket that was called; service times every ticket finished.
+    """
+    groups: dict[tuple[date, str], list[TicketTimes]] = {}
+    for t in tickets:
+        groups.setdefault((t.day, t.type_code), []).append(t)
+    result = []
+    for (day, code), group in sorted(groups.items()):
+        waits = [(t.called_at - t.issued_at).total_seconds() / 60 for t in group if t.called_at is not None]
+        services = [(end - begin).total_seconds() / 60 for t in group
+                    if (end := t.finished_at) is not None and (begin := t.started_at or t.called_at) is not None]
+        result.append(QueueStatistics(
+            day, code, len(group), len(waits), len(services),
+            round(sum(waits) / len(waits), 1) if waits else 0.0, round(percentile(waits, 0.9), 1),
+            round(sum(services) / len(services), 1) if services else 0.0, round(percentile(services, 0.9), 1)))
+    return result

@@ -56,6 +56,9 @@ TABLE_TOPICS: dict[str, Topic] = {
     "reception_days": Topic.RECEPTION,
     "reception_appointments": Topic.RECEPTION,
     "dossier_notes": Topic.RECEPTION,
+    "queue_window_types": Topic.QUEUE,
+    "queue_tickets": Topic.QUEUE,
+    "queue_calls": Topic.QUEUE,
 }
 
 

@@ -153,17 +153,23 @@ def _registration_data(hall: Hall, view: CaseView, query_code: str, route_due: d
 
 
 def queue_ticket(hall: Hall, actor: Actor, *, ticket_number: str, window_type: str, people_ahead: int,
-                 issued_at: datetime | None = None) -> RenderedDocument:
-    """A queue ticket: the number large, the business, how many wait ahead, the time."""
+                 issued_at: datetime | None = None, estimated_wait_minutes: int | None = None) -> RenderedDocument:
+    """A queue ticket: the number large, the business, how many wait ahead and for about how long, the time.
+
+    Its document number is the day and the number (``20260916-A012``): numbers start again each day.
+    """
     guard(hall, actor, Permission.PRINT, "打印排队号票", alternatives=(Permission.SELF_SERVICE,))
     number = _plain(ticket_number, "排队号", 16, required=True)
     business = _plain(window_type, "办理业务", 32, required=True)
     if isinstance(people_ahead, bool) or not isinstance(people_ahead, int) or not 0 <= people_ahead <= 9999:
         raise ValidationError("bad_people_ahead", "等候人数应为0至9999之间的整数", "people_ahead")
     moment = (issued_at or hall.now()).replace(microsecond=0)
+    if estimated_wait_minutes is not None and (isinstance(estimated_wait_minutes, bool)
+                                               or not 0 <= estimated_wait_minutes <= 24 * 60):
+        raise ValidationError("bad_estimated_wait", "预计等候时间应为0至1440分钟", "estimated_wait_minutes")
     data = {**_receipt_common(hall), "ticket_number": number, "window_type": business,
             "people_ahead": people_ahead, "issued_at": moment.isoformat(timespec="seconds"),
-            "document_number": number}
+            "estimated_wait": estimated_wait_minutes or 0, "document_number": f"{moment:%Y%m%d}-{number}"}
     return render(DocumentKind.QUEUE_TICKET, data)
 
 

@@ -36,6 +36,7 @@ from desktop.domain.reception import (
     office_notice_day,
     parse_slots,
     place_booking,
+    reception_day,
     reception_days,
 )
 from desktop.services.audit import guard
@@ -150,6 +151,27 @@ def generate_schedule(hall: Hall, actor: Actor, first_month: date, months: int, 
                 session.add(_new_day_row(hall, actor, day, "rule", names, place or settings.reception_place,
                                      topics, codes, slot_text))
     return list_days(hall, actor, days[0], days[-1])
+
+
+def next_reception_day(hall: Hall) -> date:
+    """The next leader reception day from today on: the schedule's, or by the rule while none is scheduled.
+
+    Public (the hall display shows it): no permission, only a date.
+    """
+    today = hall.today()
+    with hall.sessions() as session:
+        scheduled = session.scalar(select(func.min(ReceptionDayRow.day)).where(ReceptionDayRow.day >= today))
+    if scheduled is not None:
+        return scheduled
+    settings = hall.settings
+    rule = RestDayRule(settings.reception_rest_day)
+    year, month = today.year, today.month
+    for _ in range(2):  # this month's day may have passed; next month's has not
+        by_rule = reception_day(year, month, hall.policy.calendar, settings.reception_day_of_month, rule)
+        if by_rule >= today:
+            return by_rule
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise AssertionError("unreachable: next month's reception day is after today")
 
 
 def add_day(hall: Hall, actor: Actor, day: date, *, leaders: Sequence[str], place: str = "", topics: str = "",

@@ -107,7 +107,7 @@ def test_a_kiosk_issues_receipts_but_never_a_notice(sqlite_hall: Hall, clerk: Ac
     assert list_audit(sqlite_hall, Actor.system())[0].action == "越权操作被拒绝"
     ticket = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A012", window_type="综合接待",
                                     people_ahead=3)
-    assert ticket.document_number == "A012" and ticket.media is Media.ROLL_80
+    assert ticket.document_number == "20260916-A012" and ticket.media is Media.ROLL_80
     display = Actor.display_screen("D01")
     with pytest.raises(PermissionDenied):
         documents.queue_ticket(sqlite_hall, display, ticket_number="A013", window_type="综合接待", people_ahead=0)
@@ -224,3 +224,15 @@ def test_a_transfer_form_for_an_accusation_skips_every_unit_under_the_accused(
                                          "（条例第三十条）")
         [entry] = list_audit(hall, Actor.system(), AuditQuery(action="越权操作被拒绝"))
         assert entry.target == number and entry.actor_id == supervisor.actor_id
+
+
+def test_a_queue_ticket_prints_the_estimated_wait_when_there_is_one(sqlite_hall: Hall, kiosk: Actor,
+                                                                     text_of: Callable[[bytes], str]) -> None:
+    with_wait = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A012", window_type="综合接待",
+                                       people_ahead=3, estimated_wait_minutes=25)
+    assert "约25分钟" in text_of(with_wait.pdf) and "前面等候" in text_of(with_wait.pdf)
+    without = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A013", window_type="综合接待", people_ahead=0)
+    assert "预计等候" not in text_of(without.pdf)
+    with pytest.raises(ValidationError, match="预计等候"):
+        documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A014", window_type="综合接待", people_ahead=0,
+                               estimated_wait_minutes=-1)

@@ -96,6 +96,18 @@ def test_the_rest_day_setting_moves_a_generated_day(engine: object, clock: FakeC
     assert day.day == date(2026, 11, 13)  # the 15th is a Sunday: the Friday before
 
 
+def test_the_next_reception_day_is_the_schedules_else_the_rules(hall: Hall, clock: FakeClock,
+                                                                 supervisor: Actor) -> None:
+    # 2026-09-16: September's 15th has passed; by the rule October's (a Thursday) comes next.
+    assert reception.next_reception_day(hall) == date(2026, 10, 15)
+    reception.add_day(hall, supervisor, date(2026, 9, 28), leaders=["县长 周建华"])
+    assert reception.next_reception_day(hall) == date(2026, 9, 28)  # a day added by hand comes first
+    clock.advance(days=13)  # 2026-09-29: the day added by hand has passed, nothing else is scheduled
+    assert reception.next_reception_day(hall) == date(2026, 10, 15)
+    clock.advance(days=48)  # 2026-11-16: November's 15th (a Sunday) moved to Monday the 16th — today
+    assert reception.next_reception_day(hall) == date(2026, 11, 16)
+
+
 def test_a_clerk_may_not_make_the_schedule(hall: Hall, clerk: Actor) -> None:
     with pytest.raises(RuleViolation, match="没有“督办与统计”权限"):
         reception.generate_schedule(hall, Actor("staff:k", "孙倩", "kiosk"), date(2026, 10, 1), 1)

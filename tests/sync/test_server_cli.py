@@ -49,3 +49,17 @@ def test_rotating_the_field_key_keeps_the_old_keys_for_reading(tmp_path: Path,
     ring = json.loads(field_keys_file().read_text(encoding="utf-8"))
     assert ring["current"] == "k3" and set(ring["keys"]) == {"k1", "k2", "k3"}
     assert oct(field_keys_file().stat().st_mode & 0o777) == "0o600"
+
+
+def test_window_types_are_listed_and_edited_from_the_command_line(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    assert main(["window-types", "--db", db]) == 0
+    assert "general\tA\t综合接待\t窗口 所有窗口\t可优先\t启用" in capsys.readouterr().out
+    assert main(["window-type", "--db", db, "agent", "--name", "信访代理", "--prefix", "D", "--windows", "7,8",
+                 "--priority", "no"]) == 0
+    assert "agent\tD\t信访代理\t窗口 7、8\t不设优先\t启用" in capsys.readouterr().out
+    assert main(["window-type", "--db", db, "leader", "--active", "no"]) == 0
+    assert "leader\tL\t领导接访\t窗口 所有窗口\t不设优先\t停用" in capsys.readouterr().out
+    assert main(["window-type", "--db", db, "other", "--name", "其他", "--prefix", "A"]) == 1
+    assert "前缀 A 已用于“综合接待”" in capsys.readouterr().err

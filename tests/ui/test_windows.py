@@ -215,7 +215,7 @@ def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: Q
         assert work.findChild(CaseSearchPanel) is not None and work.tabText(1) == "统计"
         work.setCurrentIndex(1)
         panel = work.statistics
-        assert isinstance(panel, StatisticsPanel) and work.currentWidget() is panel and work.count() == 2
+        assert isinstance(panel, StatisticsPanel) and work.currentWidget() is panel and work.count() == 3
         with qtbot.waitSignal(panel.loaded, timeout=10_000) as loaded:
             pass
         assert loaded.args is not None and loaded.args[0].year == 2026

@@ -1,18 +1,33 @@
-"""What a clerk works with at the counter: 登记 (registration) and 事项与期限 (the case desk)."""
+"""What a clerk works with at the counter: 登记 (registration) and 事项与期限 (the case desk).
+
+With a window number (setting ``queue_window``) the hall queue's controls sit above both
+(ui/queue): the clerk calls the next visitor from either tab, and the case just registered
+or opened is the one 办结 links to the ticket.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QWidget
+from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from desktop.domain.queue import TicketState
 from ui.cases.search import CaseSearchPanel
 from ui.desk.cases import staff_desk
+from ui.queue.bar import QueueBar
 from ui.reception.booking import CounterBookingPanel
 from ui.registration.form import RegistrationPanel
 from ui.shell.context import WorkContext
 
+if TYPE_CHECKING:
+    from desktop.domain.queue import Ticket
+    from desktop.services.lookup import CaseSummary
+    from desktop.services.registration import RegistrationResult
 
-class CounterWork(QTabWidget):
-    """Registration first (the clerk's main work), the cases and deadlines beside it.
+
+class CounterWork(QWidget):
+    """Registration first (the clerk's main work), the cases and deadlines beside it, the queue above.
 
     A case just registered opens in the case desk with one click (办理此事项), where it is
     classified, routed and decided.
@@ -20,18 +35,27 @@ class CounterWork(QTabWidget):
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
+        self.tabs = QTabWidget(self)
         self.registration = RegistrationPanel(ctx)
         self.desk = staff_desk(ctx)
-        self.addTab(self.registration, "登记 (Ctrl+1)")
-        self.addTab(self.desk, "事项与期限 (Ctrl+2)")
+        self.tabs.addTab(self.registration, "登记 (Ctrl+1)")
+        self.tabs.addTab(self.desk, "事项与期限 (Ctrl+2)")
         self.booking = CounterBookingPanel(ctx)
-        self.addTab(self.booking, "领导接访预约 (Ctrl+3)")
+        self.tabs.addTab(self.booking, "领导接访预约 (Ctrl+3)")
+        self.queue = QueueBar(ctx, self) if ctx.settings.queue_window else None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        if self.queue is not None:
+            layout.addWidget(self.queue)
+            self.registration.registered.connect(self._registered)
+            self.search.case_changed.connect(self._case_selected)
+            self.queue.acted.connect(self._called)
+        layout.addWidget(self.tabs, 1)
         self.registration.open_case.connect(self.open_case)
-        from PySide6.QtGui import QKeySequence, QShortcut
-
         for index, keys in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(lambda i=index: self.setCurrentIndex(i))
+            shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
 
     @property
     def search(self) -> CaseSearchPanel:
@@ -39,9 +63,32 @@ class CounterWork(QTabWidget):
         assert panel is not None
         return panel
 
+    def currentWidget(self) -> QWidget:  # the tab widget's names, which callers know
+        return self.tabs.currentWidget()
+
+    def setCurrentWidget(self, widget: QWidget) -> None:
+        self.tabs.setCurrentWidget(widget)
+
+    def _registered(self, result: RegistrationResult) -> None:
+        if self.queue is not None:
+            self.queue.set_case(result.case_number)
+
+    def _called(self, ticket: Ticket | None) -> None:
+        """The visitor called to this window: the registration form gets the number and the window."""
+        if ticket is None or ticket.window is None or ticket.state not in (TicketState.CALLED, TicketState.SERVING):
+            return
+        self.registration.queue_number.setText(ticket.number)
+        self.registration.window_field.setText(f"{ticket.window}号窗口")
+
+    def _case_selected(self, case: CaseSummary | None) -> None:
+        if self.queue is not None and case is not None:
+            self.queue.set_case(case.case_number)
+
     def open_case(self, case_number: str) -> None:
-        self.setCurrentWidget(self.desk)
+        self.tabs.setCurrentWidget(self.desk)
         self.search.open_number(case_number)
+        if self.queue is not None:
+            self.queue.set_case(case_number)
 
 
 def counter_work(ctx: WorkContext) -> QWidget:

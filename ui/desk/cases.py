@@ -77,7 +77,7 @@ def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:
 
 
 class WorkTabs(QTabWidget):
-    """Cases and deadlines, and for supervisors and leaders the year's statistics.
+    """Cases and deadlines, and for supervisors and leaders the year's statistics and the queue's.
 
     The statistics panel is built when its tab is first opened: counting a year takes
     a moment, and most sessions never look.
@@ -89,6 +89,10 @@ class WorkTabs(QTabWidget):
         self.statistics: QWidget | None = None
         self.addTab(cases, "事项与期限")
         self._statistics_index = self.addTab(QWidget(), "统计")
+        from ui.queue.statistics import QueueStatisticsPanel
+
+        self.queue_statistics = QueueStatisticsPanel(ctx)
+        self.addTab(self.queue_statistics, "排队统计")
         self.currentChanged.connect(self._tab_shown)
 
     def show_statistics(self) -> QWidget:

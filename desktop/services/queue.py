@@ -1,0 +1,646 @@
+"""The hall queue: issue, call, recall, skip, transfer, start and finish — and what the display shows.
+
+One authority per hall decides every number. On a single PC (the demo, a hall with no hall
+server, the tests) and on the hall server itself that is this module over the local
+database. A device that has a hall server gets a :class:`QueueRemote` attached
+(:func:`attach_remote`, by the composition root): every command then goes to the
+authority, whose state is mirrored into the local tables (:func:`apply_feed`), so the
+screens always read here and refresh on ``Topic.QUEUE``.
+
+Every action is one transaction that first bumps the queue's change counter (the
+``queue_state`` row ``rev``): on PostgreSQL that row lock, on SQLite the write lock,
+serialise the queue's writers, so two counters pressing 叫号 at once get two different
+numbers. Each ticket update is also conditional on the state it was read in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTypeRow
+from desktop.domain.access import Permission
+from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.queue import (
+    Call,
+    IssuedTicket,
+    QueueAction,
+    QueueBoard,
+    QueuedTicket,
+    QueueStatistics,
+    Ticket,
+    TicketSource,
+    TicketState,
+    TicketTimes,
+    WaitingCount,
+    WindowType,
+    average_service_minutes,
+    calling_order,
+    estimated_wait_minutes,
+    next_state,
+    queue_statistics,
+    ticket_number,
+    type_serves,
+)
+from desktop.services import reception
+from desktop.services.audit import guard
+from desktop.services.context import Actor, Hall
+
+OPEN_STATES = (TicketState.CALLED.value, TicketState.SERVING.value)
+
+#: Attribute of the hall holding its remote authority (set by :func:`attach_remote`).
+_REMOTE = "queue_remote"
+
+
+class QueueRemote(Protocol):
+    """The hall server as a device reaches it (``desktop/sync/queue_client.py``)."""
+
+    @property
+    def connected(self) -> bool: ...
+
+    def issue(self, *, type_code: str, source: TicketSource, priority: bool, id_number: str | None,
+              name: str | None) -> IssuedTicket: ...
+
+    def call_next(self, *, window: int) -> Ticket | None: ...
+
+    def act(self, ticket_id: str, action: QueueAction, *, window: int, type_code: str | None,
+            case_id: str | None) -> Ticket: ...
+
+
+def attach_remote(hall: Hall, remote: QueueRemote | None) -> None:
+    """Send this hall's queue commands to ``remote`` (None: the local database is the authority)."""
+    hall.__dict__[_REMOTE] = remote
+
+
+def remote_of(hall: Hall) -> QueueRemote | None:
+    found: QueueRemote | None = hall.__dict__.get(_REMOTE)
+    return found
+
+
+# -- values ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowView:
+    """What the counter's queue controls show: this window's ticket, the person (staff only), who waits."""
+
+    window: int
+    current: Ticket | None
+    person_name: str | None
+    person_id: str | None
+    waiting: tuple[WaitingCount, ...]
+    connected: bool = True  # False: the hall server cannot be reached; numbers are issued here
+    pending: int = 0        # tickets and calls made here offline, not yet merged back
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _type(row: QueueWindowTypeRow) -> WindowType:
+    windows = tuple(int(w) for w in row.windows.split(",") if w.strip())
+    return WindowType(row.code, row.name, row.prefix, windows, bool(row.priority_allowed), bool(row.active))
+
+
+def to_ticket(row: QueueTicketRow) -> Ticket:
+    issued = _time(row.issued_at)
+    assert issued is not None
+    return Ticket(row.ticket_id, row.number, row.type_code, TicketState(row.state), issued, TicketSource(row.source),
+                  bool(row.priority), row.window, _time(row.called_at), _time(row.started_at),
+                  _time(row.finished_at), row.skipped, row.case_id, row.person_id is not None)
+
+
+# -- window types --------------------------------------------------------------------------------
+
+
+def _types(session: Session, *, active_only: bool = True) -> list[WindowType]:
+    query = select(QueueWindowTypeRow).order_by(QueueWindowTypeRow.position, QueueWindowTypeRow.code)
+    found = [_type(r) for r in session.scalars(query)]
+    return [t for t in found if t.active or not active_only]
+
+
+def window_types(hall: Hall) -> list[WindowType]:
+    """The window types people can take a number for, in the hall's order."""
+    with hall.sessions() as session:
+        return _types(session)
+
+
+def all_window_types(hall: Hall) -> list[WindowType]:
+    """Every window type, switched off ones too (the administrator's list)."""
+    with hall.sessions() as session:
+        return _types(session, active_only=False)
+
+
+def save_window_type(hall: Hall, actor: Actor, window_type: WindowType) -> WindowType:
+    """Add or change a window type (administrators): its name, prefix, windows, priority and whether it is in use."""
+    guard(hall, actor, Permission.MANAGE_SETTINGS, "修改排队窗口类型")
+    code = window_type.code.strip()
+    name = window_type.name.strip()
+    prefix = window_type.prefix.strip().upper()
+    if not code or len(code) > 32 or not code.isascii():
+        raise ValidationError("queue_type_code", "窗口类型编码须为 1–32 位英文字母或数字", "code")
+    if not name or len(name) > 32:
+        raise ValidationError("queue_type_name", "请填写窗口类型名称（不超过32字）", "name")
+    if not (1 <= len(prefix) <= 2 and prefix.isascii() and prefix.isalpha()):
+        raise ValidationError("queue_type_prefix", "号码前缀须为 1–2 个英文字母，如 A", "prefix")
+    if any(w < 1 or w > 99 for w in window_type.windows):
+        raise ValidationError("queue_type_windows", "窗口号须在 1–99 之间", "windows")
+    with hall.transaction() as session:
+        _lock(session)
+        clash = session.scalar(select(QueueWindowTypeRow.name).where(QueueWindowTypeRow.prefix == prefix,
+                                                                     QueueWindowTypeRow.code != code))
+        if clash is not None:
+            raise ValidationError("queue_type_prefix_taken", f"前缀 {prefix} 已用于“{clash}”，请换一个", "prefix")
+        row = session.get(QueueWindowTypeRow, code)
+        if row is None:
+            position = session.scalar(select(func.max(QueueWindowTypeRow.position))) or 0
+            row = QueueWindowTypeRow(code=code, position=position + 1)
+            session.add(row)
+        row.name, row.prefix = name, prefix
+        row.windows = ",".join(str(w) for w in sorted(set(window_type.windows)))
+        row.priority_allowed, row.active = window_type.priority_allowed, window_type.active
+        rev = current_rev(session)
+        session.execute(update(QueueStateRow).where(QueueStateRow.name == "types").values(value=rev))
+        session.flush()
+        return _type(row)
+
+
+# -- the authority's rules, over the local database ------------------------------------------------
+
+
+def _lock(session: Session) -> int:
+    """The next change number; taking it serialises the queue's writers until the transaction ends."""
+    session.execute(update(QueueStateRow).where(QueueStateRow.name == "rev").values(value=QueueStateRow.value + 1))
+    return int(session.scalar(select(QueueStateRow.value).where(QueueStateRow.name == "rev")) or 0)
+
+
+def _today(hall: Hall) -> str:
+    return hall.today().isoformat()
+
+
+def _type_named(session: Session, code: str) -> WindowType:
+    row = session.get(QueueWindowTypeRow, code)
+    if row is None or not row.active:
+        raise ValidationError("queue_type_unknown", "没有这个窗口类型（或已停用），请重新选择", "type_code")
+    return _type(row)
+
+
+def offline_prefix(window: int) -> str:
+    """The prefix a counter issues under while it cannot reach the hall server (window 3 → ``W3``)."""
+    return f"W{window}"
+
+
+def _new_ticket(session: Session, hall: Hall, rev: int, window_type: WindowType, *, source: TicketSource,
+                priority: bool, prefix: str, origin: str = "", order_key: int | None = None,
+                person_id: str | None = None, person_name: str | None = None,
+                transferred_from: str | None = None, ticket_id: str | None = None) -> QueueTicketRow:
+    day = _today(hall)
+    last = session.scalar(select(func.max(QueueTicketRow.seq)).where(QueueTicketRow.day == day,
+                                                                      QueueTicketRow.prefix == prefix)) or 0
+    row = QueueTicketRow(ticket_id=ticket_id or hall.new_id(), day=day, prefix=prefix, seq=last + 1,
+                         number=ticket_number(prefix, last + 1), type_code=window_type.code,
+                         state=TicketState.WAITING.value, source=source.value, priority=priority,
+                         order_key=rev if order_key is None else order_key, rev=rev,
+                         issued_at=_stamp(hall.now()), skipped=0, person_id=person_id, person_name=person_name,
+                         transferred_from=transferred_from, origin=origin, pending=bool(origin))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _waiting(session: Session, day: str, type_codes: list[str], origin: str | None = None) -> list[QueueTicketRow]:
+    query = select(QueueTicketRow).where(QueueTicketRow.day == day, QueueTicketRow.state == TicketState.WAITING.value,
+                                         QueueTicketRow.type_code.in_(type_codes))
+    if origin is not None:  # offline: only what this device issued and the authority has not seen yet
+        query = query.where(QueueTicketRow.origin == origin, QueueTicketRow.pending.is_(True))
+    return list(session.scalars(query))
+
+
+def _ahead(session: Session, day: str, row: QueueTicketRow, types: dict[str, WindowType]) -> int:
+    waiting = _waiting(session, day, [row.type_code])
+    order = calling_order([QueuedTicket(r.ticket_id, r.type_code, bool(r.priority), r.order_key) for r in waiting],
+                          types)
+    return next((i for i, t in enumerate(order) if t.ticket_id == row.ticket_id), len(order))
+
+
+def _estimate(session: Session, day: str, window_type: WindowType, ahead: int) -> int | None:
+    served = session.execute(select(QueueTicketRow.started_at, QueueTicketRow.called_at, QueueTicketRow.finished_at,
+                                    QueueTicketRow.window)
+                             .where(QueueTicketRow.day == day, QueueTicketRow.type_code == window_type.code,
+                                    QueueTicketRow.state == TicketState.DONE.value)).all()
+    durations = []
+    windows: set[int] = set()
+    for started, called, finished, window in served:
+        begin, end = _time(started or called), _time(finished)
+        if begin is not None and end is not None:
+            durations.append((end - begin).total_seconds())
+        if window is not None:
+            windows.add(window)
+    return estimated_wait_minutes(ahead, average_service_minutes(durations), len(window_type.windows) or len(windows))
+
+
+def issue_local(hall: Hall, *, type_code: str, source: TicketSource, priority: bool = False,
+                id_number: str | None = None, name: str | None = None, ticket_id: str | None = None,
+                offline_window: int | None = None) -> IssuedTicket:
+    """A new number of ``type_code`` from the local database (``offline_window``: under that window's own prefix)."""
+    id_number = (id_number or "").strip() or None
+    name = (name or "").strip() or None
+    with hall.transaction() as session:
+        rev = _lock(session)
+        window_type = _type_named(session, type_code)
+        priority = priority and window_type.priority_allowed
+        offline = offline_window is not None
+        row = _new_ticket(session, hall, rev, window_type, source=source, priority=priority,
+                          prefix=offline_prefix(offline_window) if offline_window is not None else window_type.prefix,
+                          origin=hall.settings.device_id or "local" if offline else "",
+                          person_id=id_number, person_name=name, ticket_id=ticket_id)
+        types = {t.code: t for t in _types(session)}
+        ahead = _ahead(session, row.day, row, types)
+        return IssuedTicket(to_ticket(row), window_type.name, ahead, _estimate(session, row.day, window_type, ahead))
+
+
+def _open_at(session: Session, day: str, window: int) -> QueueTicketRow | None:
+    return session.scalar(select(QueueTicketRow).where(QueueTicketRow.day == day, QueueTicketRow.window == window,
+                                                       QueueTicketRow.state.in_(OPEN_STATES)).limit(1))
+
+
+def _refuse_if_busy(session: Session, day: str, window: int) -> None:
+    busy = _open_at(session, day, window)
+    if busy is not None:
+        raise RuleViolation("queue_window_busy",
+                            f"本窗口的 {busy.number} 号还没有办结：请先办结、过号或转窗口，再叫下一位")
+
+
+def _rows(result: object) -> int:
+    return int(result.rowcount) if isinstance(result, CursorResult) else 0
+
+
+def _call(session: Session, hall: Hall, rev: int, row: QueueTicketRow, window: int, *, pending: bool) -> None:
+    now = _stamp(hall.now())
+    changed = _rows(session.execute(
+        update(QueueTicketRow).where(QueueTicketRow.ticket_id == row.ticket_id, QueueTicketRow.rev == row.rev,
+                                     QueueTicketRow.state.in_((TicketState.WAITING.value, TicketState.CALLED.value)))
+        .values(state=TicketState.CALLED.value, window=window, called_at=row.called_at or now, rev=rev,
+                pending=pending or row.pending)
+        .execution_options(synchronize_session=False)))
+    if changed != 1:
+        raise RuleViolation("queue_changed", f"{row.number} 号刚被其他窗口处理，请再试一次")
+    session.add(QueueCallRow(call_id=hall.new_id(), ticket_id=row.ticket_id, number=row.number, window=window,
+                             called_at=now, rev=rev, pending=pending))
+    session.flush()
+    session.refresh(row)
+
+
+def call_next_local(hall: Hall, *, window: int, offline: bool = False) -> Ticket | None:
+    """Call the next waiting number this window serves (None: nobody waits).
+
+    ``offline``: the device lost the hall server and calls only the numbers it issued itself
+    since then (the ones merged back are the authority's to call, like every other).
+    """
+    with hall.transaction() as session:
+        rev = _lock(session)
+        day = _today(hall)
+        _refuse_if_busy(session, day, window)
+        types = {t.code: t for t in _types(session) if type_serves(t, window)}
+        origin = (hall.settings.device_id or "local") if offline else None
+        waiting = {r.ticket_id: r for r in _waiting(session, day, list(types), origin)}
+        order = calling_order([QueuedTicket(r.ticket_id, r.type_code, bool(r.priority), r.order_key)
+                               for r in waiting.values()], types)
+        if not order:
+            return None
+        row = waiting[order[0].ticket_id]
+        _call(session, hall, rev, row, window, pending=offline)
+        return to_ticket(row)
+
+
+def act_local(hall: Hall, ticket_id: str, action: QueueAction, *, window: int, type_code: str | None = None,
+              case_id: str | None = None, offline: bool = False) -> Ticket:
+    """Apply a clerk's action to a ticket; for a transfer, the ticket that carries on is returned."""
+    with hall.transaction() as session:
+        rev = _lock(session)
+        row = session.get(QueueTicketRow, ticket_id)
+        if row is None:
+            raise RuleViolation("queue_unknown_ticket", "没有这个号票（可能已被撤销），请刷新后再试")
+        state = TicketState(row.state)
+        after = next_state(state, action, skipped_before=row.skipped > 0)
+        if action is QueueAction.CALL:
+            _refuse_if_busy(session, row.day, window)
+            if offline and (row.origin != (hall.settings.device_id or "local") or not row.pending):
+                raise RuleViolation("queue_offline", "与大厅服务器断开期间，只能呼叫本机发出的号")
+            _call(session, hall, rev, row, window, pending=offline)
+            return to_ticket(row)
+        if row.window != window:
+            raise RuleViolation("queue_other_window", f"{row.number} 号由 {row.window} 号窗口办理，本窗口不能操作")
+        if action is QueueAction.RECALL:
+            _call(session, hall, rev, row, window, pending=offline)
+            return to_ticket(row)
+        now = _stamp(hall.now())
+        values: dict[str, Any] = {"state": after.value, "rev": rev, "pending": offline or row.pending}
+        carried: QueueTicketRow | None = None
+        if action is QueueAction.SKIP:
+            values.update(skipped=row.skipped + 1)
+            if after is TicketState.WAITING:
+                values.update(window=None, order_key=rev)  # back in the queue, behind those waiting now
+        elif action is QueueAction.START:
+            values.update(started_at=now)
+        elif action is QueueAction.FINISH:
+            values.update(finished_at=now, case_id=(case_id or "").strip() or row.case_id)
+        elif action is QueueAction.TRANSFER:
+            if not type_code or type_code == row.type_code:
+                raise ValidationError("queue_transfer_type", "请选择要转去的另一个窗口类型", "type_code")
+            target = _type_named(session, type_code)
+            carried = _new_ticket(session, hall, rev, target, source=TicketSource(row.source),
+                                  priority=bool(row.priority) and target.priority_allowed,
+                                  prefix=offline_prefix(window) if offline else target.prefix,
+                                  origin=(hall.settings.device_id or "local") if offline else "",
+                                  order_key=row.order_key, person_id=row.person_id, person_name=row.person_name,
+                                  transferred_from=row.ticket_id)
+        changed = _rows(session.execute(update(QueueTicketRow)
+                                        .where(QueueTicketRow.ticket_id == ticket_id, QueueTicketRow.rev == row.rev)
+                                        .values(**values).execution_options(synchronize_session=False)))
+        if changed != 1:
+            raise RuleViolation("queue_changed", f"{row.number} 号刚被其他窗口处理，请再试一次")
+        session.refresh(row)
+        return to_ticket(carried if carried is not None else row)
+
+
+# -- the public entry points: the remote authority when there is one, else the local database ---------
+
+
+def issue_ticket(hall: Hall, *, type_code: str, source: TicketSource, priority: bool = False,
+                 id_number: str | None = None, name: str | None = None) -> IssuedTicket:
+    """Take a number (kiosk or counter); the ticket says how many are ahead and the estimated wait."""
+    remote = remote_of(hall)
+    if remote is not None:
+        return remote.issue(type_code=type_code, source=source, priority=priority, id_number=id_number, name=name)
+    return issue_local(hall, type_code=type_code, source=source, priority=priority, id_number=id_number, name=name)
+
+
+def call_next(hall: Hall, *, window: int) -> Ticket | None:
+    """叫号: the next number for ``window`` (None when nobody is waiting for it)."""
+    remote = remote_of(hall)
+    if remote is not None:
+        return remote.call_next(window=window)
+    return call_next_local(hall, window=window)
+
+
+def act(hall: Hall, ticket_id: str, action: QueueAction, *, window: int, type_code: str | None = None,
+        case_id: str | None = None) -> Ticket:
+    """重呼、过号、转窗口、开始办理、办结 (or call a chosen ticket) at ``window``."""
+    remote = remote_of(hall)
+    if remote is not None:
+        return remote.act(ticket_id, action, window=window, type_code=type_code, case_id=case_id)
+    return act_local(hall, ticket_id, action, window=window, type_code=type_code, case_id=case_id)
+
+
+# -- what the screens read (always the local tables: the authority's own, or the mirror) -------------
+
+
+def _waiting_counts(session: Session, day: str, types: list[WindowType]) -> tuple[WaitingCount, ...]:
+    counts = dict(session.execute(select(QueueTicketRow.type_code, func.count())
+                                  .where(QueueTicketRow.day == day, QueueTicketRow.state == TicketState.WAITING.value)
+                                  .group_by(QueueTicketRow.type_code)).all())
+    return tuple(WaitingCount(t.name, t.prefix, int(counts.get(t.code, 0))) for t in types)
+
+
+def board(hall: Hall, *, recent: int = 6) -> QueueBoard:
+    """What the call display shows: the latest calls, who waits per type — numbers and windows only."""
+    remote = remote_of(hall)
+    day = _today(hall)
+    reception_day = reception.next_reception_day(hall)
+    with hall.sessions() as session:
+        calls = session.scalars(select(QueueCallRow).where(QueueCallRow.called_at >= day)
+                                .order_by(QueueCallRow.called_at.desc(), QueueCallRow.rev.desc())
+                                .limit(recent + 1)).all()
+        values = [Call(c.call_id, c.number, c.window, datetime.fromisoformat(c.called_at)) for c in calls]
+        return QueueBoard(hall.settings.hall_name, hall.now(), values[0] if values else None, tuple(values[1:]),
+                          _waiting_counts(session, day, _types(session)), reception_day,
+                          remote.connected if remote is not None else True)
+
+
+def window_view(hall: Hall, *, window: int) -> WindowView:
+    """The counter's view of the queue: this window's current ticket (with the person, staff only) and who waits."""
+    remote = remote_of(hall)
+    day = _today(hall)
+    with hall.sessions() as session:
+        row = _open_at(session, day, window)
+        pending = int(session.scalar(select(func.count()).select_from(QueueTicketRow)
+                                     .where(QueueTicketRow.pending.is_(True))) or 0)
+        return WindowView(window, to_ticket(row) if row is not None else None,
+                          row.person_name if row is not None else None, row.person_id if row is not None else None,
+                          _waiting_counts(session, day, _types(session)),
+                          remote.connected if remote is not None else True, pending)
+
+
+def statistics(hall: Hall, actor: Actor, start: date, end: date) -> list[QueueStatistics]:
+    """Average and 90th-percentile wait and service time per window type and day, ``start``–``end`` inclusive."""
+    guard(hall, actor, Permission.SUPERVISE, "查看排队统计")
+    with hall.sessions() as session:
+        rows = session.execute(select(QueueTicketRow.type_code, QueueTicketRow.day, QueueTicketRow.issued_at,
+                                      QueueTicketRow.called_at, QueueTicketRow.started_at,
+                                      QueueTicketRow.finished_at)
+                               .where(QueueTicketRow.day >= start.isoformat(),
+                                      QueueTicketRow.day <= end.isoformat())).all()
+    times = []
+    for code, day, issued, called, started, finished in rows:
+        issued_at = _time(issued)
+        assert issued_at is not None
+        times.append(TicketTimes(code, date.fromisoformat(day), issued_at, _time(called), _time(started),
+                                 _time(finished)))
+    return queue_statistics(times)
+
+
+# -- the authority's changes, as the push channel carries them, and the device's mirror of them ------
+
+
+@dataclass(frozen=True)
+class TicketRecord:
+    """A ticket's full row as the authority holds it (the person only for staff devices)."""
+
+    ticket_id: str
+    day: str
+    prefix: str
+    seq: int
+    number: str
+    type_code: str
+    state: str
+    source: str
+    priority: bool
+    order_key: int
+    rev: int
+    issued_at: str
+    called_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    window: int | None = None
+    skipped: int = 0
+    case_id: str | None = None
+    person_name: str | None = None
+    person_id: str | None = None
+    transferred_from: str | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    call_id: str
+    ticket_id: str
+    number: str
+    window: int
+    called_at: str
+    rev: int
+
+
+@dataclass(frozen=True)
+class QueueFeed:
+    """What changed after ``since``: up to ``cursor`` (resume from it). ``types`` with the first page only."""
+
+    cursor: int
+    tickets: tuple[TicketRecord, ...] = ()
+    calls: tuple[CallRecord, ...] = ()
+    types: tuple[WindowType, ...] = ()
+
+
+_TICKET_FIELDS = tuple(TicketRecord.__dataclass_fields__)
+_CALL_FIELDS = tuple(CallRecord.__dataclass_fields__)
+
+
+def ticket_record(row: QueueTicketRow, *, personal: bool = True) -> TicketRecord:
+    values = {name: getattr(row, name) for name in _TICKET_FIELDS}
+    if not personal:
+        values.update(person_name=None, person_id=None)
+    return TicketRecord(**values)
+
+
+def current_rev(session: Session, name: str = "rev") -> int:
+    return int(session.scalar(select(QueueStateRow.value).where(QueueStateRow.name == name)) or 0)
+
+
+def feed_since(hall: Hall, since: int, *, personal: bool, limit: int = 2000) -> QueueFeed:
+    """The authority's changes after ``since`` (0: today's whole queue); the window types when they changed."""
+    with hall.sessions() as session:
+        top = current_rev(session)
+        if since <= 0 or since > top:  # a new device, or one that last saw another authority: start over today
+            day = _today(hall)
+            tickets = session.scalars(select(QueueTicketRow).where(QueueTicketRow.day == day)
+                                      .order_by(QueueTicketRow.rev)).all()
+            calls = session.scalars(select(QueueCallRow).where(QueueCallRow.called_at >= day)
+                                    .order_by(QueueCallRow.rev)).all()
+            types: tuple[WindowType, ...] = tuple(_types(session, active_only=False))
+        else:
+            tickets = session.scalars(select(QueueTicketRow).where(QueueTicketRow.rev > since)
+                                      .order_by(QueueTicketRow.rev).limit(limit)).all()
+            calls = session.scalars(select(QueueCallRow).where(QueueCallRow.rev > since)
+                                    .order_by(QueueCallRow.rev).limit(limit)).all()
+            changed = current_rev(session, "types") > since  # the administrator changed them since
+            types = tuple(_types(session, active_only=False)) if changed else ()
+        seen = max([top] + [t.rev for t in tickets] + [c.rev for c in calls])
+        if len(tickets) == limit or len(calls) == limit:  # a long page: resume after what both lists cover
+            seen = min(tickets[-1].rev if len(tickets) == limit else seen, calls[-1].rev if len(calls) == limit
+                       else seen)
+            tickets = [t for t in tickets if t.rev <= seen]
+            calls = [c for c in calls if c.rev <= seen]
+        return QueueFeed(seen, tuple(ticket_record(t, personal=personal) for t in tickets),
+                         tuple(CallRecord(**{n: getattr(c, n) for n in _CALL_FIELDS}) for c in calls), types)
+
+
+def mirror_cursor(hall: Hall) -> int:
+    with hall.sessions() as session:
+        return current_rev(session, "cursor")
+
+
+def apply_feed(hall: Hall, feed: QueueFeed) -> None:
+    """Mirror the authority's changes into the local tables (idempotent; an older copy never wins)."""
+    with hall.transaction() as session:
+        # a write first: the mirror's writers (the stream, a command's answer) take turns from here on
+        session.execute(update(QueueStateRow).where(QueueStateRow.name == "cursor").values(value=QueueStateRow.value))
+        if feed.types:
+            known = {r.code: r for r in session.scalars(select(QueueWindowTypeRow))}
+            for position, t in enumerate(feed.types, start=1):
+                row = known.get(t.code) or QueueWindowTypeRow(code=t.code)
+                row.name, row.prefix, row.windows = t.name, t.prefix, ",".join(str(w) for w in t.windows)
+                row.priority_allowed, row.active, row.position = t.priority_allowed, t.active, position
+                session.add(row)
+        for record in feed.tickets:
+            existing = session.get(QueueTicketRow, record.ticket_id)
+            if existing is None:
+                clash = session.scalar(select(QueueTicketRow).where(QueueTicketRow.day == record.day,
+                                                                    QueueTicketRow.number == record.number))
+                if clash is not None:  # a stale copy of a day the authority started over
+                    session.delete(clash)
+                    session.flush()
+                session.add(QueueTicketRow(**vars(record), pending=False))
+            elif existing.rev < record.rev or existing.pending:
+                for name, value in vars(record).items():
+                    setattr(existing, name, value)
+                existing.pending = False
+        for call in feed.calls:
+            if session.get(QueueCallRow, call.call_id) is None:
+                session.add(QueueCallRow(**vars(call), pending=False))
+        if feed.cursor > current_rev(session, "cursor"):
+            session.execute(update(QueueStateRow).where(QueueStateRow.name == "cursor").values(value=feed.cursor))
+
+
+def pending_changes(hall: Hall) -> tuple[list[TicketRecord], list[CallRecord]]:
+    """What this device issued or did while it could not reach the authority (to merge back)."""
+    with hall.sessions() as session:
+        tickets = [ticket_record(r) for r in session.scalars(select(QueueTicketRow)
+                                                            .where(QueueTicketRow.pending.is_(True))
+                                                            .order_by(QueueTicketRow.rev))]
+        calls = [CallRecord(**{n: getattr(c, n) for n in _CALL_FIELDS})
+                 for c in session.scalars(select(QueueCallRow).where(QueueCallRow.pending.is_(True))
+                                          .order_by(QueueCallRow.rev))]
+        return tickets, calls
+
+
+def merge_offline(hall: Hall, tickets: list[TicketRecord], calls: list[CallRecord], *,
+                  seal: Any = None) -> int:
+    """The authority takes in what a device did offline: idempotent by ticket and call id; returns the new rev.
+
+    A ticket the authority does not know is added under its offline number (its own
+    prefix, so it clashes with none); one it knows takes the device's state only while
+    the authority still has it waiting or at that device's window. ``seal`` turns a
+    person's field into what the authority stores (the central server encrypts it).
+    """
+    with hall.transaction() as session:
+        rev = _lock(session)
+        for record in tickets:
+            values = vars(record) | {"rev": rev}
+            if seal is not None:
+                values.update(person_name=seal(record.person_name, "name", record.ticket_id),
+                              person_id=seal(record.person_id, "id_number", record.ticket_id))
+            existing = session.get(QueueTicketRow, record.ticket_id)
+            if existing is None:
+                clash = session.scalar(select(QueueTicketRow.ticket_id).where(QueueTicketRow.day == record.day,
+                                                                              QueueTicketRow.number == record.number))
+                if clash is not None:
+                    raise RuleViolation("queue_number_clash", f"号码 {record.number} 已被其他号票使用，无法合并")
+                session.add(QueueTicketRow(**values, pending=False))
+            elif (existing.state == TicketState.WAITING.value and existing.window is None) or \
+                    (existing.state in OPEN_STATES and existing.window == record.window):
+                for name in ("state", "called_at", "started_at", "finished_at", "window", "skipped", "case_id",
+                             "rev"):
+                    setattr(existing, name, values[name])
+        for call in calls:
+            if session.get(QueueCallRow, call.call_id) is None:
+                session.add(QueueCallRow(**(vars(call) | {"rev": rev}), pending=False))
+        session.flush()
+        return rev
+
+
+def mark_merged(hall: Hall, ticket_ids: list[str], call_ids: list[str]) -> None:
+    with hall.transaction() as session:
+        if ticket_ids:
+            # rev 0: the authority's copy (under its own change numbers) replaces this one when it arrives
+            session.execute(update(QueueTicketRow).where(QueueTicketRow.ticket_id.in_(ticket_ids))
+                            .values(pending=False, rev=0))
+        if call_ids:
+            session.execute(update(QueueCallRow).where(QueueCallRow.call_id.in_(call_ids)).values(pending=False))

@@ -1,0 +1,297 @@
+"""The hall queue on the server: the authority's routes and its push channel (server-sent events).
+
+* ``GET /queue/events?since=N`` (or the ``Last-Event-ID`` header): a stream of ``queue``
+  events, each the changes after the previous one's id (``QueueFeed`` as JSON); the first
+  is everything after ``since`` (with ``since=0``: today's whole queue). A comment line
+  every few seconds keeps idle connections alive and lets the client notice a dead server.
+* ``GET /queue/snapshot?since=N``: the same changes once, for a client that polls.
+* ``POST /queue/issue`` (kiosks and staff), ``/queue/call-next``, ``/queue/act``,
+  ``/queue/merge`` (staff devices): commands, each answered with its result and the
+  changes after the ``since`` the client sent, so its mirror is current at once.
+
+Displays and kiosks see numbers and windows only: the person who took a ticket with an ID
+card goes to staff devices alone. On PostgreSQL (the central server) the person's fields
+are stored encrypted (``server/personal.py``'s keys) and decrypted for staff devices.
+"""
+
+# No ``from __future__ import annotations``: FastAPI reads the routes' annotations, which name
+# this function's dependency.
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field, TypeAdapter
+
+from desktop.domain.errors import RuleViolation
+from desktop.domain.queue import IssuedTicket, QueueAction, Ticket, TicketSource, TicketState
+from desktop.services import queue
+from desktop.services.changes import Changes
+from desktop.services.context import Hall
+from server.personal import FieldKeys
+from server.protocol import SyncProblem
+from server.store import Device
+
+STAFF_ROLES = frozenset({"counter", "leader", "admin"})
+ISSUING_ROLES = STAFF_ROLES | {"kiosk"}
+HEARTBEAT_SECONDS = 5.0
+QUEUE_RECORD = "queue-ticket"  # what the person's sealed fields are bound to
+
+FEED = TypeAdapter(queue.QueueFeed)
+ISSUED = TypeAdapter(IssuedTicket)
+TICKET = TypeAdapter(Ticket | None)
+
+
+CODE = r"^[A-Za-z0-9_-]+$"  # type codes, ticket ids, case numbers: never control characters
+
+
+class IssueRequest(BaseModel):
+    type_code: str = Field(min_length=1, max_length=32, pattern=CODE)
+    source: TicketSource
+    priority: bool = False
+    id_number: str | None = Field(default=None, min_length=15, max_length=18, pattern=r"^[0-9]{14,17}[0-9Xx]$")
+    name: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
+    since: int | None = Field(default=None, ge=0)  # the caller's mirror cursor: the answer carries what changed
+
+
+class CallNextRequest(BaseModel):
+    window: int = Field(ge=1, le=99)
+    since: int | None = Field(default=None, ge=0)  # the caller's mirror cursor: the answer carries what changed
+
+
+class ActRequest(BaseModel):
+    ticket_id: str = Field(min_length=1, max_length=36, pattern=CODE)
+    action: QueueAction
+    window: int = Field(ge=1, le=99)
+    type_code: str | None = Field(default=None, max_length=32, pattern=CODE)
+    case_id: str | None = Field(default=None, max_length=64, pattern=CODE)
+    since: int | None = Field(default=None, ge=0)  # the caller's mirror cursor: the answer carries what changed
+
+
+class MergeRequest(BaseModel):
+    tickets: list[queue.TicketRecord] = Field(default_factory=list, max_length=5000)
+    calls: list[queue.CallRecord] = Field(default_factory=list, max_length=20000)
+
+
+class Notifier:
+    """Wakes every open stream when the queue changes (told on the committing thread)."""
+
+    def __init__(self, hall: Hall) -> None:
+        self._lock = threading.Lock()
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self.closing = False
+        self._unsubscribe = hall.changes.subscribe(self._told)
+
+    def _told(self, changes: Changes) -> None:
+        if changes.queue:
+            self.wake()
+
+    def wake(self) -> None:
+        with self._lock:
+            waiters = list(self._waiters)
+        for loop, event in waiters:
+            loop.call_soon_threadsafe(event.set)
+
+    def close(self) -> None:
+        """End every stream (the server is stopping)."""
+        self.closing = True
+        self.wake()
+        self._unsubscribe()
+
+    def waiter(self) -> tuple[asyncio.AbstractEventLoop, asyncio.Event]:
+        entry = (asyncio.get_running_loop(), asyncio.Event())
+        with self._lock:
+            self._waiters.add(entry)
+        return entry
+
+    def forget(self, entry: tuple[asyncio.AbstractEventLoop, asyncio.Event]) -> None:
+        with self._lock:
+            self._waiters.discard(entry)
+
+
+def _refuse(refusal: RuleViolation) -> SyncProblem:
+    return SyncProblem("refused", refusal.message)
+
+
+def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Device],
+                     keys: FieldKeys | None = None) -> Notifier:
+    """The queue's routes on ``app``; returns the notifier (closed when the server stops)."""
+    notifier = Notifier(hall)
+    Who = Annotated[Device, Depends(current_device)]
+
+    def seal(value: str | None, field: str, _ticket_id: str = "") -> str | None:
+        if value is None or keys is None:
+            return value
+        # Bound to the field, not to the ticket: a transfer carries the person on to a new ticket.
+        return keys.cipher.encrypt(value, field=f"queue.{field}", record_id=QUEUE_RECORD)
+
+    def unseal(record: queue.TicketRecord) -> queue.TicketRecord:
+        if keys is None:
+            return record
+        def opened(value: str | None, field: str) -> str | None:
+            return None if value is None else keys.cipher.decrypt(value, field=f"queue.{field}",
+                                                                    record_id=QUEUE_RECORD)
+
+        return replace(record, person_name=opened(record.person_name, "name"),
+                       person_id=opened(record.person_id, "id_number"))
+
+    def feed_for(device: Device, since: int) -> queue.QueueFeed:
+        personal = device.role in STAFF_ROLES
+        feed = queue.feed_since(hall, since, personal=personal)
+        if personal and keys is not None:
+            feed = replace(feed, tickets=tuple(unseal(t) for t in feed.tickets))
+        return feed
+
+    def staff(device: Device) -> None:
+        if device.role not in STAFF_ROLES:
+            raise SyncProblem("refused", "只有窗口、领导接访或管理设备可以叫号和处理号票")
+
+    def answer(result: Any, adapter: TypeAdapter[Any], device: Device, since: int | None) -> dict[str, Any]:
+        feed = FEED.dump_python(feed_for(device, since), mode="json") if since is not None else None
+        return {"result": adapter.dump_python(result, mode="json"), "feed": feed}
+
+    @app.get("/queue/snapshot")
+    def snapshot(who: Who, since: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0) -> dict[str, Any]:
+        """The queue's changes after ``since`` (0: today's whole queue and the window types)."""
+        return FEED.dump_python(feed_for(who, since), mode="json")  # type: ignore[no-any-return]
+
+    # Not in the OpenAPI description: a stream of server-sent events, not a JSON answer.
+    @app.get("/queue/events", include_in_schema=False)
+    async def events(request: Request, who: Who,
+                     since: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0) -> StreamingResponse:
+        """Server-sent events: every change of the queue, resumable from the last event id."""
+        last = request.headers.get("last-event-id", "")
+        start = int(last) if last.isdigit() else since
+
+        async def stream() -> AsyncIterator[bytes]:
+            cursor = start
+            entry = notifier.waiter()
+            wake = entry[1]
+            try:
+                first = True
+                while not notifier.closing:
+                    wake.clear()
+                    feed = await run_in_threadpool(feed_for, who, cursor)
+                    if first or feed.cursor != cursor or feed.tickets or feed.calls:
+                        cursor = feed.cursor
+                        first = False
+                        yield f"id: {cursor}\nevent: queue\ndata: {FEED.dump_json(feed).decode()}\n\n".encode()
+                    try:
+                        await asyncio.wait_for(wake.wait(), HEARTBEAT_SECONDS)
+                    except TimeoutError:
+                        if await request.is_disconnected():
+                            return
+                        yield b": keep-alive\n\n"
+            finally:
+                notifier.forget(entry)
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+    @app.post("/queue/issue")
+    def issue(body: IssueRequest, who: Who) -> dict[str, Any]:
+        """Take a number (kiosks and staff devices); a kiosk's ID card links the person (kept for staff)."""
+        if who.role not in ISSUING_ROLES:
+            raise SyncProblem("refused", "此设备不能发号")
+        ticket_id = hall.new_id()
+        try:
+            issued = queue.issue_local(hall, type_code=body.type_code, source=body.source, priority=body.priority,
+                                       id_number=seal(body.id_number, "id_number", ticket_id),
+                                       name=seal(body.name, "name", ticket_id), ticket_id=ticket_id)
+        except RuleViolation as refusal:
+            raise _refuse(refusal) from None
+        return answer(issued, ISSUED, who, body.since)
+
+    @app.post("/queue/call-next")
+    def call_next(body: CallNextRequest, who: Who) -> dict[str, Any]:
+        """叫号: the next number for the window (``result`` null when nobody waits)."""
+        staff(who)
+        try:
+            ticket = queue.call_next_local(hall, window=body.window)
+        except RuleViolation as refusal:
+            raise _refuse(refusal) from None
+        return answer(ticket, TICKET, who, body.since)
+
+    @app.post("/queue/act")
+    def act(body: ActRequest, who: Who) -> dict[str, Any]:
+        """重呼、过号、转窗口、开始办理、办结 (or call a chosen ticket)."""
+        staff(who)
+        try:
+            ticket = queue.act_local(hall, body.ticket_id, body.action, window=body.window, type_code=body.type_code,
+                                     case_id=body.case_id)
+        except RuleViolation as refusal:
+            raise _refuse(refusal) from None
+        return answer(ticket, TICKET, who, body.since)
+
+    @app.post("/queue/merge")
+    def merge(body: MergeRequest, who: Who) -> dict[str, int]:
+        """What a counter did while it could not reach the server (idempotent by ids)."""
+        staff(who)
+        for record in body.tickets:
+            _check_ticket(record)
+        for call in body.calls:
+            _check_call(call)
+        try:
+            rev = queue.merge_offline(hall, body.tickets, body.calls, seal=seal)
+        except RuleViolation as refusal:
+            raise _refuse(refusal) from None
+        return {"rev": rev}
+
+    return notifier
+
+
+def _bad(what: str) -> SyncProblem:
+    return SyncProblem("refused", f"合并的号票记录无效：{what}")
+
+
+def _check_time(value: str | None, what: str) -> None:
+    if value is None:
+        return
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise _bad(f"{what}不是日期时间") from None
+    if len(value) > 32:
+        raise _bad(f"{what}过长")
+
+
+def _check_ticket(t: queue.TicketRecord) -> None:
+    """A record a counter made offline, checked before anything of it is stored."""
+    try:
+        date.fromisoformat(t.day)
+        TicketState(t.state)
+        TicketSource(t.source)
+    except ValueError:
+        raise _bad(f"{t.number[:16]} 的日期、状态或来源") from None
+    for value, limit, what in ((t.ticket_id, 36, "编号"), (t.prefix, 8, "前缀"), (t.number, 16, "号码"),
+                               (t.type_code, 32, "窗口类型"), (t.case_id or "", 64, "案件"),
+                               (t.transferred_from or "", 36, "转出号票"), (t.origin, 64, "来源设备"),
+                               (t.person_name or "", 64, "姓名"), (t.person_id or "", 18, "证件号码")):
+        if len(value) > limit:
+            raise _bad(f"{what}过长")
+    if not t.ticket_id or not t.number:
+        raise _bad("缺少编号或号码")
+    if not all(v.isprintable() for v in (t.ticket_id, t.day, t.prefix, t.number, t.type_code, t.state, t.source,
+                                         t.case_id or "", t.transferred_from or "", t.origin, t.person_name or "",
+                                         t.person_id or "")):
+        raise _bad("含有控制字符")
+    if not (0 <= t.seq < 100_000 and 0 <= t.skipped <= 2 and -2**62 < t.order_key < 2**62
+            and (t.window is None or 1 <= t.window <= 99)):
+        raise _bad(f"{t.number} 的序号、窗口或过号次数")
+    for moment, what in ((t.issued_at, "取号时间"), (t.called_at, "叫号时间"), (t.started_at, "开始时间"),
+                         (t.finished_at, "办结时间")):
+        _check_time(moment, what)
+
+
+def _check_call(c: queue.CallRecord) -> None:
+    if not c.call_id or len(c.call_id) > 36 or len(c.ticket_id) > 36 or not c.number or len(c.number) > 16 \
+            or not all(v.isprintable() for v in (c.call_id, c.ticket_id, c.number)):
+        raise _bad("叫号记录的编号或号码")
+    if not 1 <= c.window <= 99:
+        raise _bad("叫号记录的窗口")
+    _check_time(c.called_at, "叫号时间")

@@ -1,0 +1,292 @@
+"""The hall queue's rules where they are computed: numbering, order, skips, transfers, waits, statistics."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db.engine import make_engine, sqlite_url
+from db.migrate import upgrade
+from desktop.domain.access import Actor
+from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.queue import QueueAction, TicketSource, TicketState, WindowType, percentile
+from desktop.domain.roles import PermissionDenied
+from desktop.services import queue, reception
+from desktop.services.changes import Changes, Topic
+from desktop.services.context import Hall
+from tests.conftest import FakeClock, make_hall
+
+KIOSK = TicketSource.KIOSK
+
+
+def issue(hall: Hall, type_code: str = "general", **kwargs: object) -> str:
+    return queue.issue_ticket(hall, type_code=type_code, source=KIOSK, **kwargs).ticket.number  # type: ignore[arg-type]
+
+
+def test_default_window_types_are_seeded(hall: Hall) -> None:
+    types = queue.window_types(hall)
+    assert [(t.name, t.prefix) for t in types] == [("综合接待", "A"), ("农民工欠薪绿色通道", "B"), ("涉法涉诉", "C"),
+                                                   ("领导接访", "L")]
+    assert not next(t for t in types if t.prefix == "L").priority_allowed
+
+
+def test_numbers_count_per_prefix_and_start_again_each_day(hall: Hall, clock: FakeClock) -> None:
+    assert [issue(hall), issue(hall), issue(hall, "wages"), issue(hall)] == ["A001", "A002", "B001", "A003"]
+    clock.advance(days=1)
+    assert [issue(hall), issue(hall, "wages")] == ["A001", "B001"]
+
+
+def test_issued_ticket_says_who_is_ahead_and_estimates_from_todays_service(hall: Hall, clock: FakeClock) -> None:
+    first = queue.issue_ticket(hall, type_code="general", source=KIOSK)
+    assert (first.type_name, first.ahead, first.estimated_wait_minutes) == ("综合接待", 0, None)
+    queue.issue_ticket(hall, type_code="general", source=KIOSK)
+    called = queue.call_next(hall, window=1)
+    assert called is not None and called.number == "A001"
+    queue.act(hall, called.ticket_id, QueueAction.START, window=1)
+    clock.advance(minutes=10)
+    queue.act(hall, called.ticket_id, QueueAction.FINISH, window=1, case_id="C-1")
+    third = queue.issue_ticket(hall, type_code="general", source=KIOSK)
+    # one ahead (A002), ten minutes a visitor today, one window has served the type
+    assert (third.ahead, third.estimated_wait_minutes) == (1, 10)
+
+
+def test_priority_goes_first_only_where_the_type_allows_it(hall: Hall) -> None:
+    issue(hall)
+    issue(hall, priority=True)
+    issue(hall, "leader")
+    leader_priority = queue.issue_ticket(hall, type_code="leader", source=KIOSK, priority=True)
+    assert not leader_priority.ticket.priority  # 领导接访 takes no priority
+    called = []
+    for _ in range(4):
+        ticket = queue.call_next(hall, window=1)
+        assert ticket is not None
+        called.append(ticket.number)
+        queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=1)
+    assert called == ["A002", "A001", "L001", "L002"]
+    assert queue.call_next(hall, window=1) is None
+
+
+def test_a_window_calls_only_the_types_it_serves(hall: Hall, clock: FakeClock) -> None:
+    admin = Actor("staff:guanli1", "管理员", "admin")
+    queue.save_window_type(hall, admin, WindowType("wages", "农民工欠薪绿色通道", "B", (5,), True))
+    issue(hall, "wages")
+    issue(hall)
+    ticket = queue.call_next(hall, window=1)
+    assert ticket is not None and ticket.number == "A001"
+    queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=1)
+    assert queue.call_next(hall, window=1) is None
+    at_five = queue.call_next(hall, window=5)
+    assert at_five is not None and at_five.number == "B001"
+
+
+def test_a_window_finishes_its_ticket_before_calling_the_next(hall: Hall) -> None:
+    issue(hall)
+    issue(hall)
+    assert queue.call_next(hall, window=1) is not None
+    with pytest.raises(RuleViolation, match="A001 号还没有办结"):
+        queue.call_next(hall, window=1)
+
+
+def test_a_skipped_ticket_returns_once_behind_those_waiting(hall: Hall) -> None:
+    for _ in range(3):
+        issue(hall)
+    first = queue.call_next(hall, window=1)
+    assert first is not None
+    back = queue.act(hall, first.ticket_id, QueueAction.SKIP, window=1)
+    assert (back.state, back.skipped, back.window) == (TicketState.WAITING, 1, None)
+    order = []
+    for _ in range(3):
+        ticket = queue.call_next(hall, window=1)
+        assert ticket is not None
+        order.append(ticket.number)
+        if ticket.number != "A001":
+            queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=1)
+    assert order == ["A002", "A003", "A001"]
+    out = queue.act(hall, first.ticket_id, QueueAction.SKIP, window=1)
+    assert out.state is TicketState.NO_SHOW
+    assert queue.call_next(hall, window=1) is None
+
+
+def test_recall_makes_a_new_call_and_other_windows_cannot_act(hall: Hall) -> None:
+    issue(hall)
+    ticket = queue.call_next(hall, window=2)
+    assert ticket is not None
+    queue.act(hall, ticket.ticket_id, QueueAction.RECALL, window=2)
+    shown = queue.board(hall)
+    assert shown.current is not None and shown.recent[0].number == shown.current.number == "A001"
+    assert shown.current.call_id != shown.recent[0].call_id and shown.current.window == 2
+    with pytest.raises(RuleViolation, match="由 2 号窗口办理"):
+        queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=3)
+    with pytest.raises(RuleViolation, match="已叫号，不能叫号"):
+        queue.act(hall, ticket.ticket_id, QueueAction.CALL, window=3)
+
+
+def test_transfer_carries_the_person_on_at_the_same_place_in_the_new_queue(hall: Hall) -> None:
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.COUNTER, id_number="330726198001011234",
+                       name="张建国")
+    issue(hall, "legal")
+    ticket = queue.call_next(hall, window=1)
+    assert ticket is not None and ticket.person_linked
+    with pytest.raises(ValidationError):
+        queue.act(hall, ticket.ticket_id, QueueAction.TRANSFER, window=1, type_code="general")
+    carried = queue.act(hall, ticket.ticket_id, QueueAction.TRANSFER, window=1, type_code="legal")
+    assert (carried.number, carried.state, carried.person_linked) == ("C002", TicketState.WAITING, True)
+    view = queue.window_view(hall, window=1)
+    assert view.current is None
+    called = queue.call_next(hall, window=1)
+    assert called is not None and called.number == "C002"  # it kept its place: taken before C001
+    view = queue.window_view(hall, window=1)
+    assert (view.person_name, view.person_id) == ("张建国", "330726198001011234")
+
+
+def test_the_board_holds_numbers_windows_and_waiting_counts(hall: Hall) -> None:
+    for code in ("general", "general", "wages"):
+        issue(hall, code)
+    ticket = queue.call_next(hall, window=3)
+    assert ticket is not None
+    shown = queue.board(hall)
+    assert shown.current is not None and (shown.current.number, shown.current.window) == ("A001", 3)
+    assert shown.hall_name == hall.settings.hall_name and shown.connected
+    assert [(w.prefix, w.waiting) for w in shown.waiting] == [("A", 1), ("B", 1), ("C", 0), ("L", 0)]
+    assert shown.next_reception_day == reception.next_reception_day(hall) == date(2026, 10, 15)
+
+
+def test_every_change_is_told_on_the_queue_topic(hall: Hall) -> None:
+    told: list[Changes] = []
+    hall.changes.subscribe(told.append)
+    issue(hall)
+    assert told and told[-1].queue
+
+
+def test_statistics_average_and_90th_percentile_per_type_and_day(hall: Hall, clock: FakeClock, clerk: Actor,
+                                                                 supervisor: Actor) -> None:
+    for _ in range(10):
+        issue(hall)
+    for n in range(10):
+        clock.advance(minutes=n + 1)  # waits 1, 3, 6, … minutes
+        ticket = queue.call_next(hall, window=1)
+        assert ticket is not None
+        queue.act(hall, ticket.ticket_id, QueueAction.START, window=1)
+        clock.advance(minutes=2)
+        queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=1)
+    with pytest.raises(PermissionDenied):
+        queue.statistics(hall, clerk, date(2026, 9, 16), date(2026, 9, 16))
+    [stats] = queue.statistics(hall, supervisor, date(2026, 9, 16), date(2026, 9, 16))
+    waits = [sum(range(1, n + 2)) + 2 * n for n in range(10)]
+    assert (stats.type_code, stats.issued, stats.called, stats.served) == ("general", 10, 10, 10)
+    assert stats.wait_average == round(sum(waits) / 10, 1)
+    assert stats.wait_p90 == sorted(waits)[8]
+    assert (stats.service_average, stats.service_p90) == (2.0, 2.0)
+
+
+def test_percentile_is_nearest_rank() -> None:
+    assert percentile([], 0.9) == 0.0
+    assert percentile([5.0], 0.9) == 5.0
+    assert percentile([float(n) for n in range(1, 11)], 0.9) == 9.0
+    assert percentile([float(n) for n in range(1, 12)], 0.9) == 10.0
+
+
+def test_only_administrators_edit_window_types_and_prefixes_stay_unique(hall: Hall, clerk: Actor) -> None:
+    admin = Actor("staff:guanli1", "管理员", "admin")
+    with pytest.raises(PermissionDenied):
+        queue.save_window_type(hall, clerk, WindowType("x", "信访代理", "D", ()))
+    with pytest.raises(ValidationError, match="前缀 A 已用于“综合接待”"):
+        queue.save_window_type(hall, admin, WindowType("x", "信访代理", "A", ()))
+    added = queue.save_window_type(hall, admin, WindowType("agent", "信访代理", "d", (7, 8), False))
+    assert added == WindowType("agent", "信访代理", "D", (7, 8), False, True)
+    queue.save_window_type(hall, admin, WindowType("leader", "领导接访", "L", (), False, active=False))
+    assert [t.code for t in queue.window_types(hall)] == ["general", "wages", "legal", "agent"]
+    assert len(queue.all_window_types(hall)) == 5
+    with pytest.raises(ValidationError, match="没有这个窗口类型"):
+        issue(hall, "leader")
+
+
+def test_two_counters_calling_at_once_never_get_the_same_number(hall: Hall) -> None:
+    for _ in range(40):
+        issue(hall)
+    called: dict[int, list[str]] = {1: [], 2: []}
+    errors: list[BaseException] = []
+
+    def counter(window: int) -> None:
+        try:
+            while (ticket := queue.call_next(hall, window=window)) is not None:
+                called[window].append(ticket.number)
+                queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=window)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=counter, args=(w,)) for w in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    every = called[1] + called[2]
+    assert sorted(every) == [f"A{n:03d}" for n in range(1, 41)]
+
+
+def test_offline_numbers_use_the_windows_own_prefix_and_call_only_those(hall: Hall) -> None:
+    issue(hall)
+    own = queue.issue_local(hall, type_code="general", source=TicketSource.COUNTER, offline_window=3)
+    assert own.ticket.number == "W3001"
+    ticket = queue.call_next_local(hall, window=3, offline=True)
+    assert ticket is not None and ticket.number == "W3001"
+    queue.act_local(hall, ticket.ticket_id, QueueAction.FINISH, window=3, offline=True)
+    assert queue.call_next_local(hall, window=3, offline=True) is None  # A001 is the hall server's to call
+    assert queue.window_view(hall, window=3).pending == 1
+    assert next(t for t in queue.board(hall).waiting if t.prefix == "A").waiting == 1
+    later = queue.issue_local(hall, type_code="general", source=TicketSource.COUNTER, offline_window=3)
+    tickets, calls = queue.pending_changes(hall)
+    assert [t.number for t in tickets] == ["W3001", "W3002"] and [c.number for c in calls] == ["W3001"]
+    queue.mark_merged(hall, [t.ticket_id for t in tickets], [c.call_id for c in calls])
+    # merged back, W3002 is the authority's to call now: cut off again, this counter leaves it alone
+    assert later.ticket.number == "W3002" and queue.call_next_local(hall, window=3, offline=True) is None
+    assert Topic.QUEUE in queue_topics()
+
+
+def queue_topics() -> set[Topic]:
+    from desktop.services.changes import TABLE_TOPICS
+
+    return {TABLE_TOPICS[t] for t in ("queue_tickets", "queue_calls", "queue_window_types")}
+
+
+def test_the_feed_resumes_and_carries_window_types_when_they_change(hall: Hall) -> None:
+    admin = Actor("staff:guanli1", "管理员", "admin")
+    issue(hall)
+    first = queue.feed_since(hall, 0, personal=False)
+    assert [t.number for t in first.tickets] == ["A001"] and len(first.types) == 4
+    assert queue.feed_since(hall, first.cursor, personal=False) == queue.QueueFeed(first.cursor)
+    queue.save_window_type(hall, admin, WindowType("general", "综合接待窗口", "A", (1, 2)))
+    changed = queue.feed_since(hall, first.cursor, personal=False)
+    assert changed.cursor > first.cursor and not changed.tickets
+    assert next(t for t in changed.types if t.code == "general").windows == (1, 2)
+
+
+@pytest.fixture
+def mirror(tmp_path: Path, clock: FakeClock) -> Iterator[Hall]:
+    """Another device's database, mirroring ``hall``'s queue."""
+    engine = make_engine(sqlite_url(tmp_path / "mirror.db"))
+    upgrade(engine)
+    yield make_hall(engine, clock, device_id="mirror")
+    engine.dispose()
+
+
+def test_a_mirror_applies_the_feed_once_and_never_goes_back(hall: Hall, mirror: Hall) -> None:
+    queue.issue_ticket(hall, type_code="general", source=KIOSK, id_number="330726198001011234", name="张建国")
+    old = queue.feed_since(hall, 0, personal=False)
+    ticket = queue.call_next(hall, window=2)
+    assert ticket is not None
+    new = queue.feed_since(hall, old.cursor, personal=False)
+    queue.apply_feed(mirror, old)
+    queue.apply_feed(mirror, new)
+    queue.apply_feed(mirror, new)  # twice: nothing changes
+    queue.apply_feed(mirror, old)  # an older copy arriving late does not win
+    assert queue.mirror_cursor(mirror) == new.cursor
+    view = queue.window_view(mirror, window=2)
+    assert view.current is not None and view.current.number == "A001" and view.person_id is None
+    shown = queue.board(mirror)
+    assert shown.current is not None and shown.current.window == 2 and not shown.recent

@@ -1,0 +1,269 @@
+"""The hall queue over a real hall server: two counters, a kiosk and the display, pushed changes, a cut-off counter."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from db.models import QueueCallRow, QueueTicketRow
+from desktop.domain.errors import RuleViolation
+from desktop.domain.queue import QueueAction, TicketSource, TicketState
+from desktop.services import queue
+from desktop.services.changes import Changes
+from desktop.services.context import Hall
+from desktop.sync.queue_client import QueueClient
+from server.app import create_app
+from server.app import serving as serve_in_thread
+from server.store import SyncServer, enrol_device
+from tests.sync.conftest import DeviceFactory, enrolled, free_port, with_staff
+
+CALLS = 200
+
+
+@pytest.fixture
+def hall_server(device_hall: DeviceFactory) -> SyncServer:
+    return SyncServer(with_staff(device_hall("hallserver", code="H01")))
+
+
+@contextmanager
+def clients(server: SyncServer, url: str, *devices: tuple[Hall, str, int]) -> Iterator[list[QueueClient]]:
+    started = [QueueClient(hall, url, enrolled(server, hall, role), window=window, max_backoff=0.5).start()
+               for hall, role, window in devices]
+    try:
+        for client in started:
+            assert client.online.wait(10), client.last_error
+        yield started
+    finally:
+        for client in started:
+            client.stop()
+
+
+class Seen:
+    """When each call first reached a device's mirror (by the test's clock)."""
+
+    def __init__(self, hall: Hall) -> None:
+        self.hall = hall
+        self.at: dict[str, float] = {}
+        self.changed = threading.Event()
+        hall.changes.subscribe(self._told)
+
+    def _told(self, changes: Changes) -> None:
+        if not changes.queue:
+            return
+        now = time.monotonic()
+        with self.hall.sessions() as session:
+            for call_id in session.scalars(select(QueueCallRow.call_id)):
+                self.at.setdefault(call_id, now)
+        self.changed.set()
+
+
+def test_two_counters_call_200_numbers_once_each_and_the_display_sees_every_call_within_a_second(
+        hall_server: SyncServer, device_hall: DeviceFactory) -> None:
+    kiosk, one, two, display = (device_hall(n) for n in ("kiosk", "one", "two", "display"))
+    seen = Seen(display)
+    called: list[tuple[str, str, float]] = []  # number, call id, when the counter had its answer
+    lock = threading.Lock()
+    issued = threading.Event()
+    failures: list[BaseException] = []
+    with serve_in_thread(create_app(hall_server.hall, server=hall_server)) as url, \
+            clients(hall_server, url, (kiosk, "kiosk", 0), (one, "counter", 1), (two, "counter", 2),
+                    (display, "display", 0)):
+
+        def take() -> None:
+            try:
+                for n in range(CALLS):
+                    queue.issue_ticket(kiosk, type_code=("general", "wages", "legal")[n % 3],
+                                       source=TicketSource.KIOSK, priority=n % 17 == 0)
+            except BaseException as exc:
+                failures.append(exc)
+            finally:
+                issued.set()
+
+        def serve(hall: Hall, window: int) -> None:
+            woken = threading.Event()
+            hall.changes.subscribe(lambda changes: woken.set())
+            try:
+                while True:
+                    woken.clear()
+                    ticket = queue.call_next(hall, window=window)
+                    if ticket is None:
+                        with lock:
+                            if failures or (issued.is_set() and len(called) == CALLS):
+                                return
+                        woken.wait(1)  # until the queue changes (a new ticket)
+                        continue
+                    with hall.sessions() as session:
+                        call_id = session.scalars(select(QueueCallRow.call_id)
+                                                  .where(QueueCallRow.ticket_id == ticket.ticket_id)).one()
+                    with lock:
+                        called.append((ticket.number, call_id, time.monotonic()))
+                    queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=window)
+            except BaseException as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=take)] + [threading.Thread(target=serve, args=(h, w))
+                                                     for h, w in ((one, 1), (two, 2))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert not failures, failures
+        last = max(at for _n, _c, at in called)
+        while len(seen.at) < CALLS and time.monotonic() < last + 1:
+            seen.changed.clear()
+            seen.changed.wait(0.1)
+
+    numbers = [number for number, _c, _t in called]
+    assert len(numbers) == CALLS and len(set(numbers)) == CALLS  # every number called exactly once
+    with hall_server.hall.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(QueueCallRow)) == CALLS
+        assert session.scalar(select(func.count()).select_from(QueueTicketRow)
+                              .where(QueueTicketRow.state == TicketState.DONE.value)) == CALLS
+    late = {number: round(seen.at[call_id] - at, 3) if call_id in seen.at else None
+            for number, call_id, at in called if call_id not in seen.at or seen.at[call_id] - at > 1.0}
+    assert not late, f"the display saw these calls late (seconds) or never: {late}"
+    board = queue.board(display)
+    assert board.current is not None and board.connected
+
+
+def test_a_counter_cut_off_keeps_working_and_merges_back_without_a_duplicate(
+        hall_server: SyncServer, device_hall: DeviceFactory) -> None:
+    one, two, display = device_hall("one"), device_hall("two"), device_hall("display")
+    port = free_port()
+    app = create_app(hall_server.hall, server=hall_server)
+    with serve_in_thread(app, port=port) as url:
+        cut_off = [QueueClient(h, url, enrolled(hall_server, h, role), window=w, max_backoff=0.3).start()
+                   for h, role, w in ((one, "counter", 1), (two, "counter", 2), (display, "display", 0))]
+        for client in cut_off:
+            assert client.online.wait(10)
+        for _ in range(3):
+            queue.issue_ticket(one, type_code="general", source=TicketSource.COUNTER)
+        linked = queue.issue_ticket(two, type_code="general", source=TicketSource.COUNTER,
+                                    id_number="330726198001011234", name="张建国")
+        first = queue.call_next(one, window=1)
+        assert first is not None and first.number == "A001"
+    # the server is gone: the counter says so and keeps serving under its own prefix
+    for client in cut_off:
+        assert client.cut.wait(10)
+    offline = queue.issue_ticket(one, type_code="general", source=TicketSource.COUNTER)
+    assert offline.ticket.number == "W1001"
+    assert not queue.window_view(one, window=1).connected
+    assert not queue.board(display).connected
+    queue.act(one, first.ticket_id, QueueAction.FINISH, window=1)
+    own = queue.call_next(one, window=1)
+    assert own is not None and own.number == "W1001"  # A002 waits for the hall server: never called twice
+    queue.act(one, own.ticket_id, QueueAction.FINISH, window=1, case_id="case-1")
+    assert queue.call_next(one, window=1) is None
+    assert queue.window_view(one, window=1).pending == 2
+    with pytest.raises(RuleViolation, match="只能呼叫本机发出的号"):
+        waiting = next(t for t in _tickets(one) if t.number == "A002")
+        queue.act(one, waiting.ticket_id, QueueAction.CALL, window=1)
+
+    with serve_in_thread(create_app(hall_server.hall, server=hall_server), port=port):
+        for client in cut_off:
+            assert client.online.wait(10), client.last_error
+        assert queue.window_view(one, window=1).pending == 0
+        nxt = queue.call_next(two, window=2)
+        assert nxt is not None and nxt.number == "A002"
+        for client in cut_off:
+            client.stop()
+    with hall_server.hall.sessions() as session:
+        states = dict(session.execute(select(QueueTicketRow.number, QueueTicketRow.state)).all())
+        calls = list(session.scalars(select(QueueCallRow.number)))
+    assert states["W1001"] == states["A001"] == TicketState.DONE.value
+    assert sorted(calls) == ["A001", "A002", "W1001"]  # each number called once, the offline call merged
+    # the display got numbers only; the counters the person too
+    assert next(t for t in _tickets(display) if t.ticket_id == linked.ticket.ticket_id).person_id is None
+    assert next(t for t in _tickets(one) if t.ticket_id == linked.ticket.ticket_id).person_id == "330726198001011234"
+
+
+def _tickets(hall: Hall) -> list[QueueTicketRow]:
+    with hall.sessions() as session:
+        return list(session.scalars(select(QueueTicketRow)))
+
+
+@pytest.mark.postgres
+def test_the_central_server_keeps_the_person_encrypted_and_gives_it_to_staff_devices_only(server_hall: Hall) -> None:
+    counter, kiosk, display = (enrol_device(server_hall, f"dev{n}", role, device_code="K09" if role == "kiosk" else "")
+                               for n, role in (("c", "counter"), ("k", "kiosk"), ("d", "display")))
+    with serve_in_thread(create_app(server_hall)) as url, httpx.Client(base_url=url) as api:
+        taken = api.post("/queue/issue", headers=_auth(kiosk), json={
+            "type_code": "general", "source": "kiosk", "id_number": "330726198001011234", "name": "张建国"})
+        assert taken.status_code == 200 and taken.json()["result"]["ticket"]["number"] == "A001"
+        refused = api.post("/queue/call-next", headers=_auth(display), json={"window": 1})
+        assert refused.status_code == 400 and "只有窗口" in refused.json()["detail"]
+        assert api.post("/queue/issue", headers=_auth(display), json={"type_code": "general",
+                                                                      "source": "kiosk"}).status_code == 400
+        assert api.get("/queue/snapshot").status_code == 401
+        [seen_by_display] = api.get("/queue/snapshot", headers=_auth(display)).json()["tickets"]
+        [seen_by_counter] = api.get("/queue/snapshot", headers=_auth(counter)).json()["tickets"]
+        called = api.post("/queue/call-next", headers=_auth(counter), json={"window": 1}).json()
+        moved = api.post("/queue/act", headers=_auth(counter), json={
+            "ticket_id": called["result"]["ticket_id"], "action": "transfer", "window": 1, "type_code": "legal",
+            "since": 0}).json()
+    carried = next(t for t in moved["feed"]["tickets"] if t["number"] == "C001")
+    assert carried["person_name"] == "张建国"  # the person goes on with the visitor to the new window type
+    assert seen_by_display["person_id"] is None and seen_by_display["person_name"] is None
+    assert (seen_by_counter["person_name"], seen_by_counter["person_id"]) == ("张建国", "330726198001011234")
+    assert called["result"]["number"] == "A001" and called["result"]["person_linked"]
+    with server_hall.sessions() as session:
+        stored = list(session.scalars(select(QueueTicketRow.person_id)))
+    assert len(stored) == 2 and all(s and "330726198001011234" not in s for s in stored)  # sealed at rest
+
+
+def test_the_stream_resumes_from_the_last_event_id(hall_server: SyncServer) -> None:
+    hall = hall_server.hall
+    token = enrol_device(hall, "devd", "display")
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
+    with serve_in_thread(create_app(hall, server=hall_server)) as url, httpx.Client(base_url=url) as api:
+        with api.stream("GET", "/queue/events", headers=_auth(token)) as stream:
+            first = _event(stream.iter_lines())
+        assert [t["number"] for t in first["tickets"]] == ["A001"] and first["types"]
+        queue.issue_ticket(hall, type_code="wages", source=TicketSource.KIOSK)
+        with api.stream("GET", "/queue/events", headers={**_auth(token), "Last-Event-ID": str(first["cursor"])}) \
+                as stream:
+            second = _event(stream.iter_lines())
+    assert [t["number"] for t in second["tickets"]] == ["B001"] and not second["types"]
+
+
+def _event(lines: Iterator[str]) -> dict[str, Any]:
+    data = []
+    for line in lines:
+        if line.startswith("data:"):
+            data.append(line[5:].strip())
+        elif not line and data:
+            return json.loads("\n".join(data))  # type: ignore[no-any-return]
+    raise AssertionError("the stream ended without an event")
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_merge_with_a_record_the_queue_cannot_hold_is_refused_whole(hall_server: SyncServer) -> None:
+    hall = hall_server.hall
+    token = enrol_device(hall, "devc", "counter")
+    good = {"ticket_id": "t-1", "day": "2026-09-16", "prefix": "W1", "seq": 1, "number": "W1001",
+            "type_code": "general", "state": "done", "source": "counter", "priority": False, "order_key": 1, "rev": 1,
+            "issued_at": "2026-09-16T09:00:00", "called_at": "2026-09-16T09:05:00", "window": 1}
+    with serve_in_thread(create_app(hall, server=hall_server)) as url, httpx.Client(base_url=url) as api:
+        for bad in ({"state": "eaten"}, {"issued_at": "yesterday"}, {"window": 0}, {"number": "W" * 40}):
+            refused = api.post("/queue/merge", headers=_auth(token), json={"tickets": [good, good | bad]})
+            assert refused.status_code == 400 and "合并的号票记录无效" in refused.json()["detail"]
+        assert _tickets(hall) == []
+        call = {"call_id": "c-1", "ticket_id": "t-1", "number": "W1001", "window": 1,
+                "called_at": "2026-09-16T09:05:00", "rev": 1}
+        for _ in range(2):  # the same merge twice (an answer lost on the way): stored once
+            merged = api.post("/queue/merge", headers=_auth(token), json={"tickets": [good], "calls": [call]})
+            assert merged.status_code == 200
+    assert [(t.number, t.state) for t in _tickets(hall)] == [("W1001", "done")]
+    with hall.sessions() as session:
+        assert list(session.scalars(select(QueueCallRow.number))) == ["W1001"]

@@ -1,0 +1,151 @@
+"""The counter's queue controls through the real widgets: call, earlier cases, skip, transfer, finish, issue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from db.models import QueueTicketRow
+from desktop.domain.queue import QueueAction, TicketSource
+from desktop.services import queue
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from tests.conftest import FakeClock, make_settings
+from tests.helpers import form, valid_id
+from ui.counter.work import CounterWork
+from ui.queue.bar import QueueBar
+from ui.queue.statistics import QueueStatisticsPanel
+from ui.shell.context import WorkContext
+
+Context = Callable[..., WorkContext]
+
+
+@pytest.fixture
+def counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor, tmp_path: Path) -> CounterWork:
+    sqlite_hall.settings = make_settings(queue_window=3, printer_receipts=f"pdf:{tmp_path / 'receipts'}",
+                                         printer_notices=f"pdf:{tmp_path / 'notices'}")
+    work = CounterWork(work_context(clerk))
+    qtbot.addWidget(work)
+    work.resize(1366, 768)
+    bar = work.queue
+    assert bar is not None
+    with qtbot.waitActive(work):
+        work.show()
+        work.activateWindow()
+    qtbot.waitUntil(lambda: bar.view is not None, timeout=10_000)
+    return work
+
+
+def press(qtbot: QtBot, bar: QueueBar, key: Qt.Key) -> None:
+    """A key of the clerk's, and the controls read again after it (the action itself refreshes them)."""
+    with qtbot.waitSignal(bar.acted, timeout=10_000):
+        qtbot.keyClick(bar.window().focusWidget() or bar.window(), key)
+    with qtbot.waitSignal(bar.refreshed, timeout=10_000):
+        pass
+
+
+def state_of(hall: Hall, number: str) -> tuple[str, str | None]:
+    with hall.sessions() as session:
+        row = session.scalars(select(QueueTicketRow).where(QueueTicketRow.number == number)).one()
+        return row.state, row.case_id
+
+
+def test_the_clerk_calls_sees_the_earlier_cases_transfers_skips_and_finishes(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    earlier = register_visit(sqlite_hall, clerk, form(name="张建国", id_number=valid_id(seq=7)))
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=valid_id(seq=7),
+                       name="张建国")
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text(), timeout=10_000)
+    assert not bar.buttons[bar_action("FINISH")].isEnabled()
+
+    press(qtbot, bar, Qt.Key.Key_F3)  # 叫下一位
+    qtbot.waitUntil(lambda: bar.earlier.isVisible(), timeout=10_000)
+    assert bar.number.text() == "A001" and "张建国" in bar.details.text()
+    assert "已叫 A001 号到 3 号窗口" in bar.message.text()
+    registration = counter.registration  # the form the visitor is registered on knows the number
+    assert (registration.queue_number.text(), registration.window_field.text()) == ("A001", "3号窗口")
+    assert bar.earlier.item(0, 0).text() == earlier.case_number  # before the visitor sits down
+    assert "以前的信访事项：1 件" in bar.earlier_title.text()
+
+    press(qtbot, bar, Qt.Key.Key_F8)  # 开始办理
+    assert "办理中" in bar.details.text()
+    bar.transfer_to.setCurrentIndex(bar.transfer_to.findData("legal"))
+    press(qtbot, bar, Qt.Key.Key_F7)  # 转窗口: 涉法涉诉 carries on as C001
+    assert "已转为 C001 号" in bar.message.text() and bar.number.text() == "—"
+
+    press(qtbot, bar, Qt.Key.Key_F3)  # C001 kept its place (taken before A002)
+    assert bar.number.text() == "C001"
+    bar.set_case(earlier.case_number)
+    press(qtbot, bar, Qt.Key.Key_F9)  # 办结, linked to the case
+    assert state_of(sqlite_hall, "C001") == ("done", earlier.case_number)
+
+    press(qtbot, bar, Qt.Key.Key_F3)
+    assert bar.number.text() == "A002" and not bar.earlier.isVisible()
+    press(qtbot, bar, Qt.Key.Key_F6)  # 过号: back in the queue once
+    assert "已回到队列" in bar.message.text()
+    press(qtbot, bar, Qt.Key.Key_F3)
+    press(qtbot, bar, Qt.Key.Key_F6)
+    assert "已作废" in bar.message.text() and state_of(sqlite_hall, "A002")[0] == "no_show"
+    press(qtbot, bar, Qt.Key.Key_F3)
+    assert "现在没有人等候" in bar.message.text()
+
+
+def test_a_ticket_issued_at_the_counter_is_printed(qtbot: QtBot, counter: CounterWork, tmp_path: Path) -> None:
+    bar = counter.queue
+    assert bar is not None
+    bar.issue_type.setCurrentIndex(bar.issue_type.findData("wages"))
+    bar.priority.setChecked(True)
+    with qtbot.waitSignal(bar.issued, timeout=10_000) as issued:
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    assert issued.args[0].ticket.number == "B001" and issued.args[0].ticket.priority
+    qtbot.waitUntil(lambda: "号票已打印" in bar.message.text(), timeout=20_000)
+    assert "已发 B001 号（农民工欠薪绿色通道），前面 0 人" in bar.message.text()
+    assert list((tmp_path / "receipts").glob("*.pdf"))
+    qtbot.waitUntil(lambda: "农民工欠薪绿色通道 1 人" in bar.waiting.text(), timeout=10_000)
+
+
+def test_the_controls_fit_a_1366_wide_counter_screen(counter: CounterWork) -> None:
+    bar = counter.queue
+    assert bar is not None
+    assert bar.sizeHint().width() <= 1366 and bar.minimumSizeHint().width() <= 1366
+    assert bar.height() < 768 // 3  # the registration form keeps most of the screen
+
+
+def test_without_a_window_number_the_counter_has_no_queue_controls(qtbot: QtBot, sqlite_hall: Hall,
+                                                                   work_context: Context, clerk: Actor) -> None:
+    work = CounterWork(work_context(clerk))
+    qtbot.addWidget(work)
+    assert work.queue is None
+
+
+def bar_action(name: str) -> QueueAction:
+    return QueueAction[name]
+
+
+def test_supervisors_read_the_days_waits_and_service_times(qtbot: QtBot, sqlite_hall: Hall, work_context: Context,
+                                                           supervisor: Actor, clock: FakeClock) -> None:
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    clock.advance(minutes=12)
+    ticket = queue.call_next(sqlite_hall, window=1)
+    assert ticket is not None
+    queue.act(sqlite_hall, ticket.ticket_id, QueueAction.START, window=1)
+    clock.advance(minutes=8)
+    queue.act(sqlite_hall, ticket.ticket_id, QueueAction.FINISH, window=1)
+    panel = QueueStatisticsPanel(work_context(supervisor, window="leader"))
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=10_000)
+    cells = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
+    assert cells == ["2026-09-16 星期三", "综合接待", "2", "1", "1", "12.0", "12.0", "8.0", "8.0"]
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        queue.issue_ticket(sqlite_hall, type_code="wages", source=TicketSource.KIOSK)  # told, it reads again
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 2, timeout=10_000)
+    assert panel.table.item(1, 1).text() == "农民工欠薪绿色通道" and panel.table.item(1, 5).text() == "—"

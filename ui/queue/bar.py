@@ -1,0 +1,349 @@
+"""The counter's queue controls: a strip above the clerk's work, one key for each action.
+
+Shows this window's ticket (number, business, state, the person when the ticket was taken
+with an ID card, and that person's earlier cases before they sit down), who waits for each
+window type, and whether the hall server is reachable. Keys work from any tab of the
+counter: F3 叫下一位, F4 重呼, F6 过号, F7 转窗口, F8 开始办理, F9 办结. 发号 issues a
+ticket at the counter and prints it on the 80 mm roll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.queue import (
+    TICKET_STATE_NAMES,
+    IssuedTicket,
+    QueueAction,
+    Ticket,
+    TicketSource,
+    WindowType,
+    window_actions,
+)
+from ui.common.widgets import label, message_label, read_only_table, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
+
+if TYPE_CHECKING:
+    from desktop.printing.base import Printer
+    from desktop.services.changes import Changes
+    from desktop.services.context import Hall
+    from desktop.services.lookup import CaseSummary
+    from desktop.services.printing import PrintOutcome
+    from desktop.services.queue import WindowView
+
+KEYS: dict[QueueAction, str] = {QueueAction.CALL: "F3", QueueAction.RECALL: "F4", QueueAction.SKIP: "F6",
+                                QueueAction.TRANSFER: "F7", QueueAction.START: "F8", QueueAction.FINISH: "F9"}
+WORDS: dict[QueueAction, str] = {QueueAction.CALL: "叫下一位", QueueAction.RECALL: "重呼", QueueAction.SKIP: "过号",
+                                 QueueAction.TRANSFER: "转窗口", QueueAction.START: "开始办理",
+                                 QueueAction.FINISH: "办结"}
+
+
+@dataclass(frozen=True)
+class _Read:
+    view: WindowView
+    types: list[WindowType]
+    earlier: list[CaseSummary]
+
+
+class QueueBar(QFrame):
+    """This PC's window in the hall queue (the setting ``queue_window``)."""
+
+    refreshed = Signal()
+    acted = Signal(object)  # the Ticket an action left (None: nobody was waiting)
+    issued = Signal(object)  # IssuedTicket, once issued (printing follows)
+
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None, *,
+                 printer: Callable[[], Printer] | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queuebar")
+        self.ctx = ctx
+        self.actor = ctx.actor
+        self.window_number = ctx.settings.queue_window
+        self.tasks = ctx.group(self)  # the clerk's actions, one at a time
+        self.reads = ctx.group(self)  # refreshing never holds up a key
+        self.printing = ctx.group(self)
+        self._printer = printer
+        self.view: WindowView | None = None
+        self.types: list[WindowType] = []
+        self._dirty = False
+
+        self.number = QLabel("—")
+        self.number.setObjectName("queuenumber")
+        self.number.setStyleSheet("font-size: 26pt; font-weight: 600; color: #12355b; padding: 0 8px;")
+        self.details = label("", "subtitle")
+        self.link = label("", "hint")
+        self.waiting = label("", "hint")
+        self.message = message_label()
+
+        self.buttons: dict[QueueAction, QPushButton] = {}
+        actions = QHBoxLayout()
+        for action in QueueAction:
+            button = QPushButton(f"{WORDS[action]} {KEYS[action]}")
+            button.setToolTip(f"{WORDS[action]}（{KEYS[action]}）")
+            button.clicked.connect(lambda _c=False, a=action: self.act(a))
+            shortcut = QShortcut(QKeySequence(KEYS[action]), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda a=action: self.act(a))
+            self.buttons[action] = button
+            actions.addWidget(button)
+            if action is QueueAction.SKIP:
+                self.transfer_to = QComboBox()
+                self.transfer_to.setToolTip("转去的窗口类型")
+                self.transfer_to.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            if action is QueueAction.TRANSFER:
+                actions.addWidget(self.transfer_to)
+        self.case_field = QLineEdit()
+        self.case_field.setPlaceholderText("办结关联的案件编号")
+        self.case_field.setToolTip("办结时关联的事项：刚登记或查到的案件编号会自动填入")
+        self.case_field.setMaximumWidth(200)
+        actions.addWidget(self.case_field)
+        actions.addStretch(1)
+        self.issue_type = QComboBox()
+        self.issue_type.setToolTip("在本窗口发号的业务类型")
+        self.issue_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.priority = QCheckBox("优先")
+        self.priority.setToolTip("老年人、残疾人或紧急的欠薪事项（该类型允许优先时）")
+        self.issue_button = QPushButton("发号并打印")
+        self.issue_button.setObjectName("secondary")
+        self.issue_button.clicked.connect(self.issue)
+        actions.addWidget(self.issue_type)
+        actions.addWidget(self.priority)
+        actions.addWidget(self.issue_button)
+
+        self.earlier = read_only_table(("案件编号", "登记日期", "状态", "诉求"))
+        self.earlier.setMaximumHeight(120)
+        self.earlier_title = label("", "hint")
+        self.earlier.hide()
+        self.earlier_title.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(label(f"{self.window_number} 号窗口", "subtitle"))
+        top.addWidget(self.number)
+        top.addWidget(self.details, 1)
+        top.addWidget(self.waiting, 1)
+        top.addWidget(self.link)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+        layout.addWidget(self.earlier_title)
+        layout.addWidget(self.earlier)
+        self.tasks.busy_changed.connect(self._busy)
+        self.reads.busy_changed.connect(self._busy)
+        ctx.tasks.changed.connect(self._changed)
+        self._show(None)
+        self.refresh()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.queue or changes.cases:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.reads.busy:
+            self._dirty = True
+            return
+        self._dirty = False
+        window, actor = self.window_number, self.actor
+
+        def read(hall: Hall) -> _Read:
+            from desktop.services import lookup, queue
+
+            view = queue.window_view(hall, window=window)
+            earlier = lookup.find_cases(hall, actor, view.person_id, limit=20) if view.person_id else []
+            return _Read(view, queue.window_types(hall), earlier)
+
+        self.reads.run(read, self._read, lambda error: self._say(user_message(error, "读取排队情况"), "error"))
+
+    def _read(self, read: _Read) -> None:
+        self.view, self.types = read.view, read.types
+        self._fill_types(read.types)
+        self._show(read.view)
+        self._show_earlier(read.earlier)
+        if self._dirty:  # the queue changed while this was read: read again before saying it is current
+            self.refresh()
+            return
+        self.refreshed.emit()
+
+    def _fill_types(self, types: list[WindowType]) -> None:
+        current = self.view.current if self.view is not None else None
+        for combo, shown in ((self.issue_type, types),
+                             (self.transfer_to, [t for t in types if current is None or t.code != current.type_code])):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for t in shown:
+                combo.addItem(f"{t.prefix} {t.name}", t.code)
+            index = combo.findData(chosen)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+    def _show(self, view: WindowView | None) -> None:
+        ticket = view.current if view is not None else None
+        self.number.setText(ticket.number if ticket is not None else "—")
+        if ticket is None:
+            self.details.setText("本窗口现在没有号：按 F3 叫下一位")
+        else:
+            name = next((t.name for t in self.types if t.code == ticket.type_code), ticket.type_code)
+            person = f" · 持证取号：{view.person_name}" if view is not None and view.person_name else ""
+            wait = ""
+            if ticket.called_at is not None:
+                minutes = max(0, int((ticket.called_at - ticket.issued_at).total_seconds() // 60))
+                wait = f" · 取号 {ticket.issued_at:%H:%M}，等候 {minutes} 分钟"
+            again = " · 曾过号" if ticket.skipped else ""
+            self.details.setText(f"{name} · {TICKET_STATE_NAMES[ticket.state]}{wait}{again}{person}")
+        if view is not None:
+            self.waiting.setText("等候：" + "　".join(f"{w.type_name} {w.waiting} 人" for w in view.waiting))
+            if view.connected:
+                self.link.setText("")
+                set_tone(self.link, "", "")
+            else:
+                pending = f"，{view.pending} 条待合并" if view.pending else ""
+                set_tone(self.link, "notice", f"大厅服务器未连接：本窗口用 W{self.window_number} 号段继续发号、叫号，"
+                                              f"恢复后自动合并{pending}")
+        self._enable()
+
+    def _show_earlier(self, cases: list[CaseSummary]) -> None:
+        view = self.view
+        linked = view is not None and view.person_id is not None
+        self.earlier_title.setVisible(linked)
+        self.earlier.setVisible(linked and bool(cases))
+        if view is None or not linked:
+            return
+        self.earlier_title.setText(f"{view.person_name or '此人'} 以前的信访事项：{len(cases)} 件" if cases
+                                   else f"{view.person_name or '此人'} 以前没有登记过信访事项")
+        self.earlier.setRowCount(len(cases))
+        for row, case in enumerate(cases):
+            for column, value in enumerate((case.case_number, f"{case.received_on:%Y-%m-%d}", case.state,
+                                            case.request[:60])):
+                self.earlier.setItem(row, column, QTableWidgetItem(value))
+        self.earlier.resizeColumnsToContents()
+        self.earlier.horizontalHeader().setStretchLastSection(True)
+
+    def _enable(self) -> None:
+        allowed = window_actions(self.view.current if self.view is not None else None)
+        busy = self.tasks.busy
+        for action, button in self.buttons.items():
+            button.setEnabled(not busy and action in allowed
+                              and (action is not QueueAction.TRANSFER or self.transfer_to.count() > 0))
+        self.issue_button.setEnabled(not busy and self.issue_type.count() > 0)
+
+    def _busy(self, busy: bool) -> None:
+        self._enable()
+        if not busy and self._dirty:
+            self.refresh()
+
+    def _say(self, text: str, tone: str) -> None:
+        set_tone(self.message, tone, text)
+
+    # -- acting ----------------------------------------------------------------------------------
+
+    def set_case(self, case_number: str) -> None:
+        """The case the clerk registered or opened: 办结 links it."""
+        self.case_field.setText(case_number)
+
+    def act(self, action: QueueAction) -> None:
+        """One of the clerk's keys; refused actions say why (the service decides)."""
+        if self.tasks.busy or not self.buttons[action].isEnabled():
+            return
+        window = self.window_number
+        ticket = self.view.current if self.view is not None else None
+        transfer = self.transfer_to.currentData() if action is QueueAction.TRANSFER else None
+        case = self.case_field.text().strip() or None if action is QueueAction.FINISH else None
+
+        def work(hall: Hall) -> Ticket | None:
+            from desktop.services import queue
+
+            if action is QueueAction.CALL or ticket is None:
+                return queue.call_next(hall, window=window)
+            return queue.act(hall, ticket.ticket_id, action, window=window, type_code=transfer, case_id=case)
+
+        self.tasks.run(work, lambda result: self._acted(action, result),
+                       lambda error: self._say(user_message(error, WORDS[action]), "error"),
+                       executor=Executor.DEVICES)
+
+    def _acted(self, action: QueueAction, ticket: Ticket | None) -> None:
+        if action is QueueAction.CALL and ticket is None:
+            self._say("现在没有人等候本窗口办理的业务", "notice")
+        elif ticket is not None:
+            said = {QueueAction.CALL: f"已叫 {ticket.number} 号到 {self.window_number} 号窗口",
+                    QueueAction.RECALL: f"已重呼 {ticket.number} 号",
+                    QueueAction.SKIP: f"{ticket.number} 号过号" + ("，已回到队列（再过号即作废）"
+                                                                  if ticket.state.value == "waiting" else "，已作废"),
+                    QueueAction.TRANSFER: f"已转为 {ticket.number} 号，到该窗口排队",
+                    QueueAction.START: f"{ticket.number} 号开始办理",
+                    QueueAction.FINISH: f"{ticket.number} 号已办结"}[action]
+            self._say(said, "ok")
+            if action is QueueAction.FINISH:
+                self.case_field.clear()
+        self.acted.emit(ticket)
+        self.refresh()
+
+    def issue(self) -> None:
+        """发号 at this counter: issue a ticket and print it on the roll."""
+        code = self.issue_type.currentData()
+        if not code or self.tasks.busy:
+            return
+        priority = self.priority.isChecked()
+
+        def work(hall: Hall) -> IssuedTicket:
+            from desktop.services import queue
+
+            return queue.issue_ticket(hall, type_code=code, source=TicketSource.COUNTER, priority=priority)
+
+        self.tasks.run(work, self._issued, lambda error: self._say(user_message(error, "发号"), "error"),
+                       executor=Executor.DEVICES)
+
+    def _issued(self, issued: IssuedTicket) -> None:
+        self.priority.setChecked(False)
+        wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
+        self._say(f"已发 {issued.ticket.number} 号（{issued.type_name}），前面 {issued.ahead} 人{wait}。正在打印号票……",
+                  "ok")
+        self.issued.emit(issued)
+        actor, settings, choose = self.actor, self.ctx.settings, self._printer
+
+        def print_ticket(hall: Hall) -> PrintOutcome:
+            from desktop.documents.model import DocumentKind
+            from desktop.printing.factory import printer_for
+            from desktop.services import documents, printing
+
+            doc = documents.queue_ticket(hall, actor, ticket_number=issued.ticket.number,
+                                         window_type=issued.type_name, people_ahead=issued.ahead,
+                                         issued_at=issued.ticket.issued_at,
+                                         estimated_wait_minutes=issued.estimated_wait_minutes)
+            printer = choose() if choose is not None else printer_for(DocumentKind.QUEUE_TICKET, settings,
+                                                                      media=doc.media)
+            return printing.print_document(hall, actor, doc, None, printer)
+
+        self.printing.run(print_ticket, self._printed,
+                          lambda error: self._say(self._without_printing() + user_message(error, "打印号票"), "error"),
+                          executor=Executor.DEVICES)
+
+    def _without_printing(self) -> str:
+        return self.message.text().replace("正在打印号票……", "")
+
+    def _printed(self, outcome: PrintOutcome) -> None:
+        self._say(self._without_printing() + ("号票已打印。" if outcome.printed else outcome.message),
+                  "ok" if outcome.printed else "notice")
