@@ -119,6 +119,31 @@ def test_a_new_call_flashes_and_the_mock_engine_says_it(qtbot: QtBot, work_conte
     assert heard == ["请 A012 号到 3 号窗口"]
 
 
+def test_a_call_made_in_the_hall_reaches_the_display_and_is_announced(
+        qtbot: QtBot, work_context: Context, sqlite_hall: Hall) -> None:
+    """The real queue service: a window calls, the hall's change feed tells the display, which reads and speaks."""
+    from desktop.app import read_queue_board
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue as queue_service
+
+    board = HallBoard(work_context(Actor.display_screen("D01"), "display"), read_queue_board, mock_voice)
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitUntil(lambda: board.board is not None and board.announcer is not None)
+    assert board.welcome.isVisible() and board.board is not None and board.board.waiting
+    heard = spoken(board)
+    queue_service.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    queue_service.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    called = queue_service.call_next(sqlite_hall, window=3)
+    assert called is not None
+    qtbot.waitUntil(lambda: board.number.text() == called.number, timeout=5000)
+    assert board.window_line.text() == "请到 3 号窗口" and board.flashing
+    qtbot.waitUntil(lambda: heard == [f"请 {called.number} 号到 3 号窗口"], timeout=5000)
+    waiting = [label.text() for label in board.waiting if label.isVisible()]
+    assert any(text.startswith("综合接待（A）等候 1 人") for text in waiting), waiting
+
+
 def test_the_flash_ends_by_itself(qtbot: QtBot, work_context: Context) -> None:
     queue = Queue()
     board = make_board(qtbot, work_context, queue, flash_ms=2000)
