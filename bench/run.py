@@ -57,6 +57,7 @@ EXACT_P95_MS, TEXT_P95_MS = 10.0, 100.0
 REPEAT_P95_MS = 50.0
 RECEIPT_RATIO = 2.0
 KIOSK_PEAK_MB, COUNTER_PEAK_MB = 300.0, 500.0
+KIOSK_UI_PEAK_MB, KIOSK_UI_GROWTH_MB = 150.0, 5.0
 SUPERVISION_MS = 1000.0
 CATCH_UP_EVENTS = 100_000
 # Sync: a county hall makes about 1,500 events a working day; a city server with 100 halls that
@@ -335,8 +336,19 @@ def memory_rows(copy: Path, cache: Cache, plan: Plan, details: dict[str, Any]) -
     kiosk = run_json(["-m", "bench.memory", "--kiosk", "--db", str(copy), "--count", str(plan.kiosk_registrations)],
                      env)
     counter = run_json(["-m", "bench.memory", "--counter", "--db", str(copy)], env)
-    details["memory"] = {"bare_window_peak_mb": bare, "kiosk": kiosk, "counter": counter}
+    screens = run_json(["-m", "bench.memory", "--kiosk-ui", "--db", str(copy), "--count",
+                        str(plan.kiosk_registrations)], env)
+    details["memory"] = {"bare_window_peak_mb": bare, "kiosk": kiosk, "counter": counter, "kiosk_ui": screens}
     return [
+        Row("memory", f"内存 Kiosk through its screens · {screens['registrations']} self-registrations",
+            f"{screens['peak_mb']:,.0f} MB, last half +{screens['second_half_growth_mb']:.1f} MB",
+            f"≤ {KIOSK_UI_PEAK_MB:g} MB, flat (< {KIOSK_UI_GROWTH_MB:g} MB)",
+            verdict(screens["peak_mb"] <= KIOSK_UI_PEAK_MB and screens["second_half_growth_mb"] < KIOSK_UI_GROWTH_MB),
+            baseline=f"bare window {bare:,.0f} MB", ratio=screens["peak_mb"] / bare, values=screens,
+            note="each typed into the eight 自助登记 screens, its receipt printed to a PDF file, then 返回首页 "
+                 f"(the wipe); {screens['rss_after_start_mb']:,.0f} MB after start, "
+                 f"{screens['rss_half_mb']:,.0f} MB after the first half. Target from the kiosk issue: 150 MB, "
+                 "and the second half adds < 5 MB"),
         Row("memory", f"内存 Peak memory · kiosk after {kiosk['registrations']} registrations",
             f"{kiosk['peak_mb']:,.0f} MB", f"≤ {KIOSK_PEAK_MB:g} MB", verdict(kiosk["peak_mb"] <= KIOSK_PEAK_MB),
             baseline=f"bare window {bare:,.0f} MB", ratio=kiosk["peak_mb"] / bare, values=kiosk,

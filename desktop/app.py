@@ -54,9 +54,10 @@ def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
 
         return admin_work(ctx)
     if role is WindowRole.KIOSK:
-        from ui.kiosk.progress import kiosk_body
+        from desktop.services import queue
+        from ui.kiosk.body import booking_flow, kiosk_body, ticket_flow
 
-        return kiosk_body(ctx)
+        return kiosk_body(ctx, ticket=ticket_flow(queue.window_types, queue.issue_ticket), booking=booking_flow)
     from ui.display.board import display_body
 
     return display_body(ctx, read_queue_board)
@@ -144,6 +145,10 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     # beside the database; a mistyped --db gets no folder made for it (it is refused on opening)
     errors.setup_logging(db_path.parent if db_path.parent.is_dir() else data_dir())
     errors.install_exception_hooks()
+    if WindowRole(role) is WindowRole.KIOSK and settings.kiosk_on_screen_keyboard:
+        from ui.kiosk.keyboard import use_on_screen_keyboard
+
+        use_on_screen_keyboard()  # before the application exists: Qt picks its input method then
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("信访接待大厅系统")
@@ -156,7 +161,15 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     window = build_window(source, role)
     source.start_after_first_frame(window)
     links = _queue_links(source, WindowRole(role), db_path)
-    if WindowRole(role).is_device:
+    if WindowRole(role) is WindowRole.KIOSK:
+        from ui.kiosk.shell import KioskShell
+
+        body = getattr(window, "body", None)
+        if isinstance(body, KioskShell):
+            body.lock()  # frameless, full screen, on top; only the administrator's PIN closes it
+        else:
+            window.showFullScreen()
+    elif WindowRole(role).is_device:
         window.showFullScreen()
     else:
         window.resize(1600, 900)

@@ -220,6 +220,16 @@ class Settings:
         "system:", "打印A4告知书、转送单等文书的打印机：system:（系统默认打印机）、system:队列名、pdf:文件夹")
     printer_by_kind: dict[str, str] = _setting(
         {}, '按文书种类单独指定打印机，如 {"受理告知书": "system:HP-2F"}；未列出的种类按纸张使用上面两项', _text_map)
+    # The self-service kiosk (ui/kiosk).
+    kiosk_idle_seconds: int = _setting(
+        90, "自助终端无人操作多少秒后清空屏幕回到首页（最后15秒显示倒计时和“继续”）", _integer, low=30, high=600)
+    kiosk_exit_pin: str = _setting(
+        "", "自助终端管理员退出密码的 Argon2id 散列（用 python -m desktop set-kiosk-pin 设置；为空则无法从屏幕退出）",
+        pattern=r"(\$argon2id\$[A-Za-z0-9$=,+/]{20,200})?", secret=True)
+    kiosk_on_screen_keyboard: bool = _setting(
+        True, "自助终端使用屏幕键盘（Qt 虚拟键盘，拼音输入）；false 时只用实体键盘", _flag)
+    kiosk_erase_after_sync: bool = _setting(
+        True, "自助终端上登记的事项在服务器确认收到后，从本机删除其个人信息（默认开启）", _flag)
     # ID-card reader (desktop/devices): `doctor` checks it.
     id_reader: str = _setting(
         "none", "身份证阅读器：none=不使用（默认，证件信息手工录入）；sdk:=厂商驱动库（libtermb.so / termb.dll，"
@@ -333,3 +343,17 @@ def forget_legacy_pepper() -> bool:
     del stored["query_code_pepper"]
     _write_settings_file(path, stored)
     return True
+
+
+def store_setting(name: str, value: Any) -> Path:
+    """Write one setting into the settings file (checked first; other entries kept); returns the file."""
+    if name not in Settings.names():
+        raise KeyError(name)
+    Settings(**{name: value})  # refused here, with the setting named, rather than at the next start
+    path = settings_file()
+    stored: dict[str, Any] = {}
+    if path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    stored[name] = value
+    _write_settings_file(path, stored)
+    return path

@@ -43,7 +43,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -56,7 +56,7 @@ from desktop.domain.classification import Nature
 from desktop.domain.errors import ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import MAX_DRIFT_MS, Hlc
-from desktop.domain.identity import mask_name
+from desktop.domain.masking import kiosk_payload
 from desktop.domain.numbering import validate_device_code
 from desktop.domain.roles import Actor
 from desktop.domain.routing import OrganisationDirectory
@@ -390,26 +390,7 @@ def hidden_cases(session: Session, device: Device, case_ids: set[str]) -> set[st
     return hidden
 
 
-# -- kiosks: masked progress only ------------------------------------------------------------------
-
-#: What a kiosk receives of each event: the steps, dates and outcomes a petitioner is told.
-_KIOSK_REGISTERED: Final = frozenset({"case_number", "channel", "received_on", "received_at", "hall",
-                                      "query_code_hash", "persons_count", "visit_kind"})
-_KIOSK_DECISION: Final = frozenset({"nature", "legal_route", "route_kind", "organisation_code", "due", "assigned_on",
-                                    "accepted_on", "days", "answered_on", "outcome", "delivered_on",
-                                    "requested_on", "rating", "kind", "query_code_hash"})
-
-
-def kiosk_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """An event's payload as a kiosk may hold it: progress only, the petitioner's name masked."""
-    if event_type == EventType.REGISTERED.value:
-        out = {k: v for k, v in payload.items() if k in _KIOSK_REGISTERED}
-        petitioner = payload.get("petitioner")
-        name = petitioner.get("name") if isinstance(petitioner, dict) else None
-        out["petitioner"] = {"name": mask_name(name) if isinstance(name, str) else ""}
-        return out
-    return {k: v for k, v in payload.items() if k in _KIOSK_DECISION}
-
+# -- kiosks: masked progress only (desktop/domain/masking.py) -------------------------------------
 
 def _local_time(event: Event) -> str:
     return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).isoformat(sep=" ", timespec="minutes")

@@ -36,6 +36,7 @@ class Topic(StrEnum):
     SYNC = "sync"  # outbox acknowledgements, the pull cursor, enrolled devices
     QUEUE = "queue"  # the hall queue (told by the hall server)
     DRAFTS = "drafts"  # forms kept against a crash
+    SUGGESTIONS = "suggestions"  # people's suggestions (人民建议) and their themes
     RECEPTION = "reception"  # leader reception days, their appointments and dossier notes
 
 
@@ -53,6 +54,8 @@ TABLE_TOPICS: dict[str, Topic] = {
     "sync_devices": Topic.SYNC,
     "drafts": Topic.DRAFTS,
     "attachments": Topic.CASES,
+    "suggestions": Topic.SUGGESTIONS,
+    "suggestion_themes": Topic.SUGGESTIONS,
     "reception_days": Topic.RECEPTION,
     "reception_appointments": Topic.RECEPTION,
     "dossier_notes": Topic.RECEPTION,

@@ -18,7 +18,7 @@ from ui.shell.context import WorkContext
 from ui.shell.startup import OpeningFailedPage
 from ui.shell.sync_status import SyncIndicator
 
-PAGE_TITLES = {WindowRole.KIOSK: "查询办理进度（无需登录）", WindowRole.DISPLAY: "大厅信息（无需登录）"}
+PAGE_TITLES = {WindowRole.KIOSK: "自助服务（无需登录）", WindowRole.DISPLAY: "大厅信息（无需登录）"}
 
 
 class DeviceWindow(QMainWindow):
