@@ -21,7 +21,7 @@ from desktop.domain.roles import Actor, WindowRole
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from desktop.domain.queue import IssuedTicket, WindowType
+    from desktop.domain.queue import IssuedTicket, QueueBoard, WindowType
     from desktop.services.context import Hall
     from desktop.sync.queue_client import QueueClient
     from ui.shell.context import WorkContext
@@ -71,7 +71,14 @@ def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
         return kiosk_body(ctx, ticket=ticket_flow(_window_types, _issue_ticket), booking=booking_flow)
     from ui.display.board import display_body
 
-    return display_body(ctx)
+    return display_body(ctx, read_queue_board)
+
+
+def read_queue_board(hall: Hall) -> QueueBoard:
+    """What the call display shows: the hall queue's board (imported when first read, off the GUI thread)."""
+    from desktop.services.queue import board
+
+    return board(hall)
 
 
 def build_window(hall: Hall | HallSource, role: WindowRole | str, *,

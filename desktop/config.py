@@ -237,6 +237,17 @@ class Settings:
                 "可写字段顺序如 keyboard:name,sex,ethnicity,birth_date,address,id_number；"
                 "sim:=模拟阅读器（演示、培训，可加 seed=数字、nocard、unplugged 或卡片文件.json）", _reader_spec)
 
+    # The hall display's call announcements (desktop/devices/voice.py): `doctor` checks them.
+    voice: bool = _setting(True, "大厅显示屏叫号时语音播报（需本机有中文语音引擎，见 doctor）", _flag)
+    voice_engine: str = _setting(
+        "", "语音引擎：为空自动选择（Linux 为 speechd，即 speech-dispatcher + espeak-ng；Windows 为 winrt/sapi）")
+    voice_locale: str = _setting("zh_CN", "播报语音的语言（默认 zh_CN 普通话）",
+                                 pattern=r"[a-z]{2,3}([_-][A-Za-z]{2,4})?")
+    voice_rate: float = _setting(0.0, "播报语速：-1（最慢）到 1（最快），0 为引擎默认", _number, low=-1, high=1)
+    voice_volume: float = _setting(1.0, "播报音量：0 到 1", _number, low=0, high=1)
+    voice_chime: Path | None = _setting(None, "每次播报前播放的提示音（WAV 文件）；为空不播放", _optional_path)
+    voice_repetitions: int = _setting(2, "每次叫号播报几遍（1–3）", _integer, low=1, high=3)
+
     def __post_init__(self) -> None:
         for spec in fields(self):
             value = getattr(self, spec.name)

@@ -46,6 +46,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ph-shots-"))
     os.environ.setdefault("PH_CONFIG_DIR", str(work / "config"))
     os.environ.setdefault("PH_DATA_DIR", str(work / "data"))
+    # The display speaks through Qt's test engine here, never this PC's (it has no Chinese voice: English).
+    os.environ.setdefault("PH_VOICE_ENGINE", "mock")
+    os.environ.setdefault("PH_VOICE_LOCALE", "en_GB")
     os.environ.setdefault("PH_QUEUE_WINDOW", "3")  # the counters shown are window 3 of the hall queue
     db = Path(args.db) if args.db else work / "demo.db"
     if not args.db:
@@ -289,6 +292,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
             device.show()
             save(device, f"13-{role}-{name}")
             device.close()
+    _call_display(hall, settings, out, save, after)
     collector.stop()
     hall.engine.dispose()
     kiosk_screenshots(db, out)
@@ -444,6 +448,44 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             body.wipe()
         window.close()
     hall.engine.dispose()
+
+
+def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None],
+                  after: Callable[..., None]) -> None:
+    """The call display at both sizes on the hall's queue, a new call flashing; and, as it looks cut off
+    from the hall server on a PC without a Chinese voice."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import build_window
+    from desktop.services import queue
+    from ui.display.board import HallBoard
+    from ui.shell.startup import HallSource
+    from ui.shell.theme import apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "display")
+    windows = iter((5, 6, 2, 4, 7, 8, 1, 9))
+    for name, (width, height) in SIZES.items():
+        for state in ("", "-offline"):
+            # offline: also a PC whose engine has no Chinese voice (Qt's test engine asked for Mandarin)
+            shown = replace(settings, voice_locale="zh_CN") if state else settings
+            source = HallSource(shown, lambda: hall, start=False)
+            device = build_window(source, "display")
+            board = device.body
+            assert isinstance(board, HallBoard)
+            if state:
+                board.read_board = lambda h: replace(queue.board(h), connected=False)
+            device.resize(width, height)
+            device.show()
+            after(board.tasks.settled, source.start)  # the board as the display opens
+            # a window calls the next number: the display hears of it from the hall's change feed
+            after(board.tasks.settled, lambda: queue.call_next(hall, window=next(windows)))
+            save(device, f"15-display-{name}{state}")
+            device.close()
+            source.close()
 
 
 def leader_day(hall: Any, out: Path, staff: Callable[..., Any], save: Callable[[Any, str], None],

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.app import build_window, work_for
+from desktop.app import build_window, read_queue_board, work_for
 from desktop.domain.access import WITHHELD, Permission, Role
 from desktop.domain.classification import Nature
 from desktop.domain.roles import WindowRole
@@ -172,7 +172,7 @@ def test_deadline_board_and_hall_display(qtbot: QtBot, sqlite_hall: Hall, clerk:
     board = DeadlinePanel(work_context(clerk))
     qtbot.addWidget(board)
     qtbot.waitUntil(lambda: "在办 1 件" in board.summary.text())
-    display = HallBoard(work_context(Actor.display_screen("D01"), "display"))
+    display = HallBoard(work_context(Actor.display_screen("D01"), "display"), read_queue_board)
     qtbot.addWidget(display)
     # 2026-09-16: the next leaders' day is 15 October (the 15th of September has passed)
     qtbot.waitUntil(lambda: "2026年10月15日" in display.reception.text())
