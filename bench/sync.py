@@ -11,7 +11,7 @@
 * **Push without validation**: the same push with the server's checks of every event
   switched off (``SyncServer(validate=False)``): what the checks cost (at most 30 %).
 * **Pull / catch-up**: a device that missed all ``events`` (the demo database given,
-  encrypted) pulls them in pages of 1,000, applying each with its projections and its
+  encrypted) pulls them in pages of 5,000, applying each with its projections and its
   cursor in one transaction, as a device really does. Floor: the SQLCipher driver
   inserting the same events (fresh ids) into that database with ``executemany`` in one
   transaction (``bench.run``'s floor).
@@ -262,7 +262,8 @@ def measure_pull(server: Any, db: Path, events: list[Any]) -> dict[str, Any]:
         hall.engine.dispose()
     if pulled != len(events):
         raise RuntimeError(f"拉取到 {pulled} 条新事件，应为 {len(events)} 条")
-    return {"events": pulled, "seconds": seconds, "events_per_s": pulled / seconds, "page": 1000, "cursor": cursor}
+    return {"events": pulled, "seconds": seconds, "events_per_s": pulled / seconds, "page": client.pull_limit,
+            "cursor": cursor}
 
 
 def sqlcipher_floor(db: Path, events: list[Any]) -> dict[str, Any]:
@@ -323,6 +324,21 @@ def measure(db: Path, events: int = EVENTS, *, quick: bool = False) -> dict[str,
             "catch_up_seconds": pull["seconds"], "catch_up_floor_seconds": floor["seconds"]}
 
 
+def measure_catch_up(db: Path, events: int = EVENTS) -> dict[str, Any]:
+    """Only the catch-up: ``events`` pushed in-process (validated) to a private PostgreSQL, then pulled over HTTP."""
+    generated = generate_events(events, seed=random.Random(5).randint(1, 10**6))
+    with private_postgres() as pg_url:
+        push = measure_push(generated, _database(pg_url, "sync_push"), db.parent, over_http=False)
+        server = push.pop("server")
+        try:
+            pull = measure_pull(server, db, generated)
+        finally:
+            server.engine.dispose()
+    floor = sqlcipher_floor(db, generated)
+    return {"events": len(generated), "pull": pull, "sqlcipher_floor": floor,
+            "catch_up_seconds": pull["seconds"], "catch_up_floor_seconds": floor["seconds"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True, help="an encrypted demo database (python -m desktop demo-data)")
@@ -331,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"events to push and pull (default {EVENTS:,}; quick {QUICK_EVENTS:,})")
     parser.add_argument("--quick", action="store_true", help="fewer events and floor repetitions")
     parser.add_argument("--in-place", action="store_true", help="write into --db itself instead of a copy")
+    parser.add_argument("--catch-up-only", action="store_true",
+                        help="only the catch-up (the server filled in-process), e.g. with --events 100000")
     args = parser.parse_args(argv)
     activate(Path(args.cfg))
     source = Path(args.db).resolve()
@@ -339,10 +357,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.in_place:
         copy_database(source, target)
     try:
-        result = measure(target, events, quick=args.quick)
+        result = measure_catch_up(target, events) if args.catch_up_only else measure(target, events, quick=args.quick)
     finally:
         if not args.in_place:
             remove_database(target)
+    if args.catch_up_only:
+        print_catch_up(result)
+        print("BENCH " + json.dumps(result, default=str))
+        return 0
     push, pull, floor = result["push"], result["pull"], result["sqlcipher_floor"]
     push_floor = push["floor"]["events_per_s"]
     print(f"push  {push['events_per_s']:>10,.0f} ev/s   floor (psycopg COPY) {push_floor:>10,.0f} ev/s"
@@ -357,11 +379,15 @@ def main(argv: list[str] | None = None) -> int:
           f"   ratio {durable['events_per_s'] / durable_floor:.2f}×   (production durability)")
     print(f"pull  {pull['events_per_s']:>10,.0f} ev/s   floor (SQLCipher)    {floor['events_per_s']:>10,.0f} ev/s"
           f"   ratio {pull['events_per_s'] / floor['events_per_s']:.2f}×")
+    print_catch_up(result)
+    print("BENCH " + json.dumps(result, default=str))
+    return 0
+
+
+def print_catch_up(result: dict[str, Any]) -> None:
     catch, catch_floor = result["catch_up_seconds"], result["catch_up_floor_seconds"]
     print(f"catch-up of {result['events']:,} events: {catch:.1f} s, floor {catch_floor:.1f} s "
           f"({catch / catch_floor:.2f}×)")
-    print("BENCH " + json.dumps(result, default=str))
-    return 0
 
 
 if __name__ == "__main__":

@@ -93,6 +93,25 @@ def test_a_lost_answer_is_retried_without_loss_or_duplicates(sync_server: SyncSe
         assert session.scalar(select(func.count()).where(EventRow.server_seq.is_(None))) == 0
 
 
+def test_own_events_pulled_back_unacknowledged_get_their_server_seqs(
+        sync_server: SyncServer, device_hall: DeviceFactory, clerk: Actor) -> None:
+    """Events the server stored but whose answer never came back are known here: the pull only numbers them."""
+    a, b = device_hall("a"), device_hall("b")
+    register_cases(a, clerk, 3)
+    register_cases(b, clerk, 2, start=200)
+    local_client(sync_server, b).sync_once()
+    sync_server.push(device_of(a), [WireEvent.of(e) for e in events_of(a)])  # the answer was lost
+    before = projection_snapshot_of(a)
+    report = local_client(sync_server, a).pull_all()
+    assert report == 2 and count_events(a) == 5
+    with a.sessions() as session:
+        assert session.scalar(select(func.count()).where(EventRow.server_seq.is_(None))) == 0
+        mine = dict(session.execute(select(EventRow.event_id, EventRow.server_seq)).all())
+    with sync_server.hall.sessions() as session:
+        assert mine == dict(session.execute(select(EventRow.event_id, EventRow.seq)).all())
+    assert projection_snapshot_of(a)["cases"] != before["cases"]  # b's two cases came in beside a's own three
+
+
 def test_a_page_pulled_twice_is_applied_once(sync_server: SyncServer, device_hall: DeviceFactory,
                                              clerk: Actor) -> None:
     a, b = device_hall("a"), device_hall("b")
