@@ -47,6 +47,7 @@ TABLE_TOPICS: dict[str, Topic] = {
     "holiday_schedules": Topic.REFERENCE,
     "staff_accounts": Topic.ACCOUNTS,
     "audit_log": Topic.AUDIT,
+    "device_audit": Topic.AUDIT,
     "print_jobs": Topic.PRINT_JOBS,
     "sync_state": Topic.SYNC,
     "sync_devices": Topic.SYNC,

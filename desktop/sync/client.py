@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
@@ -20,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import EventRow, SyncStateRow
+from db.models import AuditRow, EventRow, SyncStateRow
 from desktop.domain.hlc import Hlc
 from desktop.services.context import Hall
 from desktop.services.store import append_events, row_to_event
@@ -28,6 +29,7 @@ from desktop.sync.transport import Transport
 from server.protocol import (
     MAX_PULL_LIMIT,
     MAX_PUSH_EVENTS,
+    AuditUpEntry,
     PullResponse,
     SyncProblem,
     WireEvent,
@@ -35,7 +37,10 @@ from server.protocol import (
 )
 
 STATE = "upstream"
+#: The ``sync_state`` row whose cursor is the newest audit entry the server holds a copy of.
+AUDIT_STATE = "audit-upstream"
 PUSH_BATCH = 500
+AUDIT_BATCH = 500
 PULL_LIMIT = MAX_PULL_LIMIT  # pages of 5,000: fewer, larger transactions (a catch-up commits 20 times per 100,000)
 
 
@@ -48,6 +53,7 @@ class SyncReport:
     #: How far this device's events ran ahead of the server's clock (0: not noticeably): the clock
     #: is or was wrong. The events were stored all the same; the user should correct the clock.
     clock_ahead_ms: int = 0
+    audit_pushed: int = 0  # audit entries the server took a copy of
 
     @property
     def clock_warning(self) -> str:
@@ -75,10 +81,10 @@ def pending_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(EventRow).where(EventRow.server_seq.is_(None))) or 0)
 
 
-def _state(session: Session) -> SyncStateRow:
-    row = session.get(SyncStateRow, STATE)
+def _state(session: Session, name: str = STATE) -> SyncStateRow:
+    row = session.get(SyncStateRow, name)
     if row is None:
-        row = SyncStateRow(name=STATE, cursor=0, last_success_at="", last_attempt_at="", last_error="")
+        row = SyncStateRow(name=name, cursor=0, last_success_at="", last_attempt_at="", last_error="")
         session.add(row)
     return row
 
@@ -124,13 +130,14 @@ class SyncClient:
         try:
             pushed = self.push_outbox()
             pulled = self.pull_all()
+            audited = self.push_audit()  # last: a refused audit copy never holds the cases back
         except SyncProblem as problem:
             self._finish(problem.message)
             raise
         self._finish("")
         status = self.status()
         return SyncReport(pushed=pushed, pulled=pulled, cursor=status.cursor, pending=status.pending,
-                          clock_ahead_ms=self.clock_ahead_ms)
+                          clock_ahead_ms=self.clock_ahead_ms, audit_pushed=audited)
 
     def push_outbox(self) -> int:
         """Push the whole outbox in batches, the oldest first; returns how many events went up.
@@ -155,6 +162,32 @@ class SyncClient:
             with self.hall.transaction() as session:
                 _set_server_seqs(session, [{"_id": r.event_id, "_seq": seqs[r.event_id]} for r in rows])
             pushed += len(rows)
+
+    def push_audit(self) -> int:
+        """Send the audit entries the server has no copy of yet, oldest first; returns how many it took.
+
+        The cursor moves to the newest entry the server says it holds, in a transaction of its
+        own after each batch; a lost answer only means the batch goes again (the server takes
+        an entry it holds again when it is unchanged).
+        """
+        taken = 0
+        while True:
+            with self.hall.sessions() as session:
+                row = session.get(SyncStateRow, AUDIT_STATE)
+                cursor = row.cursor if row is not None else 0
+                rows = list(session.scalars(select(AuditRow).where(AuditRow.seq > cursor)
+                                            .order_by(AuditRow.seq).limit(AUDIT_BATCH)))
+            if not rows:
+                return taken
+            answer = self.transport.push_audit([AuditUpEntry(
+                seq=r.seq, at=r.at, device=r.device, actor_id=r.actor_id, actor_name=r.actor_name, action=r.action,
+                target=r.target, detail=json.loads(r.detail), prev_hash=r.prev_hash, entry_hash=r.entry_hash)
+                for r in rows])
+            if answer.last_seq < rows[-1].seq:
+                raise SyncProblem("server_error", "服务器没有确认收到本机的审计记录，稍后重试即可")
+            with self.hall.transaction() as session:
+                _state(session, AUDIT_STATE).cursor = rows[-1].seq
+            taken += answer.stored
 
     def pull_all(self) -> int:
         """Pull and apply pages until the server has nothing newer.

@@ -20,7 +20,7 @@ from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from desktop.sync.client import SyncClient
 from server.local import LocalTransport
-from server.protocol import PullResponse, PushResponse, SyncProblem, WireEvent
+from server.protocol import AuditPushResponse, AuditUpEntry, PullResponse, PushResponse, SyncProblem, WireEvent
 from server.store import Device, SyncServer, hidden_cases
 from tests.helpers import form, valid_id
 from tests.sync.conftest import (
@@ -67,6 +67,9 @@ class LosesAnswers:
 
     def pull(self, since: int, limit: int) -> PullResponse:
         return self.inner.pull(since, limit)
+
+    def push_audit(self, entries: list[AuditUpEntry]) -> AuditPushResponse:
+        return self.inner.push_audit(entries)
 
     def close(self) -> None:
         pass
