@@ -346,6 +346,21 @@ class ReferenceStateRow(Base):
     applied_at: Mapped[str] = mapped_column(String(32))
 
 
+class ReferenceDocumentRow(Base):
+    """A reference document shared down the feed (desktop/services/reference_feed.py), as JSON or CSV text.
+
+    On the server ``scope`` is "" (every device) or a hall code (that hall's devices); a device
+    keeps what it received under "".
+    """
+
+    __tablename__ = "reference_documents"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
 class SealedFieldRow(Base):
     """Server side: one personal field of a registration, encrypted (FieldCipher token bound to event and field)."""
 

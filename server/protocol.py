@@ -251,35 +251,20 @@ class ProgressAnswer(BaseModel):
 
 # -- reference data (down the feed, versioned) -------------------------------------------------------
 
-class ReferenceAccount(BaseModel):
-    """A staff account as staff devices receive it: the Argon2id hash only, no lockout state."""
+class ReferencePart(BaseModel):
+    """One kind of reference data (accounts, holidays, organisations, settings …) and its version."""
 
-    login: str
-    display_name: str
-    role: str
-    hall_code: str
-    org_code: str
-    extra_permissions: list[str]
-    password_hash: str
-    must_change_password: bool
-    disabled: bool
-    password_changed_at: str
-
-
-class HolidaySchedule(BaseModel):
-    year: int
-    csv_text: str
-    source: str
+    version: str
+    content: Any
 
 
 class ReferenceResponse(BaseModel):
-    """The reference data this device may hold, as of ``version`` (a digest of it).
+    """The reference data this device may hold, as of ``version`` (a digest of its parts' versions).
 
-    ``unchanged`` when the device already has this version (then the lists are empty).
-    Kiosks and hall displays receive no accounts.
+    ``unchanged`` when the device already has this version (then ``parts`` is empty). Kiosks
+    and hall displays receive no accounts. A kind this program does not know is skipped.
     """
 
     version: str
     unchanged: bool
-    accounts: list[ReferenceAccount]
-    holidays: list[HolidaySchedule]
+    parts: dict[str, ReferencePart]

@@ -45,6 +45,7 @@ TABLE_TOPICS: dict[str, Topic] = {
     "case_persons": Topic.CASES,
     "search_keys": Topic.CASES,
     "holiday_schedules": Topic.REFERENCE,
+    "reference_documents": Topic.REFERENCE,
     "staff_accounts": Topic.ACCOUNTS,
     "audit_log": Topic.AUDIT,
     "device_audit": Topic.AUDIT,

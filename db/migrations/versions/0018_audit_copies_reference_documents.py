@@ -1,4 +1,5 @@
-"""The server's copy of every device's audit log: append-only, one hash chain per device.
+"""The server's copy of every device's audit log (append-only, one hash chain per device), and
+reference documents shared down the feed (the organisation directory, deployment settings, …).
 
 Revision ID: 0018
 Revises: 0014
@@ -34,6 +35,14 @@ def upgrade() -> None:
         sa.Column("received_at", sa.String(32), nullable=False),
         sa.PrimaryKeyConstraint("device_id", "seq", name="pk_device_audit"),
     )
+    op.create_table(
+        "reference_documents",
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("scope", sa.String(32), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.String(32), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "scope", name="pk_reference_documents"),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE FUNCTION device_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
                    f"$$ BEGIN RAISE EXCEPTION '{REFUSE}'; END $$")
@@ -50,3 +59,4 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER device_audit_append_only ON device_audit")
         op.execute("DROP FUNCTION device_audit_append_only()")
     op.drop_table("device_audit")
+    op.drop_table("reference_documents")
