@@ -298,8 +298,7 @@ class SyncServer:
             shown = [r for r in rows if r.case_id not in hidden]
             payloads = {r.event_id: json.loads(r.payload) for r in shown}
             if not kiosk and self.keys is not None:  # a kiosk keeps the masked values the server stores
-                unseal_payloads(session, {r.event_id: payloads[r.event_id] for r in shown
-                                          if r.type == EventType.REGISTERED.value}, self.keys)
+                unseal_payloads(session, {r.event_id: payloads[r.event_id] for r in shown}, self.keys)
         # straight from the stored rows (already checked when they were pushed): no second validation
         events = [PulledEvent.model_construct(seq=r.seq, event_id=r.event_id, case_id=r.case_id,
                                               device_id=r.device_id, author=r.author, hlc=r.hlc, type=r.type,
