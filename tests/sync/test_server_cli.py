@@ -49,3 +49,30 @@ def test_rotating_the_field_key_keeps_the_old_keys_for_reading(tmp_path: Path,
     ring = json.loads(field_keys_file().read_text(encoding="utf-8"))
     assert ring["current"] == "k3" and set(ring["keys"]) == {"k1", "k2", "k3"}
     assert oct(field_keys_file().stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_directory_and_shared_settings_are_set_from_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.services.database import open_database
+    from desktop.services.reference import ORGANISATIONS_FILE, reference_dir, use_directory
+    from desktop.services.reference_feed import Audience, documents_for
+    from server.hall import server_hall
+
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    file = tmp_path / "机构目录.csv"
+    file.write_text((reference_dir() / ORGANISATIONS_FILE).read_text(encoding="utf-8"), encoding="utf-8")
+    try:
+        assert main(["import-directory", "--db", db, str(file)]) == 0
+        assert "个机构" in capsys.readouterr().out
+        assert main(["share-settings", "--db", db, "--hall", "PJ", "hall_phone=0579-84100000"]) == 0
+        assert main(["share-settings", "--db", db, "day_counting=weekly"]) == 2
+        assert "day_counting" in capsys.readouterr().err
+        assert main(["share-settings", "--db", db, "hall_phone"]) == 2
+        engine = open_database(db)
+        try:
+            shared = documents_for(server_hall(engine), Audience("counter", hall_code="PJ"))
+        finally:
+            engine.dispose()
+        assert shared["settings"] == {"hall_phone": "0579-84100000"} and len(shared["organisations"]) >= 10
+    finally:
+        use_directory(None)
