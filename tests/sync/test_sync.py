@@ -115,6 +115,20 @@ def test_own_events_pulled_back_unacknowledged_get_their_server_seqs(
     assert projection_snapshot_of(a)["cases"] != before["cases"]  # b's two cases came in beside a's own three
 
 
+def test_pages_applied_one_by_one_or_together_give_the_same_replica(
+        sync_server: SyncServer, device_hall: DeviceFactory, clerk: Actor) -> None:
+    a = device_hall("a")
+    register_cases(a, clerk, 5)
+    local_client(sync_server, a).sync_once()
+    replicas = []
+    for name, batch in (("b", 1), ("c", 4), ("d", 100)):  # each page its own transaction; two; all together
+        hall = device_hall(name)
+        client = local_client(sync_server, hall, pull_limit=2, apply_batch=batch)
+        assert client.sync_once().pulled == 5 and client.status().cursor == 5
+        replicas.append(projection_snapshot_of(hall))
+    assert replicas[0] == replicas[1] == replicas[2] == projection_snapshot_of(a)
+
+
 def test_a_page_pulled_twice_is_applied_once(sync_server: SyncServer, device_hall: DeviceFactory,
                                              clerk: Actor) -> None:
     a, b = device_hall("a"), device_hall("b")
