@@ -30,7 +30,7 @@ from db.models import HolidayScheduleRow, ReferenceDocumentRow, ReferenceStateRo
 from desktop.config import Settings, SettingsError, merge_into_settings_file
 from desktop.domain.access import Actor, Permission
 from desktop.domain.audit import AuditAction
-from desktop.domain.errors import ValidationError
+from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import canonical_json
 from desktop.domain.routing import OrganisationDirectory
 from desktop.services.accounts import SyncedAccount, apply_synced_accounts
@@ -104,6 +104,8 @@ def apply_documents(hall: Hall, documents: Mapping[str, Any]) -> list[str]:
     """Apply the kinds whose content is new here, each with its version after it; returns their names.
 
     A kind this program does not know is skipped (a newer server); the others are applied.
+    One that cannot be applied (bad content, an unwritable settings file) is refused with
+    :class:`RuleViolation` naming it; the kinds applied before it stay applied.
     """
     held = held_versions(hall)
     applied = []
@@ -112,7 +114,12 @@ def apply_documents(hall: Hall, documents: Mapping[str, Any]) -> list[str]:
         version = version_of(content)
         if kind is None or held.get(name) == version:
             continue
-        kind.apply(hall, content)
+        try:
+            kind.apply(hall, content)
+        except (RuleViolation, SettingsError, OSError, KeyError, TypeError, ValueError) as exc:
+            reason = exc.message if isinstance(exc, RuleViolation) else str(exc) or type(exc).__name__
+            raise RuleViolation("reference_refused", f"服务器发来的参考数据“{name}”无法采用：{reason}。"
+                                                     "其余同步已完成；请联系管理员") from exc
         with hall.transaction() as session:
             row = session.get(ReferenceStateRow, _state_name(name))
             stamp = hall.now().isoformat(timespec="seconds")

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import httpx
 
 from db.models import ReferenceStateRow
+from desktop.domain.errors import RuleViolation
 from desktop.services.context import Hall
 from desktop.services.reference_feed import apply_documents
 from desktop.sync.enrolment import _call
-from server.protocol import ReferenceResponse
+from server.protocol import ReferenceResponse, SyncProblem
 
 STATE_NAME = "upstream"
 
@@ -39,7 +40,10 @@ def applied_version(hall: Hall) -> str:
 def apply_reference(hall: Hall, answer: ReferenceResponse) -> ReferenceReport:
     if answer.unchanged:
         return ReferenceReport(answer.version, False, ())
-    kinds = apply_documents(hall, {name: part.content for name, part in answer.parts.items()})
+    try:
+        kinds = apply_documents(hall, {name: part.content for name, part in answer.parts.items()})
+    except RuleViolation as refusal:
+        raise SyncProblem("refused", refusal.message) from None
     with hall.transaction() as session:
         row = session.get(ReferenceStateRow, STATE_NAME)
         stamp = hall.now().isoformat(timespec="seconds")

@@ -31,7 +31,8 @@ from desktop.services.reference_feed import (
     use_stored_directory,
 )
 from desktop.sync.client import sync_with_server
-from desktop.sync.reference import applied_version, pull_reference
+from desktop.sync.reference import applied_version, apply_reference, pull_reference
+from server.protocol import ReferencePart, ReferenceResponse, SyncProblem
 from server.store import enrol_device
 from tests.conftest import FakeClock, make_hall
 from tests.sync.conftest import DeviceFactory, add_staff, serving, with_staff
@@ -160,3 +161,16 @@ def test_a_new_kind_plugs_in_with_one_registration(
     finally:
         KINDS.pop("window_types")
     assert apply_documents(kiosk, {"leader_schedules": []}) == []  # a kind this program does not know: skipped
+
+
+def test_reference_data_a_device_cannot_take_is_refused_in_words(device_hall: DeviceFactory) -> None:
+    counter = device_hall("c")
+    answer = ReferenceResponse(version="v2", unchanged=False, parts={
+        "holidays": ReferencePart(version="h", content=[{"year": 2027, "csv_text": SCHEDULE_2027, "source": "中心"}]),
+        "organisations": ReferencePart(version="o", content=[{"code": "X1", "name": "某单位", "kind": "NO_SUCH_KIND",
+                                                              "level": "COUNTY", "region_code": "330726"}])})
+    with pytest.raises(SyncProblem, match=r"参考数据“organisations”无法采用.*机构类型"):
+        apply_reference(counter, answer)
+    assert 2027 in counter.policy.calendar.known_years()  # what came before it is kept
+    assert applied_version(counter) == ""  # and the whole answer is asked for again next time
+    assert stored_document(counter, "organisations") is None and "X1" not in load_directory()
