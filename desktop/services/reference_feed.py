@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from db.models import HolidayScheduleRow, ReferenceDocumentRow, ReferenceStateRow, StaffAccountRow
 from desktop.config import Settings, SettingsError, merge_into_settings_file
@@ -225,7 +225,14 @@ def use_stored_directory(hall: Hall) -> bool:
     rows = stored_document(hall, ORGANISATIONS)
     if rows is None:
         return False
-    use_directory(directory_of(rows))
+    try:
+        directory = directory_of(rows)
+    except RuleViolation:  # checked when it came; a newer program may check more: the shipped one, and asked again
+        with hall.transaction() as session:
+            session.execute(delete(ReferenceStateRow).where(ReferenceStateRow.name.in_(
+                (_state_name(ORGANISATIONS), "upstream"))))
+        return False
+    use_directory(directory)
     return True
 
 

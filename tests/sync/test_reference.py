@@ -7,13 +7,14 @@ every device; a device that already has the version is told so and nothing is wr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 
-from db.models import AuditRow, StaffAccountRow
+from db.models import AuditRow, ReferenceDocumentRow, ReferenceStateRow, StaffAccountRow
 from desktop.config import SettingsError, load_settings
 from desktop.domain.errors import ValidationError
 from desktop.services.accounts import sign_in
@@ -174,3 +175,17 @@ def test_reference_data_a_device_cannot_take_is_refused_in_words(device_hall: De
     assert 2027 in counter.policy.calendar.known_years()  # what came before it is kept
     assert applied_version(counter) == ""  # and the whole answer is asked for again next time
     assert stored_document(counter, "organisations") is None and "X1" not in load_directory()
+
+
+def test_a_stored_directory_this_program_no_longer_accepts_is_asked_for_again(
+        device_hall: DeviceFactory) -> None:
+    counter = device_hall("c")
+    bad = [{"code": "X1", "name": "某单位", "kind": "NO_SUCH_KIND", "level": "COUNTY", "region_code": "330726"}]
+    with counter.transaction() as session:  # as kept by an older program with other rules
+        session.add(ReferenceDocumentRow(kind="organisations", scope="", content=json.dumps(bad), updated_at=""))
+        session.add(ReferenceStateRow(name="upstream", version="v1", applied_at=""))
+        session.add(ReferenceStateRow(name="kind:organisations", version="o1", applied_at=""))
+    assert not use_stored_directory(counter)  # the start goes on with the shipped directory
+    assert "X1" not in load_directory() and applied_version(counter) == ""
+    with counter.sessions() as session:
+        assert session.get(ReferenceStateRow, "kind:organisations") is None
