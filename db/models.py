@@ -238,6 +238,30 @@ class AuditRow(Base):
     entry_hash: Mapped[str] = mapped_column(String(64))
 
 
+class DeviceAuditRow(Base):
+    """Server side: a device's audit entry as the device wrote it (append-only; migration 0018 refuses changes).
+
+    ``device_id`` is the token's device, never what the entry says; the chain (``prev_hash`` →
+    ``entry_hash``) is the device's own, verifiable with its audit key.
+    """
+
+    __tablename__ = "device_audit"
+
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                     autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32))
+    device: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[str] = mapped_column(String(96))
+    actor_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[str] = mapped_column(String(32))
+
+
 class PrintJobRow(Base):
     """One attempt to print a document (desktop/services/printing.py).
 
@@ -320,6 +344,21 @@ class ReferenceStateRow(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[str] = mapped_column(String(64))
     applied_at: Mapped[str] = mapped_column(String(32))
+
+
+class ReferenceDocumentRow(Base):
+    """A reference document shared down the feed (desktop/services/reference_feed.py), as JSON or CSV text.
+
+    On the server ``scope`` is "" (every device) or a hall code (that hall's devices); a device
+    keeps what it received under "".
+    """
+
+    __tablename__ = "reference_documents"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(32))
 
 
 class SealedFieldRow(Base):

@@ -331,6 +331,22 @@ def _write_settings_file(path: Path, stored: dict[str, Any]) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def merge_into_settings_file(values: Mapping[str, Any]) -> list[str]:
+    """Write ``values`` into the settings file (read at the next start); returns the names that changed."""
+    path = settings_file()
+    stored: dict[str, Any] = {}
+    if path.exists():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RuntimeError(f"设置文件 {path} 无法读取：{exc}。请修复或删除该文件后重试。") from exc
+        stored = loaded if isinstance(loaded, dict) else {}
+    changed = sorted(k for k, v in values.items() if stored.get(k) != v)
+    if changed:
+        _write_settings_file(path, {**stored, **{k: values[k] for k in changed}})
+    return changed
+
+
 def forget_legacy_pepper() -> bool:
     """Remove ``query_code_pepper`` from the settings file once the key store holds it."""
     path = settings_file()

@@ -43,9 +43,9 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Final, cast
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import CaseRow, CaseSealRow, EventRow, SyncDeviceRow
@@ -291,15 +291,15 @@ class SyncServer:
         if not 1 <= limit <= MAX_PULL_LIMIT:
             raise SyncProblem("refused", f"每页事件数应在 1 到 {MAX_PULL_LIMIT} 之间")
         with self.hall.sessions() as session:
-            rows = list(session.scalars(select(EventRow).where(EventRow.seq > since)
-                                        .order_by(EventRow.seq).limit(limit)))
+            rows = list(session.execute(select(_EVENTS).where(_EVENTS.c.seq > since)  # plain rows, no ORM objects
+                                        .order_by(_EVENTS.c.seq).limit(limit)))
             hidden = hidden_cases(session, device, {r.case_id for r in rows})
             kiosk = device.role == "kiosk"
             shown = [r for r in rows if r.case_id not in hidden]
             payloads = {r.event_id: json.loads(r.payload) for r in shown}
             if not kiosk and self.keys is not None:  # a kiosk keeps the masked values the server stores
-                unseal_payloads(session, {r.event_id: payloads[r.event_id] for r in shown
-                                          if r.type == EventType.REGISTERED.value}, self.keys)
+                unseal_payloads(session, {r.event_id: payloads[r.event_id] for r in shown}, self.keys,
+                                seqs=(since, rows[-1].seq) if rows else None)
         # straight from the stored rows (already checked when they were pushed): no second validation
         events = [PulledEvent.model_construct(seq=r.seq, event_id=r.event_id, case_id=r.case_id,
                                               device_id=r.device_id, author=r.author, hlc=r.hlc, type=r.type,
@@ -309,6 +309,9 @@ class SyncServer:
                   for r in shown]
         next_cursor = rows[-1].seq if rows else since
         return PullResponse(events=events, next_cursor=next_cursor, more=len(rows) == limit)
+
+
+_EVENTS = cast(Table, EventRow.__table__)
 
 
 # -- art. 30: seals ------------------------------------------------------------------------------
