@@ -278,6 +278,22 @@ def book(hall: Hall, actor: Actor, day_id: str, visitor: Visitor, *, slot: int |
     return _booking(hall, appointment_id)
 
 
+def book_today(hall: Hall, actor: Actor, visitor: Visitor) -> Booking:
+    """A walk-in joins today's reception day (the earliest free slot, else 候补); refused when there is none today."""
+    guard(hall, actor, Permission.REGISTER, "预约领导接访")
+    visitor = _check_visitor(hall, visitor)
+    today = hall.today()
+    with hall.transaction() as session:
+        day = session.scalars(select(ReceptionDayRow).where(ReceptionDayRow.day == today)
+                              .order_by(ReceptionDayRow.day_id).limit(1)).first()
+        if day is None:
+            raise RuleViolation("no_reception_today",
+                                f"今天（{format_date(today)}）没有安排领导接访日，不能加入今日接访；"
+                                "可在“领导接访预约”中预约以后的接访日")
+        appointment_id = _book(session, hall, actor, day, visitor, None, "窗口")
+    return _booking(hall, appointment_id)
+
+
 def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visitor: Visitor, slot: int | None,
           source: str) -> str:
     if day.day < hall.today():
