@@ -199,11 +199,12 @@ class WindowTypesPanel(QWidget):
         self.name.setFocus()
 
     def _enable(self) -> None:
-        here = self.elsewhere is None and not self.tasks.busy
+        here = self.elsewhere is None
         index = self.table.currentRow() if self._editing else -1
-        for widget in (self.name, self.prefix, self.windows, self.priority, self.active, self.save_button,
-                       self.add_button):
+        for widget in (self.name, self.prefix, self.windows, self.priority, self.active, self.add_button):
             widget.setEnabled(here)
+        self.save_button.setEnabled(here and not self.tasks.busy)
+        here = here and not self.tasks.busy
         self.up.setEnabled(here and index > 0)
         self.down.setEnabled(here and 0 <= index < len(self.rows) - 1)
 
