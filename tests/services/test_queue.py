@@ -407,10 +407,12 @@ def _leader_ticket_at(hall: Hall, window: int, **person: str) -> str:
 
 def test_a_walk_in_joins_todays_reception_day_from_the_leader_ticket(hall: Hall, clerk: Actor) -> None:
     today = hall.today()
-    day = reception.add_day(hall, clerk, today, leaders=["县长 周建华"], slots="09:00-10:00/1")
+    # at 09:30 the 08:00 slot is over: a walk-in gets the one under way, else waits
+    day = reception.add_day(hall, clerk, today, leaders=["县长 周建华"], slots="08:00-09:00/5,09:00-10:00/1")
     number = _leader_ticket_at(hall, 4, id_number=valid_id(seq=7), name="张建国")
     booking = queue.join_reception_day(hall, clerk, window=4, name="不用的名字", id_number="")
     assert (booking.appointment.name, booking.appointment.status, booking.waiting_position) == ("张**", "已预约", 0)
+    assert booking.appointment.slot_label == "09:00–10:00"
     assert booking.appointment.summary == f"现场来访（排队号 {number}）"
     queue.act(hall, queue.window_view(hall, window=4).current.ticket_id,  # type: ignore[union-attr]
               QueueAction.FINISH, window=4)

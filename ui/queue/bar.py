@@ -135,7 +135,7 @@ class QueueBar(QFrame):
         self.priority = QCheckBox("优先")
         self.priority.setToolTip("老年人、残疾人或紧急的欠薪事项（该类型允许优先时）")
         self.visitor_id = QLineEdit()
-        self.visitor_id.setPlaceholderText("来访人证件号码（可不填）")
+        self.visitor_id.setPlaceholderText("证件号码（可不填）")
         self.visitor_id.setToolTip("持证发号：号票关联来访人，叫号时窗口即可看到其以前的信访事项")
         self.visitor_id.setMaxLength(18)
         self.visitor_id.setMinimumWidth(190)
