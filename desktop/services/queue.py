@@ -145,9 +145,15 @@ def all_window_types(hall: Hall) -> list[WindowType]:
 def managed_elsewhere(hall: Hall) -> str | None:
     """Why window types are not edited on this device (its queue lives on a hall server), else None."""
     if remote_of(hall) is not None or hall.settings.server_url.strip():
-        return ("本机的排队叫号由大厅服务器管理：窗口类型请在大厅服务器上修改"
-                "（python -m server window-type …），改动会自动推送到各窗口、取号机和叫号屏")
+        return "本机的排队叫号由大厅服务器管理，窗口类型保存在服务器上"
     return None
+
+
+def _refuse_elsewhere(hall: Hall) -> None:
+    where = managed_elsewhere(hall)
+    if where is not None:
+        raise RuleViolation("queue_types_remote", f"{where}：请在大厅服务器上修改（系统管理的“排队窗口类型”输入本人密码"
+                                                  "读取服务器上的类型，或在服务器上运行 python -m server window-type）")
 
 
 @dataclass(frozen=True)
@@ -169,9 +175,7 @@ def window_type_rows(hall: Hall, actor: Actor) -> list[WindowTypeRow]:
 
 def edit_window_type(hall: Hall, actor: Actor, window_type: WindowType) -> WindowType:
     """The administrator's screen: add (blank code) or change a type, where this device holds the queue."""
-    refusal = managed_elsewhere(hall)
-    if refusal is not None:
-        raise RuleViolation("queue_types_remote", refusal)
+    _refuse_elsewhere(hall)
     return save_window_type(hall, actor, window_type)
 
 
@@ -221,12 +225,14 @@ def save_window_type(hall: Hall, actor: Actor, window_type: WindowType) -> Windo
         return _type(row)
 
 
-def move_window_type(hall: Hall, actor: Actor, code: str, step: int) -> list[WindowType]:
-    """Move a type up (``step`` < 0) or down in the hall's order (kiosk buttons, lists); returns the new order."""
+def move_window_type(hall: Hall, actor: Actor, code: str, step: int, *, here: bool = False) -> list[WindowType]:
+    """Move a type up (``step`` < 0) or down in the hall's order (kiosk buttons, lists); returns the new order.
+
+    ``here``: this database is the authority whatever the settings say (the hall server's route).
+    """
     guard(hall, actor, Permission.MANAGE_SETTINGS, "调整排队窗口类型顺序")
-    refusal = managed_elsewhere(hall)
-    if refusal is not None:
-        raise RuleViolation("queue_types_remote", refusal)
+    if not here:
+        _refuse_elsewhere(hall)
     with hall.transaction() as session:
         _lock(session)
         rows = list(session.scalars(select(QueueWindowTypeRow).order_by(QueueWindowTypeRow.position,

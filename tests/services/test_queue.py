@@ -350,7 +350,7 @@ def test_types_move_in_the_hall_order_and_devices_take_the_new_order(hall: Hall,
 
 def test_window_types_are_edited_where_the_queue_lives(hall: Hall) -> None:
     hall.settings = replace(hall.settings, server_url="https://hall.example:8443")
-    assert "请在大厅服务器上修改" in (queue.managed_elsewhere(hall) or "")
+    assert queue.managed_elsewhere(hall) == "本机的排队叫号由大厅服务器管理，窗口类型保存在服务器上"
     with pytest.raises(RuleViolation, match="请在大厅服务器上修改"):
         queue.edit_window_type(hall, ADMIN, WindowType("", "信访代理", "D", ()))
     with pytest.raises(RuleViolation, match="请在大厅服务器上修改"):

@@ -9,14 +9,20 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.domain.queue import TicketSource
+from desktop.domain.errors import RuleViolation
+from desktop.domain.queue import TicketSource, WindowType
 from desktop.services import queue
 from desktop.services.context import Actor, Hall
+from server.store import enrol_device
+from tests.sync import conftest as sync_fixtures
+from tests.sync.conftest import DeviceFactory, add_staff, serving, with_staff
 from ui.admin.window_types import WindowTypesPanel
 from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
 ADMIN = Actor("staff:guanli1", "管理员", "admin")
+PASSWORD = "Guanli#2026xf"
+device_hall = sync_fixtures.device_hall
 
 
 @pytest.fixture
@@ -83,12 +89,46 @@ def test_stopping_a_type_keeps_its_waiting_visitors_and_says_so(
     assert called is not None and called.number == "B001"
 
 
-def test_on_a_device_with_a_hall_server_the_list_is_read_only(qtbot: QtBot, work_context: Context,
-                                                              sqlite_hall: Hall) -> None:
-    sqlite_hall.settings = replace(sqlite_hall.settings, server_url="https://hall.example:8443")
-    widget = WindowTypesPanel(work_context(ADMIN))
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitUntil(lambda: widget.table.rowCount() == 4 and not widget.tasks.busy, timeout=10_000)
-    assert "请在大厅服务器上修改" in widget.notice.text()
-    assert not widget.save_button.isEnabled() and not widget.name.isEnabled() and not widget.add_button.isEnabled()
+def test_on_a_device_with_a_hall_server_the_admin_edits_the_servers_types(
+        qtbot: QtBot, work_context: Context, device_hall: DeviceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    centre = with_staff(device_hall("srv", code="H01"))
+    add_staff(centre, "guanli1", "admin", "孙涛", password=PASSWORD)
+    queue.issue_ticket(centre, type_code="wages", source=TicketSource.KIOSK)
+    desk = device_hall("adm")
+    monkeypatch.setenv("PH_SYNC_TOKEN", enrol_device(centre, desk.settings.device_id, "admin"))
+    with serving(centre) as url:
+        desk.settings = replace(desk.settings, server_url=url)
+        widget = WindowTypesPanel(work_context(Actor("staff:guanli1", "孙涛", "admin"), "admin", hall=desk))
+        qtbot.addWidget(widget)
+        widget.show()
+        qtbot.waitUntil(lambda: widget.server_row.isVisible() and not widget.tasks.busy, timeout=10_000)
+        assert "请输入本人登录密码" in widget.notice.text() and widget.table.rowCount() == 0
+        assert not widget.save_button.isEnabled() and not widget.name.isEnabled()
+        with pytest.raises(RuleViolation, match="请在大厅服务器上修改"):  # never into this PC's own tables
+            queue.edit_window_type(desk, ADMIN, WindowType("", "信访代理", "D", ()))
+
+        widget.password.setText("Wrong#2026xf")
+        with qtbot.waitSignal(widget.refreshed, timeout=20_000):
+            qtbot.mouseClick(widget.load_button, Qt.MouseButton.LeftButton)
+        assert "管理员身份未通过" in widget.message.text() and widget.table.rowCount() == 0
+        widget.password.setText(PASSWORD)
+        with qtbot.waitSignal(widget.refreshed, timeout=20_000):
+            qtbot.mouseClick(widget.load_button, Qt.MouseButton.LeftButton)
+        assert widget.table.rowCount() == 4 and cells(widget, 1)[6] == "1 人"
+        assert "以下是服务器上的窗口类型" in widget.notice.text() and widget.save_button.isEnabled()
+
+        qtbot.mouseClick(widget.add_button, Qt.MouseButton.LeftButton)
+        widget.name.setText("信访代理")
+        widget.prefix.setText("A")
+        save(qtbot, widget)
+        assert "前缀 A 已用于“综合接待”" in widget.message.text()  # the server's rule, in its words
+        widget.prefix.setText("D")
+        widget.windows.setText("7,8")
+        with qtbot.waitSignal(widget.refreshed, timeout=20_000):
+            save(qtbot, widget)
+        assert widget.table.rowCount() == 5 and cells(widget, 4)[1:4] == ["D", "信访代理", "7,8"]
+        with qtbot.waitSignal(widget.refreshed, timeout=20_000):
+            qtbot.mouseClick(widget.up, Qt.MouseButton.LeftButton)
+        assert widget.table.item(3, 2).text() == "信访代理"
+    assert [t.prefix for t in queue.window_types(centre)] == ["A", "B", "C", "D", "L"]  # stored on the server
+    assert [t.prefix for t in queue.all_window_types(desk)] == ["A", "B", "C", "L"]  # nothing here

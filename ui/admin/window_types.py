@@ -4,8 +4,9 @@ Each type has a name, a number prefix, the windows that serve it, whether the el
 disabled and urgent go first, and whether it is in use. The order is the order of the
 kiosk's buttons and of every list. The rules (unique prefix and name, letters only,
 window numbers) are the queue service's; this screen shows its refusals next to the
-field they name. On a device whose queue lives on a hall server the list is shown and
-the administrator is told to edit it on the server.
+field they name. On a device whose queue lives on a hall server the administrator types
+their own password (checked by the server with every request, never kept here) and reads
+and edits the server's types, which the server pushes to every device.
 """
 
 from __future__ import annotations
@@ -44,7 +45,14 @@ STOPPED = QColor("#8a8a8a")
 @dataclass(frozen=True)
 class _Read:
     rows: list[WindowTypeRow]
-    elsewhere: str | None
+    elsewhere: str | None  # the queue lives on a hall server
+    from_server: bool  # the rows were read there (with the administrator's password)
+
+
+def _message(error: BaseException, doing: str) -> str:
+    from server.protocol import SyncProblem
+
+    return error.message if isinstance(error, SyncProblem) else user_message(error, doing)
 
 
 class WindowTypesPanel(QWidget):
@@ -60,10 +68,26 @@ class WindowTypesPanel(QWidget):
         self.tasks = ctx.group(self)
         self.rows: list[WindowTypeRow] = []
         self.elsewhere: str | None = None
+        self.from_server = False
         self._editing: str = ""  # the code of the type in the form ("" : a new one)
         self._dirty = False
 
         self.notice = message_label()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("本人登录密码：服务器每次核验，本机不保存")
+        self.password.setMaximumWidth(360)
+        self.load_button = QPushButton("读取服务器上的窗口类型")
+        self.load_button.clicked.connect(self.refresh)
+        self.password.returnPressed.connect(self.refresh)
+        self.server_row = QWidget()
+        server_row = QHBoxLayout(self.server_row)
+        server_row.setContentsMargins(0, 0, 0, 0)
+        server_row.addWidget(label("管理员密码", "field"))
+        server_row.addWidget(self.password, 1)
+        server_row.addWidget(self.load_button)
+        server_row.addStretch(1)
+        self.server_row.hide()
         self.table = read_only_table(self.COLUMNS)
         self.table.itemSelectionChanged.connect(self._selected)
         self.up = secondary_button("上移")
@@ -126,6 +150,7 @@ class WindowTypesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(label("排队叫号的窗口类型：取号机按此顺序显示，叫号屏显示启用类型的等候人数。", "hint"))
         layout.addWidget(self.notice)
+        layout.addWidget(self.server_row)
         layout.addLayout(both, 1)
         self.tasks.busy_changed.connect(lambda _busy: self._enable())
         ctx.tasks.changed.connect(self._changed)
@@ -138,27 +163,59 @@ class WindowTypesPanel(QWidget):
         if changes.queue:
             self.refresh()
 
+    @property
+    def login(self) -> str:
+        return self.actor.actor_id.removeprefix("staff:")
+
     def refresh(self) -> None:
         if self.tasks.busy:
             self._dirty = True
             return
         self._dirty = False
-        actor = self.actor
+        actor, login, password = self.actor, self.login, self.password.text()
 
         def read(hall: Hall) -> _Read:
             from desktop.services import queue
 
-            return _Read(queue.window_type_rows(hall, actor), queue.managed_elsewhere(hall))
+            elsewhere = queue.managed_elsewhere(hall)
+            if elsewhere is None:
+                return _Read(queue.window_type_rows(hall, actor), None, False)
+            if not password:
+                return _Read([], elsewhere, False)
+            from desktop.sync.enrolment import server_window_types
 
-        self.tasks.run(read, self._read, lambda error: self._say(user_message(error, "读取窗口类型"), "error"))
+            return _Read(server_window_types(hall, login, password), elsewhere, True)
+
+        self.tasks.run(read, self._read, self._read_failed)
+
+    def _read_failed(self, error: BaseException) -> None:
+        self._say(_message(error, "读取窗口类型"), "error")
+        if self.elsewhere is not None:
+            self.from_server = False
+            self._show_rows([])
+        self.refreshed.emit()
 
     def _read(self, read: _Read) -> None:
-        self.rows, self.elsewhere = read.rows, read.elsewhere
-        set_tone(self.notice, "notice" if read.elsewhere else "", read.elsewhere or "")
+        self.elsewhere, self.from_server = read.elsewhere, read.from_server
+        self.server_row.setVisible(read.elsewhere is not None)
+        if read.elsewhere is None:
+            set_tone(self.notice, "", "")
+        elif read.from_server:
+            set_tone(self.notice, "notice", f"{read.elsewhere}：以下是服务器上的窗口类型，保存即改在服务器上")
+        else:
+            set_tone(self.notice, "notice", f"{read.elsewhere}：请输入本人登录密码，读取并修改服务器上的窗口类型")
+        self._show_rows(read.rows)
+        if self._dirty:
+            self.refresh()
+            return
+        self.refreshed.emit()
+
+    def _show_rows(self, rows: list[WindowTypeRow]) -> None:
+        self.rows = rows
         chosen = self._editing
         self.table.blockSignals(True)
-        self.table.setRowCount(len(read.rows))
-        for index, row in enumerate(read.rows):
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
             t = row.window_type
             values = (str(index + 1), t.prefix, t.name, format_windows(t.windows), "是" if t.priority_allowed else "否",
                       "启用" if t.active else "停用", f"{row.waiting} 人")
@@ -173,10 +230,6 @@ class WindowTypesPanel(QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         self._enable()
-        if self._dirty:
-            self.refresh()
-            return
-        self.refreshed.emit()
 
     def _selected(self) -> None:
         row = self.table.currentRow()
@@ -210,11 +263,12 @@ class WindowTypesPanel(QWidget):
         self.name.setFocus()
 
     def _enable(self) -> None:
-        here = self.elsewhere is None
+        here = self.elsewhere is None or self.from_server
         index = self.table.currentRow() if self._editing else -1
         for widget in (self.name, self.prefix, self.windows, self.priority, self.active, self.add_button):
             widget.setEnabled(here)
         self.save_button.setEnabled(here and not self.tasks.busy)
+        self.load_button.setEnabled(not self.tasks.busy)
         here = here and not self.tasks.busy
         self.up.setEnabled(here and index > 0)
         self.down.setEnabled(here and 0 <= index < len(self.rows) - 1)
@@ -225,9 +279,10 @@ class WindowTypesPanel(QWidget):
     # -- changing --------------------------------------------------------------------------------
 
     def save(self) -> None:
-        if self.tasks.busy or self.elsewhere is not None:
+        if self.tasks.busy or not (self.elsewhere is None or self.from_server):
             return
-        actor, code = self.actor, self._editing
+        actor, code, on_server = self.actor, self._editing, self.from_server
+        login, password = self.login, self.password.text()
         name, prefix, windows = self.name.text(), self.prefix.text(), self.windows.text()
         priority, active = self.priority.isChecked(), self.active.isChecked()
         waiting = next((r.waiting for r in self.rows if r.window_type.code == code), 0)
@@ -237,6 +292,10 @@ class WindowTypesPanel(QWidget):
             from desktop.services import queue
 
             wanted = WindowType(code, name, prefix, parse_windows(windows), priority, active)
+            if on_server:
+                from desktop.sync.enrolment import save_server_window_type
+
+                return save_server_window_type(hall, login, password, wanted)
             return queue.edit_window_type(hall, actor, wanted)
 
         def done(saved: WindowType) -> None:
@@ -251,16 +310,21 @@ class WindowTypesPanel(QWidget):
         self.tasks.run(work, done, self._refused)
 
     def _refused(self, error: BaseException) -> None:
-        self._say(user_message(error, "保存窗口类型"), "error")
+        self._say(_message(error, "保存窗口类型"), "error")
         if isinstance(error, ValidationError) and error.field in self._fields:
             self._fields[error.field].setFocus()
 
     def move_selected(self, step: int) -> None:
         if self.tasks.busy or not self._editing:
             return
-        actor, code = self.actor, self._editing
+        actor, code, on_server = self.actor, self._editing, self.from_server
+        login, password = self.login, self.password.text()
 
-        def work(hall: Hall) -> list[WindowType]:
+        def work(hall: Hall) -> object:
+            if on_server:
+                from desktop.sync.enrolment import move_server_window_type
+
+                return move_server_window_type(hall, login, password, code, step)
             from desktop.services import queue
 
             return queue.move_window_type(hall, actor, code, step)
