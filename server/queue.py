@@ -8,6 +8,9 @@
 * ``POST /queue/issue`` (kiosks and staff), ``/queue/call-next``, ``/queue/act``,
   ``/queue/merge`` (staff devices): commands, each answered with its result and the
   changes after the ``since`` the client sent, so its mirror is current at once.
+* ``GET/POST /admin/queue/window-types``, ``POST /admin/queue/window-types/{code}/move``: the
+  administrator's window types (an admin desk with the administrator's own password); the
+  change reaches every device with the queue's next event.
 
 Displays and kiosks see numbers and windows only: the person who took a ticket with an ID
 card goes to staff devices alone. On PostgreSQL (the central server) the person's fields
