@@ -165,6 +165,7 @@ class QueueBar(QFrame):
         self.earlier_title = label("", "hint")
         self.earlier.hide()
         self.earlier_title.hide()
+        issuing.addWidget(self.earlier_title)  # beside the issuing controls: the earlier cases' table keeps the room
 
         top = QHBoxLayout()
         top.addWidget(label(f"{self.window_number} 号窗口", "subtitle"))
@@ -179,7 +180,6 @@ class QueueBar(QFrame):
         layout.addLayout(actions)
         layout.addLayout(issuing)
         layout.addWidget(self.message)
-        layout.addWidget(self.earlier_title)
         layout.addWidget(self.earlier)
         self.tasks.busy_changed.connect(self._busy)
         self.reads.busy_changed.connect(self._busy)
