@@ -57,12 +57,13 @@ EXACT_P95_MS, TEXT_P95_MS = 10.0, 100.0
 REPEAT_P95_MS = 50.0
 RECEIPT_RATIO = 2.0
 KIOSK_PEAK_MB, COUNTER_PEAK_MB = 300.0, 500.0
+KIOSK_UI_PEAK_MB, KIOSK_UI_GROWTH_MB = 150.0, 5.0
 SUPERVISION_MS = 1000.0
 CATCH_UP_EVENTS = 100_000
 # Sync: a county hall makes about 1,500 events a working day; a city server with 100 halls that
 # were all offline for a day receives 150,000 at once. At 1,000 events/s each way that is
-# under three minutes, and a device back after weeks away is current within a minute.
-SYNC_EVENTS_PER_S, CATCH_UP_S = 1_000.0, 60.0
+# under three minutes, and a device back after weeks away (100,000 events) is current within half a minute.
+SYNC_EVENTS_PER_S, CATCH_UP_S = 1_000.0, 30.0
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ def sync_rows(result: dict[str, Any] | None, details: dict[str, Any]) -> list[Ro
             ratio=catch_ratio, values={"seconds": result["catch_up_seconds"],
                                        "floor_seconds": result["catch_up_floor_seconds"]},
             note="a device that missed every event pulls them all (wall clock of the pull above). Targets: 1,000 "
-                 "events/s each way and a 100,000-event catch-up within a minute (the reasons are beside "
+                 "events/s each way and a 100,000-event catch-up within 30 s (the reasons are beside "
                  "SYNC_EVENTS_PER_S in bench/run.py). The floors are bare inserts of the event rows alone; a "
                  "device or server also folds each case and writes its projection, people, search keys and text "
                  "index in the same transaction, so the ratio shows what keeping every replica searchable costs"),
@@ -335,8 +336,19 @@ def memory_rows(copy: Path, cache: Cache, plan: Plan, details: dict[str, Any]) -
     kiosk = run_json(["-m", "bench.memory", "--kiosk", "--db", str(copy), "--count", str(plan.kiosk_registrations)],
                      env)
     counter = run_json(["-m", "bench.memory", "--counter", "--db", str(copy)], env)
-    details["memory"] = {"bare_window_peak_mb": bare, "kiosk": kiosk, "counter": counter}
+    screens = run_json(["-m", "bench.memory", "--kiosk-ui", "--db", str(copy), "--count",
+                        str(plan.kiosk_registrations)], env)
+    details["memory"] = {"bare_window_peak_mb": bare, "kiosk": kiosk, "counter": counter, "kiosk_ui": screens}
     return [
+        Row("memory", f"内存 Kiosk through its screens · {screens['registrations']} self-registrations",
+            f"{screens['peak_mb']:,.0f} MB, last half +{screens['second_half_growth_mb']:.1f} MB",
+            f"≤ {KIOSK_UI_PEAK_MB:g} MB, flat (< {KIOSK_UI_GROWTH_MB:g} MB)",
+            verdict(screens["peak_mb"] <= KIOSK_UI_PEAK_MB and screens["second_half_growth_mb"] < KIOSK_UI_GROWTH_MB),
+            baseline=f"bare window {bare:,.0f} MB", ratio=screens["peak_mb"] / bare, values=screens,
+            note="each typed into the eight 自助登记 screens, its receipt printed to a PDF file, then 返回首页 "
+                 f"(the wipe); {screens['rss_after_start_mb']:,.0f} MB after start, "
+                 f"{screens['rss_half_mb']:,.0f} MB after the first half. Target from the kiosk issue: 150 MB, "
+                 "and the second half adds < 5 MB"),
         Row("memory", f"内存 Peak memory · kiosk after {kiosk['registrations']} registrations",
             f"{kiosk['peak_mb']:,.0f} MB", f"≤ {KIOSK_PEAK_MB:g} MB", verdict(kiosk["peak_mb"] <= KIOSK_PEAK_MB),
             baseline=f"bare window {bare:,.0f} MB", ratio=kiosk["peak_mb"] / bare, values=kiosk,

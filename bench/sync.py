@@ -1,6 +1,6 @@
 """Sync, measured: push and pull over HTTP against the drivers' bulk-insert floors, and a catch-up.
 
-    .venv/bin/python -m bench.sync --db DEMO.db --cfg CFG_DIR [--events 100000] [--quick] [--in-place]
+    .venv/bin/python -m bench.sync --db DEMO.db --cfg CFG_DIR [--events 100000] [--quick] [--in-place] [--catch-up-only]
 
 * **Push**: ``events`` real-sized events wait in a device's outbox (an encrypted database of
   its own); ``SyncClient.push_outbox`` sends them over HTTP in batches of 500 to the server
@@ -11,7 +11,8 @@
 * **Push without validation**: the same push with the server's checks of every event
   switched off (``SyncServer(validate=False)``): what the checks cost (at most 30 %).
 * **Pull / catch-up**: a device that missed all ``events`` (the demo database given,
-  encrypted) pulls them in pages of 1,000, applying each with its projections and its
+  encrypted) pulls them over HTTP from the server running as a process of its own
+  (``python -m server run``) in pages of 5,000, applying each with its projections and its
   cursor in one transaction, as a device really does. Floor: the SQLCipher driver
   inserting the same events (fresh ids) into that database with ``executemany`` in one
   transaction (``bench.run``'s floor).
@@ -240,8 +241,44 @@ def postgres_floor(events: list[Any], url: str, runs: int) -> dict[str, Any]:
 
 # --- pull ----------------------------------------------------------------------------------------
 
-def measure_pull(server: Any, db: Path, events: list[Any]) -> dict[str, Any]:
-    """The demo database (encrypted) pulls every event from the server over HTTP: catch-up from cursor 0."""
+@contextlib.contextmanager
+def server_process(url: str) -> Iterator[str]:
+    """``python -m server run`` over the database at ``url`` in a process of its own; yields its address.
+
+    As a device meets it: another program (here on the same machine), reached over a socket.
+    """
+    import sys
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "server", "run", "--db", url, "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    address = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{address}/openapi.json", timeout=1.0)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("同步服务进程未能启动") from None
+                time.sleep(0.1)
+        yield address
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def measure_pull(server: Any, db: Path, events: list[Any], *, url: str = "") -> dict[str, Any]:
+    """The demo database (encrypted) pulls every event from the server over HTTP: catch-up from cursor 0.
+
+    With ``url`` (the server's database) the server runs as a process of its own, as a device
+    meets it; otherwise in a thread of this process (sharing its interpreter with the device).
+    """
     from desktop.config import load_settings
     from desktop.installation import open_hall
     from desktop.sync.client import SyncClient
@@ -252,17 +289,19 @@ def measure_pull(server: Any, db: Path, events: list[Any]) -> dict[str, Any]:
     hall = open_hall(load_settings(), db)
     try:
         token = enrol_device(server, hall.settings.device_id, "counter")
-        with serving(create_app(server)) as url, HttpTransport(url, token) as transport:
+        with (server_process(url) if url else serving(create_app(server))) as address, \
+                HttpTransport(address, token) as transport:
             client = SyncClient(hall, transport)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             pulled = client.pull_all()
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         cursor = client.status().cursor
     finally:
         hall.engine.dispose()
     if pulled != len(events):
         raise RuntimeError(f"拉取到 {pulled} 条新事件，应为 {len(events)} 条")
-    return {"events": pulled, "seconds": seconds, "events_per_s": pulled / seconds, "page": 1000, "cursor": cursor}
+    return {"events": pulled, "seconds": seconds, "events_per_s": pulled / seconds, "page": client.pull_limit,
+            "cursor": cursor, "cpu_seconds": cpu, "server": "own process" if url else "thread of this process"}
 
 
 def sqlcipher_floor(db: Path, events: list[Any]) -> dict[str, Any]:
@@ -295,10 +334,11 @@ def measure(db: Path, events: int = EVENTS, *, quick: bool = False) -> dict[str,
     rng = random.Random(5)
     generated = generate_events(events, seed=rng.randint(1, 10**6))
     with private_postgres() as pg_url:
-        push = measure_push(generated, _database(pg_url, "sync_push"), db.parent)
+        url = _database(pg_url, "sync_push")
+        push = measure_push(generated, url, db.parent)
         server = push.pop("server")
         try:
-            pull = measure_pull(server, db, generated)
+            pull = measure_pull(server, db, generated, url=url)
         finally:
             server.engine.dispose()
         # the same work without HTTP, on a fifth of the events: what the web layer costs
@@ -323,6 +363,22 @@ def measure(db: Path, events: int = EVENTS, *, quick: bool = False) -> dict[str,
             "catch_up_seconds": pull["seconds"], "catch_up_floor_seconds": floor["seconds"]}
 
 
+def measure_catch_up(db: Path, events: int = EVENTS) -> dict[str, Any]:
+    """Only the catch-up: ``events`` pushed in-process (validated) to a private PostgreSQL, then pulled over HTTP."""
+    generated = generate_events(events, seed=random.Random(5).randint(1, 10**6))
+    with private_postgres() as pg_url:
+        url = _database(pg_url, "sync_push")
+        push = measure_push(generated, url, db.parent, over_http=False)
+        server = push.pop("server")
+        try:
+            pull = measure_pull(server, db, generated, url=url)
+        finally:
+            server.engine.dispose()
+    floor = sqlcipher_floor(db, generated)
+    return {"events": len(generated), "pull": pull, "sqlcipher_floor": floor,
+            "catch_up_seconds": pull["seconds"], "catch_up_floor_seconds": floor["seconds"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True, help="an encrypted demo database (python -m desktop demo-data)")
@@ -331,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"events to push and pull (default {EVENTS:,}; quick {QUICK_EVENTS:,})")
     parser.add_argument("--quick", action="store_true", help="fewer events and floor repetitions")
     parser.add_argument("--in-place", action="store_true", help="write into --db itself instead of a copy")
+    parser.add_argument("--catch-up-only", action="store_true",
+                        help="only the catch-up (the server filled in-process), e.g. with --events 100000")
     args = parser.parse_args(argv)
     activate(Path(args.cfg))
     source = Path(args.db).resolve()
@@ -339,10 +397,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.in_place:
         copy_database(source, target)
     try:
-        result = measure(target, events, quick=args.quick)
+        result = measure_catch_up(target, events) if args.catch_up_only else measure(target, events, quick=args.quick)
     finally:
         if not args.in_place:
             remove_database(target)
+    if args.catch_up_only:
+        print_catch_up(result)
+        print("BENCH " + json.dumps(result, default=str))
+        return 0
     push, pull, floor = result["push"], result["pull"], result["sqlcipher_floor"]
     push_floor = push["floor"]["events_per_s"]
     print(f"push  {push['events_per_s']:>10,.0f} ev/s   floor (psycopg COPY) {push_floor:>10,.0f} ev/s"
@@ -357,11 +419,16 @@ def main(argv: list[str] | None = None) -> int:
           f"   ratio {durable['events_per_s'] / durable_floor:.2f}×   (production durability)")
     print(f"pull  {pull['events_per_s']:>10,.0f} ev/s   floor (SQLCipher)    {floor['events_per_s']:>10,.0f} ev/s"
           f"   ratio {pull['events_per_s'] / floor['events_per_s']:.2f}×")
-    catch, catch_floor = result["catch_up_seconds"], result["catch_up_floor_seconds"]
-    print(f"catch-up of {result['events']:,} events: {catch:.1f} s, floor {catch_floor:.1f} s "
-          f"({catch / catch_floor:.2f}×)")
+    print_catch_up(result)
     print("BENCH " + json.dumps(result, default=str))
     return 0
+
+
+def print_catch_up(result: dict[str, Any]) -> None:
+    catch, catch_floor = result["catch_up_seconds"], result["catch_up_floor_seconds"]
+    print(f"catch-up of {result['events']:,} events: {catch:.1f} s, floor {catch_floor:.1f} s "
+          f"({catch / catch_floor:.2f}×); the device's CPU time {result['pull']['cpu_seconds']:.1f} s "
+          f"(server: {result['pull']['server']})")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.config import Settings
 from desktop.domain.roles import Actor, WindowRole
@@ -21,6 +21,7 @@ from desktop.domain.roles import Actor, WindowRole
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from desktop.domain.queue import IssuedTicket, QueueBoard, WindowType
     from desktop.services.context import Hall
     from desktop.sync.queue_client import QueueClient
     from ui.shell.context import WorkContext
@@ -38,6 +39,18 @@ def device_actor(role: WindowRole | str, settings: Settings) -> Actor:
     raise ValueError(f"{role} is a staff window: someone must sign in")
 
 
+def _window_types(hall: Hall) -> list[WindowType]:
+    from desktop.services import queue  # on the worker thread, after the first frame
+
+    return queue.window_types(hall)
+
+
+def _issue_ticket(hall: Hall, **ticket: Any) -> IssuedTicket:
+    from desktop.services import queue
+
+    return queue.issue_ticket(hall, **ticket)
+
+
 def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
     """What ``role``'s window shows to whoever works in it; each role's screens load only here."""
     if role is WindowRole.COUNTER:
@@ -53,12 +66,19 @@ def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
 
         return admin_work(ctx)
     if role is WindowRole.KIOSK:
-        from ui.kiosk.progress import kiosk_body
+        from ui.kiosk.body import booking_flow, kiosk_body, ticket_flow
 
-        return kiosk_body(ctx)
+        return kiosk_body(ctx, ticket=ticket_flow(_window_types, _issue_ticket), booking=booking_flow)
     from ui.display.board import display_body
 
-    return display_body(ctx)
+    return display_body(ctx, read_queue_board)
+
+
+def read_queue_board(hall: Hall) -> QueueBoard:
+    """What the call display shows: the hall queue's board (imported when first read, off the GUI thread)."""
+    from desktop.services.queue import board
+
+    return board(hall)
 
 
 def build_window(hall: Hall | HallSource, role: WindowRole | str, *,
@@ -136,6 +156,10 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     # beside the database; a mistyped --db gets no folder made for it (it is refused on opening)
     errors.setup_logging(db_path.parent if db_path.parent.is_dir() else data_dir())
     errors.install_exception_hooks()
+    if WindowRole(role) is WindowRole.KIOSK and settings.kiosk_on_screen_keyboard:
+        from ui.kiosk.keyboard import use_on_screen_keyboard
+
+        use_on_screen_keyboard()  # before the application exists: Qt picks its input method then
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("信访接待大厅系统")
@@ -148,7 +172,15 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     window = build_window(source, role)
     source.start_after_first_frame(window)
     links = _queue_links(source, WindowRole(role), db_path)
-    if WindowRole(role).is_device:
+    if WindowRole(role) is WindowRole.KIOSK:
+        from ui.kiosk.shell import KioskShell
+
+        body = getattr(window, "body", None)
+        if isinstance(body, KioskShell):
+            body.lock()  # frameless, full screen, on top; only the administrator's PIN closes it
+        else:
+            window.showFullScreen()
+    elif WindowRole(role).is_device:
         window.showFullScreen()
     else:
         window.resize(1600, 900)

@@ -1,5 +1,6 @@
-"""Command line: ``python -m desktop {run,demo-data,doctor,rebuild-projections,import-holidays,rekey,backup,
-import-plain-database,recover,verify-audit,sync,sync-token,sync-status,window-types,window-type}``.
+"""Command line: ``python -m desktop {run,demo-data,self-test,doctor,rebuild-projections,import-holidays,rekey,
+backup,import-plain-database,recover,verify-audit,sync,sync-token,sync-status,window-types,window-type,
+set-kiosk-pin}``.
 
 Whatever goes wrong ends in a plain Chinese message on stderr and a non-zero exit status,
 never a traceback (``explain``): 1 for a refusal or a failed check, 2 for a database or key
@@ -12,7 +13,7 @@ import argparse
 import contextlib
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=20260501, help="随机种子（相同种子生成相同数据）")
     demo.add_argument("--replace", action="store_true", help="先删除已有的数据库文件")
 
+    sub.add_parser("self-test", help="检查程序本身是否完整（字体、Qt 插件、加密数据库、打印、二维码、节假日数据），"
+                                     "不改动本机的设置和数据")
+
     doctor = sub.add_parser("doctor", help="检查本机环境并给出修复建议")
     doctor.add_argument("--db", help="数据库文件路径")
 
@@ -75,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = sub.add_parser("verify-audit", help="核验审计日志是否完整（发现修改、删除时以非零状态退出）")
     verify.add_argument("--db", help="数据库文件路径")
+
+    sub.add_parser("set-kiosk-pin", help="设置自助终端管理员退出密码（6–12位数字，以 Argon2id 散列保存在设置文件中）")
 
     from desktop.sync.commands import add_commands as add_sync_commands
 
@@ -161,6 +167,10 @@ def _unexpected(error: BaseException) -> str:
 
 
 def _main(args: argparse.Namespace) -> int:
+    if args.command == "self-test":  # the program itself: needs no settings of this PC
+        from desktop.selftest import run_self_test
+
+        return run_self_test()
     try:
         settings = load_settings()
     except RuntimeError as exc:
@@ -184,6 +194,8 @@ def _main(args: argparse.Namespace) -> int:
         return _KEY_COMMANDS[args.command](args, settings)
     if args.command == "verify-audit":
         return _verify_audit(args, settings)
+    if args.command == "set-kiosk-pin":
+        return _set_kiosk_pin()
     from desktop.sync.commands import COMMANDS as SYNC_COMMANDS
 
     if args.command in SYNC_COMMANDS:
@@ -193,6 +205,29 @@ def _main(args: argparse.Namespace) -> int:
     if args.command in queue_commands.NAMES:
         return queue_commands.on_desktop(args, settings)
     return 2
+
+
+def _set_kiosk_pin(read: Callable[[str], str] | None = None) -> int:
+    """Ask for the kiosk's exit PIN twice and keep its Argon2id hash in the settings file."""
+    import getpass
+
+    from desktop.config import store_setting
+    from desktop.domain.errors import ValidationError
+    from desktop.domain.passwords import hash_pin
+
+    ask = read or getpass.getpass
+    pin = ask("新的管理员退出密码（6–12位数字）：").strip()
+    if ask("再输入一次：").strip() != pin:
+        print("两次输入的密码不一致，没有修改", file=sys.stderr)
+        return 1
+    try:
+        hashed = hash_pin(pin)
+    except ValidationError as exc:
+        print(exc.message + "，没有修改", file=sys.stderr)
+        return 1
+    path = store_setting("kiosk_exit_pin", hashed)
+    print(f"已设置自助终端管理员退出密码（散列保存在 {path}）；自助终端下次启动时生效")
+    return 0
 
 
 def _existing_hall(settings: Settings, path: Path) -> Hall:

@@ -220,12 +220,33 @@ class Settings:
         "system:", "打印A4告知书、转送单等文书的打印机：system:（系统默认打印机）、system:队列名、pdf:文件夹")
     printer_by_kind: dict[str, str] = _setting(
         {}, '按文书种类单独指定打印机，如 {"受理告知书": "system:HP-2F"}；未列出的种类按纸张使用上面两项', _text_map)
+    # The self-service kiosk (ui/kiosk).
+    kiosk_idle_seconds: int = _setting(
+        90, "自助终端无人操作多少秒后清空屏幕回到首页（最后15秒显示倒计时和“继续”）", _integer, low=30, high=600)
+    kiosk_exit_pin: str = _setting(
+        "", "自助终端管理员退出密码的 Argon2id 散列（用 python -m desktop set-kiosk-pin 设置；为空则无法从屏幕退出）",
+        pattern=r"(\$argon2id\$[A-Za-z0-9$=,+/]{20,200})?", secret=True)
+    kiosk_on_screen_keyboard: bool = _setting(
+        True, "自助终端使用屏幕键盘（Qt 虚拟键盘，拼音输入）；false 时只用实体键盘", _flag)
+    kiosk_erase_after_sync: bool = _setting(
+        True, "自助终端上登记的事项在服务器确认收到后，从本机删除其个人信息（默认开启）", _flag)
     # ID-card reader (desktop/devices): `doctor` checks it.
     id_reader: str = _setting(
         "none", "身份证阅读器：none=不使用（默认，证件信息手工录入）；sdk:=厂商驱动库（libtermb.so / termb.dll，"
                 "自动查找端口）、sdk:库文件路径[:端口]（USB 1001–1016，串口 1–16）；keyboard:=键盘输入式阅读器，"
                 "可写字段顺序如 keyboard:name,sex,ethnicity,birth_date,address,id_number；"
                 "sim:=模拟阅读器（演示、培训，可加 seed=数字、nocard、unplugged 或卡片文件.json）", _reader_spec)
+
+    # The hall display's call announcements (desktop/devices/voice.py): `doctor` checks them.
+    voice: bool = _setting(True, "大厅显示屏叫号时语音播报（需本机有中文语音引擎，见 doctor）", _flag)
+    voice_engine: str = _setting(
+        "", "语音引擎：为空自动选择（Linux 为 speechd，即 speech-dispatcher + espeak-ng；Windows 为 winrt/sapi）")
+    voice_locale: str = _setting("zh_CN", "播报语音的语言（默认 zh_CN 普通话）",
+                                 pattern=r"[a-z]{2,3}([_-][A-Za-z]{2,4})?")
+    voice_rate: float = _setting(0.0, "播报语速：-1（最慢）到 1（最快），0 为引擎默认", _number, low=-1, high=1)
+    voice_volume: float = _setting(1.0, "播报音量：0 到 1", _number, low=0, high=1)
+    voice_chime: Path | None = _setting(None, "每次播报前播放的提示音（WAV 文件）；为空不播放", _optional_path)
+    voice_repetitions: int = _setting(2, "每次叫号播报几遍（1–3）", _integer, low=1, high=3)
 
     def __post_init__(self) -> None:
         for spec in fields(self):
@@ -310,6 +331,22 @@ def _write_settings_file(path: Path, stored: dict[str, Any]) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def merge_into_settings_file(values: Mapping[str, Any]) -> list[str]:
+    """Write ``values`` into the settings file (read at the next start); returns the names that changed."""
+    path = settings_file()
+    stored: dict[str, Any] = {}
+    if path.exists():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RuntimeError(f"设置文件 {path} 无法读取：{exc}。请修复或删除该文件后重试。") from exc
+        stored = loaded if isinstance(loaded, dict) else {}
+    changed = sorted(k for k, v in values.items() if stored.get(k) != v)
+    if changed:
+        _write_settings_file(path, {**stored, **{k: values[k] for k in changed}})
+    return changed
+
+
 def forget_legacy_pepper() -> bool:
     """Remove ``query_code_pepper`` from the settings file once the key store holds it."""
     path = settings_file()
@@ -322,3 +359,17 @@ def forget_legacy_pepper() -> bool:
     del stored["query_code_pepper"]
     _write_settings_file(path, stored)
     return True
+
+
+def store_setting(name: str, value: Any) -> Path:
+    """Write one setting into the settings file (checked first; other entries kept); returns the file."""
+    if name not in Settings.names():
+        raise KeyError(name)
+    Settings(**{name: value})  # refused here, with the setting named, rather than at the next start
+    path = settings_file()
+    stored: dict[str, Any] = {}
+    if path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    stored[name] = value
+    _write_settings_file(path, stored)
+    return path

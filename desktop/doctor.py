@@ -88,6 +88,34 @@ def _id_reader_check(settings: Settings) -> Check:
     return Check(check.name, levels[check.level], check.detail, check.fix)
 
 
+def _voice_check(settings: Settings) -> Check:
+    """The hall display's voice (desktop/devices/voice.py): an engine, a Mandarin voice, the chime."""
+    if not settings.voice:
+        return Check("叫号语音", OK, "设置中已关闭（voice = false）：大厅显示屏叫号时不播报")
+    try:
+        from PySide6.QtCore import QCoreApplication
+
+        from desktop.devices.voice import VoiceOptions, chime_problem, probe
+
+        app = QCoreApplication.instance() or QCoreApplication([])  # engines are Qt plugins
+        found = probe(VoiceOptions.of(settings))
+        del app
+    except Exception as exc:  # report anything: this is the diagnosis tool
+        return Check("叫号语音", FAIL, f"检查时出错：{exc}", "把此信息告知技术支持")
+    if found.problem:
+        engines = "、".join(found.engines) or "无"
+        return Check("叫号语音", WARN, f"{found.problem}（可用语音引擎：{engines}）：大厅显示屏叫号时不播报，"
+                     "屏幕上注明“语音播报未开启”", found.fix)
+    detail = f"语音引擎 {found.engine}，播报语音 {found.voice}，每次叫号播报 {settings.voice_repetitions} 遍"
+    if settings.voice_chime is not None:
+        problem = chime_problem(settings.voice_chime)
+        if problem:
+            return Check("叫号语音", WARN, f"{detail}；{problem}，播报前不放提示音",
+                         "修改设置 voice_chime（WAV 文件），或留空")
+        detail += f"，播报前放提示音 {settings.voice_chime.name}"
+    return Check("叫号语音", OK, detail)
+
+
 def _cipher_check() -> Check:
     try:
         from db.engine import cipher_version, sqlcipher_module
@@ -237,6 +265,7 @@ def collect(settings: Settings, db_path: Path, today: date | None = None) -> lis
     checks.append(_font_check())
     checks += _printer_checks(settings)
     checks.append(_id_reader_check(settings))
+    checks.append(_voice_check(settings))
     checks.append(_cipher_check())
     checks.append(_key_check(settings, db_path))
     checks.append(_database_check(settings, db_path))

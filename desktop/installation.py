@@ -49,6 +49,7 @@ from desktop.services.database import (
     salvage_rows,
     verify_encrypted,
 )
+from desktop.services.reference_feed import use_stored_directory
 
 __all__ = ["DatabaseFileError", "DatabaseInUseError", "DatabaseKeyError", "load_secrets", "open_hall"]
 
@@ -314,7 +315,9 @@ def open_hall(settings: Settings, db_path: Path, *, create: bool = True) -> Hall
         if problem is None:
             raise
         raise _file_error(db_path, problem) from exc
-    return Hall(engine=engine, settings=settings, secrets=secrets)
+    hall = Hall(engine=engine, settings=settings, secrets=secrets)
+    use_stored_directory(hall)  # the organisation directory the centre shared, when it did
+    return hall
 
 
 def _existing_secrets(settings: Settings, db_path: Path) -> tuple[KeyStore, Secrets]:

@@ -25,10 +25,10 @@ COUNTER_SIZES = {"1920x1080": (1920, 1080), "1366x768": (1366, 768)}
 STAFF_SIZE = (1600, 900)
 
 
-def _rerun_under_xvfb() -> None:
+def _rerun_under_xvfb(screen: str = "1920x1920") -> None:
     if os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") or not shutil.which("xvfb-run"):
         return
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1920x24", sys.executable, *sys.argv]
+    command = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, *sys.argv]
     raise SystemExit(subprocess.call(command))
 
 
@@ -38,11 +38,17 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
+    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor"), default="all",
+                        help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen keyboard up")
     args = parser.parse_args()
-    _rerun_under_xvfb()
+    # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size
+    _rerun_under_xvfb("1920x1080" if args.only == "kiosk-keyboard" else "1920x1920")
     work = Path(tempfile.mkdtemp(prefix="ph-shots-"))
     os.environ.setdefault("PH_CONFIG_DIR", str(work / "config"))
     os.environ.setdefault("PH_DATA_DIR", str(work / "data"))
+    # The display speaks through Qt's test engine here, never this PC's (it has no Chinese voice: English).
+    os.environ.setdefault("PH_VOICE_ENGINE", "mock")
+    os.environ.setdefault("PH_VOICE_LOCALE", "en_GB")
     os.environ.setdefault("PH_QUEUE_WINDOW", "3")  # the counters shown are window 3 of the hall queue
     db = Path(args.db) if args.db else work / "demo.db"
     if not args.db:
@@ -50,7 +56,14 @@ def main() -> None:
                         "--db", str(db)], check=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    take_screenshots(db, out, args.query, work)
+    if args.only == "kiosk":
+        kiosk_screenshots(db, out)
+    elif args.only == "kiosk-keyboard":
+        kiosk_keyboard_screenshot(db, out)
+    elif args.only == "supervisor":
+        supervisor_screenshots(db, out)
+    else:
+        take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
 
 
@@ -67,7 +80,6 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     from ui.admin.work import AdminTabs
     from ui.counter.work import CounterWork
     from ui.desk.cases import CaseDesk, WorkTabs
-    from ui.kiosk.progress import ProgressQueryPanel
     from ui.shell.staff import StaffWindow
     from ui.shell.theme import apply_theme
 
@@ -287,16 +299,201 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
             device.resize(width, height)
             device.show()
             save(device, f"13-{role}-{name}")
-            if role == "kiosk" and name == "portrait":
-                body = device.body
-                assert isinstance(body, ProgressQueryPanel)
-                body.number.setText("XF-20261124-K01-00012-7")
-                body.code.setText("12345678")
-                after(body.tasks.settled, body.query_progress)
-                save(device, "14-kiosk-portrait-wrong-code")
             device.close()
+    _call_display(hall, settings, out, save, after)
     collector.stop()
     hall.engine.dispose()
+    kiosk_screenshots(db, out)
+    supervisor_screenshots(db, out)
+
+
+def _answered_case(hall: Any) -> tuple[str, str]:
+    """A case answered and delivered today (so it can be rated), with its query code."""
+    from desktop.domain.access import Actor, Role
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+
+    clerk = Actor("staff:shots", "截图", Role.CLERK)
+    person = PersonInput(name="欧阳建国", document_number="330726196803121232", phone="13857912345")
+    result = register_visit(hall, clerk, RegistrationForm(
+        petitioner=person, request="反映小区物业长期不履行电梯维修义务，要求尽快维修", region_code="330726001"))
+    ref, today = result.case_number, hall.today()
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, ref, accepted_on=today)
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=today)
+    cases.deliver(hall, clerk, ref, delivered_on=today)
+    return ref, result.query_code
+
+
+def kiosk_screenshots(db: Path, out: Path) -> None:
+    """Every kiosk screen in both orientations, and the large-text and high-contrast modes."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import build_window
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+    from ui.kiosk.progress import ProgressFlow
+    from ui.kiosk.register import RegistrationFlow
+    from ui.kiosk.shell import KioskShell
+    from ui.kiosk.suggest import SuggestionFlow
+    from ui.shell.theme import apply_theme
+
+    os.environ["PH_PRINTER_RECEIPTS"] = f"pdf:{tempfile.mkdtemp(prefix='shots-receipts-')}"
+    hall = open_hall(load_settings(), db)
+    number, code = _answered_case(hall)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "kiosk")
+
+    def settle(ms: int = 300) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def wait_settled(flow: ProgressFlow) -> None:
+        loop = QEventLoop()
+        flow.tasks.settled.connect(loop.quit)
+        QTimer.singleShot(10_000, loop.quit)
+        while flow.tasks.busy:
+            loop.exec()
+        flow.tasks.settled.disconnect(loop.quit)
+        settle()
+
+    for orientation, (width, height) in SIZES.items():
+        window = build_window(hall, "kiosk")
+        body = window.body  # type: ignore[union-attr]
+        assert isinstance(body, KioskShell)
+        window.resize(width, height)
+        window.show()
+
+        def save(name: str, window: Any = window, orientation: str = orientation) -> None:
+            settle()
+            window.grab().save(str(out / f"20-kiosk-{orientation}-{name}.png"))
+            print(f"  20-kiosk-{orientation}-{name}.png")
+
+        save("01-home")
+        body.large_button.setChecked(True)
+        save("02-home-large")
+        body.contrast_button.setChecked(True)
+        save("03-home-large-contrast")
+        body.wipe()
+        flow = body.open_flow("progress")
+        assert isinstance(flow, ProgressFlow)
+        save("04-progress-entry")
+        flow.number.setText(number)
+        flow.code.setText("12345678")
+        flow.query_progress()
+        wait_settled(flow)
+        save("05-progress-wrong-code")
+        flow.code.setText(code)
+        flow.query_progress()
+        wait_settled(flow)
+        save("06-progress-result")
+        body.large_button.setChecked(True)
+        save("07-progress-result-large")
+        body.large_button.setChecked(False)
+        flow.open_rating()
+        flow.choice_buttons["基本满意"].setChecked(True)
+        save("08-rating")
+        body.start_countdown()
+        save("09-idle-countdown")
+        body.wipe()
+        body.open_flow("guide")
+        save("10-guide")
+        body.wipe()
+        for _ in range(5):
+            body.corner.click()
+        save("11-admin-pin")
+        body.wipe()
+        register = body.open_flow("register")
+        assert isinstance(register, RegistrationFlow)
+        save("12-register-1-who")
+        register.name.setText("欧阳春花")
+        register.id_number.setText("330726196803121232")
+        register.phone.setText("13857912345")
+        register.forward()
+        loop = QEventLoop()
+        QTimer.singleShot(1500, loop.quit)
+        while len(register.where_buttons) < 2:
+            loop.processEvents()
+        next(b for b in register.where_buttons.values() if b.text() == "黄宅镇").click()
+        save("13-register-2-where")
+        register.forward()
+        register.request.setPlainText("村口道路塌陷半年无人修，雨天无法通行，请求尽快修复")
+        save("14-register-3-request")
+        register.forward()
+        register.facts.setPlainText("今年三月大雨后塌陷，向村委会反映过两次，至今未修")
+        register.forward()
+        save("15-register-5-materials")
+        register.forward()
+        save("16-register-6-review")
+        register.forward()
+        save("17-register-7-rights")
+        register.agree.setChecked(True)
+        register.forward()
+        while register.result is None and register.tasks.busy:
+            loop.processEvents()
+        settle(1500)
+        save("18-register-8-done")
+        body.large_button.setChecked(True)
+        save("19-register-8-done-large")
+        body.wipe()
+        suggest = body.open_flow("suggest")
+        assert isinstance(suggest, SuggestionFlow)
+        save("20-suggest-1-theme")
+        suggest.choose("", "自由建议")
+        suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
+        suggest.check_content()
+        save("21-suggest-3-who")
+        body.wipe()
+        if "booking" in body.tile_buttons:
+            body.open_flow("booking")
+            settle(800)
+            save("22-booking")
+            body.wipe()
+        window.close()
+    hall.engine.dispose()
+
+
+def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None],
+                  after: Callable[..., None]) -> None:
+    """The call display at both sizes on the hall's queue, a new call flashing; and, as it looks cut off
+    from the hall server on a PC without a Chinese voice."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import build_window
+    from desktop.services import queue
+    from ui.display.board import HallBoard
+    from ui.shell.startup import HallSource
+    from ui.shell.theme import apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "display")
+    windows = iter((5, 6, 2, 4, 7, 8, 1, 9))
+    for name, (width, height) in SIZES.items():
+        for state in ("", "-offline"):
+            # offline: also a PC whose engine has no Chinese voice (Qt's test engine asked for Mandarin)
+            shown = replace(settings, voice_locale="zh_CN") if state else settings
+            source = HallSource(shown, lambda: hall, start=False)
+            device = build_window(source, "display")
+            board = device.body
+            assert isinstance(board, HallBoard)
+            if state:
+                board.read_board = lambda h: replace(queue.board(h), connected=False)
+            device.resize(width, height)
+            device.show()
+            after(board.tasks.settled, source.start)  # the board as the display opens
+            # a window calls the next number: the display hears of it from the hall's change feed
+            after(board.tasks.settled, lambda: queue.call_next(hall, window=next(windows)))
+            save(device, f"15-display-{name}{state}")
+            device.close()
+            source.close()
 
 
 def leader_day(hall: Any, out: Path, staff: Callable[..., Any], save: Callable[[Any, str], None],
@@ -470,6 +667,125 @@ def _known_person(hall: Any) -> Any:
         return make_card(name=row[0], id_number=row[1], sex="", ethnicity="汉", address="浙江省浦江县浦阳街道")
     except Exception:
         return None
+
+
+def supervisor_screenshots(db: Path, out: Path) -> None:
+    """The supervisor's 不满意评价 and 人民建议 tabs at 1366×768, after a kiosk rating and a suggestion."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import build_window, device_actor
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+    from desktop.services import accounts
+    from desktop.services.self_service import rate_case
+    from desktop.services.suggestions import submit_suggestion
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import WorkTabs
+    from ui.shell.staff import StaffWindow
+    from ui.shell.theme import apply_theme
+
+    hall = open_hall(load_settings(), db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    kiosk = device_actor("kiosk", hall.settings)
+    number, code = _answered_case(hall)
+    rate_case(hall, kiosk, number, code, "不满意", "处理意见没有回应我提出的维修费用问题，希望重新核实")
+    submit_suggestion(hall, kiosk, content="建议在大厅取号机旁安排志愿者，帮助老年人取号和查询进度", name="王芳",
+                      phone="13857912345")
+    submit_suggestion(hall, kiosk, content="建议周六上午开放接待，方便上班的群众来访", anonymous=True)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "counter")
+
+    def settle(ms: int = 600) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    window = build_window(hall, "counter")
+    assert isinstance(window, StaffWindow)
+    window.resize(1366, 768)
+    window.show()
+    settle(200)
+    window.sign_in_page.login.setText("ducha1")
+    window.sign_in_page.password.setText(accounts.DEMO_PASSWORD)
+    window.sign_in_page.submit()
+    for _ in range(100):
+        if window.work is not None:
+            break
+        settle(100)
+    work = window.work
+    assert isinstance(work, CounterWork) and isinstance(work.desk, WorkTabs)
+    work.setCurrentWidget(work.desk)
+    for index, name in ((2, "25-supervisor-dissatisfied-1366x768"), (3, "26-supervisor-suggestions-1366x768")):
+        work.desk.setCurrentIndex(index)
+        settle()
+        if index == 3:
+            work.desk.suggestions.table.selectRow(0)
+            settle(200)
+        window.grab().save(str(out / f"{name}.png"))
+        print(f"  {name}.png")
+    window.close()
+    hall.engine.dispose()
+
+
+def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
+    """The kiosk's self-registration with the pinyin keyboard up, the whole screen (landscape)."""
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import build_window
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+    from ui.kiosk.register import RegistrationFlow
+    from ui.kiosk.shell import KioskShell
+    from ui.shell.theme import apply_theme
+
+    hall = open_hall(load_settings(), db)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "kiosk")
+
+    def settle(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    window = build_window(hall, "kiosk")
+    body = window.body  # type: ignore[union-attr]
+    assert isinstance(body, KioskShell)
+    screen = QGuiApplication.primaryScreen()
+    window.setGeometry(screen.geometry())  # no window manager under Xvfb to make it full screen
+    window.show()
+    window.activateWindow()
+    settle(500)
+    flow = body.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.name.setFocus()
+    method = QGuiApplication.inputMethod()
+    for _ in range(50):
+        method.show()
+        settle(100)
+        if method.isVisible():
+            break
+    settle(800)
+    shot = screen.grabWindow(0)
+    shot.save(str(out / "21-kiosk-landscape-keyboard.png"))
+    del shot
+    print("  21-kiosk-landscape-keyboard.png", "（键盘已显示）" if method.isVisible() else "（键盘没有出现）")
+    body.wipe()
+    window.close()
+    settle(300)
+    hall.engine.dispose()
+    # The keyboard's QML scene lets go of its images after the application at exit (Qt aborts then):
+    # leave at once, everything is saved.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

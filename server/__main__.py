@@ -1,4 +1,4 @@
-"""Command line of the server: ``python -m server {run,enrol-device}``.
+"""Command line of the server: ``python -m server {run,enrol-device,issue-code,…,import-directory,share-settings}``.
 
     python -m server run --db postgresql+psycopg://user@host/db [--host 0.0.0.0] [--port 8080]
                          [--tls-cert PEM --tls-key PEM] [--upstream URL]   (a hall server: --db sqlite:///hall.db)
@@ -57,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
     rotate = sub.add_parser("rotate-field-key",
                             help="更换个人信息字段加密密钥，并把已有密文重新加密（旧密钥保留以供读取）")
     rotate.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    directory = sub.add_parser("import-directory",
+                               help="导入机构目录（CSV/.xlsx，列同 organisations.csv），随同步下发到每台设备")
+    directory.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    directory.add_argument("file", help="机构目录文件")
+    share = sub.add_parser("share-settings",
+                           help="统一下发设置（如 hall_name=… day_counting=working），随同步写入各设备的设置文件")
+    share.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    share.add_argument("--hall", default="", help="只下发给该大厅的设备（默认：所有设备）")
+    share.add_argument("values", nargs="+", metavar="名称=值", help="设置项及其值")
     from desktop import queue_commands
 
     queue_commands.add_arguments(sub, db_help, os.environ.get("PH_SERVER_DB"))
@@ -98,6 +107,34 @@ def _devices_command(args: argparse.Namespace, hall: Hall) -> int:
     return 0
 
 
+def _reference_command(args: argparse.Namespace, hall: Hall) -> int:
+    from pathlib import Path
+
+    from desktop.config import SettingsError
+    from desktop.domain.access import Actor
+    from desktop.domain.errors import ValidationError
+    from desktop.services.reference_feed import import_directory, share_settings
+
+    operator = Actor.system("server-cli")
+    try:
+        if args.command == "import-directory":
+            count = import_directory(hall, operator, Path(args.file))
+            print(f"已导入机构目录：{count} 个机构，各设备下次同步时更新")
+            return 0
+        pairs = [value.partition("=") for value in args.values]
+        bad = [name for name, sep, _ in pairs if not sep or not name]
+        if bad:
+            print(f"设置须写成“名称=值”：{'、'.join(bad)}", file=sys.stderr)
+            return 2
+        shared = share_settings(hall, operator, {name: value for name, _, value in pairs}, args.hall)
+        print(f"已下发设置（{'大厅 ' + args.hall if args.hall else '所有设备'}）：" +
+              "，".join(f"{k}={v}" for k, v in sorted(shared.items())))
+        return 0
+    except (ValidationError, SettingsError) as exc:
+        print(getattr(exc, "message", str(exc)), file=sys.stderr)
+        return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not args.db:
@@ -130,6 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             engine.dispose()
         print(f"已启用新的字段加密密钥 {key_id}，{done} 项密文已重新加密")
         return 0
+    if args.command in ("import-directory", "share-settings"):
+        try:
+            return _reference_command(args, hall)
+        finally:
+            engine.dispose()
     if args.command in ("issue-code", "list-devices", "revoke-device"):
         try:
             return _devices_command(args, hall)

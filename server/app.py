@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -30,10 +30,13 @@ from desktop.domain.roles import WindowRole
 from desktop.services.accounts import sign_in
 from desktop.services.context import Hall
 from server import enrolment, public
+from server.audit_copy import store_audit
 from server.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
+    AuditPushRequest,
+    AuditPushResponse,
     DeviceEntry,
     DeviceList,
     EnrolRequest,
@@ -54,6 +57,7 @@ from server.reference import reference_for
 from server.store import Device, SyncServer, authenticate
 
 log = logging.getLogger(__name__)
+Body = TypeVar("Body", PushRequest, AuditPushRequest)
 
 STATUS: dict[ProblemKind, int] = {"unauthorised": 401, "refused": 400, "incompatible": 422, "offline": 503,
                                   "server_error": 500}
@@ -188,6 +192,19 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         answer = sync.pull(who, since, limit)
         return Response(answer.model_dump_json(), media_type="application/json")
 
+    audit_schema = AuditPushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+    push_models.update(audit_schema.pop("$defs", {}))
+
+    @app.post("/sync/audit", response_model=AuditPushResponse, responses={
+        401: {"model": ErrorResponse}, 400: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
+        422: {"model": ErrorResponse}}, openapi_extra={"requestBody": {"required": True, "content": {
+            "application/json": {"schema": audit_schema}}}})
+    async def push_audit(request: Request, who: Annotated[Device, Depends(current_device)]) -> Response:
+        """The device's audit entries, added to the server's copy of its chain (refused unless they continue it)."""
+        body = await _read_limited(request)
+        answer = await run_in_threadpool(lambda: store_audit(hall, who, _parse_body(AuditPushRequest, body).entries))
+        return Response(answer.model_dump_json(), media_type="application/json")
+
     @app.get("/sync/reference", response_model=ReferenceResponse,
              responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
     def reference(who: Annotated[Device, Depends(current_device)],
@@ -306,8 +323,12 @@ PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "
 
 
 def _parse_push(body: bytes) -> PushRequest:
+    return _parse_body(PushRequest, body)
+
+
+def _parse_body(model: type[Body], body: bytes) -> Body:
     try:
-        return PushRequest.model_validate_json(body)
+        return model.model_validate_json(body)
     except ValidationError as exc:
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
             raise SyncProblem("refused", "请求内容不是有效的 JSON") from None

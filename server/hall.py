@@ -16,6 +16,7 @@ from desktop.config import load_settings
 from desktop.domain.fieldcrypt import BlindIndex, FieldCipher
 from desktop.keystore import Secrets, keys_dir
 from desktop.services.context import Hall
+from desktop.services.reference_feed import use_stored_directory
 from server.personal import FieldKeys
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,9 @@ def server_hall(engine: Engine) -> Hall:
     pepper = deployment_pepper()
     if pepper is None:
         log.warning("未配置查询码密钥（%s）：公众查询页面将无法核验查询码", PEPPER_ENV)
-    return Hall(engine=engine, settings=load_settings(write_first_start=False), secrets=server_secrets(pepper))
+    hall = Hall(engine=engine, settings=load_settings(write_first_start=False), secrets=server_secrets(pepper))
+    use_stored_directory(hall)  # the directory imported at the centre, once there is one
+    return hall
 
 
 def field_keys_file() -> Path:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from server.protocol import PullResponse, PushResponse, WireEvent
+from server.audit_copy import store_audit
+from server.protocol import AuditPushResponse, AuditUpEntry, PullResponse, PushResponse, WireEvent
 from server.store import Device, SyncServer
 
 
@@ -18,6 +19,9 @@ class LocalTransport:
 
     def pull(self, since: int, limit: int) -> PullResponse:
         return self.server.pull(self.device, since, limit)
+
+    def push_audit(self, entries: list[AuditUpEntry]) -> AuditPushResponse:
+        return store_audit(self.server.hall, self.device, entries)
 
     def close(self) -> None:
         pass

@@ -1,8 +1,9 @@
 """Personal data at rest on the server: names, ID numbers, phones and addresses encrypted field by field.
 
 The server stores a registration's event with these fields *masked* (``欧阳**``,
-``330726********4567``, ``139****3456``), so its projections, search keys and every
-other table hold no full name, number or phone. The full values are kept only as
+``330726********4567``, ``139****3456``) and every event's free texts (request, facts,
+reasons, answers, notes …, which can name people) replaced by ``〔密文〕``, so its
+projections, search keys and every other table hold no full name, number or phone. The full values are kept only as
 :class:`~desktop.domain.fieldcrypt.FieldCipher` tokens in ``sealed_fields`` (bound to the
 event and the field: a token copied elsewhere does not decrypt), and looked up through
 keyed blind indexes in ``person_index`` (exact ID number or phone → cases). A pull puts
@@ -22,12 +23,17 @@ from typing import Any, Final
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from db.models import PersonIndexRow, SealedFieldRow
+from db.models import EventRow, PersonIndexRow, SealedFieldRow
 from desktop.domain.events import Event, EventType
 from desktop.domain.fieldcrypt import BlindIndex, FieldCipher
 from desktop.domain.identity import mask_address, mask_id_number, mask_name, mask_phone
 
 _PERSON_FIELDS: Final = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+#: The free texts any event may carry (a request, facts, reasons, an answer, a note …): they can name
+#: people, so the server keeps each only as a token and stores ``SEALED_TEXT`` in its place.
+FREE_TEXTS: Final = ("request", "facts", "reasons", "note", "material", "text", "reason", "comment")
+#: What the server's stored events and projections hold instead of a free text (the device gets the text).
+SEALED_TEXT: Final = "〔密文〕"
 _INDEXED: Final = {"id_number": "id_number", "phone": "phone"}
 
 
@@ -61,10 +67,16 @@ def seal(events: Sequence[Event], keys: FieldKeys) -> tuple[list[Event], list[di
     sealed: list[dict[str, str]] = []
     indexed: list[dict[str, str]] = []
     for event in events:
-        if event.type is not EventType.REGISTERED:
-            stored.append(event)
-            continue
         payload = dict(event.payload)
+        for key in FREE_TEXTS:
+            value = payload.get(key)
+            if isinstance(value, str) and value:
+                sealed.append({"event_id": event.event_id, "field": key,
+                               "token": keys.cipher.encrypt(value, field=key, record_id=event.event_id)})
+                payload[key] = SEALED_TEXT
+        if event.type is not EventType.REGISTERED:
+            stored.append(replace(event, payload=payload) if payload != event.payload else event)
+            continue
         for path, person in _persons(event.payload):
             masked = dict(person)
             for key, mask in _PERSON_FIELDS.items():
@@ -109,23 +121,34 @@ def store_sealed(session: Session, sealed: list[dict[str, str]], indexed: list[d
             session.execute(insert(PersonIndexRow), new)
 
 
-def unseal_payloads(session: Session, payloads: dict[str, dict[str, Any]], keys: FieldKeys) -> None:
-    """Put the full values back into these stored payloads (``event_id → payload``), in place."""
-    ids = sorted(payloads)
-    for start in range(0, len(ids), 500):
-        for event_id, field, token in session.execute(
-                select(SealedFieldRow.event_id, SealedFieldRow.field, SealedFieldRow.token)
-                .where(SealedFieldRow.event_id.in_(ids[start:start + 500]))):
-            value = keys.cipher.decrypt(token, field=field, record_id=event_id)
-            payload = payloads[event_id]
-            parts = field.split(".")
-            if parts == ["address"]:
-                payload["address"] = value
-            elif parts[0] == "representatives":
-                reps = payload["representatives"] = list(payload.get("representatives", []))
-                reps[int(parts[1])] = {**reps[int(parts[1])], parts[2]: value}
-            else:
-                payload[parts[0]] = {**payload.get(parts[0], {}), parts[1]: value}
+def unseal_payloads(session: Session, payloads: dict[str, dict[str, Any]], keys: FieldKeys,
+                    seqs: tuple[int, int] | None = None) -> None:
+    """Put the full values back into these stored payloads (``event_id → payload``), in place.
+
+    ``seqs`` ``(after, up_to)``: the payloads are those of the events in that range of ``seq``
+    (a pull's page), read in one query joined on the events instead of by id.
+    """
+    if seqs is not None:
+        query = (select(SealedFieldRow.event_id, SealedFieldRow.field, SealedFieldRow.token)
+                 .join(EventRow, EventRow.event_id == SealedFieldRow.event_id)
+                 .where(EventRow.seq > seqs[0]).where(EventRow.seq <= seqs[1]))
+        found: list[Any] = [r for r in session.execute(query) if r.event_id in payloads]
+    else:
+        ids = sorted(payloads)
+        found = [r for start in range(0, len(ids), 500) for r in session.execute(
+            select(SealedFieldRow.event_id, SealedFieldRow.field, SealedFieldRow.token)
+            .where(SealedFieldRow.event_id.in_(ids[start:start + 500])))]
+    for event_id, field, token in found:
+        value = keys.cipher.decrypt(token, field=field, record_id=event_id)
+        payload = payloads[event_id]
+        parts = field.split(".")
+        if len(parts) == 1:  # the address, a free text
+            payload[field] = value
+        elif parts[0] == "representatives":
+            reps = payload["representatives"] = list(payload.get("representatives", []))
+            reps[int(parts[1])] = {**reps[int(parts[1])], parts[2]: value}
+        else:
+            payload[parts[0]] = {**payload.get(parts[0], {}), parts[1]: value}
 
 
 def cases_of(session: Session, keys: FieldKeys, *, id_number: str = "", phone: str = "") -> set[str]:

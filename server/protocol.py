@@ -145,6 +145,42 @@ class PullResponse(BaseModel):
     more: bool
 
 
+# -- audit entries (up the feed) ------------------------------------------------------------------
+
+MAX_AUDIT_ENTRIES = 1000
+_HASH = r"^[0-9a-f]{64}$"
+
+
+class AuditUpEntry(BaseModel):
+    """One entry of a device's audit log, exactly as the device wrote and hashed it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seq: int = Field(ge=1, le=2**62)
+    at: str = Field(max_length=32)
+    device: str = Field(max_length=64)
+    actor_id: str = Field(max_length=96)
+    actor_name: str = Field(max_length=64)
+    action: str = Field(max_length=32)
+    target: str = Field(max_length=200)
+    detail: dict[str, Any]
+    prev_hash: str = Field(pattern=_HASH)
+    entry_hash: str = Field(pattern=_HASH)
+
+
+class AuditPushRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[AuditUpEntry] = Field(max_length=MAX_AUDIT_ENTRIES)
+
+
+class AuditPushResponse(BaseModel):
+    """How many entries were new to the server, and the newest seq of this device it holds (0: none)."""
+
+    stored: int
+    last_seq: int
+
+
 class ErrorResponse(BaseModel):
     detail: str
     kind: ProblemKind
@@ -215,38 +251,23 @@ class ProgressAnswer(BaseModel):
 
 # -- reference data (down the feed, versioned) -------------------------------------------------------
 
-class ReferenceAccount(BaseModel):
-    """A staff account as staff devices receive it: the Argon2id hash only, no lockout state."""
+class ReferencePart(BaseModel):
+    """One kind of reference data (accounts, holidays, organisations, settings …) and its version."""
 
-    login: str
-    display_name: str
-    role: str
-    hall_code: str
-    org_code: str
-    extra_permissions: list[str]
-    password_hash: str
-    must_change_password: bool
-    disabled: bool
-    password_changed_at: str
-
-
-class HolidaySchedule(BaseModel):
-    year: int
-    csv_text: str
-    source: str
+    version: str
+    content: Any
 
 
 class ReferenceResponse(BaseModel):
-    """The reference data this device may hold, as of ``version`` (a digest of it).
+    """The reference data this device may hold, as of ``version`` (a digest of its parts' versions).
 
-    ``unchanged`` when the device already has this version (then the lists are empty).
-    Kiosks and hall displays receive no accounts.
+    ``unchanged`` when the device already has this version (then ``parts`` is empty). Kiosks
+    and hall displays receive no accounts. A kind this program does not know is skipped.
     """
 
     version: str
     unchanged: bool
-    accounts: list[ReferenceAccount]
-    holidays: list[HolidaySchedule]
+    parts: dict[str, ReferencePart]
 
 
 # -- the administrator's window types of the hall queue (on the queue's authority) ------------------

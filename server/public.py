@@ -14,16 +14,14 @@ allowance is N times larger, which still leaves an 8-digit code far out of reach
 from __future__ import annotations
 
 import html
-import threading
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Final
 
 from desktop.domain.access import Actor
 from desktop.domain.errors import RuleViolation
 from desktop.domain.numbering import validate_case_number
+from desktop.domain.ratelimit import FailureLimiter
 from desktop.services.context import Hall
 from desktop.services.progress import CitizenProgress, citizen_progress
 
@@ -44,43 +42,6 @@ class Limited(Exception):
 
 class NotFound(Exception):
     pass
-
-
-class FailureLimiter:
-    """Failed tries per key within a sliding window (thread-safe; the clock is handed in)."""
-
-    def __init__(self, allowed: int, window: timedelta, now: Callable[[], datetime]) -> None:
-        self.allowed, self.window, self.now = allowed, window, now
-        self._failures: dict[str, deque[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: datetime) -> deque[datetime]:
-        times = self._failures.get(key)
-        if times is None:
-            return deque()
-        while times and now - times[0] >= self.window:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
-
-    def retry_after(self, key: str) -> int:
-        """Seconds until ``key`` may try again; 0 when it may now."""
-        now = self.now()
-        with self._lock:
-            times = self._recent(key, now)
-            if len(times) < self.allowed:
-                return 0
-            return max(1, int((times[0] + self.window - now).total_seconds()) + 1)
-
-    def fail(self, key: str) -> None:
-        now = self.now()
-        with self._lock:
-            self._recent(key, now)
-            self._failures.setdefault(key, deque()).append(now)
-            if len(self._failures) > 100_000:  # a flood of distinct keys: forget the oldest half
-                for stale in list(self._failures)[:50_000]:
-                    del self._failures[stale]
 
 
 @dataclass

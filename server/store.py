@@ -43,9 +43,9 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Final, cast
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import CaseRow, CaseSealRow, EventRow, SyncDeviceRow
@@ -56,7 +56,7 @@ from desktop.domain.classification import Nature
 from desktop.domain.errors import ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import MAX_DRIFT_MS, Hlc
-from desktop.domain.identity import mask_name
+from desktop.domain.masking import kiosk_payload
 from desktop.domain.numbering import validate_device_code
 from desktop.domain.roles import Actor
 from desktop.domain.routing import OrganisationDirectory
@@ -291,15 +291,15 @@ class SyncServer:
         if not 1 <= limit <= MAX_PULL_LIMIT:
             raise SyncProblem("refused", f"每页事件数应在 1 到 {MAX_PULL_LIMIT} 之间")
         with self.hall.sessions() as session:
-            rows = list(session.scalars(select(EventRow).where(EventRow.seq > since)
-                                        .order_by(EventRow.seq).limit(limit)))
+            rows = list(session.execute(select(_EVENTS).where(_EVENTS.c.seq > since)  # plain rows, no ORM objects
+                                        .order_by(_EVENTS.c.seq).limit(limit)))
             hidden = hidden_cases(session, device, {r.case_id for r in rows})
             kiosk = device.role == "kiosk"
             shown = [r for r in rows if r.case_id not in hidden]
             payloads = {r.event_id: json.loads(r.payload) for r in shown}
             if not kiosk and self.keys is not None:  # a kiosk keeps the masked values the server stores
-                unseal_payloads(session, {r.event_id: payloads[r.event_id] for r in shown
-                                          if r.type == EventType.REGISTERED.value}, self.keys)
+                unseal_payloads(session, {r.event_id: payloads[r.event_id] for r in shown}, self.keys,
+                                seqs=(since, rows[-1].seq) if rows else None)
         # straight from the stored rows (already checked when they were pushed): no second validation
         events = [PulledEvent.model_construct(seq=r.seq, event_id=r.event_id, case_id=r.case_id,
                                               device_id=r.device_id, author=r.author, hlc=r.hlc, type=r.type,
@@ -309,6 +309,9 @@ class SyncServer:
                   for r in shown]
         next_cursor = rows[-1].seq if rows else since
         return PullResponse(events=events, next_cursor=next_cursor, more=len(rows) == limit)
+
+
+_EVENTS = cast(Table, EventRow.__table__)
 
 
 # -- art. 30: seals ------------------------------------------------------------------------------
@@ -390,26 +393,7 @@ def hidden_cases(session: Session, device: Device, case_ids: set[str]) -> set[st
     return hidden
 
 
-# -- kiosks: masked progress only ------------------------------------------------------------------
-
-#: What a kiosk receives of each event: the steps, dates and outcomes a petitioner is told.
-_KIOSK_REGISTERED: Final = frozenset({"case_number", "channel", "received_on", "received_at", "hall",
-                                      "query_code_hash", "persons_count", "visit_kind"})
-_KIOSK_DECISION: Final = frozenset({"nature", "legal_route", "route_kind", "organisation_code", "due", "assigned_on",
-                                    "accepted_on", "days", "answered_on", "outcome", "delivered_on",
-                                    "requested_on", "rating", "kind", "query_code_hash"})
-
-
-def kiosk_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """An event's payload as a kiosk may hold it: progress only, the petitioner's name masked."""
-    if event_type == EventType.REGISTERED.value:
-        out = {k: v for k, v in payload.items() if k in _KIOSK_REGISTERED}
-        petitioner = payload.get("petitioner")
-        name = petitioner.get("name") if isinstance(petitioner, dict) else None
-        out["petitioner"] = {"name": mask_name(name) if isinstance(name, str) else ""}
-        return out
-    return {k: v for k, v in payload.items() if k in _KIOSK_DECISION}
-
+# -- kiosks: masked progress only (desktop/domain/masking.py) -------------------------------------
 
 def _local_time(event: Event) -> str:
     return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).isoformat(sep=" ", timespec="minutes")

@@ -36,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import StaffAccountRow
-from desktop.domain.access import check_may_record, may_disclose_to, require
+from desktop.domain.access import check_may_reclassify, check_may_record, may_disclose_to, require
 from desktop.domain.case import EARLIEST_YEAR, LATEST_YEAR, OUTCOMES, CaseView, DeadlinePolicy, project
 from desktop.domain.classification import Channel, LegalRoute, Nature, Purpose
 from desktop.domain.errors import RuleViolation, ValidationError
@@ -449,8 +449,7 @@ class Authority:
                 view = project(event.case_id, known, self.policy)
                 guarded = self._as_sealed(view, sealed)
                 check_may_record(actor, guarded, event.type, self.directory)
-                if event.type is EventType.CLASSIFIED and (sealed or view.nature == Nature.ACCUSATION.value):
-                    require(actor, Permission.SUPERVISE, "对检举控告事项重新分类")
+                if check_may_reclassify(actor, view, event.type, known, sealed):
                     self.reclassified.append((event, actor, view))
         except RuleViolation as exc:
             raise Refused("author", exc.message) from None

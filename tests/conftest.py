@@ -45,6 +45,8 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory,
     base = tmp_path_factory.mktemp("cfg")
     monkeypatch.setenv("PH_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("PH_DATA_DIR", str(base / "data"))
+    # Qt's test engine: a test never starts this PC's speech engine (speech-dispatcher starts a daemon)
+    monkeypatch.setenv("PH_VOICE_ENGINE", "mock")
 
 
 class FakeClock:
@@ -64,8 +66,9 @@ class FakeClock:
 
 
 def make_settings(**overrides: object) -> Settings:
+    # voice off: a display built by a test never starts this PC's speech engine (the voice tests use Qt's mock)
     values: dict[str, object] = {"device_id": "dev1", "device_code": "C01",
-                                 "query_code_pepper": PEPPER.hex()}
+                                 "query_code_pepper": PEPPER.hex(), "voice": False}
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 

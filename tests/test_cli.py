@@ -52,7 +52,7 @@ def test_demo_data_rebuild_check_doctor_and_window(tmp_path: Path) -> None:
     assert "接待窗口：工作人员登录" in counter.stdout  # the demo accounts exist: straight to sign-in
     kiosk = _run("run", "--role", "kiosk", "--db", str(db), "--smoke-test", env_dir=tmp_path)
     assert kiosk.returncode == 0, kiosk.stderr
-    assert "自助服务终端：查询办理进度（无需登录）" in kiosk.stdout
+    assert "自助服务终端：自助服务（无需登录）" in kiosk.stdout
     # a PC without a server is its own queue: its window types are edited here
     typed = _run("window-type", "--db", str(db), "general", "--windows", "1，2", env_dir=tmp_path)
     assert typed.returncode == 0, typed.stderr
@@ -176,3 +176,24 @@ def test_import_plain_database_end_to_end(tmp_path: Path) -> None:
     assert plain.read_bytes() == before
     window = _run("run", "--role", "kiosk", "--smoke-test", "--db", str(db), env_dir=tmp_path)
     assert window.returncode == 0, window.stderr
+
+
+def test_set_kiosk_pin_keeps_only_its_argon2id_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import getpass
+
+    from desktop.cli import main
+    from desktop.config import load_settings, settings_file
+    from desktop.domain.passwords import pin_matches
+
+    monkeypatch.setenv("PH_CONFIG_DIR", str(tmp_path / "cfg"))
+    answers = iter(["123456", "123456"])
+    monkeypatch.setattr(getpass, "getpass", lambda _prompt="": next(answers))
+    assert main(["set-kiosk-pin"]) == 1 and "连续" in capsys.readouterr().err
+    answers = iter(["720415", "720416"])
+    assert main(["set-kiosk-pin"]) == 1 and "不一致" in capsys.readouterr().err
+    answers = iter(["720415", "720415"])
+    assert main(["set-kiosk-pin"]) == 0
+    stored = load_settings().kiosk_exit_pin
+    assert pin_matches(stored, "720415") and "720415" not in settings_file().read_text(encoding="utf-8")
+    assert load_settings().device_id  # the other settings are kept

@@ -40,8 +40,10 @@ __all__ = [
     "PermissionDenied",
     "Role",
     "accusation_access",
+    "check_may_reclassify",
     "check_may_record",
     "check_not_accused",
+    "ever_accused",
     "mask_person",
     "masked_events",
     "masked_payload",
@@ -62,6 +64,38 @@ def check_may_record(actor: Actor, view: CaseView, event_type: EventType,
                                f"{actor.display_name}已对事项{view.case_number}登记回避，"
                                "不能再对该事项作出任何处理（条例第二十八条）")
     check_not_accused(actor, view, directory)
+
+
+def ever_accused(events: Iterable[Event]) -> tuple[bool, frozenset[str]]:
+    """Whether any classification among ``events`` made the case an accusation (检举控告), and every
+    organisation one of them named as accused — whatever later classifications say."""
+    accusation = False
+    accused: set[str] = set()
+    for event in events:
+        if event.type is EventType.CLASSIFIED:
+            accusation = accusation or event.payload.get("nature") == Nature.ACCUSATION.value
+            codes = event.payload.get("accused_org_codes", ())
+            if isinstance(codes, list | tuple):
+                accused.update(c for c in codes if isinstance(c, str) and c)
+    return accusation or bool(accused), frozenset(accused)
+
+
+def check_may_reclassify(actor: Actor, view: CaseView, event_type: EventType, history: Iterable[Event],
+                         sealed: Iterable[str] = ()) -> bool:
+    """A classification of a case that is, or ever was, an accusation needs 督办与统计.
+
+    Returns whether ``event_type`` is such a reclassification (it is then audited with the
+    nature before and after); raises :class:`PermissionDenied` when ``actor`` may not make it.
+    ``sealed``: organisations the case is known elsewhere to have been an accusation against
+    (the server's seals). The desktop and the server ask the same question.
+    """
+    if event_type is not EventType.CLASSIFIED:
+        return False
+    was, _ = ever_accused(history)
+    if not (was or view.nature == Nature.ACCUSATION.value or any(True for _ in sealed)):
+        return False
+    require(actor, Permission.SUPERVISE, "对检举控告事项重新分类")
+    return True
 
 
 def check_not_accused(actor: Actor, view: CaseView, directory: OrganisationDirectory | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -79,3 +80,47 @@ class LockoutPolicy:
 
 def locked(locked_until: datetime | None, now: datetime) -> bool:
     return locked_until is not None and now < locked_until
+
+
+# -- the kiosk's exit PIN ---------------------------------------------------------------------------
+
+PIN_MIN, PIN_MAX = 6, 12
+
+
+def pin_problems(pin: str) -> list[str]:
+    """Everything wrong with a new kiosk exit PIN: 6–12 digits, not one digit repeated, not a run."""
+    problems: list[str] = []
+    if not pin.isascii() or not pin.isdigit():
+        problems.append("只能由数字组成")
+    if not PIN_MIN <= len(pin) <= PIN_MAX:
+        problems.append(f"长度须为{PIN_MIN}至{PIN_MAX}位")
+    if pin and len(set(pin)) == 1:
+        problems.append("不能由同一个数字重复组成")
+    if pin.isascii() and pin.isdigit() and len(pin) > 1:
+        steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
+        if steps in ({1}, {9}):
+            problems.append("不能是连续的数字（如123456）")
+    return problems
+
+
+def hash_pin(pin: str) -> str:
+    """The Argon2id hash of an acceptable PIN (kept in the setting ``kiosk_exit_pin``)."""
+    from argon2 import PasswordHasher
+
+    problems = pin_problems(pin)
+    if problems:
+        raise ValidationError("weak_pin", "管理密码不符合要求：" + "；".join(problems), "pin")
+    return PasswordHasher().hash(pin)
+
+
+def pin_matches(pin_hash: str, pin: str) -> bool:
+    """Whether ``pin`` is the one hashed (an empty or damaged hash matches nothing)."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    if not pin_hash.startswith("$argon2id$") or not pin or len(pin) > PIN_MAX:
+        return False
+    try:
+        return PasswordHasher().verify(pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        return False

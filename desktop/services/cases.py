@@ -26,6 +26,7 @@ from desktop.domain.access import (
     PermissionDenied,
     Role,
     accusation_access,
+    check_may_reclassify,
     check_may_record,
     check_not_accused,
     masked_events,
@@ -221,8 +222,10 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
     _check_payload_size(payload)
     with hall.transaction() as session:
         case_id = _case_id(session, case_ref)
-        current = project(case_id, case_events(session, case_id), hall.policy)
+        history = case_events(session, case_id)
+        current = project(case_id, history, hall.policy)
         check_may_record(actor, current, event_type, load_directory())
+        reclassified = check_may_reclassify(actor, current, event_type, history)
         check_transition(current, event_type, payload, hall.policy)
         if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED) and payload.get(
                 "organisation_code"):
@@ -238,8 +241,11 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
             payload=dict(payload),
         )
         (view,) = append_events(session, [event], hall.policy)
-        audit(session, hall, actor, AuditAction.DECISION, view.case_number,
-              {"event": event_type.value, "event_id": event.event_id})
+        detail: dict[str, Any] = {"event": event_type.value, "event_id": event.event_id}
+        if reclassified:  # as the server writes it when the event arrives there
+            detail.update({"reclassified_accusation": True, "from": current.nature,
+                           "to": str(payload.get("nature", ""))})
+        audit(session, hall, actor, AuditAction.DECISION, view.case_number, detail)
     return view
 
 

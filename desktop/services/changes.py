@@ -36,6 +36,7 @@ class Topic(StrEnum):
     SYNC = "sync"  # outbox acknowledgements, the pull cursor, enrolled devices
     QUEUE = "queue"  # the hall queue (told by the hall server)
     DRAFTS = "drafts"  # forms kept against a crash
+    SUGGESTIONS = "suggestions"  # people's suggestions (人民建议) and their themes
     RECEPTION = "reception"  # leader reception days, their appointments and dossier notes
 
 
@@ -46,13 +47,17 @@ TABLE_TOPICS: dict[str, Topic] = {
     "case_persons": Topic.CASES,
     "search_keys": Topic.CASES,
     "holiday_schedules": Topic.REFERENCE,
+    "reference_documents": Topic.REFERENCE,
     "staff_accounts": Topic.ACCOUNTS,
     "audit_log": Topic.AUDIT,
+    "device_audit": Topic.AUDIT,
     "print_jobs": Topic.PRINT_JOBS,
     "sync_state": Topic.SYNC,
     "sync_devices": Topic.SYNC,
     "drafts": Topic.DRAFTS,
     "attachments": Topic.CASES,
+    "suggestions": Topic.SUGGESTIONS,
+    "suggestion_themes": Topic.SUGGESTIONS,
     "reception_days": Topic.RECEPTION,
     "reception_appointments": Topic.RECEPTION,
     "dossier_notes": Topic.RECEPTION,

@@ -50,6 +50,7 @@ ORGANISATION_COLUMNS: tuple[str, ...] = (
 _REQUIRED_TOPIC = ("code", "name", "parent_code")
 _REQUIRED_REGION = ("code", "name", "parent_code")
 _REQUIRED_ORGANISATION = ("code", "name", "kind", "level", "region_code")
+ORGANISATION_REQUIRED = _REQUIRED_ORGANISATION
 
 HEADER_ALIASES: Mapping[str, str] = {
     "代码": "code",
@@ -197,10 +198,20 @@ def load_regions(path: Path | None = None) -> RegionDirectory:
     return _load(path, REGIONS_FILE, _REQUIRED_REGION, RegionDirectory.from_rows)
 
 
+#: The directory the centre shares down the feed, once a device (or the server) has one: it
+#: replaces the shipped file for this process (``use_directory``; reference_feed.py).
+_shared_directory: list[OrganisationDirectory] = []
+
+
+def use_directory(directory: OrganisationDirectory | None) -> None:
+    """Make ``directory`` the one ``load_directory()`` answers (``None``: the shipped file again)."""
+    _shared_directory[:] = [directory] if directory is not None else []
+
+
 def load_directory(path: Path | None = None) -> OrganisationDirectory:
-    """The organisation directory from a CSV/.xlsx file (or directory) or the shipped file."""
+    """The organisation directory from a CSV/.xlsx file (or directory), the shared one, or the shipped file."""
     if path is None:
-        return _default_directory()
+        return _shared_directory[0] if _shared_directory else _default_directory()
     return _load(path, ORGANISATIONS_FILE, _REQUIRED_ORGANISATION, OrganisationDirectory.from_rows)
 
 

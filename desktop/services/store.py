@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
@@ -28,6 +28,12 @@ from desktop.domain.events import Event, EventType, canonical_json
 from desktop.domain.hlc import Hlc
 from desktop.domain.identity import name_search_keys
 from desktop.services.changes import note_cases
+
+_EVENTS = cast(Table, EventRow.__table__)
+_CASES = cast(Table, CaseRow.__table__)
+
+
+_SET_SERVER_SEQ = update(_EVENTS).where(_EVENTS.c.event_id == bindparam("_id")).values(server_seq=bindparam("_seq"))
 
 
 def event_to_row(event: Event) -> dict[str, Any]:
@@ -168,32 +174,47 @@ def key_rows(view: CaseView) -> list[dict[str, Any]]:
 
 # --- writing ----------------------------------------------------------------------------------
 
-def append_events(session: Session, events: Sequence[Event], policy: DeadlinePolicy) -> list[CaseView]:
+def append_events(session: Session, events: Sequence[Event], policy: DeadlinePolicy,
+                  server_seqs: Mapping[str, int] | None = None) -> list[CaseView]:
     """Store events (idempotently by event id) and refresh the projections they touch.
 
     Works on the whole batch at once: one query finds the events already known,
-    one loads the histories of every touched case, and the rows are written in
+    one loads the earlier histories of every touched case, and the rows are written in
     bulk. People and search keys come only from the registration, so they are
-    rewritten only when a registration arrives.
+    rewritten only when a registration arrives. ``server_seqs`` (a pull) gives the new
+    events their server sequence as they are written.
     """
     ids = [e.event_id for e in events]
     known: set[str] = set()
+    connection = session.connection()
     for start in range(0, len(ids), 500):
-        known.update(session.scalars(
-            select(EventRow.event_id).where(EventRow.event_id.in_(ids[start:start + 500]))))
+        known.update(connection.scalars(
+            select(_EVENTS.c.event_id).where(_EVENTS.c.event_id.in_(ids[start:start + 500]))))
     fresh = list({e.event_id: e for e in events if e.event_id not in known}.values())
+    if server_seqs is not None and known:
+        connection.execute(_SET_SERVER_SEQ, [{"_id": i, "_seq": server_seqs[i]} for i in sorted(known)
+                                             if i in server_seqs])
     if not fresh:
         return []
-    session.execute(insert(EventRow), [event_to_row(e) for e in fresh])
+    rows = [event_to_row(e) for e in fresh]
+    if server_seqs is not None:
+        for row in rows:
+            row["server_seq"] = server_seqs.get(row["event_id"])
+    connection.execute(insert(_EVENTS), rows)
     touched = list(dict.fromkeys(e.case_id for e in fresh))
     registered = {e.case_id for e in fresh if e.type is EventType.REGISTERED}
+    # the new events as the store holds them (the payload read back from its stored text), without reading them back
     histories: dict[str, list[Event]] = {case_id: [] for case_id in touched}
+    for event, written in zip(fresh, rows, strict=True):
+        histories[event.case_id].append(replace(event, payload=json.loads(written["payload"])))
+    new_ids = {e.event_id for e in fresh}
     existing: set[str] = set()
     for start in range(0, len(touched), 500):
         chunk = touched[start:start + 500]
-        for row in session.execute(select(EventRow).where(EventRow.case_id.in_(chunk))).scalars():
-            histories[row.case_id].append(row_to_event(row))
-        existing.update(session.scalars(select(CaseRow.case_id).where(CaseRow.case_id.in_(chunk))))
+        for stored in connection.execute(select(_EVENTS).where(_EVENTS.c.case_id.in_(chunk))):
+            if stored.event_id not in new_ids:
+                histories[stored.case_id].append(row_to_event(stored))
+        existing.update(connection.scalars(select(_CASES.c.case_id).where(_CASES.c.case_id.in_(chunk))))
     views = [project(case_id, histories[case_id], policy) for case_id in touched]
     write_projections(session, views, existing, registered)
     note_cases(session, touched)
@@ -210,10 +231,10 @@ def write_projections(session: Session, views: Sequence[CaseView], existing: set
     The texts and the case number change only with a registration: a new case row, or one
     made earlier from events that arrived before their registration (sync).
     """
-    table = cast(Table, CaseRow.__table__)
+    table = _CASES
     new_rows = [case_row(v) for v in views if v.case_id not in existing]
     if new_rows:
-        session.execute(insert(CaseRow), new_rows)
+        session.connection().execute(insert(table), new_rows)
         write_folded(session.connection(), new_rows)
     updates = [v for v in views if v.case_id in existing]
     for with_text in (True, False):
@@ -242,9 +263,9 @@ def write_projections(session: Session, views: Sequence[CaseView], existing: set
         persons = [p for v in refresh for p in person_rows(v)]
         keys = [k for v in refresh for k in key_rows(v)]
         if persons:
-            session.execute(insert(CasePersonRow), persons)
+            session.connection().execute(insert(cast(Table, CasePersonRow.__table__)), persons)
         if keys:
-            session.execute(insert(SearchKeyRow), keys)
+            session.connection().execute(insert(cast(Table, SearchKeyRow.__table__)), keys)
 
 
 # --- rebuilding -------------------------------------------------------------------------------

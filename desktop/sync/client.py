@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
@@ -20,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import EventRow, SyncStateRow
+from db.models import AuditRow, EventRow, SyncStateRow
 from desktop.domain.hlc import Hlc
 from desktop.services.context import Hall
 from desktop.services.store import append_events, row_to_event
@@ -28,6 +29,7 @@ from desktop.sync.transport import Transport
 from server.protocol import (
     MAX_PULL_LIMIT,
     MAX_PUSH_EVENTS,
+    AuditUpEntry,
     PullResponse,
     SyncProblem,
     WireEvent,
@@ -35,8 +37,14 @@ from server.protocol import (
 )
 
 STATE = "upstream"
+#: The ``sync_state`` row whose cursor is the newest audit entry the server holds a copy of.
+AUDIT_STATE = "audit-upstream"
 PUSH_BATCH = 500
-PULL_LIMIT = 1000
+AUDIT_BATCH = 500
+#: Events applied in one transaction when pages follow each other (a catch-up): 20,000 make five
+#: commits per 100,000 events and hold the database for a few seconds each at most.
+APPLY_BATCH = 20_000
+PULL_LIMIT = MAX_PULL_LIMIT  # pages of 5,000: fewer, larger transactions (a catch-up commits 20 times per 100,000)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,7 @@ class SyncReport:
     #: How far this device's events ran ahead of the server's clock (0: not noticeably): the clock
     #: is or was wrong. The events were stored all the same; the user should correct the clock.
     clock_ahead_ms: int = 0
+    audit_pushed: int = 0  # audit entries the server took a copy of
 
     @property
     def clock_warning(self) -> str:
@@ -75,10 +84,10 @@ def pending_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(EventRow).where(EventRow.server_seq.is_(None))) or 0)
 
 
-def _state(session: Session) -> SyncStateRow:
-    row = session.get(SyncStateRow, STATE)
+def _state(session: Session, name: str = STATE) -> SyncStateRow:
+    row = session.get(SyncStateRow, name)
     if row is None:
-        row = SyncStateRow(name=STATE, cursor=0, last_success_at="", last_attempt_at="", last_error="")
+        row = SyncStateRow(name=name, cursor=0, last_success_at="", last_attempt_at="", last_error="")
         session.add(row)
     return row
 
@@ -107,11 +116,12 @@ class SyncClient:
     """Sync of one device's database with one server through ``transport``."""
 
     def __init__(self, hall: Hall, transport: Transport, *, push_batch: int = PUSH_BATCH,
-                 pull_limit: int = PULL_LIMIT) -> None:
+                 pull_limit: int = PULL_LIMIT, apply_batch: int = APPLY_BATCH) -> None:
         self.hall = hall
         self.transport = transport
         self.push_batch = max(1, min(push_batch, MAX_PUSH_EVENTS))
         self.pull_limit = max(1, min(pull_limit, MAX_PULL_LIMIT))
+        self.apply_batch = max(1, apply_batch)
         self.clock_ahead_ms = 0
 
     def sync_once(self) -> SyncReport:
@@ -124,13 +134,14 @@ class SyncClient:
         try:
             pushed = self.push_outbox()
             pulled = self.pull_all()
+            audited = self.push_audit()  # last: a refused audit copy never holds the cases back
         except SyncProblem as problem:
             self._finish(problem.message)
             raise
         self._finish("")
         status = self.status()
         return SyncReport(pushed=pushed, pulled=pulled, cursor=status.cursor, pending=status.pending,
-                          clock_ahead_ms=self.clock_ahead_ms)
+                          clock_ahead_ms=self.clock_ahead_ms, audit_pushed=audited)
 
     def push_outbox(self) -> int:
         """Push the whole outbox in batches, the oldest first; returns how many events went up.
@@ -156,36 +167,75 @@ class SyncClient:
                 _set_server_seqs(session, [{"_id": r.event_id, "_seq": seqs[r.event_id]} for r in rows])
             pushed += len(rows)
 
+    def push_audit(self) -> int:
+        """Send the audit entries the server has no copy of yet, oldest first; returns how many it took.
+
+        The cursor moves to the newest entry the server says it holds, in a transaction of its
+        own after each batch; a lost answer only means the batch goes again (the server takes
+        an entry it holds again when it is unchanged).
+        """
+        taken = 0
+        while True:
+            with self.hall.sessions() as session:
+                row = session.get(SyncStateRow, AUDIT_STATE)
+                cursor = row.cursor if row is not None else 0
+                rows = list(session.scalars(select(AuditRow).where(AuditRow.seq > cursor)
+                                            .order_by(AuditRow.seq).limit(AUDIT_BATCH)))
+            if not rows:
+                return taken
+            answer = self.transport.push_audit([AuditUpEntry(
+                seq=r.seq, at=r.at, device=r.device, actor_id=r.actor_id, actor_name=r.actor_name, action=r.action,
+                target=r.target, detail=json.loads(r.detail), prev_hash=r.prev_hash, entry_hash=r.entry_hash)
+                for r in rows])
+            if answer.last_seq < rows[-1].seq:
+                raise SyncProblem("server_error", "服务器没有确认收到本机的审计记录，稍后重试即可")
+            with self.hall.transaction() as session:
+                _state(session, AUDIT_STATE).cursor = rows[-1].seq
+            taken += answer.stored
+
     def pull_all(self) -> int:
         """Pull and apply pages until the server has nothing newer.
 
-        While one page is being applied the next is already being fetched (its cursor is
-        known from the page in hand), so the network and the database work side by side.
-        A page fetched ahead is only ever applied after the one before it.
+        Consecutive pages are applied together, up to ``apply_batch`` events in one
+        transaction (fewer, larger commits); while they are being applied the next page is
+        already being fetched (its cursor is known from the page in hand), so the network
+        and the database work side by side. A page is only ever applied after the one
+        before it.
         """
         pulled = 0
         cursor = self.status().cursor
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
             ahead: Future[PullResponse] = fetcher.submit(self.transport.pull, cursor, self.pull_limit)
             while True:
-                page = ahead.result()
-                if page.next_cursor < cursor:
-                    raise SyncProblem("server_error",
-                                      f"服务器的同步序号倒退了（本机已到 {cursor}，服务器答 {page.next_cursor}）："
-                                      "服务器可能从旧备份恢复过，请联系管理员；本机数据未作改动")
-                if page.more:
-                    ahead = fetcher.submit(self.transport.pull, page.next_cursor, self.pull_limit)
+                pages = [self._next_page(ahead, cursor)]
+                while pages[-1].more and sum(len(p.events) for p in pages) < self.apply_batch:
+                    ahead = fetcher.submit(self.transport.pull, pages[-1].next_cursor, self.pull_limit)
+                    pages.append(self._next_page(ahead, pages[-1].next_cursor))
+                last = pages[-1]
+                if last.more:
+                    ahead = fetcher.submit(self.transport.pull, last.next_cursor, self.pull_limit)
+                together = PullResponse.model_construct(events=[e for p in pages for e in p.events],
+                                                        next_cursor=last.next_cursor, more=last.more)
                 try:
-                    pulled += self.apply_page(cursor, page)
+                    pulled += self.apply_page(cursor, together)
                 except BaseException:
-                    if page.more:
+                    if last.more:
                         ahead.cancel()
                         with contextlib.suppress(Exception):
                             ahead.result()  # the page fetched ahead is dropped, whatever became of it
                     raise
-                cursor = page.next_cursor
-                if not page.more:
+                cursor = last.next_cursor
+                if not last.more:
                     return pulled
+
+    @staticmethod
+    def _next_page(ahead: Future[PullResponse], cursor: int) -> PullResponse:
+        page = ahead.result()
+        if page.next_cursor < cursor:
+            raise SyncProblem("server_error",
+                              f"服务器的同步序号倒退了（本机已到 {cursor}，服务器答 {page.next_cursor}）："
+                              "服务器可能从旧备份恢复过，请联系管理员；本机数据未作改动")
+        return page
 
     def apply_page(self, since: int, page: PullResponse) -> int:
         """Store one pulled page and its cursor in one transaction; returns how many events were new here."""
@@ -197,8 +247,7 @@ class SyncClient:
             if state.cursor != since:  # another sync of this database got here first
                 raise SyncProblem("refused", "本机另一个同步正在进行，本次同步已停止")
             before = session.scalar(select(func.max(EventRow.seq))) or 0
-            append_events(session, events, self.hall.policy)
-            _set_server_seqs(session, [{"_id": e.event_id, "_seq": e.seq} for e in page.events])
+            append_events(session, events, self.hall.policy, server_seqs={e.event_id: e.seq for e in page.events})
             state.cursor = page.next_cursor
             return int(session.scalar(select(func.count()).select_from(EventRow).where(EventRow.seq > before)) or 0)
 

@@ -1,9 +1,11 @@
-"""A device takes the server's reference data: staff accounts (staff devices) and holiday schedules.
+"""A device takes the server's reference data: the kinds of ``desktop/services/reference_feed.py``.
 
 Asked after each sync with the version the device last applied; when the server answers
-``unchanged`` nothing is written. Accounts are stored as the server sends them (Argon2id
-hashes; local lockout state kept), holiday schedules replace the same year's, and the
-version is written last, so an interrupted apply is simply done again next time.
+``unchanged`` nothing is written. Otherwise each kind whose version this device does not
+hold is applied (accounts stored as sent, with the local lockout state kept; holiday
+schedules replacing the same year's; the organisation directory replacing the shipped one;
+shared settings written into the settings file for the next start), its version recorded
+after it, and the overall version last, so an interrupted apply is simply done again.
 """
 
 from __future__ import annotations
@@ -11,26 +13,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy import select
 
-from db.models import HolidayScheduleRow, ReferenceStateRow
-from desktop.domain.access import Actor
-from desktop.services.accounts import SyncedAccount, apply_synced_accounts
+from db.models import ReferenceStateRow
+from desktop.domain.errors import RuleViolation
 from desktop.services.context import Hall
-from desktop.services.holidays import import_schedule
+from desktop.services.reference_feed import apply_documents
 from desktop.sync.enrolment import _call
-from server.protocol import ReferenceResponse
+from server.protocol import ReferenceResponse, SyncProblem
 
 STATE_NAME = "upstream"
-SYNC_ACTOR = Actor.system("sync")
 
 
 @dataclass(frozen=True)
 class ReferenceReport:
     version: str
     changed: bool
-    accounts: int  # accounts written
-    years: tuple[int, ...]  # holiday schedules written
+    kinds: tuple[str, ...]  # the kinds applied (accounts, holidays, organisations, settings …)
 
 
 def applied_version(hall: Hall) -> str:
@@ -41,20 +39,11 @@ def applied_version(hall: Hall) -> str:
 
 def apply_reference(hall: Hall, answer: ReferenceResponse) -> ReferenceReport:
     if answer.unchanged:
-        return ReferenceReport(answer.version, False, 0, ())
-    accounts = apply_synced_accounts(hall, SYNC_ACTOR, [
-        SyncedAccount(login=a.login, display_name=a.display_name, role=a.role, hall_code=a.hall_code,
-                      org_code=a.org_code, extra_permissions=tuple(a.extra_permissions),
-                      password_hash=a.password_hash, must_change_password=a.must_change_password,
-                      disabled=a.disabled, password_changed_at=a.password_changed_at)
-        for a in answer.accounts]) if answer.accounts else 0
-    with hall.sessions() as session:
-        local = {r.year: r.csv_text for r in session.scalars(select(HolidayScheduleRow))}
-    years = []
-    for schedule in answer.holidays:
-        if local.get(schedule.year) != schedule.csv_text:
-            import_schedule(hall, SYNC_ACTOR, schedule.csv_text, schedule.source or "服务器")
-            years.append(schedule.year)
+        return ReferenceReport(answer.version, False, ())
+    try:
+        kinds = apply_documents(hall, {name: part.content for name, part in answer.parts.items()})
+    except RuleViolation as refusal:
+        raise SyncProblem("refused", refusal.message) from None
     with hall.transaction() as session:
         row = session.get(ReferenceStateRow, STATE_NAME)
         stamp = hall.now().isoformat(timespec="seconds")
@@ -62,7 +51,7 @@ def apply_reference(hall: Hall, answer: ReferenceResponse) -> ReferenceReport:
             session.add(ReferenceStateRow(name=STATE_NAME, version=answer.version, applied_at=stamp))
         else:
             row.version, row.applied_at = answer.version, stamp
-    return ReferenceReport(answer.version, True, accounts, tuple(years))
+    return ReferenceReport(answer.version, True, tuple(kinds))
 
 
 def pull_reference(hall: Hall, url: str, token: str, *, timeout: float = 60.0) -> ReferenceReport:

@@ -13,6 +13,9 @@ import httpx
 from pydantic import ValidationError
 
 from server.protocol import (
+    AuditPushRequest,
+    AuditPushResponse,
+    AuditUpEntry,
     ErrorResponse,
     PullResponse,
     PushRequest,
@@ -21,7 +24,7 @@ from server.protocol import (
     WireEvent,
 )
 
-Answer = TypeVar("Answer", PushResponse, PullResponse)
+Answer = TypeVar("Answer", PushResponse, PullResponse, AuditPushResponse)
 
 
 class Transport(Protocol):
@@ -30,6 +33,8 @@ class Transport(Protocol):
     def push(self, events: list[WireEvent]) -> PushResponse: ...
 
     def pull(self, since: int, limit: int) -> PullResponse: ...
+
+    def push_audit(self, entries: list[AuditUpEntry]) -> AuditPushResponse: ...
 
     def close(self) -> None: ...
 
@@ -52,6 +57,12 @@ class HttpTransport:
     def pull(self, since: int, limit: int) -> PullResponse:
         response = self._send("GET", "/sync/pull", params={"since": since, "limit": limit}, headers=self._headers)
         return self._parse(PullResponse, response)
+
+    def push_audit(self, entries: list[AuditUpEntry]) -> AuditPushResponse:
+        body = AuditPushRequest(entries=entries).model_dump_json()
+        response = self._send("POST", "/sync/audit", content=body,
+                              headers={**self._headers, "Content-Type": "application/json"})
+        return self._parse(AuditPushResponse, response)
 
     def close(self) -> None:
         self._client.close()

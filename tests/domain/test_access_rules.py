@@ -15,7 +15,9 @@ from desktop.domain.access import (
     PermissionDenied,
     Role,
     accusation_access,
+    check_may_reclassify,
     check_may_record,
+    ever_accused,
     masked_events,
     masked_view,
     may_disclose_to,
@@ -203,3 +205,29 @@ def test_the_accused_list_of_another_nature_keeps_no_one_out() -> None:
     check_may_record(inside, view, EventType.ACCEPTED, _directory())
     check_may_record(inside, view, EventType.ACCEPTED)
     assert accusation_access(inside, view, _directory()) is ContentAccess.FULL
+
+
+def _classified(nature: str, accused: list[str], n: int = 1) -> Event:
+    return Event(f"e{n}", "c1", "dev", "staff:w", f"2026-09-0{n}T00:00:00.000Z-0000-dev", EventType.CLASSIFIED,
+                 {"nature": nature, "topic_code": "0101", "accused_org_codes": accused})
+
+
+def test_reclassifying_a_case_that_ever_was_an_accusation_needs_the_supervisor() -> None:
+    clerk, supervisor = Actor("staff:w", "王丽", Role.CLERK), Actor("staff:z", "赵敏", Role.SUPERVISOR)
+    first = _classified("检举控告类", ["ZJJ"])
+    later = _classified("申诉求决类", [], 2)
+    assert ever_accused([first, later]) == (True, frozenset({"ZJJ"}))
+    assert ever_accused([_classified("申诉求决类", [])]) == (False, frozenset())
+    # the first classification, and any classification of a case never an accusation: anyone who may classify
+    assert not check_may_reclassify(clerk, CaseView(case_id="c1"), EventType.CLASSIFIED, [])
+    plain = CaseView(case_id="c1", nature="申诉求决类")
+    assert not check_may_reclassify(clerk, plain, EventType.CLASSIFIED, [_classified("申诉求决类", [])])
+    # an accusation now, one once (a later classification narrowed it away), or sealed elsewhere: 督办与统计 only
+    accusation = CaseView(case_id="c1", nature="检举控告类", accused_org_codes=("ZJJ",))
+    accusation = CaseView(case_id="c1", nature="检举控告类", accused_org_codes=("ZJJ",))
+    for view, history, sealed in ((accusation, [first], ()), (plain, [first, later], ()), (plain, [], ("ZJJ",))):
+        with pytest.raises(PermissionDenied, match="督办与统计"):
+            check_may_reclassify(clerk, view, EventType.CLASSIFIED, history, sealed)
+        assert check_may_reclassify(supervisor, view, EventType.CLASSIFIED, history, sealed)
+    # other decisions on an accusation are not reclassifications
+    assert not check_may_reclassify(clerk, plain, EventType.ACCEPTED, [first, later])

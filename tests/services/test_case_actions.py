@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from sqlalchemy import select
+
+from db.models import AuditRow
+from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseState
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import EventType
+from desktop.domain.roles import PermissionDenied
 from desktop.services import case_actions, cases, drafts
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
@@ -131,3 +137,28 @@ def test_drafts_belong_to_who_typed_them(hall: Hall, clerk: Actor) -> None:
     kiosk = Actor.kiosk("K01")
     with pytest.raises(RuleViolation):
         drafts.save_draft(hall, kiosk, "d3", "registration", {})
+
+
+def test_reclassifying_an_accusation_needs_the_supervisor_and_is_audited(hall: Hall, clerk: Actor,
+                                                                          supervisor: Actor) -> None:
+    number = _registered(hall, clerk)
+    accused = case_actions.organisation_choices()[0].code
+    case_actions.perform(hall, clerk, number, "classify",
+                         {"nature": "检举控告类", "topic_code": "0101", "accused_org": accused})
+    before = len(cases.load_case(hall, supervisor, number).events)
+    with pytest.raises(PermissionDenied, match="督办与统计"):
+        case_actions.perform(hall, clerk, number, "classify", {"nature": "申诉求决类", "topic_code": "0101"})
+    assert len(cases.load_case(hall, supervisor, number).events) == before  # nothing stored
+    view = case_actions.perform(hall, supervisor, number, "classify", {"nature": "申诉求决类", "topic_code": "0101"})
+    assert view.nature == "申诉求决类"
+    # once an accusation, always asked: even now that it is a 申诉求决 matter
+    with pytest.raises(PermissionDenied, match="督办与统计"):
+        case_actions.perform(hall, clerk, number, "classify", {"nature": "建议意见类", "topic_code": "0101"})
+    with hall.sessions() as session:
+        rows = list(session.scalars(select(AuditRow).where(AuditRow.target == number).order_by(AuditRow.seq)))
+    details = [json.loads(r.detail) for r in rows]
+    reclassified = [d for d in details if d.get("reclassified_accusation")]
+    assert reclassified == [{"event": "分类", "event_id": reclassified[0]["event_id"], "reclassified_accusation": True,
+                             "from": "检举控告类", "to": "申诉求决类"}]
+    assert [r.actor_id for r in rows if json.loads(r.detail).get("reclassified_accusation")] == [supervisor.actor_id]
+    assert [r.actor_id for r in rows if r.action == AuditAction.PERMISSION_DENIED.value] == [clerk.actor_id] * 2

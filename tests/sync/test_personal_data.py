@@ -8,17 +8,20 @@ every token while pulls keep working.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import inspect, text
 
 from desktop.domain.fieldcrypt import BlindIndex, FieldCipher
+from desktop.services import cases
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from server.personal import FieldKeys, cases_of, reencrypt
 from server.store import SyncServer
 from tests.conftest import SECRETS
 from tests.helpers import form, valid_id
-from tests.sync.conftest import DeviceFactory, device_of, local_client, projection_snapshot_of
+from tests.sync.conftest import DeviceFactory, device_of, local_client, projection_snapshot_of, register_cases
 
 pytestmark = pytest.mark.postgres
 
@@ -26,9 +29,14 @@ PEOPLE = (("欧阳建国", valid_id(seq=511), "13957923456", "浦阳街道幸福
           ("司马秀英", valid_id(seq=512), "13857900011", "仙华街道和平路88号"))
 
 
+#: Free texts naming people: the server keeps them only encrypted, too.
+NAMED = ("邻居诸葛孔亮（身份证 {id}，电话 13612345678）也受影响", "王二麻子")
+
+
 def _register(hall: Hall, clerk: Actor) -> list[str]:
     return [register_visit(hall, clerk, form(name=name, id_number=number, phone=phone, address=address,
-                                             request="反映小区电梯停运，要求维修")).case_id
+                                             request=f"反映小区电梯停运，要求维修。{NAMED[0].format(id=valid_id(seq=513))}",
+                                             facts=f"物业经理{NAMED[1]}拒不处理")).case_id
             for name, number, phone, address in PEOPLE]
 
 
@@ -45,15 +53,22 @@ def test_a_raw_dump_of_the_server_finds_no_name_id_number_phone_or_address(
     a, b, k = device_hall("a"), device_hall("b"), device_hall("k", "K01")
     _register(a, clerk)
     local_client(sync_server, a).sync_once()
+    numbers = register_cases(a, clerk, 1, start=520)
+    cases.classify(a, clerk, numbers[0], nature="申诉求决类", topic_code="0101")
+    cases.accept(a, clerk, numbers[0], accepted_on=date(2026, 9, 16))
+    cases.answer(a, clerk, numbers[0], outcome="予以支持", answered_on=date(2026, 9, 17),
+                 text="经查，业主欧阳建国反映属实（联系电话 13957923456）")
+    local_client(sync_server, a).sync_once()
     dump = _dump(sync_server.hall)
-    assert "欧阳**" in dump  # the masked forms are there, the values are not
-    for person in PEOPLE:
-        for value in person:
-            assert value not in dump
+    assert "欧阳**" in dump and "〔密文〕" in dump  # the masked forms are there, the values are not
+    for value in (*(v for person in PEOPLE for v in person), "诸葛孔亮", valid_id(seq=513), "13612345678",
+                  "王二麻子", "业主欧阳"):
+        assert value not in dump
     local_client(sync_server, b).sync_once()  # devices receive them in full
     assert projection_snapshot_of(b) == projection_snapshot_of(a)
     kiosk = sync_server.pull(device_of(k, "kiosk"), 0, 100).model_dump_json()
     assert not any(value in kiosk for person in PEOPLE for value in person)
+    assert "诸葛孔亮" not in kiosk and "〔密文〕" not in kiosk
 
 
 def test_the_server_finds_a_persons_cases_through_the_blind_index(
@@ -76,7 +91,7 @@ def test_rotating_the_field_key_reencrypts_every_token_and_pulls_keep_working(
     local_client(sync_server, a).sync_once()
     new_key = bytes(range(40, 72))
     ring = FieldKeys(FieldCipher({"k1": SECRETS.field_key, "k2": new_key}, "k2"), BlindIndex(SECRETS.index_key))
-    assert reencrypt(sync_server.hall.sessions, ring, batch=3) == 8  # 2 × (name, ID number, phone, address)
+    assert reencrypt(sync_server.hall.sessions, ring, batch=3) == 12  # 2 × (name, ID, phone, address, request, facts)
     assert reencrypt(sync_server.hall.sessions, ring) == 0
     with sync_server.hall.sessions() as session:
         tokens = list(session.scalars(text("SELECT token FROM sealed_fields")))

@@ -63,3 +63,30 @@ def test_window_types_are_listed_and_edited_from_the_command_line(tmp_path: Path
     assert "leader\tL\t领导接访\t窗口 所有窗口\t不设优先\t停用" in capsys.readouterr().out
     assert main(["window-type", "--db", db, "other", "--name", "其他", "--prefix", "A"]) == 1
     assert "前缀 A 已用于“综合接待”" in capsys.readouterr().err
+
+
+def test_the_directory_and_shared_settings_are_set_from_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.services.database import open_database
+    from desktop.services.reference import ORGANISATIONS_FILE, reference_dir, use_directory
+    from desktop.services.reference_feed import Audience, documents_for
+    from server.hall import server_hall
+
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    file = tmp_path / "机构目录.csv"
+    file.write_text((reference_dir() / ORGANISATIONS_FILE).read_text(encoding="utf-8"), encoding="utf-8")
+    try:
+        assert main(["import-directory", "--db", db, str(file)]) == 0
+        assert "个机构" in capsys.readouterr().out
+        assert main(["share-settings", "--db", db, "--hall", "PJ", "hall_phone=0579-84100000"]) == 0
+        assert main(["share-settings", "--db", db, "day_counting=weekly"]) == 2
+        assert "day_counting" in capsys.readouterr().err
+        assert main(["share-settings", "--db", db, "hall_phone"]) == 2
+        engine = open_database(db)
+        try:
+            shared = documents_for(server_hall(engine), Audience("counter", hall_code="PJ"))
+        finally:
+            engine.dispose()
+        assert shared["settings"] == {"hall_phone": "0579-84100000"} and len(shared["organisations"]) >= 10
+    finally:
+        use_directory(None)

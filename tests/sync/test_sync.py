@@ -20,7 +20,7 @@ from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from desktop.sync.client import SyncClient
 from server.local import LocalTransport
-from server.protocol import PullResponse, PushResponse, SyncProblem, WireEvent
+from server.protocol import AuditPushResponse, AuditUpEntry, PullResponse, PushResponse, SyncProblem, WireEvent
 from server.store import Device, SyncServer, hidden_cases
 from tests.helpers import form, valid_id
 from tests.sync.conftest import (
@@ -68,6 +68,9 @@ class LosesAnswers:
     def pull(self, since: int, limit: int) -> PullResponse:
         return self.inner.pull(since, limit)
 
+    def push_audit(self, entries: list[AuditUpEntry]) -> AuditPushResponse:
+        return self.inner.push_audit(entries)
+
     def close(self) -> None:
         pass
 
@@ -91,6 +94,39 @@ def test_a_lost_answer_is_retried_without_loss_or_duplicates(sync_server: SyncSe
     assert client.status().last_error == "" and client.status().last_success_at
     with a.sessions() as session:
         assert session.scalar(select(func.count()).where(EventRow.server_seq.is_(None))) == 0
+
+
+def test_own_events_pulled_back_unacknowledged_get_their_server_seqs(
+        sync_server: SyncServer, device_hall: DeviceFactory, clerk: Actor) -> None:
+    """Events the server stored but whose answer never came back are known here: the pull only numbers them."""
+    a, b = device_hall("a"), device_hall("b")
+    register_cases(a, clerk, 3)
+    register_cases(b, clerk, 2, start=200)
+    local_client(sync_server, b).sync_once()
+    sync_server.push(device_of(a), [WireEvent.of(e) for e in events_of(a)])  # the answer was lost
+    before = projection_snapshot_of(a)
+    report = local_client(sync_server, a).pull_all()
+    assert report == 2 and count_events(a) == 5
+    with a.sessions() as session:
+        assert session.scalar(select(func.count()).where(EventRow.server_seq.is_(None))) == 0
+        mine = dict(session.execute(select(EventRow.event_id, EventRow.server_seq)).all())
+    with sync_server.hall.sessions() as session:
+        assert mine == dict(session.execute(select(EventRow.event_id, EventRow.seq)).all())
+    assert projection_snapshot_of(a)["cases"] != before["cases"]  # b's two cases came in beside a's own three
+
+
+def test_pages_applied_one_by_one_or_together_give_the_same_replica(
+        sync_server: SyncServer, device_hall: DeviceFactory, clerk: Actor) -> None:
+    a = device_hall("a")
+    register_cases(a, clerk, 5)
+    local_client(sync_server, a).sync_once()
+    replicas = []
+    for name, batch in (("b", 1), ("c", 4), ("d", 100)):  # each page its own transaction; two; all together
+        hall = device_hall(name)
+        client = local_client(sync_server, hall, pull_limit=2, apply_batch=batch)
+        assert client.sync_once().pulled == 5 and client.status().cursor == 5
+        replicas.append(projection_snapshot_of(hall))
+    assert replicas[0] == replicas[1] == replicas[2] == projection_snapshot_of(a)
 
 
 def test_a_page_pulled_twice_is_applied_once(sync_server: SyncServer, device_hall: DeviceFactory,

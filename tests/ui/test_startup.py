@@ -196,7 +196,7 @@ def test_settings_alone_build_a_window(qtbot: QtBot, sqlite_hall: Hall) -> None:
     source, release = _held_back(sqlite_hall)
     window = build_window(source, "kiosk")
     _show(qtbot, window)
-    assert window.current_page_title() == "查询办理进度（无需登录）"
+    assert window.current_page_title() == "自助服务（无需登录）"
     release.set()
     assert source.get(timeout=10) is sqlite_hall
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.app import build_window, work_for
+from desktop.app import build_window, read_queue_board, work_for
 from desktop.domain.access import WITHHELD, Permission, Role
 from desktop.domain.classification import Nature
 from desktop.domain.roles import WindowRole
@@ -20,7 +20,7 @@ from tests.ui.conftest import MakeAccount, sign_in
 from ui.cases.deadlines import DeadlinePanel
 from ui.cases.search import ACCUSATION_NOTICE, CaseSearchPanel
 from ui.display.board import HallBoard
-from ui.kiosk.progress import ProgressQueryPanel
+from ui.kiosk.shell import KioskShell
 from ui.shell.context import WorkContext
 from ui.shell.device import DeviceWindow
 from ui.shell.staff import StaffWindow
@@ -47,8 +47,8 @@ def test_every_role_opens(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, make_ac
 def test_kiosk_and_display_act_as_their_device(qtbot: QtBot, sqlite_hall: Hall) -> None:
     kiosk = build_window(sqlite_hall, "kiosk")
     qtbot.addWidget(kiosk)
-    assert isinstance(kiosk, DeviceWindow) and isinstance(kiosk.body, ProgressQueryPanel)
-    assert kiosk.ctx.actor == Actor.kiosk("C01") and kiosk.body.actor == Actor.kiosk("C01")
+    assert isinstance(kiosk, DeviceWindow) and isinstance(kiosk.body, KioskShell)
+    assert kiosk.ctx.actor == Actor.kiosk("C01") and kiosk.body.ctx.actor == Actor.kiosk("C01")
     display = build_window(sqlite_hall, "display")
     qtbot.addWidget(display)
     assert isinstance(display, DeviceWindow) and isinstance(display.body, HallBoard)
@@ -166,30 +166,13 @@ def test_counter_reveals_after_sign_in(qtbot: QtBot, sqlite_hall: Hall, clerk: A
     assert entry.actor_name == "王丽" and entry.detail == {}
 
 
-def test_kiosk_progress_query(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
-    result = register_visit(sqlite_hall, clerk, form())
-    panel = ProgressQueryPanel(work_context(Actor.kiosk("K01"), "kiosk"))
-    qtbot.addWidget(panel)
-    panel.number.setText(result.case_number)
-    panel.code.setText("00000000")
-    with qtbot.waitSignal(panel.tasks.settled):  # asked off the GUI thread
-        qtbot.mouseClick(panel.submit, Qt.MouseButton.LeftButton)
-    assert "查询码不正确" in panel.error.text() and panel.result.text() == ""
-    panel.code.setText(result.query_code)
-    with qtbot.waitSignal(panel.tasks.settled):
-        qtbot.mouseClick(panel.submit, Qt.MouseButton.LeftButton)
-    assert panel.error.text() == ""
-    assert result.case_number in panel.result.text() and "已登记" in panel.result.text()
-    assert "张**" in panel.result.text()
-
-
 def test_deadline_board_and_hall_display(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
                                          work_context: Context) -> None:
     register_visit(sqlite_hall, clerk, form())
     board = DeadlinePanel(work_context(clerk))
     qtbot.addWidget(board)
     qtbot.waitUntil(lambda: "在办 1 件" in board.summary.text())
-    display = HallBoard(work_context(Actor.display_screen("D01"), "display"))
+    display = HallBoard(work_context(Actor.display_screen("D01"), "display"), read_queue_board)
     qtbot.addWidget(display)
     # 2026-09-16: the next leaders' day is 15 October (the 15th of September has passed)
     qtbot.waitUntil(lambda: "2026年10月15日" in display.reception.text())
@@ -215,7 +198,7 @@ def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: Q
         assert work.findChild(CaseSearchPanel) is not None and work.tabText(1) == "统计"
         work.setCurrentIndex(1)
         panel = work.statistics
-        assert isinstance(panel, StatisticsPanel) and work.currentWidget() is panel and work.count() == 3
+        assert isinstance(panel, StatisticsPanel) and work.currentWidget() is panel and work.count() == 5
         with qtbot.waitSignal(panel.loaded, timeout=10_000) as loaded:
             pass
         assert loaded.args is not None and loaded.args[0].year == 2026

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from desktop.domain.access import Permission
 from ui.cases.actions import CaseActionsButton
 from ui.cases.deadlines import DeadlinePanel
+from ui.cases.dissatisfied import DissatisfiedPanel
 from ui.cases.search import CaseSearchPanel
+from ui.cases.suggestions import SuggestionsPanel
 from ui.shell.context import WorkContext
 
 if TYPE_CHECKING:
@@ -77,7 +79,8 @@ def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:
 
 
 class WorkTabs(QTabWidget):
-    """Cases and deadlines, and for supervisors and leaders the year's statistics and the queue's.
+    """Cases and deadlines; for supervisors and leaders the year's statistics, the queue's, the 不满意 ratings,
+    suggestions.
 
     The statistics panel is built when its tab is first opened: counting a year takes
     a moment, and most sessions never look.
@@ -93,6 +96,17 @@ class WorkTabs(QTabWidget):
 
         self.queue_statistics = QueueStatisticsPanel(ctx)
         self.addTab(self.queue_statistics, "排队统计")
+        self.dissatisfied = DissatisfiedPanel(ctx)
+        self.addTab(self.dissatisfied, "不满意评价")
+        self.suggestions = SuggestionsPanel(ctx)
+        self.addTab(self.suggestions, "人民建议")
+        desk = cases.findChild(CaseDesk)
+        if desk is not None:
+            def open_case(number: str) -> None:
+                self.setCurrentIndex(0)
+                desk.search.open_number(number)
+
+            self.dissatisfied.case_chosen.connect(open_case)
         self.currentChanged.connect(self._tab_shown)
 
     def show_statistics(self) -> QWidget:

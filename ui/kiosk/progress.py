@@ -1,86 +1,316 @@
-"""A citizen types the case number and query code from the receipt and reads how far the case has come."""
+"""进度查询 and 满意度评价 at the kiosk: the receipt's QR code or its two numbers, then the progress.
+
+Screens (taps): 1 the two fields, or a scan (0 taps); 2 the progress — timeline in plain
+words, next deadline, what the citizen can do now; 3 (a concluded case) 评价: one tap for
+the level, an optional reason, 提交; the answer says what happens next.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ui.common.widgets import FormGrid, label, message_label, set_tone
+from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.kiosk.screens import Screens, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
 if TYPE_CHECKING:
     from desktop.services.context import Hall
-    from desktop.services.progress import CitizenProgress
+    from desktop.services.self_service import KioskProgress
+
+RATINGS = ("满意", "基本满意", "不满意")
+#: Longer input is cut here (a scanner's text fits; a 5,000-character paste does not).
+FIELD_MAX = 600
 
 
-def _progress(hall: Hall, ctx: WorkContext, number: str, code: str) -> CitizenProgress:
-    from desktop.services.progress import citizen_progress
+def _lookup(hall: Hall, ctx: WorkContext, number: str, code: str) -> KioskProgress:
+    from desktop.services.self_service import kiosk_progress
+    from desktop.sync.lookup import server_lookup
 
-    return citizen_progress(hall, ctx.actor, number, code)
+    return kiosk_progress(hall, ctx.actor, number, code, remote=server_lookup(hall))
 
 
-class ProgressQueryPanel(QWidget):
-    """Kiosk: case number and query code in, the state and the next step out (asked off the GUI thread)."""
+def _rate(hall: Hall, ctx: WorkContext, number: str, code: str, rating: str, reason: str) -> KioskProgress:
+    from desktop.services.self_service import rate_case
 
-    def __init__(self, ctx: WorkContext) -> None:
-        super().__init__()
+    return rate_case(hall, ctx.actor, number, code, rating, reason)
+
+
+def _panel() -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setObjectName("panel")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(32, 24, 32, 24)
+    layout.setSpacing(16)
+    return frame, layout
+
+
+class ProgressFlow(QWidget):
+    """Kiosk: the receipt's codes in (typed or scanned), the masked progress and the rating out."""
+
+    finished = Signal()
+
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None, number: str = "", code: str = "") -> None:
+        super().__init__(parent)
         self.ctx = ctx
         self.actor = ctx.actor
         self.tasks = ctx.group(self)
         self.setObjectName("page")
+        self.progress: KioskProgress | None = None
+        self._code = ""
+
+        # -- screen 1: the two numbers
         self.number = QLineEdit()
+        self.number.setMaxLength(FIELD_MAX)
         self.number.setPlaceholderText("例如 XF-20261124-K01-00012-7")
+        self.number.setAccessibleName("案件编号")
         self.code = QLineEdit()
-        self.code.setPlaceholderText("回执上的8位查询码")
-        self.code.setInputMask("9999 9999;_")
-        self.submit = QPushButton("查询办理进度")
-        self.result = label("", "subtitle")
+        self.code.setMaxLength(FIELD_MAX)
+        self.code.setPlaceholderText("8位数字")
+        self.code.setAccessibleName("查询码")
+        self.code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.submit = QPushButton("查询")
         self.error = message_label()
-        form = FormGrid()
-        form.add_row("案件编号", self.number)
-        form.add_row("查询码", self.code)
-        column = QWidget()
-        column.setMaximumWidth(1100)
-        inner = QVBoxLayout(column)
-        inner.addWidget(label("查询信访事项办理进度", "title", centred=True))
-        inner.addWidget(label("请输入登记回执上的案件编号和查询码", "subtitle", centred=True))
-        inner.addLayout(form)
-        inner.addWidget(self.submit)
-        inner.addWidget(self.error)
-        inner.addWidget(self.result)
-        layout = QHBoxLayout(self)
-        layout.addStretch(1)
-        wrapper = QVBoxLayout()
-        wrapper.addStretch(1)
-        wrapper.addWidget(column)
-        wrapper.addStretch(2)
-        layout.addLayout(wrapper, 10)
-        layout.addStretch(1)
+        entry, form = _panel()
+        form.addWidget(label("案件编号（回执上“案件编号”一栏）", "subtitle"))
+        form.addWidget(self.number)
+        form.addWidget(label("查询码（回执上的8位数字）", "subtitle"))
+        form.addWidget(self.code)
+        form.addWidget(self.error)
+        form.addWidget(self.submit)
+        self.entry_page = QWidget()
+        column = QVBoxLayout(self.entry_page)
+        column.setContentsMargins(48, 24, 48, 24)
+        column.setSpacing(24)
+        column.addWidget(label("查询办理进度", "title", centred=True))
+        column.addWidget(label("把登记回执上的二维码对准扫描口，或在下面输入案件编号和查询码", "subtitle",
+                               centred=True))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        entry.setMaximumWidth(1200)
+        row.addWidget(entry, 8)
+        row.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(1)
+
+        # -- screen 2: the progress
+        self.heading = label("", "subtitle")
+        self.state = label("", "big")
+        self.next_step = label("", "subtitle")
+        self.due = label("", "subtitle")
+        self.can_do = label("")
+        self.timeline = label("")
+        self.timeline.setTextFormat(Qt.TextFormat.PlainText)
+        self.rate_button = QPushButton("评价办理结果")
+        self.done_button = secondary_button("完成，返回首页")
+        self.again_button = secondary_button("查询其他事项")
+        summary, left = _panel()
+        left.addWidget(self.heading)
+        left.addWidget(label("当前状态", "hint"))
+        left.addWidget(self.state)
+        left.addWidget(self.next_step)
+        left.addWidget(self.due)
+        left.addWidget(label("您现在可以", "hint"))
+        left.addWidget(self.can_do)
+        left.addStretch(1)
+        history, right = _panel()
+        right.addWidget(label("办理经过", "subtitle"))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.timeline)
+        self.timeline.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        right.addWidget(scroll, 1)
+        self.result_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.result_box.setSpacing(24)
+        self.result_box.addWidget(scrolling(summary), 1)
+        self.result_box.addWidget(history, 1)
+        self.result_page = QWidget()
+        result = QVBoxLayout(self.result_page)
+        result.setContentsMargins(48, 24, 48, 24)
+        result.setSpacing(24)
+        result.addLayout(self.result_box, 1)
+        self.result_buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.result_buttons.setSpacing(20)
+        self.result_buttons.addWidget(self.again_button)
+        self.result_buttons.addStretch(1)
+        self.result_buttons.addWidget(self.rate_button)
+        self.result_buttons.addWidget(self.done_button)
+        result.addLayout(self.result_buttons)
+
+        # -- screen 3: the rating
+        self.choices = QButtonGroup(self)
+        choice_row = QHBoxLayout()
+        choice_row.setSpacing(24)
+        self.choice_buttons: dict[str, QPushButton] = {}
+        for rating in RATINGS:
+            button = QPushButton(rating)
+            button.setObjectName("choice")
+            button.setCheckable(True)
+            self.choices.addButton(button)
+            self.choice_buttons[rating] = button
+            choice_row.addWidget(button, 1)
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText("可以不填。如有意见，请简要写下（不超过500字）")
+        self.reason.setAccessibleName("评价理由")
+        self.reason.setMaximumHeight(260)
+        self.send_rating = QPushButton("提交评价")
+        self.rating_error = message_label()
+        self.rating_back = secondary_button("返回")
+        rate_panel, rate = _panel()
+        rate.addWidget(label("您对这件事项的办理结果是否满意？", "title"))
+        rate.addLayout(choice_row)
+        rate.addWidget(label("意见（可不填）", "subtitle"))
+        rate.addWidget(self.reason)
+        rate.addWidget(self.rating_error)
+        rate_buttons = QHBoxLayout()
+        rate_buttons.addWidget(self.rating_back)
+        rate_buttons.addStretch(1)
+        rate_buttons.addWidget(self.send_rating)
+        rate.addLayout(rate_buttons)
+        self.rating_page = QWidget()
+        rating_layout = QVBoxLayout(self.rating_page)
+        rating_layout.setContentsMargins(48, 24, 48, 24)
+        rating_layout.addWidget(rate_panel)
+        rating_layout.addStretch(1)
+
+        # -- screen 4: thanks
+        self.thanks = label("", "title", centred=True)
+        self.thanks_text = label("", "subtitle", centred=True)
+        self.thanks_done = QPushButton("完成，返回首页")
+        self.thanks_page = QWidget()
+        thanks = QVBoxLayout(self.thanks_page)
+        thanks.setContentsMargins(96, 48, 96, 48)
+        thanks.addStretch(1)
+        thanks.addWidget(self.thanks)
+        thanks.addWidget(self.thanks_text)
+        thanks.addSpacing(32)
+        thanks.addWidget(self.thanks_done, 0, Qt.AlignmentFlag.AlignHCenter)
+        thanks.addStretch(2)
+
+        self.pages = Screens()
+        self._holders: dict[int, QWidget] = {}
+        for page in (self.entry_page, self.result_page, self.rating_page, self.thanks_page):
+            holder = page if page is self.result_page else scrolling(page)
+            self._holders[id(page)] = holder
+            self.pages.addWidget(holder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
         self.submit.clicked.connect(self.query_progress)
+        self.number.returnPressed.connect(self.code.setFocus)
+        self.code.returnPressed.connect(self.query_progress)
+        self.again_button.clicked.connect(self.ask_again)
+        self.done_button.clicked.connect(self.finished)
+        self.thanks_done.clicked.connect(self.finished)
+        self.rate_button.clicked.connect(self.open_rating)
+        self.rating_back.clicked.connect(lambda: self._go(self.result_page))
+        self.send_rating.clicked.connect(self.submit_rating)
         self.tasks.busy_changed.connect(self.submit.setDisabled)
+        self.tasks.busy_changed.connect(self.send_rating.setDisabled)
+        self.number.setFocus()
+        if number and code:
+            self.number.setText(number)
+            self.code.setText(code)
+            self.query_progress()
+
+    def _go(self, page: QWidget) -> None:
+        self.pages.setCurrentWidget(self._holders[id(page)])
+
+    @property
+    def current_page(self) -> QWidget:
+        """The screen shown (entry, result, rating or thanks)."""
+        shown = self.pages.currentWidget()
+        return next(page for page in (self.entry_page, self.result_page, self.rating_page, self.thanks_page)
+                    if self._holders[id(page)] is shown)
+
+    def set_portrait(self, portrait: bool) -> None:
+        """Standing up: the progress above its history, the buttons one under the other."""
+        direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        self.result_box.setDirection(direction)
+        self.result_buttons.setDirection(direction)
+
+    # -- screen 1 → 2
 
     def query_progress(self) -> None:
         if self.tasks.busy:
             return
-        set_tone(self.error, "", "")
-        self.result.clear()
         ctx, number, code = self.ctx, self.number.text(), self.code.text()
-        set_tone(self.error, "notice", "正在查询……")
-        self.tasks.run(lambda hall: _progress(hall, ctx, number, code), self._show, self._refused)
-
-    def _show(self, progress: CitizenProgress) -> None:
-        set_tone(self.error, "", "")
-        due = f"，当前期限 {progress.next_due:%Y年%m月%d日}" if progress.next_due else ""
-        self.result.setText(
-            f"事项 {progress.case_number}（{progress.petitioner}，{progress.received_on:%Y年%m月%d日}登记）\n"
-            f"当前状态：{progress.state}{due}\n{progress.next_step}")
+        set_tone(self.error, "notice", "正在查询，请稍候……")
+        self.tasks.run(lambda hall: _lookup(hall, ctx, number, code), self._show, self._refused)
 
     def _refused(self, error: Exception) -> None:
+        self._go(self.entry_page)
         set_tone(self.error, "error", user_message(error, "查询"))
 
+    def _show(self, progress: KioskProgress) -> None:
+        self.progress = progress
+        self._code = self.code.text()
+        set_tone(self.error, "", "")
+        self.heading.setText(f"事项 {progress.case_number}\n信访人 {progress.petitioner}，"
+                             f"{progress.received_on:%Y年%m月%d日}登记")
+        self.state.setText(progress.state)
+        self.next_step.setText(progress.next_step)
+        self.next_step.setVisible(bool(progress.next_step))
+        self.due.setText(f"下一个办理期限：{progress.next_due:%Y年%m月%d日}" if progress.next_due else "")
+        self.due.setVisible(progress.next_due is not None)
+        self.can_do.setText("\n".join(f"• {line}" for line in progress.can_do) or "• 请耐心等待办理结果")
+        self.timeline.setText("\n\n".join(f"{step.on:%Y年%m月%d日}\n{step.text}" for step in progress.steps))
+        self.rate_button.setVisible(progress.can_rate)
+        self._go(self.result_page)
 
-def kiosk_body(ctx: WorkContext) -> QWidget:
-    """What the kiosk shows."""
-    return ProgressQueryPanel(ctx)
+    def ask_again(self) -> None:
+        self.progress, self._code = None, ""
+        for edit in (self.number, self.code):
+            edit.clear()
+            edit.setText("")
+        self._go(self.entry_page)
+        self.number.setFocus()
+
+    # -- screen 3: the rating
+
+    def open_rating(self) -> None:
+        set_tone(self.rating_error, "", "")
+        self._go(self.rating_page)
+
+    def submit_rating(self) -> None:
+        if self.tasks.busy or self.progress is None:
+            return
+        checked = self.choices.checkedButton()
+        if checked is None:
+            set_tone(self.rating_error, "error", "请先点选“满意”“基本满意”或“不满意”")
+            return
+        ctx, number, code = self.ctx, self.progress.case_number, self._code
+        rating, reason = checked.text(), self.reason.toPlainText()
+        self.tasks.run(lambda hall: _rate(hall, ctx, number, code, rating, reason), self._rated, self._rating_refused)
+
+    def _rating_refused(self, error: Exception) -> None:
+        set_tone(self.rating_error, "error", user_message(error, "评价"))
+
+    def _rated(self, progress: KioskProgress) -> None:
+        self.progress = progress
+        if progress.rating == "不满意":
+            self.thanks.setText("您的评价已记录")
+            review = next((line for line in progress.can_do if "申请复查" in line or "申请复核" in line), "")
+            self.thanks_text.setText(
+                "您评价为“不满意”，这件事项已转给督查人员复查办理情况，他们会与您联系。"
+                + (f"\n{review}。" if review else "\n如对处理意见不服，可以在收到书面意见之日起30日内申请复查。"))
+        else:
+            self.thanks.setText("感谢您的评价")
+            self.thanks_text.setText(f"您的评价“{progress.rating}”已记录。")
+        self._go(self.thanks_page)

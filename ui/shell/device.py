@@ -18,7 +18,7 @@ from ui.shell.context import WorkContext
 from ui.shell.startup import OpeningFailedPage
 from ui.shell.sync_status import SyncIndicator
 
-PAGE_TITLES = {WindowRole.KIOSK: "查询办理进度（无需登录）", WindowRole.DISPLAY: "大厅信息（无需登录）"}
+PAGE_TITLES = {WindowRole.KIOSK: "自助服务（无需登录）", WindowRole.DISPLAY: "大厅信息（无需登录）"}
 
 
 class DeviceWindow(QMainWindow):
@@ -36,7 +36,8 @@ class DeviceWindow(QMainWindow):
         page.setObjectName("page")
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(Header(ctx.settings.hall_name, ctx.window.heading))
+        if ctx.window is not WindowRole.DISPLAY:  # the display shows name, date and clock in its own large type
+            layout.addWidget(Header(ctx.settings.hall_name, ctx.window.heading))
         # Records made here reach the server in the background; citizens see nothing of it.
         self.sync = SyncIndicator(ctx)
         self.sync.setParent(self)

@@ -1,0 +1,360 @@
+"""What a citizen does alone at the kiosk with a receipt: read the progress, rate the outcome.
+
+* :func:`kiosk_progress` — case number and query code in (typed, or from the receipt's QR
+  code), the masked progress out: the timeline in plain words, the next deadline and what
+  the citizen can do now (补充材料, 评价, 申请复查/复核 within its 30 days). A case this
+  kiosk has never seen is asked of the server (masked progress only); with no network the
+  answer says so and points to the counter.
+* Wrong codes are limited per kiosk and per case number, like the server's public page:
+  :data:`KIOSK_FAILURES` per kiosk and :data:`CASE_FAILURES` per case in :data:`WINDOW`;
+  while a limit holds even the right code is refused, so trying on gives nothing away.
+* :func:`rate_case` records the citizen's 评价 (满意 / 基本满意 / 不满意, an optional
+  reason) for a concluded case, once; 不满意 puts the case on the supervisors' work list
+  (:func:`dissatisfied_cases`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Final
+
+from sqlalchemy import select
+
+from db.models import CaseRow, EventRow
+from desktop.domain.access import Permission
+from desktop.domain.case import TRANSITIONS, CaseState, CaseView, project
+from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.events import Event, EventType
+from desktop.domain.hlc import Hlc
+from desktop.domain.identity import mask_name
+from desktop.domain.indicators import RATINGS
+from desktop.domain.numbering import case_number_candidates, normalise_query_code, verify_query_code
+from desktop.domain.ratelimit import FailureLimiter
+from desktop.services.audit import guard
+from desktop.services.context import Actor, Hall
+from desktop.services.progress import _NEXT_STEP
+from desktop.services.store import case_events, row_to_event
+
+KIOSK_FAILURES: Final = 20
+CASE_FAILURES: Final = 5
+WINDOW: Final = timedelta(hours=1)
+MAX_REASON: Final = 500
+
+NOT_FOUND: Final = "案件编号或查询码不正确，请核对回执后重新输入；如有疑问请到窗口咨询"
+TOO_MANY: Final = "查询失败次数过多，请一小时后再试，或携带回执到接待窗口查询"
+OFFLINE: Final = ("本机没有这件事项的记录，需要向中心服务器查询，但现在网络未连接。"
+                  "请稍后再试，或携带回执到接待窗口查询")
+SERVER_FAILED: Final = "中心服务器暂时无法查询，请稍后再试，或携带回执到接待窗口查询"
+BAD_NUMBER: Final = "案件编号的格式不对，请对照回执逐字核对（例如 XF-20261124-K01-00012-7）"
+NO_SERVER: Final = "本机没有这件事项的记录。请核对回执上的案件编号，或携带回执到接待窗口查询"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the timeline: when, and what happened, in plain words."""
+
+    on: date
+    text: str
+
+
+@dataclass(frozen=True)
+class KioskProgress:
+    """The masked progress of one case, for the citizen holding its receipt."""
+
+    case_number: str
+    petitioner: str  # masked
+    received_on: date
+    state: str
+    next_step: str
+    next_due: date | None
+    steps: tuple[Step, ...] = ()
+    #: What the citizen can do now, in plain words (may be empty).
+    can_do: tuple[str, ...] = ()
+    #: The case can be rated here now (concluded, not rated yet).
+    can_rate: bool = False
+    rating: str = ""
+    #: From the central server: this kiosk holds no copy (no timeline, no rating here).
+    from_server: bool = False
+
+
+#: (case number, query code) → the server's masked answer, as a mapping with the fields of
+#: ``server.protocol.ProgressAnswer``; raises RuleViolation (not found, limited) or SyncProblem.
+RemoteLookup = Callable[[str, str], dict[str, Any]]
+
+
+def _limiters(hall: Hall) -> tuple[FailureLimiter, FailureLimiter]:
+    """This hall's limiters (per kiosk, per case), built once, kept with the hall."""
+    key = "self_service_limiters"
+    with hall._build_lock:
+        if key not in hall.__dict__:
+            hall.__dict__[key] = (FailureLimiter(KIOSK_FAILURES, WINDOW, hall.now),
+                                  FailureLimiter(CASE_FAILURES, WINDOW, hall.now))
+        return hall.__dict__[key]  # type: ignore[no-any-return]
+
+
+def read_receipt_codes(case_number: str, query_code: str) -> tuple[tuple[str, ...], str]:
+    """The case numbers a typed text may be, and the 8-digit code; ValidationError in plain words."""
+    number_text = case_number.strip()
+    code_text = query_code.strip()
+    if not number_text:
+        raise ValidationError("case_number_missing", "请输入登记回执上的案件编号", "case_number")
+    if len(number_text) > 64:
+        raise ValidationError("case_number_too_long", "输入的案件编号太长了，请核对回执上的案件编号后重新输入",
+                              "case_number")
+    if not code_text:
+        raise ValidationError("query_code_missing", "请输入登记回执上的8位查询码", "query_code")
+    if len(code_text) > 32:
+        raise ValidationError("query_code_too_long", "查询码是8位数字，请核对回执后重新输入", "query_code")
+    try:
+        numbers = tuple(c.text for c in case_number_candidates(number_text))
+    except ValidationError:
+        raise ValidationError("bad_case_number", BAD_NUMBER, "case_number") from None
+    try:
+        code = normalise_query_code(code_text)
+    except ValidationError:
+        raise ValidationError("bad_query_code", "查询码是回执上的8位数字，请核对后重新输入", "query_code") from None
+    return numbers, code
+
+
+def kiosk_progress(hall: Hall, actor: Actor, case_number: str, query_code: str, *,
+                   remote: RemoteLookup | None = None) -> KioskProgress:
+    """The progress for whoever holds the case number and its query code; nothing else leaks.
+
+    ``remote`` asks the central server for a case this kiosk has never seen
+    (:func:`desktop.sync.lookup.server_lookup`; None when there is no server).
+    """
+    guard(hall, actor, Permission.SELF_SERVICE, "查询办理进度")
+    numbers, code = read_receipt_codes(case_number, query_code)
+    kiosks, cases = _limiters(hall)
+    if kiosks.retry_after(actor.actor_id) or any(cases.retry_after(n) for n in numbers):
+        raise RuleViolation("progress_limited", TOO_MANY)
+    with hall.sessions() as session:
+        rows = list(session.scalars(select(CaseRow).where(CaseRow.case_number.in_(numbers))))
+        row = next((r for r in rows if verify_query_code(code, r.query_code_hash, hall.secrets.query_code_pepper)),
+                   None)
+        if row is not None:
+            view = project(row.case_id, case_events(session, row.case_id), hall.policy)
+            return _progress(hall, row, view)
+    if rows:  # a case this kiosk knows, with a wrong code
+        _failed(kiosks, cases, actor, numbers)
+        raise RuleViolation("progress_not_found", NOT_FOUND)
+    ask = remote
+    if ask is None:
+        _failed(kiosks, cases, actor, numbers)
+        raise RuleViolation("progress_not_found", NO_SERVER)
+    try:
+        answer = ask(numbers[0], code)
+    except RuleViolation as refusal:
+        if refusal.code == "progress_not_found":
+            _failed(kiosks, cases, actor, numbers)
+        raise
+    except Exception as problem:
+        if getattr(problem, "kind", "") in ("offline", "server_error"):
+            raise RuleViolation("progress_offline", OFFLINE) from None
+        raise RuleViolation("progress_offline", SERVER_FAILED) from None
+    return _from_server(answer)
+
+
+def _failed(kiosks: FailureLimiter, cases: FailureLimiter, actor: Actor, numbers: Sequence[str]) -> None:
+    kiosks.fail(actor.actor_id)
+    for number in numbers:
+        cases.fail(number)
+
+
+def _from_server(answer: dict[str, Any]) -> KioskProgress:
+    def day(text: object) -> date | None:
+        return date.fromisoformat(str(text)) if text else None
+
+    received = day(answer.get("received_on")) or date.today()
+    return KioskProgress(str(answer["case_number"]), str(answer["petitioner"]), received, str(answer["state"]),
+                         str(answer.get("next_step") or ""), day(answer.get("next_due")),
+                         steps=(Step(received, "您的信访事项已登记"),), from_server=True,
+                         can_do=("本机没有这件事项的详细记录；评价、补充材料请到接待窗口办理",))
+
+
+# -- the timeline in plain words ------------------------------------------------------------------
+
+def _step_text(event: Event, names: Callable[[str], str]) -> str:
+    p = event.payload
+    t = event.type
+    org = names(str(p.get("organisation_code", ""))) if p.get("organisation_code") else "有关单位"
+    texts: dict[EventType, str] = {
+        EventType.REGISTERED: "您的信访事项已登记",
+        EventType.MATERIAL_ADDED: "收到您补充的材料",
+        EventType.TRANSFERRED: f"已转送{org}处理",
+        EventType.ASSIGNED: f"已交办{org}办理",
+        EventType.GUIDED: "已告知您通过法定途径（如诉讼、仲裁、行政复议）解决",
+        EventType.ACCEPTED: "已受理，开始办理",
+        EventType.NOT_ACCEPTED: "不予受理，已出具告知书说明理由",
+        EventType.EXTENDED: f"办理期限延长{p.get('days', '')}日，已告知您延期理由",
+        EventType.ANSWERED: "已作出处理意见",
+        EventType.DELIVERED: "处理意见书已送达",
+        EventType.RATED: f"您已评价：{p.get('rating', '')}",
+        EventType.FOLLOWED_UP: "工作人员已回访",
+        EventType.REVIEW_REQUESTED: "已收到您的复查申请",
+        EventType.REVIEW_ANSWERED: "已作出复查意见",
+        EventType.REREVIEW_REQUESTED: "已收到您的复核申请",
+        EventType.REREVIEW_ANSWERED: "已作出复核意见",
+        EventType.SETTLED: "已调解（和解）结案",
+        EventType.LEADER_TAKEN: "已由领导包案负责办理",
+    }
+    return texts.get(t, "")
+
+
+def _day(event: Event) -> date:
+    return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).date()
+
+
+def _can_do(view: CaseView, today: date) -> tuple[str, ...]:
+    can: list[str] = []
+    if not view.is_final and view.state not in (CaseState.ANSWERED, CaseState.REVIEWED, CaseState.SETTLED):
+        can.append("如有新的材料，可以到接待窗口补充")
+    if _may_rate(view):
+        can.append("可以在本机对办理结果作出评价（满意、基本满意、不满意）")
+    if view.state is CaseState.ANSWERED and view.review_request_due and today <= view.review_request_due:
+        can.append(f"如对处理意见不服，可以在 {view.review_request_due:%Y年%m月%d日} 前向上一级机关申请复查")
+    if view.state is CaseState.REVIEWED and view.rereview_request_due and today <= view.rereview_request_due:
+        can.append(f"如对复查意见不服，可以在 {view.rereview_request_due:%Y年%m月%d日} 前向上一级机关申请复核")
+    if view.state is CaseState.ANSWERED and not view.delivered_on:
+        can.append("处理意见书送达后30日内，如不服可以申请复查")
+    return tuple(can)
+
+
+def _may_rate(view: CaseView) -> bool:
+    allowed, _ = TRANSITIONS[EventType.RATED]
+    return view.state in allowed and not view.rating
+
+
+def _progress(hall: Hall, row: CaseRow, view: CaseView) -> KioskProgress:
+    from desktop.services.reference import load_directory
+
+    directory = load_directory()
+
+    def name(code: str) -> str:
+        try:
+            return directory.get(code).name
+        except KeyError:
+            return "有关单位"
+
+    with hall.sessions() as session:
+        events = case_events(session, row.case_id)
+    steps = tuple(Step(_day(e), text) for e in events if (text := _step_text(e, name)))
+    return KioskProgress(row.case_number, mask_name(row.petitioner_name), row.received_on, row.state,
+                         _NEXT_STEP.get(row.state, ""), row.next_due, steps, _can_do(view, hall.today()),
+                         _may_rate(view), view.rating)
+
+
+# -- the citizen's rating -------------------------------------------------------------------------
+
+def rate_case(hall: Hall, actor: Actor, case_number: str, query_code: str, rating: str,
+              reason: str = "") -> KioskProgress:
+    """Record the citizen's rating of a concluded case (once); 不满意 goes to the supervisors."""
+    from desktop.services.cases import record
+
+    if rating not in RATINGS:
+        raise ValidationError("bad_rating", "请选择“满意”“基本满意”或“不满意”", "rating")
+    text = reason.strip()
+    if len(text) > MAX_REASON:
+        raise ValidationError("reason_too_long", f"理由请不要超过{MAX_REASON}字（现在{len(text)}字）", "reason")
+    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        raise ValidationError("reason_control", "理由中有无法显示的字符，请删除后再提交", "reason")
+    progress = kiosk_progress(hall, actor, case_number, query_code, remote=_no_remote)
+    if progress.rating:
+        raise RuleViolation("already_rated", f"这件事项已经评价过（{progress.rating}），不能重复评价")
+    if not progress.can_rate:
+        raise RuleViolation("not_ratable", "事项办结答复后才能评价")
+    payload = {"rating": rating, "target": "信访部门"}
+    if text:
+        payload["comment"] = text
+    record(hall, actor, progress.case_number, EventType.RATED, payload)
+    return kiosk_progress(hall, actor, progress.case_number, query_code, remote=_no_remote)
+
+
+def _no_remote(_number: str, _code: str) -> dict[str, Any]:
+    raise RuleViolation("progress_not_found", "这件事项不在本机，评价请到接待窗口办理")
+
+
+@dataclass(frozen=True)
+class Dissatisfied:
+    """A case its petitioner rated 不满意: for the supervisors to look into (a 不满意 reopens review)."""
+
+    case_number: str
+    petitioner: str  # masked
+    state: str
+    rated_on: date
+    reason: str
+    organisation: str
+
+
+def dissatisfied_cases(hall: Hall, actor: Actor, *, limit: int = 500) -> list[Dissatisfied]:
+    """The supervisors' work list: cases rated 不满意, newest rating first."""
+    from desktop.services.reference import load_directory
+
+    guard(hall, actor, Permission.SUPERVISE, "查看不满意评价")
+    directory = load_directory()
+    with hall.sessions() as session:
+        pairs = session.execute(
+            select(CaseRow, EventRow).join(EventRow, EventRow.case_id == CaseRow.case_id)
+            .where(CaseRow.rating == "不满意", EventRow.type == EventType.RATED.value)
+            .order_by(EventRow.hlc.desc())).all()
+    seen: set[str] = set()
+    out: list[Dissatisfied] = []
+    for case, event_row in pairs:
+        if case.case_id in seen:
+            continue
+        seen.add(case.case_id)
+        payload = row_to_event(event_row).payload
+        try:
+            organisation = directory.get(case.organisation_code).name if case.organisation_code else ""
+        except KeyError:
+            organisation = ""
+        out.append(Dissatisfied(case.case_number, mask_name(case.petitioner_name), case.state,
+                                datetime.fromtimestamp(Hlc.parse(event_row.hlc).wall_ms / 1000).date(),
+                                str(payload.get("comment", "")), organisation))
+        if len(out) >= limit:
+            break
+    return out
+
+
+# -- privacy: a kiosk keeps no personal data of the registrations the server holds ---------------
+
+def erase_acknowledged_registrations(hall: Hall, actor: Actor) -> int:
+    """Reduce this kiosk's own registrations the server has acknowledged to what a kiosk may hold.
+
+    The registration's payload becomes the masked progress form the server sends kiosks
+    (:func:`desktop.domain.masking.kiosk_payload`: no ID number, phone, address, request or
+    facts; the name masked), and the case's rows, people and search keys are rebuilt from it;
+    progress and rating still work here with the case number and query code. Does nothing
+    unless the setting ``kiosk_erase_after_sync`` is on. Returns how many cases were erased.
+    """
+    from sqlalchemy import update
+
+    from desktop.domain.events import canonical_json
+    from desktop.domain.masking import kiosk_payload
+    from desktop.services.changes import note_cases
+    from desktop.services.store import write_projections
+
+    guard(hall, actor, Permission.SELF_SERVICE, "清除本机登记的个人信息")
+    if not hall.settings.kiosk_erase_after_sync:
+        return 0
+    with hall.transaction() as session:
+        rows = list(session.scalars(select(EventRow).where(
+            EventRow.type == EventType.REGISTERED.value, EventRow.device_id == hall.settings.device_id,
+            EventRow.server_seq.is_not(None))))
+        erased: list[tuple[str, str]] = []
+        for row in rows:
+            payload = row_to_event(row).payload
+            masked = kiosk_payload(EventType.REGISTERED.value, dict(payload))
+            if dict(payload) != masked:
+                erased.append((row.event_id, canonical_json(masked)))
+        if not erased:
+            return 0
+        for event_id, text in erased:
+            session.execute(update(EventRow).where(EventRow.event_id == event_id).values(payload=text))
+        case_ids = list(dict.fromkeys(r.case_id for r in rows if r.event_id in dict(erased)))
+        views = [project(case_id, case_events(session, case_id), hall.policy) for case_id in case_ids]
+        write_projections(session, views, set(case_ids), set(case_ids))
+        note_cases(session, case_ids)
+    return len(erased)

@@ -1,0 +1,205 @@
+"""People's suggestions (人民建议): their own records, not petitions.
+
+A citizen makes a suggestion at the kiosk (or staff record one) on a published theme or on
+anything (自由建议), with a name and phone or anonymously, and gets its number
+(``JY-<date>-<device code>-<serial>``) on a receipt. Staff answer it, record whether it was
+adopted (采纳 / 部分采纳 / 未采纳) and any award. Themes are published by supervisors with the
+day they close; a closed theme takes no more suggestions.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from sqlalchemy import select, update
+
+from db.models import SuggestionRow, SuggestionThemeRow
+from desktop.domain.access import Permission
+from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.identity import mask_name, mask_phone, normalise_name, validate_phone
+from desktop.services.audit import guard
+from desktop.services.context import Actor, Hall
+from desktop.services.store import next_counter
+
+MAX_CONTENT: Final = 3000
+MIN_CONTENT: Final = 10
+ADOPTIONS: Final = ("采纳", "部分采纳", "未采纳")
+FREE_THEME: Final = "自由建议"
+
+
+@dataclass(frozen=True)
+class Theme:
+    code: str
+    title: str
+    description: str
+    opens_on: date
+    closes_on: date | None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggestion as staff see it (the name and phone masked unless ``reveal``)."""
+
+    number: str
+    theme: str
+    content: str
+    anonymous: bool
+    name: str
+    phone: str
+    submitted_at: str
+    answer: str = ""
+    answered_on: date | None = None
+    adoption: str = ""
+    adopted_on: date | None = None
+    award: str = ""
+    awarded_on: date | None = None
+
+
+@dataclass(frozen=True)
+class SuggestionReceipt:
+    """What the citizen is given: the number and the theme, nothing personal."""
+
+    number: str
+    theme: str
+    submitted_on: date
+
+
+def _clean(text: str, what: str, limit: int, *, required: bool = True, at_least: int = 0) -> str:
+    value = text.strip()
+    if required and not value:
+        raise ValidationError("text_required", f"请填写{what}", what)
+    if len(value) > limit:
+        raise ValidationError("text_too_long", f"{what}请不要超过{limit}字（现在{len(value)}字）", what)
+    if value and len(value) < at_least:
+        raise ValidationError("text_too_short", f"{what}太短了，请至少写{at_least}个字，把建议说清楚", what)
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value):
+        raise ValidationError("text_control_char", f"{what}中有无法显示的字符，请删除后再提交", what)
+    return value
+
+
+def open_themes(hall: Hall, actor: Actor) -> list[Theme]:
+    """Themes open today, newest first (anyone may read them)."""
+    guard(hall, actor, Permission.SELF_SERVICE, "查看建议征集主题", alternatives=(Permission.VIEW_CASE,))
+    today = hall.today()
+    with hall.sessions() as session:
+        rows = session.scalars(select(SuggestionThemeRow).where(SuggestionThemeRow.opens_on <= today)
+                               .order_by(SuggestionThemeRow.opens_on.desc(), SuggestionThemeRow.title))
+        return [Theme(r.code, r.title, r.description, r.opens_on, r.closes_on) for r in rows
+                if r.closes_on is None or r.closes_on >= today]
+
+
+def publish_theme(hall: Hall, actor: Actor, *, title: str, description: str, closes_on: date | None = None,
+                  opens_on: date | None = None) -> Theme:
+    """A new theme for suggestions (supervisors)."""
+    guard(hall, actor, Permission.SUPERVISE, "发布建议征集主题")
+    name = _clean(title, "主题", 100)
+    text = _clean(description, "主题说明", 2000, required=False)
+    start = opens_on or hall.today()
+    if closes_on is not None and closes_on < start:
+        raise ValidationError("theme_closes_early", "截止日期不能早于开始日期", "closes_on")
+    theme = Theme(hall.new_id(), name, text, start, closes_on)
+    with hall.transaction() as session:
+        session.add(SuggestionThemeRow(code=theme.code, title=name, description=text, opens_on=start,
+                                       closes_on=closes_on, published_by=actor.actor_id))
+    return theme
+
+
+def submit_suggestion(hall: Hall, actor: Actor, *, content: str, theme_code: str = "", anonymous: bool = False,
+                      name: str = "", phone: str = "") -> SuggestionReceipt:
+    """Record a suggestion on an open theme (or free); anonymous ones keep no name or phone."""
+    guard(hall, actor, Permission.SELF_SERVICE, "提交人民建议", alternatives=(Permission.REGISTER,))
+    text = _clean(content, "建议内容", MAX_CONTENT, at_least=MIN_CONTENT)
+    person, number_phone = "", ""
+    if not anonymous:
+        person = normalise_name(name)
+        if not person:
+            raise ValidationError("name_required", "请填写姓名，或选择“匿名提交”", "name")
+        if len(person) > 50:
+            raise ValidationError("name_too_long", "姓名过长（不超过50字）", "name")
+        if phone.strip():
+            number_phone = validate_phone(phone)
+    today = hall.today()
+    with hall.transaction() as session:
+        title = FREE_THEME
+        if theme_code:
+            theme = session.get(SuggestionThemeRow, theme_code)
+            if theme is None or theme.opens_on > today:
+                raise RuleViolation("theme_unknown", "没有这个征集主题，请重新选择，或选择“自由建议”")
+            if theme.closes_on is not None and theme.closes_on < today:
+                raise RuleViolation("theme_closed", f"“{theme.title}”的征集已于 {theme.closes_on:%Y年%m月%d日} 截止，"
+                                    "您可以选择“自由建议”提交")
+            title = theme.title
+        code = hall.settings.device_code
+        serial = next_counter(session, f"suggestion:{code}:{today.isoformat()}")
+        number = f"JY-{today:%Y%m%d}-{code}-{serial:04d}"
+        session.add(SuggestionRow(
+            suggestion_id=hall.new_id(), number=number, theme_code=theme_code, theme_title=title, content=text,
+            anonymous=anonymous, name=person, phone=number_phone, submitted_at=hall.now().isoformat(timespec="seconds"),
+            submitted_by=actor.actor_id, device_id=hall.settings.device_id, answer="", answered_on=None,
+            answered_by="", adoption="", adopted_on=None, award="", awarded_on=None))
+    return SuggestionReceipt(number, title, today)
+
+
+def _row(session: object, number: str) -> SuggestionRow:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    row = session.scalar(select(SuggestionRow).where(SuggestionRow.number == number.strip().upper()))
+    if row is None:
+        raise RuleViolation("suggestion_unknown", f"没有编号为 {number} 的建议")
+    return row
+
+
+def _shown(row: SuggestionRow, reveal: bool) -> Suggestion:
+    name = row.name if reveal else mask_name(row.name) if row.name else ""
+    phone = row.phone if reveal else mask_phone(row.phone) if row.phone else ""
+    return Suggestion(row.number, row.theme_title, row.content, row.anonymous, name, phone, row.submitted_at,
+                      row.answer, row.answered_on, row.adoption, row.adopted_on, row.award, row.awarded_on)
+
+
+def list_suggestions(hall: Hall, actor: Actor, *, theme_code: str | None = None, limit: int = 500) -> list[Suggestion]:
+    """Suggestions, newest first, the person masked (staff)."""
+    guard(hall, actor, Permission.VIEW_CASE, "查看人民建议")
+    with hall.sessions() as session:
+        query = select(SuggestionRow).order_by(SuggestionRow.submitted_at.desc()).limit(limit)
+        if theme_code is not None:
+            query = query.where(SuggestionRow.theme_code == theme_code)
+        return [_shown(r, False) for r in session.scalars(query)]
+
+
+def answer_suggestion(hall: Hall, actor: Actor, number: str, *, answer: str,
+                      adoption: str = "") -> Suggestion:
+    """Record the answer, and whether the suggestion was adopted (采纳 / 部分采纳 / 未采纳)."""
+    guard(hall, actor, Permission.HANDLE, "答复人民建议")
+    text = _clean(answer, "答复", MAX_CONTENT)
+    if adoption and adoption not in ADOPTIONS:
+        raise ValidationError("bad_adoption", "采纳情况须为“采纳”“部分采纳”或“未采纳”", "adoption")
+    today = hall.today()
+    with hall.transaction() as session:
+        row = _row(session, number)
+        values: dict[str, object] = {"answer": text, "answered_on": today, "answered_by": actor.actor_id}
+        if adoption:
+            values.update(adoption=adoption, adopted_on=today)
+        session.execute(update(SuggestionRow).where(SuggestionRow.suggestion_id == row.suggestion_id)
+                        .values(**values))
+        session.refresh(row)
+        return _shown(row, False)
+
+
+def award_suggestion(hall: Hall, actor: Actor, number: str, *, award: str) -> Suggestion:
+    """Record an award for an adopted suggestion (supervisors)."""
+    guard(hall, actor, Permission.SUPERVISE, "奖励人民建议")
+    text = _clean(award, "奖励", 200)
+    with hall.transaction() as session:
+        row = _row(session, number)
+        if row.adoption not in ("采纳", "部分采纳"):
+            raise RuleViolation("not_adopted", "只有被采纳（含部分采纳）的建议才能给予奖励")
+        if row.anonymous:
+            raise RuleViolation("anonymous_award", "匿名建议无法联系建议人，不能登记奖励")
+        session.execute(update(SuggestionRow).where(SuggestionRow.suggestion_id == row.suggestion_id)
+                        .values(award=text, awarded_on=hall.today()))
+        session.refresh(row)
+        return _shown(row, False)

@@ -1,0 +1,127 @@
+"""The kiosk's progress lookup and the citizen's rating, where production computes them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.events import EventType
+from desktop.domain.numbering import make_case_number
+from desktop.domain.passwords import hash_pin, pin_matches, pin_problems
+from desktop.domain.roles import PermissionDenied
+from desktop.services import cases
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import RegistrationResult, register_visit
+from desktop.services.self_service import (
+    CASE_FAILURES,
+    KIOSK_FAILURES,
+    NO_SERVER,
+    dissatisfied_cases,
+    kiosk_progress,
+    rate_case,
+)
+from tests.conftest import FakeClock
+from tests.helpers import form, valid_id
+
+KIOSK = Actor.kiosk("K01")
+
+
+def _answered(hall: Hall, clerk: Actor, **kwargs: object) -> RegistrationResult:
+    result = register_visit(hall, clerk, form(**kwargs))  # type: ignore[arg-type]
+    ref = result.case_number
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 16))
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    return result
+
+
+def test_progress_reads_as_a_plain_timeline_with_what_to_do_now(hall: Hall, clerk: Actor) -> None:
+    result = _answered(hall, clerk)
+    progress = kiosk_progress(hall, KIOSK, result.case_number, result.query_code)
+    assert progress.petitioner == "张**" and progress.state == "已答复"
+    assert [s.text for s in progress.steps] == [
+        "您的信访事项已登记", "已转送浦江县住房和城乡建设局处理", "已受理，开始办理", "已作出处理意见",
+        "处理意见书已送达"]
+    assert progress.can_rate and any("2026年10月16日 前向上一级机关申请复查" in line for line in progress.can_do)
+    fresh = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=456)))
+    waiting = kiosk_progress(hall, KIOSK, fresh.case_number, fresh.query_code)
+    assert not waiting.can_rate and waiting.next_due == date(2026, 10, 8)
+    assert any("补充" in line for line in waiting.can_do)
+
+
+def test_typed_numbers_are_read_leniently_and_bad_ones_refused_in_words(hall: Hall, clerk: Actor) -> None:
+    result = register_visit(hall, clerk, form())
+    spaced = f"{result.query_code[:4]} {result.query_code[4:]}"
+    assert kiosk_progress(hall, KIOSK, result.case_number.lower().replace("-", " "), spaced).state == "已登记"
+    for number, code, words in (("", "12345678", "请输入"), ("x" * 5000, "12345678", "太长"),
+                                ("😀", "12345678", "格式不对"), (result.case_number, "１２３", "8位数字"),
+                                (result.case_number, "", "请输入")):
+        with pytest.raises(ValidationError, match=words):
+            kiosk_progress(hall, KIOSK, number, code)
+
+
+def test_wrong_codes_are_limited_per_case_and_per_kiosk(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    result = register_visit(hall, clerk, form())
+    for n in range(CASE_FAILURES):
+        with pytest.raises(RuleViolation, match="查询码不正确"):
+            kiosk_progress(hall, KIOSK, result.case_number, f"{n:08d}")
+    with pytest.raises(RuleViolation, match="失败次数过多"):  # even the right code, while the limit holds
+        kiosk_progress(hall, KIOSK, result.case_number, result.query_code)
+    other = Actor.kiosk("K02")
+    with pytest.raises(RuleViolation, match="失败次数过多"):  # per case: another kiosk does not help
+        kiosk_progress(hall, other, result.case_number, result.query_code)
+    clock.advance(hours=1)
+    assert kiosk_progress(hall, KIOSK, result.case_number, result.query_code).state == "已登记"
+    # one kiosk trying many numbers (unknown here, no server): limited as a kiosk
+    for n in range(KIOSK_FAILURES):
+        number = make_case_number(date(2026, 9, 16), "C09", n + 1)
+        with pytest.raises(RuleViolation, match="本机没有这件事项的记录"):
+            kiosk_progress(hall, other, number, "00000000")
+    with pytest.raises(RuleViolation, match="失败次数过多"):
+        kiosk_progress(hall, other, result.case_number, result.query_code)
+
+
+def test_an_unknown_case_without_a_server_is_sent_to_the_counter(hall: Hall, clerk: Actor) -> None:
+    elsewhere = register_visit(hall, clerk, form())
+    unseen = make_case_number(date(2026, 9, 16), "C09", 1)
+    with pytest.raises(RuleViolation) as refused:
+        kiosk_progress(hall, KIOSK, unseen, elsewhere.query_code)
+    assert refused.value.message == NO_SERVER
+
+
+def test_rating_once_after_the_answer_and_dissatisfied_ones_reach_the_supervisors(
+        hall: Hall, clerk: Actor, supervisor: Actor) -> None:
+    waiting = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=456)))
+    with pytest.raises(RuleViolation, match="办结答复后才能评价"):
+        rate_case(hall, KIOSK, waiting.case_number, waiting.query_code, "满意")
+    happy = _answered(hall, clerk, name="王芳", id_number=valid_id(seq=789))
+    unhappy = _answered(hall, clerk)
+    with pytest.raises(ValidationError, match="请选择"):
+        rate_case(hall, KIOSK, happy.case_number, happy.query_code, "非常满意")
+    with pytest.raises(ValidationError, match="不要超过500字"):
+        rate_case(hall, KIOSK, happy.case_number, happy.query_code, "满意", "好" * 501)
+    assert rate_case(hall, KIOSK, happy.case_number, happy.query_code, "基本满意").rating == "基本满意"
+    with pytest.raises(RuleViolation, match="已经评价过"):
+        rate_case(hall, KIOSK, happy.case_number, happy.query_code, "不满意")
+    rated = rate_case(hall, KIOSK, unhappy.case_number, unhappy.query_code, "不满意", "  没有回应诉求 ")
+    assert rated.rating == "不满意" and not rated.can_rate and rated.steps[-1].text == "您已评价：不满意"
+    (listed,) = dissatisfied_cases(hall, supervisor)
+    assert (listed.case_number, listed.petitioner, listed.reason, listed.organisation) == (
+        unhappy.case_number, "张**", "没有回应诉求", "浦江县住房和城乡建设局")
+    with pytest.raises(PermissionDenied):
+        dissatisfied_cases(hall, KIOSK)
+
+
+def test_the_exit_pin_is_an_argon2id_hash_of_a_hard_enough_pin() -> None:
+    assert pin_problems("123456") and pin_problems("654321") and pin_problems("111111")
+    assert pin_problems("12a456") and pin_problems("12345") and not pin_problems("720415")
+    hashed = hash_pin("720415")
+    assert hashed.startswith("$argon2id$") and "720415" not in hashed
+    assert pin_matches(hashed, "720415") and not pin_matches(hashed, "720416")
+    assert not pin_matches("", "720415") and not pin_matches("$argon2id$broken", "720415")
+    with pytest.raises(ValidationError, match="连续"):
+        hash_pin("234567")

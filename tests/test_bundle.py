@@ -1,0 +1,97 @@
+"""The installable program: ``self-test`` on the checkout, and the one-folder bundle built from
+``build/`` (PyInstaller, about two minutes here) checking itself, starting every role and
+migrating an older database."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from db.migrate import current_revision, head_revision, upgrade
+from desktop import selftest
+from desktop.config import Settings
+from desktop.installation import load_secrets
+from desktop.services.database import open_database
+
+REPO = Path(__file__).resolve().parents[1]
+OLD_REVISION = "0013"  # a database from before the server's authority checks
+ROLE_PAGES = {
+    "kiosk": "自助服务终端：自助服务（无需登录）",
+    "counter": "接待窗口：工作人员登录",
+    "leader": "领导接访：工作人员登录",
+    "display": "大厅信息屏：大厅信息（无需登录）",
+    "admin": "系统管理：工作人员登录",
+}
+
+
+def test_self_test_passes_on_the_checkout_and_leaves_this_pc_alone(tmp_path: Path) -> None:
+    env = dict(os.environ, PH_CONFIG_DIR=str(tmp_path / "cfg"), PH_DATA_DIR=str(tmp_path / "data"))
+    env.pop("QT_QPA_PLATFORM", None)  # the self-test needs no screen: it chooses offscreen itself
+    done = subprocess.run([sys.executable, "-m", "desktop", "self-test"], capture_output=True, text=True,
+                          env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for name, _check in selftest.CHECKS:
+        assert f"[正常] {name}：" in done.stdout
+    assert f"自检通过：{len(selftest.CHECKS)} 项全部正常" in done.stdout
+    assert "二维码识别无误" in done.stdout and "拼音输入法" in done.stdout
+    assert not (tmp_path / "cfg").exists() and not (tmp_path / "data").exists()  # nothing of this PC touched
+
+
+def test_self_test_names_what_is_missing_and_checks_the_rest(qtbot: QtBot, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import desktop.documents.fonts as fonts
+
+    monkeypatch.setattr(fonts, "fonts_dir", lambda: tmp_path / "fonts")  # an installation without its font
+    assert selftest.run_self_test() == 1
+    out = capsys.readouterr().out
+    assert f"[缺失] 程序文件：缺少文书字体 {tmp_path / 'fonts' / fonts.FONT_FILE}" in out
+    assert "[正常] 加密数据库：" in out and "[正常] 虚拟键盘：" in out  # one missing part stops no other check
+    assert "自检未通过：程序文件有问题" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("readelf") is None,
+                    reason="the Linux bundle is built with binutils (readelf, strip)")
+def test_the_bundle_checks_itself_starts_every_role_and_migrates(tmp_path: Path) -> None:
+    """``build/build.sh --check``: bundle, self-test, every role started offscreen as a new user;
+    then a database of an older schema, opened by the bundle, is migrated to the newest."""
+    done = subprocess.run([str(REPO / "build" / "build.sh"), "--check", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=900, check=False,
+                          env=dict(os.environ, PYTHON=sys.executable))
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    assert f"自检通过：{len(selftest.CHECKS)} 项全部正常" in done.stdout
+    assert str(tmp_path / "dist" / "petition-hall" / "_internal") in done.stdout  # it checked itself, not the checkout
+    for page in ROLE_PAGES.values():
+        assert f"信访接待大厅系统 — {page}" in done.stdout
+    assert "首次启动：已新建加密数据库" in done.stdout + done.stderr
+    bundle = tmp_path / "dist" / "petition-hall"
+    files = [p.relative_to(bundle).as_posix() for p in bundle.rglob("*")]
+    unused = re.compile(r"WebEngine|Quick3D|Qt6Pdf|Qt6Charts|Qt63D|Designer|QtQuick/Controls|translit|"
+                        r"faker/providers/\w+/(de|fr|ja)_|_avx2\.|libqgtk3|libicudata\.so\.\d+\.\d")
+    assert [f for f in files if unused.search(f)] == []
+    assert any(f.endswith("qml/QtQuick/VirtualKeyboard/Plugins/Pinyin/qmldir") for f in files)
+    assert any(f.endswith("plugins/texttospeech/libqtexttospeech_speechd.so") for f in files)
+
+    settings = Settings(key_store="file")
+    old = tmp_path / "old.db"
+    key = load_secrets(settings, old).database_key
+    engine = open_database(old, key=key, migrate=False)
+    upgrade(engine, OLD_REVISION)
+    engine.dispose()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PH_KEY_STORE="file")
+    opened = subprocess.run([str(bundle / "petition-hall"), "run", "--role", "counter", "--db", str(old),
+                             "--smoke-test"], capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert opened.returncode == 0, opened.stderr
+    engine = open_database(old, key=key, migrate=False)
+    try:
+        assert current_revision(engine) == head_revision() != OLD_REVISION
+    finally:
+        engine.dispose()

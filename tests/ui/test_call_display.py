@@ -1,0 +1,340 @@
+"""The call display on real widgets: it reads the board off the GUI thread when the queue changes,
+flashes and announces each new call (Qt's mock speech engine says the words), says when it
+has lost the hall server or has no voice, and fits its text on a landscape and a portrait screen.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QObject, QPoint, QRect
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtTextToSpeech import QTextToSpeech
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from desktop.devices.voice import Announcer, SpeechAnnouncer, VoiceOptions, announcer_from_options
+from desktop.domain.queue import Call, QueueBoard, WaitingCount
+from desktop.services.changes import Changes, Topic
+from desktop.services.context import Actor, Hall
+from ui.display.board import DISCONNECTED, UNREADABLE, WELCOME, HallBoard
+from ui.shell import errors
+from ui.shell.context import WorkContext
+from ui.shell.theme import apply_theme
+
+Context = Callable[..., WorkContext]
+NOW = datetime(2026, 12, 5, 10, 0, 0)
+MOCK = VoiceOptions(engine="mock", locale="en_GB", rate=1.0, repetitions=1)
+
+
+class Queue:
+    """The board reader a test hands the display: the board it is given, read on the display's worker."""
+
+    def __init__(self) -> None:
+        self.board = QueueBoard("浦江县人民来访接待中心", NOW, None,
+                                waiting=(WaitingCount("综合接待", "A", 0),), next_reception_day=date(2026, 12, 15))
+        self.failing: Exception | None = None
+        self.gate: threading.Event | None = None  # a read waits for it (a slow hall server)
+        self.reads = 0
+        self.threads: set[str] = set()
+        self._calls: list[Call] = []
+
+    def __call__(self, _hall: Hall) -> QueueBoard:
+        self.threads.add(threading.current_thread().name)
+        self.reads += 1
+        board = self.board
+        if self.gate is not None:
+            assert self.gate.wait(5)
+        if self.failing is not None:
+            raise self.failing
+        return board
+
+    def call(self, *calls: tuple[str, int], connected: bool = True, **fields: object) -> None:
+        """The calls made now (in this order) on top of the earlier ones."""
+        at = NOW + timedelta(seconds=len(self._calls))
+        for number, window in calls:
+            self._calls.append(Call(f"call-{len(self._calls)}", number, window, at))
+        newest = tuple(reversed(self._calls))
+        self.board = QueueBoard(self.board.hall_name, at, newest[0], newest[1:7],
+                                fields.get("waiting", self.board.waiting),  # type: ignore[arg-type]
+                                self.board.next_reception_day, connected)
+
+
+def mock_voice(parent: QObject) -> Announcer:
+    return announcer_from_options(MOCK, parent)
+
+
+def make_board(qtbot: QtBot, work_context: Context, queue: Queue,
+               voice: Callable[[QObject], Announcer] = mock_voice, *, flash_ms: int = 6000) -> HallBoard:
+    board = HallBoard(work_context(Actor.display_screen("D01"), "display"), queue, voice,
+                      now=lambda: NOW, flash_ms=flash_ms)
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    # the first board, read as the hall opened; the speech engine, started right after
+    qtbot.waitUntil(lambda: board.board is not None and board.announcer is not None)
+    return board
+
+
+def queue_changed(qtbot: QtBot, board: HallBoard, queue: Queue) -> None:
+    """The queue changed (as a push from the hall server tells it); the display reads it again.
+
+    Waits for a read begun after the change to have been shown (a read already on its way —
+    the slow timer's, say — would carry the board from before).
+    """
+    reads = queue.reads
+    board.ctx.tasks.changed.emit(Changes.of(Topic.QUEUE))
+    qtbot.waitUntil(lambda: queue.reads > reads and not board.tasks.busy, timeout=5000)
+
+
+def spoken(board: HallBoard) -> list[str]:
+    assert isinstance(board.announcer, SpeechAnnouncer)
+    heard: list[str] = []
+    board.announcer.spoken.connect(heard.append)
+    return heard
+
+
+def test_a_new_call_flashes_and_the_mock_engine_says_it(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    assert board.welcome.isVisible() and board.welcome.text() == WELCOME and not board.flashing
+    assert not board.recent_panel.isVisible()  # no calls yet: the welcome takes the screen
+    qtbot.waitUntil(lambda: board.call_panel.width() == 1920 - 2 * 24)
+    assert queue.threads and threading.main_thread().name not in queue.threads
+    heard = spoken(board)
+    words: list[tuple[str, int]] = []
+    assert isinstance(board.announcer, SpeechAnnouncer)
+    board.announcer.engine.sayingWord.connect(lambda word, _id, start, _length: words.append((word, start)))
+    queue.call(("A012", 3))
+    queue_changed(qtbot, board, queue)
+    assert board.number.text() == "A012" and board.window_line.text() == "请到 3 号窗口"
+    assert board.flashing and board.call_panel.property("flash") is True
+    qtbot.waitUntil(lambda: heard == ["请 A012 号到 3 号窗口"], timeout=5000)
+    assert [w for w in words if w[0]] == [("A012", 2), ("3", 10)]  # the mock read the number and window in place
+    queue_changed(qtbot, board, queue)  # read again, nothing new: nothing said again
+    assert heard == ["请 A012 号到 3 号窗口"]
+
+
+def test_a_call_made_in_the_hall_reaches_the_display_and_is_announced(
+        qtbot: QtBot, work_context: Context, sqlite_hall: Hall) -> None:
+    """The real queue service: a window calls, the hall's change feed tells the display, which reads and speaks."""
+    from desktop.app import read_queue_board
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue as queue_service
+
+    board = HallBoard(work_context(Actor.display_screen("D01"), "display"), read_queue_board, mock_voice)
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitUntil(lambda: board.board is not None and board.announcer is not None)
+    assert board.welcome.isVisible() and board.board is not None and board.board.waiting
+    heard = spoken(board)
+    queue_service.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    queue_service.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    called = queue_service.call_next(sqlite_hall, window=3)
+    assert called is not None
+    qtbot.waitUntil(lambda: board.number.text() == called.number, timeout=5000)
+    assert board.window_line.text() == "请到 3 号窗口" and board.flashing
+    qtbot.waitUntil(lambda: heard == [f"请 {called.number} 号到 3 号窗口"], timeout=5000)
+    waiting = [label.text() for label in board.waiting if label.isVisible()]
+    assert any(text.startswith("综合接待（A）等候 1 人") for text in waiting), waiting
+
+
+def test_the_flash_ends_by_itself(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue, flash_ms=2000)
+    queue.call(("A012", 3))
+    queue_changed(qtbot, board, queue)
+    assert board.flashing
+    qtbot.waitUntil(lambda: not board.flashing, timeout=5000)
+    assert board.call_panel.property("flash") is False
+
+
+def test_a_recall_is_announced_again(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    heard = spoken(board)
+    queue.call(("A012", 3))
+    queue_changed(qtbot, board, queue)
+    qtbot.waitUntil(lambda: len(heard) == 1, timeout=5000)
+    queue.call(("A012", 3))  # the same number, called again: a new call
+    queue_changed(qtbot, board, queue)
+    qtbot.waitUntil(lambda: len(heard) == 2, timeout=5000)
+    assert heard == ["请 A012 号到 3 号窗口"] * 2
+    assert [label.text() for label in board.recent[:1]] == ["A012  →  3 号窗口"]
+
+
+def test_calls_arriving_together_are_announced_in_the_order_made(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    heard = spoken(board)
+    queue.call(("A012", 3), ("B003", 5), ("A013", 1))
+    queue_changed(qtbot, board, queue)
+    assert board.number.text() == "A013" and board.window_line.text() == "请到 1 号窗口"
+    assert [label.text() for label in board.recent[:3]] == ["B003  →  5 号窗口", "A012  →  3 号窗口", ""]
+    assert board.recent_panel.isVisible()
+    qtbot.waitUntil(lambda: board.call_panel.width() < 1920 * 2 // 3)  # two fifths for the last calls
+    qtbot.waitUntil(lambda: len(heard) == 3, timeout=10_000)
+    assert heard == ["请 A012 号到 3 号窗口", "请 B003 号到 5 号窗口", "请 A013 号到 1 号窗口"]
+
+
+def test_the_calls_on_screen_when_the_display_starts_are_not_announced(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    queue.call(("A012", 3))
+    board = make_board(qtbot, work_context, queue)
+    assert board.number.text() == "A012" and not board.flashing
+    assert isinstance(board.announcer, SpeechAnnouncer) and not board.announcer.busy
+
+
+def test_a_change_told_while_a_read_is_on_its_way_is_read_after_it(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    heard = spoken(board)
+    reads = queue.reads
+    queue.gate = threading.Event()
+    queue.call(("A012", 3))
+    board.ctx.tasks.changed.emit(Changes.of(Topic.QUEUE))
+    qtbot.waitUntil(lambda: queue.reads == reads + 1)  # the read has the board with A012 and waits
+    queue.call(("B003", 5))
+    board.ctx.tasks.changed.emit(Changes.of(Topic.QUEUE))  # told while the read is on its way
+    queue.gate.set()
+    qtbot.waitUntil(lambda: board.number.text() == "B003", timeout=5000)
+    assert queue.reads == reads + 2
+    qtbot.waitUntil(lambda: len(heard) == 2, timeout=10_000)
+    assert heard == ["请 A012 号到 3 号窗口", "请 B003 号到 5 号窗口"]
+
+
+def test_a_lost_hall_server_is_said_on_screen(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    assert not board.alert.isVisible()
+    queue.call(("A012", 3), connected=False)
+    queue_changed(qtbot, board, queue)
+    assert board.alert.isVisible() and board.alert.text() == DISCONNECTED
+    assert board.number.text() == "A012"  # what it last knew stays on screen
+    queue.call(("A013", 2))
+    queue_changed(qtbot, board, queue)
+    assert not board.alert.isVisible()
+
+
+def test_a_board_that_cannot_be_read_is_said_and_read_again(qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    queue.failing = ConnectionError("hall server unreachable")
+    queue_changed(qtbot, board, queue)
+    assert board.alert.isVisible() and board.alert.text() == UNREADABLE
+    queue.failing = None
+    reads = queue.reads
+    board.safety.timeout.emit()  # the slow timer reads again, pushed or not
+    qtbot.waitUntil(lambda: queue.reads > reads and not board.tasks.busy, timeout=5000)
+    assert not board.alert.isVisible()
+
+
+@pytest.mark.unexpected_errors
+def test_a_fault_reading_the_board_is_logged_and_said_like_an_unreachable_server(
+        qtbot: QtBot, work_context: Context) -> None:
+    told: list[str] = []
+    errors.unexpected_hooks.append(lambda reference, error: told.append(f"{reference} {error}"))
+    try:
+        queue = Queue()
+        board = make_board(qtbot, work_context, queue)
+        queue.failing = RuntimeError("a fault in the reader")
+        queue_changed(qtbot, board, queue)
+    finally:
+        errors.unexpected_hooks.pop()
+    assert board.alert.text() == UNREADABLE
+    assert len(told) == 1 and told[0].startswith("E-") and "a fault in the reader" in told[0]
+
+
+def test_without_a_voice_engine_the_screen_says_voice_is_off_and_still_shows_calls(
+        qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue,
+                       lambda parent: announcer_from_options(VoiceOptions(engine="mock"), parent))
+    assert board.announcer is not None and not board.announcer.active
+    assert board.voice_off.isVisible() and board.voice_off.text() == "语音播报未开启：本机没有中文语音引擎"
+    queue.call(("A012", 3))
+    queue_changed(qtbot, board, queue)
+    assert board.number.text() == "A012" and board.flashing
+
+
+def test_a_speaking_display_says_nothing_about_voice_until_its_engine_fails(
+        qtbot: QtBot, work_context: Context) -> None:
+    queue = Queue()
+    board = make_board(qtbot, work_context, queue)
+    assert not board.voice_off.isVisible()
+    assert isinstance(board.announcer, SpeechAnnouncer)
+    # the engine reports an error (speech-dispatcher lost the sound device): the next read says so
+    board.announcer.engine.state = lambda: QTextToSpeech.State.Error  # type: ignore[method-assign]
+    queue_changed(qtbot, board, queue)
+    assert board.voice_off.isVisible() and board.voice_off.text().startswith("语音播报未开启：语音引擎出错")
+
+
+def _visible_labels(board: HallBoard) -> list[QLabel]:
+    return [label for label in board.findChildren(QLabel) if label.isVisibleTo(board) and label.text()]
+
+
+def _fits(label: QLabel, board: HallBoard) -> str:
+    """Empty when all of ``label``'s text is inside it and it is inside the screen; else what is cut."""
+    where = QRect(label.mapTo(board, QPoint(0, 0)), label.size())
+    if not board.rect().contains(where):
+        return f"{label.text()!r} lies outside the screen: {where}"
+    inner = label.contentsRect()
+    if label.wordWrap():
+        needed = label.heightForWidth(label.width())
+        return "" if needed <= label.height() + 1 else f"{label.text()!r} needs {needed}px, has {label.height()}"
+    text = QFontMetrics(label.font()).boundingRect(label.text())
+    if text.width() > inner.width() + 1 or text.height() > inner.height() + 1:
+        return f"{label.text()!r} needs {text.width()}×{text.height()}, has {inner.width()}×{inner.height()}"
+    return ""
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 1024), (3840, 2160)],
+                         ids=["landscape", "portrait", "5:4", "4k"])
+def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
+        qtbot: QtBot, work_context: Context, size: tuple[int, int]) -> None:
+    queue = Queue()
+    waiting = (WaitingCount("综合接待", "A", 12), WaitingCount("农民工欠薪绿色通道", "G", 3),
+               WaitingCount("涉法涉诉", "S", 7), WaitingCount("领导接访", "L", 1))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font, style = app.font(), app.styleSheet()
+    apply_theme(app, "display")  # the program's CJK font: its lines are taller than Qt's default font's
+    try:
+        board = make_board(qtbot, work_context, queue,
+                           lambda parent: announcer_from_options(VoiceOptions(engine="mock"), parent))
+        board.resize(*size)
+        qtbot.waitUntil(lambda: board.portrait == (size[1] > size[0]), timeout=1000)
+        board.grab()  # lay out and polish, as painting does
+        assert board.welcome.isVisible()
+        # from the welcome to a full board, cut off from the server and without voice
+        queue.call(*[(f"A0{n:02d}", n % 12 + 1) for n in range(1, 8)], ("LD012", 12), connected=False,
+                   waiting=waiting)
+        queue_changed(qtbot, board, queue)
+        board.grab()
+        assert (board.width(), board.height()) == size  # the content never makes the window outgrow the screen
+        base = (1080, 1920) if size[1] > size[0] else (1920, 1080)  # the type scales with a smaller screen
+        _check_fits(board, scale=min(size[0] / base[0], size[1] / base[1]))
+    finally:
+        app.setFont(font)
+        app.setStyleSheet(style)
+
+
+def _check_fits(board: HallBoard, scale: float) -> None:
+    """Everything fits; at 1080p (``scale`` 1, else in proportion) the call is readable from 10 m."""
+    assert board.number.text() == "LD012" and board.alert.isVisible() and board.voice_off.isVisible()
+    labels = _visible_labels(board)
+    assert {board.number, board.window_line, board.hall_name, board.clock, board.today, board.reception,
+            *board.recent, *board.waiting[:4]} <= set(labels)
+    assert [problem for label in labels if (problem := _fits(label, board))] == []
+    # readable from 10 m: the number's and the window's characters well over 150 px high at 1080p
+    assert QFontMetrics(board.number.font()).tightBoundingRect("LD012").height() >= 150 * min(1.0, scale)
+    assert QFontMetrics(board.window_line.font()).tightBoundingRect("号窗口").height() >= 100 * min(1.0, scale)
+    assert board.today.text() == "2026年12月5日 星期六" and board.clock.text() == "10:00:00"
+    assert board.reception.text() == "下一个领导接访日：2026年12月15日 星期二"
+    # numbers and windows only: nothing on screen looks like a name or an ID number
+    assert not any(re.search(r"\d{15,}", label.text()) for label in labels)

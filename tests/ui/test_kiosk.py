@@ -1,0 +1,650 @@
+"""The self-service kiosk through its real widgets: home, flows, the idle wipe, the scanner, the lock."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.domain.events import EventType
+from desktop.domain.qrpayload import make_payload
+from desktop.domain.queue import IssuedTicket, Ticket, TicketSource, TicketState, WindowType
+from desktop.services import cases
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import RegistrationResult, register_visit
+from tests.helpers import form
+from ui.kiosk.body import kiosk_body
+from ui.kiosk.guide import GuideFlow
+from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.register import RegistrationFlow
+from ui.kiosk.shell import KioskShell, closing_key, widget_texts
+from ui.kiosk.style import kiosk_style, text_px
+from ui.shell.context import WorkContext
+
+Context = Callable[..., WorkContext]
+KIOSK = Actor.kiosk("K01")
+
+
+@pytest.fixture
+def shell(qtbot: QtBot, work_context: Context) -> Iterator[KioskShell]:
+    body = kiosk_body(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(body)
+    body.resize(1920, 1080)
+    body.show()
+    qtbot.waitExposed(body)
+    yield body
+
+
+def _click(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def _answered(hall: Hall, clerk: Actor) -> RegistrationResult:
+    result = register_visit(hall, clerk, form())
+    ref = result.case_number
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 16))
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    return result
+
+
+def _query(qtbot: QtBot, flow: ProgressFlow, number: str, code: str) -> None:
+    flow.number.setText(number)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.submit)
+
+
+def test_home_shows_a_tile_per_flow_it_has_and_hides_the_others(shell: KioskShell) -> None:
+    assert set(shell.tile_buttons) == {"register", "progress", "suggest", "guide"}  # no 取号 or booking handed in
+    for button in shell.tile_buttons.values():
+        assert button.height() >= 180 and button.width() >= 400
+    for button in (shell.large_button, shell.contrast_button):
+        assert button.height() >= 90 and button.width() >= 90
+
+
+def test_home_tiles_for_handed_in_flows(qtbot: QtBot, work_context: Context) -> None:
+    opened: list[str] = []
+
+    def ticket(ctx: WorkContext, parent: QWidget) -> QWidget:
+        opened.append(ctx.actor.actor_id)
+        return QWidget(parent)
+
+    body = kiosk_body(work_context(KIOSK, "kiosk"), ticket=ticket)
+    qtbot.addWidget(body)
+    assert list(body.tile_buttons) == ["ticket", "register", "progress", "suggest", "guide"]
+    _click(qtbot, body.tile_buttons["ticket"])
+    assert opened == [KIOSK.actor_id] and body.flow_key == "ticket"
+
+
+def test_progress_and_rating_end_to_end(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor,
+                                        supervisor: Actor) -> None:
+    from desktop.services.self_service import dissatisfied_cases
+
+    result = _answered(sqlite_hall, clerk)
+    _click(qtbot, shell.tile_buttons["progress"])
+    flow = shell.flow
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, result.case_number, "1234 5678")
+    assert "查询码不正确" in flow.error.text() and flow.current_page is flow.entry_page
+    _query(qtbot, flow, result.case_number.lower().replace("-", ""), result.query_code)
+    assert flow.current_page is flow.result_page
+    assert flow.state.text() == "已答复" and "张**" in flow.heading.text() and "张建国" not in flow.heading.text()
+    assert "已转送" in flow.timeline.text() and "已作出处理意见" in flow.timeline.text()
+    assert "申请复查" in flow.can_do.text() and flow.rate_button.isVisibleTo(flow)
+    _click(qtbot, flow.rate_button)
+    _click(qtbot, flow.send_rating)
+    assert "请先点选" in flow.rating_error.text()
+    _click(qtbot, flow.choice_buttons["不满意"])
+    flow.reason.setPlainText("处理意见没有回应我的主要诉求")
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.send_rating)
+    assert flow.current_page is flow.thanks_page
+    assert "督查人员" in flow.thanks_text.text() and "复查" in flow.thanks_text.text()
+    (listed,) = dissatisfied_cases(sqlite_hall, supervisor)
+    assert listed.case_number == result.case_number and listed.reason == "处理意见没有回应我的主要诉求"
+    _click(qtbot, flow.thanks_done)
+    assert shell.flow is None and shell.pages.currentWidget() is shell.home
+
+
+@pytest.mark.parametrize("text", ["", "😀😀😀", "x" * 5000, "XF-2026", "https://shop.example.com/item/123",
+                                  "XF-20261124-K01-00012-"])
+def test_bad_input_gets_a_friendly_message(qtbot: QtBot, shell: KioskShell, text: str) -> None:
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, text, "1234")
+    message = flow.error.text()
+    assert message and "Error" not in message and "Traceback" not in message
+    assert any(word in message for word in ("请输入", "案件编号", "查询码", "太长"))
+
+
+def test_the_receipts_qr_code_typed_by_a_scanner_opens_the_progress_from_home(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    result = register_visit(sqlite_hall, clerk, form())
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, result.case_number, result.query_code)
+    shell.setFocus()
+    qtbot.keyClicks(shell, payload)
+    qtbot.keyClick(shell, Qt.Key.Key_Return)
+    flow = shell.flow
+    assert isinstance(flow, ProgressFlow)
+    qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
+    assert flow.state.text() == "已登记"
+
+
+def test_a_scan_into_any_focused_field_is_read_as_the_receipt(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,
+                                                              clerk: Actor) -> None:
+    result = register_visit(sqlite_hall, clerk, form())
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, result.case_number, result.query_code)
+    first = shell.open_flow("progress")
+    assert isinstance(first, ProgressFlow)
+    first.code.setFocus()
+    qtbot.keyClicks(first.code, payload)
+    qtbot.keyClick(first.code, Qt.Key.Key_Return)
+    flow = shell.flow
+    assert isinstance(flow, ProgressFlow) and flow is not first
+    qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
+    assert result.case_number in flow.heading.text()
+
+
+def test_a_foreign_qr_code_at_home_is_refused_in_words(qtbot: QtBot, shell: KioskShell) -> None:
+    shell.setFocus()
+    qtbot.keyClicks(shell, "https://shop.example.com/item/123")
+    qtbot.keyClick(shell, Qt.Key.Key_Return)
+    assert shell.flow is None and "不是本系统回执上的二维码" in shell.home_message.text()
+
+
+def test_wrong_codes_are_limited_per_case(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,
+                                          clerk: Actor) -> None:
+    result = register_visit(sqlite_hall, clerk, form())
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    for attempt in range(5):
+        _query(qtbot, flow, result.case_number, f"{attempt:08d}")
+    _query(qtbot, flow, result.case_number, result.query_code)  # even the right code, while the limit holds
+    assert "失败次数过多" in flow.error.text()
+
+
+def _type_everywhere(qtbot: QtBot, root: QWidget, secret: str) -> None:
+    for edit in root.findChildren(QLineEdit):
+        if edit.isVisibleTo(root):
+            edit.setFocus()
+            edit.insert(secret)  # through the undo history, as typing does
+    for text in root.findChildren(QPlainTextEdit):
+        text.insertPlainText(secret)
+
+
+def test_idle_timeout_counts_down_then_wipes_every_trace(qtbot: QtBot, work_context: Context, sqlite_hall: Hall,
+                                                         clerk: Actor) -> None:
+    result = _answered(sqlite_hall, clerk)
+    body = KioskShell(work_context(KIOSK, "kiosk"), kiosk_body(work_context(KIOSK, "kiosk")).tiles, idle_ms=50)
+    qtbot.addWidget(body)
+    body.resize(1080, 1920)
+    body.show()
+    qtbot.waitExposed(body)
+    flow = body.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, result.case_number, result.query_code)
+    _click(qtbot, flow.rate_button)
+    _type_everywhere(qtbot, flow, "王秘密")
+    flow.reason.setPlainText("王秘密的意见")
+    QApplication.clipboard().setText(result.query_code)
+    _click(qtbot, body.large_button)
+    assert body.large
+    ref = weakref.ref(flow)
+    del flow
+    body.countdown_timer.setInterval(5)
+    qtbot.waitUntil(lambda: body.overlay.isVisible(), timeout=3000)  # idle: the countdown shows
+    assert "秒" in body.overlay.seconds.text()
+    with qtbot.waitSignal(body.wiped, timeout=3000):
+        pass
+    assert body.pages.currentWidget() is body.home and body.flow is None and not body.large
+    QApplication.processEvents()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    assert ref() is None  # the flow's Python object is gone with its widgets
+    texts = widget_texts(body)
+    for secret in ("王秘密", result.query_code, result.case_number, "张**", "已答复"):
+        assert not any(secret in t for t in texts), secret
+    for edit in body.findChildren(QLineEdit):
+        assert not edit.isUndoAvailable()
+    assert QApplication.clipboard().text() == ""
+
+
+def test_continue_keeps_the_citizens_work(qtbot: QtBot, work_context: Context) -> None:
+    body = KioskShell(work_context(KIOSK, "kiosk"), kiosk_body(work_context(KIOSK, "kiosk")).tiles, idle_ms=30)
+    qtbot.addWidget(body)
+    body.show()
+    flow = body.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText("XF-20260916-C01-00001")
+    qtbot.waitUntil(lambda: body.overlay.isVisible(), timeout=3000)
+    _click(qtbot, body.overlay.keep)
+    assert not body.overlay.isVisible() and body.flow is flow and flow.number.text() == "XF-20260916-C01-00001"
+
+
+def test_wiping_a_line_edit_drops_its_undo_history(qtbot: QtBot) -> None:
+    from ui.kiosk.shell import wipe_widgets
+
+    root = QWidget()
+    qtbot.addWidget(root)
+    edit = QLineEdit(root)
+    edit.insert("王秘密")
+    edit.clear()
+    assert edit.isUndoAvailable()  # what clear() alone leaves behind
+    edit.insert("李秘密")
+    wipe_widgets(root)
+    edit.undo()
+    assert edit.text() == "" and not edit.isUndoAvailable()
+
+
+def test_large_text_and_high_contrast_are_one_tap_away(qtbot: QtBot, shell: KioskShell) -> None:
+    shell.open_flow("guide")
+    assert isinstance(shell.flow, GuideFlow)
+    assert shell.large_button.isVisible() and shell.contrast_button.isVisible()
+    _click(qtbot, shell.large_button)
+    _click(qtbot, shell.contrast_button)
+    assert shell.styleSheet() == kiosk_style(large=True, contrast=True)
+    assert text_px(True) >= 1.5 * text_px(False) >= 1.5 * 20
+    assert f"font-size: {text_px(True)}px" in shell.styleSheet()
+
+
+def test_portrait_has_its_own_layout(qtbot: QtBot, shell: KioskShell) -> None:
+    shell.resize(1080, 1920)
+    qtbot.waitUntil(lambda: shell.portrait)
+    positions = {shell.grid.getItemPosition(shell.grid.indexOf(b))[:2] for b in shell.tile_buttons.values()}
+    assert positions == {(row, 0) for row in range(len(shell.tile_buttons))}  # one column of wide tiles
+    qtbot.waitUntil(lambda: all(b.width() >= 900 for b in shell.tile_buttons.values()))
+    guide = shell.open_flow("guide")
+    assert isinstance(guide, GuideFlow) and guide.box.direction().name == "TopToBottom"
+
+
+def _key(key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> QKeyEvent:
+    return QKeyEvent(QEvent.Type.KeyPress, key, modifiers)
+
+
+def test_the_keys_that_leave_a_window_are_recognised() -> None:
+    alt, ctrl = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
+    for event in (_key(Qt.Key.Key_F4, alt), _key(Qt.Key.Key_Q, ctrl), _key(Qt.Key.Key_W, ctrl),
+                  _key(Qt.Key.Key_Escape), _key(Qt.Key.Key_Tab, alt), _key(Qt.Key.Key_F11)):
+        assert closing_key(event)
+    for event in (_key(Qt.Key.Key_A), _key(Qt.Key.Key_Q), _key(Qt.Key.Key_Return), _key(Qt.Key.Key_4)):
+        assert not closing_key(event)
+
+
+class _WindowSystemClose(QCloseEvent):
+    """A close asked by the window system (Alt+F4 through the window manager): a spontaneous event."""
+
+    def spontaneous(self) -> bool:
+        return True
+
+
+def test_locked_kiosk_refuses_to_close_until_the_pin(qtbot: QtBot, work_context: Context,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.domain.passwords import hash_pin
+    from tests.conftest import make_settings
+    from ui.shell.device import DeviceWindow
+
+    hashed = hash_pin("720415")
+    ctx = work_context(KIOSK, "kiosk")
+    monkeypatch.setattr(type(ctx), "settings", property(lambda _self: make_settings(kiosk_exit_pin=hashed)))
+    window = DeviceWindow(ctx, kiosk_body)
+    qtbot.addWidget(window)
+    body = window.body
+    assert isinstance(body, KioskShell)
+    body.lock()
+    qtbot.waitExposed(window)
+    assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    from_the_window_manager = _WindowSystemClose()
+    assert body.eventFilter(window, from_the_window_manager) and not from_the_window_manager.isAccepted()
+    assert window.isVisible()  # Alt+F4 and the window manager's close are refused
+    swallowed = _key(Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
+    assert body.eventFilter(window, swallowed)
+    for _ in range(5):
+        _click(qtbot, body.corner)
+    assert body.pages.currentWidget() is body.pin_page
+    page = body.pin_page
+    page.field.setText("111111")
+    with qtbot.waitSignal(page.tasks.settled):
+        _click(qtbot, page.confirm)
+    assert "密码不正确" in page.message.text() and window.isVisible()
+    for digit in "720415":
+        _click(qtbot, next(b for b in page.findChildren(type(page.confirm)) if b.text() == digit))
+    with qtbot.waitSignal(body.unlocked):
+        _click(qtbot, page.confirm)
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_without_a_pin_the_keypad_says_how_to_set_one(qtbot: QtBot, shell: KioskShell) -> None:
+    for _ in range(5):
+        _click(qtbot, shell.corner)
+    shell.pin_page.field.setText("720415")
+    _click(qtbot, shell.pin_page.confirm)
+    assert "set-kiosk-pin" in shell.pin_page.message.text()
+    _click(qtbot, shell.pin_page.back)
+    assert shell.pages.currentWidget() is shell.home and shell.pin_page.field.text() == ""
+
+
+def test_every_text_of_the_guide_is_plain_and_complete(qtbot: QtBot, shell: KioskShell) -> None:
+    guide = shell.open_flow("guide")
+    assert isinstance(guide, GuideFlow)
+    seen: list[str] = []
+    for button in guide.buttons:
+        _click(qtbot, button)
+        seen.append(guide.text.text())
+    assert "携带危险物品" in seen[2] and seen[2].count("\n\n") >= 5  # the six prohibited behaviours
+    assert "60日" in seen[3] and "30日" in seen[3]
+
+
+def test_a_dissatisfied_rating_at_the_kiosk_lands_in_the_supervisors_list(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor, supervisor: Actor,
+        work_context: Context) -> None:
+    from desktop.app import work_for
+    from desktop.domain.roles import WindowRole
+    from ui.cases.search import CaseSearchPanel
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import WorkTabs
+
+    result = _answered(sqlite_hall, clerk)
+    counter = work_for(WindowRole.COUNTER, work_context(supervisor))
+    qtbot.addWidget(counter)
+    assert isinstance(counter, CounterWork) and isinstance(counter.desk, WorkTabs)
+    tabs = counter.desk
+    assert tabs.tabText(2) == "不满意评价"
+    panel = tabs.dissatisfied
+    qtbot.waitUntil(lambda: "没有" in panel.summary.text())
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, result.case_number, result.query_code)
+    _click(qtbot, flow.rate_button)
+    _click(qtbot, flow.choice_buttons["不满意"])
+    flow.reason.setPlainText("没有上门核实")
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.send_rating)
+    # another window's task manager: the supervisor's list hears of it through a change of its own hall
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1)
+    assert panel.table.item(0, 1).text() == result.case_number and panel.table.item(0, 5).text() == "没有上门核实"
+    assert panel.table.item(0, 2).text() == "张**"
+    search = tabs.findChild(CaseSearchPanel)
+    assert search is not None
+    with qtbot.waitSignal(search.case_changed, timeout=5000):
+        panel.case_chosen.emit(result.case_number)
+    assert tabs.currentIndex() == 0
+
+
+def _walk_registration(qtbot: QtBot, flow: RegistrationFlow, *, id_number: str) -> None:
+    flow.name.setText("赵春花")
+    flow.id_number.setText("33072619680312123")  # half-typed
+    _click(qtbot, flow.next_button)
+    assert flow.step == 0 and "身份证号码有误" in flow.message.text()
+    flow.id_number.setText(id_number)
+    flow.phone.setText("138-5791-2345")
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1 and "请轻触选择" in flow.message.text()
+    qtbot.waitUntil(lambda: "黄宅镇" in [b.text() for b in flow.where_buttons.values()])
+    town = next(b for b in flow.where_buttons.values() if b.text() == "黄宅镇")
+    qtbot.waitUntil(lambda: town.isVisible() and town.width() > 0 and town.height() > 0)  # laid out
+    _click(qtbot, town)
+    assert town.isChecked()
+    _click(qtbot, flow.next_button)
+    assert flow.step == 2
+    _click(qtbot, flow.next_button)
+    assert flow.step == 2 and "请写下" in flow.message.text()
+    flow.request.setPlainText("😀" * 3000)  # an emoji paste: refused with its length, nothing lost
+    _click(qtbot, flow.next_button)
+    assert flow.step == 2 and "不要超过" in flow.message.text()
+    flow.request.setPlainText("村口道路塌陷半年无人修，请求尽快修复")
+    _click(qtbot, flow.next_button)
+    flow.facts.setPlainText("今年三月大雨后塌陷，向村委会反映过两次")
+    _click(qtbot, flow.next_button)
+    assert flow.step == 4 and any("扫描仪" in t for t in widget_texts(flow.pages.currentWidget()))
+    _click(qtbot, flow.next_button)
+    assert flow.step == 5 and "黄宅镇" in flow.review.text() and "赵春花" in flow.review.text()
+    assert id_number not in flow.review.text()  # masked on the screen too
+    _click(qtbot, flow.next_button)
+    assert flow.step == 6 and not flow.next_button.isEnabled() and "携带危险物品" in flow.rights.text()
+    _click(qtbot, flow.agree)
+    assert flow.next_button.isEnabled() and flow.next_button.text() == "提交登记"
+
+
+def test_self_registration_end_to_end_prints_the_receipt(qtbot: QtBot, work_context: Context, sqlite_engine: Any,
+                                                         clock: Any, tmp_path: Any) -> None:
+    from desktop.services.self_service import kiosk_progress
+    from tests.conftest import make_hall
+    from tests.helpers import valid_id
+
+    hall = make_hall(sqlite_engine, clock, printer_receipts=f"pdf:{tmp_path}")
+    body = kiosk_body(work_context(KIOSK, "kiosk", hall=hall))
+    qtbot.addWidget(body)
+    body.resize(1920, 1080)
+    body.show()
+    flow = body.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    _walk_registration(qtbot, flow, id_number=valid_id(seq=321))
+    with qtbot.waitSignal(flow.registered, timeout=10_000) as registered:
+        _click(qtbot, flow.next_button)
+    number = registered.args[0]
+    qtbot.waitUntil(lambda: "回执已打印" in flow.done_text.text(), timeout=20_000)
+    assert flow.done_number.text() == number and flow.result is not None
+    assert list(tmp_path.glob("*.pdf"))  # the receipt, as the pdf: printer keeps it
+    code = flow.result.query_code
+    progress = kiosk_progress(hall, Actor.kiosk("K02"), number, code)
+    assert progress.state == "已登记" and progress.petitioner == "赵**"
+    _click(qtbot, flow.done_button)
+    assert body.flow is None and not any(code in t or number in t for t in widget_texts(body))
+
+
+def test_a_failed_print_leaves_the_numbers_on_screen(qtbot: QtBot, work_context: Context, sqlite_engine: Any,
+                                                     clock: Any) -> None:
+    from tests.conftest import make_hall
+    from tests.helpers import valid_id
+    from tests.sync.conftest import free_port
+
+    hall = make_hall(sqlite_engine, clock, printer_receipts=f"escpos:tcp:127.0.0.1:{free_port()}")  # nobody there
+    flow = RegistrationFlow(work_context(KIOSK, "kiosk", hall=hall))
+    qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+    _walk_registration(qtbot, flow, id_number=valid_id(seq=654))
+    _click(qtbot, flow.next_button)
+    qtbot.waitUntil(lambda: "没有打印出来" in flow.done_text.text(), timeout=20_000)
+    assert "记下" in flow.done_text.text() and flow.done_code.text().replace(" ", "").isdigit()
+
+
+def test_the_id_card_reader_fills_who(qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any) -> None:
+    from tests.conftest import make_hall
+
+    hall = make_hall(sqlite_engine, clock, id_reader="sim:seed=7")
+    flow = RegistrationFlow(work_context(KIOSK, "kiosk", hall=hall))
+    qtbot.addWidget(flow)
+    flow.show()
+    assert flow.read_button.isVisible()
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.id_number.text() != "", timeout=10_000)
+    assert flow.name.text() and "已读取" in flow.message.text()
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1
+
+
+def test_a_suggestion_on_a_theme_anonymously(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,
+                                            supervisor: Actor, clerk: Actor) -> None:
+    from desktop.services.suggestions import list_suggestions, publish_theme
+    from ui.kiosk.suggest import SuggestionFlow
+
+    publish_theme(sqlite_hall, supervisor, title="老旧小区加装电梯", description="")
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: any("加装电梯" in b.text() for b in flow.findChildren(QPushButton)))
+    _click(qtbot, next(b for b in flow.findChildren(QPushButton) if "加装电梯" in b.text()))
+    flow.content.setPlainText("太短")
+    _click(qtbot, flow.to_who)
+    assert flow.pages.currentIndex() == 1 and "至少10个字" in flow.message.text()
+    flow.content.setPlainText("建议按楼栋征求意见，费用分摊办法公开")
+    _click(qtbot, flow.to_who)
+    flow.name.setText("王芳")
+    flow.phone.setText("12")
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.send_named)
+    assert flow.pages.currentIndex() == 2 and "内容都还在" in flow.message.text()
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.send_anonymous)
+    assert flow.done_number.text() == "JY-20260916-C01-0001" and "加装电梯" in flow.done_text.text()
+    (stored,) = list_suggestions(sqlite_hall, clerk)
+    assert stored.anonymous and stored.name == "" and stored.theme == "老旧小区加装电梯"
+    _click(qtbot, flow.done_button)
+    assert shell.flow is None
+
+
+class _Queue:
+    """The queue's two functions over a real hall (its counters), returning the contract's values."""
+
+    TYPES = (WindowType("general", "综合接待", "A", (1, 2)), WindowType("law", "涉法涉诉", "B", (3,)),
+             WindowType("closed", "暂停业务", "C", (4,), active=False))
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, object]] = []
+
+    def window_types(self, hall: Hall) -> list[WindowType]:
+        return list(self.TYPES)
+
+    def issue_ticket(self, hall: Hall, *, type_code: str, source: TicketSource, priority: bool = False,
+                     id_number: str | None = None, name: str | None = None) -> IssuedTicket:
+        from desktop.services.store import next_counter
+
+        self.calls.append({"type_code": type_code, "source": source, "priority": priority, "id_number": id_number})
+        kind = next(t for t in self.TYPES if t.code == type_code)
+        with hall.transaction() as session:
+            serial = next_counter(session, f"test-queue:{type_code}")
+        ticket = Ticket(f"t{serial}", f"{kind.prefix}{serial:03d}", type_code, TicketState.WAITING, hall.now(),
+                        source, priority, person_linked=id_number is not None)
+        return IssuedTicket(ticket, kind.name, serial - 1, None)
+
+
+def test_a_ticket_in_three_taps(qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any,
+                                tmp_path: Any) -> None:
+    from tests.conftest import make_hall
+    from ui.kiosk.body import ticket_flow
+    from ui.kiosk.ticket import TicketFlow
+
+    hall = make_hall(sqlite_engine, clock, printer_receipts=f"pdf:{tmp_path}")
+    queue = _Queue()
+    body = kiosk_body(work_context(KIOSK, "kiosk", hall=hall),
+                      ticket=ticket_flow(queue.window_types, queue.issue_ticket))
+    qtbot.addWidget(body)
+    body.show()
+    _click(qtbot, body.tile_buttons["ticket"])  # tap 1
+    flow = body.flow
+    assert isinstance(flow, TicketFlow) and not flow.card_button.isVisible()  # no reader here
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 2)  # the closed business is not offered
+    _click(qtbot, flow.priority)
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        _click(qtbot, flow.type_buttons[1])  # tap 2
+    assert flow.number.text() == "B001" and flow.business.text() == "涉法涉诉" and "前面还有 0 人" in flow.ahead.text()
+    assert queue.calls == [{"type_code": "law", "source": TicketSource.KIOSK, "priority": True, "id_number": None}]
+    qtbot.waitUntil(lambda: flow.printing.text() == "请取走号票", timeout=20_000)
+    _click(qtbot, flow.done_button)  # tap 3
+    assert body.flow is None and body.pages.currentWidget() is body.home
+
+
+@pytest.mark.parametrize("key", ["register", "progress", "suggest"])
+def test_every_flow_is_forgotten_after_the_idle_timeout(qtbot: QtBot, work_context: Context, key: str) -> None:
+    body = KioskShell(work_context(KIOSK, "kiosk"), kiosk_body(work_context(KIOSK, "kiosk")).tiles, idle_ms=40)
+    qtbot.addWidget(body)
+    body.resize(1920, 1080)
+    body.show()
+    flow = body.open_flow(key)
+    assert flow is not None
+    for edit in flow.findChildren(QLineEdit):
+        edit.insert("王秘密13800001111")
+    for text in flow.findChildren(QPlainTextEdit):
+        text.insertPlainText("王秘密的诉求")
+    assert any("王秘密" in t for t in widget_texts(body))
+    ref = weakref.ref(flow)
+    del flow
+    body.countdown_timer.setInterval(5)
+    with qtbot.waitSignal(body.wiped, timeout=5000):
+        pass
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    assert ref() is None and not any("王秘密" in t or "13800001111" in t for t in widget_texts(body))
+    assert not any(edit.isUndoAvailable() for edit in body.findChildren(QLineEdit))
+
+
+def test_staff_answer_adopt_and_award_a_kiosk_suggestion(qtbot: QtBot, sqlite_hall: Hall, supervisor: Actor,
+                                                         work_context: Context) -> None:
+    from desktop.services.suggestions import submit_suggestion
+    from ui.cases.suggestions import SuggestionsPanel
+
+    receipt = submit_suggestion(sqlite_hall, KIOSK, content="建议延长周六上午的接待时间", name="李军",
+                                phone="13857912345")
+    panel = SuggestionsPanel(work_context(supervisor))
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1)
+    assert panel.table.item(0, 2).text() == "李*" and panel.table.item(0, 4).text() == "待答复"
+    panel.table.selectRow(0)
+    assert "周六" in panel.content.text()
+    panel.award.setText("荣誉证书")
+    with qtbot.waitSignal(panel.tasks.settled):
+        _click(qtbot, panel.save_award)
+    assert "被采纳" in panel.message.text()
+    panel.answer.setPlainText("已研究，自下月起试行")
+    panel.adoption.setCurrentText("采纳")
+    with qtbot.waitSignal(panel.saved):
+        _click(qtbot, panel.save_answer)
+    qtbot.waitUntil(lambda: panel.table.item(0, 5) is not None and panel.table.item(0, 5).text() == "采纳")
+    panel.table.selectRow(0)
+    panel.award.setText("荣誉证书")
+    with qtbot.waitSignal(panel.saved):
+        _click(qtbot, panel.save_award)
+    qtbot.waitUntil(lambda: panel.table.item(0, 6).text() == "荣誉证书")
+    assert receipt.number in panel.message.text()
+
+
+def test_a_ticket_with_the_id_card(qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any,
+                                   tmp_path: Any) -> None:
+    from tests.conftest import make_hall
+    from ui.kiosk.ticket import TicketFlow
+
+    hall = make_hall(sqlite_engine, clock, id_reader="sim:seed=7", printer_receipts=f"pdf:{tmp_path}")
+    queue = _Queue()
+    flow = TicketFlow(work_context(KIOSK, "kiosk", hall=hall), window_types=queue.window_types,
+                      issue_ticket=queue.issue_ticket)
+    qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 2)
+    assert flow.card_button.isVisible()
+    _click(qtbot, flow.card_button)
+    qtbot.waitUntil(lambda: "已读取" in flow.message.text(), timeout=10_000)
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        _click(qtbot, flow.type_buttons[0])
+    (call,) = queue.calls
+    assert call["id_number"] and flow.number.text() == "A001" and flow.card is None  # the card is not kept
+
+
+def test_the_kiosk_window_offers_the_leaders_reception_day_booking(qtbot: QtBot, sqlite_hall: Hall) -> None:
+    from desktop.app import build_window
+    from ui.kiosk.booking import BookingFlow
+
+    window = build_window(sqlite_hall, "kiosk")
+    qtbot.addWidget(window)
+    body = window.body  # type: ignore[union-attr]
+    assert isinstance(body, KioskShell) and "booking" in body.tile_buttons
+    _click(qtbot, body.tile_buttons["booking"])
+    flow = body.flow
+    assert isinstance(flow, BookingFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy)
+    _click(qtbot, body.home_button)
+    assert body.flow is None and body.pages.currentWidget() is body.home

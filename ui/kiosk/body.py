@@ -1,0 +1,81 @@
+"""What the kiosk shows: the home tiles and the flows they open (wired by the composition root).
+
+Each flow's module loads when its tile is first tapped: the home screen is up before any of them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
+
+from ui.kiosk.shell import FlowFactory, KioskShell, Tile
+from ui.shell.context import WorkContext
+
+if TYPE_CHECKING:
+    from ui.kiosk.ticket import IssueTicket, WindowTypes
+
+
+def _progress(ctx: WorkContext, parent: QWidget) -> QWidget:
+    from ui.kiosk.progress import ProgressFlow
+
+    return ProgressFlow(ctx, parent)
+
+
+def _scanned(ctx: WorkContext, parent: QWidget, number: str, code: str) -> QWidget:
+    from ui.kiosk.progress import ProgressFlow
+
+    return ProgressFlow(ctx, parent, number, code)
+
+
+def _register(ctx: WorkContext, parent: QWidget) -> QWidget:
+    from ui.kiosk.register import RegistrationFlow
+
+    return RegistrationFlow(ctx, parent)
+
+
+def _suggest(ctx: WorkContext, parent: QWidget) -> QWidget:
+    from ui.kiosk.suggest import SuggestionFlow
+
+    return SuggestionFlow(ctx, parent)
+
+
+def _guide(ctx: WorkContext, parent: QWidget) -> QWidget:
+    from ui.kiosk.guide import GuideFlow
+
+    return GuideFlow(ctx, parent)
+
+
+def booking_flow(ctx: WorkContext, parent: QWidget) -> QWidget:
+    """预约领导接访 (``ui/kiosk/booking.py``), loaded when its tile is tapped."""
+    from ui.kiosk.booking import BookingFlow
+
+    return BookingFlow(ctx, parent)
+
+
+def ticket_flow(window_types: WindowTypes, issue_ticket: IssueTicket) -> FlowFactory:
+    """The 取号 tile's flow over the queue's two functions (``desktop.services.queue``)."""
+    def build(ctx: WorkContext, parent: QWidget) -> QWidget:
+        from ui.kiosk.ticket import TicketFlow
+
+        return TicketFlow(ctx, parent, window_types=window_types, issue_ticket=issue_ticket)
+
+    return build
+
+
+def kiosk_tiles(*, ticket: FlowFactory | None = None, booking: FlowFactory | None = None) -> list[Tile]:
+    """The home screen's tiles in order; a flow the composition root does not hand in is left out."""
+    return [
+        Tile("ticket", "取号排队", "到窗口办理前先取号", ticket),
+        Tile("register", "自助登记", "反映问题、提出请求", _register),
+        Tile("progress", "查询进度 · 评价", "扫描回执二维码或输入查询码", _progress),
+        Tile("booking", "预约领导接访", "预约领导接待日", booking),
+        Tile("suggest", "人民建议", "对工作提出意见建议", _suggest),
+        Tile("guide", "办事指南", "权利义务、办理时限", _guide),
+    ]
+
+
+def kiosk_body(ctx: WorkContext, *, ticket: FlowFactory | None = None,
+               booking: FlowFactory | None = None) -> KioskShell:
+    """The kiosk's page for ``ctx`` (acting as the kiosk device)."""
+    return KioskShell(ctx, kiosk_tiles(ticket=ticket, booking=booking), scanned=_scanned)

@@ -1,0 +1,105 @@
+"""办事指南: rights, obligations, the six prohibited behaviours, time limits, who handles what — short plain screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QButtonGroup,
+    QFrame,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.documents.templates import TEXTS
+from ui.common.widgets import label, secondary_button
+
+
+def _numbered(text: str) -> str:
+    return "\n\n".join(f"{i}. {line}" for i, line in enumerate(text.splitlines(), 1))
+
+
+TIME_LIMITS = "\n\n".join((
+    "登记：来访当场登记，当场给您登记回执，回执上有案件编号和查询码。",
+    "告知：有权处理的机关能当场告知的当场告知；不能当场告知的，15日内书面告知是否受理。",
+    "办理：受理之日起60日内办结；情况复杂的可以延长，最多再延长30日，并告诉您延期理由。",
+    "复查：对处理意见不服的，收到书面意见之日起30日内可以请求上一级机关复查；复查机关30日内答复。",
+    "复核：对复查意见不服的，收到复查意见之日起30日内可以请求复核；复核机关30日内答复。",
+))
+
+WHO = "\n\n".join((
+    "属地管理、分级负责：您反映的问题一般由问题发生地、有权处理的机关或单位办理。",
+    "本大厅登记后，会把事项转送或交办给有权处理的部门，并告诉您是哪个部门。",
+    "依法应当通过诉讼、仲裁、行政复议等法定途径解决的，工作人员会告诉您向哪里提出。",
+    "检举、控告的材料不会转给被检举、控告的人或单位。",
+    "不清楚找谁？请到接待窗口，工作人员当面帮您确定。",
+))
+
+TOPICS: tuple[tuple[str, str], ...] = (
+    ("您的权利", _numbered(TEXTS["rights.rights"])),
+    ("您的义务", _numbered(TEXTS["rights.duties"])),
+    ("六个不得", TEXTS["rights.prohibited_intro"] + "\n\n" + _numbered(TEXTS["rights.prohibited"])),
+    ("办理时限", TIME_LIMITS),
+    ("由谁办理", WHO),
+)
+
+
+class GuideFlow(QWidget):
+    """One button per topic, the topic's text beside (landscape) or below (portrait) them."""
+
+    finished = Signal()
+
+    def __init__(self, ctx: object, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.topics = QButtonGroup(self)
+        menu = QVBoxLayout()
+        menu.setSpacing(16)
+        self.buttons: list[QPushButton] = []
+        for index, (title, _text) in enumerate(TOPICS):
+            button = QPushButton(title)
+            button.setObjectName("choice")
+            button.setCheckable(True)
+            self.topics.addButton(button, index)
+            self.buttons.append(button)
+            menu.addWidget(button)
+        self.done = secondary_button("返回首页")
+        menu.addStretch(1)
+        menu.addWidget(self.done)
+        self.menu = QWidget()
+        self.menu.setLayout(menu)
+        self.title = label("", "title")
+        self.text = label("")
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        panel = QFrame()
+        panel.setObjectName("panel")
+        inner = QVBoxLayout(panel)
+        inner.setContentsMargins(32, 24, 32, 24)
+        inner.addWidget(self.title)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.text)
+        inner.addWidget(scroll, 1)
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(48, 24, 48, 24)
+        self.box.setSpacing(32)
+        self.box.addWidget(self.menu, 1)
+        self.box.addWidget(panel, 3)
+        self.topics.idClicked.connect(self.show_topic)
+        self.done.clicked.connect(self.finished)
+        self.buttons[0].setChecked(True)
+        self.show_topic(0)
+
+    def show_topic(self, index: int) -> None:
+        title, text = TOPICS[index]
+        self.buttons[index].setChecked(True)
+        self.title.setText(title)
+        self.text.setText(text)
+
+    def set_portrait(self, portrait: bool) -> None:
+        self.box.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        self.box.setStretch(0, 0 if portrait else 1)

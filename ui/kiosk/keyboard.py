@@ -1,0 +1,59 @@
+"""The kiosk's on-screen Chinese keyboard: Qt Virtual Keyboard with pinyin, for plain widgets.
+
+``QT_IM_MODULE=qtvirtualkeyboard`` (set before the QApplication exists) makes Qt load the
+virtual keyboard's input context; with widgets it shows its QML InputPanel in a window of its
+own at the bottom of the screen whenever a text field has the focus, and types into that field
+— pinyin with candidates when the locale is Chinese. A physical keyboard keeps working beside it.
+Checked with PySide6 6.11.3 (``PySide6_Addons`` carries ``libQt6VirtualKeyboardQml``) under Xvfb;
+the ``offscreen`` platform loads it as well but shows nothing.
+
+The keyboard covers the lower part of the screen: :class:`KeyboardSpace` keeps the kiosk's page
+above it by giving the page a bottom margin as tall as the keyboard.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLayout
+
+IM_MODULE = "qtvirtualkeyboard"
+
+
+def use_on_screen_keyboard() -> bool:
+    """Ask Qt for the virtual keyboard (unless an input method was chosen already); pinyin by default.
+
+    Call before the QApplication is created. Returns whether the virtual keyboard was asked for.
+    """
+    if os.environ.get("QT_IM_MODULE", IM_MODULE) != IM_MODULE:
+        return False
+    os.environ["QT_IM_MODULE"] = IM_MODULE
+    # The keyboard's language follows the system locale: pinyin (简体中文) on a Chinese system.
+    if not os.environ.get("LANG", "").startswith("zh"):
+        os.environ["LANG"] = "zh_CN.UTF-8"
+    return True
+
+
+class KeyboardSpace(QObject):
+    """Gives ``layout`` a bottom margin as tall as the on-screen keyboard while it is shown."""
+
+    #: The room left for the page changed (the keyboard came up or went away).
+    changed = Signal()
+
+    def __init__(self, layout: QLayout, parent: QObject) -> None:
+        super().__init__(parent)
+        self.layout = layout
+        self.base = layout.contentsMargins()
+        method = QGuiApplication.inputMethod()
+        if method is not None:
+            method.visibleChanged.connect(self.update)
+            method.keyboardRectangleChanged.connect(self.update)
+
+    def update(self) -> None:
+        method = QGuiApplication.inputMethod()
+        height = round(method.keyboardRectangle().height()) if method is not None and method.isVisible() else 0
+        margins = self.base
+        self.layout.setContentsMargins(margins.left(), margins.top(), margins.right(), margins.bottom() + height)
+        self.changed.emit()

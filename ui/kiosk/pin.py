@@ -1,0 +1,115 @@
+"""The administrator's way out of a locked kiosk: a PIN on an on-screen keypad.
+
+The PIN is kept as an Argon2id hash in the setting ``kiosk_exit_pin`` (set with
+``python -m desktop set-kiosk-pin``) and checked off the GUI thread. After
+``lockout_failures`` wrong PINs the keypad rests for ``lockout_minutes``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from desktop.domain.passwords import PIN_MAX, LockoutPolicy, locked, pin_matches
+from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.shell.context import WorkContext
+
+NO_PIN = "本机尚未设置管理员退出密码：请在本机命令行运行 python -m desktop set-kiosk-pin 设置后重新启动"
+
+
+class PinPage(QWidget):
+    """Keypad and a masked field; ``accepted`` when the PIN matches, ``cancelled`` on 返回."""
+
+    accepted = Signal()
+    cancelled = Signal()
+
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = ctx.group(self)
+        self.setObjectName("page")
+        self.policy = LockoutPolicy(ctx.settings.lockout_failures, ctx.settings.lockout_minutes)
+        self.failures = 0
+        self.locked_until: datetime | None = None
+        self.field = QLineEdit()
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.setMaxLength(PIN_MAX)
+        self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.field.setMaximumWidth(600)
+        self.message = message_label()
+        keys = QGridLayout()
+        keys.setSpacing(16)
+        for index, digit in enumerate("123456789"):
+            keys.addWidget(self._key(digit), index // 3, index % 3)
+        erase = secondary_button("删除")
+        erase.setObjectName("key")
+        erase.clicked.connect(self.field.backspace)
+        keys.addWidget(erase, 3, 0)
+        keys.addWidget(self._key("0"), 3, 1)
+        self.confirm = QPushButton("确定")
+        self.confirm.setObjectName("key")
+        keys.addWidget(self.confirm, 3, 2)
+        self.back = secondary_button("返回首页")
+        column = QVBoxLayout()
+        column.setSpacing(20)
+        column.addWidget(label("管理员退出", "title", centred=True))
+        column.addWidget(label("请输入管理员退出密码", "subtitle", centred=True))
+        column.addWidget(self.field, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.message)
+        column.addLayout(keys)
+        column.addWidget(self.back, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        middle = QVBoxLayout()
+        middle.addStretch(1)
+        middle.addLayout(column)
+        middle.addStretch(1)
+        outer.addLayout(middle, 2)
+        outer.addStretch(1)
+        self.confirm.clicked.connect(self.check)
+        self.field.returnPressed.connect(self.check)
+        self.back.clicked.connect(self.cancelled)
+        self.tasks.busy_changed.connect(self.confirm.setDisabled)
+
+    def _key(self, digit: str) -> QPushButton:
+        button = QPushButton(digit)
+        button.setObjectName("key")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(lambda: self.field.insert(digit))
+        return button
+
+    def clear(self) -> None:
+        self.field.clear()
+        self.field.setText("")
+        set_tone(self.message, "", "")
+
+    def check(self) -> None:
+        if self.tasks.busy:
+            return
+        hashed = self.ctx.settings.kiosk_exit_pin
+        if not hashed:
+            set_tone(self.message, "error", NO_PIN)
+            return
+        now = datetime.now()
+        if locked(self.locked_until, now):
+            assert self.locked_until is not None
+            set_tone(self.message, "error", f"密码错误次数过多，请于 {self.locked_until:%H:%M} 以后再试")
+            return
+        pin = self.field.text()
+        self.field.setText("")
+        self.tasks.run(lambda _hall: pin_matches(hashed, pin), self._checked)
+
+    def _checked(self, right: bool) -> None:
+        if right:
+            self.failures, self.locked_until = 0, None
+            set_tone(self.message, "", "")
+            self.accepted.emit()
+            return
+        self.failures, self.locked_until = self.policy.after_failure(self.failures, datetime.now())
+        if self.locked_until is not None:
+            set_tone(self.message, "error", f"密码错误次数过多，请于 {self.locked_until:%H:%M} 以后再试")
+        else:
+            left = self.policy.remaining(self.failures)
+            set_tone(self.message, "error", f"密码不正确，还可以再试 {left} 次")

@@ -1,0 +1,434 @@
+"""自助登记: a citizen registers a petition alone, in eight short screens.
+
+1 身份 (the ID card on the reader, or typed) · 2 问题发生地 (one tap on the town) · 3 诉求 ·
+4 事实和理由 (may be left empty) · 5 材料 (no scanner or camera here: hand paper to the
+counter) · 6 核对 · 7 权利义务和六个不得, read and confirmed, 提交 · 8 the case number and
+query code on screen and on the printed receipt.
+
+Nothing typed is lost on bad input: each screen checks what it can before 下一步 and says
+what to change; what the registration service refuses at 提交 sends the citizen back to the
+screen of the field it names, with everything else kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.documents.templates import TEXTS
+from desktop.domain.classification import Channel
+from desktop.domain.errors import ValidationError
+from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
+from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.kiosk.guide import _numbered
+from ui.kiosk.screens import Screens, scrolling
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
+
+if TYPE_CHECKING:
+    from desktop.services.context import Hall
+    from desktop.services.registration import RegistrationResult
+
+STEPS = ("身份", "问题发生地", "诉求", "事实和理由", "材料", "核对", "告知", "完成")
+#: What the citizen can type at most in one field (the service allows 5,000; a paste beyond is cut here).
+TEXT_MAX = 2000
+NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材料。\n\n"
+             "如有书面材料（如合同、判决书、照片），请在登记后把回执和材料一起交给接待窗口工作人员，"
+             "工作人员会为您扫描并附在这件事项中。")
+
+
+@dataclass(frozen=True)
+class _Done:
+    result: RegistrationResult
+    printed: bool
+    print_message: str
+
+
+def _towns(hall: Hall, region: str) -> list[tuple[str, str]]:
+    from desktop.services.reference import load_regions
+
+    return [(r.code, r.name) for r in load_regions().children(region)]
+
+
+def _text_box(placeholder: str) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    return box
+
+
+class RegistrationFlow(QWidget):
+    """Eight screens from the ID card to the printed receipt; ``finished`` at the end."""
+
+    finished = Signal()
+    #: The case was registered (its number), before the receipt printed.
+    registered = Signal(str)
+
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = ctx.group(self)
+        self.devices = ctx.group(self)
+        self.loading = ctx.group(self)
+        self.setObjectName("page")
+        # the registration model loads the services (SQLAlchemy): only when a citizen starts, never at start-up
+        from ui.registration.model import blank
+
+        self.values: dict[str, Any] = blank()
+        self.values["region_code"] = ctx.settings.region_code
+        self.values["channel"] = Channel.KIOSK.value
+        self.result: RegistrationResult | None = None
+
+        self.step_title = label("", "title")
+        self.step_count = label("", "hint")
+        self.message = message_label()
+        self.pages = Screens()
+        self.back_button = secondary_button("上一步")
+        self.next_button = QPushButton("下一步")
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        top = QHBoxLayout()
+        top.addWidget(self.step_title, 1)
+        top.addWidget(self.step_count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setSpacing(16)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(nav)
+
+        # 1 身份
+        self.read_button = QPushButton("读取身份证")
+        self.read_button.setVisible(ctx.settings.id_reader != "none")
+        self.name = QLineEdit()
+        self.name.setMaxLength(60)
+        self.name.setAccessibleName("姓名")
+        self.id_number = QLineEdit()
+        self.id_number.setMaxLength(40)
+        self.id_number.setAccessibleName("身份证号码")
+        self.phone = QLineEdit()
+        self.phone.setMaxLength(40)
+        self.phone.setAccessibleName("手机号码")
+        self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        who = self._page("请把身份证放在阅读器上，或者在下面输入" if self.read_button.isVisible()
+                         else "请输入您的姓名和身份证号码")
+        who.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
+        for text, field in (("姓名", self.name), ("身份证号码", self.id_number),
+                            ("手机号码（方便联系您，可不填）", self.phone)):
+            who.addWidget(label(text, "subtitle"))
+            who.addWidget(field)
+        who.addStretch(1)
+
+        # 2 问题发生地
+        self.where_group = QButtonGroup(self)
+        self.where_grid = QGridLayout()
+        self.where_grid.setSpacing(16)
+        where = self._page("您反映的问题发生在哪个街道或乡镇？轻触选择")
+        where.addLayout(self.where_grid)
+        where.addStretch(1)
+        self.where_buttons: dict[str, QPushButton] = {}
+        self._add_town(ctx.settings.region_code, "不清楚 / 不在以上地方")
+        self.loading.run(lambda hall: _towns(hall, ctx.settings.region_code), self._show_towns, self._quiet)
+
+        # 3 诉求
+        self.request = _text_box("例如：小区电梯停运三个月，物业不维修，请求督促尽快修复")
+        self.request.setAccessibleName("诉求")
+        ask = self._page("您希望解决什么问题？请简要写下您的请求")
+        ask.addWidget(self.request, 1)
+
+        # 4 事实和理由
+        self.facts = _text_box("发生了什么、什么时候、找过哪些部门（可不填）")
+        self.facts.setAccessibleName("事实")
+        self.reasons = _text_box("您认为应当这样解决的理由（可不填）")
+        self.reasons.setAccessibleName("理由")
+        facts = self._page("请写下事情经过和理由（可以不填，到窗口再说）")
+        facts.addWidget(label("事实经过", "subtitle"))
+        facts.addWidget(self.facts, 1)
+        facts.addWidget(label("理由", "subtitle"))
+        facts.addWidget(self.reasons, 1)
+
+        # 5 材料
+        materials = self._page("材料")
+        materials.addWidget(label(NO_DEVICE, "subtitle"))
+        materials.addStretch(1)
+
+        # 6 核对
+        self.review = label("")
+        self.review.setTextFormat(Qt.TextFormat.PlainText)
+        review = self._page("请核对您填写的内容；要修改请点“上一步”")
+        review.addWidget(self.review, 1)  # the screen scrolls
+
+        # 7 告知
+        self.rights = label("")
+        self.rights.setTextFormat(Qt.TextFormat.PlainText)
+        self.rights.setText("一、您的权利\n\n" + _numbered(TEXTS["rights.rights"]) + "\n\n二、您的义务\n\n"
+                            + _numbered(TEXTS["rights.duties"]) + "\n\n三、" + TEXTS["rights.prohibited_intro"]
+                            + "\n\n" + _numbered(TEXTS["rights.prohibited"]))
+        self.agree = QPushButton("我已阅读，知道了")
+        self.agree.setObjectName("choice")
+        self.agree.setCheckable(True)
+        rights = self._page("提交前，请阅读您的权利、义务和“六个不得”，再点下面的“我已阅读，知道了”")
+        rights.addWidget(self.rights, 1)  # the screen scrolls
+        nav.insertWidget(2, self.agree)  # beside 提交登记, always in view
+
+        # 8 完成
+        self.done_title = label("", "title", centred=True)
+        self.done_number = label("", "big", centred=True)
+        self.done_code = label("", "big", centred=True)
+        self.done_text = label("", "subtitle", centred=True)
+        self.done_button = QPushButton("完成，返回首页")
+        done = self._page("")
+        done.addStretch(1)
+        done.addWidget(self.done_title)
+        done.addWidget(label("案件编号", "subtitle", centred=True))
+        done.addWidget(self.done_number)
+        done.addWidget(label("查询码（请妥善保管，凭它查询进度）", "subtitle", centred=True))
+        done.addWidget(self.done_code)
+        done.addWidget(self.done_text)
+        done.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        done.addStretch(1)
+
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.forward)
+        self.read_button.clicked.connect(self.read_card)
+        self.agree.toggled.connect(self._agreed)
+        self.done_button.clicked.connect(self.finished)
+        self.tasks.busy_changed.connect(lambda busy: self.next_button.setDisabled(busy or self._blocked()))
+        self.show_step(0)
+
+    # -- building
+
+    def _page(self, lead: str) -> QVBoxLayout:
+        page = QFrame()
+        page.setObjectName("panel")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(14)
+        if lead:
+            layout.addWidget(label(lead, "subtitle"))
+        # Each screen scrolls on its own when large text or the on-screen keyboard leaves it too
+        # little room; the step's title and the 上一步/下一步 buttons stay in view.
+        self.pages.addWidget(scrolling(page))
+        return layout
+
+    def _add_town(self, code: str, name: str) -> None:
+        button = QPushButton(name)
+        button.setObjectName("choice")
+        button.setCheckable(True)
+        self.where_group.addButton(button)
+        self.where_buttons[code] = button
+        button.clicked.connect(lambda: self._chose_town(code))
+
+    def _show_towns(self, towns: list[tuple[str, str]]) -> None:
+        unknown = self.where_buttons.pop(self.ctx.settings.region_code)
+        for code, name in towns:
+            self._add_town(code, name)
+        self.where_buttons[self.ctx.settings.region_code] = unknown
+        self.set_portrait(self.height() > self.width())
+
+    def _quiet(self, error: Exception) -> None:
+        set_tone(self.message, "error", user_message(error, "读取乡镇列表"))
+
+    def set_portrait(self, portrait: bool) -> None:
+        columns = 3 if portrait else 4
+        for index, button in enumerate(self.where_buttons.values()):
+            self.where_grid.addWidget(button, index // columns, index % columns)
+
+    def _chose_town(self, code: str) -> None:
+        self.values["region_code"] = code
+        set_tone(self.message, "", "")
+
+    # -- moving between screens
+
+    @property
+    def step(self) -> int:
+        return self.pages.currentIndex()
+
+    def show_step(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.step_title.setText(STEPS[index] if index < len(STEPS) - 1 else "登记完成")
+        self.step_count.setText(f"第 {index + 1} 步，共 {len(STEPS)} 步" if index < len(STEPS) - 1 else "")
+        last = index == len(STEPS) - 1
+        self.back_button.setVisible(index > 0 and not last)
+        self.next_button.setVisible(not last)
+        self.next_button.setText("提交登记" if index == len(STEPS) - 2 else "下一步")
+        self.agree.setVisible(index == len(STEPS) - 2)
+        self.next_button.setDisabled(self._blocked())
+        if index == 5:
+            self.review.setText(self._summary())
+
+    def _blocked(self) -> bool:
+        return self.step == len(STEPS) - 2 and not self.agree.isChecked()
+
+    def _agreed(self, on: bool) -> None:
+        self.next_button.setDisabled(not on or self.tasks.busy)
+
+    def back(self) -> None:
+        set_tone(self.message, "", "")
+        if self.step > 0:
+            self.show_step(self.step - 1)
+
+    def forward(self) -> None:
+        if self.tasks.busy:
+            return
+        try:
+            self._check(self.step)
+        except ValidationError as problem:
+            set_tone(self.message, "error", problem.message)
+            return
+        set_tone(self.message, "", "")
+        if self.step == len(STEPS) - 2:
+            self.submit()
+        else:
+            self.show_step(self.step + 1)
+
+    def _check(self, step: int) -> None:
+        """What a screen can check by itself before 下一步 (the service checks everything at 提交)."""
+        if step == 0:
+            name = normalise_name(self.name.text())
+            if not name:
+                raise ValidationError("name_required", "请填写您的姓名", "name")
+            try:
+                self.values["id_number"] = validate_resident_id(self.id_number.text())
+            except ValidationError as problem:
+                raise ValidationError(problem.code, f"身份证号码有误：{problem.message}", "id_number") from None
+            phone = self.phone.text().strip()
+            if phone:
+                try:
+                    self.values["phone"] = validate_phone(phone)
+                except ValidationError as problem:
+                    raise ValidationError(problem.code, f"手机号码有误：{problem.message}", "phone") from None
+            else:
+                self.values["phone"] = ""
+            self.values["name"] = name
+        elif step == 1:
+            if self.where_group.checkedButton() is None:
+                raise ValidationError("region_required", "请轻触选择问题发生的街道或乡镇；不清楚的请选“不清楚”",
+                                      "region_code")
+        elif step == 2:
+            request = self.request.toPlainText().strip()
+            if not request:
+                raise ValidationError("request_required", "请写下您希望解决的问题", "诉求内容")
+            if len(request) > TEXT_MAX:
+                raise ValidationError("request_too_long", f"诉求请不要超过{TEXT_MAX}字（现在{len(request)}字），"
+                                      "详细情况可以写在“事实和理由”中或到窗口补充", "诉求内容")
+            self.values["request"] = request
+        elif step == 3:
+            for key, box, what in (("facts", self.facts, "事实经过"), ("reasons", self.reasons, "理由")):
+                text = box.toPlainText().strip()
+                if len(text) > TEXT_MAX:
+                    raise ValidationError("text_too_long", f"{what}请不要超过{TEXT_MAX}字（现在{len(text)}字）", key)
+                self.values[key] = text
+
+    def _summary(self) -> str:
+        v = self.values
+        town = next((b.text() for c, b in self.where_buttons.items() if c == v["region_code"]), "")
+        lines = [f"姓名：{v['name']}", f"身份证号码：{mask_id_number(v['id_number'])}",
+                 f"手机号码：{v['phone'] or '（未填）'}", f"问题发生地：{town or '（不清楚）'}",
+                 f"诉求：{v['request']}", f"事实经过：{v['facts'] or '（未填）'}",
+                 f"理由：{v['reasons'] or '（未填）'}"]
+        return "\n\n".join(lines)
+
+    # -- the ID card
+
+    def read_card(self) -> None:
+        settings = self.ctx.settings
+
+        def read(_hall: Hall) -> Any:
+            from desktop.devices.factory import reader_from_settings
+            from desktop.domain.errors import RuleViolation
+
+            reader = reader_from_settings(settings)
+            if reader is None:
+                raise RuleViolation("no_reader", "本机没有身份证阅读器，请在下面输入")
+            return reader.read(8.0)
+
+        set_tone(self.message, "notice", "正在读取，请把身份证平放在阅读器上……")
+        self.devices.run(read, self.fill_from_card,
+                         lambda error: set_tone(self.message, "error", user_message(error, "读取身份证")),
+                         executor=Executor.DEVICES)
+
+    def fill_from_card(self, card: Any) -> None:
+        self.name.setText(str(card.name))
+        self.id_number.setText(str(card.id_number))
+        if getattr(card, "address", ""):
+            self.values["address"] = str(card.address)[:200]
+        set_tone(self.message, "ok", "已读取身份证，请核对后点“下一步”")
+        self.phone.setFocus()
+
+    # -- 提交 and the receipt
+
+    def submit(self) -> None:
+        from ui.registration.model import to_form
+
+        form = to_form(self.values)
+        actor, settings = self.ctx.actor, self.ctx.settings
+
+        def register(hall: Hall) -> RegistrationResult:
+            from desktop.services.registration import register_visit
+
+            return register_visit(hall, actor, form)
+
+        set_tone(self.message, "notice", "正在登记，请稍候……")
+        self.next_button.setDisabled(True)
+
+        def registered(result: RegistrationResult) -> None:
+            self.result = result
+            self.registered.emit(result.case_number)
+            self._show_done(result, None)
+
+            def print_receipt(hall: Hall) -> _Done:
+                from desktop.documents.model import DocumentKind
+                from desktop.printing.factory import printer_for
+                from desktop.services import documents, printing
+
+                doc = documents.registration_receipt(hall, actor, result)
+                printer = printer_for(DocumentKind.REGISTRATION_RECEIPT, settings, media=doc.media)
+                outcome = printing.print_document(hall, actor, doc, None, printer)
+                return _Done(result, outcome.printed, outcome.message)
+
+            self.devices.run(print_receipt, lambda done: self._show_done(done.result, done),
+                             lambda error: self._show_done(result, _Done(result, False, user_message(error, "打印"))),
+                             executor=Executor.DEVICES)
+
+        self.tasks.run(register, registered, self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        field = getattr(error, "field", "")
+        step = {"name": 0, "id_number": 0, "document_number": 0, "phone": 0, "region_code": 1,
+                "诉求内容": 2, "事实": 3, "理由": 3}.get(field)
+        if step is not None:
+            self.show_step(step)
+        set_tone(self.message, "error", user_message(error, "登记") + "。您填写的内容都还在，改正后再提交")
+
+    def _show_done(self, result: RegistrationResult, done: _Done | None) -> None:
+        self.show_step(len(STEPS) - 1)
+        set_tone(self.message, "", "")
+        self.done_title.setText("登记成功")
+        self.done_number.setText(result.case_number)
+        self.done_code.setText(f"{result.query_code[:4]} {result.query_code[4:]}")
+        due = f"我们将在 {result.route_deadline.due:%Y年%m月%d日} 前告诉您由哪个部门办理。"
+        if done is None:
+            self.done_text.setText(due + "\n正在打印回执……")
+        elif done.printed:
+            self.done_text.setText(due + "\n回执已打印，请取走回执。")
+        else:
+            self.done_text.setText(due + f"\n回执没有打印出来（{done.print_message}）。"
+                                   "请记下上面的案件编号和查询码，或到接待窗口补打回执。")

@@ -1,0 +1,594 @@
+"""The self-service kiosk as a device: home tiles, one flow at a time, the idle wipe, the lock.
+
+* **One flow at a time.** A tile builds its flow (a widget) from a factory when it is
+  tapped; going home — by the citizen, at the end of the flow or after the idle timeout —
+  cancels the flow's calls, empties every field and throws the flow away (its Qt half with
+  ``deleteLater``, its Python object with the last reference). The next citizen gets a
+  new flow, so nothing typed before survives in a widget, an undo buffer or an attribute.
+* **Idle.** After ``kiosk_idle_seconds`` without a touch or a key, a countdown of
+  :data:`COUNTDOWN_SECONDS` covers the screen with 继续; at zero the kiosk wipes. The
+  clipboard and the input method's half-typed pinyin are cleared as well.
+* **Scanner.** A keyboard-wedge scanner types the receipt's QR text into whatever has the
+  focus; a line ending in Enter that is a lookup address opens 进度查询 with it, from any
+  screen (see :meth:`KioskShell.eventFilter`).
+* **Lock.** :meth:`KioskShell.lock` makes the window frameless, full screen and on top,
+  swallows the keys that close or leave a window (Alt+F4, Ctrl+Q/W, Esc, F11, …) and
+  refuses a close asked by the window system (Alt+F4 handled by the window manager, its close
+  button). Only the administrator's PIN (five taps on the top-right corner) lets it
+  close. What Qt cannot stop (Ctrl+Alt+Del, the Windows key, switching consoles, a
+  window manager's own shortcuts) must be locked by the operating system: see README.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.common.widgets import label
+from ui.kiosk.keyboard import KeyboardSpace
+from ui.kiosk.pin import PinPage
+from ui.kiosk.style import kiosk_style
+from ui.shell.context import WorkContext
+from ui.shell.idle import IdleWatcher
+from ui.shell.tasks import TaskGroup
+
+if TYPE_CHECKING:
+    from desktop.services.changes import Changes
+    from desktop.services.context import Hall
+
+#: Seconds of the visible countdown at the end of the idle time.
+COUNTDOWN_SECONDS = 15
+#: Taps on the top-right corner, within :data:`CORNER_WINDOW_S` seconds, that ask for the PIN.
+CORNER_TAPS = 5
+CORNER_WINDOW_S = 4.0
+#: A scanner types a whole code within this; slower keys start a new code.
+SCAN_GAP_S = 1.5
+#: Longer scans are not a receipt's (desktop.domain.qrpayload.MAX_PAYLOAD_LENGTH, loaded with the first scan).
+SCAN_MAX = 512
+
+FlowFactory = Callable[[WorkContext, QWidget], QWidget]
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One big button of the home screen and the flow it opens (``None``: the tile is hidden)."""
+
+    key: str
+    title: str
+    hint: str
+    factory: FlowFactory | None
+
+
+_CLOSING_KEYS = frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_F11, Qt.Key.Key_Q, Qt.Key.Key_W,
+                           Qt.Key.Key_Tab, Qt.Key.Key_Meta, Qt.Key.Key_Super_L, Qt.Key.Key_Super_R,
+                           Qt.Key.Key_Menu, Qt.Key.Key_Close, Qt.Key.Key_Sleep, Qt.Key.Key_PowerOff})
+
+
+def closing_key(event: QKeyEvent) -> bool:
+    """Whether a key press would close, hide or leave the kiosk's window (swallowed when locked)."""
+    key = Qt.Key(event.key())
+    mods = event.modifiers()
+    ctrl_or_alt = bool(mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                               | Qt.KeyboardModifier.MetaModifier))
+    if key in (Qt.Key.Key_Escape, Qt.Key.Key_F11, Qt.Key.Key_Meta, Qt.Key.Key_Super_L, Qt.Key.Key_Super_R,
+               Qt.Key.Key_Menu, Qt.Key.Key_Close, Qt.Key.Key_Sleep, Qt.Key.Key_PowerOff):
+        return True
+    if key in _CLOSING_KEYS and ctrl_or_alt:
+        return True
+    return bool(event.matches(QKeySequence.StandardKey.Close) or event.matches(QKeySequence.StandardKey.Quit))
+
+
+def wipe_widgets(root: QWidget) -> None:
+    """Empty every text field under ``root``, their undo history included."""
+    for edit in root.findChildren(QLineEdit):
+        # clear() alone is undoable (the text comes back with Ctrl+Z); setText drops the history.
+        edit.clear()
+        edit.setText("")
+        edit.setModified(False)
+    for plain in root.findChildren(QPlainTextEdit):
+        plain.clear()
+        plain.document().clearUndoRedoStacks()
+    for rich in root.findChildren(QTextEdit):
+        rich.clear()
+        rich.document().clearUndoRedoStacks()
+    for shown in root.findChildren(QLabel):
+        shown.clear()
+
+
+def _tile_button(tile: Tile) -> QPushButton:
+    """A big home-screen button: the title large, the hint below it, both wrapping."""
+    button = QPushButton()
+    button.setObjectName("tile")
+    button.setAccessibleName(tile.title)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    title = label(tile.title, "tileTitle", centred=True)
+    hint = label(tile.hint, "tileHint", centred=True)
+    inner = QVBoxLayout(button)
+    inner.setContentsMargins(24, 24, 24, 24)
+    inner.addStretch(1)
+    for part in (title, hint):
+        part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        inner.addWidget(part)
+    inner.addStretch(1)
+    return button
+
+
+class CountdownOverlay(QWidget):
+    """Covers the whole kiosk in the last seconds before the wipe: the seconds left and 继续.
+
+    A tap anywhere on it counts as 继续, so an elderly citizen is not wiped for missing the button.
+    """
+
+    touched = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("veil")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.card = QFrame(self)
+        self.card.setObjectName("overlay")
+        self.heading = label("您还在使用吗？", "title", centred=True)
+        self.seconds = label("", "countdown", centred=True)
+        self.text = label("倒计时结束后，屏幕上的内容将全部清除，回到首页", "subtitle", centred=True)
+        self.keep = QPushButton("继续使用")
+        self.keep.setMinimumWidth(480)
+        layout = QVBoxLayout(self.card)
+        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setSpacing(24)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.seconds)
+        layout.addWidget(self.text)
+        layout.addWidget(self.keep, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.hide()
+
+    def show_seconds(self, seconds: int) -> None:
+        self.seconds.setText(f"{seconds} 秒")
+
+    def place(self) -> None:
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        self.setGeometry(parent.rect())
+        width = min(parent.width() - 80, 1200)
+        height = min(parent.height() - 80, 720)
+        self.card.setGeometry((parent.width() - width) // 2, (parent.height() - height) // 2, width, height)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.touched.emit()
+        event.accept()
+
+
+class KioskShell(QWidget):
+    """The kiosk's whole page: a bar (home, large text, high contrast), the home tiles or a flow."""
+
+    #: A flow was opened (its key) or the kiosk went home ("").
+    flow_changed = Signal(str)
+    #: The screen was wiped (after the idle timeout or going home).
+    wiped = Signal()
+    #: The administrator gave the right PIN: the window may close.
+    unlocked = Signal()
+
+    def __init__(self, ctx: WorkContext, tiles: Sequence[Tile], *,
+                 scanned: Callable[[WorkContext, QWidget, str, str], QWidget] | None = None,
+                 idle_ms: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("kiosk")
+        self.tasks = ctx.group(self)
+        self.tiles = [t for t in tiles if t.factory is not None]
+        self._scanned_flow = scanned
+        self.large = False
+        self.contrast = False
+        self.portrait = False
+        self.locked = False
+        self.flow: QWidget | None = None
+        self.flow_key = ""
+        self._taps: list[float] = []
+        self._scan: list[str] = []
+        self._scan_at = 0.0
+
+        self.bar = QFrame()
+        self.bar.setObjectName("bar")
+        self.home_button = QPushButton("返回首页")
+        self.heading = QLabel("欢迎使用自助服务")
+        self.large_button = QPushButton("大字")
+        self.large_button.setCheckable(True)
+        self.large_button.setAccessibleName("大字模式")
+        self.contrast_button = QPushButton("高对比")
+        self.contrast_button.setCheckable(True)
+        self.contrast_button.setAccessibleName("高对比度模式")
+        self.corner = QPushButton("")
+        self.corner.setObjectName("corner")
+        self.corner.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.corner.setAccessibleName("管理")
+        bar = QHBoxLayout(self.bar)
+        bar.setContentsMargins(24, 12, 12, 12)
+        bar.setSpacing(16)
+        bar.addWidget(self.home_button)
+        bar.addWidget(self.heading, 1)
+        bar.addWidget(self.large_button)
+        bar.addWidget(self.contrast_button)
+        bar.addWidget(self.corner)
+
+        self.home = QWidget()
+        self.home.setObjectName("page")
+        self.welcome = label("请选择您要办理的事项", "title", centred=True)
+        self.home_hint = label("轻触下方按钮开始；也可以把登记回执上的二维码对准扫描口查询进度", "subtitle",
+                               centred=True)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(28)
+        self.tile_buttons: dict[str, QPushButton] = {}
+        for tile in self.tiles:
+            button = _tile_button(tile)
+            button.clicked.connect(lambda _=False, t=tile: self.open_flow(t.key))
+            self.tile_buttons[tile.key] = button
+        home = QVBoxLayout(self.home)
+        home.setContentsMargins(48, 36, 48, 36)
+        home.setSpacing(24)
+        home.addWidget(self.welcome)
+        home.addWidget(self.home_hint)
+        home.addLayout(self.grid, 1)
+        self.home_message = label("", "subtitle", centred=True)
+        self.home_message.hide()
+        home.addWidget(self.home_message)
+
+        self.holder = QWidget()
+        self.holder.setObjectName("page")
+        self.holder_layout = QVBoxLayout(self.holder)
+        self.holder_layout.setContentsMargins(0, 0, 0, 0)
+        self.pin_page = PinPage(ctx, self)
+        self.pages = QStackedWidget()
+        # The pages' own minimum widths must not hold a portrait screen at a landscape width.
+        self.pages.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.pages.addWidget(self.home)
+        # A flow scrolls when the on-screen keyboard leaves it less room than it needs; the field
+        # with the focus is kept in view.
+        self.flow_scroll = QScrollArea()
+        self.flow_scroll.setWidgetResizable(True)
+        self.flow_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.flow_scroll.setWidget(self.holder)
+        self.pages.addWidget(self.flow_scroll)
+        self.pages.addWidget(self.pin_page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.pages, 1)
+        self.keyboard_space = KeyboardSpace(layout, self)
+        self.keyboard_space.changed.connect(self.keep_focus_in_view)
+
+        self.overlay = CountdownOverlay(self)
+        self.countdown_left = 0
+        self.countdown_timer = QTimer(self)
+        self.countdown_timer.setInterval(1000)
+        self.countdown_timer.timeout.connect(self._count_down)
+        seconds = ctx.settings.kiosk_idle_seconds
+        self.idle = IdleWatcher(idle_ms if idle_ms is not None else (seconds - COUNTDOWN_SECONDS) * 1000, self)
+        self.idle.idle.connect(self.start_countdown)
+
+        self.home_button.clicked.connect(self.go_home)
+        self.large_button.toggled.connect(self._set_large)
+        self.contrast_button.toggled.connect(self._set_contrast)
+        self.corner.clicked.connect(self._corner_tapped)
+        self.overlay.keep.clicked.connect(self.keep_going)
+        self.overlay.touched.connect(self.keep_going)
+        self.pin_page.cancelled.connect(self._leave_pin)
+        self.pin_page.accepted.connect(self._unlock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        ctx.tasks.changed.connect(self._changed)
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
+        self._lay_out_tiles()
+        self._restyle()
+        self._show_home()
+
+    # -- flows ------------------------------------------------------------------------------------
+
+    def open_flow(self, key: str) -> QWidget | None:
+        """Open the flow of tile ``key`` (a fresh one); returns it, or None when there is no such tile."""
+        tile = next((t for t in self.tiles if t.key == key), None)
+        if tile is None or tile.factory is None:
+            return None
+        return self._open(key, tile.title, lambda: tile.factory(self.ctx, self.holder))  # type: ignore[misc]
+
+    def _open(self, key: str, title: str, build: Callable[[], QWidget]) -> QWidget:
+        self._drop_flow()
+        flow = build()
+        self.flow, self.flow_key = flow, key
+        self.holder_layout.addWidget(flow)
+        finished = getattr(flow, "finished", None)
+        if finished is not None:
+            finished.connect(self.go_home)
+        set_portrait = getattr(flow, "set_portrait", None)
+        if set_portrait is not None:
+            set_portrait(self.portrait)
+        self.heading.setText(title)
+        self.home_button.show()
+        self.pages.setCurrentWidget(self.flow_scroll)
+        self.idle.start()
+        self.flow_changed.emit(key)
+        return flow
+
+    def go_home(self) -> None:
+        """Back to the home screen with everything of the flow gone (the citizen's 返回首页, too)."""
+        self.wipe()
+
+    def wipe(self) -> None:
+        """Forget the citizen: the flow, every field, the clipboard, half-typed pinyin, the modes."""
+        self.countdown_timer.stop()
+        self.overlay.hide()
+        self.idle.stop()
+        self._drop_flow()
+        self.pin_page.clear()
+        self._scan.clear()
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear()
+        method = QGuiApplication.inputMethod()
+        if method is not None:
+            method.reset()
+            method.hide()
+        self.home_message.clear()
+        self.home_message.hide()
+        self.large_button.setChecked(False)
+        self.contrast_button.setChecked(False)
+        self._show_home()
+        self.wiped.emit()
+
+    def _drop_flow(self) -> None:
+        flow, self.flow, self.flow_key = self.flow, None, ""
+        if flow is None:
+            return
+        for group in flow.findChildren(TaskGroup):
+            group.cancel_all()
+        wipe_widgets(flow)
+        flow.hide()
+        self.holder_layout.removeWidget(flow)
+        flow.setParent(None)
+        flow.deleteLater()
+
+    def _show_home(self) -> None:
+        self.heading.setText("欢迎使用自助服务")
+        self.home_button.hide()
+        self.pages.setCurrentWidget(self.home)
+        self.flow_changed.emit("")
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Keep the focused field in view in every scrolling area around it (the flow's and its screen's)."""
+        if new is None or not self.holder.isAncestorOf(new):
+            return
+        parent = new.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                inner = parent.widget()
+                if inner is not None and inner.isAncestorOf(new):
+                    parent.ensureWidgetVisible(new, 40, 40)
+            if parent is self.flow_scroll:
+                break
+            parent = parent.parentWidget()
+
+    def keep_focus_in_view(self) -> None:
+        self._focus_moved(None, QApplication.focusWidget())
+
+    # -- privacy after a sync ---------------------------------------------------------------------
+
+    def _changed(self, changes: Changes) -> None:
+        # Topic.SYNC by its value: the services (and SQLAlchemy) are not loaded before the first frame
+        if "sync" in changes.topics and self.ctx.settings.kiosk_erase_after_sync and not self.tasks.busy:
+            self.erase_acknowledged()
+
+    def erase_acknowledged(self) -> None:
+        """Reduce this kiosk's registrations the server has acknowledged to masked progress (off the GUI thread)."""
+        actor = self.ctx.actor
+
+        def erase(hall: Hall) -> int:
+            from desktop.services.self_service import erase_acknowledged_registrations
+
+            return erase_acknowledged_registrations(hall, actor)
+
+        self.tasks.run(erase, lambda _count: None, lambda _error: None)
+
+    # -- idle -------------------------------------------------------------------------------------
+
+    def start_countdown(self) -> None:
+        if self.flow is None and self.pages.currentWidget() is self.home:
+            return
+        self.countdown_left = COUNTDOWN_SECONDS
+        self.overlay.show_seconds(self.countdown_left)
+        self.overlay.place()
+        self.overlay.show()
+        self.overlay.raise_()
+        self.countdown_timer.start()
+
+    def _count_down(self) -> None:
+        self.countdown_left -= 1
+        if self.countdown_left <= 0:
+            self.wipe()
+            return
+        self.overlay.show_seconds(self.countdown_left)
+
+    def keep_going(self) -> None:
+        self.countdown_timer.stop()
+        self.overlay.hide()
+        self.idle.start()
+
+    # -- modes and layout -------------------------------------------------------------------------
+
+    def _set_large(self, on: bool) -> None:
+        self.large = on
+        self._restyle()
+
+    def _set_contrast(self, on: bool) -> None:
+        self.contrast = on
+        self._restyle()
+
+    def _restyle(self) -> None:
+        self.setStyleSheet(kiosk_style(large=self.large, contrast=self.contrast))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        portrait = self.height() > self.width()
+        if portrait != self.portrait:
+            self.portrait = portrait
+            self._lay_out_tiles()
+            set_portrait = getattr(self.flow, "set_portrait", None)
+            if set_portrait is not None:
+                set_portrait(portrait)
+        if self.overlay.isVisible():
+            self.overlay.place()
+
+    def _lay_out_tiles(self) -> None:
+        columns = 1 if self.portrait else 2 if len(self.tile_buttons) <= 4 else 3
+        for button in self.tile_buttons.values():
+            self.grid.removeWidget(button)
+        for index, button in enumerate(self.tile_buttons.values()):
+            self.grid.addWidget(button, index // columns, index % columns)
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 1 if row < (len(self.tile_buttons) + columns - 1) // columns else 0)
+        for column in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    # -- the administrator ------------------------------------------------------------------------
+
+    def _corner_tapped(self) -> None:
+        now = time.monotonic()
+        self._taps = [t for t in self._taps if now - t < CORNER_WINDOW_S] + [now]
+        if len(self._taps) >= CORNER_TAPS:
+            self._taps.clear()
+            self._drop_flow()
+            self.heading.setText("管理员退出")
+            self.home_button.hide()
+            self.pin_page.clear()
+            self.pages.setCurrentWidget(self.pin_page)
+            self.pin_page.field.setFocus()
+            self.idle.start()
+
+    def _leave_pin(self) -> None:
+        self.wipe()
+
+    def _unlock(self) -> None:
+        self.locked = False
+        self.idle.stop()
+        self.unlocked.emit()
+        window = self.window()
+        if window is not self:
+            window.close()
+
+    def lock(self) -> None:
+        """Full screen, frameless, on top, the closing keys swallowed, closing refused until the PIN."""
+        self.locked = True
+        window = self.window()
+        window.setWindowFlags(window.windowFlags() | Qt.WindowType.FramelessWindowHint
+                              | Qt.WindowType.WindowStaysOnTopHint)
+        window.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        window.installEventFilter(self)
+        window.showFullScreen()
+
+    # -- events: the lock and the scanner --------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Close and self.locked and watched is self.window() and event.spontaneous():
+            # Alt+F4, the window manager's close: refused. The program's own close and quit (not
+            # spontaneous) still work, so a shutdown, `run --smoke-test` and the PIN's exit end it.
+            assert isinstance(event, QCloseEvent)
+            event.ignore()
+            return True
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent):
+            if not self._mine(watched):
+                return False
+            if self.locked and closing_key(event):
+                return True
+            if kind == QEvent.Type.KeyPress:
+                return self._scanner_key(event)
+        return False
+
+    def _mine(self, watched: QObject) -> bool:
+        return isinstance(watched, QWidget) and (watched is self.window() or self.isAncestorOf(watched))
+
+    def _scanner_key(self, event: QKeyEvent) -> bool:
+        """A scanner's text ending in Enter: in a text field, or typed with nothing focused."""
+        focus = QApplication.focusWidget()
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if isinstance(focus, QLineEdit) and self.isAncestorOf(focus):
+            if enter and "://" in focus.text():
+                text = focus.text()
+                start = text.find("http")
+                payload = text[start:] if start >= 0 else text
+                if self._take_scan(payload):
+                    return True
+            return False
+        if isinstance(focus, QPlainTextEdit | QTextEdit):
+            return False
+        now = time.monotonic()
+        if now - self._scan_at > SCAN_GAP_S:
+            self._scan.clear()
+        self._scan_at = now
+        if enter:
+            text, self._scan = "".join(self._scan), []
+            if text:
+                self._take_scan(text, refused_at_home=True)
+                return True
+            return False
+        if event.text() and event.text().isprintable() and len(self._scan) <= SCAN_MAX:
+            self._scan.append(event.text())
+        return False
+
+    def _take_scan(self, text: str, *, refused_at_home: bool = False) -> bool:
+        from desktop.domain.errors import ValidationError
+        from desktop.domain.qrpayload import parse_payload
+
+        try:
+            number, code = parse_payload(text, self.ctx.settings.public_lookup_url)
+        except ValidationError as refusal:
+            if refused_at_home and self.flow is None:
+                self.home_message.setText(refusal.message)
+                self.home_message.show()
+            return False
+        if self._scanned_flow is None:
+            return False
+        builder = self._scanned_flow
+        self._open("progress", "查询办理进度", lambda: builder(self.ctx, self.holder, number, code))
+        return True
+
+    def typed_anything(self) -> list[str]:
+        """Every text shown or held by a widget of the kiosk (for tests and the wipe's self-check)."""
+        return widget_texts(self.window())
+
+
+def widget_texts(root: QWidget) -> list[str]:
+    """All texts, placeholders and documents of ``root`` and its descendants."""
+    texts: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if isinstance(widget, QLineEdit):
+            texts += [widget.text(), widget.placeholderText(), widget.displayText()]
+        elif isinstance(widget, QPlainTextEdit | QTextEdit):
+            texts += [widget.toPlainText(), widget.placeholderText()]
+        elif isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        texts += [widget.toolTip(), widget.accessibleName(), widget.windowTitle()]
+    return [t for t in texts if t]

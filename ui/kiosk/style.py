@@ -1,0 +1,94 @@
+"""The kiosk's look in its four modes: normal or large text (适老化, 1.5×), normal or high contrast.
+
+Sizes are in pixels, chosen for a 24" 1920×1080 touch screen (≈ 0.28 mm a pixel): text at
+least 26 px, buttons at least 96 px high (≈ 27 mm), well above the 15 mm touch floor.
+The style sheet is set on the kiosk's own page, so it wins over the application's.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: How much larger the large-text mode is (≥ 1.5× as the 适老化 guidelines ask).
+LARGE_FACTOR: Final = 1.5
+#: The smallest touch target, in pixels (15 mm at a 24" 1080p screen is ≈ 54 px; we keep far above).
+TOUCH_MIN: Final = 96
+BASE_TEXT: Final = 26
+
+_NORMAL = {"bg": "#f4f6f9", "fg": "#1b2733", "muted": "#3d4b59", "accent": "#1f5fa8", "on_accent": "#ffffff",
+           "tile": "#ffffff", "tile_border": "#c9d6e4", "field": "#ffffff", "field_border": "#7d8fa3",
+           "bar": "#12355b", "on_bar": "#ffffff", "error_bg": "#fdecea", "error_fg": "#8c1d18",
+           "ok_bg": "#e7f4ec", "ok_fg": "#14532d", "notice_bg": "#fff4d6", "notice_fg": "#5c3900"}
+_CONTRAST = {"bg": "#000000", "fg": "#ffffff", "muted": "#ffffff", "accent": "#ffd800", "on_accent": "#000000",
+             "tile": "#000000", "tile_border": "#ffd800", "field": "#000000", "field_border": "#ffffff",
+             "bar": "#000000", "on_bar": "#ffd800", "error_bg": "#000000", "error_fg": "#ff9c9c",
+             "ok_bg": "#000000", "ok_fg": "#9cff9c", "notice_bg": "#000000", "notice_fg": "#ffd800"}
+
+
+def text_px(large: bool, base: int = BASE_TEXT) -> int:
+    return round(base * (LARGE_FACTOR if large else 1.0))
+
+
+def kiosk_style(*, large: bool, contrast: bool) -> str:
+    """The style sheet for the kiosk page in the given mode."""
+    c = _CONTRAST if contrast else _NORMAL
+    f = LARGE_FACTOR if large else 1.0
+
+    def px(value: float) -> str:
+        return f"{round(value * f)}px"
+
+    border = "3px" if contrast else "1px"
+    thick = "3px" if contrast else "2px"
+    alarm = c["accent"] if contrast else "#b3261e"
+    grey = c["muted"] if contrast else "#9fb3c8"
+    k = "QWidget#kiosk"
+    rules = [
+        f"{k}, {k} QWidget#page, {k} QStackedWidget, {k} QScrollArea, {k} QScrollArea > QWidget > QWidget"
+        f" {{ background: {c['bg']}; color: {c['fg']}; }}",
+        f"{k} QLabel {{ color: {c['fg']}; font-size: {px(BASE_TEXT)}; }}",
+        f"{k} QLabel#title {{ font-size: {px(44)}; font-weight: 600; color: {c['fg']}; }}",
+        f"{k} QLabel#subtitle {{ font-size: {px(28)}; color: {c['muted']}; }}",
+        f"{k} QLabel#hint {{ font-size: {px(24)}; color: {c['muted']}; }}",
+        f"{k} QLabel#big {{ font-size: {px(64)}; font-weight: 700; color: {c['fg']}; }}",
+        f"{k} QLabel#countdown {{ font-size: {px(120)}; font-weight: 700; color: {alarm}; }}",
+        f"{k} QFrame#bar {{ background: {c['bar']}; border-bottom: {border} solid {c['tile_border']}; }}",
+        f"{k} QFrame#bar QLabel {{ color: {c['on_bar']}; font-size: {px(30)}; font-weight: 600; }}",
+        f"{k} QFrame#bar QPushButton {{ background: transparent; color: {c['on_bar']};"
+        f" border: 2px solid {c['on_bar']}; border-radius: 10px; font-size: {px(26)};"
+        f" min-height: {TOUCH_MIN}px; min-width: {TOUCH_MIN}px; padding: 0 24px; }}",
+        f"{k} QFrame#bar QPushButton:checked {{ background: {c['on_bar']}; color: {c['bar']}; }}",
+        f"{k} QFrame#bar QPushButton#corner {{ border: none; min-width: {TOUCH_MIN}px; }}",
+        f"{k} QPushButton {{ font-size: {px(30)}; min-height: {TOUCH_MIN}px; padding: 8px 32px;"
+        f" border-radius: 12px; background: {c['accent']}; color: {c['on_accent']};"
+        f" border: {border} solid {c['accent']}; }}",
+        f"{k} QPushButton:disabled {{ background: {grey}; color: {c['on_accent']}; }}",
+        f"{k} QPushButton#secondary {{ background: {c['tile']}; color: {c['accent']};"
+        f" border: {thick} solid {c['accent']}; }}",
+        f"{k} QPushButton#choice {{ background: {c['tile']}; color: {c['fg']};"
+        f" border: 3px solid {c['tile_border']}; }}",
+        f"{k} QPushButton#choice:checked {{ background: {c['accent']}; color: {c['on_accent']}; }}",
+        f"{k} QPushButton#tile {{ background: {c['tile']}; color: {c['fg']};"
+        f" border: {'4px' if contrast else '2px'} solid {c['tile_border']}; border-radius: 18px;"
+        f" min-height: {px(200)}; padding: 16px; }}",
+        f"{k} QPushButton#tile QLabel#tileTitle {{ font-size: {px(48)}; font-weight: 700; color: {c['fg']};"
+        f" background: transparent; }}",
+        f"{k} QPushButton#tile QLabel#tileHint {{ font-size: {px(28)}; color: {c['muted']};"
+        f" background: transparent; }}",
+        f"{k} QPushButton#tile:pressed {{ background: {c['accent']}; }}",
+        f"{k} QFrame#panel QScrollArea, {k} QFrame#panel QScrollArea > QWidget > QWidget"
+        f" {{ background: {c['tile']}; }}",
+        f"{k} QPushButton#key {{ font-size: {px(40)}; min-width: {TOUCH_MIN + 24}px; }}",
+        f"{k} QLineEdit, {k} QPlainTextEdit {{ font-size: {px(32)}; padding: 10px 14px;"
+        f" min-height: {TOUCH_MIN - 20}px; background: {c['field']}; color: {c['fg']};"
+        f" border: {thick} solid {c['field_border']}; border-radius: 8px; }}",
+        f"{k} QLineEdit:focus, {k} QPlainTextEdit:focus {{ border: 4px solid {c['accent']}; }}",
+        f"{k} QFrame#panel {{ background: {c['tile']}; border: {border} solid {c['tile_border']};"
+        f" border-radius: 16px; }}",
+        f"{k} QFrame#overlay {{ background: {c['bg']}; border: 6px solid {c['accent']}; border-radius: 24px; }}",
+        f"{k} QWidget#veil {{ background: rgba(0, 0, 0, 150); }}",
+        f"{k} QScrollBar:vertical {{ width: {px(40)}; }}",
+    ]
+    for tone in ("error", "ok", "notice"):
+        rules.append(f"{k} QLabel[tone=\"{tone}\"] {{ color: {c[tone + '_fg']}; background: {c[tone + '_bg']};"
+                     f" border: 2px solid {c[tone + '_fg']}; border-radius: 8px; padding: 12px 16px; }}")
+    return "\n".join(rules) + "\n"

@@ -1,0 +1,204 @@
+"""人民建议 at the kiosk: a theme (or free), the suggestion, who you are or anonymous, the number.
+
+Four screens, three taps besides the typing: 1 the open themes and 自由建议; 2 the suggestion;
+3 name and phone, or 匿名提交; 4 the suggestion's number.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+
+if TYPE_CHECKING:
+    from desktop.services.context import Hall
+    from desktop.services.suggestions import SuggestionReceipt, Theme
+
+
+class SuggestionFlow(QWidget):
+    """Kiosk: a people's suggestion in four screens; ``finished`` at the end."""
+
+    finished = Signal()
+
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = ctx.group(self)
+        self.setObjectName("page")
+        self.theme_code = ""
+        self.theme_title = "自由建议"
+        self.receipt: SuggestionReceipt | None = None
+
+        self.title = label("人民建议", "title")
+        self.message = message_label()
+        self.pages = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setSpacing(16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.message)
+
+        # 1 theme
+        self.themes_box = QVBoxLayout()
+        self.themes_box.setSpacing(16)
+        self.free_button = QPushButton("自由建议（不限主题）")
+        self.free_button.setObjectName("choice")
+        themes = self._panel("您的建议是关于哪个方面的？轻触选择")
+        themes.addLayout(self.themes_box)
+        themes.addWidget(self.free_button)
+        themes.addStretch(1)
+
+        # 2 content
+        self.content = QPlainTextEdit()
+        self.content.setPlaceholderText("请写下您的建议：存在什么问题、建议怎么做（至少10个字）")
+        self.content.setAccessibleName("建议内容")
+        self.chosen = label("", "subtitle")
+        self.to_who = QPushButton("下一步")
+        write = self._panel("")
+        write.addWidget(self.chosen)
+        write.addWidget(self.content, 1)
+        write.addLayout(self._nav(self.to_who))
+
+        # 3 who
+        self.name = QLineEdit()
+        self.name.setMaxLength(60)
+        self.name.setAccessibleName("姓名")
+        self.phone = QLineEdit()
+        self.phone.setMaxLength(40)
+        self.phone.setAccessibleName("联系电话")
+        self.send_named = QPushButton("署名提交")
+        self.send_anonymous = secondary_button("匿名提交")
+        who = self._panel("留下姓名和电话，采纳后我们可以联系您、给予奖励；也可以匿名提交")
+        who.addWidget(label("姓名", "subtitle"))
+        who.addWidget(self.name)
+        who.addWidget(label("联系电话（可不填）", "subtitle"))
+        who.addWidget(self.phone)
+        who.addStretch(1)
+        row = QHBoxLayout()
+        back = secondary_button("上一步")
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        row.addWidget(back)
+        row.addStretch(1)
+        row.addWidget(self.send_anonymous)
+        row.addWidget(self.send_named)
+        who.addLayout(row)
+
+        # 4 done
+        self.done_number = label("", "big", centred=True)
+        self.done_text = label("", "subtitle", centred=True)
+        self.done_button = QPushButton("完成，返回首页")
+        done = self._panel("")
+        done.addStretch(1)
+        done.addWidget(label("感谢您的建议！建议编号", "title", centred=True))
+        done.addWidget(self.done_number)
+        done.addWidget(self.done_text)
+        done.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        done.addStretch(1)
+
+        self.free_button.clicked.connect(lambda: self.choose("", "自由建议"))
+        self.to_who.clicked.connect(self.check_content)
+        self.send_named.clicked.connect(lambda: self.submit(anonymous=False))
+        self.send_anonymous.clicked.connect(lambda: self.submit(anonymous=True))
+        self.done_button.clicked.connect(self.finished)
+        self.tasks.busy_changed.connect(self.send_named.setDisabled)
+        self.tasks.busy_changed.connect(self.send_anonymous.setDisabled)
+        actor = ctx.actor
+        self.tasks.run(lambda hall: _themes(hall, actor), self._show_themes, self._failed)
+
+    def _panel(self, lead: str) -> QVBoxLayout:
+        page = QFrame()
+        page.setObjectName("panel")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(14)
+        if lead:
+            layout.addWidget(label(lead, "subtitle"))
+        self.pages.addWidget(page)
+        return layout
+
+    def _nav(self, forward: QPushButton) -> QHBoxLayout:
+        row = QHBoxLayout()
+        back = secondary_button("上一步")
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(self.pages.currentIndex() - 1))
+        row.addWidget(back)
+        row.addStretch(1)
+        row.addWidget(forward)
+        return row
+
+    def _show_themes(self, themes: list[Theme]) -> None:
+        for theme in themes:
+            until = f"（征集至 {theme.closes_on:%m月%d日}）" if theme.closes_on else ""
+            button = QPushButton(f"{theme.title}{until}")
+            button.setObjectName("choice")
+            button.setToolTip(theme.description)
+            button.clicked.connect(lambda _=False, t=theme: self.choose(t.code, t.title))
+            self.themes_box.addWidget(button)
+
+    def _failed(self, error: Exception) -> None:
+        set_tone(self.message, "error", user_message(error, "提交建议"))
+
+    def choose(self, code: str, title: str) -> None:
+        self.theme_code, self.theme_title = code, title
+        self.chosen.setText(f"主题：{title}")
+        set_tone(self.message, "", "")
+        self.pages.setCurrentIndex(1)
+        self.content.setFocus()
+
+    def check_content(self) -> None:
+        text = self.content.toPlainText().strip()
+        if len(text) < 10:
+            set_tone(self.message, "error", "请把建议写清楚一些（至少10个字）")
+            return
+        set_tone(self.message, "", "")
+        self.pages.setCurrentIndex(2)
+
+    def submit(self, *, anonymous: bool) -> None:
+        if self.tasks.busy:
+            return
+        actor, code, content = self.ctx.actor, self.theme_code, self.content.toPlainText()
+        name, phone = ("", "") if anonymous else (self.name.text(), self.phone.text())
+
+        def send(hall: Hall) -> SuggestionReceipt:
+            from desktop.services.suggestions import submit_suggestion
+
+            return submit_suggestion(hall, actor, content=content, theme_code=code, anonymous=anonymous,
+                                     name=name, phone=phone)
+
+        set_tone(self.message, "notice", "正在提交……")
+        self.tasks.run(send, self._sent, self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        field = getattr(error, "field", "")
+        if field == "建议内容":
+            self.pages.setCurrentIndex(1)
+        set_tone(self.message, "error", user_message(error, "提交建议") + "。您写的内容都还在")
+
+    def _sent(self, receipt: SuggestionReceipt) -> None:
+        self.receipt = receipt
+        set_tone(self.message, "", "")
+        self.done_number.setText(receipt.number)
+        self.done_text.setText(f"主题：{receipt.theme}。请记下编号，可凭编号到接待窗口了解办理和采纳情况。")
+        self.pages.setCurrentIndex(3)
+
+
+def _themes(hall: Hall, actor: object) -> list[Theme]:
+    from desktop.domain.access import Actor
+    from desktop.services.suggestions import open_themes
+
+    assert isinstance(actor, Actor)
+    return open_themes(hall, actor)

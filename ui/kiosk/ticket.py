@@ -1,0 +1,204 @@
+"""取号 at the kiosk: a ticket for the right window type in three taps, with or without the ID card.
+
+Tap 1 the home tile; tap 2 the business (優先 for the elderly and disabled is a toggle before
+it; with an ID-card reader the card may be laid on it first, or not); the ticket prints and
+the number shows large with how many wait ahead; tap 3 完成 (or the screen goes home by itself).
+
+The queue itself is another part of the system: the two functions are handed in
+(``desktop.services.queue.window_types`` and ``issue_ticket`` at the composition root).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
+from ui.common.widgets import label, message_label, set_tone
+from ui.shell.context import WorkContext
+from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
+
+if TYPE_CHECKING:
+    from desktop.services.context import Hall
+
+WindowTypes = Callable[["Hall"], list[WindowType]]
+IssueTicket = Callable[..., IssuedTicket]
+#: Seconds the ticket stays on screen before the kiosk goes home by itself.
+SHOW_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class _Printed:
+    printed: bool
+    message: str
+
+
+class TicketFlow(QWidget):
+    """The window types as big buttons; the ticket's number, people ahead and the wait."""
+
+    finished = Signal()
+    issued = Signal(object)  # the IssuedTicket
+
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None, *, window_types: WindowTypes,
+                 issue_ticket: IssueTicket) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = ctx.group(self)
+        self.devices = ctx.group(self)
+        self.setObjectName("page")
+        self._issue = issue_ticket
+        self.card: Any = None
+        self.types: list[WindowType] = []
+        self.type_buttons: list[QPushButton] = []
+        self._columns = 2
+
+        self.lead = label("请选择您要办理的业务，轻触即可取号", "title", centred=True)
+        self.card_button = QPushButton("刷身份证取号（可不刷）")
+        self.card_button.setObjectName("choice")
+        self.card_button.setVisible(ctx.settings.id_reader != "none")
+        self.priority = QPushButton("优先办理：70岁以上老人、残疾人、孕妇")
+        self.priority.setObjectName("choice")
+        self.priority.setCheckable(True)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(24)
+        self.message = message_label()
+        choose = QWidget()
+        column = QVBoxLayout(choose)
+        column.setContentsMargins(48, 24, 48, 24)
+        column.setSpacing(20)
+        column.addWidget(self.lead)
+        column.addWidget(self.card_button)
+        column.addWidget(self.priority)
+        column.addLayout(self.grid, 1)
+        column.addWidget(self.message)
+
+        self.number = label("", "countdown", centred=True)
+        self.business = label("", "title", centred=True)
+        self.ahead = label("", "subtitle", centred=True)
+        self.printing = label("", "subtitle", centred=True)
+        self.done_button = QPushButton("完成")
+        ticket = QWidget()
+        shown = QVBoxLayout(ticket)
+        shown.addStretch(1)
+        shown.addWidget(label("您的号码", "subtitle", centred=True))
+        shown.addWidget(self.number)
+        shown.addWidget(self.business)
+        shown.addWidget(self.ahead)
+        shown.addWidget(self.printing)
+        shown.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        shown.addStretch(1)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(choose)
+        self.pages.addWidget(ticket)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+        self.home_timer = QTimer(self)
+        self.home_timer.setSingleShot(True)
+        self.home_timer.setInterval(SHOW_SECONDS * 1000)
+        self.home_timer.timeout.connect(self.finished)
+        self.done_button.clicked.connect(self.finished)
+        self.card_button.clicked.connect(self.read_card)
+        set_tone(self.message, "notice", "正在读取业务类型……")
+        self.tasks.run(window_types, self._show_types, self._failed)
+
+    def set_portrait(self, portrait: bool) -> None:
+        self._columns = 1 if portrait else 2
+        self._place()
+
+    def _place(self) -> None:
+        for index, button in enumerate(self.type_buttons):
+            self.grid.addWidget(button, index // self._columns, index % self._columns)
+
+    def _show_types(self, types: list[WindowType]) -> None:
+        self.types = [t for t in types if t.active]
+        if self.types:
+            set_tone(self.message, "", "")
+        else:
+            set_tone(self.message, "error", "现在没有可以取号的业务，请到咨询台询问")
+        for window_type in self.types:
+            windows = "、".join(str(w) for w in window_type.windows)
+            button = QPushButton(f"{window_type.name}\n{windows} 号窗口" if windows else window_type.name)
+            button.setObjectName("tile")
+            button.setAccessibleName(window_type.name)
+            button.clicked.connect(lambda _=False, t=window_type: self.take(t))
+            self.type_buttons.append(button)
+        self._place()
+
+    def _failed(self, error: Exception) -> None:
+        set_tone(self.message, "error", user_message(error, "取号") + "。请到咨询台取号")
+
+    def read_card(self) -> None:
+        settings = self.ctx.settings
+
+        def read(_hall: Hall) -> Any:
+            from desktop.devices.factory import reader_from_settings
+            from desktop.domain.errors import RuleViolation
+
+            reader = reader_from_settings(settings)
+            if reader is None:
+                raise RuleViolation("no_reader", "本机没有身份证阅读器，可以直接选择业务取号")
+            return reader.read(8.0)
+
+        set_tone(self.message, "notice", "请把身份证平放在阅读器上……")
+
+        def read_done(card: Any) -> None:
+            self.card = card
+            self.card_button.setText("已读取身份证，请选择业务")
+            set_tone(self.message, "ok", "已读取身份证，请选择业务")
+
+        self.devices.run(read, read_done, lambda e: set_tone(self.message, "error", user_message(e, "读取身份证")),
+                         executor=Executor.DEVICES)
+
+    def take(self, window_type: WindowType) -> None:
+        if self.tasks.busy:
+            return
+        issue, card = self._issue, self.card
+        priority = self.priority.isChecked() and window_type.priority_allowed
+
+        def work(hall: Hall) -> IssuedTicket:
+            return issue(hall, type_code=window_type.code, source=TicketSource.KIOSK, priority=priority,
+                         id_number=getattr(card, "id_number", None), name=getattr(card, "name", None))
+
+        set_tone(self.message, "notice", "正在取号……")
+        self.tasks.run(work, self._issued, self._failed)
+
+    def _issued(self, issued: IssuedTicket) -> None:
+        self.card = None
+        set_tone(self.message, "", "")
+        self.number.setText(issued.ticket.number)
+        self.business.setText(issued.type_name)
+        wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
+        self.ahead.setText(f"前面还有 {issued.ahead} 人{wait}。请留意大厅屏幕和广播叫号")
+        self.printing.setText("正在打印号票……")
+        self.pages.setCurrentIndex(1)
+        self.home_timer.start()
+        self.issued.emit(issued)
+        actor, settings = self.ctx.actor, self.ctx.settings
+
+        def print_ticket(hall: Hall) -> _Printed:
+            from desktop.documents.model import DocumentKind
+            from desktop.printing.factory import printer_for
+            from desktop.services import documents, printing
+
+            doc = documents.queue_ticket(hall, actor, ticket_number=issued.ticket.number,
+                                         window_type=issued.type_name, people_ahead=issued.ahead,
+                                         issued_at=issued.ticket.issued_at,
+                                         estimated_wait_minutes=issued.estimated_wait_minutes)
+            outcome = printing.print_document(hall, actor, doc, None,
+                                              printer_for(DocumentKind.QUEUE_TICKET, settings, media=doc.media))
+            return _Printed(outcome.printed, outcome.message)
+
+        self.devices.run(print_ticket, self._printed,
+                         lambda error: self._printed(_Printed(False, user_message(error, "打印号票"))),
+                         executor=Executor.DEVICES)
+
+    def _printed(self, outcome: _Printed) -> None:
+        self.printing.setText("请取走号票" if outcome.printed else
+                              f"号票没有打印出来（{outcome.message}），请记住您的号码 {self.number.text()}")
