@@ -52,7 +52,7 @@ from server.protocol import (
     ReferenceResponse,
     SyncProblem,
 )
-from server.queue import add_queue_routes
+from server.queue import add_queue_routes, add_window_type_routes
 from server.reference import reference_for
 from server.store import Device, SyncServer, authenticate
 
@@ -313,6 +313,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         return JSONResponse(public.progress_json(progress), headers={"Cache-Control": "no-store"})
 
     app.state.queue_notifier = add_queue_routes(app, hall, current_device, sync.keys)
+    add_window_type_routes(app, hall, current_admin)
     return app
 
 

@@ -36,6 +36,7 @@ from desktop.domain.reception import (
     office_notice_day,
     parse_slots,
     place_booking,
+    place_walk_in,
     reception_day,
     reception_days,
 )
@@ -278,8 +279,28 @@ def book(hall: Hall, actor: Actor, day_id: str, visitor: Visitor, *, slot: int |
     return _booking(hall, appointment_id)
 
 
+def book_today(hall: Hall, actor: Actor, visitor: Visitor) -> Booking:
+    """A walk-in joins today's reception day: the earliest slot not yet over with room, else 候补.
+
+    Refused when there is no reception day today.
+    """
+    guard(hall, actor, Permission.REGISTER, "预约领导接访")
+    visitor = _check_visitor(hall, visitor)
+    today = hall.today()
+    with hall.transaction() as session:
+        day = session.scalars(select(ReceptionDayRow).where(ReceptionDayRow.day == today)
+                              .order_by(ReceptionDayRow.day_id).limit(1)).first()
+        if day is None:
+            raise RuleViolation("no_reception_today",
+                                f"今天（{format_date(today)}）没有安排领导接访日，不能加入今日接访；"
+                                "可在“领导接访预约”中预约以后的接访日")
+        appointment_id = _book(session, hall, actor, day, visitor, None, "窗口",
+                               walk_in_at=f"{hall.now():%H:%M}")
+    return _booking(hall, appointment_id)
+
+
 def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visitor: Visitor, slot: int | None,
-          source: str) -> str:
+          source: str, *, walk_in_at: str | None = None) -> str:
     if day.day < hall.today():
         raise RuleViolation("day_past", f"{format_date(day.day)}的领导接访日已经过去，请选择以后的接访日")
     same = session.scalar(select(AppointmentRow.appointment_id).where(
@@ -295,7 +316,7 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
             .group_by(AppointmentRow.slot)):
         if index is not None and 0 <= index < len(booked):
             booked[index] = count
-    placed = place_booking(slots, booked, slot)
+    placed = place_booking(slots, booked, slot) if walk_in_at is None else place_walk_in(slots, booked, walk_in_at)
     seq = (session.scalar(select(func.max(AppointmentRow.seq)).where(AppointmentRow.day_id == day.day_id)) or 0) + 1
     row = AppointmentRow(
         appointment_id=hall.new_id(), day_id=day.day_id, slot=placed, status=BOOKED if placed is not None else WAITING,
