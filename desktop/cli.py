@@ -263,9 +263,22 @@ def _audit_command(settings: Settings, path: Path, action: str, target: str, det
         hall.engine.dispose()
 
 
+#: What ``demo-data`` says where Faker is not installed: the installed program (the bundle) leaves it out.
+DEMO_DATA_NOT_INSTALLED = ("演示数据生成不属于安装版程序（它只用于演示和培训，不随程序安装）："
+                           "请在程序的源代码目录中运行 python -m desktop demo-data，"
+                           "再用 --db 把生成的数据库交给本程序")
+
+
 def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     from desktop.domain.errors import RuleViolation
-    from desktop.services.demo_runner import check_demo_request, generate_demo_database
+
+    try:
+        from desktop.services.demo_runner import check_demo_request, generate_demo_database
+    except ModuleNotFoundError as exc:
+        if exc.name != "faker":
+            raise
+        print(DEMO_DATA_NOT_INSTALLED, file=sys.stderr)
+        return 2
 
     path = _db_path(args, settings)
     try:
