@@ -57,7 +57,7 @@ def test_self_test_names_what_is_missing_and_checks_the_rest(qtbot: QtBot, tmp_p
     assert f"[缺失] 程序文件：找不到文书字体 {fonts.FONT_FILE}：应位于 {tmp_path / 'fonts'}" in out
     assert "或安装 fonts-wqy-microhei 软件包" in out
     assert "[正常] 加密数据库：" in out and "[正常] 虚拟键盘：" in out  # one missing part stops no other check
-    assert "自检未通过：程序文件有问题" in out
+    assert "自检未通过：程序文件、回执与二维码有问题" in out  # no font at all: no receipt either
     assert "Traceback" not in out
 
 
