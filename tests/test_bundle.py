@@ -24,7 +24,7 @@ from desktop.services.database import open_database
 REPO = Path(__file__).resolve().parents[1]
 OLD_REVISION = "0013"  # a database from before the server's authority checks
 ROLE_PAGES = {
-    "kiosk": "自助服务终端：查询办理进度（无需登录）",
+    "kiosk": "自助服务终端：自助服务（无需登录）",
     "counter": "接待窗口：工作人员登录",
     "leader": "领导接访：工作人员登录",
     "display": "大厅信息屏：大厅信息（无需登录）",
