@@ -2,9 +2,10 @@
 
 Qt links ICU for collation (Chinese sorted by pinyin with ``QCollator``), legacy text codecs and
 time-zone names. The wheel's ``libicudata.so.73`` carries the data of every locale; this keeps
-the root, ``zh*`` and ``en*`` locales, the Unicode property tables and the GB18030/GBK codecs
-(and what any kept item depends on) — no transliteration, no character names and no break
-iterators, which Qt does not take from ICU (its text boundaries are its own) — and links the result into a library with the same name and symbol (``icudtNN_dat``). Needs
+the root, ``zh*`` and ``en*`` locales (collation and time-zone names), the Unicode property tables
+and the GB18030/GBK codecs (and what any kept item depends on) — no transliteration, no character
+names, no break iterators, no currency, language, region or unit names and no number spelling,
+which Qt does not take from ICU (its text boundaries and locale data are its own) — and links the result into a library with the same name and symbol (``icudtNN_dat``). Needs
 ``icupkg`` (Debian: icu-devtools) and a C compiler; without them the original is kept and the
 build says so. ``self-test`` checks the result (pinyin collation).
 """
@@ -17,6 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+#: Trees Qt never reads from ICU (its locale data, currencies, language, region and unit names and
+#: number spelling are its own, from CLDR): dropped whole (0.9 MB).
+DROPPED_TREES = ("curr/", "lang/", "region/", "unit/", "rbnf/")
 LOCALE_TREES = ("", "coll/", "curr/", "lang/", "region/", "unit/", "zone/", "rbnf/", "brkitr/")
 #: Files of a locale tree that belong to no locale (the tree's index, string pool, shared data).
 _SHARED = re.compile(r"^(res_index|pool|root|supplementalData|metadata|likelySubtags|numberingSystems|"
@@ -29,7 +33,7 @@ _KEPT_CODECS = re.compile(r"^(gb18030|ibm-1386_P100-2001|windows-936-2000)\.cnv$
 
 def keep_item(item: str) -> bool:
     """Whether an item of the ICU data package (``coll/zh.res``, ``uprops.icu``, …) stays."""
-    if item.startswith(("translit/", "brkitr/")) or item == "unames.icu":
+    if item.startswith(("translit/", "brkitr/", *DROPPED_TREES)) or item == "unames.icu":
         return False
     if item.endswith(".cnv"):
         return bool(_KEPT_CODECS.match(item))

@@ -37,8 +37,13 @@ PLUGINS: dict[str, set[str]] = {
 #: QML folders kept, exactly (their files, not their subfolders) …
 QML_DIRS = {"QtQml", "QtQml/Models", "QtQml/WorkerScript", "QtQuick", "QtQuick/Layouts", "QtQuick/Window",
             "Qt/labs/folderlistmodel"}
-#: … and whole: the virtual keyboard with its layouts, styles and input-method plugins (Pinyin).
+#: … and whole: the virtual keyboard with its layouts, styles and input-method plugins …
 QML_TREES = ("QtQuick/VirtualKeyboard",)
+#: … but for the input methods of languages a mainland hall does not type (each brings its own layouts, so
+#: their languages leave the keyboard's language menu with them): Japanese (OpenWNN, 1.6 MB), traditional
+#: Chinese Cangjie/Zhuyin (TCIme), Korean (Hangul), Thai. Kept: Pinyin (简体中文) and the built-in English.
+QML_DROPPED = ("QtQuick/VirtualKeyboard/Plugins/OpenWNN", "QtQuick/VirtualKeyboard/Plugins/TCIme",
+               "QtQuick/VirtualKeyboard/Plugins/Hangul", "QtQuick/VirtualKeyboard/Plugins/Thai")
 
 #: Qt's own translations: the Chinese ones the program loads (qt_zh_CN pulls in the others).
 TRANSLATIONS = re.compile(r"(qt|qtbase|qtdeclarative|qtmultimedia)_zh_CN\.qm$")
@@ -89,6 +94,8 @@ def keep_qt_file(rel: str, plugins: dict[str, set[str]] = PLUGINS) -> bool:
         folder = "/".join(parts[1:-1])
         if parts[-1].endswith(".qmltypes"):  # type descriptions for tools, not read when running
             return False
+        if any(folder == tree or folder.startswith(tree + "/") for tree in QML_DROPPED):
+            return False
         return folder in QML_DIRS or any(folder == tree or folder.startswith(tree + "/") for tree in QML_TREES)
     if parts[0] == "translations":
         return bool(TRANSLATIONS.search(parts[-1]))
@@ -101,7 +108,11 @@ def keep_qt_file(rel: str, plugins: dict[str, set[str]] = PLUGINS) -> bool:
 SYSTEM_LIBRARIES = re.compile(
     r"^lib(X|xcb|xkb|GL|EGL|OpenGL|gbm|drm|wayland-|fontconfig|freetype|dbus-1|glib-2|gio-2|gobject-2|gmodule-2|"
     r"gthread-2|cups|pulse|asound|speechd|systemd|udev|gtk|gdk|cairo|pango|atk|harfbuzz|gssapi_krb5|krb5|k5crypto|"
-    r"com_err|keyutils)", re.IGNORECASE)
+    r"com_err|keyutils|"
+    # the C/C++ runtime and compression libraries every desktop system has (Priority: required/important,
+    # same sonames in Debian 10–13, 统信UOS and 麒麟): libstdc++6, libgcc-s1, zlib1g, liblzma5, libbz2-1.0,
+    # libuuid1, libzstd1. Pillow's own renamed copies (pillow.libs/) stay: its modules name those.
+    r"stdc\+\+\.so|gcc_s\.so|z\.so|lzma\.so|bz2\.so|uuid\.so|zstd\.so)", re.IGNORECASE)
 #: Loaded with ctypes (pyusb), so no other binary names them.
 CTYPES_LIBRARIES = re.compile(r"^libusb-1\.0", re.IGNORECASE)
 
@@ -158,7 +169,8 @@ def prune(binaries: list, datas: list, *, multimedia: bool) -> tuple[list, list]
                 wanted.add(name)
                 todo.append(libraries[name][1])
     kept = [e for e in binaries if not _is_library(e[0]) or os.path.basename(e[0]).lower() in wanted]
-    kept = [e for e in kept if not _AVX2_VARIANT.match(e[0].replace("\\", "/"))]
+    kept = [e for e in kept if not _AVX2_VARIANT.match(e[0].replace("\\", "/"))
+            and not _RAPIDFUZZ_UNUSED.match(e[0].replace("\\", "/"))]
     kept, links = _shared_openssl(kept)
     # PyInstaller links the libraries it found to the top of the bundle: no link to a file left out
     present = {e[0].replace("\\", "/") for e in kept} | {e[0].replace("\\", "/") for e in datas
@@ -172,6 +184,10 @@ def prune(binaries: list, datas: list, *, multimedia: bool) -> tuple[list, list]
 #: plain one when the other cannot be imported: the bundle keeps the plain ones (6 MB less; the
 #: repeat check's fuzzy comparison runs on any x86-64 CPU).
 _AVX2_VARIANT = re.compile(r"^rapidfuzz/.*_avx2\.cpython-")
+#: The repeat check uses ``rapidfuzz.fuzz`` only (its own C++ module, ``fuzz_cpp``): the C++ distance
+#: metrics and ``process`` (3.5 MB) are left out, and rapidfuzz imports their pure-Python versions
+#: instead should anything ask for them.
+_RAPIDFUZZ_UNUSED = re.compile(r"^rapidfuzz/(distance/metrics_cpp|process_cpp_impl)[.]")
 
 
 def _shared_openssl(binaries: list) -> tuple[list, list]:
@@ -190,18 +206,20 @@ def _shared_openssl(binaries: list) -> tuple[list, list]:
     return kept, links
 
 
-#: Faker (``demo-data``) ships every locale as source files: the program's names are zh_CN, and
-#: Faker falls back to en_US where a locale has no provider of its own.
-_FAKER_LOCALE = re.compile(r"^faker/providers/(?:.+/)?([a-z]{2,3}(?:_[A-Z]{2})?)/")
-FAKER_LOCALES = {"zh_CN", "en_US", "en"}
-
-
-def keep_module(name: str) -> bool:
-    """Whether a Python module goes into the bundle (Faker's providers: only the kept locales)."""
-    parts = name.split(".")
-    if parts[:2] == ["faker", "providers"] and len(parts) > 3 and re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", parts[3]):
-        return parts[3] in FAKER_LOCALES
-    return True
+#: Python modules the installed program never imports: the development and debugging parts of the
+#: standard library, asyncio's SQLAlchemy, type-checker plugins, pydantic's v1 copy, the pure-Python
+#: fallbacks of modules built in C, East-Asian codecs other than Chinese (GB 2312/GBK/GB 18030 stay).
+#: Faker (``demo-data``, 2.7 MB) stays out as well: demo data is made from a checkout, not on a hall's PC.
+UNUSED_MODULES = [
+    "faker", "text_unidecode", "unittest", "doctest", "pdb", "bdb", "xmlrpc", "ftplib", "smtplib",
+    "http.server", "socketserver", "lib2to3", "idlelib", "ensurepip", "distutils", "turtle", "turtledemo",
+    "PySide6.QtDBus", "curses", "readline", "tracemalloc", "_pydecimal", "_pyio",
+    "sqlalchemy.ext.asyncio", "sqlalchemy.ext.mypy", "pydantic.mypy", "pydantic.v1",
+    # optional for httpx/httpcore (asynchronous back-ends, guessing a response's encoding): the sync is synchronous JSON
+    "anyio", "trio", "charset_normalizer",  # (reportlab: only to guess the encoding of an XMP file)
+    "click",  # httpx's command line
+    "_codecs_jp", "_codecs_kr", "_codecs_tw", "_codecs_hk", "_codecs_iso2022",
+]
 
 
 def keep_data(dest: str) -> bool:
@@ -209,8 +227,9 @@ def keep_data(dest: str) -> bool:
     dest = dest.replace("\\", "/")
     if dest.startswith("stdnum/") and dest.endswith(".dat"):  # only the Chinese ID number is checked
         return dest.startswith("stdnum/cn/")
-    match = _FAKER_LOCALE.match(dest)
-    return match is None or match.group(1) in FAKER_LOCALES
+    # Linux: the document font is the system's copy (desktop/documents/fonts.py looks there), which the
+    # .deb depends on (fonts-wqy-microhei, the same file, 5 MB); a Windows bundle carries its own
+    return WINDOWS or dest != "resources/fonts/wqy-microhei.ttc"
 
 #: Parts of Pillow the program never uses (it renders receipts and QR codes, reads no AVIF, WebP or
 #: colour profiles, draws no text with Pillow): their libraries leave with them.

@@ -1,6 +1,6 @@
 """Command line: ``python -m desktop {run,demo-data,self-test,doctor,rebuild-projections,import-holidays,rekey,
 backup,import-plain-database,recover,verify-audit,sync,sync-token,sync-status,window-types,window-type,
-set-kiosk-pin}``.
+set-kiosk-pin,voice-probe}``.
 
 Whatever goes wrong ends in a plain Chinese message on stderr and a non-zero exit status,
 never a traceback (``explain``): 1 for a refusal or a failed check, 2 for a database or key
@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = sub.add_parser("verify-audit", help="核验审计日志是否完整（发现修改、删除时以非零状态退出）")
     verify.add_argument("--db", help="数据库文件路径")
+
+    voice = sub.add_parser("voice-probe", help="（供 doctor 与大厅显示屏调用）检查语音引擎与中文语音，输出一行 JSON")
+    voice.add_argument("--engine", default="", help="语音引擎（留空自动选择）")
+    voice.add_argument("--locale", default="zh_CN", help="所需语音的语言")
 
     sub.add_parser("set-kiosk-pin", help="设置自助终端管理员退出密码（6–12位数字，以 Argon2id 散列保存在设置文件中）")
 
@@ -171,6 +175,15 @@ def _main(args: argparse.Namespace) -> int:
         from desktop.selftest import run_self_test
 
         return run_self_test()
+    if args.command == "voice-probe":  # a child of doctor or the hall display, which give it up if it hangs
+        from PySide6.QtCore import QCoreApplication
+
+        from desktop.devices.voice import VoiceOptions, probe_json
+
+        app = QCoreApplication.instance() or QCoreApplication([])  # engines are Qt plugins
+        print(probe_json(VoiceOptions(engine=args.engine, locale=args.locale)))
+        del app
+        return 0
     try:
         settings = load_settings()
     except RuntimeError as exc:
@@ -263,9 +276,22 @@ def _audit_command(settings: Settings, path: Path, action: str, target: str, det
         hall.engine.dispose()
 
 
+#: What ``demo-data`` says where Faker is not installed: the installed program (the bundle) leaves it out.
+DEMO_DATA_NOT_INSTALLED = ("演示数据生成不属于安装版程序（它只用于演示和培训，不随程序安装）："
+                           "请在程序的源代码目录中运行 python -m desktop demo-data，"
+                           "再用 --db 把生成的数据库交给本程序")
+
+
 def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     from desktop.domain.errors import RuleViolation
-    from desktop.services.demo_runner import check_demo_request, generate_demo_database
+
+    try:
+        from desktop.services.demo_runner import check_demo_request, generate_demo_database
+    except ModuleNotFoundError as exc:
+        if exc.name != "faker":
+            raise
+        print(DEMO_DATA_NOT_INSTALLED, file=sys.stderr)
+        return 2
 
     path = _db_path(args, settings)
     try:

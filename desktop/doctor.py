@@ -95,10 +95,11 @@ def _voice_check(settings: Settings) -> Check:
     try:
         from PySide6.QtCore import QCoreApplication
 
-        from desktop.devices.voice import VoiceOptions, chime_problem, probe
+        from desktop.devices.voice import VoiceOptions, chime_problem, preflight, probe
 
         app = QCoreApplication.instance() or QCoreApplication([])  # engines are Qt plugins
-        found = probe(VoiceOptions.of(settings))
+        options = VoiceOptions.of(settings)
+        found = preflight(options) or probe(options)  # an engine that may hang is asked in a child process
         del app
     except Exception as exc:  # report anything: this is the diagnosis tool
         return Check("叫号语音", FAIL, f"检查时出错：{exc}", "把此信息告知技术支持")

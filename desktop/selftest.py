@@ -81,12 +81,13 @@ def _load_plugin(kind: str, stem: str) -> str:
 
 def check_files() -> str:
     from db.migrate import MIGRATIONS, head_revision
-    from desktop.documents.fonts import FONT_FILE, fonts_dir
+    from desktop.documents.fonts import FontMissing, font_path
     from desktop.services.reference import reference_dir
 
-    font = fonts_dir() / FONT_FILE
-    if not font.is_file():
-        raise Missing(f"缺少文书字体 {font}")
+    try:  # the program's own copy, else the system's (the Linux bundle uses the one its .deb depends on)
+        font = font_path()
+    except FontMissing as exc:
+        raise Missing(str(exc)) from None
     missing = [name for name in ("organisations.csv", "regions.csv", "topics.csv")
                if not (reference_dir() / name).is_file()]
     if missing:
@@ -94,7 +95,7 @@ def check_files() -> str:
     if not (MIGRATIONS / "env.py").is_file():
         raise Missing(f"缺少数据库迁移脚本 {MIGRATIONS}")
     size = font.stat().st_size / 2**20
-    return f"文书字体 {font.name}（{size:.1f} MB）、参考数据、数据库迁移脚本（最新 {head_revision()}）"
+    return f"文书字体 {font}（{size:.1f} MB）、参考数据、数据库迁移脚本（最新 {head_revision()}）"
 
 
 def check_platforms() -> str:

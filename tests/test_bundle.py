@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from db.migrate import current_revision, head_revision, upgrade
 from desktop import selftest
+from desktop.cli import DEMO_DATA_NOT_INSTALLED
 from desktop.config import Settings
 from desktop.installation import load_secrets
 from desktop.services.database import open_database
@@ -49,12 +50,14 @@ def test_self_test_names_what_is_missing_and_checks_the_rest(qtbot: QtBot, tmp_p
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     import desktop.documents.fonts as fonts
 
-    monkeypatch.setattr(fonts, "fonts_dir", lambda: tmp_path / "fonts")  # an installation without its font
+    monkeypatch.setattr(fonts, "fonts_dir", lambda: tmp_path / "fonts")  # an installation without its font …
+    monkeypatch.setattr(fonts, "SYSTEM_COPIES", (tmp_path / "usr" / fonts.FONT_FILE,))  # … on a PC without it
     assert selftest.run_self_test() == 1
     out = capsys.readouterr().out
-    assert f"[缺失] 程序文件：缺少文书字体 {tmp_path / 'fonts' / fonts.FONT_FILE}" in out
+    assert f"[缺失] 程序文件：找不到文书字体 {fonts.FONT_FILE}：应位于 {tmp_path / 'fonts'}" in out
+    assert "或安装 fonts-wqy-microhei 软件包" in out
     assert "[正常] 加密数据库：" in out and "[正常] 虚拟键盘：" in out  # one missing part stops no other check
-    assert "自检未通过：程序文件有问题" in out
+    assert "自检未通过：程序文件、回执与二维码有问题" in out  # no font at all: no receipt either
     assert "Traceback" not in out
 
 
@@ -75,10 +78,14 @@ def test_the_bundle_checks_itself_starts_every_role_and_migrates(tmp_path: Path)
     bundle = tmp_path / "dist" / "petition-hall"
     files = [p.relative_to(bundle).as_posix() for p in bundle.rglob("*")]
     unused = re.compile(r"WebEngine|Quick3D|Qt6Pdf|Qt6Charts|Qt63D|Designer|QtQuick/Controls|translit|"
-                        r"faker/providers/\w+/(de|fr|ja)_|_avx2\.|libqgtk3|libicudata\.so\.\d+\.\d")
+                        r"faker/|Plugins/OpenWNN|_avx2\.|metrics_cpp|libqgtk3|libicudata\.so\.\d+\.\d|"
+                        r"^_internal/libstdc|wqy-microhei\.ttc$|QtMultimedia\.abi3|plugins/multimedia/")
     assert [f for f in files if unused.search(f)] == []
+    # Pillow's copies of libxcb, libXau, libzstd and liblzma: its modules name the system's (build/relink.py)
+    assert [f for f in files if re.search(r"pillow\.libs/lib(xcb|Xau|zstd|lzma)-", f)] == []
     assert any(f.endswith("qml/QtQuick/VirtualKeyboard/Plugins/Pinyin/qmldir") for f in files)
     assert any(f.endswith("plugins/texttospeech/libqtexttospeech_speechd.so") for f in files)
+    assert any(f.startswith("_internal/rapidfuzz/fuzz_cpp.") for f in files)
 
     settings = Settings(key_store="file")
     old = tmp_path / "old.db"
@@ -95,3 +102,10 @@ def test_the_bundle_checks_itself_starts_every_role_and_migrates(tmp_path: Path)
         assert current_revision(engine) == head_revision() != OLD_REVISION
     finally:
         engine.dispose()
+
+    # demo data is made from a checkout: the installed program says so and writes nothing
+    demo = subprocess.run([str(bundle / "petition-hall"), "demo-data", "--cases", "5",
+                           "--db", str(tmp_path / "demo.db")],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert demo.returncode == 2 and demo.stderr.strip() == DEMO_DATA_NOT_INSTALLED
+    assert not (tmp_path / "demo.db").exists()

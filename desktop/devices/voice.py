@@ -14,7 +14,12 @@ on the GUI thread; :func:`probe` is the same look-up for ``doctor``.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
 import re
+import subprocess
+import sys
 import wave
 from collections import deque
 from collections.abc import Sequence
@@ -22,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-if TYPE_CHECKING:  # QtTextToSpeech and QtMultimedia come with PySide6-Addons, loaded when voice is built
-    from PySide6.QtMultimedia import QSoundEffect
+from desktop.devices.chime import Chime
+
+if TYPE_CHECKING:  # QtTextToSpeech comes with PySide6-Addons, loaded when voice is built
     from PySide6.QtTextToSpeech import QTextToSpeech, QVoice
 
     from desktop.config import Settings
@@ -188,6 +194,65 @@ def _default_engine(engines: Sequence[str]) -> str:
     return real[0] if real else engines[0]
 
 
+#: Engines that open by talking to another program, which may hang for good (speechd asks
+#: speech-dispatcher, and a stuck daemon never answers): tried first in a child process.
+WAITING_ENGINES = frozenset({"speechd"})
+#: How long the child may take to open the engine and list its voices before it is given up.
+PROBE_SECONDS = 15.0
+NOT_ANSWERING = VoiceProbe((), problem="语音引擎没有响应",
+                           fix="speech-dispatcher 没有响应：重新启动它（killall speech-dispatcher，"
+                               "下次播报时自动启动），并检查声音设备；spd-say 你好 应能听到声音")
+
+
+def preflight(options: VoiceOptions, timeout: float = PROBE_SECONDS) -> VoiceProbe | None:
+    """For an engine that may hang, its probe made in a child process (given up after ``timeout``).
+
+    None when the engine opens without waiting on another program (nothing to fear here).
+    Run it off the GUI thread; a hang costs the child, never the display.
+    """
+    if not options.enabled:
+        return None
+    engines = _engines()
+    if (options.engine or (_default_engine(engines) if engines else "")) not in WAITING_ENGINES:
+        return None
+    try:
+        done = subprocess.run(probe_command(options), capture_output=True, text=True, timeout=timeout, check=False,
+                              env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    except subprocess.TimeoutExpired:
+        return dataclasses.replace(NOT_ANSWERING, engines=engines, engine=options.engine or _default_engine(engines))
+    except OSError as exc:
+        return VoiceProbe(engines, problem="无法检查语音引擎", fix=str(exc))
+    lines = done.stdout.strip().splitlines()
+    try:
+        found = json.loads(lines[-1])
+        return VoiceProbe(tuple(found["engines"]), found["engine"], found["voice"], found["problem"], found["fix"])
+    except (IndexError, ValueError, KeyError, TypeError):
+        why = (done.stderr.strip() or "检查进程没有给出结果")[-300:]
+        return VoiceProbe(engines, problem="无法检查语音引擎", fix=why)
+
+
+def _engines() -> tuple[str, ...]:
+    """The text-to-speech engines Qt finds here (none without PySide6-Addons: _open_engine says so)."""
+    try:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+    except ImportError:
+        return ()
+    return tuple(QTextToSpeech.availableEngines())
+
+
+def probe_command(options: VoiceOptions) -> list[str]:
+    """This program's ``voice-probe`` command (the bundle is its own interpreter)."""
+    command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "desktop"]
+    return [*command, "voice-probe", "--engine", options.engine, "--locale", options.locale]
+
+
+def probe_json(options: VoiceOptions) -> str:
+    """:func:`probe` as one line of JSON (what ``voice-probe`` prints for :func:`preflight`)."""
+    found = probe(options)
+    return json.dumps({"engines": list(found.engines), "engine": found.engine, "voice": found.voice,
+                       "problem": found.problem, "fix": found.fix}, ensure_ascii=False)
+
+
 def probe(options: VoiceOptions) -> VoiceProbe:
     """Which engine and Mandarin voice the display would speak with (for ``doctor``)."""
     tts, found = _open_engine(options, None)
@@ -251,14 +316,10 @@ class SpeechAnnouncer(QObject):
         self._current: str | None = None
         self._speaking = False
         self.chime_problem = chime_problem(options.chime) if options.chime is not None else ""
-        self._chime: QSoundEffect | None = None
+        self._chime: Chime | None = None
         self._chime_ms = 0
         if options.chime is not None and not self.chime_problem:
-            from PySide6.QtMultimedia import QSoundEffect
-
-            self._chime = QSoundEffect(self)
-            self._chime.setSource(QUrl.fromLocalFile(str(options.chime)))
-            self._chime.setVolume(options.volume)
+            self._chime = Chime(options.chime, options.volume, self)  # the system's player, not Qt Multimedia
             self._chime.playingChanged.connect(self._chime_changed)
             self._chime_ms = chime_length_ms(options.chime)
         self._chime_wait = QTimer(self)  # the chime's end, should the sound device never tell it

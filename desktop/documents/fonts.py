@@ -21,7 +21,8 @@ FONT_NAME: Final = "WenQuanYiMicroHei"
 FONT_FILE: Final = "wqy-microhei.ttc"
 #: Face 0 of the collection is the proportional Micro Hei (face 1 is the monospaced one).
 FONT_FACE: Final = 0
-#: Where Debian, 统信UOS and 麒麟 install the same font, used only when the bundled copy is missing.
+#: Where Debian, 统信UOS and 麒麟 install the same font, used when the program carries no copy (the Linux
+#: bundle: its .deb depends on fonts-wqy-microhei, the same file).
 SYSTEM_COPIES: Final = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
     Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"),

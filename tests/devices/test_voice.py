@@ -16,6 +16,7 @@ from PySide6.QtTextToSpeech import QTextToSpeech
 from pytestqt.qtbot import QtBot
 
 from desktop.config import Settings, SettingsError
+from desktop.devices import voice
 from desktop.devices.voice import (
     SilentAnnouncer,
     SpeechAnnouncer,
@@ -212,3 +213,33 @@ def test_doctor_says_whether_an_engine_and_a_mandarin_voice_exist(qtbot: QtBot, 
     off = _voice_check(Settings(voice=False))
     assert off.status == OK and "已关闭" in off.detail
     assert FAIL not in (none.status, found.status, chime.status, off.status)
+
+
+def test_an_engine_that_may_hang_is_asked_in_a_child_given_up_after_its_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """speechd opens by asking speech-dispatcher, which may never answer: the child is given up, not the display."""
+    import sys
+
+    assert voice.preflight(MOCK) is None  # an engine in this process that waits on nothing: no child
+    speechd = VoiceOptions(engine="speechd")
+    monkeypatch.setattr(voice, "_engines", lambda: ("speechd", "mock"))
+    monkeypatch.setattr(voice, "probe_command", lambda options: [sys.executable, "-c", "import time; time.sleep(30)"])
+    hung = voice.preflight(speechd, timeout=0.5)
+    assert hung is not None and hung.problem == "语音引擎没有响应" and "speech-dispatcher" in hung.fix
+    answer = '{"engines": ["speechd"], "engine": "speechd", "voice": "cmn", "problem": "", "fix": ""}'
+    monkeypatch.setattr(voice, "probe_command", lambda options: [sys.executable, "-c", f"print({answer!r})"])
+    assert voice.preflight(speechd) == voice.VoiceProbe(("speechd",), "speechd", "cmn")
+    monkeypatch.setattr(voice, "probe_command", lambda options: [sys.executable, "-c", "print('garbage')"])
+    garbled = voice.preflight(speechd)
+    assert garbled is not None and garbled.problem == "无法检查语音引擎"
+
+
+def test_voice_probe_prints_what_the_child_found() -> None:
+    import json
+    import os
+    import subprocess
+
+    done = subprocess.run(voice.probe_command(MOCK), capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["engine"] == "mock" and "mock" in found["engines"]

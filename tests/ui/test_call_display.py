@@ -262,6 +262,26 @@ def test_without_a_voice_engine_the_screen_says_voice_is_off_and_still_shows_cal
     assert board.number.text() == "A012" and board.flashing
 
 
+def test_an_engine_that_does_not_answer_leaves_the_display_working_and_says_voice_is_off(
+        qtbot: QtBot, work_context: Context) -> None:
+    from desktop.devices.voice import NOT_ANSWERING
+
+    queue = Queue()
+    opened: list[QObject] = []
+    board = HallBoard(work_context(Actor.display_screen("D01"), "display"), queue,
+                      lambda parent: opened.append(parent) or mock_voice(parent), now=lambda: NOW,
+                      preflight=lambda: NOT_ANSWERING)  # what a hung speech-dispatcher comes to
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitUntil(lambda: board.board is not None and board.announcer is not None)
+    assert not opened  # the engine itself was never opened on the display's thread
+    assert board.voice_off.isVisible() and board.voice_off.text() == "语音播报未开启：语音引擎没有响应"
+    queue.call(("A012", 3))
+    queue_changed(qtbot, board, queue)
+    assert board.number.text() == "A012" and board.flashing
+
+
 def test_a_speaking_display_says_nothing_about_voice_until_its_engine_fails(
         qtbot: QtBot, work_context: Context) -> None:
     queue = Queue()

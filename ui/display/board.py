@@ -32,9 +32,10 @@ from desktop.domain.call_display import (
 from desktop.domain.queue import Call, QueueBoard, announcement
 from ui.shell import errors
 from ui.shell.context import WorkContext
+from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
-    from desktop.devices.voice import Announcer
+    from desktop.devices.voice import Announcer, VoiceProbe
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
 
@@ -114,16 +115,34 @@ def _default_announcer(ctx: WorkContext) -> MakeAnnouncer:
     return make
 
 
+def _unchecked() -> VoiceProbe:
+    from desktop.devices.voice import VoiceProbe
+
+    return VoiceProbe((), problem="无法检查语音引擎")
+
+
+def _default_preflight(ctx: WorkContext) -> Callable[[], VoiceProbe | None]:
+    def check() -> VoiceProbe | None:
+        from desktop.devices.voice import VoiceOptions, preflight
+
+        return preflight(VoiceOptions.of(ctx.settings))
+
+    return check
+
+
 class HallBoard(QWidget):
     """The call display (see the module's docstring)."""
 
     def __init__(self, ctx: WorkContext, read_board: ReadBoard, make_announcer: MakeAnnouncer | None = None, *,
-                 now: Callable[[], datetime] = datetime.now, flash_ms: int = FLASH_MS) -> None:
+                 now: Callable[[], datetime] = datetime.now, flash_ms: int = FLASH_MS,
+                 preflight: Callable[[], VoiceProbe | None] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.tasks = ctx.group(self)
         self.read_board = read_board
         self._make_announcer = make_announcer or _default_announcer(ctx)
+        self._preflight = preflight or (_default_preflight(ctx) if make_announcer is None else None)
+        self._voice_checking = False
         self._now = now
         self._flash_ms = flash_ms
         self.setObjectName("callBoard")
@@ -222,9 +241,30 @@ class HallBoard(QWidget):
         QTimer.singleShot(0, self, self._start_voice)
 
     def _start_voice(self) -> None:
-        if self.announcer is None:
+        if self.announcer is not None or self._voice_checking:
+            return
+        if self._preflight is None:
+            self._voice_checked(None)
+            return
+        # An engine that opens by asking another program (speech-dispatcher) is first opened in a
+        # child process, off the GUI thread: a daemon that never answers costs the child, not the display.
+        self._voice_checking = True
+        check = self._preflight
+        self.tasks.run(lambda _hall: check(), self._voice_checked,
+                       lambda error: self._voice_checked(_unchecked()),
+                       executor=Executor.DEVICES)
+
+    def _voice_checked(self, found: VoiceProbe | None) -> None:
+        self._voice_checking = False
+        if self.announcer is not None:
+            return
+        if found is not None and found.problem:
+            from desktop.devices.voice import SilentAnnouncer
+
+            self.announcer = SilentAnnouncer(f"语音播报未开启：{found.problem}", self)
+        else:
             self.announcer = self._make_announcer(self)
-            self._show_voice()
+        self._show_voice()
 
     def _changed(self, changes: Changes) -> None:
         if changes.queue or changes.reference:
