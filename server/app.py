@@ -53,6 +53,7 @@ from server.protocol import (
     SyncProblem,
 )
 from server.queue import add_queue_routes
+from server.records import FIELD_WORDS, add_records_routes
 from server.reference import reference_for
 from server.store import Device, SyncServer, authenticate
 
@@ -71,7 +72,8 @@ def _problem(status: int, kind: ProblemKind, detail: str, **headers: str) -> JSO
 
 
 def _where(error: Any) -> str:
-    location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query"))
+    location = ".".join(FIELD_WORDS.get(str(part), str(part)) for part in error.get("loc", ())
+                        if part not in ("body", "query"))
     return location or "请求"
 
 
@@ -313,6 +315,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         return JSONResponse(public.progress_json(progress), headers={"Cache-Control": "no-store"})
 
     app.state.queue_notifier = add_queue_routes(app, hall, current_device, sync.keys)
+    app.state.records_notifier = add_records_routes(app, hall, current_device, sync.keys)
     return app
 
 
@@ -369,8 +372,9 @@ def serving(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[st
         bound = web.servers[0].sockets[0].getsockname()
         yield f"http://{bound[0]}:{bound[1]}"
     finally:
-        notifier = getattr(app.state, "queue_notifier", None)
-        if notifier is not None:
-            notifier.close()  # the queue's open streams end, so the server can stop
+        for name in ("queue_notifier", "records_notifier"):
+            notifier = getattr(app.state, name, None)
+            if notifier is not None:
+                notifier.close()  # the open streams end, so the server can stop
         web.should_exit = True
         thread.join()
