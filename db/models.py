@@ -467,8 +467,8 @@ class SuggestionRow(Base):
     theme_title: Mapped[str] = mapped_column(String(100))
     content: Mapped[str] = mapped_column(Text)
     anonymous: Mapped[bool] = mapped_column(Boolean)
-    name: Mapped[str] = mapped_column(String(50))
-    phone: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(400))  # String(400)/(120): sealed on the central server
+    phone: Mapped[str] = mapped_column(String(120))
     submitted_at: Mapped[str] = mapped_column(String(32))
     submitted_by: Mapped[str] = mapped_column(String(96))
     device_id: Mapped[str] = mapped_column(String(32))
@@ -511,9 +511,9 @@ class AppointmentRow(Base):
     slot: Mapped[int | None] = mapped_column(Integer, nullable=True)
     status: Mapped[str] = mapped_column(String(12))  # 已预约 / 候补 / 已接待 / 已取消
     seq: Mapped[int] = mapped_column(Integer)  # order of booking on the day (the waiting list's order)
-    name: Mapped[str] = mapped_column(String(100))
-    id_number: Mapped[str] = mapped_column(String(40), index=True)
-    phone: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(400))  # wide enough for the central server's sealed tokens
+    id_number: Mapped[str] = mapped_column(String(120), index=True)
+    phone: Mapped[str] = mapped_column(String(120))
     persons_count: Mapped[int] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text)
     case_number: Mapped[str] = mapped_column(String(40))

@@ -27,7 +27,7 @@ from server.app import create_app
 from server.app import serving as serve_in_thread
 from server.store import SyncServer, enrol_device
 from tests.helpers import valid_id
-from tests.sync.conftest import DeviceFactory, enrolled, free_port, with_staff
+from tests.sync.conftest import DeviceFactory, enrolled, free_port, linked, with_staff
 
 CLERK = Actor("staff:wangli", "王丽", "clerk")
 SUPERVISOR = Actor("staff:zhaomin", "赵敏", "supervisor")
@@ -42,15 +42,9 @@ def hall_server(device_hall: DeviceFactory) -> SyncServer:
 
 @contextmanager
 def links(server: SyncServer, url: str, *devices: tuple[Hall, str]) -> Iterator[list[RecordsClient]]:
-    started = [RecordsClient(hall, url, enrolled(server, hall, role), erase=role == "kiosk", max_backoff=0.3).start()
-               for hall, role in devices]
-    try:
-        for client in started:
-            assert client.online.wait(10), client.last_error
+    with linked([RecordsClient(hall, url, enrolled(server, hall, role), erase=role == "kiosk", max_backoff=0.3)
+                 for hall, role in devices]) as started:
         yield started
-    finally:
-        for client in started:
-            client.stop()
 
 
 def eventually(hall: Hall, check: Callable[[], bool], timeout: float = 10) -> None:

@@ -19,7 +19,17 @@ depends_on = None
 TABLES = ("reception_days", "reception_appointments", "dossier_notes", "suggestions", "suggestion_themes")
 
 
+#: Wide enough for the field cipher's tokens, which the central server keeps instead of the plain values.
+SEALED = {"reception_appointments": (("name", 100, 400), ("id_number", 40, 120), ("phone", 24, 120)),
+          "suggestions": (("name", 50, 400), ("phone", 20, 120))}
+
+
 def upgrade() -> None:
+    for table, columns in SEALED.items():
+        with op.batch_alter_table(table) as batch:
+            for column, before, after in columns:
+                batch.alter_column(column, existing_type=sa.String(before), type_=sa.String(after),
+                                   existing_nullable=False)
     for table in TABLES:
         op.add_column(table, sa.Column("rev", sa.BigInteger(), nullable=False, server_default="0"))
         op.create_index(f"ix_{table}_rev", table, ["rev"])
@@ -34,3 +44,8 @@ def downgrade() -> None:
     for table in TABLES:
         op.drop_index(f"ix_{table}_rev", table_name=table)
         op.drop_column(table, "rev")
+    for table, columns in SEALED.items():
+        with op.batch_alter_table(table) as batch:
+            for column, before, after in columns:
+                batch.alter_column(column, existing_type=sa.String(after), type_=sa.String(before),
+                                   existing_nullable=False)
