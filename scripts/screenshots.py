@@ -234,6 +234,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     save(window, "07-leader")
     window.close()
     leader_day(hall, out, staff, save, after, settle, logins)
+    walk_in(hall, staff, save, after, logins["clerk"])
 
     # administration: accounts (with the create dialog) and the verified audit log
     window = staff("admin", logins["admin"])
@@ -245,6 +246,13 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
         window.resize(1366, 768)
         tabs.show_tab(tabs.devices)
         save(window, "08b-admin-devices-1366x768")
+        window.resize(*STAFF_SIZE)
+    window_types = getattr(tabs, "window_types", None)
+    if window_types is not None:
+        window.resize(1366, 768)
+        tabs.show_tab(window_types)
+        window_types.table.selectRow(1)
+        save(window, "08c-admin-window-types-1366x768")
         window.resize(*STAFF_SIZE)
     dialog = tabs.accounts.open_create_dialog()
     dialog.login.setText("liuyang")
@@ -605,6 +613,32 @@ def _queue_tickets(hall: Any) -> None:
                        name=known.name if known is not None else None)
     for code in ("general", "general", "wages", "legal", "general", "leader"):
         queue.issue_ticket(hall, type_code=code, source=TicketSource.KIOSK)
+
+
+def walk_in(hall: Any, staff: Callable[..., Any], save: Callable[[Any, str], None],
+            after: Callable[[Any, Callable[[], object]], None], login: str) -> None:
+    """Window 3 calls a 领导接访 number on the reception day and adds the visitor to the leader's list."""
+    from desktop.domain.queue import QueueAction, TicketSource
+    from desktop.services import queue
+    from ui.counter.work import CounterWork
+
+    current = queue.window_view(hall, window=3).current
+    if current is not None:
+        queue.act(hall, current.ticket_id, QueueAction.FINISH, window=3)
+    issued = queue.issue_ticket(hall, type_code="leader", source=TicketSource.KIOSK)
+    queue.act(hall, issued.ticket.ticket_id, QueueAction.CALL, window=3)
+    window = staff("counter", login)
+    window.resize(1366, 768)
+    work = window.work
+    assert isinstance(work, CounterWork) and work.queue is not None
+    bar = work.queue
+    if bar.view is None or bar.view.current is None:
+        after(bar.refreshed, lambda: None)
+    bar.visitor_name.setText("陈国平")
+    bar.visitor_id.setText("330726196205084814")
+    after(bar.joined, bar.walk_in.click)
+    save(window, "25b-counter-queue-walk-in-1366x768")
+    window.close()
 
 
 def _serve_one(hall: Any) -> None:

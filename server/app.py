@@ -52,7 +52,7 @@ from server.protocol import (
     ReferenceResponse,
     SyncProblem,
 )
-from server.queue import add_queue_routes
+from server.queue import add_queue_routes, add_window_type_routes
 from server.records import FIELD_WORDS, add_records_routes
 from server.reference import reference_for
 from server.store import Device, SyncServer, authenticate
@@ -316,6 +316,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
 
     app.state.queue_notifier = add_queue_routes(app, hall, current_device, sync.keys)
     app.state.records_notifier = add_records_routes(app, hall, current_device, sync.keys)
+    add_window_type_routes(app, hall, current_admin)
     return app
 
 

@@ -268,3 +268,24 @@ class ReferenceResponse(BaseModel):
     version: str
     unchanged: bool
     parts: dict[str, ReferencePart]
+
+
+# -- the administrator's window types of the hall queue (on the queue's authority) ------------------
+
+class WindowTypeBody(BaseModel):
+    """A window type as the administrator's device sends it (the service checks the rest, in words)."""
+
+    code: str = Field(default="", max_length=32, pattern=r"^[A-Za-z0-9_-]*$")  # "": a new type
+    name: str = Field(max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")
+    prefix: str = Field(max_length=8, pattern=r"^[^\x00-\x1f\x7f]*$")
+    windows: list[int] = Field(default_factory=list, max_length=99)
+    priority_allowed: bool = True
+    active: bool = True
+
+
+class WindowTypeEntry(WindowTypeBody):
+    waiting: int = 0  # tickets of the type waiting today
+
+
+class WindowTypeList(BaseModel):
+    types: list[WindowTypeEntry]

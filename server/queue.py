@@ -8,6 +8,9 @@
 * ``POST /queue/issue`` (kiosks and staff), ``/queue/call-next``, ``/queue/act``,
   ``/queue/merge`` (staff devices): commands, each answered with its result and the
   changes after the ``since`` the client sent, so its mirror is current at once.
+* ``GET/POST /admin/queue/window-types``, ``POST /admin/queue/window-types/{code}/move``: the
+  administrator's window types (an admin desk with the administrator's own password); the
+  change reaches every device with the queue's next event.
 
 Displays and kiosks see numbers and windows only: the person who took a ticket with an ID
 card goes to staff devices alone. On PostgreSQL (the central server) the person's fields
@@ -21,16 +24,17 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, TypeAdapter
 
+from desktop.domain.access import Actor
 from desktop.domain.errors import RuleViolation
-from desktop.domain.queue import IssuedTicket, QueueAction, Ticket, TicketSource, TicketState
+from desktop.domain.queue import IssuedTicket, QueueAction, Ticket, TicketSource, TicketState, WindowType
 from desktop.services import queue
 from desktop.services.context import Hall
 from server.personal import FieldKeys
-from server.protocol import SyncProblem
+from server.protocol import SyncProblem, WindowTypeBody, WindowTypeEntry, WindowTypeList
 from server.push import Notifier, event_stream
 from server.store import Device
 
@@ -72,6 +76,46 @@ class ActRequest(BaseModel):
 class MergeRequest(BaseModel):
     tickets: list[queue.TicketRecord] = Field(default_factory=list, max_length=5000)
     calls: list[queue.CallRecord] = Field(default_factory=list, max_length=20000)
+
+
+def window_type_entry(t: WindowType, waiting: int = 0) -> WindowTypeEntry:
+    return WindowTypeEntry(code=t.code, name=t.name, prefix=t.prefix, windows=list(t.windows),
+                           priority_allowed=t.priority_allowed, active=t.active, waiting=waiting)
+
+
+def add_window_type_routes(app: FastAPI, hall: Hall, current_admin: Callable[..., Actor]) -> None:
+    """The administrator's window types on the queue's authority (an admin device, the admin's own password)."""
+    Admin = Annotated[Actor, Depends(current_admin)]
+
+    def listing(admin: Actor) -> WindowTypeList:
+        return WindowTypeList(types=[window_type_entry(r.window_type, r.waiting)
+                                     for r in queue.window_type_rows(hall, admin)])
+
+    @app.get("/admin/queue/window-types")
+    def window_types(admin: Admin) -> WindowTypeList:
+        """Every window type in the hall's order, stopped ones too, with today's waiting count."""
+        return listing(admin)
+
+    @app.post("/admin/queue/window-types")
+    def save_window_type(body: WindowTypeBody, admin: Admin) -> WindowTypeEntry:
+        """Add (no code) or change a window type; every device gets it with the queue's next change."""
+        try:
+            saved = queue.save_window_type(hall, admin, WindowType(body.code, body.name, body.prefix,
+                                                                   tuple(body.windows), body.priority_allowed,
+                                                                   body.active))
+        except RuleViolation as refusal:
+            raise _refuse(refusal) from None
+        return window_type_entry(saved)
+
+    @app.post("/admin/queue/window-types/{code}/move")
+    def move_window_type(code: Annotated[str, Path(min_length=1, max_length=32, pattern=CODE)], admin: Admin,
+                         step: Annotated[int, Query(ge=-99, le=99)] = 1) -> WindowTypeList:
+        """Move a type up (negative ``step``) or down in the hall's order."""
+        try:
+            queue.move_window_type(hall, admin, code, step, here=True)
+        except RuleViolation as refusal:
+            raise _refuse(refusal) from None
+        return listing(admin)
 
 
 def _refuse(refusal: RuleViolation) -> SyncProblem:

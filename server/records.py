@@ -105,6 +105,7 @@ class Book(Command):
     slot: int | None = Field(default=None, ge=0, le=50)
     source: str = Field(default="窗口", max_length=8, pattern=LINE)
     case_number: str = Field(default="", max_length=40, pattern=r"^[A-Za-z0-9_-]*$")
+    walk_in: bool = False  # a walk-in joins today's reception day (staff devices; ``day_id`` is not used)
 
 
 class AppointmentCommand(Command):
@@ -234,9 +235,14 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
         by = actor(who, body, kiosk=True)
         source = "自助终端" if who.role == "kiosk" else body.source
         visitor = reception.Visitor(body.name, body.id_number, body.phone, body.persons_count, body.summary)
-        booking = run(lambda: reception.book(hall, by, body.day_id, visitor, slot=body.slot, source=source,
-                                             case_number=(body.case_number or None) if who.role in STAFF_ROLES
-                                             else None))
+        case_number = (body.case_number or None) if who.role in STAFF_ROLES else None
+        if body.walk_in:
+            if who.role not in STAFF_ROLES:
+                raise SyncProblem("refused", "加入今日接访须在窗口办理")
+            booking = run(lambda: reception.book_today(hall, by, visitor, case_number=case_number))
+        else:
+            booking = run(lambda: reception.book(hall, by, body.day_id, visitor, slot=body.slot, source=source,
+                                                 case_number=case_number))
         return answer(reception.BOOKING.dump_python(booking, mode="json"), who, body.since)
 
     @app.post("/records/cancel")

@@ -8,11 +8,12 @@ and the tests apply the same ones.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from desktop.domain.errors import RuleViolation
+from desktop.domain.errors import RuleViolation, ValidationError
 
 
 class TicketState(StrEnum):
@@ -177,8 +178,50 @@ def ticket_number(prefix: str, seq: int) -> str:
 
 
 def type_serves(window_type: WindowType, window: int) -> bool:
-    """Whether ``window`` calls this type's tickets (a type naming no windows is served at every window)."""
-    return window_type.active and (not window_type.windows or window in window_type.windows)
+    """Whether ``window`` calls this type's tickets (a type naming no windows is served at every window).
+
+    A type the administrator stopped takes no new tickets, but the ones already waiting are
+    still called at its windows: stopping a type never strands a visitor.
+    """
+    return not window_type.windows or window in window_type.windows
+
+
+#: The window type whose visitors see the leader on a reception day (seeded; walk-ins join the day from it).
+LEADER_TYPE = "leader"
+
+#: The prefix a counter issues under while it cannot reach the hall server (``W3``): no window type may use it.
+OFFLINE_PREFIX = "W"
+
+
+def parse_windows(text: str) -> tuple[int, ...]:
+    """``1,2,5-7`` (Chinese commas, 、 and spaces too) → (1, 2, 5, 6, 7); empty: served at every window."""
+    found: set[int] = set()
+    for part in re.split(r"[,，、;；\s]+", text.strip()):
+        if not part:
+            continue
+        low, dash, high = part.replace("–", "-").replace("—", "-").replace("～", "-").partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise ValidationError("queue_type_windows",
+                                  f"服务窗口“{part}”不是窗口号：请写数字，用逗号分隔，如 1,2 或 5-7", "windows")
+        first, last = int(low), int(high) if dash else int(low)
+        if not 1 <= first <= last <= 99:
+            raise ValidationError("queue_type_windows", f"服务窗口“{part}”不对：窗口号须在 1–99 之间，由小到大",
+                                  "windows")
+        found.update(range(first, last + 1))
+    return tuple(sorted(found))
+
+
+def format_windows(windows: tuple[int, ...]) -> str:
+    """(1, 2, 5, 6, 7) → ``1,2,5-7``; () → ``所有窗口``."""
+    if not windows:
+        return "所有窗口"
+    runs: list[list[int]] = []
+    for w in sorted(windows):
+        if runs and w == runs[-1][-1] + 1:
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ",".join(map(str, r)) for r in runs)
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,14 @@ def place_booking(slots: Sequence[Slot], booked: Sequence[int], wanted: int | No
     return None
 
 
+def place_walk_in(slots: Sequence[Slot], booked: Sequence[int], now: str) -> int | None:
+    """The slot a walk-in on the day gets at ``now`` ("13:05"): the earliest not yet over with room, else 候补."""
+    for index, slot in enumerate(slots):
+        if slot.ends > now and booked[index] < slot.capacity:
+            return index
+    return None
+
+
 def office_notice_day(day: date) -> date:
     """When the leader's office is told of a reception day's appointments (five days ahead)."""
     return day - timedelta(days=OFFICE_NOTICE_DAYS)

@@ -15,7 +15,7 @@ numbers. Each ticket update is also conditional on the state it was read in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -25,7 +25,10 @@ from sqlalchemy.orm import Session
 from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTypeRow
 from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.identity import validate_resident_id
 from desktop.domain.queue import (
+    LEADER_TYPE,
+    OFFLINE_PREFIX,
     Call,
     IssuedTicket,
     QueueAction,
@@ -139,26 +142,76 @@ def all_window_types(hall: Hall) -> list[WindowType]:
         return _types(session, active_only=False)
 
 
+def managed_elsewhere(hall: Hall) -> str | None:
+    """Why window types are not edited on this device (its queue lives on a hall server), else None."""
+    if remote_of(hall) is not None or hall.settings.server_url.strip():
+        return "本机的排队叫号由大厅服务器管理，窗口类型保存在服务器上"
+    return None
+
+
+def _refuse_elsewhere(hall: Hall) -> None:
+    where = managed_elsewhere(hall)
+    if where is not None:
+        raise RuleViolation("queue_types_remote", f"{where}：请在大厅服务器上修改（系统管理的“排队窗口类型”输入本人密码"
+                                                  "读取服务器上的类型，或在服务器上运行 python -m server window-type）")
+
+
+@dataclass(frozen=True)
+class WindowTypeRow:
+    """A window type as the administrator's list shows it, with who waits for it today."""
+
+    window_type: WindowType
+    waiting: int
+
+
+def window_type_rows(hall: Hall, actor: Actor) -> list[WindowTypeRow]:
+    """Every window type in the hall's order, stopped ones too, with today's waiting count (administrators)."""
+    guard(hall, actor, Permission.MANAGE_SETTINGS, "查看排队窗口类型")
+    with hall.sessions() as session:
+        types = _types(session, active_only=False)
+        counts = _waiting_counts(session, _today(hall), types)
+        return [WindowTypeRow(t, c.waiting) for t, c in zip(types, counts, strict=True)]
+
+
+def edit_window_type(hall: Hall, actor: Actor, window_type: WindowType) -> WindowType:
+    """The administrator's screen: add (blank code) or change a type, where this device holds the queue."""
+    _refuse_elsewhere(hall)
+    return save_window_type(hall, actor, window_type)
+
+
 def save_window_type(hall: Hall, actor: Actor, window_type: WindowType) -> WindowType:
-    """Add or change a window type (administrators): its name, prefix, windows, priority and whether it is in use."""
+    """Add or change a window type (administrators): its name, prefix, windows, priority and whether it is in use.
+
+    A blank code adds a new type under a code made from its prefix (``type-d``).
+    """
     guard(hall, actor, Permission.MANAGE_SETTINGS, "修改排队窗口类型")
     code = window_type.code.strip()
     name = window_type.name.strip()
     prefix = window_type.prefix.strip().upper()
-    if not code or len(code) > 32 or not code.isascii():
+    if len(code) > 32 or not code.isascii() or (code and not code.replace("-", "").replace("_", "").isalnum()):
         raise ValidationError("queue_type_code", "窗口类型编码须为 1–32 位英文字母或数字", "code")
     if not name or len(name) > 32:
         raise ValidationError("queue_type_name", "请填写窗口类型名称（不超过32字）", "name")
     if not (1 <= len(prefix) <= 2 and prefix.isascii() and prefix.isalpha()):
         raise ValidationError("queue_type_prefix", "号码前缀须为 1–2 个英文字母，如 A", "prefix")
+    if prefix == OFFLINE_PREFIX:
+        raise ValidationError("queue_type_prefix_reserved",
+                              f"号码前缀 {OFFLINE_PREFIX} 留给断网时窗口自行发号（如 W3001），请换一个", "prefix")
     if any(w < 1 or w > 99 for w in window_type.windows):
         raise ValidationError("queue_type_windows", "窗口号须在 1–99 之间", "windows")
     with hall.transaction() as session:
         _lock(session)
+        if not code:
+            taken = set(session.scalars(select(QueueWindowTypeRow.code)))
+            code = next(c for n in range(1, 1000) if (c := f"type-{prefix.lower()}" + (f"{n}" if n > 1 else ""))
+                        not in taken)
         clash = session.scalar(select(QueueWindowTypeRow.name).where(QueueWindowTypeRow.prefix == prefix,
                                                                      QueueWindowTypeRow.code != code))
         if clash is not None:
             raise ValidationError("queue_type_prefix_taken", f"前缀 {prefix} 已用于“{clash}”，请换一个", "prefix")
+        if session.scalar(select(QueueWindowTypeRow.code).where(QueueWindowTypeRow.name == name,
+                                                                QueueWindowTypeRow.code != code)) is not None:
+            raise ValidationError("queue_type_name_taken", f"已有名为“{name}”的窗口类型，请换一个名称", "name")
         row = session.get(QueueWindowTypeRow, code)
         if row is None:
             position = session.scalar(select(func.max(QueueWindowTypeRow.position))) or 0
@@ -167,10 +220,39 @@ def save_window_type(hall: Hall, actor: Actor, window_type: WindowType) -> Windo
         row.name, row.prefix = name, prefix
         row.windows = ",".join(str(w) for w in sorted(set(window_type.windows)))
         row.priority_allowed, row.active = window_type.priority_allowed, window_type.active
-        rev = current_rev(session)
-        session.execute(update(QueueStateRow).where(QueueStateRow.name == "types").values(value=rev))
+        _types_changed(session)
         session.flush()
         return _type(row)
+
+
+def move_window_type(hall: Hall, actor: Actor, code: str, step: int, *, here: bool = False) -> list[WindowType]:
+    """Move a type up (``step`` < 0) or down in the hall's order (kiosk buttons, lists); returns the new order.
+
+    ``here``: this database is the authority whatever the settings say (the hall server's route).
+    """
+    guard(hall, actor, Permission.MANAGE_SETTINGS, "调整排队窗口类型顺序")
+    if not here:
+        _refuse_elsewhere(hall)
+    with hall.transaction() as session:
+        _lock(session)
+        rows = list(session.scalars(select(QueueWindowTypeRow).order_by(QueueWindowTypeRow.position,
+                                                                        QueueWindowTypeRow.code)))
+        index = next((i for i, r in enumerate(rows) if r.code == code), None)
+        if index is None:
+            raise RuleViolation("queue_type_unknown", "没有这个窗口类型，请刷新后再试")
+        target = max(0, min(len(rows) - 1, index + step))
+        rows.insert(target, rows.pop(index))
+        for position, row in enumerate(rows, start=1):
+            row.position = position
+        _types_changed(session)
+        session.flush()
+        return [_type(r) for r in rows]
+
+
+def _types_changed(session: Session) -> None:
+    """Devices mirroring the queue take the types again with their next change."""
+    rev = current_rev(session)
+    session.execute(update(QueueStateRow).where(QueueStateRow.name == "types").values(value=rev))
 
 
 # -- the authority's rules, over the local database ------------------------------------------------
@@ -309,7 +391,7 @@ def call_next_local(hall: Hall, *, window: int, offline: bool = False) -> Ticket
         rev = _lock(session)
         day = _today(hall)
         _refuse_if_busy(session, day, window)
-        types = {t.code: t for t in _types(session) if type_serves(t, window)}
+        types = {t.code: t for t in _types(session, active_only=False) if type_serves(t, window)}
         origin = (hall.settings.device_id or "local") if offline else None
         waiting = {r.ticket_id: r for r in _waiting(session, day, list(types), origin)}
         order = calling_order([QueuedTicket(r.ticket_id, r.type_code, bool(r.priority), r.order_key)
@@ -377,7 +459,19 @@ def act_local(hall: Hall, ticket_id: str, action: QueueAction, *, window: int, t
 
 def issue_ticket(hall: Hall, *, type_code: str, source: TicketSource, priority: bool = False,
                  id_number: str | None = None, name: str | None = None) -> IssuedTicket:
-    """Take a number (kiosk or counter); the ticket says how many are ahead and the estimated wait."""
+    """Take a number (kiosk or counter); the ticket says how many are ahead and the estimated wait.
+
+    An ID number (read from the card or typed) links the ticket to the person: it must be a
+    valid resident ID, and a name comes with it.
+    """
+    id_number = (id_number or "").strip() or None
+    name = (name or "").strip() or None
+    if id_number is not None:
+        id_number = validate_resident_id(id_number, hall.today())
+        if name is None or len(name) > 50:
+            raise ValidationError("name", "持证取号请填写来访人姓名（不超过50字）", "name")
+    elif name is not None:
+        raise ValidationError("id_number", "填写了姓名，请同时读取或填写证件号码（或都不填）", "id_number")
     remote = remote_of(hall)
     if remote is not None:
         return remote.issue(type_code=type_code, source=source, priority=priority, id_number=id_number, name=name)
@@ -436,8 +530,33 @@ def window_view(hall: Hall, *, window: int) -> WindowView:
                                      .where(QueueTicketRow.pending.is_(True))) or 0)
         return WindowView(window, to_ticket(row) if row is not None else None,
                           row.person_name if row is not None else None, row.person_id if row is not None else None,
-                          _waiting_counts(session, day, _types(session)),
-                          remote.connected if remote is not None else True, pending)
+                          _staff_counts(session, day), remote.connected if remote is not None else True, pending)
+
+
+def _staff_counts(session: Session, day: str) -> tuple[WaitingCount, ...]:
+    """Who waits per type for the counters: the active types, and a stopped one while its tickets still wait."""
+    types = _types(session, active_only=False)
+    counts = _waiting_counts(session, day, types)
+    return tuple(replace(c, type_name=f"{c.type_name}（已停用）") if not t.active else c
+                 for t, c in zip(types, counts, strict=True) if t.active or c.waiting)
+
+
+def join_reception_day(hall: Hall, actor: Actor, *, window: int, name: str = "",
+                       id_number: str = "") -> reception.Booking:
+    """加入今日领导接访: book the visitor of this window's 领导接访 ticket on today's reception day.
+
+    The person who took the ticket with an ID card is booked as linked; otherwise the name and
+    ID number the clerk typed or read. A full day puts them on the waiting list (候补).
+    """
+    with hall.sessions() as session:
+        row = _open_at(session, _today(hall), window)
+        if row is None or row.type_code != LEADER_TYPE:
+            raise RuleViolation("queue_not_leader", "本窗口当前的号不是“领导接访”号，不能加入今日领导接访")
+        linked_name, linked_id, number = row.person_name, row.person_id, row.number
+    if linked_id is None and not (name.strip() and id_number.strip()):
+        raise ValidationError("name", f"{number} 号取号时没有刷身份证：请先读取或填写来访人的姓名和证件号码", "name")
+    visitor = reception.Visitor(linked_name or name, linked_id or id_number, summary=f"现场来访（排队号 {number}）")
+    return reception.book_today(hall, actor, visitor)
 
 
 def statistics(hall: Hall, actor: Actor, start: date, end: date) -> list[QueueStatistics]:

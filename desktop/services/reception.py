@@ -37,6 +37,7 @@ from desktop.domain.reception import (
     office_notice_day,
     parse_slots,
     place_booking,
+    place_walk_in,
     reception_day,
     reception_days,
 )
@@ -310,8 +311,36 @@ def by(actor: Actor) -> dict[str, str]:
     return {"by": actor.actor_id, "by_name": actor.display_name}
 
 
+def book_today(hall: Hall, actor: Actor, visitor: Visitor, *, case_number: str | None = None) -> Booking:
+    """A walk-in joins today's reception day: the earliest slot not yet over with room, else 候补.
+
+    Refused when there is no reception day today.
+    """
+    guard(hall, actor, Permission.REGISTER, "预约领导接访")
+    visitor = _check_visitor(hall, visitor)
+    today = hall.today()
+    if hallrecords.remote_of(hall) is not None:
+        with hall.sessions() as session:
+            case_number = _latest_open_case(session, visitor.id_number)
+        answer = hallrecords.ask(hall, "/records/book", {
+            "day_id": "today", "walk_in": True, "name": visitor.name, "id_number": visitor.id_number,
+            "phone": visitor.phone, "persons_count": visitor.persons_count, "summary": visitor.summary,
+            "source": "窗口", "case_number": case_number, **by(actor)})
+        return BOOKING.validate_python(answer)
+    with hall.transaction() as session:
+        day = session.scalars(select(ReceptionDayRow).where(ReceptionDayRow.day == today)
+                              .order_by(ReceptionDayRow.day_id).limit(1)).first()
+        if day is None:
+            raise RuleViolation("no_reception_today",
+                                f"今天（{format_date(today)}）没有安排领导接访日，不能加入今日接访；"
+                                "可在“领导接访预约”中预约以后的接访日")
+        appointment_id = _book(session, hall, actor, day, visitor, None, "窗口", case_number,
+                               walk_in_at=f"{hall.now():%H:%M}")
+    return _booking(hall, appointment_id)
+
+
 def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visitor: Visitor, slot: int | None,
-          source: str, case_number: str | None = None) -> str:
+          source: str, case_number: str | None = None, *, walk_in_at: str | None = None) -> str:
     hallrecords.lock(session)  # the writers that count places take turns: one of two for the last place waits
     session.refresh(day)
     if day.day < hall.today():
@@ -329,7 +358,7 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
             .group_by(AppointmentRow.slot)):
         if index is not None and 0 <= index < len(booked):
             booked[index] = count
-    placed = place_booking(slots, booked, slot)
+    placed = place_booking(slots, booked, slot) if walk_in_at is None else place_walk_in(slots, booked, walk_in_at)
     seq = (session.scalar(select(func.max(AppointmentRow.seq)).where(AppointmentRow.day_id == day.day_id)) or 0) + 1
     appointment_id = hall.new_id()
 

@@ -16,7 +16,9 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from desktop.config import Settings
+from desktop.domain.queue import WindowType
 from desktop.services.context import Hall
+from desktop.services.queue import WindowTypeRow
 from desktop.sync.credentials import load_token, save_token
 from desktop.sync.transport import _problem
 from server.protocol import (
@@ -27,6 +29,9 @@ from server.protocol import (
     IssueCodeRequest,
     IssuedCodeResponse,
     SyncProblem,
+    WindowTypeBody,
+    WindowTypeEntry,
+    WindowTypeList,
 )
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -100,6 +105,17 @@ class ServerAdmin:
         return _call(self._client, IssuedCodeResponse, "POST", "/admin/enrolment-codes", headers=self._headers,
                      json=body.model_dump())
 
+    def window_types(self) -> list[WindowTypeEntry]:
+        return _call(self._client, WindowTypeList, "GET", "/admin/queue/window-types", headers=self._headers).types
+
+    def save_window_type(self, body: WindowTypeBody) -> WindowTypeEntry:
+        return _call(self._client, WindowTypeEntry, "POST", "/admin/queue/window-types", headers=self._headers,
+                     json=body.model_dump())
+
+    def move_window_type(self, code: str, step: int) -> list[WindowTypeEntry]:
+        return _call(self._client, WindowTypeList, "POST", f"/admin/queue/window-types/{code}/move",
+                     headers=self._headers, params={"step": step}).types
+
     def close(self) -> None:
         self._client.close()
 
@@ -124,3 +140,34 @@ def issue_enrolment_code(hall: Hall, login: str, password: str, role: str, *, ha
                          org_code: str = "") -> IssuedCodeResponse:
     with ServerAdmin.for_hall(hall, login, password) as admin:
         return admin.issue_code(role, hall_code=hall_code, org_code=org_code)
+
+
+def _window_type_rows(entries: list[WindowTypeEntry]) -> list[WindowTypeRow]:
+    return [WindowTypeRow(_window_type(e), e.waiting) for e in entries]
+
+
+def _window_type(e: WindowTypeBody) -> WindowType:
+    return WindowType(e.code, e.name, e.prefix, tuple(e.windows), e.priority_allowed, e.active)
+
+
+def server_window_types(hall: Hall, login: str, password: str) -> list[WindowTypeRow]:
+    """The hall server's window types with today's waiting counts (the administrator's password each time)."""
+    with ServerAdmin.for_hall(hall, login, password) as admin:
+        return _window_type_rows(admin.window_types())
+
+
+def save_server_window_type(hall: Hall, login: str, password: str, window_type: WindowType) -> WindowType:
+    """Add or change a window type on the hall server (its rules and words; pushed to every device from there)."""
+    try:
+        body = WindowTypeBody(code=window_type.code, name=window_type.name, prefix=window_type.prefix,
+                              windows=list(window_type.windows), priority_allowed=window_type.priority_allowed,
+                              active=window_type.active)
+    except ValidationError:
+        raise SyncProblem("refused", "窗口类型的名称或前缀含有不能使用的字符") from None
+    with ServerAdmin.for_hall(hall, login, password) as admin:
+        return _window_type(admin.save_window_type(body))
+
+
+def move_server_window_type(hall: Hall, login: str, password: str, code: str, step: int) -> list[WindowTypeRow]:
+    with ServerAdmin.for_hall(hall, login, password) as admin:
+        return _window_type_rows(admin.move_window_type(code, step))

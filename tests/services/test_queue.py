@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,12 +14,21 @@ from db.engine import make_engine, sqlite_url
 from db.migrate import upgrade
 from desktop.domain.access import Actor
 from desktop.domain.errors import RuleViolation, ValidationError
-from desktop.domain.queue import QueueAction, TicketSource, TicketState, WindowType, percentile
+from desktop.domain.queue import (
+    QueueAction,
+    TicketSource,
+    TicketState,
+    WindowType,
+    format_windows,
+    parse_windows,
+    percentile,
+)
 from desktop.domain.roles import PermissionDenied
 from desktop.services import queue, reception
 from desktop.services.changes import Changes, Topic
 from desktop.services.context import Hall
 from tests.conftest import FakeClock, make_hall
+from tests.helpers import valid_id
 
 KIOSK = TicketSource.KIOSK
 
@@ -126,7 +136,7 @@ def test_recall_makes_a_new_call_and_other_windows_cannot_act(hall: Hall) -> Non
 
 
 def test_transfer_carries_the_person_on_at_the_same_place_in_the_new_queue(hall: Hall) -> None:
-    queue.issue_ticket(hall, type_code="general", source=TicketSource.COUNTER, id_number="330726198001011234",
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.COUNTER, id_number="330726198001011233",
                        name="张建国")
     issue(hall, "legal")
     ticket = queue.call_next(hall, window=1)
@@ -140,7 +150,7 @@ def test_transfer_carries_the_person_on_at_the_same_place_in_the_new_queue(hall:
     called = queue.call_next(hall, window=1)
     assert called is not None and called.number == "C002"  # it kept its place: taken before C001
     view = queue.window_view(hall, window=1)
-    assert (view.person_name, view.person_id) == ("张建国", "330726198001011234")
+    assert (view.person_name, view.person_id) == ("张建国", "330726198001011233")
 
 
 def test_the_board_holds_numbers_windows_and_waiting_counts(hall: Hall) -> None:
@@ -276,7 +286,7 @@ def mirror(tmp_path: Path, clock: FakeClock) -> Iterator[Hall]:
 
 
 def test_a_mirror_applies_the_feed_once_and_never_goes_back(hall: Hall, mirror: Hall) -> None:
-    queue.issue_ticket(hall, type_code="general", source=KIOSK, id_number="330726198001011234", name="张建国")
+    queue.issue_ticket(hall, type_code="general", source=KIOSK, id_number="330726198001011233", name="张建国")
     old = queue.feed_since(hall, 0, personal=False)
     ticket = queue.call_next(hall, window=2)
     assert ticket is not None
@@ -290,3 +300,139 @@ def test_a_mirror_applies_the_feed_once_and_never_goes_back(hall: Hall, mirror: 
     assert view.current is not None and view.current.number == "A001" and view.person_id is None
     shown = queue.board(mirror)
     assert shown.current is not None and shown.current.window == 2 and not shown.recent
+
+
+# -- the administrator's window types ------------------------------------------------------------------
+
+ADMIN = Actor("staff:guanli1", "管理员", "admin")
+
+
+def test_windows_are_read_as_numbers_lists_and_ranges() -> None:
+    assert parse_windows("1,2，5-7、9") == (1, 2, 5, 6, 7, 9)
+    assert parse_windows("  ") == ()
+    assert format_windows((1, 2, 5, 6, 7, 9)) == "1,2,5-7,9" and format_windows(()) == "所有窗口"
+    with pytest.raises(ValidationError, match="服务窗口“三”不是窗口号") as refused:
+        parse_windows("1,三")
+    assert refused.value.field == "windows"
+    with pytest.raises(ValidationError, match="1–99"):
+        parse_windows("7-3")
+    with pytest.raises(ValidationError, match="1–99"):
+        parse_windows("100")
+
+
+def test_a_new_type_gets_a_code_a_unique_name_and_prefix_and_never_the_offline_prefix(hall: Hall) -> None:
+    added = queue.edit_window_type(hall, ADMIN, WindowType("", "信访代理", "d", (7,)))
+    assert (added.code, added.prefix, added.windows) == ("type-d", "D", (7,))
+    assert [t.name for t in queue.window_types(hall)][-1] == "信访代理"
+    with pytest.raises(ValidationError, match="已有名为“综合接待”") as refused:
+        queue.edit_window_type(hall, ADMIN, WindowType("", "综合接待", "E", ()))
+    assert refused.value.field == "name"
+    with pytest.raises(ValidationError, match="前缀 W 留给断网时") as refused:
+        queue.edit_window_type(hall, ADMIN, WindowType("", "调解", "w", ()))
+    assert refused.value.field == "prefix"
+    with pytest.raises(ValidationError, match="1–2 个英文字母"):
+        queue.edit_window_type(hall, ADMIN, WindowType("", "调解", "E1", ()))
+    renamed = queue.edit_window_type(hall, ADMIN, replace(added, name="律师值班", windows=(7, 8)))
+    assert renamed.code == "type-d" and [r.window_type for r in queue.window_type_rows(hall, ADMIN)][-1] == renamed
+
+
+def test_types_move_in_the_hall_order_and_devices_take_the_new_order(hall: Hall, clerk: Actor) -> None:
+    before = queue.feed_since(hall, 0, personal=False).cursor
+    issue(hall)  # a change after which the types are sent again only when they change
+    order = queue.move_window_type(hall, ADMIN, "leader", -1)
+    assert [t.code for t in order] == ["general", "wages", "leader", "legal"]
+    assert [t.code for t in queue.window_types(hall)] == ["general", "wages", "leader", "legal"]
+    assert [t.code for t in queue.feed_since(hall, before + 1, personal=False).types][2] == "leader"
+    assert queue.move_window_type(hall, ADMIN, "general", -1)[0].code == "general"  # stays first
+    with pytest.raises(PermissionDenied):
+        queue.move_window_type(hall, clerk, "general", 1)
+
+
+def test_window_types_are_edited_where_the_queue_lives(hall: Hall) -> None:
+    hall.settings = replace(hall.settings, server_url="https://hall.example:8443")
+    assert queue.managed_elsewhere(hall) == "本机的排队叫号由大厅服务器管理，窗口类型保存在服务器上"
+    with pytest.raises(RuleViolation, match="请在大厅服务器上修改"):
+        queue.edit_window_type(hall, ADMIN, WindowType("", "信访代理", "D", ()))
+    with pytest.raises(RuleViolation, match="请在大厅服务器上修改"):
+        queue.move_window_type(hall, ADMIN, "leader", -1)
+    assert queue.window_type_rows(hall, ADMIN)[0].window_type.code == "general"  # still listed
+
+
+def test_a_type_stopped_while_tickets_wait_keeps_them_callable_and_leaves_the_board(hall: Hall) -> None:
+    issue(hall, "wages")
+    issue(hall, "wages")
+    wages = next(t for t in queue.all_window_types(hall) if t.code == "wages")
+    queue.edit_window_type(hall, ADMIN, replace(wages, active=False))
+    with pytest.raises(ValidationError, match="已停用"):
+        issue(hall, "wages")
+    assert "农民工欠薪绿色通道" not in [w.type_name for w in queue.board(hall).waiting]
+    assert [w.type_name for w in queue.window_view(hall, window=5).waiting if w.waiting] == \
+        ["农民工欠薪绿色通道（已停用）"]
+    assert [r.waiting for r in queue.window_type_rows(hall, ADMIN) if r.window_type.code == "wages"] == [2]
+    called = queue.call_next(hall, window=5)
+    assert called is not None and called.number == "B001"
+    queue.act(hall, called.ticket_id, QueueAction.FINISH, window=5)
+    second = queue.call_next(hall, window=5)
+    assert second is not None and second.number == "B002"
+    queue.act(hall, second.ticket_id, QueueAction.FINISH, window=5)
+    assert "农民工欠薪绿色通道（已停用）" not in [w.type_name for w in queue.window_view(hall, window=5).waiting]
+
+
+# -- a ticket with the visitor's ID, and walk-ins on a reception day ------------------------------------
+
+def test_a_ticket_taken_with_an_id_number_needs_a_valid_one_and_a_name(hall: Hall) -> None:
+    with pytest.raises(ValidationError) as refused:
+        queue.issue_ticket(hall, type_code="general", source=TicketSource.COUNTER, id_number="330726196803121230",
+                           name="张建国")
+    assert refused.value.field == "id_number"
+    with pytest.raises(ValidationError, match="请填写来访人姓名"):
+        queue.issue_ticket(hall, type_code="general", source=TicketSource.COUNTER, id_number=valid_id())
+    with pytest.raises(ValidationError, match="同时读取或填写证件号码"):
+        queue.issue_ticket(hall, type_code="general", source=TicketSource.COUNTER, name="张建国")
+    issued = queue.issue_ticket(hall, type_code="general", source=TicketSource.COUNTER,
+                                id_number=valid_id().lower() + " ", name=" 张建国 ")
+    assert issued.ticket.person_linked
+    called = queue.call_next(hall, window=1)
+    assert called is not None
+    view = queue.window_view(hall, window=1)
+    assert (view.person_name, view.person_id) == ("张建国", valid_id())
+
+
+def _leader_ticket_at(hall: Hall, window: int, **person: str) -> str:
+    queue.issue_ticket(hall, type_code="leader", source=TicketSource.KIOSK, **person)  # type: ignore[arg-type]
+    called = queue.call_next(hall, window=window)
+    assert called is not None and called.type_code == "leader"
+    return called.number
+
+
+def test_a_walk_in_joins_todays_reception_day_from_the_leader_ticket(hall: Hall, clerk: Actor) -> None:
+    today = hall.today()
+    # at 09:30 the 08:00 slot is over: a walk-in gets the one under way, else waits
+    day = reception.add_day(hall, clerk, today, leaders=["县长 周建华"], slots="08:00-09:00/5,09:00-10:00/1")
+    number = _leader_ticket_at(hall, 4, id_number=valid_id(seq=7), name="张建国")
+    booking = queue.join_reception_day(hall, clerk, window=4, name="不用的名字", id_number="")
+    assert (booking.appointment.name, booking.appointment.status, booking.waiting_position) == ("张**", "已预约", 0)
+    assert booking.appointment.slot_label == "09:00–10:00"
+    assert booking.appointment.summary == f"现场来访（排队号 {number}）"
+    queue.act(hall, queue.window_view(hall, window=4).current.ticket_id,  # type: ignore[union-attr]
+              QueueAction.FINISH, window=4)
+    _leader_ticket_at(hall, 4)  # no card: the clerk types the visitor
+    with pytest.raises(ValidationError, match="没有刷身份证"):
+        queue.join_reception_day(hall, clerk, window=4)
+    full = queue.join_reception_day(hall, clerk, window=4, name="李四", id_number=valid_id(seq=8))
+    assert (full.appointment.status, full.waiting_position) == ("候补", 1)
+    assert [a.status for a in reception.appointments(hall, clerk, day.day_id)] == ["已预约", "候补"]
+    with pytest.raises(RuleViolation, match="已预约"):
+        queue.join_reception_day(hall, clerk, window=4, name="李四", id_number=valid_id(seq=8))
+
+
+def test_a_walk_in_is_refused_without_a_reception_day_today_or_a_leader_ticket(hall: Hall, clerk: Actor) -> None:
+    with pytest.raises(RuleViolation, match="不是“领导接访”号"):
+        queue.join_reception_day(hall, clerk, window=4, name="李四", id_number=valid_id(seq=8))
+    issue(hall)
+    assert queue.call_next(hall, window=4) is not None  # 综合接待 at window 4
+    with pytest.raises(RuleViolation, match="不是“领导接访”号"):
+        queue.join_reception_day(hall, clerk, window=4, name="李四", id_number=valid_id(seq=8))
+    _leader_ticket_at(hall, 6)
+    with pytest.raises(RuleViolation, match="没有安排领导接访日"):
+        queue.join_reception_day(hall, clerk, window=6, name="李四", id_number=valid_id(seq=8))

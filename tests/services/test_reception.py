@@ -15,7 +15,7 @@ from desktop.domain.access import Actor
 from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import EventType
-from desktop.domain.reception import BacklogRule, RestDayRule, parse_slots, place_booking, reception_day
+from desktop.domain.reception import BacklogRule, RestDayRule, parse_slots, place_booking, place_walk_in, reception_day
 from desktop.services import cases, leaderday, reception
 from desktop.services.audit import AuditQuery, list_audit
 from desktop.services.context import Hall
@@ -55,6 +55,15 @@ def test_a_booking_takes_the_wanted_slot_then_the_earliest_with_room_then_waits(
     assert place_booking(slots, [0, 2], 1) == 0
     assert place_booking(slots, [1, 1], None) == 1
     assert place_booking(slots, [1, 2], 0) is None
+
+
+def test_a_walk_in_gets_the_earliest_slot_not_yet_over_with_room() -> None:
+    slots = parse_slots("09:00-10:00/1,10:00-11:00/2")
+    assert place_walk_in(slots, [0, 0], "09:30") == 0
+    assert place_walk_in(slots, [0, 0], "10:00") == 1  # the first slot ended
+    assert place_walk_in(slots, [1, 1], "09:10") == 1
+    assert place_walk_in(slots, [0, 2], "09:59") == 0
+    assert place_walk_in(slots, [0, 0], "11:00") is None  # the day's slots are over: 候补
 
 
 def test_backlog_rule_by_age_or_repeated_visits_until_concluded() -> None:

@@ -141,7 +141,7 @@ def test_a_counter_cut_off_keeps_working_and_merges_back_without_a_duplicate(
         for _ in range(3):
             queue.issue_ticket(one, type_code="general", source=TicketSource.COUNTER)
         linked = queue.issue_ticket(two, type_code="general", source=TicketSource.COUNTER,
-                                    id_number="330726198001011234", name="张建国")
+                                    id_number="330726198001011233", name="张建国")
         first = queue.call_next(one, window=1)
         assert first is not None and first.number == "A001"
     # the server is gone: the counter says so and keeps serving under its own prefix
@@ -176,7 +176,7 @@ def test_a_counter_cut_off_keeps_working_and_merges_back_without_a_duplicate(
     assert sorted(calls) == ["A001", "A002", "W1001"]  # each number called once, the offline call merged
     # the display got numbers only; the counters the person too
     assert next(t for t in _tickets(display) if t.ticket_id == linked.ticket.ticket_id).person_id is None
-    assert next(t for t in _tickets(one) if t.ticket_id == linked.ticket.ticket_id).person_id == "330726198001011234"
+    assert next(t for t in _tickets(one) if t.ticket_id == linked.ticket.ticket_id).person_id == "330726198001011233"
 
 
 def _tickets(hall: Hall) -> list[QueueTicketRow]:
@@ -190,7 +190,7 @@ def test_the_central_server_keeps_the_person_encrypted_and_gives_it_to_staff_dev
                                for n, role in (("c", "counter"), ("k", "kiosk"), ("d", "display")))
     with serve_in_thread(create_app(server_hall)) as url, httpx.Client(base_url=url) as api:
         taken = api.post("/queue/issue", headers=_auth(kiosk), json={
-            "type_code": "general", "source": "kiosk", "id_number": "330726198001011234", "name": "张建国"})
+            "type_code": "general", "source": "kiosk", "id_number": "330726198001011233", "name": "张建国"})
         assert taken.status_code == 200 and taken.json()["result"]["ticket"]["number"] == "A001"
         refused = api.post("/queue/call-next", headers=_auth(display), json={"window": 1})
         assert refused.status_code == 400 and "只有窗口" in refused.json()["detail"]
@@ -206,11 +206,11 @@ def test_the_central_server_keeps_the_person_encrypted_and_gives_it_to_staff_dev
     carried = next(t for t in moved["feed"]["tickets"] if t["number"] == "C001")
     assert carried["person_name"] == "张建国"  # the person goes on with the visitor to the new window type
     assert seen_by_display["person_id"] is None and seen_by_display["person_name"] is None
-    assert (seen_by_counter["person_name"], seen_by_counter["person_id"]) == ("张建国", "330726198001011234")
+    assert (seen_by_counter["person_name"], seen_by_counter["person_id"]) == ("张建国", "330726198001011233")
     assert called["result"]["number"] == "A001" and called["result"]["person_linked"]
     with server_hall.sessions() as session:
         stored = list(session.scalars(select(QueueTicketRow.person_id)))
-    assert len(stored) == 2 and all(s and "330726198001011234" not in s for s in stored)  # sealed at rest
+    assert len(stored) == 2 and all(s and "330726198001011233" not in s for s in stored)  # sealed at rest
 
 
 def test_the_stream_resumes_from_the_last_event_id(hall_server: SyncServer) -> None:

@@ -359,7 +359,7 @@ def test_a_dissatisfied_rating_at_the_kiosk_lands_in_the_supervisors_list(
     qtbot.addWidget(counter)
     assert isinstance(counter, CounterWork) and isinstance(counter.desk, WorkTabs)
     tabs = counter.desk
-    assert tabs.tabText(2) == "不满意评价"
+    assert tabs.tabText(tabs.indexOf(tabs.dissatisfied)) == "不满意评价"
     panel = tabs.dissatisfied
     qtbot.waitUntil(lambda: "没有" in panel.summary.text())
     flow = shell.open_flow("progress")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from db.models import QueueTicketRow
 from desktop.domain.queue import QueueAction, TicketSource
-from desktop.services import queue
+from desktop.services import queue, reception
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from tests.conftest import FakeClock, make_settings
@@ -20,6 +20,7 @@ from tests.helpers import form, valid_id
 from ui.counter.work import CounterWork
 from ui.queue.bar import QueueBar
 from ui.queue.statistics import QueueStatisticsPanel
+from ui.reception.day import LeaderDayScreen
 from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
@@ -28,7 +29,7 @@ Context = Callable[..., WorkContext]
 @pytest.fixture
 def counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor, tmp_path: Path) -> CounterWork:
     sqlite_hall.settings = make_settings(queue_window=3, printer_receipts=f"pdf:{tmp_path / 'receipts'}",
-                                         printer_notices=f"pdf:{tmp_path / 'notices'}")
+                                         printer_notices=f"pdf:{tmp_path / 'notices'}", id_reader="sim:seed=3")
     work = CounterWork(work_context(clerk))
     qtbot.addWidget(work)
     work.resize(1366, 768)
@@ -149,3 +150,64 @@ def test_supervisors_read_the_days_waits_and_service_times(qtbot: QtBot, sqlite_
         queue.issue_ticket(sqlite_hall, type_code="wages", source=TicketSource.KIOSK)  # told, it reads again
     qtbot.waitUntil(lambda: panel.table.rowCount() == 2, timeout=10_000)
     assert panel.table.item(1, 1).text() == "农民工欠薪绿色通道" and panel.table.item(1, 5).text() == "—"
+
+
+def test_the_counter_issues_a_ticket_with_the_visitors_id_card_or_typed_number(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall) -> None:
+    bar = counter.queue
+    assert bar is not None
+    qtbot.mouseClick(bar.read_card_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.visitor_id.text() != "", timeout=10_000)  # the card, read off the GUI thread
+    card_id, card_name = bar.visitor_id.text(), bar.visitor_name.text()
+    assert f"已读取 {card_name} 的身份证" in bar.message.text()
+    with qtbot.waitSignal(bar.issued, timeout=10_000) as issued:
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    assert issued.args[0].ticket.person_linked and bar.visitor_id.text() == ""
+    qtbot.waitUntil(lambda: "号票已打印" in bar.message.text(), timeout=20_000)
+
+    bar.visitor_id.setText(valid_id(seq=5)[:-1] + ("0" if valid_id(seq=5)[-1] != "0" else "1"))  # a wrong check digit
+    bar.visitor_name.setText("李四")
+    with qtbot.waitSignal(bar.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    assert "校验位不正确" in bar.message.text() and bar.visitor_name.text() == "李四"  # nothing typed is lost
+    bar.visitor_id.setText(valid_id(seq=5))
+    with qtbot.waitSignal(bar.issued, timeout=10_000):
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "号票已打印" in bar.message.text(), timeout=20_000)
+
+    press(qtbot, bar, Qt.Key.Key_F3)  # the first visitor, by the card
+    assert bar.number.text() == "A001" and f"持证取号：{card_name}" in bar.details.text()
+    view = queue.window_view(sqlite_hall, window=3)
+    assert view.person_id == card_id
+
+
+def test_a_walk_in_on_the_reception_day_joins_the_leaders_list(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
+    bar = counter.queue
+    assert bar is not None
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    queue.issue_ticket(sqlite_hall, type_code="leader", source=TicketSource.KIOSK)
+    press(qtbot, bar, Qt.Key.Key_F3)
+    assert bar.number.text() == "A001" and not bar.walk_in.isVisible()  # only for a 领导接访 number
+    press(qtbot, bar, Qt.Key.Key_F9)
+    press(qtbot, bar, Qt.Key.Key_F3)
+    assert bar.number.text() == "L001" and bar.walk_in.isVisible()
+
+    bar.visitor_name.setText("张建国")
+    bar.visitor_id.setText(valid_id(seq=7))
+    with qtbot.waitSignal(bar.tasks.settled, timeout=10_000):  # no reception day today
+        qtbot.mouseClick(bar.walk_in, Qt.MouseButton.LeftButton)
+    assert "没有安排领导接访日" in bar.message.text()
+
+    leader = Actor("staff:lingdao1", "周建华", "leader")
+    reception.add_day(sqlite_hall, clerk, sqlite_hall.today(), leaders=["县长 周建华"], slots="09:00-10:00/1")
+    screen = LeaderDayScreen(work_context(leader, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.day_box.count() == 1 and not screen.tasks.busy, timeout=10_000)
+    assert screen.table.rowCount() == 0
+    with qtbot.waitSignal(bar.joined, timeout=10_000) as joined:
+        qtbot.mouseClick(bar.walk_in, Qt.MouseButton.LeftButton)
+    assert joined.args[0].waiting_position == 0 and "已列入领导的今日接访名单" in bar.message.text()
+    assert bar.visitor_id.text() == ""
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)  # refreshed on the change
+    assert screen.table.item(0, 1).text() == "张**" and screen.table.item(0, 3).text() == "已预约"

@@ -9,11 +9,12 @@ from ui.admin.accounts import AccountsPanel
 from ui.admin.audit import AuditPanel
 from ui.admin.devices import DevicesPanel
 from ui.admin.status import SystemStatusPanel
+from ui.admin.window_types import WindowTypesPanel
 from ui.shell.context import WorkContext
 
 
 class AdminTabs(QTabWidget):
-    """系统状态, 账户管理, 设备管理, 审计日志 — each refreshes itself from the changes it cares about."""
+    """系统状态, 账户管理, 设备管理, 排队窗口类型, 审计日志 — each refreshes itself from the changes it cares about."""
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
@@ -21,6 +22,7 @@ class AdminTabs(QTabWidget):
         self.accounts: AccountsPanel | None = None
         self.devices: DevicesPanel | None = None
         self.audit: AuditPanel | None = None
+        self.window_types: WindowTypesPanel | None = None
         if ctx.may(Permission.MANAGE_SETTINGS):
             self.status = SystemStatusPanel(ctx)
             self.addTab(self.status, "系统状态")
@@ -30,6 +32,8 @@ class AdminTabs(QTabWidget):
         if ctx.may(Permission.MANAGE_SETTINGS):
             self.devices = DevicesPanel(ctx)
             self.addTab(self.devices, "设备管理")
+            self.window_types = WindowTypesPanel(ctx)
+            self.addTab(self.window_types, "排队窗口类型")
         if ctx.may(Permission.VERIFY_AUDIT):
             self.audit = AuditPanel(ctx)
             self.addTab(self.audit, "审计日志")

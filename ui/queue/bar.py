@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.queue import (
+    LEADER_TYPE,
     TICKET_STATE_NAMES,
     IssuedTicket,
     QueueAction,
@@ -43,12 +44,14 @@ from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
+    from desktop.devices.idcard import IdCard
     from desktop.printing.base import Printer
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from desktop.services.lookup import CaseSummary
     from desktop.services.printing import PrintOutcome
     from desktop.services.queue import WindowView
+    from desktop.services.reception import Booking
 
 KEYS: dict[QueueAction, str] = {QueueAction.CALL: "F3", QueueAction.RECALL: "F4", QueueAction.SKIP: "F6",
                                 QueueAction.TRANSFER: "F7", QueueAction.START: "F8", QueueAction.FINISH: "F9"}
@@ -70,6 +73,7 @@ class QueueBar(QFrame):
     refreshed = Signal()
     acted = Signal(object)  # the Ticket an action left (None: nobody was waiting)
     issued = Signal(object)  # IssuedTicket, once issued (printing follows)
+    joined = Signal(object)  # Booking: a walk-in joined today's reception day
 
     def __init__(self, ctx: WorkContext, parent: QWidget | None = None, *,
                  printer: Callable[[], Printer] | None = None) -> None:
@@ -116,24 +120,52 @@ class QueueBar(QFrame):
         self.case_field.setToolTip("办结时关联的事项：刚登记或查到的案件编号会自动填入")
         self.case_field.setMaximumWidth(200)
         actions.addWidget(self.case_field)
+        self.walk_in = QPushButton("加入今日领导接访")
+        self.walk_in.setObjectName("secondary")
+        self.walk_in.setToolTip("把本窗口“领导接访”号的来访人加入今天的领导接访名单（约满则候补）")
+        self.walk_in.clicked.connect(self.join_reception_day)
+        self.walk_in.hide()
+        actions.addWidget(self.walk_in)
         actions.addStretch(1)
+
+        issuing = QHBoxLayout()
         self.issue_type = QComboBox()
         self.issue_type.setToolTip("在本窗口发号的业务类型")
         self.issue_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.priority = QCheckBox("优先")
         self.priority.setToolTip("老年人、残疾人或紧急的欠薪事项（该类型允许优先时）")
+        self.visitor_id = QLineEdit()
+        self.visitor_id.setPlaceholderText("证件号码（可不填）")
+        self.visitor_id.setToolTip("持证发号：号票关联来访人，叫号时窗口即可看到其以前的信访事项")
+        self.visitor_id.setMaxLength(18)
+        self.visitor_id.setMinimumWidth(190)
+        self.visitor_name = QLineEdit()
+        self.visitor_name.setPlaceholderText("姓名")
+        self.visitor_name.setMaxLength(50)
+        self.visitor_name.setMaximumWidth(110)
+        self.read_card_button = QPushButton("读身份证")
+        self.read_card_button.setObjectName("secondary")
+        self.read_card_button.setToolTip("从身份证阅读器读取来访人的姓名和证件号码")
+        self.read_card_button.clicked.connect(self.read_card)
         self.issue_button = QPushButton("发号并打印")
         self.issue_button.setObjectName("secondary")
         self.issue_button.clicked.connect(self.issue)
-        actions.addWidget(self.issue_type)
-        actions.addWidget(self.priority)
-        actions.addWidget(self.issue_button)
+        issuing.addWidget(label("发号：", "field"))
+        issuing.addWidget(self.issue_type)
+        issuing.addWidget(self.priority)
+        issuing.addWidget(label("来访人", "field"))
+        issuing.addWidget(self.visitor_id)
+        issuing.addWidget(self.visitor_name)
+        issuing.addWidget(self.read_card_button)
+        issuing.addWidget(self.issue_button)
+        issuing.addStretch(1)
 
         self.earlier = read_only_table(("案件编号", "登记日期", "状态", "诉求"))
         self.earlier.setMaximumHeight(120)
         self.earlier_title = label("", "hint")
         self.earlier.hide()
         self.earlier_title.hide()
+        issuing.addWidget(self.earlier_title)  # beside the issuing controls: the earlier cases' table keeps the room
 
         top = QHBoxLayout()
         top.addWidget(label(f"{self.window_number} 号窗口", "subtitle"))
@@ -146,8 +178,8 @@ class QueueBar(QFrame):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addLayout(actions)
+        layout.addLayout(issuing)
         layout.addWidget(self.message)
-        layout.addWidget(self.earlier_title)
         layout.addWidget(self.earlier)
         self.tasks.busy_changed.connect(self._busy)
         self.reads.busy_changed.connect(self._busy)
@@ -249,6 +281,9 @@ class QueueBar(QFrame):
             button.setEnabled(not busy and action in allowed
                               and (action is not QueueAction.TRANSFER or self.transfer_to.count() > 0))
         self.issue_button.setEnabled(not busy and self.issue_type.count() > 0)
+        current = self.view.current if self.view is not None else None
+        self.walk_in.setVisible(current is not None and current.type_code == LEADER_TYPE)
+        self.walk_in.setEnabled(not busy)
 
     def _busy(self, busy: bool) -> None:
         self._enable()
@@ -307,17 +342,21 @@ class QueueBar(QFrame):
         if not code or self.tasks.busy:
             return
         priority = self.priority.isChecked()
+        id_number, name = self.visitor_id.text().strip() or None, self.visitor_name.text().strip() or None
 
         def work(hall: Hall) -> IssuedTicket:
             from desktop.services import queue
 
-            return queue.issue_ticket(hall, type_code=code, source=TicketSource.COUNTER, priority=priority)
+            return queue.issue_ticket(hall, type_code=code, source=TicketSource.COUNTER, priority=priority,
+                                      id_number=id_number, name=name)
 
         self.tasks.run(work, self._issued, lambda error: self._say(user_message(error, "发号"), "error"),
                        executor=Executor.DEVICES)
 
     def _issued(self, issued: IssuedTicket) -> None:
         self.priority.setChecked(False)
+        self.visitor_id.clear()
+        self.visitor_name.clear()
         wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
         self._say(f"已发 {issued.ticket.number} 号（{issued.type_name}），前面 {issued.ahead} 人{wait}。正在打印号票……",
                   "ok")
@@ -347,3 +386,48 @@ class QueueBar(QFrame):
     def _printed(self, outcome: PrintOutcome) -> None:
         self._say(self._without_printing() + ("号票已打印。" if outcome.printed else outcome.message),
                   "ok" if outcome.printed else "notice")
+
+    # -- the visitor: the ID card, and a walk-in on a reception day ---------------------------------
+
+    def read_card(self) -> None:
+        """Read the card on this PC's reader (the setting ``id_reader``, off the GUI thread) into 来访人."""
+        settings = self.ctx.settings
+
+        def read(_hall: Hall) -> IdCard:
+            from desktop.devices.factory import reader_from_settings
+            from desktop.domain.errors import RuleViolation
+
+            reader = reader_from_settings(settings)
+            if reader is None:
+                raise RuleViolation("no_reader", "本机未设置身份证阅读器（设置项 id_reader），请手工填写证件号码和姓名")
+            return reader.read(5.0)
+
+        self._say("正在读取身份证，请将身份证放在阅读器上……", "notice")
+        self.printing.run(read, self.fill_from_card, lambda error: self._say(user_message(error, "读取身份证"),
+                                                                           "error"), executor=Executor.DEVICES)
+
+    def fill_from_card(self, card: IdCard) -> None:
+        self.visitor_id.setText(card.id_number)
+        self.visitor_name.setText(card.name)
+        self._say(f"已读取 {card.name} 的身份证：发号即关联此人", "ok")
+
+    def join_reception_day(self) -> None:
+        """加入今日领导接访: the visitor of this window's 领导接访 ticket joins today's list (the service decides)."""
+        if self.tasks.busy:
+            return
+        actor, window = self.actor, self.window_number
+        name, id_number = self.visitor_name.text().strip(), self.visitor_id.text().strip()
+
+        def work(hall: Hall) -> Booking:
+            from desktop.services import queue
+
+            return queue.join_reception_day(hall, actor, window=window, name=name, id_number=id_number)
+
+        self.tasks.run(work, self._joined, lambda error: self._say(user_message(error, "加入今日领导接访"), "error"))
+
+    def _joined(self, booking: Booking) -> None:
+        self.visitor_id.clear()
+        self.visitor_name.clear()
+        self._say(f"{booking.appointment.name}：{booking.message}，已列入领导的今日接访名单"
+                  if not booking.waiting_position else f"{booking.appointment.name}：{booking.message}", "ok")
+        self.joined.emit(booking)

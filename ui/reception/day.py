@@ -45,8 +45,8 @@ if TYPE_CHECKING:
     from desktop.services.leaderday import Decision, Dossier
     from desktop.services.reception import Appointment, ReceptionDay
 
-WALK_INS = ("现场来访：群众在自助终端或窗口取“领导接访”号，由窗口登记并在“领导接访预约”中加入当日名单后，"
-            "即出现在此列表末尾。")
+WALK_INS = ("现场来访：群众取“领导接访”号，窗口叫号后按“加入今日领导接访”即列入此名单（约满则候补），"
+            "此列表随即更新。")
 _STYLE = ("QWidget { font-size: 13pt; } QTableWidget { font-size: 14pt; } QTextBrowser { font-size: 14pt; }"
           "QPushButton { min-height: 40px; }")
 
