@@ -11,14 +11,18 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select, text
 
 from db.models import AppointmentRow, DossierNoteRow, SuggestionRow
 from desktop.domain.access import Actor
 from desktop.domain.errors import RuleViolation
+from desktop.printing.simulated import SimulatedPrinter
 from desktop.services import leaderday, reception, suggestions
 from desktop.services.context import Hall
 from desktop.services.reception import Visitor
@@ -28,6 +32,8 @@ from server.app import serving as serve_in_thread
 from server.store import SyncServer, enrol_device
 from tests.helpers import valid_id
 from tests.sync.conftest import DeviceFactory, enrolled, free_port, linked, with_staff
+from ui.kiosk.booking import BookingFlow
+from ui.reception.day import LeaderDayScreen
 
 CLERK = Actor("staff:wangli", "王丽", "clerk")
 SUPERVISOR = Actor("staff:zhaomin", "赵敏", "supervisor")
@@ -234,3 +240,35 @@ def test_the_central_server_keeps_names_numbers_and_phones_sealed(server_hall: H
     with server_hall.engine.connect() as connection:
         raw = str(connection.execute(text("SELECT * FROM reception_appointments")).all())
     assert "张建国" not in raw and valid_id(seq=101) not in raw and "13857912345" not in raw
+
+
+def test_a_booking_at_one_kiosks_screens_shows_on_the_leaders_screen(
+        qtbot: QtBot, hall_server: SyncServer, device_hall: DeviceFactory, work_context: Callable[..., Any]) -> None:
+    kiosk, leader, counter = device_hall("ka"), device_hall("leader"), device_hall("counter")
+    with serve_in_thread(create_app(hall_server.hall, server=hall_server)) as url, \
+            links(hall_server, url, (kiosk, "kiosk"), (leader, "leader"), (counter, "counter")):
+        reception.add_day(counter, CLERK, DAY, leaders=["县长 周建华"], slots="09:00-10:00/2")
+        eventually(kiosk, lambda: len(reception.list_days(kiosk, Actor.kiosk(kiosk.settings.device_code))) == 1)
+        screen = LeaderDayScreen(work_context(LEADER, "leader", hall=leader))
+        qtbot.addWidget(screen)
+        screen.show()
+        qtbot.waitUntil(lambda: screen.day_box.count() == 1 and screen.table.rowCount() == 0, timeout=10_000)
+
+        flow = BookingFlow(work_context(Actor.kiosk(kiosk.settings.device_code), "kiosk", hall=kiosk))
+        qtbot.addWidget(flow)
+        flow.printer = SimulatedPrinter
+        flow.show()
+        flow.load_days()
+        qtbot.waitUntil(lambda: len(flow.days) == 1, timeout=10_000)
+        qtbot.mouseClick(flow.day_buttons.itemAt(0).widget(), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(flow.slot_buttons.itemAt(0).widget(), Qt.MouseButton.LeftButton)
+        flow.name.setText("欧阳建华")
+        flow.id_number.setText(valid_id(seq=11))
+        with qtbot.waitSignal(flow.booked, timeout=10_000):
+            qtbot.mouseClick(flow.confirm, Qt.MouseButton.LeftButton)
+        assert flow.outcome.text() == "预约成功"
+        qtbot.waitUntil(lambda: flow.print_note.text() == "请取走预约回执", timeout=10_000)
+        # pushed by the hall server: the leader's list shows the visitor without anybody refreshing it
+        qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+        assert screen.table.item(0, 1).text() == "欧阳**"
+        qtbot.waitUntil(lambda: not screen.tasks.busy and not flow.tasks.busy, timeout=10_000)
