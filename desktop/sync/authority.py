@@ -104,11 +104,15 @@ class AuthorityLink:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        """Ask the stream to end (it does at the server's next heartbeat at the latest); :meth:`stop` waits."""
         self._stop.set()
         with self._stream_lock:
             if self._stream is not None:
                 self._stream.close()
+
+    def stop(self) -> None:
+        self.halt()
         if self._thread is not None:
             self._thread.join(10)
         self.attach(False)
