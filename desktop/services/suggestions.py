@@ -163,8 +163,8 @@ def submit_suggestion(hall: Hall, actor: Actor, *, content: str, theme_code: str
             submitted_by=actor.actor_id, device_id=hall.settings.device_id, answer="", answered_on=None,
             answered_by="", adoption="", adopted_on=None, award="", awarded_on=None))
     if remote is not None and remote.connected:
-        # not reached: kept here, pending; the link sends it when the authority is back
-        with contextlib.suppress(hallrecords.Unreachable):
+        # not reached (or not taken yet): kept here, pending, under its number; the link sends it again later
+        with contextlib.suppress(RuleViolation):
             send_pending(hall, erase=actor.role == Role.KIOSK and hall.settings.kiosk_erase_after_sync)
     return SuggestionReceipt(number, title, today)
 

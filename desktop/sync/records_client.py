@@ -10,6 +10,7 @@ rule of one place); suggestions are kept here and merged when it is back (idempo
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from desktop.services import hallrecords
 from desktop.services.changes import Topic
 from desktop.services.context import Hall
 from desktop.sync.authority import AuthorityLink, Unreachable
+
+log = logging.getLogger(__name__)
 
 FEED: TypeAdapter[hallrecords.RecordsFeed] = TypeAdapter(hallrecords.RecordsFeed)
 
@@ -68,8 +71,9 @@ class RecordsClient(AuthorityLink):
                 return send_pending(self.hall, erase=self.erase)
             except hallrecords.Unreachable as exc:
                 raise Unreachable(exc.detail) from None
-            except RuleViolation:
-                raise
+            except RuleViolation as refusal:  # kept here, pending: the stream goes on, the next link sends them
+                log.warning("大厅服务器未接收本机的人民建议：%s", refusal.message)
+                return 0
 
 
 def start_records_link(hall: Hall, db_path: Path, *, kiosk: bool = False) -> RecordsClient | None:
