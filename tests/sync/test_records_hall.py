@@ -272,3 +272,16 @@ def test_a_booking_at_one_kiosks_screens_shows_on_the_leaders_screen(
         qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
         assert screen.table.item(0, 1).text() == "欧阳**"
         qtbot.waitUntil(lambda: not screen.tasks.busy and not flow.tasks.busy, timeout=10_000)
+
+
+def test_a_walk_in_joins_todays_reception_day_through_the_authority(
+        hall_server: SyncServer, device_hall: DeviceFactory) -> None:
+    counter, leader = device_hall("counter"), device_hall("leader")
+    with serve_in_thread(create_app(hall_server.hall, server=hall_server)) as url, \
+            links(hall_server, url, (counter, "counter"), (leader, "leader")):
+        with pytest.raises(RuleViolation, match=r"今天.*没有安排领导接访日"):
+            reception.book_today(counter, CLERK, Visitor("张建国", valid_id(seq=101)))
+        today = reception.add_day(counter, CLERK, counter.today(), leaders=["县长 周建华"], slots="16:00-17:00/1")
+        joined = reception.book_today(counter, CLERK, Visitor("张建国", valid_id(seq=101)))
+        assert joined.day.day_id == today.day_id and joined.appointment.source == "窗口"
+        eventually(leader, lambda: [a.name for a in reception.appointments(leader, LEADER, today.day_id)] == ["张**"])
