@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
@@ -71,14 +71,15 @@ def _problem(status: int, kind: ProblemKind, detail: str, **headers: str) -> JSO
                         headers=headers or None)
 
 
-def _where(error: Any) -> str:
-    location = ".".join(FIELD_WORDS.get(str(part), str(part)) for part in error.get("loc", ())
+def _where(error: Any, words: Mapping[str, str]) -> str:
+    location = ".".join(words.get(str(part), str(part)) for part in error.get("loc", ())
                         if part not in ("body", "query"))
     return location or "请求"
 
 
-def _validation_message(errors: list[Any]) -> str:
-    places = "、".join(dict.fromkeys(_where(e) for e in errors[:5]))
+def _validation_message(errors: list[Any], words: Mapping[str, str] | None = None) -> str:
+    """What was wrong, naming the places (``words``: the fields in Chinese, for the routes that give them)."""
+    places = "、".join(dict.fromkeys(_where(e, words or {}) for e in errors[:5]))
     more = f"等 {len(errors)} 处" if len(errors) > 5 else ""
     return f"请求不符合同步协议：{places}{more} 的内容缺失、类型不对或超出允许范围"
 
@@ -140,8 +141,9 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         return _problem(STATUS[exc.kind], exc.kind, exc.message)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _problem(422, "refused", _validation_message(list(exc.errors())))
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        words = FIELD_WORDS if request.url.path.startswith("/records/") else None
+        return _problem(422, "refused", _validation_message(list(exc.errors()), words))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
