@@ -453,6 +453,7 @@ class SuggestionThemeRow(Base):
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     published_by: Mapped[str] = mapped_column(String(96))
+    rev: Mapped[int] = mapped_column(BigInteger, index=True, default=0)  # the authority's change number
 
 
 class SuggestionRow(Base):
@@ -466,8 +467,8 @@ class SuggestionRow(Base):
     theme_title: Mapped[str] = mapped_column(String(100))
     content: Mapped[str] = mapped_column(Text)
     anonymous: Mapped[bool] = mapped_column(Boolean)
-    name: Mapped[str] = mapped_column(String(50))
-    phone: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(400))  # String(400)/(120): sealed on the central server
+    phone: Mapped[str] = mapped_column(String(120))
     submitted_at: Mapped[str] = mapped_column(String(32))
     submitted_by: Mapped[str] = mapped_column(String(96))
     device_id: Mapped[str] = mapped_column(String(32))
@@ -478,6 +479,8 @@ class SuggestionRow(Base):
     adopted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     award: Mapped[str] = mapped_column(String(200))
     awarded_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rev: Mapped[int] = mapped_column(BigInteger, index=True, default=0)  # the authority's change number
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)  # made offline, not yet with the authority
 
     __table_args__ = (Index("ix_suggestions_theme", "theme_code", "submitted_at"),)
 class ReceptionDayRow(Base):
@@ -495,6 +498,7 @@ class ReceptionDayRow(Base):
     slots: Mapped[str] = mapped_column(Text)  # "09:00-10:30/5,…" (desktop.domain.reception.parse_slots)
     created_at: Mapped[str] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(String(96))
+    rev: Mapped[int] = mapped_column(BigInteger, index=True, default=0)  # the authority's change number
 
 
 class AppointmentRow(Base):
@@ -507,9 +511,9 @@ class AppointmentRow(Base):
     slot: Mapped[int | None] = mapped_column(Integer, nullable=True)
     status: Mapped[str] = mapped_column(String(12))  # 已预约 / 候补 / 已接待 / 已取消
     seq: Mapped[int] = mapped_column(Integer)  # order of booking on the day (the waiting list's order)
-    name: Mapped[str] = mapped_column(String(100))
-    id_number: Mapped[str] = mapped_column(String(40), index=True)
-    phone: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(400))  # wide enough for the central server's sealed tokens
+    id_number: Mapped[str] = mapped_column(String(120), index=True)
+    phone: Mapped[str] = mapped_column(String(120))
     persons_count: Mapped[int] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text)
     case_number: Mapped[str] = mapped_column(String(40))
@@ -521,6 +525,7 @@ class AppointmentRow(Base):
     received_by_name: Mapped[str] = mapped_column(String(64))
     decision: Mapped[str] = mapped_column(Text)
     taken_on: Mapped[bool] = mapped_column(Boolean)
+    rev: Mapped[int] = mapped_column(BigInteger, index=True, default=0)  # the authority's change number
 
 
 class DossierNoteRow(Base):
@@ -534,6 +539,7 @@ class DossierNoteRow(Base):
     author: Mapped[str] = mapped_column(String(96))
     author_name: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
+    rev: Mapped[int] = mapped_column(BigInteger, index=True, default=0)  # the authority's change number
 class QueueWindowTypeRow(Base):
     """A kind of window the hall serves, its ticket prefix and the windows that serve it (administrator's)."""
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from desktop.domain.queue import IssuedTicket, QueueBoard, WindowType
     from desktop.services.context import Hall
-    from desktop.sync.queue_client import QueueClient
+    from desktop.sync.authority import AuthorityLink
     from ui.shell.context import WorkContext
     from ui.shell.device import DeviceWindow
     from ui.shell.staff import StaffWindow
@@ -115,26 +115,32 @@ def open_installation(settings: Settings, db_path: Path) -> Hall:
     return hall
 
 
-def _queue_links(source: HallSource, role: WindowRole, db_path: Path) -> list[QueueClient]:
-    """The hall queue's push channel for the counter, kiosk and display, started once the hall is open.
+def _queue_links(source: HallSource, role: WindowRole, db_path: Path) -> list[AuthorityLink]:
+    """The hall server's push channels (the queue; the reception days, bookings and suggestions), once the hall is open.
 
     Started off the GUI thread (the device token comes from the key store); the list holds the
-    link to stop when the window closes. Without a ``server_url`` the local database is the queue.
+    links to stop when the window closes. Without a ``server_url`` the local database is the
+    authority of both.
     """
     import threading
 
-    links: list[QueueClient] = []
-    if role not in (WindowRole.COUNTER, WindowRole.KIOSK, WindowRole.DISPLAY) or not source.settings.server_url:
+    links: list[AuthorityLink] = []
+    if not source.settings.server_url:
         return links
 
     def start(hall: Hall) -> None:
         from desktop.sync.queue_client import start_queue_link
+        from desktop.sync.records_client import start_records_link
 
-        link = start_queue_link(hall, db_path)
-        if link is not None:
-            links.append(link)
+        if role in (WindowRole.COUNTER, WindowRole.KIOSK, WindowRole.DISPLAY):
+            queue_link = start_queue_link(hall, db_path)
+            if queue_link is not None:
+                links.append(queue_link)
+        records_link = start_records_link(hall, db_path, kiosk=role is WindowRole.KIOSK)
+        if records_link is not None:
+            links.append(records_link)
 
-    source.when_ready(lambda hall: threading.Thread(target=start, args=(hall,), name="queue-link",
+    source.when_ready(lambda hall: threading.Thread(target=start, args=(hall,), name="hall-links",
                                                    daemon=True).start())
     return links
 

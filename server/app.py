@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
@@ -53,6 +53,7 @@ from server.protocol import (
     SyncProblem,
 )
 from server.queue import add_queue_routes, add_window_type_routes
+from server.records import FIELD_WORDS, add_records_routes
 from server.reference import reference_for
 from server.store import Device, SyncServer, authenticate
 
@@ -70,13 +71,15 @@ def _problem(status: int, kind: ProblemKind, detail: str, **headers: str) -> JSO
                         headers=headers or None)
 
 
-def _where(error: Any) -> str:
-    location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query"))
+def _where(error: Any, words: Mapping[str, str]) -> str:
+    location = ".".join(words.get(str(part), str(part)) for part in error.get("loc", ())
+                        if part not in ("body", "query"))
     return location or "请求"
 
 
-def _validation_message(errors: list[Any]) -> str:
-    places = "、".join(dict.fromkeys(_where(e) for e in errors[:5]))
+def _validation_message(errors: list[Any], words: Mapping[str, str] | None = None) -> str:
+    """What was wrong, naming the places (``words``: the fields in Chinese, for the routes that give them)."""
+    places = "、".join(dict.fromkeys(_where(e, words or {}) for e in errors[:5]))
     more = f"等 {len(errors)} 处" if len(errors) > 5 else ""
     return f"请求不符合同步协议：{places}{more} 的内容缺失、类型不对或超出允许范围"
 
@@ -138,8 +141,9 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         return _problem(STATUS[exc.kind], exc.kind, exc.message)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _problem(422, "refused", _validation_message(list(exc.errors())))
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        words = FIELD_WORDS if request.url.path.startswith("/records/") else None
+        return _problem(422, "refused", _validation_message(list(exc.errors()), words))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -313,6 +317,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         return JSONResponse(public.progress_json(progress), headers={"Cache-Control": "no-store"})
 
     app.state.queue_notifier = add_queue_routes(app, hall, current_device, sync.keys)
+    app.state.records_notifier = add_records_routes(app, hall, current_device, sync.keys)
     add_window_type_routes(app, hall, current_admin)
     return app
 
@@ -370,8 +375,9 @@ def serving(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[st
         bound = web.servers[0].sockets[0].getsockname()
         yield f"http://{bound[0]}:{bound[1]}"
     finally:
-        notifier = getattr(app.state, "queue_notifier", None)
-        if notifier is not None:
-            notifier.close()  # the queue's open streams end, so the server can stop
+        for name in ("queue_notifier", "records_notifier"):
+            notifier = getattr(app.state, name, None)
+            if notifier is not None:
+                notifier.close()  # the open streams end, so the server can stop
         web.should_exit = True
         thread.join()

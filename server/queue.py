@@ -19,15 +19,12 @@ are stored encrypted (``server/personal.py``'s keys) and decrypted for staff dev
 
 # No ``from __future__ import annotations``: FastAPI reads the routes' annotations, which name
 # this function's dependency.
-import asyncio
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, TypeAdapter
 
@@ -35,15 +32,14 @@ from desktop.domain.access import Actor
 from desktop.domain.errors import RuleViolation
 from desktop.domain.queue import IssuedTicket, QueueAction, Ticket, TicketSource, TicketState, WindowType
 from desktop.services import queue
-from desktop.services.changes import Changes
 from desktop.services.context import Hall
 from server.personal import FieldKeys
 from server.protocol import SyncProblem, WindowTypeBody, WindowTypeEntry, WindowTypeList
+from server.push import Notifier, event_stream
 from server.store import Device
 
 STAFF_ROLES = frozenset({"counter", "leader", "admin"})
 ISSUING_ROLES = STAFF_ROLES | {"kiosk"}
-HEARTBEAT_SECONDS = 5.0
 QUEUE_RECORD = "queue-ticket"  # what the person's sealed fields are bound to
 
 FEED = TypeAdapter(queue.QueueFeed)
@@ -122,42 +118,6 @@ def add_window_type_routes(app: FastAPI, hall: Hall, current_admin: Callable[...
         return listing(admin)
 
 
-class Notifier:
-    """Wakes every open stream when the queue changes (told on the committing thread)."""
-
-    def __init__(self, hall: Hall) -> None:
-        self._lock = threading.Lock()
-        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
-        self.closing = False
-        self._unsubscribe = hall.changes.subscribe(self._told)
-
-    def _told(self, changes: Changes) -> None:
-        if changes.queue:
-            self.wake()
-
-    def wake(self) -> None:
-        with self._lock:
-            waiters = list(self._waiters)
-        for loop, event in waiters:
-            loop.call_soon_threadsafe(event.set)
-
-    def close(self) -> None:
-        """End every stream (the server is stopping)."""
-        self.closing = True
-        self.wake()
-        self._unsubscribe()
-
-    def waiter(self) -> tuple[asyncio.AbstractEventLoop, asyncio.Event]:
-        entry = (asyncio.get_running_loop(), asyncio.Event())
-        with self._lock:
-            self._waiters.add(entry)
-        return entry
-
-    def forget(self, entry: tuple[asyncio.AbstractEventLoop, asyncio.Event]) -> None:
-        with self._lock:
-            self._waiters.discard(entry)
-
-
 def _refuse(refusal: RuleViolation) -> SyncProblem:
     return SyncProblem("refused", refusal.message)
 
@@ -165,7 +125,7 @@ def _refuse(refusal: RuleViolation) -> SyncProblem:
 def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Device],
                      keys: FieldKeys | None = None) -> Notifier:
     """The queue's routes on ``app``; returns the notifier (closed when the server stops)."""
-    notifier = Notifier(hall)
+    notifier = Notifier(hall, lambda changes: changes.queue)
     Who = Annotated[Device, Depends(current_device)]
 
     def seal(value: str | None, field: str, _ticket_id: str = "") -> str | None:
@@ -209,33 +169,8 @@ def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Dev
     async def events(request: Request, who: Who,
                      since: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0) -> StreamingResponse:
         """Server-sent events: every change of the queue, resumable from the last event id."""
-        last = request.headers.get("last-event-id", "")
-        start = int(last) if last.isdigit() else since
-
-        async def stream() -> AsyncIterator[bytes]:
-            cursor = start
-            entry = notifier.waiter()
-            wake = entry[1]
-            try:
-                first = True
-                while not notifier.closing:
-                    wake.clear()
-                    feed = await run_in_threadpool(feed_for, who, cursor)
-                    if first or feed.cursor != cursor or feed.tickets or feed.calls:
-                        cursor = feed.cursor
-                        first = False
-                        yield f"id: {cursor}\nevent: queue\ndata: {FEED.dump_json(feed).decode()}\n\n".encode()
-                    try:
-                        await asyncio.wait_for(wake.wait(), HEARTBEAT_SECONDS)
-                    except TimeoutError:
-                        if await request.is_disconnected():
-                            return
-                        yield b": keep-alive\n\n"
-            finally:
-                notifier.forget(entry)
-
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        return event_stream(request, notifier, since, "queue", lambda cursor: feed_for(who, cursor),
+                            lambda feed: bool(feed.tickets or feed.calls), FEED.dump_json)
 
     @app.post("/queue/issue")
     def issue(body: IssueRequest, who: Who) -> dict[str, Any]:

@@ -34,12 +34,12 @@ from desktop.domain.hlc import Hlc
 from desktop.domain.identity import mask_id_number, mask_name, mask_phone
 from desktop.domain.indicators import SATISFIED_RATINGS
 from desktop.domain.reception import BacklogRule, follow_up_due
-from desktop.services import cases, documents
+from desktop.services import cases, documents, hallrecords
 from desktop.services.audit import guard
 from desktop.services.cases import CaseDetail
 from desktop.services.context import Actor, Hall
 from desktop.services.printing import print_log
-from desktop.services.reception import RECEIVED, Appointment, appointment_view, day_row, day_view
+from desktop.services.reception import RECEIVED, Appointment, appointment_view, by, day_row, day_view
 from desktop.services.reference import load_directory
 from desktop.services.registration import earlier_cases
 
@@ -162,6 +162,9 @@ def annotate(hall: Hall, actor: Actor, appointment_id: str, text: str) -> Dossie
     if not text or len(text) > 1000:
         raise ValidationError("note", "批注不能为空，且不超过1000字", "text")
     now = hall.now().replace(microsecond=0)
+    if hallrecords.remote_of(hall) is not None:
+        hallrecords.ask(hall, "/records/notes", {"appointment_id": appointment_id, "text": text, **by(actor)})
+        return DossierNote(plain_datetime(now), actor.display_name, text)
     with hall.transaction() as session:
         _appointment_row(session, appointment_id)
         session.add(DossierNoteRow(note_id=hall.new_id(), appointment_id=appointment_id,
@@ -251,13 +254,22 @@ def record_decision(hall: Hall, actor: Actor, appointment_id: str, *, instructio
         assert due is not None
         view = cases.record(hall, actor, case_number, EventType.LEADER_TAKEN,
                             {**base, "unit": "、".join(names)[:100], "unit_codes": codes, "due": due.isoformat()})
+    mark_received(hall, actor, appointment_id, f"{instruction}{('；' + decision) if decision else ''}", take_on)
+    return Decision(case_number, view, due if take_on else None, names)
+
+
+def mark_received(hall: Hall, actor: Actor, appointment_id: str, decision: str, take_on: bool) -> None:
+    """The appointment received, with the leader's decision (on the authority: the leader's PC asks it)."""
+    if hallrecords.remote_of(hall) is not None:
+        hallrecords.ask(hall, "/records/received", {"appointment_id": appointment_id, "decision": decision[:2000],
+                                                    "taken_on": take_on, **by(actor)})
+        return
     with hall.transaction() as session:
         row = _appointment_row(session, appointment_id)
         row.status, row.received_at = RECEIVED, hall.now().isoformat(timespec="seconds")
         row.received_by, row.received_by_name = actor.actor_id, actor.display_name
-        row.decision = f"{instruction}{('；' + decision) if decision else ''}"[:2000]
+        row.decision = decision[:2000]
         row.taken_on = row.taken_on or take_on
-    return Decision(case_number, view, due if take_on else None, names)
 
 
 def assignment_form(hall: Hall, actor: Actor, case_ref: str, unit_code: str = "") -> RenderedDocument:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pydantic import TypeAdapter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -40,6 +41,7 @@ from desktop.domain.reception import (
     reception_day,
     reception_days,
 )
+from desktop.services import hallrecords
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
 from desktop.services.reference import load_directory, read_table
@@ -114,6 +116,9 @@ class Booking:
         return f"已预约{format_date(self.day.day)} {self.appointment.slot_label}的领导接访"
 
 
+BOOKING: TypeAdapter[Booking] = TypeAdapter(Booking)
+
+
 # -- the schedule ----------------------------------------------------------------------------------
 
 def _guard_schedule(hall: Hall, actor: Actor, what: str) -> None:
@@ -145,6 +150,11 @@ def generate_schedule(hall: Hall, actor: Actor, first_month: date, months: int, 
                           RestDayRule(settings.reception_rest_day))
     slot_text = format_slots(parse_slots(slots or settings.reception_slots))
     names, codes = _clean_leaders(leaders), _check_units(units)
+    if hallrecords.remote_of(hall) is not None:
+        hallrecords.ask(hall, "/records/days/generate", {
+            "first_month": first_month.isoformat(), "months": months, "leaders": names, "place": place,
+            "topics": topics, "units": codes, "slots": slot_text, **by(actor)})
+        return list_days(hall, actor, days[0], days[-1])
     with hall.transaction() as session:
         existing = set(session.scalars(select(ReceptionDayRow.day).where(ReceptionDayRow.day.in_(days))))
         for day in days:
@@ -185,6 +195,11 @@ def add_day(hall: Hall, actor: Actor, day: date, *, leaders: Sequence[str], plac
     if not names:
         raise ValidationError("leaders", "请填写接访领导", "leaders")
     slot_text = format_slots(parse_slots(slots or hall.settings.reception_slots))
+    if hallrecords.remote_of(hall) is not None:
+        day_id = hallrecords.ask(hall, "/records/days/add", {
+            "day": day.isoformat(), "leaders": names, "place": place, "topics": topics,
+            "units": _check_units(units), "slots": slot_text, **by(actor)})
+        return _one_day(hall, str(day_id))
     with hall.transaction() as session:
         if session.scalar(select(ReceptionDayRow.day_id).where(ReceptionDayRow.day == day)):
             raise RuleViolation("day_exists", f"{format_date(day)}已经是领导接访日，请修改该日的安排")
@@ -199,6 +214,10 @@ def update_day(hall: Hall, actor: Actor, day_id: str, *, leaders: Sequence[str],
     """Who receives, where, on which topics, with which units' heads."""
     _guard_schedule(hall, actor, "修改领导接访日")
     names = _clean_leaders(leaders)
+    if hallrecords.remote_of(hall) is not None:
+        hallrecords.ask(hall, "/records/days/update", {"day_id": day_id, "leaders": names, "place": place,
+                                                       "topics": topics, "units": _check_units(units), **by(actor)})
+        return _one_day(hall, day_id)
     with hall.transaction() as session:
         row = day_row(session, day_id)
         row.leaders = json.dumps(names, ensure_ascii=False)
@@ -268,18 +287,31 @@ def _check_visitor(hall: Hall, visitor: Visitor) -> Visitor:
 
 
 def book(hall: Hall, actor: Actor, day_id: str, visitor: Visitor, *, slot: int | None = None,
-         source: str = "窗口") -> Booking:
+         source: str = "窗口", case_number: str | None = None) -> Booking:
     """Book ``visitor`` on a reception day: the wanted slot while it has room, else the earliest; else 候补."""
     guard(hall, actor, Permission.REGISTER, "预约领导接访", alternatives=(Permission.SELF_SERVICE,))
     if source not in SOURCES:
         raise ValidationError("source", "预约来源不对", "source")
     visitor = _check_visitor(hall, visitor)
+    if hallrecords.remote_of(hall) is not None:
+        with hall.sessions() as session:  # the visitor's case as this PC knows it (a kiosk knows none)
+            case_number = _latest_open_case(session, visitor.id_number) if actor.may(Permission.REGISTER) else ""
+        answer = hallrecords.ask(hall, "/records/book", {
+            "day_id": day_id, "name": visitor.name, "id_number": visitor.id_number, "phone": visitor.phone,
+            "persons_count": visitor.persons_count, "summary": visitor.summary, "slot": slot, "source": source,
+            "case_number": case_number, **by(actor)})
+        return BOOKING.validate_python(answer)
     with hall.transaction() as session:
-        appointment_id = _book(session, hall, actor, day_row(session, day_id), visitor, slot, source)
+        appointment_id = _book(session, hall, actor, day_row(session, day_id), visitor, slot, source, case_number)
     return _booking(hall, appointment_id)
 
 
-def book_today(hall: Hall, actor: Actor, visitor: Visitor) -> Booking:
+def by(actor: Actor) -> dict[str, str]:
+    """Who acts, as a command to the authority names them (written into the records it keeps)."""
+    return {"by": actor.actor_id, "by_name": actor.display_name}
+
+
+def book_today(hall: Hall, actor: Actor, visitor: Visitor, *, case_number: str | None = None) -> Booking:
     """A walk-in joins today's reception day: the earliest slot not yet over with room, else 候补.
 
     Refused when there is no reception day today.
@@ -287,6 +319,14 @@ def book_today(hall: Hall, actor: Actor, visitor: Visitor) -> Booking:
     guard(hall, actor, Permission.REGISTER, "预约领导接访")
     visitor = _check_visitor(hall, visitor)
     today = hall.today()
+    if hallrecords.remote_of(hall) is not None:
+        with hall.sessions() as session:
+            case_number = _latest_open_case(session, visitor.id_number)
+        answer = hallrecords.ask(hall, "/records/book", {
+            "day_id": "today", "walk_in": True, "name": visitor.name, "id_number": visitor.id_number,
+            "phone": visitor.phone, "persons_count": visitor.persons_count, "summary": visitor.summary,
+            "source": "窗口", "case_number": case_number, **by(actor)})
+        return BOOKING.validate_python(answer)
     with hall.transaction() as session:
         day = session.scalars(select(ReceptionDayRow).where(ReceptionDayRow.day == today)
                               .order_by(ReceptionDayRow.day_id).limit(1)).first()
@@ -294,19 +334,21 @@ def book_today(hall: Hall, actor: Actor, visitor: Visitor) -> Booking:
             raise RuleViolation("no_reception_today",
                                 f"今天（{format_date(today)}）没有安排领导接访日，不能加入今日接访；"
                                 "可在“领导接访预约”中预约以后的接访日")
-        appointment_id = _book(session, hall, actor, day, visitor, None, "窗口",
+        appointment_id = _book(session, hall, actor, day, visitor, None, "窗口", case_number,
                                walk_in_at=f"{hall.now():%H:%M}")
     return _booking(hall, appointment_id)
 
 
 def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visitor: Visitor, slot: int | None,
-          source: str, *, walk_in_at: str | None = None) -> str:
+          source: str, case_number: str | None = None, *, walk_in_at: str | None = None) -> str:
+    hallrecords.lock(session)  # the writers that count places take turns: one of two for the last place waits
+    session.refresh(day)
     if day.day < hall.today():
         raise RuleViolation("day_past", f"{format_date(day.day)}的领导接访日已经过去，请选择以后的接访日")
-    same = session.scalar(select(AppointmentRow.appointment_id).where(
-        AppointmentRow.day_id == day.day_id, AppointmentRow.id_number == visitor.id_number,
-        AppointmentRow.status.in_(ACTIVE)))
-    if same:
+    active = session.execute(select(AppointmentRow.appointment_id, AppointmentRow.id_number).where(
+        AppointmentRow.day_id == day.day_id, AppointmentRow.status.in_(ACTIVE))).all()
+    if any(hallrecords.opened(hall, "appointments", "id_number", key, number) == visitor.id_number
+           for key, number in active):
         raise RuleViolation("already_booked", f"该来访人已预约{format_date(day.day)}的领导接访，无需重复预约")
     slots = parse_slots(day.slots)
     booked = [0] * len(slots)
@@ -318,11 +360,18 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
             booked[index] = count
     placed = place_booking(slots, booked, slot) if walk_in_at is None else place_walk_in(slots, booked, walk_in_at)
     seq = (session.scalar(select(func.max(AppointmentRow.seq)).where(AppointmentRow.day_id == day.day_id)) or 0) + 1
+    appointment_id = hall.new_id()
+
+    def kept(field: str, value: str) -> str:  # sealed on the central server
+        return hallrecords.sealed(hall, "appointments", field, appointment_id, value)
+
     row = AppointmentRow(
-        appointment_id=hall.new_id(), day_id=day.day_id, slot=placed, status=BOOKED if placed is not None else WAITING,
-        seq=seq, name=visitor.name, id_number=visitor.id_number, phone=visitor.phone,
+        appointment_id=appointment_id, day_id=day.day_id, slot=placed, status=BOOKED if placed is not None else WAITING,
+        seq=seq, name=kept("name", visitor.name), id_number=kept("id_number", visitor.id_number),
+        phone=kept("phone", visitor.phone),
         persons_count=visitor.persons_count, summary=visitor.summary,
-        case_number=_latest_open_case(session, visitor.id_number), source=source,
+        case_number=_latest_open_case(session, visitor.id_number) if case_number is None else case_number,
+        source=source,
         created_at=hall.now().isoformat(timespec="seconds"), created_by=actor.actor_id, received_at="",
         received_by="", received_by_name="", decision="", taken_on=False)
     session.add(row)
@@ -344,6 +393,9 @@ def _booking(hall: Hall, appointment_id: str) -> Booking:
         assert row is not None
         day = day_view(session, day_row(session, row.day_id))
         position = _waiting_position(session, row)
+        session.expunge(row)  # a copy with the personal fields in plain text (sealed on the central server)
+        for field in ("name", "id_number", "phone"):
+            setattr(row, field, hallrecords.opened(hall, "appointments", field, appointment_id, getattr(row, field)))
         return Booking(appointment_view(row, day, position), day, position)
 
 
@@ -369,7 +421,11 @@ def appointment_view(row: AppointmentRow, day: ReceptionDay, position: int = 0, 
 def cancel(hall: Hall, actor: Actor, appointment_id: str) -> Appointment | None:
     """Cancel an appointment; the first visitor on the waiting list takes the freed slot (returned)."""
     guard(hall, actor, Permission.REGISTER, "取消领导接访预约", alternatives=(Permission.HANDLE,))
+    if hallrecords.remote_of(hall) is not None:
+        promoted_id = hallrecords.ask(hall, "/records/cancel", {"appointment_id": appointment_id, **by(actor)})
+        return _booking(hall, str(promoted_id)).appointment if promoted_id else None
     with hall.transaction() as session:
+        hallrecords.lock(session)
         row = session.get(AppointmentRow, appointment_id)
         if row is None or row.status in (CANCELLED, RECEIVED):
             raise RuleViolation("cannot_cancel", "该预约已接待或已取消，不能再取消")
@@ -411,7 +467,20 @@ def link_case(hall: Hall, actor: Actor, appointment_id: str, case_number: str) -
         number = session.scalar(select(CaseRow.case_number).where(CaseRow.case_number == case_number.strip()))
         if number is None:
             raise RuleViolation("case_not_found", f"未找到事项：{case_number.strip()}")
-        row.case_number = number
+        if hallrecords.remote_of(hall) is None:
+            row.case_number = number
+    if hallrecords.remote_of(hall) is not None:
+        hallrecords.ask(hall, "/records/link-case", {"appointment_id": appointment_id, "case_number": number,
+                                                     **by(actor)})
+
+
+def set_case_number(hall: Hall, appointment_id: str, case_number: str) -> None:
+    """The authority records the case a staff device linked to an appointment (the device checked it exists)."""
+    with hall.transaction() as session:
+        row = session.get(AppointmentRow, appointment_id)
+        if row is None:
+            raise RuleViolation("appointment_not_found", "没有这条预约，请刷新后重试")
+        row.case_number = case_number
 
 
 # -- import from a spreadsheet ----------------------------------------------------------------------
@@ -455,6 +524,10 @@ def import_appointments(hall: Hall, actor: Actor, day_id: str, path: Path) -> Im
             visitor = _check_visitor(hall, Visitor(cell("name"), cell("id_number"), cell("phone"),
                                                    int(count) if count.isdigit() else 1, cell("summary")))
             wanted = next((i for i, s in enumerate(slots) if cell("slot") and cell("slot").startswith(s.starts)), None)
+            if hallrecords.remote_of(hall) is not None:  # the authority places each row
+                placed = book(hall, actor, day_id, visitor, slot=wanted, source="导入")
+                waiting, booked = (waiting + 1, booked) if placed.waiting_position else (waiting, booked + 1)
+                continue
             with hall.transaction() as session:
                 appointment_id = _book(session, hall, actor, day_row(session, day_id), visitor, wanted, "导入")
                 status = session.get(AppointmentRow, appointment_id)

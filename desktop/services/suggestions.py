@@ -9,17 +9,20 @@ day they close; a closed theme takes no more suggestions.
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from db.models import SuggestionRow, SuggestionThemeRow
 from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import mask_name, mask_phone, normalise_name, validate_phone
+from desktop.domain.roles import Role
+from desktop.services import hallrecords
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
 from desktop.services.store import next_counter
@@ -80,6 +83,11 @@ def _clean(text: str, what: str, limit: int, *, required: bool = True, at_least:
     return value
 
 
+def check_content(content: str) -> str:
+    """A suggestion's text as the rules take it (the authority checks what a device sends)."""
+    return _clean(content, "建议内容", MAX_CONTENT, at_least=MIN_CONTENT)
+
+
 def open_themes(hall: Hall, actor: Actor) -> list[Theme]:
     """Themes open today, newest first (anyone may read them)."""
     guard(hall, actor, Permission.SELF_SERVICE, "查看建议征集主题", alternatives=(Permission.VIEW_CASE,))
@@ -92,7 +100,7 @@ def open_themes(hall: Hall, actor: Actor) -> list[Theme]:
 
 
 def publish_theme(hall: Hall, actor: Actor, *, title: str, description: str, closes_on: date | None = None,
-                  opens_on: date | None = None) -> Theme:
+                  opens_on: date | None = None, code: str = "") -> Theme:
     """A new theme for suggestions (supervisors)."""
     guard(hall, actor, Permission.SUPERVISE, "发布建议征集主题")
     name = _clean(title, "主题", 100)
@@ -100,7 +108,13 @@ def publish_theme(hall: Hall, actor: Actor, *, title: str, description: str, clo
     start = opens_on or hall.today()
     if closes_on is not None and closes_on < start:
         raise ValidationError("theme_closes_early", "截止日期不能早于开始日期", "closes_on")
-    theme = Theme(hall.new_id(), name, text, start, closes_on)
+    theme = Theme(code or hall.new_id(), name, text, start, closes_on)
+    if hallrecords.remote_of(hall) is not None:
+        hallrecords.ask(hall, "/records/themes", {"code": theme.code, "title": name, "description": text,
+                                                  "opens_on": start.isoformat(),
+                                                  "closes_on": closes_on.isoformat() if closes_on else None,
+                                                  "by": actor.actor_id, "by_name": actor.display_name})
+        return theme
     with hall.transaction() as session:
         session.add(SuggestionThemeRow(code=theme.code, title=name, description=text, opens_on=start,
                                        closes_on=closes_on, published_by=actor.actor_id))
@@ -108,8 +122,14 @@ def publish_theme(hall: Hall, actor: Actor, *, title: str, description: str, clo
 
 
 def submit_suggestion(hall: Hall, actor: Actor, *, content: str, theme_code: str = "", anonymous: bool = False,
-                      name: str = "", phone: str = "") -> SuggestionReceipt:
-    """Record a suggestion on an open theme (or free); anonymous ones keep no name or phone."""
+                      name: str = "", phone: str = "", suggestion_id: str = "") -> SuggestionReceipt:
+    """Record a suggestion on an open theme (or free); anonymous ones keep no name or phone.
+
+    With a hall server the suggestion is kept here first (numbered by this device) and sent to
+    the authority at once; when it cannot be reached it stays here, pending, and goes with the
+    next merge (idempotent by its id). A kiosk keeps no copy once the authority has it (setting
+    ``kiosk_erase_after_sync``).
+    """
     guard(hall, actor, Permission.SELF_SERVICE, "提交人民建议", alternatives=(Permission.REGISTER,))
     text = _clean(content, "建议内容", MAX_CONTENT, at_least=MIN_CONTENT)
     person, number_phone = "", ""
@@ -122,6 +142,7 @@ def submit_suggestion(hall: Hall, actor: Actor, *, content: str, theme_code: str
         if phone.strip():
             number_phone = validate_phone(phone)
     today = hall.today()
+    remote = hallrecords.remote_of(hall)
     with hall.transaction() as session:
         title = FREE_THEME
         if theme_code:
@@ -136,11 +157,26 @@ def submit_suggestion(hall: Hall, actor: Actor, *, content: str, theme_code: str
         serial = next_counter(session, f"suggestion:{code}:{today.isoformat()}")
         number = f"JY-{today:%Y%m%d}-{code}-{serial:04d}"
         session.add(SuggestionRow(
-            suggestion_id=hall.new_id(), number=number, theme_code=theme_code, theme_title=title, content=text,
+            suggestion_id=suggestion_id or hall.new_id(), number=number, pending=remote is not None,
+            theme_code=theme_code, theme_title=title, content=text,
             anonymous=anonymous, name=person, phone=number_phone, submitted_at=hall.now().isoformat(timespec="seconds"),
             submitted_by=actor.actor_id, device_id=hall.settings.device_id, answer="", answered_on=None,
             answered_by="", adoption="", adopted_on=None, award="", awarded_on=None))
+    if remote is not None and remote.connected:
+        # not reached (or not taken yet): kept here, pending, under its number; the link sends it again later
+        with contextlib.suppress(RuleViolation):
+            send_pending(hall, erase=actor.role == Role.KIOSK and hall.settings.kiosk_erase_after_sync)
     return SuggestionReceipt(number, title, today)
+
+
+def send_pending(hall: Hall, *, erase: bool) -> int:
+    """Send the suggestions kept here to the authority; returns how many went (``erase``: none kept here)."""
+    pending = hallrecords.pending_suggestions(hall)
+    if not pending:
+        return 0
+    hallrecords.ask(hall, "/records/suggestions/merge", {"suggestions": pending})
+    hallrecords.mark_merged(hall, [p["suggestion_id"] for p in pending], erase=erase)
+    return len(pending)
 
 
 def _row(session: object, number: str) -> SuggestionRow:
@@ -178,28 +214,38 @@ def answer_suggestion(hall: Hall, actor: Actor, number: str, *, answer: str,
     if adoption and adoption not in ADOPTIONS:
         raise ValidationError("bad_adoption", "采纳情况须为“采纳”“部分采纳”或“未采纳”", "adoption")
     today = hall.today()
+    if hallrecords.remote_of(hall) is not None:
+        hallrecords.ask(hall, "/records/suggestions/answer", {"number": number, "answer": text, "adoption": adoption,
+                                                              "by": actor.actor_id, "by_name": actor.display_name})
+        return _one(hall, number)
     with hall.transaction() as session:
         row = _row(session, number)
-        values: dict[str, object] = {"answer": text, "answered_on": today, "answered_by": actor.actor_id}
+        row.answer, row.answered_on, row.answered_by = text, today, actor.actor_id
         if adoption:
-            values.update(adoption=adoption, adopted_on=today)
-        session.execute(update(SuggestionRow).where(SuggestionRow.suggestion_id == row.suggestion_id)
-                        .values(**values))
-        session.refresh(row)
+            row.adoption, row.adopted_on = adoption, today
+        session.flush()
         return _shown(row, False)
+
+
+def _one(hall: Hall, number: str) -> Suggestion:
+    with hall.sessions() as session:
+        return _shown(_row(session, number), False)
 
 
 def award_suggestion(hall: Hall, actor: Actor, number: str, *, award: str) -> Suggestion:
     """Record an award for an adopted suggestion (supervisors)."""
     guard(hall, actor, Permission.SUPERVISE, "奖励人民建议")
     text = _clean(award, "奖励", 200)
+    if hallrecords.remote_of(hall) is not None:
+        hallrecords.ask(hall, "/records/suggestions/award", {"number": number, "award": text, "by": actor.actor_id,
+                                                             "by_name": actor.display_name})
+        return _one(hall, number)
     with hall.transaction() as session:
         row = _row(session, number)
         if row.adoption not in ("采纳", "部分采纳"):
             raise RuleViolation("not_adopted", "只有被采纳（含部分采纳）的建议才能给予奖励")
         if row.anonymous:
             raise RuleViolation("anonymous_award", "匿名建议无法联系建议人，不能登记奖励")
-        session.execute(update(SuggestionRow).where(SuggestionRow.suggestion_id == row.suggestion_id)
-                        .values(award=text, awarded_on=hall.today()))
-        session.refresh(row)
+        row.award, row.awarded_on = text, hall.today()
+        session.flush()
         return _shown(row, False)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -22,6 +22,7 @@ from desktop.services.demo import DemoGenerator, write_demo
 from desktop.services.reference import load_regions, load_taxonomy
 from desktop.services.registration import register_visit
 from desktop.services.store import projection_snapshot, row_to_event
+from desktop.sync.authority import AuthorityLink
 from desktop.sync.client import SyncClient
 from server.app import create_app
 from server.app import serving as serve_in_thread
@@ -31,6 +32,7 @@ from tests.conftest import PEPPER, SECRETS, FakeClock, make_hall
 from tests.helpers import form, valid_id
 
 DeviceFactory = Callable[..., Hall]
+Link = TypeVar("Link", bound=AuthorityLink)
 
 
 #: The staff accounts the server knows (accounts are created at the centre and flow down to devices):
@@ -150,3 +152,18 @@ def register_cases(hall: Hall, clerk: Actor, n: int, start: int = 100) -> list[s
 def projection_snapshot_of(hall: Hall) -> dict[str, Any]:
     with hall.sessions() as session:
         return dict(projection_snapshot(session))
+
+
+@contextmanager
+def linked(links: list[Link]) -> Iterator[list[Link]]:
+    """Links to an authority (the queue, the hall's records), started and online; stopped afterwards."""
+    started = [link.start() for link in links]
+    try:
+        for link in started:
+            assert link.online.wait(10), link.last_error
+        yield links
+    finally:
+        for link in started:
+            link.halt()  # all at once: each ends at the server's next heartbeat
+        for link in started:
+            link.stop()

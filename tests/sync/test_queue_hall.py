@@ -23,7 +23,7 @@ from desktop.sync.queue_client import QueueClient
 from server.app import create_app
 from server.app import serving as serve_in_thread
 from server.store import SyncServer, enrol_device
-from tests.sync.conftest import DeviceFactory, enrolled, free_port, with_staff
+from tests.sync.conftest import DeviceFactory, enrolled, free_port, linked, with_staff
 
 CALLS = 200
 
@@ -35,15 +35,9 @@ def hall_server(device_hall: DeviceFactory) -> SyncServer:
 
 @contextmanager
 def clients(server: SyncServer, url: str, *devices: tuple[Hall, str, int]) -> Iterator[list[QueueClient]]:
-    started = [QueueClient(hall, url, enrolled(server, hall, role), window=window, max_backoff=0.5).start()
-               for hall, role, window in devices]
-    try:
-        for client in started:
-            assert client.online.wait(10), client.last_error
+    with linked([QueueClient(hall, url, enrolled(server, hall, role), window=window, max_backoff=0.5)
+                 for hall, role, window in devices]) as started:
         yield started
-    finally:
-        for client in started:
-            client.stop()
 
 
 class Seen:

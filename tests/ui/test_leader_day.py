@@ -191,7 +191,9 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     cases.accept(hall, clerk, first.case_number, accepted_on=date(2026, 9, 20))
     cases.answer(hall, clerk, first.case_number, outcome="予以支持", answered_on=date(2026, 9, 28))
     cases.record(hall, Actor.kiosk("K01"), first.case_number, EventType.RATED, {"rating": "满意"})
-    qtbot.waitUntil(lambda: board.board.item(0, 5) is not None and board.board.item(0, 5).text() == "已办结",
+    # the board and the statistics are read one after the other: wait for both to have the rating
+    qtbot.waitUntil(lambda: board.board.item(0, 5) is not None and board.board.item(0, 5).text() == "已办结"
+                    and board.stats.item(0, 7) is not None and board.stats.item(0, 7).text() == "1",
                     timeout=10_000)
     assert board.board.item(0, 8).text() == "1次"
     stats = [board.stats.item(0, c).text() for c in range(board.stats.columnCount())]
