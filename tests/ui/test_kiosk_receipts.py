@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -26,6 +27,7 @@ from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
 KIOSK = Actor.kiosk("K01")
+pytestmark = pytest.mark.usefixtures("poppler")  # the printed PDFs are read with pdftotext
 
 
 def _click(qtbot: QtBot, widget: QWidget) -> None:
@@ -58,7 +60,7 @@ def _suggest(qtbot: QtBot, body: KioskShell) -> SuggestionFlow:
 
 
 def test_a_suggestion_prints_its_number_on_a_receipt(qtbot: QtBot, work_context: Context, sqlite_engine: Any,
-                                                     clock: FakeClock, tmp_path: Path, poppler: None) -> None:
+                                                     clock: FakeClock, tmp_path: Path) -> None:
     body = _kiosk(qtbot, work_context, make_hall(sqlite_engine, clock, printer_receipts=f"pdf:{tmp_path}"))
     flow = _suggest(qtbot, body)
     number = flow.done_number.text()
@@ -93,7 +95,7 @@ def _answered(hall: Any, clerk: Actor) -> RegistrationResult:
 
 
 def test_a_rating_prints_the_rating_receipt(qtbot: QtBot, work_context: Context, sqlite_engine: Any,
-                                            clock: FakeClock, tmp_path: Path, clerk: Actor, poppler: None) -> None:
+                                            clock: FakeClock, tmp_path: Path, clerk: Actor) -> None:
     hall = make_hall(sqlite_engine, clock, printer_receipts=f"pdf:{tmp_path}")
     result = _answered(hall, clerk)
     body = _kiosk(qtbot, work_context, hall)

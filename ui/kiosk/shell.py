@@ -17,6 +17,8 @@
   button). Only the administrator's PIN (five taps on the top-right corner) lets it
   close. What Qt cannot stop (Ctrl+Alt+Del, the Windows key, switching consoles, a
   window manager's own shortcuts) must be locked by the operating system: see README.
+* **Voice.** Each screen's short prompt is said as it appears (:mod:`ui.kiosk.voice`); the
+  engine starts a moment after the first frame, or with the first prompt if that comes sooner.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -50,11 +52,13 @@ from ui.common.widgets import label
 from ui.kiosk.keyboard import KeyboardSpace
 from ui.kiosk.pin import PinPage
 from ui.kiosk.style import kiosk_style
+from ui.kiosk.voice import STILL_THERE, MakeVoice, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
 from ui.shell.idle import IdleWatcher
 from ui.shell.tasks import TaskGroup
 
 if TYPE_CHECKING:
+    from desktop.devices.voice import Announcer
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
 
@@ -67,6 +71,8 @@ CORNER_WINDOW_S = 4.0
 SCAN_GAP_S = 1.5
 #: Longer scans are not a receipt's (desktop.domain.qrpayload.MAX_PAYLOAD_LENGTH, loaded with the first scan).
 SCAN_MAX = 512
+#: The speech engine starts this long after the first frame (it takes a moment; the first frame comes first).
+VOICE_START_MS = 1500
 
 FlowFactory = Callable[[WorkContext, QWidget], QWidget]
 
@@ -192,9 +198,13 @@ class KioskShell(QWidget):
 
     def __init__(self, ctx: WorkContext, tiles: Sequence[Tile], *,
                  scanned: Callable[[WorkContext, QWidget, str, str], QWidget] | None = None,
-                 idle_ms: int | None = None, parent: QWidget | None = None) -> None:
+                 idle_ms: int | None = None, voice: MakeVoice | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._make_voice = voice or voice_from_settings(ctx.settings)
+        #: The speech device, built after the first frame (or with the first prompt).
+        self.voice: Announcer | None = None
         self.setObjectName("kiosk")
         self.tasks = ctx.group(self)
         self.tiles = [t for t in tiles if t.factory is not None]
@@ -315,7 +325,7 @@ class KioskShell(QWidget):
             return None
         return self._open(key, tile.title, lambda: tile.factory(self.ctx, self.holder))  # type: ignore[misc]
 
-    def _open(self, key: str, title: str, build: Callable[[], QWidget]) -> QWidget:
+    def _open(self, key: str, title: str, build: Callable[[], QWidget], *, prompt_first: bool = True) -> QWidget:
         self._drop_flow()
         flow = build()
         self.flow, self.flow_key = flow, key
@@ -326,12 +336,43 @@ class KioskShell(QWidget):
         set_portrait = getattr(flow, "set_portrait", None)
         if set_portrait is not None:
             set_portrait(self.portrait)
+        screens = getattr(flow, "pages", None)
+        if isinstance(screens, QStackedWidget):
+            screens.currentChanged.connect(lambda index, f=flow: self._screen_shown(f, key, index))
+        if prompt_first:
+            self.say(prompt_for(key, screens.currentIndex() if isinstance(screens, QStackedWidget) else 0,
+                                id_reader=self.ctx.settings.id_reader != "none"))
         self.heading.setText(title)
         self.home_button.show()
         self.pages.setCurrentWidget(self.flow_scroll)
         self.idle.start()
         self.flow_changed.emit(key)
         return flow
+
+    def _screen_shown(self, flow: QWidget, key: str, index: int) -> None:
+        if flow is self.flow:
+            self.say(prompt_for(key, index, id_reader=self.ctx.settings.id_reader != "none"))
+
+    # -- voice ------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.voice is None:
+            QTimer.singleShot(VOICE_START_MS, self, self.start_voice)
+
+    def start_voice(self) -> Announcer:
+        """The speech device (built on first use: where there is no engine, a silent one)."""
+        if self.voice is None:
+            self.voice = self._make_voice(self)
+        return self.voice
+
+    def say(self, text: str) -> None:
+        """Say ``text`` now, cutting short what is being said (a prompt of a screen already left)."""
+        if not text:
+            return
+        voice = self.start_voice()
+        voice.stop()
+        voice.announce(text)
 
     def go_home(self) -> None:
         """Back to the home screen with everything of the flow gone (the citizen's 返回首页, too)."""
@@ -342,6 +383,8 @@ class KioskShell(QWidget):
         self.countdown_timer.stop()
         self.overlay.hide()
         self.idle.stop()
+        if self.voice is not None:
+            self.voice.stop()
         self._drop_flow()
         self.pin_page.clear()
         self._scan.clear()
@@ -423,6 +466,7 @@ class KioskShell(QWidget):
         self.overlay.show()
         self.overlay.raise_()
         self.countdown_timer.start()
+        self.say(STILL_THERE)
 
     def _count_down(self) -> None:
         self.countdown_left -= 1
@@ -572,7 +616,8 @@ class KioskShell(QWidget):
         if self._scanned_flow is None:
             return False
         builder = self._scanned_flow
-        self._open("progress", "查询办理进度", lambda: builder(self.ctx, self.holder, number, code))
+        # no "please scan" after a scan: the flow is already looking the case up
+        self._open("progress", "查询办理进度", lambda: builder(self.ctx, self.holder, number, code), prompt_first=False)
         return True
 
     def typed_anything(self) -> list[str]:
