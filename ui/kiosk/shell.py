@@ -218,6 +218,7 @@ class KioskShell(QWidget):
         self._taps: list[float] = []
         self._scan: list[str] = []
         self._scan_at = 0.0
+        self._filtering = False
 
         self.bar = QFrame()
         self.bar.setObjectName("bar")
@@ -307,8 +308,6 @@ class KioskShell(QWidget):
         self.pin_page.cancelled.connect(self._leave_pin)
         self.pin_page.accepted.connect(self._unlock)
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
         ctx.tasks.changed.connect(self._changed)
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
@@ -356,6 +355,12 @@ class KioskShell(QWidget):
     # -- voice ------------------------------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
+        # The application-wide filter (scanner, locked keys) from the first show on: the thousands of
+        # events of building the page do not pass through Python.
+        app = QApplication.instance()
+        if not self._filtering and app is not None:
+            self._filtering = True
+            app.installEventFilter(self)
         super().showEvent(event)
         if self.voice is None:
             QTimer.singleShot(VOICE_START_MS, self, self.start_voice)
