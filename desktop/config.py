@@ -230,6 +230,9 @@ class Settings:
         True, "自助终端使用屏幕键盘（Qt 虚拟键盘，拼音输入）；false 时只用实体键盘", _flag)
     kiosk_erase_after_sync: bool = _setting(
         True, "自助终端上登记的事项在服务器确认收到后，从本机删除其个人信息（默认开启）", _flag)
+    kiosk_voice: bool = _setting(
+        True, "自助终端每个页面用语音提示下一步（需本机有中文语音引擎，见 doctor；"
+              "语速、音量同 voice_rate、voice_volume）", _flag)
     # ID-card reader (desktop/devices): `doctor` checks it.
     id_reader: str = _setting(
         "none", "身份证阅读器：none=不使用（默认，证件信息手工录入）；sdk:=厂商驱动库（libtermb.so / termb.dll，"

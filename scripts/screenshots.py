@@ -448,6 +448,11 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
         suggest.check_content()
         save("21-suggest-3-who")
+        suggest.submit(anonymous=True)
+        while suggest.pages.currentIndex() != 3 and (suggest.tasks.busy or not suggest.message.text()):
+            loop.processEvents()
+        settle(1500)  # the receipt prints
+        save("21-suggest-4-done")
         body.wipe()
         if "booking" in body.tile_buttons:
             body.open_flow("booking")

@@ -68,7 +68,8 @@ class FakeClock:
 def make_settings(**overrides: object) -> Settings:
     # voice off: a display built by a test never starts this PC's speech engine (the voice tests use Qt's mock)
     values: dict[str, object] = {"device_id": "dev1", "device_code": "C01",
-                                 "query_code_pepper": PEPPER.hex(), "voice": False}
+                                 "query_code_pepper": PEPPER.hex(), "voice": False,
+                                 "kiosk_voice": False}
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 

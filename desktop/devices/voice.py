@@ -202,6 +202,8 @@ PROBE_SECONDS = 15.0
 NOT_ANSWERING = VoiceProbe((), problem="语音引擎没有响应",
                            fix="speech-dispatcher 没有响应：重新启动它（killall speech-dispatcher，"
                                "下次播报时自动启动），并检查声音设备；spd-say 你好 应能听到声音")
+#: What is said when the check itself failed to run.
+UNCHECKED = VoiceProbe((), problem="无法检查语音引擎")
 
 
 def preflight(options: VoiceOptions, timeout: float = PROBE_SECONDS) -> VoiceProbe | None:

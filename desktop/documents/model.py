@@ -19,6 +19,7 @@ class DocumentKind(StrEnum):
     REGISTRATION_RECEIPT = "登记回执"
     QUEUE_TICKET = "排队号票"
     RATING_RECEIPT = "评价回执"
+    SUGGESTION_RECEIPT = "人民建议回执"
     ACCEPTANCE_NOTICE = "受理告知书"
     NON_ACCEPTANCE_NOTICE = "不予受理告知书"
     TRANSFER_FORM = "转送单"

@@ -91,6 +91,9 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     "receipt.no_code": "本回执为补打件，不含查询码。如需查询，请持身份证件到窗口重新领取查询码。",
     "queue.note": "请留意大厅显示屏和语音叫号；过号请重新取号。",
     "rating.thanks": "您的评价已记录，感谢您对信访工作的监督。",
+    "suggestion.next_step": "请妥善保管本回执，凭建议编号可到接待窗口了解建议的办理和采纳情况。"
+                            "感谢您为我们的工作建言献策。",
+    "suggestion.anonymous": "（匿名建议：采纳后无法与您联系，请凭编号到窗口询问）",
     # 受理告知书
     "acceptance.body": "你于{received_on_cn}提出的信访事项（事项编号：{case_number}），经审查，符合受理条件，"
                        "本机关已于{accepted_on_cn}依法受理。",
@@ -242,6 +245,19 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.FIELD, "{rated_at_cn}", label="评价时间"),
         Block(B.RULE),
         Block(B.NOTE, "@rating.thanks"),
+    )),
+    Template(DocumentKind.SUGGESTION_RECEIPT, Media.ROLL_80, "人民建议回执", "", (
+        Block(B.HALL, "{hall_name}"),
+        Block(B.TITLE, "人民建议回执"),
+        Block(B.RULE),
+        Block(B.BIG, "{suggestion_number}", label="建议编号", size=15),
+        Block(B.FIELD, "{theme}", label="建议主题"),
+        Block(B.FIELD, "{submitted_on_cn}", label="提交日期"),
+        Block(B.NOTE, "@suggestion.anonymous", when="anonymous"),
+        Block(B.RULE),
+        Block(B.PARA, "@suggestion.next_step"),
+        Block(B.FIELD, "{hall_address}", label="地址", when="hall_address"),
+        Block(B.FIELD, "{hall_phone}", label="电话", when="hall_phone"),
     )),
     Template(DocumentKind.ACCEPTANCE_NOTICE, Media.A4, "信访事项受理告知书", "受", (
         Block(B.ADDRESSEE, "{petitioner_name}："),

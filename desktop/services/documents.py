@@ -32,7 +32,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditRow, CaseRow
+from db.models import AuditRow, CaseRow, SuggestionRow
 from desktop.documents.model import DocumentKind, Media, RenderedDocument
 from desktop.documents.render import render
 from desktop.documents.templates import TEMPLATES, TEXTS, format_document_number
@@ -64,11 +64,12 @@ __all__ = [
     "rating_receipt",
     "registration_receipt",
     "reissue_registration_receipt",
+    "suggestion_receipt",
 ]
 
 #: Kinds a kiosk may print for the citizen in front of it.
 SELF_SERVICE_KINDS: Final = frozenset({DocumentKind.REGISTRATION_RECEIPT, DocumentKind.QUEUE_TICKET,
-                                       DocumentKind.RATING_RECEIPT})
+                                       DocumentKind.RATING_RECEIPT, DocumentKind.SUGGESTION_RECEIPT})
 #: The A4 kinds issued through :func:`notice`.
 NOTICE_KINDS: Final = frozenset(k for k, t in TEMPLATES.items() if t.media is Media.A4) - {
     DocumentKind.RECEPTION_LIST, DocumentKind.RECEPTION_BRIEF}  # reception-day papers, desktop.services.reception
@@ -190,6 +191,21 @@ def rating_receipt(hall: Hall, actor: Actor, case_ref: str, *, query_code: str =
             "petitioner_name": mask_name(view.petitioner.name), "rating": raw.rating,
             "rated_at": moment.replace(microsecond=0).isoformat(timespec="seconds")}
     return render(DocumentKind.RATING_RECEIPT, data)
+
+
+def suggestion_receipt(hall: Hall, actor: Actor, number: str) -> RenderedDocument:
+    """The receipt of a people's suggestion (人民建议): its number, theme and day, nothing personal.
+
+    A kiosk prints only the suggestions it took itself (a number seen elsewhere gives it nothing).
+    """
+    guard(hall, actor, Permission.PRINT, "打印人民建议回执", number, alternatives=(Permission.SELF_SERVICE,))
+    with hall.sessions() as session:
+        row = session.scalar(select(SuggestionRow).where(SuggestionRow.number == number.strip().upper()))
+        if row is None or (not actor.may(Permission.PRINT) and row.submitted_by != actor.actor_id):
+            raise RuleViolation("suggestion_unknown", f"没有编号为 {number.strip()} 的建议，无法打印回执")
+        data = {**_receipt_common(hall), "suggestion_number": row.number, "document_number": row.number,
+                "theme": row.theme_title, "submitted_on": row.submitted_at[:10], "anonymous": row.anonymous}
+    return render(DocumentKind.SUGGESTION_RECEIPT, data)
 
 
 def _receipt_common(hall: Hall, hall_name: str = "") -> dict[str, Any]:

@@ -186,6 +186,25 @@ def test_a_kiosk_prints_a_rating_receipt_only_with_the_query_code(sqlite_hall: H
     assert documents.rating_receipt(hall, clerk, ref).pdf == doc.pdf
 
 
+def test_a_kiosk_prints_the_receipt_of_its_own_suggestions_only(sqlite_hall: Hall, clerk: Actor, kiosk: Actor,
+                                                                 text_of: Callable[[bytes], str]) -> None:
+    from desktop.services.suggestions import submit_suggestion
+
+    hall = sqlite_hall
+    given = submit_suggestion(hall, kiosk, content="建议在接待大厅增设老年人休息座椅和饮水机", anonymous=True)
+    doc = documents.suggestion_receipt(hall, kiosk, given.number.lower())
+    text = text_of(doc.pdf)
+    assert doc.kind is K.SUGGESTION_RECEIPT and doc.document_number == given.number
+    assert given.number in text and "自由建议" in text and "匿名建议" in text
+    assert "休息座椅" not in text  # the receipt says nothing of what was suggested
+    other = Actor.kiosk("K09")
+    with pytest.raises(RuleViolation, match="没有编号为"):
+        documents.suggestion_receipt(hall, other, given.number)  # another kiosk's number gives it nothing
+    with pytest.raises(RuleViolation, match="没有编号为"):
+        documents.suggestion_receipt(hall, kiosk, "JY-20260916-C01-9999")
+    assert documents.suggestion_receipt(hall, clerk, given.number).pdf  # staff with the print permission
+
+
 def test_wording_from_the_administrators_file(sqlite_engine: Engine, clock: FakeClock, clerk: Actor, tmp_path: Path,
                                               text_of: Callable[[bytes], str]) -> None:
     texts = tmp_path / "texts.toml"

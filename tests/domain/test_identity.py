@@ -500,3 +500,36 @@ def test_name_keys_never_raise(text: str) -> None:
     keys = name_search_keys(text)
     assert len(keys) == len(set(keys))
     assert all(keys)
+
+
+def _readings(code: str) -> dict[str, object]:
+    """Runs ``code`` (which prints JSON) in a fresh interpreter, pypinyin's own environment unset."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYPINYIN")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def test_names_are_read_without_the_phrase_tables_and_every_character_as_with_them() -> None:
+    # The phrase tables cost 44 MB in every process that indexes a name; no single character reads otherwise.
+    ours = _readings(
+        "import json, sys\n"
+        "from desktop.domain.identity import _char_pinyin, name_search_keys\n"
+        "name_search_keys('曾国藩')\n"
+        "from pypinyin.pinyin_dict import pinyin_dict\n"
+        "readings = {chr(c): _char_pinyin(chr(c)) for c in pinyin_dict}\n"
+        "print(json.dumps({'phrases': 'pypinyin.phrases_dict' in sys.modules, 'readings': readings}))")
+    full = _readings(
+        "import json\n"
+        "from pypinyin import lazy_pinyin\n"
+        "from pypinyin.pinyin_dict import pinyin_dict\n"
+        "lazy_pinyin('重庆银行')\n"
+        "print(json.dumps({'readings': {chr(c): ''.join(lazy_pinyin(chr(c))).lower() for c in pinyin_dict}}))")
+    assert ours["phrases"] is False
+    assert isinstance(ours["readings"], dict) and len(ours["readings"]) > 40_000
+    assert ours["readings"] == full["readings"]

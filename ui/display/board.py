@@ -116,9 +116,9 @@ def _default_announcer(ctx: WorkContext) -> MakeAnnouncer:
 
 
 def _unchecked() -> VoiceProbe:
-    from desktop.devices.voice import VoiceProbe
+    from desktop.devices.voice import UNCHECKED
 
-    return VoiceProbe((), problem="无法检查语音引擎")
+    return UNCHECKED
 
 
 def _default_preflight(ctx: WorkContext) -> Callable[[], VoiceProbe | None]:

@@ -2,7 +2,7 @@
 
 Screens (taps): 1 the two fields, or a scan (0 taps); 2 the progress — timeline in plain
 words, next deadline, what the citizen can do now; 3 (a concluded case) 评价: one tap for
-the level, an optional reason, 提交; the answer says what happens next.
+the level, an optional reason, 提交; the answer says what happens next, and the 评价回执 prints.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.screens import Screens, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
     from desktop.services.context import Hall
@@ -69,6 +70,7 @@ class ProgressFlow(QWidget):
         self.ctx = ctx
         self.actor = ctx.actor
         self.tasks = ctx.group(self)
+        self.devices = ctx.group(self)
         self.setObjectName("page")
         self.progress: KioskProgress | None = None
         self._code = ""
@@ -191,6 +193,7 @@ class ProgressFlow(QWidget):
         # -- screen 4: thanks
         self.thanks = label("", "title", centred=True)
         self.thanks_text = label("", "subtitle", centred=True)
+        self.thanks_receipt = label("", "subtitle", centred=True)
         self.thanks_done = QPushButton("完成，返回首页")
         self.thanks_page = QWidget()
         thanks = QVBoxLayout(self.thanks_page)
@@ -198,6 +201,7 @@ class ProgressFlow(QWidget):
         thanks.addStretch(1)
         thanks.addWidget(self.thanks)
         thanks.addWidget(self.thanks_text)
+        thanks.addWidget(self.thanks_receipt)
         thanks.addSpacing(32)
         thanks.addWidget(self.thanks_done, 0, Qt.AlignmentFlag.AlignHCenter)
         thanks.addStretch(2)
@@ -314,3 +318,29 @@ class ProgressFlow(QWidget):
             self.thanks.setText("感谢您的评价")
             self.thanks_text.setText(f"您的评价“{progress.rating}”已记录。")
         self._go(self.thanks_page)
+        self.print_rating_receipt(progress.case_number)
+
+    def print_rating_receipt(self, number: str) -> None:
+        """The 评价回执 on the receipt printer (the query code proves the case is the citizen's)."""
+        actor, settings, code = self.ctx.actor, self.ctx.settings, self._code
+
+        def print_receipt(hall: Hall) -> tuple[bool, str]:
+            from desktop.documents.model import DocumentKind
+            from desktop.printing.factory import printer_for
+            from desktop.services import documents, printing
+
+            doc = documents.rating_receipt(hall, actor, number, query_code=code)
+            printer = printer_for(DocumentKind.RATING_RECEIPT, settings, media=doc.media)
+            outcome = printing.print_document(hall, actor, doc, None, printer)
+            return outcome.printed, outcome.message
+
+        self.thanks_receipt.setText("正在打印评价回执……")
+        self.devices.run(print_receipt, self._receipt_printed,
+                         lambda error: self._receipt_printed((False, user_message(error, "打印"))),
+                         executor=Executor.DEVICES)
+
+    def _receipt_printed(self, printed: tuple[bool, str]) -> None:
+        if printed[0]:
+            self.thanks_receipt.setText("评价回执已打印，请取走回执。")
+        else:
+            self.thanks_receipt.setText(f"评价回执没有打印出来（{printed[1]}），您的评价已经记录，不影响办理。")

@@ -17,6 +17,8 @@
   button). Only the administrator's PIN (five taps on the top-right corner) lets it
   close. What Qt cannot stop (Ctrl+Alt+Del, the Windows key, switching consoles, a
   window manager's own shortcuts) must be locked by the operating system: see README.
+* **Voice.** Each screen's short prompt is said as it appears (:mod:`ui.kiosk.voice`); the
+  engine starts a moment after the first frame, or with the first prompt if that comes sooner.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -50,11 +52,13 @@ from ui.common.widgets import label
 from ui.kiosk.keyboard import KeyboardSpace
 from ui.kiosk.pin import PinPage
 from ui.kiosk.style import kiosk_style
+from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
 from ui.shell.idle import IdleWatcher
-from ui.shell.tasks import TaskGroup
+from ui.shell.tasks import Executor, TaskGroup
 
 if TYPE_CHECKING:
+    from desktop.devices.voice import Announcer, VoiceProbe
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
 
@@ -67,6 +71,8 @@ CORNER_WINDOW_S = 4.0
 SCAN_GAP_S = 1.5
 #: Longer scans are not a receipt's (desktop.domain.qrpayload.MAX_PAYLOAD_LENGTH, loaded with the first scan).
 SCAN_MAX = 512
+#: The speech engine starts this long after the first frame (it takes a moment; the first frame comes first).
+VOICE_START_MS = 1500
 
 FlowFactory = Callable[[WorkContext, QWidget], QWidget]
 
@@ -192,9 +198,15 @@ class KioskShell(QWidget):
 
     def __init__(self, ctx: WorkContext, tiles: Sequence[Tile], *,
                  scanned: Callable[[WorkContext, QWidget, str, str], QWidget] | None = None,
-                 idle_ms: int | None = None, parent: QWidget | None = None) -> None:
+                 idle_ms: int | None = None, voice: MakeVoice | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._make_voice = voice or voice_from_settings(ctx.settings)
+        #: The speech device, built after the first frame (or with the first prompt).
+        self.voice: Announcer | None = None
+        self._preflight = preflight_from_settings(ctx.settings) if voice is None else None
+        self._voice_checks = ctx.group(self)  # apart from the flows' tasks, which the wipe cancels
         self.setObjectName("kiosk")
         self.tasks = ctx.group(self)
         self.tiles = [t for t in tiles if t.factory is not None]
@@ -208,6 +220,7 @@ class KioskShell(QWidget):
         self._taps: list[float] = []
         self._scan: list[str] = []
         self._scan_at = 0.0
+        self._filtering = False
 
         self.bar = QFrame()
         self.bar.setObjectName("bar")
@@ -297,8 +310,6 @@ class KioskShell(QWidget):
         self.pin_page.cancelled.connect(self._leave_pin)
         self.pin_page.accepted.connect(self._unlock)
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
         ctx.tasks.changed.connect(self._changed)
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
@@ -315,7 +326,7 @@ class KioskShell(QWidget):
             return None
         return self._open(key, tile.title, lambda: tile.factory(self.ctx, self.holder))  # type: ignore[misc]
 
-    def _open(self, key: str, title: str, build: Callable[[], QWidget]) -> QWidget:
+    def _open(self, key: str, title: str, build: Callable[[], QWidget], *, prompt_first: bool = True) -> QWidget:
         self._drop_flow()
         flow = build()
         self.flow, self.flow_key = flow, key
@@ -326,12 +337,72 @@ class KioskShell(QWidget):
         set_portrait = getattr(flow, "set_portrait", None)
         if set_portrait is not None:
             set_portrait(self.portrait)
+        screens = getattr(flow, "pages", None)
+        if isinstance(screens, QStackedWidget):
+            screens.currentChanged.connect(lambda index, f=flow: self._screen_shown(f, key, index))
+        if prompt_first:
+            self.say(prompt_for(key, screens.currentIndex() if isinstance(screens, QStackedWidget) else 0,
+                                id_reader=self.ctx.settings.id_reader != "none"))
         self.heading.setText(title)
         self.home_button.show()
         self.pages.setCurrentWidget(self.flow_scroll)
         self.idle.start()
         self.flow_changed.emit(key)
         return flow
+
+    def _screen_shown(self, flow: QWidget, key: str, index: int) -> None:
+        if flow is self.flow:
+            self.say(prompt_for(key, index, id_reader=self.ctx.settings.id_reader != "none"))
+
+    # -- voice ------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The application-wide filter (scanner, locked keys) from the first show on: the thousands of
+        # events of building the page do not pass through Python.
+        app = QApplication.instance()
+        if not self._filtering and app is not None:
+            self._filtering = True
+            app.installEventFilter(self)
+        super().showEvent(event)
+        if self.voice is None:
+            QTimer.singleShot(VOICE_START_MS, self, self.start_voice)
+
+    def start_voice(self) -> Announcer | None:
+        """The speech device (built on first use: where there is no engine, a silent one).
+
+        None while an engine that opens through another program (speech-dispatcher) is first
+        tried in a child process, off the GUI thread: a daemon that never answers must not
+        freeze the kiosk. Prompts until then are left unsaid.
+        """
+        if self.voice is None:
+            if self._preflight is not None:
+                if not self._voice_checks.busy:
+                    from desktop.devices.voice import UNCHECKED
+
+                    check = self._preflight
+                    self._voice_checks.run(lambda _hall: check(), self._voice_checked,
+                                           lambda _error: self._voice_checked(UNCHECKED), executor=Executor.DEVICES)
+                return None
+            self.voice = self._make_voice(self)
+        return self.voice
+
+    def _voice_checked(self, found: VoiceProbe | None) -> None:
+        self._preflight = None
+        if self.voice is not None:
+            return
+        if found is not None and found.problem:
+            from desktop.devices.voice import SilentAnnouncer
+
+            self.voice = SilentAnnouncer(f"语音提示未开启：{found.problem}", self)
+        else:
+            self.voice = self._make_voice(self)
+
+    def say(self, text: str) -> None:
+        """Say ``text`` now, cutting short what is being said (a prompt of a screen already left)."""
+        voice = self.start_voice() if text else None
+        if voice is not None:
+            voice.stop()
+            voice.announce(text)
 
     def go_home(self) -> None:
         """Back to the home screen with everything of the flow gone (the citizen's 返回首页, too)."""
@@ -342,6 +413,8 @@ class KioskShell(QWidget):
         self.countdown_timer.stop()
         self.overlay.hide()
         self.idle.stop()
+        if self.voice is not None:
+            self.voice.stop()
         self._drop_flow()
         self.pin_page.clear()
         self._scan.clear()
@@ -423,6 +496,7 @@ class KioskShell(QWidget):
         self.overlay.show()
         self.overlay.raise_()
         self.countdown_timer.start()
+        self.say(STILL_THERE)
 
     def _count_down(self) -> None:
         self.countdown_left -= 1
@@ -572,7 +646,8 @@ class KioskShell(QWidget):
         if self._scanned_flow is None:
             return False
         builder = self._scanned_flow
-        self._open("progress", "查询办理进度", lambda: builder(self.ctx, self.holder, number, code))
+        # no "please scan" after a scan: the flow is already looking the case up
+        self._open("progress", "查询办理进度", lambda: builder(self.ctx, self.holder, number, code), prompt_first=False)
         return True
 
     def typed_anything(self) -> list[str]:

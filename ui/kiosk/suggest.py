@@ -1,7 +1,7 @@
 """人民建议 at the kiosk: a theme (or free), the suggestion, who you are or anonymous, the number.
 
 Four screens, three taps besides the typing: 1 the open themes and 自由建议; 2 the suggestion;
-3 name and phone, or 匿名提交; 4 the suggestion's number.
+3 name and phone, or 匿名提交; 4 the suggestion's number, also on a printed receipt (人民建议回执).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
+from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
     from desktop.services.context import Hall
@@ -38,6 +39,7 @@ class SuggestionFlow(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = ctx.group(self)
+        self.devices = ctx.group(self)
         self.setObjectName("page")
         self.theme_code = ""
         self.theme_title = "自由建议"
@@ -192,8 +194,34 @@ class SuggestionFlow(QWidget):
         self.receipt = receipt
         set_tone(self.message, "", "")
         self.done_number.setText(receipt.number)
-        self.done_text.setText(f"主题：{receipt.theme}。请记下编号，可凭编号到接待窗口了解办理和采纳情况。")
+        self._show_printed(receipt, None)
         self.pages.setCurrentIndex(3)
+        actor, settings, number = self.ctx.actor, self.ctx.settings, receipt.number
+
+        def print_receipt(hall: Hall) -> tuple[bool, str]:
+            from desktop.documents.model import DocumentKind
+            from desktop.printing.factory import printer_for
+            from desktop.services import documents, printing
+
+            doc = documents.suggestion_receipt(hall, actor, number)
+            printer = printer_for(DocumentKind.SUGGESTION_RECEIPT, settings, media=doc.media)
+            outcome = printing.print_document(hall, actor, doc, None, printer)
+            return outcome.printed, outcome.message
+
+        self.devices.run(print_receipt, lambda done: self._show_printed(receipt, done),
+                         lambda error: self._show_printed(receipt, (False, user_message(error, "打印"))),
+                         executor=Executor.DEVICES)
+
+    def _show_printed(self, receipt: SuggestionReceipt, printed: tuple[bool, str] | None) -> None:
+        """The theme and what became of the receipt: printing, printed, or why not."""
+        theme = f"主题：{receipt.theme}。"
+        if printed is None:
+            self.done_text.setText(theme + "正在打印回执……")
+        elif printed[0]:
+            self.done_text.setText(theme + "回执已打印，请取走回执；凭编号可到接待窗口了解办理和采纳情况。")
+        else:
+            self.done_text.setText(theme + f"回执没有打印出来（{printed[1]}）。"
+                                   "请记下上面的建议编号，凭编号可到接待窗口了解办理和采纳情况。")
 
 
 def _themes(hall: Hall, actor: object) -> list[Theme]:

@@ -18,7 +18,9 @@ class IdleWatcher(QObject):
 
     A single-shot timer, restarted by an application-wide event filter on every key,
     mouse, wheel, touch or input-method event. It only runs between ``start`` and
-    ``stop``, so a sign-in or lock page never locks itself.
+    ``stop``, so a sign-in or lock page never locks itself; the filter is installed only
+    meanwhile, so no other event of the application (thousands while a window is built
+    and painted) passes through Python for it.
     """
 
     idle = Signal()
@@ -29,9 +31,7 @@ class IdleWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(1, interval_ms))
         self._timer.timeout.connect(self.idle)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._watching = False
 
     @property
     def interval_ms(self) -> int:
@@ -43,18 +43,29 @@ class IdleWatcher(QObject):
 
     def start(self) -> None:
         self._timer.start()
+        self._watch(True)
 
     def stop(self) -> None:
         self._timer.stop()
+        self._watch(False)
 
     def detach(self) -> None:
         """Stop watching the application's events (before the window goes away)."""
-        self._timer.stop()
+        self.stop()
+
+    def _watch(self, on: bool) -> None:
         app = QCoreApplication.instance()
-        if app is not None:
+        if app is None or on == self._watching:
+            return
+        self._watching = on
+        if on:
+            app.installEventFilter(self)
+        else:
             app.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _USER_INPUT and self._timer.isActive():
             self._timer.start()
+        elif not self._timer.isActive():  # it went off: nothing to restart until the next start
+            self._watch(False)
         return False
