@@ -143,6 +143,7 @@ class HallBoard(QWidget):
         self._make_announcer = make_announcer or _default_announcer(ctx)
         self._preflight = preflight or (_default_preflight(ctx) if make_announcer is None else None)
         self._voice_checking = False
+        self._voice_checks = ctx.group(self)  # apart from the board's reads, which tests and refreshes wait on
         self._now = now
         self._flash_ms = flash_ms
         self.setObjectName("callBoard")
@@ -250,9 +251,9 @@ class HallBoard(QWidget):
         # child process, off the GUI thread: a daemon that never answers costs the child, not the display.
         self._voice_checking = True
         check = self._preflight
-        self.tasks.run(lambda _hall: check(), self._voice_checked,
-                       lambda error: self._voice_checked(_unchecked()),
-                       executor=Executor.DEVICES)
+        self._voice_checks.run(lambda _hall: check(), self._voice_checked,
+                               lambda error: self._voice_checked(_unchecked()),
+                               executor=Executor.DEVICES)
 
     def _voice_checked(self, found: VoiceProbe | None) -> None:
         self._voice_checking = False
