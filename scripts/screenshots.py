@@ -339,6 +339,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     from ui.kiosk.register import RegistrationFlow
     from ui.kiosk.shell import KioskShell
     from ui.kiosk.suggest import SuggestionFlow
+    from ui.kiosk.ticket import TicketFlow
     from ui.shell.theme import apply_theme
 
     os.environ["PH_PRINTER_RECEIPTS"] = f"pdf:{tempfile.mkdtemp(prefix='shots-receipts-')}"
@@ -454,6 +455,19 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         settle(1500)  # the receipt prints
         save("21-suggest-4-done")
         body.wipe()
+        if "ticket" in body.tile_buttons:
+            ticket = body.open_flow("ticket")
+            assert isinstance(ticket, TicketFlow)
+            while ticket.tasks.busy or not ticket.types:
+                loop.processEvents()
+            settle(300)
+            save("23-ticket-1-types")
+            ticket.take(ticket.types[0])
+            while ticket.tasks.busy:
+                loop.processEvents()
+            settle(1500)  # the ticket prints
+            save("24-ticket-2-number")
+            body.wipe()
         if "booking" in body.tile_buttons:
             body.open_flow("booking")
             settle(800)
