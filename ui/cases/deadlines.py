@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ui.common.widgets import label, read_only_table
+from ui.common.widgets import fill_table, label, read_only_table
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -79,13 +79,9 @@ class DeadlinePanel(QWidget):
         self.summary.setText(f"在办 {b.open_cases:,} 件，已超期 {b.overdue:,} 件，7日内到期 "
                              f"{b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件")
         self.due = board.due
-        self.table.setRowCount(len(board.due))
-        for row, case in enumerate(board.due):
-            left = "已超期" if case.days_left < 0 else str(case.days_left)
-            for column, value in enumerate((case.next_due.isoformat(), left, case.case_number,
-                                            case.petitioner_name, case.state, case.next_due_rule)):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
+        fill_table(self.table, [(case.next_due.isoformat(), "已超期" if case.days_left < 0 else str(case.days_left),
+                                 case.case_number, case.petitioner_name, case.state, case.next_due_rule)
+                                for case in board.due])
         self._settled()
 
     def _failed(self, error: Exception) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ui.common.widgets import label, read_only_table
+from ui.common.widgets import fill_table, label, read_only_table
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -68,12 +68,8 @@ class DissatisfiedPanel(QWidget):
     def _show(self, rows: list[Dissatisfied]) -> None:
         self.rows = rows
         self.summary.setText(f"共 {len(rows):,} 件" if rows else "目前没有评价为“不满意”的事项")
-        self.table.setRowCount(len(rows))
-        for row, case in enumerate(rows):
-            for column, value in enumerate((f"{case.rated_on:%Y年%m月%d日}", case.case_number, case.petitioner,
-                                            case.state, case.organisation or "—", case.reason or "（未填写）")):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
+        fill_table(self.table, [(f"{case.rated_on:%Y年%m月%d日}", case.case_number, case.petitioner, case.state,
+                                 case.organisation or "—", case.reason or "（未填写）") for case in rows])
         self._settled()
 
     def _failed(self, error: Exception) -> None:

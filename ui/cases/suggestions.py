@@ -11,13 +11,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.access import Permission
-from ui.common.widgets import label, message_label, read_only_table, set_tone
+from ui.common.widgets import fill_table, label, message_label, read_only_table, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -108,15 +107,12 @@ class SuggestionsPanel(QWidget):
         chosen = self.current.number if self.current else ""
         self.rows = rows
         self.summary.setText(f"共 {len(rows):,} 条" if rows else "还没有人民建议")
-        self.table.setRowCount(len(rows))
+        fill_table(self.table, [(s.number, s.theme, "匿名" if s.anonymous else s.name,
+                                 s.submitted_at.replace("T", " ")[:16], "已答复" if s.answer else "待答复",
+                                 s.adoption or "—", s.award or "—") for s in rows])
         for row, s in enumerate(rows):
-            who = "匿名" if s.anonymous else s.name
-            for column, value in enumerate((s.number, s.theme, who, s.submitted_at.replace("T", " ")[:16],
-                                            "已答复" if s.answer else "待答复", s.adoption or "—", s.award or "—")):
-                self.table.setItem(row, column, QTableWidgetItem(value))
             if s.number == chosen:
                 self.table.selectRow(row)
-        self.table.resizeColumnsToContents()
         self._settled()
 
     def _chosen(self) -> None:

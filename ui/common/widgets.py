@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -95,6 +96,15 @@ def read_only_table(columns: Sequence[str], *, select_rows: bool = True, single:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+    """Show ``rows`` (the cells' words, in column order) in ``table``, columns sized to what they hold."""
+    table.setRowCount(len(rows))
+    for row, values in enumerate(rows):
+        for column, value in enumerate(values):
+            table.setItem(row, column, QTableWidgetItem(value))
+    table.resizeColumnsToContents()
 
 
 def role_name(actor: Actor) -> str:

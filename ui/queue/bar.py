@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +37,7 @@ from desktop.domain.queue import (
     WindowType,
     window_actions,
 )
-from ui.common.widgets import label, message_label, read_only_table, set_tone
+from ui.common.widgets import fill_table, label, message_label, read_only_table, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -266,12 +265,8 @@ class QueueBar(QFrame):
             return
         self.earlier_title.setText(f"{view.person_name or '此人'} 以前的信访事项：{len(cases)} 件" if cases
                                    else f"{view.person_name or '此人'} 以前没有登记过信访事项")
-        self.earlier.setRowCount(len(cases))
-        for row, case in enumerate(cases):
-            for column, value in enumerate((case.case_number, f"{case.received_on:%Y-%m-%d}", case.state,
-                                            case.request[:60])):
-                self.earlier.setItem(row, column, QTableWidgetItem(value))
-        self.earlier.resizeColumnsToContents()
+        fill_table(self.earlier, [(case.case_number, f"{case.received_on:%Y-%m-%d}", case.state, case.request[:60])
+                                  for case in cases])
         self.earlier.horizontalHeader().setStretchLastSection(True)
 
     def _enable(self) -> None:

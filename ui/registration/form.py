@@ -53,7 +53,7 @@ from desktop.domain.errors import ValidationError
 from desktop.domain.groups import MAX_REPRESENTATIVES, check_group
 from desktop.domain.identity import DocumentType, validate_document, validate_phone
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import fill_table, label, message_label, read_only_table, secondary_button, set_tone
 from ui.registration.model import blank, to_form, worth_keeping
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -240,15 +240,10 @@ class RepeatPanel(QWidget):
         else:
             text = f"{history.message}；此人此前共有 {len(history.earlier)} 件事项"
         set_tone(self.verdict, tone, text)
-        self.table.setRowCount(len(history.earlier))
-        for row, visit in enumerate(history.earlier):
-            s = visit.summary
-            values = (s.case_number, s.received_on.isoformat(), s.state,
-                      s.next_due.isoformat() if s.next_due else "—", visit.organisation or "—",
-                      "是" if visit.same_matter else "")
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
+        fill_table(self.table, [(visit.summary.case_number, visit.summary.received_on.isoformat(), visit.summary.state,
+                                 visit.summary.next_due.isoformat() if visit.summary.next_due else "—",
+                                 visit.organisation or "—", "是" if visit.same_matter else "")
+                                for visit in history.earlier])
 
 
 class RegistrationPanel(QWidget):
