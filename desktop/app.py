@@ -177,6 +177,8 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     source = HallSource(settings, lambda: open_installation(settings, db_path), start=False)
     window = build_window(source, role)
     source.start_after_first_frame(window)
+    from ui.shell.device import show_full_screen
+
     links = _queue_links(source, WindowRole(role), db_path)
     if WindowRole(role) is WindowRole.KIOSK:
         from ui.kiosk.shell import KioskShell
@@ -185,9 +187,9 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
         if isinstance(body, KioskShell):
             body.lock()  # frameless, full screen, on top; only the administrator's PIN closes it
         else:
-            window.showFullScreen()
+            show_full_screen(window)
     elif WindowRole(role).is_device:
-        window.showFullScreen()
+        show_full_screen(window)
     else:
         window.resize(1600, 900)
         screen = app.primaryScreen()

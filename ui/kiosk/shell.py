@@ -54,6 +54,7 @@ from ui.kiosk.pin import PinPage
 from ui.kiosk.style import kiosk_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
+from ui.shell.device import show_full_screen
 from ui.shell.idle import IdleWatcher
 from ui.shell.tasks import Executor, TaskGroup
 
@@ -580,7 +581,7 @@ class KioskShell(QWidget):
                               | Qt.WindowType.WindowStaysOnTopHint)
         window.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         window.installEventFilter(self)
-        window.showFullScreen()
+        show_full_screen(window)
 
     # -- events: the lock and the scanner --------------------------------------------------------
 

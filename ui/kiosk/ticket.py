@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
 from ui.common.widgets import label, message_label, set_tone
@@ -58,6 +58,7 @@ class TicketFlow(QWidget):
         self._columns = 2
 
         self.lead = label("请选择您要办理的业务，轻触即可取号", "title", centred=True)
+        self.lead.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.card_button = QPushButton("刷身份证取号（可不刷）")
         self.card_button.setObjectName("choice")
         self.card_button.setVisible(ctx.settings.id_reader != "none")
@@ -74,8 +75,9 @@ class TicketFlow(QWidget):
         column.addWidget(self.lead)
         column.addWidget(self.card_button)
         column.addWidget(self.priority)
-        column.addLayout(self.grid, 1)
+        column.addLayout(self.grid)
         column.addWidget(self.message)
+        column.addStretch(1)  # the buttons right under the question, whatever the screen's height
 
         self.number = label("", "countdown", centred=True)
         self.business = label("", "title", centred=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.domain.roles import WindowRole
@@ -66,3 +66,15 @@ class DeviceWindow(QMainWindow):
         if self.pages.currentWidget() is self.failed_page:
             return "无法打开数据库"
         return PAGE_TITLES[self.role]
+
+
+def show_full_screen(window: QWidget) -> None:
+    """Full screen with or without a window manager.
+
+    Where none runs (a kiosk or display started straight into a bare X session) ``showFullScreen``
+    alone leaves the window at its own size in a corner, so it is given the screen's geometry too.
+    """
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
