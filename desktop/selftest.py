@@ -253,14 +253,18 @@ def check_holidays() -> str:
 
 
 def check_word_data() -> str:
-    from pypinyin import lazy_pinyin
-
+    from desktop.domain import pinyin
     from desktop.domain.identity import validate_resident_id
 
-    if lazy_pinyin("张建国") != ["zhang", "jian", "guo"]:
-        raise Missing("拼音数据有误")
+    try:
+        table = pinyin.table()
+    except (OSError, ValueError) as exc:
+        raise Missing(f"拼音数据 {pinyin.table_path()} 无法读取：{exc}") from None
+    # 张建国, and 𪚥 (U+2A6A5, zhé) from the supplementary plane, where the table keeps its rarest characters
+    if [pinyin.reading(ch) for ch in "张建国𪚥"] != ["zhang", "jian", "guo", "zhe"]:
+        raise Missing(f"拼音数据有误：{pinyin.table_path()}")
     validate_resident_id(SAMPLE_ID)
-    return "拼音检索数据、身份证号码校验"
+    return f"拼音检索数据（{len(table)} 个汉字）、身份证号码校验"
 
 
 CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
