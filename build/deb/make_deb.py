@@ -144,6 +144,7 @@ def build(bundle: Path, icons: Path, out: Path) -> Path:
                 desktop_entry(role, name, comment, autostart=True), encoding="utf-8")
     shutil.copy2(HERE / "README.Debian", doc / "README.Debian")
     shutil.copy2(REPO / "resources/fonts/LICENSE-wqy-microhei.txt", doc / "LICENSE-wqy-microhei.txt")
+    shutil.copy2(REPO / "resources/pinyin/LICENSE-pypinyin.txt", doc / "LICENSE-pypinyin.txt")
     icon_dir = stage / "usr/share/icons/hicolor/256x256/apps"
     icon_dir.mkdir(parents=True)
     shutil.copy2(icons / "petition-hall.png", icon_dir / "petition-hall.png")
