@@ -7,7 +7,8 @@ life of the process. :class:`CompactFace` gives reportlab the same attributes wi
 answers, read from the file itself:
 
 * ``_ttf_data`` maps the file read-only (``mmap``): only the pages reportlab reads (the
-  tables below and the outlines of the glyphs a document embeds) become resident;
+  tables below and the outlines of the glyphs a document embeds) become resident, the
+  ``glyf`` table being handed to the subsetter as slices rather than copied whole;
 * ``charToGlyph`` is a read-only mapping over the chosen cmap subtable's segments (formats
   12 and 4, looked up by bisection); ``charWidths`` derives each width from it and the
   advances; ``hmetrics`` and ``glyphPos`` are views over arrays of the ``hmtx`` and ``loca``
@@ -38,6 +39,10 @@ from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFont, TTFontFace
 
 _SWAP: Final = sys.byteorder == "little"  # the font's arrays are big-endian
 _U32: Final = "I" if array("I").itemsize == 4 else "L"
+#: Linux and macOS; elsewhere the mapped pages stay until the system reclaims them.
+_CAN_RELEASE: Final = hasattr(mmap, "MADV_DONTNEED") and hasattr(mmap.mmap, "madvise")
+_UNSEEN: Final = -1.0  # no width is negative: advances are unsigned
+_SEEN_AT_MOST: Final = 8192  # widths remembered, some hundred kB at most
 _NBSP: Final = 0xA0
 _SPACE: Final = 0x20
 
@@ -149,7 +154,7 @@ class _Cmap4(_Cmap):
 class _Widths(Mapping[int, float]):
     """Character code → advance in 1/1000 em, for the characters whose glyph has metrics."""
 
-    __slots__ = ("_advances", "_cmap", "_count", "_last", "_scale")
+    __slots__ = ("_advances", "_cmap", "_count", "_last", "_scale", "_seen")
 
     def __init__(self, cmap: _Cmap, advances: array[int], count: int, scale: Callable[[int], float]) -> None:
         self._cmap = cmap
@@ -157,6 +162,7 @@ class _Widths(Mapping[int, float]):
         self._last = len(advances) - 1
         self._count = count  # glyphs with metrics (reportlab's len(hmetrics))
         self._scale = scale
+        self._seen: dict[int, float | None] = {}  # the codes documents measured (None: no width)
 
     def __getitem__(self, code: int) -> float:
         glyph = self._cmap[code]
@@ -165,10 +171,16 @@ class _Widths(Mapping[int, float]):
         return self._scale(self._advances[min(glyph, self._last)])
 
     def get(self, code: int, default: Any = None) -> Any:
-        try:
-            return self[code]
-        except KeyError:
-            return default
+        """As a dict's: reportlab measures every character of every string this way."""
+        width = self._seen.get(code, _UNSEEN)
+        if width is _UNSEEN:
+            try:
+                width = self[code]
+            except KeyError:
+                width = None
+            if len(self._seen) < _SEEN_AT_MOST:
+                self._seen[code] = width
+        return default if width is None else width
 
     def __contains__(self, code: object) -> bool:
         return isinstance(code, int) and code in self._cmap and self._cmap[code] < self._count
@@ -238,6 +250,24 @@ class _ShortLoca(Sequence[int]):
         return len(self._halves)
 
 
+class _TableSlices:
+    """A table read slice by slice from the mapped file, never copied whole."""
+
+    __slots__ = ("_data", "_length", "_pos")
+
+    def __init__(self, data: mmap.mmap, pos: int, length: int) -> None:
+        self._data = data
+        self._pos = pos
+        self._length = length
+
+    def __getitem__(self, part: slice) -> bytes:
+        start, stop, step = part.indices(self._length)
+        return self._data[self._pos + start:self._pos + max(start, stop):step]
+
+    def __len__(self) -> int:
+        return self._length
+
+
 class CompactFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
     """:class:`TTFontFace` over a memory-mapped file with compact character and glyph tables."""
 
@@ -255,6 +285,27 @@ class CompactFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
             self._ttf_data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         self._pos = 0
 
+    def get_table(self, tag: str) -> Any:
+        """As reportlab, but ``glyf`` (the outlines, most of the file) as slices: a subset reads only its glyphs."""
+        if tag == "glyf" and isinstance(self._ttf_data, mmap.mmap):
+            return _TableSlices(self._ttf_data, *self.get_table_pos(tag))
+        return super().get_table(tag)
+
+    def makeSubset(self, subset: Any) -> bytes:
+        try:
+            return bytes(super().makeSubset(subset))
+        finally:
+            self._release_pages()
+
+    def _release_pages(self) -> None:
+        """Let the pages read so far leave this process's resident set (they stay in the page cache).
+
+        Reading a glyph maps the pages around it too (fault-around): without this, every document
+        would leave some 3 MB of the file resident, and different names would in time map all of it.
+        """
+        if isinstance(self._ttf_data, mmap.mmap) and _CAN_RELEASE:
+            self._ttf_data.madvise(mmap.MADV_DONTNEED)
+
     def extractInfo(self, charInfo: int = 1) -> None:
         super().extractInfo(0)
         if not charInfo:
@@ -264,6 +315,7 @@ class CompactFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
             raise TTFError(f"Unknown glyph data format ({self.get_ushort(head + 52)})")
         if not self._compact_tables(head):
             super().extractInfo(charInfo)  # reportlab's own parse, and its errors
+        self._release_pages()
 
     def _compact_tables(self, head: int) -> bool:
         cmap = self._read_cmap()

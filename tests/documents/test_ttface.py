@@ -68,6 +68,7 @@ def assert_same(path: Path, face: int = 0) -> CompactFace:
         assert (code in ours.charWidths) == (code in theirs.charWidths), code
     for code, glyph in theirs.charToGlyph.items():
         assert ours.charToGlyph[code] == glyph
+        assert ours.charWidths.get(code) == theirs.charWidths.get(code)  # again, now remembered
     with pytest.raises(KeyError):
         ours.charToGlyph[next(c for c in OUTSIDE if c not in theirs.charToGlyph)]
     assert dict(ours.charWidths.items()) == theirs.charWidths
@@ -82,6 +83,10 @@ def assert_same(path: Path, face: int = 0) -> CompactFace:
                  "_full_font", "unitsPerEm"):
         assert getattr(ours, name) == getattr(theirs, name), name
     assert bytes(ours._ttf_data) == theirs._ttf_data
+    # The embedded subsets: the first characters and a spread of the rest (composite glyphs included).
+    mapped = list(theirs.charToGlyph)
+    for subset in (mapped[:255], [0, *mapped[::max(1, len(mapped) // 254)][:254], 0x10FFFF]):
+        assert ours.makeSubset(subset) == theirs.makeSubset(subset)
     return ours
 
 
