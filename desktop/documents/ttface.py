@@ -262,7 +262,9 @@ class _TableSlices:
 
     def __getitem__(self, part: slice) -> bytes:
         start, stop, step = part.indices(self._length)
-        return self._data[self._pos + start:self._pos + max(start, stop):step]
+        if step != 1:
+            return bytes(self._data[self._pos + i] for i in range(start, stop, step))
+        return self._data[self._pos + start:self._pos + max(start, stop)]
 
     def __len__(self) -> int:
         return self._length

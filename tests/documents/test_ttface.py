@@ -144,3 +144,14 @@ def test_documents_are_byte_identical_to_reportlabs_own_font(kind: K, monkeypatc
     assert isinstance(pdfmetrics.getFont(fonts.FONT_NAME), CompactTTFont)
     assert b"/FontFile2" in compact
     assert compact == plain
+
+
+def test_the_outlines_are_sliced_as_bytes_would_be() -> None:
+    ours = CompactFace(VERA)
+    theirs = TTFontFace(str(VERA))
+    glyf, table = ours.get_table("glyf"), theirs.get_table("glyf")
+    assert not isinstance(glyf, bytes) and len(glyf) == len(table)
+    for part in (slice(0, 10), slice(100, 90), slice(len(table) - 4, len(table) + 10), slice(-8, None),
+                 slice(None, None, 997), slice(50, 10, -3)):
+        assert glyf[part] == table[part], part
+    assert ours.get_table("head") == theirs.get_table("head")
