@@ -22,3 +22,21 @@ def test_calls_returning_nothing_keep_none_alive(qtbot: QtBot) -> None:
         label.setObjectName("x")
         app.processEvents()
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_modules_imported_after_the_ui_are_not_read_into_memory() -> None:
+    """PySide6 reads the whole source of every module imported after it (to look for ``__feature__``)
+    and ``linecache`` keeps it: 25 MB in a kiosk. Importing ``ui`` stops that (ui/common/pyside.py)."""
+    import subprocess
+
+    script = ("import linecache, ui, sys, os\n"
+              "import xml.dom.minidom, wave\n"  # two standard modules nothing here has imported yet
+              "read = [f for f in linecache.cache if f.endswith(('minidom.py', 'wave.py'))]\n"
+              "from ui.common.pyside import _uses_pyside\n"
+              "feature = sys.modules['shibokensupport.feature']\n"
+              "assert feature._mod_uses_pyside is _uses_pyside, 'PySide6 changed: the scan is back'\n"
+              "assert feature.pyside_feature_dict['wave'] == -1 and feature.pyside_feature_dict['ui.common.pyside'] == 0\n"
+              "print(read)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
