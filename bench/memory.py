@@ -29,14 +29,13 @@ from bench.common import peak_rss_mb, rss_mb
 def _start(role: str, db: Path) -> tuple[Any, Any, Any]:
     from PySide6.QtWidgets import QApplication
 
-    from desktop.app import build_window
+    from desktop.app import apply_role_theme, build_window
     from desktop.config import load_settings
     from desktop.installation import open_hall
-    from ui.shell.theme import apply_theme
 
     hall = open_hall(load_settings(), db)
     app = QApplication(sys.argv)
-    apply_theme(app, role)
+    apply_role_theme(app, role)
     window = build_window(hall, role)
     if role == "kiosk":
         window.showFullScreen()

@@ -19,7 +19,7 @@ from desktop.config import Settings
 from desktop.domain.roles import Actor, WindowRole
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from desktop.domain.queue import IssuedTicket, QueueBoard, WindowType
     from desktop.services.context import Hall
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from ui.shell.device import DeviceWindow
     from ui.shell.staff import StaffWindow
     from ui.shell.startup import HallSource
+
+
+#: How long a thread may hold the interpreter while another waits for it (Python's default: 5 ms).
+GUI_SWITCH_INTERVAL_S = 0.001
 
 
 def device_actor(role: WindowRole | str, settings: Settings) -> Actor:
@@ -51,8 +55,11 @@ def _issue_ticket(hall: Hall, **ticket: Any) -> IssuedTicket:
     return queue.issue_ticket(hall, **ticket)
 
 
-def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
-    """What ``role``'s window shows to whoever works in it; each role's screens load only here."""
+def work_for(role: WindowRole, ctx: WorkContext, parent: QWidget | None = None) -> QWidget:
+    """What ``role``'s window shows to whoever works in it; each role's screens load only here.
+
+    A kiosk's or the display's page is built straight into ``parent`` (the device window's pages).
+    """
     if role is WindowRole.COUNTER:
         from ui.counter.work import counter_work
 
@@ -68,10 +75,10 @@ def work_for(role: WindowRole, ctx: WorkContext) -> QWidget:
     if role is WindowRole.KIOSK:
         from ui.kiosk.body import booking_flow, kiosk_body, ticket_flow
 
-        return kiosk_body(ctx, ticket=ticket_flow(_window_types, _issue_ticket), booking=booking_flow)
+        return kiosk_body(ctx, parent, ticket=ticket_flow(_window_types, _issue_ticket), booking=booking_flow)
     from ui.display.board import display_body
 
-    return display_body(ctx, read_queue_board)
+    return display_body(ctx, read_queue_board, parent)
 
 
 def read_queue_board(hall: Hall) -> QueueBoard:
@@ -85,18 +92,37 @@ def build_window(hall: Hall | HallSource, role: WindowRole | str, *,
                  idle_ms: int | None = None) -> StaffWindow | DeviceWindow:
     """The main window of ``role`` with its own task manager; staff windows lock after ``idle_ms``."""
     from ui.shell.context import WindowContext
-    from ui.shell.device import DeviceWindow
-    from ui.shell.staff import StaffWindow
     from ui.shell.startup import HallSource
     from ui.shell.tasks import TaskManager
 
     window_role = WindowRole(role)
     source = HallSource.of(hall)
     ctx = WindowContext(source, TaskManager(source), window_role)
-    if window_role.is_device:
+    if window_role.is_device:  # a kiosk or the display loads none of the staff windows' sign-in pages
+        from ui.shell.device import DeviceWindow
+
         return DeviceWindow(ctx.acting_as(device_actor(window_role, source.settings)),
-                            lambda work: work_for(window_role, work))
+                            lambda work, parent: work_for(window_role, work, parent))
+    from ui.shell.staff import StaffWindow
+
     return StaffWindow(ctx, lambda work: work_for(window_role, work), idle_ms=idle_ms)
+
+
+def apply_role_theme(app: QApplication, role: WindowRole | str) -> None:
+    """The application's look for ``role``; a kiosk's normal mode is part of the application's style sheet.
+
+    (The kiosk page sets a style sheet of its own only for large text or high contrast: a widget's own
+    style sheet is evaluated again for its whole tree each time the tree moves to a new parent, which
+    building the window does several times.)
+    """
+    from ui.shell.theme import apply_theme
+
+    extra = ""
+    if WindowRole(role) is WindowRole.KIOSK:
+        from ui.kiosk.style import kiosk_style
+
+        extra = kiosk_style(large=False, contrast=False)
+    apply_theme(app, str(WindowRole(role).value), extra)
 
 
 def open_installation(settings: Settings, db_path: Path) -> Hall:
@@ -157,11 +183,13 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     from desktop.config import data_dir
     from ui.shell import errors
     from ui.shell.startup import HallSource
-    from ui.shell.theme import apply_theme, install_translations
+    from ui.shell.theme import install_translations
 
-    # beside the database; a mistyped --db gets no folder made for it (it is refused on opening)
-    errors.setup_logging(db_path.parent if db_path.parent.is_dir() else data_dir())
     errors.install_exception_hooks()
+    # The window's thread takes the interpreter back within 1 ms (not Python's 5 ms) when a worker runs
+    # Python beside it: the database opening after the first frame, searches, printing. A tap is
+    # answered as soon as it comes, at a small cost in the workers' own speed.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     if WindowRole(role) is WindowRole.KIOSK and settings.kiosk_on_screen_keyboard:
         from ui.kiosk.keyboard import use_on_screen_keyboard
 
@@ -173,8 +201,15 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     from ui.shell.collector import GuiThreadCollector
 
     collector = GuiThreadCollector(app)  # reference cycles are collected on the GUI thread only
-    apply_theme(app, role)
-    source = HallSource(settings, lambda: open_installation(settings, db_path), start=False)
+    apply_role_theme(app, role)
+
+    def open_hall() -> Hall:
+        # The log file is opened here, on the opening thread after the first frame (its module costs
+        # a few milliseconds); beside the database, and a mistyped --db gets no folder made for it.
+        errors.setup_logging(db_path.parent if db_path.parent.is_dir() else data_dir())
+        return open_installation(settings, db_path)
+
+    source = HallSource(settings, open_hall, start=False)
     window = build_window(source, role)
     source.start_after_first_frame(window)
     from ui.shell.device import show_full_screen

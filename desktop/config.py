@@ -15,14 +15,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import tempfile
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, cast
-
-from platformdirs import user_config_path, user_data_path
 
 from desktop.devices.spec import ReaderSpecError, parse_reader_spec
 
@@ -31,14 +28,31 @@ Role = Literal["kiosk", "counter", "leader", "display", "admin"]
 ROLES: tuple[Role, ...] = ("kiosk", "counter", "leader", "display", "admin")
 
 
+def _user_dir(kind: Literal["config", "data"]) -> Path:
+    """The user's own folder for the program's settings or data, by the platform's convention.
+
+    On Linux that is the XDG base directory rule (``$XDG_CONFIG_HOME`` or ``~/.config``, ``$XDG_DATA_HOME``
+    or ``~/.local/share``), worked out here as platformdirs does: the settings are read before the first
+    frame, and platformdirs takes a few milliseconds to load. Elsewhere platformdirs decides.
+    """
+    if sys.platform == "linux" and "ANDROID_DATA" not in os.environ:
+        variable, fallback = ("XDG_CONFIG_HOME", "~/.config") if kind == "config" else ("XDG_DATA_HOME",
+                                                                                       "~/.local/share")
+        base = os.environ.get(variable, "")
+        return Path(base if base.strip() else os.path.expanduser(fallback)) / APP_NAME
+    from platformdirs import user_config_path, user_data_path
+
+    return (user_config_path if kind == "config" else user_data_path)(APP_NAME, appauthor=False)
+
+
 def config_dir() -> Path:
     override = os.environ.get("PH_CONFIG_DIR")
-    return Path(override) if override else user_config_path(APP_NAME, appauthor=False)
+    return Path(override) if override else _user_dir("config")
 
 
 def data_dir() -> Path:
     override = os.environ.get("PH_DATA_DIR")
-    return Path(override) if override else user_data_path(APP_NAME, appauthor=False)
+    return Path(override) if override else _user_dir("data")
 
 
 def settings_file() -> Path:
@@ -309,6 +323,8 @@ def load_settings(write_first_start: bool = True) -> Settings:
             raise RuntimeError(f"设置文件 {path} 无法读取：{exc}。请修复或删除该文件后重试。") from exc
     changed = False
     if not stored.get("device_id"):
+        import secrets  # the first start only (hashlib and OpenSSL load with it)
+
         stored["device_id"] = secrets.token_hex(6)
         changed = True
     if changed and write_first_start:
@@ -323,6 +339,8 @@ def load_settings(write_first_start: bool = True) -> Settings:
 def _write_settings_file(path: Path, stored: dict[str, Any]) -> None:
     """Atomically, through a temporary file of this process's own (two programs may start at once)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only when the file is written
+
     handle, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     tmp = Path(name)
     try:

@@ -71,6 +71,7 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
+    from desktop.app import apply_role_theme as apply_theme
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.devices.simulated import demo_cards
@@ -81,7 +82,6 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
     from ui.counter.work import CounterWork
     from ui.desk.cases import CaseDesk, WorkTabs
     from ui.shell.staff import StaffWindow
-    from ui.shell.theme import apply_theme
 
     settings = load_settings()
     hall = open_hall(settings, db)
@@ -332,6 +332,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop.app import apply_role_theme as apply_theme
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.installation import open_hall
@@ -340,7 +341,6 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     from ui.kiosk.shell import KioskShell
     from ui.kiosk.suggest import SuggestionFlow
     from ui.kiosk.ticket import TicketFlow
-    from ui.shell.theme import apply_theme
 
     os.environ["PH_PRINTER_RECEIPTS"] = f"pdf:{tempfile.mkdtemp(prefix='shots-receipts-')}"
     hall = open_hall(load_settings(), db)
@@ -485,11 +485,11 @@ def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None]
 
     from PySide6.QtWidgets import QApplication
 
+    from desktop.app import apply_role_theme as apply_theme
     from desktop.app import build_window
     from desktop.services import queue
     from ui.display.board import HallBoard
     from ui.shell.startup import HallSource
-    from ui.shell.theme import apply_theme
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -523,13 +523,13 @@ def leader_day(hall: Any, out: Path, staff: Callable[..., Any], save: Callable[[
     from sqlalchemy import select
 
     from db.models import CaseRow
+    from desktop.app import apply_role_theme as apply_theme
     from desktop.domain.access import Actor
     from desktop.domain.errors import RuleViolation
     from desktop.services import reception
     from ui.counter.work import CounterWork
     from ui.kiosk.booking import BookingFlow
     from ui.leader.work import LeaderWork
-    from ui.shell.theme import apply_theme
 
     system = Actor.system("screenshots")
     today = hall.today()
@@ -693,6 +693,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop.app import apply_role_theme as apply_theme
     from desktop.app import build_window, device_actor
     from desktop.config import load_settings
     from desktop.installation import open_hall
@@ -702,7 +703,6 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     from ui.counter.work import CounterWork
     from ui.desk.cases import WorkTabs
     from ui.shell.staff import StaffWindow
-    from ui.shell.theme import apply_theme
 
     hall = open_hall(load_settings(), db)
     if not accounts.has_accounts(hall):
@@ -758,12 +758,12 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    from desktop.app import apply_role_theme as apply_theme
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.installation import open_hall
     from ui.kiosk.register import RegistrationFlow
     from ui.kiosk.shell import KioskShell
-    from ui.shell.theme import apply_theme
 
     hall = open_hall(load_settings(), db)
     app = QApplication.instance() or QApplication([])

@@ -101,3 +101,22 @@ def test_the_command_line_prints_a_bad_setting_without_a_traceback(tmp_path: Pat
     assert done.returncode == 2
     assert "设置项 idle_lock_minutes" in done.stderr and str(path) in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG rule is worked out by hand on Linux only")
+@pytest.mark.parametrize("xdg", [None, "", "  ", "/srv/own-xdg"])
+def test_user_folders_follow_the_xdg_rule_as_platformdirs_does(monkeypatch: pytest.MonkeyPatch,
+                                                               xdg: str | None) -> None:
+    import platformdirs
+
+    from desktop.config import APP_NAME, config_dir, data_dir
+
+    monkeypatch.delenv("PH_CONFIG_DIR", raising=False)
+    monkeypatch.delenv("PH_DATA_DIR", raising=False)
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        if xdg is None:
+            monkeypatch.delenv(variable, raising=False)
+        else:
+            monkeypatch.setenv(variable, xdg)
+    assert config_dir() == platformdirs.user_config_path(APP_NAME, appauthor=False)
+    assert data_dir() == platformdirs.user_data_path(APP_NAME, appauthor=False)

@@ -40,6 +40,7 @@ def shell(qtbot: QtBot, work_context: Context) -> Iterator[KioskShell]:
     body.resize(1920, 1080)
     body.show()
     qtbot.waitExposed(body)
+    qtbot.waitUntil(lambda: body.filtering)  # the scanner's and the lock's filter, a moment after the first frame
     yield body
 
 
@@ -648,3 +649,38 @@ def test_the_kiosk_window_offers_the_leaders_reception_day_booking(qtbot: QtBot,
     qtbot.waitUntil(lambda: not flow.tasks.busy)
     _click(qtbot, body.home_button)
     assert body.flow is None and body.pages.currentWidget() is body.home
+
+
+def test_the_first_frame_carries_the_home_screen_only(qtbot: QtBot, work_context: Context) -> None:
+    """The PIN page and the idle countdown are built when first needed, once each."""
+    body = kiosk_body(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(body)
+    assert body._pin_page is None and body._overlay is None
+    assert body.pages.count() == 2  # the home screen and the flows' scroll area
+    body.wipe()  # going home builds neither
+    assert body._pin_page is None and body._overlay is None
+    assert body.pin_page is body.pin_page and body.pages.indexOf(body.pin_page) == 2
+    assert body.overlay is body.overlay and not body.overlay.isVisible()
+
+
+def test_a_locked_kiosk_takes_a_scan_typed_with_nothing_focused_once(qtbot: QtBot, work_context: Context,
+                                                                    sqlite_hall: Hall, clerk: Actor) -> None:
+    """With nothing focused the scanner's keys go to the window itself: read once, not once per filter."""
+    from ui.shell.device import DeviceWindow
+
+    result = register_visit(sqlite_hall, clerk, form())
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, result.case_number, result.query_code)
+    window = DeviceWindow(work_context(KIOSK, "kiosk"), kiosk_body)
+    qtbot.addWidget(window)
+    body = window.body
+    assert isinstance(body, KioskShell)
+    body.lock()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: body.filtering)
+    window.setFocus()
+    qtbot.keyClicks(window, payload)
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    flow = body.flow
+    assert isinstance(flow, ProgressFlow), body.home_message.text()
+    qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
+    body._unlock()

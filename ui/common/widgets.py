@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.roles import ROLE_NAMES, Actor, Role
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTableWidget
 
 
 def label(text: str, name: str = "", centred: bool = False) -> QLabel:
@@ -85,6 +86,8 @@ def button_row(*buttons: QWidget) -> QHBoxLayout:
 def read_only_table(columns: Sequence[str], *, select_rows: bool = True, single: bool = True,
                     alternate: bool = True) -> QTableWidget:
     """A list the user reads and picks from: no editing, whole rows selected, the last column stretched."""
+    from PySide6.QtWidgets import QAbstractItemView, QTableWidget  # (their types load when first used)
+
     table = QTableWidget(0, len(columns))
     table.setHorizontalHeaderLabels(list(columns))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -100,6 +103,8 @@ def read_only_table(columns: Sequence[str], *, select_rows: bool = True, single:
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     """Show ``rows`` (the cells' words, in column order) in ``table``, columns sized to what they hold."""
+    from PySide6.QtWidgets import QTableWidgetItem
+
     table.setRowCount(len(rows))
     for row, values in enumerate(rows):
         for column, value in enumerate(values):

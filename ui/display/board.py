@@ -135,8 +135,8 @@ class HallBoard(QWidget):
 
     def __init__(self, ctx: WorkContext, read_board: ReadBoard, make_announcer: MakeAnnouncer | None = None, *,
                  now: Callable[[], datetime] = datetime.now, flash_ms: int = FLASH_MS,
-                 preflight: Callable[[], VoiceProbe | None] | None = None) -> None:
-        super().__init__()
+                 preflight: Callable[[], VoiceProbe | None] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.ctx = ctx
         self.tasks = ctx.group(self)
         self.read_board = read_board
@@ -449,6 +449,6 @@ def _recent_line(call: Call | None) -> str:
     return "" if call is None else f"{call.number}  →  {call.window} 号窗口"
 
 
-def display_body(ctx: WorkContext, read_board: ReadBoard) -> QWidget:
-    """What the hall display shows: the call display over the queue's board."""
-    return HallBoard(ctx, read_board)
+def display_body(ctx: WorkContext, read_board: ReadBoard, parent: QWidget | None = None) -> QWidget:
+    """What the hall display shows: the call display over the queue's board, built straight into ``parent``."""
+    return HallBoard(ctx, read_board, parent=parent)

@@ -75,7 +75,7 @@ def kiosk_tiles(*, ticket: FlowFactory | None = None, booking: FlowFactory | Non
     ]
 
 
-def kiosk_body(ctx: WorkContext, *, ticket: FlowFactory | None = None,
+def kiosk_body(ctx: WorkContext, parent: QWidget | None = None, *, ticket: FlowFactory | None = None,
                booking: FlowFactory | None = None) -> KioskShell:
-    """The kiosk's page for ``ctx`` (acting as the kiosk device)."""
-    return KioskShell(ctx, kiosk_tiles(ticket=ticket, booking=booking), scanned=_scanned)
+    """The kiosk's page for ``ctx`` (acting as the kiosk device), built straight into ``parent``."""
+    return KioskShell(ctx, kiosk_tiles(ticket=ticket, booking=booking), scanned=_scanned, parent=parent)

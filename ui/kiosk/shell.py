@@ -72,6 +72,8 @@ CORNER_WINDOW_S = 4.0
 SCAN_GAP_S = 1.5
 #: Longer scans are not a receipt's (desktop.domain.qrpayload.MAX_PAYLOAD_LENGTH, loaded with the first scan).
 SCAN_MAX = 512
+#: The application-wide key filter (scanner, locked keys) is installed this long after the first frame.
+FILTER_AFTER_FRAME_MS = 200
 #: The speech engine starts this long after the first frame (it takes a moment; the first frame comes first).
 VOICE_START_MS = 1500
 
@@ -187,6 +189,29 @@ class CountdownOverlay(QWidget):
         event.accept()
 
 
+class _WindowWatch(QObject):
+    """Watches the kiosk's window alone: its first frame, after which the application-wide filter comes,
+    and its closing while locked (refused, as :meth:`KioskShell.eventFilter` does once that filter is in).
+
+    Keys are seen by the application-wide filter only, so that a key typed with nothing focused (it goes
+    to the window) is taken once.
+    """
+
+    def __init__(self, shell: KioskShell) -> None:
+        super().__init__(shell)
+        self.shell = shell
+        self.first_frame = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if self.first_frame and kind == QEvent.Type.Paint:
+            self.first_frame = False
+            QTimer.singleShot(FILTER_AFTER_FRAME_MS, self.shell, self.shell._filter_application)
+        if kind == QEvent.Type.Close:
+            return self.shell.eventFilter(watched, event)
+        return False
+
+
 class KioskShell(QWidget):
     """The kiosk's whole page: a bar (home, large text, high contrast), the home tiles or a flow."""
 
@@ -221,10 +246,27 @@ class KioskShell(QWidget):
         self._taps: list[float] = []
         self._scan: list[str] = []
         self._scan_at = 0.0
-        self._filtering = False
+        self._shown = False
+        self._window_watch: _WindowWatch | None = None
+        #: Whether the application-wide filter (scanner, locked keys) is in place (from just after the first frame).
+        self.filtering = False
 
-        self.bar = QFrame()
+        # Built from the page down: each widget joins the page's tree once (a widget moved into a new
+        # parent has its whole tree's font, palette and style worked out again).
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.bar = QFrame(self)
         self.bar.setObjectName("bar")
+        layout.addWidget(self.bar)
+        self.pages = QStackedWidget(self)
+        # The pages' own minimum widths must not hold a portrait screen at a landscape width.
+        self.pages.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        layout.addWidget(self.pages, 1)
+
+        bar = QHBoxLayout(self.bar)
+        bar.setContentsMargins(24, 12, 12, 12)
+        bar.setSpacing(16)
         self.home_button = QPushButton("返回首页")
         self.heading = QLabel("欢迎使用自助服务")
         self.large_button = QPushButton("大字")
@@ -237,63 +279,53 @@ class KioskShell(QWidget):
         self.corner.setObjectName("corner")
         self.corner.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.corner.setAccessibleName("管理")
-        bar = QHBoxLayout(self.bar)
-        bar.setContentsMargins(24, 12, 12, 12)
-        bar.setSpacing(16)
         bar.addWidget(self.home_button)
         bar.addWidget(self.heading, 1)
         bar.addWidget(self.large_button)
         bar.addWidget(self.contrast_button)
         bar.addWidget(self.corner)
 
-        self.home = QWidget()
+        self.home = QWidget(self.pages)
         self.home.setObjectName("page")
+        self.pages.addWidget(self.home)
+        home = QVBoxLayout(self.home)
+        home.setContentsMargins(48, 36, 48, 36)
+        home.setSpacing(24)
         self.welcome = label("请选择您要办理的事项", "title", centred=True)
         self.home_hint = label("轻触下方按钮开始；也可以把登记回执上的二维码对准扫描口查询进度", "subtitle",
                                centred=True)
+        home.addWidget(self.welcome)
+        home.addWidget(self.home_hint)
         self.grid = QGridLayout()
         self.grid.setSpacing(28)
+        home.addLayout(self.grid, 1)
         self.tile_buttons: dict[str, QPushButton] = {}
         for tile in self.tiles:
             button = _tile_button(tile)
             button.clicked.connect(lambda _=False, t=tile: self.open_flow(t.key))
             self.tile_buttons[tile.key] = button
-        home = QVBoxLayout(self.home)
-        home.setContentsMargins(48, 36, 48, 36)
-        home.setSpacing(24)
-        home.addWidget(self.welcome)
-        home.addWidget(self.home_hint)
-        home.addLayout(self.grid, 1)
         self.home_message = label("", "subtitle", centred=True)
         self.home_message.hide()
         home.addWidget(self.home_message)
 
+        # A flow scrolls when the on-screen keyboard leaves it less room than it needs; the field
+        # with the focus is kept in view.
+        self.flow_scroll = QScrollArea(self.pages)
+        self.flow_scroll.setWidgetResizable(True)
+        self.flow_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.pages.addWidget(self.flow_scroll)
         self.holder = QWidget()
         self.holder.setObjectName("page")
         self.holder_layout = QVBoxLayout(self.holder)
         self.holder_layout.setContentsMargins(0, 0, 0, 0)
-        self.pin_page = PinPage(ctx, self)
-        self.pages = QStackedWidget()
-        # The pages' own minimum widths must not hold a portrait screen at a landscape width.
-        self.pages.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.pages.addWidget(self.home)
-        # A flow scrolls when the on-screen keyboard leaves it less room than it needs; the field
-        # with the focus is kept in view.
-        self.flow_scroll = QScrollArea()
-        self.flow_scroll.setWidgetResizable(True)
-        self.flow_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.flow_scroll.setWidget(self.holder)
-        self.pages.addWidget(self.flow_scroll)
-        self.pages.addWidget(self.pin_page)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.pages, 1)
+        # The administrator's PIN page and the idle countdown are built when first needed: the home
+        # screen's first frame does without them.
+        self._pin_page: PinPage | None = None
+        self._overlay: CountdownOverlay | None = None
         self.keyboard_space = KeyboardSpace(layout, self)
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
 
-        self.overlay = CountdownOverlay(self)
         self.countdown_left = 0
         self.countdown_timer = QTimer(self)
         self.countdown_timer.setInterval(1000)
@@ -306,10 +338,6 @@ class KioskShell(QWidget):
         self.large_button.toggled.connect(self._set_large)
         self.contrast_button.toggled.connect(self._set_contrast)
         self.corner.clicked.connect(self._corner_tapped)
-        self.overlay.keep.clicked.connect(self.keep_going)
-        self.overlay.touched.connect(self.keep_going)
-        self.pin_page.cancelled.connect(self._leave_pin)
-        self.pin_page.accepted.connect(self._unlock)
         app = QApplication.instance()
         ctx.tasks.changed.connect(self._changed)
         if isinstance(app, QApplication):
@@ -317,6 +345,25 @@ class KioskShell(QWidget):
         self._lay_out_tiles()
         self._restyle()
         self._show_home()
+
+    @property
+    def pin_page(self) -> PinPage:
+        """The administrator's PIN page (built on first use)."""
+        if self._pin_page is None:
+            self._pin_page = PinPage(self.ctx, self)
+            self._pin_page.cancelled.connect(self._leave_pin)
+            self._pin_page.accepted.connect(self._unlock)
+            self.pages.addWidget(self._pin_page)
+        return self._pin_page
+
+    @property
+    def overlay(self) -> CountdownOverlay:
+        """The idle countdown over the whole page (built on first use)."""
+        if self._overlay is None:
+            self._overlay = CountdownOverlay(self)
+            self._overlay.keep.clicked.connect(self.keep_going)
+            self._overlay.touched.connect(self.keep_going)
+        return self._overlay
 
     # -- flows ------------------------------------------------------------------------------------
 
@@ -358,12 +405,14 @@ class KioskShell(QWidget):
     # -- voice ------------------------------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
-        # The application-wide filter (scanner, locked keys) from the first show on: the thousands of
-        # events of building the page do not pass through Python.
-        app = QApplication.instance()
-        if not self._filtering and app is not None:
-            self._filtering = True
-            app.installEventFilter(self)
+        # The application-wide filter (scanner, locked keys) comes a moment after the first frame: the
+        # thousands of events of building and first painting the page do not pass through Python, nor
+        # do the ticks of the main window's start-up layout animation — an object of Qt's own (its
+        # animation timer) given to a Python filter makes PySide create every enumeration of every
+        # module it has loaded, some 170, on the spot.
+        if not self._shown:
+            self._shown = True
+            self._watch_window()
         super().showEvent(event)
         if self.voice is None:
             QTimer.singleShot(VOICE_START_MS, self, self.start_voice)
@@ -412,12 +461,14 @@ class KioskShell(QWidget):
     def wipe(self) -> None:
         """Forget the citizen: the flow, every field, the clipboard, half-typed pinyin, the modes."""
         self.countdown_timer.stop()
-        self.overlay.hide()
+        if self._overlay is not None:
+            self._overlay.hide()
         self.idle.stop()
         if self.voice is not None:
             self.voice.stop()
         self._drop_flow()
-        self.pin_page.clear()
+        if self._pin_page is not None:
+            self._pin_page.clear()
         self._scan.clear()
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None:
@@ -508,7 +559,8 @@ class KioskShell(QWidget):
 
     def keep_going(self) -> None:
         self.countdown_timer.stop()
-        self.overlay.hide()
+        if self._overlay is not None:
+            self._overlay.hide()
         self.idle.start()
 
     # -- modes and layout -------------------------------------------------------------------------
@@ -522,7 +574,14 @@ class KioskShell(QWidget):
         self._restyle()
 
     def _restyle(self) -> None:
-        self.setStyleSheet(kiosk_style(large=self.large, contrast=self.contrast))
+        style = kiosk_style(large=self.large, contrast=self.contrast)
+        app = QApplication.instance()
+        if not (self.large or self.contrast) and isinstance(app, QApplication) and style in app.styleSheet():
+            # The application's style sheet has the normal mode (desktop.app.apply_role_theme): a style
+            # sheet of the page's own would be evaluated again for its whole tree whenever it moves.
+            style = ""
+        if style != self.styleSheet():
+            self.setStyleSheet(style)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -533,8 +592,8 @@ class KioskShell(QWidget):
             set_portrait = getattr(self.flow, "set_portrait", None)
             if set_portrait is not None:
                 set_portrait(portrait)
-        if self.overlay.isVisible():
-            self.overlay.place()
+        if self._overlay is not None and self._overlay.isVisible():
+            self._overlay.place()
 
     def _lay_out_tiles(self) -> None:
         columns = 1 if self.portrait else 2 if len(self.tile_buttons) <= 4 else 3
@@ -580,12 +639,19 @@ class KioskShell(QWidget):
         window.setWindowFlags(window.windowFlags() | Qt.WindowType.FramelessWindowHint
                               | Qt.WindowType.WindowStaysOnTopHint)
         window.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        window.installEventFilter(self)
+        self._watch_window()
         show_full_screen(window)
+
+    def _watch_window(self) -> None:
+        """The window's own filter: its first frame (then the application-wide one) and its closing."""
+        if self._window_watch is None:
+            self._window_watch = _WindowWatch(self)
+            self.window().installEventFilter(self._window_watch)
 
     # -- events: the lock and the scanner --------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The application-wide filter (from just after the first frame): every key, and the window's closing."""
         kind = event.type()
         if kind == QEvent.Type.Close and self.locked and watched is self.window() and event.spontaneous():
             # Alt+F4, the window manager's close: refused. The program's own close and quit (not
@@ -601,6 +667,12 @@ class KioskShell(QWidget):
             if kind == QEvent.Type.KeyPress:
                 return self._scanner_key(event)
         return False
+
+    def _filter_application(self) -> None:
+        app = QApplication.instance()
+        if app is not None and not self.filtering:
+            app.installEventFilter(self)
+            self.filtering = True
 
     def _mine(self, watched: QObject) -> bool:
         return isinstance(watched, QWidget) and (watched is self.window() or self.isAncestorOf(watched))

@@ -8,6 +8,7 @@ What the device shows (ui/kiosk, ui/display) is handed in by the composition roo
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
@@ -15,8 +16,10 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 from desktop.domain.roles import WindowRole
 from ui.common.widgets import Header
 from ui.shell.context import WorkContext
-from ui.shell.startup import OpeningFailedPage
 from ui.shell.sync_status import SyncIndicator
+
+if TYPE_CHECKING:
+    from ui.shell.startup import OpeningFailedPage
 
 PAGE_TITLES = {WindowRole.KIOSK: "自助服务（无需登录）", WindowRole.DISPLAY: "大厅信息（无需登录）"}
 
@@ -24,7 +27,7 @@ PAGE_TITLES = {WindowRole.KIOSK: "自助服务（无需登录）", WindowRole.DI
 class DeviceWindow(QMainWindow):
     """A kiosk or the hall display: works without anyone signing in, as the device itself."""
 
-    def __init__(self, ctx: WorkContext, build_body: Callable[[WorkContext], QWidget]) -> None:
+    def __init__(self, ctx: WorkContext, build_body: Callable[[WorkContext, QWidget], QWidget]) -> None:
         super().__init__()
         if not ctx.window.is_device:
             raise ValueError(f"{ctx.window} is a staff window: someone must sign in")
@@ -32,8 +35,11 @@ class DeviceWindow(QMainWindow):
         self.source = ctx.source
         ctx.tasks.setParent(self)
         self.setWindowTitle(f"信访接待大厅系统 — {ctx.window.heading}")
-        page = QWidget()
+        # Built from the window down: each widget joins the window's tree once (a widget moved into a
+        # new parent has its whole tree's font, palette and style sheet worked out again).
+        page = QWidget(self)
         page.setObjectName("page")
+        self.setCentralWidget(page)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         if ctx.window is not WindowRole.DISPLAY:  # the display shows name, date and clock in its own large type
@@ -42,17 +48,21 @@ class DeviceWindow(QMainWindow):
         self.sync = SyncIndicator(ctx)
         self.sync.setParent(self)
         self.sync.hide()
-        self.body = build_body(ctx)
-        self.failed_page = OpeningFailedPage(for_citizens=True)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.body)
-        self.pages.addWidget(self.failed_page)
+        self.pages = QStackedWidget(page)
         layout.addWidget(self.pages, 1)
-        self.setCentralWidget(page)
-        self.failed_page.quit_requested.connect(self.close)
+        self.body = build_body(ctx, self.pages)  # built inside the window: its tree joins it once
+        #: Built when the database fails to open (it almost never does): not part of the first frame.
+        self.failed_page: OpeningFailedPage | None = None
+        self.pages.addWidget(self.body)
         ctx.source.when_failed(self._opening_failed)
 
     def _opening_failed(self, message: str) -> None:
+        if self.failed_page is None:
+            from ui.shell.startup import OpeningFailedPage
+
+            self.failed_page = OpeningFailedPage(for_citizens=True)
+            self.failed_page.quit_requested.connect(self.close)
+            self.pages.addWidget(self.failed_page)
         self.failed_page.show_problem(message)
         self.pages.setCurrentWidget(self.failed_page)
 
@@ -63,7 +73,7 @@ class DeviceWindow(QMainWindow):
 
     def current_page_title(self) -> str:
         """What the window shows now, in words (printed by ``run --smoke-test``)."""
-        if self.pages.currentWidget() is self.failed_page:
+        if self.failed_page is not None and self.pages.currentWidget() is self.failed_page:
             return "无法打开数据库"
         return PAGE_TITLES[self.role]
 

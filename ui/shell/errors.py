@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import logging.handlers
 import re
-import secrets
 import sys
 import threading
 import traceback
@@ -45,6 +43,8 @@ def scrub(text: str) -> str:
 
 
 def _reference() -> str:
+    import secrets  # (hashlib and OpenSSL: not loaded before the first frame)
+
     return f"E-{datetime.now():%m%d-%H%M}-{secrets.token_hex(2).upper()}"
 
 
@@ -102,6 +102,8 @@ def log_file(data_dir: Path) -> Path:
 
 def setup_logging(data_dir: Path) -> Path | None:
     """Write the log to the data directory (once); returns its path, or None when it cannot be written."""
+    import logging.handlers  # loaded here, not with the module: a few ms before the first frame
+
     path = log_file(data_dir)
     if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in log.handlers):
         return path

@@ -85,12 +85,13 @@ def chinese_font_family() -> str | None:
     return None
 
 
-def apply_theme(app: QApplication, role: str) -> None:
+def apply_theme(app: QApplication, role: str, extra: str = "") -> None:
+    """The font and style sheet of ``role``'s window; ``extra`` rules come last (the role's own look)."""
     family = chinese_font_family()
     if family:
         app.setFont(QFont(family, 11))
-    extra = {"kiosk": KIOSK_STYLE + LARGE_HEADER_STYLE, "display": LARGE_HEADER_STYLE}.get(role, "")
-    app.setStyleSheet(BASE_STYLE + extra)
+    role_rules = {"kiosk": KIOSK_STYLE + LARGE_HEADER_STYLE, "display": LARGE_HEADER_STYLE}.get(role, "")
+    app.setStyleSheet(BASE_STYLE + role_rules + extra)
 
 
 def install_translations(app: QApplication) -> QTranslator | None:
@@ -101,7 +102,8 @@ def install_translations(app: QApplication) -> QTranslator | None:
     from PySide6.QtCore import QLibraryInfo, QLocale
 
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    # By its name: QLocale's enumerations (some 800 languages, countries and scripts) are not made for it.
+    QLocale.setDefault(QLocale("zh_CN"))
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
         translator = QTranslator(app)
         if translator.load(name, folder):
