@@ -250,8 +250,10 @@ def _message(doc: RenderedDocument, result: PrintResult | None, error: PrinterEr
     what = doc.title or doc.kind.value
     if result is not None:
         return f"{what}{('（' + doc.copy_label + '）') if doc.copy_label else ''}{result.detail}"
-    noun = "回执" if Media(doc.media) is Media.ROLL_80 else "文书"
     reason = error.message if error is not None else "打印失败"
+    if doc.kind is DocumentKind.QUEUE_TICKET:  # nobody prints a number again later: the number itself stands
+        return f"{reason}。号码已取得，仍然有效"
+    noun = "回执" if Media(doc.media) is Media.ROLL_80 else "文书"
     return f"{reason}。{noun}已保存，可稍后补打"
 
 

@@ -55,6 +55,12 @@ def test_printed_job_is_logged_without_pdf_or_secrets(hall: Hall, clerk: Actor) 
     assert printing.print_log(hall, clerk, "XF-20260916-C01-00002-5") == []
 
 
+def test_a_queue_ticket_not_printed_says_the_number_stands(hall: Hall, clerk: Actor) -> None:
+    printer = SimulatedPrinter(fail_with=PrinterError(Problem.OUT_OF_PAPER, "打印机缺纸"))
+    outcome = printing.print_document(hall, clerk, make_doc(kind=DocumentKind.QUEUE_TICKET), DATA, printer)
+    assert not outcome.printed and outcome.message == "打印机缺纸。号码已取得，仍然有效"
+
+
 def test_offline_printer_keeps_the_receipt_until_retried(hall: Hall, clerk: Actor) -> None:
     printer = SimulatedPrinter(fail_with=PrinterError(Problem.OFFLINE, "打印机未连接"))
     doc = make_doc(kind=RECEIPT)
