@@ -35,7 +35,8 @@ def test_modules_imported_after_the_ui_are_not_read_into_memory() -> None:
               "from ui.common.pyside import _uses_pyside\n"
               "feature = sys.modules['shibokensupport.feature']\n"
               "assert feature._mod_uses_pyside is _uses_pyside, 'PySide6 changed: the scan is back'\n"
-              "assert feature.pyside_feature_dict['wave'] == -1 and feature.pyside_feature_dict['ui.common.pyside'] == 0\n"
+              "flags = feature.pyside_feature_dict\n"
+              "assert flags['wave'] == -1 and flags['ui.common.pyside'] == 0\n"
               "print(read)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr

@@ -50,7 +50,6 @@ from PySide6.QtWidgets import (
 
 from ui.common.widgets import label
 from ui.kiosk.keyboard import KeyboardSpace
-from ui.kiosk.pin import PinPage
 from ui.kiosk.style import kiosk_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
@@ -62,6 +61,7 @@ if TYPE_CHECKING:
     from desktop.devices.voice import Announcer, VoiceProbe
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
+    from ui.kiosk.pin import PinPage
 
 #: Seconds of the visible countdown at the end of the idle time.
 COUNTDOWN_SECONDS = 15
@@ -350,6 +350,8 @@ class KioskShell(QWidget):
     def pin_page(self) -> PinPage:
         """The administrator's PIN page (built on first use)."""
         if self._pin_page is None:
+            from ui.kiosk.pin import PinPage
+
             self._pin_page = PinPage(self.ctx, self)
             self._pin_page.cancelled.connect(self._leave_pin)
             self._pin_page.accepted.connect(self._unlock)
