@@ -1,13 +1,13 @@
 """Start-up to an interactive first screen, per role, against a bare PySide6 window.
 
 Each run is a fresh process (same interpreter, same environment, ``QT_QPA_PLATFORM=offscreen``)
-started with ``python -m bench.startup --probe ROLE``. The probe runs the application's own
-``desktop.app.run_app`` (settings → encrypted database → hall → Qt → theme → the role's
-window, exactly as ``python -m desktop run`` does) or, for ``bare``, a ``QMainWindow`` with a
-``QLabel``. An application-wide event filter notes the first paint of the main window and the moment
-the event loop is idle after it (the window can take input). The application opens its
-database on a background thread meanwhile (ui/startup.py); the probe also notes when that
-is done (``hall_ready``: searches and sign-ins answer from then on), then prints and quits.
+started with ``python -m bench.startup --probe ROLE``. The probe runs the application's own command
+line, ``desktop.cli.main(["run", "--role", ROLE, …])`` (arguments → settings → Qt → theme → the
+role's window → the encrypted database after the first frame, exactly as ``python -m desktop run``
+does) or, for ``bare``, a ``QMainWindow`` with a ``QLabel``. An event filter on the main window
+notes its first paint and the moment the event loop is idle after it (the window can take input).
+The application opens its database on a background thread meanwhile (ui/startup.py); the probe
+also notes when that is done (``hall_ready``: searches and sign-ins answer from then on), then prints and quits.
 
 The time reported is from just before the parent spawns the process to that moment
 (``time.monotonic`` is the system-wide monotonic clock, the same in both processes): it
@@ -116,11 +116,12 @@ def _probe(role: str, db: str | None) -> int:
         code = app.exec()
         window.close()
     else:
-        from desktop.app import run_app
-        from desktop.config import load_settings
+        from desktop.cli import main as program
 
         assert db is not None
-        code = run_app(role, Path(db), load_settings())  # reuses the QApplication made above
+        # the program's own command line, as `petition-hall run` starts a window (run_app reuses the
+        # QApplication made above)
+        code = program(["run", "--role", role, "--db", db])
         title = role
     if "interactive" not in marks:
         print("no frame was painted", file=sys.stderr)

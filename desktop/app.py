@@ -177,6 +177,14 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     ``smoke_test`` waits for the database as well, prints the window and the page it
     shows, and quits: an opening error propagates to the command line, which prints it.
     """
+    import gc
+
+    # No cycle collection while the window is built: importing the screens and building their widgets
+    # makes hundreds of thousands of objects, and Python's collector would walk them all several times
+    # over (about 7 ms of the kiosk's first frame). From the first frame on, the GUI thread's collector
+    # (ui/shell/collector.py) collects as Python would, on that thread only.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -200,7 +208,7 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     install_translations(app)
     from ui.shell.collector import GuiThreadCollector
 
-    collector = GuiThreadCollector(app)  # reference cycles are collected on the GUI thread only
+    collector = GuiThreadCollector(app, enabled_before=gc_was_enabled)  # cycles are collected on the GUI thread only
     apply_role_theme(app, role)
 
     def open_hall() -> Hall:

@@ -29,17 +29,39 @@ def _db_path(args: argparse.Namespace, settings: Settings) -> Path:
     return Path(args.db) if args.db else settings.database_path
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="petition-hall", description="信访接待大厅系统")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+RUN_HELP = "启动某一角色的桌面程序"
 
-    run = sub.add_parser("run", help="启动某一角色的桌面程序")
+
+def _run_arguments(run: argparse.ArgumentParser) -> argparse.ArgumentParser:
     run.add_argument("--role", choices=ROLES, required=True,
                      help="kiosk 自助终端 / counter 窗口 / leader 领导接访 / display 大厅屏 / admin 管理")
     run.add_argument("--db", help="数据库文件路径（默认使用设置中的路径）")
     run.add_argument("--smoke-test", action="store_true",
                      help="打开主窗口后立即退出（用于检查安装）")
+    return run
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line read; ``run`` (how every window starts) by its own small parser.
+
+    The whole parser has some thirty commands and loads their modules: a few milliseconds before a
+    kiosk's first frame that ``run`` does not need. Its arguments and help are the same either way.
+    """
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["run"]:
+        parser = _run_arguments(argparse.ArgumentParser(prog="petition-hall run", description=RUN_HELP))
+        args = parser.parse_args(given[1:])
+        args.command = "run"
+        return args
+    return build_parser().parse_args(given)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="petition-hall", description="信访接待大厅系统")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    _run_arguments(sub.add_parser("run", help=RUN_HELP))
 
     demo = sub.add_parser("demo-data", help="生成演示数据")
     demo.add_argument("--cases", type=int, required=True, help="事项数量")
@@ -97,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; whatever goes wrong ends in a plain Chinese message and a non-zero exit."""
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     try:
         return _main(args)
     except KeyboardInterrupt:

@@ -197,3 +197,20 @@ def test_set_kiosk_pin_keeps_only_its_argon2id_hash(tmp_path: Path, monkeypatch:
     stored = load_settings().kiosk_exit_pin
     assert pin_matches(stored, "720415") and "720415" not in settings_file().read_text(encoding="utf-8")
     assert load_settings().device_id  # the other settings are kept
+
+
+@pytest.mark.parametrize("argv", [["run", "--role", "kiosk"],
+                                  ["run", "--role", "counter", "--db", "x.db", "--smoke-test"],
+                                  ["run", "--smoke-test", "--role", "display"]])
+def test_run_is_read_as_the_whole_parser_reads_it(argv: list[str]) -> None:
+    from desktop.cli import _parse, build_parser
+
+    assert vars(_parse(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_run_with_a_wrong_role_is_refused_as_before(capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli import _parse
+
+    with pytest.raises(SystemExit) as refused:
+        _parse(["run", "--role", "nope"])
+    assert refused.value.code == 2 and "invalid choice: 'nope'" in capsys.readouterr().err

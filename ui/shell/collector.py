@@ -20,9 +20,11 @@ from PySide6.QtCore import QObject, QTimer
 
 
 class GuiThreadCollector(QObject):
-    def __init__(self, parent: QObject | None = None, interval_ms: int = 250) -> None:
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 250, *,
+                 enabled_before: bool | None = None) -> None:
+        """``enabled_before``: whether Python collected by itself before (when the caller switched it off earlier)."""
         super().__init__(parent)
-        self._was_enabled = gc.isenabled()
+        self._was_enabled = gc.isenabled() if enabled_before is None else enabled_before
         gc.disable()
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
