@@ -223,9 +223,11 @@ def rss_mb() -> float:
 
 # --- running helper processes ----------------------------------------------------------------
 
-def run_json(command: Sequence[str], env: dict[str, str], timeout: float = 1800) -> dict[str, Any]:
-    """Run ``python -m …`` and return the JSON object it prints on its last ``BENCH `` line."""
-    done = subprocess.run([sys.executable, *command], env=env, cwd=REPO, capture_output=True, text=True,
+def run_json(command: Sequence[str], env: dict[str, str], timeout: float = 1800,
+             wrapper: Sequence[str] = ()) -> dict[str, Any]:
+    """Run ``python -m …`` (under ``wrapper``, e.g. ``xvfb-run``) and return the JSON object it prints on
+    its last ``BENCH `` line."""
+    done = subprocess.run([*wrapper, sys.executable, *command], env=env, cwd=REPO, capture_output=True, text=True,
                           timeout=timeout, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
     if done.returncode != 0 or not lines:

@@ -95,12 +95,16 @@ def _until(done: Any, what: str, seconds: float = 60) -> None:
         time.sleep(0.002)
 
 
-def kiosk_ui(db: Path, count: int) -> dict[str, Any]:
+def kiosk_ui(db: Path, count: int, keyboard: bool = False) -> dict[str, Any]:
     """``count`` self-registrations typed into the kiosk's own screens, each ending with the wipe.
 
     Receipts print to PDF files in a temporary folder (rendered and written like a real print).
     Measures the resident size after start, after the first half and at the end: the second
     half must add next to nothing (nothing of a citizen's flow is kept after the wipe).
+
+    ``keyboard``: with the on-screen pinyin keyboard, brought up over the name field of every
+    registration as a citizen's tap does (needs an X server: ``DISPLAY``, e.g. Xvfb). Without it the
+    kiosk runs offscreen, where Qt loads the keyboard's input method but never shows it.
     """
     import gc
     import os
@@ -113,8 +117,15 @@ def kiosk_ui(db: Path, count: int) -> dict[str, Any]:
     from ui.kiosk.shell import KioskShell
 
     os.environ["PH_PRINTER_RECEIPTS"] = f"pdf:{tempfile.mkdtemp(prefix='kiosk-bench-')}"
-    os.environ["PH_KIOSK_ON_SCREEN_KEYBOARD"] = "false"
+    os.environ["PH_KIOSK_ON_SCREEN_KEYBOARD"] = "true" if keyboard else "false"
     os.environ["PH_KIOSK_VOICE"] = "false"  # no speech engine spoken to 1,600 times: the flows' own memory
+    if keyboard:
+        from ui.kiosk.keyboard import use_on_screen_keyboard
+
+        if not os.environ.get("DISPLAY"):
+            raise RuntimeError("--keyboard needs an X server (DISPLAY): run it under xvfb-run")
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        use_on_screen_keyboard()  # as the program does before the application exists
     hall, app, window = _start("kiosk", db)
     body = window.body
     assert isinstance(body, KioskShell)
@@ -127,6 +138,12 @@ def kiosk_ui(db: Path, count: int) -> dict[str, Any]:
             break
         flow = body.open_flow("register")
         assert isinstance(flow, RegistrationFlow)
+        if keyboard:  # the citizen taps the name field: the keyboard comes up
+            from PySide6.QtGui import QGuiApplication
+
+            flow.name.setFocus()
+            method = QGuiApplication.inputMethod()
+            _until(lambda m=method: (m.show(), m.isVisible())[1], "the on-screen keyboard")
         flow.name.setText(form.petitioner.name)
         flow.id_number.setText(form.petitioner.document_number)
         flow.phone.setText(form.petitioner.phone)
@@ -157,7 +174,8 @@ def kiosk_ui(db: Path, count: int) -> dict[str, Any]:
             half_mb = rss_mb()
     gc.collect()
     end_mb = rss_mb()
-    result = {"role": "kiosk-ui", "registrations": done, "refused": refused, "seconds": time.monotonic() - began,
+    result = {"role": "kiosk-ui", "keyboard": keyboard, "registrations": done, "refused": refused,
+              "seconds": time.monotonic() - began,
               "rss_after_start_mb": started_mb, "rss_half_mb": half_mb, "rss_end_mb": end_mb,
               "second_half_growth_mb": end_mb - half_mb, "peak_mb": peak_rss_mb()}
     body.wipe()
@@ -210,6 +228,8 @@ def main() -> None:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--kiosk", action="store_true")
     which.add_argument("--kiosk-ui", action="store_true", help="self-registrations through the kiosk's screens")
+    parser.add_argument("--keyboard", action="store_true",
+                        help="--kiosk-ui with the on-screen keyboard brought up each time (needs DISPLAY)")
     which.add_argument("--counter", action="store_true")
     parser.add_argument("--db", required=True)
     parser.add_argument("--count", type=int, default=200, help="kiosk registrations")
@@ -217,7 +237,7 @@ def main() -> None:
     parser.add_argument("--password", default=DEMO_PASSWORD)
     args = parser.parse_args()
     if args.kiosk_ui:
-        result = kiosk_ui(Path(args.db), args.count)
+        result = kiosk_ui(Path(args.db), args.count, keyboard=args.keyboard)
     elif args.kiosk:
         result = kiosk(Path(args.db), args.count)
     else:

@@ -30,6 +30,9 @@ def use_on_screen_keyboard() -> bool:
     if os.environ.get("QT_IM_MODULE", IM_MODULE) != IM_MODULE:
         return False
     os.environ["QT_IM_MODULE"] = IM_MODULE
+    # The keyboard is the kiosk's only Qt Quick scene: drawn by Qt's software renderer it needs no OpenGL
+    # driver in the process (under Mesa's llvmpipe that alone is some 55 MB resident) and looks the same.
+    os.environ.setdefault("QT_QUICK_BACKEND", "software")
     # The keyboard's language follows the system locale: pinyin (简体中文) on a Chinese system.
     if not os.environ.get("LANG", "").startswith("zh"):
         os.environ["LANG"] = "zh_CN.UTF-8"
