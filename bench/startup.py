@@ -23,11 +23,16 @@ import time
 
 _T0 = time.monotonic()  # first thing, before any import that costs time
 
+import gc  # noqa: E402
+import sys  # noqa: E402
+
+if "--probe" in sys.argv and "bare" not in sys.argv:
+    gc.disable()  # as the program's entry does when a window starts (desktop/__main__.py)
+
 import argparse  # noqa: E402
 import json  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
