@@ -684,3 +684,26 @@ def test_a_locked_kiosk_takes_a_scan_typed_with_nothing_focused_once(qtbot: QtBo
     assert isinstance(flow, ProgressFlow), body.home_message.text()
     qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
     body._unlock()
+
+
+def test_a_scan_typed_while_a_tile_has_the_focus_is_read_once(qtbot: QtBot, work_context: Context,
+                                                               sqlite_hall: Hall, clerk: Actor) -> None:
+    """A button leaves the scanner's keys to its parents, level by level: the kiosk reads each key once."""
+    from ui.shell.device import DeviceWindow
+
+    result = register_visit(sqlite_hall, clerk, form())
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, result.case_number, result.query_code)
+    window = DeviceWindow(work_context(KIOSK, "kiosk"), kiosk_body)
+    qtbot.addWidget(window)
+    body = window.body
+    assert isinstance(body, KioskShell)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: body.filtering)
+    tile = body.tile_buttons["register"]
+    tile.setFocus()
+    qtbot.keyClicks(tile, payload)
+    qtbot.keyClick(tile, Qt.Key.Key_Return)
+    flow = body.flow
+    assert isinstance(flow, ProgressFlow), body.home_message.text()
+    qtbot.waitUntil(lambda: flow.current_page is flow.result_page)

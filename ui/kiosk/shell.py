@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -662,7 +663,7 @@ class KioskShell(QWidget):
             event.ignore()
             return True
         if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent):
-            if not self._mine(watched):
+            if not self._mine(watched) or not self._first_receiver(watched):
                 return False
             if self.locked and closing_key(event):
                 return True
@@ -676,12 +677,23 @@ class KioskShell(QWidget):
             app.installEventFilter(self)
             self.filtering = True
 
+    def _key_target(self) -> QWidget:
+        """Where a key typed now goes first: the kiosk window's focused widget, else the window itself."""
+        window = self.window()
+        return window.focusWidget() or window
+
+    def _first_receiver(self, watched: QObject) -> bool:
+        """Whether ``watched`` is a key's first receiver. A key its receiver leaves (a button's, most keys)
+        goes on to each parent in turn, and the application's filter sees it again each time: a scan
+        typed with a tile focused was read once per level and refused."""
+        return shiboken6.getCppPointer(watched)[0] == shiboken6.getCppPointer(self._key_target())[0]
+
     def _mine(self, watched: QObject) -> bool:
         return isinstance(watched, QWidget) and (watched is self.window() or self.isAncestorOf(watched))
 
     def _scanner_key(self, event: QKeyEvent) -> bool:
-        """A scanner's text ending in Enter: in a text field, or typed with nothing focused."""
-        focus = QApplication.focusWidget()
+        """A scanner's text ending in Enter: in a text field, or typed with no text field focused."""
+        focus = self._key_target()
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if isinstance(focus, QLineEdit) and self.isAncestorOf(focus):
             if enter and "://" in focus.text():
