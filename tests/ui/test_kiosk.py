@@ -663,9 +663,11 @@ def test_the_first_frame_carries_the_home_screen_only(qtbot: QtBot, work_context
     assert body.overlay is body.overlay and not body.overlay.isVisible()
 
 
-def test_a_locked_kiosk_takes_a_scan_typed_with_nothing_focused_once(qtbot: QtBot, work_context: Context,
-                                                                    sqlite_hall: Hall, clerk: Actor) -> None:
-    """With nothing focused the scanner's keys go to the window itself: read once, not once per filter."""
+@pytest.mark.parametrize("typed_into", ["the window, locked, nothing focused", "a focused tile"])
+def test_a_scan_from_the_home_screen_is_read_once(qtbot: QtBot, work_context: Context, sqlite_hall: Hall,
+                                                  clerk: Actor, typed_into: str) -> None:
+    """Each of the scanner's keys is read once: with nothing focused they go to the window itself (which has
+    a filter of its own as well); a focused button leaves them to its parents, level by level."""
     from ui.shell.device import DeviceWindow
 
     result = register_visit(sqlite_hall, clerk, form())
@@ -674,36 +676,18 @@ def test_a_locked_kiosk_takes_a_scan_typed_with_nothing_focused_once(qtbot: QtBo
     qtbot.addWidget(window)
     body = window.body
     assert isinstance(body, KioskShell)
-    body.lock()
+    target: QWidget = window
+    if typed_into == "a focused tile":
+        window.show()
+        target = body.tile_buttons["register"]
+    else:
+        body.lock()
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: body.filtering)
-    window.setFocus()
-    qtbot.keyClicks(window, payload)
-    qtbot.keyClick(window, Qt.Key.Key_Return)
+    target.setFocus()
+    qtbot.keyClicks(target, payload)
+    qtbot.keyClick(target, Qt.Key.Key_Return)
     flow = body.flow
     assert isinstance(flow, ProgressFlow), body.home_message.text()
     qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
     body._unlock()
-
-
-def test_a_scan_typed_while_a_tile_has_the_focus_is_read_once(qtbot: QtBot, work_context: Context,
-                                                               sqlite_hall: Hall, clerk: Actor) -> None:
-    """A button leaves the scanner's keys to its parents, level by level: the kiosk reads each key once."""
-    from ui.shell.device import DeviceWindow
-
-    result = register_visit(sqlite_hall, clerk, form())
-    payload = make_payload(sqlite_hall.settings.public_lookup_url, result.case_number, result.query_code)
-    window = DeviceWindow(work_context(KIOSK, "kiosk"), kiosk_body)
-    qtbot.addWidget(window)
-    body = window.body
-    assert isinstance(body, KioskShell)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: body.filtering)
-    tile = body.tile_buttons["register"]
-    tile.setFocus()
-    qtbot.keyClicks(tile, payload)
-    qtbot.keyClick(tile, Qt.Key.Key_Return)
-    flow = body.flow
-    assert isinstance(flow, ProgressFlow), body.home_message.text()
-    qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
