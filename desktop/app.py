@@ -122,7 +122,7 @@ def apply_role_theme(app: QApplication, role: WindowRole | str) -> None:
         from ui.kiosk.style import kiosk_style
 
         extra = kiosk_style(large=False, contrast=False)
-    apply_theme(app, str(WindowRole(role).value), extra)
+    apply_theme(app, WindowRole(role).value, extra)
 
 
 def open_installation(settings: Settings, db_path: Path) -> Hall:

@@ -247,7 +247,6 @@ class KioskShell(QWidget):
         self._taps: list[float] = []
         self._scan: list[str] = []
         self._scan_at = 0.0
-        self._shown = False
         self._window_watch: _WindowWatch | None = None
         #: Whether the application-wide filter (scanner, locked keys) is in place (from just after the first frame).
         self.filtering = False
@@ -413,9 +412,7 @@ class KioskShell(QWidget):
         # do the ticks of the main window's start-up layout animation — an object of Qt's own (its
         # animation timer) given to a Python filter makes PySide create every enumeration of every
         # module it has loaded, some 170, on the spot.
-        if not self._shown:
-            self._shown = True
-            self._watch_window()
+        self._watch_window()
         super().showEvent(event)
         if self.voice is None:
             QTimer.singleShot(VOICE_START_MS, self, self.start_voice)
