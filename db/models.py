@@ -126,9 +126,10 @@ class CaseRow(Base):
         Index("ix_cases_next_due", "next_due"),
         Index("ix_cases_id_number", "petitioner_id_number"),
         Index("ix_cases_phone", "petitioner_phone"),
-        # Few cases need a supervisor; the board counts them from this small index.
-        Index("ix_cases_needs_supervisor", "needs_supervisor",
-              sqlite_where=text("needs_supervisor = 1"), postgresql_where=text("needs_supervisor")),
+        # Few cases need a supervisor; the board counts them from this small index. On PostgreSQL
+        # migration 0006 makes it partial as well (WHERE needs_supervisor); naming that here would load
+        # SQLAlchemy's PostgreSQL dialect (with asyncio and ssl) on every device, which has SQLite only.
+        Index("ix_cases_needs_supervisor", "needs_supervisor", sqlite_where=text("needs_supervisor = 1")),
         Index("ix_cases_region", "region_code"),
         # The one-year statistics stream a year of cases from these, in index order (0007); the
         # first and the last also serve every query by received date or by topic (0009).
