@@ -43,19 +43,23 @@ BARE = "bare"
 # --- the probe (runs in the child process) -------------------------------------------------------
 
 def _probe(role: str, db: str | None) -> int:
+    if role != BARE:
+        # The program's command line and its settings come before Qt, as in `petition-hall run`
+        # (desktop/__main__.py → desktop.cli → load_settings → run_app). Imported after PySide6, every
+        # module would also pay PySide's own check of its source, which the program never pays.
+        from desktop.cli import main as program
+        from desktop.config import load_settings as settings_now
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
     from shiboken6 import getCppPointer
 
     marks: dict[str, float] = {"process": _T0}
     marks["qt_imported"] = time.monotonic()
-    if role == "kiosk":  # as run_app does before the application exists: the on-screen keyboard's input method
-        from desktop.config import load_settings as settings_now
+    # as run_app does before the application exists: the kiosk's on-screen keyboard's input method
+    if role == "kiosk" and settings_now().kiosk_on_screen_keyboard:
+        from ui.kiosk.keyboard import use_on_screen_keyboard
 
-        if settings_now().kiosk_on_screen_keyboard:
-            from ui.kiosk.keyboard import use_on_screen_keyboard
-
-            use_on_screen_keyboard()
+        use_on_screen_keyboard()
     app = QApplication(sys.argv)
     marks["qapp"] = time.monotonic()
 
@@ -121,8 +125,6 @@ def _probe(role: str, db: str | None) -> int:
         code = app.exec()
         window.close()
     else:
-        from desktop.cli import main as program
-
         assert db is not None
         # the program's own command line, as `petition-hall run` starts a window (run_app reuses the
         # QApplication made above)
