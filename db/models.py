@@ -564,7 +564,8 @@ class QueueTicketRow(Base):
 
     __tablename__ = "queue_tickets"
     __table_args__ = (Index("uq_queue_tickets_day_number", "day", "number", unique=True),
-                      Index("ix_queue_tickets_state_type", "state", "type_code"))
+                      # the waiting of a type; the service of a type by day (a ticket's estimated wait)
+                      Index("ix_queue_tickets_state_type_day", "state", "type_code", "day"))
 
     ticket_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     day: Mapped[str] = mapped_column(String(10))

@@ -131,7 +131,7 @@ class IssuedTicket:
     ticket: Ticket
     type_name: str
     ahead: int                          # people before this one in its type
-    estimated_wait_minutes: int | None  # None until the hall has served some of this type today
+    estimated_wait_minutes: int | None  # None until the hall has served some of this type (today or of late)
 
 
 @dataclass(frozen=True)
@@ -248,6 +248,37 @@ def average_service_minutes(durations_seconds: list[float]) -> float | None:
     """The mean time a ticket took at the window today (None before the first one is served)."""
     served = [d for d in durations_seconds if d >= 0]
     return sum(served) / len(served) / 60 if served else None
+
+
+#: When a type has not been served yet today, its estimate reads the service of this many days before.
+ESTIMATE_HISTORY_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Served:
+    """One ticket the hall finished: its day, the window, and how long it took there (seconds; None unknown)."""
+
+    day: str
+    window: int | None
+    seconds: float | None
+
+
+def service_for_estimate(today: list[Served], earlier: list[Served]) -> tuple[float | None, int]:
+    """The mean service minutes and the windows serving the type that an estimate uses.
+
+    Today's service when the type has been served today; otherwise that of the days before
+    (``earlier``, the last :data:`ESTIMATE_HISTORY_DAYS`), with the windows a day of them had
+    on average (rounded, at least one). A hall that has never served the type has no estimate.
+    """
+    basis = today if any(s.seconds is not None for s in today) else earlier
+    minutes = average_service_minutes([s.seconds for s in basis if s.seconds is not None])
+    days: dict[str, set[int]] = {}
+    for s in basis:
+        windows = days.setdefault(s.day, set())
+        if s.window is not None:
+            windows.add(s.window)
+    counted = [len(w) for w in days.values() if w]
+    return minutes, round(sum(counted) / len(counted)) if counted else 0
 
 
 def estimated_wait_minutes(ahead: int, service_minutes: float | None, windows: int) -> int | None:

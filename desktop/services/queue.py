@@ -16,7 +16,7 @@ numbers. Each ticket update is also conditional on the state it was read in.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import CursorResult, func, select, update
@@ -27,6 +27,7 @@ from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import validate_resident_id
 from desktop.domain.queue import (
+    ESTIMATE_HISTORY_DAYS,
     LEADER_TYPE,
     OFFLINE_PREFIX,
     Call,
@@ -35,17 +36,18 @@ from desktop.domain.queue import (
     QueueBoard,
     QueuedTicket,
     QueueStatistics,
+    Served,
     Ticket,
     TicketSource,
     TicketState,
     TicketTimes,
     WaitingCount,
     WindowType,
-    average_service_minutes,
     calling_order,
     estimated_wait_minutes,
     next_state,
     queue_statistics,
+    service_for_estimate,
     ticket_number,
     type_serves,
 )
@@ -313,20 +315,29 @@ def _ahead(session: Session, day: str, row: QueueTicketRow, types: dict[str, Win
     return next((i for i, t in enumerate(order) if t.ticket_id == row.ticket_id), len(order))
 
 
-def _estimate(session: Session, day: str, window_type: WindowType, ahead: int) -> int | None:
-    served = session.execute(select(QueueTicketRow.started_at, QueueTicketRow.called_at, QueueTicketRow.finished_at,
-                                    QueueTicketRow.window)
-                             .where(QueueTicketRow.day == day, QueueTicketRow.type_code == window_type.code,
-                                    QueueTicketRow.state == TicketState.DONE.value)).all()
-    durations = []
-    windows: set[int] = set()
-    for started, called, finished, window in served:
+def _served(session: Session, type_code: str, first_day: str, last_day: str) -> list[Served]:
+    rows = session.execute(select(QueueTicketRow.day, QueueTicketRow.window, QueueTicketRow.started_at,
+                                  QueueTicketRow.called_at, QueueTicketRow.finished_at)
+                           .where(QueueTicketRow.state == TicketState.DONE.value,
+                                  QueueTicketRow.type_code == type_code,
+                                  QueueTicketRow.day >= first_day, QueueTicketRow.day <= last_day)).all()
+    served = []
+    for day, window, started, called, finished in rows:
         begin, end = _time(started or called), _time(finished)
-        if begin is not None and end is not None:
-            durations.append((end - begin).total_seconds())
-        if window is not None:
-            windows.add(window)
-    return estimated_wait_minutes(ahead, average_service_minutes(durations), len(window_type.windows) or len(windows))
+        seconds = (end - begin).total_seconds() if begin and end else None
+        served.append(Served(day, window, seconds if seconds is not None and seconds >= 0 else None))
+    return served
+
+
+def _estimate(session: Session, day: str, window_type: WindowType, ahead: int) -> int | None:
+    today = _served(session, window_type.code, day, day)
+    earlier: list[Served] = []
+    if not any(s.seconds is not None for s in today):  # not served yet today: the weeks before
+        first = (date.fromisoformat(day) - timedelta(days=ESTIMATE_HISTORY_DAYS)).isoformat()
+        yesterday = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+        earlier = _served(session, window_type.code, first, yesterday)
+    minutes, windows = service_for_estimate(today, earlier)
+    return estimated_wait_minutes(ahead, minutes, len(window_type.windows) or windows)
 
 
 def issue_local(hall: Hall, *, type_code: str, source: TicketSource, priority: bool = False,

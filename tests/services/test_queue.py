@@ -64,6 +64,45 @@ def test_issued_ticket_says_who_is_ahead_and_estimates_from_todays_service(hall:
     assert (third.ahead, third.estimated_wait_minutes) == (1, 10)
 
 
+def _serve(hall: Hall, clock: FakeClock, window: int, minutes: float) -> None:
+    ticket = queue.call_next(hall, window=window)
+    assert ticket is not None
+    queue.act(hall, ticket.ticket_id, QueueAction.START, window=window)
+    clock.advance(minutes=minutes)
+    queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=window)
+
+
+def test_before_the_first_service_of_the_day_the_estimate_reads_the_weeks_before(hall: Hall, clock: FakeClock) -> None:
+    for _ in range(3):
+        issue(hall)
+    _serve(hall, clock, 1, 6)   # two windows served the type that day: 6, 10 and 8 minutes
+    _serve(hall, clock, 2, 10)
+    _serve(hall, clock, 1, 8)
+    clock.advance(days=3)  # no ticket of the type served since
+    first = queue.issue_ticket(hall, type_code="general", source=KIOSK)
+    issue(hall)
+    third = queue.issue_ticket(hall, type_code="wages", source=KIOSK)
+    assert third.estimated_wait_minutes is None  # that type was never served
+    fourth = queue.issue_ticket(hall, type_code="general", source=KIOSK)
+    # two ahead, 8 minutes a visitor, two windows a day: 8 minutes
+    assert (first.ahead, first.estimated_wait_minutes) == (0, 0)
+    assert (fourth.ahead, fourth.estimated_wait_minutes) == (2, 8)
+    _serve(hall, clock, 3, 21)  # served today: today's service decides from now on (21 minutes, one window)
+    fifth = queue.issue_ticket(hall, type_code="general", source=KIOSK)
+    assert (fifth.ahead, fifth.estimated_wait_minutes) == (2, 42)
+
+
+def test_service_older_than_four_weeks_gives_no_estimate(hall: Hall, clock: FakeClock) -> None:
+    issue(hall)
+    _serve(hall, clock, 1, 5)
+    clock.advance(days=28)
+    issue(hall)
+    assert queue.issue_ticket(hall, type_code="general", source=KIOSK).estimated_wait_minutes == 5
+    clock.advance(days=1)
+    issue(hall)
+    assert queue.issue_ticket(hall, type_code="general", source=KIOSK).estimated_wait_minutes is None
+
+
 def test_priority_goes_first_only_where_the_type_allows_it(hall: Hall) -> None:
     issue(hall)
     issue(hall, priority=True)
