@@ -8,7 +8,8 @@ Two stages, both before a push's transaction writes a row:
   such as U+202E; person data through the same validators as the counter's form).
 * :class:`Authority` — the event against the token and the server's data: ``device_id``
   is the token's device; the author is an existing, enabled account allowed at that kind
-  of device (its organisation and hall the device's), or the kiosk itself; the author's
+  of device (its organisation and hall the device's: :func:`staff_at`, which the 经办人 of
+  a command on the hall's records passes too), or the kiosk itself; the author's
   role holds the permission the event needs on that case (recusal and art. 30 included);
   a reclassification of a case that has been an accusation needs the supervisor permission
   (``督办与统计``); a device never records on a case sealed against its organisation.
