@@ -11,9 +11,15 @@ The authority for them, as ``server/queue.py`` is for the queue (the same push c
 
 Who may do what, by the device's role: kiosks book and send suggestions, and receive the
 schedule with its free places only (nobody's booking, no suggestion); displays receive the
-reception days; staff devices (counter, leader, admin) everything, acting for the person
-named in ``by`` (whose permission the device checked). On the central server (field keys
-given) names, ID numbers and phones are kept sealed with the field cipher.
+reception days; staff devices (counter, leader, admin) everything their staff may do. A staff
+device's command names its 经办人 in ``by`` (``staff:<账号>``): the server takes that account
+through the checks a pushed event's author passes (:func:`server.validation.staff_at`: it exists,
+is enabled, may work at that kind of device, is of the device's organisation and hall) and acts
+as it, so the services' own permission guards hold here as on the device, and the name written
+into the records (``received_by_name``, a note's author) is the account's. A command without
+``by`` from a staff device is refused; a device names nobody else. The suggestions a device took
+go with its link (``/records/suggestions/merge``), each naming who took it. On the central server
+(field keys given) names, ID numbers and phones are kept sealed with the field cipher.
 """
 
 # No ``from __future__ import annotations``: FastAPI reads the routes' annotations.
@@ -25,8 +31,9 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from db.models import StaffAccountRow
 from desktop.domain.errors import RuleViolation
-from desktop.domain.roles import Actor, Role
+from desktop.domain.roles import Actor
 from desktop.services import hallrecords, leaderday, reception, suggestions
 from desktop.services.changes import Topic
 from desktop.services.context import Hall
@@ -34,8 +41,10 @@ from server.personal import FieldKeys
 from server.protocol import SyncProblem
 from server.push import Notifier, event_stream
 from server.store import Device
+from server.validation import Pusher, Refused, staff_at, staff_login
 
 STAFF_ROLES: Final = frozenset({"counter", "leader", "admin"})
+NOT_HERE: Final = "此设备不能办理接访预约、接访日安排或人民建议的答复"
 AUDIENCES: Final = {"kiosk": hallrecords.Audience.KIOSK, "display": hallrecords.Audience.DISPLAY}
 FEED = TypeAdapter(hallrecords.RecordsFeed)
 
@@ -46,7 +55,7 @@ ACTOR = r"^[a-z]+:[^\x00-\x1f\x7f]{1,90}$"
 
 #: The fields of these requests in words (a refused request names them).
 FIELD_WORDS: Final = {
-    "since": "同步序号", "by": "经办人", "by_name": "经办人姓名", "day_id": "接访日", "day": "日期",
+    "since": "同步序号", "by": "经办人", "day_id": "接访日", "day": "日期",
     "first_month": "起始月份", "months": "月数", "leaders": "接访领导", "place": "地点", "topics": "接访主题",
     "units": "参加单位", "slots": "时段", "appointment_id": "预约", "name": "姓名", "id_number": "身份证号码",
     "phone": "联系电话", "persons_count": "人数", "summary": "诉求", "slot": "时段", "source": "预约来源",
@@ -60,8 +69,7 @@ FIELD_WORDS: Final = {
 
 class Command(BaseModel):
     since: int | None = Field(default=None, ge=0, le=2**62)  # the caller's mirror cursor: the answer says what changed
-    by: str = Field(default="", max_length=96, pattern=rf"^$|{ACTOR}")
-    by_name: str = Field(default="", max_length=64, pattern=LINE)
+    by: str = Field(default="", max_length=96, pattern=rf"^$|{ACTOR}")  # a staff device's 经办人: staff:<账号>
 
 
 Names = Annotated[list[Annotated[str, Field(min_length=1, max_length=32, pattern=LINE)]], Field(max_length=5)]
@@ -200,10 +208,23 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
 
     def actor(device: Device, command: Command, *, kiosk: bool = False) -> Actor:
         if device.role in STAFF_ROLES:
-            return Actor(command.by or f"device:{device.device_id}", command.by_name or "工作人员", Role.SYSTEM)
+            return staff(device, command.by)
         if kiosk and device.role == "kiosk":
             return Actor.kiosk(device.device_code or device.device_id)
-        raise SyncProblem("refused", "此设备不能办理接访预约、接访日安排或人民建议的答复")
+        raise SyncProblem("refused", NOT_HERE)
+
+    def staff(device: Device, by: str) -> Actor:
+        """The 经办人 a staff device names, as the accounts here know them (a pushed event's author alike)."""
+        login = staff_login(by)
+        if login is None:
+            raise SyncProblem("refused", f"经办人“{by}”无效：应为 staff:<账号>" if by else
+                                         "未写明经办人：工作人员设备上的每项办理须写明由哪个账户办理（by）")
+        at = Pusher(device.device_id, device.role, device.org_code, device.hall_code, device.device_code)
+        try:
+            with hall.sessions() as session:
+                return staff_at(at, login, lambda name: session.get(StaffAccountRow, name))
+        except Refused as refused:
+            raise SyncProblem("refused", f"经办人{refused.message}") from None
 
     def answer(result: Any, device: Device, since: int | None) -> dict[str, Any]:
         feed = FEED.dump_python(feed_for(device, since), mode="json") if since is not None else None
@@ -276,8 +297,7 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
     @app.post("/records/link-case")
     def link_case(body: LinkCase, who: Who) -> dict[str, Any]:
         """关联接访事项 (a staff device checked the case exists)."""
-        actor(who, body)
-        run(lambda: reception.set_case_number(hall, body.appointment_id, body.case_number))
+        run(lambda: reception.set_case_number(hall, actor(who, body), body.appointment_id, body.case_number))
         return answer(None, who, body.since)
 
     @app.post("/records/notes")
@@ -302,8 +322,12 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
 
     @app.post("/records/suggestions/merge")
     def merge(body: MergeSuggestions, who: Who) -> dict[str, Any]:
-        """Suggestions a kiosk or counter took (idempotent by id): the count newly kept is the result."""
-        actor(who, body, kiosk=True)
+        """Suggestions a kiosk or counter took (idempotent by id): the count newly kept is the result.
+
+        Sent by the device's link with no 经办人: each suggestion names who took it.
+        """
+        if who.role not in STAFF_ROLES and who.role != "kiosk":
+            raise SyncProblem("refused", NOT_HERE)
         for s in body.suggestions:
             if who.role == "kiosk" and s.device_id != who.device_id:
                 raise SyncProblem("refused", f"建议 {s.number} 的设备编号与本设备的令牌不符")

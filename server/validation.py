@@ -8,7 +8,8 @@ Two stages, both before a push's transaction writes a row:
   such as U+202E; person data through the same validators as the counter's form).
 * :class:`Authority` — the event against the token and the server's data: ``device_id``
   is the token's device; the author is an existing, enabled account allowed at that kind
-  of device (its organisation and hall the device's), or the kiosk itself; the author's
+  of device (its organisation and hall the device's: :func:`staff_at`, which the 经办人 of
+  a command on the hall's records passes too), or the kiosk itself; the author's
   role holds the permission the event needs on that case (recusal and art. 30 included);
   a reclassification of a case that has been an accusation needs the supervisor permission
   (``督办与统计``); a device never records on a case sealed against its organisation.
@@ -376,6 +377,35 @@ class Pusher:
     device_code: str = ""
 
 
+def staff_login(author: str) -> str | None:
+    """The account an author such as ``staff:wangli`` names (``None``: not a staff account's id)."""
+    found = _AUTHOR_RE.fullmatch(author)
+    return found[2] if found is not None and found[1] == "staff" else None
+
+
+def staff_at(device: Pusher, login: str, account: Callable[[str], StaffAccountRow | None], *,
+             relay: bool = False) -> Actor:
+    """The account ``login`` acting at ``device``, as the services know it; else :class:`Refused` (``author``).
+
+    The account (``account`` looks it up) exists and is enabled, its role may work at that kind of
+    device, its organisation is the device's and its hall, if it has one, the device's (a relaying hall
+    server passes on its devices' events: it has no organisation or hall of its own to compare).
+    Whatever a staff device writes on the server comes through here: its pushed events
+    (:class:`Authority`) and its commands on the hall's shared records (:mod:`server.records`).
+    """
+    row = account(login)
+    if row is None or row.disabled:
+        raise Refused("author", f"账户“{login}”不存在或已停用")
+    window = DEVICE_WINDOWS.get(device.role)
+    if window is not None and not may_use_window(window, row.role):
+        raise Refused("author", f"账户“{login}”的角色不能在{window.heading}设备上工作")
+    if not relay and row.org_code != device.org_code:
+        raise Refused("author", f"账户“{login}”所属单位与本设备登记的单位不同，不能在本设备上记录")
+    if not relay and row.hall_code and device.hall_code and row.hall_code != device.hall_code:
+        raise Refused("author", f"账户“{login}”限于在 {row.hall_code} 使用，不能在本设备所在的大厅记录")
+    return actor_for(row)
+
+
 class Authority:
     """The checks of one push against the token and the server's data, inside its transaction."""
 
@@ -416,17 +446,7 @@ class Authority:
         if device.role in ("kiosk", "display"):
             raise Refused("author", "自助终端和大厅显示屏上没有工作人员登录，不能以工作人员名义记录")
         self.load_accounts({who})
-        row = self._accounts.get(who)
-        if row is None or row.disabled:
-            raise Refused("author", f"账户“{who}”不存在或已停用")
-        window = DEVICE_WINDOWS.get(device.role)
-        if window is not None and not may_use_window(window, row.role):
-            raise Refused("author", f"账户“{who}”的角色不能在{window.heading}设备上工作")
-        if not relay and row.org_code != device.org_code:
-            raise Refused("author", f"账户“{who}”所属单位与本设备登记的单位不同，不能在本设备上记录")
-        if not relay and row.hall_code and device.hall_code and row.hall_code != device.hall_code:
-            raise Refused("author", f"账户“{who}”限于在 {row.hall_code} 使用，不能在本设备所在的大厅记录")
-        return actor_for(row)
+        return staff_at(device, who, self._accounts.get, relay=relay)
 
     def check(self, event: Event) -> None:
         """Raise :class:`Refused` unless the token's device and the author may record ``event``."""

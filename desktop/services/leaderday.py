@@ -225,7 +225,7 @@ def default_due(hall: Hall, reception_on: date) -> date:
 def record_decision(hall: Hall, actor: Actor, appointment_id: str, *, instruction: str, decision: str = "",
                     take_on: bool = False, unit_codes: Sequence[str] = (), due: date | None = None) -> Decision:
     """批示 (and the decision) on the visitor's case; with ``take_on`` also 包案 by the signed-in leader."""
-    guard(hall, actor, Permission.LEADER_DECIDE, "记录领导批示和包案", appointment_id)
+    _guard_decision(hall, actor, appointment_id)
     instruction, decision = instruction.strip(), decision.strip()
     if not instruction:
         raise ValidationError("instruction", "请填写领导批示（处理意见）", "instruction")
@@ -258,8 +258,13 @@ def record_decision(hall: Hall, actor: Actor, appointment_id: str, *, instructio
     return Decision(case_number, view, due if take_on else None, names)
 
 
+def _guard_decision(hall: Hall, actor: Actor, appointment_id: str) -> None:
+    guard(hall, actor, Permission.LEADER_DECIDE, "记录领导批示和包案", appointment_id)
+
+
 def mark_received(hall: Hall, actor: Actor, appointment_id: str, decision: str, take_on: bool) -> None:
     """The appointment received, with the leader's decision (on the authority: the leader's PC asks it)."""
+    _guard_decision(hall, actor, appointment_id)
     if hallrecords.remote_of(hall) is not None:
         hallrecords.ask(hall, "/records/received", {"appointment_id": appointment_id, "decision": decision[:2000],
                                                     "taken_on": take_on, **by(actor)})

@@ -307,8 +307,8 @@ def book(hall: Hall, actor: Actor, day_id: str, visitor: Visitor, *, slot: int |
 
 
 def by(actor: Actor) -> dict[str, str]:
-    """Who acts, as a command to the authority names them (written into the records it keeps)."""
-    return {"by": actor.actor_id, "by_name": actor.display_name}
+    """Who acts, as a command to the authority names them: the account, whose name and role it looks up."""
+    return {"by": actor.actor_id}
 
 
 def book_today(hall: Hall, actor: Actor, visitor: Visitor, *, case_number: str | None = None) -> Booking:
@@ -459,7 +459,7 @@ def appointments(hall: Hall, actor: Actor, day_id: str) -> list[Appointment]:
 
 def link_case(hall: Hall, actor: Actor, appointment_id: str, case_number: str) -> None:
     """Name the case an appointment is about (a visitor registered at the counter on arrival)."""
-    guard(hall, actor, Permission.REGISTER, "关联接访事项", alternatives=(Permission.LEADER_DECIDE,))
+    _guard_link(hall, actor)
     with hall.transaction() as session:
         row = session.get(AppointmentRow, appointment_id)
         if row is None:
@@ -474,8 +474,13 @@ def link_case(hall: Hall, actor: Actor, appointment_id: str, case_number: str) -
                                                      **by(actor)})
 
 
-def set_case_number(hall: Hall, appointment_id: str, case_number: str) -> None:
+def _guard_link(hall: Hall, actor: Actor) -> None:
+    guard(hall, actor, Permission.REGISTER, "关联接访事项", alternatives=(Permission.LEADER_DECIDE,))
+
+
+def set_case_number(hall: Hall, actor: Actor, appointment_id: str, case_number: str) -> None:
     """The authority records the case a staff device linked to an appointment (the device checked it exists)."""
+    _guard_link(hall, actor)
     with hall.transaction() as session:
         row = session.get(AppointmentRow, appointment_id)
         if row is None:

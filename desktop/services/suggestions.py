@@ -113,7 +113,7 @@ def publish_theme(hall: Hall, actor: Actor, *, title: str, description: str, clo
         hallrecords.ask(hall, "/records/themes", {"code": theme.code, "title": name, "description": text,
                                                   "opens_on": start.isoformat(),
                                                   "closes_on": closes_on.isoformat() if closes_on else None,
-                                                  "by": actor.actor_id, "by_name": actor.display_name})
+                                                  "by": actor.actor_id})
         return theme
     with hall.transaction() as session:
         session.add(SuggestionThemeRow(code=theme.code, title=name, description=text, opens_on=start,
@@ -216,7 +216,7 @@ def answer_suggestion(hall: Hall, actor: Actor, number: str, *, answer: str,
     today = hall.today()
     if hallrecords.remote_of(hall) is not None:
         hallrecords.ask(hall, "/records/suggestions/answer", {"number": number, "answer": text, "adoption": adoption,
-                                                              "by": actor.actor_id, "by_name": actor.display_name})
+                                                              "by": actor.actor_id})
         return _one(hall, number)
     with hall.transaction() as session:
         row = _row(session, number)
@@ -237,8 +237,8 @@ def award_suggestion(hall: Hall, actor: Actor, number: str, *, award: str) -> Su
     guard(hall, actor, Permission.SUPERVISE, "奖励人民建议")
     text = _clean(award, "奖励", 200)
     if hallrecords.remote_of(hall) is not None:
-        hallrecords.ask(hall, "/records/suggestions/award", {"number": number, "award": text, "by": actor.actor_id,
-                                                             "by_name": actor.display_name})
+        hallrecords.ask(hall, "/records/suggestions/award", {"number": number, "award": text,
+                                                             "by": actor.actor_id})
         return _one(hall, number)
     with hall.transaction() as session:
         row = _row(session, number)

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 from sqlalchemy import Engine, func, select
 
@@ -126,6 +127,18 @@ def serving(hall: Hall, server: SyncServer | None = None) -> Iterator[str]:
     """The HTTP API over ``hall`` on a real socket; yields its base URL."""
     with serve_in_thread(create_app(hall, server=server)) as url:
         yield url
+
+
+@contextmanager
+def api_client(hall: Hall) -> Iterator[httpx.Client]:
+    """An HTTP client of the API over ``hall`` on a real socket."""
+    with serving(hall) as url, httpx.Client(base_url=url) as client:
+        yield client
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The headers of a request made with a device's token."""
+    return {"Authorization": f"Bearer {token}"}
 
 
 def events_of(hall: Hall) -> list[Any]:
