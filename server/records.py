@@ -324,13 +324,23 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
     def merge(body: MergeSuggestions, who: Who) -> dict[str, Any]:
         """Suggestions a kiosk or counter took (idempotent by id): the count newly kept is the result.
 
-        Sent by the device's link with no 经办人: each suggestion names who took it.
+        Sent by the device's link with no 经办人: each suggestion names who took it, and that is
+        checked as a command's 经办人 is — the kiosk itself on a kiosk, on a staff device an account
+        that may act there. A device merges only the suggestions it took.
         """
         if who.role not in STAFF_ROLES and who.role != "kiosk":
             raise SyncProblem("refused", NOT_HERE)
+        kiosk_id = Actor.kiosk(who.device_code or who.device_id).actor_id if who.role == "kiosk" else ""
         for s in body.suggestions:
-            if who.role == "kiosk" and s.device_id != who.device_id:
+            if s.device_id != who.device_id:
                 raise SyncProblem("refused", f"建议 {s.number} 的设备编号与本设备的令牌不符")
+            if kiosk_id and s.submitted_by != kiosk_id:
+                raise SyncProblem("refused", f"建议 {s.number} 的经办人“{s.submitted_by}”不是本自助终端")
+            if not kiosk_id:
+                try:
+                    staff(who, s.submitted_by)
+                except SyncProblem as refused:
+                    raise SyncProblem("refused", f"建议 {s.number}：{refused.message}") from None
             try:
                 suggestions.check_content(s.content)
             except RuleViolation as refusal:

@@ -232,3 +232,34 @@ def test_signed_in_staff_book_cancel_note_answer_and_award_through_the_hall_serv
     assert sorted(rows) == ["张建国", "李梅"] and rows["张建国"].status == "已取消"
     assert (rows["李梅"].received_by_name, note.author_name) == ("陈志远", "王丽")
     assert (kept.answered_by, kept.adoption, kept.award) == ("staff:wangli", "采纳", "奖励500元")
+
+
+def _suggestion(n: int, device_id: str, submitted_by: str) -> dict[str, Any]:
+    return {"suggestion_id": f"s-{device_id}-{n}", "number": f"JY-20260930-K01-{n:04d}", "theme_title": "其他",
+            "content": "建议在大厅增设老年人专用等候区", "anonymous": True, "submitted_at": "2026-09-30T09:00:00",
+            "submitted_by": submitted_by, "device_id": device_id}
+
+
+def test_merged_suggestions_name_the_device_that_took_them_and_a_taker_who_may_act_there(
+        api: httpx.Client, authority: Hall) -> None:
+    kiosk = enrol_device(authority, "devk", "kiosk", device_code="K01")
+    counter = enrol_device(authority, "devc", "counter", hall_code="H01")
+    before = _written(authority)
+
+    def merge(token: str, *suggestion: dict[str, Any]) -> httpx.Response:
+        return api.post("/records/suggestions/merge", headers=bearer(token), json={"suggestions": list(suggestion)})
+
+    _refused(merge(kiosk, _suggestion(1, "devc", "kiosk:K01")),
+             "建议 JY-20260930-K01-0001 的设备编号与本设备的令牌不符")
+    _refused(merge(counter, _suggestion(2, "devk", "staff:wangli")), "的设备编号与本设备的令牌不符")
+    _refused(merge(kiosk, _suggestion(3, "devk", "staff:wangli")), "经办人“staff:wangli”不是本自助终端")
+    _refused(merge(counter, _suggestion(4, "devc", "kiosk:K01")), "建议 JY-20260930-K01-0004：经办人“kiosk:K01”无效")
+    _refused(merge(counter, _suggestion(5, "devc", "staff:hall2clerk")), "经办人账户“hall2clerk”限于在 H02 使用")
+    # one bad suggestion in a batch keeps the whole batch out
+    _refused(merge(counter, _suggestion(6, "devc", "staff:wangli"), _suggestion(7, "devc", "staff:gone")),
+             "经办人账户“gone”不存在或已停用")
+    assert _written(authority) == before
+    assert merge(kiosk, _suggestion(8, "devk", "kiosk:K01")).json()["result"] == 1
+    assert merge(counter, _suggestion(9, "devc", "staff:hall1clerk")).json()["result"] == 1
+    with authority.sessions() as session:
+        assert sorted(session.scalars(select(SuggestionRow.submitted_by))) == ["kiosk:K01", "staff:hall1clerk"]
