@@ -6,15 +6,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
-    QFrame,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.documents.templates import TEXTS
 from ui.common.widgets import label, secondary_button
+from ui.kiosk.screens import panel, scrolling
 
 
 def _numbered(text: str) -> str:
@@ -74,21 +73,14 @@ class GuideFlow(QWidget):
         self.text = label("")
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        panel = QFrame()
-        panel.setObjectName("panel")
-        inner = QVBoxLayout(panel)
-        inner.setContentsMargins(32, 24, 32, 24)
+        frame, inner = panel(spacing=None)
         inner.addWidget(self.title)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.text)
-        inner.addWidget(scroll, 1)
+        inner.addWidget(scrolling(self.text), 1)
         self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self.box.setContentsMargins(48, 24, 48, 24)
         self.box.setSpacing(32)
         self.box.addWidget(self.menu, 1)
-        self.box.addWidget(panel, 3)
+        self.box.addWidget(frame, 3)
         self.topics.idClicked.connect(self.show_topic)
         self.done.clicked.connect(self.finished)
         self.buttons[0].setChecked(True)

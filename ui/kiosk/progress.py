@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
-from ui.kiosk.screens import Screens, scrolling
+from ui.kiosk.screens import Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -49,15 +49,6 @@ def _rate(hall: Hall, ctx: WorkContext, number: str, code: str, rating: str, rea
     from desktop.services.self_service import rate_case
 
     return rate_case(hall, ctx.actor, number, code, rating, reason)
-
-
-def _panel() -> tuple[QFrame, QVBoxLayout]:
-    frame = QFrame()
-    frame.setObjectName("panel")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(32, 24, 32, 24)
-    layout.setSpacing(16)
-    return frame, layout
 
 
 class ProgressFlow(QWidget):
@@ -87,7 +78,7 @@ class ProgressFlow(QWidget):
         self.code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
         self.submit = QPushButton("查询")
         self.error = message_label()
-        entry, form = _panel()
+        entry, form = panel(spacing=16)
         form.addWidget(label("案件编号（回执上“案件编号”一栏）", "subtitle"))
         form.addWidget(self.number)
         form.addWidget(label("查询码（回执上的8位数字）", "subtitle"))
@@ -120,7 +111,7 @@ class ProgressFlow(QWidget):
         self.rate_button = QPushButton("评价办理结果")
         self.done_button = secondary_button("完成，返回首页")
         self.again_button = secondary_button("查询其他事项")
-        summary, left = _panel()
+        summary, left = panel(spacing=16)
         left.addWidget(self.heading)
         left.addWidget(label("当前状态", "hint"))
         left.addWidget(self.state)
@@ -129,7 +120,7 @@ class ProgressFlow(QWidget):
         left.addWidget(label("您现在可以", "hint"))
         left.addWidget(self.can_do)
         left.addStretch(1)
-        history, right = _panel()
+        history, right = panel(spacing=16)
         right.addWidget(label("办理经过", "subtitle"))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -173,7 +164,7 @@ class ProgressFlow(QWidget):
         self.send_rating = QPushButton("提交评价")
         self.rating_error = message_label()
         self.rating_back = secondary_button("返回")
-        rate_panel, rate = _panel()
+        rate_panel, rate = panel(spacing=16)
         rate.addWidget(label("您对这件事项的办理结果是否满意？", "title"))
         rate.addLayout(choice_row)
         rate.addWidget(label("意见（可不填）", "subtitle"))

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
@@ -34,7 +33,7 @@ from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.guide import _numbered
-from ui.kiosk.screens import Screens, scrolling
+from ui.kiosk.screens import Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -216,13 +215,7 @@ class RegistrationFlow(QWidget):
     # -- building
 
     def _page(self, lead: str) -> QVBoxLayout:
-        page = QFrame()
-        page.setObjectName("panel")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(32, 24, 32, 24)
-        layout.setSpacing(14)
-        if lead:
-            layout.addWidget(label(lead, "subtitle"))
+        page, layout = panel(lead)
         # Each screen scrolls on its own when large text or the on-screen keyboard leaves it too
         # little room; the step's title and the 上一步/下一步 buttons stay in view.
         self.pages.addWidget(scrolling(page))

@@ -1,9 +1,11 @@
-"""Screens of a kiosk flow that scroll by themselves, so the flow's own buttons stay in view."""
+"""Screens of a kiosk flow: white panels, which scroll by themselves so the flow's own buttons stay in view."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+
+from ui.common.widgets import label
 
 
 class Screens(QStackedWidget):
@@ -28,3 +30,19 @@ def scrolling(page: QWidget) -> QScrollArea:
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(page)
     return scroll
+
+
+def panel(lead: str = "", *, spacing: int | None = 14) -> tuple[QFrame, QVBoxLayout]:
+    """A kiosk screen's white panel (``QFrame#panel`` in the kiosk's style) and its layout.
+
+    ``lead``: a first line telling the citizen what this screen asks; ``spacing`` None keeps the style's.
+    """
+    frame = QFrame()
+    frame.setObjectName("panel")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(32, 24, 32, 24)
+    if spacing is not None:
+        layout.setSpacing(spacing)
+    if lead:
+        layout.addWidget(label(lead, "subtitle"))
+    return frame, layout

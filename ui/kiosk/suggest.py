@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.kiosk.screens import panel
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -123,13 +123,7 @@ class SuggestionFlow(QWidget):
         self.tasks.run(lambda hall: _themes(hall, actor), self._show_themes, self._failed)
 
     def _panel(self, lead: str) -> QVBoxLayout:
-        page = QFrame()
-        page.setObjectName("panel")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(32, 24, 32, 24)
-        layout.setSpacing(14)
-        if lead:
-            layout.addWidget(label(lead, "subtitle"))
+        page, layout = panel(lead)
         self.pages.addWidget(page)
         return layout
 
