@@ -15,6 +15,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy import Engine
+
 from desktop.services.context import Hall
 from server.store import DEVICE_ROLES
 
@@ -155,35 +157,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OperationalError as exc:
         print(f"无法连接服务器数据库：{exc.orig}", file=sys.stderr)
         return 2
-    hall = server_hall(engine)
+    from desktop.config import SettingsError
+    from server.hall import ServerSetupError
+
+    try:
+        return _command(args, engine, server_hall(engine))
+    except (ServerSetupError, SettingsError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
+def _command(args: argparse.Namespace, engine: Engine, hall: Hall) -> int:
+    """Runs ``args.command`` on the server's hall (the caller disposes of ``engine``)."""
     if args.command == "rotate-field-key":
         from server.hall import add_field_key, load_field_keys
         from server.personal import reencrypt
 
-        try:
-            key_id = add_field_key(hall)
-            done = reencrypt(hall.sessions, load_field_keys(hall))
-        finally:
-            engine.dispose()
+        key_id = add_field_key(hall)
+        done = reencrypt(hall.sessions, load_field_keys(hall))
         print(f"已启用新的字段加密密钥 {key_id}，{done} 项密文已重新加密")
         return 0
     if args.command in ("import-directory", "share-settings"):
-        try:
-            return _reference_command(args, hall)
-        finally:
-            engine.dispose()
+        return _reference_command(args, hall)
     if args.command in ("issue-code", "list-devices", "revoke-device"):
-        try:
-            return _devices_command(args, hall)
-        finally:
-            engine.dispose()
+        return _devices_command(args, hall)
     if args.command in ("window-types", "window-type"):
-        try:
-            from desktop import queue_commands
+        from desktop import queue_commands
 
-            return queue_commands.run(args, hall)
-        finally:
-            engine.dispose()
+        return queue_commands.run(args, hall)
     if args.command == "enrol-device":
         from server.store import enrol_device
 
@@ -193,8 +196,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 2
-        finally:
-            engine.dispose()
         print(f"已登记设备 {args.device_id}（{args.role}{'，机构 ' + args.org if args.org else ''}）。同步令牌如下，"
               "只显示这一次，请在该设备上运行 `python -m desktop sync-token` 保存它：", file=sys.stderr)
         print(token)

@@ -9,6 +9,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -23,6 +24,10 @@ log = logging.getLogger(__name__)
 PEPPER_ENV = "PH_QUERY_CODE_PEPPER"
 
 
+class ServerSetupError(RuntimeError):
+    """The server's environment or key files cannot be used; the message says which and what to do."""
+
+
 def deployment_pepper() -> bytes | None:
     """The deployment-wide query-code pepper (hex in ``PH_QUERY_CODE_PEPPER``, else the settings file's)."""
     text = os.environ.get(PEPPER_ENV, "").strip()
@@ -30,7 +35,8 @@ def deployment_pepper() -> bytes | None:
         try:
             return bytes.fromhex(text)
         except ValueError:
-            raise RuntimeError(f"环境变量 {PEPPER_ENV} 不是十六进制") from None
+            raise ServerSetupError(f"环境变量 {PEPPER_ENV} 不是十六进制：应为查询码密钥的十六进制文本"
+                                   "（与各设备设置中的 query_code_pepper 相同）") from None
     return load_settings(write_first_start=False).pepper_bytes or None
 
 
@@ -47,6 +53,9 @@ def server_secrets(pepper: bytes | None) -> Secrets:
     path = server_secrets_file()
     try:
         secrets = Secrets.from_json(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ServerSetupError(f"服务器密钥文件 {path} 已损坏（{exc}）：请从备份恢复该文件；"
+                               "新建密钥会使已有的审计日志无法核验") from None
     except FileNotFoundError:
         secrets = Secrets.generate()
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -75,27 +84,42 @@ def field_keys_file() -> Path:
     return keys_dir() / "server-field-keys.json"
 
 
+def _damaged_ring(path: Path, exc: Exception) -> ServerSetupError:
+    return ServerSetupError(f"字段加密密钥文件 {path} 已损坏（{exc}）：请从备份恢复该文件")
+
+
+def _key_ring(path: Path) -> dict[str, Any] | None:
+    """The field key ring file's content (``{"current": id, "keys": {id: base64}}``), None before any rotation."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("current") not in data.get("keys", {}):
+            raise ValueError("缺少当前密钥")
+        return data
+    except FileNotFoundError:
+        return None
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise _damaged_ring(path, exc) from None
+
+
 def load_field_keys(hall: Hall) -> FieldKeys:
     """The server's field key ring (``server-field-keys.json``), or its first key alone before any rotation."""
     path = field_keys_file()
+    data = _key_ring(path)
+    if data is None:
+        return FieldKeys.single(hall.secrets.field_key, hall.secrets.index_key)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         keys = {key_id: base64.b64decode(value, validate=True) for key_id, value in data["keys"].items()}
         cipher = FieldCipher(keys, data["current"])
-    except FileNotFoundError:
-        return FieldKeys.single(hall.secrets.field_key, hall.secrets.index_key)
     except (ValueError, KeyError, TypeError) as exc:
-        raise RuntimeError(f"字段加密密钥文件 {path} 已损坏：{exc}") from None
+        raise _damaged_ring(path, exc) from None
     return FieldKeys(cipher, BlindIndex(hall.secrets.index_key))
 
 
 def add_field_key(hall: Hall) -> str:
     """A new current field key (the old ones stay for reading); returns its id. Re-encrypt afterwards."""
     path = field_keys_file()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        data = {"current": "k1", "keys": {"k1": base64.b64encode(hall.secrets.field_key).decode("ascii")}}
+    data = _key_ring(path) or {"current": "k1",
+                               "keys": {"k1": base64.b64encode(hall.secrets.field_key).decode("ascii")}}
     number = 1 + max(int(k[1:]) for k in data["keys"] if k[1:].isdigit())
     key_id = f"k{number}"
     data["keys"][key_id] = base64.b64encode(secrets.token_bytes(32)).decode("ascii")

@@ -90,3 +90,26 @@ def test_the_directory_and_shared_settings_are_set_from_the_command_line(
         assert shared["settings"] == {"hall_phone": "0579-84100000"} and len(shared["organisations"]) >= 10
     finally:
         use_directory(None)
+
+
+def test_a_wrong_pepper_or_a_damaged_key_file_is_said_in_words_not_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.hall import field_keys_file, server_secrets_file
+
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    monkeypatch.setenv("PH_QUERY_CODE_PEPPER", "not hex")
+    assert main(["list-devices", "--db", db]) == 2
+    assert "PH_QUERY_CODE_PEPPER 不是十六进制" in capsys.readouterr().err
+    monkeypatch.setenv("PH_QUERY_CODE_PEPPER", "ab" * 32)
+
+    assert main(["rotate-field-key", "--db", db]) == 0  # the server's key files exist from here on
+    capsys.readouterr()
+    field_keys_file().write_text("{", encoding="utf-8")
+    assert main(["rotate-field-key", "--db", db]) == 2
+    assert "字段加密密钥文件" in capsys.readouterr().err
+
+    secrets = server_secrets_file().read_text(encoding="utf-8")
+    server_secrets_file().write_text(secrets[: len(secrets) // 2], encoding="utf-8")
+    assert main(["list-devices", "--db", db]) == 2
+    said = capsys.readouterr().err
+    assert "服务器密钥文件" in said and "备份" in said and "Traceback" not in said
