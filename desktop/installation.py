@@ -97,7 +97,8 @@ def _backups_advice(db_path: Path) -> str:
 def problem_message(path: Path, problem: FileProblem, detail: str = "") -> str:
     """What is wrong with the database file at ``path`` and what to do, in plain Chinese."""
     if problem == "missing":
-        return (f"数据库 {path} 不存在。请检查路径是否写错（命令行的 --db，或设置中的 database / 环境变量 PH_DATABASE）；程序不会在一个不存在的路径上新建数据库和密钥。"
+        return (f"数据库 {path} 不存在。请检查路径是否写错（命令行的 --db，或设置 database / 环境变量 PH_DATABASE）；"
+                "程序不会在一个不存在的路径上新建数据库和密钥。"
                 "（生成演示库请用 demo-data；新安装首次启动时会在设置中的默认位置自动创建数据库）")
     if problem == "directory":
         return (f"{path} 是一个文件夹，不是数据库文件。请用 --db 指定数据库文件本身"
