@@ -16,8 +16,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -331,9 +331,23 @@ def load_settings(write_first_start: bool = True) -> Settings:
         _write_settings_file(path, stored)
     names = Settings.names()
     values = {k: v for k, v in stored.items() if k in names}
-    environment = {key.upper(): value for key, value in os.environ.items() if key.upper().startswith("PH_")}
-    values.update({name: environment[f"PH_{name.upper()}"] for name in names if f"PH_{name.upper()}" in environment})
+    values.update(_environment(names))
     return Settings(**values)
+
+
+def _environment(names: Iterable[str]) -> dict[str, str]:
+    """The settings among ``names`` that an environment variable ``PH_<NAME>`` sets, with its text."""
+    environment = {key.upper(): value for key, value in os.environ.items() if key.upper().startswith("PH_")}
+    return {name: environment[f"PH_{name.upper()}"] for name in names if f"PH_{name.upper()}" in environment}
+
+
+def with_values(settings: Settings, values: Mapping[str, Any]) -> Settings:
+    """``settings`` with ``values`` (each checked) in force now, except those an environment variable overrides."""
+    taken = {name: value for name, value in values.items() if name not in _environment(values)}
+    if not taken:
+        return settings
+    checked = Settings(**taken)
+    return replace(settings, **{name: getattr(checked, name) for name in taken})
 
 
 def _write_settings_file(path: Path, stored: dict[str, Any]) -> None:

@@ -117,6 +117,14 @@ class Hall:
                 self.__dict__["policy"] = DeadlinePolicy(DayCounting(self.settings.day_counting), self._calendar())
             return self.__dict__["policy"]  # type: ignore[no-any-return]
 
+    def use_settings(self, settings: Settings) -> None:
+        """Put ``settings`` in force: services read them from their next call; deadlines follow a new day counting."""
+        with self._build_lock:
+            recount = settings.day_counting != self.settings.day_counting
+            self.settings = settings
+            if recount:
+                self.__dict__.pop("policy", None)
+
     def reload_calendar(self) -> None:
         with self._build_lock:
             self.__dict__.pop("policy", None)

@@ -27,7 +27,7 @@ from typing import Any, Final
 from sqlalchemy import delete, select
 
 from db.models import HolidayScheduleRow, ReferenceDocumentRow, ReferenceStateRow, StaffAccountRow
-from desktop.config import Settings, SettingsError, merge_into_settings_file
+from desktop.config import Settings, SettingsError, merge_into_settings_file, with_values
 from desktop.domain.access import Actor, Permission
 from desktop.domain.audit import AuditAction
 from desktop.domain.errors import RuleViolation, ValidationError
@@ -281,10 +281,12 @@ def _read_settings(hall: Hall, audience: Audience) -> Any:
 
 
 def _apply_settings(hall: Hall, content: Any) -> None:
-    """Into this PC's settings file (taking effect at the next start); the environment still overrides."""
-    changed = merge_into_settings_file(check_shared_settings(content))
+    """Into this PC's settings file and in force at once; the environment still overrides."""
+    shared = check_shared_settings(content)
+    changed = merge_into_settings_file(shared)
     if not changed:
         return
+    hall.use_settings(with_values(hall.settings, {name: shared[name] for name in changed}))
     with hall.transaction() as session:
         audit(session, hall, SYNC_ACTOR, AuditAction.SETTING_CHANGED, "settings",
               {"names": changed, "from": "中心服务器"})

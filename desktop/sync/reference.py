@@ -4,7 +4,7 @@ Asked after each sync with the version the device last applied; when the server 
 ``unchanged`` nothing is written. Otherwise each kind whose version this device does not
 hold is applied (accounts stored as sent, with the local lockout state kept; holiday
 schedules replacing the same year's; the organisation directory replacing the shipped one;
-shared settings written into the settings file for the next start), its version recorded
+shared settings written into the settings file and put in force at once), its version recorded
 after it, and the overall version last, so an interrupted apply is simply done again.
 """
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 
 from db.models import AuditRow, ReferenceDocumentRow, ReferenceStateRow, StaffAccountRow
 from desktop.config import SettingsError, load_settings
+from desktop.domain.deadlines import DayCounting
 from desktop.domain.errors import ValidationError
 from desktop.services.accounts import sign_in
 from desktop.services.context import Actor, Hall
@@ -139,12 +140,28 @@ def test_shared_settings_reach_the_devices_of_their_hall(
     for name, hall_code, phone in (("p", "PJ", "0579-84100000"), ("y", "YW", "")):
         monkeypatch.setenv("PH_CONFIG_DIR", str(tmp_path / name))
         hall = device_hall(name)
+        assert hall.policy.counting is DayCounting.CALENDAR
         pull_reference(hall, url, enrol_device(centre, f"dev{name}", "counter", hall_code=hall_code))
         settings = load_settings(write_first_start=False)  # what the PC reads at its next start
         assert (settings.issuing_organisation, settings.day_counting, settings.hall_phone) == \
             ("浦江县信访局", "working", phone)
+        # … and what it works with already: documents, and deadlines counted in working days
+        assert (hall.settings.issuing_organisation, hall.settings.day_counting, hall.settings.hall_phone) == \
+            ("浦江县信访局", "working", phone)
+        assert hall.policy.counting is DayCounting.WORKING
         with hall.sessions() as session:
             assert session.scalar(select(AuditRow.detail).where(AuditRow.target == "settings"))
+
+
+def test_an_environment_variable_still_overrides_a_shared_setting_in_force(
+        centre: Hall, url: str, device_hall: DeviceFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    share_settings(centre, Actor.system("test"), {"day_counting": "working", "hall_name": "浦江县人民来访接待中心"})
+    monkeypatch.setenv("PH_CONFIG_DIR", str(tmp_path / "e"))
+    monkeypatch.setenv("PH_DAY_COUNTING", "calendar")  # this PC's own choice
+    hall = device_hall("e")
+    pull_reference(hall, url, enrol_device(centre, "deve", "counter"))
+    assert (hall.settings.day_counting, hall.settings.hall_name) == ("calendar", "浦江县人民来访接待中心")
+    assert hall.policy.counting is DayCounting.CALENDAR
 
 
 def test_a_new_kind_plugs_in_with_one_registration(

@@ -90,7 +90,7 @@ class HallSource(QObject):
     def __init__(self, settings: Settings, open_hall: Callable[[], Hall] | None = None, *,
                  hall: Hall | None = None, start: bool = True) -> None:
         super().__init__()
-        self.settings = settings
+        self._settings = settings
         self._outcome = _Outcome()
         self._waiting: list[Callable[[Hall], None]] = []
         self._failing: list[Callable[[str], None]] = []
@@ -148,6 +148,12 @@ class HallSource(QObject):
     def of(cls, hall: Hall | HallSource) -> HallSource:
         """``hall`` as a source (an open hall is ready at once)."""
         return hall if isinstance(hall, HallSource) else cls(hall.settings, hall=hall)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force: the open hall's (shared settings from the centre apply at once), else the start's."""
+        hall = self._outcome.hall
+        return hall.settings if hall is not None else self._settings
 
     @property
     def hall(self) -> Hall | None:
