@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, insert
@@ -13,6 +14,7 @@ from desktop.domain.calendar import format_schedule_csv, parse_schedule_csv
 from desktop.domain.errors import ValidationError
 from desktop.services.audit import audit, guard
 from desktop.services.context import Hall
+from desktop.services.projections import recount_deadlines
 
 
 def import_schedule(hall: Hall, actor: Actor, text: str, source: str) -> list[int]:
@@ -33,7 +35,9 @@ def import_schedule(hall: Hall, actor: Actor, text: str, source: str) -> list[in
         audit(session, hall, actor, AuditAction.SETTING_CHANGED, "holiday_schedules",
               {"years": [s.year for s in schedules], "source": source})
     hall.reload_calendar()
-    return [s.year for s in schedules]
+    years = [s.year for s in schedules]
+    recount_deadlines(hall, date(min(years), 1, 1))  # the open cases' deadlines, counted again over the new days
+    return years
 
 
 def import_schedule_file(hall: Hall, actor: Actor, path: Path) -> list[int]:

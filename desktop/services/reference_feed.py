@@ -37,6 +37,7 @@ from desktop.services.accounts import SyncedAccount, apply_synced_accounts
 from desktop.services.audit import audit, guard
 from desktop.services.context import Hall
 from desktop.services.holidays import import_schedule
+from desktop.services.projections import recount_deadlines
 from desktop.services.reference import ORGANISATION_COLUMNS, ORGANISATION_REQUIRED, read_table, use_directory
 
 SYNC_ACTOR: Final = Actor.system("sync")
@@ -286,10 +287,13 @@ def _apply_settings(hall: Hall, content: Any) -> None:
     changed = merge_into_settings_file(shared)
     if not changed:
         return
+    counted = hall.settings.day_counting
     hall.use_settings(with_values(hall.settings, {name: shared[name] for name in changed}))
     with hall.transaction() as session:
         audit(session, hall, SYNC_ACTOR, AuditAction.SETTING_CHANGED, "settings",
               {"names": changed, "from": "中心服务器"})
+    if hall.settings.day_counting != counted:
+        recount_deadlines(hall)  # every stored deadline, counted the new way
 
 
 for _kind in (ReferenceKind("accounts", _read_accounts, _apply_accounts),

@@ -268,6 +268,24 @@ def write_projections(session: Session, views: Sequence[CaseView], existing: set
             session.connection().execute(insert(cast(Table, SearchKeyRow.__table__)), keys)
 
 
+def refold(session: Session, case_ids: Sequence[str], policy: DeadlinePolicy) -> list[CaseView]:
+    """Fold these (stored) cases again from their events under ``policy`` and rewrite their rows.
+
+    For what only the deadline policy changes (a holiday schedule, the day counting): the
+    people, search keys and texts stay as they are.
+    """
+    histories: dict[str, list[Event]] = {case_id: [] for case_id in case_ids}
+    connection = session.connection()
+    for start in range(0, len(case_ids), 500):
+        for stored in connection.execute(select(_EVENTS).where(_EVENTS.c.case_id.in_(case_ids[start:start + 500]))
+                                         .order_by(_EVENTS.c.hlc, _EVENTS.c.event_id)):
+            histories[stored.case_id].append(row_to_event(stored))
+    views = [project(case_id, events, policy) for case_id, events in histories.items() if events]
+    write_projections(session, views, {v.case_id for v in views}, set())
+    note_cases(session, [v.case_id for v in views])
+    return views
+
+
 # --- rebuilding -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
