@@ -14,8 +14,9 @@ RUNTIME_DEBS=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 lib
   libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-xfixes0 libfontconfig1 libdbus-1-3 libpulse0 libspeechd2 fonts-wqy-microhei
   python3-venv)
-# binutils and icu-devtools build the installable bundle (build/build.sh, tests/test_bundle.py)
-DEV_DEBS=(postgresql xvfb xauth poppler-utils cups printer-driver-cups-pdf binutils icu-devtools)
+# zbar-tools: a second QR decoder for the receipts (tests/documents); binutils and icu-devtools build the
+# installable bundle (build/build.sh, tests/test_bundle.py)
+DEV_DEBS=(postgresql xvfb xauth poppler-utils zbar-tools cups printer-driver-cups-pdf binutils icu-devtools)
 
 missing=()
 want=("${RUNTIME_DEBS[@]}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -102,6 +103,25 @@ def test_the_qr_code_scans_back_to_the_case_and_code(receipt_scan: list[zxingcpp
     (code,) = receipt_scan
     assert code.format == zxingcpp.BarcodeFormat.QRCode
     assert parse_payload(code.text, "xf.example.gov.cn") == (CASE_NUMBER, "04718253")
+
+
+@pytest.mark.parametrize("dpi", [150, 203, 300])
+def test_zbar_reads_the_same_qr_code_at_every_printer_resolution(rendered: dict[K, RenderedDocument], dpi: int,
+                                                                 tmp_path: Path, poppler: None) -> None:
+    """A second decoder, independent of zxing (ZBar, as in many handheld scanners and phone apps)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("zbarimg") is None:
+        message = "缺少 zbarimg：apt-get install zbar-tools"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI 中必须安装 zbar-tools — {message}")
+        pytest.skip(message)
+    (page,) = pdf_images(rendered[K.REGISTRATION_RECEIPT].pdf, tmp_path, dpi)
+    page.save(tmp_path / "receipt.png")
+    read = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "receipt.png")],
+                          capture_output=True, text=True, check=False).stdout.split()
+    assert len(read) == 1 and parse_payload(read[0], "xf.example.gov.cn") == (CASE_NUMBER, "04718253")
 
 
 def test_the_qr_code_is_at_least_25_mm_wide(receipt_scan: list[zxingcpp.Barcode], poppler: None) -> None:
