@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -506,17 +506,25 @@ class KioskShell(QWidget):
         """Keep the focused field in view in every scrolling area around it (the flow's and its screen's)."""
         if new is None or not self.holder.isAncestorOf(new):
             return
+        areas: list[QScrollArea] = []
         parent = new.parentWidget()
         while parent is not None:
             if isinstance(parent, QScrollArea):
                 inner = parent.widget()
                 if inner is not None and inner.isAncestorOf(new):
+                    areas.append(parent)
                     parent.ensureWidgetVisible(new, 40, 40)
             if parent is self.flow_scroll:
                 break
             parent = parent.parentWidget()
+        # A screen's own scrolling area may be taller than the room the flow's leaves it (the keyboard
+        # up): each inner area then scrolls on until the field is in the part that can be seen.
+        for area in areas[:-1]:
+            _reveal(area, new, 40)
 
     def keep_focus_in_view(self) -> None:
+        """The keyboard came up or went: lay the page out in the room left now, then scroll to the field."""
+        self.keyboard_space.layout.activate()
         self._focus_moved(None, QApplication.focusWidget())
 
     # -- privacy after a sync ---------------------------------------------------------------------
@@ -737,6 +745,21 @@ class KioskShell(QWidget):
     def typed_anything(self) -> list[str]:
         """Every text shown or held by a widget of the kiosk (for tests and the wipe's self-check)."""
         return widget_texts(self.window())
+
+
+def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> None:
+    """Scroll ``area`` so that ``widget`` lies in the part of its viewport not cut off by the areas around it."""
+    view = area.viewport()
+    seen = view.visibleRegion().boundingRect()
+    if seen.isEmpty():
+        return
+    top = widget.mapTo(view, QPoint(0, 0)).y()
+    bar = area.verticalScrollBar()
+    if top + widget.height() + margin > seen.bottom():
+        bar.setValue(bar.value() + top + widget.height() + margin - seen.bottom())
+        top = widget.mapTo(view, QPoint(0, 0)).y()
+    if top - margin < seen.top():
+        bar.setValue(bar.value() - (seen.top() - top + margin))
 
 
 def widget_texts(root: QWidget) -> list[str]:
