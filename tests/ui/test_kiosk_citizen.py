@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.services.context import Actor
+from desktop.services.context import Actor, Hall
 from ui.kiosk.body import kiosk_body
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.shell import KioskShell
@@ -30,6 +30,27 @@ def shell(qtbot: QtBot, work_context: Context) -> Iterator[KioskShell]:
     qtbot.waitExposed(body)
     qtbot.waitUntil(lambda: body.filtering)
     yield body
+
+
+Themed = Callable[[QApplication | QCoreApplication | None], None]
+
+
+@pytest.fixture
+def themed() -> Iterator[Themed]:
+    """The kiosk's application look as ``python -m desktop run --role kiosk`` sets it (its CJK font), undone after."""
+    from desktop.app import apply_role_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font, sheet = app.font(), app.styleSheet()
+
+    def apply(target: QApplication | QCoreApplication | None) -> None:
+        assert isinstance(target, QApplication)
+        apply_role_theme(target, "kiosk")
+
+    yield apply
+    app.setStyleSheet(sheet)
+    app.setFont(font)
 
 
 def _keyboard_up(shell: KioskShell, height: int = KEYBOARD) -> None:
@@ -67,3 +88,31 @@ def test_enter_on_the_keyboard_puts_it_away_so_the_answer_is_seen(qtbot: QtBot, 
     assert "案件编号的格式不对" in flow.error.text()
     # no text field keeps the focus: Qt's virtual keyboard hides, the message under the fields shows
     assert not flow.number.hasFocus() and not flow.code.hasFocus()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("contrast", [False, True])
+def test_large_text_home_tiles_stay_apart_and_on_the_screen(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                            size: tuple[int, int], contrast: bool) -> None:
+    from desktop.app import build_window
+
+    themed(QApplication.instance())
+    window = build_window(sqlite_hall, "kiosk")  # the kiosk's own window: its title strip, all six tiles
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shell = window.body  # type: ignore[attr-defined]
+    assert isinstance(shell, KioskShell) and len(shell.tile_buttons) == 6
+    shell.contrast_button.setChecked(contrast)
+    qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
+    shell.home.layout().activate()
+    tiles = sorted(shell.tile_buttons.values(), key=lambda b: (b.y(), b.x()))
+
+    def apart() -> bool:
+        boxes = [b.geometry() for b in tiles]
+        return (all(not a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+                and all(b.bottom() < shell.home.height() for b in boxes)
+                and all(b.minimumSizeHint().height() <= b.height() for b in tiles))
+
+    qtbot.waitUntil(apart)

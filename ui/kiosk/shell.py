@@ -136,7 +136,8 @@ def _tile_button(tile: Tile) -> QPushButton:
     title = label(tile.title, "tileTitle", centred=True)
     hint = label(tile.hint, "tileHint", centred=True)
     inner = QVBoxLayout(button)
-    inner.setContentsMargins(24, 24, 24, 24)
+    inner.setContentsMargins(12, 8, 12, 8)
+    inner.setSpacing(0)
     inner.addStretch(1)
     for part in (title, hint):
         part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
