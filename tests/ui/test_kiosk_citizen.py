@@ -6,12 +6,14 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Actor, Hall
 from ui.kiosk.body import kiosk_body
 from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell
 from ui.shell.context import WorkContext
 
@@ -116,3 +118,42 @@ def test_large_text_home_tiles_stay_apart_and_on_the_screen(qtbot: QtBot, sqlite
                 and all(b.minimumSizeHint().height() <= b.height() for b in tiles))
 
     qtbot.waitUntil(apart)
+
+
+@pytest.fixture
+def keyboard(shell: KioskShell) -> Iterator[None]:
+    """Qt's virtual keyboard as the kiosk sees it: up while a text field has the focus, gone when it has not."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+
+    def moved(_old: QWidget | None, new: QWidget | None) -> None:
+        _keyboard_up(shell, KEYBOARD if isinstance(new, QLineEdit | QPlainTextEdit) else 0)
+
+    app.focusChanged.connect(moved)
+    yield
+    app.focusChanged.disconnect(moved)
+
+
+def _tap(qtbot: QtBot, widget: QWidget) -> None:
+    """A finger's tap where ``widget`` is at the press: the release goes where the finger still is."""
+    window = widget.window().windowHandle()
+    assert window is not None
+    at = widget.mapTo(widget.window(), widget.rect().center())
+    QTest.mousePress(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseRelease(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+
+
+def test_a_tap_on_next_while_typing_is_not_lost_when_the_keyboard_goes(qtbot: QtBot, shell: KioskShell,
+                                                                      keyboard: None) -> None:
+    shell.resize(1080, 1920)  # portrait: 下一步 just above the keyboard
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    flow.name.setFocus()
+    qtbot.waitUntil(lambda: shell.keyboard_space.layout.contentsMargins().bottom() >= KEYBOARD)
+    flow.id_number.setText("33072619550312")  # half typed
+    qtbot.waitUntil(lambda: _above_keyboard(shell, flow.next_button))
+    _tap(qtbot, flow.next_button)
+    assert "请填写您的姓名" in flow.message.text()  # the tap was taken
+    qtbot.waitUntil(lambda: not flow.name.hasFocus())  # then the keyboard goes, the message in view
+    assert shell.keyboard_space.layout.contentsMargins().bottom() < KEYBOARD

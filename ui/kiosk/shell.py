@@ -314,6 +314,7 @@ class KioskShell(QWidget):
         self.flow_scroll = QScrollArea(self.pages)
         self.flow_scroll.setWidgetResizable(True)
         self.flow_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.flow_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a tap beside a field leaves its keyboard up
         self.pages.addWidget(self.flow_scroll)
         self.holder = QWidget()
         self.holder.setObjectName("page")
@@ -668,6 +669,12 @@ class KioskShell(QWidget):
             assert isinstance(event, QCloseEvent)
             event.ignore()
             return True
+        if kind == QEvent.Type.Polish and isinstance(watched, QAbstractButton | QScrollArea):
+            self._no_click_focus(watched)
+            return False
+        if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
+            self._tapped(watched)
+            return False
         if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent):
             if not self._mine(watched) or not self._first_receiver(watched):
                 return False
@@ -676,6 +683,25 @@ class KioskShell(QWidget):
             if kind == QEvent.Type.KeyPress:
                 return self._scanner_key(event)
         return False
+
+    def _no_click_focus(self, widget: QWidget) -> None:
+        """A flow's buttons (and the scrolling areas around them) take no focus when pressed: the
+        on-screen keyboard, which goes with a text field's focus, would go at the press, the page grow
+        under the finger and the button move away before it is released — the tap lost."""
+        if widget.focusPolicy() & Qt.FocusPolicy.ClickFocus and self.holder.isAncestorOf(widget):
+            widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+    def _tapped(self, button: QAbstractButton) -> None:
+        """The keyboard goes once a flow's button has taken the tap (its answer is then in view)."""
+        typing = QApplication.focusWidget()
+        if isinstance(typing, QLineEdit | QPlainTextEdit | QTextEdit) and self.holder.isAncestorOf(button):
+            QTimer.singleShot(0, button, lambda: self._typing_done(button, typing))
+
+    @staticmethod
+    def _typing_done(button: QAbstractButton, typing: QWidget) -> None:
+        """After a tap on ``button``: the keyboard goes, unless the tap moved the focus on by itself."""
+        if QApplication.focusWidget() is typing and button.isVisible():
+            button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _filter_application(self) -> None:
         app = QApplication.instance()
