@@ -14,6 +14,7 @@ from desktop.services.context import Actor, Hall
 from ui.kiosk.body import kiosk_body
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
+from ui.kiosk.suggest import SuggestionFlow
 from ui.kiosk.shell import KioskShell
 from ui.shell.context import WorkContext
 
@@ -157,3 +158,33 @@ def test_a_tap_on_next_while_typing_is_not_lost_when_the_keyboard_goes(qtbot: Qt
     assert "请填写您的姓名" in flow.message.text()  # the tap was taken
     qtbot.waitUntil(lambda: not flow.name.hasFocus())  # then the keyboard goes, the message in view
     assert shell.keyboard_space.layout.contentsMargins().bottom() < KEYBOARD
+
+
+def test_enter_goes_from_field_to_field_and_then_on(qtbot: QtBot, shell: KioskShell) -> None:
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    flow.name.setFocus()
+    qtbot.waitUntil(lambda: flow.name.hasFocus())
+    flow.name.setText("王秀英")
+    qtbot.keyClick(flow.name, Qt.Key.Key_Return)
+    assert flow.id_number.hasFocus()  # not typed on into the name
+    flow.id_number.setText("330726195503120022")
+    qtbot.keyClick(flow.id_number, Qt.Key.Key_Return)
+    assert flow.phone.hasFocus()
+    qtbot.keyClick(flow.phone, Qt.Key.Key_Return)
+    assert flow.step == 1 and flow.values["name"] == "王秀英"  # on to the town
+
+
+def test_enter_in_a_suggestions_name_goes_on_to_the_phone(qtbot: QtBot, shell: KioskShell) -> None:
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.mouseClick(flow.free_button, Qt.MouseButton.LeftButton)
+    flow.content.setPlainText("公交站台没有遮雨棚，建议加装遮雨棚和座椅")
+    qtbot.mouseClick(flow.to_who, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    flow.name.setFocus()
+    flow.name.setText("李桂兰")
+    qtbot.keyClick(flow.name, Qt.Key.Key_Return)
+    assert flow.phone.hasFocus() and flow.name.text() == "李桂兰"
+    assert flow.phone.inputMethodHints() & Qt.InputMethodHint.ImhDialableCharactersOnly  # the keypad of digits
