@@ -188,3 +188,28 @@ def test_enter_in_a_suggestions_name_goes_on_to_the_phone(qtbot: QtBot, shell: K
     qtbot.keyClick(flow.name, Qt.Key.Key_Return)
     assert flow.phone.hasFocus() and flow.name.text() == "李桂兰"
     assert flow.phone.inputMethodHints() & Qt.InputMethodHint.ImhDialableCharactersOnly  # the keypad of digits
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_a_tall_text_box_being_written_in_stays_in_view_with_the_keyboard_up(qtbot: QtBot, shell: KioskShell,
+                                                                            size: tuple[int, int]) -> None:
+    shell.resize(*size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(2)  # 诉求: one text box filling the screen
+    qtbot.waitUntil(lambda: flow.request.isVisible())
+    flow.request.setPlainText("小区电梯停运三个月，物业不维修，请求督促尽快修复" * 300)
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert "不要超过" in flow.message.text()
+    flow.request.setFocus()
+    qtbot.waitUntil(lambda: flow.request.hasFocus())
+    _keyboard_up(shell, 680)  # the keyboard with its row of pinyin candidates
+    qtbot.waitUntil(lambda: flow.request.isVisible())
+
+    def cursor_seen() -> bool:
+        cursor = flow.request.inputMethodQuery(Qt.InputMethodQuery.ImCursorRectangle).toRect()
+        top = flow.request.mapTo(shell, cursor.topLeft()).y()
+        box = flow.request.mapTo(shell, QPoint(0, 0)).y()
+        return shell.bar.height() <= box and top + cursor.height() <= shell.height() - 680
+
+    qtbot.waitUntil(cursor_seen)  # the box's top and the line being written, above the keyboard
