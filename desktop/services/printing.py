@@ -35,6 +35,7 @@ from desktop.documents.model import DocumentKind, Media, RenderedDocument
 from desktop.domain.access import Permission
 from desktop.domain.audit import AuditAction
 from desktop.domain.errors import RuleViolation
+from desktop.domain.roles import Role
 from desktop.printing.base import Printer, PrinterError, PrintResult
 from desktop.services.audit import audit, guard
 from desktop.services.context import Actor, Hall
@@ -243,14 +244,23 @@ def _attempt(hall: Hall, actor: Actor, doc: RenderedDocument, data_json: str, pr
         audit(session, hall, actor, AuditAction.REPRINT if copy else AuditAction.PRINT,
               row.case_number or row.document_number, detail)
         job = _job(row)
-    return PrintOutcome(job, result is not None, _message(doc, result, error), result, error)
+    return PrintOutcome(job, result is not None, _message(doc, result, error, actor), result, error)
 
 
-def _message(doc: RenderedDocument, result: PrintResult | None, error: PrinterError | None) -> str:
+#: Why a kiosk's print failed, as its citizen is told: the printer's own words are for staff (they
+#: name queues and settings and ask for an administrator); they stay in the print log.
+KIOSK_PRINT_FAILED = "打印机暂时不能使用"
+
+
+def _message(doc: RenderedDocument, result: PrintResult | None, error: PrinterError | None, actor: Actor) -> str:
     what = doc.title or doc.kind.value
     if result is not None:
         return f"{what}{('（' + doc.copy_label + '）') if doc.copy_label else ''}{result.detail}"
     reason = error.message if error is not None else "打印失败"
+    if actor.role == Role.KIOSK:
+        reason = KIOSK_PRINT_FAILED
+        if doc.kind is not DocumentKind.QUEUE_TICKET:  # the citizen is told where to get it: the counter
+            return reason
     if doc.kind is DocumentKind.QUEUE_TICKET:  # nobody prints a number again later: the number itself stands
         return f"{reason}。号码已取得，仍然有效"
     noun = "回执" if Media(doc.media) is Media.ROLL_80 else "文书"

@@ -48,6 +48,8 @@ OFFLINE: Final = ("本机没有这件事项的记录，需要向中心服务器�
                   "请稍后再试，或携带回执到接待窗口查询")
 SERVER_FAILED: Final = "中心服务器暂时无法查询，请稍后再试，或携带回执到接待窗口查询"
 BAD_NUMBER: Final = "案件编号的格式不对，请对照回执逐字核对（例如 XF-20261124-K01-00012-7）"
+#: Check characters a reader takes for one another on a printed receipt.
+_LOOKALIKE: Final = {"O": "0", "0": "O", "I": "1", "1": "I"}
 NO_SERVER: Final = "本机没有这件事项的记录。请核对回执上的案件编号，或携带回执到接待窗口查询"
 
 
@@ -110,7 +112,15 @@ def read_receipt_codes(case_number: str, query_code: str) -> tuple[tuple[str, ..
     try:
         numbers = tuple(c.text for c in case_number_candidates(number_text))
     except ValidationError:
-        raise ValidationError("bad_case_number", BAD_NUMBER, "case_number") from None
+        # The receipt's last character O typed as 0, I as 1 (and back): only one of a pair closes the
+        # check. Forgiven here alone, where the query code must match too, not wherever numbers are read.
+        alike = _LOOKALIKE.get(number_text[-1:].upper())
+        try:
+            numbers = tuple(c.text for c in case_number_candidates(number_text[:-1] + alike)) if alike else ()
+        except ValidationError:
+            numbers = ()
+        if not numbers:
+            raise ValidationError("bad_case_number", BAD_NUMBER, "case_number") from None
     try:
         code = normalise_query_code(code_text)
     except ValidationError:

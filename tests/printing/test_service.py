@@ -87,6 +87,19 @@ def test_offline_printer_keeps_the_receipt_until_retried(hall: Hall, clerk: Acto
     assert verify_audit(hall, Actor.system()).ok
 
 
+def test_a_citizen_at_the_kiosk_is_told_no_printer_settings(hall: Hall, clerk: Actor, kiosk: Actor) -> None:
+    words = "本机没有设置默认打印机，请在系统设置中添加打印机或在本程序设置中指定"
+    printer = SimulatedPrinter(fail_with=PrinterError(Problem.MISSING, words))
+    outcome = printing.print_document(hall, kiosk, make_doc(kind=RECEIPT), DATA, printer)
+    assert not outcome.printed and outcome.message == "打印机暂时不能使用"
+    ticket = printing.print_document(hall, kiosk, make_doc(kind=DocumentKind.QUEUE_TICKET), DATA, printer)
+    assert ticket.message == "打印机暂时不能使用。号码已取得，仍然有效"
+    (job, _ticket) = printing.pending_jobs(hall, clerk)
+    assert job.error == words  # staff still read the printer's own words
+    staff = printing.print_document(hall, clerk, make_doc(kind=RECEIPT, number="R-2"), DATA, printer)
+    assert staff.message == f"{words}。回执已保存，可稍后补打"
+
+
 def test_printing_the_same_original_twice(hall: Hall, clerk: Actor) -> None:
     printer = SimulatedPrinter(fail_with=PrinterError(Problem.OUT_OF_PAPER, "打印机缺纸"), fail_times=1)
     doc = make_doc()

@@ -64,6 +64,27 @@ def test_typed_numbers_are_read_leniently_and_bad_ones_refused_in_words(hall: Ha
             kiosk_progress(hall, KIOSK, number, code)
 
 
+def test_a_receipts_last_character_o_typed_as_zero_still_finds_the_case(hall: Hall, clerk: Actor) -> None:
+    """O and 0, I and 1 look alike on a receipt; only one of a pair closes the check, and the code must match."""
+    alike = {"O": "0", "0": "O", "I": "1", "1": "I"}
+    seen: set[str] = set()
+    for seq in range(300, 500):
+        result = register_visit(hall, clerk, form(id_number=valid_id(seq=seq)))
+        last = result.case_number[-1]
+        if last in alike and last not in seen:
+            seen.add(last)
+            typed = result.case_number[:-1] + alike[last]
+            progress = kiosk_progress(hall, KIOSK, typed.lower().replace("-", ""), result.query_code)
+            assert progress.case_number == result.case_number
+            with pytest.raises(RuleViolation, match="查询码不正确"):  # the code still has to match
+                kiosk_progress(hall, KIOSK, typed, f"{(int(result.query_code) + 1) % 10**8:08d}")
+        if len(seen) == 2:
+            break
+    assert len(seen) == 2
+    with pytest.raises(ValidationError, match="格式不对"):  # any other wrong last character is refused
+        kiosk_progress(hall, KIOSK, result.case_number[:-1] + ("7" if last != "7" else "8"), result.query_code)
+
+
 def test_wrong_codes_are_limited_per_case_and_per_kiosk(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
     result = register_visit(hall, clerk, form())
     for n in range(CASE_FAILURES):

@@ -246,6 +246,8 @@ class ProgressFlow(QWidget):
         if self.tasks.busy:
             return
         ctx, number, code = self.ctx, self.number.text(), self.code.text()
+        # Typing is done: the on-screen keyboard goes away with the focus, so the answer below is seen.
+        self.submit.setFocus()
         set_tone(self.error, "notice", "正在查询，请稍候……")
         self.tasks.run(lambda hall: _lookup(hall, ctx, number, code), self._show, self._refused)
 

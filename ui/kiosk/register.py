@@ -206,6 +206,10 @@ class RegistrationFlow(QWidget):
 
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.forward)
+        # Enter (the on-screen keyboard's ↵ too) goes on to the next field, from the last to 下一步
+        self.name.returnPressed.connect(self.id_number.setFocus)
+        self.id_number.returnPressed.connect(self.phone.setFocus)
+        self.phone.returnPressed.connect(self.forward)
         self.read_button.clicked.connect(self.read_card)
         self.agree.toggled.connect(self._agreed)
         self.done_button.clicked.connect(self.finished)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -136,7 +136,8 @@ def _tile_button(tile: Tile) -> QPushButton:
     title = label(tile.title, "tileTitle", centred=True)
     hint = label(tile.hint, "tileHint", centred=True)
     inner = QVBoxLayout(button)
-    inner.setContentsMargins(24, 24, 24, 24)
+    inner.setContentsMargins(12, 8, 12, 8)
+    inner.setSpacing(0)
     inner.addStretch(1)
     for part in (title, hint):
         part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -313,6 +314,7 @@ class KioskShell(QWidget):
         self.flow_scroll = QScrollArea(self.pages)
         self.flow_scroll.setWidgetResizable(True)
         self.flow_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.flow_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a tap beside a field leaves its keyboard up
         self.pages.addWidget(self.flow_scroll)
         self.holder = QWidget()
         self.holder.setObjectName("page")
@@ -506,17 +508,25 @@ class KioskShell(QWidget):
         """Keep the focused field in view in every scrolling area around it (the flow's and its screen's)."""
         if new is None or not self.holder.isAncestorOf(new):
             return
+        areas: list[QScrollArea] = []
         parent = new.parentWidget()
         while parent is not None:
             if isinstance(parent, QScrollArea):
                 inner = parent.widget()
                 if inner is not None and inner.isAncestorOf(new):
+                    areas.append(parent)
                     parent.ensureWidgetVisible(new, 40, 40)
             if parent is self.flow_scroll:
                 break
             parent = parent.parentWidget()
+        # A screen's own scrolling area may be taller than the room the flow's leaves it (the keyboard
+        # up): each inner area then scrolls on until the field is in the part that can be seen.
+        for area in areas[:-1]:
+            _reveal(area, new, 40)
 
     def keep_focus_in_view(self) -> None:
+        """The keyboard came up or went: lay the page out in the room left now, then scroll to the field."""
+        self.keyboard_space.layout.activate()
         self._focus_moved(None, QApplication.focusWidget())
 
     # -- privacy after a sync ---------------------------------------------------------------------
@@ -659,6 +669,12 @@ class KioskShell(QWidget):
             assert isinstance(event, QCloseEvent)
             event.ignore()
             return True
+        if kind == QEvent.Type.Polish and isinstance(watched, QAbstractButton | QScrollArea):
+            self._no_click_focus(watched)
+            return False
+        if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
+            self._tapped(watched)
+            return False
         if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent):
             if not self._mine(watched) or not self._first_receiver(watched):
                 return False
@@ -667,6 +683,25 @@ class KioskShell(QWidget):
             if kind == QEvent.Type.KeyPress:
                 return self._scanner_key(event)
         return False
+
+    def _no_click_focus(self, widget: QWidget) -> None:
+        """A flow's buttons (and the scrolling areas around them) take no focus when pressed: the
+        on-screen keyboard, which goes with a text field's focus, would go at the press, the page grow
+        under the finger and the button move away before it is released — the tap lost."""
+        if widget.focusPolicy() & Qt.FocusPolicy.ClickFocus and self.holder.isAncestorOf(widget):
+            widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+    def _tapped(self, button: QAbstractButton) -> None:
+        """The keyboard goes once a flow's button has taken the tap (its answer is then in view)."""
+        typing = QApplication.focusWidget()
+        if isinstance(typing, QLineEdit | QPlainTextEdit | QTextEdit) and self.holder.isAncestorOf(button):
+            QTimer.singleShot(0, button, lambda: self._typing_done(button, typing))
+
+    @staticmethod
+    def _typing_done(button: QAbstractButton, typing: QWidget) -> None:
+        """After a tap on ``button``: the keyboard goes, unless the tap moved the focus on by itself."""
+        if QApplication.focusWidget() is typing and button.isVisible():
+            button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _filter_application(self) -> None:
         app = QApplication.instance()
@@ -737,6 +772,21 @@ class KioskShell(QWidget):
     def typed_anything(self) -> list[str]:
         """Every text shown or held by a widget of the kiosk (for tests and the wipe's self-check)."""
         return widget_texts(self.window())
+
+
+def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> None:
+    """Scroll ``area`` so that ``widget`` lies in the part of its viewport not cut off by the areas around it."""
+    view = area.viewport()
+    seen = view.visibleRegion().boundingRect()
+    if seen.isEmpty():
+        return
+    top = widget.mapTo(view, QPoint(0, 0)).y()
+    bar = area.verticalScrollBar()
+    if top + widget.height() + margin > seen.bottom():
+        bar.setValue(bar.value() + top + widget.height() + margin - seen.bottom())
+        top = widget.mapTo(view, QPoint(0, 0)).y()
+    if top - margin < seen.top():
+        bar.setValue(bar.value() - (seen.top() - top + margin))
 
 
 def widget_texts(root: QWidget) -> list[str]:

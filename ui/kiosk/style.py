@@ -14,6 +14,9 @@ LARGE_FACTOR: Final = 1.5
 #: The smallest touch target, in pixels (15 mm at a 24" 1080p screen is ≈ 54 px; we keep far above).
 TOUCH_MIN: Final = 96
 BASE_TEXT: Final = 26
+#: A home tile's least height, the same in every mode: the tiles share the screen's height, and six
+#: with large text must fit one above the other on a portrait screen.
+TILE_MIN: Final = 2 * TOUCH_MIN
 
 _NORMAL = {"bg": "#f4f6f9", "fg": "#1b2733", "muted": "#3d4b59", "accent": "#1f5fa8", "on_accent": "#ffffff",
            "tile": "#ffffff", "tile_border": "#c9d6e4", "field": "#ffffff", "field_border": "#7d8fa3",
@@ -69,7 +72,7 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f"{k} QPushButton#choice:checked {{ background: {c['accent']}; color: {c['on_accent']}; }}",
         f"{k} QPushButton#tile {{ background: {c['tile']}; color: {c['fg']};"
         f" border: {'4px' if contrast else '2px'} solid {c['tile_border']}; border-radius: 18px;"
-        f" min-height: {px(200)}; padding: 16px; }}",
+        f" min-height: {TILE_MIN}px; padding: 4px; }}",
         f"{k} QPushButton#tile QLabel#tileTitle {{ font-size: {px(48)}; font-weight: 700; color: {c['fg']};"
         f" background: transparent; }}",
         f"{k} QPushButton#tile QLabel#tileHint {{ font-size: {px(28)}; color: {c['muted']};"

@@ -83,6 +83,8 @@ class SuggestionFlow(QWidget):
         self.phone = QLineEdit()
         self.phone.setMaxLength(40)
         self.phone.setAccessibleName("联系电话")
+        self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        self.name.returnPressed.connect(self.phone.setFocus)  # Enter goes on to the next field
         self.send_named = QPushButton("署名提交")
         self.send_anonymous = secondary_button("匿名提交")
         who = self._panel("留下姓名和电话，采纳后我们可以联系您、给予奖励；也可以匿名提交")

@@ -1,0 +1,215 @@
+"""What a citizen trying the kiosk for the first time runs into, through the real widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import Actor, Hall
+from ui.kiosk.body import kiosk_body
+from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.register import RegistrationFlow
+from ui.kiosk.suggest import SuggestionFlow
+from ui.kiosk.shell import KioskShell
+from ui.shell.context import WorkContext
+
+Context = Callable[..., WorkContext]
+KIOSK = Actor.kiosk("K01")
+#: The on-screen keyboard's height at 1920×1080 (Qt Virtual Keyboard, measured under Xvfb).
+KEYBOARD = 620
+
+
+@pytest.fixture
+def shell(qtbot: QtBot, work_context: Context) -> Iterator[KioskShell]:
+    body = kiosk_body(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(body)
+    body.resize(1920, 1080)
+    body.show()
+    qtbot.waitExposed(body)
+    qtbot.waitUntil(lambda: body.filtering)
+    yield body
+
+
+Themed = Callable[[QApplication | QCoreApplication | None], None]
+
+
+@pytest.fixture
+def themed() -> Iterator[Themed]:
+    """The kiosk's application look as ``python -m desktop run --role kiosk`` sets it (its CJK font), undone after."""
+    from desktop.app import apply_role_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font, sheet = app.font(), app.styleSheet()
+
+    def apply(target: QApplication | QCoreApplication | None) -> None:
+        assert isinstance(target, QApplication)
+        apply_role_theme(target, "kiosk")
+
+    yield apply
+    app.setStyleSheet(sheet)
+    app.setFont(font)
+
+
+def _keyboard_up(shell: KioskShell, height: int = KEYBOARD) -> None:
+    """What :class:`ui.kiosk.keyboard.KeyboardSpace` does when the keyboard comes up (offscreen shows none)."""
+    space = shell.keyboard_space
+    base = space.base
+    space.layout.setContentsMargins(base.left(), base.top(), base.right(), base.bottom() + height)
+    space.changed.emit()
+
+
+def _above_keyboard(shell: KioskShell, widget: QWidget, height: int = KEYBOARD) -> bool:
+    top = widget.mapTo(shell, QPoint(0, 0)).y()
+    return top >= 0 and top + widget.height() <= shell.height() - height
+
+
+def test_the_field_being_typed_in_stays_above_the_keyboard(qtbot: QtBot, shell: KioskShell) -> None:
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    qtbot.waitUntil(lambda: flow.code.isVisible())
+    flow.code.setFocus()
+    qtbot.waitUntil(lambda: flow.code.hasFocus())
+    _keyboard_up(shell)
+    qtbot.waitUntil(lambda: _above_keyboard(shell, flow.code))
+
+
+def test_enter_on_the_keyboard_puts_it_away_so_the_answer_is_seen(qtbot: QtBot, shell: KioskShell) -> None:
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText("XF-2026")
+    flow.code.setFocus()
+    qtbot.waitUntil(lambda: flow.code.hasFocus())
+    flow.code.setText("1234")
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.keyClick(flow.code, Qt.Key.Key_Return)
+    assert "案件编号的格式不对" in flow.error.text()
+    # no text field keeps the focus: Qt's virtual keyboard hides, the message under the fields shows
+    assert not flow.number.hasFocus() and not flow.code.hasFocus()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("contrast", [False, True])
+def test_large_text_home_tiles_stay_apart_and_on_the_screen(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                            size: tuple[int, int], contrast: bool) -> None:
+    from desktop.app import build_window
+
+    themed(QApplication.instance())
+    window = build_window(sqlite_hall, "kiosk")  # the kiosk's own window: its title strip, all six tiles
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shell = window.body  # type: ignore[attr-defined]
+    assert isinstance(shell, KioskShell) and len(shell.tile_buttons) == 6
+    shell.contrast_button.setChecked(contrast)
+    qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
+    shell.home.layout().activate()
+    tiles = sorted(shell.tile_buttons.values(), key=lambda b: (b.y(), b.x()))
+
+    def apart() -> bool:
+        boxes = [b.geometry() for b in tiles]
+        return (all(not a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+                and all(b.bottom() < shell.home.height() for b in boxes)
+                and all(b.minimumSizeHint().height() <= b.height() for b in tiles))
+
+    qtbot.waitUntil(apart)
+
+
+@pytest.fixture
+def keyboard(shell: KioskShell) -> Iterator[None]:
+    """Qt's virtual keyboard as the kiosk sees it: up while a text field has the focus, gone when it has not."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+
+    def moved(_old: QWidget | None, new: QWidget | None) -> None:
+        _keyboard_up(shell, KEYBOARD if isinstance(new, QLineEdit | QPlainTextEdit) else 0)
+
+    app.focusChanged.connect(moved)
+    yield
+    app.focusChanged.disconnect(moved)
+
+
+def _tap(qtbot: QtBot, widget: QWidget) -> None:
+    """A finger's tap where ``widget`` is at the press: the release goes where the finger still is."""
+    window = widget.window().windowHandle()
+    assert window is not None
+    at = widget.mapTo(widget.window(), widget.rect().center())
+    QTest.mousePress(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseRelease(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+
+
+def test_a_tap_on_next_while_typing_is_not_lost_when_the_keyboard_goes(qtbot: QtBot, shell: KioskShell,
+                                                                      keyboard: None) -> None:
+    shell.resize(1080, 1920)  # portrait: 下一步 just above the keyboard
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    flow.name.setFocus()
+    qtbot.waitUntil(lambda: shell.keyboard_space.layout.contentsMargins().bottom() >= KEYBOARD)
+    flow.id_number.setText("33072619550312")  # half typed
+    qtbot.waitUntil(lambda: _above_keyboard(shell, flow.next_button))
+    _tap(qtbot, flow.next_button)
+    assert "请填写您的姓名" in flow.message.text()  # the tap was taken
+    qtbot.waitUntil(lambda: not flow.name.hasFocus())  # then the keyboard goes, the message in view
+    assert shell.keyboard_space.layout.contentsMargins().bottom() < KEYBOARD
+
+
+def test_enter_goes_from_field_to_field_and_then_on(qtbot: QtBot, shell: KioskShell) -> None:
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    flow.name.setFocus()
+    qtbot.waitUntil(lambda: flow.name.hasFocus())
+    flow.name.setText("王秀英")
+    qtbot.keyClick(flow.name, Qt.Key.Key_Return)
+    assert flow.id_number.hasFocus()  # not typed on into the name
+    flow.id_number.setText("330726195503120022")
+    qtbot.keyClick(flow.id_number, Qt.Key.Key_Return)
+    assert flow.phone.hasFocus()
+    qtbot.keyClick(flow.phone, Qt.Key.Key_Return)
+    assert flow.step == 1 and flow.values["name"] == "王秀英"  # on to the town
+
+
+def test_enter_in_a_suggestions_name_goes_on_to_the_phone(qtbot: QtBot, shell: KioskShell) -> None:
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.mouseClick(flow.free_button, Qt.MouseButton.LeftButton)
+    flow.content.setPlainText("公交站台没有遮雨棚，建议加装遮雨棚和座椅")
+    qtbot.mouseClick(flow.to_who, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    flow.name.setFocus()
+    flow.name.setText("李桂兰")
+    qtbot.keyClick(flow.name, Qt.Key.Key_Return)
+    assert flow.phone.hasFocus() and flow.name.text() == "李桂兰"
+    assert flow.phone.inputMethodHints() & Qt.InputMethodHint.ImhDialableCharactersOnly  # the keypad of digits
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_a_tall_text_box_being_written_in_stays_in_view_with_the_keyboard_up(qtbot: QtBot, shell: KioskShell,
+                                                                            size: tuple[int, int]) -> None:
+    shell.resize(*size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(2)  # 诉求: one text box filling the screen
+    qtbot.waitUntil(lambda: flow.request.isVisible())
+    flow.request.setPlainText("小区电梯停运三个月，物业不维修，请求督促尽快修复" * 300)
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert "不要超过" in flow.message.text()
+    flow.request.setFocus()
+    qtbot.waitUntil(lambda: flow.request.hasFocus())
+    _keyboard_up(shell, 680)  # the keyboard with its row of pinyin candidates
+    qtbot.waitUntil(lambda: flow.request.isVisible())
+
+    def cursor_seen() -> bool:
+        cursor = flow.request.inputMethodQuery(Qt.InputMethodQuery.ImCursorRectangle).toRect()
+        top = flow.request.mapTo(shell, cursor.topLeft()).y()
+        box = flow.request.mapTo(shell, QPoint(0, 0)).y()
+        return shell.bar.height() <= box and top + cursor.height() <= shell.height() - 680
+
+    qtbot.waitUntil(cursor_seen)  # the box's top and the line being written, above the keyboard
