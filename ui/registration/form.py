@@ -655,7 +655,7 @@ class RegistrationPanel(QWidget):
     # -- drafts -----------------------------------------------------------------------------------
 
     def _changed(self) -> None:
-        if not self._restoring:
+        if not self._restoring and self.last_result is None:  # a saved form is no draft: it would come back
             self._draft_timer.start()
 
     def _save_draft(self) -> None:
@@ -793,6 +793,10 @@ class RegistrationPanel(QWidget):
         """Register the visit; on success record the rights notice, print the receipt, drop the draft."""
         if self.tasks.busy:
             return
+        if self.last_result is not None:  # saved already: a second Ctrl+S must not register the visit twice
+            self._say(f"这份登记已保存为 {self.last_result.case_number}，不会重复登记。补打回执请点“办理此事项”，"
+                      f"在“待补打 / 打印记录”中补打；登记下一位来访人请点“新登记 (Ctrl+N)”", "notice")
+            return
         values = self.values()
         for note in self.field_messages.values():
             set_tone(note, "", "")
@@ -839,6 +843,7 @@ class RegistrationPanel(QWidget):
         self._say(f"已登记 {result.case_number}（{result.visit.kind.value}）。查询码 {code}，请告知信访人。"
                   f"转送、交办期限 {due:%Y年%m月%d日}。正在打印回执……", "ok")
         self.open_button.show()
+        self.save_button.setEnabled(False)
         self.draft_state.setText("")
         self.registered.emit(result)
         self._print_receipt(result)
@@ -883,6 +888,7 @@ class RegistrationPanel(QWidget):
         self.draft_id = str(uuid.uuid4())
         self.last_result = None
         self.open_button.hide()
+        self.save_button.setEnabled(True)
         self.set_values(self._defaults)
         self.repeat.clear()
         self.draft_state.setText("")
