@@ -75,3 +75,50 @@ def test_saving_a_saved_registration_again_registers_nothing(qtbot: QtBot, count
     with qtbot.waitSignal(panel.registered, timeout=20_000):
         panel.save()
     assert _case_count(sqlite_hall) == 2
+
+
+def _steps(counter: CounterWork):  # type: ignore[no-untyped-def]
+    from ui.desk.cases import CaseDesk
+
+    desk = counter.desk.findChild(CaseDesk)
+    assert desk is not None
+    return desk.steps
+
+
+def test_classifying_starts_from_the_registered_topic_not_the_first_nature(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services import cases
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+    from ui.cases.actions import CaseActionDialog
+
+    wages = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=511), topic_code="0201",
+                                                     request=REQUEST)).case_number
+    bare = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=512))).case_number
+    search, steps = counter.search, _steps(counter)
+
+    def classify_dialog(number: str) -> CaseActionDialog:
+        with qtbot.waitSignal(search.detail_shown, timeout=10_000):
+            counter.open_case(number)
+        steps.open_by_key("classify")
+        qtbot.waitUntil(lambda: steps.dialog is not None and steps.dialog.case_ref == number
+                        and steps.dialog.isVisible(), timeout=10_000)
+        dialog = steps.dialog
+        assert isinstance(dialog, CaseActionDialog)
+        return dialog
+
+    dialog = classify_dialog(wages)
+    assert dialog.values()["nature"] == "申诉求决类" and dialog.values()["topic_code"] == "0201"
+    assert dialog.values()["legal_route"] == "依法履职"
+    with qtbot.waitSignal(dialog.recorded, timeout=10_000):  # the clerk confirms what the registration said
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    view = cases.load_case(sqlite_hall, clerk, wages).view
+    assert (view.nature, view.topic_code) == ("申诉求决类", "0201")
+
+    dialog = classify_dialog(bare)  # nothing known: no class is taken for the clerk
+    assert dialog.fields["nature"].currentText() == "（请选择）" and dialog.values()["nature"] == ""
+    with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "性质" in dialog.message.text() and dialog.isVisible()
+    dialog.reject()
+    assert cases.load_case(sqlite_hall, clerk, bare).view.nature == ""
