@@ -110,8 +110,14 @@ def test_classifying_starts_from_the_registered_topic_not_the_first_nature(
     dialog = classify_dialog(wages)
     assert dialog.values()["nature"] == "申诉求决类" and dialog.values()["topic_code"] == "0201"
     assert dialog.values()["legal_route"] == "依法履职"
-    with qtbot.waitSignal(dialog.recorded, timeout=10_000):  # the clerk confirms what the registration said
+    with qtbot.waitSignals([dialog.recorded, search.detail_shown], timeout=10_000):  # the clerk confirms
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    # The clerk reads that it was done, beside the case, at 1366×768 too (the case read again keeps the line).
+    note = search.reveal_note
+    qtbot.waitUntil(lambda: search.current is not None and search.current.case_number == wages, timeout=10_000)
+    assert note.isVisible() and f"已分类：{wages}" in note.text()
+    assert note.width() >= note.sizeHint().width() or note.wordWrap()
+    assert note.geometry().right() <= note.parentWidget().width()
     view = cases.load_case(sqlite_hall, clerk, wages).view
     assert (view.nature, view.topic_code) == ("申诉求决类", "0201")
 
@@ -122,3 +128,53 @@ def test_classifying_starts_from_the_registered_topic_not_the_first_nature(
     assert "性质" in dialog.message.text() and dialog.isVisible()
     dialog.reject()
     assert cases.load_case(sqlite_hall, clerk, bare).view.nature == ""
+
+
+@pytest.fixture
+def window_counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor,
+                   tmp_path: Path) -> CounterWork:
+    sqlite_hall.settings = make_settings(queue_window=3, printer_receipts=f"pdf:{tmp_path / 'receipts'}",
+                                         printer_notices=f"pdf:{tmp_path / 'notices'}")
+    work = CounterWork(work_context(clerk))
+    qtbot.addWidget(work)
+    work.resize(1366, 768 - 45)  # the work area under the window's header
+    bar = work.queue
+    assert bar is not None
+    with qtbot.waitActive(work):
+        work.show()
+        work.activateWindow()
+    qtbot.waitUntil(lambda: bar.view is not None, timeout=10_000)
+    return work
+
+
+def test_a_called_visitors_earlier_cases_leave_the_clerk_room_at_1366x768(
+        qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    person = valid_id(seq=521)
+    earlier = [register_visit(sqlite_hall, clerk, form(name="阿依古丽·买买提", id_number=person,
+                                                       request=f"{REQUEST}（第{n}次）")).case_number
+               for n in (1, 2, 3)]
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=person,
+                       name="阿依古丽·买买提")
+    bar = window_counter.queue
+    assert bar is not None
+    with qtbot.waitSignal(bar.acted, timeout=10_000):
+        bar.act(bar_call())
+    qtbot.waitUntil(lambda: bar.earlier.isVisible() and bar.earlier.rowCount() == 3, timeout=10_000)
+    # The strip did not grow by a table under it: the table sits beside the controls, as tall as they are.
+    qtbot.waitUntil(lambda: bar.earlier.height() > 0 and bar.height() < (768 - 45) // 4, timeout=2_000)
+    assert "以前的信访事项：3 件" in bar.earlier_title.text()
+    assert bar.earlier.item(0, 0).text() in earlier
+    first = bar.earlier.visualItemRect(bar.earlier.item(0, 0))
+    assert first.height() > 0 and bar.earlier.viewport().rect().contains(first)  # the newest case can be read
+    assert window_counter.tabs.height() >= (768 - 45) * 0.6  # the form and the case desk keep the screen
+
+
+def bar_call():  # type: ignore[no-untyped-def]
+    from desktop.domain.queue import QueueAction
+
+    return QueueAction.CALL
