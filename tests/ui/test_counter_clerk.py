@@ -178,3 +178,47 @@ def bar_call():  # type: ignore[no-untyped-def]
     from desktop.domain.queue import QueueAction
 
     return QueueAction.CALL
+
+
+def test_a_called_id_card_ticket_fills_the_form_and_the_next_call_starts_a_new_one(
+        qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue
+
+    first, second, third = valid_id(seq=531), valid_id(seq=532), valid_id(seq=533)
+    for number, name in ((first, "阿依古丽·买买提"), (second, "欧阳娜娜"), (third, "王芳")):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=number, name=name)
+    bar, panel = window_counter.queue, window_counter.registration
+    assert bar is not None
+
+    def call() -> None:
+        from desktop.domain.queue import QueueAction
+
+        if bar.view is not None and bar.view.current is not None:  # 办结 the visitor at the window first
+            with qtbot.waitSignal(bar.acted, timeout=10_000):
+                bar.act(QueueAction.FINISH)
+            qtbot.waitUntil(lambda: bar.buttons[QueueAction.CALL].isEnabled(), timeout=10_000)
+        with qtbot.waitSignal(bar.acted, timeout=10_000):
+            bar.act(QueueAction.CALL)
+        with qtbot.waitSignal(bar.refreshed, timeout=10_000):
+            pass
+
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):  # the visitor's history, as if typed
+        call()
+    assert (panel.id_number.text(), panel.name.text()) == (first, "阿依古丽·买买提")
+    assert (panel.queue_number.text(), panel.window_field.text()) == ("A001", "3号窗口")
+    assert "初访" in panel.repeat.verdict.text()
+    panel.request.setPlainText(REQUEST)
+    with qtbot.waitSignal(panel.registered, timeout=20_000):
+        panel.save()
+
+    call()  # the next visitor: the saved form makes way, the person comes in, nobody retypes an ID number
+    qtbot.waitUntil(lambda: panel.name.text() == "欧阳娜娜", timeout=10_000)
+    assert panel.last_result is None and panel.save_button.isEnabled()
+    assert (panel.id_number.text(), panel.queue_number.text(), panel.request.toPlainText()) == (second, "A002", "")
+
+    panel.name.setText("欧阳娜娜的代理人")  # the clerk typed for someone: that is never replaced
+    call()
+    qtbot.waitUntil(lambda: "王芳" in panel.message.text(), timeout=10_000)
+    assert panel.name.text() == "欧阳娜娜的代理人" and panel.id_number.text() == second
+    assert "没有替换" in panel.message.text()

@@ -787,6 +787,32 @@ class RegistrationPanel(QWidget):
         self._history_timer.start()
         self.phone.setFocus()
 
+    def take_visitor(self, id_number: str, name: str, *, queue_number: str = "", window: str = "") -> bool:
+        """The person of a called ticket taken with an ID card, into a form where no petitioner is typed yet.
+
+        What the clerk has typed for someone is never replaced (the clerk is told who was called
+        instead), nor a saved form. Returns whether the form took the person.
+        """
+        if self.tasks.busy or self.last_result is not None:
+            return False
+        if self.id_number.text().strip() or self.name.text().strip():
+            self._say(f"已叫到持证取号的 {name or '来访人'}：登记表中已填写的内容没有替换，"
+                      f"如是另一位来访人请先点“新登记 (Ctrl+N)”", "notice")
+            return False
+        self.document_type.setCurrentIndex(max(self.document_type.findData(DocumentType.RESIDENT_ID.value), 0))
+        self.id_number.setText(id_number)
+        self.name.setText(name)
+        if queue_number:
+            self.queue_number.setText(queue_number)
+        if window:
+            self.window_field.setText(window)
+        self._check_id()
+        self._say(f"已填入持证取号的来访人 {name}（{queue_number or '排队号'}），请核对", "ok")
+        self._changed()
+        self._history_timer.start()
+        self.phone.setFocus()
+        return True
+
     # -- saving -----------------------------------------------------------------------------------
 
     def save(self) -> None:
