@@ -108,6 +108,7 @@ def test_classifying_starts_from_the_registered_topic_not_the_first_nature(
         return dialog
 
     dialog = classify_dialog(wages)
+    assert search.detail.height() >= search.table.height()  # the case on screen has the room, not the list
     assert dialog.values()["nature"] == "申诉求决类" and dialog.values()["topic_code"] == "0201"
     assert dialog.values()["legal_route"] == "依法履职"
     with qtbot.waitSignals([dialog.recorded, search.detail_shown], timeout=10_000):  # the clerk confirms

@@ -166,7 +166,7 @@ class CaseSearchPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(bottom)
-        splitter.setSizes([460, 300])
+        splitter.setSizes([280, 480])  # the case on screen gets the room: at 1366×768 it had four lines
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addWidget(self.status)
