@@ -223,3 +223,27 @@ def test_a_called_id_card_ticket_fills_the_form_and_the_next_call_starts_a_new_o
     qtbot.waitUntil(lambda: "王芳" in panel.message.text(), timeout=10_000)
     assert panel.name.text() == "欧阳娜娜的代理人" and panel.id_number.text() == second
     assert "没有替换" in panel.message.text()
+
+
+def test_new_registration_over_unsaved_typing_asks_first(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
+                                                         clerk: Actor) -> None:
+    panel = counter.registration
+    panel.name.setText("欧阳娜娜")
+    panel.request.setPlainText("x" * 5000)  # a long paste the clerk would lose
+    qtbot.keyClick(panel.name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    box = panel.confirmation
+    assert box is not None and box.isVisible() and "欧阳娜娜" in box.text()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # Esc, or 继续填写: everything stays
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=5_000)
+    assert panel.name.text() == "欧阳娜娜" and len(panel.request.toPlainText()) == 5000
+
+    qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+    box = panel.confirmation
+    assert box is not None and box.isVisible() and panel.clear_button is not None
+    with qtbot.waitSignal(panel.background.settled, timeout=10_000):
+        qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    assert panel.name.text() == "" and panel.request.toPlainText() == ""
+    assert my_drafts(sqlite_hall, clerk, "registration") == []
+
+    qtbot.keyClick(panel.name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # nothing typed: no question
+    assert panel.confirmation is box and not box.isVisible()

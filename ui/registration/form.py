@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -272,6 +274,8 @@ class RegistrationPanel(QWidget):
         self._restoring = False
         self._defaults = blank()
         self._card_values: dict[str, str] = {}
+        self.confirmation: QMessageBox | None = None  # 新登记 over unsaved typing asks first
+        self.clear_button: QAbstractButton | None = None
 
         # -- who came -------------------------------------------------------------------------
         self.document_type = QComboBox()
@@ -457,14 +461,14 @@ class RegistrationPanel(QWidget):
         self.persons_count.valueChanged.connect(self._count_changed)
         self.representatives.changed.connect(lambda: self._count_changed(self.persons_count.value()))
         self.save_button.clicked.connect(self.save)
-        self.new_button.clicked.connect(self.new_form)
+        self.new_button.clicked.connect(self.ask_new_form)
         self.open_button.clicked.connect(self._open_saved)
         self.read_card_button.clicked.connect(self.read_card)
         self.add_material_button.clicked.connect(self.add_materials)
         self.remove_material_button.clicked.connect(self._remove_material)
         for sequence, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence("Ctrl+Return"), self.save),
-                               (QKeySequence("Ctrl+Enter"), self.save), (QKeySequence.StandardKey.New, self.new_form),
-                               (QKeySequence("F2"), self.read_card)):
+                               (QKeySequence("Ctrl+Enter"), self.save),
+                               (QKeySequence.StandardKey.New, self.ask_new_form), (QKeySequence("F2"), self.read_card)):
             shortcut = QShortcut(sequence, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -902,6 +906,25 @@ class RegistrationPanel(QWidget):
     def _open_saved(self) -> None:
         if self.last_result is not None:
             self.open_case.emit(self.last_result.case_number)
+
+    def ask_new_form(self) -> None:
+        """新登记 (Ctrl+N): a form holding unsaved typing is emptied only once the clerk confirms."""
+        if self.tasks.busy:
+            return
+        if self.last_result is not None or not worth_keeping(self.values(), self._defaults):
+            self.new_form()
+            return
+        name = self.name.text().strip()
+        box = QMessageBox(QMessageBox.Icon.Warning, "新登记",
+                          f"当前登记{f'（{name}）' if name else ''}还没有保存，清空后填写的内容不再保留。", parent=self)
+        box.setInformativeText("确定清空，登记下一位来访人吗？")
+        self.clear_button = box.addButton("清空并新登记", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("继续填写", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.buttonClicked.connect(lambda button: self.new_form() if button is self.clear_button else None)
+        self.confirmation = box
+        box.open()
 
     def new_form(self) -> None:
         """An empty form for the next visitor; an unsaved draft of this one is thrown away."""
