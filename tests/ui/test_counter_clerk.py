@@ -218,6 +218,7 @@ def test_a_called_id_card_ticket_fills_the_form_and_the_next_call_starts_a_new_o
     assert panel.last_result is None and panel.save_button.isEnabled()
     assert (panel.id_number.text(), panel.queue_number.text(), panel.request.toPlainText()) == (second, "A002", "")
 
+    assert panel.take_visitor(second, "欧阳娜娜") and "没有替换" not in panel.message.text()  # the same person
     panel.name.setText("欧阳娜娜的代理人")  # the clerk typed for someone: that is never replaced
     call()
     qtbot.waitUntil(lambda: "王芳" in panel.message.text(), timeout=10_000)

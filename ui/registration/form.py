@@ -799,6 +799,8 @@ class RegistrationPanel(QWidget):
         """
         if self.tasks.busy or self.last_result is not None:
             return False
+        if "".join(self.id_number.text().split()).upper() == id_number.upper():
+            return True  # the form already holds this person (a restored draft, the clerk was quicker)
         if self.id_number.text().strip() or self.name.text().strip():
             self._say(f"已叫到持证取号的 {name or '来访人'}：登记表中已填写的内容没有替换，"
                       f"如是另一位来访人请先点“新登记 (Ctrl+N)”", "notice")
