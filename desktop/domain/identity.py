@@ -36,6 +36,7 @@ __all__ = [
     "normalise_name",
     "to_halfwidth",
     "validate_document",
+    "validate_international_phone",
     "validate_landline",
     "validate_mobile",
     "validate_phone",
@@ -376,11 +377,44 @@ def validate_landline(text: str) -> str:
     return f"{area}-{local}" + (f"-{ext}" if ext else "")
 
 
+#: A phone outside the mainland, written with its country code (E.164: at most 15 digits).
+_INTERNATIONAL_RE: Final = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def validate_international_phone(text: str) -> str:
+    """A number outside the mainland (Hong Kong, Macao, Taiwan, abroad): ``+`` or ``00``, the country
+    code and the number; returned as ``+85291234567``. +86 is the mainland's and refused here."""
+    field = "phone"
+    _check_phone_length(text, "联系电话", field)
+    core = _PHONE_SEPARATORS_RE.sub("", text.translate(_HALFWIDTH))
+    if core.startswith("00"):
+        core = "+" + core[2:]
+    if core.startswith("+86"):
+        raise ValidationError("phone_international", "+86 是内地号码，请直接填写手机或带区号的固定电话", field)
+    if not _INTERNATIONAL_RE.fullmatch(core):
+        raise ValidationError(
+            "phone_international",
+            "境外电话请写“+”、国家或地区代码和号码，如 +852 9123 4567（最多15位数字）", field)
+    return core
+
+
+def _is_international(text: str) -> bool:
+    core = _PHONE_SEPARATORS_RE.sub("", text.translate(_HALFWIDTH))
+    return core.startswith(("+", "00")) and not core.startswith(("+86", "0086"))
+
+
 def validate_phone(text: str) -> str:
-    """Validate a mobile or a landline number; return the normalised form of either."""
+    """Validate a mobile, a landline or a number outside the mainland; return its normalised form.
+
+    Mainland numbers as :func:`validate_mobile` / :func:`validate_landline`; a number written with
+    another country code (``+852 9123 4567``, ``0044 20 7946 0958``) as
+    :func:`validate_international_phone`.
+    """
     if not text.translate(_HALFWIDTH).strip():
         raise ValidationError("phone_empty", "请输入联系电话（手机或带区号的固定电话）", "phone")
     _check_phone_length(text, "联系电话", "phone")
+    if _is_international(text):
+        return validate_international_phone(text)
     probe = re.sub(r"[^0-9+]", "", text.translate(_HALFWIDTH))
     core, prefixed = _strip_country_code(probe)
     if not prefixed and len(core) == 13 and core.startswith("861"):

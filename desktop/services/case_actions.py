@@ -21,7 +21,7 @@ from typing import Any
 
 from desktop.documents.model import DocumentKind
 from desktop.domain.case import OUTCOMES, TRANSITIONS, CaseView
-from desktop.domain.classification import LegalRoute, Nature
+from desktop.domain.classification import LegalRoute, Nature, Purpose
 from desktop.domain.errors import ValidationError
 from desktop.domain.events import EventType
 from desktop.domain.identity import name_search_keys
@@ -241,6 +241,31 @@ def _value(spec: ActionField, raw: str) -> Any:
     if spec.kind is FieldKind.TOPIC and raw not in load_taxonomy():
         raise ValidationError("unknown_topic", "内容分类不在分类目录中，请从列表中选择", spec.name)
     return raw
+
+
+def starting_values(view: CaseView, key: str) -> dict[str, str]:
+    """What a step's dialog starts from: what the case already says, for the clerk to confirm or change.
+
+    分类 starts from the registration: its topic, its nature (else the one its purpose or
+    its topic implies) and the topic's legal route. A field given as ``""`` is one the clerk
+    must choose (no first entry taken for an answer). Other steps start as their dialog does.
+    """
+    if key != "classify":
+        return {}
+    taxonomy = load_taxonomy()
+    topic = view.topic_code if view.topic_code in taxonomy else ""
+    nature = view.nature if view.nature in tuple(Nature) else ""
+    if not nature and view.purpose in tuple(Purpose):
+        implied = Purpose(view.purpose).default_nature
+        nature = implied.value if implied is not None else ""
+    if not nature and topic:
+        by_topic = taxonomy.default_nature(topic)
+        nature = by_topic.value if by_topic is not None else ""
+    route = view.legal_route if view.legal_route in tuple(LegalRoute) else ""
+    if not route and topic and nature == Nature.APPEAL.value:
+        by_route = taxonomy.default_legal_route(topic)
+        route = by_route.value if by_route is not None else ""
+    return {"nature": nature, "topic_code": topic, "legal_route": route}
 
 
 def offered_actions(view: CaseView) -> list[CaseAction]:

@@ -132,7 +132,7 @@ def classify_query(query: str) -> MatchKind:
         return MatchKind.CASE_NUMBER
     if re.fullmatch(r"\d{17}[\dXx]", q):
         return MatchKind.ID_NUMBER
-    if re.fullmatch(r"(\+?86)?\d{7,12}", q):
+    if re.fullmatch(r"(\+?86)?\d{7,12}|(\+|00)[1-9]\d{6,14}", q):  # mainland, or with another country code
         return MatchKind.PHONE
     if read_number_query(_normalise(query)) is not None:
         return MatchKind.CASE_NUMBER

@@ -353,7 +353,7 @@ def test_phone_digit_junk_raises_only_validation_error(text: str) -> None:
         result = validate_phone(text)
     except ValidationError:
         return
-    assert re.fullmatch(r"1[3-9]\d{9}|0\d{2,3}-[2-9]\d{6,7}(-\d{1,6})?", result)
+    assert re.fullmatch(r"1[3-9]\d{9}|0\d{2,3}-[2-9]\d{6,7}(-\d{1,6})?|\+[1-9]\d{6,14}", result)
 
 
 # --- masking -------------------------------------------------------------------
@@ -534,3 +534,31 @@ def test_names_are_read_without_pypinyin_and_every_character_as_pypinyin_with_it
     assert ours["pypinyin"] is False
     assert isinstance(ours["readings"], dict) and len(ours["readings"]) > 40_000
     assert ours["readings"] == full["readings"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("+852 9123 4567", "+85291234567"),  # Hong Kong
+        ("00853-6612 3456", "+85366123456"),  # Macao, 00 for +
+        ("+886 912 345 678", "+886912345678"),  # Taiwan
+        ("+44 20 7946 0958", "+442079460958"),  # a foreign visitor's own phone
+        ("＋１ (202) 555-0143", "+12025550143"),  # full-width
+    ],
+)
+def test_phones_outside_the_mainland_are_taken_with_their_country_code(typed: str, expected: str) -> None:
+    assert validate_phone(typed) == expected
+    assert validate_phone(expected) == expected  # stored numbers check again unchanged
+    assert mask_phone(typed).endswith(expected[-4:]) and "*" in mask_phone(typed)
+
+
+@pytest.mark.parametrize("typed", ["+44", "+0 20 7946 0958", "+44 20 7946 0958 1234 5", "+44 20 7946 ABCD"])
+def test_a_phone_outside_the_mainland_needs_its_country_code_and_number(typed: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        validate_phone(typed)
+    assert info.value.code == "phone_international" and "+852" in info.value.message
+
+
+def test_the_mainland_code_still_means_a_mainland_number() -> None:
+    assert validate_phone("+86 138 1234 5678") == "13812345678"
+    assert validate_phone("0086 10 62345678") == "010-62345678"

@@ -162,3 +162,24 @@ def test_reclassifying_an_accusation_needs_the_supervisor_and_is_audited(hall: H
                              "from": "检举控告类", "to": "申诉求决类"}]
     assert [r.actor_id for r in rows if json.loads(r.detail).get("reclassified_accusation")] == [supervisor.actor_id]
     assert [r.actor_id for r in rows if r.action == AuditAction.PERMISSION_DENIED.value] == [clerk.actor_id] * 2
+
+
+def test_classification_starts_from_what_the_registration_says(hall: Hall, clerk: Actor) -> None:
+    # 拖欠工资 (0201): an appeal by the taxonomy, to be handled by the organ's duty (依法履职).
+    wages = register_visit(hall, clerk, form(topic_code="0201")).case_number
+    view = cases.load_case(hall, clerk, wages).view
+    assert case_actions.starting_values(view, "classify") == {
+        "nature": "申诉求决类", "topic_code": "0201", "legal_route": "依法履职"}
+    # What the clerk chose at registration comes first: a nature, or the purpose's nature.
+    chosen = register_visit(hall, clerk, form(topic_code="0201", nature="检举控告类")).case_number
+    assert case_actions.starting_values(cases.load_case(hall, clerk, chosen).view, "classify") == {
+        "nature": "检举控告类", "topic_code": "0201", "legal_route": ""}
+    purpose = register_visit(hall, clerk, form(purpose="意见建议")).case_number
+    by_purpose = case_actions.starting_values(cases.load_case(hall, clerk, purpose).view, "classify")
+    assert by_purpose["nature"] == "建议意见类"
+    # Nothing known: the clerk must choose the nature (no first entry is taken for an answer).
+    bare = cases.load_case(hall, clerk, _registered(hall, clerk)).view
+    assert case_actions.starting_values(bare, "classify") == {"nature": "", "topic_code": "", "legal_route": ""}
+    with pytest.raises(ValidationError, match="性质"):
+        case_actions.perform(hall, clerk, bare.case_number, "classify", {"nature": "", "topic_code": "0101"})
+    assert case_actions.starting_values(bare, "accept") == {}

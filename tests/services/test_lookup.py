@@ -97,3 +97,17 @@ def test_names_and_initials_list_the_newest_cases_first(hall: Hall, clerk: Actor
     for query in ("王芳", "wf", "wangfang"):
         assert [c.case_number for c in find_cases(hall, clerk, query)] == numbers[::-1]
         assert [c.case_number for c in find_cases(hall, clerk, query, limit=2)] == numbers[:1:-1]
+
+
+def test_a_visitor_from_outside_the_mainland_is_registered_and_found_by_phone(hall: Hall, clerk: Actor) -> None:
+    from desktop.services.registration import PersonInput, RegistrationForm
+
+    visitor = PersonInput(name="John Smith", document_type="护照", document_number="e12345678",
+                          phone="+44 20 7946 0958")
+    number = register_visit(hall, clerk, RegistrationForm(petitioner=visitor, request="反映租房押金不退",
+                                                          region_code="330726001")).case_number
+    for typed in ("+44 20 7946 0958", "+442079460958", "0044 20 7946 0958"):
+        assert classify_query(typed) is MatchKind.PHONE
+        found = find_cases(hall, clerk, typed)
+        assert [c.case_number for c in found] == [number]
+        assert found[0].phone == "+44******0958" and found[0].id_number == "E1*****78"

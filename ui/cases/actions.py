@@ -60,7 +60,7 @@ class CaseActionDialog(QDialog):
     recorded = Signal(object)  # CaseView after the step
 
     def __init__(self, ctx: WorkContext, case_ref: str, action: CaseAction, lists: _Lists,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, starting: dict[str, str] | None = None) -> None:
         from desktop.services.case_actions import FieldKind
 
         super().__init__(parent)
@@ -88,6 +88,8 @@ class CaseActionDialog(QDialog):
                 widget = QComboBox()
                 if not spec.required:
                     widget.addItem("（不选）", "")
+                elif starting is not None and starting.get(spec.name) == "":
+                    widget.addItem("（请选择）", "")  # nothing known: the clerk chooses, no first entry by default
                 for choice in spec.choices:
                     widget.addItem(choice, choice)
             elif spec.kind is FieldKind.ORGANISATION:
@@ -122,6 +124,9 @@ class CaseActionDialog(QDialog):
         cancel.clicked.connect(self.reject)
         self.ok_button.clicked.connect(self.submit)
         self.tasks.busy_changed.connect(self.ok_button.setDisabled)
+        for name, value in (starting or {}).items():
+            if value and name in self.fields:
+                self.set_value(name, value)
         if "organisation_code" in self.fields and action.key in ("transfer", "assign"):
             self._ask_proposal()
 
@@ -216,6 +221,7 @@ class CaseActionsButton(QPushButton):
         self.menu_ = QMenu(self)
         self.setMenu(self.menu_)
         self.case_ref: str | None = None
+        self.view: CaseView | None = None
         self.dialog: CaseActionDialog | None = None
         self._lists: _Lists | None = None
         self.setEnabled(False)
@@ -224,7 +230,7 @@ class CaseActionsButton(QPushButton):
         """The case on screen (None: nothing to act on)."""
         from desktop.services.case_actions import offered_actions
 
-        self.case_ref = case_ref
+        self.case_ref, self.view = case_ref, view
         self.menu_.clear()
         offered = offered_actions(view) if view is not None else []
         for action in offered:
@@ -234,24 +240,29 @@ class CaseActionsButton(QPushButton):
         self.setToolTip("" if offered or view is None else f"事项当前状态（{view.state.value}）下没有可办理的步骤")
 
     def open_action(self, action: CaseAction) -> None:
+        """The step's dialog, starting from what the case already says (read off the GUI thread)."""
         if self.case_ref is None:
             return
-        if self._lists is None:
-            self.tasks.run(_lists, lambda lists: self._open(action, lists),
-                           lambda error: self.setToolTip(user_message(error, "读取机构目录")))
-        else:
-            self._open(action, self._lists)
+        view, known = self.view, self._lists
+
+        def prepare(hall: Hall) -> tuple[_Lists, dict[str, str]]:
+            from desktop.services.case_actions import starting_values
+
+            return known or _lists(hall), starting_values(view, action.key) if view is not None else {}
+
+        self.tasks.run(prepare, lambda ready: self._open(action, *ready),
+                       lambda error: self.setToolTip(user_message(error, "读取机构目录")))
 
     def open_by_key(self, key: str) -> None:
         from desktop.services.case_actions import ACTION_BY_KEY
 
         self.open_action(ACTION_BY_KEY[key])
 
-    def _open(self, action: CaseAction, lists: _Lists) -> None:
+    def _open(self, action: CaseAction, lists: _Lists, starting: dict[str, str]) -> None:
         self._lists = lists
         if self.case_ref is None:
             return
-        self.dialog = CaseActionDialog(self.ctx, self.case_ref, action, lists, parent=self)
+        self.dialog = CaseActionDialog(self.ctx, self.case_ref, action, lists, parent=self, starting=starting)
         self.dialog.recorded.connect(lambda view: self.recorded.emit(action, view))
         self.dialog.open()
 

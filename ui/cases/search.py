@@ -155,17 +155,18 @@ class CaseSearchPanel(QWidget):
         self.action_bar.addWidget(self.reveal_reason)
         self.action_bar.addWidget(self.reveal_button)
         self._notes_at = self.action_bar.count()
-        self.action_bar.addWidget(self.reveal_note, 10)
         self.action_bar.addStretch(1)
+        self.reveal_note.setWordWrap(True)
         bottom = QWidget()
         column = QVBoxLayout(bottom)
         column.setContentsMargins(0, 4, 0, 0)
         column.addLayout(self.action_bar)
+        column.addWidget(self.reveal_note)  # a line of its own: beside the buttons it had no room at 1366 wide
         column.addWidget(self.detail, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(bottom)
-        splitter.setSizes([460, 300])
+        splitter.setSizes([280, 480])  # the case on screen gets the room: at 1366×768 it had four lines
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addWidget(self.status)
@@ -272,7 +273,7 @@ class CaseSearchPanel(QWidget):
 
     # -- one case -----------------------------------------------------------------------------------
 
-    def _clear_detail(self) -> None:
+    def _clear_detail(self, *, keep_note: bool = False) -> None:
         had = self.current is not None
         self.current = None
         self.current_detail = None
@@ -282,7 +283,8 @@ class CaseSearchPanel(QWidget):
         self.reveal_button.setText("显示完整信息")
         self.reveal_button.setEnabled(False)
         self.reveal_reason.setEnabled(False)
-        self.reveal_note.hide()
+        if not keep_note:
+            self.reveal_note.hide()
         if had:
             self.case_changed.emit(None)
 
@@ -290,8 +292,11 @@ class CaseSearchPanel(QWidget):
         """The selected case, masked: selecting another case always hides what was revealed."""
         if not 0 <= row < len(self.results):
             return
-        self._clear_detail()
         summary = self.results[row]
+        # The same case read again (a step was recorded, printing finished) keeps what was said about it;
+        # the reveal's line goes, as the case is masked again.
+        same = self.current is not None and self.current.case_id == summary.case_id
+        self._clear_detail(keep_note=same and self.reveal_note.text() != self.REVEALED_NOTE)
         self._detail_seq += 1
         seq, actor = self._detail_seq, self.actor
 

@@ -43,6 +43,7 @@ class CounterWork(QWidget):
         self.booking = CounterBookingPanel(ctx)
         self.tabs.addTab(self.booking, "领导接访预约 (Ctrl+3)")
         self.queue = QueueBar(ctx, self) if ctx.settings.queue_window else None
+        self._visitor_ticket: str | None = None  # the called ticket whose person the form was offered
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -51,6 +52,7 @@ class CounterWork(QWidget):
             self.registration.registered.connect(self._registered)
             self.search.case_changed.connect(self._case_selected)
             self.queue.acted.connect(self._called)
+            self.queue.refreshed.connect(self._visitor_called)
         layout.addWidget(self.tabs, 1)
         self.registration.open_case.connect(self.open_case)
         for index, keys in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
@@ -79,6 +81,24 @@ class CounterWork(QWidget):
             return
         self.registration.queue_number.setText(ticket.number)
         self.registration.window_field.setText(f"{ticket.window}号窗口")
+
+    def _visitor_called(self) -> None:
+        """A ticket just called: a saved form makes way for the next visitor, and the person of a ticket taken
+        with an ID card goes into the form once (nothing the clerk typed is replaced)."""
+        view = self.queue.view if self.queue is not None else None
+        current = view.current if view is not None else None
+        if view is None or current is None or current.state is not TicketState.CALLED \
+                or current.ticket_id == self._visitor_ticket:
+            return
+        self._visitor_ticket = current.ticket_id
+        window = f"{current.window}号窗口" if current.window else ""
+        if self.registration.last_result is not None:  # the last visitor's form is saved: the next one starts anew
+            self.registration.new_form()
+            self.registration.queue_number.setText(current.number)
+            self.registration.window_field.setText(window)
+        if view.person_id:
+            self.registration.take_visitor(view.person_id, view.person_name or "", queue_number=current.number,
+                                           window=window)
 
     def _case_selected(self, case: CaseSummary | None) -> None:
         if self.queue is not None and case is not None:

@@ -159,12 +159,21 @@ class QueueBar(QFrame):
         issuing.addWidget(self.issue_button)
         issuing.addStretch(1)
 
+        # The person's earlier cases sit beside the controls, not under them: at 1366×768 a table below took
+        # the room of the clerk's form and case (the strip grew by a third of the screen's work area).
         self.earlier = read_only_table(("案件编号", "登记日期", "状态", "诉求"))
-        self.earlier.setMaximumHeight(120)
+        self.earlier.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the request is cut short
         self.earlier_title = label("", "hint")
+        self.earlier_title.setWordWrap(True)
+        self.earlier_box = QWidget()
+        side = QVBoxLayout(self.earlier_box)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(2)
+        side.addWidget(self.earlier_title)
+        side.addWidget(self.earlier, 1)
+        self.earlier_box.hide()
         self.earlier.hide()
         self.earlier_title.hide()
-        issuing.addWidget(self.earlier_title)  # beside the issuing controls: the earlier cases' table keeps the room
 
         top = QHBoxLayout()
         top.addWidget(label(f"{self.window_number} 号窗口", "subtitle"))
@@ -175,11 +184,16 @@ class QueueBar(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(4)
+        controls = QVBoxLayout()
+        controls.setSpacing(4)
+        controls.addLayout(actions)
+        controls.addLayout(issuing)
+        controls.addWidget(self.message)
+        middle = QHBoxLayout()
+        middle.addLayout(controls)  # the keys keep their width; the earlier cases take the rest
+        middle.addWidget(self.earlier_box, 1)
         layout.addLayout(top)
-        layout.addLayout(actions)
-        layout.addLayout(issuing)
-        layout.addWidget(self.message)
-        layout.addWidget(self.earlier)
+        layout.addLayout(middle)
         self.tasks.busy_changed.connect(self._busy)
         self.reads.busy_changed.connect(self._busy)
         ctx.tasks.changed.connect(self._changed)
@@ -259,6 +273,7 @@ class QueueBar(QFrame):
     def _show_earlier(self, cases: list[CaseSummary]) -> None:
         view = self.view
         linked = view is not None and view.person_id is not None
+        self.earlier_box.setVisible(linked)
         self.earlier_title.setVisible(linked)
         self.earlier.setVisible(linked and bool(cases))
         if view is None or not linked:
@@ -268,6 +283,12 @@ class QueueBar(QFrame):
         fill_table(self.earlier, [(case.case_number, f"{case.received_on:%Y-%m-%d}", case.state, case.request[:60])
                                   for case in cases])
         self.earlier.horizontalHeader().setStretchLastSection(True)
+        # At least the two newest can be read without scrolling (the header counted as a row: it is styled
+        # after this runs, so its own height is not known yet).
+        rows = min(2, self.earlier.rowCount()) + 1
+        row = max(self.earlier.verticalHeader().defaultSectionSize(),
+                  self.earlier.rowHeight(0) if self.earlier.rowCount() else 0)
+        self.earlier.setFixedHeight(rows * row + 2 * self.earlier.frameWidth())
 
     def _enable(self) -> None:
         allowed = window_actions(self.view.current if self.view is not None else None)

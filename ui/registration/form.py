@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -272,6 +274,8 @@ class RegistrationPanel(QWidget):
         self._restoring = False
         self._defaults = blank()
         self._card_values: dict[str, str] = {}
+        self.confirmation: QMessageBox | None = None  # 新登记 over unsaved typing asks first
+        self.clear_button: QAbstractButton | None = None
 
         # -- who came -------------------------------------------------------------------------
         self.document_type = QComboBox()
@@ -457,14 +461,14 @@ class RegistrationPanel(QWidget):
         self.persons_count.valueChanged.connect(self._count_changed)
         self.representatives.changed.connect(lambda: self._count_changed(self.persons_count.value()))
         self.save_button.clicked.connect(self.save)
-        self.new_button.clicked.connect(self.new_form)
+        self.new_button.clicked.connect(self.ask_new_form)
         self.open_button.clicked.connect(self._open_saved)
         self.read_card_button.clicked.connect(self.read_card)
         self.add_material_button.clicked.connect(self.add_materials)
         self.remove_material_button.clicked.connect(self._remove_material)
         for sequence, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence("Ctrl+Return"), self.save),
-                               (QKeySequence("Ctrl+Enter"), self.save), (QKeySequence.StandardKey.New, self.new_form),
-                               (QKeySequence("F2"), self.read_card)):
+                               (QKeySequence("Ctrl+Enter"), self.save),
+                               (QKeySequence.StandardKey.New, self.ask_new_form), (QKeySequence("F2"), self.read_card)):
             shortcut = QShortcut(sequence, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -655,7 +659,7 @@ class RegistrationPanel(QWidget):
     # -- drafts -----------------------------------------------------------------------------------
 
     def _changed(self) -> None:
-        if not self._restoring:
+        if not self._restoring and self.last_result is None:  # a saved form is no draft: it would come back
             self._draft_timer.start()
 
     def _save_draft(self) -> None:
@@ -787,11 +791,43 @@ class RegistrationPanel(QWidget):
         self._history_timer.start()
         self.phone.setFocus()
 
+    def take_visitor(self, id_number: str, name: str, *, queue_number: str = "", window: str = "") -> bool:
+        """The person of a called ticket taken with an ID card, into a form where no petitioner is typed yet.
+
+        What the clerk has typed for someone is never replaced (the clerk is told who was called
+        instead), nor a saved form. Returns whether the form took the person.
+        """
+        if self.tasks.busy or self.last_result is not None:
+            return False
+        if "".join(self.id_number.text().split()).upper() == id_number.upper():
+            return True  # the form already holds this person (a restored draft, the clerk was quicker)
+        if self.id_number.text().strip() or self.name.text().strip():
+            self._say(f"已叫到持证取号的 {name or '来访人'}：登记表中已填写的内容没有替换，"
+                      f"如是另一位来访人请先点“新登记 (Ctrl+N)”", "notice")
+            return False
+        self.document_type.setCurrentIndex(max(self.document_type.findData(DocumentType.RESIDENT_ID.value), 0))
+        self.id_number.setText(id_number)
+        self.name.setText(name)
+        if queue_number:
+            self.queue_number.setText(queue_number)
+        if window:
+            self.window_field.setText(window)
+        self._check_id()
+        self._say(f"已填入持证取号的来访人 {name}（{queue_number or '排队号'}），请核对", "ok")
+        self._changed()
+        self._history_timer.start()
+        self.phone.setFocus()
+        return True
+
     # -- saving -----------------------------------------------------------------------------------
 
     def save(self) -> None:
         """Register the visit; on success record the rights notice, print the receipt, drop the draft."""
         if self.tasks.busy:
+            return
+        if self.last_result is not None:  # saved already: a second Ctrl+S must not register the visit twice
+            self._say(f"这份登记已保存为 {self.last_result.case_number}，不会重复登记。补打回执请点“办理此事项”，"
+                      f"在“待补打 / 打印记录”中补打；登记下一位来访人请点“新登记 (Ctrl+N)”", "notice")
             return
         values = self.values()
         for note in self.field_messages.values():
@@ -839,6 +875,7 @@ class RegistrationPanel(QWidget):
         self._say(f"已登记 {result.case_number}（{result.visit.kind.value}）。查询码 {code}，请告知信访人。"
                   f"转送、交办期限 {due:%Y年%m月%d日}。正在打印回执……", "ok")
         self.open_button.show()
+        self.save_button.setEnabled(False)
         self.draft_state.setText("")
         self.registered.emit(result)
         self._print_receipt(result)
@@ -872,6 +909,25 @@ class RegistrationPanel(QWidget):
         if self.last_result is not None:
             self.open_case.emit(self.last_result.case_number)
 
+    def ask_new_form(self) -> None:
+        """新登记 (Ctrl+N): a form holding unsaved typing is emptied only once the clerk confirms."""
+        if self.tasks.busy:
+            return
+        if self.last_result is not None or not worth_keeping(self.values(), self._defaults):
+            self.new_form()
+            return
+        name = self.name.text().strip()
+        box = QMessageBox(QMessageBox.Icon.Warning, "新登记",
+                          f"当前登记{f'（{name}）' if name else ''}还没有保存，清空后填写的内容不再保留。", parent=self)
+        box.setInformativeText("确定清空，登记下一位来访人吗？")
+        self.clear_button = box.addButton("清空并新登记", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("继续填写", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.buttonClicked.connect(lambda button: self.new_form() if button is self.clear_button else None)
+        self.confirmation = box
+        box.open()
+
     def new_form(self) -> None:
         """An empty form for the next visitor; an unsaved draft of this one is thrown away."""
         if self.tasks.busy:
@@ -883,6 +939,7 @@ class RegistrationPanel(QWidget):
         self.draft_id = str(uuid.uuid4())
         self.last_result = None
         self.open_button.hide()
+        self.save_button.setEnabled(True)
         self.set_values(self._defaults)
         self.repeat.clear()
         self.draft_state.setText("")

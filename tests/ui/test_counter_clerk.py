@@ -1,0 +1,250 @@
+"""What a new clerk hit at the counter, each through the real widgets: saving twice, classifying, the queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import Actor, Hall
+from desktop.services.drafts import my_drafts
+from tests.conftest import make_settings
+from tests.helpers import valid_id
+from ui.counter.work import CounterWork
+from ui.shell.context import WorkContext
+
+Context = Callable[..., WorkContext]
+REQUEST = "反映浦阳街道某建筑工地拖欠农民工工资三个月，要求尽快支付"
+
+
+@pytest.fixture
+def counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor, tmp_path: Path) -> CounterWork:
+    sqlite_hall.settings = make_settings(printer_receipts=f"pdf:{tmp_path / 'receipts'}",
+                                         printer_notices=f"pdf:{tmp_path / 'notices'}")
+    work = CounterWork(work_context(clerk))
+    qtbot.addWidget(work)
+    work.resize(1366, 768)
+    with qtbot.waitSignal(work.registration.ready, timeout=10_000):
+        work.show()
+    return work
+
+
+def _case_count(hall: Hall) -> int:
+    from sqlalchemy import func, select
+
+    from db.models import CaseRow
+
+    with hall.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(CaseRow)) or 0)
+
+
+def test_saving_a_saved_registration_again_registers_nothing(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
+                                                             clerk: Actor) -> None:
+    panel = counter.registration
+    panel.id_number.setText(valid_id(seq=501))
+    panel.name.setText("阿依古丽·买买提")
+    panel.request.setPlainText(REQUEST)
+    with qtbot.waitSignals([panel.registered, panel.receipt_printed], timeout=20_000):
+        qtbot.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = panel.last_result
+    assert saved is not None and _case_count(sqlite_hall) == 1
+    assert not panel.save_button.isEnabled()
+
+    # The clerk presses Ctrl+S again (to print once more, or out of habit): the same visit is not registered twice.
+    qtbot.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    panel.save()
+    assert not panel.tasks.busy and _case_count(sqlite_hall) == 1
+    assert saved.case_number in panel.message.text() and "不会重复登记" in panel.message.text()
+
+    # A change to the saved form is no draft to bring back after a restart.
+    panel.phone.setText("13857912345")
+    panel.phone.textEdited.emit("13857912345")
+    assert not panel._draft_timer.isActive()
+    assert my_drafts(sqlite_hall, clerk, "registration") == []
+
+    # 新登记: the next visitor can be saved again.
+    with qtbot.waitSignal(panel.background.settled, timeout=10_000):
+        panel.new_form()
+    assert panel.save_button.isEnabled()
+    panel.id_number.setText(valid_id(seq=502))
+    panel.name.setText("李梅")
+    panel.request.setPlainText("反映村道损毁")
+    with qtbot.waitSignal(panel.registered, timeout=20_000):
+        panel.save()
+    assert _case_count(sqlite_hall) == 2
+
+
+def _steps(counter: CounterWork):  # type: ignore[no-untyped-def]
+    from ui.desk.cases import CaseDesk
+
+    desk = counter.desk.findChild(CaseDesk)
+    assert desk is not None
+    return desk.steps
+
+
+def test_classifying_starts_from_the_registered_topic_not_the_first_nature(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services import cases
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+    from ui.cases.actions import CaseActionDialog
+
+    wages = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=511), topic_code="0201",
+                                                     request=REQUEST)).case_number
+    bare = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=512))).case_number
+    search, steps = counter.search, _steps(counter)
+
+    def classify_dialog(number: str) -> CaseActionDialog:
+        with qtbot.waitSignal(search.detail_shown, timeout=10_000):
+            counter.open_case(number)
+        steps.open_by_key("classify")
+        qtbot.waitUntil(lambda: steps.dialog is not None and steps.dialog.case_ref == number
+                        and steps.dialog.isVisible(), timeout=10_000)
+        dialog = steps.dialog
+        assert isinstance(dialog, CaseActionDialog)
+        return dialog
+
+    dialog = classify_dialog(wages)
+    assert search.detail.height() >= search.table.height()  # the case on screen has the room, not the list
+    assert dialog.values()["nature"] == "申诉求决类" and dialog.values()["topic_code"] == "0201"
+    assert dialog.values()["legal_route"] == "依法履职"
+    with qtbot.waitSignals([dialog.recorded, search.detail_shown], timeout=10_000):  # the clerk confirms
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    # The clerk reads that it was done, beside the case, at 1366×768 too (the case read again keeps the line).
+    note = search.reveal_note
+    qtbot.waitUntil(lambda: search.current is not None and search.current.case_number == wages, timeout=10_000)
+    assert note.isVisible() and f"已分类：{wages}" in note.text()
+    assert note.width() >= note.sizeHint().width() or note.wordWrap()
+    assert note.geometry().right() <= note.parentWidget().width()
+    view = cases.load_case(sqlite_hall, clerk, wages).view
+    assert (view.nature, view.topic_code) == ("申诉求决类", "0201")
+
+    dialog = classify_dialog(bare)  # nothing known: no class is taken for the clerk
+    assert dialog.fields["nature"].currentText() == "（请选择）" and dialog.values()["nature"] == ""
+    with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "性质" in dialog.message.text() and dialog.isVisible()
+    dialog.reject()
+    assert cases.load_case(sqlite_hall, clerk, bare).view.nature == ""
+
+
+@pytest.fixture
+def window_counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor,
+                   tmp_path: Path) -> CounterWork:
+    sqlite_hall.settings = make_settings(queue_window=3, printer_receipts=f"pdf:{tmp_path / 'receipts'}",
+                                         printer_notices=f"pdf:{tmp_path / 'notices'}")
+    work = CounterWork(work_context(clerk))
+    qtbot.addWidget(work)
+    work.resize(1366, 768 - 45)  # the work area under the window's header
+    bar = work.queue
+    assert bar is not None
+    with qtbot.waitActive(work):
+        work.show()
+        work.activateWindow()
+    qtbot.waitUntil(lambda: bar.view is not None, timeout=10_000)
+    return work
+
+
+def test_a_called_visitors_earlier_cases_leave_the_clerk_room_at_1366x768(
+        qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    person = valid_id(seq=521)
+    earlier = [register_visit(sqlite_hall, clerk, form(name="阿依古丽·买买提", id_number=person,
+                                                       request=f"{REQUEST}（第{n}次）")).case_number
+               for n in (1, 2, 3)]
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=person,
+                       name="阿依古丽·买买提")
+    bar = window_counter.queue
+    assert bar is not None
+    with qtbot.waitSignal(bar.acted, timeout=10_000):
+        bar.act(bar_call())
+    qtbot.waitUntil(lambda: bar.earlier.isVisible() and bar.earlier.rowCount() == 3, timeout=10_000)
+    # The strip did not grow by a table under it: the table sits beside the controls, as tall as they are.
+    qtbot.waitUntil(lambda: bar.earlier.height() > 0 and bar.height() < (768 - 45) // 4, timeout=2_000)
+    assert "以前的信访事项：3 件" in bar.earlier_title.text()
+    assert bar.earlier.item(0, 0).text() in earlier
+    first = bar.earlier.visualItemRect(bar.earlier.item(0, 0))
+    assert first.height() > 0 and bar.earlier.viewport().rect().contains(first)  # the newest case can be read
+    assert window_counter.tabs.height() >= (768 - 45) * 0.6  # the form and the case desk keep the screen
+
+
+def bar_call():  # type: ignore[no-untyped-def]
+    from desktop.domain.queue import QueueAction
+
+    return QueueAction.CALL
+
+
+def test_a_called_id_card_ticket_fills_the_form_and_the_next_call_starts_a_new_one(
+        qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue
+
+    first, second, third = valid_id(seq=531), valid_id(seq=532), valid_id(seq=533)
+    for number, name in ((first, "阿依古丽·买买提"), (second, "欧阳娜娜"), (third, "王芳")):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=number, name=name)
+    bar, panel = window_counter.queue, window_counter.registration
+    assert bar is not None
+
+    def call() -> None:
+        from desktop.domain.queue import QueueAction
+
+        if bar.view is not None and bar.view.current is not None:  # 办结 the visitor at the window first
+            with qtbot.waitSignal(bar.acted, timeout=10_000):
+                bar.act(QueueAction.FINISH)
+            qtbot.waitUntil(lambda: bar.buttons[QueueAction.CALL].isEnabled(), timeout=10_000)
+        with qtbot.waitSignal(bar.acted, timeout=10_000):
+            bar.act(QueueAction.CALL)
+        with qtbot.waitSignal(bar.refreshed, timeout=10_000):
+            pass
+
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):  # the visitor's history, as if typed
+        call()
+    assert (panel.id_number.text(), panel.name.text()) == (first, "阿依古丽·买买提")
+    assert (panel.queue_number.text(), panel.window_field.text()) == ("A001", "3号窗口")
+    assert "初访" in panel.repeat.verdict.text()
+    panel.request.setPlainText(REQUEST)
+    with qtbot.waitSignal(panel.registered, timeout=20_000):
+        panel.save()
+
+    call()  # the next visitor: the saved form makes way, the person comes in, nobody retypes an ID number
+    qtbot.waitUntil(lambda: panel.name.text() == "欧阳娜娜", timeout=10_000)
+    assert panel.last_result is None and panel.save_button.isEnabled()
+    assert (panel.id_number.text(), panel.queue_number.text(), panel.request.toPlainText()) == (second, "A002", "")
+
+    assert panel.take_visitor(second, "欧阳娜娜") and "没有替换" not in panel.message.text()  # the same person
+    panel.name.setText("欧阳娜娜的代理人")  # the clerk typed for someone: that is never replaced
+    call()
+    qtbot.waitUntil(lambda: "王芳" in panel.message.text(), timeout=10_000)
+    assert panel.name.text() == "欧阳娜娜的代理人" and panel.id_number.text() == second
+    assert "没有替换" in panel.message.text()
+
+
+def test_new_registration_over_unsaved_typing_asks_first(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
+                                                         clerk: Actor) -> None:
+    panel = counter.registration
+    panel.name.setText("欧阳娜娜")
+    panel.request.setPlainText("x" * 5000)  # a long paste the clerk would lose
+    qtbot.keyClick(panel.name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    box = panel.confirmation
+    assert box is not None and box.isVisible() and "欧阳娜娜" in box.text()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # Esc, or 继续填写: everything stays
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=5_000)
+    assert panel.name.text() == "欧阳娜娜" and len(panel.request.toPlainText()) == 5000
+
+    qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+    box = panel.confirmation
+    assert box is not None and box.isVisible() and panel.clear_button is not None
+    with qtbot.waitSignal(panel.background.settled, timeout=10_000):
+        qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    assert panel.name.text() == "" and panel.request.toPlainText() == ""
+    assert my_drafts(sqlite_hall, clerk, "registration") == []
+
+    qtbot.keyClick(panel.name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # nothing typed: no question
+    assert panel.confirmation is box and not box.isVisible()
