@@ -30,6 +30,7 @@ from ui.kiosk.booking import BookingFlow
 from ui.leader.work import LeaderWork
 from ui.printing.preview import PrintPreviewDialog
 from ui.reception.after import LeaderBoardPanel
+from ui.reception.day import LeaderDayScreen
 from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
@@ -249,3 +250,31 @@ def test_the_board_shows_an_overdue_case_in_red(qtbot: QtBot, sqlite_hall: Hall,
     item = board.board.item(0, 5)
     assert item is not None and item.text() == "超期3天" and item.foreground().color().name() == "#b3261e"
     assert "已超期1件" in board.summary.text()
+
+
+def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtBot, sqlite_hall: Hall,
+                                                                      clerk: Actor, work_context: Context) -> None:
+    """A deadline in the next year reads with its year; before a visitor is chosen no date is shown."""
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=41)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=41)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    assert screen.due.text() == "选择来访人后自动填写" and "2000" not in screen.due.text()
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert screen.due.text() == "2026年10月16日"
+    assert "当前期限 2026年" in screen.view.toPlainText()  # a long history spans years: each date has its year
+    screen.instruction.setPlainText("请县人力社保局牵头，年后答复")
+    screen.take_on.setChecked(True)
+    screen.unit_box.set_code("330726-RSJ")
+    _click(qtbot, screen.add_unit)
+    screen.due.setDate(QDate(2027, 1, 11))
+    with qtbot.waitSignal(screen.decided, timeout=10_000):
+        _click(qtbot, screen.save_button)
+    assert "2027年1月11日（星期一）前办结" in screen.message.text()
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.open_dossier(reveal=False)
+    dossier = screen.view.toPlainText()
+    assert case.case_number in dossier and "限2027年1月11日（星期一）前办结" in dossier

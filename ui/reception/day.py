@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import Permission
+from desktop.domain.deadlines import format_date
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 WALK_INS = ("现场来访：群众取“领导接访”号，窗口叫号后按“加入今日领导接访”即列入此名单（约满则候补），"
             "此列表随即更新。")
+_NO_DATE = QDate(2000, 1, 1)
 _STYLE = ("QWidget { font-size: 13pt; } QTableWidget { font-size: 14pt; } QTextBrowser { font-size: 14pt; }"
           "QPushButton { min-height: 40px; }")
 
@@ -78,9 +80,9 @@ def _dossier_html(d: Dossier) -> str:
         if c.withheld:
             parts.append(f"<p><b>{escape(c.case_number)}</b>　{escape(c.request)}</p>")
             continue
-        due = (f"当前期限 {c.next_due.month}月{c.next_due.day}日（{escape(c.next_due_rule)}）"
-               if c.next_due else "无在办期限")
-        taken = (f"　包案：{escape(c.leader)}，限{c.leader_due.month}月{c.leader_due.day}日前办结"
+        # dates with their year: a long history spans years, and a deadline may fall in the next one
+        due = (f"当前期限 {format_date(c.next_due)}（{escape(c.next_due_rule)}）" if c.next_due else "无在办期限")
+        taken = (f"　包案：{escape(c.leader)}，限{format_date(c.leader_due)}前办结"
                  if c.leader and c.leader_due else "")
         steps = "".join(f"<li>{escape(e.when)} <b>{escape(e.what)}</b> {escape(e.who)}"
                         f"{('：' + escape(e.text)) if e.text else ''}</li>" for e in c.events)
@@ -149,6 +151,9 @@ class LeaderDayScreen(QWidget):
         self.due = QDateEdit()
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy年M月d日")
+        self.due.setMinimumDate(_NO_DATE)  # shown as words until a visitor's default deadline is filled in
+        self.due.setSpecialValueText("选择来访人后自动填写")
+        self.due.setDate(_NO_DATE)
         self.save_button = QPushButton("保存批示")
         self.save_button.setObjectName("primary")
         self.form_button = secondary_button("打印交办单")
@@ -405,8 +410,7 @@ class LeaderDayScreen(QWidget):
         self.save_button.setEnabled(True)
         text = f"已记录批示：{decision.case_number}"
         if decision.due is not None:
-            due = decision.due
-            text += f"；已包案，责任单位{'、'.join(decision.unit_names)}，{due.month}月{due.day}日前办结"
+            text += f"；已包案，责任单位{'、'.join(decision.unit_names)}，{format_date(decision.due)}前办结"
             self.form_button.setEnabled(True)
         set_tone(self.message, "ok", text)
         self.decided.emit(decision)
