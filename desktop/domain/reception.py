@@ -52,6 +52,24 @@ def reception_day(year: int, month: int, calendar: HolidayCalendar, day_of_month
     return day
 
 
+def schedule_notes(days: Sequence[date], calendar: HolidayCalendar) -> str:
+    """What the person making the schedule must check: a day on a rest day, a year without holiday data.
+
+    "" when there is nothing to say. A year whose official schedule has not been imported is
+    counted with weekends only, so its reception days may fall on a public holiday.
+    """
+    notes = []
+    rest = [d for d in sorted(set(days)) if not calendar.is_workday(d)]
+    if rest:
+        notes.append("、".join(f"{d.year}年{d.month}月{d.day}日（{calendar.rest_reason(d)}）" for d in rest)
+                     + "不是工作日")
+    unknown = sorted({d.year for d in days if not calendar.knows_year(d.year)})
+    if unknown:
+        notes.append(f"{'、'.join(str(y) for y in unknown)}年的节假日安排尚未导入，这些接访日仅按周末推算，"
+                     "可能落在法定节假日：安排公布后请系统管理员导入（import-holidays），再核对接访日")
+    return f"注意：{'；'.join(notes)}。" if notes else ""
+
+
 def reception_days(first_month: date, months: int, calendar: HolidayCalendar, day_of_month: int = 15,
                    rule: RestDayRule = RestDayRule.NEXT) -> list[date]:
     """The reception days of ``months`` months from ``first_month``'s month on."""

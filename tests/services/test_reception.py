@@ -15,7 +15,15 @@ from desktop.domain.access import Actor
 from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import EventType
-from desktop.domain.reception import BacklogRule, RestDayRule, parse_slots, place_booking, place_walk_in, reception_day
+from desktop.domain.reception import (
+    BacklogRule,
+    RestDayRule,
+    parse_slots,
+    place_booking,
+    place_walk_in,
+    reception_day,
+    schedule_notes,
+)
 from desktop.services import cases, leaderday, reception
 from desktop.services.audit import AuditQuery, list_audit
 from desktop.services.context import Hall
@@ -38,6 +46,18 @@ def test_a_15th_on_a_rest_day_is_kept_moved_on_or_brought_forward_by_setting() -
     assert reception_day(2026, 10, calendar, 15, RestDayRule.NEXT) == date(2026, 10, 15)  # a Thursday
     with pytest.raises(ValidationError, match="2月没有30日"):
         reception_day(2026, 2, calendar, 30)
+
+
+def test_the_schedule_names_rest_days_and_years_without_holiday_data() -> None:
+    calendar = HolidayCalendar.builtin()
+    assert schedule_notes([date(2026, 10, 15), date(2026, 11, 16)], calendar) == ""
+    note = schedule_notes([date(2026, 10, 3)], calendar)
+    assert "2026年10月3日（国庆节）不是工作日" in note and "尚未导入" not in note
+    # a year whose official schedule is not in the calendar is counted with weekends only: say so
+    assert not calendar.knows_year(2040)
+    note = schedule_notes([date(2039, 12, 15), date(2040, 1, 16), date(2040, 2, 15)], calendar)
+    assert "2039、2040年的节假日安排尚未导入" in note and "不是工作日" not in note
+    assert "2040年的节假日安排尚未导入" in schedule_notes([date(2040, 1, 16)], HolidayCalendar.empty())
 
 
 def test_slots_are_read_from_words_and_refused_in_words() -> None:
@@ -97,6 +117,16 @@ def test_the_schedule_is_generated_by_rule_once_and_days_are_added_by_hand(hall:
         ("副县长 李明",), "二楼接访室", "征地拆迁", date(2026, 11, 16))
     with pytest.raises(ValidationError, match="机构目录"):
         reception.update_day(hall, supervisor, days[1].day_id, leaders=[], place="", topics="", units=["不存在"])
+
+
+def test_the_rule_makes_no_day_in_the_past_and_counts_only_its_own(hall: Hall, supervisor: Actor) -> None:
+    """On 2026-09-16 September's 15th has passed; a day added by hand is not one the rule made."""
+    reception.add_day(hall, supervisor, date(2026, 9, 30), leaders=["副县长 李明"])
+    days = reception.generate_schedule(hall, supervisor, date(2026, 9, 1), 2, leaders=["县长 周建华"])
+    assert [d.day for d in days] == [date(2026, 10, 15)]
+    assert [d.day for d in reception.list_days(hall, supervisor, date(2026, 9, 1))] == [date(2026, 9, 30),
+                                                                                         date(2026, 10, 15)]
+    assert reception.generate_schedule(hall, supervisor, date(2026, 9, 1), 1) == []
 
 
 def test_the_rest_day_setting_moves_a_generated_day(engine: object, clock: FakeClock, supervisor: Actor) -> None:

@@ -278,3 +278,26 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
         screen.open_dossier(reveal=False)
     dossier = screen.view.toPlainText()
     assert case.case_number in dossier and "限2027年1月11日（星期一）前办结" in dossier
+
+
+def test_the_schedule_says_when_a_day_is_no_working_day_or_its_year_has_no_holiday_data(
+        qtbot: QtBot, sqlite_hall: Hall, work_context: Context) -> None:
+    schedule = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(schedule)
+    panel = schedule.schedule
+    panel.leaders.setText("县长 周建华")
+    panel.months.setValue(3)  # 2026-10-15 and 2026-11-16: nothing to check
+    _click(qtbot, panel.generate_button)
+    qtbot.waitUntil(lambda: "已按规则" in panel.message.text(), timeout=10_000)
+    assert panel.message.text() == "已按规则安排2个接访日（已有的安排保持不变）"
+    assert panel.message.property("tone") == "ok"
+    panel.day.setDate(QDate(2026, 10, 3))  # in the National Day holiday: added, but said plainly
+    _click(qtbot, panel.add_button)
+    qtbot.waitUntil(lambda: "已添加" in panel.message.text(), timeout=10_000)
+    text = panel.message.text()
+    assert text.startswith("已添加接访日：2026年10月3日") and "2026年10月3日（国庆节）不是工作日" in text
+    assert panel.message.property("tone") == "notice"
+    panel.day.setDate(QDate(2040, 1, 16))  # no official schedule for that year yet
+    _click(qtbot, panel.add_button)
+    qtbot.waitUntil(lambda: "2040年1月16日" in panel.message.text(), timeout=10_000)
+    assert "2040年的节假日安排尚未导入" in panel.message.text()
