@@ -160,6 +160,18 @@ def follow_up_due(reception_on: date, days: int, counting: DayCounting, calendar
     return compute_deadline(rule, reception_on, counting, calendar).due
 
 
+def leader_case_concluded(state: str, answered_on: date | None, taken_on: date | None) -> bool:
+    """Whether a case a leader took on (包案) is concluded, for the board and 按期办结.
+
+    Concluded means answered (or otherwise concluded) *after* it was taken on: a visitor whose
+    case had been answered comes back dissatisfied and the leader takes it on again; that old
+    answer concludes nothing the leader asked for — a later answer (复查、复核意见) does.
+    """
+    if state not in {s.value for s in CONCLUDED_STATES}:
+        return False
+    return answered_on is None or taken_on is None or answered_on >= taken_on
+
+
 @dataclass(frozen=True)
 class BacklogRule:
     """积案: a matter still open after ``min_age_days``, or raised again ``min_visits`` times or more."""

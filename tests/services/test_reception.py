@@ -304,6 +304,31 @@ def test_the_board_tracks_taken_cases_to_conclusion_and_counts_reminders(hall: H
     assert row.concluded and not row.overdue
 
 
+def test_a_case_answered_before_the_leader_took_it_on_is_followed_until_answered_again(
+        hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    """The visitor comes back dissatisfied with an answer: the old answer concludes nothing the leader asked for."""
+    appointment_id, number = _booked_case(hall, clerk, 901)  # received on 2026-09-30
+    cases.accept(hall, clerk, number, accepted_on=date(2026, 9, 16))
+    cases.answer(hall, clerk, number, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(hall, clerk, number, delivered_on=date(2026, 9, 16))
+    clock.advance(days=14)  # 2026-09-30, the reception day
+    leaderday.record_decision(hall, LEADER, appointment_id, instruction="请复查", take_on=True,
+                              unit_codes=["330726-RSJ"], due=date(2026, 10, 30))
+    (row,) = leaderday.board(hall, LEADER)
+    assert (row.concluded, row.days_left, row.state) == (False, 30, "已答复")
+    supervisor = Actor("staff:zhaomin", "赵敏", "supervisor")
+    (stats,) = leaderday.leader_day_statistics(hall, supervisor)
+    assert (stats.assigned, stats.concluded_on_time) == (1, 0)
+    cases.request_review(hall, clerk, number, requested_on=date(2026, 9, 30))
+    clock.advance(days=10)
+    cases.answer(hall, clerk, number, outcome="予以支持", answered_on=date(2026, 10, 10),
+                 event_type=EventType.REVIEW_ANSWERED)
+    (row,) = leaderday.board(hall, LEADER)
+    assert row.concluded and not row.overdue
+    (stats,) = leaderday.leader_day_statistics(hall, supervisor)
+    assert stats.concluded_on_time == 1
+
+
 def test_backlog_cases_by_the_configurable_rule(engine: object, clock: FakeClock, clerk: Actor) -> None:
     hall = make_hall(engine, clock, backlog_days=30)  # type: ignore[arg-type]
     old = register_visit(hall, clerk, form(id_number=valid_id(seq=701)))
