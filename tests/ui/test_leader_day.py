@@ -262,6 +262,8 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     qtbot.addWidget(screen)
     qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
     assert screen.due.text() == "选择来访人后自动填写" and "2000" not in screen.due.text()
+    item = screen.table.item(0, 0)
+    assert item is not None and item.toolTip() == f"事项编号：{case.case_number}"
     with qtbot.waitSignal(screen.opened, timeout=10_000):
         screen.table.selectRow(0)
     assert screen.due.text() == "2026年10月16日"
@@ -274,6 +276,13 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     with qtbot.waitSignal(screen.decided, timeout=10_000):
         _click(qtbot, screen.save_button)
     assert "2027年1月11日（星期一）前办结" in screen.message.text()
+    # a second click, unsure it was saved, records nothing twice
+    assert screen.instruction.toPlainText() == "" and not screen.take_on.isChecked()
+    with qtbot.waitSignal(screen.acting.settled, timeout=10_000):
+        _click(qtbot, screen.save_button)
+    assert "请填写领导批示" in screen.message.text()
+    events = [e.type for e in cases.load_case(sqlite_hall, LEADER, case.case_number).events]
+    assert events.count(EventType.INSTRUCTED) == 1 and events.count(EventType.LEADER_TAKEN) == 1
     with qtbot.waitSignal(screen.opened, timeout=10_000):
         screen.open_dossier(reveal=False)
     dossier = screen.view.toPlainText()
@@ -301,3 +310,24 @@ def test_the_schedule_says_when_a_day_is_no_working_day_or_its_year_has_no_holid
     _click(qtbot, panel.add_button)
     qtbot.waitUntil(lambda: "2040年1月16日" in panel.message.text(), timeout=10_000)
     assert "2040年的节假日安排尚未导入" in panel.message.text()
+
+
+def test_the_days_list_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                          work_context: Context) -> None:
+    """A long name, a 包案 and a visitor not yet registered: every column readable without scrolling sideways."""
+    register_visit(sqlite_hall, clerk, form(name="阿卜杜热合曼·买买提依明", id_number=valid_id(seq=51)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    for seq, name in ((52, "李梅"), (51, "阿卜杜热合曼·买买提依明")):
+        reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor(name, valid_id(seq=seq), persons_count=5))
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.resize(1366, 700)
+    work.show()
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
+    table = screen.table
+    assert table.item(0, 3).text() == "已预约·待登记" and table.item(1, 3).text() == "已预约"
+    assert table.item(0, 3).toolTip().startswith("尚未登记信访事项")
+    header = table.horizontalHeader()
+    assert sum(header.sectionSize(c) for c in range(table.columnCount())) <= table.viewport().width()
+    assert all(header.sectionSize(c) >= header.sectionSizeHint(c) for c in range(table.columnCount()))

@@ -109,7 +109,8 @@ def _caption(text: str) -> QLabel:
 class LeaderDayScreen(QWidget):
     """今日接访 (see the module's docstring)."""
 
-    COLUMNS = ("时段", "来访人", "人数", "状态", "事项编号")
+    # the case number is in the dossier and the row's tooltip: as a column it was cut off at 1366 and 1920 wide
+    COLUMNS = ("时段", "来访人", "人数", "状态")
     document_ready = Signal(object)  # RenderedDocument to preview and print (交办单, 简报)
     refreshed = Signal()
     opened = Signal()  # a dossier is on screen
@@ -291,10 +292,13 @@ class LeaderDayScreen(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.rows))
         for r, a in enumerate(self.rows):
-            values = (a.slot_label, a.name, f"{a.persons_count}人", a.status + ("·包案" if a.taken_on else ""),
-                      a.case_number or "待登记")
+            values = (a.slot_label, a.name, f"{a.persons_count}人",
+                      a.status + ("·包案" if a.taken_on else "") + ("" if a.case_number else "·待登记"))
+            tip = (f"事项编号：{a.case_number}" if a.case_number
+                   else "尚未登记信访事项：请窗口先登记（或为预约关联事项），再记录批示")
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
+                item.setToolTip(tip)
                 if a.status == "已接待":
                     item.setForeground(QColor("#2e7d32"))
                 elif a.status == "候补":
@@ -413,6 +417,11 @@ class LeaderDayScreen(QWidget):
             text += f"；已包案，责任单位{'、'.join(decision.unit_names)}，{format_date(decision.due)}前办结"
             self.form_button.setEnabled(True)
         set_tone(self.message, "ok", text)
+        # saved as events on the case: the form empties, so a second click (unsure it saved) records nothing twice
+        self.instruction.clear()
+        self.decision.clear()
+        self.take_on.setChecked(False)
+        self._clear_units()
         self.decided.emit(decision)
 
     def _refused(self, error: Exception) -> None:
