@@ -148,11 +148,20 @@ def _dossier_event(event: Event, authors: Mapping[str, str]) -> DossierEvent:
     if code in directory:
         text = f"{directory.get(code).name}{('：' + text) if text else ''}"
     if p.get("due"):
-        text = f"{text}（期限{p['due']}）" if text else f"期限{p['due']}"
+        due = _plain_iso(str(p["due"]))
+        text = f"{text}（期限{due}）" if text else f"期限{due}"
     who = authors.get(event.author, "")
     if not who or who == event.author.partition(":")[2]:  # an account this PC does not know: no login shown
         who = "工作人员" if event.author.startswith("staff:") else ""
     return DossierEvent(when, event.type.value, who, text[:120])
+
+
+def _plain_iso(value: str) -> str:
+    """A date from an event as people read it (2027年1月11日); anything else as it is."""
+    try:
+        return plain_date(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def annotate(hall: Hall, actor: Actor, appointment_id: str, text: str) -> DossierNote:

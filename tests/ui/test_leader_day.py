@@ -287,6 +287,7 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
         screen.open_dossier(reveal=False)
     dossier = screen.view.toPlainText()
     assert case.case_number in dossier and "限2027年1月11日（星期一）前办结" in dossier
+    assert "（期限2027年1月11日）" in dossier and "2027-01-11" not in dossier  # the 包案 step, in words too
 
 
 def test_the_schedule_says_when_a_day_is_no_working_day_or_its_year_has_no_holiday_data(
