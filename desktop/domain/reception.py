@@ -125,20 +125,23 @@ def format_slots(slots: Sequence[Slot]) -> str:
     return ",".join(f"{s.starts}-{s.ends}/{s.capacity}" for s in slots)
 
 
-def place_booking(slots: Sequence[Slot], booked: Sequence[int], wanted: int | None) -> int | None:
+def place_booking(slots: Sequence[Slot], booked: Sequence[int], wanted: int | None,
+                  now: str | None = None) -> int | None:
     """The slot a new appointment gets, or ``None`` for the waiting list.
 
     The wanted slot while it has room; else (or with no wish) the earliest slot with room;
     with every slot full the visitor waits (候补) and is moved up when someone cancels.
+    Booked on the day itself (``now``, "13:05"), a slot already over has no room.
     """
     if wanted is not None and not 0 <= wanted < len(slots):
         raise ValidationError("slot_unknown", "没有这个时段", field="slot")
-    if wanted is not None and booked[wanted] < slots[wanted].capacity:
+
+    def room(index: int) -> bool:
+        return booked[index] < slots[index].capacity and (now is None or slots[index].ends > now)
+
+    if wanted is not None and room(wanted):
         return wanted
-    for index, slot in enumerate(slots):
-        if booked[index] < slot.capacity:
-            return index
-    return None
+    return next((index for index in range(len(slots)) if room(index)), None)
 
 
 def place_walk_in(slots: Sequence[Slot], booked: Sequence[int], now: str) -> int | None:

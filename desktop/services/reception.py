@@ -373,7 +373,10 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
             .group_by(AppointmentRow.slot)):
         if index is not None and 0 <= index < len(booked):
             booked[index] = count
-    placed = place_booking(slots, booked, slot) if walk_in_at is None else place_walk_in(slots, booked, walk_in_at)
+    if walk_in_at is not None:
+        placed = place_walk_in(slots, booked, walk_in_at)
+    else:  # booked for today: a slot already over is no place to give
+        placed = place_booking(slots, booked, slot, f"{hall.now():%H:%M}" if day.day == hall.today() else None)
     seq = (session.scalar(select(func.max(AppointmentRow.seq)).where(AppointmentRow.day_id == day.day_id)) or 0) + 1
     appointment_id = hall.new_id()
 

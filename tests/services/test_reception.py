@@ -75,6 +75,17 @@ def test_a_booking_takes_the_wanted_slot_then_the_earliest_with_room_then_waits(
     assert place_booking(slots, [0, 2], 1) == 0
     assert place_booking(slots, [1, 1], None) == 1
     assert place_booking(slots, [1, 2], 0) is None
+    # booked on the day itself: a slot that is over has no room, whatever its count
+    assert place_booking(slots, [0, 0], 0, "10:00") == 1
+    assert place_booking(slots, [0, 0], None, "11:00") is None
+
+
+def test_a_booking_for_today_gets_no_slot_already_over(hall: Hall, clerk: Actor) -> None:
+    """At 09:30 on a reception day the counter books a visitor: not into the 09:00–09:20 slot."""
+    day = reception.add_day(hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"],
+                            slots="09:00-09:20/2,10:00-11:00/2")
+    booking = reception.book(hall, clerk, day.day_id, Visitor("张建国", valid_id(seq=111)), slot=0)
+    assert booking.appointment.slot_label == "10:00–11:00" and booking.waiting_position == 0
 
 
 def test_a_walk_in_gets_the_earliest_slot_not_yet_over_with_room() -> None:
