@@ -205,6 +205,17 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     work.close()
 
 
+def test_the_days_count_leaves_the_waiting_list_apart(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                       work_context: Context) -> None:
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"], slots="09:00-10:00/1")
+    for seq in (61, 62, 63):
+        reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 3, timeout=10_000)
+    assert screen.summary.text() == "共1批次，已接待0批次；候补2批次"
+
+
 def test_the_kiosk_offers_the_waiting_list_when_a_day_is_full(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
                                                                work_context: Context) -> None:
     day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"], slots="09:00-10:00/1")
@@ -326,6 +337,7 @@ def test_the_days_list_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk
     work.show()
     screen = work.day
     qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
+    assert screen.summary.text() == "共2批次，已接待0批次"
     table = screen.table
     assert table.item(0, 3).text() == "已预约·待登记" and table.item(1, 3).text() == "已预约"
     assert table.item(0, 3).toolTip().startswith("尚未登记信访事项")

@@ -288,7 +288,9 @@ class LeaderDayScreen(QWidget):
         self.day_box.blockSignals(False)
         self.rows = found.appointments
         received = sum(1 for a in self.rows if a.status == "已接待")
-        self.summary.setText(f"共{len(self.rows)}批次，已接待{received}批次" if self.days else "近期没有领导接访日")
+        waiting = sum(1 for a in self.rows if a.status == "候补")  # on the list, but not (yet) received today
+        self.summary.setText((f"共{len(self.rows) - waiting}批次，已接待{received}批次"
+                              + (f"；候补{waiting}批次" if waiting else "")) if self.days else "近期没有领导接访日")
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.rows))
         for r, a in enumerate(self.rows):
