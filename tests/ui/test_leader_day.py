@@ -216,6 +216,27 @@ def test_the_days_count_leaves_the_waiting_list_apart(qtbot: QtBot, sqlite_hall:
     assert screen.summary.text() == "共1批次，已接待0批次；候补2批次"
 
 
+
+def test_an_instruction_typed_for_one_visitor_waits_while_another_is_looked_at(qtbot: QtBot, sqlite_hall: Hall,
+                                                                       clerk: Actor, work_context: Context) -> None:
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    for seq in (71, 72):
+        reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.instruction.setPlainText("请镇里牵头，两周内答复")
+    screen.decision.setText("依法解释")
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(1)  # a slip of the hand: the other visitor's form is empty
+    assert screen.instruction.toPlainText() == "" and screen.decision.text() == ""
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert screen.instruction.toPlainText() == "请镇里牵头，两周内答复" and screen.decision.text() == "依法解释"
+
+
 def test_the_kiosk_offers_the_waiting_list_when_a_day_is_full(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
                                                                work_context: Context) -> None:
     day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"], slots="09:00-10:00/1")

@@ -127,6 +127,8 @@ class LeaderDayScreen(QWidget):
         self.current: Appointment | None = None
         self.dossier: Dossier | None = None
         self.units: list[str] = []
+        self.drafts: dict[str, tuple[str, str]] = {}  # unsaved 批示 and 决定 of the visitors the leader moved away from
+        self.saving = ""  # the appointment whose decision is being saved
         self.day_box = QComboBox()
         self.day_box.setMinimumWidth(420)
         self.summary = label("", "subtitle")
@@ -328,9 +330,17 @@ class LeaderDayScreen(QWidget):
         row = self.table.currentRow()
         if not 0 <= row < len(self.rows):
             return
-        if self.current is None or self.current.appointment_id != self.rows[row].appointment_id:
-            self.instruction.clear()
-            self.decision.clear()
+        chosen = self.rows[row].appointment_id
+        if self.current is None or self.current.appointment_id != chosen:
+            if self.current is not None:  # what was typed for the visitor left waits for them: nothing is lost
+                typed = (self.instruction.toPlainText(), self.decision.text())
+                if any(t.strip() for t in typed):
+                    self.drafts[self.current.appointment_id] = typed
+                else:
+                    self.drafts.pop(self.current.appointment_id, None)
+            instruction, decision = self.drafts.get(chosen, ("", ""))
+            self.instruction.setPlainText(instruction)
+            self.decision.setText(decision)
             self.take_on.setChecked(False)
             self._clear_units()
         self.current = self.rows[row]
@@ -410,6 +420,7 @@ class LeaderDayScreen(QWidget):
                                              take_on=take_on, unit_codes=units, due=due)
 
         self.save_button.setEnabled(False)
+        self.saving = appointment_id
         self.acting.run(record, self._decided, self._refused)
 
     def _decided(self, decision: Decision) -> None:
@@ -420,10 +431,12 @@ class LeaderDayScreen(QWidget):
             self.form_button.setEnabled(True)
         set_tone(self.message, "ok", text)
         # saved as events on the case: the form empties, so a second click (unsure it saved) records nothing twice
-        self.instruction.clear()
-        self.decision.clear()
-        self.take_on.setChecked(False)
-        self._clear_units()
+        self.drafts.pop(self.saving, None)
+        if self.current is not None and self.current.appointment_id == self.saving:
+            self.instruction.clear()
+            self.decision.clear()
+            self.take_on.setChecked(False)
+            self._clear_units()
         self.decided.emit(decision)
 
     def _refused(self, error: Exception) -> None:
