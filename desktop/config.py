@@ -307,7 +307,10 @@ def settings_in_force(settings: Settings) -> list[tuple[str, str, str]]:
     for spec in fields(Settings):
         value = getattr(settings, spec.name)
         secret = spec.metadata.get("secret")
-        shown = ("（保密，已设置）" if value else "（未设置）") if secret else str(value)
+        if secret:
+            shown = "（保密，已设置）" if value else "（未设置）"
+        else:  # an unset optional setting reads as words, not Python's "None"
+            shown = "（未设置）" if value is None else str(value)
         rows.append((spec.name, shown, cast(str, spec.metadata["description"])))
     return rows
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.config import Settings, SettingsError, describe, load_settings, settings_file
+from desktop.config import Settings, SettingsError, describe, load_settings, settings_file, settings_in_force
 
 
 def _write(values: dict[str, object]) -> Path:
@@ -27,6 +27,11 @@ def test_defaults_and_first_start_writes_a_device_id() -> None:
     assert settings.idle_lock_minutes == 10 and settings.printer_by_kind == {}
     stored = json.loads(settings_file().read_text(encoding="utf-8"))
     assert len(stored["device_id"]) == 12 and load_settings().device_id == stored["device_id"]
+
+
+def test_the_settings_in_force_show_an_unset_one_in_words() -> None:
+    shown = {name: value for name, value, _ in settings_in_force(load_settings())}
+    assert shown["database"] == "（未设置）" and "None" not in shown.values()
 
 
 def test_file_values_under_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:

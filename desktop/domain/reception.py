@@ -52,6 +52,24 @@ def reception_day(year: int, month: int, calendar: HolidayCalendar, day_of_month
     return day
 
 
+def schedule_notes(days: Sequence[date], calendar: HolidayCalendar) -> str:
+    """What the person making the schedule must check: a day on a rest day, a year without holiday data.
+
+    "" when there is nothing to say. A year whose official schedule has not been imported is
+    counted with weekends only, so its reception days may fall on a public holiday.
+    """
+    notes = []
+    rest = [d for d in sorted(set(days)) if not calendar.is_workday(d)]
+    if rest:
+        notes.append("、".join(f"{d.year}年{d.month}月{d.day}日（{calendar.rest_reason(d)}）" for d in rest)
+                     + "不是工作日")
+    unknown = sorted({d.year for d in days if not calendar.knows_year(d.year)})
+    if unknown:
+        notes.append(f"{'、'.join(str(y) for y in unknown)}年的节假日安排尚未导入，这些接访日仅按周末推算，"
+                     "可能落在法定节假日：安排公布后请系统管理员导入（import-holidays），再核对接访日")
+    return f"注意：{'；'.join(notes)}。" if notes else ""
+
+
 def reception_days(first_month: date, months: int, calendar: HolidayCalendar, day_of_month: int = 15,
                    rule: RestDayRule = RestDayRule.NEXT) -> list[date]:
     """The reception days of ``months`` months from ``first_month``'s month on."""
@@ -107,20 +125,23 @@ def format_slots(slots: Sequence[Slot]) -> str:
     return ",".join(f"{s.starts}-{s.ends}/{s.capacity}" for s in slots)
 
 
-def place_booking(slots: Sequence[Slot], booked: Sequence[int], wanted: int | None) -> int | None:
+def place_booking(slots: Sequence[Slot], booked: Sequence[int], wanted: int | None,
+                  now: str | None = None) -> int | None:
     """The slot a new appointment gets, or ``None`` for the waiting list.
 
     The wanted slot while it has room; else (or with no wish) the earliest slot with room;
     with every slot full the visitor waits (候补) and is moved up when someone cancels.
+    Booked on the day itself (``now``, "13:05"), a slot already over has no room.
     """
     if wanted is not None and not 0 <= wanted < len(slots):
         raise ValidationError("slot_unknown", "没有这个时段", field="slot")
-    if wanted is not None and booked[wanted] < slots[wanted].capacity:
+
+    def room(index: int) -> bool:
+        return booked[index] < slots[index].capacity and (now is None or slots[index].ends > now)
+
+    if wanted is not None and room(wanted):
         return wanted
-    for index, slot in enumerate(slots):
-        if booked[index] < slot.capacity:
-            return index
-    return None
+    return next((index for index in range(len(slots)) if room(index)), None)
 
 
 def place_walk_in(slots: Sequence[Slot], booked: Sequence[int], now: str) -> int | None:
@@ -140,6 +161,18 @@ def follow_up_due(reception_on: date, days: int, counting: DayCounting, calendar
     """访后限期办结: the default deadline of a case a leader takes on, ``days`` after the reception day."""
     rule = DeadlineRule("leader_follow_up", "访后限期办结", days, "领导接访日制度", start_event="接访之日")
     return compute_deadline(rule, reception_on, counting, calendar).due
+
+
+def leader_case_concluded(state: str, answered_on: date | None, taken_on: date | None) -> bool:
+    """Whether a case a leader took on (包案) is concluded, for the board and 按期办结.
+
+    Concluded means answered (or otherwise concluded) *after* it was taken on: a visitor whose
+    case had been answered comes back dissatisfied and the leader takes it on again; that old
+    answer concludes nothing the leader asked for — a later answer (复查、复核意见) does.
+    """
+    if state not in {s.value for s in CONCLUDED_STATES}:
+        return False
+    return answered_on is None or taken_on is None or answered_on >= taken_on
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,11 @@ def wrong_window_message(window: WindowRole, display_name: str, role: str) -> st
     except ValueError:
         role_text = role
     where = f"本窗口只供{allowed}登录" if allowed else "本窗口无需登录"
+    # name the programs this account does sign in at: a new user does not know which one is "相应的"
+    elsewhere = "或".join(f"“{w.heading}”" for w, roles in WINDOW_ROLES.items() if role in {r.value for r in roles})
+    go = f"{role_text}请在{elsewhere}程序中登录" if elsewhere else "请在相应的程序中登录"
     return (f"{display_name}的账户角色是“{role_text}”，不能使用“{window.heading}”。"
-            f"{where}，请在相应的程序中登录，或请系统管理员调整账户角色。")
+            f"{where}；{go}，或请系统管理员调整账户角色。")
 
 
 class Permission(StrEnum):

@@ -29,6 +29,7 @@ from desktop.domain.passwords import MAX_LENGTH, LockoutPolicy, check_password, 
 from desktop.domain.roles import WindowRole, may_use_window, wrong_window_message
 from desktop.services.audit import audit, guard, record_audit
 from desktop.services.context import Hall
+from desktop.services.reference import load_directory
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
 MAX_NAME = 32
@@ -52,6 +53,7 @@ class AccountInfo:
     locked_until: datetime | None
     disabled: bool
     failed_count: int
+    org_name: str = ""  # the unit's name in the directory ("" for the hall's own staff)
 
     @property
     def role_name(self) -> str:
@@ -105,7 +107,22 @@ def _info(row: StaffAccountRow) -> AccountInfo:
                        extra_permissions=tuple(json.loads(row.extra_permissions or "[]")),
                        must_change_password=row.must_change_password,
                        locked_until=_parse(row.locked_until), disabled=row.disabled,
-                       failed_count=row.failed_count)
+                       failed_count=row.failed_count, org_name=_org_name(row.org_code))
+
+
+def _org_name(code: str) -> str:
+    directory = load_directory()
+    return directory.get(code).name if code and code in directory else code
+
+
+def _check_org(code: str) -> str:
+    """The unit a person works for: one of the directory's (what keeps a unit's staff from accusations
+    against it), never a code typed by hand that matches nothing."""
+    code = _check_code(code, "org_code")
+    if code and code not in load_directory():
+        raise ValidationError("unknown_organisation",
+                              f"机构目录中没有编码为“{code}”的单位：请按名称从列表中选择所属单位", "org_code")
+    return code
 
 
 def _normalise_login(login: str) -> str:
@@ -207,7 +224,7 @@ def _create(hall: Hall, actor: Actor, *, login: str, display_name: str, role: st
         row = StaffAccountRow(login=login, display_name=name, role=role_value.value,
                               hall_code=_check_code(hall.settings.bureau_code if hall_code is None else hall_code,
                                                     "hall_code"),
-                              org_code=_check_code(org_code, "org_code"),
+                              org_code=_check_org(org_code),
                               extra_permissions=json.dumps(permissions),
                               password_hash=hashed, must_change_password=must_change, failed_count=0,
                               locked_until=None, disabled=False, password_changed_at=now, updated_at=now)
@@ -240,7 +257,7 @@ def update_account(hall: Hall, actor: Actor, login: str, *, role: str | None = N
             row.display_name = _check_name(display_name)
             changes["display_name"] = row.display_name
         if org_code is not None:
-            row.org_code = _check_code(org_code, "org_code")
+            row.org_code = _check_org(org_code)
             changes["org_code"] = row.org_code
         if extra_permissions is not None:
             permissions = _check_permissions(extra_permissions)

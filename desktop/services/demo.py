@@ -280,9 +280,10 @@ class DemoGenerator:
             ok = True
         if not ok or not step(EventType.ACCEPTED, rng.randint(1, 14), {}, "accepted_on"):
             return
-        if rng.random() < 0.05:
-            step(EventType.LEADER_TAKEN, rng.randint(0, 5),
-                 {"leader": rng.choice(LEADERS), "unit": "县信访联席办"})
+        if rng.random() < 0.05:  # on a reception day, with the deadline a 包案 always gets (访后限期办结, 30 days)
+            taken: dict[str, Any] = {"leader": rng.choice(LEADERS), "unit": "县信访联席办"}
+            if step(EventType.LEADER_TAKEN, rng.randint(0, 5), taken, "reception_on"):
+                taken["due"] = (date.fromisoformat(taken["reception_on"]) + timedelta(days=30)).isoformat()
         extended = rng.random() < 0.06
         if extended:
             step(EventType.EXTENDED, rng.randint(40, 55),

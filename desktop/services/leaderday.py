@@ -33,7 +33,7 @@ from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.domain.identity import mask_id_number, mask_name, mask_phone
 from desktop.domain.indicators import SATISFIED_RATINGS
-from desktop.domain.reception import BacklogRule, follow_up_due
+from desktop.domain.reception import BacklogRule, follow_up_due, leader_case_concluded
 from desktop.services import cases, documents, hallrecords
 from desktop.services.audit import guard
 from desktop.services.cases import CaseDetail
@@ -148,11 +148,20 @@ def _dossier_event(event: Event, authors: Mapping[str, str]) -> DossierEvent:
     if code in directory:
         text = f"{directory.get(code).name}{('：' + text) if text else ''}"
     if p.get("due"):
-        text = f"{text}（期限{p['due']}）" if text else f"期限{p['due']}"
+        due = _plain_iso(str(p["due"]))
+        text = f"{text}（期限{due}）" if text else f"期限{due}"
     who = authors.get(event.author, "")
     if not who or who == event.author.partition(":")[2]:  # an account this PC does not know: no login shown
         who = "工作人员" if event.author.startswith("staff:") else ""
     return DossierEvent(when, event.type.value, who, text[:120])
+
+
+def _plain_iso(value: str) -> str:
+    """A date from an event as people read it (2027年1月11日); anything else as it is."""
+    try:
+        return plain_date(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def annotate(hall: Hall, actor: Actor, appointment_id: str, text: str) -> DossierNote:
@@ -318,22 +327,30 @@ def board(hall: Hall, actor: Actor) -> list[BoardRow]:
     today = hall.today()
     with hall.sessions() as session:
         rows = session.execute(select(CaseRow.case_id, CaseRow.case_number, CaseRow.petitioner_name, CaseRow.leader,
-                                      CaseRow.leader_unit, CaseRow.leader_due, CaseRow.state, CaseRow.last_hlc)
+                                      CaseRow.leader_unit, CaseRow.leader_due, CaseRow.state, CaseRow.last_hlc,
+                                      CaseRow.answered_on)
                                .where(CaseRow.leader != "")).all()
         ids = [r.case_id for r in rows]
         urged = dict(session.execute(select(EventRow.case_id, func.count()).where(
             EventRow.case_id.in_(ids), EventRow.type == EventType.URGED.value).group_by(EventRow.case_id)).all())
         latest = dict(session.execute(select(EventRow.case_id, EventRow.type).where(
             EventRow.case_id.in_(ids), EventRow.hlc.in_([r.last_hlc for r in rows]))).all())
+        taken = dict(session.execute(select(EventRow.case_id, func.max(EventRow.hlc)).where(
+            EventRow.case_id.in_(ids), EventRow.type == EventType.LEADER_TAKEN.value).group_by(EventRow.case_id)).all())
     out = []
     for r in rows:
-        concluded = r.state in {s.value for s in CONCLUDED_STATES}
+        taken_on = _hlc_date(taken[r.case_id]) if r.case_id in taken else None
+        concluded = leader_case_concluded(r.state, r.answered_on, taken_on)
         left = (r.leader_due - today).days if r.leader_due else None
-        when = plain_date(datetime.fromtimestamp(Hlc.parse(r.last_hlc).wall_ms / 1000).date()) if r.last_hlc else ""
+        when = plain_date(_hlc_date(r.last_hlc)) if r.last_hlc else ""
         out.append(BoardRow(r.case_number, mask_name(r.petitioner_name), r.leader, r.leader_unit, r.leader_due,
                             left, left is not None and left < 0 and not concluded, concluded, r.state,
                             f"{when} {latest.get(r.case_id, '')}".strip(), int(urged.get(r.case_id, 0))))
     return sorted(out, key=lambda b: (b.concluded, b.days_left if b.days_left is not None else 10**6, b.case_number))
+
+
+def _hlc_date(hlc: str) -> date:
+    return datetime.fromtimestamp(Hlc.parse(hlc).wall_ms / 1000).date()
 
 
 def urge(hall: Hall, actor: Actor, case_ref: str, text: str) -> CaseView:
@@ -398,8 +415,10 @@ def leader_day_statistics(hall: Hall, actor: Actor, since: date | None = None,
     guard(hall, actor, Permission.SUPERVISE, "查看领导接访统计")
     satisfied = sorted(SATISFIED_RATINGS)
     taken = and_(AppointmentRow.taken_on.is_(True), CaseRow.case_id.is_not(None))
+    # answered between the reception day and the 包案 deadline: an answer from before the leader took the
+    # case on concludes nothing the leader asked for (leader_case_concluded)
     on_time = and_(taken, CaseRow.answered_on.is_not(None), CaseRow.leader_due.is_not(None),
-                   CaseRow.answered_on <= CaseRow.leader_due)
+                   CaseRow.answered_on >= ReceptionDayRow.day, CaseRow.answered_on <= CaseRow.leader_due)
     query = (select(ReceptionDayRow.day, AppointmentRow.received_by_name,
                     func.count().label("batches"), func.sum(AppointmentRow.persons_count).label("persons"),
                     func.sum(case((AppointmentRow.taken_on.is_(True), 1), else_=0)).label("assigned"),

@@ -41,6 +41,7 @@ from desktop.domain.reception import (
     reception_day,
     reception_days,
 )
+from desktop.domain.reception import schedule_notes as domain_schedule_notes
 from desktop.services import hallrecords
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
@@ -146,22 +147,36 @@ def generate_schedule(hall: Hall, actor: Actor, first_month: date, months: int, 
     """The reception days of ``months`` months by the schedule rule; a date already scheduled is kept as it is."""
     _guard_schedule(hall, actor, "生成领导接访日")
     settings = hall.settings
-    days = reception_days(first_month, months, hall.policy.calendar, settings.reception_day_of_month,
-                          RestDayRule(settings.reception_rest_day))
+    today = hall.today()  # this month's day may have passed: no reception day is made in the past
+    days = [d for d in reception_days(first_month, months, hall.policy.calendar, settings.reception_day_of_month,
+                                      RestDayRule(settings.reception_rest_day)) if d >= today]
+    if not days:
+        return []
     slot_text = format_slots(parse_slots(slots or settings.reception_slots))
     names, codes = _clean_leaders(leaders), _check_units(units)
     if hallrecords.remote_of(hall) is not None:
         hallrecords.ask(hall, "/records/days/generate", {
             "first_month": first_month.isoformat(), "months": months, "leaders": names, "place": place,
             "topics": topics, "units": codes, "slots": slot_text, **by(actor)})
-        return list_days(hall, actor, days[0], days[-1])
+        return _rule_days(hall, actor, days)
     with hall.transaction() as session:
         existing = set(session.scalars(select(ReceptionDayRow.day).where(ReceptionDayRow.day.in_(days))))
         for day in days:
             if day not in existing:
                 session.add(_new_day_row(hall, actor, day, "rule", names, place or settings.reception_place,
                                      topics, codes, slot_text))
-    return list_days(hall, actor, days[0], days[-1])
+    return _rule_days(hall, actor, days)
+
+
+def _rule_days(hall: Hall, actor: Actor, days: list[date]) -> list[ReceptionDay]:
+    """The rule's days as scheduled now (days added by hand between them are not the rule's)."""
+    wanted = set(days)
+    return [d for d in list_days(hall, actor, days[0], days[-1]) if d.day in wanted]
+
+
+def schedule_notes(hall: Hall, days: Sequence[date]) -> str:
+    """What to check about these reception days against the holiday calendar in use ("" when nothing)."""
+    return domain_schedule_notes(days, hall.policy.calendar)
 
 
 def next_reception_day(hall: Hall) -> date:
@@ -358,7 +373,10 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
             .group_by(AppointmentRow.slot)):
         if index is not None and 0 <= index < len(booked):
             booked[index] = count
-    placed = place_booking(slots, booked, slot) if walk_in_at is None else place_walk_in(slots, booked, walk_in_at)
+    if walk_in_at is not None:
+        placed = place_walk_in(slots, booked, walk_in_at)
+    else:  # booked for today: a slot already over is no place to give
+        placed = place_booking(slots, booked, slot, f"{hall.now():%H:%M}" if day.day == hall.today() else None)
     seq = (session.scalar(select(func.max(AppointmentRow.seq)).where(AppointmentRow.day_id == day.day_id)) or 0) + 1
     appointment_id = hall.new_id()
 

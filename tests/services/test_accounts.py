@@ -130,6 +130,20 @@ def test_extra_permissions_and_organisation_reach_the_actor(hall: Hall, system: 
                             extra_permissions=[Permission.VIEW_ACCUSATION.value])
     actor = accounts.sign_in(hall, "jiwei1", PASSWORD).actor
     assert actor.org_code == "330726-JW" and actor.may(Permission.VIEW_ACCUSATION)
+    (info,) = [a for a in accounts.list_accounts(hall, system) if a.login == "jiwei1"]
+    assert info.org_name == "浦江县纪委监委"  # listed by the unit's name, not its code
+
+
+def test_a_unit_code_not_in_the_directory_is_refused(hall: Hall, system: Actor) -> None:
+    """A mistyped unit would leave its staff outside the protection of accusations against their unit."""
+    with pytest.raises(ValidationError, match="机构目录中没有编码为“人社局”的单位"):
+        accounts.create_account(hall, system, login="rsj1", display_name="人社局干部", role="clerk",
+                                initial_password=PASSWORD, org_code="人社局")
+    accounts.create_account(hall, system, login="rsj1", display_name="人社局干部", role="clerk",
+                            initial_password=PASSWORD)
+    with pytest.raises(ValidationError, match="请按名称从列表中选择"):
+        accounts.update_account(hall, system, "rsj1", org_code="330726-XXX")
+    assert accounts.update_account(hall, system, "rsj1", org_code="330726-RSJ").org_code == "330726-RSJ"
 
 
 def test_first_admin_only_on_an_empty_installation(hall: Hall) -> None:

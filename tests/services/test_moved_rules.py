@@ -45,6 +45,8 @@ def test_each_account_role_signs_in_only_at_its_windows(hall: Hall, role: str, a
             with pytest.raises(accounts.SignInRefused) as refused:
                 accounts.sign_in(hall, "someone", PASSWORD, window)
             assert refused.value.code == "wrong_window" and f"不能使用“{window.heading}”" in refused.value.message
+            # and where this account does sign in, by the programs' names
+            assert all(f"“{w.heading}”" in refused.value.message.split("；")[1] for w in allowed)
             (entry,) = list_audit(hall, Actor.system(), AuditQuery(limit=1))
             assert entry.action == "登录失败" and entry.detail == {"reason": "wrong_window", "role": role}
 

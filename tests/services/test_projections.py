@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.case import DeadlinePolicy
 from desktop.domain.deadlines import DayCounting
+from desktop.domain.events import EventType
 from desktop.services.cases import ingest_events
 from desktop.services.context import Actor, Hall
 from desktop.services.demo import DemoGenerator
@@ -35,6 +36,12 @@ def _ingest_like_sync(hall: Hall, events: list, batch: int, seed: int) -> None: 
         page = events[start:start + batch]
         rng.shuffle(page)
         ingest_events(hall, Actor.system("sync"), page)
+
+
+def test_generated_leader_cases_carry_their_deadline() -> None:
+    """The demo's 包案 are followed like real ones: each has its reception day and 访后限期办结."""
+    taken = [e for e in _generated_events(1500, seed=7) if e.type is EventType.LEADER_TAKEN]
+    assert taken and all(e.payload["due"] > e.payload["reception_on"] for e in taken)
 
 
 @pytest.mark.slow

@@ -15,7 +15,15 @@ from desktop.domain.access import Actor
 from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import EventType
-from desktop.domain.reception import BacklogRule, RestDayRule, parse_slots, place_booking, place_walk_in, reception_day
+from desktop.domain.reception import (
+    BacklogRule,
+    RestDayRule,
+    parse_slots,
+    place_booking,
+    place_walk_in,
+    reception_day,
+    schedule_notes,
+)
 from desktop.services import cases, leaderday, reception
 from desktop.services.audit import AuditQuery, list_audit
 from desktop.services.context import Hall
@@ -40,6 +48,18 @@ def test_a_15th_on_a_rest_day_is_kept_moved_on_or_brought_forward_by_setting() -
         reception_day(2026, 2, calendar, 30)
 
 
+def test_the_schedule_names_rest_days_and_years_without_holiday_data() -> None:
+    calendar = HolidayCalendar.builtin()
+    assert schedule_notes([date(2026, 10, 15), date(2026, 11, 16)], calendar) == ""
+    note = schedule_notes([date(2026, 10, 3)], calendar)
+    assert "2026年10月3日（国庆节）不是工作日" in note and "尚未导入" not in note
+    # a year whose official schedule is not in the calendar is counted with weekends only: say so
+    assert not calendar.knows_year(2040)
+    note = schedule_notes([date(2039, 12, 15), date(2040, 1, 16), date(2040, 2, 15)], calendar)
+    assert "2039、2040年的节假日安排尚未导入" in note and "不是工作日" not in note
+    assert "2040年的节假日安排尚未导入" in schedule_notes([date(2040, 1, 16)], HolidayCalendar.empty())
+
+
 def test_slots_are_read_from_words_and_refused_in_words() -> None:
     slots = parse_slots("9:00-10:30/2，10:30-12:00/1")
     assert [(s.label, s.capacity) for s in slots] == [("09:00–10:30", 2), ("10:30–12:00", 1)]
@@ -55,6 +75,17 @@ def test_a_booking_takes_the_wanted_slot_then_the_earliest_with_room_then_waits(
     assert place_booking(slots, [0, 2], 1) == 0
     assert place_booking(slots, [1, 1], None) == 1
     assert place_booking(slots, [1, 2], 0) is None
+    # booked on the day itself: a slot that is over has no room, whatever its count
+    assert place_booking(slots, [0, 0], 0, "10:00") == 1
+    assert place_booking(slots, [0, 0], None, "11:00") is None
+
+
+def test_a_booking_for_today_gets_no_slot_already_over(hall: Hall, clerk: Actor) -> None:
+    """At 09:30 on a reception day the counter books a visitor: not into the 09:00–09:20 slot."""
+    day = reception.add_day(hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"],
+                            slots="09:00-09:20/2,10:00-11:00/2")
+    booking = reception.book(hall, clerk, day.day_id, Visitor("张建国", valid_id(seq=111)), slot=0)
+    assert booking.appointment.slot_label == "10:00–11:00" and booking.waiting_position == 0
 
 
 def test_a_walk_in_gets_the_earliest_slot_not_yet_over_with_room() -> None:
@@ -97,6 +128,16 @@ def test_the_schedule_is_generated_by_rule_once_and_days_are_added_by_hand(hall:
         ("副县长 李明",), "二楼接访室", "征地拆迁", date(2026, 11, 16))
     with pytest.raises(ValidationError, match="机构目录"):
         reception.update_day(hall, supervisor, days[1].day_id, leaders=[], place="", topics="", units=["不存在"])
+
+
+def test_the_rule_makes_no_day_in_the_past_and_counts_only_its_own(hall: Hall, supervisor: Actor) -> None:
+    """On 2026-09-16 September's 15th has passed; a day added by hand is not one the rule made."""
+    reception.add_day(hall, supervisor, date(2026, 9, 30), leaders=["副县长 李明"])
+    days = reception.generate_schedule(hall, supervisor, date(2026, 9, 1), 2, leaders=["县长 周建华"])
+    assert [d.day for d in days] == [date(2026, 10, 15)]
+    assert [d.day for d in reception.list_days(hall, supervisor, date(2026, 9, 1))] == [date(2026, 9, 30),
+                                                                                         date(2026, 10, 15)]
+    assert reception.generate_schedule(hall, supervisor, date(2026, 9, 1), 1) == []
 
 
 def test_the_rest_day_setting_moves_a_generated_day(engine: object, clock: FakeClock, supervisor: Actor) -> None:
@@ -272,6 +313,31 @@ def test_the_board_tracks_taken_cases_to_conclusion_and_counts_reminders(hall: H
     cases.answer(hall, clerk, number, outcome="予以支持", answered_on=date(2026, 9, 22))
     (row,) = leaderday.board(hall, LEADER)
     assert row.concluded and not row.overdue
+
+
+def test_a_case_answered_before_the_leader_took_it_on_is_followed_until_answered_again(
+        hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    """The visitor comes back dissatisfied with an answer: the old answer concludes nothing the leader asked for."""
+    appointment_id, number = _booked_case(hall, clerk, 901)  # received on 2026-09-30
+    cases.accept(hall, clerk, number, accepted_on=date(2026, 9, 16))
+    cases.answer(hall, clerk, number, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(hall, clerk, number, delivered_on=date(2026, 9, 16))
+    clock.advance(days=14)  # 2026-09-30, the reception day
+    leaderday.record_decision(hall, LEADER, appointment_id, instruction="请复查", take_on=True,
+                              unit_codes=["330726-RSJ"], due=date(2026, 10, 30))
+    (row,) = leaderday.board(hall, LEADER)
+    assert (row.concluded, row.days_left, row.state) == (False, 30, "已答复")
+    supervisor = Actor("staff:zhaomin", "赵敏", "supervisor")
+    (stats,) = leaderday.leader_day_statistics(hall, supervisor)
+    assert (stats.assigned, stats.concluded_on_time) == (1, 0)
+    cases.request_review(hall, clerk, number, requested_on=date(2026, 9, 30))
+    clock.advance(days=10)
+    cases.answer(hall, clerk, number, outcome="予以支持", answered_on=date(2026, 10, 10),
+                 event_type=EventType.REVIEW_ANSWERED)
+    (row,) = leaderday.board(hall, LEADER)
+    assert row.concluded and not row.overdue
+    (stats,) = leaderday.leader_day_statistics(hall, supervisor)
+    assert stats.concluded_on_time == 1
 
 
 def test_backlog_cases_by_the_configurable_rule(engine: object, clock: FakeClock, clerk: Actor) -> None:

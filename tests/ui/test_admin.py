@@ -67,6 +67,29 @@ def test_admin_creates_an_account_and_sees_it(qtbot: QtBot, sqlite_hall: Hall, m
     assert created.must_change_password and created.extra_permissions == ("导出",)
 
 
+
+def test_admin_picks_a_persons_unit_by_name(qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount,
+                                           open_window: OpenWindow) -> None:
+    """No unit code to know or mistype: the unit is picked by name and listed by name."""
+    make_account("guanli", "孙涛", Role.ADMIN)
+    panel = _admin_tabs(qtbot, open_window, "guanli").accounts
+    assert panel is not None
+    dialog = panel.open_create_dialog()
+    qtbot.waitUntil(lambda: dialog.org_code.count_choices() > 0, timeout=10_000)
+    dialog.login.setText("rsj1")
+    dialog.display_name.setText("刘洋")
+    qtbot.mouseClick(dialog.password.generate, Qt.MouseButton.LeftButton)
+    dialog.org_code.setEditText("人社局")  # typed, not picked from the list: refused before anything is saved
+    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    assert "请从列表中选择所属单位" in dialog.message.text() and dialog.isVisible()
+    dialog.org_code.set_code("330726-RSJ")
+    with qtbot.waitSignals([dialog.accepted, panel.refreshed]):
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    assert _rows(panel)["rsj1"][3] == "浦江县人力资源和社会保障局"
+    created = next(a for a in accounts.list_accounts(sqlite_hall, Actor.system()) if a.login == "rsj1")
+    assert created.org_code == "330726-RSJ"
+
+
 def test_admin_unlocks_resets_and_disables(qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount,
                                            open_window: OpenWindow) -> None:
     make_account("guanli", "孙涛", Role.ADMIN)

@@ -30,6 +30,7 @@ from ui.kiosk.booking import BookingFlow
 from ui.leader.work import LeaderWork
 from ui.printing.preview import PrintPreviewDialog
 from ui.reception.after import LeaderBoardPanel
+from ui.reception.day import LeaderDayScreen
 from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
@@ -204,6 +205,38 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     work.close()
 
 
+def test_the_days_count_leaves_the_waiting_list_apart(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                       work_context: Context) -> None:
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"], slots="09:00-10:00/1")
+    for seq in (61, 62, 63):
+        reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 3, timeout=10_000)
+    assert screen.summary.text() == "共1批次，已接待0批次；候补2批次"
+
+
+
+def test_an_instruction_typed_for_one_visitor_waits_while_another_is_looked_at(qtbot: QtBot, sqlite_hall: Hall,
+                                                                       clerk: Actor, work_context: Context) -> None:
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    for seq in (71, 72):
+        reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.instruction.setPlainText("请镇里牵头，两周内答复")
+    screen.decision.setText("依法解释")
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(1)  # a slip of the hand: the other visitor's form is empty
+    assert screen.instruction.toPlainText() == "" and screen.decision.text() == ""
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert screen.instruction.toPlainText() == "请镇里牵头，两周内答复" and screen.decision.text() == "依法解释"
+
+
 def test_the_kiosk_offers_the_waiting_list_when_a_day_is_full(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
                                                                work_context: Context) -> None:
     day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"], slots="09:00-10:00/1")
@@ -249,3 +282,86 @@ def test_the_board_shows_an_overdue_case_in_red(qtbot: QtBot, sqlite_hall: Hall,
     item = board.board.item(0, 5)
     assert item is not None and item.text() == "超期3天" and item.foreground().color().name() == "#b3261e"
     assert "已超期1件" in board.summary.text()
+
+
+def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtBot, sqlite_hall: Hall,
+                                                                      clerk: Actor, work_context: Context) -> None:
+    """A deadline in the next year reads with its year; before a visitor is chosen no date is shown."""
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=41)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=41)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    assert screen.due.text() == "选择来访人后自动填写" and "2000" not in screen.due.text()
+    item = screen.table.item(0, 0)
+    assert item is not None and item.toolTip() == f"事项编号：{case.case_number}"
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert screen.due.text() == "2026年10月16日"
+    assert "当前期限 2026年" in screen.view.toPlainText()  # a long history spans years: each date has its year
+    screen.instruction.setPlainText("请县人力社保局牵头，年后答复")
+    screen.take_on.setChecked(True)
+    screen.unit_box.set_code("330726-RSJ")
+    _click(qtbot, screen.add_unit)
+    screen.due.setDate(QDate(2027, 1, 11))
+    with qtbot.waitSignal(screen.decided, timeout=10_000):
+        _click(qtbot, screen.save_button)
+    assert "2027年1月11日（星期一）前办结" in screen.message.text()
+    # a second click, unsure it was saved, records nothing twice
+    assert screen.instruction.toPlainText() == "" and not screen.take_on.isChecked()
+    with qtbot.waitSignal(screen.acting.settled, timeout=10_000):
+        _click(qtbot, screen.save_button)
+    assert "请填写领导批示" in screen.message.text()
+    events = [e.type for e in cases.load_case(sqlite_hall, LEADER, case.case_number).events]
+    assert events.count(EventType.INSTRUCTED) == 1 and events.count(EventType.LEADER_TAKEN) == 1
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.open_dossier(reveal=False)
+    dossier = screen.view.toPlainText()
+    assert case.case_number in dossier and "限2027年1月11日（星期一）前办结" in dossier
+    assert "（期限2027年1月11日）" in dossier and "2027-01-11" not in dossier  # the 包案 step, in words too
+
+
+def test_the_schedule_says_when_a_day_is_no_working_day_or_its_year_has_no_holiday_data(
+        qtbot: QtBot, sqlite_hall: Hall, work_context: Context) -> None:
+    schedule = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(schedule)
+    panel = schedule.schedule
+    panel.leaders.setText("县长 周建华")
+    panel.months.setValue(3)  # 2026-10-15 and 2026-11-16: nothing to check
+    _click(qtbot, panel.generate_button)
+    qtbot.waitUntil(lambda: "已按规则" in panel.message.text(), timeout=10_000)
+    assert panel.message.text() == "已按规则安排2个接访日（已有的安排保持不变）"
+    assert panel.message.property("tone") == "ok"
+    panel.day.setDate(QDate(2026, 10, 3))  # in the National Day holiday: added, but said plainly
+    _click(qtbot, panel.add_button)
+    qtbot.waitUntil(lambda: "已添加" in panel.message.text(), timeout=10_000)
+    text = panel.message.text()
+    assert text.startswith("已添加接访日：2026年10月3日") and "2026年10月3日（国庆节）不是工作日" in text
+    assert panel.message.property("tone") == "notice"
+    panel.day.setDate(QDate(2040, 1, 16))  # no official schedule for that year yet
+    _click(qtbot, panel.add_button)
+    qtbot.waitUntil(lambda: "2040年1月16日" in panel.message.text(), timeout=10_000)
+    assert "2040年的节假日安排尚未导入" in panel.message.text()
+
+
+def test_the_days_list_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                          work_context: Context) -> None:
+    """A long name, a 包案 and a visitor not yet registered: every column readable without scrolling sideways."""
+    register_visit(sqlite_hall, clerk, form(name="阿卜杜热合曼·买买提依明", id_number=valid_id(seq=51)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    for seq, name in ((52, "李梅"), (51, "阿卜杜热合曼·买买提依明")):
+        reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor(name, valid_id(seq=seq), persons_count=5))
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.resize(1366, 700)
+    work.show()
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
+    assert screen.summary.text() == "共2批次，已接待0批次"
+    table = screen.table
+    assert table.item(0, 3).text() == "已预约·待登记" and table.item(1, 3).text() == "已预约"
+    assert table.item(0, 3).toolTip().startswith("尚未登记信访事项")
+    header = table.horizontalHeader()
+    assert sum(header.sectionSize(c) for c in range(table.columnCount())) <= table.viewport().width()
+    assert all(header.sectionSize(c) >= header.sectionSizeHint(c) for c in range(table.columnCount()))

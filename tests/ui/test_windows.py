@@ -15,6 +15,7 @@ from desktop.domain.roles import WindowRole
 from desktop.services.audit import AuditQuery, list_audit
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
+from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
 from tests.ui.conftest import MakeAccount, sign_in
 from ui.cases.deadlines import DeadlinePanel
@@ -176,6 +177,18 @@ def test_deadline_board_and_hall_display(qtbot: QtBot, sqlite_hall: Hall, clerk:
     qtbot.addWidget(display)
     # 2026-09-16: the next leaders' day is 15 October (the 15th of September has passed)
     qtbot.waitUntil(lambda: "2026年10月15日" in display.reception.text())
+
+
+def test_the_deadline_board_says_how_many_days_a_case_is_overdue(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                                 clock: FakeClock, work_context: Context) -> None:
+    case = register_visit(sqlite_hall, clerk, form())
+    assert case.view.next_due is not None
+    clock.advance(days=(case.view.next_due - clock().date()).days + 3)
+    board = DeadlinePanel(work_context(clerk))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.table.rowCount() == 1, timeout=10_000)
+    item = board.table.item(0, 1)
+    assert item is not None and item.text() == "超期3天"  # how late, not only that it is late
 
 
 def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: QtBot, sqlite_hall: Hall,

@@ -30,18 +30,26 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import ROLE_NAMES, ROLE_PERMISSIONS, STAFF_ROLES, Permission, Role
 from desktop.services import accounts
 from desktop.services.accounts import AccountInfo, generate_initial_password
+from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import button_row, label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
 if TYPE_CHECKING:
     from desktop.services.changes import Changes
+    from desktop.services.context import Hall
 
 
 @dataclass(frozen=True)
 class _Accounts:
     accounts: list[AccountInfo]
     now: datetime  # the hall's time when they were read: whether a lock still holds
+
+
+def _units(_hall: Hall) -> list[Choice]:
+    from desktop.services.case_actions import organisation_choices
+
+    return [Choice(o.code, o.name, o.keys) for o in organisation_choices()]
 
 
 class InitialPasswordField(QWidget):
@@ -80,8 +88,7 @@ class CreateAccountDialog(QDialog):
         for role in STAFF_ROLES:
             self.role.addItem(ROLE_NAMES[role], role.value)
         self.password = InitialPasswordField()
-        self.org_code = QLineEdit()
-        self.org_code.setPlaceholderText("其他单位人员填写机构目录中的单位编码；本大厅人员不填")
+        self.org_code = ChoiceBox("其他单位人员：输入单位名称、简称或拼音首字母选择；本大厅人员不填")
         self.permissions: dict[Permission, QCheckBox] = {}
         grid = QGridLayout()
         for index, permission in enumerate(Permission):
@@ -99,7 +106,7 @@ class CreateAccountDialog(QDialog):
         form.addRow("姓名", self.display_name)
         form.addRow("角色", self.role)
         form.addRow("初始密码", self.password)
-        form.addRow("所属单位编码", self.org_code)
+        form.addRow("所属单位", self.org_code)
         buttons = button_row(cancel, self.submit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -111,6 +118,8 @@ class CreateAccountDialog(QDialog):
         self.tasks.busy_changed.connect(self.submit_button.setDisabled)
         cancel.clicked.connect(self.reject)
         self._role_changed()
+        self.reading = ctx.group(self)  # the directory's units, never holding up a submit
+        self.reading.run(_units, self.org_code.set_choices)
 
     def select_role(self, role: Role) -> None:
         self.role.setCurrentIndex(self.role.findData(role.value))
@@ -135,7 +144,12 @@ class CreateAccountDialog(QDialog):
             return
         actor = self.actor
         login, name, role = self.login.text(), self.display_name.text(), str(self.role.currentData())
-        password, org, extra = self.password.text(), self.org_code.text(), self.extra_permissions()
+        password, extra = self.password.text(), self.extra_permissions()
+        org = self.org_code.code()
+        if self.org_code.currentText().strip() and not org:
+            set_tone(self.message, "error",
+                     "请从列表中选择所属单位（可输入名称、简称或拼音首字母查找）；本大厅人员不填")
+            return
         set_tone(self.message, "notice", "正在创建……")
         self.tasks.run(lambda hall: accounts.create_account(hall, actor, login=login, display_name=name, role=role,
                                                             initial_password=password, org_code=org,
@@ -255,7 +269,7 @@ class AccountsPanel(QWidget):
         self.table.setRowCount(len(self.accounts))
         for row, info in enumerate(self.accounts):
             status, alarming = self._status(info)
-            values = (info.login, info.display_name, info.role_name, info.org_code or "本大厅", status,
+            values = (info.login, info.display_name, info.role_name, info.org_name or "本大厅", status,
                       "、".join(info.extra_permissions) or "—")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)

@@ -301,27 +301,34 @@ class SchedulePanel(QWidget):
         actor, months, names, topics, units = (self.actor, self.months.value(), self._names(), self.topics.text(),
                                                list(self.units))
 
-        def run(hall: Hall) -> int:
+        def run(hall: Hall) -> tuple[str, str]:
             from desktop.services import reception
 
             today = hall.today()
-            return len(reception.generate_schedule(hall, actor, date(today.year, today.month, 1), months,
-                                                   leaders=names, topics=topics, units=units))
+            days = reception.generate_schedule(hall, actor, date(today.year, today.month, 1), months,
+                                               leaders=names, topics=topics, units=units)
+            return (f"已按规则安排{len(days)}个接访日（已有的安排保持不变）",
+                    reception.schedule_notes(hall, [d.day for d in days]))
 
-        self.tasks.run(run, lambda n: set_tone(self.message, "ok", f"已按规则安排{n}个接访日（已有的安排保持不变）"),
-                       self._refused)
+        self.tasks.run(run, self._done, self._refused)
+
+    def _done(self, said: tuple[str, str]) -> None:
+        """What was done, and what to check about it (a rest day, a year without holiday data) in its own tone."""
+        done, note = said
+        set_tone(self.message, "notice" if note else "ok", f"{done}。{note}" if note else done)
 
     def add(self) -> None:
         picked = self.day.date()
         actor, day, names, topics, units = (self.actor, date(picked.year(), picked.month(), picked.day()),
                                             self._names(), self.topics.text(), list(self.units))
 
-        def run(hall: Hall) -> ReceptionDay:
+        def run(hall: Hall) -> tuple[str, str]:
             from desktop.services import reception
 
-            return reception.add_day(hall, actor, day, leaders=names, topics=topics, units=units)
+            added = reception.add_day(hall, actor, day, leaders=names, topics=topics, units=units)
+            return f"已添加接访日：{added.title}", reception.schedule_notes(hall, [added.day])
 
-        self.tasks.run(run, lambda d: set_tone(self.message, "ok", f"已添加接访日：{d.title}"), self._refused)
+        self.tasks.run(run, self._done, self._refused)
 
     def office_list(self) -> None:
         row = self.table.currentRow()

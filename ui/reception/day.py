@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import Permission
+from desktop.domain.deadlines import format_date
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 WALK_INS = ("现场来访：群众取“领导接访”号，窗口叫号后按“加入今日领导接访”即列入此名单（约满则候补），"
             "此列表随即更新。")
+_NO_DATE = QDate(2000, 1, 1)
 _STYLE = ("QWidget { font-size: 13pt; } QTableWidget { font-size: 14pt; } QTextBrowser { font-size: 14pt; }"
           "QPushButton { min-height: 40px; }")
 
@@ -78,9 +80,9 @@ def _dossier_html(d: Dossier) -> str:
         if c.withheld:
             parts.append(f"<p><b>{escape(c.case_number)}</b>　{escape(c.request)}</p>")
             continue
-        due = (f"当前期限 {c.next_due.month}月{c.next_due.day}日（{escape(c.next_due_rule)}）"
-               if c.next_due else "无在办期限")
-        taken = (f"　包案：{escape(c.leader)}，限{c.leader_due.month}月{c.leader_due.day}日前办结"
+        # dates with their year: a long history spans years, and a deadline may fall in the next one
+        due = (f"当前期限 {format_date(c.next_due)}（{escape(c.next_due_rule)}）" if c.next_due else "无在办期限")
+        taken = (f"　包案：{escape(c.leader)}，限{format_date(c.leader_due)}前办结"
                  if c.leader and c.leader_due else "")
         steps = "".join(f"<li>{escape(e.when)} <b>{escape(e.what)}</b> {escape(e.who)}"
                         f"{('：' + escape(e.text)) if e.text else ''}</li>" for e in c.events)
@@ -107,7 +109,8 @@ def _caption(text: str) -> QLabel:
 class LeaderDayScreen(QWidget):
     """今日接访 (see the module's docstring)."""
 
-    COLUMNS = ("时段", "来访人", "人数", "状态", "事项编号")
+    # the case number is in the dossier and the row's tooltip: as a column it was cut off at 1366 and 1920 wide
+    COLUMNS = ("时段", "来访人", "人数", "状态")
     document_ready = Signal(object)  # RenderedDocument to preview and print (交办单, 简报)
     refreshed = Signal()
     opened = Signal()  # a dossier is on screen
@@ -124,6 +127,8 @@ class LeaderDayScreen(QWidget):
         self.current: Appointment | None = None
         self.dossier: Dossier | None = None
         self.units: list[str] = []
+        self.drafts: dict[str, tuple[str, str]] = {}  # unsaved 批示 and 决定 of the visitors the leader moved away from
+        self.saving = ""  # the appointment whose decision is being saved
         self.day_box = QComboBox()
         self.day_box.setMinimumWidth(420)
         self.summary = label("", "subtitle")
@@ -149,6 +154,9 @@ class LeaderDayScreen(QWidget):
         self.due = QDateEdit()
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy年M月d日")
+        self.due.setMinimumDate(_NO_DATE)  # shown as words until a visitor's default deadline is filled in
+        self.due.setSpecialValueText("选择来访人后自动填写")
+        self.due.setDate(_NO_DATE)
         self.save_button = QPushButton("保存批示")
         self.save_button.setObjectName("primary")
         self.form_button = secondary_button("打印交办单")
@@ -282,14 +290,19 @@ class LeaderDayScreen(QWidget):
         self.day_box.blockSignals(False)
         self.rows = found.appointments
         received = sum(1 for a in self.rows if a.status == "已接待")
-        self.summary.setText(f"共{len(self.rows)}批次，已接待{received}批次" if self.days else "近期没有领导接访日")
+        waiting = sum(1 for a in self.rows if a.status == "候补")  # on the list, but not (yet) received today
+        self.summary.setText((f"共{len(self.rows) - waiting}批次，已接待{received}批次"
+                              + (f"；候补{waiting}批次" if waiting else "")) if self.days else "近期没有领导接访日")
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.rows))
         for r, a in enumerate(self.rows):
-            values = (a.slot_label, a.name, f"{a.persons_count}人", a.status + ("·包案" if a.taken_on else ""),
-                      a.case_number or "待登记")
+            values = (a.slot_label, a.name, f"{a.persons_count}人",
+                      a.status + ("·包案" if a.taken_on else "") + ("" if a.case_number else "·待登记"))
+            tip = (f"事项编号：{a.case_number}" if a.case_number
+                   else "尚未登记信访事项：请窗口先登记（或为预约关联事项），再记录批示")
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
+                item.setToolTip(tip)
                 if a.status == "已接待":
                     item.setForeground(QColor("#2e7d32"))
                 elif a.status == "候补":
@@ -317,9 +330,17 @@ class LeaderDayScreen(QWidget):
         row = self.table.currentRow()
         if not 0 <= row < len(self.rows):
             return
-        if self.current is None or self.current.appointment_id != self.rows[row].appointment_id:
-            self.instruction.clear()
-            self.decision.clear()
+        chosen = self.rows[row].appointment_id
+        if self.current is None or self.current.appointment_id != chosen:
+            if self.current is not None:  # what was typed for the visitor left waits for them: nothing is lost
+                typed = (self.instruction.toPlainText(), self.decision.text())
+                if any(t.strip() for t in typed):
+                    self.drafts[self.current.appointment_id] = typed
+                else:
+                    self.drafts.pop(self.current.appointment_id, None)
+            instruction, decision = self.drafts.get(chosen, ("", ""))
+            self.instruction.setPlainText(instruction)
+            self.decision.setText(decision)
             self.take_on.setChecked(False)
             self._clear_units()
         self.current = self.rows[row]
@@ -399,16 +420,23 @@ class LeaderDayScreen(QWidget):
                                              take_on=take_on, unit_codes=units, due=due)
 
         self.save_button.setEnabled(False)
+        self.saving = appointment_id
         self.acting.run(record, self._decided, self._refused)
 
     def _decided(self, decision: Decision) -> None:
         self.save_button.setEnabled(True)
         text = f"已记录批示：{decision.case_number}"
         if decision.due is not None:
-            due = decision.due
-            text += f"；已包案，责任单位{'、'.join(decision.unit_names)}，{due.month}月{due.day}日前办结"
+            text += f"；已包案，责任单位{'、'.join(decision.unit_names)}，{format_date(decision.due)}前办结"
             self.form_button.setEnabled(True)
         set_tone(self.message, "ok", text)
+        # saved as events on the case: the form empties, so a second click (unsure it saved) records nothing twice
+        self.drafts.pop(self.saving, None)
+        if self.current is not None and self.current.appointment_id == self.saving:
+            self.instruction.clear()
+            self.decision.clear()
+            self.take_on.setChecked(False)
+            self._clear_units()
         self.decided.emit(decision)
 
     def _refused(self, error: Exception) -> None:
