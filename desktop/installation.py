@@ -39,6 +39,7 @@ from desktop.keystore import KeyFileStore, KeyStore, Secrets, key_fingerprint, o
 from desktop.services.context import Hall
 from desktop.services.database import (
     SalvagedTable,
+    SchemaUnreadable,
     backup_encrypted,
     database_files,
     import_plain,
@@ -559,7 +560,16 @@ def recover_database(settings: Settings, damaged: Path, out: Path) -> RecoverRes
     check_database_file(out, create=True)
     open_keystore(settings, out).save(secrets)
     open_database(out, key=secrets.database_key).dispose()  # the schema, empty
-    tables = salvage_rows(damaged, secrets.database_key, out, immutable=_read_only_here(damaged))
+    try:
+        tables = salvage_rows(damaged, secrets.database_key, out, immutable=_read_only_here(damaged))
+    except SchemaUnreadable:
+        for path in database_files(out):  # the empty new database and its key: nothing was salvaged into them
+            path.unlink()
+        open_keystore(settings, out).delete()
+        raise DatabaseFileError(
+            f"无法从 {damaged} 抢救记录：文件中记录各张表所在位置的部分（数据库结构）已损坏，"
+            "程序找不到任何一张表的数据，没有生成新数据库，损坏的文件未被改动。请从备份恢复。"
+            f"{_backups_advice(damaged)}", problem="damaged", path=damaged) from None
     orphans = _drop_orphaned_events(out, secrets.database_key)
     hall = open_hall(settings, out, create=False)
     try:

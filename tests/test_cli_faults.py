@@ -110,6 +110,37 @@ def _flip(path: Path, offset: int) -> None:
         handle.write(bytes([byte[0] ^ 0xFF]))
 
 
+def _page_offsets(db: Path, base: Path, *, schema: bool) -> Iterator[int]:
+    """Offsets of a byte on each page, from the middle of the file on, whose damage leaves the schema readable
+    (``schema=False``: a page of table rows or an index) or not (``schema=True``: a page of the schema itself)."""
+    from db.engine import DatabaseKeyError, connect_sqlcipher
+    from desktop.keystore import KeyFileStore
+
+    old = os.environ.get("PH_CONFIG_DIR")
+    os.environ["PH_CONFIG_DIR"] = str(base / "cfg")
+    try:
+        secrets = KeyFileStore.for_database(db).load()
+    finally:
+        if old is None:
+            os.environ.pop("PH_CONFIG_DIR", None)
+        else:
+            os.environ["PH_CONFIG_DIR"] = old
+    assert secrets is not None
+    pages = db.stat().st_size // 4096
+    trial = base / "trial" / "page.db"
+    trial.parent.mkdir(exist_ok=True)
+    for page in (*range(pages // 2, pages + 1), *range(2, pages // 2)):
+        shutil.copyfile(db, trial)
+        _flip(trial, (page - 1) * 4096 + 123)
+        try:
+            connect_sqlcipher(trial, secrets.database_key).close()  # reads the whole schema
+            readable = True
+        except DatabaseKeyError:
+            readable = False
+        if readable is not schema:
+            yield (page - 1) * 4096 + 123
+
+
 def test_a_mistyped_path_is_refused_and_nothing_is_created(tmp_path: Path) -> None:
     typo = tmp_path / "typo" / "hal.db"
     results = _walk(typo, tmp_path, tmp_path)
@@ -131,7 +162,7 @@ def test_a_folder_given_as_the_database_is_refused(tmp_path: Path) -> None:
 
 def test_a_damaged_file_is_detected_explained_and_salvaged(made: Path, tmp_path: Path) -> None:
     db = _copy(made, tmp_path, tmp_path / "hall.db")
-    _flip(db, db.stat().st_size // 2 + 123)  # one byte in the middle of the file
+    _flip(db, next(_page_offsets(db, tmp_path, schema=False)))  # one byte of a page of rows, in the middle
     before = db.read_bytes()
     # (sync-token only stores a token in the key store: it never reads the database)
     results = _walk(db, tmp_path, tmp_path, skip=["recover", "sync-token"])
@@ -149,6 +180,19 @@ def test_a_damaged_file_is_detected_explained_and_salvaged(made: Path, tmp_path:
     assert check.returncode == 0 and "完全一致" in check.stdout, check.stdout + check.stderr
     audit = _run(["verify-audit", "--db", str(out)], tmp_path)
     assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+def test_a_damaged_schema_leaves_nothing_to_salvage_and_recover_says_so(made: Path, tmp_path: Path) -> None:
+    db = _copy(made, tmp_path, tmp_path / "hall.db")
+    _flip(db, next(_page_offsets(db, tmp_path, schema=True)))  # a page of the schema other than the first
+    before = db.read_bytes()
+    out = tmp_path / "recovered.db"
+    recovered = _run(["recover", str(out), "--db", str(db)], tmp_path)
+    assert recovered.returncode == 2 and "Traceback" not in recovered.stdout + recovered.stderr
+    for words in ("数据库结构", "从备份恢复", "没有生成新数据库"):
+        assert words in recovered.stderr, recovered.stderr
+    assert not out.exists() and not list((tmp_path / "cfg").rglob("recovered.db*"))  # no empty database, no key
+    assert db.read_bytes() == before
 
 
 @pytest.mark.parametrize("page", [1, 2])

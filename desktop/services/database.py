@@ -416,6 +416,10 @@ def _copy_table(salvage: _Salvage, table: str, sql: str, chunk: int) -> Salvaged
     return SalvagedTable(table, copied, tuple(lost))
 
 
+class SchemaUnreadable(RuntimeError):
+    """The damaged file's schema (where each table's rows begin) cannot be read: no row can be reached."""
+
+
 def salvage_rows(damaged: Path, key: bytes, target: Path, *, chunk: int = 2000,
                  immutable: bool = False) -> list[SalvagedTable]:
     """Copy every row that can still be read from ``damaged`` into ``target`` (an empty, migrated database).
@@ -426,7 +430,10 @@ def salvage_rows(damaged: Path, key: bytes, target: Path, *, chunk: int = 2000,
     only read. ``immutable``: the file is on a read-only disk, where SQLite cannot make the
     index of its write-ahead log; it is then read as it stands.
     """
-    salvage = _Salvage(damaged, key, target, immutable=immutable)
+    try:
+        salvage = _Salvage(damaged, key, target, immutable=immutable)
+    except (sqlcipher_module().DatabaseError, MemoryError) as exc:  # attaching reads the whole schema
+        raise SchemaUnreadable(str(exc)) from exc
     try:
         schema = salvage.connection.execute("SELECT name, sql FROM main.sqlite_schema WHERE type = 'table' "
                                             "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'").fetchall()
