@@ -210,4 +210,4 @@ def test_a_walk_in_on_the_reception_day_joins_the_leaders_list(
     assert joined.args[0].waiting_position == 0 and "已列入领导的今日接访名单" in bar.message.text()
     assert bar.visitor_id.text() == ""
     qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)  # refreshed on the change
-    assert screen.table.item(0, 1).text() == "张**" and screen.table.item(0, 3).text() == "已预约"
+    assert screen.table.item(0, 1).text() == "张**" and screen.table.item(0, 3).text() == "已预约·待登记"
