@@ -10,7 +10,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.qrpayload import make_payload
 from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from tests.helpers import form
 from ui.kiosk.body import kiosk_body
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
@@ -213,3 +216,19 @@ def test_a_tall_text_box_being_written_in_stays_in_view_with_the_keyboard_up(qtb
         return shell.bar.height() <= box and top + cursor.height() <= shell.height() - 680
 
     qtbot.waitUntil(cursor_seen)  # the box's top and the line being written, above the keyboard
+
+
+def test_a_receipt_scanned_into_the_id_number_field_opens_its_progress(qtbot: QtBot, shell: KioskShell,
+                                                                      sqlite_hall: Hall, clerk: Actor) -> None:
+    result = register_visit(sqlite_hall, clerk, form())
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, result.case_number, result.query_code)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    assert len(payload) > flow.id_number.maxLength()  # the field keeps only the start of it
+    flow.id_number.setFocus()
+    qtbot.keyClicks(flow.id_number, payload)
+    qtbot.keyClick(flow.id_number, Qt.Key.Key_Return)
+    progress = shell.flow
+    assert isinstance(progress, ProgressFlow)
+    qtbot.waitUntil(lambda: progress.current_page is progress.result_page)
+    assert result.case_number in progress.heading.text()

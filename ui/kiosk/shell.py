@@ -727,6 +727,17 @@ class KioskShell(QWidget):
         """A scanner's text ending in Enter: in a text field, or typed with no text field focused."""
         focus = self._key_target()
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        # The keys as they come (a scanner's come fast): a field may keep fewer than a scan has (the
+        # ID number's 40), so the scan is read from here, not only from the field.
+        now = time.monotonic()
+        if now - self._scan_at > SCAN_GAP_S:
+            self._scan.clear()
+        self._scan_at = now
+        scanned = ""
+        if enter:
+            scanned, self._scan = "".join(self._scan), []
+        elif event.text() and event.text().isprintable() and len(self._scan) <= SCAN_MAX:
+            self._scan.append(event.text())
         if isinstance(focus, QLineEdit) and self.isAncestorOf(focus):
             if enter and "://" in focus.text():
                 text = focus.text()
@@ -734,21 +745,12 @@ class KioskShell(QWidget):
                 payload = text[start:] if start >= 0 else text
                 if self._take_scan(payload):
                     return True
-            return False
+            return enter and "://" in scanned and self._take_scan(scanned)
         if isinstance(focus, QPlainTextEdit | QTextEdit):
             return False
-        now = time.monotonic()
-        if now - self._scan_at > SCAN_GAP_S:
-            self._scan.clear()
-        self._scan_at = now
-        if enter:
-            text, self._scan = "".join(self._scan), []
-            if text:
-                self._take_scan(text, refused_at_home=True)
-                return True
-            return False
-        if event.text() and event.text().isprintable() and len(self._scan) <= SCAN_MAX:
-            self._scan.append(event.text())
+        if scanned:
+            self._take_scan(scanned, refused_at_home=True)
+            return True
         return False
 
     def _take_scan(self, text: str, *, refused_at_home: bool = False) -> bool:
