@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtGui import QInputMethodQueryEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -232,3 +233,19 @@ def test_a_receipt_scanned_into_the_id_number_field_opens_its_progress(qtbot: Qt
     assert isinstance(progress, ProgressFlow)
     qtbot.waitUntil(lambda: progress.current_page is progress.result_page)
     assert result.case_number in progress.heading.text()
+
+
+def test_the_pin_page_keeps_the_on_screen_keyboard_down(qtbot: QtBot, shell: KioskShell) -> None:
+    """Its own keypad is on the page: the pinyin keyboard would cover it and squeeze the page."""
+    for _ in range(5):
+        qtbot.mouseClick(shell.corner, Qt.MouseButton.LeftButton)
+    page = shell.pin_page
+    assert shell.pages.currentWidget() is page
+    page.field.setFocus()
+    qtbot.waitUntil(lambda: page.field.hasFocus())
+    # Qt asks for the on-screen keyboard only for a widget that takes input methods
+    asked = QInputMethodQueryEvent(Qt.InputMethodQuery.ImEnabled)
+    QApplication.sendEvent(page.field, asked)
+    assert asked.value(Qt.InputMethodQuery.ImEnabled) is False
+    qtbot.keyClicks(page.field, "7204")  # a keyboard's keys still arrive
+    assert page.field.text() == "7204"

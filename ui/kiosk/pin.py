@@ -8,6 +8,7 @@ The PIN is kept as an Argon2id hash in the setting ``kiosk_exit_pin`` (set with
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -17,6 +18,16 @@ from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.shell.context import WorkContext
 
 NO_PIN = "本机尚未设置管理员退出密码：请在本机命令行运行 python -m desktop set-kiosk-pin 设置后重新启动"
+
+
+class _KeypadField(QLineEdit):
+    """The PIN's field: the page has its own keypad, so it takes no input method — the on-screen keyboard
+    would only cover the keypad and squeeze the page. Keys typed on a keyboard still arrive."""
+
+    def inputMethodQuery(self, query: Qt.InputMethodQuery, *argument: Any) -> Any:
+        if query == Qt.InputMethodQuery.ImEnabled:
+            return False
+        return super().inputMethodQuery(query, *argument)
 
 
 class PinPage(QWidget):
@@ -33,7 +44,7 @@ class PinPage(QWidget):
         self.policy = LockoutPolicy(ctx.settings.lockout_failures, ctx.settings.lockout_minutes)
         self.failures = 0
         self.locked_until: datetime | None = None
-        self.field = QLineEdit()
+        self.field = _KeypadField()
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setMaxLength(PIN_MAX)
         self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
