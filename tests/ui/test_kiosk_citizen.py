@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QInputMethodQueryEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.qrpayload import make_payload
@@ -249,3 +249,35 @@ def test_the_pin_page_keeps_the_on_screen_keyboard_down(qtbot: QtBot, shell: Kio
     assert asked.value(Qt.InputMethodQuery.ImEnabled) is False
     qtbot.keyClicks(page.field, "7204")  # a keyboard's keys still arrive
     assert page.field.text() == "7204"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_pin_keypad_keeps_its_keys_apart_with_a_message_shown(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                                   large: bool) -> None:
+    from desktop.app import build_window
+
+    themed(QApplication.instance())
+    window = build_window(sqlite_hall, "kiosk")
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    shell = window.body  # type: ignore[attr-defined]
+    assert isinstance(shell, KioskShell)
+    shell.large_button.setChecked(large)
+    for _ in range(5):
+        qtbot.mouseClick(shell.corner, Qt.MouseButton.LeftButton)
+    page = shell.pin_page
+    page.field.setText("111111")
+    qtbot.mouseClick(page.confirm, Qt.MouseButton.LeftButton)  # no PIN set here: a message says how to set one
+    assert page.message.text()
+    keys = [b for b in page.findChildren(QPushButton) if b.isVisible()]
+    assert len(keys) == 13  # 0–9, 删除, 确定, 返回首页
+
+    def apart() -> bool:
+        boxes = [k.geometry().translated(k.parentWidget().mapTo(page, QPoint(0, 0))) for k in keys]
+        inside = all(page.rect().contains(b) for b in boxes)
+        return inside and all(not a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+    qtbot.waitUntil(apart)
+    assert page.message.height() >= page.message.heightForWidth(page.message.width())  # not squeezed
