@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QInputMethodQueryEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.qrpayload import make_payload
@@ -281,3 +281,29 @@ def test_the_pin_keypad_keeps_its_keys_apart_with_a_message_shown(qtbot: QtBot, 
 
     qtbot.waitUntil(apart)
     assert page.message.height() >= page.message.heightForWidth(page.message.width())  # not squeezed
+
+
+def test_with_no_reception_day_booking_does_not_ask_to_choose_one(qtbot: QtBot, work_context: Context) -> None:
+    from ui.kiosk.booking import BookingFlow
+
+    flow = BookingFlow(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(flow)
+    flow.show()
+    qtbot.waitUntil(lambda: not flow.tasks.busy)
+    texts = [w.text() for w in flow.day_page.findChildren(QLabel) if w.isVisible()]
+    assert "近期没有安排领导接访日，请到窗口咨询" in texts and "请选择接访日期" not in texts
+
+
+def test_enter_goes_from_field_to_field_in_the_booking_form(qtbot: QtBot, work_context: Context) -> None:
+    from ui.kiosk.booking import BookingFlow
+
+    flow = BookingFlow(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(flow)
+    flow.show()
+    qtbot.waitUntil(lambda: not flow.tasks.busy)
+    flow.pages.setCurrentWidget(flow.who_page)
+    flow.name.setFocus()
+    qtbot.waitUntil(lambda: flow.name.hasFocus())
+    for field, following in ((flow.name, flow.id_number), (flow.id_number, flow.phone), (flow.phone, flow.summary)):
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        assert following.hasFocus()
