@@ -307,3 +307,16 @@ def test_enter_goes_from_field_to_field_in_the_booking_form(qtbot: QtBot, work_c
     for field, following in ((flow.name, flow.id_number), (flow.id_number, flow.phone), (flow.phone, flow.summary)):
         qtbot.keyClick(field, Qt.Key.Key_Return)
         assert following.hasFocus()
+
+
+def test_the_review_starts_right_under_its_lead(qtbot: QtBot, shell: KioskShell) -> None:
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.values.update(name="王秀英", id_number="330726195503120022", phone="", region_code="330726", request="修路",
+                       facts="", reasons="")
+    flow.show_step(5)
+    qtbot.waitUntil(lambda: flow.review.isVisible())
+    text_top = flow.review.contentsRect().top()
+    lines = flow.review.fontMetrics().lineSpacing() * (flow.review.text().count("\n") + 1)
+    assert flow.review.height() > lines + 100  # the screen has room to spare below the text
+    assert flow.review.alignment() & Qt.AlignmentFlag.AlignTop and text_top < 20  # and the text is not in its middle
