@@ -320,3 +320,21 @@ def test_the_review_starts_right_under_its_lead(qtbot: QtBot, shell: KioskShell)
     lines = flow.review.fontMetrics().lineSpacing() * (flow.review.text().count("\n") + 1)
     assert flow.review.height() > lines + 100  # the screen has room to spare below the text
     assert flow.review.alignment() & Qt.AlignmentFlag.AlignTop and text_top < 20  # and the text is not in its middle
+
+
+def test_in_high_contrast_a_button_not_yet_tappable_is_dimmer_than_one_that_is(qtbot: QtBot,
+                                                                             shell: KioskShell) -> None:
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.mouseClick(shell.contrast_button, Qt.MouseButton.LeftButton)
+    flow.show_step(6)  # 告知: 提交登记 waits for 我已阅读
+    qtbot.waitUntil(lambda: flow.next_button.isVisible() and not flow.next_button.isEnabled())
+
+    def fill(button: QPushButton) -> float:
+        image = button.grab().toImage()
+        return image.pixelColor(12, image.height() // 2).lightnessF()
+
+    waiting = fill(flow.next_button)
+    qtbot.mouseClick(flow.agree, Qt.MouseButton.LeftButton)
+    assert flow.next_button.isEnabled()
+    assert waiting < fill(flow.next_button)  # the tappable one stands out, not the other way round
