@@ -18,8 +18,8 @@ from tests.helpers import form
 from ui.kiosk.body import kiosk_body
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
-from ui.kiosk.suggest import SuggestionFlow
 from ui.kiosk.shell import KioskShell
+from ui.kiosk.suggest import SuggestionFlow
 from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
