@@ -338,3 +338,34 @@ def test_in_high_contrast_a_button_not_yet_tappable_is_dimmer_than_one_that_is(q
     qtbot.mouseClick(flow.agree, Qt.MouseButton.LeftButton)
     assert flow.next_button.isEnabled()
     assert waiting < fill(flow.next_button)  # the tappable one stands out, not the other way round
+
+
+def test_submitting_a_rating_says_so_at_once(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,
+                                            clerk: Actor) -> None:
+    from datetime import date
+
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+
+    result = register_visit(sqlite_hall, clerk, form())
+    ref = result.case_number
+    cases.classify(sqlite_hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.record(sqlite_hall, clerk, ref, EventType.TRANSFERRED,
+                 {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(sqlite_hall, clerk, ref, accepted_on=date(2026, 9, 16))
+    cases.answer(sqlite_hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(sqlite_hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(ref)
+    flow.code.setText(result.query_code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(flow.rate_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(flow.choice_buttons["不满意"], Qt.MouseButton.LeftButton)
+    flow.reason.setPlainText("没有回应" * 200)
+    for _ in range(2):  # the same refusal twice: the second tap, too, is seen to be taken
+        with qtbot.waitSignal(flow.tasks.settled):
+            qtbot.mouseClick(flow.send_rating, Qt.MouseButton.LeftButton)
+            assert flow.rating_error.text() == "正在提交评价，请稍候……"
+        assert "意见请不要超过500字" in flow.rating_error.text()

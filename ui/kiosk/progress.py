@@ -294,6 +294,8 @@ class ProgressFlow(QWidget):
             return
         ctx, number, code = self.ctx, self.progress.case_number, self._code
         rating, reason = checked.text(), self.reason.toPlainText()
+        # said at once: a refusal the same as the last one would otherwise look like a tap not taken
+        set_tone(self.rating_error, "notice", "正在提交评价，请稍候……")
         self.tasks.run(lambda hall: _rate(hall, ctx, number, code, rating, reason), self._rated, self._rating_refused)
 
     def _rating_refused(self, error: Exception) -> None:
