@@ -369,3 +369,17 @@ def test_submitting_a_rating_says_so_at_once(qtbot: QtBot, shell: KioskShell, sq
             qtbot.mouseClick(flow.send_rating, Qt.MouseButton.LeftButton)
             assert flow.rating_error.text() == "正在提交评价，请稍候……"
         assert "意见请不要超过500字" in flow.rating_error.text()
+
+
+@pytest.mark.parametrize("key", ["register", "progress", "suggest"])
+def test_the_pinyin_keyboard_learns_nothing_a_citizen_types(qtbot: QtBot, shell: KioskShell, key: str) -> None:
+    """Qt's pinyin keyboard keeps the phrases picked in a user dictionary and offers them to whoever types
+    next, unless the field holds sensitive data."""
+    flow = shell.open_flow(key)
+    assert flow is not None
+    fields = flow.findChildren(QLineEdit) + flow.findChildren(QPlainTextEdit)
+    assert fields
+    for field in fields:
+        assert field.inputMethodHints() & Qt.InputMethodHint.ImhSensitiveData, field.accessibleName()
+    if isinstance(flow, ProgressFlow):  # its own hints are kept beside
+        assert flow.code.inputMethodHints() & Qt.InputMethodHint.ImhDigitsOnly

@@ -381,6 +381,8 @@ class KioskShell(QWidget):
     def _open(self, key: str, title: str, build: Callable[[], QWidget], *, prompt_first: bool = True) -> QWidget:
         self._drop_flow()
         flow = build()
+        for field in flow.findChildren(QLineEdit) + flow.findChildren(QPlainTextEdit):
+            _not_learned(field)
         self.flow, self.flow_key = flow, key
         self.holder_layout.addWidget(flow)
         finished = getattr(flow, "finished", None)
@@ -672,6 +674,10 @@ class KioskShell(QWidget):
         if kind == QEvent.Type.Polish and isinstance(watched, QAbstractButton | QScrollArea):
             self._no_click_focus(watched)
             return False
+        if kind == QEvent.Type.Polish and isinstance(watched, QLineEdit | QPlainTextEdit | QTextEdit):
+            if self.holder.isAncestorOf(watched):
+                _not_learned(watched)
+            return False
         if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
             self._tapped(watched)
             return False
@@ -774,6 +780,12 @@ class KioskShell(QWidget):
     def typed_anything(self) -> list[str]:
         """Every text shown or held by a widget of the kiosk (for tests and the wipe's self-check)."""
         return widget_texts(self.window())
+
+
+def _not_learned(field: QWidget) -> None:
+    """What a citizen types is sensitive: the pinyin keyboard would learn the phrases picked (a name, an
+    address) into its user dictionary, on disk, and offer them first to the next citizen."""
+    field.setInputMethodHints(field.inputMethodHints() | Qt.InputMethodHint.ImhSensitiveData)
 
 
 def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> None:
