@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QInputMethodQueryEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.qrpayload import make_payload
@@ -383,3 +383,45 @@ def test_the_pinyin_keyboard_learns_nothing_a_citizen_types(qtbot: QtBot, shell:
         assert field.inputMethodHints() & Qt.InputMethodHint.ImhSensitiveData, field.accessibleName()
     if isinstance(flow, ProgressFlow):  # its own hints are kept beside
         assert flow.code.inputMethodHints() & Qt.InputMethodHint.ImhDigitsOnly
+
+
+def _concluded(hall: Hall, clerk: Actor) -> tuple[str, str]:
+    from datetime import date
+
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+
+    result = register_visit(hall, clerk, form())
+    ref = result.case_number
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 16))
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    return ref, result.query_code
+
+
+def test_standing_up_with_large_text_the_progress_shows_what_to_do_whole(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed) -> None:
+    from desktop.app import build_window
+
+    ref, code = _concluded(sqlite_hall, clerk)
+    themed(QApplication.instance())
+    window = build_window(sqlite_hall, "kiosk")
+    qtbot.addWidget(window)
+    window.resize(1080, 1920)
+    window.show()
+    qtbot.waitExposed(window)
+    shell = window.body  # type: ignore[attr-defined]
+    assert isinstance(shell, KioskShell)
+    qtbot.waitUntil(lambda: shell.portrait)
+    shell.large_button.setChecked(True)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(ref)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    assert flow.current_page is flow.result_page
+    summary = next(a for a in flow.result_page.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.can_do))
+    qtbot.waitUntil(lambda: summary.verticalScrollBar().maximum() == 0)  # 您现在可以 whole, no scrolling

@@ -238,6 +238,9 @@ class ProgressFlow(QWidget):
         """Standing up: the progress above its history, the buttons one under the other."""
         direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         self.result_box.setDirection(direction)
+        # one above the other: what the citizen can do now gets the larger part, the history scrolls
+        self.result_box.setStretch(0, 3 if portrait else 1)
+        self.result_box.setStretch(1, 2 if portrait else 1)
         self.result_buttons.setDirection(direction)
 
     # -- screen 1 → 2
