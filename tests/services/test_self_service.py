@@ -85,6 +85,16 @@ def test_a_receipts_last_character_o_typed_as_zero_still_finds_the_case(hall: Ha
         kiosk_progress(hall, KIOSK, result.case_number[:-1] + ("7" if last != "7" else "8"), result.query_code)
 
 
+def test_the_receipt_promises_at_the_kiosk_only_what_the_kiosk_does(hall: Hall, clerk: Actor) -> None:
+    from desktop.documents.templates import TEXTS
+
+    result = register_visit(hall, clerk, form())
+    progress = kiosk_progress(hall, KIOSK, result.case_number, result.query_code)
+    assert any("补充" in line and "窗口" in line for line in progress.can_do)  # materials: at the counter
+    at_the_kiosk = TEXTS["receipt.rights"].split("自助终端")[1].split("；")[0]
+    assert "补充" not in at_the_kiosk and "评价" in at_the_kiosk and "补充材料请到接待窗口" in TEXTS["receipt.rights"]
+
+
 def test_wrong_codes_are_limited_per_case_and_per_kiosk(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
     result = register_visit(hall, clerk, form())
     for n in range(CASE_FAILURES):
@@ -123,7 +133,7 @@ def test_rating_once_after_the_answer_and_dissatisfied_ones_reach_the_supervisor
     unhappy = _answered(hall, clerk)
     with pytest.raises(ValidationError, match="请选择"):
         rate_case(hall, KIOSK, happy.case_number, happy.query_code, "非常满意")
-    with pytest.raises(ValidationError, match="不要超过500字"):
+    with pytest.raises(ValidationError, match=r"^意见请不要超过500字"):
         rate_case(hall, KIOSK, happy.case_number, happy.query_code, "满意", "好" * 501)
     assert rate_case(hall, KIOSK, happy.case_number, happy.query_code, "基本满意").rating == "基本满意"
     with pytest.raises(RuleViolation, match="已经评价过"):

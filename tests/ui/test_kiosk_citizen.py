@@ -6,11 +6,15 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtGui import QInputMethodQueryEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.qrpayload import make_payload
 from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from tests.helpers import form
 from ui.kiosk.body import kiosk_body
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
@@ -213,3 +217,214 @@ def test_a_tall_text_box_being_written_in_stays_in_view_with_the_keyboard_up(qtb
         return shell.bar.height() <= box and top + cursor.height() <= shell.height() - 680
 
     qtbot.waitUntil(cursor_seen)  # the box's top and the line being written, above the keyboard
+
+
+def test_a_receipt_scanned_into_the_id_number_field_opens_its_progress(qtbot: QtBot, shell: KioskShell,
+                                                                      sqlite_hall: Hall, clerk: Actor) -> None:
+    result = register_visit(sqlite_hall, clerk, form())
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, result.case_number, result.query_code)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    assert len(payload) > flow.id_number.maxLength()  # the field keeps only the start of it
+    flow.id_number.setFocus()
+    qtbot.keyClicks(flow.id_number, payload)
+    qtbot.keyClick(flow.id_number, Qt.Key.Key_Return)
+    progress = shell.flow
+    assert isinstance(progress, ProgressFlow)
+    qtbot.waitUntil(lambda: progress.current_page is progress.result_page)
+    assert result.case_number in progress.heading.text()
+
+
+def test_the_pin_page_keeps_the_on_screen_keyboard_down(qtbot: QtBot, shell: KioskShell) -> None:
+    """Its own keypad is on the page: the pinyin keyboard would cover it and squeeze the page."""
+    for _ in range(5):
+        qtbot.mouseClick(shell.corner, Qt.MouseButton.LeftButton)
+    page = shell.pin_page
+    assert shell.pages.currentWidget() is page
+    page.field.setFocus()
+    qtbot.waitUntil(lambda: page.field.hasFocus())
+    # Qt asks for the on-screen keyboard only for a widget that takes input methods
+    asked = QInputMethodQueryEvent(Qt.InputMethodQuery.ImEnabled)
+    QApplication.sendEvent(page.field, asked)
+    assert asked.value(Qt.InputMethodQuery.ImEnabled) is False
+    qtbot.keyClicks(page.field, "7204")  # a keyboard's keys still arrive
+    assert page.field.text() == "7204"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_pin_keypad_keeps_its_keys_apart_with_a_message_shown(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                                   large: bool) -> None:
+    from desktop.app import build_window
+
+    themed(QApplication.instance())
+    window = build_window(sqlite_hall, "kiosk")
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    shell = window.body  # type: ignore[attr-defined]
+    assert isinstance(shell, KioskShell)
+    shell.large_button.setChecked(large)
+    for _ in range(5):
+        qtbot.mouseClick(shell.corner, Qt.MouseButton.LeftButton)
+    page = shell.pin_page
+    page.field.setText("111111")
+    qtbot.mouseClick(page.confirm, Qt.MouseButton.LeftButton)  # no PIN set here: a message says how to set one
+    assert page.message.text()
+    keys = [b for b in page.findChildren(QPushButton) if b.isVisible()]
+    assert len(keys) == 13  # 0–9, 删除, 确定, 返回首页
+
+    def apart() -> bool:
+        boxes = [k.geometry().translated(k.parentWidget().mapTo(page, QPoint(0, 0))) for k in keys]
+        inside = all(page.rect().contains(b) for b in boxes)
+        return inside and all(not a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+    qtbot.waitUntil(apart)
+    assert page.message.height() >= page.message.heightForWidth(page.message.width())  # not squeezed
+
+
+def test_with_no_reception_day_booking_does_not_ask_to_choose_one(qtbot: QtBot, work_context: Context) -> None:
+    from ui.kiosk.booking import BookingFlow
+
+    flow = BookingFlow(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(flow)
+    flow.show()
+
+    def shown() -> list[str]:
+        return [w.text() for w in flow.day_page.findChildren(QLabel) if w.isVisible()]
+
+    qtbot.waitUntil(lambda: "近期没有安排领导接访日，请到窗口咨询" in shown())
+    assert "请选择接访日期" not in shown()
+
+
+def test_enter_goes_from_field_to_field_in_the_booking_form(qtbot: QtBot, work_context: Context) -> None:
+    from ui.kiosk.booking import BookingFlow
+
+    flow = BookingFlow(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(flow)
+    flow.show()
+    qtbot.waitUntil(lambda: any(w.text().startswith("近期没有") for w in flow.day_page.findChildren(QLabel)))
+    flow.pages.setCurrentWidget(flow.who_page)
+    flow.name.setFocus()
+    qtbot.waitUntil(lambda: flow.name.hasFocus())
+    for field, following in ((flow.name, flow.id_number), (flow.id_number, flow.phone), (flow.phone, flow.summary)):
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        assert following.hasFocus()
+
+
+def test_the_review_starts_right_under_its_lead(qtbot: QtBot, shell: KioskShell) -> None:
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.values.update(name="王秀英", id_number="330726195503120022", phone="", region_code="330726", request="修路",
+                       facts="", reasons="")
+    flow.show_step(5)
+    qtbot.waitUntil(lambda: flow.review.isVisible())
+    text_top = flow.review.contentsRect().top()
+    lines = flow.review.fontMetrics().lineSpacing() * (flow.review.text().count("\n") + 1)
+    assert flow.review.height() > lines + 100  # the screen has room to spare below the text
+    assert flow.review.alignment() & Qt.AlignmentFlag.AlignTop and text_top < 20  # and the text is not in its middle
+
+
+def test_in_high_contrast_a_button_not_yet_tappable_is_dimmer_than_one_that_is(qtbot: QtBot,
+                                                                             shell: KioskShell) -> None:
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.mouseClick(shell.contrast_button, Qt.MouseButton.LeftButton)
+    flow.show_step(6)  # 告知: 提交登记 waits for 我已阅读
+    qtbot.waitUntil(lambda: flow.next_button.isVisible() and not flow.next_button.isEnabled())
+
+    def fill(button: QPushButton) -> float:
+        image = button.grab().toImage()
+        return image.pixelColor(12, image.height() // 2).lightnessF()
+
+    waiting = fill(flow.next_button)
+    qtbot.mouseClick(flow.agree, Qt.MouseButton.LeftButton)
+    assert flow.next_button.isEnabled()
+    assert waiting < fill(flow.next_button)  # the tappable one stands out, not the other way round
+
+
+def test_submitting_a_rating_says_so_at_once(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,
+                                            clerk: Actor) -> None:
+    from datetime import date
+
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+
+    result = register_visit(sqlite_hall, clerk, form())
+    ref = result.case_number
+    cases.classify(sqlite_hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.record(sqlite_hall, clerk, ref, EventType.TRANSFERRED,
+                 {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(sqlite_hall, clerk, ref, accepted_on=date(2026, 9, 16))
+    cases.answer(sqlite_hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(sqlite_hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(ref)
+    flow.code.setText(result.query_code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(flow.rate_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(flow.choice_buttons["不满意"], Qt.MouseButton.LeftButton)
+    flow.reason.setPlainText("没有回应" * 200)
+    for _ in range(2):  # the same refusal twice: the second tap, too, is seen to be taken
+        with qtbot.waitSignal(flow.tasks.settled):
+            qtbot.mouseClick(flow.send_rating, Qt.MouseButton.LeftButton)
+            assert flow.rating_error.text() == "正在提交评价，请稍候……"
+        assert "意见请不要超过500字" in flow.rating_error.text()
+
+
+@pytest.mark.parametrize("key", ["register", "progress", "suggest"])
+def test_the_pinyin_keyboard_learns_nothing_a_citizen_types(qtbot: QtBot, shell: KioskShell, key: str) -> None:
+    """Qt's pinyin keyboard keeps the phrases picked in a user dictionary and offers them to whoever types
+    next, unless the field holds sensitive data."""
+    flow = shell.open_flow(key)
+    assert flow is not None
+    fields = flow.findChildren(QLineEdit) + flow.findChildren(QPlainTextEdit)
+    assert fields
+    for field in fields:
+        assert field.inputMethodHints() & Qt.InputMethodHint.ImhSensitiveData, field.accessibleName()
+    if isinstance(flow, ProgressFlow):  # its own hints are kept beside
+        assert flow.code.inputMethodHints() & Qt.InputMethodHint.ImhDigitsOnly
+
+
+def _concluded(hall: Hall, clerk: Actor) -> tuple[str, str]:
+    from datetime import date
+
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+
+    result = register_visit(hall, clerk, form())
+    ref = result.case_number
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 16))
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    return ref, result.query_code
+
+
+def test_standing_up_with_large_text_the_progress_shows_what_to_do_whole(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed) -> None:
+    from desktop.app import build_window
+
+    ref, code = _concluded(sqlite_hall, clerk)
+    themed(QApplication.instance())
+    window = build_window(sqlite_hall, "kiosk")
+    qtbot.addWidget(window)
+    window.resize(1080, 1920)
+    window.show()
+    qtbot.waitExposed(window)
+    shell = window.body  # type: ignore[attr-defined]
+    assert isinstance(shell, KioskShell)
+    qtbot.waitUntil(lambda: shell.portrait)
+    shell.large_button.setChecked(True)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(ref)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    assert flow.current_page is flow.result_page
+    summary = next(a for a in flow.result_page.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.can_do))
+    qtbot.waitUntil(lambda: summary.verticalScrollBar().maximum() == 0)  # 您现在可以 whole, no scrolling

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -68,6 +68,7 @@ class BookingFlow(QWidget):
         self.day_page, self.day_buttons = self._choice_page("预约领导接访", "请选择接访日期")
         self.slot_page, self.slot_buttons = self._choice_page("选择接访时段", "")
         self.slot_hint = self.slot_page.findChildren(QLabel)[1]
+        self.day_hint = self.day_page.findChildren(QLabel)[1]
         self.who_page = QWidget(self.pages)
         self.result_page = QWidget(self.pages)
         self._build_who()
@@ -117,6 +118,11 @@ class BookingFlow(QWidget):
         back = _big("返回", "secondary")
         back.clicked.connect(self.back)
         self.confirm.clicked.connect(self.submit)
+        # Enter (the on-screen keyboard's ↵ too) goes on to the next field
+        for field, following in ((self.name, self.id_number), (self.id_number, self.phone),
+                                 (self.phone, self.summary)):
+            field.returnPressed.connect(following.setFocus)
+        self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         buttons = QHBoxLayout()
         buttons.addWidget(back)
         buttons.addWidget(self.confirm, 2)
@@ -156,6 +162,7 @@ class BookingFlow(QWidget):
     def _show_days(self, days: list[ReceptionDay]) -> None:
         self.days = days[:6]
         _clear(self.day_buttons)
+        self.day_hint.setVisible(bool(self.days))  # no "please choose a day" above "there is none"
         if not self.days:
             self.day_buttons.addWidget(label("近期没有安排领导接访日，请到窗口咨询", "subtitle", centred=True), 0, 0)
         for index, day in enumerate(self.days):  # one a row: fits a portrait screen

@@ -8,6 +8,7 @@ The PIN is kept as an Argon2id hash in the setting ``kiosk_exit_pin`` (set with
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -17,6 +18,16 @@ from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.shell.context import WorkContext
 
 NO_PIN = "本机尚未设置管理员退出密码：请在本机命令行运行 python -m desktop set-kiosk-pin 设置后重新启动"
+
+
+class _KeypadField(QLineEdit):
+    """The PIN's field: the page has its own keypad, so it takes no input method — the on-screen keyboard
+    would only cover the keypad and squeeze the page. Keys typed on a keyboard still arrive."""
+
+    def inputMethodQuery(self, query: Qt.InputMethodQuery, *argument: Any) -> Any:
+        if query == Qt.InputMethodQuery.ImEnabled:
+            return False
+        return super().inputMethodQuery(query, *argument)
 
 
 class PinPage(QWidget):
@@ -33,14 +44,14 @@ class PinPage(QWidget):
         self.policy = LockoutPolicy(ctx.settings.lockout_failures, ctx.settings.lockout_minutes)
         self.failures = 0
         self.locked_until: datetime | None = None
-        self.field = QLineEdit()
+        self.field = _KeypadField()
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setMaxLength(PIN_MAX)
         self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.field.setMaximumWidth(600)
         self.message = message_label()
         keys = QGridLayout()
-        keys.setSpacing(16)
+        keys.setSpacing(12)
         for index, digit in enumerate("123456789"):
             keys.addWidget(self._key(digit), index // 3, index % 3)
         erase = secondary_button("删除")
@@ -53,14 +64,18 @@ class PinPage(QWidget):
         keys.addWidget(self.confirm, 3, 2)
         self.back = secondary_button("返回首页")
         column = QVBoxLayout()
-        column.setSpacing(20)
-        column.addWidget(label("管理员退出", "title", centred=True))
+        column.setSpacing(12)
+        # 管理员退出 is on the bar above: the page keeps its height for the keypad and a message.
         column.addWidget(label("请输入管理员退出密码", "subtitle", centred=True))
-        column.addWidget(self.field, 0, Qt.AlignmentFlag.AlignHCenter)
+        entry = QHBoxLayout()  # 返回首页 beside the field: with large text the keypad needs the height
+        entry.setSpacing(24)
+        entry.addWidget(self.back)
+        entry.addWidget(self.field, 1)
+        column.addLayout(entry)
         column.addWidget(self.message)
         column.addLayout(keys)
-        column.addWidget(self.back, 0, Qt.AlignmentFlag.AlignHCenter)
         outer = QHBoxLayout(self)
+        outer.setContentsMargins(24, 8, 24, 8)
         outer.addStretch(1)
         middle = QVBoxLayout()
         middle.addStretch(1)

@@ -238,6 +238,9 @@ class ProgressFlow(QWidget):
         """Standing up: the progress above its history, the buttons one under the other."""
         direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         self.result_box.setDirection(direction)
+        # one above the other: what the citizen can do now gets the larger part, the history scrolls
+        self.result_box.setStretch(0, 3 if portrait else 1)
+        self.result_box.setStretch(1, 2 if portrait else 1)
         self.result_buttons.setDirection(direction)
 
     # -- screen 1 → 2
@@ -294,6 +297,8 @@ class ProgressFlow(QWidget):
             return
         ctx, number, code = self.ctx, self.progress.case_number, self._code
         rating, reason = checked.text(), self.reason.toPlainText()
+        # said at once: a refusal the same as the last one would otherwise look like a tap not taken
+        set_tone(self.rating_error, "notice", "正在提交评价，请稍候……")
         self.tasks.run(lambda hall: _rate(hall, ctx, number, code, rating, reason), self._rated, self._rating_refused)
 
     def _rating_refused(self, error: Exception) -> None:

@@ -171,6 +171,7 @@ class RegistrationFlow(QWidget):
         # 6 核对
         self.review = label("")
         self.review.setTextFormat(Qt.TextFormat.PlainText)
+        self.review.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)  # right under the lead
         review = self._page("请核对您填写的内容；要修改请点“上一步”")
         review.addWidget(self.review, 1)  # the screen scrolls
 

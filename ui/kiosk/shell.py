@@ -381,6 +381,8 @@ class KioskShell(QWidget):
     def _open(self, key: str, title: str, build: Callable[[], QWidget], *, prompt_first: bool = True) -> QWidget:
         self._drop_flow()
         flow = build()
+        for field in flow.findChildren(QLineEdit) + flow.findChildren(QPlainTextEdit):
+            _not_learned(field)
         self.flow, self.flow_key = flow, key
         self.holder_layout.addWidget(flow)
         finished = getattr(flow, "finished", None)
@@ -672,6 +674,10 @@ class KioskShell(QWidget):
         if kind == QEvent.Type.Polish and isinstance(watched, QAbstractButton | QScrollArea):
             self._no_click_focus(watched)
             return False
+        if kind == QEvent.Type.Polish and isinstance(watched, QLineEdit | QPlainTextEdit | QTextEdit):
+            if self.holder.isAncestorOf(watched):
+                _not_learned(watched)
+            return False
         if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
             self._tapped(watched)
             return False
@@ -727,6 +733,17 @@ class KioskShell(QWidget):
         """A scanner's text ending in Enter: in a text field, or typed with no text field focused."""
         focus = self._key_target()
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        # The keys as they come (a scanner's come fast): a field may keep fewer than a scan has (the
+        # ID number's 40), so the scan is read from here, not only from the field.
+        now = time.monotonic()
+        if now - self._scan_at > SCAN_GAP_S:
+            self._scan.clear()
+        self._scan_at = now
+        scanned = ""
+        if enter:
+            scanned, self._scan = "".join(self._scan), []
+        elif event.text() and event.text().isprintable() and len(self._scan) <= SCAN_MAX:
+            self._scan.append(event.text())
         if isinstance(focus, QLineEdit) and self.isAncestorOf(focus):
             if enter and "://" in focus.text():
                 text = focus.text()
@@ -734,21 +751,12 @@ class KioskShell(QWidget):
                 payload = text[start:] if start >= 0 else text
                 if self._take_scan(payload):
                     return True
-            return False
+            return enter and "://" in scanned and self._take_scan(scanned)
         if isinstance(focus, QPlainTextEdit | QTextEdit):
             return False
-        now = time.monotonic()
-        if now - self._scan_at > SCAN_GAP_S:
-            self._scan.clear()
-        self._scan_at = now
-        if enter:
-            text, self._scan = "".join(self._scan), []
-            if text:
-                self._take_scan(text, refused_at_home=True)
-                return True
-            return False
-        if event.text() and event.text().isprintable() and len(self._scan) <= SCAN_MAX:
-            self._scan.append(event.text())
+        if scanned:
+            self._take_scan(scanned, refused_at_home=True)
+            return True
         return False
 
     def _take_scan(self, text: str, *, refused_at_home: bool = False) -> bool:
@@ -772,6 +780,12 @@ class KioskShell(QWidget):
     def typed_anything(self) -> list[str]:
         """Every text shown or held by a widget of the kiosk (for tests and the wipe's self-check)."""
         return widget_texts(self.window())
+
+
+def _not_learned(field: QWidget) -> None:
+    """What a citizen types is sensitive: the pinyin keyboard would learn the phrases picked (a name, an
+    address) into its user dictionary, on disk, and offer them first to the next citizen."""
+    field.setInputMethodHints(field.inputMethodHints() | Qt.InputMethodHint.ImhSensitiveData)
 
 
 def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> None:
