@@ -138,6 +138,7 @@ def test_the_receipts_qr_code_typed_by_a_scanner_opens_the_progress_from_home(
     qtbot.keyClick(shell, Qt.Key.Key_Return)
     flow = shell.flow
     assert isinstance(flow, ProgressFlow)
+    assert shell.heading.text() == "查询进度 · 评价"  # as on the tile the citizen would have tapped
     qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
     assert flow.state.text() == "已登记"
 

@@ -773,8 +773,10 @@ class KioskShell(QWidget):
         if self._scanned_flow is None:
             return False
         builder = self._scanned_flow
+        tile = next((t for t in self.tiles if t.key == "progress"), None)  # the bar reads as the tile does
         # no "please scan" after a scan: the flow is already looking the case up
-        self._open("progress", "查询办理进度", lambda: builder(self.ctx, self.holder, number, code), prompt_first=False)
+        self._open("progress", tile.title if tile is not None else "查询办理进度",
+                   lambda: builder(self.ctx, self.holder, number, code), prompt_first=False)
         return True
 
     def typed_anything(self) -> list[str]:
