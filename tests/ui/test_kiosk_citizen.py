@@ -428,3 +428,20 @@ def test_standing_up_with_large_text_the_progress_shows_what_to_do_whole(
     assert flow.current_page is flow.result_page
     summary = next(a for a in flow.result_page.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.can_do))
     qtbot.waitUntil(lambda: summary.verticalScrollBar().maximum() == 0)  # 您现在可以 whole, no scrolling
+
+
+def test_a_complaint_goes_as_soon_as_the_citizen_corrects_the_field(qtbot: QtBot, shell: KioskShell) -> None:
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    flow.name.setText("王秀英")
+    flow.id_number.setText("33072619550312")  # half typed
+    flow.forward()
+    assert flow.step == 0 and flow.message.isVisibleTo(flow) and "身份证" in flow.message.text()
+    qtbot.keyClicks(flow.id_number, "1")  # the citizen sets about correcting it
+    assert not flow.message.isVisibleTo(flow)
+    flow.show_step(2)  # 诉求
+    flow.forward()
+    assert flow.step == 2 and flow.message.isVisibleTo(flow)
+    qtbot.keyClicks(flow.request, "a")
+    assert not flow.message.isVisibleTo(flow)

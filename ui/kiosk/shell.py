@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.widgets import label
+from ui.common.widgets import label, set_tone
 from ui.kiosk.keyboard import KeyboardSpace
 from ui.kiosk.style import kiosk_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
@@ -381,8 +381,12 @@ class KioskShell(QWidget):
     def _open(self, key: str, title: str, build: Callable[[], QWidget], *, prompt_first: bool = True) -> QWidget:
         self._drop_flow()
         flow = build()
+        message = getattr(flow, "message", None)
         for field in flow.findChildren(QLineEdit) + flow.findChildren(QPlainTextEdit):
             _not_learned(field)
+            if isinstance(message, QLabel):  # a complaint goes once the citizen sets about correcting it
+                edited = field.textEdited if isinstance(field, QLineEdit) else field.textChanged
+                edited.connect(lambda *_args, m=message: _settle(m))
         self.flow, self.flow_key = flow, key
         self.holder_layout.addWidget(flow)
         finished = getattr(flow, "finished", None)
@@ -782,6 +786,12 @@ class KioskShell(QWidget):
     def typed_anything(self) -> list[str]:
         """Every text shown or held by a widget of the kiosk (for tests and the wipe's self-check)."""
         return widget_texts(self.window())
+
+
+def _settle(message: QLabel) -> None:
+    """Take an error off the flow's message line (a notice or a confirmation stays)."""
+    if message.property("tone") == "error":
+        set_tone(message, "", "")
 
 
 def _not_learned(field: QWidget) -> None:
