@@ -255,6 +255,7 @@ def record_decision(hall: Hall, actor: Actor, appointment_id: str, *, instructio
         due = due or default_due(hall, max(reception_on, hall.today()))
         if due <= hall.today():
             raise ValidationError("due", "办结期限须晚于今天", "due")
+        cases.check_recipients(hall, case_number, codes)  # before the 批示 is recorded: all or nothing
     names = tuple(directory.get(c).name for c in codes)
     base = {"leader": actor.display_name, "reception_on": reception_on.isoformat()}
     view = cases.record(hall, actor, case_number, EventType.INSTRUCTED,
