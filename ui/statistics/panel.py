@@ -138,9 +138,11 @@ class StatisticsPanel(QWidget):
         month_box = QGroupBox("月度指标（“—”表示当月没有可计算的事项）")
         QVBoxLayout(month_box).addWidget(self.months)
         channel_box = QGroupBox("按渠道")
-        QVBoxLayout(channel_box).addWidget(self.channels)
         topic_box = QGroupBox("内容分类前十")
-        QVBoxLayout(topic_box).addWidget(self.topics)
+        for box, table in ((channel_box, self.channels), (topic_box, self.topics)):
+            inside = QVBoxLayout(box)
+            inside.addWidget(table)
+            inside.addStretch(1)  # the shorter table stays at the top of its box
         lower = QHBoxLayout()
         lower.addWidget(channel_box, 3)
         lower.addWidget(topic_box, 2)
