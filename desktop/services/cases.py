@@ -231,8 +231,7 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
                 "organisation_code"):
             _check_recipient(current, str(payload["organisation_code"]))
         if event_type is EventType.LEADER_TAKEN:  # the 包案 units are handed the case as much as a transfer's
-            for code in payload.get("unit_codes", ()):
-                _check_recipient(current, str(code))
+            _check_recipients(current, [str(code) for code in payload.get("unit_codes", ())])
         event = Event(
             event_id=hall.new_id(),
             case_id=case_id,
@@ -257,6 +256,12 @@ def check_recipients(hall: Hall, case_ref: str, organisation_codes: Sequence[str
     with hall.sessions() as session:
         case_id = _case_id(session, case_ref)
         view = project(case_id, case_events(session, case_id), hall.policy)
+    _check_recipients(view, organisation_codes)
+
+
+def _check_recipients(view: CaseView, organisation_codes: Sequence[str]) -> None:
+    if not view.nature:
+        return  # not yet classified: not known as an accusation (classifying one names its accused)
     for code in organisation_codes:
         _check_recipient(view, code)
 
