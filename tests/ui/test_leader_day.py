@@ -365,3 +365,24 @@ def test_the_days_list_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk
     header = table.horizontalHeader()
     assert sum(header.sectionSize(c) for c in range(table.columnCount())) <= table.viewport().width()
     assert all(header.sectionSize(c) >= header.sectionSizeHint(c) for c in range(table.columnCount()))
+
+
+def test_a_scheduled_day_gets_another_leader(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                             work_context: Context) -> None:
+    """A leader called away: the day keeps its date, place, units and bookings, with the new leader."""
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 30), leaders=["县长 周建华"], topics="征地拆迁",
+                            units=["330726-RSJ"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=81)))
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    panel = work.schedule
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1 and panel.unit_box.count_choices() > 0, timeout=10_000)
+    _click(qtbot, panel.update_button)  # nothing chosen: said, nothing changed
+    assert "请先在下表中选择" in panel.message.text()
+    panel.table.selectRow(0)
+    panel.leaders.setText("副县长 李明")
+    _click(qtbot, panel.update_button)
+    qtbot.waitUntil(lambda: "已修改接访日" in panel.message.text(), timeout=10_000)
+    (changed,) = reception.list_days(sqlite_hall, LEADER)
+    assert changed.leaders == ("副县长 李明",) and changed.topics == "征地拆迁"
+    assert changed.unit_names == ("浦江县人力资源和社会保障局",) and sum(changed.booked) == 1

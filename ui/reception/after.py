@@ -220,6 +220,8 @@ class SchedulePanel(QWidget):
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy年M月d日")
         self.add_button = secondary_button("添加这一天")
+        self.update_button = secondary_button("修改所选日")
+        self.update_button.setToolTip("所选接访日改用上面填写的接访领导、主题和参加单位（未填写的保持不变）")
         self.list_button = secondary_button("打印所选日预约名单")
         self.export_button = secondary_button("导出名单（CSV）")
         self.rule = label("", "hint")
@@ -244,6 +246,7 @@ class SchedulePanel(QWidget):
         hand.addWidget(label("另加接访日", "field"))
         hand.addWidget(self.day)
         hand.addWidget(self.add_button)
+        hand.addWidget(self.update_button)
         hand.addStretch(1)
         hand.addWidget(self.list_button)
         hand.addWidget(self.export_button)
@@ -256,6 +259,7 @@ class SchedulePanel(QWidget):
         layout.addWidget(self.table, 1)
         self.generate_button.clicked.connect(self.generate)
         self.add_button.clicked.connect(self.add)
+        self.update_button.clicked.connect(self.update_selected)
         self.list_button.clicked.connect(self.office_list)
         self.export_button.clicked.connect(self._ask_export)
         self.add_unit.clicked.connect(self._add_unit)
@@ -327,6 +331,28 @@ class SchedulePanel(QWidget):
 
             added = reception.add_day(hall, actor, day, leaders=names, topics=topics, units=units)
             return f"已添加接访日：{added.title}", reception.schedule_notes(hall, [added.day])
+
+        self.tasks.run(run, self._done, self._refused)
+
+    def update_selected(self) -> None:
+        """The chosen day's leaders, topics and units changed (a leader called away); what is left empty stays."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.days) or not self.table.selectedItems():
+            set_tone(self.message, "error", "请先在下表中选择要修改的接访日")
+            return
+        day = self.days[row]
+        kept_units = [self.unit_box.itemData(self.unit_box.findText(n), Qt.ItemDataRole.UserRole)
+                      for n in day.unit_names]
+        actor, day_id, place = self.actor, day.day_id, day.place
+        leaders, topics = self._names() or list(day.leaders), self.topics.text().strip() or day.topics
+        units = list(self.units) or [str(c) for c in kept_units if c]
+
+        def run(hall: Hall) -> tuple[str, str]:
+            from desktop.services import reception
+
+            changed = reception.update_day(hall, actor, day_id, leaders=leaders, place=place, topics=topics,
+                                           units=units)
+            return f"已修改接访日：{changed.title}", ""
 
         self.tasks.run(run, self._done, self._refused)
 
