@@ -284,6 +284,24 @@ def test_the_board_shows_an_overdue_case_in_red(qtbot: QtBot, sqlite_hall: Hall,
     assert "已超期1件" in board.summary.text()
 
 
+
+def test_the_board_says_a_deadline_falls_today(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor,
+                                                work_context: Context) -> None:
+    from desktop.services import leaderday
+
+    register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=91)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=91)))
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+    clock.advance(days=4)  # 2026-09-20
+    board = LeaderBoardPanel(work_context(LEADER, "leader"))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1, timeout=10_000)
+    item = board.board.item(0, 5)
+    assert item is not None and item.text() == "今天到期"  # not "0天"
+
+
 def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtBot, sqlite_hall: Hall,
                                                                       clerk: Actor, work_context: Context) -> None:
     """A deadline in the next year reads with its year; before a visitor is chosen no date is shown."""

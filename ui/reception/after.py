@@ -159,6 +159,7 @@ class LeaderBoardPanel(QWidget):
         fill_table(self.board, [(b.case_number, b.petitioner, b.leader, b.unit, _md(b.due),
                             "已办结" if b.concluded else ("—" if b.days_left is None else
                                                          f"超期{-b.days_left}天" if b.days_left < 0
+                                                         else "今天到期" if b.days_left == 0
                                                          else f"{b.days_left}天"),
                             b.state, b.progress, f"{b.reminders}次") for b in after.board],
               [_RED if b.overdue else (_GREEN if b.concluded else None) for b in after.board])
