@@ -404,3 +404,33 @@ def test_a_scheduled_day_gets_another_leader(qtbot: QtBot, sqlite_hall: Hall, cl
     (changed,) = reception.list_days(sqlite_hall, LEADER)
     assert changed.leaders == ("副县长 李明",) and changed.topics == "征地拆迁"
     assert changed.unit_names == ("浦江县人力资源和社会保障局",) and sum(changed.booked) == 1
+
+
+def test_the_case_chosen_for_a_reminder_stays_chosen_when_the_board_is_read_again(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
+    from desktop.services import leaderday
+
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    taken = []
+    for seq, due in ((93, date(2026, 10, 20)), (94, date(2026, 10, 10))):
+        case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=seq)))
+        booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq)))
+        taken.append((case.case_number, booking.appointment.appointment_id, due))
+    number, appointment_id, due = taken[0]
+    leaderday.record_decision(sqlite_hall, LEADER, appointment_id, instruction="限期解决", take_on=True,
+                              unit_codes=["330726-RSJ"], due=due)
+    board = LeaderBoardPanel(work_context(LEADER, "leader"))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1, timeout=10_000)
+    board.board.selectRow(0)
+    # meanwhile another case is taken on with an earlier deadline: it comes first in the list
+    other, other_appointment, other_due = taken[1]
+    with qtbot.waitSignal(board.refreshed, timeout=10_000):
+        leaderday.record_decision(sqlite_hall, LEADER, other_appointment, instruction="限期解决", take_on=True,
+                                  unit_codes=["330726-RSJ"], due=other_due)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 2, timeout=10_000)
+    assert board.board.item(0, 0).text() == other
+    board.urge_text.setText("请于本周五前报告进展")
+    _click(qtbot, board.urge_button)
+    qtbot.waitUntil(lambda: "已督办" in board.message.text(), timeout=10_000)
+    assert number in board.message.text()  # the case the leader chose, not the one now in its row

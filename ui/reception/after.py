@@ -151,6 +151,8 @@ class LeaderBoardPanel(QWidget):
         self.tasks.run(read, self._show, lambda e: set_tone(self.message, "error", user_message(e, "读取包案事项")))
 
     def _show(self, after: _After) -> None:
+        row = self.board.currentRow()
+        chosen = self.rows[row].case_number if 0 <= row < len(self.rows) and self.board.selectedItems() else ""
         self.rows = after.board
         open_rows = [b for b in after.board if not b.concluded]
         overdue = sum(1 for b in after.board if b.overdue)
@@ -163,6 +165,13 @@ class LeaderBoardPanel(QWidget):
                                                          else f"{b.days_left}天"),
                             b.state, b.progress, f"{b.reminders}次") for b in after.board],
               [_RED if b.overdue else (_GREEN if b.concluded else None) for b in after.board])
+        # the case chosen stays chosen when the list is read again in another order: 督办 goes to the case
+        # the leader picked, never to whichever case now sits in its row
+        self.board.clearSelection()
+        self.board.setCurrentCell(-1, -1)
+        for index, b in enumerate(after.board):
+            if b.case_number == chosen:
+                self.board.selectRow(index)
         fill_table(self.backlog, [(c.case_number, c.petitioner, _md(c.received_on), c.state, c.leader or "—", c.reason)
                              for c in after.backlog])
         fill_table(self.stats, [(s.title, s.leader, str(s.batches), str(s.persons), str(s.assigned),
