@@ -303,12 +303,19 @@ class SchedulePanel(QWidget):
         self.tasks.run(read, self._show, self._refused)
 
     def _show(self, found: tuple[list[ReceptionDay], date]) -> None:
+        row = self.table.currentRow()
+        chosen = self.days[row].day_id if 0 <= row < len(self.days) and self.table.selectedItems() else ""
         self.days, today = found
         if self.day.date() < QDate(today.year, today.month, today.day):
             self.day.setDate(QDate(today.year, today.month, today.day))
         fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.place, "、".join(d.unit_names),
                                  f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting),
                                  _office(d.day, today)) for d in self.days])
+        self.table.clearSelection()  # the day chosen stays chosen when a day is added before it
+        self.table.setCurrentCell(-1, -1)
+        for index, d in enumerate(self.days):
+            if d.day_id == chosen:
+                self.table.selectRow(index)
         self.refreshed.emit()
 
     def generate(self) -> None:
