@@ -442,3 +442,31 @@ def test_the_case_chosen_for_a_reminder_stays_chosen_when_the_board_is_read_agai
     _click(qtbot, board.urge_button)
     qtbot.waitUntil(lambda: "已督办" in board.message.text(), timeout=10_000)
     assert number in board.message.text()  # the case the leader chose, not the one now in its row
+
+
+def test_a_case_on_the_board_opens_on_the_case_desk(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                     work_context: Context) -> None:
+    """Following a 包案 later: a double-click on the board shows the case's whole record."""
+    from desktop.services import leaderday
+    from ui.desk.cases import CaseDesk
+
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=95)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=95)))
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 10, 20))
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.resize(1366, 700)
+    work.show()
+    board = work.board.board
+    qtbot.waitUntil(lambda: board.rowCount() == 1, timeout=10_000)
+    work.setCurrentWidget(work.board)
+    desk = work.desk.findChild(CaseDesk)
+    assert desk is not None
+    where = board.visualRect(board.model().index(0, 0)).center()
+    qtbot.mouseClick(board.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a double-click is a press, then
+    qtbot.mouseDClick(board.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert work.currentWidget() is work.desk
+    qtbot.waitUntil(lambda: case.case_number in desk.search.detail.toPlainText(), timeout=10_000)
+    assert case.case_number in desk.search.detail.toPlainText() and "包案" in desk.search.detail.toPlainText()

@@ -87,6 +87,7 @@ class LeaderBoardPanel(QWidget):
     BACKLOG = ("事项编号", "信访人", "登记日期", "状态", "包案领导", "列为积案的原因")
     STATS = ("接访日", "接访领导", "接待批次", "接待人次", "包案", "按期办结", "参评", "满意")
     refreshed = Signal()
+    case_chosen = Signal(str)  # a case number double-clicked on the board or the backlog: open it
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
@@ -122,10 +123,19 @@ class LeaderBoardPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         self.urge_button.clicked.connect(self.urge)
+        self.board.setToolTip("双击打开该事项的办理经过")
+        self.backlog.setToolTip("双击打开该事项的办理经过")
+        self.board.doubleClicked.connect(lambda index: self._open(self.board, index.row()))
+        self.backlog.doubleClicked.connect(lambda index: self._open(self.backlog, index.row()))
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
         self.refresh()
+
+    def _open(self, table: QTableWidget, row: int) -> None:
+        item = table.item(row, 0)  # the case number is each list's first column
+        if item is not None and item.text():
+            self.case_chosen.emit(item.text())
 
     def _changed(self, changes: Changes) -> None:
         if changes.cases or changes.reception or changes.reference:
