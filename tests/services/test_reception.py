@@ -228,6 +228,16 @@ def test_the_office_is_told_five_days_ahead_with_a_list_to_print_or_export(hall:
     assert "张建国" in due[0].csv_text() and "欠薪" in due[0].csv_text()  # the office's list names people in full
     document = reception.office_notice_document(hall, clerk, near.day_id)
     assert document.title == "领导接访预约名单" and "张建国" in document.data["lines"]
+    assert (document.data["count"], document.data["waiting_count"]) == (1, 0)
+
+
+def test_the_offices_list_counts_the_waiting_list_apart(hall: Hall, clerk: Actor) -> None:
+    day_id = _day(hall, clerk, slots="09:00-10:00/1")
+    for seq in (411, 412, 413):
+        reception.book(hall, clerk, day_id, Visitor("张建国", valid_id(seq=seq)))
+    document = reception.office_notice_document(hall, clerk, day_id)
+    assert (document.data["count"], document.data["waiting_count"]) == (1, 2)  # booked 1, not 3
+    assert document.data["lines"].count("候补") == 2
 
 
 def test_the_slip_shows_the_slot_and_a_masked_name(hall: Hall, clerk: Actor, kiosk: Actor) -> None:
