@@ -17,6 +17,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.access import Role
 from desktop.domain.events import EventType
 from desktop.printing.simulated import SimulatedPrinter
 from desktop.services import cases, printing, reception
@@ -25,6 +26,7 @@ from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
+from tests.ui.conftest import MakeAccount, sign_in
 from ui.counter.work import CounterWork
 from ui.kiosk.booking import BookingFlow
 from ui.leader.work import LeaderWork
@@ -32,8 +34,10 @@ from ui.printing.preview import PrintPreviewDialog
 from ui.reception.after import LeaderBoardPanel
 from ui.reception.day import LeaderDayScreen
 from ui.shell.context import WorkContext
+from ui.shell.staff import StaffWindow
 
 Context = Callable[..., WorkContext]
+OpenWindow = Callable[..., StaffWindow]
 LEADER = Actor("staff:lingdao1", "周建华", "leader")
 
 
@@ -471,3 +475,30 @@ def test_a_case_on_the_board_opens_on_the_case_desk(qtbot: QtBot, sqlite_hall: H
     assert work.currentWidget() is work.desk
     qtbot.waitUntil(lambda: case.case_number in desk.search.detail.toPlainText(), timeout=10_000)
     assert case.case_number in desk.search.detail.toPlainText() and "包案" in desk.search.detail.toPlainText()
+
+
+def test_signing_out_with_an_instruction_typed_asks_first(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                  make_account: MakeAccount, open_window: OpenWindow) -> None:
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=97)))
+    make_account("lingdao", "周建华", Role.LEADER)
+    window = open_window("leader")
+    sign_in(qtbot, window, "lingdao")
+    work = window.work
+    assert isinstance(work, LeaderWork)
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.instruction.setPlainText("请镇里牵头，两周内答复")
+    _click(qtbot, window.sign_out_button)
+    box = window.confirm
+    assert box is not None and box.isVisible() and "张**的批示尚未保存" in box.text()
+    _click(qtbot, next(b for b in box.buttons() if b.text() == "返回继续填写"))
+    assert window.work is work and screen.instruction.toPlainText() == "请镇里牵头，两周内答复"
+    _click(qtbot, window.sign_out_button)
+    box = window.confirm
+    assert box is not None
+    with qtbot.waitSignal(window.session_ended, timeout=10_000):
+        _click(qtbot, next(b for b in box.buttons() if b.text() == "仍要退出"))
+    assert window.work is None

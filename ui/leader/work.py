@@ -40,6 +40,10 @@ class LeaderWork(QTabWidget):
             self.desk.setCurrentIndex(0)
         desk.search.open_number(case_number)
 
+    def unsaved_work(self) -> str:
+        """A 批示 typed and not saved (asked about before signing out)."""
+        return self.day.unsaved_work()
+
     def open_preview(self, doc: object) -> None:
         self.preview = PrintPreviewDialog(self.ctx, doc, parent=self)  # type: ignore[arg-type]
         self.preview.open()

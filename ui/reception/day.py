@@ -349,6 +349,14 @@ class LeaderDayScreen(QWidget):
         self.current = self.rows[row]
         self.open_dossier(reveal=False)
 
+    def unsaved_work(self) -> str:
+        """The visitors whose 批示 or 决定 is typed and not saved, in words ("" when none)."""
+        waiting = dict(self.drafts)
+        if self.current is not None and (self.instruction.toPlainText().strip() or self.decision.text().strip()):
+            waiting[self.current.appointment_id] = (self.instruction.toPlainText(), self.decision.text())
+        names = [a.name for a in self.rows if a.appointment_id in waiting]
+        return f"{'、'.join(names)}的批示" if names else ""
+
     def open_dossier(self, *, reveal: bool) -> None:
         """The dossier of the selected visitor; ``reveal`` is the deliberate 显示完整信息 (audited once)."""
         if self.current is None:

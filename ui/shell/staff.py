@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.roles import Actor, WindowRole
 from ui.common.widgets import Header, role_name
@@ -100,7 +109,8 @@ class StaffWindow(QMainWindow):
         self.lock_page.locked_out.connect(self._locked_out)
         self.lock_page.sign_out_requested.connect(self.sign_out)
         self.lock_button.clicked.connect(lambda: self.lock(idle=False))
-        self.sign_out_button.clicked.connect(self.sign_out)
+        self.sign_out_button.clicked.connect(self.request_sign_out)
+        self.confirm: QMessageBox | None = None
         self.idle.idle.connect(lambda: self.lock(idle=True))
 
         self.failed_page.quit_requested.connect(self.close)
@@ -179,6 +189,26 @@ class StaffWindow(QMainWindow):
             self.work = None
         self.actor = None
         self._show_session_controls(False)
+
+    def unsaved_work(self) -> str:
+        """What the work on screen holds unsaved, in words ("" when nothing): a work widget may say so."""
+        describe = getattr(self.work, "unsaved_work", None)
+        return str(describe()) if callable(describe) else ""
+
+    def request_sign_out(self) -> None:
+        """退出登录; with something typed and not saved, asked first: signing out would lose it."""
+        unsaved = self.unsaved_work()
+        if not unsaved:
+            self.sign_out()
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "退出登录",
+                          f"{unsaved}尚未保存，退出登录后将丢失。仍要退出登录吗？", parent=self)
+        leave = box.addButton("仍要退出", QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton("返回继续填写", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.buttonClicked.connect(lambda button: self.sign_out() if button is leave else None)
+        self.confirm = box
+        box.open()
 
     def sign_out(self) -> None:
         if self.actor is not None:
