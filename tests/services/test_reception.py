@@ -274,6 +274,19 @@ def test_the_dossier_is_masked_and_one_reveal_is_one_audit_entry(hall: Hall, cle
     assert brief.title == "领导接访情况简报" and number in brief.data["cases_text"]
 
 
+def test_the_brief_reads_cleanly_for_a_long_history(hall: Hall, clerk: Actor) -> None:
+    """A request ending in a full stop gets no second one; steps left out of a long history are said."""
+    case = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=611),
+                                            request="反映村道损毁多年未修。"))
+    number = case.case_number
+    cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    for n in range(6):
+        cases.record(hall, clerk, number, EventType.MATERIAL_ADDED, {"material": f"补充材料{n + 1}"})
+    booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=611)))
+    text = leaderday.briefing_document(hall, LEADER, booking.appointment.appointment_id).data["cases_text"]
+    assert "。。" not in text and "反映村道损毁多年未修。办理经过：（此前2步从略）" in text
+
+
 def test_the_leaders_decision_records_events_and_fills_in_the_form(hall: Hall, clerk: Actor) -> None:
     appointment_id, number = _booked_case(hall, clerk)
     with pytest.raises(ValidationError, match="责任单位"):
