@@ -502,3 +502,24 @@ def test_signing_out_with_an_instruction_typed_asks_first(qtbot: QtBot, sqlite_h
     with qtbot.waitSignal(window.session_ended, timeout=10_000):
         _click(qtbot, next(b for b in box.buttons() if b.text() == "仍要退出"))
     assert window.work is None
+
+
+def test_closing_the_program_with_an_instruction_typed_asks_first(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, make_account: MakeAccount, open_window: OpenWindow) -> None:
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=98)))
+    make_account("lingdao", "周建华", Role.LEADER)
+    window = open_window("leader")
+    sign_in(qtbot, window, "lingdao")
+    work = window.work
+    assert isinstance(work, LeaderWork)
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.decision.setText("依法解释")
+    window.close()
+    box = window.confirm
+    assert window.isVisible() and box is not None and "关闭程序后将丢失" in box.text()
+    _click(qtbot, next(b for b in box.buttons() if b.text() == "仍要退出"))
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
