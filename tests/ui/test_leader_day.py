@@ -523,3 +523,28 @@ def test_closing_the_program_with_an_instruction_typed_asks_first(
     assert window.isVisible() and box is not None and "关闭程序后将丢失" in box.text()
     _click(qtbot, next(b for b in box.buttons() if b.text() == "仍要退出"))
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+
+
+def test_the_leaders_deadline_board_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                       clock: FakeClock, work_context: Context) -> None:
+    """事项与期限 at 1366, in the program's font: the deadline board (a leader reads it first) shows every column."""
+    from PySide6.QtGui import QFont
+
+    from ui.cases.deadlines import DeadlinePanel
+    from ui.shell.theme import chinese_font_family
+
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=99), name="欧阳建华"))
+    assert case.view.next_due is not None
+    clock.advance(days=(case.view.next_due - clock().date()).days + 12)
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.setFont(QFont(chinese_font_family(), 11))  # what apply_theme gives the whole program
+    work.resize(1366, 700)
+    work.setCurrentWidget(work.desk)
+    work.show()
+    board = work.desk.findChild(DeadlinePanel)
+    assert board is not None
+    qtbot.waitUntil(lambda: board.table.rowCount() == 1, timeout=10_000)
+    table = board.table
+    header = table.horizontalHeader()
+    assert sum(header.sectionSize(c) for c in range(table.columnCount())) <= table.viewport().width()

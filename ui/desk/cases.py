@@ -70,7 +70,7 @@ def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:
     if deadlines_first:
         body.addWidget(board)
         body.addWidget(desk)
-        body.setSizes([700, 1100])
+        body.setSizes([800, 1000])  # the board's six columns whole on a 1366 screen
     else:
         body.addWidget(desk)
         body.addWidget(board)
