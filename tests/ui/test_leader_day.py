@@ -209,6 +209,14 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     work.close()
 
 
+def test_with_no_reception_day_the_leader_is_told_where_to_make_one(qtbot: QtBot, sqlite_hall: Hall,
+                                                                    work_context: Context) -> None:
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: bool(screen.summary.text()), timeout=10_000)
+    assert screen.summary.text() == "近期没有领导接访日：请在“接访安排”中按规则生成，或另加接访日"
+
+
 def test_the_days_count_leaves_the_waiting_list_apart(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
                                                        work_context: Context) -> None:
     day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"], slots="09:00-10:00/1")

@@ -295,7 +295,8 @@ class LeaderDayScreen(QWidget):
         received = sum(1 for a in self.rows if a.status == "已接待")
         waiting = sum(1 for a in self.rows if a.status == "候补")  # on the list, but not (yet) received today
         self.summary.setText((f"共{len(self.rows) - waiting}批次，已接待{received}批次"
-                              + (f"；候补{waiting}批次" if waiting else "")) if self.days else "近期没有领导接访日")
+                              + (f"；候补{waiting}批次" if waiting else "")) if self.days
+                             else "近期没有领导接访日：请在“接访安排”中按规则生成，或另加接访日")
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.rows))
         for r, a in enumerate(self.rows):
