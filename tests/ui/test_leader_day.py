@@ -533,6 +533,31 @@ def test_closing_the_program_with_an_instruction_typed_asks_first(
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
 
 
+def test_the_supervisors_deadline_board_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                           supervisor: Actor, clock: FakeClock,
+                                                           work_context: Context) -> None:
+    """At the counter window a supervisor reads the deadline board beside the case desk: every column shown."""
+    from PySide6.QtGui import QFont
+
+    from ui.cases.deadlines import DeadlinePanel
+    from ui.desk.cases import staff_desk
+    from ui.shell.theme import chinese_font_family
+
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=100), name="欧阳建华"))
+    assert case.view.next_due is not None
+    clock.advance(days=(case.view.next_due - clock().date()).days + 12)
+    desk = staff_desk(work_context(supervisor))
+    qtbot.addWidget(desk)
+    desk.setFont(QFont(chinese_font_family(), 11))  # what apply_theme gives the whole program
+    desk.resize(1366, 640)
+    desk.show()
+    board = desk.findChild(DeadlinePanel)
+    assert board is not None
+    qtbot.waitUntil(lambda: board.table.rowCount() == 1, timeout=10_000)
+    header = board.table.horizontalHeader()
+    assert sum(header.sectionSize(c) for c in range(board.table.columnCount())) <= board.table.viewport().width()
+
+
 def test_the_leaders_deadline_board_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
                                                        clock: FakeClock, work_context: Context) -> None:
     """事项与期限 at 1366, in the program's font: the deadline board (a leader reads it first) shows every column."""
