@@ -541,14 +541,15 @@ def test_the_supervisors_deadline_board_fits_a_1366_screen(qtbot: QtBot, sqlite_
 
     from ui.cases.deadlines import DeadlinePanel
     from ui.desk.cases import staff_desk
-    from ui.shell.theme import chinese_font_family
+    from ui.shell.theme import BASE_STYLE, chinese_font_family
 
     case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=100), name="欧阳建华"))
     assert case.view.next_due is not None
     clock.advance(days=(case.view.next_due - clock().date()).days + 12)
     desk = staff_desk(work_context(supervisor))
     qtbot.addWidget(desk)
-    desk.setFont(QFont(chinese_font_family(), 11))  # what apply_theme gives the whole program
+    desk.setFont(QFont(chinese_font_family(), 11))  # the program's font and look (apply_theme)
+    desk.setStyleSheet(BASE_STYLE)
     desk.resize(1366, 640)
     desk.show()
     board = desk.findChild(DeadlinePanel)
@@ -564,14 +565,15 @@ def test_the_leaders_deadline_board_fits_a_1366_screen(qtbot: QtBot, sqlite_hall
     from PySide6.QtGui import QFont
 
     from ui.cases.deadlines import DeadlinePanel
-    from ui.shell.theme import chinese_font_family
+    from ui.shell.theme import BASE_STYLE, chinese_font_family
 
     case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=99), name="欧阳建华"))
     assert case.view.next_due is not None
     clock.advance(days=(case.view.next_due - clock().date()).days + 12)
     work = LeaderWork(work_context(LEADER, "leader"))
     qtbot.addWidget(work)
-    work.setFont(QFont(chinese_font_family(), 11))  # what apply_theme gives the whole program
+    work.setFont(QFont(chinese_font_family(), 11))  # the program's font and look (apply_theme)
+    work.setStyleSheet(BASE_STYLE)
     work.resize(1366, 700)
     work.setCurrentWidget(work.desk)
     work.show()
