@@ -384,6 +384,8 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
     )),
     Template(DocumentKind.RECEPTION_LIST, Media.A4, "领导接访预约名单", "", (
         Block(B.PARA, "@reception_list.body"),
+        Block(B.ROW, "{waiting_count}批次，有人取消时按顺序递补（名单中标为“候补”）", label="另有候补",
+              when="waiting_count"),
         Block(B.ROW, "{units}", label="参加单位", when="units"),
         Block(B.ROW, "{topics}", label="接访主题", when="topics"),
         Block(B.SPACE, size=0.3),

@@ -230,6 +230,8 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
         if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED) and payload.get(
                 "organisation_code"):
             _check_recipient(current, str(payload["organisation_code"]))
+        if event_type is EventType.LEADER_TAKEN:  # the 包案 units are handed the case as much as a transfer's
+            _check_recipients(current, [str(code) for code in payload.get("unit_codes", ())])
         event = Event(
             event_id=hall.new_id(),
             case_id=case_id,
@@ -247,6 +249,21 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
                            "to": str(payload.get("nature", ""))})
         audit(session, hall, actor, AuditAction.DECISION, view.case_number, detail)
     return view
+
+
+def check_recipients(hall: Hall, case_ref: str, organisation_codes: Sequence[str]) -> None:
+    """Refuse, before anything is recorded, handing the case to an accused organisation (条例第三十条)."""
+    with hall.sessions() as session:
+        case_id = _case_id(session, case_ref)
+        view = project(case_id, case_events(session, case_id), hall.policy)
+    _check_recipients(view, organisation_codes)
+
+
+def _check_recipients(view: CaseView, organisation_codes: Sequence[str]) -> None:
+    if not view.nature:
+        return  # not yet classified: not known as an accusation (classifying one names its accused)
+    for code in organisation_codes:
+        _check_recipient(view, code)
 
 
 def _check_recipient(view: CaseView, organisation_code: str) -> None:

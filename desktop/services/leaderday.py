@@ -193,9 +193,12 @@ def briefing_document(hall: Hall, actor: Actor, appointment_id: str) -> Rendered
             lines.append(f"{c.case_number}：{c.request}")
             continue
         steps = "；".join(f"{e.when}{e.what}{('：' + e.text) if e.text else ''}" for e in c.events[-6:])
+        if len(c.events) > 6:  # a long history: the brief says that earlier steps are left out
+            steps = f"（此前{len(c.events) - 6}步从略）{steps}"
         due = f"；当前期限{plain_date(c.next_due)}（{c.next_due_rule}）" if c.next_due else ""
+        request = c.request[:150].rstrip("。.；;，, ")  # the brief puts its own full stop after it
         lines.append(f"{c.case_number}（{plain_date(c.received_on) if c.received_on else ''}登记，{c.state}"
-                     f"{'，责任单位' + c.unit if c.unit else ''}{due}）诉求：{c.request[:150]}。办理经过：{steps}"
+                     f"{'，责任单位' + c.unit if c.unit else ''}{due}）诉求：{request}。办理经过：{steps}"
                      f"{'。文书：' + '、'.join(c.documents[:4]) if c.documents else ''}"
                      f"{'。材料：' + '、'.join(c.attachments[:4]) if c.attachments else ''}")
     data = {"hall_name": hall.settings.hall_name, "issuing_organisation": hall.settings.issuing_organisation,
@@ -255,6 +258,7 @@ def record_decision(hall: Hall, actor: Actor, appointment_id: str, *, instructio
         due = due or default_due(hall, max(reception_on, hall.today()))
         if due <= hall.today():
             raise ValidationError("due", "办结期限须晚于今天", "due")
+        cases.check_recipients(hall, case_number, codes)  # before the 批示 is recorded: all or nothing
     names = tuple(directory.get(c).name for c in codes)
     base = {"leader": actor.display_name, "reception_on": reception_on.isoformat()}
     view = cases.record(hall, actor, case_number, EventType.INSTRUCTED,

@@ -610,7 +610,10 @@ def office_notice_document(hall: Hall, actor: Actor, day_id: str) -> RenderedDoc
     data = {**_common(hall), "reception_on": notice.day.day.isoformat(),
             "leaders": "、".join(notice.day.leaders) or "待定", "place": notice.day.place,
             "units": "、".join(notice.day.unit_names), "topics": notice.day.topics,
-            "count": len(notice.appointments), "lines": lines or "暂无预约"}
+            # the waiting list is listed, but not counted as booked: its visitors come only if someone cancels
+            "count": sum(1 for a in notice.appointments if a.status == BOOKED),
+            "waiting_count": sum(1 for a in notice.appointments if a.status == WAITING),
+            "lines": lines or "暂无预约"}
     return render(DocumentKind.RECEPTION_LIST, data)
 
 

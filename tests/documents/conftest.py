@@ -120,6 +120,7 @@ SAMPLES: dict[K, dict[str, Any]] = {
                          "place": "领导接访室", "document_number": "", "case_number": CASE_NUMBER},
     K.RECEPTION_LIST: {**_A4, "document_number": "", "reception_on": "2026-10-15", "leaders": "县长 周建华",
                        "place": "领导接访室", "units": "浦江县人力资源和社会保障局", "topics": "劳动保障", "count": 2,
+                       "waiting_count": 0,
                        "lines": "09:00–10:30　张建国　1人　欠薪\n10:30–12:00　李梅　2人　村道"},
     K.RECEPTION_BRIEF: {**_A4, "document_number": "", "reception_on": "2026-10-15", "slot": "09:00–10:30",
                         "persons_count": 1, "summary": "欠薪", "case_count": 1,

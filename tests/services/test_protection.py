@@ -11,7 +11,7 @@ from db.models import AuditRow
 from desktop.domain.access import WITHHELD, Actor, ContentAccess, PermissionDenied, Role
 from desktop.domain.errors import RuleViolation
 from desktop.domain.events import EventType
-from desktop.services import cases
+from desktop.services import cases, leaderday, reception
 from desktop.services.audit import AuditQuery, list_audit, verify_audit
 from desktop.services.context import Hall
 from desktop.services.lookup import find_cases
@@ -189,3 +189,20 @@ def test_an_accusation_is_kept_from_every_unit_under_the_accused_but_not_from_ab
     assert cases.load_case(hall, above, number).view.request == ACCUSATION
     view = cases.record(hall, Actor.system(), number, EventType.TRANSFERRED, {"organisation_code": "330700-ZF"})
     assert view.organisation_code == "330700-ZF"
+
+
+def test_a_leader_takes_an_accusation_on_with_any_unit_but_the_accused(hall: Hall, clerk: Actor,
+                                                                        accusation: str) -> None:
+    """包案 hands the case to its responsible units: never to the accused one (条例第三十条)."""
+    day = reception.add_day(hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(hall, clerk, day.day_id, reception.Visitor("欧阳建华", ID))
+    assert booking.appointment.case_number == accusation
+    leader = Actor("staff:lingdao1", "周建华", Role.LEADER)
+    with pytest.raises(RuleViolation, match="第三十条"):
+        leaderday.record_decision(hall, leader, booking.appointment.appointment_id, instruction="限期查实",
+                                  take_on=True, unit_codes=["330726-ZJJ"])
+    events = [e.type for e in cases.load_case(hall, leader, accusation).events]
+    assert EventType.LEADER_TAKEN not in events and EventType.INSTRUCTED not in events  # nothing recorded
+    decided = leaderday.record_decision(hall, leader, booking.appointment.appointment_id, instruction="限期查实",
+                                        take_on=True, unit_codes=["330726-JW"])
+    assert decided.unit_names == ("浦江县纪委监委",)

@@ -228,6 +228,16 @@ def test_the_office_is_told_five_days_ahead_with_a_list_to_print_or_export(hall:
     assert "张建国" in due[0].csv_text() and "欠薪" in due[0].csv_text()  # the office's list names people in full
     document = reception.office_notice_document(hall, clerk, near.day_id)
     assert document.title == "领导接访预约名单" and "张建国" in document.data["lines"]
+    assert (document.data["count"], document.data["waiting_count"]) == (1, 0)
+
+
+def test_the_offices_list_counts_the_waiting_list_apart(hall: Hall, clerk: Actor) -> None:
+    day_id = _day(hall, clerk, slots="09:00-10:00/1")
+    for seq in (411, 412, 413):
+        reception.book(hall, clerk, day_id, Visitor("张建国", valid_id(seq=seq)))
+    document = reception.office_notice_document(hall, clerk, day_id)
+    assert (document.data["count"], document.data["waiting_count"]) == (1, 2)  # booked 1, not 3
+    assert document.data["lines"].count("候补") == 2
 
 
 def test_the_slip_shows_the_slot_and_a_masked_name(hall: Hall, clerk: Actor, kiosk: Actor) -> None:
@@ -262,6 +272,19 @@ def test_the_dossier_is_masked_and_one_reveal_is_one_audit_entry(hall: Hall, cle
     assert entry.detail["cases"] == [number]
     brief = leaderday.briefing_document(hall, LEADER, appointment_id)
     assert brief.title == "领导接访情况简报" and number in brief.data["cases_text"]
+
+
+def test_the_brief_reads_cleanly_for_a_long_history(hall: Hall, clerk: Actor) -> None:
+    """A request ending in a full stop gets no second one; steps left out of a long history are said."""
+    case = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=611),
+                                            request="反映村道损毁多年未修。"))
+    number = case.case_number
+    cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    for n in range(6):
+        cases.record(hall, clerk, number, EventType.MATERIAL_ADDED, {"material": f"补充材料{n + 1}"})
+    booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=611)))
+    text = leaderday.briefing_document(hall, LEADER, booking.appointment.appointment_id).data["cases_text"]
+    assert "。。" not in text and "反映村道损毁多年未修。办理经过：（此前2步从略）" in text
 
 
 def test_the_leaders_decision_records_events_and_fills_in_the_form(hall: Hall, clerk: Actor) -> None:

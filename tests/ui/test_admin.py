@@ -157,3 +157,15 @@ def test_screen_lock_closes_an_open_dialog(qtbot: QtBot, make_account: MakeAccou
     with qtbot.waitSignal(window.screen_locked):
         window.lock(idle=True)
     assert not dialog.isVisible()
+
+
+def test_audit_details_read_in_words() -> None:
+    from ui.admin.audit import describe_detail
+
+    units = {"330726-RSJ": "浦江县人力资源和社会保障局"}
+    assert describe_detail({"org_code": "330726-RSJ", "role": "clerk"}, units) == \
+        "单位：浦江县人力资源和社会保障局；角色：接待窗口工作人员"
+    said = describe_detail({"code": "permission_denied", "message": "赵敏（督查人员）没有“登记来访”权限"})
+    assert said == "说明：赵敏（督查人员）没有“登记来访”权限"  # the words, not the machine's code
+    assert describe_detail({"event": "包案", "event_id": "f6234fe6-99eb-46c6-b96d-b68e3fbb9e21"}) == "步骤：包案"
+    assert describe_detail({"code": "bad_code"}) == "代码：bad_code"  # with nothing else, the code is all there is

@@ -49,7 +49,7 @@ def test_the_admin_lists_revokes_and_issues(qtbot: QtBot, work_context: Context,
         with qtbot.waitSignal(panel.refreshed, timeout=20_000):
             qtbot.mouseClick(panel.load_button, Qt.MouseButton.LeftButton)
         rows = _rows(panel)
-        assert rows["counter7"][1:3] == ["接待窗口", "330726-ZJJ"] and rows["counter7"][7] == "在用"
+        assert rows["counter7"][1:3] == ["接待窗口", "浦江县住房和城乡建设局"] and rows["counter7"][7] == "在用"
         assert rows["devadm"][6] != "从未联系"  # this desk has just talked to the server
         panel.select("counter7")
         assert panel.revoke_button.isEnabled()
@@ -57,6 +57,10 @@ def test_the_admin_lists_revokes_and_issues(qtbot: QtBot, work_context: Context,
             qtbot.mouseClick(panel.revoke_button, Qt.MouseButton.LeftButton)
         assert _rows(panel)["counter7"][7].startswith("已停用")
         assert "已停用设备 counter7" in panel.message.text()
+        panel.org_code.setEditText("住建")  # typed, not picked: refused before asking the server
+        qtbot.mouseClick(panel.issue_button, Qt.MouseButton.LeftButton)
+        assert "请从列表中选择设备所属单位" in panel.message.text()
+        panel.org_code.setEditText("")
         panel.role.setCurrentIndex(panel.role.findData("kiosk"))
         with qtbot.waitSignal(panel.tasks.settled, timeout=20_000):
             qtbot.mouseClick(panel.issue_button, Qt.MouseButton.LeftButton)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.access import Role
 from desktop.domain.events import EventType
 from desktop.printing.simulated import SimulatedPrinter
 from desktop.services import cases, printing, reception
@@ -25,6 +26,7 @@ from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
+from tests.ui.conftest import MakeAccount, sign_in
 from ui.counter.work import CounterWork
 from ui.kiosk.booking import BookingFlow
 from ui.leader.work import LeaderWork
@@ -32,8 +34,10 @@ from ui.printing.preview import PrintPreviewDialog
 from ui.reception.after import LeaderBoardPanel
 from ui.reception.day import LeaderDayScreen
 from ui.shell.context import WorkContext
+from ui.shell.staff import StaffWindow
 
 Context = Callable[..., WorkContext]
+OpenWindow = Callable[..., StaffWindow]
 LEADER = Actor("staff:lingdao1", "周建华", "leader")
 
 
@@ -205,6 +209,14 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     work.close()
 
 
+def test_with_no_reception_day_the_leader_is_told_where_to_make_one(qtbot: QtBot, sqlite_hall: Hall,
+                                                                    work_context: Context) -> None:
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: bool(screen.summary.text()), timeout=10_000)
+    assert screen.summary.text() == "近期没有领导接访日：请在“接访安排”中按规则生成，或另加接访日"
+
+
 def test_the_days_count_leaves_the_waiting_list_apart(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
                                                        work_context: Context) -> None:
     day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"], slots="09:00-10:00/1")
@@ -284,6 +296,24 @@ def test_the_board_shows_an_overdue_case_in_red(qtbot: QtBot, sqlite_hall: Hall,
     assert "已超期1件" in board.summary.text()
 
 
+
+def test_the_board_says_a_deadline_falls_today(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor,
+                                                work_context: Context) -> None:
+    from desktop.services import leaderday
+
+    register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=91)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=91)))
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+    clock.advance(days=4)  # 2026-09-20
+    board = LeaderBoardPanel(work_context(LEADER, "leader"))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1, timeout=10_000)
+    item = board.board.item(0, 5)
+    assert item is not None and item.text() == "今天到期"  # not "0天"
+
+
 def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtBot, sqlite_hall: Hall,
                                                                       clerk: Actor, work_context: Context) -> None:
     """A deadline in the next year reads with its year; before a visitor is chosen no date is shown."""
@@ -299,6 +329,7 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     with qtbot.waitSignal(screen.opened, timeout=10_000):
         screen.table.selectRow(0)
     assert screen.due.text() == "2026年10月16日"
+    assert f"批示记入事项：{case.case_number}" in screen.view.toPlainText()
     assert "当前期限 2026年" in screen.view.toPlainText()  # a long history spans years: each date has its year
     screen.instruction.setPlainText("请县人力社保局牵头，年后答复")
     screen.take_on.setChecked(True)
@@ -365,3 +396,190 @@ def test_the_days_list_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk
     header = table.horizontalHeader()
     assert sum(header.sectionSize(c) for c in range(table.columnCount())) <= table.viewport().width()
     assert all(header.sectionSize(c) >= header.sectionSizeHint(c) for c in range(table.columnCount()))
+
+
+def test_a_scheduled_day_gets_another_leader(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                             work_context: Context) -> None:
+    """A leader called away: the day keeps its date, place, units and bookings, with the new leader."""
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 30), leaders=["县长 周建华"], topics="征地拆迁",
+                            units=["330726-RSJ"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=81)))
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    panel = work.schedule
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1 and panel.unit_box.count_choices() > 0, timeout=10_000)
+    _click(qtbot, panel.update_button)  # nothing chosen: said, nothing changed
+    assert "请先在下表中选择" in panel.message.text()
+    panel.table.selectRow(0)
+    panel.leaders.setText("副县长 李明")
+    _click(qtbot, panel.update_button)
+    qtbot.waitUntil(lambda: "已修改接访日" in panel.message.text(), timeout=10_000)
+    (changed,) = reception.list_days(sqlite_hall, LEADER)
+    assert changed.leaders == ("副县长 李明",) and changed.topics == "征地拆迁"
+    assert changed.unit_names == ("浦江县人力资源和社会保障局",) and sum(changed.booked) == 1
+    # a day added before it (from another PC): the day chosen stays chosen, and is the one changed again
+    reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"])
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 2, timeout=10_000)
+    assert panel.table.currentRow() == 1
+    panel.leaders.setText("副县长 王强")
+    _click(qtbot, panel.update_button)
+    qtbot.waitUntil(lambda: "副县长 王强" in panel.message.text(), timeout=10_000)
+    assert [d.leaders for d in reception.list_days(sqlite_hall, LEADER)] == [("县长 周建华",), ("副县长 王强",)]
+
+
+def test_the_case_chosen_for_a_reminder_stays_chosen_when_the_board_is_read_again(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
+    from desktop.services import leaderday
+
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    taken = []
+    for seq, due in ((93, date(2026, 10, 20)), (94, date(2026, 10, 10))):
+        case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=seq)))
+        booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq)))
+        taken.append((case.case_number, booking.appointment.appointment_id, due))
+    number, appointment_id, due = taken[0]
+    leaderday.record_decision(sqlite_hall, LEADER, appointment_id, instruction="限期解决", take_on=True,
+                              unit_codes=["330726-RSJ"], due=due)
+    board = LeaderBoardPanel(work_context(LEADER, "leader"))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1, timeout=10_000)
+    board.board.selectRow(0)
+    # meanwhile another case is taken on with an earlier deadline: it comes first in the list
+    other, other_appointment, other_due = taken[1]
+    with qtbot.waitSignal(board.refreshed, timeout=10_000):
+        leaderday.record_decision(sqlite_hall, LEADER, other_appointment, instruction="限期解决", take_on=True,
+                                  unit_codes=["330726-RSJ"], due=other_due)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 2, timeout=10_000)
+    assert board.board.item(0, 0).text() == other
+    board.urge_text.setText("请于本周五前报告进展")
+    _click(qtbot, board.urge_button)
+    qtbot.waitUntil(lambda: "已督办" in board.message.text(), timeout=10_000)
+    assert number in board.message.text()  # the case the leader chose, not the one now in its row
+
+
+def test_a_case_on_the_board_opens_on_the_case_desk(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                     work_context: Context) -> None:
+    """Following a 包案 later: a double-click on the board shows the case's whole record."""
+    from desktop.services import leaderday
+    from ui.desk.cases import CaseDesk
+
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=95)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=95)))
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 10, 20))
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.resize(1366, 700)
+    work.show()
+    board = work.board.board
+    qtbot.waitUntil(lambda: board.rowCount() == 1, timeout=10_000)
+    work.setCurrentWidget(work.board)
+    desk = work.desk.findChild(CaseDesk)
+    assert desk is not None
+    where = board.visualRect(board.model().index(0, 0)).center()
+    qtbot.mouseClick(board.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a double-click is a press, then
+    qtbot.mouseDClick(board.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert work.currentWidget() is work.desk
+    qtbot.waitUntil(lambda: case.case_number in desk.search.detail.toPlainText(), timeout=10_000)
+    assert case.case_number in desk.search.detail.toPlainText() and "包案" in desk.search.detail.toPlainText()
+
+
+def test_signing_out_with_an_instruction_typed_asks_first(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                  make_account: MakeAccount, open_window: OpenWindow) -> None:
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=97)))
+    make_account("lingdao", "周建华", Role.LEADER)
+    window = open_window("leader")
+    sign_in(qtbot, window, "lingdao")
+    work = window.work
+    assert isinstance(work, LeaderWork)
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.instruction.setPlainText("请镇里牵头，两周内答复")
+    _click(qtbot, window.sign_out_button)
+    box = window.confirm
+    assert box is not None and box.isVisible() and "张**的批示尚未保存" in box.text()
+    _click(qtbot, next(b for b in box.buttons() if b.text() == "返回继续填写"))
+    assert window.work is work and screen.instruction.toPlainText() == "请镇里牵头，两周内答复"
+    _click(qtbot, window.sign_out_button)
+    box = window.confirm
+    assert box is not None
+    with qtbot.waitSignal(window.session_ended, timeout=10_000):
+        _click(qtbot, next(b for b in box.buttons() if b.text() == "仍要退出"))
+    assert window.work is None
+
+
+def test_closing_the_program_with_an_instruction_typed_asks_first(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, make_account: MakeAccount, open_window: OpenWindow) -> None:
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=98)))
+    make_account("lingdao", "周建华", Role.LEADER)
+    window = open_window("leader")
+    sign_in(qtbot, window, "lingdao")
+    work = window.work
+    assert isinstance(work, LeaderWork)
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.decision.setText("依法解释")
+    window.close()
+    box = window.confirm
+    assert window.isVisible() and box is not None and "关闭程序后将丢失" in box.text()
+    _click(qtbot, next(b for b in box.buttons() if b.text() == "仍要退出"))
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+
+
+def test_the_supervisors_deadline_board_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                           supervisor: Actor, clock: FakeClock,
+                                                           work_context: Context) -> None:
+    """At the counter window a supervisor reads the deadline board beside the case desk: every column shown."""
+    from PySide6.QtGui import QFont
+
+    from ui.cases.deadlines import DeadlinePanel
+    from ui.desk.cases import staff_desk
+    from ui.shell.theme import BASE_STYLE, chinese_font_family
+
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=100), name="欧阳建华"))
+    assert case.view.next_due is not None
+    clock.advance(days=(case.view.next_due - clock().date()).days + 12)
+    desk = staff_desk(work_context(supervisor))
+    qtbot.addWidget(desk)
+    desk.setFont(QFont(chinese_font_family(), 11))  # the program's font and look (apply_theme)
+    desk.setStyleSheet(BASE_STYLE)
+    desk.resize(1366, 640)
+    desk.show()
+    board = desk.findChild(DeadlinePanel)
+    assert board is not None
+    qtbot.waitUntil(lambda: board.table.rowCount() == 1, timeout=10_000)
+    header = board.table.horizontalHeader()
+    assert sum(header.sectionSize(c) for c in range(board.table.columnCount())) <= board.table.viewport().width()
+
+
+def test_the_leaders_deadline_board_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                       clock: FakeClock, work_context: Context) -> None:
+    """事项与期限 at 1366, in the program's font: the deadline board (a leader reads it first) shows every column."""
+    from PySide6.QtGui import QFont
+
+    from ui.cases.deadlines import DeadlinePanel
+    from ui.shell.theme import BASE_STYLE, chinese_font_family
+
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=99), name="欧阳建华"))
+    assert case.view.next_due is not None
+    clock.advance(days=(case.view.next_due - clock().date()).days + 12)
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.setFont(QFont(chinese_font_family(), 11))  # the program's font and look (apply_theme)
+    work.setStyleSheet(BASE_STYLE)
+    work.resize(1366, 700)
+    work.setCurrentWidget(work.desk)
+    work.show()
+    board = work.desk.findChild(DeadlinePanel)
+    assert board is not None
+    qtbot.waitUntil(lambda: board.table.rowCount() == 1, timeout=10_000)
+    table = board.table
+    header = table.horizontalHeader()
+    assert sum(header.sectionSize(c) for c in range(table.columnCount())) <= table.viewport().width()

@@ -114,3 +114,18 @@ def test_a_leader_sees_no_export_and_a_clerk_is_refused(
     assert not panel.export_button.isVisible() and panel.dashboard is not None
     refused = _open(qtbot, work_context, two_years, clerk)
     assert refused.dashboard is None and "督办与统计" in refused.message.text()
+
+
+def test_on_a_1366_screen_every_table_shows_all_its_rows(
+        qtbot: QtBot, work_context: Context, two_years: Hall, supervisor: Actor) -> None:
+    """The page scrolls as a whole; no table is squeezed to a row with a scroll bar of its own."""
+    panel = StatisticsPanel(work_context(supervisor, "counter", hall=two_years))
+    qtbot.addWidget(panel)
+    panel.resize(1340, 620)  # what a tab leaves of a 1366×768 screen
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        panel.show()
+    qtbot.waitUntil(lambda: panel.channels.rowCount() > 0)
+    for table in (panel.months, panel.channels, panel.topics):
+        assert table.verticalScrollBar().maximum() == 0
+        shown = table.viewport().height()
+        assert shown >= sum(table.rowHeight(r) for r in range(table.rowCount()))

@@ -33,13 +33,20 @@ _ALARMING = frozenset({AuditAction.LOGIN_FAILED.value, AuditAction.ACCOUNT_LOCKE
                        AuditAction.PERMISSION_DENIED.value})
 
 
-def describe_detail(detail: Mapping[str, Any]) -> str:
+#: shown in words already (说明, 步骤, 对象): the machine's code and the event's id add nothing a reader can use
+_UNSHOWN_WITH: Mapping[str, str] = {"code": "message", "event_id": "event"}
+
+
+def describe_detail(detail: Mapping[str, Any], units: Mapping[str, str] | None = None) -> str:
+    """An entry's detail in words; ``units`` names the directory's units by code."""
     parts = []
     for key, value in detail.items():
-        if value in ("", None, [], ()):
+        if value in ("", None, [], ()) or detail.get(_UNSHOWN_WITH.get(key, "")):
             continue
         if key == "role" and value in Role.__members__.values():
             shown = ROLE_NAMES[Role(value)]
+        elif key == "org_code" and units and str(value) in units:
+            shown = units[str(value)]
         elif isinstance(value, bool):
             shown = "是" if value else "否"
         elif isinstance(value, list | tuple):
@@ -48,6 +55,12 @@ def describe_detail(detail: Mapping[str, Any]) -> str:
             shown = _DETAIL_VALUES.get(str(value), str(value))
         parts.append(f"{_DETAIL_KEYS.get(key, key)}：{shown}")
     return "；".join(parts)
+
+
+def _unit_names() -> dict[str, str]:
+    from desktop.services.reference import load_directory
+
+    return {org.code: org.name for org in load_directory().all()}
 
 
 class AuditPanel(QWidget):
@@ -103,10 +116,11 @@ class AuditPanel(QWidget):
     def refresh(self) -> None:
         self._stale = False
         actor, limit = self.actor, self.limit
-        self.tasks.run(lambda hall: audit.list_audit(hall, actor, AuditQuery(limit=limit)), self._listed,
-                       lambda error: self._failed(error, "读取审计日志"))
+        self.tasks.run(lambda hall: (audit.list_audit(hall, actor, AuditQuery(limit=limit)), _unit_names()),
+                       self._listed, lambda error: self._failed(error, "读取审计日志"))
 
-    def _listed(self, entries: list[AuditEntry]) -> None:
+    def _listed(self, listed: tuple[list[AuditEntry], dict[str, str]]) -> None:
+        entries, units = listed
         self.entries = entries
         self.summary.setText(f"最新 {len(self.entries)} 条记录（最新的在前）")
         self.table.setRowCount(len(self.entries))
@@ -114,7 +128,7 @@ class AuditPanel(QWidget):
             values = (str(entry.seq), entry.at.replace("T", " "), entry.device,
                       f"{entry.actor_name}　{entry.actor_id.removeprefix('staff:')}", entry.action,
                       entry.target.removeprefix("staff:"),
-                      describe_detail(entry.detail))
+                      describe_detail(entry.detail, units))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if entry.action in _ALARMING:

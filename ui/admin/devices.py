@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -29,6 +30,7 @@ from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
     from desktop.services.changes import Changes
+    from desktop.services.context import Hall
     from server.protocol import DeviceEntry, IssuedCodeResponse
 
 ROLE_NAMES = {"counter": "接待窗口", "kiosk": "自助终端", "display": "大厅显示屏", "leader": "领导接访",
@@ -39,6 +41,12 @@ def _message(error: Exception, doing: str) -> str:
     from server.protocol import SyncProblem
 
     return error.message if isinstance(error, SyncProblem) else user_message(error, doing)
+
+
+def _units(_hall: Hall) -> list[Choice]:
+    from desktop.services.case_actions import organisation_choices
+
+    return [Choice(o.code, o.name, o.keys) for o in organisation_choices()]
 
 
 class DevicesPanel(QWidget):
@@ -63,8 +71,9 @@ class DevicesPanel(QWidget):
         self.role = QComboBox()
         for role, name in ROLE_NAMES.items():
             self.role.addItem(name, role)
-        self.org_code = QLineEdit()
-        self.org_code.setPlaceholderText("其他单位的设备填写机构编码；本大厅不填")
+        self.org_code = ChoiceBox("其他单位的设备：输入单位名称、简称或拼音首字母选择；本大厅不填")
+        self.org_code.setMinimumWidth(360)
+        self.unit_names: dict[str, str] = {}  # the directory's units by code, to list devices by their unit's name
         self.hall_code = QLineEdit()
         self.hall_code.setPlaceholderText("大厅编码（可不填）")
         self.issue_button = secondary_button("签发注册码")
@@ -93,6 +102,12 @@ class DevicesPanel(QWidget):
         self.tasks.busy_changed.connect(self._busy)
         ctx.tasks.changed.connect(self._changed)
         self._selection_changed()
+        self.reading = ctx.group(self)
+        self.reading.run(_units, self._units_loaded)
+
+    def _units_loaded(self, units: list[Choice]) -> None:
+        self.org_code.set_choices(units)
+        self.unit_names = {u.code: u.text for u in units}
 
     @property
     def login(self) -> str:
@@ -129,7 +144,8 @@ class DevicesPanel(QWidget):
         self.table.setRowCount(len(devices))
         for row, device in enumerate(devices):
             status = f"已停用（{device.revoked_at}）" if device.revoked_at else "在用"
-            values = (device.device_id, ROLE_NAMES.get(device.role, device.role), device.org_code or "本大厅",
+            unit = self.unit_names.get(device.org_code, device.org_code)
+            values = (device.device_id, ROLE_NAMES.get(device.role, device.role), unit or "本大厅",
                       device.hall_code or "—", device.device_code or "—", device.enrolled_at,
                       device.last_seen_at or "从未联系", status)
             for column, value in enumerate(values):
@@ -180,7 +196,11 @@ class DevicesPanel(QWidget):
         if self.tasks.busy:
             return
         login, password = self.login, self.password.text()
-        role, org, hall_code = str(self.role.currentData()), self.org_code.text().strip(), self.hall_code.text().strip()
+        role, org, hall_code = str(self.role.currentData()), self.org_code.code(), self.hall_code.text().strip()
+        if self.org_code.currentText().strip() and not org:
+            set_tone(self.message, "error",
+                     "请从列表中选择设备所属单位（可输入名称、简称或拼音首字母查找）；本大厅的设备不填")
+            return
         self.tasks.run(lambda hall: issue_enrolment_code(hall, login, password, role, hall_code=hall_code,
                                                          org_code=org),
                        self._issued, self._refused, executor=Executor.DEVICES)

@@ -134,7 +134,9 @@ class CaseSearchPanel(QWidget):
         self.detail = QTextBrowser()
         self.reveal_reason = QLineEdit()
         self.reveal_reason.setPlaceholderText("查看理由（选填，如：核对身份）")
-        self.reveal_reason.setFixedWidth(380)
+        self.reveal_reason.setMinimumWidth(260)  # narrower on a 1366 screen, where the deadline board needs room
+        self.reveal_reason.setMaximumWidth(380)
+        self.reveal_reason.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.reveal_button = QPushButton("显示完整信息")
         self.reveal_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.reveal_note = label("", "message")

@@ -40,6 +40,7 @@ class SuggestionsPanel(QWidget):
         self.ctx = ctx
         self.tasks = ctx.group(self)
         self.rows: list[Suggestion] = []
+        self.editing = ""  # the suggestion whose answer and award are in the form
         self.summary = label("", "subtitle")
         self.table = read_only_table(self.COLUMNS)
         self.content = label("")
@@ -104,19 +105,26 @@ class SuggestionsPanel(QWidget):
         self.tasks.run(read, self._show, self._failed)
 
     def _show(self, rows: list[Suggestion]) -> None:
-        chosen = self.current.number if self.current else ""
+        chosen = self.editing
         self.rows = rows
         self.summary.setText(f"共 {len(rows):,} 条" if rows else "还没有人民建议")
+        self.table.blockSignals(True)  # the list read again (a new suggestion on top) is no new choice
         fill_table(self.table, [(s.number, s.theme, "匿名" if s.anonymous else s.name,
                                  s.submitted_at.replace("T", " ")[:16], "已答复" if s.answer else "待答复",
                                  s.adoption or "—", s.award or "—") for s in rows])
+        self.table.clearSelection()
         for row, s in enumerate(rows):
             if s.number == chosen:
                 self.table.selectRow(row)
+        self.table.blockSignals(False)
+        self._chosen()
         self._settled()
 
     def _chosen(self) -> None:
-        s = self.current
+        s = self.current if self.table.selectedItems() else None
+        if (s.number if s else "") == self.editing:
+            return  # the same suggestion, read again: what is being typed stays
+        self.editing = s.number if s else ""
         self.content.setText(s.content if s else "")
         self.answer.setPlainText(s.answer if s else "")
         self.adoption.setCurrentIndex(ADOPTION_CHOICES.index(s.adoption) if s and s.adoption else 0)

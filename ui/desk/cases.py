@@ -70,11 +70,12 @@ def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:
     if deadlines_first:
         body.addWidget(board)
         body.addWidget(desk)
-        body.setSizes([700, 1100])
+        body.setSizes([800, 1000])  # the board's six columns whole on a 1366 screen
     else:
         body.addWidget(desk)
         body.addWidget(board)
-        body.setSizes([1200, 600])
+        # a supervisor works from the board: its six columns whole on a 1366 screen; a clerk from the desk
+        body.setSizes([1000, 800] if ctx.may(Permission.SUPERVISE) else [1200, 600])
     return body
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from ui.desk.cases import staff_desk
+from ui.desk.cases import CaseDesk, staff_desk
 from ui.printing.preview import PrintPreviewDialog
 from ui.reception.after import LeaderBoardPanel, SchedulePanel
 from ui.reception.day import LeaderDayScreen
@@ -28,6 +28,21 @@ class LeaderWork(QTabWidget):
         self.addTab(self.desk, "事项与期限")
         self.day.document_ready.connect(self.open_preview)
         self.schedule.document_ready.connect(self.open_preview)
+        self.board.case_chosen.connect(self.open_case)
+
+    def open_case(self, case_number: str) -> None:
+        """A case of the 包案 board or the backlog, in full on the case desk (its steps, deadlines, documents)."""
+        desk = self.desk.findChild(CaseDesk)
+        if desk is None:
+            return
+        self.setCurrentWidget(self.desk)
+        if isinstance(self.desk, QTabWidget):  # with statistics beside it: the cases' own tab
+            self.desk.setCurrentIndex(0)
+        desk.search.open_number(case_number)
+
+    def unsaved_work(self) -> str:
+        """A 批示 typed and not saved (asked about before signing out)."""
+        return self.day.unsaved_work()
 
     def open_preview(self, doc: object) -> None:
         self.preview = PrintPreviewDialog(self.ctx, doc, parent=self)  # type: ignore[arg-type]

@@ -87,6 +87,7 @@ class LeaderBoardPanel(QWidget):
     BACKLOG = ("事项编号", "信访人", "登记日期", "状态", "包案领导", "列为积案的原因")
     STATS = ("接访日", "接访领导", "接待批次", "接待人次", "包案", "按期办结", "参评", "满意")
     refreshed = Signal()
+    case_chosen = Signal(str)  # a case number double-clicked on the board or the backlog: open it
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
@@ -122,10 +123,19 @@ class LeaderBoardPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         self.urge_button.clicked.connect(self.urge)
+        self.board.setToolTip("双击打开该事项的办理经过")
+        self.backlog.setToolTip("双击打开该事项的办理经过")
+        self.board.doubleClicked.connect(lambda index: self._open(self.board, index.row()))
+        self.backlog.doubleClicked.connect(lambda index: self._open(self.backlog, index.row()))
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
         self.refresh()
+
+    def _open(self, table: QTableWidget, row: int) -> None:
+        item = table.item(row, 0)  # the case number is each list's first column
+        if item is not None and item.text():
+            self.case_chosen.emit(item.text())
 
     def _changed(self, changes: Changes) -> None:
         if changes.cases or changes.reception or changes.reference:
@@ -151,6 +161,8 @@ class LeaderBoardPanel(QWidget):
         self.tasks.run(read, self._show, lambda e: set_tone(self.message, "error", user_message(e, "读取包案事项")))
 
     def _show(self, after: _After) -> None:
+        row = self.board.currentRow()
+        chosen = self.rows[row].case_number if 0 <= row < len(self.rows) and self.board.selectedItems() else ""
         self.rows = after.board
         open_rows = [b for b in after.board if not b.concluded]
         overdue = sum(1 for b in after.board if b.overdue)
@@ -159,9 +171,17 @@ class LeaderBoardPanel(QWidget):
         fill_table(self.board, [(b.case_number, b.petitioner, b.leader, b.unit, _md(b.due),
                             "已办结" if b.concluded else ("—" if b.days_left is None else
                                                          f"超期{-b.days_left}天" if b.days_left < 0
+                                                         else "今天到期" if b.days_left == 0
                                                          else f"{b.days_left}天"),
                             b.state, b.progress, f"{b.reminders}次") for b in after.board],
               [_RED if b.overdue else (_GREEN if b.concluded else None) for b in after.board])
+        # the case chosen stays chosen when the list is read again in another order: 督办 goes to the case
+        # the leader picked, never to whichever case now sits in its row
+        self.board.clearSelection()
+        self.board.setCurrentCell(-1, -1)
+        for index, b in enumerate(after.board):
+            if b.case_number == chosen:
+                self.board.selectRow(index)
         fill_table(self.backlog, [(c.case_number, c.petitioner, _md(c.received_on), c.state, c.leader or "—", c.reason)
                              for c in after.backlog])
         fill_table(self.stats, [(s.title, s.leader, str(s.batches), str(s.persons), str(s.assigned),
@@ -220,6 +240,8 @@ class SchedulePanel(QWidget):
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy年M月d日")
         self.add_button = secondary_button("添加这一天")
+        self.update_button = secondary_button("修改所选日")
+        self.update_button.setToolTip("所选接访日改用上面填写的接访领导、主题和参加单位（未填写的保持不变）")
         self.list_button = secondary_button("打印所选日预约名单")
         self.export_button = secondary_button("导出名单（CSV）")
         self.rule = label("", "hint")
@@ -244,6 +266,7 @@ class SchedulePanel(QWidget):
         hand.addWidget(label("另加接访日", "field"))
         hand.addWidget(self.day)
         hand.addWidget(self.add_button)
+        hand.addWidget(self.update_button)
         hand.addStretch(1)
         hand.addWidget(self.list_button)
         hand.addWidget(self.export_button)
@@ -256,6 +279,7 @@ class SchedulePanel(QWidget):
         layout.addWidget(self.table, 1)
         self.generate_button.clicked.connect(self.generate)
         self.add_button.clicked.connect(self.add)
+        self.update_button.clicked.connect(self.update_selected)
         self.list_button.clicked.connect(self.office_list)
         self.export_button.clicked.connect(self._ask_export)
         self.add_unit.clicked.connect(self._add_unit)
@@ -289,12 +313,19 @@ class SchedulePanel(QWidget):
         self.tasks.run(read, self._show, self._refused)
 
     def _show(self, found: tuple[list[ReceptionDay], date]) -> None:
+        row = self.table.currentRow()
+        chosen = self.days[row].day_id if 0 <= row < len(self.days) and self.table.selectedItems() else ""
         self.days, today = found
         if self.day.date() < QDate(today.year, today.month, today.day):
             self.day.setDate(QDate(today.year, today.month, today.day))
         fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.place, "、".join(d.unit_names),
                                  f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting),
                                  _office(d.day, today)) for d in self.days])
+        self.table.clearSelection()  # the day chosen stays chosen when a day is added before it
+        self.table.setCurrentCell(-1, -1)
+        for index, d in enumerate(self.days):
+            if d.day_id == chosen:
+                self.table.selectRow(index)
         self.refreshed.emit()
 
     def generate(self) -> None:
@@ -327,6 +358,28 @@ class SchedulePanel(QWidget):
 
             added = reception.add_day(hall, actor, day, leaders=names, topics=topics, units=units)
             return f"已添加接访日：{added.title}", reception.schedule_notes(hall, [added.day])
+
+        self.tasks.run(run, self._done, self._refused)
+
+    def update_selected(self) -> None:
+        """The chosen day's leaders, topics and units changed (a leader called away); what is left empty stays."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.days) or not self.table.selectedItems():
+            set_tone(self.message, "error", "请先在下表中选择要修改的接访日")
+            return
+        day = self.days[row]
+        kept_units = [self.unit_box.itemData(self.unit_box.findText(n), Qt.ItemDataRole.UserRole)
+                      for n in day.unit_names]
+        actor, day_id, place = self.actor, day.day_id, day.place
+        leaders, topics = self._names() or list(day.leaders), self.topics.text().strip() or day.topics
+        units = list(self.units) or [str(c) for c in kept_units if c]
+
+        def run(hall: Hall) -> tuple[str, str]:
+            from desktop.services import reception
+
+            changed = reception.update_day(hall, actor, day_id, leaders=leaders, place=place, topics=topics,
+                                           units=units)
+            return f"已修改接访日：{changed.title}", ""
 
         self.tasks.run(run, self._done, self._refused)
 

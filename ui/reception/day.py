@@ -73,6 +73,9 @@ def _dossier_html(d: Dossier) -> str:
         head += "<p style='color:#7a4b00;'>（显示完整个人信息，已记录查看）</p>"
     if a.summary:
         head += f"<p><b>本次诉求：</b>{escape(a.summary)}</p>"
+    # which of the cases below the 批示 and 包案 are recorded on (the list no longer has the number)
+    head += (f"<p><b>批示记入事项：</b>{escape(a.case_number)}</p>" if a.case_number else
+             "<p style='color:#7a4b00;'>尚未登记信访事项：请窗口先登记（或为预约关联事项），再记录批示</p>")
     parts = [head, f"<h3>此前信访事项（{len(d.cases)}件）</h3>"]
     if not d.cases:
         parts.append("<p>无此前信访事项：初次来访。</p>")
@@ -292,7 +295,8 @@ class LeaderDayScreen(QWidget):
         received = sum(1 for a in self.rows if a.status == "已接待")
         waiting = sum(1 for a in self.rows if a.status == "候补")  # on the list, but not (yet) received today
         self.summary.setText((f"共{len(self.rows) - waiting}批次，已接待{received}批次"
-                              + (f"；候补{waiting}批次" if waiting else "")) if self.days else "近期没有领导接访日")
+                              + (f"；候补{waiting}批次" if waiting else "")) if self.days
+                             else "近期没有领导接访日：请在“接访安排”中按规则生成，或另加接访日")
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.rows))
         for r, a in enumerate(self.rows):
@@ -345,6 +349,14 @@ class LeaderDayScreen(QWidget):
             self._clear_units()
         self.current = self.rows[row]
         self.open_dossier(reveal=False)
+
+    def unsaved_work(self) -> str:
+        """The visitors whose 批示 or 决定 is typed and not saved, in words ("" when none)."""
+        waiting = dict(self.drafts)
+        if self.current is not None and (self.instruction.toPlainText().strip() or self.decision.text().strip()):
+            waiting[self.current.appointment_id] = (self.instruction.toPlainText(), self.decision.text())
+        names = [a.name for a in self.rows if a.appointment_id in waiting]
+        return f"{'、'.join(names)}的批示" if names else ""
 
     def open_dossier(self, *, reveal: bool) -> None:
         """The dossier of the selected visitor; ``reveal`` is the deliberate 显示完整信息 (audited once)."""

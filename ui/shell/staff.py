@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.roles import Actor, WindowRole
 from ui.common.widgets import Header, role_name
@@ -100,7 +109,9 @@ class StaffWindow(QMainWindow):
         self.lock_page.locked_out.connect(self._locked_out)
         self.lock_page.sign_out_requested.connect(self.sign_out)
         self.lock_button.clicked.connect(lambda: self.lock(idle=False))
-        self.sign_out_button.clicked.connect(self.sign_out)
+        self.sign_out_button.clicked.connect(self.request_sign_out)
+        self.confirm: QMessageBox | None = None
+        self._leaving = False  # closing confirmed: nothing more to ask
         self.idle.idle.connect(lambda: self.lock(idle=True))
 
         self.failed_page.quit_requested.connect(self.close)
@@ -180,6 +191,32 @@ class StaffWindow(QMainWindow):
         self.actor = None
         self._show_session_controls(False)
 
+    def unsaved_work(self) -> str:
+        """What the work on screen holds unsaved, in words ("" when nothing): a work widget may say so."""
+        describe = getattr(self.work, "unsaved_work", None)
+        return str(describe()) if callable(describe) else ""
+
+    def request_sign_out(self) -> None:
+        """退出登录; with something typed and not saved, asked first: signing out would lose it."""
+        unsaved = self.unsaved_work()
+        if unsaved:
+            self._ask_to_leave("退出登录", f"{unsaved}尚未保存，退出登录后将丢失。仍要退出登录吗？", self.sign_out)
+        else:
+            self.sign_out()
+
+    def _ask_to_leave(self, title: str, question: str, leave_anyway: Callable[[], None]) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, question, parent=self)
+        leave = box.addButton("仍要退出", QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton("返回继续填写", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.buttonClicked.connect(lambda button: leave_anyway() if button is leave else None)
+        self.confirm = box
+        box.open()
+
+    def _close_anyway(self) -> None:
+        self._leaving = True
+        self.close()
+
     def sign_out(self) -> None:
         if self.actor is not None:
             actor = self.actor
@@ -234,6 +271,11 @@ class StaffWindow(QMainWindow):
         self.screen_unlocked.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = "" if self._leaving else self.unsaved_work()
+        if unsaved:  # closing the program would lose it as signing out would: asked first
+            event.ignore()
+            self._ask_to_leave("关闭程序", f"{unsaved}尚未保存，关闭程序后将丢失。仍要关闭吗？", self._close_anyway)
+            return
         self.idle.detach()
         self.sync.stop()
         if self.actor is not None:

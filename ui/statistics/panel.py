@@ -10,10 +10,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -136,19 +138,33 @@ class StatisticsPanel(QWidget):
         month_box = QGroupBox("月度指标（“—”表示当月没有可计算的事项）")
         QVBoxLayout(month_box).addWidget(self.months)
         channel_box = QGroupBox("按渠道")
-        QVBoxLayout(channel_box).addWidget(self.channels)
         topic_box = QGroupBox("内容分类前十")
-        QVBoxLayout(topic_box).addWidget(self.topics)
+        for box, table in ((channel_box, self.channels), (topic_box, self.topics)):
+            inside = QVBoxLayout(box)
+            inside.addWidget(table)
+            inside.addStretch(1)  # the shorter table stays at the top of its box
         lower = QHBoxLayout()
         lower.addWidget(channel_box, 3)
         lower.addWidget(topic_box, 2)
 
-        layout = QVBoxLayout(self)
+        # every table as tall as its rows, the page scrolling as a whole: on a 1366×768 screen the lower
+        # tables were squeezed to a row and a half, each with its own scroll bar
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.backlog)
         layout.addWidget(month_box)
-        layout.addLayout(lower, 1)
+        layout.addLayout(lower)
+        layout.addStretch(1)
+        page = QScrollArea()
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(page)
 
         self.tasks.busy_changed.connect(self._busy)
         self.year.currentIndexChanged.connect(lambda _index: self.reload())
@@ -202,6 +218,8 @@ class StatisticsPanel(QWidget):
         _fill(self.channels, [channel_cells(row) for row in dashboard.channels], RATE_COLUMNS["channel"])
         _fill(self.topics, [(rank, t.topic_name, t.batches, t.persons)
                             for rank, t in enumerate(dashboard.top_topics, start=1)])
+        for table in (self.channels, self.topics):
+            _fit_rows(table)
         b = dashboard.backlog
         self.backlog.setText("" if b is None else (
             f"当前积案（{dashboard.computed_on.isoformat()}）：在办 {b.open_cases:,} 件，已超期 {b.overdue:,} 件，"
