@@ -248,3 +248,28 @@ def test_new_registration_over_unsaved_typing_asks_first(qtbot: QtBot, counter: 
 
     qtbot.keyClick(panel.name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # nothing typed: no question
     assert panel.confirmation is box and not box.isVisible()
+
+
+def test_a_refused_save_keeps_the_last_typing_as_draft_and_shows_the_field(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    panel = counter.registration
+    panel.document_type.setCurrentIndex(panel.document_type.findData("护照"))
+    panel.id_number.setText("E12345678")
+    panel.name.setText("John Smith")
+    panel.phone.setText("+44 2079")  # too short for a number abroad
+    panel.request.setPlainText("反映房东拒不退还租房押金")  # typed just before Ctrl+S: no draft of it yet
+    panel.form_scroll.verticalScrollBar().setValue(panel.form_scroll.verticalScrollBar().maximum())
+    with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
+        qtbot.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "+852" in panel.field_messages["phone"].text()  # said under the field, which has the focus
+    assert panel.phone.hasFocus() and panel.phone.visibleRegion().boundingRect().height() > 0
+    with qtbot.waitSignal(panel.draft_saved, timeout=10_000):  # the program may die now: nothing is lost
+        pass
+    (draft,) = my_drafts(sqlite_hall, clerk, "registration")
+    assert draft.data["request"] == "反映房东拒不退还租房押金" and draft.data["phone"] == "+44 2079"
+
+    panel.phone.setText("+44 20 7946 0958")
+    with qtbot.waitSignal(panel.registered, timeout=20_000):
+        panel.save()
+    assert panel.last_result is not None and panel.last_result.view is not None
+    assert panel.last_result.view.petitioner.phone == "+442079460958"

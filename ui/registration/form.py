@@ -861,11 +861,19 @@ class RegistrationPanel(QWidget):
         text = user_message(error, "登记")
         field = getattr(error, "field", "")
         key = {"name": "name", "id_number": "id_number", "document_number": "id_number", "phone": "phone",
+               "mobile": "phone", "landline": "phone",
                "region_code": "region_code", "persons_count": "persons_count", "诉求内容": "request",
                "representatives": "persons_count"}.get(field, "")
         if key in self.field_messages:
             set_tone(self.field_messages[key], "error", text)
+        fields: dict[str, QWidget] = {"name": self.name, "id_number": self.id_number, "phone": self.phone,
+                                      "region_code": self.region, "persons_count": self.persons_count,
+                                      "request": self.request}
+        if key in fields:  # the clerk is taken to what to correct, wherever the form was scrolled
+            fields[key].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.form_scroll.ensureWidgetVisible(fields[key], 0, 60)
         self._say(text + "。已填写的内容仍在，改正后再保存", "error")
+        self._changed()  # what was typed just before saving is kept as the draft too (saving had stopped it)
 
     def _registered(self, done: _Registered) -> None:
         result = done.result
