@@ -273,3 +273,13 @@ def test_a_refused_save_keeps_the_last_typing_as_draft_and_shows_the_field(
         panel.save()
     assert panel.last_result is not None and panel.last_result.view is not None
     assert panel.last_result.view.petitioner.phone == "+442079460958"
+
+
+def test_the_queue_strip_shows_a_minority_name_and_a_case_number_whole(window_counter: CounterWork) -> None:
+    bar = window_counter.queue
+    assert bar is not None
+    for field, text in ((bar.visitor_name, "阿依古丽·买买提"), (bar.case_field, "XF-20261205-K01-00254-C")):
+        field.setText(text)
+        field.setCursorPosition(0)
+        assert field.fontMetrics().horizontalAdvance(text) <= field.width() - 12, text
+    assert bar.width() <= 1366 and bar.minimumSizeHint().width() <= 1366
