@@ -99,7 +99,10 @@ def _reference(hall: Hall) -> _Reference:
     taxonomy = load_taxonomy()
     topics = [Choice(t.code, taxonomy.full_name(t.code), (*name_search_keys(t.name), *t.keywords))
               for t in taxonomy]
-    return _Reference(region_choices, topics, home, hall.settings.device_code)
+    # The window the visitor was received at, in words (printed on the receipt): this PC's window number,
+    # never its device code (K01 meant nothing to a visitor at window 1).
+    window = f"{hall.settings.queue_window}号窗口" if hall.settings.queue_window else ""
+    return _Reference(region_choices, topics, home, window)
 
 
 def _representatives_refusal(count: int) -> str | None:
