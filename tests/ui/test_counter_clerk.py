@@ -287,7 +287,7 @@ def test_the_queue_strip_shows_a_minority_name_and_a_case_number_whole(window_co
 
 def test_the_receipt_names_the_window_not_the_pcs_device_code(window_counter: CounterWork) -> None:
     panel = window_counter.registration
-    assert panel.window_field.text() == "3号窗口" != panel.ctx.settings.device_code  # this PC's window in the hall queue
+    assert panel.window_field.text() == "3号窗口" != panel.ctx.settings.device_code  # its window in the queue
 
 
 def test_without_a_window_number_the_form_makes_no_window_up(counter: CounterWork) -> None:
