@@ -292,3 +292,31 @@ def test_the_receipt_names_the_window_not_the_pcs_device_code(window_counter: Co
 
 def test_without_a_window_number_the_form_makes_no_window_up(counter: CounterWork) -> None:
     assert counter.registration.window_field.text() == ""  # was the device code (K01) on every receipt
+
+
+def test_what_was_typed_just_before_signing_out_comes_back(  # type: ignore[no-untyped-def]
+        qtbot: QtBot, sqlite_hall: Hall, open_window, make_account) -> None:
+    from desktop.domain.access import Role
+    from desktop.services.changes import Topic
+    from tests.ui.conftest import sign_in
+    from ui.registration.form import RegistrationPanel
+
+    make_account("wangli", "王丽", Role.CLERK)
+    window = open_window("counter")
+    sign_in(qtbot, window, "wangli")
+    panel = window.findChild(RegistrationPanel)
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel._defaults.get("channel") == "走访", timeout=10_000)  # the form is ready
+    panel.name.setText("欧阳娜娜")
+    panel.name.textEdited.emit("欧阳娜娜")  # typed, and at once 退出登录: the draft's timer has not fired
+    assert panel._draft_timer.isActive()
+    with qtbot.waitSignal(window.ctx.tasks.changed, timeout=10_000,
+                          check_params_cb=lambda changes: Topic.DRAFTS in changes.topics):
+        qtbot.mouseClick(window.sign_out_button, Qt.MouseButton.LeftButton)
+    assert window.actor is None
+    sign_in(qtbot, window, "wangli")
+    again = window.findChild(RegistrationPanel)
+    assert again is not None and again is not panel
+    with qtbot.waitSignal(again.ready, timeout=10_000):
+        pass
+    assert again.name.text() == "欧阳娜娜" and "已恢复" in again.message.text()

@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QHideEvent, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -665,11 +665,11 @@ class RegistrationPanel(QWidget):
         if not self._restoring and self.last_result is None:  # a saved form is no draft: it would come back
             self._draft_timer.start()
 
-    def _save_draft(self) -> None:
+    def _save_draft(self, *, now: bool = False) -> None:
         values = self.values()
         if not worth_keeping(values, self._defaults):
             return
-        if self.background.busy:
+        if self.background.busy and not now:
             self._draft_timer.start()
             return
         actor, draft_id = self.actor, self.draft_id
@@ -692,7 +692,13 @@ class RegistrationPanel(QWidget):
         """Keep what is typed now (the window is closing or locking)."""
         if self._draft_timer.isActive():
             self._draft_timer.stop()
-            self._save_draft()
+            self._save_draft(now=True)  # the operation runs even if this form is gone by then
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Signing out, locking, closing or another tab: what was typed in the last moment is kept too
+        (the form used to go with the session before its draft timer fired)."""
+        self.flush_draft()
+        super().hideEvent(event)
 
     # -- materials --------------------------------------------------------------------------------
 
