@@ -116,7 +116,7 @@ def test_classifying_starts_from_the_registered_topic_not_the_first_nature(
     # The clerk reads that it was done, beside the case, at 1366×768 too (the case read again keeps the line).
     note = search.reveal_note
     qtbot.waitUntil(lambda: search.current is not None and search.current.case_number == wages, timeout=10_000)
-    assert note.isVisible() and f"已分类：{wages}" in note.text()
+    assert note.isVisible() and f"已分类：{wages}（申诉求决类）" in note.text()
     assert note.width() >= note.sizeHint().width() or note.wordWrap()
     assert note.geometry().right() <= note.parentWidget().width()
     view = cases.load_case(sqlite_hall, clerk, wages).view
