@@ -320,3 +320,33 @@ def test_what_was_typed_just_before_signing_out_comes_back(  # type: ignore[no-u
     with qtbot.waitSignal(again.ready, timeout=10_000):
         pass
     assert again.name.text() == "欧阳娜娜" and "已恢复" in again.message.text()
+
+
+def test_the_transfer_form_needs_no_unit_typed_again(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
+                                                     clerk: Actor) -> None:
+    from desktop.documents.model import DocumentKind
+    from desktop.services import case_actions
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+    from ui.desk.cases import CaseDesk
+    from ui.printing.preview import PrintPreviewDialog
+
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=541), topic_code="0201")).case_number
+    case_actions.perform(sqlite_hall, clerk, number, "classify", {"nature": "申诉求决类", "topic_code": "0201"})
+    proposal = case_actions.route_proposal(sqlite_hall, clerk, number)
+    assert proposal.organisation is not None
+    case_actions.perform(sqlite_hall, clerk, number, "transfer", {"organisation_code": proposal.organisation.code})
+    with qtbot.waitSignal(counter.search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    desk = counter.desk.findChild(CaseDesk)
+    assert desk is not None
+    desk.print_button.choose(DocumentKind.TRANSFER_FORM)
+    fields = desk.print_button.form
+    assert fields is not None and fields.isVisible()
+    unit = fields.inputs["organisation_code"]
+    assert unit.text() == "" and "已转送" in unit.placeholderText()  # the clerk is told it may stay empty
+    with qtbot.waitSignal(desk.print_button.opened, timeout=20_000) as opened:
+        qtbot.mouseClick(fields.ok_button, Qt.MouseButton.LeftButton)
+    preview = opened.args[0]
+    assert isinstance(preview, PrintPreviewDialog) and preview.doc.kind is DocumentKind.TRANSFER_FORM
+    preview.reject()
