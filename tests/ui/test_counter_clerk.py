@@ -13,6 +13,7 @@ from desktop.services.context import Actor, Hall
 from desktop.services.drafts import my_drafts
 from tests.conftest import make_settings
 from tests.helpers import valid_id
+from ui.common.choice import ChoiceBox
 from ui.counter.work import CounterWork
 from ui.shell.context import WorkContext
 
@@ -123,6 +124,13 @@ def test_classifying_starts_from_the_registered_topic_not_the_first_nature(
     assert (view.nature, view.topic_code) == ("申诉求决类", "0201")
 
     dialog = classify_dialog(bare)  # nothing known: no class is taken for the clerk
+    topic = dialog.fields["topic_code"]
+    assert isinstance(topic, ChoiceBox)
+    for typed in ("qx", "欠薪", "tqgz"):  # a keyword or pinyin initials, as on the registration form
+        matcher = topic._matcher  # what the drop-down lists for the typed text (the popup itself is left shut)
+        matcher.set_needle(typed)
+        found = [matcher.data(matcher.index(row, 0)) for row in range(matcher.rowCount())]
+        assert "劳动和社会保障/拖欠工资" in found, typed
     assert dialog.fields["nature"].currentText() == "（请选择）" and dialog.values()["nature"] == ""
     with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)

@@ -90,15 +90,15 @@ class _Registered:
 
 def _reference(hall: Hall) -> _Reference:
     from desktop.domain.identity import name_search_keys
-    from desktop.services.reference import load_regions, load_taxonomy
+    from desktop.services.reference import load_regions
 
     regions = load_regions()
     home = hall.settings.region_code
     inside = [r for r in regions.all() if r.code.startswith(home[:6])] or regions.all()
     region_choices = [Choice(r.code, regions.full_name(r.code), tuple(name_search_keys(r.name))) for r in inside]
-    taxonomy = load_taxonomy()
-    topics = [Choice(t.code, taxonomy.full_name(t.code), (*name_search_keys(t.name), *t.keywords))
-              for t in taxonomy]
+    from desktop.services.reference import topic_choices
+
+    topics = [Choice(t.code, t.name, t.keys) for t in topic_choices()]  # keywords' pinyin too (欠薪: qx)
     # The window the visitor was received at, in words (printed on the receipt): this PC's window number,
     # never its device code (K01 meant nothing to a visitor at window 1).
     window = f"{hall.settings.queue_window}号窗口" if hall.settings.queue_window else ""
