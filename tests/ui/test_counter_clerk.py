@@ -358,3 +358,23 @@ def test_the_transfer_form_needs_no_unit_typed_again(qtbot: QtBot, counter: Coun
     preview = opened.args[0]
     assert isinstance(preview, PrintPreviewDialog) and preview.doc.kind is DocumentKind.TRANSFER_FORM
     preview.reject()
+
+
+def test_a_queue_key_pressed_in_vain_says_why(qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall) -> None:
+    from desktop.domain.queue import QueueAction, TicketSource, why_not
+    from desktop.services import queue
+
+    bar = window_counter.queue
+    assert bar is not None
+    bar.act(QueueAction.FINISH)  # nobody at the window yet
+    assert "没有号" in bar.message.text() and "F3" in bar.message.text()
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    with qtbot.waitSignal(bar.acted, timeout=10_000):
+        bar.act(QueueAction.CALL)
+    qtbot.waitUntil(lambda: bar.view is not None and bar.view.current is not None, timeout=10_000)
+    qtbot.keyClick(bar.window().focusWidget() or bar.window(), Qt.Key.Key_F3)  # the next one, but A001 is here
+    assert "A001 号还在本窗口" in bar.message.text() and "F9 办结" in bar.message.text()
+    assert not bar.tasks.busy and bar.view is not None and bar.view.current is not None
+    assert bar.view.current.number == "A001"
+    assert why_not(QueueAction.FINISH, bar.view.current) is None

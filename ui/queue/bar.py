@@ -35,6 +35,7 @@ from desktop.domain.queue import (
     Ticket,
     TicketSource,
     WindowType,
+    why_not,
     window_actions,
 )
 from ui.common.widgets import fill_table, label, message_label, read_only_table, set_tone
@@ -319,10 +320,15 @@ class QueueBar(QFrame):
 
     def act(self, action: QueueAction) -> None:
         """One of the clerk's keys; refused actions say why (the service decides)."""
-        if self.tasks.busy or not self.buttons[action].isEnabled():
+        ticket = self.view.current if self.view is not None else None
+        if self.tasks.busy:
+            return
+        if not self.buttons[action].isEnabled():  # a key pressed in vain says why (F3 with a visitor still here)
+            reason = why_not(action, ticket) if self.view is not None else None
+            if reason is not None:
+                self._say(reason, "notice")
             return
         window = self.window_number
-        ticket = self.view.current if self.view is not None else None
         transfer = self.transfer_to.currentData() if action is QueueAction.TRANSFER else None
         case = self.case_field.text().strip() or None if action is QueueAction.FINISH else None
 
