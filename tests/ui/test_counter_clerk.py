@@ -378,3 +378,17 @@ def test_a_queue_key_pressed_in_vain_says_why(qtbot: QtBot, window_counter: Coun
     assert not bar.tasks.busy and bar.view is not None and bar.view.current is not None
     assert bar.view.current.number == "A001"
     assert why_not(QueueAction.FINISH, bar.view.current) is None
+
+
+def test_a_long_request_does_not_push_the_deadlines_out_of_sight(qtbot: QtBot, counter: CounterWork,
+                                                                 sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    letter = ("本人在浦阳街道某建筑工地务工，老板拖欠工资三个月共计两万三千元😡，多次讨要无果。" * 200)[:5000]
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=561), request=letter)).case_number
+    with qtbot.waitSignal(counter.search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    text = counter.search.detail.toPlainText()
+    assert text.index("期限") < text.index("诉求") and text.index("分类") < text.index("诉求")
+    assert letter in text  # the whole request is still there, after them
