@@ -210,7 +210,8 @@ class RepresentativesEditor(QWidget):
 class RepeatPanel(QWidget):
     """The visitor's earlier cases, and whether this is a first visit, a repeat, or refused."""
 
-    COLUMNS = ("案件编号", "登记日期", "状态", "当前期限", "承办单位", "同一事项")
+    # 同一事项 beside the number: at 1366×768 the last columns are out of sight, and this one decides 重复访.
+    COLUMNS = ("案件编号", "同一事项", "登记日期", "状态", "当前期限", "承办单位")
 
     def __init__(self) -> None:
         super().__init__()
@@ -245,9 +246,10 @@ class RepeatPanel(QWidget):
         else:
             text = f"{history.message}；此人此前共有 {len(history.earlier)} 件事项"
         set_tone(self.verdict, tone, text)
-        fill_table(self.table, [(visit.summary.case_number, visit.summary.received_on.isoformat(), visit.summary.state,
+        fill_table(self.table, [(visit.summary.case_number, "是" if visit.same_matter else "",
+                                 visit.summary.received_on.isoformat(), visit.summary.state,
                                  visit.summary.next_due.isoformat() if visit.summary.next_due else "—",
-                                 visit.organisation or "—", "是" if visit.same_matter else "")
+                                 visit.organisation or "—")
                                 for visit in history.earlier])
 
 
