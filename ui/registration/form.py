@@ -290,7 +290,7 @@ class RegistrationPanel(QWidget):
         self.id_number.setPlaceholderText("18位身份证号码，可刷身份证（F2）")
         self.name = QLineEdit()
         self.phone = QLineEdit()
-        self.phone.setPlaceholderText("手机或固定电话，用于告知和查询码")
+        self.phone.setPlaceholderText("手机或带区号的固定电话，境外号码加“+”和国家或地区代码；用于告知和查询码")
         self.address = QLineEdit()
         self.card_line = label("", "hint")
         self.read_card_button = secondary_button("读身份证 (F2)")
