@@ -90,14 +90,12 @@ class _Registered:
 
 def _reference(hall: Hall) -> _Reference:
     from desktop.domain.identity import name_search_keys
-    from desktop.services.reference import load_regions
+    from desktop.services.reference import load_regions, topic_choices
 
     regions = load_regions()
     home = hall.settings.region_code
     inside = [r for r in regions.all() if r.code.startswith(home[:6])] or regions.all()
     region_choices = [Choice(r.code, regions.full_name(r.code), tuple(name_search_keys(r.name))) for r in inside]
-    from desktop.services.reference import topic_choices
-
     topics = [Choice(t.code, t.name, t.keys) for t in topic_choices()]  # keywords' pinyin too (欠薪: qx)
     # The window the visitor was received at, in words (printed on the receipt): this PC's window number,
     # never its device code (K01 meant nothing to a visitor at window 1).
