@@ -227,10 +227,18 @@ def test_a_called_id_card_ticket_fills_the_form_and_the_next_call_starts_a_new_o
     assert (panel.id_number.text(), panel.queue_number.text(), panel.request.toPlainText()) == (second, "A002", "")
 
     assert panel.take_visitor(second, "欧阳娜娜") and "没有替换" not in panel.message.text()  # the same person
-    panel.name.setText("欧阳娜娜的代理人")  # the clerk typed for someone: that is never replaced
+    # 欧阳娜娜 only asked and left (办结 without a registration); nothing was typed for her: the next
+    # ID-card visitor replaces her in the form, and no draft of her is left to come back.
+    assert panel.untouched_fill() and my_drafts(sqlite_hall, clerk, "registration") == []
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=valid_id(seq=534),
+                       name="张建国")
     call()
-    qtbot.waitUntil(lambda: "王芳" in panel.message.text(), timeout=10_000)
-    assert panel.name.text() == "欧阳娜娜的代理人" and panel.id_number.text() == second
+    qtbot.waitUntil(lambda: panel.name.text() == "王芳", timeout=10_000)
+    assert (panel.id_number.text(), panel.queue_number.text()) == (third, "A003")
+    panel.name.setText("王芳的代理人")  # the clerk typed for someone: that is never replaced
+    call()
+    qtbot.waitUntil(lambda: "张建国" in panel.message.text(), timeout=10_000)
+    assert panel.name.text() == "王芳的代理人" and panel.id_number.text() == third
     assert "没有替换" in panel.message.text()
 
 

@@ -278,6 +278,7 @@ class RegistrationPanel(QWidget):
         self._defaults = blank()
         self._card_values: dict[str, str] = {}
         self.confirmation: QMessageBox | None = None  # 新登记 over unsaved typing asks first
+        self._filled: dict[str, Any] | None = None  # what a called ticket put in, until the clerk types
         self.clear_button: QAbstractButton | None = None
 
         # -- who came -------------------------------------------------------------------------
@@ -546,6 +547,7 @@ class RegistrationPanel(QWidget):
     def set_values(self, values: dict[str, Any]) -> None:
         """Fill every field (a restored draft, a new form); no draft is written for it."""
         self._restoring = True
+        self._filled = None
         try:
             def pick(combo: QComboBox, value: Any) -> None:
                 index = combo.findData(str(value or ""))
@@ -823,10 +825,18 @@ class RegistrationPanel(QWidget):
             self.window_field.setText(window)
         self._check_id()
         self._say(f"已填入持证取号的来访人 {name}（{queue_number or '排队号'}），请核对", "ok")
-        self._changed()
+        self._filled = self.values()  # no draft of it yet: nothing has been typed for this visitor
         self._history_timer.start()
         self.phone.setFocus()
         return True
+
+    def untouched_fill(self) -> bool:
+        """Whether the form holds only what :meth:`take_visitor` put in (the next call may replace it)."""
+        if self._filled is None or self.last_result is not None:
+            return False
+        called = ("queue_number", "window")  # set for the next ticket as soon as it is called
+        now = self.values()
+        return all(now[key] == value for key, value in self._filled.items() if key not in called)
 
     # -- saving -----------------------------------------------------------------------------------
 
