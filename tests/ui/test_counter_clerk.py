@@ -400,3 +400,16 @@ def test_a_long_request_does_not_push_the_deadlines_out_of_sight(qtbot: QtBot, c
     text = counter.search.detail.toPlainText()
     assert text.index("期限") < text.index("诉求") and text.index("分类") < text.index("诉求")
     assert letter in text  # the whole request is still there, after them
+
+
+def test_the_representatives_table_is_there_for_a_group_only(counter: CounterWork) -> None:
+    panel = counter.registration
+    assert not panel.representatives.isVisible()  # one visitor: no empty table to scroll past
+    panel.persons_count.setValue(3)
+    assert panel.representatives.isVisible()
+    panel.persons_count.setValue(1)
+    assert not panel.representatives.isVisible()
+    panel.set_values({**panel._defaults, "representatives": [{"name": "代表一", "id_number": valid_id(seq=571)}]})
+    assert panel.representatives.isVisible() and panel.representatives.values()[0]["name"] == "代表一"
+    panel.set_values(panel._defaults)  # 新登记: one visitor again
+    assert not panel.representatives.isVisible()

@@ -346,6 +346,7 @@ class RegistrationPanel(QWidget):
 
         # -- messages and buttons ---------------------------------------------------------------
         self.field_messages: dict[str, QLabel] = {}
+        self._captions: dict[str, QLabel] = {}
         self.message = message_label()
         self.draft_state = label("", "hint")
         self.save_button = QPushButton("保存登记并打印回执 (Ctrl+S)")
@@ -412,6 +413,7 @@ class RegistrationPanel(QWidget):
         self._draft_timer = self._timer(AUTOSAVE_MS, self._save_draft)
         self._wire()
         self._agent_toggled(False)
+        self._count_changed(self.persons_count.value())
         self._load()
 
     # -- building ---------------------------------------------------------------------------------
@@ -443,6 +445,7 @@ class RegistrationPanel(QWidget):
                 text.setObjectName("field")
                 text.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 grid.addWidget(text, 2 * index, 0)
+                self._captions[caption] = text
             grid.addWidget(widget, 2 * index, 1)
             if key:
                 note = message_label()
@@ -578,6 +581,7 @@ class RegistrationPanel(QWidget):
             self._show_materials({})
             for note in self.field_messages.values():
                 set_tone(note, "", "")
+            self._count_changed(self.persons_count.value())  # the representatives' table as the values say
         finally:
             self._restoring = False
 
@@ -622,6 +626,11 @@ class RegistrationPanel(QWidget):
         self._check_phone_field(self.phone, "phone")
 
     def _count_changed(self, count: int) -> None:
+        # The representatives' table is for a group: one visitor's form is shorter by it (at 1366×768 the
+        # clerk scrolled past an empty table on every registration).
+        group = count >= 2 or bool(self.representatives.values())
+        self.representatives.setVisible(group)
+        self._captions["代表"].setVisible(group)
         note = self.field_messages["persons_count"]
         if count >= 5 and not self.representatives.values():
             set_tone(note, "notice", "五人以上的多人走访应推选代表（不超过5人），请添加代表")
