@@ -404,6 +404,11 @@ def test_a_long_request_does_not_push_the_deadlines_out_of_sight(qtbot: QtBot, c
 
 def test_the_representatives_table_is_there_for_a_group_only(counter: CounterWork) -> None:
     panel = counter.registration
+    assert not panel.agent_name.isVisible()  # nor the agent's fields without an agent
+    panel.has_agent.setChecked(True)
+    assert panel.agent_name.isVisible() and panel.agent_name.isEnabled() and panel.agent_phone.isVisible()
+    panel.has_agent.setChecked(False)
+    assert not panel.agent_phone.isVisible()
     assert not panel.representatives.isVisible()  # one visitor: no empty table to scroll past
     panel.persons_count.setValue(3)
     assert panel.representatives.isVisible()

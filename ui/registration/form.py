@@ -638,8 +638,12 @@ class RegistrationPanel(QWidget):
             set_tone(note, "", "")
 
     def _agent_toggled(self, on: bool) -> None:
+        # Shown only with an agent (信访代办): three empty, greyed rows lengthened every other registration.
         for widget in (self.agent_name, self.agent_id_number, self.agent_phone):
             widget.setEnabled(on)
+            widget.setVisible(on)
+        for caption in ("代理人姓名", "代理人证件号码", "代理人电话"):
+            self._captions[caption].setVisible(on)
 
     # -- the visitor's history ----------------------------------------------------------------------
 
