@@ -418,3 +418,20 @@ def test_the_representatives_table_is_there_for_a_group_only(counter: CounterWor
     assert panel.representatives.isVisible() and panel.representatives.values()[0]["name"] == "代表一"
     panel.set_values(panel._defaults)  # 新登记: one visitor again
     assert not panel.representatives.isVisible()
+
+
+def test_new_registration_over_a_ticket_fill_alone_asks_nothing(qtbot: QtBot, window_counter: CounterWork,
+                                                                sqlite_hall: Hall) -> None:
+    from desktop.domain.queue import QueueAction, TicketSource
+    from desktop.services import queue
+
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=valid_id(seq=581),
+                       name="欧阳娜娜")
+    bar, panel = window_counter.queue, window_counter.registration
+    assert bar is not None
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):
+        bar.act(QueueAction.CALL)
+    assert panel.name.text() == "欧阳娜娜" and panel.untouched_fill()
+    with qtbot.waitSignal(panel.background.settled, timeout=10_000):
+        qtbot.keyClick(panel.name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert panel.confirmation is None and panel.name.text() == ""  # nothing of the clerk's was there to lose

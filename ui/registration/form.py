@@ -953,8 +953,8 @@ class RegistrationPanel(QWidget):
         """新登记 (Ctrl+N): a form holding unsaved typing is emptied only once the clerk confirms."""
         if self.tasks.busy:
             return
-        if self.last_result is not None or not worth_keeping(self.values(), self._defaults):
-            self.new_form()
+        if self.last_result is not None or not worth_keeping(self.values(), self._defaults) or self.untouched_fill():
+            self.new_form()  # nothing of the clerk's would be lost
             return
         name = self.name.text().strip()
         box = QMessageBox(QMessageBox.Icon.Warning, "新登记",
