@@ -22,5 +22,5 @@ elif [ ! -f "$DB" ]; then
   .venv/bin/python -m desktop demo-data --cases "${DEMO_CASES:-20000}" --db "$DB"
 fi
 echo "== 演示打印：回执、号票和告知书保存为 PDF，在 ${PH_PRINTER_RECEIPTS#pdf:}"
-echo "== 演示账户：chuangkou1（窗口）、lingdao1（领导）、ducha1（督查）、guanli1（管理员），密码均为 Demo#2026xf"
+echo "== 演示账户：chuangkou1、chuangkou2（窗口）、lingdao1（领导）、ducha1（督查）、guanli1（管理员），密码均为 Demo#2026xf"
 exec .venv/bin/python -m desktop run --role "$ROLE" --db "$DB"

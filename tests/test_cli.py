@@ -39,6 +39,7 @@ def test_demo_data_rebuild_check_doctor_and_window(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     assert "400 件事项" in made.stdout
     assert "chuangkou1（接待窗口工作人员）" in made.stdout and "guanli1（系统管理员）" in made.stdout
+    assert "chuangkou2（接待窗口工作人员）" in made.stdout  # a second clerk for a second window
     again = _run("demo-data", "--cases", "10", "--db", str(db), env_dir=tmp_path)
     assert again.returncode == 2 and "--replace" in again.stderr  # never overwritten silently
     rebuilt = _run("rebuild-projections", "--check", "--db", str(db), env_dir=tmp_path)

@@ -35,6 +35,7 @@ __all__ = [
     "name_search_keys",
     "normalise_name",
     "to_halfwidth",
+    "unify_name_dots",
     "validate_document",
     "validate_international_phone",
     "validate_landline",
@@ -74,6 +75,11 @@ _CJK_RE: Final = re.compile(f"[{_CJK_CLASS}]")
 _CJK_SPACE_RE: Final = re.compile(f"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])")
 _CJK_DOT_RE: Final = re.compile(f"(?<=[{_CJK_CLASS}])\\.(?=[{_CJK_CLASS}])")
 _DOT_SPACE_RE: Final = re.compile(r"\s*·\s*")
+
+
+def unify_name_dots(text: str) -> str:
+    """Every middle-dot look-alike typed in a minority name (・ • ‧ …) as the one kept, "·"."""
+    return text.translate({ord(c): 0xB7 for c in _NAME_DOTS})
 
 
 def to_halfwidth(text: str) -> str:
@@ -594,6 +600,8 @@ def name_search_keys(name: str) -> list[str]:
     parts = [p for p in re.split(r"[\s·.]+", s) if p]
     if len(parts) > 1:
         keys["".join(parts).lower()] = None  # "阿依古丽买买提" typed without the dot
+        for part in parts:
+            keys[part.lower()] = None  # "买买提", "阿依古丽": the part of a minority name a clerk types
     for part in parts:
         low = part.lower()
         for i in range(len(low)):

@@ -82,6 +82,18 @@ def window_actions(current: Ticket | None) -> frozenset[QueueAction]:
     return frozenset(a for a, states in _ALLOWED.items() if a is not QueueAction.CALL and current.state in states)
 
 
+def why_not(action: QueueAction, current: Ticket | None) -> str | None:
+    """Why a window's key does nothing now, in words for the clerk (None: the key may be pressed)."""
+    if action in window_actions(current):
+        return None
+    if current is None:
+        return f"本窗口现在没有号，不能{_ACTION_NAMES[action]}：先按 F3 叫下一位"
+    if action is QueueAction.CALL:
+        return (f"{current.number} 号还在本窗口（{TICKET_STATE_NAMES[current.state]}）：先按 F9 办结，"
+                f"或 F6 过号、F7 转窗口，再叫下一位")
+    return f"{current.number} 号{TICKET_STATE_NAMES[current.state]}，不能{_ACTION_NAMES[action]}"
+
+
 _ACTION_NAMES: dict[QueueAction, str] = {
     QueueAction.CALL: "叫号",
     QueueAction.RECALL: "重呼",

@@ -546,6 +546,7 @@ def apply_synced_accounts(hall: Hall, actor: Actor, accounts: Sequence[SyncedAcc
 DEMO_PASSWORD = "Demo#2026xf"
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role], ...] = (
     ("chuangkou1", "王丽（演示）", Role.CLERK),
+    ("chuangkou2", "李娜（演示）", Role.CLERK),  # a second clerk at another window: drafts and cases of her own
     ("lingdao1", "陈志远（演示）", Role.LEADER),
     ("ducha1", "赵敏（演示）", Role.SUPERVISOR),
     ("guanli1", "孙涛（演示）", Role.ADMIN),

@@ -168,10 +168,6 @@ def matching(choices: Sequence[OrganisationChoice], text: str, limit: int = 20) 
     return [c for _s, _n, c in sorted(scored, key=lambda item: (item[0], item[1], item[2].code))][:limit]
 
 
-def topic_choices() -> list[tuple[str, str]]:
-    """(code, full name) of every topic, for a searchable picker."""
-    taxonomy = load_taxonomy()
-    return [(t.code, taxonomy.full_name(t.code)) for t in taxonomy]
 
 
 def route_proposal(hall: Hall, actor: Actor, case_ref: str, *, assign: bool = False) -> Proposal:

@@ -34,7 +34,7 @@ from desktop.domain.case import CaseView
 from desktop.domain.classification import Nature
 from desktop.domain.errors import ValidationError
 from desktop.domain.folding import fold_text
-from desktop.domain.identity import mask_id_number, mask_name, mask_phone, validate_phone
+from desktop.domain.identity import mask_id_number, mask_name, mask_phone, unify_name_dots, validate_phone
 from desktop.domain.number_query import NumberQuery, looks_like_full_number, read_number_query
 from desktop.domain.routing import OrganisationDirectory
 from desktop.services.audit import guard
@@ -121,7 +121,7 @@ def _clean(query: str) -> str:
 
 
 def _normalise(query: str) -> str:
-    query = unicodedata.normalize("NFKC", _clean(query)).strip()
+    query = unify_name_dots(unicodedata.normalize("NFKC", _clean(query))).strip()
     return re.sub(r"\s+", " ", query)
 
 
@@ -138,7 +138,7 @@ def classify_query(query: str) -> MatchKind:
         return MatchKind.CASE_NUMBER
     if re.fullmatch(r"[A-Za-z]+", q):
         return MatchKind.PINYIN
-    if _CJK.fullmatch(q) and len(q) <= 4:
+    if _CJK.fullmatch(q) and (len(q) <= 4 or "·" in q):  # a minority name is written with its dot
         return MatchKind.NAME
     return MatchKind.PHRASE
 

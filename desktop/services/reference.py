@@ -13,6 +13,7 @@ import functools
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -182,6 +183,27 @@ def _find_in_dir(directory: Path, default_name: str) -> Path:
         if candidate.is_file():
             return candidate
     return directory / default_name
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    code: str
+    name: str  # the full name, 劳动和社会保障/拖欠工资
+    keys: tuple[str, ...]  # what a search matches besides the name: its keywords, their pinyin and initials
+
+
+@functools.cache
+def topic_choices() -> tuple[TopicChoice, ...]:
+    """The shipped taxonomy's topics, to be picked by name, by a keyword (欠薪) or by their pinyin
+    initials (tqgz, qx) — the keywords' pinyin included, so the registration form and the 分类
+    dialog find the same topics."""
+    from desktop.domain.identity import name_search_keys
+
+    taxonomy = load_taxonomy()
+    return tuple(TopicChoice(topic.code, taxonomy.full_name(topic.code),
+                             tuple(dict.fromkeys(key for word in (topic.name, *topic.keywords)
+                                                 for key in (word, *name_search_keys(word)))))
+                 for topic in taxonomy)
 
 
 def load_taxonomy(path: Path | None = None) -> TopicTaxonomy:

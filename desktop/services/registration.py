@@ -166,7 +166,8 @@ def earlier_cases(session: Session, id_number: str, name: str, phone: str,
         select(CaseRow.case_id, CaseRow.case_number, CaseRow.received_on, CaseRow.topic_code,
                CaseRow.request, CaseRow.state)
         .where(CaseRow.case_id.in_(case_ids))
-        .order_by(CaseRow.received_on.desc()).limit(limit)
+        .order_by(CaseRow.received_on.desc(), CaseRow.received_at.desc(), CaseRow.case_number.desc())
+        .limit(limit)  # newest first, also within one day (two visits on the same day came in any order)
     )
     return [
         EarlierCase(r.case_id, r.case_number, r.received_on, r.topic_code, r.request, r.state,

@@ -111,3 +111,22 @@ def test_a_visitor_from_outside_the_mainland_is_registered_and_found_by_phone(ha
         found = find_cases(hall, clerk, typed)
         assert [c.case_number for c in found] == [number]
         assert found[0].phone == "+44******0958" and found[0].id_number == "E1*****78"
+
+
+def test_a_minority_name_is_found_by_any_of_its_parts_and_whole(hall: Hall, clerk: Actor) -> None:
+    number = register_visit(hall, clerk, form(name="阿依古丽·买买提", id_number=valid_id(seq=551))).case_number
+    for typed in ("买买提", "阿依古丽", "阿依古丽·买买提", "阿依古丽・买买提", "aygl"):
+        assert number in [c.case_number for c in find_cases(hall, clerk, typed)], typed
+    assert classify_query("阿依古丽·买买提") is MatchKind.NAME  # eight characters, but a name by its dot
+
+
+def test_a_visitors_earlier_cases_of_one_day_are_newest_first(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    from desktop.services.visits import visit_history
+
+    person = valid_id(seq=561)
+    numbers = []
+    for hour in range(3):  # three visits on one day, the serials not in the order of the times
+        numbers.append(register_visit(hall, clerk, form(id_number=person, request=f"反映第{hour}件事")).case_number)
+        clock.advance(hours=1)
+    history = visit_history(hall, clerk, id_number=person, name="", phone="", request="", topic_code="")
+    assert [v.summary.case_number for v in history.earlier] == numbers[::-1]

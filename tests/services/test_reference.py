@@ -312,3 +312,11 @@ def test_clear_caches_reloads() -> None:
     second = load_taxonomy()
     assert first is not second
     assert list(first) == list(second)
+
+
+def test_topics_are_found_by_keyword_and_by_the_keywords_pinyin_initials() -> None:
+    from desktop.services.reference import topic_choices
+
+    wages = next(t for t in topic_choices() if t.code == "0201")
+    assert wages.name == "劳动和社会保障/拖欠工资"
+    assert {"拖欠工资", "tqgz", "欠薪", "qx", "qianxin", "讨薪", "tx"} <= set(wages.keys)

@@ -13,6 +13,7 @@ from desktop.services.context import Actor, Hall
 from desktop.services.drafts import my_drafts
 from tests.conftest import make_settings
 from tests.helpers import valid_id
+from ui.common.choice import ChoiceBox
 from ui.counter.work import CounterWork
 from ui.shell.context import WorkContext
 
@@ -116,13 +117,20 @@ def test_classifying_starts_from_the_registered_topic_not_the_first_nature(
     # The clerk reads that it was done, beside the case, at 1366×768 too (the case read again keeps the line).
     note = search.reveal_note
     qtbot.waitUntil(lambda: search.current is not None and search.current.case_number == wages, timeout=10_000)
-    assert note.isVisible() and f"已分类：{wages}" in note.text()
+    assert note.isVisible() and f"已分类：{wages}（申诉求决类）" in note.text()
     assert note.width() >= note.sizeHint().width() or note.wordWrap()
     assert note.geometry().right() <= note.parentWidget().width()
     view = cases.load_case(sqlite_hall, clerk, wages).view
     assert (view.nature, view.topic_code) == ("申诉求决类", "0201")
 
     dialog = classify_dialog(bare)  # nothing known: no class is taken for the clerk
+    topic = dialog.fields["topic_code"]
+    assert isinstance(topic, ChoiceBox)
+    for typed in ("qx", "欠薪", "tqgz"):  # a keyword or pinyin initials, as on the registration form
+        matcher = topic._matcher  # what the drop-down lists for the typed text (the popup itself is left shut)
+        matcher.set_needle(typed)
+        found = [matcher.data(matcher.index(row, 0)) for row in range(matcher.rowCount())]
+        assert "劳动和社会保障/拖欠工资" in found, typed
     assert dialog.fields["nature"].currentText() == "（请选择）" and dialog.values()["nature"] == ""
     with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -219,10 +227,18 @@ def test_a_called_id_card_ticket_fills_the_form_and_the_next_call_starts_a_new_o
     assert (panel.id_number.text(), panel.queue_number.text(), panel.request.toPlainText()) == (second, "A002", "")
 
     assert panel.take_visitor(second, "欧阳娜娜") and "没有替换" not in panel.message.text()  # the same person
-    panel.name.setText("欧阳娜娜的代理人")  # the clerk typed for someone: that is never replaced
+    # 欧阳娜娜 only asked and left (办结 without a registration); nothing was typed for her: the next
+    # ID-card visitor replaces her in the form, and no draft of her is left to come back.
+    assert panel.untouched_fill() and my_drafts(sqlite_hall, clerk, "registration") == []
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=valid_id(seq=534),
+                       name="张建国")
     call()
-    qtbot.waitUntil(lambda: "王芳" in panel.message.text(), timeout=10_000)
-    assert panel.name.text() == "欧阳娜娜的代理人" and panel.id_number.text() == second
+    qtbot.waitUntil(lambda: panel.name.text() == "王芳", timeout=10_000)
+    assert (panel.id_number.text(), panel.queue_number.text()) == (third, "A003")
+    panel.name.setText("王芳的代理人")  # the clerk typed for someone: that is never replaced
+    call()
+    qtbot.waitUntil(lambda: "张建国" in panel.message.text(), timeout=10_000)
+    assert panel.name.text() == "王芳的代理人" and panel.id_number.text() == third
     assert "没有替换" in panel.message.text()
 
 
@@ -248,3 +264,174 @@ def test_new_registration_over_unsaved_typing_asks_first(qtbot: QtBot, counter: 
 
     qtbot.keyClick(panel.name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # nothing typed: no question
     assert panel.confirmation is box and not box.isVisible()
+
+
+def test_a_refused_save_keeps_the_last_typing_as_draft_and_shows_the_field(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    panel = counter.registration
+    panel.document_type.setCurrentIndex(panel.document_type.findData("护照"))
+    panel.id_number.setText("E12345678")
+    panel.name.setText("John Smith")
+    panel.phone.setText("+44 2079")  # too short for a number abroad
+    panel.request.setPlainText("反映房东拒不退还租房押金")  # typed just before Ctrl+S: no draft of it yet
+    panel.form_scroll.verticalScrollBar().setValue(panel.form_scroll.verticalScrollBar().maximum())
+    with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
+        qtbot.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "+852" in panel.field_messages["phone"].text()  # said under the field, which has the focus
+    assert panel.phone.hasFocus() and panel.phone.visibleRegion().boundingRect().height() > 0
+    with qtbot.waitSignal(panel.draft_saved, timeout=10_000):  # the program may die now: nothing is lost
+        pass
+    (draft,) = my_drafts(sqlite_hall, clerk, "registration")
+    assert draft.data["request"] == "反映房东拒不退还租房押金" and draft.data["phone"] == "+44 2079"
+
+    panel.phone.setText("+44 20 7946 0958")
+    with qtbot.waitSignal(panel.registered, timeout=20_000):
+        panel.save()
+    assert panel.last_result is not None and panel.last_result.view is not None
+    assert panel.last_result.view.petitioner.phone == "+442079460958"
+
+
+def test_the_queue_strip_shows_a_minority_name_and_a_case_number_whole(window_counter: CounterWork) -> None:
+    bar = window_counter.queue
+    assert bar is not None
+    for field, text in ((bar.visitor_name, "阿依古丽·买买提"), (bar.case_field, "XF-20261205-K01-00254-C")):
+        field.setText(text)
+        field.setCursorPosition(0)
+        assert field.fontMetrics().horizontalAdvance(text) <= field.width() - 12, text
+    assert bar.width() <= 1366 and bar.minimumSizeHint().width() <= 1366
+
+
+def test_the_receipt_names_the_window_not_the_pcs_device_code(window_counter: CounterWork) -> None:
+    panel = window_counter.registration
+    assert panel.window_field.text() == "3号窗口" != panel.ctx.settings.device_code  # its window in the queue
+
+
+def test_without_a_window_number_the_form_makes_no_window_up(counter: CounterWork) -> None:
+    assert counter.registration.window_field.text() == ""  # was the device code (K01) on every receipt
+
+
+def test_what_was_typed_just_before_signing_out_comes_back(  # type: ignore[no-untyped-def]
+        qtbot: QtBot, sqlite_hall: Hall, open_window, make_account) -> None:
+    from desktop.domain.access import Role
+    from desktop.services.changes import Topic
+    from tests.ui.conftest import sign_in
+    from ui.registration.form import RegistrationPanel
+
+    make_account("wangli", "王丽", Role.CLERK)
+    window = open_window("counter")
+    sign_in(qtbot, window, "wangli")
+    panel = window.findChild(RegistrationPanel)
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel._defaults.get("channel") == "走访", timeout=10_000)  # the form is ready
+    panel.name.setText("欧阳娜娜")
+    panel.name.textEdited.emit("欧阳娜娜")  # typed, and at once 退出登录: the draft's timer has not fired
+    assert panel._draft_timer.isActive()
+    with qtbot.waitSignal(window.ctx.tasks.changed, timeout=10_000,
+                          check_params_cb=lambda changes: Topic.DRAFTS in changes.topics):
+        qtbot.mouseClick(window.sign_out_button, Qt.MouseButton.LeftButton)
+    assert window.actor is None
+    sign_in(qtbot, window, "wangli")
+    again = window.findChild(RegistrationPanel)
+    assert again is not None and again is not panel
+    with qtbot.waitSignal(again.ready, timeout=10_000):
+        pass
+    assert again.name.text() == "欧阳娜娜" and "已恢复" in again.message.text()
+
+
+def test_the_transfer_form_needs_no_unit_typed_again(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
+                                                     clerk: Actor) -> None:
+    from desktop.documents.model import DocumentKind
+    from desktop.services import case_actions
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+    from ui.desk.cases import CaseDesk
+    from ui.printing.preview import PrintPreviewDialog
+
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=541), topic_code="0201")).case_number
+    case_actions.perform(sqlite_hall, clerk, number, "classify", {"nature": "申诉求决类", "topic_code": "0201"})
+    proposal = case_actions.route_proposal(sqlite_hall, clerk, number)
+    assert proposal.organisation is not None
+    case_actions.perform(sqlite_hall, clerk, number, "transfer", {"organisation_code": proposal.organisation.code})
+    with qtbot.waitSignal(counter.search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    desk = counter.desk.findChild(CaseDesk)
+    assert desk is not None
+    desk.print_button.choose(DocumentKind.TRANSFER_FORM)
+    fields = desk.print_button.form
+    assert fields is not None and fields.isVisible()
+    unit = fields.inputs["organisation_code"]
+    assert unit.text() == "" and "已转送" in unit.placeholderText()  # the clerk is told it may stay empty
+    with qtbot.waitSignal(desk.print_button.opened, timeout=20_000) as opened:
+        qtbot.mouseClick(fields.ok_button, Qt.MouseButton.LeftButton)
+    preview = opened.args[0]
+    assert isinstance(preview, PrintPreviewDialog) and preview.doc.kind is DocumentKind.TRANSFER_FORM
+    preview.reject()
+
+
+def test_a_queue_key_pressed_in_vain_says_why(qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall) -> None:
+    from desktop.domain.queue import QueueAction, TicketSource, why_not
+    from desktop.services import queue
+
+    bar = window_counter.queue
+    assert bar is not None
+    bar.act(QueueAction.FINISH)  # nobody at the window yet
+    assert "没有号" in bar.message.text() and "F3" in bar.message.text()
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    with qtbot.waitSignal(bar.acted, timeout=10_000):
+        bar.act(QueueAction.CALL)
+    qtbot.waitUntil(lambda: bar.view is not None and bar.view.current is not None, timeout=10_000)
+    qtbot.keyClick(bar.window().focusWidget() or bar.window(), Qt.Key.Key_F3)  # the next one, but A001 is here
+    assert "A001 号还在本窗口" in bar.message.text() and "F9 办结" in bar.message.text()
+    assert not bar.tasks.busy and bar.view is not None and bar.view.current is not None
+    assert bar.view.current.number == "A001"
+    assert why_not(QueueAction.FINISH, bar.view.current) is None
+
+
+def test_a_long_request_does_not_push_the_deadlines_out_of_sight(qtbot: QtBot, counter: CounterWork,
+                                                                 sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    letter = ("本人在浦阳街道某建筑工地务工，老板拖欠工资三个月共计两万三千元😡，多次讨要无果。" * 200)[:5000]
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=561), request=letter)).case_number
+    with qtbot.waitSignal(counter.search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    text = counter.search.detail.toPlainText()
+    assert text.index("期限") < text.index("诉求") and text.index("分类") < text.index("诉求")
+    assert letter in text  # the whole request is still there, after them
+
+
+def test_the_representatives_table_is_there_for_a_group_only(counter: CounterWork) -> None:
+    panel = counter.registration
+    assert not panel.agent_name.isVisible()  # nor the agent's fields without an agent
+    panel.has_agent.setChecked(True)
+    assert panel.agent_name.isVisible() and panel.agent_name.isEnabled() and panel.agent_phone.isVisible()
+    panel.has_agent.setChecked(False)
+    assert not panel.agent_phone.isVisible()
+    assert not panel.representatives.isVisible()  # one visitor: no empty table to scroll past
+    panel.persons_count.setValue(3)
+    assert panel.representatives.isVisible()
+    panel.persons_count.setValue(1)
+    assert not panel.representatives.isVisible()
+    panel.set_values({**panel._defaults, "representatives": [{"name": "代表一", "id_number": valid_id(seq=571)}]})
+    assert panel.representatives.isVisible() and panel.representatives.values()[0]["name"] == "代表一"
+    panel.set_values(panel._defaults)  # 新登记: one visitor again
+    assert not panel.representatives.isVisible()
+
+
+def test_new_registration_over_a_ticket_fill_alone_asks_nothing(qtbot: QtBot, window_counter: CounterWork,
+                                                                sqlite_hall: Hall) -> None:
+    from desktop.domain.queue import QueueAction, TicketSource
+    from desktop.services import queue
+
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=valid_id(seq=581),
+                       name="欧阳娜娜")
+    bar, panel = window_counter.queue, window_counter.registration
+    assert bar is not None
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):
+        bar.act(QueueAction.CALL)
+    assert panel.name.text() == "欧阳娜娜" and panel.untouched_fill()
+    with qtbot.waitSignal(panel.background.settled, timeout=10_000):
+        qtbot.keyClick(panel.name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert panel.confirmation is None and panel.name.text() == ""  # nothing of the clerk's was there to lose

@@ -48,10 +48,11 @@ class _Lists:
 
 
 def _lists(_hall: Hall) -> _Lists:
-    from desktop.services.case_actions import organisation_choices, topic_choices
+    from desktop.services.case_actions import organisation_choices
+    from desktop.services.reference import topic_choices
 
     return _Lists([Choice(o.code, o.name, o.keys) for o in organisation_choices()],
-                  [Choice(code, name) for code, name in topic_choices()])
+                  [Choice(t.code, t.name, t.keys) for t in topic_choices()])
 
 
 class CaseActionDialog(QDialog):

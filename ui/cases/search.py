@@ -72,6 +72,16 @@ def case_html(detail: CaseDetail) -> str:
               for o in v.persons[1:]]
     if others:
         lines.append("<p><b>其他人员</b> " + "；".join(others) + "</p>")
+    # Where the case stands comes before its texts: a request of thousands of characters (pasted from a
+    # letter) used to push the class and the deadlines out of sight.
+    lines.append(f"<p><b>分类</b> {escape(v.nature or '未分类')}　{escape(detail.topic_name or '未选择内容分类')}"
+                 f"　<b>渠道</b> {escape(v.channel)}</p>")
+    for deadline in detail.deadlines:
+        lines.append("<pre>" + escape(deadline.explain()) + "</pre>")
+    if v.anomalies:
+        lines.append("<p style='color:#b3261e'><b>待督办核查：</b>" + escape("；".join(v.anomalies)) + "</p>")
+    if detail.first_responsible:
+        lines.append(f"<p><b>首问负责</b> {escape(detail.first_responsible)}</p>")
     if detail.content is ContentAccess.REDACTED:
         lines.append(f"<p style='{WITHHELD_STYLE}'>&nbsp;{escape(ACCUSATION_NOTICE)}</p>")
     lines.append(f"<p><b>诉求</b> {_text(v.request)}</p>")
@@ -82,14 +92,6 @@ def case_html(detail: CaseDetail) -> str:
     if detail.attachments:
         lines.append("<p><b>材料</b> " + "；".join(
             escape(f"{a.name}（{a.size / 1024:,.0f} KB）") for a in detail.attachments) + "</p>")
-    if detail.first_responsible:
-        lines.append(f"<p><b>首问负责</b> {escape(detail.first_responsible)}</p>")
-    lines.append(f"<p><b>分类</b> {escape(v.nature or '未分类')}　{escape(detail.topic_name or '未选择内容分类')}"
-                 f"　<b>渠道</b> {escape(v.channel)}</p>")
-    for deadline in detail.deadlines:
-        lines.append("<pre>" + escape(deadline.explain()) + "</pre>")
-    if v.anomalies:
-        lines.append("<p style='color:#b3261e'><b>待督办核查：</b>" + escape("；".join(v.anomalies)) + "</p>")
     lines.append("<p><b>事件</b><br>" + "<br>".join(
         escape(f"{_when(e.hlc)}　{e.type.value}　{detail.authors.get(e.author, e.author)}")
         for e in detail.events) + "</p>")

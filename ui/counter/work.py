@@ -92,7 +92,8 @@ class CounterWork(QWidget):
             return
         self._visitor_ticket = current.ticket_id
         window = f"{current.window}号窗口" if current.window else ""
-        if self.registration.last_result is not None:  # the last visitor's form is saved: the next one starts anew
+        # The last visitor's form is saved, or holds only what their ticket put in: the next one starts anew.
+        if self.registration.last_result is not None or self.registration.untouched_fill():
             self.registration.new_form()
             self.registration.queue_number.setText(current.number)
             self.registration.window_field.setText(window)

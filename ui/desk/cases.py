@@ -57,7 +57,10 @@ class CaseDesk(QWidget):
 
     def _recorded(self, action: CaseAction, view: CaseView) -> None:
         """Said beside the buttons; the step's notice is offered for print preview at once."""
-        self.search.note(f"已{action.title}：{view.case_number}（{view.state.value}）", "ok")
+        # 分类 leaves the state as it was: “已分类（已登记）” read as if nothing had happened; say the class instead.
+        said = (f"（{view.nature}）" if action.key == "classify" and view.nature
+                else f"，事项当前状态：{view.state.value}")
+        self.search.note(f"已{action.title}：{view.case_number}{said}", "ok")
         if action.document is not None and self.print_button.isVisible():
             self.print_button.choose(action.document)
 

@@ -35,6 +35,7 @@ from desktop.domain.queue import (
     Ticket,
     TicketSource,
     WindowType,
+    why_not,
     window_actions,
 )
 from ui.common.widgets import fill_table, label, message_label, read_only_table, set_tone
@@ -117,7 +118,8 @@ class QueueBar(QFrame):
         self.case_field = QLineEdit()
         self.case_field.setPlaceholderText("办结关联的案件编号")
         self.case_field.setToolTip("办结时关联的事项：刚登记或查到的案件编号会自动填入")
-        self.case_field.setMaximumWidth(200)
+        self.case_field.setMinimumWidth(self.case_field.fontMetrics().horizontalAdvance("XF-20261205-K01-00254-C") + 32)
+        self.case_field.setMaximumWidth(self.case_field.minimumWidth())  # the whole number, not its tail
         actions.addWidget(self.case_field)
         self.walk_in = QPushButton("加入今日领导接访")
         self.walk_in.setObjectName("secondary")
@@ -141,7 +143,8 @@ class QueueBar(QFrame):
         self.visitor_name = QLineEdit()
         self.visitor_name.setPlaceholderText("姓名")
         self.visitor_name.setMaxLength(50)
-        self.visitor_name.setMaximumWidth(110)
+        self.visitor_name.setMinimumWidth(self.visitor_name.fontMetrics().horizontalAdvance("阿依古丽·买买提") + 32)
+        self.visitor_name.setMaximumWidth(self.visitor_name.minimumWidth())  # a minority name is read whole
         self.read_card_button = QPushButton("读身份证")
         self.read_card_button.setObjectName("secondary")
         self.read_card_button.setToolTip("从身份证阅读器读取来访人的姓名和证件号码")
@@ -317,10 +320,15 @@ class QueueBar(QFrame):
 
     def act(self, action: QueueAction) -> None:
         """One of the clerk's keys; refused actions say why (the service decides)."""
-        if self.tasks.busy or not self.buttons[action].isEnabled():
+        ticket = self.view.current if self.view is not None else None
+        if self.tasks.busy:
+            return
+        if not self.buttons[action].isEnabled():  # a key pressed in vain says why (F3 with a visitor still here)
+            reason = why_not(action, ticket) if self.view is not None else None
+            if reason is not None:
+                self._say(reason, "notice")
             return
         window = self.window_number
-        ticket = self.view.current if self.view is not None else None
         transfer = self.transfer_to.currentData() if action is QueueAction.TRANSFER else None
         case = self.case_field.text().strip() or None if action is QueueAction.FINISH else None
 

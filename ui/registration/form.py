@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QHideEvent, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -90,16 +90,17 @@ class _Registered:
 
 def _reference(hall: Hall) -> _Reference:
     from desktop.domain.identity import name_search_keys
-    from desktop.services.reference import load_regions, load_taxonomy
+    from desktop.services.reference import load_regions, topic_choices
 
     regions = load_regions()
     home = hall.settings.region_code
     inside = [r for r in regions.all() if r.code.startswith(home[:6])] or regions.all()
     region_choices = [Choice(r.code, regions.full_name(r.code), tuple(name_search_keys(r.name))) for r in inside]
-    taxonomy = load_taxonomy()
-    topics = [Choice(t.code, taxonomy.full_name(t.code), (*name_search_keys(t.name), *t.keywords))
-              for t in taxonomy]
-    return _Reference(region_choices, topics, home, hall.settings.device_code)
+    topics = [Choice(t.code, t.name, t.keys) for t in topic_choices()]  # keywords' pinyin too (欠薪: qx)
+    # The window the visitor was received at, in words (printed on the receipt): this PC's window number,
+    # never its device code (K01 meant nothing to a visitor at window 1).
+    window = f"{hall.settings.queue_window}号窗口" if hall.settings.queue_window else ""
+    return _Reference(region_choices, topics, home, window)
 
 
 def _representatives_refusal(count: int) -> str | None:
@@ -207,7 +208,8 @@ class RepresentativesEditor(QWidget):
 class RepeatPanel(QWidget):
     """The visitor's earlier cases, and whether this is a first visit, a repeat, or refused."""
 
-    COLUMNS = ("案件编号", "登记日期", "状态", "当前期限", "承办单位", "同一事项")
+    # 同一事项 beside the number: at 1366×768 the last columns are out of sight, and this one decides 重复访.
+    COLUMNS = ("案件编号", "同一事项", "登记日期", "状态", "当前期限", "承办单位")
 
     def __init__(self) -> None:
         super().__init__()
@@ -242,9 +244,10 @@ class RepeatPanel(QWidget):
         else:
             text = f"{history.message}；此人此前共有 {len(history.earlier)} 件事项"
         set_tone(self.verdict, tone, text)
-        fill_table(self.table, [(visit.summary.case_number, visit.summary.received_on.isoformat(), visit.summary.state,
+        fill_table(self.table, [(visit.summary.case_number, "是" if visit.same_matter else "",
+                                 visit.summary.received_on.isoformat(), visit.summary.state,
                                  visit.summary.next_due.isoformat() if visit.summary.next_due else "—",
-                                 visit.organisation or "—", "是" if visit.same_matter else "")
+                                 visit.organisation or "—")
                                 for visit in history.earlier])
 
 
@@ -275,6 +278,7 @@ class RegistrationPanel(QWidget):
         self._defaults = blank()
         self._card_values: dict[str, str] = {}
         self.confirmation: QMessageBox | None = None  # 新登记 over unsaved typing asks first
+        self._filled: dict[str, Any] | None = None  # what a called ticket put in, until the clerk types
         self.clear_button: QAbstractButton | None = None
 
         # -- who came -------------------------------------------------------------------------
@@ -285,7 +289,7 @@ class RegistrationPanel(QWidget):
         self.id_number.setPlaceholderText("18位身份证号码，可刷身份证（F2）")
         self.name = QLineEdit()
         self.phone = QLineEdit()
-        self.phone.setPlaceholderText("手机或固定电话，用于告知和查询码")
+        self.phone.setPlaceholderText("手机或带区号的固定电话，境外号码加“+”和国家或地区代码；用于告知和查询码")
         self.address = QLineEdit()
         self.card_line = label("", "hint")
         self.read_card_button = secondary_button("读身份证 (F2)")
@@ -342,6 +346,7 @@ class RegistrationPanel(QWidget):
 
         # -- messages and buttons ---------------------------------------------------------------
         self.field_messages: dict[str, QLabel] = {}
+        self._captions: dict[str, QLabel] = {}
         self.message = message_label()
         self.draft_state = label("", "hint")
         self.save_button = QPushButton("保存登记并打印回执 (Ctrl+S)")
@@ -408,6 +413,7 @@ class RegistrationPanel(QWidget):
         self._draft_timer = self._timer(AUTOSAVE_MS, self._save_draft)
         self._wire()
         self._agent_toggled(False)
+        self._count_changed(self.persons_count.value())
         self._load()
 
     # -- building ---------------------------------------------------------------------------------
@@ -439,6 +445,7 @@ class RegistrationPanel(QWidget):
                 text.setObjectName("field")
                 text.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 grid.addWidget(text, 2 * index, 0)
+                self._captions[caption] = text
             grid.addWidget(widget, 2 * index, 1)
             if key:
                 note = message_label()
@@ -543,6 +550,7 @@ class RegistrationPanel(QWidget):
     def set_values(self, values: dict[str, Any]) -> None:
         """Fill every field (a restored draft, a new form); no draft is written for it."""
         self._restoring = True
+        self._filled = None
         try:
             def pick(combo: QComboBox, value: Any) -> None:
                 index = combo.findData(str(value or ""))
@@ -573,6 +581,7 @@ class RegistrationPanel(QWidget):
             self._show_materials({})
             for note in self.field_messages.values():
                 set_tone(note, "", "")
+            self._count_changed(self.persons_count.value())  # the representatives' table as the values say
         finally:
             self._restoring = False
 
@@ -617,6 +626,11 @@ class RegistrationPanel(QWidget):
         self._check_phone_field(self.phone, "phone")
 
     def _count_changed(self, count: int) -> None:
+        # The representatives' table is for a group: one visitor's form is shorter by it (at 1366×768 the
+        # clerk scrolled past an empty table on every registration).
+        group = count >= 2 or bool(self.representatives.values())
+        self.representatives.setVisible(group)
+        self._captions["代表"].setVisible(group)
         note = self.field_messages["persons_count"]
         if count >= 5 and not self.representatives.values():
             set_tone(note, "notice", "五人以上的多人走访应推选代表（不超过5人），请添加代表")
@@ -624,8 +638,12 @@ class RegistrationPanel(QWidget):
             set_tone(note, "", "")
 
     def _agent_toggled(self, on: bool) -> None:
+        # Shown only with an agent (信访代办): three empty, greyed rows lengthened every other registration.
         for widget in (self.agent_name, self.agent_id_number, self.agent_phone):
             widget.setEnabled(on)
+            widget.setVisible(on)
+        for caption in ("代理人姓名", "代理人证件号码", "代理人电话"):
+            self._captions[caption].setVisible(on)
 
     # -- the visitor's history ----------------------------------------------------------------------
 
@@ -662,11 +680,11 @@ class RegistrationPanel(QWidget):
         if not self._restoring and self.last_result is None:  # a saved form is no draft: it would come back
             self._draft_timer.start()
 
-    def _save_draft(self) -> None:
+    def _save_draft(self, *, now: bool = False) -> None:
         values = self.values()
         if not worth_keeping(values, self._defaults):
             return
-        if self.background.busy:
+        if self.background.busy and not now:
             self._draft_timer.start()
             return
         actor, draft_id = self.actor, self.draft_id
@@ -689,7 +707,13 @@ class RegistrationPanel(QWidget):
         """Keep what is typed now (the window is closing or locking)."""
         if self._draft_timer.isActive():
             self._draft_timer.stop()
-            self._save_draft()
+            self._save_draft(now=True)  # the operation runs even if this form is gone by then
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Signing out, locking, closing or another tab: what was typed in the last moment is kept too
+        (the form used to go with the session before its draft timer fired)."""
+        self.flush_draft()
+        super().hideEvent(event)
 
     # -- materials --------------------------------------------------------------------------------
 
@@ -814,10 +838,18 @@ class RegistrationPanel(QWidget):
             self.window_field.setText(window)
         self._check_id()
         self._say(f"已填入持证取号的来访人 {name}（{queue_number or '排队号'}），请核对", "ok")
-        self._changed()
+        self._filled = self.values()  # no draft of it yet: nothing has been typed for this visitor
         self._history_timer.start()
         self.phone.setFocus()
         return True
+
+    def untouched_fill(self) -> bool:
+        """Whether the form holds only what :meth:`take_visitor` put in (the next call may replace it)."""
+        if self._filled is None or self.last_result is not None:
+            return False
+        called = ("queue_number", "window")  # set for the next ticket as soon as it is called
+        now = self.values()
+        return all(now[key] == value for key, value in self._filled.items() if key not in called)
 
     # -- saving -----------------------------------------------------------------------------------
 
@@ -861,11 +893,19 @@ class RegistrationPanel(QWidget):
         text = user_message(error, "登记")
         field = getattr(error, "field", "")
         key = {"name": "name", "id_number": "id_number", "document_number": "id_number", "phone": "phone",
+               "mobile": "phone", "landline": "phone",
                "region_code": "region_code", "persons_count": "persons_count", "诉求内容": "request",
                "representatives": "persons_count"}.get(field, "")
         if key in self.field_messages:
             set_tone(self.field_messages[key], "error", text)
+        fields: dict[str, QWidget] = {"name": self.name, "id_number": self.id_number, "phone": self.phone,
+                                      "region_code": self.region, "persons_count": self.persons_count,
+                                      "request": self.request}
+        if key in fields:  # the clerk is taken to what to correct, wherever the form was scrolled
+            fields[key].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.form_scroll.ensureWidgetVisible(fields[key], 0, 60)
         self._say(text + "。已填写的内容仍在，改正后再保存", "error")
+        self._changed()  # what was typed just before saving is kept as the draft too (saving had stopped it)
 
     def _registered(self, done: _Registered) -> None:
         result = done.result
@@ -913,8 +953,8 @@ class RegistrationPanel(QWidget):
         """新登记 (Ctrl+N): a form holding unsaved typing is emptied only once the clerk confirms."""
         if self.tasks.busy:
             return
-        if self.last_result is not None or not worth_keeping(self.values(), self._defaults):
-            self.new_form()
+        if self.last_result is not None or not worth_keeping(self.values(), self._defaults) or self.untouched_fill():
+            self.new_form()  # nothing of the clerk's would be lost
             return
         name = self.name.text().strip()
         box = QMessageBox(QMessageBox.Icon.Warning, "新登记",
