@@ -53,3 +53,30 @@ def test_search_keys_keep_their_cases_through_0010(engine: Engine) -> None:
     found = find_cases(hall, clerk, "欧阳")
     assert {c.case_number for c in found} >= {first.case_number}
     assert len(found) == 2
+
+
+def test_0021_gives_stored_cases_a_key_for_each_part_of_a_name(engine: Engine) -> None:
+    """After the upgrade the search keys are those a rebuild of the projections gives, and 买买提 finds the case."""
+    from sqlalchemy import text
+
+    from desktop.services.context import Actor
+    from desktop.services.lookup import find_cases
+    from desktop.services.registration import register_visit
+    from tests.conftest import make_hall
+    from tests.helpers import form, valid_id
+
+    hall = make_hall(engine)
+    clerk = Actor("staff:wangli", "王丽", "clerk")
+    dotted = register_visit(hall, clerk, form(name="阿依古丽·买买提", id_number=valid_id(seq=5)))
+    register_visit(hall, clerk, form(name="欧阳明", id_number=valid_id(seq=6)))
+    with engine.connect() as connection:
+        rebuilt = sorted(connection.execute(text("SELECT key, case_id, received_on FROM search_keys")).all())
+    downgrade(engine, "0020")
+    with engine.begin() as connection:  # the keys as the program before 0021 wrote them
+        connection.execute(text("DELETE FROM search_keys WHERE key IN ('买买提', '阿依古丽')"))
+    assert not find_cases(hall, clerk, "买买提")
+    upgrade(engine)
+    with engine.connect() as connection:
+        after = sorted(connection.execute(text("SELECT key, case_id, received_on FROM search_keys")).all())
+    assert after == rebuilt
+    assert [c.case_number for c in find_cases(hall, clerk, "买买提")] == [dotted.case_number]
