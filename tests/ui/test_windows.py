@@ -217,3 +217,15 @@ def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: Q
         assert loaded.args is not None and loaded.args[0].year == 2026
         work.setCurrentIndex(0)
         assert work.show_statistics() is panel  # built once
+
+
+def test_a_supervisor_at_the_counter_starts_on_the_cases_and_the_form_says_why_it_is_closed(
+        qtbot: QtBot, work_context: Context) -> None:
+    from ui.counter.work import CounterWork
+
+    work = work_for(WindowRole.COUNTER, work_context(Actor("staff:zhaomin", "赵敏", Role.SUPERVISOR), "counter"))
+    qtbot.addWidget(work)
+    assert isinstance(work, CounterWork) and work.currentWidget() is work.desk
+    form = work.registration
+    assert not form.save_button.isEnabled() and not form.form_scroll.isEnabled()
+    assert "没有登记来访的权限" in form.message.text() and "权限，不能" not in form.message.text()

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop.domain.queue import TicketState
+from desktop.domain.roles import Permission
 from ui.cases.search import CaseSearchPanel
 from ui.desk.cases import staff_desk
 from ui.queue.bar import QueueBar
@@ -42,6 +43,8 @@ class CounterWork(QWidget):
         self.tabs.addTab(self.desk, "事项与期限 (Ctrl+2)")
         self.booking = CounterBookingPanel(ctx)
         self.tabs.addTab(self.booking, "领导接访预约 (Ctrl+3)")
+        if not ctx.may(Permission.REGISTER):  # a supervisor: the cases first, the closed form says why
+            self.tabs.setCurrentWidget(self.desk)
         self.queue = QueueBar(ctx, self) if ctx.settings.queue_window else None
         self._visitor_ticket: str | None = None  # the called ticket whose person the form was offered
         layout = QVBoxLayout(self)

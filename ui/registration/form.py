@@ -54,6 +54,7 @@ from desktop.domain.classification import Channel, Nature, Purpose
 from desktop.domain.errors import ValidationError
 from desktop.domain.groups import MAX_REPRESENTATIVES, check_group
 from desktop.domain.identity import DocumentType, validate_document, validate_phone
+from desktop.domain.roles import Permission
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import fill_table, label, message_label, read_only_table, secondary_button, set_tone
 from ui.registration.model import blank, to_form, worth_keeping
@@ -414,7 +415,12 @@ class RegistrationPanel(QWidget):
         self._wire()
         self._agent_toggled(False)
         self._count_changed(self.persons_count.value())
-        self._load()
+        if ctx.may(Permission.REGISTER):
+            self._load()
+        else:  # a supervisor at the counter: the form stays closed, and says why
+            for part in (self.form_scroll, self.repeat, self.new_button, self.open_button, self.save_button):
+                part.setEnabled(False)
+            self._say("您的账户没有登记来访的权限：登记由窗口工作人员办理；查阅和督办事项请用“事项与期限”", "notice")
 
     # -- building ---------------------------------------------------------------------------------
 
