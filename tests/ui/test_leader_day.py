@@ -583,3 +583,17 @@ def test_the_leaders_deadline_board_fits_a_1366_screen(qtbot: QtBot, sqlite_hall
     table = board.table
     header = table.horizontalHeader()
     assert sum(header.sectionSize(c) for c in range(table.columnCount())) <= table.viewport().width()
+
+
+def test_the_counters_booking_tab_with_no_day_scheduled_names_the_rules_day_and_who_schedules(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
+    from desktop.domain.deadlines import format_date
+
+    counter = CounterWork(work_context(clerk))
+    qtbot.addWidget(counter)
+    panel = counter.booking
+    qtbot.waitUntil(lambda: panel.message.text() != "", timeout=10_000)
+    by_rule = reception.next_reception_day(sqlite_hall)  # what the hall's display announces
+    assert panel.day_box.count() == 0 and not panel.book_button.isEnabled()
+    assert f"按惯例下一个接访日为{format_date(by_rule)}" in panel.message.text()
+    assert "尚未排定" in panel.message.text() and "接访安排" in panel.message.text()

@@ -31,6 +31,8 @@ from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from desktop.printing.base import Printer
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 class _Listing:
     days: list[ReceptionDay]
     appointments: list[Appointment]
+    by_rule: date | None = None  # with no day scheduled: the next one by the hall's rule (what the display shows)
 
 
 class CounterBookingPanel(QWidget):
@@ -136,6 +139,8 @@ class CounterBookingPanel(QWidget):
 
             days = reception.list_days(hall, actor)
             day_id = wanted if any(d.day_id == wanted for d in days) else (days[0].day_id if days else "")
+            if not days:
+                return _Listing([], [], reception.next_reception_day(hall))
             return _Listing(days, reception.appointments(hall, actor, day_id) if day_id else [])
 
         self.tasks.run(read, self._show, lambda e: set_tone(self.message, "error", user_message(e, "读取接访日")))
@@ -158,7 +163,8 @@ class CounterBookingPanel(QWidget):
                            for a in self.rows])
         self.book_button.setEnabled(bool(self.days))
         if not self.days:
-            set_tone(self.message, "notice", "近期没有领导接访日，请先在领导接访安排中生成")
+            rule = f"（按惯例下一个接访日为{format_date(listing.by_rule)}）" if listing.by_rule else ""
+            set_tone(self.message, "notice", f"领导接访日尚未排定{rule}，暂不能预约：请办公室在“接访安排”中生成后再约")
         self.refreshed.emit()
 
     def _fill_slots(self) -> None:
