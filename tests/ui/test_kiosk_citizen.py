@@ -445,3 +445,31 @@ def test_a_complaint_goes_as_soon_as_the_citizen_corrects_the_field(qtbot: QtBot
     assert flow.step == 2 and flow.message.isVisibleTo(flow)
     qtbot.keyClicks(flow.request, "a")
     assert not flow.message.isVisibleTo(flow)
+
+
+def test_while_the_keyboard_is_up_the_title_strip_and_the_screens_title_give_the_field_their_room(
+        qtbot: QtBot, sqlite_hall: Hall) -> None:
+    from desktop.app import build_window
+    from ui.common.widgets import Header
+
+    window = build_window(sqlite_hall, "kiosk")
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    body = window.body  # type: ignore[union-attr]
+    assert isinstance(body, KioskShell)
+    (strip,) = window.findChildren(Header)
+    flow = body.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    flow.name.setFocus()
+    room = flow.name.mapTo(window, QPoint(0, 0)).y()
+    _keyboard_up(body)
+    qtbot.waitUntil(lambda: not strip.isVisible() and not flow.step_title.isVisible())
+    assert body.home_button.isVisible() and body.heading.isVisible()  # 返回首页 and the flow's name stay
+    qtbot.waitUntil(lambda: flow.name.mapTo(window, QPoint(0, 0)).y() < room - 100)  # up into the room made
+    space = body.keyboard_space
+    space.layout.setContentsMargins(space.base)  # the keyboard goes
+    space.changed.emit()
+    assert strip.isVisible() and flow.step_title.isVisible()

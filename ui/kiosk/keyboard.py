@@ -54,6 +54,11 @@ class KeyboardSpace(QObject):
             method.visibleChanged.connect(self.update)
             method.keyboardRectangleChanged.connect(self.update)
 
+    @property
+    def raised(self) -> bool:
+        """Whether the keyboard takes room from the page now."""
+        return self.layout.contentsMargins().bottom() > self.base.bottom()
+
     def update(self) -> None:
         method = QGuiApplication.inputMethod()
         height = round(method.keyboardRectangle().height()) if method is not None and method.isVisible() else 0

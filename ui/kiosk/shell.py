@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.widgets import label, set_tone
+from ui.common.widgets import Header, label, set_tone
 from ui.kiosk.keyboard import KeyboardSpace
 from ui.kiosk.style import kiosk_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
@@ -326,6 +326,7 @@ class KioskShell(QWidget):
         self._pin_page: PinPage | None = None
         self._overlay: CountdownOverlay | None = None
         self.keyboard_space = KeyboardSpace(layout, self)
+        self._room_made: list[QWidget] = []  # what gave its room to the keyboard, shown again when it goes
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
 
         self.countdown_left = 0
@@ -532,8 +533,28 @@ class KioskShell(QWidget):
 
     def keep_focus_in_view(self) -> None:
         """The keyboard came up or went: lay the page out in the room left now, then scroll to the field."""
+        self._make_room(self.keyboard_space.raised and self.flow is not None)
         self.keyboard_space.layout.activate()
         self._focus_moved(None, QApplication.focusWidget())
+
+    def _make_room(self, typing: bool) -> None:
+        """While the keyboard is up, the window's title strip (hall name, clock) and the screen's title give
+        the field their room (in landscape the keyboard takes more than half the screen); they come back
+        with the page when it goes. 返回首页, 大字 and 高对比 stay."""
+        if typing and not self._room_made:
+            window = self.window()
+            made: list[QWidget] = [h for h in window.findChildren(Header) if not h.isHidden()] \
+                if window is not self else []
+            if self.flow is not None:
+                made += [t for t in self.flow.findChildren(QLabel, "title") if not t.isHidden()]
+            for widget in made:
+                widget.hide()
+            self._room_made = made
+        elif not typing and self._room_made:
+            for widget in self._room_made:
+                if shiboken6.isValid(widget):
+                    widget.show()
+            self._room_made = []
 
     # -- privacy after a sync ---------------------------------------------------------------------
 
