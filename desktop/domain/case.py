@@ -407,8 +407,11 @@ def project(case_id: str, events: Iterable[Event], policy: DeadlinePolicy) -> Ca
         view = _apply(view, event, policy)
     if view is None:
         raise RuleViolation("no_events", "没有找到该事项的任何记录")
-    view = _evolve(view, {"anomalies": tuple(anomalies)})
-    return _with_next_due(view)
+    view = _with_next_due(_evolve(view, {"anomalies": tuple(anomalies)}))
+    # The deadline waited on now was counted over a year whose holiday schedule is known (else over weekends
+    # only, "未经核实"); a deadline spans at most a few months, so its own year is the one that can be unknown.
+    due = view.next_due
+    return _evolve(view, {"deadlines_verified": due is None or policy.calendar.knows_year(due.year)})
 
 
 def _apply(view: CaseView | None, event: Event, policy: DeadlinePolicy) -> CaseView:

@@ -23,6 +23,7 @@ class DueCase:
     next_due_rule: str
     leader: str
     days_left: int
+    verified: bool = True  # False: counted over weekends only, the year's holiday schedule not imported
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,12 @@ def upcoming_deadlines(hall: Hall, actor: Actor, *, within_days: int = 7,
     with hall.sessions() as session:
         rows = session.execute(
             select(CaseRow.case_number, CaseRow.petitioner_name, CaseRow.state, CaseRow.next_due,
-                   CaseRow.next_due_rule, CaseRow.leader)
+                   CaseRow.next_due_rule, CaseRow.leader, CaseRow.deadlines_verified)
             .where(CaseRow.next_due.is_not(None), CaseRow.next_due <= horizon)
             .order_by(CaseRow.next_due, CaseRow.case_number).limit(limit)
         ).all()
     return [DueCase(r.case_number, mask_name(r.petitioner_name), r.state, r.next_due, r.next_due_rule,
-                    r.leader, (r.next_due - today).days) for r in rows]
+                    r.leader, (r.next_due - today).days, r.deadlines_verified) for r in rows]
 
 
 def backlog(hall: Hall, actor: Actor) -> Backlog:

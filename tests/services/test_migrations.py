@@ -80,3 +80,32 @@ def test_0021_gives_stored_cases_a_key_for_each_part_of_a_name(engine: Engine) -
         after = sorted(connection.execute(text("SELECT key, case_id, received_on FROM search_keys")).all())
     assert after == rebuilt
     assert [c.case_number for c in find_cases(hall, clerk, "买买提")] == [dotted.case_number]
+
+
+def test_0022_marks_the_stored_deadlines_in_a_year_without_a_holiday_schedule(engine: Engine) -> None:
+    """Before 0022 every case row said its deadline was verified; after it, the rows equal a rebuild."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    from desktop.services.context import Actor
+    from desktop.services.registration import register_visit
+    from tests.conftest import FakeClock, make_hall
+    from tests.helpers import form, valid_id
+
+    clock = FakeClock(datetime(2026, 11, 2, 10, 0))
+    hall = make_hall(engine, clock)
+    clerk = Actor("staff:wangli", "王丽", "clerk")
+    register_visit(hall, clerk, form(name="欧阳明", id_number=valid_id(seq=7)))  # due in November: verified
+    clock.current = datetime(2026, 12, 28, 10, 0)
+    register_visit(hall, clerk, form(name="欧阳丽", id_number=valid_id(seq=8)))  # due in 2027: no schedule yet
+    query = text("SELECT next_due, deadlines_verified FROM cases ORDER BY next_due")
+    with engine.connect() as connection:
+        rebuilt = [(str(d), bool(v)) for d, v in connection.execute(query)]
+    assert [v for _d, v in rebuilt] == [True, False]
+    downgrade(engine, "0021")
+    with engine.connect() as connection:  # as the program before 0022 left them
+        assert all(bool(v) for _d, v in connection.execute(query))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert [(str(d), bool(v)) for d, v in connection.execute(query)] == rebuilt

@@ -18,10 +18,12 @@ from desktop.services.holidays import import_schedule
 from desktop.services.projections import rebuild_and_compare
 from desktop.services.reference_feed import apply_documents
 from desktop.services.registration import register_visit
+from desktop.services.supervision import upcoming_deadlines
 from tests.conftest import FakeClock, make_hall
 from tests.helpers import form
 
 CLERK = Actor("staff:test", "测试", "clerk")
+SUPERVISOR = Actor("staff:ducha", "督查", "supervisor")
 #: Illustrative, not the official 2027 schedule: a holiday on the 15-day route deadline of 28 December.
 SCHEDULE_2027 = "日期,类型,名称\n2027-01-01,休,元旦\n2027-01-12,休,测试假日\n"
 
@@ -47,9 +49,15 @@ def test_a_holiday_schedule_counts_the_open_deadlines_of_its_year_again(engine: 
     assert not december.route_deadline.verified
     assert _stored(hall, december.case_id) == (date(2027, 1, 12), date(2027, 1, 12))  # weekends only
 
+    clock.current = datetime(2027, 1, 8, 9, 0)  # the supervisor's board a few days before
+    (due,) = [d for d in upcoming_deadlines(hall, SUPERVISOR) if d.case_number == december.case_number]
+    assert not due.verified  # counted over weekends only
+
     import_schedule(hall, Actor.system(), SCHEDULE_2027, "测试")
 
     assert _stored(hall, december.case_id) == (date(2027, 1, 13), date(2027, 1, 13))
+    (due,) = [d for d in upcoming_deadlines(hall, SUPERVISOR) if d.case_number == december.case_number]
+    assert due.next_due == date(2027, 1, 13) and due.verified
     assert _stored(hall, november.case_id) == (november.route_deadline.due, november.route_deadline.due)
     assert _same_as_a_rebuild(hall)
 

@@ -191,6 +191,21 @@ def test_the_deadline_board_says_how_many_days_a_case_is_overdue(qtbot: QtBot, s
     assert item is not None and item.text() == "超期3天"  # how late, not only that it is late
 
 
+def test_the_deadline_board_marks_a_deadline_counted_without_its_years_holiday_schedule(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, clock: FakeClock, work_context: Context) -> None:
+    from datetime import datetime
+
+    clock.current = datetime(2026, 12, 28, 10, 0)
+    case = register_visit(sqlite_hall, clerk, form())  # its 15 days end in 2027, whose schedule is not imported
+    assert case.view.next_due is not None and case.view.next_due.year == 2027
+    clock.current = datetime(2027, 1, 8, 9, 0)
+    board = DeadlinePanel(work_context(clerk))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.table.rowCount() == 1, timeout=10_000)
+    item = board.table.item(0, 0)
+    assert item is not None and item.text() == f"{case.view.next_due.isoformat()}（未经核实）"
+
+
 def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: QtBot, sqlite_hall: Hall,
                                                                         clerk: Actor, work_context: Context) -> None:
     from ui.counter.work import CounterWork

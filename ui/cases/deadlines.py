@@ -79,7 +79,7 @@ class DeadlinePanel(QWidget):
         self.summary.setText(f"在办 {b.open_cases:,} 件，已超期 {b.overdue:,} 件，7日内到期 "
                              f"{b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件")
         self.due = board.due
-        fill_table(self.table, [(case.next_due.isoformat(),
+        fill_table(self.table, [(case.next_due.isoformat() + ("（未经核实）" if not case.verified else ""),
                                  f"超期{-case.days_left}天" if case.days_left < 0 else str(case.days_left),
                                  case.case_number, case.petitioner_name, case.state, case.next_due_rule)
                                 for case in board.due])
