@@ -1,4 +1,4 @@
-"""Staff accounts and sign-in helpers for the window tests.
+"""Staff accounts, sign-in helpers and the counter's and kiosk's screens for the window tests.
 
 ``make_hall`` (tests/conftest.py) already hashes passwords with the cheapest Argon2id
 parameters, so creating and signing in accounts costs milliseconds.
@@ -6,7 +6,9 @@ parameters, so creating and signing in accounts costs milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,6 +19,11 @@ from desktop.domain.access import Role
 from desktop.services import accounts
 from desktop.services.context import Actor, Hall
 from ui.shell.staff import StaffWindow
+
+if TYPE_CHECKING:
+    from ui.counter.work import CounterWork
+    from ui.kiosk.shell import KioskShell
+    from ui.shell.context import WorkContext
 
 PASSWORD = "Jiedai#2026"
 INITIAL = "Chushi#2026"
@@ -65,3 +72,44 @@ def submit_sign_in(qtbot: QtBot, window: StaffWindow, login: str, password: str)
 def sign_in(qtbot: QtBot, window: StaffWindow, login: str, password: str = PASSWORD) -> None:
     with qtbot.waitSignal(window.session_started, timeout=5000):
         submit_sign_in(qtbot, window, login, password)
+
+
+@pytest.fixture
+def counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Callable[..., WorkContext], clerk: Actor,
+            tmp_path: Path) -> CounterWork:
+    """A clerk's counter at 1366×768 (the simulated ID-card reader; prints to PDF files), its form ready."""
+    from tests.conftest import make_settings
+    from ui.counter.work import CounterWork
+
+    sqlite_hall.settings = make_settings(id_reader="sim:", printer_receipts=f"pdf:{tmp_path / 'receipts'}",
+                                         printer_notices=f"pdf:{tmp_path / 'notices'}")
+    work = CounterWork(work_context(clerk))
+    qtbot.addWidget(work)
+    work.resize(1366, 768)
+    with qtbot.waitSignal(work.registration.ready, timeout=10_000):
+        work.show()
+    return work
+
+
+def case_count(hall: Hall) -> int:
+    """How many cases the hall holds."""
+    from sqlalchemy import func, select
+
+    from db.models import CaseRow
+
+    with hall.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(CaseRow)) or 0)
+
+
+@pytest.fixture
+def shell(qtbot: QtBot, work_context: Callable[..., WorkContext]) -> Iterator[KioskShell]:
+    """The kiosk's screens at 1920×1080, shown, with its filters (scanner, lock) on."""
+    from ui.kiosk.body import kiosk_body
+
+    body = kiosk_body(work_context(Actor.kiosk("K01"), "kiosk"))
+    qtbot.addWidget(body)
+    body.resize(1920, 1080)
+    body.show()
+    qtbot.waitExposed(body)
+    qtbot.waitUntil(lambda: body.filtering)  # the scanner's and the lock's filter, a moment after the first frame
+    yield body

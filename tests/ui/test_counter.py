@@ -20,8 +20,8 @@ from desktop.services.context import Actor, Hall
 from desktop.services.drafts import my_drafts
 from desktop.services.registration import register_visit
 from desktop.services.store import case_events
-from tests.conftest import make_settings
 from tests.helpers import form, valid_id
+from tests.ui.conftest import case_count
 from ui.cases.actions import CaseActionDialog
 from ui.counter.work import CounterWork
 from ui.printing.preview import PrintPreviewDialog
@@ -30,27 +30,6 @@ from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
 REQUEST = "反映浦阳街道某小区物业长期不履行电梯维修义务，要求尽快维修"
-
-
-@pytest.fixture
-def counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor, tmp_path: Path) -> CounterWork:
-    sqlite_hall.settings = make_settings(id_reader="sim:", printer_receipts=f"pdf:{tmp_path / 'receipts'}",
-                                         printer_notices=f"pdf:{tmp_path / 'notices'}")
-    work = CounterWork(work_context(clerk))
-    qtbot.addWidget(work)
-    work.resize(1366, 768)
-    with qtbot.waitSignal(work.registration.ready, timeout=10_000):
-        work.show()
-    return work
-
-
-def _case_count(hall: Hall) -> int:
-    from sqlalchemy import func, select
-
-    from db.models import CaseRow
-
-    with hall.sessions() as session:
-        return int(session.scalar(select(func.count()).select_from(CaseRow)) or 0)
 
 
 def _type_request(panel: RegistrationPanel, text: str) -> None:
@@ -203,7 +182,7 @@ def _through_rereview(hall: Hall, clerk: Actor, id_number: str) -> str:
 def test_refusals_keep_the_form_and_store_nothing(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
                                                  clerk: Actor) -> None:
     final = _through_rereview(sqlite_hall, clerk, valid_id(seq=41))
-    stored = _case_count(sqlite_hall)
+    stored = case_count(sqlite_hall)
     panel = counter.registration
 
     # A mistyped ID number: said at once under the field, and refused on saving.
@@ -215,7 +194,7 @@ def test_refusals_keep_the_form_and_store_nothing(qtbot: QtBot, counter: Counter
     with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
         panel.save()
     assert panel.message.property("tone") == "error" and "已填写的内容仍在" in panel.message.text()
-    assert panel.request.toPlainText() == REQUEST and _case_count(sqlite_hall) == stored
+    assert panel.request.toPlainText() == REQUEST and case_count(sqlite_hall) == stored
 
     # A matter through 复核: the history says so while typing, and saving is refused (条例第三十六条).
     with qtbot.waitSignal(panel.history_shown, timeout=10_000):
@@ -224,7 +203,7 @@ def test_refusals_keep_the_form_and_store_nothing(qtbot: QtBot, counter: Counter
     assert panel.repeat.verdict.property("tone") == "error" and final in panel.repeat.verdict.text()
     with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
         panel.save()
-    assert "第三十六条" in panel.message.text() and _case_count(sqlite_hall) == stored
+    assert "第三十六条" in panel.message.text() and case_count(sqlite_hall) == stored
     with pytest.raises(RuleViolation):
         register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=41), request=REQUEST))
 

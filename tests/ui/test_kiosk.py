@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -31,17 +31,6 @@ from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
 KIOSK = Actor.kiosk("K01")
-
-
-@pytest.fixture
-def shell(qtbot: QtBot, work_context: Context) -> Iterator[KioskShell]:
-    body = kiosk_body(work_context(KIOSK, "kiosk"))
-    qtbot.addWidget(body)
-    body.resize(1920, 1080)
-    body.show()
-    qtbot.waitExposed(body)
-    qtbot.waitUntil(lambda: body.filtering)  # the scanner's and the lock's filter, a moment after the first frame
-    yield body
 
 
 def _click(qtbot: QtBot, widget: QWidget) -> None:

@@ -15,7 +15,6 @@ from desktop.domain.qrpayload import make_payload
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from tests.helpers import form
-from ui.kiosk.body import kiosk_body
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell
@@ -26,17 +25,6 @@ Context = Callable[..., WorkContext]
 KIOSK = Actor.kiosk("K01")
 #: The on-screen keyboard's height at 1920×1080 (Qt Virtual Keyboard, measured under Xvfb).
 KEYBOARD = 620
-
-
-@pytest.fixture
-def shell(qtbot: QtBot, work_context: Context) -> Iterator[KioskShell]:
-    body = kiosk_body(work_context(KIOSK, "kiosk"))
-    qtbot.addWidget(body)
-    body.resize(1920, 1080)
-    body.show()
-    qtbot.waitExposed(body)
-    qtbot.waitUntil(lambda: body.filtering)
-    yield body
 
 
 Themed = Callable[[QApplication | QCoreApplication | None], None]
