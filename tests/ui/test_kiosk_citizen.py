@@ -461,3 +461,29 @@ def test_while_the_keyboard_is_up_the_title_strip_and_the_screens_title_give_the
     space.layout.setContentsMargins(space.base)  # the keyboard goes
     space.changed.emit()
     assert strip.isVisible() and flow.step_title.isVisible()
+
+
+def test_high_contrast_turns_the_windows_title_strip_black_too(qtbot: QtBot, sqlite_hall: Hall) -> None:
+    from PySide6.QtGui import QColor
+
+    from desktop.app import build_window
+    from ui.common.widgets import Header
+
+    window = build_window(sqlite_hall, "kiosk")
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    body = window.body  # type: ignore[union-attr]
+    assert isinstance(body, KioskShell)
+    (strip,) = window.findChildren(Header)
+
+    def corner() -> QColor:
+        return strip.grab().toImage().pixelColor(2, 2)
+
+    normal = corner()
+    assert normal != QColor("#000000")
+    body.contrast_button.click()
+    assert corner() == QColor("#000000")
+    body.contrast_button.click()
+    assert corner() == normal

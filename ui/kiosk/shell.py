@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.widgets import Header, label, set_tone
 from ui.kiosk.keyboard import KeyboardSpace
-from ui.kiosk.style import kiosk_style
+from ui.kiosk.style import kiosk_style, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
 from ui.shell.device import show_full_screen
@@ -619,6 +619,10 @@ class KioskShell(QWidget):
             style = ""
         if style != self.styleSheet():
             self.setStyleSheet(style)
+        window = self.window()
+        if window is not self:  # the window's title strip above the page follows high contrast too
+            for strip in window.findChildren(Header):
+                strip.setStyleSheet(title_strip_style(contrast=self.contrast))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

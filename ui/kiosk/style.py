@@ -102,3 +102,12 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         rules.append(f"{k} QLabel[tone=\"{tone}\"] {{ color: {c[tone + '_fg']}; background: {c[tone + '_bg']};"
                      f" border: 2px solid {c[tone + '_fg']}; border-radius: 8px; padding: 12px 16px; }}")
     return "\n".join(rules) + "\n"
+
+
+def title_strip_style(*, contrast: bool) -> str:
+    """The window's title strip above the kiosk page (hall name, clock): black under high contrast, as the page."""
+    if not contrast:
+        return ""
+    c = _CONTRAST
+    return (f"QFrame#header {{ background: {c['bg']}; border-bottom: 3px solid {c['accent']}; }}\n"
+            f"QFrame#header QLabel {{ color: {c['fg']}; }}\n")
