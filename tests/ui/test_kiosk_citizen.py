@@ -48,6 +48,20 @@ def themed() -> Iterator[Themed]:
     app.setFont(font)
 
 
+def _kiosk_window(qtbot: QtBot, hall: Hall, size: tuple[int, int] = (1920, 1080)) -> tuple[QWidget, KioskShell]:
+    """The kiosk's own window (its title strip above the page), shown at ``size``, and its page."""
+    from desktop.app import build_window
+
+    window = build_window(hall, "kiosk")
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shell = window.body  # type: ignore[union-attr]
+    assert isinstance(shell, KioskShell)
+    return window, shell
+
+
 def _keyboard_up(shell: KioskShell, height: int = KEYBOARD) -> None:
     """What :class:`ui.kiosk.keyboard.KeyboardSpace` does when the keyboard comes up (offscreen shows none)."""
     space = shell.keyboard_space
@@ -89,16 +103,9 @@ def test_enter_on_the_keyboard_puts_it_away_so_the_answer_is_seen(qtbot: QtBot, 
 @pytest.mark.parametrize("contrast", [False, True])
 def test_large_text_home_tiles_stay_apart_and_on_the_screen(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
                                                             size: tuple[int, int], contrast: bool) -> None:
-    from desktop.app import build_window
-
     themed(QApplication.instance())
-    window = build_window(sqlite_hall, "kiosk")  # the kiosk's own window: its title strip, all six tiles
-    qtbot.addWidget(window)
-    window.resize(*size)
-    window.show()
-    qtbot.waitExposed(window)
-    shell = window.body  # type: ignore[attr-defined]
-    assert isinstance(shell, KioskShell) and len(shell.tile_buttons) == 6
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)  # the kiosk's own window: its title strip, all tiles
+    assert len(shell.tile_buttons) == 6
     shell.contrast_button.setChecked(contrast)
     qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
     shell.home.layout().activate()
@@ -242,16 +249,8 @@ def test_the_pin_page_keeps_the_on_screen_keyboard_down(qtbot: QtBot, shell: Kio
 @pytest.mark.parametrize("large", [False, True])
 def test_the_pin_keypad_keeps_its_keys_apart_with_a_message_shown(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
                                                                    large: bool) -> None:
-    from desktop.app import build_window
-
     themed(QApplication.instance())
-    window = build_window(sqlite_hall, "kiosk")
-    qtbot.addWidget(window)
-    window.resize(1920, 1080)
-    window.show()
-    qtbot.waitExposed(window)
-    shell = window.body  # type: ignore[attr-defined]
-    assert isinstance(shell, KioskShell)
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
     shell.large_button.setChecked(large)
     for _ in range(5):
         qtbot.mouseClick(shell.corner, Qt.MouseButton.LeftButton)
@@ -394,17 +393,9 @@ def _concluded(hall: Hall, clerk: Actor) -> tuple[str, str]:
 
 def test_standing_up_with_large_text_the_progress_shows_what_to_do_whole(
         qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed) -> None:
-    from desktop.app import build_window
-
     ref, code = _concluded(sqlite_hall, clerk)
     themed(QApplication.instance())
-    window = build_window(sqlite_hall, "kiosk")
-    qtbot.addWidget(window)
-    window.resize(1080, 1920)
-    window.show()
-    qtbot.waitExposed(window)
-    shell = window.body  # type: ignore[attr-defined]
-    assert isinstance(shell, KioskShell)
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
     qtbot.waitUntil(lambda: shell.portrait)
     shell.large_button.setChecked(True)
     flow = shell.open_flow("progress")
@@ -437,16 +428,9 @@ def test_a_complaint_goes_as_soon_as_the_citizen_corrects_the_field(qtbot: QtBot
 
 def test_while_the_keyboard_is_up_the_title_strip_and_the_screens_title_give_the_field_their_room(
         qtbot: QtBot, sqlite_hall: Hall) -> None:
-    from desktop.app import build_window
     from ui.common.widgets import Header
 
-    window = build_window(sqlite_hall, "kiosk")
-    qtbot.addWidget(window)
-    window.resize(1920, 1080)
-    window.show()
-    qtbot.waitExposed(window)
-    body = window.body  # type: ignore[union-attr]
-    assert isinstance(body, KioskShell)
+    window, body = _kiosk_window(qtbot, sqlite_hall)
     (strip,) = window.findChildren(Header)
     flow = body.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
@@ -466,16 +450,9 @@ def test_while_the_keyboard_is_up_the_title_strip_and_the_screens_title_give_the
 def test_high_contrast_turns_the_windows_title_strip_black_too(qtbot: QtBot, sqlite_hall: Hall) -> None:
     from PySide6.QtGui import QColor
 
-    from desktop.app import build_window
     from ui.common.widgets import Header
 
-    window = build_window(sqlite_hall, "kiosk")
-    qtbot.addWidget(window)
-    window.resize(1920, 1080)
-    window.show()
-    qtbot.waitExposed(window)
-    body = window.body  # type: ignore[union-attr]
-    assert isinstance(body, KioskShell)
+    window, body = _kiosk_window(qtbot, sqlite_hall)
     (strip,) = window.findChildren(Header)
 
     def corner() -> QColor:

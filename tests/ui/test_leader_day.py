@@ -485,19 +485,26 @@ def test_a_case_on_the_board_opens_on_the_case_desk(qtbot: QtBot, sqlite_hall: H
     assert case.case_number in desk.search.detail.toPlainText() and "包案" in desk.search.detail.toPlainText()
 
 
-def test_signing_out_with_an_instruction_typed_asks_first(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
-                                                  make_account: MakeAccount, open_window: OpenWindow) -> None:
-    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
-    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=97)))
+def _visitor_open(qtbot: QtBot, hall: Hall, clerk: Actor, make_account: MakeAccount, open_window: OpenWindow, *,
+                  seq: int) -> tuple[StaffWindow, LeaderWork]:
+    """The leader signed in on a reception day with one booked visitor, whose dossier is open."""
+    day = reception.add_day(hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    reception.book(hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq)))
     make_account("lingdao", "周建华", Role.LEADER)
     window = open_window("leader")
     sign_in(qtbot, window, "lingdao")
     work = window.work
     assert isinstance(work, LeaderWork)
+    qtbot.waitUntil(lambda: work.day.table.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(work.day.opened, timeout=10_000):
+        work.day.table.selectRow(0)
+    return window, work
+
+
+def test_signing_out_with_an_instruction_typed_asks_first(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                  make_account: MakeAccount, open_window: OpenWindow) -> None:
+    window, work = _visitor_open(qtbot, sqlite_hall, clerk, make_account, open_window, seq=97)
     screen = work.day
-    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
-    with qtbot.waitSignal(screen.opened, timeout=10_000):
-        screen.table.selectRow(0)
     screen.instruction.setPlainText("请镇里牵头，两周内答复")
     _click(qtbot, window.sign_out_button)
     box = window.confirm
@@ -514,17 +521,8 @@ def test_signing_out_with_an_instruction_typed_asks_first(qtbot: QtBot, sqlite_h
 
 def test_closing_the_program_with_an_instruction_typed_asks_first(
         qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, make_account: MakeAccount, open_window: OpenWindow) -> None:
-    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
-    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=98)))
-    make_account("lingdao", "周建华", Role.LEADER)
-    window = open_window("leader")
-    sign_in(qtbot, window, "lingdao")
-    work = window.work
-    assert isinstance(work, LeaderWork)
+    window, work = _visitor_open(qtbot, sqlite_hall, clerk, make_account, open_window, seq=98)
     screen = work.day
-    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
-    with qtbot.waitSignal(screen.opened, timeout=10_000):
-        screen.table.selectRow(0)
     screen.decision.setText("依法解释")
     window.close()
     box = window.confirm
