@@ -5,7 +5,8 @@ started with ``python -m bench.startup --probe ROLE``. The probe runs the applic
 line, ``desktop.cli.main(["run", "--role", ROLE, …])`` (arguments → settings → Qt → theme → the
 role's window → the encrypted database after the first frame, exactly as ``python -m desktop run``
 does) or, for ``bare``, a ``QMainWindow`` with a ``QLabel``. An event filter on the main window
-notes its first paint and the moment the event loop is idle after it (the window can take input).
+(installed as the program builds it) notes its first paint and the moment the event loop is idle
+after it (the window can take input).
 The application opens its database on a background thread meanwhile (ui/startup.py); the probe
 also notes when that is done (``hall_ready``: searches and sign-ins answer from then on), then prints and quits.
 
@@ -51,7 +52,6 @@ def _probe(role: str, db: str | None) -> int:
         from desktop.config import load_settings as settings_now
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-    from shiboken6 import getCppPointer
 
     marks: dict[str, float] = {"process": _T0}
     marks["qt_imported"] = time.monotonic()
@@ -66,24 +66,23 @@ def _probe(role: str, db: str | None) -> int:
     class FirstFrame(QObject):
         """Quits once the main window has painted and the event loop is idle again.
 
-        It watches the application only until the main window exists, then that window alone:
-        an application-wide filter would take every event of building the window through Python
-        (some 4,000 for the kiosk against a few dozen for the bare window) and so charge the probe's
-        own cost to the window with more widgets.
+        It watches the main window alone, from the moment the window exists. An application-wide
+        filter would pass every event of starting the program through Python, each with the object it
+        is for; an object of a class Python has not met yet makes PySide create every enumeration of that
+        class on the spot (the style sheet's own style: ten enumerations, some 560 members, about 3 ms).
+        The program itself installs no application-wide filter before its first frame for that reason
+        (ui/kiosk/shell.py), so the probe's would charge its own cost to the window.
         """
 
         def __init__(self) -> None:
             super().__init__()
             self.seen = False
-            self.window = 0  # the main window's address (its Python wrapper can change while it is built)
+
+        def watch(self, window: QMainWindow) -> None:
+            window.installEventFilter(self)
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if not self.window and isinstance(watched, QMainWindow):
-                self.window = getCppPointer(watched)[0]
-                app.removeEventFilter(self)
-                watched.installEventFilter(self)
-            if (not self.seen and event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow)
-                    and getCppPointer(watched)[0] == self.window):
+            if not self.seen and event.type() == QEvent.Type.Paint:
                 self.seen = True
                 marks["painted"] = time.monotonic()
                 QTimer.singleShot(0, self.interactive)
@@ -114,10 +113,10 @@ def _probe(role: str, db: str | None) -> int:
             app.quit()
 
     watcher = FirstFrame()
-    app.installEventFilter(watcher)
     title = ""
     if role == BARE:
         window = QMainWindow()
+        watcher.watch(window)
         window.setWindowTitle("bare")
         window.setCentralWidget(QLabel("bare PySide6 window"))
         window.resize(1600, 900)
@@ -126,6 +125,17 @@ def _probe(role: str, db: str | None) -> int:
         window.close()
     else:
         assert db is not None
+        import desktop.app
+
+        build_window = desktop.app.build_window
+
+        def watched_window(*args: Any, **kwargs: Any) -> Any:
+            """The program's own main window, watched from the moment it is built (before it is shown)."""
+            window = build_window(*args, **kwargs)
+            watcher.watch(window)
+            return window
+
+        desktop.app.build_window = watched_window  # run_app builds its window through this name
         # the program's own command line, as `petition-hall run` starts a window (run_app reuses the
         # QApplication made above)
         code = program(["run", "--role", role, "--db", db])
