@@ -295,6 +295,8 @@ def test_locked_kiosk_refuses_to_close_until_the_pin(qtbot: QtBot, work_context:
     body.lock()
     qtbot.waitExposed(window)
     assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    handle = window.windowHandle()  # the flags reached the window the window system made
+    assert handle is not None and handle.flags() & Qt.WindowType.WindowStaysOnTopHint
     from_the_window_manager = _WindowSystemClose()
     assert body.eventFilter(window, from_the_window_manager) and not from_the_window_manager.isAccepted()
     assert window.isVisible()  # Alt+F4 and the window manager's close are refused
@@ -681,3 +683,21 @@ def test_a_scan_from_the_home_screen_is_read_once(qtbot: QtBot, work_context: Co
     assert isinstance(flow, ProgressFlow), body.home_message.text()
     qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
     body._unlock()
+
+
+def test_a_kiosk_locked_while_on_screen_is_frameless_on_top_and_shown(qtbot: QtBot, work_context: Context) -> None:
+    from ui.shell.device import DeviceWindow
+
+    window = DeviceWindow(work_context(KIOSK, "kiosk"), kiosk_body)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    body = window.body
+    assert isinstance(body, KioskShell)
+    body.lock()  # the window system is told (the window exists already)
+    qtbot.waitExposed(window)
+    handle = window.windowHandle()
+    assert handle is not None
+    assert handle.flags() & Qt.WindowType.FramelessWindowHint
+    assert handle.flags() & Qt.WindowType.WindowStaysOnTopHint
+    assert window.isVisible() and window.isFullScreen()
