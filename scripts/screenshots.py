@@ -38,8 +38,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
-    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor"), default="all",
-                        help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen keyboard up")
+    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor", "display"),
+                        default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
+                        "keyboard up; display: the call display on a busy day")
     args = parser.parse_args()
     # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size
     _rerun_under_xvfb("1920x1080" if args.only == "kiosk-keyboard" else "1920x1920")
@@ -62,6 +63,8 @@ def main() -> None:
         kiosk_keyboard_screenshot(db, out)
     elif args.only == "supervisor":
         supervisor_screenshots(db, out)
+    elif args.only == "display":
+        display_screenshots(db, out)
     else:
         take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
@@ -746,6 +749,108 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
         window.grab().save(str(out / f"{name}.png"))
         print(f"  {name}.png")
     window.close()
+    hall.engine.dispose()
+
+
+def _busy_hall(hall: Any) -> None:
+    """A busy morning: seven window types (one with a 32-character name), 30 people waiting, one type stopped
+    while its tickets still wait; windows calling, recalling, skipping, transferring and finishing."""
+    from desktop.domain.queue import QueueAction, TicketSource, WindowType
+    from desktop.domain.roles import Actor
+    from desktop.services import queue
+
+    admin = Actor("staff:guanli1", "管理员", "admin")
+    for code, name, prefix, windows in (
+            ("veterans", "退役军人事务与优抚安置政策咨询", "D", (5,)),
+            ("land", "征地拆迁与不动产登记历史遗留问题专窗（含补偿安置）", "E", (6,)),
+            ("health", "医疗卫生、社会保障和劳动就业", "F", (7,))):
+        queue.save_window_type(hall, admin, WindowType(code, name[:32], prefix, windows))
+    codes = ("general", "general", "wages", "legal", "veterans", "land", "health", "general", "legal", "leader")
+    tickets = [queue.issue_ticket(hall, type_code=codes[n % len(codes)], source=TicketSource.KIOSK).ticket
+               for n in range(36)]
+    for window in (1, 2, 3):
+        queue.call_next(hall, window=window)
+    first = queue.window_view(hall, window=1).current
+    assert first is not None
+    queue.act(hall, first.ticket_id, QueueAction.SKIP, window=1)          # 过号
+    queue.call_next(hall, window=1)
+    second = queue.window_view(hall, window=2).current
+    assert second is not None
+    queue.act(hall, second.ticket_id, QueueAction.TRANSFER, window=2, type_code="legal")
+    queue.call_next(hall, window=2)
+    third = queue.window_view(hall, window=3).current
+    assert third is not None
+    queue.act(hall, third.ticket_id, QueueAction.START, window=3)
+    queue.act(hall, third.ticket_id, QueueAction.FINISH, window=3)
+    queue.call_next(hall, window=3)
+    legal = next(t for t in queue.all_window_types(hall) if t.code == "legal")
+    from dataclasses import replace
+
+    queue.save_window_type(hall, admin, replace(legal, active=False))  # stopped while its tickets wait
+    del tickets
+
+
+def display_screenshots(db: Path, out: Path) -> None:
+    """The call display on a busy morning, landscape and portrait, with the hall server reachable and not;
+    a recall made while it is on screen flashes."""
+    from dataclasses import replace
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.app import build_window
+    from desktop.config import load_settings
+    from desktop.domain.queue import QueueAction
+    from desktop.installation import open_hall
+    from desktop.services import queue
+    from ui.display.board import HallBoard
+    from ui.shell.startup import HallSource
+
+    settings = load_settings()
+    hall = open_hall(settings, db)
+    _busy_hall(hall)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "display")
+    from ui.shell.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # as the program does: cycles holding Qt objects freed on this thread
+
+    def settle(ms: int = 400) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def after(signal: Any, start: Callable[[], object]) -> None:
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(10_000, loop.quit)
+        start()
+        loop.exec()
+        signal.disconnect(loop.quit)
+
+    for name, (width, height) in SIZES.items():
+        for state in ("", "-offline"):
+            source = HallSource(settings, lambda: hall, start=False)
+            device = build_window(source, "display")
+            board = device.body
+            assert isinstance(board, HallBoard)
+            if state:
+                board.read_board = lambda h: replace(queue.board(h), connected=False)
+            device.resize(width, height)
+            device.show()
+            after(board.tasks.settled, source.start)
+            current = queue.window_view(hall, window=2).current
+            assert current is not None
+            recalled = current.ticket_id
+            after(board.tasks.settled, lambda ticket=recalled: queue.act(hall, ticket, QueueAction.RECALL, window=2))
+            settle()
+            device.grab().save(str(out / f"16-display-busy-{name}{state}.png"))
+            print(f"  16-display-busy-{name}{state}.png")
+            device.close()
+            source.close()
+    collector.stop()
     hall.engine.dispose()
 
 

@@ -517,17 +517,27 @@ def _waiting_counts(session: Session, day: str, types: list[WindowType]) -> tupl
 
 
 def board(hall: Hall, *, recent: int = 6) -> QueueBoard:
-    """What the call display shows: the latest calls, who waits per type — numbers and windows only."""
+    """What the call display shows: the latest calls, who waits per type — numbers and windows only.
+
+    Each number appears once, at its latest call: a recall replaces the number's earlier call rather
+    than listing it again under the one being made. The types listed are those people can take a
+    number for, and a stopped one while its tickets still wait (marked 暂停取号: its people are
+    still called).
+    """
     remote = remote_of(hall)
     day = _today(hall)
     reception_day = reception.next_reception_day(hall)
     with hall.sessions() as session:
-        calls = session.scalars(select(QueueCallRow).where(QueueCallRow.called_at >= day)
-                                .order_by(QueueCallRow.called_at.desc(), QueueCallRow.rev.desc())
-                                .limit(recent + 1)).all()
-        values = [Call(c.call_id, c.number, c.window, datetime.fromisoformat(c.called_at)) for c in calls]
+        latest: dict[str, QueueCallRow] = {}
+        for row in session.execute(select(QueueCallRow).where(QueueCallRow.called_at >= day)
+                                   .order_by(QueueCallRow.called_at.desc(), QueueCallRow.rev.desc())
+                                   .execution_options(yield_per=64)).scalars():
+            latest.setdefault(row.ticket_id, row)
+            if len(latest) > recent:
+                break
+        values = [Call(c.call_id, c.number, c.window, datetime.fromisoformat(c.called_at)) for c in latest.values()]
         return QueueBoard(hall.settings.hall_name, hall.now(), values[0] if values else None, tuple(values[1:]),
-                          _waiting_counts(session, day, _types(session)), reception_day,
+                          _shown_counts(session, day, "（暂停取号）"), reception_day,
                           remote.connected if remote is not None else True)
 
 
@@ -546,9 +556,14 @@ def window_view(hall: Hall, *, window: int) -> WindowView:
 
 def _staff_counts(session: Session, day: str) -> tuple[WaitingCount, ...]:
     """Who waits per type for the counters: the active types, and a stopped one while its tickets still wait."""
+    return _shown_counts(session, day, "（已停用）")
+
+
+def _shown_counts(session: Session, day: str, stopped: str) -> tuple[WaitingCount, ...]:
+    """The active types' counts, and a stopped type's (its name followed by ``stopped``) while its tickets wait."""
     types = _types(session, active_only=False)
     counts = _waiting_counts(session, day, types)
-    return tuple(replace(c, type_name=f"{c.type_name}（已停用）") if not t.active else c
+    return tuple(replace(c, type_name=f"{c.type_name}{stopped}") if not t.active else c
                  for t, c in zip(types, counts, strict=True) if t.active or c.waiting)
 
 

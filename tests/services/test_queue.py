@@ -164,10 +164,12 @@ def test_recall_makes_a_new_call_and_other_windows_cannot_act(hall: Hall) -> Non
     issue(hall)
     ticket = queue.call_next(hall, window=2)
     assert ticket is not None
+    called = queue.board(hall).current
     queue.act(hall, ticket.ticket_id, QueueAction.RECALL, window=2)
     shown = queue.board(hall)
-    assert shown.current is not None and shown.recent[0].number == shown.current.number == "A001"
-    assert shown.current.call_id != shown.recent[0].call_id and shown.current.window == 2
+    assert called is not None and shown.current is not None
+    assert (shown.current.number, shown.current.window) == ("A001", 2) and shown.current.call_id != called.call_id
+    assert shown.recent == ()  # the recall takes the place of the first call: the number is not listed twice
     with pytest.raises(RuleViolation, match="由 2 号窗口办理"):
         queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=3)
     with pytest.raises(RuleViolation, match="已叫号，不能叫号"):
@@ -397,14 +399,16 @@ def test_window_types_are_edited_where_the_queue_lives(hall: Hall) -> None:
     assert queue.window_type_rows(hall, ADMIN)[0].window_type.code == "general"  # still listed
 
 
-def test_a_type_stopped_while_tickets_wait_keeps_them_callable_and_leaves_the_board(hall: Hall) -> None:
+def test_a_type_stopped_while_tickets_wait_keeps_them_callable_and_on_the_board(hall: Hall) -> None:
     issue(hall, "wages")
     issue(hall, "wages")
     wages = next(t for t in queue.all_window_types(hall) if t.code == "wages")
     queue.edit_window_type(hall, ADMIN, replace(wages, active=False))
     with pytest.raises(ValidationError, match="已停用"):
         issue(hall, "wages")
-    assert "农民工欠薪绿色通道" not in [w.type_name for w in queue.board(hall).waiting]
+    # the people holding its numbers still see their queue on the hall's display, until the last is served
+    assert [(w.type_name, w.waiting) for w in queue.board(hall).waiting if w.prefix == "B"] == \
+        [("农民工欠薪绿色通道（暂停取号）", 2)]
     assert [w.type_name for w in queue.window_view(hall, window=5).waiting if w.waiting] == \
         ["农民工欠薪绿色通道（已停用）"]
     assert [r.waiting for r in queue.window_type_rows(hall, ADMIN) if r.window_type.code == "wages"] == [2]
@@ -415,6 +419,28 @@ def test_a_type_stopped_while_tickets_wait_keeps_them_callable_and_leaves_the_bo
     assert second is not None and second.number == "B002"
     queue.act(hall, second.ticket_id, QueueAction.FINISH, window=5)
     assert "农民工欠薪绿色通道（已停用）" not in [w.type_name for w in queue.window_view(hall, window=5).waiting]
+    assert "B" not in [w.prefix for w in queue.board(hall).waiting]
+
+
+def test_the_board_lists_each_number_once_at_its_latest_call(hall: Hall, clock: FakeClock) -> None:
+    for _ in range(6):
+        issue(hall)
+    called = []
+    for window in (1, 2, 3, 4):
+        clock.advance(seconds=30)
+        ticket = queue.call_next(hall, window=window)
+        assert ticket is not None
+        called.append(ticket)
+    for _ in range(3):  # 2 号窗口 calls its visitor again and again
+        clock.advance(seconds=30)
+        queue.act(hall, called[1].ticket_id, QueueAction.RECALL, window=2)
+    shown = queue.board(hall)
+    assert shown.current is not None and (shown.current.number, shown.current.window) == ("A002", 2)
+    assert [(c.number, c.window) for c in shown.recent] == [("A004", 4), ("A003", 3), ("A001", 1)]
+    assert [c.number for c in queue.board(hall, recent=2).recent] == ["A004", "A003"]
+    clock.advance(seconds=30)
+    queue.call_next(hall, window=5)
+    assert [c.number for c in queue.board(hall).recent] == ["A002", "A004", "A003", "A001"]
 
 
 # -- a ticket with the visitor's ID, and walk-ins on a reception day ------------------------------------

@@ -103,7 +103,7 @@ def test_a_new_call_flashes_and_the_mock_engine_says_it(qtbot: QtBot, work_conte
     board = make_board(qtbot, work_context, queue)
     assert board.welcome.isVisible() and board.welcome.text() == WELCOME and not board.flashing
     assert not board.recent_panel.isVisible()  # no calls yet: the welcome takes the screen
-    qtbot.waitUntil(lambda: board.call_panel.width() == 1920 - 2 * 24)
+    qtbot.waitUntil(lambda: board.call_panel.width() == 1920 - 2 * 16)
     assert queue.threads and threading.main_thread().name not in queue.threads
     heard = spoken(board)
     words: list[tuple[str, int]] = []
@@ -140,8 +140,8 @@ def test_a_call_made_in_the_hall_reaches_the_display_and_is_announced(
     qtbot.waitUntil(lambda: board.number.text() == called.number, timeout=5000)
     assert board.window_line.text() == "请到 3 号窗口" and board.flashing
     qtbot.waitUntil(lambda: heard == [f"请 {called.number} 号到 3 号窗口"], timeout=5000)
-    waiting = [label.text() for label in board.waiting if label.isVisible()]
-    assert any(text.startswith("综合接待（A）等候 1 人") for text in waiting), waiting
+    waiting = [(name.text(), count.text()) for name, count in board.waiting if name.isVisible()]
+    assert ("A　综合接待", "等候 1 人") in waiting, waiting
 
 
 def test_the_flash_ends_by_itself(qtbot: QtBot, work_context: Context) -> None:
@@ -318,8 +318,13 @@ def _fits(label: QLabel, board: HallBoard) -> str:
 def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
         qtbot: QtBot, work_context: Context, size: tuple[int, int]) -> None:
     queue = Queue()
+    # seven types, one with the longest name a type may have (32 characters) and stopped while people wait
     waiting = (WaitingCount("综合接待", "A", 12), WaitingCount("农民工欠薪绿色通道", "G", 3),
-               WaitingCount("涉法涉诉", "S", 7), WaitingCount("领导接访", "L", 1))
+               WaitingCount("涉法涉诉", "S", 7), WaitingCount("领导接访", "L", 1),
+               WaitingCount("退役军人事务与优抚安置政策咨询", "D", 4),
+               WaitingCount("征地拆迁与不动产登记历史遗留问题专窗（含补偿安置）及其他相关事项"[:32] + "（暂停取号）",
+                            "E", 30),
+               WaitingCount("医疗卫生、社会保障和劳动就业", "F", 3))
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     font, style = app.font(), app.styleSheet()
@@ -349,8 +354,12 @@ def _check_fits(board: HallBoard, scale: float) -> None:
     assert board.number.text() == "LD012" and board.alert.isVisible() and board.voice_off.isVisible()
     labels = _visible_labels(board)
     assert {board.number, board.window_line, board.hall_name, board.clock, board.today, board.reception,
-            *board.recent, *board.waiting[:4]} <= set(labels)
+            *board.recent, *(label for pair in board.waiting[:7] for label in pair)} <= set(labels)
     assert [problem for label in labels if (problem := _fits(label, board))] == []
+    # the longest type name is shortened, never its count: 8 m away, “等候 30 人” is what its people look for
+    long_name, long_count = board.waiting[5]
+    assert long_name.text().startswith("E　征地拆迁") and long_name.text().endswith("…") and \
+        long_name.full.endswith("（暂停取号）") and long_count.text() == "等候 30 人"
     # readable from 10 m: the number's and the window's characters well over 150 px high at 1080p
     assert QFontMetrics(board.number.font()).tightBoundingRect("LD012").height() >= 150 * min(1.0, scale)
     assert QFontMetrics(board.window_line.font()).tightBoundingRect("号窗口").height() >= 100 * min(1.0, scale)

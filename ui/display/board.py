@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
@@ -74,7 +74,8 @@ QWidget#callBoard QFrame#recentPanel, QWidget#callBoard QFrame#waitingPanel {{
     background: #0f2d52; border-radius: {radius}px; }}
 QWidget#callBoard QLabel#panelTitle {{ font-size: {title}px; color: #9fb3c8; }}
 QWidget#callBoard QLabel#recentCall {{ font-size: {recent}px; font-weight: 600; }}
-QWidget#callBoard QLabel#waitingCount {{ font-size: {waiting}px; }}
+QWidget#callBoard QLabel#waitingName {{ font-size: {waiting}px; }}
+QWidget#callBoard QLabel#waitingCount {{ font-size: {waiting}px; font-weight: 700; }}
 QWidget#callBoard QLabel#reception {{ font-size: {waiting}px; color: #ffd66b; }}
 """
 
@@ -97,6 +98,35 @@ def _big(name: str, text: str = "") -> QLabel:
     # the screen's size is given: the text is sized to fit it (tests check that it does), it never widens the window
     widget.setMinimumWidth(1)
     return widget
+
+
+class _Shortened(QLabel):
+    """A one-line label whose text, when longer than the room it has, ends in “…” instead of being cut."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setMinimumWidth(1)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.full = ""
+
+    def show_text(self, text: str) -> None:
+        self.full = text
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        if shown != self.text():
+            self.setText(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
 
 
 def _panel(name: str) -> tuple[QFrame, QVBoxLayout]:
@@ -194,13 +224,13 @@ class HallBoard(QWidget):
         recent_layout.addLayout(self.recent_grid)
         recent_layout.addStretch(1)
         self.recent = [_big("recentCall") for _ in range(RECENT_SHOWN)]
-        for index, label in enumerate(self.recent):
-            self.recent_grid.addWidget(label, index, 0)
         # who waits, and the leaders' day
         self.waiting_panel, waiting_layout = _panel("waitingPanel")
         self.waiting_grid = QGridLayout()
+        self.waiting_grid.setHorizontalSpacing(16)
         waiting_layout.addLayout(self.waiting_grid)
-        self.waiting: list[QLabel] = []
+        # per window type: its name (a long one shortened with “…”) and how many wait, never cut, on the right
+        self.waiting: list[tuple[_Shortened, QLabel]] = []
         self.reception = _big("reception")
         waiting_layout.addWidget(self.reception)
 
@@ -344,11 +374,16 @@ class HallBoard(QWidget):
     def _show_waiting(self, board: QueueBoard | None) -> None:
         counts = board.waiting if board is not None else ()
         while len(self.waiting) < len(counts):
-            self.waiting.append(_big("waitingCount"))
+            name, number = _Shortened("waitingName"), _big("waitingCount")
+            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.waiting.append((name, number))
             self._place_waiting()
-        for label, count in zip(self.waiting, (*counts, *([None] * len(self.waiting))), strict=False):
-            label.setText("" if count is None else f"{count.type_name}（{count.prefix}）等候 {count.waiting} 人")
-            label.setVisible(count is not None)
+        for (name, number), count in zip(self.waiting, (*counts, *([None] * len(self.waiting))), strict=False):
+            # the letter first, as on the tickets: a name too long is shortened at its end, never the letter
+            name.show_text("" if count is None else f"{count.prefix}　{count.type_name}")
+            number.setText("" if count is None else f"等候 {count.waiting} 人")
+            name.setVisible(count is not None)
+            number.setVisible(count is not None)
 
     def _show_time(self) -> None:
         now = self._now()
@@ -413,8 +448,7 @@ class HallBoard(QWidget):
         if portrait:
             self.main.addWidget(self.call_panel, 0, 0)
             self.main.addWidget(self.recent_panel, 1, 0)
-            self.main.setRowStretch(0, 3)
-            self.main.setRowStretch(1, 2)
+            self.main.setRowStretch(0, 1)  # the last calls, two a row, take what they need; the call the rest
             self.main.setColumnStretch(0, 1)
         else:
             self.main.addWidget(self.call_panel, 0, 0)
@@ -423,10 +457,11 @@ class HallBoard(QWidget):
             self.main.setRowStretch(0, 1)
         self._stretch()
         self.main.setContentsMargins(0, 0, 0, 0)
-        self.main.setSpacing(24)
-        self._body.setContentsMargins(24, 24, 24, 24)
-        self._body.setSpacing(24)
+        self.main.setSpacing(16)
+        self._body.setContentsMargins(16, 16, 16, 16)
+        self._body.setSpacing(16)
         self._place_waiting()
+        self._place_recent()
         outer = self.layout()
         if outer is not None:  # lay out anew at once (within a resize, the new places would wait for the next)
             outer.invalidate()
@@ -438,11 +473,26 @@ class HallBoard(QWidget):
         self.main.setColumnStretch(1, 2 if shown else 0)
 
     def _place_waiting(self) -> None:
+        """One type a row in portrait, two side by side in landscape."""
         columns = 1 if self._portrait else 2
-        for label in self.waiting:
-            self.waiting_grid.removeWidget(label)
-        for index, label in enumerate(self.waiting):
-            self.waiting_grid.addWidget(label, index // columns, index % columns)
+        for pair in self.waiting:
+            for label in pair:
+                self.waiting_grid.removeWidget(label)
+        for index, (name, number) in enumerate(self.waiting):
+            column = (index % columns) * 3
+            self.waiting_grid.addWidget(name, index // columns, column)
+            self.waiting_grid.addWidget(number, index // columns, column + 1)
+        for column in range(5):
+            self.waiting_grid.setColumnStretch(column, 1 if column in (0, 3) and column // 3 < columns else 0)
+        self.waiting_grid.setColumnMinimumWidth(2, 48 if columns > 1 else 0)  # the gap between two types
+
+    def _place_recent(self) -> None:
+        """Six calls one under another in landscape; in portrait, two a row (room for the types waiting)."""
+        columns = 2 if self._portrait else 1
+        for label in self.recent:
+            self.recent_grid.removeWidget(label)
+        for index, label in enumerate(self.recent):
+            self.recent_grid.addWidget(label, index // columns, index % columns)
 
 
 def _recent_line(call: Call | None) -> str:
