@@ -692,7 +692,8 @@ def _known_person(hall: Any) -> Any:
 
 
 def supervisor_screenshots(db: Path, out: Path) -> None:
-    """The supervisor's 不满意评价 and 人民建议 tabs at 1366×768, after a kiosk rating and a suggestion."""
+    """The supervisor's 不满意评价 and 人民建议 tabs at 1366×768, after a kiosk rating and a suggestion; the
+    statistics and the cases with their deadlines at 1366×768 and 1920×1080."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -748,6 +749,20 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
             settle(200)
         window.grab().save(str(out / f"{name}.png"))
         print(f"  {name}.png")
+    # the year's figures and the cases with their deadlines, at both staff sizes
+    for size, (width, height) in COUNTER_SIZES.items():
+        window.resize(width, height)
+        panel = work.desk.show_statistics()
+        for _ in range(100):
+            settle(100)
+            if not panel.tasks.busy:
+                break
+        settle()
+        window.grab().save(str(out / f"27-supervisor-statistics-{size}.png"))
+        work.desk.setCurrentIndex(0)
+        settle(1500)
+        window.grab().save(str(out / f"28-supervisor-cases-{size}.png"))
+        print(f"  27-supervisor-statistics-{size}.png, 28-supervisor-cases-{size}.png")
     window.close()
     hall.engine.dispose()
 

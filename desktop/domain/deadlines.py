@@ -36,6 +36,7 @@ __all__ = [
     "DeadlineRule",
     "SkippedDay",
     "compute_deadline",
+    "days_left_in_words",
     "extend_deadline",
     "format_date",
     "leader_reception_day",
@@ -139,6 +140,13 @@ class SkippedDay:
 def format_date(d: date) -> str:
     """Date as users read it: 2026年10月8日（星期四）."""
     return f"{d.year}年{d.month}月{d.day}日（{weekday_name(d)}）"
+
+
+def days_left_in_words(days_left: int) -> str:
+    """What a deadline board says of the calendar days left: 剩2天, 今天到期 (the last day is in time), 超期3天."""
+    if days_left < 0:
+        return f"超期{-days_left}天"
+    return "今天到期" if days_left == 0 else f"剩{days_left}天"
 
 
 @dataclass(frozen=True)

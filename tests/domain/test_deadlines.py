@@ -26,6 +26,7 @@ from desktop.domain.deadlines import (
     DeadlineRule,
     SkippedDay,
     compute_deadline,
+    days_left_in_words,
     extend_deadline,
     leader_reception_day,
 )
@@ -361,3 +362,8 @@ def test_leader_reception_day_property(year: int, month: int) -> None:
     assert day >= date(year, month, 15)
     assert CAL.is_workday(day)
     assert not any(CAL.is_workday(d) for d in _days(date(year, month, 15), day)[:-1])
+
+
+def test_the_days_left_read_as_words_on_the_deadline_board() -> None:
+    # a bare "2" beside "超期5天" read as a count of something; the due day itself is still in time
+    assert [days_left_in_words(n) for n in (5, 1, 0, -1, -12)] == ["剩5天", "剩1天", "今天到期", "超期1天", "超期12天"]

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from desktop.domain.deadlines import days_left_in_words
 from ui.common.widgets import fill_table, label, read_only_table
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -80,7 +81,7 @@ class DeadlinePanel(QWidget):
                              f"{b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件")
         self.due = board.due
         fill_table(self.table, [(case.next_due.isoformat() + ("（未经核实）" if not case.verified else ""),
-                                 f"超期{-case.days_left}天" if case.days_left < 0 else str(case.days_left),
+                                 days_left_in_words(case.days_left),
                                  case.case_number, case.petitioner_name, case.state, case.next_due_rule)
                                 for case in board.due])
         self._settled()
