@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.deadlines import format_date
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
@@ -72,6 +73,7 @@ def test_panel_loads_the_current_year_and_its_years(
     assert _cell(panel.channels, 0, 0).text() == "走访" and _cell(panel.channels, 0, 1).text() == "2"
     assert panel.topics.rowCount() == 2
     assert "2026年" in panel.title.text() and "在办" in panel.backlog.text()
+    assert panel.backlog.text().startswith(f"当前积案（截至{format_date(two_years.today())}）")  # a date in words
     assert panel.export_button.isVisible()
 
 

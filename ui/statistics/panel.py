@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import Permission
+from desktop.domain.deadlines import format_date
 from desktop.domain.indicators import DEFINITIONS, format_rate
 from desktop.services import statistics
 from desktop.services.changes import Changes
@@ -222,7 +223,7 @@ class StatisticsPanel(QWidget):
             _fit_rows(table)
         b = dashboard.backlog
         self.backlog.setText("" if b is None else (
-            f"当前积案（{dashboard.computed_on.isoformat()}）：在办 {b.open_cases:,} 件，已超期 {b.overdue:,} 件，"
+            f"当前积案（截至{format_date(dashboard.computed_on)}）：在办 {b.open_cases:,} 件，已超期 {b.overdue:,} 件，"
             f"7日内到期 {b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件"))
         self.loaded.emit(dashboard)
 
