@@ -21,6 +21,7 @@ from desktop.devices.voice import Announcer, SpeechAnnouncer, VoiceOptions, anno
 from desktop.domain.queue import Call, QueueBoard, WaitingCount
 from desktop.services.changes import Changes, Topic
 from desktop.services.context import Actor, Hall
+from tests.conftest import FakeClock
 from ui.display.board import DISCONNECTED, UNREADABLE, WELCOME, HallBoard
 from ui.shell import errors
 from ui.shell.context import WorkContext
@@ -142,6 +143,41 @@ def test_a_call_made_in_the_hall_reaches_the_display_and_is_announced(
     qtbot.waitUntil(lambda: heard == [f"请 {called.number} 号到 3 号窗口"], timeout=5000)
     waiting = [(name.text(), count.text()) for name, count in board.waiting if name.isVisible()]
     assert ("A　综合接待", "等候 1 人") in waiting, waiting
+
+
+def test_left_running_across_midnight_the_display_starts_the_day_afresh(
+        qtbot: QtBot, work_context: Context, sqlite_hall: Hall, clock: FakeClock) -> None:
+    """Yesterday's calls and waiting counts leave the screen with the next read after midnight; the new
+    day's first number (A001 again) is called and announced like any other."""
+    from desktop.app import read_queue_board
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue as queue_service
+
+    clock.current = datetime(2026, 12, 4, 23, 58)
+    for _ in range(3):
+        queue_service.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    late = queue_service.call_next(sqlite_hall, window=2)
+    assert late is not None
+    board = HallBoard(work_context(Actor.display_screen("D01"), "display"), read_queue_board, mock_voice,
+                      now=clock)
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitUntil(lambda: board.board is not None and board.announcer is not None)
+    assert board.number.text() == "A001" and board.today.text() == "2026年12月4日 星期五"
+    heard = spoken(board)
+    clock.advance(minutes=3)  # 00:01: the slow timer reads the board again, no change told
+    reads = board.board
+    board.safety.timeout.emit()
+    qtbot.waitUntil(lambda: board.board is not reads and not board.tasks.busy)
+    assert board.welcome.isVisible() and not board.number.isVisible() and not board.recent_panel.isVisible()
+    assert [count.text() for _name, count in board.waiting if count.isVisible()] == ["等候 0 人"] * 4
+    qtbot.waitUntil(lambda: board.today.text() == "2026年12月5日 星期六")
+    queue_service.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    first = queue_service.call_next(sqlite_hall, window=1)
+    assert first is not None and first.number == "A001"
+    qtbot.waitUntil(lambda: board.number.isVisible() and board.window_line.text() == "请到 1 号窗口", timeout=5000)
+    qtbot.waitUntil(lambda: heard == ["请 A001 号到 1 号窗口"], timeout=5000)
 
 
 def test_the_flash_ends_by_itself(qtbot: QtBot, work_context: Context) -> None:
