@@ -34,8 +34,29 @@ class Backlog:
     flagged: int
 
 
+#: How many of the overdue and due-soon cases the deadline board lists (the most urgent).
+DUE_LISTED = 200
+
+
+@dataclass(frozen=True)
+class DeadlineBoard:
+    """The deadline board: the backlog's counts and the most urgent of its overdue and due-soon cases."""
+
+    backlog: Backlog
+    due: list[DueCase]
+
+    @property
+    def not_listed(self) -> int:
+        """Overdue or due-within-a-week cases beyond the list (the counts say more than the rows show)."""
+        return max(0, self.backlog.overdue + self.backlog.due_within_week - len(self.due))
+
+
+def deadline_board(hall: Hall, actor: Actor, *, limit: int = DUE_LISTED) -> DeadlineBoard:
+    return DeadlineBoard(backlog(hall, actor), upcoming_deadlines(hall, actor, limit=limit))
+
+
 def upcoming_deadlines(hall: Hall, actor: Actor, *, within_days: int = 7,
-                       limit: int = 200) -> list[DueCase]:
+                       limit: int = DUE_LISTED) -> list[DueCase]:
     """Open cases whose current deadline has passed or falls within ``within_days``, soonest first."""
     guard(hall, actor, Permission.VIEW_CASE, "查看期限提醒")
     today = hall.today()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -17,13 +16,7 @@ from ui.shell.errors import user_message
 if TYPE_CHECKING:
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
-    from desktop.services.supervision import Backlog, DueCase
-
-
-@dataclass(frozen=True)
-class _Board:
-    backlog: Backlog
-    due: list[DueCase]
+    from desktop.services.supervision import DeadlineBoard, DueCase
 
 
 class DeadlinePanel(QWidget):
@@ -68,17 +61,19 @@ class DeadlinePanel(QWidget):
             return
         actor = self.ctx.actor
 
-        def read(hall: Hall) -> _Board:
+        def read(hall: Hall) -> DeadlineBoard:
             from desktop.services import supervision
 
-            return _Board(supervision.backlog(hall, actor), supervision.upcoming_deadlines(hall, actor))
+            return supervision.deadline_board(hall, actor)
 
         self.tasks.run(read, self._show, self._failed)
 
-    def _show(self, board: _Board) -> None:
+    def _show(self, board: DeadlineBoard) -> None:
         b = board.backlog
         self.summary.setText(f"在办 {b.open_cases:,} 件，已超期 {b.overdue:,} 件，7日内到期 "
-                             f"{b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件")
+                             f"{b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件" + (
+                                 f"\n下表列出期限最早的 {len(board.due):,} 件，另有 {board.not_listed:,} 件未列出"
+                                 "（可在左侧按案件编号、姓名等查找）" if board.not_listed else ""))
         self.due = board.due
         fill_table(self.table, [(case.next_due.isoformat() + ("（未经核实）" if not case.verified else ""),
                                  days_left_in_words(case.days_left),

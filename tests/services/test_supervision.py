@@ -1,0 +1,42 @@
+"""The deadline board's counts and list, where the supervision service computes them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from desktop.domain.deadlines import days_left_in_words
+from desktop.services import supervision
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from tests.conftest import FakeClock
+from tests.helpers import form
+
+CLERK = Actor("staff:test", "测试", "clerk")
+
+
+def test_the_board_says_when_its_counts_hold_more_cases_than_it_lists(
+        hall: Hall, clock: FakeClock, supervisor: Actor) -> None:
+    for day in (1, 2, 3):
+        clock.current = datetime(2026, 9, day, 10, 0)
+        register_visit(hall, CLERK, form(request=f"反映小区电梯失修（第{day}件）"))
+    clock.current = datetime(2026, 9, 22, 9, 0)  # each 15-day limit to decide on acceptance has passed
+    board = supervision.deadline_board(hall, supervisor)
+    assert (board.backlog.overdue, len(board.due), board.not_listed) == (3, 3, 0)
+    assert [days_left_in_words(d.days_left) for d in board.due] == ["超期6天", "超期5天", "超期4天"]
+    short = supervision.deadline_board(hall, supervisor, limit=2)
+    assert [d.next_due for d in short.due] == [date(2026, 9, 16), date(2026, 9, 17)]  # the most urgent first
+    assert short.not_listed == 1
+
+
+def test_a_limit_ending_in_the_national_day_holiday_is_due_the_first_working_day_after(
+        hall: Hall, clock: FakeClock, supervisor: Actor) -> None:
+    clock.current = datetime(2026, 9, 22, 10, 0)  # 15 days on is 7 October, within the holiday
+    case = register_visit(hall, CLERK, form())
+    clock.current = datetime(2026, 10, 1, 9, 0)
+    (due,) = [d for d in supervision.deadline_board(hall, supervisor).due if d.case_number == case.case_number]
+    assert due.next_due == case.route_deadline.due == date(2026, 10, 8)
+    assert days_left_in_words(due.days_left) == "剩7天"
+    clock.current = datetime(2026, 10, 8, 9, 0)
+    (due,) = [d for d in supervision.deadline_board(hall, supervisor).due if d.case_number == case.case_number]
+    assert days_left_in_words(due.days_left) == "今天到期"
+    assert supervision.backlog(hall, supervisor).overdue == 0
