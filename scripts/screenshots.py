@@ -824,7 +824,6 @@ def display_screenshots(db: Path, out: Path) -> None:
 
     settings = load_settings()
     hall = open_hall(settings, db)
-    _busy_hall(hall)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "display")
@@ -845,6 +844,20 @@ def display_screenshots(db: Path, out: Path) -> None:
         loop.exec()
         signal.disconnect(loop.quit)
 
+    for name, (width, height) in SIZES.items():  # the morning's first minutes: nobody called yet
+        source = HallSource(settings, lambda: hall, start=False)
+        device = build_window(source, "display")
+        board = device.body
+        assert isinstance(board, HallBoard)
+        device.resize(width, height)
+        device.show()
+        after(board.tasks.settled, source.start)
+        settle()
+        device.grab().save(str(out / f"16-display-empty-{name}.png"))
+        print(f"  16-display-empty-{name}.png")
+        device.close()
+        source.close()
+    _busy_hall(hall)
     for name, (width, height) in SIZES.items():
         for state in ("", "-offline"):
             source = HallSource(settings, lambda: hall, start=False)

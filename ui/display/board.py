@@ -71,7 +71,7 @@ QWidget#callBoard QLabel#callNumber {{ font-size: {number}px; font-weight: 800; 
 QWidget#callBoard QLabel#callWindow {{ font-size: {window}px; font-weight: 700; }}
 QWidget#callBoard QLabel#welcome {{ font-size: {welcome}px; font-weight: 600; }}
 QWidget#callBoard QFrame#recentPanel, QWidget#callBoard QFrame#waitingPanel {{
-    background: #0f2d52; border-radius: {radius}px; }}
+    background: #0f2d52; border-radius: {radius}px; padding: 0 {radius}px; }}
 QWidget#callBoard QLabel#panelTitle {{ font-size: {title}px; color: #9fb3c8; }}
 QWidget#callBoard QLabel#recentCall {{ font-size: {recent}px; font-weight: 600; }}
 QWidget#callBoard QLabel#waitingName {{ font-size: {waiting}px; }}
