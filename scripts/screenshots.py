@@ -741,10 +741,12 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     work = window.work
     assert isinstance(work, CounterWork) and isinstance(work.desk, WorkTabs)
     work.setCurrentWidget(work.desk)
-    for index, name in ((2, "25-supervisor-dissatisfied-1366x768"), (3, "26-supervisor-suggestions-1366x768")):
-        work.desk.setCurrentIndex(index)
+    for tab, name in ((work.desk.dissatisfied, "25-supervisor-dissatisfied-1366x768"),
+                      (work.desk.queue_statistics, "25a-supervisor-queue-statistics-1366x768"),
+                      (work.desk.suggestions, "26-supervisor-suggestions-1366x768")):
+        work.desk.setCurrentWidget(tab)
         settle()
-        if index == 3:
+        if tab is work.desk.suggestions:
             work.desk.suggestions.table.selectRow(0)
             settle(200)
         window.grab().save(str(out / f"{name}.png"))

@@ -12,6 +12,10 @@ from desktop.domain.access import Permission
 from desktop.domain.identity import mask_name
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
+from desktop.services.self_service import Dissatisfied, dissatisfied_cases
+
+#: How many cases rated 不满意 the supervisors' list shows (the newest ratings).
+DISSATISFIED_LISTED = 500
 
 
 @dataclass(frozen=True)
@@ -82,3 +86,23 @@ def backlog(hall: Hall, actor: Actor) -> Backlog:
             CaseRow.next_due >= today, CaseRow.next_due <= today + timedelta(days=7))) or 0
         flagged = session.scalar(select(func.count()).where(CaseRow.needs_supervisor)) or 0
     return Backlog(open_cases, overdue, week, flagged)
+
+
+@dataclass(frozen=True)
+class DissatisfiedList:
+    """The cases rated 不满意: how many there are, and the newest ratings' cases listed."""
+
+    total: int
+    listed: list[Dissatisfied]
+
+    @property
+    def not_listed(self) -> int:
+        return max(0, self.total - len(self.listed))
+
+
+def dissatisfied_list(hall: Hall, actor: Actor, *, limit: int = DISSATISFIED_LISTED) -> DissatisfiedList:
+    """The supervisors' 不满意评价 tab: every case whose rating stands at 不满意 is counted, the newest listed."""
+    listed = dissatisfied_cases(hall, actor, limit=limit)  # checks the supervisor's permission
+    with hall.sessions() as session:
+        total = session.scalar(select(func.count()).where(CaseRow.rating == "不满意")) or 0
+    return DissatisfiedList(max(total, len(listed)), listed)

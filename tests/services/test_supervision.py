@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from desktop.domain.deadlines import days_left_in_words
+from desktop.domain.roles import PermissionDenied
 from desktop.services import supervision
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
+from desktop.services.self_service import rate_case
 from tests.conftest import FakeClock
-from tests.helpers import form
+from tests.helpers import form, valid_id
+from tests.services.test_self_service import KIOSK, _answered
 
 CLERK = Actor("staff:test", "测试", "clerk")
 
@@ -40,3 +45,18 @@ def test_a_limit_ending_in_the_national_day_holiday_is_due_the_first_working_day
     (due,) = [d for d in supervision.deadline_board(hall, supervisor).due if d.case_number == case.case_number]
     assert days_left_in_words(due.days_left) == "今天到期"
     assert supervision.backlog(hall, supervisor).overdue == 0
+
+
+def test_the_dissatisfied_list_counts_every_case_rated_so_not_only_those_it_lists(
+        hall: Hall, clerk: Actor, supervisor: Actor) -> None:
+    for seq in (1, 2, 3):
+        case = _answered(hall, clerk, id_number=valid_id(seq=seq))
+        rate_case(hall, KIOSK, case.case_number, case.query_code, "不满意", f"第{seq}件没有回应诉求")
+    happy = _answered(hall, clerk, id_number=valid_id(seq=9))
+    rate_case(hall, KIOSK, happy.case_number, happy.query_code, "满意")
+    found = supervision.dissatisfied_list(hall, supervisor, limit=2)
+    assert (found.total, len(found.listed), found.not_listed) == (3, 2, 1)  # “共 500 件” was the list's length
+    assert [d.reason for d in found.listed] == ["第3件没有回应诉求", "第2件没有回应诉求"]  # the newest first
+    assert supervision.dissatisfied_list(hall, supervisor).not_listed == 0
+    with pytest.raises(PermissionDenied):
+        supervision.dissatisfied_list(hall, KIOSK)

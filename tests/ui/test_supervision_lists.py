@@ -29,3 +29,20 @@ def test_an_answer_being_typed_stays_when_a_new_suggestion_arrives(qtbot: QtBot,
     qtbot.waitUntil(lambda: panel.table.rowCount() == 2, timeout=10_000)  # the list is read again
     assert panel.current is not None and panel.current.number == first.number  # still the one being answered
     assert panel.answer.toPlainText() == "已研究，自下月起试行，届时在大厅公告" and "周六" in panel.content.text()
+
+
+def test_the_dissatisfied_tab_counts_every_case_rated_so(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                         supervisor: Actor, work_context: Context) -> None:
+    from desktop.services.self_service import rate_case
+    from tests.helpers import valid_id
+    from tests.services.test_self_service import _answered
+    from ui.cases.dissatisfied import DissatisfiedPanel
+
+    panel = DissatisfiedPanel(work_context(supervisor))
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.summary.text() == "目前没有评价为“不满意”的事项", timeout=10_000)
+    for seq in (1, 2):
+        case = _answered(sqlite_hall, clerk, id_number=valid_id(seq=seq))
+        rate_case(sqlite_hall, KIOSK, case.case_number, case.query_code, "不满意")
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 2, timeout=10_000)
+    assert panel.summary.text() == "共 2 件"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from desktop.services.self_service import Dissatisfied
+    from desktop.services.supervision import DissatisfiedList
 
 
 class DissatisfiedPanel(QWidget):
@@ -58,16 +59,17 @@ class DissatisfiedPanel(QWidget):
             return
         actor = self.ctx.actor
 
-        def read(hall: Hall) -> list[Dissatisfied]:
-            from desktop.services.self_service import dissatisfied_cases
+        def read(hall: Hall) -> DissatisfiedList:
+            from desktop.services.supervision import dissatisfied_list
 
-            return dissatisfied_cases(hall, actor)
+            return dissatisfied_list(hall, actor)
 
         self.tasks.run(read, self._show, self._failed)
 
-    def _show(self, rows: list[Dissatisfied]) -> None:
-        self.rows = rows
-        self.summary.setText(f"共 {len(rows):,} 件" if rows else "目前没有评价为“不满意”的事项")
+    def _show(self, found: DissatisfiedList) -> None:
+        rows = self.rows = found.listed
+        more = f"，列出评价最近的 {len(rows):,} 件（其余可在“事项与期限”中按案件编号查找）" if found.not_listed else ""
+        self.summary.setText(f"共 {found.total:,} 件{more}" if rows else "目前没有评价为“不满意”的事项")
         fill_table(self.table, [(f"{case.rated_on:%Y年%m月%d日}", case.case_number, case.petitioner, case.state,
                                  case.organisation or "—", case.reason or "（未填写）") for case in rows])
         self._settled()
