@@ -529,9 +529,10 @@ def board(hall: Hall, *, recent: int = 6) -> QueueBoard:
     reception_day = reception.next_reception_day(hall)
     with hall.sessions() as session:
         latest: dict[str, QueueCallRow] = {}
-        for row in session.execute(select(QueueCallRow).where(QueueCallRow.called_at >= day)
+        # the last calls, recalls among them (a number called ten times running is more than a window does)
+        for row in session.scalars(select(QueueCallRow).where(QueueCallRow.called_at >= day)
                                    .order_by(QueueCallRow.called_at.desc(), QueueCallRow.rev.desc())
-                                   .execution_options(yield_per=64)).scalars():
+                                   .limit((recent + 1) * 10)):
             latest.setdefault(row.ticket_id, row)
             if len(latest) > recent:
                 break
