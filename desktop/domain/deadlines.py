@@ -21,6 +21,7 @@ from desktop.domain.calendar import HolidayCalendar, weekday_name
 from desktop.domain.errors import RuleViolation, ValidationError
 
 __all__ = [
+    "DUE_SOON_DAYS",
     "EXTENSION_MAX",
     "HANDLE",
     "NOTIFY",
@@ -37,6 +38,7 @@ __all__ = [
     "SkippedDay",
     "compute_deadline",
     "days_left_in_words",
+    "due_soon_until",
     "extend_deadline",
     "format_date",
     "leader_reception_day",
@@ -140,6 +142,25 @@ class SkippedDay:
 def format_date(d: date) -> str:
     """Date as users read it: 2026年10月8日（星期四）."""
     return f"{d.year}年{d.month}月{d.day}日（{weekday_name(d)}）"
+
+
+#: The deadline board's “7日内到期”.
+DUE_SOON_DAYS = 7
+
+
+def due_soon_until(today: date, calendar: HolidayCalendar, days: int = DUE_SOON_DAYS) -> date:
+    """The last day a deadline counts as due soon: ``days`` on from ``today``, moved past rest days.
+
+    A deadline that ends on a rest day is moved to the next working day; so on the last working day
+    before 国庆 or 春节 the deadlines of the first working day after it are due soon — that day is the
+    last one anyone is at work before them.
+    """
+    end = today + timedelta(days=days)
+    for _ in range(31):  # the longest run of rest days is far shorter
+        if calendar.is_workday(end):
+            break
+        end += timedelta(days=1)
+    return end
 
 
 def days_left_in_words(days_left: int) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 
 from db.models import CaseRow
 from desktop.domain.access import Permission
+from desktop.domain.deadlines import DUE_SOON_DAYS, due_soon_until
 from desktop.domain.identity import mask_name
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
@@ -38,6 +39,10 @@ class Backlog:
     flagged: int
 
 
+#: What the backlog's counts mean, for the people who read them (screen tips).
+BACKLOG_TIP = ("在办：尚有期限在走的事项；已超期：当前期限已过；7日内到期：当前期限在今天起7日内"
+               "（第7日遇节假日、休息日顺延至其后第一个工作日）；"
+               "待督办核查：办理记录中有按规定不能发生的步骤（如两台电脑同步后相互冲突），需督查人员核对的事项")
 #: How many of the overdue and due-soon cases the deadline board lists (the most urgent).
 DUE_LISTED = 200
 
@@ -59,12 +64,13 @@ def deadline_board(hall: Hall, actor: Actor, *, limit: int = DUE_LISTED) -> Dead
     return DeadlineBoard(backlog(hall, actor), upcoming_deadlines(hall, actor, limit=limit))
 
 
-def upcoming_deadlines(hall: Hall, actor: Actor, *, within_days: int = 7,
+def upcoming_deadlines(hall: Hall, actor: Actor, *, within_days: int = DUE_SOON_DAYS,
                        limit: int = DUE_LISTED) -> list[DueCase]:
-    """Open cases whose current deadline has passed or falls within ``within_days``, soonest first."""
+    """Open cases whose current deadline has passed or falls within ``within_days`` (the last of them
+    moved past rest days, see :func:`due_soon_until`), soonest first."""
     guard(hall, actor, Permission.VIEW_CASE, "查看期限提醒")
     today = hall.today()
-    horizon = today + timedelta(days=within_days)
+    horizon = due_soon_until(today, hall.policy.calendar, within_days)
     with hall.sessions() as session:
         rows = session.execute(
             select(CaseRow.case_number, CaseRow.petitioner_name, CaseRow.state, CaseRow.next_due,
@@ -83,7 +89,7 @@ def backlog(hall: Hall, actor: Actor) -> Backlog:
         open_cases = session.scalar(select(func.count()).where(CaseRow.next_due.is_not(None))) or 0
         overdue = session.scalar(select(func.count()).where(CaseRow.next_due < today)) or 0
         week = session.scalar(select(func.count()).where(
-            CaseRow.next_due >= today, CaseRow.next_due <= today + timedelta(days=7))) or 0
+            CaseRow.next_due >= today, CaseRow.next_due <= due_soon_until(today, hall.policy.calendar))) or 0
         flagged = session.scalar(select(func.count()).where(CaseRow.needs_supervisor)) or 0
     return Backlog(open_cases, overdue, week, flagged)
 

@@ -27,6 +27,7 @@ from desktop.domain.deadlines import (
     SkippedDay,
     compute_deadline,
     days_left_in_words,
+    due_soon_until,
     extend_deadline,
     leader_reception_day,
 )
@@ -367,3 +368,13 @@ def test_leader_reception_day_property(year: int, month: int) -> None:
 def test_the_days_left_read_as_words_on_the_deadline_board() -> None:
     # a bare "2" beside "超期5天" read as a count of something; the due day itself is still in time
     assert [days_left_in_words(n) for n in (5, 1, 0, -1, -12)] == ["剩5天", "剩1天", "今天到期", "超期1天", "超期12天"]
+
+
+def test_due_soon_reaches_past_a_holiday_to_the_first_working_day_after() -> None:
+    assert due_soon_until(date(2026, 9, 16), CAL) == date(2026, 9, 23)  # a plain week: 7 days
+    assert due_soon_until(date(2026, 9, 19), CAL) == date(2026, 9, 28)  # the 7th day a Saturday: to Monday
+    # the last working day before 国庆 (1–7 October): what is due on the 8th must be seen now
+    assert due_soon_until(date(2026, 9, 30), CAL) == date(2026, 10, 8)
+    # 春节 2026 (15–23 February; Saturday the 14th worked in exchange)
+    assert due_soon_until(date(2026, 2, 14), CAL) == date(2026, 2, 24)
+    assert due_soon_until(date(2026, 2, 24), CAL) == date(2026, 3, 3)

@@ -33,14 +33,15 @@ def test_the_board_says_when_its_counts_hold_more_cases_than_it_lists(
     assert short.not_listed == 1
 
 
-def test_a_limit_ending_in_the_national_day_holiday_is_due_the_first_working_day_after(
+def test_a_limit_due_the_day_after_the_national_day_holiday_is_due_soon_on_the_last_day_before(
         hall: Hall, clock: FakeClock, supervisor: Actor) -> None:
     clock.current = datetime(2026, 9, 22, 10, 0)  # 15 days on is 7 October, within the holiday
     case = register_visit(hall, CLERK, form())
-    clock.current = datetime(2026, 10, 1, 9, 0)
-    (due,) = [d for d in supervision.deadline_board(hall, supervisor).due if d.case_number == case.case_number]
+    clock.current = datetime(2026, 9, 30, 17, 0)  # the last working day before the holiday
+    board = supervision.deadline_board(hall, supervisor)
+    (due,) = [d for d in board.due if d.case_number == case.case_number]  # 8 days on, yet due the next working day
     assert due.next_due == case.route_deadline.due == date(2026, 10, 8)
-    assert days_left_in_words(due.days_left) == "剩7天"
+    assert days_left_in_words(due.days_left) == "剩8天" and board.backlog.due_within_week == 1
     clock.current = datetime(2026, 10, 8, 9, 0)
     (due,) = [d for d in supervision.deadline_board(hall, supervisor).due if d.case_number == case.case_number]
     assert days_left_in_words(due.days_left) == "今天到期"

@@ -31,6 +31,9 @@ class DeadlinePanel(QWidget):
         self.ctx = ctx
         self.tasks = ctx.group(self)
         self.summary = label("", "subtitle")
+        from desktop.services.supervision import BACKLOG_TIP
+
+        self.summary.setToolTip(BACKLOG_TIP)
         self.table = read_only_table(self.COLUMNS, alternate=False)
         self.table.setToolTip("双击或按回车打开该事项")
         self.due: list[DueCase] = []

@@ -119,6 +119,9 @@ class StatisticsPanel(QWidget):
         self.export_button.setVisible(ctx.may(Permission.EXPORT))
         self.message = message_label()
         self.backlog = label("", "hint")
+        from desktop.services.supervision import BACKLOG_TIP
+
+        self.backlog.setToolTip(BACKLOG_TIP)
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
