@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -354,6 +355,9 @@ def _fits(label: QLabel, board: HallBoard) -> str:
 def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
         qtbot: QtBot, work_context: Context, size: tuple[int, int]) -> None:
     queue = Queue()
+    # a hall whose name is long: it is shortened with “…” (in landscape beside the date and clock), never cut
+    queue.board = replace(queue.board,
+                          hall_name="中共浦江县委浦江县人民政府信访局人民来访接待中心（浦江县社会矛盾纠纷调处化解中心）")
     # seven types, one with the longest name a type may have (32 characters) and stopped while people wait
     waiting = (WaitingCount("综合接待", "A", 12), WaitingCount("农民工欠薪绿色通道", "G", 3),
                WaitingCount("涉法涉诉", "S", 7), WaitingCount("领导接访", "L", 1),
@@ -392,6 +396,7 @@ def _check_fits(board: HallBoard, scale: float) -> None:
     assert {board.number, board.window_line, board.hall_name, board.clock, board.today, board.reception,
             *board.recent, *(label for pair in board.waiting[:7] for label in pair)} <= set(labels)
     assert [problem for label in labels if (problem := _fits(label, board))] == []
+    assert board.hall_name.text().startswith("中共浦江县委") and board.hall_name.text().endswith("…")
     # the longest type name is shortened, never its count: 8 m away, “等候 30 人” is what its people look for
     long_name, long_count = board.waiting[5]
     assert long_name.text().startswith("E　征地拆迁") and long_name.text().endswith("…") and \

@@ -189,7 +189,8 @@ class HallBoard(QWidget):
         # top bar: the hall's name, the date, the clock
         self.top = QFrame()
         self.top.setObjectName("topBar")
-        self.hall_name = _big("hallName", ctx.settings.hall_name)
+        self.hall_name = _Shortened("hallName")  # a long name ends in “…” rather than pushing the clock off
+        self.hall_name.show_text(ctx.settings.hall_name)
         self.today = _big("today")
         self.clock = _big("clock")
         self.top_bar = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.top)
@@ -349,7 +350,7 @@ class HallBoard(QWidget):
     def _show_board(self, board: QueueBoard | None) -> None:
         self.board = board
         if board is not None:
-            self.hall_name.setText(board.hall_name or self.ctx.settings.hall_name)
+            self.hall_name.show_text(board.hall_name or self.ctx.settings.hall_name)
             self._set_alert("" if board.connected else DISCONNECTED)
         current = board.current if board is not None else None
         # hide before showing: both at once for a moment would make the window taller than the screen
