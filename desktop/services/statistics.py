@@ -27,6 +27,7 @@ from desktop.domain.access import Permission
 from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseState
 from desktop.domain.classification import Channel
+from desktop.domain.deadlines import format_date
 from desktop.domain.errors import FileRefused, ValidationError
 from desktop.domain.indicators import (
     DEFINITIONS,
@@ -353,7 +354,7 @@ def _workbook(dashboard: YearDashboard):  # type: ignore[no-untyped-def]
         ws.title = name
         ws.append([title])
         ws["A1"].font = Font(bold=True, size=14)
-        ws.append([f"统计日期 {dashboard.computed_on.isoformat()}"])
+        ws.append([f"统计日期 {format_date(dashboard.computed_on)}"])
         ws.append(list(headers))
         for cell in ws[3]:
             cell.font = bold

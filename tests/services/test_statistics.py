@@ -190,6 +190,7 @@ def test_export_writes_readable_workbook_and_is_audited(year_2026: Hall, supervi
     assert book["指标说明"]["A4"].value == "批次"
     months = book["月度指标"]
     assert "2026年" in str(months["A1"].value) and year_2026.settings.hall_name in str(months["A1"].value)
+    assert months["A2"].value == "统计日期 2026年9月16日（星期三）"  # a date as people write it
     assert [c.value for c in months[3]][:3] == ["月份", "批次", "人次"]
     april = [c for c in months[7]]
     assert april[0].value == "4月" and april[1].value == 2
