@@ -27,6 +27,7 @@ from desktop import __version__
 from desktop.domain.access import Actor, Permission
 from desktop.domain.errors import RuleViolation
 from desktop.domain.roles import WindowRole
+from desktop.services import kiosk_pin
 from desktop.services.accounts import sign_in
 from desktop.services.context import Hall
 from server import enrolment, public
@@ -44,6 +45,9 @@ from server.protocol import (
     ErrorResponse,
     IssueCodeRequest,
     IssuedCodeResponse,
+    KioskPinBody,
+    KioskPinEntry,
+    KioskPinList,
     ProblemKind,
     ProgressAnswer,
     PullResponse,
@@ -257,6 +261,19 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
             return DeviceEntry(**vars(enrolment.revoke_device(hall, admin, device_id)))
         except enrolment.EnrolmentRefused as exc:
             raise StarletteHTTPException(404, str(exc)) from None
+
+    @app.get("/admin/kiosk-pin", response_model=KioskPinList, responses=admin_errors)
+    def kiosk_pins(admin: Annotated[Actor, Depends(current_admin)]) -> KioskPinList:
+        """Where a kiosks' exit PIN is set (every hall, or by hall) and when it was changed; never the hash."""
+        return KioskPinList(pins=[KioskPinEntry(**vars(p)) for p in kiosk_pin.shared_pins(hall, admin)])
+
+    @app.post("/admin/kiosk-pin", response_model=KioskPinEntry, responses=admin_errors)
+    def set_kiosk_pin(body: KioskPinBody, admin: Annotated[Actor, Depends(current_admin)]) -> KioskPinEntry:
+        """The kiosks' new exit PIN (its Argon2id hash), shared with every kiosk (of the hall) at its next sync."""
+        try:
+            return KioskPinEntry(**vars(kiosk_pin.share_pin_hash(hall, admin, body.pin_hash, body.hall_code)))
+        except RuleViolation as refusal:
+            raise SyncProblem("refused", refusal.message) from None
 
     # -- the public lookup behind the receipt's QR code ------------------------------------------
 

@@ -238,6 +238,25 @@ class DeviceList(BaseModel):
     devices: list[DeviceEntry]
 
 
+class KioskPinBody(BaseModel):
+    """The kiosks' new exit PIN as its Argon2id hash (hashed on the admin desk; the PIN never travels)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pin_hash: str = Field(min_length=30, max_length=240, pattern=r"^\$argon2id\$[A-Za-z0-9$=,+/]+$")
+    hall_code: str = Field(default="", max_length=16, pattern=r"^[A-Za-z0-9_-]*$",
+                           description="只用于这一大厅的自助终端；空：所有大厅")
+
+
+class KioskPinEntry(BaseModel):
+    hall_code: str
+    changed_at: str
+
+
+class KioskPinList(BaseModel):
+    pins: list[KioskPinEntry]
+
+
 class ProgressAnswer(BaseModel):
     """The public lookup's answer: masked progress and the next deadline, nothing else."""
 
