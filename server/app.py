@@ -40,6 +40,7 @@ from server.protocol import (
     AuditPushResponse,
     DeviceEntry,
     DeviceList,
+    DevicePlaceBody,
     EnrolRequest,
     EnrolResponse,
     ErrorResponse,
@@ -274,6 +275,15 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
             return KioskPinEntry(**vars(kiosk_pin.share_pin_hash(hall, admin, body.pin_hash, body.hall_code)))
         except RuleViolation as refusal:
             raise SyncProblem("refused", refusal.message) from None
+
+    @app.post("/admin/devices/{device_id}/place", response_model=DeviceEntry, responses=admin_errors)
+    def name_device(device_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_]+$")],
+                    body: DevicePlaceBody, admin: Annotated[Actor, Depends(current_admin)]) -> DeviceEntry:
+        """Name where a device stands, so every list shows it in words."""
+        try:
+            return DeviceEntry(**vars(enrolment.name_device(hall, admin, device_id, body.place)))
+        except enrolment.EnrolmentRefused as exc:
+            raise SyncProblem("refused", str(exc)) from None
 
     # -- the public lookup behind the receipt's QR code ------------------------------------------
 

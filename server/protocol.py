@@ -232,6 +232,14 @@ class DeviceEntry(BaseModel):
     enrolled_at: str
     last_seen_at: str
     revoked_at: str
+    place: str = Field(default="", description="设备位置（管理员填写，如“3号窗口”）")
+    hall_name: str = Field(default="", description="所在大厅的名称（中心下发的 hall_name）")
+
+
+class DevicePlaceBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    place: str = Field(max_length=64, description="设备位置，如“3号窗口”“一楼大厅入口”；空：不命名")
 
 
 class DeviceList(BaseModel):

@@ -25,6 +25,7 @@ from desktop.sync.transport import _problem
 from server.protocol import (
     DeviceEntry,
     DeviceList,
+    DevicePlaceBody,
     EnrolRequest,
     EnrolResponse,
     IssueCodeRequest,
@@ -99,6 +100,10 @@ class ServerAdmin:
     def revoke(self, device_id: str) -> DeviceEntry:
         return _call(self._client, DeviceEntry, "POST", f"/admin/devices/{device_id}/revoke", headers=self._headers)
 
+    def name_device(self, device_id: str, place: str) -> DeviceEntry:
+        return _call(self._client, DeviceEntry, "POST", f"/admin/devices/{device_id}/place", headers=self._headers,
+                     json=DevicePlaceBody(place=place[:64]).model_dump())
+
     def issue_code(self, role: str, *, hall_code: str = "", org_code: str = "",
                    valid_hours: int = 24) -> IssuedCodeResponse:
         try:
@@ -146,6 +151,11 @@ def list_server_devices(hall: Hall, login: str, password: str) -> list[DeviceEnt
 def revoke_server_device(hall: Hall, login: str, password: str, device_id: str) -> DeviceEntry:
     with ServerAdmin.for_hall(hall, login, password) as admin:
         return admin.revoke(device_id)
+
+
+def name_server_device(hall: Hall, login: str, password: str, device_id: str, place: str) -> DeviceEntry:
+    with ServerAdmin.for_hall(hall, login, password) as admin:
+        return admin.name_device(device_id, place)
 
 
 def issue_enrolment_code(hall: Hall, login: str, password: str, role: str, *, hall_code: str = "",
