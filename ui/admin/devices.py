@@ -115,6 +115,7 @@ class DevicesPanel(QWidget):
         layout.addWidget(self.table, 1)
         naming = QHBoxLayout()
         naming.addWidget(self.chosen, 1)
+        naming.addWidget(label("位置："))
         naming.addWidget(self.place)
         naming.addWidget(self.place_button)
         layout.addLayout(naming)

@@ -70,7 +70,7 @@ class KioskPinPanel(QWidget):
         self.message = message_label()
         box = QGroupBox("自助终端管理员退出密码")
         grid = FormGrid()
-        grid.add_row("管理员密码", self.password)
+        grid.add_row("本人登录密码", self.password)
         grid.add_row("新的退出密码", self.pin)
         grid.add_row("再输入一次", self.again)
         grid.add_row("大厅编码", self.hall_code)
