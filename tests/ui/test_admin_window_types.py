@@ -172,3 +172,31 @@ def test_the_servers_types_follow_another_administrators_change_by_themselves(
     with desk.sessions() as session:  # the administration desk's mirror holds no visitor's name or ID number
         people = list(session.execute(select(QueueTicketRow.person_name, QueueTicketRow.person_id)))
     assert people and all(name is None and id_number is None for name, id_number in people)
+
+
+def test_the_administration_desk_keeps_the_hall_servers_queue_stream(
+        qtbot: QtBot, device_hall: DeviceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from desktop.app import _queue_links
+    from desktop.domain.roles import WindowRole
+    from desktop.sync.queue_client import QueueClient
+    from ui.shell.startup import HallSource
+
+    centre = with_staff(device_hall("srv", code="H01"))
+    desk = device_hall("adm")
+    monkeypatch.setenv("PH_SYNC_TOKEN", enrol_device(centre, desk.settings.device_id, "admin"))
+    with serving(centre) as url:
+        desk.settings = replace(desk.settings, server_url=url)
+        links = _queue_links(HallSource.of(desk), WindowRole.ADMIN, Path(desk.engine.url.database or ""))
+        qtbot.waitUntil(lambda: len(links) == 2, timeout=10_000)  # the queue's stream and the hall's records
+        try:
+            [stream] = [link for link in links if isinstance(link, QueueClient)]
+            assert stream.online.wait(10), stream.last_error
+            queue.save_window_type(centre, ADMIN, WindowType("", "信访代理", "D", (7, 8)))
+            qtbot.waitUntil(lambda: "信访代理" in [t.name for t in queue.all_window_types(desk)], timeout=10_000)
+        finally:
+            for link in links:
+                link.halt()
+            for link in links:
+                link.stop()
