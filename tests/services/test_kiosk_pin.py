@@ -112,3 +112,13 @@ def test_the_pcs_environment_variable_still_decides(hall: Hall, sqlite_engine: E
     kiosk_pin.share_pin(hall, ADMIN, "720415", "720415")
     apply_documents(kiosk, documents_for(hall, Audience("kiosk")))
     assert kiosk.settings.kiosk_exit_pin == own and load_settings().kiosk_exit_pin == own
+
+
+def test_a_hall_server_passes_its_halls_pin_on_to_its_kiosks(hall: Hall, sqlite_engine: Engine,
+                                                             clock: FakeClock) -> None:
+    kiosk_pin.share_pin(hall, ADMIN, "720415", "720415")
+    kiosk_pin.share_pin(hall, ADMIN, "583920", "583920", hall_code="PJ")
+    hall_server = make_hall(sqlite_engine, clock, device_id="hallpj", device_code="H01")
+    assert "kiosk_pin" in apply_documents(hall_server, documents_for(hall, Audience("hall", hall_code="PJ")))
+    passed_on = documents_for(hall_server, Audience("kiosk"))["kiosk_pin"]["hash"]
+    assert pin_matches(passed_on, "583920")  # the hall's own PIN, not the one for every hall
