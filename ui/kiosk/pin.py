@@ -107,6 +107,7 @@ class PinPage(QWidget):
             return
         hashed = self.ctx.settings.kiosk_exit_pin
         if not hashed:
+            self.field.setText("")  # typed again once a PIN has arrived
             set_tone(self.message, "error", NO_PIN)
             return
         now = datetime.now()
