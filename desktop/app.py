@@ -158,7 +158,8 @@ def _queue_links(source: HallSource, role: WindowRole, db_path: Path) -> list[Au
         from desktop.sync.queue_client import start_queue_link
         from desktop.sync.records_client import start_records_link
 
-        if role in (WindowRole.COUNTER, WindowRole.KIOSK, WindowRole.DISPLAY):
+        # the administration desk too: its window types follow the hall server's pushes
+        if role in (WindowRole.COUNTER, WindowRole.KIOSK, WindowRole.DISPLAY, WindowRole.ADMIN):
             queue_link = start_queue_link(hall, db_path)
             if queue_link is not None:
                 links.append(queue_link)

@@ -248,15 +248,13 @@ def _set_kiosk_pin(read: Callable[[str], str] | None = None) -> int:
 
     from desktop.config import store_setting
     from desktop.domain.errors import ValidationError
-    from desktop.domain.passwords import hash_pin
+    from desktop.domain.passwords import hash_new_pin
 
     ask = read or getpass.getpass
     pin = ask("新的管理员退出密码（6–12位数字）：").strip()
-    if ask("再输入一次：").strip() != pin:
-        print("两次输入的密码不一致，没有修改", file=sys.stderr)
-        return 1
+    again = ask("再输入一次：").strip()
     try:
-        hashed = hash_pin(pin)
+        hashed = hash_new_pin(pin, again)  # the same rule as the administration desk's 自助终端退出密码
     except ValidationError as exc:
         print(exc.message + "，没有修改", file=sys.stderr)
         return 1

@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
-    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor", "display"),
+    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor", "admin-server", "display"),
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day")
     args = parser.parse_args()
@@ -63,6 +63,8 @@ def main() -> None:
         kiosk_keyboard_screenshot(db, out)
     elif args.only == "supervisor":
         supervisor_screenshots(db, out)
+    elif args.only == "admin-server":
+        admin_server_screenshots(db, out)
     elif args.only == "display":
         display_screenshots(db, out)
     else:
@@ -411,6 +413,10 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         for _ in range(5):
             body.corner.click()
         save("11-admin-pin")
+        if not hall.settings.kiosk_exit_pin:  # no PIN on this PC yet: the keypad says where one is set
+            body.pin_page.field.setText("720415")
+            body.pin_page.confirm.click()
+            save("11b-admin-pin-none-set")
         body.wipe()
         register = body.open_flow("register")
         assert isinstance(register, RegistrationFlow)
@@ -766,6 +772,97 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
         window.grab().save(str(out / f"28-supervisor-cases-{size}.png"))
         print(f"  27-supervisor-statistics-{size}.png, 28-supervisor-cases-{size}.png")
     window.close()
+    hall.engine.dispose()
+
+
+def admin_server_screenshots(db: Path, out: Path) -> None:
+    """The administration desk against a server (the demo database served on a socket): 设备管理 in words,
+    自助终端密码, at 1366×768 and 1920×1080."""
+    from dataclasses import replace
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.app import build_window
+    from desktop.config import load_settings
+    from desktop.domain.access import Actor
+    from desktop.installation import open_hall
+    from desktop.services import accounts
+    from desktop.services.kiosk_pin import share_pin
+    from desktop.services.reference_feed import share_settings
+    from server import enrolment
+    from server.app import create_app, serving
+    from server.store import enrol_device
+    from ui.admin.work import AdminTabs
+    from ui.shell.staff import StaffWindow
+
+    hall = open_hall(load_settings(), db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    system = Actor.system("screenshots")
+    share_settings(hall, system, {"hall_name": "浦江县人民来访接待中心"}, hall_code="PJ")
+    os.environ["PH_SYNC_TOKEN"] = enrol_device(hall, hall.settings.device_id, "admin", hall_code="PJ")
+    for device_id, role, org, code, place in (
+            ("c3a81f20b7e4", "counter", "", "", "3号窗口"), ("c5d20e9a41f7", "counter", "330726-ZJJ", "", "住建局窗口"),
+            ("k9e3b7a05c12", "kiosk", "", "K01", "一楼大厅入口"), ("k1f4c8d27a90", "kiosk", "", "K02", ""),
+            ("d7a2e5c90b31", "display", "", "", "大厅东墙"), ("l4b6f1e83d25", "leader", "", "", "领导接待室")):
+        enrol_device(hall, device_id, role, org, hall_code="PJ", device_code=code)
+        if place:
+            enrolment.name_device(hall, system, device_id, place)
+    enrolment.revoke_device(hall, system, "k1f4c8d27a90")
+    share_pin(hall, system, "720415", "720415")
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "admin")
+
+    def settle(ms: int = 600) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def waited(signal: Any, start: Callable[[], object]) -> None:
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(15_000, loop.quit)
+        start()
+        loop.exec()
+        signal.disconnect(loop.quit)
+
+    with serving(create_app(hall)) as url:
+        hall.settings = replace(hall.settings, server_url=url)
+        window = build_window(hall, "admin")
+        assert isinstance(window, StaffWindow)
+        window.resize(1366, 768)
+        window.show()
+        settle(200)
+        window.sign_in_page.login.setText("guanli1")
+        window.sign_in_page.password.setText(accounts.DEMO_PASSWORD)
+        window.sign_in_page.submit()
+        for _ in range(100):
+            if window.work is not None:
+                break
+            settle(100)
+        tabs = window.work
+        assert isinstance(tabs, AdminTabs) and tabs.devices is not None and tabs.kiosk_pin is not None
+        tabs.show_tab(tabs.devices)
+        tabs.devices.password.setText(accounts.DEMO_PASSWORD)
+        waited(tabs.devices.refreshed, tabs.devices.refresh)
+        tabs.devices.select("c3a81f20b7e4")
+        tabs.show_tab(tabs.kiosk_pin)
+        tabs.kiosk_pin.password.setText(accounts.DEMO_PASSWORD)
+        waited(tabs.kiosk_pin.refreshed, tabs.kiosk_pin.refresh)
+        tabs.kiosk_pin.pin.setText("583920")
+        tabs.kiosk_pin.again.setText("583921")
+        waited(tabs.kiosk_pin.tasks.settled, tabs.kiosk_pin.save)
+        for size in ((1366, 768), (1920, 1080)):
+            window.resize(*size)
+            for panel, name in ((tabs.devices, "27-admin-devices-words"), (tabs.kiosk_pin, "28-admin-kiosk-pin")):
+                tabs.show_tab(panel)
+                settle()
+                window.grab().save(str(out / f"{name}-{size[0]}x{size[1]}.png"))
+                print(f"  {name}-{size[0]}x{size[1]}.png")
+        window.close()
     hall.engine.dispose()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
 
@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     share.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     share.add_argument("--hall", default="", help="只下发给该大厅的设备（默认：所有设备）")
     share.add_argument("values", nargs="+", metavar="名称=值", help="设置项及其值")
+    pin = sub.add_parser("set-kiosk-pin",
+                         help="设置各自助终端的管理员退出密码（输入两次，6–12位数字；只保存、下发其散列）")
+    pin.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
+    pin.add_argument("--hall", default="", help="只用于该大厅的自助终端（默认：所有大厅）")
     from desktop import queue_commands
 
     queue_commands.add_arguments(sub, db_help, os.environ.get("PH_SERVER_DB"))
@@ -137,6 +141,27 @@ def _reference_command(args: argparse.Namespace, hall: Hall) -> int:
         return 2
 
 
+def _kiosk_pin_command(args: argparse.Namespace, hall: Hall, read: Callable[[str], str] | None = None) -> int:
+    """The kiosks' exit PIN, asked twice, kept and shared as its Argon2id hash (as the desk's 自助终端密码 tab)."""
+    import getpass
+
+    from desktop.domain.access import Actor
+    from desktop.domain.errors import ValidationError
+    from desktop.services.kiosk_pin import share_pin
+
+    ask = read or getpass.getpass
+    pin = ask("新的自助终端管理员退出密码（6–12位数字）：")
+    again = ask("再输入一次：")
+    try:
+        done = share_pin(hall, Actor.system("server-cli"), pin, again, args.hall)
+    except ValidationError as exc:
+        print(exc.message + "，没有修改", file=sys.stderr)
+        return 2
+    where = f"大厅 {done.hall_code} " if done.hall_code else "所有大厅"
+    print(f"已设置{where}的自助终端退出密码：各终端下次同步时生效")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not args.db:
@@ -181,6 +206,8 @@ def _command(args: argparse.Namespace, engine: Engine, hall: Hall) -> int:
         return 0
     if args.command in ("import-directory", "share-settings"):
         return _reference_command(args, hall)
+    if args.command == "set-kiosk-pin":
+        return _kiosk_pin_command(args, hall)
     if args.command in ("issue-code", "list-devices", "revoke-device"):
         return _devices_command(args, hall)
     if args.command in ("window-types", "window-type"):

@@ -27,6 +27,7 @@ from desktop import __version__
 from desktop.domain.access import Actor, Permission
 from desktop.domain.errors import RuleViolation
 from desktop.domain.roles import WindowRole
+from desktop.services import kiosk_pin
 from desktop.services.accounts import sign_in
 from desktop.services.context import Hall
 from server import enrolment, public
@@ -39,11 +40,15 @@ from server.protocol import (
     AuditPushResponse,
     DeviceEntry,
     DeviceList,
+    DevicePlaceBody,
     EnrolRequest,
     EnrolResponse,
     ErrorResponse,
     IssueCodeRequest,
     IssuedCodeResponse,
+    KioskPinBody,
+    KioskPinEntry,
+    KioskPinList,
     ProblemKind,
     ProgressAnswer,
     PullResponse,
@@ -257,6 +262,28 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
             return DeviceEntry(**vars(enrolment.revoke_device(hall, admin, device_id)))
         except enrolment.EnrolmentRefused as exc:
             raise StarletteHTTPException(404, str(exc)) from None
+
+    @app.get("/admin/kiosk-pin", response_model=KioskPinList, responses=admin_errors)
+    def kiosk_pins(admin: Annotated[Actor, Depends(current_admin)]) -> KioskPinList:
+        """Where a kiosks' exit PIN is set (every hall, or by hall) and when it was changed; never the hash."""
+        return KioskPinList(pins=[KioskPinEntry(**vars(p)) for p in kiosk_pin.shared_pins(hall, admin)])
+
+    @app.post("/admin/kiosk-pin", response_model=KioskPinEntry, responses=admin_errors)
+    def set_kiosk_pin(body: KioskPinBody, admin: Annotated[Actor, Depends(current_admin)]) -> KioskPinEntry:
+        """The kiosks' new exit PIN (its Argon2id hash), shared with every kiosk (of the hall) at its next sync."""
+        try:
+            return KioskPinEntry(**vars(kiosk_pin.share_pin_hash(hall, admin, body.pin_hash, body.hall_code)))
+        except RuleViolation as refusal:
+            raise SyncProblem("refused", refusal.message) from None
+
+    @app.post("/admin/devices/{device_id}/place", response_model=DeviceEntry, responses=admin_errors)
+    def name_device(device_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_]+$")],
+                    body: DevicePlaceBody, admin: Annotated[Actor, Depends(current_admin)]) -> DeviceEntry:
+        """Name where a device stands, so every list shows it in words."""
+        try:
+            return DeviceEntry(**vars(enrolment.name_device(hall, admin, device_id, body.place)))
+        except enrolment.EnrolmentRefused as exc:
+            raise SyncProblem("refused", str(exc)) from None
 
     # -- the public lookup behind the receipt's QR code ------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -20,8 +21,10 @@ from sqlalchemy import select, update
 from db.models import EnrolmentCodeRow, SyncDeviceRow
 from desktop.domain.access import Actor, Permission, require
 from desktop.domain.audit import AuditAction
+from desktop.domain.roles import DEVICE_KIND_NAMES
 from desktop.services.audit import audit
 from desktop.services.context import Hall
+from desktop.services.reference_feed import SETTINGS, store_document, stored_document
 from server.store import check_enrolment, enrol_device
 
 #: Letters and digits that cannot be mistaken for each other when read out or typed (no 0/O, 1/I/L).
@@ -29,6 +32,9 @@ CODE_ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_GROUPS: Final = 4  # 4 groups of 4: 16 characters, 79 bits
 DEFAULT_VALID_HOURS: Final = 24
 MAX_VALID_HOURS: Final = 24 * 14
+#: The server's own document of where each device stands (never sent to devices: not a reference kind).
+PLACES: Final = "device_places"
+PLACE_MAX: Final = 24
 CODE_REFUSED: Final = "注册码无效、已使用或已过期：请向系统管理员索取新的注册码"
 
 
@@ -64,6 +70,8 @@ class DeviceInfo:
     enrolled_at: str
     last_seen_at: str
     revoked_at: str
+    place: str = ""  # where it stands, as the administrator named it (``name_device``)
+    hall_name: str = ""  # its hall's name as the centre shares it ("" : none shared for its hall code)
 
 
 def normalise_code(text: str) -> str:
@@ -128,15 +136,63 @@ def redeem_code(hall: Hall, code: str, device_id: str, device_code: str = "") ->
     return Enrolled(token, device_id, role, hall_code, org_code)
 
 
-def _info(row: SyncDeviceRow) -> DeviceInfo:
+def _info(row: SyncDeviceRow, place: str = "", hall_name: str = "") -> DeviceInfo:
     return DeviceInfo(row.device_id, row.role, row.hall_code, row.org_code, row.device_code, row.enrolled_at,
-                      row.last_seen_at, row.revoked_at)
+                      row.last_seen_at, row.revoked_at, place, hall_name)
+
+
+def _places(hall: Hall) -> dict[str, str]:
+    found = stored_document(hall, PLACES)
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _hall_names(hall: Hall) -> Callable[[str], str]:
+    """The name of each hall code as the centre shares it (``share-settings [--hall] hall_name=…``)."""
+    everywhere = (stored_document(hall, SETTINGS) or {}).get("hall_name") or hall.settings.hall_name
+
+    def name(hall_code: str) -> str:
+        if not hall_code:
+            return str(everywhere)
+        return str((stored_document(hall, SETTINGS, hall_code) or {}).get("hall_name") or "")
+
+    return name
+
+
+def check_place(place: str) -> str:
+    """Where a device stands, as typed: up to 24 printable characters (empty: no name)."""
+    text = " ".join(place.split())
+    if len(text) > PLACE_MAX or not text.isprintable():
+        raise EnrolmentRefused(f"设备位置最多{PLACE_MAX}个字，不能含控制字符（如“3号窗口”“一楼大厅入口”）")
+    return text
 
 
 def list_devices(hall: Hall, actor: Actor) -> list[DeviceInfo]:
+    """Every enrolled device with its place and its hall's name, by kind, hall and place."""
     require(actor, Permission.MANAGE_SETTINGS, "查看设备")
+    places, hall_name = _places(hall), _hall_names(hall)
     with hall.sessions() as session:
-        return [_info(r) for r in session.scalars(select(SyncDeviceRow).order_by(SyncDeviceRow.device_id))]
+        rows = list(session.scalars(select(SyncDeviceRow)))
+    found = [_info(r, places.get(r.device_id, ""), hall_name(r.hall_code)) for r in rows]
+    order = list(DEVICE_KIND_NAMES)
+    return sorted(found, key=lambda d: (order.index(d.role) if d.role in order else len(order), d.hall_code,
+                                        d.device_code, d.place, d.enrolled_at, d.device_id))
+
+
+def name_device(hall: Hall, actor: Actor, device_id: str, place: str) -> DeviceInfo:
+    """Name where a device stands (``3号窗口``, ``一楼大厅入口``) so lists show it in words; audited."""
+    require(actor, Permission.MANAGE_SETTINGS, "设置设备位置")
+    text = check_place(place)
+    with hall.sessions() as session:
+        row = session.get(SyncDeviceRow, device_id) if len(device_id) <= 32 else None
+    if row is None:
+        raise EnrolmentRefused(f"没有编号为 {device_id[:32]} 的设备（device_id）")
+    places = _places(hall)
+    if text:
+        places[device_id] = text
+    else:
+        places.pop(device_id, None)
+    store_document(hall, actor, PLACES, places)
+    return next(d for d in list_devices(hall, actor) if d.device_id == device_id)
 
 
 def revoke_device(hall: Hall, actor: Actor, device_id: str) -> DeviceInfo:
@@ -149,4 +205,4 @@ def revoke_device(hall: Hall, actor: Actor, device_id: str) -> DeviceInfo:
         if not row.revoked_at:
             row.revoked_at = _stamp(hall.now())
             audit(session, hall, actor, AuditAction.DEVICE_ENROLLED, device_id, {"revoked": True})
-        return _info(row)
+    return next(d for d in list_devices(hall, actor) if d.device_id == device_id)

@@ -232,10 +232,37 @@ class DeviceEntry(BaseModel):
     enrolled_at: str
     last_seen_at: str
     revoked_at: str
+    place: str = Field(default="", description="设备位置（管理员填写，如“3号窗口”）")
+    hall_name: str = Field(default="", description="所在大厅的名称（中心下发的 hall_name）")
+
+
+class DevicePlaceBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    place: str = Field(max_length=64, description="设备位置，如“3号窗口”“一楼大厅入口”；空：不命名")
 
 
 class DeviceList(BaseModel):
     devices: list[DeviceEntry]
+
+
+class KioskPinBody(BaseModel):
+    """The kiosks' new exit PIN as its Argon2id hash (hashed on the admin desk; the PIN never travels)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pin_hash: str = Field(min_length=30, max_length=240, pattern=r"^\$argon2id\$[A-Za-z0-9$=,+/]+$")
+    hall_code: str = Field(default="", max_length=16, pattern=r"^[A-Za-z0-9_-]*$",
+                           description="只用于这一大厅的自助终端；空：所有大厅")
+
+
+class KioskPinEntry(BaseModel):
+    hall_code: str
+    changed_at: str
+
+
+class KioskPinList(BaseModel):
+    pins: list[KioskPinEntry]
 
 
 class ProgressAnswer(BaseModel):

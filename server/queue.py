@@ -39,6 +39,8 @@ from server.push import Notifier, event_stream
 from server.store import Device
 
 STAFF_ROLES = frozenset({"counter", "leader", "admin"})
+#: The devices that receive the person linked to a ticket (those that serve visitors; not the administration desk).
+PERSONAL_ROLES = frozenset({"counter", "leader"})
 ISSUING_ROLES = STAFF_ROLES | {"kiosk"}
 QUEUE_RECORD = "queue-ticket"  # what the person's sealed fields are bound to
 
@@ -145,7 +147,7 @@ def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Dev
                        person_id=opened(record.person_id, "id_number"))
 
     def feed_for(device: Device, since: int) -> queue.QueueFeed:
-        personal = device.role in STAFF_ROLES
+        personal = device.role in PERSONAL_ROLES
         feed = queue.feed_since(hall, since, personal=personal)
         if personal and keys is not None:
             feed = replace(feed, tickets=tuple(unseal(t) for t in feed.tickets))

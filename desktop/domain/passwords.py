@@ -113,6 +113,17 @@ def hash_pin(pin: str) -> str:
     return PasswordHasher().hash(pin)
 
 
+def hash_new_pin(pin: str, again: str) -> str:
+    """The Argon2id hash of a new PIN typed twice (``ValidationError`` in Chinese when they differ or it is weak)."""
+    if pin != again:
+        raise ValidationError("pin_mismatch", "两次输入的管理密码不一致", "again")
+    return hash_pin(pin)
+
+
+#: What an Argon2id hash of a PIN looks like (the setting ``kiosk_exit_pin`` accepts nothing else).
+PIN_HASH_PATTERN = r"\$argon2id\$[A-Za-z0-9$=,+/]{20,200}"
+
+
 def pin_matches(pin_hash: str, pin: str) -> bool:
     """Whether ``pin`` is the one hashed (an empty or damaged hash matches nothing)."""
     from argon2 import PasswordHasher

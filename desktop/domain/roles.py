@@ -35,6 +35,19 @@ ROLE_NAMES: Mapping[Role, str] = {
     Role.SYSTEM: "本机命令行",
 }
 
+#: What each kind of device enrolled with a server is called (its sync role), in the administrator's words.
+DEVICE_KIND_NAMES: Mapping[str, str] = {
+    "counter": "接待窗口", "kiosk": "自助终端", "display": "大厅显示屏", "leader": "领导接访台",
+    "admin": "系统管理台", "hall": "大厅服务器",
+}
+
+
+def device_kind(role: str, device_code: str = "") -> str:
+    """A device's kind in words, a kiosk with its own number (``自助终端 K01``); never an id."""
+    name = DEVICE_KIND_NAMES.get(role, "其他设备")
+    return f"{name} {device_code}" if role == "kiosk" and device_code else name
+
+
 #: Roles a staff account can hold (devices and the command line are not accounts).
 STAFF_ROLES: tuple[Role, ...] = (Role.CLERK, Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 

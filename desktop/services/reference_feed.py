@@ -12,13 +12,15 @@ Registered here: staff ``accounts`` (staff devices only — counters and the lea
 the account's unit and hall, the administration desk, hall servers; Argon2id hashes only;
 never kiosks or displays), ``holidays`` (every device), the ``organisations`` directory
 (every device, once the centre has imported one: it replaces the shipped file) and shared
-deployment ``settings`` (every device; values for all halls, overridden by the device's hall).
+deployment ``settings`` (every device; values for all halls, overridden by the device's hall) and the
+kiosks' exit PIN, ``kiosk_pin`` (its Argon2id hash only; kiosks and hall servers; for all halls or one).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,7 @@ from desktop.domain.access import Actor, Permission
 from desktop.domain.audit import AuditAction
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import canonical_json
+from desktop.domain.passwords import PIN_HASH_PATTERN
 from desktop.domain.routing import OrganisationDirectory
 from desktop.services.accounts import SyncedAccount, apply_synced_accounts
 from desktop.services.audit import audit, guard
@@ -296,11 +299,43 @@ def _apply_settings(hall: Hall, content: Any) -> None:
         recount_deadlines(hall)  # every stored deadline, counted the new way
 
 
+# -- the kiosks' exit PIN (its Argon2id hash only) --------------------------------------------------------
+
+KIOSK_PIN: Final = "kiosk_pin"
+#: Who receives the kiosks' PIN: the kiosks, and hall servers to pass it on to theirs.
+KIOSK_PIN_DEVICES: Final = frozenset({"kiosk", "hall"})
+
+
+def kiosk_pin_document(hash_: Any) -> dict[str, str]:
+    """The shared document of a PIN's hash (``ValidationError`` when it is not an Argon2id hash)."""
+    if not isinstance(hash_, str) or not re.fullmatch(PIN_HASH_PATTERN, hash_):
+        raise ValidationError("bad_pin_hash", "自助终端退出密码的散列格式不正确（须为 Argon2id 散列）", "pin")
+    return {"hash": hash_}
+
+
+def _read_kiosk_pin(hall: Hall, audience: Audience) -> Any:
+    if audience.role not in KIOSK_PIN_DEVICES:
+        return None
+    found = (stored_document(hall, KIOSK_PIN, audience.hall_code) if audience.hall_code else None) \
+        or stored_document(hall, KIOSK_PIN)
+    return found or None
+
+
+def _apply_kiosk_pin(hall: Hall, content: Any) -> None:
+    """Kept (a hall server passes it on), into this PC's settings file and in force at once (the environment
+    still overrides): the PIN page reads the setting each time a PIN is typed."""
+    document = kiosk_pin_document(content.get("hash") if isinstance(content, dict) else None)
+    store_document(hall, SYNC_ACTOR, KIOSK_PIN, document)
+    merge_into_settings_file({"kiosk_exit_pin": document["hash"]})
+    hall.use_settings(with_values(hall.settings, {"kiosk_exit_pin": document["hash"]}))
+
+
 for _kind in (ReferenceKind("accounts", _read_accounts, _apply_accounts),
               ReferenceKind("holidays", _read_holidays, _apply_holidays),
               ReferenceKind(ORGANISATIONS, _read_directory, _apply_directory),
-              ReferenceKind(SETTINGS, _read_settings, _apply_settings)):
+              ReferenceKind(SETTINGS, _read_settings, _apply_settings),
+              ReferenceKind(KIOSK_PIN, _read_kiosk_pin, _apply_kiosk_pin)):
     register(_kind)
 
-__all__ = ["KINDS", "SHARED_SETTINGS", "STAFF_DEVICES", "Audience", "ReferenceKind", "apply_documents",
+__all__ = ["KINDS", "KIOSK_PIN", "SHARED_SETTINGS", "STAFF_DEVICES", "Audience", "ReferenceKind", "apply_documents",
            "documents_for", "import_directory", "register", "share_settings", "use_stored_directory"]

@@ -18,16 +18,21 @@ from pydantic import BaseModel, ValidationError
 from desktop.config import Settings
 from desktop.domain.queue import WindowType
 from desktop.services.context import Hall
+from desktop.services.kiosk_pin import KioskPinSet
 from desktop.services.queue import WindowTypeRow
 from desktop.sync.credentials import load_token, save_token
 from desktop.sync.transport import _problem
 from server.protocol import (
     DeviceEntry,
     DeviceList,
+    DevicePlaceBody,
     EnrolRequest,
     EnrolResponse,
     IssueCodeRequest,
     IssuedCodeResponse,
+    KioskPinBody,
+    KioskPinEntry,
+    KioskPinList,
     SyncProblem,
     WindowTypeBody,
     WindowTypeEntry,
@@ -95,6 +100,10 @@ class ServerAdmin:
     def revoke(self, device_id: str) -> DeviceEntry:
         return _call(self._client, DeviceEntry, "POST", f"/admin/devices/{device_id}/revoke", headers=self._headers)
 
+    def name_device(self, device_id: str, place: str) -> DeviceEntry:
+        return _call(self._client, DeviceEntry, "POST", f"/admin/devices/{device_id}/place", headers=self._headers,
+                     json=DevicePlaceBody(place=place[:64]).model_dump())
+
     def issue_code(self, role: str, *, hall_code: str = "", org_code: str = "",
                    valid_hours: int = 24) -> IssuedCodeResponse:
         try:
@@ -116,6 +125,14 @@ class ServerAdmin:
         return _call(self._client, WindowTypeList, "POST", f"/admin/queue/window-types/{code}/move",
                      headers=self._headers, params={"step": step}).types
 
+    def kiosk_pins(self) -> list[KioskPinEntry]:
+        return _call(self._client, KioskPinList, "GET", "/admin/kiosk-pin", headers=self._headers).pins
+
+    def set_kiosk_pin(self, pin_hash: str, hall_code: str = "") -> KioskPinEntry:
+        body = KioskPinBody(pin_hash=pin_hash, hall_code=hall_code)
+        return _call(self._client, KioskPinEntry, "POST", "/admin/kiosk-pin", headers=self._headers,
+                     json=body.model_dump())
+
     def close(self) -> None:
         self._client.close()
 
@@ -134,6 +151,11 @@ def list_server_devices(hall: Hall, login: str, password: str) -> list[DeviceEnt
 def revoke_server_device(hall: Hall, login: str, password: str, device_id: str) -> DeviceEntry:
     with ServerAdmin.for_hall(hall, login, password) as admin:
         return admin.revoke(device_id)
+
+
+def name_server_device(hall: Hall, login: str, password: str, device_id: str, place: str) -> DeviceEntry:
+    with ServerAdmin.for_hall(hall, login, password) as admin:
+        return admin.name_device(device_id, place)
 
 
 def issue_enrolment_code(hall: Hall, login: str, password: str, role: str, *, hall_code: str = "",
@@ -171,3 +193,22 @@ def save_server_window_type(hall: Hall, login: str, password: str, window_type: 
 def move_server_window_type(hall: Hall, login: str, password: str, code: str, step: int) -> list[WindowTypeRow]:
     with ServerAdmin.for_hall(hall, login, password) as admin:
         return _window_type_rows(admin.move_window_type(code, step))
+
+
+def server_kiosk_pins(hall: Hall, login: str, password: str) -> list[KioskPinSet]:
+    """Where the server shares a kiosks' exit PIN and when each was changed (the administrator's password each time)."""
+    with ServerAdmin.for_hall(hall, login, password) as admin:
+        return [KioskPinSet(p.hall_code, p.changed_at) for p in admin.kiosk_pins()]
+
+
+def set_server_kiosk_pin(hall: Hall, login: str, password: str, pin: str, again: str,
+                         hall_code: str = "") -> KioskPinSet:
+    """Check and hash the PIN typed twice here (Argon2id, off the GUI thread); only the hash goes to the server."""
+    from desktop.domain.passwords import hash_new_pin
+    from desktop.services.kiosk_pin import check_hall_code
+
+    code = check_hall_code(hall_code)
+    pin_hash = hash_new_pin(pin.strip(), again.strip())
+    with ServerAdmin.for_hall(hall, login, password) as admin:
+        done = admin.set_kiosk_pin(pin_hash, code)
+    return KioskPinSet(done.hall_code, done.changed_at)

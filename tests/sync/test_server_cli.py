@@ -113,3 +113,27 @@ def test_a_wrong_pepper_or_a_damaged_key_file_is_said_in_words_not_a_traceback(
     assert main(["list-devices", "--db", db]) == 2
     said = capsys.readouterr().err
     assert "服务器密钥文件" in said and "备份" in said and "Traceback" not in said
+
+
+def test_the_kiosks_pin_is_set_from_the_servers_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import getpass
+
+    from desktop.domain.passwords import pin_matches
+    from desktop.services.database import open_database
+    from desktop.services.reference_feed import Audience, documents_for
+    from server.hall import server_hall
+
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    answers = iter(["720415", "720416"])
+    monkeypatch.setattr(getpass, "getpass", lambda _prompt="": next(answers))
+    assert main(["set-kiosk-pin", "--db", db]) == 2 and "不一致，没有修改" in capsys.readouterr().err
+    answers = iter(["720415", "720415"])
+    assert main(["set-kiosk-pin", "--db", db, "--hall", "PJ"]) == 0
+    assert "大厅 PJ 的自助终端退出密码" in capsys.readouterr().out
+    engine = open_database(db)
+    try:
+        shared = documents_for(server_hall(engine), Audience("kiosk", hall_code="PJ"))["kiosk_pin"]["hash"]
+    finally:
+        engine.dispose()
+    assert pin_matches(shared, "720415")

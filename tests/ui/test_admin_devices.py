@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Actor
+from desktop.services.reference_feed import share_settings
 from server.store import enrol_device
 from tests.sync import conftest as sync_fixtures
 from tests.sync.conftest import DeviceFactory, add_staff, serving, with_staff
@@ -22,9 +23,10 @@ PASSWORD = "Guanli#2026xf"
 
 
 def _rows(panel: DevicesPanel) -> dict[str, list[str]]:
+    """Each row's words by the device's id (which the table itself never shows)."""
     table = panel.table
-    return {table.item(r, 0).text(): [table.item(r, c).text() for c in range(table.columnCount())]
-            for r in range(table.rowCount())}
+    return {d.device_id: [table.item(r, c).text() for c in range(table.columnCount())]
+            for r, d in enumerate(panel.devices)}
 
 
 def test_the_admin_lists_revokes_and_issues(qtbot: QtBot, work_context: Context, device_hall: DeviceFactory,
@@ -34,6 +36,8 @@ def test_the_admin_lists_revokes_and_issues(qtbot: QtBot, work_context: Context,
     desk = device_hall("adm")
     monkeypatch.setenv("PH_SYNC_TOKEN", enrol_device(centre, desk.settings.device_id, "admin"))
     enrol_device(centre, "counter7", "counter", "330726-ZJJ")
+    enrol_device(centre, "kiosk2", "kiosk", hall_code="PJ", device_code="K02")
+    share_settings(centre, Actor.system("test"), {"hall_name": "浦江县人民来访接待中心"}, hall_code="PJ")
     with serving(centre) as url:
         desk.settings = replace(desk.settings, server_url=url)
         panel = DevicesPanel(work_context(Actor("staff:guanli1", "孙涛", "admin"), "admin", hall=desk))
@@ -49,14 +53,26 @@ def test_the_admin_lists_revokes_and_issues(qtbot: QtBot, work_context: Context,
         with qtbot.waitSignal(panel.refreshed, timeout=20_000):
             qtbot.mouseClick(panel.load_button, Qt.MouseButton.LeftButton)
         rows = _rows(panel)
-        assert rows["counter7"][1:3] == ["接待窗口", "浦江县住房和城乡建设局"] and rows["counter7"][7] == "在用"
-        assert rows["devadm"][6] != "从未联系"  # this desk has just talked to the server
+        assert rows["counter7"][0:3] == ["接待窗口", "未填写", "浦江县住房和城乡建设局"]
+        assert rows["counter7"][6] == "在用"
+        assert rows["kiosk2"][0:4] == ["自助终端 K02", "未填写", "本大厅", "浦江县人民来访接待中心"]
+        assert rows["devadm"][0] == "系统管理台" and rows["devadm"][5] != "从未联系"  # it has just talked to the server
+        assert [panel.table.item(r, 0).text() for r in range(3)] == ["接待窗口", "自助终端 K02", "系统管理台"]
+        shown = "\n".join(panel.table.item(r, c).text() for r in range(3) for c in range(panel.table.columnCount()))
+        assert "counter7" not in shown and "kiosk2" not in shown  # ids only for the selected device, labelled
         panel.select("counter7")
+        assert "所选：接待窗口" in panel.chosen.text() and "设备编号" in panel.chosen.text() and \
+            "counter7" in panel.chosen.text()
+        panel.place.setText("3号窗口")
+        with qtbot.waitSignal(panel.refreshed, timeout=20_000):
+            qtbot.mouseClick(panel.place_button, Qt.MouseButton.LeftButton)
+        assert _rows(panel)["counter7"][1] == "3号窗口" and "已保存位置：接待窗口（3号窗口）" in panel.message.text()
+        assert panel.selected() is not None and panel.selected().device_id == "counter7"  # type: ignore[union-attr]
         assert panel.revoke_button.isEnabled()
         with qtbot.waitSignal(panel.refreshed, timeout=20_000):
             qtbot.mouseClick(panel.revoke_button, Qt.MouseButton.LeftButton)
-        assert _rows(panel)["counter7"][7].startswith("已停用")
-        assert "已停用设备 counter7" in panel.message.text()
+        assert _rows(panel)["counter7"][6].startswith("已停用")
+        assert "已停用接待窗口（3号窗口）" in panel.message.text()
         panel.org_code.setEditText("住建")  # typed, not picked: refused before asking the server
         qtbot.mouseClick(panel.issue_button, Qt.MouseButton.LeftButton)
         assert "请从列表中选择设备所属单位" in panel.message.text()

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from desktop.domain.errors import RuleViolation
 from desktop.domain.queue import TicketSource, WindowType
@@ -15,7 +16,7 @@ from desktop.services import queue
 from desktop.services.context import Actor, Hall
 from server.store import enrol_device
 from tests.sync import conftest as sync_fixtures
-from tests.sync.conftest import DeviceFactory, add_staff, serving, with_staff
+from tests.sync.conftest import DeviceFactory, add_staff, linked, serving, with_staff
 from ui.admin.window_types import WindowTypesPanel
 from ui.shell.context import WorkContext
 
@@ -132,3 +133,70 @@ def test_on_a_device_with_a_hall_server_the_admin_edits_the_servers_types(
         assert widget.table.item(3, 2).text() == "信访代理"
     assert [t.prefix for t in queue.window_types(centre)] == ["A", "B", "C", "D", "L"]  # stored on the server
     assert [t.prefix for t in queue.all_window_types(desk)] == ["A", "B", "C", "L"]  # nothing here
+
+
+def test_the_servers_types_follow_another_administrators_change_by_themselves(
+        qtbot: QtBot, work_context: Context, device_hall: DeviceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from db.models import QueueTicketRow
+    from desktop.sync.queue_client import QueueClient
+
+    centre = with_staff(device_hall("srv", code="H01"))
+    add_staff(centre, "guanli1", "admin", "孙涛", password=PASSWORD)
+    queue.issue_ticket(centre, type_code="general", source=TicketSource.KIOSK, id_number="330726198001011233",
+                       name="张建国")
+    desk = device_hall("adm")
+    token = enrol_device(centre, desk.settings.device_id, "admin")
+    monkeypatch.setenv("PH_SYNC_TOKEN", token)
+    with serving(centre) as url, linked([QueueClient(desk, url, token, max_backoff=0.5)]):
+        desk.settings = replace(desk.settings, server_url=url)
+        widget = WindowTypesPanel(work_context(Actor("staff:guanli1", "孙涛", "admin"), "admin", hall=desk))
+        qtbot.addWidget(widget)
+        widget.show()
+        qtbot.waitUntil(lambda: widget.server_row.isVisible() and not widget.tasks.busy, timeout=10_000)
+        widget.password.setText(PASSWORD)
+        with qtbot.waitSignal(widget.refreshed, timeout=20_000):
+            qtbot.mouseClick(widget.load_button, Qt.MouseButton.LeftButton)
+        assert widget.table.rowCount() == 4 and cells(widget, 0)[6] == "1 人"
+
+        # another administrator adds a type on the server: the hall server's push brings the list up to date
+        queue.save_window_type(centre, ADMIN, WindowType("", "信访代理", "D", (7, 8)))
+        qtbot.waitUntil(lambda: widget.table.rowCount() == 5 and not widget.tasks.busy, timeout=20_000)
+        assert cells(widget, 4)[1:4] == ["D", "信访代理", "7,8"]
+
+        widget.hide()  # not on screen: read again only when shown
+        queue.issue_ticket(centre, type_code="general", source=TicketSource.KIOSK)
+        qtbot.waitUntil(lambda: widget._stale, timeout=20_000)
+        assert cells(widget, 0)[6] == "1 人"
+        widget.show()
+        qtbot.waitUntil(lambda: cells(widget, 0)[6] == "2 人" and not widget.tasks.busy, timeout=20_000)
+    with desk.sessions() as session:  # the administration desk's mirror holds no visitor's name or ID number
+        people = list(session.execute(select(QueueTicketRow.person_name, QueueTicketRow.person_id)))
+    assert people and all(name is None and id_number is None for name, id_number in people)
+
+
+def test_the_administration_desk_keeps_the_hall_servers_queue_stream(
+        qtbot: QtBot, device_hall: DeviceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from desktop.app import _queue_links
+    from desktop.domain.roles import WindowRole
+    from desktop.sync.queue_client import QueueClient
+    from ui.shell.startup import HallSource
+
+    centre = with_staff(device_hall("srv", code="H01"))
+    desk = device_hall("adm")
+    monkeypatch.setenv("PH_SYNC_TOKEN", enrol_device(centre, desk.settings.device_id, "admin"))
+    with serving(centre) as url:
+        desk.settings = replace(desk.settings, server_url=url)
+        links = _queue_links(HallSource.of(desk), WindowRole.ADMIN, Path(desk.engine.url.database or ""))
+        qtbot.waitUntil(lambda: len(links) == 2, timeout=10_000)  # the queue's stream and the hall's records
+        try:
+            [stream] = [link for link in links if isinstance(link, QueueClient)]
+            assert stream.online.wait(10), stream.last_error
+            queue.save_window_type(centre, ADMIN, WindowType("", "信访代理", "D", (7, 8)))
+            qtbot.waitUntil(lambda: "信访代理" in [t.name for t in queue.all_window_types(desk)], timeout=10_000)
+        finally:
+            for link in links:
+                link.halt()
+            for link in links:
+                link.stop()

@@ -1,4 +1,5 @@
-"""设备管理: the server's enrolled devices (role, unit, last seen, revoked), revoking one, issuing enrolment codes.
+"""设备管理: the server's enrolled devices in words (kind, place, unit, hall, last seen, revoked), naming where one
+stands, revoking one, issuing enrolment codes. A device's id shows only for the selected one, labelled.
 
 The list lives on the server: every call goes over the network (on the task manager's
 network executor, never the GUI thread) with this desk's device token and the
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.roles import DEVICE_KIND_NAMES, device_kind
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
@@ -33,8 +35,17 @@ if TYPE_CHECKING:
     from desktop.services.context import Hall
     from server.protocol import DeviceEntry, IssuedCodeResponse
 
-ROLE_NAMES = {"counter": "接待窗口", "kiosk": "自助终端", "display": "大厅显示屏", "leader": "领导接访",
-              "admin": "系统管理", "hall": "大厅服务器"}
+ROLE_NAMES = DEVICE_KIND_NAMES  # the kinds of device a code is issued for
+
+
+def _when(stamp: str) -> str:
+    return stamp[:16].replace("T", " ")
+
+
+def device_words(device: DeviceEntry) -> str:
+    """``自助终端 K01（一楼大厅入口）``: the device as a person names it."""
+    kind = device_kind(device.role, device.device_code)
+    return f"{kind}（{device.place}）" if device.place else kind
 
 
 def _message(error: Exception, doing: str) -> str:
@@ -52,8 +63,8 @@ def _units(_hall: Hall) -> list[Choice]:
 class DevicesPanel(QWidget):
     """The server's devices, with revoking the selected one and issuing a one-time enrolment code."""
 
-    COLUMNS = ("设备编号", "角色", "所属单位", "大厅", "终端编码", "注册时间", "最后联系", "状态")
-    STATUS_COLUMN = 7
+    COLUMNS = ("设备", "位置", "所属单位", "大厅", "注册时间", "最后联系", "状态")
+    STATUS_COLUMN = 6
 
     refreshed = Signal()
 
@@ -63,6 +74,7 @@ class DevicesPanel(QWidget):
         self.tasks = ctx.group(self)
         self.devices: list[DeviceEntry] = []
         self._told = ""  # what to say once the list has been read again (after a revocation)
+        self._shown = ""  # the device whose place is in the field
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("本人登录密码：服务器每次核验，本机不保存")
@@ -78,6 +90,12 @@ class DevicesPanel(QWidget):
         self.hall_code.setPlaceholderText("大厅编码（可不填）")
         self.issue_button = secondary_button("签发注册码")
         self.table = read_only_table(self.COLUMNS)
+        self.chosen = label("", "hint")  # the selected device in words, and its id labelled (to check or copy)
+        self.chosen.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.place = QLineEdit()
+        self.place.setMaxLength(24)
+        self.place.setPlaceholderText("所选设备的位置，如“3号窗口”“一楼大厅入口”")
+        self.place_button = secondary_button("保存位置")
         self.message = message_label()
         form = QFormLayout()
         form.addRow("管理员密码", self.password)
@@ -95,8 +113,16 @@ class DevicesPanel(QWidget):
         layout.addLayout(issue)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
+        naming = QHBoxLayout()
+        naming.addWidget(self.chosen, 1)
+        naming.addWidget(label("位置："))
+        naming.addWidget(self.place)
+        naming.addWidget(self.place_button)
+        layout.addLayout(naming)
         self.load_button.clicked.connect(self.refresh)
         self.revoke_button.clicked.connect(self.revoke_selected)
+        self.place_button.clicked.connect(self.name_selected)
+        self.place.returnPressed.connect(self.name_selected)
         self.issue_button.clicked.connect(self.issue_code)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.tasks.busy_changed.connect(self._busy)
@@ -118,7 +144,7 @@ class DevicesPanel(QWidget):
             self.refresh()  # an account changed (perhaps this one): read the list again while connected
 
     def _busy(self, busy: bool) -> None:
-        for button in (self.load_button, self.issue_button):
+        for button in (self.load_button, self.issue_button, self.place_button):
             button.setDisabled(busy)
         self._selection_changed()
 
@@ -143,11 +169,11 @@ class DevicesPanel(QWidget):
         self.devices = devices
         self.table.setRowCount(len(devices))
         for row, device in enumerate(devices):
-            status = f"已停用（{device.revoked_at}）" if device.revoked_at else "在用"
-            unit = self.unit_names.get(device.org_code, device.org_code)
-            values = (device.device_id, ROLE_NAMES.get(device.role, device.role), unit or "本大厅",
-                      device.hall_code or "—", device.device_code or "—", device.enrolled_at,
-                      device.last_seen_at or "从未联系", status)
+            status = f"已停用（{_when(device.revoked_at)}）" if device.revoked_at else "在用"
+            unit = self.unit_names.get(device.org_code, "未知单位") if device.org_code else "本大厅"
+            hall = device.hall_name or (f"大厅编码 {device.hall_code}" if device.hall_code else "—")
+            values = (device_kind(device.role, device.device_code), device.place or "未填写", unit, hall,
+                      _when(device.enrolled_at), _when(device.last_seen_at) or "从未联系", status)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if device.revoked_at and column == self.STATUS_COLUMN:
@@ -174,6 +200,30 @@ class DevicesPanel(QWidget):
     def _selection_changed(self) -> None:
         device = self.selected()
         self.revoke_button.setEnabled(device is not None and not device.revoked_at and not self.tasks.busy)
+        self.place.setEnabled(device is not None)
+        self.place_button.setEnabled(device is not None and not self.tasks.busy)
+        if device is None:
+            self.chosen.setText("选择一台设备可填写它的位置" if self.devices else "")
+            return
+        if self._shown != device.device_id:
+            self._shown = device.device_id
+            self.place.setText(device.place)
+        self.chosen.setText(f"所选：{device_words(device)}　设备编号（与该设备的设置文件 device_id 核对用）："
+                            f"{device.device_id}")
+
+    def name_selected(self) -> None:
+        from desktop.sync.enrolment import name_server_device
+
+        device = self.selected()
+        if device is None or self.tasks.busy:
+            return
+        login, password, device_id, place = self.login, self.password.text(), device.device_id, self.place.text()
+        self.tasks.run(lambda hall: name_server_device(hall, login, password, device_id, place),
+                       self._named, self._refused, executor=Executor.DEVICES)
+
+    def _named(self, done: DeviceEntry) -> None:
+        self._told = f"已保存位置：{device_words(done)}"
+        self.refresh()
 
     def revoke_selected(self) -> None:
         from desktop.sync.enrolment import revoke_server_device
@@ -188,7 +238,7 @@ class DevicesPanel(QWidget):
 
     def _revoked(self, done: DeviceEntry) -> None:
         self.refresh()
-        self._told = f"已停用设备 {done.device_id}：它的令牌从下一次请求起失效"
+        self._told = f"已停用{device_words(done)}：它从下一次联系服务器起被拒绝"
 
     def issue_code(self) -> None:
         from desktop.sync.enrolment import issue_enrolment_code

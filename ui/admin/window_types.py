@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -71,6 +71,7 @@ class WindowTypesPanel(QWidget):
         self.from_server = False
         self._editing: str = ""  # the code of the type in the form ("" : a new one)
         self._dirty = False
+        self._stale = False  # a change came while the list was not on screen
 
         self.notice = message_label()
         self.password = QLineEdit()
@@ -160,7 +161,17 @@ class WindowTypesPanel(QWidget):
     # -- reading ---------------------------------------------------------------------------------
 
     def _changed(self, changes: Changes) -> None:
+        """Another administrator's change (pushed by the hall server) or a ticket: read again while on screen,
+        else when shown next (on a hall server each reading is checked with the administrator's password)."""
         if changes.queue:
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
             self.refresh()
 
     @property
@@ -171,7 +182,7 @@ class WindowTypesPanel(QWidget):
         if self.tasks.busy:
             self._dirty = True
             return
-        self._dirty = False
+        self._dirty = self._stale = False
         actor, login, password = self.actor, self.login, self.password.text()
 
         def read(hall: Hall) -> _Read:

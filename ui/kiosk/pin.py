@@ -1,7 +1,8 @@
 """The administrator's way out of a locked kiosk: a PIN on an on-screen keypad.
 
-The PIN is kept as an Argon2id hash in the setting ``kiosk_exit_pin`` (set with
-``python -m desktop set-kiosk-pin``) and checked off the GUI thread. After
+The PIN is kept as an Argon2id hash in the setting ``kiosk_exit_pin`` (shared by the administration
+desk's 自助终端密码 and in force as soon as it arrives, or set on the PC with ``python -m desktop
+set-kiosk-pin``); the setting in force is read each time a PIN is typed, and checked off the GUI thread. After
 ``lockout_failures`` wrong PINs the keypad rests for ``lockout_minutes``.
 """
 
@@ -17,7 +18,8 @@ from desktop.domain.passwords import PIN_MAX, LockoutPolicy, locked, pin_matches
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.shell.context import WorkContext
 
-NO_PIN = "本机尚未设置管理员退出密码：请在本机命令行运行 python -m desktop set-kiosk-pin 设置后重新启动"
+NO_PIN = ("本机尚未设置管理员退出密码：请系统管理员在管理程序的“自助终端密码”中设置（本机同步后即生效），"
+          "或在本机命令行运行 python -m desktop set-kiosk-pin 设置后重新启动")
 
 
 class _KeypadField(QLineEdit):
@@ -105,6 +107,7 @@ class PinPage(QWidget):
             return
         hashed = self.ctx.settings.kiosk_exit_pin
         if not hashed:
+            self.field.setText("")  # typed again once a PIN has arrived
             set_tone(self.message, "error", NO_PIN)
             return
         now = datetime.now()
