@@ -3,6 +3,10 @@
 Regions, topics and organisations are picked this way: never typed as codes. The
 list shows names; typing filters on the name and on the search keys given with each
 entry (pinyin initials, full pinyin, the code), anywhere in them.
+
+Keys in the pop-up: Enter or Tab picks the highlighted entry (the only one left, when
+nothing is highlighted) and ``committed`` tells the form to move on (Tab moves on by
+itself); Esc closes the pop-up and the box keeps the entry it held before.
 """
 
 from __future__ import annotations
@@ -10,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QCompleter
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QCompleter
 
 from desktop.domain.routing import abbreviates
 
@@ -48,10 +52,37 @@ class _Matcher(QSortFilterProxyModel):
                 or abbreviates(self.needle, text))  # a short name: 县人力社保局, 人社局
 
 
+class _PopupKeys(QObject):
+    """Enter, Tab and Esc in the box's pop-ups (the completer's list and the drop-down), before Qt's own handling."""
+
+    def __init__(self, box: ChoiceBox) -> None:
+        super().__init__(box)
+        self.box = box
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) \
+                or not isinstance(watched, QAbstractItemView):
+            return False
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            self.box.keep_pick()
+            return False  # Qt closes the pop-up
+        if key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
+            return False
+        if not watched.currentIndex().isValid():
+            model = watched.model()
+            if model is None or model.rowCount() != 1:
+                return key != Qt.Key.Key_Tab  # several left, none highlighted: Enter waits for the clerk's pick
+            watched.setCurrentIndex(model.index(0, 0))  # the only one left is meant
+        self.box.by_key = "tab" if key == Qt.Key.Key_Tab else "enter"
+        return False  # Qt picks it and closes the pop-up; :meth:`ChoiceBox._moved_on` follows
+
+
 class ChoiceBox(QComboBox):
     """An editable combo box over :class:`Choice` entries; ``code()`` is the picked entry's code or ""."""
 
     picked = Signal(str)  # code
+    committed = Signal()  # an entry picked with Enter in a pop-up: the form moves on to its next field
 
     def __init__(self, placeholder: str = "输入名称或拼音首字母查找") -> None:
         super().__init__()
@@ -72,6 +103,13 @@ class ChoiceBox(QComboBox):
         edit.textEdited.connect(self._filter)
         completer.activated[str].connect(self._chosen)  # type: ignore[index]  # the text overload
         self.currentIndexChanged.connect(lambda _i: self.picked.emit(self.code()))
+        self.by_key = ""  # "enter" or "tab" while a key press in a pop-up is picking an entry
+        self._keys = _PopupKeys(self)
+        popup = completer.popup()  # made now, with the completer's own filter: this one, later, is asked first
+        assert popup is not None
+        popup.installEventFilter(self._keys)
+        self.view().installEventFilter(self._keys)
+        self.activated.connect(lambda _i: self._moved_on())
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
         keep = self.code()
@@ -97,6 +135,23 @@ class ChoiceBox(QComboBox):
         index = self.findText(str(text), Qt.MatchFlag.MatchExactly)
         if index >= 0:
             self.setCurrentIndex(index)
+        self._moved_on()
+
+    def _moved_on(self) -> None:
+        """After a pick by key: Tab goes on to the next field, Enter asks the form to (``committed``)."""
+        key, self.by_key = self.by_key, ""
+        self._matcher.set_needle("")  # the next pop-up lists every entry again
+        if key == "tab":
+            self.focusNextChild()
+        elif key == "enter":
+            self.committed.emit()
+
+    def keep_pick(self) -> None:
+        """Esc in a pop-up: the box shows the entry it held before the clerk started typing (or stays empty)."""
+        self.by_key = ""
+        index = self.currentIndex()
+        self.setEditText(self.itemText(index) if index >= 0 else "")
+        self._matcher.set_needle("")
 
     def code(self) -> str:
         """The picked entry's code; "" when the text is not exactly one entry's name."""

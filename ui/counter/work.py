@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
@@ -58,9 +59,24 @@ class CounterWork(QWidget):
             self.queue.refreshed.connect(self._visitor_called)
         layout.addWidget(self.tabs, 1)
         self.registration.open_case.connect(self.open_case)
+        # Ctrl+S saves the registration wherever the focus is in the counter (the queue strip, another tab);
+        # the form's own keys would make the same keys ambiguous inside it, so the counter's take over.
+        for own in self.registration.save_keys:
+            own.setEnabled(False)
+        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
+            save = QShortcut(QKeySequence(keys), self)
+            save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # never from a dialog's window
+            save.activated.connect(self.save_registration)
         for index, keys in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
+
+    def save_registration(self) -> None:
+        """Ctrl+S: the registration tab comes forward and saves (or says why there is nothing to save)."""
+        if self.tabs.currentWidget() is not self.registration:
+            self.tabs.setCurrentWidget(self.registration)
+            self.registration.setFocus(Qt.FocusReason.ShortcutFocusReason)  # the focus leaves the hidden tab
+        self.registration.save()
 
     @property
     def search(self) -> CaseSearchPanel:

@@ -128,13 +128,18 @@ class _EnterAdvances(QObject):
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
                 and isinstance(watched, QWidget) and watched in self.order):
-            following = self.order[self.order.index(watched) + 1:]
-            target = next((w for w in following if w.isEnabled() and w.isVisibleTo(w.window())), None)
-            if target is not None:
-                target.setFocus(Qt.FocusReason.TabFocusReason)
-                self.reveal(target)
-                return True
+            return self.advance(watched)
         return False
+
+    def advance(self, field: QWidget) -> bool:
+        """The focus to the field after ``field`` (Enter there, or a pick in its pop-up); False at the last."""
+        following = self.order[self.order.index(field) + 1:]
+        target = next((w for w in following if w.isEnabled() and w.isVisibleTo(w.window())), None)
+        if target is None:
+            return False
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+        self.reveal(target)
+        return True
 
 
 class RepresentativesEditor(QWidget):
@@ -409,6 +414,8 @@ class RegistrationPanel(QWidget):
         self._enter = _EnterAdvances(self, order, lambda field: self.form_scroll.ensureWidgetVisible(field, 0, 40))
         for widget in [*order[:-1], self.window_field, self.queue_number]:
             widget.installEventFilter(self._enter)
+        for choice in (self.region, self.topic):  # Enter on a highlighted entry of the pop-up picks it and moves on
+            choice.committed.connect(lambda box=choice: self._enter.advance(box))
         self.read_card_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # F2 reads the card; Tab skips it
         self._history_timer = self._timer(HISTORY_MS, self._ask_history)
         self._draft_timer = self._timer(AUTOSAVE_MS, self._save_draft)
@@ -479,12 +486,15 @@ class RegistrationPanel(QWidget):
         self.read_card_button.clicked.connect(self.read_card)
         self.add_material_button.clicked.connect(self.add_materials)
         self.remove_material_button.clicked.connect(self._remove_material)
+        self.save_keys: list[QShortcut] = []  # a window holding the form may take them over (the counter does)
         for sequence, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence("Ctrl+Return"), self.save),
                                (QKeySequence("Ctrl+Enter"), self.save),
                                (QKeySequence.StandardKey.New, self.ask_new_form), (QKeySequence("F2"), self.read_card)):
             shortcut = QShortcut(sequence, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+            if slot == self.save:
+                self.save_keys.append(shortcut)
         # Every change is kept as a draft a moment later.
         for edit in (self.id_number, self.name, self.phone, self.address, self.agent_name,
                      self.agent_id_number, self.agent_phone, self.window_field, self.queue_number):
@@ -861,13 +871,21 @@ class RegistrationPanel(QWidget):
 
     def save(self) -> None:
         """Register the visit; on success record the rights notice, print the receipt, drop the draft."""
-        if self.tasks.busy:
+        if not self.ctx.may(Permission.REGISTER):
+            self._say("您的账户没有登记来访的权限，没有可保存的登记", "notice")
+            return
+        if self.tasks.busy:  # the form's lists are still loading, or this form is being saved
+            self._say("正在处理上一步，请稍候再保存", "notice")
             return
         if self.last_result is not None:  # saved already: a second Ctrl+S must not register the visit twice
             self._say(f"这份登记已保存为 {self.last_result.case_number}，不会重复登记。补打回执请点“办理此事项”，"
                       f"在“待补打 / 打印记录”中补打；登记下一位来访人请点“新登记 (Ctrl+N)”", "notice")
             return
         values = self.values()
+        if not worth_keeping(values, self._defaults):  # Ctrl+S on an empty form: say so, not nine refusals
+            self._say("登记表还没有填写，没有可保存的内容：请先录入来访人和诉求", "notice")
+            self.id_number.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         for note in self.field_messages.values():
             set_tone(note, "", "")
         try:
