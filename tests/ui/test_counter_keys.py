@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Hall
@@ -27,6 +27,7 @@ def _type_chinese(edit: QWidget, text: str) -> None:
 
 
 def _focus_on(qtbot: QtBot, widget: QWidget) -> None:
+    widget.window().activateWindow()
     widget.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
 
@@ -146,3 +147,130 @@ def test_enter_in_the_topic_popup_and_tab_in_a_choice_move_on(qtbot: QtBot, coun
     qtbot.keyClick(popup, Qt.Key.Key_Tab)
     assert topic.currentText() == second and QApplication.focusWidget() is not edit
     assert isinstance(topic, ChoiceBox)
+
+
+def _tab(qtbot: QtBot) -> QWidget | None:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    return QApplication.focusWidget()
+
+
+def test_tab_walks_the_form_field_by_field(qtbot: QtBot, counter: CounterWork) -> None:
+    panel = counter.registration
+    _focus_on(qtbot, panel.id_number)
+    walked = [_tab(qtbot) for _ in range(12)]
+    assert walked[:5] == [panel.name, panel.phone, panel.address, panel.persons_count, panel.has_agent]
+    assert walked[5] in (panel.region, panel.region.lineEdit())
+    assert walked[6] is panel.channel
+    _focus_on(qtbot, panel.document_type)  # the form's first field: Shift+Tab goes to the tabs, not the frame
+    qtbot.keyClick(panel.document_type, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is counter.tabs.tabBar()
+    _focus_on(qtbot, panel.rights_told)
+    assert _tab(qtbot) is panel.new_button and _tab(qtbot) is panel.save_button
+
+
+def test_search_from_the_keyboard_opens_a_case_and_tabs_to_its_buttons(qtbot: QtBot, counter: CounterWork,
+                                                                       sqlite_hall: Hall) -> None:
+    from desktop.services.context import Actor
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    clerk = counter.registration.actor
+    assert isinstance(clerk, Actor)
+    numbers = [register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=610 + i), request="反映村道损毁"))
+               .case_number for i in range(2)]
+    panel = counter.registration
+    _focus_on(qtbot, panel.name)
+    qtbot.keyClick(panel.name, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    search = counter.search
+    assert QApplication.focusWidget() is search.query  # Ctrl+2: straight into the search box
+    qtbot.keyClicks(search.query, numbers[0])
+    with qtbot.waitSignal(search.detail_shown, timeout=10_000):  # Enter: the case found is shown
+        qtbot.keyClick(search.query, Qt.Key.Key_Return)
+    assert search.current is not None and search.current.case_number == numbers[0]
+    assert QApplication.focusWidget() is search.table  # ↑↓ now go through what was found
+
+    # Tab leaves the list for the case's buttons in the order they stand (it used to walk the cells).
+    from ui.desk.cases import CaseDesk
+
+    desk = counter.desk.findChild(CaseDesk)
+    assert desk is not None
+    qtbot.waitUntil(desk.steps.isEnabled)
+    buttons = [b for b in (search.reveal_reason, search.reveal_button, desk.steps, desk.print_button,
+                           desk.queue_button) if b.isVisible() and b.isEnabled()]
+    assert [_tab(qtbot) for _ in buttons] == buttons
+
+    # Ctrl+F goes back to the box; ↓ goes down to the list.
+    qtbot.keyClick(QApplication.focusWidget() or search, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is search.query and search.query.selectedText() == numbers[0]
+    qtbot.keyClick(search.query, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is search.table and search.table.currentRow() == 0
+
+
+@POPUPS
+def test_in_the_transfer_dialog_enter_picks_a_unit_moves_on_and_then_confirms(qtbot: QtBot, counter: CounterWork,
+                                                                             sqlite_hall: Hall) -> None:
+    from desktop.services import cases
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+    from ui.cases.actions import CaseActionDialog
+    from ui.desk.cases import CaseDesk
+
+    clerk = counter.registration.actor
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=620), topic_code="0201",
+                                                     nature="申诉求决类")).case_number
+    desk = counter.desk.findChild(CaseDesk)
+    assert desk is not None
+    with qtbot.waitSignal(counter.search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    desk.steps.open_by_key("transfer")
+    qtbot.waitUntil(lambda: desk.steps.dialog is not None and desk.steps.dialog.isVisible(), timeout=10_000)
+    dialog = desk.steps.dialog
+    assert isinstance(dialog, CaseActionDialog)
+    qtbot.waitUntil(lambda: not dialog.tasks.busy, timeout=10_000)  # the directory's proposal is in
+    unit = dialog.fields["organisation_code"]
+    assert isinstance(unit, ChoiceBox)
+    edit, popup = unit.lineEdit(), unit.completer().popup()
+    assert edit is not None
+    _focus_on(qtbot, unit)
+    edit.selectAll()
+    qtbot.keyClicks(edit, "rs")  # 人社: pinyin initials
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    chosen = popup.currentIndex().data()
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert unit.currentText() == chosen and dialog.isVisible()  # picked, the step not yet recorded
+    reason = QApplication.focusWidget()  # the field after the unit: 改送理由
+    assert isinstance(reason, QLineEdit) and reason in dialog.fields.values() and reason is not unit
+    reason.setText("属人社部门职责")
+    with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):  # Enter in the last field confirms (确定转送)
+        qtbot.keyClick(reason, Qt.Key.Key_Return)
+    assert cases.load_case(sqlite_hall, clerk, number).view.state.value == "已转送", dialog.message.text()
+    # the transfer form is offered for print next
+    qtbot.waitUntil(lambda: desk.print_button.form is not None and desk.print_button.form.isVisible(), timeout=10_000)
+    fields = desk.print_button.form
+    assert fields is not None
+    fields.reject()
+
+
+def test_a_case_being_opened_stays_when_another_case_changes_meanwhile(qtbot: QtBot, counter: CounterWork,
+                                                                       sqlite_hall: Hall) -> None:
+    from desktop.services.changes import Changes, Topic
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    clerk = counter.registration.actor
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=630))).case_number
+    search = counter.search
+    counter.tabs.setCurrentWidget(counter.desk)
+    search.query.setText(number)
+    with qtbot.waitSignal(search.searched, timeout=10_000):
+        search.run_search()
+    assert search.table.rowCount() == 1 and search.current is None
+    search.table.setCurrentCell(0, 0)  # the clerk picks it: its case is being read …
+    with qtbot.waitSignal(search.searched, timeout=10_000):
+        search._changed(Changes.of(Topic.CASES, case_ids=["another"]))  # … when a sync brings another case
+    qtbot.waitUntil(lambda: search.current is not None, timeout=10_000)
+    assert search.current is not None and search.current.case_number == number
+    assert search.table.currentRow() == 0

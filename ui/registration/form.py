@@ -386,6 +386,7 @@ class RegistrationPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field, never to the frame around them
         self.form_scroll = scroll
 
         bar = QHBoxLayout()
