@@ -136,6 +136,19 @@ def test_enter_in_the_topic_popup_and_tab_in_a_choice_move_on(qtbot: QtBot, coun
     assert topic.currentText() == chosen and topic.code()
     assert QApplication.focusWidget() is panel.nature
 
+    # Several left, none highlighted: the first Enter highlights the first, the second takes it.
+    _focus_on(qtbot, topic)
+    edit.selectAll()
+    qtbot.keyClicks(edit, "q")
+    qtbot.waitUntil(popup.isVisible)
+    assert popup.model().rowCount() > 1
+    popup.setCurrentIndex(QModelIndex())
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert popup.isVisible() and popup.currentIndex().row() == 0  # still open: nothing taken yet
+    first = popup.currentIndex().data()
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert topic.currentText() == first and QApplication.focusWidget() is panel.nature
+
     # Tab on a highlighted entry picks it and goes on, as Tab does everywhere else.
     _focus_on(qtbot, topic)
     edit.selectAll()
@@ -274,3 +287,15 @@ def test_a_case_being_opened_stays_when_another_case_changes_meanwhile(qtbot: Qt
     qtbot.waitUntil(lambda: search.current is not None, timeout=10_000)
     assert search.current is not None and search.current.case_number == number
     assert search.table.currentRow() == 0
+
+
+def test_the_button_enter_would_press_is_framed(qtbot: QtBot, window_counter: CounterWork) -> None:
+    panel = window_counter.registration
+    for button in (panel.new_button, panel.save_button):  # a secondary and a primary button
+        _focus_on(qtbot, panel.id_number)
+        plain = button.grab().toImage()
+        _focus_on(qtbot, button)
+        framed = button.grab().toImage()
+        assert framed.size() == plain.size()  # the frame moves nothing
+        corner = framed.pixelColor(1, button.height() // 2)
+        assert framed != plain and corner.red() > 200 and corner.blue() < 80, corner.name()  # amber, not blue

@@ -4,9 +4,10 @@ Regions, topics and organisations are picked this way: never typed as codes. The
 list shows names; typing filters on the name and on the search keys given with each
 entry (pinyin initials, full pinyin, the code), anywhere in them.
 
-Keys in the pop-up: Enter or Tab picks the highlighted entry (the only one left, when
-nothing is highlighted) and ``committed`` tells the form to move on (Tab moves on by
-itself); Esc closes the pop-up and the box keeps the entry it held before.
+Keys in the pop-up: Enter or Tab picks the highlighted entry and ``committed`` tells the
+form to move on (Tab moves on by itself). With nothing highlighted, Enter takes the only
+entry left, or highlights the first of several for a second Enter.
+Esc closes the pop-up and the box keeps the entry it held before.
 """
 
 from __future__ import annotations
@@ -71,9 +72,13 @@ class _PopupKeys(QObject):
             return False
         if not watched.currentIndex().isValid():
             model = watched.model()
-            if model is None or model.rowCount() != 1:
-                return key != Qt.Key.Key_Tab  # several left, none highlighted: Enter waits for the clerk's pick
-            watched.setCurrentIndex(model.index(0, 0))  # the only one left is meant
+            rows = model.rowCount() if model is not None else 0
+            if not rows or (rows > 1 and key == Qt.Key.Key_Tab):
+                return False  # Qt closes the list: nothing is taken the clerk did not choose
+            assert model is not None
+            watched.setCurrentIndex(model.index(0, 0))  # the only one left is meant; of several, the first …
+            if rows > 1:
+                return True  # … is highlighted for the next Enter, once the clerk has seen it
         self.box.by_key = "tab" if key == Qt.Key.Key_Tab else "enter"
         return False  # Qt picks it and closes the pop-up; :meth:`ChoiceBox._moved_on` follows
 
