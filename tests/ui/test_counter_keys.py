@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.access import Role
 from desktop.services.context import Hall
 from tests.helpers import valid_id
-from tests.ui.conftest import case_count
+from tests.ui.conftest import MakeAccount, case_count, sign_in
 from ui.common.choice import ChoiceBox
 from ui.counter.work import CounterWork
+from ui.shell.staff import StaffWindow
 
 REQUEST = "反映浦阳街道某建筑工地拖欠农民工工资三个月，要求尽快支付"
 # The offscreen platform has no popup windows of its own: it says so when a list drops down.
@@ -299,3 +303,47 @@ def test_the_button_enter_would_press_is_framed(qtbot: QtBot, window_counter: Co
         assert framed.size() == plain.size()  # the frame moves nothing
         corner = framed.pixelColor(1, button.height() // 2)
         assert framed != plain and corner.red() > 200 and corner.blue() < 80, corner.name()  # amber, not blue
+
+
+def test_ctrl_s_from_the_windows_header_saves_but_not_from_a_dialog(
+        qtbot: QtBot, open_window: Callable[..., StaffWindow], make_account: MakeAccount, sqlite_hall: Hall) -> None:
+    make_account("wangli", "王丽", Role.CLERK)
+    window = open_window("counter")
+    sign_in(qtbot, window, "wangli")
+    work = window.work
+    assert isinstance(work, CounterWork)
+    panel = work.registration
+    qtbot.waitUntil(lambda: panel.region.count_choices() > 0, timeout=10_000)
+    panel.id_number.setText(valid_id(seq=640))
+    panel.name.setText("李梅")
+    panel.request.setPlainText(REQUEST)
+
+    # 新登记 asks first: Ctrl+S in its question saves nothing (the clerk is answering it).
+    panel.ask_new_form()
+    box = panel.confirmation
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)
+    box.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+    qtbot.keyClick(QApplication.focusWidget() or box, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not panel.tasks.busy and case_count(sqlite_hall) == 0
+    qtbot.keyClick(QApplication.focusWidget() or box, Qt.Key.Key_Escape)  # 继续填写
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert panel.name.text() == "李梅"
+
+    _focus_on(qtbot, window.lock_button)  # the clerk last clicked in the window's header
+    with qtbot.waitSignal(panel.registered, timeout=10_000):
+        qtbot.keyClick(window.lock_button, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert case_count(sqlite_hall) == 1
+    qtbot.waitUntil(lambda: not panel.printing.busy, timeout=20_000)
+
+
+def test_a_drop_down_with_the_keys_is_framed_as_a_field_is(qtbot: QtBot, window_counter: CounterWork) -> None:
+    panel = window_counter.registration
+    for box in (panel.nature, panel.request):  # Enter walks through 性质 and 信访目的 to 诉求
+        _focus_on(qtbot, panel.id_number)
+        plain = box.grab().toImage()
+        _focus_on(qtbot, box)
+        framed = box.grab().toImage()
+        edge = framed.pixelColor(0, box.height() // 2)
+        assert framed != plain and edge.blue() > 150 and edge.red() < 80, edge.name()

@@ -30,10 +30,12 @@ if TYPE_CHECKING:
 
 # The clerk works from the keyboard: the button Enter or Space would press is framed (the theme's flat buttons
 # showed no focus at all, and 清空并新登记 looked just like 继续填写). Same size focused or not: the frame takes
-# the padding's place. Dialogs opened from the counter inherit it.
+# the padding's place. Lists, drop-downs and text boxes are framed blue when they have the keys, as one-line
+# fields are. Dialogs opened from the counter inherit it.
 FOCUS_STYLE = """
 QPushButton:focus { border: 2px solid #e39b00; padding: 6px 16px; }
 QPushButton#secondary:focus { border: 2px solid #e39b00; padding: 7px 17px; }
+QComboBox:focus, QSpinBox:focus, QAbstractItemView:focus, QPlainTextEdit:focus { border: 2px solid #1f5fa8; }
 """
 
 
@@ -69,13 +71,14 @@ class CounterWork(QWidget):
             self.queue.refreshed.connect(self._visitor_called)
         layout.addWidget(self.tabs, 1)
         self.registration.open_case.connect(self.open_case)
-        # Ctrl+S saves the registration wherever the focus is in the counter (the queue strip, another tab);
-        # the form's own keys would make the same keys ambiguous inside it, so the counter's take over.
+        # Ctrl+S saves the registration wherever the focus is in the counter's window (the queue strip, another
+        # tab, the window's header), never from a dialog (a window of its own); the form's own keys would make
+        # the same keys ambiguous inside it, so the counter's take over.
         for own in self.registration.save_keys:
             own.setEnabled(False)
         for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
             save = QShortcut(QKeySequence(keys), self)
-            save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # never from a dialog's window
+            save.setContext(Qt.ShortcutContext.WindowShortcut)
             save.activated.connect(self.save_registration)
         for index, keys in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
             shortcut = QShortcut(QKeySequence(keys), self)
