@@ -11,11 +11,12 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.access import Role
-from desktop.services.context import Hall
+from desktop.services.context import Actor, Hall
 from tests.helpers import valid_id
 from tests.ui.conftest import MakeAccount, case_count, sign_in
 from ui.common.choice import ChoiceBox
 from ui.counter.work import CounterWork
+from ui.shell.context import WorkContext
 from ui.shell.staff import StaffWindow
 
 REQUEST = "反映浦阳街道某建筑工地拖欠农民工工资三个月，要求尽快支付"
@@ -189,7 +190,6 @@ def test_tab_walks_the_form_field_by_field(qtbot: QtBot, counter: CounterWork) -
 
 def test_search_from_the_keyboard_opens_a_case_and_tabs_to_its_buttons(qtbot: QtBot, counter: CounterWork,
                                                                        sqlite_hall: Hall) -> None:
-    from desktop.services.context import Actor
     from desktop.services.registration import register_visit
     from tests.helpers import form
 
@@ -347,3 +347,33 @@ def test_a_drop_down_with_the_keys_is_framed_as_a_field_is(qtbot: QtBot, window_
         framed = box.grab().toImage()
         edge = framed.pixelColor(0, box.height() // 2)
         assert framed != plain and edge.blue() > 150 and edge.red() < 80, edge.name()
+
+
+def test_enter_in_the_queue_strips_visitor_fields_issues_the_ticket(qtbot: QtBot, window_counter: CounterWork) -> None:
+    bar = window_counter.queue
+    assert bar is not None
+    _focus_on(qtbot, bar.visitor_id)
+    qtbot.keyClicks(bar.visitor_id, valid_id(seq=650))
+    qtbot.keyClick(bar.visitor_id, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is bar.visitor_name
+    bar.visitor_name.setText("李四")
+    with qtbot.waitSignal(bar.issued, timeout=10_000) as issued:
+        qtbot.keyClick(bar.visitor_name, Qt.Key.Key_Return)
+    assert issued.args[0].ticket.person_linked and bar.visitor_id.text() == ""
+    qtbot.waitUntil(lambda: not bar.printing.busy, timeout=20_000)
+
+
+def test_ctrl_s_for_a_supervisor_says_the_form_is_not_theirs(qtbot: QtBot, sqlite_hall: Hall,
+                                                              work_context: Callable[..., WorkContext],
+                                                              supervisor: Actor) -> None:
+    work = CounterWork(work_context(supervisor))
+    qtbot.addWidget(work)
+    with qtbot.waitActive(work):
+        work.show()
+        work.activateWindow()
+    assert work.currentWidget() is work.desk
+    _focus_on(qtbot, work.search.query)
+    qtbot.keyClick(work.search.query, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    panel = work.registration
+    assert work.currentWidget() is panel and "没有登记来访的权限" in panel.message.text()
+    assert not panel.tasks.busy and case_count(sqlite_hall) == 0
