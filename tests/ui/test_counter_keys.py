@@ -377,3 +377,36 @@ def test_ctrl_s_for_a_supervisor_says_the_form_is_not_theirs(qtbot: QtBot, sqlit
     panel = work.registration
     assert work.currentWidget() is panel and "没有登记来访的权限" in panel.message.text()
     assert not panel.tasks.busy and case_count(sqlite_hall) == 0
+
+
+def test_tab_leaves_the_representatives_table_after_its_last_cell(qtbot: QtBot, counter: CounterWork) -> None:
+    panel = counter.registration
+    editor = panel.representatives
+    panel.persons_count.setValue(3)
+    editor.add("代表一", valid_id(seq=660))
+    editor.add()
+    table = editor.table
+    _focus_on(qtbot, table)
+    table.setCurrentCell(1, 1)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)  # it went back to the first cell, round and round
+    assert QApplication.focusWidget() is editor.add_button
+
+    # Typing in the last cell: Tab keeps what was typed and goes on too.
+    _focus_on(qtbot, table)
+    table.setCurrentCell(1, 1)
+    table.editItem(table.item(1, 1))
+    typing = QApplication.focusWidget()
+    assert isinstance(typing, QLineEdit) and typing.parentWidget() is table.viewport()
+    typing.setText(valid_id(seq=661))
+    qtbot.keyClick(typing, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is editor.add_button
+    assert editor.values()[1]["id_number"] == valid_id(seq=661)
+
+    # Within the table Tab still walks the cells; Shift+Tab from the first cell goes back out of it.
+    _focus_on(qtbot, table)
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is table and (table.currentRow(), table.currentColumn()) == (0, 1)
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is panel.persons_count

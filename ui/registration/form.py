@@ -25,6 +25,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemDelegate,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -142,6 +143,34 @@ class _EnterAdvances(QObject):
         return True
 
 
+class _RowsTable(QTableWidget):
+    """Tab walks the cells, typing or not, and from the last cell leaves the table (it went round and round)."""
+
+    def _at_end(self, forward: bool) -> bool:
+        index = self.currentIndex()
+        if forward:
+            return not index.isValid() or (index.row() == self.rowCount() - 1
+                                           and index.column() == self.columnCount() - 1)
+        return not index.isValid() or (index.row() == 0 and index.column() == 0)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # (Qt's own name for the argument)
+        if self._at_end(next):
+            self.setTabKeyNavigation(False)  # the window's focus chain decides, as for any other field
+            try:
+                return super().focusNextPrevChild(next)
+            finally:
+                self.setTabKeyNavigation(True)
+        return super().focusNextPrevChild(next)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        forward = hint == QAbstractItemDelegate.EndEditHint.EditNextItem
+        if (forward or hint == QAbstractItemDelegate.EndEditHint.EditPreviousItem) and self._at_end(forward):
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)  # what was typed is kept
+            self.focusNextPrevChild(forward)
+            return
+        super().closeEditor(editor, hint)
+
+
 class RepresentativesEditor(QWidget):
     """Up to five representatives of a group visit, each with a name and an ID number."""
 
@@ -149,7 +178,7 @@ class RepresentativesEditor(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.table = QTableWidget(0, 2)
+        self.table = _RowsTable(0, 2)
         self.table.setHorizontalHeaderLabels(["代表姓名", "身份证号码"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
