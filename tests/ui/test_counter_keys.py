@@ -124,6 +124,22 @@ def test_enter_in_the_region_popup_picks_and_moves_on_esc_keeps_the_region(qtbot
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert region.code() == picked and QApplication.focusWidget() is panel.channel
 
+    # The whole list (F4): Enter on a region picks it and moves on as well; Esc there changes nothing.
+    _focus_on(qtbot, region)
+    qtbot.keyClick(region, Qt.Key.Key_F4)
+    listed = region.view()
+    qtbot.waitUntil(listed.isVisible)
+    qtbot.keyClick(listed, Qt.Key.Key_Down)
+    qtbot.keyClick(listed, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not listed.isVisible())
+    assert region.code() == picked
+    qtbot.keyClick(region, Qt.Key.Key_F4)
+    qtbot.waitUntil(listed.isVisible)
+    qtbot.keyClick(listed, Qt.Key.Key_Down)
+    following = listed.currentIndex().data()
+    qtbot.keyClick(listed, Qt.Key.Key_Return)
+    assert region.currentText() == following != chosen and QApplication.focusWidget() is panel.channel
+
 
 @POPUPS
 def test_enter_in_the_topic_popup_and_tab_in_a_choice_move_on(qtbot: QtBot, counter: CounterWork) -> None:
@@ -410,3 +426,27 @@ def test_tab_leaves_the_representatives_table_after_its_last_cell(qtbot: QtBot, 
     table.setCurrentCell(0, 0)
     qtbot.keyClick(table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     assert QApplication.focusWidget() is panel.persons_count
+
+
+def test_the_case_on_screen_read_again_keeps_its_buttons_usable(qtbot: QtBot, counter: CounterWork,
+                                                                sqlite_hall: Hall) -> None:
+    from desktop.services.changes import Changes, Topic
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+    from ui.desk.cases import CaseDesk
+
+    clerk = counter.registration.actor
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=670))).case_number
+    search, desk = counter.search, counter.desk.findChild(CaseDesk)
+    assert desk is not None
+    with qtbot.waitSignal(search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    qtbot.waitUntil(desk.steps.isEnabled)
+    assert search.current is not None
+    told: list[object] = []
+    search.case_changed.connect(told.append)
+    with qtbot.waitSignal(search.detail_shown, timeout=10_000):  # a step recorded elsewhere: read again
+        search._changed(Changes.of(Topic.CASES, case_ids=[search.current.case_id]))
+        qtbot.waitUntil(lambda: search.tasks.busy or bool(told), timeout=10_000)
+        assert desk.steps.isEnabled()  # 办理… can be chosen while the case is read again
+    assert None not in told and desk.steps.isEnabled()

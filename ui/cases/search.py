@@ -321,9 +321,12 @@ class CaseSearchPanel(QWidget):
 
     # -- one case -----------------------------------------------------------------------------------
 
-    def _clear_detail(self, *, keep_note: bool = False) -> None:
-        had = self.current is not None
-        self.current = None
+    def _clear_detail(self, *, keep_note: bool = False, same: bool = False) -> None:
+        """No case on screen; ``same``: the case on screen is being read again, its buttons stay usable meanwhile
+        (they went grey for a moment on every change, and a step chosen in that moment did nothing)."""
+        had = self.current is not None and not same
+        if not same:
+            self.current = None
         self.current_detail = None
         self.showing_full = False
         self.detail.clear()
@@ -344,7 +347,7 @@ class CaseSearchPanel(QWidget):
         # The same case read again (a step was recorded, printing finished) keeps what was said about it;
         # the reveal's line goes, as the case is masked again.
         same = self.current is not None and self.current.case_id == summary.case_id
-        self._clear_detail(keep_note=same and self.reveal_note.text() != self.REVEALED_NOTE)
+        self._clear_detail(keep_note=same and self.reveal_note.text() != self.REVEALED_NOTE, same=same)
         self._detail_seq += 1
         seq, actor = self._detail_seq, self.actor
 

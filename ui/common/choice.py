@@ -61,10 +61,15 @@ class _PopupKeys(QObject):
         self.box = box
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) \
-                or not isinstance(watched, QAbstractItemView):
+        if not isinstance(event, QKeyEvent) or not isinstance(watched, QAbstractItemView):
             return False
         key = event.key()
+        if event.type() == QEvent.Type.ShortcutOverride:  # the drop-down picks on this, before the key press
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and watched.currentIndex().isValid():
+                self.box.by_key = "enter"
+            return False
+        if event.type() != QEvent.Type.KeyPress:
+            return False
         if key == Qt.Key.Key_Escape:
             self.box.keep_pick()
             return False  # Qt closes the pop-up
@@ -113,8 +118,15 @@ class ChoiceBox(QComboBox):
         popup = completer.popup()  # made now, with the completer's own filter: this one, later, is asked first
         assert popup is not None
         popup.installEventFilter(self._keys)
-        self.view().installEventFilter(self._keys)
         self.activated.connect(lambda _i: self._moved_on())
+
+    def showPopup(self) -> None:
+        """The whole list (F4, Alt+↓, the arrow): its keys as in the typed search's list."""
+        self.by_key = ""
+        super().showPopup()
+        view = self.view()
+        assert view is not None
+        view.installEventFilter(self._keys)  # again: after the drop-down's own filter (made with it), asked first
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
         keep = self.code()
@@ -131,6 +143,7 @@ class ChoiceBox(QComboBox):
             self.set_code(keep)
 
     def _filter(self, text: str) -> None:
+        self.by_key = ""  # a key that picked nothing is forgotten once the clerk types on
         self._matcher.set_needle(text)
         completer = self.completer()
         if text and completer is not None:
