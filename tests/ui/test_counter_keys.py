@@ -240,6 +240,10 @@ def test_search_from_the_keyboard_opens_a_case_and_tabs_to_its_buttons(qtbot: Qt
     qtbot.keyClick(search.query, Qt.Key.Key_Down)
     assert QApplication.focusWidget() is search.table and search.table.currentRow() == 0
 
+    # Typing on in the list refines the search in the box (the letters jumped about the list).
+    qtbot.keyClicks(search.table, "-0")
+    assert QApplication.focusWidget() is search.query and search.query.text() == numbers[0] + "-0"
+
 
 @POPUPS
 def test_in_the_transfer_dialog_enter_picks_a_unit_moves_on_and_then_confirms(qtbot: QtBot, counter: CounterWork,

@@ -186,6 +186,7 @@ class CaseSearchPanel(QWidget):
         self.query.textChanged.connect(lambda _text: self._debounce.start())
         self.query.returnPressed.connect(self._enter)
         self.query.installEventFilter(self)  # ↓ goes down to the results
+        self.table.installEventFilter(self)  # and typing in the results goes back up to the box
         find = QShortcut(QKeySequence.StandardKey.Find, self)  # Ctrl+F: back to the search box from the list
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.focus_query)
@@ -217,9 +218,19 @@ class CaseSearchPanel(QWidget):
                 self.table.setCurrentCell(0, 0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.query and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.key() == Qt.Key.Key_Down and self.table.rowCount():
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        if watched is self.query and event.key() == Qt.Key.Key_Down and self.table.rowCount():
             self._to_results()
+            return True
+        typed = event.text()
+        if watched is self.table and typed.isprintable() and typed.strip() and not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            # Typing on after Enter: the letters refine the search, they do not jump about the list.
+            self.query.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.query.deselect()
+            self.query.end(False)
+            self.query.insert(typed)
             return True
         return super().eventFilter(watched, event)
 
