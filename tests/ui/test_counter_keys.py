@@ -454,3 +454,28 @@ def test_the_case_on_screen_read_again_keeps_its_buttons_usable(qtbot: QtBot, co
         qtbot.waitUntil(lambda: search.tasks.busy or bool(told), timeout=10_000)
         assert desk.steps.isEnabled()  # 办理… can be chosen while the case is read again
     assert None not in told and desk.steps.isEnabled()
+
+
+def test_ctrl_n_from_the_queue_strip_and_the_desk_starts_the_next_registration(
+        qtbot: QtBot, window_counter: CounterWork) -> None:
+    panel, bar = window_counter.registration, window_counter.queue
+    assert bar is not None
+    panel.name.setText("李梅")
+    panel.name.textEdited.emit("李梅")
+    _focus_on(qtbot, bar.visitor_name)
+    qtbot.keyClick(bar.visitor_name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    box = panel.confirmation  # unsaved typing: asked first
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)
+    box.reject()
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert panel.name.text() == "李梅"
+
+    panel.confirmation = None
+    panel.set_values(panel._defaults)  # nothing typed
+    window_counter.tabs.setCurrentWidget(window_counter.desk)
+    _focus_on(qtbot, window_counter.search.query)
+    with qtbot.waitSignal(panel.background.settled, timeout=10_000):
+        qtbot.keyClick(window_counter.search.query, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window_counter.currentWidget() is panel and panel.confirmation is None
+    assert QApplication.focusWidget() is panel.id_number

@@ -71,25 +71,34 @@ class CounterWork(QWidget):
             self.queue.refreshed.connect(self._visitor_called)
         layout.addWidget(self.tabs, 1)
         self.registration.open_case.connect(self.open_case)
-        # Ctrl+S saves the registration wherever the focus is in the counter's window (the queue strip, another
-        # tab, the window's header), never from a dialog (a window of its own); the form's own keys would make
-        # the same keys ambiguous inside it, so the counter's take over.
-        for own in self.registration.save_keys:
+        # Ctrl+S saves the registration and Ctrl+N starts the next one wherever the focus is in the counter's
+        # window (the queue strip, another tab, the window's header), never from a dialog (a window of its own);
+        # the form's own keys would make the same keys ambiguous inside it, so the counter's take over.
+        for own in self.registration.window_keys:
             own.setEnabled(False)
-        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            save = QShortcut(QKeySequence(keys), self)
-            save.setContext(Qt.ShortcutContext.WindowShortcut)
-            save.activated.connect(self.save_registration)
+        for keys, slot in (("Ctrl+S", self.save_registration), ("Ctrl+Return", self.save_registration),
+                           ("Ctrl+Enter", self.save_registration), ("Ctrl+N", self.new_registration)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
         for index, keys in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
 
     def save_registration(self) -> None:
         """Ctrl+S: the registration tab comes forward and saves (or says why there is nothing to save)."""
+        self._show_registration()
+        self.registration.save()
+
+    def new_registration(self) -> None:
+        """Ctrl+N: the registration tab comes forward with an empty form (asking first over unsaved typing)."""
+        self._show_registration()
+        self.registration.ask_new_form()
+
+    def _show_registration(self) -> None:
         if self.tabs.currentWidget() is not self.registration:
             self.tabs.setCurrentWidget(self.registration)
             self.registration.setFocus(Qt.FocusReason.ShortcutFocusReason)  # the focus leaves the hidden tab
-        self.registration.save()
 
     @property
     def search(self) -> CaseSearchPanel:

@@ -516,15 +516,15 @@ class RegistrationPanel(QWidget):
         self.read_card_button.clicked.connect(self.read_card)
         self.add_material_button.clicked.connect(self.add_materials)
         self.remove_material_button.clicked.connect(self._remove_material)
-        self.save_keys: list[QShortcut] = []  # a window holding the form may take them over (the counter does)
+        self.window_keys: list[QShortcut] = []  # save and new: a window holding the form may take them over
         for sequence, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence("Ctrl+Return"), self.save),
                                (QKeySequence("Ctrl+Enter"), self.save),
                                (QKeySequence.StandardKey.New, self.ask_new_form), (QKeySequence("F2"), self.read_card)):
             shortcut = QShortcut(sequence, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-            if slot == self.save:
-                self.save_keys.append(shortcut)
+            if slot in (self.save, self.ask_new_form):
+                self.window_keys.append(shortcut)
         # Every change is kept as a draft a moment later.
         for edit in (self.id_number, self.name, self.phone, self.address, self.agent_name,
                      self.agent_id_number, self.agent_phone, self.window_field, self.queue_number):
