@@ -479,3 +479,28 @@ def test_ctrl_n_from_the_queue_strip_and_the_desk_starts_the_next_registration(
         qtbot.keyClick(window_counter.search.query, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window_counter.currentWidget() is panel and panel.confirmation is None
     assert QApplication.focusWidget() is panel.id_number
+
+
+@POPUPS
+def test_esc_leaves_a_refusal_message_and_keeps_the_form(qtbot: QtBot, counter: CounterWork) -> None:
+    panel = counter.registration
+    panel.name.setText("李梅")
+    panel.request.setPlainText(REQUEST)
+    with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
+        panel.save()  # no ID number: refused
+    assert panel.message.property("tone") == "error"
+    field = QApplication.focusWidget()
+    assert field is not None
+    # Esc in an open pick list closes the list only: the message is still there.
+    region = panel.region
+    _focus_on(qtbot, region)
+    edit = region.lineEdit()
+    assert edit is not None
+    edit.selectAll()
+    qtbot.keyClicks(edit, "j")
+    popup = region.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    assert not popup.isVisible() and panel.message.text()
+    qtbot.keyClick(QApplication.focusWidget() or region, Qt.Key.Key_Escape)
+    assert panel.message.text() == "" and panel.name.text() == "李梅" and panel.request.toPlainText() == REQUEST

@@ -1043,6 +1043,15 @@ class RegistrationPanel(QWidget):
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc no field or open list took: the line under the form is read and goes (what is typed, and the notes
+        under the fields, stay). Not a shortcut: that took Esc from an open pick list too."""
+        if event.key() == Qt.Key.Key_Escape and self.message.text() and not self.tasks.busy:
+            self._say("", "")
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
 
 def _ask_files(parent: QWidget) -> list[str]:
     paths, _filter = QFileDialog.getOpenFileNames(parent, "添加信访材料", "",
