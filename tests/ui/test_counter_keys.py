@@ -504,3 +504,20 @@ def test_esc_leaves_a_refusal_message_and_keeps_the_form(qtbot: QtBot, counter: 
     assert not popup.isVisible() and panel.message.text()
     qtbot.keyClick(QApplication.focusWidget() or region, Qt.Key.Key_Escape)
     assert panel.message.text() == "" and panel.name.text() == "李梅" and panel.request.toPlainText() == REQUEST
+
+
+def test_after_saving_from_the_form_enter_opens_the_case(qtbot: QtBot, window_counter: CounterWork) -> None:
+    panel = window_counter.registration
+    panel.id_number.setText(valid_id(seq=680))
+    panel.name.setText("李梅")
+    panel.request.setPlainText(REQUEST)
+    _focus_on(qtbot, panel.request)
+    with qtbot.waitSignal(panel.registered, timeout=10_000) as saved:
+        qtbot.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is panel.open_button
+    search = window_counter.search
+    with qtbot.waitSignal(search.detail_shown, timeout=10_000):
+        qtbot.keyClick(panel.open_button, Qt.Key.Key_Return)
+    assert window_counter.currentWidget() is window_counter.desk
+    assert search.current is not None and search.current.case_number == saved.args[0].case_number
+    qtbot.waitUntil(lambda: not panel.printing.busy, timeout=20_000)

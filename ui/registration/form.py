@@ -388,6 +388,7 @@ class RegistrationPanel(QWidget):
         self.save_button.setObjectName("primary")
         self.new_button = secondary_button("新登记 (Ctrl+N)")
         self.open_button = secondary_button("办理此事项")
+        self.open_button.setAutoDefault(True)  # Enter on it opens the case, as Space does
         self.open_button.hide()
         self.repeat = RepeatPanel()
 
@@ -970,6 +971,9 @@ class RegistrationPanel(QWidget):
                   f"转送、交办期限 {due:%Y年%m月%d日}。正在打印回执……", "ok")
         self.open_button.show()
         self.save_button.setEnabled(False)
+        focus = self.focusWidget()
+        if focus is not None and focus.hasFocus():  # saved from the form: Enter now opens the case (Ctrl+N: the next)
+            self.open_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.draft_state.setText("")
         self.registered.emit(result)
         self._print_receipt(result)
