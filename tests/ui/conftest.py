@@ -91,6 +91,27 @@ def counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Callable[..., WorkCon
     return work
 
 
+@pytest.fixture
+def window_counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Callable[..., WorkContext], clerk: Actor,
+                   tmp_path: Path) -> CounterWork:
+    """A counter with window 3 in the hall queue, its strip read, at 1366×768 under the window's header."""
+    from tests.conftest import make_settings
+    from ui.counter.work import CounterWork
+
+    sqlite_hall.settings = make_settings(queue_window=3, printer_receipts=f"pdf:{tmp_path / 'receipts'}",
+                                         printer_notices=f"pdf:{tmp_path / 'notices'}")
+    work = CounterWork(work_context(clerk))
+    qtbot.addWidget(work)
+    work.resize(1366, 768 - 45)  # the work area under the window's header
+    bar = work.queue
+    assert bar is not None
+    with qtbot.waitActive(work):
+        work.show()
+        work.activateWindow()
+    qtbot.waitUntil(lambda: bar.view is not None, timeout=10_000)
+    return work
+
+
 def case_count(hall: Hall) -> int:
     """How many cases the hall holds."""
     from sqlalchemy import func, select

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Actor, Hall
 from desktop.services.drafts import my_drafts
-from tests.conftest import make_settings
 from tests.helpers import valid_id
 from tests.ui.conftest import case_count
 from ui.common.choice import ChoiceBox
@@ -117,23 +114,6 @@ def test_classifying_starts_from_the_registered_topic_not_the_first_nature(
     assert "性质" in dialog.message.text() and dialog.isVisible()
     dialog.reject()
     assert cases.load_case(sqlite_hall, clerk, bare).view.nature == ""
-
-
-@pytest.fixture
-def window_counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor,
-                   tmp_path: Path) -> CounterWork:
-    sqlite_hall.settings = make_settings(queue_window=3, printer_receipts=f"pdf:{tmp_path / 'receipts'}",
-                                         printer_notices=f"pdf:{tmp_path / 'notices'}")
-    work = CounterWork(work_context(clerk))
-    qtbot.addWidget(work)
-    work.resize(1366, 768 - 45)  # the work area under the window's header
-    bar = work.queue
-    assert bar is not None
-    with qtbot.waitActive(work):
-        work.show()
-        work.activateWindow()
-    qtbot.waitUntil(lambda: bar.view is not None, timeout=10_000)
-    return work
 
 
 def test_a_called_visitors_earlier_cases_leave_the_clerk_room_at_1366x768(

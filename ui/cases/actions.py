@@ -105,6 +105,8 @@ class CaseActionDialog(QDialog):
                 widget.setTabChangesFocus(True)
             else:
                 widget = QLineEdit()
+            if isinstance(widget, ChoiceBox):  # Enter on an entry of its pop-up picks it and goes on to the next field
+                widget.committed.connect(widget.focusNextChild)
             if spec.hint:
                 widget.setToolTip(spec.hint)
             caption = spec.label + ("" if spec.required else "（选填）")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -133,6 +134,7 @@ class CaseSearchPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to 办理… and 打印… (it walked the cells, trapped)
         self.detail = QTextBrowser()
         self.reveal_reason = QLineEdit()
         self.reveal_reason.setPlaceholderText("查看理由（选填，如：核对身份）")
@@ -153,12 +155,14 @@ class CaseSearchPanel(QWidget):
         self.showing_full = False
         self._query_seq = 0  # the newest query asked; older answers are dropped
         self._open_first = False  # open_number: show the first result once found
+        self._to_list = False  # Enter in the box: the list takes the focus once found
         self._detail_seq = 0
         self.action_bar = QHBoxLayout()
         self.action_bar.setContentsMargins(0, 0, 0, 0)
         self.action_bar.addWidget(self.reveal_reason)
         self.action_bar.addWidget(self.reveal_button)
         self._notes_at = self.action_bar.count()
+        self._actions: list[QWidget] = []  # the window's buttons beside 显示完整信息, in their order
         self.action_bar.addStretch(1)
         self.reveal_note.setWordWrap(True)
         bottom = QWidget()
@@ -180,7 +184,12 @@ class CaseSearchPanel(QWidget):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self.run_search)
         self.query.textChanged.connect(lambda _text: self._debounce.start())
-        self.query.returnPressed.connect(self.run_search)
+        self.query.returnPressed.connect(self._enter)
+        self.query.installEventFilter(self)  # ↓ goes down to the results
+        self.table.installEventFilter(self)  # and typing in the results goes back up to the box
+        find = QShortcut(QKeySequence.StandardKey.Find, self)  # Ctrl+F: back to the search box from the list
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.focus_query)
         self.table.currentCellChanged.connect(lambda row, *_: self.show_case(row))
         self.reveal_button.clicked.connect(self._reveal_clicked)
         ctx.tasks.changed.connect(self._changed)
@@ -192,10 +201,48 @@ class CaseSearchPanel(QWidget):
         self.query.setText(case_number)
         self.run_search()
 
+    def focus_query(self) -> None:
+        self.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.query.selectAll()
+
+    def _enter(self) -> None:
+        """Enter in the search box: search now and show the first case found, the list taking the keys (↑↓)."""
+        self._open_first = True
+        self._to_list = True
+        self.run_search()
+
+    def _to_results(self) -> None:
+        if self.table.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.table.currentRow() < 0:
+                self.table.setCurrentCell(0, 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        if watched is self.query and event.key() == Qt.Key.Key_Down and self.table.rowCount():
+            self._to_results()
+            return True
+        typed = event.text()
+        if watched is self.table and typed.isprintable() and typed.strip() and not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            # Typing on after Enter: the letters refine the search, they do not jump about the list.
+            self.query.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.query.deselect()
+            self.query.end(False)
+            self.query.insert(typed)
+            return True
+        return super().eventFilter(watched, event)
+
     def add_action(self, widget: QWidget) -> None:
         """A button of the window's other parts beside 显示完整信息 (printing, at the counter)."""
         self.action_bar.insertWidget(self._notes_at, widget)
         self._notes_at += 1
+        # Tab from the list: the buttons in the order they stand, then the case's text (they came after it).
+        self._actions.append(widget)
+        chain = [self.table, self.reveal_reason, self.reveal_button, *self._actions, self.detail]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     # -- searching ----------------------------------------------------------------------------------
 
@@ -248,7 +295,12 @@ class CaseSearchPanel(QWidget):
             self.status.setText("　".join(part for part in (how + found.headline, found.note) if part))
         kept: int | None = next((r for r, case in enumerate(results) if case.case_id == keep), None) if keep else None
         if self._open_first and results:
-            self._open_first, kept, reload_kept = False, 0, True
+            kept, reload_kept = 0, True
+        self._open_first = False  # asked once: a later refresh opens nothing by itself
+        if self._to_list:
+            self._to_list = False
+            if results and self.query.hasFocus():  # the clerk is still at the box: the list takes the keys
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         if kept is None:
             self.table.setCurrentCell(-1, -1)
             self._clear_detail()
@@ -271,15 +323,21 @@ class CaseSearchPanel(QWidget):
         """A case changed somewhere: the list and the case on screen are read again."""
         if not changes.cases and not changes.reference:
             return
-        keep = self.current.case_id if self.current else None
+        # The case selected, even while it is still being read (it vanished when a change came in meanwhile).
+        row = self.table.currentRow()
+        selected = self.results[row] if 0 <= row < len(self.results) else self.current
+        keep = selected.case_id if selected else None
         if self.query.text().strip() or keep:
             self.run_search(keep=keep, reload_kept=keep is not None and changes.touches_case(keep))
 
     # -- one case -----------------------------------------------------------------------------------
 
-    def _clear_detail(self, *, keep_note: bool = False) -> None:
-        had = self.current is not None
-        self.current = None
+    def _clear_detail(self, *, keep_note: bool = False, same: bool = False) -> None:
+        """No case on screen; ``same``: the case on screen is being read again, its buttons stay usable meanwhile
+        (they went grey for a moment on every change, and a step chosen in that moment did nothing)."""
+        had = self.current is not None and not same
+        if not same:
+            self.current = None
         self.current_detail = None
         self.showing_full = False
         self.detail.clear()
@@ -300,7 +358,7 @@ class CaseSearchPanel(QWidget):
         # The same case read again (a step was recorded, printing finished) keeps what was said about it;
         # the reveal's line goes, as the case is masked again.
         same = self.current is not None and self.current.case_id == summary.case_id
-        self._clear_detail(keep_note=same and self.reveal_note.text() != self.REVEALED_NOTE)
+        self._clear_detail(keep_note=same and self.reveal_note.text() != self.REVEALED_NOTE, same=same)
         self._detail_seq += 1
         seq, actor = self._detail_seq, self.actor
 

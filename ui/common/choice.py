@@ -3,6 +3,11 @@
 Regions, topics and organisations are picked this way: never typed as codes. The
 list shows names; typing filters on the name and on the search keys given with each
 entry (pinyin initials, full pinyin, the code), anywhere in them.
+
+Keys in the pop-up: Enter or Tab picks the highlighted entry and ``committed`` tells the
+form to move on (Tab moves on by itself). With nothing highlighted, Enter takes the only
+entry left, or highlights the first of several for a second Enter.
+Esc closes the pop-up and the box keeps the entry it held before.
 """
 
 from __future__ import annotations
@@ -10,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QCompleter
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QCompleter
 
 from desktop.domain.routing import abbreviates
 
@@ -48,10 +53,46 @@ class _Matcher(QSortFilterProxyModel):
                 or abbreviates(self.needle, text))  # a short name: 县人力社保局, 人社局
 
 
+class _PopupKeys(QObject):
+    """Enter, Tab and Esc in the box's pop-ups (the completer's list and the drop-down), before Qt's own handling."""
+
+    def __init__(self, box: ChoiceBox) -> None:
+        super().__init__(box)
+        self.box = box
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent) or not isinstance(watched, QAbstractItemView):
+            return False
+        key = event.key()
+        if event.type() == QEvent.Type.ShortcutOverride:  # the drop-down picks on this, before the key press
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and watched.currentIndex().isValid():
+                self.box.by_key = "enter"
+            return False
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        if key == Qt.Key.Key_Escape:
+            self.box.keep_pick()
+            return False  # Qt closes the pop-up
+        if key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
+            return False
+        if not watched.currentIndex().isValid():
+            model = watched.model()
+            rows = model.rowCount() if model is not None else 0
+            if not rows or (rows > 1 and key == Qt.Key.Key_Tab):
+                return False  # Qt closes the list: nothing is taken the clerk did not choose
+            assert model is not None
+            watched.setCurrentIndex(model.index(0, 0))  # the only one left is meant; of several, the first …
+            if rows > 1:
+                return True  # … is highlighted for the next Enter, once the clerk has seen it
+        self.box.by_key = "tab" if key == Qt.Key.Key_Tab else "enter"
+        return False  # Qt picks it and closes the pop-up; :meth:`ChoiceBox._moved_on` follows
+
+
 class ChoiceBox(QComboBox):
     """An editable combo box over :class:`Choice` entries; ``code()`` is the picked entry's code or ""."""
 
     picked = Signal(str)  # code
+    committed = Signal()  # an entry picked with Enter in a pop-up: the form moves on to its next field
 
     def __init__(self, placeholder: str = "输入名称或拼音首字母查找") -> None:
         super().__init__()
@@ -72,6 +113,20 @@ class ChoiceBox(QComboBox):
         edit.textEdited.connect(self._filter)
         completer.activated[str].connect(self._chosen)  # type: ignore[index]  # the text overload
         self.currentIndexChanged.connect(lambda _i: self.picked.emit(self.code()))
+        self.by_key = ""  # "enter" or "tab" while a key press in a pop-up is picking an entry
+        self._keys = _PopupKeys(self)
+        popup = completer.popup()  # made now, with the completer's own filter: this one, later, is asked first
+        assert popup is not None
+        popup.installEventFilter(self._keys)
+        self.activated.connect(lambda _i: self._moved_on())
+
+    def showPopup(self) -> None:
+        """The whole list (F4, Alt+↓, the arrow): its keys as in the typed search's list."""
+        self.by_key = ""
+        super().showPopup()
+        view = self.view()
+        assert view is not None
+        view.installEventFilter(self._keys)  # again: after the drop-down's own filter (made with it), asked first
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
         keep = self.code()
@@ -88,6 +143,7 @@ class ChoiceBox(QComboBox):
             self.set_code(keep)
 
     def _filter(self, text: str) -> None:
+        self.by_key = ""  # a key that picked nothing is forgotten once the clerk types on
         self._matcher.set_needle(text)
         completer = self.completer()
         if text and completer is not None:
@@ -97,6 +153,23 @@ class ChoiceBox(QComboBox):
         index = self.findText(str(text), Qt.MatchFlag.MatchExactly)
         if index >= 0:
             self.setCurrentIndex(index)
+        self._moved_on()
+
+    def _moved_on(self) -> None:
+        """After a pick by key: Tab goes on to the next field, Enter asks the form to (``committed``)."""
+        key, self.by_key = self.by_key, ""
+        self._matcher.set_needle("")  # the next pop-up lists every entry again
+        if key == "tab":
+            self.focusNextChild()
+        elif key == "enter":
+            self.committed.emit()
+
+    def keep_pick(self) -> None:
+        """Esc in a pop-up: the box shows the entry it held before the clerk started typing (or stays empty)."""
+        self.by_key = ""
+        index = self.currentIndex()
+        self.setEditText(self.itemText(index) if index >= 0 else "")
+        self._matcher.set_needle("")
 
     def code(self) -> str:
         """The picked entry's code; "" when the text is not exactly one entry's name."""

@@ -152,6 +152,9 @@ class QueueBar(QFrame):
         self.issue_button = QPushButton("发号并打印")
         self.issue_button.setObjectName("secondary")
         self.issue_button.clicked.connect(self.issue)
+        # Keyboard first, as on the form: Enter in the number goes on to the name, Enter in the name issues.
+        self.visitor_id.returnPressed.connect(lambda: self.visitor_name.setFocus(Qt.FocusReason.TabFocusReason))
+        self.visitor_name.returnPressed.connect(self.issue)
         issuing.addWidget(label("发号：", "field"))
         issuing.addWidget(self.issue_type)
         issuing.addWidget(self.priority)

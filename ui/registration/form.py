@@ -25,6 +25,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemDelegate,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -128,13 +129,46 @@ class _EnterAdvances(QObject):
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
                 and isinstance(watched, QWidget) and watched in self.order):
-            following = self.order[self.order.index(watched) + 1:]
-            target = next((w for w in following if w.isEnabled() and w.isVisibleTo(w.window())), None)
-            if target is not None:
-                target.setFocus(Qt.FocusReason.TabFocusReason)
-                self.reveal(target)
-                return True
+            return self.advance(watched)
         return False
+
+    def advance(self, field: QWidget) -> bool:
+        """The focus to the field after ``field`` (Enter there, or a pick in its pop-up); False at the last."""
+        following = self.order[self.order.index(field) + 1:]
+        target = next((w for w in following if w.isEnabled() and w.isVisibleTo(w.window())), None)
+        if target is None:
+            return False
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+        self.reveal(target)
+        return True
+
+
+class _RowsTable(QTableWidget):
+    """Tab walks the cells, typing or not, and from the last cell leaves the table (it went round and round)."""
+
+    def _at_end(self, forward: bool) -> bool:
+        index = self.currentIndex()
+        if forward:
+            return not index.isValid() or (index.row() == self.rowCount() - 1
+                                           and index.column() == self.columnCount() - 1)
+        return not index.isValid() or (index.row() == 0 and index.column() == 0)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # (Qt's own name for the argument)
+        if self._at_end(next):
+            self.setTabKeyNavigation(False)  # the window's focus chain decides, as for any other field
+            try:
+                return super().focusNextPrevChild(next)
+            finally:
+                self.setTabKeyNavigation(True)
+        return super().focusNextPrevChild(next)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        forward = hint == QAbstractItemDelegate.EndEditHint.EditNextItem
+        if (forward or hint == QAbstractItemDelegate.EndEditHint.EditPreviousItem) and self._at_end(forward):
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)  # what was typed is kept
+            self.focusNextPrevChild(forward)
+            return
+        super().closeEditor(editor, hint)
 
 
 class RepresentativesEditor(QWidget):
@@ -144,7 +178,7 @@ class RepresentativesEditor(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.table = QTableWidget(0, 2)
+        self.table = _RowsTable(0, 2)
         self.table.setHorizontalHeaderLabels(["代表姓名", "身份证号码"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
@@ -354,6 +388,7 @@ class RegistrationPanel(QWidget):
         self.save_button.setObjectName("primary")
         self.new_button = secondary_button("新登记 (Ctrl+N)")
         self.open_button = secondary_button("办理此事项")
+        self.open_button.setAutoDefault(True)  # Enter on it opens the case, as Space does
         self.open_button.hide()
         self.repeat = RepeatPanel()
 
@@ -381,6 +416,7 @@ class RegistrationPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field, never to the frame around them
         self.form_scroll = scroll
 
         bar = QHBoxLayout()
@@ -409,6 +445,8 @@ class RegistrationPanel(QWidget):
         self._enter = _EnterAdvances(self, order, lambda field: self.form_scroll.ensureWidgetVisible(field, 0, 40))
         for widget in [*order[:-1], self.window_field, self.queue_number]:
             widget.installEventFilter(self._enter)
+        for choice in (self.region, self.topic):  # Enter on a highlighted entry of the pop-up picks it and moves on
+            choice.committed.connect(lambda box=choice: self._enter.advance(box))
         self.read_card_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # F2 reads the card; Tab skips it
         self._history_timer = self._timer(HISTORY_MS, self._ask_history)
         self._draft_timer = self._timer(AUTOSAVE_MS, self._save_draft)
@@ -479,12 +517,15 @@ class RegistrationPanel(QWidget):
         self.read_card_button.clicked.connect(self.read_card)
         self.add_material_button.clicked.connect(self.add_materials)
         self.remove_material_button.clicked.connect(self._remove_material)
+        self.window_keys: list[QShortcut] = []  # save and new: a window holding the form may take them over
         for sequence, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence("Ctrl+Return"), self.save),
                                (QKeySequence("Ctrl+Enter"), self.save),
                                (QKeySequence.StandardKey.New, self.ask_new_form), (QKeySequence("F2"), self.read_card)):
             shortcut = QShortcut(sequence, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+            if slot in (self.save, self.ask_new_form):
+                self.window_keys.append(shortcut)
         # Every change is kept as a draft a moment later.
         for edit in (self.id_number, self.name, self.phone, self.address, self.agent_name,
                      self.agent_id_number, self.agent_phone, self.window_field, self.queue_number):
@@ -861,13 +902,21 @@ class RegistrationPanel(QWidget):
 
     def save(self) -> None:
         """Register the visit; on success record the rights notice, print the receipt, drop the draft."""
-        if self.tasks.busy:
+        if not self.ctx.may(Permission.REGISTER):
+            self._say("您的账户没有登记来访的权限，没有可保存的登记", "notice")
+            return
+        if self.tasks.busy:  # the form's lists are still loading, or this form is being saved
+            self._say("正在处理上一步，请稍候再保存", "notice")
             return
         if self.last_result is not None:  # saved already: a second Ctrl+S must not register the visit twice
             self._say(f"这份登记已保存为 {self.last_result.case_number}，不会重复登记。补打回执请点“办理此事项”，"
                       f"在“待补打 / 打印记录”中补打；登记下一位来访人请点“新登记 (Ctrl+N)”", "notice")
             return
         values = self.values()
+        if not worth_keeping(values, self._defaults):  # Ctrl+S on an empty form: say so, not nine refusals
+            self._say("登记表还没有填写，没有可保存的内容：请先录入来访人和诉求", "notice")
+            self.id_number.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         for note in self.field_messages.values():
             set_tone(note, "", "")
         try:
@@ -922,6 +971,9 @@ class RegistrationPanel(QWidget):
                   f"转送、交办期限 {due:%Y年%m月%d日}。正在打印回执……", "ok")
         self.open_button.show()
         self.save_button.setEnabled(False)
+        focus = self.focusWidget()
+        if focus is not None and focus.hasFocus():  # saved from the form: Enter now opens the case (Ctrl+N: the next)
+            self.open_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.draft_state.setText("")
         self.registered.emit(result)
         self._print_receipt(result)
@@ -994,6 +1046,15 @@ class RegistrationPanel(QWidget):
 
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc no field or open list took: the line under the form is read and goes (what is typed, and the notes
+        under the fields, stay). Not a shortcut: that took Esc from an open pick list too."""
+        if event.key() == Qt.Key.Key_Escape and self.message.text() and not self.tasks.busy:
+            self._say("", "")
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 def _ask_files(parent: QWidget) -> list[str]:
