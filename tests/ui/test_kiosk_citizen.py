@@ -464,3 +464,31 @@ def test_high_contrast_turns_the_windows_title_strip_black_too(qtbot: QtBot, sql
     assert corner() == QColor("#000000")
     body.contrast_button.click()
     assert corner() == normal
+
+
+def _ink(widget: QWidget, part: QWidget) -> int:
+    """How many pixels of ``part`` (a child of ``widget``) differ clearly from the background around it."""
+    image = widget.grab(part.geometry()).toImage()
+    ground = image.pixelColor(0, 0).lightnessF()
+    return sum(1 for y in range(image.height()) for x in range(image.width())
+               if abs(image.pixelColor(x, y).lightnessF() - ground) > 0.5)
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("contrast", [False, True])
+def test_the_home_tiles_titles_stay_bold_in_every_mode(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                       large: bool, contrast: bool) -> None:
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    shell.large_button.setChecked(large)
+    shell.contrast_button.setChecked(contrast)
+    tile = shell.tile_buttons["register"]
+    title = tile.findChild(QLabel, "tileTitle")
+    assert title is not None
+    size = title.font().pixelSize()
+    bold = _ink(tile, title)
+    title.setStyleSheet("font-weight: 400")  # the same title, regular, as a yardstick
+    assert title.font().pixelSize() == size
+    regular = _ink(tile, title)
+    assert bold > 1.25 * regular > 0  # FreeType's bold of this font draws about 1.5 times the ink
+

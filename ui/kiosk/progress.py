@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -102,7 +103,7 @@ class ProgressFlow(QWidget):
 
         # -- screen 2: the progress
         self.heading = label("", "subtitle")
-        self.state = label("", "big")
+        self.state = bold_label("", "big")
         self.next_step = label("", "subtitle")
         self.due = label("", "subtitle")
         self.can_do = label("")

@@ -32,6 +32,7 @@ from desktop.domain.classification import Channel
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
 from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.kiosk.bold import bold_label
 from ui.kiosk.guide import _numbered
 from ui.kiosk.screens import Screens, panel, scrolling
 from ui.shell.context import WorkContext
@@ -190,8 +191,8 @@ class RegistrationFlow(QWidget):
 
         # 8 完成
         self.done_title = label("", "title", centred=True)
-        self.done_number = label("", "big", centred=True)
-        self.done_code = label("", "big", centred=True)
+        self.done_number = bold_label("", "big", centred=True)
+        self.done_code = bold_label("", "big", centred=True)
         self.done_text = label("", "subtitle", centred=True)
         self.done_button = QPushButton("完成，返回首页")
         done = self._page("")

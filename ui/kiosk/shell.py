@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import Header, label, set_tone
+from ui.kiosk.bold import bold_label
 from ui.kiosk.keyboard import KeyboardSpace
 from ui.kiosk.style import kiosk_style, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
@@ -133,7 +134,7 @@ def _tile_button(tile: Tile) -> QPushButton:
     button.setObjectName("tile")
     button.setAccessibleName(tile.title)
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-    title = label(tile.title, "tileTitle", centred=True)
+    title = bold_label(tile.title, "tileTitle", centred=True)
     hint = label(tile.hint, "tileHint", centred=True)
     inner = QVBoxLayout(button)
     inner.setContentsMargins(12, 8, 12, 8)
@@ -161,7 +162,7 @@ class CountdownOverlay(QWidget):
         self.card = QFrame(self)
         self.card.setObjectName("overlay")
         self.heading = label("您还在使用吗？", "title", centred=True)
-        self.seconds = label("", "countdown", centred=True)
+        self.seconds = bold_label("", "countdown", centred=True)
         self.text = label("倒计时结束后，屏幕上的内容将全部清除，回到首页", "subtitle", centred=True)
         self.keep = QPushButton("继续使用")
         self.keep.setMinimumWidth(480)

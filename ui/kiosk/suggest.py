@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import panel
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -103,7 +104,7 @@ class SuggestionFlow(QWidget):
         who.addLayout(row)
 
         # 4 done
-        self.done_number = label("", "big", centred=True)
+        self.done_number = bold_label("", "big", centred=True)
         self.done_text = label("", "subtitle", centred=True)
         self.done_button = QPushButton("完成，返回首页")
         done = self._panel("")
