@@ -492,3 +492,33 @@ def test_the_home_tiles_titles_stay_bold_in_every_mode(qtbot: QtBot, sqlite_hall
     regular = _ink(tile, title)
     assert bold > 1.25 * regular > 0  # FreeType's bold of this font draws about 1.5 times the ink
 
+
+@pytest.mark.parametrize("large", [False, True])
+def test_landscape_with_the_keyboard_up_the_field_its_caption_and_next_stay_in_view(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool) -> None:
+    """The screen's own scrolling panel keeps room for the field typed in and what it asks for (it shrank to
+    a sliver of ~130 px beside 下一步), the flow's area scrolling instead."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    captions = {label.text(): label for label in flow.findChildren(QLabel)}
+    for field, caption in ((flow.name, captions["姓名"]), (flow.phone, captions["手机号码（方便联系您，可不填）"])):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        _keyboard_up(shell)
+
+        def seen(widget: QWidget, field: QWidget = field) -> bool:
+            """Wholly on the page between the bar and the keyboard, and not cut off by a scrolling area."""
+            top = widget.mapTo(shell, QPoint(0, 0)).y()
+            shown = widget.visibleRegion().boundingRect().height() == widget.height()
+            return shell.bar.height() <= top and _above_keyboard(shell, widget) and shown
+
+        qtbot.waitUntil(lambda field=field, caption=caption: all(seen(w) for w in (caption, field,
+                                                                                   flow.next_button)))
+        space = shell.keyboard_space
+        space.layout.setContentsMargins(space.base)  # the keyboard goes
+        space.changed.emit()
+    assert flow.step_title.isVisible() and flow.step_count.isVisible()  # back with the keyboard gone

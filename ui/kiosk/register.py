@@ -95,6 +95,7 @@ class RegistrationFlow(QWidget):
 
         self.step_title = label("", "title")
         self.step_count = label("", "hint")
+        self.step_count.setProperty("givesRoom", True)  # hidden with the title while the keyboard is up
         self.message = message_label()
         self.pages = Screens()
         self.back_button = secondary_button("上一步")

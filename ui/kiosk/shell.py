@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -328,6 +328,8 @@ class KioskShell(QWidget):
         self._overlay: CountdownOverlay | None = None
         self.keyboard_space = KeyboardSpace(layout, self)
         self._room_made: list[QWidget] = []  # what gave its room to the keyboard, shown again when it goes
+        self._flow_margins: QMargins | None = None  # the flow's own, while the keyboard has it narrower
+        self._held: list[tuple[QScrollArea, int]] = []  # screens' areas holding room for a field, their own least
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
 
         self.countdown_left = 0
@@ -496,6 +498,7 @@ class KioskShell(QWidget):
 
     def _drop_flow(self) -> None:
         flow, self.flow, self.flow_key = self.flow, None, ""
+        self._flow_margins, self._held = None, []
         if flow is None:
             return
         for group in flow.findChildren(TaskGroup):
@@ -523,39 +526,83 @@ class KioskShell(QWidget):
                 inner = parent.widget()
                 if inner is not None and inner.isAncestorOf(new):
                     areas.append(parent)
-                    parent.ensureWidgetVisible(new, 40, 40)
             if parent is self.flow_scroll:
                 break
             parent = parent.parentWidget()
+        typing = bool(self._room_made) and isinstance(new, QLineEdit | QPlainTextEdit | QTextEdit)
+        caption = _caption(new) if typing else None
+        self._hold_room(areas[:-1] if typing else [], caption or new, new)
+        for area in areas:
+            area.ensureWidgetVisible(new, 40, 40)
         # A screen's own scrolling area may be taller than the room the flow's leaves it (the keyboard
         # up): each inner area then scrolls on until the field is in the part that can be seen.
         for area in areas[:-1]:
             _reveal(area, new, 40)
+        if typing:
+            # the field's caption with it, then as much of what follows (下一步) as keeps both in view
+            for area in areas:
+                _reveal_below(area, caption or new, new, 16)
+
+    def _hold_room(self, areas: list[QScrollArea], top: QWidget, field: QWidget) -> None:
+        """While the keyboard is up, a screen's own scrolling area keeps room for the field typed in and its
+        caption (else it shrinks to a sliver beside the flow's buttons, and the flow's area scrolls instead)."""
+        for area, least in self._held:
+            if shiboken6.isValid(area):
+                area.setMinimumHeight(least)
+        self._held = []
+        if not areas:
+            return
+        if isinstance(field, QLineEdit):
+            high = field.sizeHint().height()
+        else:  # a text box: the lines being written (the keyboard leaves a landscape screen little more)
+            high = max(field.minimumSizeHint().height(), field.fontMetrics().lineSpacing() * 2 + 24)
+        for area in areas:
+            inner = area.widget()
+            assert inner is not None
+            above = field.mapTo(inner, QPoint(0, 0)).y() - top.mapTo(inner, QPoint(0, 0)).y()
+            room = min(max(above, 0) + high + 2 * 16, inner.sizeHint().height())
+            if room > area.minimumHeight():
+                self._held.append((area, area.minimumHeight()))
+                area.setMinimumHeight(room)
+        # laid out now, so that the areas scroll over the room they will have
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def keep_focus_in_view(self) -> None:
         """The keyboard came up or went: lay the page out in the room left now, then scroll to the field."""
         self._make_room(self.keyboard_space.raised and self.flow is not None)
         self.keyboard_space.layout.activate()
         self._focus_moved(None, QApplication.focusWidget())
+        if not self._room_made:
+            self._hold_room([], self, self)
 
     def _make_room(self, typing: bool) -> None:
-        """While the keyboard is up, the window's title strip (hall name, clock) and the screen's title give
-        the field their room (in landscape the keyboard takes more than half the screen); they come back
-        with the page when it goes. 返回首页, 大字 and 高对比 stay."""
+        """While the keyboard is up, the window's title strip (hall name, clock) and the screen's title (and
+        its step count) give the field their room (in landscape the keyboard takes more than half the
+        screen); they come back with the page when it goes. 返回首页, 大字 and 高对比 stay."""
         if typing and not self._room_made:
             window = self.window()
             made: list[QWidget] = [h for h in window.findChildren(Header) if not h.isHidden()] \
                 if window is not self else []
             if self.flow is not None:
-                made += [t for t in self.flow.findChildren(QLabel, "title") if not t.isHidden()]
+                made += [t for t in self.flow.findChildren(QLabel) if not t.isHidden()
+                         and (t.objectName() == "title" or t.property("givesRoom"))]
             for widget in made:
                 widget.hide()
             self._room_made = made
+            layout = self.flow.layout() if self.flow is not None else None
+            if layout is not None:  # the flow's margins above and below, too
+                self._flow_margins = layout.contentsMargins()
+                m = self._flow_margins
+                layout.setContentsMargins(m.left(), min(m.top(), 8), m.right(), min(m.bottom(), 8))
         elif not typing and self._room_made:
             for widget in self._room_made:
                 if shiboken6.isValid(widget):
                     widget.show()
             self._room_made = []
+            layout = self.flow.layout() if self.flow is not None else None
+            if layout is not None and self._flow_margins is not None:
+                layout.setContentsMargins(self._flow_margins)
+            self._flow_margins = None
 
     # -- privacy after a sync ---------------------------------------------------------------------
 
@@ -845,6 +892,39 @@ def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> None:
         top = widget.mapTo(view, QPoint(0, 0)).y()
     if top - margin < seen.top():
         bar.setValue(bar.value() - (seen.top() - top + margin))
+
+
+def _caption(field: QWidget) -> QWidget | None:
+    """The label right before ``field`` in its layout (what the field asks for), if there is one."""
+    parent = field.parentWidget()
+    layout = parent.layout() if parent is not None else None
+    index = layout.indexOf(field) if layout is not None else -1
+    while layout is not None and index > 0:
+        index -= 1
+        item = layout.itemAt(index)
+        before = item.widget() if item is not None else None
+        if before is not None and not before.isHidden():
+            return before if isinstance(before, QLabel) else None
+    return None
+
+
+def _reveal_below(area: QScrollArea, top: QWidget, bottom: QWidget, margin: int) -> None:
+    """Scroll ``area`` down as far as keeps ``top`` to ``bottom`` in the part of its viewport that can be seen."""
+    view = area.viewport()
+    seen = view.visibleRegion().boundingRect()
+    if seen.isEmpty():
+        return
+    first = top.mapTo(view, QPoint(0, 0)).y()
+    last = bottom.mapTo(view, QPoint(0, bottom.height())).y()
+    bar = area.verticalScrollBar()
+    if last - first + margin > seen.height():
+        return  # a tall text box: the part being written is kept in view (see _reveal)
+    if first - margin < seen.top():
+        bar.setValue(bar.value() - (seen.top() - first + margin))
+    elif last > seen.bottom():
+        bar.setValue(bar.value() + last - seen.bottom())
+    first = top.mapTo(view, QPoint(0, 0)).y()
+    bar.setValue(bar.value() + max(0, min(first - margin - seen.top(), bar.maximum() - bar.value())))
 
 
 def widget_texts(root: QWidget) -> list[str]:

@@ -14,14 +14,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.screens import panel
+from ui.kiosk.screens import Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -48,7 +47,7 @@ class SuggestionFlow(QWidget):
 
         self.title = label("人民建议", "title")
         self.message = message_label()
-        self.pages = QStackedWidget()
+        self.pages = Screens()  # each screen scrolls by itself: its buttons stay with it, the keyboard up too
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(16)
@@ -127,7 +126,7 @@ class SuggestionFlow(QWidget):
 
     def _panel(self, lead: str) -> QVBoxLayout:
         page, layout = panel(lead)
-        self.pages.addWidget(page)
+        self.pages.addWidget(scrolling(page))
         return layout
 
     def _nav(self, forward: QPushButton) -> QHBoxLayout:
