@@ -522,3 +522,26 @@ def test_landscape_with_the_keyboard_up_the_field_its_caption_and_next_stay_in_v
         space.layout.setContentsMargins(space.base)  # the keyboard goes
         space.changed.emit()
     assert flow.step_title.isVisible() and flow.step_count.isVisible()  # back with the keyboard gone
+
+
+def test_large_text_enlarges_the_booking_of_a_reception_day_too(qtbot: QtBot, sqlite_hall: Hall,
+                                                                themed: Themed) -> None:
+    from PySide6.QtGui import QFontInfo
+
+    from ui.kiosk.booking import BookingFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    title = flow.day_page.findChild(QLabel, "title")
+    assert title is not None
+
+    def sizes() -> tuple[int, int, int]:
+        return (QFontInfo(title.font()).pixelSize(), QFontInfo(flow.name.font()).pixelSize(),
+                QFontInfo(flow.confirm.font()).pixelSize())
+
+    normal = sizes()
+    qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
+    large = sizes()
+    assert all(big >= 1.4 * small for big, small in zip(large, normal, strict=True)), (normal, large)

@@ -57,7 +57,10 @@ class BookingFlow(QWidget):
         self.ctx, self.actor = ctx, ctx.actor
         self.tasks = ctx.group(self)
         self.setObjectName("page")
-        self.setStyleSheet(_STYLE)
+        if not _in_kiosk(parent):
+            # on its own (tests, a window of its own); inside the kiosk its page's style rules, whose large
+            # text a style sheet of the flow's own would override
+            self.setStyleSheet(_STYLE)
         #: Tests hand in a simulated printer; otherwise the configured receipt printer.
         self.printer: Callable[[], Printer] | None = None
         self.days: list[ReceptionDay] = []
@@ -264,6 +267,15 @@ class BookingFlow(QWidget):
 
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
+
+
+def _in_kiosk(widget: QWidget | None) -> bool:
+    """Whether ``widget`` lies in the kiosk's page (``QWidget#kiosk``, ``ui/kiosk/shell.py``)."""
+    while widget is not None:
+        if widget.objectName() == "kiosk":
+            return True
+        widget = widget.parentWidget()
+    return False
 
 
 def _clear(grid: QGridLayout) -> None:
