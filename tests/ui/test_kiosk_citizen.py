@@ -505,7 +505,12 @@ def test_landscape_with_the_keyboard_up_the_field_its_caption_and_next_stay_in_v
     assert isinstance(flow, RegistrationFlow)
     qtbot.waitUntil(lambda: flow.name.isVisible())
     captions = {label.text(): label for label in flow.findChildren(QLabel)}
-    for field, caption in ((flow.name, captions["姓名"]), (flow.phone, captions["手机号码（方便联系您，可不填）"])):
+    for step, field, caption in ((0, flow.name, captions["姓名"]),
+                                 (0, flow.phone, captions["手机号码（方便联系您，可不填）"]),
+                                 (2, flow.request, captions["您希望解决什么问题？请简要写下您的请求"]),
+                                 (3, flow.reasons, captions["理由"])):  # a text box: two lines of it at least
+        flow.show_step(step)
+        qtbot.waitUntil(field.isVisible)
         field.setFocus()
         qtbot.waitUntil(field.hasFocus)
         _keyboard_up(shell)

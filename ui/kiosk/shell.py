@@ -329,7 +329,7 @@ class KioskShell(QWidget):
         self.keyboard_space = KeyboardSpace(layout, self)
         self._room_made: list[QWidget] = []  # what gave its room to the keyboard, shown again when it goes
         self._flow_margins: QMargins | None = None  # the flow's own, while the keyboard has it narrower
-        self._held: list[tuple[QScrollArea, int]] = []  # screens' areas holding room for a field, their own least
+        self._held: list[tuple[QWidget, int, int]] = []  # areas holding room for a field (and it): least, most
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
 
         self.countdown_left = 0
@@ -545,27 +545,55 @@ class KioskShell(QWidget):
 
     def _hold_room(self, areas: list[QScrollArea], top: QWidget, field: QWidget) -> None:
         """While the keyboard is up, a screen's own scrolling area keeps room for the field typed in and its
-        caption (else it shrinks to a sliver beside the flow's buttons, and the flow's area scrolls instead)."""
-        for area, least in self._held:
-            if shiboken6.isValid(area):
-                area.setMinimumHeight(least)
-        self._held = []
+        caption (else it shrinks to a sliver beside the flow's buttons, and the flow's area scrolls instead);
+        a text box gives up what its screen then lacks, down to two lines (one, if the flow lacks more)."""
+        self._let_go()
         if not areas:
             return
         if isinstance(field, QLineEdit):
-            high = field.sizeHint().height()
-        else:  # a text box: the lines being written (the keyboard leaves a landscape screen little more)
-            high = max(field.minimumSizeHint().height(), field.fontMetrics().lineSpacing() * 2 + 24)
+            self._hold(areas, top, field, field.sizeHint().height())
+            return
+        line = field.fontMetrics().lineSpacing()
+        self._hold(areas, top, field, line * 2 + 24)
+        lacking = self.flow_scroll.verticalScrollBar().maximum()  # what the flow's area must scroll to show all
+        if lacking > 0:
+            self._let_go()
+            self._hold(areas, top, field, max(line + 24, line * 2 + 24 - lacking), squeeze=True)
+
+    def _hold(self, areas: list[QScrollArea], top: QWidget, field: QWidget, high: int, squeeze: bool = False) -> None:
+        if squeeze:  # the text box no taller than ``high``
+            self._held.append((field, field.minimumHeight(), field.maximumHeight()))
+            field.setMinimumHeight(high)
+            field.setMaximumHeight(high)
         for area in areas:
             inner = area.widget()
             assert inner is not None
             above = field.mapTo(inner, QPoint(0, 0)).y() - top.mapTo(inner, QPoint(0, 0)).y()
             room = min(max(above, 0) + high + 2 * 16, inner.sizeHint().height())
             if room > area.minimumHeight():
-                self._held.append((area, area.minimumHeight()))
+                self._held.append((area, area.minimumHeight(), area.maximumHeight()))
                 area.setMinimumHeight(room)
-        # laid out now, so that the areas scroll over the room they will have
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        _lay_out([*areas, self.flow_scroll])
+        if isinstance(field, QLineEdit) or squeeze:
+            return
+        # what the screen's area shows of its page beside the field's caption, the page's margins and the
+        # rest of the screen (an area lays out its page at no less than the page's preferred height)
+        inner = areas[0].widget()
+        assert inner is not None
+        free = max(high, areas[0].viewport().height() - (inner.height() - field.height()))
+        if free < field.height():
+            self._held.append((field, field.minimumHeight(), field.maximumHeight()))
+            field.setMinimumHeight(high)
+            field.setMaximumHeight(free)
+            _lay_out([*areas, self.flow_scroll])
+
+    def _let_go(self) -> None:
+        """The room held for a field goes back to the screen (the keyboard went, or another field has it)."""
+        for widget, least, most in reversed(self._held):
+            if shiboken6.isValid(widget):
+                widget.setMinimumHeight(least)
+                widget.setMaximumHeight(most)
+        self._held = []
 
     def keep_focus_in_view(self) -> None:
         """The keyboard came up or went: lay the page out in the room left now, then scroll to the field."""
@@ -892,6 +920,14 @@ def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> None:
         top = widget.mapTo(view, QPoint(0, 0)).y()
     if top - margin < seen.top():
         bar.setValue(bar.value() - (seen.top() - top + margin))
+
+
+def _lay_out(areas: list[QScrollArea]) -> None:
+    """Lay out now what changed its size, so that the areas scroll over the room they will have (an area
+    fits its page to the page's new height when asked to lay out again)."""
+    for area in areas:  # from the innermost out: each layout asks its parent's again
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QApplication.sendEvent(area, QEvent(QEvent.Type.LayoutRequest))
 
 
 def _caption(field: QWidget) -> QWidget | None:
