@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -328,6 +328,7 @@ class KioskShell(QWidget):
         self._overlay: CountdownOverlay | None = None
         self.keyboard_space = KeyboardSpace(layout, self)
         self._room_made: list[QWidget] = []  # what gave its room to the keyboard, shown again when it goes
+        self._flow_title = ""  # the bar's heading while a flow is open
         self._flow_margins: QMargins | None = None  # the flow's own, while the keyboard has it narrower
         self._held: list[tuple[QWidget, int, int]] = []  # areas holding room for a field (and it): least, most
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
@@ -406,6 +407,7 @@ class KioskShell(QWidget):
             self.say(prompt_for(key, screens.currentIndex() if isinstance(screens, QStackedWidget) else 0,
                                 id_reader=self.ctx.settings.id_reader != "none"))
         self.heading.setText(title)
+        self._flow_title = title
         self.home_button.show()
         self.pages.setCurrentWidget(self.flow_scroll)
         self.idle.start()
@@ -532,16 +534,25 @@ class KioskShell(QWidget):
         typing = bool(self._room_made) and isinstance(new, QLineEdit | QPlainTextEdit | QTextEdit)
         caption = _caption(new) if typing else None
         self._hold_room(areas[:-1] if typing else [], caption or new, new)
-        for area in areas:
+        if typing and len(areas) > 1:
+            # the flow's buttons (下一步) under the screen's own area, which holds room for the field
+            bar = areas[-1].verticalScrollBar()
+            bar.setValue(bar.maximum())
+        for area in areas if not typing or len(areas) == 1 else areas[:-1]:
             area.ensureWidgetVisible(new, 40, 40)
         # A screen's own scrolling area may be taller than the room the flow's leaves it (the keyboard
         # up): each inner area then scrolls on until the field is in the part that can be seen.
         for area in areas[:-1]:
             _reveal(area, new, 40)
         if typing:
-            # the field's caption with it, then as much of what follows (下一步) as keeps both in view
-            for area in areas:
-                _reveal_below(area, caption or new, new, 16)
+            # the field's caption with it, then as much of what follows as keeps both in view
+            for area in areas if len(areas) == 1 else areas[:-1]:
+                _reveal_below(area, caption or new, new, 6)
+            # what the field asks for, on the bar if its caption had to give its room up (large text, the
+            # keyboard's row of pinyin candidates: a landscape screen has some 280 px left)
+            hidden = caption is not None and caption.visibleRegion().boundingRect().height() < caption.height()
+            words = caption.text() if isinstance(caption, QLabel) else ""
+            self.heading.setText(f"{self._flow_title}：{words}" if hidden and words else self._flow_title)
 
     def _hold_room(self, areas: list[QScrollArea], top: QWidget, field: QWidget) -> None:
         """While the keyboard is up, a screen's own scrolling area keeps room for the field typed in and its
@@ -569,7 +580,7 @@ class KioskShell(QWidget):
             inner = area.widget()
             assert inner is not None
             above = field.mapTo(inner, QPoint(0, 0)).y() - top.mapTo(inner, QPoint(0, 0)).y()
-            room = min(max(above, 0) + high + 2 * 16, inner.sizeHint().height())
+            room = min(max(above, 0) + high + 2 * 6, inner.sizeHint().height())
             if room > area.minimumHeight():
                 self._held.append((area, area.minimumHeight(), area.maximumHeight()))
                 area.setMinimumHeight(room)
@@ -621,8 +632,10 @@ class KioskShell(QWidget):
             if layout is not None:  # the flow's margins above and below, too
                 self._flow_margins = layout.contentsMargins()
                 m = self._flow_margins
-                layout.setContentsMargins(m.left(), min(m.top(), 8), m.right(), min(m.bottom(), 8))
+                layout.setContentsMargins(m.left(), 0, m.right(), 0)
         elif not typing and self._room_made:
+            if self.flow is not None:
+                self.heading.setText(self._flow_title)
             for widget in self._room_made:
                 if shiboken6.isValid(widget):
                     widget.show()
@@ -907,10 +920,20 @@ def _not_learned(field: QWidget) -> None:
     field.setInputMethodHints(field.inputMethodHints() | Qt.InputMethodHint.ImhSensitiveData)
 
 
+def _seen(view: QWidget) -> QRect:
+    """The part of ``view`` its ancestors do not cut off (the scrolling areas around it), in its coordinates."""
+    seen = view.rect()
+    parent = view.parentWidget()
+    while parent is not None:
+        seen = seen.intersected(QRect(view.mapFrom(parent, QPoint(0, 0)), parent.size()))
+        parent = parent.parentWidget()
+    return seen
+
+
 def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> None:
     """Scroll ``area`` so that ``widget`` lies in the part of its viewport not cut off by the areas around it."""
     view = area.viewport()
-    seen = view.visibleRegion().boundingRect()
+    seen = _seen(view)
     if seen.isEmpty():
         return
     top = widget.mapTo(view, QPoint(0, 0)).y()
@@ -925,8 +948,9 @@ def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> None:
 def _lay_out(areas: list[QScrollArea]) -> None:
     """Lay out now what changed its size, so that the areas scroll over the room they will have (an area
     fits its page to the page's new height when asked to lay out again)."""
-    for area in areas:  # from the innermost out: each layout asks its parent's again
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    for area in areas:  # from the innermost out: each layout laid out asks its parent's again
+        for _level in range(4):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         QApplication.sendEvent(area, QEvent(QEvent.Type.LayoutRequest))
 
 
@@ -947,7 +971,7 @@ def _caption(field: QWidget) -> QWidget | None:
 def _reveal_below(area: QScrollArea, top: QWidget, bottom: QWidget, margin: int) -> None:
     """Scroll ``area`` down as far as keeps ``top`` to ``bottom`` in the part of its viewport that can be seen."""
     view = area.viewport()
-    seen = view.visibleRegion().boundingRect()
+    seen = _seen(view)
     if seen.isEmpty():
         return
     first = top.mapTo(view, QPoint(0, 0)).y()
