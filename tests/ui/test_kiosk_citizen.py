@@ -558,3 +558,19 @@ def test_large_text_enlarges_the_booking_of_a_reception_day_too(qtbot: QtBot, sq
     qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
     large = sizes()
     assert all(big >= 1.4 * small for big, small in zip(large, normal, strict=True)), (normal, large)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_a_scroll_bar_is_wide_enough_to_tap(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                            size: tuple[int, int]) -> None:
+    """Its arrows are tapped by a finger: at least 15 mm (54 px on a 24-inch 1080p screen), as every target."""
+    from PySide6.QtWidgets import QScrollBar
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(6)  # 告知: the rights, duties and prohibitions scroll
+    qtbot.waitUntil(lambda: any(bar.isVisible() for bar in flow.findChildren(QScrollBar)))
+    bars = [bar for bar in flow.findChildren(QScrollBar) if bar.isVisible()]
+    assert all(bar.width() >= 54 for bar in bars), [bar.width() for bar in bars]

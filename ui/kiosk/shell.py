@@ -548,6 +548,10 @@ class KioskShell(QWidget):
             # the field's caption with it, then as much of what follows as keeps both in view
             for area in areas if len(areas) == 1 else areas[:-1]:
                 _reveal_below(area, caption or new, new, 6)
+            if len(areas) > 1 and _reveal(areas[-1], new, 0):
+                # no room for the field beside the flow's buttons and message (a complaint shown): the field
+                for area in areas[:-1]:
+                    _reveal(area, new, 0)
             # what the field asks for, on the bar if its caption had to give its room up (large text, the
             # keyboard's row of pinyin candidates: a landscape screen has some 280 px left)
             hidden = caption is not None and caption.visibleRegion().boundingRect().height() < caption.height()
@@ -930,19 +934,23 @@ def _seen(view: QWidget) -> QRect:
     return seen
 
 
-def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> None:
-    """Scroll ``area`` so that ``widget`` lies in the part of its viewport not cut off by the areas around it."""
+def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> bool:
+    """Scroll ``area`` so that ``widget`` lies in the part of its viewport not cut off by the areas around it;
+    whether it had to scroll."""
     view = area.viewport()
     seen = _seen(view)
     if seen.isEmpty():
-        return
+        return False
+    before = area.verticalScrollBar().value()
     top = widget.mapTo(view, QPoint(0, 0)).y()
     bar = area.verticalScrollBar()
-    if top + widget.height() + margin > seen.bottom():
-        bar.setValue(bar.value() + top + widget.height() + margin - seen.bottom())
+    end = seen.y() + seen.height()
+    if top + widget.height() + margin > end:
+        bar.setValue(bar.value() + top + widget.height() + margin - end)
         top = widget.mapTo(view, QPoint(0, 0)).y()
     if top - margin < seen.top():
         bar.setValue(bar.value() - (seen.top() - top + margin))
+    return bar.value() != before
 
 
 def _lay_out(areas: list[QScrollArea]) -> None:

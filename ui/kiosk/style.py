@@ -13,6 +13,8 @@ from typing import Final
 LARGE_FACTOR: Final = 1.5
 #: The smallest touch target, in pixels (15 mm at a 24" 1080p screen is ≈ 54 px; we keep far above).
 TOUCH_MIN: Final = 96
+#: What nothing that is touched may be narrower than: 15 mm (a scroll bar, whose arrows are tapped).
+TOUCH_FLOOR: Final = 56
 BASE_TEXT: Final = 26
 #: A home tile's least height, the same in every mode: the tiles share the screen's height, and six
 #: with large text must fit one above the other on a portrait screen.
@@ -98,7 +100,7 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f" border-radius: 16px; }}",
         f"{k} QFrame#overlay {{ background: {c['bg']}; border: 6px solid {c['accent']}; border-radius: 24px; }}",
         f"{k} QWidget#veil {{ background: rgba(0, 0, 0, 150); }}",
-        f"{k} QScrollBar:vertical {{ width: {px(40)}; }}",
+        f"{k} QScrollBar:vertical {{ width: {px(TOUCH_FLOOR)}; }}",
     ]
     for tone in ("error", "ok", "notice"):
         rules.append(f"{k} QLabel[tone=\"{tone}\"] {{ color: {c[tone + '_fg']}; background: {c[tone + '_bg']};"
