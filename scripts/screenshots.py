@@ -838,6 +838,13 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
         suggest.check_content()
         shoot("07-suggest-phone", suggest.phone)
+        if "booking" in body.tile_buttons:
+            body.wipe()
+            booking = body.open_flow("booking")
+            assert booking is not None
+            settle(500)
+            booking.pages.setCurrentWidget(booking.who_page)  # type: ignore[attr-defined]
+            shoot("08-booking-phone", booking.phone)  # type: ignore[attr-defined]
     body.wipe()
     window.close()
     settle(300)

@@ -574,3 +574,43 @@ def test_a_scroll_bar_is_wide_enough_to_tap(qtbot: QtBot, sqlite_hall: Hall, the
     qtbot.waitUntil(lambda: any(bar.isVisible() for bar in flow.findChildren(QScrollBar)))
     bars = [bar for bar in flow.findChildren(QScrollBar) if bar.isVisible()]
     assert all(bar.width() >= 54 for bar in bars), [bar.width() for bar in bars]
+
+
+def test_the_booking_form_keeps_the_field_and_its_confirmation_in_view_with_the_keyboard_up(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    from ui.kiosk.booking import BookingFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    flow.pages.setCurrentWidget(flow.who_page)
+    flow.phone.setFocus()
+    qtbot.waitUntil(flow.phone.hasFocus)
+    _keyboard_up(shell, TALLEST)
+
+    def seen(widget: QWidget) -> bool:
+        top = widget.mapTo(shell, QPoint(0, 0)).y()
+        shown = widget.visibleRegion().boundingRect().height() == widget.height()
+        return shell.bar.height() <= top and _above_keyboard(shell, widget, TALLEST) and shown
+
+    qtbot.waitUntil(lambda: seen(flow.phone) and seen(flow.confirm))
+
+
+def test_the_visitor_counts_arrows_are_touch_targets(qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
+
+    from ui.kiosk.booking import BookingFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    flow.pages.setCurrentWidget(flow.who_page)
+    qtbot.waitUntil(flow.persons.isVisible)
+    option = QStyleOptionSpinBox()
+    option.initFrom(flow.persons)
+    option.subControls = QStyle.SubControl.SC_SpinBoxUp | QStyle.SubControl.SC_SpinBoxDown
+    for part in (QStyle.SubControl.SC_SpinBoxUp, QStyle.SubControl.SC_SpinBoxDown):
+        box = flow.persons.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, option, part, flow.persons)
+        assert box.height() >= 54 and box.width() >= 54, box  # 15 mm

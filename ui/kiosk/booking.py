@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.deadlines import format_date
 from ui.common.widgets import FormGrid, label, message_label, set_tone
+from ui.kiosk.screens import Screens, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -67,7 +67,7 @@ class BookingFlow(QWidget):
         self.day: ReceptionDay | None = None
         self.slot: int | None = None
         self.booking: Booking | None = None
-        self.pages = QStackedWidget(self)
+        self.pages = Screens(self)  # asks for no more height than it gets: each page's buttons stay in view
         self.day_page, self.day_buttons = self._choice_page("预约领导接访", "请选择接访日期")
         self.slot_page, self.slot_buttons = self._choice_page("选择接访时段", "")
         self.slot_hint = self.slot_page.findChildren(QLabel)[1]
@@ -129,11 +129,17 @@ class BookingFlow(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(back)
         buttons.addWidget(self.confirm, 2)
+        fields = QWidget()
+        fields.setObjectName("page")
+        rows = QVBoxLayout(fields)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addLayout(form)
+        rows.addStretch(1)
         column = QVBoxLayout(self.who_page)
         column.addWidget(label("填写来访人信息", "title", centred=True))
         column.addWidget(self.chosen)
-        column.addLayout(form)
-        column.addStretch(1)
+        # the fields scroll by themselves: 确认预约 stays in view under them, the on-screen keyboard up too
+        column.addWidget(scrolling(fields), 1)
         column.addLayout(buttons)
 
     def _build_result(self) -> None:

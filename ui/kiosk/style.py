@@ -94,8 +94,10 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f" min-height: {TOUCH_MIN - 20}px; background: {c['field']}; color: {c['fg']};"
         f" border: {thick} solid {c['field_border']}; border-radius: 8px; }}",
         f"{k} QLineEdit:focus, {k} QPlainTextEdit:focus {{ border: 4px solid {c['accent']}; }}",
-        f"{k} QSpinBox {{ font-size: {px(32)}; min-height: {TOUCH_MIN}px; background: {c['field']};"
-        f" color: {c['fg']}; }}",
+        # its two arrows one above the other: each at least 15 mm high and a touch target wide
+        f"{k} QSpinBox {{ font-size: {px(32)}; min-height: {2 * TOUCH_FLOOR}px; background: {c['field']};"
+        f" color: {c['fg']}; border: {thick} solid {c['field_border']}; border-radius: 8px; padding: 0 14px; }}",
+        f"{k} QSpinBox::up-button, {k} QSpinBox::down-button {{ width: {TOUCH_MIN}px; }}",
         f"{k} QFrame#panel {{ background: {c['tile']}; border: {border} solid {c['tile_border']};"
         f" border-radius: 16px; }}",
         f"{k} QFrame#overlay {{ background: {c['bg']}; border: 6px solid {c['accent']}; border-radius: 24px; }}",
