@@ -818,6 +818,8 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         assert isinstance(flow, RegistrationFlow)
         shoot(f"01-register-name{suffix}", flow.name)
         flow.name.setText("欧阳春花")
+        if not mode:
+            shoot("01-register-id-number", flow.id_number)
         shoot(f"02-register-phone{suffix}", flow.phone)
         if mode:
             continue

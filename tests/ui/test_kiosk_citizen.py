@@ -614,3 +614,24 @@ def test_the_visitor_counts_arrows_are_touch_targets(qtbot: QtBot, sqlite_hall: 
     for part in (QStyle.SubControl.SC_SpinBoxUp, QStyle.SubControl.SC_SpinBoxDown):
         box = flow.persons.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, option, part, flow.persons)
         assert box.height() >= 54 and box.width() >= 54, box  # 15 mm
+
+
+def test_letters_in_an_id_or_case_number_go_in_as_letters_not_pinyin(qtbot: QtBot, shell: KioskShell) -> None:
+    """The pinyin keyboard starts a syllable with a letter (X offers 下, 想, 小 …) even in a field of Latin letters
+    and digits; there the letter goes in as it is, and the ID number offers the keyboard's digits first."""
+    from PySide6.QtGui import QInputMethodEvent
+
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    assert flow.id_number.inputMethodHints() & Qt.InputMethodHint.ImhPreferNumbers
+    flow.id_number.setFocus()
+    flow.id_number.setText("33072619550312002")
+    QApplication.sendEvent(flow.id_number, QInputMethodEvent("X", []))  # the keyboard's X, as a syllable begun
+    qtbot.waitUntil(lambda: flow.id_number.text() == "33072619550312002X")
+    shell.go_home()
+    progress = shell.open_flow("progress")
+    assert isinstance(progress, ProgressFlow)
+    progress.number.setFocus()
+    for letter in "xf":
+        QApplication.sendEvent(progress.number, QInputMethodEvent(letter, []))
+    qtbot.waitUntil(lambda: progress.number.text() == "xf")

@@ -105,6 +105,9 @@ class BookingFlow(QWidget):
         self.name.setPlaceholderText("与身份证一致")
         self.id_number = QLineEdit()
         self.id_number.setPlaceholderText("18位身份证号码")
+        # the keyboard's digits first, Latin letters (the final X) a tap away, no pinyin
+        self.id_number.setInputMethodHints(Qt.InputMethodHint.ImhPreferNumbers | Qt.InputMethodHint.ImhPreferUppercase
+                                           | Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhNoPredictiveText)
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("便于通知时段变化")
         self.persons = QSpinBox()

@@ -72,6 +72,9 @@ class ProgressFlow(QWidget):
         self.number.setMaxLength(FIELD_MAX)
         self.number.setPlaceholderText("例如 XF-20261124-K01-00012-7")
         self.number.setAccessibleName("案件编号")
+        # letters and digits: no pinyin (the keyboard would take X and F for a syllable)
+        self.number.setInputMethodHints(Qt.InputMethodHint.ImhPreferUppercase | Qt.InputMethodHint.ImhLatinOnly
+                                        | Qt.InputMethodHint.ImhNoPredictiveText)
         self.code = QLineEdit()
         self.code.setMaxLength(FIELD_MAX)
         self.code.setPlaceholderText("8位数字")

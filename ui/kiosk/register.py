@@ -124,6 +124,9 @@ class RegistrationFlow(QWidget):
         self.id_number = QLineEdit()
         self.id_number.setMaxLength(40)
         self.id_number.setAccessibleName("身份证号码")
+        # the keyboard's digits first, Latin letters (the final X) a tap away, no pinyin
+        self.id_number.setInputMethodHints(Qt.InputMethodHint.ImhPreferNumbers | Qt.InputMethodHint.ImhPreferUppercase
+                                           | Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhNoPredictiveText)
         self.phone = QLineEdit()
         self.phone.setMaxLength(40)
         self.phone.setAccessibleName("手机号码")

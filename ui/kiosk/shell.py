@@ -30,7 +30,16 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QInputMethodEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -809,6 +818,13 @@ class KioskShell(QWidget):
         if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
             self._tapped(watched)
             return False
+        if kind == QEvent.Type.InputMethod and isinstance(watched, QLineEdit) and isinstance(event, QInputMethodEvent) \
+                and watched.inputMethodHints() & Qt.InputMethodHint.ImhLatinOnly and event.preeditString():
+            # The pinyin keyboard takes a letter as the start of a syllable (and offers 下, 想, 小 … for X)
+            # even in a field of Latin letters and digits: the letter goes in as it is, at once.
+            letters, field = event.preeditString(), watched
+            QTimer.singleShot(0, watched, lambda: _take_letters(field, letters))
+            return True
         if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent):
             if not self._mine(watched) or not self._first_receiver(watched):
                 return False
@@ -910,6 +926,14 @@ class KioskShell(QWidget):
     def typed_anything(self) -> list[str]:
         """Every text shown or held by a widget of the kiosk (for tests and the wipe's self-check)."""
         return widget_texts(self.window())
+
+
+def _take_letters(field: QLineEdit, letters: str) -> None:
+    """Type ``letters`` into ``field`` as they are, the input method's syllable being written dropped."""
+    method = QGuiApplication.inputMethod()
+    if method is not None:
+        method.reset()
+    field.insert(letters)
 
 
 def _settle(message: QLabel) -> None:
