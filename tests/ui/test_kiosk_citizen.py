@@ -635,3 +635,22 @@ def test_letters_in_an_id_or_case_number_go_in_as_letters_not_pinyin(qtbot: QtBo
     for letter in "xf":
         QApplication.sendEvent(progress.number, QInputMethodEvent(letter, []))
     qtbot.waitUntil(lambda: progress.number.text() == "xf")
+
+
+@pytest.mark.parametrize("contrast", [False, True])
+def test_a_scroll_bars_thumb_is_plain_to_see(qtbot: QtBot, sqlite_hall: Hall, themed: Themed, contrast: bool) -> None:
+    """A thumb a finger drags, in a colour that stands out from the page (its arrows were dark on black)."""
+    from PySide6.QtWidgets import QScrollBar
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    shell.contrast_button.setChecked(contrast)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(6)  # 告知: the rights, duties and prohibitions scroll
+    qtbot.waitUntil(lambda: any(bar.isVisible() for bar in flow.findChildren(QScrollBar)))
+    bar = next(bar for bar in flow.findChildren(QScrollBar) if bar.isVisible())
+    image = bar.grab().toImage()
+    page = image.pixelColor(image.width() // 2, image.height() - 6).lightnessF()  # the groove, at the bottom
+    thumb = image.pixelColor(image.width() // 2, 30).lightnessF()  # the thumb, at the top
+    assert abs(thumb - page) > 0.3, (thumb, page)

@@ -102,7 +102,13 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f" border-radius: 16px; }}",
         f"{k} QFrame#overlay {{ background: {c['bg']}; border: 6px solid {c['accent']}; border-radius: 24px; }}",
         f"{k} QWidget#veil {{ background: rgba(0, 0, 0, 150); }}",
-        f"{k} QScrollBar:vertical {{ width: {px(TOUCH_FLOOR)}; }}",
+        # a wide thumb a finger drags, plain to see in both looks (the arrows were a few pixels, dark on black)
+        f"{k} QScrollBar:vertical {{ width: {px(TOUCH_FLOOR)}; margin: 0; background: {c['bg']};"
+        f" border: {border} solid {c['tile_border']}; border-radius: 10px; }}",
+        f"{k} QScrollBar::handle:vertical {{ background: {c['accent'] if contrast else c['field_border']};"
+        f" min-height: {2 * TOUCH_FLOOR}px; border-radius: 8px; margin: 4px; }}",
+        f"{k} QScrollBar::add-line:vertical, {k} QScrollBar::sub-line:vertical {{ height: 0; border: none; }}",
+        f"{k} QScrollBar::add-page:vertical, {k} QScrollBar::sub-page:vertical {{ background: none; }}",
     ]
     for tone in ("error", "ok", "notice"):
         rules.append(f"{k} QLabel[tone=\"{tone}\"] {{ color: {c[tone + '_fg']}; background: {c[tone + '_bg']};"
