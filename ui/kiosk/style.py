@@ -106,7 +106,7 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f"{k} QScrollBar:vertical {{ width: {px(TOUCH_FLOOR)}; margin: 0; background: {c['bg']};"
         f" border: {border} solid {c['tile_border']}; border-radius: 10px; }}",
         f"{k} QScrollBar::handle:vertical {{ background: {c['accent'] if contrast else c['field_border']};"
-        f" min-height: {2 * TOUCH_FLOOR}px; border-radius: 8px; margin: 4px; }}",
+        f" min-height: {TOUCH_FLOOR}px; border-radius: 8px; margin: 4px; }}",
         f"{k} QScrollBar::add-line:vertical, {k} QScrollBar::sub-line:vertical {{ height: 0; border: none; }}",
         f"{k} QScrollBar::add-page:vertical, {k} QScrollBar::sub-page:vertical {{ background: none; }}",
     ]
