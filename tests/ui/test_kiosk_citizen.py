@@ -482,6 +482,7 @@ def test_the_home_tiles_titles_stay_bold_in_every_mode(qtbot: QtBot, sqlite_hall
                                                        large: bool, contrast: bool) -> None:
     themed(QApplication.instance())
     _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    qtbot.waitUntil(lambda: shell.filtering)  # a moment after the first frame
     shell.large_button.setChecked(large)
     shell.contrast_button.setChecked(contrast)
     tile = shell.tile_buttons["register"]

@@ -3,25 +3,17 @@
 WORKAROUND: a font with no bold face of its own (WenQuanYi Micro Hei, the CJK font shipped and
 found on most Linux kiosks) is made bold by FreeType as its glyphs are cached; Qt's raster engine
 draws text of 64 px and more as outlines instead, and those come without the synthetic bold. So
-large text (1.5×) turned the tiles' 48 px bold titles into 72 px regular ones. Such a label draws
-its own bold: the text's outline filled and stroked as thick as FreeType's bold (1/24 of the size).
+large text (1.5×) turned the tiles' 48 px bold titles into 72 px regular ones. Such a label is drawn
+with its own bold: the text's outline filled and stroked as thick as FreeType's bold (1/24 of the size).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import (
-    QFont,
-    QFontDatabase,
-    QFontInfo,
-    QPainter,
-    QPainterPath,
-    QPaintEvent,
-    QPen,
-    QTextLayout,
-    QTextOption,
-)
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QPainter, QPainterPath, QPen, QTextLayout, QTextOption
 from PySide6.QtWidgets import QLabel
+
+from ui.common.widgets import label
 
 #: Text this large (pixels) is drawn as outlines by Qt's raster engine (``QT_MAX_CACHED_GLYPH_SIZE``).
 OUTLINE_PX = 64
@@ -37,59 +29,70 @@ def synthetic_bold_lost(font: QFont) -> bool:
     return QFontDatabase.weight(info.family(), info.styleName()) < QFont.Weight.DemiBold
 
 
-class BoldLabel(QLabel):
-    """A plain-text, word-wrapped QLabel that stays bold however large its style sheet makes it."""
+class _BoldPainter(QObject):
+    """Paints its label (its parent) bold where Qt would not: see the module's docstring."""
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        font = self.font()
-        if not self.text() or not synthetic_bold_lost(font):
-            super().paintEvent(event)
-            return
-        rect = self.contentsRect()
-        layout = QTextLayout(self.text(), font)
-        option = QTextOption(self.alignment())
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere if self.wordWrap()
-                           else QTextOption.WrapMode.NoWrap)
-        layout.setTextOption(option)
-        layout.beginLayout()
-        height = 0.0
-        while True:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(rect.width())
-            line.setPosition(QPointF(0, height))
-            height += line.height()
-        layout.endLayout()
-        top = float(rect.top())
-        if self.alignment() & Qt.AlignmentFlag.AlignVCenter:
-            top += (rect.height() - height) / 2
-        elif self.alignment() & Qt.AlignmentFlag.AlignBottom:
-            top += rect.height() - height
-        path = QPainterPath()
-        for index in range(layout.lineCount()):
-            line = layout.lineAt(index)
-            text = self.text()[line.textStart():line.textStart() + line.textLength()].rstrip()
-            left = float(rect.left())
-            if self.alignment() & Qt.AlignmentFlag.AlignHCenter:
-                left += (rect.width() - line.naturalTextWidth()) / 2
-            elif self.alignment() & Qt.AlignmentFlag.AlignRight:
-                left += rect.width() - line.naturalTextWidth()
-            path.addText(QPointF(left, top + line.y() + line.ascent()), font, text)
-        colour = self.palette().color(self.foregroundRole())
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillPath(path, colour)
-        painter.strokePath(path, QPen(colour, QFontInfo(font).pixelSize() / 24, Qt.PenStyle.SolidLine,
-                                      Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
-        painter.end()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Paint or not isinstance(watched, QLabel) or not watched.text():
+            return False
+        if not synthetic_bold_lost(watched.font()):
+            return False
+        _paint_bold(watched)
+        return True
 
 
-def bold_label(text: str, name: str, centred: bool = False) -> BoldLabel:
+def _paint_bold(label: QLabel) -> None:
+    font = label.font()
+    rect = label.contentsRect()
+    alignment = label.alignment()
+    layout = QTextLayout(label.text(), font)
+    option = QTextOption(alignment)
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere if label.wordWrap()
+                       else QTextOption.WrapMode.NoWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    height = 0.0
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(rect.width())
+        line.setPosition(QPointF(0, height))
+        height += line.height()
+    layout.endLayout()
+    top = float(rect.top())
+    if alignment & Qt.AlignmentFlag.AlignVCenter:
+        top += (rect.height() - height) / 2
+    elif alignment & Qt.AlignmentFlag.AlignBottom:
+        top += rect.height() - height
+    path = QPainterPath()
+    for index in range(layout.lineCount()):
+        line = layout.lineAt(index)
+        text = label.text()[line.textStart():line.textStart() + line.textLength()].rstrip()
+        left = float(rect.left())
+        if alignment & Qt.AlignmentFlag.AlignHCenter:
+            left += (rect.width() - line.naturalTextWidth()) / 2
+        elif alignment & Qt.AlignmentFlag.AlignRight:
+            left += rect.width() - line.naturalTextWidth()
+        path.addText(QPointF(left, top + line.y() + line.ascent()), font, text)
+    colour = label.palette().color(label.foregroundRole())
+    painter = QPainter(label)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.fillPath(path, colour)
+    painter.strokePath(path, QPen(colour, QFontInfo(font).pixelSize() / 24, Qt.PenStyle.SolidLine,
+                                  Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+    painter.end()
+
+
+def embolden(label: QLabel) -> QLabel:
+    """Keep ``label`` (plain text, the kiosk's style making it bold) bold however large it gets.
+
+    An event filter rather than a subclass: a label built for the first frame (the home tiles') is given
+    it afterwards, since the first call of a Python override makes PySide build its enumerations (15 ms)."""
+    label.installEventFilter(_BoldPainter(label))
+    return label
+
+
+def bold_label(text: str, name: str, centred: bool = False) -> QLabel:
     """Like :func:`ui.common.widgets.label`, for text the kiosk's style makes bold."""
-    widget = BoldLabel(text)
-    widget.setObjectName(name)
-    widget.setWordWrap(True)
-    if centred:
-        widget.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-    return widget
+    return embolden(label(text, name, centred))

@@ -59,7 +59,6 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import Header, label, set_tone
-from ui.kiosk.bold import bold_label
 from ui.kiosk.keyboard import KeyboardSpace
 from ui.kiosk.style import kiosk_style, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
@@ -143,7 +142,7 @@ def _tile_button(tile: Tile) -> QPushButton:
     button.setObjectName("tile")
     button.setAccessibleName(tile.title)
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-    title = bold_label(tile.title, "tileTitle", centred=True)
+    title = label(tile.title, "tileTitle", centred=True)  # kept bold after the first frame (_filter_application)
     hint = label(tile.hint, "tileHint", centred=True)
     inner = QVBoxLayout(button)
     inner.setContentsMargins(12, 8, 12, 8)
@@ -171,6 +170,8 @@ class CountdownOverlay(QWidget):
         self.card = QFrame(self)
         self.card.setObjectName("overlay")
         self.heading = label("您还在使用吗？", "title", centred=True)
+        from ui.kiosk.bold import bold_label
+
         self.seconds = bold_label("", "countdown", centred=True)
         self.text = label("倒计时结束后，屏幕上的内容将全部清除，回到首页", "subtitle", centred=True)
         self.keep = QPushButton("继续使用")
@@ -858,6 +859,11 @@ class KioskShell(QWidget):
         if app is not None and not self.filtering:
             app.installEventFilter(self)
             self.filtering = True
+            from ui.kiosk.bold import embolden
+
+            for button in self.tile_buttons.values():
+                for title in button.findChildren(QLabel, "tileTitle"):
+                    embolden(title)  # bold with large text too
 
     def _key_target(self) -> QWidget:
         """Where a key typed now goes first: the kiosk window's focused widget, else the window itself."""
