@@ -42,8 +42,14 @@ def main() -> None:
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day")
     args = parser.parse_args()
-    # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size
-    _rerun_under_xvfb("1920x1080" if args.only == "kiosk-keyboard" else "1920x1920")
+    if args.only == "kiosk-keyboard" and not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
+        # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size, each orientation
+        for screen in ("1920x1080", "1080x1920"):
+            command = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, *sys.argv]
+            if subprocess.call(command):
+                raise SystemExit(1)
+        return
+    _rerun_under_xvfb()
     work = Path(tempfile.mkdtemp(prefix="ph-shots-"))
     os.environ.setdefault("PH_CONFIG_DIR", str(work / "config"))
     os.environ.setdefault("PH_DATA_DIR", str(work / "data"))
@@ -982,7 +988,8 @@ def display_screenshots(db: Path, out: Path) -> None:
 
 
 def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
-    """The kiosk's self-registration with the pinyin keyboard up, the whole screen (landscape)."""
+    """The kiosk's flows with the pinyin keyboard up, the whole screen, in the screen's orientation
+    (landscape 1920×1080 or portrait 1080×1920), normal, large text and high contrast."""
     from ui.kiosk.keyboard import use_on_screen_keyboard
 
     use_on_screen_keyboard()
@@ -994,8 +1001,10 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.installation import open_hall
+    from ui.kiosk.progress import ProgressFlow
     from ui.kiosk.register import RegistrationFlow
     from ui.kiosk.shell import KioskShell
+    from ui.kiosk.suggest import SuggestionFlow
 
     hall = open_hall(load_settings(), db)
     app = QApplication.instance() or QApplication([])
@@ -1011,24 +1020,65 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
     body = window.body  # type: ignore[union-attr]
     assert isinstance(body, KioskShell)
     screen = QGuiApplication.primaryScreen()
+    orientation = "portrait" if screen.geometry().height() > screen.geometry().width() else "landscape"
     window.setGeometry(screen.geometry())  # no window manager under Xvfb to make it full screen
     window.show()
     window.activateWindow()
     settle(500)
-    flow = body.open_flow("register")
-    assert isinstance(flow, RegistrationFlow)
-    flow.name.setFocus()
     method = QGuiApplication.inputMethod()
-    for _ in range(50):
-        method.show()
-        settle(100)
-        if method.isVisible():
-            break
-    settle(800)
-    shot = screen.grabWindow(0)
-    shot.save(str(out / "21-kiosk-landscape-keyboard.png"))
-    del shot
-    print("  21-kiosk-landscape-keyboard.png", "（键盘已显示）" if method.isVisible() else "（键盘没有出现）")
+
+    def shoot(name: str, field: Any) -> None:
+        field.setFocus()
+        for _ in range(50):
+            method.show()
+            settle(100)
+            if method.isVisible():
+                break
+        settle(800)
+        shot = screen.grabWindow(0)
+        file = f"21-kiosk-{orientation}-keyboard-{name}.png"
+        shot.save(str(out / file))
+        del shot
+        print(" ", file, "（键盘已显示）" if method.isVisible() else "（键盘没有出现）")
+
+    for mode in ("", "large", "contrast"):
+        body.wipe()
+        body.large_button.setChecked(mode == "large")
+        body.contrast_button.setChecked(mode == "contrast")
+        suffix = f"-{mode}" if mode else ""
+        flow = body.open_flow("register")
+        assert isinstance(flow, RegistrationFlow)
+        shoot(f"01-register-name{suffix}", flow.name)
+        flow.name.setText("欧阳春花")
+        if not mode:
+            shoot("01-register-id-number", flow.id_number)
+        shoot(f"02-register-phone{suffix}", flow.phone)
+        if mode:
+            continue
+        flow.show_step(2)
+        flow.request.setPlainText("村口道路塌陷半年无人修，雨天无法通行，请求尽快修复")
+        shoot("03-register-request", flow.request)
+        flow.show_step(3)
+        shoot("04-register-reasons", flow.reasons)
+        body.wipe()
+        progress = body.open_flow("progress")
+        assert isinstance(progress, ProgressFlow)
+        shoot("05-progress-code", progress.code)
+        body.wipe()
+        suggest = body.open_flow("suggest")
+        assert isinstance(suggest, SuggestionFlow)
+        suggest.choose("", "自由建议")
+        shoot("06-suggest-content", suggest.content)
+        suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
+        suggest.check_content()
+        shoot("07-suggest-phone", suggest.phone)
+        if "booking" in body.tile_buttons:
+            body.wipe()
+            booking = body.open_flow("booking")
+            assert booking is not None
+            settle(500)
+            booking.pages.setCurrentWidget(booking.who_page)  # type: ignore[attr-defined]
+            shoot("08-booking-phone", booking.phone)  # type: ignore[attr-defined]
     body.wipe()
     window.close()
     settle(300)

@@ -25,6 +25,8 @@ Context = Callable[..., WorkContext]
 KIOSK = Actor.kiosk("K01")
 #: The on-screen keyboard's height at 1920×1080 (Qt Virtual Keyboard, measured under Xvfb).
 KEYBOARD = 620
+#: Its height with the row of pinyin candidates it shows once a letter is typed.
+TALLEST = 680
 
 
 Themed = Callable[[QApplication | QCoreApplication | None], None]
@@ -464,3 +466,192 @@ def test_high_contrast_turns_the_windows_title_strip_black_too(qtbot: QtBot, sql
     assert corner() == QColor("#000000")
     body.contrast_button.click()
     assert corner() == normal
+
+
+def _ink(widget: QWidget, part: QWidget) -> int:
+    """How many pixels of ``part`` (a child of ``widget``) differ clearly from the background around it."""
+    image = widget.grab(part.geometry()).toImage()
+    ground = image.pixelColor(0, 0).lightnessF()
+    return sum(1 for y in range(image.height()) for x in range(image.width())
+               if abs(image.pixelColor(x, y).lightnessF() - ground) > 0.5)
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("contrast", [False, True])
+def test_the_home_tiles_titles_stay_bold_in_every_mode(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                       large: bool, contrast: bool) -> None:
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    qtbot.waitUntil(lambda: shell.filtering)  # a moment after the first frame
+    shell.large_button.setChecked(large)
+    shell.contrast_button.setChecked(contrast)
+    tile = shell.tile_buttons["register"]
+    title = tile.findChild(QLabel, "tileTitle")
+    assert title is not None
+    size = title.font().pixelSize()
+    bold = _ink(tile, title)
+    title.setStyleSheet("font-weight: 400")  # the same title, regular, as a yardstick
+    assert title.font().pixelSize() == size
+    regular = _ink(tile, title)
+    assert bold > 1.25 * regular > 0  # FreeType's bold of this font draws about 1.5 times the ink
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("keyboard", [KEYBOARD, TALLEST])
+def test_landscape_with_the_keyboard_up_the_field_what_it_asks_for_and_next_stay_in_view(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, keyboard: int) -> None:
+    """The screen's own scrolling panel keeps room for the field typed in and its caption (it shrank to a
+    sliver of ~130 px beside 下一步); where some 280 px are all that is left, the bar names the field."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    captions = {label.text(): label for label in flow.findChildren(QLabel)}
+    for step, field, caption in ((0, flow.name, captions["姓名"]),
+                                 (0, flow.phone, captions["手机号码（方便联系您，可不填）"]),
+                                 (2, flow.request, captions["您希望解决什么问题？请简要写下您的请求"]),
+                                 (3, flow.reasons, captions["理由"])):  # a text box: a line of it at least
+        flow.show_step(step)
+        qtbot.waitUntil(field.isVisible)
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        _keyboard_up(shell, keyboard)
+
+        def seen(widget: QWidget) -> bool:
+            """Wholly on the page between the bar and the keyboard, and not cut off by a scrolling area."""
+            top = widget.mapTo(shell, QPoint(0, 0)).y()
+            shown = widget.visibleRegion().boundingRect().height() == widget.height()
+            return shell.bar.height() <= top and _above_keyboard(shell, widget, keyboard) and shown
+
+        def named(caption: QLabel = caption) -> bool:
+            return seen(caption) or shell.heading.text() == f"自助登记：{caption.text()}"
+
+        qtbot.waitUntil(lambda field=field: seen(field) and seen(flow.next_button) and named())
+        if keyboard == KEYBOARD and not large:
+            assert seen(caption) and shell.heading.text() == "自助登记"
+        space = shell.keyboard_space
+        space.layout.setContentsMargins(space.base)  # the keyboard goes
+        space.changed.emit()
+        assert shell.heading.text() == "自助登记"
+    assert flow.step_title.isVisible() and flow.step_count.isVisible()  # back with the keyboard gone
+
+
+def test_large_text_enlarges_the_booking_of_a_reception_day_too(qtbot: QtBot, sqlite_hall: Hall,
+                                                                themed: Themed) -> None:
+    from PySide6.QtGui import QFontInfo
+
+    from ui.kiosk.booking import BookingFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    title = flow.day_page.findChild(QLabel, "title")
+    assert title is not None
+
+    def sizes() -> tuple[int, int, int]:
+        return (QFontInfo(title.font()).pixelSize(), QFontInfo(flow.name.font()).pixelSize(),
+                QFontInfo(flow.confirm.font()).pixelSize())
+
+    normal = sizes()
+    qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
+    large = sizes()
+    assert all(big >= 1.4 * small for big, small in zip(large, normal, strict=True)), (normal, large)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_a_scroll_bar_is_wide_enough_to_tap(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                            size: tuple[int, int]) -> None:
+    """Its arrows are tapped by a finger: at least 15 mm (54 px on a 24-inch 1080p screen), as every target."""
+    from PySide6.QtWidgets import QScrollBar
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(6)  # 告知: the rights, duties and prohibitions scroll
+    qtbot.waitUntil(lambda: any(bar.isVisible() for bar in flow.findChildren(QScrollBar)))
+    bars = [bar for bar in flow.findChildren(QScrollBar) if bar.isVisible()]
+    assert all(bar.width() >= 54 for bar in bars), [bar.width() for bar in bars]
+
+
+def test_the_booking_form_keeps_the_field_and_its_confirmation_in_view_with_the_keyboard_up(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    from ui.kiosk.booking import BookingFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    flow.pages.setCurrentWidget(flow.who_page)
+    flow.phone.setFocus()
+    qtbot.waitUntil(flow.phone.hasFocus)
+    _keyboard_up(shell, TALLEST)
+
+    def seen(widget: QWidget) -> bool:
+        top = widget.mapTo(shell, QPoint(0, 0)).y()
+        shown = widget.visibleRegion().boundingRect().height() == widget.height()
+        return shell.bar.height() <= top and _above_keyboard(shell, widget, TALLEST) and shown
+
+    qtbot.waitUntil(lambda: seen(flow.phone) and seen(flow.confirm))
+
+
+def test_the_visitor_counts_arrows_are_touch_targets(qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
+
+    from ui.kiosk.booking import BookingFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    flow.pages.setCurrentWidget(flow.who_page)
+    qtbot.waitUntil(flow.persons.isVisible)
+    option = QStyleOptionSpinBox()
+    option.initFrom(flow.persons)
+    option.subControls = QStyle.SubControl.SC_SpinBoxUp | QStyle.SubControl.SC_SpinBoxDown
+    for part in (QStyle.SubControl.SC_SpinBoxUp, QStyle.SubControl.SC_SpinBoxDown):
+        box = flow.persons.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, option, part, flow.persons)
+        assert box.height() >= 54 and box.width() >= 54, box  # 15 mm
+
+
+def test_letters_in_an_id_or_case_number_go_in_as_letters_not_pinyin(qtbot: QtBot, shell: KioskShell) -> None:
+    """The pinyin keyboard starts a syllable with a letter (X offers 下, 想, 小 …) even in a field of Latin letters
+    and digits; there the letter goes in as it is, and the ID number offers the keyboard's digits first."""
+    from PySide6.QtGui import QInputMethodEvent
+
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    assert flow.id_number.inputMethodHints() & Qt.InputMethodHint.ImhPreferNumbers
+    flow.id_number.setFocus()
+    flow.id_number.setText("33072619550312002")
+    QApplication.sendEvent(flow.id_number, QInputMethodEvent("X", []))  # the keyboard's X, as a syllable begun
+    qtbot.waitUntil(lambda: flow.id_number.text() == "33072619550312002X")
+    shell.go_home()
+    progress = shell.open_flow("progress")
+    assert isinstance(progress, ProgressFlow)
+    progress.number.setFocus()
+    for letter in "xf":
+        QApplication.sendEvent(progress.number, QInputMethodEvent(letter, []))
+    qtbot.waitUntil(lambda: progress.number.text() == "xf")
+
+
+@pytest.mark.parametrize("contrast", [False, True])
+def test_a_scroll_bars_thumb_is_plain_to_see(qtbot: QtBot, sqlite_hall: Hall, themed: Themed, contrast: bool) -> None:
+    """A thumb a finger drags, in a colour that stands out from the page (its arrows were dark on black)."""
+    from PySide6.QtWidgets import QScrollBar
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    shell.contrast_button.setChecked(contrast)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(6)  # 告知: the rights, duties and prohibitions scroll
+    qtbot.waitUntil(lambda: any(bar.isVisible() for bar in flow.findChildren(QScrollBar)))
+    bar = next(bar for bar in flow.findChildren(QScrollBar) if bar.isVisible())
+    image = bar.grab().toImage()
+    page = image.pixelColor(image.width() // 2, image.height() - 6).lightnessF()  # the groove, at the bottom
+    thumb = image.pixelColor(image.width() // 2, 30).lightnessF()  # the thumb, at the top
+    assert abs(thumb - page) > 0.3, (thumb, page)

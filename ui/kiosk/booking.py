@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.deadlines import format_date
 from ui.common.widgets import FormGrid, label, message_label, set_tone
+from ui.kiosk.screens import Screens, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -57,14 +57,17 @@ class BookingFlow(QWidget):
         self.ctx, self.actor = ctx, ctx.actor
         self.tasks = ctx.group(self)
         self.setObjectName("page")
-        self.setStyleSheet(_STYLE)
+        if not _in_kiosk(parent):
+            # on its own (tests, a window of its own); inside the kiosk its page's style rules, whose large
+            # text a style sheet of the flow's own would override
+            self.setStyleSheet(_STYLE)
         #: Tests hand in a simulated printer; otherwise the configured receipt printer.
         self.printer: Callable[[], Printer] | None = None
         self.days: list[ReceptionDay] = []
         self.day: ReceptionDay | None = None
         self.slot: int | None = None
         self.booking: Booking | None = None
-        self.pages = QStackedWidget(self)
+        self.pages = Screens(self)  # asks for no more height than it gets: each page's buttons stay in view
         self.day_page, self.day_buttons = self._choice_page("预约领导接访", "请选择接访日期")
         self.slot_page, self.slot_buttons = self._choice_page("选择接访时段", "")
         self.slot_hint = self.slot_page.findChildren(QLabel)[1]
@@ -102,6 +105,9 @@ class BookingFlow(QWidget):
         self.name.setPlaceholderText("与身份证一致")
         self.id_number = QLineEdit()
         self.id_number.setPlaceholderText("18位身份证号码")
+        # the keyboard's digits first, Latin letters (the final X) a tap away, no pinyin
+        self.id_number.setInputMethodHints(Qt.InputMethodHint.ImhPreferNumbers | Qt.InputMethodHint.ImhPreferUppercase
+                                           | Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhNoPredictiveText)
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("便于通知时段变化")
         self.persons = QSpinBox()
@@ -126,11 +132,17 @@ class BookingFlow(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(back)
         buttons.addWidget(self.confirm, 2)
+        fields = QWidget()
+        fields.setObjectName("page")
+        rows = QVBoxLayout(fields)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addLayout(form)
+        rows.addStretch(1)
         column = QVBoxLayout(self.who_page)
         column.addWidget(label("填写来访人信息", "title", centred=True))
         column.addWidget(self.chosen)
-        column.addLayout(form)
-        column.addStretch(1)
+        # the fields scroll by themselves: 确认预约 stays in view under them, the on-screen keyboard up too
+        column.addWidget(scrolling(fields), 1)
         column.addLayout(buttons)
 
     def _build_result(self) -> None:
@@ -264,6 +276,15 @@ class BookingFlow(QWidget):
 
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
+
+
+def _in_kiosk(widget: QWidget | None) -> bool:
+    """Whether ``widget`` lies in the kiosk's page (``QWidget#kiosk``, ``ui/kiosk/shell.py``)."""
+    while widget is not None:
+        if widget.objectName() == "kiosk":
+            return True
+        widget = widget.parentWidget()
+    return False
 
 
 def _clear(grid: QGridLayout) -> None:

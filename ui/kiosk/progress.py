@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -71,6 +72,9 @@ class ProgressFlow(QWidget):
         self.number.setMaxLength(FIELD_MAX)
         self.number.setPlaceholderText("例如 XF-20261124-K01-00012-7")
         self.number.setAccessibleName("案件编号")
+        # letters and digits: no pinyin (the keyboard would take X and F for a syllable)
+        self.number.setInputMethodHints(Qt.InputMethodHint.ImhPreferUppercase | Qt.InputMethodHint.ImhLatinOnly
+                                        | Qt.InputMethodHint.ImhNoPredictiveText)
         self.code = QLineEdit()
         self.code.setMaxLength(FIELD_MAX)
         self.code.setPlaceholderText("8位数字")
@@ -102,7 +106,7 @@ class ProgressFlow(QWidget):
 
         # -- screen 2: the progress
         self.heading = label("", "subtitle")
-        self.state = label("", "big")
+        self.state = bold_label("", "big")
         self.next_step = label("", "subtitle")
         self.due = label("", "subtitle")
         self.can_do = label("")

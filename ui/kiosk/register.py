@@ -32,6 +32,7 @@ from desktop.domain.classification import Channel
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
 from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.kiosk.bold import bold_label
 from ui.kiosk.guide import _numbered
 from ui.kiosk.screens import Screens, panel, scrolling
 from ui.shell.context import WorkContext
@@ -94,6 +95,7 @@ class RegistrationFlow(QWidget):
 
         self.step_title = label("", "title")
         self.step_count = label("", "hint")
+        self.step_count.setProperty("givesRoom", True)  # hidden with the title while the keyboard is up
         self.message = message_label()
         self.pages = Screens()
         self.back_button = secondary_button("上一步")
@@ -122,6 +124,9 @@ class RegistrationFlow(QWidget):
         self.id_number = QLineEdit()
         self.id_number.setMaxLength(40)
         self.id_number.setAccessibleName("身份证号码")
+        # the keyboard's digits first, Latin letters (the final X) a tap away, no pinyin
+        self.id_number.setInputMethodHints(Qt.InputMethodHint.ImhPreferNumbers | Qt.InputMethodHint.ImhPreferUppercase
+                                           | Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhNoPredictiveText)
         self.phone = QLineEdit()
         self.phone.setMaxLength(40)
         self.phone.setAccessibleName("手机号码")
@@ -190,8 +195,8 @@ class RegistrationFlow(QWidget):
 
         # 8 完成
         self.done_title = label("", "title", centred=True)
-        self.done_number = label("", "big", centred=True)
-        self.done_code = label("", "big", centred=True)
+        self.done_number = bold_label("", "big", centred=True)
+        self.done_code = bold_label("", "big", centred=True)
         self.done_text = label("", "subtitle", centred=True)
         self.done_button = QPushButton("完成，返回首页")
         done = self._page("")

@@ -29,8 +29,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QInputMethodEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -133,7 +142,7 @@ def _tile_button(tile: Tile) -> QPushButton:
     button.setObjectName("tile")
     button.setAccessibleName(tile.title)
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-    title = label(tile.title, "tileTitle", centred=True)
+    title = label(tile.title, "tileTitle", centred=True)  # kept bold after the first frame (_filter_application)
     hint = label(tile.hint, "tileHint", centred=True)
     inner = QVBoxLayout(button)
     inner.setContentsMargins(12, 8, 12, 8)
@@ -161,7 +170,9 @@ class CountdownOverlay(QWidget):
         self.card = QFrame(self)
         self.card.setObjectName("overlay")
         self.heading = label("您还在使用吗？", "title", centred=True)
-        self.seconds = label("", "countdown", centred=True)
+        from ui.kiosk.bold import bold_label
+
+        self.seconds = bold_label("", "countdown", centred=True)
         self.text = label("倒计时结束后，屏幕上的内容将全部清除，回到首页", "subtitle", centred=True)
         self.keep = QPushButton("继续使用")
         self.keep.setMinimumWidth(480)
@@ -327,6 +338,9 @@ class KioskShell(QWidget):
         self._overlay: CountdownOverlay | None = None
         self.keyboard_space = KeyboardSpace(layout, self)
         self._room_made: list[QWidget] = []  # what gave its room to the keyboard, shown again when it goes
+        self._flow_title = ""  # the bar's heading while a flow is open
+        self._flow_margins: QMargins | None = None  # the flow's own, while the keyboard has it narrower
+        self._held: list[tuple[QWidget, int, int]] = []  # areas holding room for a field (and it): least, most
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
 
         self.countdown_left = 0
@@ -403,6 +417,7 @@ class KioskShell(QWidget):
             self.say(prompt_for(key, screens.currentIndex() if isinstance(screens, QStackedWidget) else 0,
                                 id_reader=self.ctx.settings.id_reader != "none"))
         self.heading.setText(title)
+        self._flow_title = title
         self.home_button.show()
         self.pages.setCurrentWidget(self.flow_scroll)
         self.idle.start()
@@ -495,6 +510,7 @@ class KioskShell(QWidget):
 
     def _drop_flow(self) -> None:
         flow, self.flow, self.flow_key = self.flow, None, ""
+        self._flow_margins, self._held = None, []
         if flow is None:
             return
         for group in flow.findChildren(TaskGroup):
@@ -522,39 +538,126 @@ class KioskShell(QWidget):
                 inner = parent.widget()
                 if inner is not None and inner.isAncestorOf(new):
                     areas.append(parent)
-                    parent.ensureWidgetVisible(new, 40, 40)
             if parent is self.flow_scroll:
                 break
             parent = parent.parentWidget()
+        typing = bool(self._room_made) and isinstance(new, QLineEdit | QPlainTextEdit | QTextEdit)
+        caption = _caption(new) if typing else None
+        self._hold_room(areas[:-1] if typing else [], caption or new, new)
+        if typing and len(areas) > 1:
+            # the flow's buttons (下一步) under the screen's own area, which holds room for the field
+            bar = areas[-1].verticalScrollBar()
+            bar.setValue(bar.maximum())
+        for area in areas if not typing or len(areas) == 1 else areas[:-1]:
+            area.ensureWidgetVisible(new, 40, 40)
         # A screen's own scrolling area may be taller than the room the flow's leaves it (the keyboard
         # up): each inner area then scrolls on until the field is in the part that can be seen.
         for area in areas[:-1]:
             _reveal(area, new, 40)
+        if typing:
+            # the field's caption with it, then as much of what follows as keeps both in view
+            for area in areas if len(areas) == 1 else areas[:-1]:
+                _reveal_below(area, caption or new, new, 6)
+            if len(areas) > 1 and _reveal(areas[-1], new, 0):
+                # no room for the field beside the flow's buttons and message (a complaint shown): the field
+                for area in areas[:-1]:
+                    _reveal(area, new, 0)
+            # what the field asks for, on the bar if its caption had to give its room up (large text, the
+            # keyboard's row of pinyin candidates: a landscape screen has some 280 px left)
+            hidden = caption is not None and caption.visibleRegion().boundingRect().height() < caption.height()
+            words = caption.text() if isinstance(caption, QLabel) else ""
+            self.heading.setText(f"{self._flow_title}：{words}" if hidden and words else self._flow_title)
+
+    def _hold_room(self, areas: list[QScrollArea], top: QWidget, field: QWidget) -> None:
+        """While the keyboard is up, a screen's own scrolling area keeps room for the field typed in and its
+        caption (else it shrinks to a sliver beside the flow's buttons, and the flow's area scrolls instead);
+        a text box gives up what its screen then lacks, down to two lines (one, if the flow lacks more)."""
+        self._let_go()
+        if not areas:
+            return
+        if isinstance(field, QLineEdit):
+            self._hold(areas, top, field, field.sizeHint().height())
+            return
+        line = field.fontMetrics().lineSpacing()
+        self._hold(areas, top, field, line * 2 + 24)
+        lacking = self.flow_scroll.verticalScrollBar().maximum()  # what the flow's area must scroll to show all
+        if lacking > 0:
+            self._let_go()
+            self._hold(areas, top, field, max(line + 24, line * 2 + 24 - lacking), squeeze=True)
+
+    def _hold(self, areas: list[QScrollArea], top: QWidget, field: QWidget, high: int, squeeze: bool = False) -> None:
+        if squeeze:  # the text box no taller than ``high``
+            self._held.append((field, field.minimumHeight(), field.maximumHeight()))
+            field.setMinimumHeight(high)
+            field.setMaximumHeight(high)
+        for area in areas:
+            inner = area.widget()
+            assert inner is not None
+            above = field.mapTo(inner, QPoint(0, 0)).y() - top.mapTo(inner, QPoint(0, 0)).y()
+            room = min(max(above, 0) + high + 2 * 6, inner.sizeHint().height())
+            if room > area.minimumHeight():
+                self._held.append((area, area.minimumHeight(), area.maximumHeight()))
+                area.setMinimumHeight(room)
+        _lay_out([*areas, self.flow_scroll])
+        if isinstance(field, QLineEdit) or squeeze:
+            return
+        # what the screen's area shows of its page beside the field's caption, the page's margins and the
+        # rest of the screen (an area lays out its page at no less than the page's preferred height)
+        inner = areas[0].widget()
+        assert inner is not None
+        free = max(high, areas[0].viewport().height() - (inner.height() - field.height()))
+        if free < field.height():
+            self._held.append((field, field.minimumHeight(), field.maximumHeight()))
+            field.setMinimumHeight(high)
+            field.setMaximumHeight(free)
+            _lay_out([*areas, self.flow_scroll])
+
+    def _let_go(self) -> None:
+        """The room held for a field goes back to the screen (the keyboard went, or another field has it)."""
+        for widget, least, most in reversed(self._held):
+            if shiboken6.isValid(widget):
+                widget.setMinimumHeight(least)
+                widget.setMaximumHeight(most)
+        self._held = []
 
     def keep_focus_in_view(self) -> None:
         """The keyboard came up or went: lay the page out in the room left now, then scroll to the field."""
         self._make_room(self.keyboard_space.raised and self.flow is not None)
         self.keyboard_space.layout.activate()
         self._focus_moved(None, QApplication.focusWidget())
+        if not self._room_made:
+            self._hold_room([], self, self)
 
     def _make_room(self, typing: bool) -> None:
-        """While the keyboard is up, the window's title strip (hall name, clock) and the screen's title give
-        the field their room (in landscape the keyboard takes more than half the screen); they come back
-        with the page when it goes. 返回首页, 大字 and 高对比 stay."""
+        """While the keyboard is up, the window's title strip (hall name, clock) and the screen's title (and
+        its step count) give the field their room (in landscape the keyboard takes more than half the
+        screen); they come back with the page when it goes. 返回首页, 大字 and 高对比 stay."""
         if typing and not self._room_made:
             window = self.window()
             made: list[QWidget] = [h for h in window.findChildren(Header) if not h.isHidden()] \
                 if window is not self else []
             if self.flow is not None:
-                made += [t for t in self.flow.findChildren(QLabel, "title") if not t.isHidden()]
+                made += [t for t in self.flow.findChildren(QLabel) if not t.isHidden()
+                         and (t.objectName() == "title" or t.property("givesRoom"))]
             for widget in made:
                 widget.hide()
             self._room_made = made
+            layout = self.flow.layout() if self.flow is not None else None
+            if layout is not None:  # the flow's margins above and below, too
+                self._flow_margins = layout.contentsMargins()
+                m = self._flow_margins
+                layout.setContentsMargins(m.left(), 0, m.right(), 0)
         elif not typing and self._room_made:
+            if self.flow is not None:
+                self.heading.setText(self._flow_title)
             for widget in self._room_made:
                 if shiboken6.isValid(widget):
                     widget.show()
             self._room_made = []
+            layout = self.flow.layout() if self.flow is not None else None
+            if layout is not None and self._flow_margins is not None:
+                layout.setContentsMargins(self._flow_margins)
+            self._flow_margins = None
 
     # -- privacy after a sync ---------------------------------------------------------------------
 
@@ -716,6 +819,13 @@ class KioskShell(QWidget):
         if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
             self._tapped(watched)
             return False
+        if kind == QEvent.Type.InputMethod and isinstance(watched, QLineEdit) and isinstance(event, QInputMethodEvent) \
+                and watched.inputMethodHints() & Qt.InputMethodHint.ImhLatinOnly and event.preeditString():
+            # The pinyin keyboard takes a letter as the start of a syllable (and offers 下, 想, 小 … for X)
+            # even in a field of Latin letters and digits: the letter goes in as it is, at once.
+            letters, field = event.preeditString(), watched
+            QTimer.singleShot(0, watched, lambda: _take_letters(field, letters))
+            return True
         if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent):
             if not self._mine(watched) or not self._first_receiver(watched):
                 return False
@@ -749,6 +859,11 @@ class KioskShell(QWidget):
         if app is not None and not self.filtering:
             app.installEventFilter(self)
             self.filtering = True
+            from ui.kiosk.bold import embolden
+
+            for button in self.tile_buttons.values():
+                for title in button.findChildren(QLabel, "tileTitle"):
+                    embolden(title)  # bold with large text too
 
     def _key_target(self) -> QWidget:
         """Where a key typed now goes first: the kiosk window's focused widget, else the window itself."""
@@ -819,6 +934,14 @@ class KioskShell(QWidget):
         return widget_texts(self.window())
 
 
+def _take_letters(field: QLineEdit, letters: str) -> None:
+    """Type ``letters`` into ``field`` as they are, the input method's syllable being written dropped."""
+    method = QGuiApplication.inputMethod()
+    if method is not None:
+        method.reset()
+    field.insert(letters)
+
+
 def _settle(message: QLabel) -> None:
     """Take an error off the flow's message line (a notice or a confirmation stays)."""
     if message.property("tone") == "error":
@@ -831,19 +954,75 @@ def _not_learned(field: QWidget) -> None:
     field.setInputMethodHints(field.inputMethodHints() | Qt.InputMethodHint.ImhSensitiveData)
 
 
-def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> None:
-    """Scroll ``area`` so that ``widget`` lies in the part of its viewport not cut off by the areas around it."""
+def _seen(view: QWidget) -> QRect:
+    """The part of ``view`` its ancestors do not cut off (the scrolling areas around it), in its coordinates."""
+    seen = view.rect()
+    parent = view.parentWidget()
+    while parent is not None:
+        seen = seen.intersected(QRect(view.mapFrom(parent, QPoint(0, 0)), parent.size()))
+        parent = parent.parentWidget()
+    return seen
+
+
+def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> bool:
+    """Scroll ``area`` so that ``widget`` lies in the part of its viewport not cut off by the areas around it;
+    whether it had to scroll."""
     view = area.viewport()
-    seen = view.visibleRegion().boundingRect()
+    seen = _seen(view)
     if seen.isEmpty():
-        return
+        return False
+    before = area.verticalScrollBar().value()
     top = widget.mapTo(view, QPoint(0, 0)).y()
     bar = area.verticalScrollBar()
-    if top + widget.height() + margin > seen.bottom():
-        bar.setValue(bar.value() + top + widget.height() + margin - seen.bottom())
+    end = seen.y() + seen.height()
+    if top + widget.height() + margin > end:
+        bar.setValue(bar.value() + top + widget.height() + margin - end)
         top = widget.mapTo(view, QPoint(0, 0)).y()
     if top - margin < seen.top():
         bar.setValue(bar.value() - (seen.top() - top + margin))
+    return bar.value() != before
+
+
+def _lay_out(areas: list[QScrollArea]) -> None:
+    """Lay out now what changed its size, so that the areas scroll over the room they will have (an area
+    fits its page to the page's new height when asked to lay out again)."""
+    for area in areas:  # from the innermost out: each layout laid out asks its parent's again
+        for _level in range(4):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QApplication.sendEvent(area, QEvent(QEvent.Type.LayoutRequest))
+
+
+def _caption(field: QWidget) -> QWidget | None:
+    """The label right before ``field`` in its layout (what the field asks for), if there is one."""
+    parent = field.parentWidget()
+    layout = parent.layout() if parent is not None else None
+    index = layout.indexOf(field) if layout is not None else -1
+    while layout is not None and index > 0:
+        index -= 1
+        item = layout.itemAt(index)
+        before = item.widget() if item is not None else None
+        if before is not None and not before.isHidden():
+            return before if isinstance(before, QLabel) else None
+    return None
+
+
+def _reveal_below(area: QScrollArea, top: QWidget, bottom: QWidget, margin: int) -> None:
+    """Scroll ``area`` down as far as keeps ``top`` to ``bottom`` in the part of its viewport that can be seen."""
+    view = area.viewport()
+    seen = _seen(view)
+    if seen.isEmpty():
+        return
+    first = top.mapTo(view, QPoint(0, 0)).y()
+    last = bottom.mapTo(view, QPoint(0, bottom.height())).y()
+    bar = area.verticalScrollBar()
+    if last - first + margin > seen.height():
+        return  # a tall text box: the part being written is kept in view (see _reveal)
+    if first - margin < seen.top():
+        bar.setValue(bar.value() - (seen.top() - first + margin))
+    elif last > seen.bottom():
+        bar.setValue(bar.value() + last - seen.bottom())
+    first = top.mapTo(view, QPoint(0, 0)).y()
+    bar.setValue(bar.value() + max(0, min(first - margin - seen.top(), bar.maximum() - bar.value())))
 
 
 def widget_texts(root: QWidget) -> list[str]:

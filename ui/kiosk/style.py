@@ -13,6 +13,8 @@ from typing import Final
 LARGE_FACTOR: Final = 1.5
 #: The smallest touch target, in pixels (15 mm at a 24" 1080p screen is ≈ 54 px; we keep far above).
 TOUCH_MIN: Final = 96
+#: What nothing that is touched may be narrower than: 15 mm (a scroll bar, whose arrows are tapped).
+TOUCH_FLOOR: Final = 56
 BASE_TEXT: Final = 26
 #: A home tile's least height, the same in every mode: the tiles share the screen's height, and six
 #: with large text must fit one above the other on a portrait screen.
@@ -92,11 +94,21 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f" min-height: {TOUCH_MIN - 20}px; background: {c['field']}; color: {c['fg']};"
         f" border: {thick} solid {c['field_border']}; border-radius: 8px; }}",
         f"{k} QLineEdit:focus, {k} QPlainTextEdit:focus {{ border: 4px solid {c['accent']}; }}",
+        # its two arrows one above the other: each at least 15 mm high and a touch target wide
+        f"{k} QSpinBox {{ font-size: {px(32)}; min-height: {2 * TOUCH_FLOOR}px; background: {c['field']};"
+        f" color: {c['fg']}; border: {thick} solid {c['field_border']}; border-radius: 8px; padding: 0 14px; }}",
+        f"{k} QSpinBox::up-button, {k} QSpinBox::down-button {{ width: {TOUCH_MIN}px; }}",
         f"{k} QFrame#panel {{ background: {c['tile']}; border: {border} solid {c['tile_border']};"
         f" border-radius: 16px; }}",
         f"{k} QFrame#overlay {{ background: {c['bg']}; border: 6px solid {c['accent']}; border-radius: 24px; }}",
         f"{k} QWidget#veil {{ background: rgba(0, 0, 0, 150); }}",
-        f"{k} QScrollBar:vertical {{ width: {px(40)}; }}",
+        # a wide thumb a finger drags, plain to see in both looks (the arrows were a few pixels, dark on black)
+        f"{k} QScrollBar:vertical {{ width: {px(TOUCH_FLOOR)}; margin: 0; background: {c['bg']};"
+        f" border: {border} solid {c['tile_border']}; border-radius: 10px; }}",
+        f"{k} QScrollBar::handle:vertical {{ background: {c['accent'] if contrast else c['field_border']};"
+        f" min-height: {TOUCH_FLOOR}px; border-radius: 8px; margin: 4px; }}",
+        f"{k} QScrollBar::add-line:vertical, {k} QScrollBar::sub-line:vertical {{ height: 0; border: none; }}",
+        f"{k} QScrollBar::add-page:vertical, {k} QScrollBar::sub-page:vertical {{ background: none; }}",
     ]
     for tone in ("error", "ok", "notice"):
         rules.append(f"{k} QLabel[tone=\"{tone}\"] {{ color: {c[tone + '_fg']}; background: {c[tone + '_bg']};"

@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
-from ui.kiosk.screens import panel
+from ui.kiosk.bold import bold_label
+from ui.kiosk.screens import Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -47,7 +47,7 @@ class SuggestionFlow(QWidget):
 
         self.title = label("人民建议", "title")
         self.message = message_label()
-        self.pages = QStackedWidget()
+        self.pages = Screens()  # each screen scrolls by itself: its buttons stay with it, the keyboard up too
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(16)
@@ -103,7 +103,7 @@ class SuggestionFlow(QWidget):
         who.addLayout(row)
 
         # 4 done
-        self.done_number = label("", "big", centred=True)
+        self.done_number = bold_label("", "big", centred=True)
         self.done_text = label("", "subtitle", centred=True)
         self.done_button = QPushButton("完成，返回首页")
         done = self._panel("")
@@ -126,7 +126,7 @@ class SuggestionFlow(QWidget):
 
     def _panel(self, lead: str) -> QVBoxLayout:
         page, layout = panel(lead)
-        self.pages.addWidget(page)
+        self.pages.addWidget(scrolling(page))
         return layout
 
     def _nav(self, forward: QPushButton) -> QHBoxLayout:

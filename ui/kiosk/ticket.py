@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QStackedWid
 
 from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
 from ui.common.widgets import label, message_label, set_tone
+from ui.kiosk.bold import bold_label
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -79,7 +80,7 @@ class TicketFlow(QWidget):
         column.addWidget(self.message)
         column.addStretch(1)  # the buttons right under the question, whatever the screen's height
 
-        self.number = label("", "countdown", centred=True)
+        self.number = bold_label("", "countdown", centred=True)
         self.business = label("", "title", centred=True)
         self.ahead = label("", "subtitle", centred=True)
         self.printing = label("", "subtitle", centred=True)
