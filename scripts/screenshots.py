@@ -756,13 +756,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     window.resize(1366, 768)
     window.show()
     settle(200)
-    window.sign_in_page.login.setText("ducha1")
-    window.sign_in_page.password.setText(accounts.DEMO_PASSWORD)
-    window.sign_in_page.submit()
-    for _ in range(100):
-        if window.work is not None:
-            break
-        settle(100)
+    signed_in(window, "ducha1")
     work = window.work
     assert isinstance(work, CounterWork) and isinstance(work.desk, WorkTabs)
     work.setCurrentWidget(work.desk)
@@ -843,13 +837,7 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
         window.resize(1366, 768)
         window.show()
         settle(200)
-        window.sign_in_page.login.setText("guanli1")
-        window.sign_in_page.password.setText(accounts.DEMO_PASSWORD)
-        window.sign_in_page.submit()
-        for _ in range(100):
-            if window.work is not None:
-                break
-            settle(100)
+        signed_in(window, "guanli1")
         tabs = window.work
         assert isinstance(tabs, AdminTabs) and tabs.devices is not None and tabs.kiosk_pin is not None
         tabs.show_tab(tabs.devices)
