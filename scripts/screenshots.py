@@ -510,6 +510,28 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     hall.engine.dispose()
 
 
+def _open_display(hall: Any, settings: Any, size: tuple[int, int], *, offline: bool = False) -> tuple[Any, Any, Any]:
+    """The call display's window on ``hall`` at ``size``, shown and its board read (``offline``: as it looks
+    cut off from the hall server); returns its hall source, window and board."""
+    from dataclasses import replace
+
+    from desktop.app import build_window
+    from desktop.services import queue
+    from ui.display.board import HallBoard
+    from ui.shell.startup import HallSource
+
+    source = HallSource(settings, lambda: hall, start=False)
+    device = build_window(source, "display")
+    board = device.body
+    assert isinstance(board, HallBoard)
+    if offline:
+        board.read_board = lambda h: replace(queue.board(h), connected=False)
+    device.resize(*size)
+    device.show()
+    after(board.tasks.settled, source.start)  # the board as the display opens
+    return source, device, board
+
+
 def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None],
                   after: Callable[..., None]) -> None:
     """The call display at both sizes on the hall's queue, a new call flashing; and, as it looks cut off
@@ -519,10 +541,7 @@ def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None]
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import apply_role_theme as apply_theme
-    from desktop.app import build_window
     from desktop.services import queue
-    from ui.display.board import HallBoard
-    from ui.shell.startup import HallSource
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -532,15 +551,7 @@ def _call_display(hall: Any, settings: Any, out: Path, save: Callable[..., None]
         for state in ("", "-offline"):
             # offline: also a PC whose engine has no Chinese voice (Qt's test engine asked for Mandarin)
             shown = replace(settings, voice_locale="zh_CN") if state else settings
-            source = HallSource(shown, lambda: hall, start=False)
-            device = build_window(source, "display")
-            board = device.body
-            assert isinstance(board, HallBoard)
-            if state:
-                board.read_board = lambda h: replace(queue.board(h), connected=False)
-            device.resize(width, height)
-            device.show()
-            after(board.tasks.settled, source.start)  # the board as the display opens
+            source, device, board = _open_display(hall, shown, (width, height), offline=bool(state))
             # a window calls the next number: the display hears of it from the hall's change feed
             after(board.tasks.settled, lambda: queue.call_next(hall, window=next(windows)))
             save(device, f"15-display-{name}{state}")
@@ -828,8 +839,6 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
     assert isinstance(app, QApplication)
     apply_theme(app, "admin")
 
-
-
     with serving(create_app(hall)) as url:
         hall.settings = replace(hall.settings, server_url=url)
         window = build_window(hall, "admin")
@@ -902,18 +911,14 @@ def _busy_hall(hall: Any) -> None:
 def display_screenshots(db: Path, out: Path) -> None:
     """The call display on a busy morning, landscape and portrait, with the hall server reachable and not;
     a recall made while it is on screen flashes."""
-    from dataclasses import replace
 
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import apply_role_theme as apply_theme
-    from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.domain.queue import QueueAction
     from desktop.installation import open_hall
     from desktop.services import queue
-    from ui.display.board import HallBoard
-    from ui.shell.startup import HallSource
 
     settings = load_settings()
     hall = open_hall(settings, db)
@@ -924,16 +929,8 @@ def display_screenshots(db: Path, out: Path) -> None:
 
     collector = GuiThreadCollector(app)  # as the program does: cycles holding Qt objects freed on this thread
 
-
-
     for name, (width, height) in SIZES.items():  # the morning's first minutes: nobody called yet
-        source = HallSource(settings, lambda: hall, start=False)
-        device = build_window(source, "display")
-        board = device.body
-        assert isinstance(board, HallBoard)
-        device.resize(width, height)
-        device.show()
-        after(board.tasks.settled, source.start)
+        source, device, board = _open_display(hall, settings, (width, height))
         settle(400)
         device.grab().save(str(out / f"16-display-empty-{name}.png"))
         print(f"  16-display-empty-{name}.png")
@@ -942,15 +939,7 @@ def display_screenshots(db: Path, out: Path) -> None:
     _busy_hall(hall)
     for name, (width, height) in SIZES.items():
         for state in ("", "-offline"):
-            source = HallSource(settings, lambda: hall, start=False)
-            device = build_window(source, "display")
-            board = device.body
-            assert isinstance(board, HallBoard)
-            if state:
-                board.read_board = lambda h: replace(queue.board(h), connected=False)
-            device.resize(width, height)
-            device.show()
-            after(board.tasks.settled, source.start)
+            source, device, board = _open_display(hall, settings, (width, height), offline=bool(state))
             current = queue.window_view(hall, window=2).current
             assert current is not None
             recalled = current.ticket_id
