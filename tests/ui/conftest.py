@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -91,18 +91,17 @@ def counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Callable[..., WorkCon
     return work
 
 
-@pytest.fixture
-def window_counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Callable[..., WorkContext], clerk: Actor,
-                   tmp_path: Path) -> CounterWork:
-    """A counter with window 3 in the hall queue, its strip read, at 1366×768 under the window's header."""
+def open_window_counter(qtbot: QtBot, hall: Hall, ctx: WorkContext, tmp_path: Path, *, height: int = 768 - 45,
+                        **settings: Any) -> CounterWork:
+    """A counter with window 3 in the hall queue (printing to PDF files), 1366 wide, its strip read."""
     from tests.conftest import make_settings
     from ui.counter.work import CounterWork
 
-    sqlite_hall.settings = make_settings(queue_window=3, printer_receipts=f"pdf:{tmp_path / 'receipts'}",
-                                         printer_notices=f"pdf:{tmp_path / 'notices'}")
-    work = CounterWork(work_context(clerk))
+    hall.settings = make_settings(queue_window=3, printer_receipts=f"pdf:{tmp_path / 'receipts'}",
+                                  printer_notices=f"pdf:{tmp_path / 'notices'}", **settings)
+    work = CounterWork(ctx)
     qtbot.addWidget(work)
-    work.resize(1366, 768 - 45)  # the work area under the window's header
+    work.resize(1366, height)
     bar = work.queue
     assert bar is not None
     with qtbot.waitActive(work):
@@ -110,6 +109,13 @@ def window_counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Callable[..., 
         work.activateWindow()
     qtbot.waitUntil(lambda: bar.view is not None, timeout=10_000)
     return work
+
+
+@pytest.fixture
+def window_counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Callable[..., WorkContext], clerk: Actor,
+                   tmp_path: Path) -> CounterWork:
+    """A counter with window 3 in the hall queue, its strip read, at 1366×768 under the window's header."""
+    return open_window_counter(qtbot, sqlite_hall, work_context(clerk), tmp_path)
 
 
 def case_count(hall: Hall) -> int:

@@ -15,8 +15,9 @@ from desktop.domain.queue import QueueAction, TicketSource
 from desktop.services import queue, reception
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
-from tests.conftest import FakeClock, make_settings
+from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
+from tests.ui.conftest import open_window_counter
 from ui.counter.work import CounterWork
 from ui.queue.bar import QueueBar
 from ui.queue.statistics import QueueStatisticsPanel
@@ -28,18 +29,7 @@ Context = Callable[..., WorkContext]
 
 @pytest.fixture
 def counter(qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor, tmp_path: Path) -> CounterWork:
-    sqlite_hall.settings = make_settings(queue_window=3, printer_receipts=f"pdf:{tmp_path / 'receipts'}",
-                                         printer_notices=f"pdf:{tmp_path / 'notices'}", id_reader="sim:seed=3")
-    work = CounterWork(work_context(clerk))
-    qtbot.addWidget(work)
-    work.resize(1366, 768)
-    bar = work.queue
-    assert bar is not None
-    with qtbot.waitActive(work):
-        work.show()
-        work.activateWindow()
-    qtbot.waitUntil(lambda: bar.view is not None, timeout=10_000)
-    return work
+    return open_window_counter(qtbot, sqlite_hall, work_context(clerk), tmp_path, height=768, id_reader="sim:seed=3")
 
 
 def press(qtbot: QtBot, bar: QueueBar, key: Qt.Key) -> None:
