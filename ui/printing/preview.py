@@ -308,8 +308,7 @@ class CasePrintButton(QPushButton):
     outcome beside the button, ``notify("", "")`` takes it away: a refusal goes when the clerk opens
     打印… again, and one that comes back after the clerk moved to another case is not shown on it.
     Notices come from ``desktop.services.documents.notice``, issued off the GUI thread; a notice names the
-    petitioner in full exactly when the
-    clerk may see it (the service decides, and audits it).
+    petitioner in full exactly when the clerk may see it (the service decides, and audits it).
     """
 
     opened = Signal(object)  # the PrintPreviewDialog

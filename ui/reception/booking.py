@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.deadlines import format_date
-from ui.common.widgets import FormGrid, label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import EnterMovesOn, FormGrid, label, message_label, read_only_table, secondary_button, set_tone
 from ui.reception.after import fill_table
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -110,6 +110,15 @@ class CounterBookingPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.import_button.clicked.connect(self._ask_import)
         self.note_button.clicked.connect(self.annotate_selected)
+        # By keyboard: Tab goes down the form to 预约, then the day's list, its note and buttons; Enter moves on
+        # field by field and books from the last (反映问题); Enter in the note adds it to the selected visitor.
+        self.keys = EnterMovesOn(self, [self.day_box, self.slot_box, self.name, self.id_number, self.phone,
+                                        self.persons, self.summary], self.submit)
+        for before, after in ((self.summary, self.book_button), (self.book_button, self.import_button),
+                              (self.import_button, self.table), (self.table, self.note),
+                              (self.note, self.note_button), (self.note_button, self.cancel_button)):
+            QWidget.setTabOrder(before, after)
+        self.note.returnPressed.connect(self.annotate_selected)
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
