@@ -87,3 +87,76 @@ def test_the_leaders_tabs_come_forward_by_their_keys_with_the_keys_on_their_firs
     assert work.currentWidget() is board and inner.currentIndex() == 1
     _key(qtbot, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert work.currentWidget() is work.schedule
+
+
+def _leader_work(qtbot: QtBot, work_context: Callable[..., WorkContext]) -> LeaderWork:
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.resize(1366, 768 - 45)
+    with qtbot.waitActive(work):
+        work.show()
+        work.activateWindow()
+    return work
+
+
+def test_the_schedule_by_keyboard_enter_walks_to_the_button_and_generates(
+        qtbot: QtBot, work_context: Callable[..., WorkContext], sqlite_hall: Hall) -> None:
+    work = _leader_work(qtbot, work_context)
+    schedule = work.schedule
+    assert _key(qtbot, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier) is schedule.leaders
+    schedule.leaders.setText("县长 周建华")
+    assert _key(qtbot, Qt.Key.Key_Return) is schedule.topics
+    assert _key(qtbot, Qt.Key.Key_Return) is schedule.months
+    schedule.months.setValue(3)
+    assert _key(qtbot, Qt.Key.Key_Return) is schedule.generate_button  # the keys rest on it: nothing made yet
+    assert reception.list_days(sqlite_hall, LEADER) == []
+    _key(qtbot, Qt.Key.Key_Return)  # Enter on the framed button presses it
+    qtbot.waitUntil(lambda: schedule.table.rowCount() == 2, timeout=10_000)  # 10-15 and 11-16 (11-15 a Sunday)
+
+
+def test_a_case_on_the_board_opens_with_enter(qtbot: QtBot, work_context: Callable[..., WorkContext],
+                                              sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services import leaderday
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=41)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=41)))
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 9, 30))
+    work = _leader_work(qtbot, work_context)
+    board = work.board
+    _key(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1, timeout=10_000)
+    board.board.setFocus(Qt.FocusReason.TabFocusReason)
+    board.board.setCurrentCell(0, 0)
+    with qtbot.waitSignal(board.case_chosen, timeout=2_000) as chosen:
+        _key(qtbot, Qt.Key.Key_Return)
+    assert chosen.args == [case.case_number] and work.currentWidget() is work.desk
+
+
+def test_on_the_day_enter_adds_the_note_and_presses_the_framed_button(
+        qtbot: QtBot, work_context: Callable[..., WorkContext], sqlite_hall: Hall, clerk: Actor) -> None:
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=42)))
+    work = _leader_work(qtbot, work_context)
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.note.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.note)
+    screen.note.setText("来电称已向镇里反映过两次")
+    with qtbot.waitSignal(screen.opened, timeout=10_000):  # Enter in the note adds it; the dossier is read again
+        _key(qtbot, Qt.Key.Key_Return)
+    assert "来电称已向镇里反映过两次" in screen.view.toPlainText() and screen.note.text() == ""
+    screen.decision.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.decision)
+    assert _key(qtbot, Qt.Key.Key_Return) is screen.take_on  # 决定 → 包案
+    screen.brief_button.setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(screen.document_ready, timeout=10_000):  # Enter on 打印简报 prints the brief
+        _key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: work.preview is not None and work.preview.isVisible(), timeout=10_000)
+    assert work.preview is not None
+    work.preview.reject()

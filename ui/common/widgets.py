@@ -123,6 +123,13 @@ def role_name(actor: Actor) -> str:
         return actor.role
 
 
+def enter_presses(*buttons: QPushButton) -> None:
+    """Enter on these buttons presses them, as Space does (outside a dialog a button ignored Enter: the framed
+    button the keyboard user was on did nothing)."""
+    for button in buttons:
+        button.setAutoDefault(True)
+
+
 def focus_first(page: QWidget) -> None:
     """The keys to ``page``'s first field or button that Tab would reach (a tab just brought forward by its key)."""
     widget = page.nextInFocusChain()

@@ -24,7 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.deadlines import format_date
-from ui.common.widgets import EnterMovesOn, FormGrid, label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import (
+    EnterMovesOn,
+    FormGrid,
+    enter_presses,
+    label,
+    message_label,
+    read_only_table,
+    secondary_button,
+    set_tone,
+)
 from ui.reception.after import fill_table
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -119,6 +128,7 @@ class CounterBookingPanel(QWidget):
                               (self.note, self.note_button), (self.note_button, self.cancel_button)):
             QWidget.setTabOrder(before, after)
         self.note.returnPressed.connect(self.annotate_selected)
+        enter_presses(self.book_button, self.import_button, self.note_button, self.cancel_button)
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
