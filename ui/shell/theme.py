@@ -61,7 +61,7 @@ QLabel[tone="notice"] { color: #7a4b00; background: #fff4d6; border: 1px solid #
 # place, so it keeps its size), lists, drop-downs and text boxes blue, as one-line fields are. The kiosk and
 # the display have looks of their own (ui/kiosk/style.py) and do not get these rules.
 FOCUS_STYLE = """
-QPushButton:focus { border: 2px solid #e39b00; padding: 6px 16px; }
+QPushButton:focus { border: 2px solid #e39b00; padding: 6px 16px; outline: none; }
 QPushButton#secondary:focus { border: 2px solid #e39b00; padding: 7px 17px; }
 QFrame#header QPushButton:focus { border: 2px solid #e39b00; padding: 4px 13px; }
 QComboBox:focus, QSpinBox:focus, QAbstractItemView:focus, QPlainTextEdit:focus { border: 2px solid #1f5fa8; }
