@@ -53,6 +53,7 @@ def test_a_booking_from_the_keyboard_enter_moves_on_and_books_from_the_last_fiel
     _key(qtbot, Qt.Key.Key_Return)  # … Enter in the last field books
     qtbot.waitUntil(lambda: panel.table.rowCount() == 1 and not panel.printing.busy, timeout=10_000)
     assert "已预约" in panel.message.text() and panel.name.text() == ""
+    assert QApplication.focusWidget() is panel.name  # the next visitor's name, the day kept
 
     # Then the day's list, its note and the buttons under it, in the order they stand.
     panel.table.setFocus(Qt.FocusReason.TabFocusReason)

@@ -217,8 +217,11 @@ class CounterBookingPanel(QWidget):
                           lambda e: set_tone(self.message, "error", user_message(e, "预约领导接访")))
 
     def _booked(self, booking: Booking) -> None:
+        typing_here = any(w.hasFocus() for w in [*self.keys.order, self.book_button])
         for field in (self.name, self.id_number, self.phone, self.summary):
             field.clear()
+        if typing_here:  # booked from the keyboard: the keys go to 姓名 for the next visitor (the day stays)
+            self.name.setFocus(Qt.FocusReason.OtherFocusReason)
         self.persons.setValue(1)
         set_tone(self.message, "ok", booking.message + "。正在打印预约回执……")
         self._print(booking.appointment.appointment_id)
