@@ -161,3 +161,13 @@ def test_on_the_day_enter_adds_the_note_and_presses_the_framed_button(
     qtbot.waitUntil(lambda: work.preview is not None and work.preview.isVisible(), timeout=10_000)
     assert work.preview is not None
     work.preview.reject()
+
+
+def test_import_without_a_reception_day_says_why_instead_of_asking_for_a_file(
+        qtbot: QtBot, window_counter: CounterWork) -> None:
+    panel = window_counter.booking
+    qtbot.waitUntil(lambda: "尚未排定" in panel.message.text(), timeout=10_000)
+    panel.import_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.import_button)
+    _key(qtbot, Qt.Key.Key_Return)  # Enter on 从表格导入…: no file dialog opens (it would wait here)
+    assert "不能导入" in panel.message.text() and panel.message.isVisibleTo(panel)

@@ -281,6 +281,9 @@ class CounterBookingPanel(QWidget):
         self.printing.run(write, done, lambda e: set_tone(self.message, "error", user_message(e, "添加批注")))
 
     def _ask_import(self) -> None:
+        if self._chosen_day() is None:  # the file was asked for, then nothing happened
+            set_tone(self.message, "error", "尚无领导接访日，不能导入名单：请办公室在“接访安排”中生成后再导入")
+            return
         path, _filter = QFileDialog.getOpenFileName(self, "导入领导接访预约名单", "", "表格 (*.csv *.xlsx)")
         if path:
             self.import_file(Path(path))
