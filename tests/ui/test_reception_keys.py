@@ -144,8 +144,11 @@ def test_on_the_day_enter_adds_the_note_and_presses_the_framed_button(
     work = _leader_work(qtbot, work_context)
     screen = work.day
     qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
-    with qtbot.waitSignal(screen.opened, timeout=10_000):
-        screen.table.selectRow(0)
+    screen.day_box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.day_box)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):  # Tab into the list: the one visitor's dossier opens
+        assert _key(qtbot, Qt.Key.Key_Tab) is screen.table
+    assert screen.current is not None and screen.current.name.startswith("张")
     screen.note.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.note)
     screen.note.setText("来电称已向镇里反映过两次")
