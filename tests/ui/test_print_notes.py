@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.documents.model import DocumentKind
@@ -65,3 +67,18 @@ def test_a_refusal_that_comes_back_after_the_clerk_moved_on_is_not_said_of_the_n
         search.table.setCurrentCell(1, 0)  # … while the clerk goes on to the next case
     assert search.current is not None and search.current.case_id == search.results[1].case_id
     assert not search.reveal_note.isVisibleTo(desk) and not desk.print_button.said
+
+
+def test_tab_leaves_a_notices_multi_line_field(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall) -> None:
+    desk = _desk_on_two_cases(qtbot, counter, sqlite_hall)
+    desk.print_button.choose(DocumentKind.NON_ACCEPTANCE_NOTICE)  # asks for the reason first
+    form = desk.print_button.form
+    assert form is not None
+    qtbot.waitUntil(form.isVisible)
+    reason = form.inputs["reason"]
+    form.activateWindow()
+    reason.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is reason)
+    qtbot.keyClick(reason, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not reason and reason.toPlainText() == ""  # on, no tab typed
+    form.reject()

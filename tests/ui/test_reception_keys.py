@@ -155,8 +155,10 @@ def test_on_the_day_enter_adds_the_note_and_presses_the_framed_button(
     with qtbot.waitSignal(screen.opened, timeout=10_000):  # Enter in the note adds it; the dossier is read again
         _key(qtbot, Qt.Key.Key_Return)
     assert "来电称已向镇里反映过两次" in screen.view.toPlainText() and screen.note.text() == ""
-    screen.decision.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.decision)
+    screen.instruction.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.instruction)
+    assert _key(qtbot, Qt.Key.Key_Tab) is screen.decision  # 批示 → 决定: Tab typed no tab into the 批示
+    assert screen.instruction.toPlainText() == ""
     assert _key(qtbot, Qt.Key.Key_Return) is screen.take_on  # 决定 → 包案
     screen.brief_button.setFocus(Qt.FocusReason.TabFocusReason)
     with qtbot.waitSignal(screen.document_ready, timeout=10_000):  # Enter on 打印简报 prints the brief

@@ -280,6 +280,7 @@ class NoticeFieldsDialog(QDialog):
             edit: QLineEdit | QPlainTextEdit = QLineEdit() if name in short else QPlainTextEdit()
             if isinstance(edit, QPlainTextEdit):
                 edit.setFixedHeight(96)
+                edit.setTabChangesFocus(True)  # Tab goes on to the next field (it typed a tab: no way out by keys)
             elif name == "organisation_code":  # the service takes the unit the case went to (it was asked again)
                 edit.setPlaceholderText("不填即为事项已转送、交办的单位；可输入单位名称或简称")
             self.inputs[name] = edit

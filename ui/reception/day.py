@@ -146,6 +146,7 @@ class LeaderDayScreen(QWidget):
         self.note_button = secondary_button("添加批注")
         # the decision
         self.instruction = QPlainTextEdit()
+        self.instruction.setTabChangesFocus(True)  # Tab goes on to 决定 (it typed a tab: the keyboard was stuck)
         self.instruction.setPlaceholderText("领导批示（处理意见）")
         self.decision = QLineEdit()
         self.decision.setPlaceholderText("决定（如：包案化解、依法解释、转有关部门办理）")
