@@ -136,6 +136,16 @@ def test_a_case_on_the_board_opens_with_enter(qtbot: QtBot, work_context: Callab
         _key(qtbot, Qt.Key.Key_Return)
     assert chosen.args == [case.case_number] and work.currentWidget() is work.desk
 
+    # Enter in the 督办 line urges the case selected (the button took only a click).
+    _key(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert board.urge_text.isVisibleTo(board)
+    board.board.setCurrentCell(0, 0)
+    board.urge_text.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is board.urge_text)
+    board.urge_text.setText("请于本周五前报告办理进展")
+    _key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "已督办" in board.message.text(), timeout=10_000)
+
 
 def test_on_the_day_enter_adds_the_note_and_presses_the_framed_button(
         qtbot: QtBot, work_context: Callable[..., WorkContext], sqlite_hall: Hall, clerk: Actor) -> None:
