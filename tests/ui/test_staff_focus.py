@@ -82,3 +82,22 @@ def test_the_kiosk_and_the_display_keep_their_own_look(qapp: QApplication, theme
     assert FOCUS_STYLE not in qapp.styleSheet()
     apply_theme(qapp, "leader")
     assert FOCUS_STYLE in qapp.styleSheet()
+
+
+def test_the_tab_bar_with_the_keys_frames_its_current_tab(
+        qtbot: QtBot, open_window: Callable[..., StaffWindow], make_account: MakeAccount,
+        themed: Callable[[str], None]) -> None:
+    """After signing in the keys are on the tabs (←→ turn them): the current tab is framed, not left unmarked."""
+    themed("leader")
+    make_account("zhoujie", "周杰", Role.LEADER)
+    window = open_window("leader")
+    sign_in(qtbot, window, "zhoujie")
+    tabs = window.work
+    assert isinstance(tabs, QTabWidget)
+    bar = tabs.tabBar()
+    _focus_on(qtbot, window.lock_button)
+    plain = bar.grab(bar.tabRect(0)).toImage()
+    _focus_on(qtbot, bar)
+    framed = bar.grab(bar.tabRect(0)).toImage()
+    assert framed.size() == plain.size() and framed != plain
+    assert _is_amber(_left_edge(framed)), _left_edge(framed).name()

@@ -64,6 +64,7 @@ FOCUS_STYLE = """
 QPushButton:focus { border: 2px solid #e39b00; padding: 6px 16px; outline: none; }
 QPushButton#secondary:focus { border: 2px solid #e39b00; padding: 7px 17px; }
 QFrame#header QPushButton:focus { border: 2px solid #e39b00; padding: 4px 13px; }
+QTabBar::tab:focus { border: 2px solid #e39b00; border-bottom: none; padding: 7px 21px; }
 QComboBox:focus, QSpinBox:focus, QAbstractItemView:focus, QPlainTextEdit:focus { border: 2px solid #1f5fa8; }
 """
 
