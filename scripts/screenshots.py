@@ -78,8 +78,43 @@ def main() -> None:
     print(f"saved to {out}")
 
 
-def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
+def settle(ms: int = 300) -> None:
+    """Let Qt work for ``ms``, in a loop of its own (quitting the application's loop would ask every window
+    to close)."""
     from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def after(signal: Any, start: Callable[[], object], timeout_ms: int = 10_000) -> None:
+    """Start something and wait (at most ``timeout_ms``) for ``signal``: the screens work off the GUI thread."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    start()
+    loop.exec()
+    signal.disconnect(loop.quit)
+
+
+def signed_in(window: Any, login: str) -> None:
+    """Sign ``login`` in on a staff window's sign-in page with the demo password; wait for the work page."""
+    from desktop.services.accounts import DEMO_PASSWORD
+
+    window.sign_in_page.login.setText(login)
+    window.sign_in_page.password.setText(DEMO_PASSWORD)
+    window.sign_in_page.submit()
+    for _ in range(100):
+        if window.work is not None:
+            return
+        settle(100)
+
+
+def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     from desktop.app import apply_role_theme as apply_theme
@@ -105,25 +140,12 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
 
     collector = GuiThreadCollector(app)  # as the program does: cycles holding Qt objects freed on this thread
 
-    def settle(ms: int = 300) -> None:
-        # A loop of its own: quitting the application's loop would ask every window to close.
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
     def save(window: QMainWindow, name: str) -> None:
         settle()
         window.grab().save(str(out / f"{name}.png"))
         print(f"  {name}.png")
 
-    def after(signal: Any, start: Callable[[], object]) -> None:
-        """Start something and wait (at most 10 s) for ``signal``: the screens work off the GUI thread."""
-        loop = QEventLoop()
-        signal.connect(loop.quit)
-        QTimer.singleShot(10_000, loop.quit)
-        start()
-        loop.exec()
-        signal.disconnect(loop.quit)
 
     def submitted(page: Any) -> None:
         """Submit a sign-in/unlock page and wait for its off-thread check to finish."""
@@ -360,10 +382,6 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     assert isinstance(app, QApplication)
     apply_theme(app, "kiosk")
 
-    def settle(ms: int = 300) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
     def wait_settled(flow: ProgressFlow) -> None:
         loop = QEventLoop()
@@ -706,7 +724,6 @@ def _known_person(hall: Any) -> Any:
 def supervisor_screenshots(db: Path, out: Path) -> None:
     """The supervisor's 不满意评价 and 人民建议 tabs at 1366×768, after a kiosk rating and a suggestion; the
     statistics and the cases with their deadlines at 1366×768 and 1920×1080."""
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import apply_role_theme as apply_theme
@@ -733,23 +750,13 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     assert isinstance(app, QApplication)
     apply_theme(app, "counter")
 
-    def settle(ms: int = 600) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
     window = build_window(hall, "counter")
     assert isinstance(window, StaffWindow)
     window.resize(1366, 768)
     window.show()
     settle(200)
-    window.sign_in_page.login.setText("ducha1")
-    window.sign_in_page.password.setText(accounts.DEMO_PASSWORD)
-    window.sign_in_page.submit()
-    for _ in range(100):
-        if window.work is not None:
-            break
-        settle(100)
+    signed_in(window, "ducha1")
     work = window.work
     assert isinstance(work, CounterWork) and isinstance(work.desk, WorkTabs)
     work.setCurrentWidget(work.desk)
@@ -757,7 +764,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
                       (work.desk.queue_statistics, "25a-supervisor-queue-statistics-1366x768"),
                       (work.desk.suggestions, "26-supervisor-suggestions-1366x768")):
         work.desk.setCurrentWidget(tab)
-        settle()
+        settle(600)
         if tab is work.desk.suggestions:
             work.desk.suggestions.table.selectRow(0)
             settle(200)
@@ -771,7 +778,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
             settle(100)
             if not panel.tasks.busy:
                 break
-        settle()
+        settle(600)
         window.grab().save(str(out / f"27-supervisor-statistics-{size}.png"))
         work.desk.setCurrentIndex(0)
         settle(1500)
@@ -786,7 +793,6 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
     自助终端密码, at 1366×768 and 1920×1080."""
     from dataclasses import replace
 
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import apply_role_theme as apply_theme
@@ -822,18 +828,7 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
     assert isinstance(app, QApplication)
     apply_theme(app, "admin")
 
-    def settle(ms: int = 600) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
-    def waited(signal: Any, start: Callable[[], object]) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)
-        QTimer.singleShot(15_000, loop.quit)
-        start()
-        loop.exec()
-        signal.disconnect(loop.quit)
 
     with serving(create_app(hall)) as url:
         hall.settings = replace(hall.settings, server_url=url)
@@ -842,30 +837,24 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
         window.resize(1366, 768)
         window.show()
         settle(200)
-        window.sign_in_page.login.setText("guanli1")
-        window.sign_in_page.password.setText(accounts.DEMO_PASSWORD)
-        window.sign_in_page.submit()
-        for _ in range(100):
-            if window.work is not None:
-                break
-            settle(100)
+        signed_in(window, "guanli1")
         tabs = window.work
         assert isinstance(tabs, AdminTabs) and tabs.devices is not None and tabs.kiosk_pin is not None
         tabs.show_tab(tabs.devices)
         tabs.devices.password.setText(accounts.DEMO_PASSWORD)
-        waited(tabs.devices.refreshed, tabs.devices.refresh)
+        after(tabs.devices.refreshed, tabs.devices.refresh, 15_000)
         tabs.devices.select("c3a81f20b7e4")
         tabs.show_tab(tabs.kiosk_pin)
         tabs.kiosk_pin.password.setText(accounts.DEMO_PASSWORD)
-        waited(tabs.kiosk_pin.refreshed, tabs.kiosk_pin.refresh)
+        after(tabs.kiosk_pin.refreshed, tabs.kiosk_pin.refresh, 15_000)
         tabs.kiosk_pin.pin.setText("583920")
         tabs.kiosk_pin.again.setText("583921")
-        waited(tabs.kiosk_pin.tasks.settled, tabs.kiosk_pin.save)
+        after(tabs.kiosk_pin.tasks.settled, tabs.kiosk_pin.save, 15_000)
         for size in ((1366, 768), (1920, 1080)):
             window.resize(*size)
             for panel, name in ((tabs.devices, "27-admin-devices-words"), (tabs.kiosk_pin, "28-admin-kiosk-pin")):
                 tabs.show_tab(panel)
-                settle()
+                settle(600)
                 window.grab().save(str(out / f"{name}-{size[0]}x{size[1]}.png"))
                 print(f"  {name}-{size[0]}x{size[1]}.png")
         window.close()
@@ -915,7 +904,6 @@ def display_screenshots(db: Path, out: Path) -> None:
     a recall made while it is on screen flashes."""
     from dataclasses import replace
 
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import apply_role_theme as apply_theme
@@ -936,18 +924,7 @@ def display_screenshots(db: Path, out: Path) -> None:
 
     collector = GuiThreadCollector(app)  # as the program does: cycles holding Qt objects freed on this thread
 
-    def settle(ms: int = 400) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
-    def after(signal: Any, start: Callable[[], object]) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)
-        QTimer.singleShot(10_000, loop.quit)
-        start()
-        loop.exec()
-        signal.disconnect(loop.quit)
 
     for name, (width, height) in SIZES.items():  # the morning's first minutes: nobody called yet
         source = HallSource(settings, lambda: hall, start=False)
@@ -957,7 +934,7 @@ def display_screenshots(db: Path, out: Path) -> None:
         device.resize(width, height)
         device.show()
         after(board.tasks.settled, source.start)
-        settle()
+        settle(400)
         device.grab().save(str(out / f"16-display-empty-{name}.png"))
         print(f"  16-display-empty-{name}.png")
         device.close()
@@ -978,7 +955,7 @@ def display_screenshots(db: Path, out: Path) -> None:
             assert current is not None
             recalled = current.ticket_id
             after(board.tasks.settled, lambda ticket=recalled: queue.act(hall, ticket, QueueAction.RECALL, window=2))
-            settle()
+            settle(400)
             device.grab().save(str(out / f"16-display-busy-{name}{state}.png"))
             print(f"  16-display-busy-{name}{state}.png")
             device.close()
@@ -993,7 +970,6 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
     from ui.kiosk.keyboard import use_on_screen_keyboard
 
     use_on_screen_keyboard()
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -1011,10 +987,6 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
     assert isinstance(app, QApplication)
     apply_theme(app, "kiosk")
 
-    def settle(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
     window = build_window(hall, "kiosk")
     body = window.body  # type: ignore[union-attr]

@@ -109,14 +109,14 @@ def hash_pin(pin: str) -> str:
 
     problems = pin_problems(pin)
     if problems:
-        raise ValidationError("weak_pin", "管理密码不符合要求：" + "；".join(problems), "pin")
+        raise ValidationError("weak_pin", "退出密码不符合要求：" + "；".join(problems), "pin")
     return PasswordHasher().hash(pin)
 
 
 def hash_new_pin(pin: str, again: str) -> str:
     """The Argon2id hash of a new PIN typed twice (``ValidationError`` in Chinese when they differ or it is weak)."""
     if pin != again:
-        raise ValidationError("pin_mismatch", "两次输入的管理密码不一致", "again")
+        raise ValidationError("pin_mismatch", "两次输入的退出密码不一致", "again")
     return hash_pin(pin)
 
 

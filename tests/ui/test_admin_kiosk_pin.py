@@ -62,7 +62,7 @@ def test_the_admin_sets_the_pin_and_a_kiosk_opens_with_it(qtbot: QtBot, work_con
         panel.password.setText(PASSWORD)
         panel.again.setText("720416")
         _save(qtbot, panel)
-        assert "两次输入的管理密码不一致" in panel.message.text()
+        assert "两次输入的退出密码不一致" in panel.message.text()
         assert panel.pin.text() == panel.again.text() == "" and panel.focusWidget() is panel.pin
         panel.pin.setText("123456")
         panel.again.setText("123456")

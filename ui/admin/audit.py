@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QScrollArea, QTableWidgetItem, QVBoxLayout
 
 from desktop.domain.access import ROLE_NAMES, Role
 from desktop.domain.audit import AuditAction, AuditEntry, AuditReport
 from desktop.services import audit
 from desktop.services.audit import AuditQuery
-from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import RefreshingPanel, label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -63,7 +63,7 @@ def _unit_names() -> dict[str, str]:
     return {org.code: org.name for org in load_directory().all()}
 
 
-class AuditPanel(QWidget):
+class AuditPanel(RefreshingPanel):
     """The newest audit entries, and a check that none was edited, removed or swapped."""
 
     COLUMNS = ("序号", "时间", "设备", "操作人", "操作", "对象", "详情")
@@ -75,7 +75,6 @@ class AuditPanel(QWidget):
         self.ctx, self.actor, self.limit = ctx, ctx.actor, limit
         self.tasks = ctx.group(self)
         self.entries: list[AuditEntry] = []
-        self._stale = False
         self.refresh_button = secondary_button("刷新")
         self.verify_button = QPushButton("核验完整性")
         self.summary = label("", "subtitle")
@@ -103,15 +102,7 @@ class AuditPanel(QWidget):
     def _changed(self, changes: Changes) -> None:
         """New entries appear at once while the log is on screen, else when it is shown next."""
         if changes.audit:
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+            self.refresh_when_seen()
 
     def refresh(self) -> None:
         self._stale = False

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import ValidationError
 from desktop.domain.queue import WindowType, format_windows
-from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import RefreshingPanel, label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -55,7 +55,7 @@ def _message(error: BaseException, doing: str) -> str:
     return error.message if isinstance(error, SyncProblem) else user_message(error, doing)
 
 
-class WindowTypesPanel(QWidget):
+class WindowTypesPanel(RefreshingPanel):
     """排队窗口类型 (see the module's docstring)."""
 
     COLUMNS = ("顺序", "前缀", "名称", "服务窗口", "优先叫号", "状态", "今日等候")
@@ -71,7 +71,6 @@ class WindowTypesPanel(QWidget):
         self.from_server = False
         self._editing: str = ""  # the code of the type in the form ("" : a new one)
         self._dirty = False
-        self._stale = False  # a change came while the list was not on screen
 
         self.notice = message_label()
         self.password = QLineEdit()
@@ -164,15 +163,7 @@ class WindowTypesPanel(QWidget):
         """Another administrator's change (pushed by the hall server) or a ticket: read again while on screen,
         else when shown next (on a hall server each reading is checked with the administrator's password)."""
         if changes.queue:
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+            self.refresh_when_seen()
 
     @property
     def login(self) -> str:

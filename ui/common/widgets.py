@@ -24,6 +24,7 @@ from desktop.domain.roles import ROLE_NAMES, Actor, Role
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from PySide6.QtGui import QShowEvent
     from PySide6.QtWidgets import QTableWidget
 
 
@@ -254,3 +255,27 @@ class Header(QFrame):
         weekdays = "一二三四五六日"
         now = self._now.now()
         self.clock.setText(f"{now:%Y年%m月%d日} 星期{weekdays[now.weekday()]} {now:%H:%M:%S}")
+
+
+class RefreshingPanel(QWidget):
+    """A panel that reads its data again when it changes: at once while it is on screen, else when it
+    is next shown (a tab in the background reads nothing until it is looked at)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stale = False
+
+    def refresh(self) -> None:
+        """Read again; subclasses start their reading here (and clear :attr:`_stale`)."""
+        raise NotImplementedError
+
+    def refresh_when_seen(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
