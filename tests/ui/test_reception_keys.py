@@ -56,8 +56,10 @@ def test_a_booking_from_the_keyboard_enter_moves_on_and_books_from_the_last_fiel
     assert QApplication.focusWidget() is panel.name  # the next visitor's name, the day kept
 
     # Then the day's list, its note and the buttons under it, in the order they stand.
-    panel.table.setFocus(Qt.FocusReason.TabFocusReason)
-    panel.table.selectRow(0)
+    panel.import_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.import_button)
+    assert _key(qtbot, Qt.Key.Key_Tab) is panel.table
+    assert panel.table.selectionModel().isRowSelected(0)  # the row the buttons below act on looks chosen
     assert _key(qtbot, Qt.Key.Key_Tab) is panel.note
     panel.note.setText("来电称已向镇里反映过两次")
     _key(qtbot, Qt.Key.Key_Return)  # Enter in the note adds it to the selected visitor's dossier

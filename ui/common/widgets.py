@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -141,6 +141,24 @@ def focus_first(page: QWidget) -> None:
             return
         widget = widget.nextInFocusChain()
     page.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+class SelectOnTabIn(QObject):
+    """Tab into ``table``: the row under its cursor is selected. A list put its cursor on the first row without
+    selecting it, so a button acting on “the selected row” acted on a row that did not look selected, and with
+    one row ↓ could not select it."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self.table = table
+        table.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.FocusIn and isinstance(event, QFocusEvent)
+                and event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+                and self.table.rowCount() and not self.table.selectionModel().hasSelection()):
+            self.table.selectRow(max(self.table.currentRow(), 0))
+        return False
 
 
 class EnterMovesOn(QObject):

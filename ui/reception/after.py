@@ -32,6 +32,7 @@ from desktop.domain.deadlines import format_date
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import (
     EnterMovesOn,
+    SelectOnTabIn,
     enter_presses,
     label,
     message_label,
@@ -137,6 +138,7 @@ class LeaderBoardPanel(QWidget):
         self.board.activated.connect(lambda index: self._open(self.board, index.row()))
         self.backlog.activated.connect(lambda index: self._open(self.backlog, index.row()))
         self.urge_text.returnPressed.connect(self.urge)
+        self.selects = [SelectOnTabIn(t) for t in (self.board, self.backlog)]  # 督办 acts on a row that looks chosen
         enter_presses(self.urge_button)
         ctx.tasks.changed.connect(self._changed)
         self._again = False
@@ -299,6 +301,7 @@ class SchedulePanel(QWidget):
         self.keys = EnterMovesOn(self, [self.leaders, self.topics, self.months],
                                  lambda: self.generate_button.setFocus(Qt.FocusReason.TabFocusReason))
         self.unit_box.committed.connect(self._add_unit)
+        self.select_on_tab = SelectOnTabIn(self.table)
         enter_presses(self.generate_button, self.add_unit, self.add_button, self.update_button, self.list_button,
                       self.export_button)
         self.tasks.run(_organisations, self.unit_box.set_choices)

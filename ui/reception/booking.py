@@ -27,6 +27,7 @@ from desktop.domain.deadlines import format_date
 from ui.common.widgets import (
     EnterMovesOn,
     FormGrid,
+    SelectOnTabIn,
     enter_presses,
     label,
     message_label,
@@ -128,6 +129,7 @@ class CounterBookingPanel(QWidget):
                               (self.note, self.note_button), (self.note_button, self.cancel_button)):
             QWidget.setTabOrder(before, after)
         self.note.returnPressed.connect(self.annotate_selected)
+        self.select_on_tab = SelectOnTabIn(self.table)  # 取消所选预约 acts on a row that looks selected
         enter_presses(self.book_button, self.import_button, self.note_button, self.cancel_button)
         ctx.tasks.changed.connect(self._changed)
         self._again = False

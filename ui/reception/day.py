@@ -13,8 +13,8 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +35,15 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import Permission
 from desktop.domain.deadlines import format_date
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import enter_presses, label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import (
+    SelectOnTabIn,
+    enter_presses,
+    label,
+    message_label,
+    read_only_table,
+    secondary_button,
+    set_tone,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -181,7 +189,7 @@ class LeaderDayScreen(QWidget):
         # By keyboard: Enter adds the note, moves from 决定 on to 包案, adds the unit picked in the list, and
         # presses the button the keys are on.
         self.note.returnPressed.connect(self.annotate)
-        self.table.installEventFilter(self)  # Tab into the list opens the visitor under the cursor
+        self.select_on_tab = SelectOnTabIn(self.table)  # Tab into the list opens the visitor under the cursor
         self.decision.returnPressed.connect(lambda: self.take_on.setFocus(Qt.FocusReason.TabFocusReason))
         self.unit_box.committed.connect(self.add_chosen_unit)
         enter_presses(self.reveal_button, self.brief_button, self.note_button, self.add_unit, self.clear_units,
@@ -338,15 +346,6 @@ class LeaderDayScreen(QWidget):
     def _failed(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "读取接访名单"))
         self.refreshed.emit()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Tab into the list: the row under the cursor is selected (its dossier opens). The list put its cursor
-        on the first row unselected, and with one visitor ↓ could not select it: the keyboard got no further."""
-        if (watched is self.table and isinstance(event, QFocusEvent) and event.type() == QEvent.Type.FocusIn
-                and event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
-                and self.table.rowCount() and not self.table.selectionModel().hasSelection()):
-            self.table.selectRow(max(self.table.currentRow(), 0))
-        return super().eventFilter(watched, event)
 
     def _selected(self) -> None:
         row = self.table.currentRow()
