@@ -115,6 +115,9 @@ def test_the_schedule_by_keyboard_enter_walks_to_the_button_and_generates(
     assert reception.list_days(sqlite_hall, LEADER) == []
     _key(qtbot, Qt.Key.Key_Return)  # Enter on the framed button presses it
     qtbot.waitUntil(lambda: schedule.table.rowCount() == 2, timeout=10_000)  # 10-15 and 11-16 (11-15 a Sunday)
+    schedule.day.setFocus(Qt.FocusReason.TabFocusReason)  # 另加接访日: Enter goes on to 添加这一天
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is schedule.day)
+    assert _key(qtbot, Qt.Key.Key_Return) is schedule.add_button
 
 
 def test_a_case_on_the_board_opens_with_enter(qtbot: QtBot, work_context: Callable[..., WorkContext],
@@ -158,8 +161,8 @@ def test_on_the_day_enter_adds_the_note_and_presses_the_framed_button(
     qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
     screen.day_box.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.day_box)
-    with qtbot.waitSignal(screen.opened, timeout=10_000):  # Tab into the list: the one visitor's dossier opens
-        assert _key(qtbot, Qt.Key.Key_Tab) is screen.table
+    with qtbot.waitSignal(screen.opened, timeout=10_000):  # Enter (or Tab) into the list: the visitor's dossier
+        assert _key(qtbot, Qt.Key.Key_Return) is screen.table
     assert screen.current is not None and screen.current.name.startswith("张")
     screen.note.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.note)

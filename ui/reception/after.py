@@ -300,6 +300,7 @@ class SchedulePanel(QWidget):
         # with Enter is added, and every button takes Enter as Space.
         self.keys = EnterMovesOn(self, [self.leaders, self.topics, self.months],
                                  lambda: self.generate_button.setFocus(Qt.FocusReason.TabFocusReason))
+        self.day_keys = EnterMovesOn(self, [self.day], lambda: self.add_button.setFocus(Qt.FocusReason.TabFocusReason))
         self.unit_box.committed.connect(self._add_unit)
         self.select_on_tab = SelectOnTabIn(self.table)
         enter_presses(self.generate_button, self.add_unit, self.add_button, self.update_button, self.list_button,

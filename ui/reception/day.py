@@ -36,6 +36,7 @@ from desktop.domain.access import Permission
 from desktop.domain.deadlines import format_date
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import (
+    EnterMovesOn,
     SelectOnTabIn,
     enter_presses,
     label,
@@ -190,6 +191,7 @@ class LeaderDayScreen(QWidget):
         # presses the button the keys are on.
         self.note.returnPressed.connect(self.annotate)
         self.select_on_tab = SelectOnTabIn(self.table)  # Tab into the list opens the visitor under the cursor
+        self.day_keys = EnterMovesOn(self, [self.day_box], lambda: self.table.setFocus(Qt.FocusReason.TabFocusReason))
         self.decision.returnPressed.connect(lambda: self.take_on.setFocus(Qt.FocusReason.TabFocusReason))
         self.unit_box.committed.connect(self.add_chosen_unit)
         enter_presses(self.reveal_button, self.brief_button, self.note_button, self.add_unit, self.clear_units,
