@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.app import build_window
@@ -29,6 +30,17 @@ PASSWORD = "Jiedai#2026"
 INITIAL = "Chushi#2026"
 
 MakeAccount = Callable[..., str]
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[Callable[[str], None]]:
+    """``themed(role)``: the application's font and style sheet of ``role`` (as the program sets them), undone after."""
+    from desktop.app import apply_role_theme
+
+    sheet, font = qapp.styleSheet(), qapp.font()
+    yield lambda role: apply_role_theme(qapp, role)
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
 
 
 @pytest.fixture

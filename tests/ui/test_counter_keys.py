@@ -313,7 +313,9 @@ def test_a_case_being_opened_stays_when_another_case_changes_meanwhile(qtbot: Qt
     assert search.table.currentRow() == 0
 
 
-def test_the_button_enter_would_press_is_framed(qtbot: QtBot, window_counter: CounterWork) -> None:
+def test_the_button_enter_would_press_is_framed(qtbot: QtBot, window_counter: CounterWork,
+                                                themed: Callable[[str], None]) -> None:
+    themed("counter")  # the frame is the staff theme's (every staff window has it)
     panel = window_counter.registration
     for button in (panel.new_button, panel.save_button):  # a secondary and a primary button
         _focus_on(qtbot, panel.id_number)
@@ -358,7 +360,9 @@ def test_ctrl_s_from_the_windows_header_saves_but_not_from_a_dialog(
     qtbot.waitUntil(lambda: not panel.printing.busy, timeout=20_000)
 
 
-def test_a_drop_down_with_the_keys_is_framed_as_a_field_is(qtbot: QtBot, window_counter: CounterWork) -> None:
+def test_a_drop_down_with_the_keys_is_framed_as_a_field_is(qtbot: QtBot, window_counter: CounterWork,
+                                                            themed: Callable[[str], None]) -> None:
+    themed("counter")
     panel = window_counter.registration
     for box in (panel.nature, panel.request):  # Enter walks through 性质 and 信访目的 to 诉求
         _focus_on(qtbot, panel.id_number)

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.roles import ROLE_NAMES, Actor, Role
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtGui import QShowEvent
     from PySide6.QtWidgets import QTableWidget
 
@@ -119,6 +122,71 @@ def role_name(actor: Actor) -> str:
         return ROLE_NAMES[Role(actor.role)]
     except ValueError:
         return actor.role
+
+
+def enter_presses(*buttons: QPushButton) -> None:
+    """Enter on these buttons presses them, as Space does (outside a dialog a button ignored Enter: the framed
+    button the keyboard user was on did nothing)."""
+    for button in buttons:
+        button.setAutoDefault(True)
+
+
+def focus_first(page: QWidget) -> None:
+    """The keys to ``page``'s first field or button that Tab would reach (a tab just brought forward by its key)."""
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page:
+        if (page.isAncestorOf(widget) and widget.isEnabled() and widget.isVisible()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        widget = widget.nextInFocusChain()
+    page.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+class SelectOnTabIn(QObject):
+    """Tab into ``table``: the row under its cursor is selected. A list put its cursor on the first row without
+    selecting it, so a button acting on “the selected row” acted on a row that did not look selected, and with
+    one row ↓ could not select it."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self.table = table
+        table.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.FocusIn and isinstance(event, QFocusEvent)
+                and event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+                and self.table.rowCount() and not self.table.selectionModel().hasSelection()):
+            self.table.selectRow(max(self.table.currentRow(), 0))
+        return False
+
+
+class EnterMovesOn(QObject):
+    """Enter in a field of ``order`` moves to the next field that is usable; in the last one it calls ``last``
+    (the form's button: 预约, 保存…). Drop-downs and number boxes move on too (Enter did nothing in them);
+    with its pop-up open a drop-down keeps Enter for the pick. Tab order is set to ``order`` as well."""
+
+    def __init__(self, parent: QWidget, order: Sequence[QWidget], last: Callable[[], object]) -> None:
+        super().__init__(parent)
+        self.order, self.last = list(order), last
+        for before, after in zip(self.order, self.order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+        for field in self.order:
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and isinstance(watched, QWidget) and watched in self.order):
+            following = self.order[self.order.index(watched) + 1:]
+            target = next((w for w in following if w.isEnabled() and w.isVisibleTo(w.window())), None)
+            if target is None:
+                self.last()
+            else:
+                target.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return False
 
 
 class FormGrid(QGridLayout):

@@ -28,17 +28,6 @@ if TYPE_CHECKING:
     from desktop.services.registration import RegistrationResult
 
 
-# The clerk works from the keyboard: the button Enter or Space would press is framed (the theme's flat buttons
-# showed no focus at all, and 清空并新登记 looked just like 继续填写). Same size focused or not: the frame takes
-# the padding's place. Lists, drop-downs and text boxes are framed blue when they have the keys, as one-line
-# fields are. Dialogs opened from the counter inherit it.
-FOCUS_STYLE = """
-QPushButton:focus { border: 2px solid #e39b00; padding: 6px 16px; }
-QPushButton#secondary:focus { border: 2px solid #e39b00; padding: 7px 17px; }
-QComboBox:focus, QSpinBox:focus, QAbstractItemView:focus, QPlainTextEdit:focus { border: 2px solid #1f5fa8; }
-"""
-
-
 class CounterWork(QWidget):
     """Registration first (the clerk's main work), the cases and deadlines beside it, the queue above.
 
@@ -48,7 +37,6 @@ class CounterWork(QWidget):
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
-        self.setStyleSheet(FOCUS_STYLE)
         self.tabs = QTabWidget(self)
         self.registration = RegistrationPanel(ctx)
         self.desk = staff_desk(ctx)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from ui.common.widgets import focus_first
 from ui.desk.cases import CaseDesk, staff_desk
 from ui.printing.preview import PrintPreviewDialog
 from ui.reception.after import LeaderBoardPanel, SchedulePanel
@@ -22,13 +24,20 @@ class LeaderWork(QTabWidget):
         self.schedule = SchedulePanel(ctx)
         self.desk = staff_desk(ctx, deadlines_first=True)
         self.preview: PrintPreviewDialog | None = None
-        self.addTab(self.day, "今日接访")
-        self.addTab(self.board, "包案与积案")
-        self.addTab(self.schedule, "接访安排")
-        self.addTab(self.desk, "事项与期限")
+        # Ctrl+1…4 bring a tab forward from anywhere in the window, the keys on its first field: Ctrl+Tab only turns
+        # the innermost tabs (包案与积案 has its own), so without a mouse the leader could not get back out.
+        for index, (page, title) in enumerate(((self.day, "今日接访"), (self.board, "包案与积案"),
+                                               (self.schedule, "接访安排"), (self.desk, "事项与期限"))):
+            self.addTab(page, f"{title} (Ctrl+{index + 1})")
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(lambda i=index: self.show_tab(i))
         self.day.document_ready.connect(self.open_preview)
         self.schedule.document_ready.connect(self.open_preview)
         self.board.case_chosen.connect(self.open_case)
+
+    def show_tab(self, index: int) -> None:
+        self.setCurrentIndex(index)
+        focus_first(self.currentWidget())
 
     def open_case(self, case_number: str) -> None:
         """A case of the 包案 board or the backlog, in full on the case desk (its steps, deadlines, documents)."""

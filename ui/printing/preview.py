@@ -280,6 +280,7 @@ class NoticeFieldsDialog(QDialog):
             edit: QLineEdit | QPlainTextEdit = QLineEdit() if name in short else QPlainTextEdit()
             if isinstance(edit, QPlainTextEdit):
                 edit.setFixedHeight(96)
+                edit.setTabChangesFocus(True)  # Tab goes on to the next field (it typed a tab: no way out by keys)
             elif name == "organisation_code":  # the service takes the unit the case went to (it was asked again)
                 edit.setPlaceholderText("不填即为事项已转送、交办的单位；可输入单位名称或简称")
             self.inputs[name] = edit
@@ -305,9 +306,10 @@ class CasePrintButton(QPushButton):
     """打印…: choose a notice for the case on screen, fill in what it needs, preview, print.
 
     ``current_case`` gives the case id (or ``None``); ``notify(text, tone)`` shows the
-    outcome beside the button. Notices come from ``desktop.services.documents.notice``,
-    issued off the GUI thread; a notice names the petitioner in full exactly when the
-    clerk may see it (the service decides, and audits it).
+    outcome beside the button, ``notify("", "")`` takes it away: a refusal goes when the clerk opens
+    打印… again, and one that comes back after the clerk moved to another case is not shown on it.
+    Notices come from ``desktop.services.documents.notice``, issued off the GUI thread; a notice names the
+    petitioner in full exactly when the clerk may see it (the service decides, and audits it).
     """
 
     opened = Signal(object)  # the PrintPreviewDialog
@@ -323,7 +325,9 @@ class CasePrintButton(QPushButton):
         self.service = documents_service()
         self.dialog: PrintPreviewDialog | None = None
         self.form: NoticeFieldsDialog | None = None
+        self.said = False  # a line of this button's (an outcome, a refusal) is beside it
         self.kinds = QMenu(self)
+        self.kinds.aboutToShow.connect(self._unsay)
         if self.service is None:
             self.setToolTip("文书模块尚未安装，暂不能打印告知书")
         kinds = set(getattr(self.service, "NOTICE_KINDS", ()))
@@ -334,6 +338,12 @@ class CasePrintButton(QPushButton):
 
     def refresh(self, has_case: bool) -> None:
         self.setEnabled(has_case and self.service is not None)
+
+    def _unsay(self) -> None:
+        """The clerk does something else with 打印…: the refusal beside it is old news."""
+        if self.said:
+            self.said = False
+            self.notify("", "")
 
     def choose(self, kind: DocumentKind) -> None:
         """The clerk picked ``kind``: ask for what it needs (if anything), then preview."""
@@ -361,23 +371,28 @@ class CasePrintButton(QPushButton):
             doc: RenderedDocument = service.notice(hall, actor, kind, case_id, values)
             return doc
 
-        self.tasks.run(issue, lambda doc: self._issued(doc, form), lambda error: self._refused(error, form))
+        self.tasks.run(issue, lambda doc: self._issued(doc, form),
+                       lambda error: self._refused(error, form, case_id))
 
     def _issued(self, doc: RenderedDocument, form: NoticeFieldsDialog | None) -> None:
         if form is not None:
             form.accept()
         self.dialog = PrintPreviewDialog(self.ctx, doc, parent=self)
-        self.dialog.finished_printing.connect(
-            lambda outcome: self.notify(outcome.message, "ok" if outcome.printed else "error"))
+        self.dialog.finished_printing.connect(self._printed)
         self.dialog.open()
         self.opened.emit(self.dialog)
         self.issued.emit()
 
-    def _refused(self, error: Exception, form: NoticeFieldsDialog | None) -> None:
+    def _printed(self, outcome: PrintOutcome) -> None:
+        self.notify(outcome.message, "ok" if outcome.printed else "error")
+        self.said = True
+
+    def _refused(self, error: Exception, form: NoticeFieldsDialog | None, case_id: str) -> None:
         text = user_message(error, "出具文书")
         if form is not None:
             form.ok_button.setEnabled(True)
             set_tone(form.message, "error", text)
-        else:
+        elif self.current_case() == case_id:  # the clerk moved on to another case meanwhile: not said of that one
             self.notify(text, "error")
+            self.said = True
         self.issued.emit()

@@ -64,7 +64,8 @@ _BACKENDS: Mapping[str, str] = {"system": "系统打印机", "escpos": "热敏�
 # Room for the confirmation's sentences (Qt's own names for QMessageBox's text labels).
 _CONFIRM_STYLE = "QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 520px; }"
 _ATTENTION_STYLE = ("QPushButton { background: #b26a00; color: white; border: 1px solid #b26a00; }"
-                    "QPushButton:hover { background: #c77a0a; }")
+                    "QPushButton:hover { background: #c77a0a; }"
+                    "QPushButton:focus { border: 2px solid #12355b; padding: 7px 17px; }")  # amber on amber: dark
 
 
 def printer_text(name: str) -> str:

@@ -30,7 +30,16 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import Permission
 from desktop.domain.deadlines import format_date
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import (
+    EnterMovesOn,
+    SelectOnTabIn,
+    enter_presses,
+    label,
+    message_label,
+    read_only_table,
+    secondary_button,
+    set_tone,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -123,10 +132,14 @@ class LeaderBoardPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         self.urge_button.clicked.connect(self.urge)
-        self.board.setToolTip("双击打开该事项的办理经过")
-        self.backlog.setToolTip("双击打开该事项的办理经过")
-        self.board.doubleClicked.connect(lambda index: self._open(self.board, index.row()))
-        self.backlog.doubleClicked.connect(lambda index: self._open(self.backlog, index.row()))
+        self.board.setToolTip("双击或按回车打开该事项的办理经过")
+        self.backlog.setToolTip("双击或按回车打开该事项的办理经过")
+        # activated: a double click, or Enter on the row (the keyboard had no way to open a case)
+        self.board.activated.connect(lambda index: self._open(self.board, index.row()))
+        self.backlog.activated.connect(lambda index: self._open(self.backlog, index.row()))
+        self.urge_text.returnPressed.connect(self.urge)
+        self.selects = [SelectOnTabIn(t) for t in (self.board, self.backlog)]  # 督办 acts on a row that looks chosen
+        enter_presses(self.urge_button)
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
@@ -283,6 +296,15 @@ class SchedulePanel(QWidget):
         self.list_button.clicked.connect(self.office_list)
         self.export_button.clicked.connect(self._ask_export)
         self.add_unit.clicked.connect(self._add_unit)
+        # By keyboard: Enter goes 接访领导 → 主题 → 月数 → 按规则生成接访日 (Enter there generates), a unit picked
+        # with Enter is added, and every button takes Enter as Space.
+        self.keys = EnterMovesOn(self, [self.leaders, self.topics, self.months],
+                                 lambda: self.generate_button.setFocus(Qt.FocusReason.TabFocusReason))
+        self.day_keys = EnterMovesOn(self, [self.day], lambda: self.add_button.setFocus(Qt.FocusReason.TabFocusReason))
+        self.unit_box.committed.connect(self._add_unit)
+        self.select_on_tab = SelectOnTabIn(self.table)
+        enter_presses(self.generate_button, self.add_unit, self.add_button, self.update_button, self.list_button,
+                      self.export_button)
         self.tasks.run(_organisations, self.unit_box.set_choices)
         ctx.tasks.changed.connect(self._changed)
         self.refresh()

@@ -24,7 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.deadlines import format_date
-from ui.common.widgets import FormGrid, label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import (
+    EnterMovesOn,
+    FormGrid,
+    SelectOnTabIn,
+    enter_presses,
+    label,
+    message_label,
+    read_only_table,
+    secondary_button,
+    set_tone,
+)
 from ui.reception.after import fill_table
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -110,6 +120,17 @@ class CounterBookingPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.import_button.clicked.connect(self._ask_import)
         self.note_button.clicked.connect(self.annotate_selected)
+        # By keyboard: Tab goes down the form to 预约, then the day's list, its note and buttons; Enter moves on
+        # field by field and books from the last (反映问题); Enter in the note adds it to the selected visitor.
+        self.keys = EnterMovesOn(self, [self.day_box, self.slot_box, self.name, self.id_number, self.phone,
+                                        self.persons, self.summary], self.submit)
+        for before, after in ((self.summary, self.book_button), (self.book_button, self.import_button),
+                              (self.import_button, self.table), (self.table, self.note),
+                              (self.note, self.note_button), (self.note_button, self.cancel_button)):
+            QWidget.setTabOrder(before, after)
+        self.note.returnPressed.connect(self.annotate_selected)
+        self.select_on_tab = SelectOnTabIn(self.table)  # 取消所选预约 acts on a row that looks selected
+        enter_presses(self.book_button, self.import_button, self.note_button, self.cancel_button)
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
@@ -198,8 +219,11 @@ class CounterBookingPanel(QWidget):
                           lambda e: set_tone(self.message, "error", user_message(e, "预约领导接访")))
 
     def _booked(self, booking: Booking) -> None:
+        typing_here = any(w.hasFocus() for w in [*self.keys.order, self.book_button])
         for field in (self.name, self.id_number, self.phone, self.summary):
             field.clear()
+        if typing_here:  # booked from the keyboard: the keys go to 姓名 for the next visitor (the day stays)
+            self.name.setFocus(Qt.FocusReason.OtherFocusReason)
         self.persons.setValue(1)
         set_tone(self.message, "ok", booking.message + "。正在打印预约回执……")
         self._print(booking.appointment.appointment_id)
@@ -259,6 +283,9 @@ class CounterBookingPanel(QWidget):
         self.printing.run(write, done, lambda e: set_tone(self.message, "error", user_message(e, "添加批注")))
 
     def _ask_import(self) -> None:
+        if self._chosen_day() is None:  # the file was asked for, then nothing happened
+            set_tone(self.message, "error", "尚无领导接访日，不能导入名单：请办公室在“接访安排”中生成后再导入")
+            return
         path, _filter = QFileDialog.getOpenFileName(self, "导入领导接访预约名单", "", "表格 (*.csv *.xlsx)")
         if path:
             self.import_file(Path(path))

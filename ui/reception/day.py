@@ -35,7 +35,16 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import Permission
 from desktop.domain.deadlines import format_date
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import (
+    EnterMovesOn,
+    SelectOnTabIn,
+    enter_presses,
+    label,
+    message_label,
+    read_only_table,
+    secondary_button,
+    set_tone,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -146,6 +155,7 @@ class LeaderDayScreen(QWidget):
         self.note_button = secondary_button("添加批注")
         # the decision
         self.instruction = QPlainTextEdit()
+        self.instruction.setTabChangesFocus(True)  # Tab goes on to 决定 (it typed a tab: the keyboard was stuck)
         self.instruction.setPlaceholderText("领导批示（处理意见）")
         self.decision = QLineEdit()
         self.decision.setPlaceholderText("决定（如：包案化解、依法解释、转有关部门办理）")
@@ -177,6 +187,15 @@ class LeaderDayScreen(QWidget):
         self.take_on.toggled.connect(self._take_on_toggled)
         self.save_button.clicked.connect(self.save)
         self.form_button.clicked.connect(self.print_form)
+        # By keyboard: Enter adds the note, moves from 决定 on to 包案, adds the unit picked in the list, and
+        # presses the button the keys are on.
+        self.note.returnPressed.connect(self.annotate)
+        self.select_on_tab = SelectOnTabIn(self.table)  # Tab into the list opens the visitor under the cursor
+        self.day_keys = EnterMovesOn(self, [self.day_box], lambda: self.table.setFocus(Qt.FocusReason.TabFocusReason))
+        self.decision.returnPressed.connect(lambda: self.take_on.setFocus(Qt.FocusReason.TabFocusReason))
+        self.unit_box.committed.connect(self.add_chosen_unit)
+        enter_presses(self.reveal_button, self.brief_button, self.note_button, self.add_unit, self.clear_units,
+                      self.save_button, self.form_button)
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)

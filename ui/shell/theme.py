@@ -57,6 +57,17 @@ QLabel[tone="notice"] { color: #7a4b00; background: #fff4d6; border: 1px solid #
                         border-radius: 4px; padding: 6px 10px; }
 """
 
+# Staff screens are worked by keyboard too: a focused button is framed amber (the frame takes the padding's
+# place, so it keeps its size), lists, drop-downs and text boxes blue, as one-line fields are. The kiosk and
+# the display have looks of their own (ui/kiosk/style.py) and do not get these rules.
+FOCUS_STYLE = """
+QPushButton:focus { border: 2px solid #e39b00; padding: 6px 16px; outline: none; }
+QPushButton#secondary:focus { border: 2px solid #e39b00; padding: 7px 17px; }
+QFrame#header QPushButton:focus { border: 2px solid #e39b00; padding: 4px 13px; }
+QTabBar::tab:focus { border: 2px solid #e39b00; border-bottom: none; padding: 7px 21px; }
+QComboBox:focus, QSpinBox:focus, QAbstractItemView:focus, QPlainTextEdit:focus { border: 2px solid #1f5fa8; }
+"""
+
 KIOSK_STYLE = """
 QWidget { font-size: 20pt; }
 QLabel#title { font-size: 34pt; }
@@ -90,7 +101,7 @@ def apply_theme(app: QApplication, role: str, extra: str = "") -> None:
     family = chinese_font_family()
     if family:
         app.setFont(QFont(family, 11))
-    role_rules = {"kiosk": KIOSK_STYLE + LARGE_HEADER_STYLE, "display": LARGE_HEADER_STYLE}.get(role, "")
+    role_rules = {"kiosk": KIOSK_STYLE + LARGE_HEADER_STYLE, "display": LARGE_HEADER_STYLE}.get(role, FOCUS_STYLE)
     app.setStyleSheet(BASE_STYLE + role_rules + extra)
 
 
