@@ -125,6 +125,12 @@ def format_slots(slots: Sequence[Slot]) -> str:
     return ",".join(f"{s.starts}-{s.ends}/{s.capacity}" for s in slots)
 
 
+def places_left(slots: Sequence[Slot], booked: Sequence[int], now: str | None = None) -> tuple[int, ...]:
+    """The places left in each slot; on the day itself (``now``, "13:05") a slot already over has none."""
+    return tuple(0 if now is not None and slot.ends <= now else max(0, slot.capacity - booked[index])
+                 for index, slot in enumerate(slots))
+
+
 def place_booking(slots: Sequence[Slot], booked: Sequence[int], wanted: int | None,
                   now: str | None = None) -> int | None:
     """The slot a new appointment gets, or ``None`` for the waiting list.
@@ -136,20 +142,15 @@ def place_booking(slots: Sequence[Slot], booked: Sequence[int], wanted: int | No
     if wanted is not None and not 0 <= wanted < len(slots):
         raise ValidationError("slot_unknown", "没有这个时段", field="slot")
 
-    def room(index: int) -> bool:
-        return booked[index] < slots[index].capacity and (now is None or slots[index].ends > now)
-
-    if wanted is not None and room(wanted):
+    left = places_left(slots, booked, now)
+    if wanted is not None and left[wanted] > 0:
         return wanted
-    return next((index for index in range(len(slots)) if room(index)), None)
+    return next((index for index, places in enumerate(left) if places > 0), None)
 
 
 def place_walk_in(slots: Sequence[Slot], booked: Sequence[int], now: str) -> int | None:
     """The slot a walk-in on the day gets at ``now`` ("13:05"): the earliest not yet over with room, else 候补."""
-    for index, slot in enumerate(slots):
-        if slot.ends > now and booked[index] < slot.capacity:
-            return index
-    return None
+    return place_booking(slots, booked, None, now)
 
 
 def office_notice_day(day: date) -> date:

@@ -38,6 +38,7 @@ from desktop.domain.reception import (
     parse_slots,
     place_booking,
     place_walk_in,
+    places_left,
     reception_day,
     reception_days,
 )
@@ -65,10 +66,20 @@ class ReceptionDay:
     slots: tuple[Slot, ...]
     booked: tuple[int, ...]  # per slot
     waiting: int
+    now: str | None = None  # the time it was read ("13:05") when the day is today: its slots already over are full
+
+    @property
+    def left(self) -> tuple[int, ...]:
+        """The places left in each slot (none in a slot already over)."""
+        return places_left(self.slots, self.booked, self.now)
 
     @property
     def free(self) -> int:
-        return sum(s.capacity for s in self.slots) - sum(self.booked)
+        return sum(self.left)
+
+    def is_over(self, index: int) -> bool:
+        """Whether slot ``index`` has ended (read on the day itself)."""
+        return self.now is not None and self.slots[index].ends <= self.now
 
     @property
     def title(self) -> str:
@@ -258,7 +269,8 @@ def list_days(hall: Hall, actor: Actor, since: date | None = None, until: date |
         if until is not None:
             query = query.where(ReceptionDayRow.day <= until)
         rows = session.scalars(query.order_by(ReceptionDayRow.day)).all()
-        return [day_view(session, row) for row in rows]
+        today, now = hall.today(), f"{hall.now():%H:%M}"
+        return [day_view(session, row, now if row.day == today else None) for row in rows]
 
 
 def _one_day(hall: Hall, day_id: str) -> ReceptionDay:
@@ -273,7 +285,8 @@ def day_row(session: Session, day_id: str) -> ReceptionDayRow:
     return row
 
 
-def day_view(session: Session, row: ReceptionDayRow) -> ReceptionDay:
+def day_view(session: Session, row: ReceptionDayRow, now: str | None = None) -> ReceptionDay:
+    """The day with its slots filled so far; ``now`` ("13:05"), read on the day itself: slots over have no room."""
     slots = parse_slots(row.slots)
     counts = dict(session.execute(
         select(AppointmentRow.slot, func.count()).where(AppointmentRow.day_id == row.day_id,
@@ -285,7 +298,7 @@ def day_view(session: Session, row: ReceptionDayRow) -> ReceptionDay:
     units = tuple(directory.get(c).name for c in json.loads(row.units) if c in directory)
     return ReceptionDay(row.day_id, row.day, "按规则生成" if row.origin == "rule" else "手工添加",
                         tuple(json.loads(row.leaders)), row.place, row.topics, units, slots,
-                        tuple(int(counts.get(i, 0)) for i in range(len(slots))), int(waiting))
+                        tuple(int(counts.get(i, 0)) for i in range(len(slots))), int(waiting), now)
 
 
 # -- appointments ------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from desktop.domain.reception import (
     parse_slots,
     place_booking,
     place_walk_in,
+    places_left,
     reception_day,
     schedule_notes,
 )
@@ -86,6 +87,32 @@ def test_a_booking_for_today_gets_no_slot_already_over(hall: Hall, clerk: Actor)
                             slots="09:00-09:20/2,10:00-11:00/2")
     booking = reception.book(hall, clerk, day.day_id, Visitor("张建国", valid_id(seq=111)), slot=0)
     assert booking.appointment.slot_label == "10:00–11:00" and booking.waiting_position == 0
+
+
+def test_the_places_shown_for_today_leave_out_the_slots_already_over(hall: Hall, clerk: Actor) -> None:
+    """At 09:30 on a reception day the counter's and the kiosk's day lists offer only what can still be booked."""
+    today = reception.add_day(hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"],
+                              slots="09:00-09:20/2,10:00-11:00/2")
+    later = reception.add_day(hall, clerk, date(2026, 9, 17), leaders=["县长 周建华"],
+                              slots="09:00-09:20/2,10:00-11:00/2")
+    shown = {d.day_id: d for d in reception.list_days(hall, clerk)}
+    assert shown[today.day_id].free == 2 and shown[today.day_id].left == (0, 2)
+    assert shown[today.day_id].is_over(0) and not shown[today.day_id].is_over(1)
+    assert shown[later.day_id].free == 4 and not shown[later.day_id].is_over(0)  # another day: every slot
+    reception.book(hall, clerk, today.day_id, Visitor("张建国", valid_id(seq=111)))
+    reception.book(hall, clerk, today.day_id, Visitor("李秀英", valid_id(seq=112)))
+    full = next(d for d in reception.list_days(hall, clerk) if d.day_id == today.day_id)
+    assert full.free == 0  # the next booking today waits (候补), as the list says
+    waiting = reception.book(hall, clerk, today.day_id, Visitor("王芳", valid_id(seq=113)))
+    assert waiting.waiting_position == 1
+
+
+def test_places_left_per_slot() -> None:
+    slots = parse_slots("09:00-10:00/1,10:00-11:00/2")
+    assert places_left(slots, [0, 1]) == (1, 1)
+    assert places_left(slots, [2, 0]) == (0, 2)  # a slot over-filled by hand counts none, not less
+    assert places_left(slots, [0, 0], "10:00") == (0, 2)  # the first slot ended
+    assert places_left(slots, [0, 0], "11:30") == (0, 0)
 
 
 def test_a_walk_in_gets_the_earliest_slot_not_yet_over_with_room() -> None:

@@ -190,8 +190,9 @@ class BookingFlow(QWidget):
         self.slot_hint.setText(f"{format_date(day.day)}\n{'、'.join(day.leaders)}　{day.place}")
         _clear(self.slot_buttons)
         for index, slot in enumerate(day.slots):
-            left = slot.capacity - day.booked[index]
-            button = _big(f"{slot.label}\n{'剩余' + str(left) + '个' if left > 0 else '已满'}")
+            left = day.left[index]
+            state = "已结束" if day.is_over(index) else (f"剩余{left}个" if left > 0 else "已满")
+            button = _big(f"{slot.label}\n{state}")
             button.setMinimumHeight(TOUCH + 40)
             button.setEnabled(left > 0)
             button.clicked.connect(lambda _c=False, i=index: self.choose_slot(i))

@@ -193,8 +193,10 @@ class CounterBookingPanel(QWidget):
         self.slot_box.clear()
         self.slot_box.addItem("不限（最早有名额的时段）", None)
         for index, slot in enumerate(day.slots if day else ()):
-            left = slot.capacity - (day.booked[index] if day else 0)
-            self.slot_box.addItem(f"{slot.label}（{'余' + str(left) if left > 0 else '已满'}）", index)
+            assert day is not None
+            left = day.left[index]
+            state = "已过" if day.is_over(index) else (f"余{left}" if left > 0 else "已满")
+            self.slot_box.addItem(f"{slot.label}（{state}）", index)
 
     def _day_chosen(self, _index: int) -> None:
         self._fill_slots()
