@@ -411,6 +411,61 @@ def test_standing_up_with_large_text_the_progress_shows_what_to_do_whole(
     qtbot.waitUntil(lambda: summary.verticalScrollBar().maximum() == 0)  # 您现在可以 whole, no scrolling
 
 
+def _shown_whole(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.visibleRegion().boundingRect().size() == widget.size()
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_standing_up_the_history_takes_the_room_the_progress_does_not_need(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, large: bool) -> None:
+    """1080×1920: the progress as tall as its text, the 办理经过 panel below it all the rest of the page."""
+    ref, code = _concluded(sqlite_hall, clerk)
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    qtbot.waitUntil(lambda: shell.portrait)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(ref)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    summary, history = flow.summary, flow.history
+    content = summary.widget()
+
+    def fitted() -> bool:
+        """No scrolling, and no more than the panel's bottom margin below the last line."""
+        last = flow.can_do.mapTo(summary, QPoint(0, flow.can_do.height())).y()
+        bar = summary.verticalScrollBar()
+        return bar.maximum() == 0 and not bar.isVisible() and summary.height() - last <= 40
+
+    qtbot.waitUntil(fitted)
+    assert history.y() > summary.y() + summary.height()  # below it
+    box = flow.result_box.geometry()
+    assert history.y() + history.height() == box.bottom() + 1  # all the rest of the box
+    # the history: was about 1/3 of the page (3/5 of the box went to the progress), over 1/3 now with
+    # large text and well over half without
+    assert history.height() > (0.36 if large else 0.55) * flow.result_page.height()
+    # standing up, 评价 across the page and the other two side by side under it: two rows, not three
+    assert flow.again_button.y() == flow.done_button.y() > flow.rate_button.y()
+    assert content.height() == summary.height()
+    for part in (flow.heading, flow.state, flow.next_step, flow.due, flow.can_do,
+                 flow.again_button, flow.rate_button, flow.done_button):
+        assert not part.isVisibleTo(flow) or _shown_whole(part), part
+    bottom = flow.done_button.mapTo(window, QPoint(0, flow.done_button.height())).y()
+    assert bottom <= window.height()
+    # the history shows whole in plain text; large text scrolls it, its first entry on top
+    timeline = flow.timeline_scroll
+    assert flow.timeline.mapTo(timeline.viewport(), QPoint(0, 0)).y() == 0
+    assert (timeline.verticalScrollBar().maximum() == 0) != large
+    window.resize(1920, 1080)  # turned on its side: the two side by side again, as tall as each other
+    qtbot.waitUntil(lambda: not shell.portrait)
+    qtbot.waitUntil(lambda: summary.y() == history.y() and summary.height() == history.height())
+    assert summary.x() + summary.width() < history.x() and summary.width() > history.width()
+    if not large:
+        assert summary.verticalScrollBar().maximum() == 0
+
+
 def test_a_complaint_goes_as_soon_as_the_citizen_corrects_the_field(qtbot: QtBot, shell: KioskShell) -> None:
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
