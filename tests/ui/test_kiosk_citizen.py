@@ -466,6 +466,33 @@ def test_standing_up_the_history_takes_the_room_the_progress_does_not_need(
         assert summary.verticalScrollBar().maximum() == 0
 
 
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_with_large_text_every_town_is_on_the_screen_to_tap(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                            size: tuple[int, int]) -> None:
+    """问题发生地 in 大字 and 高对比: no town pushed off the right edge (a sideways scroll bar under them)."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(True)
+    shell.contrast_button.setChecked(True)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(1)
+    qtbot.waitUntil(lambda: len(flow.where_buttons) > 8)
+    page = next(a for a in flow.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.where_grid.parentWidget()))
+    *towns, unknown = flow.where_buttons.values()
+
+    def across(button: QPushButton) -> bool:
+        """Its whole width on the page (lying down, 大字 rows below the fold scroll up and down)."""
+        left = button.mapTo(page.viewport(), QPoint(0, 0)).x()
+        return button.isVisible() and left >= 0 and left + button.width() <= page.viewport().width()
+
+    qtbot.waitUntil(lambda: all(across(button) for button in flow.where_buttons.values()))
+    assert page.horizontalScrollBar().maximum() == 0
+    assert max(b.width() for b in towns) - min(b.width() for b in towns) <= 1  # even columns
+    assert unknown.y() > max(button.y() for button in towns)  # 不清楚 on a row of its own, under the towns
+    assert min(button.height() for button in flow.where_buttons.values()) >= 57  # a finger's width, 15 mm
+
+
 def test_a_complaint_goes_as_soon_as_the_citizen_corrects_the_field(qtbot: QtBot, shell: KioskShell) -> None:
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)

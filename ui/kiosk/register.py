@@ -250,9 +250,15 @@ class RegistrationFlow(QWidget):
         set_tone(self.message, "error", user_message(error, "读取乡镇列表"))
 
     def set_portrait(self, portrait: bool) -> None:
+        """The towns in even columns, 不清楚 across its own row under them (its long words in one
+        column made that column wide and pushed the last one off a standing screen in large text)."""
         columns = 3 if portrait else 4
-        for index, button in enumerate(self.where_buttons.values()):
+        *towns, unknown = self.where_buttons.values()
+        for index, button in enumerate(towns):
             self.where_grid.addWidget(button, index // columns, index % columns)
+        self.where_grid.addWidget(unknown, -(-len(towns) // columns), 0, 1, columns)
+        for column in range(4):
+            self.where_grid.setColumnStretch(column, 1 if column < columns else 0)
 
     def _chose_town(self, code: str) -> None:
         self.values["region_code"] = code
