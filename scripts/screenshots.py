@@ -374,7 +374,10 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         flow.tasks.settled.disconnect(loop.quit)
         settle()
 
-    for orientation, (width, height) in SIZES.items():
+    #: the two orientations, and portrait again with 大字 and 高对比 on all the way through
+    walks = {**{name: (size, False) for name, size in SIZES.items()},
+             "portrait-large-contrast": (SIZES["portrait"], True)}
+    for orientation, ((width, height), strong) in walks.items():
         window = build_window(hall, "kiosk")
         body = window.body  # type: ignore[union-attr]
         assert isinstance(body, KioskShell)
@@ -386,12 +389,18 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             window.grab().save(str(out / f"20-kiosk-{orientation}-{name}.png"))
             print(f"  20-kiosk-{orientation}-{name}.png")
 
+        def wipe(body: KioskShell = body, strong: bool = strong) -> None:
+            body.wipe()
+            body.large_button.setChecked(strong)
+            body.contrast_button.setChecked(strong)
+
+        wipe()
         save("01-home")
         body.large_button.setChecked(True)
         save("02-home-large")
         body.contrast_button.setChecked(True)
         save("03-home-large-contrast")
-        body.wipe()
+        wipe()
         flow = body.open_flow("progress")
         assert isinstance(flow, ProgressFlow)
         save("04-progress-entry")
@@ -406,16 +415,16 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         save("06-progress-result")
         body.large_button.setChecked(True)
         save("07-progress-result-large")
-        body.large_button.setChecked(False)
+        body.large_button.setChecked(strong)
         flow.open_rating()
         flow.choice_buttons["基本满意"].setChecked(True)
         save("08-rating")
         body.start_countdown()
         save("09-idle-countdown")
-        body.wipe()
+        wipe()
         body.open_flow("guide")
         save("10-guide")
-        body.wipe()
+        wipe()
         for _ in range(5):
             body.corner.click()
         save("11-admin-pin")
@@ -423,7 +432,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             body.pin_page.field.setText("720415")
             body.pin_page.confirm.click()
             save("11b-admin-pin-none-set")
-        body.wipe()
+        wipe()
         register = body.open_flow("register")
         assert isinstance(register, RegistrationFlow)
         save("12-register-1-who")
@@ -456,7 +465,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         save("18-register-8-done")
         body.large_button.setChecked(True)
         save("19-register-8-done-large")
-        body.wipe()
+        wipe()
         suggest = body.open_flow("suggest")
         assert isinstance(suggest, SuggestionFlow)
         save("20-suggest-1-theme")
@@ -469,7 +478,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             loop.processEvents()
         settle(1500)  # the receipt prints
         save("21-suggest-4-done")
-        body.wipe()
+        wipe()
         if "ticket" in body.tile_buttons:
             ticket = body.open_flow("ticket")
             assert isinstance(ticket, TicketFlow)
@@ -482,12 +491,12 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
                 loop.processEvents()
             settle(1500)  # the ticket prints
             save("24-ticket-2-number")
-            body.wipe()
+            wipe()
         if "booking" in body.tile_buttons:
             body.open_flow("booking")
             settle(800)
             save("22-booking")
-            body.wipe()
+            wipe()
         window.close()
     hall.engine.dispose()
 
