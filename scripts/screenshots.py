@@ -338,6 +338,19 @@ def _answered_case(hall: Any) -> tuple[str, str]:
     return ref, result.query_code
 
 
+def _reception_days(hall: Any) -> None:
+    """Leader reception days from today on (the kiosk's 预约领导接访 has days to show)."""
+    from desktop.domain.access import Actor
+    from desktop.services import reception
+
+    system = Actor.system("screenshots")
+    today = hall.today()
+    if not reception.list_days(hall, system, today, today):
+        reception.add_day(hall, system, today, leaders=["县长 周建华", "副县长 李明"], topics="劳动保障、征地拆迁",
+                          units=["330726-RSJ"])
+    reception.generate_schedule(hall, system, today.replace(day=1), 3, leaders=["县长 周建华"])
+
+
 def kiosk_screenshots(db: Path, out: Path) -> None:
     """Every kiosk screen in both orientations, and the large-text and high-contrast modes."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -347,6 +360,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.installation import open_hall
+    from ui.kiosk.booking import BookingFlow
     from ui.kiosk.progress import ProgressFlow
     from ui.kiosk.register import RegistrationFlow
     from ui.kiosk.shell import KioskShell
@@ -356,6 +370,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     os.environ["PH_PRINTER_RECEIPTS"] = f"pdf:{tempfile.mkdtemp(prefix='shots-receipts-')}"
     hall = open_hall(load_settings(), db)
     number, code = _answered_case(hall)
+    _reception_days(hall)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "kiosk")
@@ -493,9 +508,15 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             save("24-ticket-2-number")
             wipe()
         if "booking" in body.tile_buttons:
-            body.open_flow("booking")
+            booking = body.open_flow("booking")
+            assert isinstance(booking, BookingFlow)
             settle(800)
             save("22-booking")
+            if booking.days:
+                booking.choose_day(booking.days[0])
+                save("22b-booking-slots")
+                booking.choose_slot(0)
+                save("22c-booking-who")
             wipe()
         window.close()
     hall.engine.dispose()
