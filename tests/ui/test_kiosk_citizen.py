@@ -516,6 +516,30 @@ def test_with_large_text_every_town_is_on_the_screen_to_tap(qtbot: QtBot, sqlite
     assert min(button.height() for button in flow.where_buttons.values()) >= 57  # a finger's width, 15 mm
 
 
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_with_large_text_the_case_number_fits_its_field(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                        size: tuple[int, int]) -> None:
+    """查询进度 in 大字: the example in the empty field and a case number typed show whole (standing up, the
+    field 4/5 of the screen wide cut them off)."""
+    from PySide6.QtGui import QFontMetrics
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(True)
+    shell.contrast_button.setChecked(True)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    field = flow.number
+    qtbot.waitUntil(field.isVisible)
+
+    def fits(text: str) -> bool:
+        room = field.width() - 2 * 24  # the field's padding and frame in the kiosk's style, generously
+        return QFontMetrics(field.font()).horizontalAdvance(text) <= room
+
+    qtbot.waitUntil(lambda: fits(field.placeholderText()))
+    assert fits("XF-20261205-K01-00014-E")
+
+
 def test_a_complaint_goes_as_soon_as_the_citizen_corrects_the_field(qtbot: QtBot, shell: KioskShell) -> None:
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)

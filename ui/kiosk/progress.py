@@ -133,12 +133,12 @@ class ProgressFlow(QWidget):
         column.addWidget(label("查询办理进度", "title", centred=True))
         column.addWidget(label("把登记回执上的二维码对准扫描口，或在下面输入案件编号和查询码", "subtitle",
                                centred=True))
-        row = QHBoxLayout()
-        row.addStretch(1)
+        self.entry_row = QHBoxLayout()
+        self.entry_row.addStretch(1)
         entry.setMaximumWidth(1200)
-        row.addWidget(entry, 8)
-        row.addStretch(1)
-        column.addLayout(row)
+        self.entry_row.addWidget(entry, 8)
+        self.entry_row.addStretch(1)
+        column.addLayout(self.entry_row)
         column.addStretch(1)
 
         # -- screen 2: the progress
@@ -277,6 +277,9 @@ class ProgressFlow(QWidget):
         # one above the other: the progress as tall as its text, the history takes the rest; side by
         # side the progress, in longer lines, is the wider (the history's lines are short)
         self.summary.set_fit(portrait)
+        # the fields the whole width: a case number in large text fits a field 4/5 of it no more
+        for side in (0, 2):
+            self.entry_row.setStretch(side, 0 if portrait else 1)
         self.result_box.setStretch(0, 0 if portrait else 3)
         self.result_box.setStretch(1, 1 if portrait else 2)
         self._place_buttons(portrait)
