@@ -540,6 +540,30 @@ def test_with_large_text_the_case_number_fits_its_field(qtbot: QtBot, sqlite_hal
     assert fits("XF-20261205-K01-00014-E")
 
 
+def test_standing_up_no_flow_puts_a_button_or_a_field_at_the_screens_edge(qtbot: QtBot, sqlite_hall: Hall,
+                                                                         themed: Themed) -> None:
+    """A touch screen's bezel hides its edge: every flow keeps its buttons and fields 40 px in from it (the
+    booking's went from edge to edge, its captions 17 px from it)."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    from ui.shell.tasks import TaskGroup
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    shell.large_button.setChecked(True)
+    for key in shell.tile_buttons:
+        flow = shell.open_flow(key)
+        assert flow is not None
+        qtbot.waitUntil(lambda flow=flow: not any(group.busy for group in flow.findChildren(TaskGroup)))
+        parts = [w for w in [*flow.findChildren(QAbstractButton), *flow.findChildren(QLineEdit)] if w.isVisible()]
+        assert parts, key
+        for part in parts:
+            left = part.mapTo(shell, QPoint(0, 0)).x()
+            assert left >= 40 and left + part.width() <= shell.width() - 40, (key, part)
+        shell.wipe()
+        shell.large_button.setChecked(True)
+
+
 def test_a_complaint_goes_as_soon_as_the_citizen_corrects_the_field(qtbot: QtBot, shell: KioskShell) -> None:
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
