@@ -1071,44 +1071,50 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         del shot
         print(" ", file, "（键盘已显示）" if method.isVisible() else "（键盘没有出现）")
 
-    for mode in ("", "large", "contrast"):
-        body.wipe()
-        body.large_button.setChecked(mode == "large")
-        body.contrast_button.setChecked(mode == "contrast")
+    # every field in the normal look and with large text and high contrast both; the first ones in the others
+    for mode in ("", "large", "contrast", "large-contrast"):
+        whole = mode in ("", "large-contrast")
+
+        def wipe(mode: str = mode) -> None:
+            body.wipe()
+            body.large_button.setChecked("large" in mode)
+            body.contrast_button.setChecked("contrast" in mode)
+
+        wipe()
         suffix = f"-{mode}" if mode else ""
         flow = body.open_flow("register")
         assert isinstance(flow, RegistrationFlow)
         shoot(f"01-register-name{suffix}", flow.name)
         flow.name.setText("欧阳春花")
-        if not mode:
-            shoot("01-register-id-number", flow.id_number)
+        if whole:
+            shoot(f"01-register-id-number{suffix}", flow.id_number)
         shoot(f"02-register-phone{suffix}", flow.phone)
-        if mode:
+        if not whole:
             continue
         flow.show_step(2)
         flow.request.setPlainText("村口道路塌陷半年无人修，雨天无法通行，请求尽快修复")
-        shoot("03-register-request", flow.request)
+        shoot(f"03-register-request{suffix}", flow.request)
         flow.show_step(3)
-        shoot("04-register-reasons", flow.reasons)
-        body.wipe()
+        shoot(f"04-register-reasons{suffix}", flow.reasons)
+        wipe()
         progress = body.open_flow("progress")
         assert isinstance(progress, ProgressFlow)
-        shoot("05-progress-code", progress.code)
-        body.wipe()
+        shoot(f"05-progress-code{suffix}", progress.code)
+        wipe()
         suggest = body.open_flow("suggest")
         assert isinstance(suggest, SuggestionFlow)
         suggest.choose("", "自由建议")
-        shoot("06-suggest-content", suggest.content)
+        shoot(f"06-suggest-content{suffix}", suggest.content)
         suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
         suggest.check_content()
-        shoot("07-suggest-phone", suggest.phone)
+        shoot(f"07-suggest-phone{suffix}", suggest.phone)
         if "booking" in body.tile_buttons:
-            body.wipe()
+            wipe()
             booking = body.open_flow("booking")
             assert booking is not None
             settle(500)
             booking.pages.setCurrentWidget(booking.who_page)  # type: ignore[attr-defined]
-            shoot("08-booking-phone", booking.phone)  # type: ignore[attr-defined]
+            shoot(f"08-booking-phone{suffix}", booking.phone)  # type: ignore[attr-defined]
     body.wipe()
     window.close()
     settle(300)
