@@ -487,6 +487,9 @@ def test_standing_up_the_history_takes_the_room_the_progress_does_not_need(
     assert summary.x() + summary.width() < history.x() and summary.width() > history.width()
     if not large:
         assert summary.verticalScrollBar().maximum() == 0
+    window.resize(1080, 1920)  # and stood up again: as tall as its text once more
+    qtbot.waitUntil(lambda: shell.portrait)
+    qtbot.waitUntil(fitted)
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
