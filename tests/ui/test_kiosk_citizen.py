@@ -567,6 +567,23 @@ def test_standing_up_no_flow_puts_a_button_or_a_field_at_the_screens_edge(qtbot:
         shell.large_button.setChecked(True)
 
 
+def test_lying_down_in_normal_text_not_sure_takes_the_free_cell_and_every_town_shows_unscrolled(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(1)
+    qtbot.waitUntil(lambda: len(flow.where_buttons) > 8)
+    *towns, unknown = flow.where_buttons.values()
+    qtbot.waitUntil(lambda: unknown.y() == towns[-1].y() and unknown.x() > towns[-1].x())  # beside the last town
+    page = next(a for a in flow.findChildren(QScrollArea) if a.widget().isAncestorOf(unknown))
+    qtbot.waitUntil(lambda: page.verticalScrollBar().maximum() == 0 and _shown_whole(unknown))
+    shell.large_button.setChecked(True)  # its words no longer fit the cell: a row of its own
+    qtbot.waitUntil(lambda: unknown.y() > towns[-1].y())
+    assert max(b.width() for b in towns) - min(b.width() for b in towns) <= 1
+
+
 def test_a_complaint_goes_as_soon_as_the_citizen_corrects_the_field(qtbot: QtBot, shell: KioskShell) -> None:
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
