@@ -152,6 +152,7 @@ class RegistrationFlow(QWidget):
         self._add_town(ctx.settings.region_code, "不清楚 / 不在以上地方")
         where_page = where.parentWidget()
         assert where_page is not None
+        self._where_page = where_page
         where_page.installEventFilter(self)
         self.where_buttons[ctx.settings.region_code].installEventFilter(self)
         self.loading.run(lambda hall: _towns(hall, ctx.settings.region_code), self._show_towns, self._quiet)
@@ -272,7 +273,11 @@ class RegistrationFlow(QWidget):
         *towns, unknown = self.where_buttons.values()
         row, used = divmod(len(towns), columns)
         spacing = self.where_grid.horizontalSpacing()
-        free = (self.where_grid.geometry().width() + spacing) * (columns - used) // columns - spacing
+        # the grid's width from its page's (a page not shown keeps its size, not its grid's)
+        page = self._where_page
+        margins = page.contentsMargins() + (page.layout() or self.where_grid).contentsMargins()
+        width = page.width() - margins.left() - margins.right()
+        free = (width + spacing) * (columns - used) // columns - spacing
         if used and unknown.sizeHint().width() <= free:
             place = (row, used, 1, columns - used)
         else:
