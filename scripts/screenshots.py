@@ -360,6 +360,19 @@ def _answered_case(hall: Any) -> tuple[str, str]:
     return ref, result.query_code
 
 
+def _reception_days(hall: Any) -> None:
+    """Leader reception days from today on (the kiosk's 预约领导接访 has days to show)."""
+    from desktop.domain.access import Actor
+    from desktop.services import reception
+
+    system = Actor.system("screenshots")
+    today = hall.today()
+    if not reception.list_days(hall, system, today, today):
+        reception.add_day(hall, system, today, leaders=["县长 周建华", "副县长 李明"], topics="劳动保障、征地拆迁",
+                          units=["330726-RSJ"])
+    reception.generate_schedule(hall, system, today.replace(day=1), 3, leaders=["县长 周建华"])
+
+
 def kiosk_screenshots(db: Path, out: Path) -> None:
     """Every kiosk screen in both orientations, and the large-text and high-contrast modes."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -369,6 +382,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.installation import open_hall
+    from ui.kiosk.booking import BookingFlow
     from ui.kiosk.progress import ProgressFlow
     from ui.kiosk.register import RegistrationFlow
     from ui.kiosk.shell import KioskShell
@@ -378,6 +392,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     os.environ["PH_PRINTER_RECEIPTS"] = f"pdf:{tempfile.mkdtemp(prefix='shots-receipts-')}"
     hall = open_hall(load_settings(), db)
     number, code = _answered_case(hall)
+    _reception_days(hall)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "kiosk")
@@ -392,7 +407,10 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         flow.tasks.settled.disconnect(loop.quit)
         settle()
 
-    for orientation, (width, height) in SIZES.items():
+    #: the two orientations, and portrait again with 大字 and 高对比 on all the way through
+    walks = {**{name: (size, False) for name, size in SIZES.items()},
+             "portrait-large-contrast": (SIZES["portrait"], True)}
+    for orientation, ((width, height), strong) in walks.items():
         window = build_window(hall, "kiosk")
         body = window.body  # type: ignore[union-attr]
         assert isinstance(body, KioskShell)
@@ -404,12 +422,18 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             window.grab().save(str(out / f"20-kiosk-{orientation}-{name}.png"))
             print(f"  20-kiosk-{orientation}-{name}.png")
 
+        def wipe(body: KioskShell = body, strong: bool = strong) -> None:
+            body.wipe()
+            body.large_button.setChecked(strong)
+            body.contrast_button.setChecked(strong)
+
+        wipe()
         save("01-home")
         body.large_button.setChecked(True)
         save("02-home-large")
         body.contrast_button.setChecked(True)
         save("03-home-large-contrast")
-        body.wipe()
+        wipe()
         flow = body.open_flow("progress")
         assert isinstance(flow, ProgressFlow)
         save("04-progress-entry")
@@ -424,16 +448,16 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         save("06-progress-result")
         body.large_button.setChecked(True)
         save("07-progress-result-large")
-        body.large_button.setChecked(False)
+        body.large_button.setChecked(strong)
         flow.open_rating()
         flow.choice_buttons["基本满意"].setChecked(True)
         save("08-rating")
         body.start_countdown()
         save("09-idle-countdown")
-        body.wipe()
+        wipe()
         body.open_flow("guide")
         save("10-guide")
-        body.wipe()
+        wipe()
         for _ in range(5):
             body.corner.click()
         save("11-admin-pin")
@@ -441,7 +465,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             body.pin_page.field.setText("720415")
             body.pin_page.confirm.click()
             save("11b-admin-pin-none-set")
-        body.wipe()
+        wipe()
         register = body.open_flow("register")
         assert isinstance(register, RegistrationFlow)
         save("12-register-1-who")
@@ -474,7 +498,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         save("18-register-8-done")
         body.large_button.setChecked(True)
         save("19-register-8-done-large")
-        body.wipe()
+        wipe()
         suggest = body.open_flow("suggest")
         assert isinstance(suggest, SuggestionFlow)
         save("20-suggest-1-theme")
@@ -487,7 +511,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             loop.processEvents()
         settle(1500)  # the receipt prints
         save("21-suggest-4-done")
-        body.wipe()
+        wipe()
         if "ticket" in body.tile_buttons:
             ticket = body.open_flow("ticket")
             assert isinstance(ticket, TicketFlow)
@@ -500,12 +524,18 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
                 loop.processEvents()
             settle(1500)  # the ticket prints
             save("24-ticket-2-number")
-            body.wipe()
+            wipe()
         if "booking" in body.tile_buttons:
-            body.open_flow("booking")
+            booking = body.open_flow("booking")
+            assert isinstance(booking, BookingFlow)
             settle(800)
             save("22-booking")
-            body.wipe()
+            if booking.days:
+                booking.choose_day(booking.days[0])
+                save("22b-booking-slots")
+                booking.choose_slot(0)
+                save("22c-booking-who")
+            wipe()
         window.close()
     hall.engine.dispose()
 
@@ -1002,44 +1032,50 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         del shot
         print(" ", file, "（键盘已显示）" if method.isVisible() else "（键盘没有出现）")
 
-    for mode in ("", "large", "contrast"):
-        body.wipe()
-        body.large_button.setChecked(mode == "large")
-        body.contrast_button.setChecked(mode == "contrast")
+    # every field in the normal look and with large text and high contrast both; the first ones in the others
+    for mode in ("", "large", "contrast", "large-contrast"):
+        whole = mode in ("", "large-contrast")
+
+        def wipe(mode: str = mode) -> None:
+            body.wipe()
+            body.large_button.setChecked("large" in mode)
+            body.contrast_button.setChecked("contrast" in mode)
+
+        wipe()
         suffix = f"-{mode}" if mode else ""
         flow = body.open_flow("register")
         assert isinstance(flow, RegistrationFlow)
         shoot(f"01-register-name{suffix}", flow.name)
         flow.name.setText("欧阳春花")
-        if not mode:
-            shoot("01-register-id-number", flow.id_number)
+        if whole:
+            shoot(f"01-register-id-number{suffix}", flow.id_number)
         shoot(f"02-register-phone{suffix}", flow.phone)
-        if mode:
+        if not whole:
             continue
         flow.show_step(2)
         flow.request.setPlainText("村口道路塌陷半年无人修，雨天无法通行，请求尽快修复")
-        shoot("03-register-request", flow.request)
+        shoot(f"03-register-request{suffix}", flow.request)
         flow.show_step(3)
-        shoot("04-register-reasons", flow.reasons)
-        body.wipe()
+        shoot(f"04-register-reasons{suffix}", flow.reasons)
+        wipe()
         progress = body.open_flow("progress")
         assert isinstance(progress, ProgressFlow)
-        shoot("05-progress-code", progress.code)
-        body.wipe()
+        shoot(f"05-progress-code{suffix}", progress.code)
+        wipe()
         suggest = body.open_flow("suggest")
         assert isinstance(suggest, SuggestionFlow)
         suggest.choose("", "自由建议")
-        shoot("06-suggest-content", suggest.content)
+        shoot(f"06-suggest-content{suffix}", suggest.content)
         suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
         suggest.check_content()
-        shoot("07-suggest-phone", suggest.phone)
+        shoot(f"07-suggest-phone{suffix}", suggest.phone)
         if "booking" in body.tile_buttons:
-            body.wipe()
+            wipe()
             booking = body.open_flow("booking")
             assert booking is not None
             settle(500)
             booking.pages.setCurrentWidget(booking.who_page)  # type: ignore[attr-defined]
-            shoot("08-booking-phone", booking.phone)  # type: ignore[attr-defined]
+            shoot(f"08-booking-phone{suffix}", booking.phone)  # type: ignore[attr-defined]
     body.wipe()
     window.close()
     settle(300)

@@ -87,6 +87,29 @@ def test_the_field_being_typed_in_stays_above_the_keyboard(qtbot: QtBot, shell: 
     qtbot.waitUntil(lambda: _above_keyboard(shell, flow.code))
 
 
+def test_a_tap_on_the_next_field_keeps_it_under_the_finger_while_the_keyboard_goes_and_comes(
+        qtbot: QtBot, sqlite_hall: Hall) -> None:
+    """Qt's keyboard goes at the press on another field and comes back at the release, if the field is still
+    under the finger: the page keeps its room till the finger is lifted (given back at once, it moved the
+    field down some 480 px, and the keyboard stayed away: a second tap was needed)."""
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    flow.name.setFocus()
+    qtbot.waitUntil(flow.name.hasFocus)
+    _keyboard_up(shell)
+    space = shell.keyboard_space
+    qtbot.waitUntil(lambda: space.raised and _above_keyboard(shell, flow.id_number))
+    where = flow.id_number.mapTo(shell, QPoint(0, 0))
+    QTest.mousePress(flow.id_number, Qt.MouseButton.LeftButton)
+    space.update()  # the keyboard went at the press (the offscreen platform shows none: it is not visible)
+    assert space.raised and flow.id_number.mapTo(shell, QPoint(0, 0)) == where
+    QTest.mouseRelease(flow.id_number, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not space.raised)  # lifted, and no keyboard came back: the room is given back
+    assert flow.id_number.hasFocus()
+
+
 def test_enter_on_the_keyboard_puts_it_away_so_the_answer_is_seen(qtbot: QtBot, shell: KioskShell) -> None:
     flow = shell.open_flow("progress")
     assert isinstance(flow, ProgressFlow)
@@ -409,6 +432,156 @@ def test_standing_up_with_large_text_the_progress_shows_what_to_do_whole(
     assert flow.current_page is flow.result_page
     summary = next(a for a in flow.result_page.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.can_do))
     qtbot.waitUntil(lambda: summary.verticalScrollBar().maximum() == 0)  # 您现在可以 whole, no scrolling
+
+
+def _shown_whole(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.visibleRegion().boundingRect().size() == widget.size()
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_standing_up_the_history_takes_the_room_the_progress_does_not_need(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, large: bool) -> None:
+    """1080×1920: the progress as tall as its text, the 办理经过 panel below it all the rest of the page."""
+    ref, code = _concluded(sqlite_hall, clerk)
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    qtbot.waitUntil(lambda: shell.portrait)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(ref)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    summary, history = flow.summary, flow.history
+    content = summary.widget()
+
+    def fitted() -> bool:
+        """No scrolling, and no more than the panel's bottom margin below the last line."""
+        last = flow.can_do.mapTo(summary, QPoint(0, flow.can_do.height())).y()
+        bar = summary.verticalScrollBar()
+        return bar.maximum() == 0 and not bar.isVisible() and summary.height() - last <= 40
+
+    qtbot.waitUntil(fitted)
+    assert history.y() > summary.y() + summary.height()  # below it
+    box = flow.result_box.geometry()
+    assert history.y() + history.height() == box.bottom() + 1  # all the rest of the box
+    # the history: was about 1/3 of the page (3/5 of the box went to the progress), over 1/3 now with
+    # large text and well over half without
+    assert history.height() > (0.36 if large else 0.55) * flow.result_page.height()
+    # standing up, 评价 across the page and the other two side by side under it: two rows, not three
+    assert flow.again_button.y() == flow.done_button.y() > flow.rate_button.y()
+    assert content.height() == summary.height()
+    for part in (flow.heading, flow.state, flow.next_step, flow.due, flow.can_do,
+                 flow.again_button, flow.rate_button, flow.done_button):
+        assert not part.isVisibleTo(flow) or _shown_whole(part), part
+    bottom = flow.done_button.mapTo(window, QPoint(0, flow.done_button.height())).y()
+    assert bottom <= window.height()
+    # the history shows whole in plain text; large text scrolls it, its first entry on top
+    timeline = flow.timeline_scroll
+    assert flow.timeline.mapTo(timeline.viewport(), QPoint(0, 0)).y() == 0
+    assert (timeline.verticalScrollBar().maximum() == 0) != large
+    window.resize(1920, 1080)  # turned on its side: the two side by side again, as tall as each other
+    qtbot.waitUntil(lambda: not shell.portrait)
+    qtbot.waitUntil(lambda: summary.y() == history.y() and summary.height() == history.height())
+    assert summary.x() + summary.width() < history.x() and summary.width() > history.width()
+    if not large:
+        assert summary.verticalScrollBar().maximum() == 0
+    window.resize(1080, 1920)  # and stood up again: as tall as its text once more
+    qtbot.waitUntil(lambda: shell.portrait)
+    qtbot.waitUntil(fitted)
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_with_large_text_every_town_is_on_the_screen_to_tap(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                            size: tuple[int, int]) -> None:
+    """问题发生地 in 大字 and 高对比: no town pushed off the right edge (a sideways scroll bar under them)."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(True)
+    shell.contrast_button.setChecked(True)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(1)
+    qtbot.waitUntil(lambda: len(flow.where_buttons) > 8)
+    page = next(a for a in flow.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.where_grid.parentWidget()))
+    *towns, unknown = flow.where_buttons.values()
+
+    def across(button: QPushButton) -> bool:
+        """Its whole width on the page (lying down, 大字 rows below the fold scroll up and down)."""
+        left = button.mapTo(page.viewport(), QPoint(0, 0)).x()
+        return button.isVisible() and left >= 0 and left + button.width() <= page.viewport().width()
+
+    qtbot.waitUntil(lambda: all(across(button) for button in flow.where_buttons.values()))
+    assert page.horizontalScrollBar().maximum() == 0
+    assert max(b.width() for b in towns) - min(b.width() for b in towns) <= 1  # even columns
+    assert unknown.y() > max(button.y() for button in towns)  # 不清楚 on a row of its own, under the towns
+    assert min(button.height() for button in flow.where_buttons.values()) >= 57  # a finger's width, 15 mm
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_with_large_text_the_case_number_fits_its_field(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                        size: tuple[int, int]) -> None:
+    """查询进度 in 大字: the example in the empty field and a case number typed show whole (standing up, the
+    field 4/5 of the screen wide cut them off)."""
+    from PySide6.QtGui import QFontMetrics
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(True)
+    shell.contrast_button.setChecked(True)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    field = flow.number
+    qtbot.waitUntil(field.isVisible)
+
+    def fits(text: str) -> bool:
+        room = field.width() - 2 * 24  # the field's padding and frame in the kiosk's style, generously
+        return QFontMetrics(field.font()).horizontalAdvance(text) <= room
+
+    qtbot.waitUntil(lambda: fits(field.placeholderText()))
+    assert fits("XF-20261205-K01-00014-E")
+
+
+def test_standing_up_no_flow_puts_a_button_or_a_field_at_the_screens_edge(qtbot: QtBot, sqlite_hall: Hall,
+                                                                         themed: Themed) -> None:
+    """A touch screen's bezel hides its edge: every flow keeps its buttons and fields 40 px in from it (the
+    booking's went from edge to edge, its captions 17 px from it)."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    from ui.shell.tasks import TaskGroup
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    shell.large_button.setChecked(True)
+    for key in shell.tile_buttons:
+        flow = shell.open_flow(key)
+        assert flow is not None
+        qtbot.waitUntil(lambda flow=flow: not any(group.busy for group in flow.findChildren(TaskGroup)))
+        parts = [w for w in [*flow.findChildren(QAbstractButton), *flow.findChildren(QLineEdit)] if w.isVisible()]
+        assert parts, key
+        for part in parts:
+            left = part.mapTo(shell, QPoint(0, 0)).x()
+            assert left >= 40 and left + part.width() <= shell.width() - 40, (key, part)
+        shell.wipe()
+        shell.large_button.setChecked(True)
+
+
+def test_lying_down_in_normal_text_not_sure_takes_the_free_cell_and_every_town_shows_unscrolled(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(1)
+    qtbot.waitUntil(lambda: len(flow.where_buttons) > 8)
+    *towns, unknown = flow.where_buttons.values()
+    qtbot.waitUntil(lambda: unknown.y() == towns[-1].y() and unknown.x() > towns[-1].x())  # beside the last town
+    page = next(a for a in flow.findChildren(QScrollArea) if a.widget().isAncestorOf(unknown))
+    qtbot.waitUntil(lambda: page.verticalScrollBar().maximum() == 0 and _shown_whole(unknown))
+    shell.large_button.setChecked(True)  # its words no longer fit the cell: a row of its own
+    qtbot.waitUntil(lambda: unknown.y() > towns[-1].y())
+    assert max(b.width() for b in towns) - min(b.width() for b in towns) <= 1
 
 
 def test_a_complaint_goes_as_soon_as_the_citizen_corrects_the_field(qtbot: QtBot, shell: KioskShell) -> None:

@@ -80,6 +80,7 @@ class BookingFlow(QWidget):
             self.pages.addWidget(page)
         self.message = message_label()
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)  # as the kiosk's other flows: nothing at the screen's edge
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.message)
         self.load_days()

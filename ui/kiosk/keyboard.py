@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLayout
 
@@ -59,9 +59,18 @@ class KeyboardSpace(QObject):
         """Whether the keyboard takes room from the page now."""
         return self.layout.contentsMargins().bottom() > self.base.bottom()
 
+    #: How often a keyboard gone under a finger still on the screen looks again (ms).
+    HELD_MS = 50
+
     def update(self) -> None:
         method = QGuiApplication.inputMethod()
         height = round(method.keyboardRectangle().height()) if method is not None and method.isVisible() else 0
+        if not height and self.raised and QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            # A tap on another field: the keyboard goes at the press and comes back at the release, if
+            # the field is still under the finger. Given back now, the room would move the field down
+            # away from it, and the keyboard stay away. The room is held until the finger is lifted.
+            QTimer.singleShot(self.HELD_MS, self, self.update)
+            return
         margins = self.base
         self.layout.setContentsMargins(margins.left(), margins.top(), margins.right(), margins.bottom() + height)
         self.changed.emit()

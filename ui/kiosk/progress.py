@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -50,6 +51,48 @@ def _rate(hall: Hall, ctx: WorkContext, number: str, code: str, rating: str, rea
     from desktop.services.self_service import rate_case
 
     return rate_case(hall, ctx.actor, number, code, rating, reason)
+
+
+class Summary(QScrollArea):
+    """The progress (state, deadline, what the citizen can do now) in a frameless scroll area.
+
+    Standing up (``fit``) it is as tall as its text at its width, up to :attr:`SHARE` of the page, so
+    the history below takes the rest; side by side it fills its half like any scroll area.
+    """
+
+    #: The most of the result page's height the summary takes standing up (longer text scrolls).
+    SHARE = 0.6
+
+    def __init__(self, content: QWidget, page: QWidget) -> None:
+        super().__init__()
+        self.fit = False
+        self.page = page
+        self.content = content
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(content)
+        page.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.page and event.type() == QEvent.Type.Resize and self.fit:
+            self.updateGeometry()  # the most it takes follows the page's height (its layout keeps the old)
+        return super().eventFilter(watched, event)
+
+    def set_fit(self, fit: bool) -> None:
+        self.fit = fit
+        self.updateGeometry()
+
+    def hasHeightForWidth(self) -> bool:
+        return self.fit
+
+    def heightForWidth(self, width: int) -> int:
+        content = self.content
+        frame = 2 * self.frameWidth()
+        # the height the text takes beside a scroll bar: at the full width it then needs none (asked at the
+        # full width, the bar, once shown, would narrow the text into one more line and stay)
+        narrowed = width - frame - self.verticalScrollBar().sizeHint().width()
+        whole = content.heightForWidth(narrowed) if content.hasHeightForWidth() else content.sizeHint().height()
+        return min(whole + frame, int(self.page.height() * self.SHARE))
 
 
 class ProgressFlow(QWidget):
@@ -96,12 +139,12 @@ class ProgressFlow(QWidget):
         column.addWidget(label("查询办理进度", "title", centred=True))
         column.addWidget(label("把登记回执上的二维码对准扫描口，或在下面输入案件编号和查询码", "subtitle",
                                centred=True))
-        row = QHBoxLayout()
-        row.addStretch(1)
+        self.entry_row = QHBoxLayout()
+        self.entry_row.addStretch(1)
         entry.setMaximumWidth(1200)
-        row.addWidget(entry, 8)
-        row.addStretch(1)
-        column.addLayout(row)
+        self.entry_row.addWidget(entry, 8)
+        self.entry_row.addStretch(1)
+        column.addLayout(self.entry_row)
         column.addStretch(1)
 
         # -- screen 2: the progress
@@ -124,29 +167,24 @@ class ProgressFlow(QWidget):
         left.addWidget(label("您现在可以", "hint"))
         left.addWidget(self.can_do)
         left.addStretch(1)
-        history, right = panel(spacing=16)
+        self.history, right = panel(spacing=16)
         right.addWidget(label("办理经过", "subtitle"))
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.timeline)
+        self.timeline_scroll = scrolling(self.timeline)
         self.timeline.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        right.addWidget(scroll, 1)
+        right.addWidget(self.timeline_scroll, 1)
+        self.result_page = QWidget()
+        self.summary = Summary(summary, self.result_page)
         self.result_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.result_box.setSpacing(24)
-        self.result_box.addWidget(scrolling(summary), 1)
-        self.result_box.addWidget(history, 1)
-        self.result_page = QWidget()
+        self.result_box.addWidget(self.summary, 3)
+        self.result_box.addWidget(self.history, 2)
         result = QVBoxLayout(self.result_page)
         result.setContentsMargins(48, 24, 48, 24)
         result.setSpacing(24)
         result.addLayout(self.result_box, 1)
-        self.result_buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.result_buttons = QGridLayout()
         self.result_buttons.setSpacing(20)
-        self.result_buttons.addWidget(self.again_button)
-        self.result_buttons.addStretch(1)
-        self.result_buttons.addWidget(self.rate_button)
-        self.result_buttons.addWidget(self.done_button)
+        self._place_buttons(portrait=False)
         result.addLayout(self.result_buttons)
 
         # -- screen 3: the rating
@@ -242,10 +280,36 @@ class ProgressFlow(QWidget):
         """Standing up: the progress above its history, the buttons one under the other."""
         direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         self.result_box.setDirection(direction)
-        # one above the other: what the citizen can do now gets the larger part, the history scrolls
-        self.result_box.setStretch(0, 3 if portrait else 1)
-        self.result_box.setStretch(1, 2 if portrait else 1)
-        self.result_buttons.setDirection(direction)
+        # one above the other: the progress as tall as its text, the history takes the rest; side by
+        # side the progress, in longer lines, is the wider (the history's lines are short)
+        self.summary.set_fit(portrait)
+        # the fields the whole width: a case number in large text fits a field 4/5 of it no more
+        for side in (0, 2):
+            self.entry_row.setStretch(side, 0 if portrait else 1)
+        self.result_box.setStretch(0, 0 if portrait else 3)
+        self.result_box.setStretch(1, 1 if portrait else 2)
+        self._place_buttons(portrait)
+
+    def _place_buttons(self, portrait: bool) -> None:
+        """Side by side: 查询其他事项 left, 评价 and 完成 right. Standing up: 评价 across the page, the
+        other two under it side by side (three rows of buttons took the history's room)."""
+        grid = self.result_buttons
+        buttons = (self.again_button, self.rate_button, self.done_button)
+        for button in buttons:
+            grid.removeWidget(button)
+        for column in range(4):
+            grid.setColumnStretch(column, 0)
+        if portrait:
+            grid.addWidget(self.rate_button, 0, 0, 1, 2)
+            grid.addWidget(self.again_button, 1, 0)
+            grid.addWidget(self.done_button, 1, 1)
+            grid.setColumnStretch(0, 1)
+            grid.setColumnStretch(1, 1)
+        else:
+            grid.addWidget(self.again_button, 0, 0)
+            grid.addWidget(self.rate_button, 0, 2)
+            grid.addWidget(self.done_button, 0, 3)
+            grid.setColumnStretch(1, 1)
 
     # -- screen 1 → 2
 
@@ -276,6 +340,7 @@ class ProgressFlow(QWidget):
         self.can_do.setText("\n".join(f"• {line}" for line in progress.can_do) or "• 请耐心等待办理结果")
         self.timeline.setText("\n\n".join(f"{step.on:%Y年%m月%d日}\n{step.text}" for step in progress.steps))
         self.rate_button.setVisible(progress.can_rate)
+        self.summary.updateGeometry()  # standing up, its height follows the text
         self._go(self.result_page)
 
     def ask_again(self) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -148,7 +148,13 @@ class RegistrationFlow(QWidget):
         where.addLayout(self.where_grid)
         where.addStretch(1)
         self.where_buttons: dict[str, QPushButton] = {}
+        self._columns = 4
         self._add_town(ctx.settings.region_code, "不清楚 / 不在以上地方")
+        where_page = where.parentWidget()
+        assert where_page is not None
+        self._where_page = where_page
+        where_page.installEventFilter(self)
+        self.where_buttons[ctx.settings.region_code].installEventFilter(self)
         self.loading.run(lambda hall: _towns(hall, ctx.settings.region_code), self._show_towns, self._quiet)
 
         # 3 诉求
@@ -250,9 +256,41 @@ class RegistrationFlow(QWidget):
         set_tone(self.message, "error", user_message(error, "读取乡镇列表"))
 
     def set_portrait(self, portrait: bool) -> None:
-        columns = 3 if portrait else 4
-        for index, button in enumerate(self.where_buttons.values()):
-            self.where_grid.addWidget(button, index // columns, index % columns)
+        """The towns in even columns; 不清楚 after them (see :meth:`_place_unknown`)."""
+        self._columns = 3 if portrait else 4
+        *towns, _unknown = self.where_buttons.values()
+        for index, button in enumerate(towns):
+            self.where_grid.addWidget(button, index // self._columns, index % self._columns)
+        for column in range(4):
+            self.where_grid.setColumnStretch(column, 1 if column < self._columns else 0)
+        self._place_unknown()
+
+    def _place_unknown(self) -> None:
+        """不清楚 in the cells left free on the towns' last row where its words fit them, else across a row of
+        its own under them (in one column too narrow for its long words it widened that column and, with
+        large text standing up, pushed the last column off the screen)."""
+        columns = self._columns
+        *towns, unknown = self.where_buttons.values()
+        row, used = divmod(len(towns), columns)
+        spacing = self.where_grid.horizontalSpacing()
+        # the grid's width from its page's (a page not shown keeps its size, not its grid's)
+        page = self._where_page
+        margins = page.contentsMargins() + (page.layout() or self.where_grid).contentsMargins()
+        width = page.width() - margins.left() - margins.right()
+        free = (width + spacing) * (columns - used) // columns - spacing
+        if used and unknown.sizeHint().width() <= free:
+            place = (row, used, 1, columns - used)
+        else:
+            place = (row + (1 if used else 0), 0, 1, columns)
+        index = self.where_grid.indexOf(unknown)
+        if index < 0 or self.where_grid.getItemPosition(index) != place:
+            self.where_grid.addWidget(unknown, *place)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # the page's width and the words' size (large text) decide where 不清楚 fits
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange) and self.where_buttons:
+            self._place_unknown()
+        return super().eventFilter(watched, event)
 
     def _chose_town(self, code: str) -> None:
         self.values["region_code"] = code
