@@ -100,17 +100,25 @@ def after(signal: Any, start: Callable[[], object], timeout_ms: int = 10_000) ->
     signal.disconnect(loop.quit)
 
 
-def signed_in(window: Any, login: str) -> None:
-    """Sign ``login`` in on a staff window's sign-in page with the demo password; wait for the work page."""
+def signed_in(hall: Any, role: str, login: str) -> Any:
+    """A staff window of ``role`` at 1366×768, ``login`` signed in with the demo password (its work page shown)."""
+    from desktop.app import build_window
     from desktop.services.accounts import DEMO_PASSWORD
+    from ui.shell.staff import StaffWindow
 
+    window = build_window(hall, role)
+    assert isinstance(window, StaffWindow)
+    window.resize(1366, 768)
+    window.show()
+    settle(200)
     window.sign_in_page.login.setText(login)
     window.sign_in_page.password.setText(DEMO_PASSWORD)
     window.sign_in_page.submit()
     for _ in range(100):
         if window.work is not None:
-            return
+            break
         settle(100)
+    return window
 
 
 def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
@@ -768,7 +776,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import apply_role_theme as apply_theme
-    from desktop.app import build_window, device_actor
+    from desktop.app import device_actor
     from desktop.config import load_settings
     from desktop.installation import open_hall
     from desktop.services import accounts
@@ -776,7 +784,6 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     from desktop.services.suggestions import submit_suggestion
     from ui.counter.work import CounterWork
     from ui.desk.cases import WorkTabs
-    from ui.shell.staff import StaffWindow
 
     hall = open_hall(load_settings(), db)
     if not accounts.has_accounts(hall):
@@ -790,14 +797,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "counter")
-
-
-    window = build_window(hall, "counter")
-    assert isinstance(window, StaffWindow)
-    window.resize(1366, 768)
-    window.show()
-    settle(200)
-    signed_in(window, "ducha1")
+    window = signed_in(hall, "counter", "ducha1")
     work = window.work
     assert isinstance(work, CounterWork) and isinstance(work.desk, WorkTabs)
     work.setCurrentWidget(work.desk)
@@ -837,7 +837,6 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import apply_role_theme as apply_theme
-    from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.domain.access import Actor
     from desktop.installation import open_hall
@@ -848,7 +847,6 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
     from server.app import create_app, serving
     from server.store import enrol_device
     from ui.admin.work import AdminTabs
-    from ui.shell.staff import StaffWindow
 
     hall = open_hall(load_settings(), db)
     if not accounts.has_accounts(hall):
@@ -871,12 +869,7 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
 
     with serving(create_app(hall)) as url:
         hall.settings = replace(hall.settings, server_url=url)
-        window = build_window(hall, "admin")
-        assert isinstance(window, StaffWindow)
-        window.resize(1366, 768)
-        window.show()
-        settle(200)
-        signed_in(window, "guanli1")
+        window = signed_in(hall, "admin", "guanli1")
         tabs = window.work
         assert isinstance(tabs, AdminTabs) and tabs.devices is not None and tabs.kiosk_pin is not None
         tabs.show_tab(tabs.devices)
