@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from typing import Any
@@ -28,6 +27,7 @@ from pydantic import ValidationError
 from desktop.domain.errors import RuleViolation
 from desktop.services.changes import Changes, Topic
 from desktop.services.context import Hall
+from desktop.sync.transport import response_detail
 
 log = logging.getLogger(__name__)
 
@@ -180,8 +180,4 @@ class AuthorityLink:
 
 
 def detail(response: httpx.Response) -> str:
-    try:
-        found = json.loads(response.content).get("detail")
-    except (ValueError, AttributeError):
-        found = None
-    return str(found) if found else f"大厅服务器应答 HTTP {response.status_code}"
+    return response_detail(response) or f"大厅服务器无法处理这个请求（代码 {response.status_code}）"

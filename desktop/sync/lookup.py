@@ -59,7 +59,7 @@ def ask_progress(base_url: str, token: str, case_number: str, query_code: str, *
     if response.status_code == 429:
         raise RuleViolation("progress_limited", "查询失败次数过多，请一小时后再试，或携带回执到接待窗口查询")
     if response.status_code >= 400:
-        raise SyncProblem("server_error", f"中心服务器出错（HTTP {response.status_code}）")
+        raise SyncProblem("server_error", f"中心服务器出错（代码 {response.status_code}）")
     try:
         return ProgressAnswer.model_validate_json(response.content).model_dump()
     except ValidationError:

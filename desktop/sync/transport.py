@@ -7,6 +7,7 @@ comparison without HTTP use ``server.local.LocalTransport``, which calls the ser
 
 from __future__ import annotations
 
+import json
 from typing import Protocol, TypeVar
 
 import httpx
@@ -93,19 +94,31 @@ class HttpTransport:
                                               "服务器与本程序版本是否匹配") from None
 
 
+def response_detail(response: httpx.Response) -> str:
+    """The server's own words for a refusal (the ``detail`` of its JSON answer); "" without them.
+
+    A proxy's HTML page or any other body is not shown to anyone: it stays in the log if logged.
+    """
+    try:
+        found = json.loads(response.content).get("detail")
+    except (ValueError, AttributeError):
+        return ""
+    return found if isinstance(found, str) else ""
+
+
 def _problem(response: httpx.Response) -> SyncProblem:
+    """The server's refusal in words: what the header shows comes before the first "：", in words
+    only; the server's own detail and its status code follow for whoever reads the tooltip or the log."""
     status = response.status_code
     try:
-        error = ErrorResponse.model_validate_json(response.content)
+        error: ErrorResponse | None = ErrorResponse.model_validate_json(response.content)
     except ValidationError:
-        text = response.text[:200] or response.reason_phrase
-        if status >= 500:
-            return SyncProblem("server_error", f"服务器出错（HTTP {status}）：{text}")
-        return SyncProblem("refused", f"服务器拒绝（HTTP {status}）：{text}")
-    if status == 401 or error.kind == "unauthorised":
+        error = None
+    if error is not None and (status == 401 or error.kind == "unauthorised"):
         return SyncProblem("unauthorised", f"设备未注册：{error.detail}")
-    if error.kind == "incompatible":
+    if error is not None and error.kind == "incompatible":
         return SyncProblem("incompatible", f"服务器拒绝：{error.detail}")
+    detail = response_detail(response) or "服务器没有说明原因"
     if status >= 500:
-        return SyncProblem("server_error", f"服务器出错（HTTP {status}）：{error.detail}")
-    return SyncProblem("refused", f"服务器拒绝（HTTP {status}）：{error.detail}")
+        return SyncProblem("server_error", f"服务器出错：{detail}（代码 {status}）")
+    return SyncProblem("refused", f"服务器没有接受本机的数据：{detail}（代码 {status}）")
