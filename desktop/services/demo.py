@@ -2,9 +2,11 @@
 
 Names and addresses come from Faker's zh_CN provider, ID numbers are valid
 GB 11643 numbers whose region and birth date agree with the person, and each
-case is a plausible event history over the last three years: routed, accepted,
-answered, rated, sometimes extended, reviewed or re-reviewed, with repeat
-visitors and group visits. Events go through the same fold as live cases, so
+case is a plausible event history over the last three years: routed (to the
+organisation the directory finds competent for the topic where the problem is,
+when a directory is given), accepted, answered (a few after the time limit),
+rated, sometimes extended, reviewed or re-reviewed, with repeat visitors and
+group visits. Events go through the same fold as live cases, so
 the projections are exactly what a rebuild would produce.
 
 Speed matters (1,000,000 cases on two cores): people and texts are drawn from
@@ -31,11 +33,13 @@ from desktop.domain.classification import Channel, Nature, TopicTaxonomy
 from desktop.domain.events import Event, EventType
 from desktop.domain.numbering import hash_query_code, make_case_number
 from desktop.domain.regions import RegionDirectory
+from desktop.domain.routing import OrganisationDirectory
 from desktop.services.store import bulk_write_projections, event_to_row
 
 DEVICE_CODES = ("C01", "C02", "C03", "C04", "K01", "K02")
 #: The demo database's leader account (see ``desktop.services.accounts.DEMO_ACCOUNTS``).
 LEADER_AUTHOR = "staff:lingdao1"
+LATE_ANSWERS = 0.04  # share of answers given after the time limit (not extended)
 CLERKS = ("staff:wangli", "staff:zhaomin", "staff:chenjie", "staff:liuyang", "staff:sunhong")
 LEADERS = ("县长 周建华", "副县长 吴晓东", "副县长 郑丽", "县委副书记 冯立新")
 def make_id_number(rng: random.Random, region6: str, birth: date) -> str:
@@ -103,7 +107,7 @@ class DemoGenerator:
 
     def __init__(self, *, seed: int, today: date, taxonomy: TopicTaxonomy,
                  regions: RegionDirectory, pepper: bytes, years: int = 3,
-                 device_id: str = "demo") -> None:
+                 device_id: str = "demo", directory: OrganisationDirectory | None = None) -> None:
         self.rng = random.Random(seed)
         self.today = today
         self.start = today - timedelta(days=365 * years)
@@ -125,6 +129,9 @@ class DemoGenerator:
         self.serials: dict[tuple[str, int], int] = {}
         self.case_pool: list[tuple[str, _Person, str, str]] = []  # case_id, person, topic, request
         self.final_matters: set[tuple[str, str]] = set()  # (id_number, topic) through 复核
+        # 转送/交办 go to an organisation competent for the topic where the problem is (none without a directory)
+        self.directory = directory
+        self._competent: dict[tuple[str, str], tuple[str, ...]] = {}
 
     # -- people and texts -----------------------------------------------------------------
     def _person(self) -> _Person:
@@ -248,7 +255,7 @@ class DemoGenerator:
         elif r < 0.07:
             step(EventType.NOT_ACCEPTED, rng.randint(1, 10), {"reason": "已在法定期限内办理中"})
         else:
-            self._handle(step, rng, nature, person, topic_code, r)
+            self._handle(step, rng, nature, person, topic_code, r, self._organisation(topic_code, region))
         device_id = f"{self.device_id}{device}"
         events = [Event(str(uuid.UUID(int=rng.getrandbits(128), version=4)), case_id,
                         device_id, author, self._hlc(at, 0, device), EventType.REGISTERED,
@@ -262,15 +269,26 @@ class DemoGenerator:
                                 else clerk, self._hlc(moment, n, device), kind, payload))
         return events
 
+    def _organisation(self, topic_code: str, region_code: str) -> str:
+        """An organisation competent for the topic at the problem's place (属地管理), "" if none is known."""
+        if self.directory is None:
+            return ""
+        key = (topic_code, region_code)
+        codes = self._competent.get(key)
+        if codes is None:
+            codes = tuple(o.code for o in self.directory.competent_for(topic_code, region_code))
+            self._competent[key] = codes
+        return codes[len(self.case_pool) % len(codes)] if codes else ""
+
     def _handle(self, step: _Step, rng: random.Random, nature: str, person: _Person,
-                topic_code: str, r: float) -> None:
+                topic_code: str, r: float, organisation: str) -> None:
         """Routing, acceptance, handling and answer, as far as today allows."""
         if r < 0.6:
             ok = step(EventType.TRANSFERRED, rng.randint(0, 10),
-                      {"route_kind": "转送", "organisation_code": ""})
+                      {"route_kind": "转送", "organisation_code": organisation})
         elif r < 0.68:
             due = rng.choice((15, 30, 45))
-            payload: dict[str, Any] = {"route_kind": "交办", "organisation_code": "",
+            payload: dict[str, Any] = {"route_kind": "交办", "organisation_code": organisation,
                                        "leader": rng.choice(LEADERS)}
             ok = step(EventType.ASSIGNED, rng.randint(0, 5), payload, "assigned_on")
             if ok:
@@ -293,7 +311,9 @@ class DemoGenerator:
             step(EventType.SETTLED, rng.randint(10, 40), {"kind": "调解"})
             return
         outcome = rng.choices(("予以支持", "解释说明", "不予支持"), weights=(45, 35, 20))[0]
-        if not step(EventType.ANSWERED, rng.randint(10, 20 if extended else 50),
+        # Some units answer after the 60 days (按期办结率 below 100 %; late cases on the deadline board)
+        late = not extended and rng.random() < LATE_ANSWERS
+        if not step(EventType.ANSWERED, rng.randint(61, 85) if late else rng.randint(10, 20 if extended else 50),
                     {"outcome": outcome}, "answered_on"):
             return
         if not step(EventType.DELIVERED, rng.randint(0, 5), {}, "delivered_on"):

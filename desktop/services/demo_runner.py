@@ -18,7 +18,7 @@ from desktop.domain.case import DeadlinePolicy
 from desktop.domain.deadlines import DayCounting
 from desktop.services.database import database_files, open_database
 from desktop.services.demo import DemoGenerator, DemoReport, write_demo
-from desktop.services.reference import load_regions, load_taxonomy
+from desktop.services.reference import load_directory, load_regions, load_taxonomy
 
 #: Measured: 1,000,000 generated cases make a 6.5 GB database (README, "Scale"), 6.5 kB a case;
 #: while they are written, up to ``COMMIT_EVERY`` cases also sit in the write-ahead log.
@@ -82,7 +82,7 @@ def generate_demo_database(path: Path, settings: Settings, cases: int, *, seed: 
     policy = DeadlinePolicy(DayCounting(settings.day_counting), HolidayCalendar.builtin())
     generator = DemoGenerator(seed=seed, today=today or date.today(), taxonomy=load_taxonomy(),
                               regions=load_regions(), pepper=secrets.query_code_pepper,
-                              device_id=settings.device_id[:4] or "demo")
+                              device_id=settings.device_id[:4] or "demo", directory=load_directory())
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             # Random keys (UUIDs, ID numbers, name keys) touch pages all over every index;

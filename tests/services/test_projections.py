@@ -12,18 +12,19 @@ from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.case import DeadlinePolicy
 from desktop.domain.deadlines import DayCounting
 from desktop.domain.events import EventType
+from desktop.domain.routing import OrganisationDirectory
 from desktop.services.cases import ingest_events
 from desktop.services.context import Actor, Hall
 from desktop.services.demo import DemoGenerator
 from desktop.services.projections import rebuild_and_compare
-from desktop.services.reference import load_regions, load_taxonomy
+from desktop.services.reference import load_directory, load_regions, load_taxonomy
 from desktop.services.store import projection_snapshot
 from tests.conftest import PEPPER, make_hall
 
 
-def _generated_events(cases: int, seed: int) -> list:  # type: ignore[type-arg]
+def _generated_events(cases: int, seed: int, directory: OrganisationDirectory | None = None) -> list:  # type: ignore[type-arg]
     generator = DemoGenerator(seed=seed, today=date(2026, 11, 24), taxonomy=load_taxonomy(),
-                              regions=load_regions(), pepper=PEPPER, device_id="gen")
+                              regions=load_regions(), pepper=PEPPER, device_id="gen", directory=directory)
     events = [e for case in generator.cases(cases) for e in case]
     events.sort(key=lambda e: e.sort_key)
     return events
@@ -42,6 +43,22 @@ def test_generated_leader_cases_carry_their_deadline() -> None:
     """The demo's 包案 are followed like real ones: each has its reception day and 访后限期办结."""
     taken = [e for e in _generated_events(1500, seed=7) if e.type is EventType.LEADER_TAKEN]
     assert taken and all(e.payload["due"] > e.payload["reception_on"] for e in taken)
+
+
+def test_generated_cases_go_to_an_organisation_competent_where_the_problem_is() -> None:
+    """转送/交办 in the demo name the organisation the directory finds competent (属地管理), as the counter would."""
+    directory = load_directory()
+    events = _generated_events(800, seed=5, directory=directory)
+    places = {e.case_id: (e.payload["topic_code"], e.payload["region_code"])
+              for e in events if e.type is EventType.REGISTERED}
+    routed = [e for e in events if e.type in (EventType.TRANSFERRED, EventType.ASSIGNED)]
+    named = [e for e in routed if e.payload["organisation_code"]]
+    assert routed and len(named) > len(routed) // 2
+    for event in named:
+        topic, region = places[event.case_id]
+        assert event.payload["organisation_code"] in {o.code for o in directory.competent_for(topic, region)}
+    assert all(e.payload["organisation_code"] == "" for e in _generated_events(50, seed=5)
+               if e.type in (EventType.TRANSFERRED, EventType.ASSIGNED))  # no directory, no names
 
 
 @pytest.mark.slow

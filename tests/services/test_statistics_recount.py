@@ -19,7 +19,7 @@ from desktop.domain.indicators import GROUP_VISIT_MIN_PERSONS, SATISFIED_RATINGS
 from desktop.services import statistics
 from desktop.services.context import Actor, Hall
 from desktop.services.demo import DemoGenerator, write_demo
-from desktop.services.reference import load_regions, load_taxonomy
+from desktop.services.reference import load_directory, load_regions, load_taxonomy
 from tests.conftest import PEPPER
 
 ACCEPTED = {CaseState.ACCEPTED, CaseState.ANSWERED, CaseState.REVIEW_REQUESTED, CaseState.REVIEWED,
@@ -52,13 +52,14 @@ def _recount(rows: list[CaseRow], year: int, month: int, today: date) -> Indicat
 def test_every_figure_of_every_month_is_the_count_of_its_cases(hall: Hall, supervisor: Actor) -> None:
     today = hall.today()
     generator = DemoGenerator(seed=11, today=today, taxonomy=load_taxonomy(), regions=load_regions(),
-                              pepper=PEPPER, device_id="gen")
+                              pepper=PEPPER, device_id="gen", directory=load_directory())
     with hall.engine.begin() as connection:
         write_demo(connection, generator, 1500, hall.policy)
     with hall.sessions() as session:
         rows = list(session.scalars(select(CaseRow)))
     years = sorted({r.received_on.year for r in rows})
     assert len(years) >= 2 and any(r.rating == "不满意" for r in rows)  # several years, every kind of case
+    assert any(r.answered_on and r.handling_due and r.answered_on > r.handling_due for r in rows)  # some late
     for year in years:
         board = statistics.year_dashboard(hall, supervisor, year)
         for row in board.months:
