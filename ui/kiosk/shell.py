@@ -811,6 +811,10 @@ class KioskShell(QWidget):
             return True
         if kind == QEvent.Type.Polish and isinstance(watched, QAbstractButton | QScrollArea):
             self._no_click_focus(watched)
+            if isinstance(watched, QScrollArea) and self.isAncestorOf(watched):
+                from ui.kiosk.touch import scroll_by_finger
+
+                scroll_by_finger(watched)  # a screen built from now on scrolls with the finger
             return False
         if kind == QEvent.Type.Polish and isinstance(watched, QLineEdit | QPlainTextEdit | QTextEdit):
             if self.holder.isAncestorOf(watched):
@@ -859,6 +863,10 @@ class KioskShell(QWidget):
         if app is not None and not self.filtering:
             app.installEventFilter(self)
             self.filtering = True
+            from ui.kiosk.touch import scroll_by_finger
+
+            for area in self.findChildren(QScrollArea):  # those built before the first frame
+                scroll_by_finger(area)
             from ui.kiosk.bold import embolden
 
             for button in self.tile_buttons.values():
