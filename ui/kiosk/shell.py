@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from ui.kiosk.pin import PinPage
+    from ui.kiosk.touch import FingerScroll
 
 #: Seconds of the visible countdown at the end of the idle time.
 COUNTDOWN_SECONDS = 15
@@ -262,6 +263,8 @@ class KioskShell(QWidget):
         self._window_watch: _WindowWatch | None = None
         #: Whether the application-wide filter (scanner, locked keys) is in place (from just after the first frame).
         self.filtering = False
+        #: Drags a page longer than the screen with the finger (from just after the first frame).
+        self.finger_scroll: FingerScroll | None = None
 
         # Built from the page down: each widget joins the page's tree once (a widget moved into a new
         # parent has its whole tree's font, palette and style worked out again).
@@ -811,10 +814,6 @@ class KioskShell(QWidget):
             return True
         if kind == QEvent.Type.Polish and isinstance(watched, QAbstractButton | QScrollArea):
             self._no_click_focus(watched)
-            if isinstance(watched, QScrollArea) and self.isAncestorOf(watched):
-                from ui.kiosk.touch import scroll_by_finger
-
-                scroll_by_finger(watched)  # a screen built from now on scrolls with the finger
             return False
         if kind == QEvent.Type.Polish and isinstance(watched, QLineEdit | QPlainTextEdit | QTextEdit):
             if self.holder.isAncestorOf(watched):
@@ -863,10 +862,10 @@ class KioskShell(QWidget):
         if app is not None and not self.filtering:
             app.installEventFilter(self)
             self.filtering = True
-            from ui.kiosk.touch import scroll_by_finger
+            from ui.kiosk.touch import FingerScroll
 
-            for area in self.findChildren(QScrollArea):  # those built before the first frame
-                scroll_by_finger(area)
+            self.finger_scroll = FingerScroll(self)  # a page longer than the screen moves with the finger
+            app.installEventFilter(self.finger_scroll)
             from ui.kiosk.bold import embolden
 
             for button in self.tile_buttons.values():
