@@ -124,7 +124,7 @@ def test_enter_on_the_keyboard_puts_it_away_so_the_answer_is_seen(qtbot: QtBot, 
     assert not flow.number.hasFocus() and not flow.code.hasFocus()
 
 
-@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1366, 768), (1280, 1024)])
 @pytest.mark.parametrize("contrast", [False, True])
 def test_large_text_home_tiles_stay_apart_and_on_the_screen(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
                                                             size: tuple[int, int], contrast: bool) -> None:
@@ -133,16 +133,22 @@ def test_large_text_home_tiles_stay_apart_and_on_the_screen(qtbot: QtBot, sqlite
     assert len(shell.tile_buttons) == 6
     shell.contrast_button.setChecked(contrast)
     qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
-    shell.home.layout().activate()
+    shell.home_page.layout().activate()
     tiles = sorted(shell.tile_buttons.values(), key=lambda b: (b.y(), b.x()))
 
     def apart() -> bool:
         boxes = [b.geometry() for b in tiles]
         return (all(not a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
-                and all(b.bottom() < shell.home.height() for b in boxes)
+                and all(b.bottom() < shell.home_page.height() for b in boxes)
                 and all(b.minimumSizeHint().height() <= b.height() for b in tiles))
 
     qtbot.waitUntil(apart)
+    if size in ((1920, 1080), (1080, 1920)):  # the kiosk's own screens: the whole home at once
+        assert shell.home.verticalScrollBar().maximum() == 0
+    else:  # a smaller screen: the home scrolls (by finger too) rather than squeeze its tiles together
+        assert shell.home.verticalScrollBar().maximum() > 0 or size == (1280, 1024)
+    columns = len({b.x() for b in tiles})
+    assert columns == {(1920, 1080): 3, (1080, 1920): 1, (1366, 768): 3, (1280, 1024): 2}[size]
 
 
 @pytest.fixture

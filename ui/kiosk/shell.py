@@ -254,6 +254,7 @@ class KioskShell(QWidget):
         self.large = False
         self.contrast = False
         self.portrait = False
+        self._wide = True  # a screen at least 3:2 (home in three columns)
         self.locked = False
         self.flow: QWidget | None = None
         self.flow_key = ""
@@ -300,10 +301,17 @@ class KioskShell(QWidget):
         bar.addWidget(self.contrast_button)
         bar.addWidget(self.corner)
 
-        self.home = QWidget(self.pages)
-        self.home.setObjectName("page")
+        # The home page scrolls where a screen is smaller than the kiosk's own (1366×768, 大字 on a
+        # 1280×1024): its tiles keep their size and never overlap.
+        self.home = QScrollArea(self.pages)
+        self.home.setWidgetResizable(True)
+        self.home.setFrameShape(QFrame.Shape.NoFrame)
+        self.home.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.pages.addWidget(self.home)
-        home = QVBoxLayout(self.home)
+        self.home_page = QWidget()
+        self.home_page.setObjectName("page")
+        self.home.setWidget(self.home_page)
+        home = QVBoxLayout(self.home_page)
         home.setContentsMargins(48, 36, 48, 36)
         home.setSpacing(24)
         self.welcome = label("请选择您要办理的事项", "title", centred=True)
@@ -733,17 +741,20 @@ class KioskShell(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         portrait = self.height() > self.width()
-        if portrait != self.portrait:
-            self.portrait = portrait
+        wide = self.width() >= 1.5 * self.height()
+        if (portrait, wide) != (self.portrait, self._wide):
+            turned = portrait != self.portrait
+            self.portrait, self._wide = portrait, wide
             self._lay_out_tiles()
             set_portrait = getattr(self.flow, "set_portrait", None)
-            if set_portrait is not None:
+            if turned and set_portrait is not None:
                 set_portrait(portrait)
         if self._overlay is not None and self._overlay.isVisible():
             self._overlay.place()
 
     def _lay_out_tiles(self) -> None:
-        columns = 1 if self.portrait else 2 if len(self.tile_buttons) <= 4 else 3
+        # Standing up one column; on a wide screen three; on a squarer one (1280×1024) two, wider tiles.
+        columns = 1 if self.portrait else 3 if self._wide and len(self.tile_buttons) > 4 else 2
         for button in self.tile_buttons.values():
             self.grid.removeWidget(button)
         for index, button in enumerate(self.tile_buttons.values()):
