@@ -268,6 +268,11 @@ class RepeatPanel(QWidget):
 
     def show_history(self, history: VisitHistory) -> None:
         self.history = history
+        if not history.identified:  # e.g. an ID number half typed: no 初访 said of nobody
+            self.table.setRowCount(0)
+            self.hint.hide()
+            set_tone(self.verdict, "notice", history.message)
+            return
         self.hint.setVisible(not history.known_person and not history.refused)
         tone = "error" if history.refused else "notice" if history.kind.value == "重复访" else "ok"
         if not history.known_person:
@@ -502,6 +507,7 @@ class RegistrationPanel(QWidget):
             box.textEdited.connect(lambda _t: self._history_timer.start())
         self.request.textChanged.connect(self._history_timer.start)
         self.topic.picked.connect(lambda _c: self._history_timer.start())
+        self.document_type.activated.connect(lambda _i: self._history_timer.start())
         self.id_number.editingFinished.connect(self._check_id)
         self.phone.editingFinished.connect(self._check_phone)
         self.agent_id_number.editingFinished.connect(
@@ -704,13 +710,13 @@ class RegistrationPanel(QWidget):
             self._history_timer.start()  # one question at a time: the newest text is asked next
             return
         actor = self.actor
-        request, topic = values["request"], values["topic_code"]
+        request, topic, document_type = values["request"], values["topic_code"], values["document_type"]
 
         def ask(hall: Hall) -> VisitHistory:
             from desktop.services.visits import visit_history
 
             return visit_history(hall, actor, id_number=id_number, name=name, phone=phone, request=request,
-                                 topic_code=topic)
+                                 topic_code=topic, document_type=document_type)
 
         self.background.run(ask, self._history, lambda error: self.repeat.title.setText(
             user_message(error, "查询信访记录")))

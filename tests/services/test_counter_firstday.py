@@ -1,0 +1,31 @@
+"""What a clerk on their first day ran into at the counter, checked where the rules are computed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from desktop.domain.identity import DocumentType
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import PersonInput, register_visit
+from desktop.services.visits import visit_history
+from tests.helpers import form, valid_id
+
+
+def test_no_first_visit_is_said_of_a_half_typed_id_number(hall: Hall, clerk: Actor) -> None:
+    person = valid_id(seq=41)
+    register_visit(hall, clerk, form(id_number=person, phone="13857900041"))
+    for typed in (person[:15], person[:-1] + ("1" if person[-1] != "1" else "2")):  # old length, bad check digit
+        history = visit_history(hall, clerk, id_number=typed)
+        assert not history.identified and not history.earlier
+        assert "身份证号码还不完整或有误" in history.message and "初访" not in history.message
+    # The same number typed with spaces and a small x is the person's: found, not 初访 of a stranger.
+    spaced = " ".join((person[:6], person[6:14], person[14:].lower()))
+    assert [v.summary.case_number for v in visit_history(hall, clerk, id_number=spaced).earlier]
+    # With a mistyped number the name and phone still find the person.
+    history = visit_history(hall, clerk, id_number=person[:15], name="张建国", phone="13857900041")
+    assert history.identified and len(history.earlier) == 1
+    # A passport number is no resident ID number: it is looked up as typed.
+    foreigner = PersonInput("JOHN SMITH", DocumentType.PASSPORT.value, "E12345678", "13857900042")
+    register_visit(hall, clerk, replace(form(), petitioner=foreigner))
+    history = visit_history(hall, clerk, id_number="E12345678", document_type=DocumentType.PASSPORT.value)
+    assert history.identified and len(history.earlier) == 1

@@ -1,0 +1,26 @@
+"""A clerk's first day at the counter, through the real widgets: what they ran into and now find."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from tests.helpers import form, valid_id
+from ui.counter.work import CounterWork
+
+
+def test_a_half_typed_id_number_gets_no_first_visit_verdict(qtbot: QtBot, counter: CounterWork,
+                                                             sqlite_hall: Hall, clerk: Actor) -> None:
+    person = valid_id(seq=77)
+    register_visit(sqlite_hall, clerk, form(id_number=person))
+    panel = counter.registration
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):
+        qtbot.keyClicks(panel.id_number, person[:15])
+    assert "初访" not in panel.repeat.verdict.text()  # it said 初访 of a visitor with an earlier case
+    assert "身份证号码还不完整或有误" in panel.repeat.verdict.text()
+    assert panel.repeat.table.rowCount() == 0
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):
+        qtbot.keyClicks(panel.id_number, person[15:])
+    assert "重复访" in panel.repeat.verdict.text() or "此前有 1 件" in panel.repeat.verdict.text()
+    assert panel.repeat.table.rowCount() == 1
