@@ -36,6 +36,7 @@ __all__ = [
     "normalise_name",
     "to_halfwidth",
     "unify_name_dots",
+    "upgrade_old_id",
     "validate_document",
     "validate_international_phone",
     "validate_landline",
@@ -114,7 +115,11 @@ def _validate_gb11643(text: str, label: str, field: str, today: date | None) -> 
             field,
         )
     if len(number) != 18:
-        hint = "（15位旧号码已停止使用）" if len(number) == 15 else ""
+        hint = ""
+        if len(number) == 15:
+            upgraded = upgrade_old_id(number)
+            hint = (f"（15位旧号码已停止使用；按国家标准升位为 {upgraded}，请与来访人核对后填写）" if upgraded
+                    else "（15位旧号码已停止使用）")
         raise ValidationError(
             f"{field}_length", f"{label}应为18位，您输入了{len(number)}位{hint}", field
         )
@@ -145,6 +150,24 @@ def _validate_gb11643(text: str, label: str, field: str, today: date | None) -> 
             f"{field}_checksum", f"{label}校验位不正确，请核对后重新输入", field
         )
     return number
+
+
+def upgrade_old_id(number: str) -> str | None:
+    """The 18-character number of a 15-digit first-generation ID number, or None if it cannot be one.
+
+    GB 11643-1999 upgrades an old number by writing the birth year in full (19yy) and adding
+    the check character. The holder's second-generation card carries this number unless the
+    region code changed since; the clerk checks it with the visitor.
+    """
+    digits = _compact_upper(number)
+    if len(digits) != 15 or not _DIGITS.issuperset(digits):
+        return None
+    body = f"{digits[:6]}19{digits[6:]}"
+    try:
+        ric.get_birth_date(body + "0")
+    except (stdnum_exceptions.ValidationError, ValueError):
+        return None
+    return body + ric.calc_check_digit(body + "0")
 
 
 def validate_resident_id(text: str, today: date | None = None) -> str:
