@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Actor, Hall
@@ -25,3 +27,18 @@ def test_a_half_typed_id_number_gets_no_first_visit_verdict(qtbot: QtBot, counte
         QTest.keyClicks(panel.id_number, person[15:])
     assert "重复访" in panel.repeat.verdict.text() or "此前有 1 件" in panel.repeat.verdict.text()
     assert panel.repeat.table.rowCount() == 1
+
+
+def test_add_representative_puts_the_cursor_in_the_new_row(qtbot: QtBot, counter: CounterWork) -> None:
+    panel = counter.registration
+    panel.persons_count.setValue(6)
+    editor = panel.representatives
+    qtbot.waitUntil(editor.add_button.isVisible)
+    editor.add_button.setFocus()
+    QTest.keyClick(editor.add_button, Qt.Key.Key_Space)  # the keyboard's way to press the button
+    for keys in ("Li Yan", valid_id(seq=88)):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        QTest.keyClicks(focused, keys)
+        QTest.keyClick(focused, Qt.Key.Key_Tab)
+    assert editor.values() == [{"name": "Li Yan", "id_number": valid_id(seq=88)}]

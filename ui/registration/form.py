@@ -196,7 +196,7 @@ class RepresentativesEditor(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
-        self.add_button.clicked.connect(self.add)
+        self.add_button.clicked.connect(self._add_and_type)
         self.remove_button.clicked.connect(self.remove_selected)
         self.table.itemChanged.connect(lambda _item: self.changed.emit())
 
@@ -217,6 +217,14 @@ class RepresentativesEditor(QWidget):
         self.table.setCurrentCell(row, 0)
         self.changed.emit()
         return True
+
+    def _add_and_type(self) -> None:
+        """添加代表: the cursor in the new row's name (typing went to the button and was lost)."""
+        if self.add():
+            item = self.table.item(self.table.rowCount() - 1, 0)
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if item is not None:
+                self.table.editItem(item)
 
     def remove_selected(self) -> None:
         row = self.table.currentRow()
