@@ -32,6 +32,7 @@ __all__ = [
     "mask_id_number",
     "mask_name",
     "mask_phone",
+    "name_readings",
     "name_search_keys",
     "normalise_name",
     "to_halfwidth",
@@ -631,6 +632,14 @@ def name_search_keys(name: str) -> list[str]:
             keys[low[i]] = None
             if i + 1 < len(low):
                 keys[low[i:i + 2]] = None
+    for syllables in _reading_variants(s, parts):
+        if syllables:
+            keys["".join(syllables)] = None
+            keys["".join(x[0] for x in syllables)] = None
+    return list(keys)
+
+
+def _reading_variants(s: str, parts: list[str]) -> list[list[str]]:
     readings = [syl for part in parts for syl in _syllables(part)]
     variants = [readings]
     if _CJK_RE.fullmatch(s[0]) and len(s) >= 2:
@@ -638,8 +647,17 @@ def name_search_keys(name: str) -> list[str]:
         special = _SURNAME_READINGS.get(surname)
         if special and list(special) != readings[: len(special)]:
             variants.insert(0, [*special, *readings[len(special):]])
-    for syllables in variants:
-        if syllables:
-            keys["".join(syllables)] = None
-            keys["".join(x[0] for x in syllables)] = None
-    return list(keys)
+    return variants
+
+
+def name_readings(name: str) -> list[str]:
+    """The full toneless readings a name is indexed under ("zhangjianguo"; a heteronym surname's two).
+
+    A name typed with a wrong character of the same sound (张建果 for 张建国, the input
+    method's usual slip) has the same reading, so the name is found by it.
+    """
+    s = normalise_name(name)
+    if not s:
+        return []
+    parts = [p for p in re.split(r"[\s·.]+", s) if p]
+    return list(dict.fromkeys("".join(v) for v in _reading_variants(s, parts) if v))

@@ -34,7 +34,14 @@ from desktop.domain.case import CaseView
 from desktop.domain.classification import Nature
 from desktop.domain.errors import ValidationError
 from desktop.domain.folding import fold_text
-from desktop.domain.identity import mask_id_number, mask_name, mask_phone, unify_name_dots, validate_phone
+from desktop.domain.identity import (
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    name_readings,
+    unify_name_dots,
+    validate_phone,
+)
 from desktop.domain.number_query import NumberQuery, looks_like_full_number, read_number_query
 from desktop.domain.routing import OrganisationDirectory
 from desktop.services.audit import guard
@@ -201,7 +208,32 @@ def search_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> Searc
             return SearchResult([], 0, False, MatchKind.PHRASE, PUNCTUATION_ONLY)
         forms = sorted({typed, q, folded})
         cases, more = _visible_page(actor, directory, limit, lambda n: _phrase(session, forms, folded, n))
+        if not cases and kind is MatchKind.NAME:
+            return _homophones(session, actor, directory, q, limit)
     return SearchResult(cases, None if more else len(cases), more, MatchKind.PHRASE)
+
+
+def _homophones(session: Session, actor: Actor, directory: OrganisationDirectory, q: str,
+                limit: int) -> SearchResult:
+    """A name found nowhere, read aloud: the names of the same sound (张建果 typed for 张建国), said so."""
+    readings = name_readings(q) if len(_compact(q)) >= 2 else []
+    if not readings:
+        return SearchResult([], 0, False, MatchKind.NAME)
+    keyed = SearchKeyRow.key.in_(readings)
+
+    def fetch(n: int) -> list[CaseSummary]:
+        ids = list(session.scalars(
+            select(SearchKeyRow.case_id).where(keyed).group_by(SearchKeyRow.case_id)
+            .order_by(func.max(SearchKeyRow.received_on).desc(), SearchKeyRow.case_id.desc()).limit(n)))
+        return _newest(session, CaseRow.case_id.in_(ids), MatchKind.NAME, n)
+
+    cases, more = _visible_page(actor, directory, limit, fetch)
+    if not cases:
+        return SearchResult([], 0, False, MatchKind.NAME)
+    total = _visible_count(session, actor, directory,
+                           select(SearchKeyRow.case_id.label("case_id")).where(keyed).distinct(), MatchKind.NAME)
+    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.NAME,
+                        f"没有姓名为「{q}」的事项，以下是读音相同的姓名，请核对是否同一人")
 
 
 def _visible_page(actor: Actor, directory: OrganisationDirectory, limit: int,

@@ -29,3 +29,22 @@ def test_no_first_visit_is_said_of_a_half_typed_id_number(hall: Hall, clerk: Act
     register_visit(hall, clerk, replace(form(), petitioner=foreigner))
     history = visit_history(hall, clerk, id_number="E12345678", document_type=DocumentType.PASSPORT.value)
     assert history.identified and len(history.earlier) == 1
+
+
+def test_a_name_typed_with_a_wrong_character_of_the_same_sound_is_found_and_said_so(hall: Hall,
+                                                                                  clerk: Actor) -> None:
+    from desktop.services.lookup import search_cases
+
+    jianguo = register_visit(hall, clerk, form(name="张建国", id_number=valid_id(seq=51))).case_number
+    register_visit(hall, clerk, form(name="张建", id_number=valid_id(seq=52), phone="13857900052",
+                                     request="反映物业收费不合理，要求退还多收的物业费"))
+    shan = register_visit(hall, clerk, form(name="单田芳", id_number=valid_id(seq=53), phone="13857900053")).case_number
+    found = search_cases(hall, clerk, "张建果")  # the input method's slip: 果 for 国
+    assert [c.case_number for c in found.cases] == [jianguo] and found.total == 1
+    assert "没有姓名为「张建果」的事项" in found.note and "读音相同" in found.note
+    assert [c.case_number for c in search_cases(hall, clerk, "善田芳").cases] == [shan]  # 单 read shan
+    exact = search_cases(hall, clerk, "张建国")
+    assert [c.case_number for c in exact.cases] == [jianguo] and not exact.note
+    # Words of a request are still found as words, not as a person whose name sounds alike.
+    assert search_cases(hall, clerk, "物业费").kind is not None and not search_cases(hall, clerk, "物业费").note
+    assert search_cases(hall, clerk, "李四").cases == []  # nobody of that sound: nothing, as before
