@@ -8,6 +8,7 @@ from desktop.domain.identity import DocumentType
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import PersonInput, register_visit
 from desktop.services.visits import visit_history
+from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
 
 
@@ -48,3 +49,19 @@ def test_a_name_typed_with_a_wrong_character_of_the_same_sound_is_found_and_said
     # Words of a request are still found as words, not as a person whose name sounds alike.
     assert search_cases(hall, clerk, "物业费").kind is not None and not search_cases(hall, clerk, "物业费").note
     assert search_cases(hall, clerk, "李四").cases == []  # nobody of that sound: nothing, as before
+
+
+def test_the_case_says_the_deadline_it_waits_on_in_words(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    from desktop.services.cases import load_case
+
+    number = register_visit(hall, clerk, form(id_number=valid_id(seq=61))).case_number  # 2026-09-16: due 10-08
+    detail = load_case(hall, clerk, number)
+    assert detail.due_now == "当前期限：转送、交办期限 2026年10月8日（星期四），剩22天" and detail.due_level == ""
+    clock.advance(days=14)  # 09-30, the last working day before 国庆: 10-08 is the next one, due soon
+    detail = load_case(hall, clerk, number)
+    assert detail.due_now.endswith("剩8天") and detail.due_level == "soon"
+    clock.advance(days=8)  # 10-08
+    assert load_case(hall, clerk, number).due_now.endswith("今天到期")
+    clock.advance(days=1)
+    detail = load_case(hall, clerk, number)
+    assert detail.due_now.endswith("超期1天") and detail.due_level == "overdue"

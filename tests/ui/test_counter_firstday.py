@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
+from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
 from ui.counter.work import CounterWork
 
@@ -42,3 +43,16 @@ def test_add_representative_puts_the_cursor_in_the_new_row(qtbot: QtBot, counter
         QTest.keyClicks(focused, keys)
         QTest.keyClick(focused, Qt.Key.Key_Tab)
     assert editor.values() == [{"name": "Li Yan", "id_number": valid_id(seq=88)}]
+
+
+def test_the_case_on_the_desk_says_it_is_late_in_words(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
+                                                       clerk: Actor, clock: FakeClock) -> None:
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=62))).case_number
+    clock.advance(days=25)  # due 2026-10-08, now 10-11
+    search = counter.search
+    with qtbot.waitSignal(search.detail_shown, timeout=10_000):
+        search.query.setText(number)
+        QTest.keyClick(search.query, Qt.Key.Key_Return)  # Enter opens the first case found
+    text = search.detail.toPlainText()
+    assert "当前期限：转送、交办期限 2026年10月8日（星期四），超期3天" in text
+    assert text.index("超期3天") < text.index("信访人")  # said first, not under the explanations
