@@ -56,3 +56,18 @@ def test_the_case_on_the_desk_says_it_is_late_in_words(qtbot: QtBot, counter: Co
     text = search.detail.toPlainText()
     assert "当前期限：转送、交办期限 2026年10月8日（星期四），超期3天" in text
     assert text.index("超期3天") < text.index("信访人")  # said first, not under the explanations
+
+
+def test_a_deadline_in_a_year_without_its_holidays_is_said_at_saving(qtbot: QtBot, counter: CounterWork,
+                                                                     clock: FakeClock) -> None:
+    clock.advance(days=95)  # 2026-12-20: 15 days end in 2027, whose holidays the calendar does not know
+    panel = counter.registration
+    panel.id_number.setText(valid_id(seq=63))
+    panel.name.setText("欧阳娜娜")
+    panel.phone.setText("13857900063")
+    panel.request.setPlainText("反映小区电梯长期停运，要求物业尽快维修")
+    with qtbot.waitSignals([panel.registered, panel.receipt_printed], timeout=20_000):
+        QTest.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    text = panel.message.text()
+    assert "转送、交办期限 2027年01月04日" in text and "2027年节假日安排尚未导入" in text and "未经核实" in text
+    assert panel.message.property("tone") == "notice" and "回执已打印" in text

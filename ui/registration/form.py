@@ -980,9 +980,11 @@ class RegistrationPanel(QWidget):
         result = done.result
         self.last_result = result
         code = f"{result.query_code[:4]} {result.query_code[4:]}"
-        due = result.route_deadline.due
+        due, warning = result.route_deadline.due, result.route_deadline.warning()
+        # A deadline in a year whose holidays are not imported is said loudly here too, not only on the receipt.
         self._say(f"已登记 {result.case_number}（{result.visit.kind.value}）。查询码 {code}，请告知信访人。"
-                  f"转送、交办期限 {due:%Y年%m月%d日}。正在打印回执……", "ok")
+                  f"转送、交办期限 {due:%Y年%m月%d日}{f'（{warning}）' if warning else ''}。正在打印回执……",
+                  "notice" if warning else "ok")
         self.open_button.show()
         self.save_button.setEnabled(False)
         focus = self.focusWidget()
@@ -1013,7 +1015,8 @@ class RegistrationPanel(QWidget):
     def _receipt_done(self, outcome: PrintOutcome) -> None:
         text = self.message.text().replace("正在打印回执……", "")
         # Registered either way: a receipt that did not print waits under 待补打 (amber, not red).
-        tone = "ok" if outcome.printed else "notice"
+        unverified = self.last_result is not None and not self.last_result.route_deadline.verified
+        tone = "ok" if outcome.printed and not unverified else "notice"
         self._say(text + ("回执已打印。" if outcome.printed else outcome.message), tone)
         self.receipt_printed.emit(outcome)
 
