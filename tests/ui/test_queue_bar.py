@@ -201,3 +201,22 @@ def test_a_walk_in_on_the_reception_day_joins_the_leaders_list(
     assert bar.visitor_id.text() == ""
     qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)  # refreshed on the change
     assert screen.table.item(0, 1).text() == "张**" and screen.table.item(0, 3).text() == "已预约·待登记"
+
+
+def test_the_next_visitor_called_is_not_linked_to_the_last_ones_case(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    looked_at = register_visit(sqlite_hall, clerk, form(name="张建国", id_number=valid_id(seq=9))).case_number
+    for _ in range(3):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 3 人" in bar.waiting.text(), timeout=10_000)
+    press(qtbot, bar, Qt.Key.Key_F3)  # A001 at the window; the clerk opens a case from the deadline board
+    bar.set_case(looked_at)
+    press(qtbot, bar, Qt.Key.Key_F6)  # A001 does not come: 过号
+    assert bar.case_field.text() == ""
+    bar.set_case(looked_at)
+    press(qtbot, bar, Qt.Key.Key_F3)  # A002, another visitor
+    assert bar.number.text() == "A002" and bar.case_field.text() == ""
+    press(qtbot, bar, Qt.Key.Key_F9)  # 办结 without a case: linked to none, not to A001's
+    assert state_of(sqlite_hall, "A002") == ("done", None)

@@ -358,7 +358,9 @@ class QueueBar(QFrame):
                     QueueAction.START: f"{ticket.number} 号开始办理",
                     QueueAction.FINISH: f"{ticket.number} 号已办结"}[action]
             self._say(said, "ok")
-            if action is QueueAction.FINISH:
+            if action in (QueueAction.CALL, QueueAction.SKIP, QueueAction.TRANSFER, QueueAction.FINISH):
+                # The case linked belongs to the visitor who just left the window (or to a case merely looked
+                # at): the next visitor's 办结 linked it to a stranger's case.
                 self.case_field.clear()
         self.acted.emit(ticket)
         self.refresh()
