@@ -177,7 +177,8 @@ def due_in_words(rule_name: str, due: date, today: date, calendar: HolidayCalend
     """
     words = days_left_in_words((due - today).days)
     level = "overdue" if today > due else "soon" if due <= due_soon_until(today, calendar) else ""
-    return f"当前期限：{rule_name} {format_date(due)}，{words}", level
+    unverified = "" if calendar.knows_year(due.year) else f"（{due.year}年节假日安排尚未导入，未经核实）"
+    return f"当前期限：{rule_name} {format_date(due)}，{words}{unverified}", level
 
 
 @dataclass(frozen=True)

@@ -65,3 +65,16 @@ def test_the_case_says_the_deadline_it_waits_on_in_words(hall: Hall, clerk: Acto
     clock.advance(days=1)
     detail = load_case(hall, clerk, number)
     assert detail.due_now.endswith("超期1天") and detail.due_level == "overdue"
+
+
+def test_the_case_says_when_the_deadline_it_waits_on_is_unverified(hall: Hall, clerk: Actor,
+                                                                   clock: FakeClock) -> None:
+    from desktop.services import case_actions
+    from desktop.services.cases import load_case
+
+    number = register_visit(hall, clerk, form(id_number=valid_id(seq=64))).case_number
+    case_actions.perform(hall, clerk, number, "classify", {"nature": "申诉求决类", "topic_code": "0101"})
+    clock.advance(days=80)  # 2026-12-05: accepted, 60 days end in 2027, a year without its holidays
+    case_actions.perform(hall, clerk, number, "accept", {"accepted_on": "2026-12-05"})
+    detail = load_case(hall, clerk, number)
+    assert detail.due_now == "当前期限：办结期限 2027年2月3日（星期三），剩60天（2027年节假日安排尚未导入，未经核实）"
