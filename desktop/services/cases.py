@@ -44,7 +44,7 @@ from desktop.domain.routing import RouteProposal, check_route_allowed, propose_r
 from desktop.services.attachments import AttachmentRef, refs_from_payload
 from desktop.services.audit import audit, denied, guard
 from desktop.services.context import Actor, Hall
-from desktop.services.reference import load_directory, load_taxonomy
+from desktop.services.reference import load_directory, load_regions, load_taxonomy
 from desktop.services.store import append_events, case_events
 
 
@@ -295,7 +295,13 @@ def propose(hall: Hall, actor: Actor, case_ref: str, *, assign: bool = False) ->
         channel=Channel(view.channel), directory=load_directory(), taxonomy=load_taxonomy(),
         bureau_code=hall.settings.bureau_code,
         legal_route=LegalRoute(view.legal_route) if view.legal_route else None,
-        accused_org_codes=view.accused_org_codes, assign=assign)
+        accused_org_codes=view.accused_org_codes, assign=assign, region_name=_region_name(view.region_code))
+
+
+def _region_name(code: str) -> str:
+    """A division in words (浙江省金华市义乌市), "" when the shipped list does not know it."""
+    regions = load_regions()
+    return regions.full_name(code) if code in regions else ""
 
 
 def ingest_events(hall: Hall, actor: Actor, events: Sequence[Event]) -> list[CaseView]:

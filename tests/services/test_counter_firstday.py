@@ -78,3 +78,12 @@ def test_the_case_says_when_the_deadline_it_waits_on_is_unverified(hall: Hall, c
     case_actions.perform(hall, clerk, number, "accept", {"accepted_on": "2026-12-05"})
     detail = load_case(hall, clerk, number)
     assert detail.due_now == "当前期限：办结期限 2027年2月3日（星期三），剩60天（2027年节假日安排尚未导入，未经核实）"
+
+
+def test_a_matter_located_outside_the_county_is_named_in_words_when_routed(hall: Hall, clerk: Actor) -> None:
+    from desktop.services import case_actions
+
+    number = register_visit(hall, clerk, replace(form(id_number=valid_id(seq=65)), region_code="330782")).case_number
+    case_actions.perform(hall, clerk, number, "classify", {"nature": "申诉求决类", "topic_code": "0101"})
+    warnings = "；".join(case_actions.route_proposal(hall, clerk, number).warnings)
+    assert "问题属地（浙江省金华市义乌市）不在" in warnings and "330782" not in warnings, warnings

@@ -71,3 +71,14 @@ def test_a_deadline_in_a_year_without_its_holidays_is_said_at_saving(qtbot: QtBo
     text = panel.message.text()
     assert "转送、交办期限 2027年01月04日" in text and "2027年节假日安排尚未导入" in text and "未经核实" in text
     assert panel.message.property("tone") == "notice" and "回执已打印" in text
+
+
+def test_a_matter_in_another_county_can_be_picked_as_the_problem_location(qtbot: QtBot,
+                                                                        counter: CounterWork) -> None:
+    region = counter.registration.region
+    names = [region.itemText(i) for i in range(region.count())]
+    assert names[0].endswith("浦江县")  # the hall's own county first, then its towns
+    own = [i for i, name in enumerate(names) if "浦江县" in name]
+    assert own == list(range(len(own)))
+    region.set_code("330782")  # 义乌市: registered all the same, routing then says whose it is
+    assert region.code() == "330782" and region.currentText() == "浙江省金华市义乌市"

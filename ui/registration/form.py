@@ -96,7 +96,11 @@ def _reference(hall: Hall) -> _Reference:
 
     regions = load_regions()
     home = hall.settings.region_code
-    inside = [r for r in regions.all() if r.code.startswith(home[:6])] or regions.all()
+    # The hall's own county first; the others too, after it: a matter located elsewhere is registered all the
+    # same (条例第二十二、二十三条) and routing then says whose it is. It could not be registered at all.
+    every = regions.all()
+    inside = [r for r in every if r.code.startswith(home[:6])]
+    inside += [r for r in every if not r.code.startswith(home[:6])]
     region_choices = [Choice(r.code, regions.full_name(r.code), tuple(name_search_keys(r.name))) for r in inside]
     topics = [Choice(t.code, t.name, t.keys) for t in topic_choices()]  # keywords' pinyin too (欠薪: qx)
     # The window the visitor was received at, in words (printed on the receipt): this PC's window number,
