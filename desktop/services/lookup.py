@@ -197,11 +197,17 @@ def search_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> Searc
             ids = _matching_ids(session, q, kind, number)
             cases, more = _visible_page(actor, directory, limit,
                                         lambda n: _search(session, q, kind, n, number))
-            fallback = kind is MatchKind.NAME or (number is not None and not number.numbers)
+            fallback = (kind is MatchKind.NAME or (number is not None and not number.numbers)
+                        or (kind is MatchKind.PHONE and bool(_tail(q))))  # 7–8 digits: a phone's tail too
             if cases or not fallback:
                 total = _visible_count(session, actor, directory, ids, kind)
                 more = more if total is None else total > len(cases)
                 return SearchResult(cases, total, more, kind)
+        tail = _tail(q)
+        if tail:
+            found = _tails(session, actor, directory, tail, limit)
+            if found.cases:
+                return found
         typed = _clean(query).strip()
         folded = fold_text(typed)
         if not folded:
@@ -211,6 +217,35 @@ def search_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> Searc
         if not cases and kind is MatchKind.NAME:
             return _homophones(session, actor, directory, q, limit)
     return SearchResult(cases, None if more else len(cases), more, MatchKind.PHRASE)
+
+
+#: The last 4 to 8 characters of an ID number (the last may be X) or the last digits of a phone.
+_TAIL = re.compile(r"\d{3,7}[\dX]")
+
+
+def _tail(q: str) -> str:
+    compact = _compact(q).upper()
+    return compact if _TAIL.fullmatch(compact) else ""
+
+
+def _tails(session: Session, actor: Actor, directory: OrganisationDirectory, tail: str,
+           limit: int) -> SearchResult:
+    """身份证后六位, 手机尾号: the persons whose ID number or phone ends in ``tail``, newest cases first.
+
+    Read when no case number answers the digits (4 digits are a case's serial first). The list shows
+    the numbers masked with their last four kept, so the clerk checks the person found.
+    """
+    ending: ColumnElement[bool] = CasePersonRow.id_number.like(f"%{tail}")
+    if tail[-1] != "X":
+        ending = ending | CasePersonRow.phone.like(f"%{tail}")
+    ids = select(CasePersonRow.case_id.label("case_id")).where(ending).distinct()
+    cases, more = _visible_page(actor, directory, limit, lambda n: _newest(
+        session, CaseRow.case_id.in_(select(ids.subquery().c.case_id)), MatchKind.ID_NUMBER, n))
+    if not cases:
+        return SearchResult([], 0, False, MatchKind.ID_NUMBER)
+    total = _visible_count(session, actor, directory, ids, MatchKind.ID_NUMBER)
+    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.ID_NUMBER,
+                        f"按证件号码或电话的后{len(tail)}位查找，请核对是否同一人")
 
 
 def _homophones(session: Session, actor: Actor, directory: OrganisationDirectory, q: str,

@@ -87,3 +87,20 @@ def test_a_matter_located_outside_the_county_is_named_in_words_when_routed(hall:
     case_actions.perform(hall, clerk, number, "classify", {"nature": "申诉求决类", "topic_code": "0101"})
     warnings = "；".join(case_actions.route_proposal(hall, clerk, number).warnings)
     assert "问题属地（浙江省金华市义乌市）不在" in warnings and "330782" not in warnings, warnings
+
+
+def test_a_case_is_found_by_the_last_digits_of_the_id_number_or_the_phone(hall: Hall, clerk: Actor) -> None:
+    from desktop.services.lookup import search_cases
+
+    person = valid_id(seq=31)  # ends in X
+    mine = register_visit(hall, clerk, form(id_number=person, phone="13905791234")).case_number
+    register_visit(hall, clerk, form(name="王芳", id_number=valid_id(seq=32), phone="13857900032"))
+    for typed in (person[-6:], person[-4:].lower(), person[-8:], "791234", "5791234"):
+        found = search_cases(hall, clerk, typed)
+        assert [c.case_number for c in found.cases] == [mine], typed
+        assert found.total == 1 and "后" in found.note and "位查找" in found.note
+        assert found.cases[0].id_number.endswith(person[-4:]) and person not in repr(found)  # still masked
+    serial = search_cases(hall, clerk, "0001")  # four digits are a case's serial first
+    assert [c.case_number for c in serial.cases] == [mine] and serial.note == ""
+    assert [c.case_number for c in search_cases(hall, clerk, "1234").cases] == [mine]  # no serial 1234: the phone
+    assert search_cases(hall, clerk, "999999").cases == []  # nothing ends in these
