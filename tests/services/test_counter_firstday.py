@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from desktop.domain.identity import DocumentType
 from desktop.services.context import Actor, Hall
@@ -104,3 +105,18 @@ def test_a_case_is_found_by_the_last_digits_of_the_id_number_or_the_phone(hall: 
     assert [c.case_number for c in serial.cases] == [mine] and serial.note == ""
     assert [c.case_number for c in search_cases(hall, clerk, "1234").cases] == [mine]  # no serial 1234: the phone
     assert search_cases(hall, clerk, "999999").cases == []  # nothing ends in these
+
+
+def test_the_refusal_notice_takes_the_channel_written_in_the_step(hall: Hall, clerk: Actor, tmp_path: Path) -> None:
+    from desktop.documents.model import DocumentKind
+    from desktop.services import case_actions, documents
+    from tests.documents.conftest import pdf_text
+
+    number = register_visit(hall, clerk, form(id_number=valid_id(seq=66))).case_number
+    case_actions.perform(hall, clerk, number, "classify", {"nature": "申诉求决类", "topic_code": "0101"})
+    case_actions.perform(hall, clerk, number, "not_accept", {
+        "reason": "该事项已由浦江县人民法院立案审理", "channel": "向浦江县人民法院了解诉讼进展"})
+    doc = documents.notice(hall, clerk, DocumentKind.NON_ACCEPTANCE_NOTICE, number, {})  # nothing typed again
+    text = "".join(pdf_text(doc.pdf, tmp_path).split())
+    assert "该事项已由浦江县人民法院立案审理" in text and "向浦江县人民法院了解诉讼进展" in text
+    assert "channel" in documents.RECORDED_FIELDS[DocumentKind.NON_ACCEPTANCE_NOTICE]

@@ -82,3 +82,35 @@ def test_a_matter_in_another_county_can_be_picked_as_the_problem_location(qtbot:
     assert own == list(range(len(own)))
     region.set_code("330782")  # 义乌市: registered all the same, routing then says whose it is
     assert region.code() == "330782" and region.currentText() == "浙江省金华市义乌市"
+
+
+def test_the_refusal_recorded_at_the_desk_prints_without_typing_its_channel_again(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services import case_actions
+    from ui.cases.actions import CaseActionDialog
+    from ui.desk.cases import CaseDesk
+    from ui.printing.preview import PrintPreviewDialog
+
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=67))).case_number
+    case_actions.perform(sqlite_hall, clerk, number, "classify", {"nature": "申诉求决类", "topic_code": "0101"})
+    desk = counter.desk.findChild(CaseDesk)
+    assert desk is not None
+    with qtbot.waitSignal(counter.search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    desk.steps.open_by_key("not_accept")
+    qtbot.waitUntil(lambda: desk.steps.dialog is not None and desk.steps.dialog.isVisible(), timeout=10_000)
+    dialog = desk.steps.dialog
+    assert isinstance(dialog, CaseActionDialog)
+    dialog.set_value("reason", "该事项已由浦江县人民法院立案审理")
+    dialog.set_value("channel", "向浦江县人民法院了解诉讼进展")
+    button = desk.print_button
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # recorded: the notice is offered at once
+    qtbot.waitUntil(lambda: button.form is not None and button.form.isVisible(), timeout=10_000)
+    notice_form = button.form
+    assert notice_form is not None
+    assert notice_form.inputs["channel"].placeholderText() == "不填即为办理该步骤时填写的内容"
+    with qtbot.waitSignal(button.opened, timeout=20_000) as opened:  # 预览 with nothing typed again
+        qtbot.mouseClick(notice_form.ok_button, Qt.MouseButton.LeftButton)
+    preview = opened.args[0]
+    assert isinstance(preview, PrintPreviewDialog) and preview.doc.kind.value == "不予受理告知书"
+    preview.reject()
