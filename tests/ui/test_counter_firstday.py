@@ -114,3 +114,25 @@ def test_the_refusal_recorded_at_the_desk_prints_without_typing_its_channel_agai
     preview = opened.args[0]
     assert isinstance(preview, PrintPreviewDialog) and preview.doc.kind.value == "不予受理告知书"
     preview.reject()
+
+
+def test_enter_through_a_group_of_six_stops_at_add_representative(qtbot: QtBot, counter: CounterWork) -> None:
+    panel = counter.registration
+    editor = panel.representatives
+    panel.persons_count.setValue(3)  # a small group: Enter goes straight on, representatives are optional
+    panel.persons_count.setFocus()
+    QTest.keyClick(panel.persons_count, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is not editor.add_button
+    panel.persons_count.setValue(6)
+    assert "请添加代表" in panel.field_messages["persons_count"].text()
+    panel.persons_count.setFocus()
+    QTest.keyClick(panel.persons_count, Qt.Key.Key_Return)  # it went on to 问题属地, past the table
+    assert QApplication.focusWidget() is editor.add_button
+    QTest.keyClick(editor.add_button, Qt.Key.Key_Return)  # Enter presses it, as Space does
+    focused = QApplication.focusWidget()
+    assert focused is not None and editor.values() == [{"name": "", "id_number": ""}]
+    assert "请添加代表" in panel.field_messages["persons_count"].text()  # an empty row is no representative
+    QTest.keyClicks(focused, "Li Yan")
+    QTest.keyClick(focused, Qt.Key.Key_Tab)
+    assert editor.values()[0]["name"] == "Li Yan"
+    assert panel.field_messages["persons_count"].text() == ""

@@ -57,7 +57,15 @@ from desktop.domain.groups import MAX_REPRESENTATIVES, check_group
 from desktop.domain.identity import DocumentType, validate_document, validate_phone
 from desktop.domain.roles import Permission
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import fill_table, label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import (
+    enter_presses,
+    fill_table,
+    label,
+    message_label,
+    read_only_table,
+    secondary_button,
+    set_tone,
+)
 from ui.registration.model import blank, to_form, worth_keeping
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -123,10 +131,12 @@ def _representatives_refusal(count: int) -> str | None:
 class _EnterAdvances(QObject):
     """Enter in a one-line field moves to the next field of the paper form's order (buttons are skipped)."""
 
-    def __init__(self, parent: QObject, order: list[QWidget], reveal: Callable[[QWidget], None]) -> None:
+    def __init__(self, parent: QObject, order: list[QWidget], reveal: Callable[[QWidget], None],
+                 wanted: Callable[[QWidget], bool] = lambda _w: True) -> None:
         super().__init__(parent)
         self.order = order
         self.reveal = reveal  # scrolls the form to the field that took the focus
+        self.wanted = wanted  # a stop of the order taken only when it is needed (添加代表)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
@@ -139,7 +149,7 @@ class _EnterAdvances(QObject):
     def advance(self, field: QWidget) -> bool:
         """The focus to the field after ``field`` (Enter there, or a pick in its pop-up); False at the last."""
         following = self.order[self.order.index(field) + 1:]
-        target = next((w for w in following if w.isEnabled() and w.isVisibleTo(w.window())), None)
+        target = next((w for w in following if w.isEnabled() and w.isVisibleTo(w.window()) and self.wanted(w)), None)
         if target is None:
             return False
         target.setFocus(Qt.FocusReason.TabFocusReason)
@@ -456,12 +466,17 @@ class RegistrationPanel(QWidget):
         layout.addWidget(splitter)
 
         # Enter follows the paper form: who came, then what about; the request box takes Enter as text.
+        # A group of five or more with no representative yet: Enter stops at 添加代表 (Enter there adds one).
+        add = self.representatives.add_button
+        enter_presses(add)
         order: list[QWidget] = [self.document_type, self.id_number, self.name, self.phone, self.address,
-                                self.persons_count, self.agent_name, self.agent_id_number, self.agent_phone,
+                                self.persons_count, add, self.agent_name, self.agent_id_number, self.agent_phone,
                                 self.region, self.channel, self.topic, self.nature, self.purpose, self.request]
-        self._enter = _EnterAdvances(self, order, lambda field: self.form_scroll.ensureWidgetVisible(field, 0, 40))
+        self._enter = _EnterAdvances(self, order, lambda field: self.form_scroll.ensureWidgetVisible(field, 0, 40),
+                                     lambda field: field is not add or self._needs_representatives())
         for widget in [*order[:-1], self.window_field, self.queue_number]:
-            widget.installEventFilter(self._enter)
+            if widget is not add:
+                widget.installEventFilter(self._enter)
         for choice in (self.region, self.topic):  # Enter on a highlighted entry of the pop-up picks it and moves on
             choice.committed.connect(lambda box=choice: self._enter.advance(box))
         self.read_card_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # F2 reads the card; Tab skips it
@@ -690,6 +705,9 @@ class RegistrationPanel(QWidget):
     def _check_phone(self) -> None:
         self._check_phone_field(self.phone, "phone")
 
+    def _needs_representatives(self) -> bool:
+        return self.persons_count.value() >= 5 and not any(r["name"] for r in self.representatives.values())
+
     def _count_changed(self, count: int) -> None:
         # The representatives' table is for a group: one visitor's form is shorter by it (at 1366×768 the
         # clerk scrolled past an empty table on every registration).
@@ -697,7 +715,7 @@ class RegistrationPanel(QWidget):
         self.representatives.setVisible(group)
         self._captions["代表"].setVisible(group)
         note = self.field_messages["persons_count"]
-        if count >= 5 and not self.representatives.values():
+        if self._needs_representatives():
             set_tone(note, "notice", "五人以上的多人走访应推选代表（不超过5人），请添加代表")
         else:
             set_tone(note, "", "")
