@@ -120,3 +120,15 @@ def test_the_refusal_notice_takes_the_channel_written_in_the_step(hall: Hall, cl
     text = "".join(pdf_text(doc.pdf, tmp_path).split())
     assert "该事项已由浦江县人民法院立案审理" in text and "向浦江县人民法院了解诉讼进展" in text
     assert "channel" in documents.RECORDED_FIELDS[DocumentKind.NON_ACCEPTANCE_NOTICE]
+
+
+def test_a_number_typed_into_the_name_is_refused_with_what_went_wrong(hall: Hall, clerk: Actor) -> None:
+    import pytest
+
+    from desktop.domain.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="把证件号码或电话填进了姓名栏") as refused:
+        register_visit(hall, clerk, form(name="330726750312001", id_number=valid_id(seq=68)))
+    assert refused.value.field == "name"
+    for name in ("JOHN SMITH", "买买提·艾力", "李䶮", "浦江县第2建筑公司"):  # letters of any script, digits beside them
+        register_visit(hall, clerk, form(name=name, id_number=valid_id(seq=69)))

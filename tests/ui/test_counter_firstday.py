@@ -136,3 +136,16 @@ def test_enter_through_a_group_of_six_stops_at_add_representative(qtbot: QtBot, 
     QTest.keyClick(focused, Qt.Key.Key_Tab)
     assert editor.values()[0]["name"] == "Li Yan"
     assert panel.field_messages["persons_count"].text() == ""
+
+
+def test_an_id_number_typed_into_the_name_is_refused_at_the_name(qtbot: QtBot, counter: CounterWork,
+                                                                 sqlite_hall: Hall) -> None:
+    panel = counter.registration
+    panel.name.setText("330726750312001")  # the clerk's Enter had already moved on from 证件号码
+    panel.id_number.setText(valid_id(seq=70))
+    panel.request.setPlainText("反映小区电梯长期停运，要求物业尽快维修")
+    panel.request.setFocus()
+    with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
+        QTest.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "把证件号码或电话填进了姓名栏" in panel.message.text() and panel.message.property("tone") == "error"
+    assert panel.name.hasFocus() and panel.last_result is None
