@@ -170,6 +170,17 @@ def days_left_in_words(days_left: int) -> str:
     return "今天到期" if days_left == 0 else f"剩{days_left}天"
 
 
+def due_in_words(rule_name: str, due: date, today: date, calendar: HolidayCalendar) -> tuple[str, str]:
+    """The deadline a case waits on, as the case view says it, and how loudly: "overdue", "soon" or "".
+
+    "soon" is the deadline board's 7日内到期 (:func:`due_soon_until`), so the case and the board agree.
+    """
+    words = days_left_in_words((due - today).days)
+    level = "overdue" if today > due else "soon" if due <= due_soon_until(today, calendar) else ""
+    unverified = "" if calendar.knows_year(due.year) else f"（{due.year}年节假日安排尚未导入，未经核实）"
+    return f"当前期限：{rule_name} {format_date(due)}，{words}{unverified}", level
+
+
 @dataclass(frozen=True)
 class Deadline:
     """A computed due date with everything needed to explain and trust it."""

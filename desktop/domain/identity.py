@@ -32,10 +32,12 @@ __all__ = [
     "mask_id_number",
     "mask_name",
     "mask_phone",
+    "name_readings",
     "name_search_keys",
     "normalise_name",
     "to_halfwidth",
     "unify_name_dots",
+    "upgrade_old_id",
     "validate_document",
     "validate_international_phone",
     "validate_landline",
@@ -114,7 +116,11 @@ def _validate_gb11643(text: str, label: str, field: str, today: date | None) -> 
             field,
         )
     if len(number) != 18:
-        hint = "（15位旧号码已停止使用）" if len(number) == 15 else ""
+        hint = ""
+        if len(number) == 15:
+            upgraded = upgrade_old_id(number)
+            hint = (f"（15位旧号码已停止使用；按国家标准升位为 {upgraded}，请与来访人核对后填写）" if upgraded
+                    else "（15位旧号码已停止使用）")
         raise ValidationError(
             f"{field}_length", f"{label}应为18位，您输入了{len(number)}位{hint}", field
         )
@@ -145,6 +151,24 @@ def _validate_gb11643(text: str, label: str, field: str, today: date | None) -> 
             f"{field}_checksum", f"{label}校验位不正确，请核对后重新输入", field
         )
     return number
+
+
+def upgrade_old_id(number: str) -> str | None:
+    """The 18-character number of a 15-digit first-generation ID number, or None if it cannot be one.
+
+    GB 11643-1999 upgrades an old number by writing the birth year in full (19yy) and adding
+    the check character. The holder's second-generation card carries this number unless the
+    region code changed since; the clerk checks it with the visitor.
+    """
+    digits = _compact_upper(number)
+    if len(digits) != 15 or not _DIGITS.issuperset(digits):
+        return None
+    body = f"{digits[:6]}19{digits[6:]}"
+    try:
+        ric.get_birth_date(body + "0")
+    except (stdnum_exceptions.ValidationError, ValueError):
+        return None
+    return body + ric.calc_check_digit(body + "0")
 
 
 def validate_resident_id(text: str, today: date | None = None) -> str:
@@ -608,6 +632,14 @@ def name_search_keys(name: str) -> list[str]:
             keys[low[i]] = None
             if i + 1 < len(low):
                 keys[low[i:i + 2]] = None
+    for syllables in _reading_variants(s, parts):
+        if syllables:
+            keys["".join(syllables)] = None
+            keys["".join(x[0] for x in syllables)] = None
+    return list(keys)
+
+
+def _reading_variants(s: str, parts: list[str]) -> list[list[str]]:
     readings = [syl for part in parts for syl in _syllables(part)]
     variants = [readings]
     if _CJK_RE.fullmatch(s[0]) and len(s) >= 2:
@@ -615,8 +647,17 @@ def name_search_keys(name: str) -> list[str]:
         special = _SURNAME_READINGS.get(surname)
         if special and list(special) != readings[: len(special)]:
             variants.insert(0, [*special, *readings[len(special):]])
-    for syllables in variants:
-        if syllables:
-            keys["".join(syllables)] = None
-            keys["".join(x[0] for x in syllables)] = None
-    return list(keys)
+    return variants
+
+
+def name_readings(name: str) -> list[str]:
+    """The full toneless readings a name is indexed under ("zhangjianguo"; a heteronym surname's two).
+
+    A name typed with a wrong character of the same sound (张建果 for 张建国, the input
+    method's usual slip) has the same reading, so the name is found by it.
+    """
+    s = normalise_name(name)
+    if not s:
+        return []
+    parts = [p for p in re.split(r"[\s·.]+", s) if p]
+    return list(dict.fromkeys("".join(v) for v in _reading_variants(s, parts) if v))

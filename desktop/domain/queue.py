@@ -154,6 +154,21 @@ class Call:
     number: str         # "A012"
     window: int         # 3
     called_at: datetime
+    missed: str = ""    # the visitor did not come (过号): what the display tells them, see :func:`missed_note`
+
+
+def missed_note(state: TicketState | str) -> str:
+    """What the display says of a number called whose visitor did not come (过号), "" for any other.
+
+    Skipped once the ticket is back in the queue and called again later; skipped twice it is out
+    and the visitor takes a new number. Without this the display kept “A001 → 1号窗口” and a visitor
+    coming back late went to a window serving someone else.
+    """
+    if state == TicketState.WAITING:  # a called ticket waits again only after a first 过号
+        return "过号，稍后再叫"
+    if state == TicketState.NO_SHOW:
+        return "过号，请重新取号"
+    return ""
 
 
 @dataclass(frozen=True)

@@ -355,19 +355,21 @@ def propose_route(
     legal_route: LegalRoute | None = None,
     accused_org_codes: Iterable[str] = (),
     assign: bool = False,
+    region_name: str = "",
 ) -> RouteProposal:
     """Suggest how the bureau ``bureau_code`` disposes of an item (arts. 22, 24, 29–31).
 
     ``region_code`` is the problem location (问题属地). ``legal_route`` applies to
     申诉求决 items; when omitted the topic's default is used, else route (6).
-    ``assign`` asks for 交办 instead of 转送 where a transfer is proposed.
+    ``assign`` asks for 交办 instead of 转送 where a transfer is proposed. ``region_name`` is the
+    location in words for the warnings (clerks read names, not division codes).
     """
     bureau = directory.get(bureau_code)
     location = normalise_region_code(region_code)
     warnings: list[str] = []
     if not region_contains(bureau.region_code, location):
         warnings.append(
-            f"问题属地（{location}）不在{bureau.name}辖区内，请核实属地，"
+            f"问题属地（{region_name or location}）不在{bureau.name}辖区内，请核实属地，"
             "或告知信访人向有权处理的机关提出（条例第二十条）"
         )
     if topic_code not in taxonomy:

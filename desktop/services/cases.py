@@ -35,7 +35,7 @@ from desktop.domain.access import (
 from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseView, check_transition, deadline_explanations, project
 from desktop.domain.classification import Channel, LegalRoute, Nature
-from desktop.domain.deadlines import Deadline
+from desktop.domain.deadlines import Deadline, due_in_words
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
@@ -44,7 +44,7 @@ from desktop.domain.routing import RouteProposal, check_route_allowed, propose_r
 from desktop.services.attachments import AttachmentRef, refs_from_payload
 from desktop.services.audit import audit, denied, guard
 from desktop.services.context import Actor, Hall
-from desktop.services.reference import load_directory, load_taxonomy
+from desktop.services.reference import load_directory, load_regions, load_taxonomy
 from desktop.services.store import append_events, case_events
 
 
@@ -65,6 +65,10 @@ class CaseDetail:
     first_responsible: str = ""
     #: Materials the case's events name (withheld with an accusation's content).
     attachments: tuple[AttachmentRef, ...] = ()
+    #: The deadline the case waits on now, in words ("当前期限：办结期限 2026年12月8日（星期二），剩3天"; ""
+    #: when it waits on none), and how loudly to say it: "overdue", "soon" (the board's 7日内到期) or "".
+    due_now: str = ""
+    due_level: str = ""
 
 
 def _case_id(session: Session, case_ref: str) -> str:
@@ -137,12 +141,14 @@ def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDet
     taxonomy = load_taxonomy()
     topic = taxonomy.full_name(view.topic_code) if view.topic_code in taxonomy else view.topic_code
     deadlines = tuple(deadline_explanations(view, hall.policy))
+    due_now, due_level = (due_in_words(view.next_due_rule, view.next_due, hall.today(), hall.policy.calendar)
+                          if view.next_due is not None else ("", ""))
     return CaseDetail(masked_view(view, reveal_personal=reveal, content=content),
                       masked_events(events, reveal_personal=reveal, content=content),
                       deadlines, topic, revealed=reveal, content=content, authors=authors,
                       first_responsible=_first_responsible(view, events, authors),
                       attachments=tuple(ref for e in events for ref in refs_from_payload(e.payload.get("attachments")))
-                      if content is ContentAccess.FULL else ())
+                      if content is ContentAccess.FULL else (), due_now=due_now, due_level=due_level)
 
 
 def _first_responsible(view: CaseView, events: Sequence[Event], authors: Mapping[str, str]) -> str:
@@ -289,7 +295,13 @@ def propose(hall: Hall, actor: Actor, case_ref: str, *, assign: bool = False) ->
         channel=Channel(view.channel), directory=load_directory(), taxonomy=load_taxonomy(),
         bureau_code=hall.settings.bureau_code,
         legal_route=LegalRoute(view.legal_route) if view.legal_route else None,
-        accused_org_codes=view.accused_org_codes, assign=assign)
+        accused_org_codes=view.accused_org_codes, assign=assign, region_name=_region_name(view.region_code))
+
+
+def _region_name(code: str) -> str:
+    """A division in words (浙江省金华市义乌市), "" when the shipped list does not know it."""
+    regions = load_regions()
+    return regions.full_name(code) if code in regions else ""
 
 
 def ingest_events(hall: Hall, actor: Actor, events: Sequence[Event]) -> list[CaseView]:

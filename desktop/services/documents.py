@@ -57,6 +57,7 @@ from desktop.services.store import case_events, next_counter
 __all__ = [
     "NOTICE_FIELDS",
     "NOTICE_KINDS",
+    "RECORDED_FIELDS",
     "SELF_SERVICE_KINDS",
     "load_text_overrides",
     "notice",
@@ -90,6 +91,12 @@ NOTICE_FIELDS: Final[Mapping[DocumentKind, frozenset[str]]] = {
     DocumentKind.REVIEW_RECEIPT: frozenset(),
     DocumentKind.REREVIEW_RECEIPT: frozenset(),
     DocumentKind.RIGHTS_NOTICE: frozenset(),
+}
+#: Fields a notice takes from the step recorded when left empty (what the clerk wrote there is not asked again).
+RECORDED_FIELDS: Final[Mapping[DocumentKind, frozenset[str]]] = {
+    DocumentKind.NON_ACCEPTANCE_NOTICE: frozenset({"reason", "channel"}),
+    DocumentKind.EXTENSION_NOTICE: frozenset({"reason"}),
+    DocumentKind.OPINION: frozenset({"opinion"}),
 }
 FIELD_NAMES: Final[Mapping[str, str]] = {
     "reason": "理由", "channel": "处理途径", "channel_organisation": "有权处理的机关", "basis": "依据",
@@ -378,9 +385,10 @@ def _non_acceptance(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Eve
                     given: Mapping[str, str], directory: OrganisationDirectory) -> _Built:
     kind = DocumentKind.NON_ACCEPTANCE_NOTICE
     _require_state(view, kind, {CaseState.NOT_ACCEPTED, CaseState.GUIDED}, "缺少“不予受理”或“导入法定途径”的决定")
-    recorded = str(_last_payload(events, EventType.NOT_ACCEPTED, EventType.GUIDED).get("reason", ""))
-    data: _Built = {"reason": _clause(_need(given, "reason", recorded, kind)),
-                    "channel": _clause(_need(given, "channel", "", kind)),
+    decision = _last_payload(events, EventType.NOT_ACCEPTED, EventType.GUIDED)
+    # What the clerk wrote in the 不予受理 step is the notice's (the channel had to be typed a second time).
+    data: _Built = {"reason": _clause(_need(given, "reason", str(decision.get("reason", "")), kind)),
+                    "channel": _clause(_need(given, "channel", str(decision.get("channel", "")), kind)),
                     "basis": _clause(given.get("basis", "")), "channel_contact": ""}
     code = given.get("channel_organisation", "")
     if code:

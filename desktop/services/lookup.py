@@ -34,7 +34,14 @@ from desktop.domain.case import CaseView
 from desktop.domain.classification import Nature
 from desktop.domain.errors import ValidationError
 from desktop.domain.folding import fold_text
-from desktop.domain.identity import mask_id_number, mask_name, mask_phone, unify_name_dots, validate_phone
+from desktop.domain.identity import (
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    name_readings,
+    unify_name_dots,
+    validate_phone,
+)
 from desktop.domain.number_query import NumberQuery, looks_like_full_number, read_number_query
 from desktop.domain.routing import OrganisationDirectory
 from desktop.services.audit import guard
@@ -190,18 +197,82 @@ def search_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> Searc
             ids = _matching_ids(session, q, kind, number)
             cases, more = _visible_page(actor, directory, limit,
                                         lambda n: _search(session, q, kind, n, number))
-            fallback = kind is MatchKind.NAME or (number is not None and not number.numbers)
+            fallback = (kind is MatchKind.NAME or (number is not None and not number.numbers)
+                        or (kind is MatchKind.PHONE and bool(_tail(q))))  # 7–8 digits: a phone's tail too
             if cases or not fallback:
                 total = _visible_count(session, actor, directory, ids, kind)
                 more = more if total is None else total > len(cases)
                 return SearchResult(cases, total, more, kind)
+        tail = _tail(q)
+        if tail:
+            found = _tails(session, actor, directory, tail, limit)
+            if found.cases:
+                return found
         typed = _clean(query).strip()
         folded = fold_text(typed)
         if not folded:
             return SearchResult([], 0, False, MatchKind.PHRASE, PUNCTUATION_ONLY)
         forms = sorted({typed, q, folded})
         cases, more = _visible_page(actor, directory, limit, lambda n: _phrase(session, forms, folded, n))
+        if not cases and kind is MatchKind.NAME:
+            return _homophones(session, actor, directory, q, limit)
     return SearchResult(cases, None if more else len(cases), more, MatchKind.PHRASE)
+
+
+#: The last 4 to 8 characters of an ID number (the last may be X) or the last digits of a phone.
+_TAIL = re.compile(r"\d{3,7}[\dX]")
+
+
+def _tail(q: str) -> str:
+    compact = _compact(q).upper()
+    return compact if _TAIL.fullmatch(compact) else ""
+
+
+def _tails(session: Session, actor: Actor, directory: OrganisationDirectory, tail: str,
+           limit: int) -> SearchResult:
+    """身份证后六位, 手机尾号: the persons whose ID number or phone ends in ``tail``, newest cases first.
+
+    Read when no case number answers the digits (4 digits are a case's serial first). The list shows
+    the numbers masked with their last four kept, so the clerk checks the person found.
+    """
+    ending: ColumnElement[bool] = CasePersonRow.id_number.like(f"%{tail}")
+    if tail[-1] != "X":
+        ending = ending | CasePersonRow.phone.like(f"%{tail}")
+    # One pass over the persons (no index serves an ending): the cases found are read by their ids.
+    found = list(session.scalars(select(CasePersonRow.case_id).where(ending).distinct().limit(COUNT_LIMIT + 1)))
+    if not found:
+        return SearchResult([], 0, False, MatchKind.ID_NUMBER)
+    cases, more = _visible_page(actor, directory, limit, lambda n: _newest(
+        session, CaseRow.case_id.in_(found), MatchKind.ID_NUMBER, n))
+    if not cases:
+        return SearchResult([], 0, False, MatchKind.ID_NUMBER)
+    ids = select(CaseRow.case_id.label("case_id")).where(CaseRow.case_id.in_(found))
+    total = _visible_count(session, actor, directory, ids, MatchKind.ID_NUMBER)
+    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.ID_NUMBER,
+                        f"按证件号码或电话的后{len(tail)}位查找，请核对是否同一人")
+
+
+def _homophones(session: Session, actor: Actor, directory: OrganisationDirectory, q: str,
+                limit: int) -> SearchResult:
+    """A name found nowhere, read aloud: the names of the same sound (张建果 typed for 张建国), said so."""
+    readings = name_readings(q) if len(_compact(q)) >= 2 else []
+    if not readings:
+        return SearchResult([], 0, False, MatchKind.NAME)
+    keyed = SearchKeyRow.key.in_(readings)
+
+    def fetch(n: int) -> list[CaseSummary]:
+        ids = list(session.scalars(
+            select(SearchKeyRow.case_id).where(keyed).group_by(SearchKeyRow.case_id)
+            .order_by(func.max(SearchKeyRow.received_on).desc(), SearchKeyRow.case_id.desc()).limit(n)))
+        return _newest(session, CaseRow.case_id.in_(ids), MatchKind.NAME, n)
+
+    cases, more = _visible_page(actor, directory, limit, fetch)
+    if not cases:
+        return SearchResult([], 0, False, MatchKind.NAME)
+    total = _visible_count(session, actor, directory,
+                           select(SearchKeyRow.case_id.label("case_id")).where(keyed).distinct(), MatchKind.NAME)
+    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.NAME,
+                        f"没有姓名为「{q}」的事项，以下是读音相同的姓名，请核对是否同一人")
 
 
 def _visible_page(actor: Actor, directory: OrganisationDirectory, limit: int,

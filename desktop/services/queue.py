@@ -45,6 +45,7 @@ from desktop.domain.queue import (
     WindowType,
     calling_order,
     estimated_wait_minutes,
+    missed_note,
     next_state,
     queue_statistics,
     service_for_estimate,
@@ -536,7 +537,10 @@ def board(hall: Hall, *, recent: int = 6) -> QueueBoard:
             latest.setdefault(row.ticket_id, row)
             if len(latest) > recent:
                 break
-        values = [Call(c.call_id, c.number, c.window, datetime.fromisoformat(c.called_at)) for c in latest.values()]
+        states = {ticket_id: state for ticket_id, state in session.execute(
+            select(QueueTicketRow.ticket_id, QueueTicketRow.state).where(QueueTicketRow.ticket_id.in_(list(latest))))}
+        values = [Call(c.call_id, c.number, c.window, datetime.fromisoformat(c.called_at),
+                       missed_note(states.get(c.ticket_id, ""))) for c in latest.values()]
         return QueueBoard(hall.settings.hall_name, hall.now(), values[0] if values else None, tuple(values[1:]),
                           _shown_counts(session, day, "（暂停取号）"), reception_day,
                           remote.connected if remote is not None else True)

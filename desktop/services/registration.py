@@ -105,6 +105,9 @@ def _person_payload(person: PersonInput, what: str) -> dict[str, str]:
         raise ValidationError("name_required", f"请填写{what}姓名", "name")
     if len(name) > MAX_NAME:
         raise ValidationError("name_too_long", f"{what}姓名过长（不超过{MAX_NAME}字）", "name")
+    if not any(unicodedata.category(c)[0] == "L" for c in name):  # 330726…: a number typed one field too low
+        raise ValidationError("name_without_letters",
+                              f"{what}姓名只有数字或符号，请检查是否把证件号码或电话填进了姓名栏", "name")
     bad = _bad_char(name, name=True)
     if bad is not None:
         raise ValidationError("name_control_char",

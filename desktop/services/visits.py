@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from db.models import CaseRow
 from desktop.domain.access import Permission
+from desktop.domain.errors import ValidationError
+from desktop.domain.identity import DocumentType, validate_resident_id
 from desktop.domain.repeats import RepeatAssessment, VisitKind, assess_repeat
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
@@ -38,6 +40,7 @@ class VisitHistory:
     message: str  # what to tell the clerk, in words
     refused: bool  # a matter through 复核: registration will be refused
     earlier: tuple[EarlierVisit, ...]
+    identified: bool = True  # False: nothing typed yet tells who the visitor is; no verdict, see ``message``
 
     @property
     def known_person(self) -> bool:
@@ -45,10 +48,27 @@ class VisitHistory:
 
 
 def visit_history(hall: Hall, actor: Actor, *, id_number: str = "", name: str = "", phone: str = "",
-                  request: str = "", topic_code: str = "", limit: int = 20) -> VisitHistory:
-    """The person's earlier cases, newest first, and the verdict on what is being typed."""
+                  request: str = "", topic_code: str = "", limit: int = 20,
+                  document_type: str = DocumentType.RESIDENT_ID.value) -> VisitHistory:
+    """The person's earlier cases, newest first, and the verdict on what is being typed.
+
+    A resident ID number is looked up only once it is a valid number (written as it is
+    stored): half typed or mistyped it finds nobody, and 初访 would be said of anyone.
+    Without it the person is looked up by name and phone; with neither there is no
+    verdict (``identified`` False) and ``message`` says what is missing.
+    """
     guard(hall, actor, Permission.REGISTER, "登记来访", alternatives=(Permission.SELF_SERVICE,))
     id_number, name, phone = id_number.strip()[:MAX_CODE].upper(), name.strip()[:MAX_NAME], phone.strip()[:MAX_CODE]
+    typed_id = bool(id_number)
+    if id_number and document_type == DocumentType.RESIDENT_ID.value:
+        try:
+            id_number = validate_resident_id(id_number)
+        except ValidationError:
+            id_number = ""
+    if not id_number and not (name and phone):
+        why = ("身份证号码还不完整或有误，核对后才能查找此人此前的信访事项（也可填写姓名和电话查找）" if typed_id
+               else "输入身份证号码，或姓名和电话后，这里显示此人此前的信访事项")
+        return VisitHistory(VisitKind.FIRST, why, False, (), identified=False)
     with hall.sessions() as session:
         earlier = earlier_cases(session, id_number, name, phone)
         rows = {row.case_id: row for row in session.scalars(

@@ -562,3 +562,19 @@ def test_a_phone_outside_the_mainland_needs_its_country_code_and_number(typed: s
 def test_the_mainland_code_still_means_a_mainland_number() -> None:
     assert validate_phone("+86 138 1234 5678") == "13812345678"
     assert validate_phone("0086 10 62345678") == "010-62345678"
+
+
+def test_an_old_15_digit_number_is_answered_with_its_18_character_number() -> None:
+    from desktop.domain.identity import upgrade_old_id
+
+    assert upgrade_old_id("110105491231002") == "11010519491231002X"  # the check character computed
+    assert upgrade_old_id(" 330726 750312 001 ") == "330726197503120013"
+    assert validate_resident_id(upgrade_old_id("330726750312001") or "") == "330726197503120013"
+    assert upgrade_old_id("330726751312001") is None  # month 13: no such birth date, no number offered
+    assert upgrade_old_id("33072675031200X") is None
+    with pytest.raises(ValidationError) as info:
+        validate_resident_id("110105491231002")
+    assert "15位旧号码已停止使用" in info.value.message and "11010519491231002X" in info.value.message
+    with pytest.raises(ValidationError) as info:
+        validate_resident_id("330726751312001")
+    assert info.value.message.endswith("（15位旧号码已停止使用）")

@@ -379,6 +379,9 @@ def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
         # from the welcome to a full board, cut off from the server and without voice
         queue.call(*[(f"A0{n:02d}", n % 12 + 1) for n in range(1, 8)], ("LD012", 12), connected=False,
                    waiting=waiting)
+        # the longest of the lines a call can have: a number whose visitor did not come twice
+        queue.board = replace(queue.board, recent=tuple(replace(call, missed="过号，请重新取号") if i == 0 else call
+                                                        for i, call in enumerate(queue.board.recent)))
         queue_changed(qtbot, board, queue)
         board.grab()
         assert (board.width(), board.height()) == size  # the content never makes the window outgrow the screen
@@ -408,3 +411,37 @@ def _check_fits(board: HallBoard, scale: float) -> None:
     assert board.reception.text() == "下一个领导接访日：2026年12月15日 星期二"
     # numbers and windows only: nothing on screen looks like a name or an ID number
     assert not any(re.search(r"\d{15,}", label.text()) for label in labels)
+
+
+def test_a_number_passed_over_is_said_so_not_sent_to_the_window(
+        qtbot: QtBot, work_context: Context, sqlite_hall: Hall) -> None:
+    """过号: a visitor coming back late read “A001 → 3 号窗口” and went to a window serving someone else."""
+    from desktop.app import read_queue_board
+    from desktop.domain.queue import QueueAction, TicketSource
+    from desktop.services import queue as queue_service
+
+    board = HallBoard(work_context(Actor.display_screen("D01"), "display"), read_queue_board, mock_voice)
+    qtbot.addWidget(board)
+    board.resize(1080, 1920)
+    board.show()
+    qtbot.waitUntil(lambda: board.board is not None)
+    for _ in range(2):
+        queue_service.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    first = queue_service.call_next(sqlite_hall, window=3)
+    assert first is not None
+    queue_service.act(sqlite_hall, first.ticket_id, QueueAction.SKIP, window=3)  # back in the queue once
+    qtbot.waitUntil(lambda: board.window_line.text() == "过号，稍后再叫", timeout=5000)
+    assert board.number.text() == first.number
+    second = queue_service.call_next(sqlite_hall, window=3)
+    assert second is not None
+    qtbot.waitUntil(lambda: board.number.text() == second.number, timeout=5000)
+    assert board.window_line.text() == "请到 3 号窗口"
+    assert board.recent[0].text() == f"{first.number}  过号，稍后再叫"
+    queue_service.act(sqlite_hall, second.ticket_id, QueueAction.FINISH, window=3)
+    again = queue_service.call_next(sqlite_hall, window=3)  # the first visitor's second chance
+    assert again is not None and again.number == first.number
+    qtbot.waitUntil(lambda: board.window_line.text() == "请到 3 号窗口" and board.number.text() == first.number,
+                    timeout=5000)
+    queue_service.act(sqlite_hall, again.ticket_id, QueueAction.SKIP, window=3)  # out of the queue
+    qtbot.waitUntil(lambda: board.window_line.text() == "过号，请重新取号", timeout=5000)
+    assert board.recent[0].text() == f"{second.number}  →  3 号窗口"  # served: its line as it was

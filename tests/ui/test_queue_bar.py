@@ -201,3 +201,43 @@ def test_a_walk_in_on_the_reception_day_joins_the_leaders_list(
     assert bar.visitor_id.text() == ""
     qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)  # refreshed on the change
     assert screen.table.item(0, 1).text() == "张**" and screen.table.item(0, 3).text() == "已预约·待登记"
+
+
+def test_the_next_visitor_called_is_not_linked_to_the_last_ones_case(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    looked_at = register_visit(sqlite_hall, clerk, form(name="张建国", id_number=valid_id(seq=9))).case_number
+    for _ in range(3):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 3 人" in bar.waiting.text(), timeout=10_000)
+    press(qtbot, bar, Qt.Key.Key_F3)  # A001 at the window; the clerk opens a case from the deadline board
+    bar.set_case(looked_at)
+    press(qtbot, bar, Qt.Key.Key_F6)  # A001 does not come: 过号
+    assert bar.case_field.text() == ""
+    bar.set_case(looked_at)
+    press(qtbot, bar, Qt.Key.Key_F3)  # A002, another visitor
+    assert bar.number.text() == "A002" and bar.case_field.text() == ""
+    press(qtbot, bar, Qt.Key.Key_F9)  # 办结 without a case: linked to none, not to A001's
+    assert state_of(sqlite_hall, "A002") == ("done", None)
+
+
+def test_tickets_issued_by_another_program_on_the_same_database_reach_the_strip(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clock: FakeClock, tmp_path: Path) -> None:
+    """The second window of a hall without a hall server: another program writes, this one's feed is silent."""
+    from db.engine import make_engine, sqlite_url
+    from tests.conftest import SECRETS, make_hall
+
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 0 人" in bar.waiting.text(), timeout=10_000)
+    bar.safety.setInterval(50)  # ten seconds in the program
+    other = make_engine(sqlite_url(tmp_path / "hall.db"), key=SECRETS.database_key)
+    try:
+        window_two = make_hall(other, clock)
+        for _ in range(2):
+            queue.issue_ticket(window_two, type_code="general", source=TicketSource.COUNTER)
+        qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text(), timeout=10_000)
+    finally:
+        qtbot.waitUntil(lambda: not bar.reads.busy, timeout=10_000)
+        other.dispose()

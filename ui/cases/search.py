@@ -67,6 +67,9 @@ def case_html(detail: CaseDetail) -> str:
         f"<p><b>信访人</b> {escape(p.name)}　{escape(p.id_number)}　{escape(p.phone)}"
         f"　{v.persons_count}人　{escape(v.visit_kind)}</p>",
     ]
+    if detail.due_now:  # in words, under the case's number and state: 剩2天, 今天到期, 超期3天
+        colour = {"overdue": "#b3261e", "soon": "#7a4b00"}.get(detail.due_level, "#12355b")
+        lines.insert(1, f"<p style='color:{colour}; font-weight:600;'>{escape(detail.due_now)}</p>")
     if v.address:
         lines.append(f"<p><b>住址</b> {escape(v.address)}</p>")
     others = [f"{escape(o.role)} {escape(o.name)} {escape(o.id_number)} {escape(o.phone)}"

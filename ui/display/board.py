@@ -361,7 +361,7 @@ class HallBoard(QWidget):
             widget.setVisible(widget in shown)
         if current is not None:
             self.number.setText(current.number)
-            self.window_line.setText(f"请到 {current.window} 号窗口")
+            self.window_line.setText(current.missed or f"请到 {current.window} 号窗口")
         recent = board.recent[:RECENT_SHOWN] if board is not None else ()
         for label, call in zip(self.recent, (*recent, *([None] * RECENT_SHOWN)), strict=False):
             label.setText(_recent_line(call))
@@ -497,7 +497,9 @@ class HallBoard(QWidget):
 
 
 def _recent_line(call: Call | None) -> str:
-    return "" if call is None else f"{call.number}  →  {call.window} 号窗口"
+    if call is None:
+        return ""
+    return f"{call.number}  {call.missed}" if call.missed else f"{call.number}  →  {call.window} 号窗口"
 
 
 def display_body(ctx: WorkContext, read_board: ReadBoard, parent: QWidget | None = None) -> QWidget:

@@ -270,7 +270,8 @@ class NoticeFieldsDialog(QDialog):
     """What the clerk adds to a notice that the case does not hold (a refusal's reason…)."""
 
     def __init__(self, kind: DocumentKind, fields: Sequence[str], labels: Mapping[str, str],
-                 short: frozenset[str], parent: QWidget | None = None) -> None:
+                 short: frozenset[str], parent: QWidget | None = None, *,
+                 recorded: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"出具{kind.value}")
         self.setMinimumWidth(720)
@@ -283,6 +284,8 @@ class NoticeFieldsDialog(QDialog):
                 edit.setTabChangesFocus(True)  # Tab goes on to the next field (it typed a tab: no way out by keys)
             elif name == "organisation_code":  # the service takes the unit the case went to (it was asked again)
                 edit.setPlaceholderText("不填即为事项已转送、交办的单位；可输入单位名称或简称")
+            if name in recorded:  # the step recorded it: no typing twice
+                edit.setPlaceholderText("不填即为办理该步骤时填写的内容")
             self.inputs[name] = edit
             form.addRow(labels.get(name, name), edit)
         self.message = message_label()
@@ -353,7 +356,8 @@ class CasePrintButton(QPushButton):
             return
         labels = getattr(self.service, "FIELD_NAMES", {})
         short = frozenset(getattr(self.service, "SHORT_FIELDS", frozenset()))
-        self.form = NoticeFieldsDialog(kind, needed, labels, short, parent=self)
+        recorded = frozenset(getattr(self.service, "RECORDED_FIELDS", {}).get(kind, ()))
+        self.form = NoticeFieldsDialog(kind, needed, labels, short, parent=self, recorded=recorded)
         form = self.form
         form.ok_button.clicked.connect(lambda: self.preview(kind, form.values(), form))
         form.open()

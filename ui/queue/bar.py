@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -58,6 +58,11 @@ KEYS: dict[QueueAction, str] = {QueueAction.CALL: "F3", QueueAction.RECALL: "F4"
 WORDS: dict[QueueAction, str] = {QueueAction.CALL: "叫下一位", QueueAction.RECALL: "重呼", QueueAction.SKIP: "过号",
                                  QueueAction.TRANSFER: "转窗口", QueueAction.START: "开始办理",
                                  QueueAction.FINISH: "办结"}
+
+#: The strip is read again this often even when no change is told: another counter writing to the same
+#: database (the second window of a hall without a hall server) is not seen by this program's change feed,
+#: and its waiting counts stayed as they were until the clerk pressed a key.
+SAFETY_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -203,6 +208,10 @@ class QueueBar(QFrame):
         self.tasks.busy_changed.connect(self._busy)
         self.reads.busy_changed.connect(self._busy)
         ctx.tasks.changed.connect(self._changed)
+        self.safety = QTimer(self)
+        self.safety.setInterval(SAFETY_MS)
+        self.safety.timeout.connect(self._read_again)
+        self.safety.start()
         self._show(None)
         self.refresh()
 
@@ -210,6 +219,10 @@ class QueueBar(QFrame):
 
     def _changed(self, changes: Changes) -> None:
         if changes.queue or changes.cases:
+            self.refresh()
+
+    def _read_again(self) -> None:
+        if not self.tasks.busy and self.isVisible():  # a key's own read follows it
             self.refresh()
 
     def refresh(self) -> None:
@@ -242,11 +255,14 @@ class QueueBar(QFrame):
         current = self.view.current if self.view is not None else None
         for combo, shown in ((self.issue_type, types),
                              (self.transfer_to, [t for t in types if current is None or t.code != current.type_code])):
+            items = [(f"{t.prefix} {t.name}", t.code) for t in shown]
+            if items == [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]:
+                continue  # as it is: a list the clerk has open stays open when the strip is read again
             chosen = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            for t in shown:
-                combo.addItem(f"{t.prefix} {t.name}", t.code)
+            for text, code in items:
+                combo.addItem(text, code)
             index = combo.findData(chosen)
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
@@ -358,7 +374,9 @@ class QueueBar(QFrame):
                     QueueAction.START: f"{ticket.number} 号开始办理",
                     QueueAction.FINISH: f"{ticket.number} 号已办结"}[action]
             self._say(said, "ok")
-            if action is QueueAction.FINISH:
+            if action in (QueueAction.CALL, QueueAction.SKIP, QueueAction.TRANSFER, QueueAction.FINISH):
+                # The case linked belongs to the visitor who just left the window (or to a case merely looked
+                # at): the next visitor's 办结 linked it to a stranger's case.
                 self.case_field.clear()
         self.acted.emit(ticket)
         self.refresh()

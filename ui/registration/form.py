@@ -57,7 +57,15 @@ from desktop.domain.groups import MAX_REPRESENTATIVES, check_group
 from desktop.domain.identity import DocumentType, validate_document, validate_phone
 from desktop.domain.roles import Permission
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import fill_table, label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import (
+    enter_presses,
+    fill_table,
+    label,
+    message_label,
+    read_only_table,
+    secondary_button,
+    set_tone,
+)
 from ui.registration.model import blank, to_form, worth_keeping
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -96,7 +104,11 @@ def _reference(hall: Hall) -> _Reference:
 
     regions = load_regions()
     home = hall.settings.region_code
-    inside = [r for r in regions.all() if r.code.startswith(home[:6])] or regions.all()
+    # The hall's own county first; the others too, after it: a matter located elsewhere is registered all the
+    # same (条例第二十二、二十三条) and routing then says whose it is. It could not be registered at all.
+    every = regions.all()
+    inside = [r for r in every if r.code.startswith(home[:6])]
+    inside += [r for r in every if not r.code.startswith(home[:6])]
     region_choices = [Choice(r.code, regions.full_name(r.code), tuple(name_search_keys(r.name))) for r in inside]
     topics = [Choice(t.code, t.name, t.keys) for t in topic_choices()]  # keywords' pinyin too (欠薪: qx)
     # The window the visitor was received at, in words (printed on the receipt): this PC's window number,
@@ -119,10 +131,12 @@ def _representatives_refusal(count: int) -> str | None:
 class _EnterAdvances(QObject):
     """Enter in a one-line field moves to the next field of the paper form's order (buttons are skipped)."""
 
-    def __init__(self, parent: QObject, order: list[QWidget], reveal: Callable[[QWidget], None]) -> None:
+    def __init__(self, parent: QObject, order: list[QWidget], reveal: Callable[[QWidget], None],
+                 wanted: Callable[[QWidget], bool] = lambda _w: True) -> None:
         super().__init__(parent)
         self.order = order
         self.reveal = reveal  # scrolls the form to the field that took the focus
+        self.wanted = wanted  # a stop of the order taken only when it is needed (添加代表)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
@@ -135,7 +149,7 @@ class _EnterAdvances(QObject):
     def advance(self, field: QWidget) -> bool:
         """The focus to the field after ``field`` (Enter there, or a pick in its pop-up); False at the last."""
         following = self.order[self.order.index(field) + 1:]
-        target = next((w for w in following if w.isEnabled() and w.isVisibleTo(w.window())), None)
+        target = next((w for w in following if w.isEnabled() and w.isVisibleTo(w.window()) and self.wanted(w)), None)
         if target is None:
             return False
         target.setFocus(Qt.FocusReason.TabFocusReason)
@@ -196,7 +210,7 @@ class RepresentativesEditor(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
-        self.add_button.clicked.connect(self.add)
+        self.add_button.clicked.connect(self._add_and_type)
         self.remove_button.clicked.connect(self.remove_selected)
         self.table.itemChanged.connect(lambda _item: self.changed.emit())
 
@@ -217,6 +231,14 @@ class RepresentativesEditor(QWidget):
         self.table.setCurrentCell(row, 0)
         self.changed.emit()
         return True
+
+    def _add_and_type(self) -> None:
+        """添加代表: the cursor in the new row's name (typing went to the button and was lost)."""
+        if self.add():
+            item = self.table.item(self.table.rowCount() - 1, 0)
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if item is not None:
+                self.table.editItem(item)
 
     def remove_selected(self) -> None:
         row = self.table.currentRow()
@@ -268,6 +290,11 @@ class RepeatPanel(QWidget):
 
     def show_history(self, history: VisitHistory) -> None:
         self.history = history
+        if not history.identified:  # e.g. an ID number half typed: no 初访 said of nobody
+            self.table.setRowCount(0)
+            self.hint.hide()
+            set_tone(self.verdict, "notice", history.message)
+            return
         self.hint.setVisible(not history.known_person and not history.refused)
         tone = "error" if history.refused else "notice" if history.kind.value == "重复访" else "ok"
         if not history.known_person:
@@ -439,12 +466,17 @@ class RegistrationPanel(QWidget):
         layout.addWidget(splitter)
 
         # Enter follows the paper form: who came, then what about; the request box takes Enter as text.
+        # A group of five or more with no representative yet: Enter stops at 添加代表 (Enter there adds one).
+        add = self.representatives.add_button
+        enter_presses(add)
         order: list[QWidget] = [self.document_type, self.id_number, self.name, self.phone, self.address,
-                                self.persons_count, self.agent_name, self.agent_id_number, self.agent_phone,
+                                self.persons_count, add, self.agent_name, self.agent_id_number, self.agent_phone,
                                 self.region, self.channel, self.topic, self.nature, self.purpose, self.request]
-        self._enter = _EnterAdvances(self, order, lambda field: self.form_scroll.ensureWidgetVisible(field, 0, 40))
+        self._enter = _EnterAdvances(self, order, lambda field: self.form_scroll.ensureWidgetVisible(field, 0, 40),
+                                     lambda field: field is not add or self._needs_representatives())
         for widget in [*order[:-1], self.window_field, self.queue_number]:
-            widget.installEventFilter(self._enter)
+            if widget is not add:
+                widget.installEventFilter(self._enter)
         for choice in (self.region, self.topic):  # Enter on a highlighted entry of the pop-up picks it and moves on
             choice.committed.connect(lambda box=choice: self._enter.advance(box))
         self.read_card_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # F2 reads the card; Tab skips it
@@ -502,6 +534,7 @@ class RegistrationPanel(QWidget):
             box.textEdited.connect(lambda _t: self._history_timer.start())
         self.request.textChanged.connect(self._history_timer.start)
         self.topic.picked.connect(lambda _c: self._history_timer.start())
+        self.document_type.activated.connect(lambda _i: self._history_timer.start())
         self.id_number.editingFinished.connect(self._check_id)
         self.phone.editingFinished.connect(self._check_phone)
         self.agent_id_number.editingFinished.connect(
@@ -672,6 +705,9 @@ class RegistrationPanel(QWidget):
     def _check_phone(self) -> None:
         self._check_phone_field(self.phone, "phone")
 
+    def _needs_representatives(self) -> bool:
+        return self.persons_count.value() >= 5 and not any(r["name"] for r in self.representatives.values())
+
     def _count_changed(self, count: int) -> None:
         # The representatives' table is for a group: one visitor's form is shorter by it (at 1366×768 the
         # clerk scrolled past an empty table on every registration).
@@ -679,7 +715,7 @@ class RegistrationPanel(QWidget):
         self.representatives.setVisible(group)
         self._captions["代表"].setVisible(group)
         note = self.field_messages["persons_count"]
-        if count >= 5 and not self.representatives.values():
+        if self._needs_representatives():
             set_tone(note, "notice", "五人以上的多人走访应推选代表（不超过5人），请添加代表")
         else:
             set_tone(note, "", "")
@@ -704,13 +740,13 @@ class RegistrationPanel(QWidget):
             self._history_timer.start()  # one question at a time: the newest text is asked next
             return
         actor = self.actor
-        request, topic = values["request"], values["topic_code"]
+        request, topic, document_type = values["request"], values["topic_code"], values["document_type"]
 
         def ask(hall: Hall) -> VisitHistory:
             from desktop.services.visits import visit_history
 
             return visit_history(hall, actor, id_number=id_number, name=name, phone=phone, request=request,
-                                 topic_code=topic)
+                                 topic_code=topic, document_type=document_type)
 
         self.background.run(ask, self._history, lambda error: self.repeat.title.setText(
             user_message(error, "查询信访记录")))
@@ -966,9 +1002,11 @@ class RegistrationPanel(QWidget):
         result = done.result
         self.last_result = result
         code = f"{result.query_code[:4]} {result.query_code[4:]}"
-        due = result.route_deadline.due
+        due, warning = result.route_deadline.due, result.route_deadline.warning()
+        # A deadline in a year whose holidays are not imported is said loudly here too, not only on the receipt.
         self._say(f"已登记 {result.case_number}（{result.visit.kind.value}）。查询码 {code}，请告知信访人。"
-                  f"转送、交办期限 {due:%Y年%m月%d日}。正在打印回执……", "ok")
+                  f"转送、交办期限 {due:%Y年%m月%d日}{f'（{warning}）' if warning else ''}。正在打印回执……",
+                  "notice" if warning else "ok")
         self.open_button.show()
         self.save_button.setEnabled(False)
         focus = self.focusWidget()
@@ -999,7 +1037,8 @@ class RegistrationPanel(QWidget):
     def _receipt_done(self, outcome: PrintOutcome) -> None:
         text = self.message.text().replace("正在打印回执……", "")
         # Registered either way: a receipt that did not print waits under 待补打 (amber, not red).
-        tone = "ok" if outcome.printed else "notice"
+        unverified = self.last_result is not None and not self.last_result.route_deadline.verified
+        tone = "ok" if outcome.printed and not unverified else "notice"
         self._say(text + ("回执已打印。" if outcome.printed else outcome.message), tone)
         self.receipt_printed.emit(outcome)
 
