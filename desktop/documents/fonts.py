@@ -7,11 +7,18 @@ any Chinese font. The font is opened once per process as a compact face
 (:mod:`desktop.documents.ttface`: the file memory-mapped, its character map and metrics
 read in place, under 1 MB instead of reportlab's 20-odd MB of dicts); every later
 document reuses it and renders byte for byte as with reportlab's own parse.
+
+Micro Hei lacks the rarer characters of CJK Extension A that people's names carry (䶮 in 刘䶮, 㛃 …):
+a character it has no glyph for is set in a fallback font that has one (:data:`FALLBACK_COPIES`:
+WenQuanYi Zen Hei on Debian, 统信UOS and 麒麟, which covers all of Extension A; SimSun on Windows),
+embedded the same way. :func:`runs` cuts a text where it changes font; without a fallback
+font on the PC the text is set as before.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
@@ -29,6 +36,14 @@ FONT_FACE: Final = 0
 SYSTEM_COPIES: Final = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
     Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"),
+)
+
+#: The fallback font's name in the documents, and where a PC keeps one (the first found is used).
+FALLBACK_NAME: Final = "FallbackCJK"
+FALLBACK_COPIES: Final = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    Path("/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc"),
+    Path("C:/Windows/Fonts/simsun.ttc"),
 )
 
 _lock = threading.Lock()
@@ -62,9 +77,60 @@ def _registered() -> str:
 def register_font() -> str:
     """Register the font with reportlab once per process; returns its name."""
     with _lock:
+        _fallback()  # registered beside it, where the PC has one
         return _registered()
+
+
+@lru_cache(maxsize=1)
+def _fallback() -> str:
+    """The fallback font's name once registered, "" where the PC has none (or it cannot be read)."""
+    for path in FALLBACK_COPIES:
+        if path.is_file():
+            try:
+                pdfmetrics.registerFont(CompactTTFont(FALLBACK_NAME, path, subfontIndex=0))
+            except Exception:  # a damaged or foreign font file: the documents go without it
+                continue
+            return FALLBACK_NAME
+    return ""
+
+
+def _charset(name: str) -> Mapping[int, int]:
+    face = pdfmetrics.getFont(name).face
+    return face.charToGlyph  # type: ignore[no-any-return]
+
+
+_missing: dict[str, bool] = {}
+
+
+def _lacks(char: str) -> bool:
+    """Whether the main font has no glyph for ``char`` and the fallback font has one."""
+    lacks = _missing.get(char)
+    if lacks is None:
+        code = ord(char)
+        fallback = _fallback() if code >= 0x2E80 else ""  # below: Latin, punctuation — the main font's
+        lacks = _missing[char] = bool(fallback) and code not in _charset(FONT_NAME) \
+            and code in _charset(fallback)
+    return lacks
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """``text`` as (font name, piece) in order: the main font, and the fallback where only it has a glyph."""
+    pieces: list[tuple[str, str]] = []
+    start = 0
+    current = FONT_NAME
+    for index, char in enumerate(text):
+        font = FALLBACK_NAME if _lacks(char) else FONT_NAME
+        if font != current:
+            if index > start:
+                pieces.append((current, text[start:index]))
+            start, current = index, font
+    if len(text) > start:
+        pieces.append((current, text[start:]))
+    return pieces
 
 
 def string_width(text: str, size: float) -> float:
     """Width of ``text`` in points at ``size`` (the font must be registered)."""
-    return float(pdfmetrics.stringWidth(text, FONT_NAME, size))
+    if not any(_lacks(char) for char in text):
+        return float(pdfmetrics.stringWidth(text, FONT_NAME, size))
+    return sum(float(pdfmetrics.stringWidth(piece, font, size)) for font, piece in runs(text))

@@ -27,8 +27,9 @@ from qrcode.constants import ERROR_CORRECT_M
 from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
-from desktop.documents.fonts import FONT_NAME, string_width
+from desktop.documents.fonts import FONT_NAME, runs, string_width
 from desktop.documents.text import Line, break_lines
 
 MM = 72 / 25.4
@@ -356,9 +357,10 @@ def draw_text(c: Canvas, x: float, baseline: float, text: str, size: float, *, c
     """
     t = c.beginText(x, baseline)
     t.setFont(FONT_NAME, size)
+    pieces = runs(text)  # a rare character the main font lacks is set in the fallback font
     plain = color is BLACK and not bold and not spacing
     if plain:
-        t.textOut(text)
+        _text_out(t, pieces, size)
         c.drawText(t)
         return
     t.setFillColor(color)
@@ -367,12 +369,19 @@ def draw_text(c: Canvas, x: float, baseline: float, text: str, size: float, *, c
     if bold:
         t.setStrokeColor(color)
         t.setTextRenderMode(2)
-    t.textOut(text)
+    _text_out(t, pieces, size)
     c.saveState()
     if bold:
         c.setLineWidth(size * 0.035)
     c.drawText(t)
     c.restoreState()
+
+
+def _text_out(t: PDFTextObject, pieces: list[tuple[str, str]], size: float) -> None:
+    for font, piece in pieces:
+        if len(pieces) > 1:
+            t.setFont(font, size)
+        t.textOut(piece)
 
 
 def wrap(text: str, size: float, width: float, first_indent: float = 0.0) -> list[Line]:

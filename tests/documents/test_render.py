@@ -23,7 +23,7 @@ from desktop.documents.templates import SECRET_KEYS, TEMPLATES, TEXTS
 from desktop.documents.text import break_lines, chinese_date
 from desktop.domain.errors import ValidationError
 from desktop.domain.qrpayload import parse_payload
-from tests.documents.conftest import CASE_NUMBER, ID_NUMBER, SAMPLES, pdf_fonts, pdf_images
+from tests.documents.conftest import CASE_NUMBER, ID_NUMBER, SAMPLES, pdf_fonts, pdf_images, pdf_text
 
 COPY = "补打（第1次）"
 
@@ -226,3 +226,25 @@ def test_any_text_renders_or_is_refused_in_words(name: str, request: str, label:
                      copy_label=label)
     form = render(K.TRANSFER_FORM, {**SAMPLES[K.TRANSFER_FORM], "request": request, "petitioner_name": name})
     assert receipt.pdf.startswith(b"%PDF") and form.pages >= 1
+
+
+def test_a_rare_character_the_main_font_lacks_is_set_in_the_fallback_font(tmp_path: Path, poppler: None) -> None:
+    """䶮 and 㛃 (CJK Extension A, in people's names and places) print as themselves, not as empty boxes."""
+    from desktop.documents import fonts
+
+    if not any(path.is_file() for path in fonts.FALLBACK_COPIES):
+        if os.environ.get("CI"):
+            pytest.fail("CI 中必须安装 fonts-wqy-zenhei（scripts/setup.sh 会安装）")
+        pytest.skip("没有后备字体：apt-get install fonts-wqy-zenhei")
+    data = {**SAMPLES[K.TRANSFER_FORM], "petitioner_name": "刘䶮",
+            "request": "反映王㛃家门前道路积水，要求疏通排水沟。"}
+    doc = render(K.TRANSFER_FORM, data)
+    text = pdf_text(doc.pdf, tmp_path)
+    assert "刘䶮" in text and "王㛃家门前" in text
+    rows = pdf_fonts(doc.pdf, tmp_path)
+    faces = {row[0].split("+")[-1].rsplit("-", 1)[0] for row in rows}  # the font's own name, less the subset
+    assert len(faces) == 2 and fonts.FONT_NAME in faces, rows  # the rare characters only, in a second font
+    assert all(row[-5:-3] == ["yes", "yes"] for row in rows), rows  # both embedded as subsets
+    plain = render(K.TRANSFER_FORM, SAMPLES[K.TRANSFER_FORM])
+    assert {row[0].split("+")[-1].rsplit("-", 1)[0] for row in pdf_fonts(plain.pdf, tmp_path)} == {fonts.FONT_NAME}
+    assert fonts.string_width("刘䶮", 10) == fonts.string_width("刘", 10) + fonts.string_width("䶮", 10) > 0
