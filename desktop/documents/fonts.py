@@ -99,27 +99,39 @@ def _charset(name: str) -> Mapping[int, int]:
     return face.charToGlyph  # type: ignore[no-any-return]
 
 
-_missing: dict[str, bool] = {}
+#: Characters known to be the main font's (most of every text: checked as a set, at C speed) and those
+#: set in the fallback font.
+_main: set[str] = set()
+_rare: set[str] = set()
 
 
-def _lacks(char: str) -> bool:
-    """Whether the main font has no glyph for ``char`` and the fallback font has one."""
-    lacks = _missing.get(char)
-    if lacks is None:
-        code = ord(char)
-        fallback = _fallback() if code >= 0x2E80 else ""  # below: Latin, punctuation — the main font's
-        lacks = _missing[char] = bool(fallback) and code not in _charset(FONT_NAME) \
-            and code in _charset(fallback)
-    return lacks
+def _sort(chars: set[str]) -> bool:
+    """File ``chars`` (none known yet) under the main font or the fallback; whether any needs the fallback."""
+    fallback = _fallback()
+    main, other = _charset(FONT_NAME), _charset(fallback) if fallback else {}
+    needing = {c for c in chars if ord(c) >= 0x2E80 and ord(c) not in main and ord(c) in other}
+    _main.update(chars - needing)  # below U+2E80 (Latin, digits, punctuation): always the main font's
+    _rare.update(needing)
+    return bool(needing)
+
+
+def _needs_fallback(text: str) -> bool:
+    chars = set(text)
+    if chars <= _main:
+        return False
+    unknown = chars - _main - _rare
+    return _sort(unknown) if unknown else True
 
 
 def runs(text: str) -> list[tuple[str, str]]:
     """``text`` as (font name, piece) in order: the main font, and the fallback where only it has a glyph."""
+    if not _needs_fallback(text):
+        return [(FONT_NAME, text)] if text else []
     pieces: list[tuple[str, str]] = []
     start = 0
     current = FONT_NAME
     for index, char in enumerate(text):
-        font = FALLBACK_NAME if _lacks(char) else FONT_NAME
+        font = FALLBACK_NAME if char in _rare else FONT_NAME
         if font != current:
             if index > start:
                 pieces.append((current, text[start:index]))
@@ -131,6 +143,6 @@ def runs(text: str) -> list[tuple[str, str]]:
 
 def string_width(text: str, size: float) -> float:
     """Width of ``text`` in points at ``size`` (the font must be registered)."""
-    if not any(_lacks(char) for char in text):
+    if not _needs_fallback(text):
         return float(pdfmetrics.stringWidth(text, FONT_NAME, size))
     return sum(float(pdfmetrics.stringWidth(piece, font, size)) for font, piece in runs(text))
