@@ -880,3 +880,30 @@ def test_a_page_too_long_for_the_screen_moves_with_the_finger_and_a_tap_stays_a_
     assert pressed == [True] and bar.value() == bar.maximum() - 2 * step - 30  # is a tap, and moves nothing
     _finger(button, [QPoint(0, -step)] * 2 + [QPoint(0, -500)], shell)  # up, far: the page stops at its end
     assert bar.value() == bar.maximum() and pressed == [True]
+
+
+def test_pinyin_left_half_typed_is_dropped_when_the_citizen_taps_on(
+        qtbot: QtBot, shell: KioskShell, monkeypatch: pytest.MonkeyPatch) -> None:
+    """“ling” typed and no character chosen, then 下一步: the keyboard must not put its first candidate
+    (另) into the name as the focus moves on; the half-typed letters are dropped and the page says what is missing."""
+    from PySide6.QtGui import QGuiApplication, QInputMethod, QInputMethodEvent
+
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    resets: list[bool] = []
+    monkeypatch.setattr(QInputMethod, "reset", lambda _self: resets.append(True))
+    flow.name.setFocus()
+    QApplication.sendEvent(flow.name, QInputMethodEvent("ling", []))  # letters shown under the cursor
+    qtbot.mouseClick(flow.name, Qt.MouseButton.LeftButton)  # a tap in the field itself keeps them
+    assert not resets and QGuiApplication.inputMethod() is not None
+    next_button = next(b for b in flow.findChildren(QPushButton) if b.text().startswith("下一步"))
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    assert resets == [True]  # the keyboard forgets the syllable before the focus moves
+    assert flow.name.text() == "" and "姓名" in flow.message.text() and flow.step == 0
+
+    QApplication.sendEvent(flow.name, QInputMethodEvent("", []))  # a character chosen: nothing half-typed
+    commit = QInputMethodEvent()
+    commit.setCommitString("玲")
+    QApplication.sendEvent(flow.name, commit)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    assert resets == [True] and flow.name.text() == "玲"  # nothing to drop

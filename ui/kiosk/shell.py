@@ -264,6 +264,8 @@ class KioskShell(QWidget):
         self._window_watch: _WindowWatch | None = None
         #: Whether the application-wide filter (scanner, locked keys) is in place (from just after the first frame).
         self.filtering = False
+        #: The text field with pinyin being typed in it (letters shown, no character chosen yet), if any.
+        self._composing: QWidget | None = None
         #: Drags a page longer than the screen with the finger (from just after the first frame).
         self.finger_scroll: FingerScroll | None = None
 
@@ -521,7 +523,7 @@ class KioskShell(QWidget):
 
     def _drop_flow(self) -> None:
         flow, self.flow, self.flow_key = self.flow, None, ""
-        self._flow_margins, self._held = None, []
+        self._flow_margins, self._held, self._composing = None, [], None
         if flow is None:
             return
         for group in flow.findChildren(TaskGroup):
@@ -833,6 +835,13 @@ class KioskShell(QWidget):
         if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
             self._tapped(watched)
             return False
+        if kind == QEvent.Type.MouseButtonPress and self._composing is not None and isinstance(watched, QWidget) \
+                and watched is not self._composing and self.holder.isAncestorOf(watched):
+            self._drop_composition()
+            return False
+        if kind == QEvent.Type.InputMethod and isinstance(event, QInputMethodEvent) \
+                and isinstance(watched, QLineEdit | QPlainTextEdit | QTextEdit):
+            self._composing = watched if event.preeditString() else None
         if kind == QEvent.Type.InputMethod and isinstance(watched, QLineEdit) and isinstance(event, QInputMethodEvent) \
                 and watched.inputMethodHints() & Qt.InputMethodHint.ImhLatinOnly and event.preeditString():
             # The pinyin keyboard takes a letter as the start of a syllable (and offers 下, 想, 小 … for X)
@@ -848,6 +857,17 @@ class KioskShell(QWidget):
             if kind == QEvent.Type.KeyPress:
                 return self._scanner_key(event)
         return False
+
+    def _drop_composition(self) -> None:
+        """Pinyin still being typed when the citizen taps elsewhere on the page (下一步, another field) is
+        dropped: the keyboard would otherwise put its first candidate into the field as the focus moves
+        (“ling” became 另, a character the citizen never chose), after the page had read the field."""
+        field, self._composing = self._composing, None
+        method = QGuiApplication.inputMethod()
+        if method is not None:
+            method.reset()
+        if field is not None and shiboken6.isValid(field):
+            QApplication.sendEvent(field, QInputMethodEvent())  # no half-typed letters left on show
 
     def _no_click_focus(self, widget: QWidget) -> None:
         """A flow's buttons (and the scrolling areas around them) take no focus when pressed: the
