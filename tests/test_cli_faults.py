@@ -137,6 +137,8 @@ def _page_offsets(db: Path, base: Path, *, schema: bool) -> Iterator[int]:
             readable = True
         except DatabaseKeyError:
             readable = False
+        except MemoryError:  # SQLite's "out of memory" for a page that does not decrypt: neither kind for sure
+            continue
         if readable is not schema:
             yield (page - 1) * 4096 + 123
 
