@@ -156,3 +156,16 @@ def test_the_exit_pin_is_an_argon2id_hash_of_a_hard_enough_pin() -> None:
     assert not pin_matches("", "720415") and not pin_matches("$argon2id$broken", "720415")
     with pytest.raises(ValidationError, match="连续"):
         hash_pin("234567")
+
+
+def test_nobody_born_after_today_is_registered(sqlite_hall: Hall, clerk: Actor) -> None:
+    """The hall's own today (16 September 2026 here) bounds the birth date, at the kiosk and the counter alike."""
+    from desktop.services.lookup import find_cases
+
+    tomorrow = valid_id(birth=date(2026, 9, 17), seq=77)
+    for actor in (KIOSK, clerk):
+        with pytest.raises(ValidationError, match="出生日期2026-09-17晚于今天"):
+            register_visit(sqlite_hall, actor, form(name="钱未生", id_number=tomorrow))
+    assert find_cases(sqlite_hall, clerk, "钱未生") == []
+    today = valid_id(birth=date(2026, 9, 16), seq=78)  # today itself is not after today
+    assert register_visit(sqlite_hall, KIOSK, form(name="钱今生", id_number=today)).case_number
