@@ -272,8 +272,11 @@ def _today(hall: Hall) -> str:
 
 def _type_named(session: Session, code: str) -> WindowType:
     row = session.get(QueueWindowTypeRow, code)
-    if row is None or not row.active:
-        raise ValidationError("queue_type_unknown", "没有这个窗口类型（或已停用），请重新选择", "type_code")
+    if row is None:
+        raise ValidationError("queue_type_unknown", "没有这项业务，请重新选择", "type_code")
+    if not row.active:  # stopped while the kiosk's buttons (or a counter's list) still showed it
+        raise ValidationError("queue_type_stopped", f"“{row.name}”现在暂停取号，请选择其他业务，或到咨询台询问",
+                              "type_code")
     return _type(row)
 
 

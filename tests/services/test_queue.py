@@ -252,8 +252,10 @@ def test_only_administrators_edit_window_types_and_prefixes_stay_unique(hall: Ha
     queue.save_window_type(hall, admin, WindowType("leader", "领导接访", "L", (), False, active=False))
     assert [t.code for t in queue.window_types(hall)] == ["general", "wages", "legal", "agent"]
     assert len(queue.all_window_types(hall)) == 5
-    with pytest.raises(ValidationError, match="没有这个窗口类型"):
-        issue(hall, "leader")
+    with pytest.raises(ValidationError, match="“领导接访”现在暂停取号，请选择其他业务"):
+        issue(hall, "leader")  # the type stopped: said by its name, in words a visitor at the kiosk reads
+    with pytest.raises(ValidationError, match="没有这项业务"):
+        issue(hall, "nosuchtype")
 
 
 def test_two_counters_calling_at_once_never_get_the_same_number(hall: Hall) -> None:
@@ -404,7 +406,7 @@ def test_a_type_stopped_while_tickets_wait_keeps_them_callable_and_on_the_board(
     issue(hall, "wages")
     wages = next(t for t in queue.all_window_types(hall) if t.code == "wages")
     queue.edit_window_type(hall, ADMIN, replace(wages, active=False))
-    with pytest.raises(ValidationError, match="已停用"):
+    with pytest.raises(ValidationError, match="“农民工欠薪绿色通道”现在暂停取号"):
         issue(hall, "wages")
     # the people holding its numbers still see their queue on the hall's display, until the last is served
     assert [(w.type_name, w.waiting) for w in queue.board(hall).waiting if w.prefix == "B"] == \

@@ -1,0 +1,117 @@
+"""The kiosk tried by citizens its makers never met: unusual people, a business stopped meanwhile.
+
+Each test drives the real widgets over the real services, as a first-time visitor would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.services import queue
+from desktop.services.context import Actor, Hall
+from tests.helpers import valid_id
+from ui.kiosk.register import RegistrationFlow
+from ui.kiosk.ticket import TicketFlow
+from ui.shell.context import WorkContext
+
+Context = Callable[..., WorkContext]
+KIOSK = Actor.kiosk("K01")
+ADMIN = Actor("staff:guanli1", "管理员", "admin")
+
+
+def _click(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def _who(qtbot: QtBot, work_context: Context) -> RegistrationFlow:
+    flow = RegistrationFlow(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+    return flow
+
+
+def test_a_birth_date_after_today_is_refused_on_the_first_screen(qtbot: QtBot, work_context: Context) -> None:
+    """Not six screens later at 提交 (nor registered at all, as it was)."""
+    flow = _who(qtbot, work_context)
+    flow.name.setText("钱未生")
+    flow.id_number.setText(valid_id(birth=date(2030, 1, 1), seq=17))
+    _click(qtbot, flow.next_button)
+    assert flow.step == 0
+    assert flow.message.text() == "身份证号码有误：身份证号码中的出生日期2030-01-01晚于今天，请核对第7至14位"
+    flow.id_number.setText(valid_id(birth=date(1936, 2, 29), seq=17))  # a 90-year-old, born on a leap day
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1
+
+
+def test_an_id_number_not_yet_typed_is_asked_for_not_called_wrong(qtbot: QtBot, work_context: Context) -> None:
+    flow = _who(qtbot, work_context)
+    flow.name.setText("阿卜杜·热合曼")
+    _click(qtbot, flow.next_button)
+    assert flow.step == 0 and flow.message.text() == "请输入身份证号码"
+    flow.id_number.setText("3307261968031212")  # sixteen digits: that one is wrong
+    _click(qtbot, flow.next_button)
+    assert flow.message.text() == "身份证号码有误：身份证号码应为18位，您输入了16位"
+
+
+def test_a_name_longer_than_a_registration_keeps_stops_at_the_field(qtbot: QtBot, work_context: Context) -> None:
+    """The service keeps 50 characters of a name: the field takes no more, so 提交 is not refused for it."""
+    flow = _who(qtbot, work_context)
+    flow.name.setText("阿" * 60)
+    assert len(flow.name.text()) == 50
+
+
+def _tickets(qtbot: QtBot, work_context: Context, hall: Hall) -> TicketFlow:
+    flow = TicketFlow(work_context(KIOSK, "kiosk", hall=hall), window_types=queue.window_types,
+                      issue_ticket=queue.issue_ticket)
+    qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 4)
+    return flow
+
+
+def _names(flow: TicketFlow) -> list[str]:
+    return [b.accessibleName() for b in flow.type_buttons]
+
+
+def test_a_business_stopped_while_its_button_shows_is_said_by_name_and_leaves(qtbot: QtBot, work_context: Context,
+                                                                             sqlite_hall: Hall) -> None:
+    flow = _tickets(qtbot, work_context, sqlite_hall)
+    legal = next(t for t in queue.all_window_types(sqlite_hall) if t.code == "legal")
+    button = flow.type_buttons[_names(flow).index("涉法涉诉")]
+    queue.save_window_type(sqlite_hall, ADMIN, replace(legal, active=False))
+    _click(qtbot, button)  # the citizen taps before the screen could follow
+    qtbot.waitUntil(lambda: "暂停取号" in flow.message.text())
+    assert flow.message.text() == "“涉法涉诉”现在暂停取号，请选择其他业务，或到咨询台询问"
+    qtbot.waitUntil(lambda: _names(flow) == ["综合接待", "农民工欠薪绿色通道", "领导接访"])
+    assert flow.pages.currentIndex() == 0  # no number was given
+    with qtbot.waitSignal(flow.issued, timeout=10_000) as issued:
+        _click(qtbot, flow.type_buttons[0])
+    assert issued.args[0].ticket.number == "A001" and flow.ahead.text().startswith("前面没有人在等候")
+
+
+def test_a_business_started_or_stopped_meanwhile_shows_without_a_tap(qtbot: QtBot, work_context: Context,
+                                                                     sqlite_hall: Hall) -> None:
+    flow = _tickets(qtbot, work_context, sqlite_hall)
+    wages = next(t for t in queue.all_window_types(sqlite_hall) if t.code == "wages")
+    queue.save_window_type(sqlite_hall, ADMIN, replace(wages, active=False))
+    qtbot.waitUntil(lambda: _names(flow) == ["综合接待", "涉法涉诉", "领导接访"])
+    queue.save_window_type(sqlite_hall, ADMIN, wages)
+    qtbot.waitUntil(lambda: _names(flow) == ["综合接待", "农民工欠薪绿色通道", "涉法涉诉", "领导接访"])
+    assert flow.message.text() == ""
+
+
+def test_every_business_stopped_says_where_to_ask(qtbot: QtBot, work_context: Context, sqlite_hall: Hall) -> None:
+    flow = _tickets(qtbot, work_context, sqlite_hall)
+    for window_type in queue.all_window_types(sqlite_hall):
+        queue.save_window_type(sqlite_hall, ADMIN, replace(window_type, active=False))
+    qtbot.waitUntil(lambda: flow.type_buttons == [])
+    assert flow.message.text() == "现在没有可以取号的业务，请到咨询台询问"
+
