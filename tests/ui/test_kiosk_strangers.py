@@ -10,11 +10,12 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services import queue
 from desktop.services.context import Actor, Hall
+from desktop.services.reception import Visitor
 from tests.helpers import valid_id
 from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.ticket import TicketFlow
@@ -115,3 +116,30 @@ def test_every_business_stopped_says_where_to_ask(qtbot: QtBot, work_context: Co
     qtbot.waitUntil(lambda: flow.type_buttons == [])
     assert flow.message.text() == "现在没有可以取号的业务，请到咨询台询问"
 
+
+
+def test_todays_reception_day_once_over_is_said_and_not_offered(qtbot: QtBot, work_context: Context,
+                                                                 sqlite_hall: Hall) -> None:
+    """At 09:30 the day's only slot (09:00–09:20) has ended: no 已约满，可登记候补 for a day that is over."""
+    from desktop.services import reception
+    from ui.kiosk.booking import BookingFlow
+
+    supervisor = Actor("staff:ducha1", "督查", "supervisor")
+    reception.add_day(sqlite_hall, supervisor, date(2026, 9, 16), leaders=["县长 周建华"], slots="09:00-09:20/1")
+    full = reception.add_day(sqlite_hall, supervisor, date(2026, 9, 30), leaders=["副县长 李明"],
+                             slots="09:00-10:00/1")
+    reception.book(sqlite_hall, KIOSK, full.day_id, Visitor("张建国", valid_id(seq=401)))
+    flow = BookingFlow(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+
+    def days() -> dict[str, QPushButton]:
+        return {b.text(): b for b in flow.day_page.findChildren(QPushButton) if "\n" in b.text()}
+
+    qtbot.waitUntil(lambda: len(days()) == 2)
+    over = days()["2026年9月16日（星期三）\n县长 周建华　今天的接访已结束"]
+    assert not over.isEnabled()
+    later = days()["2026年9月30日（星期三）\n副县长 李明　已约满，可登记候补"]  # a full day to come: 候补 is honest
+    _click(qtbot, later)
+    assert "登记候补（有人取消时按顺序递补）" in [b.text() for b in flow.slot_page.findChildren(QPushButton)]

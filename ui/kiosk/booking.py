@@ -179,10 +179,12 @@ class BookingFlow(QWidget):
         if not self.days:
             self.day_buttons.addWidget(label("近期没有安排领导接访日，请到窗口咨询", "subtitle", centred=True), 0, 0)
         for index, day in enumerate(self.days):  # one a row: fits a portrait screen
-            free = f"尚有{day.free}个名额" if day.free > 0 else "已约满，可登记候补"
+            free = ("今天的接访已结束" if day.over else
+                    f"尚有{day.free}个名额" if day.free > 0 else "已约满，可登记候补")
             leaders = "、".join(day.leaders) or "接访领导待定"
             button = _big(f"{format_date(day.day)}\n{leaders}　{free}")
             button.setMinimumHeight(TOUCH + 40)
+            button.setEnabled(not day.over)  # nothing to book, not even a place to wait
             button.clicked.connect(lambda _c=False, d=day: self.choose_day(d))
             self.day_buttons.addWidget(button, index, 0)
 
@@ -198,7 +200,7 @@ class BookingFlow(QWidget):
             button.setEnabled(left > 0)
             button.clicked.connect(lambda _c=False, i=index: self.choose_slot(i))
             self.slot_buttons.addWidget(button, index // 2, index % 2)
-        if day.free <= 0:
+        if day.free <= 0 and not day.over:
             wait = _big("登记候补（有人取消时按顺序递补）")
             wait.clicked.connect(lambda: self.choose_slot(None))
             self.slot_buttons.addWidget(wait, (len(day.slots) + 1) // 2, 0, 1, 2)
