@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services import queue
@@ -143,3 +143,39 @@ def test_todays_reception_day_once_over_is_said_and_not_offered(qtbot: QtBot, wo
     later = days()["2026年9月30日（星期三）\n副县长 李明　已约满，可登记候补"]  # a full day to come: 候补 is honest
     _click(qtbot, later)
     assert "登记候补（有人取消时按顺序递补）" in [b.text() for b in flow.slot_page.findChildren(QPushButton)]
+
+
+def test_a_day_chosen_from_a_long_list_opens_its_slots_from_the_top(qtbot: QtBot, work_context: Context,
+                                                                    sqlite_hall: Hall) -> None:
+    """Six days fill more than the screen under the window's title strip; the citizen scrolls to the last. Its
+    slots' screen opened scrolled as far (on a fresh start too: the focus, moved on to its 返回, was brought
+    into view): the date, the leader and 选择接访时段 were off the top of the screen."""
+    from desktop.services import reception
+    from ui.kiosk.body import booking_flow, kiosk_body
+    from ui.kiosk.booking import BookingFlow
+
+    supervisor = Actor("staff:ducha1", "督查", "supervisor")
+    for day in (17, 18, 21, 22, 23, 24):
+        reception.add_day(sqlite_hall, supervisor, date(2026, 9, day), leaders=["县长 周建华"])
+    shell = kiosk_body(work_context(KIOSK, "kiosk"), booking=booking_flow)
+    qtbot.addWidget(shell)
+    shell.resize(1920, 1020)  # under the window's title strip
+    shell.show()
+    qtbot.waitExposed(shell)
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    qtbot.waitUntil(lambda: len([b for b in flow.day_page.findChildren(QPushButton) if "\n" in b.text()]) == 6)
+    qtbot.waitUntil(lambda: shell.flow_scroll.verticalScrollBar().maximum() > 0)  # more than the screen holds
+    bar = shell.flow_scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the citizen scrolls down to the last day
+    day = [b for b in flow.day_page.findChildren(QPushButton) if "\n" in b.text()][5]
+    _click(qtbot, day)
+
+    def seen(widget: QWidget) -> bool:
+        return widget.visibleRegion().boundingRect().height() == widget.height() > 0
+
+    qtbot.waitUntil(lambda: flow.slot_hint.isVisible())
+    assert flow.slot_hint.text().startswith("2026年9月24日")
+    qtbot.waitUntil(lambda: seen(flow.slot_hint))
+    title = flow.slot_page.findChildren(QLabel)[0]
+    assert title.text() == "选择接访时段" and seen(title)

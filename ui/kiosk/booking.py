@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -204,7 +205,22 @@ class BookingFlow(QWidget):
             wait = _big("登记候补（有人取消时按顺序递补）")
             wait.clicked.connect(lambda: self.choose_slot(None))
             self.slot_buttons.addWidget(wait, (len(day.slots) + 1) // 2, 0, 1, 2)
-        self.pages.setCurrentWidget(self.slot_page)
+        self._show(self.slot_page)
+
+    def _show(self, page: QWidget) -> None:
+        """Another screen, from its top: the kiosk's page scrolls as a whole, and neither where the citizen
+        had scrolled the days to, nor the focus Qt moves on to the new screen's 返回 at its bottom (which the
+        kiosk then brings into view), may hide what the screen says first (the day, 选择接访时段)."""
+        self.pages.setCurrentWidget(page)
+        if page is not self.who_page:  # that screen's name field takes the focus and is kept in view
+            QTimer.singleShot(0, self, self._to_top)
+
+    def _to_top(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                parent.verticalScrollBar().setValue(0)
+            parent = parent.parentWidget()
 
     def choose_slot(self, slot: int | None) -> None:
         assert self.day is not None
@@ -220,7 +236,7 @@ class BookingFlow(QWidget):
         if index == 0:
             self.finish()
         else:
-            self.pages.setCurrentIndex(index - 1)
+            self._show(self.pages.widget(index - 1))
 
     def submit(self) -> None:
         if self.day is None or self.tasks.busy:
@@ -250,7 +266,7 @@ class BookingFlow(QWidget):
         self.outcome.setText("已登记候补" if booking.waiting_position else "预约成功")
         self.details.setText(booking.message + f"\n接访地点：{booking.day.place}")
         self.print_note.setText("正在打印预约回执……")
-        self.pages.setCurrentWidget(self.result_page)
+        self._show(self.result_page)
         self.booked.emit(booking)
         self._print(booking)
 
