@@ -236,7 +236,7 @@ class BookingFlow(QWidget):
         if index == 0:
             self.finish()
         else:
-            self._show(self.pages.widget(index - 1))
+            self._show((self.day_page, self.slot_page, self.who_page)[index - 1])
 
     def submit(self) -> None:
         if self.day is None or self.tasks.busy:
