@@ -17,6 +17,7 @@ from desktop.services.registration import RegistrationResult, register_visit
 from desktop.services.self_service import (
     CASE_FAILURES,
     KIOSK_FAILURES,
+    KIOSK_PAUSED,
     NO_SERVER,
     dissatisfied_cases,
     kiosk_progress,
@@ -112,8 +113,10 @@ def test_wrong_codes_are_limited_per_case_and_per_kiosk(hall: Hall, clerk: Actor
         number = make_case_number(date(2026, 9, 16), "C09", n + 1)
         with pytest.raises(RuleViolation, match="本机没有这件事项的记录"):
             kiosk_progress(hall, other, number, "00000000")
-    with pytest.raises(RuleViolation, match="失败次数过多"):
+    with pytest.raises(RuleViolation) as paused:  # the next citizen, the right code: told it is the kiosk, not them
         kiosk_progress(hall, other, result.case_number, result.query_code)
+    assert paused.value.message == KIOSK_PAUSED and "失败" not in KIOSK_PAUSED and "接待窗口" in KIOSK_PAUSED
+    assert kiosk_progress(hall, KIOSK, result.case_number, result.query_code).state == "已登记"  # another kiosk
 
 
 def test_an_unknown_case_without_a_server_is_sent_to_the_counter(hall: Hall, clerk: Actor) -> None:
