@@ -114,7 +114,7 @@ def _validate_gb11643(text: str, label: str, field: str, today: date | None) -> 
             field,
         )
     if len(number) != 18:
-        hint = "（15位旧号码已停止使用）" if len(number) == 15 else ""
+        hint = "（15位旧号码已停止使用，请输入身份证上的18位号码）" if len(number) == 15 else ""
         raise ValidationError(
             f"{field}_length", f"{label}应为18位，您输入了{len(number)}位{hint}", field
         )
