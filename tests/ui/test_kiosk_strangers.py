@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
@@ -182,3 +183,30 @@ def test_a_day_chosen_from_a_long_list_opens_its_slots_from_the_top(qtbot: QtBot
     qtbot.waitUntil(lambda: seen(flow.slot_hint))
     title = flow.slot_page.findChildren(QLabel)[0]
     assert title.text() == "选择接访时段" and seen(title)
+
+
+def test_an_id_card_reader_unplugged_or_without_a_card_is_said_in_its_own_words(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any) -> None:
+    """Not 读取身份证时程序出现意外问题……参考号 E-…, as both the ticket's and the registration's reader said."""
+    from tests.conftest import make_hall
+
+    unplugged = make_hall(sqlite_engine, clock, id_reader="sim:unplugged")
+    flow = TicketFlow(work_context(KIOSK, "kiosk", hall=unplugged), window_types=queue.window_types,
+                      issue_ticket=queue.issue_ticket)
+    qtbot.addWidget(flow)
+    flow.show()
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 4)
+    _click(qtbot, flow.card_button)
+    qtbot.waitUntil(lambda: "阅读器" in flow.message.text() and "请把身份证" not in flow.message.text(),
+                    timeout=10_000)
+    assert flow.message.text().startswith("身份证阅读器未连接") and "参考号" not in flow.message.text()
+    with qtbot.waitSignal(flow.issued, timeout=10_000) as issued:  # a number without the card all the same
+        _click(qtbot, flow.type_buttons[0])
+    assert not issued.args[0].ticket.person_linked
+
+    empty = make_hall(sqlite_engine, clock, id_reader="sim:nocard")
+    register = RegistrationFlow(work_context(KIOSK, "kiosk", hall=empty))
+    qtbot.addWidget(register)
+    register.show()
+    _click(qtbot, register.read_button)
+    qtbot.waitUntil(lambda: register.message.text() == "请将身份证放在阅读器上", timeout=10_000)
