@@ -210,3 +210,27 @@ def test_an_id_card_reader_unplugged_or_without_a_card_is_said_in_its_own_words(
     register.show()
     _click(qtbot, register.read_button)
     qtbot.waitUntil(lambda: register.message.text() == "请将身份证放在阅读器上", timeout=10_000)
+
+
+def test_a_ticket_not_printed_stays_on_screen_until_noted(qtbot: QtBot, work_context: Context, sqlite_engine: Any,
+                                                          clock: Any) -> None:
+    """The printer out of paper or gone: the number is all the citizen has; it went home after 30 s as a
+    printed ticket does, before an old visitor had found a pen."""
+    from tests.conftest import make_hall
+    from tests.sync.conftest import free_port
+
+    hall = make_hall(sqlite_engine, clock, printer_receipts=f"escpos:tcp:127.0.0.1:{free_port()}")  # nobody there
+    flow = TicketFlow(work_context(KIOSK, "kiosk", hall=hall), window_types=queue.window_types,
+                      issue_ticket=queue.issue_ticket)
+    qtbot.addWidget(flow)
+    flow.show()
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 4)
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        _click(qtbot, flow.type_buttons[0])
+    assert flow.home_timer.isActive()  # a ticket on its way: home by itself after a while
+    qtbot.waitUntil(lambda: "没有打印出来" in flow.printing.text(), timeout=20_000)
+    assert flow.printing.text() == ("号票没有打印出来：打印机暂时不能使用。号码已取得，仍然有效。\n"
+                                    "请记下您的号码 A001，记好后点“完成”")
+    assert not flow.home_timer.isActive()
+    with qtbot.waitSignal(flow.finished):
+        _click(qtbot, flow.done_button)

@@ -228,5 +228,11 @@ class TicketFlow(QWidget):
                          executor=Executor.DEVICES)
 
     def _printed(self, outcome: _Printed) -> None:
-        self.printing.setText("请取走号票" if outcome.printed else
-                              f"号票没有打印出来（{outcome.message}），请记住您的号码 {self.number.text()}")
+        if outcome.printed:
+            self.printing.setText("请取走号票")
+            return
+        # No paper to take away: the number stays until the citizen has noted it (完成, or the idle wipe),
+        # not the 30 seconds a printed ticket stays.
+        self.home_timer.stop()
+        self.printing.setText(f"号票没有打印出来：{outcome.message}。\n请记下您的号码 {self.number.text()}，"
+                              "记好后点“完成”")
