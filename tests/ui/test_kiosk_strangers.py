@@ -66,10 +66,16 @@ def test_an_id_number_not_yet_typed_is_asked_for_not_called_wrong(qtbot: QtBot, 
 
 
 def test_a_name_longer_than_a_registration_keeps_stops_at_the_field(qtbot: QtBot, work_context: Context) -> None:
-    """The service keeps 50 characters of a name: the field takes no more, so 提交 is not refused for it."""
+    """The services keep 50 characters of a name: the fields take no more, so 提交 is not refused for it."""
+    from ui.kiosk.suggest import SuggestionFlow
+
     flow = _who(qtbot, work_context)
     flow.name.setText("阿" * 60)
     assert len(flow.name.text()) == 50
+    suggestion = SuggestionFlow(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(suggestion)
+    suggestion.name.setText("阿" * 60)
+    assert len(suggestion.name.text()) == 50
 
 
 def _tickets(qtbot: QtBot, work_context: Context, hall: Hall) -> TicketFlow:
