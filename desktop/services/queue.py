@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTypeRow
 from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
-from desktop.domain.identity import validate_resident_id
+from desktop.domain.identity import id_birth_date, validate_resident_id
 from desktop.domain.queue import (
     ESTIMATE_HISTORY_DAYS,
     LEADER_TYPE,
@@ -46,6 +46,7 @@ from desktop.domain.queue import (
     calling_order,
     estimated_wait_minutes,
     next_state,
+    of_priority_age,
     queue_statistics,
     service_for_estimate,
     ticket_number,
@@ -484,6 +485,8 @@ def issue_ticket(hall: Hall, *, type_code: str, source: TicketSource, priority: 
         id_number = validate_resident_id(id_number, hall.today())
         if name is None or len(name) > 50:
             raise ValidationError("name", "持证取号请填写来访人姓名（不超过50字）", "name")
+        # the card says the age: a visitor of 70 or more goes first without having to find the toggle
+        priority = priority or of_priority_age(id_birth_date(id_number), hall.today())
     elif name is not None:
         raise ValidationError("id_number", "填写了姓名，请同时读取或填写证件号码（或都不填）", "id_number")
     remote = remote_of(hall)

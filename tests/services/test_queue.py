@@ -20,6 +20,7 @@ from desktop.domain.queue import (
     TicketState,
     WindowType,
     format_windows,
+    of_priority_age,
     parse_windows,
     percentile,
 )
@@ -101,6 +102,28 @@ def test_service_older_than_four_weeks_gives_no_estimate(hall: Hall, clock: Fake
     clock.advance(days=1)
     issue(hall)
     assert queue.issue_ticket(hall, type_code="general", source=KIOSK).estimated_wait_minutes is None
+
+
+def test_a_visitor_of_seventy_or_more_by_the_card_goes_first_without_the_toggle(hall: Hall) -> None:
+    """优先办理：70岁以上老人, as the kiosk's toggle says: the ID number read or typed tells the age (16 Sep 2026)."""
+    def card(birth: date, seq: int, type_code: str = "general") -> bool:
+        return queue.issue_ticket(hall, type_code=type_code, source=KIOSK, id_number=valid_id(birth=birth, seq=seq),
+                                  name="钱老汉").ticket.priority
+
+    issue(hall)
+    assert card(date(1936, 2, 29), 1)  # ninety, born on a leap day
+    assert card(date(1956, 9, 16), 2)  # seventy today
+    assert not card(date(1956, 9, 17), 3)  # seventy tomorrow
+    assert not card(date(1936, 2, 29), 4, "leader")  # 领导接访 takes no priority
+    called = []
+    for _ in range(3):
+        ticket = queue.call_next(hall, window=1)
+        assert ticket is not None
+        called.append(ticket.number)
+        queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=1)
+    assert called == ["A002", "A003", "A001"]
+    assert not of_priority_age(date(1956, 2, 29), date(2026, 2, 28)) and of_priority_age(date(1956, 2, 29),
+                                                                                          date(2026, 3, 1))
 
 
 def test_priority_goes_first_only_where_the_type_allows_it(hall: Hall) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.queue import TicketSource
 from desktop.services import queue
 from desktop.services.context import Actor, Hall
 from desktop.services.reception import Visitor
@@ -240,3 +241,30 @@ def test_a_ticket_not_printed_stays_on_screen_until_noted(qtbot: QtBot, work_con
     assert not flow.home_timer.isActive()
     with qtbot.waitSignal(flow.finished):
         _click(qtbot, flow.done_button)
+
+
+def test_a_ninety_year_olds_card_takes_a_priority_ticket_without_the_toggle(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Any) -> None:
+    import json
+
+    from tests.conftest import make_hall
+
+    cards = tmp_path / "cards.json"
+    cards.write_text(json.dumps([{"name": "钱老汉", "sex": "男", "ethnicity": "汉", "birth_date": "1936-02-29",
+                                  "address": "浦江县浦阳街道", "id_number": valid_id(birth=date(1936, 2, 29), seq=9),
+                                  "issuer": "浦江县公安局", "valid_from": "2016-02-29", "valid_to": "长期"}]),
+                     encoding="utf-8")
+    hall = make_hall(sqlite_engine, clock, id_reader=f"sim:{cards}", printer_receipts=f"pdf:{tmp_path}")
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)  # somebody already waits
+    flow = TicketFlow(work_context(KIOSK, "kiosk", hall=hall), window_types=queue.window_types,
+                      issue_ticket=queue.issue_ticket)
+    qtbot.addWidget(flow)
+    flow.show()
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 4)
+    _click(qtbot, flow.card_button)
+    qtbot.waitUntil(lambda: flow.card is not None, timeout=10_000)
+    assert not flow.priority.isChecked()  # he did not find the toggle
+    with qtbot.waitSignal(flow.issued, timeout=10_000) as issued:
+        _click(qtbot, flow.type_buttons[0])
+    assert issued.args[0].ticket.priority and flow.business.text() == "综合接待（优先办理）"
+    assert flow.ahead.text().startswith("前面没有人在等候")  # ahead of the one who came first

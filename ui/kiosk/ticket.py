@@ -200,7 +200,7 @@ class TicketFlow(QWidget):
         self.card = None
         set_tone(self.message, "", "")
         self.number.setText(issued.ticket.number)
-        self.business.setText(issued.type_name)
+        self.business.setText(f"{issued.type_name}（优先办理）" if issued.ticket.priority else issued.type_name)
         wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
         ahead = f"前面还有 {issued.ahead} 人{wait}" if issued.ahead else "前面没有人在等候"
         self.ahead.setText(f"{ahead}。请留意大厅屏幕和广播叫号")
