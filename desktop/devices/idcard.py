@@ -39,7 +39,7 @@ from desktop.devices.spec import (
     FIELD_VALIDITY,
     field_key,
 )
-from desktop.domain.errors import ValidationError
+from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.files import sniff_mime
 from desktop.domain.identity import (
     DocumentType,
@@ -91,13 +91,16 @@ MESSAGES: Final[dict[ReaderProblem, str]] = {
 }
 
 
-class ReaderError(Exception):
-    """A read that gave no card: ``problem`` says why, ``message`` (Chinese) what to do."""
+class ReaderError(RuleViolation):
+    """A read that gave no card: ``problem`` says why, ``message`` (Chinese) what to do.
+
+    A refusal like any rule's: the screens show its words as they are (no card, reader unplugged),
+    never the message for an unexpected error with a reference to quote.
+    """
 
     def __init__(self, problem: ReaderProblem, message: str = "") -> None:
+        super().__init__(f"id_reader_{problem.value}", message or MESSAGES[problem])
         self.problem = problem
-        self.message = message or MESSAGES[problem]
-        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message

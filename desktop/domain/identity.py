@@ -118,9 +118,11 @@ def _validate_gb11643(text: str, label: str, field: str, today: date | None) -> 
     if len(number) != 18:
         hint = ""
         if len(number) == 15:
+            # Said to a citizen at the kiosk and to a clerk at the counter: the card carries the 18-character
+            # number; the standard's upgrade of the old one is given for checking against it.
             upgraded = upgrade_old_id(number)
-            hint = (f"（15位旧号码已停止使用；按国家标准升位为 {upgraded}，请与来访人核对后填写）" if upgraded
-                    else "（15位旧号码已停止使用）")
+            hint = "（15位旧号码已停止使用，请输入身份证上的18位号码" + (
+                f"；按国家标准升位应为 {upgraded}，请核对）" if upgraded else "）")
         raise ValidationError(
             f"{field}_length", f"{label}应为18位，您输入了{len(number)}位{hint}", field
         )

@@ -216,6 +216,16 @@ def type_serves(window_type: WindowType, window: int) -> bool:
 #: The window type whose visitors see the leader on a reception day (seeded; walk-ins join the day from it).
 LEADER_TYPE = "leader"
 
+#: From this age a visitor goes first where the type allows it (优先办理：70岁以上老人), as the kiosk's toggle says.
+PRIORITY_AGE = 70
+
+
+def of_priority_age(birth: date, today: date) -> bool:
+    """Whether someone born on ``birth`` is :data:`PRIORITY_AGE` or older on ``today`` (a 29 February birthday
+    counts on 1 March in a common year)."""
+    years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return years >= PRIORITY_AGE
+
 #: The prefix a counter issues under while it cannot reach the hall server (``W3``): no window type may use it.
 OFFLINE_PREFIX = "W"
 

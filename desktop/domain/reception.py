@@ -131,6 +131,11 @@ def places_left(slots: Sequence[Slot], booked: Sequence[int], now: str | None = 
                  for index, slot in enumerate(slots))
 
 
+def day_over(slots: Sequence[Slot], now: str | None) -> bool:
+    """Whether, on the day itself (``now``, "17:40"), every slot has ended: nobody is booked, not even to wait."""
+    return now is not None and bool(slots) and all(slot.ends <= now for slot in slots)
+
+
 def place_booking(slots: Sequence[Slot], booked: Sequence[int], wanted: int | None,
                   now: str | None = None) -> int | None:
     """The slot a new appointment gets, or ``None`` for the waiting list.

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTypeRow
 from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
-from desktop.domain.identity import validate_resident_id
+from desktop.domain.identity import id_birth_date, validate_resident_id
 from desktop.domain.queue import (
     ESTIMATE_HISTORY_DAYS,
     LEADER_TYPE,
@@ -47,6 +47,7 @@ from desktop.domain.queue import (
     estimated_wait_minutes,
     missed_note,
     next_state,
+    of_priority_age,
     queue_statistics,
     service_for_estimate,
     ticket_number,
@@ -273,8 +274,11 @@ def _today(hall: Hall) -> str:
 
 def _type_named(session: Session, code: str) -> WindowType:
     row = session.get(QueueWindowTypeRow, code)
-    if row is None or not row.active:
-        raise ValidationError("queue_type_unknown", "没有这个窗口类型（或已停用），请重新选择", "type_code")
+    if row is None:
+        raise ValidationError("queue_type_unknown", "没有这项业务，请重新选择", "type_code")
+    if not row.active:  # stopped while the kiosk's buttons (or a counter's list) still showed it
+        raise ValidationError("queue_type_stopped", f"“{row.name}”现在暂停取号，请选择其他业务，或到咨询台询问",
+                              "type_code")
     return _type(row)
 
 
@@ -482,6 +486,8 @@ def issue_ticket(hall: Hall, *, type_code: str, source: TicketSource, priority: 
         id_number = validate_resident_id(id_number, hall.today())
         if name is None or len(name) > 50:
             raise ValidationError("name", "持证取号请填写来访人姓名（不超过50字）", "name")
+        # the card says the age: a visitor of 70 or more goes first without having to find the toggle
+        priority = priority or of_priority_age(id_birth_date(id_number), hall.today())
     elif name is not None:
         raise ValidationError("id_number", "填写了姓名，请同时读取或填写证件号码（或都不填）", "id_number")
     remote = remote_of(hall)

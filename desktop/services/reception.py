@@ -33,6 +33,7 @@ from desktop.domain.identity import mask_id_number, mask_name, mask_phone, valid
 from desktop.domain.reception import (
     RestDayRule,
     Slot,
+    day_over,
     format_slots,
     office_notice_day,
     parse_slots,
@@ -76,6 +77,11 @@ class ReceptionDay:
     @property
     def free(self) -> int:
         return sum(self.left)
+
+    @property
+    def over(self) -> bool:
+        """Today's reception day whose every slot has ended: no place, no waiting list."""
+        return day_over(self.slots, self.now)
 
     def is_over(self, index: int) -> bool:
         """Whether slot ``index`` has ended (read on the day itself)."""
@@ -389,7 +395,10 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
     if walk_in_at is not None:
         placed = place_walk_in(slots, booked, walk_in_at)
     else:  # booked for today: a slot already over is no place to give
-        placed = place_booking(slots, booked, slot, f"{hall.now():%H:%M}" if day.day == hall.today() else None)
+        now = f"{hall.now():%H:%M}" if day.day == hall.today() else None
+        if day_over(slots, now):  # a waiting list for a day that has ended would wait for nothing
+            raise RuleViolation("day_over", f"{format_date(day.day)}的领导接访已经结束，请选择以后的接访日")
+        placed = place_booking(slots, booked, slot, now)
     seq = (session.scalar(select(func.max(AppointmentRow.seq)).where(AppointmentRow.day_id == day.day_id)) or 0) + 1
     appointment_id = hall.new_id()
 

@@ -99,7 +99,7 @@ class RegistrationResult:
     view: CaseView | None = None
 
 
-def _person_payload(person: PersonInput, what: str) -> dict[str, str]:
+def _person_payload(person: PersonInput, what: str, today: date) -> dict[str, str]:
     name = normalise_name(person.name)
     if not any(unicodedata.category(c)[0] in "LNS" for c in name):  # empty, or only dots and marks
         raise ValidationError("name_required", f"请填写{what}姓名", "name")
@@ -117,7 +117,7 @@ def _person_payload(person: PersonInput, what: str) -> dict[str, str]:
     except ValueError:
         raise ValidationError("bad_document_type", f"不支持的证件类型：{person.document_type}",
                               "document_type") from None
-    number = validate_document(doc_type, person.document_number)
+    number = validate_document(doc_type, person.document_number, today)  # nobody is born after today
     phone = validate_phone(person.phone) if person.phone.strip() else ""
     return {"name": name, "document_type": doc_type.value, "id_number": number, "phone": phone}
 
@@ -197,10 +197,11 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
     复核 on the same facts is refused with the reason (条例第三十六条).
     """
     guard(hall, actor, Permission.REGISTER, "登记来访", alternatives=(Permission.SELF_SERVICE,))
-    petitioner = _person_payload(form.petitioner, "信访人")
-    representatives = [_person_payload(r, "代表") for r in form.representatives]
+    today = hall.today()
+    petitioner = _person_payload(form.petitioner, "信访人", today)
+    representatives = [_person_payload(r, "代表", today) for r in form.representatives]
     check_group(form.persons_count, [(r["name"], r["id_number"]) for r in representatives])
-    agent = _person_payload(form.agent, "代理人") if form.agent else None
+    agent = _person_payload(form.agent, "代理人", today) if form.agent else None
     request = _text(form.request, "诉求内容", required=True)
     facts = _text(form.facts, "事实", required=False)
     reasons = _text(form.reasons, "理由", required=False)

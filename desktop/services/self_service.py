@@ -44,6 +44,9 @@ MAX_REASON: Final = 500
 
 NOT_FOUND: Final = "案件编号或查询码不正确，请核对回执后重新输入；如有疑问请到窗口咨询"
 TOO_MANY: Final = "查询失败次数过多，请一小时后再试，或携带回执到接待窗口查询"
+#: The kiosk-wide limit holds: whoever stands there now may not be the one who typed wrong.
+KIOSK_PAUSED: Final = ("这台自助终端近一小时输错查询码的次数较多，查询已暂停，一小时内自动恢复。"
+                       "请携带回执到接待窗口查询，或扫描回执上的二维码用手机查询")
 OFFLINE: Final = ("本机没有这件事项的记录，需要向中心服务器查询，但现在网络未连接。"
                   "请稍后再试，或携带回执到接待窗口查询")
 SERVER_FAILED: Final = "中心服务器暂时无法查询，请稍后再试，或携带回执到接待窗口查询"
@@ -138,8 +141,10 @@ def kiosk_progress(hall: Hall, actor: Actor, case_number: str, query_code: str, 
     guard(hall, actor, Permission.SELF_SERVICE, "查询办理进度")
     numbers, code = read_receipt_codes(case_number, query_code)
     kiosks, cases = _limiters(hall)
-    if kiosks.retry_after(actor.actor_id) or any(cases.retry_after(n) for n in numbers):
+    if any(cases.retry_after(n) for n in numbers):
         raise RuleViolation("progress_limited", TOO_MANY)
+    if kiosks.retry_after(actor.actor_id):
+        raise RuleViolation("progress_limited", KIOSK_PAUSED)
     with hall.sessions() as session:
         rows = list(session.scalars(select(CaseRow).where(CaseRow.case_number.in_(numbers))))
         row = next((r for r in rows if verify_query_code(code, r.query_code_hash, hall.secrets.query_code_pepper)),

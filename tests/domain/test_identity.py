@@ -104,7 +104,7 @@ def test_resident_id_is_normalised(typed: str) -> None:
         ("   ", "id_number_empty", "请输入身份证号码"),
         ("11010519491231002", "id_number_length", "身份证号码应为18位，您输入了17位"),
         ("110105194912310021X", "id_number_length", "您输入了19位"),
-        ("110105491231002", "id_number_length", "15位旧号码"),
+        ("110105491231002", "id_number_length", "15位旧号码已停止使用，请输入身份证上的18位号码"),
         ("11010519491231002Y", "id_number_chars", "数字和末位的X"),
         ("1101051949-231002X", "id_number_chars", ""),
         ("1101051949123100X2", "id_number_chars", "只有最后一位可以是X"),
@@ -577,4 +577,4 @@ def test_an_old_15_digit_number_is_answered_with_its_18_character_number() -> No
     assert "15位旧号码已停止使用" in info.value.message and "11010519491231002X" in info.value.message
     with pytest.raises(ValidationError) as info:
         validate_resident_id("330726751312001")
-    assert info.value.message.endswith("（15位旧号码已停止使用）")
+    assert info.value.message.endswith("（15位旧号码已停止使用，请输入身份证上的18位号码）")

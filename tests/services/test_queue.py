@@ -20,6 +20,7 @@ from desktop.domain.queue import (
     TicketState,
     WindowType,
     format_windows,
+    of_priority_age,
     parse_windows,
     percentile,
 )
@@ -101,6 +102,28 @@ def test_service_older_than_four_weeks_gives_no_estimate(hall: Hall, clock: Fake
     clock.advance(days=1)
     issue(hall)
     assert queue.issue_ticket(hall, type_code="general", source=KIOSK).estimated_wait_minutes is None
+
+
+def test_a_visitor_of_seventy_or_more_by_the_card_goes_first_without_the_toggle(hall: Hall) -> None:
+    """优先办理：70岁以上老人, as the kiosk's toggle says: the ID number read or typed tells the age (16 Sep 2026)."""
+    def card(birth: date, seq: int, type_code: str = "general") -> bool:
+        return queue.issue_ticket(hall, type_code=type_code, source=KIOSK, id_number=valid_id(birth=birth, seq=seq),
+                                  name="钱老汉").ticket.priority
+
+    issue(hall)
+    assert card(date(1936, 2, 29), 1)  # ninety, born on a leap day
+    assert card(date(1956, 9, 16), 2)  # seventy today
+    assert not card(date(1956, 9, 17), 3)  # seventy tomorrow
+    assert not card(date(1936, 2, 29), 4, "leader")  # 领导接访 takes no priority
+    called = []
+    for _ in range(3):
+        ticket = queue.call_next(hall, window=1)
+        assert ticket is not None
+        called.append(ticket.number)
+        queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=1)
+    assert called == ["A002", "A003", "A001"]
+    assert not of_priority_age(date(1956, 2, 29), date(2026, 2, 28)) and of_priority_age(date(1956, 2, 29),
+                                                                                          date(2026, 3, 1))
 
 
 def test_priority_goes_first_only_where_the_type_allows_it(hall: Hall) -> None:
@@ -252,8 +275,10 @@ def test_only_administrators_edit_window_types_and_prefixes_stay_unique(hall: Ha
     queue.save_window_type(hall, admin, WindowType("leader", "领导接访", "L", (), False, active=False))
     assert [t.code for t in queue.window_types(hall)] == ["general", "wages", "legal", "agent"]
     assert len(queue.all_window_types(hall)) == 5
-    with pytest.raises(ValidationError, match="没有这个窗口类型"):
-        issue(hall, "leader")
+    with pytest.raises(ValidationError, match="“领导接访”现在暂停取号，请选择其他业务"):
+        issue(hall, "leader")  # the type stopped: said by its name, in words a visitor at the kiosk reads
+    with pytest.raises(ValidationError, match="没有这项业务"):
+        issue(hall, "nosuchtype")
 
 
 def test_two_counters_calling_at_once_never_get_the_same_number(hall: Hall) -> None:
@@ -404,7 +429,7 @@ def test_a_type_stopped_while_tickets_wait_keeps_them_callable_and_on_the_board(
     issue(hall, "wages")
     wages = next(t for t in queue.all_window_types(hall) if t.code == "wages")
     queue.edit_window_type(hall, ADMIN, replace(wages, active=False))
-    with pytest.raises(ValidationError, match="已停用"):
+    with pytest.raises(ValidationError, match="“农民工欠薪绿色通道”现在暂停取号"):
         issue(hall, "wages")
     # the people holding its numbers still see their queue on the hall's display, until the last is served
     assert [(w.type_name, w.waiting) for w in queue.board(hall).waiting if w.prefix == "B"] == \

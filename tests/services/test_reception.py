@@ -107,6 +107,24 @@ def test_the_places_shown_for_today_leave_out_the_slots_already_over(hall: Hall,
     assert waiting.waiting_position == 1
 
 
+def test_a_reception_day_over_for_today_takes_nobody_not_even_to_wait(hall: Hall, clerk: Actor,
+                                                                     clock: FakeClock) -> None:
+    """At 17:30 the day's last slot has ended: a booking (kiosk or counter) is refused, not put on 候补."""
+    today = reception.add_day(hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"],
+                              slots="09:00-12:00/2,14:00-17:30/2")
+    clock.advance(hours=7, minutes=59)  # 17:29
+    shown = next(d for d in reception.list_days(hall, clerk) if d.day_id == today.day_id)
+    assert shown.left == (0, 2) and not shown.over  # the last slot is still on
+    clock.advance(minutes=1)  # 17:30
+    shown = next(d for d in reception.list_days(hall, clerk) if d.day_id == today.day_id)
+    assert shown.over and shown.free == 0
+    with pytest.raises(RuleViolation, match="2026年9月16日（星期三）的领导接访已经结束，请选择以后的接访日"):
+        reception.book(hall, clerk, today.day_id, Visitor("张建国", valid_id(seq=111)))
+    assert reception.appointments(hall, clerk, today.day_id) == []
+    tomorrow = reception.add_day(hall, clerk, date(2026, 9, 17), leaders=["县长 周建华"], slots="09:00-12:00/2")
+    assert reception.book(hall, clerk, tomorrow.day_id, Visitor("张建国", valid_id(seq=111))).waiting_position == 0
+
+
 def test_places_left_per_slot() -> None:
     slots = parse_slots("09:00-10:00/1,10:00-11:00/2")
     assert places_left(slots, [0, 1]) == (1, 1)

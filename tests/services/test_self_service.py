@@ -17,6 +17,7 @@ from desktop.services.registration import RegistrationResult, register_visit
 from desktop.services.self_service import (
     CASE_FAILURES,
     KIOSK_FAILURES,
+    KIOSK_PAUSED,
     NO_SERVER,
     dissatisfied_cases,
     kiosk_progress,
@@ -112,8 +113,10 @@ def test_wrong_codes_are_limited_per_case_and_per_kiosk(hall: Hall, clerk: Actor
         number = make_case_number(date(2026, 9, 16), "C09", n + 1)
         with pytest.raises(RuleViolation, match="本机没有这件事项的记录"):
             kiosk_progress(hall, other, number, "00000000")
-    with pytest.raises(RuleViolation, match="失败次数过多"):
+    with pytest.raises(RuleViolation) as paused:  # the next citizen, the right code: told it is the kiosk, not them
         kiosk_progress(hall, other, result.case_number, result.query_code)
+    assert paused.value.message == KIOSK_PAUSED and "失败" not in KIOSK_PAUSED and "接待窗口" in KIOSK_PAUSED
+    assert kiosk_progress(hall, KIOSK, result.case_number, result.query_code).state == "已登记"  # another kiosk
 
 
 def test_an_unknown_case_without_a_server_is_sent_to_the_counter(hall: Hall, clerk: Actor) -> None:
@@ -156,3 +159,16 @@ def test_the_exit_pin_is_an_argon2id_hash_of_a_hard_enough_pin() -> None:
     assert not pin_matches("", "720415") and not pin_matches("$argon2id$broken", "720415")
     with pytest.raises(ValidationError, match="连续"):
         hash_pin("234567")
+
+
+def test_nobody_born_after_today_is_registered(sqlite_hall: Hall, clerk: Actor) -> None:
+    """The hall's own today (16 September 2026 here) bounds the birth date, at the kiosk and the counter alike."""
+    from desktop.services.lookup import find_cases
+
+    tomorrow = valid_id(birth=date(2026, 9, 17), seq=77)
+    for actor in (KIOSK, clerk):
+        with pytest.raises(ValidationError, match="出生日期2026-09-17晚于今天"):
+            register_visit(sqlite_hall, actor, form(name="钱未生", id_number=tomorrow))
+    assert find_cases(sqlite_hall, clerk, "钱未生") == []
+    today = valid_id(birth=date(2026, 9, 16), seq=78)  # today itself is not after today
+    assert register_visit(sqlite_hall, KIOSK, form(name="钱今生", id_number=today)).case_number

@@ -544,7 +544,8 @@ def test_a_ticket_in_three_taps(qtbot: QtBot, work_context: Context, sqlite_engi
     _click(qtbot, flow.priority)
     with qtbot.waitSignal(flow.issued, timeout=10_000):
         _click(qtbot, flow.type_buttons[1])  # tap 2
-    assert flow.number.text() == "B001" and flow.business.text() == "涉法涉诉" and "前面还有 0 人" in flow.ahead.text()
+    assert flow.number.text() == "B001" and flow.business.text() == "涉法涉诉（优先办理）"  # the toggle was on
+    assert flow.ahead.text().startswith("前面没有人在等候")
     assert queue.calls == [{"type_code": "law", "source": TicketSource.KIOSK, "priority": True, "id_number": None}]
     qtbot.waitUntil(lambda: flow.printing.text() == "请取走号票", timeout=20_000)
     _click(qtbot, flow.done_button)  # tap 3

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -179,10 +180,12 @@ class BookingFlow(QWidget):
         if not self.days:
             self.day_buttons.addWidget(label("近期没有安排领导接访日，请到窗口咨询", "subtitle", centred=True), 0, 0)
         for index, day in enumerate(self.days):  # one a row: fits a portrait screen
-            free = f"尚有{day.free}个名额" if day.free > 0 else "已约满，可登记候补"
+            free = ("今天的接访已结束" if day.over else
+                    f"尚有{day.free}个名额" if day.free > 0 else "已约满，可登记候补")
             leaders = "、".join(day.leaders) or "接访领导待定"
             button = _big(f"{format_date(day.day)}\n{leaders}　{free}")
             button.setMinimumHeight(TOUCH + 40)
+            button.setEnabled(not day.over)  # nothing to book, not even a place to wait
             button.clicked.connect(lambda _c=False, d=day: self.choose_day(d))
             self.day_buttons.addWidget(button, index, 0)
 
@@ -198,11 +201,26 @@ class BookingFlow(QWidget):
             button.setEnabled(left > 0)
             button.clicked.connect(lambda _c=False, i=index: self.choose_slot(i))
             self.slot_buttons.addWidget(button, index // 2, index % 2)
-        if day.free <= 0:
+        if day.free <= 0 and not day.over:
             wait = _big("登记候补（有人取消时按顺序递补）")
             wait.clicked.connect(lambda: self.choose_slot(None))
             self.slot_buttons.addWidget(wait, (len(day.slots) + 1) // 2, 0, 1, 2)
-        self.pages.setCurrentWidget(self.slot_page)
+        self._show(self.slot_page)
+
+    def _show(self, page: QWidget) -> None:
+        """Another screen, from its top: the kiosk's page scrolls as a whole, and neither where the citizen
+        had scrolled the days to, nor the focus Qt moves on to the new screen's 返回 at its bottom (which the
+        kiosk then brings into view), may hide what the screen says first (the day, 选择接访时段)."""
+        self.pages.setCurrentWidget(page)
+        if page is not self.who_page:  # that screen's name field takes the focus and is kept in view
+            QTimer.singleShot(0, self, self._to_top)
+
+    def _to_top(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                parent.verticalScrollBar().setValue(0)
+            parent = parent.parentWidget()
 
     def choose_slot(self, slot: int | None) -> None:
         assert self.day is not None
@@ -218,7 +236,7 @@ class BookingFlow(QWidget):
         if index == 0:
             self.finish()
         else:
-            self.pages.setCurrentIndex(index - 1)
+            self._show((self.day_page, self.slot_page, self.who_page)[index - 1])
 
     def submit(self) -> None:
         if self.day is None or self.tasks.busy:
@@ -248,7 +266,7 @@ class BookingFlow(QWidget):
         self.outcome.setText("已登记候补" if booking.waiting_position else "预约成功")
         self.details.setText(booking.message + f"\n接访地点：{booking.day.place}")
         self.print_note.setText("正在打印预约回执……")
-        self.pages.setCurrentWidget(self.result_page)
+        self._show(self.result_page)
         self.booked.emit(booking)
         self._print(booking)
 

@@ -13,6 +13,7 @@ screen of the field it names, with everything else kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -119,7 +120,7 @@ class RegistrationFlow(QWidget):
         self.read_button = QPushButton("读取身份证")
         self.read_button.setVisible(ctx.settings.id_reader != "none")
         self.name = QLineEdit()
-        self.name.setMaxLength(60)
+        self.name.setMaxLength(50)  # the registration service's limit (MAX_NAME)
         self.name.setAccessibleName("姓名")
         self.id_number = QLineEdit()
         self.id_number.setMaxLength(40)
@@ -346,10 +347,12 @@ class RegistrationFlow(QWidget):
             name = normalise_name(self.name.text())
             if not name:
                 raise ValidationError("name_required", "请填写您的姓名", "name")
-            try:
-                self.values["id_number"] = validate_resident_id(self.id_number.text())
+            try:  # the rule the registration service applies at 提交, today's date included (no birth after it)
+                self.values["id_number"] = validate_resident_id(self.id_number.text(), date.today())
             except ValidationError as problem:
-                raise ValidationError(problem.code, f"身份证号码有误：{problem.message}", "id_number") from None
+                typed = bool(self.id_number.text().strip())  # nothing typed yet is no mistake: just ask for it
+                raise ValidationError(problem.code, f"身份证号码有误：{problem.message}" if typed else problem.message,
+                                      "id_number") from None
             phone = self.phone.text().strip()
             if phone:
                 try:

@@ -78,7 +78,7 @@ class SuggestionFlow(QWidget):
 
         # 3 who
         self.name = QLineEdit()
-        self.name.setMaxLength(60)
+        self.name.setMaxLength(50)  # the suggestion service's limit: a longer paste is not refused at 提交
         self.name.setAccessibleName("姓名")
         self.phone = QLineEdit()
         self.phone.setMaxLength(40)

@@ -25,6 +25,7 @@ from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
+    from desktop.services.changes import Changes
     from desktop.services.context import Hall
 
 WindowTypes = Callable[["Hall"], list[WindowType]]
@@ -51,6 +52,7 @@ class TicketFlow(QWidget):
         self.ctx = ctx
         self.tasks = ctx.group(self)
         self.devices = ctx.group(self)
+        self.loading = ctx.group(self)
         self.setObjectName("page")
         self._issue = issue_ticket
         self.card: Any = None
@@ -108,8 +110,19 @@ class TicketFlow(QWidget):
         self.home_timer.timeout.connect(self.finished)
         self.done_button.clicked.connect(self.finished)
         self.card_button.clicked.connect(self.read_card)
+        self._window_types = window_types
         set_tone(self.message, "notice", "正在读取业务类型……")
         self.tasks.run(window_types, self._show_types, self._failed)
+        # a business stopped (or started) while this screen is up: its button goes (or comes)
+        ctx.tasks.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if "queue" in changes.topics and self.pages.currentIndex() == 0:
+            self.loading.run(self._window_types, self._types_now, lambda _error: None)
+
+    def _types_now(self, types: list[WindowType]) -> None:
+        if [t for t in types if t.active] != self.types:
+            self._show_types(types, keep_message=True)
 
     def set_portrait(self, portrait: bool) -> None:
         self._columns = 1 if portrait else 2
@@ -119,12 +132,16 @@ class TicketFlow(QWidget):
         for index, button in enumerate(self.type_buttons):
             self.grid.addWidget(button, index // self._columns, index % self._columns)
 
-    def _show_types(self, types: list[WindowType]) -> None:
+    def _show_types(self, types: list[WindowType], *, keep_message: bool = False) -> None:
         self.types = [t for t in types if t.active]
-        if self.types:
-            set_tone(self.message, "", "")
-        else:
+        for old in self.type_buttons:
+            self.grid.removeWidget(old)
+            old.deleteLater()
+        self.type_buttons = []
+        if not self.types:
             set_tone(self.message, "error", "现在没有可以取号的业务，请到咨询台询问")
+        elif not keep_message:
+            set_tone(self.message, "", "")
         for window_type in self.types:
             windows = "、".join(str(w) for w in window_type.windows)
             button = QPushButton(f"{window_type.name}\n{windows} 号窗口" if windows else window_type.name)
@@ -170,15 +187,23 @@ class TicketFlow(QWidget):
                          id_number=getattr(card, "id_number", None), name=getattr(card, "name", None))
 
         set_tone(self.message, "notice", "正在取号……")
-        self.tasks.run(work, self._issued, self._failed)
+        self.tasks.run(work, self._issued, self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        """A number not given: the reason as the queue (here or the hall server's) words it, nothing added; a
+        business stopped meanwhile leaves the screen."""
+        set_tone(self.message, "error", user_message(error, "取号"))
+        self.loading.run(self._window_types, lambda types: self._show_types(types, keep_message=True),
+                         lambda _error: None)
 
     def _issued(self, issued: IssuedTicket) -> None:
         self.card = None
         set_tone(self.message, "", "")
         self.number.setText(issued.ticket.number)
-        self.business.setText(issued.type_name)
+        self.business.setText(f"{issued.type_name}（优先办理）" if issued.ticket.priority else issued.type_name)
         wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
-        self.ahead.setText(f"前面还有 {issued.ahead} 人{wait}。请留意大厅屏幕和广播叫号")
+        ahead = f"前面还有 {issued.ahead} 人{wait}" if issued.ahead else "前面没有人在等候"
+        self.ahead.setText(f"{ahead}。请留意大厅屏幕和广播叫号")
         self.printing.setText("正在打印号票……")
         self.pages.setCurrentIndex(1)
         self.home_timer.start()
@@ -203,5 +228,11 @@ class TicketFlow(QWidget):
                          executor=Executor.DEVICES)
 
     def _printed(self, outcome: _Printed) -> None:
-        self.printing.setText("请取走号票" if outcome.printed else
-                              f"号票没有打印出来（{outcome.message}），请记住您的号码 {self.number.text()}")
+        if outcome.printed:
+            self.printing.setText("请取走号票")
+            return
+        # No paper to take away: the number stays until the citizen has noted it (完成, or the idle wipe),
+        # not the 30 seconds a printed ticket stays.
+        self.home_timer.stop()
+        self.printing.setText(f"号票没有打印出来：{outcome.message}。\n请记下您的号码 {self.number.text()}，"
+                              "记好后点“完成”")
