@@ -153,9 +153,16 @@ def place_walk_in(slots: Sequence[Slot], booked: Sequence[int], now: str) -> int
     return place_booking(slots, booked, None, now)
 
 
-def office_notice_day(day: date) -> date:
-    """When the leader's office is told of a reception day's appointments (five days ahead)."""
-    return day - timedelta(days=OFFICE_NOTICE_DAYS)
+def office_notice_day(day: date, calendar: HolidayCalendar) -> date:
+    """When the leader's office is told of a reception day's appointments: five days ahead, on a working day.
+
+    Five days before a Thursday is a Saturday: the list goes out on the working day before (the Friday), never
+    on a day the office is closed (nor late, after the rest days).
+    """
+    tell = day - timedelta(days=OFFICE_NOTICE_DAYS)
+    while not calendar.is_workday(tell):
+        tell -= _ONE_DAY
+    return tell
 
 
 def follow_up_due(reception_on: date, days: int, counting: DayCounting, calendar: HolidayCalendar) -> date:

@@ -18,6 +18,7 @@ from desktop.domain.events import EventType
 from desktop.domain.reception import (
     BacklogRule,
     RestDayRule,
+    office_notice_day,
     parse_slots,
     place_booking,
     place_walk_in,
@@ -47,6 +48,16 @@ def test_a_15th_on_a_rest_day_is_kept_moved_on_or_brought_forward_by_setting() -
     assert reception_day(2026, 10, calendar, 15, RestDayRule.NEXT) == date(2026, 10, 15)  # a Thursday
     with pytest.raises(ValidationError, match="2月没有30日"):
         reception_day(2026, 2, calendar, 30)
+
+
+def test_the_office_is_told_on_a_working_day() -> None:
+    """Five days ahead, else the working day before: never a Sunday, nor the last day of a holiday."""
+    calendar = HolidayCalendar.builtin()
+    assert office_notice_day(date(2026, 9, 21), calendar) == date(2026, 9, 16)  # a Wednesday, as it is
+    assert office_notice_day(date(2026, 1, 15), calendar) == date(2026, 1, 9)  # not Saturday the 10th: the Friday
+    assert office_notice_day(date(2026, 10, 15), calendar) == date(2026, 10, 10)  # a Saturday worked (调休)
+    assert office_notice_day(date(2026, 10, 12), calendar) == date(2026, 9, 30)  # before the National Day holiday
+    assert office_notice_day(date(2027, 1, 15), HolidayCalendar.empty()) == date(2027, 1, 8)  # not Sunday the 10th
 
 
 def test_the_schedule_names_rest_days_and_years_without_holiday_data() -> None:
@@ -256,6 +267,16 @@ def test_the_office_is_told_five_days_ahead_with_a_list_to_print_or_export(hall:
     document = reception.office_notice_document(hall, clerk, near.day_id)
     assert document.title == "领导接访预约名单" and "张建国" in document.data["lines"]
     assert (document.data["count"], document.data["waiting_count"]) == (1, 0)
+
+
+def test_a_list_due_on_a_rest_day_goes_out_the_working_day_before(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    """On Friday 9 January the office gets the list of Thursday the 15th (five days ahead is the Saturday)."""
+    clock.current = clock.current.replace(year=2026, month=1, day=9)
+    day = reception.add_day(hall, clerk, date(2026, 1, 15), leaders=["县长 周建华"])
+    reception.book(hall, clerk, day.day_id, Visitor("张建国", valid_id(seq=403)))
+    (due,) = reception.due_office_notices(hall, clerk)
+    assert due.day.day == date(2026, 1, 15) and due.tell_on == date(2026, 1, 9)
+    assert reception.office_notice_on(hall, date(2026, 1, 15)) == date(2026, 1, 9)
 
 
 def test_the_offices_list_counts_the_waiting_list_apart(hall: Hall, clerk: Actor) -> None:

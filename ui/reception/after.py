@@ -65,11 +65,8 @@ def fill_table(table: QTableWidget, rows: list[tuple[str, ...]], colours: list[Q
     table.resizeColumnsToContents()
 
 
-def _office(day: date, today: date) -> str:
-    from desktop.domain.reception import office_notice_day
-
-    tell = office_notice_day(day)
-    return f"{_md(tell)}送出" + ("（已到期）" if tell <= today else "")
+def _office(tell: date, today: date) -> str:
+    return f"{format_date(tell)}送出" + ("（已到期）" if tell <= today else "")
 
 
 def _organisations(_hall: Hall) -> list[Choice]:
@@ -327,22 +324,23 @@ class SchedulePanel(QWidget):
     def refresh(self) -> None:
         actor = self.actor
 
-        def read(hall: Hall) -> tuple[list[ReceptionDay], date]:
+        def read(hall: Hall) -> tuple[list[ReceptionDay], date, list[date]]:
             from desktop.services import reception
 
-            return reception.list_days(hall, actor), hall.today()
+            days = reception.list_days(hall, actor)
+            return days, hall.today(), [reception.office_notice_on(hall, d.day) for d in days]
 
         self.tasks.run(read, self._show, self._refused)
 
-    def _show(self, found: tuple[list[ReceptionDay], date]) -> None:
+    def _show(self, found: tuple[list[ReceptionDay], date, list[date]]) -> None:
         row = self.table.currentRow()
         chosen = self.days[row].day_id if 0 <= row < len(self.days) and self.table.selectedItems() else ""
-        self.days, today = found
+        self.days, today, notices = found
         if self.day.date() < QDate(today.year, today.month, today.day):
             self.day.setDate(QDate(today.year, today.month, today.day))
         fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.place, "、".join(d.unit_names),
                                  f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting),
-                                 _office(d.day, today)) for d in self.days])
+                                 _office(tell, today)) for d, tell in zip(self.days, notices, strict=True)])
         self.table.clearSelection()  # the day chosen stays chosen when a day is added before it
         self.table.setCurrentCell(-1, -1)
         for index, d in enumerate(self.days):
