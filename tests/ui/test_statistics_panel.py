@@ -61,15 +61,18 @@ def test_panel_loads_the_current_year_and_its_years(
     assert panel.selected_year() == 2026
     assert panel.dashboard is not None and panel.dashboard.year == 2026
     months = panel.months
-    assert months.rowCount() == 13
+    assert months.rowCount() == 17  # twelve months, four quarters, the year
     march = [_cell(months, 2, c).text() for c in range(months.columnCount())]
     assert march[:3] == ["3月", "2", "2"] and march[9] == "50.0%"  # 及时受理率: one on time, one past its limit
     assert _cell(months, 0, 9).text() == "—"  # January: nothing to judge
     header = months.horizontalHeaderItem(9)
     assert header is not None
     assert header.text() == "及时\n受理率" and "15日" in header.toolTip()
-    total = _cell(months, 12, 0)
-    assert total.text() == "全年" and total.font().bold() and _cell(months, 12, 1).text() == "2"
+    first = _cell(months, 12, 0)
+    assert first.text() == "第一季度" and first.font().bold() and _cell(months, 12, 1).text() == "2"
+    assert _cell(months, 12, 9).text() == "50.0%" and _cell(months, 15, 9).text() == "—"  # 及时受理率; Q4 empty
+    total = _cell(months, 16, 0)
+    assert total.text() == "全年" and total.font().bold() and _cell(months, 16, 1).text() == "2"
     assert _cell(panel.channels, 0, 0).text() == "走访" and _cell(panel.channels, 0, 1).text() == "2"
     assert panel.topics.rowCount() == 2
     assert "2026年" in panel.title.text() and "在办" in panel.backlog.text()
@@ -83,7 +86,7 @@ def test_changing_the_year_reloads(
     with qtbot.waitSignal(panel.loaded, timeout=10_000) as loaded:
         panel.year.setCurrentIndex(panel.year.findData(2025))
     assert loaded.args is not None and loaded.args[0].year == 2025
-    assert _cell(panel.months, 12, 1).text() == "1" and _cell(panel.months, 5, 1).text() == "1"
+    assert _cell(panel.months, 16, 1).text() == "1" and _cell(panel.months, 5, 1).text() == "1"
     with qtbot.waitSignal(panel.loaded, timeout=10_000):
         qtbot.mouseClick(panel.refresh_button, Qt.MouseButton.LeftButton)
     assert panel.dashboard is not None and panel.dashboard.year == 2025
@@ -101,7 +104,7 @@ def test_export_through_the_file_dialog(
         qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
     written = target.with_suffix(".xlsx")
     assert exported.args == [written] and written.exists()
-    assert load_workbook(written)["月度指标"]["B16"].value == 2
+    assert load_workbook(written)["月度指标"]["B20"].value == 2
     assert "已导出" in panel.message.text()
     # the name the dialog did not confirm (".xlsx" was added) is never replaced
     with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
