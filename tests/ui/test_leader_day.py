@@ -297,6 +297,54 @@ def test_the_board_shows_an_overdue_case_in_red(qtbot: QtBot, sqlite_hall: Hall,
 
 
 
+def test_the_supervisor_at_the_counter_sees_a_unit_past_its_baoan_deadline_and_urges_it(
+        qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor, supervisor: Actor,
+        work_context: Context) -> None:
+    """The deadline board lists statutory deadlines only: the 包案 a unit let pass is on the 领导包案 tab."""
+    from desktop.app import work_for
+    from desktop.domain.roles import WindowRole
+    from desktop.services import leaderday
+    from ui.cases.search import CaseSearchPanel
+    from ui.desk.cases import WorkTabs
+
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=32)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=32)))
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+    clock.advance(days=7)
+    work = work_for(WindowRole.COUNTER, work_context(supervisor))
+    qtbot.addWidget(work)
+    assert isinstance(work, CounterWork) and isinstance(work.desk, WorkTabs)
+    tabs = work.desk
+    board = tabs.leader_board
+    assert isinstance(board, LeaderBoardPanel) and tabs.tabText(tabs.indexOf(board)) == "领导包案"
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1, timeout=10_000)
+    late = board.board.item(0, 5)
+    assert late is not None and late.text() == "超期3天" and late.foreground().color().name() == "#b3261e"
+    unit = board.board.item(0, 3)
+    assert unit is not None and unit.text() == "浦江县人力资源和社会保障局"
+    assert board.urge_button.isVisibleTo(board)  # 督办 is the supervisor's
+    board.board.selectRow(0)
+    board.urge_text.setText("请于本周五前报告办理进展")
+    _click(qtbot, board.urge_button)
+    qtbot.waitUntil(lambda: "已督办" in board.message.text(), timeout=10_000)
+    assert cases.load_case(sqlite_hall, supervisor, case.case_number).events[-1].type == EventType.URGED
+    search = tabs.findChild(CaseSearchPanel)
+    assert search is not None
+    board.case_chosen.emit(case.case_number)  # a double click or Enter on the row
+    assert tabs.currentIndex() == 0 and search.query.text() == case.case_number
+
+
+def test_the_leaders_window_has_the_board_once(qtbot: QtBot, work_context: Context) -> None:
+    from ui.desk.cases import WorkTabs
+
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    assert isinstance(work.desk, WorkTabs) and work.desk.leader_board is None
+    assert len(work.findChildren(LeaderBoardPanel)) == 1  # 包案与积案 (Ctrl+2)
+
+
 def test_the_board_says_a_deadline_falls_today(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor,
                                                 work_context: Context) -> None:
     from desktop.services import leaderday
