@@ -143,6 +143,8 @@ def _dossier_event(event: Event, authors: Mapping[str, str]) -> DossierEvent:
     when = plain_date(datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).date())
     p = event.payload
     text = next((str(p[k]) for k in _EVENT_TEXT_KEYS if p.get(k)), "")
+    if event.type is EventType.LEADER_TAKEN and p.get("reassigned"):
+        text = f"改派{p.get('unit', '')}：{p.get('reason', '')}"
     directory = load_directory()
     code = str(p.get("organisation_code", ""))
     if code in directory:
@@ -364,6 +366,40 @@ def urge(hall: Hall, actor: Actor, case_ref: str, text: str) -> CaseView:
         raise ValidationError("text", "请填写督办意见", "text")
     return cases.record(hall, actor, case_ref, EventType.URGED,
                         {"text": text, "urged_on": hall.today().isoformat(), "leader": actor.display_name})
+
+
+def reassign(hall: Hall, actor: Actor, case_ref: str, *, unit_codes: Sequence[str], due: date,
+             reason: str) -> CaseView:
+    """改派 a case a leader took on: other units (none given: the same ones) with a new deadline, and why.
+
+    After the reception day the leader follows the case from the board: a unit that lets its deadline pass is
+    replaced or given more time there (the day's screen lists the days to come only). Recorded as a new 包案
+    event (the board, the 交办单 and the dossier read the latest), the reason as its text.
+    """
+    guard(hall, actor, Permission.LEADER_DECIDE, "改派包案", case_ref)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("reason", "请填写改派或调整期限的理由（如：原责任单位逾期未办结）", "reason")
+    if due <= hall.today():
+        raise ValidationError("due", "办结期限须晚于今天", "due")
+    with hall.sessions() as session:
+        case_id = session.scalar(select(CaseRow.case_id).where(CaseRow.case_number == case_ref))
+        payload = session.scalar(select(EventRow.payload).where(
+            EventRow.case_id == case_id, EventRow.type == EventType.LEADER_TAKEN.value)
+            .order_by(EventRow.hlc.desc()).limit(1)) if case_id else None
+    if payload is None:
+        raise RuleViolation("not_taken_on", "该事项还没有领导包案：请在接访时记录包案")
+    earlier = json.loads(payload)
+    directory = load_directory()
+    # no unit chosen: the same units, with the new deadline
+    codes = list(dict.fromkeys(c for c in unit_codes if c)) or [str(c) for c in earlier.get("unit_codes", [])]
+    if not codes or any(c not in directory for c in codes):
+        raise ValidationError("units", "请从机构目录中选择责任单位", "units")
+    names = "、".join(directory.get(c).name for c in codes)
+    day = {"reception_on": str(earlier["reception_on"])} if earlier.get("reception_on") else {}
+    return cases.record(hall, actor, case_ref, EventType.LEADER_TAKEN,
+                        {"leader": actor.display_name, **day, "unit": names[:100], "unit_codes": codes,
+                         "due": due.isoformat(), "reason": reason[:500], "reassigned": True})
 
 
 @dataclass(frozen=True)

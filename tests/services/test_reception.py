@@ -386,6 +386,38 @@ def test_the_board_tracks_taken_cases_to_conclusion_and_counts_reminders(hall: H
     assert row.concluded and not row.overdue
 
 
+def test_a_unit_past_its_deadline_is_replaced_or_given_more_time_from_the_board(hall: Hall, clerk: Actor,
+                                                                                clock: FakeClock) -> None:
+    appointment_id, number = _booked_case(hall, clerk)
+    leaderday.record_decision(hall, LEADER, appointment_id, instruction="限期解决", take_on=True,
+                              unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+    clock.advance(days=6)  # 2026-09-22: two days overdue
+    with pytest.raises(ValidationError, match="理由"):
+        leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22), reason=" ")
+    with pytest.raises(ValidationError, match="晚于今天"):
+        leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 9, 22), reason="逾期")
+    with pytest.raises(ValidationError, match="机构目录"):
+        leaderday.reassign(hall, LEADER, number, unit_codes=["人社局"], due=date(2026, 10, 22), reason="逾期")
+    with pytest.raises(RuleViolation):
+        leaderday.reassign(hall, clerk, number, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22), reason="逾期")
+    other = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=602))).case_number
+    with pytest.raises(RuleViolation, match="还没有领导包案"):
+        leaderday.reassign(hall, LEADER, other, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22), reason="逾期")
+    view = leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22),
+                              reason="原责任单位逾期未办结")
+    assert (view.leader_unit, view.leader_due) == ("浦江县住房和城乡建设局", date(2026, 10, 22))
+    (row,) = leaderday.board(hall, LEADER)
+    assert (row.unit, row.days_left, row.overdue) == ("浦江县住房和城乡建设局", 30, False)
+    form_doc = leaderday.assignment_form(hall, LEADER, number)  # the 交办单 goes to the new unit
+    assert form_doc.data["recipient_name"] == "浦江县住房和城乡建设局" and form_doc.data["due"] == "2026-10-22"
+    # no unit chosen: the same unit, a later deadline
+    view = leaderday.reassign(hall, LEADER, number, unit_codes=[], due=date(2026, 11, 5), reason="需现场核查")
+    assert (view.leader_unit, view.leader_due) == ("浦江县住房和城乡建设局", date(2026, 11, 5))
+    steps = [e for e in leaderday.dossier(hall, LEADER, appointment_id).cases[0].events if e.what == "包案"]
+    assert [e.text for e in steps][1:] == ["改派浦江县住房和城乡建设局：原责任单位逾期未办结（期限2026年10月22日）",
+                                           "改派浦江县住房和城乡建设局：需现场核查（期限2026年11月5日）"]
+
+
 def test_a_case_answered_before_the_leader_took_it_on_is_followed_until_answered_again(
         hall: Hall, clerk: Actor, clock: FakeClock) -> None:
     """The visitor comes back dissatisfied with an answer: the old answer concludes nothing the leader asked for."""

@@ -336,6 +336,44 @@ def test_the_supervisor_at_the_counter_sees_a_unit_past_its_baoan_deadline_and_u
     assert tabs.currentIndex() == 0 and search.query.text() == case.case_number
 
 
+def test_the_leader_replaces_a_unit_past_its_deadline_from_the_board(
+        qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor, supervisor: Actor,
+        work_context: Context) -> None:
+    from desktop.services import leaderday
+
+    register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=33)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=33)))
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+    clock.advance(days=7)  # 2026-09-23
+    board = LeaderBoardPanel(work_context(LEADER, "leader"))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1 and board.reassign_unit.count() > 0, timeout=10_000)
+    _click(qtbot, board.reassign_button)
+    assert "请先在列表中选择" in board.message.text()
+    board.board.selectRow(0)
+    # the deadline passed: 访后限期办结 again from today (30 days), never tomorrow
+    assert board.reassign_due.date() == QDate(2026, 10, 23)
+    assert board.reassign_due.minimumDate() == QDate(2026, 9, 24)
+    board.reassign_unit.set_code("330726-ZJJ")
+    _click(qtbot, board.reassign_button)
+    qtbot.waitUntil(lambda: "理由" in board.message.text(), timeout=10_000)
+    board.reassign_reason.setText("原责任单位逾期未办结")
+    with qtbot.waitSignal(board.refreshed, timeout=10_000):
+        _click(qtbot, board.reassign_button)
+    qtbot.waitUntil(lambda: "已改派" in board.message.text(), timeout=10_000)
+    assert "浦江县住房和城乡建设局" in board.message.text() and "2026年10月23日" in board.message.text()
+    qtbot.waitUntil(lambda: (item := board.board.item(0, 3)) is not None
+                    and item.text() == "浦江县住房和城乡建设局", timeout=10_000)
+    left = board.board.item(0, 5)
+    assert left is not None and left.text() == "30天" and left.foreground().color().name() != "#b3261e"
+    assert "已超期0件" in board.summary.text()
+    watcher = LeaderBoardPanel(work_context(supervisor))  # a supervisor urges; the leader reassigns
+    qtbot.addWidget(watcher)
+    assert not watcher.reassign_button.isVisibleTo(watcher) and watcher.urge_button.isVisibleTo(watcher)
+
+
 def test_the_leaders_window_has_the_board_once(qtbot: QtBot, work_context: Context) -> None:
     from ui.desk.cases import WorkTabs
 

@@ -7,7 +7,7 @@ only show it and read again when cases or reception data change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,6 +84,8 @@ class _After:
     board: list[BoardRow]
     backlog: list[BacklogCase]
     stats: list[LeaderDayStats]
+    today: date
+    default_due: date  # 访后限期办结 counted from today: a new deadline for a case whose deadline has passed
 
 
 class LeaderBoardPanel(QWidget):
@@ -101,6 +103,7 @@ class LeaderBoardPanel(QWidget):
         self.tasks = ctx.group(self)
         self.acting = ctx.group(self)  # 督办, never held up by a read
         self.rows: list[BoardRow] = []
+        self.today = self.default_due = date.min
         self.board = read_only_table(self.BOARD, alternate=False)
         self.backlog = read_only_table(self.BACKLOG, alternate=False)
         self.stats = read_only_table(self.STATS, alternate=False)
@@ -111,6 +114,16 @@ class LeaderBoardPanel(QWidget):
         self.urge_button.setObjectName("primary")
         self.urge_button.setVisible(ctx.may(Permission.SUPERVISE))
         self.urge_text.setVisible(ctx.may(Permission.SUPERVISE))
+        # 改派 / 调整期限: the leader replaces a unit that let its deadline pass, or gives it more time
+        self.reassign_unit = ChoiceBox("改派给：单位名称、简称或拼音（不选则原单位）")
+        self.reassign_due = QDateEdit()
+        self.reassign_due.setCalendarPopup(True)
+        self.reassign_due.setDisplayFormat("yyyy年M月d日")
+        self.reassign_reason = QLineEdit()
+        self.reassign_reason.setPlaceholderText("理由，如：原责任单位逾期未办结")
+        self.reassign_button = secondary_button("改派或调整期限")
+        for widget in (self.reassign_unit, self.reassign_due, self.reassign_reason, self.reassign_button):
+            widget.setVisible(ctx.may(Permission.LEADER_DECIDE))
         self.message = message_label()
         tabs = QTabWidget()
         board_page = QWidget()
@@ -121,6 +134,13 @@ class LeaderBoardPanel(QWidget):
         row.addWidget(self.urge_text, 1)
         row.addWidget(self.urge_button)
         column.addLayout(row)
+        again = QHBoxLayout()
+        again.addWidget(self.reassign_unit, 3)
+        again.addWidget(label("新的期限", "field"))
+        again.addWidget(self.reassign_due)
+        again.addWidget(self.reassign_reason, 3)
+        again.addWidget(self.reassign_button)
+        column.addLayout(again)
         column.addWidget(self.message)
         tabs.addTab(board_page, "包案事项")
         tabs.addTab(self.backlog, "积案")
@@ -135,8 +155,13 @@ class LeaderBoardPanel(QWidget):
         self.board.activated.connect(lambda index: self._open(self.board, index.row()))
         self.backlog.activated.connect(lambda index: self._open(self.backlog, index.row()))
         self.urge_text.returnPressed.connect(self.urge)
+        self.reassign_button.clicked.connect(self.reassign)
+        self.reassign_reason.returnPressed.connect(self.reassign)
+        self.board.itemSelectionChanged.connect(self._chosen)
         self.selects = [SelectOnTabIn(t) for t in (self.board, self.backlog)]  # 督办 acts on a row that looks chosen
-        enter_presses(self.urge_button)
+        enter_presses(self.urge_button, self.reassign_button)
+        if ctx.may(Permission.LEADER_DECIDE):
+            self.tasks.run(_organisations, self.reassign_unit.set_choices)
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
@@ -166,14 +191,18 @@ class LeaderBoardPanel(QWidget):
             from desktop.services import leaderday
 
             stats = leaderday.leader_day_statistics(hall, actor) if supervise else []
-            return _After(leaderday.board(hall, actor), leaderday.backlog_cases(hall, actor), stats)
+            today = hall.today()
+            return _After(leaderday.board(hall, actor), leaderday.backlog_cases(hall, actor), stats, today,
+                          leaderday.default_due(hall, today))
 
         self.tasks.run(read, self._show, lambda e: set_tone(self.message, "error", user_message(e, "读取包案事项")))
 
     def _show(self, after: _After) -> None:
         row = self.board.currentRow()
         chosen = self.rows[row].case_number if 0 <= row < len(self.rows) and self.board.selectedItems() else ""
-        self.rows = after.board
+        self.rows, self.today, self.default_due = after.board, after.today, after.default_due
+        tomorrow = after.today + timedelta(days=1)
+        self.reassign_due.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         open_rows = [b for b in after.board if not b.concluded]
         overdue = sum(1 for b in after.board if b.overdue)
         self.summary.setText(f"领导包案{len(after.board)}件：在办{len(open_rows)}件，已超期{overdue}件，"
@@ -214,6 +243,41 @@ class LeaderBoardPanel(QWidget):
             return number
 
         self.acting.run(record, self._urged, lambda e: set_tone(self.message, "error", user_message(e, "督办")))
+
+    def _chosen(self) -> None:
+        """The chosen case's deadline in the date field, to be moved on; a passed one, the usual new deadline."""
+        row = self.board.currentRow()
+        if not 0 <= row < len(self.rows) or not self.board.selectedItems():
+            return
+        b = self.rows[row]
+        # a deadline still ahead is moved on from itself; one passed gets the usual 访后限期办结 from today (a
+        # newcomer pressing Enter got tomorrow, a Sunday)
+        due = b.due if b.due is not None and b.due > self.today else self.default_due
+        self.reassign_due.setDate(QDate(due.year, due.month, due.day))
+
+    def reassign(self) -> None:
+        row = self.board.currentRow()
+        if self.acting.busy:
+            return
+        if not 0 <= row < len(self.rows) or not self.board.selectedItems():
+            set_tone(self.message, "error", "请先在列表中选择要改派或调整期限的事项")
+            return
+        picked = self.reassign_due.date()
+        actor, number, reason = self.actor, self.rows[row].case_number, self.reassign_reason.text()
+        code, due = self.reassign_unit.code(), date(picked.year(), picked.month(), picked.day())
+
+        def record(hall: Hall) -> str:
+            from desktop.services import leaderday
+
+            view = leaderday.reassign(hall, actor, number, unit_codes=[code] if code else [], due=due, reason=reason)
+            return f"已改派：{number} 由{view.leader_unit}办理，限{format_date(due)}前办结（已记入该事项的办理经过）"
+
+        self.acting.run(record, self._reassigned, lambda e: set_tone(self.message, "error", user_message(e, "改派")))
+
+    def _reassigned(self, said: str) -> None:
+        self.reassign_reason.clear()
+        self.reassign_unit.setEditText("")
+        set_tone(self.message, "ok", said)
 
     def _urged(self, number: str) -> None:
         self.urge_text.clear()
