@@ -88,6 +88,36 @@ class Dossier:
     notes: tuple[DossierNote, ...]
     revealed: bool
 
+    @property
+    def history(self) -> str:
+        """The visitor's history in one sentence, read before they sit down (the cases follow, newest first)."""
+        return history_in_words(self.cases, self.appointment.case_number)
+
+
+def history_in_words(shown: Sequence[DossierCase], current: str) -> str:
+    """共5件（含本次事项）：在办2件、已答复3件；责任单位：…；曾由…包案；评价不满意1件. "" without cases."""
+    if not shown:
+        return ""
+    states: dict[str, int] = {}
+    for c in shown:
+        if not c.withheld:
+            states[c.state] = states.get(c.state, 0) + 1
+    withheld = sum(1 for c in shown if c.withheld)
+    parts = ["、".join(f"{state}{n}件" for state, n in states.items())
+             + (f"{'、' if states else ''}无权查看内容的检举控告{withheld}件" if withheld else "")]
+    units = list(dict.fromkeys(c.unit for c in shown if c.unit))
+    if units:
+        parts.append("责任单位：" + "、".join(units))
+    leaders = list(dict.fromkeys(c.leader for c in shown if c.leader))
+    if leaders:
+        parts.append("曾由" + "、".join(leaders) + "包案")
+    unhappy = sum(1 for c in shown if any(e.what == EventType.RATED.value and e.text.startswith("不满意")
+                                          for e in c.events))
+    if unhappy:
+        parts.append(f"评价不满意{unhappy}件")
+    mine = "（含本次事项）" if any(c.case_number == current for c in shown) else ""
+    return f"共{len(shown)}件{mine}：" + "；".join(parts)
+
 
 def dossier(hall: Hall, actor: Actor, appointment_id: str, *, reveal: bool = False) -> Dossier:
     """The visitor's dossier, masked; ``reveal`` shows names, ID numbers and phones in full — audited once."""
@@ -207,7 +237,8 @@ def briefing_document(hall: Hall, actor: Actor, appointment_id: str) -> Rendered
             "seal_text": hall.settings.seal_text, "header_red": hall.settings.document_header_red,
             "document_number": "", "issued_on": hall.today().isoformat(), "reception_on": a.day.isoformat(),
             "slot": a.slot_label, "petitioner_name": a.name, "persons_count": a.persons_count,
-            "summary": a.summary, "case_count": len(d.cases), "cases_text": "\n".join(lines) or "无此前信访事项",
+            "summary": a.summary, "case_count": len(d.cases),
+            "history": d.history, "cases_text": "\n".join(lines) or "无此前信访事项",
             "notes_text": "\n".join(f"{n.author}（{n.at}）：{n.text}" for n in d.notes),
             "case_number": a.case_number}
     return render(DocumentKind.RECEPTION_BRIEF, data)

@@ -322,6 +322,35 @@ def test_the_dossier_is_masked_and_one_reveal_is_one_audit_entry(hall: Hall, cle
     assert brief.title == "领导接访情况简报" and number in brief.data["cases_text"]
 
 
+def test_the_dossier_says_a_history_of_five_cases_in_other_units_in_one_sentence(hall: Hall, clerk: Actor) -> None:
+    """Five earlier cases with five units: the leader reads the whole history in words before the visitor sits."""
+    units = ["330726-ZJJ", "330726-RSJ", "330726-JW", "330726-ZRZY", "330726-NYNC"]
+    requests = ["反映小区电梯长期停运", "反映工资被拖欠三个月", "反映学校食堂收费过高", "反映宅基地界址纠纷",
+                "反映土地流转租金未付"]
+    numbers = []
+    for n, (unit, request) in enumerate(zip(units, requests, strict=True)):
+        number = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=621),
+                                                  request=request)).case_number
+        cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+        cases.record(hall, clerk, number, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": unit})
+        if n < 3:
+            cases.accept(hall, clerk, number, accepted_on=date(2026, 9, 16))
+            cases.answer(hall, clerk, number, outcome="不予支持", answered_on=date(2026, 9, 16))
+        if n == 0:
+            cases.record(hall, clerk, number, EventType.RATED, {"rating": "不满意", "target": "信访部门"})
+        numbers.append(number)
+    booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=621)))
+    appointment_id = booking.appointment.appointment_id
+    dossier = leaderday.dossier(hall, LEADER, appointment_id)
+    assert len(dossier.cases) == 5 and dossier.appointment.case_number in numbers
+    assert dossier.history == ("共5件（含本次事项）：已转送2件、已答复3件；责任单位：浦江县农业农村局、"
+                               "浦江县自然资源和规划局、浦江县纪委监委、浦江县人力资源和社会保障局、浦江县住房和城乡建设局；"
+                               "评价不满意1件")  # newest first, as the cases below
+    assert "XF-" not in dossier.history and "330726" not in dossier.history  # words, no numbers or codes
+    brief = leaderday.briefing_document(hall, LEADER, appointment_id)
+    assert brief.data["history"] == dossier.history
+
+
 def test_the_brief_reads_cleanly_for_a_long_history(hall: Hall, clerk: Actor) -> None:
     """A request ending in a full stop gets no second one; steps left out of a long history are said."""
     case = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=611),

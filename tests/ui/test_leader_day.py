@@ -417,6 +417,7 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     assert screen.due.text() == "2026年10月16日"
     assert f"批示记入事项：{case.case_number}" in screen.view.toPlainText()
     assert "当前期限 2026年" in screen.view.toPlainText()  # a long history spans years: each date has its year
+    assert "信访经历（1件）共1件（含本次事项）：已登记1件" in screen.view.toPlainText().replace("\n", "")
     screen.instruction.setPlainText("请县人力社保局牵头，年后答复")
     screen.take_on.setChecked(True)
     screen.unit_box.set_code("330726-RSJ")

@@ -85,9 +85,11 @@ def _dossier_html(d: Dossier) -> str:
     # which of the cases below the 批示 and 包案 are recorded on (the list no longer has the number)
     head += (f"<p><b>批示记入事项：</b>{escape(a.case_number)}</p>" if a.case_number else
              "<p style='color:#7a4b00;'>尚未登记信访事项：请窗口先登记（或为预约关联事项），再记录批示</p>")
-    parts = [head, f"<h3>此前信访事项（{len(d.cases)}件）</h3>"]
+    parts = [head, f"<h3>信访经历（{len(d.cases)}件）</h3>"]
     if not d.cases:
         parts.append("<p>无此前信访事项：初次来访。</p>")
+    else:
+        parts.append(f"<p><b>{escape(d.history)}</b></p>")
     for c in d.cases:
         if c.withheld:
             parts.append(f"<p><b>{escape(c.case_number)}</b>　{escape(c.request)}</p>")
