@@ -122,6 +122,36 @@ def test_admin_unlocks_resets_and_disables(qtbot: QtBot, sqlite_hall: Hall, make
     assert "不能停用自己" in panel.message.text() and panel.message.property("tone") == "error"
 
 
+def test_enter_in_a_password_field_submits_and_never_replaces_what_was_typed(
+        qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount, open_window: OpenWindow) -> None:
+    """Enter after typing the new password resets with it (it pressed 随机生成: another password, unsaid)."""
+    make_account("guanli", "孙涛", Role.ADMIN)
+    make_account("wangli", "王丽", Role.CLERK)
+    panel = _admin_tabs(qtbot, open_window, "guanli").accounts
+    assert panel is not None
+    panel.select("wangli")
+    dialog = panel.open_reset_dialog()
+    assert isinstance(dialog, ResetPasswordDialog)
+    dialog.password.edit.setFocus()
+    dialog.password.edit.setText("123456")
+    with qtbot.waitSignal(dialog.tasks.settled):
+        qtbot.keyClick(dialog.password.edit, Qt.Key.Key_Return)
+    assert dialog.password.text() == "123456" and "密码不符合要求" in dialog.message.text()
+    dialog.password.edit.setText("Chongzhi#2026")
+    with qtbot.waitSignals([dialog.accepted, panel.refreshed]):
+        qtbot.keyClick(dialog.password.edit, Qt.Key.Key_Enter)
+    assert accounts.sign_in(sqlite_hall, "wangli", "Chongzhi#2026").must_change_password
+    create = panel.open_create_dialog()
+    assert isinstance(create, CreateAccountDialog)
+    create.login.setText("liuyang")
+    create.display_name.setText("刘洋")
+    create.password.edit.setFocus()
+    create.password.edit.setText("Chushi#20261")
+    with qtbot.waitSignals([create.accepted, panel.refreshed]):
+        qtbot.keyClick(create.password.edit, Qt.Key.Key_Return)
+    assert accounts.sign_in(sqlite_hall, "liuyang", "Chushi#20261").must_change_password
+
+
 def test_audit_log_listed_and_verified(qtbot: QtBot, make_account: MakeAccount,
                                        open_window: OpenWindow) -> None:
     make_account("guanli", "孙涛", Role.ADMIN)

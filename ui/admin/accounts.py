@@ -60,6 +60,9 @@ class InitialPasswordField(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("首次登录时须由本人修改")
         self.generate = secondary_button("随机生成")
+        # Enter in the field submits the dialog: as a dialog's first button this one took Enter, and replaced the
+        # password the administrator had typed (and was about to read out) with a random one
+        self.generate.setAutoDefault(False)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
@@ -100,6 +103,7 @@ class CreateAccountDialog(QDialog):
         self.message = message_label()
         self.submit_button = QPushButton("创建账户")
         self.submit_button.setObjectName("primary")
+        self.submit_button.setDefault(True)  # Enter in any field creates the account
         cancel = secondary_button("取消")
         form = QFormLayout()
         form.addRow("登录名", self.login)
@@ -179,6 +183,7 @@ class ResetPasswordDialog(QDialog):
         self.message = message_label()
         self.submit_button = QPushButton("重置密码")
         self.submit_button.setObjectName("primary")
+        self.submit_button.setDefault(True)  # Enter in the field resets
         cancel = secondary_button("取消")
         layout = QVBoxLayout(self)
         layout.addWidget(label(
