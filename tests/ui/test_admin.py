@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.access import Permission, Role
@@ -137,6 +138,9 @@ def test_enter_in_a_password_field_submits_and_never_replaces_what_was_typed(
     with qtbot.waitSignal(dialog.tasks.settled):
         qtbot.keyClick(dialog.password.edit, Qt.Key.Key_Return)
     assert dialog.password.text() == "123456" and "密码不符合要求" in dialog.message.text()
+    assert "至少三类" in dialog.message.text() and "至少8位" in dialog.findChild(QLabel, "hint").text()
+    message = dialog.message  # the whole refusal shown, not its first line
+    assert message.isVisible() and message.height() >= message.heightForWidth(message.width())
     dialog.password.edit.setText("Chongzhi#2026")
     with qtbot.waitSignals([dialog.accepted, panel.refreshed]):
         qtbot.keyClick(dialog.password.edit, Qt.Key.Key_Enter)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import ROLE_NAMES, ROLE_PERMISSIONS, STAFF_ROLES, Permission, Role
+from desktop.domain.passwords import RULE_TEXT
 from desktop.services import accounts
 from desktop.services.accounts import AccountInfo, generate_initial_password
 from ui.common.choice import Choice, ChoiceBox
@@ -110,6 +111,7 @@ class CreateAccountDialog(QDialog):
         form.addRow("姓名", self.display_name)
         form.addRow("角色", self.role)
         form.addRow("初始密码", self.password)
+        form.addRow("", label(f"密码要求：{RULE_TEXT}", "hint"))
         form.addRow("所属单位", self.org_code)
         buttons = button_row(cancel, self.submit_button)
         layout = QVBoxLayout(self)
@@ -166,6 +168,7 @@ class CreateAccountDialog(QDialog):
 
     def _refused(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "保存账户"))
+        self.adjustSize()  # a refusal on two lines is read whole (the dialog kept its height: the end was cut off)
 
 
 class ResetPasswordDialog(QDialog):
@@ -191,6 +194,7 @@ class ResetPasswordDialog(QDialog):
             "本人下次登录时须修改；账户如被锁定将同时解锁。"))
         form = QFormLayout()
         form.addRow("新的初始密码", self.password)
+        form.addRow("", label(f"密码要求：{RULE_TEXT}", "hint"))
         layout.addLayout(form)
         layout.addWidget(self.message)
         buttons = button_row(cancel, self.submit_button)
@@ -212,6 +216,7 @@ class ResetPasswordDialog(QDialog):
 
     def _refused(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "保存账户"))
+        self.adjustSize()  # a refusal on two lines is read whole (the dialog kept its height: the end was cut off)
 
 
 class AccountsPanel(QWidget):
