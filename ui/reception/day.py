@@ -143,6 +143,7 @@ class LeaderDayScreen(QWidget):
         self.units: list[str] = []
         self.drafts: dict[str, tuple[str, str]] = {}  # unsaved 批示 and 决定 of the visitors the leader moved away from
         self.saving = ""  # the appointment whose decision is being saved
+        self.keys_on_save = False  # 保存批示 pressed from the keyboard: the keys go on from it once saved
         self.day_box = QComboBox()
         self.day_box.setMinimumWidth(420)
         self.summary = label("", "subtitle")
@@ -420,6 +421,7 @@ class LeaderDayScreen(QWidget):
     def _clear_units(self) -> None:
         self.units = []
         self.units_label.setText("尚未选择责任单位")
+        self.unit_box.setEditText("")
 
     def annotate(self) -> None:
         if self.current is None or not self.note.text().strip():
@@ -452,6 +454,8 @@ class LeaderDayScreen(QWidget):
             return leaderday.record_decision(hall, actor, appointment_id, instruction=instruction, decision=decision,
                                              take_on=take_on, unit_codes=units, due=due)
 
+        # a disabled button loses the keys to the next widget in the window: 锁屏 (Enter locked the screen)
+        self.keys_on_save = self.save_button.hasFocus()
         self.save_button.setEnabled(False)
         self.saving = appointment_id
         self.acting.run(record, self._decided, self._refused)
@@ -470,11 +474,15 @@ class LeaderDayScreen(QWidget):
             self.decision.clear()
             self.take_on.setChecked(False)
             self._clear_units()
+        if self.keys_on_save:  # on to 打印交办单 after a 包案, else back to the list for the next visitor
+            (self.form_button if self.form_button.isEnabled() else self.table).setFocus(Qt.FocusReason.OtherFocusReason)
         self.decided.emit(decision)
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(self.current is not None)
         set_tone(self.message, "error", user_message(error, "记录批示"))
+        if self.keys_on_save:
+            self.save_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def print_form(self) -> None:
         """The 领导接访交办单 of the visitor's case, with the signed-in leader's name."""
