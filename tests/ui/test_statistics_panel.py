@@ -92,6 +92,29 @@ def test_changing_the_year_reloads(
     assert panel.dashboard is not None and panel.dashboard.year == 2025
 
 
+def test_the_keys_stay_on_refresh_while_the_year_is_counted(
+        qtbot: QtBot, work_context: Context, two_years: Hall, supervisor: Actor) -> None:
+    """刷新 is disabled while counting: the keys went on to the next widget (锁屏 in the window) and stayed there."""
+    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    panel = StatisticsPanel(work_context(supervisor, "counter", hall=two_years), window)
+    after = QLineEdit(window)  # the next widget in the tab order, as the header's buttons are in the window
+    column = QVBoxLayout(window)
+    column.addWidget(panel)
+    column.addWidget(after)
+    with qtbot.waitSignal(panel.tasks.settled, timeout=10_000), qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    panel.refresh_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.refresh_button)
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        qtbot.keyClick(panel.refresh_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not panel.tasks.busy)
+    assert panel.refresh_button.isEnabled() and QApplication.focusWidget() is panel.refresh_button
+
+
 def test_export_through_the_file_dialog(
         qtbot: QtBot, work_context: Context, two_years: Hall, supervisor: Actor, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:

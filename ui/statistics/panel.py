@@ -111,6 +111,7 @@ class StatisticsPanel(QWidget):
         self.ctx, self.actor = ctx, ctx.actor
         self.dashboard: YearDashboard | None = None
         self.tasks = ctx.group(self)  # a year of cases is counted off the GUI thread
+        self._keys_back: QWidget | None = None  # the control the keys were on while the panel is busy
 
         self.title = label("信访工作统计", "subtitle")
         self.year = QComboBox()
@@ -234,9 +235,17 @@ class StatisticsPanel(QWidget):
         set_tone(self.message, "error", user_message(error, "统计"))
 
     def _busy(self, busy: bool) -> None:
-        self.refresh_button.setDisabled(busy)
-        self.export_button.setDisabled(busy)
-        self.year.setDisabled(busy)
+        controls: tuple[QWidget, ...] = (self.refresh_button, self.export_button, self.year)
+        if busy:
+            # a disabled button hands the keys to the next widget of the window, 锁屏 in its header (Enter locked
+            # the screen): they come back when the count is in
+            focused = next((w for w in controls if w.hasFocus()), None)
+            self._keys_back = focused
+        for widget in controls:
+            widget.setDisabled(busy)
+        if not busy and self._keys_back is not None:
+            self._keys_back.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._keys_back = None
 
     # -- export -------------------------------------------------------------------------------
 
