@@ -371,7 +371,9 @@ def test_the_leader_replaces_a_unit_past_its_deadline_from_the_board(
     assert "已超期0件" in board.summary.text()
     watcher = LeaderBoardPanel(work_context(supervisor))  # a supervisor urges; the leader reassigns
     qtbot.addWidget(watcher)
-    assert not watcher.reassign_button.isVisibleTo(watcher) and watcher.urge_button.isVisibleTo(watcher)
+    assert watcher.urge_button.isVisibleTo(watcher)
+    assert not any(w.isVisibleTo(watcher) for w in (watcher.reassign_button, watcher.reassign_caption,
+                                                    watcher.reassign_due, watcher.reassign_unit))
 
 
 def test_the_leaders_window_has_the_board_once(qtbot: QtBot, work_context: Context) -> None:

@@ -122,7 +122,10 @@ class LeaderBoardPanel(QWidget):
         self.reassign_reason = QLineEdit()
         self.reassign_reason.setPlaceholderText("理由，如：原责任单位逾期未办结")
         self.reassign_button = secondary_button("改派或调整期限")
-        for widget in (self.reassign_unit, self.reassign_due, self.reassign_reason, self.reassign_button):
+        self.reassign_caption = label("新的期限", "field")
+        self.reassign_caption.setWordWrap(False)
+        for widget in (self.reassign_unit, self.reassign_caption, self.reassign_due, self.reassign_reason,
+                       self.reassign_button):
             widget.setVisible(ctx.may(Permission.LEADER_DECIDE))
         self.message = message_label()
         tabs = QTabWidget()
@@ -136,7 +139,7 @@ class LeaderBoardPanel(QWidget):
         column.addLayout(row)
         again = QHBoxLayout()
         again.addWidget(self.reassign_unit, 3)
-        again.addWidget(label("新的期限", "field"))
+        again.addWidget(self.reassign_caption)
         again.addWidget(self.reassign_due)
         again.addWidget(self.reassign_reason, 3)
         again.addWidget(self.reassign_button)
