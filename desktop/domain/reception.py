@@ -70,6 +70,21 @@ def schedule_notes(days: Sequence[date], calendar: HolidayCalendar) -> str:
     return f"注意：{'；'.join(notes)}。" if notes else ""
 
 
+def due_note(due: date, calendar: HolidayCalendar) -> str:
+    """What to check about a 包案 deadline the leader chose: a rest day, a year without holiday data ("" if none).
+
+    The default deadline is counted like every deadline; one typed or picked by hand may fall on a holiday
+    (元旦, a Sunday after 调休) when the unit's office is closed.
+    """
+    notes = []
+    if not calendar.is_workday(due):
+        notes.append(f"办结期限{due.year}年{due.month}月{due.day}日（{calendar.rest_reason(due)}）不是工作日，"
+                     "请确认或另选日期")
+    if not calendar.knows_year(due.year):
+        notes.append(f"{due.year}年的节假日安排尚未导入，期限是否落在法定节假日未经核实")
+    return f"注意：{'；'.join(notes)}。" if notes else ""
+
+
 def reception_days(first_month: date, months: int, calendar: HolidayCalendar, day_of_month: int = 15,
                    rule: RestDayRule = RestDayRule.NEXT) -> list[date]:
     """The reception days of ``months`` months from ``first_month``'s month on."""

@@ -33,7 +33,7 @@ from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.domain.identity import mask_id_number, mask_name, mask_phone
 from desktop.domain.indicators import SATISFIED_RATINGS
-from desktop.domain.reception import BacklogRule, follow_up_due, leader_case_concluded
+from desktop.domain.reception import BacklogRule, due_note, follow_up_due, leader_case_concluded
 from desktop.services import cases, documents, hallrecords
 from desktop.services.audit import guard
 from desktop.services.cases import CaseDetail
@@ -259,6 +259,12 @@ class Decision:
     view: CaseView
     due: date | None
     unit_names: tuple[str, ...]
+    note: str = ""  # what to check about the deadline (a rest day, a year without holiday data)
+
+
+def deadline_note(hall: Hall, due: date) -> str:
+    """What to check about a 包案 deadline: on a rest day, or in a year whose holidays are not imported."""
+    return due_note(due, hall.policy.calendar)
 
 
 def default_due(hall: Hall, reception_on: date) -> date:
@@ -301,7 +307,8 @@ def record_decision(hall: Hall, actor: Actor, appointment_id: str, *, instructio
         view = cases.record(hall, actor, case_number, EventType.LEADER_TAKEN,
                             {**base, "unit": "、".join(names)[:100], "unit_codes": codes, "due": due.isoformat()})
     mark_received(hall, actor, appointment_id, f"{instruction}{('；' + decision) if decision else ''}", take_on)
-    return Decision(case_number, view, due if take_on else None, names)
+    return Decision(case_number, view, due if take_on else None, names,
+                    deadline_note(hall, due) if take_on and due is not None else "")
 
 
 def _guard_decision(hall: Hall, actor: Actor, appointment_id: str) -> None:

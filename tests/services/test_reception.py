@@ -18,6 +18,7 @@ from desktop.domain.events import EventType
 from desktop.domain.reception import (
     BacklogRule,
     RestDayRule,
+    due_note,
     office_notice_day,
     parse_slots,
     place_booking,
@@ -382,6 +383,25 @@ def test_the_leaders_decision_records_events_and_fills_in_the_form(hall: Hall, c
     assert form_doc.data["instruction"] == "请县人力社保局牵头限期解决" and form_doc.data["due"] == "2026-10-30"
     listed = reception.appointments(hall, LEADER, reception.list_days(hall, LEADER)[0].day_id)
     assert listed[0].status == "已接待" and listed[0].taken_on
+
+
+def test_a_baoan_deadline_on_a_holiday_or_in_a_year_not_imported_is_pointed_out() -> None:
+    calendar = HolidayCalendar.builtin()
+    assert due_note(date(2026, 10, 30), calendar) == ""  # a Friday of a year imported
+    assert due_note(date(2026, 10, 10), calendar) == ""  # a Saturday worked (调休)
+    assert "2026年10月3日（国庆节）不是工作日" in due_note(date(2026, 10, 3), calendar)
+    assert "2026年10月11日（休息日）不是工作日" in due_note(date(2026, 10, 11), calendar)
+    assert not calendar.knows_year(2040)
+    note = due_note(date(2040, 1, 1), calendar)  # across New Year into a year whose holidays are unknown
+    assert "2040年1月1日（休息日）不是工作日" in note and "2040年的节假日安排尚未导入" in note
+
+
+def test_the_leader_is_told_when_the_chosen_deadline_falls_on_a_holiday(hall: Hall, clerk: Actor) -> None:
+    appointment_id, _number = _booked_case(hall, clerk)
+    decision = leaderday.record_decision(hall, LEADER, appointment_id, instruction="节前办结", take_on=True,
+                                         unit_codes=["330726-RSJ"], due=date(2026, 10, 3))
+    assert decision.due == date(2026, 10, 3) and "（国庆节）不是工作日" in decision.note  # kept, and said
+    assert leaderday.deadline_note(hall, date(2026, 10, 30)) == ""
 
 
 def test_a_notice_typed_with_a_short_unit_name_and_previewed_twice_is_audited_once(hall: Hall, clerk: Actor) -> None:

@@ -269,18 +269,20 @@ class LeaderBoardPanel(QWidget):
         actor, number, reason = self.actor, self.rows[row].case_number, self.reassign_reason.text()
         code, due = self.reassign_unit.code(), date(picked.year(), picked.month(), picked.day())
 
-        def record(hall: Hall) -> str:
+        def record(hall: Hall) -> tuple[str, str]:
             from desktop.services import leaderday
 
             view = leaderday.reassign(hall, actor, number, unit_codes=[code] if code else [], due=due, reason=reason)
-            return f"已改派：{number} 由{view.leader_unit}办理，限{format_date(due)}前办结（已记入该事项的办理经过）"
+            return (f"已改派：{number} 由{view.leader_unit}办理，限{format_date(due)}前办结（已记入该事项的办理经过）",
+                    leaderday.deadline_note(hall, due))
 
         self.acting.run(record, self._reassigned, lambda e: set_tone(self.message, "error", user_message(e, "改派")))
 
-    def _reassigned(self, said: str) -> None:
+    def _reassigned(self, said: tuple[str, str]) -> None:
+        done, note = said
         self.reassign_reason.clear()
         self.reassign_unit.setEditText("")
-        set_tone(self.message, "ok", said)
+        set_tone(self.message, "notice" if note else "ok", f"{done}。{note}" if note else done)
 
     def _urged(self, number: str) -> None:
         self.urge_text.clear()

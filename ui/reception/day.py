@@ -466,7 +466,8 @@ class LeaderDayScreen(QWidget):
         if decision.due is not None:
             text += f"；已包案，责任单位{'、'.join(decision.unit_names)}，{format_date(decision.due)}前办结"
             self.form_button.setEnabled(True)
-        set_tone(self.message, "ok", text)
+        note = decision.note  # a deadline on a rest day, or in a year whose holidays are not imported
+        set_tone(self.message, "notice" if note else "ok", f"{text}。{note}" if note else text)
         # saved as events on the case: the form empties, so a second click (unsure it saved) records nothing twice
         self.drafts.pop(self.saving, None)
         if self.current is not None and self.current.appointment_id == self.saving:
