@@ -63,11 +63,16 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     work.show()
     schedule = work.schedule
     schedule.leaders.setText("县长 周建华")
+    schedule.topics.setText("劳动保障")
     schedule.months.setValue(3)
     _click(qtbot, schedule.generate_button)
     qtbot.waitUntil(lambda: schedule.table.rowCount() == 2, timeout=10_000)
     days = reception.list_days(hall, LEADER)
     assert [d.day for d in days] == [date(2026, 10, 15), date(2026, 11, 16)]  # 11-15 is a Sunday
+    # the topic typed is shown; the office's list goes out on a working day, named with its weekday
+    row = [schedule.table.item(0, c).text() for c in range(schedule.table.columnCount())]  # type: ignore[union-attr]
+    assert row[3] == "劳动保障" and row[8] == "2026年10月10日（星期六）送出"  # a Saturday worked (调休)
+    assert schedule.table.item(1, 8).text() == "2026年11月11日（星期三）送出"  # type: ignore[union-attr]
     schedule.day.setDate(QDate(2026, 9, 18))
     _click(qtbot, schedule.add_button)
     qtbot.waitUntil(lambda: schedule.table.rowCount() == 3, timeout=10_000)

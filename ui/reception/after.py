@@ -292,7 +292,7 @@ class LeaderBoardPanel(QWidget):
 class SchedulePanel(QWidget):
     """接访安排: generate the months' reception days by the rule, add a day by hand, the office's list."""
 
-    COLUMNS = ("接访日", "来源", "接访领导", "地点", "参加单位", "已约", "候补", "名单送领导办公室")
+    COLUMNS = ("接访日", "来源", "接访领导", "接访主题", "地点", "参加单位", "已约", "候补", "名单送领导办公室")
     document_ready = Signal(object)  # the office's list (RenderedDocument) to preview and print
     refreshed = Signal()
 
@@ -331,7 +331,7 @@ class SchedulePanel(QWidget):
 
         self.rule.setText(f"规则：每月{settings.reception_day_of_month}日；逢休息日"
                           f"{RestDayRule(settings.reception_rest_day).label}（节假日按期限计算所用的日历）；"
-                          f"时段与名额：{settings.reception_slots}；预约名单于接访日前5天送领导办公室。")
+                          f"时段与名额：{settings.reception_slots}；预约名单于接访日前5天送领导办公室（逢休息日提前至前一个工作日）。")
         top = QHBoxLayout()
         top.addWidget(self.leaders, 3)
         top.addWidget(self.topics, 2)
@@ -407,7 +407,8 @@ class SchedulePanel(QWidget):
         self.days, today, notices = found
         if self.day.date() < QDate(today.year, today.month, today.day):
             self.day.setDate(QDate(today.year, today.month, today.day))
-        fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.place, "、".join(d.unit_names),
+        fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.topics or "—", d.place,
+                                 "、".join(d.unit_names),
                                  f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting),
                                  _office(tell, today)) for d, tell in zip(self.days, notices, strict=True)])
         self.table.clearSelection()  # the day chosen stays chosen when a day is added before it
