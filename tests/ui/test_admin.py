@@ -194,7 +194,7 @@ def test_screen_lock_closes_an_open_dialog(qtbot: QtBot, make_account: MakeAccou
 
 
 def test_audit_details_read_in_words() -> None:
-    from ui.admin.audit import describe_detail
+    from ui.admin.audit import describe_detail, describe_target
 
     units = {"330726-RSJ": "浦江县人力资源和社会保障局"}
     assert describe_detail({"org_code": "330726-RSJ", "role": "clerk"}, units) == \
@@ -208,3 +208,5 @@ def test_audit_details_read_in_words() -> None:
     said = describe_detail({"job": "6f1c2a9e-51b0-4c8e-9a51-3f0d2c1b7e44", "kind": "登记回执", "document": "",
                             "copy": False, "printer": "receipts", "status": "printed"})
     assert said == "种类：登记回执；补打：否；打印机：receipts；结果：已打印"
+    assert describe_target("reference:organisations") == "共享数据：机构目录"
+    assert describe_target("holiday_schedules") == "节假日安排" and describe_target("staff:wangli") == "wangli"

@@ -67,6 +67,21 @@ def describe_detail(detail: Mapping[str, Any], units: Mapping[str, str] | None =
     return "；".join(parts)
 
 
+#: what a setting or maintenance entry is about, in words (the 对象 column showed "reference:organisations")
+_TARGETS: Mapping[str, str] = {
+    "holiday_schedules": "节假日安排", "settings": "共享设置", "rebuild-projections": "重建事项列表",
+    "sync": "同步账户",
+    "reference:accounts": "共享数据：账户", "reference:holidays": "共享数据：节假日安排",
+    "reference:organisations": "共享数据：机构目录", "reference:settings": "共享数据：设置",
+    "reference:kiosk_pin": "共享数据：自助终端密码",
+}
+
+
+def describe_target(target: str) -> str:
+    """The entry's object as a reader names it: an account by its login, a setting in words."""
+    return _TARGETS.get(target, target.removeprefix("staff:"))
+
+
 def _unit_names() -> dict[str, str]:
     from desktop.services.reference import load_directory
 
@@ -128,7 +143,7 @@ class AuditPanel(RefreshingPanel):
         for row, entry in enumerate(self.entries):
             values = (str(entry.seq), entry.at.replace("T", " "), entry.device,
                       f"{entry.actor_name}　{entry.actor_id.removeprefix('staff:')}", entry.action,
-                      entry.target.removeprefix("staff:"),
+                      describe_target(entry.target),
                       describe_detail(entry.detail, units))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
