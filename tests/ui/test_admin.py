@@ -156,6 +156,36 @@ def test_enter_in_a_password_field_submits_and_never_replaces_what_was_typed(
     assert accounts.sign_in(sqlite_hall, "liuyang", "Chushi#20261").must_change_password
 
 
+def test_a_name_typed_wrong_is_corrected_and_the_role_and_unit_changed(
+        qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount, open_window: OpenWindow) -> None:
+    """修改: an account created with a typo in its name (or the wrong role) was there for good."""
+    make_account("guanli", "孙涛", Role.ADMIN)
+    make_account("liuyang", "刘样", Role.CLERK)
+    panel = _admin_tabs(qtbot, open_window, "guanli").accounts
+    assert panel is not None
+    assert not panel.edit_button.isEnabled()  # nothing chosen
+    panel.select("liuyang")
+    dialog = panel.open_edit_dialog()
+    assert isinstance(dialog, CreateAccountDialog)
+    assert dialog.windowTitle() == "修改账户" and dialog.login.isReadOnly() and dialog.login.text() == "liuyang"
+    assert dialog.display_name.text() == "刘样" and not dialog.password.isVisible()
+    qtbot.waitUntil(lambda: dialog.org_code.count() > 0, timeout=10_000)
+    dialog.display_name.setText("刘洋")
+    dialog.select_role(Role.SUPERVISOR)
+    dialog.org_code.set_code("330726-RSJ")
+    dialog.permissions[Permission.REGISTER].setChecked(True)
+    with qtbot.waitSignals([dialog.accepted, panel.refreshed], timeout=10_000):
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    row = _rows(panel)["liuyang"]
+    assert row[1:4] == ["刘洋", "督查人员", "浦江县人力资源和社会保障局"] and row[5] == "登记来访"
+    assert "已修改账户 liuyang（刘洋，督查人员）" in panel.message.text()
+    again = panel.open_edit_dialog()  # the form opens on what is stored
+    assert isinstance(again, CreateAccountDialog)
+    qtbot.waitUntil(lambda: again.org_code.code() == "330726-RSJ", timeout=10_000)
+    assert again.permissions[Permission.REGISTER].isChecked() and again.role.currentData() == "supervisor"
+    again.reject()
+
+
 def test_audit_log_listed_and_verified(qtbot: QtBot, make_account: MakeAccount,
                                        open_window: OpenWindow) -> None:
     make_account("guanli", "孙涛", Role.ADMIN)

@@ -75,15 +75,19 @@ class InitialPasswordField(QWidget):
 
 
 class CreateAccountDialog(QDialog):
-    """A new staff account: who, which role, an initial password and any extra permissions."""
+    """A new staff account: who, which role, an initial password and any extra permissions.
+
+    Given an ``account``, the same form changes it (修改账户): its name, role, unit and extra permissions; the
+    login stays, the password is 重置密码's. A name typed wrong at creation could not be corrected.
+    """
 
     created = Signal(object)  # AccountInfo
 
-    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None, account: AccountInfo | None = None) -> None:
         super().__init__(parent)
-        self.ctx, self.actor = ctx, ctx.actor
+        self.ctx, self.actor, self.account = ctx, ctx.actor, account
         self.tasks = ctx.group(self)  # the initial password is hashed off the GUI thread (Argon2id)
-        self.setWindowTitle("新建账户")
+        self.setWindowTitle("新建账户" if account is None else "修改账户")
         self.setMinimumWidth(760)
         self.login = QLineEdit()
         self.login.setPlaceholderText("3–32位小写字母、数字或 . _ -，如 zhangwei")
@@ -102,16 +106,19 @@ class CreateAccountDialog(QDialog):
         extra = QGroupBox("附加权限（灰色为所选角色已有的权限）")
         extra.setLayout(grid)
         self.message = message_label()
-        self.submit_button = QPushButton("创建账户")
+        self.submit_button = QPushButton("创建账户" if account is None else "保存修改")
         self.submit_button.setObjectName("primary")
-        self.submit_button.setDefault(True)  # Enter in any field creates the account
+        self.submit_button.setDefault(True)  # Enter in any field creates (or saves) the account
         cancel = secondary_button("取消")
         form = QFormLayout()
         form.addRow("登录名", self.login)
         form.addRow("姓名", self.display_name)
         form.addRow("角色", self.role)
-        form.addRow("初始密码", self.password)
-        form.addRow("", label(f"密码要求：{RULE_TEXT}", "hint"))
+        if account is None:
+            form.addRow("初始密码", self.password)
+            form.addRow("", label(f"密码要求：{RULE_TEXT}", "hint"))
+        else:
+            self.password.hide()
         form.addRow("所属单位", self.org_code)
         buttons = button_row(cancel, self.submit_button)
         layout = QVBoxLayout(self)
@@ -125,7 +132,20 @@ class CreateAccountDialog(QDialog):
         cancel.clicked.connect(self.reject)
         self._role_changed()
         self.reading = ctx.group(self)  # the directory's units, never holding up a submit
-        self.reading.run(_units, self.org_code.set_choices)
+        self.reading.run(_units, self._units_read)
+        if account is not None:
+            self.login.setText(account.login)
+            self.login.setReadOnly(True)
+            self.display_name.setText(account.display_name)
+            self.select_role(Role(account.role))
+            for permission, box in self.permissions.items():
+                if box.isEnabled():
+                    box.setChecked(permission.value in account.extra_permissions)
+
+    def _units_read(self, choices: list[Choice]) -> None:
+        self.org_code.set_choices(choices)
+        if self.account is not None and self.account.org_code:
+            self.org_code.set_code(self.account.org_code)
 
     def select_role(self, role: Role) -> None:
         self.role.setCurrentIndex(self.role.findData(role.value))
@@ -155,6 +175,12 @@ class CreateAccountDialog(QDialog):
         if self.org_code.currentText().strip() and not org:
             set_tone(self.message, "error",
                      "请从列表中选择所属单位（可输入名称、简称或拼音首字母查找）；本大厅人员不填")
+            return
+        if self.account is not None:
+            set_tone(self.message, "notice", "正在保存……")
+            self.tasks.run(lambda hall: accounts.update_account(hall, actor, login, role=role, display_name=name,
+                                                                org_code=org, extra_permissions=extra),
+                           self._created, self._refused)
             return
         set_tone(self.message, "notice", "正在创建……")
         self.tasks.run(lambda hall: accounts.create_account(hall, actor, login=login, display_name=name, role=role,
@@ -234,6 +260,8 @@ class AccountsPanel(QWidget):
         self.accounts: list[AccountInfo] = []
         self._now: datetime | None = None
         self.create_button = QPushButton("新建账户")
+        self.edit_button = QPushButton("修改")
+        self.edit_button.setToolTip("修改所选账户的姓名、角色、所属单位和附加权限")
         self.reset_button = QPushButton("重置密码")
         self.unlock_button = QPushButton("解锁")
         self.disable_button = QPushButton("停用")
@@ -242,7 +270,8 @@ class AccountsPanel(QWidget):
         self.message = message_label()
         self.dialog: QDialog | None = None
         tools = QHBoxLayout()
-        for button in (self.create_button, self.reset_button, self.unlock_button, self.disable_button):
+        for button in (self.create_button, self.edit_button, self.reset_button, self.unlock_button,
+                       self.disable_button):
             tools.addWidget(button)
         tools.addStretch(1)
         tools.addWidget(self.refresh_button)
@@ -251,6 +280,7 @@ class AccountsPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         self.create_button.clicked.connect(self.open_create_dialog)
+        self.edit_button.clicked.connect(self.open_edit_dialog)
         self.reset_button.clicked.connect(self.open_reset_dialog)
         self.unlock_button.clicked.connect(self.unlock_selected)
         self.disable_button.clicked.connect(self.toggle_disabled)
@@ -314,7 +344,7 @@ class AccountsPanel(QWidget):
 
     def _selection_changed(self) -> None:
         info = self.selected()
-        for button in (self.reset_button, self.unlock_button, self.disable_button):
+        for button in (self.edit_button, self.reset_button, self.unlock_button, self.disable_button):
             button.setEnabled(info is not None)
         self.disable_button.setText("启用" if info is not None and info.disabled else "停用")
 
@@ -328,6 +358,17 @@ class AccountsPanel(QWidget):
         dialog.created.connect(lambda info: self._done(
             f"已创建账户 {info.login}（{info.display_name}，{info.role_name}），首次登录时须修改初始密码",
             info.login))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_edit_dialog(self) -> CreateAccountDialog | None:
+        info = self.selected()
+        if info is None:
+            return None
+        dialog = CreateAccountDialog(self.ctx, self, account=info)
+        dialog.created.connect(lambda done: self._done(
+            f"已修改账户 {done.login}（{done.display_name}，{done.role_name}）", done.login))
         self.dialog = dialog
         dialog.open()
         return dialog
