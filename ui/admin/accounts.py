@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -136,6 +136,8 @@ class CreateAccountDialog(QDialog):
         if account is not None:
             self.login.setText(account.login)
             self.login.setReadOnly(True)
+            self.login.setEnabled(False)  # greyed: a login is not changed (it looked editable and had the keys)
+            self.display_name.setFocus(Qt.FocusReason.OtherFocusReason)
             self.display_name.setText(account.display_name)
             self.select_role(Role(account.role))
             for permission, box in self.permissions.items():
