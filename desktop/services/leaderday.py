@@ -410,6 +410,8 @@ def reassign(hall: Hall, actor: Actor, case_ref: str, *, unit_codes: Sequence[st
              reason: str) -> CaseView:
     """改派 a case a leader took on: other units (none given: the same ones) with a new deadline, and why.
 
+    The leader in charge (包案领导) stays whoever reassigns it.
+
     After the reception day the leader follows the case from the board: a unit that lets its deadline pass is
     replaced or given more time there (the day's screen lists the days to come only). Recorded as a new 包案
     event (the board, the 交办单 and the dossier read the latest), the reason as its text.
@@ -435,9 +437,10 @@ def reassign(hall: Hall, actor: Actor, case_ref: str, *, unit_codes: Sequence[st
         raise ValidationError("units", "请从机构目录中选择责任单位", "units")
     names = "、".join(directory.get(c).name for c in codes)
     day = {"reception_on": str(earlier["reception_on"])} if earlier.get("reception_on") else {}
+    # the leader in charge stays (one case, one leader): another leader who reassigns it is its author
     return cases.record(hall, actor, case_ref, EventType.LEADER_TAKEN,
-                        {"leader": actor.display_name, **day, "unit": names[:100], "unit_codes": codes,
-                         "due": due.isoformat(), "reason": reason[:500], "reassigned": True})
+                        {"leader": str(earlier.get("leader") or actor.display_name), **day, "unit": names[:100],
+                         "unit_codes": codes, "due": due.isoformat(), "reason": reason[:500], "reassigned": True})
 
 
 @dataclass(frozen=True)

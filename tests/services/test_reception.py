@@ -459,9 +459,10 @@ def test_a_unit_past_its_deadline_is_replaced_or_given_more_time_from_the_board(
     assert (row.unit, row.days_left, row.overdue) == ("浦江县住房和城乡建设局", 30, False)
     form_doc = leaderday.assignment_form(hall, LEADER, number)  # the 交办单 goes to the new unit
     assert form_doc.data["recipient_name"] == "浦江县住房和城乡建设局" and form_doc.data["due"] == "2026-10-22"
-    # no unit chosen: the same unit, a later deadline
-    view = leaderday.reassign(hall, LEADER, number, unit_codes=[], due=date(2026, 11, 5), reason="需现场核查")
-    assert (view.leader_unit, view.leader_due) == ("浦江县住房和城乡建设局", date(2026, 11, 5))
+    # no unit chosen: the same unit, a later deadline; another leader reassigning it leaves the leader in charge
+    deputy = Actor("staff:lingdao2", "李明", "leader")
+    view = leaderday.reassign(hall, deputy, number, unit_codes=[], due=date(2026, 11, 5), reason="需现场核查")
+    assert (view.leader_unit, view.leader_due, view.leader) == ("浦江县住房和城乡建设局", date(2026, 11, 5), "周建华")
     steps = [e for e in leaderday.dossier(hall, LEADER, appointment_id).cases[0].events if e.what == "包案"]
     assert [e.text for e in steps][1:] == ["改派浦江县住房和城乡建设局：原责任单位逾期未办结（期限2026年10月22日）",
                                            "改派浦江县住房和城乡建设局：需现场核查（期限2026年11月5日）"]
