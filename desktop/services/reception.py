@@ -190,6 +190,13 @@ def schedule_notes(hall: Hall, days: Sequence[date]) -> str:
     return domain_schedule_notes(days, hall.policy.calendar)
 
 
+def rest_day(hall: Hall, day: date) -> str:
+    """Why ``day`` is no working day (国庆节, 休息日), "" on a working day: a day added there is asked about first
+    (a reception day is not removed once visitors may book it)."""
+    calendar = hall.policy.calendar
+    return "" if calendar.is_workday(day) else calendar.rest_reason(day)
+
+
 def next_reception_day(hall: Hall) -> date:
     """The next leader reception day from today on: the schedule's, or by the rule while none is scheduled.
 

@@ -381,6 +381,38 @@ def test_the_leader_replaces_a_unit_past_its_deadline_from_the_board(
                                                     watcher.reassign_due, watcher.reassign_unit))
 
 
+def test_a_day_added_by_hand_on_a_holiday_is_asked_about_first(qtbot: QtBot, sqlite_hall: Hall,
+                                                                   work_context: Context) -> None:
+    """A reception day is offered to the kiosks at once and never removed: 国庆节 is not taken by a slip."""
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    schedule = work.schedule
+    schedule.leaders.setText("县长 周建华")
+    schedule.day.setDate(QDate(2026, 10, 3))
+    _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: schedule.confirm is not None and schedule.confirm.isVisible(), timeout=10_000)
+    box = schedule.confirm
+    assert box is not None and "2026年10月3日（星期六）是国庆节，不是工作日" in box.text()
+    assert box.defaultButton().text() == "返回修改日期"
+    _click(qtbot, next(b for b in box.buttons() if b.text() == "返回修改日期"))
+    assert not schedule.tasks.busy and reception.list_days(sqlite_hall, LEADER) == []
+    _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: schedule.confirm is not box and schedule.confirm is not None
+                    and schedule.confirm.isVisible(), timeout=10_000)
+    box = schedule.confirm
+    assert box is not None
+    with qtbot.waitSignal(schedule.refreshed, timeout=10_000):
+        _click(qtbot, next(b for b in box.buttons() if b.text() == "仍要添加"))
+    qtbot.waitUntil(lambda: "已添加接访日" in schedule.message.text(), timeout=10_000)
+    assert [d.day for d in reception.list_days(sqlite_hall, LEADER)] == [date(2026, 10, 3)]
+    schedule.day.setDate(QDate(2026, 10, 9))  # a Friday: added at once, nothing asked
+    asked = schedule.confirm
+    with qtbot.waitSignal(schedule.refreshed, timeout=10_000):
+        _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: len(reception.list_days(sqlite_hall, LEADER)) == 2, timeout=10_000)
+    assert schedule.confirm is asked
+
+
 def test_the_leaders_window_has_the_board_once(qtbot: QtBot, work_context: Context) -> None:
     from ui.desk.cases import WorkTabs
 
@@ -458,8 +490,11 @@ def test_the_schedule_says_when_a_day_is_no_working_day_or_its_year_has_no_holid
     qtbot.waitUntil(lambda: "已按规则" in panel.message.text(), timeout=10_000)
     assert panel.message.text() == "已按规则安排2个接访日（已有的安排保持不变）"
     assert panel.message.property("tone") == "ok"
-    panel.day.setDate(QDate(2026, 10, 3))  # in the National Day holiday: added, but said plainly
+    panel.day.setDate(QDate(2026, 10, 3))  # in the National Day holiday: asked first, added, and said plainly
     _click(qtbot, panel.add_button)
+    qtbot.waitUntil(lambda: panel.confirm is not None and panel.confirm.isVisible(), timeout=10_000)
+    assert panel.confirm is not None
+    _click(qtbot, next(b for b in panel.confirm.buttons() if b.text() == "仍要添加"))
     qtbot.waitUntil(lambda: "已添加" in panel.message.text(), timeout=10_000)
     text = panel.message.text()
     assert text.startswith("已添加接访日：2026年10月3日") and "2026年10月3日（国庆节）不是工作日" in text

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -324,6 +325,7 @@ class SchedulePanel(QWidget):
         self.list_button = secondary_button("打印所选日预约名单")
         self.export_button = secondary_button("导出名单（CSV）")
         self.rule = label("", "hint")
+        self.confirm: QMessageBox | None = None  # a day added on a rest day is asked about first
         self.table = read_only_table(self.COLUMNS, alternate=False)
         self.message = message_label()
         settings = ctx.settings
@@ -439,9 +441,30 @@ class SchedulePanel(QWidget):
         set_tone(self.message, "notice" if note else "ok", f"{done}。{note}" if note else done)
 
     def add(self) -> None:
+        """A rest day is asked about first: kiosks offer the day at once, and it is not removed again."""
         picked = self.day.date()
-        actor, day, names, topics, units = (self.actor, date(picked.year(), picked.month(), picked.day()),
-                                            self._names(), self.topics.text(), list(self.units))
+        day = date(picked.year(), picked.month(), picked.day())
+
+        def check(hall: Hall) -> str:
+            from desktop.services import reception
+
+            return reception.rest_day(hall, day)
+
+        self.tasks.run(check, lambda why: self._ask_rest_day(day, why) if why else self._add(day), self._refused)
+
+    def _ask_rest_day(self, day: date, why: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "添加接访日",
+                          f"{format_date(day)}是{why}，不是工作日。\n接访日添加后群众即可在自助终端和窗口预约，不能再删除。"
+                          "\n仍要在这一天安排领导接访吗？", parent=self)
+        add = box.addButton("仍要添加", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("返回修改日期", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.buttonClicked.connect(lambda button: self._add(day) if button is add else self.day.setFocus())
+        self.confirm = box
+        box.open()
+
+    def _add(self, day: date) -> None:
+        actor, names, topics, units = self.actor, self._names(), self.topics.text(), list(self.units)
 
         def run(hall: Hall) -> tuple[str, str]:
             from desktop.services import reception
