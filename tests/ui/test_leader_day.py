@@ -374,11 +374,16 @@ def test_the_leader_replaces_a_unit_past_its_deadline_from_the_board(
     left = board.board.item(0, 5)
     assert left is not None and left.text() == "30天" and left.foreground().color().name() != "#b3261e"
     assert "已超期0件" in board.summary.text()
+    board.board.selectRow(0)
+    with qtbot.waitSignal(board.document_ready, timeout=10_000) as ready:  # the 交办单 for the new unit
+        _click(qtbot, board.form_button)
+    assert ready.args is not None
+    assert ready.args[0].data["recipient_name"] == "浦江县住房和城乡建设局" and ready.args[0].data["due"] == "2026-10-23"
     watcher = LeaderBoardPanel(work_context(supervisor))  # a supervisor urges; the leader reassigns
     qtbot.addWidget(watcher)
     assert watcher.urge_button.isVisibleTo(watcher)
     assert not any(w.isVisibleTo(watcher) for w in (watcher.reassign_button, watcher.reassign_caption,
-                                                    watcher.reassign_due, watcher.reassign_unit))
+                                                    watcher.reassign_due, watcher.reassign_unit, watcher.form_button))
 
 
 def test_a_day_added_by_hand_on_a_holiday_is_asked_about_first(qtbot: QtBot, sqlite_hall: Hall,

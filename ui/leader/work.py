@@ -33,6 +33,7 @@ class LeaderWork(QTabWidget):
             shortcut.activated.connect(lambda i=index: self.show_tab(i))
         self.day.document_ready.connect(self.open_preview)
         self.schedule.document_ready.connect(self.open_preview)
+        self.board.document_ready.connect(self.open_preview)
         self.board.case_chosen.connect(self.open_case)
 
     def show_tab(self, index: int) -> None:

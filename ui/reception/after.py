@@ -97,6 +97,7 @@ class LeaderBoardPanel(QWidget):
     STATS = ("接访日", "接访领导", "接待批次", "接待人次", "包案", "按期办结", "参评", "满意")
     refreshed = Signal()
     case_chosen = Signal(str)  # a case number double-clicked on the board or the backlog: open it
+    document_ready = Signal(object)  # the chosen case's 领导接访交办单 (RenderedDocument), to preview and print
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
@@ -123,10 +124,12 @@ class LeaderBoardPanel(QWidget):
         self.reassign_reason = QLineEdit()
         self.reassign_reason.setPlaceholderText("理由，如：原责任单位逾期未办结")
         self.reassign_button = secondary_button("改派或调整期限")
+        self.form_button = secondary_button("打印交办单")
+        self.form_button.setToolTip("所选事项的领导接访交办单（改派后交给新的责任单位）")
         self.reassign_caption = label("新的期限", "field")
         self.reassign_caption.setWordWrap(False)
         for widget in (self.reassign_unit, self.reassign_caption, self.reassign_due, self.reassign_reason,
-                       self.reassign_button):
+                       self.reassign_button, self.form_button):
             widget.setVisible(ctx.may(Permission.LEADER_DECIDE))
         self.message = message_label()
         tabs = QTabWidget()
@@ -144,6 +147,7 @@ class LeaderBoardPanel(QWidget):
         again.addWidget(self.reassign_due)
         again.addWidget(self.reassign_reason, 3)
         again.addWidget(self.reassign_button)
+        again.addWidget(self.form_button)
         column.addLayout(again)
         column.addWidget(self.message)
         tabs.addTab(board_page, "包案事项")
@@ -160,10 +164,11 @@ class LeaderBoardPanel(QWidget):
         self.backlog.activated.connect(lambda index: self._open(self.backlog, index.row()))
         self.urge_text.returnPressed.connect(self.urge)
         self.reassign_button.clicked.connect(self.reassign)
+        self.form_button.clicked.connect(self.print_form)
         self.reassign_reason.returnPressed.connect(self.reassign)
         self.board.itemSelectionChanged.connect(self._chosen)
         self.selects = [SelectOnTabIn(t) for t in (self.board, self.backlog)]  # 督办 acts on a row that looks chosen
-        enter_presses(self.urge_button, self.reassign_button)
+        enter_presses(self.urge_button, self.reassign_button, self.form_button)
         if ctx.may(Permission.LEADER_DECIDE):
             self.tasks.run(_organisations, self.reassign_unit.set_choices)
         ctx.tasks.changed.connect(self._changed)
@@ -278,6 +283,24 @@ class LeaderBoardPanel(QWidget):
                     leaderday.deadline_note(hall, due))
 
         self.acting.run(record, self._reassigned, lambda e: set_tone(self.message, "error", user_message(e, "改派")))
+
+    def print_form(self) -> None:
+        """The chosen case's 领导接访交办单, with its unit and deadline as they now stand."""
+        row = self.board.currentRow()
+        if self.acting.busy:
+            return
+        if not 0 <= row < len(self.rows) or not self.board.selectedItems():
+            set_tone(self.message, "error", "请先在列表中选择要打印交办单的事项")
+            return
+        actor, number = self.actor, self.rows[row].case_number
+
+        def issue(hall: Hall) -> RenderedDocument:
+            from desktop.services import leaderday
+
+            return leaderday.assignment_form(hall, actor, number)
+
+        self.acting.run(issue, self.document_ready.emit,
+                        lambda e: set_tone(self.message, "error", user_message(e, "打印交办单")))
 
     def _reassigned(self, said: tuple[str, str]) -> None:
         done, note = said
