@@ -378,7 +378,8 @@ def test_the_leader_replaces_a_unit_past_its_deadline_from_the_board(
     with qtbot.waitSignal(board.document_ready, timeout=10_000) as ready:  # the 交办单 for the new unit
         _click(qtbot, board.form_button)
     assert ready.args is not None
-    assert ready.args[0].data["recipient_name"] == "浦江县住房和城乡建设局" and ready.args[0].data["due"] == "2026-10-23"
+    form_data = ready.args[0].data
+    assert form_data["recipient_name"] == "浦江县住房和城乡建设局" and form_data["due"] == "2026-10-23"
     watcher = LeaderBoardPanel(work_context(supervisor))  # a supervisor urges; the leader reassigns
     qtbot.addWidget(watcher)
     assert watcher.urge_button.isVisibleTo(watcher)
