@@ -807,7 +807,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     work.setCurrentWidget(work.desk)
     for tab, name in ((work.desk.dissatisfied, "25-supervisor-dissatisfied-1366x768"),
                       (work.desk.queue_statistics, "25a-supervisor-queue-statistics-1366x768"),
-                      (work.desk.leader_board, "25b-supervisor-leader-board-1366x768"),
+                      (work.desk.leader_board, "25c-supervisor-leader-board-1366x768"),
                       (work.desk.suggestions, "26-supervisor-suggestions-1366x768")):
         work.desk.setCurrentWidget(tab)
         settle(600)
