@@ -200,6 +200,19 @@ def test_audit_log_listed_and_verified(qtbot: QtBot, make_account: MakeAccount,
         qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
     assert verified.args[0].ok
     assert "完整，未发现修改或删除" in panel.report.text() and panel.report.property("tone") == "ok"
+    qtbot.waitUntil(lambda: not panel.tasks.busy)
+    # by keyboard: the button is disabled while it checks; the keys come back to it (they went to 锁屏)
+    from PySide6.QtWidgets import QApplication
+
+    window = panel.window()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    panel.verify_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.verify_button)
+    with qtbot.waitSignal(panel.verified):
+        qtbot.keyClick(panel.verify_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not panel.tasks.busy)
+    assert QApplication.focusWidget() is panel.verify_button
 
 
 def test_supervisor_gets_only_the_audit_log(qtbot: QtBot, make_account: MakeAccount,

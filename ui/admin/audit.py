@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QScrollArea, QTableWidgetItem, QVBoxLayout
 
@@ -120,7 +120,8 @@ class AuditPanel(RefreshingPanel):
         layout.addWidget(self.table, 1)
         self.refresh_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
-        self.tasks.busy_changed.connect(self.verify_button.setDisabled)
+        self.keys_on_verify = False  # 核验完整性 pressed from the keyboard: the keys come back to it
+        self.tasks.busy_changed.connect(self._busy)
         ctx.tasks.changed.connect(self._changed)
         self.refresh()
 
@@ -166,6 +167,14 @@ class AuditPanel(RefreshingPanel):
         actor = self.actor
         self._show_report("notice", "正在核验审计日志……")
         self.tasks.run(lambda hall: audit.verify_audit(hall, actor), self._verified, self._verify_refused)
+
+    def _busy(self, busy: bool) -> None:
+        """Disabled while it checks: the keys went on to 锁屏 in the window's header (Enter locked the screen)."""
+        self.keys_on_verify = self.keys_on_verify or (busy and self.verify_button.hasFocus())
+        self.verify_button.setDisabled(busy)
+        if not busy and self.keys_on_verify:
+            self.keys_on_verify = False
+            self.verify_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _verified(self, report: AuditReport) -> None:
         self._show_report("ok" if report.ok else "error", report.summary())
