@@ -173,8 +173,8 @@ def _dossier_event(event: Event, authors: Mapping[str, str]) -> DossierEvent:
     when = plain_date(datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).date())
     p = event.payload
     text = next((str(p[k]) for k in _EVENT_TEXT_KEYS if p.get(k)), "")
-    if event.type is EventType.LEADER_TAKEN and p.get("reassigned"):
-        text = f"改派{p.get('unit', '')}：{p.get('reason', '')}"
+    if event.type is EventType.LEADER_TAKEN and p.get("note"):  # 改派, with its reason
+        text = f"改派{p.get('unit', '')}：{p['note']}"
     directory = load_directory()
     code = str(p.get("organisation_code", ""))
     if code in directory:
@@ -414,7 +414,7 @@ def reassign(hall: Hall, actor: Actor, case_ref: str, *, unit_codes: Sequence[st
 
     After the reception day the leader follows the case from the board: a unit that lets its deadline pass is
     replaced or given more time there (the day's screen lists the days to come only). Recorded as a new 包案
-    event (the board, the 交办单 and the dossier read the latest), the reason as its text.
+    event (the board, the 交办单 and the dossier read the latest), the reason as its note.
     """
     guard(hall, actor, Permission.LEADER_DECIDE, "改派包案", case_ref)
     reason = reason.strip()
@@ -437,10 +437,11 @@ def reassign(hall: Hall, actor: Actor, case_ref: str, *, unit_codes: Sequence[st
         raise ValidationError("units", "请从机构目录中选择责任单位", "units")
     names = "、".join(directory.get(c).name for c in codes)
     day = {"reception_on": str(earlier["reception_on"])} if earlier.get("reception_on") else {}
-    # the leader in charge stays (one case, one leader): another leader who reassigns it is its author
+    # the leader in charge stays (one case, one leader): another leader who reassigns it is its author. The reason
+    # is the event's note (a 包案 made on the reception day has none): the fields the server takes for a 包案.
     return cases.record(hall, actor, case_ref, EventType.LEADER_TAKEN,
                         {"leader": str(earlier.get("leader") or actor.display_name), **day, "unit": names[:100],
-                         "unit_codes": codes, "due": due.isoformat(), "reason": reason[:500], "reassigned": True})
+                         "unit_codes": codes, "due": due.isoformat(), "note": reason[:500]})
 
 
 @dataclass(frozen=True)

@@ -463,6 +463,12 @@ def test_a_unit_past_its_deadline_is_replaced_or_given_more_time_from_the_board(
     deputy = Actor("staff:lingdao2", "李明", "leader")
     view = leaderday.reassign(hall, deputy, number, unit_codes=[], due=date(2026, 11, 5), reason="需现场核查")
     assert (view.leader_unit, view.leader_due, view.leader) == ("浦江县住房和城乡建设局", date(2026, 11, 5), "周建华")
+    from server.validation import check_payload  # the event goes to the server as it is: its fields are a 包案's
+
+    taken = [e for e in cases.load_case(hall, LEADER, number).events if e.type is EventType.LEADER_TAKEN]
+    assert len(taken) == 3
+    for event in taken:
+        check_payload(event.type, event.payload)
     steps = [e for e in leaderday.dossier(hall, LEADER, appointment_id).cases[0].events if e.what == "包案"]
     assert [e.text for e in steps][1:] == ["改派浦江县住房和城乡建设局：原责任单位逾期未办结（期限2026年10月22日）",
                                            "改派浦江县住房和城乡建设局：需现场核查（期限2026年11月5日）"]
