@@ -654,6 +654,10 @@ def leader_day(hall: Any, out: Path, staff: Callable[..., Any], save: Callable[[
         work.preview.reject()
     work.setCurrentWidget(work.board)
     save(window, "34-leader-board-1920x1080")
+    window.resize(1366, 768)
+    work.board.board.selectRow(0)  # 督办, and 改派或调整期限 with the chosen case's deadline
+    save(window, "34b-leader-board-1366x768")
+    window.resize(1920, 1080)
     work.board.tabs.setCurrentIndex(2)
     save(window, "35-leader-statistics-1920x1080")
     work.setCurrentWidget(work.schedule)
@@ -803,6 +807,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     work.setCurrentWidget(work.desk)
     for tab, name in ((work.desk.dissatisfied, "25-supervisor-dissatisfied-1366x768"),
                       (work.desk.queue_statistics, "25a-supervisor-queue-statistics-1366x768"),
+                      (work.desk.leader_board, "25c-supervisor-leader-board-1366x768"),
                       (work.desk.suggestions, "26-supervisor-suggestions-1366x768")):
         work.desk.setCurrentWidget(tab)
         settle(600)

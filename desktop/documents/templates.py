@@ -398,6 +398,7 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.ROW, "{petitioner_name}", label="来访人", label2="人数", text2="{persons_count}人"),
         Block(B.ROW, "{summary}", label="本次诉求", when="summary"),
         Block(B.ROW, "{case_count}件", label="此前事项"),
+        Block(B.ROW, "{history}", label="信访经历", when="history"),
         Block(B.HEADING, "一、此前信访事项及办理情况"),
         Block(B.ITEMS, "{cases_text}"),
         Block(B.HEADING, "二、工作人员批注", when="notes_text"),

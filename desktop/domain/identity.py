@@ -9,6 +9,7 @@ message and a stable English code; the maskers never raise.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -28,6 +29,7 @@ __all__ = [
     "id_birth_date",
     "id_gender",
     "id_region_code",
+    "invisible_char",
     "mask_address",
     "mask_id_number",
     "mask_name",
@@ -77,6 +79,20 @@ _CJK_RE: Final = re.compile(f"[{_CJK_CLASS}]")
 _CJK_SPACE_RE: Final = re.compile(f"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])")
 _CJK_DOT_RE: Final = re.compile(f"(?<=[{_CJK_CLASS}])\\.(?=[{_CJK_CLASS}])")
 _DOT_SPACE_RE: Final = re.compile(r"\s*·\s*")
+
+
+def invisible_char(text: str) -> str | None:
+    """The first character of a name or label that shows nothing or breaks its line, else None.
+
+    Control characters (a line break, a tab, a bell), line and paragraph separators, invisible format characters
+    (a zero-width space, a direction override: "综\u200b合" looks like "综合" and slipped past the duplicate check) and
+    lone surrogates; the zero-width joiner that emoji sequences need is allowed.
+    """
+    for c in text:
+        category = unicodedata.category(c)
+        if category in ("Cc", "Cs", "Zl", "Zp") or (category == "Cf" and c != "\u200d"):
+            return c
+    return None
 
 
 def unify_name_dots(text: str) -> str:

@@ -20,6 +20,10 @@ _COMMON = frozenset({
 })
 
 
+#: The rule in one line, said before a password is typed (the refusal names what is missing).
+RULE_TEXT = f"至少{MIN_LENGTH}位，含大写字母、小写字母、数字、符号中的至少三类，不含登录名和姓名"
+
+
 def password_problems(password: str, *, login: str = "", display_name: str = "") -> list[str]:
     """Everything wrong with a new password, in Chinese; empty when it is acceptable.
 

@@ -70,6 +70,21 @@ def schedule_notes(days: Sequence[date], calendar: HolidayCalendar) -> str:
     return f"注意：{'；'.join(notes)}。" if notes else ""
 
 
+def due_note(due: date, calendar: HolidayCalendar) -> str:
+    """What to check about a 包案 deadline the leader chose: a rest day, a year without holiday data ("" if none).
+
+    The default deadline is counted like every deadline; one typed or picked by hand may fall on a holiday
+    (元旦, a Sunday after 调休) when the unit's office is closed.
+    """
+    notes = []
+    if not calendar.is_workday(due):
+        notes.append(f"办结期限{due.year}年{due.month}月{due.day}日（{calendar.rest_reason(due)}）不是工作日，"
+                     "请确认或另选日期")
+    if not calendar.knows_year(due.year):
+        notes.append(f"{due.year}年的节假日安排尚未导入，期限是否落在法定节假日未经核实")
+    return f"注意：{'；'.join(notes)}。" if notes else ""
+
+
 def reception_days(first_month: date, months: int, calendar: HolidayCalendar, day_of_month: int = 15,
                    rule: RestDayRule = RestDayRule.NEXT) -> list[date]:
     """The reception days of ``months`` months from ``first_month``'s month on."""
@@ -158,9 +173,16 @@ def place_walk_in(slots: Sequence[Slot], booked: Sequence[int], now: str) -> int
     return place_booking(slots, booked, None, now)
 
 
-def office_notice_day(day: date) -> date:
-    """When the leader's office is told of a reception day's appointments (five days ahead)."""
-    return day - timedelta(days=OFFICE_NOTICE_DAYS)
+def office_notice_day(day: date, calendar: HolidayCalendar) -> date:
+    """When the leader's office is told of a reception day's appointments: five days ahead, on a working day.
+
+    Five days before a Thursday is a Saturday: the list goes out on the working day before (the Friday), never
+    on a day the office is closed (nor late, after the rest days).
+    """
+    tell = day - timedelta(days=OFFICE_NOTICE_DAYS)
+    while not calendar.is_workday(tell):
+        tell -= _ONE_DAY
+    return tell
 
 
 def follow_up_due(reception_on: date, days: int, counting: DayCounting, calendar: HolidayCalendar) -> date:

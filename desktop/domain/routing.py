@@ -8,6 +8,7 @@ material never goes to the accused organisation or to anything under it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,6 +21,7 @@ from desktop.domain.classification import (
     parse_choice,
 )
 from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.identity import invisible_char
 from desktop.domain.regions import (
     Level,
     normalise_region_code,
@@ -81,6 +83,8 @@ class Organisation:
 
 
 _ORG_CODE_RE = re.compile(r"^[^\s|]+$")
+#: An organisation's full name, at most (the longest county unit's is about 20).
+MAX_ORG_NAME = 60
 _LIST_SPLIT_RE = re.compile(r"[|｜]")
 
 
@@ -101,6 +105,7 @@ class OrganisationDirectory:
         """
         orgs: dict[str, Organisation] = {}
         lines: dict[str, int] = {}
+        names: dict[str, int] = {}  # a name's line
         for line, row in enumerate(rows, start=first_line):
             if not any((v or "").strip() for v in row.values()):
                 continue
@@ -119,6 +124,14 @@ class OrganisationDirectory:
             name = _cell(row, "name")
             if not name:
                 raise ValidationError("missing_name", f"{where}缺少机构名称", "name")
+            # a unit is picked by its name, printed on forms and in the 交办单: one name, one unit, in words
+            if len(name) > MAX_ORG_NAME:
+                raise ValidationError("name_too_long", f"{where}机构名称过长（不超过{MAX_ORG_NAME}字）", "name")
+            if invisible_char(name) is not None or any(unicodedata.category(c) == "So" for c in name):
+                raise ValidationError("bad_name", f"{where}机构名称不能有换行、表情符号或看不见的字符", "name")
+            if name in names:
+                raise ValidationError("duplicate_name", f"{where}机构名称“{name}”与第{names[name]}行重复", "name")
+            names[name] = line
             kind_text = _cell(row, "kind")
             if not kind_text:
                 raise ValidationError("missing_kind", f"{where}缺少机构类型", "kind")

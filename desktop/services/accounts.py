@@ -25,6 +25,7 @@ from db.models import StaffAccountRow
 from desktop.domain.access import ROLE_NAMES, STAFF_ROLES, Actor, Permission, Role
 from desktop.domain.audit import AuditAction
 from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.identity import invisible_char
 from desktop.domain.passwords import MAX_LENGTH, LockoutPolicy, check_password, locked, password_problems
 from desktop.domain.roles import WindowRole, may_use_window, wrong_window_message
 from desktop.services.audit import audit, guard, record_audit
@@ -147,6 +148,9 @@ def _check_name(display_name: str) -> str:
     name = display_name.strip()
     if not name or len(name) > MAX_NAME:
         raise ValidationError("bad_display_name", f"姓名不能为空，且不超过{MAX_NAME}个字", "display_name")
+    if invisible_char(name) is not None:  # printed on documents and in the audit log, shown on every screen
+        raise ValidationError("display_name_hidden_char", "姓名中有换行或看不见的字符，请删去后重新输入",
+                              "display_name")
     return name
 
 

@@ -33,7 +33,7 @@ from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.domain.identity import mask_id_number, mask_name, mask_phone
 from desktop.domain.indicators import SATISFIED_RATINGS
-from desktop.domain.reception import BacklogRule, follow_up_due, leader_case_concluded
+from desktop.domain.reception import BacklogRule, due_note, follow_up_due, leader_case_concluded
 from desktop.services import cases, documents, hallrecords
 from desktop.services.audit import guard
 from desktop.services.cases import CaseDetail
@@ -87,6 +87,36 @@ class Dossier:
     cases: tuple[DossierCase, ...]
     notes: tuple[DossierNote, ...]
     revealed: bool
+
+    @property
+    def history(self) -> str:
+        """The visitor's history in one sentence, read before they sit down (the cases follow, newest first)."""
+        return history_in_words(self.cases, self.appointment.case_number)
+
+
+def history_in_words(shown: Sequence[DossierCase], current: str) -> str:
+    """共5件（含本次事项）：在办2件、已答复3件；责任单位：…；曾由…包案；评价不满意1件. "" without cases."""
+    if not shown:
+        return ""
+    states: dict[str, int] = {}
+    for c in shown:
+        if not c.withheld:
+            states[c.state] = states.get(c.state, 0) + 1
+    withheld = sum(1 for c in shown if c.withheld)
+    parts = ["、".join(f"{state}{n}件" for state, n in states.items())
+             + (f"{'、' if states else ''}无权查看内容的检举控告{withheld}件" if withheld else "")]
+    units = list(dict.fromkeys(c.unit for c in shown if c.unit))
+    if units:
+        parts.append("责任单位：" + "、".join(units))
+    leaders = list(dict.fromkeys(c.leader for c in shown if c.leader))
+    if leaders:
+        parts.append("曾由" + "、".join(leaders) + "包案")
+    unhappy = sum(1 for c in shown if any(e.what == EventType.RATED.value and e.text.startswith("不满意")
+                                          for e in c.events))
+    if unhappy:
+        parts.append(f"评价不满意{unhappy}件")
+    mine = "（含本次事项）" if any(c.case_number == current for c in shown) else ""
+    return f"共{len(shown)}件{mine}：" + "；".join(parts)
 
 
 def dossier(hall: Hall, actor: Actor, appointment_id: str, *, reveal: bool = False) -> Dossier:
@@ -143,6 +173,8 @@ def _dossier_event(event: Event, authors: Mapping[str, str]) -> DossierEvent:
     when = plain_date(datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).date())
     p = event.payload
     text = next((str(p[k]) for k in _EVENT_TEXT_KEYS if p.get(k)), "")
+    if event.type is EventType.LEADER_TAKEN and p.get("note"):  # 改派, with its reason
+        text = f"改派{p.get('unit', '')}：{p['note']}"
     directory = load_directory()
     code = str(p.get("organisation_code", ""))
     if code in directory:
@@ -205,7 +237,8 @@ def briefing_document(hall: Hall, actor: Actor, appointment_id: str) -> Rendered
             "seal_text": hall.settings.seal_text, "header_red": hall.settings.document_header_red,
             "document_number": "", "issued_on": hall.today().isoformat(), "reception_on": a.day.isoformat(),
             "slot": a.slot_label, "petitioner_name": a.name, "persons_count": a.persons_count,
-            "summary": a.summary, "case_count": len(d.cases), "cases_text": "\n".join(lines) or "无此前信访事项",
+            "summary": a.summary, "case_count": len(d.cases),
+            "history": d.history, "cases_text": "\n".join(lines) or "无此前信访事项",
             "notes_text": "\n".join(f"{n.author}（{n.at}）：{n.text}" for n in d.notes),
             "case_number": a.case_number}
     return render(DocumentKind.RECEPTION_BRIEF, data)
@@ -226,6 +259,12 @@ class Decision:
     view: CaseView
     due: date | None
     unit_names: tuple[str, ...]
+    note: str = ""  # what to check about the deadline (a rest day, a year without holiday data)
+
+
+def deadline_note(hall: Hall, due: date) -> str:
+    """What to check about a 包案 deadline: on a rest day, or in a year whose holidays are not imported."""
+    return due_note(due, hall.policy.calendar)
 
 
 def default_due(hall: Hall, reception_on: date) -> date:
@@ -268,7 +307,8 @@ def record_decision(hall: Hall, actor: Actor, appointment_id: str, *, instructio
         view = cases.record(hall, actor, case_number, EventType.LEADER_TAKEN,
                             {**base, "unit": "、".join(names)[:100], "unit_codes": codes, "due": due.isoformat()})
     mark_received(hall, actor, appointment_id, f"{instruction}{('；' + decision) if decision else ''}", take_on)
-    return Decision(case_number, view, due if take_on else None, names)
+    return Decision(case_number, view, due if take_on else None, names,
+                    deadline_note(hall, due) if take_on and due is not None else "")
 
 
 def _guard_decision(hall: Hall, actor: Actor, appointment_id: str) -> None:
@@ -364,6 +404,44 @@ def urge(hall: Hall, actor: Actor, case_ref: str, text: str) -> CaseView:
         raise ValidationError("text", "请填写督办意见", "text")
     return cases.record(hall, actor, case_ref, EventType.URGED,
                         {"text": text, "urged_on": hall.today().isoformat(), "leader": actor.display_name})
+
+
+def reassign(hall: Hall, actor: Actor, case_ref: str, *, unit_codes: Sequence[str], due: date,
+             reason: str) -> CaseView:
+    """改派 a case a leader took on: other units (none given: the same ones) with a new deadline, and why.
+
+    The leader in charge (包案领导) stays whoever reassigns it.
+
+    After the reception day the leader follows the case from the board: a unit that lets its deadline pass is
+    replaced or given more time there (the day's screen lists the days to come only). Recorded as a new 包案
+    event (the board, the 交办单 and the dossier read the latest), the reason as its note.
+    """
+    guard(hall, actor, Permission.LEADER_DECIDE, "改派包案", case_ref)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("reason", "请填写改派或调整期限的理由（如：原责任单位逾期未办结）", "reason")
+    if due <= hall.today():
+        raise ValidationError("due", "办结期限须晚于今天", "due")
+    with hall.sessions() as session:
+        case_id = session.scalar(select(CaseRow.case_id).where(CaseRow.case_number == case_ref))
+        payload = session.scalar(select(EventRow.payload).where(
+            EventRow.case_id == case_id, EventRow.type == EventType.LEADER_TAKEN.value)
+            .order_by(EventRow.hlc.desc()).limit(1)) if case_id else None
+    if payload is None:
+        raise RuleViolation("not_taken_on", "该事项还没有领导包案：请在接访时记录包案")
+    earlier = json.loads(payload)
+    directory = load_directory()
+    # no unit chosen: the same units, with the new deadline
+    codes = list(dict.fromkeys(c for c in unit_codes if c)) or [str(c) for c in earlier.get("unit_codes", [])]
+    if not codes or any(c not in directory for c in codes):
+        raise ValidationError("units", "请从机构目录中选择责任单位", "units")
+    names = "、".join(directory.get(c).name for c in codes)
+    day = {"reception_on": str(earlier["reception_on"])} if earlier.get("reception_on") else {}
+    # the leader in charge stays (one case, one leader): another leader who reassigns it is its author. The reason
+    # is the event's note (a 包案 made on the reception day has none): the fields the server takes for a 包案.
+    return cases.record(hall, actor, case_ref, EventType.LEADER_TAKEN,
+                        {"leader": str(earlier.get("leader") or actor.display_name), **day, "unit": names[:100],
+                         "unit_codes": codes, "due": due.isoformat(), "note": reason[:500]})
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ numbers. Each ticket update is also conditional on the state it was read in.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTypeRow
 from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
-from desktop.domain.identity import id_birth_date, validate_resident_id
+from desktop.domain.identity import id_birth_date, invisible_char, validate_resident_id
 from desktop.domain.queue import (
     ESTIMATE_HISTORY_DAYS,
     LEADER_TYPE,
@@ -196,6 +197,11 @@ def save_window_type(hall: Hall, actor: Actor, window_type: WindowType) -> Windo
         raise ValidationError("queue_type_code", "窗口类型编码须为 1–32 位英文字母或数字", "code")
     if not name or len(name) > 32:
         raise ValidationError("queue_type_name", "请填写窗口类型名称（不超过32字）", "name")
+    if invisible_char(name) is not None or any(unicodedata.category(c) == "So" for c in name):
+        # printed on the tickets, shown and spoken by the hall display: a line break or an invisible character
+        # broke them (and let a name look like another's), the printers' fonts have no emoji
+        raise ValidationError("queue_type_name_chars",
+                              "窗口类型名称只能用文字、字母、数字和标点（不能有换行、表情符号或看不见的字符）", "name")
     if not (1 <= len(prefix) <= 2 and prefix.isascii() and prefix.isalpha()):
         raise ValidationError("queue_type_prefix", "号码前缀须为 1–2 个英文字母，如 A", "prefix")
     if prefix == OFFLINE_PREFIX:

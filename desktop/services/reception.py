@@ -196,6 +196,13 @@ def schedule_notes(hall: Hall, days: Sequence[date]) -> str:
     return domain_schedule_notes(days, hall.policy.calendar)
 
 
+def rest_day(hall: Hall, day: date) -> str:
+    """Why ``day`` is no working day (国庆节, 休息日), "" on a working day: a day added there is asked about first
+    (a reception day is not removed once visitors may book it)."""
+    calendar = hall.policy.calendar
+    return "" if calendar.is_workday(day) else calendar.rest_reason(day)
+
+
 def next_reception_day(hall: Hall) -> date:
     """The next leader reception day from today on: the schedule's, or by the rule while none is scheduled.
 
@@ -591,7 +598,7 @@ def import_appointments(hall: Hall, actor: Actor, day_id: str, path: Path) -> Im
 @dataclass(frozen=True)
 class OfficeNotice:
     day: ReceptionDay
-    tell_on: date  # five days before the reception day
+    tell_on: date  # five days before the reception day, else the working day before that
     appointments: tuple[Appointment, ...]
 
     def csv_text(self) -> str:
@@ -604,12 +611,17 @@ class OfficeNotice:
         return out.getvalue()
 
 
+def office_notice_on(hall: Hall, day: date) -> date:
+    """The working day the leader's office gets the list of ``day`` (five days ahead, else the working day before)."""
+    return office_notice_day(day, hall.policy.calendar)
+
+
 def due_office_notices(hall: Hall, actor: Actor) -> list[OfficeNotice]:
     """Reception days whose office notice is due (five days ahead or nearer), with their lists."""
     guard(hall, actor, Permission.VIEW_CASE, "查看接访预约名单")
     today = hall.today()
     return [office_notice(hall, actor, d.day_id) for d in list_days(hall, actor, today)
-            if office_notice_day(d.day) <= today]
+            if office_notice_day(d.day, hall.policy.calendar) <= today]
 
 
 def office_notice(hall: Hall, actor: Actor, day_id: str) -> OfficeNotice:
@@ -621,7 +633,7 @@ def office_notice(hall: Hall, actor: Actor, day_id: str) -> OfficeNotice:
             AppointmentRow.day_id == day_id, AppointmentRow.status.in_((BOOKED, WAITING)))
             .order_by(AppointmentRow.slot.is_(None), AppointmentRow.slot, AppointmentRow.seq)).all()
         listed = tuple(appointment_view(r, day, _waiting_position(session, r), full=True) for r in rows)
-    return OfficeNotice(day, office_notice_day(day.day), listed)
+    return OfficeNotice(day, office_notice_day(day.day, hall.policy.calendar), listed)
 
 
 def office_notice_document(hall: Hall, actor: Actor, day_id: str) -> RenderedDocument:

@@ -97,6 +97,21 @@ class YearDashboard:
     #: The hall's backlog today (all regions), when the actor may see case counts.
     backlog: Backlog | None
 
+    @property
+    def quarters(self) -> tuple[IndicatorCounts, ...]:
+        """The four quarters, each the sum of its three months' counts (rates are worked out from the sums)."""
+        return tuple(sum((row.counts for row in self.months[q * 3:q * 3 + 3]), IndicatorCounts()) for q in range(4))
+
+    def periods(self) -> list[tuple[str, IndicatorCounts]]:
+        """The month table's rows: 1月…12月, 第一季度…第四季度, 全年."""
+        return ([(f"{row.month}月", row.counts) for row in self.months]
+                + [(f"第{'一二三四'[q]}季度", counts) for q, counts in enumerate(self.quarters)]
+                + [("全年", self.total)])
+
+
+#: The rows of the month table that sum others (the quarters and the year), set in bold.
+SUM_ROWS = frozenset(range(12, 17))
+
 
 # -- queries ---------------------------------------------------------------------------------------
 
@@ -348,7 +363,7 @@ def _workbook(dashboard: YearDashboard):  # type: ignore[no-untyped-def]
     bold = Font(bold=True)
 
     def sheet(name: str, headers: tuple[str, ...], rows: list[tuple[Cell, ...]], rates: frozenset[int],
-              bold_last: bool = False, first: bool = False) -> None:
+              bold_rows: frozenset[int] = frozenset(), first: bool = False) -> None:
         ws = workbook.active if first else workbook.create_sheet()
         assert ws is not None
         ws.title = name
@@ -359,25 +374,24 @@ def _workbook(dashboard: YearDashboard):  # type: ignore[no-untyped-def]
         for cell in ws[3]:
             cell.font = bold
             cell.alignment = Alignment(horizontal="center")
-        for values in rows:
+        for number, values in enumerate(rows):
             ws.append(["—" if v is None else v for v in values])
+            if number in bold_rows:
+                for cell in ws[ws.max_row]:
+                    cell.font = bold
             for index in rates:
                 cell = ws.cell(row=ws.max_row, column=index + 1)
                 if isinstance(cell.value, float):
                     cell.number_format = "0.0%"
                 else:
                     cell.alignment = Alignment(horizontal="right")
-        if bold_last:
-            for cell in ws[ws.max_row]:
-                cell.font = bold
         ws.column_dimensions["A"].width = 12
         for letter in "BCDEFGHIJKLMNOPQ":
             ws.column_dimensions[letter].width = 12
         ws.freeze_panes = "B4"
 
-    months = [month_cells(f"{row.month}月", row.counts) for row in dashboard.months]
-    months.append(month_cells("全年", dashboard.total))
-    sheet("月度指标", MONTH_HEADERS, months, RATE_COLUMNS["month"], bold_last=True, first=True)
+    months = [month_cells(name, counts) for name, counts in dashboard.periods()]
+    sheet("月度指标", MONTH_HEADERS, months, RATE_COLUMNS["month"], bold_rows=SUM_ROWS, first=True)
     sheet("按渠道", CHANNEL_HEADERS, [channel_cells(row) for row in dashboard.channels], RATE_COLUMNS["channel"])
     sheet("内容分类前十", TOPIC_HEADERS,
           [(rank, t.topic_code, t.topic_name, t.batches, t.persons)

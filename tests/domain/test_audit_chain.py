@@ -28,6 +28,7 @@ def test_untouched_chain_verifies() -> None:
     report = verify_chain(chain, KEY, Anchor(20, chain[-1].entry_hash))
     assert report.ok and report.checked == 20 and report.last_seq == 20
     assert "完整" in report.summary()
+    assert "最近一条 2026-11-24 09:20:00）" in report.summary() and "T09" not in report.summary()
 
 
 def test_empty_log() -> None:

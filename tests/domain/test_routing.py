@@ -179,6 +179,11 @@ def test_directory_accepts_chinese_kind_and_level_values() -> None:
         (org_row("N", "GOVERNMENT", "", "330726"), "missing_level", "缺少机构级别"),
         (org_row("N", "GOVERNMENT", "COUNTY", "330726", name=""), "missing_name", "缺少机构名称"),
         (org_row("N M", "GOVERNMENT", "COUNTY", "330726"), "bad_code", "不能包含空白"),
+        (org_row("N", "GOVERNMENT", "COUNTY", "330726", name="A"), "duplicate_name", "机构名称“A”与第2行重复"),
+        (org_row("N", "GOVERNMENT", "COUNTY", "330726", name="局" * 5000), "name_too_long", "不超过60字"),
+        (org_row("N", "GOVERNMENT", "COUNTY", "330726", name="住建局🏠"), "bad_name", "表情符号"),
+        (org_row("N", "GOVERNMENT", "COUNTY", "330726", name="住建\n局"), "bad_name", "换行"),
+        (org_row("N", "GOVERNMENT", "COUNTY", "330726", name="住\u200b建局"), "bad_name", "看不见的字符"),
     ],
 )
 def test_bad_directory_rows_name_their_line(

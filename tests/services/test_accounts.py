@@ -124,6 +124,19 @@ def test_account_fields_are_validated(hall: Hall, system: Actor) -> None:
                                 initial_password=PASSWORD)
 
 
+def test_a_name_with_a_line_break_or_an_invisible_character_is_refused(hall: Hall, system: Actor) -> None:
+    """A name is printed on documents and in the audit log: "王\u200b丽" looked like 王丽 and was another."""
+    for name in ("王\n丽", "王\u200b丽", "王\x07丽", "\u202e王丽"):
+        with pytest.raises(ValidationError, match="换行或看不见的字符"):
+            accounts.create_account(hall, system, login="wangli2", display_name=name, role="clerk",
+                                    initial_password=PASSWORD)
+    accounts.create_account(hall, system, login="wangli2", display_name="  王丽 ", role="clerk",
+                            initial_password=PASSWORD)
+    with pytest.raises(ValidationError, match="换行或看不见的字符"):
+        accounts.update_account(hall, system, "wangli2", display_name="王\t丽")
+    assert [a.display_name for a in accounts.list_accounts(hall, system) if a.login == "wangli2"] == ["王丽"]
+
+
 def test_extra_permissions_and_organisation_reach_the_actor(hall: Hall, system: Actor) -> None:
     accounts.create_account(hall, system, login="jiwei1", display_name="纪委干部", role="clerk",
                             initial_password=PASSWORD, org_code="330726-JW",

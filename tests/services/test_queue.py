@@ -281,6 +281,20 @@ def test_only_administrators_edit_window_types_and_prefixes_stay_unique(hall: Ha
         issue(hall, "nosuchtype")
 
 
+def test_a_window_type_name_is_words_printed_and_spoken(hall: Hall) -> None:
+    """Bad names are refused in words: empty, too long, a line break, an invisible character, an emoji."""
+    admin = Actor("staff:guanli1", "管理员", "admin")
+    for name, said in (("", "请填写"), ("　 ", "请填写"), ("信" * 5000, "不超过32字"), ("综合\n接待", "换行"),
+                       ("综\u200b合接待", "看不见"), ("综合接待🙂", "表情符号")):
+        with pytest.raises(ValidationError, match=said):
+            queue.save_window_type(hall, admin, WindowType("", name, "D", (7,)))
+    with pytest.raises(ValidationError, match="已有名为“综合接待”"):  # an invisible character no longer hides it
+        queue.save_window_type(hall, admin, WindowType("", " 综合接待 ", "D", (7,)))
+    assert len(queue.all_window_types(hall)) == 4  # nothing added
+    added = queue.save_window_type(hall, admin, WindowType("", "涉法涉诉（律师值班）", "D", (7,)))
+    assert added.name == "涉法涉诉（律师值班）"
+
+
 def test_two_counters_calling_at_once_never_get_the_same_number(hall: Hall) -> None:
     for _ in range(40):
         issue(hall)

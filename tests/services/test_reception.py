@@ -18,6 +18,8 @@ from desktop.domain.events import EventType
 from desktop.domain.reception import (
     BacklogRule,
     RestDayRule,
+    due_note,
+    office_notice_day,
     parse_slots,
     place_booking,
     place_walk_in,
@@ -47,6 +49,16 @@ def test_a_15th_on_a_rest_day_is_kept_moved_on_or_brought_forward_by_setting() -
     assert reception_day(2026, 10, calendar, 15, RestDayRule.NEXT) == date(2026, 10, 15)  # a Thursday
     with pytest.raises(ValidationError, match="2月没有30日"):
         reception_day(2026, 2, calendar, 30)
+
+
+def test_the_office_is_told_on_a_working_day() -> None:
+    """Five days ahead, else the working day before: never a Sunday, nor the last day of a holiday."""
+    calendar = HolidayCalendar.builtin()
+    assert office_notice_day(date(2026, 9, 21), calendar) == date(2026, 9, 16)  # a Wednesday, as it is
+    assert office_notice_day(date(2026, 1, 15), calendar) == date(2026, 1, 9)  # not Saturday the 10th: the Friday
+    assert office_notice_day(date(2026, 10, 15), calendar) == date(2026, 10, 10)  # a Saturday worked (调休)
+    assert office_notice_day(date(2026, 10, 12), calendar) == date(2026, 9, 30)  # before the National Day holiday
+    assert office_notice_day(date(2027, 1, 15), HolidayCalendar.empty()) == date(2027, 1, 8)  # not Sunday the 10th
 
 
 def test_the_schedule_names_rest_days_and_years_without_holiday_data() -> None:
@@ -276,6 +288,16 @@ def test_the_office_is_told_five_days_ahead_with_a_list_to_print_or_export(hall:
     assert (document.data["count"], document.data["waiting_count"]) == (1, 0)
 
 
+def test_a_list_due_on_a_rest_day_goes_out_the_working_day_before(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    """On Friday 9 January the office gets the list of Thursday the 15th (five days ahead is the Saturday)."""
+    clock.current = clock.current.replace(year=2026, month=1, day=9)
+    day = reception.add_day(hall, clerk, date(2026, 1, 15), leaders=["县长 周建华"])
+    reception.book(hall, clerk, day.day_id, Visitor("张建国", valid_id(seq=403)))
+    (due,) = reception.due_office_notices(hall, clerk)
+    assert due.day.day == date(2026, 1, 15) and due.tell_on == date(2026, 1, 9)
+    assert reception.office_notice_on(hall, date(2026, 1, 15)) == date(2026, 1, 9)
+
+
 def test_the_offices_list_counts_the_waiting_list_apart(hall: Hall, clerk: Actor) -> None:
     day_id = _day(hall, clerk, slots="09:00-10:00/1")
     for seq in (411, 412, 413):
@@ -319,6 +341,35 @@ def test_the_dossier_is_masked_and_one_reveal_is_one_audit_entry(hall: Hall, cle
     assert brief.title == "领导接访情况简报" and number in brief.data["cases_text"]
 
 
+def test_the_dossier_says_a_history_of_five_cases_in_other_units_in_one_sentence(hall: Hall, clerk: Actor) -> None:
+    """Five earlier cases with five units: the leader reads the whole history in words before the visitor sits."""
+    units = ["330726-ZJJ", "330726-RSJ", "330726-JW", "330726-ZRZY", "330726-NYNC"]
+    requests = ["反映小区电梯长期停运", "反映工资被拖欠三个月", "反映学校食堂收费过高", "反映宅基地界址纠纷",
+                "反映土地流转租金未付"]
+    numbers = []
+    for n, (unit, request) in enumerate(zip(units, requests, strict=True)):
+        number = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=621),
+                                                  request=request)).case_number
+        cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+        cases.record(hall, clerk, number, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": unit})
+        if n < 3:
+            cases.accept(hall, clerk, number, accepted_on=date(2026, 9, 16))
+            cases.answer(hall, clerk, number, outcome="不予支持", answered_on=date(2026, 9, 16))
+        if n == 0:
+            cases.record(hall, clerk, number, EventType.RATED, {"rating": "不满意", "target": "信访部门"})
+        numbers.append(number)
+    booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=621)))
+    appointment_id = booking.appointment.appointment_id
+    dossier = leaderday.dossier(hall, LEADER, appointment_id)
+    assert len(dossier.cases) == 5 and dossier.appointment.case_number in numbers
+    assert dossier.history == ("共5件（含本次事项）：已转送2件、已答复3件；责任单位：浦江县农业农村局、"
+                               "浦江县自然资源和规划局、浦江县纪委监委、浦江县人力资源和社会保障局、浦江县住房和城乡建设局；"
+                               "评价不满意1件")  # newest first, as the cases below
+    assert "XF-" not in dossier.history and "330726" not in dossier.history  # words, no numbers or codes
+    brief = leaderday.briefing_document(hall, LEADER, appointment_id)
+    assert brief.data["history"] == dossier.history
+
+
 def test_the_brief_reads_cleanly_for_a_long_history(hall: Hall, clerk: Actor) -> None:
     """A request ending in a full stop gets no second one; steps left out of a long history are said."""
     case = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=611),
@@ -352,6 +403,25 @@ def test_the_leaders_decision_records_events_and_fills_in_the_form(hall: Hall, c
     assert listed[0].status == "已接待" and listed[0].taken_on
 
 
+def test_a_baoan_deadline_on_a_holiday_or_in_a_year_not_imported_is_pointed_out() -> None:
+    calendar = HolidayCalendar.builtin()
+    assert due_note(date(2026, 10, 30), calendar) == ""  # a Friday of a year imported
+    assert due_note(date(2026, 10, 10), calendar) == ""  # a Saturday worked (调休)
+    assert "2026年10月3日（国庆节）不是工作日" in due_note(date(2026, 10, 3), calendar)
+    assert "2026年10月11日（休息日）不是工作日" in due_note(date(2026, 10, 11), calendar)
+    assert not calendar.knows_year(2040)
+    note = due_note(date(2040, 1, 1), calendar)  # across New Year into a year whose holidays are unknown
+    assert "2040年1月1日（休息日）不是工作日" in note and "2040年的节假日安排尚未导入" in note
+
+
+def test_the_leader_is_told_when_the_chosen_deadline_falls_on_a_holiday(hall: Hall, clerk: Actor) -> None:
+    appointment_id, _number = _booked_case(hall, clerk)
+    decision = leaderday.record_decision(hall, LEADER, appointment_id, instruction="节前办结", take_on=True,
+                                         unit_codes=["330726-RSJ"], due=date(2026, 10, 3))
+    assert decision.due == date(2026, 10, 3) and "（国庆节）不是工作日" in decision.note  # kept, and said
+    assert leaderday.deadline_note(hall, date(2026, 10, 30)) == ""
+
+
 def test_a_notice_typed_with_a_short_unit_name_and_previewed_twice_is_audited_once(hall: Hall, clerk: Actor) -> None:
     from desktop.documents.model import DocumentKind
     from desktop.services import documents
@@ -381,6 +451,45 @@ def test_the_board_tracks_taken_cases_to_conclusion_and_counts_reminders(hall: H
     cases.answer(hall, clerk, number, outcome="予以支持", answered_on=date(2026, 9, 22))
     (row,) = leaderday.board(hall, LEADER)
     assert row.concluded and not row.overdue
+
+
+def test_a_unit_past_its_deadline_is_replaced_or_given_more_time_from_the_board(hall: Hall, clerk: Actor,
+                                                                                clock: FakeClock) -> None:
+    appointment_id, number = _booked_case(hall, clerk)
+    leaderday.record_decision(hall, LEADER, appointment_id, instruction="限期解决", take_on=True,
+                              unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+    clock.advance(days=6)  # 2026-09-22: two days overdue
+    with pytest.raises(ValidationError, match="理由"):
+        leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22), reason=" ")
+    with pytest.raises(ValidationError, match="晚于今天"):
+        leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 9, 22), reason="逾期")
+    with pytest.raises(ValidationError, match="机构目录"):
+        leaderday.reassign(hall, LEADER, number, unit_codes=["人社局"], due=date(2026, 10, 22), reason="逾期")
+    with pytest.raises(RuleViolation):
+        leaderday.reassign(hall, clerk, number, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22), reason="逾期")
+    other = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=602))).case_number
+    with pytest.raises(RuleViolation, match="还没有领导包案"):
+        leaderday.reassign(hall, LEADER, other, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22), reason="逾期")
+    view = leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22),
+                              reason="原责任单位逾期未办结")
+    assert (view.leader_unit, view.leader_due) == ("浦江县住房和城乡建设局", date(2026, 10, 22))
+    (row,) = leaderday.board(hall, LEADER)
+    assert (row.unit, row.days_left, row.overdue) == ("浦江县住房和城乡建设局", 30, False)
+    form_doc = leaderday.assignment_form(hall, LEADER, number)  # the 交办单 goes to the new unit
+    assert form_doc.data["recipient_name"] == "浦江县住房和城乡建设局" and form_doc.data["due"] == "2026-10-22"
+    # no unit chosen: the same unit, a later deadline; another leader reassigning it leaves the leader in charge
+    deputy = Actor("staff:lingdao2", "李明", "leader")
+    view = leaderday.reassign(hall, deputy, number, unit_codes=[], due=date(2026, 11, 5), reason="需现场核查")
+    assert (view.leader_unit, view.leader_due, view.leader) == ("浦江县住房和城乡建设局", date(2026, 11, 5), "周建华")
+    from server.validation import check_payload  # the event goes to the server as it is: its fields are a 包案's
+
+    taken = [e for e in cases.load_case(hall, LEADER, number).events if e.type is EventType.LEADER_TAKEN]
+    assert len(taken) == 3
+    for event in taken:
+        check_payload(event.type, event.payload)
+    steps = [e for e in leaderday.dossier(hall, LEADER, appointment_id).cases[0].events if e.what == "包案"]
+    assert [e.text for e in steps][1:] == ["改派浦江县住房和城乡建设局：原责任单位逾期未办结（期限2026年10月22日）",
+                                           "改派浦江县住房和城乡建设局：需现场核查（期限2026年11月5日）"]
 
 
 def test_a_case_answered_before_the_leader_took_it_on_is_followed_until_answered_again(

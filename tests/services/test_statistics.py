@@ -160,6 +160,19 @@ def test_a_reviewed_case_leaves_the_answer_figures(hall: Hall, clerk: Actor, sup
     assert board.total.answered == 0 and board.total.batches == 1 and board.total.accepted == 1
 
 
+def test_a_quarter_sums_its_months_and_works_its_rates_out_from_the_sums(year_2026: Hall,
+                                                                         supervisor: Actor) -> None:
+    board = statistics.year_dashboard(year_2026, supervisor, 2026)
+    q1, q2, q3, q4 = board.quarters
+    assert (q1.batches, q1.persons, q1.decisions_due, q1.timely_acceptance_rate) == (2, 7, 2, 0.5)
+    assert (q2.batches, q2.answered, q2.on_time_answer_rate, q2.satisfaction_rate) == (2, 1, 1.0, 1.0)
+    assert (q3.batches, q3.answered, q3.on_time_answer_rate) == (0, 1, 0.0)  # B answered late in July
+    assert q4 == IndicatorCounts() and q4.on_time_answer_rate is None  # a quarter with nothing: "—", not 0 %
+    assert q1 + q2 + q3 + q4 == board.total and board.total.on_time_answer_rate == 0.5
+    assert [name for name, _counts in board.periods()][11:] == ["12月", "第一季度", "第二季度", "第三季度",
+                                                                 "第四季度", "全年"]
+
+
 def test_refused_without_the_permission_and_audited(year_2026: Hall, clerk: Actor) -> None:
     admin = Actor("staff:guanli", "管理员", "admin")
     for actor in (clerk, admin):
@@ -196,8 +209,12 @@ def test_export_writes_readable_workbook_and_is_audited(year_2026: Hall, supervi
     assert april[0].value == "4月" and april[1].value == 2
     assert april[12].value == 1.0 and april[12].number_format == "0.0%"  # 按期办结率
     assert months.cell(row=4, column=13).value == "—"  # January: nothing answered
-    total = [c.value for c in months[16]]
-    assert total[0] == "全年" and total[1] == 4 and months.cell(row=16, column=1).font.bold
+    quarters = [[c.value for c in months[row]] for row in range(16, 20)]
+    assert [q[0] for q in quarters] == ["第一季度", "第二季度", "第三季度", "第四季度"]
+    assert [q[1] for q in quarters] == [2, 2, 0, 0] and quarters[0][9] == 0.5 and quarters[3][12] == "—"
+    assert months.cell(row=16, column=1).font.bold and not months.cell(row=15, column=1).font.bold
+    total = [c.value for c in months[20]]
+    assert total[0] == "全年" and total[1] == 4 and months.cell(row=20, column=1).font.bold
     channels = book["按渠道"]
     assert channels["A4"].value == "走访" and channels["B4"].value == 3
     cells = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row)
@@ -222,7 +239,7 @@ def test_export_never_overwrites_unless_asked(year_2026: Hall, supervisor: Actor
     assert path.read_bytes() == b"earlier report" and list(folder.iterdir()) == [path]
     assert _audit(year_2026, AuditAction.EXPORT) == []
     statistics.export_dashboard_xlsx(year_2026, supervisor, 2026, path, overwrite=True)
-    assert load_workbook(path)["月度指标"]["B16"].value == 4
+    assert load_workbook(path)["月度指标"]["B20"].value == 4
 
 
 def test_export_needs_the_export_permission(year_2026: Hall, tmp_path: Path) -> None:
@@ -244,7 +261,7 @@ def test_export_to_a_drive_without_hard_links(year_2026: Hall, supervisor: Actor
     folder.mkdir()
     path = folder / "统计.xlsx"
     statistics.export_dashboard_xlsx(year_2026, supervisor, 2026, path)
-    assert load_workbook(path)["月度指标"]["B16"].value == 4 and list(folder.iterdir()) == [path]
+    assert load_workbook(path)["月度指标"]["B20"].value == 4 and list(folder.iterdir()) == [path]
     with pytest.raises(FileExistsError):
         statistics.export_dashboard_xlsx(year_2026, supervisor, 2026, path)
     assert list(folder.iterdir()) == [path]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.access import Permission, Role
@@ -122,6 +123,69 @@ def test_admin_unlocks_resets_and_disables(qtbot: QtBot, sqlite_hall: Hall, make
     assert "不能停用自己" in panel.message.text() and panel.message.property("tone") == "error"
 
 
+def test_enter_in_a_password_field_submits_and_never_replaces_what_was_typed(
+        qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount, open_window: OpenWindow) -> None:
+    """Enter after typing the new password resets with it (it pressed 随机生成: another password, unsaid)."""
+    make_account("guanli", "孙涛", Role.ADMIN)
+    make_account("wangli", "王丽", Role.CLERK)
+    panel = _admin_tabs(qtbot, open_window, "guanli").accounts
+    assert panel is not None
+    panel.select("wangli")
+    dialog = panel.open_reset_dialog()
+    assert isinstance(dialog, ResetPasswordDialog)
+    dialog.password.edit.setFocus()
+    dialog.password.edit.setText("123456")
+    with qtbot.waitSignal(dialog.tasks.settled):
+        qtbot.keyClick(dialog.password.edit, Qt.Key.Key_Return)
+    assert dialog.password.text() == "123456" and "密码不符合要求" in dialog.message.text()
+    assert "至少三类" in dialog.message.text() and "至少8位" in dialog.findChild(QLabel, "hint").text()
+    message = dialog.message  # the whole refusal shown, not its first line
+    assert message.isVisible() and message.height() >= message.heightForWidth(message.width())
+    dialog.password.edit.setText("Chongzhi#2026")
+    with qtbot.waitSignals([dialog.accepted, panel.refreshed]):
+        qtbot.keyClick(dialog.password.edit, Qt.Key.Key_Enter)
+    assert accounts.sign_in(sqlite_hall, "wangli", "Chongzhi#2026").must_change_password
+    create = panel.open_create_dialog()
+    assert isinstance(create, CreateAccountDialog)
+    create.login.setText("liuyang")
+    create.display_name.setText("刘洋")
+    create.password.edit.setFocus()
+    create.password.edit.setText("Chushi#20261")
+    with qtbot.waitSignals([create.accepted, panel.refreshed]):
+        qtbot.keyClick(create.password.edit, Qt.Key.Key_Return)
+    assert accounts.sign_in(sqlite_hall, "liuyang", "Chushi#20261").must_change_password
+
+
+def test_a_name_typed_wrong_is_corrected_and_the_role_and_unit_changed(
+        qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount, open_window: OpenWindow) -> None:
+    """修改: an account created with a typo in its name (or the wrong role) was there for good."""
+    make_account("guanli", "孙涛", Role.ADMIN)
+    make_account("liuyang", "刘样", Role.CLERK)
+    panel = _admin_tabs(qtbot, open_window, "guanli").accounts
+    assert panel is not None
+    assert not panel.edit_button.isEnabled()  # nothing chosen
+    panel.select("liuyang")
+    dialog = panel.open_edit_dialog()
+    assert isinstance(dialog, CreateAccountDialog)
+    assert dialog.windowTitle() == "修改账户" and dialog.login.isReadOnly() and dialog.login.text() == "liuyang"
+    assert dialog.display_name.text() == "刘样" and not dialog.password.isVisible()
+    qtbot.waitUntil(lambda: dialog.org_code.count() > 0, timeout=10_000)
+    dialog.display_name.setText("刘洋")
+    dialog.select_role(Role.SUPERVISOR)
+    dialog.org_code.set_code("330726-RSJ")
+    dialog.permissions[Permission.REGISTER].setChecked(True)
+    with qtbot.waitSignals([dialog.accepted, panel.refreshed], timeout=10_000):
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    row = _rows(panel)["liuyang"]
+    assert row[1:4] == ["刘洋", "督查人员", "浦江县人力资源和社会保障局"] and row[5] == "登记来访"
+    assert "已修改账户 liuyang（刘洋，督查人员）" in panel.message.text()
+    again = panel.open_edit_dialog()  # the form opens on what is stored
+    assert isinstance(again, CreateAccountDialog)
+    qtbot.waitUntil(lambda: again.org_code.code() == "330726-RSJ", timeout=10_000)
+    assert again.permissions[Permission.REGISTER].isChecked() and again.role.currentData() == "supervisor"
+    again.reject()
+
+
 def test_audit_log_listed_and_verified(qtbot: QtBot, make_account: MakeAccount,
                                        open_window: OpenWindow) -> None:
     make_account("guanli", "孙涛", Role.ADMIN)
@@ -136,6 +200,19 @@ def test_audit_log_listed_and_verified(qtbot: QtBot, make_account: MakeAccount,
         qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
     assert verified.args[0].ok
     assert "完整，未发现修改或删除" in panel.report.text() and panel.report.property("tone") == "ok"
+    qtbot.waitUntil(lambda: not panel.tasks.busy)
+    # by keyboard: the button is disabled while it checks; the keys come back to it (they went to 锁屏)
+    from PySide6.QtWidgets import QApplication
+
+    window = panel.window()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    panel.verify_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.verify_button)
+    with qtbot.waitSignal(panel.verified):
+        qtbot.keyClick(panel.verify_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not panel.tasks.busy)
+    assert QApplication.focusWidget() is panel.verify_button
 
 
 def test_supervisor_gets_only_the_audit_log(qtbot: QtBot, make_account: MakeAccount,
@@ -160,7 +237,7 @@ def test_screen_lock_closes_an_open_dialog(qtbot: QtBot, make_account: MakeAccou
 
 
 def test_audit_details_read_in_words() -> None:
-    from ui.admin.audit import describe_detail
+    from ui.admin.audit import describe_detail, describe_target
 
     units = {"330726-RSJ": "浦江县人力资源和社会保障局"}
     assert describe_detail({"org_code": "330726-RSJ", "role": "clerk"}, units) == \
@@ -169,3 +246,10 @@ def test_audit_details_read_in_words() -> None:
     assert said == "说明：赵敏（督查人员）没有“登记来访”权限"  # the words, not the machine's code
     assert describe_detail({"event": "包案", "event_id": "f6234fe6-99eb-46c6-b96d-b68e3fbb9e21"}) == "步骤：包案"
     assert describe_detail({"code": "bad_code"}) == "代码：bad_code"  # with nothing else, the code is all there is
+    # an export and a print, in words: no English key, no job id
+    assert describe_detail({"kind": "一年统计", "year": 2026, "region_code": ""}) == "种类：一年统计；年份：2026"
+    said = describe_detail({"job": "6f1c2a9e-51b0-4c8e-9a51-3f0d2c1b7e44", "kind": "登记回执", "document": "",
+                            "copy": False, "printer": "receipts", "status": "printed"})
+    assert said == "种类：登记回执；补打：否；打印机：receipts；结果：已打印"
+    assert describe_target("reference:organisations") == "共享数据：机构目录"
+    assert describe_target("holiday_schedules") == "节假日安排" and describe_target("staff:wangli") == "wangli"

@@ -69,8 +69,17 @@ def test_the_admin_lists_revokes_and_issues(qtbot: QtBot, work_context: Context,
         assert _rows(panel)["counter7"][1] == "3号窗口" and "已保存位置：接待窗口（3号窗口）" in panel.message.text()
         assert panel.selected() is not None and panel.selected().device_id == "counter7"  # type: ignore[union-attr]
         assert panel.revoke_button.isEnabled()
+        qtbot.mouseClick(panel.revoke_button, Qt.MouseButton.LeftButton)  # asked first: it cannot be undone
+        box = panel.confirm
+        assert box is not None and "停用接待窗口（3号窗口）？" in box.text() and "不能撤销" in box.text()
+        assert box.defaultButton().text() == "取消"
+        qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "取消"), Qt.MouseButton.LeftButton)
+        assert not panel.tasks.busy and _rows(panel)["counter7"][6] == "在用"
+        qtbot.mouseClick(panel.revoke_button, Qt.MouseButton.LeftButton)
+        box = panel.confirm
+        assert box is not None
         with qtbot.waitSignal(panel.refreshed, timeout=20_000):
-            qtbot.mouseClick(panel.revoke_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "停用该设备"), Qt.MouseButton.LeftButton)
         assert _rows(panel)["counter7"][6].startswith("已停用")
         assert "已停用接待窗口（3号窗口）" in panel.message.text()
         panel.org_code.setEditText("住建")  # typed, not picked: refused before asking the server

@@ -200,3 +200,26 @@ def test_the_administration_desk_keeps_the_hall_servers_queue_stream(
                 link.halt()
             for link in links:
                 link.stop()
+
+
+def test_enter_walks_the_form_and_saves_from_its_last_field(qtbot: QtBot, panel: WindowTypesPanel,
+                                                            sqlite_hall: Hall) -> None:
+    """名称 → 号码前缀 → 服务窗口 by Enter, and Enter there saves (it did nothing: the form was mouse-only)."""
+    from PySide6.QtWidgets import QApplication
+
+    with qtbot.waitActive(panel):
+        panel.activateWindow()
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    panel.name.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.name)
+    panel.name.setText("信访代理")
+    qtbot.keyClick(panel.name, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is panel.prefix
+    panel.prefix.setText("d")
+    qtbot.keyClick(panel.prefix, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is panel.windows
+    panel.windows.setText("7")
+    with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
+        qtbot.keyClick(panel.windows, Qt.Key.Key_Return)
+    assert "已保存“信访代理”" in panel.message.text()
+    assert any(t.name == "信访代理" and t.prefix == "D" for t in queue.all_window_types(sqlite_hall))

@@ -63,11 +63,16 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     work.show()
     schedule = work.schedule
     schedule.leaders.setText("县长 周建华")
+    schedule.topics.setText("劳动保障")
     schedule.months.setValue(3)
     _click(qtbot, schedule.generate_button)
     qtbot.waitUntil(lambda: schedule.table.rowCount() == 2, timeout=10_000)
     days = reception.list_days(hall, LEADER)
     assert [d.day for d in days] == [date(2026, 10, 15), date(2026, 11, 16)]  # 11-15 is a Sunday
+    # the topic typed is shown; the office's list goes out on a working day, named with its weekday
+    row = [schedule.table.item(0, c).text() for c in range(schedule.table.columnCount())]  # type: ignore[union-attr]
+    assert row[3] == "劳动保障" and row[8] == "2026年10月10日（星期六）送出"  # a Saturday worked (调休)
+    assert schedule.table.item(1, 8).text() == "2026年11月11日（星期三）送出"  # type: ignore[union-attr]
     schedule.day.setDate(QDate(2026, 9, 18))
     _click(qtbot, schedule.add_button)
     qtbot.waitUntil(lambda: schedule.table.rowCount() == 3, timeout=10_000)
@@ -297,6 +302,132 @@ def test_the_board_shows_an_overdue_case_in_red(qtbot: QtBot, sqlite_hall: Hall,
 
 
 
+def test_the_supervisor_at_the_counter_sees_a_unit_past_its_baoan_deadline_and_urges_it(
+        qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor, supervisor: Actor,
+        work_context: Context) -> None:
+    """The deadline board lists statutory deadlines only: the 包案 a unit let pass is on the 领导包案 tab."""
+    from desktop.app import work_for
+    from desktop.domain.roles import WindowRole
+    from desktop.services import leaderday
+    from ui.cases.search import CaseSearchPanel
+    from ui.desk.cases import WorkTabs
+
+    case = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=32)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=32)))
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+    clock.advance(days=7)
+    work = work_for(WindowRole.COUNTER, work_context(supervisor))
+    qtbot.addWidget(work)
+    assert isinstance(work, CounterWork) and isinstance(work.desk, WorkTabs)
+    tabs = work.desk
+    board = tabs.leader_board
+    assert isinstance(board, LeaderBoardPanel) and tabs.tabText(tabs.indexOf(board)) == "领导包案"
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1, timeout=10_000)
+    late = board.board.item(0, 5)
+    assert late is not None and late.text() == "超期3天" and late.foreground().color().name() == "#b3261e"
+    unit = board.board.item(0, 3)
+    assert unit is not None and unit.text() == "浦江县人力资源和社会保障局"
+    assert board.urge_button.isVisibleTo(board)  # 督办 is the supervisor's
+    board.board.selectRow(0)
+    board.urge_text.setText("请于本周五前报告办理进展")
+    _click(qtbot, board.urge_button)
+    qtbot.waitUntil(lambda: "已督办" in board.message.text(), timeout=10_000)
+    assert cases.load_case(sqlite_hall, supervisor, case.case_number).events[-1].type == EventType.URGED
+    search = tabs.findChild(CaseSearchPanel)
+    assert search is not None
+    board.case_chosen.emit(case.case_number)  # a double click or Enter on the row
+    assert tabs.currentIndex() == 0 and search.query.text() == case.case_number
+
+
+def test_the_leader_replaces_a_unit_past_its_deadline_from_the_board(
+        qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor, supervisor: Actor,
+        work_context: Context) -> None:
+    from desktop.services import leaderday
+
+    register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=33)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=33)))
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+    clock.advance(days=7)  # 2026-09-23
+    board = LeaderBoardPanel(work_context(LEADER, "leader"))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1 and board.reassign_unit.count() > 0, timeout=10_000)
+    _click(qtbot, board.reassign_button)
+    assert "请先在列表中选择" in board.message.text()
+    board.board.selectRow(0)
+    # the deadline passed: 访后限期办结 again from today (30 days), never tomorrow
+    assert board.reassign_due.date() == QDate(2026, 10, 23)
+    assert board.reassign_due.minimumDate() == QDate(2026, 9, 24)
+    board.reassign_unit.set_code("330726-ZJJ")
+    _click(qtbot, board.reassign_button)
+    qtbot.waitUntil(lambda: "理由" in board.message.text(), timeout=10_000)
+    board.reassign_reason.setText("原责任单位逾期未办结")
+    with qtbot.waitSignal(board.refreshed, timeout=10_000):
+        _click(qtbot, board.reassign_button)
+    qtbot.waitUntil(lambda: "已改派" in board.message.text(), timeout=10_000)
+    assert "浦江县住房和城乡建设局" in board.message.text() and "2026年10月23日" in board.message.text()
+    qtbot.waitUntil(lambda: (item := board.board.item(0, 3)) is not None
+                    and item.text() == "浦江县住房和城乡建设局", timeout=10_000)
+    left = board.board.item(0, 5)
+    assert left is not None and left.text() == "30天" and left.foreground().color().name() != "#b3261e"
+    assert "已超期0件" in board.summary.text()
+    board.board.selectRow(0)
+    with qtbot.waitSignal(board.document_ready, timeout=10_000) as ready:  # the 交办单 for the new unit
+        _click(qtbot, board.form_button)
+    assert ready.args is not None
+    form_data = ready.args[0].data
+    assert form_data["recipient_name"] == "浦江县住房和城乡建设局" and form_data["due"] == "2026-10-23"
+    watcher = LeaderBoardPanel(work_context(supervisor))  # a supervisor urges; the leader reassigns
+    qtbot.addWidget(watcher)
+    assert watcher.urge_button.isVisibleTo(watcher)
+    assert not any(w.isVisibleTo(watcher) for w in (watcher.reassign_button, watcher.reassign_caption,
+                                                    watcher.reassign_due, watcher.reassign_unit, watcher.form_button))
+
+
+def test_a_day_added_by_hand_on_a_holiday_is_asked_about_first(qtbot: QtBot, sqlite_hall: Hall,
+                                                                   work_context: Context) -> None:
+    """A reception day is offered to the kiosks at once and never removed: 国庆节 is not taken by a slip."""
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    schedule = work.schedule
+    schedule.leaders.setText("县长 周建华")
+    schedule.day.setDate(QDate(2026, 10, 3))
+    _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: schedule.confirm is not None and schedule.confirm.isVisible(), timeout=10_000)
+    box = schedule.confirm
+    assert box is not None and "2026年10月3日（星期六）是国庆节，不是工作日" in box.text()
+    assert box.defaultButton().text() == "返回修改日期"
+    _click(qtbot, next(b for b in box.buttons() if b.text() == "返回修改日期"))
+    assert not schedule.tasks.busy and reception.list_days(sqlite_hall, LEADER) == []
+    _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: schedule.confirm is not box and schedule.confirm is not None
+                    and schedule.confirm.isVisible(), timeout=10_000)
+    box = schedule.confirm
+    assert box is not None
+    with qtbot.waitSignal(schedule.refreshed, timeout=10_000):
+        _click(qtbot, next(b for b in box.buttons() if b.text() == "仍要添加"))
+    qtbot.waitUntil(lambda: "已添加接访日" in schedule.message.text(), timeout=10_000)
+    assert [d.day for d in reception.list_days(sqlite_hall, LEADER)] == [date(2026, 10, 3)]
+    schedule.day.setDate(QDate(2026, 10, 9))  # a Friday: added at once, nothing asked
+    asked = schedule.confirm
+    with qtbot.waitSignal(schedule.refreshed, timeout=10_000):
+        _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: len(reception.list_days(sqlite_hall, LEADER)) == 2, timeout=10_000)
+    assert schedule.confirm is asked
+
+
+def test_the_leaders_window_has_the_board_once(qtbot: QtBot, work_context: Context) -> None:
+    from ui.desk.cases import WorkTabs
+
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    assert isinstance(work.desk, WorkTabs) and work.desk.leader_board is None
+    assert len(work.findChildren(LeaderBoardPanel)) == 1  # 包案与积案 (Ctrl+2)
+
+
 def test_the_board_says_a_deadline_falls_today(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor,
                                                 work_context: Context) -> None:
     from desktop.services import leaderday
@@ -331,6 +462,7 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     assert screen.due.text() == "2026年10月16日"
     assert f"批示记入事项：{case.case_number}" in screen.view.toPlainText()
     assert "当前期限 2026年" in screen.view.toPlainText()  # a long history spans years: each date has its year
+    assert "信访经历（1件）共1件（含本次事项）：已登记1件" in screen.view.toPlainText().replace("\n", "")
     screen.instruction.setPlainText("请县人力社保局牵头，年后答复")
     screen.take_on.setChecked(True)
     screen.unit_box.set_code("330726-RSJ")
@@ -364,8 +496,11 @@ def test_the_schedule_says_when_a_day_is_no_working_day_or_its_year_has_no_holid
     qtbot.waitUntil(lambda: "已按规则" in panel.message.text(), timeout=10_000)
     assert panel.message.text() == "已按规则安排2个接访日（已有的安排保持不变）"
     assert panel.message.property("tone") == "ok"
-    panel.day.setDate(QDate(2026, 10, 3))  # in the National Day holiday: added, but said plainly
+    panel.day.setDate(QDate(2026, 10, 3))  # in the National Day holiday: asked first, added, and said plainly
     _click(qtbot, panel.add_button)
+    qtbot.waitUntil(lambda: panel.confirm is not None and panel.confirm.isVisible(), timeout=10_000)
+    assert panel.confirm is not None
+    _click(qtbot, next(b for b in panel.confirm.buttons() if b.text() == "仍要添加"))
     qtbot.waitUntil(lambda: "已添加" in panel.message.text(), timeout=10_000)
     text = panel.message.text()
     assert text.startswith("已添加接访日：2026年10月3日") and "2026年10月3日（国庆节）不是工作日" in text

@@ -183,6 +183,44 @@ def test_on_the_day_enter_adds_the_note_and_presses_the_framed_button(
     work.preview.reject()
 
 
+def test_after_saving_by_keyboard_the_keys_go_on_to_the_form_or_the_list_never_to_the_lock_button(
+        qtbot: QtBot, work_context: Callable[..., WorkContext], sqlite_hall: Hall, clerk: Actor) -> None:
+    """保存批示 is disabled while it saves: the keys fell to 锁屏 in the header, and Enter locked the screen."""
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    for seq in (43, 44):
+        register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=seq)))
+        reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq)))
+    work = _leader_work(qtbot, work_context)
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.save_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.save_button)
+    with qtbot.waitSignal(screen.acting.settled, timeout=10_000):  # no 批示: refused, the keys stay on the button
+        _key(qtbot, Qt.Key.Key_Return)
+    assert "请填写领导批示" in screen.message.text() and QApplication.focusWidget() is screen.save_button
+    screen.instruction.setPlainText("请县人力社保局牵头，限期答复")
+    screen.take_on.setChecked(True)
+    screen.unit_box.set_code("330726-RSJ")
+    screen.add_chosen_unit()
+    screen.save_button.setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(screen.decided, timeout=10_000):
+        _key(qtbot, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is screen.form_button  # 包案: on to 打印交办单
+    assert screen.unit_box.currentText() == ""  # no unit left standing in the emptied form
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(1)
+    screen.instruction.setPlainText("依法解释")
+    screen.save_button.setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(screen.decided, timeout=10_000):
+        _key(qtbot, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is screen.table  # back to the list for the next visitor
+
+
 def test_import_without_a_reception_day_says_why_instead_of_asking_for_a_file(
         qtbot: QtBot, window_counter: CounterWork) -> None:
     panel = window_counter.booking

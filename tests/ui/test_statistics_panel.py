@@ -61,15 +61,18 @@ def test_panel_loads_the_current_year_and_its_years(
     assert panel.selected_year() == 2026
     assert panel.dashboard is not None and panel.dashboard.year == 2026
     months = panel.months
-    assert months.rowCount() == 13
+    assert months.rowCount() == 17  # twelve months, four quarters, the year
     march = [_cell(months, 2, c).text() for c in range(months.columnCount())]
     assert march[:3] == ["3月", "2", "2"] and march[9] == "50.0%"  # 及时受理率: one on time, one past its limit
     assert _cell(months, 0, 9).text() == "—"  # January: nothing to judge
     header = months.horizontalHeaderItem(9)
     assert header is not None
     assert header.text() == "及时\n受理率" and "15日" in header.toolTip()
-    total = _cell(months, 12, 0)
-    assert total.text() == "全年" and total.font().bold() and _cell(months, 12, 1).text() == "2"
+    first = _cell(months, 12, 0)
+    assert first.text() == "第一季度" and first.font().bold() and _cell(months, 12, 1).text() == "2"
+    assert _cell(months, 12, 9).text() == "50.0%" and _cell(months, 15, 9).text() == "—"  # 及时受理率; Q4 empty
+    total = _cell(months, 16, 0)
+    assert total.text() == "全年" and total.font().bold() and _cell(months, 16, 1).text() == "2"
     assert _cell(panel.channels, 0, 0).text() == "走访" and _cell(panel.channels, 0, 1).text() == "2"
     assert panel.topics.rowCount() == 2
     assert "2026年" in panel.title.text() and "在办" in panel.backlog.text()
@@ -83,10 +86,33 @@ def test_changing_the_year_reloads(
     with qtbot.waitSignal(panel.loaded, timeout=10_000) as loaded:
         panel.year.setCurrentIndex(panel.year.findData(2025))
     assert loaded.args is not None and loaded.args[0].year == 2025
-    assert _cell(panel.months, 12, 1).text() == "1" and _cell(panel.months, 5, 1).text() == "1"
+    assert _cell(panel.months, 16, 1).text() == "1" and _cell(panel.months, 5, 1).text() == "1"
     with qtbot.waitSignal(panel.loaded, timeout=10_000):
         qtbot.mouseClick(panel.refresh_button, Qt.MouseButton.LeftButton)
     assert panel.dashboard is not None and panel.dashboard.year == 2025
+
+
+def test_the_keys_stay_on_refresh_while_the_year_is_counted(
+        qtbot: QtBot, work_context: Context, two_years: Hall, supervisor: Actor) -> None:
+    """刷新 is disabled while counting: the keys went on to the next widget (锁屏 in the window) and stayed there."""
+    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    panel = StatisticsPanel(work_context(supervisor, "counter", hall=two_years), window)
+    after = QLineEdit(window)  # the next widget in the tab order, as the header's buttons are in the window
+    column = QVBoxLayout(window)
+    column.addWidget(panel)
+    column.addWidget(after)
+    with qtbot.waitSignal(panel.tasks.settled, timeout=10_000), qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    panel.refresh_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.refresh_button)
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        qtbot.keyClick(panel.refresh_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not panel.tasks.busy)
+    assert panel.refresh_button.isEnabled() and QApplication.focusWidget() is panel.refresh_button
 
 
 def test_export_through_the_file_dialog(
@@ -101,7 +127,7 @@ def test_export_through_the_file_dialog(
         qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
     written = target.with_suffix(".xlsx")
     assert exported.args == [written] and written.exists()
-    assert load_workbook(written)["月度指标"]["B16"].value == 2
+    assert load_workbook(written)["月度指标"]["B20"].value == 2
     assert "已导出" in panel.message.text()
     # the name the dialog did not confirm (".xlsx" was added) is never replaced
     with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import ROLE_NAMES, ROLE_PERMISSIONS, STAFF_ROLES, Permission, Role
+from desktop.domain.passwords import RULE_TEXT
 from desktop.services import accounts
 from desktop.services.accounts import AccountInfo, generate_initial_password
 from ui.common.choice import Choice, ChoiceBox
@@ -60,6 +61,9 @@ class InitialPasswordField(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("首次登录时须由本人修改")
         self.generate = secondary_button("随机生成")
+        # Enter in the field submits the dialog: as a dialog's first button this one took Enter, and replaced the
+        # password the administrator had typed (and was about to read out) with a random one
+        self.generate.setAutoDefault(False)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
@@ -71,15 +75,19 @@ class InitialPasswordField(QWidget):
 
 
 class CreateAccountDialog(QDialog):
-    """A new staff account: who, which role, an initial password and any extra permissions."""
+    """A new staff account: who, which role, an initial password and any extra permissions.
+
+    Given an ``account``, the same form changes it (修改账户): its name, role, unit and extra permissions; the
+    login stays, the password is 重置密码's. A name typed wrong at creation could not be corrected.
+    """
 
     created = Signal(object)  # AccountInfo
 
-    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None, account: AccountInfo | None = None) -> None:
         super().__init__(parent)
-        self.ctx, self.actor = ctx, ctx.actor
+        self.ctx, self.actor, self.account = ctx, ctx.actor, account
         self.tasks = ctx.group(self)  # the initial password is hashed off the GUI thread (Argon2id)
-        self.setWindowTitle("新建账户")
+        self.setWindowTitle("新建账户" if account is None else "修改账户")
         self.setMinimumWidth(760)
         self.login = QLineEdit()
         self.login.setPlaceholderText("3–32位小写字母、数字或 . _ -，如 zhangwei")
@@ -98,14 +106,19 @@ class CreateAccountDialog(QDialog):
         extra = QGroupBox("附加权限（灰色为所选角色已有的权限）")
         extra.setLayout(grid)
         self.message = message_label()
-        self.submit_button = QPushButton("创建账户")
+        self.submit_button = QPushButton("创建账户" if account is None else "保存修改")
         self.submit_button.setObjectName("primary")
+        self.submit_button.setDefault(True)  # Enter in any field creates (or saves) the account
         cancel = secondary_button("取消")
         form = QFormLayout()
         form.addRow("登录名", self.login)
         form.addRow("姓名", self.display_name)
         form.addRow("角色", self.role)
-        form.addRow("初始密码", self.password)
+        if account is None:
+            form.addRow("初始密码", self.password)
+            form.addRow("", label(f"密码要求：{RULE_TEXT}", "hint"))
+        else:
+            self.password.hide()
         form.addRow("所属单位", self.org_code)
         buttons = button_row(cancel, self.submit_button)
         layout = QVBoxLayout(self)
@@ -119,7 +132,22 @@ class CreateAccountDialog(QDialog):
         cancel.clicked.connect(self.reject)
         self._role_changed()
         self.reading = ctx.group(self)  # the directory's units, never holding up a submit
-        self.reading.run(_units, self.org_code.set_choices)
+        self.reading.run(_units, self._units_read)
+        if account is not None:
+            self.login.setText(account.login)
+            self.login.setReadOnly(True)
+            self.login.setEnabled(False)  # greyed: a login is not changed (it looked editable and had the keys)
+            self.display_name.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.display_name.setText(account.display_name)
+            self.select_role(Role(account.role))
+            for permission, box in self.permissions.items():
+                if box.isEnabled():
+                    box.setChecked(permission.value in account.extra_permissions)
+
+    def _units_read(self, choices: list[Choice]) -> None:
+        self.org_code.set_choices(choices)
+        if self.account is not None and self.account.org_code:
+            self.org_code.set_code(self.account.org_code)
 
     def select_role(self, role: Role) -> None:
         self.role.setCurrentIndex(self.role.findData(role.value))
@@ -150,6 +178,12 @@ class CreateAccountDialog(QDialog):
             set_tone(self.message, "error",
                      "请从列表中选择所属单位（可输入名称、简称或拼音首字母查找）；本大厅人员不填")
             return
+        if self.account is not None:
+            set_tone(self.message, "notice", "正在保存……")
+            self.tasks.run(lambda hall: accounts.update_account(hall, actor, login, role=role, display_name=name,
+                                                                org_code=org, extra_permissions=extra),
+                           self._created, self._refused)
+            return
         set_tone(self.message, "notice", "正在创建……")
         self.tasks.run(lambda hall: accounts.create_account(hall, actor, login=login, display_name=name, role=role,
                                                             initial_password=password, org_code=org,
@@ -162,6 +196,7 @@ class CreateAccountDialog(QDialog):
 
     def _refused(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "保存账户"))
+        self.adjustSize()  # a refusal on two lines is read whole (the dialog kept its height: the end was cut off)
 
 
 class ResetPasswordDialog(QDialog):
@@ -179,6 +214,7 @@ class ResetPasswordDialog(QDialog):
         self.message = message_label()
         self.submit_button = QPushButton("重置密码")
         self.submit_button.setObjectName("primary")
+        self.submit_button.setDefault(True)  # Enter in the field resets
         cancel = secondary_button("取消")
         layout = QVBoxLayout(self)
         layout.addWidget(label(
@@ -186,6 +222,7 @@ class ResetPasswordDialog(QDialog):
             "本人下次登录时须修改；账户如被锁定将同时解锁。"))
         form = QFormLayout()
         form.addRow("新的初始密码", self.password)
+        form.addRow("", label(f"密码要求：{RULE_TEXT}", "hint"))
         layout.addLayout(form)
         layout.addWidget(self.message)
         buttons = button_row(cancel, self.submit_button)
@@ -207,6 +244,7 @@ class ResetPasswordDialog(QDialog):
 
     def _refused(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "保存账户"))
+        self.adjustSize()  # a refusal on two lines is read whole (the dialog kept its height: the end was cut off)
 
 
 class AccountsPanel(QWidget):
@@ -224,6 +262,8 @@ class AccountsPanel(QWidget):
         self.accounts: list[AccountInfo] = []
         self._now: datetime | None = None
         self.create_button = QPushButton("新建账户")
+        self.edit_button = QPushButton("修改")
+        self.edit_button.setToolTip("修改所选账户的姓名、角色、所属单位和附加权限")
         self.reset_button = QPushButton("重置密码")
         self.unlock_button = QPushButton("解锁")
         self.disable_button = QPushButton("停用")
@@ -232,7 +272,8 @@ class AccountsPanel(QWidget):
         self.message = message_label()
         self.dialog: QDialog | None = None
         tools = QHBoxLayout()
-        for button in (self.create_button, self.reset_button, self.unlock_button, self.disable_button):
+        for button in (self.create_button, self.edit_button, self.reset_button, self.unlock_button,
+                       self.disable_button):
             tools.addWidget(button)
         tools.addStretch(1)
         tools.addWidget(self.refresh_button)
@@ -241,6 +282,7 @@ class AccountsPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         self.create_button.clicked.connect(self.open_create_dialog)
+        self.edit_button.clicked.connect(self.open_edit_dialog)
         self.reset_button.clicked.connect(self.open_reset_dialog)
         self.unlock_button.clicked.connect(self.unlock_selected)
         self.disable_button.clicked.connect(self.toggle_disabled)
@@ -304,7 +346,7 @@ class AccountsPanel(QWidget):
 
     def _selection_changed(self) -> None:
         info = self.selected()
-        for button in (self.reset_button, self.unlock_button, self.disable_button):
+        for button in (self.edit_button, self.reset_button, self.unlock_button, self.disable_button):
             button.setEnabled(info is not None)
         self.disable_button.setText("启用" if info is not None and info.disabled else "停用")
 
@@ -318,6 +360,17 @@ class AccountsPanel(QWidget):
         dialog.created.connect(lambda info: self._done(
             f"已创建账户 {info.login}（{info.display_name}，{info.role_name}），首次登录时须修改初始密码",
             info.login))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_edit_dialog(self) -> CreateAccountDialog | None:
+        info = self.selected()
+        if info is None:
+            return None
+        dialog = CreateAccountDialog(self.ctx, self, account=info)
+        dialog.created.connect(lambda done: self._done(
+            f"已修改账户 {done.login}（{done.display_name}，{done.role_name}）", done.login))
         self.dialog = dialog
         dialog.open()
         return dialog

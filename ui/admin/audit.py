@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QScrollArea, QTableWidgetItem, QVBoxLayout
 
@@ -24,11 +24,21 @@ _DETAIL_KEYS: Mapping[str, str] = {
     "reason": "原因", "idle": "无操作自动锁屏", "role": "角色", "org_code": "单位", "until": "锁定至",
     "extra_permissions": "附加权限", "disabled": "停用", "display_name": "姓名", "code": "代码",
     "message": "说明", "event": "步骤", "event_id": "事件", "accounts": "账户数",
+    # an export, a print, a reveal, settings and data shared: "kind：一年统计；year：2026" read as code
+    "kind": "种类", "year": "年份", "years": "年份", "region_code": "问题属地", "document": "文号",
+    "copy": "补打", "printer": "打印机", "status": "结果", "error": "错误", "pages": "页数", "cases": "事项",
+    "channel": "渠道", "visit_kind": "来访类型", "scope": "范围", "version": "版本", "source": "来源",
+    "names": "名称", "hall_code": "大厅编码", "expires_at": "有效期至", "revoked": "停用", "device": "设备",
+    "events": "事件数", "compared": "核对数", "same": "一致数", "from": "原为", "to": "改为",
+    "reclassified_accusation": "改为检举控告类", "ahead_minutes": "时钟超前（分钟）", "latest_time": "最晚时间",
 }
 _DETAIL_VALUES: Mapping[str, str] = {
     "wrong_password": "密码错误", "no_account": "无此账户", "disabled": "账户已停用",
     "locked": "账户已锁定", "other_hall": "其他大厅的账户", "wrong_window": "不能使用本窗口的角色",
+    "printed": "已打印", "pending": "待补打", "failed": "未打印",
 }
+#: ids a reader cannot use (the print job's, a retried job's, the keys'): the entry's other words say what happened
+_NEVER_SHOWN = frozenset({"job", "retry_of", "key_id", "old_key_id", "new_key_id"})
 _ALARMING = frozenset({AuditAction.LOGIN_FAILED.value, AuditAction.ACCOUNT_LOCKED.value,
                        AuditAction.PERMISSION_DENIED.value})
 
@@ -41,7 +51,7 @@ def describe_detail(detail: Mapping[str, Any], units: Mapping[str, str] | None =
     """An entry's detail in words; ``units`` names the directory's units by code."""
     parts = []
     for key, value in detail.items():
-        if value in ("", None, [], ()) or detail.get(_UNSHOWN_WITH.get(key, "")):
+        if value in ("", None, [], ()) or detail.get(_UNSHOWN_WITH.get(key, "")) or key in _NEVER_SHOWN:
             continue
         if key == "role" and value in Role.__members__.values():
             shown = ROLE_NAMES[Role(value)]
@@ -55,6 +65,21 @@ def describe_detail(detail: Mapping[str, Any], units: Mapping[str, str] | None =
             shown = _DETAIL_VALUES.get(str(value), str(value))
         parts.append(f"{_DETAIL_KEYS.get(key, key)}：{shown}")
     return "；".join(parts)
+
+
+#: what a setting or maintenance entry is about, in words (the 对象 column showed "reference:organisations")
+_TARGETS: Mapping[str, str] = {
+    "holiday_schedules": "节假日安排", "settings": "共享设置", "rebuild-projections": "重建事项列表",
+    "sync": "同步账户",
+    "reference:accounts": "共享数据：账户", "reference:holidays": "共享数据：节假日安排",
+    "reference:organisations": "共享数据：机构目录", "reference:settings": "共享数据：设置",
+    "reference:kiosk_pin": "共享数据：自助终端密码",
+}
+
+
+def describe_target(target: str) -> str:
+    """The entry's object as a reader names it: an account by its login, a setting in words."""
+    return _TARGETS.get(target, target.removeprefix("staff:"))
 
 
 def _unit_names() -> dict[str, str]:
@@ -95,7 +120,8 @@ class AuditPanel(RefreshingPanel):
         layout.addWidget(self.table, 1)
         self.refresh_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
-        self.tasks.busy_changed.connect(self.verify_button.setDisabled)
+        self.keys_on_verify = False  # 核验完整性 pressed from the keyboard: the keys come back to it
+        self.tasks.busy_changed.connect(self._busy)
         ctx.tasks.changed.connect(self._changed)
         self.refresh()
 
@@ -118,7 +144,7 @@ class AuditPanel(RefreshingPanel):
         for row, entry in enumerate(self.entries):
             values = (str(entry.seq), entry.at.replace("T", " "), entry.device,
                       f"{entry.actor_name}　{entry.actor_id.removeprefix('staff:')}", entry.action,
-                      entry.target.removeprefix("staff:"),
+                      describe_target(entry.target),
                       describe_detail(entry.detail, units))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -141,6 +167,14 @@ class AuditPanel(RefreshingPanel):
         actor = self.actor
         self._show_report("notice", "正在核验审计日志……")
         self.tasks.run(lambda hall: audit.verify_audit(hall, actor), self._verified, self._verify_refused)
+
+    def _busy(self, busy: bool) -> None:
+        """Disabled while it checks: the keys went on to 锁屏 in the window's header (Enter locked the screen)."""
+        self.keys_on_verify = self.keys_on_verify or (busy and self.verify_button.hasFocus())
+        self.verify_button.setDisabled(busy)
+        if not busy and self.keys_on_verify:
+            self.keys_on_verify = False
+            self.verify_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _verified(self, report: AuditReport) -> None:
         self._show_report("ok" if report.ok else "error", report.summary())

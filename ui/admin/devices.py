@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidgetItem,
     QVBoxLayout,
@@ -97,6 +98,7 @@ class DevicesPanel(QWidget):
         self.place.setPlaceholderText("所选设备的位置，如“3号窗口”“一楼大厅入口”")
         self.place_button = secondary_button("保存位置")
         self.message = message_label()
+        self.confirm: QMessageBox | None = None  # 停用所选设备 asks first
         form = QFormLayout()
         form.addRow("管理员密码", self.password)
         tools = QHBoxLayout()
@@ -226,12 +228,27 @@ class DevicesPanel(QWidget):
         self.refresh()
 
     def revoke_selected(self) -> None:
-        from desktop.sync.enrolment import revoke_server_device
-
+        """Asked first: a revoked device is refused for good (it is enrolled again with a new code)."""
         device = self.selected()
         if device is None or self.tasks.busy:
             return
-        login, password, device_id = self.login, self.password.text(), device.device_id
+        box = QMessageBox(QMessageBox.Icon.Warning, "停用设备",
+                          f"停用{device_words(device)}？\n停用后它从下一次联系服务器起被拒绝，不能撤销；"
+                          "要再使用，须用新的注册码重新注册。", parent=self)
+        revoke = box.addButton("停用该设备", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        device_id = device.device_id
+        box.buttonClicked.connect(lambda button: self._revoke(device_id) if button is revoke else None)
+        self.confirm = box
+        box.open()
+
+    def _revoke(self, device_id: str) -> None:
+        from desktop.sync.enrolment import revoke_server_device
+
+        if self.tasks.busy:
+            return
+        login, password = self.login, self.password.text()
         # callbacks are bound methods (held weakly by the task manager), never closures over the panel
         self.tasks.run(lambda hall: revoke_server_device(hall, login, password, device_id),
                        self._revoked, self._refused, executor=Executor.DEVICES)

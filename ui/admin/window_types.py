@@ -30,7 +30,15 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import ValidationError
 from desktop.domain.queue import WindowType, format_windows
-from ui.common.widgets import RefreshingPanel, label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import (
+    EnterMovesOn,
+    RefreshingPanel,
+    label,
+    message_label,
+    read_only_table,
+    secondary_button,
+    set_tone,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -153,6 +161,8 @@ class WindowTypesPanel(RefreshingPanel):
         layout.addWidget(self.server_row)
         layout.addLayout(both, 1)
         self.tasks.busy_changed.connect(lambda _busy: self._enable())
+        # Enter walks 名称 → 号码前缀 → 服务窗口 and saves from the last (it did nothing); the keys stay in the form
+        self.keys = EnterMovesOn(self, [self.name, self.prefix, self.windows], self.save)
         ctx.tasks.changed.connect(self._changed)
         self.new()
         self.refresh()

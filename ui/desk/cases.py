@@ -84,16 +84,17 @@ def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:
 
 class WorkTabs(QTabWidget):
     """Cases and deadlines; for supervisors and leaders the year's statistics, the queue's, the 不满意 ratings,
-    suggestions.
+    suggestions; at the counter, the 包案 a leader took on (the leader's own window has them already).
 
     The statistics panel is built when its tab is first opened: counting a year takes
     a moment, and most sessions never look.
     """
 
-    def __init__(self, ctx: WorkContext, cases: QWidget) -> None:
+    def __init__(self, ctx: WorkContext, cases: QWidget, *, leader_board: bool = True) -> None:
         super().__init__()
         self.ctx = ctx
         self.statistics: QWidget | None = None
+        self.leader_board: QWidget | None = None
         self.addTab(cases, "事项与期限")
         self._statistics_index = self.addTab(QWidget(), "统计")
         from ui.queue.statistics import QueueStatisticsPanel
@@ -102,6 +103,13 @@ class WorkTabs(QTabWidget):
         self.addTab(self.queue_statistics, "排队统计")
         self.dissatisfied = DissatisfiedPanel(ctx)
         self.addTab(self.dissatisfied, "不满意评价")
+        if leader_board:
+            # a unit past a leader's 包案 deadline: the supervisor who 督办 sees it here (the deadline board lists the
+            # statutory deadlines only), reads the case and records the 督办
+            from ui.reception.after import LeaderBoardPanel
+
+            self.leader_board = board = LeaderBoardPanel(ctx)
+            self.addTab(board, "领导包案")
         self.suggestions = SuggestionsPanel(ctx)
         self.addTab(self.suggestions, "人民建议")
         desk = cases.findChild(CaseDesk)
@@ -111,6 +119,8 @@ class WorkTabs(QTabWidget):
                 desk.search.open_number(number)
 
             self.dissatisfied.case_chosen.connect(open_case)
+            if leader_board:
+                board.case_chosen.connect(open_case)
         self.currentChanged.connect(self._tab_shown)
 
     def show_statistics(self) -> QWidget:
@@ -131,9 +141,9 @@ class WorkTabs(QTabWidget):
         self.blockSignals(False)
 
 
-def staff_desk(ctx: WorkContext, *, deadlines_first: bool = False) -> QWidget:
-    """Cases and deadlines; with the 督办与统计 permission, a statistics tab beside them."""
+def staff_desk(ctx: WorkContext, *, deadlines_first: bool = False, leader_board: bool = True) -> QWidget:
+    """Cases and deadlines; with the 督办与统计 permission, statistics and the leaders' 包案 beside them."""
     body = case_work(ctx, deadlines_first=deadlines_first)
     if ctx.may(Permission.SUPERVISE):
-        return WorkTabs(ctx, body)
+        return WorkTabs(ctx, body, leader_board=leader_board)
     return body

@@ -22,7 +22,7 @@ class LeaderWork(QTabWidget):
         self.day = LeaderDayScreen(ctx)
         self.board = LeaderBoardPanel(ctx)
         self.schedule = SchedulePanel(ctx)
-        self.desk = staff_desk(ctx, deadlines_first=True)
+        self.desk = staff_desk(ctx, deadlines_first=True, leader_board=False)  # 包案与积案 is its own tab
         self.preview: PrintPreviewDialog | None = None
         # Ctrl+1…4 bring a tab forward from anywhere in the window, the keys on its first field: Ctrl+Tab only turns
         # the innermost tabs (包案与积案 has its own), so without a mouse the leader could not get back out.
@@ -33,6 +33,7 @@ class LeaderWork(QTabWidget):
             shortcut.activated.connect(lambda i=index: self.show_tab(i))
         self.day.document_ready.connect(self.open_preview)
         self.schedule.document_ready.connect(self.open_preview)
+        self.board.document_ready.connect(self.open_preview)
         self.board.case_chosen.connect(self.open_case)
 
     def show_tab(self, index: int) -> None:

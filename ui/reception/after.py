@@ -7,7 +7,7 @@ only show it and read again when cases or reception data change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -65,11 +66,8 @@ def fill_table(table: QTableWidget, rows: list[tuple[str, ...]], colours: list[Q
     table.resizeColumnsToContents()
 
 
-def _office(day: date, today: date) -> str:
-    from desktop.domain.reception import office_notice_day
-
-    tell = office_notice_day(day)
-    return f"{_md(tell)}送出" + ("（已到期）" if tell <= today else "")
+def _office(tell: date, today: date) -> str:
+    return f"{format_date(tell)}送出" + ("（已到期）" if tell <= today else "")
 
 
 def _organisations(_hall: Hall) -> list[Choice]:
@@ -87,6 +85,8 @@ class _After:
     board: list[BoardRow]
     backlog: list[BacklogCase]
     stats: list[LeaderDayStats]
+    today: date
+    default_due: date  # 访后限期办结 counted from today: a new deadline for a case whose deadline has passed
 
 
 class LeaderBoardPanel(QWidget):
@@ -97,6 +97,7 @@ class LeaderBoardPanel(QWidget):
     STATS = ("接访日", "接访领导", "接待批次", "接待人次", "包案", "按期办结", "参评", "满意")
     refreshed = Signal()
     case_chosen = Signal(str)  # a case number double-clicked on the board or the backlog: open it
+    document_ready = Signal(object)  # the chosen case's 领导接访交办单 (RenderedDocument), to preview and print
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
@@ -104,6 +105,7 @@ class LeaderBoardPanel(QWidget):
         self.tasks = ctx.group(self)
         self.acting = ctx.group(self)  # 督办, never held up by a read
         self.rows: list[BoardRow] = []
+        self.today = self.default_due = date.min
         self.board = read_only_table(self.BOARD, alternate=False)
         self.backlog = read_only_table(self.BACKLOG, alternate=False)
         self.stats = read_only_table(self.STATS, alternate=False)
@@ -114,6 +116,21 @@ class LeaderBoardPanel(QWidget):
         self.urge_button.setObjectName("primary")
         self.urge_button.setVisible(ctx.may(Permission.SUPERVISE))
         self.urge_text.setVisible(ctx.may(Permission.SUPERVISE))
+        # 改派 / 调整期限: the leader replaces a unit that let its deadline pass, or gives it more time
+        self.reassign_unit = ChoiceBox("改派给：单位名称、简称或拼音（不选则原单位）")
+        self.reassign_due = QDateEdit()
+        self.reassign_due.setCalendarPopup(True)
+        self.reassign_due.setDisplayFormat("yyyy年M月d日")
+        self.reassign_reason = QLineEdit()
+        self.reassign_reason.setPlaceholderText("理由，如：原责任单位逾期未办结")
+        self.reassign_button = secondary_button("改派或调整期限")
+        self.form_button = secondary_button("打印交办单")
+        self.form_button.setToolTip("所选事项的领导接访交办单（改派后交给新的责任单位）")
+        self.reassign_caption = label("新的期限", "field")
+        self.reassign_caption.setWordWrap(False)
+        for widget in (self.reassign_unit, self.reassign_caption, self.reassign_due, self.reassign_reason,
+                       self.reassign_button, self.form_button):
+            widget.setVisible(ctx.may(Permission.LEADER_DECIDE))
         self.message = message_label()
         tabs = QTabWidget()
         board_page = QWidget()
@@ -124,6 +141,14 @@ class LeaderBoardPanel(QWidget):
         row.addWidget(self.urge_text, 1)
         row.addWidget(self.urge_button)
         column.addLayout(row)
+        again = QHBoxLayout()
+        again.addWidget(self.reassign_unit, 3)
+        again.addWidget(self.reassign_caption)
+        again.addWidget(self.reassign_due)
+        again.addWidget(self.reassign_reason, 3)
+        again.addWidget(self.reassign_button)
+        again.addWidget(self.form_button)
+        column.addLayout(again)
         column.addWidget(self.message)
         tabs.addTab(board_page, "包案事项")
         tabs.addTab(self.backlog, "积案")
@@ -138,8 +163,14 @@ class LeaderBoardPanel(QWidget):
         self.board.activated.connect(lambda index: self._open(self.board, index.row()))
         self.backlog.activated.connect(lambda index: self._open(self.backlog, index.row()))
         self.urge_text.returnPressed.connect(self.urge)
+        self.reassign_button.clicked.connect(self.reassign)
+        self.form_button.clicked.connect(self.print_form)
+        self.reassign_reason.returnPressed.connect(self.reassign)
+        self.board.itemSelectionChanged.connect(self._chosen)
         self.selects = [SelectOnTabIn(t) for t in (self.board, self.backlog)]  # 督办 acts on a row that looks chosen
-        enter_presses(self.urge_button)
+        enter_presses(self.urge_button, self.reassign_button, self.form_button)
+        if ctx.may(Permission.LEADER_DECIDE):
+            self.tasks.run(_organisations, self.reassign_unit.set_choices)
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
@@ -169,14 +200,18 @@ class LeaderBoardPanel(QWidget):
             from desktop.services import leaderday
 
             stats = leaderday.leader_day_statistics(hall, actor) if supervise else []
-            return _After(leaderday.board(hall, actor), leaderday.backlog_cases(hall, actor), stats)
+            today = hall.today()
+            return _After(leaderday.board(hall, actor), leaderday.backlog_cases(hall, actor), stats, today,
+                          leaderday.default_due(hall, today))
 
         self.tasks.run(read, self._show, lambda e: set_tone(self.message, "error", user_message(e, "读取包案事项")))
 
     def _show(self, after: _After) -> None:
         row = self.board.currentRow()
         chosen = self.rows[row].case_number if 0 <= row < len(self.rows) and self.board.selectedItems() else ""
-        self.rows = after.board
+        self.rows, self.today, self.default_due = after.board, after.today, after.default_due
+        tomorrow = after.today + timedelta(days=1)
+        self.reassign_due.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         open_rows = [b for b in after.board if not b.concluded]
         overdue = sum(1 for b in after.board if b.overdue)
         self.summary.setText(f"领导包案{len(after.board)}件：在办{len(open_rows)}件，已超期{overdue}件，"
@@ -218,6 +253,61 @@ class LeaderBoardPanel(QWidget):
 
         self.acting.run(record, self._urged, lambda e: set_tone(self.message, "error", user_message(e, "督办")))
 
+    def _chosen(self) -> None:
+        """The chosen case's deadline in the date field, to be moved on; a passed one, the usual new deadline."""
+        row = self.board.currentRow()
+        if not 0 <= row < len(self.rows) or not self.board.selectedItems():
+            return
+        b = self.rows[row]
+        # a deadline still ahead is moved on from itself; one passed gets the usual 访后限期办结 from today (a
+        # newcomer pressing Enter got tomorrow, a Sunday)
+        due = b.due if b.due is not None and b.due > self.today else self.default_due
+        self.reassign_due.setDate(QDate(due.year, due.month, due.day))
+
+    def reassign(self) -> None:
+        row = self.board.currentRow()
+        if self.acting.busy:
+            return
+        if not 0 <= row < len(self.rows) or not self.board.selectedItems():
+            set_tone(self.message, "error", "请先在列表中选择要改派或调整期限的事项")
+            return
+        picked = self.reassign_due.date()
+        actor, number, reason = self.actor, self.rows[row].case_number, self.reassign_reason.text()
+        code, due = self.reassign_unit.code(), date(picked.year(), picked.month(), picked.day())
+
+        def record(hall: Hall) -> tuple[str, str]:
+            from desktop.services import leaderday
+
+            view = leaderday.reassign(hall, actor, number, unit_codes=[code] if code else [], due=due, reason=reason)
+            return (f"已改派：{number} 由{view.leader_unit}办理，限{format_date(due)}前办结（已记入该事项的办理经过）",
+                    leaderday.deadline_note(hall, due))
+
+        self.acting.run(record, self._reassigned, lambda e: set_tone(self.message, "error", user_message(e, "改派")))
+
+    def print_form(self) -> None:
+        """The chosen case's 领导接访交办单, with its unit and deadline as they now stand."""
+        row = self.board.currentRow()
+        if self.acting.busy:
+            return
+        if not 0 <= row < len(self.rows) or not self.board.selectedItems():
+            set_tone(self.message, "error", "请先在列表中选择要打印交办单的事项")
+            return
+        actor, number = self.actor, self.rows[row].case_number
+
+        def issue(hall: Hall) -> RenderedDocument:
+            from desktop.services import leaderday
+
+            return leaderday.assignment_form(hall, actor, number)
+
+        self.acting.run(issue, self.document_ready.emit,
+                        lambda e: set_tone(self.message, "error", user_message(e, "打印交办单")))
+
+    def _reassigned(self, said: tuple[str, str]) -> None:
+        done, note = said
+        self.reassign_reason.clear()
+        self.reassign_unit.setEditText("")
+        set_tone(self.message, "notice" if note else "ok", f"{done}。{note}" if note else done)
+
     def _urged(self, number: str) -> None:
         self.urge_text.clear()
         set_tone(self.message, "ok", f"已督办：{number}（已记入该事项的办理经过）")
@@ -226,7 +316,7 @@ class LeaderBoardPanel(QWidget):
 class SchedulePanel(QWidget):
     """接访安排: generate the months' reception days by the rule, add a day by hand, the office's list."""
 
-    COLUMNS = ("接访日", "来源", "接访领导", "地点", "参加单位", "已约", "候补", "名单送领导办公室")
+    COLUMNS = ("接访日", "来源", "接访领导", "接访主题", "地点", "参加单位", "已约", "候补", "名单送领导办公室")
     document_ready = Signal(object)  # the office's list (RenderedDocument) to preview and print
     refreshed = Signal()
 
@@ -258,6 +348,7 @@ class SchedulePanel(QWidget):
         self.list_button = secondary_button("打印所选日预约名单")
         self.export_button = secondary_button("导出名单（CSV）")
         self.rule = label("", "hint")
+        self.confirm: QMessageBox | None = None  # a day added on a rest day is asked about first
         self.table = read_only_table(self.COLUMNS, alternate=False)
         self.message = message_label()
         settings = ctx.settings
@@ -265,7 +356,7 @@ class SchedulePanel(QWidget):
 
         self.rule.setText(f"规则：每月{settings.reception_day_of_month}日；逢休息日"
                           f"{RestDayRule(settings.reception_rest_day).label}（节假日按期限计算所用的日历）；"
-                          f"时段与名额：{settings.reception_slots}；预约名单于接访日前5天送领导办公室。")
+                          f"时段与名额：{settings.reception_slots}；预约名单于接访日前5天送领导办公室（逢休息日提前至前一个工作日）。")
         top = QHBoxLayout()
         top.addWidget(self.leaders, 3)
         top.addWidget(self.topics, 2)
@@ -327,22 +418,24 @@ class SchedulePanel(QWidget):
     def refresh(self) -> None:
         actor = self.actor
 
-        def read(hall: Hall) -> tuple[list[ReceptionDay], date]:
+        def read(hall: Hall) -> tuple[list[ReceptionDay], date, list[date]]:
             from desktop.services import reception
 
-            return reception.list_days(hall, actor), hall.today()
+            days = reception.list_days(hall, actor)
+            return days, hall.today(), [reception.office_notice_on(hall, d.day) for d in days]
 
         self.tasks.run(read, self._show, self._refused)
 
-    def _show(self, found: tuple[list[ReceptionDay], date]) -> None:
+    def _show(self, found: tuple[list[ReceptionDay], date, list[date]]) -> None:
         row = self.table.currentRow()
         chosen = self.days[row].day_id if 0 <= row < len(self.days) and self.table.selectedItems() else ""
-        self.days, today = found
+        self.days, today, notices = found
         if self.day.date() < QDate(today.year, today.month, today.day):
             self.day.setDate(QDate(today.year, today.month, today.day))
-        fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.place, "、".join(d.unit_names),
+        fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.topics or "—", d.place,
+                                 "、".join(d.unit_names),
                                  f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting),
-                                 _office(d.day, today)) for d in self.days])
+                                 _office(tell, today)) for d, tell in zip(self.days, notices, strict=True)])
         self.table.clearSelection()  # the day chosen stays chosen when a day is added before it
         self.table.setCurrentCell(-1, -1)
         for index, d in enumerate(self.days):
@@ -371,9 +464,30 @@ class SchedulePanel(QWidget):
         set_tone(self.message, "notice" if note else "ok", f"{done}。{note}" if note else done)
 
     def add(self) -> None:
+        """A rest day is asked about first: kiosks offer the day at once, and it is not removed again."""
         picked = self.day.date()
-        actor, day, names, topics, units = (self.actor, date(picked.year(), picked.month(), picked.day()),
-                                            self._names(), self.topics.text(), list(self.units))
+        day = date(picked.year(), picked.month(), picked.day())
+
+        def check(hall: Hall) -> str:
+            from desktop.services import reception
+
+            return reception.rest_day(hall, day)
+
+        self.tasks.run(check, lambda why: self._ask_rest_day(day, why) if why else self._add(day), self._refused)
+
+    def _ask_rest_day(self, day: date, why: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "添加接访日",
+                          f"{format_date(day)}是{why}，不是工作日。\n接访日添加后群众即可在自助终端和窗口预约，不能再删除。"
+                          "\n仍要在这一天安排领导接访吗？", parent=self)
+        add = box.addButton("仍要添加", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("返回修改日期", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.buttonClicked.connect(lambda button: self._add(day) if button is add else self.day.setFocus())
+        self.confirm = box
+        box.open()
+
+    def _add(self, day: date) -> None:
+        actor, names, topics, units = self.actor, self._names(), self.topics.text(), list(self.units)
 
         def run(hall: Hall) -> tuple[str, str]:
             from desktop.services import reception

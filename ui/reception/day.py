@@ -85,9 +85,11 @@ def _dossier_html(d: Dossier) -> str:
     # which of the cases below the 批示 and 包案 are recorded on (the list no longer has the number)
     head += (f"<p><b>批示记入事项：</b>{escape(a.case_number)}</p>" if a.case_number else
              "<p style='color:#7a4b00;'>尚未登记信访事项：请窗口先登记（或为预约关联事项），再记录批示</p>")
-    parts = [head, f"<h3>此前信访事项（{len(d.cases)}件）</h3>"]
+    parts = [head, f"<h3>信访经历（{len(d.cases)}件）</h3>"]
     if not d.cases:
         parts.append("<p>无此前信访事项：初次来访。</p>")
+    else:
+        parts.append(f"<p><b>{escape(d.history)}</b></p>")
     for c in d.cases:
         if c.withheld:
             parts.append(f"<p><b>{escape(c.case_number)}</b>　{escape(c.request)}</p>")
@@ -141,6 +143,7 @@ class LeaderDayScreen(QWidget):
         self.units: list[str] = []
         self.drafts: dict[str, tuple[str, str]] = {}  # unsaved 批示 and 决定 of the visitors the leader moved away from
         self.saving = ""  # the appointment whose decision is being saved
+        self.keys_on_save = False  # 保存批示 pressed from the keyboard: the keys go on from it once saved
         self.day_box = QComboBox()
         self.day_box.setMinimumWidth(420)
         self.summary = label("", "subtitle")
@@ -418,6 +421,7 @@ class LeaderDayScreen(QWidget):
     def _clear_units(self) -> None:
         self.units = []
         self.units_label.setText("尚未选择责任单位")
+        self.unit_box.setEditText("")
 
     def annotate(self) -> None:
         if self.current is None or not self.note.text().strip():
@@ -450,6 +454,8 @@ class LeaderDayScreen(QWidget):
             return leaderday.record_decision(hall, actor, appointment_id, instruction=instruction, decision=decision,
                                              take_on=take_on, unit_codes=units, due=due)
 
+        # a disabled button loses the keys to the next widget in the window: 锁屏 (Enter locked the screen)
+        self.keys_on_save = self.save_button.hasFocus()
         self.save_button.setEnabled(False)
         self.saving = appointment_id
         self.acting.run(record, self._decided, self._refused)
@@ -460,7 +466,8 @@ class LeaderDayScreen(QWidget):
         if decision.due is not None:
             text += f"；已包案，责任单位{'、'.join(decision.unit_names)}，{format_date(decision.due)}前办结"
             self.form_button.setEnabled(True)
-        set_tone(self.message, "ok", text)
+        note = decision.note  # a deadline on a rest day, or in a year whose holidays are not imported
+        set_tone(self.message, "notice" if note else "ok", f"{text}。{note}" if note else text)
         # saved as events on the case: the form empties, so a second click (unsure it saved) records nothing twice
         self.drafts.pop(self.saving, None)
         if self.current is not None and self.current.appointment_id == self.saving:
@@ -468,11 +475,15 @@ class LeaderDayScreen(QWidget):
             self.decision.clear()
             self.take_on.setChecked(False)
             self._clear_units()
+        if self.keys_on_save:  # on to 打印交办单 after a 包案, else back to the list for the next visitor
+            (self.form_button if self.form_button.isEnabled() else self.table).setFocus(Qt.FocusReason.OtherFocusReason)
         self.decided.emit(decision)
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(self.current is not None)
         set_tone(self.message, "error", user_message(error, "记录批示"))
+        if self.keys_on_save:
+            self.save_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def print_form(self) -> None:
         """The 领导接访交办单 of the visitor's case, with the signed-in leader's name."""

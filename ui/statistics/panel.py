@@ -31,6 +31,7 @@ from desktop.services.statistics import (
     CHANNEL_HEADERS,
     MONTH_HEADERS,
     RATE_COLUMNS,
+    SUM_ROWS,
     Cell,
     YearDashboard,
     channel_cells,
@@ -71,7 +72,7 @@ def _table(columns: tuple[str, ...]) -> QTableWidget:
 
 
 def _fill(table: QTableWidget, rows: list[tuple[Cell, ...]], rates: frozenset[int] = frozenset(),
-          bold_last: bool = False) -> None:
+          bold_rows: frozenset[int] = frozenset()) -> None:
     table.setRowCount(len(rows))
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
@@ -83,7 +84,7 @@ def _fill(table: QTableWidget, rows: list[tuple[Cell, ...]], rates: frozenset[in
             numeric = c > 0 and (isinstance(value, int | float) or c in rates)
             item.setTextAlignment((Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft)
                                   | Qt.AlignmentFlag.AlignVCenter)
-            if bold_last and r == len(rows) - 1:
+            if r in bold_rows:
                 font = QFont(item.font())
                 font.setBold(True)
                 item.setFont(font)
@@ -110,6 +111,7 @@ class StatisticsPanel(QWidget):
         self.ctx, self.actor = ctx, ctx.actor
         self.dashboard: YearDashboard | None = None
         self.tasks = ctx.group(self)  # a year of cases is counted off the GUI thread
+        self._keys_back: QWidget | None = None  # the control the keys were on while the panel is busy
 
         self.title = label("信访工作统计", "subtitle")
         self.year = QComboBox()
@@ -131,7 +133,7 @@ class StatisticsPanel(QWidget):
         top.addWidget(self.export_button)
 
         self.months = _table(MONTH_HEADERS)
-        self.months.setRowCount(13)
+        self.months.setRowCount(len(SUM_ROWS) + 12)
         _fit_rows(self.months)
         self.channels = _table(CHANNEL_HEADERS)
         self.topics = _table(TOPIC_COLUMNS)
@@ -139,7 +141,7 @@ class StatisticsPanel(QWidget):
         for column in (0, 2, 3):
             topic_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
-        month_box = QGroupBox("月度指标（“—”表示当月没有可计算的事项）")
+        month_box = QGroupBox("月度、季度和全年指标（“—”表示该期间没有可计算的事项）")
         QVBoxLayout(month_box).addWidget(self.months)
         channel_box = QGroupBox("按渠道")
         topic_box = QGroupBox("内容分类前十")
@@ -216,9 +218,8 @@ class StatisticsPanel(QWidget):
         self.dashboard = dashboard
         self.message.hide()
         self.title.setText(dashboard_title(dashboard))
-        rows = [month_cells(f"{row.month}月", row.counts) for row in dashboard.months]
-        rows.append(month_cells("全年", dashboard.total))
-        _fill(self.months, rows, RATE_COLUMNS["month"], bold_last=True)
+        rows = [month_cells(name, counts) for name, counts in dashboard.periods()]
+        _fill(self.months, rows, RATE_COLUMNS["month"], bold_rows=SUM_ROWS)
         _fill(self.channels, [channel_cells(row) for row in dashboard.channels], RATE_COLUMNS["channel"])
         _fill(self.topics, [(rank, t.topic_name, t.batches, t.persons)
                             for rank, t in enumerate(dashboard.top_topics, start=1)])
@@ -234,9 +235,17 @@ class StatisticsPanel(QWidget):
         set_tone(self.message, "error", user_message(error, "统计"))
 
     def _busy(self, busy: bool) -> None:
-        self.refresh_button.setDisabled(busy)
-        self.export_button.setDisabled(busy)
-        self.year.setDisabled(busy)
+        controls: tuple[QWidget, ...] = (self.refresh_button, self.export_button, self.year)
+        if busy:
+            # a disabled button hands the keys to the next widget of the window, 锁屏 in its header (Enter locked
+            # the screen): they come back when the count is in
+            focused = next((w for w in controls if w.hasFocus()), None)
+            self._keys_back = focused
+        for widget in controls:
+            widget.setDisabled(busy)
+        if not busy and self._keys_back is not None:
+            self._keys_back.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._keys_back = None
 
     # -- export -------------------------------------------------------------------------------
 
