@@ -75,3 +75,36 @@ def test_the_pinyin_keyboard_comes_up_and_the_page_makes_room(tmp_path: Path) ->
     assert height >= 400 and margin >= height  # the page ends above the keyboard
     # drawn by Qt's software renderer: no OpenGL driver (Mesa's llvmpipe here, 110 MB more with the keyboard up)
     assert "opengl False" in done.stdout, done.stdout
+
+
+def test_the_keyboard_keeps_the_programs_font_and_rare_characters_still_find_theirs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """WenQuanYi Zen Hei (installed for CJK Extension A in names) makes itself the system's Chinese sans-serif;
+    the keyboard would draw its keys in it (and read in 5 MB of it). The kiosk's fontconfig keeps Micro Hei
+    first and Zen Hei for the characters only it has."""
+    from ui.kiosk.keyboard import KIOSK_FONTCONFIG, SYSTEM_FONTCONFIG
+
+    monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
+    monkeypatch.delenv("QT_IM_MODULE", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")  # set back after the test (the keyboard makes it Chinese)
+    if not (sys.platform.startswith("linux") and SYSTEM_FONTCONFIG.is_file()):
+        pytest.skip("fontconfig is Linux's")
+    assert use_on_screen_keyboard() and os.environ["FONTCONFIG_FILE"] == str(KIOSK_FONTCONFIG)
+    monkeypatch.setenv("FONTCONFIG_FILE", "/etc/fonts/chosen.conf")
+    monkeypatch.setenv("QT_IM_MODULE", IM_MODULE)
+    use_on_screen_keyboard()
+    assert os.environ["FONTCONFIG_FILE"] == "/etc/fonts/chosen.conf"  # a deployment's own choice is kept
+
+    if shutil.which("fc-match") is None:
+        pytest.skip("fc-match missing")
+    env = {**os.environ, "FONTCONFIG_FILE": str(KIOSK_FONTCONFIG)}
+
+    def match(pattern: str) -> str:
+        return Path(subprocess.run(["fc-match", "--format=%{file}", pattern], env=env, capture_output=True,
+                                   text=True, check=True).stdout).name
+
+    installed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
+    if "WenQuanYi Micro Hei" not in installed or "WenQuanYi Zen Hei" not in installed:
+        pytest.skip("needs fonts-wqy-microhei and fonts-wqy-zenhei (scripts/setup.sh installs both)")
+    assert match("Sans:lang=zh-cn") == "wqy-microhei.ttc"
+    assert match("Sans:lang=zh-cn:charset=4dae") == "wqy-zenhei.ttc"  # 䶮: only Zen Hei has it

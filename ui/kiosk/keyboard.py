@@ -14,12 +14,17 @@ above it by giving the page a bottom margin as tall as the keyboard.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLayout
 
 IM_MODULE = "qtvirtualkeyboard"
+#: The system's fontconfig file, and the kiosk's (which includes it; see :func:`use_on_screen_keyboard`).
+SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
+KIOSK_FONTCONFIG = Path(__file__).resolve().parents[2] / "resources" / "fontconfig" / "kiosk-fonts.conf"
 
 
 def use_on_screen_keyboard() -> bool:
@@ -33,6 +38,12 @@ def use_on_screen_keyboard() -> bool:
     # The keyboard is the kiosk's only Qt Quick scene: drawn by Qt's software renderer it needs no OpenGL
     # driver in the process (under Mesa's llvmpipe that alone is some 55 MB resident) and looks the same.
     os.environ.setdefault("QT_QUICK_BACKEND", "software")
+    # The keyboard draws its keys in the system's Chinese sans-serif. Where WenQuanYi Zen Hei is installed (for
+    # the rare characters of names) its own rules make it that font: the keys would change face and some 5 MB
+    # of Zen Hei be read in. The kiosk's fontconfig file puts the program's Micro Hei first and keeps Zen Hei
+    # for the characters only it has.
+    if sys.platform.startswith("linux") and KIOSK_FONTCONFIG.is_file() and SYSTEM_FONTCONFIG.is_file():
+        os.environ.setdefault("FONTCONFIG_FILE", str(KIOSK_FONTCONFIG))
     # The keyboard's language follows the system locale: pinyin (简体中文) on a Chinese system.
     if not os.environ.get("LANG", "").startswith("zh"):
         os.environ["LANG"] = "zh_CN.UTF-8"
