@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.roles import DEVICE_KIND_NAMES, device_kind
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import ask, label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -232,16 +232,10 @@ class DevicesPanel(QWidget):
         device = self.selected()
         if device is None or self.tasks.busy:
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "停用设备",
-                          f"停用{device_words(device)}？\n停用后它从下一次联系服务器起被拒绝，不能撤销；"
-                          "要再使用，须用新的注册码重新注册。", parent=self)
-        revoke = box.addButton("停用该设备", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
         device_id = device.device_id
-        box.buttonClicked.connect(lambda button: self._revoke(device_id) if button is revoke else None)
-        self.confirm = box
-        box.open()
+        self.confirm, _ = ask(self, "停用设备", f"停用{device_words(device)}？\n停用后它从下一次联系服务器起被拒绝，"
+                              "不能撤销；要再使用，须用新的注册码重新注册。", go="停用该设备", stay="取消",
+                              on_go=lambda: self._revoke(device_id))
 
     def _revoke(self, device_id: str) -> None:
         from desktop.sync.enrolment import revoke_server_device

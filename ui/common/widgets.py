@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -122,6 +123,31 @@ def role_name(actor: Actor) -> str:
         return ROLE_NAMES[Role(actor.role)]
     except ValueError:
         return actor.role
+
+
+def ask(parent: QWidget, title: str, text: str, *, go: str, stay: str, on_go: Callable[[], None],
+        on_stay: Callable[[], None] | None = None, detail: str = "",
+        go_role: QMessageBox.ButtonRole = QMessageBox.ButtonRole.DestructiveRole,
+        icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> tuple[QMessageBox, QPushButton]:
+    """A question before a step a mistake would cost, opened window-modal; staying is the default (Enter and
+    Esc keep things as they are). Returns the box and its ``go`` button."""
+    box = QMessageBox(icon, title, text, parent=parent)
+    if detail:
+        box.setInformativeText(detail)
+    go_button = box.addButton(go, go_role)
+    stay_button = box.addButton(stay, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay_button)
+    box.setEscapeButton(stay_button)
+
+    def answered(button: object) -> None:
+        if button is go_button:
+            on_go()
+        elif on_stay is not None:
+            on_stay()
+
+    box.buttonClicked.connect(answered)
+    box.open()
+    return box, go_button
 
 
 def enter_presses(*buttons: QPushButton) -> None:

@@ -34,6 +34,7 @@ from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import (
     EnterMovesOn,
     SelectOnTabIn,
+    ask,
     enter_presses,
     label,
     message_label,
@@ -476,15 +477,10 @@ class SchedulePanel(QWidget):
         self.tasks.run(check, lambda why: self._ask_rest_day(day, why) if why else self._add(day), self._refused)
 
     def _ask_rest_day(self, day: date, why: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, "添加接访日",
-                          f"{format_date(day)}是{why}，不是工作日。\n接访日添加后群众即可在自助终端和窗口预约，不能再删除。"
-                          "\n仍要在这一天安排领导接访吗？", parent=self)
-        add = box.addButton("仍要添加", QMessageBox.ButtonRole.AcceptRole)
-        back = box.addButton("返回修改日期", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(back)
-        box.buttonClicked.connect(lambda button: self._add(day) if button is add else self.day.setFocus())
-        self.confirm = box
-        box.open()
+        self.confirm, _ = ask(self, "添加接访日", f"{format_date(day)}是{why}，不是工作日。\n接访日添加后群众即可在"
+                              "自助终端和窗口预约，不能再删除。\n仍要在这一天安排领导接访吗？", go="仍要添加",
+                              stay="返回修改日期", on_go=lambda: self._add(day), on_stay=self.day.setFocus,
+                              go_role=QMessageBox.ButtonRole.AcceptRole, icon=QMessageBox.Icon.Question)
 
     def _add(self, day: date) -> None:
         actor, names, topics, units = self.actor, self._names(), self.topics.text(), list(self.units)

@@ -58,6 +58,7 @@ from desktop.domain.identity import DocumentType, validate_document, validate_ph
 from desktop.domain.roles import Permission
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import (
+    ask,
     enter_presses,
     fill_table,
     label,
@@ -1054,16 +1055,9 @@ class RegistrationPanel(QWidget):
             self.new_form()  # nothing of the clerk's would be lost
             return
         name = self.name.text().strip()
-        box = QMessageBox(QMessageBox.Icon.Warning, "新登记",
-                          f"当前登记{f'（{name}）' if name else ''}还没有保存，清空后填写的内容不再保留。", parent=self)
-        box.setInformativeText("确定清空，登记下一位来访人吗？")
-        self.clear_button = box.addButton("清空并新登记", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("继续填写", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.buttonClicked.connect(lambda button: self.new_form() if button is self.clear_button else None)
-        self.confirmation = box
-        box.open()
+        self.confirmation, self.clear_button = ask(
+            self, "新登记", f"当前登记{f'（{name}）' if name else ''}还没有保存，清空后填写的内容不再保留。",
+            detail="确定清空，登记下一位来访人吗？", go="清空并新登记", stay="继续填写", on_go=self.new_form)
 
     def new_form(self) -> None:
         """An empty form for the next visitor; an unsaved draft of this one is thrown away."""

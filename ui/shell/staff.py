@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.roles import Actor, WindowRole
-from ui.common.widgets import Header, role_name
+from ui.common.widgets import Header, ask, role_name
 from ui.shell.context import WindowContext, WorkContext
 from ui.shell.idle import IdleWatcher
 from ui.shell.signin import ChangePasswordPage, FirstAdminPage, LockPage, SignInPage, accounts_service
@@ -205,13 +205,7 @@ class StaffWindow(QMainWindow):
             self.sign_out()
 
     def _ask_to_leave(self, title: str, question: str, leave_anyway: Callable[[], None]) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, question, parent=self)
-        leave = box.addButton("仍要退出", QMessageBox.ButtonRole.DestructiveRole)
-        stay = box.addButton("返回继续填写", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
-        box.buttonClicked.connect(lambda button: leave_anyway() if button is leave else None)
-        self.confirm = box
-        box.open()
+        self.confirm, _ = ask(self, title, question, go="仍要退出", stay="返回继续填写", on_go=leave_anyway)
 
     def _close_anyway(self) -> None:
         self._leaving = True
