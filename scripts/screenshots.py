@@ -615,10 +615,7 @@ def leader_day(hall: Any, out: Path, staff: Callable[..., Any], save: Callable[[
 
     system = Actor.system("screenshots")
     today = hall.today()
-    if not reception.list_days(hall, system, today, today):
-        reception.add_day(hall, system, today, leaders=["县长 周建华", "副县长 李明"], topics="劳动保障、征地拆迁",
-                          units=["330726-RSJ"])
-    reception.generate_schedule(hall, system, today.replace(day=1), 3, leaders=["县长 周建华"])
+    _reception_days(hall)
     (day,) = reception.list_days(hall, system, today, today)
     with hall.sessions() as session:
         people = session.execute(select(CaseRow.petitioner_name, CaseRow.petitioner_id_number, CaseRow.request)
