@@ -269,3 +269,33 @@ def test_a_ninety_year_olds_card_takes_a_priority_ticket_without_the_toggle(
         _click(qtbot, flow.type_buttons[0])
     assert issued.args[0].ticket.priority and flow.business.text() == "综合接待（优先办理）"
     assert flow.ahead.text().startswith("前面没有人在等候")  # ahead of the one who came first
+
+
+def test_a_booking_confirmed_while_the_days_are_read_again_is_made(qtbot: QtBot, work_context: Context,
+                                                                    sqlite_hall: Hall) -> None:
+    """The kiosk reads its reception days again now and then; a citizen who taps 确认预约 while such a read
+    is on its way had the tap swallowed — no booking, no word, the button still there to tap."""
+    import threading
+
+    from desktop.services import reception
+    from ui.kiosk.booking import BookingFlow
+
+    supervisor = Actor("staff:ducha1", "督查", "supervisor")
+    reception.add_day(sqlite_hall, supervisor, date(2026, 9, 30), leaders=["县长 周建华"], slots="09:00-10:00/2")
+    flow = BookingFlow(work_context(KIOSK, "kiosk"))
+    qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+    qtbot.waitUntil(lambda: len(flow.days) == 1 and not flow.tasks.busy)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())
+    _click(qtbot, flow.slot_buttons.itemAt(0).widget())
+    flow.name.setText("欧阳建华")
+    flow.id_number.setText(valid_id(seq=11))
+    reading = threading.Event()
+    flow.tasks.run(lambda _hall: reading.wait(10), lambda _waited: None)  # a read still on its way
+    assert flow.tasks.busy
+    with qtbot.waitSignal(flow.booked, timeout=10_000):
+        _click(qtbot, flow.confirm)
+        reading.set()
+    assert flow.outcome.text() == "预约成功"
+    qtbot.waitUntil(lambda: not flow.tasks.busy)

@@ -239,7 +239,8 @@ class BookingFlow(QWidget):
             self._show((self.day_page, self.slot_page, self.who_page)[index - 1])
 
     def submit(self) -> None:
-        if self.day is None or self.tasks.busy:
+        # a booking already on its way disables 确认预约; the days read again meanwhile must not swallow the tap
+        if self.day is None or not self.confirm.isEnabled():
             return
         from desktop.services.reception import Visitor
 
