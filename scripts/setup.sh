@@ -13,6 +13,7 @@ PYTHON=${PYTHON:-python3}
 RUNTIME_DEBS=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4
   libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-xfixes0 libfontconfig1 libdbus-1-3 libpulse0 libspeechd2 fonts-wqy-microhei fonts-wqy-zenhei
+  fonts-babelstone-han
   python3-venv)
 # zbar-tools: a second QR decoder for the receipts (tests/documents); binutils and icu-devtools build the
 # installable bundle (build/build.sh, tests/test_bundle.py)

@@ -8,18 +8,20 @@ any Chinese font. The font is opened once per process as a compact face
 read in place, under 1 MB instead of reportlab's 20-odd MB of dicts); every later
 document reuses it and renders byte for byte as with reportlab's own parse.
 
-Micro Hei lacks the rarer characters of CJK Extension A that people's names carry (䶮 in 刘䶮, 㛃 …):
-a character it has no glyph for is set in a fallback font that has one (:data:`FALLBACK_COPIES`:
-WenQuanYi Zen Hei on Debian, 统信UOS and 麒麟, which covers all of Extension A; SimSun on Windows),
-embedded the same way. :func:`runs` cuts a text where it changes font; without a fallback
-font on the PC the text is set as before.
+Micro Hei lacks the rarer characters people's names and places carry: a character it has no glyph
+for is set in the first fallback font (:data:`FALLBACKS`) that has one, embedded the same way —
+WenQuanYi Zen Hei for CJK Extension A (䶮 in 刘䶮, 㛃 …; all of it), then BabelStone Han for the
+planes beyond (Extension B to G: 𫖯 in 赵孟𫖯, 𬭎, 𠇔 …; the characters in use, with the glyph forms of
+the mainland standard); on Windows SimSun and SimSun-ExtB. :func:`runs` cuts a text where it
+changes font. A fallback font is opened only when a text first needs it; without one on the PC the
+text is set as before.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -38,12 +40,18 @@ SYSTEM_COPIES: Final = (
     Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"),
 )
 
-#: The fallback font's name in the documents, and where a PC keeps one (the first found is used).
-FALLBACK_NAME: Final = "FallbackCJK"
-FALLBACK_COPIES: Final = (
-    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
-    Path("/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc"),
-    Path("C:/Windows/Fonts/simsun.ttc"),
+#: The fallback fonts in the order they are asked: each its name in the documents and where a PC keeps
+#: it (the first copy found is used).
+FALLBACKS: Final = (
+    ("FallbackCJK", (  # Extension A: every character
+        Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+        Path("/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc"),
+        Path("C:/Windows/Fonts/simsun.ttc"),
+    )),
+    ("FallbackCJKExt", (  # Extensions B to G, beyond the Basic Multilingual Plane
+        Path("/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf"),
+        Path("C:/Windows/Fonts/simsunb.ttf"),
+    )),
 )
 
 _lock = threading.Lock()
@@ -77,40 +85,50 @@ def _registered() -> str:
 def register_font() -> str:
     """Register the font with reportlab once per process; returns its name."""
     with _lock:
-        _fallback()  # registered beside it, where the PC has one
         return _registered()
 
 
-@lru_cache(maxsize=1)
-def _fallback() -> str:
-    """The fallback font's name once registered, "" where the PC has none (or it cannot be read)."""
-    for path in FALLBACK_COPIES:
-        if path.is_file():
-            try:
-                pdfmetrics.registerFont(CompactTTFont(FALLBACK_NAME, path, subfontIndex=0))
-            except Exception:  # a damaged or foreign font file: the documents go without it
-                continue
-            return FALLBACK_NAME
-    return ""
+def fallback_copy(copies: tuple[Path, ...]) -> Path | None:
+    """The first of ``copies`` this PC has."""
+    return next((path for path in copies if path.is_file()), None)
 
 
-def _charset(name: str) -> Mapping[int, int]:
-    face = pdfmetrics.getFont(name).face
-    return face.charToGlyph  # type: ignore[no-any-return]
+@cache
+def _fallback(index: int) -> Mapping[int, int]:
+    """The character map of fallback ``index`` once registered; empty where the PC has none (or it cannot
+    be read: a damaged or foreign file, and the documents go without it)."""
+    name, copies = FALLBACKS[index]
+    path = fallback_copy(copies)
+    if path is None:
+        return {}
+    try:
+        font = CompactTTFont(name, path, subfontIndex=0)
+    except Exception:
+        return {}
+    pdfmetrics.registerFont(font)
+    return font.face.charToGlyph
 
 
-#: Characters known to be the main font's (most of every text: checked as a set, at C speed) and those
-#: set in the fallback font.
+#: Characters known to be the main font's (most of every text: checked as a set, at C speed), and those
+#: set in a fallback font, with its name.
 _main: set[str] = set()
-_rare: set[str] = set()
+_rare: dict[str, str] = {}
 
 
 def _sort(chars: set[str]) -> bool:
-    """File ``chars`` (none known yet) under the main font or the fallback; whether any needs the fallback."""
-    fallback = _fallback()
-    main, other = _charset(FONT_NAME), _charset(fallback) if fallback else {}
-    needing = {c for c in chars if ord(c) >= 0x2E80 and ord(c) not in main and ord(c) in other}
-    _main.update(chars - needing)  # below U+2E80 (Latin, digits, punctuation): always the main font's
+    """File ``chars`` (none known yet) under the main font or a fallback; whether any needs a fallback."""
+    main: Mapping[int, int] = pdfmetrics.getFont(register_font()).face.charToGlyph
+    lacking = {c for c in chars if ord(c) >= 0x2E80 and ord(c) not in main}  # below: Latin, digits, marks
+    needing: dict[str, str] = {}
+    for index, (name, _copies) in enumerate(FALLBACKS):
+        if not lacking:
+            break
+        with _lock:
+            other = _fallback(index)
+        found = {c for c in lacking if ord(c) in other}
+        needing.update(dict.fromkeys(found, name))
+        lacking -= found
+    _main.update(chars - needing.keys())  # a character no font has: the main font's (an empty box)
     _rare.update(needing)
     return bool(needing)
 
@@ -119,19 +137,19 @@ def _needs_fallback(text: str) -> bool:
     chars = set(text)
     if chars <= _main:
         return False
-    unknown = chars - _main - _rare
+    unknown = chars - _main - _rare.keys()
     return _sort(unknown) if unknown else True
 
 
 def runs(text: str) -> list[tuple[str, str]]:
-    """``text`` as (font name, piece) in order: the main font, and the fallback where only it has a glyph."""
+    """``text`` as (font name, piece) in order: the main font, and a fallback where only it has a glyph."""
     if not _needs_fallback(text):
         return [(FONT_NAME, text)] if text else []
     pieces: list[tuple[str, str]] = []
     start = 0
     current = FONT_NAME
     for index, char in enumerate(text):
-        font = FALLBACK_NAME if char in _rare else FONT_NAME
+        font = _rare.get(char, FONT_NAME)
         if font != current:
             if index > start:
                 pieces.append((current, text[start:index]))

@@ -35,6 +35,7 @@ from typing import Any, Final, overload
 from weakref import WeakKeyDictionary
 
 from reportlab import rl_config
+from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFont, TTFontFace
 
 _SWAP: Final = sys.byteorder == "little"  # the font's arrays are big-endian
@@ -430,3 +431,22 @@ class CompactTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
         self.state: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
         self._asciiReadable = rl_config.ttfAsciiReadable if asciiReadable is None else asciiReadable
         self.shapable = False
+
+
+_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _utf16_to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode map of a subset, with a character beyond U+FFFF written as the PDF reference
+    asks (its UTF-16 surrogate pair): reportlab writes its code point in five hex digits, which readers
+    take as a BMP character — 𬭎 (U+2CB4E) was copied and searched as Ⲵ (U+2CB4). Every subset of
+    characters in the BMP alone comes out as before, byte for byte."""
+    text: str = _to_unicode_cmap(fontname, subset)
+    for code in subset:
+        if code > 0xFFFF:
+            pair = chr(code).encode("utf-16-be").hex().upper()
+            text = text.replace(f"> <{code:04X}>\n", f"> <{pair}>\n", 1)
+    return text
+
+
+ttfonts.makeToUnicodeCMap = _utf16_to_unicode_cmap

@@ -232,7 +232,7 @@ def test_a_rare_character_the_main_font_lacks_is_set_in_the_fallback_font(tmp_pa
     """䶮 and 㛃 (CJK Extension A, in people's names and places) print as themselves, not as empty boxes."""
     from desktop.documents import fonts
 
-    if not any(path.is_file() for path in fonts.FALLBACK_COPIES):
+    if fonts.fallback_copy(fonts.FALLBACKS[0][1]) is None:
         if os.environ.get("CI"):
             pytest.fail("CI 中必须安装 fonts-wqy-zenhei（scripts/setup.sh 会安装）")
         pytest.skip("没有后备字体：apt-get install fonts-wqy-zenhei")
@@ -248,3 +248,24 @@ def test_a_rare_character_the_main_font_lacks_is_set_in_the_fallback_font(tmp_pa
     plain = render(K.TRANSFER_FORM, SAMPLES[K.TRANSFER_FORM])
     assert {row[0].split("+")[-1].rsplit("-", 1)[0] for row in pdf_fonts(plain.pdf, tmp_path)} == {fonts.FONT_NAME}
     assert fonts.string_width("刘䶮", 10) == fonts.string_width("刘", 10) + fonts.string_width("䶮", 10) > 0
+
+
+def test_a_character_beyond_the_basic_plane_is_set_in_the_second_fallback_font(tmp_path: Path, poppler: None) -> None:
+    """𫖯 (赵孟𫖯) and 𬭎 are in the national standard list of characters and in people's names, but in CJK
+    Extensions B and E, which neither Micro Hei nor Zen Hei has: they print from BabelStone Han, each face
+    carrying only its own characters, and extract as typed."""
+    from desktop.documents import fonts
+
+    if fonts.fallback_copy(fonts.FALLBACKS[1][1]) is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI 中必须安装 fonts-babelstone-han（scripts/setup.sh 会安装）")
+        pytest.skip("没有扩展B区后备字体：apt-get install fonts-babelstone-han")
+    data = {**SAMPLES[K.TRANSFER_FORM], "petitioner_name": "赵孟𫖯",
+            "request": "反映王𬭎与刘䶮的宅基地纠纷。"}
+    doc = render(K.TRANSFER_FORM, data)
+    text = pdf_text(doc.pdf, tmp_path)
+    assert "赵孟𫖯" in text and "王𬭎与刘䶮" in text
+    faces = {row[0].split("+")[-1].rsplit("-", 1)[0] for row in pdf_fonts(doc.pdf, tmp_path)}
+    assert len(faces) == 3 and fonts.FONT_NAME in faces, faces  # Micro Hei, Zen Hei, BabelStone Han
+    assert fonts.runs("王𬭎与刘䶮") == [(fonts.FONT_NAME, "王"), ("FallbackCJKExt", "𬭎"), (fonts.FONT_NAME, "与刘"),
+                                      ("FallbackCJK", "䶮")]

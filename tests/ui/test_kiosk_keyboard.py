@@ -108,3 +108,7 @@ def test_the_keyboard_keeps_the_programs_font_and_rare_characters_still_find_the
         pytest.skip("needs fonts-wqy-microhei and fonts-wqy-zenhei (scripts/setup.sh installs both)")
     assert match("Sans:lang=zh-cn") == "wqy-microhei.ttc"
     assert match("Sans:lang=zh-cn:charset=4dae") == "wqy-zenhei.ttc"  # 䶮: only Zen Hei has it
+    if "BabelStone Han" in installed:  # 𫖯 (U+2B5AF, Extension B): beyond both, BabelStone Han has it
+        assert match("Sans:lang=zh-cn:charset=2b5af") == "BabelStoneHan.ttf"
+    elif os.environ.get("CI"):
+        pytest.fail("CI 中必须安装 fonts-babelstone-han（scripts/setup.sh 会安装）")
