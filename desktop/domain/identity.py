@@ -74,7 +74,7 @@ _HALFWIDTH[0x3000] = 0x20
 _NAME_DOTS: Final = "・･•‧∙⋅"
 _NAME_TABLE: Final[dict[int, int]] = {**_HALFWIDTH, **{ord(c): 0xB7 for c in _NAME_DOTS}}
 
-_CJK_CLASS: Final = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CLASS: Final = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # Extensions B–H too
 _CJK_RE: Final = re.compile(f"[{_CJK_CLASS}]")
 _CJK_SPACE_RE: Final = re.compile(f"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])")
 _CJK_DOT_RE: Final = re.compile(f"(?<=[{_CJK_CLASS}])\\.(?=[{_CJK_CLASS}])")

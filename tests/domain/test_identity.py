@@ -578,3 +578,15 @@ def test_an_old_15_digit_number_is_answered_with_its_18_character_number() -> No
     with pytest.raises(ValidationError) as info:
         validate_resident_id("330726751312001")
     assert info.value.message.endswith("（15位旧号码已停止使用，请输入身份证上的18位号码）")
+
+
+def test_a_name_with_a_character_beyond_the_basic_plane_is_read_searched_and_masked_as_any_chinese_name() -> None:
+    """𫖯 (赵孟𫖯) and 𬭎 are in the national standard list of characters, in CJK Extensions C and E: the name
+    is found by its pinyin and initials like any other, a space typed between its characters goes, and it
+    is masked as a Chinese name."""
+    from desktop.domain.identity import mask_name, name_readings, name_search_keys, normalise_name
+
+    assert {"zhaomengfu", "zmf"} <= set(name_search_keys("赵孟𫖯"))
+    assert name_readings("王𬭎") == ["wanghong"]
+    assert normalise_name("王 𬭎") == "王𬭎"
+    assert mask_name("王𬭎") == "王*" and mask_name("𫖯孟") == "𫖯*"
