@@ -492,6 +492,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         save("14-register-3-request")
         register.forward()
         register.facts.setPlainText("今年三月大雨后塌陷，向村委会反映过两次，至今未修")
+        save("14b-register-4-facts")
         register.forward()
         save("15-register-5-materials")
         register.forward()
@@ -512,6 +513,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         save("20-suggest-1-theme")
         suggest.choose("", "自由建议")
         suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
+        save("20b-suggest-2-content")
         suggest.check_content()
         save("21-suggest-3-who")
         suggest.submit(anonymous=True)
@@ -1062,6 +1064,7 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         suggest.choose("", "自由建议")
         shoot(f"06-suggest-content{suffix}", suggest.content)
         suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
+        save("20b-suggest-2-content")
         suggest.check_content()
         shoot(f"07-suggest-phone{suffix}", suggest.phone)
         if "booking" in body.tile_buttons:

@@ -907,3 +907,49 @@ def test_pinyin_left_half_typed_is_dropped_when_the_citizen_taps_on(
     QApplication.sendEvent(flow.name, commit)
     qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
     assert resets == [True] and flow.name.text() == "玲"  # nothing to drop
+
+
+def test_a_long_text_is_cleared_in_one_tap_and_can_be_had_back_until_written_again(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    """The on-screen keyboard deletes a character a tap: 2,000 characters a scanner typed into 诉求, or a text an
+    elderly citizen has muddled, would take 2,000 taps. 清空重写 empties the box, 恢复刚才写的 brings it back
+    until the citizen writes again; after the idle wipe nothing of it can be undone back."""
+    from ui.kiosk.screens import StartOver
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(2)
+    button = next(b for b in flow.findChildren(StartOver) if b.box is flow.request)
+    qtbot.waitUntil(lambda: button.isVisible())
+    assert not button.isEnabled()  # nothing written: nothing to clear
+    scanned = "扫描枪输入的内容" * 250
+    flow.request.setPlainText(scanned)
+    assert button.isEnabled() and button.text() == "清空重写"
+    _tap(qtbot, button)
+    assert flow.request.toPlainText() == "" and button.text() == "恢复刚才写的" and button.isEnabled()
+    _tap(qtbot, button)
+    assert flow.request.toPlainText() == scanned and button.text() == "清空重写"
+    _tap(qtbot, button)
+    flow.request.insertPlainText("村口道路塌陷")  # written again: the old text is no longer offered
+    assert button.text() == "清空重写"
+    _tap(qtbot, button)
+    shell.wipe()
+    assert flow.request.document().isEmpty() and not flow.request.document().isUndoAvailable()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_facts_and_reasons_fit_the_kiosks_screen_without_scrolling(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                                   size: tuple[int, int]) -> None:
+    """Its two boxes asked the screen's scroll area for their preferred height each: at 1920×1080 the 理由 box
+    began below the screen's edge and the citizen had to scroll to find it."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(3)
+    area = next(a for a in flow.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.reasons))
+    qtbot.waitUntil(lambda: flow.reasons.isVisible() and area.widget().height() == area.viewport().height())
+    assert area.verticalScrollBar().maximum() == 0
+    assert _shown_whole(flow.reasons) and flow.reasons.height() >= 100

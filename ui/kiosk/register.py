@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +36,7 @@ from desktop.domain.identity import mask_id_number, normalise_name, validate_pho
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.guide import _numbered
-from ui.kiosk.screens import Screens, panel, scrolling
+from ui.kiosk.screens import Beside, Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -69,6 +70,10 @@ def _text_box(placeholder: str) -> QPlainTextEdit:
     box = QPlainTextEdit()
     box.setPlaceholderText(placeholder)
     box.setTabChangesFocus(True)
+    # The boxes share what the screen has (at least their style's height), not a height of their own: the
+    # screen's wrapped text made its scroll area ask for their preferred 190 px each, and 事实和理由 scrolled
+    # with room to spare at 1920×1080.
+    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
     return box
 
 
@@ -162,7 +167,7 @@ class RegistrationFlow(QWidget):
         self.request = _text_box("例如：小区电梯停运三个月，物业不维修，请求督促尽快修复")
         self.request.setAccessibleName("诉求")
         ask = self._page("您希望解决什么问题？请简要写下您的请求")
-        ask.addWidget(self.request, 1)
+        ask.addLayout(Beside(self.request), 1)
 
         # 4 事实和理由
         self.facts = _text_box("发生了什么、什么时候、找过哪些部门（可不填）")
@@ -171,9 +176,9 @@ class RegistrationFlow(QWidget):
         self.reasons.setAccessibleName("理由")
         facts = self._page("请写下事情经过和理由（可以不填，到窗口再说）")
         facts.addWidget(label("事实经过", "subtitle"))
-        facts.addWidget(self.facts, 1)
+        facts.addLayout(Beside(self.facts), 1)
         facts.addWidget(label("理由", "subtitle"))
-        facts.addWidget(self.reasons, 1)
+        facts.addLayout(Beside(self.reasons), 1)
 
         # 5 材料
         materials = self._page("材料")

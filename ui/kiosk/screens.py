@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.common.widgets import label
 
@@ -46,3 +56,67 @@ def panel(lead: str = "", *, spacing: int | None = 14) -> tuple[QFrame, QVBoxLay
     if lead:
         layout.addWidget(label(lead, "subtitle"))
     return frame, layout
+
+
+class StartOver(QPushButton):
+    """清空重写 for a long text box: the on-screen keyboard deletes one character a tap, and a citizen who has
+    made a muddle of a long text (or had a scanner type into it) would tap hundreds of times. The text goes
+    in one step that the button, now 恢复刚才写的, takes back until the citizen writes again."""
+
+    CLEAR, RESTORE = "清空重写", "恢复刚才写的"
+
+    def __init__(self, box: QPlainTextEdit) -> None:
+        super().__init__(self.CLEAR)
+        self.setObjectName("secondary")
+        self.box = box
+        self._restoring = False
+        self._ours = False
+        box.textChanged.connect(self._edited)
+        self.clicked.connect(self._press)
+        self._edited()
+
+    def _press(self) -> None:
+        self._ours = True
+        if self._restoring:
+            self.box.undo()
+        else:
+            cursor = self.box.textCursor()
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.removeSelectedText()  # one step of the box's own undo history (the idle wipe clears it)
+        self._ours = False
+        self._restoring = not self._restoring
+        self._show()
+
+    def _edited(self) -> None:
+        if not self._ours:
+            self._restoring = False  # written again: what was cleared stays gone
+        self._show()
+
+    def _show(self) -> None:
+        self.setText(self.RESTORE if self._restoring else self.CLEAR)
+        self.setEnabled(self._restoring or bool(self.box.toPlainText()))
+
+
+class Beside(QBoxLayout):
+    """A long text box with its :class:`StartOver`: at its right, level with its first line, where the screen
+    is wide (no height taken from the box: with the on-screen keyboard up a landscape screen has some 450 px
+    for the caption, the box and 下一步); above it at the right where it is narrow (a portrait screen has
+    height to spare, and the box keeps its width)."""
+
+    #: Narrower than this (px), the button goes above the box.
+    NARROW = 1200
+
+    def __init__(self, box: QPlainTextEdit) -> None:
+        super().__init__(QBoxLayout.Direction.LeftToRight)
+        self.addWidget(box, 1)
+        column = QVBoxLayout()
+        column.addWidget(StartOver(box), 0, Qt.AlignmentFlag.AlignRight)
+        column.addStretch(1)
+        self.addLayout(column)
+
+    def setGeometry(self, rect: QRect) -> None:
+        wanted = (QBoxLayout.Direction.BottomToTop if rect.width() < self.NARROW
+                  else QBoxLayout.Direction.LeftToRight)
+        if self.direction() != wanted:
+            self.setDirection(wanted)
+        super().setGeometry(rect)

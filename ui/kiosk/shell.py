@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -1030,11 +1031,22 @@ def _lay_out(areas: list[QScrollArea]) -> None:
         QApplication.sendEvent(area, QEvent(QEvent.Type.LayoutRequest))
 
 
+def _holds(item: QLayoutItem, widget: QWidget) -> bool:
+    """Whether ``item`` is ``widget`` or a layout with it somewhere inside."""
+    inner = item.layout()
+    return item.widget() is widget or (inner is not None and any(
+        _holds(part, widget) for part in (inner.itemAt(i) for i in range(inner.count())) if part is not None))
+
+
 def _caption(field: QWidget) -> QWidget | None:
-    """The label right before ``field`` in its layout (what the field asks for), if there is one."""
+    """The label right before ``field`` in its layout (what the field asks for), if there is one; the field
+    may sit in a row of its own there (a text box with its 清空重写 beside it)."""
     parent = field.parentWidget()
     layout = parent.layout() if parent is not None else None
-    index = layout.indexOf(field) if layout is not None else -1
+    index = -1
+    if layout is not None:
+        index = next((i for i in range(layout.count()) if (item := layout.itemAt(i)) is not None
+                      and _holds(item, field)), -1)
     while layout is not None and index > 0:
         index -= 1
         item = layout.itemAt(index)

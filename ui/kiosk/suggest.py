@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.screens import Screens, panel, scrolling
+from ui.kiosk.screens import Beside, Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -73,7 +73,7 @@ class SuggestionFlow(QWidget):
         self.to_who = QPushButton("下一步")
         write = self._panel("")
         write.addWidget(self.chosen)
-        write.addWidget(self.content, 1)
+        write.addLayout(Beside(self.content), 1)
         write.addLayout(self._nav(self.to_who))
 
         # 3 who
