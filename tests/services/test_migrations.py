@@ -74,7 +74,8 @@ def test_0021_gives_stored_cases_a_key_for_each_part_of_a_name(engine: Engine) -
     downgrade(engine, "0020")
     with engine.begin() as connection:  # the keys as the program before 0021 wrote them
         connection.execute(text("DELETE FROM search_keys WHERE key IN ('买买提', '阿依古丽')"))
-    assert not find_cases(hall, clerk, "买买提")
+    with engine.connect() as connection:  # (the case rows of 0020 lack later columns: the keys are read as they are)
+        assert not connection.scalar(text("SELECT count(*) FROM search_keys WHERE key = '买买提'"))
     upgrade(engine)
     with engine.connect() as connection:
         after = sorted(connection.execute(text("SELECT key, case_id, received_on FROM search_keys")).all())

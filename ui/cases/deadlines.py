@@ -80,7 +80,7 @@ class DeadlinePanel(QWidget):
         self.due = board.due
         fill_table(self.table, [(case.next_due.isoformat() + ("（未经核实）" if not case.verified else ""),
                                  days_left_in_words(case.days_left),
-                                 case.case_number, case.petitioner_name, case.state, case.next_due_rule)
+                                 case.case_number, case.petitioner_name, case.state, case.basis)
                                 for case in board.due])
         self._settled()
 
