@@ -83,7 +83,7 @@ NOTIFY = DeadlineRule(
 )
 UNIT_NOTIFY = DeadlineRule(
     "unit_notify",
-    "接收单位受理告知期限",
+    "接收单位告知期限",
     15,
     f"{_ART}第二十三条",
     start_event="收到转送、交办事项之日",

@@ -84,13 +84,13 @@ def test_a_case_transferred_in_time_waits_on_the_units_limit_from_the_day_of_the
     board = supervision.deadline_board(hall, supervisor)
     rows = {d.case_number: d for d in board.due}
     assert (rows[in_time].next_due, days_left_in_words(rows[in_time].days_left)) == (date(2026, 12, 10), "剩1天")
-    assert rows[in_time].basis == UNIT_NOTIFY.name == "接收单位受理告知期限"
+    assert rows[in_time].basis == UNIT_NOTIFY.name == "接收单位告知期限"
     assert (rows[late].next_due, days_left_in_words(rows[late].days_left)) == (date(2026, 12, 7), "超期2天")
-    assert rows[late].basis == "接收单位受理告知期限（转送逾期4天）"
+    assert rows[late].basis == "接收单位告知期限（转送逾期4天）"
     assert (board.backlog.overdue, board.backlog.due_within_week) == (1, 1)
     shown = cases.load_case(hall, supervisor, in_time)
     assert shown.due_level == "soon"
-    assert shown.due_now == "当前期限：接收单位受理告知期限 2026年12月10日（星期四），剩1天"
+    assert shown.due_now == "当前期限：接收单位告知期限 2026年12月10日（星期四），剩1天"
     assert cases.load_case(hall, supervisor, late).due_now.endswith("超期2天（本机关转送逾期4天）")
     route = next(d for d in cases.load_case(hall, supervisor, late).deadlines if d.rule is ROUTE)
     assert "实际办理日：2026年11月20日（星期五），逾期4天" in route.explain()

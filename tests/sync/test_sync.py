@@ -189,7 +189,7 @@ def test_the_day_of_a_transfer_reaches_the_server_and_every_other_device(
         with hall.sessions() as session:
             rows.append(session.execute(query.where(CaseRow.case_number == number)).one())
     assert rows[0] == rows[1] == rows[2] == (date(2026, 9, 10), date(2026, 9, 28), date(2026, 9, 28),
-                                             "接收单位受理告知期限")  # 09-25 is 中秋: the next working day
+                                             "接收单位告知期限")  # 09-25 is 中秋: the next working day
     assert projection_snapshot_of(a) == projection_snapshot_of(b)
     assert supervision.backlog(b, Actor("staff:zhaomin", "赵敏", "supervisor")).overdue == 0
 
