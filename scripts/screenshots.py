@@ -368,10 +368,10 @@ def _answered_case(hall: Any) -> tuple[str, str]:
     return ref, result.query_code
 
 
-def _transferred_cases(hall: Any) -> None:
+def _transferred_cases(hall: Any) -> str:
     """Two cases waiting on the unit they were transferred to (the deadline board): one transferred in time
     8 days ago, received 20 days ago (the bureau's 15 days have passed, the unit's have not), one transferred
-    2 days late (the unit's 15 days have passed too)."""
+    2 days late. Returns the late one's number."""
     from datetime import datetime, timedelta
 
     from desktop.domain.access import Actor, Role
@@ -396,6 +396,7 @@ def _transferred_cases(hall: Any) -> None:
                                                                    "organisation_code": "330726-ZJJ"})
     finally:
         hall.now, hall.wall_ms = now, wall_ms
+    return str(ref)
 
 
 def _reception_days(hall: Any) -> None:
@@ -821,7 +822,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
         accounts.create_demo_accounts(hall)
     kiosk = device_actor("kiosk", hall.settings)
     number, code = _answered_case(hall)
-    _transferred_cases(hall)
+    late_transfer = _transferred_cases(hall)
     rate_case(hall, kiosk, number, code, "不满意", "处理意见没有回应我提出的维修费用问题，希望重新核实")
     submit_suggestion(hall, kiosk, content="建议在大厅取号机旁安排志愿者，帮助老年人取号和查询进度", name="王芳",
                       phone="13857912345")
@@ -858,6 +859,12 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
         settle(1500)
         window.grab().save(str(out / f"28-supervisor-cases-{size}.png"))
         print(f"  27-supervisor-statistics-{size}.png, 28-supervisor-cases-{size}.png")
+        # the case transferred late: the unit's limit on the 当前期限 line, the bureau's late step in its limits
+        work.search.query.setText(late_transfer)
+        after(work.search.searched, work.search.run_search)
+        after(work.search.detail_shown, lambda: work.search.table.setCurrentCell(0, 0))
+        window.grab().save(str(out / f"28b-supervisor-transferred-case-{size}.png"))
+        print(f"  28b-supervisor-transferred-case-{size}.png")
     window.close()
     hall.engine.dispose()
 
