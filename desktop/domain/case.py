@@ -616,6 +616,7 @@ def decision_limit(route_due: date | None, routed_on: date | None, unit_due: dat
         return route_due
     return unit_due
 
+
 def deadline_explanations(view: CaseView, policy: DeadlinePolicy) -> list[Deadline]:
     """Every deadline of the case with how it was computed (start, rule, skipped days).
 

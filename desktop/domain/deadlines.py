@@ -263,7 +263,7 @@ class Deadline:
         lines.append(f"期满日：{format_date(self.due)}")
         if self.done_on is not None:
             late = (self.done_on - self.due).days
-            lines.append(f"实际办理日：{format_date(self.done_on)}，"
+            lines.append(f"实际{self.rule.name.removesuffix('期限')}日：{format_date(self.done_on)}，"
                          + (f"逾期{late}天" if late > 0 else "在期限内"))
         warning = self.warning()
         if warning is not None:

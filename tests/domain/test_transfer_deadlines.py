@@ -69,7 +69,7 @@ def test_a_late_transfer_is_late_on_the_bureaus_step_and_the_unit_still_has_its_
     assert view.next_due == CALENDAR.due(UNIT_NOTIFY, date(2026, 9, 20)).due  # what the unit waits on
     assert view.decision_due == view.route_due  # its decision can no longer be in time
     route, unit, objection = deadline_explanations(view, CALENDAR)
-    assert route.rule is ROUTE and "实际办理日：2026年9月20日（星期日），逾期4天" in route.explain()
+    assert route.rule is ROUTE and "实际转送、交办日：2026年9月20日（星期日），逾期4天" in route.explain()
     assert unit.rule is UNIT_NOTIFY and unit.start == date(2026, 9, 20)
     assert objection.rule is OBJECT_TRANSFER and objection.counting is DayCounting.WORKING
     assert "在期限内" in deadline_explanations(

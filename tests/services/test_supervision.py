@@ -93,4 +93,4 @@ def test_a_case_transferred_in_time_waits_on_the_units_limit_from_the_day_of_the
     assert shown.due_now == "当前期限：接收单位告知期限 2026年12月10日（星期四），剩1天"
     assert cases.load_case(hall, supervisor, late).due_now.endswith("超期2天（本机关转送逾期4天）")
     route = next(d for d in cases.load_case(hall, supervisor, late).deadlines if d.rule is ROUTE)
-    assert "实际办理日：2026年11月20日（星期五），逾期4天" in route.explain()
+    assert "实际转送、交办日：2026年11月20日（星期五），逾期4天" in route.explain()
