@@ -133,19 +133,24 @@ def test_0023_gives_stored_transfers_their_day_and_the_units_limit(engine: Engin
     hall = make_hall(engine, clock, day_counting="working")
     clerk = Actor("staff:wangli", "王丽", "clerk")
     refs = [register_visit(hall, clerk, form(name=name, id_number=valid_id(seq=20 + n))).case_number
-            for n, name in enumerate(("欧阳明", "欧阳丽", "欧阳强"))]
+            for n, name in enumerate(("欧阳明", "欧阳丽", "欧阳强", "欧阳芳", "欧阳军"))]
     for ref in refs:
         cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
     clock.current = datetime(2026, 9, 10, 10, 0)
-    cases.record(hall, clerk, refs[0], EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    for ref in (refs[0], refs[3]):
+        cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, refs[3], accepted_on=date(2026, 9, 20))  # by the unit, in its time
     clock.current = datetime(2026, 9, 25, 10, 0)  # after the bureau's limit (working days: 09-22)
     cases.record(hall, clerk, refs[1], EventType.ASSIGNED, {"route_kind": "交办", "organisation_code": "330726-ZJJ",
                                                             "due": "2026-11-30"})
+    cases.record(hall, clerk, refs[4], EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.record(hall, clerk, refs[4], EventType.OBJECTED, {"reason": "不属于本单位职权范围"})  # handed back
     downgrade(engine, "0022")
     with engine.begin() as connection:  # the transfer as the program before 0023 recorded it: no day in it
         connection.execute(text("UPDATE events SET payload = :p WHERE type = '转送'"),
                            {"p": '{"organisation_code":"330726-ZJJ","route_kind":"转送"}'})
         assert connection.scalar(text("SELECT next_due_rule FROM cases WHERE state = '已转送'")) == "转送、交办期限"
+        assert connection.scalar(text("SELECT count(*) FROM events WHERE type = '转送'")) == 3
     upgrade(engine, day_counting="working")
     with hall.sessions() as session:
         migrated = projection_snapshot(session)
@@ -159,5 +164,8 @@ def test_0023_gives_stored_transfers_their_day_and_the_units_limit(engine: Engin
         date(2026, 9, 10), unit_due, UNIT_NOTIFY.name)
     assigned = cases.load_case(hall, clerk, refs[1]).view
     assert assigned.routed_on == date(2026, 9, 25) and assigned.decision_due == assigned.route_due
+    accepted = cases.load_case(hall, clerk, refs[3]).view
+    assert (accepted.routed_on, accepted.decision_due) == (date(2026, 9, 10), unit_due)
+    assert cases.load_case(hall, clerk, refs[4]).view.routed_on is None
     kept = cases.load_case(hall, clerk, refs[2]).view
     assert kept.routed_on is None and kept.decision_due == decision_limit(kept.route_due, None, None)
