@@ -43,12 +43,16 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", *, day_counting: str | None = None) -> None:
+    """Migrate to ``revision``. ``day_counting`` is the installation's (``calendar``/``working``), for the
+    migrations that count deadlines again; without it they read the settings as the program does."""
     from alembic import command
 
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        if day_counting is not None:
+            config.attributes["day_counting"] = day_counting
         command.upgrade(config, revision)
 
 

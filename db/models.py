@@ -98,6 +98,8 @@ class CaseRow(Base):
     route_kind: Mapped[str] = mapped_column(String(16))
     organisation_code: Mapped[str] = mapped_column(String(32))
     route_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    routed_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the last 转送/交办 (0023)
+    decision_due: Mapped[date | None] = mapped_column(Date, nullable=True)  # 受理 decision's limit (0023)
     accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     handling_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     extended_days: Mapped[int] = mapped_column(Integer)
@@ -134,7 +136,7 @@ class CaseRow(Base):
         # The one-year statistics stream a year of cases from these, in index order (0007); the
         # first and the last also serve every query by received date or by topic (0009).
         Index("ix_cases_received_stats", "received_on", "channel", "visit_kind", "state", "persons_count",
-              "accepted_on", "route_due", "region_code", "topic_code"),
+              "accepted_on", "decision_due", "region_code", "topic_code"),
         Index("ix_cases_answered_stats", "answered_on", "state", "rating", "handling_due", "region_code"),
         Index("ix_cases_topic_stats", "topic_code", "received_on", "region_code", "persons_count"),
     )

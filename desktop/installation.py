@@ -305,7 +305,7 @@ def open_hall(settings: Settings, db_path: Path, *, create: bool = True) -> Hall
     secrets = load_secrets(settings, db_path)
     check_pages(db_path, secrets.database_key)
     try:
-        engine = open_database(db_path, key=secrets.database_key)
+        engine = open_database(db_path, key=secrets.database_key, day_counting=settings.day_counting)
     except DatabaseKeyError as exc:
         if exc.reason == "plain":
             raise _plain_error(db_path) from exc

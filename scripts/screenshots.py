@@ -368,6 +368,37 @@ def _answered_case(hall: Any) -> tuple[str, str]:
     return ref, result.query_code
 
 
+def _transferred_cases(hall: Any) -> str:
+    """Two cases waiting on the unit they were transferred to (the deadline board): one transferred in time
+    8 days ago, received 20 days ago (the bureau's 15 days have passed, the unit's have not), one transferred
+    2 days late. Returns the late one's number."""
+    from datetime import datetime, timedelta
+
+    from desktop.domain.access import Actor, Role
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+
+    clerk = Actor("staff:shots", "截图", Role.CLERK)
+    now, wall_ms = hall.now, hall.wall_ms
+    try:
+        for name, id_number, received, routed in (("司马红梅", "330726197104153328", 20, 8),
+                                                   ("诸葛明亮", "330726196512013311", 32, 15)):
+            at = datetime.now() - timedelta(days=received)
+            hall.now, hall.wall_ms = (lambda at=at: at), (lambda at=at: int(at.timestamp() * 1000))
+            ref = register_visit(hall, clerk, RegistrationForm(
+                petitioner=PersonInput(name=name, document_number=id_number), region_code="330726001",
+                request="反映小区物业长期不履行电梯维修义务，要求尽快维修")).case_number
+            cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+            at = datetime.now() - timedelta(days=routed)
+            hall.now, hall.wall_ms = (lambda at=at: at), (lambda at=at: int(at.timestamp() * 1000))
+            cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送",
+                                                                   "organisation_code": "330726-ZJJ"})
+    finally:
+        hall.now, hall.wall_ms = now, wall_ms
+    return str(ref)
+
+
 def _reception_days(hall: Any) -> None:
     """Leader reception days from today on (the kiosk's 预约领导接访 has days to show)."""
     from desktop.domain.access import Actor
@@ -793,6 +824,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
         accounts.create_demo_accounts(hall)
     kiosk = device_actor("kiosk", hall.settings)
     number, code = _answered_case(hall)
+    late_transfer = _transferred_cases(hall)
     rate_case(hall, kiosk, number, code, "不满意", "处理意见没有回应我提出的维修费用问题，希望重新核实")
     submit_suggestion(hall, kiosk, content="建议在大厅取号机旁安排志愿者，帮助老年人取号和查询进度", name="王芳",
                       phone="13857912345")
@@ -829,6 +861,12 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
         settle(1500)
         window.grab().save(str(out / f"28-supervisor-cases-{size}.png"))
         print(f"  27-supervisor-statistics-{size}.png, 28-supervisor-cases-{size}.png")
+        # the case transferred late: the unit's limit on the 当前期限 line, the bureau's late step in its limits
+        work.search.query.setText(late_transfer)
+        after(work.search.searched, work.search.run_search)
+        after(work.search.detail_shown, lambda: work.search.table.setCurrentCell(0, 0))
+        window.grab().save(str(out / f"28b-supervisor-transferred-case-{size}.png"))
+        print(f"  28b-supervisor-transferred-case-{size}.png")
     window.close()
     hall.engine.dispose()
 

@@ -274,8 +274,8 @@ def _schema(required: Sequence[str] = (), /, **fields: Check) -> PayloadSchema:
 
 
 _ORG = code(32)
-_ROUTE = {"route_kind": line(16), "organisation_code": _ORG, "due": day, "assigned_on": day, "leader": line(64),
-          "reason": text(), "text": text()}
+_ROUTE = {"route_kind": line(16), "organisation_code": _ORG, "due": day, "routed_on": day, "assigned_on": day,
+          "leader": line(64), "reason": text(), "text": text()}
 _ANSWER = {"outcome": choice(OUTCOMES), "answered_on": day, "text": text()}
 _REQUEST = {"requested_on": day, "reason": text(), "text": text()}
 

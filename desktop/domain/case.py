@@ -10,8 +10,8 @@ flagged for a supervisor instead of one decision silently overwriting another.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
-from datetime import date
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
@@ -19,11 +19,13 @@ from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.deadlines import (
     EXTENSION_MAX,
     HANDLE,
+    OBJECT_TRANSFER,
     REREVIEW_ANSWER,
     REREVIEW_REQUEST,
     REVIEW_ANSWER,
     REVIEW_REQUEST,
     ROUTE,
+    UNIT_NOTIFY,
     DayCounting,
     Deadline,
     DeadlineRule,
@@ -31,6 +33,7 @@ from desktop.domain.deadlines import (
 )
 from desktop.domain.errors import RuleViolation
 from desktop.domain.events import PAYLOAD_SCHEMA_VERSION, Event, EventType
+from desktop.domain.hlc import Hlc
 
 
 class CaseState(StrEnum):
@@ -211,6 +214,9 @@ class CaseView:
     route_kind: str = ""
     organisation_code: str = ""
     route_due: date | None = None
+    routed_on: date | None = None  # the day of the last 转送/交办: the receiving unit got the matter then
+    unit_due: date | None = None  # the receiving unit's 15 days from ``routed_on`` (art. 23)
+    decision_due: date | None = None  # the limit of the 受理/不予受理 decision (:func:`decision_limit`)
     accepted_on: date | None = None
     handling_due: date | None = None
     extended_days: int = 0
@@ -269,6 +275,25 @@ def _date(value: Any) -> date:
 
 _FIELD_NAMES = frozenset(f.name for f in fields(CaseView))
 
+#: The events that hand the matter to a receiving unit (art. 22), and the payload key of their date.
+_ROUTED = frozenset({EventType.TRANSFERRED, EventType.ASSIGNED})
+ROUTED_ON = "routed_on"
+#: The Regulations' days are days in China: an event is dated in China Standard Time on every replica,
+#: whatever the time zone of the PC or server folding it.
+CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "北京时间")
+
+
+def routed_day(event: Event) -> date:
+    """The day a 转送/交办 was made: its ``routed_on`` (recorded since the receiving unit's limits are kept);
+    for one recorded before, the older ``assigned_on`` or else the day of its clock time, in China."""
+    for key in (ROUTED_ON, "assigned_on"):
+        if event.payload.get(key):
+            try:
+                return _date(event.payload[key])
+            except (TypeError, ValueError):
+                break  # not a date (the schema refuses one since): the clock's day
+    return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
+
 
 def check_transition(view: CaseView | None, event_type: EventType, payload: Mapping[str, Any],
                      policy: DeadlinePolicy) -> None:
@@ -324,6 +349,8 @@ def _check_payload_values(event_type: EventType, payload: Mapping[str, Any]) -> 
         _check_date(payload[key], label)
     if event_type is EventType.LEADER_TAKEN and payload.get("due"):
         _check_date(payload["due"], "办理期限")
+    if event_type in _ROUTED and payload.get(ROUTED_ON):
+        _check_date(payload[ROUTED_ON], "转送、交办日期")
     if event_type is EventType.EXTENDED:
         days = payload.get("days")
         if isinstance(days, bool) or not isinstance(days, int | str):
@@ -348,6 +375,10 @@ def _check_payload_rules(view: CaseView, event_type: EventType, payload: Mapping
         raise RuleViolation("recusal_incomplete", "登记回避须写明回避的工作人员和回避事由（条例第二十八条）")
     if event_type is EventType.QUERY_CODE_RESET and not str(payload.get("query_code_hash", "")).startswith("v1$"):
         raise RuleViolation("bad_query_code_hash", "重置查询码缺少新查询码的散列")
+    if event_type in _ROUTED and payload.get(ROUTED_ON) and view.received_on is not None \
+            and _date(payload[ROUTED_ON]) < view.received_on:
+        raise RuleViolation("routed_before_received",
+                            f"转送、交办日期不能早于收到信访事项的日期（{view.received_on.isoformat()}）")
     if event_type is EventType.ASSIGNED and not payload.get("due"):
         raise RuleViolation("assign_without_due", "交办须设定办理期限（条例第二十二条）")
     if event_type is EventType.EXTENDED:
@@ -438,10 +469,13 @@ def _apply(view: CaseView | None, event: Event, policy: DeadlinePolicy) -> CaseV
     elif t in (EventType.TRANSFERRED, EventType.ASSIGNED, EventType.GUIDED):
         changes.update(route_kind=str(p.get("route_kind", t.value)),
                        organisation_code=str(p.get("organisation_code", "")))
+        if t in _ROUTED:
+            routed = routed_day(event)
+            changes.update(routed_on=routed, unit_due=policy.due(UNIT_NOTIFY, routed).due)
         if t is EventType.ASSIGNED:
             changes["leader_due"] = _date(p["due"])
-    elif t is EventType.OBJECTED:
-        changes.update(route_kind="", organisation_code="")
+    elif t is EventType.OBJECTED:  # the unit handed it back: its limits no longer run, the bureau routes again
+        changes.update(route_kind="", organisation_code="", routed_on=None, unit_due=None)
     elif t is EventType.ACCEPTED:
         accepted = _date(p["accepted_on"])
         changes.update(accepted_on=accepted,
@@ -534,10 +568,14 @@ def _with_next_due(view: CaseView) -> CaseView:
     due: date | None
     if s is CaseState.REGISTERED:
         due, rule = view.route_due, ROUTE.name
-    elif s is CaseState.ASSIGNED:
-        due, rule = view.leader_due, "交办期限"
-    elif s is CaseState.TRANSFERRED:
-        due, rule = view.route_due, ROUTE.name
+    elif s in (CaseState.TRANSFERRED, CaseState.ASSIGNED):
+        # the receiving unit's own limit from the day it got the matter (art. 23); an assignment's
+        # handling period (交办期限) set shorter than that comes first
+        due, rule = view.unit_due, UNIT_NOTIFY.name
+        if due is None:  # a route event refused by the order: the bureau's limit still stands
+            due, rule = view.route_due, ROUTE.name
+        if s is CaseState.ASSIGNED and view.leader_due is not None and (due is None or view.leader_due < due):
+            due, rule = view.leader_due, "交办期限"
     elif s is CaseState.ACCEPTED:
         due, rule = view.handling_due, HANDLE.name
     elif s is CaseState.REVIEW_REQUESTED:
@@ -546,14 +584,53 @@ def _with_next_due(view: CaseView) -> CaseView:
         due, rule = view.rereview_answer_due, REREVIEW_ANSWER.name
     else:
         due, rule = None, ""
-    return _evolve(view, {"next_due": due, "next_due_rule": rule})
+    return _evolve(view, {"next_due": due, "next_due_rule": rule,
+                          "decision_due": decision_limit(view.route_due, view.routed_on, view.unit_due)})
+
+
+def route_late_days(route_due: date | None, routed_on: date | None) -> int:
+    """How many days after the bureau's 15-day limit (art. 22) the case was transferred or assigned; 0 in time."""
+    if route_due is None or routed_on is None:
+        return 0
+    return max(0, (routed_on - route_due).days)
+
+
+def route_late_in_words(view_state: str, route_due: date | None, routed_on: date | None) -> str:
+    """While the case waits on the unit: the bureau's late transfer as boards and the case say it (转送逾期3天,
+    交办逾期3天); "" when it was in time or the case waits on no unit."""
+    late = route_late_days(route_due, routed_on)
+    if not late or view_state not in (CaseState.TRANSFERRED, CaseState.ASSIGNED):
+        return ""
+    return f"{'转送' if view_state == CaseState.TRANSFERRED else '交办'}逾期{late}天"
+
+
+def decision_limit(route_due: date | None, routed_on: date | None, unit_due: date | None) -> date | None:
+    """The limit a 受理/不予受理 decision is held to (及时受理率, :mod:`desktop.domain.indicators`).
+
+    A case the bureau keeps: 15 days from the hall's receipt (``route_due``). A case transferred or
+    assigned in time: the receiving unit's 15 days from the day it got it (``unit_due``, art. 23). A case
+    transferred or assigned late can no longer be decided in time, whatever the unit does: the bureau's
+    limit (already passed when it was routed) stays its limit.
+    """
+    if routed_on is None or unit_due is None or route_late_days(route_due, routed_on):
+        return route_due
+    return unit_due
 
 
 def deadline_explanations(view: CaseView, policy: DeadlinePolicy) -> list[Deadline]:
-    """Every deadline of the case with how it was computed (start, rule, skipped days)."""
+    """Every deadline of the case with how it was computed (start, rule, skipped days).
+
+    The bureau's route limit says when the case was transferred or assigned (late or in time); the
+    receiving unit's limits run from that day.
+    """
     out: list[Deadline] = []
     if view.received_on:
-        out.append(policy.due(ROUTE, view.received_on))
+        route = policy.due(ROUTE, view.received_on)
+        out.append(route if view.routed_on is None else replace(route, done_on=view.routed_on))
+    if view.routed_on:
+        out.append(policy.due(UNIT_NOTIFY, view.routed_on))
+        if view.state in (CaseState.TRANSFERRED, CaseState.ASSIGNED):
+            out.append(policy.due(OBJECT_TRANSFER, view.routed_on))
     if view.accepted_on:
         handling = policy.due(HANDLE, view.accepted_on)
         out.append(handling)

@@ -32,6 +32,7 @@ __all__ = [
     "REVIEW_REQUEST",
     "ROUTE",
     "RULES",
+    "UNIT_NOTIFY",
     "DayCounting",
     "Deadline",
     "DeadlineRule",
@@ -80,6 +81,15 @@ ROUTE = DeadlineRule(
 NOTIFY = DeadlineRule(
     "notify", "书面告知信访人期限", 15, f"{_ART}第二十三条", start_event="收到信访事项之日"
 )
+UNIT_NOTIFY = DeadlineRule(
+    "unit_notify",
+    "接收单位告知期限",
+    15,
+    f"{_ART}第二十三条",
+    start_event="收到转送、交办事项之日",
+)
+"""The receiving unit's own limit for a transferred or assigned matter (art. 23): from the day it
+received the transfer it decides 受理/不予受理 and tells the petitioner in writing within 15 days."""
 OBJECT_TRANSFER = DeadlineRule(
     "object_transfer",
     "对转送、交办事项提出异议期限",
@@ -119,6 +129,7 @@ RULES: Mapping[str, DeadlineRule] = MappingProxyType(
         for rule in (
             ROUTE,
             NOTIFY,
+            UNIT_NOTIFY,
             OBJECT_TRANSFER,
             HANDLE,
             EXTENSION_MAX,
@@ -194,6 +205,8 @@ class Deadline:
     unverified_years: tuple[int, ...]
     days: int | None = None
     """Length actually used when it differs from ``rule.days`` (an approved extension)."""
+    done_on: date | None = None
+    """The day the step this limit is for was done (the bureau's transfer), when it has been."""
 
     @property
     def period_days(self) -> int:
@@ -248,6 +261,10 @@ class Deadline:
                 lines.append("期间没有非工作日")
         lines.extend(f"  {format_date(s.day)} {s.reason}" for s in self.skipped)
         lines.append(f"期满日：{format_date(self.due)}")
+        if self.done_on is not None:
+            late = (self.done_on - self.due).days
+            lines.append(f"实际{self.rule.name.removesuffix('期限')}日：{format_date(self.done_on)}，"
+                         + (f"逾期{late}天" if late > 0 else "在期限内"))
         warning = self.warning()
         if warning is not None:
             lines.append(warning)

@@ -59,7 +59,8 @@ DEFINITIONS: Mapping[str, str] = MappingProxyType({
     "集体访": "来访人数5人及以上的事项件数",
     "受理": "当月登记、已作出受理决定的事项件数",
     "不予受理": "当月登记、已作出不予受理决定的事项件数",
-    "及时受理率": "收到之日起15日内受理的事项 ÷（已受理 + 超过15日仍未作出受理决定的事项）；"
+    "及时受理率": "按期受理的事项 ÷（已受理 + 超过期限仍未作出受理决定的事项）；期限：本机关受理的，收到之日起15日；"
+                "按期转送、交办的，接收单位收到之日起15日；逾期转送、交办的，不能再按期受理；"
                 "不予受理（记录中无决定日期）和导入法定途径的事项不计入",
     "答复": "当月出具处理意见书的事项件数（按答复日期计；调解和解、已出具复查或复核意见的事项不计入）",
     "按期答复": "答复日期不晚于办理期限（受理之日起60日，经批准延期的加上延长期限）的事项件数",
@@ -107,29 +108,38 @@ def repeat_visit_rate(repeat_visits: int, batches: int) -> float | None:
     return rate(repeat_visits, batches)
 
 
-def decided_on_time(decided_on: date | None, route_due: date | None) -> bool:
-    """Whether a 受理/不予受理 decision was made by the statutory limit.
+def decided_on_time(decided_on: date | None, decision_due: date | None) -> bool:
+    """Whether a 受理/不予受理 decision was made by its statutory limit.
 
-    The limit is the case's ``route_due``: 15 days from receipt (arts. 22–23), counted as the
-    deployment counts days (calendar by default, the last day moved past rest days).
+    The limit is the case's ``decision_due`` (:func:`desktop.domain.case.decision_limit`): 15 days
+    from the hall's receipt for a case the bureau decides itself (arts. 22–23); for a case transferred
+    or assigned within that time, the receiving unit's 15 days from the day it got it (art. 23); for
+    one transferred or assigned late, the bureau's 15 days, already passed. Counted as the deployment
+    counts days (calendar by default, the last day moved past rest days).
     """
-    return decided_on is not None and route_due is not None and decided_on <= route_due
+    return decided_on is not None and decision_due is not None and decided_on <= decision_due
 
 
 def timely_acceptance_rate(decided_on_time_count: int, decisions_due: int) -> float | None:
     """及时受理率 = acceptances made on time / acceptances due, for the cases received in the month.
 
     * **Due** (denominator): every case received in the month that was accepted (受理), plus
-      every case still awaiting its 受理/不予受理 decision whose 15-day limit has already
-      passed (it can no longer be on time). Cases still within the limit are left out until
-      decided.
-    * **On time** (numerator): accepted with ``accepted_on ≤ route_due``
+      every case still awaiting its 受理/不予受理 decision whose limit has already passed (it
+      can no longer be on time). Cases still within the limit are left out until decided.
+    * **On time** (numerator): accepted with ``accepted_on ≤ decision_due``
       (:func:`decided_on_time`).
+
+    **The limit follows the case** (the decision this figure records): a case the bureau keeps is
+    held to 15 days from the hall's receipt; a case it transferred or assigned within those 15 days
+    is held to the receiving unit's own 15 days from the day of the transfer (art. 23 — the unit
+    decides acceptance and tells the petitioner), so a unit that decides in its time is not counted
+    late for days the matter spent at the bureau; a case transferred or assigned after the 15 days
+    is late already on the bureau's step and stays late (counted due, never on time). A case is
+    counted in the month it was received, whoever decides it.
 
     Left out, where DOMAIN.md leaves the choice open: refusals (不予受理), because the case
     record holds no date for that decision, and cases directed to a legal route
-    (导入法定途径, art. 31), which get no 受理/不予受理 decision. The limit runs from the
-    hall's receipt (the case record holds no date of transfer), as the hall's own figure.
+    (导入法定途径, art. 31), which get no 受理/不予受理 decision.
     """
     return rate(decided_on_time_count, decisions_due)
 

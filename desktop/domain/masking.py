@@ -15,7 +15,7 @@ from desktop.domain.identity import mask_name
 _KIOSK_REGISTERED: Final = frozenset({"case_number", "channel", "received_on", "received_at", "hall",
                                       "query_code_hash", "persons_count", "visit_kind"})
 _KIOSK_DECISION: Final = frozenset({"nature", "legal_route", "route_kind", "organisation_code", "due", "assigned_on",
-                                    "accepted_on", "days", "answered_on", "outcome", "delivered_on",
+                                    "routed_on", "accepted_on", "days", "answered_on", "outcome", "delivered_on",
                                     "requested_on", "rating", "kind", "query_code_hash"})
 
 

@@ -33,7 +33,14 @@ from desktop.domain.access import (
     masked_view,
 )
 from desktop.domain.audit import AuditAction
-from desktop.domain.case import CaseView, check_transition, deadline_explanations, project
+from desktop.domain.case import (
+    ROUTED_ON,
+    CaseView,
+    check_transition,
+    deadline_explanations,
+    project,
+    route_late_in_words,
+)
 from desktop.domain.classification import Channel, LegalRoute, Nature
 from desktop.domain.deadlines import Deadline, due_in_words
 from desktop.domain.errors import RuleViolation, ValidationError
@@ -143,6 +150,9 @@ def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDet
     deadlines = tuple(deadline_explanations(view, hall.policy))
     due_now, due_level = (due_in_words(view.next_due_rule, view.next_due, hall.today(), hall.policy.calendar)
                           if view.next_due is not None else ("", ""))
+    late = route_late_in_words(view.state, view.route_due, view.routed_on)
+    if due_now and late:  # the bureau's own step stays late, whatever the unit does in its time
+        due_now += f"（本机关{late}）"
     return CaseDetail(masked_view(view, reveal_personal=reveal, content=content),
                       masked_events(events, reveal_personal=reveal, content=content),
                       deadlines, topic, revealed=reveal, content=content, authors=authors,
@@ -226,6 +236,9 @@ def _check_payload_size(payload: Mapping[str, Any]) -> None:
 def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
             payload: Mapping[str, Any]) -> CaseView:
     _check_payload_size(payload)
+    if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED) and not payload.get(ROUTED_ON):
+        # the receiving unit's limits run from this day (art. 23): recorded with the event, as every date is
+        payload = {**payload, ROUTED_ON: hall.today().isoformat()}
     with hall.transaction() as session:
         case_id = _case_id(session, case_ref)
         history = case_events(session, case_id)

@@ -45,8 +45,12 @@ def database_files(path: Path) -> list[Path]:
     return [p for p in [path, *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)] if p.exists()]
 
 
-def open_database(path_or_url: Path | str, *, key: bytes | None = None, migrate: bool = True) -> Engine:
+def open_database(path_or_url: Path | str, *, key: bytes | None = None, migrate: bool = True,
+                  day_counting: str | None = None) -> Engine:
     """Engine for a file path (SQLite) or a database URL, migrated to the newest schema.
+
+    ``day_counting`` is the installation's setting, for a migration that counts deadlines again
+    (without it, such a migration reads the settings itself).
 
     With ``key`` the file is SQLCipher-encrypted (created encrypted when it does not exist
     yet); without it the file must be plain SQLite. A file that does not fit the key raises
@@ -66,7 +70,7 @@ def open_database(path_or_url: Path | str, *, key: bytes | None = None, migrate:
     else:
         engine = make_engine(str(path_or_url))
     if migrate and current_revision(engine) != head_revision():
-        upgrade(engine)
+        upgrade(engine, day_counting=day_counting)
     return engine
 
 

@@ -285,14 +285,14 @@ class DemoGenerator:
         """Routing, acceptance, handling and answer, as far as today allows."""
         if r < 0.6:
             ok = step(EventType.TRANSFERRED, rng.randint(0, 10),
-                      {"route_kind": "转送", "organisation_code": organisation})
+                      {"route_kind": "转送", "organisation_code": organisation}, "routed_on")
         elif r < 0.68:
             due = rng.choice((15, 30, 45))
             payload: dict[str, Any] = {"route_kind": "交办", "organisation_code": organisation,
                                        "leader": rng.choice(LEADERS)}
-            ok = step(EventType.ASSIGNED, rng.randint(0, 5), payload, "assigned_on")
+            ok = step(EventType.ASSIGNED, rng.randint(0, 5), payload, "routed_on")
             if ok:
-                payload["due"] = (date.fromisoformat(payload["assigned_on"])
+                payload["due"] = (date.fromisoformat(payload["routed_on"])
                                   + timedelta(days=due)).isoformat()
         else:
             ok = True

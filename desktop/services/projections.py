@@ -14,8 +14,9 @@ from desktop.services.context import Hall
 from desktop.services.store import RebuildReport, projection_snapshot, rebuild_projections, refold
 
 #: The deadlines a case row holds (any of them can move with the holiday data or the day counting).
-DUE_COLUMNS = (CaseRow.route_due, CaseRow.handling_due, CaseRow.review_request_due, CaseRow.review_answer_due,
-               CaseRow.rereview_request_due, CaseRow.rereview_answer_due, CaseRow.leader_due, CaseRow.next_due)
+DUE_COLUMNS = (CaseRow.route_due, CaseRow.decision_due, CaseRow.handling_due, CaseRow.review_request_due,
+               CaseRow.review_answer_due, CaseRow.rereview_request_due, CaseRow.rereview_answer_due, CaseRow.leader_due,
+               CaseRow.next_due)
 
 
 def rebuild_and_compare(hall: Hall, actor: Actor, *, compare: bool) -> tuple[RebuildReport, bool]:

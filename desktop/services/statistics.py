@@ -161,8 +161,8 @@ def _received_counts(session: Session, start: date, end: date, today: date, regi
         select(c.received_on, c.channel, c.visit_kind, c.state, func.count(),
                func.sum(c.persons_count),
                func.sum(_flag(c.persons_count >= GROUP_VISIT_MIN_PERSONS)),
-               func.sum(_flag(c.accepted_on <= c.route_due)),
-               func.sum(_flag(c.route_due < today)))
+               func.sum(_flag(c.accepted_on <= c.decision_due)),  # decided_on_time
+               func.sum(_flag(c.decision_due < today)))
         .where(c.received_on >= start, c.received_on < end, *_region_filter(region_code))
         .group_by(c.received_on, c.channel, c.visit_kind, c.state)
     ).all()

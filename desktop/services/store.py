@@ -130,6 +130,8 @@ def case_row(view: CaseView) -> dict[str, Any]:
         "route_kind": view.route_kind,
         "organisation_code": view.organisation_code,
         "route_due": view.route_due,
+        "routed_on": view.routed_on,
+        "decision_due": view.decision_due,
         "accepted_on": view.accepted_on,
         "handling_due": view.handling_due,
         "extended_days": view.extended_days,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from db.models import CaseRow
 from desktop.domain.access import Permission
+from desktop.domain.case import route_late_in_words
 from desktop.domain.deadlines import DUE_SOON_DAYS, due_soon_until
 from desktop.domain.identity import mask_name
 from desktop.services.audit import guard
@@ -29,6 +30,12 @@ class DueCase:
     leader: str
     days_left: int
     verified: bool = True  # False: counted over weekends only, the year's holiday schedule not imported
+    route_late: str = ""  # the bureau transferred or assigned it late (转送逾期3天), said while the unit's limit runs
+
+    @property
+    def basis(self) -> str:
+        """The rule of the deadline, and the bureau's late transfer when there was one."""
+        return f"{self.next_due_rule}（{self.route_late}）" if self.route_late else self.next_due_rule
 
 
 @dataclass(frozen=True)
@@ -74,12 +81,15 @@ def upcoming_deadlines(hall: Hall, actor: Actor, *, within_days: int = DUE_SOON_
     with hall.sessions() as session:
         rows = session.execute(
             select(CaseRow.case_number, CaseRow.petitioner_name, CaseRow.state, CaseRow.next_due,
-                   CaseRow.next_due_rule, CaseRow.leader, CaseRow.deadlines_verified)
+                   CaseRow.next_due_rule, CaseRow.leader, CaseRow.deadlines_verified, CaseRow.route_due,
+                   CaseRow.routed_on)
             .where(CaseRow.next_due.is_not(None), CaseRow.next_due <= horizon)
             .order_by(CaseRow.next_due, CaseRow.case_number).limit(limit)
         ).all()
     return [DueCase(r.case_number, mask_name(r.petitioner_name), r.state, r.next_due, r.next_due_rule,
-                    r.leader, (r.next_due - today).days, r.deadlines_verified) for r in rows]
+                    r.leader, (r.next_due - today).days, r.deadlines_verified,
+                    route_late_in_words(r.state, r.route_due, r.routed_on))
+            for r in rows]
 
 
 def backlog(hall: Hall, actor: Actor) -> Backlog:

@@ -22,6 +22,7 @@ from desktop.domain.deadlines import (
     REVIEW_REQUEST,
     ROUTE,
     RULES,
+    UNIT_NOTIFY,
     DayCounting,
     DeadlineRule,
     SkippedDay,
@@ -73,6 +74,7 @@ def test_rules_table() -> None:
         for r in (
             ROUTE,
             NOTIFY,
+            UNIT_NOTIFY,
             OBJECT_TRANSFER,
             HANDLE,
             EXTENSION_MAX,
@@ -83,7 +85,7 @@ def test_rules_table() -> None:
         )
     }
     assert all(RULES[code].code == code for code in RULES)
-    assert (ROUTE.days, NOTIFY.days, OBJECT_TRANSFER.days, HANDLE.days) == (15, 15, 5, 60)
+    assert (ROUTE.days, NOTIFY.days, UNIT_NOTIFY.days, OBJECT_TRANSFER.days, HANDLE.days) == (15, 15, 15, 5, 60)
     assert EXTENSION_MAX.days == 30
     assert {r.days for r in (REVIEW_REQUEST, REVIEW_ANSWER, REREVIEW_REQUEST)} == {30}
     assert REREVIEW_ANSWER.days == 30

@@ -85,7 +85,8 @@ def test_routing_elsewhere_than_proposed_needs_a_reason(hall: Hall, clerk: Actor
                          {"organisation_code": other.code, "override_reason": "属地在其辖区"})
     payload = _last_payload(hall, number)
     assert payload == {"organisation_code": other.code, "override_reason": "属地在其辖区",
-                       "proposed_organisation_code": proposal.organisation.code}
+                       "proposed_organisation_code": proposal.organisation.code,
+                       "routed_on": "2026-09-16"}  # the day the receiving unit's limits run from
 
 
 def test_the_proposed_route_needs_no_reason(hall: Hall, clerk: Actor) -> None:
@@ -95,7 +96,7 @@ def test_the_proposed_route_needs_no_reason(hall: Hall, clerk: Actor) -> None:
     view = case_actions.perform(hall, clerk, number, "transfer",
                                 {"organisation_code": proposal.organisation.code, "override_reason": "无"})
     assert view.state is CaseState.TRANSFERRED and view.organisation_code == proposal.organisation.code
-    assert _last_payload(hall, number) == {"organisation_code": proposal.organisation.code}
+    assert _last_payload(hall, number) == {"organisation_code": proposal.organisation.code, "routed_on": "2026-09-16"}
 
 
 def test_an_empty_date_means_today_and_order_is_kept(hall: Hall, clerk: Actor) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from db.migrate import current_revision, downgrade, head_revision, include_name, upgrade
 from db.models import Base
+from desktop.domain.events import EventType
 
 
 def test_migrated_schema_matches_models(engine: Engine) -> None:
@@ -74,7 +75,8 @@ def test_0021_gives_stored_cases_a_key_for_each_part_of_a_name(engine: Engine) -
     downgrade(engine, "0020")
     with engine.begin() as connection:  # the keys as the program before 0021 wrote them
         connection.execute(text("DELETE FROM search_keys WHERE key IN ('买买提', '阿依古丽')"))
-    assert not find_cases(hall, clerk, "买买提")
+    with engine.connect() as connection:  # (the case rows of 0020 lack later columns: the keys are read as they are)
+        assert not connection.scalar(text("SELECT count(*) FROM search_keys WHERE key = '买买提'"))
     upgrade(engine)
     with engine.connect() as connection:
         after = sorted(connection.execute(text("SELECT key, case_id, received_on FROM search_keys")).all())
@@ -109,3 +111,61 @@ def test_0022_marks_the_stored_deadlines_in_a_year_without_a_holiday_schedule(en
     upgrade(engine)
     with engine.connect() as connection:
         assert [(str(d), bool(v)) for d, v in connection.execute(query)] == rebuilt
+
+
+def test_0023_gives_stored_transfers_their_day_and_the_units_limit(engine: Engine) -> None:
+    """After 0023 the stored cases equal a rebuild under the installation's day counting (working days here),
+    a transfer recorded without its day (as before 0023) dated by its clock."""
+    from datetime import date, datetime
+
+    from sqlalchemy import text
+
+    from desktop.domain.case import decision_limit
+    from desktop.domain.deadlines import UNIT_NOTIFY
+    from desktop.services import cases
+    from desktop.services.context import Actor
+    from desktop.services.registration import register_visit
+    from desktop.services.store import projection_snapshot, rebuild_projections
+    from tests.conftest import FakeClock, make_hall
+    from tests.helpers import form, valid_id
+
+    clock = FakeClock(datetime(2026, 9, 1, 10, 0))
+    hall = make_hall(engine, clock, day_counting="working")
+    clerk = Actor("staff:wangli", "王丽", "clerk")
+    refs = [register_visit(hall, clerk, form(name=name, id_number=valid_id(seq=20 + n))).case_number
+            for n, name in enumerate(("欧阳明", "欧阳丽", "欧阳强", "欧阳芳", "欧阳军"))]
+    for ref in refs:
+        cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    clock.current = datetime(2026, 9, 10, 10, 0)
+    for ref in (refs[0], refs[3]):
+        cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, refs[3], accepted_on=date(2026, 9, 20))  # by the unit, in its time
+    clock.current = datetime(2026, 9, 25, 10, 0)  # after the bureau's limit (working days: 09-22)
+    cases.record(hall, clerk, refs[1], EventType.ASSIGNED, {"route_kind": "交办", "organisation_code": "330726-ZJJ",
+                                                            "due": "2026-11-30"})
+    cases.record(hall, clerk, refs[4], EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.record(hall, clerk, refs[4], EventType.OBJECTED, {"reason": "不属于本单位职权范围"})  # handed back
+    downgrade(engine, "0022")
+    with engine.begin() as connection:  # the transfer as the program before 0023 recorded it: no day in it
+        connection.execute(text("UPDATE events SET payload = :p WHERE type = '转送'"),
+                           {"p": '{"organisation_code":"330726-ZJJ","route_kind":"转送"}'})
+        assert connection.scalar(text("SELECT next_due_rule FROM cases WHERE state = '已转送'")) == "转送、交办期限"
+        assert connection.scalar(text("SELECT count(*) FROM events WHERE type = '转送'")) == 3
+    upgrade(engine, day_counting="working")
+    with hall.sessions() as session:
+        migrated = projection_snapshot(session)
+    with engine.begin() as connection:
+        rebuild_projections(connection, hall.policy)
+    with hall.sessions() as session:
+        assert projection_snapshot(session) == migrated
+    transferred = cases.load_case(hall, clerk, refs[0]).view
+    unit_due = hall.policy.due(UNIT_NOTIFY, date(2026, 9, 10)).due
+    assert (transferred.routed_on, transferred.next_due, transferred.next_due_rule) == (
+        date(2026, 9, 10), unit_due, UNIT_NOTIFY.name)
+    assigned = cases.load_case(hall, clerk, refs[1]).view
+    assert assigned.routed_on == date(2026, 9, 25) and assigned.decision_due == assigned.route_due
+    accepted = cases.load_case(hall, clerk, refs[3]).view
+    assert (accepted.routed_on, accepted.decision_due) == (date(2026, 9, 10), unit_due)
+    assert cases.load_case(hall, clerk, refs[4]).view.routed_on is None
+    kept = cases.load_case(hall, clerk, refs[2]).view
+    assert kept.routed_on is None and kept.decision_due == decision_limit(kept.route_due, None, None)

@@ -313,10 +313,10 @@ def test_indicators_at_their_boundaries_agree_with_the_domain(hall: Hall, clerk:
     views = [cases.load_case(hall, clerk, ref).view for ref in (p, q, r, s)]
     today = clock.current.date()
     assert board.total.group_visits == sum(indicators.is_group_visit(v.persons_count) for v in views)
-    assert board.total.decided_on_time == sum(indicators.decided_on_time(v.accepted_on, v.route_due)
+    assert board.total.decided_on_time == sum(indicators.decided_on_time(v.accepted_on, v.decision_due)
                                               for v in views)
-    assert board.total.decisions_due == sum(v.accepted_on is not None or (v.route_due is not None
-                                                                          and v.route_due < today)
+    assert board.total.decisions_due == sum(v.accepted_on is not None or (v.decision_due is not None
+                                                                          and v.decision_due < today)
                                             for v in views)
     assert board.total.answered_on_time == sum(indicators.answered_on_time(v.answered_on, v.handling_due)
                                                for v in views)

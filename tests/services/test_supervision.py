@@ -6,9 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from desktop.domain.deadlines import days_left_in_words
+from desktop.domain.deadlines import ROUTE, UNIT_NOTIFY, days_left_in_words
+from desktop.domain.events import EventType
 from desktop.domain.roles import PermissionDenied
-from desktop.services import supervision
+from desktop.services import cases, supervision
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from desktop.services.self_service import rate_case
@@ -61,3 +62,35 @@ def test_the_dissatisfied_list_counts_every_case_rated_so_not_only_those_it_list
     assert supervision.dissatisfied_list(hall, supervisor).not_listed == 0
     with pytest.raises(PermissionDenied):
         supervision.dissatisfied_list(hall, KIOSK)
+
+
+def _transferred(hall: Hall, clock: FakeClock, received: date, routed: date, seq: int) -> str:
+    clock.current = datetime.combine(received, datetime.min.time()).replace(hour=10)
+    number = register_visit(hall, CLERK, form(id_number=valid_id(seq=seq))).case_number
+    cases.classify(hall, CLERK, number, nature="申诉求决类", topic_code="0101")
+    clock.current = datetime.combine(routed, datetime.min.time()).replace(hour=10)
+    cases.record(hall, CLERK, number, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    return number
+
+
+def test_a_case_transferred_in_time_waits_on_the_units_limit_from_the_day_of_the_transfer(
+        hall: Hall, clock: FakeClock, supervisor: Actor) -> None:
+    """Received 11-19 (the bureau's limit 12-04), transferred 11-25: on 12-09 the unit has until 12-10. Received
+    11-01 (limit 11-16), transferred 11-20, late: the unit's limit (12-05, a Saturday: 12-07) has passed, and the
+    board still says the bureau's transfer was late."""
+    in_time = _transferred(hall, clock, date(2026, 11, 19), date(2026, 11, 25), seq=41)
+    late = _transferred(hall, clock, date(2026, 11, 1), date(2026, 11, 20), seq=42)
+    clock.current = datetime(2026, 12, 9, 9, 0)
+    board = supervision.deadline_board(hall, supervisor)
+    rows = {d.case_number: d for d in board.due}
+    assert (rows[in_time].next_due, days_left_in_words(rows[in_time].days_left)) == (date(2026, 12, 10), "剩1天")
+    assert rows[in_time].basis == UNIT_NOTIFY.name == "接收单位告知期限"
+    assert (rows[late].next_due, days_left_in_words(rows[late].days_left)) == (date(2026, 12, 7), "超期2天")
+    assert rows[late].basis == "接收单位告知期限（转送逾期4天）"
+    assert (board.backlog.overdue, board.backlog.due_within_week) == (1, 1)
+    shown = cases.load_case(hall, supervisor, in_time)
+    assert shown.due_level == "soon"
+    assert shown.due_now == "当前期限：接收单位告知期限 2026年12月10日（星期四），剩1天"
+    assert cases.load_case(hall, supervisor, late).due_now.endswith("超期2天（本机关转送逾期4天）")
+    route = next(d for d in cases.load_case(hall, supervisor, late).deadlines if d.rule is ROUTE)
+    assert "实际转送、交办日：2026年11月20日（星期五），逾期4天" in route.explain()

@@ -8,20 +8,21 @@ skip an event, and data newer than the program is refused without changing anyth
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select, text, update
 
 from db.models import CaseRow, EventRow, StaffAccountRow, SyncStateRow
 from desktop.domain.events import PAYLOAD_SCHEMA_VERSION, EventType
-from desktop.services import cases
+from desktop.services import cases, supervision
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from desktop.sync.client import SyncClient
 from server.local import LocalTransport
 from server.protocol import AuditPushResponse, AuditUpEntry, PullResponse, PushResponse, SyncProblem, WireEvent
 from server.store import Device, SyncServer, hidden_cases
+from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
 from tests.sync.conftest import (
     DeviceFactory,
@@ -168,6 +169,29 @@ def test_replicas_that_saw_the_same_events_have_identical_projections(
     # the server folds the same course; it holds the petitioners' data only encrypted (masked here)
     assert _course(sync_server.hall) == _course(a)
     assert event_ids(a) == event_ids(b) == event_ids(c) == event_ids(sync_server.hall)
+
+
+def test_the_day_of_a_transfer_reaches_the_server_and_every_other_device(
+        sync_server: SyncServer, device_hall: DeviceFactory, clerk: Actor, clock: FakeClock) -> None:
+    """The receiving unit's limit runs from the day the case was transferred, on every replica alike."""
+    a, b = device_hall("a"), device_hall("b")
+    clock.current = datetime(2026, 9, 1, 10, 0)
+    (number,) = register_cases(a, clerk, 1)
+    cases.classify(a, clerk, number, nature="申诉求决类", topic_code="0101")
+    clock.current = datetime(2026, 9, 10, 16, 0)
+    cases.record(a, clerk, number, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    local_client(sync_server, a).sync_once()
+    clock.current = datetime(2026, 9, 18, 9, 0)  # past the bureau's limit (09-16), within the unit's (09-25)
+    local_client(sync_server, b).sync_once()
+    query = select(CaseRow.routed_on, CaseRow.decision_due, CaseRow.next_due, CaseRow.next_due_rule)
+    rows = []
+    for hall in (a, sync_server.hall, b):
+        with hall.sessions() as session:
+            rows.append(session.execute(query.where(CaseRow.case_number == number)).one())
+    assert rows[0] == rows[1] == rows[2] == (date(2026, 9, 10), date(2026, 9, 28), date(2026, 9, 28),
+                                             "接收单位告知期限")  # 09-25 is 中秋: the next working day
+    assert projection_snapshot_of(a) == projection_snapshot_of(b)
+    assert supervision.backlog(b, Actor("staff:zhaomin", "赵敏", "supervisor")).overdue == 0
 
 
 @pytest.mark.slow

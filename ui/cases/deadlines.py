@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from desktop.domain.deadlines import days_left_in_words
 from ui.common.widgets import fill_table, label, read_only_table
@@ -36,6 +36,9 @@ class DeadlinePanel(QWidget):
         self.summary.setToolTip(BACKLOG_TIP)
         self.table = read_only_table(self.COLUMNS, alternate=False)
         self.table.setToolTip("双击或按回车打开该事项")
+        # a long 期限依据 (接收单位告知期限（转送逾期4天）) wraps onto a second line instead of being cut at 1366×768
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.due: list[DueCase] = []
         layout = QVBoxLayout(self)
         layout.addWidget(label("临近和超过期限的事项", "subtitle"))
@@ -80,7 +83,7 @@ class DeadlinePanel(QWidget):
         self.due = board.due
         fill_table(self.table, [(case.next_due.isoformat() + ("（未经核实）" if not case.verified else ""),
                                  days_left_in_words(case.days_left),
-                                 case.case_number, case.petitioner_name, case.state, case.next_due_rule)
+                                 case.case_number, case.petitioner_name, case.state, case.basis)
                                 for case in board.due])
         self._settled()
 
