@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from db.models import HolidayScheduleRow, ReferenceDocumentRow, ReferenceStateRow, StaffAccountRow
 from desktop.config import Settings, SettingsError, merge_into_settings_file, with_values
@@ -146,14 +147,19 @@ def stored_document(hall: Hall, kind: str, scope: str = "") -> Any:
 def store_document(hall: Hall, actor: Actor, kind: str, content: Any, scope: str = "") -> None:
     """Keep ``content`` as the ``kind`` document of ``scope`` (audited as a change of settings)."""
     with hall.transaction() as session:
-        row = session.get(ReferenceDocumentRow, (kind, scope))
-        text, stamp = canonical_json(content), hall.now().isoformat(timespec="seconds")
-        if row is None:
-            session.add(ReferenceDocumentRow(kind=kind, scope=scope, content=text, updated_at=stamp))
-        else:
-            row.content, row.updated_at = text, stamp
+        keep_document(session, hall, kind, content, scope)
         audit(session, hall, actor, AuditAction.SETTING_CHANGED, f"reference:{kind}",
               {"scope": scope, "version": version_of(content)})
+
+
+def keep_document(session: Session, hall: Hall, kind: str, content: Any, scope: str = "") -> None:
+    """Write ``content`` as the ``kind`` document of ``scope`` in ``session``'s transaction (the caller audits)."""
+    row = session.get(ReferenceDocumentRow, (kind, scope))
+    text, stamp = canonical_json(content), hall.now().isoformat(timespec="seconds")
+    if row is None:
+        session.add(ReferenceDocumentRow(kind=kind, scope=scope, content=text, updated_at=stamp))
+    else:
+        row.content, row.updated_at = text, stamp
 
 
 # -- accounts --------------------------------------------------------------------------------------
