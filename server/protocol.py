@@ -362,4 +362,5 @@ class OrganisationList(BaseModel):
     source: str
     editable: bool
     why_not: str
+    changed_at: str = ""
     entries: list[OrganisationEntry]

@@ -70,7 +70,7 @@ def add_directory_routes(app: FastAPI, hall: Hall, current_admin: Callable[..., 
         """Every organisation in words, in use first, then the retired."""
         listing = directory_listing(hall, admin)
         return OrganisationList(source=listing.source, editable=listing.editable, why_not=listing.why_not,
-                                entries=[organisation_entry(e) for e in listing.entries])
+                                changed_at=listing.changed_at, entries=[organisation_entry(e) for e in listing.entries])
 
     @app.post("/admin/organisations")
     def save(body: OrganisationBody, admin: Admin) -> OrganisationEntry:

@@ -81,7 +81,7 @@ class DirectoryEntry:
     kind: str  # 政府工作部门
     level: str  # 县级
     region_code: str
-    region_name: str  # 浦江县
+    region_name: str  # 浦江县 (its own name: the form picks from the full names, 浙江省金华市浦江县)
     parent_code: str
     parent_name: str
     topic_codes: tuple[str, ...]
@@ -112,6 +112,7 @@ class DirectoryListing:
     source: str  # where the directory comes from, in words
     editable: bool  # this installation is the directory's authority
     why_not: str  # when it is not: where to change it
+    changed_at: str = ""  # when it was last changed here (ISO time); "" : the shipped file's
 
 
 def _editable(hall: Hall) -> str:
@@ -149,7 +150,7 @@ def _entries(directory: OrganisationDirectory) -> list[DirectoryEntry]:
         parent = directory.get(org.parent_code) if org.parent_code and org.parent_code in directory else None
         found.append(DirectoryEntry(
             code=org.code, name=org.name, kind=org.kind.value, level=org.level.value, region_code=org.region_code,
-            region_name=regions.full_name(org.region_code) if org.region_code in regions else org.region_code,
+            region_name=regions.name(org.region_code) if org.region_code in regions else org.region_code,
             parent_code=org.parent_code or "", parent_name=parent.name if parent else "",
             topic_codes=org.topic_codes,
             topic_names=tuple(taxonomy.full_name(t) if t in taxonomy else t for t in org.topic_codes),
@@ -171,7 +172,7 @@ def directory_listing(hall: Hall, actor: Actor) -> DirectoryListing:
     else:
         source = (f"本机维护的机构目录（{changed[:16].replace('T', ' ')} 修改）" if changed
                   else "随程序提供的示例机构目录：修改后保存为本机的机构目录")
-    return DirectoryListing(_entries(directory_of(rows)), source, not why_not, why_not)
+    return DirectoryListing(_entries(directory_of(rows)), source, not why_not, why_not, changed)
 
 
 def _check_may_edit(hall: Hall, actor: Actor, what: str) -> None:
@@ -207,10 +208,10 @@ def _row_of(form: OrganisationForm, kept: Mapping[str, str]) -> dict[str, str]:
             "reception_place": form.reception_place.strip()}
 
 
-def _describe(org: Organisation) -> str:
+def _describe(org: Organisation, *, named: bool = True) -> str:
     regions = load_regions()
     where = regions.full_name(org.region_code) if org.region_code in regions else org.region_code
-    return f"{org.name}（{org.kind.value}，{where}）"
+    return f"{org.name}（{org.kind.value}，{where}）" if named else f"{org.kind.value}，{where}"
 
 
 _WORDS: Final = (("name", "名称"), ("kind", "类型"), ("region_code", "所在区划"), ("parent_code", "上级机构"),
@@ -300,8 +301,9 @@ def save_organisation(hall: Hall, actor: Actor, form: OrganisationForm, *, new: 
         same = [o for o in directory if o.name == name and o.code != code]
         if same:
             retired = "已撤销的" if not same[0].active else ""
-            raise ValidationError("duplicate_name", f"机构名称“{name}”与{retired}另一机构重名（{same[0].name}，"
-                                                    f"{same[0].kind.value}），一个名称只能对应一个机构", "name")
+            other = _describe(same[0], named=False)
+            raise ValidationError("duplicate_name", f"已有名为“{name}”的{retired}机构（{other}），"
+                                                    "一个名称只能对应一个机构，请核对或换用全称", "name")
         row = _row_of(form, kept)
         before = None if new else organisation_from_row(kept)
         if before is not None and before.name != name:  # the earlier name is kept: old cases still find it

@@ -28,7 +28,7 @@ def server_directory(hall: Hall, login: str, password: str) -> DirectoryListing:
     """The server's directory, in words (the administrator's password checked there)."""
     with ServerAdmin.for_hall(hall, login, password) as admin:
         got = admin.call(OrganisationList, "GET", "/admin/organisations")
-    return DirectoryListing([_entry(e) for e in got.entries], got.source, got.editable, got.why_not)
+    return DirectoryListing([_entry(e) for e in got.entries], got.source, got.editable, got.why_not, got.changed_at)
 
 
 def save_server_organisation(hall: Hall, login: str, password: str, form: OrganisationForm, *,

@@ -66,7 +66,7 @@ def test_a_new_unit_is_checked_kept_audited_in_words_and_routed_to(hall: Hall, a
         (OrganisationForm("县 局", "县新单位", "政府工作部门", "330726"), "英文字母、数字"),
         (OrganisationForm("330726-RSJ", "县新单位", "政府工作部门", "330726"), "已被浦江县人力资源和社会保障局使用"),
         (OrganisationForm("330726-X", " ", "政府工作部门", "330726"), "请填写机构名称"),
-        (OrganisationForm("330726-X", "浦江县教育局", "政府工作部门", "330726"), "重名"),
+        (OrganisationForm("330726-X", "浦江县教育局", "政府工作部门", "330726"), "已有名为“浦江县教育局”的机构"),
         (OrganisationForm("330726-X", "局" * 5000, "政府工作部门", "330726"), "过长"),
         (OrganisationForm("330726-X", "县新单位🙂", "政府工作部门", "330726"), "表情符号"),
         (OrganisationForm("330726-X", "县新\u200b单位", "政府工作部门", "330726"), "看不见的字符"),
@@ -87,7 +87,7 @@ def test_a_new_unit_is_checked_kept_audited_in_words_and_routed_to(hall: Hall, a
 
     entry = save_organisation(hall, admin, WJW, new=True)
     assert (entry.name, entry.kind, entry.level, entry.region_name, entry.parent_name, entry.topic_names) == (
-        "浦江县卫生健康委员会", "政府工作部门", "县级", "浙江省金华市浦江县", "浦江县人民政府", ("卫生健康",))
+        "浦江县卫生健康委员会", "政府工作部门", "县级", "浦江县", "浦江县人民政府", ("卫生健康",))
     assert "330726-WJW" in load_directory() and "浦江县卫生健康委员会" in {c.name for c in organisation_choices()}
     assert _entries(hall) == ["新增机构：浦江县卫生健康委员会（政府工作部门，浙江省金华市浦江县）"]
     listing = directory_listing(hall, admin)

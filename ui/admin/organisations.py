@@ -108,15 +108,21 @@ def _change(hall: Hall, way: _Way, what: str, wanted: OrganisationForm | str, ne
 
 
 def _message(error: BaseException, doing: str) -> str:
+    """The refusal in words: the server's refusal of a change is the service's words (not a sync's failure)."""
+    import re
+
     from server.protocol import SyncProblem
 
-    return error.message if isinstance(error, SyncProblem) else user_message(error, doing)
+    if not isinstance(error, SyncProblem):
+        return user_message(error, doing)
+    refused = re.fullmatch(r"服务器没有接受本机的数据：(.*)（代码 4\d\d）", error.message, re.DOTALL)
+    return f"服务器没有保存：{refused.group(1)}" if refused and error.kind == "refused" else error.message
 
 
 class OrganisationsPanel(RefreshingPanel):
     """组织机构 (see the module's docstring)."""
 
-    COLUMNS = ("名称", "类型", "所在区划", "上级机构", "受理事项", "状态")
+    COLUMNS = ("名称", "类型", "所在区划", "上级机构", "状态", "受理事项")  # the last, the longest, takes the room left
     refreshed = Signal()
     saved = Signal(object)  # the DirectoryEntry as stored
 
@@ -136,6 +142,7 @@ class OrganisationsPanel(RefreshingPanel):
         self.notice = message_label()
         self.notice.setWordWrap(True)
         self.password = password_field("本人登录密码：服务器每次核验，本机不保存")
+        self.password.setMinimumWidth(260)
         self.password.setMaximumWidth(360)
         self.load_button = QPushButton("读取服务器上的机构目录")
         self.load_button.clicked.connect(self.refresh)
@@ -171,22 +178,26 @@ class OrganisationsPanel(RefreshingPanel):
             self.kind.addItem(kind.value, kind.value)
         self.region = ChoiceBox("输入区划名称或拼音首字母，如 浦江县、pjx")
         self.parent_unit = ChoiceBox("不填即无上级；输入名称或拼音首字母查找")
-        self.topic = ChoiceBox("输入分类名称或关键词，选中后点“添加”")
+        self.topic = ChoiceBox("分类名称或关键词")
         self.add_topic = secondary_button("添加")
         self.add_topic.clicked.connect(self._add_topic)
         self.topic.committed.connect(self._add_topic)
         topic_row = QHBoxLayout()
         topic_row.setContentsMargins(0, 0, 0, 0)
+        self.remove_topic = secondary_button("移除所选")
+        self.remove_topic.clicked.connect(self._remove_topic)
         topic_row.addWidget(self.topic, 1)
         topic_row.addWidget(self.add_topic)
+        topic_row.addWidget(self.remove_topic)
         topic_pick = QWidget()
         topic_pick.setLayout(topic_row)
         self.topics = QListWidget()
-        self.topics.setMaximumHeight(84)
+        self.topics.setFlow(QListWidget.Flow.LeftToRight)  # 教育  政法/治安 …: side by side, wrapping
+        self.topics.setWrapping(True)
+        self.topics.setSpacing(3)
+        self.topics.setFixedHeight(50)
         self.topics.setToolTip("双击或选中后按 Delete 移除")
         self.topics.itemDoubleClicked.connect(lambda item: self.topics.takeItem(self.topics.row(item)))
-        self.remove_topic = secondary_button("移除所选")
-        self.remove_topic.clicked.connect(self._remove_topic)
         self.address = QLineEdit()
         self.address.setMaxLength(MAX_ORG_ADDRESS + 20)
         self.phone = QLineEdit()
@@ -199,21 +210,27 @@ class OrganisationsPanel(RefreshingPanel):
 
         self.form_box = QGroupBox("新增机构")
         grid = FormGrid()
+        grid.setVerticalSpacing(8)
         grid.add_row("机构代码", self.code)
         grid.add_row("名称", self.name)
         grid.add_row("机构类型", self.kind)
         grid.add_row("所在区划", self.region)
         grid.add_row("上级机构", self.parent_unit)
         grid.add_row("受理事项", topic_pick)
-        topics_box = QWidget()
-        topics_layout = QHBoxLayout(topics_box)
-        topics_layout.setContentsMargins(0, 0, 0, 0)
-        topics_layout.addWidget(self.topics, 1)
-        topics_layout.addWidget(self.remove_topic, 0, Qt.AlignmentFlag.AlignTop)
-        grid.add_row("", topics_box)
+        grid.add_row("", self.topics)
         grid.add_row("地址", self.address)
         grid.add_row("电话", self.phone)
         grid.add_row("接待场所", self.reception_place)
+        fields = QWidget()
+        rows = QVBoxLayout(fields)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addLayout(grid)
+        rows.addStretch(1)  # a tall screen: the fields stay together at the top
+        scroll = QScrollArea()  # on a low screen the fields scroll; the buttons below stay in sight
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(fields)
         self.save_button = QPushButton("保存")
         self.save_button.setObjectName("primary")
         self.save_button.clicked.connect(self.save)
@@ -226,17 +243,15 @@ class OrganisationsPanel(RefreshingPanel):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         form = QVBoxLayout(self.form_box)
-        form.addLayout(grid)
+        form.addWidget(scroll, 1)
         form.addWidget(self.former)
         form.addLayout(buttons)
         form.addWidget(self.message)
-        form.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.form_box)
-        scroll.setMinimumWidth(520)
-        scroll.setMaximumWidth(640)
+        self.form_box.setMinimumWidth(470)
+        self.form_box.setMaximumWidth(600)
+        for box in (self.kind, self.region, self.parent_unit, self.topic):  # the form's width, not the longest entry's
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
         self._fields: dict[str, QWidget] = {
             "code": self.code, "name": self.name, "kind": self.kind, "region_code": self.region,
             "parent_code": self.parent_unit, "topic_codes": self.topic, "address": self.address, "phone": self.phone,
@@ -247,12 +262,17 @@ class OrganisationsPanel(RefreshingPanel):
         left.addWidget(self.table, 1)
         both = QHBoxLayout()
         both.addLayout(left, 1)
-        both.addWidget(scroll)
+        both.addWidget(self.form_box)
+        hint = label(HINT, "hint")
+        hint.setWordWrap(True)
+        self.source.setWordWrap(False)
+        top = QHBoxLayout()
+        top.addWidget(self.source, 1)
+        top.addWidget(self.server_row)
         layout = QVBoxLayout(self)
-        layout.addWidget(label(HINT, "hint"))
-        layout.addWidget(self.source)
+        layout.addWidget(hint)
+        layout.addLayout(top)
         layout.addWidget(self.notice)
-        layout.addWidget(self.server_row)
         layout.addLayout(both, 1)
         self.keys = EnterMovesOn(self, [self.code, self.name, self.kind, self.region, self.parent_unit, self.topic,
                                         self.address, self.phone, self.reception_place], self.save)
@@ -325,8 +345,15 @@ class OrganisationsPanel(RefreshingPanel):
         self.entries = listing.entries if listing is not None else []
         self.editable = listing is not None and listing.editable
         in_use = sum(1 for e in self.entries if e.active)
-        self.source.setText(f"{listing.source}：在用 {in_use} 个，已撤销 {len(self.entries) - in_use} 个"
-                            if listing is not None else "")
+        if listing is None:
+            source = ""
+        elif not self.on_server:
+            source = listing.source
+        elif listing.changed_at:
+            source = f"服务器上的机构目录（{listing.changed_at[:16].replace('T', ' ')} 修改）"
+        else:
+            source = "服务器上的机构目录（随程序提供的示例）"
+        self.source.setText(f"{source}：在用 {in_use} 个，已撤销 {len(self.entries) - in_use} 个" if source else "")
         self.finder.set_choices([Choice(e.code, e.name if e.active else f"{e.name}（已撤销）", e.keys)
                                  for e in self.entries])
         self.parent_unit.set_choices([Choice(e.code, e.name, e.keys) for e in self.entries
@@ -335,8 +362,8 @@ class OrganisationsPanel(RefreshingPanel):
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.entries))
         for index, entry in enumerate(self.entries):
-            values = (entry.name, entry.kind, entry.region_name, entry.parent_name or "—",
-                      "、".join(entry.topic_names) or "—", entry.state)
+            values = (entry.name, entry.kind, entry.region_name, entry.parent_name or "—", entry.state,
+                      "、".join(entry.topic_names) or "—")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if not entry.active:
@@ -348,8 +375,8 @@ class OrganisationsPanel(RefreshingPanel):
                 self.table.selectRow(index)
         self.table.blockSignals(False)
         self.table.resizeColumnsToContents()
-        for column in (0, 2, 3):  # long names: the list stays readable, the whole name is in the form
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))
+        for column, widest in ((0, 220), (2, 120), (3, 170)):  # the whole of a long name is in the form
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
         self.table.horizontalHeader().setStretchLastSection(True)
         shown = self._entry(chosen) if chosen else None
         if shown is not None:
