@@ -20,7 +20,8 @@ the case view and every list of units read the new one without a restart.
   directory through ``/admin/organisations`` with their own password, checked each time). A
   device that syncs receives the centre's directory down the reference feed; a change of its
   own would be overwritten by the next one, or silently differ from the server's, which
-  validates what devices push. So it is refused there, with words saying where to edit.
+  validates what devices push. So it is refused there, with words saying where to edit; so is a
+  change on a hall server once its upstream (the centre) has sent it a directory.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
 
-from db.models import ReferenceDocumentRow
+from db.models import ReferenceDocumentRow, ReferenceStateRow
 from desktop.domain.access import Actor, Permission
 from desktop.domain.audit import AuditAction
 from desktop.domain.errors import RuleViolation, ValidationError
@@ -120,6 +121,10 @@ def _editable(hall: Hall) -> str:
     if hall.settings.server_url.strip():
         return ("本机与中心服务器同步，机构目录以服务器下发的为准，在本机修改会被下次同步覆盖。"
                 "请在管理端输入本人密码后修改服务器上的机构目录，各设备下次同步时更新")
+    with hall.sessions() as session:  # a hall server whose directory came from its upstream, the centre
+        received = session.get(ReferenceStateRow, f"kind:{ORGANISATIONS}") is not None
+    if received:
+        return "本机的机构目录由上级（中心）服务器下发，以中心的为准：请在中心服务器上修改，下次同步时更新到本机"
     return ""
 
 

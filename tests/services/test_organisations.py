@@ -25,8 +25,8 @@ from desktop.services.organisations import (
     retire_organisation,
     save_organisation,
 )
-from desktop.services.reference import load_directory, use_directory
-from desktop.services.reference_feed import use_stored_directory
+from desktop.services.reference import ORGANISATION_COLUMNS, load_directory, use_directory
+from desktop.services.reference_feed import apply_documents, use_stored_directory
 from desktop.services.registration import register_visit
 from tests.helpers import form
 
@@ -157,6 +157,17 @@ def test_a_rename_keeps_the_earlier_name_findable_and_says_what_changed(hall: Ha
     assert again.former_names == ("浦江县教育体育局",)  # the name it has again is no earlier name
     with pytest.raises(ValidationError, match="可能已被其他管理员修改"):
         save_organisation(hall, admin, OrganisationForm(**{**vars(renamed), "code": "330726-GONE"}), new=False)
+
+
+def test_a_hall_server_whose_centre_sent_a_directory_takes_the_centres(hall: Hall, admin: Actor) -> None:
+    save_organisation(hall, admin, WJW, new=True)  # before: its own
+    centre = [{c: "" for c in ORGANISATION_COLUMNS} | row for row in (
+        {"code": "330726-XFJ", "name": "浦江县信访局", "kind": "信访部门", "level": "县级", "region_code": "330726"},)]
+    assert apply_documents(hall, {"organisations": centre}) == ["organisations"]  # as its upstream sync does
+    listing = directory_listing(hall, admin)
+    assert not listing.editable and "由上级（中心）服务器下发" in listing.why_not and len(listing.entries) == 1
+    with pytest.raises(RuleViolation, match="请在中心服务器上修改"):
+        retire_organisation(hall, admin, "330726-XFJ")
 
 
 def test_a_device_that_syncs_takes_the_centres_directory(hall: Hall, admin: Actor) -> None:
