@@ -116,6 +116,11 @@ def test_a_rename_keeps_the_old_name_and_retiring_asks_first(
     select(panel, "330726-JYJ")
     assert panel.name.text() == "浦江县教育局" and panel.retire_button.text() == "撤销机构"
     panel.name.setText("浦江县教育体育局")
+    select(panel, "330726-RSJ")  # another unit picked before saving: asked, and nothing typed is lost
+    box = panel.question
+    assert box is not None and box.isVisible() and "放弃表单中尚未保存的修改" in box.text()
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "继续修改"), Qt.MouseButton.LeftButton)
+    assert panel.name.text() == "浦江县教育体育局" and panel.entries[panel.table.currentRow()].code == "330726-JYJ"
     with qtbot.waitSignal(panel.refreshed, timeout=10_000):
         save(qtbot, panel)
     assert "已保存“浦江县教育体育局”" in panel.message.text()

@@ -12,6 +12,7 @@ edits the server's directory, which every device takes at its next sync.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -136,6 +137,7 @@ class OrganisationsPanel(RefreshingPanel):
         self.lists: _Lists | None = None
         self._editing = ""  # the code of the organisation in the form ("" : a new one)
         self._dirty = False
+        self._loaded: OrganisationForm | None = None  # the form as last filled: what differs is unsaved
         self.question: QMessageBox | None = None
 
         self.source = label("正在读取……", "subtitle")
@@ -159,7 +161,7 @@ class OrganisationsPanel(RefreshingPanel):
         self.finder = ChoiceBox("查找机构：输入名称、曾用名或拼音首字母")
         self.finder.picked.connect(self._found)
         self.add_button = secondary_button("新增机构")
-        self.add_button.clicked.connect(self.new)
+        self.add_button.clicked.connect(self.start_new)
         find_row = QHBoxLayout()
         find_row.addWidget(self.finder, 1)
         find_row.addWidget(self.add_button)
@@ -379,7 +381,7 @@ class OrganisationsPanel(RefreshingPanel):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
         self.table.horizontalHeader().setStretchLastSection(True)
         shown = self._entry(chosen) if chosen else None
-        if shown is not None:
+        if shown is not None and not self.unsaved():  # what the administrator is typing stays
             self._fill(shown)
         self._enable()
 
@@ -403,7 +405,36 @@ class OrganisationsPanel(RefreshingPanel):
         row = self.table.currentRow()
         if not 0 <= row < len(self.entries) or not self.table.selectionModel().hasSelection():
             return
-        self.edit(self.entries[row])
+        entry = self.entries[row]
+        if entry.code != self._editing:
+            self._leave(lambda: self.edit(entry), self._select_editing)
+
+    def _select_editing(self) -> None:
+        """The list's selection back on the organisation in the form (none for a new one)."""
+        self.table.blockSignals(True)
+        index = next((i for i, e in enumerate(self.entries) if e.code == self._editing), -1)
+        if index >= 0:
+            self.table.selectRow(index)
+        else:
+            self.table.clearSelection()
+        self.table.blockSignals(False)
+
+    def unsaved(self) -> bool:
+        """The form holds something typed and not saved."""
+        return self._loaded is not None and self.form() != self._loaded
+
+    def _leave(self, go: Callable[[], None], back: Callable[[], None]) -> None:
+        """Leave the form for another organisation (``go``), asking first when something typed would be lost."""
+        if not self.unsaved():
+            go()
+            return
+        self.question, _go = ask(self, "未保存的修改", "放弃表单中尚未保存的修改？", go="放弃修改", stay="继续修改",
+                                 on_go=go, on_stay=back,
+                                 detail="名称、区划等已改动但还没有保存；选“继续修改”回到表单，改好后点“保存”。")
+
+    def start_new(self) -> None:
+        """新增机构: an empty form, asking first when something typed would be lost."""
+        self._leave(self.new, self._select_editing)
 
     # -- the form --------------------------------------------------------------------------------
 
@@ -434,6 +465,7 @@ class OrganisationsPanel(RefreshingPanel):
             words.append(f"已于{entry.retired}撤销：新的转送、交办不再列出它，已转交的事项保留它的名称")
         self.former.setText("；".join(words))
         self.former.setVisible(bool(words))
+        self._loaded = self.form()
 
     def new(self) -> None:
         """An empty form for a new organisation."""
@@ -448,6 +480,7 @@ class OrganisationsPanel(RefreshingPanel):
         self.topic.set_code("")
         self.topics.clear()
         self.former.hide()
+        self._loaded = self.form()
         self._say("", "")
         self._enable()
         self.code.setFocus()
@@ -523,6 +556,7 @@ class OrganisationsPanel(RefreshingPanel):
     def _saved(self, entry: DirectoryEntry) -> None:
         was_new = not self._editing
         self._editing = entry.code
+        self._loaded = None  # saved: the list's reading fills the form with what was kept
         self.form_box.setTitle(f"修改“{entry.name}”")
         self._say(f"已{'新增' if was_new else '保存'}“{entry.name}”（{entry.kind}，{entry.region_name}）"
                   + ("；各设备下次同步时更新" if self.on_server else "；转送、交办即按新的机构目录"), "ok")
