@@ -78,6 +78,12 @@ def test_the_admin_adds_a_unit_is_told_what_is_wrong_and_finds_it_by_pinyin(
     panel.parent_unit.set_code("330726-ZF")
     panel.topic.set_code("07")
     qtbot.mouseClick(panel.add_topic, Qt.MouseButton.LeftButton)
+    panel.topic.set_code("11")
+    qtbot.mouseClick(panel.add_topic, Qt.MouseButton.LeftButton)
+    assert [panel.topics.item(i).text() for i in range(panel.topics.count())] == ["教育", "政法"]
+    panel.topics.setFocus()
+    panel.topics.setCurrentRow(1)
+    qtbot.keyClick(panel.topics, Qt.Key.Key_Delete)  # picked by mistake: removed
     assert [panel.topics.item(i).text() for i in range(panel.topics.count())] == ["教育"]
     save(qtbot, panel)
     assert "已有名为“浦江县教育局”的机构（政府工作部门，浙江省金华市浦江县）" in panel.message.text()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -199,6 +199,9 @@ class OrganisationsPanel(RefreshingPanel):
         self.topics.setSpacing(3)
         self.topics.setFixedHeight(50)
         self.topics.setToolTip("双击或选中后按 Delete 移除")
+        remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.topics)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(self._remove_topic)
         self.topics.itemDoubleClicked.connect(lambda item: self.topics.takeItem(self.topics.row(item)))
         self.address = QLineEdit()
         self.address.setMaxLength(MAX_ORG_ADDRESS + 20)
