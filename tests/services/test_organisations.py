@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -179,3 +180,31 @@ def test_a_device_that_syncs_takes_the_centres_directory(hall: Hall, admin: Acto
         with pytest.raises(RuleViolation, match="以服务器下发的为准"):
             change()
     assert _kept(hall) == 0
+
+
+def test_after_a_rename_a_reprint_keeps_the_name_printed_and_a_new_form_names_the_unit_now(
+        hall: Hall, admin: Actor, clerk: Actor) -> None:
+    from desktop.documents.model import RenderedDocument
+    from desktop.documents.render import render
+    from desktop.printing.simulated import SimulatedPrinter
+    from desktop.services import printing
+
+    ref = register_visit(hall, clerk, form(request="反映孩子入学被拒，要求按学区安排")).case_number
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0701")
+    cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-JYJ"})
+    printer = SimulatedPrinter()
+    sent = documents.notice(hall, clerk, DocumentKind.TRANSFER_FORM, ref, {}, reveal_personal=False)
+    printed = printing.print_document(hall, clerk, sent, None, printer)
+    assert printed.printed and sent.data["recipient_name"] == "浦江县教育局"
+
+    education = next(e for e in directory_listing(hall, admin).entries if e.code == "330726-JYJ")
+    save_organisation(hall, admin, OrganisationForm(**{**vars(education.form()), "name": "浦江县教育体育局"}),
+                      new=False)
+
+    def again(data: Mapping[str, Any], label: str) -> RenderedDocument:
+        return render(DocumentKind.TRANSFER_FORM, data, copy_label=label)
+
+    copy = printing.reprint(hall, clerk, printed.job.job_id, again, printer)  # 补打: the form as it was sent
+    assert copy.printed and copy.job.data["recipient_name"] == "浦江县教育局"
+    now = documents.notice(hall, clerk, DocumentKind.TRANSFER_FORM, ref, {}, reveal_personal=False)
+    assert now.data["recipient_name"] == "浦江县教育体育局"  # issued today: the unit as it is named today
