@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,8 +27,14 @@ from desktop.services.organisations import (
     retire_organisation,
     save_organisation,
 )
-from desktop.services.reference import ORGANISATION_COLUMNS, load_directory, use_directory
-from desktop.services.reference_feed import apply_documents, use_stored_directory
+from desktop.services.reference import (
+    ORGANISATION_COLUMNS,
+    ORGANISATIONS_FILE,
+    load_directory,
+    reference_dir,
+    use_directory,
+)
+from desktop.services.reference_feed import apply_documents, import_directory, use_stored_directory
 from desktop.services.registration import register_visit
 from tests.helpers import form
 
@@ -208,3 +215,27 @@ def test_after_a_rename_a_reprint_keeps_the_name_printed_and_a_new_form_names_th
     assert copy.printed and copy.job.data["recipient_name"] == "浦江县教育局"
     now = documents.notice(hall, clerk, DocumentKind.TRANSFER_FORM, ref, {}, reveal_personal=False)
     assert now.data["recipient_name"] == "浦江县教育体育局"  # issued today: the unit as it is named today
+
+
+def test_an_import_at_the_centre_loses_no_unit_and_no_earlier_name(hall: Hall, admin: Actor, tmp_path: Path) -> None:
+    save_organisation(hall, admin, WJW, new=True)
+    education = next(e for e in directory_listing(hall, admin).entries if e.code == "330726-JYJ")
+    save_organisation(hall, admin, OrganisationForm(**{**vars(education.form()), "name": "浦江县教育体育局"}),
+                      new=False)
+    retire_organisation(hall, admin, "330726-WJJ", on=date(2026, 9, 1))
+    # an older export: the shipped columns only, without 撤销日期 and 曾用名, without the commission added since
+    shipped = (reference_dir() / ORGANISATIONS_FILE).read_text(encoding="utf-8").splitlines()
+    older = tmp_path / "机构目录.csv"
+    older.write_text("\n".join(",".join(line.split(",")[:10]) for line in shipped) + "\n", encoding="utf-8")
+    assert import_directory(hall, admin, older) == 43
+    units = {e.code: e for e in directory_listing(hall, admin).entries}
+    assert units["330726-WJJ"].retired == "2026-09-01"  # the file says nothing of it: the day kept
+    assert units["330726-WJW"].retired == "2026-09-16" and units["330726-WJW"].name == "浦江县卫生健康委员会"
+    assert (units["330726-JYJ"].name, units["330726-JYJ"].former_names) == ("浦江县教育局", ("浦江县教育体育局",))
+
+    clash = tmp_path / "重名.csv"  # the commission under a new code, the old one left out: two of one name
+    clash.write_text(older.read_text(encoding="utf-8") + "330726-WJW2,浦江县卫生健康委员会,GOVERNMENT_DEPT,COUNTY,"
+                     "330726,330726-ZF,06,,,\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="文件中代码 330726-WJW2 的机构也叫“浦江县卫生健康委员会”"):
+        import_directory(hall, admin, clash)
+    assert "330726-WJW2" not in load_directory()
