@@ -927,8 +927,8 @@ def _directory_changes(hall: Any) -> None:
 
 
 def _organisation_screenshots(window: Any, tabs: Any, out: Path) -> None:
-    """组织机构 on the server's directory: the renamed unit selected (its earlier name shown), a mistake refused,
-    the question before retiring, at 1366×768 and 1920×1080."""
+    """组织机构 on the server's directory: the renamed unit selected (its earlier name shown), the retired one, a
+    mistake refused, the question before retiring, at 1366×768 and 1920×1080."""
     from desktop.services import accounts
 
     panel = tabs.organisations
@@ -941,9 +941,10 @@ def _organisation_screenshots(window: Any, tabs: Any, out: Path) -> None:
         panel.table.selectRow(next(i for i, e in enumerate(panel.entries) if e.code == code))
         settle(200)
 
-    for size in ((1366, 768), (1920, 1080)):
+    for size, code in (((1366, 768), "330726-JYJ"), ((1920, 1080), "330726-WJJ")):  # renamed; retired
         window.resize(*size)
-        pick("330726-JYJ")
+        pick(code)
+        panel.table.scrollTo(panel.table.currentIndex())
         settle(600)
         name = f"29-admin-organisations-{size[0]}x{size[1]}.png"
         window.grab().save(str(out / name))
@@ -958,6 +959,7 @@ def _organisation_screenshots(window: Any, tabs: Any, out: Path) -> None:
     settle(400)
     window.grab().save(str(out / "29b-admin-organisations-refused-1366x768.png"))
     print("  29b-admin-organisations-refused-1366x768.png")
+    panel.new()  # the refused unit let go (picking another would first ask whether to)
     pick("330726-RSJ")
     panel.retire_or_reinstate()
     settle(600)
