@@ -295,6 +295,14 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
         window_types.table.selectRow(1)
         save(window, "08c-admin-window-types-1366x768")
         window.resize(*STAFF_SIZE)
+    organisations = getattr(tabs, "organisations", None)
+    if organisations is not None:  # this desk's own directory (no server): no password asked
+        window.resize(1366, 768)
+        tabs.show_tab(organisations)
+        settle(600)
+        organisations.table.selectRow(9)
+        save(window, "08d-admin-organisations-1366x768")
+        window.resize(*STAFF_SIZE)
     dialog = tabs.accounts.open_create_dialog()
     dialog.login.setText("liuyang")
     dialog.display_name.setText("刘洋")
@@ -873,7 +881,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
 
 def admin_server_screenshots(db: Path, out: Path) -> None:
     """The administration desk against a server (the demo database served on a socket): 设备管理 in words,
-    自助终端密码, at 1366×768 and 1920×1080."""
+    自助终端密码, 组织机构, at 1366×768 and 1920×1080."""
     from dataclasses import replace
 
     from PySide6.QtWidgets import QApplication
@@ -905,11 +913,13 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
             enrolment.name_device(hall, system, device_id, place)
     enrolment.revoke_device(hall, system, "k1f4c8d27a90")
     share_pin(hall, system, "720415", "720415")
+    _directory_changes(hall)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "admin")
+    centre = open_hall(load_settings(), db)  # the server's own: the desk's settings name the server, the server's not
 
-    with serving(create_app(hall)) as url:
+    with serving(create_app(centre)) as url:
         hall.settings = replace(hall.settings, server_url=url)
         window = signed_in(hall, "admin", "guanli1")
         tabs = window.work
@@ -931,8 +941,75 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
                 settle(600)
                 window.grab().save(str(out / f"{name}-{size[0]}x{size[1]}.png"))
                 print(f"  {name}-{size[0]}x{size[1]}.png")
+        _organisation_screenshots(window, tabs, out)
         window.close()
     hall.engine.dispose()
+    centre.engine.dispose()
+
+
+def _directory_changes(hall: Any) -> None:
+    """The directory after a reform: the education bureau renamed, the health bureau merged into a new commission."""
+    from desktop.domain.access import Actor
+    from desktop.services import organisations
+    from desktop.services.organisations import OrganisationForm
+
+    admin = Actor("staff:guanli1", "管理员", "admin")
+    entries = {e.code: e for e in organisations.directory_listing(hall, admin).entries}
+    if "330726-WJW" in entries:
+        return
+    education = entries["330726-JYJ"].form()
+    organisations.save_organisation(hall, admin, OrganisationForm(**{**vars(education), "name": "浦江县教育体育局"}),
+                                    new=False)
+    organisations.save_organisation(hall, admin, OrganisationForm(
+        "330726-WJW", "浦江县卫生健康委员会", "政府工作部门", "330726", "330726-ZF", ("06",), "浦江县某某路24号",
+        "0579-84100000", "县卫健委来访接待室"), new=True)
+    organisations.retire_organisation(hall, admin, "330726-WJJ")
+
+
+def _organisation_screenshots(window: Any, tabs: Any, out: Path) -> None:
+    """组织机构 on the server's directory: the renamed unit selected (its earlier name shown), the retired one, a
+    mistake refused, the question before retiring, at 1366×768 and 1920×1080."""
+    from desktop.services import accounts
+
+    panel = tabs.organisations
+    assert panel is not None
+    tabs.show_tab(panel)
+    panel.password.setText(accounts.DEMO_PASSWORD)
+    after(panel.refreshed, panel.refresh, 15_000)
+
+    def pick(code: str) -> None:
+        panel.table.selectRow(next(i for i, e in enumerate(panel.entries) if e.code == code))
+        settle(200)
+
+    for size, code in (((1366, 768), "330726-JYJ"), ((1920, 1080), "330726-WJJ")):  # renamed; retired
+        window.resize(*size)
+        pick(code)
+        panel.table.scrollTo(panel.table.currentIndex())
+        settle(600)
+        name = f"29-admin-organisations-{size[0]}x{size[1]}.png"
+        window.grab().save(str(out / name))
+        print(f"  {name}")
+    window.resize(1366, 768)
+    panel.new()
+    panel.code.setText("330726-TYJ")
+    panel.name.setText("浦江县教育体育局")  # taken: refused, next to the field
+    panel.kind.setCurrentIndex(panel.kind.findData("政府工作部门"))
+    panel.region.set_code("330726")
+    after(panel.tasks.settled, panel.save, 15_000)
+    settle(400)
+    window.grab().save(str(out / "29b-admin-organisations-refused-1366x768.png"))
+    print("  29b-admin-organisations-refused-1366x768.png")
+    panel.new()  # the refused unit let go (picking another would first ask whether to)
+    pick("330726-RSJ")
+    panel.retire_or_reinstate()
+    settle(600)
+    screen = window.screen()  # the question is a window of its own: the screen as the administrator sees it
+    frame = window.frameGeometry()
+    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(
+        str(out / "29c-admin-organisations-retire-question-1366x768.png"))
+    print("  29c-admin-organisations-retire-question-1366x768.png")
+    if panel.question is not None:
+        panel.question.reject()
 
 
 def _busy_hall(hall: Any) -> None:

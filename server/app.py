@@ -59,7 +59,7 @@ from server.protocol import (
 )
 from server.queue import add_queue_routes, add_window_type_routes
 from server.records import FIELD_WORDS, add_records_routes
-from server.reference import reference_for
+from server.reference import add_directory_routes, reference_for
 from server.store import Device, SyncServer, authenticate
 
 log = logging.getLogger(__name__)
@@ -346,6 +346,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
     app.state.queue_notifier = add_queue_routes(app, hall, current_device, sync.keys)
     app.state.records_notifier = add_records_routes(app, hall, current_device, sync.keys)
     add_window_type_routes(app, hall, current_admin)
+    add_directory_routes(app, hall, current_admin)
     return app
 
 

@@ -316,3 +316,51 @@ class WindowTypeEntry(WindowTypeBody):
 
 class WindowTypeList(BaseModel):
     types: list[WindowTypeEntry]
+
+
+# -- the administrator's organisation directory (on the centre, shared down the reference feed) -------
+
+class OrganisationBody(BaseModel):
+    """An organisation as the administrator's desk sends it (the service checks the rest, in words)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="", max_length=32)
+    region_code: str = Field(default="", max_length=16)
+    parent_code: str = Field(default="", max_length=64)
+    topic_codes: list[str] = Field(default_factory=list, max_length=200)
+    address: str = Field(default="", max_length=400)
+    phone: str = Field(default="", max_length=100)
+    reception_place: str = Field(default="", max_length=400)
+    new: bool = False  # add it (else change the one with this code)
+
+
+class OrganisationEntry(BaseModel):
+    """One organisation in words (``desktop.services.organisations.DirectoryEntry``)."""
+
+    code: str
+    name: str
+    kind: str
+    level: str
+    region_code: str
+    region_name: str
+    parent_code: str
+    parent_name: str
+    topic_codes: list[str]
+    topic_names: list[str]
+    address: str
+    phone: str
+    reception_place: str
+    retired: str
+    former_names: list[str]
+    keys: list[str]
+
+
+class OrganisationList(BaseModel):
+    source: str
+    editable: bool
+    why_not: str
+    changed_at: str = ""
+    entries: list[OrganisationEntry]

@@ -76,6 +76,13 @@ class Organisation:
     address: str = ""
     phone: str = ""
     reception_place: str = ""
+    retired: str = ""  # the day it was retired (撤销/合并, ISO date); "" while in use
+    former_names: tuple[str, ...] = ()  # earlier names, oldest first (a rename keeps them findable)
+
+    @property
+    def active(self) -> bool:
+        """In use: offered for new routing. A retired one stays listed for the cases routed to it."""
+        return not self.retired
 
     def topic_match(self, topic_code: str) -> int:
         """Length of the longest declared topic prefix matching ``topic_code`` (0: none)."""
@@ -83,8 +90,15 @@ class Organisation:
 
 
 _ORG_CODE_RE = re.compile(r"^[^\s|]+$")
+#: The code of an organisation added by hand: letters, digits, ``-`` and ``_`` (the shipped ones: 330726-RSJ).
+NEW_ORG_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")
 #: An organisation's full name, at most (the longest county unit's is about 20).
 MAX_ORG_NAME = 60
+#: The longest address or reception place, and telephone, printed on forms.
+MAX_ORG_ADDRESS = 100
+MAX_ORG_PHONE = 40
+_TEXT_COLUMNS = (("address", "地址", MAX_ORG_ADDRESS), ("phone", "电话", MAX_ORG_PHONE),
+                 ("reception_place", "接待场所", MAX_ORG_ADDRESS))
 _LIST_SPLIT_RE = re.compile(r"[|｜]")
 
 
@@ -110,64 +124,16 @@ class OrganisationDirectory:
             if not any((v or "").strip() for v in row.values()):
                 continue
             where = f"机构表第{line}行："
-            code = _cell(row, "code")
-            if not code:
-                raise ValidationError("missing_code", f"{where}缺少机构代码", "code")
-            if not _ORG_CODE_RE.match(code):
-                raise ValidationError(
-                    "bad_code", f"{where}机构代码“{code}”不能包含空白或竖线", "code"
-                )
+            org = organisation_from_row(row, where)
+            code, name = org.code, org.name
             if code in orgs:
                 raise ValidationError(
                     "duplicate_code", f"{where}机构代码“{code}”与第{lines[code]}行重复", "code"
                 )
-            name = _cell(row, "name")
-            if not name:
-                raise ValidationError("missing_name", f"{where}缺少机构名称", "name")
-            # a unit is picked by its name, printed on forms and in the 交办单: one name, one unit, in words
-            if len(name) > MAX_ORG_NAME:
-                raise ValidationError("name_too_long", f"{where}机构名称过长（不超过{MAX_ORG_NAME}字）", "name")
-            if invisible_char(name) is not None or any(unicodedata.category(c) == "So" for c in name):
-                raise ValidationError("bad_name", f"{where}机构名称不能有换行、表情符号或看不见的字符", "name")
             if name in names:
                 raise ValidationError("duplicate_name", f"{where}机构名称“{name}”与第{names[name]}行重复", "name")
             names[name] = line
-            kind_text = _cell(row, "kind")
-            if not kind_text:
-                raise ValidationError("missing_kind", f"{where}缺少机构类型", "kind")
-            kind = parse_choice(
-                OrgKind, kind_text, label="机构类型", field_name="kind", where=where
-            )
-            level_text = _cell(row, "level")
-            if not level_text:
-                raise ValidationError("missing_level", f"{where}缺少机构级别", "level")
-            level = parse_level(level_text, where=where)
-            region_text = _cell(row, "region_code")
-            if not region_text:
-                raise ValidationError(
-                    "missing_region_code", f"{where}缺少所在行政区划代码", "region_code"
-                )
-            try:
-                region_code = normalise_region_code(region_text)
-            except ValidationError as exc:
-                raise ValidationError(exc.code, where + exc.message, "region_code") from exc
-            topic_codes = tuple(
-                dict.fromkeys(
-                    t.strip() for t in _LIST_SPLIT_RE.split(_cell(row, "topic_codes")) if t.strip()
-                )
-            )
-            orgs[code] = Organisation(
-                code=code,
-                name=name,
-                kind=kind,
-                level=level,
-                region_code=region_code,
-                parent_code=_cell(row, "parent_code") or None,
-                topic_codes=topic_codes,
-                address=_cell(row, "address"),
-                phone=_cell(row, "phone"),
-                reception_place=_cell(row, "reception_place"),
-            )
+            orgs[code] = org
             lines[code] = line
         for code, org in orgs.items():
             where = f"机构表第{lines[code]}行："
@@ -200,8 +166,12 @@ class OrganisationDirectory:
         return len(self._orgs)
 
     def all(self) -> list[Organisation]:
-        """Every entry, ordered by code."""
+        """Every entry, ordered by code (retired ones included: cases routed to them keep their names)."""
         return list(self)
+
+    def in_use(self) -> list[Organisation]:
+        """The entries not retired, ordered by code: what new routing may offer."""
+        return [o for o in self if o.active]
 
     def get(self, code: str) -> Organisation:
         """The organisation with this code; ValidationError when unknown."""
@@ -211,11 +181,11 @@ class OrganisationDirectory:
         return org
 
     def by_kind(self, kind: OrgKind, region_code: str | None = None) -> list[Organisation]:
-        """Organisations of ``kind`` whose region contains ``region_code``, nearest first.
+        """Organisations of ``kind`` in use whose region contains ``region_code``, nearest first.
 
-        Without a region, every organisation of that kind, ordered by code.
+        Without a region, every organisation of that kind in use, ordered by code.
         """
-        found = [o for o in self._orgs.values() if o.kind == kind]
+        found = [o for o in self._orgs.values() if o.kind == kind and o.active]
         if region_code is None:
             return sorted(found, key=lambda o: o.code)
         location = normalise_region_code(region_code)
@@ -234,7 +204,7 @@ class OrganisationDirectory:
         Looks at the location itself, then each enclosing region up to the city;
         at the first region with a competent organisation, returns those with the
         longest matching topic prefix, ordered by code. Province-level bodies are
-        only considered when the location itself is a province.
+        only considered when the location itself is a province; retired ones never.
         """
         location = normalise_region_code(region_code)
         for index, area in enumerate(region_ancestors(location)):
@@ -243,7 +213,7 @@ class OrganisationDirectory:
             scored = [
                 (o.topic_match(topic_code), o)
                 for o in self._orgs.values()
-                if o.region_code == area and (kinds is None or o.kind in kinds)
+                if o.region_code == area and o.active and (kinds is None or o.kind in kinds)
             ]
             best = max((score for score, _ in scored), default=0)
             if best > 0:
@@ -635,6 +605,78 @@ def _route_transfer(
 
 def _cell(row: Mapping[str, str | None], column: str) -> str:
     return (row.get(column) or "").strip()
+
+
+def organisation_from_row(row: Mapping[str, str | None], where: str = "") -> Organisation:
+    """One organisation from a row with the columns of ``organisations.csv``, each cell checked (``where``
+    starts every message: 机构表第3行：…); whether its code and name are unique and its superior listed is
+    the directory's to check."""
+    code = _cell(row, "code")
+    if not code:
+        raise ValidationError("missing_code", f"{where}缺少机构代码", "code")
+    if not _ORG_CODE_RE.match(code):
+        raise ValidationError("bad_code", f"{where}机构代码“{code}”不能包含空白或竖线", "code")
+    name = check_org_name(_cell(row, "name"), where)
+    kind_text = _cell(row, "kind")
+    if not kind_text:
+        raise ValidationError("missing_kind", f"{where}缺少机构类型", "kind")
+    kind = parse_choice(OrgKind, kind_text, label="机构类型", field_name="kind", where=where)
+    level_text = _cell(row, "level")
+    if not level_text:
+        raise ValidationError("missing_level", f"{where}缺少机构级别", "level")
+    level = parse_level(level_text, where=where)
+    region_text = _cell(row, "region_code")
+    if not region_text:
+        raise ValidationError("missing_region_code", f"{where}缺少所在行政区划代码", "region_code")
+    try:
+        region_code = normalise_region_code(region_text)
+    except ValidationError as exc:
+        raise ValidationError(exc.code, where + exc.message, "region_code") from exc
+    topic_codes = tuple(dict.fromkeys(
+        t.strip() for t in _LIST_SPLIT_RE.split(_cell(row, "topic_codes")) if t.strip()))
+    texts = {column: _check_text(_cell(row, column), f"{where}{label}", limit, column)
+             for column, label, limit in _TEXT_COLUMNS}
+    retired = _cell(row, "retired")
+    if retired and not _ISO_DAY_RE.match(retired):
+        raise ValidationError("bad_retired", f"{where}撤销日期“{retired}”应为 年-月-日，如 2026-12-01", "retired")
+    former = tuple(dict.fromkeys(check_org_name(n.strip(), f"{where}曾用名：", "former_names")
+                                 for n in _LIST_SPLIT_RE.split(_cell(row, "former_names")) if n.strip()))
+    return Organisation(
+        code=code,
+        name=name,
+        kind=kind,
+        level=level,
+        region_code=region_code,
+        parent_code=_cell(row, "parent_code") or None,
+        topic_codes=topic_codes,
+        address=texts["address"],
+        phone=texts["phone"],
+        reception_place=texts["reception_place"],
+        retired=retired,
+        former_names=tuple(n for n in former if n != name),
+    )
+
+
+_ISO_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_org_name(name: str, where: str = "", field_name: str = "name") -> str:
+    """A unit is picked by its name, printed on forms and in the 交办单: present, short, in plain words."""
+    if not name:
+        raise ValidationError("missing_name", f"{where}缺少机构名称", field_name)
+    if len(name) > MAX_ORG_NAME:
+        raise ValidationError("name_too_long", f"{where}机构名称过长（不超过{MAX_ORG_NAME}字）", field_name)
+    if invisible_char(name) is not None or any(unicodedata.category(c) == "So" for c in name):
+        raise ValidationError("bad_name", f"{where}机构名称不能有换行、表情符号或看不见的字符", field_name)
+    return name
+
+
+def _check_text(text: str, what: str, limit: int, field_name: str) -> str:
+    if len(text) > limit:
+        raise ValidationError("text_too_long", f"{what}过长（不超过{limit}字）", field_name)
+    if invisible_char(text) is not None or any(unicodedata.category(c) == "So" for c in text):
+        raise ValidationError("bad_text", f"{what}不能有换行、表情符号或看不见的字符", field_name)
+    return text
 
 
 def abbreviates(short: str, name: str) -> bool:

@@ -143,12 +143,12 @@ class Proposal:
 
 
 def organisation_choices() -> list[OrganisationChoice]:
-    """Every organisation of the directory, to be picked by name or pinyin initials (never by code)."""
-    return [_choice(org) for org in load_directory().all()]
+    """Every organisation in use, to be picked by name, a former name or pinyin initials (never by code)."""
+    return [_choice(org) for org in load_directory().in_use()]
 
 
 def _choice(org: Organisation) -> OrganisationChoice:
-    keys = {org.name.lower(), *(k.lower() for k in name_search_keys(org.name))}
+    keys = {word.lower() for name in (org.name, *org.former_names) for word in (name, *name_search_keys(name))}
     return OrganisationChoice(org.code, org.name, tuple(sorted(keys)))
 
 
@@ -234,6 +234,10 @@ def _value(spec: ActionField, raw: str) -> Any:
     if spec.kind is FieldKind.ORGANISATION and raw not in load_directory():
         raise ValidationError("unknown_organisation", f"机构目录中没有这个单位（{spec.label}），请从列表中选择",
                               spec.name)
+    routing = spec.kind is FieldKind.ORGANISATION and spec.name != "accused_org"
+    if routing and not (org := load_directory().get(raw)).active:
+        raise ValidationError("retired_organisation", f"{org.name}已于{org.retired}撤销，不再接收新的事项；"
+                              f"请从列表中另选单位（{spec.label}）", spec.name)
     if spec.kind is FieldKind.TOPIC and raw not in load_taxonomy():
         raise ValidationError("unknown_topic", "内容分类不在分类目录中，请从列表中选择", spec.name)
     return raw

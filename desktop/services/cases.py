@@ -279,10 +279,19 @@ def check_recipients(hall: Hall, case_ref: str, organisation_codes: Sequence[str
 
 
 def _check_recipients(view: CaseView, organisation_codes: Sequence[str]) -> None:
+    for code in organisation_codes:
+        _check_in_use(code)
     if not view.nature:
         return  # not yet classified: not known as an accusation (classifying one names its accused)
     for code in organisation_codes:
         _check_recipient(view, code)
+
+
+def _check_in_use(organisation_code: str) -> None:
+    """A retired unit keeps the cases it was handed; nothing new is handed to it."""
+    directory = load_directory()
+    if organisation_code in directory and not (org := directory.get(organisation_code)).active:
+        raise RuleViolation("retired_organisation", f"{org.name}已于{org.retired}撤销，不再接收新的事项，请另选单位")
 
 
 def _check_recipient(view: CaseView, organisation_code: str) -> None:
@@ -290,6 +299,7 @@ def _check_recipient(view: CaseView, organisation_code: str) -> None:
     directory = load_directory()
     if organisation_code not in {o.code for o in directory.all()}:
         raise RuleViolation("unknown_organisation", f"机构目录中没有编码为{organisation_code}的机关")
+    _check_in_use(organisation_code)
     nature = Nature(view.nature)
     check_route_allowed(directory.get(organisation_code), nature, view.accused_org_codes, directory)
 

@@ -46,6 +46,8 @@ ORGANISATION_COLUMNS: tuple[str, ...] = (
     "address",
     "phone",
     "reception_place",
+    "retired",
+    "former_names",
 )
 
 _REQUIRED_TOPIC = ("code", "name", "parent_code")
@@ -79,6 +81,9 @@ HEADER_ALIASES: Mapping[str, str] = {
     "联系电话": "phone",
     "接待场所": "reception_place",
     "接待地点": "reception_place",
+    "撤销日期": "retired",
+    "停用日期": "retired",
+    "曾用名": "former_names",
 }
 """Chinese column titles accepted in place of the English header names."""
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from db.models import HolidayScheduleRow, ReferenceDocumentRow, ReferenceStateRow, StaffAccountRow
 from desktop.config import Settings, SettingsError, merge_into_settings_file, with_values
@@ -146,14 +147,19 @@ def stored_document(hall: Hall, kind: str, scope: str = "") -> Any:
 def store_document(hall: Hall, actor: Actor, kind: str, content: Any, scope: str = "") -> None:
     """Keep ``content`` as the ``kind`` document of ``scope`` (audited as a change of settings)."""
     with hall.transaction() as session:
-        row = session.get(ReferenceDocumentRow, (kind, scope))
-        text, stamp = canonical_json(content), hall.now().isoformat(timespec="seconds")
-        if row is None:
-            session.add(ReferenceDocumentRow(kind=kind, scope=scope, content=text, updated_at=stamp))
-        else:
-            row.content, row.updated_at = text, stamp
+        keep_document(session, hall, kind, content, scope)
         audit(session, hall, actor, AuditAction.SETTING_CHANGED, f"reference:{kind}",
               {"scope": scope, "version": version_of(content)})
+
+
+def keep_document(session: Session, hall: Hall, kind: str, content: Any, scope: str = "") -> None:
+    """Write ``content`` as the ``kind`` document of ``scope`` in ``session``'s transaction (the caller audits)."""
+    row = session.get(ReferenceDocumentRow, (kind, scope))
+    text, stamp = canonical_json(content), hall.now().isoformat(timespec="seconds")
+    if row is None:
+        session.add(ReferenceDocumentRow(kind=kind, scope=scope, content=text, updated_at=stamp))
+    else:
+        row.content, row.updated_at = text, stamp
 
 
 # -- accounts --------------------------------------------------------------------------------------
@@ -214,14 +220,53 @@ def directory_of(rows: Any) -> OrganisationDirectory:
 
 
 def import_directory(hall: Hall, actor: Actor, path: Path) -> int:
-    """At the centre: the directory from a CSV/.xlsx file, checked, kept and shared; returns its size."""
+    """At the centre: the directory from a CSV/.xlsx file, checked, kept and shared; returns its size.
+
+    An import loses no unit the directory held (see :func:`keep_history`): one the file leaves out
+    stays, retired, so the cases routed to it keep its name; a renamed one keeps its earlier name."""
     guard(hall, actor, Permission.MANAGE_SETTINGS, "导入机构目录")
-    rows = [{c: (r.get(c) or "").strip() for c in ORGANISATION_COLUMNS}
-            for r in read_table(path, ORGANISATION_REQUIRED) if any((v or "").strip() for v in r.values())]
+    table = [r for r in read_table(path, ORGANISATION_REQUIRED) if any((v or "").strip() for v in r.values())]
+    rows = [{c: (r.get(c) or "").strip() for c in ORGANISATION_COLUMNS} for r in table]
+    directory_of(rows)  # the file itself first, its errors named by its lines
+    held = stored_document(hall, ORGANISATIONS)
+    if held is not None:
+        says_retired = any("retired" in r for r in table)
+        rows = keep_history(rows, [{c: str(r.get(c) or "").strip() for c in ORGANISATION_COLUMNS} for r in held],
+                            hall.now().date().isoformat(), says_retired=says_retired)
     directory = directory_of(rows)
     store_document(hall, actor, ORGANISATIONS, rows)
     use_directory(directory)
     return len(directory.all())
+
+
+def keep_history(rows: list[dict[str, str]], held: list[dict[str, str]], today: str, *,
+                 says_retired: bool) -> list[dict[str, str]]:
+    """The imported ``rows`` over the ``held`` directory: a unit renamed keeps its earlier names (unless the file
+    lists them); a file without a 撤销日期 column keeps the days units were retired; a unit the file leaves out
+    stays, retired ``today`` (if it was not already). ``ValidationError`` when such a unit's name is taken by
+    another in the file: two units of one name could not be told apart."""
+    before = {r["code"]: r for r in held}
+    merged = []
+    for row in rows:
+        old = before.get(row["code"])
+        if old is not None:
+            if not row["former_names"]:
+                earlier = [n for n in (*old["former_names"].split("|"), old["name"]) if n and n != row["name"]]
+                row = {**row, "former_names": "|".join(dict.fromkeys(earlier))}
+            if not says_retired:
+                row = {**row, "retired": old["retired"]}
+        merged.append(row)
+    codes, names = {r["code"] for r in rows}, {r["name"]: r["code"] for r in rows}
+    for old in held:
+        if old["code"] in codes:
+            continue
+        if old["name"] in names:
+            raise ValidationError(
+                "dropped_unit_name", f"文件中没有机构“{old['name']}”（代码 {old['code']}），它将作为已撤销机构保留，"
+                f"已转交它的事项仍用这个名称；但文件中代码 {names[old['name']]} 的机构也叫“{old['name']}”。"
+                f"请在文件中保留代码 {old['code']} 的这一行（可写明撤销日期），或让新机构沿用这个代码", "code")
+        merged.append({**old, "retired": old["retired"] or today})
+    return merged
 
 
 def use_stored_directory(hall: Hall) -> bool:

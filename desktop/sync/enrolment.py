@@ -94,6 +94,10 @@ class ServerAdmin:
             raise SyncProblem("unauthorised", "本机尚未在服务器注册：请先用注册码注册本机（python -m desktop enrol）")
         return cls(url, token, login, password)
 
+    def call(self, model: type[Model], method: str, path: str, **kwargs: object) -> Model:
+        """One request of the administrator's (the token and their login sent with it), answered as ``model``."""
+        return _call(self._client, model, method, path, headers=self._headers, **kwargs)
+
     def devices(self) -> list[DeviceEntry]:
         return _call(self._client, DeviceList, "GET", "/admin/devices", headers=self._headers).devices
 

@@ -9,13 +9,14 @@ from ui.admin.accounts import AccountsPanel
 from ui.admin.audit import AuditPanel
 from ui.admin.devices import DevicesPanel
 from ui.admin.kiosk_pin import KioskPinPanel
+from ui.admin.organisations import OrganisationsPanel
 from ui.admin.status import SystemStatusPanel
 from ui.admin.window_types import WindowTypesPanel
 from ui.shell.context import WorkContext
 
 
 class AdminTabs(QTabWidget):
-    """系统状态, 账户管理, 设备管理, 排队窗口类型, 自助终端密码, 审计日志: each refreshes itself."""
+    """系统状态, 账户管理, 设备管理, 组织机构, 排队窗口类型, 自助终端密码, 审计日志: each refreshes itself."""
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
@@ -25,6 +26,7 @@ class AdminTabs(QTabWidget):
         self.audit: AuditPanel | None = None
         self.window_types: WindowTypesPanel | None = None
         self.kiosk_pin: KioskPinPanel | None = None
+        self.organisations: OrganisationsPanel | None = None
         if ctx.may(Permission.MANAGE_SETTINGS):
             self.status = SystemStatusPanel(ctx)
             self.addTab(self.status, "系统状态")
@@ -34,6 +36,8 @@ class AdminTabs(QTabWidget):
         if ctx.may(Permission.MANAGE_SETTINGS):
             self.devices = DevicesPanel(ctx)
             self.addTab(self.devices, "设备管理")
+            self.organisations = OrganisationsPanel(ctx)
+            self.addTab(self.organisations, "组织机构")
             self.window_types = WindowTypesPanel(ctx)
             self.addTab(self.window_types, "排队窗口类型")
             self.kiosk_pin = KioskPinPanel(ctx)
