@@ -1179,7 +1179,6 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         suggest.choose("", "自由建议")
         shoot(f"06-suggest-content{suffix}", suggest.content)
         suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
-        save("20b-suggest-2-content")
         suggest.check_content()
         shoot(f"07-suggest-phone{suffix}", suggest.phone)
         if "booking" in body.tile_buttons:
