@@ -46,7 +46,7 @@ def device_actor(role: WindowRole | str, settings: Settings) -> Actor:
 def _window_types(hall: Hall) -> list[WindowType]:
     from desktop.services import queue  # on the worker thread, after the first frame
 
-    return queue.window_types(hall)
+    return queue.offered_types(hall)  # 领导接访 only on a reception day
 
 
 def _issue_ticket(hall: Hall, **ticket: Any) -> IssuedTicket:
