@@ -222,7 +222,7 @@ class Settings:
               "为空使用内置文本", _optional_path)
     # Leader reception days (desktop/services/reception.py)
     hall_hours: str = _setting(DEFAULT_HOURS, "大厅开放时间（工作日，按节假日安排含调休）：如 08:30-12:00,13:30-17:30；"
-                                              "开放时间以外自助终端不发号，窗口发号时提示", _hours)
+                                              "开放时间以外自助终端不发号，窗口发号时提示；为空则不限", _hours)
     reception_day_of_month: int = _setting(15, "每月领导接访日（几号），默认15日", _integer, low=1, high=28)
     reception_rest_day: Literal["keep", "next", "previous"] = _setting(
         "next", "接访日逢休息日：keep=照常接访，next=顺延至下一个工作日（默认），previous=提前至前一个工作日",

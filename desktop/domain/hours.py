@@ -34,11 +34,13 @@ class Period:
 
 @dataclass(frozen=True)
 class OpeningHours:
-    periods: tuple[Period, ...]
+    periods: tuple[Period, ...]  # none: no limit (tickets at any time)
 
     @property
     def label(self) -> str:
         """工作日 8:30–12:00、13:30–17:30."""
+        if not self.periods:
+            return "不限（任何时间都可取号）"
         return "工作日 " + "、".join(p.label for p in self.periods)
 
     def text(self) -> str:
@@ -62,13 +64,16 @@ def _clock(text: str, whole: str) -> time:
 
 
 def parse_hours(text: str) -> OpeningHours:
-    """``08:30-12:00,13:30-17:30`` (Chinese commas, 至 and dashes forgiven); ``ValidationError`` in words."""
+    """``08:30-12:00,13:30-17:30`` (Chinese commas, 至 and dashes forgiven); ``ValidationError`` in words.
+
+    Empty: no opening hours (tickets at any time, as before the hours were kept).
+    """
     whole = text.strip()
     cleaned = (whole.replace("，", ",").replace("、", ",").replace("；", ",").replace(";", ",")
                .replace("：", ":").replace("至", "-").replace("–", "-").replace("—", "-").replace("~", "-"))
     parts = [p for p in cleaned.split(",") if p.strip()]
     if not parts:
-        raise ValidationError("hall_hours", "请填写大厅开放时间，如 08:30-12:00,13:30-17:30", "hall_hours")
+        return OpeningHours(())
     periods = []
     for part in parts:
         opens, sep, closes = part.partition("-")
@@ -89,6 +94,8 @@ def parse_hours(text: str) -> OpeningHours:
 
 def is_open(hours: OpeningHours, calendar: HolidayCalendar, moment: datetime) -> bool:
     """Whether the hall is open at ``moment`` (a working day, inside one of the periods)."""
+    if not hours.periods:
+        return True
     now = moment.time()
     return calendar.is_workday(moment.date()) and any(p.opens <= now < p.closes for p in hours.periods)
 

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from pydantic import TypeAdapter
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from db.models import AppointmentRow, CasePersonRow, CaseRow, ReceptionDayRow
@@ -263,6 +263,59 @@ def update_day(hall: Hall, actor: Actor, day_id: str, *, leaders: Sequence[str],
         row.place, row.topics = place.strip()[:100], topics.strip()[:500]
         row.units = json.dumps(_check_units(units))
     return _one_day(hall, day_id)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What removing a reception day would do: refused (``refusal``) while citizens are booked on it."""
+
+    day: ReceptionDay
+    booked: int   # visitors with a place (已预约), received ones (已接待) included
+    waiting: int  # on the waiting list (候补)
+    refusal: str  # "" when it may be removed
+
+    @property
+    def question(self) -> str:
+        return (f"删除{format_date(self.day.day)}的领导接访日？该日没有人预约；删除后自助终端和窗口"
+                "不再提供该日的预约和领导接访号。")
+
+
+def removal(hall: Hall, actor: Actor, day_id: str) -> Removal:
+    """Whether a reception day may be removed, and why not in words (past, or citizens booked on it)."""
+    _guard_schedule(hall, actor, "删除领导接访日")
+    with hall.sessions() as session:
+        row = day_row(session, day_id)
+        day = day_view(session, row)
+        counts = dict(session.execute(select(AppointmentRow.status, func.count())
+                                      .where(AppointmentRow.day_id == day_id).group_by(AppointmentRow.status)).all())
+    booked, waiting = int(counts.get(BOOKED, 0)) + int(counts.get(RECEIVED, 0)), int(counts.get(WAITING, 0))
+    refusal = ""
+    if day.day < hall.today():
+        refusal = f"{format_date(day.day)}已经过去，接访记录要保留，不能删除"
+    elif booked or waiting:
+        who = f"{booked}人已预约" + (f"、{waiting}人候补" if waiting else "") if booked else f"{waiting}人候补"
+        refusal = (f"{format_date(day.day)}已有{who}，不能删除：请先在该日的预约名单中逐一取消预约"
+                   "（候补的人会依次递补，也要取消）并电话告知来访人改约，或用“修改所选日”更换接访领导")
+    return Removal(day, booked, waiting, refusal)
+
+
+def remove_day(hall: Hall, actor: Actor, day_id: str) -> ReceptionDay:
+    """删除领导接访日 that nobody is booked on (cancelled bookings go with it); refused in words otherwise."""
+    found = removal(hall, actor, day_id)
+    if found.refusal:
+        raise RuleViolation("day_has_bookings", found.refusal)
+    if hallrecords.remote_of(hall) is not None:
+        raise RuleViolation("day_remove_remote", "领导接访日由大厅服务器统一管理，不能在本机删除：请暂用“修改所选日”"
+                                                 "注明取消，并联系管理员在大厅服务器上处理")
+    with hall.transaction() as session:
+        hallrecords.lock(session)  # serialised with bookings: one made meanwhile is seen
+        row = day_row(session, day_id)
+        if session.scalar(select(func.count()).where(AppointmentRow.day_id == day_id,
+                                                     AppointmentRow.status.in_(ACTIVE))):
+            raise RuleViolation("day_has_bookings", f"{format_date(row.day)}刚有人预约，不能删除，请刷新后再看")
+        session.execute(delete(AppointmentRow).where(AppointmentRow.day_id == day_id))
+        session.delete(row)
+    return found.day
 
 
 def _new_day_row(hall: Hall, actor: Actor, day: date, origin: str, leaders: list[str], place: str, topics: str,

@@ -21,7 +21,6 @@ def test_the_hours_are_read_forgivingly_and_written_back_in_one_form() -> None:
 
 
 @pytest.mark.parametrize(("text", "words"), [
-    ("", "请填写大厅开放时间"),
     ("08:30", "缺少结束时刻"),
     ("8点半-12:00", "不是时刻"),
     ("08:30-25:00", "不是一天中的时刻"),
@@ -36,8 +35,14 @@ def test_wrong_hours_are_refused_in_words(text: str, words: str) -> None:
 def test_the_setting_is_checked_when_read() -> None:
     assert Settings().hall_hours == DEFAULT_HOURS
     assert Settings(hall_hours="9:00-11:00").hall_hours == "09:00-11:00"
-    with pytest.raises(SettingsError, match="hall_hours.*结束时刻须晚于开始时刻"):
+    with pytest.raises(SettingsError, match=r"hall_hours.*结束时刻须晚于开始时刻"):
         Settings(hall_hours="17:00-09:00")
+
+
+def test_no_hours_is_no_limit() -> None:
+    unlimited = parse_hours(" ")
+    assert unlimited.label == "不限（任何时间都可取号）" and unlimited.text() == ""
+    assert is_open(unlimited, CALENDAR, datetime(2026, 10, 11, 3, 0))
 
 
 def test_open_on_working_days_inside_the_periods_only() -> None:
