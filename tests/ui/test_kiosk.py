@@ -702,3 +702,17 @@ def test_a_kiosk_locked_while_on_screen_is_frameless_on_top_and_shown(qtbot: QtB
     assert handle.flags() & Qt.WindowType.FramelessWindowHint
     assert handle.flags() & Qt.WindowType.WindowStaysOnTopHint
     assert window.isVisible() and window.isFullScreen()
+
+
+def test_the_guide_states_the_limits_as_the_hall_counts_them(qtbot: QtBot, sqlite_hall: Hall,
+                                                            work_context: Context) -> None:
+    from desktop.config import with_values
+
+    sqlite_hall.use_settings(with_values(sqlite_hall.settings, {"day_counting": "working"}))
+    body = kiosk_body(work_context(Actor.kiosk("K01"), "kiosk"))
+    qtbot.addWidget(body)
+    guide = body.open_flow("guide")
+    assert isinstance(guide, GuideFlow)
+    _click(qtbot, guide.buttons[3])
+    assert guide.title.text() == "办理时限"
+    assert "15个工作日内书面告知是否受理" in guide.text.text() and "15日" not in guide.text.text()
