@@ -152,13 +152,15 @@ def offered_types(hall: Hall) -> list[WindowType]:
 
 
 def _reception_today(session: Session, hall: Hall) -> bool:
-    return session.scalar(select(ReceptionDayRow.day_id).where(ReceptionDayRow.day == hall.today())) is not None
+    return session.scalar(select(ReceptionDayRow.day_id).where(ReceptionDayRow.day == hall.today(),
+                                                               reception.STANDING)) is not None
 
 
 def _no_reception_day(session: Session, hall: Hall, name: str) -> str:
     """Why no “领导接访” number today, with the next reception day scheduled."""
     today = hall.today()
-    upcoming = session.scalar(select(func.min(ReceptionDayRow.day)).where(ReceptionDayRow.day > today))
+    upcoming = session.scalar(select(func.min(ReceptionDayRow.day)).where(ReceptionDayRow.day > today,
+                                                                          reception.STANDING))
     then = (f"下一个领导接访日是{day_words(upcoming, today)}，可在自助终端“预约领导接访”或到窗口预约"
             if upcoming is not None else "近期还没有安排领导接访日，请到窗口咨询")
     return f"今天不是领导接访日，不发“{name}”号。{then}"
