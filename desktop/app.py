@@ -55,6 +55,12 @@ def _issue_ticket(hall: Hall, **ticket: Any) -> IssuedTicket:
     return queue.issue_ticket(hall, **ticket)
 
 
+def _closed_now(hall: Hall) -> str:
+    from desktop.services import queue
+
+    return queue.closed_now(hall)
+
+
 def work_for(role: WindowRole, ctx: WorkContext, parent: QWidget | None = None) -> QWidget:
     """What ``role``'s window shows to whoever works in it; each role's screens load only here.
 
@@ -75,7 +81,8 @@ def work_for(role: WindowRole, ctx: WorkContext, parent: QWidget | None = None) 
     if role is WindowRole.KIOSK:
         from ui.kiosk.body import booking_flow, kiosk_body, ticket_flow
 
-        return kiosk_body(ctx, parent, ticket=ticket_flow(_window_types, _issue_ticket), booking=booking_flow)
+        return kiosk_body(ctx, parent, ticket=ticket_flow(_window_types, _issue_ticket, _closed_now),
+                          booking=booking_flow)
     from ui.display.board import display_body
 
     return display_body(ctx, read_queue_board, parent)
