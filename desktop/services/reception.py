@@ -303,7 +303,7 @@ def removal(hall: Hall, actor: Actor, day_id: str) -> Removal:
     if day.day < hall.today():
         refusal = f"{format_date(day.day)}已经过去，接访记录要保留，不能删除"
     elif booked or waiting:
-        who = f"{booked}人已预约" + (f"、{waiting}人候补" if waiting else "") if booked else f"{waiting}人候补"
+        who = f"{booked}人预约" + (f"、{waiting}人候补" if waiting else "") if booked else f"{waiting}人候补"
         refusal = (f"{format_date(day.day)}已有{who}，不能删除：请先在该日的预约名单中逐一取消预约"
                    "（候补的人会依次递补，也要取消）并电话告知来访人改约，或用“修改所选日”更换接访领导")
     return Removal(day, booked, waiting, refusal)

@@ -100,11 +100,11 @@ def test_a_reception_day_is_removed_only_while_nobody_is_booked(hall: Hall, cloc
     first = reception.book(hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=7)))
     second = reception.book(hall, clerk, day.day_id, reception.Visitor("李梅", valid_id(seq=8)))
     assert second.waiting_position == 1
-    with pytest.raises(RuleViolation, match=r"2026年9月22日（星期二）已有1人已预约、1人候补，不能删除") as refused:
+    with pytest.raises(RuleViolation, match=r"2026年9月22日（星期二）已有1人预约、1人候补，不能删除") as refused:
         reception.remove_day(hall, clerk, day.day_id)
     assert refused.value.code == "day_has_bookings"
     reception.cancel(hall, clerk, first.appointment.appointment_id)  # 李梅 moves up
-    assert "已有1人已预约，不能删除" in reception.removal(hall, clerk, day.day_id).refusal
+    assert "已有1人预约，不能删除" in reception.removal(hall, clerk, day.day_id).refusal
     reception.cancel(hall, clerk, second.appointment.appointment_id)
     assert reception.removal(hall, clerk, day.day_id).refusal == ""
     assert reception.remove_day(hall, clerk, day.day_id).day == date(2026, 9, 22)

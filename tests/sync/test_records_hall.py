@@ -298,7 +298,7 @@ def test_a_day_removed_at_the_counter_leaves_every_pc_and_a_booked_one_stays(
         eventually(kiosk, lambda: len(reception.list_days(kiosk, citizen)) == 2)
         reception.book(kiosk, citizen, booked.day_id, Visitor("张建国", valid_id(seq=101)), source="自助终端")
         eventually(counter, lambda: sum(reception.list_days(counter, CLERK)[1].booked) == 1)
-        with pytest.raises(RuleViolation, match="已有1人已预约，不能删除"):
+        with pytest.raises(RuleViolation, match="已有1人预约，不能删除"):
             reception.remove_day(counter, CLERK, booked.day_id)
         reception.remove_day(counter, CLERK, early.day_id)  # through the authority, which marks it removed
         assert [d.day for d in reception.list_days(hall_server.hall, CLERK)] == [DAY]

@@ -737,9 +737,9 @@ def test_outside_the_hours_the_ticket_page_says_when_the_hall_opens(qtbot: QtBot
     qtbot.waitUntil(lambda: "ticket" in body.tile_buttons and body.tile_buttons["ticket"].isEnabled())
     flow = body.open_flow("ticket")
     assert isinstance(flow, TicketFlow)
-    qtbot.waitUntil(lambda: not flow.tasks.busy and "大厅" in flow.message.text(), timeout=10_000)
-    assert flow.message.text().startswith("现在不是大厅开放时间。大厅将于今天8:30开放")
-    assert flow.type_buttons == [] and flow.lead.text() == "现在不发号"
+    qtbot.waitUntil(lambda: not flow.tasks.busy and "大厅" in flow.lead.text(), timeout=10_000)
+    assert flow.lead.text().startswith("现在不是大厅开放时间。大厅将于今天8:30开放")
+    assert flow.lead.text().endswith("请到时再来取号") and flow.type_buttons == []
     body.wipe()
     clock.current = datetime(2026, 9, 16, 9, 30)  # open, but no reception day today: no 领导接访 number
     flow = body.open_flow("ticket")

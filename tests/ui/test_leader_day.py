@@ -747,7 +747,7 @@ def test_a_day_nobody_booked_is_removed_once_asked_and_a_booked_one_says_how_man
     schedule.table.selectRow(0)
     _click(qtbot, schedule.remove_button)
     qtbot.waitUntil(lambda: "不能删除" in schedule.message.text(), timeout=10_000)
-    assert "2026年9月22日（星期二）已有2人已预约，不能删除" in schedule.message.text()
+    assert "2026年9月22日（星期二）已有2人预约，不能删除" in schedule.message.text()
     assert schedule.confirm is None
     schedule.table.selectRow(1)
     _click(qtbot, schedule.remove_button)

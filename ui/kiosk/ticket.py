@@ -149,12 +149,13 @@ class TicketFlow(QWidget):
             self.grid.removeWidget(old)
             old.deleteLater()
         self.type_buttons = []
-        if self.closed:  # no buttons to tap for a number that would be refused: when to come back instead
+        if self.closed:  # no buttons to tap for a number that would be refused: when to come back, in large type
             self.types = []
-            self.lead.setText("现在不发号")
+            self.lead.setWordWrap(True)
+            self.lead.setText(f"{self.closed}，请到时再来取号")
             self.priority.hide()
             self.card_button.hide()
-            set_tone(self.message, "notice", f"{self.closed}，请到时再来取号")
+            set_tone(self.message, "", "")
             return
         if not self.types:
             set_tone(self.message, "error", "现在没有可以取号的业务，请到咨询台询问")
