@@ -141,3 +141,12 @@ def test_a_leader_ticket_of_a_day_removed_since_joins_no_reception_day(hall: Hal
     assert "leader" not in [t.code for t in queue.offered_types(hall)]
     with pytest.raises(RuleViolation, match="没有安排领导接访日"):
         queue.join_reception_day(hall, clerk, window=6, name="李四", id_number=valid_id(seq=8))
+
+
+def test_the_centre_shares_the_hours_per_hall_checked_as_the_setting_is() -> None:
+    from desktop.config import SettingsError
+    from desktop.services.reference_feed import check_shared_settings
+
+    assert check_shared_settings({"hall_hours": "9:00-17:00"}) == {"hall_hours": "09:00-17:00"}
+    with pytest.raises(SettingsError, match="hall_hours"):
+        check_shared_settings({"hall_hours": "9点到5点"})
