@@ -55,6 +55,7 @@ from desktop.domain.queue import (
     ticket_number,
     type_serves,
 )
+from desktop.domain.reception import day_over, parse_slots
 from desktop.services import reception
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
@@ -143,27 +144,33 @@ def window_types(hall: Hall) -> list[WindowType]:
 
 
 def offered_types(hall: Hall) -> list[WindowType]:
-    """The types a kiosk or a counter offers today: 领导接访 only on a day the schedule holds a reception day."""
+    """The types a kiosk or a counter offers now: 领导接访 only on a reception day the schedule holds, until its
+    last slot has ended."""
     with hall.sessions() as session:
         types = _types(session)
-        if _reception_today(session, hall):
+        if _reception_now(session, hall) == "":
             return types
         return [t for t in types if t.code != LEADER_TYPE]
 
 
-def _reception_today(session: Session, hall: Hall) -> bool:
-    return session.scalar(select(ReceptionDayRow.day_id).where(ReceptionDayRow.day == hall.today(),
-                                                               reception.STANDING)) is not None
+def _reception_now(session: Session, hall: Hall) -> str | None:
+    """"" while today's reception day receives; "over" once its last slot has ended; None: no reception day today."""
+    slots = session.scalar(select(ReceptionDayRow.slots).where(ReceptionDayRow.day == hall.today(),
+                                                               reception.STANDING))
+    if slots is None:
+        return None
+    return "over" if day_over(parse_slots(slots), f"{hall.now():%H:%M}") else ""
 
 
-def _no_reception_day(session: Session, hall: Hall, name: str) -> str:
-    """Why no “领导接访” number today, with the next reception day scheduled."""
+def _no_reception_day(session: Session, hall: Hall, name: str, over: bool) -> str:
+    """Why no “领导接访” number now, with the next reception day scheduled."""
     today = hall.today()
     upcoming = session.scalar(select(func.min(ReceptionDayRow.day)).where(ReceptionDayRow.day > today,
                                                                           reception.STANDING))
     then = (f"下一个领导接访日是{day_words(upcoming, today)}，可在自助终端“预约领导接访”或到窗口预约"
             if upcoming is not None else "近期还没有安排领导接访日，请到窗口咨询")
-    return f"今天不是领导接访日，不发“{name}”号。{then}"
+    why = "今天的领导接访已经结束" if over else "今天不是领导接访日"
+    return f"{why}，不发“{name}”号。{then}"
 
 
 def all_window_types(hall: Hall) -> list[WindowType]:
@@ -385,8 +392,9 @@ def issue_local(hall: Hall, *, type_code: str, source: TicketSource, priority: b
     with hall.transaction() as session:
         rev = _lock(session)
         window_type = _type_named(session, type_code)
-        if window_type.code == LEADER_TYPE and not _reception_today(session, hall):
-            raise RuleViolation("queue_no_reception_day", _no_reception_day(session, hall, window_type.name))
+        if window_type.code == LEADER_TYPE and (now := _reception_now(session, hall)) != "":
+            raise RuleViolation("queue_no_reception_day",
+                                _no_reception_day(session, hall, window_type.name, over=now == "over"))
         priority = priority and window_type.priority_allowed
         offline = offline_window is not None
         row = _new_ticket(session, hall, rev, window_type, source=source, priority=priority,

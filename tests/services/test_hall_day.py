@@ -89,6 +89,10 @@ def test_leader_reception_numbers_only_on_a_reception_day(hall: Hall, clock: Fak
     _at(clock, datetime(2026, 9, 22, 9, 0))
     assert "leader" in [t.code for t in queue.offered_types(hall)]
     assert queue.issue_ticket(hall, type_code="leader", source=TicketSource.KIOSK).ticket.number == "L001"
+    _at(clock, datetime(2026, 9, 22, 17, 30))  # the last slot (16:00–17:30) has ended
+    assert "leader" not in [t.code for t in queue.offered_types(hall)]
+    with pytest.raises(RuleViolation, match="今天的领导接访已经结束，不发“领导接访”号。近期还没有安排"):
+        queue.issue_ticket(hall, type_code="leader", source=TicketSource.COUNTER, after_hours=True)
     clock.advance(days=1)
     assert [t.code for t in queue.offered_types(hall)] == [t.code for t in queue.window_types(hall)
                                                             if t.code != "leader"]
