@@ -502,6 +502,9 @@ class ReceptionDayRow(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(String(96))
     rev: Mapped[int] = mapped_column(BigInteger, index=True, default=0)  # the authority's change number
+    # removed by hand while nobody was booked (kept, marked, so that mirrors learn of it); "" : the day stands
+    removed_at: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    removed_by: Mapped[str] = mapped_column(String(96), default="", server_default="")
 
 
 class AppointmentRow(Base):

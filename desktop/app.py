@@ -46,13 +46,19 @@ def device_actor(role: WindowRole | str, settings: Settings) -> Actor:
 def _window_types(hall: Hall) -> list[WindowType]:
     from desktop.services import queue  # on the worker thread, after the first frame
 
-    return queue.window_types(hall)
+    return queue.offered_types(hall)  # 领导接访 only on a reception day
 
 
 def _issue_ticket(hall: Hall, **ticket: Any) -> IssuedTicket:
     from desktop.services import queue
 
     return queue.issue_ticket(hall, **ticket)
+
+
+def _closed_now(hall: Hall) -> str:
+    from desktop.services import queue
+
+    return queue.closed_now(hall)
 
 
 def work_for(role: WindowRole, ctx: WorkContext, parent: QWidget | None = None) -> QWidget:
@@ -75,7 +81,8 @@ def work_for(role: WindowRole, ctx: WorkContext, parent: QWidget | None = None) 
     if role is WindowRole.KIOSK:
         from ui.kiosk.body import booking_flow, kiosk_body, ticket_flow
 
-        return kiosk_body(ctx, parent, ticket=ticket_flow(_window_types, _issue_ticket), booking=booking_flow)
+        return kiosk_body(ctx, parent, ticket=ticket_flow(_window_types, _issue_ticket, _closed_now),
+                          booking=booking_flow)
     from ui.display.board import display_body
 
     return display_body(ctx, read_queue_board, parent)
@@ -206,7 +213,9 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("信访接待大厅系统")
-    install_translations(app)
+    kiosk = WindowRole(role) is WindowRole.KIOSK
+    if not kiosk:  # Qt's own dialogs and buttons in Chinese (the kiosk's come after its first frame)
+        install_translations(app)
     from ui.shell.collector import GuiThreadCollector
 
     collector = GuiThreadCollector(app, enabled_before=gc_was_enabled)  # cycles are collected on the GUI thread only
@@ -221,6 +230,10 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     source = HallSource(settings, open_hall, start=False)
     window = build_window(source, role)
     source.start_after_first_frame(window)
+    if kiosk:  # no file dialog at a kiosk: Qt's texts need not hold up what the citizen sees first
+        from ui.shell.startup import after_first_frame
+
+        after_first_frame(window, lambda: install_translations(app), window)
     from ui.shell.device import show_full_screen
 
     links = _queue_links(source, WindowRole(role), db_path)
@@ -250,6 +263,10 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
         print(f"{window.windowTitle()}：{window.current_page_title()}", flush=True)
         QTimer.singleShot(0, app.quit)
     code = app.exec()
+    if smoke_test:  # Qt's own texts (file dialogs, standard buttons) in Chinese, the kiosk's installed by now too
+        from PySide6.QtCore import QCoreApplication
+
+        print(f"Qt 标准按钮：{QCoreApplication.translate('QPlatformTheme', 'Cancel')}", flush=True)
     window.close()
     for link in links:
         link.stop()

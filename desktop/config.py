@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from desktop.devices.spec import ReaderSpecError, parse_reader_spec
+from desktop.domain.errors import ValidationError
+from desktop.domain.hours import DEFAULT_HOURS, parse_hours
 
 APP_NAME = "petition-hall"
 Role = Literal["kiosk", "counter", "leader", "display", "admin"]
@@ -137,6 +139,14 @@ def _reader_spec(value: Any) -> str:
     return text or "none"
 
 
+def _hours(value: Any) -> str:
+    """Opening hours as the setting keeps them (``08:30-12:00,13:30-17:30``), checked."""
+    try:
+        return parse_hours(_text(value)).text()
+    except ValidationError as exc:
+        raise ValueError(exc.message) from None
+
+
 def _setting(default: Any, description: str, parse: Callable[[Any], Any] = _text, *,
              choices: tuple[str, ...] = (), pattern: str = "", upper: bool = False,
              low: float | None = None, high: float | None = None, secret: bool = False) -> Any:
@@ -211,6 +221,8 @@ class Settings:
         None, "文书固定文字（告知语、法律条文）的覆盖文件（TOML，键名见 desktop/documents/templates.py）；"
               "为空使用内置文本", _optional_path)
     # Leader reception days (desktop/services/reception.py)
+    hall_hours: str = _setting(DEFAULT_HOURS, "大厅开放时间（工作日，按节假日安排含调休）：如 08:30-12:00,13:30-17:30；"
+                                              "开放时间以外自助终端不发号，窗口发号时提示；为空则不限", _hours)
     reception_day_of_month: int = _setting(15, "每月领导接访日（几号），默认15日", _integer, low=1, high=28)
     reception_rest_day: Literal["keep", "next", "previous"] = _setting(
         "next", "接访日逢休息日：keep=照常接访，next=顺延至下一个工作日（默认），previous=提前至前一个工作日",

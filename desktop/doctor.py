@@ -106,7 +106,7 @@ def _voice_check(settings: Settings) -> Check:
     if found.problem:
         engines = "、".join(found.engines) or "无"
         return Check("叫号语音", WARN, f"{found.problem}（可用语音引擎：{engines}）：大厅显示屏叫号时不播报，"
-                     "屏幕上注明“语音播报未开启”", found.fix)
+                     "屏幕上注明“语音播报不可用”", found.fix)
     detail = f"语音引擎 {found.engine}，播报语音 {found.voice}，每次叫号播报 {settings.voice_repetitions} 遍"
     if settings.voice_chime is not None:
         problem = chime_problem(settings.voice_chime)

@@ -38,9 +38,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
-    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor", "admin-server", "display"),
+    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor", "admin-server", "display",
+                                           "hallday"),
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
-                        "keyboard up; display: the call display on a busy day")
+                        "keyboard up; display: the call display on a busy day; hallday: the hall's opening hours, "
+                        "reception days removed, the guide's time limits, voice off on the display")
     args = parser.parse_args()
     if args.only == "kiosk-keyboard" and not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
         # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size, each orientation
@@ -57,6 +59,8 @@ def main() -> None:
     os.environ.setdefault("PH_VOICE_ENGINE", "mock")
     os.environ.setdefault("PH_VOICE_LOCALE", "en_GB")
     os.environ.setdefault("PH_QUEUE_WINDOW", "3")  # the counters shown are window 3 of the hall queue
+    # numbers are taken whatever the hour the screenshots are made at (the hours' own screens: --only hallday)
+    os.environ.setdefault("PH_HALL_HOURS", "")
     db = Path(args.db) if args.db else work / "demo.db"
     if not args.db:
         subprocess.run([sys.executable, "-m", "desktop", "demo-data", "--cases", str(args.cases),
@@ -73,6 +77,8 @@ def main() -> None:
         admin_server_screenshots(db, out)
     elif args.only == "display":
         display_screenshots(db, out)
+    elif args.only == "hallday":
+        hallday_screenshots(db, out)
     else:
         take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
@@ -750,6 +756,7 @@ def _queue_tickets(hall: Any) -> None:
     from desktop.domain.queue import TicketSource
     from desktop.services import queue
 
+    _reception_days(hall)  # 领导接访 numbers are given on a reception day only
     known = _known_person(hall)
     queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK,
                        id_number=known.id_number if known is not None else None,
@@ -1025,6 +1032,7 @@ def _busy_hall(hall: Any) -> None:
             ("land", "征地拆迁与不动产登记历史遗留问题专窗（含补偿安置）", "E", (6,)),
             ("health", "医疗卫生、社会保障和劳动就业", "F", (7,))):
         queue.save_window_type(hall, admin, WindowType(code, name[:32], prefix, windows))
+    _reception_days(hall)  # 领导接访 numbers are given on a reception day only
     codes = ("general", "general", "wages", "legal", "veterans", "land", "health", "general", "legal", "leader")
     tickets = [queue.issue_ticket(hall, type_code=codes[n % len(codes)], source=TicketSource.KIOSK).ticket
                for n in range(36)]
@@ -1196,6 +1204,136 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
     # leave at once, everything is saved.
     sys.stdout.flush()
     os._exit(0)
+
+
+def hallday_screenshots(db: Path, out: Path) -> None:
+    """The hall's day: the kiosk's 取号 at 3 a.m. (when the hall opens), the counter asked before a number out of
+    hours, the administrator's 大厅开放时间, a reception day removed (asked) and one refused (booked), the guide's
+    time limits counted in working days, and the call display when voice is unavailable."""
+    from dataclasses import replace
+    from datetime import datetime, time, timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.app import build_window
+    from desktop.config import load_settings
+    from desktop.domain.access import Actor
+    from desktop.installation import open_hall
+    from desktop.services import reception
+    from ui.admin.work import AdminTabs
+    from ui.counter.work import CounterWork
+    from ui.kiosk.guide import GuideFlow
+    from ui.kiosk.shell import KioskShell
+    from ui.kiosk.ticket import TicketFlow
+    from ui.leader.work import LeaderWork
+
+    os.environ.pop("PH_HALL_HOURS", None)  # the default opening hours, 工作日 8:30–12:00、13:30–17:30
+    settings = load_settings()
+    hall = open_hall(settings, db)
+    night = replace(hall, now=lambda: datetime.combine(hall.today(), time(3, 0)))
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+
+    def save(widget: Any, name: str) -> None:
+        settle(500)
+        widget.grab().save(str(out / f"{name}.png"))
+        print(f"  {name}.png")
+
+    def until(check: Callable[[], bool]) -> None:
+        for _ in range(100):
+            if check():
+                return
+            settle(100)
+
+    apply_theme(app, "kiosk")
+    for name, size in SIZES.items():
+        window = build_window(night, "kiosk")
+        body = window.body  # type: ignore[union-attr]
+        assert isinstance(body, KioskShell)
+        window.resize(*size)
+        window.show()
+        flow = body.open_flow("ticket")
+        assert isinstance(flow, TicketFlow)
+        until(lambda flow=flow: not flow.tasks.busy and "大厅" in flow.lead.text())
+        save(window, f"41-kiosk-ticket-closed-{name}")
+        window.close()
+    working = replace(hall, settings=replace(hall.settings, day_counting="working"))
+    window = build_window(working, "kiosk")
+    body = window.body  # type: ignore[union-attr]
+    assert isinstance(body, KioskShell)
+    window.resize(*SIZES["landscape"])
+    window.show()
+    guide = body.open_flow("guide")
+    assert isinstance(guide, GuideFlow)
+    guide.show_topic(3)
+    save(window, "42-kiosk-guide-time-limits-working-days-landscape")
+    window.close()
+
+    apply_theme(app, "counter")
+    window = signed_in(night, "counter", "chuangkou1")
+    counter = window.work
+    assert isinstance(counter, CounterWork) and counter.queue is not None
+    bar = counter.queue
+    after(bar.tasks.settled, bar.issue)
+    save(window, "43-counter-after-hours-1366x768")
+    if bar.closed_question is not None:
+        save(bar.closed_question, "43b-counter-after-hours-question")
+        bar.closed_question.reject()
+    window.close()
+
+    window = signed_in(hall, "admin", "guanli1")
+    tabs = window.work
+    assert isinstance(tabs, AdminTabs) and tabs.hours is not None
+    tabs.show_tab(tabs.hours)
+    tabs.hours.hours.setText("8:30-12:00,13:30-17:30,18:00-17:00")
+    after(tabs.hours.tasks.settled, tabs.hours.save)
+    save(window, "44-admin-hall-hours-refused-1366x768")
+    tabs.hours.hours.setText("08:30-12:00,13:30-17:30")
+    after(tabs.hours.saved, tabs.hours.save)
+    save(window, "44b-admin-hall-hours-1366x768")
+    window.close()
+
+    system = Actor.system("screenshots")
+    person = _known_person(hall)
+    booked = None
+    for offset in range(3, 40):  # two working days ahead: one with a citizen booked, one left free
+        day = hall.today() + timedelta(days=offset)
+        if hall.policy.calendar.is_workday(day) and not reception.list_days(hall, system, day, day):
+            added = reception.add_day(hall, system, day, leaders=["副县长 李明"], topics="城乡建设")
+            if booked is not None:
+                break
+            booked = added
+            if person is not None:
+                reception.book(hall, system, added.day_id, reception.Visitor(person.name, person.id_number))
+    window = signed_in(hall, "leader", "lingdao1")
+    leader = window.work
+    assert isinstance(leader, LeaderWork)
+    schedule = leader.schedule
+    leader.setCurrentWidget(schedule)
+    until(lambda: bool(schedule.days))
+    rows = {d.day_id: n for n, d in enumerate(schedule.days)}
+    if booked is not None and booked.day_id in rows:
+        schedule.table.selectRow(rows[booked.day_id])
+        after(schedule.tasks.settled, schedule.remove_selected)
+        save(window, "45-leader-schedule-remove-refused-1366x768")
+    empty = next((d for d in schedule.days if sum(d.booked) == 0 and d.waiting == 0), None)
+    if empty is not None:
+        schedule.table.selectRow(schedule.days.index(empty))
+        after(schedule.tasks.settled, schedule.remove_selected)
+        if schedule.confirm is not None:
+            save(schedule.confirm, "45b-leader-schedule-remove-question")
+            schedule.confirm.reject()
+    window.close()
+
+    apply_theme(app, "display")
+    mute = replace(hall, settings=replace(hall.settings, voice_locale="zh_CN"))  # Qt's test engine: no Chinese voice
+    source, device, board = _open_display(mute, mute.settings, SIZES["landscape"])
+    until(lambda: board.voice_off.isVisible())
+    save(device, "46-display-voice-unavailable-landscape")
+    device.close()
+    source.close()
+    hall.engine.dispose()
 
 
 if __name__ == "__main__":

@@ -95,6 +95,10 @@ class AddDay(Command):
     slots: str = Field(default="", max_length=500, pattern=LINE)
 
 
+class DayCommand(Command):
+    day_id: str = Field(min_length=1, max_length=36, pattern=ID)
+
+
 class UpdateDay(Command):
     day_id: str = Field(min_length=1, max_length=36, pattern=ID)
     leaders: Names
@@ -292,6 +296,12 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
         """修改领导接访日: leaders, place, topics, units."""
         day = run(lambda: reception.update_day(hall, actor(who, body), body.day_id, leaders=body.leaders,
                                                place=body.place, topics=body.topics, units=body.units))
+        return answer(day.day_id, who, body.since)
+
+    @app.post("/records/days/remove")
+    def remove_day(body: DayCommand, who: Who) -> dict[str, Any]:
+        """删除领导接访日 nobody is booked on (refused in words, with how many are, otherwise)."""
+        day = run(lambda: reception.remove_day(hall, actor(who, body), body.day_id))
         return answer(day.day_id, who, body.since)
 
     @app.post("/records/link-case")

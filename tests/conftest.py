@@ -66,10 +66,11 @@ class FakeClock:
 
 
 def make_settings(**overrides: object) -> Settings:
-    # voice off: a display built by a test never starts this PC's speech engine (the voice tests use Qt's mock)
+    # voice off: a display built by a test never starts this PC's speech engine (the voice tests use Qt's mock);
+    # no opening hours: tests move the clock to any hour (the hours' own tests set them: test_hall_day.py)
     values: dict[str, object] = {"device_id": "dev1", "device_code": "C01",
                                  "query_code_pepper": PEPPER.hex(), "voice": False,
-                                 "kiosk_voice": False}
+                                 "kiosk_voice": False, "hall_hours": ""}
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 

@@ -101,6 +101,7 @@ def test_the_bundle_checks_itself_starts_every_role_and_migrates(tmp_path: Path)
     opened = subprocess.run([str(bundle / "petition-hall"), "run", "--role", "counter", "--db", str(old),
                              "--smoke-test"], capture_output=True, text=True, env=env, timeout=300, check=False)
     assert opened.returncode == 0, opened.stderr
+    assert "Qt 标准按钮：取消" in opened.stdout  # Qt's Chinese texts travel with the bundle
     engine = open_database(old, key=key, migrate=False)
     try:
         assert current_revision(engine) == head_revision() != OLD_REVISION

@@ -51,9 +51,11 @@ def test_demo_data_rebuild_check_doctor_and_window(tmp_path: Path) -> None:
     assert counter.returncode == 0, counter.stderr
     # staff sign in first (or, before any account exists, create the first administrator)
     assert "接待窗口：工作人员登录" in counter.stdout  # the demo accounts exist: straight to sign-in
+    assert "Qt 标准按钮：取消" in counter.stdout  # Qt's own dialogs speak Chinese
     kiosk = _run("run", "--role", "kiosk", "--db", str(db), "--smoke-test", env_dir=tmp_path)
     assert kiosk.returncode == 0, kiosk.stderr
     assert "自助服务终端：自助服务（无需登录）" in kiosk.stdout
+    assert "Qt 标准按钮：取消" in kiosk.stdout  # installed after the kiosk's first frame
     # a PC without a server is its own queue: its window types are edited here
     typed = _run("window-type", "--db", str(db), "general", "--windows", "1，2", env_dir=tmp_path)
     assert typed.returncode == 0, typed.stderr

@@ -141,7 +141,7 @@ class VoiceProbe:
     engines: tuple[str, ...]
     engine: str = ""
     voice: str = ""
-    problem: str = ""  # empty when a voice was found; short, for the hall display
+    problem: str = ""  # empty when a voice was found; short, for the hall display: plain words, no engine's name
     fix: str = ""      # what to do about it, for whoever sets the PC up
 
 
@@ -150,21 +150,23 @@ def _open_engine(options: VoiceOptions, parent: QObject | None) -> tuple[QTextTo
     try:
         from PySide6.QtTextToSpeech import QTextToSpeech
     except ImportError:
-        return None, VoiceProbe((), problem="本机缺少 Qt 语音模块",
-                                fix="pip install -r requirements.lock（需要 PySide6-Addons）")
+        return None, VoiceProbe((), problem="本机缺少语音组件",
+                                fix="缺少 Qt 语音模块：pip install -r requirements.lock（需要 PySide6-Addons）")
     engines = tuple(QTextToSpeech.availableEngines())
     if not engines:
-        return None, VoiceProbe(engines, problem="本机没有语音引擎", fix=INSTALL_HINT)
+        return None, VoiceProbe(engines, problem="本机没有安装语音朗读软件", fix=INSTALL_HINT)
     engine = options.engine or _default_engine(engines)
     if engine not in engines:
-        return None, VoiceProbe(engines, engine, problem=f"本机没有语音引擎 {engine}",
-                                fix=f"修改设置 voice_engine（可用：{'、'.join(engines)}），或留空自动选择")
+        return None, VoiceProbe(engines, engine, problem="本机没有设置中指定的语音朗读软件",
+                                fix=f"本机没有语音引擎 {engine}：修改设置 voice_engine（可用：{'、'.join(engines)}），"
+                                    "或留空自动选择")
     tts = QTextToSpeech(engine, parent)
     if tts.state() == QTextToSpeech.State.Error:
         error = tts.errorString() or "原因不明"
         tts.deleteLater()
-        return None, VoiceProbe(engines, engine, problem=f"语音引擎 {engine} 无法启动",
-                                fix=f"{error}；检查 speech-dispatcher 是否安装并能运行（spd-say 你好）")
+        return None, VoiceProbe(engines, engine, problem="语音朗读软件无法启动",
+                                fix=f"语音引擎 {engine} 无法启动：{error}；检查 speech-dispatcher 是否安装并能运行"
+                                    "（spd-say 你好）")
     voices: list[QVoice] = []
     for locale in tts.availableLocales():
         tts.setLocale(locale)
@@ -173,7 +175,7 @@ def _open_engine(options: VoiceOptions, parent: QObject | None) -> tuple[QTextTo
     if chosen is None:
         tts.deleteLater()
         wanted = "中文" if _language(options.locale) in ("zh", "cmn") else options.locale
-        return None, VoiceProbe(engines, engine, problem=f"本机没有{wanted}语音引擎",
+        return None, VoiceProbe(engines, engine, problem=f"本机没有{wanted}语音",
                                 fix=f"语音引擎 {engine} 中没有{wanted}语音；{INSTALL_HINT}"
                                     "（Windows：在“设置—时间和语言—语音”中添加中文语音）")
     voice = voices[chosen]
@@ -199,11 +201,21 @@ def _default_engine(engines: Sequence[str]) -> str:
 WAITING_ENGINES = frozenset({"speechd"})
 #: How long the child may take to open the engine and list its voices before it is given up.
 PROBE_SECONDS = 15.0
-NOT_ANSWERING = VoiceProbe((), problem="语音引擎没有响应",
+NOT_ANSWERING = VoiceProbe((), problem="语音朗读软件没有响应",
                            fix="speech-dispatcher 没有响应：重新启动它（killall speech-dispatcher，"
                                "下次播报时自动启动），并检查声音设备；spd-say 你好 应能听到声音")
 #: What is said when the check itself failed to run.
-UNCHECKED = VoiceProbe((), problem="无法检查语音引擎")
+UNCHECKED = VoiceProbe((), problem="无法检查本机的语音设置")
+
+
+#: The call display's line when voice is switched off in this PC's settings.
+SWITCHED_OFF = "语音播报已关闭（本机设置为不播报）：叫号照常在屏幕上显示"
+
+
+def unavailable(problem: str, action: str = "请联系技术人员检查本机的语音设置") -> str:
+    """The call display's amber line: voice is off, why and what to do, in words (no engine's name: ``problem``
+    is the probe's short one; the engine and the fix are ``doctor``'s)."""
+    return f"语音播报不可用：{problem}。叫号照常在屏幕上显示，{action}"
 
 
 def preflight(options: VoiceOptions, timeout: float = PROBE_SECONDS) -> VoiceProbe | None:
@@ -223,14 +235,14 @@ def preflight(options: VoiceOptions, timeout: float = PROBE_SECONDS) -> VoicePro
     except subprocess.TimeoutExpired:
         return dataclasses.replace(NOT_ANSWERING, engines=engines, engine=options.engine or _default_engine(engines))
     except OSError as exc:
-        return VoiceProbe(engines, problem="无法检查语音引擎", fix=str(exc))
+        return VoiceProbe(engines, problem=UNCHECKED.problem, fix=str(exc))
     lines = done.stdout.strip().splitlines()
     try:
         found = json.loads(lines[-1])
         return VoiceProbe(tuple(found["engines"]), found["engine"], found["voice"], found["problem"], found["fix"])
     except (IndexError, ValueError, KeyError, TypeError):
         why = (done.stderr.strip() or "检查进程没有给出结果")[-300:]
-        return VoiceProbe(engines, problem="无法检查语音引擎", fix=why)
+        return VoiceProbe(engines, problem=UNCHECKED.problem, fix=why)
 
 
 def _engines() -> tuple[str, ...]:
@@ -342,7 +354,7 @@ class SpeechAnnouncer(QObject):
 
     @property
     def reason(self) -> str:
-        return "" if self.active else "语音播报未开启：语音引擎出错，请检查音箱和语音服务"
+        return "" if self.active else unavailable("播报时出错", "请检查音箱是否接好、音量是否打开，再不行请找技术人员")
 
     @property
     def busy(self) -> bool:
@@ -404,10 +416,10 @@ class SpeechAnnouncer(QObject):
 def announcer_from_options(options: VoiceOptions, parent: QObject | None = None) -> SpeechAnnouncer | SilentAnnouncer:
     """The announcer ``options`` ask for: speaking when an engine has the voice, else silent with the reason."""
     if not options.enabled:
-        return SilentAnnouncer("语音播报未开启：设置中已关闭（voice）", parent)
+        return SilentAnnouncer(SWITCHED_OFF, parent)
     tts, found = _open_engine(options, None)
     if tts is None:
-        return SilentAnnouncer(f"语音播报未开启：{found.problem}", parent)
+        return SilentAnnouncer(unavailable(found.problem), parent)
     return SpeechAnnouncer(tts, options, parent)
 
 

@@ -23,9 +23,10 @@ from typing import Any, Protocol
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTypeRow
+from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTypeRow, ReceptionDayRow
 from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.hours import OpeningHours, closed_message, day_words, is_open, parse_hours
 from desktop.domain.identity import id_birth_date, invisible_char, validate_resident_id
 from desktop.domain.queue import (
     ESTIMATE_HISTORY_DAYS,
@@ -54,6 +55,7 @@ from desktop.domain.queue import (
     ticket_number,
     type_serves,
 )
+from desktop.domain.reception import day_over, parse_slots
 from desktop.services import reception
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
@@ -139,6 +141,36 @@ def window_types(hall: Hall) -> list[WindowType]:
     """The window types people can take a number for, in the hall's order."""
     with hall.sessions() as session:
         return _types(session)
+
+
+def offered_types(hall: Hall) -> list[WindowType]:
+    """The types a kiosk or a counter offers now: 领导接访 only on a reception day the schedule holds, until its
+    last slot has ended."""
+    with hall.sessions() as session:
+        types = _types(session)
+        if _reception_now(session, hall) == "":
+            return types
+        return [t for t in types if t.code != LEADER_TYPE]
+
+
+def _reception_now(session: Session, hall: Hall) -> str | None:
+    """"" while today's reception day receives; "over" once its last slot has ended; None: no reception day today."""
+    slots = session.scalar(select(ReceptionDayRow.slots).where(ReceptionDayRow.day == hall.today(),
+                                                               reception.STANDING))
+    if slots is None:
+        return None
+    return "over" if day_over(parse_slots(slots), f"{hall.now():%H:%M}") else ""
+
+
+def _no_reception_day(session: Session, hall: Hall, name: str, over: bool) -> str:
+    """Why no “领导接访” number now, with the next reception day scheduled."""
+    today = hall.today()
+    upcoming = session.scalar(select(func.min(ReceptionDayRow.day)).where(ReceptionDayRow.day > today,
+                                                                          reception.STANDING))
+    then = (f"下一个领导接访日是{day_words(upcoming, today)}，可在自助终端“预约领导接访”或到窗口预约"
+            if upcoming is not None else "近期还没有安排领导接访日，请到窗口咨询")
+    why = "今天的领导接访已经结束" if over else "今天不是领导接访日"
+    return f"{why}，不发“{name}”号。{then}"
 
 
 def all_window_types(hall: Hall) -> list[WindowType]:
@@ -360,6 +392,9 @@ def issue_local(hall: Hall, *, type_code: str, source: TicketSource, priority: b
     with hall.transaction() as session:
         rev = _lock(session)
         window_type = _type_named(session, type_code)
+        if window_type.code == LEADER_TYPE and (now := _reception_now(session, hall)) != "":
+            raise RuleViolation("queue_no_reception_day",
+                                _no_reception_day(session, hall, window_type.name, over=now == "over"))
         priority = priority and window_type.priority_allowed
         offline = offline_window is not None
         row = _new_ticket(session, hall, rev, window_type, source=source, priority=priority,
@@ -479,13 +514,32 @@ def act_local(hall: Hall, ticket_id: str, action: QueueAction, *, window: int, t
 # -- the public entry points: the remote authority when there is one, else the local database ---------
 
 
+def opening_hours(hall: Hall) -> OpeningHours:
+    """The hall's opening hours (setting ``hall_hours``, checked when the settings were read)."""
+    return parse_hours(hall.settings.hall_hours)
+
+
+def closed_now(hall: Hall) -> str:
+    """"" while the hall is open; outside its hours, that it is closed and when it opens next, in words."""
+    hours, now = opening_hours(hall), hall.now()
+    calendar = hall.policy.calendar
+    return "" if is_open(hours, calendar, now) else closed_message(hours, calendar, now)
+
+
 def issue_ticket(hall: Hall, *, type_code: str, source: TicketSource, priority: bool = False,
-                 id_number: str | None = None, name: str | None = None) -> IssuedTicket:
+                 id_number: str | None = None, name: str | None = None, after_hours: bool = False) -> IssuedTicket:
     """Take a number (kiosk or counter); the ticket says how many are ahead and the estimated wait.
 
     An ID number (read from the card or typed) links the ticket to the person: it must be a
-    valid resident ID, and a name comes with it.
+    valid resident ID, and a name comes with it. Outside the hall's opening hours a kiosk is
+    refused with when the hall opens next; a counter is told so (``hall_closed``) and may
+    still issue, the clerk's choice, with ``after_hours``.
     """
+    closed = closed_now(hall)
+    if closed and (source is not TicketSource.COUNTER or not after_hours):
+        if source is TicketSource.COUNTER:
+            raise RuleViolation("hall_closed", closed)  # the clerk is asked, and may issue with ``after_hours``
+        raise RuleViolation("hall_closed", f"{closed}，请到时再来取号")
     id_number = (id_number or "").strip() or None
     name = (name or "").strip() or None
     if id_number is not None:

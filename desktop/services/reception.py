@@ -50,6 +50,8 @@ from desktop.services.context import Actor, Hall
 from desktop.services.reference import load_directory, read_table
 
 BOOKED, WAITING, RECEIVED, CANCELLED = "已预约", "候补", "已接待", "已取消"
+#: A reception day not removed (a removed one stays, marked, so that the hall server's mirrors learn of it).
+STANDING = ReceptionDayRow.removed_at == ""
 ACTIVE = (BOOKED, WAITING, RECEIVED)
 SOURCES = ("自助终端", "窗口", "导入")
 MAX_LEADERS = 5
@@ -161,7 +163,8 @@ def _check_units(units: Sequence[str]) -> list[str]:
 def generate_schedule(hall: Hall, actor: Actor, first_month: date, months: int, *,
                       leaders: Sequence[str] = (), place: str = "", topics: str = "",
                       units: Sequence[str] = (), slots: str = "") -> list[ReceptionDay]:
-    """The reception days of ``months`` months by the schedule rule; a date already scheduled is kept as it is."""
+    """The reception days of ``months`` months by the schedule rule; a date already scheduled is kept as it is,
+    and one removed by hand stays removed (``add_day`` brings it back)."""
     _guard_schedule(hall, actor, "生成领导接访日")
     settings = hall.settings
     today = hall.today()  # this month's day may have passed: no reception day is made in the past
@@ -210,7 +213,7 @@ def next_reception_day(hall: Hall) -> date:
     """
     today = hall.today()
     with hall.sessions() as session:
-        scheduled = session.scalar(select(func.min(ReceptionDayRow.day)).where(ReceptionDayRow.day >= today))
+        scheduled = session.scalar(select(func.min(ReceptionDayRow.day)).where(ReceptionDayRow.day >= today, STANDING))
     if scheduled is not None:
         return scheduled
     settings = hall.settings
@@ -240,11 +243,18 @@ def add_day(hall: Hall, actor: Actor, day: date, *, leaders: Sequence[str], plac
             "units": _check_units(units), "slots": slot_text, **by(actor)})
         return _one_day(hall, str(day_id))
     with hall.transaction() as session:
-        if session.scalar(select(ReceptionDayRow.day_id).where(ReceptionDayRow.day == day)):
+        row = session.scalars(select(ReceptionDayRow).where(ReceptionDayRow.day == day)).first()
+        if row is not None and not row.removed_at:
             raise RuleViolation("day_exists", f"{format_date(day)}已经是领导接访日，请修改该日的安排")
-        row = _new_day_row(hall, actor, day, "manual", names, place or hall.settings.reception_place, topics,
-                       _check_units(units), slot_text)
-        session.add(row)
+        made = _new_day_row(hall, actor, day, "manual", names, place or hall.settings.reception_place, topics,
+                            _check_units(units), slot_text)
+        if row is None:
+            row = made
+            session.add(row)
+        else:  # a day removed before is scheduled again: the same row comes back (the date is one row's)
+            for name in ("origin", "leaders", "place", "topics", "units", "slots", "created_at", "created_by"):
+                setattr(row, name, getattr(made, name))
+            row.removed_at = row.removed_by = ""
     return _one_day(hall, row.day_id)
 
 
@@ -265,6 +275,62 @@ def update_day(hall: Hall, actor: Actor, day_id: str, *, leaders: Sequence[str],
     return _one_day(hall, day_id)
 
 
+@dataclass(frozen=True)
+class Removal:
+    """What removing a reception day would do: refused (``refusal``) while citizens are booked on it."""
+
+    day: ReceptionDay
+    booked: int   # visitors with a place (已预约), received ones (已接待) included
+    waiting: int  # on the waiting list (候补)
+    refusal: str  # "" when it may be removed
+
+    @property
+    def question(self) -> str:
+        return (f"删除{format_date(self.day.day)}的领导接访日？该日没有人预约；删除后自助终端和窗口"
+                "不再提供该日的预约和领导接访号。")
+
+
+def removal(hall: Hall, actor: Actor, day_id: str) -> Removal:
+    """Whether a reception day may be removed, and why not in words (past, or citizens booked on it)."""
+    _guard_schedule(hall, actor, "删除领导接访日")
+    with hall.sessions() as session:
+        row = day_row(session, day_id)
+        day = day_view(session, row)
+        counts = dict(session.execute(select(AppointmentRow.status, func.count())
+                                      .where(AppointmentRow.day_id == day_id).group_by(AppointmentRow.status)).all())
+    booked, waiting = int(counts.get(BOOKED, 0)) + int(counts.get(RECEIVED, 0)), int(counts.get(WAITING, 0))
+    refusal = ""
+    if day.day < hall.today():
+        refusal = f"{format_date(day.day)}已经过去，接访记录要保留，不能删除"
+    elif booked or waiting:
+        who = f"{booked}人预约" + (f"、{waiting}人候补" if waiting else "") if booked else f"{waiting}人候补"
+        refusal = (f"{format_date(day.day)}已有{who}，不能删除：请先在该日的预约名单中逐一取消预约"
+                   "（候补的人会依次递补，也要取消）并电话告知来访人改约，或用“修改所选日”更换接访领导")
+    return Removal(day, booked, waiting, refusal)
+
+
+def remove_day(hall: Hall, actor: Actor, day_id: str) -> ReceptionDay:
+    """删除领导接访日 that nobody is booked on; refused in words otherwise (how many are booked, what to do).
+
+    The row stays, marked removed (with its cancelled bookings, a record): kiosks, counters and the
+    display stop offering it, and with a hall server every mirror learns of it from the feed.
+    """
+    found = removal(hall, actor, day_id)
+    if found.refusal:
+        raise RuleViolation("day_has_bookings", found.refusal)
+    if hallrecords.remote_of(hall) is not None:
+        hallrecords.ask(hall, "/records/days/remove", {"day_id": day_id, **by(actor)})
+        return found.day
+    with hall.transaction() as session:
+        hallrecords.lock(session)  # serialised with bookings: one made meanwhile is seen
+        row = day_row(session, day_id)
+        if session.scalar(select(func.count()).where(AppointmentRow.day_id == day_id,
+                                                     AppointmentRow.status.in_(ACTIVE))):
+            raise RuleViolation("day_has_bookings", f"{format_date(row.day)}刚有人预约，不能删除，请刷新后再看")
+        row.removed_at, row.removed_by = hall.now().isoformat(timespec="seconds"), actor.actor_id
+    return found.day
+
+
 def _new_day_row(hall: Hall, actor: Actor, day: date, origin: str, leaders: list[str], place: str, topics: str,
              units: list[str], slots: str) -> ReceptionDayRow:
     return ReceptionDayRow(day_id=hall.new_id(), day=day, origin=origin,
@@ -278,7 +344,7 @@ def list_days(hall: Hall, actor: Actor, since: date | None = None, until: date |
     guard(hall, actor, Permission.VIEW_CASE, "查看领导接访日", alternatives=(Permission.SELF_SERVICE,))
     since = since or hall.today()
     with hall.sessions() as session:
-        query = select(ReceptionDayRow).where(ReceptionDayRow.day >= since)
+        query = select(ReceptionDayRow).where(ReceptionDayRow.day >= since, STANDING)
         if until is not None:
             query = query.where(ReceptionDayRow.day <= until)
         rows = session.scalars(query.order_by(ReceptionDayRow.day)).all()
@@ -293,7 +359,7 @@ def _one_day(hall: Hall, day_id: str) -> ReceptionDay:
 
 def day_row(session: Session, day_id: str) -> ReceptionDayRow:
     row = session.get(ReceptionDayRow, day_id)
-    if row is None:
+    if row is None or row.removed_at:
         raise RuleViolation("day_not_found", "没有这个领导接访日，可能已被删除，请刷新后重试")
     return row
 
@@ -369,7 +435,7 @@ def book_today(hall: Hall, actor: Actor, visitor: Visitor, *, case_number: str |
             "source": "窗口", "case_number": case_number, **by(actor)})
         return BOOKING.validate_python(answer)
     with hall.transaction() as session:
-        day = session.scalars(select(ReceptionDayRow).where(ReceptionDayRow.day == today)
+        day = session.scalars(select(ReceptionDayRow).where(ReceptionDayRow.day == today, STANDING)
                               .order_by(ReceptionDayRow.day_id).limit(1)).first()
         if day is None:
             raise RuleViolation("no_reception_today",

@@ -52,7 +52,7 @@ STAFF_DEVICES: Final = frozenset({"counter", "leader", "admin", "hall"})
 SHARED_SETTINGS: Final = ("hall_name", "bureau_code", "region_code", "day_counting", "sync_interval_seconds",
                           "repeat_similarity", "public_lookup_url", "issuing_organisation", "seal_text",
                           "hall_address", "hall_phone", "review_organisation", "document_header_red",
-                          "lockout_failures", "lockout_minutes", "idle_lock_minutes")
+                          "lockout_failures", "lockout_minutes", "idle_lock_minutes", "hall_hours")
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,7 @@ def test_a_chime_that_cannot_be_played_is_said_so_and_the_words_still_come(qtbot
 def test_without_a_mandarin_voice_the_announcer_is_silent_and_says_why(qtbot: QtBot) -> None:
     silent = announcer_from_options(VoiceOptions(engine="mock"))  # the mock has no Chinese voice
     assert isinstance(silent, SilentAnnouncer) and not silent.active
-    assert silent.reason == "语音播报未开启：本机没有中文语音引擎"
+    assert silent.reason == "语音播报不可用：本机没有中文语音。叫号照常在屏幕上显示，请联系技术人员检查本机的语音设置"
     silent.announce("请 A012 号到 3 号窗口")  # nothing happens, nothing fails
     found = probe(VoiceOptions(engine="mock"))
     assert found.engine == "mock" and found.voice == "" and "espeak-ng" in found.fix
@@ -165,10 +165,12 @@ def test_without_a_mandarin_voice_the_announcer_is_silent_and_says_why(qtbot: Qt
 
 def test_an_unknown_engine_or_voice_turned_off_is_silent_with_the_reason(qtbot: QtBot) -> None:
     unknown = announcer_from_options(VoiceOptions(engine="no-such-engine"))
-    assert unknown.reason == "语音播报未开启：本机没有语音引擎 no-such-engine"
+    assert unknown.reason.startswith("语音播报不可用：本机没有设置中指定的语音朗读软件。")
+    assert "no-such-engine" not in unknown.reason  # the hall is told what to do; the engine is doctor's
+    assert "no-such-engine" in probe(VoiceOptions(engine="no-such-engine")).fix
     assert "mock" in probe(VoiceOptions(engine="no-such-engine")).fix
     off = announcer_from_settings(Settings(voice=False))
-    assert isinstance(off, SilentAnnouncer) and off.reason == "语音播报未开启：设置中已关闭（voice）"
+    assert isinstance(off, SilentAnnouncer) and off.reason == "语音播报已关闭（本机设置为不播报）：叫号照常在屏幕上显示"
 
 
 def test_the_voice_settings_are_checked() -> None:
@@ -204,7 +206,7 @@ def test_doctor_says_whether_an_engine_and_a_mandarin_voice_exist(qtbot: QtBot, 
     from desktop.doctor import FAIL, OK, WARN, _voice_check
 
     none = _voice_check(Settings(voice_engine="mock"))
-    assert none.status == WARN and none.detail.startswith("本机没有中文语音引擎（可用语音引擎：")
+    assert none.status == WARN and none.detail.startswith("本机没有中文语音（可用语音引擎：")
     assert "apt-get install speech-dispatcher" in none.fix
     found = _voice_check(Settings(voice_engine="mock", voice_locale="en_GB", voice_repetitions=1))
     assert found.status == OK and found.detail.startswith("语音引擎 mock，播报语音 Bob")
@@ -224,13 +226,13 @@ def test_an_engine_that_may_hang_is_asked_in_a_child_given_up_after_its_time(mon
     monkeypatch.setattr(voice, "_engines", lambda: ("speechd", "mock"))
     monkeypatch.setattr(voice, "probe_command", lambda options: [sys.executable, "-c", "import time; time.sleep(30)"])
     hung = voice.preflight(speechd, timeout=0.5)
-    assert hung is not None and hung.problem == "语音引擎没有响应" and "speech-dispatcher" in hung.fix
+    assert hung is not None and hung.problem == "语音朗读软件没有响应" and "speech-dispatcher" in hung.fix
     answer = '{"engines": ["speechd"], "engine": "speechd", "voice": "cmn", "problem": "", "fix": ""}'
     monkeypatch.setattr(voice, "probe_command", lambda options: [sys.executable, "-c", f"print({answer!r})"])
     assert voice.preflight(speechd) == voice.VoiceProbe(("speechd",), "speechd", "cmn")
     monkeypatch.setattr(voice, "probe_command", lambda options: [sys.executable, "-c", "print('garbage')"])
     garbled = voice.preflight(speechd)
-    assert garbled is not None and garbled.problem == "无法检查语音引擎"
+    assert garbled is not None and garbled.problem == "无法检查本机的语音设置"
 
 
 def test_voice_probe_prints_what_the_child_found() -> None:

@@ -285,3 +285,27 @@ def test_a_walk_in_joins_todays_reception_day_through_the_authority(
         joined = reception.book_today(counter, CLERK, Visitor("张建国", valid_id(seq=101)))
         assert joined.day.day_id == today.day_id and joined.appointment.source == "窗口"
         eventually(leader, lambda: [a.name for a in reception.appointments(leader, LEADER, today.day_id)] == ["张**"])
+
+
+def test_a_day_removed_at_the_counter_leaves_every_pc_and_a_booked_one_stays(
+        hall_server: SyncServer, device_hall: DeviceFactory) -> None:
+    kiosk, counter, display = (device_hall(n) for n in ("ka", "counter", "display"))
+    citizen = Actor.kiosk(kiosk.settings.device_code)
+    with serve_in_thread(create_app(hall_server.hall, server=hall_server)) as url, \
+            links(hall_server, url, (kiosk, "kiosk"), (counter, "counter"), (display, "display")):
+        early = reception.add_day(counter, CLERK, date(2026, 9, 22), leaders=["副县长 李明"])
+        booked = reception.add_day(counter, CLERK, DAY, leaders=["县长 周建华"])
+        eventually(kiosk, lambda: len(reception.list_days(kiosk, citizen)) == 2)
+        reception.book(kiosk, citizen, booked.day_id, Visitor("张建国", valid_id(seq=101)), source="自助终端")
+        eventually(counter, lambda: sum(reception.list_days(counter, CLERK)[1].booked) == 1)
+        with pytest.raises(RuleViolation, match="已有1人预约，不能删除"):
+            reception.remove_day(counter, CLERK, booked.day_id)
+        reception.remove_day(counter, CLERK, early.day_id)  # through the authority, which marks it removed
+        assert [d.day for d in reception.list_days(hall_server.hall, CLERK)] == [DAY]
+        for hall, actor in ((kiosk, citizen), (counter, CLERK)):
+            eventually(hall, lambda h=hall, a=actor: [d.day for d in reception.list_days(h, a)] == [DAY])
+        eventually(display, lambda: reception.next_reception_day(display) == DAY)
+        # the date can be scheduled again: the same row comes back, everywhere
+        again = reception.add_day(counter, CLERK, date(2026, 9, 22), leaders=["副县长 王芳"])
+        assert again.day_id == early.day_id and again.leaders == ("副县长 王芳",)
+        eventually(kiosk, lambda: len(reception.list_days(kiosk, citizen)) == 2)

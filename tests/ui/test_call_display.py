@@ -293,7 +293,9 @@ def test_without_a_voice_engine_the_screen_says_voice_is_off_and_still_shows_cal
     board = make_board(qtbot, work_context, queue,
                        lambda parent: announcer_from_options(VoiceOptions(engine="mock"), parent))
     assert board.announcer is not None and not board.announcer.active
-    assert board.voice_off.isVisible() and board.voice_off.text() == "语音播报未开启：本机没有中文语音引擎"
+    assert board.voice_off.isVisible()
+    assert board.voice_off.text().startswith("语音播报不可用：本机没有中文语音。叫号照常在屏幕上显示")
+    assert "mock" not in board.voice_off.text()  # no engine's name: words the hall can act on
     queue.call(("A012", 3))
     queue_changed(qtbot, board, queue)
     assert board.number.text() == "A012" and board.flashing
@@ -313,7 +315,8 @@ def test_an_engine_that_does_not_answer_leaves_the_display_working_and_says_voic
     board.show()
     qtbot.waitUntil(lambda: board.board is not None and board.announcer is not None)
     assert not opened  # the engine itself was never opened on the display's thread
-    assert board.voice_off.isVisible() and board.voice_off.text() == "语音播报未开启：语音引擎没有响应"
+    assert board.voice_off.isVisible() and board.voice_off.text().startswith("语音播报不可用：语音朗读软件没有响应。")
+    assert "speech" not in board.voice_off.text()
     queue.call(("A012", 3))
     queue_changed(qtbot, board, queue)
     assert board.number.text() == "A012" and board.flashing
@@ -328,7 +331,8 @@ def test_a_speaking_display_says_nothing_about_voice_until_its_engine_fails(
     # the engine reports an error (speech-dispatcher lost the sound device): the next read says so
     board.announcer.engine.state = lambda: QTextToSpeech.State.Error  # type: ignore[method-assign]
     queue_changed(qtbot, board, queue)
-    assert board.voice_off.isVisible() and board.voice_off.text().startswith("语音播报未开启：语音引擎出错")
+    assert board.voice_off.isVisible() and board.voice_off.text().startswith("语音播报不可用：播报时出错。")
+    assert "音箱" in board.voice_off.text()
 
 
 def _visible_labels(board: HallBoard) -> list[QLabel]:

@@ -67,16 +67,42 @@ def test_scrub_keeps_the_shape_of_a_message() -> None:
 
 def test_qts_own_dialogs_speak_chinese(qapp: object) -> None:
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QPushButton
 
     from ui.shell.theme import install_translations
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    translator = install_translations(app)
+    translators = install_translations(app)
     try:
-        assert translator is not None
+        assert len(translators) == 2  # Qt's own file and what it leaves in English
+        assert install_translations(app) is translators  # once: a second call installs nothing more
         assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+        box = QMessageBox(QMessageBox.Icon.Question, "确认", "继续？",
+                          QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+        assert sorted(b.text() for b in box.buttons()) == ["取消", "确定"]
+        dialog = QFileDialog(None, "导入名单")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        labels = {w.objectName(): w.text() for w in dialog.findChildren(QLabel)}
+        assert labels["lookInLabel"] == "查找范围(&L)：" and labels["fileTypeLabel"] == "文件类型(&T)："
+        assert labels["fileNameLabel"] == "文件名称(&N)："
+        assert {"打开(&O)", "取消"} <= {b.text() for b in dialog.findChildren(QPushButton)}
+        box.deleteLater()
+        dialog.deleteLater()
     finally:
-        if translator is not None:
+        for translator in translators:
             app.removeTranslator(translator)
+        del app._chinese_translators  # type: ignore[attr-defined]
+
+
+def test_the_extra_translations_are_compiled_from_their_source(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from ui.shell.theme import EXTRA_TRANSLATIONS
+
+    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+    compiled = tmp_path / "extra.qm"
+    subprocess.run([str(lrelease), "-silent", str(EXTRA_TRANSLATIONS.with_suffix(".ts")), "-qm", str(compiled)],
+                   check=True, timeout=60)
+    assert compiled.read_bytes() == EXTRA_TRANSLATIONS.read_bytes()

@@ -702,3 +702,47 @@ def test_a_kiosk_locked_while_on_screen_is_frameless_on_top_and_shown(qtbot: QtB
     assert handle.flags() & Qt.WindowType.FramelessWindowHint
     assert handle.flags() & Qt.WindowType.WindowStaysOnTopHint
     assert window.isVisible() and window.isFullScreen()
+
+
+def test_the_guide_states_the_limits_as_the_hall_counts_them(qtbot: QtBot, sqlite_hall: Hall,
+                                                            work_context: Context) -> None:
+    from desktop.config import with_values
+
+    sqlite_hall.use_settings(with_values(sqlite_hall.settings, {"day_counting": "working"}))
+    body = kiosk_body(work_context(Actor.kiosk("K01"), "kiosk"))
+    qtbot.addWidget(body)
+    guide = body.open_flow("guide")
+    assert isinstance(guide, GuideFlow)
+    _click(qtbot, guide.buttons[3])
+    assert guide.title.text() == "办理时限"
+    assert "15个工作日内书面告知是否受理" in guide.text.text() and "15日" not in guide.text.text()
+
+
+def test_outside_the_hours_the_ticket_page_says_when_the_hall_opens(qtbot: QtBot, sqlite_engine: Any,
+                                                                    clock: Any) -> None:
+    """The composed kiosk (desktop/app.py) over the real queue: no button for a number that would be refused."""
+    from datetime import datetime
+
+    from desktop.app import build_window
+    from desktop.domain.hours import DEFAULT_HOURS
+    from tests.conftest import make_hall
+    from ui.kiosk.ticket import TicketFlow
+
+    hall = make_hall(sqlite_engine, clock, hall_hours=DEFAULT_HOURS)
+    clock.current = datetime(2026, 9, 16, 3, 0)
+    window = build_window(hall, "kiosk")
+    qtbot.addWidget(window)
+    body = window.body  # type: ignore[union-attr]
+    assert isinstance(body, KioskShell)
+    qtbot.waitUntil(lambda: "ticket" in body.tile_buttons and body.tile_buttons["ticket"].isEnabled())
+    flow = body.open_flow("ticket")
+    assert isinstance(flow, TicketFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy and "大厅" in flow.lead.text(), timeout=10_000)
+    assert flow.lead.text().startswith("现在不是大厅开放时间。大厅将于今天8:30开放")
+    assert flow.lead.text().endswith("请到时再来取号") and flow.type_buttons == []
+    body.wipe()
+    clock.current = datetime(2026, 9, 16, 9, 30)  # open, but no reception day today: no 领导接访 number
+    flow = body.open_flow("ticket")
+    assert isinstance(flow, TicketFlow)
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 3, timeout=10_000)
+    assert [b.accessibleName() for b in flow.type_buttons] == ["综合接待", "农民工欠薪绿色通道", "涉法涉诉"]

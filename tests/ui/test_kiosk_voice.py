@@ -145,5 +145,5 @@ def test_an_engine_that_never_answers_leaves_the_kiosk_silent_never_frozen(
     shell.say("请选择您要办理的业务")  # before the check has answered: left unsaid, nothing waits
     qtbot.waitUntil(lambda: shell.voice is not None)
     assert asked and asked[0].engine == "speechd"
-    assert isinstance(shell.voice, SilentAnnouncer) and shell.voice.reason == "语音提示未开启：语音引擎没有响应"
+    assert isinstance(shell.voice, SilentAnnouncer) and shell.voice.reason == "语音提示未开启：语音朗读软件没有响应"
     shell.say("请选择您要办理的业务")  # silent, harmless

@@ -389,7 +389,7 @@ def test_the_leader_replaces_a_unit_past_its_deadline_from_the_board(
 
 def test_a_day_added_by_hand_on_a_holiday_is_asked_about_first(qtbot: QtBot, sqlite_hall: Hall,
                                                                    work_context: Context) -> None:
-    """A reception day is offered to the kiosks at once and never removed: 国庆节 is not taken by a slip."""
+    """A reception day is offered to the kiosks at once: 国庆节 is not taken by a slip."""
     work = LeaderWork(work_context(LEADER, "leader"))
     qtbot.addWidget(work)
     schedule = work.schedule
@@ -730,3 +730,37 @@ def test_the_counters_booking_tab_with_no_day_scheduled_names_the_rules_day_and_
     assert panel.day_box.count() == 0 and not panel.book_button.isEnabled()
     assert f"按惯例下一个接访日为{format_date(by_rule)}" in panel.message.text()
     assert "尚未排定" in panel.message.text() and "接访安排" in panel.message.text()
+
+
+def test_a_day_nobody_booked_is_removed_once_asked_and_a_booked_one_says_how_many(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
+    booked = reception.add_day(sqlite_hall, LEADER, date(2026, 9, 22), leaders=["县长 周建华"])
+    reception.add_day(sqlite_hall, LEADER, date(2026, 9, 24), leaders=["副县长 李明"])
+    reception.book(sqlite_hall, clerk, booked.day_id, reception.Visitor("张建国", valid_id(seq=7)))
+    reception.book(sqlite_hall, clerk, booked.day_id, reception.Visitor("李梅", valid_id(seq=8)))
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    schedule = work.schedule
+    qtbot.waitUntil(lambda: schedule.table.rowCount() == 2, timeout=10_000)
+    _click(qtbot, schedule.remove_button)
+    assert "请先在下表中选择要删除的接访日" in schedule.message.text()
+    schedule.table.selectRow(0)
+    _click(qtbot, schedule.remove_button)
+    qtbot.waitUntil(lambda: "不能删除" in schedule.message.text(), timeout=10_000)
+    assert "2026年9月22日（星期二）已有2人预约，不能删除" in schedule.message.text()
+    assert schedule.confirm is None
+    schedule.table.selectRow(1)
+    _click(qtbot, schedule.remove_button)
+    qtbot.waitUntil(lambda: schedule.confirm is not None and schedule.confirm.isVisible(), timeout=10_000)
+    box = schedule.confirm
+    assert box is not None and "删除2026年9月24日（星期四）的领导接访日？该日没有人预约" in box.text()
+    assert box.defaultButton().text() == "保留"
+    _click(qtbot, next(b for b in box.buttons() if b.text() == "保留"))
+    assert len(reception.list_days(sqlite_hall, LEADER)) == 2
+    _click(qtbot, schedule.remove_button)
+    qtbot.waitUntil(lambda: schedule.confirm is not box and schedule.confirm is not None
+                    and schedule.confirm.isVisible(), timeout=10_000)
+    with qtbot.waitSignal(schedule.refreshed, timeout=10_000):
+        _click(qtbot, next(b for b in schedule.confirm.buttons() if b.text() == "删除该接访日"))
+    qtbot.waitUntil(lambda: "已删除接访日" in schedule.message.text(), timeout=10_000)
+    assert [d.day for d in reception.list_days(sqlite_hall, LEADER)] == [date(2026, 9, 22)]

@@ -175,8 +175,10 @@ def test_a_walk_in_on_the_reception_day_joins_the_leaders_list(
         qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
     bar = counter.queue
     assert bar is not None
+    day = reception.add_day(sqlite_hall, clerk, sqlite_hall.today(), leaders=["县长 周建华"])
     queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
     queue.issue_ticket(sqlite_hall, type_code="leader", source=TicketSource.KIOSK)
+    reception.remove_day(sqlite_hall, clerk, day.day_id)  # removed since the number was taken
     press(qtbot, bar, Qt.Key.Key_F3)
     assert bar.number.text() == "A001" and not bar.walk_in.isVisible()  # only for a 领导接访 number
     press(qtbot, bar, Qt.Key.Key_F9)
@@ -241,3 +243,30 @@ def test_tickets_issued_by_another_program_on_the_same_database_reach_the_strip(
     finally:
         qtbot.waitUntil(lambda: not bar.reads.busy, timeout=10_000)
         other.dispose()
+
+
+def test_outside_the_hours_the_clerk_is_asked_before_a_ticket_is_issued(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clock: FakeClock) -> None:
+    from desktop.config import with_values
+    from desktop.domain.hours import DEFAULT_HOURS
+
+    sqlite_hall.use_settings(with_values(sqlite_hall.settings, {"hall_hours": DEFAULT_HOURS}))
+    clock.current = clock.current.replace(hour=18, minute=5)
+    bar = counter.queue
+    assert bar is not None
+    with qtbot.waitSignal(bar.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    box = bar.closed_question
+    assert box is not None and box.isVisible()
+    assert "大厅将于明天（9月17日，星期四）8:30开放" in box.text()
+    assert box.defaultButton().text() == "不发号"
+    qtbot.mouseClick(box.defaultButton(), Qt.MouseButton.LeftButton)
+    assert queue.window_view(sqlite_hall, window=bar.window_number).waiting[0].waiting == 0
+    with qtbot.waitSignal(bar.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    box = bar.closed_question
+    assert box is not None
+    with qtbot.waitSignal(bar.issued, timeout=10_000) as issued:
+        qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "仍然发号"), Qt.MouseButton.LeftButton)
+    assert issued.args[0].ticket.number == "A001"
+    qtbot.waitUntil(lambda: "号票已打印" in bar.message.text(), timeout=20_000)

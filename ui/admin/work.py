@@ -8,6 +8,7 @@ from desktop.domain.access import Permission
 from ui.admin.accounts import AccountsPanel
 from ui.admin.audit import AuditPanel
 from ui.admin.devices import DevicesPanel
+from ui.admin.hours import HoursPanel
 from ui.admin.kiosk_pin import KioskPinPanel
 from ui.admin.organisations import OrganisationsPanel
 from ui.admin.status import SystemStatusPanel
@@ -16,7 +17,7 @@ from ui.shell.context import WorkContext
 
 
 class AdminTabs(QTabWidget):
-    """系统状态, 账户管理, 设备管理, 组织机构, 排队窗口类型, 自助终端密码, 审计日志: each refreshes itself."""
+    """系统状态, 账户管理, 设备管理, 组织机构, 排队窗口类型, 大厅开放时间, 自助终端密码, 审计日志: each refreshes itself."""
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
@@ -27,6 +28,7 @@ class AdminTabs(QTabWidget):
         self.window_types: WindowTypesPanel | None = None
         self.kiosk_pin: KioskPinPanel | None = None
         self.organisations: OrganisationsPanel | None = None
+        self.hours: HoursPanel | None = None
         if ctx.may(Permission.MANAGE_SETTINGS):
             self.status = SystemStatusPanel(ctx)
             self.addTab(self.status, "系统状态")
@@ -40,6 +42,8 @@ class AdminTabs(QTabWidget):
             self.addTab(self.organisations, "组织机构")
             self.window_types = WindowTypesPanel(ctx)
             self.addTab(self.window_types, "排队窗口类型")
+            self.hours = HoursPanel(ctx)
+            self.addTab(self.hours, "大厅开放时间")
             self.kiosk_pin = KioskPinPanel(ctx)
             self.addTab(self.kiosk_pin, "自助终端密码")
         if ctx.may(Permission.VERIFY_AUDIT):

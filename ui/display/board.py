@@ -291,9 +291,9 @@ class HallBoard(QWidget):
         if self.announcer is not None:
             return
         if found is not None and found.problem:
-            from desktop.devices.voice import SilentAnnouncer
+            from desktop.devices.voice import SilentAnnouncer, unavailable
 
-            self.announcer = SilentAnnouncer(f"语音播报未开启：{found.problem}", self)
+            self.announcer = SilentAnnouncer(unavailable(found.problem), self)
         else:
             self.announcer = self._make_announcer(self)
         self._show_voice()

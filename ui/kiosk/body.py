@@ -13,7 +13,7 @@ from ui.kiosk.shell import FlowFactory, KioskShell, Tile
 from ui.shell.context import WorkContext
 
 if TYPE_CHECKING:
-    from ui.kiosk.ticket import IssueTicket, WindowTypes
+    from ui.kiosk.ticket import ClosedNow, IssueTicket, WindowTypes
 
 
 def _progress(ctx: WorkContext, parent: QWidget) -> QWidget:
@@ -53,12 +53,14 @@ def booking_flow(ctx: WorkContext, parent: QWidget) -> QWidget:
     return BookingFlow(ctx, parent)
 
 
-def ticket_flow(window_types: WindowTypes, issue_ticket: IssueTicket) -> FlowFactory:
-    """The 取号 tile's flow over the queue's two functions (``desktop.services.queue``)."""
+def ticket_flow(window_types: WindowTypes, issue_ticket: IssueTicket,
+                closed_now: ClosedNow | None = None) -> FlowFactory:
+    """The 取号 tile's flow over the queue's functions (``desktop.services.queue``): the types offered, taking a
+    number, and whether the hall is closed now."""
     def build(ctx: WorkContext, parent: QWidget) -> QWidget:
         from ui.kiosk.ticket import TicketFlow
 
-        return TicketFlow(ctx, parent, window_types=window_types, issue_ticket=issue_ticket)
+        return TicketFlow(ctx, parent, window_types=window_types, issue_ticket=issue_ticket, closed_now=closed_now)
 
     return build
 

@@ -12,21 +12,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.documents.templates import TEXTS
+from desktop.domain.deadlines import DayCounting
+from desktop.domain.guide import time_limits
 from ui.common.widgets import label, secondary_button
 from ui.kiosk.screens import panel, scrolling
+from ui.shell.context import WorkContext
 
 
 def _numbered(text: str) -> str:
     return "\n\n".join(f"{i}. {line}" for i, line in enumerate(text.splitlines(), 1))
 
 
-TIME_LIMITS = "\n\n".join((
-    "登记：来访当场登记，当场给您登记回执，回执上有案件编号和查询码。",
-    "告知：有权处理的机关能当场告知的当场告知；不能当场告知的，15日内书面告知是否受理。",
-    "办理：受理之日起60日内办结；情况复杂的可以延长，最多再延长30日，并告诉您延期理由。",
-    "复查：对处理意见不服的，收到书面意见之日起30日内可以请求上一级机关复查；复查机关30日内答复。",
-    "复核：对复查意见不服的，收到复查意见之日起30日内可以请求复核；复核机关30日内答复。",
-))
 
 WHO = "\n\n".join((
     "属地管理、分级负责：您反映的问题一般由问题发生地、有权处理的机关或单位办理。",
@@ -36,13 +32,15 @@ WHO = "\n\n".join((
     "不清楚找谁？请到接待窗口，工作人员当面帮您确定。",
 ))
 
-TOPICS: tuple[tuple[str, str], ...] = (
-    ("您的权利", _numbered(TEXTS["rights.rights"])),
-    ("您的义务", _numbered(TEXTS["rights.duties"])),
-    ("六个不得", TEXTS["rights.prohibited_intro"] + "\n\n" + _numbered(TEXTS["rights.prohibited"])),
-    ("办理时限", TIME_LIMITS),
-    ("由谁办理", WHO),
-)
+def topics(counting: DayCounting) -> tuple[tuple[str, str], ...]:
+    """The guide's topics; the time limits as the hall counts them (setting ``day_counting``)."""
+    return (
+        ("您的权利", _numbered(TEXTS["rights.rights"])),
+        ("您的义务", _numbered(TEXTS["rights.duties"])),
+        ("六个不得", TEXTS["rights.prohibited_intro"] + "\n\n" + _numbered(TEXTS["rights.prohibited"])),
+        ("办理时限", time_limits(counting)),
+        ("由谁办理", WHO),
+    )
 
 
 class GuideFlow(QWidget):
@@ -50,14 +48,15 @@ class GuideFlow(QWidget):
 
     finished = Signal()
 
-    def __init__(self, ctx: object, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("page")
+        self.texts = topics(DayCounting(ctx.settings.day_counting))
         self.topics = QButtonGroup(self)
         menu = QVBoxLayout()
         menu.setSpacing(16)
         self.buttons: list[QPushButton] = []
-        for index, (title, _text) in enumerate(TOPICS):
+        for index, (title, _text) in enumerate(self.texts):
             button = QPushButton(title)
             button.setObjectName("choice")
             button.setCheckable(True)
@@ -87,7 +86,7 @@ class GuideFlow(QWidget):
         self.show_topic(0)
 
     def show_topic(self, index: int) -> None:
-        title, text = TOPICS[index]
+        title, text = self.texts[index]
         self.buttons[index].setChecked(True)
         self.title.setText(title)
         self.text.setText(text)

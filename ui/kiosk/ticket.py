@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 WindowTypes = Callable[["Hall"], list[WindowType]]
 IssueTicket = Callable[..., IssuedTicket]
+#: "" while the hall is open; else that it is closed and when it opens (``desktop.services.queue.closed_now``).
+ClosedNow = Callable[["Hall"], str]
 #: Seconds the ticket stays on screen before the kiosk goes home by itself.
 SHOW_SECONDS = 30
 
@@ -47,7 +49,7 @@ class TicketFlow(QWidget):
     issued = Signal(object)  # the IssuedTicket
 
     def __init__(self, ctx: WorkContext, parent: QWidget | None = None, *, window_types: WindowTypes,
-                 issue_ticket: IssueTicket) -> None:
+                 issue_ticket: IssueTicket, closed_now: ClosedNow | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = ctx.group(self)
@@ -111,14 +113,23 @@ class TicketFlow(QWidget):
         self.done_button.clicked.connect(self.finished)
         self.card_button.clicked.connect(self.read_card)
         self._window_types = window_types
+        self.closed = ""  # outside the hall's opening hours: why no number is given, and when the hall opens
+
+        def read(hall: Hall) -> tuple[list[WindowType], str]:
+            return window_types(hall), closed_now(hall) if closed_now is not None else ""
+
         set_tone(self.message, "notice", "正在读取业务类型……")
-        self.tasks.run(window_types, self._show_types, self._failed)
+        self.tasks.run(read, self._show_read, self._failed)
         # a business stopped (or started) while this screen is up: its button goes (or comes)
         ctx.tasks.changed.connect(self._changed)
 
     def _changed(self, changes: Changes) -> None:
         if "queue" in changes.topics and self.pages.currentIndex() == 0:
             self.loading.run(self._window_types, self._types_now, lambda _error: None)
+
+    def _show_read(self, read: tuple[list[WindowType], str]) -> None:
+        types, self.closed = read
+        self._show_types(types)
 
     def _types_now(self, types: list[WindowType]) -> None:
         if [t for t in types if t.active] != self.types:
@@ -138,6 +149,14 @@ class TicketFlow(QWidget):
             self.grid.removeWidget(old)
             old.deleteLater()
         self.type_buttons = []
+        if self.closed:  # no buttons to tap for a number that would be refused: when to come back, in large type
+            self.types = []
+            self.lead.setWordWrap(True)
+            self.lead.setText(f"{self.closed}，请到时再来取号")
+            self.priority.hide()
+            self.card_button.hide()
+            set_tone(self.message, "", "")
+            return
         if not self.types:
             set_tone(self.message, "error", "现在没有可以取号的业务，请到咨询台询问")
         elif not keep_message:

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.domain.errors import RuleViolation
 from desktop.domain.queue import (
     LEADER_TYPE,
     TICKET_STATE_NAMES,
@@ -38,7 +40,7 @@ from desktop.domain.queue import (
     why_not,
     window_actions,
 )
-from ui.common.widgets import fill_table, label, message_label, read_only_table, set_tone
+from ui.common.widgets import ask, fill_table, label, message_label, read_only_table, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -93,6 +95,7 @@ class QueueBar(QFrame):
         self._printer = printer
         self.view: WindowView | None = None
         self.types: list[WindowType] = []
+        self.closed_question: QMessageBox | None = None  # 发号 outside the hall's opening hours, asked
         self._dirty = False
 
         self.number = QLabel("—")
@@ -237,7 +240,7 @@ class QueueBar(QFrame):
 
             view = queue.window_view(hall, window=window)
             earlier = lookup.find_cases(hall, actor, view.person_id, limit=20) if view.person_id else []
-            return _Read(view, queue.window_types(hall), earlier)
+            return _Read(view, queue.offered_types(hall), earlier)
 
         self.reads.run(read, self._read, lambda error: self._say(user_message(error, "读取排队情况"), "error"))
 
@@ -381,8 +384,8 @@ class QueueBar(QFrame):
         self.acted.emit(ticket)
         self.refresh()
 
-    def issue(self) -> None:
-        """发号 at this counter: issue a ticket and print it on the roll."""
+    def issue(self, *, after_hours: bool = False) -> None:
+        """发号 at this counter: issue a ticket and print it on the roll (outside the hall's hours, once asked)."""
         code = self.issue_type.currentData()
         if not code or self.tasks.busy:
             return
@@ -393,10 +396,20 @@ class QueueBar(QFrame):
             from desktop.services import queue
 
             return queue.issue_ticket(hall, type_code=code, source=TicketSource.COUNTER, priority=priority,
-                                      id_number=id_number, name=name)
+                                      id_number=id_number, name=name, after_hours=after_hours)
 
-        self.tasks.run(work, self._issued, lambda error: self._say(user_message(error, "发号"), "error"),
-                       executor=Executor.DEVICES)
+        self.tasks.run(work, self._issued, self._not_issued, executor=Executor.DEVICES)
+
+    def _not_issued(self, error: Exception) -> None:
+        """A refusal in words; outside the hall's opening hours the clerk is told and may still issue."""
+        if isinstance(error, RuleViolation) and error.code == "hall_closed":
+            self._say(error.message, "notice")
+            self.closed_question, _go = ask(self, "不在开放时间", error.message,
+                                            go="仍然发号", stay="不发号", on_go=lambda: self.issue(after_hours=True),
+                                            detail="窗口可以为已在大厅的来访人发号；自助终端在开放时间以外不发号。",
+                                            go_role=QMessageBox.ButtonRole.AcceptRole)
+            return
+        self._say(user_message(error, "发号"), "error")
 
     def _issued(self, issued: IssuedTicket) -> None:
         self.priority.setChecked(False)

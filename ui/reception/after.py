@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from desktop.services.leaderday import BacklogCase, BoardRow, LeaderDayStats
-    from desktop.services.reception import ReceptionDay
+    from desktop.services.reception import ReceptionDay, Removal
 
 _RED = QColor("#b3261e")
 _GREEN = QColor("#2e7d32")
@@ -346,6 +346,8 @@ class SchedulePanel(QWidget):
         self.add_button = secondary_button("添加这一天")
         self.update_button = secondary_button("修改所选日")
         self.update_button.setToolTip("所选接访日改用上面填写的接访领导、主题和参加单位（未填写的保持不变）")
+        self.remove_button = secondary_button("删除所选日")
+        self.remove_button.setToolTip("删除没有人预约的接访日（先确认）；已有人预约的，说明有几人，不能删除")
         self.list_button = secondary_button("打印所选日预约名单")
         self.export_button = secondary_button("导出名单（CSV）")
         self.rule = label("", "hint")
@@ -372,6 +374,7 @@ class SchedulePanel(QWidget):
         hand.addWidget(self.day)
         hand.addWidget(self.add_button)
         hand.addWidget(self.update_button)
+        hand.addWidget(self.remove_button)
         hand.addStretch(1)
         hand.addWidget(self.list_button)
         hand.addWidget(self.export_button)
@@ -385,6 +388,7 @@ class SchedulePanel(QWidget):
         self.generate_button.clicked.connect(self.generate)
         self.add_button.clicked.connect(self.add)
         self.update_button.clicked.connect(self.update_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
         self.list_button.clicked.connect(self.office_list)
         self.export_button.clicked.connect(self._ask_export)
         self.add_unit.clicked.connect(self._add_unit)
@@ -395,8 +399,8 @@ class SchedulePanel(QWidget):
         self.day_keys = EnterMovesOn(self, [self.day], lambda: self.add_button.setFocus(Qt.FocusReason.TabFocusReason))
         self.unit_box.committed.connect(self._add_unit)
         self.select_on_tab = SelectOnTabIn(self.table)
-        enter_presses(self.generate_button, self.add_unit, self.add_button, self.update_button, self.list_button,
-                      self.export_button)
+        enter_presses(self.generate_button, self.add_unit, self.add_button, self.update_button, self.remove_button,
+                      self.list_button, self.export_button)
         self.tasks.run(_organisations, self.unit_box.set_choices)
         ctx.tasks.changed.connect(self._changed)
         self.refresh()
@@ -478,7 +482,7 @@ class SchedulePanel(QWidget):
 
     def _ask_rest_day(self, day: date, why: str) -> None:
         self.confirm, _ = ask(self, "添加接访日", f"{format_date(day)}是{why}，不是工作日。\n接访日添加后群众即可在"
-                              "自助终端和窗口预约，不能再删除。\n仍要在这一天安排领导接访吗？", go="仍要添加",
+                              "自助终端和窗口预约，有人预约后不能再删除。\n仍要在这一天安排领导接访吗？", go="仍要添加",
                               stay="返回修改日期", on_go=lambda: self._add(day), on_stay=self.day.setFocus,
                               go_role=QMessageBox.ButtonRole.AcceptRole, icon=QMessageBox.Icon.Question)
 
@@ -512,6 +516,39 @@ class SchedulePanel(QWidget):
             changed = reception.update_day(hall, actor, day_id, leaders=leaders, place=place, topics=topics,
                                            units=units)
             return f"已修改接访日：{changed.title}", ""
+
+        self.tasks.run(run, self._done, self._refused)
+
+    def remove_selected(self) -> None:
+        """删除所选日: asked first when nobody is booked on it; refused in words (how many are booked) otherwise."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.days) or not self.table.selectedItems():
+            set_tone(self.message, "error", "请先在下表中选择要删除的接访日")
+            return
+        actor, day_id = self.actor, self.days[row].day_id
+
+        def check(hall: Hall) -> Removal:
+            from desktop.services import reception
+
+            return reception.removal(hall, actor, day_id)
+
+        self.tasks.run(check, self._ask_remove, self._refused)
+
+    def _ask_remove(self, found: Removal) -> None:
+        if found.refusal:
+            set_tone(self.message, "error", found.refusal)
+            return
+        self.confirm, _ = ask(self, "删除接访日", found.question, go="删除该接访日", stay="保留",
+                              on_go=lambda: self._remove(found.day.day_id))
+
+    def _remove(self, day_id: str) -> None:
+        actor = self.actor
+
+        def run(hall: Hall) -> tuple[str, str]:
+            from desktop.services import reception
+
+            removed = reception.remove_day(hall, actor, day_id)
+            return f"已删除接访日：{removed.title}", ""
 
         self.tasks.run(run, self._done, self._refused)
 

@@ -74,6 +74,20 @@ def _open_in_background(open_hall: Callable[[], Hall], outcome: _Outcome, relay:
     outcome.done.set()
 
 
+def after_first_frame(window: QWidget, do: Callable[[], object], parent: QObject) -> None:
+    """Run ``do`` on the GUI thread once ``window`` has painted its first frame (what it costs, the user does not
+    wait for)."""
+
+    class FirstFrame(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, do)
+            return False
+
+    window.installEventFilter(FirstFrame(parent))
+
+
 class HallSource(QObject):
     """A hall that is open, or being opened on a background thread.
 
@@ -132,17 +146,7 @@ class HallSource(QObject):
         Opening competes with the window for the interpreter; started after the first
         frame, it no longer delays what the user sees first.
         """
-        source = self
-
-        class FirstFrame(QObject):
-            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-                if event.type() == QEvent.Type.Paint:
-                    window.removeEventFilter(self)
-                    QTimer.singleShot(0, source.start)
-                return False
-
-        watcher = FirstFrame(self)
-        window.installEventFilter(watcher)
+        after_first_frame(window, self.start, self)
 
     @classmethod
     def of(cls, hall: Hall | HallSource) -> HallSource:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
@@ -105,19 +107,39 @@ def apply_theme(app: QApplication, role: str, extra: str = "") -> None:
     app.setStyleSheet(BASE_STYLE + role_rules + extra)
 
 
-def install_translations(app: QApplication) -> QTranslator | None:
-    """Qt's own Chinese texts, so that standard dialogs and buttons (打开, 取消, 是/否) speak Chinese.
+#: Qt's texts that its own Chinese file leaves in English (the file dialog's 查找范围, 文件类型), compiled
+#: from the .ts beside it.
+EXTRA_TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations" / "qtbase_extra_zh_CN.qm"
 
-    The program's own strings are written in Chinese; only Qt's built-in ones need this.
+
+def install_translations(app: QApplication) -> list[QTranslator]:
+    """Qt's own Chinese texts, so that standard dialogs and buttons (打开, 取消, 查找范围, 是/否) speak Chinese.
+
+    The program's own strings are written in Chinese; only Qt's built-in ones need this. Installed once
+    per application (a second call finds them installed and adds nothing); returns the translators in
+    use, the last one asked first.
     """
     from PySide6.QtCore import QLibraryInfo, QLocale
 
+    installed: list[QTranslator] | None = getattr(app, "_chinese_translators", None)
+    if installed is not None:
+        return installed
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     # By its name: QLocale's enumerations (some 800 languages, countries and scripts) are not made for it.
     QLocale.setDefault(QLocale("zh_CN"))
+    found: list[QTranslator] = []
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
         translator = QTranslator(app)
         if translator.load(name, folder):
-            app.installTranslator(translator)
-            return translator
-    return None
+            found.append(translator)
+            break
+        translator.deleteLater()
+    extra = QTranslator(app)
+    if found and extra.load(str(EXTRA_TRANSLATIONS)):
+        found.append(extra)
+    else:
+        extra.deleteLater()
+    for translator in found:
+        app.installTranslator(translator)
+    app._chinese_translators = found  # type: ignore[attr-defined]
+    return found
