@@ -105,8 +105,8 @@ def relay_audit(hall: Hall, via: Device, origin: RelayedDevice, entries: Sequenc
     if origin.role not in (*DEVICE_ROLES, ""):
         raise SyncProblem("refused", f"所转交设备的角色（role）只能是 {' / '.join(DEVICE_ROLES)}，"
                                      f"而不是“{origin.role}”")
-    if not origin.place.isprintable():
-        raise SyncProblem("refused", "所转交设备的位置（place）含有控制字符")
+    if not (origin.place.isprintable() and origin.device_code.isprintable()):
+        raise SyncProblem("refused", "所转交设备的位置（place）或本机编码（device_code）含有控制字符")
     words = device_words(origin.role, origin.device_code, origin.place)
     chain = Chain(origin.device_id, via.device_id)
 
@@ -145,7 +145,7 @@ def _append(hall: Hall, chain: Chain, entries: Sequence[AuditUpEntry], changed: 
         for entry in ordered:
             if entry.seq in held:
                 if held[entry.seq] != _content(_row(chain, entry, "")):
-                    raise SyncProblem("refused", f"第{entry.seq}条审计记录（{entry.at[:19]} {entry.action}）与服务器"
+                    raise SyncProblem("refused", f"第{entry.seq}条审计记录（{_when(entry.at)} {entry.action}）与服务器"
                                                  f"保存的副本不一致：{changed}。请联系督查人员核查")
                 continue
             if entry.seq <= last_seq:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -80,9 +81,9 @@ def _move_cursor(hall: Hall, device_id: str, seq: int) -> None:
             row.cursor = seq
 
 
-def _relay_device(hall: Hall, transport: RelayTransport, device: RelayedDevice, batch: int) -> tuple[int, int]:
-    """Send ``device``'s entries past its cursor, batch by batch; (sent, new to the centre)."""
-    sent = stored = 0
+def _relay_device(hall: Hall, transport: RelayTransport, device: RelayedDevice,
+                  batch: int) -> Iterator[tuple[int, int]]:
+    """Send ``device``'s entries past its cursor, batch by batch; each confirmed batch's (sent, new to the centre)."""
     while True:
         cursor = _cursor(hall, device.device_id)
         with hall.sessions() as session:
@@ -91,7 +92,7 @@ def _relay_device(hall: Hall, transport: RelayTransport, device: RelayedDevice, 
                                         .where(DeviceAuditRow.seq > cursor)
                                         .order_by(DeviceAuditRow.seq).limit(batch)))
         if not rows:
-            return sent, stored
+            return
         answer = transport.relay_audit(device, [AuditUpEntry(
             seq=r.seq, at=r.at, device=r.device, actor_id=r.actor_id, actor_name=r.actor_name, action=r.action,
             target=r.target, detail=json.loads(r.detail), prev_hash=r.prev_hash, entry_hash=r.entry_hash)
@@ -99,8 +100,7 @@ def _relay_device(hall: Hall, transport: RelayTransport, device: RelayedDevice, 
         if answer.last_seq < rows[-1].seq:
             raise SyncProblem("server_error", "中心服务器没有确认收到这些审计记录，下次同步时重发")
         _move_cursor(hall, device.device_id, rows[-1].seq)
-        sent += len(rows)
-        stored += answer.stored
+        yield len(rows), answer.stored
 
 
 def relay_audit_copies(hall: Hall, transport: RelayTransport, *, batch: int = RELAY_BATCH) -> RelayReport:
@@ -116,15 +116,14 @@ def relay_audit_copies(hall: Hall, transport: RelayTransport, *, batch: int = RE
     for device in relayed_devices(hall):
         words = device_words(device.role, device.device_code, device.place)
         try:
-            done, new = _relay_device(hall, transport, device, batch)
+            for done, new in _relay_device(hall, transport, device, batch):
+                sent, stored = sent + done, stored + new
         except SyncProblem as problem:
             named = words in problem.message  # the centre names the device whose chain it refuses
-            line = problem.message if named else f"{words}：{problem.message}"
+            line = problem.message[problem.message.index(words):] if named else f"{words}：{problem.message}"
             problems.append(line)
             if problem.kind != "refused" or not named:
                 log.warning("设备审计记录未能转交中心服务器，下次同步时继续：%s", line)
                 break
             log.warning("中心服务器拒收本大厅一台设备的审计记录（其余设备照常转交，案件数据不受影响）：%s", line)
-            continue
-        sent, stored = sent + done, stored + new
     return RelayReport(sent=sent, stored=stored, problems=tuple(problems))
