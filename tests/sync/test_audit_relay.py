@@ -24,7 +24,7 @@ from desktop.domain.audit import AuditAction, AuditEntry, verify_chain
 from desktop.services.audit import record_audit
 from desktop.services.context import Hall
 from desktop.services.reference_feed import share_settings
-from desktop.sync.client import sync_with_server
+from desktop.sync.client import AUDIT_STATE, sync_with_server
 from desktop.sync.transport import HttpTransport
 from server.__main__ import _audit_copies_command
 from server.audit_copy import audit_copies, device_chain
@@ -220,3 +220,18 @@ def test_a_relay_cut_off_midway_resumes_from_its_cursor_after_a_restart(
     assert again.sent == [[3, 4], [5]]  # from the cursor on, never again from the start
     copy = device_chain(halls.centre, "devk", relayed_by=halls.hall_id)
     assert _hashes(copy) == _log(halls.kiosk) and verify_chain(copy, SECRETS.audit_key).ok
+
+
+def test_the_hall_servers_own_copy_refused_still_lets_its_devices_copies_go_up(halls: Halls) -> None:
+    _receipts(halls.kiosk, 1)
+    sync_with_server(halls.kiosk, halls.hall_url, halls.kiosk_token)
+    halls.upstream.sync_once()
+    with halls.hall_server.transaction() as session:  # the hall server's own log rewritten after it went up
+        session.execute(update(AuditRow).where(AuditRow.seq == 1).values(target="已改"))
+        session.execute(update(SyncStateRow).where(SyncStateRow.name == AUDIT_STATE).values(cursor=0))
+    _receipts(halls.kiosk, 1)
+    sync_with_server(halls.kiosk, halls.hall_url, halls.kiosk_token)
+    with pytest.raises(SyncProblem, match=r"第1条审计记录.*上传后被修改"):
+        halls.upstream.sync_once()
+    assert halls.upstream.last_relay.sent == 1
+    assert _hashes(device_chain(halls.centre, "devk", relayed_by=halls.hall_id)) == _log(halls.kiosk)
