@@ -244,12 +244,15 @@ class AuditRow(Base):
 class DeviceAuditRow(Base):
     """Server side: a device's audit entry as the device wrote it (append-only; migration 0018 refuses changes).
 
-    ``device_id`` is the token's device, never what the entry says; the chain (``prev_hash`` →
-    ``entry_hash``) is the device's own, verifiable with its audit key.
+    A chain is keyed by (``relayed_by``, ``device_id``), never by what an entry says: a device's own
+    push is filed under its token's device with ``relayed_by`` "", an entry a hall server relays
+    under the hall's token (``relayed_by``) and the device id the hall server vouches for. The
+    chain (``prev_hash`` → ``entry_hash``) is the device's own, verifiable with its audit key.
     """
 
     __tablename__ = "device_audit"
 
+    relayed_by: Mapped[str] = mapped_column(String(32), primary_key=True, default="", server_default="")
     device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                      autoincrement=False)
@@ -263,6 +266,23 @@ class DeviceAuditRow(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[str] = mapped_column(String(32))
+
+
+class RelayedDeviceRow(Base):
+    """Server side: a device a hall server relays audit entries of, as the hall server describes it.
+
+    Its kind, kiosk number and place as enrolled at the hall server, so the centre names it in
+    words; keyed like its chain (the hall's device id at the centre, the device's id at the hall).
+    """
+
+    __tablename__ = "relayed_devices"
+
+    relayed_by: Mapped[str] = mapped_column(String(32), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    device_code: Mapped[str] = mapped_column(String(8))
+    place: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
 
 
 class PrintJobRow(Base):
@@ -401,12 +421,14 @@ class SyncStateRow(Base):
     """Device side: the server sequence pulled up to, and the last sync's outcome (one row, ``upstream``).
 
     The cursor is written in the transaction that applies a pulled page, so it never runs
-    ahead of the events stored.
+    ahead of the events stored. Other rows keep other cursors: ``audit-upstream`` (the newest
+    audit entry the server holds a copy of) and, on a hall server, ``audit-relay:<device id>``
+    (the newest entry of each of its devices the centre holds).
     """
 
     __tablename__ = "sync_state"
 
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
     cursor: Mapped[int] = mapped_column(BigInteger)
     last_success_at: Mapped[str] = mapped_column(String(32))
     last_attempt_at: Mapped[str] = mapped_column(String(32))

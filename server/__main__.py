@@ -1,4 +1,4 @@
-"""Command line of the server: ``python -m server {run,enrol-device,issue-code,…,import-directory,share-settings}``.
+"""Command line of the server: ``python -m server {run,enrol-device,issue-code,…,share-settings,audit-copies}``.
 
     python -m server run --db postgresql+psycopg://user@host/db [--host 0.0.0.0] [--port 8080]
                          [--tls-cert PEM --tls-key PEM] [--upstream URL]   (a hall server: --db sqlite:///hall.db)
@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="设置各自助终端的管理员退出密码（输入两次，6–12位数字；只保存、下发其散列）")
     pin.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     pin.add_argument("--hall", default="", help="只用于该大厅的自助终端（默认：所有大厅）")
+    copies = sub.add_parser("audit-copies",
+                            help="列出服务器保存的各设备审计副本（含大厅服务器转来的大厅设备）：设备、大厅、条数、最新时间")
+    copies.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     from desktop import queue_commands
 
     queue_commands.add_arguments(sub, db_help, os.environ.get("PH_SERVER_DB"))
@@ -141,6 +144,20 @@ def _reference_command(args: argparse.Namespace, hall: Hall) -> int:
         return 2
 
 
+def _audit_copies_command(hall: Hall) -> int:
+    """Each device's audit copy in words: the device, its hall (or the hall server it came through), how far."""
+    from desktop.domain.access import Actor
+    from server.audit_copy import audit_copies
+
+    found = audit_copies(hall, Actor.system("server-cli"))
+    if not found:
+        print("服务器尚未收到任何设备的审计记录")
+    for c in found:
+        print(f"{c.device}\t{c.hall or '-'}\t第{c.first_seq}–{c.last_seq}条（共{c.entries}条）\t"
+              f"最新一条 {c.last_at}\t收到于 {c.received_at}")
+    return 0
+
+
 def _kiosk_pin_command(args: argparse.Namespace, hall: Hall, read: Callable[[str], str] | None = None) -> int:
     """The kiosks' exit PIN, asked twice, kept and shared as its Argon2id hash (as the desk's 自助终端密码 tab)."""
     import getpass
@@ -208,6 +225,8 @@ def _command(args: argparse.Namespace, engine: Engine, hall: Hall) -> int:
         return _reference_command(args, hall)
     if args.command == "set-kiosk-pin":
         return _kiosk_pin_command(args, hall)
+    if args.command == "audit-copies":
+        return _audit_copies_command(hall)
     if args.command in ("issue-code", "list-devices", "revoke-device"):
         return _devices_command(args, hall)
     if args.command in ("window-types", "window-type"):

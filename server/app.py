@@ -31,13 +31,14 @@ from desktop.services import kiosk_pin
 from desktop.services.accounts import sign_in
 from desktop.services.context import Hall
 from server import enrolment, public
-from server.audit_copy import store_audit
+from server.audit_copy import relay_audit, require_hall, store_audit
 from server.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
     AuditPushRequest,
     AuditPushResponse,
+    AuditRelayRequest,
     DeviceEntry,
     DeviceList,
     DevicePlaceBody,
@@ -63,7 +64,7 @@ from server.reference import add_directory_routes, reference_for
 from server.store import Device, SyncServer, authenticate
 
 log = logging.getLogger(__name__)
-Body = TypeVar("Body", PushRequest, AuditPushRequest)
+Body = TypeVar("Body", PushRequest, AuditPushRequest, AuditRelayRequest)
 
 STATUS: dict[ProblemKind, int] = {"unauthorised": 401, "refused": 400, "incompatible": 422, "offline": 503,
                                   "server_error": 500}
@@ -213,6 +214,24 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         body = await _read_limited(request)
         answer = await run_in_threadpool(lambda: store_audit(hall, who, _parse_body(AuditPushRequest, body).entries))
         return Response(answer.model_dump_json(), media_type="application/json")
+
+    relay_schema = AuditRelayRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+    push_models.update(relay_schema.pop("$defs", {}))
+
+    @app.post("/sync/audit/relay", response_model=AuditPushResponse, responses={
+        401: {"model": ErrorResponse}, 400: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
+        422: {"model": ErrorResponse}}, openapi_extra={"requestBody": {"required": True, "content": {
+            "application/json": {"schema": relay_schema}}}})
+    async def relay_audit_copy(request: Request, who: Annotated[Device, Depends(current_device)]) -> Response:
+        """A hall server passes on one of its devices' audit entries (refused unless it is a hall and they continue
+        the chain it relays for that device)."""
+        require_hall(who)  # before reading a body that no one else may send
+        body = await _read_limited(request)
+        answer = await run_in_threadpool(lambda: _relay(who, _parse_body(AuditRelayRequest, body)))
+        return Response(answer.model_dump_json(), media_type="application/json")
+
+    def _relay(who: Device, request: AuditRelayRequest) -> AuditPushResponse:
+        return relay_audit(hall, who, request.device, request.entries)
 
     @app.get("/sync/reference", response_model=ReferenceResponse,
              responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})

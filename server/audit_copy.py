@@ -10,23 +10,53 @@ refused and named, which is how the copy reveals tampering. The server cannot re
 hashes (they are keyed with the device's audit key, which never leaves it); with that key,
 ``verify_chain`` checks the copy exactly as the device checks its own log. The table refuses
 every UPDATE and DELETE (triggers of migration 0018).
+
+**Relayed copies.** A hall server holds the copies of its own devices' logs and passes them on
+to the centre (``POST /sync/audit/relay``, :mod:`server.audit_relay`). The centre takes them only
+from a device enrolled as ``hall`` and files each under the chain (``relayed_by`` = that hall's
+device id, ``device_id`` = the device the hall server vouches for): one hall cannot write into
+another hall's chains nor into a device's own, whatever the entries say, and two halls' devices
+with the same id never share a chain. The rules are those of a device's own push, and a refused
+batch names the device in words and stores nothing. The chain key is a column of its own
+(migration 0026) rather than a composite id in ``device_id``: the two ids stay what they are,
+each as long as an id may be, queried and shown apart, with nothing to parse or escape.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, and_, func, insert, select
+from sqlalchemy.orm import Session
 
-from db.models import DeviceAuditRow
+from db.models import DeviceAuditRow, RelayedDeviceRow, SyncDeviceRow
+from desktop.domain.access import Actor, Permission, require
 from desktop.domain.audit import GENESIS, AuditEntry
 from desktop.domain.events import canonical_json
+from desktop.domain.roles import device_kind
 from desktop.services.context import Hall
-from server.protocol import AuditPushResponse, AuditUpEntry, SyncProblem, conflicts_refused
-from server.store import Device
+from server.protocol import AuditPushResponse, AuditUpEntry, RelayedDevice, SyncProblem, conflicts_refused
+from server.store import DEVICE_ROLES, Device
 
 MAX_DETAIL_CHARS = 20_000
+NOT_A_HALL = ("只有大厅服务器（以 hall 角色登记的设备）可以转交其他设备的审计记录；本设备登记为{kind}，"
+              "请用本设备自己的审计上传（/sync/audit）")
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Whose chain: a device's own (``relayed_by`` "") or one a hall server relays (its device id at the centre)."""
+
+    device_id: str
+    relayed_by: str = ""
+
+
+def device_words(role: str, device_code: str = "", place: str = "") -> str:
+    """``自助终端 K01（一楼大厅入口）``: a device as a person names it, never by its id."""
+    kind = device_kind(role, device_code)
+    return f"{kind}（{place}）" if place else kind
 
 
 def _check_text(entry: AuditUpEntry) -> None:
@@ -37,11 +67,11 @@ def _check_text(entry: AuditUpEntry) -> None:
         raise SyncProblem("refused", f"第{entry.seq}条审计记录的“detail”过长（不超过{MAX_DETAIL_CHARS}字）")
 
 
-def _row(device: Device, entry: AuditUpEntry, received_at: str) -> dict[str, object]:
-    return {"device_id": device.device_id, "seq": entry.seq, "at": entry.at, "device": entry.device,
-            "actor_id": entry.actor_id, "actor_name": entry.actor_name, "action": entry.action,
-            "target": entry.target, "detail": canonical_json(entry.detail), "prev_hash": entry.prev_hash,
-            "entry_hash": entry.entry_hash, "received_at": received_at}
+def _row(chain: Chain, entry: AuditUpEntry, received_at: str) -> dict[str, object]:
+    return {"relayed_by": chain.relayed_by, "device_id": chain.device_id, "seq": entry.seq, "at": entry.at,
+            "device": entry.device, "actor_id": entry.actor_id, "actor_name": entry.actor_name,
+            "action": entry.action, "target": entry.target, "detail": canonical_json(entry.detail),
+            "prev_hash": entry.prev_hash, "entry_hash": entry.entry_hash, "received_at": received_at}
 
 
 def _content(row: DeviceAuditRow | dict[str, object]) -> tuple[object, ...]:
@@ -51,8 +81,53 @@ def _content(row: DeviceAuditRow | dict[str, object]) -> tuple[object, ...]:
                                          "detail", "prev_hash", "entry_hash"))
 
 
+def _of(chain: Chain) -> ColumnElement[bool]:
+    return and_(DeviceAuditRow.relayed_by == chain.relayed_by, DeviceAuditRow.device_id == chain.device_id)
+
+
 def store_audit(hall: Hall, device: Device, entries: Sequence[AuditUpEntry]) -> AuditPushResponse:
     """Append ``entries`` to ``device``'s copy; refuses (nothing stored) anything that does not continue it."""
+    return _append(hall, Chain(device.device_id), entries, "本机的审计日志在上传后被修改过")
+
+
+def require_hall(via: Device) -> None:
+    """Only a device enrolled as ``hall`` relays other devices' audit entries."""
+    if via.role != "hall":
+        raise SyncProblem("refused", NOT_A_HALL.format(kind=device_kind(via.role, via.device_code)))
+
+
+def relay_audit(hall: Hall, via: Device, origin: RelayedDevice, entries: Sequence[AuditUpEntry]) -> AuditPushResponse:
+    """Append a hall's device's ``entries`` to the chain ``via`` relays for it; only a ``hall`` device may.
+
+    Refused (nothing stored, the device named in words) by the same rules as a device's own push.
+    """
+    require_hall(via)
+    if origin.role not in (*DEVICE_ROLES, ""):
+        raise SyncProblem("refused", f"所转交设备的角色（role）只能是 {' / '.join(DEVICE_ROLES)}，"
+                                     f"而不是“{origin.role}”")
+    if not (origin.place.isprintable() and origin.device_code.isprintable()):
+        raise SyncProblem("refused", "所转交设备的位置（place）或本机编码（device_code）含有控制字符")
+    words = device_words(origin.role, origin.device_code, origin.place)
+    chain = Chain(origin.device_id, via.device_id)
+
+    def describe(session: Session, stamp: str) -> None:
+        row = session.get(RelayedDeviceRow, (chain.relayed_by, chain.device_id))
+        if row is None:
+            session.add(RelayedDeviceRow(relayed_by=chain.relayed_by, device_id=chain.device_id, role=origin.role,
+                                         device_code=origin.device_code, place=origin.place, updated_at=stamp))
+        elif (row.role, row.device_code, row.place) != (origin.role, origin.device_code, origin.place):
+            row.role, row.device_code, row.place, row.updated_at = (origin.role, origin.device_code, origin.place,
+                                                                    stamp)
+
+    try:
+        return _append(hall, chain, entries, "该设备的审计日志（或大厅服务器保存的副本）在上传后被修改过", describe)
+    except SyncProblem as problem:
+        raise SyncProblem(problem.kind, f"{words}：{problem.message}") from None
+
+
+def _append(hall: Hall, chain: Chain, entries: Sequence[AuditUpEntry], changed: str,
+            also: Callable[[Session, str], None] | None = None) -> AuditPushResponse:
+    """Append ``entries`` to ``chain`` in one transaction (with ``also``), or refuse them all."""
     for entry in entries:
         _check_text(entry)
     ordered = sorted(entries, key=lambda e: e.seq)
@@ -61,18 +136,17 @@ def store_audit(hall: Hall, device: Device, entries: Sequence[AuditUpEntry]) -> 
     received = hall.now().isoformat(timespec="seconds")
     with conflicts_refused(), hall.transaction() as session:
         held = {r.seq: _content(r) for r in session.scalars(
-            select(DeviceAuditRow).where(DeviceAuditRow.device_id == device.device_id)
+            select(DeviceAuditRow).where(_of(chain))
             .where(DeviceAuditRow.seq.in_([e.seq for e in ordered])))} if ordered else {}
-        last = session.execute(select(DeviceAuditRow.seq, DeviceAuditRow.entry_hash)
-                               .where(DeviceAuditRow.device_id == device.device_id)
+        last = session.execute(select(DeviceAuditRow.seq, DeviceAuditRow.entry_hash).where(_of(chain))
                                .order_by(DeviceAuditRow.seq.desc()).limit(1)).first()
         last_seq, last_hash = (last[0], last[1]) if last is not None else (0, "")
         new: list[dict[str, object]] = []
         for entry in ordered:
             if entry.seq in held:
-                if held[entry.seq] != _content(_row(device, entry, "")):
-                    raise SyncProblem("refused", f"第{entry.seq}条审计记录（{entry.at[:19]} {entry.action}）与服务器"
-                                                 "保存的副本不一致：本机的审计日志在上传后被修改过。请联系督查人员核查")
+                if held[entry.seq] != _content(_row(chain, entry, "")):
+                    raise SyncProblem("refused", f"第{entry.seq}条审计记录（{_when(entry.at)} {entry.action}）与服务器"
+                                                 f"保存的副本不一致：{changed}。请联系督查人员核查")
                 continue
             if entry.seq <= last_seq:
                 raise SyncProblem("refused", f"第{entry.seq}条审计记录早于服务器已有的记录，却不在服务器的副本中")
@@ -83,18 +157,88 @@ def store_audit(hall: Hall, device: Device, entries: Sequence[AuditUpEntry]) -> 
                 raise SyncProblem("refused", f"缺少第{last_seq + 1}条审计记录：审计记录须按顺序连续上传")
             elif entry.prev_hash != last_hash:
                 raise SyncProblem("refused", f"第{entry.seq}条审计记录与前一条的链接（prev_hash）不符")
-            new.append(_row(device, entry, received))
+            new.append(_row(chain, entry, received))
             last_seq, last_hash = entry.seq, entry.entry_hash
         if new:
             session.execute(insert(DeviceAuditRow), new)
+        if also is not None:
+            also(session, received)
     return AuditPushResponse(stored=len(new), last_seq=last_seq)
 
 
-def device_chain(hall: Hall, device_id: str) -> list[AuditEntry]:
-    """The copy of one device's audit log, in ``seq`` order (verify it with ``verify_chain`` and its key)."""
+def device_chain(hall: Hall, device_id: str, relayed_by: str = "") -> list[AuditEntry]:
+    """The copy of one device's audit log, in ``seq`` order (verify it with ``verify_chain`` and its key).
+
+    ``relayed_by``: the hall server's device id, for a chain it relays; "" for a device's own.
+    """
     with hall.sessions() as session:
-        rows = list(session.scalars(select(DeviceAuditRow).where(DeviceAuditRow.device_id == device_id)
+        rows = list(session.scalars(select(DeviceAuditRow).where(_of(Chain(device_id, relayed_by)))
                                     .order_by(DeviceAuditRow.seq)))
     return [AuditEntry(seq=r.seq, at=r.at, device=r.device, actor_id=r.actor_id, actor_name=r.actor_name,
                        action=r.action, target=r.target, detail=json.loads(r.detail), prev_hash=r.prev_hash,
                        entry_hash=r.entry_hash) for r in rows]
+
+
+@dataclass(frozen=True)
+class AuditCopy:
+    """One chain the server holds, for a supervisor: whose, where, how far, in words."""
+
+    device: str  # 自助终端 K01（一楼大厅入口）
+    hall: str  # the hall it stands in: 东城区接待大厅; for a relayed chain, the hall server it came through
+    relayed: bool  # came through a hall server
+    entries: int
+    first_seq: int
+    last_seq: int
+    last_at: str  # the newest entry's time, as the device wrote it (YYYY-MM-DD HH:MM)
+    received_at: str  # when the newest entry arrived here (YYYY-MM-DD HH:MM)
+    device_id: str  # the chain's key, for ``device_chain`` (never shown)
+    relayed_by: str
+
+
+def _when(stamp: str) -> str:
+    return stamp[:16].replace("T", " ")
+
+
+def audit_copies(hall: Hall, actor: Actor) -> list[AuditCopy]:
+    """Every audit chain the server holds a copy of, each device and hall named in words; by hall, then device."""
+    require(actor, Permission.VERIFY_AUDIT, "查看设备审计副本")
+    from server.enrolment import device_places, hall_names
+
+    places, hall_name = device_places(hall), hall_names(hall)
+    newest = select(DeviceAuditRow.relayed_by, DeviceAuditRow.device_id, func.count().label("entries"),
+                    func.min(DeviceAuditRow.seq).label("first"), func.max(DeviceAuditRow.seq).label("last"),
+                    func.max(DeviceAuditRow.received_at).label("received")) \
+        .group_by(DeviceAuditRow.relayed_by, DeviceAuditRow.device_id)
+    with hall.sessions() as session:
+        chains = list(session.execute(newest))
+        enrolled = {r.device_id: r for r in session.scalars(select(SyncDeviceRow))}
+        relayed = {(r.relayed_by, r.device_id): r for r in session.scalars(select(RelayedDeviceRow))}
+        last_at = {(r.relayed_by, r.device_id, r.seq): r.at for r in session.execute(
+            select(DeviceAuditRow.relayed_by, DeviceAuditRow.device_id, DeviceAuditRow.seq, DeviceAuditRow.at)
+            .where(DeviceAuditRow.seq.in_([c.last for c in chains])))} if chains else {}
+
+    def hall_of(row: SyncDeviceRow | None) -> str:
+        return (hall_name(row.hall_code) or row.hall_code) if row is not None else ""
+
+    def server_words(device_id: str) -> str:
+        row = enrolled.get(device_id)
+        where = hall_of(row) or places.get(device_id, "")
+        return f"大厅服务器（{where}）" if where else "大厅服务器"
+
+    found = []
+    for c in chains:
+        if c.relayed_by:
+            described = relayed.get((c.relayed_by, c.device_id))
+            device = device_words(described.role, described.device_code, described.place) if described else \
+                "其他设备"
+            where = f"经{server_words(c.relayed_by)}转来"
+        else:
+            row = enrolled.get(c.device_id)
+            device = device_words(row.role, row.device_code, places.get(c.device_id, "")) if row else \
+                "已不在登记中的设备"
+            where = hall_of(row)
+        found.append(AuditCopy(device=device, hall=where, relayed=bool(c.relayed_by), entries=int(c.entries),
+                               first_seq=int(c.first), last_seq=int(c.last),
+                               last_at=_when(last_at.get((c.relayed_by, c.device_id, c.last), "")),
+                               received_at=_when(c.received), device_id=c.device_id, relayed_by=c.relayed_by))
+    return sorted(found, key=lambda a: (a.relayed, a.hall, a.device, a.device_id, a.relayed_by))

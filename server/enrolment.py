@@ -141,12 +141,12 @@ def _info(row: SyncDeviceRow, place: str = "", hall_name: str = "") -> DeviceInf
                       row.last_seen_at, row.revoked_at, place, hall_name)
 
 
-def _places(hall: Hall) -> dict[str, str]:
+def device_places(hall: Hall) -> dict[str, str]:
     found = stored_document(hall, PLACES)
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
-def _hall_names(hall: Hall) -> Callable[[str], str]:
+def hall_names(hall: Hall) -> Callable[[str], str]:
     """The name of each hall code as the centre shares it (``share-settings [--hall] hall_name=…``)."""
     everywhere = (stored_document(hall, SETTINGS) or {}).get("hall_name") or hall.settings.hall_name
 
@@ -169,7 +169,7 @@ def check_place(place: str) -> str:
 def list_devices(hall: Hall, actor: Actor) -> list[DeviceInfo]:
     """Every enrolled device with its place and its hall's name, by kind, hall and place."""
     require(actor, Permission.MANAGE_SETTINGS, "查看设备")
-    places, hall_name = _places(hall), _hall_names(hall)
+    places, hall_name = device_places(hall), hall_names(hall)
     with hall.sessions() as session:
         rows = list(session.scalars(select(SyncDeviceRow)))
     found = [_info(r, places.get(r.device_id, ""), hall_name(r.hall_code)) for r in rows]
@@ -186,7 +186,7 @@ def name_device(hall: Hall, actor: Actor, device_id: str, place: str) -> DeviceI
         row = session.get(SyncDeviceRow, device_id) if len(device_id) <= 32 else None
     if row is None:
         raise EnrolmentRefused(f"没有编号为 {device_id[:32]} 的设备（device_id）")
-    places = _places(hall)
+    places = device_places(hall)
     if text:
         places[device_id] = text
     else:

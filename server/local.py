@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from server.audit_copy import store_audit
-from server.protocol import AuditPushResponse, AuditUpEntry, PullResponse, PushResponse, WireEvent
+from server.audit_copy import relay_audit, store_audit
+from server.protocol import (
+    AuditPushResponse,
+    AuditUpEntry,
+    PullResponse,
+    PushResponse,
+    RelayedDevice,
+    WireEvent,
+)
 from server.store import Device, SyncServer
 
 
@@ -22,6 +29,9 @@ class LocalTransport:
 
     def push_audit(self, entries: list[AuditUpEntry]) -> AuditPushResponse:
         return store_audit(self.server.hall, self.device, entries)
+
+    def relay_audit(self, device: RelayedDevice, entries: list[AuditUpEntry]) -> AuditPushResponse:
+        return relay_audit(self.server.hall, self.device, device, entries)
 
     def close(self) -> None:
         pass

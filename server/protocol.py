@@ -174,6 +174,26 @@ class AuditPushRequest(BaseModel):
     entries: list[AuditUpEntry] = Field(max_length=MAX_AUDIT_ENTRIES)
 
 
+class RelayedDevice(BaseModel):
+    """A device of a hall whose audit entries its hall server relays, as enrolled at the hall server."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    device_id: str = Field(pattern=r"^[A-Za-z0-9_]{1,32}$")
+    role: str = Field(default="", max_length=16)  # its sync role there ("" : no longer enrolled there)
+    device_code: str = Field(default="", max_length=8)  # a kiosk's own number
+    place: str = Field(default="", max_length=24)  # where it stands, as the hall's administrator named it
+
+
+class AuditRelayRequest(BaseModel):
+    """A hall server's batch of one of its devices' audit entries, in ``seq`` order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    device: RelayedDevice
+    entries: list[AuditUpEntry] = Field(max_length=MAX_AUDIT_ENTRIES)
+
+
 class AuditPushResponse(BaseModel):
     """How many entries were new to the server, and the newest seq of this device it holds (0: none)."""
 

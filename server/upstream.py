@@ -10,6 +10,9 @@ schedules) for the hall.
 Events that come down are stored as on any device; the organisations named as accused in
 them are sealed here too (:func:`reseal`), so the hall's own devices never receive an
 accusation against their unit, whatever a later event says.
+
+After each sync the audit copies of the hall's devices go up too (:mod:`server.audit_relay`),
+besides the hall server's own log; a refused copy is logged in words and holds nothing back.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from db.models import EventRow
 from desktop.services.context import Hall
 from desktop.services.store import row_to_event
 from desktop.sync.client import SyncReport, sync_with_server
+from desktop.sync.transport import HttpTransport
+from server.audit_relay import RelayReport, relay_audit_copies
 from server.protocol import SyncProblem
 from server.store import seal_events
 
@@ -49,14 +54,32 @@ class Upstream:
     url: str
     token: str
     interval_s: float = DEFAULT_INTERVAL_S
+    timeout_s: float = 60.0
+    #: How the devices' audit copies went up after the last sync (its problems are in the log too).
+    last_relay: RelayReport = field(default_factory=lambda: RelayReport(sent=0, stored=0))
     _sealed_to: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def sync_once(self) -> SyncReport:
         with self._lock:
-            report = sync_with_server(self.hall, self.url, self.token)
+            try:
+                report = sync_with_server(self.hall, self.url, self.token, timeout=self.timeout_s)
+            except SyncProblem as problem:
+                if problem.kind == "refused":  # the centre is there (the hall's own audit copy refused, …):
+                    self.relay_audit()  # the devices' copies go up all the same
+                raise
             self._sealed_to = reseal(self.hall, self._sealed_to)
+            self.relay_audit()
             return report
+
+    def relay_audit(self) -> RelayReport:
+        """The hall's devices' audit entries the centre has no copy of yet (never raises ``SyncProblem``)."""
+        with HttpTransport(self.url, self.token, timeout=self.timeout_s) as transport:
+            self.last_relay = relay_audit_copies(self.hall, transport)
+        if self.last_relay.sent:
+            log.info("已向上级服务器转交本大厅设备的审计记录 %d 条（其中新增 %d 条）", self.last_relay.sent,
+                     self.last_relay.stored)
+        return self.last_relay
 
     def run(self, stop: threading.Event) -> None:
         while True:

@@ -51,6 +51,7 @@ TABLE_TOPICS: dict[str, Topic] = {
     "staff_accounts": Topic.ACCOUNTS,
     "audit_log": Topic.AUDIT,
     "device_audit": Topic.AUDIT,
+    "relayed_devices": Topic.AUDIT,
     "print_jobs": Topic.PRINT_JOBS,
     "sync_state": Topic.SYNC,
     "sync_devices": Topic.SYNC,

@@ -16,11 +16,13 @@ from pydantic import ValidationError
 from server.protocol import (
     AuditPushRequest,
     AuditPushResponse,
+    AuditRelayRequest,
     AuditUpEntry,
     ErrorResponse,
     PullResponse,
     PushRequest,
     PushResponse,
+    RelayedDevice,
     SyncProblem,
     WireEvent,
 )
@@ -62,6 +64,13 @@ class HttpTransport:
     def push_audit(self, entries: list[AuditUpEntry]) -> AuditPushResponse:
         body = AuditPushRequest(entries=entries).model_dump_json()
         response = self._send("POST", "/sync/audit", content=body,
+                              headers={**self._headers, "Content-Type": "application/json"})
+        return self._parse(AuditPushResponse, response)
+
+    def relay_audit(self, device: RelayedDevice, entries: list[AuditUpEntry]) -> AuditPushResponse:
+        """A hall server passes on ``device``'s audit entries (the token must be a ``hall`` device's)."""
+        body = AuditRelayRequest(device=device, entries=entries).model_dump_json()
+        response = self._send("POST", "/sync/audit/relay", content=body,
                               headers={**self._headers, "Content-Type": "application/json"})
         return self._parse(AuditPushResponse, response)
 

@@ -169,3 +169,43 @@ def test_0023_gives_stored_transfers_their_day_and_the_units_limit(engine: Engin
     assert cases.load_case(hall, clerk, refs[4]).view.routed_on is None
     kept = cases.load_case(hall, clerk, refs[2]).view
     assert kept.routed_on is None and kept.decision_due == decision_limit(kept.route_due, None, None)
+
+
+def test_0026_keeps_the_audit_copies_append_only_and_drops_relayed_ones_going_back(engine: Engine) -> None:
+    """Copies stored before 0026 come through as devices' own chains; the table still refuses changes."""
+    import json
+
+    import pytest
+    from sqlalchemy import select, text
+    from sqlalchemy.exc import DatabaseError
+
+    from db.models import AuditRow
+    from desktop.domain.audit import AuditAction
+    from desktop.services.audit import record_audit
+    from desktop.services.context import Actor
+    from server.audit_copy import device_chain, relay_audit, store_audit
+    from server.protocol import AuditUpEntry, RelayedDevice
+    from server.store import Device
+    from tests.conftest import make_hall
+
+    hall = make_hall(engine)
+    for copy in range(2):
+        record_audit(hall, Actor.kiosk("K01"), AuditAction.PRINT, "来访登记回执", {"copy": copy})
+    with hall.sessions() as session:
+        rows = list(session.scalars(select(AuditRow).order_by(AuditRow.seq)))
+    entries = [AuditUpEntry(seq=r.seq, at=r.at, device=r.device, actor_id=r.actor_id, actor_name=r.actor_name,
+                            action=r.action, target=r.target, detail=json.loads(r.detail), prev_hash=r.prev_hash,
+                            entry_hash=r.entry_hash) for r in rows]
+    store_audit(hall, Device("deva", "counter"), entries)
+    relay_audit(hall, Device("hall1", "hall"), RelayedDevice(device_id="deva", role="kiosk", device_code="K01"),
+                entries)
+    mine = device_chain(hall, "deva")
+    downgrade(engine, "0024")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM device_audit")).scalar() == len(entries)
+    upgrade(engine)
+    assert device_chain(hall, "deva") == mine and device_chain(hall, "deva", relayed_by="hall1") == []
+    for statement in ("UPDATE device_audit SET target = '改'", "DELETE FROM device_audit"):
+        with pytest.raises(DatabaseError, match="只能追加"), engine.begin() as connection:
+            connection.execute(text(statement))
+    assert device_chain(hall, "deva") == mine

@@ -44,13 +44,16 @@ def _schemathesis(url: str, tmp_path: Path, headers: list[str], *, paths: str) -
 
 
 def test_schemathesis_finds_no_server_error(engine: Engine, clock: FakeClock, tmp_path: Path) -> None:
-    """The devices' operations with a counter's token; the administrator's with an admin desk and account."""
+    """The devices' operations with a counter's token (the audit relay also with a hall server's); the
+    administrator's with an admin desk and account."""
     hall = with_staff(make_hall(engine, clock, device_id="server", device_code="S01"))
     add_staff(hall, "guanli1", "admin", "孙涛", password=PASSWORD)
     counter = enrol_device(hall, "deva", "counter")
+    relaying = enrol_device(hall, "hall1", "hall")
     admin = enrol_device(hall, "admin1", "admin")
     staff = base64.b64encode(f"guanli1:{PASSWORD}".encode()).decode("ascii")
     with serving(hall) as url:
         _schemathesis(url, tmp_path, [f"Authorization: Bearer {counter}"], paths="^/(sync|enrol|q|api)")
+        _schemathesis(url, tmp_path, [f"Authorization: Bearer {relaying}"], paths="^/sync/(audit/relay|pull)$")
         _schemathesis(url, tmp_path, [f"Authorization: Bearer {admin}", f"X-Staff-Authorization: Basic {staff}"],
                       paths="^/admin")
