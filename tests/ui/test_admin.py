@@ -42,8 +42,8 @@ def test_admin_creates_an_account_and_sees_it(qtbot: QtBot, sqlite_hall: Hall, m
                                               open_window: OpenWindow) -> None:
     make_account("guanli", "孙涛", Role.ADMIN)
     tabs = _admin_tabs(qtbot, open_window, "guanli")
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["系统状态", "账户管理", "设备管理", "组织机构",
-                                                              "排队窗口类型", "大厅开放时间", "自助终端密码", "审计日志"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "系统状态", "账户管理", "设备管理", "组织机构", "排队窗口类型", "大厅开放时间", "自助终端密码", "审计日志"]
     panel = tabs.accounts
     assert panel is not None
     tabs.show_tab(panel)

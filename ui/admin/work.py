@@ -17,7 +17,8 @@ from ui.shell.context import WorkContext
 
 
 class AdminTabs(QTabWidget):
-    """系统状态, 账户管理, 设备管理, 组织机构, 排队窗口类型, 大厅开放时间, 自助终端密码, 审计日志: each refreshes itself."""
+    """系统状态, 账户管理, 设备管理, 组织机构, 排队窗口类型, 大厅开放时间, 自助终端密码, 审计日志: each refreshes
+    itself."""
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
