@@ -24,7 +24,8 @@ from sqlalchemy import select
 
 from db.models import CaseRow, EventRow
 from desktop.domain.access import Permission
-from desktop.domain.case import TRANSITIONS, CaseState, CaseView, project
+from desktop.domain.case import CHINA_STANDARD_TIME, TRANSITIONS, CaseState, CaseView, project, routed_day
+from desktop.domain.deadlines import HANDLE, REREVIEW_ANSWER, REVIEW_ANSWER, ROUTE, UNIT_NOTIFY
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
@@ -82,6 +83,8 @@ class KioskProgress:
     rating: str = ""
     #: From the central server: this kiosk holds no copy (no timeline, no rating here).
     from_server: bool = False
+    #: Who must do what by ``next_due``, in plain words ("" where only the date is known).
+    due_words: str = ""
 
 
 #: (case number, query code) → the server's masked answer, as a mapping with the fields of
@@ -218,8 +221,47 @@ def _step_text(event: Event, names: Callable[[str], str]) -> str:
     return texts.get(t, "")
 
 
+#: The events whose own date (the day the clerk entered, which may be an earlier day) is the step's day.
+_DATED: Final = {
+    EventType.REGISTERED: "received_on", EventType.ACCEPTED: "accepted_on", EventType.ANSWERED: "answered_on",
+    EventType.REVIEW_ANSWERED: "answered_on", EventType.REREVIEW_ANSWERED: "answered_on",
+    EventType.DELIVERED: "delivered_on", EventType.REVIEW_REQUESTED: "requested_on",
+    EventType.REREVIEW_REQUESTED: "requested_on",
+}
+
+
 def _day(event: Event) -> date:
-    return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).date()
+    """The day the step happened: a transfer's or an answer's own date, else the day it was recorded (in China)."""
+    if event.type in (EventType.TRANSFERRED, EventType.ASSIGNED):
+        return routed_day(event)
+    key = _DATED.get(event.type)
+    if key and event.payload.get(key):
+        try:
+            return date.fromisoformat(str(event.payload[key]))
+        except ValueError:
+            pass
+    return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
+
+
+def day_words(day: date) -> str:
+    """2026年10月8日 (no leading zeros, as a citizen writes a date)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _due_words(view: CaseView, unit: str) -> str:
+    """Who must do what by the next deadline, in words the citizen can hold them to."""
+    if view.next_due is None:
+        return ""
+    by = day_words(view.next_due)
+    words = {
+        ROUTE.name: f"信访部门应在{by}前转送、交办或告知您是否受理",
+        UNIT_NOTIFY.name: f"{unit}应在{by}前决定是否受理，并书面告知您",
+        "交办期限": f"{unit}应在{by}前办结（交办期限）",
+        HANDLE.name: f"应在{by}前办结并书面答复您",
+        REVIEW_ANSWER.name: f"复查机关应在{by}前作出复查意见",
+        REREVIEW_ANSWER.name: f"复核机关应在{by}前作出复核意见",
+    }
+    return words.get(view.next_due_rule, f"下一个办理期限：{by}")
 
 
 def _can_do(view: CaseView, today: date) -> tuple[str, ...]:
@@ -229,9 +271,9 @@ def _can_do(view: CaseView, today: date) -> tuple[str, ...]:
     if _may_rate(view):
         can.append("可以在本机对办理结果作出评价（满意、基本满意、不满意）")
     if view.state is CaseState.ANSWERED and view.review_request_due and today <= view.review_request_due:
-        can.append(f"如对处理意见不服，可以在 {view.review_request_due:%Y年%m月%d日} 前向上一级机关申请复查")
+        can.append(f"如对处理意见不服，可以在 {day_words(view.review_request_due)} 前向上一级机关申请复查")
     if view.state is CaseState.REVIEWED and view.rereview_request_due and today <= view.rereview_request_due:
-        can.append(f"如对复查意见不服，可以在 {view.rereview_request_due:%Y年%m月%d日} 前向上一级机关申请复核")
+        can.append(f"如对复查意见不服，可以在 {day_words(view.rereview_request_due)} 前向上一级机关申请复核")
     if view.state is CaseState.ANSWERED and not view.delivered_on:
         can.append("处理意见书送达后30日内，如不服可以申请复查")
     return tuple(can)
@@ -256,9 +298,10 @@ def _progress(hall: Hall, row: CaseRow, view: CaseView) -> KioskProgress:
     with hall.sessions() as session:
         events = case_events(session, row.case_id)
     steps = tuple(Step(_day(e), text) for e in events if (text := _step_text(e, name)))
+    unit = name(view.organisation_code) if view.organisation_code else "有关单位"
     return KioskProgress(row.case_number, mask_name(row.petitioner_name), row.received_on, row.state,
                          _NEXT_STEP.get(row.state, ""), row.next_due, steps, _can_do(view, hall.today()),
-                         _may_rate(view), view.rating)
+                         _may_rate(view), view.rating, due_words=_due_words(view, unit))
 
 
 # -- the citizen's rating -------------------------------------------------------------------------

@@ -172,3 +172,43 @@ def test_nobody_born_after_today_is_registered(sqlite_hall: Hall, clerk: Actor) 
     assert find_cases(sqlite_hall, clerk, "钱未生") == []
     today = valid_id(birth=date(2026, 9, 16), seq=78)  # today itself is not after today
     assert register_visit(sqlite_hall, KIOSK, form(name="钱今生", id_number=today)).case_number
+
+
+def test_a_routed_case_says_who_must_answer_by_when_and_each_step_on_its_own_day(
+        hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    """A transfer entered late, an assignment with its 交办期限, the unit's answer and a review: the citizen reads
+    who is to do what by which day, and each step on the day it happened, not the day a clerk typed it."""
+    def registered(seq: int) -> RegistrationResult:
+        result = register_visit(hall, clerk, form(name="赵孟𫖯", id_number=valid_id(seq=seq)))
+        cases.classify(hall, clerk, result.case_number, nature="申诉求决类", topic_code="0101")
+        return result
+
+    transferred, assigned, answered = registered(601), registered(602), registered(603)
+    clock.advance(days=30)  # the transfer made on 10月14日 is entered on 10月16日
+    cases.record(hall, clerk, transferred.case_number, EventType.TRANSFERRED,
+                 {"route_kind": "转送", "organisation_code": "330726-ZJJ", "routed_on": "2026-10-14"})
+    progress = kiosk_progress(hall, KIOSK, transferred.case_number, transferred.query_code)
+    assert progress.petitioner == "赵**" and progress.state == "已转送"
+    assert progress.due_words == "浦江县住房和城乡建设局应在2026年10月29日前决定是否受理，并书面告知您"
+    assert [(s.on, s.text) for s in progress.steps] == [
+        (date(2026, 9, 16), "您的信访事项已登记"), (date(2026, 10, 14), "已转送浦江县住房和城乡建设局处理")]
+
+    cases.record(hall, clerk, assigned.case_number, EventType.ASSIGNED,
+                 {"route_kind": "交办", "organisation_code": "330726-ZJJ", "due": "2026-10-20"})
+    progress = kiosk_progress(hall, KIOSK, assigned.case_number, assigned.query_code)
+    assert progress.due_words == "浦江县住房和城乡建设局应在2026年10月20日前办结（交办期限）"
+
+    cases.record(hall, clerk, answered.case_number, EventType.TRANSFERRED,
+                 {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, answered.case_number, accepted_on=date(2026, 10, 16))
+    assert kiosk_progress(hall, KIOSK, answered.case_number, answered.query_code).due_words == \
+        "应在2026年12月15日前办结并书面答复您"
+    cases.answer(hall, clerk, answered.case_number, outcome="予以支持", answered_on=date(2026, 10, 18))
+    cases.deliver(hall, clerk, answered.case_number, delivered_on=date(2026, 10, 18))
+    concluded = kiosk_progress(hall, KIOSK, answered.case_number, answered.query_code)
+    assert concluded.next_due is None and concluded.due_words == ""
+    assert "如对处理意见不服，可以在 2026年11月17日 前向上一级机关申请复查" in concluded.can_do
+    cases.request_review(hall, clerk, answered.case_number, requested_on=date(2026, 10, 19))
+    review = kiosk_progress(hall, KIOSK, answered.case_number, answered.query_code)
+    assert review.due_words == "复查机关应在2026年11月18日前作出复查意见"
+    assert [s.on for s in review.steps][-3:] == [date(2026, 10, 18), date(2026, 10, 18), date(2026, 10, 19)]

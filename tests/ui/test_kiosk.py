@@ -130,6 +130,7 @@ def test_the_receipts_qr_code_typed_by_a_scanner_opens_the_progress_from_home(
     assert shell.heading.text() == "查询进度 · 评价"  # as on the tile the citizen would have tapped
     qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
     assert flow.state.text() == "已登记"
+    assert flow.due.text() == "信访部门应在2026年10月8日前转送、交办或告知您是否受理"  # who, by when, in words
 
 
 def test_a_scan_into_any_focused_field_is_read_as_the_receipt(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,

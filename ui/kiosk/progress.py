@@ -335,7 +335,8 @@ class ProgressFlow(QWidget):
         self.state.setText(progress.state)
         self.next_step.setText(progress.next_step)
         self.next_step.setVisible(bool(progress.next_step))
-        self.due.setText(f"下一个办理期限：{progress.next_due:%Y年%m月%d日}" if progress.next_due else "")
+        self.due.setText(progress.due_words or (f"下一个办理期限：{progress.next_due:%Y年%m月%d日}"
+                                                if progress.next_due else ""))
         self.due.setVisible(progress.next_due is not None)
         self.can_do.setText("\n".join(f"• {line}" for line in progress.can_do) or "• 请耐心等待办理结果")
         self.timeline.setText("\n\n".join(f"{step.on:%Y年%m月%d日}\n{step.text}" for step in progress.steps))
