@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # the settings check the hours at every start: the calendar m
 DEFAULT_HOURS = "08:30-12:00,13:30-17:30"
 #: How far ahead the next opening is looked for (a hall closed longer than this says so without a date).
 LOOK_AHEAD_DAYS = 60
+#: The statutory holidays on fixed dates (《全国年节及纪念日放假办法》: 元旦, 劳动节 two days, 国庆节 three): no
+#: hall opens on them, even in a year whose schedule the calendar does not hold yet (December, before it is published).
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 # Named tuples rather than dataclasses: every start checks the setting, and they are made in a fifth of the time.
@@ -95,7 +98,14 @@ def is_open(hours: OpeningHours, calendar: HolidayCalendar, moment: datetime) ->
     if not hours.periods:
         return True
     now = moment.time()
-    return calendar.is_workday(moment.date()) and any(p.opens <= now < p.closes for p in hours.periods)
+    return _works(calendar, moment.date()) and any(p.opens <= now < p.closes for p in hours.periods)
+
+
+def _works(calendar: HolidayCalendar, day: date) -> bool:
+    """A working day of the hall: the calendar's, never a fixed-date statutory holiday of a year it does not know."""
+    if calendar.knows_year(day.year):
+        return calendar.is_workday(day)
+    return calendar.is_workday(day) and (day.month, day.day) not in FIXED_HOLIDAYS
 
 
 def next_opening(hours: OpeningHours, calendar: HolidayCalendar, moment: datetime) -> datetime | None:
@@ -103,7 +113,7 @@ def next_opening(hours: OpeningHours, calendar: HolidayCalendar, moment: datetim
     day = moment.date()
     for offset in range(LOOK_AHEAD_DAYS + 1):
         current = day + timedelta(days=offset)
-        if not calendar.is_workday(current):
+        if not _works(calendar, current):
             continue
         for period in hours.periods:
             opens = datetime.combine(current, period.opens)
@@ -129,4 +139,6 @@ def closed_message(hours: OpeningHours, calendar: HolidayCalendar, moment: datet
     opens = next_opening(hours, calendar, moment)
     when = (f"大厅将于{day_words(opens.date(), moment.date())}{clock_words(opens.time())}开放"
             if opens is not None else "近期没有开放安排，请留意大厅公告")
+    if opens is not None and not calendar.knows_year(opens.year):  # 调休 of that year not known: said, not promised
+        when += f"，如遇{opens.year}年节假日调整以大厅公告为准"
     return f"现在不是大厅开放时间。{when}（开放时间：{hours.label}）"

@@ -47,6 +47,21 @@ def test_the_kiosk_issues_no_ticket_outside_the_hours_and_says_when_the_hall_ope
     assert queue.closed_now(hall) == ""
 
 
+def test_new_years_day_of_a_year_not_yet_scheduled_is_no_opening_and_the_date_is_not_promised(
+        hall: Hall, clock: FakeClock) -> None:
+    """On New Year's Eve the next year's 调休 is often not published yet: 元旦 is a holiday by law all the same."""
+    assert not hall.policy.calendar.knows_year(2027)
+    _at(clock, datetime(2026, 12, 31, 18, 0))
+    with pytest.raises(RuleViolation) as refused:
+        queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
+    assert "大厅将于2027年1月4日（星期一）8:30开放，如遇2027年节假日调整以大厅公告为准" in refused.value.message
+    _at(clock, datetime(2027, 1, 1, 9, 0))  # a Friday, but 元旦: no number
+    with pytest.raises(RuleViolation, match="大厅将于1月4日"):
+        queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
+    _at(clock, datetime(2027, 1, 4, 9, 0))
+    assert queue.closed_now(hall) == ""
+
+
 def test_the_counter_is_told_and_may_still_issue(hall: Hall, clock: FakeClock) -> None:
     _at(clock, datetime(2026, 9, 16, 12, 15))  # the lunch break
     with pytest.raises(RuleViolation, match="大厅将于今天13:30开放") as told:
