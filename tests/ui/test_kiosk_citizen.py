@@ -953,3 +953,25 @@ def test_facts_and_reasons_fit_the_kiosks_screen_without_scrolling(qtbot: QtBot,
     qtbot.waitUntil(lambda: flow.reasons.isVisible() and area.widget().height() == area.viewport().height())
     assert area.verticalScrollBar().maximum() == 0
     assert _shown_whole(flow.reasons) and flow.reasons.height() >= 100
+
+
+def test_a_text_boxs_example_steps_aside_while_pinyin_is_typed_into_it(qtbot: QtBot, shell: KioskShell) -> None:
+    """An empty 诉求 box drew its example (例如：小区电梯停运…) under the letters being composed ("dian t"): both
+    unreadable. The example goes while letters are composed and comes back if they are dropped."""
+    from PySide6.QtGui import QInputMethodEvent
+
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(2)
+    example = flow.request.placeholderText()
+    assert example.startswith("例如")
+    flow.request.setFocus()
+    QApplication.sendEvent(flow.request, QInputMethodEvent("dian t", []))
+    assert flow.request.placeholderText() == "" and flow.request.toPlainText() == ""
+    QApplication.sendEvent(flow.request, QInputMethodEvent("", []))  # the letters deleted again: box empty
+    assert flow.request.placeholderText() == example
+    QApplication.sendEvent(flow.request, QInputMethodEvent("dianti", []))
+    chosen = QInputMethodEvent()
+    chosen.setCommitString("电梯")
+    QApplication.sendEvent(flow.request, chosen)
+    assert flow.request.toPlainText() == "电梯" and flow.request.placeholderText() == example

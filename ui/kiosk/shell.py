@@ -843,6 +843,8 @@ class KioskShell(QWidget):
         if kind == QEvent.Type.InputMethod and isinstance(event, QInputMethodEvent) \
                 and isinstance(watched, QLineEdit | QPlainTextEdit | QTextEdit):
             self._composing = watched if event.preeditString() else None
+            if isinstance(watched, QPlainTextEdit):
+                _placeholder_aside(watched, bool(event.preeditString()))
         if kind == QEvent.Type.InputMethod and isinstance(watched, QLineEdit) and isinstance(event, QInputMethodEvent) \
                 and watched.inputMethodHints() & Qt.InputMethodHint.ImhLatinOnly and event.preeditString():
             # The pinyin keyboard takes a letter as the start of a syllable (and offers 下, 想, 小 … for X)
@@ -971,6 +973,17 @@ class KioskShell(QWidget):
     def typed_anything(self) -> list[str]:
         """Every text shown or held by a widget of the kiosk (for tests and the wipe's self-check)."""
         return widget_texts(self.window())
+
+
+def _placeholder_aside(box: QPlainTextEdit, composing: bool) -> None:
+    """An empty text box draws its placeholder under the pinyin being typed (例如：小区电梯… over “dian t”,
+    unreadable both): it is put aside while letters are composed and back once they are chosen or dropped."""
+    if composing and box.placeholderText():
+        box.setProperty("kiosk_placeholder", box.placeholderText())
+        box.setPlaceholderText("")
+    elif not composing and box.property("kiosk_placeholder"):
+        box.setPlaceholderText(str(box.property("kiosk_placeholder")))
+        box.setProperty("kiosk_placeholder", None)
 
 
 def _take_letters(field: QLineEdit, letters: str) -> None:
