@@ -975,3 +975,27 @@ def test_a_text_boxs_example_steps_aside_while_pinyin_is_typed_into_it(qtbot: Qt
     chosen.setCommitString("电梯")
     QApplication.sendEvent(flow.request, chosen)
     assert flow.request.toPlainText() == "电梯" and flow.request.placeholderText() == example
+
+
+@pytest.mark.parametrize("contrast", [False, True])
+def test_an_empty_boxs_start_over_looks_untappable(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                   contrast: bool) -> None:
+    """清空重写 beside an empty box cannot be tapped: it was drawn exactly as when it can (the secondary style
+    outranked the disabled one), and an elderly citizen tapped it and nothing happened."""
+    from ui.kiosk.screens import StartOver
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    shell.contrast_button.setChecked(contrast)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(3)
+    button = next(b for b in flow.findChildren(StartOver) if b.box is flow.facts)
+    qtbot.waitUntil(lambda: button.isVisible())
+    assert not button.isEnabled()
+    empty = button.grab().toImage()
+    flow.facts.setPlainText("去年三月起")
+    assert button.isEnabled()
+    written = button.grab().toImage()
+    accent = written.pixelColor(written.width() // 2, 1)  # the edge, in the accent when it can be tapped
+    assert empty.pixelColor(empty.width() // 2, 1) != accent

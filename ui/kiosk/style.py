@@ -32,6 +32,8 @@ _CONTRAST = {"bg": "#000000", "fg": "#ffffff", "muted": "#ffffff", "accent": "#f
 
 #: A disabled button's words and edge in high contrast: grey, well readable on black (9:1).
 _DIMMED: Final = "#b4b4b4"
+#: A disabled secondary button's words and edge on white: grey, still readable (4.5:1).
+_MUTED: Final = "#6b7785"
 
 
 def text_px(large: bool, base: int = BASE_TEXT) -> int:
@@ -76,6 +78,9 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
          f"{k} QPushButton:disabled {{ background: {grey}; color: {c['on_accent']}; }}"),
         f"{k} QPushButton#secondary {{ background: {c['tile']}; color: {c['accent']};"
         f" border: {thick} solid {c['accent']}; }}",
+        # after #secondary, which outranks :disabled: an empty box's 清空重写 looked as tappable as any button
+        f"{k} QPushButton#secondary:disabled {{ background: {c['tile']};"
+        f" color: {_DIMMED if contrast else _MUTED}; border: {thick} dashed {_DIMMED if contrast else _MUTED}; }}",
         f"{k} QPushButton#choice {{ background: {c['tile']}; color: {c['fg']};"
         f" border: 3px solid {c['tile_border']}; }}",
         f"{k} QPushButton#choice:checked {{ background: {c['accent']}; color: {c['on_accent']}; }}",
