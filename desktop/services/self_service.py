@@ -32,6 +32,7 @@ from desktop.domain.hlc import Hlc
 from desktop.domain.identity import mask_name
 from desktop.domain.indicators import RATINGS
 from desktop.domain.numbering import case_number_candidates, normalise_query_code, verify_query_code
+from desktop.domain.qrpayload import FOREIGN_MESSAGE
 from desktop.domain.ratelimit import FailureLimiter
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
@@ -108,6 +109,9 @@ def read_receipt_codes(case_number: str, query_code: str) -> tuple[tuple[str, ..
     code_text = query_code.strip()
     if not number_text:
         raise ValidationError("case_number_missing", "请输入登记回执上的案件编号", "case_number")
+    for text, field in ((number_text, "case_number"), (code_text, "query_code")):
+        if "://" in text:  # another QR code (a shop's, a chat's) scanned into the field: said as what it is
+            raise ValidationError("qr_foreign", FOREIGN_MESSAGE, field)
     if len(number_text) > 64:
         raise ValidationError("case_number_too_long", "输入的案件编号太长了，请核对回执上的案件编号后重新输入",
                               "case_number")

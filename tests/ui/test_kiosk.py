@@ -118,6 +118,17 @@ def test_bad_input_gets_a_friendly_message(qtbot: QtBot, shell: KioskShell, text
     assert any(word in message for word in ("请输入", "案件编号", "查询码", "太长"))
 
 
+def test_a_foreign_qr_code_scanned_into_a_field_is_named_as_such(qtbot: QtBot, shell: KioskShell) -> None:
+    """A shop's or a chat's QR code scanned into 案件编号 (or 查询码) stays there as a web address; the citizen was
+    told 案件编号的格式不对 of a number never typed."""
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, "https://u.wechat.com/EKx3abcDEF?scene=1", "12345678")
+    assert flow.error.text().startswith("这不是本系统回执上的二维码") and flow.current_page is flow.entry_page
+    _query(qtbot, flow, "XF-20261124-K01-00012-7", "http://weixin.qq.com/r/abc")
+    assert flow.error.text().startswith("这不是本系统回执上的二维码")
+
+
 def test_the_receipts_qr_code_typed_by_a_scanner_opens_the_progress_from_home(
         qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
     result = register_visit(sqlite_hall, clerk, form())
