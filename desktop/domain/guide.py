@@ -15,6 +15,8 @@ from desktop.domain.deadlines import (
     REREVIEW_REQUEST,
     REVIEW_ANSWER,
     REVIEW_REQUEST,
+    ROUTE,
+    UNIT_NOTIFY,
     DayCounting,
     DeadlineRule,
 )
@@ -41,6 +43,8 @@ def time_limits(counting: DayCounting) -> str:
     return "\n\n".join((
         "登记：来访当场登记，当场给您登记回执，回执上有案件编号和查询码。",
         f"告知：有权处理的机关能当场告知的当场告知；不能当场告知的，{days(NOTIFY)}内书面告知是否受理。",
+        f"转送、交办：应由其他机关、单位处理的，信访部门收到之日起{days(ROUTE)}内转送、交办；接收的机关、单位"
+        f"收到之日起{days(UNIT_NOTIFY)}内决定是否受理，并书面告知您（可凭回执在本机查询转送到了哪里）。",
         f"办理：受理之日起{days(HANDLE)}内办结；情况复杂的可以延长，最多再延长{days(EXTENSION_MAX)}，"
         "并告诉您延期理由。",
         f"复查：对处理意见不服的，收到书面意见之日起{days(REVIEW_REQUEST)}内可以请求上一级机关复查；"

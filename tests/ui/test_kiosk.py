@@ -728,6 +728,9 @@ def test_the_guide_states_the_limits_as_the_hall_counts_them(qtbot: QtBot, sqlit
     _click(qtbot, guide.buttons[3])
     assert guide.title.text() == "办理时限"
     assert "15个工作日内书面告知是否受理" in guide.text.text() and "15日" not in guide.text.text()
+    # a transferred case waits on the receiving unit's own limit: the guide says so, counted as the hall counts
+    assert "信访部门收到之日起15个工作日内转送、交办；接收的机关、单位收到之日起15个工作日内决定是否受理" \
+        in guide.text.text()
 
 
 def test_outside_the_hours_the_ticket_page_says_when_the_hall_opens(qtbot: QtBot, sqlite_engine: Any,
