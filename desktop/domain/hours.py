@@ -122,6 +122,18 @@ def next_opening(hours: OpeningHours, calendar: HolidayCalendar, moment: datetim
     return None
 
 
+def late_ticket_note(hours: OpeningHours, moment: datetime, wait_minutes: int | None) -> str:
+    """"" unless a number taken at ``moment`` is estimated to be called after the hall's last hour of the day:
+    then that it may not be reached today (the number is still given: the citizen chooses)."""
+    if not hours.periods or wait_minutes is None:
+        return ""
+    closes = datetime.combine(moment.date(), hours.periods[-1].closes)
+    if moment >= closes or moment + timedelta(minutes=wait_minutes) <= closes:
+        return ""
+    return (f"大厅今天{clock_words(closes.time())}停止办理，按预计等候时间今天可能轮不到您；"
+            "不急的话，可以下一个工作日再来")
+
+
 def day_words(day: date, today: date) -> str:
     """今天, 明天, or 12月7日（星期一） (the year only when it is another year's)."""
     from desktop.domain.calendar import weekday_name

@@ -144,6 +144,8 @@ class IssuedTicket:
     type_name: str
     ahead: int                          # people before this one in its type
     estimated_wait_minutes: int | None  # None until the hall has served some of this type (today or of late)
+    #: The hall closes before the estimated wait is over: said to the citizen taking the number ("" otherwise).
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTypeRow, ReceptionDayRow
 from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
-from desktop.domain.hours import OpeningHours, closed_message, day_words, is_open, parse_hours
+from desktop.domain.hours import OpeningHours, closed_message, day_words, is_open, late_ticket_note, parse_hours
 from desktop.domain.identity import id_birth_date, invisible_char, validate_resident_id
 from desktop.domain.queue import (
     ESTIMATE_HISTORY_DAYS,
@@ -552,8 +552,12 @@ def issue_ticket(hall: Hall, *, type_code: str, source: TicketSource, priority: 
         raise ValidationError("id_number", "填写了姓名，请同时读取或填写证件号码（或都不填）", "id_number")
     remote = remote_of(hall)
     if remote is not None:
-        return remote.issue(type_code=type_code, source=source, priority=priority, id_number=id_number, name=name)
-    return issue_local(hall, type_code=type_code, source=source, priority=priority, id_number=id_number, name=name)
+        issued = remote.issue(type_code=type_code, source=source, priority=priority, id_number=id_number, name=name)
+    else:
+        issued = issue_local(hall, type_code=type_code, source=source, priority=priority, id_number=id_number,
+                             name=name)
+    note = late_ticket_note(opening_hours(hall), hall.now(), issued.estimated_wait_minutes)
+    return replace(issued, note=note) if note else issued
 
 
 def call_next(hall: Hall, *, window: int) -> Ticket | None:

@@ -10,7 +10,7 @@ from desktop.config import load_settings, with_values
 from desktop.domain.access import Actor
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.hours import DEFAULT_HOURS
-from desktop.domain.queue import TicketSource
+from desktop.domain.queue import QueueAction, TicketSource
 from desktop.domain.roles import PermissionDenied
 from desktop.services import opening_hours, queue, reception
 from desktop.services.context import Hall
@@ -60,6 +60,32 @@ def test_new_years_day_of_a_year_not_yet_scheduled_is_no_opening_and_the_date_is
         queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
     _at(clock, datetime(2027, 1, 4, 9, 0))
     assert queue.closed_now(hall) == ""
+
+
+def test_a_number_taken_at_1729_is_given_and_says_it_may_not_be_reached_today(hall: Hall, clock: FakeClock) -> None:
+    """11:59 and 17:29 are in the hours: the number is given. Where the estimated wait runs past 17:30 the citizen
+    is told, not refused (the choice is theirs); 12:01 and 17:30 give none."""
+    _at(clock, datetime(2026, 9, 16, 16, 0))
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
+    served = queue.call_next(hall, window=1)
+    assert served is not None
+    queue.act(hall, served.ticket_id, QueueAction.START, window=1)
+    clock.advance(minutes=20)  # twenty minutes a visitor today
+    queue.act(hall, served.ticket_id, QueueAction.FINISH, window=1)
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
+    _at(clock, datetime(2026, 9, 16, 11, 59))
+    morning = queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
+    assert morning.estimated_wait_minutes == 20 and morning.note == ""  # after lunch is still today
+    _at(clock, datetime(2026, 9, 16, 12, 1))
+    with pytest.raises(RuleViolation, match="大厅将于今天13:30开放"):
+        queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
+    _at(clock, datetime(2026, 9, 16, 17, 29))
+    late = queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
+    assert late.ticket.number == "A004" and late.estimated_wait_minutes == 40
+    assert late.note == "大厅今天17:30停止办理，按预计等候时间今天可能轮不到您；不急的话，可以下一个工作日再来"
+    _at(clock, datetime(2026, 9, 16, 17, 30))
+    with pytest.raises(RuleViolation, match="明天"):
+        queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
 
 
 def test_the_counter_is_told_and_may_still_issue(hall: Hall, clock: FakeClock) -> None:

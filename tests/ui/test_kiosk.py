@@ -761,3 +761,22 @@ def test_outside_the_hours_the_ticket_page_says_when_the_hall_opens(qtbot: QtBot
     assert isinstance(flow, TicketFlow)
     qtbot.waitUntil(lambda: len(flow.type_buttons) == 3, timeout=10_000)
     assert [b.accessibleName() for b in flow.type_buttons] == ["综合接待", "农民工欠薪绿色通道", "涉法涉诉"]
+    body.wipe()
+    from desktop.domain.queue import QueueAction, TicketSource
+    from desktop.services import queue
+
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.COUNTER)
+    served = queue.call_next(hall, window=1)
+    assert served is not None
+    queue.act(hall, served.ticket_id, QueueAction.START, window=1)
+    clock.current = datetime(2026, 9, 16, 10, 0)  # half an hour a visitor today
+    queue.act(hall, served.ticket_id, QueueAction.FINISH, window=1)
+    queue.issue_ticket(hall, type_code="general", source=TicketSource.COUNTER)
+    clock.current = datetime(2026, 9, 16, 17, 29)  # still open: a number, and that today may not reach it
+    flow = body.open_flow("ticket")
+    assert isinstance(flow, TicketFlow)
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 3, timeout=10_000)
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        _click(qtbot, flow.type_buttons[0])
+    assert flow.number.text() == "A003" and "预计等候约 30 分钟" in flow.ahead.text()
+    assert "大厅今天17:30停止办理，按预计等候时间今天可能轮不到您" in flow.ahead.text()

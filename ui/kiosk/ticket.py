@@ -222,7 +222,7 @@ class TicketFlow(QWidget):
         self.business.setText(f"{issued.type_name}（优先办理）" if issued.ticket.priority else issued.type_name)
         wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
         ahead = f"前面还有 {issued.ahead} 人{wait}" if issued.ahead else "前面没有人在等候"
-        self.ahead.setText(f"{ahead}。请留意大厅屏幕和广播叫号")
+        self.ahead.setText(f"{ahead}。请留意大厅屏幕和广播叫号" + (f"\n{issued.note}" if issued.note else ""))
         self.printing.setText("正在打印号票……")
         self.pages.setCurrentIndex(1)
         self.home_timer.start()
