@@ -32,6 +32,8 @@ from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from desktop.services.context import Hall
     from desktop.services.self_service import KioskProgress
 
@@ -331,15 +333,15 @@ class ProgressFlow(QWidget):
         self._code = self.code.text()
         set_tone(self.error, "", "")
         self.heading.setText(f"事项 {progress.case_number}\n信访人 {progress.petitioner}，"
-                             f"{progress.received_on:%Y年%m月%d日}登记")
+                             f"{_day(progress.received_on)}登记")
         self.state.setText(progress.state)
         self.next_step.setText(progress.next_step)
         self.next_step.setVisible(bool(progress.next_step))
-        self.due.setText(progress.due_words or (f"下一个办理期限：{progress.next_due:%Y年%m月%d日}"
+        self.due.setText(progress.due_words or (f"下一个办理期限：{_day(progress.next_due)}"
                                                 if progress.next_due else ""))
         self.due.setVisible(progress.next_due is not None)
         self.can_do.setText("\n".join(f"• {line}" for line in progress.can_do) or "• 请耐心等待办理结果")
-        self.timeline.setText("\n\n".join(f"{step.on:%Y年%m月%d日}\n{step.text}" for step in progress.steps))
+        self.timeline.setText("\n\n".join(f"{_day(step.on)}\n{step.text}" for step in progress.steps))
         self.rate_button.setVisible(progress.can_rate)
         self.summary.updateGeometry()  # standing up, its height follows the text
         self._go(self.result_page)
@@ -412,3 +414,8 @@ class ProgressFlow(QWidget):
             self.thanks_receipt.setText("评价回执已打印，请取走回执。")
         else:
             self.thanks_receipt.setText(f"评价回执没有打印出来（{printed[1]}），您的评价已经记录，不影响办理。")
+
+
+def _day(day: date) -> str:
+    """2026年12月6日, as a citizen writes a date (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"

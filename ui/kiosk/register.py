@@ -473,7 +473,8 @@ class RegistrationFlow(QWidget):
         self.done_title.setText("登记成功")
         self.done_number.setText(result.case_number)
         self.done_code.setText(f"{result.query_code[:4]} {result.query_code[4:]}")
-        due = f"我们将在 {result.route_deadline.due:%Y年%m月%d日} 前告诉您由哪个部门办理。"
+        due_day = result.route_deadline.due
+        due = f"我们将在{due_day.year}年{due_day.month}月{due_day.day}日前告诉您由哪个部门办理。"
         if done is None:
             self.done_text.setText(due + "\n正在打印回执……")
         elif done.printed:
