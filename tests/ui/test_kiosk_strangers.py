@@ -299,3 +299,33 @@ def test_a_booking_confirmed_while_the_days_are_read_again_is_made(qtbot: QtBot,
         reading.set()
     assert flow.outcome.text() == "预约成功"
     qtbot.waitUntil(lambda: not flow.tasks.busy)
+
+
+def test_a_name_beyond_the_keyboard_is_read_from_the_card_and_the_screen_says_how(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Any) -> None:
+    """赵孟𫖯: the pinyin keyboard has no 𫖯 (beyond the Basic Plane). The screen says what to do — read the card
+    where there is a reader, else a homophone to be put right at the counter — and the card's name is kept whole."""
+    import json
+
+    from tests.conftest import make_hall
+
+    typed = _who(qtbot, work_context)  # no reader here
+    assert "生僻字" in typed.rare_hint.text() and "同音字" in typed.rare_hint.text()
+    assert "读取身份证" not in typed.rare_hint.text() and typed.rare_hint.isVisible()
+
+    cards = tmp_path / "cards.json"
+    cards.write_text(json.dumps([{"name": "赵孟𫖯", "sex": "男", "ethnicity": "汉", "birth_date": "1954-03-15",
+                                  "address": "浦江县浦阳街道", "id_number": valid_id(birth=date(1954, 3, 15), seq=1),
+                                  "issuer": "浦江县公安局", "valid_from": "2016-03-15", "valid_to": "长期"}],
+                                ensure_ascii=True), encoding="utf-8")
+    hall = make_hall(sqlite_engine, clock, id_reader=f"sim:{cards}")
+    flow = RegistrationFlow(work_context(KIOSK, "kiosk", hall=hall))
+    qtbot.addWidget(flow)
+    flow.resize(1080, 1920)
+    flow.show()
+    assert "请点“读取身份证”" in flow.rare_hint.text()
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.name.text() != "", timeout=10_000)
+    assert flow.name.text() == "赵孟𫖯" and len(flow.name.text()) == 3  # one character, not two halves
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1

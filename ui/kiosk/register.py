@@ -123,7 +123,7 @@ class RegistrationFlow(QWidget):
 
         # 1 身份
         self.read_button = QPushButton("读取身份证")
-        self.read_button.setVisible(ctx.settings.id_reader != "none")
+        reader = ctx.settings.id_reader != "none"
         self.name = QLineEdit()
         self.name.setMaxLength(50)  # the registration service's limit (MAX_NAME)
         self.name.setAccessibleName("姓名")
@@ -137,13 +137,19 @@ class RegistrationFlow(QWidget):
         self.phone.setMaxLength(40)
         self.phone.setAccessibleName("手机号码")
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
-        who = self._page("请把身份证放在阅读器上，或者在下面输入" if self.read_button.isVisible()
-                         else "请输入您的姓名和身份证号码")
+        who = self._page("请把身份证放在阅读器上，或者在下面输入" if reader else "请输入您的姓名和身份证号码")
         who.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.read_button.setVisible(reader)  # in its page by now: shown before, it was a window of its own a moment
+        # 赵孟𫖯, 王𬭎: the pinyin keyboard has no character beyond the Basic Plane; the card has them
+        self.rare_hint = label("姓名里有打不出的生僻字？" + (
+            "请点“读取身份证”，身份证上的字都能读出；" if reader else "")
+            + "也可以先用同音字代替，到窗口时告诉工作人员更正", "hint")
         for text, field in (("姓名", self.name), ("身份证号码", self.id_number),
                             ("手机号码（方便联系您，可不填）", self.phone)):
             who.addWidget(label(text, "subtitle"))
             who.addWidget(field)
+            if field is self.name:
+                who.addWidget(self.rare_hint)
         who.addStretch(1)
 
         # 2 问题发生地
