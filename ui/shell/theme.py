@@ -8,8 +8,13 @@ from PySide6.QtCore import QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-_PREFERRED = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
-              "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", "Droid Sans Fallback")
+#: Each face also under the name a Chinese system gives it: fontconfig hands Qt the family name in the locale's
+#: language, and the kiosk runs with LANG=zh_CN (its pinyin keyboard): "WenQuanYi Micro Hei" is then 文泉驿微米黑,
+#: and the first Chinese face in alphabetical order was taken instead — BabelStone Han, a Ming face for rare
+#: characters, which drew the whole kiosk.
+_PREFERRED = ("Noto Sans CJK SC", "Source Han Sans SC", "思源黑体", "WenQuanYi Micro Hei", "文泉驿微米黑",
+              "WenQuanYi Zen Hei", "文泉驿正黑", "Microsoft YaHei", "微软雅黑", "PingFang SC", "苹方-简",
+              "Droid Sans Fallback")
 
 BASE_STYLE = """
 QMainWindow, QWidget#page { background: #f4f6f9; }
