@@ -52,7 +52,7 @@ KIOSK_PAUSED: Final = ("这台自助终端近一小时输错查询码的次数�
 OFFLINE: Final = ("本机没有这件事项的记录，需要向中心服务器查询，但现在网络未连接。"
                   "请稍后再试，或携带回执到接待窗口查询")
 SERVER_FAILED: Final = "中心服务器暂时无法查询，请稍后再试，或携带回执到接待窗口查询"
-BAD_NUMBER: Final = "案件编号的格式不对，请对照回执逐字核对（例如 XF-20261124-K01-00012-7）"
+BAD_NUMBER: Final = "案件编号的格式不对，请对照回执逐字核对（例如 XF-20261124-K01-00012-9）"
 #: Check characters a reader takes for one another on a printed receipt.
 _LOOKALIKE: Final = {"O": "0", "0": "O", "I": "1", "1": "I"}
 NO_SERVER: Final = "本机没有这件事项的记录。请核对回执上的案件编号，或携带回执到接待窗口查询"

@@ -212,3 +212,14 @@ def test_a_routed_case_says_who_must_answer_by_when_and_each_step_on_its_own_day
     review = kiosk_progress(hall, KIOSK, answered.case_number, answered.query_code)
     assert review.due_words == "复查机关应在2026年11月18日前作出复查意见"
     assert [s.on for s in review.steps][-3:] == [date(2026, 10, 18), date(2026, 10, 18), date(2026, 10, 19)]
+
+
+def test_the_example_number_the_kiosk_shows_is_itself_a_valid_number() -> None:
+    """A citizen who types the example (its placeholder, the message) was told the example's own format is wrong."""
+    import re
+
+    from desktop.domain.numbering import case_number_candidates
+    from desktop.services.self_service import BAD_NUMBER
+
+    (example,) = re.findall(r"XF-[\dA-Z-]+", BAD_NUMBER)
+    assert [c.text for c in case_number_candidates(example)] == [example]

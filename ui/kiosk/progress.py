@@ -115,7 +115,7 @@ class ProgressFlow(QWidget):
         # -- screen 1: the two numbers
         self.number = QLineEdit()
         self.number.setMaxLength(FIELD_MAX)
-        self.number.setPlaceholderText("例如 XF-20261124-K01-00012-7")
+        self.number.setPlaceholderText("例如 XF-20261124-K01-00012-9")
         self.number.setAccessibleName("案件编号")
         # letters and digits: no pinyin (the keyboard would take X and F for a syllable)
         self.number.setInputMethodHints(Qt.InputMethodHint.ImhPreferUppercase | Qt.InputMethodHint.ImhLatinOnly
