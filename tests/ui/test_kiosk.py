@@ -118,6 +118,19 @@ def test_bad_input_gets_a_friendly_message(qtbot: QtBot, shell: KioskShell, text
     assert any(word in message for word in ("请输入", "案件编号", "查询码", "太长"))
 
 
+def test_a_wrong_code_message_goes_as_the_citizen_corrects_the_code(qtbot: QtBot, shell: KioskShell,
+                                                                  sqlite_hall: Hall, clerk: Actor) -> None:
+    """查询码不正确 stayed in red while the citizen typed the code again, as if the new one were wrong too."""
+    result = register_visit(sqlite_hall, clerk, form())
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, result.case_number, "12345678")
+    assert "查询码不正确" in flow.error.text()
+    flow.code.setFocus()
+    qtbot.keyClick(flow.code, Qt.Key.Key_Backspace)
+    assert flow.error.text() == ""
+
+
 def test_a_foreign_qr_code_scanned_into_a_field_is_named_as_such(qtbot: QtBot, shell: KioskShell) -> None:
     """A shop's or a chat's QR code scanned into 案件编号 (or 查询码) stays there as a web address; the citizen was
     told 案件编号的格式不对 of a number never typed."""

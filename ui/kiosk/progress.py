@@ -127,6 +127,7 @@ class ProgressFlow(QWidget):
         self.code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
         self.submit = QPushButton("查询")
         self.error = message_label()
+        self.message = self.error  # the shell takes a flow's message off as soon as the citizen edits a field
         entry, form = panel(spacing=16)
         form.addWidget(label("案件编号（回执上“案件编号”一栏）", "subtitle"))
         form.addWidget(self.number)
