@@ -99,8 +99,9 @@ class RegistrationResult:
     view: CaseView | None = None
 
 
-def _person_payload(person: PersonInput, what: str, today: date) -> dict[str, str]:
-    name = normalise_name(person.name)
+def check_name(text: str, what: str = "") -> str:
+    """A person's name as it is kept (normalised), or ValidationError in words; ``what`` names whose (信访人)."""
+    name = normalise_name(text)
     if not any(unicodedata.category(c)[0] in "LNS" for c in name):  # empty, or only dots and marks
         raise ValidationError("name_required", f"请填写{what}姓名", "name")
     if len(name) > MAX_NAME:
@@ -112,6 +113,14 @@ def _person_payload(person: PersonInput, what: str, today: date) -> dict[str, st
     if bad is not None:
         raise ValidationError("name_control_char",
                               f"{what}姓名含有不可见的控制字符（U+{ord(bad):04X}），请重新输入", "name")
+    if name.lower().startswith(("http://", "https://", "www.")):  # another QR code scanned into the name
+        raise ValidationError("name_is_address",
+                              f"{what}姓名栏里是一个网址（可能是扫描了别的二维码），请删除后填写姓名", "name")
+    return name
+
+
+def _person_payload(person: PersonInput, what: str, today: date) -> dict[str, str]:
+    name = check_name(person.name, what)
     try:
         doc_type = DocumentType(person.document_type or DocumentType.NONE.value)
     except ValueError:

@@ -223,3 +223,9 @@ def test_the_example_number_the_kiosk_shows_is_itself_a_valid_number() -> None:
 
     (example,) = re.findall(r"XF-[\dA-Z-]+", BAD_NUMBER)
     assert [c.text for c in case_number_candidates(example)] == [example]
+
+
+def test_a_web_address_is_no_name_at_registration(hall: Hall, clerk: Actor) -> None:
+    with pytest.raises(ValidationError, match="信访人姓名栏里是一个网址"):
+        register_visit(hall, clerk, form(name="https://u.wechat.com/EKx3abcDEF?scene=1"))
+    assert register_visit(hall, clerk, form(name="赵孟𫖯")).case_number

@@ -329,3 +329,18 @@ def test_a_name_beyond_the_keyboard_is_read_from_the_card_and_the_screen_says_ho
     assert flow.name.text() == "赵孟𫖯" and len(flow.name.text()) == 3  # one character, not two halves
     _click(qtbot, flow.next_button)
     assert flow.step == 1
+
+
+def test_another_qr_code_scanned_into_the_name_is_refused_on_the_first_screen(qtbot: QtBot,
+                                                                              work_context: Context) -> None:
+    """A chat's QR code scanned with the name field focused: the web address was registered as the petitioner's
+    name (the service took any text with letters), six screens later and for good."""
+    flow = _who(qtbot, work_context)
+    flow.name.setText("https://u.wechat.com/EKx3abcDEF?scene=1")
+    flow.id_number.setText(valid_id(seq=21))
+    _click(qtbot, flow.next_button)
+    assert flow.step == 0
+    assert flow.message.text() == "姓名栏里是一个网址（可能是扫描了别的二维码），请删除后填写姓名"
+    flow.name.setText("赵孟𫖯")
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1

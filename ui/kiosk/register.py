@@ -355,9 +355,11 @@ class RegistrationFlow(QWidget):
     def _check(self, step: int) -> None:
         """What a screen can check by itself before 下一步 (the service checks everything at 提交)."""
         if step == 0:
-            name = normalise_name(self.name.text())
-            if not name:
+            from desktop.services.registration import check_name
+
+            if not normalise_name(self.name.text()):
                 raise ValidationError("name_required", "请填写您的姓名", "name")
+            name = check_name(self.name.text())  # the service's rule, here rather than six screens later
             try:  # the rule the registration service applies at 提交, today's date included (no birth after it)
                 self.values["id_number"] = validate_resident_id(self.id_number.text(), date.today())
             except ValidationError as problem:
