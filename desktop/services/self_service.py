@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from db.models import CaseRow, EventRow
 from desktop.domain.access import Permission
+from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.case import CHINA_STANDARD_TIME, TRANSITIONS, CaseState, CaseView, project, routed_day
 from desktop.domain.deadlines import HANDLE, REREVIEW_ANSWER, REVIEW_ANSWER, ROUTE, UNIT_NOTIFY
 from desktop.domain.errors import RuleViolation, ValidationError
@@ -247,16 +248,20 @@ def _day(event: Event) -> date:
     return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
 
 
-def day_words(day: date) -> str:
-    """2026年10月8日 (no leading zeros, as a citizen writes a date)."""
-    return f"{day.year}年{day.month}月{day.day}日"
+def day_words(day: date, calendar: HolidayCalendar | None = None) -> str:
+    """2026年10月8日 (no leading zeros, as a citizen writes a date); with ``calendar``, a day in a year whose
+    holidays it does not hold yet says it may still move."""
+    words = f"{day.year}年{day.month}月{day.day}日"
+    if calendar is not None and not calendar.knows_year(day.year):
+        words += f"（{day.year}年节假日安排公布后，遇节假日可能顺延）"
+    return words
 
 
-def _due_words(view: CaseView, unit: str) -> str:
+def _due_words(view: CaseView, unit: str, calendar: HolidayCalendar) -> str:
     """Who must do what by the next deadline, in words the citizen can hold them to."""
     if view.next_due is None:
         return ""
-    by = day_words(view.next_due)
+    by = day_words(view.next_due, calendar)
     words = {
         ROUTE.name: f"信访部门应在{by}前转送、交办或告知您是否受理",
         UNIT_NOTIFY.name: f"{unit}应在{by}前决定是否受理，并书面告知您",
@@ -268,16 +273,16 @@ def _due_words(view: CaseView, unit: str) -> str:
     return words.get(view.next_due_rule, f"下一个办理期限：{by}")
 
 
-def _can_do(view: CaseView, today: date) -> tuple[str, ...]:
+def _can_do(view: CaseView, today: date, calendar: HolidayCalendar) -> tuple[str, ...]:
     can: list[str] = []
     if not view.is_final and view.state not in (CaseState.ANSWERED, CaseState.REVIEWED, CaseState.SETTLED):
         can.append("如有新的材料，可以到接待窗口补充")
     if _may_rate(view):
         can.append("可以在本机对办理结果作出评价（满意、基本满意、不满意）")
     if view.state is CaseState.ANSWERED and view.review_request_due and today <= view.review_request_due:
-        can.append(f"如对处理意见不服，可以在 {day_words(view.review_request_due)} 前向上一级机关申请复查")
+        can.append(f"如对处理意见不服，可以在 {day_words(view.review_request_due, calendar)} 前向上一级机关申请复查")
     if view.state is CaseState.REVIEWED and view.rereview_request_due and today <= view.rereview_request_due:
-        can.append(f"如对复查意见不服，可以在 {day_words(view.rereview_request_due)} 前向上一级机关申请复核")
+        can.append(f"如对复查意见不服，可以在 {day_words(view.rereview_request_due, calendar)} 前向上一级机关申请复核")
     if view.state is CaseState.ANSWERED and not view.delivered_on:
         can.append("处理意见书送达后30日内，如不服可以申请复查")
     return tuple(can)
@@ -304,8 +309,9 @@ def _progress(hall: Hall, row: CaseRow, view: CaseView) -> KioskProgress:
     steps = tuple(Step(_day(e), text) for e in events if (text := _step_text(e, name)))
     unit = name(view.organisation_code) if view.organisation_code else "有关单位"
     return KioskProgress(row.case_number, mask_name(row.petitioner_name), row.received_on, row.state,
-                         _NEXT_STEP.get(row.state, ""), row.next_due, steps, _can_do(view, hall.today()),
-                         _may_rate(view), view.rating, due_words=_due_words(view, unit))
+                         _NEXT_STEP.get(row.state, ""), row.next_due, steps,
+                         _can_do(view, hall.today(), hall.policy.calendar), _may_rate(view), view.rating,
+                         due_words=_due_words(view, unit, hall.policy.calendar))
 
 
 # -- the citizen's rating -------------------------------------------------------------------------

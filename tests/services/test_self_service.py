@@ -229,3 +229,22 @@ def test_a_web_address_is_no_name_at_registration(hall: Hall, clerk: Actor) -> N
     with pytest.raises(ValidationError, match="信访人姓名栏里是一个网址"):
         register_visit(hall, clerk, form(name="https://u.wechat.com/EKx3abcDEF?scene=1"))
     assert register_visit(hall, clerk, form(name="赵孟𫖯")).case_number
+
+
+def test_a_last_day_in_a_year_not_yet_scheduled_says_it_may_still_move(hall: Hall, clerk: Actor,
+                                                                      clock: FakeClock) -> None:
+    """Answered in December: the 30 days to ask for review end in 2027, whose 调休 is not published yet. The kiosk
+    gave the day as certain; a holiday at its end moves it."""
+    from datetime import datetime
+
+    assert not hall.policy.calendar.knows_year(2027)
+    clock.current = datetime(2026, 12, 10, 10, 0)
+    result = register_visit(hall, clerk, form())
+    ref = result.case_number
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.accept(hall, clerk, ref, accepted_on=date(2026, 12, 10))
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 12, 10))
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 12, 10))
+    progress = kiosk_progress(hall, KIOSK, ref, result.query_code)
+    (line,) = [line for line in progress.can_do if "申请复查" in line]
+    assert line.startswith("如对处理意见不服，可以在 2027年1月") and "2027年节假日安排公布后，遇节假日可能顺延" in line
