@@ -142,8 +142,8 @@ class RegistrationFlow(QWidget):
         self.read_button.setVisible(reader)  # in its page by now: shown before, it was a window of its own a moment
         # 赵孟𫖯, 王𬭎: the pinyin keyboard has no character beyond the Basic Plane; the card has them
         self.rare_hint = label("姓名里有打不出的生僻字？" + (
-            "请点“读取身份证”，身份证上的字都能读出；" if reader else "")
-            + "也可以先用同音字代替，到窗口时告诉工作人员更正", "hint")
+            "请点“读取身份证”，身份证上的字都能读出；也可以" if reader else "可以")
+            + "先用同音字代替，到窗口时告诉工作人员更正", "hint")
         for text, field in (("姓名", self.name), ("身份证号码", self.id_number),
                             ("手机号码（方便联系您，可不填）", self.phone)):
             who.addWidget(label(text, "subtitle"))
