@@ -413,6 +413,32 @@ def _transferred_cases(hall: Any) -> str:
     return str(ref)
 
 
+def _transferred_receipt(hall: Any) -> tuple[str, str]:
+    """A case received 20 days ago and transferred only today (late): its number and query code, for the
+    kiosk's progress of a case waiting on the unit it went to."""
+    from datetime import datetime, timedelta
+
+    from desktop.domain.access import Actor, Role
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+
+    clerk = Actor("staff:shots", "截图", Role.CLERK)
+    now, wall_ms = hall.now, hall.wall_ms
+    at = datetime.now() - timedelta(days=20)
+    try:
+        hall.now, hall.wall_ms = (lambda: at), (lambda: int(at.timestamp() * 1000))
+        result = register_visit(hall, clerk, RegistrationForm(
+            petitioner=PersonInput(name="赵孟𫖯", document_number="330726195403150013"), region_code="330726001",
+            request="反映村口道路塌陷三个月无人修复，要求尽快修复"))
+        cases.classify(hall, clerk, result.case_number, nature="申诉求决类", topic_code="0101")
+    finally:
+        hall.now, hall.wall_ms = now, wall_ms
+    cases.record(hall, clerk, result.case_number, EventType.TRANSFERRED,
+                 {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    return result.case_number, result.query_code
+
+
 def _reception_days(hall: Any) -> None:
     """Leader reception days from today on (the kiosk's 预约领导接访 has days to show)."""
     from desktop.domain.access import Actor
@@ -445,6 +471,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     os.environ["PH_PRINTER_RECEIPTS"] = f"pdf:{tempfile.mkdtemp(prefix='shots-receipts-')}"
     hall = open_hall(load_settings(), db)
     number, code = _answered_case(hall)
+    transferred = _transferred_receipt(hall)
     _reception_days(hall)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
@@ -502,14 +529,25 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         body.large_button.setChecked(True)
         save("07-progress-result-large")
         body.large_button.setChecked(strong)
+        flow.number.setText(transferred[0])
+        flow.code.setText(transferred[1])
+        flow.query_progress()
+        wait_settled(flow)
+        save("07b-progress-transferred")
+        flow.number.setText(number)
+        flow.code.setText(code)
+        flow.query_progress()
+        wait_settled(flow)
         flow.open_rating()
         flow.choice_buttons["基本满意"].setChecked(True)
         save("08-rating")
         body.start_countdown()
         save("09-idle-countdown")
         wipe()
-        body.open_flow("guide")
+        guide = body.open_flow("guide")
         save("10-guide")
+        guide.show_topic(3)  # type: ignore[union-attr]
+        save("10b-guide-limits")
         wipe()
         for _ in range(5):
             body.corner.click()
