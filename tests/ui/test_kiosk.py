@@ -794,3 +794,26 @@ def test_outside_the_hours_the_ticket_page_says_when_the_hall_opens(qtbot: QtBot
         _click(qtbot, flow.type_buttons[0])
     assert flow.number.text() == "A003" and "预计等候约 30 分钟" in flow.ahead.text()
     assert "大厅今天17:30停止办理，按预计等候时间今天可能轮不到您" in flow.ahead.text()
+
+
+def test_the_rating_reason_is_cleared_in_one_tap_and_nothing_of_it_survives_the_wipe(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    """The rating's reason takes 500 characters: it had no 清空重写 beside it, as the other long boxes have."""
+    from ui.kiosk.screens import StartOver
+
+    result = _answered(sqlite_hall, clerk)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    _query(qtbot, flow, result.case_number, result.query_code)
+    _click(qtbot, flow.rate_button)
+    button = next(b for b in flow.findChildren(StartOver) if b.box is flow.reason)
+    qtbot.waitUntil(button.isVisible)
+    assert not button.isEnabled()
+    flow.reason.setPlainText("扫描枪输入的内容" * 60)
+    _click(qtbot, button)
+    assert flow.reason.toPlainText() == "" and button.text() == "恢复刚才写的"
+    _click(qtbot, button)
+    assert flow.reason.toPlainText().startswith("扫描枪") and button.text() == "清空重写"
+    _click(qtbot, button)
+    shell.wipe()
+    assert flow.reason.document().isEmpty() and not flow.reason.document().isUndoAvailable()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.screens import Screens, panel, scrolling
+from ui.kiosk.screens import Beside, Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -213,7 +213,7 @@ class ProgressFlow(QWidget):
         rate.addWidget(label("您对这件事项的办理结果是否满意？", "title"))
         rate.addLayout(choice_row)
         rate.addWidget(label("意见（可不填）", "subtitle"))
-        rate.addWidget(self.reason)
+        rate.addLayout(Beside(self.reason))  # 清空重写 beside it, as beside every long text box
         rate.addWidget(self.rating_error)
         rate_buttons = QHBoxLayout()
         rate_buttons.addWidget(self.rating_back)
