@@ -248,20 +248,21 @@ def _day(event: Event) -> date:
     return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
 
 
-def day_words(day: date, calendar: HolidayCalendar | None = None) -> str:
-    """2026年10月8日 (no leading zeros, as a citizen writes a date); with ``calendar``, a day in a year whose
-    holidays it does not hold yet says it may still move."""
-    words = f"{day.year}年{day.month}月{day.day}日"
-    if calendar is not None and not calendar.knows_year(day.year):
-        words += f"（{day.year}年节假日安排公布后，遇节假日可能顺延）"
-    return words
+def day_words(day: date) -> str:
+    """2026年10月8日 (no leading zeros, as a citizen writes a date)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _may_move(day: date, calendar: HolidayCalendar) -> str:
+    """For a last day in a year whose holidays ``calendar`` does not hold yet: that it may still move."""
+    return "" if calendar.knows_year(day.year) else f"（{day.year}年节假日安排公布后，遇节假日可能顺延）"
 
 
 def _due_words(view: CaseView, unit: str, calendar: HolidayCalendar) -> str:
     """Who must do what by the next deadline, in words the citizen can hold them to."""
     if view.next_due is None:
         return ""
-    by = day_words(view.next_due, calendar)
+    by, moves = day_words(view.next_due), _may_move(view.next_due, calendar)
     words = {
         ROUTE.name: f"信访部门应在{by}前转送、交办或告知您是否受理",
         UNIT_NOTIFY.name: f"{unit}应在{by}前决定是否受理，并书面告知您",
@@ -270,7 +271,7 @@ def _due_words(view: CaseView, unit: str, calendar: HolidayCalendar) -> str:
         REVIEW_ANSWER.name: f"复查机关应在{by}前作出复查意见",
         REREVIEW_ANSWER.name: f"复核机关应在{by}前作出复核意见",
     }
-    return words.get(view.next_due_rule, f"下一个办理期限：{by}")
+    return words.get(view.next_due_rule, f"下一个办理期限：{by}") + moves
 
 
 def _can_do(view: CaseView, today: date, calendar: HolidayCalendar) -> tuple[str, ...]:
@@ -280,9 +281,11 @@ def _can_do(view: CaseView, today: date, calendar: HolidayCalendar) -> tuple[str
     if _may_rate(view):
         can.append("可以在本机对办理结果作出评价（满意、基本满意、不满意）")
     if view.state is CaseState.ANSWERED and view.review_request_due and today <= view.review_request_due:
-        can.append(f"如对处理意见不服，可以在 {day_words(view.review_request_due, calendar)} 前向上一级机关申请复查")
+        can.append(f"如对处理意见不服，可以在 {day_words(view.review_request_due)} 前向上一级机关申请复查"
+                   + _may_move(view.review_request_due, calendar))
     if view.state is CaseState.REVIEWED and view.rereview_request_due and today <= view.rereview_request_due:
-        can.append(f"如对复查意见不服，可以在 {day_words(view.rereview_request_due, calendar)} 前向上一级机关申请复核")
+        can.append(f"如对复查意见不服，可以在 {day_words(view.rereview_request_due)} 前向上一级机关申请复核"
+                   + _may_move(view.rereview_request_due, calendar))
     if view.state is CaseState.ANSWERED and not view.delivered_on:
         can.append("处理意见书送达后30日内，如不服可以申请复查")
     return tuple(can)

@@ -247,4 +247,5 @@ def test_a_last_day_in_a_year_not_yet_scheduled_says_it_may_still_move(hall: Hal
     cases.deliver(hall, clerk, ref, delivered_on=date(2026, 12, 10))
     progress = kiosk_progress(hall, KIOSK, ref, result.query_code)
     (line,) = [line for line in progress.can_do if "申请复查" in line]
-    assert line.startswith("如对处理意见不服，可以在 2027年1月") and "2027年节假日安排公布后，遇节假日可能顺延" in line
+    assert line.startswith("如对处理意见不服，可以在 2027年1月") and line.endswith("前向上一级机关申请复查"
+                                                                   "（2027年节假日安排公布后，遇节假日可能顺延）")
