@@ -25,6 +25,7 @@ from desktop.domain.roles import Role
 from desktop.services import hallrecords
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
+from desktop.services.registration import check_name
 from desktop.services.store import next_counter
 
 MAX_CONTENT: Final = 3000
@@ -139,6 +140,7 @@ def submit_suggestion(hall: Hall, actor: Actor, *, content: str, theme_code: str
             raise ValidationError("name_required", "请填写姓名，或选择“匿名提交”", "name")
         if len(person) > 50:
             raise ValidationError("name_too_long", "姓名过长（不超过50字）", "name")
+        person = check_name(person)  # a name as registration takes one: no web address a scanner typed in
         if phone.strip():
             number_phone = validate_phone(phone)
     today = hall.today()

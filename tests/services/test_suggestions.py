@@ -47,7 +47,9 @@ def test_bad_input_is_refused_in_words(hall: Hall) -> None:
     for kwargs, words in (({"content": ""}, "请填写"), ({"content": "太短"}, "太短"),
                           ({"content": "好" * 3001}, "不要超过"), ({"content": "建议内容足够长了吧这里"}, "姓名"),
                           ({"content": "建议内容足够长了吧这里", "name": "王芳", "phone": "12"}, "号"),
-                          ({"content": "建议内容\x07足够长了吧这里", "anonymous": True}, "无法显示")):
+                          ({"content": "建议内容\x07足够长了吧这里", "anonymous": True}, "无法显示"),
+                          # a chat's QR code scanned into the name field
+                          ({"content": "建议内容足够长了吧这里", "name": "https://u.wechat.com/EKx3"}, "网址")):
         with pytest.raises(ValidationError, match=words):
             submit_suggestion(hall, KIOSK, **kwargs)  # type: ignore[arg-type]
     with pytest.raises(RuleViolation, match="没有这个征集主题"):
