@@ -48,6 +48,7 @@ from desktop.services import hallrecords
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
 from desktop.services.reference import load_directory, read_table
+from desktop.services.registration import check_name
 
 BOOKED, WAITING, RECEIVED, CANCELLED = "已预约", "候补", "已接待", "已取消"
 #: A reception day not removed (a removed one stays, marked, so that the hall server's mirrors learn of it).
@@ -386,6 +387,7 @@ def _check_visitor(hall: Hall, visitor: Visitor) -> Visitor:
     name = visitor.name.strip()
     if not name or len(name) > 50:
         raise ValidationError("name", "请填写来访人姓名（不超过50字）", "name")
+    name = check_name(name, "来访人")  # a name as registration takes one: no web address a scanner typed in
     id_number = validate_resident_id(visitor.id_number, hall.today())
     phone = validate_phone(visitor.phone) if visitor.phone.strip() else ""
     if not 1 <= visitor.persons_count <= 5:

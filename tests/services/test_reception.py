@@ -101,6 +101,14 @@ def test_a_booking_for_today_gets_no_slot_already_over(hall: Hall, clerk: Actor)
     assert booking.appointment.slot_label == "10:00–11:00" and booking.waiting_position == 0
 
 
+
+def test_a_web_address_scanned_into_the_name_books_nobody(hall: Hall, clerk: Actor) -> None:
+    """The kiosk's booking form, a chat's QR code scanned into 姓名: refused in words, not booked under it."""
+    day = reception.add_day(hall, clerk, date(2026, 9, 22), leaders=["县长 周建华"])
+    with pytest.raises(ValidationError, match="来访人姓名栏里是一个网址"):
+        reception.book(hall, clerk, day.day_id, Visitor("https://u.wechat.com/EKx3", valid_id(seq=114)))
+
+
 def test_the_places_shown_for_today_leave_out_the_slots_already_over(hall: Hall, clerk: Actor) -> None:
     """At 09:30 on a reception day the counter's and the kiosk's day lists offer only what can still be booked."""
     today = reception.add_day(hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"],
