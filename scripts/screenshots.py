@@ -888,7 +888,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
 
 def admin_server_screenshots(db: Path, out: Path) -> None:
     """The administration desk against a server (the demo database served on a socket): 设备管理 in words,
-    自助终端密码, 组织机构, at 1366×768 and 1920×1080."""
+    自助终端密码, 组织机构, 服务器审计副本, at 1366×768 and 1920×1080."""
     from dataclasses import replace
 
     from PySide6.QtWidgets import QApplication
@@ -921,6 +921,7 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
     enrolment.revoke_device(hall, system, "k1f4c8d27a90")
     share_pin(hall, system, "720415", "720415")
     _directory_changes(hall)
+    _audit_copies(hall)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "admin")
@@ -949,9 +950,94 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
                 window.grab().save(str(out / f"{name}-{size[0]}x{size[1]}.png"))
                 print(f"  {name}-{size[0]}x{size[1]}.png")
         _organisation_screenshots(window, tabs, out)
+        _audit_copy_screenshots(window, tabs, out)
         window.close()
     hall.engine.dispose()
     centre.engine.dispose()
+
+
+def _audit_copies(hall: Any) -> None:
+    """The server's copies: this desk's own log as its sync sends it, a counter's morning (sealed with a key of its
+    own), and a kiosk's receipts relayed by the hall server of 黄宅镇."""
+    import json
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from db.models import AuditRow
+    from desktop.domain.access import Actor
+    from desktop.domain.audit import GENESIS, AuditAction, AuditEntry, seal
+    from desktop.services.reference_feed import share_settings
+    from server.audit_copy import audit_copies, relay_audit, store_audit
+    from server.protocol import AuditUpEntry, RelayedDevice
+    from server.store import Device, enrol_device
+
+    if audit_copies(hall, Actor.system("screenshots")):
+        return
+
+    def wire(entries: list[AuditEntry]) -> list[AuditUpEntry]:
+        return [AuditUpEntry(**{**vars(e), "detail": dict(e.detail)}) for e in entries]
+
+    def chain(device: str, steps: list[tuple[Actor, AuditAction, str, dict[str, Any]]]) -> list[AuditEntry]:
+        key, prev, made = os.urandom(32), GENESIS, []
+        start = datetime.now().replace(microsecond=0) - timedelta(minutes=2 * len(steps) + 30)
+        for seq, (actor, action, target, detail) in enumerate(steps, 1):
+            entry = seal(key, AuditEntry(seq, (start + timedelta(minutes=2 * seq)).isoformat(timespec="seconds"),
+                                         device, actor.actor_id, actor.display_name, action.value, target, detail,
+                                         prev))
+            made.append(entry)
+            prev = entry.entry_hash
+        return made
+
+    with hall.sessions() as session:
+        own = [AuditEntry(r.seq, r.at, r.device, r.actor_id, r.actor_name, r.action, r.target, json.loads(r.detail),
+                          r.prev_hash, r.entry_hash) for r in session.scalars(select(AuditRow).order_by(AuditRow.seq))]
+    store_audit(hall, Device(hall.settings.device_id, "admin", hall_code="PJ"), wire(own))
+    clerk, stranger = Actor("staff:chenjie", "陈杰", "clerk"), Actor("staff:wangqiang", "王强", "clerk")
+    morning: list[tuple[Actor, AuditAction, str, dict[str, Any]]] = [
+        (stranger, AuditAction.LOGIN_FAILED, "wangqiang", {"reason": "wrong_password"}),
+        (clerk, AuditAction.LOGIN, "chenjie", {"role": "clerk"})]
+    for n in range(1, 61):
+        case = f"PJ2026{n + 410:05d}"
+        morning.append((clerk, AuditAction.REGISTRATION, case, {}))
+        morning.append((clerk, AuditAction.PRINT, case, {"job": f"j{n}", "kind": "来访登记回执",
+                                                         "printer": "前台打印机", "status": "printed"}))
+        if n % 12 == 0:
+            morning.append((clerk, AuditAction.VIEW_PERSONAL, case, {"reason": "核实身份证号码"}))
+    morning.append((clerk, AuditAction.SCREEN_LOCKED, "chenjie", {"idle": True}))
+    store_audit(hall, Device("c3a81f20b7e4", "counter", hall_code="PJ"), wire(chain("C3", morning)))
+    share_settings(hall, Actor.system("screenshots"), {"hall_name": "黄宅镇信访接待大厅"}, hall_code="HZ")
+    enrol_device(hall, "h5e1a9c3d7b2", "hall", hall_code="HZ")
+    receipts = [(Actor.kiosk("K01"), AuditAction.PRINT, "来访登记回执",
+                 {"job": f"k{n}", "kind": "来访登记回执", "printer": "终端打印机", "status": "printed"})
+                for n in range(18)]
+    relay_audit(hall, Device("h5e1a9c3d7b2", "hall", hall_code="HZ"),
+                RelayedDevice(device_id="k2b8f0d64e19", role="kiosk", device_code="K01", place="镇便民服务中心门口"),
+                wire(chain("K01", receipts)))
+
+
+def _audit_copy_screenshots(window: Any, tabs: Any, out: Path) -> None:
+    """服务器审计副本: the list, a counter's newest hundred (1366×768), the same and its older page (1920×1080)."""
+    from desktop.services import accounts
+
+    panel = tabs.audit_copies
+    assert panel is not None
+    tabs.show_tab(panel)
+    panel.password.setText(accounts.DEMO_PASSWORD)
+    after(panel.refreshed, panel.refresh, 15_000)
+    row = next(i for i, c in enumerate(panel.copies) if c.device_id == "c3a81f20b7e4")
+    after(panel.opened, lambda: panel.copies_table.selectRow(row), 15_000)
+    for size in ((1366, 768), (1920, 1080)):
+        window.resize(*size)
+        settle(600)
+        name = f"30-admin-audit-copies-{size[0]}x{size[1]}.png"
+        window.grab().save(str(out / name))
+        print(f"  {name}")
+    after(panel.opened, lambda: panel.turn(1), 15_000)
+    settle(400)
+    window.grab().save(str(out / "30b-admin-audit-copies-older-1920x1080.png"))
+    print("  30b-admin-audit-copies-older-1920x1080.png")
+    window.resize(1366, 768)
 
 
 def _directory_changes(hall: Any) -> None:

@@ -106,8 +106,9 @@ class AuditCopiesPanel(RefreshingPanel):
         layout.addWidget(note)
         layout.addLayout(server_row)
         layout.addWidget(self.notice)
-        layout.addWidget(self.copies_table, 2)
-        layout.addWidget(self.device_part, 3)
+        layout.addWidget(self.copies_table)
+        layout.addWidget(self.device_part, 1)
+        layout.addStretch(0)
         self.tasks.busy_changed.connect(lambda _busy: self._enable())
         ctx.tasks.changed.connect(self._changed)
         self._say("notice", "请输入本人登录密码，读取服务器上各设备的审计副本")
@@ -163,8 +164,7 @@ class AuditCopiesPanel(RefreshingPanel):
             if chosen is not None and (c.device_id, c.relayed_by) == (chosen.device_id, chosen.relayed_by):
                 table.selectRow(row)
         table.blockSignals(False)
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        self._fit_copies()
         again = next((c for c in self.copies if chosen is not None
                       and (c.device_id, c.relayed_by) == (chosen.device_id, chosen.relayed_by)), None)
         if again is None:
@@ -173,6 +173,18 @@ class AuditCopiesPanel(RefreshingPanel):
         self.refreshed.emit()
         if again is not None:
             self.open(again, self.shown.page if self.shown is not None else 1)
+
+    def _fit_copies(self) -> None:
+        """Columns to their words (the hall's takes the room left); as tall as its rows, up to eight, so the
+        device's entries below get the screen."""
+        table = self.copies_table
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)  # (before sizing: a stretched last column is left as it was)
+        table.resizeColumnsToContents()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        rows = max(min(table.rowCount(), 8), 1)
+        height = table.verticalHeader().defaultSectionSize()
+        table.setMaximumHeight(header.sizeHint().height() + rows * height + 2 * table.frameWidth() + 2)
 
     def _picked(self) -> None:
         row = self.copies_table.currentRow()
