@@ -121,6 +121,13 @@ def test_the_supervisor_reads_a_counters_copy_page_by_page_and_sees_a_gap_named(
     assert panel.continuity.property("tone") == "error"
     assert "副本不连续（1 处）：缺少第3条（第2条之后接着第4条）" in panel.continuity.text()
     assert seqs(panel.entries_table) == ["5", "4", "2", "1"]
+    assert panel.notice.text() == "服务器保存着 1 台设备的审计副本；选中一台查看其记录"
+
+    panel.password.setText("Wrong#2026xf")  # refused: nothing read before stays on screen
+    with qtbot.waitSignal(panel.refreshed, timeout=20_000):
+        qtbot.mouseClick(panel.load_button, Qt.MouseButton.LeftButton)
+    assert "管理员身份未通过" in panel.notice.text() and panel.copies_table.rowCount() == 0
+    assert panel.device_part.isHidden()
 
 
 def test_the_tab_is_there_on_a_desk_linked_to_a_server_only(

@@ -144,15 +144,21 @@ class AuditCopiesPanel(RefreshingPanel):
         self.tasks.run(read, self._listed, self._list_refused, executor=Executor.DEVICES)
 
     def _list_refused(self, error: BaseException) -> None:
+        """Refused (a wrong password) or out of reach: nothing read before stays on screen as if it were current."""
         self._say("error", _message(error, "读取服务器上的审计副本"))
+        self.copies, self.chosen, self.shown = [], None, None
+        self.copies_table.setRowCount(0)
+        self.device_part.hide()
+        self._enable()
         self.refreshed.emit()
 
     def _listed(self, listed: tuple[list[AuditCopyEntry], dict[str, str]]) -> None:
         self.copies, self.units = listed
         relayed = sum(c.relayed for c in self.copies)
+        through = f"（其中 {relayed} 台经大厅服务器转来）" if relayed else ""
         self._say("ok" if self.copies else "notice",
-                  f"服务器保存着 {len(self.copies)} 台设备的审计副本（其中 {relayed} 台经大厅服务器转来）；"
-                  "选中一台查看其记录" if self.copies else "服务器尚未收到任何设备的审计记录")
+                  f"服务器保存着 {len(self.copies)} 台设备的审计副本{through}；选中一台查看其记录" if self.copies
+                  else "服务器尚未收到任何设备的审计记录")
         chosen = self.chosen
         table = self.copies_table
         table.blockSignals(True)
