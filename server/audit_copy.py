@@ -302,7 +302,7 @@ class CopyPage:
     continuity: Continuity
 
 
-def _break_words(seq: int, prev_hash: str, before: int | None) -> str:
+def _break_words(seq: int, before: int | None) -> str:
     if before is None:
         return "第1条记下的前一条哈希（prev_hash）不是审计链的起点"
     if seq > before + 1:
@@ -312,7 +312,8 @@ def _break_words(seq: int, prev_hash: str, before: int | None) -> str:
 
 
 def _continuity(session: Session, chain: Chain) -> Continuity:
-    """The breaks of ``chain``, found in SQL (one pass over the chain's key, in ``seq`` order)."""
+    """The breaks of ``chain``, found in SQL: one pass over the chain in ``seq`` order, each entry beside the one
+    before (a copy is continuous but where someone went round the append-only table: all its breaks are few)."""
     before_seq = func.lag(DeviceAuditRow.seq).over(order_by=DeviceAuditRow.seq)
     before_hash = func.lag(DeviceAuditRow.entry_hash).over(order_by=DeviceAuditRow.seq)
     links = select(DeviceAuditRow.seq, DeviceAuditRow.prev_hash, before_seq.label("before_seq"),
@@ -321,12 +322,10 @@ def _continuity(session: Session, chain: Chain) -> Continuity:
                  links.c.seq != links.c.before_seq + 1, links.c.prev_hash != links.c.before_hash)
     entries, first, last = session.execute(select(func.count(), func.min(DeviceAuditRow.seq),
                                                   func.max(DeviceAuditRow.seq)).where(_of(chain))).one()
-    count = int(session.scalar(select(func.count()).select_from(links).where(broken)) or 0)
-    found = session.execute(select(links.c.seq, links.c.prev_hash, links.c.before_seq).where(broken)
-                            .order_by(links.c.seq).limit(MAX_BREAKS)).all()
+    found = session.execute(select(links.c.seq, links.c.before_seq).where(broken).order_by(links.c.seq)).all()
     return Continuity(first_seq=int(first or 0), last_seq=int(last or 0), entries=int(entries),
-                      breaks=tuple(_break_words(r.seq, r.prev_hash, r.before_seq) for r in found),
-                      more_breaks=count - len(found))
+                      breaks=tuple(_break_words(r.seq, r.before_seq) for r in found[:MAX_BREAKS]),
+                      more_breaks=max(len(found) - MAX_BREAKS, 0))
 
 
 def copy_page(hall: Hall, actor: Actor, device_id: str, relayed_by: str = "", page: int = 1) -> CopyPage | None:
