@@ -107,6 +107,14 @@ def test_the_supervisor_reads_a_counters_copy_page_by_page_and_sees_a_gap_named(
     assert panel.continuity.text().startswith("副本连续：第1–105条连续，共105条")
     assert panel.continuity.property("tone") == "ok"
     assert not panel.newer.isEnabled() and panel.older.isEnabled()
+    with qtbot.waitSignal(panel.opened, timeout=20_000):  # picked again while the first reading is under way
+        panel.open(panel.copies[0], 2)
+        panel.open(panel.copies[0], 1)
+    assert panel.shown is not None and panel.shown.page == 1 and seqs(panel.entries_table)[0] == "105"
+    with qtbot.waitSignal(panel.refreshed, timeout=20_000):  # 读取 while a page is read: read after it
+        panel.open(panel.copies[0], 1)
+        panel.refresh()
+    qtbot.waitUntil(lambda: not panel.tasks.busy, timeout=20_000)
 
     with qtbot.waitSignal(panel.opened, timeout=20_000):
         qtbot.mouseClick(panel.older, Qt.MouseButton.LeftButton)

@@ -66,6 +66,8 @@ class AuditCopiesPanel(RefreshingPanel):
         self.chosen: AuditCopyEntry | None = None
         self.shown: CopiedEntries | None = None
         self.units: dict[str, str] | None = None
+        self._next: tuple[AuditCopyEntry, int] | None = None
+        self._again = False
 
         self.notice = message_label()
         self.password = password_field("本人登录密码：服务器每次核验，本机不保存")
@@ -110,6 +112,7 @@ class AuditCopiesPanel(RefreshingPanel):
         layout.addWidget(self.device_part, 1)
         layout.addStretch(0)
         self.tasks.busy_changed.connect(lambda _busy: self._enable())
+        self.tasks.settled.connect(self._read_again)
         ctx.tasks.changed.connect(self._changed)
         self._say("notice", "请输入本人登录密码，读取服务器上各设备的审计副本")
         self._enable()
@@ -128,7 +131,9 @@ class AuditCopiesPanel(RefreshingPanel):
     def refresh(self) -> None:
         self._stale = False
         if self.tasks.busy:
+            self._again = True  # read when the reading under way is done
             return
+        self._again = False
         login, password, units = self.login, self.password.text(), self.units
         if not password:
             self._say("notice", "请输入本人登录密码，读取服务器上各设备的审计副本")
@@ -142,6 +147,10 @@ class AuditCopiesPanel(RefreshingPanel):
 
         self._say("notice", "正在读取服务器上的审计副本……")
         self.tasks.run(read, self._listed, self._list_refused, executor=Executor.DEVICES)
+
+    def _read_again(self) -> None:
+        if self._again and not self.tasks.busy:
+            self.refresh()
 
     def _list_refused(self, error: BaseException) -> None:
         """Refused (a wrong password) or out of reach: nothing read before stays on screen as if it were current."""
@@ -202,8 +211,9 @@ class AuditCopiesPanel(RefreshingPanel):
     def open(self, copy: AuditCopyEntry, page: int = 1) -> None:
         """Read ``page`` of ``copy``'s entries (newest first) and whether the copy continues."""
         if self.tasks.busy:
+            self._next = (copy, page)  # picked while a reading is under way: read when it is done
             return
-        self.chosen = copy
+        self.chosen, self._next = copy, None
         login, password = self.login, self.password.text()
 
         def read(hall: Hall) -> CopiedEntries:
@@ -220,7 +230,14 @@ class AuditCopiesPanel(RefreshingPanel):
 
     def _page_refused(self, error: BaseException) -> None:
         self._say("error", _message(error, "读取设备的审计副本"))
-        self.opened.emit()
+        self._then()
+
+    def _then(self) -> None:
+        """Read what was picked meanwhile, else tell that this reading is over."""
+        if self._next is not None:
+            self.open(*self._next)
+        else:
+            self.opened.emit()
 
     def _shown(self, shown: CopiedEntries) -> None:
         self.shown = shown
@@ -249,7 +266,7 @@ class AuditCopiesPanel(RefreshingPanel):
         table.scrollToTop()
         self.device_part.show()
         self._enable()
-        self.opened.emit()
+        self._then()
 
     # -- state -----------------------------------------------------------------------------------
 
