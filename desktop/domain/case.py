@@ -295,6 +295,17 @@ def routed_day(event: Event) -> date:
     return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
 
 
+def check_routed_on(payload: Mapping[str, Any], today: date) -> None:
+    """A 转送/交办 recorded after the fact (done on paper) names its real day, never one still to come:
+    the receiving unit's limits run from it (art. 23). The fold accepts any day from receipt on; the
+    day it is recorded on bounds it from above."""
+    if payload.get(ROUTED_ON):
+        _check_date(payload[ROUTED_ON], "转送、交办日期")
+        if _date(payload[ROUTED_ON]) > today:
+            raise RuleViolation("routed_in_future",
+                                f"转送、交办日期不能晚于今天（{today.isoformat()}）：请填实际转送、交办的日期")
+
+
 def check_transition(view: CaseView | None, event_type: EventType, payload: Mapping[str, Any],
                      policy: DeadlinePolicy) -> None:
     """Refuse an event the Regulations' order does not allow, naming what is missing."""

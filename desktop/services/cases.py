@@ -36,6 +36,7 @@ from desktop.domain.audit import AuditAction
 from desktop.domain.case import (
     ROUTED_ON,
     CaseView,
+    check_routed_on,
     check_transition,
     deadline_explanations,
     project,
@@ -239,6 +240,8 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
     if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED) and not payload.get(ROUTED_ON):
         # the receiving unit's limits run from this day (art. 23): recorded with the event, as every date is
         payload = {**payload, ROUTED_ON: hall.today().isoformat()}
+    if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED):
+        check_routed_on(payload, hall.today())
     with hall.transaction() as session:
         case_id = _case_id(session, case_ref)
         history = case_events(session, case_id)

@@ -251,7 +251,7 @@ class CaseActionsButton(QPushButton):
         def prepare(hall: Hall) -> tuple[_Lists, dict[str, str]]:
             from desktop.services.case_actions import starting_values
 
-            return known or _lists(hall), starting_values(view, action.key) if view is not None else {}
+            return known or _lists(hall), starting_values(view, action.key, hall.today()) if view is not None else {}
 
         self.tasks.run(prepare, lambda ready: self._open(action, *ready),
                        lambda error: self.setToolTip(user_message(error, "读取机构目录")))

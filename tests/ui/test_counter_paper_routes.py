@@ -1,0 +1,85 @@
+"""A transfer made on paper last week, entered at the counter today: the unit's limit runs from the real day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.domain.deadlines import UNIT_NOTIFY
+from desktop.services import cases
+from desktop.services.context import Hall
+from desktop.services.registration import register_visit
+from tests.conftest import FakeClock
+from tests.helpers import form, valid_id
+from ui.cases.actions import CaseActionDialog
+from ui.common.choice import ChoiceBox
+from ui.counter.work import CounterWork
+from ui.desk.cases import CaseDesk
+
+
+def _transfer_dialog(qtbot: QtBot, counter: CounterWork, number: str, key: str) -> CaseActionDialog:
+    desk = counter.desk.findChild(CaseDesk)
+    assert desk is not None
+    with qtbot.waitSignal(counter.search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    desk.steps.open_by_key(key)
+    qtbot.waitUntil(lambda: desk.steps.dialog is not None and desk.steps.dialog.isVisible(), timeout=10_000)
+    dialog = desk.steps.dialog
+    assert isinstance(dialog, CaseActionDialog)
+    qtbot.waitUntil(lambda: not dialog.tasks.busy and dialog.proposal is not None, timeout=10_000)
+    return dialog
+
+
+def _close_offered_form(qtbot: QtBot, counter: CounterWork) -> None:
+    """The 转送单/交办单 is offered for print next: the clerk prints it later."""
+    desk = counter.desk.findChild(CaseDesk)
+    assert desk is not None
+    qtbot.waitUntil(lambda: desk.print_button.form is not None and desk.print_button.form.isVisible(), timeout=10_000)
+    assert desk.print_button.form is not None
+    desk.print_button.form.reject()
+
+
+def test_a_paper_transfer_keeps_its_day_and_the_case_view_counts_from_it(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clock: FakeClock) -> None:
+    clerk = counter.registration.actor
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=640), topic_code="0201",
+                                                     nature="申诉求决类")).case_number  # received 2026-09-16
+    clock.advance(days=7)  # the transfer was sent on paper on the 17th; typed in on the 23rd
+    dialog = _transfer_dialog(qtbot, counter, number, "transfer")
+    assert dialog.values()["routed_on"] == "2026-09-23"  # the hall's today, not this PC's calendar
+    unit = dialog.fields["organisation_code"]
+    assert isinstance(unit, ChoiceBox) and unit.code()  # the directory's proposal
+
+    # A day still to come is refused in words, the dialog stays, nothing is stored.
+    dialog.set_value("routed_on", "2026-09-25")
+    with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "不能晚于今天" in dialog.message.text() and dialog.isVisible()
+    assert cases.load_case(sqlite_hall, clerk, number).view.routed_on is None
+
+    dialog.set_value("routed_on", "2026-09-17")
+    with qtbot.waitSignal(counter.search.detail_shown, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    _close_offered_form(qtbot, counter)
+    view = cases.load_case(sqlite_hall, clerk, number).view
+    unit_due = sqlite_hall.policy.due(UNIT_NOTIFY, date(2026, 9, 17)).due
+    assert view.routed_on == date(2026, 9, 17) and view.unit_due == unit_due
+
+
+def test_a_paper_assignment_keeps_its_day_and_its_limit(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
+                                                        clock: FakeClock) -> None:
+    clerk = counter.registration.actor
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=641), topic_code="0201",
+                                                     nature="申诉求决类")).case_number
+    clock.advance(days=2)
+    dialog = _transfer_dialog(qtbot, counter, number, "assign")
+    assert dialog.values()["routed_on"] == "2026-09-18"
+    dialog.set_value("routed_on", "2026-09-16")
+    dialog.set_value("due", "2026-10-30")
+    with qtbot.waitSignal(counter.search.detail_shown, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    _close_offered_form(qtbot, counter)
+    view = cases.load_case(sqlite_hall, clerk, number).view
+    assert view.routed_on == date(2026, 9, 16) and view.leader_due == date(2026, 10, 30)
