@@ -219,3 +219,22 @@ def test_an_assignment_done_on_paper_keeps_its_day_and_its_limit(hall: Hall, cle
         "organisation_code": proposal.organisation.code, "due": "2026-10-30", "routed_on": "2026-09-16"})
     assert view.routed_on == date(2026, 9, 16) and view.leader_due == date(2026, 10, 30)
     assert view.unit_due == hall.policy.due(UNIT_NOTIFY, date(2026, 9, 16)).due
+
+
+def test_an_assignment_due_is_after_the_assignment_and_on_a_working_day(hall: Hall, clerk: Actor) -> None:
+    number = _classified(hall, clerk)  # today 2026-09-16
+    proposal = case_actions.route_proposal(hall, clerk, number, assign=True)
+    assert proposal.organisation is not None
+    code = proposal.organisation.code
+    before = len(cases.load_case(hall, clerk, number).events)
+    for due, refused in (("2026-09-15", "须晚于交办日期2026年9月16日"),
+                         ("2026-09-16", "须晚于交办日期"),
+                         ("2026-10-02", "是国庆节，请定在工作日，如2026年10月8日（星期四）"),
+                         ("2026-09-19", "是休息日，请定在工作日，如2026年9月20日（星期日）")):  # 调休: 20th worked
+        with pytest.raises(ValidationError, match=refused) as error:
+            case_actions.perform(hall, clerk, number, "assign", {"organisation_code": code, "due": due})
+        assert error.value.field == "due"
+    assert len(cases.load_case(hall, clerk, number).events) == before  # nothing stored
+    view = case_actions.perform(hall, clerk, number, "assign", {"organisation_code": code,
+                                                                "due": "2026-10-10"})  # a 调休 Saturday: worked
+    assert view.leader_due == date(2026, 10, 10)

@@ -83,3 +83,22 @@ def test_a_paper_assignment_keeps_its_day_and_its_limit(qtbot: QtBot, counter: C
     _close_offered_form(qtbot, counter)
     view = cases.load_case(sqlite_hall, clerk, number).view
     assert view.routed_on == date(2026, 9, 16) and view.leader_due == date(2026, 10, 30)
+
+
+def test_an_assignment_due_on_a_holiday_is_refused_at_the_due_field(qtbot: QtBot, counter: CounterWork,
+                                                                    sqlite_hall: Hall) -> None:
+    clerk = counter.registration.actor
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=642), topic_code="0201",
+                                                     nature="申诉求决类")).case_number
+    dialog = _transfer_dialog(qtbot, counter, number, "assign")
+    dialog.set_value("due", "2026-10-03")  # in the National Day week
+    with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "国庆节" in dialog.message.text() and "2026年10月8日" in dialog.message.text() and dialog.isVisible()
+    assert dialog.fields["due"].hasFocus()
+    assert cases.load_case(sqlite_hall, clerk, number).view.leader_due is None
+    dialog.set_value("due", "2026-10-08")
+    with qtbot.waitSignal(counter.search.detail_shown, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    _close_offered_form(qtbot, counter)
+    assert cases.load_case(sqlite_hall, clerk, number).view.leader_due == date(2026, 10, 8)
