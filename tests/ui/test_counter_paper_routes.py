@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.access import Actor, Role
 from desktop.domain.deadlines import UNIT_NOTIFY
 from desktop.services import cases
 from desktop.services.context import Hall
+from desktop.services.organisations import retire_organisation
+from desktop.services.reference import load_directory, use_directory
 from desktop.services.registration import register_visit
 from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
@@ -102,3 +107,38 @@ def test_an_assignment_due_on_a_holiday_is_refused_at_the_due_field(qtbot: QtBot
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     _close_offered_form(qtbot, counter)
     assert cases.load_case(sqlite_hall, clerk, number).view.leader_due == date(2026, 10, 8)
+
+
+@pytest.fixture
+def shipped_directory_again() -> Iterator[None]:
+    """The directory an administrator changes here is this process's: the next test starts from the shipped one."""
+    use_directory(None)
+    yield
+    use_directory(None)
+
+
+@pytest.mark.usefixtures("shipped_directory_again")
+def test_a_unit_retired_in_another_window_leaves_the_open_dialog_and_the_next(qtbot: QtBot, counter: CounterWork,
+                                                                              sqlite_hall: Hall) -> None:
+    clerk = counter.registration.actor
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=643), topic_code="0201",
+                                                     nature="申诉求决类")).case_number
+    dialog = _transfer_dialog(qtbot, counter, number, "transfer")
+    unit = dialog.fields["organisation_code"]
+    assert isinstance(unit, ChoiceBox)
+    name = "浦江县劳动人事争议仲裁院"
+    chosen = next(o.code for o in load_directory().in_use() if o.name == name)
+    dialog.set_value("organisation_code", chosen)  # the clerk picks it
+    assert unit.code() == chosen
+
+    # The administrator, in the admin window, retires the unit the clerk picked.
+    retire_organisation(sqlite_hall, Actor("staff:guanli1", "李管理", Role.ADMIN), chosen)
+    qtbot.waitUntil(lambda: "已不在机构目录的在用单位中" in dialog.message.text(), timeout=10_000)
+    assert name in dialog.message.text() and unit.code() == "" and unit.findText(name) < 0
+    dialog.reject()
+
+    # Opened again, the step no longer offers it (the lists were not kept from before).
+    dialog = _transfer_dialog(qtbot, counter, number, "transfer")
+    unit = dialog.fields["organisation_code"]
+    assert isinstance(unit, ChoiceBox) and unit.findText(name) < 0 and unit.code() != chosen
+    dialog.reject()
