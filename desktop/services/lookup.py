@@ -54,7 +54,7 @@ COUNT_LIMIT = 10_000
 #: When cases the actor may not see are among the newest matches, up to this many matches are
 #: read to fill the page; past it the result says there may be more.
 MAX_FETCH = 2_000
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]+")  # rare characters (赵孟𫖯) too
 PUNCTUATION_ONLY = "查询内容只有标点符号，请输入要查找的文字、号码或姓名"
 
 

@@ -1,4 +1,4 @@
-"""A transfer made on paper last week, entered at the counter today: the unit's limit runs from the real day."""
+"""A new clerk with the counter's newer parts: paper transfers, 交办期限, a directory that changes, rare characters."""
 
 from __future__ import annotations
 
@@ -142,3 +142,15 @@ def test_a_unit_retired_in_another_window_leaves_the_open_dialog_and_the_next(qt
     unit = dialog.fields["organisation_code"]
     assert isinstance(unit, ChoiceBox) and unit.findText(name) < 0 and unit.code() != chosen
     dialog.reject()
+
+
+def test_a_name_with_a_rare_character_is_found_as_typed_and_by_pinyin(qtbot: QtBot, counter: CounterWork,
+                                                                      sqlite_hall: Hall) -> None:
+    clerk = counter.registration.actor
+    number = register_visit(sqlite_hall, clerk, form(name="赵孟𫖯", id_number=valid_id(seq=644))).case_number
+    counter.setCurrentWidget(counter.desk)
+    search = counter.search
+    for query in ("赵孟𫖯", "孟𫖯", "zhaomengfu"):  # 𫖯 (U+2B5AF) lies beyond the Basic Plane
+        with qtbot.waitSignal(search.searched, timeout=10_000):
+            search.query.setText(query)
+        assert [c.case_number for c in search.results] == [number], (query, search.status.text())
