@@ -154,3 +154,29 @@ def test_a_name_with_a_rare_character_is_found_as_typed_and_by_pinyin(qtbot: QtB
         with qtbot.waitSignal(search.searched, timeout=10_000):
             search.query.setText(query)
         assert [c.case_number for c in search.results] == [number], (query, search.status.text())
+
+
+@pytest.mark.usefixtures("shipped_directory_again")
+def test_a_case_is_found_by_the_name_its_unit_had_before_a_rename(qtbot: QtBot, counter: CounterWork,
+                                                                   sqlite_hall: Hall) -> None:
+    from desktop.services import case_actions
+    from desktop.services.organisations import OrganisationForm, save_organisation
+
+    clerk = counter.registration.actor
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=645), topic_code="0201",
+                                                     nature="申诉求决类")).case_number
+    unit = load_directory().get("330726-ZRZY")
+    case_actions.perform(sqlite_hall, clerk, number, "transfer", {"organisation_code": unit.code,
+                                                                  "override_reason": "属其职责"})
+    # The administrator renames the unit; the clerk still knows it by the name on last week's 转送单.
+    save_organisation(sqlite_hall, Actor("staff:guanli1", "李管理", Role.ADMIN), OrganisationForm(
+        code=unit.code, name="浦江县自然资源局", kind=unit.kind.value, region_code=unit.region_code,
+        parent_code=unit.parent_code or "", topic_codes=unit.topic_codes), new=False)
+    counter.setCurrentWidget(counter.desk)
+    search = counter.search
+    for query, said in ((unit.name, "是浦江县自然资源局的曾用名"),
+                        ("浦江县自然资源局", "转送、交办给浦江县自然资源局")):
+        with qtbot.waitSignal(search.searched, timeout=10_000):
+            search.query.setText(query)
+        assert [c.case_number for c in search.results] == [number], (query, search.status.text())
+        assert "按承办单位查找" in search.status.text() and said in search.status.text()
