@@ -97,9 +97,12 @@ def test_an_assignment_due_on_a_holiday_is_refused_at_the_due_field(qtbot: QtBot
                                                      nature="申诉求决类")).case_number
     dialog = _transfer_dialog(qtbot, counter, number, "assign")
     dialog.set_value("due", "2026-10-03")  # in the National Day week
+    dialog.resize(640, dialog.sizeHint().height())  # the narrowest the dialog is: the refusal takes two lines
     with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert "国庆节" in dialog.message.text() and "2026年10月8日" in dialog.message.text() and dialog.isVisible()
+    message = dialog.message  # the whole refusal is in sight, over two lines
+    qtbot.waitUntil(lambda: message.height() >= message.heightForWidth(message.width()), timeout=5_000)
     assert dialog.fields["due"].hasFocus()
     assert cases.load_case(sqlite_hall, clerk, number).view.leader_due is None
     dialog.set_value("due", "2026-10-08")
