@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.access import Actor, Role
-from desktop.domain.deadlines import UNIT_NOTIFY
+from desktop.domain.deadlines import UNIT_NOTIFY, format_date
 from desktop.services import cases
 from desktop.services.context import Hall
 from desktop.services.organisations import retire_organisation
@@ -71,6 +71,11 @@ def test_a_paper_transfer_keeps_its_day_and_the_case_view_counts_from_it(
     view = cases.load_case(sqlite_hall, clerk, number).view
     unit_due = sqlite_hall.policy.due(UNIT_NOTIFY, date(2026, 9, 17)).due
     assert view.routed_on == date(2026, 9, 17) and view.unit_due == unit_due
+    # the case view's 当前期限 line: the unit's limit from the 17th, the bureau's step in time (no 逾期)
+    qtbot.waitUntil(lambda: "接收单位告知期限" in counter.search.detail.toPlainText(), timeout=10_000)
+    shown = counter.search.detail.toPlainText()
+    due_line = next(line for line in shown.splitlines() if line.startswith("当前期限"))
+    assert due_line.startswith(f"当前期限：接收单位告知期限 {format_date(unit_due)}") and "逾期" not in due_line
 
 
 def test_a_paper_assignment_keeps_its_day_and_its_limit(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
