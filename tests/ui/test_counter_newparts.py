@@ -13,7 +13,7 @@ from desktop.domain.access import Actor, Role
 from desktop.domain.deadlines import UNIT_NOTIFY, format_date
 from desktop.services import cases
 from desktop.services.context import Hall
-from desktop.services.organisations import retire_organisation
+from desktop.services.organisations import reinstate_organisation, retire_organisation
 from desktop.services.reference import load_directory, use_directory
 from desktop.services.registration import register_visit
 from tests.conftest import FakeClock
@@ -143,6 +143,14 @@ def test_a_unit_retired_in_another_window_leaves_the_open_dialog_and_the_next(qt
     retire_organisation(sqlite_hall, Actor("staff:guanli1", "李管理", Role.ADMIN), chosen)
     qtbot.waitUntil(lambda: "已不在机构目录的在用单位中" in dialog.message.text(), timeout=10_000)
     assert name in dialog.message.text() and unit.code() == "" and unit.findText(name) < 0
+
+    # The clerk types another unit's initials; the administrator puts the unit back meanwhile: the typing stays.
+    unit.setEditText("rs")
+    reinstate_organisation(sqlite_hall, Actor("staff:guanli1", "李管理", Role.ADMIN), chosen)
+    qtbot.waitUntil(lambda: unit.findText(name) >= 0, timeout=10_000)
+    assert unit.currentText() == "rs"
+    retire_organisation(sqlite_hall, Actor("staff:guanli1", "李管理", Role.ADMIN), chosen)
+    qtbot.waitUntil(lambda: unit.findText(name) < 0, timeout=10_000)
     dialog.reject()
 
     # Opened again, the step no longer offers it (the lists were not kept from before).

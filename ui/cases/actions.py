@@ -66,7 +66,7 @@ class CaseActionDialog(QDialog):
         from desktop.services.case_actions import FieldKind
 
         super().__init__(parent)
-        self.ctx, self.case_ref, self.action = ctx, case_ref, action
+        self.ctx, self.case_ref, self.action, self.lists = ctx, case_ref, action, lists
         self.tasks = ctx.group(self)
         self.setWindowTitle(f"{action.title} — {case_ref}")
         self.setMinimumWidth(640)
@@ -139,14 +139,21 @@ class CaseActionDialog(QDialog):
         the lists follow it; a unit picked here that is no longer offered is said, not silently kept."""
         from desktop.services.case_actions import FieldKind
 
+        before, self.lists = self.lists, lists
         for spec in self.action.fields:
             widget = self.fields[spec.name]
             if not isinstance(widget, ChoiceBox):
                 continue
-            picked, name = widget.code(), widget.currentText().strip()
-            widget.set_choices(lists.organisations if spec.kind is FieldKind.ORGANISATION else lists.topics)
-            if picked and not widget.code():
-                set_tone(self.message, "error", f"“{name}”已不在机构目录的在用单位中（可能刚被撤销），"
+            organisations = spec.kind is FieldKind.ORGANISATION
+            choices = lists.organisations if organisations else lists.topics
+            if choices == (before.organisations if organisations else before.topics):
+                continue  # another change (a holiday schedule): what the clerk is typing stays as it is
+            picked, name = widget.code(), widget.currentText()
+            widget.set_choices(choices)
+            if not picked:
+                widget.setEditText(name)  # half typed: kept
+            elif not widget.code():
+                set_tone(self.message, "error", f"“{name.strip()}”已不在机构目录的在用单位中（可能刚被撤销），"
                                                 f"请另选{spec.label}")
 
     def _ask_proposal(self) -> None:
