@@ -39,10 +39,12 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
     parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor", "admin-server", "display",
-                                           "hallday"),
+                                           "hallday", "routing"),
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day; hallday: the hall's opening hours, "
-                        "reception days removed, the guide's time limits, voice off on the display")
+                        "reception days removed, the guide's time limits, voice off on the display; "
+                        "routing: the counter's 转送 and 交办 dialogs (a transfer made on paper, a 交办期限 on a "
+                        "rest day) and a rare-character name found")
     args = parser.parse_args()
     if args.only == "kiosk-keyboard" and not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
         # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size, each orientation
@@ -79,6 +81,8 @@ def main() -> None:
         display_screenshots(db, out)
     elif args.only == "hallday":
         hallday_screenshots(db, out)
+    elif args.only == "routing":
+        routing_screenshots(db, out)
     else:
         take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
@@ -817,6 +821,66 @@ def _known_person(hall: Any) -> Any:
         return make_card(name=row[0], id_number=row[1], sex="", ethnicity="汉", address="浙江省浦江县浦阳街道")
     except Exception:
         return None
+
+
+def routing_screenshots(db: Path, out: Path) -> None:
+    """The counter at both staff sizes: the 转送 dialog with the day of a transfer made on paper, the 交办 dialog
+    refusing a 办理期限 on a holiday, the case then, and the case found by a name with a rare character."""
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.config import load_settings
+    from desktop.domain.access import Actor, Role
+    from desktop.installation import open_hall
+    from desktop.services import accounts, cases
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import CaseDesk
+
+    hall = open_hall(load_settings(), db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    clerk = Actor("staff:shots", "截图", Role.CLERK)
+    number = register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="赵孟𫖯", document_number="330726196803121232"), region_code="330726001",
+        request="反映本村土地征收补偿款至今未发放到位，要求尽快发放")).case_number
+    cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "counter")
+    window = signed_in(hall, "counter", "chuangkou1")
+    work = window.work
+    assert isinstance(work, CounterWork)
+    desk = work.desk.findChild(CaseDesk)
+    assert desk is not None
+    earlier = (hall.today() - timedelta(days=1)).isoformat()
+    rest_day = hall.today() + timedelta(days=10)
+    while hall.policy.calendar.is_workday(rest_day):
+        rest_day += timedelta(days=1)
+    for size, (width, height) in COUNTER_SIZES.items():
+        window.resize(width, height)
+        after(work.search.detail_shown, lambda: work.open_case(number))
+        for key, field, value in (("transfer", "routed_on", earlier), ("assign", "due", rest_day.isoformat())):
+            desk.steps.open_by_key(key)
+            settle(800)
+            dialog = desk.steps.dialog
+            if dialog is None or dialog.action.key != key:
+                continue
+            dialog.set_value(field, value)
+            if key == "assign":
+                after(dialog.tasks.settled, dialog.submit)
+                settle(300)
+            name = f"24{'b' if key == 'transfer' else 'c'}-counter-{key}-dialog-{size}"
+            dialog.grab().save(str(out / f"{name}.png"))
+            print(f"  {name}.png")
+            dialog.reject()
+        work.search.query.setText("赵孟𫖯")
+        settle(1200)
+        window.grab().save(str(out / f"24d-counter-rare-name-found-{size}.png"))
+        print(f"  24d-counter-rare-name-found-{size}.png")
+    window.close()
 
 
 def supervisor_screenshots(db: Path, out: Path) -> None:
