@@ -112,3 +112,28 @@ def test_the_keyboard_keeps_the_programs_font_and_rare_characters_still_find_the
         assert match("Sans:lang=zh-cn:charset=2b5af") == "BabelStoneHan.ttf"
     elif os.environ.get("CI"):
         pytest.fail("CI 中必须安装 fonts-babelstone-han（scripts/setup.sh 会安装）")
+
+
+def test_the_kiosks_chinese_language_keeps_its_font_on_the_screens(tmp_path: Path) -> None:
+    """With the keyboard the kiosk speaks Chinese, and fontconfig then names the fonts in Chinese (文泉驿微米黑):
+    the English names the program looked for were not found, and the first font writing Chinese in name order
+    became the screens' font — BabelStone Han, installed for rare characters, in a Ming style (and 10 MB of
+    it read in)."""
+    installed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    if "WenQuanYi Micro Hei" not in installed:
+        pytest.skip("needs fonts-wqy-microhei (scripts/setup.sh installs it)")
+    script = tmp_path / "family.py"
+    script.write_text(textwrap.dedent("""
+        from ui.kiosk.keyboard import use_on_screen_keyboard
+        use_on_screen_keyboard()
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from ui.shell.theme import chinese_font_family
+        print("family", chinese_font_family())
+    """), encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if key not in ("QT_IM_MODULE", "FONTCONFIG_FILE")}
+    env.update(QT_QPA_PLATFORM="offscreen", LANG="C.UTF-8", PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env,
+                          check=False)
+    family = done.stdout.split("family ")[-1].strip()
+    assert family in ("WenQuanYi Micro Hei", "文泉驿微米黑"), done.stdout + done.stderr
