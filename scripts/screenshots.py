@@ -39,10 +39,12 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
     parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor", "admin-server", "display",
-                                           "hallday"),
+                                           "hallday", "routing"),
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day; hallday: the hall's opening hours, "
-                        "reception days removed, the guide's time limits, voice off on the display")
+                        "reception days removed, the guide's time limits, voice off on the display; "
+                        "routing: the counter's 转送 and 交办 dialogs (a transfer made on paper, a 交办期限 on a "
+                        "rest day) and a rare-character name found")
     args = parser.parse_args()
     if args.only == "kiosk-keyboard" and not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
         # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size, each orientation
@@ -79,6 +81,8 @@ def main() -> None:
         display_screenshots(db, out)
     elif args.only == "hallday":
         hallday_screenshots(db, out)
+    elif args.only == "routing":
+        routing_screenshots(db, out)
     else:
         take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
@@ -857,6 +861,66 @@ def _known_person(hall: Any) -> Any:
         return None
 
 
+def routing_screenshots(db: Path, out: Path) -> None:
+    """The counter at both staff sizes: the 转送 dialog with the day of a transfer made on paper, the 交办 dialog
+    refusing a 办理期限 on a holiday, the case then, and the case found by a name with a rare character."""
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.config import load_settings
+    from desktop.domain.access import Actor, Role
+    from desktop.installation import open_hall
+    from desktop.services import accounts, cases
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import CaseDesk
+
+    hall = open_hall(load_settings(), db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    clerk = Actor("staff:shots", "截图", Role.CLERK)
+    number = register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="赵孟𫖯", document_number="330726196803121232"), region_code="330726001",
+        request="反映本村土地征收补偿款至今未发放到位，要求尽快发放")).case_number
+    cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "counter")
+    window = signed_in(hall, "counter", "chuangkou1")
+    work = window.work
+    assert isinstance(work, CounterWork)
+    desk = work.desk.findChild(CaseDesk)
+    assert desk is not None
+    earlier = (hall.today() - timedelta(days=1)).isoformat()
+    rest_day = hall.today() + timedelta(days=10)
+    while hall.policy.calendar.is_workday(rest_day):
+        rest_day += timedelta(days=1)
+    for size, (width, height) in COUNTER_SIZES.items():
+        window.resize(width, height)
+        after(work.search.detail_shown, lambda: work.open_case(number))
+        for key, field, value in (("transfer", "routed_on", earlier), ("assign", "due", rest_day.isoformat())):
+            desk.steps.open_by_key(key)
+            settle(800)
+            dialog = desk.steps.dialog
+            if dialog is None or dialog.action.key != key:
+                continue
+            dialog.set_value(field, value)
+            if key == "assign":
+                after(dialog.tasks.settled, dialog.submit)
+                settle(300)
+            name = f"24{'b' if key == 'transfer' else 'c'}-counter-{key}-dialog-{size}"
+            dialog.grab().save(str(out / f"{name}.png"))
+            print(f"  {name}.png")
+            dialog.reject()
+        work.search.query.setText("赵孟𫖯")
+        settle(1200)
+        window.grab().save(str(out / f"24d-counter-rare-name-found-{size}.png"))
+        print(f"  24d-counter-rare-name-found-{size}.png")
+    window.close()
+
+
 def supervisor_screenshots(db: Path, out: Path) -> None:
     """The supervisor's 不满意评价 and 人民建议 tabs at 1366×768, after a kiosk rating and a suggestion; the
     statistics and the cases with their deadlines at 1366×768 and 1920×1080."""
@@ -926,7 +990,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
 
 def admin_server_screenshots(db: Path, out: Path) -> None:
     """The administration desk against a server (the demo database served on a socket): 设备管理 in words,
-    自助终端密码, 组织机构, at 1366×768 and 1920×1080."""
+    自助终端密码, 组织机构, 服务器审计副本, at 1366×768 and 1920×1080."""
     from dataclasses import replace
 
     from PySide6.QtWidgets import QApplication
@@ -959,6 +1023,7 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
     enrolment.revoke_device(hall, system, "k1f4c8d27a90")
     share_pin(hall, system, "720415", "720415")
     _directory_changes(hall)
+    _audit_copies(hall)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "admin")
@@ -987,9 +1052,94 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
                 window.grab().save(str(out / f"{name}-{size[0]}x{size[1]}.png"))
                 print(f"  {name}-{size[0]}x{size[1]}.png")
         _organisation_screenshots(window, tabs, out)
+        _audit_copy_screenshots(window, tabs, out)
         window.close()
     hall.engine.dispose()
     centre.engine.dispose()
+
+
+def _audit_copies(hall: Any) -> None:
+    """The server's copies: this desk's own log as its sync sends it, a counter's morning (sealed with a key of its
+    own), and a kiosk's receipts relayed by the hall server of 黄宅镇."""
+    import json
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from db.models import AuditRow
+    from desktop.domain.access import Actor
+    from desktop.domain.audit import GENESIS, AuditAction, AuditEntry, seal
+    from desktop.services.reference_feed import share_settings
+    from server.audit_copy import audit_copies, relay_audit, store_audit
+    from server.protocol import AuditUpEntry, RelayedDevice
+    from server.store import Device, enrol_device
+
+    if audit_copies(hall, Actor.system("screenshots")):
+        return
+
+    def wire(entries: list[AuditEntry]) -> list[AuditUpEntry]:
+        return [AuditUpEntry(**{**vars(e), "detail": dict(e.detail)}) for e in entries]
+
+    def chain(device: str, steps: list[tuple[Actor, AuditAction, str, dict[str, Any]]]) -> list[AuditEntry]:
+        key, prev, made = os.urandom(32), GENESIS, []
+        start = datetime.now().replace(microsecond=0) - timedelta(minutes=2 * len(steps) + 30)
+        for seq, (actor, action, target, detail) in enumerate(steps, 1):
+            entry = seal(key, AuditEntry(seq, (start + timedelta(minutes=2 * seq)).isoformat(timespec="seconds"),
+                                         device, actor.actor_id, actor.display_name, action.value, target, detail,
+                                         prev))
+            made.append(entry)
+            prev = entry.entry_hash
+        return made
+
+    with hall.sessions() as session:
+        own = [AuditEntry(r.seq, r.at, r.device, r.actor_id, r.actor_name, r.action, r.target, json.loads(r.detail),
+                          r.prev_hash, r.entry_hash) for r in session.scalars(select(AuditRow).order_by(AuditRow.seq))]
+    store_audit(hall, Device(hall.settings.device_id, "admin", hall_code="PJ"), wire(own))
+    clerk, stranger = Actor("staff:chenjie", "陈杰", "clerk"), Actor("staff:wangqiang", "王强", "clerk")
+    morning: list[tuple[Actor, AuditAction, str, dict[str, Any]]] = [
+        (stranger, AuditAction.LOGIN_FAILED, "wangqiang", {"reason": "wrong_password"}),
+        (clerk, AuditAction.LOGIN, "chenjie", {"role": "clerk"})]
+    for n in range(1, 61):
+        case = f"PJ2026{n + 410:05d}"
+        morning.append((clerk, AuditAction.REGISTRATION, case, {}))
+        morning.append((clerk, AuditAction.PRINT, case, {"job": f"j{n}", "kind": "来访登记回执",
+                                                         "printer": "前台打印机", "status": "printed"}))
+        if n % 12 == 0:
+            morning.append((clerk, AuditAction.VIEW_PERSONAL, case, {"reason": "核实身份证号码"}))
+    morning.append((clerk, AuditAction.SCREEN_LOCKED, "chenjie", {"idle": True}))
+    store_audit(hall, Device("c3a81f20b7e4", "counter", hall_code="PJ"), wire(chain("C3", morning)))
+    share_settings(hall, Actor.system("screenshots"), {"hall_name": "黄宅镇信访接待大厅"}, hall_code="HZ")
+    enrol_device(hall, "h5e1a9c3d7b2", "hall", hall_code="HZ")
+    receipts = [(Actor.kiosk("K01"), AuditAction.PRINT, "来访登记回执",
+                 {"job": f"k{n}", "kind": "来访登记回执", "printer": "终端打印机", "status": "printed"})
+                for n in range(18)]
+    relay_audit(hall, Device("h5e1a9c3d7b2", "hall", hall_code="HZ"),
+                RelayedDevice(device_id="k2b8f0d64e19", role="kiosk", device_code="K01", place="镇便民服务中心门口"),
+                wire(chain("K01", receipts)))
+
+
+def _audit_copy_screenshots(window: Any, tabs: Any, out: Path) -> None:
+    """服务器审计副本: the list, a counter's newest hundred (1366×768), the same and its older page (1920×1080)."""
+    from desktop.services import accounts
+
+    panel = tabs.audit_copies
+    assert panel is not None
+    tabs.show_tab(panel)
+    panel.password.setText(accounts.DEMO_PASSWORD)
+    after(panel.refreshed, panel.refresh, 15_000)
+    row = next(i for i, c in enumerate(panel.copies) if c.device_id == "c3a81f20b7e4")
+    after(panel.opened, lambda: panel.copies_table.selectRow(row), 15_000)
+    for size in ((1366, 768), (1920, 1080)):
+        window.resize(*size)
+        settle(600)
+        name = f"30-admin-audit-copies-{size[0]}x{size[1]}.png"
+        window.grab().save(str(out / name))
+        print(f"  {name}")
+    after(panel.opened, lambda: panel.turn(1), 15_000)
+    settle(400)
+    window.grab().save(str(out / "30b-admin-audit-copies-older-1920x1080.png"))
+    print("  30b-admin-audit-copies-older-1920x1080.png")
+    window.resize(1366, 768)
 
 
 def _directory_changes(hall: Any) -> None:

@@ -31,14 +31,19 @@ from desktop.services import kiosk_pin
 from desktop.services.accounts import sign_in
 from desktop.services.context import Hall
 from server import enrolment, public
-from server.audit_copy import relay_audit, require_hall, store_audit
+from server.audit_copy import CopyPage, audit_copies, copy_page, relay_audit, require_hall, store_audit
 from server.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
+    AuditContinuity,
+    AuditCopyEntry,
+    AuditCopyList,
+    AuditCopyPage,
     AuditPushRequest,
     AuditPushResponse,
     AuditRelayRequest,
+    CopiedAuditEntry,
     DeviceEntry,
     DeviceList,
     DevicePlaceBody,
@@ -107,6 +112,22 @@ NOT_ADMIN = ("需要系统管理员：请求须带系统管理设备的令牌（
 
 def current_admin(request: Request) -> Actor:
     """The administrator acting, signed in at a device enrolled as ``admin``; 401 otherwise."""
+    actor = _signed_in_at_admin_desk(request)
+    if not actor.may(Permission.MANAGE_SETTINGS):
+        raise StarletteHTTPException(403, "只有系统管理员可以管理设备（需要“修改设置”权限）")
+    return actor
+
+
+def current_auditor(request: Request) -> Actor:
+    """A supervisor or administrator acting at a device enrolled as ``admin``, who may check audit logs."""
+    actor = _signed_in_at_admin_desk(request)
+    if not actor.may(Permission.VERIFY_AUDIT):
+        raise StarletteHTTPException(403, "只有督查人员或系统管理员可以查看设备审计副本（需要“核验审计日志”权限）")
+    return actor
+
+
+def _signed_in_at_admin_desk(request: Request) -> Actor:
+    """Whoever signs in with their own login and password (each request) at a device enrolled as ``admin``."""
     device = current_device(request)
     scheme, _, encoded = request.headers.get(STAFF_HEADER.lower(), "").partition(" ")
     login = password = ""
@@ -123,8 +144,6 @@ def current_admin(request: Request) -> Actor:
     except RuleViolation as refusal:
         raise StarletteHTTPException(401, f"管理员身份未通过：{refusal.message}",
                                      headers={"WWW-Authenticate": "Bearer"}) from None
-    if not signed.actor.may(Permission.MANAGE_SETTINGS):
-        raise StarletteHTTPException(403, "只有系统管理员可以管理设备（需要“修改设置”权限）")
     return signed.actor
 
 
@@ -304,6 +323,29 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         except enrolment.EnrolmentRefused as exc:
             raise SyncProblem("refused", str(exc)) from None
 
+    # -- the devices' audit copies, for a supervisor or administrator --------------------------------
+
+    @app.get("/admin/audit-copies", response_model=AuditCopyList, responses=admin_errors)
+    def audit_copy_list(auditor: Annotated[Actor, Depends(current_auditor)]) -> AuditCopyList:
+        """Every device's audit copy in words: the device, its hall (or the hall server it came through), how far."""
+        return AuditCopyList(copies=[AuditCopyEntry(**vars(c)) for c in audit_copies(hall, auditor)])
+
+    @app.get("/admin/audit-copies/{device_id}", response_model=AuditCopyPage,
+             responses={**admin_errors, 404: {"model": ErrorResponse}})
+    def audit_copy_entries(
+            device_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_]+$")],
+            auditor: Annotated[Actor, Depends(current_auditor)],
+            relayed_by: Annotated[str, Query(max_length=32, pattern=r"^[A-Za-z0-9_]*$",
+                                             description="转来的副本：大厅服务器的设备号")] = "",
+            page: Annotated[int, Query(ge=1, le=2**31, description="第几页（每页 100 条，最新的在前）")] = 1,
+    ) -> AuditCopyPage:
+        """One device's copy, a page of 100 entries newest first, and whether the whole copy continues without a
+        gap (seq and prev_hash: the keyed hashes only the device's key can check)."""
+        found = copy_page(hall, auditor, device_id, relayed_by, page)
+        if found is None:
+            raise StarletteHTTPException(404, "服务器上没有这台设备的审计副本")
+        return _copy_page(found)
+
     # -- the public lookup behind the receipt's QR code ------------------------------------------
 
     lookup = public.PublicLookup.over(hall)
@@ -372,6 +414,15 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
 #: The page's address carries the query code: never cached, never sent on as a referrer.
 PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff",
                 "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"}
+
+
+def _copy_page(found: CopyPage) -> AuditCopyPage:
+    c = found.continuity
+    return AuditCopyPage(page=found.page, pages=found.pages, entries=[
+        CopiedAuditEntry(**{**vars(e.entry), "detail": dict(e.entry.detail)}, received_at=e.received_at)
+        for e in found.entries],
+        continuity=AuditContinuity(ok=c.ok, first_seq=c.first_seq, last_seq=c.last_seq, entries=c.entries,
+                                   breaks=list(c.breaks), more_breaks=c.more_breaks, summary=c.summary()))
 
 
 def _parse_push(body: bytes) -> PushRequest:

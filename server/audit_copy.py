@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, insert, select
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import DeviceAuditRow, RelayedDeviceRow, SyncDeviceRow
@@ -174,9 +174,13 @@ def device_chain(hall: Hall, device_id: str, relayed_by: str = "") -> list[Audit
     with hall.sessions() as session:
         rows = list(session.scalars(select(DeviceAuditRow).where(_of(Chain(device_id, relayed_by)))
                                     .order_by(DeviceAuditRow.seq)))
-    return [AuditEntry(seq=r.seq, at=r.at, device=r.device, actor_id=r.actor_id, actor_name=r.actor_name,
-                       action=r.action, target=r.target, detail=json.loads(r.detail), prev_hash=r.prev_hash,
-                       entry_hash=r.entry_hash) for r in rows]
+    return [_entry(r) for r in rows]
+
+
+def _entry(r: DeviceAuditRow) -> AuditEntry:
+    return AuditEntry(seq=r.seq, at=r.at, device=r.device, actor_id=r.actor_id, actor_name=r.actor_name,
+                      action=r.action, target=r.target, detail=json.loads(r.detail), prev_hash=r.prev_hash,
+                      entry_hash=r.entry_hash)
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,7 @@ class AuditCopy:
     first_seq: int
     last_seq: int
     last_at: str  # the newest entry's time, as the device wrote it (YYYY-MM-DD HH:MM)
+    last_action: str  # what the newest entry records: 打印, 登录 …
     received_at: str  # when the newest entry arrived here (YYYY-MM-DD HH:MM)
     device_id: str  # the chain's key, for ``device_chain`` (never shown)
     relayed_by: str
@@ -213,8 +218,9 @@ def audit_copies(hall: Hall, actor: Actor) -> list[AuditCopy]:
         chains = list(session.execute(newest))
         enrolled = {r.device_id: r for r in session.scalars(select(SyncDeviceRow))}
         relayed = {(r.relayed_by, r.device_id): r for r in session.scalars(select(RelayedDeviceRow))}
-        last_at = {(r.relayed_by, r.device_id, r.seq): r.at for r in session.execute(
-            select(DeviceAuditRow.relayed_by, DeviceAuditRow.device_id, DeviceAuditRow.seq, DeviceAuditRow.at)
+        newest_of = {(r.relayed_by, r.device_id, r.seq): (r.at, r.action) for r in session.execute(
+            select(DeviceAuditRow.relayed_by, DeviceAuditRow.device_id, DeviceAuditRow.seq, DeviceAuditRow.at,
+                   DeviceAuditRow.action)
             .where(DeviceAuditRow.seq.in_([c.last for c in chains])))} if chains else {}
 
     def hall_of(row: SyncDeviceRow | None) -> str:
@@ -237,8 +243,102 @@ def audit_copies(hall: Hall, actor: Actor) -> list[AuditCopy]:
             device = device_words(row.role, row.device_code, places.get(c.device_id, "")) if row else \
                 "已不在登记中的设备"
             where = hall_of(row)
+        last_at, last_action = newest_of.get((c.relayed_by, c.device_id, c.last), ("", ""))
         found.append(AuditCopy(device=device, hall=where, relayed=bool(c.relayed_by), entries=int(c.entries),
-                               first_seq=int(c.first), last_seq=int(c.last),
-                               last_at=_when(last_at.get((c.relayed_by, c.device_id, c.last), "")),
-                               received_at=_when(c.received), device_id=c.device_id, relayed_by=c.relayed_by))
+                               first_seq=int(c.first), last_seq=int(c.last), last_at=_when(last_at),
+                               last_action=last_action, received_at=_when(c.received), device_id=c.device_id,
+                               relayed_by=c.relayed_by))
     return sorted(found, key=lambda a: (a.relayed, a.hall, a.device, a.device_id, a.relayed_by))
+
+
+PAGE_SIZE = 100
+MAX_BREAKS = 20
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """Whether a copy continues without a gap: each entry's ``seq`` the one after the entry before, and its
+    ``prev_hash`` that entry's hash (from the chain's start, or from after what the device had archived).
+
+    What the server can check without the device's key: not whether an entry's own hash is right.
+    """
+
+    first_seq: int
+    last_seq: int
+    entries: int
+    breaks: tuple[str, ...]  # in words, the first ``MAX_BREAKS``
+    more_breaks: int  # how many more there are
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+    def summary(self) -> str:
+        if not self.entries:
+            return "服务器上没有这台设备的审计记录"
+        if self.breaks:
+            more = f"，另有 {self.more_breaks} 处未列出" if self.more_breaks else ""
+            return (f"副本不连续（{len(self.breaks) + self.more_breaks} 处{more}）：" + "；".join(self.breaks)
+                    + "。服务器的副本只增不改，出现断口说明数据库被绕过改动过，请联系督查人员核查")
+        archived = (f"；第1–{self.first_seq - 1}条在开始上传之前已在设备上归档，服务器没有副本"
+                    if self.first_seq > 1 else "")
+        return (f"第{self.first_seq}–{self.last_seq}条连续，共{self.entries}条：序号前后相接，"
+                f"每条记下的前一条哈希与前一条相符{archived}")
+
+
+@dataclass(frozen=True)
+class CopiedEntry:
+    entry: AuditEntry
+    received_at: str  # when it arrived here (YYYY-MM-DD HH:MM)
+
+
+@dataclass(frozen=True)
+class CopyPage:
+    """One page of a device's copy, newest first, and whether the whole copy continues without a gap."""
+
+    entries: list[CopiedEntry]
+    page: int
+    pages: int
+    continuity: Continuity
+
+
+def _break_words(seq: int, before: int | None) -> str:
+    if before is None:
+        return "第1条记下的前一条哈希（prev_hash）不是审计链的起点"
+    if seq > before + 1:
+        missing = f"第{before + 1}条" if seq == before + 2 else f"第{before + 1}–{seq - 1}条"
+        return f"缺少{missing}（第{before}条之后接着第{seq}条）"
+    return f"第{seq}条与第{before}条接不上：记下的前一条哈希（prev_hash）与第{before}条的哈希不符"
+
+
+def _continuity(session: Session, chain: Chain) -> Continuity:
+    """The breaks of ``chain``, found in SQL: one pass over the chain in ``seq`` order, each entry beside the one
+    before (a copy is continuous but where someone went round the append-only table: all its breaks are few)."""
+    before_seq = func.lag(DeviceAuditRow.seq).over(order_by=DeviceAuditRow.seq)
+    before_hash = func.lag(DeviceAuditRow.entry_hash).over(order_by=DeviceAuditRow.seq)
+    links = select(DeviceAuditRow.seq, DeviceAuditRow.prev_hash, before_seq.label("before_seq"),
+                   before_hash.label("before_hash")).where(_of(chain)).subquery()
+    broken = or_(and_(links.c.before_seq.is_(None), links.c.seq == 1, links.c.prev_hash != GENESIS),
+                 links.c.seq != links.c.before_seq + 1, links.c.prev_hash != links.c.before_hash)
+    entries, first, last = session.execute(select(func.count(), func.min(DeviceAuditRow.seq),
+                                                  func.max(DeviceAuditRow.seq)).where(_of(chain))).one()
+    found = session.execute(select(links.c.seq, links.c.before_seq).where(broken).order_by(links.c.seq)).all()
+    return Continuity(first_seq=int(first or 0), last_seq=int(last or 0), entries=int(entries),
+                      breaks=tuple(_break_words(r.seq, r.before_seq) for r in found[:MAX_BREAKS]),
+                      more_breaks=max(len(found) - MAX_BREAKS, 0))
+
+
+def copy_page(hall: Hall, actor: Actor, device_id: str, relayed_by: str = "", page: int = 1) -> CopyPage | None:
+    """Page ``page`` (from 1) of one device's copy, ``PAGE_SIZE`` entries newest first, with its continuity;
+    ``None`` when the server holds no copy under that chain. A page past the end gives the last."""
+    require(actor, Permission.VERIFY_AUDIT, "查看设备审计副本")
+    chain = Chain(device_id, relayed_by)
+    with hall.sessions() as session:
+        continuity = _continuity(session, chain)
+        if not continuity.entries:
+            return None
+        pages = -(-continuity.entries // PAGE_SIZE)
+        page = min(max(page, 1), pages)
+        rows = list(session.scalars(select(DeviceAuditRow).where(_of(chain)).order_by(DeviceAuditRow.seq.desc())
+                                    .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    return CopyPage([CopiedEntry(_entry(r), _when(r.received_at)) for r in rows], page, pages, continuity)

@@ -384,3 +384,48 @@ class OrganisationList(BaseModel):
     why_not: str
     changed_at: str = ""
     entries: list[OrganisationEntry]
+
+
+class AuditCopyEntry(BaseModel):
+    """One device's audit copy on the server, in words (``device_id``/``relayed_by`` name the chain, never shown)."""
+
+    device: str = Field(description="设备，如“自助终端 K01（一楼大厅入口）”")
+    hall: str = Field(description="所在大厅；转来的副本：经哪台大厅服务器转来")
+    relayed: bool
+    entries: int
+    first_seq: int
+    last_seq: int
+    last_at: str = Field(description="最新一条的时间（设备所记，YYYY-MM-DD HH:MM）")
+    last_action: str = Field(description="最新一条的操作")
+    received_at: str = Field(description="最新收到的时间（YYYY-MM-DD HH:MM）")
+    device_id: str
+    relayed_by: str
+
+
+class AuditCopyList(BaseModel):
+    copies: list[AuditCopyEntry]
+
+
+class CopiedAuditEntry(AuditUpEntry):
+    received_at: str = Field(description="服务器收到的时间（YYYY-MM-DD HH:MM）")
+
+
+class AuditContinuity(BaseModel):
+    """Whether the copy continues without a gap (seq and prev_hash; the keyed hashes only the device can check)."""
+
+    ok: bool
+    first_seq: int
+    last_seq: int
+    entries: int
+    breaks: list[str]
+    more_breaks: int
+    summary: str
+
+
+class AuditCopyPage(BaseModel):
+    """A page of one device's copy, newest first."""
+
+    page: int
+    pages: int
+    entries: list[CopiedAuditEntry]
+    continuity: AuditContinuity

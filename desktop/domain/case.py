@@ -30,8 +30,9 @@ from desktop.domain.deadlines import (
     Deadline,
     DeadlineRule,
     compute_deadline,
+    format_date,
 )
-from desktop.domain.errors import RuleViolation
+from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import PAYLOAD_SCHEMA_VERSION, Event, EventType
 from desktop.domain.hlc import Hlc
 
@@ -293,6 +294,32 @@ def routed_day(event: Event) -> date:
             except (TypeError, ValueError):
                 break  # not a date (the schema refuses one since): the clock's day
     return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
+
+
+def check_routed_on(payload: Mapping[str, Any], today: date) -> None:
+    """A 转送/交办 recorded after the fact (done on paper) names its real day, never one still to come:
+    the receiving unit's limits run from it (art. 23). The fold accepts any day from receipt on; the
+    day it is recorded on bounds it from above."""
+    if payload.get(ROUTED_ON):
+        _check_date(payload[ROUTED_ON], "转送、交办日期")
+        if _date(payload[ROUTED_ON]) > today:
+            raise RuleViolation("routed_in_future",
+                                f"转送、交办日期不能晚于今天（{today.isoformat()}）：请填实际转送、交办的日期")
+
+
+def check_assignment_due(payload: Mapping[str, Any], calendar: HolidayCalendar) -> None:
+    """A 交办's 办理期限 is set by the bureau (art. 22): after the day of the 交办, and on a working day
+    (across New Year or a 调休 week a date typed by hand easily falls on a rest day)."""
+    due, routed = _date(payload["due"]), _date(payload[ROUTED_ON])
+    if due <= routed:
+        raise ValidationError("assign_due_too_early",
+                              f"办理期限{format_date(due)}须晚于交办日期{format_date(routed)}", "due")
+    if not calendar.is_workday(due):
+        later = due + timedelta(days=1)
+        while not calendar.is_workday(later):
+            later += timedelta(days=1)
+        raise ValidationError("assign_due_rest_day", f"办理期限{format_date(due)}是{calendar.rest_reason(due)}，"
+                              f"请定在工作日，如{format_date(later)}", "due")
 
 
 def check_transition(view: CaseView | None, event_type: EventType, payload: Mapping[str, Any],

@@ -151,6 +151,7 @@ def closed_message(hours: OpeningHours, calendar: HolidayCalendar, moment: datet
     opens = next_opening(hours, calendar, moment)
     when = (f"大厅将于{day_words(opens.date(), moment.date())}{clock_words(opens.time())}开放"
             if opens is not None else "近期没有开放安排，请留意大厅公告")
-    if opens is not None and not calendar.knows_year(opens.year):  # 调休 of that year not known: said, not promised
-        when += f"，如遇{opens.year}年节假日调整以大厅公告为准"
-    return f"现在不是大厅开放时间。{when}（开放时间：{hours.label}）"
+    # a year whose holidays are not imported rests on weekends only: 1月1日 is not named a day the hall opens
+    unknown = (f"。{opens.year}年节假日安排尚未导入，如逢节假日，以大厅公告为准"
+               if opens is not None and not calendar.knows_year(opens.year) else "")
+    return f"现在不是大厅开放时间。{when}（开放时间：{hours.label}）{unknown}"

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from desktop.documents.model import DocumentKind
-from desktop.domain.case import OUTCOMES, TRANSITIONS, CaseView
+from desktop.domain.case import OUTCOMES, ROUTED_ON, TRANSITIONS, CaseView
 from desktop.domain.classification import LegalRoute, Nature, Purpose
 from desktop.domain.errors import ValidationError
 from desktop.domain.events import EventType
@@ -68,6 +68,8 @@ def _opinion(label: str, date_label: str) -> tuple[ActionField, ...]:
             ActionField("text", "意见要点", FieldKind.LONG_TEXT, required=False))
 
 
+_ROUTED_HINT = "已在纸面上转送、交办的，填实际的日期：接收单位的告知期限从这天起算（不早于收到之日，不晚于今天）"
+
 ACTIONS: tuple[CaseAction, ...] = (
     CaseAction("classify", "分类", EventType.CLASSIFIED, (
         ActionField("nature", "性质", FieldKind.CHOICE, choices=tuple(n.value for n in Nature)),
@@ -82,12 +84,14 @@ ACTIONS: tuple[CaseAction, ...] = (
         ActionField("organisation_code", "接收单位", FieldKind.ORGANISATION),
         ActionField("override_reason", "改送理由", FieldKind.TEXT, required=False,
                     hint="接收单位与系统建议不同时必填"),
+        ActionField(ROUTED_ON, "转送日期", FieldKind.DATE, hint=_ROUTED_HINT),
     ), DocumentKind.TRANSFER_FORM, "15日内转送有权处理的机关、单位（条例第二十二条）"),
     CaseAction("assign", "交办", EventType.ASSIGNED, (
         ActionField("organisation_code", "承办单位", FieldKind.ORGANISATION),
         ActionField("due", "办理期限", FieldKind.DATE),
         ActionField("override_reason", "改送理由", FieldKind.TEXT, required=False,
                     hint="承办单位与系统建议不同时必填"),
+        ActionField(ROUTED_ON, "交办日期", FieldKind.DATE, hint=_ROUTED_HINT),
     ), DocumentKind.ASSIGNMENT_FORM, "交办须设定办理期限并要求报送办理结果（条例第二十二条）"),
     CaseAction("accept", "受理", EventType.ACCEPTED, (
         ActionField("accepted_on", "受理日期", FieldKind.DATE),
@@ -243,13 +247,17 @@ def _value(spec: ActionField, raw: str) -> Any:
     return raw
 
 
-def starting_values(view: CaseView, key: str) -> dict[str, str]:
+def starting_values(view: CaseView, key: str, today: date | None = None) -> dict[str, str]:
     """What a step's dialog starts from: what the case already says, for the clerk to confirm or change.
+
+    转送 and 交办 start on ``today`` (the hall's day) as the day the unit is handed the matter.
 
     分类 starts from the registration: its topic, its nature (else the one its purpose or
     its topic implies) and the topic's legal route. A field given as ``""`` is one the clerk
     must choose (no first entry taken for an answer). Other steps start as their dialog does.
     """
+    if key in ("transfer", "assign") and today is not None:
+        return {ROUTED_ON: today.isoformat()}
     if key != "classify":
         return {}
     taxonomy = load_taxonomy()

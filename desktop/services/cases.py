@@ -36,6 +36,8 @@ from desktop.domain.audit import AuditAction
 from desktop.domain.case import (
     ROUTED_ON,
     CaseView,
+    check_assignment_due,
+    check_routed_on,
     check_transition,
     deadline_explanations,
     project,
@@ -239,6 +241,8 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
     if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED) and not payload.get(ROUTED_ON):
         # the receiving unit's limits run from this day (art. 23): recorded with the event, as every date is
         payload = {**payload, ROUTED_ON: hall.today().isoformat()}
+    if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED):
+        check_routed_on(payload, hall.today())
     with hall.transaction() as session:
         case_id = _case_id(session, case_ref)
         history = case_events(session, case_id)
@@ -246,6 +250,8 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
         check_may_record(actor, current, event_type, load_directory())
         reclassified = check_may_reclassify(actor, current, event_type, history)
         check_transition(current, event_type, payload, hall.policy)
+        if event_type is EventType.ASSIGNED:
+            check_assignment_due(payload, hall.policy.calendar)
         if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED) and payload.get(
                 "organisation_code"):
             _check_recipient(current, str(payload["organisation_code"]))

@@ -43,7 +43,7 @@ from desktop.domain.identity import (
     validate_phone,
 )
 from desktop.domain.number_query import NumberQuery, looks_like_full_number, read_number_query
-from desktop.domain.routing import OrganisationDirectory
+from desktop.domain.routing import Organisation, OrganisationDirectory
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
 from desktop.services.reference import load_directory
@@ -54,7 +54,7 @@ COUNT_LIMIT = 10_000
 #: When cases the actor may not see are among the newest matches, up to this many matches are
 #: read to fill the page; past it the result says there may be more.
 MAX_FETCH = 2_000
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]+")  # rare characters (赵孟𫖯) too
 PUNCTUATION_ONLY = "查询内容只有标点符号，请输入要查找的文字、号码或姓名"
 
 
@@ -65,6 +65,7 @@ class MatchKind(StrEnum):
     NAME = "姓名"
     PINYIN = "拼音"
     PHRASE = "诉求内容"
+    UNIT = "承办单位"
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,11 @@ def search_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> Searc
             found = _tails(session, actor, directory, tail, limit)
             if found.cases:
                 return found
+        unit = _unit_named(directory, q)
+        if unit is not None:
+            found = _unit_cases(session, actor, directory, unit, q, limit)
+            if found.cases:
+                return found
         typed = _clean(query).strip()
         folded = fold_text(typed)
         if not folded:
@@ -217,6 +223,28 @@ def search_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> Searc
         if not cases and kind is MatchKind.NAME:
             return _homophones(session, actor, directory, q, limit)
     return SearchResult(cases, None if more else len(cases), more, MatchKind.PHRASE)
+
+
+def _unit_named(directory: OrganisationDirectory, q: str) -> Organisation | None:
+    """The unit whose name, or an earlier name (曾用名: renamed since), is exactly the query."""
+    q = _compact(q)
+    named = [o for o in directory.all() if q in (o.name, *o.former_names)]
+    return named[0] if len(named) == 1 else None
+
+
+def _unit_cases(session: Session, actor: Actor, directory: OrganisationDirectory, unit: Organisation, q: str,
+                limit: int) -> SearchResult:
+    """The cases transferred or assigned to ``unit`` (found by its name now or before), newest first."""
+    condition = CaseRow.organisation_code == unit.code
+    cases, more = _visible_page(actor, directory, limit, lambda n: _newest(session, condition, MatchKind.UNIT, n))
+    if not cases:
+        return SearchResult([], 0, False, MatchKind.UNIT)
+    ids = select(CaseRow.case_id.label("case_id")).where(condition)
+    total = _visible_count(session, actor, directory, ids, MatchKind.UNIT)
+    former = f"“{q}”是{unit.name}的曾用名；" if q != unit.name else ""
+    retired = f"（已于{unit.retired}撤销）" if not unit.active else ""
+    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.UNIT,
+                        f"{former}转送、交办给{unit.name}{retired}的事项")
 
 
 #: The last 4 to 8 characters of an ID number (the last may be X) or the last digits of a phone.

@@ -69,3 +69,10 @@ def test_the_closed_message_says_the_day_and_time_in_words() -> None:
     assert "大厅将于明天（9月17日，星期四）8:30开放" in closed_message(HOURS, CALENDAR, datetime(2026, 9, 16, 20, 0))
     assert "大厅将于9月28日（星期一）8:30开放" in closed_message(HOURS, CALENDAR, datetime(2026, 9, 24, 18, 0))
     assert day_words(date(2027, 1, 4), date(2026, 12, 31)) == "2027年1月4日（星期一）"
+
+
+def test_the_closed_message_does_not_vouch_for_a_year_whose_holidays_are_unknown() -> None:
+    assert 2027 not in CALENDAR.known_years()  # New Year's Eve, 18:00: 1 January is 元旦 whatever the schedule
+    said = closed_message(HOURS, CALENDAR, datetime(2026, 12, 31, 18, 0))
+    assert said.endswith("。2027年节假日安排尚未导入，如逢节假日，以大厅公告为准")
+    assert "尚未导入" not in closed_message(HOURS, CALENDAR, datetime(2026, 12, 30, 18, 0))  # 31 December: known

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from db.models import AuditRow
 from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseState
+from desktop.domain.deadlines import UNIT_NOTIFY
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import EventType
 from desktop.domain.roles import PermissionDenied
@@ -17,6 +19,7 @@ from desktop.services import case_actions, cases, drafts
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from desktop.services.store import case_events
+from tests.conftest import FakeClock
 from tests.helpers import form
 
 
@@ -184,3 +187,54 @@ def test_classification_starts_from_what_the_registration_says(hall: Hall, clerk
     with pytest.raises(ValidationError, match="性质"):
         case_actions.perform(hall, clerk, bare.case_number, "classify", {"nature": "", "topic_code": "0101"})
     assert case_actions.starting_values(bare, "accept") == {}
+
+
+def test_a_transfer_done_on_paper_is_recorded_on_its_own_day(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    number = _classified(hall, clerk)  # received 2026-09-16
+    clock.advance(days=7)  # recorded a week later, from the paper
+    proposal = case_actions.route_proposal(hall, clerk, number)
+    assert proposal.organisation is not None
+    code = proposal.organisation.code
+    view = cases.load_case(hall, clerk, number).view
+    assert case_actions.starting_values(view, "transfer", hall.today()) == {"routed_on": "2026-09-23"}
+    before = len(cases.load_case(hall, clerk, number).events)
+    for day, refused in (("2026-09-15", "不能早于收到"), ("2026-09-24", "不能晚于今天（2026-09-23）")):
+        with pytest.raises(RuleViolation, match=refused):
+            case_actions.perform(hall, clerk, number, "transfer", {"organisation_code": code, "routed_on": day})
+    assert len(cases.load_case(hall, clerk, number).events) == before  # nothing stored
+    view = case_actions.perform(hall, clerk, number, "transfer", {"organisation_code": code,
+                                                                  "routed_on": "2026-09-17"})
+    # the unit's 15 days (art. 23) run from the real day, not from the day it was typed in
+    assert view.routed_on == date(2026, 9, 17)
+    assert view.unit_due == hall.policy.due(UNIT_NOTIFY, date(2026, 9, 17)).due
+    assert _last_payload(hall, number)["routed_on"] == "2026-09-17"
+
+
+def test_an_assignment_done_on_paper_keeps_its_day_and_its_limit(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    number = _classified(hall, clerk)
+    clock.advance(days=3)
+    proposal = case_actions.route_proposal(hall, clerk, number, assign=True)
+    assert proposal.organisation is not None
+    view = case_actions.perform(hall, clerk, number, "assign", {
+        "organisation_code": proposal.organisation.code, "due": "2026-10-30", "routed_on": "2026-09-16"})
+    assert view.routed_on == date(2026, 9, 16) and view.leader_due == date(2026, 10, 30)
+    assert view.unit_due == hall.policy.due(UNIT_NOTIFY, date(2026, 9, 16)).due
+
+
+def test_an_assignment_due_is_after_the_assignment_and_on_a_working_day(hall: Hall, clerk: Actor) -> None:
+    number = _classified(hall, clerk)  # today 2026-09-16
+    proposal = case_actions.route_proposal(hall, clerk, number, assign=True)
+    assert proposal.organisation is not None
+    code = proposal.organisation.code
+    before = len(cases.load_case(hall, clerk, number).events)
+    for due, refused in (("2026-09-15", "须晚于交办日期2026年9月16日"),
+                         ("2026-09-16", "须晚于交办日期"),
+                         ("2026-10-02", "是国庆节，请定在工作日，如2026年10月8日（星期四）"),
+                         ("2026-09-19", "是休息日，请定在工作日，如2026年9月20日（星期日）")):  # 调休: 20th worked
+        with pytest.raises(ValidationError, match=refused) as error:
+            case_actions.perform(hall, clerk, number, "assign", {"organisation_code": code, "due": due})
+        assert error.value.field == "due"
+    assert len(cases.load_case(hall, clerk, number).events) == before  # nothing stored
+    view = case_actions.perform(hall, clerk, number, "assign", {"organisation_code": code,
+                                                                "due": "2026-10-10"})  # a 调休 Saturday: worked
+    assert view.leader_due == date(2026, 10, 10)

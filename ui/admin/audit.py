@@ -39,8 +39,8 @@ _DETAIL_VALUES: Mapping[str, str] = {
 }
 #: ids a reader cannot use (the print job's, a retried job's, the keys'): the entry's other words say what happened
 _NEVER_SHOWN = frozenset({"job", "retry_of", "key_id", "old_key_id", "new_key_id"})
-_ALARMING = frozenset({AuditAction.LOGIN_FAILED.value, AuditAction.ACCOUNT_LOCKED.value,
-                       AuditAction.PERMISSION_DENIED.value})
+ALARMING = frozenset({AuditAction.LOGIN_FAILED.value, AuditAction.ACCOUNT_LOCKED.value,
+                      AuditAction.PERMISSION_DENIED.value})
 
 
 #: shown in words already (说明, 步骤, 对象): the machine's code and the event's id add nothing a reader can use
@@ -82,7 +82,13 @@ def describe_target(target: str) -> str:
     return _TARGETS.get(target, target.removeprefix("staff:"))
 
 
-def _unit_names() -> dict[str, str]:
+def describe_actor(entry: AuditEntry) -> str:
+    """Who: a person by name and login; a kiosk's public, a screen or the command line by their name alone."""
+    login = entry.actor_id.removeprefix("staff:")
+    return f"{entry.actor_name}\u3000{login}" if login != entry.actor_id else entry.actor_name or login
+
+
+def unit_names() -> dict[str, str]:
     from desktop.services.reference import load_directory
 
     return {org.code: org.name for org in load_directory().all()}
@@ -133,7 +139,7 @@ class AuditPanel(RefreshingPanel):
     def refresh(self) -> None:
         self._stale = False
         actor, limit = self.actor, self.limit
-        self.tasks.run(lambda hall: (audit.list_audit(hall, actor, AuditQuery(limit=limit)), _unit_names()),
+        self.tasks.run(lambda hall: (audit.list_audit(hall, actor, AuditQuery(limit=limit)), unit_names()),
                        self._listed, lambda error: self._failed(error, "读取审计日志"))
 
     def _listed(self, listed: tuple[list[AuditEntry], dict[str, str]]) -> None:
@@ -143,12 +149,12 @@ class AuditPanel(RefreshingPanel):
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             values = (str(entry.seq), entry.at.replace("T", " "), entry.device,
-                      f"{entry.actor_name}　{entry.actor_id.removeprefix('staff:')}", entry.action,
+                      describe_actor(entry), entry.action,
                       describe_target(entry.target),
                       describe_detail(entry.detail, units))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                if entry.action in _ALARMING:
+                if entry.action in ALARMING:
                     item.setForeground(QColor("#b3261e"))
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from desktop.domain.access import Permission
 from ui.admin.accounts import AccountsPanel
 from ui.admin.audit import AuditPanel
+from ui.admin.audit_copies import AuditCopiesPanel
 from ui.admin.devices import DevicesPanel
 from ui.admin.hours import HoursPanel
 from ui.admin.kiosk_pin import KioskPinPanel
@@ -17,8 +18,8 @@ from ui.shell.context import WorkContext
 
 
 class AdminTabs(QTabWidget):
-    """系统状态, 账户管理, 设备管理, 组织机构, 排队窗口类型, 大厅开放时间, 自助终端密码, 审计日志: each refreshes
-    itself."""
+    """系统状态, 账户管理, 设备管理, 组织机构, 排队窗口类型, 大厅开放时间, 自助终端密码, 审计日志 and, on a desk
+    linked to a server, 审计副本 (the server's copies of the devices' logs): each refreshes itself."""
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
@@ -30,6 +31,7 @@ class AdminTabs(QTabWidget):
         self.kiosk_pin: KioskPinPanel | None = None
         self.organisations: OrganisationsPanel | None = None
         self.hours: HoursPanel | None = None
+        self.audit_copies: AuditCopiesPanel | None = None
         if ctx.may(Permission.MANAGE_SETTINGS):
             self.status = SystemStatusPanel(ctx)
             self.addTab(self.status, "系统状态")
@@ -50,6 +52,9 @@ class AdminTabs(QTabWidget):
         if ctx.may(Permission.VERIFY_AUDIT):
             self.audit = AuditPanel(ctx)
             self.addTab(self.audit, "审计日志")
+            if ctx.settings.server_url.strip():
+                self.audit_copies = AuditCopiesPanel(ctx)
+                self.addTab(self.audit_copies, "服务器审计副本")
 
     def show_tab(self, panel: QWidget) -> None:
         self.setCurrentIndex(self.indexOf(panel))

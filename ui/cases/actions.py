@@ -36,6 +36,7 @@ from ui.shell.errors import user_message
 if TYPE_CHECKING:
     from desktop.domain.case import CaseView
     from desktop.services.case_actions import CaseAction, Proposal
+    from desktop.services.changes import Changes
     from desktop.services.context import Hall
 
 Field = QLineEdit | QPlainTextEdit | QDateEdit | QSpinBox | QComboBox | ChoiceBox
@@ -65,7 +66,7 @@ class CaseActionDialog(QDialog):
         from desktop.services.case_actions import FieldKind
 
         super().__init__(parent)
-        self.ctx, self.case_ref, self.action = ctx, case_ref, action
+        self.ctx, self.case_ref, self.action, self.lists = ctx, case_ref, action, lists
         self.tasks = ctx.group(self)
         self.setWindowTitle(f"{action.title} — {case_ref}")
         self.setMinimumWidth(640)
@@ -132,6 +133,28 @@ class CaseActionDialog(QDialog):
                 self.set_value(name, value)
         if "organisation_code" in self.fields and action.key in ("transfer", "assign"):
             self._ask_proposal()
+
+    def use_lists(self, lists: _Lists) -> None:
+        """The directory changed while the dialog was open (an administrator retired or renamed a unit):
+        the lists follow it; a unit picked here that is no longer offered is said, not silently kept."""
+        from desktop.services.case_actions import FieldKind
+
+        before, self.lists = self.lists, lists
+        for spec in self.action.fields:
+            widget = self.fields[spec.name]
+            if not isinstance(widget, ChoiceBox):
+                continue
+            organisations = spec.kind is FieldKind.ORGANISATION
+            choices = lists.organisations if organisations else lists.topics
+            if choices == (before.organisations if organisations else before.topics):
+                continue  # another change (a holiday schedule): what the clerk is typing stays as it is
+            picked, name = widget.code(), widget.currentText()
+            widget.set_choices(choices)
+            if not picked:
+                widget.setEditText(name)  # half typed: kept
+            elif not widget.code():
+                set_tone(self.message, "error", f"“{name.strip()}”已不在机构目录的在用单位中（可能刚被撤销），"
+                                                f"请另选{spec.label}")
 
     def _ask_proposal(self) -> None:
         actor, case, assign = self.ctx.actor, self.case_ref, self.action.key == "assign"
@@ -228,6 +251,22 @@ class CaseActionsButton(QPushButton):
         self.dialog: CaseActionDialog | None = None
         self._lists: _Lists | None = None
         self.setEnabled(False)
+        ctx.tasks.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        """The directory or the topics changed (the administrator, or the centre's feed): read them again."""
+        if not changes.reference:
+            return
+        self._lists = None
+        if self.dialog is not None and self.dialog.isVisible():
+            dialog = self.dialog
+            self.tasks.run(_lists, lambda lists: self._refreshed(dialog, lists),
+                           lambda error: set_tone(dialog.message, "error", user_message(error, "读取机构目录")))
+
+    def _refreshed(self, dialog: CaseActionDialog, lists: _Lists) -> None:
+        self._lists = lists
+        if dialog is self.dialog and dialog.isVisible():
+            dialog.use_lists(lists)
 
     def show_case(self, case_ref: str | None, view: CaseView | None) -> None:
         """The case on screen (None: nothing to act on)."""
@@ -251,7 +290,7 @@ class CaseActionsButton(QPushButton):
         def prepare(hall: Hall) -> tuple[_Lists, dict[str, str]]:
             from desktop.services.case_actions import starting_values
 
-            return known or _lists(hall), starting_values(view, action.key) if view is not None else {}
+            return known or _lists(hall), starting_values(view, action.key, hall.today()) if view is not None else {}
 
         self.tasks.run(prepare, lambda ready: self._open(action, *ready),
                        lambda error: self.setToolTip(user_message(error, "读取机构目录")))

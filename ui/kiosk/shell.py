@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -69,6 +68,8 @@ from ui.shell.idle import IdleWatcher
 from ui.shell.tasks import Executor, TaskGroup
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLayoutItem
+
     from desktop.devices.voice import Announcer, VoiceProbe
     from desktop.services.changes import Changes
     from desktop.services.context import Hall

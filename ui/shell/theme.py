@@ -8,13 +8,14 @@ from PySide6.QtCore import QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-#: Each face also under the name a Chinese system gives it: fontconfig hands Qt the family name in the locale's
-#: language, and the kiosk runs with LANG=zh_CN (its pinyin keyboard): "WenQuanYi Micro Hei" is then 文泉驿微米黑,
-#: and the first Chinese face in alphabetical order was taken instead — BabelStone Han, a Ming face for rare
-#: characters, which drew the whole kiosk.
-_PREFERRED = ("Noto Sans CJK SC", "Source Han Sans SC", "思源黑体", "WenQuanYi Micro Hei", "文泉驿微米黑",
-              "WenQuanYi Zen Hei", "文泉驿正黑", "Microsoft YaHei", "微软雅黑", "PingFang SC", "苹方-简",
-              "Droid Sans Fallback")
+#: The screens' Chinese sans-serif, in order of preference, each as fontconfig names it in English and in
+#: Chinese (it gives the Chinese name where the program's language is Chinese: the kiosk, a Chinese desktop).
+_PREFERRED = (("Noto Sans CJK SC", "Noto Sans CJK SC"), ("Source Han Sans SC", "思源黑体"),
+              ("WenQuanYi Micro Hei", "文泉驿微米黑"), ("WenQuanYi Zen Hei", "文泉驿正黑"),
+              ("Microsoft YaHei", "微软雅黑"), ("PingFang SC", "苹方-简"),
+              ("Droid Sans Fallback", "Droid Sans Fallback"))
+#: Fonts installed for the rare characters they alone have, in a Ming style: never the screens' font.
+_COVERAGE_ONLY = frozenset({"BabelStone Han", "HanaMinA", "HanaMinB", "花園明朝A", "花園明朝B"})
 
 BASE_STYLE = """
 QMainWindow, QWidget#page { background: #f4f6f9; }
@@ -93,11 +94,13 @@ QFrame#header QLabel#clock { font-size: 20pt; }
 
 
 def chinese_font_family() -> str | None:
+    """The screens' font: the first of :data:`_PREFERRED` installed, else any other that writes Chinese."""
     families = set(QFontDatabase.families())
-    for name in _PREFERRED:
-        if name in families:
-            return name
-    for name in sorted(families):
+    for names in _PREFERRED:
+        for name in names:
+            if name in families:
+                return name
+    for name in sorted(families - _COVERAGE_ONLY):
         if QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(name):
             return name
     return None
