@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ui.admin.audit import ALARMING, describe_actor, describe_detail, describe_target, unit_names
 from ui.common.widgets import (
     RefreshingPanel,
+    ServerPasswordRow,
     label,
     message_label,
-    password_field,
     read_only_table,
     secondary_button,
     set_tone,
@@ -70,17 +70,8 @@ class AuditCopiesPanel(RefreshingPanel):
         self._again = False
 
         self.notice = message_label()
-        self.password = password_field("本人登录密码：服务器每次核验，本机不保存")
-        self.password.setMinimumWidth(260)
-        self.password.setMaximumWidth(360)
-        self.load_button = QPushButton("读取服务器上的审计副本")
-        self.load_button.clicked.connect(self.refresh)
-        self.password.returnPressed.connect(self.refresh)
-        server_row = QHBoxLayout()
-        server_row.addWidget(label("本人密码", "field"))
-        server_row.addWidget(self.password, 1)
-        server_row.addWidget(self.load_button)
-        server_row.addStretch(1)
+        self.server_row = ServerPasswordRow("审计副本", self.refresh, "本人密码")
+        self.password, self.load_button = self.server_row.password, self.server_row.load_button
         self.copies_table = read_only_table(self.COPY_COLUMNS)
         self.copies_table.itemSelectionChanged.connect(self._picked)
 
@@ -106,7 +97,7 @@ class AuditCopiesPanel(RefreshingPanel):
         note = label(NOTE, "hint")
         layout = QVBoxLayout(self)
         layout.addWidget(note)
-        layout.addLayout(server_row)
+        layout.addWidget(self.server_row)
         layout.addWidget(self.notice)
         layout.addWidget(self.copies_table)
         layout.addWidget(self.device_part, 1)

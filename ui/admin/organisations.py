@@ -40,10 +40,10 @@ from ui.common.widgets import (
     EnterMovesOn,
     FormGrid,
     RefreshingPanel,
+    ServerPasswordRow,
     ask,
     label,
     message_label,
-    password_field,
     read_only_table,
     secondary_button,
     set_tone,
@@ -143,19 +143,8 @@ class OrganisationsPanel(RefreshingPanel):
         self.source = label("正在读取……", "subtitle")
         self.notice = message_label()
         self.notice.setWordWrap(True)
-        self.password = password_field("本人登录密码：服务器每次核验，本机不保存")
-        self.password.setMinimumWidth(260)
-        self.password.setMaximumWidth(360)
-        self.load_button = QPushButton("读取服务器上的机构目录")
-        self.load_button.clicked.connect(self.refresh)
-        self.password.returnPressed.connect(self.refresh)
-        self.server_row = QWidget()
-        server_row = QHBoxLayout(self.server_row)
-        server_row.setContentsMargins(0, 0, 0, 0)
-        server_row.addWidget(label("管理员密码", "field"))
-        server_row.addWidget(self.password, 1)
-        server_row.addWidget(self.load_button)
-        server_row.addStretch(1)
+        self.server_row = ServerPasswordRow("机构目录", self.refresh)
+        self.password, self.load_button = self.server_row.password, self.server_row.load_button
         self.server_row.setVisible(self.on_server)
 
         self.finder = ChoiceBox("查找机构：输入名称、曾用名或拼音首字母")

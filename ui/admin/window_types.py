@@ -33,6 +33,7 @@ from desktop.domain.queue import WindowType, format_windows
 from ui.common.widgets import (
     EnterMovesOn,
     RefreshingPanel,
+    ServerPasswordRow,
     label,
     message_label,
     read_only_table,
@@ -81,20 +82,8 @@ class WindowTypesPanel(RefreshingPanel):
         self._dirty = False
 
         self.notice = message_label()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("本人登录密码：服务器每次核验，本机不保存")
-        self.password.setMaximumWidth(360)
-        self.load_button = QPushButton("读取服务器上的窗口类型")
-        self.load_button.clicked.connect(self.refresh)
-        self.password.returnPressed.connect(self.refresh)
-        self.server_row = QWidget()
-        server_row = QHBoxLayout(self.server_row)
-        server_row.setContentsMargins(0, 0, 0, 0)
-        server_row.addWidget(label("管理员密码", "field"))
-        server_row.addWidget(self.password, 1)
-        server_row.addWidget(self.load_button)
-        server_row.addStretch(1)
+        self.server_row = ServerPasswordRow("窗口类型", self.refresh)
+        self.password, self.load_button = self.server_row.password, self.server_row.load_button
         self.server_row.hide()
         self.table = read_only_table(self.COLUMNS)
         self.table.itemSelectionChanged.connect(self._selected)

@@ -73,6 +73,27 @@ def password_field(placeholder: str = "") -> QLineEdit:
     return field
 
 
+class ServerPasswordRow(QWidget):
+    """The person's own password, which the server checks at every call and nothing here keeps, and the
+    button that reads ``what`` from the server (Enter in the field reads too)."""
+
+    def __init__(self, what: str, read: Callable[[], None], caption: str = "管理员密码",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.password = password_field("本人登录密码：服务器每次核验，本机不保存")
+        self.password.setMinimumWidth(260)
+        self.password.setMaximumWidth(360)
+        self.load_button = QPushButton(f"读取服务器上的{what}")
+        self.load_button.clicked.connect(read)
+        self.password.returnPressed.connect(read)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(label(caption, "field"))
+        row.addWidget(self.password, 1)
+        row.addWidget(self.load_button)
+        row.addStretch(1)
+
+
 def secondary_button(text: str) -> QPushButton:
     button = QPushButton(text)
     button.setObjectName("secondary")
