@@ -221,37 +221,30 @@ def unavailable(problem: str, action: str = "请联系技术人员检查本机�
 def preflight(options: VoiceOptions, timeout: float = PROBE_SECONDS) -> VoiceProbe | None:
     """For an engine that may hang, its probe made in a child process (given up after ``timeout``).
 
-    None when the engine opens without waiting on another program (nothing to fear here).
-    Run it off the GUI thread; a hang costs the child, never the display.
+    None when the engine named in the settings opens without waiting on another program (nothing
+    to fear here). With no engine named, the child finds the platform's default and says which.
+    Run it off the GUI thread; a hang costs the child, never the display. Nothing here touches Qt:
+    listing the engines loads Qt's speech plugins (and Qt Multimedia with them), which must happen on
+    the GUI thread alone — loaded from a worker while the GUI thread wrapped an object for an
+    application-wide event filter, they crashed the kiosk (a segmentation fault in PySide's type
+    lookup).
     """
-    if not options.enabled:
-        return None
-    engines = _engines()
-    if (options.engine or (_default_engine(engines) if engines else "")) not in WAITING_ENGINES:
+    if not options.enabled or (options.engine and options.engine not in WAITING_ENGINES):
         return None
     try:
         done = subprocess.run(probe_command(options), capture_output=True, text=True, timeout=timeout, check=False,
                               env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     except subprocess.TimeoutExpired:
-        return dataclasses.replace(NOT_ANSWERING, engines=engines, engine=options.engine or _default_engine(engines))
+        return dataclasses.replace(NOT_ANSWERING, engine=options.engine)
     except OSError as exc:
-        return VoiceProbe(engines, problem=UNCHECKED.problem, fix=str(exc))
+        return VoiceProbe((), options.engine, problem=UNCHECKED.problem, fix=str(exc))
     lines = done.stdout.strip().splitlines()
     try:
         found = json.loads(lines[-1])
         return VoiceProbe(tuple(found["engines"]), found["engine"], found["voice"], found["problem"], found["fix"])
     except (IndexError, ValueError, KeyError, TypeError):
         why = (done.stderr.strip() or "检查进程没有给出结果")[-300:]
-        return VoiceProbe(engines, problem=UNCHECKED.problem, fix=why)
-
-
-def _engines() -> tuple[str, ...]:
-    """The text-to-speech engines Qt finds here (none without PySide6-Addons: _open_engine says so)."""
-    try:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-    except ImportError:
-        return ()
-    return tuple(QTextToSpeech.availableEngines())
+        return VoiceProbe((), options.engine, problem=UNCHECKED.problem, fix=why)
 
 
 def probe_command(options: VoiceOptions) -> list[str]:

@@ -223,7 +223,6 @@ def test_an_engine_that_may_hang_is_asked_in_a_child_given_up_after_its_time(mon
 
     assert voice.preflight(MOCK) is None  # an engine in this process that waits on nothing: no child
     speechd = VoiceOptions(engine="speechd")
-    monkeypatch.setattr(voice, "_engines", lambda: ("speechd", "mock"))
     monkeypatch.setattr(voice, "probe_command", lambda options: [sys.executable, "-c", "import time; time.sleep(30)"])
     hung = voice.preflight(speechd, timeout=0.5)
     assert hung is not None and hung.problem == "语音朗读软件没有响应" and "speech-dispatcher" in hung.fix
@@ -233,6 +232,30 @@ def test_an_engine_that_may_hang_is_asked_in_a_child_given_up_after_its_time(mon
     monkeypatch.setattr(voice, "probe_command", lambda options: [sys.executable, "-c", "print('garbage')"])
     garbled = voice.preflight(speechd)
     assert garbled is not None and garbled.problem == "无法检查本机的语音设置"
+
+
+def test_the_check_off_the_gui_thread_loads_no_qt_and_asks_the_child_for_the_default_engine() -> None:
+    """The kiosk runs preflight on a worker thread: it must not import Qt's speech module nor load its plugins
+    there (done from a worker while the GUI thread wrapped an object for an application-wide event filter,
+    that crashed the kiosk). With no engine named, the child finds the default one and says which."""
+    import json
+    import subprocess
+    import sys
+
+    answer = '{"engines": ["speechd", "mock"], "engine": "speechd", "voice": "cmn", "problem": "", "fix": ""}'
+    script = f"""
+import json, sys
+from desktop.devices import voice
+voice.probe_command = lambda options: [sys.executable, "-c", {f"print({answer!r})"!r}]
+found = voice.preflight(voice.VoiceOptions())
+loaded = sorted(name for name in sys.modules if name.startswith("PySide6.Qt"))
+print(json.dumps({{"engine": found.engine, "voice": found.voice, "loaded": loaded}}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (found["engine"], found["voice"]) == ("speechd", "cmn")
+    assert not [name for name in found["loaded"] if name != "PySide6.QtCore"], found["loaded"]
 
 
 def test_voice_probe_prints_what_the_child_found() -> None:
