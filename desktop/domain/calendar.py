@@ -76,6 +76,11 @@ def weekday_name(d: date) -> str:
     return _WEEKDAYS[d.weekday()]
 
 
+def date_in_words(d: date, *, year: bool = True) -> str:
+    """A day as people write it: 2026年12月6日, or 12月6日 without the year (never 12月06日)."""
+    return f"{d.year}年{d.month}月{d.day}日" if year else f"{d.month}月{d.day}日"
+
+
 def _frozen(entries: Mapping[date, str]) -> Mapping[date, str]:
     return MappingProxyType(dict(sorted(entries.items())))
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from db.models import SuggestionRow, SuggestionThemeRow
 from desktop.domain.access import Permission
+from desktop.domain.calendar import date_in_words
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import mask_name, mask_phone, normalise_name, validate_phone
 from desktop.domain.roles import Role
@@ -152,7 +153,7 @@ def submit_suggestion(hall: Hall, actor: Actor, *, content: str, theme_code: str
             if theme is None or theme.opens_on > today:
                 raise RuleViolation("theme_unknown", "没有这个征集主题，请重新选择，或选择“自由建议”")
             if theme.closes_on is not None and theme.closes_on < today:
-                raise RuleViolation("theme_closed", f"“{theme.title}”的征集已于 {theme.closes_on:%Y年%m月%d日} 截止，"
+                raise RuleViolation("theme_closed", f"“{theme.title}”的征集已于 {date_in_words(theme.closes_on)} 截止，"
                                     "您可以选择“自由建议”提交")
             title = theme.title
         code = hall.settings.device_code

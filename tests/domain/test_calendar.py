@@ -13,6 +13,7 @@ from desktop.domain.calendar import (
     DayKind,
     HolidayCalendar,
     YearSchedule,
+    date_in_words,
     format_schedule_csv,
     parse_schedule_csv,
 )
@@ -192,3 +193,12 @@ def test_csv_round_trip_property(schedule: YearSchedule) -> None:
     else:
         with pytest.raises(ValidationError):
             parse_schedule_csv(text, "生成")
+
+
+@pytest.mark.parametrize(("day", "full", "short"), [
+    (date(2026, 12, 6), "2026年12月6日", "12月6日"),
+    (date(2027, 1, 4), "2027年1月4日", "1月4日"),
+    (date(2030, 10, 31), "2030年10月31日", "10月31日"),
+])
+def test_a_day_is_written_as_people_write_it_without_leading_zeros(day: date, full: str, short: str) -> None:
+    assert date_in_words(day) == full and date_in_words(day, year=False) == short

@@ -69,7 +69,7 @@ def test_a_deadline_in_a_year_without_its_holidays_is_said_at_saving(qtbot: QtBo
     with qtbot.waitSignals([panel.registered, panel.receipt_printed], timeout=20_000):
         QTest.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     text = panel.message.text()
-    assert "转送、交办期限 2027年01月04日" in text and "2027年节假日安排尚未导入" in text and "未经核实" in text
+    assert "转送、交办期限 2027年1月4日" in text and "2027年节假日安排尚未导入" in text and "未经核实" in text
     assert panel.message.property("tone") == "notice" and "回执已打印" in text
 
 

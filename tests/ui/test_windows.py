@@ -245,3 +245,19 @@ def test_a_supervisor_at_the_counter_starts_on_the_cases_and_the_form_says_why_i
     form = work.registration
     assert not form.save_button.isEnabled() and not form.form_scroll.isEnabled()
     assert "没有登记来访的权限" in form.message.text() and "权限，不能" not in form.message.text()
+
+
+def test_the_title_strips_clock_writes_the_date_as_people_do(qtbot: QtBot) -> None:
+    """12月6日, not 12月06日: the clock of every window's title strip, on a single-digit day and month."""
+    from datetime import datetime
+
+    from ui.common.widgets import Header
+
+    class Morning(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> Morning:  # type: ignore[override]
+            return cls(2027, 3, 6, 8, 5, 9)
+
+    header = Header("浦江县信访局", "接待窗口", now=Morning)
+    qtbot.addWidget(header)
+    assert header.clock.text() == "2027年3月6日 星期六 08:05:09"

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import ROLE_NAMES, ROLE_PERMISSIONS, STAFF_ROLES, Permission, Role
+from desktop.domain.calendar import date_in_words
 from desktop.domain.passwords import RULE_TEXT
 from desktop.services import accounts
 from desktop.services.accounts import AccountInfo, generate_initial_password
@@ -328,7 +329,7 @@ class AccountsPanel(QWidget):
         if info.disabled:
             return "已停用", True
         if info.locked_until is not None and self._now is not None and info.locked_until > self._now:
-            return f"已锁定（至 {info.locked_until:%m-%d %H:%M}）", True
+            return f"已锁定（至 {date_in_words(info.locked_until, year=False)} {info.locked_until:%H:%M}）", True
         parts = ["待修改初始密码" if info.must_change_password else "正常"]
         if info.failed_count:
             parts.append(f"已连续输错 {info.failed_count} 次")

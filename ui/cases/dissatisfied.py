@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from desktop.domain.calendar import date_in_words
 from ui.common.widgets import fill_table, label, read_only_table
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -70,7 +71,7 @@ class DissatisfiedPanel(QWidget):
         rows = self.rows = found.listed
         more = f"，列出评价最近的 {len(rows):,} 件（其余可在“事项与期限”中按案件编号查找）" if found.not_listed else ""
         self.summary.setText(f"共 {found.total:,} 件{more}" if rows else "目前没有评价为“不满意”的事项")
-        fill_table(self.table, [(f"{case.rated_on:%Y年%m月%d日}", case.case_number, case.petitioner, case.state,
+        fill_table(self.table, [(date_in_words(case.rated_on), case.case_number, case.petitioner, case.state,
                                  case.organisation or "—", case.reason or "（未填写）") for case in rows])
         self._settled()
 

@@ -317,9 +317,10 @@ class Header(QFrame):
         self.row.insertWidget(self._extras, widget)
 
     def tick(self) -> None:
-        weekdays = "一二三四五六日"
+        from desktop.domain.call_display import day_in_words
+
         now = self._now.now()
-        self.clock.setText(f"{now:%Y年%m月%d日} 星期{weekdays[now.weekday()]} {now:%H:%M:%S}")
+        self.clock.setText(f"{day_in_words(now.date())} {now:%H:%M:%S}")
 
 
 class RefreshingPanel(QWidget):

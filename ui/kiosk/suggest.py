@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.calendar import date_in_words
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import Beside, Screens, panel, scrolling
@@ -140,7 +141,7 @@ class SuggestionFlow(QWidget):
 
     def _show_themes(self, themes: list[Theme]) -> None:
         for theme in themes:
-            until = f"（征集至 {theme.closes_on:%m月%d日}）" if theme.closes_on else ""
+            until = f"（征集至 {date_in_words(theme.closes_on, year=False)}）" if theme.closes_on else ""
             button = QPushButton(f"{theme.title}{until}")
             button.setObjectName("choice")
             button.setToolTip(theme.description)

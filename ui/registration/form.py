@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.calendar import date_in_words
 from desktop.domain.classification import Channel, Nature, Purpose
 from desktop.domain.errors import ValidationError
 from desktop.domain.groups import MAX_REPRESENTATIVES, check_group
@@ -598,7 +599,8 @@ class RegistrationPanel(QWidget):
             newest = drafts[0]
             self.draft_id = newest.draft_id
             self.set_values({**self._defaults, **newest.data})
-            self._say(f"已恢复 {newest.updated_at:%m月%d日 %H:%M} 未保存的登记草稿。不需要时点“新登记”", "notice")
+            saved = f"{date_in_words(newest.updated_at, year=False)} {newest.updated_at:%H:%M}"
+            self._say(f"已恢复 {saved} 未保存的登记草稿。不需要时点“新登记”", "notice")
             self._history_timer.start()
         self.name.setFocus() if self.document_type.currentData() != DocumentType.RESIDENT_ID.value \
             else self.id_number.setFocus()
@@ -1006,7 +1008,7 @@ class RegistrationPanel(QWidget):
         due, warning = result.route_deadline.due, result.route_deadline.warning()
         # A deadline in a year whose holidays are not imported is said loudly here too, not only on the receipt.
         self._say(f"已登记 {result.case_number}（{result.visit.kind.value}）。查询码 {code}，请告知信访人。"
-                  f"转送、交办期限 {due:%Y年%m月%d日}{f'（{warning}）' if warning else ''}。正在打印回执……",
+                  f"转送、交办期限 {date_in_words(due)}{f'（{warning}）' if warning else ''}。正在打印回执……",
                   "notice" if warning else "ok")
         self.open_button.show()
         self.save_button.setEnabled(False)
