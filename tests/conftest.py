@@ -7,8 +7,12 @@ server is an error, so the PostgreSQL path can never silently go untested.
 
 from __future__ import annotations
 
+import importlib.abc
 import itertools
 import os
+import sys
+import threading
+import traceback
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -36,6 +40,35 @@ SECRETS = Secrets(database_key=bytes(range(1, 33)), query_code_pepper=PEPPER, au
 # prints it. Speed is measured in bench/, never asserted in tests.
 settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("suite")
+
+
+class _QtImportOffTheGuiThread(importlib.abc.MetaPathFinder):
+    """Notes every Qt module of PySide6 first imported on a thread other than the main one.
+
+    A PySide6 module imported on a worker thread while the GUI thread made a Python wrapper for an
+    application-wide event filter crashed the kiosk (a segmentation fault in PySide's type lookup);
+    Qt's modules are imported on the GUI thread only. Finds nothing, so the import goes on as usual.
+    """
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        if fullname.startswith("PySide6.Qt") and threading.current_thread() is not threading.main_thread():
+            stack = "".join(traceback.format_stack(limit=14)[:-1])
+            self.seen.append(f"{fullname} imported on thread {threading.current_thread().name}:\n{stack}")
+        return None
+
+
+_QT_IMPORTS = _QtImportOffTheGuiThread()
+sys.meta_path.insert(0, _QT_IMPORTS)
+
+
+@pytest.fixture(autouse=True)
+def _qt_imported_on_the_gui_thread_only() -> Iterator[None]:
+    yield
+    seen, _QT_IMPORTS.seen[:] = list(_QT_IMPORTS.seen), []
+    assert not seen, "\n".join(seen)
 
 
 @pytest.fixture(autouse=True)

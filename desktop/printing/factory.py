@@ -39,6 +39,22 @@ def spec_for(kind: DocumentKind, settings: Settings, media: Media | None = None)
     return "printer_notices", settings.printer_notices
 
 
+def prints_through_qt(settings: Settings) -> bool:
+    """Whether any document of this PC goes to a system queue (through Qt's print support).
+
+    The program then imports :mod:`desktop.printing.qt` on the GUI thread before anything prints: a
+    Qt module of PySide6 imported on a worker thread, while the GUI thread made a Python wrapper for an
+    application-wide event filter, crashed the program in PySide's type lookup.
+    """
+    for text in (settings.printer_receipts, settings.printer_notices, *settings.printer_by_kind.values()):
+        try:
+            if parse_spec(text).backend == "system":
+                return True
+        except PrinterSpecError:
+            continue  # said where that printer is asked for
+    return False
+
+
 def printer_for(kind: DocumentKind, settings: Settings, *, media: Media | None = None) -> Printer:
     """The configured printer for ``kind``; a bad setting raises :class:`PrinterSpecError` naming it."""
     setting, text = spec_for(kind, settings, media)

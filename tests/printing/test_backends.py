@@ -254,3 +254,30 @@ def test_rasterised_pages_are_white_backed(tmp_path: Path) -> None:
     with pytest.raises(PrinterError) as broken:
         page_count(b"%PDF-1.4 not really")
     assert broken.value.code == Problem.FAILED
+
+
+def test_a_pc_that_prints_to_a_system_queue_loads_qts_print_support_on_the_gui_thread() -> None:
+    """Any document going to a system queue (an empty setting is the system's default queue) means Qt's print
+    support is imported on the GUI thread once the hall is open, not first on the printing worker."""
+    import subprocess
+    import sys
+
+    from desktop.printing.factory import prints_through_qt
+
+    pdf = {"printer_receipts": "pdf:/tmp/r", "printer_notices": "simulated:"}
+    assert not prints_through_qt(make_settings(**pdf))
+    assert prints_through_qt(make_settings(**pdf, printer_by_kind={"受理告知书": "system:HP"}))
+    assert prints_through_qt(make_settings(printer_receipts="pdf:/tmp/r", printer_notices=""))
+    assert not prints_through_qt(make_settings(**pdf, printer_by_kind={"受理告知书": "nonsense:x"}))
+    script = """
+import sys, threading
+from desktop.app import _print_support_on_this_thread
+from desktop.config import Settings
+_print_support_on_this_thread(Settings(printer_receipts="pdf:/tmp/r", printer_notices="simulated:"))
+before = "PySide6.QtPrintSupport" in sys.modules
+_print_support_on_this_thread(Settings(printer_receipts="system:", printer_notices="simulated:"))
+print(before, "PySide6.QtPrintSupport" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
