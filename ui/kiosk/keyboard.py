@@ -48,7 +48,7 @@ def use_on_screen_keyboard() -> bool:
         os.environ.setdefault("FONTCONFIG_FILE", str(KIOSK_FONTCONFIG))
     # Qt's QtQuick.VirtualKeyboard.Plugins imports the input method of every language Qt was built with; the
     # kiosk's own module of that name imports Pinyin alone (the keyboard's English and digits are built in).
-    # Japanese, Korean, traditional Chinese and Thai then stay out of the process (0.6 MB) and the bundle, which
+    # Japanese, Korean, traditional Chinese and Thai then stay out of the process (0.8 MB) and the bundle, which
     # leaves them out, has a keyboard at all: a module Qt's list names but cannot find makes it unavailable.
     # A deployment's own import path still comes first (Qt's own comes after every one named here).
     paths = [p for p in os.environ.get("QML_IMPORT_PATH", "").split(os.pathsep) if p and p != str(KIOSK_QML)]
