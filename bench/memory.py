@@ -96,7 +96,7 @@ def _until(done: Any, what: str, seconds: float = 60) -> None:
         time.sleep(0.002)
 
 
-def kiosk_ui(db: Path, count: int, keyboard: bool = False) -> dict[str, Any]:
+def kiosk_ui(db: Path, count: int, keyboard: bool = False, smaps: Path | None = None) -> dict[str, Any]:
     """``count`` self-registrations typed into the kiosk's own screens, each ending with the wipe.
 
     Receipts print to PDF files in a temporary folder (rendered and written like a real print).
@@ -175,6 +175,8 @@ def kiosk_ui(db: Path, count: int, keyboard: bool = False) -> dict[str, Any]:
             half_mb = rss_mb()
     gc.collect()
     end_mb = rss_mb()
+    if smaps is not None:  # every mapping's resident size at the end, to see where the memory is
+        smaps.write_bytes(Path("/proc/self/smaps").read_bytes())
     result = {"role": "kiosk-ui", "keyboard": keyboard, "registrations": done, "refused": refused,
               "seconds": time.monotonic() - began,
               "rss_after_start_mb": started_mb, "rss_half_mb": half_mb, "rss_end_mb": end_mb,
@@ -234,11 +236,12 @@ def main() -> None:
     which.add_argument("--counter", action="store_true")
     parser.add_argument("--db", required=True)
     parser.add_argument("--count", type=int, default=200, help="kiosk registrations")
+    parser.add_argument("--smaps", type=Path, help="--kiosk-ui: write /proc/self/smaps to this file at the end")
     parser.add_argument("--login", default="chuangkou1")
     parser.add_argument("--password", default=DEMO_PASSWORD)
     args = parser.parse_args()
     if args.kiosk_ui:
-        result = kiosk_ui(Path(args.db), args.count, keyboard=args.keyboard)
+        result = kiosk_ui(Path(args.db), args.count, keyboard=args.keyboard, smaps=args.smaps)
     elif args.kiosk:
         result = kiosk(Path(args.db), args.count)
     else:

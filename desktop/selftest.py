@@ -116,9 +116,13 @@ def check_virtual_keyboard() -> str:
 
     plugin = _load_plugin("platforminputcontexts", "qtvirtualkeyboardplugin")
     engine = QQmlEngine(QCoreApplication.instance())
+    # the input methods' module as the kiosk's keyboard imports it (the program's own, Pinyin alone: see
+    # resources/qml); every module it names must be there, or the keyboard is unavailable
+    engine.addImportPath(str(Path(__file__).resolve().parents[1] / "resources" / "qml"))
     component = QQmlComponent(engine, engine)
     component.setData(b"import QtQuick\nimport QtQuick.VirtualKeyboard\nimport QtQuick.VirtualKeyboard.Settings\n"
-                      b"import QtQuick.VirtualKeyboard.Plugins.Pinyin\nItem {}\n", QUrl("selftest.qml"))
+                      b"import QtQuick.VirtualKeyboard.Plugins\nimport QtQuick.VirtualKeyboard.Plugins.Pinyin\n"
+                      b"Item {}\n", QUrl("selftest.qml"))
     try:
         if component.isError():
             raise Missing("虚拟键盘（QML）无法加载：" + "；".join(e.toString() for e in component.errors()))

@@ -67,6 +67,32 @@ def test_self_test_names_what_is_missing_and_checks_the_rest(qtbot: QtBot, tmp_p
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("readelf") is None,
                     reason="the Linux bundle is built with binutils (readelf, strip)")
+def test_the_bundle_keeps_every_input_method_the_kiosks_keyboard_imports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keyboard's QML imports QtQuick.VirtualKeyboard.Plugins, the first one found on the import path the kiosk
+    sets; a module that one names and the bundle leaves out makes the whole keyboard unavailable."""
+    import importlib.util
+
+    from PySide6.QtCore import QLibraryInfo
+
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+
+    spec = importlib.util.spec_from_file_location("bundle_parts", REPO / "build" / "parts.py")
+    assert spec is not None and spec.loader is not None
+    parts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(parts)
+    environ = {k: v for k, v in os.environ.items() if k not in ("QML_IMPORT_PATH", "QT_IM_MODULE")}
+    monkeypatch.setattr(os, "environ", environ)  # what the kiosk sets stays in the test
+    assert use_on_screen_keyboard()
+    paths = [*environ["QML_IMPORT_PATH"].split(os.pathsep),
+             QLibraryInfo.path(QLibraryInfo.LibraryPath.QmlImportsPath)]
+    qmldir = next(Path(p) / "QtQuick/VirtualKeyboard/Plugins/qmldir" for p in paths
+                  if (Path(p) / "QtQuick/VirtualKeyboard/Plugins/qmldir").is_file())
+    imported = re.findall(r"^import\s+(\S+)", qmldir.read_text(encoding="utf-8"), re.MULTILINE)
+    assert "QtQuick.VirtualKeyboard.Plugins.Pinyin" in imported
+    for module in imported:
+        assert parts.keep_qt_file(f"qml/{module.replace('.', '/')}/qmldir"), f"{qmldir} imports {module}"
+
+
 def test_the_bundle_checks_itself_starts_every_role_and_migrates(tmp_path: Path) -> None:
     """``build/build.sh --check``: bundle, self-test, every role started offscreen as a new user;
     then a database of an older schema, opened by the bundle, is migrated to the newest."""

@@ -37,8 +37,15 @@ PROBE = textwrap.dedent("""
         method = QGuiApplication.inputMethod()
         method.show()
         tries.append(1)
-        if method.isVisible() and layout.contentsMargins().bottom() > 300 or len(tries) > 100:
+        from PySide6.QtCore import QObject
+        methods = sorted({o.metaObject().className().split("::")[-1] for w in QGuiApplication.topLevelWindows()
+                          for o in w.findChildren(QObject) if o.metaObject().className().endswith("InputMethod")})
+        up = method.isVisible() and layout.contentsMargins().bottom() > 300 and "PinyinInputMethod" in methods
+        if up or len(tries) > 100:
             maps = open("/proc/self/maps").read()
+            plugins = sorted({line.rsplit("/", 2)[-2] for line in maps.splitlines()
+                              if "/VirtualKeyboard/Plugins/" in line and line.endswith(".so")})
+            print("methods", ",".join(methods), "plugins", ",".join(plugins))
             print("visible", method.isVisible(), "locale", method.locale().name(),
                   "height", round(method.keyboardRectangle().height()), "margin", layout.contentsMargins().bottom(),
                   "opengl", "libLLVM" in maps or "swrast" in maps or "_dri.so" in maps)
@@ -70,6 +77,9 @@ def test_the_pinyin_keyboard_comes_up_and_the_page_makes_room(tmp_path: Path) ->
     done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script)],
                           capture_output=True, text=True, timeout=120, env=env, check=False)
     assert "visible True locale zh_CN" in done.stdout, done.stdout + done.stderr
+    # the keyboard itself loaded, typing pinyin; of the language plugins only Pinyin's is in the process
+    assert "PinyinInputMethod" in done.stdout.split("methods ")[1].split()[0], done.stdout + done.stderr
+    assert done.stdout.split("plugins ")[1].split()[0] == "Pinyin", done.stdout
     height = int(done.stdout.split("height ")[1].split()[0])
     margin = int(done.stdout.split("margin ")[1].split()[0])
     assert height >= 400 and margin >= height  # the page ends above the keyboard

@@ -25,6 +25,8 @@ IM_MODULE = "qtvirtualkeyboard"
 #: The system's fontconfig file, and the kiosk's (which includes it; see :func:`use_on_screen_keyboard`).
 SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
 KIOSK_FONTCONFIG = Path(__file__).resolve().parents[2] / "resources" / "fontconfig" / "kiosk-fonts.conf"
+#: QML modules of the kiosk's own, found before Qt's: the keyboard's input-method plugins, Pinyin alone.
+KIOSK_QML = Path(__file__).resolve().parents[2] / "resources" / "qml"
 
 
 def use_on_screen_keyboard() -> bool:
@@ -44,6 +46,13 @@ def use_on_screen_keyboard() -> bool:
     # for the characters only it has.
     if sys.platform.startswith("linux") and KIOSK_FONTCONFIG.is_file() and SYSTEM_FONTCONFIG.is_file():
         os.environ.setdefault("FONTCONFIG_FILE", str(KIOSK_FONTCONFIG))
+    # Qt's QtQuick.VirtualKeyboard.Plugins imports the input method of every language Qt was built with; the
+    # kiosk's own module of that name imports Pinyin alone (the keyboard's English and digits are built in).
+    # Japanese, Korean, traditional Chinese and Thai then stay out of the process (0.8 MB) and the bundle, which
+    # leaves them out, has a keyboard at all: a module Qt's list names but cannot find makes it unavailable.
+    # A deployment's own import path still comes first (Qt's own comes after every one named here).
+    paths = [p for p in os.environ.get("QML_IMPORT_PATH", "").split(os.pathsep) if p and p != str(KIOSK_QML)]
+    os.environ["QML_IMPORT_PATH"] = os.pathsep.join([*paths, str(KIOSK_QML)])
     # The keyboard's language follows the system locale: pinyin (简体中文) on a Chinese system.
     if not os.environ.get("LANG", "").startswith("zh"):
         os.environ["LANG"] = "zh_CN.UTF-8"
