@@ -443,20 +443,31 @@ def _recipient(hall: Hall, raw: CaseView, given: Mapping[str, str], directory: O
     return {"_recipient_code": matches[0] if matches else name, "recipient_name": name}
 
 
+def _dated_as_routed(raw: CaseView, route: EventType, built: _Built) -> _Built:
+    """A 转送单 or 交办单 for the route the case records is dated the day of that route, the day the unit got the
+    matter (a transfer done on paper and recorded later, or its form printed again), numbered in that year;
+    a form for a route not yet recorded, or to another unit, is dated the day it is issued."""
+    if (raw.routed_on is not None and raw.route_kind == route.value
+            and raw.organisation_code == built.get("_recipient_code")):
+        return {**built, "issued_on": raw.routed_on.isoformat()}
+    return built
+
+
 def _transfer(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Event, ...], given: Mapping[str, str],
               directory: OrganisationDirectory) -> _Built:
-    return {**_case_fields(view), **_recipient(hall, raw, given, directory, DocumentKind.TRANSFER_FORM,
-                                               route=EventType.TRANSFERRED),
-            "remark": given.get("remark", "")}
+    return _dated_as_routed(raw, EventType.TRANSFERRED, {
+        **_case_fields(view), **_recipient(hall, raw, given, directory, DocumentKind.TRANSFER_FORM,
+                                           route=EventType.TRANSFERRED),
+        "remark": given.get("remark", "")})
 
 
 def _assignment(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Event, ...], given: Mapping[str, str],
                 directory: OrganisationDirectory) -> _Built:
     kind = DocumentKind.ASSIGNMENT_FORM
     due = _day(_need(given, "due", _iso(raw.leader_due), kind), "办理期限", "due")
-    return {**_case_fields(view), **_recipient(hall, raw, given, directory, kind, route=EventType.ASSIGNED),
-            "due": due.isoformat(),
-            "requirement": given.get("requirement", "")}
+    return _dated_as_routed(raw, EventType.ASSIGNED, {
+        **_case_fields(view), **_recipient(hall, raw, given, directory, kind, route=EventType.ASSIGNED),
+        "due": due.isoformat(), "requirement": given.get("requirement", "")})
 
 
 def _leader_assignment(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Event, ...],

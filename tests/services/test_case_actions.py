@@ -238,3 +238,25 @@ def test_an_assignment_due_is_after_the_assignment_and_on_a_working_day(hall: Ha
     view = case_actions.perform(hall, clerk, number, "assign", {"organisation_code": code,
                                                                 "due": "2026-10-10"})  # a 调休 Saturday: worked
     assert view.leader_due == date(2026, 10, 10)
+
+
+def test_a_transfer_form_printed_later_carries_the_day_of_the_transfer_and_its_years_number(
+        hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    """A transfer done on paper on 30 December and recorded after New Year: its 转送单 is dated the day the unit
+    got the matter and numbered in that year; a form to another unit is dated the day it is issued."""
+    from desktop.documents.model import DocumentKind
+    from desktop.services import documents
+    from desktop.services.reference import load_directory
+
+    number = _classified(hall, clerk)  # received 2026-09-16
+    clock.advance(days=110)  # 2027-01-04
+    proposal = case_actions.route_proposal(hall, clerk, number)
+    assert proposal.organisation is not None and hall.today() == date(2027, 1, 4)
+    code = proposal.organisation.code
+    case_actions.perform(hall, clerk, number, "transfer", {"organisation_code": code, "routed_on": "2026-12-30"})
+    form_ = documents.notice(hall, clerk, DocumentKind.TRANSFER_FORM, number, {}, reveal_personal=False)
+    assert form_.data["issued_on"] == "2026-12-30" and "〔2026〕转字第" in form_.document_number
+    other = next(o.code for o in load_directory().all() if o.code != code)
+    elsewhere = documents.notice(hall, clerk, DocumentKind.TRANSFER_FORM, number, {"organisation_code": other},
+                                 reveal_personal=False)
+    assert elsewhere.data["issued_on"] == "2027-01-04" and "〔2027〕转字第" in elsewhere.document_number
