@@ -130,7 +130,8 @@ class CaseSearchPanel(QWidget):
     ``case_changed`` tells the window's other parts (printing) which case is on screen.
     """
 
-    COLUMNS = ("案件编号", "信访人", "证件号码", "电话", "登记日期", "状态", "当前期限", "距期限", "诉求摘要")
+    # where the case stands comes before the person's numbers: at 1366×768 the columns after 电话 need scrolling
+    COLUMNS = ("案件编号", "信访人", "状态", "距期限", "当前期限", "证件号码", "电话", "登记日期", "诉求摘要")
     REVEALED_NOTE = "已记录查看：本次查看完整个人信息已写入审计日志"
     revealed = Signal(str)  # case number
     case_changed = Signal(object)  # CaseSummary | None
@@ -145,12 +146,14 @@ class CaseSearchPanel(QWidget):
         self.query = QLineEdit()
         self.query.setPlaceholderText("输入案件编号、身份证号、电话、姓名、拼音首字母或诉求内容")
         self.status = label("", "subtitle")
+        self.status.setWordWrap(True)  # beside the filter: a long note goes onto a second line
         # 全部 / 已超期 / 临近期限: the deadline board's two lists, alone or with what the box holds
         self.due_buttons: dict[DueFilter, QPushButton] = {}
         self.due_group = QButtonGroup(self)
         self.due_group.setExclusive(True)
         for due in DueFilter:
             button = QPushButton(due.value)
+            button.setObjectName("filter")  # white, the one chosen filled (the theme)
             button.setCheckable(True)
             button.setChecked(due is DueFilter.ALL)
             button.setToolTip(DUE_FILTER_TIPS[due])
@@ -207,14 +210,15 @@ class CaseSearchPanel(QWidget):
         splitter.addWidget(bottom)
         splitter.setSizes([280, 480])  # the case on screen gets the room: at 1366×768 it had four lines
         layout = QVBoxLayout(self)
-        search_row = QHBoxLayout()
-        search_row.setContentsMargins(0, 0, 0, 0)
-        search_row.addWidget(self.query, 1)
-        search_row.addWidget(label("期限：", ""))
+        layout.addWidget(self.query)
+        # the filter on the line of the count, so the box keeps its width (its hint was cut at 1366×768)
+        status_row = QHBoxLayout()
+        status_row.setContentsMargins(0, 0, 0, 0)
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(label("期限：", ""))
         for button in self.due_buttons.values():
-            search_row.addWidget(button)
-        layout.addLayout(search_row)
-        layout.addWidget(self.status)
+            status_row.addWidget(button)
+        layout.addLayout(status_row)
         layout.addWidget(splitter, 1)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -326,9 +330,9 @@ class CaseSearchPanel(QWidget):
         withheld = QColor("#7a4b00")
         words_column = self.COLUMNS.index("距期限")
         for row, case in enumerate(results):
-            values = (case.case_number, case.petitioner_name, case.id_number, case.phone,
-                      _day(case.received_on), case.state,
-                      _day(case.next_due) if case.next_due else "—", case.due_words or "—", case.request)
+            values = (case.case_number, case.petitioner_name, case.state, case.due_words or "—",
+                      _day(case.next_due) if case.next_due else "—", case.id_number, case.phone,
+                      _day(case.received_on), case.request)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column == words_column and case.due_level in DUE_COLOURS:  # red when late, amber when due soon
