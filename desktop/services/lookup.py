@@ -105,6 +105,7 @@ class CaseSummary:
     accused_org_codes: tuple[str, ...] = ()
     days_left: int | None = None  # calendar days to the current deadline (negative: overdue); None: none runs
     due_level: str = ""  # "overdue", "soon" (the board's 7 days) or ""
+    due_verified: bool = True  # False: counted without its year's holiday schedule (the board's 未经核实)
 
     @property
     def due_words(self) -> str:
@@ -199,7 +200,8 @@ def _to_summary(row: CaseRow, match: MatchKind) -> CaseSummary:
     return CaseSummary(row.case_id, row.case_number, row.petitioner_name,
                        row.petitioner_id_number, row.petitioner_phone, row.received_on,
                        row.state, row.topic_code, row.request[:80], row.next_due, match,
-                       row.nature, row.organisation_code, tuple(json.loads(row.accused_org_codes or "[]")))
+                       row.nature, row.organisation_code, tuple(json.loads(row.accused_org_codes or "[]")),
+                       due_verified=row.deadlines_verified)
 
 
 def find_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> list[CaseSummary]:

@@ -52,3 +52,17 @@ def test_the_filter_lists_overdue_and_due_soon_cases_alone_and_with_a_name(
     assert _column(panel, "案件编号") == [numbers[21], numbers[2], numbers[1]]  # every case of the name, newest first
     assert _column(panel, "距期限") == ["剩16天", "超期5天", "超期6天"]  # said without the filter too
     assert panel.status.text() == "按姓名查找：共 3 件"
+
+
+def test_a_deadline_counted_without_its_years_holiday_schedule_is_marked_as_on_the_board(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, clock: FakeClock, work_context: Any) -> None:
+    clock.current = datetime(2026, 12, 28, 10, 0)
+    case = register_visit(sqlite_hall, clerk, form())  # its 15 days end in 2027, whose schedule is not imported
+    assert case.view.next_due is not None and case.view.next_due.year == 2027
+    clock.current = datetime(2027, 1, 8, 9, 0)
+    panel = CaseSearchPanel(work_context(clerk))
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.searched):
+        qtbot.mouseClick(panel.due_buttons[DueFilter.DUE_SOON], Qt.MouseButton.LeftButton)
+    due = case.view.next_due
+    assert _column(panel, "当前期限") == [f"{due.year}年{due.month}月{due.day}日（未经核实）"]

@@ -331,7 +331,8 @@ class CaseSearchPanel(QWidget):
         words_column = self.COLUMNS.index("距期限")
         for row, case in enumerate(results):
             values = (case.case_number, case.petitioner_name, case.state, case.due_words or "—",
-                      _day(case.next_due) if case.next_due else "—", case.id_number, case.phone,
+                      (_day(case.next_due) + ("（未经核实）" if not case.due_verified else "")) if case.next_due
+                      else "—", case.id_number, case.phone,
                       _day(case.received_on), case.request)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
