@@ -13,6 +13,10 @@ the search shows them):
   Pinyin initials have no such column: their scan runs over the names and finds nothing,
   which is what a plain implementation gets.
 
+The deadline filter (已超期 / 临近期限) is measured alone (no query: every overdue or due-soon
+case, most urgent first, counted) and with names, pinyin initials, ID numbers and common
+phrases, each beside the same query without the filter (the plain search it should match).
+
 Phrases come in three kinds: common ones (a piece of a real request, found in many cases,
 where a newest-first scan stops early), rare ones (found in fewer cases than one page of
 results, so every scan reads the whole table) and absent ones (found nowhere).
@@ -33,9 +37,10 @@ from sqlalchemy import Connection, TextClause, func, select, text
 from bench.common import percentile, timed_ms
 from db.models import CasePersonRow, CaseRow
 from desktop.config import load_settings
+from desktop.domain.deadlines import DueFilter
 from desktop.installation import open_hall
 from desktop.services.context import Actor, Hall
-from desktop.services.lookup import find_cases
+from desktop.services.lookup import find_cases, search_cases
 
 #: Kind of query → the column its baseline reads (``=`` for exact keys, ``LIKE '%…%'`` otherwise).
 BASELINE_COLUMNS = {
@@ -55,6 +60,12 @@ ENGLISH = {"案件编号": "case number", "身份证号": "ID number", "电话":
            "罕见短语": "4-char phrase, rare", "不存在短语": "4-char phrase, absent"}
 #: A rare phrase is found in fewer cases than the search shows on one page.
 PAGE = 50
+#: The deadline filter, alone ("") and with these kinds of query.
+DUE_FILTERS = {"已超期": DueFilter.OVERDUE, "临近期限": DueFilter.DUE_SOON}
+DUE_WITH = ("", "两字姓名", "拼音首字母", "身份证号", "四字短语")
+DUE_ENGLISH = {"已超期": "overdue", "临近期限": "due soon", "": "alone"}
+#: Times the filter alone is run (the same query each time: there is only one).
+DUE_ALONE_RUNS = 30
 #: Characters no demo request uses, for absent phrases (each phrase is checked to be absent).
 _RARE_CHARACTERS = "龘靐齉爩鱻麤龖厵灥垚焱淼犇骉羴猋蟲嚞昍"
 
@@ -167,7 +178,37 @@ def measure(hall: Hall, samples: int = 200, like_samples: int = 5, seed: int = 1
                                   "baseline": "=" if exact else "LIKE", "baseline_sql": baseline_sql(kind),
                                   "baseline_p50_ms": base50, "baseline_ms": base,
                                   "speedup": base50 / p50 if p50 else None}
+    results["due"] = measure_due(hall, actor, values_by_kind)
     return results
+
+
+def measure_due(hall: Hall, actor: Actor, values_by_kind: dict[str, list[str]]) -> dict[str, Any]:
+    """p50/p95 of the search narrowed by deadline, alone and with each kind of :data:`DUE_WITH`, and the
+    p50 of the same queries without the filter (milliseconds). Keys: "已超期·两字姓名", "临近期限·" (alone)."""
+    out: dict[str, Any] = {}
+    for label, due in DUE_FILTERS.items():
+        for kind in DUE_WITH:
+            values = [""] * DUE_ALONE_RUNS if not kind else values_by_kind.get(kind, [])
+            if not values:
+                continue
+            search_cases(hall, actor, values[0], due=due)  # warm the cache
+            times = [timed_ms(functools.partial(search_cases, hall, actor, v, due=due)) for v in values]
+            found = search_cases(hall, actor, values[0], due=due)
+            row: dict[str, Any] = {"n": len(times), "p50_ms": statistics.median(times),
+                                   "p95_ms": percentile(times, 95), "max_ms": max(times),
+                                   "first_total": found.total}
+            if kind:
+                plain = [timed_ms(functools.partial(search_cases, hall, actor, v)) for v in values]
+                row["plain_p50_ms"] = statistics.median(plain)
+            out[f"{label}·{kind}"] = row
+    return out
+
+
+def due_label(key: str) -> str:
+    """"已超期·两字姓名" as a table says it, in both languages."""
+    label, kind = key.split("·")
+    return (f"{label}+{kind} {DUE_ENGLISH[label]} + {ENGLISH[kind]}" if kind
+            else f"{label}（无查询） {DUE_ENGLISH[label]}, no query")
 
 
 def print_results(results: dict[str, Any], db: str) -> None:
@@ -178,6 +219,11 @@ def print_results(results: dict[str, Any], db: str) -> None:
               f"{r['speedup']:7.1f}×")
     for kind in results["missing"]:
         print(f"{kind:<8} 数据中没有这类查询值")
+    print("按期限筛选（毫秒；不筛选：同一查询不按期限）")
+    for key, r in results.get("due", {}).items():
+        plain = f"{r['plain_p50_ms']:8.2f}" if "plain_p50_ms" in r else "       —"
+        print(f"{key:<12} p50 {r['p50_ms']:8.2f} p95 {r['p95_ms']:8.2f} 不筛选p50 {plain}  "
+              f"首个查询共 {r['first_total']} 件")
 
 
 def main() -> None:
@@ -194,7 +240,8 @@ def main() -> None:
         hall.engine.dispose()
     print_results(results, args.db)
     if args.json:
-        Path(args.json).write_text(json.dumps(results["kinds"], ensure_ascii=False, indent=2))
+        Path(args.json).write_text(json.dumps({**results["kinds"], "due": results["due"]}, ensure_ascii=False,
+                                              indent=2))
 
 
 if __name__ == "__main__":

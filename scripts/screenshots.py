@@ -929,6 +929,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
     from desktop.app import apply_role_theme as apply_theme
     from desktop.app import device_actor
     from desktop.config import load_settings
+    from desktop.domain.deadlines import DueFilter
     from desktop.installation import open_hall
     from desktop.services import accounts
     from desktop.services.self_service import rate_case
@@ -984,6 +985,13 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
         after(work.search.detail_shown, lambda: work.search.table.setCurrentCell(0, 0))
         window.grab().save(str(out / f"28b-supervisor-transferred-case-{size}.png"))
         print(f"  28b-supervisor-transferred-case-{size}.png")
+        # the search narrowed to the cases due soon, no query typed: soonest first, each row in words
+        work.search.query.clear()
+        after(work.search.searched, lambda: work.search.set_due(DueFilter.DUE_SOON))
+        after(work.search.detail_shown, lambda: work.search.table.setCurrentCell(0, 0))
+        window.grab().save(str(out / f"28c-supervisor-search-due-soon-{size}.png"))
+        print(f"  28c-supervisor-search-due-soon-{size}.png")
+        after(work.search.searched, lambda: work.search.set_due(DueFilter.ALL))
     window.close()
     hall.engine.dispose()
 

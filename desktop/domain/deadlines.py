@@ -36,9 +36,11 @@ __all__ = [
     "DayCounting",
     "Deadline",
     "DeadlineRule",
+    "DueFilter",
     "SkippedDay",
     "compute_deadline",
     "days_left_in_words",
+    "due_level",
     "due_soon_until",
     "extend_deadline",
     "format_date",
@@ -46,6 +48,14 @@ __all__ = [
 ]
 
 _ONE_DAY = timedelta(days=1)
+
+
+class DueFilter(StrEnum):
+    """How the case search narrows by deadline: the deadline board's two lists, or not at all."""
+
+    ALL = "全部"
+    OVERDUE = "已超期"
+    DUE_SOON = "临近期限"
 
 
 class DayCounting(StrEnum):
@@ -181,13 +191,20 @@ def days_left_in_words(days_left: int) -> str:
     return "今天到期" if days_left == 0 else f"剩{days_left}天"
 
 
+def due_level(due: date, today: date, calendar: HolidayCalendar) -> str:
+    """How loudly a deadline is said: "overdue" once past, "soon" up to :func:`due_soon_until`, else ""."""
+    if today > due:
+        return "overdue"
+    return "soon" if due <= due_soon_until(today, calendar) else ""
+
+
 def due_in_words(rule_name: str, due: date, today: date, calendar: HolidayCalendar) -> tuple[str, str]:
     """The deadline a case waits on, as the case view says it, and how loudly: "overdue", "soon" or "".
 
     "soon" is the deadline board's 7日内到期 (:func:`due_soon_until`), so the case and the board agree.
     """
     words = days_left_in_words((due - today).days)
-    level = "overdue" if today > due else "soon" if due <= due_soon_until(today, calendar) else ""
+    level = due_level(due, today, calendar)
     unverified = "" if calendar.knows_year(due.year) else f"（{due.year}年节假日安排尚未导入，未经核实）"
     return f"当前期限：{rule_name} {format_date(due)}，{words}{unverified}", level
 

@@ -24,7 +24,21 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    bindparam,
+    column,
+    func,
+    intersect,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from db.models import CasePersonRow, CaseRow, SearchKeyRow
@@ -32,6 +46,7 @@ from db.search_sql import FOLDED_FTS, folded_text_sql
 from desktop.domain.access import WITHHELD, ContentAccess, Permission, PermissionDenied, accusation_access
 from desktop.domain.case import CaseView
 from desktop.domain.classification import Nature
+from desktop.domain.deadlines import days_left_in_words, due_level
 from desktop.domain.errors import ValidationError
 from desktop.domain.folding import fold_text
 from desktop.domain.identity import (
@@ -46,6 +61,7 @@ from desktop.domain.number_query import NumberQuery, looks_like_full_number, rea
 from desktop.domain.routing import Organisation, OrganisationDirectory
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
+from desktop.services.due import DueFilter, due_condition
 from desktop.services.reference import load_directory
 
 MAX_QUERY = 100
@@ -54,6 +70,8 @@ COUNT_LIMIT = 10_000
 #: When cases the actor may not see are among the newest matches, up to this many matches are
 #: read to fill the page; past it the result says there may be more.
 MAX_FETCH = 2_000
+#: The cases of the deadline filter alone (no query) are counted exactly up to this many.
+DUE_COUNT_LIMIT = 100_000
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]+")  # rare characters (赵孟𫖯) too
 PUNCTUATION_ONLY = "查询内容只有标点符号，请输入要查找的文字、号码或姓名"
 
@@ -66,6 +84,7 @@ class MatchKind(StrEnum):
     PINYIN = "拼音"
     PHRASE = "诉求内容"
     UNIT = "承办单位"
+    DUE = "期限"  # no query: the cases the deadline filter names
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,14 @@ class CaseSummary:
     nature: str = ""
     organisation_code: str = ""
     accused_org_codes: tuple[str, ...] = ()
+    days_left: int | None = None  # calendar days to the current deadline (negative: overdue); None: none runs
+    due_level: str = ""  # "overdue", "soon" (the board's 7 days) or ""
+    due_verified: bool = True  # False: counted without its year's holiday schedule (the board's 未经核实)
+
+    @property
+    def due_words(self) -> str:
+        """Where the case stands against its deadline, as the board says it: 超期3天, 今天到期, 剩2天; "" if none."""
+        return "" if self.days_left is None else days_left_in_words(self.days_left)
 
 
 @dataclass(frozen=True)
@@ -103,6 +130,9 @@ class SearchResult:
     Cases hidden from the actor (art. 30: accusations against the actor's organisation;
     accusations withheld from the actor are not found by their words) are neither
     listed nor counted, nor do they make ``more`` true.
+
+    ``due``: the deadline filter the cases were narrowed by; with 已超期 or 临近期限 they come
+    most overdue / soonest due first instead of newest first.
     """
 
     cases: list[CaseSummary]
@@ -110,18 +140,33 @@ class SearchResult:
     more: bool
     kind: MatchKind | None = None
     note: str = ""
+    due: DueFilter = DueFilter.ALL
 
     @property
     def headline(self) -> str:
-        """"显示最新 50 件，共 1,234 件", "显示最新 50 件，共 50+ 件", "共 3 件" or "未找到相符的事项"."""
+        """"显示最新 50 件，共 1,234 件", "显示最新 50 件，共 50+ 件", "共 3 件" or "未找到相符的事项".
+
+        Narrowed by deadline: "显示超期最久的 50 件，共 1,234 件", "没有临近期限的事项" (no query), …
+        """
         shown = len(self.cases)
         if not shown:
-            return "未找到相符的事项"
+            if self.due is DueFilter.ALL:
+                return "未找到相符的事项"
+            return f"没有{self.due.value}的事项" if self.kind is MatchKind.DUE else f"未找到相符的{self.due.value}事项"
+        first = {DueFilter.ALL: "最新", DueFilter.OVERDUE: "超期最久的", DueFilter.DUE_SOON: "期限最近的"}[self.due]
         if self.total is not None and self.total > shown:
-            return f"显示最新 {shown:,} 件，共 {self.total:,} 件"
+            return f"显示{first} {shown:,} 件，共 {self.total:,} 件"
         if self.total is None and self.more:
-            return f"显示最新 {shown:,} 件，共 {shown:,}+ 件"
+            return f"显示{first} {shown:,} 件，共 {shown:,}+ 件"
         return f"共 {shown:,} 件"
+
+    @property
+    def status(self) -> str:
+        """The line over the list: the filter, how the query was read, the headline and the note
+        ("已超期　按姓名查找：共 2 件")."""
+        how = f"按{self.kind.value}查找：" if self.cases and self.kind not in (None, MatchKind.DUE) else ""
+        due = f"{self.due.value}　" if self.due is not DueFilter.ALL else ""
+        return "　".join(part for part in (due + how + self.headline, self.note) if part)
 
 
 def _clean(query: str) -> str:
@@ -155,7 +200,8 @@ def _to_summary(row: CaseRow, match: MatchKind) -> CaseSummary:
     return CaseSummary(row.case_id, row.case_number, row.petitioner_name,
                        row.petitioner_id_number, row.petitioner_phone, row.received_on,
                        row.state, row.topic_code, row.request[:80], row.next_due, match,
-                       row.nature, row.organisation_code, tuple(json.loads(row.accused_org_codes or "[]")))
+                       row.nature, row.organisation_code, tuple(json.loads(row.accused_org_codes or "[]")),
+                       due_verified=row.deadlines_verified)
 
 
 def find_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> list[CaseSummary]:
@@ -168,7 +214,8 @@ def find_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> list[Ca
     return search_cases(hall, actor, query, limit).cases
 
 
-def search_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> SearchResult:
+def search_cases(hall: Hall, actor: Actor, query: str, limit: int = 50, *,
+                 due: DueFilter = DueFilter.ALL) -> SearchResult:
     """The newest ``limit`` cases matching ``query``, their count when cheap, and what to say.
 
     Queries are read as case numbers (whole, or serial / last characters: see
@@ -179,50 +226,96 @@ def search_cases(hall: Hall, actor: Actor, query: str, limit: int = 50) -> Searc
     nothing and says so; so does a whole case number that fails its check (the
     kiosk's explanation). Names and case-number fragments that match no case the
     actor may see are looked up as phrases.
+
+    ``due`` narrows to the cases whose current deadline has passed (已超期) or falls within
+    the deadline board's 7 days (临近期限), by the board's own condition
+    (:mod:`desktop.services.due`), most overdue / soonest first; with an empty query it lists
+    all of them, counted. Every case found says how it stands against its deadline
+    (``days_left``, ``due_level``).
     """
     guard(hall, actor, Permission.SEARCH, "检索事项")
     if limit < 1:
         raise ValueError("limit must be positive")
+    today, calendar = hall.today(), hall.policy.calendar
+    found = _search_cases(hall, actor, query, limit, due_condition(due, today, calendar))
+    return replace(found, due=due, cases=[
+        replace(c, days_left=None if c.next_due is None else (c.next_due - today).days,
+                due_level="" if c.next_due is None else due_level(c.next_due, today, calendar))
+        for c in found.cases])
+
+
+def _search_cases(hall: Hall, actor: Actor, query: str, limit: int, due: ColumnElement[bool] | None) -> SearchResult:
     q = _normalise(query)
-    if not q:
+    if not q and due is None:
         return SearchResult([], 0, False)
     if len(q) > MAX_QUERY:
         raise ValidationError("query_too_long", f"查询内容过长（不超过{MAX_QUERY}字）", "query")
+    directory = load_directory()
+    if not q:
+        assert due is not None
+        with hall.sessions() as session:
+            return _due_cases(session, actor, directory, due, limit)
     kind = classify_query(q)
     number = read_number_query(q) if kind is MatchKind.CASE_NUMBER else None
     if number is not None and number.problem:
         return SearchResult([], 0, False, kind, number.problem)
-    directory = load_directory()
     with hall.sessions() as session:
         if kind is not MatchKind.PHRASE:
-            ids = _matching_ids(session, q, kind, number)
+            ids = _narrowed(_matching_ids(session, q, kind, number), due)
             cases, more = _visible_page(actor, directory, limit,
-                                        lambda n: _search(session, q, kind, n, number))
+                                        lambda n: _search(session, q, kind, n, number, due))
             fallback = (kind is MatchKind.NAME or (number is not None and not number.numbers)
                         or (kind is MatchKind.PHONE and bool(_tail(q))))  # 7–8 digits: a phone's tail too
+            if not cases and fallback and due is not None:
+                # The query names cases, none of them due: it is not read as anything else.
+                fallback = not _visible_page(actor, directory, 1, lambda n: _search(session, q, kind, n, number))[0]
             if cases or not fallback:
                 total = _visible_count(session, actor, directory, ids, kind)
                 more = more if total is None else total > len(cases)
                 return SearchResult(cases, total, more, kind)
         tail = _tail(q)
         if tail:
-            found = _tails(session, actor, directory, tail, limit)
-            if found.cases:
+            found = _tails(session, actor, directory, tail, limit, due)
+            if found.cases or found.note:
                 return found
         unit = _unit_named(directory, q)
         if unit is not None:
-            found = _unit_cases(session, actor, directory, unit, q, limit)
-            if found.cases:
+            found = _unit_cases(session, actor, directory, unit, q, limit, due)
+            if found.cases or found.note:
                 return found
         typed = _clean(query).strip()
         folded = fold_text(typed)
         if not folded:
             return SearchResult([], 0, False, MatchKind.PHRASE, PUNCTUATION_ONLY)
         forms = sorted({typed, q, folded})
-        cases, more = _visible_page(actor, directory, limit, lambda n: _phrase(session, forms, folded, n))
+        cases, more = _visible_page(actor, directory, limit, lambda n: _phrase(session, forms, folded, n, due))
         if not cases and kind is MatchKind.NAME:
-            return _homophones(session, actor, directory, q, limit)
+            return _homophones(session, actor, directory, q, limit, due)
     return SearchResult(cases, None if more else len(cases), more, MatchKind.PHRASE)
+
+
+def _narrowed(ids: Select[Any] | None, due: ColumnElement[bool] | None) -> Select[Any] | None:
+    """The ids of ``ids`` whose case meets ``due`` (all of them without a filter)."""
+    if ids is None or due is None:
+        return ids
+    return select(CaseRow.case_id.label("case_id")).where(
+        CaseRow.id.in_(_both(select(ids.subquery().c.case_id), due)))
+
+
+def _both(case_ids: Select[Any], due: ColumnElement[bool]) -> CompoundSelect[Any]:
+    """The row ids of the cases ``case_ids`` names that meet ``due``, each side read from an index alone
+    (the case ids' unique index, the deadline's): testing each matching case's row cost ten times more for a
+    common name, and reading the case ids of the due cases as much when most open cases are late."""
+    return intersect(select(CaseRow.id).where(CaseRow.case_id.in_(case_ids)), select(CaseRow.id).where(due))
+
+
+def _due_cases(session: Session, actor: Actor, directory: OrganisationDirectory, due: ColumnElement[bool],
+               limit: int) -> SearchResult:
+    """No query: the cases the deadline filter names, most overdue / soonest first, all of them counted."""
+    cases, more = _visible_page(actor, directory, limit, lambda n: _newest(session, true(), MatchKind.DUE, n, due))
+    ids = select(CaseRow.case_id.label("case_id")).where(due)
+    total = _visible_count(session, actor, directory, ids, MatchKind.DUE, cap=DUE_COUNT_LIMIT)
+    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.DUE)
 
 
 def _unit_named(directory: OrganisationDirectory, q: str) -> Organisation | None:
@@ -233,18 +326,32 @@ def _unit_named(directory: OrganisationDirectory, q: str) -> Organisation | None
 
 
 def _unit_cases(session: Session, actor: Actor, directory: OrganisationDirectory, unit: Organisation, q: str,
-                limit: int) -> SearchResult:
-    """The cases transferred or assigned to ``unit`` (found by its name now or before), newest first."""
+                limit: int, due: ColumnElement[bool] | None = None) -> SearchResult:
+    """The cases transferred or assigned to ``unit`` (found by its name now or before), newest first.
+
+    Narrowed by ``due`` and none left, the unit's note still comes when it has cases at all.
+    """
     condition = CaseRow.organisation_code == unit.code
-    cases, more = _visible_page(actor, directory, limit, lambda n: _newest(session, condition, MatchKind.UNIT, n))
-    if not cases:
-        return SearchResult([], 0, False, MatchKind.UNIT)
-    ids = select(CaseRow.case_id.label("case_id")).where(condition)
-    total = _visible_count(session, actor, directory, ids, MatchKind.UNIT)
     former = f"“{q}”是{unit.name}的曾用名；" if q != unit.name else ""
     retired = f"（已于{unit.retired}撤销）" if not unit.active else ""
-    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.UNIT,
-                        f"{former}转送、交办给{unit.name}{retired}的事项")
+    note = f"{former}转送、交办给{unit.name}{retired}的事项"
+    cases, more = _visible_page(actor, directory, limit,
+                                lambda n: _newest(session, condition, MatchKind.UNIT, n, due))
+    if not cases:
+        return _none_due(actor, directory, MatchKind.UNIT, note, due,
+                         lambda n: _newest(session, condition, MatchKind.UNIT, n))
+    ids = _narrowed(select(CaseRow.case_id.label("case_id")).where(condition), due)
+    total = _visible_count(session, actor, directory, ids, MatchKind.UNIT)
+    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.UNIT, note)
+
+
+def _none_due(actor: Actor, directory: OrganisationDirectory, kind: MatchKind, note: str,
+              due: ColumnElement[bool] | None, fetch: Callable[[int], list[CaseSummary]]) -> SearchResult:
+    """Nothing found under the deadline filter: with ``note`` when the query does find cases without it
+    (then it is not read as anything else), without when it finds none the actor may see."""
+    if due is not None and _visible_page(actor, directory, 1, fetch)[0]:
+        return SearchResult([], 0, False, kind, note)
+    return SearchResult([], 0, False, kind)
 
 
 #: The last 4 to 8 characters of an ID number (the last may be X) or the last digits of a phone.
@@ -257,7 +364,7 @@ def _tail(q: str) -> str:
 
 
 def _tails(session: Session, actor: Actor, directory: OrganisationDirectory, tail: str,
-           limit: int) -> SearchResult:
+           limit: int, due: ColumnElement[bool] | None = None) -> SearchResult:
     """身份证后六位, 手机尾号: the persons whose ID number or phone ends in ``tail``, newest cases first.
 
     Read when no case number answers the digits (4 digits are a case's serial first). The list shows
@@ -270,18 +377,20 @@ def _tails(session: Session, actor: Actor, directory: OrganisationDirectory, tai
     found = list(session.scalars(select(CasePersonRow.case_id).where(ending).distinct().limit(COUNT_LIMIT + 1)))
     if not found:
         return SearchResult([], 0, False, MatchKind.ID_NUMBER)
-    cases, more = _visible_page(actor, directory, limit, lambda n: _newest(
-        session, CaseRow.case_id.in_(found), MatchKind.ID_NUMBER, n))
+    note = f"按证件号码或电话的后{len(tail)}位查找，请核对是否同一人"
+    condition = CaseRow.case_id.in_(found)
+    cases, more = _visible_page(actor, directory, limit,
+                                lambda n: _newest(session, condition, MatchKind.ID_NUMBER, n, due))
     if not cases:
-        return SearchResult([], 0, False, MatchKind.ID_NUMBER)
-    ids = select(CaseRow.case_id.label("case_id")).where(CaseRow.case_id.in_(found))
+        return _none_due(actor, directory, MatchKind.ID_NUMBER, note, due,
+                         lambda n: _newest(session, condition, MatchKind.ID_NUMBER, n))
+    ids = _narrowed(select(CaseRow.case_id.label("case_id")).where(condition), due)
     total = _visible_count(session, actor, directory, ids, MatchKind.ID_NUMBER)
-    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.ID_NUMBER,
-                        f"按证件号码或电话的后{len(tail)}位查找，请核对是否同一人")
+    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.ID_NUMBER, note)
 
 
 def _homophones(session: Session, actor: Actor, directory: OrganisationDirectory, q: str,
-                limit: int) -> SearchResult:
+                limit: int, due: ColumnElement[bool] | None = None) -> SearchResult:
     """A name found nowhere, read aloud: the names of the same sound (张建果 typed for 张建国), said so."""
     readings = name_readings(q) if len(_compact(q)) >= 2 else []
     if not readings:
@@ -289,6 +398,9 @@ def _homophones(session: Session, actor: Actor, directory: OrganisationDirectory
     keyed = SearchKeyRow.key.in_(readings)
 
     def fetch(n: int) -> list[CaseSummary]:
+        if due is not None:
+            return _newest(session, CaseRow.case_id.in_(select(SearchKeyRow.case_id).where(keyed)),
+                           MatchKind.NAME, n, due)
         ids = list(session.scalars(
             select(SearchKeyRow.case_id).where(keyed).group_by(SearchKeyRow.case_id)
             .order_by(func.max(SearchKeyRow.received_on).desc(), SearchKeyRow.case_id.desc()).limit(n)))
@@ -298,7 +410,8 @@ def _homophones(session: Session, actor: Actor, directory: OrganisationDirectory
     if not cases:
         return SearchResult([], 0, False, MatchKind.NAME)
     total = _visible_count(session, actor, directory,
-                           select(SearchKeyRow.case_id.label("case_id")).where(keyed).distinct(), MatchKind.NAME)
+                           _narrowed(select(SearchKeyRow.case_id.label("case_id")).where(keyed).distinct(), due),
+                           MatchKind.NAME)
     return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.NAME,
                         f"没有姓名为「{q}」的事项，以下是读音相同的姓名，请核对是否同一人")
 
@@ -352,17 +465,17 @@ def _visible(actor: Actor, found: list[CaseSummary], directory: OrganisationDire
 
 
 def _visible_count(session: Session, actor: Actor, directory: OrganisationDirectory,
-                   ids: Select[Any] | None, kind: MatchKind) -> int | None:
+                   ids: Select[Any] | None, kind: MatchKind, cap: int = COUNT_LIMIT) -> int | None:
     """How many of the matches ``actor`` may see: all matches less the hidden accusations.
 
-    Counted from the index (at most :data:`COUNT_LIMIT`); the accusations among the matches
+    Counted from the index (at most ``cap``); the accusations among the matches
     (few) are then read and judged one by one exactly as the list judges them.
     """
     if ids is None:
         return None
-    capped = ids.limit(COUNT_LIMIT + 1).subquery()
+    capped = ids.limit(cap + 1).subquery()
     matches = session.scalar(select(func.count()).select_from(capped)) or 0
-    if matches > COUNT_LIMIT:
+    if matches > cap:
         return None
     accusations = session.execute(
         select(CaseRow.case_id, CaseRow.case_number, CaseRow.nature, CaseRow.accused_org_codes,
@@ -425,17 +538,22 @@ def _phone_candidates(compact: str) -> list[str]:
 
 
 def _search(session: Session, q: str, kind: MatchKind, limit: int,
-            number: NumberQuery | None) -> list[CaseSummary]:
-    """The newest ``limit`` matches of a query that is not a phrase, before visibility."""
+            number: NumberQuery | None, due: ColumnElement[bool] | None = None) -> list[CaseSummary]:
+    """The newest ``limit`` matches of a query that is not a phrase, before visibility (the most
+    urgent first among those meeting ``due``)."""
     compact = _compact(q)
     if kind is MatchKind.CASE_NUMBER:
         if number is None:
             return []
-        return _newest(session, _number_condition(session, number), kind, limit)
+        return _newest(session, _number_condition(session, number), kind, limit, due)
     if kind is MatchKind.ID_NUMBER:
-        return _by_person(session, CasePersonRow.id_number == compact.upper(), kind, limit)
+        return _by_person(session, CasePersonRow.id_number == compact.upper(), kind, limit, due)
     if kind is MatchKind.PHONE:
-        return _by_person(session, CasePersonRow.phone.in_(_phone_candidates(compact)), kind, limit)
+        return _by_person(session, CasePersonRow.phone.in_(_phone_candidates(compact)), kind, limit, due)
+    if due is not None:  # the name's cases met with the due ones, each read from its index alone
+        keyed = _matching_ids(session, q, kind, number)
+        assert keyed is not None
+        return _newest(session, CaseRow.id.in_(_both(select(keyed.subquery().c.case_id), due)), kind, limit, due)
     if kind is MatchKind.PINYIN:
         key = compact.lower()
         # Every key with this prefix, newest case first, read from the index alone; only the
@@ -454,29 +572,41 @@ def _search(session: Session, q: str, kind: MatchKind, limit: int,
 
 
 def _by_person(session: Session, condition: ColumnElement[bool], kind: MatchKind,
-               limit: int) -> list[CaseSummary]:
+               limit: int, due: ColumnElement[bool] | None = None) -> list[CaseSummary]:
     ids = select(CasePersonRow.case_id).where(condition)
-    return _newest(session, CaseRow.case_id.in_(ids), kind, limit)
+    return _newest(session, CaseRow.case_id.in_(ids), kind, limit, due)
 
 
 def _newest(session: Session, condition: ColumnElement[bool], kind: MatchKind,
-            limit: int) -> list[CaseSummary]:
-    rows = session.scalars(
-        select(CaseRow).where(condition)
-        .order_by(CaseRow.received_on.desc(), CaseRow.case_number.desc()).limit(limit)
-    )
-    return [_to_summary(r, kind) for r in rows]
+            limit: int, due: ColumnElement[bool] | None = None) -> list[CaseSummary]:
+    """The newest ``limit`` cases meeting ``condition``; with ``due``, those meeting it too, the most
+    overdue / soonest due first (the deadline board's order)."""
+    if due is None:
+        query = select(CaseRow).where(condition).order_by(CaseRow.received_on.desc(), CaseRow.case_number.desc())
+    else:
+        query = select(CaseRow).where(condition, due).order_by(CaseRow.next_due, CaseRow.case_number)
+    return [_to_summary(r, kind) for r in session.scalars(query.limit(limit))]
 
 
-def _phrase(session: Session, forms: list[str], folded: str, limit: int) -> list[CaseSummary]:
+def _phrase(session: Session, forms: list[str], folded: str, limit: int,
+            due: ColumnElement[bool] | None = None) -> list[CaseSummary]:
     """Cases whose folded text contains the folded query (3+ characters), newest first.
 
     Shorter: cases whose text contains the query as typed, NFKC-normalised or folded.
+    With ``due``: those of them meeting it, the most urgent first.
     """
     if len(folded) < 3:
-        return _short_phrase(session, forms, limit)
+        return _short_phrase(session, forms, limit, due)
     dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
+    if dialect == "sqlite" and due is not None:
+        # The phrase's rows (the text index) met with the due cases' (the deadline index), both read from
+        # their indexes alone; only the cases in both are fetched. Reading each case of a common phrase
+        # to test its deadline cost ten times more.
+        match = '"' + folded.replace('"', '""') + '"'
+        fts = table(FOLDED_FTS, column("rowid"))
+        phrase_ids = select(fts.c.rowid).where(literal_column(FOLDED_FTS).op("MATCH")(bindparam("m", match)))
+        condition = CaseRow.id.in_(intersect(phrase_ids, select(CaseRow.id).where(due)))
+    elif dialect == "sqlite":
         # The newest rows first straight from the index (rowid order is storage order),
         # so a phrase found in half the cases costs no more than a rare one.
         match = '"' + folded.replace('"', '""') + '"'
@@ -486,13 +616,14 @@ def _phrase(session: Session, forms: list[str], folded: str, limit: int) -> list
     else:
         # Spelled as the index is (ix_cases_folded_trgm), so pg_trgm serves it.
         condition = literal_column(folded_text_sql()).ilike(_like(folded), escape="\\")
-    return _newest(session, condition, MatchKind.PHRASE, limit)
+    return _newest(session, condition, MatchKind.PHRASE, limit, due)
 
 
-def _short_phrase(session: Session, forms: list[str], limit: int) -> list[CaseSummary]:
+def _short_phrase(session: Session, forms: list[str], limit: int,
+                  due: ColumnElement[bool] | None = None) -> list[CaseSummary]:
     """One or two characters: scan the newest cases until enough are found."""
     return _newest(session, or_(*(_text_expr().ilike(_like(f), escape="\\") for f in forms)),
-                   MatchKind.PHRASE, limit)
+                   MatchKind.PHRASE, limit, due)
 
 
 def _text_expr() -> ColumnElement[str]:

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from db.models import CaseRow
 from desktop.domain.access import Permission
 from desktop.domain.case import route_late_in_words
-from desktop.domain.deadlines import DUE_SOON_DAYS, due_soon_until
+from desktop.domain.deadlines import DUE_SOON_DAYS
 from desktop.domain.identity import mask_name
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
+from desktop.services.due import due_soon, overdue, overdue_or_due_soon
 from desktop.services.self_service import Dissatisfied, dissatisfied_cases
 
 #: How many cases rated 不满意 the supervisors' list shows (the newest ratings).
@@ -77,13 +78,12 @@ def upcoming_deadlines(hall: Hall, actor: Actor, *, within_days: int = DUE_SOON_
     moved past rest days, see :func:`due_soon_until`), soonest first."""
     guard(hall, actor, Permission.VIEW_CASE, "查看期限提醒")
     today = hall.today()
-    horizon = due_soon_until(today, hall.policy.calendar, within_days)
     with hall.sessions() as session:
         rows = session.execute(
             select(CaseRow.case_number, CaseRow.petitioner_name, CaseRow.state, CaseRow.next_due,
                    CaseRow.next_due_rule, CaseRow.leader, CaseRow.deadlines_verified, CaseRow.route_due,
                    CaseRow.routed_on)
-            .where(CaseRow.next_due.is_not(None), CaseRow.next_due <= horizon)
+            .where(overdue_or_due_soon(today, hall.policy.calendar, within_days))
             .order_by(CaseRow.next_due, CaseRow.case_number).limit(limit)
         ).all()
     return [DueCase(r.case_number, mask_name(r.petitioner_name), r.state, r.next_due, r.next_due_rule,
@@ -97,11 +97,10 @@ def backlog(hall: Hall, actor: Actor) -> Backlog:
     today = hall.today()
     with hall.sessions() as session:
         open_cases = session.scalar(select(func.count()).where(CaseRow.next_due.is_not(None))) or 0
-        overdue = session.scalar(select(func.count()).where(CaseRow.next_due < today)) or 0
-        week = session.scalar(select(func.count()).where(
-            CaseRow.next_due >= today, CaseRow.next_due <= due_soon_until(today, hall.policy.calendar))) or 0
+        late = session.scalar(select(func.count()).where(overdue(today))) or 0
+        week = session.scalar(select(func.count()).where(due_soon(today, hall.policy.calendar))) or 0
         flagged = session.scalar(select(func.count()).where(CaseRow.needs_supervisor)) or 0
-    return Backlog(open_cases, overdue, week, flagged)
+    return Backlog(open_cases, late, week, flagged)
 
 
 @dataclass(frozen=True)

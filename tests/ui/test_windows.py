@@ -140,7 +140,7 @@ def test_withheld_accusation_is_shown_as_a_notice(qtbot: QtBot, sqlite_hall: Hal
     panel = CaseSearchPanel(work_context(clerk))  # clerks may not read accusations
     qtbot.addWidget(panel)
     _search(qtbot, panel, "张建国", 1)
-    assert panel.table.item(0, 7).text() == WITHHELD
+    assert panel.table.item(0, panel.COLUMNS.index("诉求摘要")).text() == WITHHELD
     _select(qtbot, panel, 0)
     html, text = panel.detail.toHtml(), panel.detail.toPlainText()
     assert WITHHELD in text and ACCUSATION_NOTICE in text and "贿赂" not in text

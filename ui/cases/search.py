@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import WITHHELD, ContentAccess, Permission
+from desktop.domain.deadlines import DueFilter
 from desktop.domain.hlc import Hlc
 from ui.common.widgets import label, set_tone
 from ui.shell.context import WorkContext
@@ -37,6 +39,19 @@ if TYPE_CHECKING:
     from desktop.services.lookup import CaseSummary, SearchResult
 
 WITHHELD_STYLE = "background-color:#fff4d6; color:#7a4b00;"
+#: The colours of a deadline said in words: overdue, within the board's 7 days (as the case view says it).
+DUE_COLOURS = {"overdue": "#b3261e", "soon": "#7a4b00"}
+_WITH_QUERY = "；可与姓名、证件号码、电话、案件编号、承办单位或诉求内容同用"
+DUE_FILTER_TIPS = {
+    DueFilter.ALL: "不按期限筛选",
+    DueFilter.OVERDUE: "只列当前期限已过的事项，超期最久的在前" + _WITH_QUERY,
+    DueFilter.DUE_SOON: "只列当前期限在今天起7日内的事项（第7日遇节假日、休息日顺延至其后第一个工作日），"
+                        "期限最近的在前" + _WITH_QUERY,
+}
+
+
+def _day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 ACCUSATION_NOTICE = "本事项为检举控告类，具体内容仅限有权限人员查看（《信访工作条例》第三十条）"
 
 
@@ -68,7 +83,7 @@ def case_html(detail: CaseDetail) -> str:
         f"　{v.persons_count}人　{escape(v.visit_kind)}</p>",
     ]
     if detail.due_now:  # in words, under the case's number and state: 剩2天, 今天到期, 超期3天
-        colour = {"overdue": "#b3261e", "soon": "#7a4b00"}.get(detail.due_level, "#12355b")
+        colour = DUE_COLOURS.get(detail.due_level, "#12355b")
         lines.insert(1, f"<p style='color:{colour}; font-weight:600;'>{escape(detail.due_now)}</p>")
     if v.address:
         lines.append(f"<p><b>住址</b> {escape(v.address)}</p>")
@@ -115,7 +130,8 @@ class CaseSearchPanel(QWidget):
     ``case_changed`` tells the window's other parts (printing) which case is on screen.
     """
 
-    COLUMNS = ("案件编号", "信访人", "证件号码", "电话", "登记日期", "状态", "当前期限", "诉求摘要")
+    # where the case stands comes before the person's numbers: at 1366×768 the columns after 电话 need scrolling
+    COLUMNS = ("案件编号", "信访人", "状态", "距期限", "当前期限", "证件号码", "电话", "登记日期", "诉求摘要")
     REVEALED_NOTE = "已记录查看：本次查看完整个人信息已写入审计日志"
     revealed = Signal(str)  # case number
     case_changed = Signal(object)  # CaseSummary | None
@@ -130,6 +146,21 @@ class CaseSearchPanel(QWidget):
         self.query = QLineEdit()
         self.query.setPlaceholderText("输入案件编号、身份证号、电话、姓名、拼音首字母或诉求内容")
         self.status = label("", "subtitle")
+        self.status.setWordWrap(True)  # beside the filter: a long note goes onto a second line
+        # 全部 / 已超期 / 临近期限: the deadline board's two lists, alone or with what the box holds
+        self.due_buttons: dict[DueFilter, QPushButton] = {}
+        self.due_group = QButtonGroup(self)
+        self.due_group.setExclusive(True)
+        for due in DueFilter:
+            button = QPushButton(due.value)
+            button.setObjectName("filter")  # white, the one chosen filled (the theme)
+            button.setCheckable(True)
+            button.setChecked(due is DueFilter.ALL)
+            button.setToolTip(DUE_FILTER_TIPS[due])
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            self.due_group.addButton(button)
+            self.due_buttons[due] = button
+        self.due = DueFilter.ALL
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -180,7 +211,14 @@ class CaseSearchPanel(QWidget):
         splitter.setSizes([280, 480])  # the case on screen gets the room: at 1366×768 it had four lines
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
-        layout.addWidget(self.status)
+        # the filter on the line of the count, so the box keeps its width (its hint was cut at 1366×768)
+        status_row = QHBoxLayout()
+        status_row.setContentsMargins(0, 0, 0, 0)
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(label("期限：", ""))
+        for button in self.due_buttons.values():
+            status_row.addWidget(button)
+        layout.addLayout(status_row)
         layout.addWidget(splitter, 1)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -188,6 +226,8 @@ class CaseSearchPanel(QWidget):
         self._debounce.timeout.connect(self.run_search)
         self.query.textChanged.connect(lambda _text: self._debounce.start())
         self.query.returnPressed.connect(self._enter)
+        for due, button in self.due_buttons.items():
+            button.toggled.connect(lambda on, due=due: self._due_toggled(due, on))
         self.query.installEventFilter(self)  # ↓ goes down to the results
         self.table.installEventFilter(self)  # and typing in the results goes back up to the box
         find = QShortcut(QKeySequence.StandardKey.Find, self)  # Ctrl+F: back to the search box from the list
@@ -203,6 +243,18 @@ class CaseSearchPanel(QWidget):
         self._open_first = True
         self.query.setText(case_number)
         self.run_search()
+
+    def set_due(self, due: DueFilter) -> None:
+        """Narrow the search to overdue or due-soon cases (or not), and search again at once."""
+        self.due_buttons[due].setChecked(True)
+        if due is self.due:
+            return
+        self.due = due
+        self.run_search()
+
+    def _due_toggled(self, due: DueFilter, on: bool) -> None:
+        if on:
+            self.set_due(due)
 
     def focus_query(self) -> None:
         self.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -256,12 +308,12 @@ class CaseSearchPanel(QWidget):
         """
         self._debounce.stop()
         self._query_seq += 1
-        seq, text, actor = self._query_seq, self.query.text(), self.actor
+        seq, text, actor, due = self._query_seq, self.query.text(), self.actor, self.due
 
         def search(hall: Hall) -> SearchResult:
             from desktop.services.lookup import search_cases
 
-            return search_cases(hall, actor, text)
+            return search_cases(hall, actor, text, due=due)
 
         self.tasks.run(search, lambda found: self._found(seq, text, found, keep, reload_kept),
                        lambda error: self._search_failed(seq, error))
@@ -276,12 +328,19 @@ class CaseSearchPanel(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(results))
         withheld = QColor("#7a4b00")
+        words_column = self.COLUMNS.index("距期限")
         for row, case in enumerate(results):
-            values = (case.case_number, case.petitioner_name, case.id_number, case.phone,
-                      case.received_on.isoformat(), case.state,
-                      case.next_due.isoformat() if case.next_due else "—", case.request)
+            values = (case.case_number, case.petitioner_name, case.state, case.due_words or "—",
+                      (_day(case.next_due) + ("（未经核实）" if not case.due_verified else "")) if case.next_due
+                      else "—", case.id_number, case.phone,
+                      _day(case.received_on), case.request)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                if column == words_column and case.due_level in DUE_COLOURS:  # red when late, amber when due soon
+                    item.setForeground(QColor(DUE_COLOURS[case.due_level]))
+                    font = QFont(item.font())
+                    font.setBold(True)
+                    item.setFont(font)
                 if value == WITHHELD:
                     item.setForeground(withheld)
                     font = QFont(item.font())
@@ -291,11 +350,10 @@ class CaseSearchPanel(QWidget):
         self.table.resizeColumnsToContents()
         self.table.blockSignals(False)
         query = text.strip()
-        if not query:
+        if not query and found.due is DueFilter.ALL:
             self.status.setText("")
         else:  # how the query was read, how many there are ("显示最新 50 件，共 1,234 件"), what was mistyped
-            how = f"按{found.kind.value}查找：" if results and found.kind is not None else ""
-            self.status.setText("　".join(part for part in (how + found.headline, found.note) if part))
+            self.status.setText(found.status)
         kept: int | None = next((r for r, case in enumerate(results) if case.case_id == keep), None) if keep else None
         if self._open_first and results:
             kept, reload_kept = 0, True
@@ -330,7 +388,7 @@ class CaseSearchPanel(QWidget):
         row = self.table.currentRow()
         selected = self.results[row] if 0 <= row < len(self.results) else self.current
         keep = selected.case_id if selected else None
-        if self.query.text().strip() or keep:
+        if self.query.text().strip() or keep or self.due is not DueFilter.ALL:
             self.run_search(keep=keep, reload_kept=keep is not None and changes.touches_case(keep))
 
     # -- one case -----------------------------------------------------------------------------------

@@ -48,6 +48,9 @@ QPushButton:disabled { background: #9fb3c8; }
 QPushButton#secondary { background: white; color: #1f5fa8; border: 1px solid #1f5fa8; }
 QPushButton#secondary:hover { background: #e8eef5; }
 QPushButton#secondary:disabled { background: white; color: #9fb3c8; border-color: #c9d3de; }
+QPushButton#filter { background: white; color: #1f5fa8; border: 1px solid #1f5fa8; padding: 4px 14px; }
+QPushButton#filter:hover { background: #e8eef5; }
+QPushButton#filter:checked { background: #1f5fa8; color: white; font-weight: 600; }
 QTableWidget { background: white; gridline-color: #e1e6ec; alternate-background-color: #f7f9fb; }
 QHeaderView::section { background: #e8eef5; padding: 4px; border: none; }
 QTabWidget::pane { border: 1px solid #d5dde6; background: #f4f6f9; }
@@ -71,6 +74,7 @@ QLabel[tone="notice"] { color: #7a4b00; background: #fff4d6; border: 1px solid #
 FOCUS_STYLE = """
 QPushButton:focus { border: 2px solid #e39b00; padding: 6px 16px; outline: none; }
 QPushButton#secondary:focus { border: 2px solid #e39b00; padding: 7px 17px; }
+QPushButton#filter:focus { border: 2px solid #e39b00; padding: 3px 13px; }
 QFrame#header QPushButton:focus { border: 2px solid #e39b00; padding: 4px 13px; }
 QTabBar::tab:focus { border: 2px solid #e39b00; border-bottom: none; padding: 7px 21px; }
 QComboBox:focus, QSpinBox:focus, QAbstractItemView:focus, QPlainTextEdit:focus { border: 2px solid #1f5fa8; }
