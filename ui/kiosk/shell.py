@@ -422,6 +422,10 @@ class KioskShell(QWidget):
         finished = getattr(flow, "finished", None)
         if finished is not None:
             finished.connect(self.go_home)
+        open_tile = getattr(flow, "open_tile", None)  # a flow that sends the citizen on to another tile's
+        if open_tile is not None:
+            flow.set_tiles([(t.key, t.title) for t in self.tiles if t.key != key])  # type: ignore[attr-defined]
+            open_tile.connect(lambda other: QTimer.singleShot(0, self, lambda: self.open_flow(other)))
         set_portrait = getattr(flow, "set_portrait", None)
         if set_portrait is not None:
             set_portrait(self.portrait)
