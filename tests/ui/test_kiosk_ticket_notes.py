@@ -93,6 +93,9 @@ def test_out_of_hours_the_ticket_page_shows_the_coming_days_hours_and_what_the_k
     qtbot.waitUntil(lambda: flow.home_button.y() > 0)  # laid out
     for widget in [flow.lead, flow.hours_panel, flow.home_button, *offered.values()]:
         assert _inside(widget, page), widget  # on the screen without scrolling, normal text, either way up
+    qtbot.mouseClick(body.large_button, Qt.MouseButton.LeftButton)  # 大字: the page scrolls, nothing is cut
+    qtbot.waitUntil(lambda: flow.lead.height() >= flow.lead.heightForWidth(flow.lead.width()))
+    assert flow.lead.text().endswith("请到时再来取号")
     qtbot.mouseClick(offered["人民建议"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(body.flow, SuggestionFlow))
     flow = _ticket(qtbot, body)
@@ -133,7 +136,7 @@ def test_booking_says_whether_no_day_is_scheduled_or_the_server_cannot_be_reache
         hallrecords.attach_remote(sqlite_hall, _Server(connected=where == "server answering"))
     if where == "server unreachable":
         said = shown()
-        assert "暂时无法连接服务器，现在不能在这里预约领导接访" in said and "请到接待窗口预约" in said
+        assert "暂时无法连接服务器，现在不能在这里预约" in said and "请到接待窗口预约" in said
         assert "没有安排" not in said and "请选择接访日期" not in said
         hallrecords.attach_remote(sqlite_hall, None)  # the last copy of the schedule the kiosk holds
         reception.add_day(sqlite_hall, clerk, date(2026, 9, 22), leaders=["县长 周建华"])

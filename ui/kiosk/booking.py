@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.deadlines import format_date
 from ui.common.widgets import FormGrid, label, message_label, set_tone
-from ui.kiosk.screens import Screens, scrolling
+from ui.kiosk.screens import Screens, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -114,9 +114,7 @@ class BookingFlow(QWidget):
         self.name.setPlaceholderText("与身份证一致")
         self.id_number = QLineEdit()
         self.id_number.setPlaceholderText("18位身份证号码")
-        # the keyboard's digits first, Latin letters (the final X) a tap away, no pinyin
-        self.id_number.setInputMethodHints(Qt.InputMethodHint.ImhPreferNumbers | Qt.InputMethodHint.ImhPreferUppercase
-                                           | Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhNoPredictiveText)
+        id_number_row = with_x_key(self.id_number)  # the keyboard's digits pad, the final X beside the field
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("便于通知时段变化")
         self.persons = QSpinBox()
@@ -125,7 +123,7 @@ class BookingFlow(QWidget):
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("简要说明想反映的问题（选填）")
         form = FormGrid()
-        for text, field in (("姓名", self.name), ("身份证号", self.id_number), ("联系电话", self.phone),
+        for text, field in (("姓名", self.name), ("身份证号", id_number_row), ("联系电话", self.phone),
                             ("来访人数", self.persons), ("反映问题", self.summary)):
             form.add_row(text, field)
         self.chosen = label("", "subtitle", centred=True)
@@ -185,7 +183,9 @@ class BookingFlow(QWidget):
         if offer.unreachable:  # not "no day": the days are not known for sure here, and nothing can be booked
             self.days = []
             self.day_hint.hide()
-            self.day_buttons.addWidget(label(_unreachable(offer), "subtitle", centred=True), 0, 0)
+            said = label("", "subtitle", centred=True)
+            set_tone(said, "notice", _unreachable(offer))  # framed: not a day's button, nor "no day"
+            self.day_buttons.addWidget(said, 0, 0)
             return
         self.days = offer.days[:6]
         self.day_hint.setVisible(bool(self.days))  # no "please choose a day" above "there is none"
@@ -315,7 +315,7 @@ def _unreachable(offer: BookableDays) -> str:
     """The hall server does not answer: said as it is, what to do, and the days this kiosk last knew of."""
     from desktop.domain.hours import day_words
 
-    said = "暂时无法连接服务器，现在不能在这里预约领导接访。\n请到接待窗口预约，或过一会儿再来试一试。"
+    said = "暂时无法连接服务器，现在不能在这里预约\n请到接待窗口预约，或过一会儿再来试一试"
     if offer.days:
         known = "、".join(day_words(d.day, offer.today) for d in offer.days[:3])
         said += f"\n本机记录的领导接访日：{known}（以窗口告知为准）"
