@@ -44,6 +44,8 @@ IssueTicket = Callable[..., IssuedTicket]
 ClosedNow = Callable[["Hall"], str]
 #: The screen's notes: why no 领导接访 now, the coming days' hours (``desktop.services.queue.ticket_notes``).
 Notes = Callable[["Hall"], "TicketNotes"]
+#: The height of a button to another tile on the closed page (a finger's target and then some).
+TALL = 120
 #: Seconds the ticket stays on screen before the kiosk goes home by itself.
 SHOW_SECONDS = 30
 
@@ -197,10 +199,8 @@ class TicketFlow(QWidget):
 
     def _show_hours(self, rows: tuple[tuple[str, str], ...]) -> None:
         for index, (day, hours) in enumerate(rows):
-            when, open_then = label(day), label(hours)
-            if hours == "休息":
-                when.setObjectName("hint")
-                open_then.setObjectName("hint")
+            rest = "hoursRest" if hours == "休息" else "hoursRow"
+            when, open_then = label(day, rest), label(hours, rest)
             self.hours_grid.addWidget(when, index, 0)
             self.hours_grid.addWidget(open_then, index, 1)
         self.hours_grid.setColumnStretch(1, 1)
@@ -219,6 +219,7 @@ class TicketFlow(QWidget):
         for index, (key, title) in enumerate(self.tiles):
             button = QPushButton(title)
             button.setObjectName("choice")
+            button.setMinimumHeight(TALL)
             button.clicked.connect(lambda _=False, k=key: self.open_tile.emit(k))
             self.still_buttons.append(button)
             self.still_grid.addWidget(button, index // 2, index % 2)
@@ -252,6 +253,8 @@ class TicketFlow(QWidget):
             self.types = []
             self.lead.setWordWrap(True)
             self.lead.setText(f"{self.closed}，请到时再来取号")
+            # said whole, in large text too: the page scrolls rather than cut the sentence short
+            self.lead.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
             self.priority.hide()
             self.card_button.hide()
             self.closed_box.show()
