@@ -887,6 +887,8 @@ class KioskShell(QWidget):
     def _tapped(self, button: QAbstractButton) -> None:
         """The keyboard goes once a flow's button has taken the tap (its answer is then in view)."""
         typing = QApplication.focusWidget()
+        if button.property("typing"):  # a key that types into the field (an ID number's X): the keyboard stays
+            return
         if isinstance(typing, QLineEdit | QPlainTextEdit | QTextEdit) and self.holder.isAncestorOf(button):
             QTimer.singleShot(0, button, lambda: self._typing_done(button, typing))
 
