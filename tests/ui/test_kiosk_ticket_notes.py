@@ -90,15 +90,17 @@ def test_out_of_hours_the_ticket_page_shows_the_coming_days_hours_and_what_the_k
     offered = {b.text(): b for b in flow.still_buttons}
     assert set(offered) == {"自助登记", "查询进度 · 评价", "预约领导接访", "人民建议", "办事指南"}
     page = body.flow_scroll.viewport()
-    qtbot.waitUntil(lambda: flow.home_button.y() > 0)  # laid out
-    for widget in [flow.lead, flow.hours_panel, flow.home_button, *offered.values()]:
-        assert _inside(widget, page), widget  # on the screen without scrolling, normal text, either way up
-    qtbot.mouseClick(body.large_button, Qt.MouseButton.LeftButton)  # 大字: the page scrolls, nothing is cut
-    qtbot.waitUntil(lambda: flow.lead.height() >= flow.lead.heightForWidth(flow.lead.width()))
-    assert flow.lead.text().endswith("请到时再来取号")
+    shown = [flow.lead, flow.hours_panel, flow.home_button, *offered.values()]
+    # once laid out, on the screen without scrolling, in normal text, either way up
+    qtbot.waitUntil(lambda: all(_inside(widget, page) for widget in shown))
     qtbot.mouseClick(offered["人民建议"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(body.flow, SuggestionFlow))
-    flow = _ticket(qtbot, body)
+    qtbot.mouseClick(body.large_button, Qt.MouseButton.LeftButton)  # 大字 first: the page scrolls, nothing is cut
+    flow = body.open_flow("ticket")
+    assert isinstance(flow, TicketFlow)
+    qtbot.waitUntil(lambda: flow.closed_box.isVisible())
+    qtbot.waitUntil(lambda: flow.lead.height() >= flow.lead.heightForWidth(flow.lead.width()) > 0)
+    assert flow.lead.text().endswith("请到时再来取号")
     qtbot.mouseClick(flow.home_button, Qt.MouseButton.LeftButton)
     assert body.flow is None and body.pages.currentWidget() is body.home
 
@@ -145,6 +147,11 @@ def test_booking_says_whether_no_day_is_scheduled_or_the_server_cannot_be_reache
         assert "本机记录的领导接访日：9月22日（星期二）（以窗口告知为准）" in said
         flow = body.flow
         assert isinstance(flow, BookingFlow) and flow.days == []  # nothing to book that could not be booked
+        from desktop.services.changes import Changes, Topic
+
+        hallrecords.attach_remote(sqlite_hall, _Server(connected=True))
+        sqlite_hall.changes.publish(Changes.of(Topic.RECEPTION))  # as the link says when it is back
+        qtbot.waitUntil(lambda: [d.day for d in flow.days] == [date(2026, 9, 22)], timeout=10_000)
         return
     said = shown()
     assert "近期没有安排领导接访日，请到窗口咨询" in said and "服务器" not in said

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -161,6 +161,18 @@ class TicketFlow(QWidget):
 
     # -- out of hours --------------------------------------------------------------------------------
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.lead and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange,
+                                                     QEvent.Type.StyleChange):
+            self._hold_lead()
+        return super().eventFilter(watched, event)
+
+    def _hold_lead(self) -> None:
+        """The closed page's sentence keeps the height its lines need at its width, whatever the text size."""
+        needed = self.lead.heightForWidth(self.lead.width())
+        if needed > 0 and needed != self.lead.minimumHeight():
+            self.lead.setMinimumHeight(needed)
+
     def _build_closed(self) -> QWidget:
         """Out of hours: the coming days' hours, what the kiosk still does now, and the way home."""
         box = QWidget()
@@ -201,6 +213,7 @@ class TicketFlow(QWidget):
         for index, (day, hours) in enumerate(rows):
             rest = "hoursRest" if hours == "休息" else "hoursRow"
             when, open_then = label(day, rest), label(hours, rest)
+            when.setWordWrap(False)  # a day on one line (明天（12月7日，星期一）); the hours wrap at their 、
             self.hours_grid.addWidget(when, index, 0)
             self.hours_grid.addWidget(open_then, index, 1)
         self.hours_grid.setColumnStretch(1, 1)
@@ -253,8 +266,11 @@ class TicketFlow(QWidget):
             self.types = []
             self.lead.setWordWrap(True)
             self.lead.setText(f"{self.closed}，请到时再来取号")
-            # said whole, in large text too: the page scrolls rather than cut the sentence short
+            # said whole, in large text too: the page scrolls rather than cut the sentence short (the scroll
+            # area reads the page's least height, and a wrapped label's says one line)
             self.lead.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+            self.lead.installEventFilter(self)
+            self._hold_lead()
             self.priority.hide()
             self.card_button.hide()
             self.closed_box.show()
