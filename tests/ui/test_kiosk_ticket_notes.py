@@ -100,6 +100,7 @@ def test_out_of_hours_the_ticket_page_shows_the_coming_days_hours_and_what_the_k
     assert isinstance(flow, TicketFlow)
     qtbot.waitUntil(lambda: flow.closed_box.isVisible())
     qtbot.waitUntil(lambda: flow.lead.height() >= flow.lead.heightForWidth(flow.lead.width()) > 0)
+    assert body.flow_scroll.widget().width() <= page.width()  # scrolls down only: nothing cut at the right
     assert flow.lead.text().endswith("请到时再来取号")
     qtbot.mouseClick(flow.home_button, Qt.MouseButton.LeftButton)
     assert body.flow is None and body.pages.currentWidget() is body.home

@@ -213,7 +213,6 @@ class TicketFlow(QWidget):
         for index, (day, hours) in enumerate(rows):
             rest = "hoursRest" if hours == "休息" else "hoursRow"
             when, open_then = label(day, rest), label(hours, rest)
-            when.setWordWrap(False)  # a day on one line (明天（12月7日，星期一）); the hours wrap at their 、
             self.hours_grid.addWidget(when, index, 0)
             self.hours_grid.addWidget(open_then, index, 1)
         self.hours_grid.setColumnStretch(1, 1)
