@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from desktop.domain.queue import IssuedTicket, QueueBoard, WindowType
     from desktop.services.context import Hall
+    from desktop.services.queue import TicketNotes
     from desktop.sync.authority import AuthorityLink
     from ui.shell.context import WorkContext
     from ui.shell.device import DeviceWindow
@@ -61,6 +62,12 @@ def _closed_now(hall: Hall) -> str:
     return queue.closed_now(hall)
 
 
+def _ticket_notes(hall: Hall) -> TicketNotes:
+    from desktop.services import queue
+
+    return queue.ticket_notes(hall)
+
+
 def work_for(role: WindowRole, ctx: WorkContext, parent: QWidget | None = None) -> QWidget:
     """What ``role``'s window shows to whoever works in it; each role's screens load only here.
 
@@ -81,7 +88,7 @@ def work_for(role: WindowRole, ctx: WorkContext, parent: QWidget | None = None) 
     if role is WindowRole.KIOSK:
         from ui.kiosk.body import booking_flow, kiosk_body, ticket_flow
 
-        return kiosk_body(ctx, parent, ticket=ticket_flow(_window_types, _issue_ticket, _closed_now),
+        return kiosk_body(ctx, parent, ticket=ticket_flow(_window_types, _issue_ticket, _closed_now, _ticket_notes),
                           booking=booking_flow)
     from ui.display.board import display_body
 

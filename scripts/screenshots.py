@@ -1377,6 +1377,8 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         progress = body.open_flow("progress")
         assert isinstance(progress, ProgressFlow)
         shoot(f"05-progress-code{suffix}", progress.code)
+        if whole:
+            shoot(f"05b-progress-number{suffix}", progress.number)
         wipe()
         suggest = body.open_flow("suggest")
         assert isinstance(suggest, SuggestionFlow)
@@ -1392,6 +1394,7 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
             settle(500)
             booking.pages.setCurrentWidget(booking.who_page)  # type: ignore[attr-defined]
             shoot(f"08-booking-phone{suffix}", booking.phone)  # type: ignore[attr-defined]
+            shoot(f"08b-booking-id-number{suffix}", booking.id_number)  # type: ignore[attr-defined]
     body.wipe()
     window.close()
     settle(300)
@@ -1400,6 +1403,17 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
     # leave at once, everything is saved.
     sys.stdout.flush()
     os._exit(0)
+
+
+class _HallServerDown:
+    """A hall server that does not answer (the kiosk's records link, disconnected)."""
+
+    connected = False
+
+    def command(self, path: str, body: dict[str, Any]) -> Any:
+        from desktop.services.hallrecords import Unreachable
+
+        raise Unreachable("connection refused")
 
 
 def hallday_screenshots(db: Path, out: Path) -> None:
@@ -1416,9 +1430,10 @@ def hallday_screenshots(db: Path, out: Path) -> None:
     from desktop.config import load_settings
     from desktop.domain.access import Actor
     from desktop.installation import open_hall
-    from desktop.services import reception
+    from desktop.services import hallrecords, reception
     from ui.admin.work import AdminTabs
     from ui.counter.work import CounterWork
+    from ui.kiosk.booking import BookingFlow
     from ui.kiosk.guide import GuideFlow
     from ui.kiosk.shell import KioskShell
     from ui.kiosk.ticket import TicketFlow
@@ -1443,17 +1458,36 @@ def hallday_screenshots(db: Path, out: Path) -> None:
             settle(100)
 
     apply_theme(app, "kiosk")
-    for name, size in SIZES.items():
-        window = build_window(night, "kiosk")
-        body = window.body  # type: ignore[union-attr]
-        assert isinstance(body, KioskShell)
-        window.resize(*size)
-        window.show()
-        flow = body.open_flow("ticket")
-        assert isinstance(flow, TicketFlow)
-        until(lambda flow=flow: not flow.tasks.busy and "大厅" in flow.lead.text())
-        save(window, f"41-kiosk-ticket-closed-{name}")
-        window.close()
+    system = Actor.system("screenshots")
+    # an ordinary working day, 10:00, with a reception day scheduled later: where 领导接访 would be, why not today
+    days = [hall.today() + timedelta(days=n) for n in range(1, 60)]
+    plain = next(d for d in days if hall.policy.calendar.is_workday(d) and not reception.list_days(hall, system, d, d))
+    if not reception.list_days(hall, system, plain + timedelta(days=1)):
+        later = next(d for d in days if d > plain and hall.policy.calendar.is_workday(d))
+        reception.add_day(hall, system, later, leaders=["县长 周建华"], topics="劳动保障")
+    ordinary = replace(hall, now=lambda: datetime.combine(plain, time(10, 0)))
+    unreachable = replace(hall)  # a kiosk whose hall server does not answer
+    hallrecords.attach_remote(unreachable, _HallServerDown())
+    walks = {**{name: (size, False) for name, size in SIZES.items()}, "portrait-large": (SIZES["portrait"], True)}
+    for name, (size, large) in walks.items():
+        for shown, on in (("41-kiosk-ticket-closed", night), ("41c-kiosk-ticket-no-reception-day", ordinary),
+                          ("41d-kiosk-booking-server-unreachable", unreachable)):
+            window = build_window(on, "kiosk")
+            body = window.body  # type: ignore[union-attr]
+            assert isinstance(body, KioskShell)
+            window.resize(*size)
+            window.show()
+            body.large_button.setChecked(large)
+            if on is unreachable:
+                booking = body.open_flow("booking")
+                assert isinstance(booking, BookingFlow)
+                until(lambda booking=booking: not booking.tasks.busy and booking.day_buttons.count() > 0)
+            else:
+                flow = body.open_flow("ticket")
+                assert isinstance(flow, TicketFlow)
+                until(lambda flow=flow: not flow.tasks.busy and bool(flow.closed or flow.type_buttons))
+            save(window, f"{shown}-{name}")
+            window.close()
     working = replace(hall, settings=replace(hall.settings, day_counting="working"))
     window = build_window(working, "kiosk")
     body = window.body  # type: ignore[union-attr]
@@ -1490,7 +1524,6 @@ def hallday_screenshots(db: Path, out: Path) -> None:
     save(window, "44b-admin-hall-hours-1366x768")
     window.close()
 
-    system = Actor.system("screenshots")
     person = _known_person(hall)
     booked = None
     for offset in range(3, 40):  # two working days ahead: one with a citizen booked, one left free

@@ -146,6 +146,26 @@ def day_words(day: date, today: date) -> str:
     return f"{year}{day.month}月{day.day}日（{weekday_name(day)}）"
 
 
+#: How many days the kiosk's closed page lists the hours of.
+DAYS_SHOWN = 5
+
+
+def coming_hours(hours: OpeningHours, calendar: HolidayCalendar, moment: datetime,
+                 days: int = DAYS_SHOWN) -> tuple[tuple[str, str], ...]:
+    """The hall's hours of the next ``days`` days as a door notice lists them: (当天, 8:30–12:00、13:30–17:30) or
+    (that day, 休息). From today while the hall still opens today, else from tomorrow; none without opening hours."""
+    if not hours.periods:
+        return ()
+    today = moment.date()
+    first = today if _works(calendar, today) and moment.time() < hours.periods[-1].closes else today + timedelta(1)
+    rows = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        label = "、".join(p.label for p in hours.periods) if _works(calendar, day) else "休息"
+        rows.append((day_words(day, today), label))
+    return tuple(rows)
+
+
 def closed_message(hours: OpeningHours, calendar: HolidayCalendar, moment: datetime) -> str:
     """现在不是大厅开放时间。大厅将于12月7日（星期一）8:30开放（开放时间：工作日 …）."""
     opens = next_opening(hours, calendar, moment)

@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTypeRow, ReceptionDayRow
 from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
-from desktop.domain.hours import OpeningHours, closed_message, day_words, is_open, late_ticket_note, parse_hours
+from desktop.domain.hours import (
+    OpeningHours,
+    closed_message,
+    coming_hours,
+    day_words,
+    is_open,
+    late_ticket_note,
+    parse_hours,
+)
 from desktop.domain.identity import id_birth_date, invisible_char, validate_resident_id
 from desktop.domain.queue import (
     ESTIMATE_HISTORY_DAYS,
@@ -164,13 +172,43 @@ def _reception_now(session: Session, hall: Hall) -> str | None:
 
 def _no_reception_day(session: Session, hall: Hall, name: str, over: bool) -> str:
     """Why no “领导接访” number now, with the next reception day scheduled."""
-    today = hall.today()
-    upcoming = session.scalar(select(func.min(ReceptionDayRow.day)).where(ReceptionDayRow.day > today,
-                                                                          reception.STANDING))
-    then = (f"下一个领导接访日是{day_words(upcoming, today)}，可在自助终端“预约领导接访”或到窗口预约"
+    upcoming = _next_reception_day(session, hall)
+    then = (f"下一个领导接访日是{day_words(upcoming, hall.today())}，可在自助终端“预约领导接访”或到窗口预约"
             if upcoming is not None else "近期还没有安排领导接访日，请到窗口咨询")
     why = "今天的领导接访已经结束" if over else "今天不是领导接访日"
     return f"{why}，不发“{name}”号。{then}"
+
+
+def _next_reception_day(session: Session, hall: Hall) -> date | None:
+    return session.scalar(select(func.min(ReceptionDayRow.day)).where(ReceptionDayRow.day > hall.today(),
+                                                                      reception.STANDING))
+
+
+@dataclass(frozen=True)
+class TicketNotes:
+    """What the kiosk's 取号 screen says beside its buttons."""
+
+    #: Where the 领导接访 button would be while it is not offered: why, and the next reception day to book
+    #: ("" while it is offered, or where the hall has no 领导接访 business).
+    leader: str
+    #: The hall's hours of the coming days, (day, hours or 休息) (shown while the hall is closed).
+    hours: tuple[tuple[str, str], ...]
+
+
+def ticket_notes(hall: Hall) -> TicketNotes:
+    """The notes of the kiosk's 取号 screen (its schedule as this device holds it: a hall server's is mirrored)."""
+    hours = coming_hours(opening_hours(hall), hall.policy.calendar, hall.now())
+    with hall.sessions() as session:
+        offered = any(t.code == LEADER_TYPE for t in _types(session))
+        now = _reception_now(session, hall) if offered else ""
+        if now == "":
+            return TicketNotes("", hours)
+        upcoming = _next_reception_day(session, hall)
+    why = "今天的领导接访已经结束" if now == "over" else "今天不是领导接访日"
+    if upcoming is None:
+        return TicketNotes(f"{why}\n近期还没有安排领导接访日，请到接待窗口咨询", hours)
+    return TicketNotes(f"{why}\n下一次领导接访日：{day_words(upcoming, hall.today())}\n"
+                       "可在首页点“预约领导接访”预约", hours)
 
 
 def all_window_types(hall: Hall) -> list[WindowType]:

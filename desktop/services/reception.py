@@ -353,6 +353,24 @@ def list_days(hall: Hall, actor: Actor, since: date | None = None, until: date |
         return [day_view(session, row, now if row.day == today else None) for row in rows]
 
 
+@dataclass(frozen=True)
+class BookableDays:
+    """The days a kiosk offers to book, and whether the one place that books them can be reached now."""
+
+    days: list[ReceptionDay]
+    #: The hall server holds the schedule and the places and does not answer now: ``days`` are this
+    #: device's last copy (perhaps none), and no booking can be made here until it answers again.
+    unreachable: bool
+    today: date
+
+
+def bookable_days(hall: Hall, actor: Actor) -> BookableDays:
+    """The days from today on as this device holds them, and whether their authority answers (kiosk, counter)."""
+    days = list_days(hall, actor)
+    remote = hallrecords.remote_of(hall)
+    return BookableDays(days, remote is not None and not remote.connected, hall.today())
+
+
 def _one_day(hall: Hall, day_id: str) -> ReceptionDay:
     with hall.sessions() as session:
         return day_view(session, day_row(session, day_id))

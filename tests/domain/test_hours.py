@@ -9,7 +9,15 @@ import pytest
 from desktop.config import Settings, SettingsError
 from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.errors import ValidationError
-from desktop.domain.hours import DEFAULT_HOURS, closed_message, day_words, is_open, next_opening, parse_hours
+from desktop.domain.hours import (
+    DEFAULT_HOURS,
+    closed_message,
+    coming_hours,
+    day_words,
+    is_open,
+    next_opening,
+    parse_hours,
+)
 
 CALENDAR = HolidayCalendar.builtin()
 HOURS = parse_hours(DEFAULT_HOURS)
@@ -76,3 +84,15 @@ def test_the_closed_message_does_not_vouch_for_a_year_whose_holidays_are_unknown
     said = closed_message(HOURS, CALENDAR, datetime(2026, 12, 31, 18, 0))
     assert said.endswith("。2027年节假日安排尚未导入，如逢节假日，以大厅公告为准")
     assert "尚未导入" not in closed_message(HOURS, CALENDAR, datetime(2026, 12, 30, 18, 0))  # 31 December: known
+
+
+def test_the_coming_days_hours_start_today_while_the_hall_still_opens_today_and_name_rest_days() -> None:
+    hours = "8:30–12:00、13:30–17:30"
+    assert coming_hours(HOURS, CALENDAR, datetime(2026, 9, 16, 3, 0))[0] == ("今天", hours)
+    assert coming_hours(HOURS, CALENDAR, datetime(2026, 9, 16, 12, 10))[0] == ("今天", hours)  # lunch
+    # Thursday evening before 中秋 (Fri–Sun): tomorrow first, the three days of rest, then Monday
+    assert coming_hours(HOURS, CALENDAR, datetime(2026, 9, 24, 18, 0)) == (
+        ("明天（9月25日，星期五）", "休息"), ("9月26日（星期六）", "休息"), ("9月27日（星期日）", "休息"),
+        ("9月28日（星期一）", hours), ("9月29日（星期二）", hours))
+    assert len(coming_hours(HOURS, CALENDAR, datetime(2026, 9, 24, 18, 0), days=3)) == 3
+    assert coming_hours(parse_hours(""), CALENDAR, datetime(2026, 9, 24, 18, 0)) == ()  # no hours: none to list

@@ -178,6 +178,22 @@ def test_a_past_reception_day_keeps_its_record(hall: Hall, clock: FakeClock, cle
         reception.remove_day(hall, clerk, day.day_id)
 
 
+def test_the_ticket_screen_names_the_next_reception_day_to_book_where_the_leaders_number_is_not_given(
+        hall: Hall, clock: FakeClock, clerk: Actor) -> None:
+    assert queue.ticket_notes(hall).leader == "今天不是领导接访日\n近期还没有安排领导接访日，请到接待窗口咨询"
+    removed = reception.add_day(hall, clerk, date(2026, 9, 17), leaders=["县长 周建华"])
+    reception.add_day(hall, clerk, date(2026, 10, 15), leaders=["县长 周建华"])
+    assert "下一次领导接访日：明天（9月17日，星期四）" in queue.ticket_notes(hall).leader
+    reception.remove_day(hall, clerk, removed.day_id)  # a day removed is not offered to book
+    assert queue.ticket_notes(hall).leader == ("今天不是领导接访日\n下一次领导接访日：10月15日（星期四）\n"
+                                               "可在首页点“预约领导接访”预约")
+    _at(clock, datetime(2026, 10, 15, 9, 0))  # the day itself: the number is given, nothing to say
+    assert queue.ticket_notes(hall).leader == ""
+    _at(clock, datetime(2026, 10, 15, 18, 0))
+    assert queue.ticket_notes(hall).leader.startswith("今天的领导接访已经结束\n近期还没有安排")
+    assert queue.ticket_notes(hall).hours[0] == ("明天（10月16日，星期五）", "8:30–12:00、13:30–17:30")
+
+
 def test_a_leader_ticket_of_a_day_removed_since_joins_no_reception_day(hall: Hall, clock: FakeClock,
                                                                        clerk: Actor) -> None:
     day = reception.add_day(hall, clerk, hall.today(), leaders=["县长 周建华"])

@@ -798,12 +798,11 @@ def test_the_visitor_counts_arrows_are_touch_targets(qtbot: QtBot, sqlite_hall: 
 
 def test_letters_in_an_id_or_case_number_go_in_as_letters_not_pinyin(qtbot: QtBot, shell: KioskShell) -> None:
     """The pinyin keyboard starts a syllable with a letter (X offers 下, 想, 小 …) even in a field of Latin letters
-    and digits; there the letter goes in as it is, and the ID number offers the keyboard's digits first."""
+    and digits; there the letter goes in as it is."""
     from PySide6.QtGui import QInputMethodEvent
 
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
-    assert flow.id_number.inputMethodHints() & Qt.InputMethodHint.ImhPreferNumbers
     flow.id_number.setFocus()
     flow.id_number.setText("33072619550312002")
     QApplication.sendEvent(flow.id_number, QInputMethodEvent("X", []))  # the keyboard's X, as a syllable begun
@@ -815,6 +814,32 @@ def test_letters_in_an_id_or_case_number_go_in_as_letters_not_pinyin(qtbot: QtBo
     for letter in "xf":
         QApplication.sendEvent(progress.number, QInputMethodEvent(letter, []))
     qtbot.waitUntil(lambda: progress.number.text() == "xf")
+
+
+@pytest.mark.parametrize("tile", ["register", "booking"])
+def test_an_id_number_opens_the_keyboards_digits_pad_and_its_x_is_a_tap_beside_the_field(
+        qtbot: QtBot, sqlite_hall: Hall, tile: str) -> None:
+    """Qt's keyboard opens a field that prefers numbers on its symbols page (1/3: @ # % & …); a field of digits
+    only on its pad of big digits, which has no X: the X is a key beside the field that leaves the focus there."""
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    qtbot.waitUntil(lambda: shell.filtering)  # the kiosk's own handling of taps, a moment after the first frame
+    flow = shell.open_flow(tile)
+    field = getattr(flow, "id_number", None)
+    assert isinstance(field, QLineEdit)
+    hints = field.inputMethodHints()
+    assert hints & Qt.InputMethodHint.ImhDigitsOnly and not hints & Qt.InputMethodHint.ImhPreferNumbers
+    assert not hints & Qt.InputMethodHint.ImhDialableCharactersOnly  # the pad with * and #, for phones
+    key = next(b for b in flow.findChildren(QPushButton) if b.text() == "X")  # type: ignore[union-attr]
+    if tile == "booking":
+        flow.pages.setCurrentWidget(flow.who_page)  # type: ignore[union-attr]
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.setText("33072619550312002")
+    qtbot.waitUntil(key.isVisible)
+    assert key.height() >= 96 and key.width() >= 96  # a finger's target
+    _tap(qtbot, key)
+    assert field.text() == "33072619550312002X"
+    assert field.hasFocus(), QApplication.focusWidget()  # the keyboard stays on the field
 
 
 @pytest.mark.parametrize("contrast", [False, True])

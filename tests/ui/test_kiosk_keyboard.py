@@ -147,3 +147,69 @@ def test_the_kiosks_chinese_language_keeps_its_font_on_the_screens(tmp_path: Pat
                           check=False)
     family = done.stdout.split("family ")[-1].strip()
     assert family in ("WenQuanYi Micro Hei", "文泉驿微米黑"), done.stdout + done.stderr
+
+
+PAGES = textwrap.dedent("""
+    import sys
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QTimer, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQuick import QQuickWindow  # the keyboard's window is seen as what it is
+    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+    from ui.kiosk.screens import with_x_key
+    app = QApplication(sys.argv)
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    fields = {name: QLineEdit() for name in ("id-number", "prefers-numbers")}
+    layout.addWidget(with_x_key(fields["id-number"]))  # as the registration's and the booking's ID number
+    fields["prefers-numbers"].setInputMethodHints(Qt.InputMethodHint.ImhPreferNumbers | Qt.InputMethodHint.ImhLatinOnly)
+    layout.addWidget(fields["prefers-numbers"])
+    page.resize(1920, 1080)
+    page.show()
+    page.activateWindow()
+    order, tries = list(fields), []
+
+    def keyboard():
+        for window in QGuiApplication.topLevelWindows():
+            if isinstance(window, QQuickWindow):
+                items = [window.contentItem()]
+                while items:
+                    item = items.pop()
+                    if item.metaObject().indexOfProperty("layoutType") >= 0:
+                        return item
+                    items.extend(item.childItems())
+        return None
+
+    def poll():
+        method = QGuiApplication.inputMethod()
+        fields[order[0]].setFocus()
+        method.show()
+        tries.append(1)
+        found = keyboard()
+        if found is not None and method.isVisible() and len(tries) > 5 or len(tries) > 100:
+            print(order.pop(0), "page", found.property("layoutType") if found is not None else None)
+            tries.clear()
+            if not order:
+                app.quit()
+                return
+        QTimer.singleShot(100, poll)
+
+    QTimer.singleShot(100, poll)
+    app.exec()
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+def test_an_id_number_opens_the_keyboard_on_its_digits_not_its_symbols(tmp_path: Path) -> None:
+    """Qt's keyboard shows a field that prefers numbers its symbols page (1 2 3 … over @ # % & * _ - + ( ));
+    an ID number's field opens its pad of big digits (the X is a key beside the field)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "pages.py"
+    script.write_text(PAGES, encoding="utf-8")
+    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script)],
+                          capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert "prefers-numbers page symbols" in done.stdout, done.stdout + done.stderr  # what the field opened on
+    assert "id-number page digits" in done.stdout, done.stdout + done.stderr

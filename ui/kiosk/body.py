@@ -13,7 +13,7 @@ from ui.kiosk.shell import FlowFactory, KioskShell, Tile
 from ui.shell.context import WorkContext
 
 if TYPE_CHECKING:
-    from ui.kiosk.ticket import ClosedNow, IssueTicket, WindowTypes
+    from ui.kiosk.ticket import ClosedNow, IssueTicket, Notes, WindowTypes
 
 
 def _progress(ctx: WorkContext, parent: QWidget) -> QWidget:
@@ -54,13 +54,14 @@ def booking_flow(ctx: WorkContext, parent: QWidget) -> QWidget:
 
 
 def ticket_flow(window_types: WindowTypes, issue_ticket: IssueTicket,
-                closed_now: ClosedNow | None = None) -> FlowFactory:
+                closed_now: ClosedNow | None = None, notes: Notes | None = None) -> FlowFactory:
     """The 取号 tile's flow over the queue's functions (``desktop.services.queue``): the types offered, taking a
-    number, and whether the hall is closed now."""
+    number, whether the hall is closed now, and the screen's notes (no 领导接访 today, the coming days' hours)."""
     def build(ctx: WorkContext, parent: QWidget) -> QWidget:
         from ui.kiosk.ticket import TicketFlow
 
-        return TicketFlow(ctx, parent, window_types=window_types, issue_ticket=issue_ticket, closed_now=closed_now)
+        return TicketFlow(ctx, parent, window_types=window_types, issue_ticket=issue_ticket, closed_now=closed_now,
+                          notes=notes)
 
     return build
 

@@ -24,16 +24,17 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.deadlines import format_date
 from ui.common.widgets import FormGrid, label, message_label, set_tone
-from ui.kiosk.screens import Screens, scrolling
+from ui.kiosk.screens import Screens, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
     from desktop.printing.base import Printer
+    from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from desktop.services.printing import PrintOutcome
-    from desktop.services.reception import Booking, ReceptionDay
+    from desktop.services.reception import BookableDays, Booking, ReceptionDay
 
 TOUCH = 96  # px: the smallest target a finger hits at a kiosk
 _STYLE = "QWidget { font-size: 22pt; } QLabel#title { font-size: 34pt; } QLineEdit { min-height: 72px; }"
@@ -85,6 +86,12 @@ class BookingFlow(QWidget):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.message)
         self.load_days()
+        # the hall server's answer coming back (or going), a day added or filled: the days' screen is read again
+        ctx.tasks.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.reception and self.pages.currentWidget() is self.day_page and not self.tasks.busy:
+            self.load_days()
 
     # -- pages ------------------------------------------------------------------------------------
 
@@ -107,9 +114,7 @@ class BookingFlow(QWidget):
         self.name.setPlaceholderText("与身份证一致")
         self.id_number = QLineEdit()
         self.id_number.setPlaceholderText("18位身份证号码")
-        # the keyboard's digits first, Latin letters (the final X) a tap away, no pinyin
-        self.id_number.setInputMethodHints(Qt.InputMethodHint.ImhPreferNumbers | Qt.InputMethodHint.ImhPreferUppercase
-                                           | Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhNoPredictiveText)
+        id_number_row = with_x_key(self.id_number)  # the keyboard's digits pad, the final X beside the field
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("便于通知时段变化")
         self.persons = QSpinBox()
@@ -118,7 +123,7 @@ class BookingFlow(QWidget):
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("简要说明想反映的问题（选填）")
         form = FormGrid()
-        for text, field in (("姓名", self.name), ("身份证号", self.id_number), ("联系电话", self.phone),
+        for text, field in (("姓名", self.name), ("身份证号", id_number_row), ("联系电话", self.phone),
                             ("来访人数", self.persons), ("反映问题", self.summary)):
             form.add_row(text, field)
         self.chosen = label("", "subtitle", centred=True)
@@ -166,16 +171,23 @@ class BookingFlow(QWidget):
     def load_days(self) -> None:
         actor = self.ctx.actor
 
-        def read(hall: Hall) -> list[ReceptionDay]:
+        def read(hall: Hall) -> BookableDays:
             from desktop.services import reception
 
-            return reception.list_days(hall, actor)
+            return reception.bookable_days(hall, actor)
 
         self.tasks.run(read, self._show_days, lambda error: self._say(user_message(error, "读取接访日"), "error"))
 
-    def _show_days(self, days: list[ReceptionDay]) -> None:
-        self.days = days[:6]
+    def _show_days(self, offer: BookableDays) -> None:
         _clear(self.day_buttons)
+        if offer.unreachable:  # not "no day": the days are not known for sure here, and nothing can be booked
+            self.days = []
+            self.day_hint.hide()
+            said = label("", "subtitle", centred=True)
+            set_tone(said, "notice", _unreachable(offer))  # framed: not a day's button, nor "no day"
+            self.day_buttons.addWidget(said, 0, 0)
+            return
+        self.days = offer.days[:6]
         self.day_hint.setVisible(bool(self.days))  # no "please choose a day" above "there is none"
         if not self.days:
             self.day_buttons.addWidget(label("近期没有安排领导接访日，请到窗口咨询", "subtitle", centred=True), 0, 0)
@@ -297,6 +309,17 @@ class BookingFlow(QWidget):
 
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
+
+
+def _unreachable(offer: BookableDays) -> str:
+    """The hall server does not answer: said as it is, what to do, and the days this kiosk last knew of."""
+    from desktop.domain.hours import day_words
+
+    said = "暂时无法连接服务器，现在不能在这里预约\n请到接待窗口预约，或过一会儿再来试一试"
+    if offer.days:
+        known = "、".join(day_words(d.day, offer.today) for d in offer.days[:3])
+        said += f"\n本机记录的领导接访日：{known}（以窗口告知为准）"
+    return said
 
 
 def _in_kiosk(widget: QWidget | None) -> bool:

@@ -36,7 +36,7 @@ from desktop.domain.identity import mask_id_number, normalise_name, validate_pho
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.guide import _numbered
-from ui.kiosk.screens import Beside, Screens, panel, scrolling
+from ui.kiosk.screens import Beside, Screens, panel, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -130,9 +130,7 @@ class RegistrationFlow(QWidget):
         self.id_number = QLineEdit()
         self.id_number.setMaxLength(40)
         self.id_number.setAccessibleName("身份证号码")
-        # the keyboard's digits first, Latin letters (the final X) a tap away, no pinyin
-        self.id_number.setInputMethodHints(Qt.InputMethodHint.ImhPreferNumbers | Qt.InputMethodHint.ImhPreferUppercase
-                                           | Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhNoPredictiveText)
+        self.id_number_row = with_x_key(self.id_number)  # the keyboard's digits pad, the final X beside the field
         self.phone = QLineEdit()
         self.phone.setMaxLength(40)
         self.phone.setAccessibleName("手机号码")
@@ -147,7 +145,7 @@ class RegistrationFlow(QWidget):
         for text, field in (("姓名", self.name), ("身份证号码", self.id_number),
                             ("手机号码（方便联系您，可不填）", self.phone)):
             who.addWidget(label(text, "subtitle"))
-            who.addWidget(field)
+            who.addWidget(self.id_number_row if field is self.id_number else field)
             if field is self.name:
                 who.addWidget(self.rare_hint)
         who.addStretch(1)

@@ -7,6 +7,8 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
+    QHBoxLayout,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -31,6 +33,37 @@ class Screens(QStackedWidget):
 
     def sizeHint(self) -> QSize:
         return self.minimumSizeHint()
+
+
+#: An ID number's field: the on-screen keyboard's digits pad (its own big keys, no symbols), no pinyin, no
+#: suggestions; the final X from :func:`with_x_key` beside the field (the digits pad has no letter).
+ID_NUMBER_HINTS = (Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhLatinOnly
+                   | Qt.InputMethodHint.ImhPreferUppercase | Qt.InputMethodHint.ImhNoPredictiveText)
+
+
+#: The X key's least width: wider than a finger's 96 px, as wide as the keyboard's own keys look.
+X_KEY_WIDTH = 144
+
+
+def with_x_key(field: QLineEdit) -> QWidget:
+    """``field`` (an ID number's) with an “X” key beside it: the last character of some ID numbers, which the
+    keyboard's digits pad does not have. The key takes no focus, so the keyboard stays up while it is tapped."""
+    field.setInputMethodHints(ID_NUMBER_HINTS)
+    row = QWidget()
+    line = QHBoxLayout(row)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.setSpacing(16)
+    line.addWidget(field, 1)
+    key = QPushButton("X")
+    key.setObjectName("secondary")
+    key.setAccessibleName("输入X（身份证号码最后一位）")
+    key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    key.setMinimumWidth(X_KEY_WIDTH)
+    key.setProperty("typing", True)  # the kiosk leaves the field its focus, and the keyboard up, after a tap
+    key.clicked.connect(lambda: field.insert("X"))
+    line.addWidget(key)
+    field.x_key = key  # type: ignore[attr-defined]
+    return row
 
 
 def scrolling(page: QWidget) -> QScrollArea:

@@ -422,6 +422,10 @@ class KioskShell(QWidget):
         finished = getattr(flow, "finished", None)
         if finished is not None:
             finished.connect(self.go_home)
+        open_tile = getattr(flow, "open_tile", None)  # a flow that sends the citizen on to another tile's
+        if open_tile is not None:
+            flow.set_tiles([(t.key, t.title) for t in self.tiles if t.key != key])  # type: ignore[attr-defined]
+            open_tile.connect(lambda other: QTimer.singleShot(0, self, lambda: self.open_flow(other)))
         set_portrait = getattr(flow, "set_portrait", None)
         if set_portrait is not None:
             set_portrait(self.portrait)
@@ -883,6 +887,8 @@ class KioskShell(QWidget):
     def _tapped(self, button: QAbstractButton) -> None:
         """The keyboard goes once a flow's button has taken the tap (its answer is then in view)."""
         typing = QApplication.focusWidget()
+        if button.property("typing"):  # a key that types into the field (an ID number's X): the keyboard stays
+            return
         if isinstance(typing, QLineEdit | QPlainTextEdit | QTextEdit) and self.holder.isAncestorOf(button):
             QTimer.singleShot(0, button, lambda: self._typing_done(button, typing))
 

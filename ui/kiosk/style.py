@@ -92,6 +92,13 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f"{k} QPushButton#tile QLabel#tileHint {{ font-size: {px(28)}; color: {c['muted']};"
         f" background: transparent; }}",
         f"{k} QPushButton#tile:pressed {{ background: {c['accent']}; }}",
+        # what stands where a tile would, and is not one to tap (a business not offered today, and why)
+        f"{k} QLabel#note {{ background: {c['bg']}; color: {c['fg']}; font-size: {px(30)};"
+        f" border: {thick} dashed {c['tile_border']}; border-radius: 18px; padding: 16px 24px;"
+        f" min-height: {TILE_MIN - 40}px; }}",
+        # the hall's hours of the coming days, read at arm's length by an elderly visitor; a day of rest dimmer
+        f"{k} QLabel#hoursRow {{ font-size: {px(34)}; color: {c['fg']}; }}",
+        f"{k} QLabel#hoursRest {{ font-size: {px(34)}; color: {c['muted']}; }}",
         f"{k} QFrame#panel QScrollArea, {k} QFrame#panel QScrollArea > QWidget > QWidget"
         f" {{ background: {c['tile']}; }}",
         f"{k} QPushButton#key {{ font-size: {px(40)}; min-width: {TOUCH_MIN + 24}px; }}",

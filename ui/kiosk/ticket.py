@@ -14,12 +14,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
 from ui.common.widgets import label, message_label, set_tone
 from ui.kiosk.bold import bold_label
+from ui.kiosk.screens import panel
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -27,11 +36,16 @@ from ui.shell.tasks import Executor
 if TYPE_CHECKING:
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
+    from desktop.services.queue import TicketNotes
 
 WindowTypes = Callable[["Hall"], list[WindowType]]
 IssueTicket = Callable[..., IssuedTicket]
 #: "" while the hall is open; else that it is closed and when it opens (``desktop.services.queue.closed_now``).
 ClosedNow = Callable[["Hall"], str]
+#: The screen's notes: why no 领导接访 now, the coming days' hours (``desktop.services.queue.ticket_notes``).
+Notes = Callable[["Hall"], "TicketNotes"]
+#: The height of a button to another tile on the closed page (a finger's target and then some).
+TALL = 120
 #: Seconds the ticket stays on screen before the kiosk goes home by itself.
 SHOW_SECONDS = 30
 
@@ -47,9 +61,11 @@ class TicketFlow(QWidget):
 
     finished = Signal()
     issued = Signal(object)  # the IssuedTicket
+    #: Out of hours: the citizen goes on to another of the kiosk's tiles (its key), straight from here.
+    open_tile = Signal(str)
 
     def __init__(self, ctx: WorkContext, parent: QWidget | None = None, *, window_types: WindowTypes,
-                 issue_ticket: IssueTicket, closed_now: ClosedNow | None = None) -> None:
+                 issue_ticket: IssueTicket, closed_now: ClosedNow | None = None, notes: Notes | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = ctx.group(self)
@@ -73,6 +89,14 @@ class TicketFlow(QWidget):
         self.grid = QGridLayout()
         self.grid.setSpacing(24)
         self.message = message_label()
+        # where the 领导接访 button would be on a day it is not offered: why, and the next day to book
+        self.leader_note = QLabel()
+        self.leader_note.setObjectName("note")
+        self.leader_note.setWordWrap(True)
+        self.leader_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.leader_note.hide()
+        self.tiles: list[tuple[str, str]] = []
+        self.closed_box = self._build_closed()
         choose = QWidget()
         column = QVBoxLayout(choose)
         column.setContentsMargins(48, 24, 48, 24)
@@ -82,6 +106,7 @@ class TicketFlow(QWidget):
         column.addWidget(self.priority)
         column.addLayout(self.grid)
         column.addWidget(self.message)
+        column.addWidget(self.closed_box)
         column.addStretch(1)  # the buttons right under the question, whatever the screen's height
 
         self.number = bold_label("", "countdown", centred=True)
@@ -115,8 +140,9 @@ class TicketFlow(QWidget):
         self._window_types = window_types
         self.closed = ""  # outside the hall's opening hours: why no number is given, and when the hall opens
 
-        def read(hall: Hall) -> tuple[list[WindowType], str]:
-            return window_types(hall), closed_now(hall) if closed_now is not None else ""
+        def read(hall: Hall) -> tuple[list[WindowType], str, TicketNotes | None]:
+            return (window_types(hall), closed_now(hall) if closed_now is not None else "",
+                    notes(hall) if notes is not None else None)
 
         set_tone(self.message, "notice", "正在读取业务类型……")
         self.tasks.run(read, self._show_read, self._failed)
@@ -127,9 +153,89 @@ class TicketFlow(QWidget):
         if "queue" in changes.topics and self.pages.currentIndex() == 0:
             self.loading.run(self._window_types, self._types_now, lambda _error: None)
 
-    def _show_read(self, read: tuple[list[WindowType], str]) -> None:
-        types, self.closed = read
+    def _show_read(self, read: tuple[list[WindowType], str, TicketNotes | None]) -> None:
+        types, self.closed, notes = read
+        self.leader_note.setText(notes.leader if notes is not None else "")
+        self._show_hours(notes.hours if notes is not None else ())
         self._show_types(types)
+
+    # -- out of hours --------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.lead and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange,
+                                                     QEvent.Type.StyleChange):
+            self._hold_lead()
+        return super().eventFilter(watched, event)
+
+    def _hold_lead(self) -> None:
+        """The closed page's sentence keeps the height its lines need at its width, whatever the text size."""
+        needed = self.lead.heightForWidth(self.lead.width())
+        if needed > 0 and needed != self.lead.minimumHeight():
+            self.lead.setMinimumHeight(needed)
+
+    def _build_closed(self) -> QWidget:
+        """Out of hours: the coming days' hours, what the kiosk still does now, and the way home."""
+        box = QWidget()
+        self.closed_grid = QGridLayout(box)  # the hours above what can be done standing up, beside it lying down
+        self.closed_grid.setContentsMargins(0, 0, 0, 0)
+        self.closed_grid.setSpacing(24)
+        self.hours_panel, self.hours_rows = panel("大厅开放时间")
+        self.hours_grid = QGridLayout()
+        self.hours_grid.setHorizontalSpacing(32)
+        self.hours_grid.setVerticalSpacing(8)
+        self.hours_rows.addLayout(self.hours_grid)
+        self.hours_rows.addStretch(1)
+        self.still = QWidget()
+        still = QVBoxLayout(self.still)
+        still.setContentsMargins(0, 0, 0, 0)
+        still.setSpacing(24)
+        self.still_lead = label("现在在本机还可以办理：", "subtitle")
+        still.addWidget(self.still_lead)
+        self.still_grid = QGridLayout()
+        self.still_grid.setSpacing(24)
+        still.addLayout(self.still_grid)
+        still.addStretch(1)
+        self.still_buttons: list[QPushButton] = []
+        self.home_button = QPushButton("返回首页")
+        self.home_button.setObjectName("secondary")
+        self.home_button.clicked.connect(self.finished)
+        self._place_closed()
+        box.hide()
+        return box
+
+    def _place_closed(self) -> None:
+        portrait = self._columns == 1
+        self.closed_grid.addWidget(self.hours_panel, 0, 0)
+        self.closed_grid.addWidget(self.still, 1 if portrait else 0, 0 if portrait else 1)
+        self.closed_grid.addWidget(self.home_button, 2 if portrait else 1, 0, 1, 1 if portrait else 2)
+
+    def _show_hours(self, rows: tuple[tuple[str, str], ...]) -> None:
+        for index, (day, hours) in enumerate(rows):
+            rest = "hoursRest" if hours == "休息" else "hoursRow"
+            when, open_then = label(day, rest), label(hours, rest)
+            self.hours_grid.addWidget(when, index, 0)
+            self.hours_grid.addWidget(open_then, index, 1)
+        self.hours_grid.setColumnStretch(1, 1)
+        self.hours_panel.setVisible(bool(rows))
+
+    def set_tiles(self, tiles: list[tuple[str, str]]) -> None:
+        """The kiosk's other tiles (key, title): out of hours the citizen may go on to one from here."""
+        self.tiles = tiles
+        self._place_tiles()
+
+    def _place_tiles(self) -> None:
+        for old in self.still_buttons:
+            self.still_grid.removeWidget(old)
+            old.deleteLater()
+        self.still_buttons = []
+        for index, (key, title) in enumerate(self.tiles):
+            button = QPushButton(title)
+            button.setObjectName("choice")
+            button.setMinimumHeight(TALL)
+            button.clicked.connect(lambda _=False, k=key: self.open_tile.emit(k))
+            self.still_buttons.append(button)
+            self.still_grid.addWidget(button, index // 2, index % 2)
+        self.still_lead.setVisible(bool(self.tiles))
 
     def _types_now(self, types: list[WindowType]) -> None:
         if [t for t in types if t.active] != self.types:
@@ -138,10 +244,16 @@ class TicketFlow(QWidget):
     def set_portrait(self, portrait: bool) -> None:
         self._columns = 1 if portrait else 2
         self._place()
+        self._place_closed()
 
     def _place(self) -> None:
+        self.grid.removeWidget(self.leader_note)
         for index, button in enumerate(self.type_buttons):
             self.grid.addWidget(button, index // self._columns, index % self._columns)
+        if self.leader_note.text() and not self.closed:  # in the cell after the buttons, as a tile would be
+            count = len(self.type_buttons)
+            self.grid.addWidget(self.leader_note, count // self._columns, count % self._columns)
+            self.leader_note.show()
 
     def _show_types(self, types: list[WindowType], *, keep_message: bool = False) -> None:
         self.types = [t for t in types if t.active]
@@ -153,8 +265,14 @@ class TicketFlow(QWidget):
             self.types = []
             self.lead.setWordWrap(True)
             self.lead.setText(f"{self.closed}，请到时再来取号")
+            # said whole, in large text too: the page scrolls rather than cut the sentence short (the scroll
+            # area reads the page's least height, and a wrapped label's says one line)
+            self.lead.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+            self.lead.installEventFilter(self)
+            self._hold_lead()
             self.priority.hide()
             self.card_button.hide()
+            self.closed_box.show()
             set_tone(self.message, "", "")
             return
         if not self.types:
