@@ -335,14 +335,18 @@ def _unit_cases(session: Session, actor: Actor, directory: OrganisationDirectory
     former = f"“{q}”是{unit.name}的曾用名；" if q != unit.name else ""
     retired = f"（已于{unit.retired}撤销）" if not unit.active else ""
     note = f"{former}转送、交办给{unit.name}{retired}的事项"
-    cases, more = _visible_page(actor, directory, limit,
-                                lambda n: _newest(session, condition, MatchKind.UNIT, n, due))
+    return _newest_found(session, actor, directory, condition, MatchKind.UNIT, note, limit, due)
+
+
+def _newest_found(session: Session, actor: Actor, directory: OrganisationDirectory, condition: ColumnElement[bool],
+                  kind: MatchKind, note: str, limit: int, due: ColumnElement[bool] | None) -> SearchResult:
+    """The cases meeting ``condition`` (and ``due``), newest first, counted as the actor may see them."""
+    cases, more = _visible_page(actor, directory, limit, lambda n: _newest(session, condition, kind, n, due))
     if not cases:
-        return _none_due(actor, directory, MatchKind.UNIT, note, due,
-                         lambda n: _newest(session, condition, MatchKind.UNIT, n))
+        return _none_due(actor, directory, kind, note, due, lambda n: _newest(session, condition, kind, n))
     ids = _narrowed(select(CaseRow.case_id.label("case_id")).where(condition), due)
-    total = _visible_count(session, actor, directory, ids, MatchKind.UNIT)
-    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.UNIT, note)
+    total = _visible_count(session, actor, directory, ids, kind)
+    return SearchResult(cases, total, more if total is None else total > len(cases), kind, note)
 
 
 def _none_due(actor: Actor, directory: OrganisationDirectory, kind: MatchKind, note: str,
@@ -378,15 +382,7 @@ def _tails(session: Session, actor: Actor, directory: OrganisationDirectory, tai
     if not found:
         return SearchResult([], 0, False, MatchKind.ID_NUMBER)
     note = f"按证件号码或电话的后{len(tail)}位查找，请核对是否同一人"
-    condition = CaseRow.case_id.in_(found)
-    cases, more = _visible_page(actor, directory, limit,
-                                lambda n: _newest(session, condition, MatchKind.ID_NUMBER, n, due))
-    if not cases:
-        return _none_due(actor, directory, MatchKind.ID_NUMBER, note, due,
-                         lambda n: _newest(session, condition, MatchKind.ID_NUMBER, n))
-    ids = _narrowed(select(CaseRow.case_id.label("case_id")).where(condition), due)
-    total = _visible_count(session, actor, directory, ids, MatchKind.ID_NUMBER)
-    return SearchResult(cases, total, more if total is None else total > len(cases), MatchKind.ID_NUMBER, note)
+    return _newest_found(session, actor, directory, CaseRow.case_id.in_(found), MatchKind.ID_NUMBER, note, limit, due)
 
 
 def _homophones(session: Session, actor: Actor, directory: OrganisationDirectory, q: str,
