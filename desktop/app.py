@@ -186,15 +186,6 @@ def _queue_links(source: HallSource, role: WindowRole, db_path: Path) -> list[Au
     return links
 
 
-def _print_support_on_this_thread(settings: Settings) -> None:
-    """Where a document goes to a system queue, Qt's print support is imported now, on the GUI thread
-    (see :func:`desktop.printing.factory.prints_through_qt`); printing then runs on a worker."""
-    from desktop.printing.factory import prints_through_qt
-
-    if prints_through_qt(settings):
-        import desktop.printing.qt  # noqa: F401
-
-
 def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = False) -> int:
     """Show the role's window and run until it closes.
 
@@ -244,7 +235,6 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
         return open_installation(settings, db_path)
 
     source = HallSource(settings, open_hall, start=False)
-    source.when_ready(lambda _hall: _print_support_on_this_thread(settings))  # before anything can print
     window = build_window(source, role)
     source.start_after_first_frame(window)
     if kiosk:  # no file dialog at a kiosk: Qt's texts need not hold up what the citizen sees first

@@ -55,6 +55,13 @@ def prints_through_qt(settings: Settings) -> bool:
     return False
 
 
+def load_qt_printing(settings: Settings) -> None:
+    """On the GUI thread, once the hall is open: where a document goes to a system queue, Qt's print support
+    is imported now (see :func:`prints_through_qt`); the printing itself then runs on a worker."""
+    if prints_through_qt(settings):
+        import desktop.printing.qt  # noqa: F401
+
+
 def printer_for(kind: DocumentKind, settings: Settings, *, media: Media | None = None) -> Printer:
     """The configured printer for ``kind``; a bad setting raises :class:`PrinterSpecError` naming it."""
     setting, text = spec_for(kind, settings, media)

@@ -271,11 +271,11 @@ def test_a_pc_that_prints_to_a_system_queue_loads_qts_print_support_on_the_gui_t
     assert not prints_through_qt(make_settings(**pdf, printer_by_kind={"受理告知书": "nonsense:x"}))
     script = """
 import sys, threading
-from desktop.app import _print_support_on_this_thread
 from desktop.config import Settings
-_print_support_on_this_thread(Settings(printer_receipts="pdf:/tmp/r", printer_notices="simulated:"))
+from desktop.printing.factory import load_qt_printing
+load_qt_printing(Settings(printer_receipts="pdf:/tmp/r", printer_notices="simulated:"))
 before = "PySide6.QtPrintSupport" in sys.modules
-_print_support_on_this_thread(Settings(printer_receipts="system:", printer_notices="simulated:"))
+load_qt_printing(Settings(printer_receipts="system:", printer_notices="simulated:"))
 print(before, "PySide6.QtPrintSupport" in sys.modules)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)

@@ -316,6 +316,12 @@ class _ChangeRelay(QObject):
     told = Signal(object)  # Changes, emitted on the committing thread, received on the GUI thread
 
 
+def _load_print_support(hall: Hall) -> None:
+    from desktop.printing.factory import load_qt_printing
+
+    load_qt_printing(hall.settings)
+
+
 class TaskManager(QObject):
     """The window's executors and its change notifications (see the module's docstring)."""
 
@@ -352,6 +358,7 @@ class TaskManager(QObject):
 
         self._tell = tell
         source.when_ready(self._subscribe)
+        source.when_ready(_load_print_support)  # on this thread, before any of this window's tasks can print
         _live.add(self)
 
     def _subscribe(self, hall: Hall) -> None:
