@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ui.kiosk.keyboard import IM_MODULE, use_on_screen_keyboard
+from ui.kiosk.style import LARGE_FACTOR, text_px
 
 PROBE = textwrap.dedent("""
     import sys
@@ -231,7 +232,8 @@ CANDIDATES = textwrap.dedent("""
     field = QLineEdit()
     layout.addWidget(field)
     space = KeyboardSpace(layout, page)
-    text = KeyboardLargeText(1.5, page)
+    from ui.kiosk.style import LARGE_FACTOR, text_px
+    text = KeyboardLargeText(LARGE_FACTOR, page, least=text_px(large=True))
     large_first = sys.argv[1] == "large-first"
     text.set_large(large_first)  # 大字 may be on before the keyboard was ever shown
     screen = QGuiApplication.primaryScreen().geometry()
@@ -304,9 +306,9 @@ CANDIDATES = textwrap.dedent("""
 @pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
 @pytest.mark.parametrize("order", ["normal-first", "large-first"])
 def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, order: str) -> None:
-    """The row of characters pinyin offers is 1.5 times as tall and its characters 1.5 times as large with
-    大字 (whether it was on before the keyboard first came up or came on after), as it was without; the
-    keyboard grows by as much and the page above it makes the room."""
+    """The row of characters pinyin offers is 1.5 times as tall and its characters 1.5 times as large (and as
+    the page's large text at least) with 大字, whether it was on before the keyboard first came up or came on
+    after; without it the row is Qt's own again. The keyboard grows and the page above it makes the room."""
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
     env["QT_QPA_PLATFORM"] = "xcb"
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
@@ -329,7 +331,8 @@ def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, or
     for same in (normal, large):  # the row as it was each time its mode comes back
         assert all((row["height"], row["smallest"], row["largest"]) ==
                    (same[0]["height"], same[0]["smallest"], same[0]["largest"]) for row in same), done.stdout
-    assert large[0]["height"] >= 1.5 * normal[0]["height"] - 0.01, done.stdout
-    assert large[0]["smallest"] >= 1.5 * normal[0]["largest"], done.stdout
+    assert large[0]["height"] >= LARGE_FACTOR * normal[0]["height"] - 0.01, done.stdout
+    assert large[0]["smallest"] >= LARGE_FACTOR * normal[0]["largest"] >= 1.5 * normal[0]["largest"], done.stdout
+    assert large[0]["smallest"] >= text_px(large=True), done.stdout  # as the page's, on a keyboard drawn small
     assert large[0]["keyboard"] > normal[0]["keyboard"], done.stdout
     assert "field ''" in done.stdout  # the pinyin is still being composed: nothing was picked for the citizen

@@ -119,8 +119,8 @@ def find_keyboard() -> QObject | None:
 
 
 class KeyboardLargeText(QObject):
-    """Makes the keyboard's row of pinyin candidates ``factor`` times as tall, its characters as large,
-    while the kiosk shows large text.
+    """Makes the keyboard's row of pinyin candidates ``factor`` times as tall, its characters as large and
+    at least ``least`` pixels (the page's large text), while the kiosk shows large text.
 
     The keyboard is built when first shown: the row follows from then on (each time it comes up the
     keyboard's style is looked at again, a new style gets the row too). The row is a QML object of the
@@ -129,9 +129,10 @@ class KeyboardLargeText(QObject):
     height and delegate coming back when it is off.
     """
 
-    def __init__(self, factor: float, parent: QObject) -> None:
+    def __init__(self, factor: float, parent: QObject, *, least: int = 0) -> None:
         super().__init__(parent)
         self.factor = factor
+        self.least = least
         self.large = False
         self.row: QObject | None = None
         self._style: QObject | None = None
@@ -163,7 +164,8 @@ class KeyboardLargeText(QObject):
             return None
         component = QQmlComponent(engine, QUrl.fromLocalFile(str(CANDIDATE_ROW)))
         # made with the style's own height and delegate in place: the row takes its design height from them
-        row = component.createWithInitialProperties({"style": style, "factor": self.factor, "large": False})
+        row = component.createWithInitialProperties({"style": style, "factor": self.factor, "least": self.least,
+                                                         "large": False})
         if row is None:
             print("kiosk keyboard: CandidateRow.qml:", component.errorString(), file=sys.stderr)
             return None

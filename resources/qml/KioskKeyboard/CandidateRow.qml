@@ -1,6 +1,7 @@
 // The keyboard's row of candidates (the characters pinyin offers) in the kiosk's large-text mode (大字).
 // Made by ui/kiosk/keyboard.py for the keyboard's style: while `large` is set the row is `factor` times as
-// tall and its characters as large; when it is cleared the style's own height and delegate come back.
+// tall and its characters as large, and those at least `least` pixels (the page's own large text: a keyboard
+// standing up is drawn smaller); when it is cleared the style's own height and delegate come back.
 // The delegate is the one of Qt's default style, its sizes multiplied.
 
 import QtQuick
@@ -12,6 +13,7 @@ QtObject {
     required property var style
     property bool large: false
     property real factor: 1.5
+    property real least: 0
     // The style's own height in its design units (85 in Qt's default style), taken while it is its own.
     property real designHeight: 85
 
@@ -20,7 +22,8 @@ QtObject {
             designHeight = style.selectionListHeight / style.scaleHint
     }
 
-    readonly property real unit: style.scaleHint * factor
+    // the default style's sizes (its characters 44 of its units) in the row's
+    readonly property real unit: Math.max(style.scaleHint * factor, least / 44)
 
     property Binding height: Binding {
         target: row.style
@@ -56,10 +59,11 @@ QtObject {
                     family: row.style.fontFamily || "sans-serif"
                     weight: Font.Normal
                     // at least `factor` times the characters of the style's own delegate, whole pixels both
-                    pixelSize: Math.ceil(Math.ceil(44 * row.style.scaleHint) * row.factor)
+                    pixelSize: Math.ceil(Math.max(Math.ceil(44 * row.style.scaleHint) * row.factor, row.least))
                 }
             }
             Rectangle {
+                visible: index > 0  // between candidates, none before the first
                 width: 4 * row.unit
                 height: 36 * row.unit
                 radius: 2
