@@ -1348,6 +1348,20 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         del shot
         print(" ", file, "（键盘已显示）" if method.isVisible() else "（键盘没有出现）")
 
+    def type_pinyin(letters: str) -> None:
+        """Letters tapped on the keyboard (its own engine, as a finger's tap on each key)."""
+        from PySide6.QtQml import QQmlExpression, qmlContext
+
+        from ui.kiosk.keyboard import find_keyboard
+
+        keyboard = find_keyboard()
+        if keyboard is None:
+            return
+        for letter in letters:
+            tap = f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)"
+            QQmlExpression(qmlContext(keyboard), keyboard, tap).evaluate()
+            settle(50)
+
     # every field in the normal look and with large text and high contrast both; the first ones in the others
     for mode in ("", "large", "contrast", "large-contrast"):
         whole = mode in ("", "large-contrast")
@@ -1362,6 +1376,10 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         flow = body.open_flow("register")
         assert isinstance(flow, RegistrationFlow)
         shoot(f"01-register-name{suffix}", flow.name)
+        if mode in ("", "large"):  # the characters pinyin offers, in the row above the keys
+            type_pinyin("wang")
+            shoot(f"01b-register-name-candidates{suffix}", flow.name)
+            method.reset()  # the pinyin being composed is dropped
         flow.name.setText("欧阳春花")
         if whole:
             shoot(f"01-register-id-number{suffix}", flow.id_number)

@@ -166,12 +166,17 @@ def coming_hours(hours: OpeningHours, calendar: HolidayCalendar, moment: datetim
     return tuple(rows)
 
 
-def closed_message(hours: OpeningHours, calendar: HolidayCalendar, moment: datetime) -> str:
-    """现在不是大厅开放时间。大厅将于12月7日（星期一）8:30开放（开放时间：工作日 …）."""
+def closed_message(hours: OpeningHours, calendar: HolidayCalendar, moment: datetime, *,
+                   with_hours: bool = True) -> str:
+    """现在不是大厅开放时间。大厅将于12月7日（星期一）8:30开放（开放时间：工作日 …）.
+
+    ``with_hours=False`` leaves the hours out (a table of the coming days' hours is shown beside it).
+    """
     opens = next_opening(hours, calendar, moment)
     when = (f"大厅将于{day_words(opens.date(), moment.date())}{clock_words(opens.time())}开放"
             if opens is not None else "近期没有开放安排，请留意大厅公告")
     # a year whose holidays are not imported rests on weekends only: 1月1日 is not named a day the hall opens
     unknown = (f"。{opens.year}年节假日安排尚未导入，如逢节假日，以大厅公告为准"
                if opens is not None and not calendar.knows_year(opens.year) else "")
-    return f"现在不是大厅开放时间。{when}（开放时间：{hours.label}）{unknown}"
+    listed = f"（开放时间：{hours.label}）" if with_hours else ""
+    return f"现在不是大厅开放时间。{when}{listed}{unknown}"

@@ -193,22 +193,28 @@ class TicketNotes:
     leader: str
     #: The hall's hours of the coming days, (day, hours or 休息) (shown while the hall is closed).
     hours: tuple[tuple[str, str], ...]
+    #: While the hall is closed, that it is and when it opens next, said above ``hours`` (the hours are
+    #: left to that table; "" while the hall is open).
+    closed: str = ""
 
 
 def ticket_notes(hall: Hall) -> TicketNotes:
     """The notes of the kiosk's 取号 screen (its schedule as this device holds it: a hall server's is mirrored)."""
-    hours = coming_hours(opening_hours(hall), hall.policy.calendar, hall.now())
+    schedule, calendar, moment = opening_hours(hall), hall.policy.calendar, hall.now()
+    hours = coming_hours(schedule, calendar, moment)
+    closed = "" if is_open(schedule, calendar, moment) else closed_message(schedule, calendar, moment,
+                                                                            with_hours=not hours)
     with hall.sessions() as session:
         offered = any(t.code == LEADER_TYPE for t in _types(session))
         now = _reception_now(session, hall) if offered else ""
         if now == "":
-            return TicketNotes("", hours)
+            return TicketNotes("", hours, closed)
         upcoming = _next_reception_day(session, hall)
     why = "今天的领导接访已经结束" if now == "over" else "今天不是领导接访日"
     if upcoming is None:
-        return TicketNotes(f"{why}\n近期还没有安排领导接访日，请到接待窗口咨询", hours)
+        return TicketNotes(f"{why}\n近期还没有安排领导接访日，请到接待窗口咨询", hours, closed)
     return TicketNotes(f"{why}\n下一次领导接访日：{day_words(upcoming, hall.today())}\n"
-                       "可在首页点“预约领导接访”预约", hours)
+                       "可在首页点“预约领导接访”预约", hours, closed)
 
 
 def all_window_types(hall: Hall) -> list[WindowType]:

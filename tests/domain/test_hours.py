@@ -79,6 +79,14 @@ def test_the_closed_message_says_the_day_and_time_in_words() -> None:
     assert day_words(date(2027, 1, 4), date(2026, 12, 31)) == "2027年1月4日（星期一）"
 
 
+def test_the_closed_message_leaves_the_hours_to_a_table_beside_it() -> None:
+    for moment in (datetime(2026, 9, 16, 3, 0), datetime(2026, 9, 24, 18, 0), datetime(2026, 12, 31, 18, 0)):
+        whole = closed_message(HOURS, CALENDAR, moment)
+        short = closed_message(HOURS, CALENDAR, moment, with_hours=False)
+        assert f"（开放时间：{HOURS.label}）" in whole and "（开放时间：" not in short and HOURS.label not in short
+        assert short == whole.replace(f"（开放时间：{HOURS.label}）", "")  # when it opens, the year's note: kept
+
+
 def test_the_closed_message_does_not_vouch_for_a_year_whose_holidays_are_unknown() -> None:
     assert 2027 not in CALENDAR.known_years()  # New Year's Eve, 18:00: 1 January is 元旦 whatever the schedule
     said = closed_message(HOURS, CALENDAR, datetime(2026, 12, 31, 18, 0))

@@ -26,7 +26,7 @@ from ui.kiosk.guide import GuideFlow
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell, closing_key, widget_texts
-from ui.kiosk.style import kiosk_style, text_px
+from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px
 from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
@@ -273,6 +273,20 @@ def test_large_text_and_high_contrast_are_one_tap_away(qtbot: QtBot, shell: Kios
     assert shell.styleSheet() == kiosk_style(large=True, contrast=True)
     assert text_px(True) >= 1.5 * text_px(False) >= 1.5 * 20
     assert f"font-size: {text_px(True)}px" in shell.styleSheet()
+
+
+def test_the_on_screen_keyboards_candidates_follow_large_text(qtbot: QtBot, shell: KioskShell) -> None:
+    """The 大字 button makes the keyboard's pinyin candidates large too (their size: test_kiosk_keyboard.py),
+    and the wipe for the next citizen makes them normal again with the page."""
+    assert not shell.keyboard_text.large and shell.keyboard_text.factor == LARGE_FACTOR
+    assert shell.keyboard_text.least == text_px(True)
+    _click(qtbot, shell.large_button)
+    assert shell.keyboard_text.large
+    _click(qtbot, shell.large_button)
+    assert not shell.keyboard_text.large
+    _click(qtbot, shell.large_button)
+    shell.wipe()
+    assert not shell.large and not shell.keyboard_text.large
 
 
 def test_portrait_has_its_own_layout(qtbot: QtBot, shell: KioskShell) -> None:

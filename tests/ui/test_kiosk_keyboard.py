@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ui.kiosk.keyboard import IM_MODULE, use_on_screen_keyboard
+from ui.kiosk.style import LARGE_FACTOR, text_px
 
 PROBE = textwrap.dedent("""
     import sys
@@ -213,3 +214,125 @@ def test_an_id_number_opens_the_keyboard_on_its_digits_not_its_symbols(tmp_path:
                           capture_output=True, text=True, timeout=120, env=env, check=False)
     assert "prefers-numbers page symbols" in done.stdout, done.stdout + done.stderr  # what the field opened on
     assert "id-number page digits" in done.stdout, done.stdout + done.stderr
+
+
+CANDIDATES = textwrap.dedent("""
+    import sys
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQml import QQmlExpression, qmlContext
+    from PySide6.QtQuick import QQuickItem  # the keyboard's items are seen as what they are
+    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+    from ui.kiosk.keyboard import KeyboardLargeText, KeyboardSpace, find_keyboard
+    app = QApplication(sys.argv)
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    field = QLineEdit()
+    layout.addWidget(field)
+    space = KeyboardSpace(layout, page)
+    from ui.kiosk.style import LARGE_FACTOR, text_px
+    text = KeyboardLargeText(LARGE_FACTOR, page, least=text_px(large=True))
+    large_first = sys.argv[1] == "large-first"
+    text.set_large(large_first)  # 大字 may be on before the keyboard was ever shown
+    screen = QGuiApplication.primaryScreen().geometry()
+    page.resize(screen.width(), screen.height())
+    page.show()
+    page.activateWindow()
+    ROW = ("var v = wordCandidateView, out = []; for (var i = 0; i < v.contentItem.children.length; ++i) {"
+           " var it = v.contentItem.children[i]; for (var j = 0; j < it.children.length; ++j) {"
+           " var t = it.children[j]; if (t.font !== undefined && t.text) out.push(t.font.pixelSize) } }"
+           " [v.count, v.height, out.length ? Math.min.apply(null, out) : 0,"
+           "  out.length ? Math.max.apply(null, out) : 0].join(' ')")
+
+    def run(keyboard, js):
+        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
+        return value[0] if isinstance(value, tuple) else value
+
+    state = {"phase": "type", "tries": 0, "modes": [large_first, not large_first, large_first],
+             "last": None, "still": 0}
+
+    def poll():
+        method = QGuiApplication.inputMethod()
+        field.setFocus()
+        method.show()
+        keyboard = find_keyboard()
+        state["tries"] += 1
+        if state["tries"] > 300:
+            print("gave up in", state["phase"])
+            app.quit()
+            return
+        if keyboard is not None and method.isVisible():
+            if state["phase"] == "type":
+                if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
+                    QTimer.singleShot(100, guarded)
+                    return
+                # z h a n g tapped on the keyboard: its pinyin offers 张 涨 长 …
+                for letter in "zhang":
+                    run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+                state["phase"] = "row"
+            # measured once the keyboard stands still for a while (it slides in, grows or shrinks with the row)
+            rectangle = method.keyboardRectangle()
+            state["still"] = state["still"] + 1 if rectangle == state["last"] else 0
+            state["last"] = rectangle
+            if state["still"] >= 3 and run(keyboard, "wordCandidateView.count") > 0:
+                count, height, smallest, largest = (float(n) for n in run(keyboard, ROW).split())
+                large = state["modes"].pop(0)
+                print("large" if large else "normal", "count", int(count), "height", round(height, 2),
+                      "font", int(smallest), int(largest), "keyboard",
+                      round(method.keyboardRectangle().height()), "margin", layout.contentsMargins().bottom())
+                if not state["modes"]:
+                    print("field", repr(field.text()))
+                    app.quit()
+                    return
+                text.set_large(state["modes"][0])
+                state["still"] = 0
+        QTimer.singleShot(100, guarded)
+
+    def guarded():
+        try:
+            poll()
+        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
+            print("failed", repr(error))
+            app.quit()
+
+    QTimer.singleShot(100, guarded)
+    app.exec()
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
+@pytest.mark.parametrize("order", ["normal-first", "large-first"])
+def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, order: str) -> None:
+    """The row of characters pinyin offers is 1.5 times as tall and its characters 1.5 times as large (and as
+    the page's large text at least) with 大字, whether it was on before the keyboard first came up or came on
+    after; without it the row is Qt's own again. The keyboard grows and the page above it makes the room."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "candidates.py"
+    script.write_text(CANDIDATES, encoding="utf-8")
+    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script), order],
+                          capture_output=True, text=True, timeout=120, env=env, check=False)
+    rows: dict[str, list[dict[str, float]]] = {"normal": [], "large": []}
+    for line in done.stdout.splitlines():
+        words = line.split()
+        if words and words[0] in rows:
+            rows[words[0]].append({"count": float(words[2]), "height": float(words[4]), "smallest": float(words[6]),
+                                   "largest": float(words[7]), "keyboard": float(words[9]),
+                                   "margin": float(words[11])})
+    assert len(rows["normal"]) + len(rows["large"]) == 3, done.stdout + done.stderr
+    for row in rows["normal"] + rows["large"]:
+        assert row["count"] > 1 and row["smallest"] > 0, done.stdout  # candidates shown, their text measured
+        assert row["margin"] >= row["keyboard"]  # the page ends above the keyboard, whatever its height
+    normal, large = rows["normal"], rows["large"]
+    for same in (normal, large):  # the row as it was each time its mode comes back
+        assert all((row["height"], row["smallest"], row["largest"]) ==
+                   (same[0]["height"], same[0]["smallest"], same[0]["largest"]) for row in same), done.stdout
+    assert large[0]["height"] >= LARGE_FACTOR * normal[0]["height"] - 0.01, done.stdout
+    assert large[0]["smallest"] >= LARGE_FACTOR * normal[0]["largest"] >= 1.5 * normal[0]["largest"], done.stdout
+    assert large[0]["smallest"] >= text_px(large=True), done.stdout  # as the page's, on a keyboard drawn small
+    assert large[0]["keyboard"] > normal[0]["keyboard"], done.stdout
+    assert "field ''" in done.stdout  # the pinyin is still being composed: nothing was picked for the citizen

@@ -81,7 +81,8 @@ def test_out_of_hours_the_ticket_page_shows_the_coming_days_hours_and_what_the_k
     clock.current = datetime(2026, 11, 20, 20, 0)  # a Friday evening
     body = _kiosk(qtbot, hall, size)
     flow = _ticket(qtbot, body)
-    assert flow.closed.startswith("现在不是大厅开放时间。大厅将于11月23日（星期一）8:30开放")
+    # when the hall opens next; its hours are in the table below, not said twice
+    assert flow.lead.text() == "现在不是大厅开放时间。大厅将于11月23日（星期一）8:30开放，请到时再来取号"
     assert flow.type_buttons == [] and flow.closed_box.isVisible() and not flow.leader_note.isVisible()
     rows = [flow.hours_grid.itemAtPosition(r, c).widget().text()  # type: ignore[union-attr]
             for r in range(flow.hours_grid.rowCount()) for c in range(2)]

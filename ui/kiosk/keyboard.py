@@ -8,7 +8,8 @@ Checked with PySide6 6.11.3 (``PySide6_Addons`` carries ``libQt6VirtualKeyboardQ
 the ``offscreen`` platform loads it as well but shows nothing.
 
 The keyboard covers the lower part of the screen: :class:`KeyboardSpace` keeps the kiosk's page
-above it by giving the page a bottom margin as tall as the keyboard.
+above it by giving the page a bottom margin as tall as the keyboard. :class:`KeyboardLargeText` makes its
+row of pinyin candidates, the characters a citizen picks, follow the kiosk's large text (大字).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
 KIOSK_FONTCONFIG = Path(__file__).resolve().parents[2] / "resources" / "fontconfig" / "kiosk-fonts.conf"
 #: QML modules of the kiosk's own, found before Qt's: the keyboard's input-method plugins, Pinyin alone.
 KIOSK_QML = Path(__file__).resolve().parents[2] / "resources" / "qml"
+#: The keyboard's row of pinyin candidates in large text (see :class:`KeyboardLargeText`).
+CANDIDATE_ROW = KIOSK_QML / "KioskKeyboard" / "CandidateRow.qml"
 
 
 def use_on_screen_keyboard() -> bool:
@@ -94,3 +97,77 @@ class KeyboardSpace(QObject):
         margins = self.base
         self.layout.setContentsMargins(margins.left(), margins.top(), margins.right(), margins.bottom() + height)
         self.changed.emit()
+
+
+def find_keyboard() -> QObject | None:
+    """The on-screen keyboard's QML item (its ``style`` and its row of candidates), once it was shown."""
+    windows = [w for w in QGuiApplication.topLevelWindows() if w.inherits("QQuickWindow")]
+    if not windows:
+        return None  # no keyboard yet (or none at all): Qt Quick stays out of the process
+    from PySide6.QtQuick import QQuickWindow
+
+    for window in windows:
+        if not isinstance(window, QQuickWindow):
+            continue
+        items = [window.contentItem()]
+        while items:
+            item = items.pop()
+            if item.metaObject().indexOfProperty("layoutType") >= 0 and item.property("style") is not None:
+                return item
+            items.extend(item.childItems())
+    return None
+
+
+class KeyboardLargeText(QObject):
+    """Makes the keyboard's row of pinyin candidates ``factor`` times as tall, its characters as large and
+    at least ``least`` pixels (the page's large text), while the kiosk shows large text.
+
+    The keyboard is built when first shown: the row follows from then on (each time it comes up the
+    keyboard's style is looked at again, a new style gets the row too). The row is a QML object of the
+    kiosk's (``resources/qml/KioskKeyboard/CandidateRow.qml``) binding the style's documented
+    ``selectionListHeight`` and ``selectionListDelegate`` while large text is on, the style's own
+    height and delegate coming back when it is off.
+    """
+
+    def __init__(self, factor: float, parent: QObject, *, least: int = 0) -> None:
+        super().__init__(parent)
+        self.factor = factor
+        self.least = least
+        self.large = False
+        self.row: QObject | None = None
+        self._style: QObject | None = None
+        method = QGuiApplication.inputMethod()
+        if method is not None:
+            method.visibleChanged.connect(self.follow)
+
+    def set_large(self, on: bool) -> None:
+        self.large = on
+        self.follow()
+
+    def follow(self) -> None:
+        keyboard = find_keyboard()
+        if keyboard is None:
+            return
+        style = keyboard.property("style")
+        if style is not self._style or self.row is None:
+            self.row = self._make_row(keyboard, style)
+            self._style = style
+        if self.row is not None and self.row.property("large") != self.large:
+            self.row.setProperty("large", self.large)
+
+    def _make_row(self, keyboard: QObject, style: QObject) -> QObject | None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtQml import QQmlComponent, qmlEngine
+
+        engine = qmlEngine(keyboard)
+        if engine is None:
+            return None
+        component = QQmlComponent(engine, QUrl.fromLocalFile(str(CANDIDATE_ROW)))
+        # made with the style's own height and delegate in place: the row takes its design height from them
+        row = component.createWithInitialProperties({"style": style, "factor": self.factor, "least": self.least,
+                                                         "large": False})
+        if row is None:
+            print("kiosk keyboard: CandidateRow.qml:", component.errorString(), file=sys.stderr)
+            return None
+        row.setParent(style)  # goes with its style
+        return row

@@ -59,8 +59,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import Header, label, set_tone
-from ui.kiosk.keyboard import KeyboardSpace
-from ui.kiosk.style import kiosk_style, title_strip_style
+from ui.kiosk.keyboard import KeyboardLargeText, KeyboardSpace
+from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
 from ui.shell.device import show_full_screen
@@ -357,6 +357,8 @@ class KioskShell(QWidget):
         self._flow_margins: QMargins | None = None  # the flow's own, while the keyboard has it narrower
         self._held: list[tuple[QWidget, int, int]] = []  # areas holding room for a field (and it): least, most
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
+        # the keyboard's candidates follow 大字, no smaller than the page's large text
+        self.keyboard_text = KeyboardLargeText(LARGE_FACTOR, self, least=text_px(large=True))
 
         self.countdown_left = 0
         self.countdown_timer = QTimer(self)
@@ -726,6 +728,7 @@ class KioskShell(QWidget):
 
     def _set_large(self, on: bool) -> None:
         self.large = on
+        self.keyboard_text.set_large(on)
         self._restyle()
 
     def _set_contrast(self, on: bool) -> None:

@@ -155,6 +155,8 @@ class TicketFlow(QWidget):
 
     def _show_read(self, read: tuple[list[WindowType], str, TicketNotes | None]) -> None:
         types, self.closed, notes = read
+        if self.closed and notes is not None and notes.closed:
+            self.closed = notes.closed  # the hours are in the table below it: when the hall opens next alone
         self.leader_note.setText(notes.leader if notes is not None else "")
         self._show_hours(notes.hours if notes is not None else ())
         self._show_types(types)
