@@ -2,7 +2,7 @@
 // Made by ui/kiosk/keyboard.py for the keyboard's style: while `large` is set the row is `factor` times as
 // tall and its characters as large, and those at least `least` pixels (the page's own large text: a keyboard
 // standing up is drawn smaller); when it is cleared the style's own height and delegate come back.
-// The delegate is the one of Qt's default style, its sizes multiplied.
+// The delegate draws a candidate with the measures of Qt's default style, multiplied.
 
 import QtQuick
 import QtQuick.VirtualKeyboard
