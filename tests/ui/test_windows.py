@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import build_window, read_queue_board, work_for
 from desktop.domain.access import WITHHELD, Permission, Role
+from desktop.domain.calendar import date_in_words
 from desktop.domain.classification import Nature
 from desktop.domain.roles import WindowRole
 from desktop.services.audit import AuditQuery, list_audit
@@ -203,7 +204,7 @@ def test_the_deadline_board_marks_a_deadline_counted_without_its_years_holiday_s
     qtbot.addWidget(board)
     qtbot.waitUntil(lambda: board.table.rowCount() == 1, timeout=10_000)
     item = board.table.item(0, 0)
-    assert item is not None and item.text() == f"{case.view.next_due.isoformat()}（未经核实）"
+    assert item is not None and item.text() == f"{date_in_words(case.view.next_due)}（未经核实）"
 
 
 def test_supervisors_and_leaders_get_a_statistics_tab_built_when_opened(qtbot: QtBot, sqlite_hall: Hall,

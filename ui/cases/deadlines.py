@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
+from desktop.domain.calendar import date_in_words
 from desktop.domain.deadlines import days_left_in_words
 from ui.common.widgets import fill_table, label, read_only_table
 from ui.shell.context import WorkContext
@@ -81,7 +82,7 @@ class DeadlinePanel(QWidget):
                                  f"\n下表列出期限最早的 {len(board.due):,} 件，另有 {board.not_listed:,} 件未列出"
                                  "（可在左侧按案件编号、姓名等查找）" if board.not_listed else ""))
         self.due = board.due
-        fill_table(self.table, [(case.next_due.isoformat() + ("（未经核实）" if not case.verified else ""),
+        fill_table(self.table, [(date_in_words(case.next_due) + ("（未经核实）" if not case.verified else ""),
                                  days_left_in_words(case.days_left),
                                  case.case_number, case.petitioner_name, case.state, case.basis)
                                 for case in board.due])
