@@ -829,7 +829,7 @@ def test_an_id_number_opens_the_keyboards_digits_pad_and_its_x_is_a_tap_beside_t
     hints = field.inputMethodHints()
     assert hints & Qt.InputMethodHint.ImhDigitsOnly and not hints & Qt.InputMethodHint.ImhPreferNumbers
     assert not hints & Qt.InputMethodHint.ImhDialableCharactersOnly  # the pad with * and #, for phones
-    key = next(b for b in flow.findChildren(QPushButton) if b.text() == "X")  # type: ignore[union-attr]
+    key = next(b for b in flow.findChildren(QPushButton) if b.text() == "输入X")  # type: ignore[union-attr]
     if tile == "booking":
         flow.pages.setCurrentWidget(flow.who_page)  # type: ignore[union-attr]
     field.setFocus()

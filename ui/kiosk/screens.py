@@ -54,7 +54,7 @@ def with_x_key(field: QLineEdit) -> QWidget:
     line.setContentsMargins(0, 0, 0, 0)
     line.setSpacing(16)
     line.addWidget(field, 1)
-    key = QPushButton("X")
+    key = QPushButton("输入X")  # a bare “X” reads as 关闭 or 删除
     key.setObjectName("secondary")
     key.setAccessibleName("输入X（身份证号码最后一位）")
     key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
