@@ -52,9 +52,12 @@ def test_where_the_leaders_number_would_be_the_kiosk_says_why_not_and_when_to_bo
     flow = _ticket(qtbot, body)
     assert flow.leader_note.text() == ("今天不是领导接访日\n下一次领导接访日：9月22日（星期二）\n"
                                        "可在首页点“预约领导接访”预约")
-    qtbot.waitUntil(lambda: flow.type_buttons[-1].width() < 1000)  # laid out: two columns at 1920×1080
-    note, last = flow.leader_note.geometry(), flow.type_buttons[-1].geometry()
-    assert note.top() >= last.top() and not note.intersects(last), (note, last)  # after the buttons, on none
+
+    def placed() -> bool:  # laid out (two columns at 1920×1080): the note after the buttons, on none of them
+        note, last = flow.leader_note.geometry(), flow.type_buttons[-1].geometry()
+        return last.width() < 1000 and note.top() >= last.top() and not note.intersects(last)
+
+    qtbot.waitUntil(lambda: flow.type_buttons[-1].isVisible() and placed())
 
     clock.current = datetime(2026, 9, 22, 9, 0)  # the day itself: the button, no note
     flow = _ticket(qtbot, body)

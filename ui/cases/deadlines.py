@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -68,21 +69,24 @@ class DeadlinePanel(QWidget):
             return
         actor = self.ctx.actor
 
-        def read(hall: Hall) -> DeadlineBoard:
+        def read(hall: Hall) -> tuple[DeadlineBoard, date]:
             from desktop.services import supervision
 
-            return supervision.deadline_board(hall, actor)
+            return supervision.deadline_board(hall, actor), hall.today()
 
         self.tasks.run(read, self._show, self._failed)
 
-    def _show(self, board: DeadlineBoard) -> None:
+    def _show(self, read: tuple[DeadlineBoard, date]) -> None:
+        board, today = read
         b = board.backlog
         self.summary.setText(f"在办 {b.open_cases:,} 件，已超期 {b.overdue:,} 件，7日内到期 "
                              f"{b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件" + (
                                  f"\n下表列出期限最早的 {len(board.due):,} 件，另有 {board.not_listed:,} 件未列出"
                                  "（可在左侧按案件编号、姓名等查找）" if board.not_listed else ""))
         self.due = board.due
-        fill_table(self.table, [(date_in_words(case.next_due) + ("（未经核实）" if not case.verified else ""),
+        # 12月7日, with its year where it is not this year's (the column fits a 1366×768 screen)
+        fill_table(self.table, [(date_in_words(case.next_due, year=case.next_due.year != today.year)
+                                 + ("（未经核实）" if not case.verified else ""),
                                  days_left_in_words(case.days_left),
                                  case.case_number, case.petitioner_name, case.state, case.basis)
                                 for case in board.due])
