@@ -317,10 +317,9 @@ class Header(QFrame):
         self.row.insertWidget(self._extras, widget)
 
     def tick(self) -> None:
-        from desktop.domain.call_display import day_in_words
-
+        # 2026年12月6日 星期日, no leading zeros; written here, so no module more loads before the first frame
         now = self._now.now()
-        self.clock.setText(f"{day_in_words(now.date())} {now:%H:%M:%S}")
+        self.clock.setText(f"{now.year}年{now.month}月{now.day}日 星期{'一二三四五六日'[now.weekday()]} {now:%H:%M:%S}")
 
 
 class RefreshingPanel(QWidget):

@@ -357,8 +357,7 @@ class KioskShell(QWidget):
         self._flow_margins: QMargins | None = None  # the flow's own, while the keyboard has it narrower
         self._held: list[tuple[QWidget, int, int]] = []  # areas holding room for a field (and it): least, most
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
-        # the keyboard's candidates follow 大字, no smaller than the page's large text
-        self.keyboard_text = KeyboardLargeText(LARGE_FACTOR, self, least=text_px(large=True))
+        self._keyboard_text: KeyboardLargeText | None = None  # made when 大字 is first turned on
 
         self.countdown_left = 0
         self.countdown_timer = QTimer(self)
@@ -728,7 +727,8 @@ class KioskShell(QWidget):
 
     def _set_large(self, on: bool) -> None:
         self.large = on
-        self.keyboard_text.set_large(on)
+        if on or self._keyboard_text is not None:
+            self.keyboard_text.set_large(on)
         self._restyle()
 
     def _set_contrast(self, on: bool) -> None:
@@ -900,6 +900,14 @@ class KioskShell(QWidget):
         """After a tap on ``button``: the keyboard goes, unless the tap moved the focus on by itself."""
         if QApplication.focusWidget() is typing and button.isVisible():
             button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def keyboard_text(self) -> KeyboardLargeText:
+        """The keyboard's candidates follow 大字, no smaller than the page's large text. Made when first needed,
+        not before the first frame: it takes Qt's input method, whose Python type costs the start-up time."""
+        if self._keyboard_text is None:
+            self._keyboard_text = KeyboardLargeText(LARGE_FACTOR, self, least=text_px(large=True))
+        return self._keyboard_text
 
     def _filter_application(self) -> None:
         app = QApplication.instance()
