@@ -45,7 +45,7 @@ def test_no_card_unplugged_and_a_card_placed_while_waiting() -> None:
     card = make_card(name="张三", id_number=valid_id())
     threading.Timer(0.05, reader.place, (card,)).start()
     started = time.monotonic()
-    assert reader.read(timeout=5) is card and time.monotonic() - started < 4
+    assert reader.read(timeout=60) is card and time.monotonic() - started < 30  # woken by the card, not the timeout
     reader.unplug()
     with pytest.raises(ReaderError) as unplugged:
         reader.read(timeout=0)
