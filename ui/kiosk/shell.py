@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import Header, label, set_tone
-from ui.kiosk.keyboard import KeyboardLargeText, KeyboardSpace
+from ui.kiosk.keyboard import KeyboardSpace, KeyboardText
 from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
@@ -357,7 +357,8 @@ class KioskShell(QWidget):
         self._flow_margins: QMargins | None = None  # the flow's own, while the keyboard has it narrower
         self._held: list[tuple[QWidget, int, int]] = []  # areas holding room for a field (and it): least, most
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
-        self._keyboard_text: KeyboardLargeText | None = None  # made when 大字 is first turned on
+        # made when the keyboard first comes up (or 大字 is first turned on), after the first frame
+        self._keyboard_text: KeyboardText | None = None
 
         self.countdown_left = 0
         self.countdown_timer = QTimer(self)
@@ -642,6 +643,8 @@ class KioskShell(QWidget):
 
     def keep_focus_in_view(self) -> None:
         """The keyboard came up or went: lay the page out in the room left now, then scroll to the field."""
+        if self._keyboard_text is None and self.keyboard_space.raised:
+            self.keyboard_text.follow()  # the keyboard's first time up: its candidates in the page's text sizes
         self._make_room(self.keyboard_space.raised and self.flow is not None)
         self.keyboard_space.layout.activate()
         self._focus_moved(None, QApplication.focusWidget())
@@ -902,11 +905,13 @@ class KioskShell(QWidget):
             button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
-    def keyboard_text(self) -> KeyboardLargeText:
-        """The keyboard's candidates follow 大字, no smaller than the page's large text. Made when first needed,
-        not before the first frame: it takes Qt's input method, whose Python type costs the start-up time."""
+    def keyboard_text(self) -> KeyboardText:
+        """The keyboard's candidates no smaller than the page's text, in both modes, and 1.5 times as large with
+        大字. Made when first needed (the keyboard up, or 大字 on), not before the first frame: it takes Qt's
+        input method, whose Python type costs the start-up time."""
         if self._keyboard_text is None:
-            self._keyboard_text = KeyboardLargeText(LARGE_FACTOR, self, least=text_px(large=True))
+            self._keyboard_text = KeyboardText(LARGE_FACTOR, self, least=text_px(large=False),
+                                               least_large=text_px(large=True))
         return self._keyboard_text
 
     def _filter_application(self) -> None:
