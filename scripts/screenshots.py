@@ -1357,10 +1357,22 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         keyboard = find_keyboard()
         if keyboard is None:
             return
+
+        def run(js: str) -> Any:
+            value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
+            return value[0] if isinstance(value, tuple) else value
+
+        for _ in range(50):  # the keyboard's first time up: its pinyin loads a moment after it shows
+            if run("InputContext.inputEngine.inputMethod !== null"):
+                break
+            settle(100)
         for letter in letters:
-            tap = f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)"
-            QQmlExpression(qmlContext(keyboard), keyboard, tap).evaluate()
+            run(f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
             settle(50)
+        for _ in range(50):
+            if run("wordCandidateView.count > 0"):
+                break
+            settle(100)
 
     # every field in the normal look and with large text and high contrast both; the first ones in the others
     for mode in ("", "large", "contrast", "large-contrast"):

@@ -225,7 +225,7 @@ CANDIDATES = textwrap.dedent("""
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtQuick import QQuickItem  # the keyboard's items are seen as what they are
     from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
-    from ui.kiosk.keyboard import KeyboardLargeText, KeyboardSpace, find_keyboard
+    from ui.kiosk.keyboard import KeyboardSpace, KeyboardText, find_keyboard
     app = QApplication(sys.argv)
     page = QWidget()
     layout = QVBoxLayout(page)
@@ -233,7 +233,7 @@ CANDIDATES = textwrap.dedent("""
     layout.addWidget(field)
     space = KeyboardSpace(layout, page)
     from ui.kiosk.style import LARGE_FACTOR, text_px
-    text = KeyboardLargeText(LARGE_FACTOR, page, least=text_px(large=True))
+    text = KeyboardText(LARGE_FACTOR, page, least=text_px(large=False), least_large=text_px(large=True))
     large_first = sys.argv[1] == "large-first"
     text.set_large(large_first)  # 大字 may be on before the keyboard was ever shown
     screen = QGuiApplication.primaryScreen().geometry()
@@ -308,7 +308,8 @@ CANDIDATES = textwrap.dedent("""
 def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, order: str) -> None:
     """The row of characters pinyin offers is 1.5 times as tall and its characters 1.5 times as large (and as
     the page's large text at least) with 大字, whether it was on before the keyboard first came up or came on
-    after; without it the row is Qt's own again. The keyboard grows and the page above it makes the room."""
+    after; without it the row's characters are as large as the page's body text at least (Qt's own where they
+    are). The keyboard grows and the page above it makes the room."""
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
     env["QT_QPA_PLATFORM"] = "xcb"
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
@@ -334,5 +335,103 @@ def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, or
     assert large[0]["height"] >= LARGE_FACTOR * normal[0]["height"] - 0.01, done.stdout
     assert large[0]["smallest"] >= LARGE_FACTOR * normal[0]["largest"] >= 1.5 * normal[0]["largest"], done.stdout
     assert large[0]["smallest"] >= text_px(large=True), done.stdout  # as the page's, on a keyboard drawn small
+    assert normal[0]["smallest"] >= text_px(large=False), done.stdout
     assert large[0]["keyboard"] > normal[0]["keyboard"], done.stdout
     assert "field ''" in done.stdout  # the pinyin is still being composed: nothing was picked for the citizen
+
+
+KIOSK_CANDIDATES = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQml import QQmlExpression, qmlContext
+    from PySide6.QtQuick import QQuickItem  # the keyboard's items are seen as what they are
+    from PySide6.QtWidgets import QApplication
+    from db.engine import make_engine, sqlite_url
+    from db.migrate import upgrade
+    from desktop.domain.roles import WindowRole
+    from desktop.services.context import Actor
+    from tests.conftest import SECRETS, make_hall
+    from ui.kiosk.body import kiosk_body
+    from ui.kiosk.keyboard import find_keyboard
+    from ui.shell.context import WindowContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+    app = QApplication(sys.argv)
+    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
+    upgrade(engine)
+    source = HallSource.of(make_hall(engine))
+    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
+    shell = kiosk_body(ctx)  # the kiosk's page as it starts: nothing made for the keyboard before it comes up
+    screen = QGuiApplication.primaryScreen().geometry()
+    shell.resize(screen.width(), screen.height())
+    shell.show()
+    shell.activateWindow()
+    flow = shell.open_flow("register")
+    ROW = ("var v = wordCandidateView, out = []; for (var i = 0; i < v.contentItem.children.length; ++i) {"
+           " var it = v.contentItem.children[i]; for (var j = 0; j < it.children.length; ++j) {"
+           " var t = it.children[j]; if (t.font !== undefined && t.text) out.push(t.font.pixelSize) } }"
+           " [v.count, out.length ? Math.min.apply(null, out) : 0].join(' ')")
+    state = {"typed": False, "tries": 0}
+
+    def run(keyboard, js):
+        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
+        return value[0] if isinstance(value, tuple) else value
+
+    def poll():
+        method = QGuiApplication.inputMethod()
+        flow.name.setFocus()
+        method.show()
+        keyboard = find_keyboard()
+        state["tries"] += 1
+        if state["tries"] > 300:
+            print("gave up")
+            app.quit()
+            return
+        if keyboard is not None and method.isVisible():
+            if not state["typed"]:
+                if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
+                    QTimer.singleShot(100, guarded)
+                    return
+                for letter in "zhang":  # tapped on the keyboard: its pinyin offers 张 涨 长 …
+                    run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+                state["typed"] = True
+            elif run(keyboard, "wordCandidateView.count") > 0:
+                count, smallest = (float(n) for n in run(keyboard, ROW).split())
+                print("candidates", int(count), "font", int(smallest))
+                app.quit()
+                return
+        QTimer.singleShot(100, guarded)
+
+    def guarded():
+        try:
+            poll()
+        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
+            print("failed", repr(error))
+            app.quit()
+
+    QTimer.singleShot(100, guarded)
+    app.exec()
+    sys.stdout.flush()
+    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
+def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: Path, screen: str) -> None:
+    """Without 大字 too, the characters pinyin offers on the kiosk are at least as large as the page's body text:
+    standing up, Qt draws the whole keyboard smaller, its candidates 19 px."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "kiosk_candidates.py"
+    script.write_text(KIOSK_CANDIDATES, encoding="utf-8")
+    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
+                           str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert "candidates " in done.stdout, done.stdout + done.stderr
+    count, font = int(done.stdout.split("candidates ")[1].split()[0]), int(done.stdout.split("font ")[1].split()[0])
+    assert count > 1 and font >= text_px(large=False), done.stdout

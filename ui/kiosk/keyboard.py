@@ -8,8 +8,9 @@ Checked with PySide6 6.11.3 (``PySide6_Addons`` carries ``libQt6VirtualKeyboardQ
 the ``offscreen`` platform loads it as well but shows nothing.
 
 The keyboard covers the lower part of the screen: :class:`KeyboardSpace` keeps the kiosk's page
-above it by giving the page a bottom margin as tall as the keyboard. :class:`KeyboardLargeText` makes its
-row of pinyin candidates, the characters a citizen picks, follow the kiosk's large text (大字).
+above it by giving the page a bottom margin as tall as the keyboard. :class:`KeyboardText` makes its
+row of pinyin candidates, the characters a citizen picks, follow the kiosk's text: never smaller than the
+page's body text, and larger with large text (大字).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
 KIOSK_FONTCONFIG = Path(__file__).resolve().parents[2] / "resources" / "fontconfig" / "kiosk-fonts.conf"
 #: QML modules of the kiosk's own, found before Qt's: the keyboard's input-method plugins, Pinyin alone.
 KIOSK_QML = Path(__file__).resolve().parents[2] / "resources" / "qml"
-#: The keyboard's row of pinyin candidates in large text (see :class:`KeyboardLargeText`).
+#: The keyboard's row of pinyin candidates in the kiosk's text sizes (see :class:`KeyboardText`).
 CANDIDATE_ROW = KIOSK_QML / "KioskKeyboard" / "CandidateRow.qml"
 
 
@@ -118,21 +119,24 @@ def find_keyboard() -> QObject | None:
     return None
 
 
-class KeyboardLargeText(QObject):
-    """Makes the keyboard's row of pinyin candidates ``factor`` times as tall, its characters as large and
-    at least ``least`` pixels (the page's large text), while the kiosk shows large text.
+class KeyboardText(QObject):
+    """Keeps the characters of the keyboard's row of pinyin candidates at least ``least`` pixels (the page's
+    body text), and, while the kiosk shows large text, makes the row ``factor`` times as tall, its characters
+    as large and at least ``least_large`` pixels (the page's large text).
 
     The keyboard is built when first shown: the row follows from then on (each time it comes up the
     keyboard's style is looked at again, a new style gets the row too). The row is a QML object of the
     kiosk's (``resources/qml/KioskKeyboard/CandidateRow.qml``) binding the style's documented
-    ``selectionListHeight`` and ``selectionListDelegate`` while large text is on, the style's own
-    height and delegate coming back when it is off.
+    ``selectionListHeight`` and ``selectionListDelegate`` while large text is on or the style's own
+    characters are smaller than ``least`` (a keyboard standing up is drawn small), the style's own height
+    and delegate coming back otherwise.
     """
 
-    def __init__(self, factor: float, parent: QObject, *, least: int = 0) -> None:
+    def __init__(self, factor: float, parent: QObject, *, least: int = 0, least_large: int = 0) -> None:
         super().__init__(parent)
         self.factor = factor
         self.least = least
+        self.least_large = least_large
         self.large = False
         self.row: QObject | None = None
         self._style: QObject | None = None
@@ -163,9 +167,9 @@ class KeyboardLargeText(QObject):
         if engine is None:
             return None
         component = QQmlComponent(engine, QUrl.fromLocalFile(str(CANDIDATE_ROW)))
-        # made with the style's own height and delegate in place: the row takes its design height from them
+        # the row takes its design height from the style's own height, then binds it (CandidateRow.qml)
         row = component.createWithInitialProperties({"style": style, "factor": self.factor, "least": self.least,
-                                                         "large": False})
+                                                      "leastLarge": self.least_large, "large": self.large})
         if row is None:
             print("kiosk keyboard: CandidateRow.qml:", component.errorString(), file=sys.stderr)
             return None

@@ -36,7 +36,7 @@ from desktop.domain.identity import mask_id_number, normalise_name, validate_pho
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.guide import _numbered
-from ui.kiosk.screens import Beside, Screens, panel, scrolling, with_x_key
+from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -117,9 +117,7 @@ class RegistrationFlow(QWidget):
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(16)
         layout.addLayout(top)
-        layout.addWidget(self.pages, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(nav)
+        layout.addLayout(ButtonsBeside(self.pages, self.message, nav), 1)  # beside while typing, lying down
 
         # 1 身份
         self.read_button = QPushButton("读取身份证")

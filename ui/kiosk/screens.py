@@ -153,3 +153,31 @@ class Beside(QBoxLayout):
         if self.direction() != wanted:
             self.setDirection(wanted)
         super().setGeometry(rect)
+
+
+class ButtonsBeside(QBoxLayout):
+    """A flow's screens (and its message) above its row of buttons (上一步 … 下一步); while the on-screen keyboard
+    is up on a landscape screen (see :meth:`set_beside`) the buttons stand at the right of the screens, one
+    above the other, 下一步 at the bottom. A landscape screen has some 260 px left above the keyboard with
+    large text and its row of candidates: too little for a field, what it asks for and a row of buttons."""
+
+    def __init__(self, screens: QWidget, message: QWidget, buttons: QBoxLayout, spacing: int = 16) -> None:
+        super().__init__(QBoxLayout.Direction.TopToBottom)
+        self.setSpacing(spacing)
+        column = QVBoxLayout()
+        column.setSpacing(spacing)
+        column.addWidget(screens, 1)
+        column.addWidget(message)
+        self.addLayout(column, 1)
+        self.addLayout(buttons)
+        self.buttons = buttons
+
+    @property
+    def beside(self) -> bool:
+        return self.direction() == QBoxLayout.Direction.LeftToRight
+
+    def set_beside(self, on: bool) -> None:
+        if on == self.beside:
+            return
+        self.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
+        self.buttons.setDirection(QBoxLayout.Direction.TopToBottom if on else QBoxLayout.Direction.LeftToRight)

@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import Header, label, set_tone
-from ui.kiosk.keyboard import KeyboardLargeText, KeyboardSpace
+from ui.kiosk.keyboard import KeyboardSpace, KeyboardText
 from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
@@ -357,7 +357,8 @@ class KioskShell(QWidget):
         self._flow_margins: QMargins | None = None  # the flow's own, while the keyboard has it narrower
         self._held: list[tuple[QWidget, int, int]] = []  # areas holding room for a field (and it): least, most
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
-        self._keyboard_text: KeyboardLargeText | None = None  # made when 大字 is first turned on
+        # made when the keyboard first comes up (or 大字 is first turned on), after the first frame
+        self._keyboard_text: KeyboardText | None = None
 
         self.countdown_left = 0
         self.countdown_timer = QTimer(self)
@@ -642,6 +643,8 @@ class KioskShell(QWidget):
 
     def keep_focus_in_view(self) -> None:
         """The keyboard came up or went: lay the page out in the room left now, then scroll to the field."""
+        if self._keyboard_text is None and self.keyboard_space.raised:
+            self.keyboard_text.follow()  # the keyboard's first time up: its candidates in the page's text sizes
         self._make_room(self.keyboard_space.raised and self.flow is not None)
         self.keyboard_space.layout.activate()
         self._focus_moved(None, QApplication.focusWidget())
@@ -651,7 +654,8 @@ class KioskShell(QWidget):
     def _make_room(self, typing: bool) -> None:
         """While the keyboard is up, the window's title strip (hall name, clock) and the screen's title (and
         its step count) give the field their room (in landscape the keyboard takes more than half the
-        screen); they come back with the page when it goes. 返回首页, 大字 and 高对比 stay."""
+        screen), and lying down the flow's buttons stand beside its screens; all come back with the page when
+        it goes. 返回首页, 大字 and 高对比 stay."""
         if typing and not self._room_made:
             window = self.window()
             made: list[QWidget] = [h for h in window.findChildren(Header) if not h.isHidden()] \
@@ -667,6 +671,7 @@ class KioskShell(QWidget):
                 self._flow_margins = layout.contentsMargins()
                 m = self._flow_margins
                 layout.setContentsMargins(m.left(), 0, m.right(), 0)
+            self._buttons_beside(not self.portrait)  # lying down, its buttons beside its screens
         elif not typing and self._room_made:
             if self.flow is not None:
                 self.heading.setText(self._flow_title)
@@ -678,6 +683,16 @@ class KioskShell(QWidget):
             if layout is not None and self._flow_margins is not None:
                 layout.setContentsMargins(self._flow_margins)
             self._flow_margins = None
+            self._buttons_beside(False)
+
+    def _buttons_beside(self, on: bool) -> None:
+        """The flow's buttons at the right of its screens (``on``) or under them (see ``ButtonsBeside``)."""
+        if self.flow is None:
+            return
+        from ui.kiosk.screens import ButtonsBeside
+
+        for box in self.flow.findChildren(ButtonsBeside):
+            box.set_beside(on)
 
     # -- privacy after a sync ---------------------------------------------------------------------
 
@@ -902,11 +917,13 @@ class KioskShell(QWidget):
             button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
-    def keyboard_text(self) -> KeyboardLargeText:
-        """The keyboard's candidates follow 大字, no smaller than the page's large text. Made when first needed,
-        not before the first frame: it takes Qt's input method, whose Python type costs the start-up time."""
+    def keyboard_text(self) -> KeyboardText:
+        """The keyboard's candidates no smaller than the page's text, in both modes, and 1.5 times as large with
+        大字. Made when first needed (the keyboard up, or 大字 on), not before the first frame: it takes Qt's
+        input method, whose Python type costs the start-up time."""
         if self._keyboard_text is None:
-            self._keyboard_text = KeyboardLargeText(LARGE_FACTOR, self, least=text_px(large=True))
+            self._keyboard_text = KeyboardText(LARGE_FACTOR, self, least=text_px(large=False),
+                                               least_large=text_px(large=True))
         return self._keyboard_text
 
     def _filter_application(self) -> None:
@@ -1071,19 +1088,21 @@ def _holds(item: QLayoutItem, widget: QWidget) -> bool:
 
 def _caption(field: QWidget) -> QWidget | None:
     """The label right before ``field`` in its layout (what the field asks for), if there is one; the field
-    may sit in a row of its own there (a text box with its 清空重写 beside it)."""
-    parent = field.parentWidget()
-    layout = parent.layout() if parent is not None else None
-    index = -1
-    if layout is not None:
+    may sit in a row of its own there (a text box with its 清空重写 beside it), or first in a widget of its
+    own (an ID number's field with its 输入X key): then the label is the one before that widget."""
+    widget = field
+    while (parent := widget.parentWidget()) is not None and (layout := parent.layout()) is not None:
         index = next((i for i in range(layout.count()) if (item := layout.itemAt(i)) is not None
-                      and _holds(item, field)), -1)
-    while layout is not None and index > 0:
-        index -= 1
-        item = layout.itemAt(index)
-        before = item.widget() if item is not None else None
-        if before is not None and not before.isHidden():
-            return before if isinstance(before, QLabel) else None
+                      and _holds(item, widget)), -1)
+        while index > 0:
+            index -= 1
+            item = layout.itemAt(index)
+            before = item.widget() if item is not None else None
+            if before is not None and not before.isHidden():
+                return before if isinstance(before, QLabel) else None
+        if index < 0:
+            return None
+        widget = parent  # first in its own widget: what comes before that
     return None
 
 

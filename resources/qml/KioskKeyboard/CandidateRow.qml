@@ -1,7 +1,9 @@
-// The keyboard's row of candidates (the characters pinyin offers) in the kiosk's large-text mode (大字).
-// Made by ui/kiosk/keyboard.py for the keyboard's style: while `large` is set the row is `factor` times as
-// tall and its characters as large, and those at least `least` pixels (the page's own large text: a keyboard
-// standing up is drawn smaller); when it is cleared the style's own height and delegate come back.
+// The keyboard's row of candidates (the characters pinyin offers), following the kiosk's text sizes.
+// Made by ui/kiosk/keyboard.py for the keyboard's style. Its characters are never smaller than the page's body
+// text (`least`): where the style draws them smaller (a keyboard standing up is drawn small: 19 px in Qt's
+// default style at 1080 px wide) the row is made as tall as they need. While `large` is set (大字) the row is
+// `factor` times as tall and its characters as large, and those at least `leastLarge` pixels (the page's own
+// large text). Elsewhere the style's own height and delegate stay (or come back).
 // The delegate draws a candidate with the measures of Qt's default style, multiplied.
 
 import QtQuick
@@ -14,29 +16,38 @@ QtObject {
     property bool large: false
     property real factor: 1.5
     property real least: 0
+    property real leastLarge: 0
     // The style's own height in its design units (85 in Qt's default style), taken while it is its own.
     property real designHeight: 85
+    // the row binds the style only once its design height was taken
+    property bool ready: false
 
     Component.onCompleted: {
-        if (!large && style.scaleHint > 0)
+        if (style.scaleHint > 0)
             designHeight = style.selectionListHeight / style.scaleHint
+        ready = true
     }
 
+    // how much larger than the style's own, and the least pixel size of a character, in the mode shown
+    readonly property real scale: large ? factor : 1
+    readonly property real floor: large ? leastLarge : least
+    // the row's own in place of the style's: with 大字, or where the style's characters are too small
+    readonly property bool active: ready && (large || Math.ceil(44 * style.scaleHint) < least)
     // the default style's sizes (its characters 44 of its units) in the row's
-    readonly property real unit: Math.max(style.scaleHint * factor, least / 44)
+    readonly property real unit: Math.max(style.scaleHint * scale, floor / 44)
 
     property Binding height: Binding {
         target: row.style
         property: "selectionListHeight"
         value: row.designHeight * row.unit
-        when: row.large
+        when: row.active
         restoreMode: Binding.RestoreBindingOrValue
     }
     property Binding delegate: Binding {
         target: row.style
         property: "selectionListDelegate"
         value: row.candidate
-        when: row.large
+        when: row.active
         restoreMode: Binding.RestoreBindingOrValue
     }
 
@@ -58,8 +69,8 @@ QtObject {
                 font {
                     family: row.style.fontFamily || "sans-serif"
                     weight: Font.Normal
-                    // at least `factor` times the characters of the style's own delegate, whole pixels both
-                    pixelSize: Math.ceil(Math.max(Math.ceil(44 * row.style.scaleHint) * row.factor, row.least))
+                    // `scale` times the characters of the style's own delegate, at least `floor`, whole pixels
+                    pixelSize: Math.ceil(Math.max(Math.ceil(44 * row.style.scaleHint) * row.scale, row.floor))
                 }
             }
             Rectangle {
