@@ -597,8 +597,8 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         wipe()
         suggest = body.open_flow("suggest")
         assert isinstance(suggest, SuggestionFlow)
-        save("20-suggest-1-theme")
-        suggest.choose("", "自由建议")
+        wait_settled(suggest)  # no theme open: straight to writing
+        save("20-suggest-1-no-theme")
         suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
         save("20b-suggest-2-content")
         suggest.check_content()
@@ -634,7 +634,40 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
                 save("22c-booking-who")
             wipe()
         window.close()
+    _suggestion_themes(hall, out)
     hall.engine.dispose()
+
+
+def _suggestion_themes(hall: Any, out: Path) -> None:
+    """人民建议 with a theme open: its first screen asks which (theme or 自由建议), either way up and with 大字."""
+    from datetime import timedelta
+
+    from desktop.app import build_window
+    from desktop.domain.access import Actor
+    from desktop.services.suggestions import publish_theme
+    from ui.kiosk.shell import KioskShell
+    from ui.kiosk.suggest import SuggestionFlow
+
+    publish_theme(hall, Actor.system("screenshots"), title="老旧小区加装电梯", description="征集加装电梯的意见建议",
+                  closes_on=hall.today() + timedelta(days=30))
+    for name, size, large in (("landscape", SIZES["landscape"], False), ("portrait", SIZES["portrait"], False),
+                              ("portrait-large", SIZES["portrait"], True)):
+        window = build_window(hall, "kiosk")
+        body = window.body  # type: ignore[union-attr]
+        assert isinstance(body, KioskShell)
+        window.resize(*size)
+        window.show()
+        body.large_button.setChecked(large)
+        suggest = body.open_flow("suggest")
+        assert isinstance(suggest, SuggestionFlow)
+        for _ in range(100):
+            if not suggest.tasks.busy:
+                break
+            settle(100)
+        settle()
+        window.grab().save(str(out / f"20-kiosk-{name}-20a-suggest-themes.png"))
+        print(f"  20-kiosk-{name}-20a-suggest-themes.png")
+        window.close()
 
 
 def _open_display(hall: Any, settings: Any, size: tuple[int, int], *, offline: bool = False) -> tuple[Any, Any, Any]:
@@ -1498,7 +1531,8 @@ def hallday_screenshots(db: Path, out: Path) -> None:
     ordinary = replace(hall, now=lambda: datetime.combine(plain, time(10, 0)))
     unreachable = replace(hall)  # a kiosk whose hall server does not answer
     hallrecords.attach_remote(unreachable, _HallServerDown())
-    walks = {**{name: (size, False) for name, size in SIZES.items()}, "portrait-large": (SIZES["portrait"], True)}
+    walks = {**{name: (size, False) for name, size in SIZES.items()},
+             **{f"{name}-large": (size, True) for name, size in SIZES.items()}}
     for name, (size, large) in walks.items():
         for shown, on in (("41-kiosk-ticket-closed", night), ("41c-kiosk-ticket-no-reception-day", ordinary),
                           ("41d-kiosk-booking-server-unreachable", unreachable)):

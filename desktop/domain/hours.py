@@ -135,15 +135,37 @@ def late_ticket_note(hours: OpeningHours, moment: datetime, wait_minutes: int | 
 
 
 def day_words(day: date, today: date) -> str:
-    """今天, 明天, or 12月7日（星期一） (the year only when it is another year's)."""
+    """今天, 明天（12月7日，星期一）, or 12月7日（星期一） (the year only when it is another year's)."""
+    head, tail = day_parts(day, today)
+    return f"{head}（{tail}）" if tail else head
+
+
+def day_parts(day: date, today: date) -> tuple[str, str]:
+    """:func:`day_words` in its two parts, (明天, 12月7日，星期一) or (12月7日, 星期一) or (今天, ""): where a line is
+    too narrow for the whole, the second goes under the first."""
     from desktop.domain.calendar import weekday_name
 
     if day == today:
-        return "今天"
+        return "今天", ""
     if day == today + timedelta(days=1):
-        return f"明天（{day.month}月{day.day}日，{weekday_name(day)}）"
+        return "明天", f"{day.month}月{day.day}日，{weekday_name(day)}"
     year = f"{day.year}年" if day.year != today.year else ""
-    return f"{year}{day.month}月{day.day}日（{weekday_name(day)}）"
+    return f"{year}{day.month}月{day.day}日", weekday_name(day)
+
+
+class ComingDay(NamedTuple):
+    """A day of the hall's coming hours as a door notice lists it: its words (and their two parts), and its
+    periods, none on a day of rest."""
+
+    words: str
+    head: str
+    tail: str
+    periods: tuple[str, ...]
+
+    @property
+    def hours(self) -> str:
+        """8:30–12:00、13:30–17:30, or 休息."""
+        return "、".join(self.periods) or "休息"
 
 
 #: How many days the kiosk's closed page lists the hours of.
@@ -151,9 +173,9 @@ DAYS_SHOWN = 5
 
 
 def coming_hours(hours: OpeningHours, calendar: HolidayCalendar, moment: datetime,
-                 days: int = DAYS_SHOWN) -> tuple[tuple[str, str], ...]:
-    """The hall's hours of the next ``days`` days as a door notice lists them: (当天, 8:30–12:00、13:30–17:30) or
-    (that day, 休息). From today while the hall still opens today, else from tomorrow; none without opening hours."""
+                 days: int = DAYS_SHOWN) -> tuple[ComingDay, ...]:
+    """The hall's hours of the next ``days`` days as a door notice lists them: 当天, 8:30–12:00、13:30–17:30, or that
+    day, 休息. From today while the hall still opens today, else from tomorrow; none without opening hours."""
     if not hours.periods:
         return ()
     today = moment.date()
@@ -161,8 +183,9 @@ def coming_hours(hours: OpeningHours, calendar: HolidayCalendar, moment: datetim
     rows = []
     for offset in range(days):
         day = first + timedelta(days=offset)
-        label = "、".join(p.label for p in hours.periods) if _works(calendar, day) else "休息"
-        rows.append((day_words(day, today), label))
+        periods = tuple(p.label for p in hours.periods) if _works(calendar, day) else ()
+        head, tail = day_parts(day, today)
+        rows.append(ComingDay(day_words(day, today), head, tail, periods))
     return tuple(rows)
 
 

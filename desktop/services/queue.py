@@ -27,6 +27,7 @@ from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTy
 from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.hours import (
+    ComingDay,
     OpeningHours,
     closed_message,
     coming_hours,
@@ -191,8 +192,8 @@ class TicketNotes:
     #: Where the 领导接访 button would be while it is not offered: why, and the next reception day to book
     #: ("" while it is offered, or where the hall has no 领导接访 business).
     leader: str
-    #: The hall's hours of the coming days, (day, hours or 休息) (shown while the hall is closed).
-    hours: tuple[tuple[str, str], ...]
+    #: The hall's hours of the coming days, each day's periods or none (休息) (shown while the hall is closed).
+    hours: tuple[ComingDay, ...]
     #: While the hall is closed, that it is and when it opens next, said above ``hours`` (the hours are
     #: left to that table; "" while the hall is open).
     closed: str = ""

@@ -96,11 +96,24 @@ def test_the_closed_message_does_not_vouch_for_a_year_whose_holidays_are_unknown
 
 def test_the_coming_days_hours_start_today_while_the_hall_still_opens_today_and_name_rest_days() -> None:
     hours = "8:30–12:00、13:30–17:30"
-    assert coming_hours(HOURS, CALENDAR, datetime(2026, 9, 16, 3, 0))[0] == ("今天", hours)
-    assert coming_hours(HOURS, CALENDAR, datetime(2026, 9, 16, 12, 10))[0] == ("今天", hours)  # lunch
+
+    def listed(moment: datetime) -> list[tuple[str, str]]:
+        return [(day.words, day.hours) for day in coming_hours(HOURS, CALENDAR, moment)]
+
+    assert listed(datetime(2026, 9, 16, 3, 0))[0] == ("今天", hours)
+    assert listed(datetime(2026, 9, 16, 12, 10))[0] == ("今天", hours)  # lunch
     # Thursday evening before 中秋 (Fri–Sun): tomorrow first, the three days of rest, then Monday
-    assert coming_hours(HOURS, CALENDAR, datetime(2026, 9, 24, 18, 0)) == (
+    assert listed(datetime(2026, 9, 24, 18, 0)) == [
         ("明天（9月25日，星期五）", "休息"), ("9月26日（星期六）", "休息"), ("9月27日（星期日）", "休息"),
-        ("9月28日（星期一）", hours), ("9月29日（星期二）", hours))
+        ("9月28日（星期一）", hours), ("9月29日（星期二）", hours)]
+
+
+def test_a_coming_day_splits_into_two_parts_for_a_narrow_line() -> None:
+    rows = coming_hours(HOURS, CALENDAR, datetime(2026, 12, 30, 18, 0))  # into the next year
+    assert [(day.head, day.tail) for day in rows[:3]] == [
+        ("明天", "12月31日，星期四"), ("2027年1月1日", "星期五"), ("2027年1月2日", "星期六")]
+    assert all(day.words == (f"{day.head}（{day.tail}）" if day.tail else day.head) for day in rows)
+    assert rows[0].periods == ("8:30–12:00", "13:30–17:30") and rows[1].periods == () and rows[1].hours == "休息"
+    assert coming_hours(HOURS, CALENDAR, datetime(2026, 9, 16, 3, 0))[0][1:3] == ("今天", "")
     assert len(coming_hours(HOURS, CALENDAR, datetime(2026, 9, 24, 18, 0), days=3)) == 3
     assert coming_hours(parse_hours(""), CALENDAR, datetime(2026, 9, 24, 18, 0)) == ()  # no hours: none to list

@@ -191,7 +191,8 @@ def test_the_ticket_screen_names_the_next_reception_day_to_book_where_the_leader
     assert queue.ticket_notes(hall).leader == ""
     _at(clock, datetime(2026, 10, 15, 18, 0))
     assert queue.ticket_notes(hall).leader.startswith("今天的领导接访已经结束\n近期还没有安排")
-    assert queue.ticket_notes(hall).hours[0] == ("明天（10月16日，星期五）", "8:30–12:00、13:30–17:30")
+    first = queue.ticket_notes(hall).hours[0]
+    assert (first.words, first.hours) == ("明天（10月16日，星期五）", "8:30–12:00、13:30–17:30")
     # closed: when the hall opens, its hours left to the table of the coming days the screen shows with it
     notes = queue.ticket_notes(hall)
     assert notes.closed == "现在不是大厅开放时间。大厅将于明天（10月16日，星期五）8:30开放"

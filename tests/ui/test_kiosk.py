@@ -540,6 +540,55 @@ def test_a_suggestion_on_a_theme_anonymously(qtbot: QtBot, shell: KioskShell, sq
     assert shell.flow is None
 
 
+def test_with_no_theme_open_the_suggestion_tile_goes_straight_to_writing(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services.suggestions import list_suggestions, open_themes
+    from ui.kiosk.suggest import SuggestionFlow
+
+    assert open_themes(sqlite_hall, KIOSK) == []  # no theme published
+    _click(qtbot, shell.tile_buttons["suggest"])  # tap 1, and the citizen is writing
+    flow = shell.flow
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: flow.pages.currentIndex() == 1 and flow.content.isVisible())
+    assert "没有征集中的主题" in flow.chosen.text() and not flow.back_to_themes.isVisible()  # no page to go back to
+    flow.content.setPlainText("建议在接待大厅增设老年人休息座椅和饮水机")
+    _click(qtbot, flow.to_who)
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.send_anonymous)
+    assert flow.pages.currentIndex() == 3 and "自由建议" in flow.done_text.text()
+    (stored,) = list_suggestions(sqlite_hall, clerk)
+    assert stored.theme == "自由建议"
+    _click(qtbot, flow.done_button)
+    assert shell.flow is None
+    _click(qtbot, shell.tile_buttons["suggest"])
+    flow = shell.flow
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: flow.pages.currentIndex() == 1)
+    _click(qtbot, shell.home_button)  # 返回首页 from the writing page
+    assert shell.flow is None and shell.pages.currentWidget() is shell.home
+
+
+def test_with_a_theme_open_the_suggestion_tile_asks_which_first(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, supervisor: Actor) -> None:
+    from desktop.services.suggestions import publish_theme
+    from ui.kiosk.suggest import SuggestionFlow
+
+    # 16 September 2026: one theme closing this year, one the next (its year said)
+    publish_theme(sqlite_hall, supervisor, title="老旧小区加装电梯", description="", closes_on=date(2026, 10, 31))
+    publish_theme(sqlite_hall, supervisor, title="公交线路优化", description="", closes_on=date(2027, 1, 5))
+    _click(qtbot, shell.tile_buttons["suggest"])
+    flow = shell.flow
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.themes_box.count() == 2)
+    assert sorted(b.text() for b in flow.findChildren(QPushButton) if "征集至" in b.text()) == [
+        "公交线路优化（征集至2027年1月5日）", "老旧小区加装电梯（征集至10月31日）"]
+    assert flow.pages.currentIndex() == 0 and flow.free_button.isVisible()  # the theme, or 自由建议
+    _click(qtbot, flow.free_button)
+    assert flow.pages.currentIndex() == 1 and flow.back_to_themes.isVisible()
+    _click(qtbot, flow.back_to_themes)
+    assert flow.pages.currentIndex() == 0
+
+
 class _Queue:
     """The queue's two functions over a real hall (its counters), returning the contract's values."""
 

@@ -87,16 +87,15 @@ def test_out_of_hours_the_ticket_page_shows_the_coming_days_hours_and_what_the_k
     # when the hall opens next; its hours are in the table below, not said twice
     assert flow.lead.text() == "现在不是大厅开放时间。大厅将于11月23日（星期一）8:30开放，请到时再来取号"
     assert flow.type_buttons == [] and flow.closed_box.isVisible() and not flow.leader_note.isVisible()
-    rows = [flow.hours_grid.itemAtPosition(r, c).widget().text()  # type: ignore[union-attr]
-            for r in range(flow.hours_grid.rowCount()) for c in range(2)]
-    assert rows[:6] == ["明天（11月21日，星期六）", "休息", "11月22日（星期日）", "休息",
-                        "11月23日（星期一）", "8:30–12:00、13:30–17:30"]
     offered = {b.text(): b for b in flow.still_buttons}
     assert set(offered) == {"自助登记", "查询进度 · 评价", "预约领导接访", "人民建议", "办事指南"}
     page = body.flow_scroll.viewport()
     shown = [flow.lead, flow.hours_panel, flow.home_button, *offered.values()]
     # once laid out, on the screen without scrolling, in normal text, either way up
     qtbot.waitUntil(lambda: all(_inside(widget, page) for widget in shown))
+    rows = [cell.text() for pair in flow.hours_table.rows for cell in pair]
+    assert rows[:6] == ["明天（11月21日，星期六）", "休息", "11月22日（星期日）", "休息",  # one line a day: room enough
+                        "11月23日（星期一）", "8:30–12:00、13:30–17:30"]
     qtbot.mouseClick(offered["人民建议"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(body.flow, SuggestionFlow))
     qtbot.mouseClick(body.large_button, Qt.MouseButton.LeftButton)  # 大字 first: the page scrolls, nothing is cut
@@ -108,6 +107,65 @@ def test_out_of_hours_the_ticket_page_shows_the_coming_days_hours_and_what_the_k
     assert flow.lead.text().endswith("请到时再来取号")
     qtbot.mouseClick(flow.home_button, Qt.MouseButton.LeftButton)
     assert body.flow is None and body.pages.currentWidget() is body.home
+
+
+def _closed_page(qtbot: QtBot, sqlite_engine: Any, clock: Any, size: tuple[int, int], large: bool) -> tuple[
+        KioskShell, TicketFlow]:
+    """The 取号 page at 20:00 on a Wednesday in December: the coming days have two-digit dates, the longest words."""
+    from desktop.domain.hours import DEFAULT_HOURS
+    from tests.conftest import make_hall
+
+    hall = make_hall(sqlite_engine, clock, hall_hours=DEFAULT_HOURS)
+    clock.current = datetime(2026, 12, 16, 20, 0)
+    body = _kiosk(qtbot, hall, size)
+    if large:
+        qtbot.mouseClick(body.large_button, Qt.MouseButton.LeftButton)
+    flow = _ticket(qtbot, body)
+    qtbot.waitUntil(lambda: flow.hours_panel.isVisible() and flow.home_button.isVisible())
+    return body, flow
+
+
+def _hours_cells(flow: TicketFlow) -> list[Any]:
+    from PySide6.QtWidgets import QLabel
+
+    return [cell for cell in flow.hours_panel.findChildren(QLabel)
+            if cell.objectName() in ("hoursRow", "hoursRest") and cell.isVisible()]
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_each_day_of_the_hours_table_fits_its_line_or_goes_onto_two_on_purpose(
+        qtbot: QtBot, sqlite_engine: Any, clock: Any, size: tuple[int, int], large: bool) -> None:
+    _body, flow = _closed_page(qtbot, sqlite_engine, clock, size, large)
+    cells = _hours_cells(flow)
+    assert len(cells) == 10  # five days, their hours
+
+    def fits() -> bool:  # no line of a cell wider than the cell: nothing wrapped by the label, mid-word
+        return all(cell.fontMetrics().horizontalAdvance(line) <= cell.contentsRect().width()
+                   for cell in cells for line in cell.text().split("\n"))
+
+    qtbot.waitUntil(fits)
+    table = flow.hours_table
+    for day, (when, hours) in zip(table.days, table.rows, strict=True):
+        assert when.text() in (day.words, f"{day.head}\n{day.tail}")  # whole, or the date under the day's name
+        assert hours.text() in (day.hours, "\n".join(day.periods))  # whole, or a period a line
+        assert not when.wordWrap() and not hours.wordWrap()
+    if size == (1920, 1080) and not large:  # room enough: a day a line
+        assert all("\n" not in cell.text() for cell in cells)
+
+
+def test_the_closed_page_in_portrait_uses_the_screens_height(qtbot: QtBot, sqlite_engine: Any, clock: Any) -> None:
+    body, flow = _closed_page(qtbot, sqlite_engine, clock, (1080, 1920), False)
+    page = body.flow_scroll.viewport()
+
+    def empty_below() -> int:
+        bottom = flow.home_button.mapTo(page, flow.home_button.rect().bottomLeft()).y()
+        return page.height() - bottom
+
+    qtbot.waitUntil(lambda: flow.home_button.isVisible() and 0 <= empty_below() < 0.15 * page.height())
+    assert body.flow_scroll.verticalScrollBar().maximum() == 0  # filled, not overflowing
+    buttons = [flow.hours_panel, *flow.still_buttons]
+    assert all(_inside(widget, page) for widget in buttons)
 
 
 class _Server:

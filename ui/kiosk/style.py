@@ -99,6 +99,7 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         # the hall's hours of the coming days, read at arm's length by an elderly visitor; a day of rest dimmer
         f"{k} QLabel#hoursRow {{ font-size: {px(34)}; color: {c['fg']}; }}",
         f"{k} QLabel#hoursRest {{ font-size: {px(34)}; color: {c['muted']}; }}",
+        f"{k} QWidget#hoursRule {{ background: {c['tile_border']}; }}",
         f"{k} QFrame#panel QScrollArea, {k} QFrame#panel QScrollArea > QWidget > QWidget"
         f" {{ background: {c['tile']}; }}",
         f"{k} QPushButton#key {{ font-size: {px(40)}; min-width: {TOUCH_MIN + 24}px; }}",

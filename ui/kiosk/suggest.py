@@ -2,10 +2,12 @@
 
 Four screens, three taps besides the typing: 1 the open themes and 自由建议; 2 the suggestion;
 3 name and phone, or 匿名提交; 4 the suggestion's number, also on a printed receipt (人民建议回执).
+While no theme is open the first screen is passed over: the citizen writes a free suggestion at once.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -75,7 +77,8 @@ class SuggestionFlow(QWidget):
         write = self._panel("")
         write.addWidget(self.chosen)
         write.addLayout(Beside(self.content), 1)
-        write.addLayout(self._nav(self.to_who))
+        self.back_to_themes = secondary_button("上一步")
+        write.addLayout(self._nav(self.to_who, self.back_to_themes))
 
         # 3 who
         self.name = QLineEdit()
@@ -130,18 +133,25 @@ class SuggestionFlow(QWidget):
         self.pages.addWidget(scrolling(page))
         return layout
 
-    def _nav(self, forward: QPushButton) -> QHBoxLayout:
+    def _nav(self, forward: QPushButton, back: QPushButton) -> QHBoxLayout:
         row = QHBoxLayout()
-        back = secondary_button("上一步")
         back.clicked.connect(lambda: self.pages.setCurrentIndex(self.pages.currentIndex() - 1))
         row.addWidget(back)
         row.addStretch(1)
         row.addWidget(forward)
         return row
 
-    def _show_themes(self, themes: list[Theme]) -> None:
+    def _show_themes(self, read: tuple[list[Theme], date]) -> None:
+        themes, today = read
+        if not themes:  # nothing to choose: straight to writing, no step back to a page of one button
+            self.back_to_themes.hide()
+            if self.pages.currentIndex() == 0:
+                self.choose("", "自由建议")
+            self.chosen.setText("现在没有征集中的主题，请直接写下您的建议")
+            return
         for theme in themes:
-            until = f"（征集至 {date_in_words(theme.closes_on, year=False)}）" if theme.closes_on else ""
+            closes = theme.closes_on
+            until = f"（征集至{date_in_words(closes, year=closes.year != today.year)}）" if closes else ""
             button = QPushButton(f"{theme.title}{until}")
             button.setObjectName("choice")
             button.setToolTip(theme.description)
@@ -221,9 +231,10 @@ class SuggestionFlow(QWidget):
                                    "请记下上面的建议编号，凭编号可到接待窗口了解办理和采纳情况。")
 
 
-def _themes(hall: Hall, actor: object) -> list[Theme]:
+def _themes(hall: Hall, actor: object) -> tuple[list[Theme], date]:
+    """The open themes, and the hall's today (a closing day of another year is said with its year)."""
     from desktop.domain.access import Actor
     from desktop.services.suggestions import open_themes
 
     assert isinstance(actor, Actor)
-    return open_themes(hall, actor)
+    return open_themes(hall, actor), hall.today()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -34,6 +34,7 @@ from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
+    from desktop.domain.hours import ComingDay
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from desktop.services.queue import TicketNotes
@@ -44,8 +45,10 @@ IssueTicket = Callable[..., IssuedTicket]
 ClosedNow = Callable[["Hall"], str]
 #: The screen's notes: why no 领导接访 now, the coming days' hours (``desktop.services.queue.ticket_notes``).
 Notes = Callable[["Hall"], "TicketNotes"]
-#: The height of a button to another tile on the closed page (a finger's target and then some).
+#: The height of a button to another tile on the closed page (a finger's target and then some), and the most it
+#: grows to where a tall screen has the room.
 TALL = 120
+TALLEST = 2 * TALL
 #: Seconds the ticket stays on screen before the kiosk goes home by itself.
 SHOW_SECONDS = 30
 
@@ -108,6 +111,7 @@ class TicketFlow(QWidget):
         column.addWidget(self.message)
         column.addWidget(self.closed_box)
         column.addStretch(1)  # the buttons right under the question, whatever the screen's height
+        self.choose_column = column
 
         self.number = bold_label("", "countdown", centred=True)
         self.business = label("", "title", centred=True)
@@ -182,11 +186,8 @@ class TicketFlow(QWidget):
         self.closed_grid.setContentsMargins(0, 0, 0, 0)
         self.closed_grid.setSpacing(24)
         self.hours_panel, self.hours_rows = panel("大厅开放时间")
-        self.hours_grid = QGridLayout()
-        self.hours_grid.setHorizontalSpacing(32)
-        self.hours_grid.setVerticalSpacing(8)
-        self.hours_rows.addLayout(self.hours_grid)
-        self.hours_rows.addStretch(1)
+        self.hours_table = HoursTable()
+        self.hours_rows.addWidget(self.hours_table, 1)  # the days spread over the panel's height
         self.still = QWidget()
         still = QVBoxLayout(self.still)
         still.setContentsMargins(0, 0, 0, 0)
@@ -195,8 +196,7 @@ class TicketFlow(QWidget):
         still.addWidget(self.still_lead)
         self.still_grid = QGridLayout()
         self.still_grid.setSpacing(24)
-        still.addLayout(self.still_grid)
-        still.addStretch(1)
+        still.addLayout(self.still_grid, 1)
         self.still_buttons: list[QPushButton] = []
         self.home_button = QPushButton("返回首页")
         self.home_button.setObjectName("secondary")
@@ -206,19 +206,18 @@ class TicketFlow(QWidget):
         return box
 
     def _place_closed(self) -> None:
+        """The hours above what can be done, standing up (the two share the screen's height: the days further
+        apart, the buttons taller); beside it lying down; the way home under both."""
         portrait = self._columns == 1
         self.closed_grid.addWidget(self.hours_panel, 0, 0)
         self.closed_grid.addWidget(self.still, 1 if portrait else 0, 0 if portrait else 1)
         self.closed_grid.addWidget(self.home_button, 2 if portrait else 1, 0, 1, 1 if portrait else 2)
+        for row, stretch in enumerate((1, 1, 0) if portrait else (1, 0, 0)):
+            self.closed_grid.setRowStretch(row, stretch)
 
-    def _show_hours(self, rows: tuple[tuple[str, str], ...]) -> None:
-        for index, (day, hours) in enumerate(rows):
-            rest = "hoursRest" if hours == "休息" else "hoursRow"
-            when, open_then = label(day, rest), label(hours, rest)
-            self.hours_grid.addWidget(when, index, 0)
-            self.hours_grid.addWidget(open_then, index, 1)
-        self.hours_grid.setColumnStretch(1, 1)
-        self.hours_panel.setVisible(bool(rows))
+    def _show_hours(self, days: tuple[ComingDay, ...]) -> None:
+        self.hours_table.show_days(days)
+        self.hours_panel.setVisible(bool(days))
 
     def set_tiles(self, tiles: list[tuple[str, str]]) -> None:
         """The kiosk's other tiles (key, title): out of hours the citizen may go on to one from here."""
@@ -234,6 +233,8 @@ class TicketFlow(QWidget):
             button = QPushButton(title)
             button.setObjectName("choice")
             button.setMinimumHeight(TALL)
+            button.setMaximumHeight(TALLEST)
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
             button.clicked.connect(lambda _=False, k=key: self.open_tile.emit(k))
             self.still_buttons.append(button)
             self.still_grid.addWidget(button, index // 2, index % 2)
@@ -275,6 +276,9 @@ class TicketFlow(QWidget):
             self.priority.hide()
             self.card_button.hide()
             self.closed_box.show()
+            # the page's height to the hours and the buttons, not left empty under them
+            self.choose_column.setStretchFactor(self.closed_box, 1)
+            self.choose_column.setStretch(self.choose_column.count() - 1, 0)
             set_tone(self.message, "", "")
             return
         if not self.types:
@@ -375,3 +379,104 @@ class TicketFlow(QWidget):
         self.home_timer.stop()
         self.printing.setText(f"号票没有打印出来：{outcome.message}。\n请记下您的号码 {self.number.text()}，"
                               "记好后点“完成”")
+
+
+class HoursTable(QWidget):
+    """The coming days' hours in two columns, each day in the widest form the table's width holds (in the
+    text size of the moment, 大字 or not): the day and its hours on one line; else the periods one under
+    another, and a day whose words are still too wide for what is left with its date under its name
+    (明天 over 12月7日，星期一). Never a word broken by wrapping."""
+
+    #: Room a label keeps beyond its text's advance (the font's overhang at either end).
+    SLACK = 6
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(32)
+        self.grid.setVerticalSpacing(8)
+        self.grid.setColumnStretch(1, 1)
+        self.days: tuple[ComingDay, ...] = ()
+        self.rows: list[tuple[QLabel, QLabel]] = []
+        self.rules: list[QWidget] = []
+
+    def show_days(self, days: tuple[ComingDay, ...]) -> None:
+        for old in [cell for pair in self.rows for cell in pair] + self.rules:
+            self.grid.removeWidget(old)
+            old.deleteLater()
+        self.days, self.rows, self.rules = days, [], []
+        for index, day in enumerate(days):
+            if index:  # a thin rule between two days: the eye keeps to its row however far apart the rows are
+                rule = QWidget()
+                rule.setObjectName("hoursRule")
+                rule.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+                rule.setFixedHeight(2)
+                self.grid.addWidget(rule, 2 * index - 1, 0, 1, 2)
+                self.rules.append(rule)
+            name = "hoursRow" if day.periods else "hoursRest"  # a day of rest dimmer
+            pair = (QLabel(), QLabel())
+            for column, cell in enumerate(pair):
+                cell.setObjectName(name)
+                cell.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                cell.setMinimumWidth(1)  # the table picks the form its width holds, not the widest text
+                self.grid.addWidget(cell, 2 * index, column)
+            self.grid.setRowStretch(2 * index, 1)  # the days share the height the table is given
+            self.rows.append(pair)
+        self.fit()
+
+    def _width(self, cell: QLabel, text: str) -> int:
+        cell.ensurePolished()  # the style sheet's size of the moment
+        metrics = cell.fontMetrics()
+        return max(metrics.horizontalAdvance(line) for line in text.split("\n")) + self.SLACK
+
+    def _one_line(self) -> list[tuple[str, str]]:
+        return [(day.words, day.hours) for day in self.days]
+
+    def _column(self, texts: list[tuple[str, str]], column: int) -> int:
+        return max((self._width(pair[column], text[column]) for pair, text in zip(self.rows, texts, strict=True)),
+                   default=0)
+
+    def texts(self, width: int) -> list[tuple[str, str]]:
+        """Each day's words and hours as they fit ``width``."""
+        whole = self._one_line()
+        if self._column(whole, 0) + self.grid.horizontalSpacing() + self._column(whole, 1) <= width:
+            return whole
+        stacked = [(day.words, "\n".join(day.periods) or "休息") for day in self.days]
+        room = width - self.grid.horizontalSpacing() - self._column(stacked, 1)
+        return [(day.words if not day.tail or self._width(pair[0], day.words) <= room else f"{day.head}\n{day.tail}",
+                 hours) for day, pair, (_, hours) in zip(self.days, self.rows, stacked, strict=True)]
+
+    def sizeHint(self) -> QSize:
+        """As wide as a day on one line needs (the width it would like, whatever form it is in now)."""
+        hint = super().sizeHint()
+        if not self.rows:
+            return hint
+        whole = self._one_line()
+        wanted = self._column(whole, 0) + self.grid.horizontalSpacing() + self._column(whole, 1)
+        return QSize(max(hint.width(), wanted), hint.height())
+
+    def fit(self) -> None:
+        """Each row's text in the form that fits the table's width."""
+        if not self.rows:
+            return
+        texts = self.texts(self.width())
+        if texts == [(when.text(), hours.text()) for when, hours in self.rows]:
+            return
+        two_lines = any("\n" in when + hours for when, hours in texts)
+        # one line a day: a rule between two, the rows may be far apart; two lines: the days kept apart by
+        # space alone (where the text is large the height is short)
+        self.grid.setVerticalSpacing(16 if two_lines else 8)
+        for rule in self.rules:
+            rule.setVisible(not two_lines)
+        for (when, hours), (day_text, hours_text) in zip(self.rows, texts, strict=True):
+            when.setText(day_text)
+            hours.setText(hours_text)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        # a new width, or 大字 turned on or off (the kiosk's style sheet changes the text's size)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.StyleChange, QEvent.Type.FontChange,
+                            QEvent.Type.LayoutRequest):
+            self.fit()
+        return handled
