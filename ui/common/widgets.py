@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -29,8 +30,37 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QTableWidget
 
 
+WORD_JOINER = "\u2060"  # no line break on either side; drawn as nothing
+# A date (2026年12月7日, 12月7日), a weekday (星期一) and a number with its unit (15日, 3个工作日, 30天):
+# Qt may break a line between any two Chinese characters, or between a digit and one, and
+# "12月7" at the end of one line with "日" on the next is hard to read, for an old eye above all.
+_TOGETHER = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|星期[一二三四五六日天]"
+                       r"|\d+(?:个工作日|个月|小时|分钟|工作日|[天日年月周岁时分秒号次件项个])")
+
+
+def unbroken(text: str) -> str:
+    """``text`` with every date, weekday and number-with-its-unit joined so no line breaks inside it."""
+    return _TOGETHER.sub(lambda found: WORD_JOINER.join(found.group()), text)
+
+
+class Label(QLabel):
+    """A label that wraps its text between words, never inside a date, a weekday or a number and its unit.
+
+    The joiners are the label's own business: ``text()`` gives back the text as it was set.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(unbroken(text), parent)
+
+    def setText(self, text: str) -> None:
+        super().setText(unbroken(text))
+
+    def text(self) -> str:
+        return super().text().replace(WORD_JOINER, "")
+
+
 def label(text: str, name: str = "", centred: bool = False) -> QLabel:
-    widget = QLabel(text)
+    widget = Label(text)
     if name:
         widget.setObjectName(name)
     widget.setWordWrap(True)

@@ -1,0 +1,69 @@
+"""The shared label wraps a sentence between words, never inside a date, a weekday or a number and its unit."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtGui import QTextLayout, QTextOption
+from pytestqt.qtbot import QtBot
+
+from ui.common.widgets import WORD_JOINER, label, message_label, set_tone, unbroken
+
+SENTENCE = ("现在不是大厅开放时间。大厅将于明天（12月7日，星期一）8:30开放，请到时再来取号；"
+            "受理后60日内办结，已超期3个工作日")
+KEPT = ("12月7日", "星期一", "60日", "3个工作日")
+
+
+def _lines(widget_text: str, font: object, width: int) -> list[str]:
+    """The lines Qt breaks ``widget_text`` into at ``width`` pixels, as a word-wrapped label does."""
+    layout = QTextLayout(widget_text, font)  # type: ignore[call-overload]
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        lines.append(widget_text[line.textStart():line.textStart() + line.textLength()].replace(WORD_JOINER, ""))
+    layout.endLayout()
+    return lines
+
+
+def test_no_width_breaks_a_date_a_weekday_or_a_number_from_its_unit(qtbot: QtBot) -> None:
+    widget = label(SENTENCE)
+    qtbot.addWidget(widget)
+    font = widget.font()
+    font.setPixelSize(40)
+    shown = widget.property("text")  # what Qt lays out
+    broken_plain = set()
+    for width in range(160, 900, 8):
+        lines = _lines(shown, font, width)
+        assert "".join(lines) == SENTENCE
+        for kept in KEPT:
+            assert kept in "".join(lines) and any(kept in line for line in lines), (width, kept, lines)
+        plain = _lines(SENTENCE, font, width)
+        broken_plain |= {kept for kept in KEPT if not any(kept in line for line in plain)}
+    assert broken_plain == set(KEPT)  # Qt alone breaks each of them at some width
+
+
+def test_the_label_gives_back_its_text_as_set(qtbot: QtBot) -> None:
+    widget = message_label()
+    qtbot.addWidget(widget)
+    set_tone(widget, "error", SENTENCE)
+    assert widget.text() == SENTENCE and WORD_JOINER in widget.property("text")
+    widget.setText("")
+    assert widget.text() == ""
+
+
+@pytest.mark.parametrize("text", [
+    "2026年12月7日（星期一）", "征集至2027年1月5日", "超期3天", "15日内", "<b>12月7日</b>", "8:30–12:00",
+    "XF-20261010-K02-00011-E", "第1次", "",
+])
+def test_joined_text_reads_the_same(text: str) -> None:
+    joined = unbroken(text)
+    assert joined.replace(WORD_JOINER, "") == text
+    for run in re.findall(r"\d{1,2}月\d{1,2}日", text):
+        assert WORD_JOINER.join(run) in joined
+    for tag in re.findall(r"</?\w+>", text):  # markup untouched
+        assert tag in joined
