@@ -46,12 +46,15 @@ def _click(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-def test_each_screen_of_a_flow_says_its_prompt(qtbot: QtBot, heard: tuple[KioskShell, list[str]]) -> None:
+def test_each_screen_of_a_flow_says_its_prompt(qtbot: QtBot, heard: tuple[KioskShell, list[str]],
+                                               sqlite_hall: Hall) -> None:
+    from desktop.services.suggestions import publish_theme
+
+    publish_theme(sqlite_hall, Actor.system("test"), title="老旧小区加装电梯", description="")
     shell, said = heard
     flow = shell.open_flow("suggest")
     assert isinstance(flow, SuggestionFlow)
-    assert said == ["请选择建议的主题"]
-    qtbot.waitUntil(lambda: not flow.tasks.busy)
+    qtbot.waitUntil(lambda: said == ["请选择建议的主题"])  # once the themes are read and shown
     _click(qtbot, flow.free_button)
     flow.content.setPlainText("建议在接待大厅增设老年人休息座椅")
     _click(qtbot, flow.to_who)
@@ -59,6 +62,19 @@ def test_each_screen_of_a_flow_says_its_prompt(qtbot: QtBot, heard: tuple[KioskS
     voice = shell.voice
     assert isinstance(voice, SpeechAnnouncer)
     qtbot.waitUntil(lambda: not voice.busy, timeout=5000)  # the mock engine has said it
+
+
+def test_a_flow_that_reads_first_says_the_prompt_of_the_screen_it_shows(
+        qtbot: QtBot, heard: tuple[KioskShell, list[str]]) -> None:
+    shell, said = heard  # no theme published: 人民建议 opens on writing, and never asks for a theme
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    with qtbot.waitSignal(flow.ready):
+        assert said == []
+    assert flow.pages.currentIndex() == 1 and said == [PROMPTS["suggest"][1]]
+    flow.content.setPlainText("建议在接待大厅增设老年人休息座椅")
+    _click(qtbot, flow.to_who)
+    assert said == list(PROMPTS["suggest"][1:3])
 
 
 def test_a_new_screen_cuts_the_old_prompt_short_and_the_wipe_silences_it(
@@ -113,12 +129,14 @@ def test_without_voice_the_kiosk_is_silent_and_works(qtbot: QtBot, work_context:
     shell = _shell(qtbot, work_context, voice_from_settings(make_settings(**options)))
     flow = shell.open_flow("suggest")
     assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: shell.voice is not None)  # asked for by the first screen's prompt
     voice = shell.voice
     assert isinstance(voice, SilentAnnouncer) and not voice.active
     assert ("kiosk_voice" in voice.reason) == (options["kiosk_voice"] is False)
-    qtbot.waitUntil(lambda: not flow.tasks.busy)
-    _click(qtbot, flow.free_button)
-    assert flow.pages.currentIndex() == 1
+    assert flow.pages.currentIndex() == 1  # no theme published: straight to writing
+    flow.content.setPlainText("建议在接待大厅增设老年人休息座椅")
+    _click(qtbot, flow.to_who)
+    assert flow.pages.currentIndex() == 2
     shell.wipe()
     assert shell.flow is None
 

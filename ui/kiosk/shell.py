@@ -432,11 +432,21 @@ class KioskShell(QWidget):
         if set_portrait is not None:
             set_portrait(self.portrait)
         screens = getattr(flow, "pages", None)
-        if isinstance(screens, QStackedWidget):
-            screens.currentChanged.connect(lambda index, f=flow: self._screen_shown(f, key, index))
-        if prompt_first:
-            self.say(prompt_for(key, screens.currentIndex() if isinstance(screens, QStackedWidget) else 0,
-                                id_reader=self.ctx.settings.id_reader != "none"))
+
+        def speak(flow: QWidget = flow) -> None:  # the screen shown now, then each as it comes
+            if flow is not self.flow:
+                return
+            if isinstance(screens, QStackedWidget):
+                screens.currentChanged.connect(lambda index, f=flow: self._screen_shown(f, key, index))
+            if prompt_first:
+                self.say(prompt_for(key, screens.currentIndex() if isinstance(screens, QStackedWidget) else 0,
+                                    id_reader=self.ctx.settings.id_reader != "none"))
+
+        ready = getattr(flow, "ready", None)  # a flow whose first screen depends on what it reads first
+        if ready is not None:
+            ready.connect(speak, Qt.ConnectionType.SingleShotConnection)
+        else:
+            speak()
         self.heading.setText(title)
         self._flow_title = title
         self.home_button.show()

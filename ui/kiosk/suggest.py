@@ -37,6 +37,7 @@ class SuggestionFlow(QWidget):
     """Kiosk: a people's suggestion in four screens; ``finished`` at the end."""
 
     finished = Signal()
+    ready = Signal()  # the themes are read: the first screen is the one the citizen will see
 
     def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,6 +149,7 @@ class SuggestionFlow(QWidget):
             if self.pages.currentIndex() == 0:
                 self.choose("", "自由建议")
             self.chosen.setText("现在没有征集中的主题，请直接写下您的建议")
+            self.ready.emit()
             return
         for theme in themes:
             closes = theme.closes_on
@@ -157,9 +159,11 @@ class SuggestionFlow(QWidget):
             button.setToolTip(theme.description)
             button.clicked.connect(lambda _=False, t=theme: self.choose(t.code, t.title))
             self.themes_box.addWidget(button)
+        self.ready.emit()
 
     def _failed(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "提交建议"))
+        self.ready.emit()
 
     def choose(self, code: str, title: str) -> None:
         self.theme_code, self.theme_title = code, title
