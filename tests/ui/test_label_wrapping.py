@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from ui.common.widgets import WORD_JOINER, label, message_label, set_tone, unbroken
 
 SENTENCE = ("现在不是大厅开放时间。大厅将于明天（12月7日，星期一）8:30开放，请到时再来取号；"
-            "受理后60日内办结，已超期3个工作日")
-KEPT = ("12月7日", "星期一", "60日", "3个工作日")
+            "受理后60日内办结，已超期3个工作日。我们将在2026年12月21日前告诉您由哪个部门办理。")
+KEPT = ("12月7日", "星期一", "60日", "3个工作日", "2026年12月21日", "办理。")
 
 
 def _lines(widget_text: str, font: object, width: int) -> list[str]:
@@ -58,7 +58,7 @@ def test_the_label_gives_back_its_text_as_set(qtbot: QtBot) -> None:
 
 @pytest.mark.parametrize("text", [
     "2026年12月7日（星期一）", "征集至2027年1月5日", "超期3天", "15日内", "<b>12月7日</b>", "8:30–12:00",
-    "XF-20261010-K02-00011-E", "第1次", "",
+    "XF-20261010-K02-00011-E", "第1次", "", "由哪个部门办理。", "𬭎𬭎。",
 ])
 def test_joined_text_reads_the_same(text: str) -> None:
     joined = unbroken(text)

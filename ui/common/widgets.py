@@ -38,9 +38,17 @@ _TOGETHER = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|星期[一二三四�
                        r"|\d+(?:个工作日|个月|小时|分钟|工作日|[天日年月周岁时分秒号次件项个])")
 
 
+# The last two characters of a sentence: a line of one character and its full stop (办 / 理。) is an orphan.
+_SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n|$)")
+
+
 def unbroken(text: str) -> str:
-    """``text`` with every date, weekday and number-with-its-unit joined so no line breaks inside it."""
-    return _TOGETHER.sub(lambda found: WORD_JOINER.join(found.group()), text)
+    """``text`` with every date, weekday and number-with-its-unit joined so no line breaks inside it, and a
+    sentence's last two characters kept together."""
+    def join(found: re.Match[str]) -> str:
+        return WORD_JOINER.join(found.group())
+
+    return _SENTENCE_END.sub(join, _TOGETHER.sub(join, text))
 
 
 class Label(QLabel):

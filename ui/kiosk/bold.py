@@ -45,7 +45,8 @@ def _paint_bold(label: QLabel) -> None:
     font = label.font()
     rect = label.contentsRect()
     alignment = label.alignment()
-    layout = QTextLayout(label.text(), font)
+    shown = QLabel.text(label)  # as laid out: the shared label's joiners kept (its text() gives them back without)
+    layout = QTextLayout(shown, font)
     option = QTextOption(alignment)
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere if label.wordWrap()
                        else QTextOption.WrapMode.NoWrap)
@@ -68,7 +69,7 @@ def _paint_bold(label: QLabel) -> None:
     path = QPainterPath()
     for index in range(layout.lineCount()):
         line = layout.lineAt(index)
-        text = label.text()[line.textStart():line.textStart() + line.textLength()].rstrip()
+        text = shown[line.textStart():line.textStart() + line.textLength()].rstrip()
         left = float(rect.left())
         if alignment & Qt.AlignmentFlag.AlignHCenter:
             left += (rect.width() - line.naturalTextWidth()) / 2
