@@ -1458,6 +1458,34 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
             booking.pages.setCurrentWidget(booking.who_page)  # type: ignore[attr-defined]
             shoot(f"08-booking-phone{suffix}", booking.phone)  # type: ignore[attr-defined]
             shoot(f"08b-booking-id-number{suffix}", booking.id_number)  # type: ignore[attr-defined]
+
+    def grab(name: str) -> None:
+        """The whole screen as it is (the keyboard's window included, if it is up)."""
+        settle(800)
+        file = f"22-kiosk-{orientation}-{name}.png"
+        screen.grabWindow(0).save(str(out / file))
+        print(" ", file, "（键盘已显示）" if method.isVisible() else "（键盘未显示）")
+
+    # The idle countdown while a name is being typed: the keyboard steps aside, 继续使用 brings it back;
+    # 返回首页 with the form half done asks first — normal, large text, large text with high contrast
+    for mode in ("", "large", "large-contrast"):
+        body.wipe()
+        body.large_button.setChecked("large" in mode)
+        body.contrast_button.setChecked("contrast" in mode)
+        suffix = f"-{mode}" if mode else ""
+        flow = body.open_flow("register")
+        assert isinstance(flow, RegistrationFlow)
+        flow.name.setText("王")
+        shoot(f"09-register-name-typing{suffix}", flow.name)
+        type_pinyin("jian")
+        body.start_countdown()
+        grab(f"01-countdown-while-typing{suffix}")
+        body.keep_going()
+        grab(f"02-countdown-continued{suffix}")
+        body.ask_home()
+        grab(f"03-leave-question{suffix}")
+        body.stay()
+        grab(f"04-leave-question-stayed{suffix}")
     body.wipe()
     window.close()
     settle(300)

@@ -5,9 +5,13 @@
   cancels the flow's calls, empties every field and throws the flow away (its Qt half with
   ``deleteLater``, its Python object with the last reference). The next citizen gets a
   new flow, so nothing typed before survives in a widget, an undo buffer or an attribute.
-* **Idle.** After ``kiosk_idle_seconds`` without a touch or a key, a countdown of
-  :data:`COUNTDOWN_SECONDS` covers the screen with 继续; at zero the kiosk wipes. The
-  clipboard and the input method's half-typed pinyin are cleared as well.
+* **Idle.** ``kiosk_idle_seconds`` after the citizen's last input the kiosk wipes; the last
+  :data:`COUNTDOWN_SECONDS` of them a countdown covers the screen with 继续使用. Every input counts:
+  a touch or a key anywhere (the on-screen keyboard's window too), text coming into a field of the
+  flow (the keyboard's pinyin, an ID card read, a scanner); during the countdown any of them is 继续.
+  The on-screen keyboard steps aside for the countdown (a window of its own, it would cover it) and
+  comes back with 继续. The clipboard and the input method's half-typed pinyin are cleared as well.
+* **返回首页** asks first while the flow holds something typed or chosen (:mod:`ui.kiosk.leave`).
 * **Scanner.** A keyboard-wedge scanner types the receipt's QR text into whatever has the
   focus; a line ending in Enter that is a lookup address opens 进度查询 with it, from any
   screen (see :meth:`KioskShell.eventFilter`).
@@ -73,6 +77,7 @@ if TYPE_CHECKING:
     from desktop.devices.voice import Announcer, VoiceProbe
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
+    from ui.kiosk.leave import LeaveQuestion, Snapshot
     from ui.kiosk.pin import PinPage
     from ui.kiosk.touch import FingerScroll
 
@@ -205,6 +210,43 @@ class CountdownOverlay(QWidget):
         event.accept()
 
 
+#: What counts as the citizen's input while the countdown runs (a move of the pointer alone does not: a window
+#: going away under it makes one).
+_COUNTDOWN_INPUT = frozenset({
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin, QEvent.Type.TabletPress, QEvent.Type.InputMethod,
+})
+
+
+class _CountdownInput(QObject):
+    """Listens to the whole application while the countdown runs: any input of the citizen is 继续 — a key
+    typed (a scanner's too), a tap anywhere, the on-screen keyboard's window included, its text coming in."""
+
+    def __init__(self, shell: KioskShell) -> None:
+        super().__init__(shell)
+        self.shell = shell
+        self.on = False
+
+    def listen(self, on: bool) -> None:
+        app = QApplication.instance()
+        if app is None or on == self.on:
+            return
+        self.on = on
+        if on:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in _COUNTDOWN_INPUT and self.on:
+            if kind == QEvent.Type.InputMethod and isinstance(event, QInputMethodEvent) \
+                    and not (event.commitString() or event.preeditString() or event.replacementLength()):
+                return False  # the kiosk's own clearing of half-typed pinyin, not the citizen
+            self.shell.keep_going()
+        return False
+
+
 class _WindowWatch(QObject):
     """Watches the kiosk's window alone: its first frame, after which the application-wide filter comes,
     and its closing while locked (refused, as :meth:`KioskShell.eventFilter` does once that filter is in).
@@ -288,6 +330,8 @@ class KioskShell(QWidget):
         bar.setContentsMargins(24, 12, 12, 12)
         bar.setSpacing(16)
         self.home_button = QPushButton("返回首页")
+        # a tap on it leaves the focus (and the keyboard) in the field typed in: 继续填写 goes on there
+        self.home_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.heading = QLabel("欢迎使用自助服务")
         self.large_button = QPushButton("大字")
         self.large_button.setCheckable(True)
@@ -351,6 +395,11 @@ class KioskShell(QWidget):
         # screen's first frame does without them.
         self._pin_page: PinPage | None = None
         self._overlay: CountdownOverlay | None = None
+        self._leave: LeaveQuestion | None = None
+        #: The open flow's fields and checkable buttons as it set them up (its defaults are not the citizen's).
+        self._at_open: Snapshot = {}
+        #: Whether the on-screen keyboard was up when the countdown or the question covered the page.
+        self._keyboard_back = False
         self.keyboard_space = KeyboardSpace(layout, self)
         self._room_made: list[QWidget] = []  # what gave its room to the keyboard, shown again when it goes
         self._flow_title = ""  # the bar's heading while a flow is open
@@ -367,8 +416,9 @@ class KioskShell(QWidget):
         seconds = ctx.settings.kiosk_idle_seconds
         self.idle = IdleWatcher(idle_ms if idle_ms is not None else (seconds - COUNTDOWN_SECONDS) * 1000, self)
         self.idle.idle.connect(self.start_countdown)
+        self._countdown_input = _CountdownInput(self)
 
-        self.home_button.clicked.connect(self.go_home)
+        self.home_button.clicked.connect(self.ask_home)
         self.large_button.toggled.connect(self._set_large)
         self.contrast_button.toggled.connect(self._set_contrast)
         self.corner.clicked.connect(self._corner_tapped)
@@ -401,6 +451,17 @@ class KioskShell(QWidget):
             self._overlay.touched.connect(self.keep_going)
         return self._overlay
 
+    @property
+    def leave_question(self) -> LeaveQuestion:
+        """要放弃已填写的内容，返回首页吗？ over the whole page (built on first use)."""
+        if self._leave is None:
+            from ui.kiosk.leave import LeaveQuestion
+
+            self._leave = LeaveQuestion(self)
+            self._leave.stay.connect(self.stay)
+            self._leave.leave.connect(self.go_home)
+        return self._leave
+
     # -- flows ------------------------------------------------------------------------------------
 
     def open_flow(self, key: str) -> QWidget | None:
@@ -411,15 +472,24 @@ class KioskShell(QWidget):
         return self._open(key, tile.title, lambda: tile.factory(self.ctx, self.holder))  # type: ignore[misc]
 
     def _open(self, key: str, title: str, build: Callable[[], QWidget], *, prompt_first: bool = True) -> QWidget:
+        from ui.kiosk.leave import snapshot
+
         self._drop_flow()
+        self.countdown_timer.stop()  # a scan during the countdown: the flow it opens is seen
+        self._countdown_input.listen(False)
+        if self._overlay is not None:
+            self._overlay.hide()
         flow = build()
         message = getattr(flow, "message", None)
         for field in flow.findChildren(QLineEdit) + flow.findChildren(QPlainTextEdit):
             _not_learned(field)
+            # text coming in is the citizen's input, however it comes (the keyboard, an ID card read, a scanner)
+            field.textChanged.connect(self._text_came)
             if isinstance(message, QLabel):  # a complaint goes once the citizen sets about correcting it
                 edited = field.textEdited if isinstance(field, QLineEdit) else field.textChanged
                 edited.connect(lambda *_args, m=message: _settle(m))
         self.flow, self.flow_key = flow, key
+        self._at_open = snapshot(flow)
         self.holder_layout.addWidget(flow)
         finished = getattr(flow, "finished", None)
         if finished is not None:
@@ -445,6 +515,8 @@ class KioskShell(QWidget):
         ready = getattr(flow, "ready", None)  # a flow whose first screen depends on what it reads first
         if ready is not None:
             ready.connect(speak, Qt.ConnectionType.SingleShotConnection)
+            # what the flow checks once it has read what it shows first is its own, too
+            ready.connect(lambda f=flow: self._ready(f), Qt.ConnectionType.SingleShotConnection)
         else:
             speak()
         self.heading.setText(title)
@@ -454,6 +526,12 @@ class KioskShell(QWidget):
         self.idle.start()
         self.flow_changed.emit(key)
         return flow
+
+    def _ready(self, flow: QWidget) -> None:
+        if flow is self.flow:
+            from ui.kiosk.leave import snapshot
+
+            self._at_open.update(snapshot(flow))
 
     def _screen_shown(self, flow: QWidget, key: str, index: int) -> None:
         if flow is self.flow:
@@ -509,15 +587,45 @@ class KioskShell(QWidget):
             voice.stop()
             voice.announce(text)
 
+    def ask_home(self) -> None:
+        """返回首页 tapped: home at once, unless the flow holds something the citizen typed or chose and is not
+        at its end — then 要放弃已填写的内容，返回首页吗？ (:mod:`ui.kiosk.leave`)."""
+        from ui.kiosk.leave import QUESTION, at_its_end, holds_input
+
+        flow = self.flow
+        typing = self._composing is not None  # pinyin being typed: letters on show, no character chosen yet
+        if flow is None or at_its_end(flow) or not (typing or holds_input(flow, self._at_open)):
+            self.go_home()
+            return
+        question = self.leave_question
+        self._keyboard_aside()
+        question.place()
+        question.show()
+        question.raise_()
+        self.idle.start()
+        self.say(QUESTION)
+
+    def stay(self) -> None:
+        """继续填写: the question goes, the flow as it was (its keyboard back if it was up)."""
+        if self._leave is not None:
+            self._leave.hide()
+        if self.voice is not None:
+            self.voice.stop()
+        self._keyboard_again()
+
     def go_home(self) -> None:
-        """Back to the home screen with everything of the flow gone (the citizen's 返回首页, too)."""
+        """Back to the home screen with everything of the flow gone (放弃并返回首页, a flow's own 完成)."""
         self.wipe()
 
     def wipe(self) -> None:
         """Forget the citizen: the flow, every field, the clipboard, half-typed pinyin, the modes."""
         self.countdown_timer.stop()
+        self._countdown_input.listen(False)
         if self._overlay is not None:
             self._overlay.hide()
+        if self._leave is not None:
+            self._leave.hide()
+        self._keyboard_back = False
         self.idle.stop()
         if self.voice is not None:
             self.voice.stop()
@@ -542,6 +650,9 @@ class KioskShell(QWidget):
     def _drop_flow(self) -> None:
         flow, self.flow, self.flow_key = self.flow, None, ""
         self._flow_margins, self._held, self._composing = None, [], None
+        self._at_open, self._keyboard_back = {}, False
+        if self._leave is not None:  # the question goes with the flow it was about
+            self._leave.hide()
         if flow is None:
             return
         for group in flow.findChildren(TaskGroup):
@@ -728,11 +839,13 @@ class KioskShell(QWidget):
         if self.flow is None and self.pages.currentWidget() is self.home:
             return
         self.countdown_left = COUNTDOWN_SECONDS
+        self._keyboard_aside()
         self.overlay.show_seconds(self.countdown_left)
         self.overlay.place()
         self.overlay.show()
         self.overlay.raise_()
         self.countdown_timer.start()
+        self._countdown_input.listen(True)
         self.say(STILL_THERE)
 
     def _count_down(self) -> None:
@@ -743,10 +856,38 @@ class KioskShell(QWidget):
         self.overlay.show_seconds(self.countdown_left)
 
     def keep_going(self) -> None:
+        """继续使用 (or any input during the countdown): the idle time starts again, the page as it was."""
+        counting = self.countdown_timer.isActive()
         self.countdown_timer.stop()
+        self._countdown_input.listen(False)
         if self._overlay is not None:
             self._overlay.hide()
         self.idle.start()
+        if counting and (self._leave is None or not self._leave.isVisible()):
+            self._keyboard_again()  # under a question still asked, the keyboard waits for its answer
+
+    def _text_came(self) -> None:
+        """Text came into a field of the flow: input of the citizen's, the idle time starts again."""
+        if self.countdown_timer.isActive():
+            self.keep_going()
+        elif self.idle.running:
+            self.idle.start()
+
+    def _keyboard_aside(self) -> None:
+        """The on-screen keyboard, a window of its own above the kiosk's, would cover what now covers the page
+        (the countdown, the question): it goes, and comes back when the page does."""
+        method = QGuiApplication.inputMethod()
+        if method is not None and method.isVisible():
+            self._keyboard_back = True
+            method.hide()
+
+    def _keyboard_again(self) -> None:
+        back, self._keyboard_back = self._keyboard_back, False
+        method = QGuiApplication.inputMethod()
+        typing = QApplication.focusWidget()
+        if back and method is not None and isinstance(typing, QLineEdit | QPlainTextEdit | QTextEdit) \
+                and self.holder.isAncestorOf(typing):
+            method.show()
 
     # -- modes and layout -------------------------------------------------------------------------
 
@@ -787,6 +928,8 @@ class KioskShell(QWidget):
                 set_portrait(portrait)
         if self._overlay is not None and self._overlay.isVisible():
             self._overlay.place()
+        if self._leave is not None and self._leave.isVisible():
+            self._leave.place()
 
     def _lay_out_tiles(self) -> None:
         # Standing up one column; on a wide screen three; on a squarer one (1280×1024) two, wider tiles.

@@ -1,0 +1,380 @@
+"""The kiosk's idle wipe never takes a form from a citizen who is typing, and 返回首页 asks before it throws
+one away (through the real widgets; the on-screen keyboard's own window in test_kiosk_keyboard.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.devices.voice import SpeechAnnouncer, VoiceOptions, announcer_from_options
+from desktop.services.context import Actor
+from ui.kiosk.body import kiosk_body
+from ui.kiosk.leave import QUESTION
+from ui.kiosk.register import RegistrationFlow
+from ui.kiosk.shell import KioskShell, widget_texts
+from ui.shell.context import WorkContext
+
+Context = Callable[..., WorkContext]
+KIOSK = Actor.kiosk("K01")
+
+
+def _click(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def _kiosk(qtbot: QtBot, work_context: Context, idle_ms: int | None = None, size: tuple[int, int] = (1920, 1080),
+           **kwargs: object) -> KioskShell:
+    body = KioskShell(work_context(KIOSK, "kiosk"), kiosk_body(work_context(KIOSK, "kiosk")).tiles, idle_ms=idle_ms,
+                      **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(body)
+    body.resize(*size)
+    body.show()
+    qtbot.waitExposed(body)
+    return body
+
+
+def _register(qtbot: QtBot, body: KioskShell) -> RegistrationFlow:
+    flow = body.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy)  # the towns read
+    return flow
+
+
+def _commit(field: QWidget, text: str = "王") -> None:
+    """Text as the on-screen keyboard delivers it: a character picked from its pinyin, committed to the field."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QCoreApplication.sendEvent(field, event)
+
+
+def _pinyin(field: QWidget, letters: str = "wang") -> None:
+    """Letters tapped on the on-screen keyboard, still being composed into a character."""
+    QCoreApplication.sendEvent(field, QInputMethodEvent(letters, []))
+
+
+def _key(field: QWidget) -> None:
+    """A key of a physical keyboard, or of a scanner typing into the focused field."""
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QCoreApplication.sendEvent(field, QKeyEvent(kind, Qt.Key.Key_8, Qt.KeyboardModifier.NoModifier, "8"))
+
+
+def _precise(body: KioskShell) -> QTimer:
+    """The idle timer, measured to the millisecond (a coarse timer's remaining time is 5 % out)."""
+    timer = body.idle._timer
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    body.idle.start()
+    return timer
+
+
+def _card(flow: RegistrationFlow) -> None:
+    """The ID card read (started with a tap some seconds before): its name and number come into the fields."""
+    flow.fill_from_card(SimpleNamespace(name="王建国", id_number="330726196003150018", address=""))
+
+
+@pytest.mark.parametrize("typing", [_commit, _pinyin, _key, _card], ids=["keyboard", "pinyin", "key", "id-card"])
+def test_input_during_the_countdown_is_continue(qtbot: QtBot, work_context: Context,
+                                                typing: Callable[..., None]) -> None:
+    body = _kiosk(qtbot, work_context, idle_ms=40)
+    flow = _register(qtbot, body)
+    flow.name.setFocus()
+    flow.name.setText("王")
+    body.countdown_timer.setInterval(20)  # the 15 seconds in a moment
+    qtbot.waitUntil(lambda: body.overlay.isVisible(), timeout=3000)
+    body.idle.stop()  # the countdown is the test's: no new one while it runs
+    wiped: list[bool] = []
+    body.wiped.connect(lambda: wiped.append(True))
+    if typing is _card:
+        typing(flow)
+    else:
+        typing(flow.name if typing is not _key else QApplication.focusWidget() or flow.name)
+    assert not body.overlay.isVisible() and not body.countdown_timer.isActive()
+    assert body.idle.running  # the idle time starts again from this input
+    body.idle.stop()
+    qtbot.wait(100)  # well past the countdown's end at this pace: nothing is wiped
+    assert not wiped and body.flow is flow and flow.name.text().startswith("王")
+
+
+def test_text_coming_into_a_field_restarts_the_idle_time(qtbot: QtBot, work_context: Context) -> None:
+    """An ID card read takes seconds after its tap; its text coming in counts as the citizen's input."""
+    body = _kiosk(qtbot, work_context, idle_ms=60_000)
+    flow = _register(qtbot, body)
+    timer = _precise(body)
+    qtbot.waitUntil(lambda: timer.remainingTime() < 59_850, timeout=3000)
+    _card(flow)
+    assert timer.remainingTime() > 59_850
+
+
+def test_a_key_typed_before_the_countdown_restarts_the_idle_time(qtbot: QtBot, work_context: Context) -> None:
+    body = _kiosk(qtbot, work_context, idle_ms=60_000)
+    flow = _register(qtbot, body)
+    flow.name.setFocus()
+    timer = _precise(body)
+    for typing in (_commit, _pinyin):
+        qtbot.waitUntil(lambda: timer.remainingTime() < 59_850, timeout=3000)
+        typing(flow.name, "王")
+        assert timer.remainingTime() > 59_850
+
+
+def test_the_kiosks_own_clearing_of_pinyin_is_not_input(qtbot: QtBot, work_context: Context) -> None:
+    body = _kiosk(qtbot, work_context, idle_ms=40)
+    flow = _register(qtbot, body)
+    body.countdown_timer.setInterval(60_000)
+    qtbot.waitUntil(lambda: body.overlay.isVisible(), timeout=3000)
+    QCoreApplication.sendEvent(flow.name, QInputMethodEvent())  # half-typed letters dropped (nothing typed)
+    assert body.overlay.isVisible() and body.countdown_timer.isActive()
+
+
+# -- 返回首页 with a half-done form -----------------------------------------------------------------------
+
+
+def test_home_with_typed_text_asks_first_and_continue_keeps_everything(qtbot: QtBot, work_context: Context) -> None:
+    body = _kiosk(qtbot, work_context)
+    flow = _register(qtbot, body)
+    flow.name.setFocus()
+    _commit(flow.name, "王建国")
+    flow.id_number.setText("33072619600315")
+    _click(qtbot, body.home_button)
+    question = body.leave_question
+    assert question.isVisible() and question.heading.text() == QUESTION
+    assert body.flow is flow and body.pages.currentWidget() is body.flow_scroll  # nothing gone yet
+    assert question.keep.isDefault() and question.keep.text() == "继续填写" and question.drop.text() == "放弃并返回首页"
+    for button in (question.keep, question.drop):  # a finger's target: 15 mm at least (≈ 54 px)
+        assert button.height() >= 54 and button.width() >= 54 and button.visibleRegion().boundingRect().height() >= 54
+    assert question.card.geometry().bottom() <= body.height() and question.card.geometry().top() >= 0
+    _click(qtbot, question.keep)
+    assert not question.isVisible() and body.flow is flow
+    assert flow.name.text() == "王建国" and flow.id_number.text() == "33072619600315"
+    assert QApplication.focusWidget() is flow.name  # typing goes on where it was
+
+
+def test_a_tap_beside_the_question_is_continue(qtbot: QtBot, work_context: Context) -> None:
+    body = _kiosk(qtbot, work_context, size=(1080, 1920))
+    flow = _register(qtbot, body)
+    flow.name.setText("王建国")
+    _click(qtbot, body.home_button)
+    question = body.leave_question
+    assert question.isVisible() and question.card.width() <= body.width()
+    qtbot.mouseClick(question, Qt.MouseButton.LeftButton, pos=question.rect().topLeft() + question.card.pos() / 2)
+    assert not question.isVisible() and body.flow is flow and flow.name.text() == "王建国"
+
+
+def test_pinyin_being_typed_asks_too(qtbot: QtBot, work_context: Context) -> None:
+    """Letters tapped on the keyboard and not yet made a character are not in the field's text, but typed."""
+    body = _kiosk(qtbot, work_context)
+    qtbot.waitUntil(lambda: body.filtering)  # the application's filter, which sees the pinyin come in
+    flow = _register(qtbot, body)
+    flow.name.setFocus()
+    _pinyin(flow.name, "wang")
+    assert flow.name.text() == ""
+    _click(qtbot, body.home_button)
+    assert body.leave_question.isVisible() and body.flow is flow
+
+
+def test_giving_up_wipes_the_form(qtbot: QtBot, work_context: Context) -> None:
+    body = _kiosk(qtbot, work_context)
+    flow = _register(qtbot, body)
+    flow.name.setText("王秘密")
+    _click(qtbot, body.home_button)
+    with qtbot.waitSignal(body.wiped):
+        _click(qtbot, body.leave_question.drop)
+    assert body.flow is None and body.pages.currentWidget() is body.home and not body.leave_question.isVisible()
+    assert not any("王秘密" in t for t in widget_texts(body))
+
+
+def test_a_chosen_option_asks_too(qtbot: QtBot, work_context: Context) -> None:
+    body = _kiosk(qtbot, work_context)
+    flow = _register(qtbot, body)
+    flow.name.setText("王建国")
+    flow.name.clear()  # typed and taken back: nothing of the citizen's left
+    town = next(iter(flow.where_buttons.values()))
+    flow.show_step(1)
+    _click(qtbot, town)
+    assert town.isChecked()
+    _click(qtbot, body.home_button)
+    assert body.leave_question.isVisible() and body.flow is flow
+
+
+@pytest.mark.parametrize("key", ["register", "progress", "suggest", "guide"])
+def test_nothing_entered_goes_home_at_once(qtbot: QtBot, work_context: Context, key: str) -> None:
+    body = _kiosk(qtbot, work_context)
+    flow = body.open_flow(key)
+    assert flow is not None
+    tasks = getattr(flow, "tasks", None)
+    if tasks is not None:
+        qtbot.waitUntil(lambda: not tasks.busy)
+    if key == "guide":  # a topic read is no input to lose
+        _click(qtbot, flow.buttons[2])  # type: ignore[attr-defined]
+    _click(qtbot, body.home_button)
+    assert body.flow is None and body.pages.currentWidget() is body.home
+    assert body._leave is None  # the question was never built
+
+
+def test_a_flow_at_its_end_goes_home_at_once(qtbot: QtBot, work_context: Context) -> None:
+    """On the receipt's screen (its 完成 shown) everything typed is registered: nothing is lost by leaving."""
+    body = _kiosk(qtbot, work_context)
+    flow = _register(qtbot, body)
+    flow.name.setText("王建国")
+    flow.show_step(flow.pages.count() - 1)
+    assert flow.done_button.isVisible()
+    _click(qtbot, body.home_button)
+    assert body.flow is None and body.pages.currentWidget() is body.home
+
+
+def test_the_idle_wipe_never_asks_and_takes_the_question_away(qtbot: QtBot, work_context: Context) -> None:
+    body = _kiosk(qtbot, work_context, idle_ms=60_000)
+    flow = _register(qtbot, body)
+    flow.name.setText("王秘密")
+    _click(qtbot, body.home_button)
+    assert body.leave_question.isVisible()
+    body.countdown_timer.setInterval(5)
+    with qtbot.waitSignal(body.wiped, timeout=3000):
+        body.start_countdown()  # the citizen walked away from the question
+    assert not body.leave_question.isVisible() and body.flow is None
+    assert not any("王秘密" in t for t in widget_texts(body))
+
+
+def test_the_question_is_said(qtbot: QtBot, work_context: Context) -> None:
+    options = VoiceOptions(engine="mock", locale="en_GB", rate=1.0, repetitions=1)
+    body = _kiosk(qtbot, work_context, voice=lambda parent: announcer_from_options(options, parent))
+    voice = body.start_voice()
+    assert isinstance(voice, SpeechAnnouncer) and voice.active
+    said: list[str] = []
+    voice.started.connect(said.append)
+    flow = _register(qtbot, body)
+    flow.name.setText("王建国")
+    _click(qtbot, body.home_button)
+    qtbot.waitUntil(lambda: QUESTION in said)
+
+
+
+ASIDE = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQml import QQmlExpression, qmlContext
+    from PySide6.QtQuick import QQuickItem, QQuickWindow  # the keyboard's window and items seen as what they are
+    from PySide6.QtWidgets import QApplication
+    from db.engine import make_engine, sqlite_url
+    from db.migrate import upgrade
+    from desktop.domain.roles import WindowRole
+    from desktop.services.context import Actor
+    from tests.conftest import SECRETS, make_hall
+    from ui.kiosk.body import kiosk_body
+    from ui.kiosk.keyboard import find_keyboard
+    from ui.shell.context import WindowContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+    app = QApplication(sys.argv)
+    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
+    upgrade(engine)
+    source = HallSource.of(make_hall(engine))
+    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
+    shell = kiosk_body(ctx)
+    screen = QGuiApplication.primaryScreen().geometry()
+    shell.resize(screen.width(), screen.height())
+    shell.show()
+    shell.activateWindow()
+    flow = shell.open_flow("register")
+    method = QGuiApplication.inputMethod()
+    state = {"phase": "up", "tries": 0}
+
+    def shown():  # the keyboard's window on screen (not only Qt's word for it)
+        return any(isinstance(w, QQuickWindow) and w.isVisible() for w in QGuiApplication.topLevelWindows())
+
+    def tap(letters):  # keys tapped on the keyboard, as its own keys deliver them
+        keyboard = find_keyboard()
+        for letter in letters:
+            js = f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)"
+            QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
+
+    def report(*words):
+        print(*words, flush=True)
+
+    def poll():
+        state["tries"] += 1
+        if state["tries"] > 400:
+            report("gave up in", state["phase"])
+            app.quit()
+            return
+        phase = state["phase"]
+        keyboard = find_keyboard()
+        if phase == "up":
+            flow.name.setFocus()
+            method.show()
+            ready = keyboard is not None and method.isVisible() and QQmlExpression(
+                qmlContext(keyboard), keyboard, "InputContext.inputEngine.inputMethod !== null").evaluate()[0]
+            if ready:
+                tap("wang")
+                shell.countdown_timer.setInterval(60_000)
+                shell.idle._timer.setInterval(300)  # the countdown in a moment
+                shell.idle.start()
+                state["phase"] = "countdown"
+        elif phase == "countdown" and shell.overlay.isVisible():
+            report("countdown overlay", shell.overlay.isVisible(), "keyboard", method.isVisible(), shown())
+            shell.idle._timer.setInterval(60_000)
+            shell.overlay.keep.click()
+            state["phase"] = "continued"
+        elif phase == "continued" and method.isVisible() and shown():
+            report("continued overlay", shell.overlay.isVisible(), "keyboard", method.isVisible(),
+                   "focus", QApplication.focusWidget() is flow.name)
+            tap("g")  # pinyin still being composed: nothing in the field's text yet, but typed
+            shell.home_button.click()
+            state["phase"] = "question"
+        elif phase == "question":
+            report("question", shell.leave_question.isVisible(), "keyboard", method.isVisible(), shown())
+            shell.leave_question.keep.click()
+            state["phase"] = "stayed"
+        elif phase == "stayed" and method.isVisible() and shown():
+            report("stayed question", shell.leave_question.isVisible(), "keyboard", method.isVisible(),
+                   "flow", shell.flow is flow)
+            app.quit()
+            return
+        QTimer.singleShot(50, guarded)
+
+    def guarded():
+        try:
+            poll()
+        except Exception as error:
+            print("failed", repr(error), flush=True)
+            app.quit()
+
+    QTimer.singleShot(100, guarded)
+    app.exec()
+    sys.stdout.flush()
+    os._exit(0)
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
+def test_the_keyboard_steps_aside_for_the_countdown_and_the_question(tmp_path: Path, screen: str) -> None:
+    """The on-screen keyboard is a window of its own above the kiosk's: up, it hid the countdown's seconds and
+    继续使用 (only the title showed above it). It goes while the countdown or the question covers the page
+    and comes back, in the field being typed in, with 继续使用 / 继续填写."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "aside.py"
+    script.write_text(ASIDE, encoding="utf-8")
+    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
+                           str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    out = done.stdout
+    assert "countdown overlay True keyboard False False" in out, out + done.stderr
+    assert "continued overlay False keyboard True focus True" in out, out + done.stderr
+    assert "question True keyboard False False" in out, out + done.stderr
+    assert "stayed question False keyboard True flow True" in out, out + done.stderr
