@@ -632,6 +632,24 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
                 save("22b-booking-slots")
                 booking.choose_slot(0)
                 save("22c-booking-who")
+                from stdnum.cn import ric
+
+                body_digits = f"330726195207082{len(orientation) % 100:02d}"  # one visitor a walk: no 重复预约
+                good = body_digits + ric.calc_check_digit(body_digits + "0")
+                booking.name.setText("张桂兰")
+                booking.id_number.setText(good[:-1] + ("1" if good[-1] != "1" else "2"))  # a wrong check digit
+                booking.phone.setText("13905791234")
+                booking.submit()
+                while booking.tasks.busy or not booking.message.text():
+                    settle(50)
+                save("22d-booking-refused")  # said above 确认预约, the ID number's field focused
+                booking.id_number.setText(good)
+                booking.submit()
+                while booking.tasks.busy or (booking.pages.currentWidget() is not booking.result_page
+                                             and booking.message.property("tone") != "error"):
+                    settle(50)
+                settle(1500)  # the slip prints
+                save("22e-booking-done")
             wipe()
         window.close()
     _suggestion_themes(hall, out)
@@ -1345,12 +1363,15 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.installation import open_hall
+    from ui.kiosk.booking import BookingFlow
     from ui.kiosk.progress import ProgressFlow
     from ui.kiosk.register import RegistrationFlow
     from ui.kiosk.shell import KioskShell
     from ui.kiosk.suggest import SuggestionFlow
 
     hall = open_hall(load_settings(), db)
+    answered = _answered_case(hall)
+    _reception_days(hall)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "kiosk")
@@ -1453,11 +1474,31 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
         if "booking" in body.tile_buttons:
             wipe()
             booking = body.open_flow("booking")
-            assert booking is not None
-            settle(500)
-            booking.pages.setCurrentWidget(booking.who_page)  # type: ignore[attr-defined]
-            shoot(f"08-booking-phone{suffix}", booking.phone)  # type: ignore[attr-defined]
-            shoot(f"08b-booking-id-number{suffix}", booking.id_number)  # type: ignore[attr-defined]
+            assert isinstance(booking, BookingFlow)
+            while booking.tasks.busy:
+                settle(100)
+            if booking.days:  # the form as the citizen reaches it: its day and slot above it
+                booking.choose_day(booking.days[0])
+                booking.choose_slot(0)
+            else:
+                booking.pages.setCurrentWidget(booking.who_page)
+            if whole:
+                shoot(f"08c-booking-name{suffix}", booking.name)
+            shoot(f"08-booking-phone{suffix}", booking.phone)
+            shoot(f"08b-booking-id-number{suffix}", booking.id_number)
+        if whole:  # 评价: the reason's box with the keyboard up, 提交评价 with it
+            wipe()
+            progress = body.open_flow("progress")
+            assert isinstance(progress, ProgressFlow)
+            progress.number.setText(answered[0])
+            progress.code.setText(answered[1])
+            progress.query_progress()
+            while progress.tasks.busy:
+                settle(100)
+            if progress.rate_button.isVisible():
+                progress.open_rating()
+                progress.choice_buttons["基本满意"].setChecked(True)
+                shoot(f"09-rating-reason{suffix}", progress.reason)
 
     def grab(name: str) -> None:
         """The whole screen as it is (the keyboard's window included, if it is up)."""

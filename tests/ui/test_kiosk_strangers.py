@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.queue import TicketSource
@@ -177,8 +177,9 @@ def test_a_day_chosen_from_a_long_list_opens_its_slots_from_the_top(qtbot: QtBot
     flow = shell.open_flow("booking")
     assert isinstance(flow, BookingFlow)
     qtbot.waitUntil(lambda: len([b for b in flow.day_page.findChildren(QPushButton) if "\n" in b.text()]) == 6)
-    qtbot.waitUntil(lambda: shell.flow_scroll.verticalScrollBar().maximum() > 0)  # more than the screen holds
-    bar = shell.flow_scroll.verticalScrollBar()
+    days = flow.day_page.findChildren(QScrollArea)[0]  # the days' screen scrolls by itself
+    qtbot.waitUntil(lambda: days.verticalScrollBar().maximum() > 0)  # more than the screen holds
+    bar = days.verticalScrollBar()
     bar.setValue(bar.maximum())  # the citizen scrolls down to the last day
     day = [b for b in flow.day_page.findChildren(QPushButton) if "\n" in b.text()][5]
     _click(qtbot, day)

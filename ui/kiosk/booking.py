@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.deadlines import format_date
 from ui.common.widgets import FormGrid, label, message_label, set_tone
-from ui.kiosk.screens import Screens, scrolling, with_x_key
+from ui.kiosk.screens import ButtonsBeside, Screens, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -70,21 +71,33 @@ class BookingFlow(QWidget):
         self.slot: int | None = None
         self.booking: Booking | None = None
         self.pages = Screens(self)  # asks for no more height than it gets: each page's buttons stay in view
-        self.day_page, self.day_buttons = self._choice_page("预约领导接访", "请选择接访日期")
-        self.slot_page, self.slot_buttons = self._choice_page("选择接访时段", "")
-        self.slot_hint = self.slot_page.findChildren(QLabel)[1]
-        self.day_hint = self.day_page.findChildren(QLabel)[1]
-        self.who_page = QWidget(self.pages)
-        self.result_page = QWidget(self.pages)
-        self._build_who()
-        self._build_result()
+        self.day_page, self.day_buttons, self.day_hint = self._choice_page("预约领导接访", "请选择接访日期")
+        self.slot_page, self.slot_buttons, self.slot_hint = self._choice_page("选择接访时段", "")
+        self.who_page, who = self._screen()
+        self.result_page, result = self._screen()
+        self.back_button = _big("返回", "secondary")
+        self.back_button.clicked.connect(self.back)
+        self.confirm = _big("确认预约")
+        self.confirm.clicked.connect(self.submit)
+        self.done_button = _big("完成")
+        self.done_button.clicked.connect(self.finish)
+        self._build_who(who)
+        self._build_result(result)
         for page in (self.day_page, self.slot_page, self.who_page, self.result_page):
             self.pages.addWidget(page)
         self.message = message_label()
+        # The screens scroll by themselves, the buttons stay under them (beside them, lying down, while the
+        # on-screen keyboard is up), the message between: a refusal is said right above 确认预约, in view.
+        buttons = QHBoxLayout()
+        buttons.setSpacing(16)
+        buttons.addWidget(self.back_button, 1)
+        buttons.addWidget(self.confirm, 2)
+        buttons.addWidget(self.done_button, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)  # as the kiosk's other flows: nothing at the screen's edge
-        layout.addWidget(self.pages, 1)
-        layout.addWidget(self.message)
+        layout.addLayout(ButtonsBeside(self.pages, self.message, buttons), 1)
+        self.pages.currentChanged.connect(self._buttons_for_screen)
+        self._buttons_for_screen()
         self.load_days()
         # the hall server's answer coming back (or going), a day added or filled: the days' screen is read again
         ctx.tasks.changed.connect(self._changed)
@@ -95,21 +108,31 @@ class BookingFlow(QWidget):
 
     # -- pages ------------------------------------------------------------------------------------
 
-    def _choice_page(self, title: str, hint: str) -> tuple[QWidget, QGridLayout]:
+    def _screen(self) -> tuple[QWidget, QVBoxLayout]:
+        """A screen of the flow and the layout of what it shows, which scrolls by itself when the screen is too
+        short for it (six days in large text): the screen asks the flow for no height of its own."""
         page = QWidget(self.pages)
-        column = QVBoxLayout(page)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
+        content = QWidget()
+        content.setObjectName("page")
+        outer.addWidget(scrolling(content))
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        return page, column
+
+    def _choice_page(self, title: str, hint: str) -> tuple[QWidget, QGridLayout, QLabel]:
+        page, column = self._screen()
         column.addWidget(label(title, "title", centred=True))
-        column.addWidget(label(hint, "subtitle", centred=True))
+        said = label(hint, "subtitle", centred=True)
+        column.addWidget(said)
         grid = QGridLayout()
         grid.setSpacing(24)
         column.addLayout(grid)
         column.addStretch(1)
-        back = _big("返回", "secondary")
-        back.clicked.connect(self.back)
-        column.addWidget(back)
-        return page, grid
+        return page, grid, said
 
-    def _build_who(self) -> None:
+    def _build_who(self, column: QVBoxLayout) -> None:
         self.name = QLineEdit()
         self.name.setPlaceholderText("与身份证一致")
         self.id_number = QLineEdit()
@@ -127,44 +150,42 @@ class BookingFlow(QWidget):
                             ("来访人数", self.persons), ("反映问题", self.summary)):
             form.add_row(text, field)
         self.chosen = label("", "subtitle", centred=True)
-        self.confirm = _big("确认预约")
-        back = _big("返回", "secondary")
-        back.clicked.connect(self.back)
-        self.confirm.clicked.connect(self.submit)
         # Enter (the on-screen keyboard's ↵ too) goes on to the next field
         for field, following in ((self.name, self.id_number), (self.id_number, self.phone),
                                  (self.phone, self.summary)):
             field.returnPressed.connect(following.setFocus)
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
-        buttons = QHBoxLayout()
-        buttons.addWidget(back)
-        buttons.addWidget(self.confirm, 2)
-        fields = QWidget()
-        fields.setObjectName("page")
-        rows = QVBoxLayout(fields)
-        rows.setContentsMargins(0, 0, 0, 0)
-        rows.addLayout(form)
-        rows.addStretch(1)
-        column = QVBoxLayout(self.who_page)
-        column.addWidget(label("填写来访人信息", "title", centred=True))
-        column.addWidget(self.chosen)
-        # the fields scroll by themselves: 确认预约 stays in view under them, the on-screen keyboard up too
-        column.addWidget(scrolling(fields), 1)
-        column.addLayout(buttons)
+        # the day and the slot beside the screen's title lying down (the form then fits 1080 px with large text),
+        # under it standing up (too narrow for both)
+        self.who_heading = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.who_heading.setSpacing(24)
+        self.who_heading.addWidget(label("填写来访人信息", "title", centred=True))
+        self.who_heading.addWidget(self.chosen, 1)
+        column.addLayout(self.who_heading)
+        column.addLayout(form)
+        column.addStretch(1)
 
-    def _build_result(self) -> None:
+    def _build_result(self, column: QVBoxLayout) -> None:
         self.outcome = label("", "title", centred=True)
         self.details = label("", "subtitle", centred=True)
         self.print_note = label("", "subtitle", centred=True)
-        self.done_button = _big("完成")
-        self.done_button.clicked.connect(self.finish)
-        column = QVBoxLayout(self.result_page)
         column.addStretch(1)
         column.addWidget(self.outcome)
         column.addWidget(self.details)
         column.addWidget(self.print_note)
         column.addStretch(2)
-        column.addWidget(self.done_button)
+
+    def set_portrait(self, portrait: bool) -> None:
+        """Standing up, the day and the slot under the form's title; lying down, beside it."""
+        self.who_heading.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                                      else QBoxLayout.Direction.LeftToRight)
+
+    def _buttons_for_screen(self) -> None:
+        """返回 on the days, the slots and the form; 确认预约 on the form; 完成 alone on the result."""
+        page = self.pages.currentWidget()
+        self.back_button.setVisible(page is not self.result_page)
+        self.confirm.setVisible(page is self.who_page)
+        self.done_button.setVisible(page is self.result_page)
 
     # -- flow ---------------------------------------------------------------------------------------
 
@@ -220,19 +241,22 @@ class BookingFlow(QWidget):
         self._show(self.slot_page)
 
     def _show(self, page: QWidget) -> None:
-        """Another screen, from its top: the kiosk's page scrolls as a whole, and neither where the citizen
-        had scrolled the days to, nor the focus Qt moves on to the new screen's 返回 at its bottom (which the
-        kiosk then brings into view), may hide what the screen says first (the day, 选择接访时段)."""
+        """Another screen, from its top: neither where the citizen had scrolled the days to, nor the focus Qt
+        moves on to the flow's 返回 (which the kiosk then brings into view), may hide what the screen says first
+        (the day, 选择接访时段)."""
         self.pages.setCurrentWidget(page)
         if page is not self.who_page:  # that screen's name field takes the focus and is kept in view
-            QTimer.singleShot(0, self, self._to_top)
+            QTimer.singleShot(0, self, lambda: self._to_top(page))
 
-    def _to_top(self) -> None:
+    def _to_top(self, page: QWidget) -> None:
+        areas = page.findChildren(QScrollArea)
         parent = self.parentWidget()
         while parent is not None:
             if isinstance(parent, QScrollArea):
-                parent.verticalScrollBar().setValue(0)
+                areas.append(parent)
             parent = parent.parentWidget()
+        for area in areas:
+            area.verticalScrollBar().setValue(0)
 
     def choose_slot(self, slot: int | None) -> None:
         assert self.day is not None
@@ -269,8 +293,20 @@ class BookingFlow(QWidget):
         self.tasks.run(book, self._booked, self._refused)
 
     def _refused(self, error: Exception) -> None:
+        """Said right above 确认预约; the field it names takes the focus (the citizen corrects it there)."""
         self.confirm.setEnabled(True)
         self._say(user_message(error, "预约领导接访"), "error")
+        at_fault = self._field_named(str(getattr(error, "field", "")))
+        if at_fault is not None:
+            at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(at_fault, QLineEdit):
+                at_fault.selectAll()  # typed over at once, or moved in with a tap
+
+    def _field_named(self, field: str) -> QWidget | None:
+        """The form's field a refusal names (a phone number's as a mobile's or a landline's too)."""
+        fields: dict[str, QWidget] = {"name": self.name, "id_number": self.id_number, "phone": self.phone,
+                                      "mobile": self.phone, "landline": self.phone, "persons_count": self.persons}
+        return fields.get(field)
 
     def _booked(self, booking: Booking) -> None:
         self.booking = booking

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.screens import Beside, Screens, panel, scrolling
+from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -214,17 +214,17 @@ class ProgressFlow(QWidget):
         rate.addLayout(choice_row)
         rate.addWidget(label("意见（可不填）", "subtitle"))
         rate.addLayout(Beside(self.reason))  # 清空重写 beside it, as beside every long text box
-        rate.addWidget(self.rating_error)
+        rate.addStretch(1)
         rate_buttons = QHBoxLayout()
         rate_buttons.addWidget(self.rating_back)
         rate_buttons.addStretch(1)
         rate_buttons.addWidget(self.send_rating)
-        rate.addLayout(rate_buttons)
         self.rating_page = QWidget()
         rating_layout = QVBoxLayout(self.rating_page)
         rating_layout.setContentsMargins(48, 24, 48, 24)
-        rating_layout.addWidget(rate_panel)
-        rating_layout.addStretch(1)
+        # the panel scrolls by itself, the message and the buttons stay under it (beside it, lying down, while
+        # the on-screen keyboard is up: the reason, what it asks for and 提交评价 all above the keyboard)
+        rating_layout.addLayout(ButtonsBeside(scrolling(rate_panel), self.rating_error, rate_buttons), 1)
 
         # -- screen 4: thanks
         self.thanks = label("", "title", centred=True)
@@ -245,7 +245,7 @@ class ProgressFlow(QWidget):
         self.pages = Screens()
         self._holders: dict[int, QWidget] = {}
         for page in (self.entry_page, self.result_page, self.rating_page, self.thanks_page):
-            holder = page if page is self.result_page else scrolling(page)
+            holder = page if page in (self.result_page, self.rating_page) else scrolling(page)
             self._holders[id(page)] = holder
             self.pages.addWidget(holder)
         layout = QVBoxLayout(self)

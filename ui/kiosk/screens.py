@@ -21,15 +21,29 @@ from ui.common.widgets import label
 
 
 class Screens(QStackedWidget):
-    """A flow's screens: the stack asks for no more height than the room it gets.
+    """A flow's screens: the stack asks for no more height than the room it gets, and no more than the screen
+    shown needs.
 
-    A QStackedWidget would otherwise report its pages' full height (their text wrapped), and the
-    kiosk's page, which scrolls as a whole when the on-screen keyboard is up, would scroll
-    instead, hiding the flow's buttons. Put a screen that may be long in :func:`scrolling`.
+    A QStackedWidget would otherwise report its pages' full height (their text wrapped), and the least
+    height of its tallest page (查询进度's result, with the on-screen keyboard up on the entry screen): the
+    kiosk's page, which scrolls as a whole when the keyboard is up, would scroll instead, hiding the
+    flow's buttons, a second scroll bar beside the screen's own. Put a screen that may be long in
+    :func:`scrolling`.
     """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(self.updateGeometry)
 
     def hasHeightForWidth(self) -> bool:
         return False
+
+    def minimumSizeHint(self) -> QSize:
+        every = super().minimumSizeHint()  # the widest page's width: a screen keeps its width as it changes
+        shown = self.currentWidget()
+        if shown is None:
+            return every
+        return QSize(every.width(), shown.minimumSizeHint().expandedTo(shown.minimumSize()).height())
 
     def sizeHint(self) -> QSize:
         return self.minimumSizeHint()
@@ -181,3 +195,15 @@ class ButtonsBeside(QBoxLayout):
             return
         self.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
         self.buttons.setDirection(QBoxLayout.Direction.TopToBottom if on else QBoxLayout.Direction.LeftToRight)
+        # one above the other, the buttons lose their padding (no less than a finger's target): two of them in
+        # large text took 244 px of the 236 left above the keyboard with its row of candidates, and the page
+        # scrolled beside the screen's own scroll bar
+        for index in range(self.buttons.count()):
+            item = self.buttons.itemAt(index)
+            button = item.widget() if item is not None else None
+            if isinstance(button, QPushButton):
+                button.setProperty("beside", on)
+                style = button.style()
+                style.unpolish(button)
+                style.polish(button)
+                button.updateGeometry()

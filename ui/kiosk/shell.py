@@ -72,7 +72,7 @@ from ui.shell.idle import IdleWatcher
 from ui.shell.tasks import Executor, TaskGroup
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QLayoutItem
+    from PySide6.QtWidgets import QLayout, QLayoutItem
 
     from desktop.devices.voice import Announcer, VoiceProbe
     from desktop.services.changes import Changes
@@ -1241,22 +1241,38 @@ def _holds(item: QLayoutItem, widget: QWidget) -> bool:
 
 def _caption(field: QWidget) -> QWidget | None:
     """The label right before ``field`` in its layout (what the field asks for), if there is one; the field
-    may sit in a row of its own there (a text box with its 清空重写 beside it), or first in a widget of its
-    own (an ID number's field with its 输入X key): then the label is the one before that widget."""
+    may sit in a row of its own there (a text box with its 清空重写 beside it; a form's row, its label at its
+    left), or first in a widget of its own (an ID number's field with its 输入X key): then the label is the one
+    before that widget."""
     widget = field
     while (parent := widget.parentWidget()) is not None and (layout := parent.layout()) is not None:
-        index = next((i for i in range(layout.count()) if (item := layout.itemAt(i)) is not None
-                      and _holds(item, widget)), -1)
-        while index > 0:
-            index -= 1
-            item = layout.itemAt(index)
-            before = item.widget() if item is not None else None
-            if before is not None and not before.isHidden():
-                return before if isinstance(before, QLabel) else None
-        if index < 0:
+        found, caption = _label_before(layout, widget)
+        if found:
+            return caption
+        if not any((item := layout.itemAt(i)) is not None and _holds(item, widget) for i in range(layout.count())):
             return None
         widget = parent  # first in its own widget: what comes before that
     return None
+
+
+def _label_before(layout: QLayout, widget: QWidget) -> tuple[bool, QWidget | None]:
+    """Whether something is shown before ``widget`` in ``layout`` (or in the row, the grid, it sits in there),
+    and that label (None when it is no label); first everywhere: (False, None)."""
+    index = next((i for i in range(layout.count()) if (item := layout.itemAt(i)) is not None
+                  and _holds(item, widget)), -1)
+    holder = layout.itemAt(index) if index >= 0 else None
+    inner = holder.layout() if holder is not None else None
+    if inner is not None:
+        found, caption = _label_before(inner, widget)
+        if found:
+            return found, caption
+    while index > 0:
+        index -= 1
+        item = layout.itemAt(index)
+        before = item.widget() if item is not None else None
+        if before is not None and not before.isHidden():
+            return True, before if isinstance(before, QLabel) else None
+    return False, None
 
 
 def _reveal_below(area: QScrollArea, top: QWidget, bottom: QWidget, margin: int) -> None:

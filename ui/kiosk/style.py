@@ -78,6 +78,8 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
          f"{k} QPushButton:disabled {{ background: {grey}; color: {c['on_accent']}; }}"),
         f"{k} QPushButton#secondary {{ background: {c['tile']}; color: {c['accent']};"
         f" border: {thick} solid {c['accent']}; }}",
+        # the flow's buttons one above the other beside its screens (the on-screen keyboard up, lying down)
+        f"{k} QPushButton[beside=\"true\"] {{ padding-top: 0; padding-bottom: 0; }}",
         # after #secondary, which outranks :disabled: an empty box's 清空重写 looked as tappable as any button
         f"{k} QPushButton#secondary:disabled {{ background: {c['tile']};"
         f" color: {_DIMMED if contrast else _MUTED}; border: {thick} dashed {_DIMMED if contrast else _MUTED}; }}",

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.calendar import date_in_words
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.screens import Beside, Screens, panel, scrolling
+from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -51,13 +51,15 @@ class SuggestionFlow(QWidget):
 
         self.title = label("人民建议", "title")
         self.message = message_label()
-        self.pages = Screens()  # each screen scrolls by itself: its buttons stay with it, the keyboard up too
+        self.pages = Screens()  # each screen scrolls by itself
+        # the screens' buttons under them, the message between (beside them lying down while the on-screen
+        # keyboard is up: the field typed in, what it asks for and 署名提交 all above the keyboard)
+        self.nav = QHBoxLayout()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(16)
         layout.addWidget(self.title)
-        layout.addWidget(self.pages, 1)
-        layout.addWidget(self.message)
+        layout.addLayout(ButtonsBeside(self.pages, self.message, self.nav), 1)
 
         # 1 theme
         self.themes_box = QVBoxLayout()
@@ -79,7 +81,7 @@ class SuggestionFlow(QWidget):
         write.addWidget(self.chosen)
         write.addLayout(Beside(self.content), 1)
         self.back_to_themes = secondary_button("上一步")
-        write.addLayout(self._nav(self.to_who, self.back_to_themes))
+        self.back_to_themes.clicked.connect(lambda: self.pages.setCurrentIndex(0))
 
         # 3 who
         self.name = QLineEdit()
@@ -98,14 +100,19 @@ class SuggestionFlow(QWidget):
         who.addWidget(label("联系电话（可不填）", "subtitle"))
         who.addWidget(self.phone)
         who.addStretch(1)
-        row = QHBoxLayout()
-        back = secondary_button("上一步")
-        back.clicked.connect(lambda: self.pages.setCurrentIndex(1))
-        row.addWidget(back)
-        row.addStretch(1)
-        row.addWidget(self.send_anonymous)
-        row.addWidget(self.send_named)
-        who.addLayout(row)
+        self.back_to_content = secondary_button("上一步")
+        self.back_to_content.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        for button in (self.back_to_themes, self.back_to_content):
+            self.nav.addWidget(button)
+        self.nav.addStretch(1)
+        # the two ways to send side by side, beside the screens too (three buttons one above the other are
+        # taller than what a landscape screen has left above the keyboard)
+        forward = QHBoxLayout()
+        for button in (self.send_anonymous, self.to_who, self.send_named):
+            forward.addWidget(button)
+        self.nav.addLayout(forward)
+        self._themes_open = True  # until the themes are read: none open, there is no screen to go back to
+        self.pages.currentChanged.connect(self._buttons_for_screen)
 
         # 4 done
         self.done_number = bold_label("", "big", centred=True)
@@ -126,6 +133,7 @@ class SuggestionFlow(QWidget):
         self.done_button.clicked.connect(self.finished)
         self.tasks.busy_changed.connect(self.send_named.setDisabled)
         self.tasks.busy_changed.connect(self.send_anonymous.setDisabled)
+        self._buttons_for_screen()
         actor = ctx.actor
         self.tasks.run(lambda hall: _themes(hall, actor), self._show_themes, self._failed)
 
@@ -134,17 +142,19 @@ class SuggestionFlow(QWidget):
         self.pages.addWidget(scrolling(page))
         return layout
 
-    def _nav(self, forward: QPushButton, back: QPushButton) -> QHBoxLayout:
-        row = QHBoxLayout()
-        back.clicked.connect(lambda: self.pages.setCurrentIndex(self.pages.currentIndex() - 1))
-        row.addWidget(back)
-        row.addStretch(1)
-        row.addWidget(forward)
-        return row
+    def _buttons_for_screen(self) -> None:
+        """The buttons of the screen shown: 上一步 and 下一步 under the suggestion, 上一步, 匿名提交 and 署名提交
+        under the name and phone; none on the themes (a tap on one goes on) nor on the number."""
+        index = self.pages.currentIndex()
+        self.back_to_themes.setVisible(index == 1 and self._themes_open)
+        self.to_who.setVisible(index == 1)
+        for button in (self.back_to_content, self.send_anonymous, self.send_named):
+            button.setVisible(index == 2)
 
     def _show_themes(self, read: tuple[list[Theme], date]) -> None:
         themes, today = read
         if not themes:  # nothing to choose: straight to writing, no step back to a page of one button
+            self._themes_open = False
             self.back_to_themes.hide()
             if self.pages.currentIndex() == 0:
                 self.choose("", "自由建议")

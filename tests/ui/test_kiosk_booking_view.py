@@ -1,0 +1,235 @@
+"""预约领导接访 and 查询进度 at the kiosk: what the citizen needs stays on the screen, the keyboard up or down."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QScrollBar, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.services import reception
+from desktop.services.context import Actor, Hall
+from tests.helpers import valid_id
+from tests.ui.test_kiosk_citizen import KEYBOARD, LARGEST, TALLEST, Themed, _keyboard_up, _kiosk_window, themed
+from ui.kiosk.booking import BookingFlow
+from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.shell import KioskShell
+from ui.kiosk.suggest import SuggestionFlow
+
+__all__ = ["themed"]  # the fixture, used here by its name
+
+SUPERVISOR = Actor("staff:ducha1", "督查", "supervisor")
+SIZES = [(1920, 1080), (1080, 1920)]
+
+
+def _days(hall: Hall, count: int = 6) -> None:
+    """``count`` reception days ahead (six: the longest list the kiosk offers), four slots each."""
+    for day in (17, 18, 21, 22, 23, 24)[:count]:
+        reception.add_day(hall, SUPERVISOR, date(2026, 9, day), leaders=["县长 周建华", "副县长 李明"])
+
+
+def _in_window(window: QWidget, shell: KioskShell, widget: QWidget, keyboard: int = 0) -> bool:
+    """Wholly shown between the kiosk's bar and the bottom of the window (or the keyboard's top), not cut off by a
+    scrolling area."""
+    top = widget.mapTo(window, QPoint(0, 0)).y()
+    bar = shell.bar.mapTo(window, QPoint(0, shell.bar.height())).y()
+    shown = widget.visibleRegion().boundingRect().height() == widget.height() > 0
+    return widget.isVisible() and bar <= top and top + widget.height() <= window.height() - keyboard and shown
+
+
+def _bars(root: QWidget) -> list[QScrollBar]:
+    """The vertical scroll bars a citizen sees under ``root`` (the kiosk's own included)."""
+    return [bar for area in root.findChildren(QScrollArea) if (bar := area.verticalScrollBar()).isVisible()
+            and bar.visibleRegion().boundingRect().height() > 0]
+
+
+def _open_booking(qtbot: QtBot, hall: Hall, size: tuple[int, int], large: bool) -> tuple[QWidget, KioskShell,
+                                                                                         BookingFlow]:
+    themed_window, shell = _kiosk_window(qtbot, hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    qtbot.waitUntil(lambda: len(flow.days) > 0 and not flow.tasks.busy)
+    return themed_window, shell, flow
+
+
+def _back(flow: BookingFlow) -> QPushButton:
+    """The 返回 of the screen shown."""
+    return next(b for b in flow.findChildren(QPushButton) if b.text() == "返回" and b.isVisible())
+
+
+def _click(qtbot: QtBot, button: QPushButton) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_each_booking_screen_keeps_its_buttons_on_the_screen_without_scrolling(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """The longest list of days made every screen of the flow as tall: the form opened scrolled down (its date
+    cut off at the top, 确认预约 a sliver at the bottom), and the slots' 返回 and 完成 were below the screen."""
+    themed(QApplication.instance())
+    _days(sqlite_hall)
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    outer = shell.flow_scroll.verticalScrollBar()
+
+    def back_seen() -> bool:
+        return _in_window(window, shell, _back(flow)) and outer.maximum() == 0
+
+    qtbot.waitUntil(back_seen)  # the days: their list may scroll by itself, 返回 stays
+    _click(qtbot, flow.day_buttons.itemAt(5).widget())  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: back_seen() and _in_window(window, shell, flow.slot_hint))
+    _click(qtbot, flow.slot_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    qtbot.waitUntil(flow.name.hasFocus)
+    chosen_and_fields = (flow.chosen, flow.name, flow.summary, flow.confirm, _back(flow))
+    qtbot.waitUntil(lambda: all(_in_window(window, shell, w) for w in chosen_and_fields) and outer.maximum() == 0)
+    assert not _bars(shell), "the form scrolls with room to spare"
+    flow.name.setText("欧阳建华")
+    flow.id_number.setText(valid_id(seq=11))
+    with qtbot.waitSignal(flow.booked, timeout=10_000):
+        _click(qtbot, flow.confirm)
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.done_button) and _in_window(window, shell, flow.outcome))
+    assert outer.maximum() == 0 and not _bars(shell)
+    qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_a_refused_booking_says_why_in_view_and_puts_the_citizen_in_the_field_at_fault(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """The refusal appeared below the screen's bottom edge: a tap on 确认预约 looked as if nothing happened."""
+    themed(QApplication.instance())
+    _days(sqlite_hall, 1)
+    day = reception.list_days(sqlite_hall, SUPERVISOR)[0]
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张桂兰", valid_id(seq=31)))
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    _click(qtbot, flow.slot_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    flow.name.setText("张桂兰")
+    flow.id_number.setText(valid_id(seq=31)[:-1] + ("0" if valid_id(seq=31)[-1] != "0" else "1"))  # check digit
+    flow.phone.setText("13905791234")
+    flow.summary.setFocus()
+    _click(qtbot, flow.confirm)
+    qtbot.waitUntil(lambda: "身份证" in flow.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.message) and flow.id_number.hasFocus())
+    assert _in_window(window, shell, flow.confirm)
+
+    flow.id_number.setText(valid_id(seq=31))  # already booked that day: said, with the field it is about
+    flow.phone.setText("139")
+    _click(qtbot, flow.confirm)
+    qtbot.waitUntil(lambda: "手机号码" in flow.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.message) and flow.phone.hasFocus())
+    flow.phone.setText("13905791234")
+    _click(qtbot, flow.confirm)
+    qtbot.waitUntil(lambda: "无需重复预约" in flow.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.message) and _in_window(window, shell, flow.confirm))
+    assert flow.pages.currentWidget() is flow.who_page and flow.name.text() == "张桂兰"  # nothing typed is lost
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("keyboard", [KEYBOARD, TALLEST, LARGEST])
+def test_with_the_keyboard_up_the_booking_field_its_caption_and_confirm_stay_in_view(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool, keyboard: int) -> None:
+    themed(QApplication.instance())
+    _days(sqlite_hall, 1)
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    keyboard = round(keyboard * size[0] / 1920)  # Qt's keyboard is as tall as the screen is wide
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    _click(qtbot, flow.slot_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    captions = {label.text(): label for label in flow.who_page.findChildren(QLabel)}
+    for field, caption in ((flow.name, "姓名"), (flow.id_number, "身份证号"), (flow.phone, "联系电话"),
+                           (flow.summary, "反映问题")):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        _keyboard_up(shell, keyboard)
+        qtbot.waitUntil(lambda f=field, c=captions[caption]: all(
+            _in_window(window, shell, w, keyboard) for w in (f, c, flow.confirm)))
+        assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+        space = shell.keyboard_space
+        space.layout.setContentsMargins(space.base)  # the keyboard goes
+        space.changed.emit()
+    qtbot.waitUntil(lambda: all(_in_window(window, shell, w) for w in (flow.chosen, flow.name, flow.confirm)))
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_with_the_keyboard_up_the_case_number_its_caption_and_one_scroll_bar_at_most(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """查询进度 lying down: the 案件编号 caption was cut in half by the bar, and two scroll bars stood side by side
+    (the progress screen's least height, kept by the screens not shown, made the whole flow scroll)."""
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    keyboard = round(TALLEST * size[0] / 1920)
+    captions = {label.text(): label for label in flow.entry_page.findChildren(QLabel)}
+    for field, caption in ((flow.number, "案件编号（回执上“案件编号”一栏）"), (flow.code, "查询码（回执上的8位数字）")):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        _keyboard_up(shell, keyboard)
+        qtbot.waitUntil(lambda f=field, c=captions[caption]: _in_window(window, shell, f, keyboard)
+                        and _in_window(window, shell, c, keyboard))
+        assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+        assert shell.heading.text() == shell._flow_title  # the caption itself is seen: not repeated on the bar
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_with_the_keyboard_up_the_suggestions_name_and_phone_and_the_submit_buttons_stay_in_view(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy)
+    flow.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
+    flow.check_content()
+    keyboard = round(TALLEST * size[0] / 1920)
+    captions = {label.text(): label for label in flow.findChildren(QLabel)}
+    for field, caption in ((flow.name, "姓名"), (flow.phone, "联系电话（可不填）")):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        _keyboard_up(shell, keyboard)
+        qtbot.waitUntil(lambda f=field, c=captions[caption]: all(
+            _in_window(window, shell, w, keyboard) for w in (f, c, flow.send_named)))
+        assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_with_the_keyboard_up_the_ratings_reason_its_caption_and_submit_stay_in_view(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    from tests.ui.test_kiosk_citizen import _concluded
+
+    ref, code = _concluded(sqlite_hall, clerk)
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(ref)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.submit)
+    _click(qtbot, flow.rate_button)
+    _click(qtbot, flow.choice_buttons["基本满意"])
+    caption = next(label for label in flow.rating_page.findChildren(QLabel) if label.text() == "意见（可不填）")
+    flow.reason.setFocus()
+    qtbot.waitUntil(flow.reason.hasFocus)
+    keyboard = round(TALLEST * size[0] / 1920)
+    _keyboard_up(shell, keyboard)
+
+    def seen() -> bool:
+        """The caption, a line of the box at least, and 提交评价 between the bar and the keyboard."""
+        top = flow.reason.mapTo(window, QPoint(0, 0)).y()
+        seen_of_box = flow.reason.visibleRegion().boundingRect().height()
+        return (_in_window(window, shell, caption, keyboard) and _in_window(window, shell, flow.send_rating, keyboard)
+                and seen_of_box >= flow.reason.fontMetrics().lineSpacing() and top + seen_of_box <= window.height())
+
+    qtbot.waitUntil(seen)
+    assert len(_bars(shell)) <= 1, "two scroll bars side by side"
