@@ -564,6 +564,12 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         register = body.open_flow("register")
         assert isinstance(register, RegistrationFlow)
         save("12-register-1-who")
+        QApplication.clipboard().setText(("2025年3月起，我家楼上住户长期在夜间发出噪音，多次与其协商无果，"
+                                          "也向物业和社区反映过，均未解决。") * 11)
+        register.name.paste()
+        register.id_number.setText("330726196803121232")
+        register.forward()
+        save("12b-register-1-name-refused")
         register.name.setText("欧阳春花")
         register.id_number.setText("330726196803121232")
         register.phone.setText("13857912345")
@@ -599,6 +605,9 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         assert isinstance(suggest, SuggestionFlow)
         wait_settled(suggest)  # no theme open: straight to writing
         save("20-suggest-1-no-theme")
+        suggest.content.setPlainText("😀" * 10)  # ten emoji are not ten words
+        suggest.check_content()
+        save("20a-suggest-emoji-refused")
         suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
         save("20b-suggest-2-content")
         suggest.check_content()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -23,7 +24,12 @@ from desktop.domain.errors import ValidationError
 
 __all__ = [
     "COMPOUND_SURNAMES",
+    "MAX_CHINESE_NAME",
+    "MAX_LATIN_NAME",
+    "MAX_ORGANISATION_NAME",
     "MAX_PHONE_INPUT",
+    "NAME_RULE",
+    "ORGANISATION_DOCUMENTS",
     "DocumentType",
     "document_flag",
     "id_birth_date",
@@ -44,6 +50,8 @@ __all__ = [
     "validate_international_phone",
     "validate_landline",
     "validate_mobile",
+    "validate_name",
+    "validate_party_name",
     "validate_phone",
     "validate_resident_id",
 ]
@@ -585,6 +593,136 @@ def normalise_name(text: str) -> str:
     s = _CJK_DOT_RE.sub("·", s)
     s = _DOT_SPACE_RE.sub("·", s)
     return _CJK_SPACE_RE.sub("", s)
+
+
+#: The longest Chinese name taken (汉字 and "·"). The resident ID card's chip holds 15 characters (GA/T 490: 30
+#: bytes of UCS-2); the printed card and the household register hold longer minority names, given name, father's
+#: name and family name joined by "·" (transliterated Uyghur and Tibetan names of 20 characters are met). Twice
+#: the chip's length keeps every real name and turns away a sentence pasted into the field.
+MAX_CHINESE_NAME: Final = 30
+#: The longest name in Latin letters (a foreigner's, as the passport spells it, spaces included): the passport's
+#: machine-readable zone holds 39 (ICAO Doc 9303, TD3); the printed page may spell a few more.
+MAX_LATIN_NAME: Final = 50
+#: What a name may be, said to the citizen and the clerk alike.
+NAME_RULE: Final = "姓名只能填写汉字（少数民族姓名可用“·”），外籍人员可填写英文字母"
+
+#: Characters of a Chinese name: the unified ideographs with Extensions A–I (the rare characters beyond U+FFFF that
+#: names such as 赵孟𫖯 need), the compatibility ideographs, 〇, and the private-use area (the character a card reader
+#: gives for a rare character the card stores there).
+_NAME_HAN: Final = ("\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ue000-\uf8ff"
+                    "\U00020000-\U000323af")
+_NAME_HAN_RE: Final = re.compile(f"[{_NAME_HAN}]")
+_CHINESE_NAME_RE: Final = re.compile(f"[{_NAME_HAN}]+(?:·[{_NAME_HAN}]+)*")
+#: A Latin name's shape once each letter is "a": words joined by one space, hyphen or apostrophe, or a dot of an
+#: initial ("J. R. Smith", "St.John"), ending in a letter or such a dot.
+_LATIN_NAME_RE: Final = re.compile(r"a+(?:(?:[-' ]|\. ?)a+)*\.?")
+#: Apostrophes and hyphens as word processors and phones type them, as the one kept.
+_LATIN_MARKS: Final[dict[int, int]] = {**{ord(c): ord("'") for c in "’‘`´ʼ′"}, **{ord(c): ord("-") for c in "‐‑‒–"}}
+#: Kangxi radicals (U+2F00–U+2FD5) look like the ideographs they stand for; text copied from a PDF brings them.
+_RADICALS: Final[dict[int, str]] = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+
+
+def _latin_letter(c: str) -> bool:
+    return unicodedata.category(c).startswith("L") and unicodedata.name(c, "").startswith("LATIN ")
+
+
+def _shown(c: str) -> str:
+    """A character as a message names it: an invisible one in words."""
+    if c == " ":
+        return "空格"
+    if unicodedata.category(c)[0] in "CMZ":
+        return "看不见的字符"
+    return f"“{c}”"
+
+
+def _first_named(refused: Iterable[str]) -> str | None:
+    """The character a refusal names: the first one seen (😀 in "李 😀"), else a space."""
+    found = list(refused)
+    return next((c for c in found if c != " "), found[0] if found else None)
+
+
+def validate_name(text: str, what: str = "") -> str:
+    """A person's name as it is kept, or ValidationError saying what to change (``what``: whose, e.g. 代理人).
+
+    A Chinese name is 汉字 (rare characters beyond U+FFFF included), a minority or transliterated foreign name
+    its parts joined by "·" (• ・ ‧ and a dot typed between two characters become it; spaces between characters
+    go), at most :data:`MAX_CHINESE_NAME` characters. A foreigner's name is Latin letters (accents included)
+    in words joined by a space, a hyphen or an apostrophe, initials with a dot, at most :data:`MAX_LATIN_NAME`.
+    Digits, emoji, symbols and other punctuation are refused, and so is a name mixing the two scripts.
+    """
+    name = normalise_name(text.translate(_RADICALS))
+    if not any(unicodedata.category(c)[0] in "LNS" for c in name):  # empty, or only dots and marks
+        raise ValidationError("name_required", f"请填写{what}姓名", "name")
+    hidden = next((c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp")), None)
+    if hidden is not None:
+        raise ValidationError("name_control_char",
+                              f"{what}姓名含有不可见的控制字符（U+{ord(hidden):04X}），请重新输入", "name")
+    if name.lower().startswith(("http://", "https://", "www.")):  # another QR code scanned into the name
+        raise ValidationError("name_is_address",
+                              f"{what}姓名栏里是一个网址（可能是扫描了别的二维码），请删除后填写姓名", "name")
+    if not any(unicodedata.category(c)[0] == "L" for c in name):  # 330726…: a number typed one field too low
+        raise ValidationError("name_without_letters",
+                              f"{what}姓名只有数字或符号，请检查是否把证件号码或电话填进了姓名栏", "name")
+    chinese = _NAME_HAN_RE.search(name) is not None
+    if not chinese:
+        name = unicodedata.normalize("NFC", name.translate(_LATIN_MARKS))
+    limit = MAX_CHINESE_NAME if chinese else MAX_LATIN_NAME
+    if len(name) > limit:
+        unit = "姓名太长了（最多{}个字" if chinese else "英文姓名太长了（最多{}个字母和空格"
+        raise ValidationError("name_too_long", what + unit.format(limit) + f"，现在有{len(name)}个）", "name")
+    latin = any(_latin_letter(c) for c in name)
+    if chinese and latin:
+        raise ValidationError("name_mixed", f"{what}{NAME_RULE}，汉字和字母不能混在一起", "name")
+    if chinese:
+        bad = _first_named(c for c in name if c != "·" and not _NAME_HAN_RE.fullmatch(c))
+        if bad is not None:
+            raise ValidationError("name_chars", f"{what}{NAME_RULE}，不能有{_shown(bad)}", "name")
+        if not _CHINESE_NAME_RE.fullmatch(name):
+            raise ValidationError("name_dot", f"{what}姓名中的“·”只能写在两个字之间，每处一个", "name")
+        return name
+    bad = _first_named(c for i, c in enumerate(name) if not (_latin_letter(c) or c in " -'."
+                                                             or (unicodedata.category(c) == "Mn" and i
+                                                                 and _latin_letter(name[i - 1]))))
+    if bad == "·":  # "John·Smith", spelt as a Chinese text spells a foreign name
+        raise ValidationError("name_chars", f"{what}英文姓名的各部分请用空格隔开，不用“·”", "name")
+    if bad is not None:
+        raise ValidationError("name_chars", f"{what}{NAME_RULE}，不能有{_shown(bad)}", "name")
+    shape = "".join("a" if _latin_letter(c) else c for c in name if unicodedata.category(c) != "Mn")
+    if not _LATIN_NAME_RE.fullmatch(shape):
+        raise ValidationError("name_separators", f"{what}英文姓名请以字母开头，字母之间只用一个空格、"
+                              "“-”、“'”或“.”隔开", "name")
+    return name
+
+
+#: The longest organisation's name taken for a petitioner (浦江县第2建筑工程有限公司).
+MAX_ORGANISATION_NAME: Final = 50
+#: Documents a petitioner that is an organisation registers with (its 统一社会信用代码 as 其他证件, or none): such a
+#: petitioner may be named as an organisation is (条例第十九条: 信访人的姓名（名称）).
+ORGANISATION_DOCUMENTS: Final = frozenset({DocumentType.OTHER, DocumentType.NONE})
+#: Refusals of a person's name an organisation's name may pass (digits, punctuation, both scripts, its length).
+_SHAPE_PROBLEMS: Final = frozenset({"name_chars", "name_mixed", "name_dot", "name_separators", "name_too_long"})
+
+
+def validate_party_name(text: str, what: str = "") -> str:
+    """A person's name (:func:`validate_name`) or an organisation's (浦江县第2建筑公司, 某某（浙江）有限公司).
+
+    An organisation's name may have digits, punctuation and Latin letters beside 汉字, at most
+    :data:`MAX_ORGANISATION_NAME` characters; never emoji or other symbols (nor, as a person's, nothing but
+    digits, an invisible character or a web address).
+    """
+    try:
+        return validate_name(text, what)
+    except ValidationError as problem:
+        if problem.code not in _SHAPE_PROBLEMS:
+            raise
+        name = normalise_name(text.translate(_RADICALS))
+        if len(name) > MAX_ORGANISATION_NAME:
+            raise ValidationError("name_too_long", f"{what}姓名（名称）太长了（最多{MAX_ORGANISATION_NAME}个字，"
+                                  f"现在有{len(name)}个）", "name") from None
+        bad = next((c for c in name if unicodedata.category(c)[0] not in "LNPZ"), None)
+        if bad is not None:
+            raise ValidationError("name_chars", f"{what}姓名（名称）不能有{_shown(bad)}", "name") from None
+        return name
 
 
 #: Surname readings that differ from the everyday reading of the character.

@@ -36,7 +36,7 @@ from desktop.domain.hours import (
     late_ticket_note,
     parse_hours,
 )
-from desktop.domain.identity import id_birth_date, invisible_char, validate_resident_id
+from desktop.domain.identity import id_birth_date, invisible_char, validate_name, validate_resident_id
 from desktop.domain.queue import (
     ESTIMATE_HISTORY_DAYS,
     LEADER_TYPE,
@@ -589,8 +589,9 @@ def issue_ticket(hall: Hall, *, type_code: str, source: TicketSource, priority: 
     name = (name or "").strip() or None
     if id_number is not None:
         id_number = validate_resident_id(id_number, hall.today())
-        if name is None or len(name) > 50:
-            raise ValidationError("name", "持证取号请填写来访人姓名（不超过50字）", "name")
+        if name is None:
+            raise ValidationError("name", "持证取号请填写来访人姓名", "name")
+        name = validate_name(name, "来访人")  # as the card or the clerk gives it: 汉字 with "·", or Latin letters
         # the card says the age: a visitor of 70 or more goes first without having to find the toggle
         priority = priority or of_priority_age(id_birth_date(id_number), hall.today())
     elif name is not None:

@@ -22,20 +22,25 @@ from desktop.domain.errors import ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.groups import check_group
 from desktop.domain.identity import (
+    MAX_LATIN_NAME,
+    ORGANISATION_DOCUMENTS,
     DocumentType,
     document_flag,
-    normalise_name,
     validate_document,
+    validate_name,
+    validate_party_name,
     validate_phone,
 )
 from desktop.domain.numbering import generate_query_code, hash_query_code, make_case_number
 from desktop.domain.repeats import EarlierCase, RepeatAssessment, assess_repeat, refuse_if_final
+from desktop.domain.texts import meaningful_length
 from desktop.services.audit import audit, guard
 from desktop.services.context import Actor, Hall
 from desktop.services.store import append_events, next_counter
 
-MAX_NAME = 50
+MAX_NAME = MAX_LATIN_NAME  # the longest name kept (a name typed to look a person up is cut to it)
 MAX_TEXT = 5000
+PETITIONER = "信访人"
 MAX_ADDRESS = 200
 MAX_CODE = 32  # topic code, window, queue number
 
@@ -44,15 +49,10 @@ MAX_CODE = 32  # topic code, window, queue number
 _TEXT_CONTROLS = frozenset(chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))) - set("\t\n\r")
 
 
-def _bad_char(text: str, *, name: bool = False) -> str | None:
-    """The first character not allowed in a stored text.
-
-    Names also refuse invisible format characters (zero-width spaces, direction overrides)
-    except the zero-width joiner that emoji sequences need.
-    """
+def _bad_char(text: str) -> str | None:
+    """The first character not allowed in a stored text (a name has its own rule: :func:`check_name`)."""
     for c in text:
-        category = unicodedata.category(c)
-        if c in _TEXT_CONTROLS or category == "Cs" or (name and category == "Cf" and c != "\u200d"):
+        if c in _TEXT_CONTROLS or unicodedata.category(c) == "Cs":
             return c
     return None
 
@@ -100,32 +100,22 @@ class RegistrationResult:
 
 
 def check_name(text: str, what: str = "") -> str:
-    """A person's name as it is kept (normalised), or ValidationError in words; ``what`` names whose (信访人)."""
-    name = normalise_name(text)
-    if not any(unicodedata.category(c)[0] in "LNS" for c in name):  # empty, or only dots and marks
-        raise ValidationError("name_required", f"请填写{what}姓名", "name")
-    if len(name) > MAX_NAME:
-        raise ValidationError("name_too_long", f"{what}姓名过长（不超过{MAX_NAME}字）", "name")
-    if not any(unicodedata.category(c)[0] == "L" for c in name):  # 330726…: a number typed one field too low
-        raise ValidationError("name_without_letters",
-                              f"{what}姓名只有数字或符号，请检查是否把证件号码或电话填进了姓名栏", "name")
-    bad = _bad_char(name, name=True)
-    if bad is not None:
-        raise ValidationError("name_control_char",
-                              f"{what}姓名含有不可见的控制字符（U+{ord(bad):04X}），请重新输入", "name")
-    if name.lower().startswith(("http://", "https://", "www.")):  # another QR code scanned into the name
-        raise ValidationError("name_is_address",
-                              f"{what}姓名栏里是一个网址（可能是扫描了别的二维码），请删除后填写姓名", "name")
-    return name
+    """A person's name as it is kept (normalised), or ValidationError in words; ``what`` names whose (信访人).
+
+    The rule is the domain's (:func:`desktop.domain.identity.validate_name`): 汉字 with "·", or Latin letters.
+    """
+    return validate_name(text, what)
 
 
 def _person_payload(person: PersonInput, what: str, today: date) -> dict[str, str]:
-    name = check_name(person.name, what)
     try:
         doc_type = DocumentType(person.document_type or DocumentType.NONE.value)
     except ValueError:
         raise ValidationError("bad_document_type", f"不支持的证件类型：{person.document_type}",
                               "document_type") from None
+    # a petitioner registered without a person's document may be an organisation, named as one (姓名（名称）)
+    organisation = what == PETITIONER and doc_type in ORGANISATION_DOCUMENTS
+    name = validate_party_name(person.name, what) if organisation else check_name(person.name, what)
     number = validate_document(doc_type, person.document_number, today)  # nobody is born after today
     phone = validate_phone(person.phone) if person.phone.strip() else ""
     return {"name": name, "document_type": doc_type.value, "id_number": number, "phone": phone}
@@ -207,11 +197,13 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
     """
     guard(hall, actor, Permission.REGISTER, "登记来访", alternatives=(Permission.SELF_SERVICE,))
     today = hall.today()
-    petitioner = _person_payload(form.petitioner, "信访人", today)
+    petitioner = _person_payload(form.petitioner, PETITIONER, today)
     representatives = [_person_payload(r, "代表", today) for r in form.representatives]
     check_group(form.persons_count, [(r["name"], r["id_number"]) for r in representatives])
     agent = _person_payload(form.agent, "代理人", today) if form.agent else None
     request = _text(form.request, "诉求内容", required=True)
+    if not meaningful_length(request):  # only dots or emoji: nothing asked
+        raise ValidationError("text_required", "请填写诉求内容（只有标点或表情符号不算）", "诉求内容")
     facts = _text(form.facts, "事实", required=False)
     reasons = _text(form.reasons, "理由", required=False)
     address = _text(form.address, "住址", required=False, limit=MAX_ADDRESS)

@@ -23,6 +23,7 @@ from desktop.domain.calendar import date_in_words
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import mask_name, mask_phone, normalise_name, validate_phone
 from desktop.domain.roles import Role
+from desktop.domain.texts import meaningful_length
 from desktop.services import hallrecords
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
@@ -78,8 +79,9 @@ def _clean(text: str, what: str, limit: int, *, required: bool = True, at_least:
         raise ValidationError("text_required", f"请填写{what}", what)
     if len(value) > limit:
         raise ValidationError("text_too_long", f"{what}请不要超过{limit}字（现在{len(value)}字）", what)
-    if value and len(value) < at_least:
-        raise ValidationError("text_too_short", f"{what}太短了，请至少写{at_least}个字，把建议说清楚", what)
+    if value and meaningful_length(value) < at_least:  # ten emoji or a row of dots say nothing
+        raise ValidationError("text_too_short", f"{what}太短了，请把建议说清楚（至少{at_least}个字，"
+                              "标点、空格和表情符号不算）", what)
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value):
         raise ValidationError("text_control_char", f"{what}中有无法显示的字符，请删除后再提交", what)
     return value
@@ -136,12 +138,9 @@ def submit_suggestion(hall: Hall, actor: Actor, *, content: str, theme_code: str
     text = _clean(content, "建议内容", MAX_CONTENT, at_least=MIN_CONTENT)
     person, number_phone = "", ""
     if not anonymous:
-        person = normalise_name(name)
-        if not person:
+        if not normalise_name(name):
             raise ValidationError("name_required", "请填写姓名，或选择“匿名提交”", "name")
-        if len(person) > 50:
-            raise ValidationError("name_too_long", "姓名过长（不超过50字）", "name")
-        person = check_name(person)  # a name as registration takes one: no web address a scanner typed in
+        person = check_name(name)  # a name as registration takes one: 汉字 with "·", or Latin letters
         if phone.strip():
             number_phone = validate_phone(phone)
     today = hall.today()

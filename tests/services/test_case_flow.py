@@ -133,7 +133,7 @@ def test_bad_input_stores_nothing(hall: Hall, clerk: Actor) -> None:
     bad_checksum = good[:-1] + ("0" if good[-1] != "0" else "1")
     with pytest.raises(ValidationError, match="校验位"):
         register_visit(hall, clerk, form(id_number=bad_checksum))
-    reps = tuple(PersonInput(name=f"代表{i}", document_number=valid_id(seq=200 + i))
+    reps = tuple(PersonInput(name=f"代表{'甲乙丙丁戊己'[i]}", document_number=valid_id(seq=200 + i))
                  for i in range(6))
     with pytest.raises(ValidationError, match="不得超过5人"):
         register_visit(hall, clerk, form(persons_count=30, representatives=reps))
@@ -145,7 +145,7 @@ def test_bad_input_stores_nothing(hall: Hall, clerk: Actor) -> None:
 
 
 def test_group_visit_with_five_representatives(hall: Hall, clerk: Actor) -> None:
-    reps = tuple(PersonInput(name=f"代表{i}", document_number=valid_id(seq=300 + i))
+    reps = tuple(PersonInput(name=f"代表{'甲乙丙丁戊'[i]}", document_number=valid_id(seq=300 + i))
                  for i in range(5))
     result = register_visit(hall, clerk, form(persons_count=40, representatives=reps))
     assert result.view is not None

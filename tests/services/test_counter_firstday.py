@@ -130,5 +130,9 @@ def test_a_number_typed_into_the_name_is_refused_with_what_went_wrong(hall: Hall
     with pytest.raises(ValidationError, match="把证件号码或电话填进了姓名栏") as refused:
         register_visit(hall, clerk, form(name="330726750312001", id_number=valid_id(seq=68)))
     assert refused.value.field == "name"
-    for name in ("JOHN SMITH", "买买提·艾力", "李䶮", "浦江县第2建筑公司"):  # letters of any script, digits beside them
+    for name in ("JOHN SMITH", "买买提·艾力", "李䶮"):  # a person's name: 汉字 with "·", or Latin letters
         register_visit(hall, clerk, form(name=name, id_number=valid_id(seq=69)))
+    # an organisation (its 统一社会信用代码 as 其他证件) is named with digits beside its letters
+    organisation = PersonInput(name="浦江县第2建筑公司", document_type=DocumentType.OTHER.value,
+                               document_number="91330726MA28DXXX5K")
+    register_visit(hall, clerk, replace(form(), petitioner=organisation))

@@ -278,7 +278,7 @@ def test_indicators_at_their_boundaries_agree_with_the_domain(hall: Hall, clerk:
     * R, 2026-08-09, undecided, its limit passed yesterday: due and late.
     * S, 2026-08-10, undecided, its limit is today: not yet due.
     """
-    reps = tuple(PersonInput(name=f"代表{i}", document_number=valid_id(seq=600 + i)) for i in range(2))
+    reps = tuple(PersonInput(name=f"代表{'甲乙'[i]}", document_number=valid_id(seq=600 + i)) for i in range(2))
     p = _register(hall, clerk, clock, date(2026, 5, 11), name="李梅", id_number=valid_id(seq=456),
                   request="反映村道损毁多年未修，要求修复", persons_count=5, representatives=reps)
     q = _register(hall, clerk, clock, date(2026, 5, 12), name="周芳", id_number=valid_id(seq=789),

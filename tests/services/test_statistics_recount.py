@@ -75,7 +75,8 @@ def _routed_cases(hall: Hall, clerk: Actor, clock: FakeClock) -> dict[str, str]:
     today, numbers = clock.current, {}
     for seq, (letter, (received, routed, accepted)) in enumerate(plan.items(), start=900):
         clock.current = datetime.combine(received, datetime.min.time()).replace(hour=10)
-        ref = register_visit(hall, clerk, form(name=f"转送{letter}", id_number=valid_id(seq=seq))).case_number
+        name = "转送" + "甲乙丙丁戊己"["ABCDEF".index(letter)]  # a name is 汉字: 转送甲 for case A
+        ref = register_visit(hall, clerk, form(name=name, id_number=valid_id(seq=seq))).case_number
         cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
         clock.current = datetime.combine(routed, datetime.min.time()).replace(hour=10)
         cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})

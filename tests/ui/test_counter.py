@@ -50,7 +50,7 @@ def test_a_group_visit_from_the_card_reader_to_a_routed_case(qtbot: QtBot, count
     panel.persons_count.setValue(8)
     assert "推选代表" in panel.field_messages["persons_count"].text()
     for seq in range(1, 6):
-        assert panel.representatives.add(f"代表{seq}", valid_id(seq=200 + seq))
+        assert panel.representatives.add(f"代表{'一二三四五'[seq - 1]}", valid_id(seq=200 + seq))
     assert not panel.representatives.add("第六人", valid_id(seq=299))  # the rule, quoted
     assert "第二十条" in panel.representatives.message.text()
     assert len(panel.representatives.values()) == 5

@@ -149,3 +149,17 @@ def test_an_id_number_typed_into_the_name_is_refused_at_the_name(qtbot: QtBot, c
         QTest.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert "把证件号码或电话填进了姓名栏" in panel.message.text() and panel.message.property("tone") == "error"
     assert panel.name.hasFocus() and panel.last_result is None
+
+
+def test_a_name_with_an_emoji_or_a_digit_is_refused_at_the_name_saying_which(qtbot: QtBot, counter: CounterWork,
+                                                                            sqlite_hall: Hall) -> None:
+    panel = counter.registration
+    panel.id_number.setText(valid_id(seq=71))
+    panel.request.setPlainText("反映小区电梯长期停运，要求物业尽快维修")
+    for name, which in (("李😀", "“😀”"), ("张三1", "“1”")):
+        panel.name.setText(name)
+        panel.request.setFocus()
+        with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
+            QTest.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert "姓名只能填写汉字" in panel.message.text() and which in panel.message.text()
+        assert panel.name.hasFocus() and panel.last_result is None and panel.name.text() == name  # nothing lost

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.identity import MAX_CHINESE_NAME
 from desktop.domain.queue import TicketSource
 from desktop.services import queue
 from desktop.services.context import Actor, Hall
@@ -67,17 +68,21 @@ def test_an_id_number_not_yet_typed_is_asked_for_not_called_wrong(qtbot: QtBot, 
     assert "按国家标准升位应为" in flow.message.text()  # the number the card carries, to compare with it
 
 
-def test_a_name_longer_than_a_registration_keeps_stops_at_the_field(qtbot: QtBot, work_context: Context) -> None:
-    """The services keep 50 characters of a name: the fields take no more, so 提交 is not refused for it."""
+def test_a_name_longer_than_a_registration_keeps_is_kept_whole_and_refused_at_the_field(
+        qtbot: QtBot, work_context: Context) -> None:
+    """A long name is not cut unseen to what is kept: the field holds it all and 下一步 says the limit."""
     from ui.kiosk.suggest import SuggestionFlow
 
     flow = _who(qtbot, work_context)
     flow.name.setText("阿" * 60)
-    assert len(flow.name.text()) == 50
+    assert len(flow.name.text()) == 60
+    flow.id_number.setText("330726195503120022")
+    flow.forward()
+    assert flow.step == 0 and f"最多{MAX_CHINESE_NAME}个字，现在有60个" in flow.message.text()
     suggestion = SuggestionFlow(work_context(KIOSK, "kiosk"))
     qtbot.addWidget(suggestion)
     suggestion.name.setText("阿" * 60)
-    assert len(suggestion.name.text()) == 50
+    assert len(suggestion.name.text()) == 60
 
 
 def _tickets(qtbot: QtBot, work_context: Context, hall: Hall) -> TicketFlow:

@@ -33,6 +33,7 @@ from desktop.documents.templates import TEXTS
 from desktop.domain.classification import Channel
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
+from desktop.domain.texts import meaningful_length
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.guide import _numbered
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from desktop.services.registration import RegistrationResult
 
 STEPS = ("身份", "问题发生地", "诉求", "事实和理由", "材料", "核对", "告知", "完成")
-#: What the citizen can type at most in one field (the service allows 5,000; a paste beyond is cut here).
+#: What the citizen can type at most in one field (the service allows 5,000 in a text; a paste beyond is cut here).
 TEXT_MAX = 2000
 NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材料。\n\n"
              "如有书面材料（如合同、判决书、照片），请在登记后把回执和材料一起交给接待窗口工作人员，"
@@ -123,7 +124,8 @@ class RegistrationFlow(QWidget):
         self.read_button = QPushButton("读取身份证")
         reader = ctx.settings.id_reader != "none"
         self.name = QLineEdit()
-        self.name.setMaxLength(50)  # the registration service's limit (MAX_NAME)
+        # a paste is kept whole (no silent cut to the name's length): the name's rule refuses it, saying why
+        self.name.setMaxLength(TEXT_MAX)
         self.name.setAccessibleName("姓名")
         self.id_number = QLineEdit()
         self.id_number.setMaxLength(40)
@@ -382,6 +384,9 @@ class RegistrationFlow(QWidget):
             if len(request) > TEXT_MAX:
                 raise ValidationError("request_too_long", f"诉求请不要超过{TEXT_MAX}字（现在{len(request)}字），"
                                       "详细情况可以写在“事实和理由”中或到窗口补充", "诉求内容")
+            if not meaningful_length(request):  # the service's rule: a row of dots or emoji asks nothing
+                raise ValidationError("request_required", "请写下您希望解决的问题（只有标点或表情符号不算）",
+                                      "诉求内容")
             self.values["request"] = request
         elif step == 3:
             for key, box, what in (("facts", self.facts, "事实经过"), ("reasons", self.reasons, "理由")):

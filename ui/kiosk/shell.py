@@ -62,7 +62,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.widgets import Header, label, set_tone
+from ui.common.widgets import Header, label
 from ui.kiosk.keyboard import KeyboardSpace, KeyboardText
 from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
@@ -480,14 +480,13 @@ class KioskShell(QWidget):
         if self._overlay is not None:
             self._overlay.hide()
         flow = build()
-        message = getattr(flow, "message", None)
         for field in flow.findChildren(QLineEdit) + flow.findChildren(QPlainTextEdit):
             _not_learned(field)
             # text coming in is the citizen's input, however it comes (the keyboard, an ID card read, a scanner)
             field.textChanged.connect(self._text_came)
-            if isinstance(message, QLabel):  # a complaint goes once the citizen sets about correcting it
-                edited = field.textEdited if isinstance(field, QLineEdit) else field.textChanged
-                edited.connect(lambda *_args, m=message: _settle(m))
+        from ui.kiosk.settle import settle_on_action  # a flow is open: its module's Qt names are in use already
+
+        settle_on_action(flow)  # a complaint goes once the citizen sets about correcting it
         self.flow, self.flow_key = flow, key
         self._at_open = snapshot(flow)
         self.holder_layout.addWidget(flow)
@@ -1180,12 +1179,6 @@ def _take_letters(field: QLineEdit, letters: str) -> None:
     if method is not None:
         method.reset()
     field.insert(letters)
-
-
-def _settle(message: QLabel) -> None:
-    """Take an error off the flow's message line (a notice or a confirmation stays)."""
-    if message.property("tone") == "error":
-        set_tone(message, "", "")
 
 
 def _not_learned(field: QWidget) -> None:

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from desktop.services.context import Hall
     from desktop.services.suggestions import SuggestionReceipt, Theme
 
+#: Characters a field takes: a pasted paragraph stays whole, to be refused with the reason, never cut unseen.
+PASTE_MAX = 2000
+
 
 class SuggestionFlow(QWidget):
     """Kiosk: a people's suggestion in four screens; ``finished`` at the end."""
@@ -85,7 +88,8 @@ class SuggestionFlow(QWidget):
 
         # 3 who
         self.name = QLineEdit()
-        self.name.setMaxLength(50)  # the suggestion service's limit: a longer paste is not refused at 提交
+        # a paste is kept whole (no silent cut to the name's length): the service's rule refuses it at 提交, saying why
+        self.name.setMaxLength(PASTE_MAX)
         self.name.setAccessibleName("姓名")
         self.phone = QLineEdit()
         self.phone.setMaxLength(40)
@@ -183,9 +187,13 @@ class SuggestionFlow(QWidget):
         self.content.setFocus()
 
     def check_content(self) -> None:
-        text = self.content.toPlainText().strip()
-        if len(text) < 10:
-            set_tone(self.message, "error", "请把建议写清楚一些（至少10个字）")
+        from desktop.domain.errors import ValidationError
+        from desktop.services.suggestions import check_content
+
+        try:  # the service's rule (ten words, not ten emoji), here rather than after the name is typed
+            check_content(self.content.toPlainText())
+        except ValidationError as problem:
+            set_tone(self.message, "error", problem.message)
             return
         set_tone(self.message, "", "")
         self.pages.setCurrentIndex(2)

@@ -150,7 +150,7 @@ class QueueBar(QFrame):
         self.visitor_id.setMinimumWidth(190)
         self.visitor_name = QLineEdit()
         self.visitor_name.setPlaceholderText("姓名")
-        self.visitor_name.setMaxLength(50)
+        self.visitor_name.setMaxLength(200)  # a paste kept whole: the name rule refuses a long one, saying why
         self.visitor_name.setMinimumWidth(self.visitor_name.fontMetrics().horizontalAdvance("阿依古丽·买买提") + 32)
         self.visitor_name.setMaximumWidth(self.visitor_name.minimumWidth())  # a minority name is read whole
         self.read_card_button = QPushButton("读身份证")
