@@ -348,8 +348,7 @@ KIOSK_CANDIDATES = textwrap.dedent("""
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
-    from PySide6.QtQuick import QQuickItem  # the keyboard's items are seen as what they are
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication  # nothing of Qt Quick named before the keyboard comes, as on the kiosk
     from db.engine import make_engine, sqlite_url
     from db.migrate import upgrade
     from desktop.domain.roles import WindowRole
@@ -370,11 +369,13 @@ KIOSK_CANDIDATES = textwrap.dedent("""
     shell.resize(screen.width(), screen.height())
     shell.show()
     shell.activateWindow()
+    if sys.argv[2] == "large":
+        shell.large_button.click()  # 大字 on at the home page, before the keyboard was ever shown
     flow = shell.open_flow("register")
     ROW = ("var v = wordCandidateView, out = []; for (var i = 0; i < v.contentItem.children.length; ++i) {"
            " var it = v.contentItem.children[i]; for (var j = 0; j < it.children.length; ++j) {"
            " var t = it.children[j]; if (t.font !== undefined && t.text) out.push(t.font.pixelSize) } }"
-           " [v.count, out.length ? Math.min.apply(null, out) : 0].join(' ')")
+           " [v.count, out.length ? Math.min.apply(null, out) : 0, v.height].join(' ')")
     state = {"typed": False, "tries": 0}
 
     def run(keyboard, js):
@@ -400,8 +401,8 @@ KIOSK_CANDIDATES = textwrap.dedent("""
                     run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
                 state["typed"] = True
             elif run(keyboard, "wordCandidateView.count") > 0:
-                count, smallest = (float(n) for n in run(keyboard, ROW).split())
-                print("candidates", int(count), "font", int(smallest))
+                count, smallest, height = (float(n) for n in run(keyboard, ROW).split())
+                print("candidates", int(count), "font", int(smallest), "row", round(height))
                 app.quit()
                 return
         QTimer.singleShot(100, guarded)
@@ -422,16 +423,23 @@ KIOSK_CANDIDATES = textwrap.dedent("""
 
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
 @pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
-def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: Path, screen: str) -> None:
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: Path, screen: str, mode: str) -> None:
     """Without 大字 too, the characters pinyin offers on the kiosk are at least as large as the page's body text:
-    standing up, Qt draws the whole keyboard smaller, its candidates 19 px."""
+    standing up, Qt draws the whole keyboard smaller, its candidates 19 px. With 大字 turned on before the keyboard
+    was ever shown they are as large as the page's large text from the first time it comes up (they were Qt's own
+    19 px until 大字 was turned off and on again: the keyboard's window, first seen before Qt Quick was imported,
+    was not searched)."""
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
     env["QT_QPA_PLATFORM"] = "xcb"
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     script = tmp_path / "kiosk_candidates.py"
     script.write_text(KIOSK_CANDIDATES, encoding="utf-8")
     done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+                           str(tmp_path), mode], capture_output=True, text=True, timeout=120, env=env, check=False)
     assert "candidates " in done.stdout, done.stdout + done.stderr
     count, font = int(done.stdout.split("candidates ")[1].split()[0]), int(done.stdout.split("font ")[1].split()[0])
-    assert count > 1 and font >= text_px(large=False), done.stdout
+    row = int(done.stdout.split("row ")[1].split()[0])
+    large = mode == "large"
+    assert count > 1 and font >= text_px(large=large), done.stdout
+    assert row > font, done.stdout  # the row as tall as its characters need

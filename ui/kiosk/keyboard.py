@@ -105,12 +105,16 @@ def find_keyboard() -> QObject | None:
     windows = [w for w in QGuiApplication.topLevelWindows() if w.inherits("QQuickWindow")]
     if not windows:
         return None  # no keyboard yet (or none at all): Qt Quick stays out of the process
-    from PySide6.QtQuick import QQuickWindow
+    from PySide6.QtQuick import QQuickItem
 
     for window in windows:
-        if not isinstance(window, QQuickWindow):
+        # Asked for by its property: the window was wrapped above, before Qt Quick's types were named, and stays
+        # a plain QWindow to Python for as long as a wrapper of it lives (no contentItem() then). Its items,
+        # wrapped from here on, are what they are.
+        root = window.property("contentItem")
+        if not isinstance(root, QQuickItem):
             continue
-        items = [window.contentItem()]
+        items = [root]
         while items:
             item = items.pop()
             if item.metaObject().indexOfProperty("layoutType") >= 0 and item.property("style") is not None:
