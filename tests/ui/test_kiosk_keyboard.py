@@ -443,3 +443,117 @@ def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: 
     large = mode == "large"
     assert count > 1 and font >= text_px(large=large), done.stdout
     assert row > font, done.stdout  # the row as tall as its characters need
+
+
+ID_TAP = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QPoint, Qt, QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQml import QQmlExpression, qmlContext
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    from db.engine import make_engine, sqlite_url
+    from db.migrate import upgrade
+    from desktop.domain.roles import WindowRole
+    from desktop.services.context import Actor
+    from tests.conftest import SECRETS, make_hall
+    from ui.kiosk.body import kiosk_body
+    from ui.kiosk.keyboard import find_keyboard
+    from ui.shell.context import WindowContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+    app = QApplication(sys.argv)
+    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
+    upgrade(engine)
+    source = HallSource.of(make_hall(engine))
+    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
+    shell = kiosk_body(ctx)
+    shell.setGeometry(QGuiApplication.primaryScreen().geometry())
+    shell.show()
+    shell.activateWindow()
+    flow = shell.open_flow("register")
+    method = QGuiApplication.inputMethod()
+    state = {"phase": "name", "tries": 0, "still": 0, "last": None}
+
+    def run(keyboard, js):
+        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
+        return value[0] if isinstance(value, tuple) else value
+
+    def tap(field, y):  # a finger on the window: pressed and lifted at one point of ``field``
+        point = field.mapTo(shell, QPoint(field.width() // 3, y))
+        QTest.mouseClick(shell.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+
+    def still():  # the keyboard and the page stand still (the keyboard slides in, grows with its row)
+        now = (method.isVisible(), method.keyboardRectangle(), flow.id_number.mapTo(shell, QPoint()))
+        state["still"] = state["still"] + 1 if now == state["last"] else 0
+        state["last"] = now
+        return state["still"] >= 3
+
+    def poll():
+        state["tries"] += 1
+        if state["tries"] > 300:
+            print("gave up in", state["phase"])
+            app.quit()
+            return
+        keyboard = find_keyboard()
+        if state["phase"] == "name":
+            if not method.isVisible():
+                tap(flow.name, flow.name.height() // 2)
+            elif keyboard is not None and run(keyboard, "InputContext.inputEngine.inputMethod !== null"):
+                for letter in "zhao":  # z h a o and the first of its characters, tapped on the keyboard
+                    run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+                run(keyboard, "InputContext.inputEngine.virtualKeyClick(Qt.Key_Space, ' ', 0)")
+                state["phase"] = "id"
+        elif state["phase"] == "id" and still():
+            # the ID number's field as far as it shows above the keyboard (lying down, its upper edge)
+            top = flow.id_number.mapTo(shell, QPoint()).y()
+            keyboard_top = shell.height() - round(method.keyboardRectangle().height())
+            seen = min(flow.id_number.height(), keyboard_top - top)
+            print("name", repr(flow.name.text()), "seen", seen)
+            if seen <= 0:
+                app.quit()
+                return
+            tap(flow.id_number, seen // 2)
+            state["phase"] = "after"
+        elif state["phase"] == "after" and still():
+            focus = QApplication.focusWidget()
+            print("focus", focus.accessibleName() if focus is not None else None, "keyboard", method.isVisible(),
+                  "page", keyboard.property("layoutType") if keyboard is not None and method.isVisible() else None)
+            app.quit()
+            return
+        QTimer.singleShot(100, guarded)
+
+    def guarded():
+        try:
+            poll()
+        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
+            print("failed", repr(error))
+            app.quit()
+
+    QTimer.singleShot(100, guarded)
+    app.exec()
+    sys.stdout.flush()
+    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
+def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path: Path, screen: str) -> None:
+    """With the pinyin keyboard up over the name, one tap on the ID number's field (lying down only its upper
+    edge shows above the keyboard) gives it the focus and the keyboard's digits. The keyboard goes at the press
+    and comes back at the release if the field is still under the finger: the field was scrolled into view at
+    the press, away from under the finger, and the keyboard stayed away until a second tap."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "id_tap.py"
+    script.write_text(ID_TAP, encoding="utf-8")
+    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
+                           str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert "name '" in done.stdout and "name ''" not in done.stdout, done.stdout + done.stderr  # a name was typed
+    assert int(done.stdout.split("seen ")[1].split()[0]) > 0, done.stdout  # the field shows above the keyboard
+    assert "focus 身份证号码 keyboard True page digits" in done.stdout, done.stdout + done.stderr

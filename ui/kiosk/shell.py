@@ -375,7 +375,7 @@ class KioskShell(QWidget):
         app = QApplication.instance()
         ctx.tasks.changed.connect(self._changed)
         if isinstance(app, QApplication):
-            app.focusChanged.connect(self._focus_moved)
+            app.focusChanged.connect(self._focus_taken)
         self._lay_out_tiles()
         self._restyle()
         self._show_home()
@@ -557,6 +557,22 @@ class KioskShell(QWidget):
         self.home_button.hide()
         self.pages.setCurrentWidget(self.home)
         self.flow_changed.emit("")
+
+    def _focus_taken(self, old: QWidget | None, new: QWidget | None) -> None:
+        """A field took the focus: kept in view now, or, taken by a tap, once the finger is lifted. The focus
+        moves at the press and the keyboard comes back at the release if the field is still under the finger:
+        scrolled into view at the press (a field half hidden under the keyboard), it moved away from under
+        the finger and the keyboard stayed away."""
+        if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            QTimer.singleShot(KeyboardSpace.HELD_MS, self, self._focus_after_tap)
+            return
+        self._focus_moved(old, new)
+
+    def _focus_after_tap(self) -> None:
+        if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            QTimer.singleShot(KeyboardSpace.HELD_MS, self, self._focus_after_tap)
+            return
+        self._focus_moved(None, QApplication.focusWidget())
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Keep the focused field in view in every scrolling area around it (the flow's and its screen's)."""
