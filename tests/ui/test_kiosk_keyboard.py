@@ -557,3 +557,114 @@ def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path:
     assert "name '" in done.stdout and "name ''" not in done.stdout, done.stdout + done.stderr  # a name was typed
     assert int(done.stdout.split("seen ")[1].split()[0]) > 0, done.stdout  # the field shows above the keyboard
     assert "focus 身份证号码 keyboard True page digits" in done.stdout, done.stdout + done.stderr
+
+
+KEY_SIZES = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQml import QQmlExpression, qmlContext
+    from PySide6.QtWidgets import QApplication
+    from db.engine import make_engine, sqlite_url
+    from db.migrate import upgrade
+    from desktop.domain.roles import WindowRole
+    from desktop.services.context import Actor
+    from tests.conftest import SECRETS, make_hall
+    from ui.kiosk.body import kiosk_body
+    from ui.kiosk.keyboard import find_keyboard
+    from ui.shell.context import WindowContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+    app = QApplication(sys.argv)
+    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
+    upgrade(engine)
+    source = HallSource.of(make_hall(engine))
+    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
+    shell = kiosk_body(ctx)
+    shell.setGeometry(QGuiApplication.primaryScreen().geometry())
+    shell.show()
+    shell.activateWindow()
+    flow = shell.open_flow("register")
+    method = QGuiApplication.inputMethod()
+    # the keys that type (their cells, as laid out) and the size of the text on them
+    KEYS = ("(function () { var cells = [], fonts = [];"
+            " function walk(it) { if (it.keyType !== undefined && it.text && it.visible) cells.push(it);"
+            "  if (it.font !== undefined && it.text && it.visible) fonts.push(it.font.pixelSize);"
+            "  for (var i = 0; i < it.children.length; ++i) walk(it.children[i]) }"
+            " walk(keyboardLayoutLoader.item);"
+            " function least(values) { return Math.min.apply(null, values) }"
+            " return [layoutType, least(cells.map(function (k) { return k.width })),"
+            "  least(cells.map(function (k) { return k.height })), least(fonts)].join(' ')"
+            "})()")
+    fields = [flow.name, flow.id_number]
+    state = {"tries": 0, "still": 0, "last": None}
+
+    def poll():
+        state["tries"] += 1
+        if state["tries"] > 300:
+            print("gave up")
+            app.quit()
+            return
+        fields[0].setFocus()
+        method.show()
+        keyboard = find_keyboard()
+        now = (method.isVisible(), method.keyboardRectangle())
+        state["still"] = state["still"] + 1 if now == state["last"] else 0
+        state["last"] = now
+        if keyboard is not None and method.isVisible() and state["still"] >= 4:  # grown to its size, standing still
+            value = QQmlExpression(qmlContext(keyboard), keyboard, KEYS).evaluate()
+            page, width, height, font = (value[0] if isinstance(value, tuple) else value).split()
+            print("keys", fields.pop(0).accessibleName(), page, round(float(width)), round(float(height)),
+                  round(float(font)), "keyboard", round(method.keyboardRectangle().height()))
+            state["still"] = 0
+            if not fields:
+                app.quit()
+                return
+        QTimer.singleShot(100, guarded)
+
+    def guarded():
+        try:
+            poll()
+        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
+            print("failed", repr(error))
+            app.quit()
+
+    QTimer.singleShot(100, guarded)
+    app.exec()
+    sys.stdout.flush()
+    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+def test_the_keys_are_as_large_standing_up_as_lying_down(tmp_path: Path) -> None:
+    """Qt's keyboard keeps its design's shape across the screen's width: standing up (1080 px wide) its keys and
+    their text were 0.56 times as large as lying down, the ID number's pad of digits a third of the width with
+    83 px keys under a half-empty page. Standing up the kiosk's keyboard is as tall as lying down."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "keys.py"
+    script.write_text(KEY_SIZES, encoding="utf-8")
+    keys: dict[tuple[str, str], dict[str, int]] = {}
+    for screen in ("1920x1080", "1080x1920"):
+        folder = tmp_path / screen
+        folder.mkdir()
+        done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
+                               str(folder)], capture_output=True, text=True, timeout=120, env=env, check=False)
+        for line in done.stdout.splitlines():
+            words = line.split()
+            if words and words[0] == "keys":
+                keys[screen, words[2]] = {"width": int(words[3]), "height": int(words[4]), "font": int(words[5]),
+                                          "keyboard": int(words[7])}
+        assert (screen, "digits") in keys and (screen, "main") in keys, done.stdout + done.stderr
+    for page in ("digits", "main"):  # the ID number's pad, the name's letters
+        lying, standing = keys["1920x1080", page], keys["1080x1920", page]
+        assert standing["height"] >= lying["height"] - 1, keys  # 83 px a key standing up, 147 lying down
+        assert standing["font"] >= lying["font"] >= text_px(large=False), keys  # 25 px standing up, 45 lying down
+    # square digits, more than 15 mm at 0.275 mm a pixel (a 23.8" screen), the page keeping more than half the screen
+    assert keys["1080x1920", "digits"]["width"] * 0.275 >= 15, keys
+    assert keys["1080x1920", "main"]["keyboard"] <= 1920 // 2, keys
