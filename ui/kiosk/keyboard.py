@@ -134,7 +134,9 @@ class KeyboardText(QObject):
     shape of its style's design across the screen's width, and on a screen standing up (1080 px wide) drew
     them 0.56 times as large. ``resources/qml/KioskKeyboard/KeySize.qml`` binds the style's documented
     ``keyboardDesignWidth`` to its own divided by the screen's height over its width (the keyboard as tall
-    as lying down; the style's own width lying down).
+    as lying down; the style's own width lying down). The screen is read in QML (the keyboard's window's
+    size): asked for in Python through the window, the application's Python wrapper of that screen was found
+    dead afterwards.
 
     The keyboard is built when first shown: the row and the keys follow from then on (each time it comes up
     the keyboard's style and screen are looked at again, a new style gets them too). The row is a QML object
@@ -165,29 +167,14 @@ class KeyboardText(QObject):
         if keyboard is None:
             return
         style = keyboard.property("style")
-        stand = _standing(keyboard)
         if style is not self._style or self.row is None:
             # the keys first: the row takes its design height from the style's own, in the style's scale
-            self.keys = _make(keyboard, style, KEY_SIZE, {"stand": stand})
+            self.keys = _make(keyboard, style, KEY_SIZE, {"keyboard": keyboard})
             self.row = _make(keyboard, style, CANDIDATE_ROW, {"factor": self.factor, "least": self.least,
                                                                "leastLarge": self.least_large, "large": self.large})
             self._style = style
-        if self.keys is not None and self.keys.property("stand") != stand:  # the screen was turned
-            self.keys.setProperty("stand", stand)
         if self.row is not None and self.row.property("large") != self.large:
             self.row.setProperty("large", self.large)
-
-
-def _standing(keyboard: QObject) -> float:
-    """How many times taller than wide the keyboard's screen stands (1 lying down)."""
-    from PySide6.QtQuick import QQuickItem
-
-    window = keyboard.window() if isinstance(keyboard, QQuickItem) else None
-    screen = window.screen() if window is not None else QGuiApplication.primaryScreen()
-    size = screen.geometry() if screen is not None else None
-    if size is None or size.width() <= 0:
-        return 1.0
-    return max(1.0, size.height() / size.width())
 
 
 def _make(keyboard: QObject, style: QObject, path: Path, properties: dict[str, object]) -> QObject | None:
