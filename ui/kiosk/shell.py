@@ -889,6 +889,14 @@ class KioskShell(QWidget):
                 and watched is not self._composing and self.holder.isAncestorOf(watched):
             self._drop_composition()
             return False
+        if kind == QEvent.Type.MouseButtonPress and self._composing is not None and watched.isWindowType() \
+                and isinstance(event, QMouseEvent):
+            # A press on another field: Qt gives it the focus before the field sees the press, and the keyboard
+            # then puts its first candidate into the field left. The press comes to the window first.
+            target = QApplication.widgetAt(event.globalPosition().toPoint())
+            if target is not None and target is not self._composing and self.holder.isAncestorOf(target):
+                self._drop_composition()
+            return False
         if kind == QEvent.Type.InputMethod and isinstance(event, QInputMethodEvent) \
                 and isinstance(watched, QLineEdit | QPlainTextEdit | QTextEdit):
             self._composing = watched if event.preeditString() else None
