@@ -348,8 +348,7 @@ KIOSK_CANDIDATES = textwrap.dedent("""
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
-    from PySide6.QtQuick import QQuickItem  # the keyboard's items are seen as what they are
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication  # nothing of Qt Quick named before the keyboard comes, as on the kiosk
     from db.engine import make_engine, sqlite_url
     from db.migrate import upgrade
     from desktop.domain.roles import WindowRole
@@ -370,11 +369,13 @@ KIOSK_CANDIDATES = textwrap.dedent("""
     shell.resize(screen.width(), screen.height())
     shell.show()
     shell.activateWindow()
+    if sys.argv[2] == "large":
+        shell.large_button.click()  # 大字 on at the home page, before the keyboard was ever shown
     flow = shell.open_flow("register")
     ROW = ("var v = wordCandidateView, out = []; for (var i = 0; i < v.contentItem.children.length; ++i) {"
            " var it = v.contentItem.children[i]; for (var j = 0; j < it.children.length; ++j) {"
            " var t = it.children[j]; if (t.font !== undefined && t.text) out.push(t.font.pixelSize) } }"
-           " [v.count, out.length ? Math.min.apply(null, out) : 0].join(' ')")
+           " [v.count, out.length ? Math.min.apply(null, out) : 0, v.height].join(' ')")
     state = {"typed": False, "tries": 0}
 
     def run(keyboard, js):
@@ -400,8 +401,8 @@ KIOSK_CANDIDATES = textwrap.dedent("""
                     run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
                 state["typed"] = True
             elif run(keyboard, "wordCandidateView.count") > 0:
-                count, smallest = (float(n) for n in run(keyboard, ROW).split())
-                print("candidates", int(count), "font", int(smallest))
+                count, smallest, height = (float(n) for n in run(keyboard, ROW).split())
+                print("candidates", int(count), "font", int(smallest), "row", round(height))
                 app.quit()
                 return
         QTimer.singleShot(100, guarded)
@@ -422,16 +423,256 @@ KIOSK_CANDIDATES = textwrap.dedent("""
 
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
 @pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
-def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: Path, screen: str) -> None:
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: Path, screen: str, mode: str) -> None:
     """Without 大字 too, the characters pinyin offers on the kiosk are at least as large as the page's body text:
-    standing up, Qt draws the whole keyboard smaller, its candidates 19 px."""
+    standing up, Qt draws the whole keyboard smaller, its candidates 19 px. With 大字 turned on before the keyboard
+    was ever shown they are as large as the page's large text from the first time it comes up (they were Qt's own
+    19 px until 大字 was turned off and on again: the keyboard's window, first seen before Qt Quick was imported,
+    was not searched)."""
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
     env["QT_QPA_PLATFORM"] = "xcb"
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     script = tmp_path / "kiosk_candidates.py"
     script.write_text(KIOSK_CANDIDATES, encoding="utf-8")
     done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+                           str(tmp_path), mode], capture_output=True, text=True, timeout=120, env=env, check=False)
     assert "candidates " in done.stdout, done.stdout + done.stderr
     count, font = int(done.stdout.split("candidates ")[1].split()[0]), int(done.stdout.split("font ")[1].split()[0])
-    assert count > 1 and font >= text_px(large=False), done.stdout
+    row = int(done.stdout.split("row ")[1].split()[0])
+    large = mode == "large"
+    assert count > 1 and font >= text_px(large=large), done.stdout
+    assert row > font, done.stdout  # the row as tall as its characters need
+
+
+ID_TAP = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QPoint, Qt, QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQml import QQmlExpression, qmlContext
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    from db.engine import make_engine, sqlite_url
+    from db.migrate import upgrade
+    from desktop.domain.roles import WindowRole
+    from desktop.services.context import Actor
+    from tests.conftest import SECRETS, make_hall
+    from ui.kiosk.body import kiosk_body
+    from ui.kiosk.keyboard import find_keyboard
+    from ui.shell.context import WindowContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+    app = QApplication(sys.argv)
+    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
+    upgrade(engine)
+    source = HallSource.of(make_hall(engine))
+    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
+    shell = kiosk_body(ctx)
+    shell.setGeometry(QGuiApplication.primaryScreen().geometry())
+    shell.show()
+    shell.activateWindow()
+    flow = shell.open_flow("register")
+    method = QGuiApplication.inputMethod()
+    state = {"phase": "name", "tries": 0, "still": 0, "last": None}
+
+    def run(keyboard, js):
+        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
+        return value[0] if isinstance(value, tuple) else value
+
+    def tap(field, y):  # a finger on the window: pressed and lifted at one point of ``field``
+        point = field.mapTo(shell, QPoint(field.width() // 3, y))
+        QTest.mouseClick(shell.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+
+    def still():  # the keyboard and the page stand still (the keyboard slides in, grows with its row)
+        now = (method.isVisible(), method.keyboardRectangle(), flow.id_number.mapTo(shell, QPoint()))
+        state["still"] = state["still"] + 1 if now == state["last"] else 0
+        state["last"] = now
+        return state["still"] >= 3
+
+    def poll():
+        state["tries"] += 1
+        if state["tries"] > 300:
+            print("gave up in", state["phase"])
+            app.quit()
+            return
+        keyboard = find_keyboard()
+        if state["phase"] == "name":
+            if not method.isVisible():
+                tap(flow.name, flow.name.height() // 2)
+            elif keyboard is not None and run(keyboard, "InputContext.inputEngine.inputMethod !== null"):
+                for letter in "zhao":  # z h a o tapped on the keyboard, and the first of its characters picked
+                    run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+                if sys.argv[2] == "picked":
+                    run(keyboard, "InputContext.inputEngine.virtualKeyClick(Qt.Key_Space, ' ', 0)")
+                state["phase"] = "id"
+        elif state["phase"] == "id" and still():
+            # the ID number's field as far as it shows above the keyboard (lying down, its upper edge)
+            top = flow.id_number.mapTo(shell, QPoint()).y()
+            keyboard_top = shell.height() - round(method.keyboardRectangle().height())
+            seen = min(flow.id_number.height(), keyboard_top - top)
+            print("seen", seen)
+            if seen <= 0:
+                app.quit()
+                return
+            tap(flow.id_number, seen // 2)
+            state["phase"] = "after"
+        elif state["phase"] == "after" and still():
+            focus = QApplication.focusWidget()
+            print("name", repr(flow.name.text()))
+            print("focus", focus.accessibleName() if focus is not None else None, "keyboard", method.isVisible(),
+                  "page", keyboard.property("layoutType") if keyboard is not None and method.isVisible() else None)
+            app.quit()
+            return
+        QTimer.singleShot(100, guarded)
+
+    def guarded():
+        try:
+            poll()
+        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
+            print("failed", repr(error))
+            app.quit()
+
+    QTimer.singleShot(100, guarded)
+    app.exec()
+    sys.stdout.flush()
+    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
+@pytest.mark.parametrize("name", ["picked", "composing"])
+def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path: Path, screen: str,
+                                                                       name: str) -> None:
+    """With the pinyin keyboard up over the name, one tap on the ID number's field (lying down only its upper
+    edge shows above the keyboard) gives it the focus and the keyboard's digits. The keyboard goes at the press
+    and comes back at the release if the field is still under the finger: the field was scrolled into view at
+    the press, away from under the finger, and the keyboard stayed away until a second tap.
+    Pinyin still being typed (no character picked) is dropped: the focus moved before the page saw the press
+    and the keyboard put its first candidate into the name, a character the citizen never chose."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "id_tap.py"
+    script.write_text(ID_TAP, encoding="utf-8")
+    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
+                           str(tmp_path), name], capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert "name '" in done.stdout, done.stdout + done.stderr
+    typed = done.stdout.split("name ")[1].split()[0]
+    assert (typed != "''") if name == "picked" else (typed == "''"), done.stdout  # 找 picked; zhao not 找
+    assert int(done.stdout.split("seen ")[1].split()[0]) > 0, done.stdout  # the field shows above the keyboard
+    assert "focus 身份证号码 keyboard True page digits" in done.stdout, done.stdout + done.stderr
+
+
+KEY_SIZES = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQml import QQmlExpression, qmlContext
+    from PySide6.QtWidgets import QApplication
+    from db.engine import make_engine, sqlite_url
+    from db.migrate import upgrade
+    from desktop.domain.roles import WindowRole
+    from desktop.services.context import Actor
+    from tests.conftest import SECRETS, make_hall
+    from ui.kiosk.body import kiosk_body
+    from ui.kiosk.keyboard import find_keyboard
+    from ui.shell.context import WindowContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+    app = QApplication(sys.argv)
+    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
+    upgrade(engine)
+    source = HallSource.of(make_hall(engine))
+    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
+    shell = kiosk_body(ctx)
+    shell.setGeometry(QGuiApplication.primaryScreen().geometry())
+    shell.show()
+    shell.activateWindow()
+    flow = shell.open_flow("register")
+    method = QGuiApplication.inputMethod()
+    # the keys that type (their cells, as laid out) and the size of the text on them
+    KEYS = ("(function () { var cells = [], fonts = [];"
+            " function walk(it) { if (it.keyType !== undefined && it.text && it.visible) cells.push(it);"
+            "  if (it.font !== undefined && it.text && it.visible) fonts.push(it.font.pixelSize);"
+            "  for (var i = 0; i < it.children.length; ++i) walk(it.children[i]) }"
+            " walk(keyboardLayoutLoader.item);"
+            " function least(values) { return Math.min.apply(null, values) }"
+            " return [layoutType, least(cells.map(function (k) { return k.width })),"
+            "  least(cells.map(function (k) { return k.height })), least(fonts)].join(' ')"
+            "})()")
+    fields = [flow.name, flow.id_number]
+    state = {"tries": 0, "still": 0, "last": None}
+
+    def poll():
+        state["tries"] += 1
+        if state["tries"] > 300:
+            print("gave up")
+            app.quit()
+            return
+        fields[0].setFocus()
+        method.show()
+        keyboard = find_keyboard()
+        now = (method.isVisible(), method.keyboardRectangle())
+        state["still"] = state["still"] + 1 if now == state["last"] else 0
+        state["last"] = now
+        if keyboard is not None and method.isVisible() and state["still"] >= 4:  # grown to its size, standing still
+            value = QQmlExpression(qmlContext(keyboard), keyboard, KEYS).evaluate()
+            page, width, height, font = (value[0] if isinstance(value, tuple) else value).split()
+            print("keys", fields.pop(0).accessibleName(), page, round(float(width)), round(float(height)),
+                  round(float(font)), "keyboard", round(method.keyboardRectangle().height()))
+            state["still"] = 0
+            if not fields:
+                app.quit()
+                return
+        QTimer.singleShot(100, guarded)
+
+    def guarded():
+        try:
+            poll()
+        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
+            print("failed", repr(error))
+            app.quit()
+
+    QTimer.singleShot(100, guarded)
+    app.exec()
+    sys.stdout.flush()
+    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+def test_the_keys_are_as_large_standing_up_as_lying_down(tmp_path: Path) -> None:
+    """Qt's keyboard keeps its design's shape across the screen's width: standing up (1080 px wide) its keys and
+    their text were 0.56 times as large as lying down, the ID number's pad of digits a third of the width with
+    83 px keys under a half-empty page. Standing up the kiosk's keyboard is as tall as lying down."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "keys.py"
+    script.write_text(KEY_SIZES, encoding="utf-8")
+    keys: dict[tuple[str, str], dict[str, int]] = {}
+    for screen in ("1920x1080", "1080x1920"):
+        folder = tmp_path / screen
+        folder.mkdir()
+        done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
+                               str(folder)], capture_output=True, text=True, timeout=120, env=env, check=False)
+        for line in done.stdout.splitlines():
+            words = line.split()
+            if words and words[0] == "keys":
+                keys[screen, words[2]] = {"width": int(words[3]), "height": int(words[4]), "font": int(words[5]),
+                                          "keyboard": int(words[7])}
+        assert (screen, "digits") in keys and (screen, "main") in keys, done.stdout + done.stderr
+    for page in ("digits", "main"):  # the ID number's pad, the name's letters
+        lying, standing = keys["1920x1080", page], keys["1080x1920", page]
+        assert standing["height"] >= lying["height"] - 1, keys  # 83 px a key standing up, 147 lying down
+        assert standing["font"] >= lying["font"] >= text_px(large=False), keys  # 25 px standing up, 45 lying down
+    # square digits, more than 15 mm at 0.275 mm a pixel (a 23.8" screen), the page keeping more than half the screen
+    assert keys["1080x1920", "digits"]["width"] * 0.275 >= 15, keys
+    assert keys["1080x1920", "main"]["keyboard"] <= 1920 // 2, keys

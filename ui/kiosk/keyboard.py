@@ -10,7 +10,7 @@ the ``offscreen`` platform loads it as well but shows nothing.
 The keyboard covers the lower part of the screen: :class:`KeyboardSpace` keeps the kiosk's page
 above it by giving the page a bottom margin as tall as the keyboard. :class:`KeyboardText` makes its
 row of pinyin candidates, the characters a citizen picks, follow the kiosk's text: never smaller than the
-page's body text, and larger with large text (大字).
+page's body text, and larger with large text (大字); and its keys as large on a screen standing up as lying down.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ KIOSK_FONTCONFIG = Path(__file__).resolve().parents[2] / "resources" / "fontconf
 KIOSK_QML = Path(__file__).resolve().parents[2] / "resources" / "qml"
 #: The keyboard's row of pinyin candidates in the kiosk's text sizes (see :class:`KeyboardText`).
 CANDIDATE_ROW = KIOSK_QML / "KioskKeyboard" / "CandidateRow.qml"
+#: The keyboard's keys as large standing up as lying down (see :class:`KeyboardText`).
+KEY_SIZE = KIOSK_QML / "KioskKeyboard" / "KeySize.qml"
 
 
 def use_on_screen_keyboard() -> bool:
@@ -105,12 +107,16 @@ def find_keyboard() -> QObject | None:
     windows = [w for w in QGuiApplication.topLevelWindows() if w.inherits("QQuickWindow")]
     if not windows:
         return None  # no keyboard yet (or none at all): Qt Quick stays out of the process
-    from PySide6.QtQuick import QQuickWindow
+    from PySide6.QtQuick import QQuickItem
 
     for window in windows:
-        if not isinstance(window, QQuickWindow):
+        # Asked for by its property: the window was wrapped above, before Qt Quick's types were named, and stays
+        # a plain QWindow to Python for as long as a wrapper of it lives (no contentItem() then). Its items,
+        # wrapped from here on, are what they are.
+        root = window.property("contentItem")
+        if not isinstance(root, QQuickItem):
             continue
-        items = [window.contentItem()]
+        items = [root]
         while items:
             item = items.pop()
             if item.metaObject().indexOfProperty("layoutType") >= 0 and item.property("style") is not None:
@@ -124,12 +130,19 @@ class KeyboardText(QObject):
     body text), and, while the kiosk shows large text, makes the row ``factor`` times as tall, its characters
     as large and at least ``least_large`` pixels (the page's large text).
 
-    The keyboard is built when first shown: the row follows from then on (each time it comes up the
-    keyboard's style is looked at again, a new style gets the row too). The row is a QML object of the
-    kiosk's (``resources/qml/KioskKeyboard/CandidateRow.qml``) binding the style's documented
+    Standing up, the keyboard's keys and their text are as large as lying down: Qt's keyboard keeps the
+    shape of its style's design across the screen's width, and on a screen standing up (1080 px wide) drew
+    them 0.56 times as large. ``resources/qml/KioskKeyboard/KeySize.qml`` binds the style's documented
+    ``keyboardDesignWidth`` to its own divided by the screen's height over its width (the keyboard as tall
+    as lying down; the style's own width lying down). The screen is read in QML (the keyboard's window's
+    size): asked for in Python through the window, the application's Python wrapper of that screen was found
+    dead afterwards.
+
+    The keyboard is built when first shown: the row and the keys follow from then on (each time it comes up
+    the keyboard's style and screen are looked at again, a new style gets them too). The row is a QML object
+    of the kiosk's (``resources/qml/KioskKeyboard/CandidateRow.qml``) binding the style's documented
     ``selectionListHeight`` and ``selectionListDelegate`` while large text is on or the style's own
-    characters are smaller than ``least`` (a keyboard standing up is drawn small), the style's own height
-    and delegate coming back otherwise.
+    characters are smaller than ``least``, the style's own height and delegate coming back otherwise.
     """
 
     def __init__(self, factor: float, parent: QObject, *, least: int = 0, least_large: int = 0) -> None:
@@ -139,6 +152,7 @@ class KeyboardText(QObject):
         self.least_large = least_large
         self.large = False
         self.row: QObject | None = None
+        self.keys: QObject | None = None
         self._style: QObject | None = None
         method = QGuiApplication.inputMethod()
         if method is not None:
@@ -154,24 +168,27 @@ class KeyboardText(QObject):
             return
         style = keyboard.property("style")
         if style is not self._style or self.row is None:
-            self.row = self._make_row(keyboard, style)
+            # the keys first: the row takes its design height from the style's own, in the style's scale
+            self.keys = _make(keyboard, style, KEY_SIZE, {"keyboard": keyboard})
+            self.row = _make(keyboard, style, CANDIDATE_ROW, {"factor": self.factor, "least": self.least,
+                                                               "leastLarge": self.least_large, "large": self.large})
             self._style = style
         if self.row is not None and self.row.property("large") != self.large:
             self.row.setProperty("large", self.large)
 
-    def _make_row(self, keyboard: QObject, style: QObject) -> QObject | None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtQml import QQmlComponent, qmlEngine
 
-        engine = qmlEngine(keyboard)
-        if engine is None:
-            return None
-        component = QQmlComponent(engine, QUrl.fromLocalFile(str(CANDIDATE_ROW)))
-        # the row takes its design height from the style's own height, then binds it (CandidateRow.qml)
-        row = component.createWithInitialProperties({"style": style, "factor": self.factor, "least": self.least,
-                                                      "leastLarge": self.least_large, "large": self.large})
-        if row is None:
-            print("kiosk keyboard: CandidateRow.qml:", component.errorString(), file=sys.stderr)
-            return None
-        row.setParent(style)  # goes with its style
-        return row
+def _make(keyboard: QObject, style: QObject, path: Path, properties: dict[str, object]) -> QObject | None:
+    """The kiosk's QML object ``path`` binding the keyboard's ``style`` (with ``properties``), gone with it."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtQml import QQmlComponent, qmlEngine
+
+    engine = qmlEngine(keyboard)
+    if engine is None:
+        return None
+    component = QQmlComponent(engine, QUrl.fromLocalFile(str(path)))
+    made = component.createWithInitialProperties({"style": style, **properties})
+    if made is None:
+        print(f"kiosk keyboard: {path.name}:", component.errorString(), file=sys.stderr)
+        return None
+    made.setParent(style)
+    return made

@@ -425,7 +425,7 @@ class KioskShell(QWidget):
         app = QApplication.instance()
         ctx.tasks.changed.connect(self._changed)
         if isinstance(app, QApplication):
-            app.focusChanged.connect(self._focus_moved)
+            app.focusChanged.connect(self._focus_taken)
         self._lay_out_tiles()
         self._restyle()
         self._show_home()
@@ -667,6 +667,22 @@ class KioskShell(QWidget):
         self.home_button.hide()
         self.pages.setCurrentWidget(self.home)
         self.flow_changed.emit("")
+
+    def _focus_taken(self, old: QWidget | None, new: QWidget | None) -> None:
+        """A field took the focus: kept in view now, or, taken by a tap, once the finger is lifted. The focus
+        moves at the press and the keyboard comes back at the release if the field is still under the finger:
+        scrolled into view at the press (a field half hidden under the keyboard), it moved away from under
+        the finger and the keyboard stayed away."""
+        if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            QTimer.singleShot(KeyboardSpace.HELD_MS, self, self._focus_after_tap)
+            return
+        self._focus_moved(old, new)
+
+    def _focus_after_tap(self) -> None:
+        if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            QTimer.singleShot(KeyboardSpace.HELD_MS, self, self._focus_after_tap)
+            return
+        self._focus_moved(None, QApplication.focusWidget())
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Keep the focused field in view in every scrolling area around it (the flow's and its screen's)."""
@@ -1014,6 +1030,14 @@ class KioskShell(QWidget):
         if kind == QEvent.Type.MouseButtonPress and self._composing is not None and isinstance(watched, QWidget) \
                 and watched is not self._composing and self.holder.isAncestorOf(watched):
             self._drop_composition()
+            return False
+        if kind == QEvent.Type.MouseButtonPress and self._composing is not None and watched.isWindowType() \
+                and isinstance(event, QMouseEvent):
+            # A press on another field: Qt gives it the focus before the field sees the press, and the keyboard
+            # then puts its first candidate into the field left. The press comes to the window first.
+            target = QApplication.widgetAt(event.globalPosition().toPoint())
+            if target is not None and target is not self._composing and self.holder.isAncestorOf(target):
+                self._drop_composition()
             return False
         if kind == QEvent.Type.InputMethod and isinstance(event, QInputMethodEvent) \
                 and isinstance(watched, QLineEdit | QPlainTextEdit | QTextEdit):

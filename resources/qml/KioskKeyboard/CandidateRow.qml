@@ -1,7 +1,8 @@
 // The keyboard's row of candidates (the characters pinyin offers), following the kiosk's text sizes.
 // Made by ui/kiosk/keyboard.py for the keyboard's style. Its characters are never smaller than the page's body
-// text (`least`): where the style draws them smaller (a keyboard standing up is drawn small: 19 px in Qt's
-// default style at 1080 px wide) the row is made as tall as they need. While `large` is set (大字) the row is
+// text (`least`): where the style draws them smaller (in its own scale Qt's default style draws them 19 px on a
+// keyboard 1080 px wide; the kiosk's, standing up, is drawn as large as lying down by KeySize.qml: 33 px) the
+// row is made as tall as they need. While `large` is set (大字) the row is
 // `factor` times as tall and its characters as large, and those at least `leastLarge` pixels (the page's own
 // large text). Elsewhere the style's own height and delegate stay (or come back).
 // The delegate draws a candidate with the measures of Qt's default style, multiplied.
