@@ -59,7 +59,15 @@ PROBE = textwrap.dedent("""
 """)
 
 
-def test_use_on_screen_keyboard_respects_an_input_method_chosen_already(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def own_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The variables the keyboard sets, set in a copy: this process's Qt and fontconfig read the real ones, and a
+    font configuration changed under a running application stalls its next focus change."""
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+
+
+def test_use_on_screen_keyboard_respects_an_input_method_chosen_already(monkeypatch: pytest.MonkeyPatch,
+                                                                       own_environment: None) -> None:
     monkeypatch.setenv("QT_IM_MODULE", "ibus")
     assert not use_on_screen_keyboard() and os.environ["QT_IM_MODULE"] == "ibus"
     monkeypatch.delenv("QT_IM_MODULE")
@@ -89,7 +97,7 @@ def test_the_pinyin_keyboard_comes_up_and_the_page_makes_room(tmp_path: Path) ->
 
 
 def test_the_keyboard_keeps_the_programs_font_and_rare_characters_still_find_theirs(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, own_environment: None) -> None:
     """WenQuanYi Zen Hei (installed for CJK Extension A in names) makes itself the system's Chinese sans-serif;
     the keyboard would draw its keys in it (and read in 5 MB of it). The kiosk's fontconfig keeps Micro Hei
     first and Zen Hei for the characters only it has."""
