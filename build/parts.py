@@ -238,15 +238,22 @@ PIL_EXCLUDES = ["PIL._avif", "PIL.AvifImagePlugin", "PIL._webp", "PIL.WebPImageP
 
 
 def uses_multimedia(repo: str) -> bool:
-    """Whether the program's own code imports QtMultimedia (then its FFmpeg plugin is bundled);
-    ``PH_BUNDLE_MULTIMEDIA=1`` or ``0`` decides instead."""
+    """Whether the program's own code imports QtMultimedia at the top of a module (then it always needs it, and its
+    FFmpeg plugin is bundled); ``PH_BUNDLE_MULTIMEDIA=1`` or ``0`` decides instead.
+
+    A device that imports it only when it is used (the kiosk's camera, ``desktop/devices/camera.py``) does not
+    make every PC carry its ~25 MB: a kiosk with a camera is given a bundle built with ``PH_BUNDLE_MULTIMEDIA=1``,
+    and without it the camera says plainly that the program has no camera support.
+    """
     if os.environ.get("PH_BUNDLE_MULTIMEDIA") in {"0", "1"}:
         return os.environ["PH_BUNDLE_MULTIMEDIA"] == "1"
+    top_level = re.compile(r"^(from PySide6\.QtMultimedia |from PySide6 import .*\bQtMultimedia\b|"
+                           r"import PySide6\.QtMultimedia)", re.MULTILINE)
     for package in ("desktop", "ui"):
         for folder, _dirs, files in os.walk(os.path.join(repo, package)):
             for name in files:
                 if name.endswith(".py"):
                     with open(os.path.join(folder, name), encoding="utf-8") as source:
-                        if "QtMultimedia" in source.read():
+                        if top_level.search(source.read()):
                             return True
     return False

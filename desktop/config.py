@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from desktop.devices.camera_spec import CameraSpecError, parse_camera_spec
 from desktop.devices.spec import ReaderSpecError, parse_reader_spec
 from desktop.domain.errors import ValidationError
 from desktop.domain.hours import DEFAULT_HOURS, parse_hours
@@ -135,6 +136,16 @@ def _reader_spec(value: Any) -> str:
     try:
         parse_reader_spec(text)
     except ReaderSpecError as exc:
+        raise ValueError(exc.message) from None
+    return text or "none"
+
+
+def _camera_spec(value: Any) -> str:
+    """A camera setting (desktop/devices/camera_spec.py), checked without touching the camera."""
+    text = _text(value).strip()
+    try:
+        parse_camera_spec(text)
+    except CameraSpecError as exc:
         raise ValueError(exc.message) from None
     return text or "none"
 
@@ -265,6 +276,12 @@ class Settings:
                 "自动查找端口）、sdk:库文件路径[:端口]（USB 1001–1016，串口 1–16）；keyboard:=键盘输入式阅读器，"
                 "可写字段顺序如 keyboard:name,sex,ethnicity,birth_date,address,id_number；"
                 "sim:=模拟阅读器（演示、培训，可加 seed=数字、nocard、unplugged 或卡片文件.json）", _reader_spec)
+    # The kiosk's camera (desktop/devices/camera.py) reads the receipt's QR code: `doctor` lists the cameras.
+    camera: str = _setting(
+        "none", "自助终端的摄像头，用于识读回执上的二维码：none=不使用（默认，用扫描口或输入编号）；"
+                "auto=本机默认摄像头；qt:名称=名称中含有这些字的摄像头（见 doctor）；"
+                "sim:图片文件或文件夹=模拟摄像头（演示、培训）",
+        _camera_spec)
 
     # The hall display's call announcements (desktop/devices/voice.py): `doctor` checks them.
     voice: bool = _setting(True, "大厅显示屏叫号时语音播报（需本机有中文语音引擎，见 doctor）", _flag)

@@ -88,6 +88,42 @@ def _id_reader_check(settings: Settings) -> Check:
     return Check(check.name, levels[check.level], check.detail, check.fix)
 
 
+def _camera_check(settings: Settings) -> Check:
+    """The kiosk's camera (desktop/devices/camera.py): the cameras this PC has, and whether the setting finds one."""
+    from desktop.devices.camera_spec import parse_camera_spec
+
+    name, spec = "摄像头", parse_camera_spec(settings.camera)
+    if not spec.present:
+        return Check(name, OK, "未使用（camera = none）：自助终端用扫描口或输入编号查询进度")
+    if spec.backend == "sim":
+        from desktop.devices.camera import PICTURES
+
+        where = Path(os.path.expanduser(spec.target)) if spec.target else None
+        files = ([p for p in where.iterdir() if p.suffix.lower() in PICTURES] if where is not None and where.is_dir()
+                 else [where] if where is not None and where.is_file() else [])
+        if spec.target and not files:
+            return Check(name, WARN, f"模拟摄像头（camera = {settings.camera}）：没有找到图片，只显示灰色画面",
+                         "把 PNG 或 JPEG 图片放到该处，或修改设置 camera")
+        return Check(name, OK, f"模拟摄像头（演示、培训）：{len(files)} 张图片轮流显示")
+    try:
+        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtMultimedia import QMediaDevices
+    except ImportError:
+        return Check(name, FAIL, "本机的程序没有摄像头支持（Qt Multimedia）",
+                     "安装含摄像头支持的程序包（打包时设 PH_BUNDLE_MULTIMEDIA=1），或把 camera 设为 none")
+    if QCoreApplication.instance() is None:
+        QCoreApplication(sys.argv[:1])  # the camera list needs an application object
+    found = [device.description() for device in QMediaDevices.videoInputs()]
+    wanted = spec.target.casefold()
+    chosen = next((d for d in found if wanted in d.casefold()), None) if wanted else (found[0] if found else None)
+    listed = "、".join(found) if found else "无"
+    if chosen is None:
+        what = f"名称含“{spec.target}”的摄像头" if wanted else "摄像头"
+        return Check(name, FAIL, f"没有找到{what}（本机的摄像头：{listed}）",
+                     "接好摄像头，或把设置 camera 改为 auto、qt:上列名称之一，或 none")
+    return Check(name, OK, f"使用“{chosen}”识读回执二维码（本机的摄像头：{listed}）")
+
+
 def _voice_check(settings: Settings) -> Check:
     """The hall display's voice (desktop/devices/voice.py): an engine, a Mandarin voice, the chime."""
     if not settings.voice:
@@ -266,6 +302,7 @@ def collect(settings: Settings, db_path: Path, today: date | None = None) -> lis
     checks.append(_font_check())
     checks += _printer_checks(settings)
     checks.append(_id_reader_check(settings))
+    checks.append(_camera_check(settings))
     checks.append(_voice_check(settings))
     checks.append(_cipher_check())
     checks.append(_key_check(settings, db_path))

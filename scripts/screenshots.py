@@ -456,6 +456,54 @@ def _reception_days(hall: Any) -> None:
     reception.generate_schedule(hall, system, today.replace(day=1), 3, leaders=["县长 周建华"])
 
 
+def camera_shot(body: Any, save: Callable[[str], None], wipe: Callable[[], None]) -> None:
+    """查询进度 on a kiosk with a camera (a simulated one, showing a photo of a receipt from another site): the view
+    beside the fields, and the code it read refused in words."""
+    from dataclasses import replace
+
+    from PIL import Image
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from desktop.devices.camera import SimulatedCamera
+    from desktop.documents.model import DocumentKind
+    from desktop.documents.render import render
+    from desktop.printing.raster import receipt_image
+    from desktop.selftest import SAMPLE_RECEIPT
+    from ui.kiosk.progress import ProgressFlow
+
+    folder = Path(tempfile.mkdtemp(prefix="shots-camera-"))
+    strip = receipt_image(render(DocumentKind.REGISTRATION_RECEIPT,
+                                 {**SAMPLE_RECEIPT, "lookup_url": "https://shop.example.com"}).pdf).convert("L")
+    photo = Image.new("L", (1280, 720), 90)
+    paper = strip.resize((strip.width * 2 // 3, strip.height * 2 // 3)).rotate(-6, expand=True, fillcolor=90)
+    photo.paste(paper, ((photo.width - paper.width) // 2, (photo.height - paper.height) // 2))
+    photo.save(folder / "held-up.png")
+    hall = body.ctx.source.hall
+    kept = hall.settings
+    hall.settings = replace(kept, camera=f"sim:{folder / 'held-up.png'}")
+    try:
+        wipe()
+        flow = body.open_flow("progress")
+        assert isinstance(flow, ProgressFlow) and flow.camera is not None
+        loop = QEventLoop()
+        QTimer.singleShot(10_000, loop.quit)
+        timer = QTimer()
+
+        def refused() -> None:
+            if "二维码" in flow.error.text():
+                loop.quit()
+
+        timer.timeout.connect(refused)
+        timer.start(50)
+        loop.exec()
+        timer.stop()
+        assert isinstance(flow.camera.source, SimulatedCamera)
+        save("04c-progress-camera-foreign-code")
+    finally:
+        wipe()
+        hall.settings = kept
+
+
 def kiosk_screenshots(db: Path, out: Path) -> None:
     """Every kiosk screen in both orientations, and the large-text and high-contrast modes."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -538,6 +586,9 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         flow.query_progress()
         wait_settled(flow)
         save("07b-progress-transferred")
+        camera_shot(body, save, wipe)
+        flow = body.open_flow("progress")
+        assert isinstance(flow, ProgressFlow)
         flow.number.setText(number)
         flow.code.setText(code)
         flow.query_progress()

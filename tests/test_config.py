@@ -63,6 +63,8 @@ def test_file_values_under_environment_overrides(monkeypatch: pytest.MonkeyPatch
     ({"hall_name": 12}, "hall_name", "须为文字"),
     ({"printer_by_kind": ["system:"]}, "printer_by_kind", "对象"),
     ({"database": 5}, "database", "文件路径"),
+    ({"camera": "webcam"}, "camera", "摄像头设置"),
+    ({"camera": "qt:"}, "camera", "缺少摄像头名称"),
 ])
 def test_a_wrong_value_is_refused_naming_the_setting(values: dict[str, object], named: str, why: str) -> None:
     _write({"device_id": "abc", **values})

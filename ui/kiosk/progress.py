@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
+from ui.kiosk.camera import camera_present
 from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
     from desktop.services.context import Hall
     from desktop.services.self_service import KioskProgress
+    from ui.kiosk.camera import CameraView
 
 RATINGS = ("满意", "基本满意", "不满意")
 #: Longer input is cut here (a scanner's text fits; a 5,000-character paste does not).
@@ -140,13 +142,23 @@ class ProgressFlow(QWidget):
         column.setContentsMargins(48, 24, 48, 24)
         column.setSpacing(24)
         column.addWidget(label("查询办理进度", "title", centred=True))
-        column.addWidget(label("把登记回执上的二维码对准扫描口，或在下面输入案件编号和查询码", "subtitle",
+        # A camera, where the kiosk has one, reads the receipt's QR code held up to it (ui/kiosk/camera.py).
+        self.camera: CameraView | None = None
+        if camera_present(ctx):
+            from ui.kiosk.camera import CameraView
+
+            self.camera = CameraView(ctx)
+            self.camera.scanned.connect(self.take_scan)
+        where = "对准摄像头或扫描口" if self.camera is not None else "对准扫描口"
+        column.addWidget(label(f"把登记回执上的二维码{where}，或在下面输入案件编号和查询码", "subtitle",
                                centred=True))
         self.entry_row = QHBoxLayout()
+        self.entry_row.setSpacing(32)
         self.entry_row.addStretch(1)
         entry.setMaximumWidth(1200)
         self.entry_row.addWidget(entry, 8)
         self.entry_row.addStretch(1)
+        self.entry_column = column
         column.addLayout(self.entry_row)
         column.addStretch(1)
 
@@ -287,8 +299,15 @@ class ProgressFlow(QWidget):
         # side the progress, in longer lines, is the wider (the history's lines are short)
         self.summary.set_fit(portrait)
         # the fields the whole width: a case number in large text fits a field 4/5 of it no more
-        for side in (0, 2):
+        for side in (0, self.entry_row.count() - 1):
             self.entry_row.setStretch(side, 0 if portrait else 1)
+        if self.camera is not None:  # the camera's view above the fields standing up, beside them lying down
+            self.entry_row.removeWidget(self.camera)
+            self.entry_column.removeWidget(self.camera)
+            if portrait:
+                self.entry_column.insertWidget(2, self.camera, 1)  # under the title and what to do
+            else:
+                self.entry_row.insertWidget(1, self.camera, 6)
         self.result_box.setStretch(0, 0 if portrait else 3)
         self.result_box.setStretch(1, 1 if portrait else 2)
         self._place_buttons(portrait)
@@ -315,6 +334,22 @@ class ProgressFlow(QWidget):
             grid.setColumnStretch(1, 1)
 
     # -- screen 1 → 2
+
+    def take_scan(self, text: str) -> None:
+        """A code the camera read: a receipt's is looked up at once; another code is said to be none."""
+        from desktop.domain.errors import ValidationError
+        from desktop.domain.qrpayload import parse_payload
+
+        if self.tasks.busy or self.current_page is not self.entry_page:
+            return
+        try:
+            number, code = parse_payload(text, self.ctx.settings.public_lookup_url)
+        except ValidationError as refusal:
+            set_tone(self.error, "error", refusal.message)
+            return
+        self.number.setText(number)
+        self.code.setText(code)
+        self.query_progress()
 
     def query_progress(self) -> None:
         if self.tasks.busy:

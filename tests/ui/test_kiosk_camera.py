@@ -1,0 +1,113 @@
+"""查询进度 with the kiosk's camera: the receipt held up to it opens the case; nothing else does; the camera runs
+only while its view is on the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import Engine
+
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from tests.conftest import FakeClock, make_hall
+from tests.devices.test_camera import photo_of, receipt_strip
+from tests.helpers import form
+from ui.kiosk.body import kiosk_body
+from ui.kiosk.camera import CameraView
+from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.shell import KioskShell, widget_texts
+from ui.shell.context import WorkContext
+
+Context = Callable[..., WorkContext]
+
+
+def _kiosk(qtbot: QtBot, work_context: Context, hall: Hall, size: tuple[int, int] = (1920, 1080)) -> KioskShell:
+    body = kiosk_body(work_context(Actor.kiosk("K01"), "kiosk", hall=hall))
+    qtbot.addWidget(body)
+    body.resize(*size)
+    body.show()
+    qtbot.waitExposed(body)
+    return body
+
+
+def _photo_file(folder: Path, name: str, strip: Image.Image) -> Path:
+    path = folder / name
+    photo_of(strip, angle=-8, scale=0.6, seed=3).save(path)
+    return path
+
+
+def _open(qtbot: QtBot, body: KioskShell) -> tuple[ProgressFlow, CameraView]:
+    flow = body.open_flow("progress")
+    assert isinstance(flow, ProgressFlow) and flow.camera is not None
+    qtbot.waitUntil(lambda: flow.camera is not None and flow.camera.running)
+    return flow, flow.camera
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_the_receipt_held_up_to_the_camera_opens_its_progress(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Engine, clock: FakeClock, clerk: Actor,
+        tmp_path: Path, size: tuple[int, int]) -> None:
+    photo = tmp_path / "held-up.png"
+    hall = make_hall(sqlite_engine, clock, camera=f"sim:{photo}")
+    result = register_visit(hall, clerk, form())
+    _photo_file(tmp_path, photo.name, receipt_strip(case_number=result.case_number, query_code=result.query_code,
+                                                    lookup_url=hall.settings.public_lookup_url))
+    body = _kiosk(qtbot, work_context, hall, size)
+    flow, camera = _open(qtbot, body)
+    # the view beside the fields lying down, above them standing up; whole, and as large as promised
+    view = camera.view.geometry()
+    assert view.width() >= CameraView.VIEW.width() and view.height() >= CameraView.VIEW.height()
+    fields = flow.number.mapTo(flow, flow.number.rect().topLeft())
+    seen = camera.view.mapTo(flow, camera.view.rect().topLeft())
+    assert (seen.y() < fields.y()) if size[1] > size[0] else (seen.x() < fields.x())
+    qtbot.waitUntil(lambda: flow.current_page is flow.result_page, timeout=15_000)
+    assert result.case_number in flow.heading.text() and flow.state.text() == "已登记"
+    assert not camera.running and camera.view.pixmap().isNull()  # off, and nothing it saw kept on the screen
+
+
+def test_a_code_that_is_not_a_receipt_is_said_to_be_none(qtbot: QtBot, work_context: Context,
+                                                         sqlite_engine: Engine, clock: FakeClock,
+                                                         tmp_path: Path) -> None:
+    photo = tmp_path / "shop.png"
+    hall = make_hall(sqlite_engine, clock, camera=f"sim:{photo}")
+    _photo_file(tmp_path, photo.name, receipt_strip(lookup_url="https://shop.example.com"))  # another site's code
+    body = _kiosk(qtbot, work_context, hall)
+    flow, camera = _open(qtbot, body)
+    qtbot.waitUntil(lambda: "二维码" in flow.error.text(), timeout=15_000)
+    assert flow.current_page is flow.entry_page and camera.running  # still looking for the right one
+    assert "不是本系统回执上的二维码" in flow.error.text()
+
+
+def test_the_camera_stops_when_its_view_goes_and_leaves_nothing(qtbot: QtBot, work_context: Context,
+                                                                sqlite_engine: Engine, clock: FakeClock,
+                                                                tmp_path: Path) -> None:
+    hall = make_hall(sqlite_engine, clock, camera=f"sim:{tmp_path / 'none-yet.png'}")  # a grey view
+    body = _kiosk(qtbot, work_context, hall)
+    _flow, camera = _open(qtbot, body)
+    source = camera.source
+    assert source is not None
+    qtbot.waitUntil(lambda: not camera.view.pixmap().isNull())  # the camera's picture is shown
+    body.wipe()  # walked away: the flow goes, the camera with it
+    assert body.flow is None and not source.running
+    assert not any("二维码对准摄像头" in text for text in widget_texts(body))
+
+
+def test_without_a_camera_the_progress_page_has_no_view(qtbot: QtBot, shell: KioskShell) -> None:
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow) and flow.camera is None and not flow.findChildren(CameraView)
+    assert any("对准扫描口" in text for text in widget_texts(flow))
+
+
+def test_a_camera_that_is_not_there_is_said_so_and_typing_still_works(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Engine, clock: FakeClock) -> None:
+    hall = make_hall(sqlite_engine, clock, camera="qt:No Such Camera 4711")
+    body = _kiosk(qtbot, work_context, hall)
+    flow = body.open_flow("progress")
+    assert isinstance(flow, ProgressFlow) and flow.camera is not None
+    qtbot.waitUntil(lambda: flow.camera is not None and flow.camera.problem.isVisible())
+    assert "没有找到名称含“No Such Camera 4711”的摄像头" in flow.camera.problem.text()
+    assert flow.number.isEnabled() and flow.submit.isEnabled()
