@@ -470,6 +470,7 @@ def camera_shot(body: Any, save: Callable[[str], None], wipe: Callable[[], None]
     from desktop.printing.raster import receipt_image
     from desktop.selftest import SAMPLE_RECEIPT
     from ui.kiosk.progress import ProgressFlow
+    from ui.kiosk.register import RegistrationFlow
 
     folder = Path(tempfile.mkdtemp(prefix="shots-camera-"))
     strip = receipt_image(render(DocumentKind.REGISTRATION_RECEIPT,
@@ -499,6 +500,25 @@ def camera_shot(body: Any, save: Callable[[str], None], wipe: Callable[[], None]
         timer.stop()
         assert isinstance(flow.camera.source, SimulatedCamera)
         save("04c-progress-camera-foreign-code")
+        wipe()
+        register = body.open_flow("register")
+        assert isinstance(register, RegistrationFlow) and register.photos is not None
+        register.name.setText("赵春花")
+        register.id_number.setText("330726196803121232")
+        register.forward()
+        while len(register.where_buttons) <= 1:
+            loop.processEvents()
+        next(iter(register.where_buttons.values())).click()
+        register.forward()
+        register.request.setPlainText("村口道路塌陷半年无人修，请求尽快修复")
+        register.forward()
+        register.forward()
+        assert register.step == 4, (register.step, register.message.text())
+        while register.photos.camera.snapshot() is None:
+            loop.processEvents()
+        register.photos.take()
+        register.photos.take()
+        save("15b-register-5-materials-camera")
     finally:
         wipe()
         hall.settings = kept

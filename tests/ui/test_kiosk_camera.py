@@ -8,17 +8,24 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from db.models import AttachmentRow, EventRow
+from desktop.domain.events import EventType
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
+from desktop.services.store import row_to_event
 from tests.conftest import FakeClock, make_hall
 from tests.devices.test_camera import photo_of, receipt_strip
-from tests.helpers import form
+from tests.helpers import form, valid_id
 from ui.kiosk.body import kiosk_body
 from ui.kiosk.camera import CameraView
 from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell, widget_texts
 from ui.shell.context import WorkContext
 
@@ -111,3 +118,91 @@ def test_a_camera_that_is_not_there_is_said_so_and_typing_still_works(
     qtbot.waitUntil(lambda: flow.camera is not None and flow.camera.problem.isVisible())
     assert "没有找到名称含“No Such Camera 4711”的摄像头" in flow.camera.problem.text()
     assert flow.number.isEnabled() and flow.submit.isEnabled()
+
+
+def _to_materials(qtbot: QtBot, flow: RegistrationFlow, id_number: str) -> None:
+    """The registration's first four screens filled in as a citizen would, up to 材料."""
+    flow.name.setText("赵春花")
+    flow.id_number.setText(id_number)
+    flow.forward()
+    qtbot.waitUntil(lambda: len(flow.where_buttons) > 1)
+    next(iter(flow.where_buttons.values())).click()
+    flow.forward()
+    flow.request.setPlainText("村口道路塌陷半年无人修，请求尽快修复")
+    flow.forward()
+    flow.forward()
+    assert flow.step == 4
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_materials_photographed_at_the_kiosk_go_with_the_registration(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Engine, clock: FakeClock, tmp_path: Path,
+        size: tuple[int, int]) -> None:
+    letter = tmp_path / "letter.png"
+    strip = receipt_strip()  # any paper: a printed page
+    photo_of(strip, angle=2, scale=0.9, seed=5, size=(1280, 720)).save(letter)
+    hall = make_hall(sqlite_engine, clock, camera=f"sim:{letter}", printer_receipts=f"pdf:{tmp_path}")
+    body = _kiosk(qtbot, work_context, hall, size)
+    flow = body.open_flow("register")
+    assert isinstance(flow, RegistrationFlow) and flow.photos is not None
+    _to_materials(qtbot, flow, valid_id(seq=77))
+    photos = flow.photos
+    qtbot.waitUntil(lambda: photos.camera.snapshot() is not None)
+    for _ in range(3):
+        qtbot.mouseClick(photos.take_button, Qt.MouseButton.LeftButton)
+    assert len(photos.photos) == 3 and "已拍3张" in photos.count.text()
+    remove = next(b for b in photos.findChildren(QPushButton) if b.text() == "删除第2张")
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert len(photos.photos) == 2
+    kept = list(photos.photos)
+    assert all(data.startswith(b"\xff\xd8") for data in kept)  # JPEG
+    flow.forward()
+    assert flow.step == 5 and "材料：2张照片" in flow.review.text()
+    assert not photos.camera.running  # off once its screen is left
+    flow.forward()
+    flow.agree.setChecked(True)
+    with qtbot.waitSignal(flow.registered, timeout=15_000):
+        flow.forward()
+    assert flow.result is not None
+    with hall.transaction() as session:
+        row = session.scalars(select(EventRow).where(EventRow.case_id == flow.result.case_id,
+                                                     EventRow.type == EventType.REGISTERED.value)).one()
+        attached = row_to_event(row).payload["attachments"]
+        stored = {a.sha256: a.data for a in session.scalars(select(AttachmentRow))}
+    assert [a["name"] for a in attached] == ["材料照片1.jpg", "材料照片2.jpg"]
+    assert [a["mime"] for a in attached] == ["image/jpeg", "image/jpeg"]
+    assert [stored[a["sha256"]] for a in attached] == kept
+
+
+def test_photos_not_submitted_leave_nothing_behind(qtbot: QtBot, work_context: Context, sqlite_engine: Engine,
+                                                   clock: FakeClock, tmp_path: Path) -> None:
+    hall = make_hall(sqlite_engine, clock, camera=f"sim:{tmp_path / 'grey.png'}")
+    body = _kiosk(qtbot, work_context, hall)
+    flow = body.open_flow("register")
+    assert isinstance(flow, RegistrationFlow) and flow.photos is not None
+    _to_materials(qtbot, flow, valid_id(seq=78))
+    photos = flow.photos
+    qtbot.waitUntil(lambda: photos.camera.snapshot() is not None)
+    qtbot.mouseClick(photos.take_button, Qt.MouseButton.LeftButton)
+    assert len(photos.photos) == 1
+    body.wipe()  # walked away before submitting
+    with hall.transaction() as session:
+        assert session.scalars(select(AttachmentRow)).first() is None
+    assert body.flow is None
+
+
+def test_at_most_ten_photos_then_the_counter(qtbot: QtBot, work_context: Context, sqlite_engine: Engine,
+                                             clock: FakeClock, tmp_path: Path) -> None:
+    hall = make_hall(sqlite_engine, clock, camera=f"sim:{tmp_path / 'grey.png'}")
+    body = _kiosk(qtbot, work_context, hall)
+    flow = body.open_flow("register")
+    assert isinstance(flow, RegistrationFlow) and flow.photos is not None
+    _to_materials(qtbot, flow, valid_id(seq=79))
+    photos = flow.photos
+    qtbot.waitUntil(lambda: photos.camera.snapshot() is not None)
+    for _ in range(photos.MOST):
+        photos.take()
+    assert len(photos.photos) == photos.MOST and not photos.take_button.isEnabled()
+    assert "其余请交给接待窗口" in photos.count.text()
+    photos.take()
+    assert len(photos.photos) == photos.MOST

@@ -1,4 +1,5 @@
-"""The camera's view on a kiosk screen: the citizen holds the receipt's QR code up to it, and it is read.
+"""The camera's view on a kiosk screen: the citizen holds the receipt's QR code up to it, and it is read; or holds
+a paper up to it, and it is photographed (:meth:`CameraView.snapshot`).
 
 Shown only where the setting ``camera`` names one (``desktop/devices/camera.py``). The camera runs
 while its view is on the screen and stops when the view goes (another screen, the wipe): nothing of
@@ -48,20 +49,25 @@ class CameraView(QWidget):
     #: The picture's size lying down; standing up it takes the width.
     VIEW = QSize(480, 360)
 
-    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None, *, read: bool = True,
+                 hint: str = "把回执上的二维码对准摄像头", least: QSize | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = ctx.group(self)
         self.source: FrameSource | None = None
+        #: Whether the pictures are read for a QR code (not while materials are photographed).
+        self.read = read
+        #: The last picture, for :meth:`snapshot` (gone when the camera stops).
+        self.latest: QImage | None = None
         self.reading = False
         self._last = ("", 0.0)
         self.view = QLabel()
         self.view.setObjectName("cameraView")
         self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.view.setMinimumSize(self.VIEW)
+        self.view.setMinimumSize(least or self.VIEW)
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.view.setAccessibleName("摄像头画面")
-        self.hint = label("把回执上的二维码对准摄像头", "subtitle", centred=True)
+        self.hint = label(hint, "subtitle", centred=True)
         self.problem = label("", "hint", centred=True)
         self.problem.hide()
         layout = QVBoxLayout(self)
@@ -102,7 +108,12 @@ class CameraView(QWidget):
         if self.source is not None:
             self.source.stop()
         self.view.clear()
+        self.latest = None
         self._last = ("", 0.0)
+
+    def snapshot(self) -> QImage | None:
+        """The picture the camera shows now (a copy), or None before the first."""
+        return self.latest.copy() if self.latest is not None else None
 
     def _picture(self, image: QImage) -> None:
         if not self.isVisible():
@@ -110,7 +121,8 @@ class CameraView(QWidget):
         shown = QPixmap.fromImage(image).scaled(self.view.size(), Qt.AspectRatioMode.KeepAspectRatio,
                                                 Qt.TransformationMode.FastTransformation)
         self.view.setPixmap(shown)
-        if self.reading:
+        self.latest = image
+        if not self.read or self.reading:
             return  # still reading the one before: this one is only shown
         from desktop.devices.camera import grey_picture
 
@@ -136,3 +148,116 @@ class CameraView(QWidget):
         self.view.clear()
         self.problem.setText(message)
         self.problem.show()
+
+
+class MaterialPhotos(QWidget):
+    """自助登记's 材料 with a camera: each paper held up is photographed with 拍照, shown small with its 删除, and
+    handed in with the registration (``photos``: JPEG bytes, kept only in this screen until it is submitted)."""
+
+    #: Photos taken or removed.
+    changed = Signal()
+    #: At most this many pages at the kiosk (more belongs at the counter's scanner).
+    MOST = 10
+    #: A photo's longest side (a page stays readable; a few hundred KB each).
+    SIDE = 2000
+    THUMB = 240
+
+    def __init__(self, ctx: WorkContext, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QBoxLayout, QGridLayout, QPushButton
+
+        from ui.common.widgets import message_label
+
+        super().__init__(parent)
+        self.photos: list[bytes] = []
+        # smaller than the receipt's view: the photos taken, 拍照 and 下一步 share the screen with it
+        self.camera = CameraView(ctx, read=False, hint="把材料平放在摄像头前，对准后点“拍照”", least=QSize(400, 260))
+        self.take_button = QPushButton("拍照")
+        self.take_button.setAccessibleName("拍照")
+        self.count = label("", "hint", centred=True)
+        self.message = message_label()
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        left.addWidget(self.camera, 1)
+        left.addWidget(self.take_button)
+        left.addWidget(self.count)
+        left.addWidget(self.message)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(16)
+        right = QVBoxLayout()
+        right.addLayout(self.grid)
+        right.addStretch(1)
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.box.setSpacing(32)
+        self.box.addLayout(left, 3)
+        self.box.addLayout(right, 2)
+        self._columns = 2
+        self.take_button.clicked.connect(self.take)
+        self._show()
+
+    def set_portrait(self, portrait: bool) -> None:
+        """Standing up the photos under the camera, three to a row; lying down beside it, two to a row."""
+        from PySide6.QtWidgets import QBoxLayout
+
+        self.box.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        self._columns = 3 if portrait else 2
+        self._show()
+
+    def take(self) -> None:
+        """Photograph what the camera shows now."""
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+        from ui.common.widgets import set_tone
+
+        if len(self.photos) >= self.MOST:
+            return
+        image = self.camera.snapshot()
+        if image is None:
+            set_tone(self.message, "error", "摄像头还没有画面，请稍候再拍")
+            return
+        if max(image.width(), image.height()) > self.SIDE:
+            image = image.scaled(self.SIDE, self.SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "JPG", 85):  # type: ignore[call-overload]  # the stubs ask bytes, Qt takes text
+            set_tone(self.message, "error", "这张没有拍成，请再拍一次")
+            return
+        self.photos.append(bytes(data.data()))
+        set_tone(self.message, "", "")
+        self._show()
+        self.changed.emit()
+
+    def remove(self, index: int) -> None:
+        del self.photos[index]
+        self._show()
+        self.changed.emit()
+
+    def _show(self) -> None:
+        from PySide6.QtWidgets import QPushButton
+
+        from ui.common.widgets import secondary_button
+
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item is not None and (widget := item.widget()) is not None:
+                widget.deleteLater()
+        for index, data in enumerate(self.photos):
+            cell = QWidget()
+            column = QVBoxLayout(cell)
+            column.setContentsMargins(0, 0, 0, 0)
+            picture = QLabel()
+            picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            picture.setPixmap(QPixmap.fromImage(QImage.fromData(data)).scaled(
+                self.THUMB, self.THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+            picture.setAccessibleName(f"第{index + 1}张")
+            remove: QPushButton = secondary_button(f"删除第{index + 1}张")
+            remove.clicked.connect(lambda _checked=False, at=index: self.remove(at))
+            column.addWidget(picture)
+            column.addWidget(remove)
+            self.grid.addWidget(cell, index // self._columns, index % self._columns)
+        full = len(self.photos) >= self.MOST
+        self.take_button.setDisabled(full)
+        self.count.setText(f"已拍{len(self.photos)}张，最多{self.MOST}张" + ("，其余请交给接待窗口" if full else "")
+                           if self.photos else f"可以拍{self.MOST}张以内")

@@ -36,6 +36,7 @@ from desktop.domain.identity import mask_id_number, normalise_name, validate_pho
 from desktop.domain.texts import meaningful_length
 from ui.common.widgets import label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
+from ui.kiosk.camera import camera_present
 from ui.kiosk.guide import _numbered
 from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling, with_x_key
 from ui.shell.context import WorkContext
@@ -45,10 +46,13 @@ from ui.shell.tasks import Executor
 if TYPE_CHECKING:
     from desktop.services.context import Hall
     from desktop.services.registration import RegistrationResult
+    from ui.kiosk.camera import MaterialPhotos
 
 STEPS = ("身份", "问题发生地", "诉求", "事实和理由", "材料", "核对", "告知", "完成")
 #: What the citizen can type at most in one field (the service allows 5,000 in a text; a paste beyond is cut here).
 TEXT_MAX = 2000
+WITH_CAMERA = ("有书面材料（如合同、判决书、照片）的，可以逐页拍照一起提交（可不拍）；"
+               "原件请登记后交给接待窗口工作人员")
 NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材料。\n\n"
              "如有书面材料（如合同、判决书、照片），请在登记后把回执和材料一起交给接待窗口工作人员，"
              "工作人员会为您扫描并附在这件事项中。")
@@ -184,10 +188,18 @@ class RegistrationFlow(QWidget):
         facts.addWidget(label("理由", "subtitle"))
         facts.addLayout(Beside(self.reasons), 1)
 
-        # 5 材料
-        materials = self._page("材料")
-        materials.addWidget(label(NO_DEVICE, "subtitle"))
-        materials.addStretch(1)
+        # 5 材料: photographed with the kiosk's camera where it has one (ui/kiosk/camera.py), else given in later
+        self.photos: MaterialPhotos | None = None
+        if camera_present(ctx):
+            from ui.kiosk.camera import MaterialPhotos
+
+            materials = self._page(WITH_CAMERA)
+            self.photos = MaterialPhotos(ctx)
+            materials.addWidget(self.photos, 1)
+        else:
+            materials = self._page("材料")
+            materials.addWidget(label(NO_DEVICE, "subtitle"))
+            materials.addStretch(1)
 
         # 6 核对
         self.review = label("")
@@ -268,6 +280,8 @@ class RegistrationFlow(QWidget):
     def set_portrait(self, portrait: bool) -> None:
         """The towns in even columns; 不清楚 after them (see :meth:`_place_unknown`)."""
         self._columns = 3 if portrait else 4
+        if self.photos is not None:
+            self.photos.set_portrait(portrait)
         *towns, _unknown = self.where_buttons.values()
         for index, button in enumerate(towns):
             self.where_grid.addWidget(button, index // self._columns, index % self._columns)
@@ -402,6 +416,9 @@ class RegistrationFlow(QWidget):
                  f"手机号码：{v['phone'] or '（未填）'}", f"问题发生地：{town or '（不清楚）'}",
                  f"诉求：{v['request']}", f"事实经过：{v['facts'] or '（未填）'}",
                  f"理由：{v['reasons'] or '（未填）'}"]
+        if self.photos is not None:
+            count = len(self.photos.photos)
+            lines.append(f"材料：{count}张照片" if count else "材料：（未拍，可到窗口提交）")
         return "\n\n".join(lines)
 
     # -- the ID card
@@ -438,11 +455,18 @@ class RegistrationFlow(QWidget):
 
         form = to_form(self.values)
         actor, settings = self.ctx.actor, self.ctx.settings
+        photos = list(self.photos.photos) if self.photos is not None else []
 
         def register(hall: Hall) -> RegistrationResult:
+            from dataclasses import replace
+
+            from desktop.services.attachments import store_bytes
             from desktop.services.registration import register_visit
 
-            return register_visit(hall, actor, form)
+            # the photos are kept only now, with the registration (a citizen who walks away leaves none behind)
+            refs = tuple(store_bytes(hall, actor, f"材料照片{n}.jpg", data).as_payload()
+                         for n, data in enumerate(photos, 1))
+            return register_visit(hall, actor, replace(form, attachments=refs) if refs else form)
 
         set_tone(self.message, "notice", "正在登记，请稍候……")
         self.next_button.setDisabled(True)
