@@ -324,9 +324,18 @@ class TicketFlow(QWidget):
         self.tasks.run(work, self._issued, self._refused)
 
     def _refused(self, error: Exception) -> None:
-        """A number not given: the reason as the queue (here or the hall server's) words it, nothing added; a
-        business stopped meanwhile leaves the screen."""
-        set_tone(self.message, "error", user_message(error, "取号"))
+        """A number not given: the reason as the queue (here or the hall server's) words it; a business stopped
+        meanwhile leaves the screen. The screen stays as it was (the toggle, the card read) for another tap — but
+        a card whose name or number no ticket can carry (a reader that gave “张?” for a rare character) is set
+        aside, and the citizen is told a number is given without it."""
+        from desktop.domain.errors import ValidationError
+
+        said = user_message(error, "取号")
+        if self.card is not None and isinstance(error, ValidationError) and error.field in ("name", "id_number"):
+            self.card = None
+            self.card_button.setText("刷身份证取号（可不刷）")
+            said += "。可以不刷身份证，直接选择业务取号"
+        set_tone(self.message, "error", said)
         self.loading.run(self._window_types, lambda types: self._show_types(types, keep_message=True),
                          lambda _error: None)
 
