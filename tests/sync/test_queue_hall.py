@@ -372,7 +372,8 @@ def test_a_card_no_ticket_can_carry_is_set_aside_and_the_number_given_without_it
         card = flow.card
         _take(qtbot, flow)
         said = _refusal(lambda: ticket_person(card.id_number, card.name, kiosk.today()))
-        assert flow.message.text() == said + "。可以不刷身份证，直接选择业务取号" and "参考号" not in said
+        assert flow.message.text() == f"身份证上读出的信息不能用于取号：{said}。可以不刷身份证，直接选择业务取号"
+        assert "参考号" not in said
         assert flow.card is None and flow.card_button.text() == "刷身份证取号（可不刷）" and flow.priority.isChecked()
         with qtbot.waitSignal(flow.issued, timeout=10_000) as issued:
             qtbot.mouseClick(flow.type_buttons[0], Qt.MouseButton.LeftButton)

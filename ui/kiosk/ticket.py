@@ -334,7 +334,7 @@ class TicketFlow(QWidget):
         if self.card is not None and isinstance(error, ValidationError) and error.field in ("name", "id_number"):
             self.card = None
             self.card_button.setText("刷身份证取号（可不刷）")
-            said += "。可以不刷身份证，直接选择业务取号"
+            said = f"身份证上读出的信息不能用于取号：{said}。可以不刷身份证，直接选择业务取号"
         set_tone(self.message, "error", said)
         self.loading.run(self._window_types, lambda types: self._show_types(types, keep_message=True),
                          lambda _error: None)
