@@ -14,6 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.identity import validate_name, validate_resident_id
 
 
 class TicketState(StrEnum):
@@ -227,6 +228,26 @@ def of_priority_age(birth: date, today: date) -> bool:
     counts on 1 March in a common year)."""
     years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
     return years >= PRIORITY_AGE
+
+
+def ticket_person(id_number: str | None, name: str | None, today: date) -> tuple[str | None, str | None]:
+    """The person a ticket is taken for — an ID number and the name with it, or neither — as they are kept.
+
+    Checked alike wherever a ticket is issued: the device that takes it, and again the hall server, which
+    takes nothing a device pushes on trust. The number must be a valid resident ID (born by ``today``), the
+    name a person's name (:func:`~desktop.domain.identity.validate_name`: 汉字 with "·", or Latin letters;
+    no digits, emoji or symbols; 30 or 50 at most). Raises ValidationError naming the field.
+    """
+    id_number = (id_number or "").strip() or None
+    name = (name or "").strip() or None
+    if id_number is None:
+        if name is not None:
+            raise ValidationError("id_number", "填写了姓名，请同时读取或填写证件号码（或都不填）", "id_number")
+        return None, None
+    id_number = validate_resident_id(id_number, today)
+    if name is None:
+        raise ValidationError("name", "持证取号请填写来访人姓名", "name")
+    return id_number, validate_name(name, "来访人")  # as the card or the clerk gives it
 
 #: The prefix a counter issues under while it cannot reach the hall server (``W3``): no window type may use it.
 OFFLINE_PREFIX = "W"

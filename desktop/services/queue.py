@@ -36,7 +36,7 @@ from desktop.domain.hours import (
     late_ticket_note,
     parse_hours,
 )
-from desktop.domain.identity import id_birth_date, invisible_char, validate_name, validate_resident_id
+from desktop.domain.identity import id_birth_date, invisible_char
 from desktop.domain.queue import (
     ESTIMATE_HISTORY_DAYS,
     LEADER_TYPE,
@@ -62,6 +62,7 @@ from desktop.domain.queue import (
     queue_statistics,
     service_for_estimate,
     ticket_number,
+    ticket_person,
     type_serves,
 )
 from desktop.domain.reception import day_over, parse_slots
@@ -585,17 +586,10 @@ def issue_ticket(hall: Hall, *, type_code: str, source: TicketSource, priority: 
         if source is TicketSource.COUNTER:
             raise RuleViolation("hall_closed", closed)  # the clerk is asked, and may issue with ``after_hours``
         raise RuleViolation("hall_closed", f"{closed}，请到时再来取号")
-    id_number = (id_number or "").strip() or None
-    name = (name or "").strip() or None
+    id_number, name = ticket_person(id_number, name, hall.today())  # the hall server checks it again
     if id_number is not None:
-        id_number = validate_resident_id(id_number, hall.today())
-        if name is None:
-            raise ValidationError("name", "持证取号请填写来访人姓名", "name")
-        name = validate_name(name, "来访人")  # as the card or the clerk gives it: 汉字 with "·", or Latin letters
         # the card says the age: a visitor of 70 or more goes first without having to find the toggle
         priority = priority or of_priority_age(id_birth_date(id_number), hall.today())
-    elif name is not None:
-        raise ValidationError("id_number", "填写了姓名，请同时读取或填写证件号码（或都不填）", "id_number")
     remote = remote_of(hall)
     if remote is not None:
         issued = remote.issue(type_code=type_code, source=source, priority=priority, id_number=id_number, name=name)

@@ -5,25 +5,30 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from db.models import QueueCallRow, QueueTicketRow
 from desktop.domain.errors import RuleViolation
-from desktop.domain.queue import QueueAction, TicketSource, TicketState
+from desktop.domain.queue import IssuedTicket, QueueAction, TicketSource, TicketState, ticket_person
 from desktop.services import queue
 from desktop.services.changes import Changes
-from desktop.services.context import Hall
+from desktop.services.context import Actor, Hall
 from desktop.sync.queue_client import QueueClient
 from server.app import create_app
 from server.app import serving as serve_in_thread
 from server.store import SyncServer, enrol_device
 from tests.sync.conftest import DeviceFactory, enrolled, free_port, linked, with_staff
+from ui.kiosk.ticket import TicketFlow
 
 CALLS = 200
 
@@ -262,3 +267,115 @@ def test_a_merge_with_a_record_the_queue_cannot_hold_is_refused_whole(hall_serve
     assert [(t.number, t.state) for t in _tickets(hall)] == [("W1001", "done")]
     with hall.sessions() as session:
         assert list(session.scalars(select(QueueCallRow.number))) == ["W1001"]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def authority(request: pytest.FixtureRequest) -> Hall:
+    """The queue's authority: a hall server on SQLite, or the central server on PostgreSQL (the person sealed)."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("hall_server").hall  # type: ignore[no-any-return]
+    return request.getfixturevalue("server_hall")  # type: ignore[no-any-return]
+
+
+def _refusal(check: Callable[[], object]) -> str:
+    """The words a device's own check refuses with (the server must say the same)."""
+    with pytest.raises(RuleViolation) as refused:
+        check()
+    return refused.value.message
+
+
+def test_the_server_checks_the_person_a_device_pushes_with_a_ticket(authority: Hall) -> None:
+    """A kiosk of old or altered code could push an emoji or a page of text as the card's name: the server checks
+    the person as every device does (ticket_person) and refuses in the same words, storing nothing."""
+    kiosk, counter = (enrol_device(authority, f"dev{n}", role, device_code="K09" if role == "kiosk" else "")
+                      for n, role in (("k", "kiosk"), ("c", "counter")))
+    today, good_id = authority.today(), "330726198001011233"
+    pushed = [(good_id, "张😀"), (good_id, "张" * 500), (good_id, "Zhang3"), (good_id, "张\u202e三"),
+              (good_id, " "), ("330726198001011234", "张建国"), ("33072619800101123", "张建国"),
+              (None, "张建国"), ("3" * 64, "张建国")]
+    with serve_in_thread(create_app(authority)) as url, httpx.Client(base_url=url) as api:
+        for id_number, name in pushed:
+            said = _refusal(lambda i=id_number, n=name: ticket_person(i, n, today))  # type: ignore[misc]
+            answer = api.post("/queue/issue", headers=_auth(kiosk), json={
+                "type_code": "general", "source": "kiosk", "id_number": id_number, "name": name})
+            assert (answer.status_code, answer.json()) == (400, {"detail": said, "kind": "refused"}), name[:20]
+        assert _tickets(authority) == []  # nothing of a refused ticket kept, no number used up
+        taken = api.post("/queue/issue", headers=_auth(kiosk), json={  # the name kept as the device keeps it
+            "type_code": "general", "source": "kiosk", "id_number": f" {good_id} ", "name": "张 建国"})
+        assert taken.status_code == 200 and taken.json()["result"]["ticket"]["number"] == "A001"
+        [seen] = api.get("/queue/snapshot", headers=_auth(counter)).json()["tickets"]
+    assert (seen["person_name"], seen["person_id"]) == ("张建国", good_id)
+
+
+# -- the kiosk when the person on the card is refused ----------------------------------------------------
+
+
+@contextmanager
+def _kiosk_on_the_server(hall_server: SyncServer, device_hall: DeviceFactory, tmp_path: Path, name: str) \
+        -> Iterator[Hall]:
+    """A kiosk linked to the hall server, a card on its (simulated) reader with ``name`` on it."""
+    cards = tmp_path / "cards.json"
+    cards.write_text(json.dumps([{"name": name, "id_number": "330726198001011233"}], ensure_ascii=False), "utf-8")
+    kiosk = device_hall("k", "K09")
+    kiosk.settings = replace(kiosk.settings, id_reader=f"sim:{cards}")
+    with serve_in_thread(create_app(hall_server.hall, server=hall_server)) as url, \
+            clients(hall_server, url, (kiosk, "kiosk", 0)):
+        yield kiosk
+
+
+def _ticket_screen(qtbot: QtBot, work_context: Callable[..., Any], kiosk: Hall,
+                   issue: Callable[..., IssuedTicket]) -> TicketFlow:
+    flow = TicketFlow(work_context(Actor.kiosk("K09"), "kiosk", hall=kiosk), window_types=queue.window_types,
+                      issue_ticket=issue)
+    qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+    qtbot.waitUntil(lambda: bool(flow.type_buttons))
+    qtbot.mouseClick(flow.priority, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(flow.card_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: flow.card is not None, timeout=10_000)
+    return flow
+
+
+def _take(qtbot: QtBot, flow: TicketFlow) -> None:
+    with qtbot.waitSignal(flow.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(flow.type_buttons[0], Qt.MouseButton.LeftButton)
+
+
+def test_a_kiosk_the_server_refuses_says_why_and_keeps_its_screen(
+        qtbot: QtBot, work_context: Callable[..., Any], hall_server: SyncServer, device_hall: DeviceFactory,
+        tmp_path: Path) -> None:
+    """A kiosk of older code, which sends the card's name unchecked: the server's refusal is on screen in its
+    words — no reference number of an unexpected error — and the screen is as it was, the toggle and the card."""
+    def older_kiosk(hall: Hall, **asked: Any) -> IssuedTicket:
+        remote = queue.remote_of(hall)
+        assert remote is not None
+        return remote.issue(**asked)
+
+    with _kiosk_on_the_server(hall_server, device_hall, tmp_path, "张😀") as kiosk:
+        flow = _ticket_screen(qtbot, work_context, kiosk, older_kiosk)
+        card = flow.card
+        _take(qtbot, flow)
+    said = _refusal(lambda: ticket_person(card.id_number, card.name, kiosk.today()))
+    assert flow.message.text() == said and "😀" in said and "参考号" not in said
+    assert flow.pages.currentIndex() == 0 and flow.priority.isChecked() and flow.card is card
+    assert _tickets(hall_server.hall) == [] and _tickets(kiosk) == []
+
+
+def test_a_card_no_ticket_can_carry_is_set_aside_and_the_number_given_without_it(
+        qtbot: QtBot, work_context: Callable[..., Any], hall_server: SyncServer, device_hall: DeviceFactory,
+        tmp_path: Path) -> None:
+    """The reader gave a name no ticket carries (“张?” for a rare character it has no glyph for): the kiosk says
+    why, sets the card aside and says a number is given without it; the next tap gives one."""
+    with _kiosk_on_the_server(hall_server, device_hall, tmp_path, "张?") as kiosk:
+        flow = _ticket_screen(qtbot, work_context, kiosk, queue.issue_ticket)
+        card = flow.card
+        _take(qtbot, flow)
+        said = _refusal(lambda: ticket_person(card.id_number, card.name, kiosk.today()))
+        assert flow.message.text() == f"身份证上读出的信息不能用于取号：{said}。可以不刷身份证，直接选择业务取号"
+        assert "参考号" not in said
+        assert flow.card is None and flow.card_button.text() == "刷身份证取号（可不刷）" and flow.priority.isChecked()
+        with qtbot.waitSignal(flow.issued, timeout=10_000) as issued:
+            qtbot.mouseClick(flow.type_buttons[0], Qt.MouseButton.LeftButton)
+    assert not issued.args[0].ticket.person_linked
+    assert [(t.number, t.person_name, t.priority) for t in _tickets(hall_server.hall)] == [("A001", None, True)]

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from ui.shell.idle import IdleWatcher
+from ui.shell.idle import IdleWatcher, device_used
 
 
 class Counting(IdleWatcher):
@@ -55,3 +55,15 @@ def test_it_goes_off_after_the_interval_and_then_stops_listening(qtbot: QtBot) -
     watcher.start()  # and the next start listens again
     _key(widget)
     assert watcher.seen > seen
+
+
+def test_a_device_used_on_a_screen_is_input(qtbot: QtBot) -> None:
+    """An ID card read (ui.shell.idcard) restarts the idle time as a key does, whatever screen it is on."""
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    watcher = IdleWatcher(60_000, widget)
+    watcher._timer.setTimerType(Qt.TimerType.PreciseTimer)
+    watcher.start()
+    qtbot.waitUntil(lambda: watcher._timer.remainingTime() < 59_850, timeout=3000)
+    device_used(widget)
+    assert watcher._timer.remainingTime() > 59_850

@@ -8,9 +8,11 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
@@ -18,12 +20,15 @@ from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.devices.idcard import IdCard
+from desktop.devices.simulated import SimulatedReader
 from desktop.devices.voice import SpeechAnnouncer, VoiceOptions, announcer_from_options
 from desktop.services.context import Actor
-from ui.kiosk.body import kiosk_body
+from ui.kiosk.body import kiosk_body, kiosk_tiles, ticket_flow
 from ui.kiosk.leave import QUESTION
 from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell, widget_texts
+from ui.kiosk.ticket import TicketFlow
 from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
@@ -134,6 +139,75 @@ def test_the_kiosks_own_clearing_of_pinyin_is_not_input(qtbot: QtBot, work_conte
     qtbot.waitUntil(lambda: body.overlay.isVisible(), timeout=3000)
     QCoreApplication.sendEvent(flow.name, QInputMethodEvent())  # half-typed letters dropped (nothing typed)
     assert body.overlay.isVisible() and body.countdown_timer.isActive()
+
+
+# -- an ID card read on 取号, whose card fills no field ---------------------------------------------------
+
+
+@pytest.fixture
+def held_reader(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The simulated reader, its read held until the test lets it go (the seconds a card lies on the reader)."""
+    let_go = threading.Event()
+    read = SimulatedReader.read
+
+    def held(reader: SimulatedReader, timeout: float) -> IdCard:
+        assert let_go.wait(10)
+        return read(reader, timeout)
+
+    monkeypatch.setattr(SimulatedReader, "read", held)
+    return let_go
+
+
+def _ticket_kiosk(qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, reader: str,
+                  idle_ms: int) -> tuple[KioskShell, TicketFlow]:
+    from desktop.services import queue
+    from tests.conftest import make_hall
+
+    hall = make_hall(sqlite_engine, clock, id_reader=reader)
+    ctx = work_context(KIOSK, "kiosk", hall=hall)
+    body = KioskShell(ctx, kiosk_tiles(ticket=ticket_flow(queue.window_types, queue.issue_ticket)), idle_ms=idle_ms)
+    qtbot.addWidget(body)
+    body.resize(1920, 1080)
+    body.show()
+    qtbot.waitExposed(body)
+    flow = body.open_flow("ticket")
+    assert isinstance(flow, TicketFlow)
+    qtbot.waitUntil(lambda: bool(flow.type_buttons))
+    return body, flow
+
+
+def test_a_card_read_on_the_ticket_screen_restarts_the_idle_time(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, held_reader: threading.Event) -> None:
+    """The tap on 刷身份证取号 restarts the idle time; the card, read seconds later, fills no field (the number
+    is taken with it): its read restarts the idle time all the same."""
+    body, flow = _ticket_kiosk(qtbot, work_context, sqlite_engine, clock, "sim:seed=7", 60_000)
+    timer = _precise(body)
+    _click(qtbot, flow.card_button)
+    qtbot.waitUntil(lambda: timer.remainingTime() < 59_300, timeout=3000)  # the card on the reader a while
+    held_reader.set()
+    qtbot.waitUntil(lambda: flow.card is not None, timeout=5000)
+    assert flow.message.text() == "已读取身份证，请选择业务"
+    assert timer.remainingTime() > 59_700  # from the read's end, not from the tap
+
+
+@pytest.mark.parametrize(("reader", "said"), [("sim:seed=7", "已读取身份证，请选择业务"),
+                                              ("sim:unplugged", "身份证阅读器未连接")], ids=["card", "unplugged"])
+def test_a_card_read_ending_in_the_countdown_is_continue(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, held_reader: threading.Event,
+        reader: str, said: str) -> None:
+    """The read was started before the countdown came up: its end, a card or why none, is the citizen still
+    there — the countdown goes as with 继续使用, the page and what it says as they were."""
+    body, flow = _ticket_kiosk(qtbot, work_context, sqlite_engine, clock, reader, 300)
+    body.countdown_timer.setInterval(60_000)  # the countdown stays up until something ends it
+    _click(qtbot, flow.card_button)
+    qtbot.waitUntil(lambda: body.overlay.isVisible(), timeout=3000)
+    body.idle.stop()  # the countdown is the test's: no new one while it runs
+    wiped: list[bool] = []
+    body.wiped.connect(lambda: wiped.append(True))
+    held_reader.set()
+    qtbot.waitUntil(lambda: not body.overlay.isVisible(), timeout=5000)
+    assert not body.countdown_timer.isActive() and body.idle.running
+    assert flow.message.text().startswith(said) and body.flow is flow and not wiped
 
 
 # -- 返回首页 with a half-done form -----------------------------------------------------------------------
@@ -274,7 +348,7 @@ ASIDE = textwrap.dedent("""
     from desktop.domain.roles import WindowRole
     from desktop.services.context import Actor
     from tests.conftest import SECRETS, make_hall
-    from ui.kiosk.body import kiosk_body
+    from ui.kiosk.body import kiosk_body, kiosk_tiles, ticket_flow
     from ui.kiosk.keyboard import find_keyboard
     from ui.shell.context import WindowContext
     from ui.shell.startup import HallSource

@@ -424,21 +424,12 @@ class RegistrationFlow(QWidget):
     # -- the ID card
 
     def read_card(self) -> None:
-        settings = self.ctx.settings
-
-        def read(_hall: Hall) -> Any:
-            from desktop.devices.factory import reader_from_settings
-            from desktop.domain.errors import RuleViolation
-
-            reader = reader_from_settings(settings)
-            if reader is None:
-                raise RuleViolation("no_reader", "本机没有身份证阅读器，请在下面输入")
-            return reader.read(8.0)
+        from ui.shell.idcard import read_id_card
 
         set_tone(self.message, "notice", "正在读取，请把身份证平放在阅读器上……")
-        self.devices.run(read, self.fill_from_card,
-                         lambda error: set_tone(self.message, "error", user_message(error, "读取身份证")),
-                         executor=Executor.DEVICES)
+        read_id_card(self, self.devices, self.ctx.settings, seconds=8.0, no_reader="本机没有身份证阅读器，请在下面输入",
+                     done=self.fill_from_card,
+                     failed=lambda error: set_tone(self.message, "error", user_message(error, "读取身份证")))
 
     def fill_from_card(self, card: Any) -> None:
         self.name.setText(str(card.name))

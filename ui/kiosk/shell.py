@@ -8,7 +8,8 @@
 * **Idle.** ``kiosk_idle_seconds`` after the citizen's last input the kiosk wipes; the last
   :data:`COUNTDOWN_SECONDS` of them a countdown covers the screen with 继续使用. Every input counts:
   a touch or a key anywhere (the on-screen keyboard's window too), text coming into a field of the
-  flow (the keyboard's pinyin, an ID card read, a scanner); during the countdown any of them is 继续.
+  flow (the keyboard's pinyin, a scanner), an ID card read come to its end (a card, or why none: on
+  取号 the card fills no field; :mod:`ui.shell.idcard`); during the countdown any of them is 继续.
   The on-screen keyboard steps aside for the countdown (a window of its own, it would cover it) and
   comes back with 继续. The clipboard and the input method's half-typed pinyin are cleared as well.
 * **返回首页** asks first while the flow holds something typed or chosen (:mod:`ui.kiosk.leave`).
@@ -68,7 +69,7 @@ from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
 from ui.shell.device import show_full_screen
-from ui.shell.idle import IdleWatcher
+from ui.shell.idle import DEVICE_INPUT, IdleWatcher
 from ui.shell.tasks import Executor, TaskGroup
 
 if TYPE_CHECKING:
@@ -213,6 +214,7 @@ class CountdownOverlay(QWidget):
 #: What counts as the citizen's input while the countdown runs (a move of the pointer alone does not: a window
 #: going away under it makes one).
 _COUNTDOWN_INPUT = frozenset({
+    DEVICE_INPUT,  # an ID card read (ui.shell.idcard), on whatever screen, its fields filled or not
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
     QEvent.Type.TouchBegin, QEvent.Type.TabletPress, QEvent.Type.InputMethod,
 })
@@ -220,7 +222,8 @@ _COUNTDOWN_INPUT = frozenset({
 
 class _CountdownInput(QObject):
     """Listens to the whole application while the countdown runs: any input of the citizen is 继续 — a key
-    typed (a scanner's too), a tap anywhere, the on-screen keyboard's window included, its text coming in."""
+    typed (a scanner's too), a tap anywhere, the on-screen keyboard's window included, its text coming in, an
+    ID card read."""
 
     def __init__(self, shell: KioskShell) -> None:
         super().__init__(shell)

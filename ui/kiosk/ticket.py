@@ -298,26 +298,17 @@ class TicketFlow(QWidget):
         set_tone(self.message, "error", user_message(error, "取号") + "。请到咨询台取号")
 
     def read_card(self) -> None:
-        settings = self.ctx.settings
-
-        def read(_hall: Hall) -> Any:
-            from desktop.devices.factory import reader_from_settings
-            from desktop.domain.errors import RuleViolation
-
-            reader = reader_from_settings(settings)
-            if reader is None:
-                raise RuleViolation("no_reader", "本机没有身份证阅读器，可以直接选择业务取号")
-            return reader.read(8.0)
+        from ui.shell.idcard import read_id_card
 
         set_tone(self.message, "notice", "请把身份证平放在阅读器上……")
+        read_id_card(self, self.devices, self.ctx.settings, seconds=8.0,
+                     no_reader="本机没有身份证阅读器，可以直接选择业务取号", done=self._card_read,
+                     failed=lambda e: set_tone(self.message, "error", user_message(e, "读取身份证")))
 
-        def read_done(card: Any) -> None:
-            self.card = card
-            self.card_button.setText("已读取身份证，请选择业务")
-            set_tone(self.message, "ok", "已读取身份证，请选择业务")
-
-        self.devices.run(read, read_done, lambda e: set_tone(self.message, "error", user_message(e, "读取身份证")),
-                         executor=Executor.DEVICES)
+    def _card_read(self, card: Any) -> None:
+        self.card = card
+        self.card_button.setText("已读取身份证，请选择业务")
+        set_tone(self.message, "ok", "已读取身份证，请选择业务")
 
     def take(self, window_type: WindowType) -> None:
         if self.tasks.busy:
@@ -333,9 +324,18 @@ class TicketFlow(QWidget):
         self.tasks.run(work, self._issued, self._refused)
 
     def _refused(self, error: Exception) -> None:
-        """A number not given: the reason as the queue (here or the hall server's) words it, nothing added; a
-        business stopped meanwhile leaves the screen."""
-        set_tone(self.message, "error", user_message(error, "取号"))
+        """A number not given: the reason as the queue (here or the hall server's) words it; a business stopped
+        meanwhile leaves the screen. The screen stays as it was (the toggle, the card read) for another tap — but
+        a card whose name or number no ticket can carry (a reader that gave “张?” for a rare character) is set
+        aside, and the citizen is told a number is given without it."""
+        from desktop.domain.errors import ValidationError
+
+        said = user_message(error, "取号")
+        if self.card is not None and isinstance(error, ValidationError) and error.field in ("name", "id_number"):
+            self.card = None
+            self.card_button.setText("刷身份证取号（可不刷）")
+            said = f"身份证上读出的信息不能用于取号：{said}。可以不刷身份证，直接选择业务取号"
+        set_tone(self.message, "error", said)
         self.loading.run(self._window_types, lambda types: self._show_types(types, keep_message=True),
                          lambda _error: None)
 

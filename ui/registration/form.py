@@ -867,21 +867,12 @@ class RegistrationPanel(QWidget):
 
     def read_card(self) -> None:
         """Read the card on the reader (off the GUI thread) and fill the petitioner's fields."""
-        settings = self.ctx.settings
-
-        def read(_hall: Hall) -> Any:
-            from desktop.devices.factory import reader_from_settings
-
-            reader = reader_from_settings(settings)
-            if reader is None:
-                from desktop.domain.errors import RuleViolation
-
-                raise RuleViolation("no_reader", "本机未设置身份证阅读器（设置项 id_reader），请手工录入")
-            return reader.read(5.0)
+        from ui.shell.idcard import read_id_card
 
         self._say("正在读取身份证，请将身份证放在阅读器上……", "notice")
-        self.printing.run(read, self.fill_from_card, lambda error: self._say(user_message(error, "读取身份证"),
-                                                                           "error"), executor=Executor.DEVICES)
+        read_id_card(self, self.printing, self.ctx.settings, seconds=5.0,
+                     no_reader="本机未设置身份证阅读器（设置项 id_reader），请手工录入", done=self.fill_from_card,
+                     failed=lambda error: self._say(user_message(error, "读取身份证"), "error"))
 
     def fill_from_card(self, card: Any) -> None:
         """Name, ID number and address from the card; sex, ethnicity and birth date shown beside them."""

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
+#: A device worked by the person at the screen came to an end: an ID card laid on the reader and read, or
+#: refused with a reason to show. Input of theirs as much as a key or a tap (:func:`device_used` sends it).
+DEVICE_INPUT = QEvent.Type(QEvent.registerEventType())
+
 _USER_INPUT = frozenset({
+    DEVICE_INPUT,
     QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
     QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
     QEvent.Type.MouseMove, QEvent.Type.Wheel, QEvent.Type.InputMethod,
@@ -13,14 +18,20 @@ _USER_INPUT = frozenset({
 })
 
 
+def device_used(target: QObject) -> None:
+    """Tell the application that the person worked a device on ``target``'s screen just now (an ID card
+    read): an idle time restarts, the kiosk's countdown ends, as with any input of theirs."""
+    QCoreApplication.sendEvent(target, QEvent(DEVICE_INPUT))
+
+
 class IdleWatcher(QObject):
     """Emits ``idle`` once ``interval_ms`` pass with no user input anywhere in the application.
 
     A single-shot timer, restarted by an application-wide event filter on every key,
-    mouse, wheel, touch or input-method event. It only runs between ``start`` and
-    ``stop``, so a sign-in or lock page never locks itself; the filter is installed only
-    meanwhile, so no other event of the application (thousands while a window is built
-    and painted) passes through Python for it.
+    mouse, wheel, touch or input-method event, and on a device's read (:data:`DEVICE_INPUT`).
+    It only runs between ``start`` and ``stop``, so a sign-in or lock page never locks itself;
+    the filter is installed only meanwhile, so no other event of the application (thousands
+    while a window is built and painted) passes through Python for it.
     """
 
     idle = Signal()

@@ -102,7 +102,7 @@ class _Relay(QObject):
     progressed = Signal(object)
 
 
-def _weakly(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+def weakly(callback: Callable[[Any], None]) -> Callable[[Any], None]:
     """A bound method held through a weak reference (plain functions are kept as they are).
 
     WORKAROUND for a PySide6 crash (seen with 6.11.3 and 6.12.0, no upstream report found):
@@ -251,9 +251,9 @@ class TaskGroup(QObject):
         return op.run(self)
 
     def start(self, op: HallOp[T]) -> Task[T]:
-        success = _weakly(op._success) if op._success is not None else None
-        failure = _weakly(op._failure) if op._failure is not None else None
-        progress = _weakly(op._progress) if op._progress is not None else None
+        success = weakly(op._success) if op._success is not None else None
+        failure = weakly(op._failure) if op._failure is not None else None
+        progress = weakly(op._progress) if op._progress is not None else None
         task = self.manager.new_task(op)
         self._pending.add(task)
         if len(self._pending) == 1:
