@@ -118,9 +118,9 @@ def _closed_page(qtbot: QtBot, sqlite_engine: Any, clock: Any, size: tuple[int, 
     hall = make_hall(sqlite_engine, clock, hall_hours=DEFAULT_HOURS)
     clock.current = datetime(2026, 12, 16, 20, 0)
     body = _kiosk(qtbot, hall, size)
+    flow = _ticket(qtbot, body)  # a new flow starts in normal text (the wipe before it): 大字 after
     if large:
         qtbot.mouseClick(body.large_button, Qt.MouseButton.LeftButton)
-    flow = _ticket(qtbot, body)
     qtbot.waitUntil(lambda: flow.hours_panel.isVisible() and flow.home_button.isVisible())
     return body, flow
 
@@ -166,6 +166,31 @@ def test_the_closed_page_in_portrait_uses_the_screens_height(qtbot: QtBot, sqlit
     assert body.flow_scroll.verticalScrollBar().maximum() == 0  # filled, not overflowing
     buttons = [flow.hours_panel, *flow.still_buttons]
     assert all(_inside(widget, page) for widget in buttons)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_the_closed_page_fits_the_kiosks_screen_without_scrolling(
+        qtbot: QtBot, sqlite_engine: Any, clock: Any, themed: Any, size: tuple[int, int], large: bool) -> None:
+    """Lying down with 大字 the days' hours go onto two lines each beside the tiles, and the page scrolled (by
+    130 px): 返回首页 now takes the cell the five tiles leave free."""
+    from ui.kiosk.style import text_px
+
+    themed("kiosk")  # the kiosk's own font, as it runs
+    body, flow = _closed_page(qtbot, sqlite_engine, clock, size, large)
+    page = body.flow_scroll.viewport()
+    shown = [flow.lead, flow.hours_panel, flow.home_button, *flow.still_buttons, *_hours_cells(flow)]
+
+    def fits() -> bool:
+        return (all(widget.isVisible() and _inside(widget, page) for widget in shown)
+                and body.flow_scroll.verticalScrollBar().maximum() == 0)
+
+    qtbot.waitUntil(fits)
+    assert flow.lead.height() >= flow.lead.heightForWidth(flow.lead.width())  # the sentence whole
+    assert all(cell.font().pixelSize() >= text_px(large, 34) - 1 for cell in _hours_cells(flow))  # not shrunk
+    boxes = [widget.geometry() for widget in (*flow.still_buttons, flow.home_button)]
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert all(button.height() >= 96 for button in (*flow.still_buttons, flow.home_button))
 
 
 class _Server:
