@@ -61,6 +61,8 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f"{k} QLabel#subtitle {{ font-size: {px(28)}; color: {c['muted']}; }}",
         f"{k} QLabel#hint {{ font-size: {px(24)}; color: {c['muted']}; }}",
         f"{k} QLabel#big {{ font-size: {px(64)}; font-weight: 700; color: {c['fg']}; }}",
+        # what a citizen must remember of a result (a booking's day and place): read from a step back
+        f"{k} QLabel#fact {{ font-size: {px(48)}; font-weight: 700; color: {c['fg']}; }}",
         f"{k} QLabel#countdown {{ font-size: {px(120)}; font-weight: 700; color: {alarm}; }}",
         f"{k} QFrame#bar {{ background: {c['bar']}; border-bottom: {border} solid {c['tile_border']}; }}",
         f"{k} QFrame#bar QLabel {{ color: {c['on_bar']}; font-size: {px(30)}; font-weight: 600; }}",
