@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -29,6 +30,7 @@ from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
 from ui.common.widgets import label, message_label, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import panel
+from ui.kiosk.style import HOURS_TEXT, HOURS_TIGHT
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -264,6 +266,7 @@ class TicketFlow(QWidget):
         self._columns = 1 if portrait else 2
         self._place()
         self._place_closed()
+        self.hours_table.set_tight(not portrait)  # standing up the days have the screen's height
 
     def _place(self) -> None:
         self.grid.removeWidget(self.leader_note)
@@ -416,6 +419,8 @@ class HoursTable(QWidget):
         self.days: tuple[ComingDay, ...] = ()
         self.rows: list[tuple[QLabel, QLabel]] = []
         self.rules: list[QWidget] = []
+        #: Lying down beside the tiles: days on two lines are set a little smaller and closer (see :meth:`fit`).
+        self.tight = False
 
     def show_days(self, days: tuple[ComingDay, ...]) -> None:
         for old in [cell for pair in self.rows for cell in pair] + self.rules:
@@ -443,7 +448,13 @@ class HoursTable(QWidget):
 
     def _width(self, cell: QLabel, text: str) -> int:
         cell.ensurePolished()  # the style sheet's size of the moment
-        metrics = cell.fontMetrics()
+        font = cell.font()
+        if cell.property("tight"):  # the form is chosen at the table's own size, whatever the tight one shows
+            if font.pixelSize() > 0:
+                font.setPixelSize(round(font.pixelSize() * HOURS_TEXT / HOURS_TIGHT))
+            else:  # no style sheet's size (a test's bare page): the application's font in points
+                font.setPointSizeF(font.pointSizeF() * HOURS_TEXT / HOURS_TIGHT)
+        metrics = QFontMetrics(font)
         return max(metrics.horizontalAdvance(line) for line in text.split("\n")) + self.SLACK
 
     def _one_line(self) -> list[tuple[str, str]]:
@@ -477,17 +488,31 @@ class HoursTable(QWidget):
         if not self.rows:
             return
         texts = self.texts(self.width())
-        if texts == [(when.text(), hours.text()) for when, hours in self.rows]:
-            return
         two_lines = any("\n" in when + hours for when, hours in texts)
+        tight = two_lines and self.tight
+        if texts == [(when.text(), hours.text()) for when, hours in self.rows] and tight == self._tight_now():
+            return
         # one line a day: a rule between two, the rows may be far apart; two lines: the days kept apart by
-        # space alone (where the text is large the height is short)
-        self.grid.setVerticalSpacing(16 if two_lines else 8)
+        # space alone (where the text is large the height is short). Lying down beside the tiles, with five
+        # working days in 大字, ten lines in the full size made the page scroll: a little smaller, closer.
+        self.grid.setVerticalSpacing(6 if tight else 16 if two_lines else 8)
         for rule in self.rules:
             rule.setVisible(not two_lines)
+        for cell in (cell for pair in self.rows for cell in pair):
+            if bool(cell.property("tight")) != tight:
+                cell.setProperty("tight", tight)
+                cell.style().unpolish(cell)
+                cell.style().polish(cell)
         for (when, hours), (day_text, hours_text) in zip(self.rows, texts, strict=True):
             when.setText(day_text)
             hours.setText(hours_text)
+
+    def _tight_now(self) -> bool:
+        return any(bool(cell.property("tight")) for pair in self.rows for cell in pair)
+
+    def set_tight(self, tight: bool) -> None:
+        self.tight = tight
+        self.fit()
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
