@@ -257,7 +257,7 @@ def test_a_booking_made_says_when_where_and_what_to_bring_in_large_type(
     with qtbot.waitSignal(flow.booked, timeout=10_000):
         _click(qtbot, flow.confirm)
     facts = [value for _caption, value in flow.fact_rows]
-    assert [value.text() for value in facts] == [f"明天（9月17日，星期四）\n{slot}", "县信访局三楼接待室",
+    assert [value.text() for value in facts] == [f"明天（9月17日，星期四） {slot}", "县信访局三楼接待室",
                                                  TEXTS["appointment.bring"]]  # the kiosk's today: 16 September
     body = text_px(large)
     assert all(QFontInfo(value.font()).pixelSize() >= LARGE_FACTOR * body for value in facts), body

@@ -181,15 +181,20 @@ class BookingFlow(QWidget):
         self.fact_rows: list[tuple[QLabel, QLabel]] = []
         for caption in ("接访时间", "接访地点", "请带上"):
             self.fact_rows.append((label(caption, "subtitle"), bold_label("", "fact")))
-        self._place_facts(portrait=False)
         column.addStretch(1)
         column.addWidget(self.outcome)
         column.addSpacing(16)
-        column.addLayout(self.facts)
+        # lying down the facts in the middle three fifths, under the title; standing up the whole width
+        self.facts_row = QHBoxLayout()
+        self.facts_row.addStretch(1)
+        self.facts_row.addLayout(self.facts, 3)
+        self.facts_row.addStretch(1)
+        column.addLayout(self.facts_row)
         column.addSpacing(16)
         column.addWidget(self.details)
         column.addWidget(self.print_note)
         column.addStretch(1)
+        self._place_facts(portrait=False)
 
     def _place_facts(self, portrait: bool) -> None:
         """Lying down each fact at the right of its caption (the screen is short: 大字 fits); standing up under it,
@@ -212,6 +217,8 @@ class BookingFlow(QWidget):
         facts.setVerticalSpacing(12 if portrait else 24)
         facts.setColumnStretch(0, 1 if portrait else 0)
         facts.setColumnStretch(1, 0 if portrait else 1)
+        for side in (0, 2):
+            self.facts_row.setStretch(side, 0 if portrait else 1)
 
     def set_portrait(self, portrait: bool) -> None:
         """Standing up, the day and the slot under the form's title, and the result's facts under their captions;
@@ -360,7 +367,8 @@ class BookingFlow(QWidget):
         self.outcome.setText("已登记候补" if waiting else "预约成功")
         day = day_words(booking.day.day, self.today or booking.day.day)
         when = f"候补第{waiting}位" if waiting else booking.appointment.slot_label
-        facts = (f"{day}\n{when}", booking.day.place, TEXTS["appointment.bring"])
+        # a space, not a line break: large bold text is drawn as outlines, on lines of its own making
+        facts = (f"{day} {when}", booking.day.place, TEXTS["appointment.bring"])
         for (caption, value), text in zip(self.fact_rows, facts, strict=True):
             value.setText(text)
             caption.setVisible(bool(text))  # a day with no place set: no caption over nothing
