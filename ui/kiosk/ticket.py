@@ -51,8 +51,6 @@ Notes = Callable[["Hall"], "TicketNotes"]
 #: grows to where a tall screen has the room.
 TALL = 120
 TALLEST = 2 * TALL
-#: No most height (Qt's QWIDGETSIZE_MAX).
-_ANY_HEIGHT = (1 << 24) - 1
 #: Seconds the ticket stays on screen before the kiosk goes home by itself.
 SHOW_SECONDS = 30
 
@@ -211,25 +209,19 @@ class TicketFlow(QWidget):
 
     def _place_closed(self) -> None:
         """The hours above what can be done, standing up (the two share the screen's height: the days further
-        apart, the buttons taller), and the way home under both. Lying down the hours and what can be done stand
-        side by side, and the way home takes the cell the five tiles leave free in their two columns: a row of its
-        own under them took the 140 px that, with 大字 (the days' hours on two lines), made the page scroll."""
+        apart, the buttons taller); beside it lying down. The way home takes the cell the five tiles leave free in
+        their two columns (a row of its own under them, with an even number of tiles): a row under everything took
+        the 140 px that, with 大字 (the days' hours on two lines), made the page scroll."""
         portrait = self._columns == 1
-        self.closed_grid.removeWidget(self.home_button)
         self.still_grid.removeWidget(self.home_button)
         self.closed_grid.addWidget(self.hours_panel, 0, 0)
         self.closed_grid.addWidget(self.still, 1 if portrait else 0, 0 if portrait else 1)
-        if portrait:
-            self.closed_grid.addWidget(self.home_button, 2, 0)
-        else:
-            count = len(self.still_buttons)
-            self.still_grid.addWidget(self.home_button, count // 2, count % 2)
-        # lying down as tall as the tiles beside it, standing up a button's own height
-        self.home_button.setMinimumHeight(0 if portrait else TALL)
-        self.home_button.setMaximumHeight(_ANY_HEIGHT if portrait else TALLEST)
-        self.home_button.setSizePolicy(QSizePolicy.Policy.Minimum if portrait else QSizePolicy.Policy.Preferred,
-                                       QSizePolicy.Policy.Fixed if portrait else QSizePolicy.Policy.Expanding)
-        for row, stretch in enumerate((1, 1, 0) if portrait else (1, 0, 0)):
+        count = len(self.still_buttons)
+        self.still_grid.addWidget(self.home_button, count // 2, count % 2, 1, 1 if count % 2 else 2)
+        self.home_button.setMinimumHeight(TALL)  # as tall as the tiles beside it
+        self.home_button.setMaximumHeight(TALLEST)
+        self.home_button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        for row, stretch in enumerate((1, 1) if portrait else (1, 0)):
             self.closed_grid.setRowStretch(row, stretch)
 
     def _show_hours(self, days: tuple[ComingDay, ...]) -> None:
@@ -256,7 +248,7 @@ class TicketFlow(QWidget):
             self.still_buttons.append(button)
             self.still_grid.addWidget(button, index // 2, index % 2)
         self.still_lead.setVisible(bool(self.tiles))
-        self._place_closed()  # lying down the way home after the last tile
+        self._place_closed()  # the way home after the last tile
 
     def _types_now(self, types: list[WindowType]) -> None:
         if [t for t in types if t.active] != self.types:
