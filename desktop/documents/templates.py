@@ -190,6 +190,9 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     # 领导接访日: the visitor's slip, the leader's office's list, the briefing dossier
     "appointment.note": "请于接访当日凭本回执和身份证提前15分钟到接待大厅，在窗口报到后按时段等候。"
                         "不能按时到达的，请提前电话告知，以便安排候补人员。",
+    # the kiosk's 预约成功 screen, in large type: what to bring and when to come (as the slip's note says)
+    "appointment.bring": "身份证和预约回执",
+    "appointment.arrive": "请在接访当日提前15分钟到达，在窗口报到后按时段等候",
     "appointment.waiting": "本接访日已约满，您已登记为候补；有人取消时按顺序递补，届时电话通知。",
     "reception_list.body": "{reception_on_cn}领导接访日（接访领导：{leaders}；地点：{place}）已预约{count}批次，"
                            "名单如下，请提前安排参加接访的单位负责人和有关材料。",

@@ -233,3 +233,89 @@ def test_with_the_keyboard_up_the_ratings_reason_its_caption_and_submit_stay_in_
 
     qtbot.waitUntil(seen)
     assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_a_booking_made_says_when_where_and_what_to_bring_in_large_type(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """预约成功 was three lines of body text in the middle of an empty screen: the day and slot, the place and what
+    to bring are now each in large type (at least 1.5 times the body text, in 大字 too), on the screen unscrolled."""
+    from PySide6.QtGui import QFontInfo
+
+    from desktop.documents.templates import TEXTS
+    from ui.kiosk.style import LARGE_FACTOR, text_px
+
+    themed(QApplication.instance())
+    reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 17), leaders=["县长 周建华"], place="县信访局三楼接待室")
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    _click(qtbot, flow.slot_buttons.itemAt(1).widget())  # type: ignore[arg-type]
+    slot = flow.day.slots[1].label if flow.day is not None else ""
+    flow.name.setText("欧阳建华")
+    flow.id_number.setText(valid_id(seq=12))
+    with qtbot.waitSignal(flow.booked, timeout=10_000):
+        _click(qtbot, flow.confirm)
+    facts = [value for _caption, value in flow.fact_rows]
+    assert [value.text() for value in facts] == [f"明天（9月17日，星期四） {slot}", "县信访局三楼接待室",
+                                                 TEXTS["appointment.bring"]]  # the kiosk's today: 16 September
+    body = text_px(large)
+    assert all(QFontInfo(value.font()).pixelSize() >= LARGE_FACTOR * body for value in facts), body
+
+    def whole() -> bool:
+        return (all(_in_window(window, shell, widget) for widget in (flow.outcome, *facts, flow.done_button))
+                and all(value.height() >= value.heightForWidth(value.width()) for value in facts)
+                and shell.flow_scroll.verticalScrollBar().maximum() == 0 and not _bars(shell))
+
+    qtbot.waitUntil(whole)
+    if size[1] > size[0]:  # standing up the facts use the screen's height: no empty half above 完成
+        bottom = flow.print_note.mapTo(window, QPoint(0, flow.print_note.height())).y()
+        top = flow.outcome.mapTo(window, QPoint(0, 0)).y()
+        assert bottom - top >= 0.4 * (flow.done_button.mapTo(window, QPoint(0, 0)).y() - top)
+    qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("keyboard", [KEYBOARD, TALLEST, LARGEST])
+def test_with_the_keyboard_up_the_rating_keeps_its_choices_whole_beside_the_reason(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool,
+        keyboard: int) -> None:
+    """Lying down the screen scrolled to the reason's box and the choices (满意, 基本满意, 不满意) went half under the
+    bar: the citizen could no longer see, nor change, what was chosen. Each choice, the box and 提交评价 are now
+    whole between the bar and the keyboard; the choices come back above the box when the keyboard goes."""
+    from tests.ui.test_kiosk_citizen import _concluded
+
+    ref, code = _concluded(sqlite_hall, clerk)
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(ref)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        _click(qtbot, flow.submit)
+    _click(qtbot, flow.rate_button)
+    _click(qtbot, flow.choice_buttons["不满意"])
+    flow.reason.setFocus()
+    qtbot.waitUntil(flow.reason.hasFocus)
+    keyboard = round(keyboard * size[0] / 1920)  # Qt's keyboard is as tall as the screen is wide
+    _keyboard_up(shell, keyboard)
+    choices = list(flow.choice_buttons.values())
+
+    def seen() -> bool:
+        box = flow.reason.visibleRegion().boundingRect().height()
+        top = flow.reason.mapTo(window, QPoint(0, 0)).y()
+        return (all(_in_window(window, shell, widget, keyboard) for widget in (*choices, flow.send_rating))
+                and box >= flow.reason.fontMetrics().lineSpacing() and top + box <= window.height() - keyboard
+                and all(button.height() >= 96 for button in choices))
+
+    qtbot.waitUntil(seen)
+    assert flow.choice_buttons["不满意"].isChecked()
+    assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+    space = shell.keyboard_space
+    space.layout.setContentsMargins(space.base)  # the keyboard goes: the choices above the box again
+    space.changed.emit()
+    qtbot.waitUntil(lambda: all(b.geometry().bottom() < flow.reason.mapTo(b.parentWidget(), QPoint(0, 0)).y()
+                                for b in choices))

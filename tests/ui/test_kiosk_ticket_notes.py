@@ -109,18 +109,19 @@ def test_out_of_hours_the_ticket_page_shows_the_coming_days_hours_and_what_the_k
     assert body.flow is None and body.pages.currentWidget() is body.home
 
 
-def _closed_page(qtbot: QtBot, sqlite_engine: Any, clock: Any, size: tuple[int, int], large: bool) -> tuple[
-        KioskShell, TicketFlow]:
-    """The 取号 page at 20:00 on a Wednesday in December: the coming days have two-digit dates, the longest words."""
+def _closed_page(qtbot: QtBot, sqlite_engine: Any, clock: Any, size: tuple[int, int], large: bool,
+                 at: datetime = datetime(2026, 12, 16, 20, 0)) -> tuple[KioskShell, TicketFlow]:
+    """The 取号 page at 20:00 on a Wednesday in December: the coming days have two-digit dates, the longest words
+    (``at`` another time)."""
     from desktop.domain.hours import DEFAULT_HOURS
     from tests.conftest import make_hall
 
     hall = make_hall(sqlite_engine, clock, hall_hours=DEFAULT_HOURS)
-    clock.current = datetime(2026, 12, 16, 20, 0)
+    clock.current = at
     body = _kiosk(qtbot, hall, size)
+    flow = _ticket(qtbot, body)  # a new flow starts in normal text (the wipe before it): 大字 after
     if large:
         qtbot.mouseClick(body.large_button, Qt.MouseButton.LeftButton)
-    flow = _ticket(qtbot, body)
     qtbot.waitUntil(lambda: flow.hours_panel.isVisible() and flow.home_button.isVisible())
     return body, flow
 
@@ -166,6 +167,36 @@ def test_the_closed_page_in_portrait_uses_the_screens_height(qtbot: QtBot, sqlit
     assert body.flow_scroll.verticalScrollBar().maximum() == 0  # filled, not overflowing
     buttons = [flow.hours_panel, *flow.still_buttons]
     assert all(_inside(widget, page) for widget in buttons)
+
+
+@pytest.mark.parametrize("at", [datetime(2026, 12, 16, 20, 0), datetime(2026, 12, 13, 20, 0)],
+                         ids=["two-days-of-rest", "five-working-days"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_the_closed_page_fits_the_kiosks_screen_without_scrolling(
+        qtbot: QtBot, sqlite_engine: Any, clock: Any, themed: Any, size: tuple[int, int], large: bool,
+        at: datetime) -> None:
+    """Lying down with 大字 the days' hours go onto two lines each beside the tiles, and the page scrolled (by
+    130 px with two days of rest among the five, 250 px with five working days)."""
+    from ui.kiosk.style import HOURS_TIGHT, text_px
+
+    themed("kiosk")  # the kiosk's own font, as it runs
+    body, flow = _closed_page(qtbot, sqlite_engine, clock, size, large, at)
+    page = body.flow_scroll.viewport()
+    shown = [flow.lead, flow.hours_panel, flow.home_button, *flow.still_buttons, *_hours_cells(flow)]
+
+    def fits() -> bool:
+        return (all(widget.isVisible() and _inside(widget, page) for widget in shown)
+                and body.flow_scroll.verticalScrollBar().maximum() == 0)
+
+    qtbot.waitUntil(fits)
+    assert flow.lead.height() >= flow.lead.heightForWidth(flow.lead.width())  # the sentence whole
+    # lying down in two lines a day a little smaller, with 大字 still 1.5 times the normal size
+    least = text_px(large, HOURS_TIGHT) - 1
+    assert all(cell.font().pixelSize() >= least for cell in _hours_cells(flow))
+    boxes = [widget.geometry() for widget in (*flow.still_buttons, flow.home_button)]
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert all(button.height() >= 96 for button in (*flow.still_buttons, flow.home_button))
 
 
 class _Server:

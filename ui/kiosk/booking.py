@@ -25,12 +25,15 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.deadlines import format_date
 from ui.common.widgets import FormGrid, label, message_label, set_tone
+from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import ButtonsBeside, Screens, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from desktop.printing.base import Printer
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
@@ -70,6 +73,7 @@ class BookingFlow(QWidget):
         self.day: ReceptionDay | None = None
         self.slot: int | None = None
         self.booking: Booking | None = None
+        self.today: date | None = None  # the day the schedule was read: 今天, 明天 said so on the result
         self.pages = Screens(self)  # asks for no more height than it gets: each page's buttons stay in view
         self.day_page, self.day_buttons, self.day_hint = self._choice_page("预约领导接访", "请选择接访日期")
         self.slot_page, self.slot_buttons, self.slot_hint = self._choice_page("选择接访时段", "")
@@ -166,19 +170,62 @@ class BookingFlow(QWidget):
         column.addStretch(1)
 
     def _build_result(self, column: QVBoxLayout) -> None:
+        """预约成功: what the visitor must remember in large type, as 自助登记's case number — when (the day and
+        the slot), where, what to bring — each under or beside its caption; the rest in the body's size."""
         self.outcome = label("", "title", centred=True)
         self.details = label("", "subtitle", centred=True)
         self.print_note = label("", "subtitle", centred=True)
+        self.facts = QGridLayout()
+        self.facts.setHorizontalSpacing(32)
+        self.facts.setVerticalSpacing(12)
+        self.fact_rows: list[tuple[QLabel, QLabel]] = []
+        for caption in ("接访时间", "接访地点", "请带上"):
+            self.fact_rows.append((label(caption, "subtitle"), bold_label("", "fact")))
         column.addStretch(1)
         column.addWidget(self.outcome)
+        column.addSpacing(16)
+        # lying down the facts in the middle three fifths, under the title; standing up the whole width
+        self.facts_row = QHBoxLayout()
+        self.facts_row.addStretch(1)
+        self.facts_row.addLayout(self.facts, 3)
+        self.facts_row.addStretch(1)
+        column.addLayout(self.facts_row)
+        column.addSpacing(16)
         column.addWidget(self.details)
         column.addWidget(self.print_note)
-        column.addStretch(2)
+        column.addStretch(1)
+        self._place_facts(portrait=False)
+
+    def _place_facts(self, portrait: bool) -> None:
+        """Lying down each fact at the right of its caption (the screen is short: 大字 fits); standing up under it,
+        centred, the whole width for the day and the place (a caption's column would leave them too little)."""
+        facts = self.facts
+        for caption, value in self.fact_rows:
+            facts.removeWidget(caption)
+            facts.removeWidget(value)
+        for index, (caption, value) in enumerate(self.fact_rows):
+            centre = Qt.AlignmentFlag.AlignHCenter if portrait else Qt.AlignmentFlag.AlignLeft
+            caption.setAlignment(Qt.AlignmentFlag.AlignHCenter if portrait
+                                 else Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            value.setAlignment(centre)
+            if portrait:
+                facts.addWidget(caption, 2 * index, 0)
+                facts.addWidget(value, 2 * index + 1, 0)
+            else:
+                facts.addWidget(caption, index, 0)
+                facts.addWidget(value, index, 1)
+        facts.setVerticalSpacing(12 if portrait else 24)
+        facts.setColumnStretch(0, 1 if portrait else 0)
+        facts.setColumnStretch(1, 0 if portrait else 1)
+        for side in (0, 2):
+            self.facts_row.setStretch(side, 0 if portrait else 1)
 
     def set_portrait(self, portrait: bool) -> None:
-        """Standing up, the day and the slot under the form's title; lying down, beside it."""
+        """Standing up, the day and the slot under the form's title, and the result's facts under their captions;
+        lying down, beside them."""
         self.who_heading.setDirection(QBoxLayout.Direction.TopToBottom if portrait
                                       else QBoxLayout.Direction.LeftToRight)
+        self._place_facts(portrait)
 
     def _buttons_for_screen(self) -> None:
         """返回 on the days, the slots and the form; 确认预约 on the form; 完成 alone on the result."""
@@ -201,6 +248,7 @@ class BookingFlow(QWidget):
 
     def _show_days(self, offer: BookableDays) -> None:
         _clear(self.day_buttons)
+        self.today = offer.today
         if offer.unreachable:  # not "no day": the days are not known for sure here, and nothing can be booked
             self.days = []
             self.day_hint.hide()
@@ -312,8 +360,21 @@ class BookingFlow(QWidget):
         self.booking = booking
         self.confirm.setEnabled(True)
         set_tone(self.message, "", "")
-        self.outcome.setText("已登记候补" if booking.waiting_position else "预约成功")
-        self.details.setText(booking.message + f"\n接访地点：{booking.day.place}")
+        from desktop.documents.templates import TEXTS
+        from desktop.domain.hours import day_words
+
+        waiting = booking.waiting_position
+        self.outcome.setText("已登记候补" if waiting else "预约成功")
+        day = day_words(booking.day.day, self.today or booking.day.day)
+        when = f"候补第{waiting}位" if waiting else booking.appointment.slot_label
+        # a space, not a line break: large bold text is drawn as outlines, on lines of its own making
+        facts = (f"{day} {when}", booking.day.place, TEXTS["appointment.bring"])
+        for (caption, value), text in zip(self.fact_rows, facts, strict=True):
+            value.setText(text)
+            caption.setVisible(bool(text))  # a day with no place set: no caption over nothing
+            value.setVisible(bool(text))
+        self.fact_rows[0][0].setText("候补日期" if waiting else "接访时间")
+        self.details.setText("有人取消时按顺序递补，届时电话通知" if waiting else TEXTS["appointment.arrive"])
         self.print_note.setText("正在打印预约回执……")
         self._show(self.result_page)
         self.booked.emit(booking)

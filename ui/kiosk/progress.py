@@ -223,9 +223,17 @@ class ProgressFlow(QWidget):
         self.rating_back = secondary_button("返回")
         rate_panel, rate = panel(spacing=16)
         rate.addWidget(label("您对这件事项的办理结果是否满意？", "title"))
-        rate.addLayout(choice_row)
-        rate.addWidget(label("意见（可不填）", "subtitle"))
-        rate.addLayout(Beside(self.reason))  # 清空重写 beside it, as beside every long text box
+        # the choices above the reason; beside it while the keyboard is up lying down (see _compact)
+        self.rate_body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.rate_body.setSpacing(16)
+        self.rate_body.addLayout(choice_row)
+        reason_column = QVBoxLayout()
+        reason_column.setSpacing(16)
+        reason_column.addWidget(label("意见（可不填）", "subtitle"))
+        self.reason_beside = Beside(self.reason)  # 清空重写 beside it, as beside every long text box
+        reason_column.addLayout(self.reason_beside)
+        self.rate_body.addLayout(reason_column)
+        rate.addLayout(self.rate_body)
         rate.addStretch(1)
         rate_buttons = QHBoxLayout()
         rate_buttons.addWidget(self.rating_back)
@@ -236,7 +244,9 @@ class ProgressFlow(QWidget):
         rating_layout.setContentsMargins(48, 24, 48, 24)
         # the panel scrolls by itself, the message and the buttons stay under it (beside it, lying down, while
         # the on-screen keyboard is up: the reason, what it asks for and 提交评价 all above the keyboard)
-        rating_layout.addLayout(ButtonsBeside(scrolling(rate_panel), self.rating_error, rate_buttons), 1)
+        self.rating_layout = rating_layout
+        rating_layout.addLayout(ButtonsBeside(scrolling(rate_panel), self.rating_error, rate_buttons,
+                                              on_beside=self._compact), 1)
 
         # -- screen 4: thanks
         self.thanks = label("", "title", centred=True)
@@ -391,6 +401,25 @@ class ProgressFlow(QWidget):
         self.number.setFocus()
 
     # -- screen 3: the rating
+
+    def _compact(self, on: bool) -> None:
+        """While the on-screen keyboard is up lying down (its buttons beside the screen), the choices stand at the
+        left of the reason, without their padding, and the page loses its margins above and below: with 大字 and
+        the keyboard's candidates some 240 px are left above it, too little for the choices over the caption
+        over the box, and the choices went up under the bar (the screen scrolled to the box)."""
+        self.rate_body.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
+        self.rate_body.setSpacing(32 if on else 16)
+        self.rate_body.setStretch(0, 0)
+        self.rate_body.setStretch(1, 1 if on else 0)  # lying down the box takes the width the choices leave
+        self.reason_beside.narrow = 0 if on else Beside.NARROW  # 清空重写 stays beside it, not above
+        margins = self.rating_layout.contentsMargins()
+        self.rating_layout.setContentsMargins(margins.left(), 0 if on else 24, margins.right(), 0 if on else 24)
+        for button in self.choice_buttons.values():
+            button.setProperty("beside", on)
+            style = button.style()
+            style.unpolish(button)
+            style.polish(button)
+            button.updateGeometry()
 
     def open_rating(self) -> None:
         set_tone(self.rating_error, "", "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
@@ -155,6 +157,8 @@ class Beside(QBoxLayout):
 
     def __init__(self, box: QPlainTextEdit) -> None:
         super().__init__(QBoxLayout.Direction.LeftToRight)
+        #: Narrower than this the button goes above; a screen that gives the box part of its width sets 0.
+        self.narrow = self.NARROW
         self.addWidget(box, 1)
         column = QVBoxLayout()
         column.addWidget(StartOver(box), 0, Qt.AlignmentFlag.AlignRight)
@@ -162,7 +166,7 @@ class Beside(QBoxLayout):
         self.addLayout(column)
 
     def setGeometry(self, rect: QRect) -> None:
-        wanted = (QBoxLayout.Direction.BottomToTop if rect.width() < self.NARROW
+        wanted = (QBoxLayout.Direction.BottomToTop if rect.width() < self.narrow
                   else QBoxLayout.Direction.LeftToRight)
         if self.direction() != wanted:
             self.setDirection(wanted)
@@ -175,8 +179,11 @@ class ButtonsBeside(QBoxLayout):
     above the other, 下一步 at the bottom. A landscape screen has some 260 px left above the keyboard with
     large text and its row of candidates: too little for a field, what it asks for and a row of buttons."""
 
-    def __init__(self, screens: QWidget, message: QWidget, buttons: QBoxLayout, spacing: int = 16) -> None:
+    def __init__(self, screens: QWidget, message: QWidget, buttons: QBoxLayout, spacing: int = 16,
+                 on_beside: Callable[[bool], None] | None = None) -> None:
         super().__init__(QBoxLayout.Direction.TopToBottom)
+        #: Told when the buttons go beside the screens and back (a screen that lays itself out tighter then).
+        self.on_beside = on_beside
         self.setSpacing(spacing)
         column = QVBoxLayout()
         column.setSpacing(spacing)
@@ -207,3 +214,5 @@ class ButtonsBeside(QBoxLayout):
                 style.unpolish(button)
                 style.polish(button)
                 button.updateGeometry()
+        if self.on_beside is not None:
+            self.on_beside(on)

@@ -16,6 +16,10 @@ TOUCH_MIN: Final = 96
 #: What nothing that is touched may be narrower than: 15 mm (a scroll bar, whose arrows are tapped).
 TOUCH_FLOOR: Final = 56
 BASE_TEXT: Final = 26
+#: The coming days' hours, read at arm's length (px, before large text's factor); on two lines beside the
+#: tiles of a landscape screen, a little smaller (still above the body text's 1.5 times with 大字).
+HOURS_TEXT: Final = 34
+HOURS_TIGHT: Final = 30
 #: A home tile's least height, the same in every mode: the tiles share the screen's height, and six
 #: with large text must fit one above the other on a portrait screen.
 TILE_MIN: Final = 2 * TOUCH_MIN
@@ -61,6 +65,8 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f"{k} QLabel#subtitle {{ font-size: {px(28)}; color: {c['muted']}; }}",
         f"{k} QLabel#hint {{ font-size: {px(24)}; color: {c['muted']}; }}",
         f"{k} QLabel#big {{ font-size: {px(64)}; font-weight: 700; color: {c['fg']}; }}",
+        # what a citizen must remember of a result (a booking's day and place): read from a step back
+        f"{k} QLabel#fact {{ font-size: {px(48)}; font-weight: 700; color: {c['fg']}; }}",
         f"{k} QLabel#countdown {{ font-size: {px(120)}; font-weight: 700; color: {alarm}; }}",
         f"{k} QFrame#bar {{ background: {c['bar']}; border-bottom: {border} solid {c['tile_border']}; }}",
         f"{k} QFrame#bar QLabel {{ color: {c['on_bar']}; font-size: {px(30)}; font-weight: 600; }}",
@@ -99,8 +105,11 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f" border: {thick} dashed {c['tile_border']}; border-radius: 18px; padding: 16px 24px;"
         f" min-height: {TILE_MIN - 40}px; }}",
         # the hall's hours of the coming days, read at arm's length by an elderly visitor; a day of rest dimmer
-        f"{k} QLabel#hoursRow {{ font-size: {px(34)}; color: {c['fg']}; }}",
-        f"{k} QLabel#hoursRest {{ font-size: {px(34)}; color: {c['muted']}; }}",
+        f"{k} QLabel#hoursRow {{ font-size: {px(HOURS_TEXT)}; color: {c['fg']}; }}",
+        f"{k} QLabel#hoursRest {{ font-size: {px(HOURS_TEXT)}; color: {c['muted']}; }}",
+        # lying down, each day on two lines beside the tiles (大字): a little smaller and closer, so the page fits
+        f"{k} QLabel#hoursRow[tight=\"true\"], {k} QLabel#hoursRest[tight=\"true\"]"
+        f" {{ font-size: {px(HOURS_TIGHT)}; }}",
         f"{k} QWidget#hoursRule {{ background: {c['tile_border']}; }}",
         f"{k} QFrame#panel QScrollArea, {k} QFrame#panel QScrollArea > QWidget > QWidget"
         f" {{ background: {c['tile']}; }}",

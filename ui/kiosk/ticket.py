@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -29,6 +30,7 @@ from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
 from ui.common.widgets import label, message_label, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import panel
+from ui.kiosk.style import HOURS_TEXT, HOURS_TIGHT
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -207,12 +209,19 @@ class TicketFlow(QWidget):
 
     def _place_closed(self) -> None:
         """The hours above what can be done, standing up (the two share the screen's height: the days further
-        apart, the buttons taller); beside it lying down; the way home under both."""
+        apart, the buttons taller); beside it lying down. The way home takes the cell the five tiles leave free in
+        their two columns (a row of its own under them, with an even number of tiles): a row under everything took
+        the 140 px that, with 大字 (the days' hours on two lines), made the page scroll."""
         portrait = self._columns == 1
+        self.still_grid.removeWidget(self.home_button)
         self.closed_grid.addWidget(self.hours_panel, 0, 0)
         self.closed_grid.addWidget(self.still, 1 if portrait else 0, 0 if portrait else 1)
-        self.closed_grid.addWidget(self.home_button, 2 if portrait else 1, 0, 1, 1 if portrait else 2)
-        for row, stretch in enumerate((1, 1, 0) if portrait else (1, 0, 0)):
+        count = len(self.still_buttons)
+        self.still_grid.addWidget(self.home_button, count // 2, count % 2, 1, 1 if count % 2 else 2)
+        self.home_button.setMinimumHeight(TALL)  # as tall as the tiles beside it
+        self.home_button.setMaximumHeight(TALLEST)
+        self.home_button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        for row, stretch in enumerate((1, 1) if portrait else (1, 0)):
             self.closed_grid.setRowStretch(row, stretch)
 
     def _show_hours(self, days: tuple[ComingDay, ...]) -> None:
@@ -239,6 +248,7 @@ class TicketFlow(QWidget):
             self.still_buttons.append(button)
             self.still_grid.addWidget(button, index // 2, index % 2)
         self.still_lead.setVisible(bool(self.tiles))
+        self._place_closed()  # the way home after the last tile
 
     def _types_now(self, types: list[WindowType]) -> None:
         if [t for t in types if t.active] != self.types:
@@ -248,6 +258,7 @@ class TicketFlow(QWidget):
         self._columns = 1 if portrait else 2
         self._place()
         self._place_closed()
+        self.hours_table.set_tight(not portrait)  # standing up the days have the screen's height
 
     def _place(self) -> None:
         self.grid.removeWidget(self.leader_note)
@@ -400,6 +411,8 @@ class HoursTable(QWidget):
         self.days: tuple[ComingDay, ...] = ()
         self.rows: list[tuple[QLabel, QLabel]] = []
         self.rules: list[QWidget] = []
+        #: Lying down beside the tiles: days on two lines are set a little smaller and closer (see :meth:`fit`).
+        self.tight = False
 
     def show_days(self, days: tuple[ComingDay, ...]) -> None:
         for old in [cell for pair in self.rows for cell in pair] + self.rules:
@@ -427,7 +440,13 @@ class HoursTable(QWidget):
 
     def _width(self, cell: QLabel, text: str) -> int:
         cell.ensurePolished()  # the style sheet's size of the moment
-        metrics = cell.fontMetrics()
+        font = cell.font()
+        if cell.property("tight"):  # the form is chosen at the table's own size, whatever the tight one shows
+            if font.pixelSize() > 0:
+                font.setPixelSize(round(font.pixelSize() * HOURS_TEXT / HOURS_TIGHT))
+            else:  # no style sheet's size (a test's bare page): the application's font in points
+                font.setPointSizeF(font.pointSizeF() * HOURS_TEXT / HOURS_TIGHT)
+        metrics = QFontMetrics(font)
         return max(metrics.horizontalAdvance(line) for line in text.split("\n")) + self.SLACK
 
     def _one_line(self) -> list[tuple[str, str]]:
@@ -461,17 +480,31 @@ class HoursTable(QWidget):
         if not self.rows:
             return
         texts = self.texts(self.width())
-        if texts == [(when.text(), hours.text()) for when, hours in self.rows]:
-            return
         two_lines = any("\n" in when + hours for when, hours in texts)
+        tight = two_lines and self.tight
+        if texts == [(when.text(), hours.text()) for when, hours in self.rows] and tight == self._tight_now():
+            return
         # one line a day: a rule between two, the rows may be far apart; two lines: the days kept apart by
-        # space alone (where the text is large the height is short)
-        self.grid.setVerticalSpacing(16 if two_lines else 8)
+        # space alone (where the text is large the height is short). Lying down beside the tiles, with five
+        # working days in 大字, ten lines in the full size made the page scroll: a little smaller, closer.
+        self.grid.setVerticalSpacing(6 if tight else 16 if two_lines else 8)
         for rule in self.rules:
             rule.setVisible(not two_lines)
+        for cell in (cell for pair in self.rows for cell in pair):
+            if bool(cell.property("tight")) != tight:
+                cell.setProperty("tight", tight)
+                cell.style().unpolish(cell)
+                cell.style().polish(cell)
         for (when, hours), (day_text, hours_text) in zip(self.rows, texts, strict=True):
             when.setText(day_text)
             hours.setText(hours_text)
+
+    def _tight_now(self) -> bool:
+        return any(bool(cell.property("tight")) for pair in self.rows for cell in pair)
+
+    def set_tight(self, tight: bool) -> None:
+        self.tight = tight
+        self.fit()
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
