@@ -16,7 +16,7 @@ _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
 
 def label_lines(widget: QLabel) -> list[tuple[str, float]]:
     """The lines ``widget`` (word-wrapped, plain text) shows, as laid out, with the widths they take."""
-    shown = QLabel.text(widget)
+    shown = QLabel.text(widget).replace("\n", "\u2028")  # a new line, as the label draws it
     layout = QTextLayout(shown, widget.font())
     option = QTextOption(widget.alignment())
     option.setWrapMode(QTextOption.WrapMode.WordWrap)
@@ -26,18 +26,19 @@ def label_lines(widget: QLabel) -> list[tuple[str, float]]:
     layout.beginLayout()
     while (line := layout.createLine()).isValid():
         line.setLineWidth(width)
-        lines.append((shown[line.textStart():line.textStart() + line.textLength()], line.naturalTextWidth()))
+        text = shown[line.textStart():line.textStart() + line.textLength()].replace("\u2028", "\n")
+        lines.append((text, line.naturalTextWidth()))
     layout.endLayout()
     return lines
 
 
-def broken_words(root: QWidget, *, longest: int = 40) -> list[str]:
+def broken_words(root: QWidget, *, longest: int = 40, skip: tuple[str, ...] = ()) -> list[str]:
     """Each visible word-wrapped label under ``root`` broken between two Chinese characters where its text
-    marks no phrase boundary (a paragraph longer than ``longest`` characters may break as Qt does), and each
-    line wider than its label: "轻触即 / 可取号 (at 812 px)"."""
+    marks no phrase boundary (a paragraph longer than ``longest`` characters, a label named in ``skip``, may
+    break as Qt does), and each line wider than its label: "轻触即 / 可取号 (title at 984 px)"."""
     found: list[str] = []
     for widget in root.findChildren(QLabel):
-        if not widget.isVisible() or not widget.wordWrap() or not widget.text() \
+        if not widget.isVisible() or not widget.wordWrap() or not widget.text() or widget.objectName() in skip \
                 or widget.textFormat() == Qt.TextFormat.RichText \
                 or (widget.textFormat() == Qt.TextFormat.AutoText and QtGui.Qt.mightBeRichText(widget.text())):
             continue
@@ -52,6 +53,6 @@ def broken_words(root: QWidget, *, longest: int = 40) -> list[str]:
         for (before, _), left, right in zip(lines, plain, plain[1:], strict=False):
             left_end, right_start = left.rstrip(), right.lstrip()
             if (left_end and right_start and _HAN.match(left_end[-1]) and _HAN.match(right_start[0])
-                    and not before.endswith(BREAK)):
+                    and not before.endswith((BREAK, "\n"))):
                 found.append(f"{left_end} / {right_start} ({widget.objectName() or 'label'} at {width} px)")
     return found

@@ -46,6 +46,8 @@ _TOGETHER = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|星期[一二三四�
 
 # The last two characters of a sentence: a line of one character and its full stop (办 / 理。) is an orphan.
 _SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n|$)")
+# The same within a phrase too wide for its line: its end is a sentence's only where a full stop or a new line says so.
+_PHRASE_SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n)")
 
 
 def _join(found: re.Match[str]) -> str:
@@ -98,9 +100,10 @@ class Phrases(str):
 
     def laid_out(self, fits: Callable[[str], bool] | None = None) -> str:
         """The text for the label's layout: a break allowed at each mark (U+200B), none inside a phrase
-        (U+2060), but for a phrase ``fits`` says is wider than the line (its dates and numbers kept whole)."""
-        return BREAK.join(_joined(part) if fits is None or fits(part) else _TOGETHER.sub(_join, part)
-                          for part in self.phrases)
+        (U+2060), but for a phrase ``fits`` says is wider than the line (its dates, numbers and a sentence's last
+        two characters kept whole)."""
+        return BREAK.join(_joined(part) if fits is None or fits(part)
+                          else _PHRASE_SENTENCE_END.sub(_join, _TOGETHER.sub(_join, part)) for part in self.phrases)
 
 
 def plain(text: str) -> str:
@@ -160,6 +163,8 @@ class Label(QLabel):
 
     def fit_phrases(self) -> None:
         """Lay the phrases out again for the label's width and font now."""
+        if self._phrases is not None and self.text() != self._phrases:
+            self._phrases = None  # emptied by QLabel.clear() (the kiosk's wipe): nothing to bring back
         if self._phrases is not None:
             laid = self._phrases.laid_out(self._fits())
             if laid != super().text():

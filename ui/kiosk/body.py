@@ -70,11 +70,11 @@ def ticket_flow(window_types: WindowTypes, issue_ticket: IssueTicket,
 def kiosk_tiles(*, ticket: FlowFactory | None = None, booking: FlowFactory | None = None) -> list[Tile]:
     """The home screen's tiles in order; a flow the composition root does not hand in is left out."""
     return [
-        Tile("ticket", Phrases("取号|排队"), Phrases("到窗口|办理前|先取号"), ticket),
+        Tile("ticket", Phrases("取号|排队"), Phrases("到窗口办理前|先取号"), ticket),
         Tile("register", Phrases("自助|登记"), Phrases("反映问题、|提出请求"), _register),
-        Tile("progress", Phrases("查询进度 · 评价"), Phrases("扫描|回执二维码|或输入|查询码"), _progress),
+        Tile("progress", Phrases("查询进度 · 评价"), Phrases("扫描回执二维码|或输入查询码"), _progress),
         Tile("booking", Phrases("预约|领导接访"), Phrases("预约|领导接待日"), booking),
-        Tile("suggest", Phrases("人民|建议"), Phrases("对工作|提出|意见建议"), _suggest),
+        Tile("suggest", Phrases("人民|建议"), Phrases("对工作|提出意见建议"), _suggest),
         Tile("guide", Phrases("办事|指南"), Phrases("权利义务、|办理时限"), _guide),
     ]
 

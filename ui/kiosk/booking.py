@@ -212,7 +212,7 @@ class BookingFlow(QWidget):
         self.days = offer.days[:6]
         self.day_hint.setVisible(bool(self.days))  # no "please choose a day" above "there is none"
         if not self.days:
-            none = Phrases("近期|没有安排|领导接访日，|请到窗口|咨询")
+            none = Phrases("近期没有安排|领导接访日，|请到窗口咨询")
             self.day_buttons.addWidget(label(none, "subtitle", centred=True), 0, 0)
         for index, day in enumerate(self.days):  # one a row: fits a portrait screen
             free = ("今天的接访已结束" if day.over else

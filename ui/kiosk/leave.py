@@ -93,7 +93,7 @@ class LeaveQuestion(QWidget):
         self.card.setObjectName("overlay")
         # a narrow screen breaks the line after the comma, never inside 返回首页
         self.heading = label(Phrases("要放弃|已填写的内容，|返回首页吗？"), "title", centred=True)
-        self.text = label(Phrases("放弃后，|您在这里|填写和选择的|内容|将全部清除"), "subtitle", centred=True)
+        self.text = label(Phrases("放弃后，|您在这里填写和选择的内容|将全部清除"), "subtitle", centred=True)
         self.keep = QPushButton("继续填写")
         self.keep.setDefault(True)
         self.drop = secondary_button("放弃并返回首页")

@@ -68,7 +68,7 @@ class PinPage(QWidget):
         column = QVBoxLayout()
         column.setSpacing(12)
         # 管理员退出 is on the bar above: the page keeps its height for the keypad and a message.
-        column.addWidget(label(Phrases("请输入|管理员|退出密码"), "subtitle", centred=True))
+        column.addWidget(label(Phrases("请输入|管理员退出密码"), "subtitle", centred=True))
         entry = QHBoxLayout()  # 返回首页 beside the field: with large text the keypad needs the height
         entry.setSpacing(24)
         entry.addWidget(self.back)

@@ -140,7 +140,7 @@ class ProgressFlow(QWidget):
         column.setContentsMargins(48, 24, 48, 24)
         column.setSpacing(24)
         column.addWidget(label(Phrases("查询|办理进度"), "title", centred=True))
-        column.addWidget(label(Phrases("把|登记回执上的|二维码|对准|扫描口，|或在下面|输入|案件编号|和查询码"),
+        column.addWidget(label(Phrases("把登记回执上的二维码|对准扫描口，|或在下面输入|案件编号和查询码"),
                                "subtitle", centred=True))
         self.entry_row = QHBoxLayout()
         self.entry_row.addStretch(1)
@@ -210,7 +210,7 @@ class ProgressFlow(QWidget):
         self.rating_error = message_label()
         self.rating_back = secondary_button("返回")
         rate_panel, rate = panel(spacing=16)
-        rate.addWidget(label(Phrases("您对|这件事项的|办理结果|是否满意？"), "title"))
+        rate.addWidget(label(Phrases("您对这件事项的|办理结果|是否满意？"), "title"))
         rate.addLayout(choice_row)
         rate.addWidget(label(Phrases("意见|（可不填）"), "subtitle"))
         rate.addLayout(Beside(self.reason))  # 清空重写 beside it, as beside every long text box
@@ -413,7 +413,7 @@ class ProgressFlow(QWidget):
 
     def _receipt_printed(self, printed: tuple[bool, str]) -> None:
         if printed[0]:
-            self.thanks_receipt.setText(Phrases("评价回执|已打印，|请取走|回执。"))
+            self.thanks_receipt.setText(Phrases("评价回执|已打印，|请取走回执。"))
         else:
             self.thanks_receipt.setText(f"评价回执没有打印出来（{printed[1]}），您的评价已经记录，不影响办理。")
 

@@ -135,16 +135,16 @@ class RegistrationFlow(QWidget):
         self.phone.setMaxLength(40)
         self.phone.setAccessibleName("手机号码")
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
-        who = self._page(Phrases("请把|身份证|放在|阅读器上，|或者|在下面|输入") if reader
-                         else Phrases("请输入|您的姓名|和|身份证号码"))
+        who = self._page(Phrases("请把身份证|放在阅读器上，|或者在下面输入") if reader
+                         else Phrases("请输入|您的姓名和身份证号码"))
         who.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.read_button.setVisible(reader)  # in its page by now: shown before, it was a window of its own a moment
         # 赵孟𫖯, 王𬭎: the pinyin keyboard has no character beyond the Basic Plane; the card has them
-        self.rare_hint = label(Phrases("姓名里|有打不出的|生僻字？|" + (
-            "请点|“读取身份证”，|身份证上的字|都能|读出；|也可以|" if reader else "可以|")
-            + "先用|同音字|代替，|到窗口时|告诉|工作人员|更正"), "hint")
+        self.rare_hint = label(Phrases("姓名里有打不出的生僻字？|" + (
+            "请点“读取身份证”，|身份证上的字|都能读出；|也可以|" if reader else "可以|")
+            + "先用同音字代替，|到窗口时|告诉工作人员更正"), "hint")
         for text, field in ((Phrases("姓名"), self.name), (Phrases("身份证|号码"), self.id_number),
-                            (Phrases("手机号码|（方便|联系您，|可不填）"), self.phone)):
+                            (Phrases("手机号码|（方便联系您，|可不填）"), self.phone)):
             who.addWidget(label(text, "subtitle"))
             who.addWidget(self.id_number_row if field is self.id_number else field)
             if field is self.name:
@@ -155,7 +155,7 @@ class RegistrationFlow(QWidget):
         self.where_group = QButtonGroup(self)
         self.where_grid = QGridLayout()
         self.where_grid.setSpacing(16)
-        where = self._page(Phrases("您反映的|问题|发生在|哪个街道|或乡镇？|轻触|选择"))
+        where = self._page(Phrases("您反映的问题|发生在|哪个街道或乡镇？|轻触选择"))
         where.addLayout(self.where_grid)
         where.addStretch(1)
         self.where_buttons: dict[str, QPushButton] = {}
@@ -171,7 +171,7 @@ class RegistrationFlow(QWidget):
         # 3 诉求
         self.request = _text_box("例如：小区电梯停运三个月，物业不维修，请求督促尽快修复")
         self.request.setAccessibleName("诉求")
-        ask = self._page(Phrases("您希望|解决|什么问题？|请简要|写下|您的请求"))
+        ask = self._page(Phrases("您希望解决什么问题？|请简要写下|您的请求"))
         ask.addLayout(Beside(self.request), 1)
 
         # 4 事实和理由
@@ -179,7 +179,7 @@ class RegistrationFlow(QWidget):
         self.facts.setAccessibleName("事实")
         self.reasons = _text_box("您认为应当这样解决的理由（可不填）")
         self.reasons.setAccessibleName("理由")
-        facts = self._page(Phrases("请写下|事情经过|和理由|（可以不填，|到窗口|再说）"))
+        facts = self._page(Phrases("请写下|事情经过和理由|（可以不填，|到窗口再说）"))
         facts.addWidget(label(Phrases("事实|经过"), "subtitle"))
         facts.addLayout(Beside(self.facts), 1)
         facts.addWidget(label("理由", "subtitle"))
@@ -194,7 +194,7 @@ class RegistrationFlow(QWidget):
         self.review = label("")
         self.review.setTextFormat(Qt.TextFormat.PlainText)
         self.review.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)  # right under the lead
-        review = self._page(Phrases("请核对|您填写的|内容；|要修改|请点|“上一步”"))
+        review = self._page(Phrases("请核对|您填写的内容；|要修改请点|“上一步”"))
         review.addWidget(self.review, 1)  # the screen scrolls
 
         # 7 告知
@@ -206,7 +206,7 @@ class RegistrationFlow(QWidget):
         self.agree = QPushButton("我已阅读，知道了")
         self.agree.setObjectName("choice")
         self.agree.setCheckable(True)
-        rights = self._page(Phrases("提交前，|请阅读|您的权利、|义务|和“六个不得”，|再点|下面的|“我已阅读，知道了”"))
+        rights = self._page(Phrases("提交前，|请阅读|您的权利、义务和“六个不得”，|再点下面的|“我已阅读，知道了”"))
         rights.addWidget(self.rights, 1)  # the screen scrolls
         nav.insertWidget(2, self.agree)  # beside 提交登记, always in view
 
@@ -221,7 +221,7 @@ class RegistrationFlow(QWidget):
         done.addWidget(self.done_title)
         done.addWidget(label("案件编号", "subtitle", centred=True))
         done.addWidget(self.done_number)
-        done.addWidget(label(Phrases("查询码|（请妥善保管，|凭它|查询进度）"), "subtitle", centred=True))
+        done.addWidget(label(Phrases("查询码|（请妥善保管，|凭它查询进度）"), "subtitle", centred=True))
         done.addWidget(self.done_code)
         done.addWidget(self.done_text)
         done.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)

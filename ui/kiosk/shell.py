@@ -181,7 +181,7 @@ class CountdownOverlay(QWidget):
         from ui.kiosk.bold import bold_label
 
         self.seconds = bold_label("", "countdown", centred=True)
-        self.text = label(Phrases("倒计时|结束后，|屏幕上的|内容|将全部清除，|回到首页"), "subtitle", centred=True)
+        self.text = label(Phrases("倒计时结束后，|屏幕上的内容|将全部清除，|回到首页"), "subtitle", centred=True)
         self.keep = QPushButton("继续使用")
         self.keep.setMinimumWidth(480)
         layout = QVBoxLayout(self.card)
@@ -363,7 +363,7 @@ class KioskShell(QWidget):
         home.setContentsMargins(48, 36, 48, 36)
         home.setSpacing(24)
         self.welcome = label(Phrases("请选择|您要办理的|事项"), "title", centred=True)
-        self.home_hint = label(Phrases("轻触|下方按钮|开始；|也可以把|登记回执上的|二维码|对准|扫描口|查询进度"),
+        self.home_hint = label(Phrases("轻触下方按钮开始；|也可以把|登记回执上的二维码|对准扫描口|查询进度"),
                                "subtitle", centred=True)
         home.addWidget(self.welcome)
         home.addWidget(self.home_hint)

@@ -69,7 +69,7 @@ class SuggestionFlow(QWidget):
         self.themes_box.setSpacing(16)
         self.free_button = QPushButton("自由建议（不限主题）")
         self.free_button.setObjectName("choice")
-        themes = self._panel(Phrases("您的建议|是关于|哪个方面的？|轻触|选择"))
+        themes = self._panel(Phrases("您的建议是关于|哪个方面的？|轻触选择"))
         themes.addLayout(self.themes_box)
         themes.addWidget(self.free_button)
         themes.addStretch(1)
@@ -98,7 +98,7 @@ class SuggestionFlow(QWidget):
         self.name.returnPressed.connect(self.phone.setFocus)  # Enter goes on to the next field
         self.send_named = QPushButton("署名提交")
         self.send_anonymous = secondary_button("匿名提交")
-        who = self._panel(Phrases("留下|姓名和电话，|采纳后|我们可以|联系您、|给予奖励；|也可以|匿名提交"))
+        who = self._panel(Phrases("留下姓名和电话，|采纳后|我们可以联系您、|给予奖励；|也可以匿名提交"))
         who.addWidget(label("姓名", "subtitle"))
         who.addWidget(self.name)
         who.addWidget(label(Phrases("联系电话|（可不填）"), "subtitle"))
@@ -124,7 +124,7 @@ class SuggestionFlow(QWidget):
         self.done_button = QPushButton("完成，返回首页")
         done = self._panel("")
         done.addStretch(1)
-        done.addWidget(label(Phrases("感谢|您的建议！|建议编号"), "title", centred=True))
+        done.addWidget(label(Phrases("感谢您的建议！|建议编号"), "title", centred=True))
         done.addWidget(self.done_number)
         done.addWidget(self.done_text)
         done.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -162,7 +162,7 @@ class SuggestionFlow(QWidget):
             self.back_to_themes.hide()
             if self.pages.currentIndex() == 0:
                 self.choose("", "自由建议")
-            self.chosen.setText(Phrases("现在|没有|征集中的|主题，|请直接|写下|您的建议"))
+            self.chosen.setText(Phrases("现在没有|征集中的主题，|请直接写下|您的建议"))
             self.ready.emit()
             return
         for theme in themes:

@@ -81,7 +81,7 @@ class TicketFlow(QWidget):
         self.type_buttons: list[QPushButton] = []
         self._columns = 2
 
-        self.lead = label(Phrases("请选择|您要办理的|业务，|轻触|即可|取号"), "title", centred=True)
+        self.lead = label(Phrases("请选择|您要办理的业务，|轻触即可取号"), "title", centred=True)
         self.lead.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.card_button = QPushButton("刷身份证取号（可不刷）")
         self.card_button.setObjectName("choice")
@@ -190,7 +190,7 @@ class TicketFlow(QWidget):
         still = QVBoxLayout(self.still)
         still.setContentsMargins(0, 0, 0, 0)
         still.setSpacing(24)
-        self.still_lead = label(Phrases("现在|在本机|还可以|办理："), "subtitle")
+        self.still_lead = label(Phrases("现在在本机|还可以办理："), "subtitle")
         still.addWidget(self.still_lead)
         self.still_grid = QGridLayout()
         self.still_grid.setSpacing(24)
@@ -344,7 +344,7 @@ class TicketFlow(QWidget):
         self.business.setText(f"{issued.type_name}（优先办理）" if issued.ticket.priority else issued.type_name)
         wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
         ahead = f"前面还有 {issued.ahead} 人{wait}" if issued.ahead else "前面没有人在等候"
-        told = Phrases(f"{ahead}。|请留意|大厅屏幕|和广播叫号")
+        told = Phrases(f"{ahead}。|请留意|大厅屏幕和广播叫号")
         # the hall's own note is written by a person: shown as written, breaking at its punctuation
         self.ahead.setText(Phrases.of((*told.phrases, *Phrases.clauses(f"\n{issued.note}").phrases))
                            if issued.note else told)
