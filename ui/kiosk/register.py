@@ -484,11 +484,15 @@ class RegistrationFlow(QWidget):
         self.done_number.setText(result.case_number)
         self.done_code.setText(f"{result.query_code[:4]} {result.query_code[4:]}")
         due_day = result.route_deadline.due
-        due = f"我们将在{due_day.year}年{due_day.month}月{due_day.day}日前告诉您由哪个部门办理。"
+        due = Phrases(f"我们将在|{due_day.year}年{due_day.month}月{due_day.day}日前|告诉您|由哪个部门办理。")
+
+        def then(sentence: str) -> Phrases:
+            return Phrases.of((*due.phrases, *Phrases.clauses("\n" + sentence).phrases))
+
         if done is None:
-            self.done_text.setText(Phrases.clauses(due + "\n正在打印回执……"))
+            self.done_text.setText(then("正在打印回执……"))
         elif done.printed:
-            self.done_text.setText(Phrases.clauses(due + "\n回执已打印，请取走回执。"))
+            self.done_text.setText(then("回执已打印，请取走回执。"))
         else:
-            self.done_text.setText(due + f"\n回执没有打印出来（{done.print_message}）。"
-                                   "请记下上面的案件编号和查询码，或到接待窗口补打回执。")
+            self.done_text.setText(then(f"回执没有打印出来（{done.print_message}）。"
+                                        "请记下上面的案件编号和查询码，或到接待窗口补打回执。"))
