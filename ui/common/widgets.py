@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
 
 
 WORD_JOINER = "\u2060"  # no line break on either side; drawn as nothing
+BREAK = "\u200b"  # a line may break here (ZERO WIDTH SPACE); drawn as nothing
+#: Where a fixed text written for :class:`Phrases` may break its line.
+PHRASE_MARK = "|"
+#: After these a clause ends (:meth:`Phrases.clauses`).
+_CLAUSE_END = re.compile(r"(?<=[，。；：！？、\n])")
 # A date (2026年12月7日, 12月7日), a weekday (星期一) and a number with its unit (15日, 3个工作日, 30天):
 # Qt may break a line between any two Chinese characters, or between a digit and one, and
 # "12月7" at the end of one line with "日" on the next is hard to read, for an old eye above all.
@@ -40,31 +46,129 @@ _TOGETHER = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|星期[一二三四�
 
 # The last two characters of a sentence: a line of one character and its full stop (办 / 理。) is an orphan.
 _SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n|$)")
+# The same within a phrase too wide for its line: its end is a sentence's only where a full stop or a new line says so.
+_PHRASE_SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n)")
+
+
+def _join(found: re.Match[str]) -> str:
+    return WORD_JOINER.join(found.group())
 
 
 def unbroken(text: str) -> str:
     """``text`` with every date, weekday and number-with-its-unit joined so no line breaks inside it, and a
     sentence's last two characters kept together."""
-    def join(found: re.Match[str]) -> str:
-        return WORD_JOINER.join(found.group())
+    return _SENTENCE_END.sub(_join, _TOGETHER.sub(_join, text))
 
-    return _SENTENCE_END.sub(join, _TOGETHER.sub(join, text))
+
+def _joined(phrase: str) -> str:
+    """``phrase`` with no line break left between two of its characters that are letters, digits or 汉字
+    (punctuation and spaces keep the breaks Qt gives them: after ， and before （)."""
+    out = phrase[:1]
+    for before, after in pairwise(phrase):
+        out += (WORD_JOINER if before.isalnum() and after.isalnum() else "") + after
+    return out
+
+
+class Phrases(str):
+    """A fixed text that says where its lines may break: ``Phrases("请选择|您要办理的业务，|轻触即可取号")``.
+
+    Qt breaks a line between any two Chinese characters, a word too (轻触即 / 可取号). Written with
+    :data:`PHRASE_MARK` between its phrases, the text is the plain text as a ``str`` (what is read out,
+    compared, given as an accessible name: 请选择您要办理的业务，轻触即可取号), and the shared label lays it
+    out breaking its lines only at the marks and where punctuation or a space allows; a phrase wider than
+    the label's line breaks as Qt would break it (see :meth:`laid_out`), so nothing runs past the edge.
+    """
+
+    phrases: tuple[str, ...]
+
+    def __new__(cls, marked: str) -> Phrases:
+        return cls.of(marked.split(PHRASE_MARK))
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> Phrases:
+        """The text of ``phrases`` as they are (a ``|`` in one, written by a person, is shown as written)."""
+        parts = tuple(part for part in phrases if part)
+        text = str.__new__(cls, "".join(parts))
+        text.phrases = parts
+        return text
+
+    @classmethod
+    def clauses(cls, sentence: str) -> Phrases:
+        """A sentence worded elsewhere (a service's, with a date or a name in it) whose lines break at its
+        punctuation only, each clause kept whole while it fits the line (已出具处理意见；/ 如不服，/ 可在收到…)."""
+        return cls.of(_CLAUSE_END.split(sentence))
+
+    def laid_out(self, fits: Callable[[str], bool] | None = None) -> str:
+        """The text for the label's layout: a break allowed at each mark (U+200B), none inside a phrase
+        (U+2060), but for a phrase ``fits`` says is wider than the line (its dates, numbers and a sentence's last
+        two characters kept whole)."""
+        return BREAK.join(_joined(part) if fits is None or fits(part)
+                          else _PHRASE_SENTENCE_END.sub(_join, _TOGETHER.sub(_join, part)) for part in self.phrases)
+
+
+def plain(text: str) -> str:
+    """``text`` as read: without the joiners and break marks laid out with it."""
+    return text.replace(WORD_JOINER, "").replace(BREAK, "")
+
+
+class _PhraseFit(QObject):
+    """Keeps its label's phrases whole while each fits its line, and lets one that does not break (see
+    :meth:`Phrases.laid_out`): looked at again as the label's width or font changes (大字)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange) and isinstance(watched, Label):
+            watched.fit_phrases()
+        return False
 
 
 class Label(QLabel):
-    """A label that wraps its text between words, never inside a date, a weekday or a number and its unit.
+    """A label that wraps its text between words, never inside a date, a weekday or a number and its unit;
+    given :class:`Phrases`, between its phrases only.
 
-    The joiners are the label's own business: ``text()`` gives back the text as it was set.
+    The joiners are the label's own business: ``text()`` gives back the text as it was set, without marks.
     """
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(unbroken(text), parent)
+        super().__init__(parent)
+        self._phrases: Phrases | None = None
+        self._fit: _PhraseFit | None = None
+        self.setText(text)
 
     def setText(self, text: str) -> None:
+        named = self._phrases is not None and self.accessibleName() == self._phrases
+        if isinstance(text, Phrases):
+            self._phrases = text
+            if self._fit is None:
+                self._fit = _PhraseFit(self)
+                self.installEventFilter(self._fit)
+            if not self.accessibleName() or named:
+                self.setAccessibleName(str(text))  # read out as written, without the layout's marks
+            super().setText(text.laid_out(self._fits()))
+            return
+        self._phrases = None
+        if named:
+            self.setAccessibleName("")
         super().setText(unbroken(text))
 
     def text(self) -> str:
-        return super().text().replace(WORD_JOINER, "")
+        return plain(super().text())
+
+    def _fits(self) -> Callable[[str], bool] | None:
+        """Whether a phrase fits the label's line; None while the label has no width yet (not laid out)."""
+        width = self.contentsRect().width() - 2 * self.margin()
+        if not self.wordWrap() or width <= 0 or not self.testAttribute(Qt.WidgetAttribute.WA_Resized):
+            return None
+        metrics = self.fontMetrics()
+        return lambda phrase: metrics.horizontalAdvance(phrase) <= width
+
+    def fit_phrases(self) -> None:
+        """Lay the phrases out again for the label's width and font now."""
+        if self._phrases is not None and self.text() != self._phrases:
+            self._phrases = None  # emptied by QLabel.clear() (the kiosk's wipe): nothing to bring back
+        if self._phrases is not None:
+            laid = self._phrases.laid_out(self._fits())
+            if laid != super().text():
+                super().setText(laid)
 
 
 def label(text: str, name: str = "", centred: bool = False) -> QLabel:

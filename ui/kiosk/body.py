@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
+from ui.common.widgets import Phrases
 from ui.kiosk.shell import FlowFactory, KioskShell, Tile
 from ui.shell.context import WorkContext
 
@@ -69,12 +70,12 @@ def ticket_flow(window_types: WindowTypes, issue_ticket: IssueTicket,
 def kiosk_tiles(*, ticket: FlowFactory | None = None, booking: FlowFactory | None = None) -> list[Tile]:
     """The home screen's tiles in order; a flow the composition root does not hand in is left out."""
     return [
-        Tile("ticket", "取号排队", "到窗口办理前先取号", ticket),
-        Tile("register", "自助登记", "反映问题、提出请求", _register),
-        Tile("progress", "查询进度 · 评价", "扫描回执二维码或输入查询码", _progress),
-        Tile("booking", "预约领导接访", "预约领导接待日", booking),
-        Tile("suggest", "人民建议", "对工作提出意见建议", _suggest),
-        Tile("guide", "办事指南", "权利义务、办理时限", _guide),
+        Tile("ticket", Phrases("取号|排队"), Phrases("到窗口办理前|先取号"), ticket),
+        Tile("register", Phrases("自助|登记"), Phrases("反映问题、|提出请求"), _register),
+        Tile("progress", Phrases("查询进度 · 评价"), Phrases("扫描回执二维码|或输入查询码"), _progress),
+        Tile("booking", Phrases("预约|领导接访"), Phrases("预约|领导接待日"), booking),
+        Tile("suggest", Phrases("人民|建议"), Phrases("对工作|提出意见建议"), _suggest),
+        Tile("guide", Phrases("办事|指南"), Phrases("权利义务、|办理时限"), _guide),
     ]
 
 

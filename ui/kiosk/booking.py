@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.deadlines import format_date
-from ui.common.widgets import FormGrid, label, message_label, set_tone
+from ui.common.widgets import FormGrid, Phrases, label, message_label, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import ButtonsBeside, Screens, scrolling, with_x_key
 from ui.shell.context import WorkContext
@@ -75,8 +75,9 @@ class BookingFlow(QWidget):
         self.booking: Booking | None = None
         self.today: date | None = None  # the day the schedule was read: 今天, 明天 said so on the result
         self.pages = Screens(self)  # asks for no more height than it gets: each page's buttons stay in view
-        self.day_page, self.day_buttons, self.day_hint = self._choice_page("预约领导接访", "请选择接访日期")
-        self.slot_page, self.slot_buttons, self.slot_hint = self._choice_page("选择接访时段", "")
+        self.day_page, self.day_buttons, self.day_hint = self._choice_page(Phrases("预约|领导接访"),
+                                                                          Phrases("请选择|接访日期"))
+        self.slot_page, self.slot_buttons, self.slot_hint = self._choice_page(Phrases("选择|接访时段"), "")
         self.who_page, who = self._screen()
         self.result_page, result = self._screen()
         self.back_button = _big("返回", "secondary")
@@ -163,7 +164,7 @@ class BookingFlow(QWidget):
         # under it standing up (too narrow for both)
         self.who_heading = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.who_heading.setSpacing(24)
-        self.who_heading.addWidget(label("填写来访人信息", "title", centred=True))
+        self.who_heading.addWidget(label(Phrases("填写|来访人|信息"), "title", centred=True))
         self.who_heading.addWidget(self.chosen, 1)
         column.addLayout(self.who_heading)
         column.addLayout(form)
@@ -259,7 +260,8 @@ class BookingFlow(QWidget):
         self.days = offer.days[:6]
         self.day_hint.setVisible(bool(self.days))  # no "please choose a day" above "there is none"
         if not self.days:
-            self.day_buttons.addWidget(label("近期没有安排领导接访日，请到窗口咨询", "subtitle", centred=True), 0, 0)
+            none = Phrases("近期没有安排|领导接访日，|请到窗口咨询")
+            self.day_buttons.addWidget(label(none, "subtitle", centred=True), 0, 0)
         for index, day in enumerate(self.days):  # one a row: fits a portrait screen
             free = ("今天的接访已结束" if day.over else
                     f"尚有{day.free}个名额" if day.free > 0 else "已约满，可登记候补")
@@ -375,7 +377,7 @@ class BookingFlow(QWidget):
             value.setVisible(bool(text))
         self.fact_rows[0][0].setText("候补日期" if waiting else "接访时间")
         self.details.setText("有人取消时按顺序递补，届时电话通知" if waiting else TEXTS["appointment.arrive"])
-        self.print_note.setText("正在打印预约回执……")
+        self.print_note.setText(Phrases("正在|打印|预约回执……"))
         self._show(self.result_page)
         self.booked.emit(booking)
         self._print(booking)

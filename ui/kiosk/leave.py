@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
     QFrame,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.widgets import WORD_JOINER, label, secondary_button
+from ui.common.widgets import Phrases, label, secondary_button
 
 #: The question, on screen and said aloud.
 QUESTION = "要放弃已填写的内容，返回首页吗？"
@@ -92,10 +91,9 @@ class LeaveQuestion(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.card = QFrame(self)
         self.card.setObjectName("overlay")
-        self.heading = label(QUESTION, "title", centred=True)
         # a narrow screen breaks the line after the comma, never inside 返回首页
-        QLabel.setText(self.heading, "，".join(WORD_JOINER.join(part) for part in QUESTION.split("，")))
-        self.text = label("放弃后，您在这里填写和选择的内容将全部清除", "subtitle", centred=True)
+        self.heading = label(Phrases("要放弃|已填写的内容，|返回首页吗？"), "title", centred=True)
+        self.text = label(Phrases("放弃后，|您在这里填写和选择的内容|将全部清除"), "subtitle", centred=True)
         self.keep = QPushButton("继续填写")
         self.keep.setDefault(True)
         self.drop = secondary_button("放弃并返回首页")

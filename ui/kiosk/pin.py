@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.domain.passwords import PIN_MAX, LockoutPolicy, locked, pin_matches
-from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.shell.context import WorkContext
 
 NO_PIN = ("本机尚未设置管理员退出密码：请系统管理员在管理程序的“自助终端密码”中设置（本机同步后即生效），"
@@ -68,7 +68,7 @@ class PinPage(QWidget):
         column = QVBoxLayout()
         column.setSpacing(12)
         # 管理员退出 is on the bar above: the page keeps its height for the keypad and a message.
-        column.addWidget(label("请输入管理员退出密码", "subtitle", centred=True))
+        column.addWidget(label(Phrases("请输入|管理员退出密码"), "subtitle", centred=True))
         entry = QHBoxLayout()  # 返回首页 beside the field: with large text the keypad needs the height
         entry.setSpacing(24)
         entry.addWidget(self.back)

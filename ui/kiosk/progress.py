@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.camera import camera_present
 from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling
@@ -131,9 +131,9 @@ class ProgressFlow(QWidget):
         self.error = message_label()
         self.message = self.error  # the shell takes a flow's message off as soon as the citizen edits a field
         entry, form = panel(spacing=16)
-        form.addWidget(label("案件编号（回执上“案件编号”一栏）", "subtitle"))
+        form.addWidget(label(Phrases("案件编号|（回执上|“案件编号”|一栏）"), "subtitle"))
         form.addWidget(self.number)
-        form.addWidget(label("查询码（回执上的8位数字）", "subtitle"))
+        form.addWidget(label(Phrases("查询码|（回执上的|8位数字）"), "subtitle"))
         form.addWidget(self.code)
         form.addWidget(self.error)
         form.addWidget(self.submit)
@@ -141,7 +141,7 @@ class ProgressFlow(QWidget):
         column = QVBoxLayout(self.entry_page)
         column.setContentsMargins(48, 24, 48, 24)
         column.setSpacing(24)
-        column.addWidget(label("查询办理进度", "title", centred=True))
+        column.addWidget(label(Phrases("查询|办理进度"), "title", centred=True))
         # A camera, where the kiosk has one, reads the receipt's QR code held up to it (ui/kiosk/camera.py).
         self.camera: CameraView | None = None
         if camera_present(ctx):
@@ -150,7 +150,7 @@ class ProgressFlow(QWidget):
             self.camera = CameraView(ctx)
             self.camera.scanned.connect(self.take_scan)
         where = "对准摄像头或扫描口" if self.camera is not None else "对准扫描口"
-        column.addWidget(label(f"把登记回执上的二维码{where}，或在下面输入案件编号和查询码", "subtitle",
+        column.addWidget(label(Phrases(f"把登记回执上的二维码|{where}，|或在下面输入|案件编号和查询码"), "subtitle",
                                centred=True))
         self.entry_row = QHBoxLayout()
         self.entry_row.setSpacing(32)
@@ -175,15 +175,15 @@ class ProgressFlow(QWidget):
         self.again_button = secondary_button("查询其他事项")
         summary, left = panel(spacing=16)
         left.addWidget(self.heading)
-        left.addWidget(label("当前状态", "hint"))
+        left.addWidget(label(Phrases("当前|状态"), "hint"))
         left.addWidget(self.state)
         left.addWidget(self.next_step)
         left.addWidget(self.due)
-        left.addWidget(label("您现在可以", "hint"))
+        left.addWidget(label(Phrases("您现在|可以"), "hint"))
         left.addWidget(self.can_do)
         left.addStretch(1)
         self.history, right = panel(spacing=16)
-        right.addWidget(label("办理经过", "subtitle"))
+        right.addWidget(label(Phrases("办理|经过"), "subtitle"))
         self.timeline_scroll = scrolling(self.timeline)
         self.timeline.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         right.addWidget(self.timeline_scroll, 1)
@@ -222,14 +222,14 @@ class ProgressFlow(QWidget):
         self.rating_error = message_label()
         self.rating_back = secondary_button("返回")
         rate_panel, rate = panel(spacing=16)
-        rate.addWidget(label("您对这件事项的办理结果是否满意？", "title"))
+        rate.addWidget(label(Phrases("您对这件事项的|办理结果|是否满意？"), "title"))
         # the choices above the reason; beside it while the keyboard is up lying down (see _compact)
         self.rate_body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.rate_body.setSpacing(16)
         self.rate_body.addLayout(choice_row)
         reason_column = QVBoxLayout()
         reason_column.setSpacing(16)
-        reason_column.addWidget(label("意见（可不填）", "subtitle"))
+        reason_column.addWidget(label(Phrases("意见|（可不填）"), "subtitle"))
         self.reason_beside = Beside(self.reason)  # 清空重写 beside it, as beside every long text box
         reason_column.addLayout(self.reason_beside)
         self.rate_body.addLayout(reason_column)
@@ -380,13 +380,14 @@ class ProgressFlow(QWidget):
         set_tone(self.error, "", "")
         self.heading.setText(f"事项 {progress.case_number}\n信访人 {progress.petitioner}，"
                              f"{_day(progress.received_on)}登记")
-        self.state.setText(progress.state)
-        self.next_step.setText(progress.next_step)
+        self.state.setText(Phrases.clauses(progress.state))
+        self.next_step.setText(Phrases.clauses(progress.next_step))
         self.next_step.setVisible(bool(progress.next_step))
-        self.due.setText(progress.due_words or (f"下一个办理期限：{_day(progress.next_due)}"
-                                                if progress.next_due else ""))
+        self.due.setText(Phrases.clauses(progress.due_words or (f"下一个办理期限：{_day(progress.next_due)}"
+                                                                if progress.next_due else "")))
         self.due.setVisible(progress.next_due is not None)
-        self.can_do.setText("\n".join(f"• {line}" for line in progress.can_do) or "• 请耐心等待办理结果")
+        can_do = "\n".join(f"• {line}" for line in progress.can_do) or "• 请耐心等待办理结果"
+        self.can_do.setText(Phrases.clauses(can_do))
         self.timeline.setText("\n\n".join(f"{_day(step.on)}\n{step.text}" for step in progress.steps))
         self.rate_button.setVisible(progress.can_rate)
         self.summary.updateGeometry()  # standing up, its height follows the text
@@ -444,14 +445,14 @@ class ProgressFlow(QWidget):
     def _rated(self, progress: KioskProgress) -> None:
         self.progress = progress
         if progress.rating == "不满意":
-            self.thanks.setText("您的评价已记录")
+            self.thanks.setText(Phrases("您的评价|已记录"))
             review = next((line for line in progress.can_do if "申请复查" in line or "申请复核" in line), "")
-            self.thanks_text.setText(
+            self.thanks_text.setText(Phrases.clauses(
                 "您评价为“不满意”，这件事项已转给督查人员复查办理情况，他们会与您联系。"
-                + (f"\n{review}。" if review else "\n如对处理意见不服，可以在收到书面意见之日起30日内申请复查。"))
+                + (f"\n{review}。" if review else "\n如对处理意见不服，可以在收到书面意见之日起30日内申请复查。")))
         else:
-            self.thanks.setText("感谢您的评价")
-            self.thanks_text.setText(f"您的评价“{progress.rating}”已记录。")
+            self.thanks.setText(Phrases("感谢|您的评价"))
+            self.thanks_text.setText(Phrases.clauses(f"您的评价“{progress.rating}”已记录。"))
         self._go(self.thanks_page)
         self.print_rating_receipt(progress.case_number)
 
@@ -469,14 +470,14 @@ class ProgressFlow(QWidget):
             outcome = printing.print_document(hall, actor, doc, None, printer)
             return outcome.printed, outcome.message
 
-        self.thanks_receipt.setText("正在打印评价回执……")
+        self.thanks_receipt.setText(Phrases("正在|打印|评价回执……"))
         self.devices.run(print_receipt, self._receipt_printed,
                          lambda error: self._receipt_printed((False, user_message(error, "打印"))),
                          executor=Executor.DEVICES)
 
     def _receipt_printed(self, printed: tuple[bool, str]) -> None:
         if printed[0]:
-            self.thanks_receipt.setText("评价回执已打印，请取走回执。")
+            self.thanks_receipt.setText(Phrases("评价回执|已打印，|请取走回执。"))
         else:
             self.thanks_receipt.setText(f"评价回执没有打印出来（{printed[1]}），您的评价已经记录，不影响办理。")
 

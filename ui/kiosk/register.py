@@ -34,7 +34,7 @@ from desktop.domain.classification import Channel
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
 from desktop.domain.texts import meaningful_length
-from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.camera import camera_present
 from ui.kiosk.guide import _numbered
@@ -139,15 +139,16 @@ class RegistrationFlow(QWidget):
         self.phone.setMaxLength(40)
         self.phone.setAccessibleName("手机号码")
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
-        who = self._page("请把身份证放在阅读器上，或者在下面输入" if reader else "请输入您的姓名和身份证号码")
+        who = self._page(Phrases("请把身份证|放在阅读器上，|或者在下面输入") if reader
+                         else Phrases("请输入|您的姓名和身份证号码"))
         who.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.read_button.setVisible(reader)  # in its page by now: shown before, it was a window of its own a moment
         # 赵孟𫖯, 王𬭎: the pinyin keyboard has no character beyond the Basic Plane; the card has them
-        self.rare_hint = label("姓名里有打不出的生僻字？" + (
-            "请点“读取身份证”，身份证上的字都能读出；也可以" if reader else "可以")
-            + "先用同音字代替，到窗口时告诉工作人员更正", "hint")
-        for text, field in (("姓名", self.name), ("身份证号码", self.id_number),
-                            ("手机号码（方便联系您，可不填）", self.phone)):
+        self.rare_hint = label(Phrases("姓名里有打不出的生僻字？|" + (
+            "请点“读取身份证”，|身份证上的字|都能读出；|也可以|" if reader else "可以|")
+            + "先用同音字代替，|到窗口时|告诉工作人员更正"), "hint")
+        for text, field in ((Phrases("姓名"), self.name), (Phrases("身份证|号码"), self.id_number),
+                            (Phrases("手机号码|（方便联系您，|可不填）"), self.phone)):
             who.addWidget(label(text, "subtitle"))
             who.addWidget(self.id_number_row if field is self.id_number else field)
             if field is self.name:
@@ -158,7 +159,7 @@ class RegistrationFlow(QWidget):
         self.where_group = QButtonGroup(self)
         self.where_grid = QGridLayout()
         self.where_grid.setSpacing(16)
-        where = self._page("您反映的问题发生在哪个街道或乡镇？轻触选择")
+        where = self._page(Phrases("您反映的问题|发生在|哪个街道或乡镇？|轻触选择"))
         where.addLayout(self.where_grid)
         where.addStretch(1)
         self.where_buttons: dict[str, QPushButton] = {}
@@ -174,7 +175,7 @@ class RegistrationFlow(QWidget):
         # 3 诉求
         self.request = _text_box("例如：小区电梯停运三个月，物业不维修，请求督促尽快修复")
         self.request.setAccessibleName("诉求")
-        ask = self._page("您希望解决什么问题？请简要写下您的请求")
+        ask = self._page(Phrases("您希望解决什么问题？|请简要写下|您的请求"))
         ask.addLayout(Beside(self.request), 1)
 
         # 4 事实和理由
@@ -182,8 +183,8 @@ class RegistrationFlow(QWidget):
         self.facts.setAccessibleName("事实")
         self.reasons = _text_box("您认为应当这样解决的理由（可不填）")
         self.reasons.setAccessibleName("理由")
-        facts = self._page("请写下事情经过和理由（可以不填，到窗口再说）")
-        facts.addWidget(label("事实经过", "subtitle"))
+        facts = self._page(Phrases("请写下|事情经过和理由|（可以不填，|到窗口再说）"))
+        facts.addWidget(label(Phrases("事实|经过"), "subtitle"))
         facts.addLayout(Beside(self.facts), 1)
         facts.addWidget(label("理由", "subtitle"))
         facts.addLayout(Beside(self.reasons), 1)
@@ -205,7 +206,7 @@ class RegistrationFlow(QWidget):
         self.review = label("")
         self.review.setTextFormat(Qt.TextFormat.PlainText)
         self.review.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)  # right under the lead
-        review = self._page("请核对您填写的内容；要修改请点“上一步”")
+        review = self._page(Phrases("请核对|您填写的内容；|要修改请点|“上一步”"))
         review.addWidget(self.review, 1)  # the screen scrolls
 
         # 7 告知
@@ -217,7 +218,7 @@ class RegistrationFlow(QWidget):
         self.agree = QPushButton("我已阅读，知道了")
         self.agree.setObjectName("choice")
         self.agree.setCheckable(True)
-        rights = self._page("提交前，请阅读您的权利、义务和“六个不得”，再点下面的“我已阅读，知道了”")
+        rights = self._page(Phrases("提交前，|请阅读|您的权利、义务和“六个不得”，|再点下面的|“我已阅读，知道了”"))
         rights.addWidget(self.rights, 1)  # the screen scrolls
         nav.insertWidget(2, self.agree)  # beside 提交登记, always in view
 
@@ -232,7 +233,7 @@ class RegistrationFlow(QWidget):
         done.addWidget(self.done_title)
         done.addWidget(label("案件编号", "subtitle", centred=True))
         done.addWidget(self.done_number)
-        done.addWidget(label("查询码（请妥善保管，凭它查询进度）", "subtitle", centred=True))
+        done.addWidget(label(Phrases("查询码|（请妥善保管，|凭它查询进度）"), "subtitle", centred=True))
         done.addWidget(self.done_code)
         done.addWidget(self.done_text)
         done.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -494,15 +495,19 @@ class RegistrationFlow(QWidget):
     def _show_done(self, result: RegistrationResult, done: _Done | None) -> None:
         self.show_step(len(STEPS) - 1)
         set_tone(self.message, "", "")
-        self.done_title.setText("登记成功")
+        self.done_title.setText(Phrases("登记|成功"))
         self.done_number.setText(result.case_number)
         self.done_code.setText(f"{result.query_code[:4]} {result.query_code[4:]}")
         due_day = result.route_deadline.due
-        due = f"我们将在{due_day.year}年{due_day.month}月{due_day.day}日前告诉您由哪个部门办理。"
+        due = Phrases(f"我们将在|{due_day.year}年{due_day.month}月{due_day.day}日前|告诉您|由哪个部门办理。")
+
+        def then(sentence: str) -> Phrases:
+            return Phrases.of((*due.phrases, *Phrases.clauses("\n" + sentence).phrases))
+
         if done is None:
-            self.done_text.setText(due + "\n正在打印回执……")
+            self.done_text.setText(then("正在打印回执……"))
         elif done.printed:
-            self.done_text.setText(due + "\n回执已打印，请取走回执。")
+            self.done_text.setText(then("回执已打印，请取走回执。"))
         else:
-            self.done_text.setText(due + f"\n回执没有打印出来（{done.print_message}）。"
-                                   "请记下上面的案件编号和查询码，或到接待窗口补打回执。")
+            self.done_text.setText(then(f"回执没有打印出来（{done.print_message}）。"
+                                        "请记下上面的案件编号和查询码，或到接待窗口补打回执。"))

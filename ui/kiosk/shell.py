@@ -63,7 +63,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.widgets import Header, label
+from ui.common.widgets import Header, Phrases, label
 from ui.kiosk.keyboard import KeyboardSpace, KeyboardText
 from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
@@ -178,11 +178,11 @@ class CountdownOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.card = QFrame(self)
         self.card.setObjectName("overlay")
-        self.heading = label("您还在使用吗？", "title", centred=True)
+        self.heading = label(Phrases("您还在|使用吗？"), "title", centred=True)
         from ui.kiosk.bold import bold_label
 
         self.seconds = bold_label("", "countdown", centred=True)
-        self.text = label("倒计时结束后，屏幕上的内容将全部清除，回到首页", "subtitle", centred=True)
+        self.text = label(Phrases("倒计时结束后，|屏幕上的内容|将全部清除，|回到首页"), "subtitle", centred=True)
         self.keep = QPushButton("继续使用")
         self.keep.setMinimumWidth(480)
         layout = QVBoxLayout(self.card)
@@ -365,9 +365,9 @@ class KioskShell(QWidget):
         home = QVBoxLayout(self.home_page)
         home.setContentsMargins(48, 36, 48, 36)
         home.setSpacing(24)
-        self.welcome = label("请选择您要办理的事项", "title", centred=True)
-        self.home_hint = label("轻触下方按钮开始；也可以把登记回执上的二维码对准扫描口查询进度", "subtitle",
-                               centred=True)
+        self.welcome = label(Phrases("请选择|您要办理的|事项"), "title", centred=True)
+        self.home_hint = label(Phrases("轻触下方按钮开始；|也可以把|登记回执上的二维码|对准扫描口|查询进度"),
+                               "subtitle", centred=True)
         home.addWidget(self.welcome)
         home.addWidget(self.home_hint)
         self.grid = QGridLayout()

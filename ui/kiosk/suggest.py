@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.calendar import date_in_words
-from ui.common.widgets import label, message_label, secondary_button, set_tone
+from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling
 from ui.shell.context import WorkContext
@@ -69,7 +69,7 @@ class SuggestionFlow(QWidget):
         self.themes_box.setSpacing(16)
         self.free_button = QPushButton("自由建议（不限主题）")
         self.free_button.setObjectName("choice")
-        themes = self._panel("您的建议是关于哪个方面的？轻触选择")
+        themes = self._panel(Phrases("您的建议是关于|哪个方面的？|轻触选择"))
         themes.addLayout(self.themes_box)
         themes.addWidget(self.free_button)
         themes.addStretch(1)
@@ -98,10 +98,10 @@ class SuggestionFlow(QWidget):
         self.name.returnPressed.connect(self.phone.setFocus)  # Enter goes on to the next field
         self.send_named = QPushButton("署名提交")
         self.send_anonymous = secondary_button("匿名提交")
-        who = self._panel("留下姓名和电话，采纳后我们可以联系您、给予奖励；也可以匿名提交")
+        who = self._panel(Phrases("留下姓名和电话，|采纳后|我们可以联系您、|给予奖励；|也可以匿名提交"))
         who.addWidget(label("姓名", "subtitle"))
         who.addWidget(self.name)
-        who.addWidget(label("联系电话（可不填）", "subtitle"))
+        who.addWidget(label(Phrases("联系电话|（可不填）"), "subtitle"))
         who.addWidget(self.phone)
         who.addStretch(1)
         self.back_to_content = secondary_button("上一步")
@@ -124,7 +124,7 @@ class SuggestionFlow(QWidget):
         self.done_button = QPushButton("完成，返回首页")
         done = self._panel("")
         done.addStretch(1)
-        done.addWidget(label("感谢您的建议！建议编号", "title", centred=True))
+        done.addWidget(label(Phrases("感谢您的建议！|建议编号"), "title", centred=True))
         done.addWidget(self.done_number)
         done.addWidget(self.done_text)
         done.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -162,7 +162,7 @@ class SuggestionFlow(QWidget):
             self.back_to_themes.hide()
             if self.pages.currentIndex() == 0:
                 self.choose("", "自由建议")
-            self.chosen.setText("现在没有征集中的主题，请直接写下您的建议")
+            self.chosen.setText(Phrases("现在没有|征集中的主题，|请直接写下|您的建议"))
             self.ready.emit()
             return
         for theme in themes:
@@ -245,9 +245,10 @@ class SuggestionFlow(QWidget):
         """The theme and what became of the receipt: printing, printed, or why not."""
         theme = f"主题：{receipt.theme}。"
         if printed is None:
-            self.done_text.setText(theme + "正在打印回执……")
+            self.done_text.setText(Phrases.clauses(theme + "正在打印回执……"))
         elif printed[0]:
-            self.done_text.setText(theme + "回执已打印，请取走回执；凭编号可到接待窗口了解办理和采纳情况。")
+            self.done_text.setText(Phrases.clauses(
+                theme + "回执已打印，请取走回执；凭编号可到接待窗口了解办理和采纳情况。"))
         else:
             self.done_text.setText(theme + f"回执没有打印出来（{printed[1]}）。"
                                    "请记下上面的建议编号，凭编号可到接待窗口了解办理和采纳情况。")

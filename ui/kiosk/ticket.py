@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
-from ui.common.widgets import label, message_label, set_tone
+from ui.common.widgets import Phrases, label, message_label, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import panel
 from ui.kiosk.style import HOURS_TEXT, HOURS_TIGHT
@@ -83,7 +83,7 @@ class TicketFlow(QWidget):
         self.type_buttons: list[QPushButton] = []
         self._columns = 2
 
-        self.lead = label("请选择您要办理的业务，轻触即可取号", "title", centred=True)
+        self.lead = label(Phrases("请选择|您要办理的业务，|轻触即可取号"), "title", centred=True)
         self.lead.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.card_button = QPushButton("刷身份证取号（可不刷）")
         self.card_button.setObjectName("choice")
@@ -95,9 +95,7 @@ class TicketFlow(QWidget):
         self.grid.setSpacing(24)
         self.message = message_label()
         # where the 领导接访 button would be on a day it is not offered: why, and the next day to book
-        self.leader_note = QLabel()
-        self.leader_note.setObjectName("note")
-        self.leader_note.setWordWrap(True)
+        self.leader_note = label("", "note")
         self.leader_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.leader_note.hide()
         self.tiles: list[tuple[str, str]] = []
@@ -123,7 +121,7 @@ class TicketFlow(QWidget):
         ticket = QWidget()
         shown = QVBoxLayout(ticket)
         shown.addStretch(1)
-        shown.addWidget(label("您的号码", "subtitle", centred=True))
+        shown.addWidget(label(Phrases("您的|号码"), "subtitle", centred=True))
         shown.addWidget(self.number)
         shown.addWidget(self.business)
         shown.addWidget(self.ahead)
@@ -163,7 +161,7 @@ class TicketFlow(QWidget):
         types, self.closed, notes = read
         if self.closed and notes is not None and notes.closed:
             self.closed = notes.closed  # the hours are in the table below it: when the hall opens next alone
-        self.leader_note.setText(notes.leader if notes is not None else "")
+        self.leader_note.setText(Phrases.clauses(notes.leader) if notes is not None else "")
         self._show_hours(notes.hours if notes is not None else ())
         self._show_types(types)
 
@@ -194,7 +192,7 @@ class TicketFlow(QWidget):
         still = QVBoxLayout(self.still)
         still.setContentsMargins(0, 0, 0, 0)
         still.setSpacing(24)
-        self.still_lead = label("现在在本机还可以办理：", "subtitle")
+        self.still_lead = label(Phrases("现在在本机|还可以办理："), "subtitle")
         still.addWidget(self.still_lead)
         self.still_grid = QGridLayout()
         self.still_grid.setSpacing(24)
@@ -278,7 +276,7 @@ class TicketFlow(QWidget):
         if self.closed:  # no buttons to tap for a number that would be refused: when to come back, in large type
             self.types = []
             self.lead.setWordWrap(True)
-            self.lead.setText(f"{self.closed}，请到时再来取号")
+            self.lead.setText(Phrases.clauses(f"{self.closed}，请到时再来取号"))
             # said whole, in large text too: the page scrolls rather than cut the sentence short (the scroll
             # area reads the page's least height, and a wrapped label's says one line)
             self.lead.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -357,8 +355,11 @@ class TicketFlow(QWidget):
         self.business.setText(f"{issued.type_name}（优先办理）" if issued.ticket.priority else issued.type_name)
         wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
         ahead = f"前面还有 {issued.ahead} 人{wait}" if issued.ahead else "前面没有人在等候"
-        self.ahead.setText(f"{ahead}。请留意大厅屏幕和广播叫号" + (f"\n{issued.note}" if issued.note else ""))
-        self.printing.setText("正在打印号票……")
+        told = Phrases(f"{ahead}。|请留意|大厅屏幕和广播叫号")
+        # the hall's own note is written by a person: shown as written, breaking at its punctuation
+        self.ahead.setText(Phrases.of((*told.phrases, *Phrases.clauses(f"\n{issued.note}").phrases))
+                           if issued.note else told)
+        self.printing.setText(Phrases("正在|打印号票……"))
         self.pages.setCurrentIndex(1)
         self.home_timer.start()
         self.issued.emit(issued)
@@ -383,7 +384,7 @@ class TicketFlow(QWidget):
 
     def _printed(self, outcome: _Printed) -> None:
         if outcome.printed:
-            self.printing.setText("请取走号票")
+            self.printing.setText(Phrases("请取走|号票"))
             return
         # No paper to take away: the number stays until the citizen has noted it (完成, or the idle wipe),
         # not the 30 seconds a printed ticket stays.
