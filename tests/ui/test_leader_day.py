@@ -278,7 +278,8 @@ def test_the_kiosk_offers_the_waiting_list_when_a_day_is_full(qtbot: QtBot, sqli
     flow.id_number.setText(valid_id(seq=22))
     with qtbot.waitSignal(flow.booked, timeout=10_000):
         _click(qtbot, flow.confirm)
-    assert flow.outcome.text() == "已登记候补" and "候补第1位" in flow.details.text()
+    assert flow.outcome.text() == "已登记候补" and "候补第1位" in flow.fact_rows[0][1].text()
+    assert flow.fact_rows[0][0].text() == "候补日期" and "递补" in flow.details.text()
     qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)
 
 
