@@ -154,17 +154,18 @@ class SideBySide(QBoxLayout):
     screen, whose height is short), ``first`` above ``second`` where it is narrower (standing up).
 
     Side by side, each part's own stretches centre it in the height; one above the other, they are kept
-    together in the middle of the page instead (not a gap between the number and what it is for)."""
+    together (not a gap between the number and what it is for), in the middle of the room where ``middle``."""
 
     #: The least width (px) for the two side by side: a 1920 px wide screen's page, not a 1080 px one's.
     WIDE = 1400
 
     def __init__(self, first: QWidget | QLayout, second: QWidget | QLayout, *, stretch: tuple[int, int] = (1, 1),
-                 spacing: int = 32) -> None:
+                 spacing: int = 32, middle: bool = False) -> None:
         super().__init__(QBoxLayout.Direction.TopToBottom)
         self.setSpacing(spacing)
         self.widths = stretch
-        # above and under the two standing up (their sizes set by _spread)
+        self.middle = middle
+        # above and under the two standing up where ``middle`` (the page's own stretches elsewhere; set by _spread)
         self.ends = (QSpacerItem(0, 0), QSpacerItem(0, 0))
         self.addItem(self.ends[0])
         self.stretches: list[QSpacerItem] = []  # the parts' own, side by side
@@ -189,7 +190,7 @@ class SideBySide(QBoxLayout):
     def _spread(self, *, beside: bool) -> None:
         fixed, expanding = QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding
         for spacer in self.ends:
-            spacer.changeSize(0, 0, fixed, fixed if beside else expanding)
+            spacer.changeSize(0, 0, fixed, expanding if self.middle and not beside else fixed)
         for spacer in self.stretches:
             spacer.changeSize(0, 0, QSizePolicy.Policy.Minimum, expanding if beside else fixed)
         for index, factor in ((1, self.widths[0]), (2, self.widths[1])):
@@ -214,3 +215,10 @@ def centred(widget: QWidget) -> QVBoxLayout:
     column.setContentsMargins(0, 0, 0, 0)
     column.addWidget(widget, 0, Qt.AlignmentFlag.AlignCenter)
     return column
+
+
+def held(label: QLabel) -> QLabel:
+    """``label`` no taller than its lines: a page's spare height goes to its number and its stretches, not into
+    gaps under a caption."""
+    label.setSizePolicy(label.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Maximum)
+    return label

@@ -35,7 +35,7 @@ from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
 from desktop.domain.texts import meaningful_length
 from ui.common.widgets import label, message_label, secondary_button, set_tone
-from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred
+from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
 from ui.kiosk.guide import _numbered
 from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling, with_x_key
 from ui.shell.context import WorkContext
@@ -225,7 +225,7 @@ class RegistrationFlow(QWidget):
         done.addWidget(self.done_title)
         done.addStretch(1)
         for caption, number in (("案件编号", self.done_number), ("查询码", self.done_code)):
-            said = label(caption, "title", centred=True)
+            said = held(label(caption, "title", centred=True))
             said.setAlignment(Qt.AlignmentFlag.AlignCenter)
             done.addLayout(SideBySide(said, number, stretch=(1, 4), spacing=8), GROWS)
         done.addWidget(label("请妥善保管查询码，凭它查询进度", "doneLine", centred=True))

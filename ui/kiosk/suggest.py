@@ -254,10 +254,10 @@ class SuggestionFlow(QWidget):
         if printed is None:
             self.done_text.setText(theme + "正在打印回执……")
         elif printed[0]:
-            self.done_text.setText(theme + "回执已打印，请取走回执。\n凭编号可到接待窗口了解办理和采纳情况。")
+            self.done_text.setText(theme + "回执已打印，请取走回执。\n凭编号可到窗口了解办理和采纳情况。")
         else:
             self.done_text.setText(theme + f"回执没有打印出来（{printed[1]}）。\n"
-                                   "请记下上面的建议编号，凭编号可到接待窗口了解办理和采纳情况。")
+                                   "请记下上面的建议编号，\n凭编号可到窗口了解办理和采纳情况。")
 
 
 def _themes(hall: Hall, actor: object) -> tuple[list[Theme], date]:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
 from ui.common.widgets import label, message_label, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.done import NumberLabel, SideBySide
+from ui.kiosk.done import NumberLabel, SideBySide, held
 from ui.kiosk.screens import panel
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -117,14 +117,14 @@ class TicketFlow(QWidget):
         # the ticket: the number as large as the screen lets it be; under it (lying down, beside it) what it is for,
         # who waits ahead, the ticket's printing and a wide 完成
         self.number = NumberLabel("ticketNumber")
-        self.business = bold_label("", "big", centred=True)
-        self.ahead = label("", "doneLine", centred=True)
-        self.printing = label("", "doneLine", centred=True)
+        self.business = held(bold_label("", "big", centred=True))
+        self.ahead = held(label("", "doneLine", centred=True))
+        self.printing = held(label("", "doneLine", centred=True))
         self.done_button = QPushButton("完成")
         self.done_button.setObjectName("done")
         number = QVBoxLayout()
         number.addStretch(1)
-        number.addWidget(label("您的号码", "title", centred=True))
+        number.addWidget(held(label("您的号码", "title", centred=True)))
         number.addWidget(self.number)
         number.addStretch(1)
         words = QVBoxLayout()
@@ -137,7 +137,7 @@ class TicketFlow(QWidget):
         words.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
         words.addStretch(1)
         ticket = QWidget()
-        self.ticket_parts = SideBySide(number, words, stretch=(3, 2))
+        self.ticket_parts = SideBySide(number, words, stretch=(3, 2), middle=True)
         self.ticket_parts.setContentsMargins(48, 24, 48, 24)
         ticket.setLayout(self.ticket_parts)
 
