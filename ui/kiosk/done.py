@@ -68,13 +68,13 @@ class NumberLabel(QLabel):
         width = self.contentsRect().width() if width is None else width
         height = self.contentsRect().height() if height is None else height
         size = self.largest()
-        if not self.text():
+        if not self.text() or width <= 0 or height <= 0:  # nothing to fit yet (not laid out)
             return size
         # the text's width and height grow with its size: start from the proportion, then step down to what fits
         wide = self._width_at(size)
-        if wide > width > 0:
+        if wide > width:
             size = max(1, int(size * width / wide))
-        if height > 0 and self._height_at(size) > height:
+        if self._height_at(size) > height:
             size = max(1, int(size * height / self._height_at(size)))
         while size > 1 and (self._width_at(size) > width or self._height_at(size) > height):
             size -= 1
