@@ -670,8 +670,19 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             loop.processEvents()
         settle(1500)
         save("18-register-8-done")
-        body.large_button.setChecked(True)
-        save("19-register-8-done-large")
+
+        def done_modes(name: str, body: KioskShell = body, strong: bool = strong) -> None:
+            """A page that ends a flow in 大字, then 大字 and 高对比 too (the walk in both has it already)."""
+            if strong:
+                return
+            body.large_button.setChecked(True)
+            save(f"{name}-large")
+            body.contrast_button.setChecked(True)
+            save(f"{name}-large-contrast")
+            body.large_button.setChecked(False)
+            body.contrast_button.setChecked(False)
+
+        done_modes("19-register-8-done")
         wipe()
         suggest = body.open_flow("suggest")
         assert isinstance(suggest, SuggestionFlow)
@@ -689,6 +700,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             loop.processEvents()
         settle(1500)  # the receipt prints
         save("21-suggest-4-done")
+        done_modes("21-suggest-4-done")
         wipe()
         if "ticket" in body.tile_buttons:
             ticket = body.open_flow("ticket")
@@ -708,6 +720,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
                 loop.processEvents()
             settle(1500)  # the ticket prints
             save("24-ticket-2-number")
+            done_modes("24-ticket-2-number")
             wipe()
         if "booking" in body.tile_buttons:
             booking = body.open_flow("booking")

@@ -855,7 +855,7 @@ def test_outside_the_hours_the_ticket_page_says_when_the_hall_opens(qtbot: QtBot
     qtbot.waitUntil(lambda: len(flow.type_buttons) == 3, timeout=10_000)
     with qtbot.waitSignal(flow.issued, timeout=10_000):
         _click(qtbot, flow.type_buttons[0])
-    assert flow.number.text() == "A003" and "预计等候约 30 分钟" in flow.ahead.text()
+    assert flow.number.text() == "A003" and "预计等候约30分钟" in flow.ahead.text()
     assert "大厅今天17:30停止办理，按预计等候时间今天可能轮不到您" in flow.ahead.text()
 
 

@@ -67,3 +67,9 @@ def test_joined_text_reads_the_same(text: str) -> None:
         assert WORD_JOINER.join(run) in joined
     for tag in re.findall(r"</?\w+>", text):  # markup untouched
         assert tag in joined
+
+
+def test_the_people_ahead_and_the_wait_stay_with_their_numbers() -> None:
+    """The ticket's 前面还有12人，预计等候约30分钟 read at arm's length: never 12 at a line's end and 人 on the next."""
+    joined = unbroken("前面还有12人，预计等候约30分钟。")
+    assert WORD_JOINER.join("12人") in joined and WORD_JOINER.join("30分钟") in joined

@@ -41,7 +41,7 @@ _CLAUSE_END = re.compile(r"(?<=[，。；：！？、\n])")
 # Qt may break a line between any two Chinese characters, or between a digit and one, and
 # "12月7" at the end of one line with "日" on the next is hard to read, for an old eye above all.
 _TOGETHER = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|星期[一二三四五六日天]"
-                       r"|\d+(?:个工作日|个月|小时|分钟|工作日|[天日年月周岁时分秒号次件项个])")
+                       r"|\d+(?:个工作日|个月|小时|分钟|工作日|[天日年月周岁时分秒号次件项个人])")
 
 
 # The last two characters of a sentence: a line of one character and its full stop (办 / 理。) is an orphan.

@@ -35,8 +35,8 @@ from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
 from desktop.domain.texts import meaningful_length
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
-from ui.kiosk.bold import bold_label
 from ui.kiosk.camera import camera_present
+from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
 from ui.kiosk.guide import _numbered
 from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling, with_x_key
 from ui.shell.context import WorkContext
@@ -223,20 +223,27 @@ class RegistrationFlow(QWidget):
         nav.insertWidget(2, self.agree)  # beside 提交登记, always in view
 
         # 8 完成
+        # the two numbers to keep each on one line, as large as the card lets them be (they give up some height
+        # before the screen would scroll); no step title above the card: its 登记成功 says it. Lying down, where
+        # the height is short, each caption stands at its number's left and the deadline and the receipt's words
+        # at the left of 完成; standing up, each under the other.
         self.done_title = label("", "title", centred=True)
-        self.done_number = bold_label("", "big", centred=True)
-        self.done_code = bold_label("", "big", centred=True)
-        self.done_text = label("", "subtitle", centred=True)
+        self.done_number = NumberLabel("doneNumber")
+        self.done_code = NumberLabel("doneCode")
+        self.done_text = label("", "doneLine", centred=True)
         self.done_button = QPushButton("完成，返回首页")
+        self.done_button.setObjectName("done")
         done = self._page("")
         done.addStretch(1)
         done.addWidget(self.done_title)
-        done.addWidget(label("案件编号", "subtitle", centred=True))
-        done.addWidget(self.done_number)
-        done.addWidget(label(Phrases("查询码|（请妥善保管，|凭它查询进度）"), "subtitle", centred=True))
-        done.addWidget(self.done_code)
-        done.addWidget(self.done_text)
-        done.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        done.addStretch(1)
+        for caption, number in (("案件编号", self.done_number), ("查询码", self.done_code)):
+            said = held(label(caption, "title", centred=True))
+            said.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            done.addLayout(SideBySide(said, number, stretch=(1, 4), spacing=8), GROWS)
+        done.addWidget(label(Phrases("请妥善保管查询码，|凭它查询进度"), "doneLine", centred=True))
+        done.addStretch(1)
+        done.addLayout(SideBySide(self.done_text, centred(self.done_button), stretch=(3, 1)))
         done.addStretch(1)
 
         self.back_button.clicked.connect(self.back)
@@ -329,9 +336,12 @@ class RegistrationFlow(QWidget):
 
     def show_step(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
-        self.step_title.setText(STEPS[index] if index < len(STEPS) - 1 else "登记完成")
-        self.step_count.setText(f"第 {index + 1} 步，共 {len(STEPS)} 步" if index < len(STEPS) - 1 else "")
         last = index == len(STEPS) - 1
+        self.step_title.setText(STEPS[index])
+        self.step_count.setText(f"第 {index + 1} 步，共 {len(STEPS)} 步")
+        # the done screen's card says 登记成功 itself: its height goes to the case number and the query code
+        self.step_title.setHidden(last)
+        self.step_count.setHidden(last)
         self.back_button.setVisible(index > 0 and not last)
         self.next_button.setVisible(not last)
         self.next_button.setText("提交登记" if index == len(STEPS) - 2 else "下一步")
@@ -510,4 +520,4 @@ class RegistrationFlow(QWidget):
             self.done_text.setText(then("回执已打印，请取走回执。"))
         else:
             self.done_text.setText(then(f"回执没有打印出来（{done.print_message}）。"
-                                        "请记下上面的案件编号和查询码，或到接待窗口补打回执。"))
+                                        "请记下案件编号和查询码，或到接待窗口补打回执。"))

@@ -68,6 +68,13 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         # what a citizen must remember of a result (a booking's day and place): read from a step back
         f"{k} QLabel#fact {{ font-size: {px(48)}; font-weight: 700; color: {c['fg']}; }}",
         f"{k} QLabel#countdown {{ font-size: {px(120)}; font-weight: 700; color: {alarm}; }}",
+        # the end of a flow, read at arm's length: the number to note (its largest size: ui/kiosk/number.py shrinks
+        # it to the room it has), the words under it, and a wide 完成
+        f"{k} QLabel#ticketNumber {{ font-size: {px(400)}; font-weight: 700; color: {c['accent']}; }}",
+        f"{k} QLabel#doneNumber {{ font-size: {px(112)}; font-weight: 700; color: {c['fg']}; }}",
+        f"{k} QLabel#doneCode {{ font-size: {px(128)}; font-weight: 700; color: {c['fg']}; }}",
+        f"{k} QLabel#doneLine {{ font-size: {px(34)}; color: {c['fg']}; }}",
+        f"{k} QPushButton#done {{ font-size: {px(36)}; min-height: {TOUCH_MIN + 24}px; min-width: {px(320)}; }}",
         f"{k} QFrame#bar {{ background: {c['bar']}; border-bottom: {border} solid {c['tile_border']}; }}",
         f"{k} QFrame#bar QLabel {{ color: {c['on_bar']}; font-size: {px(30)}; font-weight: 600; }}",
         f"{k} QFrame#bar QPushButton {{ background: transparent; color: {c['on_bar']};"

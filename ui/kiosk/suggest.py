@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.calendar import date_in_words
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
+from ui.kiosk.done import NumberLabel, SideBySide, centred
 from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -119,15 +120,20 @@ class SuggestionFlow(QWidget):
         self.pages.currentChanged.connect(self._buttons_for_screen)
 
         # 4 done
-        self.done_number = bold_label("", "big", centred=True)
-        self.done_text = label("", "subtitle", centred=True)
+        # the number as large as the card's width allows, on one line; the theme and the receipt in words to read,
+        # beside 完成 lying down (the height goes to the number), under it standing up
+        self.done_number = NumberLabel("doneNumber")
+        self.done_text = label("", "doneLine", centred=True)
         self.done_button = QPushButton("完成，返回首页")
-        done = self._panel("")
+        self.done_button.setObjectName("done")
+        done = self._panel("", spacing=24)
         done.addStretch(1)
-        done.addWidget(label(Phrases("感谢您的建议！|建议编号"), "title", centred=True))
+        done.addWidget(bold_label("感谢您的建议！", "big", centred=True))
+        done.addStretch(1)
+        done.addWidget(label(Phrases("建议|编号"), "title", centred=True))
         done.addWidget(self.done_number)
-        done.addWidget(self.done_text)
-        done.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        done.addStretch(1)
+        done.addLayout(SideBySide(self.done_text, centred(self.done_button), stretch=(3, 1)))
         done.addStretch(1)
 
         self.free_button.clicked.connect(lambda: self.choose("", "自由建议"))
@@ -141,8 +147,8 @@ class SuggestionFlow(QWidget):
         actor = ctx.actor
         self.tasks.run(lambda hall: _themes(hall, actor), self._show_themes, self._failed)
 
-    def _panel(self, lead: str) -> QVBoxLayout:
-        page, layout = panel(lead)
+    def _panel(self, lead: str, spacing: int | None = 14) -> QVBoxLayout:
+        page, layout = panel(lead, spacing=spacing)
         self.pages.addWidget(scrolling(page))
         return layout
 
@@ -150,6 +156,7 @@ class SuggestionFlow(QWidget):
         """The buttons of the screen shown: 上一步 and 下一步 under the suggestion, 上一步, 匿名提交 and 署名提交
         under the name and phone; none on the themes (a tap on one goes on) nor on the number."""
         index = self.pages.currentIndex()
+        self.title.setHidden(index == 3)  # the bar says 人民建议: the number's screen has the height
         self.back_to_themes.setVisible(index == 1 and self._themes_open)
         self.to_who.setVisible(index == 1)
         for button in (self.back_to_content, self.send_anonymous, self.send_named):
@@ -243,15 +250,15 @@ class SuggestionFlow(QWidget):
 
     def _show_printed(self, receipt: SuggestionReceipt, printed: tuple[bool, str] | None) -> None:
         """The theme and what became of the receipt: printing, printed, or why not."""
-        theme = f"主题：{receipt.theme}。"
+        theme = f"主题：{receipt.theme}\n"  # a line each: the theme, the receipt, what the number is for
         if printed is None:
             self.done_text.setText(Phrases.clauses(theme + "正在打印回执……"))
         elif printed[0]:
             self.done_text.setText(Phrases.clauses(
-                theme + "回执已打印，请取走回执；凭编号可到接待窗口了解办理和采纳情况。"))
+                theme + "回执已打印，请取走回执。\n凭编号可到窗口了解办理和采纳情况。"))
         else:
-            self.done_text.setText(theme + f"回执没有打印出来（{printed[1]}）。"
-                                   "请记下上面的建议编号，凭编号可到接待窗口了解办理和采纳情况。")
+            self.done_text.setText(theme + f"回执没有打印出来（{printed[1]}）。\n"
+                                   "请记下上面的建议编号，\n凭编号可到窗口了解办理和采纳情况。")
 
 
 def _themes(hall: Hall, actor: object) -> tuple[list[Theme], date]:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
 from ui.common.widgets import Phrases, label, message_label, set_tone
 from ui.kiosk.bold import bold_label
+from ui.kiosk.done import NumberLabel, SideBySide, held
 from ui.kiosk.screens import panel
 from ui.kiosk.style import HOURS_TEXT, HOURS_TIGHT
 from ui.shell.context import WorkContext
@@ -113,21 +114,32 @@ class TicketFlow(QWidget):
         column.addStretch(1)  # the buttons right under the question, whatever the screen's height
         self.choose_column = column
 
-        self.number = bold_label("", "countdown", centred=True)
-        self.business = label("", "title", centred=True)
-        self.ahead = label("", "subtitle", centred=True)
-        self.printing = label("", "subtitle", centred=True)
+        # the ticket: the number as large as the screen lets it be; under it (lying down, beside it) what it is for,
+        # who waits ahead, the ticket's printing and a wide 完成
+        self.number = NumberLabel("ticketNumber")
+        self.business = held(bold_label("", "big", centred=True))
+        self.ahead = held(label("", "doneLine", centred=True))
+        self.printing = held(label("", "doneLine", centred=True))
         self.done_button = QPushButton("完成")
+        self.done_button.setObjectName("done")
+        number = QVBoxLayout()
+        number.addStretch(1)
+        number.addWidget(held(label("您的号码", "title", centred=True)))
+        number.addWidget(self.number)
+        number.addStretch(1)
+        words = QVBoxLayout()
+        words.setSpacing(24)
+        words.addStretch(1)
+        words.addWidget(self.business)
+        words.addWidget(self.ahead)
+        words.addWidget(self.printing)
+        words.addSpacing(16)
+        words.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        words.addStretch(1)
         ticket = QWidget()
-        shown = QVBoxLayout(ticket)
-        shown.addStretch(1)
-        shown.addWidget(label(Phrases("您的|号码"), "subtitle", centred=True))
-        shown.addWidget(self.number)
-        shown.addWidget(self.business)
-        shown.addWidget(self.ahead)
-        shown.addWidget(self.printing)
-        shown.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        shown.addStretch(1)
+        self.ticket_parts = SideBySide(number, words, stretch=(3, 2), middle=True)
+        self.ticket_parts.setContentsMargins(48, 24, 48, 24)
+        ticket.setLayout(self.ticket_parts)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(choose)
@@ -353,9 +365,10 @@ class TicketFlow(QWidget):
         set_tone(self.message, "", "")
         self.number.setText(issued.ticket.number)
         self.business.setText(f"{issued.type_name}（优先办理）" if issued.ticket.priority else issued.type_name)
-        wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
-        ahead = f"前面还有 {issued.ahead} 人{wait}" if issued.ahead else "前面没有人在等候"
-        told = Phrases(f"{ahead}。|请留意|大厅屏幕和广播叫号")
+        # no space between a number and its unit: the shared label keeps 3人 and 15分钟 on one line
+        wait = f"，预计等候约{issued.estimated_wait_minutes}分钟" if issued.estimated_wait_minutes else ""
+        ahead = f"前面还有{issued.ahead}人{wait}" if issued.ahead else "前面没有人在等候"
+        told = Phrases(f"{ahead}。|\n请留意|大厅屏幕和广播叫号")
         # the hall's own note is written by a person: shown as written, breaking at its punctuation
         self.ahead.setText(Phrases.of((*told.phrases, *Phrases.clauses(f"\n{issued.note}").phrases))
                            if issued.note else told)
