@@ -118,7 +118,7 @@ def store(hall: Hall, device: Device, sha256: str, data: bytes, mime: str) -> At
     kind = (sniff_mime(data) or mime or "application/octet-stream")[:64]
     try:
         with hall.transaction() as session:
-            session.add(AttachmentRow(sha256=sha256, size=len(data), mime=kind, data=data, on_server=True,
+            session.add(AttachmentRow(sha256=sha256, size=len(data), mime=kind, data=data, on_server=False,
                                       added_at=hall.now().isoformat(timespec="seconds")))
     except IntegrityError:  # the same file, sent at the same moment by another device
         return AttachmentStored(sha256=sha256, stored=False)

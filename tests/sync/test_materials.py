@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from db.models import AttachmentCaseRow, AttachmentRow
 from desktop.domain.errors import ValidationError
+from desktop.domain.events import EventType
 from desktop.services import attachments
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
@@ -220,3 +221,66 @@ def test_a_five_megabyte_file_goes_up_and_comes_down(server_hall: Hall, url: str
     assert report_pushed == 1
     with capsys.disabled():
         print(f"\n5 MB material: sync round with upload {up:.2f} s, download and keep {down:.2f} s")
+
+
+def test_a_hall_server_passes_its_devices_files_on_to_the_centre(
+        server_hall: Hall, url: str, device_hall: DeviceFactory, clerk: Actor) -> None:
+    from server.local import LocalTransport
+    from server.store import SyncServer
+    from server.upstream import Upstream
+    from tests.sync.conftest import device_of
+
+    hall_server, in_hall, elsewhere = device_hall("hallsrv", code="H01"), device_hall("a"), device_hall("o")
+    upstream = Upstream(hall_server, url, enrol_device(server_hall, hall_server.settings.device_id, "hall"))
+    upstream.sync_once()  # the accounts come down first
+    sha = _register_with(in_hall, clerk, "来信.png", PNG)
+    SyncClient(in_hall, LocalTransport(SyncServer(hall_server), device_of(in_hall))).sync_once()
+    assert _held_on(hall_server) == {sha} and _held_on(server_hall) == set()
+    assert upstream.sync_once().materials_pushed == 1  # the events, then the file
+    assert upstream.sync_once().materials_pushed == 0
+    token = enrol_device(server_hall, "devo", "counter")
+    _sync(elsewhere, url, token)
+    assert open_material(elsewhere, clerk, sha, lambda: HttpTransport(url, token)) == PNG
+
+
+def test_a_unit_never_receives_the_material_of_an_accusation_against_it(
+        server_hall: Hall, url: str, device_hall: DeviceFactory, clerk: Actor, supervisor: Actor) -> None:
+    from desktop.services import cases
+
+    a = device_hall("a")
+    sha = _register_with(a, clerk, "举报材料.png", PNG)
+    with a.sessions() as session:
+        case_id = session.scalar(select(AttachmentCaseRow.case_id))
+    assert case_id is not None
+    cases.classify(a, supervisor, case_id, nature="检举控告类", topic_code="1202", accused_org_codes=["330726-ZF"])
+    _sync(a, url, enrol_device(server_hall, "deva", "counter"))
+    unit = enrol_device(server_hall, "devz", "counter", "330726-ZJJ")  # a unit under the accused government
+    with HttpTransport(url, unit) as transport, pytest.raises(SyncProblem, match="没有本机可以查看"):
+        transport.download_attachment(sha)
+    with HttpTransport(url, enrol_device(server_hall, "devc", "counter")) as transport:
+        assert transport.download_attachment(sha)[0] == PNG
+
+
+@pytest.mark.parametrize(("item", "where", "words"), [
+    ({"sha256": "F" * 64, "name": "a.png", "size": 1, "mime": "image/png"}, "attachments[0].sha256", "SHA-256"),
+    ({"sha256": "a" * 64, "name": "a.png", "size": 21 * 1024 * 1024, "mime": "image/png"}, "attachments[0].size",
+     "之间"),
+    ({"sha256": "a" * 64, "name": "a\x00.png", "size": 1, "mime": "image/png"}, "attachments[0].name", "不可见字符"),
+    ({"sha256": "a" * 64, "path": "/etc/passwd"}, "attachments[0].path", "不是材料的已知字段"),
+    ("short", "attachments[0]", "SHA-256"),
+])
+def test_the_server_checks_what_an_event_says_of_its_files(item: object, where: str, words: str,
+                                                           sqlite_hall: Hall, clerk: Actor) -> None:
+    from server.validation import Refused, check_payload
+    from tests.sync.conftest import events_of
+
+    register_visit(sqlite_hall, clerk, form())
+    registration = dict(events_of(sqlite_hall)[0].payload)
+    check_payload(EventType.REGISTERED, {**registration, "attachments": [
+        {"sha256": "a" * 64, "name": "来信.png", "size": 100, "mime": "image/png"}]})
+    check_payload(EventType.MATERIAL_ADDED, {"attachments": ["a" * 64]})
+    with pytest.raises(Refused) as refused:
+        check_payload(EventType.REGISTERED, {**registration, "attachments": [item]})
+    assert refused.value.where == f"payload.{where}" and words in refused.value.message
+    with pytest.raises(Refused, match="材料过多"):
+        check_payload(EventType.REGISTERED, {**registration, "attachments": ["a" * 64] * 21})

@@ -7,7 +7,7 @@ open); 另存为… writes them where the clerk chooses.
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QGuiApplication, QPixmap
+from PySide6.QtGui import QGuiApplication, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +31,26 @@ def _text_of(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("utf-8", errors="replace")
+
+
+class FittedPicture(QLabel):
+    """A photo as large as the window allows, whole (a camera's 4000 pixels are never cut), never enlarged."""
+
+    def __init__(self, pixmap: QPixmap) -> None:
+        super().__init__()
+        self.original = pixmap
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(200, 150)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        room = self.contentsRect().size()
+        if self.original.width() <= room.width() and self.original.height() <= room.height():
+            self.setPixmap(self.original)
+        else:
+            self.setPixmap(self.original.scaled(room, Qt.AspectRatioMode.KeepAspectRatio,
+                                                Qt.TransformationMode.SmoothTransformation))
 
 
 class MaterialViewer(QDialog):
@@ -64,13 +84,7 @@ class MaterialViewer(QDialog):
         if self.ref.mime.startswith("image/"):
             pixmap = QPixmap()
             if pixmap.loadFromData(self.data):
-                picture = QLabel()
-                picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                picture.setPixmap(pixmap)
-                scroll = QScrollArea()
-                scroll.setWidget(picture)
-                scroll.setWidgetResizable(True)
-                return scroll
+                return FittedPicture(pixmap)
         elif self.ref.mime == "application/pdf" or self.data.startswith(b"%PDF"):
             shown = self._pdf()
             if shown is not None:
