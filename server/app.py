@@ -287,7 +287,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         body = await _read_limited(request, MAX_ATTACHMENT_BYTES, "材料过大（超过 {mb} MB），服务器未保存")
         mime = request.headers.get(ATTACHMENT_MIME_HEADER.lower(), "")[:64]
         answer = await run_in_threadpool(lambda: materials.store(hall, who, sha256, body,
-                                                                 mime if mime.isprintable() else ""))
+                                                                 mime if mime.isprintable() else "", sync.keys))
         return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.get("/sync/attachments/{sha256}", response_class=Response, responses={
@@ -297,7 +297,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
                             who: Annotated[Device, Depends(current_device)]) -> Response:
         """One file for a device that may hold a case naming it; 404 in words when the server lacks it."""
         try:
-            found = materials.fetch(hall, who, sha256)
+            found = materials.fetch(hall, who, sha256, sync.keys)
         except materials.Forbidden as exc:
             raise StarletteHTTPException(403, str(exc)) from None
         except materials.Missing as exc:

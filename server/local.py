@@ -40,7 +40,7 @@ class LocalTransport:
         return materials.status(self.server.hall, self.device, shas)
 
     def upload_attachment(self, sha256: str, data: bytes, mime: str) -> AttachmentStored:
-        return materials.store(self.server.hall, self.device, sha256, data, mime)
+        return materials.store(self.server.hall, self.device, sha256, data, mime, self.server.keys)
 
     def close(self) -> None:
         pass

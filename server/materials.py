@@ -8,7 +8,9 @@ sends one). The server is the authority here as for events:
 * it takes a file only from a device that may hold a case naming it (``attachment_cases``,
   written with the events), checks the bytes against the SHA-256 they are sent under and the
   size limit, and stores each file once, whole, in one transaction (a broken upload stores
-  nothing; the device sends it again next round);
+  nothing; the device sends it again next round); the central server (PostgreSQL) keeps it
+  sealed with the field key (AES-256-GCM or SM4-GCM, bound to its SHA-256) like every personal
+  field;
 * it hands a file only to a device that may hold a case naming it: counters, the leader's desk
   and hall servers, for the cases their pulls carry (an accusation against the device's own unit
   never, 条例第三十条). A kiosk or a hall display never receives a material: a kiosk holds
@@ -30,6 +32,7 @@ from desktop.domain.events import EventType
 from desktop.domain.files import is_sha256, sniff_mime
 from desktop.services.attachments import MAX_BYTES
 from desktop.services.context import Hall
+from server.personal import FieldKeys
 from server.protocol import NOT_UPLOADED_YET, AttachmentStatusResponse, AttachmentStored, SyncProblem
 from server.store import ROLE_NAMES, Device, hidden_cases
 
@@ -37,6 +40,8 @@ from server.store import ROLE_NAMES, Device, hidden_cases
 NO_DOWNLOAD = frozenset({"kiosk", "display", "admin"})
 #: Devices that never send one (they record no registrations).
 NO_UPLOAD = frozenset({"display", "admin"})
+#: The field name a sealed file is bound to (with its SHA-256 as the record id).
+FILE_FIELD = "attachment"
 NOT_VISIBLE = "服务器上没有本机可以查看的这份材料（没有本机可查看的事项列有它）"
 
 
@@ -97,8 +102,13 @@ def status(hall: Hall, device: Device, shas: Sequence[str]) -> AttachmentStatusR
                                     wanted=[s for s in visible if s not in held])
 
 
-def store(hall: Hall, device: Device, sha256: str, data: bytes, mime: str) -> AttachmentStored:
-    """Keep one file sent by ``device`` (once; the same file again is answered as held)."""
+def store(hall: Hall, device: Device, sha256: str, data: bytes, mime: str,
+          keys: FieldKeys | None = None) -> AttachmentStored:
+    """Keep one file sent by ``device`` (once; the same file again is answered as held).
+
+    With ``keys`` (the central server on PostgreSQL) the file is kept sealed, as every personal
+    field is (:mod:`server.personal`): a photo of an ID card is personal data at rest too.
+    """
     if device.role in NO_UPLOAD:
         raise Forbidden(f"{_role(device)}不上传信访材料")
     if not is_sha256(sha256):
@@ -118,15 +128,16 @@ def store(hall: Hall, device: Device, sha256: str, data: bytes, mime: str) -> At
     kind = (sniff_mime(data) or mime or "application/octet-stream")[:64]
     try:
         with hall.transaction() as session:
-            session.add(AttachmentRow(sha256=sha256, size=len(data), mime=kind, data=data, on_server=False,
+            kept = data if keys is None else keys.cipher.encrypt_bytes(data, field=FILE_FIELD, record_id=sha256)
+            session.add(AttachmentRow(sha256=sha256, size=len(data), mime=kind, data=kept, on_server=False,
                                       added_at=hall.now().isoformat(timespec="seconds")))
     except IntegrityError:  # the same file, sent at the same moment by another device
         return AttachmentStored(sha256=sha256, stored=False)
     return AttachmentStored(sha256=sha256, stored=True)
 
 
-def fetch(hall: Hall, device: Device, sha256: str) -> Material:
-    """One file for ``device``, if a case it may hold names it and the server holds it."""
+def fetch(hall: Hall, device: Device, sha256: str, keys: FieldKeys | None = None) -> Material:
+    """One file for ``device``, if a case it may hold names it and the server holds it (unsealed with ``keys``)."""
     if device.role in NO_DOWNLOAD:
         raise Forbidden(f"{_role(device)}不能下载信访材料")
     if not is_sha256(sha256):
@@ -138,7 +149,15 @@ def fetch(hall: Hall, device: Device, sha256: str) -> Material:
                               .where(AttachmentRow.sha256 == sha256)).one_or_none()
     if row is None:
         raise Missing(NOT_UPLOADED_YET)
-    return Material(bytes(row.data), row.mime)
+    data = bytes(row.data)
+    if keys is not None and not _plain(data, sha256):
+        data = keys.cipher.decrypt_bytes(data, field=FILE_FIELD, record_id=sha256)
+    return Material(data, row.mime)
+
+
+def _plain(data: bytes, sha256: str) -> bool:
+    """A file kept as it came (before the server sealed files, or on a hall server)."""
+    return not data.startswith(b"v1.") and hashlib.sha256(data).hexdigest() == sha256
 
 
 def _role(device: Device) -> str:

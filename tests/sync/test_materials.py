@@ -83,7 +83,9 @@ def test_a_material_added_on_one_device_opens_on_another(server_hall: Hall, url:
     assert open_material(b, clerk, sha, lambda: HttpTransport(url, token_b)) == PNG
     assert attachments.attachment_data(b, clerk, sha) == PNG  # kept here: opens again without the network
     with server_hall.sessions() as session:
-        assert session.scalar(select(AttachmentRow.size).where(AttachmentRow.sha256 == sha)) == len(PNG)
+        kept = session.execute(select(AttachmentRow.size, AttachmentRow.data).where(AttachmentRow.sha256 == sha)).one()
+    assert kept.size == len(PNG)
+    assert kept.data.startswith(b"v1.") and PNG[64:2000] not in kept.data  # sealed at rest on the central server
 
 
 def test_each_file_goes_up_once(server_hall: Hall, url: str, device_hall: DeviceFactory, clerk: Actor) -> None:

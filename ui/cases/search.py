@@ -472,7 +472,8 @@ class CaseSearchPanel(QWidget):
 
     def open_material(self, ref: AttachmentRef) -> None:
         """Show one material of the case on screen: from this PC, or fetched from the server and kept."""
-        actor, seq, source = self.actor, self._detail_seq, self.material_source
+        actor, source = self.actor, self.material_source
+        case_id = self.current.case_id if self.current is not None else ""
         self._note(f"正在打开材料“{ref.name}”…", "notice")
 
         def fetch(hall: Hall) -> bytes:
@@ -480,12 +481,12 @@ class CaseSearchPanel(QWidget):
 
             return open_material(hall, actor, ref.sha256, None if source is None else lambda: source(hall))
 
-        self.tasks.run(fetch, lambda data: self._material_ready(seq, ref, data),
+        self.tasks.run(fetch, lambda data: self._material_ready(case_id, ref, data),
                        lambda error: self._note(user_message(error, "打开材料"), "error"))
 
-    def _material_ready(self, seq: int, ref: AttachmentRef, data: bytes) -> None:
-        if seq != self._detail_seq:
-            return  # another case is on screen now
+    def _material_ready(self, case_id: str, ref: AttachmentRef, data: bytes) -> None:
+        if self.current is None or self.current.case_id != case_id:
+            return  # another case is on screen now (the same case read again, as keeping the file does, is not)
         from ui.cases.material import MaterialViewer
 
         self._note("", "")
