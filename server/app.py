@@ -1,5 +1,10 @@
 """The server's HTTP API: ``POST /sync/push`` and ``GET /sync/pull``, devices by bearer token.
 
+The files the events name (materials) travel on their own: ``POST /sync/attachments/status``
+(which of these does the server hold, which does it want from this device), ``PUT
+/sync/attachments/<sha256>`` (one file, its bytes as the body) and ``GET /sync/attachments/<sha256>``
+(one file, for a device that may hold a case naming it); see :mod:`server.materials`.
+
 ``create_app`` takes the server hall (or an engine, or a function that builds the hall),
 so tests run the same application in-process and over a real socket. Every refusal is a
 4xx with ``{"detail": <Chinese message>, "kind": …}`` and stores nothing; the request body

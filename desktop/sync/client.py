@@ -137,16 +137,20 @@ class SyncClient:
         self.clock_ahead_ms = 0
         try:
             pushed = self.push_outbox()
+            materials = push_materials(self.hall, self.transport)  # right after the events that name them
             pulled = self.pull_all()
-            materials = push_materials(self.hall, self.transport)  # after the events that name them
             audited = self.push_audit()  # last: a refused audit copy never holds the cases back
+            unsent = materials.problem()
+            if unsent is not None:  # said once everything else is done: it held nothing back
+                raise unsent
         except SyncProblem as problem:
             self._finish(problem.message)
             raise
         self._finish("")
         status = self.status()
         return SyncReport(pushed=pushed, pulled=pulled, cursor=status.cursor, pending=status.pending,
-                          clock_ahead_ms=self.clock_ahead_ms, audit_pushed=audited, materials_pushed=materials)
+                          clock_ahead_ms=self.clock_ahead_ms, audit_pushed=audited,
+                          materials_pushed=materials.sent)
 
     def push_outbox(self) -> int:
         """Push the whole outbox in batches, the oldest first; returns how many events went up.

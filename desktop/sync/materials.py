@@ -1,13 +1,15 @@
 """Materials (attachment files) between a device and its server: up at each sync, down when opened.
 
-**Up.** After the events, each sync round asks the server about the files this device holds and
-does not yet know the server to hold (``attachments.on_server``), 500 at a time; the server
-answers which it holds (marked here, never sent) and which it wants from this device (a case
-this device may hold names them). Each wanted file goes up on its own request, whole; it is
-marked only once the server confirms it, so an interrupted upload is simply sent again next
-round and a second round sends nothing. A file no case names yet (a form not yet saved) is
-asked about again next round. A file whose bytes no longer match its hash here is not sent
-(the server would refuse it): it stays for a supervisor to restore from a backup.
+**Up.** Right after the events (before the pull), each sync round asks the server about the
+files this device holds and does not yet know the server to hold (``attachments.on_server``),
+500 at a time; the server answers which it holds (marked here, never sent) and which it wants
+from this device (a case this device may hold names them). Each wanted file goes up on its own
+request, whole; it is marked only once the server confirms it, so an interrupted upload is
+simply sent again next round and a second round sends nothing. A file the server refuses or
+fails to keep holds back neither the others nor the pull; the round then ends with the problem
+said in words. A file no case names yet (a form not yet saved) is asked about again next round.
+A file whose bytes no longer match its hash here is not sent (the server would refuse it): it
+stays for a supervisor to restore from a backup.
 
 **Down.** A device that opens a case's material it does not hold fetches it from the server
 (:func:`open_material`, run off the GUI thread), checks it against its hash and keeps it, marked
@@ -19,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -51,13 +54,29 @@ def _mark_held(hall: Hall, shas: list[str]) -> None:
             session.execute(update(AttachmentRow).where(AttachmentRow.sha256.in_(shas)).values(on_server=True))
 
 
-def push_materials(hall: Hall, transport: MaterialUplink) -> int:
-    """Send the server the files it lacks and wants from this device; returns how many went up.
+@dataclass
+class MaterialsSent:
+    sent: int = 0  # files the server took in this round
+    #: Why files did not go up (refused or failed on the server): each stays for the next round.
+    problems: list[SyncProblem] = field(default_factory=list)
 
-    Raises :class:`SyncProblem` when the server cannot be reached or fails (the rest goes next
-    round); a single file the server refuses is logged and left for the next round.
+    def problem(self) -> SyncProblem | None:
+        """One problem for the round's status, in words; ``None`` when every file wanted went up."""
+        if not self.problems:
+            return None
+        first = self.problems[0]
+        return SyncProblem(first.kind, f"有 {len(self.problems)} 份材料未能上传到服务器，下次同步时会重试："
+                                       f"{first.message}")
+
+
+def push_materials(hall: Hall, transport: MaterialUplink) -> MaterialsSent:
+    """Send the server the files it lacks and wants from this device.
+
+    Raises :class:`SyncProblem` at once when the server cannot be reached or the device is not
+    enrolled; a file the server refuses or fails to keep is logged, kept here for the next round
+    and said in the answer, and the others go on.
     """
-    sent = 0
+    done = MaterialsSent()
     after = ""
     while True:
         with hall.sessions() as session:
@@ -65,7 +84,7 @@ def push_materials(hall: Hall, transport: MaterialUplink) -> int:
                 AttachmentRow.on_server.is_(False), AttachmentRow.sha256 > after)
                 .order_by(AttachmentRow.sha256).limit(MAX_ATTACHMENT_ASK)))
         if not batch:
-            return sent
+            return done
         after = batch[-1]
         answer = transport.attachment_status(batch)
         asked = set(batch)
@@ -85,12 +104,13 @@ def push_materials(hall: Hall, transport: MaterialUplink) -> int:
             try:
                 transport.upload_attachment(sha, data, row.mime)
             except SyncProblem as problem:
-                if problem.kind != "refused":
+                if problem.kind in ("offline", "unauthorised"):
                     raise
                 log.warning("服务器未接收材料 %s：%s", sha[:12], problem.message)
+                done.problems.append(problem)
                 continue
             _mark_held(hall, [sha])
-            sent += 1
+            done.sent += 1
 
 
 def open_material(hall: Hall, actor: Actor, sha256: str,

@@ -21,13 +21,13 @@ from desktop.services import attachments
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from desktop.services.self_service import erase_acknowledged_registrations
-from desktop.sync.client import SyncClient
+from desktop.sync.client import SyncClient, sync_status
 from desktop.sync.materials import open_material
 from desktop.sync.transport import HttpTransport
 from server.protocol import NOT_UPLOADED_YET, AttachmentStored, SyncProblem
 from server.store import enrol_device
 from tests.helpers import form
-from tests.sync.conftest import DeviceFactory, serving
+from tests.sync.conftest import DeviceFactory, events_of, serving
 
 pytestmark = pytest.mark.postgres
 
@@ -174,6 +174,33 @@ def test_a_file_still_on_the_registering_pc_is_said_in_words_and_comes_later(
     assert _held_on(b) == set() and _held_on(server_hall) == set()  # nothing half kept
     assert _sync(a, url, token_a).requests[-1] == f"PUT /sync/attachments/{sha}"  # the next round sends it
     assert open_material(b, clerk, sha, lambda: HttpTransport(url, token_b)) == PNG
+
+
+def test_a_file_the_server_fails_to_keep_holds_back_neither_the_others_nor_the_pull(
+        server_hall: Hall, url: str, device_hall: DeviceFactory, clerk: Actor) -> None:
+    a, b = device_hall("a"), device_hall("b")
+    token_a = enrol_device(server_hall, "deva", "counter")
+    token_b = enrol_device(server_hall, "devb", "counter")
+    photo = _register_with(a, clerk, "照片.png", PNG)
+    letter = _register_with(a, clerk, "来信.txt", "来信内容".encode())
+    register_visit(b, clerk, form(name="李梅"))
+    _sync(b, url, token_b)
+
+    class FailsOnPhoto(HttpTransport):
+        def upload_attachment(self, sha256: str, data: bytes, mime: str) -> AttachmentStored:
+            if sha256 == photo:
+                raise SyncProblem("server_error", "服务器出错：磁盘已满（代码 500）")
+            return super().upload_attachment(sha256, data, mime)
+
+    with FailsOnPhoto(url, token_a) as transport, pytest.raises(SyncProblem) as said:
+        SyncClient(a, transport).sync_once()
+    assert said.value.message.startswith("有 1 份材料未能上传到服务器，下次同步时会重试：")
+    assert "磁盘已满" in said.value.message
+    assert _held_on(server_hall) == {letter}
+    assert {e.device_id for e in events_of(a)} == {"deva", "devb"}  # the pull went on
+    assert "磁盘已满" in sync_status(a).last_error
+    _sync(a, url, token_a)
+    assert _held_on(server_hall) == {photo, letter} and sync_status(a).last_error == ""
 
 
 def test_a_device_without_a_server_says_so(device_hall: DeviceFactory, clerk: Actor) -> None:
