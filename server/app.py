@@ -160,8 +160,12 @@ def _signed_in_at_admin_desk(request: Request) -> Actor:
     return signed.actor
 
 
-def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer | None = None) -> FastAPI:
-    """The API over the server hall; ``server`` replaces the store (tests hold pushes open with it)."""
+def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer | None = None,
+               upstream: Callable[[], materials.Upstream] | None = None) -> FastAPI:
+    """The API over the server hall; ``server`` replaces the store (tests hold pushes open with it).
+
+    ``upstream`` (a hall server's way to its centre) fetches a material this server lacks from there.
+    """
     if isinstance(source, Hall):
         hall = source
     elif isinstance(source, Engine):
@@ -302,7 +306,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
                             who: Annotated[Device, Depends(current_device)]) -> Response:
         """One file for a device that may hold a case naming it; 404 in words when the server lacks it."""
         try:
-            found = materials.fetch(hall, who, sha256, sync.keys)
+            found = materials.fetch(hall, who, sha256, sync.keys, upstream)
         except materials.Forbidden as exc:
             raise StarletteHTTPException(403, str(exc)) from None
         except materials.Missing as exc:

@@ -20,8 +20,9 @@ sends one). The server is the authority here as for events:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -136,8 +137,22 @@ def store(hall: Hall, device: Device, sha256: str, data: bytes, mime: str,
     return AttachmentStored(sha256=sha256, stored=True)
 
 
-def fetch(hall: Hall, device: Device, sha256: str, keys: FieldKeys | None = None) -> Material:
-    """One file for ``device``, if a case it may hold names it and the server holds it (unsealed with ``keys``)."""
+class Upstream(Protocol):
+    """A hall server's own server (the centre), as far as fetching a file goes."""
+
+    def download_attachment(self, sha256: str) -> tuple[bytes, str]: ...
+
+    def close(self) -> None: ...
+
+
+def fetch(hall: Hall, device: Device, sha256: str, keys: FieldKeys | None = None,
+          upstream: Callable[[], Upstream] | None = None) -> Material:
+    """One file for ``device``, if a case it may hold names it and the server holds it (unsealed with ``keys``).
+
+    A hall server (``upstream``: the way to its centre) that lacks the file fetches it from the
+    centre, checks it against its hash and keeps it: another hall's material reaches this hall's
+    counters too.
+    """
     if device.role in NO_DOWNLOAD:
         raise Forbidden(f"{_role(device)}不能下载信访材料")
     if not is_sha256(sha256):
@@ -148,7 +163,9 @@ def fetch(hall: Hall, device: Device, sha256: str, keys: FieldKeys | None = None
         row = session.execute(select(AttachmentRow.data, AttachmentRow.mime)
                               .where(AttachmentRow.sha256 == sha256)).one_or_none()
     if row is None:
-        raise Missing(NOT_UPLOADED_YET)
+        if upstream is None:
+            raise Missing(NOT_UPLOADED_YET)
+        return _from_upstream(hall, sha256, upstream)
     data = bytes(row.data)
     if keys is not None and not _plain(data, sha256):
         data = keys.cipher.decrypt_bytes(data, field=FILE_FIELD, record_id=sha256)
@@ -162,3 +179,23 @@ def _plain(data: bytes, sha256: str) -> bool:
 
 def _role(device: Device) -> str:
     return ROLE_NAMES.get(device.role, device.role) + "设备"
+
+
+def _from_upstream(hall: Hall, sha256: str, upstream: Callable[[], Upstream]) -> Material:
+    source = upstream()
+    try:
+        data, mime = source.download_attachment(sha256)
+    except SyncProblem as problem:
+        raise Missing(problem.message) from None
+    finally:
+        source.close()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise Missing("中心服务器发来的材料与登记时的校验值不符，大厅服务器未保存；请稍后重试")
+    kind = (sniff_mime(data) or mime or "application/octet-stream")[:64]
+    try:
+        with hall.transaction() as session:  # the centre holds it: nothing to send up again
+            session.add(AttachmentRow(sha256=sha256, size=len(data), mime=kind, data=data, on_server=True,
+                                      added_at=hall.now().isoformat(timespec="seconds")))
+    except IntegrityError:
+        pass  # fetched at the same moment for another device
+    return Material(data, kind)

@@ -272,6 +272,31 @@ def test_a_hall_server_passes_its_devices_files_on_to_the_centre(
     assert open_material(elsewhere, clerk, sha, lambda: HttpTransport(url, token)) == PNG
 
 
+def test_a_hall_server_fetches_from_the_centre_a_file_another_hall_sent(
+        server_hall: Hall, url: str, device_hall: DeviceFactory, clerk: Actor) -> None:
+    from server.app import create_app
+    from server.app import serving as serve_app
+    from server.store import SyncServer
+    from server.upstream import Upstream
+
+    hall_server, in_hall, elsewhere = device_hall("hallsrv", code="H01"), device_hall("a"), device_hall("o")
+    hall_token = enrol_device(server_hall, hall_server.settings.device_id, "hall")
+    upstream = Upstream(hall_server, url, hall_token)
+    upstream.sync_once()
+    sha = _register_with(elsewhere, clerk, "来信.png", PNG)
+    _sync(elsewhere, url, enrol_device(server_hall, "devo", "counter"))  # another hall, straight to the centre
+    upstream.sync_once()  # the case comes down to the hall server; the file stays at the centre
+    device_token = enrol_device(hall_server, in_hall.settings.device_id, "counter")
+    app = create_app(hall_server, server=SyncServer(hall_server),
+                     upstream=lambda: HttpTransport(url, hall_token))
+    with serve_app(app) as hall_url:
+        _sync(in_hall, hall_url, device_token)
+        assert _held_on(hall_server) == set()
+        assert open_material(in_hall, clerk, sha, lambda: HttpTransport(hall_url, device_token)) == PNG
+    assert _held_on(hall_server) == {sha}  # kept at the hall: the next counter's open stays in the hall
+    assert upstream.sync_once().materials_pushed == 0  # and never sent back up
+
+
 def test_a_unit_never_receives_the_material_of_an_accusation_against_it(
         server_hall: Hall, url: str, device_hall: DeviceFactory, clerk: Actor, supervisor: Actor) -> None:
     from desktop.services import cases
