@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
@@ -221,7 +221,7 @@ class AttachmentStatusRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sha256: list[str] = Field(max_length=MAX_ATTACHMENT_ASK)
+    sha256: list[Annotated[str, Field(pattern=_HASH)]] = Field(max_length=MAX_ATTACHMENT_ASK)
 
 
 class AttachmentStatusResponse(BaseModel):
