@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -465,6 +466,21 @@ class AttachmentRow(Base):
     mime: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[str] = mapped_column(String(32))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The device's server holds this file (it went up, or came down from there): no sync asks about it again.
+    on_server: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class AttachmentCaseRow(Base):
+    """A case that names a file (in a registration's or a supplement's ``attachments``), written with its events.
+
+    The server lets a device send or fetch a file only for a case that device may hold; a kiosk
+    erasing its registrations drops the files no other case names.
+    """
+
+    __tablename__ = "attachment_cases"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
 
 
 class SuggestionThemeRow(Base):

@@ -40,12 +40,13 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
     parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor", "admin-server", "display",
-                                           "hallday", "routing"),
+                                           "hallday", "routing", "materials"),
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day; hallday: the hall's opening hours, "
                         "reception days removed, the guide's time limits, voice off on the display; "
                         "routing: the counter's 转送 and 交办 dialogs (a transfer made on paper, a 交办期限 on a "
-                        "rest day) and a rare-character name found")
+                        "rest day) and a rare-character name found; materials: a case's photo and scanned letter "
+                        "opened from the case, and one not yet on the server")
     args = parser.parse_args()
     if args.only == "kiosk-keyboard" and not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
         # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size, each orientation
@@ -84,6 +85,8 @@ def main() -> None:
         hallday_screenshots(db, out)
     elif args.only == "routing":
         routing_screenshots(db, out)
+    elif args.only == "materials":
+        materials_screenshots(db, out)
     else:
         take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
@@ -1795,6 +1798,118 @@ def hallday_screenshots(db: Path, out: Path) -> None:
     save(device, "46-display-voice-unavailable-landscape")
     device.close()
     source.close()
+    hall.engine.dispose()
+
+
+def _material_files() -> tuple[bytes, bytes]:
+    """A photo handed in (PNG) and a scanned letter of two pages (PDF), made here."""
+    from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+    image = QImage(1200, 800, QImage.Format.Format_RGB32)
+    image.fill(QColor("#c9d6df"))
+    painter = QPainter(image)
+    painter.fillRect(QRectF(80, 300, 1040, 420), QColor("#6b7b8c"))
+    painter.fillRect(QRectF(480, 420, 240, 300), QColor("#3b3b3b"))
+    painter.setFont(QFont("Noto Sans CJK SC", 36))
+    painter.drawText(QRectF(0, 60, 1200, 120), Qt.AlignmentFlag.AlignCenter, "3号楼电梯停运现场（2026年12月1日）")
+    painter.end()
+    photo = QBuffer()
+    photo.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(photo, "PNG")
+    letter = QBuffer()
+    letter.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(letter)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(20, 20, 20, 20), QPageLayout.Unit.Millimeter))
+    writer.setResolution(150)
+    painter = QPainter(writer)
+    painter.setFont(QFont("Noto Serif CJK SC", 14))
+    lines = ["浦江县人民来访接待中心：", "",
+             "    我是浦阳街道某小区3号楼的住户。今年11月以来，楼内电梯多次停运，",
+             "物业公司一直未予维修，老人和孩子上下楼十分困难。",
+             "恳请有关部门督促物业尽快维修，并公开维修资金的使用情况。", "",
+             "                                    来信人：张建国", "                                    2026年12月1日"]
+    for n, text in enumerate(lines):
+        painter.drawText(60, 120 + n * 50, text)
+    writer.newPage()
+    painter.drawText(60, 120, "附：业主签名（共43户）")
+    painter.end()
+    return bytes(photo.data().data()), bytes(letter.data().data())
+
+
+def materials_screenshots(db: Path, out: Path) -> None:
+    """A case registered with a photo and a scanned letter: the case with its materials' links at 1366×768 and
+    1920×1080, each opened in the program, and a material still on the PC that registered it."""
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import delete
+
+    from db.models import AttachmentRow
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+    from desktop.services import accounts, attachments
+    from desktop.services.context import Actor
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+    from server.protocol import NOT_UPLOADED_YET, SyncProblem
+    from ui.counter.work import CounterWork
+
+    hall = open_hall(load_settings(), db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    clerk = Actor("staff:chuangkou1", "王丽（演示）", "clerk")
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    photo, letter = _material_files()
+    refs = [attachments.store_bytes(hall, clerk, "电梯停运现场照片.png", photo),
+            attachments.store_bytes(hall, clerk, "张建国来信（扫描件）.pdf", letter),
+            attachments.store_bytes(hall, clerk, "业主签名表.pdf", letter + b"\n% signatures")]
+    number = register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="张建国", document_number="330726196803123211", phone="13857912345"),
+        request="反映浦阳街道某小区3号楼电梯长期停运，物业不予维修，要求督促维修并公开维修资金使用情况",
+        region_code="330726001", attachments=tuple(r.as_payload() for r in refs))).case_number
+    with hall.transaction() as session:  # the third came with the case's events from another counter
+        session.execute(delete(AttachmentRow).where(AttachmentRow.sha256 == refs[2].sha256))
+
+    class NotYetUploaded:
+        def download_attachment(self, sha256: str) -> tuple[bytes, str]:
+            raise SyncProblem("refused", NOT_UPLOADED_YET)
+
+        def close(self) -> None:
+            pass
+
+    apply_theme(app, "counter")
+    window = signed_in(hall, "counter", "chuangkou1")
+    work = window.work
+    assert isinstance(work, CounterWork)
+    search = work.search
+    search.material_source = lambda _hall: NotYetUploaded()
+    for size, (width, height) in COUNTER_SIZES.items():
+        window.resize(width, height)
+        work.tabs.setCurrentWidget(work.desk)
+        search.query.setText(number)
+        after(search.searched, search.run_search)
+        after(search.detail_shown, lambda: search.table.setCurrentCell(0, 0))
+        settle(300)
+        bar = search.detail.verticalScrollBar()
+        bar.setValue(bar.maximum())  # the materials come after the request
+        settle(200)
+        window.grab().save(str(out / f"40-case-materials-{size}.png"))
+        for n, name in ((0, "41-material-photo"), (1, "42-material-letter")):
+            after(search.material_shown, lambda n=n: search.open_material(refs[n]))
+            settle(600)
+            viewer = search.viewer
+            assert viewer is not None
+            viewer.grab().save(str(out / f"{name}-{size}.png"))
+            viewer.close()
+        search.open_material(refs[2])
+        for _ in range(50):
+            settle(100)
+            if "尚未上传" in search.reveal_note.text():
+                break
+        window.grab().save(str(out / f"43-material-not-yet-uploaded-{size}.png"))
+        print(f"  40–43 materials-{size}.png")
+    window.close()
     hall.engine.dispose()
 
 

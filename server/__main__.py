@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from sqlalchemy import Engine
 
@@ -250,6 +251,7 @@ def _command(args: argparse.Namespace, engine: Engine, hall: Hall) -> int:
 
     import uvicorn
 
+    from server import materials
     from server.app import create_app
     from server.hall import load_field_keys
     from server.personal import reencrypt
@@ -259,18 +261,21 @@ def _command(args: argparse.Namespace, engine: Engine, hall: Hall) -> int:
     if keys is not None:  # tokens still under an older key (a rotation interrupted): re-encrypted in the background
         threading.Thread(target=reencrypt, args=(hall.sessions, keys), name="field-reencrypt", daemon=True).start()
 
+    from_centre: Callable[[], materials.Upstream] | None = None
     if args.upstream:
         token = os.environ.get("PH_UPSTREAM_TOKEN", "").strip()
         if not token:
             print("缺少上级服务器的令牌：请在上级服务器签发 hall 角色的注册码并兑换，"
                   "把令牌放入环境变量 PH_UPSTREAM_TOKEN", file=sys.stderr)
             return 2
+        from desktop.sync.transport import HttpTransport
         from server.upstream import Upstream
 
         Upstream(hall, args.upstream, token).start()
+        from_centre = partial(HttpTransport, args.upstream, token, timeout=60.0)  # a material lacking here
 
     tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
-    app = create_app(hall, server=SyncServer(hall, keys=keys))
+    app = create_app(hall, server=SyncServer(hall, keys=keys), upstream=from_centre)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=3, **tls)
     return 0
 

@@ -1,5 +1,10 @@
 """The server's HTTP API: ``POST /sync/push`` and ``GET /sync/pull``, devices by bearer token.
 
+The files the events name (materials) travel on their own: ``POST /sync/attachments/status``
+(which of these does the server hold, which does it want from this device), ``PUT
+/sync/attachments/<sha256>`` (one file, its bytes as the body) and ``GET /sync/attachments/<sha256>``
+(one file, for a device that may hold a case naming it); see :mod:`server.materials`.
+
 ``create_app`` takes the server hall (or an engine, or a function that builds the hall),
 so tests run the same application in-process and over a real socket. Every refusal is a
 4xx with ``{"detail": <Chinese message>, "kind": …}`` and stores nothing; the request body
@@ -29,13 +34,18 @@ from desktop.domain.errors import RuleViolation
 from desktop.domain.roles import WindowRole
 from desktop.services import kiosk_pin
 from desktop.services.accounts import sign_in
+from desktop.services.attachments import MAX_BYTES as MAX_ATTACHMENT_BYTES
 from desktop.services.context import Hall
-from server import enrolment, public
+from server import enrolment, materials, public
 from server.audit_copy import CopyPage, audit_copies, copy_page, relay_audit, require_hall, store_audit
 from server.protocol import (
+    ATTACHMENT_MIME_HEADER,
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
+    AttachmentStatusRequest,
+    AttachmentStatusResponse,
+    AttachmentStored,
     AuditContinuity,
     AuditCopyEntry,
     AuditCopyList,
@@ -66,7 +76,7 @@ from server.protocol import (
 from server.queue import add_queue_routes, add_window_type_routes
 from server.records import FIELD_WORDS, add_records_routes
 from server.reference import add_directory_routes, reference_for
-from server.store import Device, SyncServer, authenticate
+from server.store import ROLE_NAMES, Device, SyncServer, authenticate
 
 log = logging.getLogger(__name__)
 Body = TypeVar("Body", PushRequest, AuditPushRequest, AuditRelayRequest)
@@ -74,6 +84,9 @@ Body = TypeVar("Body", PushRequest, AuditPushRequest, AuditRelayRequest)
 STATUS: dict[ProblemKind, int] = {"unauthorised": 401, "refused": 400, "incompatible": 422, "offline": 503,
                                   "server_error": 500}
 _HTTP_WORDS = {403: "没有权限", 404: "没有这个接口", 405: "接口不支持此请求方法", 413: "请求内容过大"}
+#: A material's address: its SHA-256.
+MaterialSha = Annotated[str, Path(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$",
+                                  description="材料的 SHA-256")]
 NOT_ENROLLED = "设备未注册或令牌无效：请求缺少有效的设备令牌（Authorization: Bearer …），请先在服务器上登记本设备"
 
 
@@ -147,8 +160,12 @@ def _signed_in_at_admin_desk(request: Request) -> Actor:
     return signed.actor
 
 
-def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer | None = None) -> FastAPI:
-    """The API over the server hall; ``server`` replaces the store (tests hold pushes open with it)."""
+def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer | None = None,
+               upstream: Callable[[], materials.Upstream] | None = None) -> FastAPI:
+    """The API over the server hall; ``server`` replaces the store (tests hold pushes open with it).
+
+    ``upstream`` (a hall server's way to its centre) fetches a material this server lacks from there.
+    """
     if isinstance(source, Hall):
         hall = source
     elif isinstance(source, Engine):
@@ -251,6 +268,51 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
 
     def _relay(who: Device, request: AuditRelayRequest) -> AuditPushResponse:
         return relay_audit(hall, who, request.device, request.entries)
+
+    # -- materials: the files the cases name, sent up after the events, fetched when opened ------------
+
+    material_errors: dict[int | str, dict[str, Any]] = {
+        401: {"model": ErrorResponse}, 400: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
+        413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+
+    @app.post("/sync/attachments/status", response_model=AttachmentStatusResponse, responses=material_errors)
+    def attachment_status(body: AttachmentStatusRequest,
+                          who: Annotated[Device, Depends(current_device)]) -> AttachmentStatusResponse:
+        """Of the files a device asks about: those the server holds, those it lacks and wants from this device
+        (a file no case this device may hold names is in neither list)."""
+        try:
+            return materials.status(hall, who, body.sha256)
+        except materials.Forbidden as exc:
+            raise StarletteHTTPException(403, str(exc)) from None
+
+    @app.put("/sync/attachments/{sha256}", response_model=AttachmentStored, responses=material_errors,
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+    async def upload_attachment(request: Request, sha256: MaterialSha,
+                                who: Annotated[Device, Depends(current_device)]) -> Response:
+        """One file, its bytes as the body: checked against its SHA-256 and the size limit, stored once."""
+        if who.role in materials.NO_UPLOAD:
+            raise StarletteHTTPException(403, f"{ROLE_NAMES.get(who.role, who.role)}设备不上传信访材料")
+        body = await _read_limited(request, MAX_ATTACHMENT_BYTES, "材料过大（超过 {mb} MB），服务器未保存")
+        mime = request.headers.get(ATTACHMENT_MIME_HEADER.lower(), "")[:64]
+        answer = await run_in_threadpool(lambda: materials.store(hall, who, sha256, body,
+                                                                 mime if mime.isprintable() else "", sync.keys))
+        return Response(answer.model_dump_json(), media_type="application/json")
+
+    @app.get("/sync/attachments/{sha256}", response_class=Response, responses={
+        **material_errors, 404: {"model": ErrorResponse},
+        200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+    def download_attachment(sha256: MaterialSha,
+                            who: Annotated[Device, Depends(current_device)]) -> Response:
+        """One file for a device that may hold a case naming it; 404 in words when the server lacks it."""
+        try:
+            found = materials.fetch(hall, who, sha256, sync.keys, upstream)
+        except materials.Forbidden as exc:
+            raise StarletteHTTPException(403, str(exc)) from None
+        except materials.Missing as exc:
+            raise StarletteHTTPException(404, str(exc)) from None
+        return Response(found.data, media_type="application/octet-stream",
+                        headers={ATTACHMENT_MIME_HEADER: found.mime, "Cache-Control": "no-store"})
 
     @app.get("/sync/reference", response_model=ReferenceResponse,
              responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
@@ -438,17 +500,19 @@ def _parse_body(model: type[Body], body: bytes) -> Body:
         raise SyncProblem("refused", _validation_message(list(exc.errors()))) from None
 
 
-async def _read_limited(request: Request) -> bytes:
-    """The body, refused (413) as soon as it passes ``MAX_BODY_BYTES``, whatever Content-Length says."""
+async def _read_limited(request: Request, limit: int = MAX_BODY_BYTES,
+                        too_large: str = "请求内容过大（超过 {mb} MB），请分批推送") -> bytes:
+    """The body, refused (413) as soon as it passes ``limit``, whatever Content-Length says."""
+    message = too_large.format(mb=limit // (1024 * 1024))
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise StarletteHTTPException(413, f"请求内容过大（超过 {MAX_BODY_BYTES // (1024 * 1024)} MB），请分批推送")
+    if declared.isdigit() and int(declared) > limit:
+        raise StarletteHTTPException(413, message)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise StarletteHTTPException(413, f"请求内容过大（超过 {MAX_BODY_BYTES // (1024 * 1024)} MB），请分批推送")
+        if size > limit:
+            raise StarletteHTTPException(413, message)
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from server import materials
 from server.audit_copy import relay_audit, store_audit
 from server.protocol import (
+    AttachmentStatusResponse,
+    AttachmentStored,
     AuditPushResponse,
     AuditUpEntry,
     PullResponse,
@@ -32,6 +35,12 @@ class LocalTransport:
 
     def relay_audit(self, device: RelayedDevice, entries: list[AuditUpEntry]) -> AuditPushResponse:
         return relay_audit(self.server.hall, self.device, device, entries)
+
+    def attachment_status(self, shas: list[str]) -> AttachmentStatusResponse:
+        return materials.status(self.server.hall, self.device, shas)
+
+    def upload_attachment(self, sha256: str, data: bytes, mime: str) -> AttachmentStored:
+        return materials.store(self.server.hall, self.device, sha256, data, mime, self.server.keys)
 
     def close(self) -> None:
         pass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
@@ -204,6 +204,41 @@ class AuditPushResponse(BaseModel):
 class ErrorResponse(BaseModel):
     detail: str
     kind: ProblemKind
+
+
+# -- materials (attachment files), content-addressed by SHA-256 ------------------------------------
+
+#: Files asked about in one ``POST /sync/attachments/status``.
+MAX_ATTACHMENT_ASK = 500
+#: The header a file's upload and download carry its kind in (the body is the file's bytes).
+ATTACHMENT_MIME_HEADER = "X-Attachment-Mime"
+#: What a device is told when the case it may see names a file the server does not hold yet.
+NOT_UPLOADED_YET = "这份材料还在登记它的电脑上，尚未上传到服务器：请等那台电脑联网同步后再打开"
+
+
+class AttachmentStatusRequest(BaseModel):
+    """The files a device holds that it does not know the server to hold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sha256: list[Annotated[str, Field(pattern=_HASH)]] = Field(max_length=MAX_ATTACHMENT_ASK)
+
+
+class AttachmentStatusResponse(BaseModel):
+    """Of the files asked about: those the server holds, and those it lacks and this device should send.
+
+    A file no case this device may hold names (yet) is in neither list: the device asks again later.
+    """
+
+    held: list[str]
+    wanted: list[str]
+
+
+class AttachmentStored(BaseModel):
+    """An upload's answer: the file is held (``stored``: it was new to the server)."""
+
+    sha256: str
+    stored: bool
 
 
 # -- enrolment and the administrator's device list ------------------------------------------------------

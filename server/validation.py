@@ -42,6 +42,7 @@ from desktop.domain.case import EARLIEST_YEAR, LATEST_YEAR, OUTCOMES, CaseView, 
 from desktop.domain.classification import Channel, LegalRoute, Nature, Purpose
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
+from desktop.domain.files import is_sha256
 from desktop.domain.groups import check_group
 from desktop.domain.identity import DocumentType, validate_document, validate_phone
 from desktop.domain.numbering import validate_case_number
@@ -49,6 +50,8 @@ from desktop.domain.repeats import VisitKind
 from desktop.domain.roles import Actor, Permission, WindowRole, may_use_window
 from desktop.domain.routing import OrganisationDirectory
 from desktop.services.accounts import actor_for
+from desktop.services.attachments import MAX_ATTACHMENTS
+from desktop.services.attachments import MAX_BYTES as MAX_ATTACHMENT_BYTES
 from server.protocol import SyncProblem
 
 MAX_TEXT: Final = 5000
@@ -261,6 +264,38 @@ def persons(value: Any, where: str) -> None:
         person(item, f"{where}[{n}]")
 
 
+_MATERIAL_FIELDS: Final = frozenset({"sha256", "name", "size", "mime"})
+
+
+def _sha256(value: Any, where: str) -> None:
+    _string(value, where, 64, one_line=True)
+    if not is_sha256(value):
+        raise Refused(where, "不是有效的 SHA-256 校验值（64位小写十六进制）")
+
+
+def material(value: Any, where: str) -> None:
+    """One file a case names: its SHA-256, name, size and kind (the file itself comes up on its own)."""
+    if not isinstance(value, dict):
+        raise Refused(where, f"应为对象（校验值、文件名、大小、类型），而不是{_kind_of(value)}")
+    unknown = sorted(str(k) for k in value if k not in _MATERIAL_FIELDS)
+    if unknown:
+        raise Refused(f"{where}.{unknown[0][:32]}", "不是材料的已知字段")
+    _sha256(value.get("sha256"), f"{where}.sha256")
+    _string(value.get("name", ""), f"{where}.name", 100, one_line=True)
+    integer(0, MAX_ATTACHMENT_BYTES)(value.get("size", 0), f"{where}.size")
+    _string(value.get("mime", ""), f"{where}.mime", 64, name=True, one_line=True)
+
+
+def materials(value: Any, where: str) -> None:
+    """The files an event names: references (a registration's), or bare SHA-256 values."""
+    if not isinstance(value, list):
+        raise Refused(where, f"应为材料的列表，而不是{_kind_of(value)}")
+    if len(value) > MAX_ATTACHMENTS:
+        raise Refused(where, f"材料过多（不超过 {MAX_ATTACHMENTS} 份）")
+    for n, item in enumerate(value):
+        (_sha256 if isinstance(item, str) else material)(item, f"{where}[{n}]")
+
+
 # -- the schema of each type (payload version 1) -----------------------------------------------
 
 @dataclass(frozen=True)
@@ -290,8 +325,8 @@ SCHEMAS: Final[Mapping[EventType, PayloadSchema]] = {
         topic_code=code(16), purpose=choice([p.value for p in Purpose], blank=True),
         nature=choice([n.value for n in Nature], blank=True), request=required_text, facts=text(),
         reasons=text(), public_ok=boolean, visit_kind=choice([v.value for v in VisitKind]), repeat_of=codes(36),
-        skipped_level=boolean, query_code_hash=query_hash, flags=codes(64)),
-    EventType.MATERIAL_ADDED: _schema(material=text(), text=text(), attachments=codes(64)),
+        skipped_level=boolean, query_code_hash=query_hash, flags=codes(64), attachments=materials),
+    EventType.MATERIAL_ADDED: _schema(material=text(), text=text(), attachments=materials),
     EventType.CLASSIFIED: _schema(("nature",), nature=choice([n.value for n in Nature]), topic_code=code(16),
                                   legal_route=choice([r.value for r in LegalRoute], blank=True),
                                   region_code=region, accused_org_codes=codes(32)),

@@ -18,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import select
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from db.models import CaseRow, EventRow
 from desktop.domain.access import Permission
@@ -399,6 +402,10 @@ def erase_acknowledged_registrations(hall: Hall, actor: Actor) -> int:
     facts; the name masked), and the case's rows, people and search keys are rebuilt from it;
     progress and rating still work here with the case number and query code. Does nothing
     unless the setting ``kiosk_erase_after_sync`` is on. Returns how many cases were erased.
+
+    The files (materials) those registrations named go too, once the server holds them and no
+    other case here names them; a file the server does not hold yet stays until a later sync
+    has sent it up.
     """
     from sqlalchemy import update
 
@@ -411,6 +418,7 @@ def erase_acknowledged_registrations(hall: Hall, actor: Actor) -> int:
     if not hall.settings.kiosk_erase_after_sync:
         return 0
     with hall.transaction() as session:
+        _drop_uploaded_materials(session, hall.settings.device_id)
         rows = list(session.scalars(select(EventRow).where(
             EventRow.type == EventType.REGISTERED.value, EventRow.device_id == hall.settings.device_id,
             EventRow.server_seq.is_not(None))))
@@ -429,3 +437,23 @@ def erase_acknowledged_registrations(hall: Hall, actor: Actor) -> int:
         write_projections(session, views, set(case_ids), set(case_ids))
         note_cases(session, case_ids)
     return len(erased)
+
+
+def _drop_uploaded_materials(session: Session, device_id: str) -> int:
+    """Delete the files only this kiosk's acknowledged registrations name, once the server holds them."""
+    from sqlalchemy import delete
+
+    from db.models import AttachmentCaseRow, AttachmentRow
+
+    own = (select(EventRow.case_id).where(EventRow.type == EventType.REGISTERED.value, EventRow.device_id == device_id,
+                                          EventRow.server_seq.is_not(None)).scalar_subquery())
+    named_here = select(AttachmentCaseRow.sha256).where(AttachmentCaseRow.case_id.in_(own))
+    named_elsewhere = select(AttachmentCaseRow.sha256).where(AttachmentCaseRow.case_id.not_in(own))
+    drop = list(session.scalars(select(AttachmentRow.sha256).where(
+        AttachmentRow.on_server.is_(True), AttachmentRow.sha256.in_(named_here),
+        AttachmentRow.sha256.not_in(named_elsewhere))))
+    for start in range(0, len(drop), 500):
+        chunk = drop[start:start + 500]
+        session.execute(delete(AttachmentRow).where(AttachmentRow.sha256.in_(chunk)))
+        session.execute(delete(AttachmentCaseRow).where(AttachmentCaseRow.sha256.in_(chunk)))
+    return len(drop)

@@ -21,10 +21,11 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from db.models import CasePersonRow, CaseRow, CounterRow, EventRow, SearchKeyRow
+from db.models import AttachmentCaseRow, CasePersonRow, CaseRow, CounterRow, EventRow, SearchKeyRow
 from db.search_sql import DELETE_FOLDED, FOLDED_FTS, INSERT_FOLDED, folded_case_text, folded_text_sql
 from desktop.domain.case import CaseView, DeadlinePolicy, project
 from desktop.domain.events import Event, EventType, canonical_json
+from desktop.domain.files import named_files
 from desktop.domain.hlc import Hlc
 from desktop.domain.identity import name_search_keys
 from desktop.services.changes import note_cases
@@ -203,6 +204,7 @@ def append_events(session: Session, events: Sequence[Event], policy: DeadlinePol
         for row in rows:
             row["server_seq"] = server_seqs.get(row["event_id"])
     connection.execute(insert(_EVENTS), rows)
+    note_named_files(session, fresh)
     touched = list(dict.fromkeys(e.case_id for e in fresh))
     registered = {e.case_id for e in fresh if e.type is EventType.REGISTERED}
     # the new events as the store holds them (the payload read back from its stored text), without reading them back
@@ -221,6 +223,19 @@ def append_events(session: Session, events: Sequence[Event], policy: DeadlinePol
     write_projections(session, views, existing, registered)
     note_cases(session, touched)
     return views
+
+
+def note_named_files(session: Session, events: Sequence[Event]) -> None:
+    """Record which case names which file (``attachment_cases``), for the events that name any."""
+    wanted = {(sha, e.case_id) for e in events for sha in named_files(e.payload)}
+    if not wanted:
+        return
+    shas = sorted({sha for sha, _ in wanted})
+    have = {(sha, case_id) for sha, case_id in session.execute(
+        select(AttachmentCaseRow.sha256, AttachmentCaseRow.case_id).where(AttachmentCaseRow.sha256.in_(shas)))}
+    new = sorted(wanted - have)
+    if new:
+        session.execute(insert(AttachmentCaseRow), [{"sha256": s, "case_id": c} for s, c in new])
 
 
 _TEXT_COLUMNS = ("request", "facts", "reasons")

@@ -6,6 +6,8 @@
 * **Pull**: each page is applied with ``append_events`` (idempotent by event id, with the
   projections refreshed as for local decisions) and the cursor is stored in the *same*
   transaction, so a crash leaves both or neither; a page applied twice changes nothing.
+* **Materials** (the files the events name) go up after the events, each file once, only those
+  the server lacks and asks for (:mod:`desktop.sync.materials`).
 * A page holding an event this program cannot read (a newer payload version, an unknown
   kind) is refused as a whole: nothing of it is stored and the cursor stays where it was.
 """
@@ -25,6 +27,7 @@ from db.models import AuditRow, EventRow, SyncStateRow
 from desktop.domain.hlc import Hlc
 from desktop.services.context import Hall
 from desktop.services.store import append_events, row_to_event
+from desktop.sync.materials import push_materials
 from desktop.sync.transport import Transport
 from server.protocol import (
     MAX_PULL_LIMIT,
@@ -57,6 +60,7 @@ class SyncReport:
     #: is or was wrong. The events were stored all the same; the user should correct the clock.
     clock_ahead_ms: int = 0
     audit_pushed: int = 0  # audit entries the server took a copy of
+    materials_pushed: int = 0  # files (materials) sent to the server
 
     @property
     def clock_warning(self) -> str:
@@ -133,15 +137,20 @@ class SyncClient:
         self.clock_ahead_ms = 0
         try:
             pushed = self.push_outbox()
+            materials = push_materials(self.hall, self.transport)  # right after the events that name them
             pulled = self.pull_all()
             audited = self.push_audit()  # last: a refused audit copy never holds the cases back
+            unsent = materials.problem()
+            if unsent is not None:  # said once everything else is done: it held nothing back
+                raise unsent
         except SyncProblem as problem:
             self._finish(problem.message)
             raise
         self._finish("")
         status = self.status()
         return SyncReport(pushed=pushed, pulled=pulled, cursor=status.cursor, pending=status.pending,
-                          clock_ahead_ms=self.clock_ahead_ms, audit_pushed=audited)
+                          clock_ahead_ms=self.clock_ahead_ms, audit_pushed=audited,
+                          materials_pushed=materials.sent)
 
     def push_outbox(self) -> int:
         """Push the whole outbox in batches, the oldest first; returns how many events went up.

@@ -56,8 +56,9 @@ def sync_command(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     finally:
         hall.engine.dispose()
+    materials = f"；上传材料 {report.materials_pushed:,} 份" if report.materials_pushed else ""
     print(f"同步完成：上传 {report.pushed:,} 条，新收到 {report.pulled:,} 条，服务器序号 {report.cursor:,}，"
-          f"待上传 {report.pending:,} 条")
+          f"待上传 {report.pending:,} 条{materials}")
     if report.clock_warning:
         print(f"注意：{report.clock_warning}", file=sys.stderr)
     return 0

@@ -14,6 +14,10 @@ import httpx
 from pydantic import ValidationError
 
 from server.protocol import (
+    ATTACHMENT_MIME_HEADER,
+    AttachmentStatusRequest,
+    AttachmentStatusResponse,
+    AttachmentStored,
     AuditPushRequest,
     AuditPushResponse,
     AuditRelayRequest,
@@ -27,7 +31,8 @@ from server.protocol import (
     WireEvent,
 )
 
-Answer = TypeVar("Answer", PushResponse, PullResponse, AuditPushResponse)
+Answer = TypeVar("Answer", PushResponse, PullResponse, AuditPushResponse, AttachmentStatusResponse,
+                 AttachmentStored)
 
 
 class Transport(Protocol):
@@ -38,6 +43,10 @@ class Transport(Protocol):
     def pull(self, since: int, limit: int) -> PullResponse: ...
 
     def push_audit(self, entries: list[AuditUpEntry]) -> AuditPushResponse: ...
+
+    def attachment_status(self, shas: list[str]) -> AttachmentStatusResponse: ...
+
+    def upload_attachment(self, sha256: str, data: bytes, mime: str) -> AttachmentStored: ...
 
     def close(self) -> None: ...
 
@@ -66,6 +75,34 @@ class HttpTransport:
         response = self._send("POST", "/sync/audit", content=body,
                               headers={**self._headers, "Content-Type": "application/json"})
         return self._parse(AuditPushResponse, response)
+
+    def attachment_status(self, shas: list[str]) -> AttachmentStatusResponse:
+        """Of these files, those the server holds and those it wants from this device."""
+        body = AttachmentStatusRequest(sha256=shas).model_dump_json()
+        response = self._send("POST", "/sync/attachments/status", content=body,
+                              headers={**self._headers, "Content-Type": "application/json"})
+        return self._parse(AttachmentStatusResponse, response)
+
+    def upload_attachment(self, sha256: str, data: bytes, mime: str) -> AttachmentStored:
+        """One file's bytes, under its SHA-256 (one request per file: at most 20 MB)."""
+        response = self._send("PUT", f"/sync/attachments/{sha256}", content=data,
+                              headers={**self._headers, "Content-Type": "application/octet-stream",
+                                       ATTACHMENT_MIME_HEADER: mime if mime.isascii() and mime.isprintable() else ""})
+        return self._parse(AttachmentStored, response)
+
+    def download_attachment(self, sha256: str) -> tuple[bytes, str]:
+        """One file and its kind; a 404 or 403 is a :class:`SyncProblem` in the server's own words."""
+        try:
+            response = self._client.request("GET", f"/sync/attachments/{sha256}", headers=self._headers)
+        except httpx.TimeoutException:
+            raise SyncProblem("offline", f"网络未连接：同步服务器 {self.base_url} 长时间没有应答，请稍后重试") from None
+        except httpx.TransportError:
+            raise SyncProblem("offline", f"网络未连接：无法连接同步服务器 {self.base_url}，请稍后重试") from None
+        if response.status_code in (403, 404) and response_detail(response):
+            raise SyncProblem("refused", response_detail(response))
+        if response.status_code >= 400:
+            raise _problem(response)
+        return response.content, response.headers.get(ATTACHMENT_MIME_HEADER, "")
 
     def relay_audit(self, device: RelayedDevice, entries: list[AuditUpEntry]) -> AuditPushResponse:
         """A hall server passes on ``device``'s audit entries (the token must be a ``hall`` device's)."""

@@ -512,3 +512,20 @@ def test_blind_index_key_must_be_32_bytes(key: bytes) -> None:
     with pytest.raises(ValidationError) as info:
         BlindIndex(key)
     assert info.value.code == "blind_index_key_length"
+
+
+def test_a_file_is_sealed_bound_to_its_record_and_refused_when_altered() -> None:
+    cipher = FieldCipher({"k1": KEY_1, "k2": KEY_2}, "k2")
+    data = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8 + b"..."  # dots in the bytes do not confuse the header
+    blob = cipher.encrypt_bytes(data, field="attachment", record_id="a" * 64)
+    assert blob.startswith(b"v1.") and data[8:200] not in blob
+    assert cipher.decrypt_bytes(blob, field="attachment", record_id="a" * 64) == data
+    assert cipher.encrypt_bytes(data, field="attachment", record_id="a" * 64) != blob  # a fresh nonce each time
+    with pytest.raises(ValidationError, match="篡改"):
+        cipher.decrypt_bytes(blob, field="attachment", record_id="b" * 64)  # another file's place
+    with pytest.raises(ValidationError, match="篡改"):
+        cipher.decrypt_bytes(blob[:-1] + bytes([blob[-1] ^ 1]), field="attachment", record_id="a" * 64)
+    with pytest.raises(ValidationError, match="不在本机密钥库"):
+        FieldCipher({"k1": KEY_1}, "k1").decrypt_bytes(blob, field="attachment", record_id="a" * 64)
+    with pytest.raises(ValidationError, match="格式不正确"):
+        cipher.decrypt_bytes(data, field="attachment", record_id="a" * 64)

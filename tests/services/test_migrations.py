@@ -209,3 +209,31 @@ def test_0026_keeps_the_audit_copies_append_only_and_drops_relayed_ones_going_ba
         with pytest.raises(DatabaseError, match="只能追加"), engine.begin() as connection:
             connection.execute(text(statement))
     assert device_chain(hall, "deva") == mine
+
+
+def test_0027_says_which_case_names_which_file_for_the_events_already_stored(engine: Engine) -> None:
+    """Registrations stored before 0027 name their files in ``attachment_cases``; no file is taken as uploaded."""
+    from sqlalchemy import select
+
+    from db.models import AttachmentCaseRow, AttachmentRow
+    from desktop.services import attachments
+    from desktop.services.context import Actor
+    from desktop.services.registration import register_visit
+    from tests.conftest import make_hall
+    from tests.helpers import form, valid_id
+
+    hall = make_hall(engine)
+    clerk = Actor("staff:wangli", "王丽", "clerk")
+    photo = attachments.store_bytes(hall, clerk, "照片.png", b"\x89PNG\r\n\x1a\n" + bytes(100))
+    letter = attachments.store_bytes(hall, clerk, "来信.txt", "来信内容".encode())
+    first = register_visit(hall, clerk, form(attachments=(photo.as_payload(), letter.as_payload())))
+    second = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=5),
+                                              attachments=(photo.as_payload(),)))
+    register_visit(hall, clerk, form(name="王芳", id_number=valid_id(seq=6)))  # names none
+    downgrade(engine, "0026")
+    upgrade(engine)
+    with hall.sessions() as session:
+        named = {(s, c) for s, c in session.execute(select(AttachmentCaseRow.sha256, AttachmentCaseRow.case_id))}
+        held = {(s, u) for s, u in session.execute(select(AttachmentRow.sha256, AttachmentRow.on_server))}
+    assert named == {(photo.sha256, first.case_id), (letter.sha256, first.case_id), (photo.sha256, second.case_id)}
+    assert held == {(photo.sha256, False), (letter.sha256, False)}

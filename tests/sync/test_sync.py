@@ -20,7 +20,16 @@ from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from desktop.sync.client import SyncClient
 from server.local import LocalTransport
-from server.protocol import AuditPushResponse, AuditUpEntry, PullResponse, PushResponse, SyncProblem, WireEvent
+from server.protocol import (
+    AttachmentStatusResponse,
+    AttachmentStored,
+    AuditPushResponse,
+    AuditUpEntry,
+    PullResponse,
+    PushResponse,
+    SyncProblem,
+    WireEvent,
+)
 from server.store import Device, SyncServer, hidden_cases
 from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
@@ -71,6 +80,12 @@ class LosesAnswers:
 
     def push_audit(self, entries: list[AuditUpEntry]) -> AuditPushResponse:
         return self.inner.push_audit(entries)
+
+    def attachment_status(self, shas: list[str]) -> AttachmentStatusResponse:
+        return self.inner.attachment_status(shas)
+
+    def upload_attachment(self, sha256: str, data: bytes, mime: str) -> AttachmentStored:
+        return self.inner.upload_attachment(sha256, data, mime)
 
     def close(self) -> None:
         pass

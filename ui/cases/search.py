@@ -7,7 +7,7 @@ from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,10 +33,14 @@ from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop.services.attachments import AttachmentRef
     from desktop.services.cases import CaseDetail
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from desktop.services.lookup import CaseSummary, SearchResult
+    from desktop.sync.materials import MaterialSource
 
 WITHHELD_STYLE = "background-color:#fff4d6; color:#7a4b00;"
 #: The colours of a deadline said in words: overdue, within the board's 7 days (as the case view says it).
@@ -68,6 +72,10 @@ def _when(hlc: str) -> str:
         return f"{datetime.fromtimestamp(Hlc.parse(hlc).wall_ms / 1000):%Y-%m-%d %H:%M}"
     except (ValueError, OverflowError, OSError):
         return ""
+
+
+#: The scheme of a material's link in the case's text (``material:<its place in the list>``).
+MATERIAL_LINK = "material"
 
 
 def case_html(detail: CaseDetail) -> str:
@@ -108,9 +116,10 @@ def case_html(detail: CaseDetail) -> str:
         lines.append(f"<p><b>事实</b> {_text(v.facts)}</p>")
     if v.reasons:
         lines.append(f"<p><b>理由</b> {_text(v.reasons)}</p>")
-    if detail.attachments:
+    if detail.attachments:  # each a link: 打开 shows it (fetched from the server when this PC lacks it)
         lines.append("<p><b>材料</b> " + "；".join(
-            escape(f"{a.name}（{a.size / 1024:,.0f} KB）") for a in detail.attachments) + "</p>")
+            f"<a href='{MATERIAL_LINK}:{n}'>{escape(a.name)}</a>{escape(f'（{a.size / 1024:,.0f} KB）')}"
+            for n, a in enumerate(detail.attachments)) + "</p>")
     lines.append("<p><b>事件</b><br>" + "<br>".join(
         escape(f"{_when(e.hlc)}　{e.type.value}　{detail.authors.get(e.author, e.author)}")
         for e in detail.events) + "</p>")
@@ -137,10 +146,15 @@ class CaseSearchPanel(QWidget):
     case_changed = Signal(object)  # CaseSummary | None
     searched = Signal()  # results of the latest query are on screen
     detail_shown = Signal()  # the selected case's detail is on screen
+    material_shown = Signal(object)  # AttachmentRef, shown in a window of its own
 
-    def __init__(self, ctx: WorkContext) -> None:
+    def __init__(self, ctx: WorkContext, *,
+                 material_source: Callable[[Hall], MaterialSource | None] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        #: Where a material this PC lacks is fetched from (default: the device's sync server).
+        self.material_source = material_source
+        self.viewer: QWidget | None = None
         self.actor = ctx.actor
         self.tasks = ctx.group(self)
         self.query = QLineEdit()
@@ -235,6 +249,8 @@ class CaseSearchPanel(QWidget):
         find.activated.connect(self.focus_query)
         self.table.currentCellChanged.connect(lambda row, *_: self.show_case(row))
         self.reveal_button.clicked.connect(self._reveal_clicked)
+        self.detail.setOpenLinks(False)  # a material's link opens it here, never as an address
+        self.detail.anchorClicked.connect(self._link_clicked)
         ctx.tasks.changed.connect(self._changed)
         self._clear_detail()
 
@@ -445,6 +461,39 @@ class CaseSearchPanel(QWidget):
         if seq == self._detail_seq:
             self._note(user_message(error, "读取事项"), "error")
             self.detail_shown.emit()
+
+    def _link_clicked(self, url: QUrl) -> None:
+        detail = self.current_detail
+        if url.scheme() != MATERIAL_LINK or detail is None or not url.path().isdigit():
+            return
+        index = int(url.path())
+        if index < len(detail.attachments):
+            self.open_material(detail.attachments[index])
+
+    def open_material(self, ref: AttachmentRef) -> None:
+        """Show one material of the case on screen: from this PC, or fetched from the server and kept."""
+        actor, source = self.actor, self.material_source
+        case_id = self.current.case_id if self.current is not None else ""
+        self._note(f"正在打开材料“{ref.name}”…", "notice")
+
+        def fetch(hall: Hall) -> bytes:
+            from desktop.sync.materials import open_material
+
+            return open_material(hall, actor, ref.sha256, None if source is None else lambda: source(hall))
+
+        self.tasks.run(fetch, lambda data: self._material_ready(case_id, ref, data),
+                       lambda error: self._note(user_message(error, "打开材料"), "error"))
+
+    def _material_ready(self, case_id: str, ref: AttachmentRef, data: bytes) -> None:
+        if self.current is None or self.current.case_id != case_id:
+            return  # another case is on screen now (the same case read again, as keeping the file does, is not)
+        from ui.cases.material import MaterialViewer
+
+        self._note("", "")
+        self.viewer = MaterialViewer(ref, data, self)
+        self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.viewer.show()
+        self.material_shown.emit(ref)
 
     def _reveal_clicked(self) -> None:
         if self.showing_full:
