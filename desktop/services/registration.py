@@ -34,6 +34,7 @@ from desktop.domain.identity import (
 from desktop.domain.numbering import generate_query_code, hash_query_code, make_case_number
 from desktop.domain.repeats import EarlierCase, RepeatAssessment, assess_repeat, refuse_if_final
 from desktop.domain.texts import meaningful_length
+from desktop.services.attachments import MAX_ATTACHMENTS
 from desktop.services.audit import audit, guard
 from desktop.services.context import Actor, Hall
 from desktop.services.store import append_events, next_counter
@@ -134,8 +135,6 @@ def _text(value: str, label: str, required: bool, limit: int = MAX_TEXT) -> str:
                               f"{label}含有不可见的控制字符（U+{ord(bad):04X}），请删除后重新输入", label)
     return value
 
-
-MAX_ATTACHMENTS = 20
 
 
 def _attachments(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
