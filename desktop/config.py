@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from desktop.devices.camera_spec import CameraSpecError, parse_camera_spec
-from desktop.devices.spec import ReaderSpecError, parse_reader_spec
+from desktop.devices.camera_spec import parse_camera_spec
+from desktop.devices.spec import DeviceSettingError, parse_reader_spec
 from desktop.domain.errors import ValidationError
 from desktop.domain.hours import DEFAULT_HOURS, parse_hours
 
@@ -130,24 +130,21 @@ def _text_map(value: Any) -> dict[str, str]:
     return dict(value)
 
 
-def _reader_spec(value: Any) -> str:
-    """An ID-card reader setting (desktop/devices/spec.py), checked without touching the device."""
-    text = _text(value).strip()
-    try:
-        parse_reader_spec(text)
-    except ReaderSpecError as exc:
-        raise ValueError(exc.message) from None
-    return text or "none"
+def _device_setting(parse: Callable[[str], object]) -> Callable[[Any], str]:
+    """A device's setting (desktop/devices), checked by ``parse`` without touching the device; empty is none."""
+    def check(value: Any) -> str:
+        text = _text(value).strip()
+        try:
+            parse(text)
+        except DeviceSettingError as exc:
+            raise ValueError(exc.message) from None
+        return text or "none"
+
+    return check
 
 
-def _camera_spec(value: Any) -> str:
-    """A camera setting (desktop/devices/camera_spec.py), checked without touching the camera."""
-    text = _text(value).strip()
-    try:
-        parse_camera_spec(text)
-    except CameraSpecError as exc:
-        raise ValueError(exc.message) from None
-    return text or "none"
+_reader_spec = _device_setting(parse_reader_spec)
+_camera_spec = _device_setting(parse_camera_spec)
 
 
 def _hours(value: Any) -> str:

@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from desktop.devices.spec import DeviceSettingError
+
 Backend = Literal["none", "auto", "qt", "sim"]
 BACKENDS: Final[tuple[Backend, ...]] = ("none", "auto", "qt", "sim")
 SPEC_HELP: Final = ("应为以下之一：none（不使用摄像头）、auto（本机默认摄像头）、qt:名称（名称中含有这些字的摄像头，"
                     "见 doctor 列出的名称）、sim:图片文件或文件夹（模拟摄像头：演示、培训）")
 
 
-class CameraSpecError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CameraSpecError(DeviceSettingError):
+    """A camera setting that cannot be understood; the message says what is expected."""
 
 
 @dataclass(frozen=True)

@@ -64,12 +64,16 @@ SERIAL_PORTS: Final = range(1, 17)
 SimState = Literal["card", "nocard", "unplugged"]
 
 
-class ReaderSpecError(ValueError):
-    """A reader setting that cannot be understood; the message says what is expected."""
+class DeviceSettingError(ValueError):
+    """A device's setting that cannot be understood; ``message`` says what is expected, in Chinese."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ReaderSpecError(DeviceSettingError):
+    """A reader setting that cannot be understood; the message says what is expected."""
 
 
 @dataclass(frozen=True)
