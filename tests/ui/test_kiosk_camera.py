@@ -206,3 +206,22 @@ def test_at_most_ten_photos_then_the_counter(qtbot: QtBot, work_context: Context
     assert "其余请交给接待窗口" in photos.count.text()
     photos.take()
     assert len(photos.photos) == photos.MOST
+
+
+def test_a_code_held_up_during_the_countdown_is_continue(qtbot: QtBot, work_context: Context,
+                                                         sqlite_engine: Engine, clock: FakeClock, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Holding a paper up to the camera is the citizen at the screen, as a card laid on the reader is."""
+    photo = tmp_path / "shop.png"
+    hall = make_hall(sqlite_engine, clock, camera=f"sim:{photo}")
+    _photo_file(tmp_path, photo.name, receipt_strip(lookup_url="https://shop.example.com"))
+    monkeypatch.setattr(CameraView, "AGAIN_S", 0.0)  # each reading of the code counts (a second look, later)
+    body = _kiosk(qtbot, work_context, hall)
+    flow, camera = _open(qtbot, body)
+    qtbot.waitUntil(lambda: "二维码" in flow.error.text(), timeout=15_000)
+    body.countdown_timer.setInterval(60_000)  # the countdown stays up until something ends it
+    body.start_countdown()
+    body.idle.stop()  # the countdown is the test's: no new one while it runs
+    assert body.overlay.isVisible()
+    qtbot.waitUntil(lambda: not body.overlay.isVisible(), timeout=15_000)
+    assert body.flow is flow and camera.running and body.idle.running

@@ -139,6 +139,9 @@ class CameraView(QWidget):
         if codes[0] == text and now - when < self.AGAIN_S:
             return
         self._last = (codes[0], now)
+        from ui.shell.idle import device_used
+
+        device_used(self)  # a code held up is the citizen at the screen, as a card laid on the reader is
         self.scanned.emit(codes[0])
 
     def _unread(self, _error: Exception) -> None:
