@@ -165,3 +165,17 @@ def test_an_engine_that_never_answers_leaves_the_kiosk_silent_never_frozen(
     assert asked and asked[0].engine == "speechd"
     assert isinstance(shell.voice, SilentAnnouncer) and shell.voice.reason == "语音提示未开启：语音朗读软件没有响应"
     shell.say("请选择您要办理的业务")  # silent, harmless
+
+
+def test_with_a_camera_the_screens_that_use_it_say_so(qtbot: QtBot, heard: tuple[KioskShell, list[str]],
+                                                       sqlite_hall: Hall) -> None:
+    from dataclasses import replace
+
+    assert "摄像头" not in prompt_for("progress", 0) and "摄像头" in prompt_for("progress", 0, camera=True)
+    assert "拍照" in prompt_for("register", 4, camera=True) and "拍照" not in prompt_for("register", 4)
+    assert prompt_for("progress", 1, camera=True) == PROMPTS["progress"][1]  # the others as ever
+    shell, said = heard
+    sqlite_hall.settings = replace(sqlite_hall.settings, camera="sim:")
+    shell.open_flow("progress")
+    qtbot.waitUntil(lambda: bool(said))
+    assert said == ["请把回执上的二维码对准摄像头或扫描口，或者输入案件编号和查询码"]

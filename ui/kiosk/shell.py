@@ -511,8 +511,7 @@ class KioskShell(QWidget):
             if isinstance(screens, QStackedWidget):
                 screens.currentChanged.connect(lambda index, f=flow: self._screen_shown(f, key, index))
             if prompt_first:
-                self.say(prompt_for(key, screens.currentIndex() if isinstance(screens, QStackedWidget) else 0,
-                                    id_reader=self.ctx.settings.id_reader != "none"))
+                self.say(self._prompt(key, screens.currentIndex() if isinstance(screens, QStackedWidget) else 0))
 
         ready = getattr(flow, "ready", None)  # a flow whose first screen depends on what it reads first
         if ready is not None:
@@ -537,7 +536,15 @@ class KioskShell(QWidget):
 
     def _screen_shown(self, flow: QWidget, key: str, index: int) -> None:
         if flow is self.flow:
-            self.say(prompt_for(key, index, id_reader=self.ctx.settings.id_reader != "none"))
+            self.say(self._prompt(key, index))
+
+    def _prompt(self, key: str, index: int) -> str:
+        """What to say as screen ``index`` of flow ``key`` shows, with this kiosk's reader and camera."""
+        from desktop.devices.camera_spec import parse_camera_spec
+
+        settings = self.ctx.settings
+        return prompt_for(key, index, id_reader=settings.id_reader != "none",
+                          camera=parse_camera_spec(settings.camera).present)
 
     # -- voice ------------------------------------------------------------------------------------
 

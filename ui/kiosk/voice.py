@@ -37,14 +37,21 @@ PROMPTS: dict[str, tuple[str, ...]] = {
 }
 #: The first screen of 自助登记 where an ID-card reader is connected.
 ID_CARD = "请把身份证放在读卡器上，或者输入您的姓名、身份证号码和电话"
+#: The screens that say otherwise where the kiosk has a camera (the setting ``camera``): flow → screen → words.
+WITH_CAMERA: dict[str, dict[int, str]] = {
+    "progress": {0: "请把回执上的二维码对准摄像头或扫描口，或者输入案件编号和查询码"},
+    "register": {4: "如有书面材料，可以对着摄像头拍照提交，也可以登记后交给接待窗口"},
+}
 #: Said when the idle countdown appears.
 STILL_THERE = "您还在使用吗？请轻触屏幕继续"
 
 
-def prompt_for(flow: str, screen: int, *, id_reader: bool = False) -> str:
+def prompt_for(flow: str, screen: int, *, id_reader: bool = False, camera: bool = False) -> str:
     """What to say when ``screen`` (its index) of ``flow`` appears; empty when there is nothing to say."""
     if flow == "register" and screen == 0 and id_reader:
         return ID_CARD
+    if camera and screen in WITH_CAMERA.get(flow, {}):
+        return WITH_CAMERA[flow][screen]
     prompts = PROMPTS.get(flow, ())
     return prompts[screen] if 0 <= screen < len(prompts) else ""
 
