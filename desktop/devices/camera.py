@@ -102,12 +102,12 @@ class QtCamera(FrameSource):
         try:
             from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices, QVideoSink
         except ImportError:
-            self._fail("本机的程序没有摄像头支持（Qt Multimedia），请用扫描口扫描回执或输入编号")
+            self._fail("本机的程序没有摄像头支持（Qt Multimedia）")
             return
         device = find_camera(QMediaDevices.videoInputs(), self.name)
         if device is None:
             wanted = f"名称含“{self.name}”的摄像头" if self.name else "摄像头"
-            self._fail(f"没有找到{wanted}，请用扫描口扫描回执或输入编号")
+            self._fail(f"没有找到{wanted}")
             return
         self._camera = QCamera(device, self)
         self._sink = QVideoSink(self)

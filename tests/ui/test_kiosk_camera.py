@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -109,15 +109,46 @@ def test_without_a_camera_the_progress_page_has_no_view(qtbot: QtBot, shell: Kio
     assert any("对准扫描口" in text for text in widget_texts(flow))
 
 
-def test_a_camera_that_is_not_there_is_said_so_and_typing_still_works(
+def test_a_camera_that_is_not_there_leaves_the_scanner_and_the_fields(
         qtbot: QtBot, work_context: Context, sqlite_engine: Engine, clock: FakeClock) -> None:
+    """An empty frame and a message about a camera's name would only puzzle a citizen: the view goes, the screen
+    asks for the scanner or the numbers as a kiosk without a camera does, and the reason goes to the log."""
     hall = make_hall(sqlite_engine, clock, camera="qt:No Such Camera 4711")
     body = _kiosk(qtbot, work_context, hall)
     flow = body.open_flow("progress")
     assert isinstance(flow, ProgressFlow) and flow.camera is not None
-    qtbot.waitUntil(lambda: flow.camera is not None and flow.camera.problem.isVisible())
-    assert "没有找到名称含“No Such Camera 4711”的摄像头" in flow.camera.problem.text()
+    camera = flow.camera
+    qtbot.waitUntil(lambda: bool(camera.problem))
+    assert "No Such Camera 4711" in camera.problem and not camera.isVisible()
+    texts = widget_texts(flow)
+    assert "把登记回执上的二维码对准扫描口，或在下面输入案件编号和查询码" in texts
+    shown = [text.text() for text in flow.findChildren(QLabel) if text.isVisible()]
+    assert shown and not any("摄像头" in text or "4711" in text for text in shown)
     assert flow.number.isEnabled() and flow.submit.isEnabled()
+
+
+def test_a_receipt_left_under_the_camera_is_opened_once(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Engine, clock: FakeClock, clerk: Actor,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """查询其他事项 with the receipt still in view: the numbers can be typed, the same case is not opened again."""
+    photo = tmp_path / "held-up.png"
+    hall = make_hall(sqlite_engine, clock, camera=f"sim:{photo}")
+    result = register_visit(hall, clerk, form())
+    _photo_file(tmp_path, photo.name, receipt_strip(case_number=result.case_number, query_code=result.query_code,
+                                                    lookup_url=hall.settings.public_lookup_url))
+    monkeypatch.setattr(CameraView, "AGAIN_S", 0.0)  # each reading counts: only the flow's own rule holds it
+    body = _kiosk(qtbot, work_context, hall)
+    flow, camera = _open(qtbot, body)
+    qtbot.waitUntil(lambda: flow.current_page is flow.result_page, timeout=15_000)
+    flow.again_button.click()
+    assert flow.current_page is flow.entry_page
+    qtbot.waitUntil(lambda: camera.running)
+    seen = camera.source
+    assert seen is not None
+    shown = getattr(seen, "shown", 0)
+    qtbot.waitUntil(lambda: getattr(seen, "shown", 0) >= shown + 6, timeout=15_000)  # a second of pictures
+    qtbot.waitUntil(lambda: not camera.reading, timeout=15_000)
+    assert flow.current_page is flow.entry_page and flow.number.text() == ""
 
 
 def _to_materials(qtbot: QtBot, flow: RegistrationFlow, id_number: str) -> None:
@@ -225,3 +256,19 @@ def test_a_code_held_up_during_the_countdown_is_continue(qtbot: QtBot, work_cont
     assert body.overlay.isVisible()
     qtbot.waitUntil(lambda: not body.overlay.isVisible(), timeout=15_000)
     assert body.flow is flow and camera.running and body.idle.running
+
+
+def test_without_a_working_camera_the_materials_screen_says_to_bring_them_to_the_counter(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Engine, clock: FakeClock) -> None:
+    hall = make_hall(sqlite_engine, clock, camera="qt:No Such Camera 4711")
+    body = _kiosk(qtbot, work_context, hall)
+    flow = body.open_flow("register")
+    assert isinstance(flow, RegistrationFlow) and flow.photos is not None
+    _to_materials(qtbot, flow, valid_id(seq=80))
+    photos = flow.photos
+    qtbot.waitUntil(lambda: bool(photos.camera.problem))
+    assert not photos.take_button.isVisible() and not photos.camera.isVisible()
+    assert "摄像头现在不能使用" in photos.intro.text() and "交给接待窗口" in photos.intro.text()
+    assert "4711" not in " ".join(widget_texts(flow))
+    flow.forward()
+    assert flow.step == 5 and "材料：（未拍，可到窗口提交）" in flow.review.text()

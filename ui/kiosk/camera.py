@@ -17,7 +17,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QHideEvent, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ui.common.widgets import label
+from ui.common.widgets import label, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.tasks import Executor
 
@@ -44,6 +44,8 @@ class CameraView(QWidget):
 
     #: A code read: its text (the screen decides whether it is a receipt's).
     scanned = Signal(str)
+    #: The camera cannot be used (why, for the log): the view has gone from the screen, which carries on without.
+    unavailable = Signal(str)
     #: The same code is handed on again only after this many seconds (a receipt held still is read often).
     AGAIN_S = 3.0
     #: The picture's size lying down; standing up it takes the width.
@@ -68,14 +70,13 @@ class CameraView(QWidget):
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.view.setAccessibleName("摄像头画面")
         self.hint = label(hint, "subtitle", centred=True)
-        self.problem = label("", "hint", centred=True)
-        self.problem.hide()
+        #: Why the camera cannot be used, once it was found so (then the view is hidden for good).
+        self.problem = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.hint)
-        layout.addWidget(self.problem)
 
     @property
     def running(self) -> bool:
@@ -90,7 +91,7 @@ class CameraView(QWidget):
         super().hideEvent(event)
 
     def start(self) -> None:
-        if self.running:
+        if self.running or self.problem:
             return
         if self.source is None:
             from desktop.devices.camera import camera_from_text
@@ -100,7 +101,6 @@ class CameraView(QWidget):
                 return
             self.source.frame.connect(self._picture)
             self.source.failed.connect(self._failed)
-        self.problem.hide()
         self.source.start()
 
     def stop(self) -> None:
@@ -148,9 +148,16 @@ class CameraView(QWidget):
         self.reading = False  # a picture that could not be read: the next one is
 
     def _failed(self, message: str) -> None:
+        """No camera after all: an empty frame and a request to look into it would only puzzle a citizen; the
+        view goes, the screen says what to do instead, and the reason goes to the log for whoever looks after
+        the kiosk (``doctor`` says it too)."""
+        import logging
+
+        logging.getLogger(__name__).warning("kiosk camera unavailable: %s", message)
+        self.problem = message
         self.view.clear()
-        self.problem.setText(message)
-        self.problem.show()
+        self.hide()
+        self.unavailable.emit(message)
 
 
 class MaterialPhotos(QWidget):
@@ -159,6 +166,13 @@ class MaterialPhotos(QWidget):
 
     #: Photos taken or removed.
     changed = Signal()
+    #: What the screen asks, with a camera.
+    WITH_CAMERA = ("有书面材料（如合同、判决书、照片）的，可以逐页拍照一起提交（可不拍）；"
+                   "原件请登记后交给接待窗口工作人员")
+    #: Said instead where the camera turns out not to work (photos taken before it stopped still go).
+    NO_CAMERA = ("本机摄像头现在不能使用，不能在这里拍照提交材料。\n\n"
+                 "如有书面材料（如合同、判决书、照片），请在登记后把回执和材料一起交给接待窗口工作人员，"
+                 "工作人员会为您扫描并附在这件事项中。")
     #: At most this many pages at the kiosk (more belongs at the counter's scanner).
     MOST = 10
     #: A photo's longest side (a page stays readable; a few hundred KB each).
@@ -172,8 +186,10 @@ class MaterialPhotos(QWidget):
 
         super().__init__(parent)
         self.photos: list[bytes] = []
+        self.intro = label(self.WITH_CAMERA, "subtitle")
         # smaller than the receipt's view: the photos taken, 拍照 and 下一步 share the screen with it
         self.camera = CameraView(ctx, read=False, hint="把材料平放在摄像头前，对准后点“拍照”", least=QSize(400, 260))
+        self.camera.unavailable.connect(self._no_camera)
         self.take_button = QPushButton("拍照")
         self.take_button.setAccessibleName("拍照")
         self.count = label("", "hint", centred=True)
@@ -189,11 +205,15 @@ class MaterialPhotos(QWidget):
         right = QVBoxLayout()
         right.addLayout(self.grid)
         right.addStretch(1)
-        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
-        self.box.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(16)
+        outer.addWidget(self.intro)
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.box.setSpacing(32)
         self.box.addLayout(left, 3)
         self.box.addLayout(right, 2)
+        outer.addLayout(self.box, 1)
         self._columns = 2
         self.take_button.clicked.connect(self.take)
         self._show()
@@ -206,11 +226,15 @@ class MaterialPhotos(QWidget):
         self._columns = 3 if portrait else 2
         self._show()
 
+    def _no_camera(self, _why: str) -> None:
+        self.intro.setText(self.NO_CAMERA)
+        self.take_button.hide()
+        self.count.setVisible(bool(self.photos))
+        set_tone(self.message, "", "")
+
     def take(self) -> None:
         """Photograph what the camera shows now."""
         from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-
-        from ui.common.widgets import set_tone
 
         if len(self.photos) >= self.MOST:
             return

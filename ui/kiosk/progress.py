@@ -149,9 +149,13 @@ class ProgressFlow(QWidget):
 
             self.camera = CameraView(ctx)
             self.camera.scanned.connect(self.take_scan)
-        where = "对准摄像头或扫描口" if self.camera is not None else "对准扫描口"
-        column.addWidget(label(Phrases(f"把登记回执上的二维码|{where}，|或在下面输入|案件编号和查询码"), "subtitle",
-                               centred=True))
+        #: The receipts this flow has opened from the camera: one left lying under it is not opened again and
+        #: again (查询其他事项 would only bring it back).
+        self._seen: set[str] = set()
+        self.entry_lead = label(self._lead(camera=self.camera is not None), "subtitle", centred=True)
+        column.addWidget(self.entry_lead)
+        if self.camera is not None:  # a camera that turns out not to work: the scanner and the fields, as without
+            self.camera.unavailable.connect(lambda _why: self.entry_lead.setText(self._lead(camera=False)))
         self.entry_row = QHBoxLayout()
         self.entry_row.setSpacing(32)
         self.entry_row.addStretch(1)
@@ -345,18 +349,25 @@ class ProgressFlow(QWidget):
 
     # -- screen 1 → 2
 
+    @staticmethod
+    def _lead(*, camera: bool) -> Phrases:
+        where = "对准摄像头或扫描口" if camera else "对准扫描口"
+        return Phrases(f"把登记回执上的二维码|{where}，|或在下面输入|案件编号和查询码")
+
     def take_scan(self, text: str) -> None:
-        """A code the camera read: a receipt's is looked up at once; another code is said to be none."""
+        """A code the camera read: a receipt's is looked up at once (once in this flow); another code is said to
+        be none."""
         from desktop.domain.errors import ValidationError
         from desktop.domain.qrpayload import parse_payload
 
-        if self.tasks.busy or self.current_page is not self.entry_page:
+        if self.tasks.busy or self.current_page is not self.entry_page or text in self._seen:
             return
         try:
             number, code = parse_payload(text, self.ctx.settings.public_lookup_url)
         except ValidationError as refusal:
             set_tone(self.error, "error", refusal.message)
             return
+        self._seen.add(text)
         self.number.setText(number)
         self.code.setText(code)
         self.query_progress()

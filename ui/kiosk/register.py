@@ -51,8 +51,6 @@ if TYPE_CHECKING:
 STEPS = ("身份", "问题发生地", "诉求", "事实和理由", "材料", "核对", "告知", "完成")
 #: What the citizen can type at most in one field (the service allows 5,000 in a text; a paste beyond is cut here).
 TEXT_MAX = 2000
-WITH_CAMERA = ("有书面材料（如合同、判决书、照片）的，可以逐页拍照一起提交（可不拍）；"
-               "原件请登记后交给接待窗口工作人员")
 NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材料。\n\n"
              "如有书面材料（如合同、判决书、照片），请在登记后把回执和材料一起交给接待窗口工作人员，"
              "工作人员会为您扫描并附在这件事项中。")
@@ -194,7 +192,7 @@ class RegistrationFlow(QWidget):
         if camera_present(ctx):
             from ui.kiosk.camera import MaterialPhotos
 
-            materials = self._page(WITH_CAMERA)
+            materials = self._page("")
             self.photos = MaterialPhotos(ctx)
             materials.addWidget(self.photos, 1)
         else:
