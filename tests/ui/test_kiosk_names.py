@@ -140,3 +140,21 @@ def test_the_ratings_complaint_goes_once_the_opinion_is_written(qtbot: QtBot, sh
     with qtbot.waitSignal(flow.tasks.settled):  # a notice, then the thanks: a choice does not take a notice away
         qtbot.mouseClick(flow.send_rating, Qt.MouseButton.LeftButton)
     assert "满意" in flow.thanks_text.text()
+
+
+def test_the_field_a_refusal_names_takes_the_focus_its_text_chosen(qtbot: QtBot, shell: KioskShell) -> None:
+    """The words are said under the screen, far from a field at its top: the field itself is where the citizen
+    corrects it, and what they type next replaces what was wrong."""
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible())
+    for name, id_number, phone, at_fault in (("李😀", "330726195503120022", "", flow.name),
+                                             ("王秀英", "330726195503120023", "", flow.id_number),
+                                             ("王秀英", "330726195503120022", "1385791234", flow.phone)):
+        flow.name.setText(name)
+        flow.id_number.setText(id_number)
+        flow.phone.setText(phone)
+        flow.next_button.setFocus()  # a tap on 下一步 takes the focus there
+        qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+        assert flow.step == 0 and flow.message.text()
+        assert at_fault.hasFocus() and at_fault.selectedText() == at_fault.text()

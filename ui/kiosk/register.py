@@ -366,6 +366,11 @@ class RegistrationFlow(QWidget):
             self._check(self.step)
         except ValidationError as problem:
             set_tone(self.message, "error", problem.message)
+            # the field it names takes the focus, its text chosen: corrected there, typed over at once
+            at_fault = {"name": self.name, "id_number": self.id_number, "phone": self.phone}.get(problem.field or "")
+            if at_fault is not None:
+                at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
+                at_fault.selectAll()
             return
         set_tone(self.message, "", "")
         if self.step == len(STEPS) - 2:
