@@ -880,3 +880,17 @@ def test_the_rating_reason_is_cleared_in_one_tap_and_nothing_of_it_survives_the_
     _click(qtbot, button)
     shell.wipe()
     assert flow.reason.document().isEmpty() and not flow.reason.document().isUndoAvailable()
+
+
+def test_home_keeps_the_citizens_large_text_and_contrast_the_idle_wipe_does_not(qtbot: QtBot,
+                                                                              shell: KioskShell) -> None:
+    shell.large_button.setChecked(True)
+    shell.contrast_button.setChecked(True)
+    flow = shell.open_flow("guide")
+    assert flow is not None
+    shell.go_home()  # the flow's own 完成, or 返回首页
+    assert shell.flow is None and shell.large_button.isChecked() and shell.contrast_button.isChecked()
+    assert "font-size: 39px" in shell.styleSheet()  # the page in large text still (26 px × 1.5)
+    shell.open_flow("guide")
+    shell.wipe()  # walked away: the next citizen finds the kiosk as it starts
+    assert not shell.large_button.isChecked() and not shell.contrast_button.isChecked()

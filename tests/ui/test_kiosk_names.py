@@ -158,3 +158,4 @@ def test_the_field_a_refusal_names_takes_the_focus_its_text_chosen(qtbot: QtBot,
         qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
         assert flow.step == 0 and flow.message.text()
         assert at_fault.hasFocus() and at_fault.selectedText() == at_fault.text()
+

@@ -623,8 +623,15 @@ class KioskShell(QWidget):
         self._keyboard_again()
 
     def go_home(self) -> None:
-        """Back to the home screen with everything of the flow gone (放弃并返回首页, a flow's own 完成)."""
+        """Back to the home screen with everything of the flow gone (放弃并返回首页, a flow's own 完成).
+
+        大字 and 高对比 stay as the citizen set them: the same person goes on to another service (registered, now
+        taking a number) and had to find them again each time. They are no one's personal detail; the idle wipe,
+        for whoever comes next, turns them off."""
+        large, contrast = self.large_button.isChecked(), self.contrast_button.isChecked()
         self.wipe()
+        self.large_button.setChecked(large)
+        self.contrast_button.setChecked(contrast)
 
     def wipe(self) -> None:
         """Forget the citizen: the flow, every field, the clipboard, half-typed pinyin, the modes."""
