@@ -203,3 +203,52 @@ def test_no_kiosk_screen_breaks_a_line_inside_a_phrase(qtbot: QtBot, sqlite_hall
         shell.go_home()
     assert len(shell.tiles) == 6
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(("name", "parts"), [
+    ("县人民来访接待中心领导接访室", ("县人民来访接待中心", "领导接访室")),
+    ("浦江县人民来访接待中心领导接访室", ("浦江县", "人民来访接待中心", "领导接访室")),
+    ("杭州市西湖区人民政府信访接待大厅", ("杭州市", "西湖区", "人民政府信访接待大厅")),
+    ("金华市中级人民法院第一接待室", ("金华市", "中级人民法院", "第一接待室")),
+    ("浦江县市场监督管理局三楼会议室", ("浦江县", "市场监督管理局", "三楼会议室")),  # 市场: one word
+    ("浦江县委信访办", ("浦江县委信访办",)),  # 县委: one word
+    ("行政服务中心3楼301室", ("行政服务中心", "3楼301室")),
+    ("接待中心（一楼）", ("接待中心（一楼）",)),
+    ("县信访局", ("县信访局",)),
+    ("", ()),
+])
+def test_a_place_typed_by_staff_breaks_between_its_parts(name: str, parts: tuple[str, ...]) -> None:
+    place = Phrases.place(name)
+    assert place == name and place.phrases == parts
+
+
+@pytest.mark.usefixtures("themed")
+@pytest.mark.parametrize(("size", "large"), CONFIGURATIONS)
+def test_the_booked_place_breaks_between_its_parts_in_large_type(qtbot: QtBot, sqlite_hall: Hall,
+                                                                size: tuple[int, int], large: bool) -> None:
+    """预约成功 shows the place staff typed in large bold type: 县人民来访接待中心领导接 / 访室 broke a word."""
+    from datetime import date
+
+    from desktop.services import reception
+    from tests.helpers import valid_id
+    from tests.ui.test_kiosk_booking_view import SUPERVISOR, _click, _open_booking
+
+    place = "浦江县人民来访接待中心领导接访室"
+    reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 17), leaders=["县长 周建华"], place=place)
+    _window, _shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    hint = flow.slot_hint
+    _click(qtbot, flow.slot_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    flow.name.setText("欧阳建华")
+    flow.id_number.setText(valid_id(seq=21))
+    with qtbot.waitSignal(flow.booked, timeout=10_000):
+        _click(qtbot, flow.confirm)
+    shown = flow.fact_rows[1][1]
+    assert shown.text() == place and hint.text().endswith(place)
+    _laid_out()
+    lines = [plain(line) for line, _width in label_lines(shown)]
+    assert "".join(lines).replace("\n", "") == place
+    assert not _inside_a_phrase(lines, Phrases.place(place).phrases), lines
+    if size[0] < size[1] and large:  # 72 px bold standing up: the name does not fit one line
+        assert len(lines) > 1
+    qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)

@@ -50,6 +50,31 @@ _SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！�
 _PHRASE_SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n)")
 
 
+# Where a place's or an organisation's name ends one of its parts (浦江县|人民来访接待中心|领导接访室): after
+# these words, and after these characters where the part has two before them and the next is not one that makes
+# a word with them (县委, 市场, 区域, 局长: kept whole).
+_PLACE_PART_WORDS = ("委员会", "办公室", "街道", "社区", "中心", "大厅", "大楼", "大厦")
+_PLACE_PART_ENDS = frozenset("省市县区镇乡村局院厅所站楼室")
+_PLACE_WORD_AFTER = frozenset("委场域长内民城级外界属")
+
+
+def _place_parts(name: str) -> list[str]:
+    parts: list[str] = []
+    start = 0
+    for index, char in enumerate(name):
+        after = name[index + 1:index + 2]
+        if not after or not after.isalnum():
+            continue  # the end, or a mark next (a bracket, a dot): the break is Qt's
+        ended = any(name[start:index + 1].endswith(word) and index + 1 - start > len(word)
+                    for word in _PLACE_PART_WORDS)
+        chinese = "\u3400" <= after <= "\u9fff"
+        if ended or (char in _PLACE_PART_ENDS and index - start >= 2 and chinese and after not in _PLACE_WORD_AFTER):
+            parts.append(name[start:index + 1])
+            start = index + 1
+    parts.append(name[start:])
+    return parts
+
+
 def _join(found: re.Match[str]) -> str:
     return WORD_JOINER.join(found.group())
 
@@ -97,6 +122,12 @@ class Phrases(str):
         """A sentence worded elsewhere (a service's, with a date or a name in it) whose lines break at its
         punctuation only, each clause kept whole while it fits the line (已出具处理意见；/ 如不服，/ 可在收到…)."""
         return cls.of(_CLAUSE_END.split(sentence))
+
+    @classmethod
+    def place(cls, name: str) -> Phrases:
+        """A place's or an organisation's name, typed by staff, whose lines break between its parts only:
+        浦江县 / 人民来访接待中心 / 领导接访室, never 领导接 / 访室 (a part wider than the line breaks as Qt would)."""
+        return cls.of(_place_parts(name))
 
     def laid_out(self, fits: Callable[[str], bool] | None = None) -> str:
         """The text for the label's layout: a break allowed at each mark (U+200B), none inside a phrase

@@ -274,7 +274,8 @@ class BookingFlow(QWidget):
 
     def choose_day(self, day: ReceptionDay) -> None:
         self.day = day
-        self.slot_hint.setText(f"{format_date(day.day)}\n{'、'.join(day.leaders)}　{day.place}")
+        place = Phrases.place(day.place)
+        self.slot_hint.setText(Phrases.of((f"{format_date(day.day)}\n", f"{'、'.join(day.leaders)}　", *place.phrases)))
         _clear(self.slot_buttons)
         for index, slot in enumerate(day.slots):
             left = day.left[index]
@@ -370,7 +371,7 @@ class BookingFlow(QWidget):
         day = day_words(booking.day.day, self.today or booking.day.day)
         when = f"候补第{waiting}位" if waiting else booking.appointment.slot_label
         # a space, not a line break: large bold text is drawn as outlines, on lines of its own making
-        facts = (f"{day} {when}", booking.day.place, TEXTS["appointment.bring"])
+        facts = (f"{day} {when}", Phrases.place(booking.day.place), TEXTS["appointment.bring"])
         for (caption, value), text in zip(self.fact_rows, facts, strict=True):
             value.setText(text)
             caption.setVisible(bool(text))  # a day with no place set: no caption over nothing
