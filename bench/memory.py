@@ -34,7 +34,7 @@ def _start(role: str, db: Path) -> tuple[Any, Any, Any]:
     from desktop.config import load_settings
     from desktop.installation import open_hall
 
-    hall = open_hall(load_settings(), db)
+    hall = open_hall(load_settings(), db, migrate_apart=True)  # as the program opens it (desktop.app)
     app = QApplication(sys.argv)
     apply_role_theme(app, role)
     window = build_window(hall, role)

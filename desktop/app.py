@@ -149,7 +149,7 @@ def open_installation(settings: Settings, db_path: Path) -> Hall:
     from desktop.installation import open_hall, same_file
 
     first_start = not db_path.exists() and same_file(db_path, settings.database_path)
-    hall = open_hall(settings, db_path, create=first_start)
+    hall = open_hall(settings, db_path, create=first_start, migrate_apart=True)  # the window stays lean for months
     if first_start:
         print(f"首次启动：已新建加密数据库 {db_path}", file=sys.stderr, flush=True)
     return hall

@@ -1,5 +1,5 @@
 """Command line: ``python -m desktop {run,demo-data,self-test,doctor,rebuild-projections,import-holidays,rekey,
-backup,import-plain-database,recover,verify-audit,sync,sync-token,sync-status,window-types,window-type,
+backup,import-plain-database,recover,migrate,verify-audit,sync,sync-token,sync-status,window-types,window-type,
 set-kiosk-pin,voice-probe}``.
 
 Whatever goes wrong ends in a plain Chinese message on stderr and a non-zero exit status,
@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     recover = sub.add_parser("recover", help="从损坏的数据库中抢救能读出的记录，写入一个新数据库（原文件只读不改）")
     recover.add_argument("out", help="新数据库文件路径（不能是已存在的文件）")
     recover.add_argument("--db", help="损坏的数据库文件路径")
+
+    migrate = sub.add_parser("migrate", help="把数据库升级到本版程序的结构（程序启动时也会自动升级）")
+    migrate.add_argument("--db", help="数据库文件路径")
 
     verify = sub.add_parser("verify-audit", help="核验审计日志是否完整（发现修改、删除时以非零状态退出）")
     verify.add_argument("--db", help="数据库文件路径")
@@ -229,6 +232,8 @@ def _main(args: argparse.Namespace) -> int:
         return _KEY_COMMANDS[args.command](args, settings)
     if args.command == "verify-audit":
         return _verify_audit(args, settings)
+    if args.command == "migrate":  # also a child of the program's start, which migrates apart (open_hall)
+        return _migrate(args, settings)
     if args.command == "set-kiosk-pin":
         return _set_kiosk_pin()
     from desktop.sync.commands import COMMANDS as SYNC_COMMANDS
@@ -268,6 +273,17 @@ def _existing_hall(settings: Settings, path: Path) -> Hall:
     from desktop.installation import open_hall
 
     return open_hall(settings, path, create=False)
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from db.migrate import current_revision
+
+    hall = _existing_hall(settings, _db_path(args, settings))
+    try:
+        print(f"数据库结构已是最新（版本 {current_revision(hall.engine)}）")
+    finally:
+        hall.engine.dispose()
+    return 0
 
 
 def _verify_audit(args: argparse.Namespace, settings: Settings) -> int:

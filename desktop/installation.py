@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db.engine import (
     DatabaseFileError,
@@ -48,9 +49,13 @@ from desktop.services.database import (
     rekey_encrypted,
     roll_back_interrupted_rekey,
     salvage_rows,
+    schema_behind,
     verify_encrypted,
 )
 from desktop.services.reference_feed import use_stored_directory
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["DatabaseFileError", "DatabaseInUseError", "DatabaseKeyError", "load_secrets", "open_hall"]
 
@@ -292,8 +297,12 @@ def replace_secrets(settings: Settings, db_path: Path) -> Secrets:
     return _new_secrets(settings, store, db_path, keep=store.load())
 
 
-def open_hall(settings: Settings, db_path: Path, *, create: bool = True) -> Hall:
+def open_hall(settings: Settings, db_path: Path, *, create: bool = True, migrate_apart: bool = False) -> Hall:
     """The hall on this installation's encrypted database, migrated to the newest schema.
+
+    ``migrate_apart``: a migration that is due runs in a child process (the program's ``migrate``), so a
+    window that stays open for months does not keep Alembic, Mako and what the migration read (some 10 MB)
+    after its first start on a new version; should the child fail, the migration runs here, and says why.
 
     Raises :class:`DatabaseKeyError` (with what to do, in Chinese) when the database and the
     stored key do not fit, :class:`desktop.keystore.KeyStoreError` when the key store cannot be
@@ -305,7 +314,10 @@ def open_hall(settings: Settings, db_path: Path, *, create: bool = True) -> Hall
     secrets = load_secrets(settings, db_path)
     check_pages(db_path, secrets.database_key)
     try:
-        engine = open_database(db_path, key=secrets.database_key, day_counting=settings.day_counting)
+        engine = open_database(db_path, key=secrets.database_key, day_counting=settings.day_counting,
+                               migrate=not migrate_apart)
+        if migrate_apart and schema_behind(engine):
+            _migrate_apart(engine, db_path, settings)
     except DatabaseKeyError as exc:
         if exc.reason == "plain":
             raise _plain_error(db_path) from exc
@@ -320,6 +332,25 @@ def open_hall(settings: Settings, db_path: Path, *, create: bool = True) -> Hall
     hall = Hall(engine=engine, settings=settings, secrets=secrets)
     use_stored_directory(hall)  # the organisation directory the centre shared, when it did
     return hall
+
+
+def _migrate_apart(engine: Engine, db_path: Path, settings: Settings) -> None:
+    """Migrate the database in a child process, or, if that fails, here (where a real fault raises)."""
+    import logging
+    import subprocess
+
+    from db.migrate import upgrade
+    from desktop.program import program_command
+
+    try:
+        child = subprocess.run(program_command("migrate", "--db", str(db_path)), capture_output=True, text=True,
+                               check=False)
+        why = child.stderr.strip()[-500:] if child.returncode else ""
+    except OSError as exc:
+        why = str(exc)
+    if why or schema_behind(engine):
+        logging.getLogger(__name__).warning("数据库升级未能在子进程中完成，改在本进程进行：%s", why or "结构仍未更新")
+        upgrade(engine, day_counting=settings.day_counting)
 
 
 def _existing_secrets(settings: Settings, db_path: Path) -> tuple[KeyStore, Secrets]:

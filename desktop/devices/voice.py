@@ -19,7 +19,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import wave
 from collections import deque
 from collections.abc import Sequence
@@ -249,8 +248,9 @@ def preflight(options: VoiceOptions, timeout: float = PROBE_SECONDS) -> VoicePro
 
 def probe_command(options: VoiceOptions) -> list[str]:
     """This program's ``voice-probe`` command (the bundle is its own interpreter)."""
-    command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "desktop"]
-    return [*command, "voice-probe", "--engine", options.engine, "--locale", options.locale]
+    from desktop.program import program_command
+
+    return program_command("voice-probe", "--engine", options.engine, "--locale", options.locale)
 
 
 def probe_json(options: VoiceOptions) -> str:

@@ -69,9 +69,14 @@ def open_database(path_or_url: Path | str, *, key: bytes | None = None, migrate:
             raise
     else:
         engine = make_engine(str(path_or_url))
-    if migrate and current_revision(engine) != head_revision():
+    if migrate and schema_behind(engine):
         upgrade(engine, day_counting=day_counting)
     return engine
+
+
+def schema_behind(engine: Engine) -> bool:
+    """Whether the database is not at the newest schema (a migration is due)."""
+    return current_revision(engine) != head_revision()
 
 
 def check_database_key(path: Path, key: bytes | None) -> None:
