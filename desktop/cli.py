@@ -353,15 +353,21 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
     print(f"完成：{report.cases:,} 件事项，{report.events:,} 条事件，用时 {report.seconds:.1f} 秒，"
           f"数据库 {path}（{size / 1e6:,.0f} MB）")
+    from desktop.domain.deadlines import format_date
     from desktop.services.accounts import DEMO_PASSWORD, create_demo_accounts
+    from desktop.services.demo_runner import schedule_demo_reception
 
     hall = _existing_hall(settings, path)
     try:
         made = create_demo_accounts(hall)
+        reception = schedule_demo_reception(hall, args.seed)
     finally:
         hall.engine.dispose()
     print("演示账户（仅限演示库，密码均为 " + DEMO_PASSWORD + "）：" +
           "，".join(f"{a.login}（{a.role_name}）" for a in made))
+    if reception.days:
+        print(f"领导接访日：{'、'.join(format_date(d) for d in reception.days)}；"
+              f"{format_date(reception.days[0])}已有 {reception.booked} 位来访人预约")
     return 0
 
 

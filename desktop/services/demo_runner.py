@@ -9,8 +9,10 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.config import Settings
 from desktop.domain.calendar import HolidayCalendar
@@ -19,6 +21,9 @@ from desktop.domain.deadlines import DayCounting
 from desktop.services.database import database_files, open_database
 from desktop.services.demo import DemoGenerator, DemoReport, write_demo
 from desktop.services.reference import load_directory, load_regions, load_taxonomy
+
+if TYPE_CHECKING:
+    from desktop.services.context import Hall
 
 #: Measured: 1,000,000 generated cases make a 6.5 GB database (README, "Scale"), 6.5 kB a case;
 #: while they are written, up to ``COMMIT_EVERY`` cases also sit in the write-ahead log.
@@ -95,3 +100,43 @@ def generate_demo_database(path: Path, settings: Settings, cases: int, *, seed: 
         connection.exec_driver_sql("PRAGMA optimize")
     engine.dispose()
     return DemoReport(cases=done, events=events, seconds=time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class DemoReception:
+    """The reception days the demo database was given, and the visitors booked on the first."""
+
+    days: tuple[date, ...]
+    booked: int
+
+
+def schedule_demo_reception(hall: Hall, seed: int, visitors: int = 4) -> DemoReception:
+    """The leader reception days of this month and the next two by the hall's rule (每月15日 by default), with
+    two of the demo's leaders, and ``visitors`` petitioners who have come before booked on the first of them:
+    the kiosk has days to book and the leader a list of visitors with a history."""
+    import random
+
+    from sqlalchemy import func, select
+
+    from db.models import CasePersonRow
+    from desktop.domain.access import Actor
+    from desktop.services import reception
+    from desktop.services.demo import LEADERS
+
+    rng = random.Random(seed)
+    system = Actor.system("demo-data")
+    days = reception.generate_schedule(hall, system, hall.today().replace(day=1), 3,
+                                       leaders=sorted(rng.sample(LEADERS, 2), key=LEADERS.index),
+                                       topics="劳动保障、征地拆迁、城乡建设")
+    if not days:
+        return DemoReception((), 0)
+    with hall.sessions() as session:
+        returning = session.execute(
+            select(CasePersonRow.id_number, func.min(CasePersonRow.name))
+            .where(CasePersonRow.role == "信访人", CasePersonRow.document_type == "居民身份证",
+                   func.length(CasePersonRow.id_number) == 18)
+            .group_by(CasePersonRow.id_number).having(func.count() > 1)
+            .order_by(func.count().desc(), CasePersonRow.id_number).limit(visitors)).all()
+    for id_number, name in returning:
+        reception.book(hall, system, days[0].day_id, reception.Visitor(name, id_number), source="窗口")
+    return DemoReception(tuple(d.day for d in days), len(returning))

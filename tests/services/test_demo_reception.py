@@ -1,0 +1,32 @@
+"""The demo database comes with leader reception days and visitors booked, so that every role has something to
+show on first use: the kiosk days to book, the leader a list of visitors who came before."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from desktop.domain.access import Actor
+from desktop.installation import load_secrets
+from desktop.services import leaderday, reception
+from desktop.services.database import open_database
+from desktop.services.demo_runner import generate_demo_database, schedule_demo_reception
+from tests.conftest import FakeClock, make_hall, make_settings
+
+
+def test_the_demo_has_reception_days_by_the_rule_and_returning_visitors_booked(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    settings = make_settings(database=db)
+    generate_demo_database(db, settings, 600, seed=5, today=date(2026, 12, 6))
+    engine = open_database(db, key=load_secrets(settings, db).database_key)
+    hall = make_hall(engine, FakeClock(datetime(2026, 12, 6, 9, 0)), database=db)
+    made = schedule_demo_reception(hall, seed=5)
+    assert made.days == (date(2026, 12, 15), date(2027, 1, 15), date(2027, 2, 15))
+    system = Actor.system("test")
+    days = reception.list_days(hall, system)
+    assert [d.day for d in days] == list(made.days) and all(len(d.leaders) == 2 for d in days)
+    assert made.booked == 4 and sum(days[0].booked) + days[0].waiting == 4
+    visitors = reception.appointments(hall, system, days[0].day_id)
+    assert len(visitors) == 4
+    assert all(len(leaderday.dossier(hall, system, v.appointment_id).cases) >= 2 for v in visitors)  # came before
+    engine.dispose()
