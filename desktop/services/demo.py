@@ -116,7 +116,8 @@ class DemoGenerator:
         faker = Faker("zh_CN")
         faker.seed_instance(seed)
         self.names = [faker.name() for _ in range(4000)]
-        self.streets = [faker.street_name() + faker.building_number() + "号" for _ in range(800)]
+        # a number on the street (Faker's zh_CN building numbers are "K座", which read 曾路K座号)
+        self.streets = [f"{faker.street_name()}{faker.random_int(1, 399)}号" for _ in range(800)]
         self.villages = [faker.city_name()[:2] + s for s in ("村", "社区", "小区")
                          for _ in range(1)]
         self.topics = [t for t in taxonomy.all() if not taxonomy.children(t.code)]

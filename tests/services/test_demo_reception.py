@@ -3,8 +3,11 @@ show on first use: the kiosk days to book, the leader a list of visitors who cam
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
+
+import pytest
 
 from desktop.domain.access import Actor
 from desktop.installation import load_secrets
@@ -30,3 +33,16 @@ def test_the_demo_has_reception_days_by_the_rule_and_returning_visitors_booked(t
     assert len(visitors) == 4
     assert all(len(leaderday.dossier(hall, system, v.appointment_id).cases) >= 2 for v in visitors)  # came before
     engine.dispose()
+
+
+@pytest.mark.parametrize("seed", [1, 7, 20260501])
+def test_demo_addresses_end_in_a_number_on_their_street(seed: int) -> None:
+    from desktop.services.demo import DemoGenerator
+    from desktop.services.reference import load_directory, load_regions, load_taxonomy
+    from tests.conftest import PEPPER
+
+    generator = DemoGenerator(seed=seed, today=date(2026, 12, 6), taxonomy=load_taxonomy(), regions=load_regions(),
+                              pepper=PEPPER, directory=load_directory())
+    addresses = [generator._person().address for _ in range(300)]
+    assert all(re.search(r"[\u4e00-\u9fff][路街]\d{1,3}号$", a) for a in addresses), \
+        [a for a in addresses if not re.search(r"[路街]\d{1,3}号$", a)][:5]
