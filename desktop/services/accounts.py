@@ -551,7 +551,7 @@ DEMO_PASSWORD = "Demo#2026xf"
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role], ...] = (
     ("chuangkou1", "王丽（演示）", Role.CLERK),
     ("chuangkou2", "李娜（演示）", Role.CLERK),  # a second clerk at another window: drafts and cases of her own
-    ("lingdao1", "陈志远（演示）", Role.LEADER),
+    ("lingdao1", "周建华（演示）", Role.LEADER),  # 县长 周建华 of the demo's cases and reception days
     ("ducha1", "赵敏（演示）", Role.SUPERVISOR),
     ("guanli1", "孙涛（演示）", Role.ADMIN),
 )

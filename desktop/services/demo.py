@@ -41,7 +41,10 @@ DEVICE_CODES = ("C01", "C02", "C03", "C04", "K01", "K02")
 LEADER_AUTHOR = "staff:lingdao1"
 LATE_ANSWERS = 0.04  # share of answers given after the time limit (not extended)
 CLERKS = ("staff:wangli", "staff:zhaomin", "staff:chenjie", "staff:liuyang", "staff:sunhong")
+#: The county's leaders; the first is the demo's leader account (lingdao1, 周建华（演示）).
 LEADERS = ("县长 周建华", "副县长 吴晓东", "副县长 郑丽", "县委副书记 冯立新")
+
+
 def make_id_number(rng: random.Random, region6: str, birth: date) -> str:
     body = f"{region6}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
     return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
@@ -300,7 +303,8 @@ class DemoGenerator:
         if not ok or not step(EventType.ACCEPTED, rng.randint(1, 14), {}, "accepted_on"):
             return
         if rng.random() < 0.05:  # on a reception day, with the deadline a 包案 always gets (访后限期办结, 30 days)
-            taken: dict[str, Any] = {"leader": rng.choice(LEADERS), "unit": "县信访联席办"}
+            # the demo's leader account (lingdao1) takes charge itself: the 包案 is in its name
+            taken: dict[str, Any] = {"leader": LEADERS[0], "unit": "县信访联席办"}
             if step(EventType.LEADER_TAKEN, rng.randint(0, 5), taken, "reception_on"):
                 taken["due"] = (date.fromisoformat(taken["reception_on"]) + timedelta(days=30)).isoformat()
         extended = rng.random() < 0.06
