@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -380,8 +381,9 @@ class LeaderDayScreen(QWidget):
         names = [a.name for a in self.rows if a.appointment_id in waiting]
         return f"{'、'.join(names)}的批示" if names else ""
 
-    def open_dossier(self, *, reveal: bool) -> None:
-        """The dossier of the selected visitor; ``reveal`` is the deliberate 显示完整信息 (audited once)."""
+    def open_dossier(self, *, reveal: bool, keep_message: bool = False) -> None:
+        """The dossier of the selected visitor; ``reveal`` is the deliberate 显示完整信息 (audited once);
+        ``keep_message``: read again after a decision, whose confirmation stays said."""
         if self.current is None:
             return
         actor, appointment_id, day = self.actor, self.current.appointment_id, self.current.day
@@ -392,16 +394,17 @@ class LeaderDayScreen(QWidget):
             return _Opened(leaderday.dossier(hall, actor, appointment_id, reveal=reveal),
                            leaderday.default_due(hall, max(day, hall.today())))
 
-        self.tasks.run(read, self._opened, self._failed)
+        self.tasks.run(read, partial(self._opened, keep_message=keep_message), self._failed)
 
-    def _opened(self, opened: _Opened) -> None:
+    def _opened(self, opened: _Opened, keep_message: bool = False) -> None:
         self.dossier = opened.dossier
         self.view.setHtml(_dossier_html(opened.dossier))
         due = opened.default_due
         self.due.setDate(QDate(due.year, due.month, due.day))
         self._enable(True)
         self.reveal_button.setEnabled(not opened.dossier.revealed)
-        set_tone(self.message, "", "")
+        if not keep_message:
+            set_tone(self.message, "", "")
         self.opened.emit()
 
     # -- acting -------------------------------------------------------------------------------------
@@ -475,6 +478,7 @@ class LeaderDayScreen(QWidget):
             self.decision.clear()
             self.take_on.setChecked(False)
             self._clear_units()
+            self.open_dossier(reveal=False, keep_message=True)  # the 批示 and 包案 just recorded, in the dossier
         if self.keys_on_save:  # on to 打印交办单 after a 包案, else back to the list for the next visitor
             (self.form_button if self.form_button.isEnabled() else self.table).setFocus(Qt.FocusReason.OtherFocusReason)
         self.decided.emit(decision)

@@ -1,0 +1,54 @@
+"""What the leader has just decided shows in the visitor's dossier at once: the 批示's words, the 包案 with its unit
+and deadline — without signing out and in again — and the confirmation stays said."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.services import cases, reception
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from tests.helpers import form, valid_id
+from ui.leader.work import LeaderWork
+from ui.shell.context import WorkContext
+
+LEADER = Actor("staff:lingdao1", "周建华", "leader")
+
+
+def test_the_dossier_shows_the_instruction_and_the_baoan_just_recorded(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Callable[..., WorkContext]) -> None:
+    hall = sqlite_hall
+    case = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=31)))
+    cases.classify(hall, clerk, case.case_number, nature="申诉求决类", topic_code="0101")
+    day = reception.add_day(hall, clerk, hall.today(), leaders=["县长 周建华"])
+    reception.book(hall, clerk, day.day_id, reception.Visitor("欧阳建华", valid_id(seq=31)),
+                   case_number=case.case_number)
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.resize(1366, 768)
+    work.show()
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert "十日内书面答复" not in screen.view.toPlainText()
+    screen.instruction.setPlainText("请县人力社保局牵头，十日内书面答复")
+    screen.take_on.setChecked(True)
+    screen.unit_box.set_code("330726-RSJ")
+    qtbot.mouseClick(screen.add_unit, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(screen.decided, timeout=10_000) as decided:
+        qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert decided.args is not None
+    due = decided.args[0].due
+    assert isinstance(due, date)
+
+    def shown() -> bool:
+        text = screen.view.toPlainText()
+        return "十日内书面答复" in text and "包案" in text and f"{due.month}月{due.day}日" in text
+
+    qtbot.waitUntil(shown, timeout=10_000)
+    assert "已记录批示" in screen.message.text() and "人力资源和社会保障局" in screen.message.text()
