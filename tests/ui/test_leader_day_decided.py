@@ -1,5 +1,5 @@
 """What the leader has just decided shows in the visitor's dossier at once: the 批示's words, the 包案 with its unit
-and deadline — without signing out and in again — and the confirmation stays said."""
+and deadline — without signing out and in again — and the confirmation stays said; a 交办单 printed says so."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from datetime import date
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.printing.simulated import SimulatedPrinter
 from desktop.services import cases, reception
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from tests.helpers import form, valid_id
 from ui.leader.work import LeaderWork
+from ui.printing.preview import PrintPreviewDialog
 from ui.shell.context import WorkContext
 
 LEADER = Actor("staff:lingdao1", "周建华", "leader")
@@ -52,3 +54,14 @@ def test_the_dossier_shows_the_instruction_and_the_baoan_just_recorded(
 
     qtbot.waitUntil(shown, timeout=10_000)
     assert "已记录批示" in screen.message.text() and "人力资源和社会保障局" in screen.message.text()
+
+    # the 交办单 printed from here says it printed, here, as the counter does
+    with qtbot.waitSignal(screen.document_ready, timeout=10_000):
+        qtbot.mouseClick(screen.form_button, Qt.MouseButton.LeftButton)
+    dialog = work.preview
+    assert isinstance(dialog, PrintPreviewDialog) and dialog.doc.title == "领导接访交办单"
+    qtbot.waitUntil(lambda: not dialog.tasks.busy and not dialog.lookup.busy, timeout=10_000)
+    with qtbot.waitSignal(dialog.finished_printing, timeout=10_000) as printed:
+        dialog.print_to(SimulatedPrinter())
+    assert printed.args is not None and printed.args[0].printed
+    assert screen.message.text() == printed.args[0].message and screen.message.property("tone") == "ok"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
-from ui.common.widgets import focus_first
+from ui.common.widgets import focus_first, set_tone
 from ui.desk.cases import CaseDesk, staff_desk
 from ui.printing.preview import PrintPreviewDialog
 from ui.reception.after import LeaderBoardPanel, SchedulePanel
@@ -31,9 +31,8 @@ class LeaderWork(QTabWidget):
             self.addTab(page, f"{title} (Ctrl+{index + 1})")
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda i=index: self.show_tab(i))
-        self.day.document_ready.connect(self.open_preview)
-        self.schedule.document_ready.connect(self.open_preview)
-        self.board.document_ready.connect(self.open_preview)
+        for screen in (self.day, self.schedule, self.board):  # what printing did is said where it was asked for
+            screen.document_ready.connect(lambda doc, said=screen.message: self.open_preview(doc, said))
         self.board.case_chosen.connect(self.open_case)
 
     def show_tab(self, index: int) -> None:
@@ -54,8 +53,12 @@ class LeaderWork(QTabWidget):
         """A 批示 typed and not saved (asked about before signing out)."""
         return self.day.unsaved_work()
 
-    def open_preview(self, doc: object) -> None:
+    def open_preview(self, doc: object, said: QLabel | None = None) -> None:
+        """``doc`` in the print preview; once printed (or kept to print later) ``said`` says so."""
         self.preview = PrintPreviewDialog(self.ctx, doc, parent=self)  # type: ignore[arg-type]
+        if said is not None:
+            self.preview.finished_printing.connect(
+                lambda outcome: set_tone(said, "ok" if outcome.printed else "error", outcome.message))
         self.preview.open()
 
 
