@@ -157,8 +157,8 @@ def _dossier_case(hall: Hall, actor: Actor, ref: str, detail: CaseDetail | None)
             else view.leader_unit)
     events = tuple(_dossier_event(e, detail.authors) for e in detail.events)
     try:
-        printed = tuple(f"{j.title} {j.document_number}（{j.at[:10]}，{j.status_text}）".replace(" （", "（")
-                        for j in print_log(hall, actor, view.case_number))
+        printed = tuple(f"{j.title} {j.document_number}（{_plain_iso(j.at[:10])}，{j.status_text}）"
+                        .replace(" （", "（") for j in print_log(hall, actor, view.case_number))
     except PermissionDenied:
         printed = ()
     return DossierCase(view.case_number, view.received_on, view.state.value, detail.topic_name, view.request, unit,
@@ -214,6 +214,10 @@ def annotate(hall: Hall, actor: Actor, appointment_id: str, text: str) -> Dossie
     return DossierNote(plain_datetime(now), actor.display_name, text)
 
 
+#: The marks a text of the brief loses at its end: the brief puts its own full stop after it.
+_OWN_STOP = "。.；;，, "
+
+
 def briefing_document(hall: Hall, actor: Actor, appointment_id: str) -> RenderedDocument:
     """The dossier as an A4 brief for the leader; names in full when the reader may see them (audited once)."""
     guard(hall, actor, Permission.PRINT, "打印接访情况简报")
@@ -224,11 +228,13 @@ def briefing_document(hall: Hall, actor: Actor, appointment_id: str) -> Rendered
         if c.withheld:
             lines.append(f"{c.case_number}：{c.request}")
             continue
-        steps = "；".join(f"{e.when}{e.what}{('：' + e.text) if e.text else ''}" for e in c.events[-6:])
+        # each step's words without their own full stop: the brief puts its own after them (依法答复。。)
+        steps = "；".join(f"{e.when}{e.what}{('：' + e.text.rstrip(_OWN_STOP)) if e.text else ''}"
+                         for e in c.events[-6:])
         if len(c.events) > 6:  # a long history: the brief says that earlier steps are left out
             steps = f"（此前{len(c.events) - 6}步从略）{steps}"
         due = f"；当前期限{plain_date(c.next_due)}（{c.next_due_rule}）" if c.next_due else ""
-        request = c.request[:150].rstrip("。.；;，, ")  # the brief puts its own full stop after it
+        request = c.request[:150].rstrip(_OWN_STOP)  # the brief puts its own full stop after it
         lines.append(f"{c.case_number}（{plain_date(c.received_on) if c.received_on else ''}登记，{c.state}"
                      f"{'，责任单位' + c.unit if c.unit else ''}{due}）诉求：{request}。办理经过：{steps}"
                      f"{'。文书：' + '、'.join(c.documents[:4]) if c.documents else ''}"

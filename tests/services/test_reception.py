@@ -554,3 +554,23 @@ def test_statistics_per_leader_and_day(hall: Hall, clerk: Actor, clock: FakeCloc
     (stats,) = leaderday.leader_day_statistics(hall, supervisor)
     assert (stats.day, stats.leader, stats.batches, stats.persons) == (date(2026, 9, 30), "周建华", 2, 5)
     assert (stats.assigned, stats.concluded_on_time, stats.rated, stats.satisfied) == (1, 1, 1, 1)
+
+
+def test_the_brief_puts_one_full_stop_after_a_step_and_dates_its_documents_in_words(hall: Hall, clerk: Actor) -> None:
+    """批示 依法答复。 read 依法答复。。文书：… and the documents were dated 2026-09-30."""
+    from desktop.printing.simulated import SimulatedPrinter
+    from desktop.services import printing
+
+    appointment_id, number = _booked_case(hall, clerk, seq=631)
+    leaderday.record_decision(hall, LEADER, appointment_id, instruction="依法答复。", take_on=True,
+                              unit_codes=["330726-RSJ"])
+    printed = printing.print_document(hall, LEADER, leaderday.assignment_form(hall, LEADER, number), None,
+                                      SimulatedPrinter())
+    assert printed.printed
+    dossier = leaderday.dossier(hall, LEADER, appointment_id)
+    (document,) = dossier.cases[0].documents
+    on = hall.today()
+    assert f"（{on.year}年{on.month}月{on.day}日，" in document and on.isoformat() not in document
+    text = leaderday.briefing_document(hall, LEADER, appointment_id).data["cases_text"]
+    assert "依法答复；" in text or "依法答复。文书：" in text
+    assert "。。" not in text and "；。" not in text and on.isoformat() not in text
