@@ -17,7 +17,7 @@ from desktop.domain.fieldcrypt import BlindIndex, FieldCipher
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
-from server.personal import FieldKeys, cases_of, reencrypt
+from server.personal import FieldKeys, Reencrypted, cases_of, reencrypt
 from server.store import SyncServer
 from tests.conftest import SECRETS
 from tests.helpers import form, valid_id
@@ -91,8 +91,9 @@ def test_rotating_the_field_key_reencrypts_every_token_and_pulls_keep_working(
     local_client(sync_server, a).sync_once()
     new_key = bytes(range(40, 72))
     ring = FieldKeys(FieldCipher({"k1": SECRETS.field_key, "k2": new_key}, "k2"), BlindIndex(SECRETS.index_key))
-    assert reencrypt(sync_server.hall.sessions, ring, batch=3) == 12  # 2 × (name, ID, phone, address, request, facts)
-    assert reencrypt(sync_server.hall.sessions, ring) == 0
+    done = reencrypt(sync_server.hall.sessions, ring, batch=3)
+    assert done.tokens == 12  # 2 × (name, ID, phone, address, request, facts)
+    assert reencrypt(sync_server.hall.sessions, ring) == Reencrypted()
     with sync_server.hall.sessions() as session:
         tokens = list(session.scalars(text("SELECT token FROM sealed_fields")))
     assert tokens and all(".k2." in t for t in tokens)
