@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     revoke.add_argument("--device-id", required=True, help="设备编号")
     rotate = sub.add_parser("rotate-field-key",
-                            help="更换个人信息字段加密密钥，并把已有密文重新加密（旧密钥保留以供读取）")
+                            help="更换个人信息字段加密密钥，并把已有密文和材料文件重新加密（旧密钥保留以供读取）")
     rotate.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     directory = sub.add_parser("import-directory",
                                help="导入机构目录（CSV/.xlsx，列同 organisations.csv），随同步下发到每台设备")
@@ -221,6 +221,8 @@ def _command(args: argparse.Namespace, engine: Engine, hall: Hall) -> int:
         key_id = add_field_key(hall)
         done = reencrypt(hall.sessions, load_field_keys(hall))
         print(f"已启用新的字段加密密钥 {key_id}，{done.tokens} 项密文、{done.files} 份材料已重新加密")
+        print("正在运行的同步服务器请重启，才会使用新密钥；重启后它会在后台把期间以旧密钥保存的内容重新加密",
+              file=sys.stderr)
         return 0
     if args.command in ("import-directory", "share-settings"):
         return _reference_command(args, hall)
