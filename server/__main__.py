@@ -221,8 +221,6 @@ def _command(args: argparse.Namespace, engine: Engine, hall: Hall) -> int:
         key_id = add_field_key(hall)
         done = reencrypt(hall.sessions, load_field_keys(hall))
         print(f"已启用新的字段加密密钥 {key_id}，{done.tokens} 项密文、{done.files} 份材料已重新加密")
-        print("正在运行的同步服务器请重启，才会使用新密钥；重启后它会在后台把期间以旧密钥保存的内容重新加密",
-              file=sys.stderr)
         return 0
     if args.command in ("import-directory", "share-settings"):
         return _reference_command(args, hall)
@@ -255,13 +253,12 @@ def _command(args: argparse.Namespace, engine: Engine, hall: Hall) -> int:
 
     from server import materials
     from server.app import create_app
-    from server.hall import load_field_keys
-    from server.personal import catch_up
+    from server.hall import load_field_keys, watch_field_keys
     from server.store import SyncServer
 
     keys = load_field_keys(hall) if engine.dialect.name == "postgresql" else None  # central server only
-    if keys is not None:  # tokens and files still under an older key (a rotation interrupted): done in the background
-        threading.Thread(target=catch_up, args=(hall.sessions, keys), name="field-reencrypt", daemon=True).start()
+    if keys is not None:  # what an interrupted rotation left under an older key, then rotations made beside it
+        threading.Thread(target=watch_field_keys, args=(hall, keys), name="field-keys", daemon=True).start()
 
     from_centre: Callable[[], materials.Upstream] | None = None
     if args.upstream:

@@ -47,8 +47,14 @@ SEALED_FILE: Final = b"v1."
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass
 class FieldKeys:
+    """The field cipher (its key ring) and the blind index.
+
+    ``cipher`` is read at each use, so a running server takes up a new key ring by replacing it
+    (:func:`server.hall.follow_field_keys`).
+    """
+
     cipher: FieldCipher
     index: BlindIndex
 
@@ -254,8 +260,8 @@ def _pending_files(cipher: FieldCipher, session: Session, after: Any, batch: int
 def _reencrypt_file(cipher: FieldCipher, session: Session, sha256: str) -> bool:
     """One file re-sealed under the current key, bound to its SHA-256 as :mod:`server.materials` seals it."""
     data = session.scalar(select(AttachmentRow.data).where(AttachmentRow.sha256 == sha256).with_for_update())
-    if data is None or not is_sealed_file(data, sha256):
-        return False
+    if data is None or not is_sealed_file(data, sha256) or not cipher.needs_reencryption(data):
+        return False  # kept unsealed, or already moved by another run
     resealed = cipher.reencrypt(bytes(data), field=FILE_FIELD, record_id=sha256)
     del data
     session.execute(update(AttachmentRow).where(AttachmentRow.sha256 == sha256).values(data=resealed))

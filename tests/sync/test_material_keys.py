@@ -47,15 +47,16 @@ def _files(n: int) -> list[bytes]:
     return [made[i % len(made)] + i.to_bytes(4, "big") for i in range(n)]
 
 
-def _upload(server_hall: Hall, device_hall: DeviceFactory, clerk: Actor, url: str, files: list[bytes]) -> list[str]:
-    """The files registered on a counter, one case each, and sent up to the server by a sync round."""
-    a = device_hall("a")
+def _upload(server_hall: Hall, device_hall: DeviceFactory, clerk: Actor, url: str, files: list[bytes],
+            device: tuple[Hall, str] | None = None) -> list[str]:
+    """The files registered on a counter (``device``: its hall and token), one case each, sent up by a sync round."""
+    a, token = device or (device_hall("a"), enrol_device(server_hall, "deva", "counter"))
     shas = []
     for n, data in enumerate(files):
         ref = attachments.store_bytes(a, clerk, f"材料{n}.bin", data)
         register_visit(a, clerk, form(attachments=(ref.as_payload(),)))
         shas.append(ref.sha256)
-    with HttpTransport(url, enrol_device(server_hall, "deva", "counter")) as transport:
+    with HttpTransport(url, token) as transport:
         assert SyncClient(a, transport).sync_once().materials_pushed == len(files)
     return shas
 
@@ -158,6 +159,36 @@ def test_the_command_counts_the_files_and_the_old_key_can_then_be_dropped(
     retired = load_field_keys(server_hall)
     assert retired.cipher.key_ids == ("k2",)
     assert _downloads(server_hall, retired, shas) == files
+
+
+def test_a_running_server_takes_up_a_rotation_made_beside_it(
+        server_hall: Hall, device_hall: DeviceFactory, clerk: Actor, capsys: pytest.CaptureFixture[str]) -> None:
+    from server.__main__ import main
+    from server.hall import field_keys_file, follow_field_keys, load_field_keys, server_secrets_file
+
+    server_secrets_file().parent.mkdir(parents=True, exist_ok=True)
+    server_secrets_file().write_text(SECRETS.to_json(), encoding="utf-8")
+    keys = load_field_keys(server_hall)
+    files = _files(4)
+    counter = (device_hall("a"), enrol_device(server_hall, "deva", "counter"))
+    token = enrol_device(server_hall, "devb", "counter")
+    with serving(server_hall, SyncServer(server_hall, keys=keys)) as url, HttpTransport(url, token) as transport:
+        shas = _upload(server_hall, device_hall, clerk, url, files[:3], counter)
+        assert main(["rotate-field-key", "--db", server_hall.engine.url.render_as_string(hide_password=False)]) == 0
+        assert "3 份材料已重新加密" in capsys.readouterr().out
+        shas += _upload(server_hall, device_hall, clerk, url, files[3:], counter)  # sealed under the key it holds
+        assert sorted(_key_of_each(server_hall).values()) == ["k1", "k2", "k2", "k2"]
+
+        assert follow_field_keys(server_hall, keys)  # what the server's background task does every few seconds
+        assert set(_key_of_each(server_hall).values()) == {"k2"}
+        assert [transport.download_attachment(sha)[0] for sha in shas] == files
+        assert not follow_field_keys(server_hall, keys)  # nothing changed since
+
+        ring = json.loads(field_keys_file().read_text(encoding="utf-8"))
+        del ring["keys"]["k1"]
+        field_keys_file().write_text(json.dumps(ring), encoding="utf-8")
+        assert follow_field_keys(server_hall, keys) and keys.cipher.key_ids == ("k2",)
+        assert [transport.download_attachment(sha)[0] for sha in shas] == files
 
 
 def test_reencrypting_files_holds_about_one_file_in_memory_not_all_of_them(
