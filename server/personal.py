@@ -24,13 +24,23 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Final
 
-from sqlalchemy import func, insert, select, tuple_, update
+from sqlalchemy import func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from db.models import AttachmentRow, EventRow, PersonIndexRow, SealedFieldRow
+from db.models import (
+    AppointmentRow,
+    AttachmentRow,
+    EventRow,
+    PersonIndexRow,
+    QueueTicketRow,
+    SealedFieldRow,
+    SuggestionRow,
+)
+from desktop.domain.errors import ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.fieldcrypt import BlindIndex, FieldCipher
 from desktop.domain.identity import mask_address, mask_id_number, mask_name, mask_phone
+from desktop.services import hallrecords
 
 _PERSON_FIELDS: Final = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
 #: The free texts any event may carry (a request, facts, reasons, an answer, a note …): they can name
@@ -193,10 +203,13 @@ def reencrypt(session_factory: Any, keys: FieldKeys, batch: int = 500, file_batc
     re-sealed and written back before the next, so memory holds about one file, not all). An
     interrupted run loses no more than its open transaction, and running again finishes the job.
     """
-    return Reencrypted(tokens=_in_batches(session_factory, partial(_pending_tokens, keys.cipher),
-                                          partial(_reencrypt_token, keys.cipher), batch),
-                       files=_in_batches(session_factory, partial(_pending_files, keys.cipher),
-                                         partial(_reencrypt_file, keys.cipher), file_batch))
+    cipher = keys.cipher
+    tokens = _in_batches(session_factory, partial(_pending_tokens, cipher), partial(_reencrypt_token, cipher), batch)
+    for table in _SEALED_COLUMNS:
+        tokens += _in_batches(session_factory, partial(_pending_columns, cipher, table),
+                              partial(_reencrypt_columns, cipher, table), batch)
+    return Reencrypted(tokens=tokens, files=_in_batches(session_factory, partial(_pending_files, cipher),
+                                                        partial(_reencrypt_file, cipher), file_batch))
 
 
 def catch_up(session_factory: Any, keys: FieldKeys) -> Reencrypted:
@@ -213,11 +226,11 @@ def catch_up(session_factory: Any, keys: FieldKeys) -> Reencrypted:
 
 
 def _in_batches(session_factory: Any, pending: Callable[[Session, Any, int], Sequence[Any]],
-                redo: Callable[[Session, Any], bool], batch: int) -> int:
+                redo: Callable[[Session, Any], int], batch: int) -> int:
     """The re-encryption loop: ``pending`` the next rows (in key order after the last one seen), a batch a transaction.
 
-    ``redo`` re-encrypts one row and says whether it did; the keys walk forward, so a row left as it
-    is (a file kept unsealed) is not met again.
+    ``redo`` re-encrypts one row and says how many values it moved; the keys walk forward, so a row
+    left as it is (a file kept unsealed) is not met again.
     """
     done, after = 0, None
     while True:
@@ -238,11 +251,61 @@ def _pending_tokens(cipher: FieldCipher, session: Session, after: Any, batch: in
     return list(session.execute(query))
 
 
-def _reencrypt_token(cipher: FieldCipher, session: Session, row: Any) -> bool:
+def _reencrypt_token(cipher: FieldCipher, session: Session, row: Any) -> int:
     session.execute(update(SealedFieldRow).where(SealedFieldRow.event_id == row.event_id)
                     .where(SealedFieldRow.field == row.field)
                     .values(token=cipher.reencrypt(row.token, field=row.field, record_id=row.event_id)))
     return True
+
+
+@dataclass(frozen=True)
+class _SealedColumns:
+    """A table whose personal columns the central server keeps sealed, and what each token is bound to."""
+
+    model: Any
+    key: str
+    columns: tuple[tuple[str, str], ...]  # (column, the field its tokens are bound to)
+    record: str = ""  # the record id every token is bound to ("": the row's key)
+
+
+#: What the queue's sealed person is bound to (:mod:`server.queue`: not the ticket, which a transfer changes).
+QUEUE_RECORD: Final = "queue-ticket"
+#: The other tables with sealed columns (:mod:`server.records`, :mod:`server.queue`), re-encrypted with the events'.
+_SEALED_COLUMNS: Final = (
+    _SealedColumns(AppointmentRow, "appointment_id",
+                   tuple((c, f"appointments.{c}") for c in hallrecords.PERSONAL["appointments"])),
+    _SealedColumns(SuggestionRow, "suggestion_id",
+                   tuple((c, f"suggestions.{c}") for c in hallrecords.PERSONAL["suggestions"])),
+    _SealedColumns(QueueTicketRow, "ticket_id", (("person_name", "queue.name"), ("person_id", "queue.id_number")),
+                   QUEUE_RECORD),
+)
+
+
+def _pending_columns(cipher: FieldCipher, table: _SealedColumns, session: Session, after: Any,
+                     batch: int) -> Sequence[Any]:
+    key = getattr(table.model, table.key)
+    columns = [getattr(table.model, c) for c, _ in table.columns]
+    stale = or_(*(c.like("v1.%") & ~c.like(f"v1.%.{cipher.current_key_id}.%") for c in columns))
+    query = select(key, *columns).where(stale).order_by(key).limit(batch)
+    if after is not None:
+        query = query.where(key > after[0])
+    return list(session.execute(query))
+
+
+def _reencrypt_columns(cipher: FieldCipher, table: _SealedColumns, session: Session, row: Any) -> int:
+    record = table.record or row[0]
+    moved: dict[str, str] = {}
+    for (column, field), value in zip(table.columns, row[1:], strict=True):
+        try:
+            if value and cipher.needs_reencryption(value):
+                moved[column] = cipher.reencrypt(value, field=field, record_id=record)
+        except ValidationError as exc:
+            if exc.code != "field_token_malformed":
+                raise
+            # a value kept as it came, which only begins as a token does
+    if moved:
+        session.execute(update(table.model).where(getattr(table.model, table.key) == row[0]).values(**moved))
+    return len(moved)
 
 
 def _pending_files(cipher: FieldCipher, session: Session, after: Any, batch: int) -> Sequence[Any]:
@@ -257,15 +320,15 @@ def _pending_files(cipher: FieldCipher, session: Session, after: Any, batch: int
     return list(session.scalars(query))
 
 
-def _reencrypt_file(cipher: FieldCipher, session: Session, sha256: str) -> bool:
+def _reencrypt_file(cipher: FieldCipher, session: Session, sha256: str) -> int:
     """One file re-sealed under the current key, bound to its SHA-256 as :mod:`server.materials` seals it."""
     data = session.scalar(select(AttachmentRow.data).where(AttachmentRow.sha256 == sha256).with_for_update())
     if data is None or not is_sealed_file(data, sha256) or not cipher.needs_reencryption(data):
-        return False  # kept unsealed, or already moved by another run
+        return 0  # kept unsealed, or already moved by another run
     resealed = cipher.reencrypt(bytes(data), field=FILE_FIELD, record_id=sha256)
     del data
     session.execute(update(AttachmentRow).where(AttachmentRow.sha256 == sha256).values(data=resealed))
-    return True
+    return 1
 
 
 def is_sealed_file(data: bytes, sha256: str) -> bool:
