@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     revoke.add_argument("--device-id", required=True, help="设备编号")
     rotate = sub.add_parser("rotate-field-key",
-                            help="更换个人信息字段加密密钥，并把已有密文重新加密（旧密钥保留以供读取）")
+                            help="更换个人信息字段加密密钥，并把已有密文和材料文件重新加密（旧密钥保留以供读取）")
     rotate.add_argument("--db", default=os.environ.get("PH_SERVER_DB"), help=db_help)
     directory = sub.add_parser("import-directory",
                                help="导入机构目录（CSV/.xlsx，列同 organisations.csv），随同步下发到每台设备")
@@ -220,7 +220,7 @@ def _command(args: argparse.Namespace, engine: Engine, hall: Hall) -> int:
 
         key_id = add_field_key(hall)
         done = reencrypt(hall.sessions, load_field_keys(hall))
-        print(f"已启用新的字段加密密钥 {key_id}，{done} 项密文已重新加密")
+        print(f"已启用新的字段加密密钥 {key_id}，{done.tokens} 项密文、{done.files} 份材料已重新加密")
         return 0
     if args.command in ("import-directory", "share-settings"):
         return _reference_command(args, hall)
@@ -253,13 +253,12 @@ def _command(args: argparse.Namespace, engine: Engine, hall: Hall) -> int:
 
     from server import materials
     from server.app import create_app
-    from server.hall import load_field_keys
-    from server.personal import reencrypt
+    from server.hall import load_field_keys, watch_field_keys
     from server.store import SyncServer
 
     keys = load_field_keys(hall) if engine.dialect.name == "postgresql" else None  # central server only
-    if keys is not None:  # tokens still under an older key (a rotation interrupted): re-encrypted in the background
-        threading.Thread(target=reencrypt, args=(hall.sessions, keys), name="field-reencrypt", daemon=True).start()
+    if keys is not None:  # what an interrupted rotation left under an older key, then rotations made beside it
+        threading.Thread(target=watch_field_keys, args=(hall, keys), name="field-keys", daemon=True).start()
 
     from_centre: Callable[[], materials.Upstream] | None = None
     if args.upstream:

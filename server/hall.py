@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from desktop.domain.fieldcrypt import BlindIndex, FieldCipher
 from desktop.keystore import Secrets, keys_dir
 from desktop.services.context import Hall
 from desktop.services.reference_feed import use_stored_directory
-from server.personal import FieldKeys
+from server.personal import FieldKeys, catch_up
 
 log = logging.getLogger(__name__)
 PEPPER_ENV = "PH_QUERY_CODE_PEPPER"
@@ -113,6 +114,32 @@ def load_field_keys(hall: Hall) -> FieldKeys:
     except (ValueError, KeyError, TypeError) as exc:
         raise _damaged_ring(path, exc) from None
     return FieldKeys(cipher, BlindIndex(hall.secrets.index_key))
+
+
+def follow_field_keys(hall: Hall, keys: FieldKeys) -> bool:
+    """Take up a key ring changed while the server runs (a rotation, a retired key); says whether it changed.
+
+    The new ring replaces ``keys.cipher`` at once (every request reads it there), then whatever
+    the server sealed under the old key in the meantime is re-encrypted under the new one.
+    """
+    fresh = load_field_keys(hall).cipher
+    if (fresh.key_ids, fresh.current_key_id) == (keys.cipher.key_ids, keys.cipher.current_key_id):
+        return False
+    keys.cipher = fresh
+    log.info("已启用字段加密密钥 %s（密钥库：%s）", fresh.current_key_id, "、".join(fresh.key_ids))
+    catch_up(hall.sessions, keys)
+    return True
+
+
+def watch_field_keys(hall: Hall, keys: FieldKeys, interval: float = 10.0) -> None:
+    """The central server's background task: finish an interrupted re-encryption, then follow the key ring."""
+    catch_up(hall.sessions, keys)
+    pause = threading.Event()
+    while not pause.wait(interval):
+        try:
+            follow_field_keys(hall, keys)
+        except ServerSetupError as exc:
+            log.warning("%s；服务器继续使用原有的密钥", exc)
 
 
 def add_field_key(hall: Hall) -> str:

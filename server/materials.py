@@ -33,7 +33,7 @@ from desktop.domain.events import EventType
 from desktop.domain.files import is_sha256, sniff_mime
 from desktop.services.attachments import MAX_BYTES
 from desktop.services.context import Hall
-from server.personal import FieldKeys
+from server.personal import FILE_FIELD, FieldKeys, is_sealed_file
 from server.protocol import NOT_UPLOADED_YET, AttachmentStatusResponse, AttachmentStored, SyncProblem
 from server.store import ROLE_NAMES, Device, hidden_cases
 
@@ -41,8 +41,6 @@ from server.store import ROLE_NAMES, Device, hidden_cases
 NO_DOWNLOAD = frozenset({"kiosk", "display", "admin"})
 #: Devices that never send one (they record no registrations).
 NO_UPLOAD = frozenset({"display", "admin"})
-#: The field name a sealed file is bound to (with its SHA-256 as the record id).
-FILE_FIELD = "attachment"
 NOT_VISIBLE = "服务器上没有本机可以查看的这份材料（没有本机可查看的事项列有它）"
 
 
@@ -167,14 +165,9 @@ def fetch(hall: Hall, device: Device, sha256: str, keys: FieldKeys | None = None
             raise Missing(NOT_UPLOADED_YET)
         return _from_upstream(hall, sha256, upstream)
     data = bytes(row.data)
-    if keys is not None and not _plain(data, sha256):
+    if keys is not None and is_sealed_file(data, sha256):
         data = keys.cipher.decrypt_bytes(data, field=FILE_FIELD, record_id=sha256)
     return Material(data, row.mime)
-
-
-def _plain(data: bytes, sha256: str) -> bool:
-    """A file kept as it came (before the server sealed files, or on a hall server)."""
-    return not data.startswith(b"v1.") and hashlib.sha256(data).hexdigest() == sha256
 
 
 def _role(device: Device) -> str:

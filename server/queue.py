@@ -41,7 +41,7 @@ from desktop.domain.queue import (
 )
 from desktop.services import queue
 from desktop.services.context import Hall
-from server.personal import FieldKeys
+from server.personal import QUEUE_RECORD, FieldKeys
 from server.protocol import SyncProblem, WindowTypeBody, WindowTypeEntry, WindowTypeList
 from server.push import Notifier, event_stream
 from server.store import Device
@@ -50,7 +50,6 @@ STAFF_ROLES = frozenset({"counter", "leader", "admin"})
 #: The devices that receive the person linked to a ticket (those that serve visitors; not the administration desk).
 PERSONAL_ROLES = frozenset({"counter", "leader"})
 ISSUING_ROLES = STAFF_ROLES | {"kiosk"}
-QUEUE_RECORD = "queue-ticket"  # what the person's sealed fields are bound to
 
 FEED = TypeAdapter(queue.QueueFeed)
 ISSUED = TypeAdapter(IssuedTicket)

@@ -41,7 +41,7 @@ import re
 import struct
 import unicodedata
 from collections.abc import Mapping
-from typing import Final, Protocol, runtime_checkable
+from typing import Final, Protocol, overload, runtime_checkable
 
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
@@ -87,6 +87,8 @@ _BASE64URL_RE: Final = re.compile(r"[A-Za-z0-9_-]+")
 
 #: HKDF label prefix; the algorithm name is appended, so each algorithm gets its own subkey.
 _SUBKEY_INFO_PREFIX: Final = b"petition-hall/field-cipher/v1/"
+#: A sealed file's header (``v1.<algorithm>.<key id>.``) fits in this many bytes.
+_MAX_HEADER: Final = 128
 
 
 # ---------------------------------------------------------------------------
@@ -116,7 +118,7 @@ class FieldCipherAlgorithm(Protocol):
 
     def encrypt(self, key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes: ...
 
-    def decrypt(self, key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> bytes: ...
+    def decrypt(self, key: bytes, nonce: bytes, ciphertext: bytes | memoryview, aad: bytes) -> bytes: ...
 
 
 class AES256GCM:
@@ -128,7 +130,7 @@ class AES256GCM:
     def encrypt(self, key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
         return AESGCM(key).encrypt(nonce, plaintext, aad)
 
-    def decrypt(self, key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> bytes:
+    def decrypt(self, key: bytes, nonce: bytes, ciphertext: bytes | memoryview, aad: bytes) -> bytes:
         return AESGCM(key).decrypt(nonce, ciphertext, aad)
 
     def __repr__(self) -> str:
@@ -155,10 +157,10 @@ class SM4GCM:
         ciphertext = encryptor.update(plaintext) + encryptor.finalize()
         return ciphertext + encryptor.tag
 
-    def decrypt(self, key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> bytes:
+    def decrypt(self, key: bytes, nonce: bytes, ciphertext: bytes | memoryview, aad: bytes) -> bytes:
         if len(ciphertext) < TAG_SIZE:
             raise InvalidTag
-        body, tag = ciphertext[:-TAG_SIZE], ciphertext[-TAG_SIZE:]
+        body, tag = ciphertext[:-TAG_SIZE], bytes(ciphertext[-TAG_SIZE:])
         try:
             decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
         except UnsupportedAlgorithm as exc:
@@ -358,34 +360,48 @@ class FieldCipher:
     def decrypt_bytes(self, blob: bytes, *, field: str, record_id: str) -> bytes:
         """The file sealed in ``blob`` by :meth:`encrypt_bytes` for ``field`` of ``record_id``."""
         _check_binding(field, record_id)
-        parts = bytes(blob).split(b".", 3)
-        if len(parts) != 4 or not all(p.isascii() for p in parts[:3]):
-            raise _malformed(field)
-        version, algorithm_name, key_id = (p.decode("ascii") for p in parts[:3])
-        algorithm = self._header(version, algorithm_name, key_id, field)
-        payload = parts[3]
-        if len(payload) < NONCE_SIZE + TAG_SIZE:
-            raise _malformed(field)
+        algorithm, key_id, payload = self._parse_bytes(blob, field)
         aad = _associated_data(algorithm.name, key_id, field, record_id)
         try:
-            return algorithm.decrypt(self._subkey(key_id, algorithm), payload[:NONCE_SIZE], payload[NONCE_SIZE:], aad)
+            return algorithm.decrypt(self._subkey(key_id, algorithm), bytes(payload[:NONCE_SIZE]),
+                                     payload[NONCE_SIZE:], aad)
         except InvalidTag:
             raise ValidationError("field_token_auth", "字段密文校验失败：密钥不符或数据被篡改", field) from None
 
-    def needs_reencryption(self, token: str) -> bool:
-        """Whether ``token`` was made under another key or algorithm than the current ones.
+    def needs_reencryption(self, token: str | bytes) -> bool:
+        """Whether ``token`` (a text's token, or a file's sealed bytes) was made under another key or algorithm.
 
         The header is checked as strictly as :meth:`decrypt` does (format, version, known
         algorithm, key present), so a rotation job learns of a missing key at once; the
         tag itself is not verified here.
         """
-        algorithm, key_id, payload = self._parse(token, "")
-        if payload is None or len(payload) < NONCE_SIZE + TAG_SIZE:
-            raise _malformed("")
+        if isinstance(token, bytes | bytearray | memoryview):
+            algorithm, key_id, _payload = self._parse_bytes(token, "")
+        else:
+            algorithm, key_id, payload = self._parse(token, "")
+            if payload is None or len(payload) < NONCE_SIZE + TAG_SIZE:
+                raise _malformed("")
         return key_id != self._current_key_id or algorithm is not self._algorithm
 
-    def reencrypt(self, token: str, *, field: str, record_id: str) -> str:
-        """``token`` under the current key and algorithm (the same token if it already is)."""
+    @overload
+    def reencrypt(self, token: str, *, field: str, record_id: str) -> str: ...
+
+    @overload
+    def reencrypt(self, token: bytes, *, field: str, record_id: str) -> bytes: ...
+
+    def reencrypt(self, token: str | bytes, *, field: str, record_id: str) -> str | bytes:
+        """``token`` under the current key and algorithm (the same token if it already is).
+
+        A text's token gives a token, a file's sealed bytes (:meth:`encrypt_bytes`) give sealed
+        bytes, bound to the same ``field`` and ``record_id``.
+        """
+        if isinstance(token, bytes | bytearray | memoryview):
+            blob = bytes(token)
+            if not self.needs_reencryption(blob):
+                self.decrypt_bytes(blob, field=field, record_id=record_id)  # still prove it belongs here
+                return blob
+            return self.encrypt_bytes(self.decrypt_bytes(blob, field=field, record_id=record_id),
+                                      field=field, record_id=record_id)
         if not self.needs_reencryption(token):
             self.decrypt(token, field=field, record_id=record_id)  # still prove it belongs here
             return token
@@ -415,6 +431,25 @@ class FieldCipher:
         version, algorithm_name, key_id, body = parts
         algorithm = self._header(version, algorithm_name, key_id, field)
         return algorithm, key_id, _b64url_decode(body)
+
+    def _parse_bytes(self, blob: object, field: str) -> tuple[FieldCipherAlgorithm, str, memoryview]:
+        """Check the header of a sealed file; ``(algorithm, key_id, nonce || ciphertext || tag)``.
+
+        The payload is a view into ``blob``, not a copy: a file may be 20 MB.
+        """
+        if not isinstance(blob, bytes | bytearray | memoryview):
+            raise _malformed(field)
+        view = memoryview(blob).cast("B")
+        head = bytes(view[:_MAX_HEADER])
+        parts = head.split(b".", 3)
+        if len(parts) != 4 or not all(p.isascii() for p in parts[:3]):
+            raise _malformed(field)
+        version, algorithm_name, key_id = (p.decode("ascii") for p in parts[:3])
+        algorithm = self._header(version, algorithm_name, key_id, field)
+        payload = view[len(head) - len(parts[3]):]
+        if len(payload) < NONCE_SIZE + TAG_SIZE:
+            raise _malformed(field)
+        return algorithm, key_id, payload
 
     def _header(self, version: str, algorithm_name: str, key_id: str, field: str) -> FieldCipherAlgorithm:
         """The algorithm a token's header names, once version, algorithm and key are checked."""

@@ -529,3 +529,25 @@ def test_a_file_is_sealed_bound_to_its_record_and_refused_when_altered() -> None
         FieldCipher({"k1": KEY_1}, "k1").decrypt_bytes(blob, field="attachment", record_id="a" * 64)
     with pytest.raises(ValidationError, match="格式不正确"):
         cipher.decrypt_bytes(data, field="attachment", record_id="a" * 64)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_a_sealed_file_is_reencrypted_under_the_new_key_and_stays_bound_to_its_record(algorithm: str) -> None:
+    sha = "c" * 64
+    data = b"%PDF-1.7\n" + bytes(range(256)) * 64 + b".k2."  # the new key's id inside the bytes fools nothing
+    old_blob = cipher(algorithm, keys={"k1": KEY_1}).encrypt_bytes(data, field="attachment", record_id=sha)
+    rotated = cipher(algorithm, keys={"k1": KEY_1, "k2": KEY_2}, current="k2")
+    assert rotated.needs_reencryption(old_blob)
+    moved = rotated.reencrypt(old_blob, field="attachment", record_id=sha)
+    assert moved.startswith(f"v1.{algorithm}.k2.".encode()) and not rotated.needs_reencryption(moved)
+    assert cipher(algorithm, keys={"k2": KEY_2}, current="k2").decrypt_bytes(
+        moved, field="attachment", record_id=sha) == data  # opens without the old key
+    assert rotated.reencrypt(moved, field="attachment", record_id=sha) == moved
+    with pytest.raises(ValidationError) as info:
+        rotated.reencrypt(old_blob, field="attachment", record_id="d" * 64)  # not this file's place
+    assert info.value.code == "field_token_auth"
+    for broken, code in ((old_blob[:20], "field_token_malformed"), (data, "field_token_malformed"),
+                         (b"v1.aes256gcm.k0." + bytes(40), "field_key_unknown")):
+        with pytest.raises(ValidationError) as info:
+            rotated.needs_reencryption(broken)
+        assert info.value.code == code

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import inspect, text
 
 from desktop.domain.fieldcrypt import BlindIndex, FieldCipher
-from desktop.services import cases
+from desktop.services import cases, reception
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
-from server.personal import FieldKeys, cases_of, reencrypt
-from server.store import SyncServer
+from server.personal import FieldKeys, Reencrypted, cases_of, reencrypt
+from server.store import SyncServer, enrol_device
 from tests.conftest import SECRETS
 from tests.helpers import form, valid_id
 from tests.sync.conftest import DeviceFactory, device_of, local_client, projection_snapshot_of, register_cases
@@ -91,8 +91,9 @@ def test_rotating_the_field_key_reencrypts_every_token_and_pulls_keep_working(
     local_client(sync_server, a).sync_once()
     new_key = bytes(range(40, 72))
     ring = FieldKeys(FieldCipher({"k1": SECRETS.field_key, "k2": new_key}, "k2"), BlindIndex(SECRETS.index_key))
-    assert reencrypt(sync_server.hall.sessions, ring, batch=3) == 12  # 2 × (name, ID, phone, address, request, facts)
-    assert reencrypt(sync_server.hall.sessions, ring) == 0
+    done = reencrypt(sync_server.hall.sessions, ring, batch=3)
+    assert done.tokens == 12  # 2 × (name, ID, phone, address, request, facts)
+    assert reencrypt(sync_server.hall.sessions, ring) == Reencrypted()
     with sync_server.hall.sessions() as session:
         tokens = list(session.scalars(text("SELECT token FROM sealed_fields")))
     assert tokens and all(".k2." in t for t in tokens)
@@ -100,3 +101,44 @@ def test_rotating_the_field_key_reencrypts_every_token_and_pulls_keep_working(
                                                           BlindIndex(SECRETS.index_key)))
     local_client(rotated, b).sync_once()  # the old key is gone: everything reads under the new one
     assert projection_snapshot_of(b) == projection_snapshot_of(a)
+
+
+def test_rotating_the_field_key_reencrypts_the_sealed_appointments_and_queue_tickets_too(server_hall: Hall) -> None:
+    from datetime import timedelta
+
+    import httpx
+
+    from server.app import create_app, serving
+
+    clerk = Actor("staff:wangli", "王丽", "clerk")
+    day = server_hall.today() + timedelta(days=3)
+    reception.add_day(server_hall, clerk, day, leaders=["县长 周建华"])
+    kiosk = enrol_device(server_hall, "devk", "kiosk", device_code="K09")
+    counter = enrol_device(server_hall, "devc", "counter")
+
+    def auth(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    with serving(create_app(server_hall)) as url, httpx.Client(base_url=url) as api:  # sealed under the first key
+        [listed] = api.get("/records/snapshot", headers=auth(counter)).json()["rows"]["days"]
+        assert api.post("/records/book", headers=auth(kiosk), json={
+            "day_id": listed["day_id"], "name": "张建国", "id_number": valid_id(seq=101),
+            "phone": "13857912345"}).status_code == 200
+        issued = api.post("/queue/issue", headers=auth(kiosk), json={
+            "type_code": "general", "source": "kiosk", "id_number": valid_id(seq=102), "name": "李梅"})
+        assert issued.status_code == 200
+    new_key = bytes(range(40, 72))
+    ring = FieldKeys(FieldCipher({"k1": SECRETS.field_key, "k2": new_key}, "k2"), BlindIndex(SECRETS.index_key))
+
+    assert reencrypt(server_hall.sessions, ring, batch=1).tokens == 5  # name, ID, phone; the ticket's name, ID
+
+    with server_hall.engine.connect() as connection:
+        raw = [*connection.execute(text("SELECT name, id_number, phone FROM reception_appointments")).one(),
+               *connection.execute(text("SELECT person_name, person_id FROM queue_tickets")).one()]
+    assert all(value.startswith("v1.aes256gcm.k2.") for value in raw)
+    rotated = SyncServer(server_hall, keys=FieldKeys(FieldCipher({"k2": new_key}, "k2"), BlindIndex(SECRETS.index_key)))
+    with serving(create_app(server_hall, server=rotated)) as url, httpx.Client(base_url=url) as api:
+        [seen] = api.get("/records/snapshot", headers=auth(counter)).json()["rows"]["appointments"]
+        [ticket] = api.get("/queue/snapshot", headers=auth(counter)).json()["tickets"]
+    assert (seen["name"], seen["id_number"], seen["phone"]) == ("张建国", valid_id(seq=101), "13857912345")
+    assert (ticket["person_name"], ticket["person_id"]) == ("李梅", valid_id(seq=102))
