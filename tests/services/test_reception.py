@@ -376,6 +376,24 @@ def test_the_dossier_names_each_material_as_the_case_screen_has_it(hall: Hall, c
     assert "材料：现场照片.jpg、来信.txt" in brief.data["cases_text"]  # the A4 brief names them
 
 
+def test_an_accused_units_leader_reveals_the_dossier_with_the_accusation_still_withheld(hall: Hall,
+                                                                                      clerk: Actor) -> None:
+    """显示完整信息 shows the visitor's other cases in full; the accusation against the reader's unit stays out."""
+    number = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=612))).case_number
+    accusation = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=612),
+                                                  request="举报县住建局某科长索要好处费")).case_number
+    cases.classify(hall, clerk, accusation, nature="检举控告类", topic_code="1202", accused_org_codes=["330726-ZJJ"])
+    booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=612)))
+    accused = Actor("staff:zjjld", "住建局局长", "leader", org_code="330726-ZJJ")
+    full = leaderday.dossier(hall, accused, booking.appointment.appointment_id, reveal=True)
+    shown = {c.case_number: c for c in full.cases}
+    assert full.revealed and full.appointment.name == "欧阳建华"
+    assert not shown[number].withheld and shown[number].request.startswith("反映浦阳街道")
+    assert shown[accusation].withheld and "索要好处费" not in repr(shown[accusation])
+    (entry,) = list_audit(hall, Actor.system(), AuditQuery(action="查看完整个人信息"))
+    assert entry.detail["cases"] == [number]  # one reveal, of what was shown in full
+
+
 def test_the_dossier_says_a_history_of_five_cases_in_other_units_in_one_sentence(hall: Hall, clerk: Actor) -> None:
     """Five earlier cases with five units: the leader reads the whole history in words before the visitor sits."""
     units = ["330726-ZJJ", "330726-RSJ", "330726-JW", "330726-ZRZY", "330726-NYNC"]
