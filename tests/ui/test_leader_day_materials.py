@@ -74,7 +74,10 @@ def test_both_materials_are_links_and_each_opens_in_the_viewer(qtbot: QtBot, sql
     server = Server({letter.sha256: LETTER})
     screen = _screen(qtbot, work_context, server)
     text = screen.view.toPlainText()
-    assert "材料：电梯停运现场照片.png（" in text and "张建国来信.txt（" in text
+    lines = text.splitlines()
+    assert len(LETTER) < 512 and len(_png()) < 1024  # a few hundred bytes each: 1 KB, never 0 KB
+    materials = lines[lines.index("材料：") + 1:][:2]  # one a line
+    assert materials == ["电梯停运现场照片.png（1 KB）", "张建国来信.txt（1 KB）"]
     _photo_at, photo_link = _link(screen.view, "电梯停运现场照片.png")
     letter_at, letter_link = _link(screen.view, "张建国来信.txt")
     assert photo_link and letter_link and photo_link != letter_link  # each its own link

@@ -114,7 +114,9 @@ def _dossier_html(d: Dossier) -> str:
         if c.documents:
             extra += f"<p>文书：{escape('；'.join(c.documents))}</p>"
         if c.attachments:  # each a link: a tap shows it (fetched from the server when this PC lacks it)
-            extra += f"<p>材料：{material_links(c.attachments, linked)}</p>"
+            # one a line: in the dossier's column several on a line broke names in two, a link in two pieces
+            extra += (f"<p>材料：{'<br/>' if len(c.attachments) > 1 else ''}"
+                      f"{material_links(c.attachments, linked, between='<br/>')}</p>")
             linked += len(c.attachments)
         parts.append(f"<p><b>{escape(c.case_number)}</b>　{escape(c.state)}　{escape(c.topic)}<br/>"
                      f"责任单位：{escape(c.unit or '尚未确定')}　{due}{taken}<br/>诉求：{escape(c.request)}</p>"
