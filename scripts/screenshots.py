@@ -1835,6 +1835,7 @@ def _leader_day_materials(hall: Any, out: Path, save: Callable[[Any, str], None]
     clerk = Actor("staff:chuangkou1", "王丽（演示）", "clerk")
     system = Actor.system("screenshots")
     person = PersonInput(name="张建国", document_number="330726196803123211", phone="13857912345")
+    summary = "电梯停运问题多次反映未解决"  # the visitor on the day's list (names there are masked: 张**)
     photo, letter = _material_files()
     earlier = [attachments.store_bytes(hall, clerk, "电梯停运现场照片.png", photo)]
     now = [attachments.store_bytes(hall, clerk, "张建国来信（扫描件）.pdf", letter),
@@ -1852,8 +1853,8 @@ def _leader_day_materials(hall: Any, out: Path, save: Callable[[Any, str], None]
     _reception_days(morning)
     (day,) = reception.list_days(morning, system, morning.today(), morning.today())
     with suppress(RuleViolation):  # booked already on an earlier run
-        reception.book(morning, system, day.day_id, reception.Visitor(person.name, person.document_number, "", 1,
-                                                                      "电梯停运问题多次反映未解决"))
+        reception.book(morning, system, day.day_id,
+                       reception.Visitor(person.name, person.document_number, "", 1, summary))
     window = signed_in(morning, "leader", "lingdao1")
     leader = window.work
     assert isinstance(leader, LeaderWork)
@@ -1861,10 +1862,10 @@ def _leader_day_materials(hall: Any, out: Path, save: Callable[[Any, str], None]
     screen.materials.source = lambda _hall: _NotYetUploaded()
     leader.setCurrentWidget(screen)
     for _ in range(100):
-        if any(a.name.startswith("张") for a in screen.rows) and not screen.tasks.busy:
+        if any(a.summary == summary for a in screen.rows) and not screen.tasks.busy:
             break
         settle(100)
-    row = next((n for n, a in enumerate(screen.rows) if a.name.startswith("张")), 0)
+    row = next((n for n, a in enumerate(screen.rows) if a.summary == summary), 0)
     after(screen.opened, lambda: screen.table.selectRow(row))
 
     def show_links() -> None:  # the materials are under each case's steps: the dossier scrolled to the first
