@@ -43,7 +43,8 @@ def main() -> None:
                                            "hallday", "routing", "materials"),
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day; hallday: the hall's opening hours, "
-                        "reception days removed, the guide's time limits, voice off on the display; "
+                        "reception days removed, the guide's time limits, voice off on the display, the materials "
+                        "opened from 今日接访; "
                         "routing: the counter's 转送 and 交办 dialogs (a transfer made on paper, a 交办期限 on a "
                         "rest day) and a rare-character name found; materials: a case's photo and scanned letter "
                         "opened from the case, and one not yet on the server")
@@ -1654,7 +1655,8 @@ class _HallServerDown:
 def hallday_screenshots(db: Path, out: Path) -> None:
     """The hall's day: the kiosk's 取号 at 3 a.m. (when the hall opens), the counter asked before a number out of
     hours, the administrator's 大厅开放时间, a reception day removed (asked) and one refused (booked), the guide's
-    time limits counted in working days, and the call display when voice is unavailable."""
+    time limits counted in working days, the materials of a visitor's cases opened from 今日接访, and the call display
+    when voice is unavailable."""
     from dataclasses import replace
     from datetime import datetime, time, timedelta
 
@@ -1790,6 +1792,7 @@ def hallday_screenshots(db: Path, out: Path) -> None:
             save(schedule.confirm, "45b-leader-schedule-remove-question")
             schedule.confirm.reject()
     window.close()
+    _leader_day_materials(hall, out, save)
 
     apply_theme(app, "display")
     mute = replace(hall, settings=replace(hall.settings, voice_locale="zh_CN"))  # Qt's test engine: no Chinese voice
@@ -1799,6 +1802,98 @@ def hallday_screenshots(db: Path, out: Path) -> None:
     device.close()
     source.close()
     hall.engine.dispose()
+
+
+class _NotYetUploaded:
+    """The server as a PC reaches it for a material still on the PC that registered it."""
+
+    def download_attachment(self, sha256: str) -> tuple[bytes, str]:
+        from server.protocol import NOT_UPLOADED_YET, SyncProblem
+
+        raise SyncProblem("refused", NOT_UPLOADED_YET)
+
+    def close(self) -> None:
+        pass
+
+
+def _leader_day_materials(hall: Any, out: Path, save: Callable[[Any, str], None]) -> None:
+    """今日接访 on a visitor whose two cases have materials: the links at 1920×1080 and 1366×768, one opened, and
+    one still on the PC that registered it."""
+    from dataclasses import replace
+    from datetime import datetime, time
+
+    from sqlalchemy import delete
+
+    from db.models import AttachmentRow
+    from desktop.domain.access import Actor
+    from desktop.domain.errors import RuleViolation
+    from desktop.services import attachments, cases, reception
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+    from ui.leader.work import LeaderWork
+
+    morning = replace(hall, now=lambda: datetime.combine(hall.today(), time(8, 40)))  # before the day's first slot
+    clerk = Actor("staff:chuangkou1", "王丽（演示）", "clerk")
+    system = Actor.system("screenshots")
+    person = PersonInput(name="张建国", document_number="330726196803123211", phone="13857912345")
+    summary = "电梯停运问题多次反映未解决"  # the visitor on the day's list (names there are masked: 张**)
+    photo, letter = _material_files()
+    earlier = [attachments.store_bytes(hall, clerk, "电梯停运现场照片.png", photo)]
+    now = [attachments.store_bytes(hall, clerk, "张建国来信（扫描件）.pdf", letter),
+           attachments.store_bytes(hall, clerk, "物业服务合同.pdf", letter + b"\n% contract"),
+           attachments.store_bytes(hall, clerk, "业主签名表.pdf", letter + b"\n% signatures")]
+    first = register_visit(hall, clerk, RegistrationForm(
+        petitioner=person, request="反映浦阳街道某小区3号楼电梯长期停运，物业不予维修，要求督促维修",
+        region_code="330726001", attachments=tuple(r.as_payload() for r in earlier))).case_number
+    cases.classify(hall, clerk, first, nature="申诉求决类", topic_code="0101")
+    register_visit(hall, clerk, RegistrationForm(
+        petitioner=person, request="再次反映3号楼电梯停运至今未修，要求领导协调解决并公开维修资金使用情况",
+        region_code="330726001", attachments=tuple(r.as_payload() for r in now)))
+    with hall.transaction() as session:  # the table of signatures came with the case's events from another counter
+        session.execute(delete(AttachmentRow).where(AttachmentRow.sha256 == now[2].sha256))
+    _reception_days(morning)
+    (day,) = reception.list_days(morning, system, morning.today(), morning.today())
+    with suppress(RuleViolation):  # booked already on an earlier run
+        reception.book(morning, system, day.day_id,
+                       reception.Visitor(person.name, person.document_number, "", 1, summary))
+    window = signed_in(morning, "leader", "lingdao1")
+    leader = window.work
+    assert isinstance(leader, LeaderWork)
+    screen = leader.day
+    screen.materials.source = lambda _hall: _NotYetUploaded()
+    leader.setCurrentWidget(screen)
+    for _ in range(100):
+        if any(a.summary == summary for a in screen.rows) and not screen.tasks.busy:
+            break
+        settle(100)
+    row = next((n for n, a in enumerate(screen.rows) if a.summary == summary), 0)
+    after(screen.opened, lambda: screen.table.selectRow(row))
+
+    def show_links() -> None:  # the materials are under each case's steps: the dossier scrolled to the first
+        found = screen.view.document().find("电梯停运现场照片.png")
+        if not found.isNull():
+            found.clearSelection()  # no highlight: it would look like a link with the keys on it
+            screen.view.setTextCursor(found)
+            screen.view.ensureCursorVisible()
+            bar = screen.view.verticalScrollBar()
+            bar.setValue(min(bar.maximum(), bar.value() + screen.view.viewport().height() // 3))
+
+    for size, (width, height) in COUNTER_SIZES.items():
+        window.resize(width, height)
+        settle(300)
+        show_links()
+        save(window, f"47-leader-day-materials-{size}")
+    after(screen.materials.shown, lambda: screen.open_material(now[0]))
+    viewer = screen.materials.viewer
+    if viewer is not None:
+        save(viewer, "47b-leader-day-material-letter")
+        viewer.close()
+    screen.open_material(now[2])
+    for _ in range(50):
+        settle(100)
+        if "尚未上传" in screen.material_note.text():
+            break
+    save(window, "47c-leader-day-material-not-yet-uploaded-1366x768")
+    window.close()
 
 
 def _material_files() -> tuple[bytes, bytes]:
@@ -1851,7 +1946,6 @@ def materials_screenshots(db: Path, out: Path) -> None:
     from desktop.services import accounts, attachments
     from desktop.services.context import Actor
     from desktop.services.registration import PersonInput, RegistrationForm, register_visit
-    from server.protocol import NOT_UPLOADED_YET, SyncProblem
     from ui.counter.work import CounterWork
 
     hall = open_hall(load_settings(), db)
@@ -1871,19 +1965,12 @@ def materials_screenshots(db: Path, out: Path) -> None:
     with hall.transaction() as session:  # the third came with the case's events from another counter
         session.execute(delete(AttachmentRow).where(AttachmentRow.sha256 == refs[2].sha256))
 
-    class NotYetUploaded:
-        def download_attachment(self, sha256: str) -> tuple[bytes, str]:
-            raise SyncProblem("refused", NOT_UPLOADED_YET)
-
-        def close(self) -> None:
-            pass
-
     apply_theme(app, "counter")
     window = signed_in(hall, "counter", "chuangkou1")
     work = window.work
     assert isinstance(work, CounterWork)
     search = work.search
-    search.material_source = lambda _hall: NotYetUploaded()
+    search.material_source = lambda _hall: _NotYetUploaded()
     for size, (width, height) in COUNTER_SIZES.items():
         window.resize(width, height)
         work.tabs.setCurrentWidget(work.desk)

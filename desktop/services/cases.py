@@ -118,20 +118,25 @@ def revealed_unaudited(hall: Hall, actor: Actor, case_ref: str) -> CaseDetail:
 
 
 def reveal_cases(hall: Hall, actor: Actor, case_refs: Sequence[str], reason: str,
-                 target: str = "") -> list[CaseDetail]:
+                 target: str = "") -> list[CaseDetail | None]:
     """Several cases in full (a visitor's dossier), written to the audit log as ONE deliberate reveal.
 
-    Cases the actor is recused from stay masked (条例第二十八条). ``target`` names what was
-    opened (a dossier); the case numbers go into the entry's detail.
+    Cases the actor is recused from stay masked (条例第二十八条); an accusation against the actor's
+    own unit is ``None``, as :func:`load_case` refuses it (条例第三十条) — the others are still shown.
+    ``target`` names what was opened (a dossier); the case numbers go into the entry's detail.
     """
     guard(hall, actor, Permission.REVEAL_PERSONAL, "查看完整个人信息", target)
-    details = []
+    details: list[CaseDetail | None] = []
     for ref in case_refs:
-        masked = _detail(hall, actor, ref, reveal=False)
+        try:
+            masked = _detail(hall, actor, ref, reveal=False)
+        except PermissionDenied:  # refused and audited as such by _detail
+            details.append(None)
+            continue
         details.append(masked if actor.actor_id in masked.view.recused else _detail(hall, actor, ref, reveal=True))
     with hall.transaction() as session:
         audit(session, hall, actor, AuditAction.VIEW_PERSONAL, target[:200] or ",".join(case_refs)[:200],
-              {"reason": reason[:200], "cases": [d.view.case_number for d in details if d.revealed]})
+              {"reason": reason[:200], "cases": [d.view.case_number for d in details if d is not None and d.revealed]})
     return details
 
 

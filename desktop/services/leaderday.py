@@ -35,6 +35,7 @@ from desktop.domain.identity import mask_id_number, mask_name, mask_phone
 from desktop.domain.indicators import SATISFIED_RATINGS
 from desktop.domain.reception import BacklogRule, due_note, follow_up_due, leader_case_concluded
 from desktop.services import cases, documents, hallrecords
+from desktop.services.attachments import AttachmentRef
 from desktop.services.audit import guard
 from desktop.services.cases import CaseDetail
 from desktop.services.context import Actor, Hall
@@ -68,7 +69,9 @@ class DossierCase:
     leader_due: date | None
     events: tuple[DossierEvent, ...]
     documents: tuple[str, ...]
-    attachments: tuple[str, ...]
+    #: The materials the case names, as the case screen has them (opened from the dossier the same way); none
+    #: where the case screen would show none (an accusation's content withheld from this reader)
+    attachments: tuple[AttachmentRef, ...]
     withheld: bool = False  # an accusation the reader may not see: its content is left out
 
 
@@ -132,7 +135,7 @@ def dossier(hall: Hall, actor: Actor, appointment_id: str, *, reveal: bool = Fal
     refs = [e.case_number for e in earlier]
     details: list[CaseDetail | None]
     if reveal:
-        details = list(cases.reveal_cases(hall, actor, refs, "领导接访预案", f"接访预案 {row.name[:1]}* {day.day}"))
+        details = cases.reveal_cases(hall, actor, refs, "领导接访预案", f"接访预案 {row.name[:1]}* {day.day}")
     else:
         details = [_masked(hall, actor, ref) for ref in refs]
     shown = tuple(_dossier_case(hall, actor, ref, d) for ref, d in zip(refs, details, strict=True))
@@ -163,7 +166,7 @@ def _dossier_case(hall: Hall, actor: Actor, ref: str, detail: CaseDetail | None)
         printed = ()
     return DossierCase(view.case_number, view.received_on, view.state.value, detail.topic_name, view.request, unit,
                        view.next_due, view.next_due_rule, view.leader, view.leader_due, events, printed,
-                       tuple(a.name for a in detail.attachments))
+                       detail.attachments)
 
 
 _EVENT_TEXT_KEYS = ("text", "reason", "opinion", "decision", "unit", "result", "comment", "rating")
@@ -238,7 +241,7 @@ def briefing_document(hall: Hall, actor: Actor, appointment_id: str) -> Rendered
         lines.append(f"{c.case_number}（{plain_date(c.received_on) if c.received_on else ''}登记，{c.state}"
                      f"{'，责任单位' + c.unit if c.unit else ''}{due}）诉求：{request}。办理经过：{steps}"
                      f"{'。文书：' + '、'.join(c.documents[:4]) if c.documents else ''}"
-                     f"{'。材料：' + '、'.join(c.attachments[:4]) if c.attachments else ''}")
+                     f"{'。材料：' + '、'.join(a.name for a in c.attachments[:4]) if c.attachments else ''}")
     data = {"hall_name": hall.settings.hall_name, "issuing_organisation": hall.settings.issuing_organisation,
             "seal_text": hall.settings.seal_text, "header_red": hall.settings.document_header_red,
             "document_number": "", "issued_on": hall.today().isoformat(), "reception_on": a.day.isoformat(),

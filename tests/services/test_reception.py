@@ -27,7 +27,7 @@ from desktop.domain.reception import (
     reception_day,
     schedule_notes,
 )
-from desktop.services import cases, leaderday, reception
+from desktop.services import attachments, cases, leaderday, reception
 from desktop.services.audit import AuditQuery, list_audit
 from desktop.services.context import Hall
 from desktop.services.reception import Visitor
@@ -347,6 +347,51 @@ def test_the_dossier_is_masked_and_one_reveal_is_one_audit_entry(hall: Hall, cle
     assert entry.detail["cases"] == [number]
     brief = leaderday.briefing_document(hall, LEADER, appointment_id)
     assert brief.title == "领导接访情况简报" and number in brief.data["cases_text"]
+
+
+def test_the_dossier_names_each_material_as_the_case_screen_has_it(hall: Hall, clerk: Actor) -> None:
+    """What the viewer needs of each material (its hash, name, size, kind), withheld with an accusation's content."""
+    photo = attachments.store_bytes(hall, clerk, "现场照片.jpg", b"\xff\xd8\xff\xe0 a photo")
+    letter = attachments.store_bytes(hall, clerk, "来信.txt", "电梯停运三个月".encode())
+    number = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=611), attachments=(
+        photo.as_payload(), letter.as_payload()))).case_number
+    secret = attachments.store_bytes(hall, clerk, "举报材料.pdf", b"%PDF-1.4 secret")
+    accusation = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=611),
+                                                  attachments=(secret.as_payload(),))).case_number
+    cases.classify(hall, clerk, accusation, nature="检举控告类", topic_code="1202", accused_org_codes=["330726-ZJJ"])
+    booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=611)))
+    appointment_id = booking.appointment.appointment_id
+    for reader in (LEADER, Actor("staff:zjjld", "住建局局长", "leader", org_code="330726-ZJJ")):
+        shown = {c.case_number: c.attachments for c in leaderday.dossier(hall, reader, appointment_id).cases}
+        assert shown[number] == (photo, letter) == cases.load_case(hall, reader, number).attachments
+    revealed = {c.case_number: c.attachments for c in leaderday.dossier(hall, LEADER, appointment_id,
+                                                                          reveal=True).cases}
+    assert revealed[number] == (photo, letter)
+    assert {c.case_number: c.attachments for c in leaderday.dossier(hall, LEADER, appointment_id).cases}[
+        accusation] == (secret,)  # a leader who may read accusations opens their materials too
+    accused = Actor("staff:zjjld", "住建局局长", "leader", org_code="330726-ZJJ")
+    withheld = {c.case_number: c for c in leaderday.dossier(hall, accused, appointment_id).cases}[accusation]
+    assert withheld.withheld and withheld.attachments == ()  # as the case screen, which refuses it outright
+    brief = leaderday.briefing_document(hall, LEADER, appointment_id)
+    assert "材料：现场照片.jpg、来信.txt" in brief.data["cases_text"]  # the A4 brief names them
+
+
+def test_an_accused_units_leader_reveals_the_dossier_with_the_accusation_still_withheld(hall: Hall,
+                                                                                      clerk: Actor) -> None:
+    """显示完整信息 shows the visitor's other cases in full; the accusation against the reader's unit stays out."""
+    number = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=612))).case_number
+    accusation = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=612),
+                                                  request="举报县住建局某科长索要好处费")).case_number
+    cases.classify(hall, clerk, accusation, nature="检举控告类", topic_code="1202", accused_org_codes=["330726-ZJJ"])
+    booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=612)))
+    accused = Actor("staff:zjjld", "住建局局长", "leader", org_code="330726-ZJJ")
+    full = leaderday.dossier(hall, accused, booking.appointment.appointment_id, reveal=True)
+    shown = {c.case_number: c for c in full.cases}
+    assert full.revealed and full.appointment.name == "欧阳建华"
+    assert not shown[number].withheld and shown[number].request.startswith("反映浦阳街道")
+    assert shown[accusation].withheld and "索要好处费" not in repr(shown[accusation])
+    (entry,) = list_audit(hall, Actor.system(), AuditQuery(action="查看完整个人信息"))
+    assert entry.detail["cases"] == [number]  # one reveal, of what was shown in full
 
 
 def test_the_dossier_says_a_history_of_five_cases_in_other_units_in_one_sentence(hall: Hall, clerk: Actor) -> None:

@@ -16,8 +16,8 @@ from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from server.protocol import NOT_UPLOADED_YET, SyncProblem
 from tests.helpers import form
-from ui.cases.material import MaterialViewer
 from ui.cases.search import CaseSearchPanel
+from ui.common.material import MaterialViewer
 
 
 def _png() -> bytes:

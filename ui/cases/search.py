@@ -28,19 +28,17 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import WITHHELD, ContentAccess, Permission
 from desktop.domain.deadlines import DueFilter
 from desktop.domain.hlc import Hlc
+from ui.common.material_links import MaterialOpener, SourceOf, material_at, material_links
 from ui.common.widgets import label, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from desktop.services.attachments import AttachmentRef
     from desktop.services.cases import CaseDetail
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from desktop.services.lookup import CaseSummary, SearchResult
-    from desktop.sync.materials import MaterialSource
 
 WITHHELD_STYLE = "background-color:#fff4d6; color:#7a4b00;"
 #: The colours of a deadline said in words: overdue, within the board's 7 days (as the case view says it).
@@ -72,10 +70,6 @@ def _when(hlc: str) -> str:
         return f"{datetime.fromtimestamp(Hlc.parse(hlc).wall_ms / 1000):%Y-%m-%d %H:%M}"
     except (ValueError, OverflowError, OSError):
         return ""
-
-
-#: The scheme of a material's link in the case's text (``material:<its place in the list>``).
-MATERIAL_LINK = "material"
 
 
 def case_html(detail: CaseDetail) -> str:
@@ -116,10 +110,8 @@ def case_html(detail: CaseDetail) -> str:
         lines.append(f"<p><b>事实</b> {_text(v.facts)}</p>")
     if v.reasons:
         lines.append(f"<p><b>理由</b> {_text(v.reasons)}</p>")
-    if detail.attachments:  # each a link: 打开 shows it (fetched from the server when this PC lacks it)
-        lines.append("<p><b>材料</b> " + "；".join(
-            f"<a href='{MATERIAL_LINK}:{n}'>{escape(a.name)}</a>{escape(f'（{a.size / 1024:,.0f} KB）')}"
-            for n, a in enumerate(detail.attachments)) + "</p>")
+    if detail.attachments:  # each a link: a tap shows it (fetched from the server when this PC lacks it)
+        lines.append("<p><b>材料</b> " + material_links(detail.attachments) + "</p>")
     lines.append("<p><b>事件</b><br>" + "<br>".join(
         escape(f"{_when(e.hlc)}　{e.type.value}　{detail.authors.get(e.author, e.author)}")
         for e in detail.events) + "</p>")
@@ -148,15 +140,15 @@ class CaseSearchPanel(QWidget):
     detail_shown = Signal()  # the selected case's detail is on screen
     material_shown = Signal(object)  # AttachmentRef, shown in a window of its own
 
-    def __init__(self, ctx: WorkContext, *,
-                 material_source: Callable[[Hall], MaterialSource | None] | None = None) -> None:
+    def __init__(self, ctx: WorkContext, *, material_source: SourceOf | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        #: Where a material this PC lacks is fetched from (default: the device's sync server).
-        self.material_source = material_source
-        self.viewer: QWidget | None = None
         self.actor = ctx.actor
         self.tasks = ctx.group(self)
+        #: Opens the case's materials; where one this PC lacks is fetched from (default: the device's sync server).
+        self.materials = MaterialOpener(self, self.tasks, self.actor, say=self._note, source=material_source,
+                                        refusal=lambda error: user_message(error, "打开材料"))
+        self.materials.shown.connect(self.material_shown)
         self.query = QLineEdit()
         self.query.setPlaceholderText("输入案件编号、身份证号、电话、姓名、拼音首字母或诉求内容")
         self.status = label("", "subtitle")
@@ -464,36 +456,29 @@ class CaseSearchPanel(QWidget):
 
     def _link_clicked(self, url: QUrl) -> None:
         detail = self.current_detail
-        if url.scheme() != MATERIAL_LINK or detail is None or not url.path().isdigit():
-            return
-        index = int(url.path())
-        if index < len(detail.attachments):
-            self.open_material(detail.attachments[index])
+        ref = material_at(url, detail.attachments) if detail is not None else None
+        if ref is not None:
+            self.open_material(ref)
 
     def open_material(self, ref: AttachmentRef) -> None:
         """Show one material of the case on screen: from this PC, or fetched from the server and kept."""
-        actor, source = self.actor, self.material_source
         case_id = self.current.case_id if self.current is not None else ""
-        self._note(f"正在打开材料“{ref.name}”…", "notice")
+        # another case on screen by then: nothing shows (the same case read again, as keeping the file does, is)
+        self.materials.open(ref, lambda: self.current is not None and self.current.case_id == case_id)
 
-        def fetch(hall: Hall) -> bytes:
-            from desktop.sync.materials import open_material
+    @property
+    def material_source(self) -> SourceOf | None:
+        """Where a material this PC lacks is fetched from (``None``: the device's sync server)."""
+        return self.materials.source
 
-            return open_material(hall, actor, ref.sha256, None if source is None else lambda: source(hall))
+    @material_source.setter
+    def material_source(self, source: SourceOf | None) -> None:
+        self.materials.source = source
 
-        self.tasks.run(fetch, lambda data: self._material_ready(case_id, ref, data),
-                       lambda error: self._note(user_message(error, "打开材料"), "error"))
-
-    def _material_ready(self, case_id: str, ref: AttachmentRef, data: bytes) -> None:
-        if self.current is None or self.current.case_id != case_id:
-            return  # another case is on screen now (the same case read again, as keeping the file does, is not)
-        from ui.cases.material import MaterialViewer
-
-        self._note("", "")
-        self.viewer = MaterialViewer(ref, data, self)
-        self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.viewer.show()
-        self.material_shown.emit(ref)
+    @property
+    def viewer(self) -> QWidget | None:
+        """The material last shown, in its window."""
+        return self.materials.viewer
 
     def _reveal_clicked(self) -> None:
         if self.showing_full:

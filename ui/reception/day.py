@@ -2,6 +2,7 @@
 
 Large and calm: the list on the left, the dossier in the middle, 批示 / 决定 / 包案 on the right.
 The dossier is masked until 显示完整信息 (one audit entry per reveal, never per selection).
+Each earlier case's materials are links: a tap (or Enter on one) opens it as on the case screen.
 Saving records 批示 (and 包案) as events on the visitor's case; 打印交办单 issues the
 领导接访交办单 with the signed-in leader's name, handed to the window to preview and print.
 """
@@ -14,7 +15,7 @@ from functools import partial
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import Permission
 from desktop.domain.deadlines import format_date
 from ui.common.choice import Choice, ChoiceBox
+from ui.common.material_links import MaterialOpener, SourceOf, material_at, material_links
 from ui.common.widgets import (
     EnterMovesOn,
     SelectOnTabIn,
@@ -51,6 +53,7 @@ from ui.shell.errors import user_message
 
 if TYPE_CHECKING:
     from desktop.documents.model import RenderedDocument
+    from desktop.services.attachments import AttachmentRef
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from desktop.services.leaderday import Decision, Dossier
@@ -75,6 +78,11 @@ class _Opened:
     default_due: date
 
 
+def dossier_materials(d: Dossier) -> list[AttachmentRef]:
+    """The materials the dossier lists, in the order of its links (``material:0`` the first)."""
+    return [ref for c in d.cases for ref in c.attachments]
+
+
 def _dossier_html(d: Dossier) -> str:
     a = d.appointment
     head = (f"<h2>{escape(a.name)}　<span style='font-weight:normal;font-size:13pt;'>{escape(a.slot_label)}　"
@@ -87,6 +95,7 @@ def _dossier_html(d: Dossier) -> str:
     head += (f"<p><b>批示记入事项：</b>{escape(a.case_number)}</p>" if a.case_number else
              "<p style='color:#7a4b00;'>尚未登记信访事项：请窗口先登记（或为预约关联事项），再记录批示</p>")
     parts = [head, f"<h3>信访经历（{len(d.cases)}件）</h3>"]
+    linked = 0  # the materials of the cases above: each case's links number on from them
     if not d.cases:
         parts.append("<p>无此前信访事项：初次来访。</p>")
     else:
@@ -104,8 +113,11 @@ def _dossier_html(d: Dossier) -> str:
         extra = ""
         if c.documents:
             extra += f"<p>文书：{escape('；'.join(c.documents))}</p>"
-        if c.attachments:
-            extra += f"<p>材料：{escape('、'.join(c.attachments))}</p>"
+        if c.attachments:  # each a link: a tap shows it (fetched from the server when this PC lacks it)
+            # one a line: in the dossier's column several on a line broke names in two, a link in two pieces
+            extra += (f"<p>材料：{'<br/>' if len(c.attachments) > 1 else ''}"
+                      f"{material_links(c.attachments, linked, between='<br/>')}</p>")
+            linked += len(c.attachments)
         parts.append(f"<p><b>{escape(c.case_number)}</b>　{escape(c.state)}　{escape(c.topic)}<br/>"
                      f"责任单位：{escape(c.unit or '尚未确定')}　{due}{taken}<br/>诉求：{escape(c.request)}</p>"
                      f"<ul>{steps}</ul>{extra}")
@@ -131,11 +143,12 @@ class LeaderDayScreen(QWidget):
     opened = Signal()  # a dossier is on screen
     decided = Signal(object)  # Decision
 
-    def __init__(self, ctx: WorkContext) -> None:
+    def __init__(self, ctx: WorkContext, *, material_source: SourceOf | None = None) -> None:
         super().__init__()
         self.ctx, self.actor = ctx, ctx.actor
         self.tasks = ctx.group(self)  # reading the list and the dossier
         self.acting = ctx.group(self)  # saving and issuing, never held up by a read
+        self.fetching = ctx.group(self)  # a material from the server: the list and the dossier refresh meanwhile
         self.setStyleSheet(_STYLE)
         self.days: list[ReceptionDay] = []
         self.rows: list[Appointment] = []
@@ -151,6 +164,13 @@ class LeaderDayScreen(QWidget):
         self.table = read_only_table(self.COLUMNS, alternate=False)
         self.table.verticalHeader().setDefaultSectionSize(44)
         self.view = QTextBrowser()
+        self.view.setOpenLinks(False)  # a material's link opens it here, never as an address
+        self.material_note = message_label()  # 正在打开材料…, or why it cannot be shown
+        self.material_note.setWordWrap(True)
+        #: Opens the dossier's materials; where one this PC lacks is fetched from (default: the device's server).
+        self.materials = MaterialOpener(self, self.fetching, self.actor, source=material_source,
+                                        say=lambda text, tone: set_tone(self.material_note, tone, text),
+                                        refusal=lambda error: user_message(error, "打开材料"))
         self.reveal_button = secondary_button("显示完整信息")
         self.reveal_button.setVisible(ctx.may(Permission.REVEAL_PERSONAL))
         self.brief_button = secondary_button("打印简报")
@@ -185,6 +205,7 @@ class LeaderDayScreen(QWidget):
         self.picked = ""  # the day the leader chose in the box; otherwise the nearest day (today's)
         self.day_box.currentIndexChanged.connect(self._day_picked)
         self.table.itemSelectionChanged.connect(self._selected)
+        self.view.anchorClicked.connect(self._link_clicked)
         self.reveal_button.clicked.connect(lambda: self.open_dossier(reveal=True))
         self.brief_button.clicked.connect(self.print_brief)
         self.note_button.clicked.connect(self.annotate)
@@ -226,6 +247,7 @@ class LeaderDayScreen(QWidget):
         buttons.addWidget(self.brief_button)
         column.addLayout(buttons)
         column.addWidget(self.view, 1)
+        column.addWidget(self.material_note)
         notes = QHBoxLayout()
         notes.addWidget(self.note, 1)
         notes.addWidget(self.note_button)
@@ -399,6 +421,8 @@ class LeaderDayScreen(QWidget):
         self.tasks.run(read, partial(self._opened, keep_message=keep_message), self._failed)
 
     def _opened(self, opened: _Opened, keep_message: bool = False) -> None:
+        if self.dossier is None or self.dossier.appointment.appointment_id != opened.dossier.appointment.appointment_id:
+            set_tone(self.material_note, "", "")  # what was said of another visitor's material
         self.dossier = opened.dossier
         self.view.setHtml(_dossier_html(opened.dossier))
         due = opened.default_due
@@ -408,6 +432,17 @@ class LeaderDayScreen(QWidget):
         if not keep_message:
             set_tone(self.message, "", "")
         self.opened.emit()
+
+    def _link_clicked(self, url: QUrl) -> None:
+        ref = material_at(url, dossier_materials(self.dossier)) if self.dossier is not None else None
+        if ref is not None:
+            self.open_material(ref)
+
+    def open_material(self, ref: AttachmentRef) -> None:
+        """Show one material of the visitor's cases: from this PC, or fetched from the server and kept."""
+        visitor = self.current.appointment_id if self.current is not None else ""
+        # another visitor on screen by then: nothing shows (the same one's dossier read again is still theirs)
+        self.materials.open(ref, lambda: self.current is not None and self.current.appointment_id == visitor)
 
     # -- acting -------------------------------------------------------------------------------------
 
