@@ -604,6 +604,22 @@ def link_case(hall: Hall, actor: Actor, appointment_id: str, case_number: str) -
                                                      **by(actor)})
 
 
+def name_registered_case(hall: Hall, actor: Actor, case_number: str) -> int:
+    """The case the counter has just registered, named on the booking of its petitioner on today's reception list
+    who has none yet (a walk-in joins the list when called, before the clerk registers the matter), so that the
+    leader can record 批示 and 包案 on it. Returns how many bookings were linked (0: the visitor is not on the list)."""
+    with hall.sessions() as session:
+        people = select(CasePersonRow.id_number).join(CaseRow, CaseRow.case_id == CasePersonRow.case_id).where(
+            CaseRow.case_number == case_number, CasePersonRow.role == "信访人", CasePersonRow.id_number != "")
+        waiting = list(session.scalars(
+            select(AppointmentRow.appointment_id).join(ReceptionDayRow, ReceptionDayRow.day_id == AppointmentRow.day_id)
+            .where(ReceptionDayRow.day == hall.today(), STANDING, AppointmentRow.id_number.in_(people),
+                   AppointmentRow.case_number == "", AppointmentRow.status != CANCELLED)))
+    for appointment_id in waiting:
+        link_case(hall, actor, appointment_id, case_number)
+    return len(waiting)
+
+
 def _guard_link(hall: Hall, actor: Actor) -> None:
     guard(hall, actor, Permission.REGISTER, "关联接访事项", alternatives=(Permission.LEADER_DECIDE,))
 

@@ -1009,6 +1009,26 @@ class RegistrationPanel(QWidget):
         self.draft_state.setText("")
         self.registered.emit(result)
         self._print_receipt(result)
+        self._name_on_leader_list(result)
+
+    def _name_on_leader_list(self, result: RegistrationResult) -> None:
+        """A visitor on today's leader reception list without a case (a walk-in) gets this one named on the booking."""
+        actor, number = self.actor, result.case_number
+
+        def link(hall: Hall) -> int:
+            from desktop.services import reception
+
+            return reception.name_registered_case(hall, actor, number)
+
+        self.tasks.run(link, self._named_on_leader_list, self._not_named_on_leader_list)
+
+    def _named_on_leader_list(self, count: int) -> None:
+        if count:
+            self._say(self.message.text() + "已关联今日领导接访名单上的预约，领导可据此记录批示。",
+                      str(self.message.property("tone") or "ok"))
+
+    def _not_named_on_leader_list(self, error: Exception) -> None:
+        self._say(self.message.text() + user_message(error, "关联今日领导接访预约"), "error")
 
     def _print_receipt(self, result: RegistrationResult) -> None:
         actor, settings, choose = self.actor, self.ctx.settings, self._printer
