@@ -223,3 +223,11 @@ class BacklogRule:
         if visits >= self.min_visits:
             parts.append(f"重复信访{visits}次")
         return "，".join(parts)
+
+
+def check_decision_day(reception_on: date, today: date) -> None:
+    """批示 and 包案 are recorded when the leader receives the visitor: on the reception day, or after it for a day
+    entered late; never before (a 交办单 would say the visitor was received on a day still to come)."""
+    if reception_on > today:
+        raise ValidationError("instruction", f"接访日（{reception_on.month}月{reception_on.day}日）还没到：可先看预案、"
+                              "加批注，批示和包案在接待来访人当天记录", "instruction")

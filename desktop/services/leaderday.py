@@ -33,7 +33,13 @@ from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.domain.identity import mask_id_number, mask_name, mask_phone
 from desktop.domain.indicators import SATISFIED_RATINGS
-from desktop.domain.reception import BacklogRule, due_note, follow_up_due, leader_case_concluded
+from desktop.domain.reception import (
+    BacklogRule,
+    check_decision_day,
+    due_note,
+    follow_up_due,
+    leader_case_concluded,
+)
 from desktop.services import cases, documents, hallrecords
 from desktop.services.attachments import AttachmentRef
 from desktop.services.audit import guard
@@ -293,8 +299,9 @@ def record_decision(hall: Hall, actor: Actor, appointment_id: str, *, instructio
         row = _appointment_row(session, appointment_id)
         reception_on = day_row(session, row.day_id).day
         case_number = row.case_number
+    check_decision_day(reception_on, hall.today())
     if not case_number:
-        raise RuleViolation("no_case", "该来访人还没有登记信访事项：请窗口先登记（或为预约关联事项），再记录批示")
+        raise RuleViolation("no_case", "该来访人还没有登记信访事项：窗口为此来访人登记后即自动关联，再记录批示")
     directory = load_directory()
     codes = list(dict.fromkeys(c for c in unit_codes if c))
     if take_on:

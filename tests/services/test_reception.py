@@ -436,8 +436,11 @@ def test_the_brief_reads_cleanly_for_a_long_history(hall: Hall, clerk: Actor) ->
     assert "。。" not in text and "反映村道损毁多年未修。办理经过：（此前2步从略）" in text
 
 
-def test_the_leaders_decision_records_events_and_fills_in_the_form(hall: Hall, clerk: Actor) -> None:
+def test_the_leaders_decision_records_events_and_fills_in_the_form(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
     appointment_id, number = _booked_case(hall, clerk)
+    with pytest.raises(ValidationError, match="接访日（9月30日）还没到"):  # not before the visitor is received
+        leaderday.record_decision(hall, LEADER, appointment_id, instruction="限期解决")
+    clock.advance(days=14)  # 2026-09-30, the reception day
     with pytest.raises(ValidationError, match="责任单位"):
         leaderday.record_decision(hall, LEADER, appointment_id, instruction="限期解决", take_on=True)
     with pytest.raises(RuleViolation, match="包案与批示"):
@@ -467,8 +470,10 @@ def test_a_baoan_deadline_on_a_holiday_or_in_a_year_not_imported_is_pointed_out(
     assert "2040年1月1日（休息日）不是工作日" in note and "2040年的节假日安排尚未导入" in note
 
 
-def test_the_leader_is_told_when_the_chosen_deadline_falls_on_a_holiday(hall: Hall, clerk: Actor) -> None:
+def test_the_leader_is_told_when_the_chosen_deadline_falls_on_a_holiday(hall: Hall, clerk: Actor,
+                                                                       clock: FakeClock) -> None:
     appointment_id, _number = _booked_case(hall, clerk)
+    clock.advance(days=14)  # 2026-09-30, the reception day
     decision = leaderday.record_decision(hall, LEADER, appointment_id, instruction="节前办结", take_on=True,
                                          unit_codes=["330726-RSJ"], due=date(2026, 10, 3))
     assert decision.due == date(2026, 10, 3) and "（国庆节）不是工作日" in decision.note  # kept, and said
@@ -493,15 +498,16 @@ def test_a_notice_typed_with_a_short_unit_name_and_previewed_twice_is_audited_on
 def test_the_board_tracks_taken_cases_to_conclusion_and_counts_reminders(hall: Hall, clerk: Actor,
                                                                         clock: FakeClock) -> None:
     appointment_id, number = _booked_case(hall, clerk)
+    clock.advance(days=14)  # 2026-09-30, the reception day
     leaderday.record_decision(hall, LEADER, appointment_id, instruction="限期解决", take_on=True,
-                              unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
+                              unit_codes=["330726-RSJ"], due=date(2026, 10, 4))
     leaderday.urge(hall, LEADER, number, "请加快办理")
-    clock.advance(days=6)  # 2026-09-22: two days overdue
+    clock.advance(days=6)  # 2026-10-06: two days overdue
     (row,) = leaderday.board(hall, LEADER)
     assert (row.days_left, row.overdue, row.reminders, row.concluded) == (-2, True, 1, False)
     assert row.progress.endswith("督办") and row.petitioner == "欧阳**"
-    cases.accept(hall, clerk, number, accepted_on=date(2026, 9, 22))
-    cases.answer(hall, clerk, number, outcome="予以支持", answered_on=date(2026, 9, 22))
+    cases.accept(hall, clerk, number, accepted_on=date(2026, 10, 6))
+    cases.answer(hall, clerk, number, outcome="予以支持", answered_on=date(2026, 10, 6))
     (row,) = leaderday.board(hall, LEADER)
     assert row.concluded and not row.overdue
 
@@ -509,31 +515,32 @@ def test_the_board_tracks_taken_cases_to_conclusion_and_counts_reminders(hall: H
 def test_a_unit_past_its_deadline_is_replaced_or_given_more_time_from_the_board(hall: Hall, clerk: Actor,
                                                                                 clock: FakeClock) -> None:
     appointment_id, number = _booked_case(hall, clerk)
+    clock.advance(days=14)  # 2026-09-30, the reception day
     leaderday.record_decision(hall, LEADER, appointment_id, instruction="限期解决", take_on=True,
-                              unit_codes=["330726-RSJ"], due=date(2026, 9, 20))
-    clock.advance(days=6)  # 2026-09-22: two days overdue
+                              unit_codes=["330726-RSJ"], due=date(2026, 10, 4))
+    clock.advance(days=6)  # 2026-10-06: two days overdue
     with pytest.raises(ValidationError, match="理由"):
-        leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22), reason=" ")
+        leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 11, 5), reason=" ")
     with pytest.raises(ValidationError, match="晚于今天"):
-        leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 9, 22), reason="逾期")
+        leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 10, 6), reason="逾期")
     with pytest.raises(ValidationError, match="机构目录"):
-        leaderday.reassign(hall, LEADER, number, unit_codes=["人社局"], due=date(2026, 10, 22), reason="逾期")
+        leaderday.reassign(hall, LEADER, number, unit_codes=["人社局"], due=date(2026, 11, 5), reason="逾期")
     with pytest.raises(RuleViolation):
-        leaderday.reassign(hall, clerk, number, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22), reason="逾期")
+        leaderday.reassign(hall, clerk, number, unit_codes=["330726-ZJJ"], due=date(2026, 11, 5), reason="逾期")
     other = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=602))).case_number
     with pytest.raises(RuleViolation, match="还没有领导包案"):
-        leaderday.reassign(hall, LEADER, other, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22), reason="逾期")
-    view = leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 10, 22),
+        leaderday.reassign(hall, LEADER, other, unit_codes=["330726-ZJJ"], due=date(2026, 11, 5), reason="逾期")
+    view = leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 11, 5),
                               reason="原责任单位逾期未办结")
-    assert (view.leader_unit, view.leader_due) == ("浦江县住房和城乡建设局", date(2026, 10, 22))
+    assert (view.leader_unit, view.leader_due) == ("浦江县住房和城乡建设局", date(2026, 11, 5))
     (row,) = leaderday.board(hall, LEADER)
     assert (row.unit, row.days_left, row.overdue) == ("浦江县住房和城乡建设局", 30, False)
     form_doc = leaderday.assignment_form(hall, LEADER, number)  # the 交办单 goes to the new unit
-    assert form_doc.data["recipient_name"] == "浦江县住房和城乡建设局" and form_doc.data["due"] == "2026-10-22"
+    assert form_doc.data["recipient_name"] == "浦江县住房和城乡建设局" and form_doc.data["due"] == "2026-11-05"
     # no unit chosen: the same unit, a later deadline; another leader reassigning it leaves the leader in charge
     deputy = Actor("staff:lingdao2", "李明", "leader")
-    view = leaderday.reassign(hall, deputy, number, unit_codes=[], due=date(2026, 11, 5), reason="需现场核查")
-    assert (view.leader_unit, view.leader_due, view.leader) == ("浦江县住房和城乡建设局", date(2026, 11, 5), "周建华")
+    view = leaderday.reassign(hall, deputy, number, unit_codes=[], due=date(2026, 11, 19), reason="需现场核查")
+    assert (view.leader_unit, view.leader_due, view.leader) == ("浦江县住房和城乡建设局", date(2026, 11, 19), "周建华")
     from server.validation import check_payload  # the event goes to the server as it is: its fields are a 包案's
 
     taken = [e for e in cases.load_case(hall, LEADER, number).events if e.type is EventType.LEADER_TAKEN]
@@ -541,8 +548,8 @@ def test_a_unit_past_its_deadline_is_replaced_or_given_more_time_from_the_board(
     for event in taken:
         check_payload(event.type, event.payload)
     steps = [e for e in leaderday.dossier(hall, LEADER, appointment_id).cases[0].events if e.what == "包案"]
-    assert [e.text for e in steps][1:] == ["改派浦江县住房和城乡建设局：原责任单位逾期未办结（期限2026年10月22日）",
-                                           "改派浦江县住房和城乡建设局：需现场核查（期限2026年11月5日）"]
+    assert [e.text for e in steps][1:] == ["改派浦江县住房和城乡建设局：原责任单位逾期未办结（期限2026年11月5日）",
+                                           "改派浦江县住房和城乡建设局：需现场核查（期限2026年11月19日）"]
 
 
 def test_a_case_answered_before_the_leader_took_it_on_is_followed_until_answered_again(
@@ -589,10 +596,12 @@ def test_statistics_per_leader_and_day(hall: Hall, clerk: Actor, clock: FakeCloc
     second = reception.book(hall, clerk, day_id, Visitor("李梅", valid_id(seq=802), persons_count=2)).appointment
     late_case = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=802)))
     reception.link_case(hall, clerk, second.appointment_id, late_case.case_number)
+    clock.advance(days=14)  # 2026-09-30, the reception day
     leaderday.record_decision(hall, LEADER, first, instruction="限期解决", take_on=True, unit_codes=["330726-RSJ"],
                               due=date(2026, 10, 10))
     leaderday.record_decision(hall, LEADER, second.appointment_id, instruction="做好解释")
     cases.accept(hall, clerk, number, accepted_on=date(2026, 9, 20))
+    clock.advance(days=9)  # 2026-10-09
     cases.answer(hall, clerk, number, outcome="予以支持", answered_on=date(2026, 10, 9))
     cases.record(hall, Actor.kiosk("K01"), number, EventType.RATED, {"rating": "满意"})
     supervisor = Actor("staff:zhaomin", "赵敏", "supervisor")
@@ -601,12 +610,14 @@ def test_statistics_per_leader_and_day(hall: Hall, clerk: Actor, clock: FakeCloc
     assert (stats.assigned, stats.concluded_on_time, stats.rated, stats.satisfied) == (1, 1, 1, 1)
 
 
-def test_the_brief_puts_one_full_stop_after_a_step_and_dates_its_documents_in_words(hall: Hall, clerk: Actor) -> None:
+def test_the_brief_puts_one_full_stop_after_a_step_and_dates_its_documents_in_words(hall: Hall, clerk: Actor,
+                                                                                    clock: FakeClock) -> None:
     """批示 依法答复。 read 依法答复。。文书：… and the documents were dated 2026-09-30."""
     from desktop.printing.simulated import SimulatedPrinter
     from desktop.services import printing
 
     appointment_id, number = _booked_case(hall, clerk, seq=631)
+    clock.advance(days=14)  # 2026-09-30, the reception day
     leaderday.record_decision(hall, LEADER, appointment_id, instruction="依法答复。", take_on=True,
                               unit_codes=["330726-RSJ"])
     printed = printing.print_document(hall, LEADER, leaderday.assignment_form(hall, LEADER, number), None,

@@ -65,3 +65,27 @@ def test_the_dossier_shows_the_instruction_and_the_baoan_just_recorded(
         dialog.print_to(SimulatedPrinter())
     assert printed.args is not None and printed.args[0].printed
     assert screen.message.text() == printed.args[0].message and screen.message.property("tone") == "ok"
+
+
+def test_a_visitor_of_a_day_still_to_come_can_be_read_but_not_decided_on(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Callable[..., WorkContext]) -> None:
+    """批示 and 包案 were accepted for a visitor booked on the 15th, on the 6th: the 交办单 said they were received on
+    a day still to come. The dossier reads as ever; 保存批示 waits for the day, and says so before anything is typed."""
+    from datetime import timedelta
+
+    hall = sqlite_hall
+    case = register_visit(hall, clerk, form(name="张洁", id_number=valid_id(seq=32)))
+    later = hall.today() + timedelta(days=9)
+    day = reception.add_day(hall, clerk, later, leaders=["县长 周建华"])
+    reception.book(hall, clerk, day.day_id, reception.Visitor("张洁", valid_id(seq=32)), case_number=case.case_number)
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.show()
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert case.case_number in screen.view.toPlainText()  # read before the day, as it is meant to be
+    assert not screen.save_button.isEnabled() and screen.note_button.isEnabled()
+    assert f"接访日（{later.month}月{later.day}日）还没到" in screen.message.text()
+    assert screen.message.property("tone") == "notice"

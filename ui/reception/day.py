@@ -76,6 +76,7 @@ class _DayList:
 class _Opened:
     dossier: Dossier
     default_due: date
+    not_yet: str = ""  # why no 批示 can be recorded yet (a reception day still to come), else ""
 
 
 def dossier_materials(d: Dossier) -> list[AttachmentRef]:
@@ -413,10 +414,17 @@ class LeaderDayScreen(QWidget):
         actor, appointment_id, day = self.actor, self.current.appointment_id, self.current.day
 
         def read(hall: Hall) -> _Opened:
+            from desktop.domain.errors import ValidationError
+            from desktop.domain.reception import check_decision_day
             from desktop.services import leaderday
 
+            try:
+                check_decision_day(day, hall.today())
+                not_yet = ""
+            except ValidationError as early:
+                not_yet = early.message
             return _Opened(leaderday.dossier(hall, actor, appointment_id, reveal=reveal),
-                           leaderday.default_due(hall, max(day, hall.today())))
+                           leaderday.default_due(hall, max(day, hall.today())), not_yet)
 
         self.tasks.run(read, partial(self._opened, keep_message=keep_message), self._failed)
 
@@ -429,7 +437,10 @@ class LeaderDayScreen(QWidget):
         self.due.setDate(QDate(due.year, due.month, due.day))
         self._enable(True)
         self.reveal_button.setEnabled(not opened.dossier.revealed)
-        if not keep_message:
+        self.save_button.setEnabled(not opened.not_yet)  # said before anything is typed, not refused after
+        if opened.not_yet:
+            set_tone(self.message, "notice", opened.not_yet)
+        elif not keep_message:
             set_tone(self.message, "", "")
         self.opened.emit()
 
