@@ -34,6 +34,7 @@ from ui.shell.idle import IdleWatcher
 from ui.shell.signin import ChangePasswordPage, FirstAdminPage, LockPage, SignInPage, accounts_service
 from ui.shell.startup import OpeningFailedPage
 from ui.shell.sync_status import SyncIndicator
+from ui.shell.wheel import guard_wheel
 
 if TYPE_CHECKING:
     from desktop.services.accounts import AccountInfo, SignIn
@@ -65,6 +66,7 @@ class StaffWindow(QMainWindow):
         if ctx.window.is_device:
             raise ValueError(f"not a staff window: {ctx.window}")
         self.ctx, self.role, self.build_work = ctx, ctx.window, build_work
+        guard_wheel()  # the wheel scrolls the form, never a drop-down list or date the clerk is not in
         self.source = ctx.source
         ctx.tasks.setParent(self)
         self.tasks = ctx.group(self)  # sign-out, screen lock: audited off the GUI thread
