@@ -304,7 +304,7 @@ def check_routed_on(payload: Mapping[str, Any], today: date) -> None:
         _check_date(payload[ROUTED_ON], "转送、交办日期")
         if _date(payload[ROUTED_ON]) > today:
             raise RuleViolation("routed_in_future",
-                                f"转送、交办日期不能晚于今天（{today.isoformat()}）：请填实际转送、交办的日期")
+                                f"转送、交办日期不能晚于今天（{format_date(today)}）：请填实际转送、交办的日期")
 
 
 def check_assignment_due(payload: Mapping[str, Any], calendar: HolidayCalendar) -> None:
@@ -363,7 +363,8 @@ def _check_date(value: Any, label: str) -> None:
     except (TypeError, ValueError):
         raise RuleViolation("bad_date", f"{label}不是有效的日期（应为 年-月-日，如 2026-11-24）") from None
     if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-        raise RuleViolation("bad_date", f"{label}{day.isoformat()}不在合理范围内（{EARLIEST_YEAR}–{LATEST_YEAR}年）")
+        raise RuleViolation("bad_date", f"{label}{day.year}年{day.month}月{day.day}日不在合理范围内"
+                                       f"（{EARLIEST_YEAR}–{LATEST_YEAR}年）")
 
 
 def _check_payload_values(event_type: EventType, payload: Mapping[str, Any]) -> None:
@@ -405,7 +406,7 @@ def _check_payload_rules(view: CaseView, event_type: EventType, payload: Mapping
     if event_type in _ROUTED and payload.get(ROUTED_ON) and view.received_on is not None \
             and _date(payload[ROUTED_ON]) < view.received_on:
         raise RuleViolation("routed_before_received",
-                            f"转送、交办日期不能早于收到信访事项的日期（{view.received_on.isoformat()}）")
+                            f"转送、交办日期不能早于收到信访事项的日期（{format_date(view.received_on)}）")
     if event_type is EventType.ASSIGNED and not payload.get("due"):
         raise RuleViolation("assign_without_due", "交办须设定办理期限（条例第二十二条）")
     if event_type is EventType.EXTENDED:
@@ -434,7 +435,7 @@ def _check_payload_rules(view: CaseView, event_type: EventType, payload: Mapping
             what = "复查" if event_type is EventType.REVIEW_REQUESTED else "复核"
             raise RuleViolation(
                 "request_too_late",
-                f"已超过申请{what}的期限（收到书面意见之日起30日，截至{due.isoformat()}）",
+                f"已超过申请{what}的期限（收到书面意见之日起30日，截至{format_date(due)}）",
             )
 
 

@@ -198,7 +198,7 @@ def test_a_transfer_done_on_paper_is_recorded_on_its_own_day(hall: Hall, clerk: 
     view = cases.load_case(hall, clerk, number).view
     assert case_actions.starting_values(view, "transfer", hall.today()) == {"routed_on": "2026-09-23"}
     before = len(cases.load_case(hall, clerk, number).events)
-    for day, refused in (("2026-09-15", "不能早于收到"), ("2026-09-24", "不能晚于今天（2026-09-23）")):
+    for day, refused in (("2026-09-15", "不能早于收到"), ("2026-09-24", "不能晚于今天（2026年9月23日（星期三））")):
         with pytest.raises(RuleViolation, match=refused):
             case_actions.perform(hall, clerk, number, "transfer", {"organisation_code": code, "routed_on": day})
     assert len(cases.load_case(hall, clerk, number).events) == before  # nothing stored
