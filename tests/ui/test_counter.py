@@ -44,6 +44,8 @@ def test_a_group_visit_from_the_card_reader_to_a_routed_case(qtbot: QtBot, count
         qtbot.keyClick(panel.id_number, Qt.Key.Key_F2)  # the reader, off the GUI thread
     assert panel.id_number.text() == card.id_number and panel.name.text() == card.name
     assert f"民族：{card.ethnicity}" in panel.card_line.text()
+    born = card.birth_date
+    assert f"出生：{born.year}年{born.month}月{born.day}日" in panel.card_line.text()  # never 1971-05-03
     assert "初访" in panel.repeat.verdict.text()  # nobody has seen this person before
 
     panel.phone.setText("13857912345")

@@ -266,6 +266,14 @@ class RepresentativesEditor(QWidget):
         set_tone(self.message, "", "")
 
 
+def _born(value: str) -> str:
+    """A birth date kept as ISO 8601 (as the card gives it), written as people read it: 1971年5月3日."""
+    try:
+        return date_in_words(date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
 class RepeatPanel(QWidget):
     """The visitor's earlier cases, and whether this is a first visit, a repeat, or refused."""
 
@@ -700,8 +708,8 @@ class RegistrationPanel(QWidget):
 
     def _show_card_line(self) -> None:
         card = self._card
-        parts = [f"{k}：{card[v]}" for k, v in (("性别", "sex"), ("民族", "ethnicity"), ("出生", "birth_date"))
-                 if card.get(v)]
+        parts = [f"{k}：{_born(card[v]) if v == 'birth_date' else card[v]}"
+                 for k, v in (("性别", "sex"), ("民族", "ethnicity"), ("出生", "birth_date")) if card.get(v)]
         self.card_line.setText("　".join(parts))
         self.card_line.setVisible(bool(parts))
 
