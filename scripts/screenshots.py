@@ -40,14 +40,16 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
     parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor", "admin-server", "display",
-                                           "hallday", "routing", "materials"),
+                                           "hallday", "routing", "materials", "counter-case"),
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day; hallday: the hall's opening hours, "
                         "reception days removed, the guide's time limits, voice off on the display, the materials "
                         "opened from 今日接访; "
                         "routing: the counter's 转送 and 交办 dialogs (a transfer made on paper, a 交办期限 on a "
                         "rest day) and a rare-character name found; materials: a case's photo and scanned letter "
-                        "opened from the case, and one not yet on the server")
+                        "opened from the case, and one not yet on the server; counter-case: a case with a letter-long "
+                        "request, a transfer, a 批示 and a 包案 at the counter, the history beside 登记 before the "
+                        "request is typed, a name without an ID number at 发号 and the 转送 dialog")
     args = parser.parse_args()
     if args.only == "kiosk-keyboard" and not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
         # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size, each orientation
@@ -88,6 +90,8 @@ def main() -> None:
         routing_screenshots(db, out)
     elif args.only == "materials":
         materials_screenshots(db, out)
+    elif args.only == "counter-case":
+        counter_case_screenshots(db, out)
     else:
         take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
@@ -1073,6 +1077,93 @@ def routing_screenshots(db: Path, out: Path) -> None:
         settle(1200)
         window.grab().save(str(out / f"24d-counter-rare-name-found-{size}.png"))
         print(f"  24d-counter-rare-name-found-{size}.png")
+    window.close()
+
+
+def counter_case_screenshots(db: Path, out: Path) -> None:
+    """The counter at both staff sizes as a new clerk finds it: a case whose request is a letter of 3,000
+    characters, transferred, with a leader's 批示 and 包案 (the events say who must do what by when), its end;
+    the history beside 登记 with the ID number and topic typed but no request yet; a name without an ID number
+    at 发号; and the 转送 dialog's date (the 人民建议 tab's 采纳情况 and 排队统计: --only supervisor)."""
+    import random
+    from datetime import date, timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.config import load_settings
+    from desktop.domain.access import Actor, Role
+    from desktop.domain.events import EventType
+    from desktop.installation import open_hall
+    from desktop.services import accounts, cases
+    from desktop.services.demo import make_id_number
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import CaseDesk
+
+    hall = open_hall(load_settings(), db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    clerk = Actor("staff:chuangkou1", "王丽（演示）", Role.CLERK)
+    leader = Actor("staff:lingdao1", "陈志远（演示）", Role.LEADER)
+    person = make_id_number(random.Random(61), "330726", date(1971, 5, 3))
+    letter = ("本人于二〇二四年起在浦阳街道某建筑工地务工，老板以工程款未结清为由拖欠工资共计两万三千元，"
+              "多次到工地和劳务公司讨要无果，劳务公司负责人电话不接，工地已停工。") * 40
+    number = register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="陈建国", document_number=person, phone="13857912346"),
+        region_code="330726001", topic_code="0101", request=letter[:3000])).case_number
+    cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, number, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-RSJ"})
+    due = hall.today() + timedelta(days=11)
+    base = {"leader": "陈志远", "reception_on": hall.today().isoformat()}
+    cases.record(hall, leader, number, EventType.INSTRUCTED,
+                 {**base, "text": "请县人力社保局牵头，十日内督促劳务公司结清欠薪"})
+    cases.record(hall, leader, number, EventType.LEADER_TAKEN,
+                 {**base, "unit": "浦江县人力资源和社会保障局", "unit_codes": ["330726-RSJ"], "due": due.isoformat()})
+    fresh = register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="陈建国", document_number=person), region_code="330726001",
+        request="反映本村土地征收补偿款至今未发放到位，要求尽快发放")).case_number
+    cases.classify(hall, clerk, fresh, nature="申诉求决类", topic_code="0101")
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "counter")
+    window = signed_in(hall, "counter", "chuangkou1")
+    work = window.work
+    assert isinstance(work, CounterWork)
+    desk = work.desk.findChild(CaseDesk)
+    assert desk is not None
+
+    def shot(widget: Any, name: str) -> None:
+        settle(300)
+        widget.grab().save(str(out / f"{name}.png"))
+        print(f"  {name}.png")
+
+    for size, (width, height) in COUNTER_SIZES.items():
+        window.resize(width, height)
+        after(work.search.detail_shown, lambda: work.open_case(number))
+        shot(window, f"60-counter-long-case-{size}")
+        bar = work.search.detail.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        shot(window, f"61-counter-long-case-end-{size}")
+        desk.steps.open_by_key("transfer")
+        settle(800)
+        dialog = desk.steps.dialog
+        if dialog is not None and dialog.action.key == "transfer":
+            shot(dialog, f"62-counter-transfer-dialog-{size}")
+            dialog.reject()
+        work.tabs.setCurrentWidget(work.registration)
+        registration = work.registration
+        registration.id_number.setText(person)
+        registration.topic.set_code("0101")
+        after(registration.history_shown, registration._history_timer.start)
+        shot(window, f"63-counter-history-no-request-{size}")
+        queue_bar = work.queue
+        if queue_bar is not None:
+            queue_bar.visitor_name.setText("陈建国")
+            after(queue_bar.tasks.settled, queue_bar.issue)
+            shot(window, f"64-counter-issue-name-only-{size}")
+            queue_bar.visitor_name.clear()
+        registration.id_number.clear()
     window.close()
 
 

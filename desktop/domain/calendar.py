@@ -81,6 +81,16 @@ def date_in_words(d: date, *, year: bool = True) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if year else f"{d.month}月{d.day}日"
 
 
+def date_near(d: date, today: date) -> str:
+    """A day in a staff list: 12月6日 this year, 2025年12月6日 another year's (never 12月06日, never ISO)."""
+    return date_in_words(d, year=d.year != today.year)
+
+
+def moment_near(moment: datetime, today: date) -> str:
+    """A time in a staff list: 12月6日 13:40, the year only when it is another year's."""
+    return f"{date_near(moment.date(), today)} {moment:%H:%M}"
+
+
 def _frozen(entries: Mapping[date, str]) -> Mapping[date, str]:
     return MappingProxyType(dict(sorted(entries.items())))
 

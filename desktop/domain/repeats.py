@@ -8,13 +8,14 @@ not accepted again (条例第三十六条); the clerk is told so, with the case.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from rapidfuzz import fuzz
 
+from desktop.domain.case import CONCLUDED_STATES
 from desktop.domain.errors import RuleViolation
 
 #: Similarity (0–100) of two request texts above which they are one matter.
@@ -43,6 +44,8 @@ class RepeatAssessment:
     matches: tuple[tuple[EarlierCase, float], ...]
     final_case: EarlierCase | None
     message: str
+    #: False while there is no request to compare: no verdict yet, ``message`` says what is known.
+    decided: bool = True
 
     @property
     def refused(self) -> bool:
@@ -67,7 +70,14 @@ def _squash(text: str) -> str:
 
 def assess_repeat(request: str, topic_code: str, earlier: Iterable[EarlierCase],
                   threshold: float = SAME_MATTER_SCORE) -> RepeatAssessment:
-    """Compare a new matter with the same person's earlier cases (threshold: a setting)."""
+    """Compare a new matter with the same person's earlier cases (threshold: a setting).
+
+    Without a request there is nothing to compare: no verdict (``decided`` False) while the person has earlier
+    cases, only what is known of them (:func:`earlier_in_words`); with none it is a first visit whatever is typed.
+    """
+    earlier = tuple(earlier)
+    if earlier and not _squash(request):
+        return RepeatAssessment(VisitKind.FIRST, (), None, earlier_in_words(topic_code, earlier), decided=False)
     matches: list[tuple[EarlierCase, float]] = []
     for case in earlier:
         score = matter_similarity(request, case.request)
@@ -85,6 +95,32 @@ def assess_repeat(request: str, topic_code: str, earlier: Iterable[EarlierCase],
         return RepeatAssessment(VisitKind.REPEAT, tuple(matches), None,
                                 f"重复访：与此前事项{numbers}为同一事项")
     return RepeatAssessment(VisitKind.FIRST, (), None, "初访")
+
+
+def _open(case: EarlierCase) -> bool:
+    return case.state not in {s.value for s in CONCLUDED_STATES}
+
+
+def earlier_in_words(topic_code: str, earlier: Sequence[EarlierCase]) -> str:
+    """What is known of a person's earlier cases before the request is typed, and that the verdict waits on it.
+
+    此人此前有 3 件事项，其中 1 件同类且仍在办理中；填写诉求后判断是否同一事项
+    """
+    head = f"此人此前有 {len(earlier)} 件事项"
+    if not topic_code:
+        still = sum(1 for c in earlier if _open(c))
+        return f"{head}{f'（{still} 件仍在办理中）' if still else ''}；选择内容分类、填写诉求后判断是否同一事项"
+    alike = [c for c in earlier if c.topic_code == topic_code]
+    still = sum(1 for c in alike if _open(c))
+    if not alike:
+        known = "，没有同类事项"
+    elif still == len(alike):
+        known = f"，其中 {len(alike)} 件同类且仍在办理中"
+    elif still:
+        known = f"，其中 {len(alike)} 件同类，{still} 件仍在办理中"
+    else:
+        known = f"，其中 {len(alike)} 件同类，均已办结"
+    return f"{head}{known}；填写诉求后判断是否同一事项"
 
 
 def refuse_if_final(assessment: RepeatAssessment) -> None:

@@ -10,9 +10,9 @@ event and lets the projection flag the case for a supervisor.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -33,9 +33,11 @@ from desktop.domain.access import (
     masked_view,
 )
 from desktop.domain.audit import AuditAction
+from desktop.domain.calendar import date_near, moment_near
 from desktop.domain.case import (
     ROUTED_ON,
     CaseView,
+    DeadlinePolicy,
     check_assignment_due,
     check_routed_on,
     check_transition,
@@ -44,12 +46,13 @@ from desktop.domain.case import (
     route_late_in_words,
 )
 from desktop.domain.classification import Channel, LegalRoute, Nature
-from desktop.domain.deadlines import Deadline, due_in_words
+from desktop.domain.deadlines import UNIT_NOTIFY, Deadline, due_in_words
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.domain.numbering import generate_query_code, hash_query_code
 from desktop.domain.routing import RouteProposal, check_route_allowed, propose_route
+from desktop.domain.timeline import event_in_words
 from desktop.services.attachments import AttachmentRef, refs_from_payload
 from desktop.services.audit import audit, denied, guard
 from desktop.services.context import Actor, Hall
@@ -78,6 +81,41 @@ class CaseDetail:
     #: when it waits on none), and how loudly to say it: "overdue", "soon" (the board's 7日内到期) or "".
     due_now: str = ""
     due_level: str = ""
+    #: The events in words, in their order: when (12月6日 13:40), the step, who recorded it and what it said.
+    timeline: tuple[TimelineEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of a case as the case view reads it."""
+
+    when: str  # 12月6日 13:40 (the year only when it is another year's)
+    what: str  # the step: 登记, 转送, 批示…
+    who: str
+    text: str  # 包案领导陈志远，责任单位浦江县财政局，12月17日前办结
+
+
+def unit_namer() -> Callable[[str], str]:
+    """A unit's name by its code, from the organisation directory ("" for a code it does not hold)."""
+    directory = load_directory()
+    return lambda code: directory.get(code).name if code in directory else ""
+
+
+def timeline(events: Sequence[Event], authors: Mapping[str, str], policy: DeadlinePolicy,
+             today: date) -> tuple[TimelineEntry, ...]:
+    """A case's events in words: each 批示, 包案, 转送 and 交办 says who must do what by when."""
+    names = unit_namer()
+
+    def day(d: date) -> str:
+        return date_near(d, today)
+
+    def notify_due(routed: date) -> date:
+        return policy.due(UNIT_NOTIFY, routed).due
+
+    return tuple(TimelineEntry(moment_near(datetime.fromtimestamp(Hlc.parse(e.hlc).wall_ms / 1000), today),
+                               e.type.value, who := authors.get(e.author, e.author),
+                               event_in_words(e, names, day, full=True, notify_due=notify_due, recorded_by=who))
+                 for e in events)
 
 
 def _case_id(session: Session, case_ref: str) -> str:
@@ -160,12 +198,13 @@ def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDet
     late = route_late_in_words(view.state, view.route_due, view.routed_on)
     if due_now and late:  # the bureau's own step stays late, whatever the unit does in its time
         due_now += f"（本机关{late}）"
-    return CaseDetail(masked_view(view, reveal_personal=reveal, content=content),
-                      masked_events(events, reveal_personal=reveal, content=content),
+    shown = masked_events(events, reveal_personal=reveal, content=content)
+    return CaseDetail(masked_view(view, reveal_personal=reveal, content=content), shown,
                       deadlines, topic, revealed=reveal, content=content, authors=authors,
                       first_responsible=_first_responsible(view, events, authors),
                       attachments=tuple(ref for e in events for ref in refs_from_payload(e.payload.get("attachments")))
-                      if content is ContentAccess.FULL else (), due_now=due_now, due_level=due_level)
+                      if content is ContentAccess.FULL else (), due_now=due_now, due_level=due_level,
+                      timeline=timeline(shown, authors, hall.policy, hall.today()))
 
 
 def _first_responsible(view: CaseView, events: Sequence[Event], authors: Mapping[str, str]) -> str:

@@ -40,10 +40,11 @@ from desktop.domain.reception import (
     follow_up_due,
     leader_case_concluded,
 )
+from desktop.domain.timeline import event_in_words
 from desktop.services import cases, documents, hallrecords
 from desktop.services.attachments import AttachmentRef
 from desktop.services.audit import guard
-from desktop.services.cases import CaseDetail
+from desktop.services.cases import CaseDetail, unit_namer
 from desktop.services.context import Actor, Hall
 from desktop.services.printing import print_log
 from desktop.services.reception import RECEIVED, Appointment, appointment_view, by, day_row, day_view
@@ -166,7 +167,7 @@ def _dossier_case(hall: Hall, actor: Actor, ref: str, detail: CaseDetail | None)
             else view.leader_unit)
     events = tuple(_dossier_event(e, detail.authors) for e in detail.events)
     try:
-        printed = tuple(f"{j.title} {j.document_number}（{_plain_iso(j.at[:10])}，{j.status_text}）"
+        printed = tuple(f"{j.title} {j.document_number}（{plain_date(date.fromisoformat(j.at[:10]))}，{j.status_text}）"
                         .replace(" （", "（") for j in print_log(hall, actor, view.case_number))
     except PermissionDenied:
         printed = ()
@@ -175,34 +176,13 @@ def _dossier_case(hall: Hall, actor: Actor, ref: str, detail: CaseDetail | None)
                        detail.attachments)
 
 
-_EVENT_TEXT_KEYS = ("text", "reason", "opinion", "decision", "unit", "result", "comment", "rating")
-
-
 def _dossier_event(event: Event, authors: Mapping[str, str]) -> DossierEvent:
     when = plain_date(datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).date())
-    p = event.payload
-    text = next((str(p[k]) for k in _EVENT_TEXT_KEYS if p.get(k)), "")
-    if event.type is EventType.LEADER_TAKEN and p.get("note"):  # 改派, with its reason
-        text = f"改派{p.get('unit', '')}：{p['note']}"
-    directory = load_directory()
-    code = str(p.get("organisation_code", ""))
-    if code in directory:
-        text = f"{directory.get(code).name}{('：' + text) if text else ''}"
-    if p.get("due"):
-        due = _plain_iso(str(p["due"]))
-        text = f"{text}（期限{due}）" if text else f"期限{due}"
+    text = event_in_words(event, unit_namer(), plain_date)
     who = authors.get(event.author, "")
     if not who or who == event.author.partition(":")[2]:  # an account this PC does not know: no login shown
         who = "工作人员" if event.author.startswith("staff:") else ""
     return DossierEvent(when, event.type.value, who, text[:120])
-
-
-def _plain_iso(value: str) -> str:
-    """A date from an event as people read it (2027年1月11日); anything else as it is."""
-    try:
-        return plain_date(date.fromisoformat(value))
-    except ValueError:
-        return value
 
 
 def annotate(hall: Hall, actor: Actor, appointment_id: str, text: str) -> DossierNote:

@@ -581,12 +581,13 @@ def issue_ticket(hall: Hall, *, type_code: str, source: TicketSource, priority: 
     refused with when the hall opens next; a counter is told so (``hall_closed``) and may
     still issue, the clerk's choice, with ``after_hours``.
     """
+    # What was typed first: a clerk asked 仍然发号 outside the hours was then refused for a missing ID number.
+    id_number, name = ticket_person(id_number, name, hall.today())  # the hall server checks it again
     closed = closed_now(hall)
     if closed and (source is not TicketSource.COUNTER or not after_hours):
         if source is TicketSource.COUNTER:
             raise RuleViolation("hall_closed", closed)  # the clerk is asked, and may issue with ``after_hours``
         raise RuleViolation("hall_closed", f"{closed}，请到时再来取号")
-    id_number, name = ticket_person(id_number, name, hall.today())  # the hall server checks it again
     if id_number is not None:
         # the card says the age: a visitor of 70 or more goes first without having to find the toggle
         priority = priority or of_priority_age(id_birth_date(id_number), hall.today())

@@ -41,6 +41,7 @@ class VisitHistory:
     refused: bool  # a matter through 复核: registration will be refused
     earlier: tuple[EarlierVisit, ...]
     identified: bool = True  # False: nothing typed yet tells who the visitor is; no verdict, see ``message``
+    decided: bool = True  # False: the person is known but no request typed yet; no verdict, see ``message``
 
     @property
     def known_person(self) -> bool:
@@ -85,4 +86,4 @@ def visit_history(hall: Hall, actor: Actor, *, id_number: str = "", name: str = 
     visits = tuple(EarlierVisit(s, directory.get(s.organisation_code).name
                                 if s.organisation_code in directory else "", s.case_id in same)
                    for s in summaries)
-    return VisitHistory(assessment.kind, assessment.message, assessment.refused, visits)
+    return VisitHistory(assessment.kind, assessment.message, assessment.refused, visits, decided=assessment.decided)

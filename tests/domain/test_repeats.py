@@ -118,3 +118,29 @@ def test_similarity_ignores_punctuation_padding_and_word_order() -> None:
     assert matter_similarity("电梯维修", "电梯维护") == pytest.approx(600 / 7)  # the shared characters
     assert matter_similarity("漏水维修维修维修三楼", "电梯维修维修维修") == pytest.approx(200 / 3)  # their order
     assert matter_similarity(REQUEST, "再次" + REQUEST) >= SAME_MATTER_SCORE
+
+
+def _case(case_id: str, topic: str, state: str) -> EarlierCase:
+    return EarlierCase(case_id=case_id, case_number=f"XF-{case_id}", received_on=date(2026, 3, 1), topic_code=topic,
+                       request=REQUEST, state=state, concluded_by_rereview=False)
+
+
+@pytest.mark.parametrize("request_text", ["", "   ", "，。"])
+def test_no_verdict_before_the_request_is_typed_only_what_is_known(request_text: str) -> None:
+    earlier = [_case("c1", "0101", "已转送"), _case("c2", "0101", "已答复"), _case("c3", "0202", "办理中")]
+    waiting = assess_repeat(request_text, "0101", earlier)
+    assert not waiting.decided and waiting.matches == () and "初访" not in waiting.message
+    assert waiting.message == "此人此前有 3 件事项，其中 2 件同类，1 件仍在办理中；填写诉求后判断是否同一事项"
+    assert assess_repeat(request_text, "0101", earlier[:1]).message == (
+        "此人此前有 1 件事项，其中 1 件同类且仍在办理中；填写诉求后判断是否同一事项")
+    assert assess_repeat(request_text, "0101", earlier[1:2]).message.endswith(
+        "其中 1 件同类，均已办结；填写诉求后判断是否同一事项")
+    assert "没有同类事项" in assess_repeat(request_text, "0909", earlier).message
+    no_topic = assess_repeat(request_text, "", earlier)
+    assert no_topic.message == "此人此前有 3 件事项（2 件仍在办理中）；选择内容分类、填写诉求后判断是否同一事项"
+    # nobody earlier: a first visit, whatever is typed
+    nobody = assess_repeat(request_text, "0101", [])
+    assert nobody.decided and nobody.kind is VisitKind.FIRST
+    # once the request is typed, the verdict
+    typed = assess_repeat(REQUEST, "0101", earlier)
+    assert typed.decided and typed.kind is VisitKind.REPEAT

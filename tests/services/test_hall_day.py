@@ -89,6 +89,18 @@ def test_a_number_taken_at_1729_is_given_and_says_it_may_not_be_reached_today(ha
         queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
 
 
+@pytest.mark.parametrize("source", [TicketSource.COUNTER, TicketSource.KIOSK])
+@pytest.mark.parametrize(("id_number", "name", "field"), [("", "张伟", "id_number"), (valid_id(seq=9), "", "name"),
+                                                         ("330726", "张伟", "id_number")])
+def test_what_was_typed_is_checked_before_the_hours(hall: Hall, clock: FakeClock, source: TicketSource,
+                                                    id_number: str, name: str, field: str) -> None:
+    """A name without an ID number is refused first: the clerk is not asked 仍然发号 only to be refused after."""
+    _at(clock, datetime(2026, 9, 16, 18, 5))
+    with pytest.raises(ValidationError) as refused:
+        queue.issue_ticket(hall, type_code="general", source=source, id_number=id_number, name=name)
+    assert refused.value.field == field
+
+
 def test_the_counter_is_told_and_may_still_issue(hall: Hall, clock: FakeClock) -> None:
     _at(clock, datetime(2026, 9, 16, 12, 15))  # the lunch break
     with pytest.raises(RuleViolation, match="大厅将于今天13:30开放") as told:

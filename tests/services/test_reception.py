@@ -630,3 +630,43 @@ def test_the_brief_puts_one_full_stop_after_a_step_and_dates_its_documents_in_wo
     text = leaderday.briefing_document(hall, LEADER, appointment_id).data["cases_text"]
     assert "依法答复；" in text or "依法答复。文书：" in text
     assert "。。" not in text and "；。" not in text and on.isoformat() not in text
+
+
+def test_the_case_timeline_says_who_must_do_what_by_when(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    """批示 its text, 包案 its leader, unit and deadline, 转送 and 交办 their unit and deadline: in words, no codes."""
+    import re
+
+    from desktop.domain.calendar import date_near
+    from desktop.domain.deadlines import UNIT_NOTIFY
+
+    clock.advance(days=14)  # 2026-09-30, the reception day: the visitor's case registered and decided on it
+    appointment_id, number = _booked_case(hall, clerk)
+    leaderday.record_decision(hall, LEADER, appointment_id, instruction="请县人力社保局牵头限期解决",
+                              decision="包案化解", take_on=True, unit_codes=["330726-RSJ"])
+    shown = cases.load_case(hall, clerk, number).timeline
+    said = {e.what: e.text for e in shown}
+    # the leader's account is not on this PC (shown by its login): the leader is named in the words
+    assert said["批示"] == "周建华批示：请县人力社保局牵头限期解决；决定：包案化解"
+    assert said["包案"] == "包案领导周建华，责任单位浦江县人力资源和社会保障局，10月30日前办结"
+    today = hall.today()
+    moved = register_visit(hall, clerk, form(name="张伟", id_number=valid_id(seq=602))).case_number
+    cases.classify(hall, clerk, moved, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, moved, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    notify = hall.policy.due(UNIT_NOTIFY, today).due
+    transfer = cases.load_case(hall, clerk, moved).timeline[-1]
+    assert transfer.what == "转送" and notify > today
+    assert transfer.text == f"浦江县住房和城乡建设局，{date_near(notify, today)}前告知是否受理"
+    handed = register_visit(hall, clerk, form(name="李娜", id_number=valid_id(seq=603))).case_number
+    cases.classify(hall, clerk, handed, nature="申诉求决类", topic_code="0101")
+    clock.advance(days=1)  # handed over on paper on the day it came, recorded the next day
+    cases.record(hall, clerk, handed, EventType.ASSIGNED, {"route_kind": "交办", "organisation_code": "330726-ZJJ",
+                                                           "due": "2026-10-16", "routed_on": today.isoformat()})
+    assert cases.load_case(hall, clerk, handed).timeline[-1].text == (
+        f"浦江县住房和城乡建设局（{date_near(today, today)}交办），10月16日前办结并报送结果")
+    # when: 9月16日 09:30 this year; never an ISO date or a unit's code
+    assert all(re.fullmatch(rf"{today.month}月{today.day}日 \d\d:\d\d", e.when) for e in shown)
+    everything = " ".join(f"{e.when} {e.text}" for e in shown)
+    assert not re.search(r"\d{4}-\d\d-\d\d|330726-", everything)
+    # the dossier keeps its own short line for the same 包案
+    dossier = leaderday.dossier(hall, LEADER, appointment_id)
+    assert dossier.cases[0].events[-1].text == "浦江县人力资源和社会保障局（期限2026年10月30日）"

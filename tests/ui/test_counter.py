@@ -44,6 +44,8 @@ def test_a_group_visit_from_the_card_reader_to_a_routed_case(qtbot: QtBot, count
         qtbot.keyClick(panel.id_number, Qt.Key.Key_F2)  # the reader, off the GUI thread
     assert panel.id_number.text() == card.id_number and panel.name.text() == card.name
     assert f"民族：{card.ethnicity}" in panel.card_line.text()
+    born = card.birth_date
+    assert f"出生：{born.year}年{born.month}月{born.day}日" in panel.card_line.text()  # never 1971-05-03
     assert "初访" in panel.repeat.verdict.text()  # nobody has seen this person before
 
     panel.phone.setText("13857912345")
@@ -335,3 +337,40 @@ def test_materials_are_added_shown_and_registered(qtbot: QtBot, sqlite_hall: Hal
         panel.save()
     detail = cases.load_case(sqlite_hall, clerk, saved.args[0].case_number)
     assert [a.name for a in detail.attachments] == ["现场照片.png", "来信.pdf"]
+
+
+def test_the_transfer_date_and_the_timeline_read_in_words(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
+                                                          clerk: Actor) -> None:
+    """转送日期 shows 2026年9月16日 (the service still gets the ISO day), and the step then says unit and deadline."""
+    import re
+
+    from PySide6.QtWidgets import QDateEdit
+
+    number = register_visit(sqlite_hall, clerk, form(name="王芳", id_number=valid_id(seq=36))).case_number
+    cases.classify(sqlite_hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    search = counter.search
+    with qtbot.waitSignal(search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    dialog = _open_step(qtbot, _steps(counter), "transfer")
+    day = sqlite_hall.today()
+    shown = dialog.fields["routed_on"]
+    assert isinstance(shown, QDateEdit)
+    assert shown.text() == f"{day.year}年{day.month}月{day.day}日"
+    assert dialog.values()["routed_on"] == day.isoformat()
+    qtbot.waitUntil(lambda: dialog.proposal is not None, timeout=10_000)  # the unit proposed, then the clerk's
+    dialog.set_value("organisation_code", "330726-ZJJ")
+    dialog.set_value("override_reason", "属地管理")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "转送" in search.detail.toPlainText()
+                    and "浦江县住房和城乡建设局，" in search.detail.toPlainText(), timeout=10_000)
+    from PySide6.QtWidgets import QApplication
+
+    from ui.printing.preview import NoticeFieldsDialog
+
+    qtbot.waitUntil(lambda: any(isinstance(w, NoticeFieldsDialog) for w in QApplication.topLevelWidgets()),
+                    timeout=10_000)
+    for offered in [w for w in QApplication.topLevelWidgets() if isinstance(w, NoticeFieldsDialog)]:
+        offered.reject()  # the 转送单 is offered: not printed here
+    text = search.detail.toPlainText()
+    assert "浦江县住房和城乡建设局，" in text and "前告知是否受理" in text
+    assert not re.search(r"\d{4}-\d\d-\d\d", text[text.index("事件"):])  # the events' times in words too

@@ -363,7 +363,18 @@ def test_a_long_request_does_not_push_the_deadlines_out_of_sight(qtbot: QtBot, c
     text = search.detail.toPlainText()
     assert "诉求" in text, search.reveal_note.text()
     assert text.index("期限") < text.index("诉求") and text.index("分类") < text.index("诉求")
-    assert letter in text  # the whole request is still there, after them
+    # the request's start, then 展开全文: the events come right after it, not after 5,000 characters
+    assert letter not in text and letter[:100] in text and "展开全文（共5,000字）" in text
+    assert text.index("事件") - text.index("诉求") < 400
+    from PySide6.QtCore import QUrl
+
+    from ui.cases.search import EXPAND_LINK
+
+    search.detail.anchorClicked.emit(QUrl(f"{EXPAND_LINK}:request"))  # the link 展开全文
+    text = search.detail.toPlainText()
+    assert letter in text and "收起" in text  # the whole request is still there
+    search.detail.anchorClicked.emit(QUrl(f"{EXPAND_LINK}:-request"))  # 收起
+    assert letter not in search.detail.toPlainText()
 
 
 def test_the_representatives_table_is_there_for_a_group_only(counter: CounterWork) -> None:

@@ -30,6 +30,27 @@ def test_a_half_typed_id_number_gets_no_first_visit_verdict(qtbot: QtBot, counte
     assert panel.repeat.table.rowCount() == 1
 
 
+def test_no_verdict_until_the_request_is_typed_and_the_history_fits_at_1366(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    """ID typed, topic picked, request still empty: what is known of the earlier case, no 初访 said of it."""
+    person = valid_id(seq=78)
+    register_visit(sqlite_hall, clerk, form(id_number=person, topic_code="0101"))
+    panel = counter.registration
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):
+        panel.id_number.setText(person)
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):
+        panel.topic.set_code("0101")
+        panel.topic.picked.emit("0101")
+    said = panel.repeat.verdict.text()
+    assert "初访" not in said and "不是同一事项" not in said
+    assert said == "此人此前有 1 件事项，其中 1 件同类且仍在办理中；填写诉求后判断是否同一事项"
+    # every column in sight at 1366×768: no scrolling sideways to 当前期限 and 承办单位, the dates in words
+    table = panel.repeat.table
+    assert table.rowCount() == 1 and table.horizontalScrollBar().maximum() == 0
+    day = sqlite_hall.today()
+    assert table.item(0, 2).text() == f"{day.month}月{day.day}日"
+
+
 def test_add_representative_puts_the_cursor_in_the_new_row(qtbot: QtBot, counter: CounterWork) -> None:
     panel = counter.registration
     panel.persons_count.setValue(6)

@@ -135,7 +135,13 @@ def test_supervisors_read_the_days_waits_and_service_times(qtbot: QtBot, sqlite_
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=10_000)
     cells = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
-    assert cells == ["2026-09-16 星期三", "综合接待", "2", "1", "1", "12.0", "12.0", "8.0", "8.0"]
+    from datetime import date
+
+    from desktop.domain.calendar import date_near
+
+    day = f"{date_near(sqlite_hall.today(), date.today())}（星期三）"  # 9月16日（星期三）, as staff read a day
+    assert cells == [day, "综合接待", "2", "1", "1", "12.0", "12.0", "8.0", "8.0"]
+    assert "-" not in cells[0]
     with qtbot.waitSignal(panel.refreshed, timeout=10_000):
         queue.issue_ticket(sqlite_hall, type_code="wages", source=TicketSource.KIOSK)  # told, it reads again
     qtbot.waitUntil(lambda: panel.table.rowCount() == 2, timeout=10_000)
@@ -270,3 +276,54 @@ def test_outside_the_hours_the_clerk_is_asked_before_a_ticket_is_issued(
         qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "仍然发号"), Qt.MouseButton.LeftButton)
     assert issued.args[0].ticket.number == "A001"
     qtbot.waitUntil(lambda: "号票已打印" in bar.message.text(), timeout=20_000)
+
+
+def test_a_name_without_an_id_number_is_refused_before_the_hours_are_asked_about(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clock: FakeClock) -> None:
+    from desktop.config import with_values
+    from desktop.domain.hours import DEFAULT_HOURS
+
+    sqlite_hall.use_settings(with_values(sqlite_hall.settings, {"hall_hours": DEFAULT_HOURS}))
+    clock.current = clock.current.replace(hour=18, minute=5)
+    bar = counter.queue
+    assert bar is not None
+    assert "填姓名时必填" in bar.visitor_id.placeholderText()  # it said 可不填
+    width = bar.visitor_id.fontMetrics().horizontalAdvance(bar.visitor_id.placeholderText())
+    assert bar.visitor_id.width() > width  # the hint read whole
+    bar.visitor_name.setText("张伟")
+    with qtbot.waitSignal(bar.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    assert bar.closed_question is None or not bar.closed_question.isVisible()  # not asked 仍然发号 first
+    assert "请同时读取或填写证件号码" in bar.message.text()
+    assert bar.visitor_name.text() == "张伟"  # nothing typed is lost
+
+
+def _fits(combo) -> bool:  # type: ignore[no-untyped-def]
+    """Each item of a drop-down whole in the box beside its arrow, with half a character to spare."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    metrics = combo.fontMetrics()
+    spare = metrics.horizontalAdvance("中") // 2
+    return combo.count() > 0 and all(metrics.horizontalAdvance(combo.itemText(i)) + spare <= field.width()
+                                     for i in range(combo.count()))
+
+
+def test_the_window_types_and_the_adoption_are_read_whole_at_1366(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, supervisor: Actor,
+        work_context: Callable[..., WorkContext]) -> None:
+    from ui.cases.suggestions import SuggestionsPanel
+
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: bar.issue_type.findText("B 农民工欠薪绿色通道") >= 0, timeout=10_000)
+    bar.transfer_to.setCurrentIndex(bar.transfer_to.findText("B 农民工欠薪绿色通道"))
+    assert _fits(bar.transfer_to) and _fits(bar.issue_type)
+    panel = SuggestionsPanel(work_context(supervisor))
+    qtbot.addWidget(panel)
+    panel.resize(1366, 700)
+    panel.show()
+    assert panel.adoption.itemText(0) == "（暂不认定）" and _fits(panel.adoption)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.roles import DEVICE_KIND_NAMES, device_kind
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import ask, label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import ask, label, message_label, read_only_table, secondary_button, set_tone, stamp_words
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -40,7 +40,7 @@ ROLE_NAMES = DEVICE_KIND_NAMES  # the kinds of device a code is issued for
 
 
 def _when(stamp: str) -> str:
-    return stamp[:16].replace("T", " ")
+    return stamp_words(stamp)
 
 
 def device_words(device: DeviceEntry) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QV
 
 from desktop.domain.errors import ValidationError
 from desktop.domain.passwords import PIN_MAX
-from ui.common.widgets import FormGrid, label, message_label, password_field, secondary_button, set_tone
+from ui.common.widgets import FormGrid, label, message_label, password_field, secondary_button, set_tone, stamp_words
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -41,7 +41,7 @@ def describe_pins(pins: list[KioskPinSet]) -> str:
     """Where a PIN is set, in words (the time to the minute)."""
     if not pins:
         return "服务器尚未下发自助终端退出密码：各终端使用本机用 set-kiosk-pin 设置的密码"
-    parts = [f"{'所有大厅' if not p.hall_code else '大厅 ' + p.hall_code}：{p.changed_at[:16].replace('T', ' ')} 设置"
+    parts = [f"{'所有大厅' if not p.hall_code else '大厅 ' + p.hall_code}：{stamp_words(p.changed_at)} 设置"
              for p in pins]
     return "已下发的退出密码 — " + "；".join(parts)
 

@@ -47,6 +47,7 @@ from ui.common.widgets import (
     read_only_table,
     secondary_button,
     set_tone,
+    stamp_words,
 )
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -344,7 +345,7 @@ class OrganisationsPanel(RefreshingPanel):
         elif not self.on_server:
             source = listing.source
         elif listing.changed_at:
-            source = f"服务器上的机构目录（{listing.changed_at[:16].replace('T', ' ')} 修改）"
+            source = f"服务器上的机构目录（{stamp_words(listing.changed_at)} 修改）"
         else:
             source = "服务器上的机构目录（随程序提供的示例）"
         self.source.setText(f"{source}：在用 {in_use} 个，已撤销 {len(self.entries) - in_use} 个" if source else "")

@@ -80,7 +80,7 @@ class CaseActionDialog(QDialog):
             if spec.kind is FieldKind.DATE:
                 widget = QDateEdit(QDate.currentDate())
                 widget.setCalendarPopup(True)
-                widget.setDisplayFormat("yyyy-MM-dd")
+                widget.setDisplayFormat("yyyy年M月d日")  # as staff read a date; the service gets ISO
             elif spec.kind is FieldKind.DAYS:
                 widget = QSpinBox()
                 widget.setRange(1, 30)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.access import WITHHELD, ContentAccess, Permission
 from desktop.domain.deadlines import DueFilter
-from desktop.domain.hlc import Hlc
 from ui.common.material_links import MaterialOpener, SourceOf, material_at, material_links
 from ui.common.widgets import label, set_tone
 from ui.shell.context import WorkContext
@@ -64,16 +63,24 @@ def _text(value: str) -> str:
     return escape(value)
 
 
-def _when(hlc: str) -> str:
-    """An event's time as people read it (the clock's milliseconds are for ordering only)."""
-    try:
-        return f"{datetime.fromtimestamp(Hlc.parse(hlc).wall_ms / 1000):%Y-%m-%d %H:%M}"
-    except (ValueError, OverflowError, OSError):
-        return ""
+#: The scheme of the link that shows a long text in full (``expand:request``).
+EXPAND_LINK = "expand"
+#: How much of a long request, facts or reasons the case shows before 展开全文: a letter of thousands of
+#: characters pushed the events out of sight (at 1366×768 the case has some 200 px).
+SHORT_TEXT = 200
 
 
-def case_html(detail: CaseDetail) -> str:
-    """One case as rich text, exactly as masked (or revealed) by the service."""
+def _long(value: str, key: str, expanded: frozenset[str]) -> str:
+    """A long text cut to its start, with 展开全文 (and 收起 once shown in full)."""
+    if value == WITHHELD or len(value) <= SHORT_TEXT + 20:
+        return _text(value)
+    if key in expanded:
+        return f"{escape(value)}　<a href='{EXPAND_LINK}:-{key}'>收起</a>"
+    return (f"{escape(value[:SHORT_TEXT])}……　<a href='{EXPAND_LINK}:{key}'>展开全文（共{len(value):,}字）</a>")
+
+
+def case_html(detail: CaseDetail, expanded: frozenset[str] = frozenset()) -> str:
+    """One case as rich text, exactly as masked (or revealed) by the service; long texts cut unless ``expanded``."""
     v = detail.view
     p = v.petitioner
     shown = ("<span style='color:#7a4b00; font-weight:600;'>（显示完整个人信息）</span>" if detail.revealed
@@ -105,16 +112,17 @@ def case_html(detail: CaseDetail) -> str:
         lines.append(f"<p><b>首问负责</b> {escape(detail.first_responsible)}</p>")
     if detail.content is ContentAccess.REDACTED:
         lines.append(f"<p style='{WITHHELD_STYLE}'>&nbsp;{escape(ACCUSATION_NOTICE)}</p>")
-    lines.append(f"<p><b>诉求</b> {_text(v.request)}</p>")
+    lines.append(f"<p><b>诉求</b> {_long(v.request, 'request', expanded)}</p>")
     if v.facts:
-        lines.append(f"<p><b>事实</b> {_text(v.facts)}</p>")
+        lines.append(f"<p><b>事实</b> {_long(v.facts, 'facts', expanded)}</p>")
     if v.reasons:
-        lines.append(f"<p><b>理由</b> {_text(v.reasons)}</p>")
+        lines.append(f"<p><b>理由</b> {_long(v.reasons, 'reasons', expanded)}</p>")
     if detail.attachments:  # each a link: a tap shows it (fetched from the server when this PC lacks it)
         lines.append("<p><b>材料</b> " + material_links(detail.attachments) + "</p>")
+    # each step says who must do what by when: 批示's text, 包案's leader, units and deadline, 转送's unit
     lines.append("<p><b>事件</b><br>" + "<br>".join(
-        escape(f"{_when(e.hlc)}　{e.type.value}　{detail.authors.get(e.author, e.author)}")
-        for e in detail.events) + "</p>")
+        escape(f"{e.when}　{e.what}　{e.who}") + (f"　{_text(e.text)}" if e.text else "")
+        for e in detail.timeline) + "</p>")
     return "".join(lines)
 
 
@@ -191,6 +199,7 @@ class CaseSearchPanel(QWidget):
         self.results: list[CaseSummary] = []
         self.current: CaseSummary | None = None
         self.current_detail: CaseDetail | None = None
+        self.expanded: frozenset[str] = frozenset()  # the long texts shown in full (展开全文)
         self.last_search: SearchResult | None = None
         self.showing_full = False
         self._query_seq = 0  # the newest query asked; older answers are dropped
@@ -442,8 +451,10 @@ class CaseSearchPanel(QWidget):
     def _loaded(self, seq: int, summary: CaseSummary, detail: CaseDetail) -> None:
         if seq != self._detail_seq:
             return
+        if self.current is None or self.current.case_id != summary.case_id:
+            self.expanded = frozenset()  # another case: its long texts cut again
         self.current, self.current_detail = summary, detail
-        self.detail.setHtml(case_html(detail))
+        self.detail.setHtml(case_html(detail, self.expanded))
         self.reveal_button.setEnabled(True)
         self.reveal_reason.setEnabled(True)
         self.case_changed.emit(summary)
@@ -456,6 +467,13 @@ class CaseSearchPanel(QWidget):
 
     def _link_clicked(self, url: QUrl) -> None:
         detail = self.current_detail
+        if url.scheme() == EXPAND_LINK and detail is not None:  # 展开全文 / 收起, where the clerk is reading
+            key = url.path()
+            self.expanded = self.expanded - {key[1:]} if key.startswith("-") else self.expanded | {key}
+            at = self.detail.verticalScrollBar().value()
+            self.detail.setHtml(case_html(detail, self.expanded))
+            self.detail.verticalScrollBar().setValue(at)
+            return
         ref = material_at(url, detail.attachments) if detail is not None else None
         if ref is not None:
             self.open_material(ref)
@@ -504,7 +522,7 @@ class CaseSearchPanel(QWidget):
     def _revealed(self, seq: int, detail: CaseDetail) -> None:
         if seq != self._detail_seq:
             return  # another case was selected meanwhile: it stays masked
-        self.detail.setHtml(case_html(detail))
+        self.detail.setHtml(case_html(detail, self.expanded))
         self.showing_full = True
         self.reveal_button.setText("恢复遮挡")
         self.reveal_reason.setEnabled(False)

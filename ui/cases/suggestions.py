@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import Permission
-from ui.common.widgets import fill_table, label, message_label, read_only_table, set_tone
+from ui.common.widgets import fill_table, fit_items, label, message_label, read_only_table, set_tone, stamp_words
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -49,7 +49,7 @@ class SuggestionsPanel(QWidget):
         self.answer.setMaximumHeight(120)
         self.adoption = QComboBox()
         self.adoption.addItems(ADOPTION_CHOICES)
-        self.adoption.setMinimumContentsLength(max(len(c) for c in ADOPTION_CHOICES) + 2)
+        fit_items(self.adoption)  # （暂不认定） whole
         self.save_answer = QPushButton("保存答复")
         self.award = QLineEdit()
         self.award.setPlaceholderText("奖励，如：荣誉证书、奖金500元")
@@ -110,7 +110,7 @@ class SuggestionsPanel(QWidget):
         self.summary.setText(f"共 {len(rows):,} 条" if rows else "还没有人民建议")
         self.table.blockSignals(True)  # the list read again (a new suggestion on top) is no new choice
         fill_table(self.table, [(s.number, s.theme, "匿名" if s.anonymous else s.name,
-                                 s.submitted_at.replace("T", " ")[:16], "已答复" if s.answer else "待答复",
+                                 stamp_words(s.submitted_at), "已答复" if s.answer else "待答复",
                                  s.adoption or "—", s.award or "—") for s in rows])
         self.table.clearSelection()
         for row, s in enumerate(rows):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtGui import QShowEvent
-    from PySide6.QtWidgets import QTableWidget
+    from PySide6.QtWidgets import QComboBox, QTableWidget
 
 
 WORD_JOINER = "\u2060"  # no line break on either side; drawn as nothing
@@ -310,6 +310,42 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
         for column, value in enumerate(values):
             table.setItem(row, column, QTableWidgetItem(value))
     table.resizeColumnsToContents()
+
+
+def stamp_words(stamp: str, today: date | None = None) -> str:
+    """A stored time (ISO 8601) as staff read it: 12月6日 13:40, the year only when it is another year's.
+
+    A time with its zone is shown in this PC's; "" stays ""; anything not a time is shown as it is.
+    """
+    from desktop.domain.calendar import moment_near
+
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment_near(moment, today or date.today())
+
+
+def fit_items(combo: QComboBox) -> None:
+    """A drop-down wide enough for each of its items, whole, with a character to spare.
+
+    The style's own size (AdjustToContents) left a Chinese item's last character under the arrow: ）of
+    （暂不认定）, 道 of 农民工欠薪绿色通道. Called again whenever the items change.
+    """
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    metrics = combo.fontMetrics()
+    widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    frame = max(0, combo.width() - field.width())  # the arrow and the frame, as the style draws them
+    combo.setMinimumWidth(widest + frame + metrics.horizontalAdvance("中"))
 
 
 def role_name(actor: Actor) -> str:

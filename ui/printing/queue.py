@@ -44,7 +44,7 @@ from desktop.domain.access import Permission
 from desktop.printing.base import Printer
 from desktop.services import printing
 from desktop.services.printing import PrintJob, PrintOutcome
-from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone, stamp_words
 from ui.printing.preview import printer_choices_for
 from ui.printing.queue_model import RECEIPT, actions_for, hint_for, reason_text
 from ui.shell.context import WorkContext
@@ -78,7 +78,7 @@ def printer_text(name: str) -> str:
 
 
 def _when(at: str) -> str:
-    return at[:16].replace("T", " ")
+    return stamp_words(at)
 
 
 def _document(job: PrintJob) -> str:

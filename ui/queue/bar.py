@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.calendar import date_near
 from desktop.domain.errors import RuleViolation
 from desktop.domain.queue import (
     LEADER_TYPE,
@@ -40,7 +42,7 @@ from desktop.domain.queue import (
     why_not,
     window_actions,
 )
-from ui.common.widgets import ask, fill_table, label, message_label, read_only_table, set_tone
+from ui.common.widgets import ask, fill_table, fit_items, label, message_label, read_only_table, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -144,10 +146,12 @@ class QueueBar(QFrame):
         self.priority = QCheckBox("优先")
         self.priority.setToolTip("老年人、残疾人或紧急的欠薪事项（该类型允许优先时）")
         self.visitor_id = QLineEdit()
-        self.visitor_id.setPlaceholderText("证件号码（可不填）")
-        self.visitor_id.setToolTip("持证发号：号票关联来访人，叫号时窗口即可看到其以前的信访事项")
+        self.visitor_id.setPlaceholderText("证件号码（填姓名时必填）")
+        self.visitor_id.setToolTip("持证发号：号票关联来访人，叫号时窗口即可看到其以前的信访事项。"
+                                   "证件号码和姓名都不填也可发号；填了其一，另一项也要填")
         self.visitor_id.setMaxLength(18)
-        self.visitor_id.setMinimumWidth(190)
+        self.visitor_id.setMinimumWidth(max(190, self.visitor_id.fontMetrics().horizontalAdvance(
+            self.visitor_id.placeholderText()) + 24))  # its hint read whole
         self.visitor_name = QLineEdit()
         self.visitor_name.setPlaceholderText("姓名")
         self.visitor_name.setMaxLength(200)  # a paste kept whole: the name rule refuses a long one, saying why
@@ -269,6 +273,7 @@ class QueueBar(QFrame):
             index = combo.findData(chosen)
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
+            fit_items(combo)  # 农民工欠薪绿色通道 whole
 
     def _show(self, view: WindowView | None) -> None:
         ticket = view.current if view is not None else None
@@ -305,7 +310,8 @@ class QueueBar(QFrame):
             return
         self.earlier_title.setText(f"{view.person_name or '此人'} 以前的信访事项：{len(cases)} 件" if cases
                                    else f"{view.person_name or '此人'} 以前没有登记过信访事项")
-        fill_table(self.earlier, [(case.case_number, f"{case.received_on:%Y-%m-%d}", case.state, case.request[:60])
+        today = date.today()
+        fill_table(self.earlier, [(case.case_number, date_near(case.received_on, today), case.state, case.request[:60])
                                   for case in cases])
         self.earlier.horizontalHeader().setStretchLastSection(True)
         # At least the two newest can be read without scrolling (the header counted as a row: it is styled

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
 
+from desktop.domain.calendar import date_near, weekday_name
 from ui.common.widgets import label, message_label, read_only_table, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -92,4 +93,4 @@ class QueueStatisticsPanel(QWidget):
 
 
 def _day(day: date) -> str:
-    return f"{day:%Y-%m-%d} 星期{'一二三四五六日'[day.weekday()]}"
+    return f"{date_near(day, date.today())}（{weekday_name(day)}）"

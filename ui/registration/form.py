@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.calendar import date_in_words
+from desktop.domain.calendar import date_in_words, date_near
 from desktop.domain.classification import Channel, Nature, Purpose
 from desktop.domain.errors import ValidationError
 from desktop.domain.groups import MAX_REPRESENTATIVES, check_group
@@ -74,6 +74,8 @@ from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
     from desktop.printing.base import Printer
     from desktop.services.context import Hall
     from desktop.services.printing import PrintOutcome
@@ -264,6 +266,14 @@ class RepresentativesEditor(QWidget):
         set_tone(self.message, "", "")
 
 
+def _born(value: str) -> str:
+    """A birth date kept as ISO 8601 (as the card gives it), written as people read it: 1971年5月3日."""
+    try:
+        return date_in_words(date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
 class RepeatPanel(QWidget):
     """The visitor's earlier cases, and whether this is a first visit, a repeat, or refused."""
 
@@ -283,6 +293,9 @@ class RepeatPanel(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.verdict)
         layout.addWidget(self.table, 1)
+        # 承办单位 takes the width the other columns leave, on as many lines as its name needs: at 1366×768 the
+        # columns after 状态 were out of sight behind a horizontal scroll bar.
+        self.table.setWordWrap(True)
 
     def clear(self) -> None:
         self.history = None
@@ -301,18 +314,40 @@ class RepeatPanel(QWidget):
         tone = "error" if history.refused else "notice" if history.kind.value == "重复访" else "ok"
         if not history.known_person:
             text = "初访：没有找到此人此前的信访事项"
-        elif history.refused:
+        elif history.refused or not history.decided:  # no request yet: what is known, no verdict
             text = history.message
+            tone = tone if history.refused else "notice"
         elif history.kind.value == "初访":
             text = f"初访：此人此前有 {len(history.earlier)} 件事项，与本次诉求都不是同一事项"
         else:
             text = f"{history.message}；此人此前共有 {len(history.earlier)} 件事项"
         set_tone(self.verdict, tone, text)
+        today = date.today()
         fill_table(self.table, [(visit.summary.case_number, "是" if visit.same_matter else "",
-                                 visit.summary.received_on.isoformat(), visit.summary.state,
-                                 visit.summary.next_due.isoformat() if visit.summary.next_due else "—",
+                                 date_near(visit.summary.received_on, today), visit.summary.state,
+                                 date_near(visit.summary.next_due, today) if visit.summary.next_due else "—",
                                  visit.organisation or "—")
                                 for visit in history.earlier])
+        self._fit_columns()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Every column whole in the panel's width: the unit's name wraps in what the others leave."""
+        table = self.table
+        if not table.rowCount():
+            return
+        last = len(self.COLUMNS) - 1
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        table.resizeColumnsToContents()
+        narrowest = table.fontMetrics().horizontalAdvance("浦江县住") + 12
+        for _ in range(2):  # again once the rows have their heights: a vertical scroll bar takes its width
+            room = table.viewport().width() - sum(header.sectionSize(c) for c in range(last)) - 2
+            table.setColumnWidth(last, max(room, narrowest))
+            table.resizeRowsToContents()
 
 
 class RegistrationPanel(QWidget):
@@ -464,6 +499,9 @@ class RegistrationPanel(QWidget):
         splitter.addWidget(self.repeat)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # the history gets 45 % from the start (its size hint gave it 383 px at 1366×768, where 当前期限 and
+        # 承办单位 were behind a horizontal scroll bar); the form keeps the rest, room enough for its longest hints
+        splitter.setSizes([5500, 4500])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -670,8 +708,8 @@ class RegistrationPanel(QWidget):
 
     def _show_card_line(self) -> None:
         card = self._card
-        parts = [f"{k}：{card[v]}" for k, v in (("性别", "sex"), ("民族", "ethnicity"), ("出生", "birth_date"))
-                 if card.get(v)]
+        parts = [f"{k}：{_born(card[v]) if v == 'birth_date' else card[v]}"
+                 for k, v in (("性别", "sex"), ("民族", "ethnicity"), ("出生", "birth_date")) if card.get(v)]
         self.card_line.setText("　".join(parts))
         self.card_line.setVisible(bool(parts))
 
