@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -347,6 +348,15 @@ def _clause(text: str) -> str:
     return text.rstrip().rstrip(_SENTENCE_END)
 
 
+#: What a clerk often writes before the channel, which the notice says itself (你可以{channel}): 请向…, 可以申请….
+_YOU_MAY: Final = re.compile(r"^(?:[你您]?可以|请)+")
+
+
+def _after_you_may(text: str) -> str:
+    """The channel as the notice's sentence goes on after 你可以: 请向法院起诉 read 你可以请向法院起诉."""
+    return _YOU_MAY.sub("", text.strip()) or text.strip()
+
+
 def _day(text: str, label: str, key: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -388,12 +398,11 @@ def _non_acceptance(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Eve
     decision = _last_payload(events, EventType.NOT_ACCEPTED, EventType.GUIDED)
     # What the clerk wrote in the 不予受理 step is the notice's (the channel had to be typed a second time).
     data: _Built = {"reason": _clause(_need(given, "reason", str(decision.get("reason", "")), kind)),
-                    "channel": _clause(_need(given, "channel", str(decision.get("channel", "")), kind)),
+                    "channel": _after_you_may(_clause(_need(given, "channel", str(decision.get("channel", "")), kind))),
                     "basis": _clause(given.get("basis", "")), "channel_contact": ""}
-    code = given.get("channel_organisation", "")
+    code = _organisation_code(directory, given.get("channel_organisation", ""), "channel_organisation",
+                              "有权处理的机关")
     if code:
-        if code not in directory:
-            raise ValidationError("unknown_organisation", f"机构目录中没有编码为{code}的机关", "channel_organisation")
         data["channel_contact"] = _contact(directory.get(code))
     return data
 
@@ -423,17 +432,23 @@ def _handling_code(hall: Hall, raw: CaseView, *types: EventType) -> str:
     return str(routed.get("organisation_code", ""))
 
 
+def _organisation_code(directory: OrganisationDirectory, typed: str, key: str, what: str) -> str:
+    """The directory's code of an organisation typed by its code, its name or a short name (县人力社保局)."""
+    if not typed or typed in directory:
+        return typed
+    found = find_organisations(directory, typed)
+    if len(found) != 1:
+        raise ValidationError(
+            "unknown_organisation",
+            f"机构目录中找不到“{typed}”，请从列表中选择{what}" if not found else
+            f"“{typed}”可指{'、'.join(o.name for o in found[:5])}，请写出单位全称", key)
+    return found[0].code
+
+
 def _recipient(hall: Hall, raw: CaseView, given: Mapping[str, str], directory: OrganisationDirectory,
                kind: DocumentKind, fallback: str = "", route: EventType | None = None) -> _Built:
-    code = given.get("organisation_code") or (_handling_code(hall, raw, route) if route else "")
-    if code and code not in directory:  # typed by name or short name (县人力社保局), not by its code
-        found = find_organisations(directory, code)
-        if len(found) != 1:
-            raise ValidationError(
-                "unknown_organisation",
-                f"机构目录中找不到“{code}”，请从列表中选择接收单位" if not found else
-                f"“{code}”可指{'、'.join(o.name for o in found[:5])}，请写出单位全称", "organisation_code")
-        code = found[0].code
+    code = _organisation_code(directory, given.get("organisation_code") or (
+        _handling_code(hall, raw, route) if route else ""), "organisation_code", "接收单位")
     if code:
         return {"_recipient_code": code, "recipient_name": directory.get(code).name}
     name = given.get("unit") or fallback

@@ -255,3 +255,31 @@ def test_a_queue_ticket_prints_the_estimated_wait_when_there_is_one(sqlite_hall:
     with pytest.raises(ValidationError, match="预计等候"):
         documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A014", window_type="综合接待", people_ahead=0,
                                estimated_wait_minutes=-1)
+
+
+@pytest.mark.parametrize("typed", ["请向浦江县人民法院提起诉讼。", "可以向浦江县人民法院提起诉讼",
+                                   "你可以向浦江县人民法院提起诉讼", "您可以请向浦江县人民法院提起诉讼",
+                                   "向浦江县人民法院提起诉讼"])
+def test_the_refusals_channel_reads_on_after_you_may_whatever_the_clerk_began_it_with(
+        sqlite_hall: Hall, clerk: Actor, text_of: Callable[[bytes], str], typed: str) -> None:
+    """你可以请向浦江县人民法院提起诉讼: the notice says 你可以 itself."""
+    hall = sqlite_hall
+    ref = register_visit(hall, clerk, form()).case_number
+    cases.record(hall, clerk, ref, EventType.NOT_ACCEPTED, {"reason": "该事项属于人民法院受理的民事纠纷"})
+    doc = documents.notice(hall, clerk, K.NON_ACCEPTANCE_NOTICE, ref, {"channel": typed})
+    text = _flat(text_of(doc.pdf))
+    assert "你可以向浦江县人民法院提起诉讼。" in text and "可以请" not in text and "可以可以" not in text
+
+
+def test_the_organisation_to_turn_to_may_be_typed_by_its_name(sqlite_hall: Hall, clerk: Actor,
+                                                              text_of: Callable[[bytes], str]) -> None:
+    """有权处理的机关 took only a directory code (机构目录中没有编码为浦江县劳动人事争议仲裁院的机关)."""
+    hall = sqlite_hall
+    ref = register_visit(hall, clerk, form()).case_number
+    cases.record(hall, clerk, ref, EventType.NOT_ACCEPTED, {"reason": "该事项属于劳动争议"})
+    doc = documents.notice(hall, clerk, K.NON_ACCEPTANCE_NOTICE, ref,
+                           {"channel": "依法申请仲裁", "channel_organisation": "浦江县劳动人事争议仲裁院"})
+    assert "0579-00000014" in _flat(text_of(doc.pdf))  # its address and phone, from the directory
+    with pytest.raises(ValidationError, match="找不到“火星仲裁院”"):
+        documents.notice(hall, clerk, K.NON_ACCEPTANCE_NOTICE, ref,
+                         {"channel": "依法申请仲裁", "channel_organisation": "火星仲裁院"})

@@ -224,3 +224,21 @@ def test_a_notice_from_the_counter_names_the_petitioner_in_full_and_is_audited(
     assert len(notes) == 1 and notes[0][1] == "ok" and not dialog.isVisible()
     (job,) = printing.print_log(sqlite_hall, clerk, case.case_number)
     assert (job.kind, job.status, job.copy) == (DocumentKind.ACCEPTANCE_NOTICE.value, "printed", 0)
+
+
+def test_the_notice_form_says_which_notice_and_what_its_basis_and_channel_take(qtbot: QtBot) -> None:
+    """No title shows where no window manager draws one, and 依据 had no hint at all."""
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.documents.model import DocumentKind
+    from desktop.services.documents import FIELD_NAMES, NOTICE_FIELDS, SHORT_FIELDS
+    from ui.printing.preview import NoticeFieldsDialog
+
+    kind = DocumentKind.NON_ACCEPTANCE_NOTICE
+    dialog = NoticeFieldsDialog(kind, sorted(NOTICE_FIELDS[kind]), FIELD_NAMES, SHORT_FIELDS,
+                                recorded=frozenset({"reason"}))
+    qtbot.addWidget(dialog)
+    assert any(label.text() == f"出具{kind.value}" for label in dialog.findChildren(QLabel))
+    assert "条例" in dialog.inputs["basis"].placeholderText()
+    assert "你可以" in dialog.inputs["channel"].placeholderText()
+    assert dialog.inputs["reason"].placeholderText() == "不填即为办理该步骤时填写的内容"

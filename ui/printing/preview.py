@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Final
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap, QResizeEvent
@@ -266,6 +266,15 @@ def documents_service() -> ModuleType | None:
     return module if callable(getattr(module, "notice", None)) else None
 
 
+#: What to write in a notice's field, where its name alone does not say (the 依据 of a refusal, its 处理途径).
+FIELD_HINTS: Final[Mapping[str, str]] = {
+    "basis": "如：《信访工作条例》第三十二条第一款",
+    "channel": "接在“你可以”之后，如：向浦江县人民法院提起诉讼",
+    "channel_organisation": "有权处理的机关的名称或简称，通知书写明其地址和电话",
+    "facts_found": "经调查核实的事实，如：电梯已于11月20日修复",
+}
+
+
 class NoticeFieldsDialog(QDialog):
     """What the clerk adds to a notice that the case does not hold (a refusal's reason…)."""
 
@@ -284,6 +293,8 @@ class NoticeFieldsDialog(QDialog):
                 edit.setTabChangesFocus(True)  # Tab goes on to the next field (it typed a tab: no way out by keys)
             elif name == "organisation_code":  # the service takes the unit the case went to (it was asked again)
                 edit.setPlaceholderText("不填即为事项已转送、交办的单位；可输入单位名称或简称")
+            if name in FIELD_HINTS:
+                edit.setPlaceholderText(FIELD_HINTS[name])
             if name in recorded:  # the step recorded it: no typing twice
                 edit.setPlaceholderText("不填即为办理该步骤时填写的内容")
             self.inputs[name] = edit
@@ -295,6 +306,7 @@ class NoticeFieldsDialog(QDialog):
         cancel.setObjectName("secondary")
         buttons = button_row(cancel, self.ok_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(label(f"出具{kind.value}", "title"))  # which notice, said in the dialog itself
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
