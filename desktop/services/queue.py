@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
@@ -628,6 +628,10 @@ def _waiting_counts(session: Session, day: str, types: list[WindowType]) -> tupl
     return tuple(WaitingCount(t.name, t.prefix, int(counts.get(t.code, 0))) for t in types)
 
 
+#: A ticket whose visitor has been seen to: its call is no longer 正在叫号 on the display.
+_SERVED: Final = frozenset({TicketState.DONE.value, TicketState.TRANSFERRED.value})
+
+
 def board(hall: Hall, *, recent: int = 6) -> QueueBoard:
     """What the call display shows: the latest calls, who waits per type — numbers and windows only.
 
@@ -652,7 +656,11 @@ def board(hall: Hall, *, recent: int = 6) -> QueueBoard:
             select(QueueTicketRow.ticket_id, QueueTicketRow.state).where(QueueTicketRow.ticket_id.in_(list(latest))))}
         values = [Call(c.call_id, c.number, c.window, datetime.fromisoformat(c.called_at),
                        missed_note(states.get(c.ticket_id, ""))) for c in latest.values()]
-        return QueueBoard(hall.settings.hall_name, hall.now(), values[0] if values else None, tuple(values[1:]),
+        # the latest call is 正在叫号 until its visitor has been served: then nobody is called, and it is listed
+        first = next(iter(latest.values()), None)
+        calling = first is not None and states.get(first.ticket_id) not in _SERVED
+        current, earlier = (values[0], values[1:]) if calling else (None, values)
+        return QueueBoard(hall.settings.hall_name, hall.now(), current, tuple(earlier),
                           _shown_counts(session, day, "（暂停取号）"), reception_day,
                           remote.connected if remote is not None else True)
 

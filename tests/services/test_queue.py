@@ -484,6 +484,26 @@ def test_the_board_lists_each_number_once_at_its_latest_call(hall: Hall, clock: 
     assert [c.number for c in queue.board(hall).recent] == ["A002", "A004", "A003", "A001"]
 
 
+def test_a_number_whose_visitor_was_served_is_no_longer_being_called(hall: Hall, clock: FakeClock) -> None:
+    """The display kept 正在叫号 L001 请到1号窗口 minutes after the visitor's matter was done."""
+    for _ in range(2):
+        issue(hall)
+    first = queue.call_next(hall, window=1)
+    assert first is not None
+    queue.act(hall, first.ticket_id, QueueAction.START, window=1)
+    shown = queue.board(hall)
+    assert shown.current is not None and shown.current.number == "A001"  # seated, served: still the one called
+    queue.act(hall, first.ticket_id, QueueAction.FINISH, window=1)
+    shown = queue.board(hall)
+    assert shown.current is None and [c.number for c in shown.recent] == ["A001"]  # listed among the calls made
+    clock.advance(seconds=30)
+    second = queue.call_next(hall, window=1)
+    assert second is not None
+    shown = queue.board(hall)
+    assert shown.current is not None and shown.current.number == "A002"
+    assert [c.number for c in shown.recent] == ["A001"]
+
+
 # -- a ticket with the visitor's ID, and walk-ins on a reception day ------------------------------------
 
 def test_a_ticket_taken_with_an_id_number_needs_a_valid_one_and_a_name(hall: Hall) -> None:

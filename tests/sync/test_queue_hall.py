@@ -131,7 +131,7 @@ def test_two_counters_call_200_numbers_once_each_and_the_display_sees_every_call
     never = sorted(number for number, call_id in called if call_id not in seen.at)
     assert not never, f"the display never saw these calls: {never}"
     board = queue.board(display)
-    assert board.current is not None and board.connected
+    assert board.current is None and board.recent and board.connected  # every visitor served: nobody is called
 
 
 def test_a_counter_cut_off_keeps_working_and_merges_back_without_a_duplicate(
