@@ -34,9 +34,11 @@ from desktop.domain.access import (
 )
 from desktop.domain.audit import AuditAction
 from desktop.domain.case import (
+    EXTENDED_ON,
     ROUTED_ON,
     CaseView,
     check_assignment_due,
+    check_extended_on,
     check_routed_on,
     check_transition,
     deadline_explanations,
@@ -78,6 +80,8 @@ class CaseDetail:
     #: when it waits on none), and how loudly to say it: "overdue", "soon" (the board's 7日内到期) or "".
     due_now: str = ""
     due_level: str = ""
+    #: The hall's day the case was read on: the day a step offered on it would be taken.
+    today: date | None = None
 
 
 def _case_id(session: Session, case_ref: str) -> str:
@@ -160,7 +164,8 @@ def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDet
                       deadlines, topic, revealed=reveal, content=content, authors=authors,
                       first_responsible=_first_responsible(view, events, authors),
                       attachments=tuple(ref for e in events for ref in refs_from_payload(e.payload.get("attachments")))
-                      if content is ContentAccess.FULL else (), due_now=due_now, due_level=due_level)
+                      if content is ContentAccess.FULL else (), due_now=due_now, due_level=due_level,
+                      today=hall.today())
 
 
 def _first_responsible(view: CaseView, events: Sequence[Event], authors: Mapping[str, str]) -> str:
@@ -243,6 +248,10 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
         payload = {**payload, ROUTED_ON: hall.today().isoformat()}
     if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED):
         check_routed_on(payload, hall.today())
+    if event_type is EventType.EXTENDED:
+        # decided within the handling limit (art. 34): the day of the decision is kept and judged
+        payload = {**payload, EXTENDED_ON: payload.get(EXTENDED_ON) or hall.today().isoformat()}
+        check_extended_on(payload, hall.today())
     with hall.transaction() as session:
         case_id = _case_id(session, case_ref)
         history = case_events(session, case_id)
@@ -376,9 +385,13 @@ def accept(hall: Hall, actor: Actor, case_ref: str, *, accepted_on: date,
 
 
 def extend(hall: Hall, actor: Actor, case_ref: str, *, days: int, reason: str,
-           approved_by: str) -> CaseView:
-    return record(hall, actor, case_ref, EventType.EXTENDED,
-                  {"days": days, "reason": reason, "approved_by": approved_by})
+           approved_by: str, extended_on: date | None = None) -> CaseView:
+    """Extend the handling limit (art. 34), decided on ``extended_on`` (today when not given): refused once
+    the limit has passed (:func:`desktop.domain.case.extension_refusal`)."""
+    payload: dict[str, Any] = {"days": days, "reason": reason, "approved_by": approved_by}
+    if extended_on is not None:
+        payload[EXTENDED_ON] = extended_on.isoformat()
+    return record(hall, actor, case_ref, EventType.EXTENDED, payload)
 
 
 def answer(hall: Hall, actor: Actor, case_ref: str, *, outcome: str, answered_on: date,
