@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
-from desktop.domain.calendar import HolidayCalendar
+from desktop.domain.calendar import HolidayCalendar, date_in_words
 from desktop.domain.deadlines import (
     EXTENSION_MAX,
     HANDLE,
@@ -321,7 +321,7 @@ def extension_refusal(view: CaseView, day: date) -> RuleViolation | None:
     """
     if view.handling_due is not None and day > view.handling_due:
         return RuleViolation("extension_after_due",
-                             f"已超过办理期限（{format_date(view.handling_due)}），不能再延期："
+                             f"已超过办理期限（{date_in_words(view.handling_due)}），不能再延期："
                              "延期须在办理期限内经负责人批准（条例第三十四条）；请尽快办结，超期情况将纳入督办")
     return None
 

@@ -17,7 +17,7 @@ from desktop.domain.case import (
     extension_refusal,
     project,
 )
-from desktop.domain.deadlines import HANDLE, DayCounting, format_date
+from desktop.domain.deadlines import HANDLE, DayCounting
 from desktop.domain.errors import RuleViolation
 from desktop.domain.events import Event, EventType
 
@@ -65,7 +65,7 @@ def test_an_extension_is_allowed_up_to_the_last_day_of_the_limit_and_refused_the
     for day in (due + timedelta(days=1), due + timedelta(days=19), due + timedelta(days=400)):
         refusal = extension_refusal(view, day)
         assert refusal is not None and refusal.code == "extension_after_due"
-        assert f"已超过办理期限（{format_date(due)}），不能再延期" in refusal.message
+        assert f"已超过办理期限（{due.year}年{due.month}月{due.day}日），不能再延期" in refusal.message
         assert "纳入督办" in refusal.message
         with pytest.raises(RuleViolation, match="已超过办理期限") as raised:
             check_transition(view, EventType.EXTENDED, {**EXTENSION, EXTENDED_ON: day.isoformat()}, policy)

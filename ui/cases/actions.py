@@ -81,7 +81,7 @@ class CaseActionDialog(QDialog):
             if spec.kind is FieldKind.DATE:
                 widget = QDateEdit(QDate.currentDate())
                 widget.setCalendarPopup(True)
-                widget.setDisplayFormat("yyyy-MM-dd")
+                widget.setDisplayFormat("yyyy年M月d日")  # as people write a date (no leading zeros)
             elif spec.kind is FieldKind.DAYS:
                 widget = QSpinBox()
                 widget.setRange(1, 30)
