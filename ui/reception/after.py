@@ -317,7 +317,7 @@ class LeaderBoardPanel(QWidget):
 class SchedulePanel(QWidget):
     """接访安排: generate the months' reception days by the rule, add a day by hand, the office's list."""
 
-    COLUMNS = ("接访日", "来源", "接访领导", "接访主题", "地点", "参加单位", "已约", "候补", "名单送领导办公室")
+    COLUMNS = ("接访日", "来源", "接访领导", "接访主题", "地点", "参加单位", "预约与名额", "候补", "名单送领导办公室")
     document_ready = Signal(object)  # the office's list (RenderedDocument) to preview and print
     refreshed = Signal()
 
@@ -439,7 +439,7 @@ class SchedulePanel(QWidget):
             self.day.setDate(QDate(today.year, today.month, today.day))
         fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.topics or "—", d.place,
                                  "、".join(d.unit_names),
-                                 f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting),
+                                 d.places_in_words, str(d.waiting),
                                  _office(tell, today)) for d, tell in zip(self.days, notices, strict=True)])
         self.table.clearSelection()  # the day chosen stays chosen when a day is added before it
         self.table.setCurrentCell(-1, -1)
@@ -595,4 +595,9 @@ class SchedulePanel(QWidget):
                        self._refused)
 
     def _refused(self, error: Exception) -> None:
+        """Said under the fields; the field it names (接访领导 left empty) takes the focus."""
         set_tone(self.message, "error", user_message(error, "安排领导接访日"))
+        widget = {"leaders": self.leaders, "units": self.unit_box, "months": self.months}.get(
+            str(getattr(error, "field", "") or ""))
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
