@@ -1020,6 +1020,30 @@ def _known_person(hall: Any) -> Any:
         return None
 
 
+def _overdue_case(hall: Any, clerk: Any) -> str:
+    """A case in hand whose handling limit has passed (the demo data's longest overdue), else one made so."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from db.models import CaseRow
+    from desktop.services import cases
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+
+    with hall.sessions() as session:
+        found = session.scalar(select(CaseRow.case_number).where(CaseRow.state == "办理中",
+                                                                 CaseRow.next_due < hall.today())
+                               .order_by(CaseRow.next_due).limit(1))
+    if found:
+        return str(found)
+    number = register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="李建国", document_number="330726197502143213"), region_code="330726001",
+        request="反映小区电梯故障多次报修无人处理，要求尽快维修")).case_number
+    cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    cases.accept(hall, clerk, number, accepted_on=hall.today() - timedelta(days=79))  # its 60 days have passed
+    return str(number)
+
+
 def routing_screenshots(db: Path, out: Path) -> None:
     """The counter at both staff sizes: the 转送 dialog with the day of a transfer made on paper, the 交办 dialog
     refusing a 办理期限 on a holiday, the case then, the case found by a name with a rare character, and 延期
@@ -1045,12 +1069,7 @@ def routing_screenshots(db: Path, out: Path) -> None:
         petitioner=PersonInput(name="赵孟𫖯", document_number="330726196803121232"), region_code="330726001",
         request="反映本村土地征收补偿款至今未发放到位，要求尽快发放")).case_number
     cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
-    overdue = register_visit(hall, clerk, RegistrationForm(
-        petitioner=PersonInput(name="李建国", document_number="330726197502143213"), region_code="330726001",
-        request="反映小区电梯故障多次报修无人处理，要求尽快维修")).case_number
-    cases.classify(hall, clerk, overdue, nature="申诉求决类", topic_code="0101")
-    accepted = hall.today() - timedelta(days=79)
-    cases.accept(hall, clerk, overdue, accepted_on=accepted)  # 60 days from then ended about 19 days ago
+    overdue = _overdue_case(hall, clerk)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "counter")

@@ -92,8 +92,12 @@ class ReceptionDay:
 
     @property
     def places_in_words(self) -> str:
-        """The schedule's column: how many are booked and what is left, 已约1，余7个名额 (the same ``free``)."""
-        return f"已约{sum(self.booked)}，{self.room}"
+        """The schedule's column, short: how many are booked and what is left, 已约1，余7 (the same ``free`` as
+        :attr:`room`), 已约16，已满（可候补）, or 已约8，今天已结束."""
+        booked = f"已约{sum(self.booked)}"
+        if self.over:
+            return f"{booked}，今天已结束"
+        return f"{booked}，余{self.free}" if self.free > 0 else f"{booked}，已满（可候补）"
 
     @property
     def over(self) -> bool:

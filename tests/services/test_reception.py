@@ -226,17 +226,17 @@ def test_one_count_of_places_a_slot_over_today_has_none(hall: Hall, supervisor: 
     reception.book(hall, clerk, day.day_id, Visitor("李梅", valid_id(seq=61)))
     (read,) = reception.list_days(hall, supervisor)
     assert (sum(read.booked), read.left, read.free) == (1, (0, 0, 3, 4), 7)
-    assert read.room == "余7个名额" and read.places_in_words == "已约1，余7个名额"
+    assert read.room == "余7个名额" and read.places_in_words == "已约1，余7"
     for seq in range(62, 69):
         reception.book(hall, clerk, day.day_id, Visitor("王五", valid_id(seq=seq)))
     (full,) = reception.list_days(hall, supervisor)
-    assert full.free == 0 and full.places_in_words == "已约8，已约满（可候补）"
+    assert full.free == 0 and full.room == "已约满（可候补）" and full.places_in_words == "已约8，已满（可候补）"
     clock.current = clock.current.replace(hour=17, minute=40)
     (over,) = reception.list_days(hall, supervisor)
-    assert over.over and over.places_in_words == "已约8，今天的接访已结束"
+    assert over.over and over.room == "今天的接访已结束" and over.places_in_words == "已约8，今天已结束"
     tomorrow = reception.add_day(hall, supervisor, hall.today() + timedelta(days=1), leaders=["县长 周建华"],
                                  slots="09:00-10:30/4,10:30-12:00/4")
-    assert tomorrow.places_in_words == "已约0，余8个名额"  # another day is not read by today's clock
+    assert tomorrow.places_in_words == "已约0，余8"  # another day is not read by today's clock
 
 
 def test_the_rule_makes_no_day_in_the_past_and_counts_only_its_own(hall: Hall, supervisor: Actor) -> None:

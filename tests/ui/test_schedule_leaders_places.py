@@ -52,7 +52,7 @@ def test_generating_with_no_leader_is_refused_and_the_field_takes_the_focus(
 
 def test_the_schedule_and_the_counter_say_the_same_places_left_today(
         qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor, clock: FakeClock) -> None:
-    """At 13:43 the morning's slots are over: both screens read ``ReceptionDay.room`` (已约1，余7个名额)."""
+    """At 13:43 the morning's slots are over: both screens count ``ReceptionDay.free`` (余7个名额; 已约1，余7)."""
     day = reception.add_day(sqlite_hall, clerk, sqlite_hall.today(), leaders=["县长 周建华"],
                             slots="09:00-10:30/4,10:30-12:00/4,14:30-16:00/4,16:00-17:30/4")
     clock.current = clock.current.replace(hour=13, minute=43)
@@ -62,9 +62,9 @@ def test_the_schedule_and_the_counter_say_the_same_places_left_today(
 
     schedule = _leader_work(qtbot, work_context).schedule
     qtbot.waitUntil(lambda: schedule.table.rowCount() == 1, timeout=10_000)
-    column = schedule.COLUMNS.index("预约与名额")
+    column = schedule.COLUMNS.index("预约")
     cell = schedule.table.item(0, column)
-    assert cell is not None and cell.text() == "已约1，余7个名额"
+    assert cell is not None and cell.text() == f"已约1，余{today.free}" == "已约1，余7"
 
     counter = CounterWork(work_context(clerk))
     qtbot.addWidget(counter)
@@ -75,3 +75,28 @@ def test_the_schedule_and_the_counter_say_the_same_places_left_today(
     # the schedule's column shows whole at 1366×768
     schedule.table.resizeColumnsToContents()
     assert schedule.table.columnWidth(column) >= schedule.table.fontMetrics().horizontalAdvance(cell.text())
+
+
+def test_the_schedule_keeps_dates_places_and_the_offices_day_whole_at_1366(
+        qtbot: QtBot, sqlite_hall: Hall, work_context: Context) -> None:
+    """Four leaders, five topics, three units and the long place on every day: those wrap, the dates do not."""
+    days = reception.generate_schedule(sqlite_hall, LEADER, sqlite_hall.today(), 4,
+                                       leaders=["县长 周建华", "副县长 郑丽", "副县长 李明", "县委常委 王强"],
+                                       topics="劳动保障、征地拆迁、城乡建设、教育医疗、生态环境",
+                                       units=["330726-RSJ", "330726-GAJ", "330726-JYJ"])
+    work = _leader_work(qtbot, work_context)
+    schedule = work.schedule
+    work.setCurrentWidget(schedule)  # 接访安排 on screen at 1366×768
+    assert len(days) >= 3
+    qtbot.waitUntil(lambda: schedule.table.rowCount() == len(days), timeout=10_000)
+    table = schedule.table
+    assert table.viewport().width() > 1200
+    qtbot.waitUntil(lambda: sum(table.columnWidth(c) for c in range(table.columnCount()))
+                    <= table.viewport().width() + 1, timeout=2_000)
+    metrics = table.fontMetrics()
+    for name in ("接访日", "来源", "预约", "候补", "名单送领导办公室"):
+        column = schedule.COLUMNS.index(name)
+        for row in range(table.rowCount()):
+            item = table.item(row, column)
+            assert item is not None
+            assert table.columnWidth(column) >= metrics.horizontalAdvance(item.text()), (name, item.text())

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -317,7 +317,7 @@ class LeaderBoardPanel(QWidget):
 class SchedulePanel(QWidget):
     """接访安排: generate the months' reception days by the rule, add a day by hand, the office's list."""
 
-    COLUMNS = ("接访日", "来源", "接访领导", "接访主题", "地点", "参加单位", "预约与名额", "候补", "名单送领导办公室")
+    COLUMNS = ("接访日", "来源", "接访领导", "接访主题", "地点", "参加单位", "预约", "候补", "名单送领导办公室")
     document_ready = Signal(object)  # the office's list (RenderedDocument) to preview and print
     refreshed = Signal()
 
@@ -441,12 +441,40 @@ class SchedulePanel(QWidget):
                                  "、".join(d.unit_names),
                                  d.places_in_words, str(d.waiting),
                                  _office(tell, today)) for d, tell in zip(self.days, notices, strict=True)])
+        self._fit_columns()
         self.table.clearSelection()  # the day chosen stays chosen when a day is added before it
         self.table.setCurrentCell(-1, -1)
         for index, d in enumerate(self.days):
             if d.day_id == chosen:
                 self.table.selectRow(index)
         self.refreshed.emit()
+
+    #: Columns whose long words wrap (each day the same place, long topics and units) so that the dates, the
+    #: places left and the day the list goes out stay whole on a 1366 screen.
+    WRAPPED = ("接访领导", "接访主题", "地点", "参加单位")
+
+    def _fit_columns(self) -> None:
+        table = self.table
+        table.resizeColumnsToContents()
+        room = table.viewport().width()
+        wrapped = [self.COLUMNS.index(name) for name in self.WRAPPED]
+        floor = table.fontMetrics().horizontalAdvance("参加接访单位")
+        over = sum(table.columnWidth(c) for c in range(table.columnCount())) - room
+        while over > 0:
+            widest = max(wrapped, key=table.columnWidth)
+            width = table.columnWidth(widest)
+            if width <= floor:
+                break
+            cut = min(over, width - floor, max(8, width // 10))
+            table.setColumnWidth(widest, width - cut)
+            over -= cut
+        table.setWordWrap(True)
+        table.resizeRowsToContents()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.days:
+            self._fit_columns()
 
     def generate(self) -> None:
         actor, months, names, topics, units = (self.actor, self.months.value(), self._names(), self.topics.text(),
