@@ -85,18 +85,26 @@ def test_the_schedule_keeps_dates_places_and_the_offices_day_whole_at_1366(
                                        topics="劳动保障、征地拆迁、城乡建设、教育医疗、生态环境",
                                        units=["330726-RSJ", "330726-GAJ", "330726-JYJ"])
     work = _leader_work(qtbot, work_context)
-    schedule = work.schedule
-    work.setCurrentWidget(schedule)  # 接访安排 on screen at 1366×768
+    schedule, table = work.schedule, work.schedule.table
     assert len(days) >= 3
-    qtbot.waitUntil(lambda: schedule.table.rowCount() == len(days), timeout=10_000)
-    table = schedule.table
-    assert table.viewport().width() > 1200
-    qtbot.waitUntil(lambda: sum(table.columnWidth(c) for c in range(table.columnCount()))
-                    <= table.viewport().width() + 1, timeout=2_000)
+    qtbot.waitUntil(lambda: table.rowCount() == len(days), timeout=10_000)  # read while its tab is hidden
     metrics = table.fontMetrics()
-    for name in ("接访日", "来源", "预约", "候补", "名单送领导办公室"):
-        column = schedule.COLUMNS.index(name)
-        for row in range(table.rowCount()):
-            item = table.item(row, column)
-            assert item is not None
-            assert table.columnWidth(column) >= metrics.horizontalAdvance(item.text()), (name, item.text())
+
+    def natural(column: int) -> int:
+        return max(metrics.horizontalAdvance(table.item(row, column).text())  # type: ignore[union-attr]
+                   for row in range(table.rowCount()))
+
+    for width, height in ((1920, 1080 - 45), (1366, 768 - 45)):
+        work.resize(width, height)
+        work.setCurrentWidget(schedule)
+        qtbot.waitUntil(lambda w=width: table.viewport().width() > w - 200, timeout=2_000)
+        qtbot.waitUntil(lambda: sum(table.columnWidth(c) for c in range(table.columnCount()))
+                        <= table.viewport().width() + 1, timeout=2_000)
+        for name in ("接访日", "来源", "预约", "候补", "名单送领导办公室"):
+            column = schedule.COLUMNS.index(name)
+            assert table.columnWidth(column) >= natural(column), (width, name)
+        if width == 1920:  # room enough: nothing is wrapped
+            for name in schedule.WRAPPED:
+                column = schedule.COLUMNS.index(name)
+                assert table.columnWidth(column) >= natural(column), (width, name)
+        work.setCurrentIndex(0)  # away and back again at the next size

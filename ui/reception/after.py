@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QColor, QResizeEvent
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -353,6 +353,8 @@ class SchedulePanel(QWidget):
         self.rule = label("", "hint")
         self.confirm: QMessageBox | None = None  # a day added on a rest day is asked about first
         self.table = read_only_table(self.COLUMNS, alternate=False)
+        self._fitted_width = -1
+        self.table.viewport().installEventFilter(self)
         self.message = message_label()
         settings = ctx.settings
         from desktop.domain.reception import RestDayRule
@@ -471,10 +473,14 @@ class SchedulePanel(QWidget):
         table.setWordWrap(True)
         table.resizeRowsToContents()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self.days:
-            self._fit_columns()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The table's width changed (the window resized, or the tab first shown): the columns fit it again."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize and self.days:
+            width = self.table.viewport().width()
+            if width != self._fitted_width:
+                self._fitted_width = width
+                self._fit_columns()
+        return super().eventFilter(watched, event)
 
     def generate(self) -> None:
         actor, months, names, topics, units = (self.actor, self.months.value(), self._names(), self.topics.text(),
