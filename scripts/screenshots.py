@@ -907,6 +907,11 @@ def leader_day(hall: Any, out: Path, staff: Callable[..., Any], save: Callable[[
     save(window, "35-leader-statistics-1920x1080")
     work.setCurrentWidget(work.schedule)
     save(window, "36-leader-schedule-1920x1080")
+    # 按规则生成接访日 with 接访领导 left empty: refused, the field takes the focus; 预约与名额 as the counter counts
+    window.resize(1366, 768)
+    work.schedule.leaders.clear()
+    after(work.schedule.tasks.settled, work.schedule.generate)
+    save(window, "36b-leader-schedule-no-leader-1366x768")
     window.close()
     window = staff("counter", logins["clerk"])
     window.resize(1366, 768)
@@ -1020,9 +1025,34 @@ def _known_person(hall: Any) -> Any:
         return None
 
 
+def _overdue_case(hall: Any, clerk: Any) -> str:
+    """A case in hand whose handling limit has passed (the demo data's longest overdue), else one made so."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from db.models import CaseRow
+    from desktop.services import cases
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+
+    with hall.sessions() as session:
+        found = session.scalar(select(CaseRow.case_number).where(CaseRow.state == "办理中",
+                                                                 CaseRow.next_due < hall.today())
+                               .order_by(CaseRow.next_due).limit(1))
+    if found:
+        return str(found)
+    number = register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="李建国", document_number="330726197502143213"), region_code="330726001",
+        request="反映小区电梯故障多次报修无人处理，要求尽快维修")).case_number
+    cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    cases.accept(hall, clerk, number, accepted_on=hall.today() - timedelta(days=79))  # its 60 days have passed
+    return str(number)
+
+
 def routing_screenshots(db: Path, out: Path) -> None:
     """The counter at both staff sizes: the 转送 dialog with the day of a transfer made on paper, the 交办 dialog
-    refusing a 办理期限 on a holiday, the case then, and the case found by a name with a rare character."""
+    refusing a 办理期限 on a holiday, the case then, the case found by a name with a rare character, and 延期
+    on an overdue case (greyed in 办理…, and refused when its dialog is sent)."""
     from datetime import timedelta
 
     from PySide6.QtWidgets import QApplication
@@ -1044,6 +1074,7 @@ def routing_screenshots(db: Path, out: Path) -> None:
         petitioner=PersonInput(name="赵孟𫖯", document_number="330726196803121232"), region_code="330726001",
         request="反映本村土地征收补偿款至今未发放到位，要求尽快发放")).case_number
     cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    overdue = _overdue_case(hall, clerk)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "counter")
@@ -1077,6 +1108,25 @@ def routing_screenshots(db: Path, out: Path) -> None:
         settle(1200)
         window.grab().save(str(out / f"24d-counter-rare-name-found-{size}.png"))
         print(f"  24d-counter-rare-name-found-{size}.png")
+        # a case 超期19天: 延期 greyed in 办理… with the reason, and the refusal when its dialog is sent anyway
+        after(work.search.detail_shown, lambda: work.open_case(overdue))
+        desk.steps.menu_.popup(desk.steps.mapToGlobal(desk.steps.rect().bottomLeft()))
+        settle(600)
+        shot = app.primaryScreen().grabWindow(0)
+        top_left = window.mapToGlobal(window.rect().topLeft())
+        shot.copy(top_left.x(), top_left.y(), width, height).save(str(out / f"24e-counter-extend-overdue-{size}.png"))
+        desk.steps.menu_.hide()
+        desk.steps.open_by_key("extend")
+        settle(800)
+        dialog = desk.steps.dialog
+        if dialog is not None and dialog.action.key == "extend":
+            dialog.set_value("reason", "需赴现场勘验并听取相邻权利人意见")
+            dialog.set_value("approved_by", "局长 何伟")
+            after(dialog.tasks.settled, dialog.submit)
+            settle(300)
+            dialog.grab().save(str(out / f"24f-counter-extend-refused-{size}.png"))
+            dialog.reject()
+        print(f"  24e-counter-extend-overdue-{size}.png, 24f-counter-extend-refused-{size}.png")
     window.close()
 
 

@@ -338,7 +338,7 @@ SCHEMAS: Final[Mapping[EventType, PayloadSchema]] = {
     EventType.ACCEPTED: _schema(("accepted_on",), accepted_on=day, organisation_code=_ORG),
     EventType.NOT_ACCEPTED: _schema(reason=text(), text=text(), decided_on=day),
     EventType.EXTENDED: _schema(("days", "reason", "approved_by"), days=integer(1, 30), reason=text(),
-                                approved_by=line()),
+                                approved_by=line(), extended_on=day),
     EventType.ANSWERED: _schema(("outcome", "answered_on"), **_ANSWER),
     EventType.DELIVERED: _schema(("delivered_on",), delivered_on=day, method=line()),
     EventType.RATED: _schema(("rating",), rating=line(8), target=line(), comment=text()),

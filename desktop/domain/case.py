@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
-from desktop.domain.calendar import HolidayCalendar
+from desktop.domain.calendar import HolidayCalendar, date_in_words
 from desktop.domain.deadlines import (
     EXTENSION_MAX,
     HANDLE,
@@ -296,6 +296,45 @@ def routed_day(event: Event) -> date:
     return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
 
 
+#: The payload key of the day an extension was decided (approved by the organisation's head, art. 34).
+EXTENDED_ON = "extended_on"
+
+
+def extension_day(event: Event) -> date:
+    """The day an extension was decided: its ``extended_on``; for one recorded before that was kept, the day of
+    its clock time, in China (the day it was recorded)."""
+    if event.payload.get(EXTENDED_ON):
+        try:
+            return _date(event.payload[EXTENDED_ON])
+        except (TypeError, ValueError):
+            pass  # not a date (the schema refuses one): the clock's day
+    return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
+
+
+def extension_refusal(view: CaseView, day: date) -> RuleViolation | None:
+    """Why the case cannot be extended on ``day`` (None: it can, as far as the day goes).
+
+    An extension (art. 34) lengthens a limit still running: it is decided within the handling
+    limit, its last day included, counted as every deadline of the case is (calendar or working
+    days, the holiday schedule and its make-up working days). Once the limit has passed the case is
+    overdue (超期) and stays so for supervision; it is concluded, not extended.
+    """
+    if view.handling_due is not None and day > view.handling_due:
+        return RuleViolation("extension_after_due",
+                             f"已超过办理期限（{date_in_words(view.handling_due)}），不能再延期："
+                             "延期须在办理期限内经负责人批准（条例第三十四条）；请尽快办结，超期情况将纳入督办")
+    return None
+
+
+def check_extended_on(payload: Mapping[str, Any], today: date) -> None:
+    """An extension recorded after the fact names the day the head approved it, never one still to come."""
+    if payload.get(EXTENDED_ON):
+        _check_date(payload[EXTENDED_ON], "批准延期日期")
+        if _date(payload[EXTENDED_ON]) > today:
+            raise RuleViolation("extended_in_future",
+                                f"批准延期日期不能晚于今天（{format_date(today)}）：请填负责人实际批准的日期")
+
+
 def check_routed_on(payload: Mapping[str, Any], today: date) -> None:
     """A 转送/交办 recorded after the fact (done on paper) names its real day, never one still to come:
     the receiving unit's limits run from it (art. 23). The fold accepts any day from receipt on; the
@@ -380,6 +419,8 @@ def _check_payload_values(event_type: EventType, payload: Mapping[str, Any]) -> 
     if event_type in _ROUTED and payload.get(ROUTED_ON):
         _check_date(payload[ROUTED_ON], "转送、交办日期")
     if event_type is EventType.EXTENDED:
+        if payload.get(EXTENDED_ON):
+            _check_date(payload[EXTENDED_ON], "批准延期日期")
         days = payload.get("days")
         if isinstance(days, bool) or not isinstance(days, int | str):
             raise RuleViolation("bad_days", "延期天数须为整数")
@@ -419,6 +460,8 @@ def _check_payload_rules(view: CaseView, event_type: EventType, payload: Mapping
         if not str(payload.get("reason", "")).strip() or not payload.get("approved_by"):
             raise RuleViolation("extension_unapproved",
                                 "延期须写明理由并经本机关负责人批准（条例第三十四条）")
+        if payload.get(EXTENDED_ON) and (late := extension_refusal(view, _date(payload[EXTENDED_ON]))) is not None:
+            raise late
     answers = (EventType.ANSWERED, EventType.REVIEW_ANSWERED, EventType.REREVIEW_ANSWERED)
     if event_type in answers and payload.get("outcome") not in OUTCOMES:
         raise RuleViolation("bad_outcome", "处理意见须为“予以支持”“解释说明”或“不予支持”之一")
@@ -455,8 +498,12 @@ def project(case_id: str, events: Iterable[Event], policy: DeadlinePolicy) -> Ca
                 "newer_schema",
                 f"事项事件的数据版本（{event.schema_version}）比本程序新，请先升级程序",
             )
+        payload = event.payload
+        if event.type is EventType.EXTENDED and not payload.get(EXTENDED_ON):
+            # recorded before the decision day was kept: the day it was recorded is when it was decided
+            payload = {**payload, EXTENDED_ON: extension_day(event).isoformat()}
         try:
-            check_transition(view, event.type, event.payload, policy)
+            check_transition(view, event.type, payload, policy)
         except RuleViolation as refusal:
             anomalies.append(f"{event.hlc[:13]} {event.type.value}：{refusal.message}")
             if view is None:

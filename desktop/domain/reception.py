@@ -66,7 +66,7 @@ def schedule_notes(days: Sequence[date], calendar: HolidayCalendar) -> str:
     unknown = sorted({d.year for d in days if not calendar.knows_year(d.year)})
     if unknown:
         notes.append(f"{'、'.join(str(y) for y in unknown)}年的节假日安排尚未导入，这些接访日仅按周末推算，"
-                     "可能落在法定节假日：安排公布后请系统管理员导入（import-holidays），再核对接访日")
+                     "可能落在法定节假日：国务院办公厅公布该年安排后，请系统管理员导入该年的节假日安排，再核对接访日")
     return f"注意：{'；'.join(notes)}。" if notes else ""
 
 

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from desktop.documents.model import DocumentKind
-from desktop.domain.case import OUTCOMES, ROUTED_ON, TRANSITIONS, CaseView
+from desktop.domain.case import EXTENDED_ON, OUTCOMES, ROUTED_ON, TRANSITIONS, CaseView, extension_refusal
 from desktop.domain.classification import LegalRoute, Nature, Purpose
 from desktop.domain.errors import ValidationError
 from desktop.domain.events import EventType
@@ -104,6 +104,8 @@ ACTIONS: tuple[CaseAction, ...] = (
         ActionField("days", "延长天数", FieldKind.DAYS, hint="不超过30日"),
         ActionField("reason", "延期理由", FieldKind.LONG_TEXT),
         ActionField("approved_by", "批准的负责人", FieldKind.TEXT),
+        ActionField(EXTENDED_ON, "批准日期", FieldKind.DATE,
+                    hint="负责人批准延期的日期：须在办理期限之内（期限届满当天仍可），不晚于今天"),
     ), DocumentKind.EXTENSION_NOTICE, "情况复杂的可延长不超过30日，须经负责人批准并告知理由（条例第三十四条）"),
     CaseAction("answer", "答复", EventType.ANSWERED, _opinion("处理意见", "答复日期"),
                DocumentKind.OPINION, "出具处理意见书（条例第三十二条）"),
@@ -250,7 +252,8 @@ def _value(spec: ActionField, raw: str) -> Any:
 def starting_values(view: CaseView, key: str, today: date | None = None) -> dict[str, str]:
     """What a step's dialog starts from: what the case already says, for the clerk to confirm or change.
 
-    转送 and 交办 start on ``today`` (the hall's day) as the day the unit is handed the matter.
+    转送 and 交办 start on ``today`` (the hall's day) as the day the unit is handed the matter; 延期 on
+    ``today`` as the day its head approved it.
 
     分类 starts from the registration: its topic, its nature (else the one its purpose or
     its topic implies) and the topic's legal route. A field given as ``""`` is one the clerk
@@ -258,6 +261,8 @@ def starting_values(view: CaseView, key: str, today: date | None = None) -> dict
     """
     if key in ("transfer", "assign") and today is not None:
         return {ROUTED_ON: today.isoformat()}
+    if key == "extend" and today is not None:
+        return {EXTENDED_ON: today.isoformat()}
     if key != "classify":
         return {}
     taxonomy = load_taxonomy()
@@ -279,3 +284,13 @@ def starting_values(view: CaseView, key: str, today: date | None = None) -> dict
 def offered_actions(view: CaseView) -> list[CaseAction]:
     """The steps the case's state allows now (a step's own conditions are checked when it is taken)."""
     return [a for a in ACTIONS if view.state in TRANSITIONS[a.event_type][0]]
+
+
+def step_refusal(view: CaseView, key: str, today: date) -> str:
+    """Why a step the case's state allows cannot be taken today, said before the clerk fills its dialog
+    ("" when nothing known now stands in its way): 延期 once the handling limit has passed."""
+    if key == "extend":
+        refusal = extension_refusal(view, today)
+        if refusal is not None:
+            return refusal.message
+    return ""

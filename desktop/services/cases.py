@@ -35,10 +35,12 @@ from desktop.domain.access import (
 from desktop.domain.audit import AuditAction
 from desktop.domain.calendar import date_near, moment_near
 from desktop.domain.case import (
+    EXTENDED_ON,
     ROUTED_ON,
     CaseView,
     DeadlinePolicy,
     check_assignment_due,
+    check_extended_on,
     check_routed_on,
     check_transition,
     deadline_explanations,
@@ -83,6 +85,8 @@ class CaseDetail:
     due_level: str = ""
     #: The events in words, in their order: when (12月6日 13:40), the step, who recorded it and what it said.
     timeline: tuple[TimelineEntry, ...] = ()
+    #: The hall's day the case was read on: the day a step offered on it would be taken.
+    today: date | None = None
 
 
 @dataclass(frozen=True)
@@ -204,7 +208,7 @@ def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDet
                       first_responsible=_first_responsible(view, events, authors),
                       attachments=tuple(ref for e in events for ref in refs_from_payload(e.payload.get("attachments")))
                       if content is ContentAccess.FULL else (), due_now=due_now, due_level=due_level,
-                      timeline=timeline(shown, authors, hall.policy, hall.today()))
+                      timeline=timeline(shown, authors, hall.policy, hall.today()), today=hall.today())
 
 
 def _first_responsible(view: CaseView, events: Sequence[Event], authors: Mapping[str, str]) -> str:
@@ -287,6 +291,10 @@ def _record(hall: Hall, actor: Actor, case_ref: str, event_type: EventType,
         payload = {**payload, ROUTED_ON: hall.today().isoformat()}
     if event_type in (EventType.TRANSFERRED, EventType.ASSIGNED):
         check_routed_on(payload, hall.today())
+    if event_type is EventType.EXTENDED:
+        # decided within the handling limit (art. 34): the day of the decision is kept and judged
+        payload = {**payload, EXTENDED_ON: payload.get(EXTENDED_ON) or hall.today().isoformat()}
+        check_extended_on(payload, hall.today())
     with hall.transaction() as session:
         case_id = _case_id(session, case_ref)
         history = case_events(session, case_id)
@@ -420,9 +428,13 @@ def accept(hall: Hall, actor: Actor, case_ref: str, *, accepted_on: date,
 
 
 def extend(hall: Hall, actor: Actor, case_ref: str, *, days: int, reason: str,
-           approved_by: str) -> CaseView:
-    return record(hall, actor, case_ref, EventType.EXTENDED,
-                  {"days": days, "reason": reason, "approved_by": approved_by})
+           approved_by: str, extended_on: date | None = None) -> CaseView:
+    """Extend the handling limit (art. 34), decided on ``extended_on`` (today when not given): refused once
+    the limit has passed (:func:`desktop.domain.case.extension_refusal`)."""
+    payload: dict[str, Any] = {"days": days, "reason": reason, "approved_by": approved_by}
+    if extended_on is not None:
+        payload[EXTENDED_ON] = extended_on.isoformat()
+    return record(hall, actor, case_ref, EventType.EXTENDED, payload)
 
 
 def answer(hall: Hall, actor: Actor, case_ref: str, *, outcome: str, answered_on: date,

@@ -311,7 +311,7 @@ class DemoGenerator:
         if extended:
             step(EventType.EXTENDED, rng.randint(40, 55),
                  {"days": rng.choice((15, 30)), "reason": "案情复杂，需进一步调查核实",
-                  "approved_by": "局长 何伟"})
+                  "approved_by": "局长 何伟"}, "extended_on")
         if nature == Nature.APPEAL.value and rng.random() < 0.03:
             step(EventType.SETTLED, rng.randint(10, 40), {"kind": "调解"})
             return

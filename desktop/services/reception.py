@@ -79,7 +79,25 @@ class ReceptionDay:
 
     @property
     def free(self) -> int:
+        """The places left on the day: what every screen that books or shows the day counts (none in a slot over)."""
         return sum(self.left)
+
+    @property
+    def room(self) -> str:
+        """What is left of the day, as the staff screens say it (the counter's list of days, the schedule):
+        余7个名额, 已约满（可候补）, or 今天的接访已结束 once today's last slot has ended."""
+        if self.over:
+            return "今天的接访已结束"
+        return f"余{self.free}个名额" if self.free > 0 else "已约满（可候补）"
+
+    @property
+    def places_in_words(self) -> str:
+        """The schedule's column, short: how many are booked and what is left, 已约1，余7 (the same ``free`` as
+        :attr:`room`), 已约16，已满（可候补）, or 已约8，今天已结束."""
+        booked = f"已约{sum(self.booked)}"
+        if self.over:
+            return f"{booked}，今天已结束"
+        return f"{booked}，余{self.free}" if self.free > 0 else f"{booked}，已满（可候补）"
 
     @property
     def over(self) -> bool:
@@ -153,6 +171,15 @@ def _clean_leaders(leaders: Sequence[str]) -> list[str]:
     return out
 
 
+def _required_leaders(leaders: Sequence[str]) -> list[str]:
+    """The leaders of a reception day being made: at least one (the day is offered to citizens at once)."""
+    names = _clean_leaders(leaders)
+    if not names:
+        raise ValidationError("leaders_missing", "请填写接访领导：接访日生成后群众即可预约，须写明由哪位领导接访",
+                              "leaders")
+    return names
+
+
 def _check_units(units: Sequence[str]) -> list[str]:
     directory = load_directory()
     unknown = [u for u in units if u not in directory]
@@ -167,6 +194,7 @@ def generate_schedule(hall: Hall, actor: Actor, first_month: date, months: int, 
     """The reception days of ``months`` months by the schedule rule; a date already scheduled is kept as it is,
     and one removed by hand stays removed (``add_day`` brings it back)."""
     _guard_schedule(hall, actor, "生成领导接访日")
+    names = _required_leaders(leaders)  # a day nobody receives on is no reception day: citizens would book it
     settings = hall.settings
     today = hall.today()  # this month's day may have passed: no reception day is made in the past
     days = [d for d in reception_days(first_month, months, hall.policy.calendar, settings.reception_day_of_month,
@@ -174,7 +202,7 @@ def generate_schedule(hall: Hall, actor: Actor, first_month: date, months: int, 
     if not days:
         return []
     slot_text = format_slots(parse_slots(slots or settings.reception_slots))
-    names, codes = _clean_leaders(leaders), _check_units(units)
+    codes = _check_units(units)
     if hallrecords.remote_of(hall) is not None:
         hallrecords.ask(hall, "/records/days/generate", {
             "first_month": first_month.isoformat(), "months": months, "leaders": names, "place": place,
@@ -234,9 +262,7 @@ def add_day(hall: Hall, actor: Actor, day: date, *, leaders: Sequence[str], plac
     _guard_schedule(hall, actor, "添加领导接访日")
     if day < hall.today():
         raise RuleViolation("day_past", f"{format_date(day)}已经过去，不能再安排接访")
-    names = _clean_leaders(leaders)
-    if not names:
-        raise ValidationError("leaders", "请填写接访领导", "leaders")
+    names = _required_leaders(leaders)
     slot_text = format_slots(parse_slots(slots or hall.settings.reception_slots))
     if hallrecords.remote_of(hall) is not None:
         day_id = hallrecords.ask(hall, "/records/days/add", {
@@ -263,7 +289,7 @@ def update_day(hall: Hall, actor: Actor, day_id: str, *, leaders: Sequence[str],
                units: Sequence[str]) -> ReceptionDay:
     """Who receives, where, on which topics, with which units' heads."""
     _guard_schedule(hall, actor, "修改领导接访日")
-    names = _clean_leaders(leaders)
+    names = _required_leaders(leaders)
     if hallrecords.remote_of(hall) is not None:
         hallrecords.ask(hall, "/records/days/update", {"day_id": day_id, "leaders": names, "place": place,
                                                        "topics": topics, "units": _check_units(units), **by(actor)})

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from db.models import CaseRow, EventRow
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import EventType
-from desktop.services import cases
+from desktop.services import case_actions, cases, supervision
 from desktop.services.context import Actor, Hall
 from desktop.services.progress import citizen_progress
 from desktop.services.registration import PersonInput, register_visit
+from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
 
 
@@ -220,3 +221,53 @@ def test_lost_receipt_gets_a_new_query_code_and_the_old_one_stops_working(hall: 
         cases.reset_query_code(hall, kiosk, result.case_number)
     events = cases.reveal_personal(hall, clerk, result.case_number).events
     assert new_code not in repr(events) and events[-1].type is EventType.QUERY_CODE_RESET
+
+
+def _accepted_case(hall: Hall, clerk: Actor, accepted_on: date) -> str:
+    ref = register_visit(hall, clerk, form()).case_number
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.accept(hall, clerk, ref, accepted_on=accepted_on)
+    return ref
+
+
+def test_an_extension_is_refused_once_the_handling_limit_has_passed_and_the_case_stays_overdue(
+        hall: Hall, clerk: Actor, supervisor: Actor, clock: FakeClock) -> None:
+    """Art. 34: an extension lengthens a limit still running; after the last day the case is 超期 for supervision."""
+    ref = _accepted_case(hall, clerk, date(2026, 9, 16))
+    due = cases.load_case(hall, clerk, ref).view.handling_due
+    assert due is not None and due > hall.today()
+    clock.advance(days=(due - hall.today()).days + 19)  # 超期19天
+    overdue_before = supervision.backlog(hall, supervisor).overdue
+    events = _count(hall, EventRow)
+    with pytest.raises(RuleViolation, match=f"已超过办理期限（{due.year}年{due.month}月{due.day}日") as refusal:
+        cases.extend(hall, clerk, ref, days=30, reason="需现场勘验", approved_by="局长")
+    assert refusal.value.code == "extension_after_due" and "纳入督办" in refusal.value.message
+    with pytest.raises(RuleViolation, match="已超过办理期限"):  # the case desk's dialog goes the same way
+        case_actions.perform(hall, clerk, ref, "extend", {"days": "30", "reason": "需现场勘验", "approved_by": "局长"})
+    assert _count(hall, EventRow) == events
+    detail = cases.load_case(hall, clerk, ref)
+    assert (detail.view.extended_days, detail.view.handling_due, detail.due_level) == (0, due, "overdue")
+    assert supervision.backlog(hall, supervisor).overdue == overdue_before
+    assert case_actions.step_refusal(detail.view, "extend", hall.today()) == refusal.value.message
+
+
+def test_an_extension_on_the_last_day_is_in_time_and_one_approved_then_may_be_recorded_later(
+        hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    ref = _accepted_case(hall, clerk, date(2026, 9, 16))
+    due = cases.load_case(hall, clerk, ref).view.handling_due
+    assert due is not None
+    clock.advance(days=(due - hall.today()).days)
+    assert case_actions.step_refusal(cases.load_case(hall, clerk, ref).view, "extend", hall.today()) == ""
+    view = cases.extend(hall, clerk, ref, days=10, reason="需现场勘验", approved_by="局长")
+    assert view.extended_days == 10 and view.handling_due is not None and view.handling_due > due
+    # approved on paper on the last day, recorded three days later: the day of the approval is judged
+    other = _accepted_case(hall, clerk, date(2026, 9, 16))
+    clock.advance(days=3)
+    with pytest.raises(RuleViolation, match="已超过办理期限"):
+        cases.extend(hall, clerk, other, days=10, reason="需现场勘验", approved_by="局长")
+    view = case_actions.perform(hall, clerk, other, "extend", {"days": "10", "reason": "需现场勘验",
+                                                               "approved_by": "局长", "extended_on": due.isoformat()})
+    assert view.extended_days == 10
+    with pytest.raises(RuleViolation, match="不能晚于今天"):
+        cases.extend(hall, clerk, _accepted_case(hall, clerk, hall.today()), days=10, reason="需现场勘验",
+                     approved_by="局长", extended_on=hall.today() + timedelta(days=1))

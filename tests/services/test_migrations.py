@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from db.migrate import current_revision, downgrade, head_revision, include_name, upgrade
 from db.models import Base
+from desktop.domain.deadlines import HANDLE
 from desktop.domain.events import EventType
 
 
@@ -237,3 +238,49 @@ def test_0027_says_which_case_names_which_file_for_the_events_already_stored(eng
         held = {(s, u) for s, u in session.execute(select(AttachmentRow.sha256, AttachmentRow.on_server))}
     assert named == {(photo.sha256, first.case_id), (letter.sha256, first.case_id), (photo.sha256, second.case_id)}
     assert held == {(photo.sha256, False), (letter.sha256, False)}
+
+
+def test_0028_folds_again_the_cases_with_an_extension_decided_after_their_limit(engine: Engine) -> None:
+    """An extension stored before 0028 without its day, recorded after the limit, no longer extends the case;
+    one recorded in time still does; the result equals a rebuild of the projections."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    from desktop.domain.hlc import Hlc
+    from desktop.services import cases
+    from desktop.services.context import Actor
+    from desktop.services.registration import register_visit
+    from desktop.services.store import projection_snapshot, rebuild_projections
+    from tests.conftest import FakeClock, make_hall
+    from tests.helpers import form, valid_id
+
+    clock = FakeClock(datetime(2026, 9, 16, 10, 0))
+    hall = make_hall(engine, clock)
+    clerk = Actor("staff:wangli", "王丽", "clerk")
+    refs = [register_visit(hall, clerk, form(name=name, id_number=valid_id(seq=40 + n))).case_number
+            for n, name in enumerate(("欧阳明", "欧阳丽"))]
+    for ref in refs:
+        cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+        cases.accept(hall, clerk, ref, accepted_on=hall.today())
+    views = [cases.extend(hall, clerk, ref, days=30, reason="需现场勘验", approved_by="局长") for ref in refs]
+    due = hall.policy.due(HANDLE, hall.today()).due
+    late = datetime(due.year, due.month, due.day, 2, 0, tzinfo=UTC) + timedelta(days=19)  # 10:00 in China
+    downgrade(engine, "0027")
+    with engine.begin() as connection:  # both as the program before 0029 stored them: no day in the event
+        connection.execute(text("UPDATE events SET payload = :p WHERE type = '延期'"),
+                           {"p": '{"approved_by":"局长","days":30,"reason":"需现场勘验"}'})
+        recorded = {"hlc": str(Hlc(int(late.timestamp() * 1000), 0, "dev1")), "case": views[1].case_id}
+        connection.execute(text("UPDATE events SET hlc = :hlc WHERE type = '延期' AND case_id = :case"), recorded)
+        connection.execute(text("UPDATE cases SET last_hlc = :hlc WHERE case_id = :case"), recorded)
+    upgrade(engine)
+    with hall.sessions() as session:
+        migrated = projection_snapshot(session)
+    with engine.begin() as connection:
+        rebuild_projections(connection, hall.policy)
+    with hall.sessions() as session:
+        assert projection_snapshot(session) == migrated
+    in_time, after = (cases.load_case(hall, clerk, ref).view for ref in refs)
+    assert in_time.extended_days == 30 and in_time.handling_due == views[0].handling_due and not in_time.anomalies
+    assert (after.extended_days, after.handling_due, after.next_due) == (0, due, due)
+    assert after.needs_supervisor and "已超过办理期限" in after.anomalies[0]

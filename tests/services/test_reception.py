@@ -71,6 +71,8 @@ def test_the_schedule_names_rest_days_and_years_without_holiday_data() -> None:
     note = schedule_notes([date(2039, 12, 15), date(2040, 1, 16), date(2040, 2, 15)], calendar)
     assert "2039、2040年的节假日安排尚未导入" in note and "不是工作日" not in note
     assert "2040年的节假日安排尚未导入" in schedule_notes([date(2040, 1, 16)], HolidayCalendar.empty())
+    # said for a leader's office: who does what, in words, never the name of a command
+    assert "请系统管理员导入该年的节假日安排" in note and "import" not in note and "holidays" not in note
 
 
 def test_slots_are_read_from_words_and_refused_in_words() -> None:
@@ -192,7 +194,49 @@ def test_the_schedule_is_generated_by_rule_once_and_days_are_added_by_hand(hall:
     assert (changed.leaders, changed.place, changed.topics, changed.day) == (
         ("副县长 李明",), "二楼接访室", "征地拆迁", date(2026, 11, 16))
     with pytest.raises(ValidationError, match="机构目录"):
-        reception.update_day(hall, supervisor, days[1].day_id, leaders=[], place="", topics="", units=["不存在"])
+        reception.update_day(hall, supervisor, days[1].day_id, leaders=["副县长 李明"], place="", topics="",
+                             units=["不存在"])
+
+
+@pytest.mark.parametrize("leaders", [[], ["  "], ["", "　"]], ids=["none", "blank", "blanks"])
+def test_no_reception_day_is_made_or_left_without_a_leader(hall: Hall, supervisor: Actor, clock: FakeClock,
+                                                            leaders: list[str]) -> None:
+    """Citizens book a day as soon as it is made: the rule's days, a day by hand and a changed day name a leader."""
+    for make in (lambda: reception.generate_schedule(hall, supervisor, date(2026, 10, 1), 3, leaders=leaders),
+                 lambda: reception.add_day(hall, supervisor, date(2026, 9, 30), leaders=leaders)):
+        with pytest.raises(ValidationError, match="请填写接访领导") as refusal:
+            make()
+        assert refusal.value.field == "leaders"
+    assert reception.list_days(hall, supervisor) == []
+    clock.advance(days=365)  # a later month: nothing to make either way, the empty field is still refused
+    with pytest.raises(ValidationError, match="请填写接访领导"):
+        reception.generate_schedule(hall, supervisor, date(2026, 9, 1), 1, leaders=leaders)
+    (day,) = reception.generate_schedule(hall, supervisor, date(2027, 10, 1), 1, leaders=["县长 周建华"])
+    with pytest.raises(ValidationError, match="请填写接访领导"):
+        reception.update_day(hall, supervisor, day.day_id, leaders=leaders, place="", topics="", units=[])
+    assert reception.list_days(hall, supervisor)[0].leaders == ("县长 周建华",)
+
+
+def test_one_count_of_places_a_slot_over_today_has_none(hall: Hall, supervisor: Actor, clerk: Actor,
+                                                         clock: FakeClock) -> None:
+    """At 13:43 on the day the morning's slots are over: the schedule and the counter both count what is left."""
+    day = reception.add_day(hall, supervisor, hall.today(), leaders=["县长 周建华"],
+                            slots="09:00-10:30/4,10:30-12:00/4,14:30-16:00/4,16:00-17:30/4")
+    clock.current = clock.current.replace(hour=13, minute=43)
+    reception.book(hall, clerk, day.day_id, Visitor("李梅", valid_id(seq=61)))
+    (read,) = reception.list_days(hall, supervisor)
+    assert (sum(read.booked), read.left, read.free) == (1, (0, 0, 3, 4), 7)
+    assert read.room == "余7个名额" and read.places_in_words == "已约1，余7"
+    for seq in range(62, 69):
+        reception.book(hall, clerk, day.day_id, Visitor("王五", valid_id(seq=seq)))
+    (full,) = reception.list_days(hall, supervisor)
+    assert full.free == 0 and full.room == "已约满（可候补）" and full.places_in_words == "已约8，已满（可候补）"
+    clock.current = clock.current.replace(hour=17, minute=40)
+    (over,) = reception.list_days(hall, supervisor)
+    assert over.over and over.room == "今天的接访已结束" and over.places_in_words == "已约8，今天已结束"
+    tomorrow = reception.add_day(hall, supervisor, hall.today() + timedelta(days=1), leaders=["县长 周建华"],
+                                 slots="09:00-10:30/4,10:30-12:00/4")
+    assert tomorrow.places_in_words == "已约0，余8"  # another day is not read by today's clock
 
 
 def test_the_rule_makes_no_day_in_the_past_and_counts_only_its_own(hall: Hall, supervisor: Actor) -> None:
@@ -202,12 +246,12 @@ def test_the_rule_makes_no_day_in_the_past_and_counts_only_its_own(hall: Hall, s
     assert [d.day for d in days] == [date(2026, 10, 15)]
     assert [d.day for d in reception.list_days(hall, supervisor, date(2026, 9, 1))] == [date(2026, 9, 30),
                                                                                          date(2026, 10, 15)]
-    assert reception.generate_schedule(hall, supervisor, date(2026, 9, 1), 1) == []
+    assert reception.generate_schedule(hall, supervisor, date(2026, 9, 1), 1, leaders=["县长 周建华"]) == []
 
 
 def test_the_rest_day_setting_moves_a_generated_day(engine: object, clock: FakeClock, supervisor: Actor) -> None:
     earlier = make_hall(engine, clock, reception_rest_day="previous")  # type: ignore[arg-type]
-    (day,) = reception.generate_schedule(earlier, supervisor, date(2026, 11, 1), 1)
+    (day,) = reception.generate_schedule(earlier, supervisor, date(2026, 11, 1), 1, leaders=["县长 周建华"])
     assert day.day == date(2026, 11, 13)  # the 15th is a Sunday: the Friday before
 
 
@@ -225,8 +269,9 @@ def test_the_next_reception_day_is_the_schedules_else_the_rules(hall: Hall, cloc
 
 def test_a_clerk_may_not_make_the_schedule(hall: Hall, clerk: Actor) -> None:
     with pytest.raises(RuleViolation, match="没有“督办与统计”权限"):
-        reception.generate_schedule(hall, Actor("staff:k", "孙倩", "kiosk"), date(2026, 10, 1), 1)
-    reception.generate_schedule(hall, clerk, date(2026, 10, 1), 1)  # a clerk handles cases: allowed
+        reception.generate_schedule(hall, Actor("staff:k", "孙倩", "kiosk"), date(2026, 10, 1), 1,
+                                    leaders=["县长 周建华"])
+    reception.generate_schedule(hall, clerk, date(2026, 10, 1), 1, leaders=["县长 周建华"])  # a clerk handles cases
 
 
 # -- appointments ---------------------------------------------------------------------------------------

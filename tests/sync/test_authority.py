@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine, select
 
-from db.models import AuditRow, CaseSealRow
+from db.models import AuditRow, CaseRow, CaseSealRow
 from desktop.domain.events import Event, EventType
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
@@ -295,3 +295,39 @@ def test_a_kiosk_pulls_masked_progress_only_and_a_display_nothing(api: httpx.Cli
     assert result.case_number in body and "欧阳**" in body
     shown = api.get("/sync/pull", headers=_auth(display)).json()
     assert shown["events"] == [] and shown["next_cursor"] == 2
+
+
+# -- art. 34 -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dated", [True, False], ids=["with its day", "older device, by its clock"])
+def test_an_extension_pushed_after_the_handling_limit_is_kept_flagged_and_the_case_stays_overdue(
+        sync_server: SyncServer, device_hall: DeviceFactory, clerk: Actor, clock: FakeClock, dated: bool) -> None:
+    """The server folds a pushed extension as every replica does: decided after the limit, it extends nothing
+    and the case goes to a supervisor, still overdue."""
+    a = device_hall("a")
+    (number,) = register_cases(a, clerk, 1)
+    cases.classify(a, clerk, number, nature="申诉求决类", topic_code="0101")
+    view = cases.accept(a, clerk, number, accepted_on=a.today())
+    due = view.handling_due
+    assert due is not None
+    local_client(sync_server, a).sync_once()
+    clock.advance(days=(due - a.today()).days + 19)
+    payload: dict[str, Any] = {"days": 30, "reason": "案情复杂", "approved_by": "局长"}
+    if dated:
+        payload["extended_on"] = a.today().isoformat()
+    late = _new_event(a, view.case_id, EventType.EXTENDED, payload, clerk.actor_id)
+    assert sync_server.push(device_of(a), [WireEvent.of(late)]).stored == 1  # kept, never lost
+    with sync_server.hall.sessions() as session:
+        row = session.execute(select(CaseRow.handling_due, CaseRow.next_due, CaseRow.anomalies)
+                              .where(CaseRow.case_id == view.case_id)).one()
+    assert (row.handling_due, row.next_due) == (due, due)
+    assert "已超过办理期限" in row.anomalies
+
+
+def test_a_pushed_extension_names_its_day_as_a_date() -> None:
+    from server.validation import Refused, check_payload
+
+    check_payload(EventType.EXTENDED, {**SAMPLES[EventType.EXTENDED], "extended_on": "2026-11-17"})
+    with pytest.raises(Refused) as refused:
+        check_payload(EventType.EXTENDED, {**SAMPLES[EventType.EXTENDED], "extended_on": "11月17日"})
+    assert refused.value.where == "payload.extended_on"

@@ -11,6 +11,7 @@ service, in its own words, and nothing is stored.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
@@ -245,7 +246,9 @@ class CaseActionsButton(QPushButton):
         self.ctx = ctx
         self.tasks = ctx.group(self)
         self.menu_ = QMenu(self)
+        self.menu_.setToolTipsVisible(True)
         self.setMenu(self.menu_)
+        self.refusals: dict[str, str] = {}  # step title -> why the step cannot be taken today
         self.case_ref: str | None = None
         self.view: CaseView | None = None
         self.dialog: CaseActionDialog | None = None
@@ -268,18 +271,33 @@ class CaseActionsButton(QPushButton):
         if dialog is self.dialog and dialog.isVisible():
             dialog.use_lists(lists)
 
-    def show_case(self, case_ref: str | None, view: CaseView | None) -> None:
-        """The case on screen (None: nothing to act on)."""
-        from desktop.services.case_actions import offered_actions
+    def show_case(self, case_ref: str | None, view: CaseView | None, today: date | None = None) -> None:
+        """The case on screen (None: nothing to act on), read on the hall's day ``today``.
+
+        A step the state allows but the day does not (延期 once the handling limit has passed) stays in
+        the menu, greyed, saying why, so the clerk learns it before filling a dialog.
+        """
+        from desktop.services.case_actions import offered_actions, step_refusal
 
         self.case_ref, self.view = case_ref, view
         self.menu_.clear()
+        self.refusals = {}
         offered = offered_actions(view) if view is not None else []
         for action in offered:
-            item = self.menu_.addAction(action.title)
+            why = step_refusal(view, action.key, today) if view is not None and today is not None else ""
+            # greyed with the refusal's first clause beside the title (已超过办理期限（…），不能再延期), whole on hover
+            item = self.menu_.addAction(f"{action.title} — {why.split('：')[0]}" if why else action.title)
+            if why:
+                self.refusals[action.title] = why
+                item.setEnabled(False)
+                item.setToolTip(why)
+                continue
             item.triggered.connect(lambda _checked=False, a=action: self.open_action(a))
         self.setEnabled(bool(case_ref and offered))
-        self.setToolTip("" if offered or view is None else f"事项当前状态（{view.state.value}）下没有可办理的步骤")
+        if self.refusals:
+            self.setToolTip("\n".join(f"{title}：{why}" for title, why in self.refusals.items()))
+        else:
+            self.setToolTip("" if offered or view is None else f"事项当前状态（{view.state.value}）下没有可办理的步骤")
 
     def open_action(self, action: CaseAction) -> None:
         """The step's dialog, starting from what the case already says (read off the GUI thread)."""

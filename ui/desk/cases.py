@@ -53,7 +53,8 @@ class CaseDesk(QWidget):
     def _case_changed(self, case: CaseSummary | None) -> None:
         self.print_button.refresh(case is not None)
         detail = self.search.current_detail
-        self.steps.show_case(case.case_number if case else None, detail.view if detail is not None else None)
+        self.steps.show_case(case.case_number if case else None, detail.view if detail is not None else None,
+                             detail.today if detail is not None else None)
 
     def _recorded(self, action: CaseAction, view: CaseView) -> None:
         """Said beside the buttons; the step's notice is offered for print preview at once."""

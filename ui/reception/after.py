@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -317,7 +317,7 @@ class LeaderBoardPanel(QWidget):
 class SchedulePanel(QWidget):
     """接访安排: generate the months' reception days by the rule, add a day by hand, the office's list."""
 
-    COLUMNS = ("接访日", "来源", "接访领导", "接访主题", "地点", "参加单位", "已约", "候补", "名单送领导办公室")
+    COLUMNS = ("接访日", "来源", "接访领导", "接访主题", "地点", "参加单位", "预约", "候补", "名单送领导办公室")
     document_ready = Signal(object)  # the office's list (RenderedDocument) to preview and print
     refreshed = Signal()
 
@@ -353,6 +353,8 @@ class SchedulePanel(QWidget):
         self.rule = label("", "hint")
         self.confirm: QMessageBox | None = None  # a day added on a rest day is asked about first
         self.table = read_only_table(self.COLUMNS, alternate=False)
+        self._fitted_width = -1
+        self.table.viewport().installEventFilter(self)
         self.message = message_label()
         settings = ctx.settings
         from desktop.domain.reception import RestDayRule
@@ -439,14 +441,46 @@ class SchedulePanel(QWidget):
             self.day.setDate(QDate(today.year, today.month, today.day))
         fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.topics or "—", d.place,
                                  "、".join(d.unit_names),
-                                 f"{sum(d.booked)}/{sum(s.capacity for s in d.slots)}", str(d.waiting),
+                                 d.places_in_words, str(d.waiting),
                                  _office(tell, today)) for d, tell in zip(self.days, notices, strict=True)])
+        self._fit_columns()
         self.table.clearSelection()  # the day chosen stays chosen when a day is added before it
         self.table.setCurrentCell(-1, -1)
         for index, d in enumerate(self.days):
             if d.day_id == chosen:
                 self.table.selectRow(index)
         self.refreshed.emit()
+
+    #: Columns whose long words wrap (each day the same place, long topics and units) so that the dates, the
+    #: places left and the day the list goes out stay whole on a 1366 screen.
+    WRAPPED = ("接访领导", "接访主题", "地点", "参加单位")
+
+    def _fit_columns(self) -> None:
+        table = self.table
+        table.resizeColumnsToContents()
+        room = table.viewport().width()
+        wrapped = [self.COLUMNS.index(name) for name in self.WRAPPED]
+        floor = table.fontMetrics().horizontalAdvance("参加接访单位")
+        over = sum(table.columnWidth(c) for c in range(table.columnCount())) - room
+        while over > 0:
+            widest = max(wrapped, key=table.columnWidth)
+            width = table.columnWidth(widest)
+            if width <= floor:
+                break
+            cut = min(over, width - floor, max(8, width // 10))
+            table.setColumnWidth(widest, width - cut)
+            over -= cut
+        table.setWordWrap(True)
+        table.resizeRowsToContents()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The table's width changed (the window resized, or the tab first shown): the columns fit it again."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize and self.days:
+            width = self.table.viewport().width()
+            if width != self._fitted_width:
+                self._fitted_width = width
+                self._fit_columns()
+        return super().eventFilter(watched, event)
 
     def generate(self) -> None:
         actor, months, names, topics, units = (self.actor, self.months.value(), self._names(), self.topics.text(),
@@ -595,4 +629,9 @@ class SchedulePanel(QWidget):
                        self._refused)
 
     def _refused(self, error: Exception) -> None:
+        """Said under the fields; the field it names (接访领导 left empty) takes the focus."""
         set_tone(self.message, "error", user_message(error, "安排领导接访日"))
+        widget = {"leaders": self.leaders, "units": self.unit_box, "months": self.months}.get(
+            str(getattr(error, "field", "") or ""))
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -172,8 +172,7 @@ class CounterBookingPanel(QWidget):
         self.day_box.blockSignals(True)
         self.day_box.clear()
         for day in self.days:
-            room = f"余{day.free}个名额" if day.free > 0 else "已约满（可候补）"
-            self.day_box.addItem(f"{format_date(day.day)}　{room}")
+            self.day_box.addItem(f"{format_date(day.day)}　{day.room}")
             self.day_box.setItemData(self.day_box.count() - 1, "、".join(day.leaders), Qt.ItemDataRole.ToolTipRole)
         self.day_box.setCurrentIndex(next((i for i, d in enumerate(self.days) if d.day_id == wanted), 0)
                                      if self.days else -1)
