@@ -267,7 +267,7 @@ def test_0028_folds_again_the_cases_with_an_extension_decided_after_their_limit(
     due = hall.policy.due(HANDLE, hall.today()).due
     late = datetime(due.year, due.month, due.day, 2, 0, tzinfo=UTC) + timedelta(days=19)  # 10:00 in China
     downgrade(engine, "0027")
-    with engine.begin() as connection:  # both as the program before 0029 stored them: no day in the event
+    with engine.begin() as connection:  # both as the program before 0028 stored them: no day in the event
         connection.execute(text("UPDATE events SET payload = :p WHERE type = '延期'"),
                            {"p": '{"approved_by":"局长","days":30,"reason":"需现场勘验"}'})
         recorded = {"hlc": str(Hlc(int(late.timestamp() * 1000), 0, "dev1")), "case": views[1].case_id}

@@ -92,4 +92,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Nothing to undo in the schema; the program before 0029 folds the cases its own way when they change."""
+    """Nothing to undo in the schema; the program before 0028 folds the cases its own way when they change."""
