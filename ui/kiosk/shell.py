@@ -705,6 +705,8 @@ class KioskShell(QWidget):
         """Keep the focused field in view in every scrolling area around it (the flow's and its screen's)."""
         if new is None or not self.holder.isAncestorOf(new):
             return
+        if self.keyboard_space.raised and not self._room_made:
+            self._make_room(True)  # another screen's field may lack the room the last one had
         areas: list[QScrollArea] = []
         parent = new.parentWidget()
         while parent is not None:
@@ -810,6 +812,8 @@ class KioskShell(QWidget):
         screen), and lying down the flow's buttons stand beside its screens; all come back with the page when
         it goes. 返回首页, 大字 and 高对比 stay."""
         if typing and not self._room_made:
+            if not self._lacks_room():
+                return  # the page stays as it was: the field under the finger does not move
             window = self.window()
             made: list[QWidget] = [h for h in window.findChildren(Header) if not h.isHidden()] \
                 if window is not self else []
@@ -837,6 +841,26 @@ class KioskShell(QWidget):
                 layout.setContentsMargins(self._flow_margins)
             self._flow_margins = None
             self._buttons_beside(False)
+
+    def _lacks_room(self) -> bool:
+        """Whether the open flow, laid out as it is above the keyboard, lacks room for the field typed in: its
+        page or the screen around the field would have to scroll, or a text box would show fewer than three
+        lines. Standing up the keyboard mostly leaves room enough, and nothing moves: the strips gave their
+        room anyway, and the fields went up some 120 px under a finger about to tap the next one."""
+        if self.flow is None:
+            return False
+        focus = QApplication.focusWidget()
+        if focus is None or not self.flow.isAncestorOf(focus):
+            return False
+        self.keyboard_space.layout.activate()
+        areas = [a for a in self.flow.findChildren(QScrollArea)
+                 if a.isVisible() and (inner := a.widget()) is not None and inner.isAncestorOf(focus)]
+        _lay_out([*areas, self.flow_scroll])
+        if any(a.verticalScrollBar().maximum() > 0 for a in [*areas, self.flow_scroll]):
+            return True
+        if isinstance(focus, QPlainTextEdit | QTextEdit):
+            return focus.viewport().height() < focus.fontMetrics().lineSpacing() * 3
+        return False
 
     def _buttons_beside(self, on: bool) -> None:
         """The flow's buttons at the right of its screens (``on``) or under them (see ``ButtonsBeside``)."""
