@@ -37,6 +37,8 @@ KIOSK_QML = Path(__file__).resolve().parents[2] / "resources" / "qml"
 CANDIDATE_ROW = KIOSK_QML / "KioskKeyboard" / "CandidateRow.qml"
 #: The keyboard's keys as large standing up as lying down (see :class:`KeyboardText`).
 KEY_SIZE = KIOSK_QML / "KioskKeyboard" / "KeySize.qml"
+#: Words on the key left of z while the keyboard types pinyin: its syllable mark, 分隔.
+KEY_WORDS = KIOSK_QML / "KioskKeyboard" / "KeyWords.qml"
 
 
 def use_on_screen_keyboard() -> bool:
@@ -181,6 +183,7 @@ class KeyboardText(QObject):
         self.large = False
         self.row: QObject | None = None
         self.keys: QObject | None = None
+        self.words: QObject | None = None
         self._style: QObject | None = None
         method = QGuiApplication.inputMethod()
         if method is not None:
@@ -198,6 +201,7 @@ class KeyboardText(QObject):
         if style is not self._style or self.row is None:
             # the keys first: the row takes its design height from the style's own, in the style's scale
             self.keys = _make(keyboard, style, KEY_SIZE, {"keyboard": keyboard})
+            self.words = _make(keyboard, style, KEY_WORDS, {})
             self.row = _make(keyboard, style, CANDIDATE_ROW, {"factor": self.factor, "least": self.least,
                                                                "leastLarge": self.least_large, "large": self.large})
             self._style = style
