@@ -722,6 +722,64 @@ def test_with_the_keyboard_up_the_field_what_it_asks_for_and_next_stay_in_view(
     qtbot.waitUntil(lambda: flow.next_button.y() > flow.pages.y() + flow.pages.height())  # 下一步 under them again
 
 
+def _answered_case(hall: Hall, clerk: Actor) -> tuple[str, str]:
+    """A case answered and its answer delivered (the citizen can rate it): its number and query code."""
+    from datetime import date
+
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+
+    result = register_visit(hall, clerk, form())
+    ref = result.case_number
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
+    cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 16))
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    return ref, result.query_code
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+def test_with_the_keyboard_up_the_rating_shows_its_question_choices_and_three_lines(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """评价 with the keyboard up on the reason (its row of candidates, 大字's the tallest): the question, the three
+    choices and the reason's box of at least three lines all between the bar and the keyboard. Lying down with
+    大字 the question had given its room (hidden while typing) and the box showed two lines."""
+    themed(QApplication.instance())
+    number, code = _answered_case(sqlite_hall, clerk)
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    keyboard = round(LARGEST * size[0] / 1920)  # Qt's keyboard is as tall as the screen is wide
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(number)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(flow.rate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(flow.reason.isVisible)
+    flow.reason.setFocus()
+    qtbot.waitUntil(flow.reason.hasFocus)
+    _keyboard_up(shell, keyboard)
+
+    def seen(widget: QWidget) -> bool:
+        top = widget.mapTo(window, QPoint(0, 0)).y()
+        bar = shell.bar.mapTo(window, QPoint(0, shell.bar.height())).y()
+        shown = widget.isVisible() and widget.visibleRegion().boundingRect().height() == widget.height()
+        return bar <= top and top + widget.height() <= window.height() - keyboard and shown
+
+    def lines() -> float:
+        return flow.reason.viewport().height() / flow.reason.fontMetrics().lineSpacing()
+
+    qtbot.waitUntil(lambda: seen(flow.question) and all(seen(b) for b in flow.choice_buttons.values())
+                    and seen(flow.reason) and seen(flow.send_rating) and lines() >= 3)
+    space = shell.keyboard_space
+    space.layout.setContentsMargins(space.base)  # the keyboard goes: the question back above the choices
+    space.changed.emit()
+    qtbot.waitUntil(lambda: seen(flow.question) and flow.question.y() < flow.choice_buttons["满意"].y())
+
+
 def test_large_text_enlarges_the_booking_of_a_reception_day_too(qtbot: QtBot, sqlite_hall: Hall,
                                                                 themed: Themed) -> None:
     from PySide6.QtGui import QFontInfo

@@ -819,7 +819,7 @@ class KioskShell(QWidget):
                 if window is not self else []
             if self.flow is not None:
                 made += [t for t in self.flow.findChildren(QLabel) if not t.isHidden()
-                         and (t.objectName() == "title" or t.property("givesRoom"))]
+                         and ((t.objectName() == "title" and not t.property("keepsRoom")) or t.property("givesRoom"))]
             for widget in made:
                 widget.hide()
             self._room_made = made
