@@ -722,6 +722,27 @@ def test_with_the_keyboard_up_the_field_what_it_asks_for_and_next_stay_in_view(
     qtbot.waitUntil(lambda: flow.next_button.y() > flow.pages.y() + flow.pages.height())  # 下一步 under them again
 
 
+def test_the_room_kept_for_the_keyboards_row_is_drawn_in_the_keyboards_colour(qtbot: QtBot, shell: KioskShell) -> None:
+    """Over a pad of digits Qt's keyboard shows no row of candidates, and the room the page keeps for it (so that
+    nothing moves when the row comes) showed the page's colour between the page and the keys: a light band."""
+    from ui.kiosk.keyboard import KEYBOARD_COLOUR
+
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(flow.id_number.isVisible)
+    flow.id_number.setFocus()
+    qtbot.waitUntil(flow.id_number.hasFocus)
+    _keyboard_up(shell, TALLEST)
+    bottom = QPoint(shell.width() // 2, shell.height() - 1)
+    qtbot.waitUntil(lambda: shell.grab().toImage().pixelColor(bottom).name() == KEYBOARD_COLOUR)
+    top = QPoint(shell.width() // 2, shell.height() - TALLEST - 2)  # the page's own just above it
+    assert shell.grab().toImage().pixelColor(top).name() != KEYBOARD_COLOUR
+    space = shell.keyboard_space
+    space.layout.setContentsMargins(space.base)  # the keyboard goes, and the strip with it
+    space.changed.emit()
+    qtbot.waitUntil(lambda: shell.grab().toImage().pixelColor(bottom).name() != KEYBOARD_COLOUR)
+
+
 def _answered_case(hall: Hall, clerk: Actor) -> tuple[str, str]:
     """A case answered and its answer delivered (the citizen can rate it): its number and query code."""
     from datetime import date

@@ -37,6 +37,8 @@ KIOSK_QML = Path(__file__).resolve().parents[2] / "resources" / "qml"
 CANDIDATE_ROW = KIOSK_QML / "KioskKeyboard" / "CandidateRow.qml"
 #: The keyboard's keys as large standing up as lying down (see :class:`KeyboardText`).
 KEY_SIZE = KIOSK_QML / "KioskKeyboard" / "KeySize.qml"
+#: The keyboard's background (Qt's default style's ``keyboardBackgroundColor``).
+KEYBOARD_COLOUR = "#263238"
 #: Words on the key left of z while the keyboard types pinyin: its syllable mark, 分隔.
 KEY_WORDS = KIOSK_QML / "KioskKeyboard" / "KeyWords.qml"
 

@@ -34,7 +34,7 @@ QtObject {
         font {
             family: words.style.fontFamily || "sans-serif"
             weight: Font.Normal
-            pixelSize: Math.round(40 * unit)
+            pixelSize: Math.round(48 * unit)
         }
     }
 
