@@ -743,23 +743,6 @@ def test_the_room_kept_for_the_keyboards_row_is_drawn_in_the_keyboards_colour(qt
     qtbot.waitUntil(lambda: shell.grab().toImage().pixelColor(bottom).name() != KEYBOARD_COLOUR)
 
 
-def _answered_case(hall: Hall, clerk: Actor) -> tuple[str, str]:
-    """A case answered and its answer delivered (the citizen can rate it): its number and query code."""
-    from datetime import date
-
-    from desktop.domain.events import EventType
-    from desktop.services import cases
-
-    result = register_visit(hall, clerk, form())
-    ref = result.case_number
-    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
-    cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
-    cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 16))
-    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
-    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 9, 16))
-    return ref, result.query_code
-
-
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
 @pytest.mark.parametrize("large", [False, True])
 def test_with_the_keyboard_up_the_rating_shows_its_question_choices_and_three_lines(
@@ -768,7 +751,7 @@ def test_with_the_keyboard_up_the_rating_shows_its_question_choices_and_three_li
     choices and the reason's box of at least three lines all between the bar and the keyboard. Lying down with
     大字 the question had given its room (hidden while typing) and the box showed two lines."""
     themed(QApplication.instance())
-    number, code = _answered_case(sqlite_hall, clerk)
+    number, code = _concluded(sqlite_hall, clerk)
     window, shell = _kiosk_window(qtbot, sqlite_hall, size)
     keyboard = round(LARGEST * size[0] / 1920)  # Qt's keyboard is as tall as the screen is wide
     shell.large_button.setChecked(large)
@@ -794,7 +777,7 @@ def test_with_the_keyboard_up_the_rating_shows_its_question_choices_and_three_li
         return flow.reason.viewport().height() / flow.reason.fontMetrics().lineSpacing()
 
     qtbot.waitUntil(lambda: seen(flow.question) and all(seen(b) for b in flow.choice_buttons.values())
-                    and seen(flow.reason) and seen(flow.send_rating) and lines() >= 3)
+                    and seen(flow.reason_caption) and seen(flow.reason) and seen(flow.send_rating) and lines() >= 3)
     space = shell.keyboard_space
     space.layout.setContentsMargins(space.base)  # the keyboard goes: the question back above the choices
     space.changed.emit()

@@ -241,6 +241,7 @@ class ProgressFlow(QWidget):
         self.rate_body.addLayout(self.ask)
         reason_column = QVBoxLayout()
         reason_column.setSpacing(16)
+        self.reason_column = reason_column
         self.reason_caption = label(Phrases("意见|（可不填）"), "subtitle")
         reason_column.addWidget(self.reason_caption)
         self.reason_beside = Beside(self.reason)  # 清空重写 beside it, as beside every long text box
@@ -426,10 +427,9 @@ class ProgressFlow(QWidget):
     def _compact(self, on: bool) -> None:
         """While the on-screen keyboard is up lying down (its buttons beside the screen), the question and the
         choices under it stand at the left of the reason, the choices without their padding, the reason's caption
-        gives its room to the box (its words go on the bar, see the kiosk's shell) and the page loses its margins
-        above and below: with 大字 and the keyboard's candidates some 260 px are left above it, too little for
-        the question over the choices over the caption over a box of three lines (the question went, and the
-        box showed two lines)."""
+        over 清空重写 at its right, and the page loses its margins above and below: with 大字 and the keyboard's
+        candidates some 260 px are left above it, too little for the question over the choices over the caption
+        over a box of three lines (the question went, and the box showed two lines)."""
         if on and self.rate.indexOf(self.question) >= 0:
             self.rate.removeWidget(self.question)
             self.ask.insertWidget(0, self.question)
@@ -442,7 +442,15 @@ class ProgressFlow(QWidget):
         self.question.style().polish(self.question)
         self.ask.setSpacing(8 if on else 16)
         self.rate.setContentsMargins(32, 8 if on else 24, 32, 8 if on else 24)
-        self.reason_caption.setVisible(not on)
+        # the reason's caption over 清空重写 at the box's right, where it takes no height from the box
+        beside = self.reason_beside.itemAt(1)
+        column = beside.layout() if beside is not None else None
+        if column is not None and on and self.reason_column.indexOf(self.reason_caption) >= 0:
+            self.reason_column.removeWidget(self.reason_caption)
+            column.insertWidget(0, self.reason_caption)
+        elif column is not None and not on and column.indexOf(self.reason_caption) >= 0:
+            column.removeWidget(self.reason_caption)
+            self.reason_column.insertWidget(0, self.reason_caption)
         self.rate_body.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
         self.rate_body.setSpacing(32 if on else 16)
         self.rate_body.setStretch(0, 0)
