@@ -445,10 +445,10 @@ class ProgressFlow(QWidget):
         # the reason's caption over 清空重写 at the box's right, where it takes no height from the box
         beside = self.reason_beside.itemAt(1)
         column = beside.layout() if beside is not None else None
-        if column is not None and on and self.reason_column.indexOf(self.reason_caption) >= 0:
+        if isinstance(column, QBoxLayout) and on and self.reason_column.indexOf(self.reason_caption) >= 0:
             self.reason_column.removeWidget(self.reason_caption)
             column.insertWidget(0, self.reason_caption)
-        elif column is not None and not on and column.indexOf(self.reason_caption) >= 0:
+        elif isinstance(column, QBoxLayout) and not on and column.indexOf(self.reason_caption) >= 0:
             column.removeWidget(self.reason_caption)
             self.reason_column.insertWidget(0, self.reason_caption)
         self.rate_body.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
