@@ -722,6 +722,68 @@ def test_with_the_keyboard_up_the_field_what_it_asks_for_and_next_stay_in_view(
     qtbot.waitUntil(lambda: flow.next_button.y() > flow.pages.y() + flow.pages.height())  # 下一步 under them again
 
 
+def test_the_room_kept_for_the_keyboards_row_is_drawn_in_the_keyboards_colour(qtbot: QtBot, shell: KioskShell) -> None:
+    """Over a pad of digits Qt's keyboard shows no row of candidates, and the room the page keeps for it (so that
+    nothing moves when the row comes) showed the page's colour between the page and the keys: a light band."""
+    from ui.kiosk.keyboard import KEYBOARD_COLOUR
+
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(flow.id_number.isVisible)
+    flow.id_number.setFocus()
+    qtbot.waitUntil(flow.id_number.hasFocus)
+    _keyboard_up(shell, TALLEST)
+    bottom = QPoint(shell.width() // 2, shell.height() - 1)
+    qtbot.waitUntil(lambda: shell.grab().toImage().pixelColor(bottom).name() == KEYBOARD_COLOUR)
+    top = QPoint(shell.width() // 2, shell.height() - TALLEST - 2)  # the page's own just above it
+    assert shell.grab().toImage().pixelColor(top).name() != KEYBOARD_COLOUR
+    space = shell.keyboard_space
+    space.layout.setContentsMargins(space.base)  # the keyboard goes, and the strip with it
+    space.changed.emit()
+    qtbot.waitUntil(lambda: shell.grab().toImage().pixelColor(bottom).name() != KEYBOARD_COLOUR)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+def test_with_the_keyboard_up_the_rating_shows_its_question_choices_and_three_lines(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """评价 with the keyboard up on the reason (its row of candidates, 大字's the tallest): the question, the three
+    choices and the reason's box of at least three lines all between the bar and the keyboard. Lying down with
+    大字 the question had given its room (hidden while typing) and the box showed two lines."""
+    themed(QApplication.instance())
+    number, code = _concluded(sqlite_hall, clerk)
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    keyboard = round(LARGEST * size[0] / 1920)  # Qt's keyboard is as tall as the screen is wide
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(number)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(flow.rate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(flow.reason.isVisible)
+    flow.reason.setFocus()
+    qtbot.waitUntil(flow.reason.hasFocus)
+    _keyboard_up(shell, keyboard)
+
+    def seen(widget: QWidget) -> bool:
+        top = widget.mapTo(window, QPoint(0, 0)).y()
+        bar = shell.bar.mapTo(window, QPoint(0, shell.bar.height())).y()
+        shown = widget.isVisible() and widget.visibleRegion().boundingRect().height() == widget.height()
+        return bar <= top and top + widget.height() <= window.height() - keyboard and shown
+
+    def lines() -> float:
+        return flow.reason.viewport().height() / flow.reason.fontMetrics().lineSpacing()
+
+    qtbot.waitUntil(lambda: seen(flow.question) and all(seen(b) for b in flow.choice_buttons.values())
+                    and seen(flow.reason_caption) and seen(flow.reason) and seen(flow.send_rating) and lines() >= 3)
+    space = shell.keyboard_space
+    space.layout.setContentsMargins(space.base)  # the keyboard goes: the question back above the choices
+    space.changed.emit()
+    qtbot.waitUntil(lambda: seen(flow.question) and flow.question.y() < flow.choice_buttons["满意"].y())
+
+
 def test_large_text_enlarges_the_booking_of_a_reception_day_too(qtbot: QtBot, sqlite_hall: Hall,
                                                                 themed: Themed) -> None:
     from PySide6.QtGui import QFontInfo

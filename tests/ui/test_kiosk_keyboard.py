@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -684,3 +686,264 @@ def test_the_keys_are_as_large_standing_up_as_lying_down(tmp_path: Path) -> None
     # square digits, more than 15 mm at 0.275 mm a pixel (a 23.8" screen), the page keeping more than half the screen
     assert keys["1080x1920", "digits"]["width"] * 0.275 >= 15, keys
     assert keys["1080x1920", "main"]["keyboard"] <= 1920 // 2, keys
+
+
+STANDS_STILL = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQml import QQmlExpression, qmlContext
+    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+    from db.engine import make_engine, sqlite_url
+    from db.migrate import upgrade
+    from desktop.domain.roles import WindowRole
+    from desktop.services.context import Actor
+    from tests.conftest import SECRETS, make_hall
+    from ui.common.widgets import Header
+    from ui.kiosk.body import kiosk_body
+    from ui.kiosk.keyboard import find_keyboard
+    from ui.shell.context import WindowContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+    app = QApplication(sys.argv)
+    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
+    upgrade(engine)
+    source = HallSource.of(make_hall(engine))
+    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
+    window = QWidget()  # as on the kiosk: the hall's name and the clock above the page
+    column = QVBoxLayout(window)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(Header("浦江县人民来访接待中心", "自助服务终端"))
+    shell = kiosk_body(ctx)
+    column.addWidget(shell, 1)
+    window.setGeometry(QGuiApplication.primaryScreen().geometry())
+    window.show()
+    window.activateWindow()
+    if sys.argv[2] == "large":
+        shell.large_button.click()
+    flow = shell.open_flow("register")
+    method = QGuiApplication.inputMethod()
+    # no keyboard; the name; pinyin typed in it (its row of candidates comes); the ID number and the phone (the
+    # digits pad, no row); the name and the ID number again
+    steps = ["none", "name", "typed", "id", "phone", "name", "id"]
+    fields = {"name": flow.name, "id": flow.id_number, "phone": flow.phone}
+    state = {"step": 0, "tries": 0, "still": 0, "last": None}
+
+    def run(keyboard, js):
+        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
+        return value[0] if isinstance(value, tuple) else value
+
+    def where():  # the fields' and 下一步's top on the screen
+        return [w.mapTo(window, QPoint()).y() for w in (flow.name, flow.id_number, flow.phone, flow.next_button)]
+
+    def still():  # the keyboard and the page stand still (the keyboard slides in, its row comes)
+        now = (method.isVisible(), method.keyboardRectangle(), tuple(where()))
+        state["still"] = state["still"] + 1 if now == state["last"] else 0
+        state["last"] = now
+        return state["still"] >= 5
+
+    def poll():
+        state["tries"] += 1
+        if state["tries"] > 400:
+            print("gave up at", steps[state["step"]])
+            app.quit()
+            return
+        if still():
+            step = steps[state["step"]]
+            top = window.height() - (round(method.keyboardRectangle().height()) if method.isVisible() else 0)
+            print("at", step, "keyboard", top, "ys", " ".join(map(str, where())))
+            state["step"] += 1
+            if state["step"] == len(steps):
+                app.quit()
+                return
+            step = steps[state["step"]]
+            if step == "typed":
+                keyboard = find_keyboard()
+                if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
+                    state["step"] -= 1
+                else:
+                    for letter in "zhang":
+                        run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, 'x', 0)"
+                            .replace("x", letter))
+            else:
+                fields[step].setFocus()
+                method.show()
+            state["still"] = 0
+        QTimer.singleShot(100, guarded)
+
+    def guarded():
+        try:
+            poll()
+        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
+            print("failed", repr(error))
+            app.quit()
+
+    QTimer.singleShot(300, guarded)
+    app.exec()
+    sys.stdout.flush()
+    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_the_page_stands_still_as_the_keyboard_changes_between_letters_and_digits(tmp_path: Path, screen: str,
+                                                                                  mode: str) -> None:
+    """自助登记's first screen: the name typed in pinyin (the keyboard's row of candidates comes), then the ID
+    number and the phone (its digits pad, no row), the name and the ID number again. 下一步 stays where it is the
+    whole time, and a field typed in again is where it was (the page made room for the keyboard with its row
+    once: 下一步 moved by the row's height under a finger going to tap it). Standing up, where the room suffices,
+    the fields stay where they were before the keyboard came (the window's and the screen's titles gave their
+    room anyway and the fields went up some 120 px) and all of them show above the keyboard."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "stands_still.py"
+    script.write_text(STANDS_STILL, encoding="utf-8")
+    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
+                           str(tmp_path), mode], capture_output=True, text=True, timeout=180, env=env, check=False)
+    seen = [line.split() for line in done.stdout.splitlines() if line.startswith("at ")]
+    assert len(seen) == 7, done.stdout + done.stderr
+    steps = [(step, int(top), [int(y) for y in ys]) for _at, step, _k, top, _ys, *ys in seen]
+    before, *typing = steps
+    assert all(top < before[1] for _step, top, _ys in typing), done.stdout  # the keyboard up each time
+    assert len({ys[3] for _step, _top, ys in typing}) == 1, done.stdout  # 下一步 never moved
+    assert typing[0][2] == typing[1][2], done.stdout  # nothing moved as the row of candidates came
+    assert typing[0][2] == typing[4][2] and typing[2][2] == typing[5][2], done.stdout  # the same field, the same place
+    for step, top, ys in typing:  # the field typed in shows above the keyboard
+        field = {"name": 0, "typed": 0, "id": 1, "phone": 2}[step]
+        assert ys[field] >= 0 and ys[field] + 60 <= top, done.stdout
+    if screen == "1080x1920":
+        assert all(ys[:3] == before[2][:3] for _step, _top, ys in typing), done.stdout  # where they were
+        assert all(ys[3] + 60 <= top for _step, top, ys in typing), done.stdout  # 下一步 above the keyboard
+
+
+KEYS_SHOWN = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQml import QQmlExpression, qmlContext
+    from PySide6.QtWidgets import QApplication
+    from db.engine import make_engine, sqlite_url
+    from db.migrate import upgrade
+    from desktop.domain.roles import WindowRole
+    from desktop.services.context import Actor
+    from tests.conftest import SECRETS, make_hall
+    from ui.kiosk.body import kiosk_body
+    from ui.kiosk.keyboard import find_keyboard
+    from ui.shell.context import WindowContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+    app = QApplication(sys.argv)
+    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
+    upgrade(engine)
+    source = HallSource.of(make_hall(engine))
+    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
+    shell = kiosk_body(ctx)
+    shell.setGeometry(QGuiApplication.primaryScreen().geometry())
+    shell.show()
+    shell.activateWindow()
+    if sys.argv[2] == "large":
+        shell.large_button.click()
+    flow = shell.open_flow("register")
+    field = flow.name
+    method = QGuiApplication.inputMethod()
+    state = {"typed": False, "tries": 0, "still": 0, "last": None}
+    # the words on the keys (each with how strong it is drawn), the syllable mark's and shift's
+    WORDS = ("var out = [], items = [keyboard]; while (items.length) { var it = items.pop();"
+             " if (it.objectName === 'keyWords' && it.visible) { var o = 1, p = it;"
+             " while (p && p !== keyboard) { o *= p.opacity; p = p.parent } out.push([it.text, o]) }"
+             " for (var j = 0; j < it.children.length; ++j) items.push(it.children[j]) } JSON.stringify(out)")
+    # the row of candidates: those shown whole and those cut at its edges
+    ROW = ("(function (v) { var shown = 0, cut = 0; for (var i = 0; i < v.contentItem.children.length; ++i) {"
+           " var item = v.contentItem.children[i];"
+           " if (item.soundEffect === undefined || !item.visible || item.width <= 0 || item.opacity <= 0) continue;"
+           " var from = item.x - v.contentX, to = from + item.width; if (to <= 0 || from >= v.width) continue;"
+           " if (from < -0.5 || to > v.width + 0.5) cut += 1; else shown += 1 }"
+           " return JSON.stringify({count: v.count, whole: shown, cut: cut}) })(wordCandidateView)")
+
+    def run(keyboard, js):
+        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
+        return value[0] if isinstance(value, tuple) else value
+
+    def still(keyboard):
+        now = (method.keyboardRectangle(), run(keyboard, ROW))
+        state["still"] = state["still"] + 1 if now == state["last"] else 0
+        state["last"] = now
+        return state["still"] >= 5
+
+    def poll():
+        state["tries"] += 1
+        if state["tries"] > 300:
+            print("gave up")
+            app.quit()
+            return
+        field.setFocus()
+        method.show()
+        keyboard = find_keyboard()
+        if keyboard is not None and method.isVisible():
+            if not state["typed"]:
+                if run(keyboard, "InputContext.inputEngine.inputMethod !== null"):
+                    print("words", run(keyboard, WORDS))
+                    for letter in sys.argv[3]:
+                        run(keyboard, "InputContext.inputEngine.virtualKeyClick(Qt.Key_%s, '%s', 0)"
+                            % (letter.upper(), letter))
+                    state["typed"] = True
+            elif still(keyboard):
+                print("typing", run(keyboard, WORDS))
+                print("row", run(keyboard, ROW))
+                app.quit()
+                return
+        QTimer.singleShot(100, guarded)
+
+    def guarded():
+        try:
+            poll()
+        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
+            print("failed", repr(error))
+            app.quit()
+
+    QTimer.singleShot(300, guarded)
+    app.exec()
+    sys.stdout.flush()
+    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+""")
+
+
+def _keys_shown(tmp_path: Path, screen: str, mode: str, letters: str) -> dict[str, Any]:
+    """The words on the keys before and while ``letters`` are typed in pinyin in 自助登记's name, and the row of
+    candidates then."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "keys_shown.py"
+    script.write_text(KEYS_SHOWN, encoding="utf-8")
+    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
+                           str(tmp_path), mode, letters], capture_output=True, text=True, timeout=120, env=env,
+                          check=False)
+    assert "row " in done.stdout, done.stdout + done.stderr
+    return {name: json.loads(done.stdout.split(f"{name} ")[1].splitlines()[0]) for name in ("words", "typing", "row")}
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_the_key_left_of_z_says_what_it_does_and_the_candidates_show_whole(tmp_path: Path, screen: str,
+                                                                          mode: str) -> None:
+    """Typing pinyin (a name), the key left of z, where shift is over English letters, is pinyin's syllable mark:
+    it says 分隔 under its mark, at half strength while no pinyin is typed (Qt drew the mark alone, then at a
+    twentieth of its strength: a blank key). Pinyin offering more characters than the row holds, every
+    candidate shown is shown whole (the last was cut at the row's right edge), the rest a swipe away."""
+    shown = _keys_shown(tmp_path, screen, mode, "wang")
+    assert [text for text, _strength in shown["words"]] == ["分隔"], shown
+    assert shown["words"][0][1] >= 0.5 and shown["typing"] == [["分隔", 1]], shown
+    row = shown["row"]
+    assert row["count"] > row["whole"] > 1 and row["cut"] == 0, row

@@ -8,9 +8,12 @@ Checked with PySide6 6.11.3 (``PySide6_Addons`` carries ``libQt6VirtualKeyboardQ
 the ``offscreen`` platform loads it as well but shows nothing.
 
 The keyboard covers the lower part of the screen: :class:`KeyboardSpace` keeps the kiosk's page
-above it by giving the page a bottom margin as tall as the keyboard. :class:`KeyboardText` makes its
-row of pinyin candidates, the characters a citizen picks, follow the kiosk's text: never smaller than the
-page's body text, and larger with large text (大字); and its keys as large on a screen standing up as lying down.
+above it by giving the page a bottom margin as tall as the keyboard with its row of pinyin candidates, whether
+the row shows or not: the page stands still when the row comes with the first letter typed and goes with the
+digits pad of the next field (the row over the letters took 100 px more, and 下一步 moved under the finger).
+:class:`KeyboardText` makes its row of pinyin candidates, the characters a citizen picks, follow the kiosk's
+text: never smaller than the page's body text, and larger with large text (大字); and its keys as large on a
+screen standing up as lying down.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import SIGNAL, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLayout
 
@@ -33,6 +37,10 @@ KIOSK_QML = Path(__file__).resolve().parents[2] / "resources" / "qml"
 CANDIDATE_ROW = KIOSK_QML / "KioskKeyboard" / "CandidateRow.qml"
 #: The keyboard's keys as large standing up as lying down (see :class:`KeyboardText`).
 KEY_SIZE = KIOSK_QML / "KioskKeyboard" / "KeySize.qml"
+#: The keyboard's background (Qt's default style's ``keyboardBackgroundColor``).
+KEYBOARD_COLOUR = "#263238"
+#: Words on the key left of z while the keyboard types pinyin: its syllable mark, 分隔.
+KEY_WORDS = KIOSK_QML / "KioskKeyboard" / "KeyWords.qml"
 
 
 def use_on_screen_keyboard() -> bool:
@@ -66,7 +74,9 @@ def use_on_screen_keyboard() -> bool:
 
 
 class KeyboardSpace(QObject):
-    """Gives ``layout`` a bottom margin as tall as the on-screen keyboard while it is shown."""
+    """Gives ``layout`` a bottom margin as tall as the on-screen keyboard while it is shown: as tall as the
+    keyboard with its row of candidates, which Qt's keyboard shows only while pinyin offers characters (its
+    rectangle is the keys alone before the first letter and over a digits pad)."""
 
     #: The room left for the page changed (the keyboard came up or went away).
     changed = Signal()
@@ -75,6 +85,8 @@ class KeyboardSpace(QObject):
         super().__init__(parent)
         self.layout = layout
         self.base = layout.contentsMargins()
+        self._keyboard: QObject | None = None
+        self._style: QObject | None = None  # the keyboard's style, its row's height followed
         method = QGuiApplication.inputMethod()
         if method is not None:
             method.visibleChanged.connect(self.update)
@@ -91,6 +103,8 @@ class KeyboardSpace(QObject):
     def update(self) -> None:
         method = QGuiApplication.inputMethod()
         height = round(method.keyboardRectangle().height()) if method is not None and method.isVisible() else 0
+        if height:
+            height = max(height, self.tallest())
         if not height and self.raised and QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
             # A tap on another field: the keyboard goes at the press and comes back at the release, if
             # the field is still under the finger. Given back now, the room would move the field down
@@ -100,6 +114,24 @@ class KeyboardSpace(QObject):
         margins = self.base
         self.layout.setContentsMargins(margins.left(), margins.top(), margins.right(), margins.bottom() + height)
         self.changed.emit()
+
+    def tallest(self) -> int:
+        """The keyboard's height with its row of candidates shown (0 while it was never shown)."""
+        if self._keyboard is None or not shiboken6.isValid(self._keyboard):
+            self._keyboard = find_keyboard()
+        keyboard = self._keyboard
+        if keyboard is None:
+            return 0
+        style = keyboard.property("style")
+        if style is not None and style is not self._style:
+            # The row's height is set after the keyboard first came up (the kiosk's sizes, 大字) and its keys'
+            # height as the keyboard fits its screen: the room follows both, the row not shown.
+            QObject.connect(style, SIGNAL("selectionListHeightChanged()"), self.update)
+            if self._style is None:
+                QObject.connect(keyboard, SIGNAL("heightChanged()"), self.update)
+            self._style = style
+        row = style.property("selectionListHeight") if style is not None else None
+        return round(float(keyboard.property("height") or 0) + float(row or 0))
 
 
 def find_keyboard() -> QObject | None:
@@ -153,6 +185,7 @@ class KeyboardText(QObject):
         self.large = False
         self.row: QObject | None = None
         self.keys: QObject | None = None
+        self.words: QObject | None = None
         self._style: QObject | None = None
         method = QGuiApplication.inputMethod()
         if method is not None:
@@ -170,6 +203,7 @@ class KeyboardText(QObject):
         if style is not self._style or self.row is None:
             # the keys first: the row takes its design height from the style's own, in the style's scale
             self.keys = _make(keyboard, style, KEY_SIZE, {"keyboard": keyboard})
+            self.words = _make(keyboard, style, KEY_WORDS, {})
             self.row = _make(keyboard, style, CANDIDATE_ROW, {"factor": self.factor, "least": self.least,
                                                                "leastLarge": self.least_large, "large": self.large})
             self._style = style

@@ -226,14 +226,24 @@ class ProgressFlow(QWidget):
         self.rating_error = message_label()
         self.rating_back = secondary_button("返回")
         rate_panel, rate = panel(spacing=16)
-        rate.addWidget(label(Phrases("您对这件事项的|办理结果|是否满意？"), "title"))
-        # the choices above the reason; beside it while the keyboard is up lying down (see _compact)
+        self.rate = rate
+        self.question = label(Phrases("您对这件事项的|办理结果|是否满意？"), "title")
+        self.question.setProperty("keepsRoom", True)  # in view while the keyboard is up (see _compact)
+        rate.addWidget(self.question)
+        # the choices above the reason; beside it, the question over them, while the keyboard is up lying down
+        # (see _compact)
         self.rate_body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.rate_body.setSpacing(16)
-        self.rate_body.addLayout(choice_row)
+        self.ask = QVBoxLayout()
+        self.ask.setSpacing(16)
+        self.ask.addLayout(choice_row)
+        self.ask.addStretch(1)
+        self.rate_body.addLayout(self.ask)
         reason_column = QVBoxLayout()
         reason_column.setSpacing(16)
-        reason_column.addWidget(label(Phrases("意见|（可不填）"), "subtitle"))
+        self.reason_column = reason_column
+        self.reason_caption = label(Phrases("意见|（可不填）"), "subtitle")
+        reason_column.addWidget(self.reason_caption)
         self.reason_beside = Beside(self.reason)  # 清空重写 beside it, as beside every long text box
         reason_column.addLayout(self.reason_beside)
         self.rate_body.addLayout(reason_column)
@@ -415,10 +425,32 @@ class ProgressFlow(QWidget):
     # -- screen 3: the rating
 
     def _compact(self, on: bool) -> None:
-        """While the on-screen keyboard is up lying down (its buttons beside the screen), the choices stand at the
-        left of the reason, without their padding, and the page loses its margins above and below: with 大字 and
-        the keyboard's candidates some 240 px are left above it, too little for the choices over the caption
-        over the box, and the choices went up under the bar (the screen scrolled to the box)."""
+        """While the on-screen keyboard is up lying down (its buttons beside the screen), the question and the
+        choices under it stand at the left of the reason, the choices without their padding, the reason's caption
+        over 清空重写 at its right, and the page loses its margins above and below: with 大字 and the keyboard's
+        candidates some 260 px are left above it, too little for the question over the choices over the caption
+        over a box of three lines (the question went, and the box showed two lines)."""
+        if on and self.rate.indexOf(self.question) >= 0:
+            self.rate.removeWidget(self.question)
+            self.ask.insertWidget(0, self.question)
+        elif not on and self.ask.indexOf(self.question) >= 0:
+            self.ask.removeWidget(self.question)
+            self.rate.insertWidget(0, self.question)
+        # the question in a caption's size there (a title's took three lines of 大字 over the choices)
+        self.question.setObjectName("subtitle" if on else "title")
+        self.question.style().unpolish(self.question)
+        self.question.style().polish(self.question)
+        self.ask.setSpacing(8 if on else 16)
+        self.rate.setContentsMargins(32, 8 if on else 24, 32, 8 if on else 24)
+        # the reason's caption over 清空重写 at the box's right, where it takes no height from the box
+        beside = self.reason_beside.itemAt(1)
+        column = beside.layout() if beside is not None else None
+        if isinstance(column, QBoxLayout) and on and self.reason_column.indexOf(self.reason_caption) >= 0:
+            self.reason_column.removeWidget(self.reason_caption)
+            column.insertWidget(0, self.reason_caption)
+        elif isinstance(column, QBoxLayout) and not on and column.indexOf(self.reason_caption) >= 0:
+            column.removeWidget(self.reason_caption)
+            self.reason_column.insertWidget(0, self.reason_caption)
         self.rate_body.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
         self.rate_body.setSpacing(32 if on else 16)
         self.rate_body.setStretch(0, 0)

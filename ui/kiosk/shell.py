@@ -64,7 +64,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import Header, Phrases, label
-from ui.kiosk.keyboard import KeyboardSpace, KeyboardText
+from ui.kiosk.keyboard import KEYBOARD_COLOUR, KeyboardSpace, KeyboardText
 from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
@@ -411,6 +411,9 @@ class KioskShell(QWidget):
         self.keyboard_space.changed.connect(self.keep_focus_in_view)
         # made when the keyboard first comes up (or 大字 is first turned on), after the first frame
         self._keyboard_text: KeyboardText | None = None
+        #: The room kept for the keyboard's row of candidates while the row is not shown, in the keyboard's colour
+        #: (made when the keyboard first comes up).
+        self._keyboard_strip: QWidget | None = None
 
         self.countdown_left = 0
         self.countdown_timer = QTimer(self)
@@ -705,6 +708,8 @@ class KioskShell(QWidget):
         """Keep the focused field in view in every scrolling area around it (the flow's and its screen's)."""
         if new is None or not self.holder.isAncestorOf(new):
             return
+        if self.keyboard_space.raised and not self._room_made:
+            self._make_room(True)  # another screen's field may lack the room the last one had
         areas: list[QScrollArea] = []
         parent = new.parentWidget()
         while parent is not None:
@@ -800,6 +805,7 @@ class KioskShell(QWidget):
             self.keyboard_text.follow()  # the keyboard's first time up: its candidates in the page's text sizes
         self._make_room(self.keyboard_space.raised and self.flow is not None)
         self.keyboard_space.layout.activate()
+        self._place_keyboard_strip()
         self._focus_moved(None, QApplication.focusWidget())
         if not self._room_made:
             self._hold_room([], self, self)
@@ -810,12 +816,14 @@ class KioskShell(QWidget):
         screen), and lying down the flow's buttons stand beside its screens; all come back with the page when
         it goes. 返回首页, 大字 and 高对比 stay."""
         if typing and not self._room_made:
+            if not self._lacks_room():
+                return  # the page stays as it was: the field under the finger does not move
             window = self.window()
             made: list[QWidget] = [h for h in window.findChildren(Header) if not h.isHidden()] \
                 if window is not self else []
             if self.flow is not None:
                 made += [t for t in self.flow.findChildren(QLabel) if not t.isHidden()
-                         and (t.objectName() == "title" or t.property("givesRoom"))]
+                         and ((t.objectName() == "title" and not t.property("keepsRoom")) or t.property("givesRoom"))]
             for widget in made:
                 widget.hide()
             self._room_made = made
@@ -837,6 +845,44 @@ class KioskShell(QWidget):
                 layout.setContentsMargins(self._flow_margins)
             self._flow_margins = None
             self._buttons_beside(False)
+
+    def _place_keyboard_strip(self) -> None:
+        """The room held for the keyboard drawn in the keyboard's colour: where the row of candidates is not
+        shown (over a pad of digits, before the first letter) the strip above the keys reads as the keyboard's
+        empty row, not as a band of the page's colour between the page and the keys."""
+        room = self.keyboard_space.layout.contentsMargins().bottom() - self.keyboard_space.base.bottom()
+        if room <= 0:
+            if self._keyboard_strip is not None:
+                self._keyboard_strip.hide()
+            return
+        if self._keyboard_strip is None:
+            self._keyboard_strip = QWidget(self)
+            self._keyboard_strip.setObjectName("keyboardRoom")
+            self._keyboard_strip.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+            self._keyboard_strip.setStyleSheet(f"#keyboardRoom {{ background: {KEYBOARD_COLOUR}; }}")
+        self._keyboard_strip.setGeometry(0, self.height() - room, self.width(), room)
+        self._keyboard_strip.show()
+        self._keyboard_strip.raise_()
+
+    def _lacks_room(self) -> bool:
+        """Whether the open flow, laid out as it is above the keyboard, lacks room for the field typed in: its
+        page or the screen around the field would have to scroll, or a text box would show fewer than three
+        lines. Standing up the keyboard mostly leaves room enough, and nothing moves: the strips gave their
+        room anyway, and the fields went up some 120 px under a finger about to tap the next one."""
+        if self.flow is None:
+            return False
+        focus = QApplication.focusWidget()
+        if focus is None or not self.flow.isAncestorOf(focus):
+            return False
+        self.keyboard_space.layout.activate()
+        areas = [a for a in self.flow.findChildren(QScrollArea)
+                 if a.isVisible() and (inner := a.widget()) is not None and inner.isAncestorOf(focus)]
+        _lay_out([*areas, self.flow_scroll])
+        if any(a.verticalScrollBar().maximum() > 0 for a in [*areas, self.flow_scroll]):
+            return True
+        if isinstance(focus, QPlainTextEdit | QTextEdit):
+            return focus.viewport().height() < focus.fontMetrics().lineSpacing() * 3
+        return False
 
     def _buttons_beside(self, on: bool) -> None:
         """The flow's buttons at the right of its screens (``on``) or under them (see ``ButtonsBeside``)."""
@@ -958,6 +1004,8 @@ class KioskShell(QWidget):
             set_portrait = getattr(self.flow, "set_portrait", None)
             if turned and set_portrait is not None:
                 set_portrait(portrait)
+        if self._keyboard_strip is not None and self._keyboard_strip.isVisible():
+            self._place_keyboard_strip()
         if self._overlay is not None and self._overlay.isVisible():
             self._overlay.place()
         if self._leave is not None and self._leave.isVisible():

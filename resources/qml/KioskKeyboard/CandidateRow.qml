@@ -4,8 +4,9 @@
 // keyboard 1080 px wide; the kiosk's, standing up, is drawn as large as lying down by KeySize.qml: 33 px) the
 // row is made as tall as they need. While `large` is set (大字) the row is
 // `factor` times as tall and its characters as large, and those at least `leastLarge` pixels (the page's own
-// large text). Elsewhere the style's own height and delegate stay (or come back).
-// The delegate draws a candidate with the measures of Qt's default style, multiplied.
+// large text). Elsewhere the style's own height stays (or comes back).
+// The delegate draws a candidate with the measures of Qt's default style, multiplied, and only whole: a candidate
+// the row's edge would cut is not shown until a swipe brings it in whole.
 
 import QtQuick
 import QtQuick.VirtualKeyboard
@@ -44,11 +45,12 @@ QtObject {
         when: row.active
         restoreMode: Binding.RestoreBindingOrValue
     }
+    // the row's delegate always: it shows a candidate only whole (see `whole`)
     property Binding delegate: Binding {
         target: row.style
         property: "selectionListDelegate"
         value: row.candidate
-        when: row.active
+        when: row.ready
         restoreMode: Binding.RestoreBindingOrValue
     }
 
@@ -56,6 +58,12 @@ QtObject {
         SelectionListItem {
             id: item
             width: Math.round(label.width + label.anchors.leftMargin * 2)
+            // Shown only whole: the row's last candidate was cut at its right edge, part of a character showing.
+            // The rest are a swipe away (the row snaps to whole candidates).
+            readonly property var view: ListView.view
+            readonly property bool whole: !view || (x >= view.contentX - 0.5
+                                                    && x + width <= view.contentX + view.width + 0.5)
+            visible: whole
             Text {
                 id: label
                 objectName: "candidate"

@@ -1,0 +1,77 @@
+// Words on the key a citizen could not read. Made by ui/kiosk/keyboard.py for the keyboard's style.
+// Typing pinyin, the key left of z (where shift is over English letters: Chinese has no capitals) is pinyin's
+// syllable mark ', which parts syllables that would run together (xi'an 西安, not xian 先). Qt draws it as its
+// mark alone on a letter's dark face, and at a twentieth of its strength while no pinyin is being typed (the
+// key is off then): a blank key. Here it has the function keys' lighter face and says 分隔 under its mark, at
+// half strength while it is off. The style's own panel draws every other key (and comes back should this
+// object go).
+
+import QtQuick
+import QtQuick.VirtualKeyboard
+import QtQuick.VirtualKeyboard.Styles
+
+QtObject {
+    id: words
+    required property var style
+    // The style's own panel for a key, taken while it is its own.
+    property Component ownKey: null
+
+    Component.onCompleted: ownKey = style.keyPanel
+
+    property Binding keyBinding: Binding {
+        target: words.style
+        property: "keyPanel"
+        value: words.key
+        when: words.ownKey !== null
+        restoreMode: Binding.RestoreBindingOrValue
+    }
+
+    // a key's words in the style's key text, `unit` its scale
+    component Words: Text {
+        required property real unit
+        anchors.horizontalCenter: parent.horizontalCenter
+        color: words.style.keyTextColor || "white"
+        font {
+            family: words.style.fontFamily || "sans-serif"
+            weight: Font.Normal
+            pixelSize: Math.round(48 * unit)
+        }
+    }
+
+    // every key: the syllable mark with its word, any other key as the style draws it
+    property Component key: Component {
+        KeyPanel {
+            id: panel
+            readonly property bool mark: control !== null && control.key === Qt.Key_Apostrophe
+                                         && InputContext.inputEngine.inputMode === InputEngine.InputMode.Pinyin
+            soundEffect: own.item ? own.item.soundEffect : ""
+            Loader {
+                id: own
+                anchors.fill: parent
+                sourceComponent: panel.mark ? null : words.ownKey
+                onLoaded: item.control = Qt.binding(function() { return panel.control })
+            }
+            Rectangle {
+                visible: panel.mark
+                radius: 5
+                color: words.style.highlightedKeyBackgroundColor || "#4f5b62"
+                anchors.fill: parent
+                anchors.margins: Math.round(8 * words.style.scaleHint)
+                opacity: panel.control && panel.control.pressed ? 0.8 : 1
+                Column {
+                    anchors.centerIn: parent
+                    opacity: panel.control && panel.control.enabled ? 1 : 0.5
+                    Words {
+                        text: "'"
+                        unit: words.style.scaleHint * 1.5
+                    }
+                    Words {
+                        objectName: "keyWords"
+                        text: "分隔"
+                        unit: words.style.scaleHint
+                    }
+                }
+            }
+        }
+    }
+}
