@@ -410,3 +410,18 @@ def test_new_registration_over_a_ticket_fill_alone_asks_nothing(qtbot: QtBot, wi
     with qtbot.waitSignal(panel.background.settled, timeout=10_000):
         qtbot.keyClick(panel.name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert panel.confirmation is None and panel.name.text() == ""  # nothing of the clerk's was there to lose
+
+
+def test_a_new_form_starts_at_its_first_field_in_view(qtbot: QtBot, counter: CounterWork) -> None:
+    """新登记 kept the form scrolled down where the last one was saved: the ID field, the first, out of sight."""
+    panel = counter.registration
+    counter.resize(1366, 700)
+    counter.show()
+    qtbot.waitExposed(counter)
+    bar = panel.form_scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    with qtbot.waitSignal(panel.background.settled, timeout=10_000):
+        panel.new_form()
+    assert bar.value() == 0
+    assert panel.id_number.visibleRegion().boundingRect().height() == panel.id_number.height()

@@ -1126,6 +1126,7 @@ class RegistrationPanel(QWidget):
         self.repeat.clear()
         self.draft_state.setText("")
         self._say("", "")
+        self.form_scroll.verticalScrollBar().setValue(0)  # the next visitor's form from its first field, in view
         self.id_number.setFocus()
 
     def _say(self, text: str, tone: str) -> None:
