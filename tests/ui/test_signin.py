@@ -118,7 +118,10 @@ def test_initial_password_must_be_changed_first(qtbot: QtBot, make_account: Make
     hint = page.findChild(QLabel, "hint")
     assert hint is not None and "至少8位" in hint.text()  # the policy is on screen
     page.old.setText(INITIAL)
+    page.new.setText(INITIAL)  # the same as the old one: not 新密码符合要求 beside its refusal
+    assert page.check.text().startswith("新密码还需：与原密码不同") and page.check.property("tone") == "notice"
     page.new.setText("Xinfang#2027")
+    assert page.check.text() == "新密码符合要求"
     page.repeat.setText("Xinfang#2028")
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     assert page.message.text() == "两次输入的新密码不一致"

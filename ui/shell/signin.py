@@ -69,11 +69,14 @@ class PasswordCheck(QLabel):
         self.setWordWrap(True)
         self.hide()
 
-    def update_for(self, password: str, *, login: str = "", display_name: str = "") -> None:
+    def update_for(self, password: str, *, login: str = "", display_name: str = "", old: str = "") -> None:
+        """``old``: the password being replaced (a new one the same is refused on saving: said now)."""
         if not password:
             set_tone(self, "", "")
             return
         problems = password_problems(password, login=login, display_name=display_name)
+        if old and password == old:
+            problems = ["与原密码不同", *problems]
         if problems:
             set_tone(self, "notice", "新密码还需：" + "；".join(problems))
         else:
@@ -261,6 +264,7 @@ class ChangePasswordPage(QWidget):
         card.body.addWidget(self.message)
         card.fill(self)
         self.new.textChanged.connect(self._check)
+        self.old.textChanged.connect(self._check)  # the same as the old one is not 符合要求
         self.repeat.returnPressed.connect(self.submit)
         self.submit_button.clicked.connect(self.submit)
         self.tasks.busy_changed.connect(self.submit_button.setDisabled)
@@ -278,7 +282,7 @@ class ChangePasswordPage(QWidget):
     def _check(self) -> None:
         if self.actor is not None:
             self.check.update_for(self.new.text(), login=self.actor.actor_id.removeprefix("staff:"),
-                                  display_name=self.actor.display_name)
+                                  display_name=self.actor.display_name, old=self.old.text())
 
     def submit(self) -> None:
         if self.tasks.busy:
