@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from desktop.documents.model import DocumentKind
+from desktop.domain.calendar import date_near
 from desktop.domain.case import EXTENDED_ON, OUTCOMES, ROUTED_ON, TRANSITIONS, CaseView, extension_refusal
 from desktop.domain.classification import LegalRoute, Nature, Purpose
 from desktop.domain.errors import ValidationError
@@ -284,6 +285,14 @@ def starting_values(view: CaseView, key: str, today: date | None = None) -> dict
 def offered_actions(view: CaseView) -> list[CaseAction]:
     """The steps the case's state allows now (a step's own conditions are checked when it is taken)."""
     return [a for a in ACTIONS if view.state in TRANSITIONS[a.event_type][0]]
+
+
+def step_note(view: CaseView, key: str, today: date) -> str:
+    """What a step the clerk may take again has done already, said beside it in the menu ("" when nothing):
+    送达 once recorded — taken again it corrects the day, from which the 30 days to ask for review run."""
+    if key == "deliver" and view.delivered_on is not None:
+        return f"已登记{date_near(view.delivered_on, today)}送达，再次登记即更正"
+    return ""
 
 
 def step_refusal(view: CaseView, key: str, today: date) -> str:

@@ -86,3 +86,23 @@ def test_extend_is_greyed_with_the_reason_on_an_overdue_case_and_a_refusal_is_sh
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, NoticeFieldsDialog):
             widget.close()
+
+
+def test_deliver_once_recorded_says_so_and_that_another_corrects_it(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    """送达 stayed offered as if never recorded after the delivery was: taken again it moves the review's 30 days."""
+    from desktop.services import cases
+
+    number, _due = _accepted(sqlite_hall, clerk, 611)
+    cases.answer(sqlite_hall, clerk, number, outcome="予以支持", answered_on=sqlite_hall.today())
+    search = counter.search
+    with qtbot.waitSignal(search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    deliver = next(a for a in _steps(counter).menu_.actions() if a.text().startswith("送达"))
+    assert deliver.text() == "送达"
+    today = sqlite_hall.today()
+    cases.deliver(sqlite_hall, clerk, number, delivered_on=today)
+    with qtbot.waitSignal(search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    deliver = next(a for a in _steps(counter).menu_.actions() if a.text().startswith("送达"))
+    assert deliver.isEnabled() and deliver.text() == f"送达（已登记{today.month}月{today.day}日送达，再次登记即更正）"

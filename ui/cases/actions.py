@@ -277,7 +277,7 @@ class CaseActionsButton(QPushButton):
         A step the state allows but the day does not (延期 once the handling limit has passed) stays in
         the menu, greyed, saying why, so the clerk learns it before filling a dialog.
         """
-        from desktop.services.case_actions import offered_actions, step_refusal
+        from desktop.services.case_actions import offered_actions, step_note, step_refusal
 
         self.case_ref, self.view = case_ref, view
         self.menu_.clear()
@@ -286,7 +286,9 @@ class CaseActionsButton(QPushButton):
         for action in offered:
             why = step_refusal(view, action.key, today) if view is not None and today is not None else ""
             # greyed with the refusal's first clause beside the title (已超过办理期限（…），不能再延期), whole on hover
-            item = self.menu_.addAction(f"{action.title} — {why.split('：')[0]}" if why else action.title)
+            note = step_note(view, action.key, today) if view is not None and today is not None else ""
+            item = self.menu_.addAction(f"{action.title} — {why.split('：')[0]}" if why
+                                        else f"{action.title}（{note}）" if note else action.title)
             if why:
                 self.refusals[action.title] = why
                 item.setEnabled(False)
