@@ -90,3 +90,15 @@ def test_the_admin_lists_revokes_and_issues(qtbot: QtBot, work_context: Context,
         with qtbot.waitSignal(panel.tasks.settled, timeout=20_000):
             qtbot.mouseClick(panel.issue_button, Qt.MouseButton.LeftButton)
         assert "注册码" in panel.message.text() and "自助终端" in panel.message.text()
+
+
+def test_without_a_server_the_devices_tab_says_so_before_a_password_is_asked(
+        qtbot: QtBot, work_context: Context) -> None:
+    """It asked for the administrator's password first, then said there was no server to ask."""
+    from desktop.services.context import Actor
+
+    panel = DevicesPanel(work_context(Actor("staff:guanli1", "孙涛", "admin"), "admin"))
+    qtbot.addWidget(panel)
+    assert "未设置 server_url" in panel.message.text() and panel.message.property("tone") == "notice"
+    assert not panel.password.isEnabled() and not panel.load_button.isEnabled()
+    assert not panel.issue_button.isEnabled()

@@ -61,6 +61,11 @@ def _units(_hall: Hall) -> list[Choice]:
     return [Choice(o.code, o.name, o.keys) for o in organisation_choices()]
 
 
+#: The devices are the server's: a PC that talks to none has none to list.
+OFFLINE = ("本机没有连接服务器（未设置 server_url）：设备登记在服务器上，"
+           "请在连接服务器的管理电脑上管理设备，或在服务器上运行 python -m server list-devices")
+
+
 class DevicesPanel(QWidget):
     """The server's devices, with revoking the selected one and issuing a one-time enrolment code."""
 
@@ -72,6 +77,7 @@ class DevicesPanel(QWidget):
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
         self.ctx, self.actor = ctx, ctx.actor
+        self.online = bool(ctx.settings.server_url.strip())
         self.tasks = ctx.group(self)
         self.devices: list[DeviceEntry] = []
         self._told = ""  # what to say once the list has been read again (after a revocation)
@@ -132,6 +138,11 @@ class DevicesPanel(QWidget):
         self._selection_changed()
         self.reading = ctx.group(self)
         self.reading.run(_units, self._units_loaded)
+        if not self.online:  # said before a password is typed for nothing
+            set_tone(self.message, "notice", OFFLINE)
+            for widget in (self.password, self.load_button, self.role, self.org_code, self.hall_code,
+                           self.issue_button):
+                widget.setEnabled(False)
 
     def _units_loaded(self, units: list[Choice]) -> None:
         self.org_code.set_choices(units)
@@ -147,7 +158,7 @@ class DevicesPanel(QWidget):
 
     def _busy(self, busy: bool) -> None:
         for button in (self.load_button, self.issue_button, self.place_button):
-            button.setDisabled(busy)
+            button.setDisabled(busy or not self.online)
         self._selection_changed()
 
     def refresh(self) -> None:
