@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -13,6 +14,7 @@ from desktop.printing.simulated import SimulatedPrinter
 from desktop.services import cases, reception
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
+from tests.conftest import FakeClock, make_hall
 from tests.helpers import form, valid_id
 from ui.leader.work import LeaderWork
 from ui.printing.preview import PrintPreviewDialog
@@ -89,3 +91,32 @@ def test_a_visitor_of_a_day_still_to_come_can_be_read_but_not_decided_on(
     assert not screen.save_button.isEnabled() and screen.note_button.isEnabled()
     assert f"接访日（{later.month}月{later.day}日）还没到" in screen.message.text()
     assert screen.message.property("tone") == "notice"
+
+
+def test_a_booking_no_change_reached_shows_within_the_interval_and_nothing_moves_meanwhile(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Callable[..., WorkContext],
+        clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A walk-in booked at the counter of another program on the database never appeared (此列表随即更新, it said);
+    the list is read again now and then, and left as it is, the dossier being read too, while nothing changed."""
+    from ui.reception.day import LeaderDayScreen
+
+    monkeypatch.setattr(LeaderDayScreen, "REREAD_MS", 100)
+    hall = sqlite_hall
+    day = reception.add_day(hall, clerk, hall.today(), leaders=["县长 周建华"])
+    reception.book(hall, clerk, day.day_id, reception.Visitor("欧阳建华", valid_id(seq=33)))
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.show()
+    screen = work.day
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    opened: list[None] = []
+    screen.opened.connect(lambda: opened.append(None))
+    for _reading in range(3):  # three readings of the unchanged list
+        with qtbot.waitSignal(screen.tasks.settled, timeout=10_000):
+            pass
+    assert opened == []  # the dossier was not read (and masked) again
+    elsewhere = make_hall(hall.engine, clock)  # another program: none of its changes reach this window
+    reception.book(elsewhere, clerk, day.day_id, reception.Visitor("李梅", valid_id(seq=34)))
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)

@@ -15,7 +15,7 @@ from functools import partial
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -139,6 +139,8 @@ class LeaderDayScreen(QWidget):
 
     # the case number is in the dossier and the row's tooltip: as a column it was cut off at 1366 and 1920 wide
     COLUMNS = ("时段", "来访人", "人数", "状态")
+    #: How often the list is read again without being told of a change.
+    REREAD_MS = 20_000
     document_ready = Signal(object)  # RenderedDocument to preview and print (交办单, 简报)
     refreshed = Signal()
     opened = Signal()  # a dossier is on screen
@@ -227,6 +229,12 @@ class LeaderDayScreen(QWidget):
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
+        # read again now and then: a booking made where no change reaches this window (another program on this
+        # database, a push missed) shows within the interval; nothing is redrawn while nothing changed
+        self.reread = QTimer(self)
+        self.reread.setInterval(self.REREAD_MS)
+        self.reread.timeout.connect(lambda: self.refresh(only_if_changed=True) if self.isVisible() else None)
+        self.reread.start()
         self._load_units()
         self.refresh()
 
@@ -313,9 +321,10 @@ class LeaderDayScreen(QWidget):
         if changes.reception or changes.cases:
             self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *, only_if_changed: bool = False) -> None:
+        """The days and the chosen day's list read again; ``only_if_changed``: shown only if they differ."""
         if self.tasks.busy:
-            self._again = True
+            self._again = self._again or not only_if_changed
             return
         actor, wanted = self.actor, self.picked
 
@@ -326,7 +335,12 @@ class LeaderDayScreen(QWidget):
             day_id = wanted if any(d.day_id == wanted for d in days) else (days[0].day_id if days else "")
             return _DayList(days, reception.appointments(hall, actor, day_id) if day_id else [])
 
-        self.tasks.run(read, self._show, self._failed)
+        self.tasks.run(read, self._show_changed if only_if_changed else self._show, self._failed)
+
+    def _show_changed(self, found: _DayList) -> None:
+        same_days = [d.day_id for d in found.days] == [d.day_id for d in self.days]
+        if not (same_days and found.appointments == self.rows):  # a dossier being read is left as it is
+            self._show(found)
 
     def _show(self, found: _DayList) -> None:
         keep = self.current.appointment_id if self.current else ""
