@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     SCREEN_UNLOCKED = "解除锁屏"
     PERMISSION_DENIED = "越权操作被拒绝"
     REGISTRATION = "登记来访"
+    NOT_ACCEPTED_AGAIN = "不再受理"  # a visit on a matter through 复核 (条例第三十六条): no case, this entry
     DECISION = "办理决定"
     VIEW_PERSONAL = "查看完整个人信息"
     PRINT = "打印"

@@ -18,7 +18,7 @@ from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseState, CaseView
 from desktop.domain.classification import Channel, Nature, Purpose, parse_choice
 from desktop.domain.deadlines import ROUTE, Deadline
-from desktop.domain.errors import ValidationError
+from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.groups import check_group
 from desktop.domain.identity import (
@@ -188,6 +188,14 @@ def check_repeat(hall: Hall, actor: Actor, id_number: str, name: str, phone: str
     return assess_repeat(request[:MAX_TEXT], topic_code[:MAX_CODE], earlier, hall.settings.repeat_similarity)
 
 
+def _record_refused_visit(hall: Hall, actor: Actor, final_case: str, channel: str) -> None:
+    """A visit refused as 不再受理 (the same matter through 复核, 条例第三十六条) leaves its trace in the audit log,
+    under the case that settled it: when, by whom, through which channel — no personal data of the visit."""
+    with hall.transaction() as session:
+        audit(session, hall, actor, AuditAction.NOT_ACCEPTED_AGAIN, final_case,
+              {"rule": "条例第三十六条", "channel": channel})
+
+
 def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> RegistrationResult:
     """Validate, number and record a new petition; returns the receipt's data.
 
@@ -235,62 +243,68 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
     received = now.date()
     query_code = generate_query_code()
     settings = hall.settings
-    with hall.transaction() as session:
-        if attachments:
-            stored = set(session.scalars(select(AttachmentRow.sha256).where(
-                AttachmentRow.sha256.in_([a["sha256"] for a in attachments]))))
-            missing = [a["name"] for a in attachments if a["sha256"] not in stored]
-            if missing:
-                raise ValidationError("attachment_missing", f"材料“{missing[0]}”未能保存到本机，请重新添加",
-                                      "attachments")
-        visit = assess_repeat(request, topic_code,
-                              earlier_cases(session, petitioner["id_number"], petitioner["name"],
-                                            petitioner["phone"]),
-                              settings.repeat_similarity)
-        refuse_if_final(visit)
-        serial = next_counter(session, f"case_serial:{received.year}")
-        case_number = make_case_number(received, settings.device_code, serial)
-        case_id = hall.new_id()
-        payload = {
-            "case_number": case_number,
-            "channel": channel,
-            "received_on": received.isoformat(),
-            "received_at": now.isoformat(timespec="seconds"),
-            "hall": settings.hall_name,
-            "window": window,
-            "queue_number": queue_number,
-            "petitioner": petitioner,
-            "representatives": representatives,
-            "agent": agent,
-            "address": address,
-            "persons_count": form.persons_count,
-            "region_code": region,
-            "topic_code": topic_code,
-            "purpose": purpose,
-            "nature": nature,
-            "request": request,
-            "facts": facts,
-            "reasons": reasons,
-            "public_ok": form.public_ok,
-            **({"attachments": attachments} if attachments else {}),
-            "visit_kind": visit.kind.value,
-            "repeat_of": list(visit.linked_case_ids),
-            "query_code_hash": hash_query_code(query_code, hall.secrets.query_code_pepper,
-                                               secrets.token_bytes(8)),
-            "flags": flags,
-        }
-        event = Event(
-            event_id=hall.new_id(),
-            case_id=case_id,
-            device_id=settings.device_id,
-            author=actor.actor_id,
-            hlc=str(hall.clock.tick(hall.wall_ms())),
-            type=EventType.REGISTERED,
-            payload=payload,
-        )
-        (view,) = append_events(session, [event], hall.policy)
-        audit(session, hall, actor, AuditAction.REGISTRATION, case_number,
-              {"visit_kind": visit.kind.value, "channel": channel})
+    visit: RepeatAssessment | None = None
+    try:
+        with hall.transaction() as session:
+            if attachments:
+                stored = set(session.scalars(select(AttachmentRow.sha256).where(
+                    AttachmentRow.sha256.in_([a["sha256"] for a in attachments]))))
+                missing = [a["name"] for a in attachments if a["sha256"] not in stored]
+                if missing:
+                    raise ValidationError("attachment_missing", f"材料“{missing[0]}”未能保存到本机，请重新添加",
+                                          "attachments")
+            visit = assess_repeat(request, topic_code,
+                                  earlier_cases(session, petitioner["id_number"], petitioner["name"],
+                                                petitioner["phone"]),
+                                  settings.repeat_similarity)
+            refuse_if_final(visit)
+            serial = next_counter(session, f"case_serial:{received.year}")
+            case_number = make_case_number(received, settings.device_code, serial)
+            case_id = hall.new_id()
+            payload = {
+                "case_number": case_number,
+                "channel": channel,
+                "received_on": received.isoformat(),
+                "received_at": now.isoformat(timespec="seconds"),
+                "hall": settings.hall_name,
+                "window": window,
+                "queue_number": queue_number,
+                "petitioner": petitioner,
+                "representatives": representatives,
+                "agent": agent,
+                "address": address,
+                "persons_count": form.persons_count,
+                "region_code": region,
+                "topic_code": topic_code,
+                "purpose": purpose,
+                "nature": nature,
+                "request": request,
+                "facts": facts,
+                "reasons": reasons,
+                "public_ok": form.public_ok,
+                **({"attachments": attachments} if attachments else {}),
+                "visit_kind": visit.kind.value,
+                "repeat_of": list(visit.linked_case_ids),
+                "query_code_hash": hash_query_code(query_code, hall.secrets.query_code_pepper,
+                                                   secrets.token_bytes(8)),
+                "flags": flags,
+            }
+            event = Event(
+                event_id=hall.new_id(),
+                case_id=case_id,
+                device_id=settings.device_id,
+                author=actor.actor_id,
+                hlc=str(hall.clock.tick(hall.wall_ms())),
+                type=EventType.REGISTERED,
+                payload=payload,
+            )
+            (view,) = append_events(session, [event], hall.policy)
+            audit(session, hall, actor, AuditAction.REGISTRATION, case_number,
+                  {"visit_kind": visit.kind.value, "channel": channel})
+    except RuleViolation:
+        if visit is not None and visit.final_case is not None:  # the visit is recorded, if not as a case
+            _record_refused_visit(hall, actor, visit.final_case.case_number, channel)
+        raise
     return RegistrationResult(
         case_id=case_id,
         case_number=case_number,

@@ -206,8 +206,15 @@ def test_refusals_keep_the_form_and_store_nothing(qtbot: QtBot, counter: Counter
     with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
         panel.save()
     assert "第三十六条" in panel.message.text() and case_count(sqlite_hall) == stored
+    assert "改正后再保存" not in panel.message.text() and "记入审计日志" in panel.message.text()
     with pytest.raises(RuleViolation):
         register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=41), request=REQUEST))
+    # each refused visit leaves its trace under the case that settled the matter (no case, no personal data)
+    from desktop.services.audit import AuditQuery, list_audit
+
+    traces = list_audit(sqlite_hall, Actor.system(), AuditQuery(action="不再受理"))
+    assert len(traces) == 2 and {t.target for t in traces} == {final}
+    assert all(t.detail == {"rule": "条例第三十六条", "channel": "走访"} for t in traces)
 
 
 def test_a_draft_comes_back_in_a_new_form(qtbot: QtBot, sqlite_hall: Hall, work_context: Context,

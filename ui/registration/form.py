@@ -1027,7 +1027,10 @@ class RegistrationPanel(QWidget):
         if key in fields:  # the clerk is taken to what to correct, wherever the form was scrolled
             fields[key].setFocus(Qt.FocusReason.OtherFocusReason)
             self.form_scroll.ensureWidgetVisible(fields[key], 0, 60)
-        self._say(text + "。已填写的内容仍在，改正后再保存", "error")
+        if getattr(error, "code", "") == "final_after_rereview":  # nothing to correct: the matter is settled
+            self._say(text + "。这次来访已记入审计日志；请向来访人说明，可为其打印该事项的复核意见书", "error")
+        else:
+            self._say(text + "。已填写的内容仍在，改正后再保存", "error")
         self._changed()  # what was typed just before saving is kept as the draft too (saving had stopped it)
 
     def _registered(self, done: _Registered) -> None:
