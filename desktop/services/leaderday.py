@@ -142,7 +142,8 @@ def dossier(hall: Hall, actor: Actor, appointment_id: str, *, reveal: bool = Fal
     refs = [e.case_number for e in earlier]
     details: list[CaseDetail | None]
     if reveal:
-        details = cases.reveal_cases(hall, actor, refs, "领导接访预案", f"接访预案 {row.name[:1]}* {day.day}")
+        details = cases.reveal_cases(hall, actor, refs, "领导接访预案",
+                                     f"接访预案 {row.name[:1]}* {day.day.month}月{day.day.day}日")
     else:
         details = [_masked(hall, actor, ref) for ref in refs]
     shown = tuple(_dossier_case(hall, actor, ref, d) for ref, d in zip(refs, details, strict=True))

@@ -195,6 +195,10 @@ def test_audit_log_listed_and_verified(qtbot: QtBot, make_account: MakeAccount,
     tabs.show_tab(panel)
     actions = [panel.table.item(r, 4).text() for r in range(panel.table.rowCount())]
     assert actions[0] == "登录" and "创建账户" in actions
+    import re
+
+    times = [panel.table.item(r, 1).text() for r in range(panel.table.rowCount())]
+    assert all(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d", t) for t in times), times  # not ISO
     qtbot.waitUntil(lambda: not panel.tasks.busy)
     with qtbot.waitSignal(panel.verified) as verified:
         qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
@@ -251,5 +255,7 @@ def test_audit_details_read_in_words() -> None:
     said = describe_detail({"job": "6f1c2a9e-51b0-4c8e-9a51-3f0d2c1b7e44", "kind": "登记回执", "document": "",
                             "copy": False, "printer": "receipts", "status": "printed"})
     assert said == "种类：登记回执；补打：否；打印机：receipts；结果：已打印"
+    assert describe_detail({"kind": "登记回执", "copy": 0}) == "种类：登记回执；补打：否"  # not 补打：0
+    assert describe_detail({"kind": "登记回执", "copy": 2}) == "种类：登记回执；第2次补打"
     assert describe_target("reference:organisations") == "共享数据：机构目录"
     assert describe_target("holiday_schedules") == "节假日安排" and describe_target("staff:wangli") == "wangli"

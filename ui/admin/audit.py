@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -47,11 +48,23 @@ ALARMING = frozenset({AuditAction.LOGIN_FAILED.value, AuditAction.ACCOUNT_LOCKED
 _UNSHOWN_WITH: Mapping[str, str] = {"code": "message", "event_id": "event"}
 
 
+def _when(at: str) -> str:
+    """An entry's time to the second, as people write it (2026年12月6日 13:40:05), not ISO."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"
+
+
 def describe_detail(detail: Mapping[str, Any], units: Mapping[str, str] | None = None) -> str:
     """An entry's detail in words; ``units`` names the directory's units by code."""
     parts = []
     for key, value in detail.items():
         if value in ("", None, [], ()) or detail.get(_UNSHOWN_WITH.get(key, "")) or key in _NEVER_SHOWN:
+            continue
+        if key == "copy":  # the print's copy: 0 (or no) the first print — 补打：0 read as a field — then 第1次补打…
+            parts.append("补打：否" if not value else "补打：是" if value is True else f"第{value}次补打")
             continue
         if key == "role" and value in Role.__members__.values():
             shown = ROLE_NAMES[Role(value)]
@@ -148,7 +161,7 @@ class AuditPanel(RefreshingPanel):
         self.summary.setText(f"最新 {len(self.entries)} 条记录（最新的在前）")
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
-            values = (str(entry.seq), entry.at.replace("T", " "), entry.device,
+            values = (str(entry.seq), _when(entry.at), entry.device,
                       describe_actor(entry), entry.action,
                       describe_target(entry.target),
                       describe_detail(entry.detail, units))
