@@ -27,8 +27,13 @@ def test_the_wheel_scrolls_the_form_past_a_list_it_is_not_in_and_turns_a_list_it
     counter.resize(1366, 700)
     counter.show()
     qtbot.waitExposed(counter)
+    counter.activateWindow()  # an active window: Qt gives a field the focus on a wheel turn before any filter
+    qtbot.waitActive(counter)
     panel.name.setFocus()
+    qtbot.waitUntil(panel.name.hasFocus)
     channel, persons = panel.channel, panel.persons_count
+    # a turn over them gives them no focus (Qt's WheelFocus did, before any filter, in a real window)
+    assert channel.focusPolicy() == persons.focusPolicy() == Qt.FocusPolicy.StrongFocus
     before, people = channel.currentIndex(), persons.value()
     bar = panel.form_scroll.verticalScrollBar()
     assert bar.maximum() > 0  # the form scrolls at this size
@@ -36,6 +41,7 @@ def test_the_wheel_scrolls_the_form_past_a_list_it_is_not_in_and_turns_a_list_it
     _turn(persons, 1)  # up: 1 → 2 visitors had the box taken it
     _turn(channel)
     assert (channel.currentIndex(), persons.value()) == (before, people)  # nothing changed under the pointer
+    assert panel.name.hasFocus()  # nor was the focus taken from the field the clerk is in
     assert bar.value() != top  # the page moved instead
     channel.setFocus()  # clicked or tabbed into: the list is the clerk's to turn
     _turn(channel)

@@ -8,7 +8,7 @@ while it has the keyboard's focus (clicked or tabbed into); otherwise the wheel 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox, QWidget
 
 
@@ -16,8 +16,15 @@ class WheelGuard(QObject):
     """Application-wide: the wheel over an unfocused drop-down list, date or number box goes to its scroll area."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (event.type() != QEvent.Type.Wheel or not isinstance(watched, (QComboBox, QAbstractSpinBox))
-                or watched.hasFocus()):
+        kind = event.type()
+        if kind not in (QEvent.Type.Wheel, QEvent.Type.Polish) or not isinstance(watched,
+                                                                              (QComboBox, QAbstractSpinBox)):
+            return False
+        if kind == QEvent.Type.Polish:  # Qt gives a WheelFocus field the focus on a turn, before any filter sees it
+            if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # clicked or tabbed into, as every other field
+            return False
+        if watched.hasFocus():
             return False
         area = _scroll_area(watched)
         if area is not None:  # the page scrolls, as the person turning the wheel meant
@@ -44,3 +51,8 @@ def guard_wheel() -> None:
         return
     _GUARD.append(WheelGuard(app))
     app.installEventFilter(_GUARD[0])
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.allWidgets():  # those built before: polished already
+        if isinstance(widget, (QComboBox, QAbstractSpinBox)) and widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
