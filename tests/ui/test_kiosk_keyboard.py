@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from ui.kiosk.keyboard import IM_MODULE, use_on_screen_keyboard
+from ui.kiosk.keyboard import IM_MODULE, KeyUse, pinyin_key_use, use_on_screen_keyboard
 from ui.kiosk.style import LARGE_FACTOR, text_px
 
 PROBE = textwrap.dedent("""
@@ -947,3 +947,145 @@ def test_the_key_left_of_z_says_what_it_does_and_the_candidates_show_whole(tmp_p
     assert shown["words"][0][1] >= 0.5 and shown["typing"] == [["分隔", 1]], shown
     row = shown["row"]
     assert row["count"] > row["whole"] > 1 and row["cut"] == 0, row
+
+
+def test_what_a_physical_key_does_while_the_keyboard_writes_pinyin() -> None:
+    from PySide6.QtCore import Qt
+
+    def use(key: Qt.Key, text: str, *, composing: bool, plain: bool = True) -> KeyUse | None:
+        return pinyin_key_use(key.value, text, plain=plain, composing=composing)
+
+    for composing in (False, True):  # a small letter starts a syllable or goes on with it
+        assert use(Qt.Key.Key_W, "w", composing=composing) == KeyUse(key=Qt.Key.Key_W.value, text="w")
+        assert use(Qt.Key.Key_W, "W", composing=composing) is None  # a capital goes in as it is
+        assert use(Qt.Key.Key_W, "w", composing=composing, plain=False) is None  # Ctrl+W and the like
+    assert use(Qt.Key.Key_2, "2", composing=True) == KeyUse(choose=1)
+    assert use(Qt.Key.Key_9, "9", composing=True) == KeyUse(choose=8)
+    assert use(Qt.Key.Key_0, "0", composing=True) is None
+    assert use(Qt.Key.Key_Space, " ", composing=True) == KeyUse(choose=0)
+    assert use(Qt.Key.Key_Apostrophe, "'", composing=True) == KeyUse(key=Qt.Key.Key_Apostrophe.value, text="'")
+    assert use(Qt.Key.Key_Backspace, "\b", composing=True) == KeyUse(key=Qt.Key.Key_Backspace.value)
+    assert use(Qt.Key.Key_Enter, "\r", composing=True) == KeyUse(key=Qt.Key.Key_Return.value, text="\r")
+    assert use(Qt.Key.Key_Escape, "\x1b", composing=True) == KeyUse(drop=True)
+    for key, text in ((Qt.Key.Key_2, "2"), (Qt.Key.Key_Space, " "), (Qt.Key.Key_Apostrophe, "'"),
+                      (Qt.Key.Key_Backspace, "\b"), (Qt.Key.Key_Return, "\r"), (Qt.Key.Key_Escape, "\x1b")):
+        assert use(key, text, composing=False) is None  # nothing being written: the key does what it always does
+    assert use(Qt.Key.Key_Comma, ",", composing=True) is None
+
+
+PHYSICAL = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from ui.kiosk.keyboard import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtCore import QEvent, Qt, QTimer
+    from PySide6.QtGui import QGuiApplication, QKeyEvent
+    from PySide6.QtWidgets import QApplication
+    from db.engine import make_engine, sqlite_url
+    from db.migrate import upgrade
+    from desktop.domain.roles import WindowRole
+    from desktop.services.context import Actor
+    from tests.conftest import SECRETS, make_hall
+    from ui.kiosk.body import kiosk_body
+    from ui.kiosk.keyboard import find_keyboard
+    from ui.shell.context import WindowContext
+    from ui.shell.startup import HallSource
+    from ui.shell.tasks import TaskManager
+    app = QApplication(sys.argv)
+    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
+    upgrade(engine)
+    source = HallSource.of(make_hall(engine))
+    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
+    shell = kiosk_body(ctx)
+    shell.setGeometry(QGuiApplication.primaryScreen().geometry())
+    shell.show()
+    shell.activateWindow()
+    flow = shell.open_flow("register")
+    method = QGuiApplication.inputMethod()
+    state = {"tries": 0, "at": 1000}
+    NAMED = {"'": Qt.Key.Key_Apostrophe, " ": Qt.Key.Key_Space, "<": Qt.Key.Key_Backspace,
+             "!": Qt.Key.Key_Escape, "\\n": Qt.Key.Key_Return}
+
+    def keys(typed, gap):
+        # each key pressed and released on a physical keyboard, `gap` ms after the one before (its own clock)
+        for char in typed:
+            key = NAMED.get(char) or Qt.Key(ord(char.upper()))
+            text = {"<": "\\b", "!": "\\x1b", "\\n": "\\r"}.get(char, char)
+            state["at"] += gap
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text)
+                event.setTimestamp(state["at"])
+                QApplication.sendEvent(QApplication.focusWidget(), event)
+            app.processEvents()
+
+    def row():
+        physical = shell._physical
+        return str(physical.ask("candidates", 9)).split("\\n") if physical is not None else []
+
+    def poll():
+        state["tries"] += 1
+        if state["tries"] > 300:
+            print("gave up")
+            app.quit()
+            return
+        flow.name.setFocus()
+        method.show()
+        if not (shell.filtering and find_keyboard() is not None and method.isVisible()):
+            QTimer.singleShot(100, guarded)
+            return
+        keys("wang", 120)
+        offered = row()
+        keys("2", 150)  # the second candidate
+        keys("xiao", 110)
+        first = row()[0]
+        keys(" ", 130)  # the first
+        keys("mingg<", 100)
+        keys("\\n", 140)  # the letters as they are
+        keys("zhang!", 100)  # given up
+        print("offered", "|".join(offered[:3]), "first", first)
+        print("name", repr(flow.name.text()))
+        flow.name.clear()
+        keys("h", 400)
+        keys("ttps://u.example.com/abc", 4)  # a scanner's code: a machine types it
+        print("scanned", repr(flow.name.text()))
+        flow.id_number.setFocus()
+        keys("11010519491231002x", 120)
+        print("id", repr(flow.id_number.text()))
+        app.quit()
+
+    def guarded():
+        try:
+            poll()
+        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
+            print("failed", repr(error))
+            app.quit()
+
+    QTimer.singleShot(100, guarded)
+    app.exec()
+    sys.stdout.flush()
+    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+""")
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+def test_a_physical_keyboard_writes_pinyin_and_a_scanner_its_letters(tmp_path: Path) -> None:
+    """A kiosk with a metal keyboard: its letters write pinyin with the on-screen keyboard's candidates (Qt's
+    keyboard takes no pinyin from a keyboard's keys; each letter came out as a character the citizen never chose,
+    wang as 我啊你个). A digit chooses the candidate of its place, space the first, Backspace takes a letter back,
+    Enter writes the letters, Escape gives them up. A scanner's code, typed by a machine, goes in as it is, and
+    a field of letters and digits takes its keys as they come."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "physical.py"
+    script.write_text(PHYSICAL, encoding="utf-8")
+    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script),
+                           str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert "id '" in done.stdout, done.stdout + done.stderr
+    offered = done.stdout.split("offered ")[1].split()[0].split("|")
+    first = done.stdout.split(" first ")[1].split()[0]
+    name = done.stdout.split("name ")[1].splitlines()[0]
+    assert len(offered) == 3 and all(len(c) == 1 and "\u4e00" <= c <= "\u9fff" for c in offered), done.stdout
+    assert name == repr(offered[1] + first + "ming"), done.stdout
+    assert "scanned 'https://u.example.com/abc'" in done.stdout, done.stdout
+    assert "id '11010519491231002" in done.stdout and "id '11010519491231002'" not in done.stdout, done.stdout

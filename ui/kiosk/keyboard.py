@@ -13,19 +13,26 @@ the row shows or not: the page stands still when the row comes with the first le
 digits pad of the next field (the row over the letters took 100 px more, and 下一步 moved under the finger).
 :class:`KeyboardText` makes its row of pinyin candidates, the characters a citizen picks, follow the kiosk's
 text: never smaller than the page's body text, and larger with large text (大字); and its keys as large on a
-screen standing up as lying down.
+screen standing up as lying down. :class:`PhysicalPinyin` lets a physical keyboard write pinyin too: Qt's
+keyboard takes none from a keyboard's keys.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import SIGNAL, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLayout
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
 
 IM_MODULE = "qtvirtualkeyboard"
 #: The system's fontconfig file, and the kiosk's (which includes it; see :func:`use_on_screen_keyboard`).
@@ -39,8 +46,18 @@ CANDIDATE_ROW = KIOSK_QML / "KioskKeyboard" / "CandidateRow.qml"
 KEY_SIZE = KIOSK_QML / "KioskKeyboard" / "KeySize.qml"
 #: The keyboard's background (Qt's default style's ``keyboardBackgroundColor``).
 KEYBOARD_COLOUR = "#263238"
+#: The kiosk's QML object handing a physical keyboard's keys to the on-screen keyboard's pinyin.
+PHYSICAL_KEYS = KIOSK_QML / "KioskKeyboard" / "PhysicalKeys.qml"
+#: Keys typed closer together than this (ms, by the window system's clock) come from a machine, a scanner typing
+#: a receipt's QR code, not from a hand: they go into the field as they are, not into pinyin.
+MACHINE_GAP_MS = 15
 #: Words on the key left of z while the keyboard types pinyin: its syllable mark, 分隔.
 KEY_WORDS = KIOSK_QML / "KioskKeyboard" / "KeyWords.qml"
+
+
+def on_screen_keyboard_asked() -> bool:
+    """Whether this program asked Qt for the on-screen keyboard (:func:`use_on_screen_keyboard`)."""
+    return os.environ.get("QT_IM_MODULE") == IM_MODULE
 
 
 def use_on_screen_keyboard() -> bool:
@@ -226,3 +243,139 @@ def _make(keyboard: QObject, style: QObject, path: Path, properties: dict[str, o
         return None
     made.setParent(style)
     return made
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    """What a physical key does while the on-screen keyboard writes pinyin."""
+
+    #: The key handed to the keyboard's pinyin as a tap on its own key (with ``text``).
+    key: int | None = None
+    text: str = ""
+    #: The candidate chosen (0 the first of the row).
+    choose: int | None = None
+    #: The letters being written are given up.
+    drop: bool = False
+
+
+def pinyin_key_use(key: int, text: str, *, plain: bool, composing: bool) -> KeyUse | None:
+    """What a key typed on a physical keyboard does while the on-screen keyboard writes pinyin (``composing``:
+    letters are being written, no character chosen yet); ``None``: it goes to the field as it is.
+
+    A small letter starts or goes on with the syllable, as the keyboard's own key does. While letters are being
+    written: ' parts syllables (xi'an), Backspace takes the last letter back, space chooses the first candidate
+    and 1 to 9 the candidate of that place, Enter writes the letters themselves, Escape gives them up. A key
+    with Ctrl, Alt or the system key, a capital letter and anything else go to the field (the keyboard first
+    writes what it was writing as letters)."""
+    if not plain:
+        return None
+    if len(text) == 1 and "a" <= text <= "z":
+        return KeyUse(key=key, text=text)
+    if not composing:
+        return None
+    if text == "'":
+        return KeyUse(key=key, text=text)
+    if key == Qt.Key.Key_Backspace.value:
+        return KeyUse(key=key)
+    if key == Qt.Key.Key_Space.value:
+        return KeyUse(choose=0)
+    if len(text) == 1 and "1" <= text <= "9":
+        return KeyUse(choose=int(text) - 1)
+    if key in (Qt.Key.Key_Return.value, Qt.Key.Key_Enter.value):
+        return KeyUse(key=Qt.Key.Key_Return.value, text="\r")
+    if key == Qt.Key.Key_Escape.value:
+        return KeyUse(drop=True)
+    return None
+
+
+class PhysicalPinyin(QObject):
+    """Pinyin from a physical keyboard: its keys handed to the on-screen keyboard's input engine while that
+    writes pinyin (:func:`pinyin_key_use`), through the kiosk's QML object beside the keyboard
+    (``resources/qml/KioskKeyboard/PhysicalKeys.qml``). The keyboard comes up with the first letter: its row
+    shows the candidates. Keys a machine types (:data:`MACHINE_GAP_MS`) are left alone: a scanner's code goes
+    into the field as typed and the kiosk reads it.
+    """
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._helper: QObject | None = None
+        self._keyboard: QObject | None = None
+        self._last_stamp = 0
+        self._held: set[int] = set()  # the keys taken, until their release
+
+    def helper(self) -> QObject | None:
+        """The QML object beside the keyboard (made with it; ``None`` while there is no keyboard)."""
+        keyboard = self._keyboard if self._keyboard is not None and shiboken6.isValid(self._keyboard) \
+            else find_keyboard()
+        if keyboard is None:
+            return None
+        if keyboard is not self._keyboard or self._helper is None or not shiboken6.isValid(self._helper):
+            from PySide6.QtCore import QUrl
+            from PySide6.QtQml import QQmlComponent, qmlEngine
+
+            engine = qmlEngine(keyboard)
+            if engine is None:
+                return None
+            component = QQmlComponent(engine, QUrl.fromLocalFile(str(PHYSICAL_KEYS)))
+            made = component.create()
+            if made is None:
+                print(f"kiosk keyboard: {PHYSICAL_KEYS.name}:", component.errorString(), file=sys.stderr)
+                return None
+            made.setParent(keyboard)  # gone with the keyboard
+            self._keyboard, self._helper = keyboard, made
+        return self._helper
+
+    def ask(self, name: str, *args: object) -> object:
+        """The QML object's function ``name`` called with ``args``: what it returns."""
+        from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject
+
+        helper = self.helper()
+        if helper is None:
+            return None
+        return QMetaObject.invokeMethod(
+            helper, name, Qt.ConnectionType.DirectConnection, Q_RETURN_ARG("QVariant"),
+            *(Q_ARG("QVariant", a) for a in args))
+
+    def take(self, event: QKeyEvent, give_up: Callable[[str], None]) -> bool:
+        """Whether the key ``event`` (typed into a text field with the on-screen keyboard in use) went to pinyin.
+        ``give_up(letters)`` drops the pinyin being written and writes ``letters`` into the field as they are."""
+        stamp = event.timestamp()
+        machine = bool(stamp) and bool(self._last_stamp) and 0 <= stamp - self._last_stamp < MACHINE_GAP_MS
+        if stamp:
+            self._last_stamp = stamp
+        if machine:
+            # A scanner's code whose first letter went to pinyin: that letter goes in as it is, and so do the rest
+            # (Qt's keyboard would have written out its first candidate for it: 和ttps://…).
+            if self._helper is not None and self.ask("composing"):
+                give_up(str(self.ask("preedit") or ""))
+            return False
+        modifiers = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+        plain = modifiers == Qt.KeyboardModifier.NoModifier
+        if not plain or not event.text():  # a key that writes nothing (an arrow, a function key)
+            return False
+        if self.helper() is None or not self.ask("pinyin"):
+            return False
+        use = pinyin_key_use(event.key(), event.text(), plain=plain, composing=bool(self.ask("composing")))
+        if use is None:
+            return False
+        method = QGuiApplication.inputMethod()
+        if method is not None and not method.isVisible():
+            method.show()  # its row shows the candidates
+        if use.drop:
+            give_up("")
+        elif use.choose is not None:
+            self.ask("choose", use.choose)  # a place with no candidate: nothing, the letters stay
+        elif use.key is not None:
+            self.ask("click", use.key, use.text)
+        self._held.add(event.key())
+        return True
+
+    def released(self, event: QKeyEvent) -> bool:
+        """Whether the release ``event`` is of a key that went to pinyin (it goes no further: Qt's keyboard takes a
+        physical key's release as the end of the letters being written, and writes them out as letters)."""
+        if event.key() in self._held:
+            if not event.isAutoRepeat():
+                self._held.discard(event.key())
+            return True
+        return False
+

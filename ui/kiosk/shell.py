@@ -64,7 +64,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import Header, Phrases, label
-from ui.kiosk.keyboard import KEYBOARD_COLOUR, KeyboardSpace, KeyboardText
+from ui.kiosk.keyboard import KEYBOARD_COLOUR, KeyboardSpace, KeyboardText, PhysicalPinyin, on_screen_keyboard_asked
 from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
@@ -213,6 +213,12 @@ class CountdownOverlay(QWidget):
 
 #: What counts as the citizen's input while the countdown runs (a move of the pointer alone does not: a window
 #: going away under it makes one).
+#: A text field with one of these hints takes a physical keyboard's letters as they are, never as pinyin.
+_NOT_PINYIN = (Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhDigitsOnly
+               | Qt.InputMethodHint.ImhFormattedNumbersOnly | Qt.InputMethodHint.ImhDialableCharactersOnly
+               | Qt.InputMethodHint.ImhEmailCharactersOnly | Qt.InputMethodHint.ImhUrlCharactersOnly
+               | Qt.InputMethodHint.ImhHiddenText)
+
 _COUNTDOWN_INPUT = frozenset({
     DEVICE_INPUT,  # an ID card read (ui.shell.idcard), on whatever screen, its fields filled or not
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
@@ -313,6 +319,8 @@ class KioskShell(QWidget):
         self.filtering = False
         #: The text field with pinyin being typed in it (letters shown, no character chosen yet), if any.
         self._composing: QWidget | None = None
+        #: Pinyin from a physical keyboard (made with its first key into a text field, the on-screen keyboard in use).
+        self._physical: PhysicalPinyin | None = None
         #: Drags a page longer than the screen with the finger (from just after the first frame).
         self.finger_scroll: FingerScroll | None = None
 
@@ -1120,9 +1128,15 @@ class KioskShell(QWidget):
             if not self._mine(watched) or not self._first_receiver(watched):
                 return False
             if self.locked and closing_key(event):
+                if kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape and self._composing is not None:
+                    self._drop_composition()  # Escape gives up the pinyin being written, and goes no further
                 return True
             if kind == QEvent.Type.KeyPress:
-                return self._scanner_key(event)
+                return self._scanner_key(event) or self._pinyin_key(event)
+        if kind == QEvent.Type.KeyRelease and self._physical is not None and isinstance(event, QKeyEvent):
+            # the release of a key pinyin took: Qt's keyboard would take it for a key of its own and write
+            # out the letters as they are
+            return self._physical.released(event)
         return False
 
     def _drop_composition(self) -> None:
@@ -1225,6 +1239,31 @@ class KioskShell(QWidget):
             self._take_scan(scanned, refused_at_home=True)
             return True
         return False
+
+    def _pinyin_key(self, event: QKeyEvent) -> bool:
+        """A physical keyboard's key typed into a flow's text field: written as pinyin where the on-screen keyboard
+        writes pinyin (ui/kiosk/keyboard.py), as a tap on its key would be. Fields of letters and digits (an ID
+        number, a phone, a code) take their keys as they are."""
+        focus = self._key_target()
+        if not isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit) or not self.holder.isAncestorOf(focus) \
+                or focus.inputMethodHints() & _NOT_PINYIN:
+            return False
+        if self._physical is None:
+            if not (self.ctx.settings.kiosk_on_screen_keyboard and on_screen_keyboard_asked()):
+                return False
+            self._physical = PhysicalPinyin(self)
+        return self._physical.take(event, self._letters_instead)
+
+    def _letters_instead(self, letters: str) -> None:
+        """The pinyin being written given up, and ``letters`` written into its field as they are."""
+        field = self._composing
+        self._drop_composition()
+        if not letters or field is None or not shiboken6.isValid(field):
+            return
+        if isinstance(field, QLineEdit):
+            field.insert(letters)
+        elif isinstance(field, QPlainTextEdit | QTextEdit):
+            field.insertPlainText(letters)
 
     def _take_scan(self, text: str, *, refused_at_home: bool = False) -> bool:
         from desktop.domain.errors import ValidationError
