@@ -970,7 +970,10 @@ def test_what_a_physical_key_does_while_the_keyboard_writes_pinyin() -> None:
     for key, text in ((Qt.Key.Key_2, "2"), (Qt.Key.Key_Space, " "), (Qt.Key.Key_Apostrophe, "'"),
                       (Qt.Key.Key_Backspace, "\b"), (Qt.Key.Key_Return, "\r"), (Qt.Key.Key_Escape, "\x1b")):
         assert use(key, text, composing=False) is None  # nothing being written: the key does what it always does
-    assert use(Qt.Key.Key_Comma, ",", composing=True) is None
+    for composing in (False, True):  # Chinese text's own marks
+        assert use(Qt.Key.Key_Comma, ",", composing=composing) == KeyUse(key=Qt.Key.Key_Comma.value, text="，")
+        assert use(Qt.Key.Key_Period, ".", composing=composing) == KeyUse(key=Qt.Key.Key_Period.value, text="。")
+    assert use(Qt.Key.Key_Minus, "-", composing=True) is None
 
 
 PHYSICAL = textwrap.dedent("""
@@ -1029,8 +1032,20 @@ PHYSICAL = textwrap.dedent("""
             app.quit()
             return
         flow.name.setFocus()
+        if not shell.filtering:
+            QTimer.singleShot(100, guarded)
+            return
+        if "typed" not in state:  # keys before any tap: the keyboard was never shown, they wait for it
+            keys("li ", 120)
+            state["typed"] = shell._physical is not None and bool(shell._physical._waiting)
+        if "before" not in state:
+            if shell._physical is not None and shell._physical._waiting:
+                QTimer.singleShot(50, guarded)
+                return
+            state["before"] = flow.name.text()
+            flow.name.clear()
         method.show()
-        if not (shell.filtering and find_keyboard() is not None and method.isVisible()):
+        if not (find_keyboard() is not None and method.isVisible()):
             QTimer.singleShot(100, guarded)
             return
         keys("wang", 120)
@@ -1044,6 +1059,10 @@ PHYSICAL = textwrap.dedent("""
         keys("zhang!", 100)  # given up
         print("offered", "|".join(offered[:3]), "first", first)
         print("name", repr(flow.name.text()))
+        flow.name.clear()
+        keys("hao,", 120)
+        print("marked", repr(flow.name.text()))
+        print("before", repr(state["before"]), "waited", state["typed"])
         flow.name.clear()
         keys("h", 400)
         keys("ttps://u.example.com/abc", 4)  # a scanner's code: a machine types it
@@ -1088,4 +1107,8 @@ def test_a_physical_keyboard_writes_pinyin_and_a_scanner_its_letters(tmp_path: P
     assert len(offered) == 3 and all(len(c) == 1 and "\u4e00" <= c <= "\u9fff" for c in offered), done.stdout
     assert name == repr(offered[1] + first + "ming"), done.stdout
     assert "scanned 'https://u.example.com/abc'" in done.stdout, done.stdout
+    marked = done.stdout.split("marked ")[1].split()[0]  # a comma after pinyin: the first candidate, then ，
+    assert len(marked) == 4 and "\u4e00" <= marked[1] <= "\u9fff" and marked[2] == "，", done.stdout
+    before = done.stdout.split("before ")[1].split()[0]  # typed before the keyboard was ever shown
+    assert len(before) == 3 and "\u4e00" <= before[1] <= "\u9fff", done.stdout
     assert "id '11010519491231002" in done.stdout and "id '11010519491231002'" not in done.stdout, done.stdout

@@ -245,6 +245,11 @@ def _make(keyboard: QObject, style: QObject, path: Path, properties: dict[str, o
     return made
 
 
+#: A physical key's mark of punctuation as Chinese text writes it, while the keyboard writes pinyin.
+CHINESE_MARKS = {",": "，", ".": "。", "?": "？", "!": "！", ";": "；", ":": "：", "(": "（", ")": "）",
+                 "\\": "、"}
+
+
 @dataclass(frozen=True)
 class KeyUse:
     """What a physical key does while the on-screen keyboard writes pinyin."""
@@ -266,11 +271,14 @@ def pinyin_key_use(key: int, text: str, *, plain: bool, composing: bool) -> KeyU
     written: ' parts syllables (xi'an), Backspace takes the last letter back, space chooses the first candidate
     and 1 to 9 the candidate of that place, Enter writes the letters themselves, Escape gives them up. A key
     with Ctrl, Alt or the system key, a capital letter and anything else go to the field (the keyboard first
-    writes what it was writing as letters)."""
+    writes what it was writing as letters). A mark of punctuation is written as Chinese text writes it (, as ，),
+    after the first candidate of the letters being written."""
     if not plain:
         return None
     if len(text) == 1 and "a" <= text <= "z":
         return KeyUse(key=key, text=text)
+    if text in CHINESE_MARKS:  # Chinese text's own marks, as the keyboard's keys write them (after the first candidate)
+        return KeyUse(key=key, text=CHINESE_MARKS[text])
     if not composing:
         return None
     if text == "'":
@@ -302,6 +310,8 @@ class PhysicalPinyin(QObject):
         self._keyboard: QObject | None = None
         self._last_stamp = 0
         self._held: set[int] = set()  # the keys taken, until their release
+        self._waiting: list[tuple[int, str]] = []  # keys typed while the keyboard was coming (key, text)
+        self._waited = 0
 
     def helper(self) -> QObject | None:
         """The QML object beside the keyboard (made with it; ``None`` while there is no keyboard)."""
@@ -346,16 +356,60 @@ class PhysicalPinyin(QObject):
         if machine:
             # A scanner's code whose first letter went to pinyin: that letter goes in as it is, and so do the rest
             # (Qt's keyboard would have written out its first candidate for it: 和ttps://…).
-            if self._helper is not None and self.ask("composing"):
-                give_up(str(self.ask("preedit") or ""))
+            waiting, self._waiting = "".join(text for _key, text in self._waiting), []
+            if waiting or (self._helper is not None and self.ask("composing")):
+                give_up(waiting or str(self.ask("preedit") or ""))
             return False
         modifiers = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
-        plain = modifiers == Qt.KeyboardModifier.NoModifier
-        if not plain or not event.text():  # a key that writes nothing (an arrow, a function key)
+        if modifiers != Qt.KeyboardModifier.NoModifier or not event.text():  # Ctrl+…, an arrow, a function key
             return False
+        method = QGuiApplication.inputMethod()
+        if self._waiting or (method is not None and not method.isVisible() and pinyin_key_use(
+                event.key(), event.text(), plain=True, composing=False) is not None):
+            # A letter with the keyboard down (the field focused by the page, not by a tap): the keyboard is asked
+            # for, and the keys wait until it writes pinyin (it loads its letters after it shows, and till then
+            # took the first letter as a letter). Each goes on then as if typed.
+            self._waiting.append((event.key(), event.text()))
+            self._held.add(event.key())
+            if len(self._waiting) == 1:
+                if method is not None:
+                    method.show()
+                self._waited = 0
+                QTimer.singleShot(self.WAIT_MS, self, lambda: self._go_on(give_up))
+            return True
+        if not self._use(event.key(), event.text(), give_up):
+            return False
+        self._held.add(event.key())
+        return True
+
+    #: How often keys typed with the keyboard still coming look whether it is there (ms), and for how long at most.
+    WAIT_MS = 20
+    WAIT_AT_MOST_MS = 2000
+
+    def _go_on(self, give_up: Callable[[str], None]) -> None:
+        """The keys that waited for the keyboard: to pinyin as typed once it writes pinyin; as letters if it does
+        not (its English letters chosen) or does not come."""
+        if not self._waiting:
+            return
+        self._waited += self.WAIT_MS
+        method = QGuiApplication.inputMethod()
+        ready = method is not None and method.isVisible() and self.helper() is not None and bool(self.ask("pinyin"))
+        if not ready and self._waited < self.WAIT_AT_MOST_MS:
+            QTimer.singleShot(self.WAIT_MS, self, lambda: self._go_on(give_up))
+            return
+        waiting, self._waiting = self._waiting, []
+        if not ready:
+            give_up("".join(text for _key, text in waiting))
+            return
+        for key, text in waiting:
+            if not self._use(key, text, give_up):  # a key pinyin leaves (a comma after a syllable): as it is
+                give_up(text)
+
+    def _use(self, key: int, text: str, give_up: Callable[[str], None]) -> bool:
+        """The key ``key`` (with its ``text``) handed to pinyin, if it writes pinyin now: whether it was."""
         if self.helper() is None or not self.ask("pinyin"):
             return False
-        use = pinyin_key_use(event.key(), event.text(), plain=plain, composing=bool(self.ask("composing")))
+        use = pinyin_key_use(key, text, plain=True, composing=bool(self.ask("composing")))
         if use is None:
             return False
         method = QGuiApplication.inputMethod()
@@ -367,7 +421,6 @@ class PhysicalPinyin(QObject):
             self.ask("choose", use.choose)  # a place with no candidate: nothing, the letters stay
         elif use.key is not None:
             self.ask("click", use.key, use.text)
-        self._held.add(event.key())
         return True
 
     def released(self, event: QKeyEvent) -> bool:

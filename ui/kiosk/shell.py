@@ -1256,7 +1256,7 @@ class KioskShell(QWidget):
 
     def _letters_instead(self, letters: str) -> None:
         """The pinyin being written given up, and ``letters`` written into its field as they are."""
-        field = self._composing
+        field = self._composing or self._key_target()
         self._drop_composition()
         if not letters or field is None or not shiboken6.isValid(field):
             return
