@@ -1294,7 +1294,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
 
 def admin_server_screenshots(db: Path, out: Path) -> None:
     """The administration desk against a server (the demo database served on a socket): 设备管理 in words,
-    自助终端密码, 组织机构, 服务器审计副本, at 1366×768 and 1920×1080."""
+    自助终端密码, 组织机构, 服务器审计副本, at 1366×768 and 1920×1080; the local audit log checked (1366×768)."""
     from dataclasses import replace
 
     from PySide6.QtWidgets import QApplication
@@ -1357,6 +1357,12 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
                 print(f"  {name}-{size[0]}x{size[1]}.png")
         _organisation_screenshots(window, tabs, out)
         _audit_copy_screenshots(window, tabs, out)
+        # the local log checked: the newest entry named by its time in words, as the list writes it
+        tabs.show_tab(tabs.audit)
+        after(tabs.audit.verified, tabs.audit.verify, 15_000)
+        settle(600)
+        window.grab().save(str(out / "31-admin-audit-verified-1366x768.png"))
+        print("  31-admin-audit-verified-1366x768.png")
         window.close()
     hall.engine.dispose()
     centre.engine.dispose()

@@ -205,6 +205,10 @@ def test_audit_log_listed_and_verified(qtbot: QtBot, make_account: MakeAccount,
     assert verified.args[0].ok
     assert "完整，未发现修改或删除" in panel.report.text() and panel.report.property("tone") == "ok"
     qtbot.waitUntil(lambda: not panel.tasks.busy)
+    # the newest entry checked is named by its time as the list writes it (not 2026-12-06 15:46:01)
+    newest = next(r for r in range(panel.table.rowCount())
+                  if panel.table.item(r, 0).text() == str(verified.args[0].last_seq))
+    assert f"最近一条 {panel.table.item(newest, 1).text()}）" in panel.report.text(), panel.report.text()
     # by keyboard: the button is disabled while it checks; the keys come back to it (they went to 锁屏)
     from PySide6.QtWidgets import QApplication
 

@@ -279,7 +279,7 @@ class DevicesPanel(QWidget):
 
     def _issued(self, issued: IssuedCodeResponse) -> None:
         set_tone(self.message, "ok", f"注册码 {issued.code}（{ROLE_NAMES.get(issued.role, issued.role)}，"
-                                     f"有效至 {issued.expires_at}，只能使用一次）：请在该设备上运行 "
+                                     f"有效至 {stamp_words(issued.expires_at)}，只能使用一次）：请在该设备上运行 "
                                      "python -m desktop enrol 并输入它")
 
     def _refused(self, error: Exception) -> None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.calendar import stamp_in_words
 from desktop.domain.errors import ValidationError
 from desktop.domain.routing import MAX_ORG_ADDRESS, MAX_ORG_NAME, MAX_ORG_PHONE, OrgKind
 from ui.common.choice import Choice, ChoiceBox
@@ -455,7 +456,7 @@ class OrganisationsPanel(RefreshingPanel):
         if entry.former_names:
             words.append("曾用名：" + "、".join(entry.former_names))
         if not entry.active:
-            words.append(f"已于{entry.retired}撤销：新的转送、交办不再列出它，已转交的事项保留它的名称")
+            words.append(f"已于{stamp_in_words(entry.retired)}撤销：新的转送、交办不再列出它，已转交的事项保留它的名称")
         self.former.setText("；".join(words))
         self.former.setVisible(bool(words))
         self._loaded = self.form()
