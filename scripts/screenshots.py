@@ -912,6 +912,17 @@ def leader_day(hall: Any, out: Path, staff: Callable[..., Any], save: Callable[[
     work.schedule.leaders.clear()
     after(work.schedule.tasks.settled, work.schedule.generate)
     save(window, "36b-leader-schedule-no-leader-1366x768")
+    # 另加接访日 on a rest day, 接访领导 still empty: refused at once, the 休息日 question is not asked
+    from datetime import timedelta
+
+    from PySide6.QtCore import QDate
+
+    rest = next(d for d in (hall.today() + timedelta(days=n) for n in range(1, 15))
+                if not hall.policy.calendar.is_workday(d))
+    work.schedule.day.setDate(QDate(rest.year, rest.month, rest.day))
+    after(work.schedule.tasks.settled, work.schedule.add)
+    assert work.schedule.confirm is None
+    save(window, "36c-leader-schedule-rest-day-no-leader-1366x768")
     window.close()
     window = staff("counter", logins["clerk"])
     window.resize(1366, 768)

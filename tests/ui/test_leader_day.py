@@ -486,6 +486,24 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     assert "（期限2027年1月11日）" in dossier and "2027-01-11" not in dossier  # the 包案 step, in words too
 
 
+def test_a_day_added_without_a_leader_is_refused_before_any_question(qtbot: QtBot, sqlite_hall: Hall,
+                                                                      work_context: Context) -> None:
+    """What cannot be done is said first: no 休息日 question for a day that could not be added anyway."""
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    schedule = work.schedule
+    schedule.day.setDate(QDate(2026, 10, 3))  # 国庆节: would be asked about, were the leader named
+    _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: "请填写接访领导" in schedule.message.text(), timeout=10_000)
+    assert schedule.confirm is None and schedule.message.property("tone") == "error"
+    assert reception.list_days(sqlite_hall, LEADER) == []
+    schedule.leaders.setText("县长 周建华")  # named: now the rest day is asked about
+    _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: schedule.confirm is not None and schedule.confirm.isVisible(), timeout=10_000)
+    assert schedule.confirm is not None and "是国庆节，不是工作日" in schedule.confirm.text()
+    _click(qtbot, next(b for b in schedule.confirm.buttons() if b.text() == "返回修改日期"))
+
+
 def test_the_schedule_says_when_a_day_is_no_working_day_or_its_year_has_no_holiday_data(
         qtbot: QtBot, sqlite_hall: Hall, work_context: Context) -> None:
     schedule = LeaderWork(work_context(LEADER, "leader"))

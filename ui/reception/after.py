@@ -503,14 +503,16 @@ class SchedulePanel(QWidget):
         set_tone(self.message, "notice" if note else "ok", f"{done}。{note}" if note else done)
 
     def add(self) -> None:
-        """A rest day is asked about first: kiosks offer the day at once, and it is not removed again."""
+        """What cannot be done is said first (no leader, a past day …), nothing asked; then a rest day is asked
+        about: kiosks offer the day at once, and it is not removed again."""
         picked = self.day.date()
         day = date(picked.year(), picked.month(), picked.day())
+        actor, names, units = self.actor, self._names(), list(self.units)
 
         def check(hall: Hall) -> str:
             from desktop.services import reception
 
-            return reception.rest_day(hall, day)
+            return reception.addition_check(hall, actor, day, leaders=names, units=units)
 
         self.tasks.run(check, lambda why: self._ask_rest_day(day, why) if why else self._add(day), self._refused)
 
