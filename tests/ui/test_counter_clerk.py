@@ -202,6 +202,37 @@ def test_a_called_id_card_ticket_fills_the_form_and_the_next_call_starts_a_new_o
     assert "没有替换" in panel.message.text()
 
 
+def test_the_line_about_a_called_visitor_goes_once_their_ticket_is_finished(
+        qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall) -> None:
+    from desktop.domain.queue import QueueAction, TicketSource
+    from desktop.services import queue
+
+    person = valid_id(seq=541)
+    for number, name in ((person, "欧阳娜娜"), (valid_id(seq=542), "张建国")):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=number, name=name)
+    bar, panel = window_counter.queue, window_counter.registration
+    assert bar is not None
+
+    def act(action: QueueAction) -> None:
+        qtbot.waitUntil(lambda: bar.buttons[action].isEnabled(), timeout=10_000)
+        with qtbot.waitSignal(bar.refreshed, timeout=10_000):
+            bar.act(action)
+
+    act(QueueAction.CALL)
+    qtbot.waitUntil(lambda: "已填入持证取号的来访人 欧阳娜娜（A001）" in panel.message.text(), timeout=10_000)
+    act(QueueAction.START)  # she sits down: still hers
+    assert "欧阳娜娜（A001）" in panel.message.text()
+    act(QueueAction.FINISH)  # 办结: the line about her goes, what the form holds stays
+    qtbot.waitUntil(lambda: panel.message.text() == "", timeout=10_000)
+    assert panel.name.text() == "欧阳娜娜" and panel.id_number.text() == person
+    panel.name.setText("欧阳娜娜的代理人")  # typed for someone: the next visitor is named, not put in
+    act(QueueAction.CALL)
+    qtbot.waitUntil(lambda: "已叫到持证取号的 张建国" in panel.message.text(), timeout=10_000)
+    act(QueueAction.SKIP)  # 过号: he is not at the window, the line about him goes too
+    qtbot.waitUntil(lambda: panel.message.text() == "", timeout=10_000)
+    assert panel.name.text() == "欧阳娜娜的代理人"
+
+
 def test_new_registration_over_unsaved_typing_asks_first(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
                                                          clerk: Actor) -> None:
     panel = counter.registration
