@@ -1378,6 +1378,13 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
         settle(600)
         window.grab().save(str(out / "31-admin-audit-verified-1366x768.png"))
         print("  31-admin-audit-verified-1366x768.png")
+        # 账户管理 read again (as after an account added or locked): the columns as wide as before, the list full
+        tabs.show_tab(tabs.accounts)
+        settle(300)
+        after(tabs.accounts.refreshed, tabs.accounts.refresh, 15_000)
+        settle(300)
+        window.grab().save(str(out / "32-admin-accounts-read-again-1366x768.png"))
+        print("  32-admin-accounts-read-again-1366x768.png")
         window.close()
     hall.engine.dispose()
     centre.engine.dispose()

@@ -123,6 +123,37 @@ def test_admin_unlocks_resets_and_disables(qtbot: QtBot, sqlite_hall: Hall, make
     assert "不能停用自己" in panel.message.text() and panel.message.property("tone") == "error"
 
 
+def test_the_accounts_columns_keep_their_widths_when_the_list_is_read_again(
+        qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount, open_window: OpenWindow) -> None:
+    """An account locked, the list read again: no column narrower than its words, the list still as wide as the
+    tab (the stretched last column had shrunk to its words until the window was resized)."""
+    make_account("guanli", "孙涛", Role.ADMIN)
+    make_account("wangli", "王丽", Role.CLERK)
+    tabs = _admin_tabs(qtbot, open_window, "guanli")
+    tabs.window().resize(1366, 768)
+    panel = tabs.accounts
+    assert panel is not None
+    tabs.show_tab(panel)
+    table = panel.table
+
+    def widths() -> list[int]:
+        return [table.columnWidth(c) for c in range(table.columnCount())]
+
+    qtbot.waitUntil(lambda: sum(widths()) >= table.viewport().width())
+    before = widths()
+    for _ in range(5):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(sqlite_hall, "wangli", "Wrong#2026x")
+    with qtbot.waitSignal(panel.refreshed):
+        qtbot.mouseClick(panel.refresh_button, Qt.MouseButton.LeftButton)
+    assert _rows(panel)["wangli"][4].startswith("已锁定")
+    after = widths()
+    # each column as wide as its words (the status grew: 已锁定（至 …）); the last takes the room left
+    assert all(a >= b for a, b in zip(after[:-1], before[:-1], strict=True)), (before, after)
+    assert after[-1] >= table.horizontalHeader().sectionSizeFromContents(table.columnCount() - 1).width()
+    assert sum(after) >= table.viewport().width(), (after, table.viewport().width())
+
+
 def test_enter_in_a_password_field_submits_and_never_replaces_what_was_typed(
         qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount, open_window: OpenWindow) -> None:
     """Enter after typing the new password resets with it (it pressed 随机生成: another password, unsaid)."""

@@ -370,10 +370,12 @@ class OrganisationsPanel(RefreshingPanel):
             if entry.code == chosen:
                 self.table.selectRow(index)
         self.table.blockSignals(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)  # (a stretched last column kept its old width: see fit_columns)
         self.table.resizeColumnsToContents()
         for column, widest in ((0, 220), (2, 120), (3, 170)):  # the whole of a long name is in the form
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header.setStretchLastSection(True)
         shown = self._entry(chosen) if chosen else None
         if shown is not None and not self.unsaved():  # what the administrator is typing stays
             self._fill(shown)

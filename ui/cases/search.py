@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import WITHHELD, ContentAccess, Permission
 from desktop.domain.deadlines import DueFilter
 from ui.common.material_links import MaterialOpener, SourceOf, material_at, material_links
-from ui.common.widgets import label, set_tone
+from ui.common.widgets import fit_columns, label, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -364,7 +364,7 @@ class CaseSearchPanel(QWidget):
                     font.setItalic(True)
                     item.setFont(font)
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.table.blockSignals(False)
         query = text.strip()
         if not query and found.due is DueFilter.ALL:

@@ -36,6 +36,7 @@ from ui.common.widgets import (
     SelectOnTabIn,
     ask,
     enter_presses,
+    fit_columns,
     label,
     message_label,
     read_only_table,
@@ -64,7 +65,7 @@ def fill_table(table: QTableWidget, rows: list[tuple[str, ...]], colours: list[Q
             if colours is not None and colours[r] is not None:
                 item.setForeground(colours[r])  # type: ignore[arg-type]
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
+    fit_columns(table)
 
 
 def _office(tell: date, today: date) -> str:
@@ -457,7 +458,7 @@ class SchedulePanel(QWidget):
 
     def _fit_columns(self) -> None:
         table = self.table
-        table.resizeColumnsToContents()
+        fit_columns(table)
         room = table.viewport().width()
         wrapped = [self.COLUMNS.index(name) for name in self.WRAPPED]
         floor = table.fontMetrics().horizontalAdvance("参加接访单位")

@@ -42,6 +42,7 @@ from ui.common.widgets import (
     EnterMovesOn,
     SelectOnTabIn,
     enter_presses,
+    fit_columns,
     label,
     message_label,
     read_only_table,
@@ -374,7 +375,7 @@ class LeaderDayScreen(QWidget):
                 elif a.status == "候补":
                     item.setForeground(QColor("#7a4b00"))
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.table.blockSignals(False)
         row = next((i for i, a in enumerate(self.rows) if a.appointment_id == keep), -1)
         if row >= 0:
