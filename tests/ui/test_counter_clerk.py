@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Actor, Hall
 from desktop.services.drafts import my_drafts
+from tests.conftest import FakeClock
 from tests.helpers import valid_id
 from tests.ui.conftest import case_count
 from ui.common.choice import ChoiceBox
@@ -141,6 +142,48 @@ def test_a_called_visitors_earlier_cases_leave_the_clerk_room_at_1366x768(
     first = bar.earlier.visualItemRect(bar.earlier.item(0, 0))
     assert first.height() > 0 and bar.earlier.viewport().rect().contains(first)  # the newest case can be read
     assert window_counter.tabs.height() >= (768 - 45) * 0.6  # the form and the case desk keep the screen
+
+
+def test_the_earlier_cases_beside_the_keys_show_whole_columns_at_1366_and_all_at_1920(
+        qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    """Nothing cut at the box's right edge: at 1366×768 诉求 (then 登记日期) makes way, read on the tooltip;
+    at 1920×1080 every column is there."""
+    from datetime import datetime
+
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    person, now = valid_id(seq=561), clock.current
+    for when in (datetime(2024, 10, 5, 9, 0), datetime(2025, 12, 17, 10, 0), now):  # other years: long dates
+        clock.current = when
+        register_visit(sqlite_hall, clerk, form(name="阿依古丽·买买提", id_number=person, request=REQUEST))
+    clock.current = now
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=person,
+                       name="阿依古丽·买买提")
+    bar = window_counter.queue
+    assert bar is not None
+    with qtbot.waitSignal(bar.acted, timeout=10_000):
+        bar.act(bar_call())
+    table = bar.earlier
+    qtbot.waitUntil(lambda: table.isVisible() and table.rowCount() == 3, timeout=10_000)
+
+    def shown() -> list[int]:
+        return [c for c in range(table.columnCount()) if not table.isColumnHidden(c)]
+
+    def whole() -> bool:  # inside the box; the number, date and state whole (诉求 may end in …)
+        columns = shown()
+        return (sum(table.columnWidth(c) for c in columns) <= table.viewport().width() + 1
+                and all(table.columnWidth(c) >= table.sizeHintForColumn(c) for c in columns if c != 3))
+
+    qtbot.waitUntil(whole, timeout=2_000)
+    assert 0 in shown() and 2 in shown()  # the case number and its state, always
+    assert REQUEST in table.item(0, 3).toolTip() and table.item(0, 0).text() in table.item(0, 3).toolTip()
+    window_counter.resize(1920, 1080 - 45)
+    qtbot.waitUntil(lambda: shown() == [0, 1, 2, 3] and whole(), timeout=2_000)
+    window_counter.resize(1366, 768 - 45)  # back: fitted again
+    qtbot.waitUntil(whole, timeout=2_000)
 
 
 def bar_call():  # type: ignore[no-untyped-def]
@@ -456,3 +499,4 @@ def test_a_new_form_starts_at_its_first_field_in_view(qtbot: QtBot, counter: Cou
         panel.new_form()
     assert bar.value() == 0
     assert panel.id_number.visibleRegion().boundingRect().height() == panel.id_number.height()
+
