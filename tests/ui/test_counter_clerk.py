@@ -451,6 +451,32 @@ def test_a_long_request_does_not_push_the_deadlines_out_of_sight(qtbot: QtBot, c
     assert letter not in search.detail.toPlainText()
 
 
+def test_the_deadlines_show_their_days_and_fold_how_they_were_counted_behind_a_toggle(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from PySide6.QtCore import QUrl
+
+    from desktop.domain.deadlines import format_date
+    from desktop.services import cases
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+    from ui.cases.search import DEADLINE_NOTES, EXPAND_LINK
+
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=571), request=REQUEST)).case_number
+    (deadline,) = cases.load_case(sqlite_hall, clerk, number).deadlines
+    search = counter.search
+    counter.open_case(number)
+    qtbot.waitUntil(lambda: "诉求" in search.detail.toPlainText(), timeout=10_000)
+    text = search.detail.toPlainText()
+    # the limit, its day and article on one line; how it was counted (起算日, 计算方式 …) folded
+    assert f"{deadline.rule.name}：{format_date(deadline.due)}（{deadline.rule.article}" in text
+    assert "说明（如何计算）" in text and "起算日" not in text and "计算方式" not in text
+    search.detail.anchorClicked.emit(QUrl(f"{EXPAND_LINK}:{DEADLINE_NOTES}"))  # 说明
+    text = search.detail.toPlainText()
+    assert deadline.explain().splitlines()[1] in text and "收起说明" in text
+    search.detail.anchorClicked.emit(QUrl(f"{EXPAND_LINK}:-{DEADLINE_NOTES}"))  # 收起说明
+    assert "起算日" not in search.detail.toPlainText()
+
+
 def test_the_representatives_table_is_there_for_a_group_only(counter: CounterWork) -> None:
     panel = counter.registration
     assert not panel.agent_name.isVisible()  # nor the agent's fields without an agent
