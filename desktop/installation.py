@@ -92,11 +92,13 @@ def known_backups(db_path: Path) -> list[tuple[Path, datetime]]:
 
 
 def _backups_advice(db_path: Path) -> str:
+    from desktop.domain.calendar import moment_in_words
+
     backups = known_backups(db_path)
     if not backups:
         return ("本机没有记录到该数据库的备份（backup 命令生成的备份会被记录）；如有其他备份（如U盘、服务器上的副本），"
                 "请找出最近的一份")
-    shown = "；".join(f"{path}（{when:%Y-%m-%d %H:%M}）" for path, when in backups[:5])
+    shown = "；".join(f"{path}（{moment_in_words(when)}）" for path, when in backups[:5])
     return f"已知的备份（最新在前）：{shown}"
 
 

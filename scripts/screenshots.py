@@ -259,6 +259,10 @@ def take_screenshots(db: Path, out: Path, query: str, scratch: Path) -> None:
         if bar.view is not None and bar.view.current is None:
             after(bar.refreshed, bar.buttons[QueueAction.CALL].click)
         save(window, f"25-counter-queue-{size_name}")
+        if size_name == "1366x768" and bar.view is not None and bar.view.current is not None:
+            # 办结 the visitor without a registration: the line about them under the form goes
+            after(bar.refreshed, bar.buttons[QueueAction.FINISH].click)
+            save(window, "25c-counter-queue-finished-1366x768")
         window.close()
     # the leader's 排队统计 (a ticket served at window 1 first)
     _serve_one(hall)
@@ -912,6 +916,17 @@ def leader_day(hall: Any, out: Path, staff: Callable[..., Any], save: Callable[[
     work.schedule.leaders.clear()
     after(work.schedule.tasks.settled, work.schedule.generate)
     save(window, "36b-leader-schedule-no-leader-1366x768")
+    # 另加接访日 on a rest day, 接访领导 still empty: refused at once, the 休息日 question is not asked
+    from datetime import timedelta
+
+    from PySide6.QtCore import QDate
+
+    rest = next(d for d in (hall.today() + timedelta(days=n) for n in range(1, 15))
+                if not hall.policy.calendar.is_workday(d))
+    work.schedule.day.setDate(QDate(rest.year, rest.month, rest.day))
+    after(work.schedule.tasks.settled, work.schedule.add)
+    assert work.schedule.confirm is None
+    save(window, "36c-leader-schedule-rest-day-no-leader-1366x768")
     window.close()
     window = staff("counter", logins["clerk"])
     window.resize(1366, 768)
@@ -1294,7 +1309,7 @@ def supervisor_screenshots(db: Path, out: Path) -> None:
 
 def admin_server_screenshots(db: Path, out: Path) -> None:
     """The administration desk against a server (the demo database served on a socket): 设备管理 in words,
-    自助终端密码, 组织机构, 服务器审计副本, at 1366×768 and 1920×1080."""
+    自助终端密码, 组织机构, 服务器审计副本, at 1366×768 and 1920×1080; the local audit log checked (1366×768)."""
     from dataclasses import replace
 
     from PySide6.QtWidgets import QApplication
@@ -1357,6 +1372,19 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
                 print(f"  {name}-{size[0]}x{size[1]}.png")
         _organisation_screenshots(window, tabs, out)
         _audit_copy_screenshots(window, tabs, out)
+        # the local log checked: the newest entry named by its time in words, as the list writes it
+        tabs.show_tab(tabs.audit)
+        after(tabs.audit.verified, tabs.audit.verify, 15_000)
+        settle(600)
+        window.grab().save(str(out / "31-admin-audit-verified-1366x768.png"))
+        print("  31-admin-audit-verified-1366x768.png")
+        # 账户管理 read again (as after an account added or locked): the columns as wide as before, the list full
+        tabs.show_tab(tabs.accounts)
+        settle(300)
+        after(tabs.accounts.refreshed, tabs.accounts.refresh, 15_000)
+        settle(300)
+        window.grab().save(str(out / "32-admin-accounts-read-again-1366x768.png"))
+        print("  32-admin-accounts-read-again-1366x768.png")
         window.close()
     hall.engine.dispose()
     centre.engine.dispose()

@@ -94,6 +94,7 @@ def tls_problem(cert: str, key: str) -> str:
 
 def _devices_command(args: argparse.Namespace, hall: Hall) -> int:
     from desktop.domain.access import Actor
+    from desktop.domain.calendar import stamp_in_words
     from server import enrolment
 
     operator = Actor.system("server-cli")
@@ -101,11 +102,12 @@ def _devices_command(args: argparse.Namespace, hall: Hall) -> int:
         if args.command == "issue-code":
             issued = enrolment.issue_code(hall, operator, args.role, hall_code=args.hall, org_code=args.org,
                                           valid_hours=args.hours)
-            print(f"注册码（{issued.role}，有效至 {issued.expires_at}，只能使用一次）：", file=sys.stderr)
+            print(f"注册码（{issued.role}，有效至 {stamp_in_words(issued.expires_at)}，只能使用一次）：",
+                  file=sys.stderr)
             print(issued.code)
         elif args.command == "revoke-device":
             done = enrolment.revoke_device(hall, operator, args.device_id)
-            print(f"设备 {done.device_id} 已停用（{done.revoked_at}）")
+            print(f"设备 {done.device_id} 已停用（{stamp_in_words(done.revoked_at)}）")
         else:
             for d in enrolment.list_devices(hall, operator):
                 state = f"已停用 {d.revoked_at}" if d.revoked_at else "在用"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from desktop.domain.calendar import stamp_in_words
 from desktop.domain.events import canonical_json
 
 GENESIS = "0" * 64
@@ -100,9 +101,9 @@ class AuditReport:
     def summary(self) -> str:
         if not self.checked and not self.problems:
             return "审计日志为空"
-        # the time as the log's list shows it ("2026-12-05 23:34:02"), not the stored ISO form with its "T"
+        # the time as the log's list shows it (2026年12月5日 23:34:02), not the stored ISO form
         head = (f"已核验 {self.checked} 条审计记录（第{self.first_seq}–{self.last_seq}条，"
-                f"最近一条 {self.last_at.replace('T', ' ')}）")
+                f"最近一条 {stamp_in_words(self.last_at, seconds=True)}）")
         if self.ok:
             return head + "：完整，未发现修改或删除"
         return head + f"：发现 {len(self.problems)} 处问题\n" + "\n".join(f"  - {p}" for p in self.problems)

@@ -91,6 +91,29 @@ def moment_near(moment: datetime, today: date) -> str:
     return f"{date_near(moment.date(), today)} {moment:%H:%M}"
 
 
+def moment_in_words(moment: datetime, *, seconds: bool = False) -> str:
+    """A time in full, as people write it: 2026年12月6日 15:46 (15:46:01 with ``seconds``), never ISO."""
+    return f"{date_in_words(moment.date())} {moment:%H:%M:%S}" if seconds else \
+        f"{date_in_words(moment.date())} {moment:%H:%M}"
+
+
+def stamp_in_words(stamp: str, *, seconds: bool = False) -> str:
+    """A stored time or day (ISO 8601: 2026-12-06T15:46:01, 2026-12-06 15:46, 2026-12-06) in words.
+
+    A day alone reads 2026年12月6日; a time with its zone is read at that zone's own clock (the caller
+    converts first if it wants this PC's); "" stays ""; anything not a time is shown as it is.
+    """
+    if not stamp:
+        return ""
+    try:
+        if len(stamp) == 10:
+            return date_in_words(date.fromisoformat(stamp))
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return moment_in_words(moment.replace(tzinfo=None), seconds=seconds)
+
+
 def _frozen(entries: Mapping[date, str]) -> Mapping[date, str]:
     return MappingProxyType(dict(sorted(entries.items())))
 
@@ -115,14 +138,14 @@ class YearSchedule:
         if both:
             raise ValidationError(
                 "schedule_conflict",
-                f"{both[0].isoformat()}不能同时是节假日和调休上班日",
+                f"{date_in_words(both[0])}不能同时是节假日和调休上班日",
                 field="日期",
             )
         for d in makeups:
             if not _is_weekend(d):
                 raise ValidationError(
                     "schedule_makeup_not_weekend",
-                    f"{d.isoformat()}是{weekday_name(d)}，不是周末，不能作为调休上班日",
+                    f"{date_in_words(d)}是{weekday_name(d)}，不是周末，不能作为调休上班日",
                     field="日期",
                 )
         object.__setattr__(self, "holidays", _frozen(holidays))
@@ -142,7 +165,7 @@ class YearSchedule:
             if name.splitlines() != [name]:
                 raise ValidationError(
                     "schedule_bad_name",
-                    f"{d.isoformat()}的名称不能包含换行：{name!r}",
+                    f"{date_in_words(d)}的名称不能包含换行：{name!r}",
                     field="名称",
                 )
             result[d] = name
@@ -334,7 +357,7 @@ def parse_schedule_csv(text: str, source: str) -> list[YearSchedule]:
         if d in seen:
             raise ValidationError(
                 "schedule_csv_duplicate",
-                f"第{number}行：日期{d.isoformat()}重复，已在第{seen[d]}行列出",
+                f"第{number}行：日期{date_in_words(d)}重复，已在第{seen[d]}行列出",
                 field="日期",
             )
         seen[d] = number
@@ -344,7 +367,7 @@ def parse_schedule_csv(text: str, source: str) -> list[YearSchedule]:
             if not _is_weekend(d):
                 raise ValidationError(
                     "schedule_csv_makeup_not_weekend",
-                    f"第{number}行：{d.isoformat()}是{weekday_name(d)}，不是周末，"
+                    f"第{number}行：{date_in_words(d)}是{weekday_name(d)}，不是周末，"
                     f"不能标为调休上班日（{_TYPE_MAKEUP}）",
                     field="类型",
                 )

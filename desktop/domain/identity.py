@@ -20,6 +20,7 @@ from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
 
 from desktop.domain import pinyin
+from desktop.domain.calendar import date_in_words
 from desktop.domain.errors import ValidationError
 
 __all__ = [
@@ -169,7 +170,7 @@ def _validate_gb11643(text: str, label: str, field: str, today: date | None) -> 
     if today is not None and birth > today:
         raise ValidationError(
             f"{field}_birth_future",
-            f"{label}中的出生日期{birth.isoformat()}晚于今天，请核对第7至14位",
+            f"{label}中的出生日期{date_in_words(birth)}晚于今天，请核对第7至14位",
             field,
         )
     if ric.calc_check_digit(number) != number[17]:

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from desktop.documents.model import DocumentKind
-from desktop.domain.calendar import date_near
+from desktop.domain.calendar import date_near, stamp_in_words
 from desktop.domain.case import EXTENDED_ON, OUTCOMES, ROUTED_ON, TRANSITIONS, CaseView, extension_refusal
 from desktop.domain.classification import LegalRoute, Nature, Purpose
 from desktop.domain.errors import ValidationError
@@ -243,7 +243,8 @@ def _value(spec: ActionField, raw: str) -> Any:
                               spec.name)
     routing = spec.kind is FieldKind.ORGANISATION and spec.name != "accused_org"
     if routing and not (org := load_directory().get(raw)).active:
-        raise ValidationError("retired_organisation", f"{org.name}已于{org.retired}撤销，不再接收新的事项；"
+        raise ValidationError("retired_organisation", f"{org.name}已于{stamp_in_words(org.retired)}撤销，"
+                              "不再接收新的事项；"
                               f"请从列表中另选单位（{spec.label}）", spec.name)
     if spec.kind is FieldKind.TOPIC and raw not in load_taxonomy():
         raise ValidationError("unknown_topic", "内容分类不在分类目录中，请从列表中选择", spec.name)

@@ -33,7 +33,7 @@ from desktop.domain.access import (
     masked_view,
 )
 from desktop.domain.audit import AuditAction
-from desktop.domain.calendar import date_near, moment_near
+from desktop.domain.calendar import date_near, moment_near, stamp_in_words
 from desktop.domain.case import (
     EXTENDED_ON,
     ROUTED_ON,
@@ -349,7 +349,8 @@ def _check_in_use(organisation_code: str) -> None:
     """A retired unit keeps the cases it was handed; nothing new is handed to it."""
     directory = load_directory()
     if organisation_code in directory and not (org := directory.get(organisation_code)).active:
-        raise RuleViolation("retired_organisation", f"{org.name}已于{org.retired}撤销，不再接收新的事项，请另选单位")
+        raise RuleViolation("retired_organisation",
+                            f"{org.name}已于{stamp_in_words(org.retired)}撤销，不再接收新的事项，请另选单位")
 
 
 def _check_recipient(view: CaseView, organisation_code: str) -> None:

@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from db.models import CasePersonRow, CaseRow, SearchKeyRow
 from db.search_sql import FOLDED_FTS, folded_text_sql
 from desktop.domain.access import WITHHELD, ContentAccess, Permission, PermissionDenied, accusation_access
+from desktop.domain.calendar import stamp_in_words
 from desktop.domain.case import CaseView
 from desktop.domain.classification import Nature
 from desktop.domain.deadlines import days_left_in_words, due_level
@@ -333,7 +334,7 @@ def _unit_cases(session: Session, actor: Actor, directory: OrganisationDirectory
     """
     condition = CaseRow.organisation_code == unit.code
     former = f"“{q}”是{unit.name}的曾用名；" if q != unit.name else ""
-    retired = f"（已于{unit.retired}撤销）" if not unit.active else ""
+    retired = f"（已于{stamp_in_words(unit.retired)}撤销）" if not unit.active else ""
     note = f"{former}转送、交办给{unit.name}{retired}的事项"
     return _newest_found(session, actor, directory, condition, MatchKind.UNIT, note, limit, due)
 

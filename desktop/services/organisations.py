@@ -34,6 +34,7 @@ from typing import Any, Final
 from db.models import ReferenceDocumentRow, ReferenceStateRow
 from desktop.domain.access import Actor, Permission
 from desktop.domain.audit import AuditAction
+from desktop.domain.calendar import stamp_in_words
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import name_search_keys
 from desktop.domain.regions import region_level
@@ -100,7 +101,7 @@ class DirectoryEntry:
 
     @property
     def state(self) -> str:
-        return f"已撤销（{self.retired}）" if self.retired else "在用"
+        return f"已撤销（{stamp_in_words(self.retired)}）" if self.retired else "在用"
 
     def form(self) -> OrganisationForm:
         return OrganisationForm(self.code, self.name, self.kind, self.region_code, self.parent_code,
@@ -175,7 +176,7 @@ def directory_listing(hall: Hall, actor: Actor) -> DirectoryListing:
     if why_not:
         source = "中心服务器下发的机构目录" if changed else "随程序提供的示例机构目录（尚未收到中心服务器下发的目录）"
     else:
-        source = (f"本机维护的机构目录（{changed[:16].replace('T', ' ')} 修改）" if changed
+        source = (f"本机维护的机构目录（{stamp_in_words(changed)} 修改）" if changed
                   else "随程序提供的示例机构目录：修改后保存为本机的机构目录")
     return DirectoryListing(_entries(directory_of(rows)), source, not why_not, why_not, changed)
 
@@ -333,7 +334,7 @@ def retire_organisation(hall: Hall, actor: Actor, code: str, on: date | None = N
         index = _index(rows, code)
         org = directory.get(code)
         if not org.active:
-            raise ValidationError("already_retired", f"{org.name}已于{org.retired}撤销", "code")
+            raise ValidationError("already_retired", f"{org.name}已于{stamp_in_words(org.retired)}撤销", "code")
         if code == hall.settings.bureau_code:
             raise ValidationError("retire_bureau", f"{org.name}是本大厅所属的信访部门（设置 bureau_code），不能撤销",
                                   "code")
@@ -343,7 +344,8 @@ def retire_organisation(hall: Hall, actor: Actor, code: str, on: date | None = N
             raise ValidationError("retire_parent", f"{org.name}下还有在用的下级机构：{'、'.join(below[:5])}{more}，"
                                                    "请先为它们另选上级机构或一并撤销", "code")
         rows = [*rows[:index], {**rows[index], "retired": day}, *rows[index + 1:]]
-        return rows, code, f"撤销机构：{_describe(org)}，自{day}起不再接收新的事项，已转交的事项保留原名称"
+        return rows, code, (f"撤销机构：{_describe(org)}，自{stamp_in_words(day)}起不再接收新的事项，"
+                            "已转交的事项保留原名称")
 
     return _write(hall, actor, change)
 

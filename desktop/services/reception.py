@@ -256,25 +256,43 @@ def next_reception_day(hall: Hall) -> date:
     raise AssertionError("unreachable: next month's reception day is after today")
 
 
+def addition_check(hall: Hall, actor: Actor, day: date, *, leaders: Sequence[str],
+                   units: Sequence[str] = ()) -> str:
+    """Whether ``day`` may be added as a reception day: what cannot be done is raised first, as ``add_day``
+    would (no permission, a past day, no leader, a unit not in the directory, the day already scheduled);
+    then why it is no working day ("" on a working day), the one thing asked about, not refused."""
+    _guard_schedule(hall, actor, "添加领导接访日")
+    _addable(hall, day, leaders, units)
+    with hall.sessions() as session:
+        if session.scalar(select(ReceptionDayRow.day_id).where(ReceptionDayRow.day == day, STANDING)) is not None:
+            raise RuleViolation("day_exists", f"{format_date(day)}已经是领导接访日，请修改该日的安排")
+    return rest_day(hall, day)
+
+
+def _addable(hall: Hall, day: date, leaders: Sequence[str], units: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The leaders' names and the units of a day to be added, or what makes the day impossible to add."""
+    if day < hall.today():
+        raise RuleViolation("day_past", f"{format_date(day)}已经过去，不能再安排接访")
+    return _required_leaders(leaders), _check_units(units)
+
+
 def add_day(hall: Hall, actor: Actor, day: date, *, leaders: Sequence[str], place: str = "", topics: str = "",
             units: Sequence[str] = (), slots: str = "") -> ReceptionDay:
     """A reception day outside the rule (an extra day before a holiday, a special topic)."""
     _guard_schedule(hall, actor, "添加领导接访日")
-    if day < hall.today():
-        raise RuleViolation("day_past", f"{format_date(day)}已经过去，不能再安排接访")
-    names = _required_leaders(leaders)
+    names, units = _addable(hall, day, leaders, units)
     slot_text = format_slots(parse_slots(slots or hall.settings.reception_slots))
     if hallrecords.remote_of(hall) is not None:
         day_id = hallrecords.ask(hall, "/records/days/add", {
             "day": day.isoformat(), "leaders": names, "place": place, "topics": topics,
-            "units": _check_units(units), "slots": slot_text, **by(actor)})
+            "units": units, "slots": slot_text, **by(actor)})
         return _one_day(hall, str(day_id))
     with hall.transaction() as session:
         row = session.scalars(select(ReceptionDayRow).where(ReceptionDayRow.day == day)).first()
         if row is not None and not row.removed_at:
             raise RuleViolation("day_exists", f"{format_date(day)}已经是领导接访日，请修改该日的安排")
         made = _new_day_row(hall, actor, day, "manual", names, place or hall.settings.reception_place, topics,
-                            _check_units(units), slot_text)
+                            units, slot_text)
         if row is None:
             row = made
             session.add(row)

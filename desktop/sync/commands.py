@@ -109,8 +109,11 @@ def sync_status_command(args: argparse.Namespace, settings: Settings) -> int:
         status = sync_status(hall)
     finally:
         hall.engine.dispose()
+    from desktop.domain.calendar import stamp_in_words
+
     print(f"待上传 {status.pending:,} 条；已拉取到服务器序号 {status.cursor:,}；"
-          f"上次成功 {status.last_success_at or '从未'}；上次尝试 {status.last_attempt_at or '从未'}")
+          f"上次成功 {stamp_in_words(status.last_success_at) or '从未'}；"
+          f"上次尝试 {stamp_in_words(status.last_attempt_at) or '从未'}")
     if status.last_error:
         print(f"上次错误：{status.last_error}")
     return 0

@@ -28,7 +28,9 @@ def test_untouched_chain_verifies() -> None:
     report = verify_chain(chain, KEY, Anchor(20, chain[-1].entry_hash))
     assert report.ok and report.checked == 20 and report.last_seq == 20
     assert "完整" in report.summary()
-    assert "最近一条 2026-11-24 09:20:00）" in report.summary() and "T09" not in report.summary()
+    # the newest entry's time as people write it (as the log's list shows it), no ISO form left
+    assert chain[-1].at == "2026-11-24T09:20:00"
+    assert "最近一条 2026年11月24日 09:20:00）" in report.summary() and "2026-" not in report.summary()
 
 
 def test_empty_log() -> None:

@@ -117,7 +117,7 @@ def test_file_may_cover_several_years_and_names_are_optional() -> None:
         (
             "日期,类型,名称\n2027-10-01,休,国庆节\n# c\n2027-10-01,休,国庆节\n",
             "schedule_csv_duplicate",
-            "第4行：日期2027-10-01重复，已在第2行列出",
+            "第4行：日期2027年10月1日重复，已在第2行列出",
         ),
         ("日期,类型,名称\n2027-10-08,班,国庆节\n", "schedule_csv_makeup_not_weekend", "星期五"),
         ("date,type,name\n2027-10-01,休,x\n", "schedule_csv_header", "第1行"),

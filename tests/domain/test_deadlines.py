@@ -183,6 +183,23 @@ def test_objection_is_always_five_working_days() -> None:
         assert "5个工作日" in deadline.explain()
 
 
+def test_a_deadline_on_one_line_names_its_day_article_and_how_the_step_went() -> None:
+    """The case view's line before 说明: no counting steps, but nothing a clerk must know left out."""
+    from dataclasses import replace
+
+    deadline = compute_deadline(ROUTE, date(2026, 9, 16), CALENDAR, CAL)
+    line = deadline.headline()
+    assert line == "转送、交办期限：2026年10月8日（星期四）（《信访工作条例》第二十二条，15日）"
+    assert "\n" not in line and "起算日" not in line
+    late = replace(deadline, done_on=date(2026, 10, 12)).headline()
+    assert late.endswith("；2026年10月12日（星期一）已转送、交办，逾期4天")
+    assert replace(deadline, done_on=date(2026, 10, 8)).headline().endswith("已转送、交办，在期限内")
+    working = compute_deadline(OBJECT_TRANSFER, date(2026, 9, 16), WORKING, CAL).headline()
+    assert "个工作日）" in working
+    unverified = compute_deadline(ROUTE, date(2027, 1, 29), CALENDAR, CAL).headline()
+    assert unverified.endswith("；注意：2027年节假日安排尚未导入，本期限仅按周末推算，未经核实")
+
+
 def test_unscheduled_year_counts_weekends_only_and_warns() -> None:
     assert not CAL.knows_year(2027)
     deadline = compute_deadline(ROUTE, date(2027, 1, 29), CALENDAR, CAL)

@@ -119,11 +119,11 @@ def test_retiring_keeps_the_name_on_routed_cases_and_offers_it_no_more(hall: Hal
     with pytest.raises(ValidationError, match="还有在用的下级机构：浦江县公安局"):
         retire_organisation(hall, admin, "330726-ZF")
     retired = retire_organisation(hall, admin, "330726-WJJ", on=date(2026, 12, 1))
-    assert retired.state == "已撤销（2026-12-01）" and not load_directory().get("330726-WJJ").active
-    with pytest.raises(ValidationError, match="已于2026-12-01撤销"):
+    assert retired.state == "已撤销（2026年12月1日）" and not load_directory().get("330726-WJJ").active
+    with pytest.raises(ValidationError, match="已于2026年12月1日撤销"):
         retire_organisation(hall, admin, "330726-WJJ")
     assert _entries(hall)[0] == ("撤销机构：浦江县卫生健康局（政府工作部门，浙江省金华市浦江县），"
-                                 "自2026-12-01起不再接收新的事项，已转交的事项保留原名称")
+                                 "自2026年12月1日起不再接收新的事项，已转交的事项保留原名称")
 
     # the case sent before: its transfer form still names the unit it went to
     sent = documents.notice(hall, clerk, DocumentKind.TRANSFER_FORM, ref, {}, reveal_personal=False)
@@ -131,7 +131,7 @@ def test_retiring_keeps_the_name_on_routed_cases_and_offers_it_no_more(hall: Hal
     assert "浦江县卫生健康局" not in {c.name for c in organisation_choices()}
     # new routing: the proposal goes to the new unit; the retired one is refused, by code too
     assert cases.propose(hall, clerk, later).organisation.code == "330726-WJW"  # type: ignore[union-attr]
-    with pytest.raises(RuleViolation, match="浦江县卫生健康局已于2026-12-01撤销，不再接收新的事项"):
+    with pytest.raises(RuleViolation, match="浦江县卫生健康局已于2026年12月1日撤销，不再接收新的事项"):
         cases.record(hall, clerk, later, EventType.TRANSFERRED,
                      {"route_kind": "转送", "organisation_code": "330726-WJJ"})
     with pytest.raises(ValidationError, match="已撤销，不能作为上级机构"):

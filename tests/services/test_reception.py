@@ -198,6 +198,25 @@ def test_the_schedule_is_generated_by_rule_once_and_days_are_added_by_hand(hall:
                              units=["不存在"])
 
 
+def test_a_day_to_add_is_refused_for_what_cannot_be_done_before_its_rest_day_is_asked_about(
+        hall: Hall, supervisor: Actor, clerk: Actor) -> None:
+    """The check before 添加这一天 raises what ``add_day`` would refuse; only a rest day is left to ask about."""
+    holiday, workday = date(2026, 10, 3), date(2026, 10, 9)  # 国庆节, a Friday
+    with pytest.raises(ValidationError, match="请填写接访领导") as refusal:
+        reception.addition_check(hall, supervisor, holiday, leaders=["  "])
+    assert refusal.value.field == "leaders"
+    with pytest.raises(ValidationError, match="机构目录"):
+        reception.addition_check(hall, supervisor, holiday, leaders=["县长 周建华"], units=["不存在"])
+    with pytest.raises(RuleViolation, match="已经过去"):
+        reception.addition_check(hall, supervisor, date(2026, 9, 15), leaders=["县长 周建华"])
+    assert reception.addition_check(hall, supervisor, holiday, leaders=["县长 周建华"]) == "国庆节"
+    assert reception.addition_check(hall, supervisor, workday, leaders=["县长 周建华"]) == ""
+    reception.add_day(hall, supervisor, holiday, leaders=["县长 周建华"])
+    with pytest.raises(RuleViolation, match="已经是领导接访日"):
+        reception.addition_check(hall, supervisor, holiday, leaders=["县长 周建华"])
+    assert reception.list_days(hall, supervisor)[0].day == holiday
+
+
 @pytest.mark.parametrize("leaders", [[], ["  "], ["", "　"]], ids=["none", "blank", "blanks"])
 def test_no_reception_day_is_made_or_left_without_a_leader(hall: Hall, supervisor: Actor, clock: FakeClock,
                                                             leaders: list[str]) -> None:

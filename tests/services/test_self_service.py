@@ -167,7 +167,7 @@ def test_nobody_born_after_today_is_registered(sqlite_hall: Hall, clerk: Actor) 
 
     tomorrow = valid_id(birth=date(2026, 9, 17), seq=77)
     for actor in (KIOSK, clerk):
-        with pytest.raises(ValidationError, match="出生日期2026-09-17晚于今天"):
+        with pytest.raises(ValidationError, match="出生日期2026年9月17日晚于今天"):
             register_visit(sqlite_hall, actor, form(name="钱未生", id_number=tomorrow))
     assert find_cases(sqlite_hall, clerk, "钱未生") == []
     today = valid_id(birth=date(2026, 9, 16), seq=78)  # today itself is not after today

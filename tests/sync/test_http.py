@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -194,7 +195,9 @@ def test_enrol_on_the_server_and_sync_from_the_command_line(
         assert COMMANDS["sync"](parser.parse_args(["sync", "--db", str(db), "--server", server_url]), settings) == 0
     assert "上传 1 条" in capsys.readouterr().out
     assert COMMANDS["sync-status"](parser.parse_args(["sync-status", "--db", str(db)]), settings) == 0
-    assert "待上传 0 条" in capsys.readouterr().out
+    status = capsys.readouterr().out
+    assert "待上传 0 条" in status
+    assert re.search(r"上次成功 \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d；", status), status  # not ISO
     with server_hall.sessions() as session:
         assert session.scalar(select(func.count()).select_from(EventRow)) == 1
 

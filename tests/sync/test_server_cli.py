@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,14 @@ def test_codes_are_issued_listed_and_devices_revoked_from_the_command_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = f"sqlite:///{tmp_path / 'server.db'}"
     assert main(["issue-code", "--db", db, "--role", "display", "--hours", "2"]) == 0
-    code = capsys.readouterr().out.strip()
+    said = capsys.readouterr()
+    code = said.out.strip()
     assert len(code) == 19 and code.count("-") == 3
+    # when it expires, as people write it (2026年12月6日 19:05), not 2026-12-06T19:05:00
+    assert re.search(r"有效至 \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d，", said.err), said.err
     assert main(["enrol-device", "--db", db, "--device-id", "devd", "--role", "display"]) == 0
     assert main(["revoke-device", "--db", db, "--device-id", "devd"]) == 0
-    capsys.readouterr()
+    assert re.search(r"已停用（\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d）", capsys.readouterr().out)
     assert main(["list-devices", "--db", db]) == 0
     assert "devd\tdisplay" in capsys.readouterr().out
     assert main(["issue-code", "--db", db, "--role", "kiosk", "--hours", "0"]) == 2

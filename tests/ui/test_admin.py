@@ -123,6 +123,37 @@ def test_admin_unlocks_resets_and_disables(qtbot: QtBot, sqlite_hall: Hall, make
     assert "不能停用自己" in panel.message.text() and panel.message.property("tone") == "error"
 
 
+def test_the_accounts_columns_keep_their_widths_when_the_list_is_read_again(
+        qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount, open_window: OpenWindow) -> None:
+    """An account locked, the list read again: no column narrower than its words, the list still as wide as the
+    tab (the stretched last column had shrunk to its words until the window was resized)."""
+    make_account("guanli", "孙涛", Role.ADMIN)
+    make_account("wangli", "王丽", Role.CLERK)
+    tabs = _admin_tabs(qtbot, open_window, "guanli")
+    tabs.window().resize(1366, 768)
+    panel = tabs.accounts
+    assert panel is not None
+    tabs.show_tab(panel)
+    table = panel.table
+
+    def widths() -> list[int]:
+        return [table.columnWidth(c) for c in range(table.columnCount())]
+
+    qtbot.waitUntil(lambda: sum(widths()) >= table.viewport().width())
+    before = widths()
+    for _ in range(5):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(sqlite_hall, "wangli", "Wrong#2026x")
+    with qtbot.waitSignal(panel.refreshed):
+        qtbot.mouseClick(panel.refresh_button, Qt.MouseButton.LeftButton)
+    assert _rows(panel)["wangli"][4].startswith("已锁定")
+    after = widths()
+    # each column as wide as its words (the status grew: 已锁定（至 …）); the last takes the room left
+    assert all(a >= b for a, b in zip(after[:-1], before[:-1], strict=True)), (before, after)
+    assert after[-1] >= table.horizontalHeader().sectionSizeFromContents(table.columnCount() - 1).width()
+    assert sum(after) >= table.viewport().width(), (after, table.viewport().width())
+
+
 def test_enter_in_a_password_field_submits_and_never_replaces_what_was_typed(
         qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount, open_window: OpenWindow) -> None:
     """Enter after typing the new password resets with it (it pressed 随机生成: another password, unsaid)."""
@@ -205,6 +236,10 @@ def test_audit_log_listed_and_verified(qtbot: QtBot, make_account: MakeAccount,
     assert verified.args[0].ok
     assert "完整，未发现修改或删除" in panel.report.text() and panel.report.property("tone") == "ok"
     qtbot.waitUntil(lambda: not panel.tasks.busy)
+    # the newest entry checked is named by its time as the list writes it (not 2026-12-06 15:46:01)
+    newest = next(r for r in range(panel.table.rowCount())
+                  if panel.table.item(r, 0).text() == str(verified.args[0].last_seq))
+    assert f"最近一条 {panel.table.item(newest, 1).text()}）" in panel.report.text(), panel.report.text()
     # by keyboard: the button is disabled while it checks; the keys come back to it (they went to 锁屏)
     from PySide6.QtWidgets import QApplication
 

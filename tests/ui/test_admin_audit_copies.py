@@ -92,7 +92,7 @@ def test_the_supervisor_reads_a_counters_copy_page_by_page_and_sees_a_gap_named(
         qtbot.keyClick(panel.password, Qt.Key.Key_Return)
     assert panel.copies_table.rowCount() == 1
     assert cells(panel.copies_table, 0) == ["接待窗口（3号窗口）", "东城区接待大厅", "第1–105条（共105条）",
-                                            "2026-09-16 09:30", "登录失败", "2026-09-16 09:30"]
+                                            "2026年9月16日 09:30", "登录失败", "2026年9月16日 09:30"]
     assert linked.counter.settings.device_id not in every_cell(panel.copies_table)  # words, never ids
 
     with qtbot.waitSignal(panel.opened, timeout=20_000):
@@ -100,7 +100,8 @@ def test_the_supervisor_reads_a_counters_copy_page_by_page_and_sees_a_gap_named(
     assert panel.entries_table.rowCount() == 100
     assert panel.title.text().startswith("接待窗口（3号窗口）：第6–105条（第1页，共2页")
     newest = cells(panel.entries_table, 0)
-    assert newest == ["105", "2026-09-16 09:30:00", "王丽\u3000wangli", "登录失败", "wangli", "原因：密码错误"]
+    assert newest == ["105", "2026年9月16日 09:30:00", "王丽\u3000wangli", "登录失败", "wangli", "原因：密码错误"]
+    assert panel.entries_table.item(0, 1).toolTip() == "服务器收到于 2026年9月16日 09:30"
     assert panel.entries_table.item(0, 3).foreground().color().name() == "#b3261e"
     assert cells(panel.entries_table, 1)[3:] == ["打印", "DC202600103",
                                                  "种类：来访登记回执；打印机：前台打印机；结果：已打印"]

@@ -65,7 +65,7 @@ def test_a_background_sync_refreshes_the_open_case_and_the_deadline_board(
         with qtbot.waitSignals([panel.detail_shown, board.refreshed], timeout=20_000):
             sync.sync_now()
         detail = panel.detail.toPlainText()
-        assert "办理中" in detail and "受理 " in detail and "期满日：2026年11月17日" in detail
+        assert "办理中" in detail and "受理 " in detail and "办结期限：2026年11月17日" in detail
         assert panel.current is not None and panel.current.case_number == number
         assert "在办 2 件" in board.summary.text()
         assert second != number

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Actor, Hall
 from desktop.services.drafts import my_drafts
+from tests.conftest import FakeClock
 from tests.helpers import valid_id
 from tests.ui.conftest import case_count
 from ui.common.choice import ChoiceBox
@@ -143,6 +144,48 @@ def test_a_called_visitors_earlier_cases_leave_the_clerk_room_at_1366x768(
     assert window_counter.tabs.height() >= (768 - 45) * 0.6  # the form and the case desk keep the screen
 
 
+def test_the_earlier_cases_beside_the_keys_show_whole_columns_at_1366_and_all_at_1920(
+        qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    """Nothing cut at the box's right edge: at 1366×768 诉求 (then 登记日期) makes way, read on the tooltip;
+    at 1920×1080 every column is there."""
+    from datetime import datetime
+
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    person, now = valid_id(seq=561), clock.current
+    for when in (datetime(2024, 10, 5, 9, 0), datetime(2025, 12, 17, 10, 0), now):  # other years: long dates
+        clock.current = when
+        register_visit(sqlite_hall, clerk, form(name="阿依古丽·买买提", id_number=person, request=REQUEST))
+    clock.current = now
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=person,
+                       name="阿依古丽·买买提")
+    bar = window_counter.queue
+    assert bar is not None
+    with qtbot.waitSignal(bar.acted, timeout=10_000):
+        bar.act(bar_call())
+    table = bar.earlier
+    qtbot.waitUntil(lambda: table.isVisible() and table.rowCount() == 3, timeout=10_000)
+
+    def shown() -> list[int]:
+        return [c for c in range(table.columnCount()) if not table.isColumnHidden(c)]
+
+    def whole() -> bool:  # inside the box; the number, date and state whole (诉求 may end in …)
+        columns = shown()
+        return (sum(table.columnWidth(c) for c in columns) <= table.viewport().width() + 1
+                and all(table.columnWidth(c) >= table.sizeHintForColumn(c) for c in columns if c != 3))
+
+    qtbot.waitUntil(whole, timeout=2_000)
+    assert 0 in shown() and 2 in shown()  # the case number and its state, always
+    assert REQUEST in table.item(0, 3).toolTip() and table.item(0, 0).text() in table.item(0, 3).toolTip()
+    window_counter.resize(1920, 1080 - 45)
+    qtbot.waitUntil(lambda: shown() == [0, 1, 2, 3] and whole(), timeout=2_000)
+    window_counter.resize(1366, 768 - 45)  # back: fitted again
+    qtbot.waitUntil(whole, timeout=2_000)
+
+
 def bar_call():  # type: ignore[no-untyped-def]
     from desktop.domain.queue import QueueAction
 
@@ -200,6 +243,37 @@ def test_a_called_id_card_ticket_fills_the_form_and_the_next_call_starts_a_new_o
     qtbot.waitUntil(lambda: "张建国" in panel.message.text(), timeout=10_000)
     assert panel.name.text() == "王芳的代理人" and panel.id_number.text() == third
     assert "没有替换" in panel.message.text()
+
+
+def test_the_line_about_a_called_visitor_goes_once_their_ticket_is_finished(
+        qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall) -> None:
+    from desktop.domain.queue import QueueAction, TicketSource
+    from desktop.services import queue
+
+    person = valid_id(seq=541)
+    for number, name in ((person, "欧阳娜娜"), (valid_id(seq=542), "张建国")):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=number, name=name)
+    bar, panel = window_counter.queue, window_counter.registration
+    assert bar is not None
+
+    def act(action: QueueAction) -> None:
+        qtbot.waitUntil(lambda: bar.buttons[action].isEnabled(), timeout=10_000)
+        with qtbot.waitSignal(bar.refreshed, timeout=10_000):
+            bar.act(action)
+
+    act(QueueAction.CALL)
+    qtbot.waitUntil(lambda: "已填入持证取号的来访人 欧阳娜娜（A001）" in panel.message.text(), timeout=10_000)
+    act(QueueAction.START)  # she sits down: still hers
+    assert "欧阳娜娜（A001）" in panel.message.text()
+    act(QueueAction.FINISH)  # 办结: the line about her goes, what the form holds stays
+    qtbot.waitUntil(lambda: panel.message.text() == "", timeout=10_000)
+    assert panel.name.text() == "欧阳娜娜" and panel.id_number.text() == person
+    panel.name.setText("欧阳娜娜的代理人")  # typed for someone: the next visitor is named, not put in
+    act(QueueAction.CALL)
+    qtbot.waitUntil(lambda: "已叫到持证取号的 张建国" in panel.message.text(), timeout=10_000)
+    act(QueueAction.SKIP)  # 过号: he is not at the window, the line about him goes too
+    qtbot.waitUntil(lambda: panel.message.text() == "", timeout=10_000)
+    assert panel.name.text() == "欧阳娜娜的代理人"
 
 
 def test_new_registration_over_unsaved_typing_asks_first(qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall,
@@ -377,6 +451,32 @@ def test_a_long_request_does_not_push_the_deadlines_out_of_sight(qtbot: QtBot, c
     assert letter not in search.detail.toPlainText()
 
 
+def test_the_deadlines_show_their_days_and_fold_how_they_were_counted_behind_a_toggle(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from PySide6.QtCore import QUrl
+
+    from desktop.domain.deadlines import format_date
+    from desktop.services import cases
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+    from ui.cases.search import DEADLINE_NOTES, EXPAND_LINK
+
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=571), request=REQUEST)).case_number
+    (deadline,) = cases.load_case(sqlite_hall, clerk, number).deadlines
+    search = counter.search
+    counter.open_case(number)
+    qtbot.waitUntil(lambda: "诉求" in search.detail.toPlainText(), timeout=10_000)
+    text = search.detail.toPlainText()
+    # the limit, its day and article on one line; how it was counted (起算日, 计算方式 …) folded
+    assert f"{deadline.rule.name}：{format_date(deadline.due)}（{deadline.rule.article}" in text
+    assert "说明（如何计算）" in text and "起算日" not in text and "计算方式" not in text
+    search.detail.anchorClicked.emit(QUrl(f"{EXPAND_LINK}:{DEADLINE_NOTES}"))  # 说明
+    text = search.detail.toPlainText()
+    assert deadline.explain().splitlines()[1] in text and "收起说明" in text
+    search.detail.anchorClicked.emit(QUrl(f"{EXPAND_LINK}:-{DEADLINE_NOTES}"))  # 收起说明
+    assert "起算日" not in search.detail.toPlainText()
+
+
 def test_the_representatives_table_is_there_for_a_group_only(counter: CounterWork) -> None:
     panel = counter.registration
     assert not panel.agent_name.isVisible()  # nor the agent's fields without an agent
@@ -425,3 +525,4 @@ def test_a_new_form_starts_at_its_first_field_in_view(qtbot: QtBot, counter: Cou
         panel.new_form()
     assert bar.value() == 0
     assert panel.id_number.visibleRegion().boundingRect().height() == panel.id_number.height()
+

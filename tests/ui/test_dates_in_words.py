@@ -22,3 +22,29 @@ def test_a_stored_time_is_written_in_words_whatever_its_form() -> None:
     here = datetime(2026, 12, 6, 13, 40).astimezone()  # with a zone: shown in this PC's time
     assert stamp_words(here.astimezone(timezone(timedelta(hours=-5))).isoformat(), TODAY) == "12月6日 13:40"
     assert stamp_words("", TODAY) == "" and stamp_words("从未", TODAY) == "从未"
+
+
+def test_a_stored_time_in_full_for_the_audit_log_and_messages() -> None:
+    from desktop.domain.calendar import moment_in_words, stamp_in_words
+
+    assert moment_in_words(datetime(2026, 1, 5, 9, 5, 7)) == "2026年1月5日 09:05"
+    assert moment_in_words(datetime(2026, 1, 5, 9, 5, 7), seconds=True) == "2026年1月5日 09:05:07"
+    assert stamp_in_words("2026-12-06T15:46:01", seconds=True) == "2026年12月6日 15:46:01"
+    assert stamp_in_words("2026-09-16 09:30") == "2026年9月16日 09:30"  # the server's form of a copy's time
+    assert stamp_in_words("2026-12-01") == "2026年12月1日"  # a day alone: a unit's retirement
+    assert stamp_in_words("2026-12-06T15:46:01+08:00") == "2026年12月6日 15:46"
+    assert stamp_in_words("") == "" and stamp_in_words("从未") == "从未"
+
+
+def test_the_audit_detail_writes_its_times_in_words() -> None:
+    from ui.admin.audit import describe_detail
+
+    assert describe_detail({"until": "2026-12-06T16:01:30"}) == "锁定至：2026年12月6日 16:01:30"
+    assert describe_detail({"expires_at": "2026-12-07T09:00:00", "role": "counter"}).startswith(
+        "有效期至：2026年12月7日 09:00:00")
+
+
+def test_a_shared_setting_is_named_in_words_in_the_audit_log() -> None:
+    from ui.admin.audit import describe_target
+
+    assert describe_target("reference:device_places") == "共享数据：设备位置"

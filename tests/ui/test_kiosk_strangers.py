@@ -48,7 +48,7 @@ def test_a_birth_date_after_today_is_refused_on_the_first_screen(qtbot: QtBot, w
     flow.id_number.setText(valid_id(birth=date(2030, 1, 1), seq=17))
     _click(qtbot, flow.next_button)
     assert flow.step == 0
-    assert flow.message.text() == "身份证号码有误：身份证号码中的出生日期2030-01-01晚于今天，请核对第7至14位"
+    assert flow.message.text() == "身份证号码有误：身份证号码中的出生日期2030年1月1日晚于今天，请核对第7至14位"
     flow.id_number.setText(valid_id(birth=date(1936, 2, 29), seq=17))  # a 90-year-old, born on a leap day
     _click(qtbot, flow.next_button)
     assert flow.step == 1

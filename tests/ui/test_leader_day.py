@@ -234,6 +234,34 @@ def test_the_days_count_leaves_the_waiting_list_apart(qtbot: QtBot, sqlite_hall:
 
 
 
+def test_the_reception_day_and_its_leaders_read_whole_at_1366(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                              work_context: Context) -> None:
+    """However many leaders receive, the 接访日 list shows the day whole; the leaders wrap on the line below."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    leaders = ["县长 周建华", "常务副县长 李明", "副县长 吴晓东", "县政协副主席 陈国平", "县人大常委会副主任 欧阳娜娜"]
+    reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=leaders, place="县人民来访接待中心领导接访室")
+    reception.add_day(sqlite_hall, clerk, date(2026, 12, 15), leaders=leaders[:2])
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    work.resize(1366, 768 - 45)
+    work.show()
+    qtbot.waitExposed(work)
+    screen = work.day
+    box = screen.day_box
+    qtbot.waitUntil(lambda: box.count() == 2 and not screen.tasks.busy, timeout=10_000)
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    field = box.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                       QStyle.SubControl.SC_ComboBoxEditField, box)
+    assert box.fontMetrics().horizontalAdvance(box.currentText()) <= field.width(), box.currentText()
+    assert box.currentText() == "2026年9月18日（星期五）"
+    assert box.itemData(0, Qt.ItemDataRole.ToolTipRole) == "2026年9月18日（星期五）（" + "、".join(leaders) + "）"
+    line = screen.day_line
+    assert all(name in line.text() for name in leaders) and "县人民来访接待中心领导接访室" in line.text()
+    assert line.isVisible() and line.height() >= line.heightForWidth(line.width())  # wrapped, not cut
+
+
 def test_an_instruction_typed_for_one_visitor_waits_while_another_is_looked_at(qtbot: QtBot, sqlite_hall: Hall,
                                                                        clerk: Actor, work_context: Context) -> None:
     day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
@@ -484,6 +512,24 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     dossier = screen.view.toPlainText()
     assert case.case_number in dossier and "限2027年1月11日（星期一）前办结" in dossier
     assert "（期限2027年1月11日）" in dossier and "2027-01-11" not in dossier  # the 包案 step, in words too
+
+
+def test_a_day_added_without_a_leader_is_refused_before_any_question(qtbot: QtBot, sqlite_hall: Hall,
+                                                                      work_context: Context) -> None:
+    """What cannot be done is said first: no 休息日 question for a day that could not be added anyway."""
+    work = LeaderWork(work_context(LEADER, "leader"))
+    qtbot.addWidget(work)
+    schedule = work.schedule
+    schedule.day.setDate(QDate(2026, 10, 3))  # 国庆节: would be asked about, were the leader named
+    _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: "请填写接访领导" in schedule.message.text(), timeout=10_000)
+    assert schedule.confirm is None and schedule.message.property("tone") == "error"
+    assert reception.list_days(sqlite_hall, LEADER) == []
+    schedule.leaders.setText("县长 周建华")  # named: now the rest day is asked about
+    _click(qtbot, schedule.add_button)
+    qtbot.waitUntil(lambda: schedule.confirm is not None and schedule.confirm.isVisible(), timeout=10_000)
+    assert schedule.confirm is not None and "是国庆节，不是工作日" in schedule.confirm.text()
+    _click(qtbot, next(b for b in schedule.confirm.buttons() if b.text() == "返回修改日期"))
 
 
 def test_the_schedule_says_when_a_day_is_no_working_day_or_its_year_has_no_holiday_data(

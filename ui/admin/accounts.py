@@ -33,7 +33,7 @@ from desktop.domain.passwords import RULE_TEXT
 from desktop.services import accounts
 from desktop.services.accounts import AccountInfo, generate_initial_password
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import button_row, label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import button_row, fit_columns, label, message_label, read_only_table, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -319,7 +319,7 @@ class AccountsPanel(QWidget):
                 if alarming and column == self.STATUS_COLUMN:
                     item.setForeground(QColor("#b3261e"))
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         if selected is not None:
             self.select(selected.login)
         self._selection_changed()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QScrollArea
 
 from desktop.domain.access import ROLE_NAMES, Role
 from desktop.domain.audit import AuditAction, AuditEntry, AuditReport
+from desktop.domain.calendar import stamp_in_words
 from desktop.services import audit
 from desktop.services.audit import AuditQuery
 from ui.common.widgets import RefreshingPanel, label, message_label, read_only_table, secondary_button, set_tone
@@ -48,13 +48,13 @@ ALARMING = frozenset({AuditAction.LOGIN_FAILED.value, AuditAction.ACCOUNT_LOCKED
 _UNSHOWN_WITH: Mapping[str, str] = {"code": "message", "event_id": "event"}
 
 
-def _when(at: str) -> str:
+def when_words(at: str) -> str:
     """An entry's time to the second, as people write it (2026年12月6日 13:40:05), not ISO."""
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError:
-        return at
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"
+    return stamp_in_words(at, seconds=True)
+
+
+#: details that are times (an account locked until, a code's expiry, the latest event's time): in words
+_TIMES = frozenset({"until", "expires_at", "latest_time"})
 
 
 def describe_detail(detail: Mapping[str, Any], units: Mapping[str, str] | None = None) -> str:
@@ -70,6 +70,8 @@ def describe_detail(detail: Mapping[str, Any], units: Mapping[str, str] | None =
             shown = ROLE_NAMES[Role(value)]
         elif key == "org_code" and units and str(value) in units:
             shown = units[str(value)]
+        elif key in _TIMES and isinstance(value, str):
+            shown = when_words(value)
         elif isinstance(value, bool):
             shown = "是" if value else "否"
         elif isinstance(value, list | tuple):
@@ -86,7 +88,7 @@ _TARGETS: Mapping[str, str] = {
     "sync": "同步账户",
     "reference:accounts": "共享数据：账户", "reference:holidays": "共享数据：节假日安排",
     "reference:organisations": "共享数据：机构目录", "reference:settings": "共享数据：设置",
-    "reference:kiosk_pin": "共享数据：自助终端密码",
+    "reference:kiosk_pin": "共享数据：自助终端密码", "reference:device_places": "共享数据：设备位置",
 }
 
 
@@ -161,7 +163,7 @@ class AuditPanel(RefreshingPanel):
         self.summary.setText(f"最新 {len(self.entries)} 条记录（最新的在前）")
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
-            values = (str(entry.seq), _when(entry.at), entry.device,
+            values = (str(entry.seq), when_words(entry.at), entry.device,
                       describe_actor(entry), entry.action,
                       describe_target(entry.target),
                       describe_detail(entry.detail, units))

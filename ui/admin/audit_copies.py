@@ -17,7 +17,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
 
-from ui.admin.audit import ALARMING, describe_actor, describe_detail, describe_target, unit_names
+from desktop.domain.calendar import stamp_in_words
+from ui.admin.audit import ALARMING, describe_actor, describe_detail, describe_target, unit_names, when_words
 from ui.common.widgets import (
     RefreshingPanel,
     ServerPasswordRow,
@@ -165,7 +166,8 @@ class AuditCopiesPanel(RefreshingPanel):
         table.setRowCount(len(self.copies))
         for row, c in enumerate(self.copies):
             held = f"第{c.first_seq}–{c.last_seq}条（共{c.entries}条）"
-            for column, value in enumerate((c.device, c.hall, held, c.last_at, c.last_action, c.received_at)):
+            for column, value in enumerate((c.device, c.hall, held, stamp_in_words(c.last_at), c.last_action,
+                                                     stamp_in_words(c.received_at))):
                 table.setItem(row, column, QTableWidgetItem(value))
             if chosen is not None and (c.device_id, c.relayed_by) == (chosen.device_id, chosen.relayed_by):
                 table.selectRow(row)
@@ -243,12 +245,12 @@ class AuditCopiesPanel(RefreshingPanel):
         table = self.entries_table
         table.setRowCount(len(shown.entries))
         for row, (entry, received) in enumerate(zip(shown.entries, shown.received_at, strict=True)):
-            values = (str(entry.seq), entry.at[:19].replace("T", " "), describe_actor(entry), entry.action,
+            values = (str(entry.seq), when_words(entry.at), describe_actor(entry), entry.action,
                       describe_target(entry.target), describe_detail(entry.detail, units))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column == 1:
-                    item.setToolTip(f"服务器收到于 {received}")
+                    item.setToolTip(f"服务器收到于 {stamp_in_words(received)}")
                 if entry.action in ALARMING:
                     item.setForeground(ALARM)
                 table.setItem(row, column, item)

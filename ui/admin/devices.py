@@ -26,7 +26,16 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.roles import DEVICE_KIND_NAMES, device_kind
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import ask, label, message_label, read_only_table, secondary_button, set_tone, stamp_words
+from ui.common.widgets import (
+    ask,
+    fit_columns,
+    label,
+    message_label,
+    read_only_table,
+    secondary_button,
+    set_tone,
+    stamp_words,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -192,7 +201,7 @@ class DevicesPanel(QWidget):
                 if device.revoked_at and column == self.STATUS_COLUMN:
                     item.setForeground(QColor("#b3261e"))
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         if selected is not None:
             self.select(selected.device_id)
         told, self._told = self._told, ""
@@ -279,7 +288,7 @@ class DevicesPanel(QWidget):
 
     def _issued(self, issued: IssuedCodeResponse) -> None:
         set_tone(self.message, "ok", f"注册码 {issued.code}（{ROLE_NAMES.get(issued.role, issued.role)}，"
-                                     f"有效至 {issued.expires_at}，只能使用一次）：请在该设备上运行 "
+                                     f"有效至 {stamp_words(issued.expires_at)}，只能使用一次）：请在该设备上运行 "
                                      "python -m desktop enrol 并输入它")
 
     def _refused(self, error: Exception) -> None:

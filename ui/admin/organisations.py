@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.calendar import stamp_in_words
 from desktop.domain.errors import ValidationError
 from desktop.domain.routing import MAX_ORG_ADDRESS, MAX_ORG_NAME, MAX_ORG_PHONE, OrgKind
 from ui.common.choice import Choice, ChoiceBox
@@ -369,10 +370,12 @@ class OrganisationsPanel(RefreshingPanel):
             if entry.code == chosen:
                 self.table.selectRow(index)
         self.table.blockSignals(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)  # (a stretched last column kept its old width: see fit_columns)
         self.table.resizeColumnsToContents()
         for column, widest in ((0, 220), (2, 120), (3, 170)):  # the whole of a long name is in the form
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header.setStretchLastSection(True)
         shown = self._entry(chosen) if chosen else None
         if shown is not None and not self.unsaved():  # what the administrator is typing stays
             self._fill(shown)
@@ -455,7 +458,7 @@ class OrganisationsPanel(RefreshingPanel):
         if entry.former_names:
             words.append("曾用名：" + "、".join(entry.former_names))
         if not entry.active:
-            words.append(f"已于{entry.retired}撤销：新的转送、交办不再列出它，已转交的事项保留它的名称")
+            words.append(f"已于{stamp_in_words(entry.retired)}撤销：新的转送、交办不再列出它，已转交的事项保留它的名称")
         self.former.setText("；".join(words))
         self.former.setVisible(bool(words))
         self._loaded = self.form()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
 
-from ui.common.widgets import label, read_only_table
+from ui.common.widgets import fit_columns, label, read_only_table
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -59,7 +59,7 @@ class SystemStatusPanel(QWidget):
         for r, values in enumerate(status.settings):
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.refreshed.emit()
 
     def _failed(self, error: Exception) -> None:

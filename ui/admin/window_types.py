@@ -34,6 +34,7 @@ from ui.common.widgets import (
     EnterMovesOn,
     RefreshingPanel,
     ServerPasswordRow,
+    fit_columns,
     label,
     message_label,
     read_only_table,
@@ -228,8 +229,7 @@ class WindowTypesPanel(RefreshingPanel):
             if t.code == chosen:
                 self.table.selectRow(index)
         self.table.blockSignals(False)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table)
         self._enable()
 
     def _selected(self) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import WITHHELD, ContentAccess, Permission
 from desktop.domain.deadlines import DueFilter
 from ui.common.material_links import MaterialOpener, SourceOf, material_at, material_links
-from ui.common.widgets import label, set_tone
+from ui.common.widgets import fit_columns, label, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -79,6 +79,29 @@ def _long(value: str, key: str, expanded: frozenset[str]) -> str:
     return (f"{escape(value[:SHORT_TEXT])}……　<a href='{EXPAND_LINK}:{key}'>展开全文（共{len(value):,}字）</a>")
 
 
+#: The key of the deadlines' 说明 among the ``expanded`` texts.
+DEADLINE_NOTES = "deadlines"
+
+
+def _deadlines(detail: CaseDetail, expanded: frozenset[str]) -> list[str]:
+    """Each deadline on one line (its day, its article; a late step in red); how it was counted — the start,
+    the rest days passed over — behind 说明, since at 1366×768 those lines filled the case's room."""
+    if not detail.deadlines:
+        return []
+    shown = DEADLINE_NOTES in expanded
+    toggle = (f"<a href='{EXPAND_LINK}:-{DEADLINE_NOTES}'>收起说明</a>" if shown
+              else f"<a href='{EXPAND_LINK}:{DEADLINE_NOTES}'>说明（如何计算）</a>")
+    out = []
+    for index, deadline in enumerate(detail.deadlines):
+        late = deadline.done_on is not None and deadline.done_on > deadline.due
+        style = " style='color:#b3261e'" if late or not deadline.verified else ""
+        words = escape(deadline.headline())
+        out.append(f"<p{style}><b>期限</b> {words}" + (f"　{toggle}" if index == 0 else "") + "</p>")
+        if shown:
+            out.append("<pre>" + escape(deadline.explain()) + "</pre>")
+    return out
+
+
 def case_html(detail: CaseDetail, expanded: frozenset[str] = frozenset()) -> str:
     """One case as rich text, exactly as masked (or revealed) by the service; long texts cut unless ``expanded``."""
     v = detail.view
@@ -104,8 +127,7 @@ def case_html(detail: CaseDetail, expanded: frozenset[str] = frozenset()) -> str
     # letter) used to push the class and the deadlines out of sight.
     lines.append(f"<p><b>分类</b> {escape(v.nature or '未分类')}　{escape(detail.topic_name or '未选择内容分类')}"
                  f"　<b>渠道</b> {escape(v.channel)}</p>")
-    for deadline in detail.deadlines:
-        lines.append("<pre>" + escape(deadline.explain()) + "</pre>")
+    lines.extend(_deadlines(detail, expanded))
     if v.anomalies:
         lines.append("<p style='color:#b3261e'><b>待督办核查：</b>" + escape("；".join(v.anomalies)) + "</p>")
     if detail.first_responsible:
@@ -364,7 +386,7 @@ class CaseSearchPanel(QWidget):
                     font.setItalic(True)
                     item.setFont(font)
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.table.blockSignals(False)
         query = text.strip()
         if not query and found.due is DueFilter.ALL:

@@ -309,7 +309,21 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     for row, values in enumerate(rows):
         for column, value in enumerate(values):
             table.setItem(row, column, QTableWidgetItem(value))
+    fit_columns(table)
+
+
+def fit_columns(table: QTableWidget) -> None:
+    """Columns sized to what they hold, the last one still taking the room left, the same on every refresh.
+
+    ``resizeColumnsToContents`` alone sized the stretched last column to its words too, and it stayed so
+    until the window was resized: after a refresh (an account added or locked) the list no longer filled
+    its width and its last column shrank.
+    """
+    header = table.horizontalHeader()
+    stretch = header.stretchLastSection()
+    header.setStretchLastSection(False)
     table.resizeColumnsToContents()
+    header.setStretchLastSection(stretch)
 
 
 def stamp_words(stamp: str, today: date | None = None) -> str:

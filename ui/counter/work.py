@@ -113,9 +113,14 @@ class CounterWork(QWidget):
 
     def _visitor_called(self) -> None:
         """A ticket just called: a saved form makes way for the next visitor, and the person of a ticket taken
-        with an ID card goes into the form once (nothing the clerk typed is replaced)."""
+        with an ID card goes into the form once (nothing the clerk typed is replaced). The line under the form
+        about a called visitor goes once their ticket has left the window."""
         view = self.queue.view if self.queue is not None else None
         current = view.current if view is not None else None
+        spoken_of = self.registration.called_line
+        if spoken_of and view is not None and (current is None or current.number != spoken_of
+                          or current.state not in (TicketState.CALLED, TicketState.SERVING)):
+            self.registration.ticket_left(spoken_of)  # 办结, 过号 or 转窗口: the line about its visitor goes
         if view is None or current is None or current.state is not TicketState.CALLED \
                 or current.ticket_id == self._visitor_ticket:
             return

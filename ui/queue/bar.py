@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -181,6 +181,7 @@ class QueueBar(QFrame):
         # the room of the clerk's form and case (the strip grew by a third of the screen's work area).
         self.earlier = read_only_table(("案件编号", "登记日期", "状态", "诉求"))
         self.earlier.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the request is cut short
+        self.earlier.viewport().installEventFilter(self)
         self.earlier_title = label("", "hint")
         self.earlier_title.setWordWrap(True)
         self.earlier_box = QWidget()
@@ -313,13 +314,55 @@ class QueueBar(QFrame):
         today = date.today()
         fill_table(self.earlier, [(case.case_number, date_near(case.received_on, today), case.state, case.request[:60])
                                   for case in cases])
-        self.earlier.horizontalHeader().setStretchLastSection(True)
+        for row, case in enumerate(cases):  # what a narrow strip leaves out is read on the row's tooltip
+            tip = f"{case.case_number}　{date_near(case.received_on, today)}登记　{case.state}\n诉求：{case.request}"
+            for column in range(self.earlier.columnCount()):
+                item = self.earlier.item(row, column)
+                if item is not None:
+                    item.setToolTip(tip)
+        self._fit_earlier()
         # At least the two newest can be read without scrolling (the header counted as a row: it is styled
         # after this runs, so its own height is not known yet).
         rows = min(2, self.earlier.rowCount()) + 1
         row = max(self.earlier.verticalHeader().defaultSectionSize(),
                   self.earlier.rowHeight(0) if self.earlier.rowCount() else 0)
         self.earlier.setFixedHeight(rows * row + 2 * self.earlier.frameWidth())
+
+    #: 诉求 needs this many characters to be worth a column; else the row's tooltip carries it
+    REQUEST_FLOOR = "反映拖欠工资问题"
+
+    def _fit_earlier(self) -> None:
+        """The earlier cases' columns whole, never cut: at 1366×768 the box beside the keys is narrow, so 诉求
+        goes first, then 登记日期 (the case number carries the day too), each still on the row's tooltip."""
+        table = self.earlier
+        if not table.rowCount():
+            return
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)  # (sized here: stretched, the request kept its whole width)
+        for column in range(table.columnCount()):
+            table.setColumnHidden(column, False)
+        table.resizeColumnsToContents()
+        room = table.viewport().width()
+        if table.verticalScrollBar().isHidden() and table.rowCount() > 2:
+            room -= table.verticalScrollBar().sizeHint().width()  # (shown once the table has its height)
+        widths = [max(table.columnWidth(c), header.sectionSizeFromContents(c).width())
+                  for c in range(table.columnCount())]
+        request_floor = table.fontMetrics().horizontalAdvance(self.REQUEST_FLOOR)
+        shown = sum(widths[:3])
+        table.setColumnHidden(3, shown + request_floor > room)
+        table.setColumnHidden(1, shown > room)  # the date: the case number's own digits name the day
+        columns = [c for c in range(table.columnCount()) if not table.isColumnHidden(c)]
+        for column in columns:
+            table.setColumnWidth(column, widths[column])
+        last = columns[-1]  # takes the room left: 诉求 ends in … (the tooltip has it whole), 状态 grows
+        table.setColumnWidth(last, max(room - sum(widths[c] for c in columns[:-1]), request_floor
+                                       if last == 3 else widths[last]))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The box beside the keys changed width (the window resized): its columns fit it again."""
+        if watched is self.earlier.viewport() and event.type() == QEvent.Type.Resize and self.earlier.isVisible():
+            QTimer.singleShot(0, self, self._fit_earlier)
+        return super().eventFilter(watched, event)
 
     def _enable(self) -> None:
         allowed = window_actions(self.view.current if self.view is not None else None)

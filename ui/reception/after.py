@@ -36,6 +36,7 @@ from ui.common.widgets import (
     SelectOnTabIn,
     ask,
     enter_presses,
+    fit_columns,
     label,
     message_label,
     read_only_table,
@@ -64,7 +65,7 @@ def fill_table(table: QTableWidget, rows: list[tuple[str, ...]], colours: list[Q
             if colours is not None and colours[r] is not None:
                 item.setForeground(colours[r])  # type: ignore[arg-type]
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
+    fit_columns(table)
 
 
 def _office(tell: date, today: date) -> str:
@@ -457,7 +458,7 @@ class SchedulePanel(QWidget):
 
     def _fit_columns(self) -> None:
         table = self.table
-        table.resizeColumnsToContents()
+        fit_columns(table)
         room = table.viewport().width()
         wrapped = [self.COLUMNS.index(name) for name in self.WRAPPED]
         floor = table.fontMetrics().horizontalAdvance("参加接访单位")
@@ -503,14 +504,16 @@ class SchedulePanel(QWidget):
         set_tone(self.message, "notice" if note else "ok", f"{done}。{note}" if note else done)
 
     def add(self) -> None:
-        """A rest day is asked about first: kiosks offer the day at once, and it is not removed again."""
+        """What cannot be done is said first (no leader, a past day …), nothing asked; then a rest day is asked
+        about: kiosks offer the day at once, and it is not removed again."""
         picked = self.day.date()
         day = date(picked.year(), picked.month(), picked.day())
+        actor, names, units = self.actor, self._names(), list(self.units)
 
         def check(hall: Hall) -> str:
             from desktop.services import reception
 
-            return reception.rest_day(hall, day)
+            return reception.addition_check(hall, actor, day, leaders=names, units=units)
 
         self.tasks.run(check, lambda why: self._ask_rest_day(day, why) if why else self._add(day), self._refused)
 

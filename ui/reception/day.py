@@ -42,6 +42,7 @@ from ui.common.widgets import (
     EnterMovesOn,
     SelectOnTabIn,
     enter_presses,
+    fit_columns,
     label,
     message_label,
     read_only_table,
@@ -162,7 +163,11 @@ class LeaderDayScreen(QWidget):
         self.saving = ""  # the appointment whose decision is being saved
         self.keys_on_save = False  # 保存批示 pressed from the keyboard: the keys go on from it once saved
         self.day_box = QComboBox()
-        self.day_box.setMinimumWidth(420)
+        self.day_box.setMinimumWidth(260)
+        # The day's leaders and place on a line of their own, wrapped: in the drop-down they were cut at 1366×768
+        # (2026年12月6日（星期日）（县长 周建华、副县长 李…) however long the list of leaders was.
+        self.day_line = label("", "hint")
+        self.day_line.setWordWrap(True)
         self.summary = label("", "subtitle")
         self.table = read_only_table(self.COLUMNS, alternate=False)
         self.table.verticalHeader().setDefaultSectionSize(44)
@@ -245,6 +250,7 @@ class LeaderDayScreen(QWidget):
         row.addWidget(_caption("接访日"))
         row.addWidget(self.day_box, 1)
         column.addLayout(row)
+        column.addWidget(self.day_line)
         column.addWidget(self.summary)
         column.addWidget(self.table, 1)
         column.addWidget(label(WALK_INS, "hint"))
@@ -348,11 +354,16 @@ class LeaderDayScreen(QWidget):
         self.days = found.days
         self.day_box.blockSignals(True)
         self.day_box.clear()
-        for day in self.days:
-            self.day_box.addItem(day.title)
+        for i, day in enumerate(self.days):  # the day alone: its leaders go on the line below (and the tooltip)
+            self.day_box.addItem(format_date(day.day))
+            self.day_box.setItemData(i, day.title, Qt.ItemDataRole.ToolTipRole)
         index = next((i for i, d in enumerate(self.days) if d.day_id == chosen), 0)
         self.day_box.setCurrentIndex(index if self.days else -1)
         self.day_box.blockSignals(False)
+        shown = self.days[index] if self.days else None
+        self.day_line.setText(f"接访领导：{'、'.join(shown.leaders) or '待定'}"
+                              + (f"　地点：{shown.place}" if shown.place else "") if shown is not None else "")
+        self.day_line.setVisible(shown is not None)
         self.rows = found.appointments
         received = sum(1 for a in self.rows if a.status == "已接待")
         waiting = sum(1 for a in self.rows if a.status == "候补")  # on the list, but not (yet) received today
@@ -374,7 +385,7 @@ class LeaderDayScreen(QWidget):
                 elif a.status == "候补":
                     item.setForeground(QColor("#7a4b00"))
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.table.blockSignals(False)
         row = next((i for i, a in enumerate(self.rows) if a.appointment_id == keep), -1)
         if row >= 0:

@@ -378,6 +378,7 @@ class RegistrationPanel(QWidget):
         self._card_values: dict[str, str] = {}
         self.confirmation: QMessageBox | None = None  # 新登记 over unsaved typing asks first
         self._filled: dict[str, Any] | None = None  # what a called ticket put in, until the clerk types
+        self._called_line = ""  # the called ticket (its number) the line under the form speaks of
         self.clear_button: QAbstractButton | None = None
 
         # -- who came -------------------------------------------------------------------------
@@ -943,6 +944,7 @@ class RegistrationPanel(QWidget):
         if self.id_number.text().strip() or self.name.text().strip():
             self._say(f"已叫到持证取号的 {name or '来访人'}：登记表中已填写的内容没有替换，"
                       f"如是另一位来访人请先点“新登记 (Ctrl+N)”", "notice")
+            self._called_line = queue_number
             return False
         self.document_type.setCurrentIndex(max(self.document_type.findData(DocumentType.RESIDENT_ID.value), 0))
         self.id_number.setText(id_number)
@@ -953,10 +955,22 @@ class RegistrationPanel(QWidget):
             self.window_field.setText(window)
         self._check_id()
         self._say(f"已填入持证取号的来访人 {name}（{queue_number or '排队号'}），请核对", "ok")
+        self._called_line = queue_number
         self._filled = self.values()  # no draft of it yet: nothing has been typed for this visitor
         self._history_timer.start()
         self.phone.setFocus()
         return True
+
+    def ticket_left(self, queue_number: str) -> None:
+        """The ticket ``queue_number`` is no longer at the window (办结, 过号, 转窗口): the line under the form
+        about its visitor goes (what the form holds stays)."""
+        if queue_number and self._called_line == queue_number:
+            self._say("", "")
+
+    @property
+    def called_line(self) -> str:
+        """The number of the called ticket the line under the form speaks of ("" when it speaks of none)."""
+        return self._called_line
 
     def untouched_fill(self) -> bool:
         """Whether the form holds only what :meth:`take_visitor` put in (the next call may replace it)."""
@@ -1134,6 +1148,7 @@ class RegistrationPanel(QWidget):
 
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
+        self._called_line = ""  # the line says something else now
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc no field or open list took: the line under the form is read and goes (what is typed, and the notes
