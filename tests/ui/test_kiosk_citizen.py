@@ -89,6 +89,30 @@ def test_the_field_being_typed_in_stays_above_the_keyboard(qtbot: QtBot, shell: 
     qtbot.waitUntil(lambda: _above_keyboard(shell, flow.code))
 
 
+def test_the_keyboard_is_told_where_the_field_went_when_the_page_moves_it(qtbot: QtBot, shell: KioskShell) -> None:
+    """The page scrolls the field being typed in above the keyboard, and moves it again to make room: the keyboard
+    draws its cursor and selection handles where Qt says the field is, and Qt followed the field's own moves only
+    (the handles stayed 120 px below it, over the words of an error)."""
+    from PySide6.QtGui import QGuiApplication
+
+    shell.resize(1920, 1080)  # lying down the keyboard covers the phone's field: the page scrolls it up
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.phone.isVisible())
+    flow.phone.setFocus()
+    qtbot.waitUntil(lambda: flow.phone.hasFocus())
+    before = flow.phone.mapTo(flow.phone.window(), QPoint(0, 0))
+    _keyboard_up(shell, 680)
+    qtbot.waitUntil(lambda: _above_keyboard(shell, flow.phone, 680))
+
+    def told() -> bool:
+        at = flow.phone.mapTo(flow.phone.window(), QPoint(0, 0))
+        place = QGuiApplication.inputMethod().inputItemTransform().map(QPoint(0, 0))
+        return at != before and place == at
+
+    qtbot.waitUntil(told)
+
+
 def test_a_tap_on_the_next_field_keeps_it_under_the_finger_while_the_keyboard_goes_and_comes(
         qtbot: QtBot, sqlite_hall: Hall) -> None:
     """Qt's keyboard goes at the press on another field and comes back at the release, if the field is still

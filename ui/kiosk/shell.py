@@ -1097,6 +1097,11 @@ class KioskShell(QWidget):
             if self.holder.isAncestorOf(watched):
                 _not_learned(watched)
             return False
+        if kind == QEvent.Type.Move and isinstance(watched, QWidget):
+            focus = QApplication.focusWidget()
+            if focus is not None and watched.isAncestorOf(focus):
+                _follow_input_item(focus)
+            return False
         if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
             self._tapped(watched)
             return False
@@ -1299,6 +1304,20 @@ def _placeholder_aside(box: QPlainTextEdit, composing: bool) -> None:
     elif not composing and box.property("kiosk_placeholder"):
         box.setPlaceholderText(str(box.property("kiosk_placeholder")))
         box.setProperty("kiosk_placeholder", None)
+
+
+def _follow_input_item(field: QWidget) -> None:
+    """Tell the input method where the focused ``field`` is now. Qt does so when the field itself moves, not when
+    a page scrolls or makes room for the keyboard around it: the keyboard's cursor and selection handles stayed
+    where the field had been, 120 px below it over the page's words."""
+    method = QGuiApplication.inputMethod()
+    if method is None or not field.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled):
+        return
+    from PySide6.QtGui import QTransform
+
+    at = field.mapTo(field.window(), QPoint(0, 0))
+    method.setInputItemTransform(QTransform.fromTranslate(at.x(), at.y()))
+    method.update(Qt.InputMethodQuery.ImQueryInput)
 
 
 def _take_letters(field: QLineEdit, letters: str) -> None:
