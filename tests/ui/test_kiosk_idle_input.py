@@ -343,26 +343,10 @@ ASIDE = textwrap.dedent("""
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtQuick import QQuickItem, QQuickWindow  # the keyboard's window and items seen as what they are
     from PySide6.QtWidgets import QApplication
-    from db.engine import make_engine, sqlite_url
-    from db.migrate import upgrade
-    from desktop.domain.roles import WindowRole
-    from desktop.services.context import Actor
-    from tests.conftest import SECRETS, make_hall
     from ui.kiosk.body import kiosk_body, kiosk_tiles, ticket_flow
     from ui.kiosk.keyboard import find_keyboard
-    from ui.shell.context import WindowContext
-    from ui.shell.startup import HallSource
-    from ui.shell.tasks import TaskManager
-    app = QApplication(sys.argv)
-    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
-    upgrade(engine)
-    source = HallSource.of(make_hall(engine))
-    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
-    shell = kiosk_body(ctx)
-    screen = QGuiApplication.primaryScreen().geometry()
-    shell.resize(screen.width(), screen.height())
-    shell.show()
-    shell.activateWindow()
+    from tests.ui.kiosk_probe import kiosk_on_screen
+    app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
     state = {"phase": "up", "tries": 0}

@@ -359,26 +359,9 @@ KIOSK_CANDIDATES = textwrap.dedent("""
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication  # nothing of Qt Quick named before the keyboard comes, as on the kiosk
-    from db.engine import make_engine, sqlite_url
-    from db.migrate import upgrade
-    from desktop.domain.roles import WindowRole
-    from desktop.services.context import Actor
-    from tests.conftest import SECRETS, make_hall
-    from ui.kiosk.body import kiosk_body
     from ui.kiosk.keyboard import find_keyboard
-    from ui.shell.context import WindowContext
-    from ui.shell.startup import HallSource
-    from ui.shell.tasks import TaskManager
-    app = QApplication(sys.argv)
-    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
-    upgrade(engine)
-    source = HallSource.of(make_hall(engine))
-    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
-    shell = kiosk_body(ctx)  # the kiosk's page as it starts: nothing made for the keyboard before it comes up
-    screen = QGuiApplication.primaryScreen().geometry()
-    shell.resize(screen.width(), screen.height())
-    shell.show()
-    shell.activateWindow()
+    from tests.ui.kiosk_probe import kiosk_on_screen
+    app, shell = kiosk_on_screen(sys.argv[1])
     if sys.argv[2] == "large":
         shell.large_button.click()  # 大字 on at the home page, before the keyboard was ever shown
     flow = shell.open_flow("register")
@@ -465,25 +448,9 @@ ID_TAP = textwrap.dedent("""
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
-    from db.engine import make_engine, sqlite_url
-    from db.migrate import upgrade
-    from desktop.domain.roles import WindowRole
-    from desktop.services.context import Actor
-    from tests.conftest import SECRETS, make_hall
-    from ui.kiosk.body import kiosk_body
     from ui.kiosk.keyboard import find_keyboard
-    from ui.shell.context import WindowContext
-    from ui.shell.startup import HallSource
-    from ui.shell.tasks import TaskManager
-    app = QApplication(sys.argv)
-    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
-    upgrade(engine)
-    source = HallSource.of(make_hall(engine))
-    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
-    shell = kiosk_body(ctx)
-    shell.setGeometry(QGuiApplication.primaryScreen().geometry())
-    shell.show()
-    shell.activateWindow()
+    from tests.ui.kiosk_probe import kiosk_on_screen
+    app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
     state = {"phase": "name", "tries": 0, "still": 0, "last": None}
@@ -586,25 +553,9 @@ KEY_SIZES = textwrap.dedent("""
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication
-    from db.engine import make_engine, sqlite_url
-    from db.migrate import upgrade
-    from desktop.domain.roles import WindowRole
-    from desktop.services.context import Actor
-    from tests.conftest import SECRETS, make_hall
-    from ui.kiosk.body import kiosk_body
     from ui.kiosk.keyboard import find_keyboard
-    from ui.shell.context import WindowContext
-    from ui.shell.startup import HallSource
-    from ui.shell.tasks import TaskManager
-    app = QApplication(sys.argv)
-    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
-    upgrade(engine)
-    source = HallSource.of(make_hall(engine))
-    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
-    shell = kiosk_body(ctx)
-    shell.setGeometry(QGuiApplication.primaryScreen().geometry())
-    shell.show()
-    shell.activateWindow()
+    from tests.ui.kiosk_probe import kiosk_on_screen
+    app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
     # the keys that type (their cells, as laid out) and the size of the text on them
@@ -832,25 +783,9 @@ KEYS_SHOWN = textwrap.dedent("""
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication
-    from db.engine import make_engine, sqlite_url
-    from db.migrate import upgrade
-    from desktop.domain.roles import WindowRole
-    from desktop.services.context import Actor
-    from tests.conftest import SECRETS, make_hall
-    from ui.kiosk.body import kiosk_body
     from ui.kiosk.keyboard import find_keyboard
-    from ui.shell.context import WindowContext
-    from ui.shell.startup import HallSource
-    from ui.shell.tasks import TaskManager
-    app = QApplication(sys.argv)
-    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
-    upgrade(engine)
-    source = HallSource.of(make_hall(engine))
-    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
-    shell = kiosk_body(ctx)
-    shell.setGeometry(QGuiApplication.primaryScreen().geometry())
-    shell.show()
-    shell.activateWindow()
+    from tests.ui.kiosk_probe import kiosk_on_screen
+    app, shell = kiosk_on_screen(sys.argv[1])
     if sys.argv[2] == "large":
         shell.large_button.click()
     flow = shell.open_flow("register")
@@ -984,25 +919,9 @@ PHYSICAL = textwrap.dedent("""
     from PySide6.QtCore import QEvent, Qt, QTimer
     from PySide6.QtGui import QGuiApplication, QKeyEvent
     from PySide6.QtWidgets import QApplication
-    from db.engine import make_engine, sqlite_url
-    from db.migrate import upgrade
-    from desktop.domain.roles import WindowRole
-    from desktop.services.context import Actor
-    from tests.conftest import SECRETS, make_hall
-    from ui.kiosk.body import kiosk_body
     from ui.kiosk.keyboard import find_keyboard
-    from ui.shell.context import WindowContext
-    from ui.shell.startup import HallSource
-    from ui.shell.tasks import TaskManager
-    app = QApplication(sys.argv)
-    engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
-    upgrade(engine)
-    source = HallSource.of(make_hall(engine))
-    ctx = WindowContext(source, TaskManager(source), WindowRole("kiosk")).acting_as(Actor.kiosk("K01"))
-    shell = kiosk_body(ctx)
-    shell.setGeometry(QGuiApplication.primaryScreen().geometry())
-    shell.show()
-    shell.activateWindow()
+    from tests.ui.kiosk_probe import kiosk_on_screen
+    app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
     state = {"tries": 0, "at": 1000}
