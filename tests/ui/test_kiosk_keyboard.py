@@ -980,6 +980,12 @@ PHYSICAL = textwrap.dedent("""
         print("name", repr(flow.name.text()))
         flow.name.clear()
         keys("hao,", 120)
+        state["at"] += 150
+        shift = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier, "")
+        shift.setTimestamp(state["at"])  # Shift pressed by a hand a few ms before its key
+        QApplication.sendEvent(QApplication.focusWidget(), shift)
+        state["at"] -= 120
+        keys("?", 125)
         print("marked", repr(flow.name.text()))
         print("before", repr(state["before"]), "waited", state["typed"])
         flow.name.clear()
@@ -1027,7 +1033,7 @@ def test_a_physical_keyboard_writes_pinyin_and_a_scanner_its_letters(tmp_path: P
     assert name == repr(offered[1] + first + "ming"), done.stdout
     assert "scanned 'https://u.example.com/abc'" in done.stdout, done.stdout
     marked = done.stdout.split("marked ")[1].split()[0]  # a comma after pinyin: the first candidate, then ，
-    assert len(marked) == 4 and "\u4e00" <= marked[1] <= "\u9fff" and marked[2] == "，", done.stdout
+    assert len(marked) == 5 and "\u4e00" <= marked[1] <= "\u9fff" and marked[2:4] == "，？", done.stdout
     before = done.stdout.split("before ")[1].split()[0]  # typed before the keyboard was ever shown
     assert len(before) == 3 and "\u4e00" <= before[1] <= "\u9fff", done.stdout
     assert "id '11010519491231002" in done.stdout and "id '11010519491231002'" not in done.stdout, done.stdout

@@ -349,6 +349,8 @@ class PhysicalPinyin(QObject):
     def take(self, event: QKeyEvent, give_up: Callable[[str], None]) -> bool:
         """Whether the key ``event`` (typed into a text field with the on-screen keyboard in use) went to pinyin.
         ``give_up(letters)`` drops the pinyin being written and writes ``letters`` into the field as they are."""
+        if not event.text():  # Shift's own press, an arrow, a function key: writes nothing, and is not timed
+            return False
         stamp = event.timestamp()
         machine = bool(stamp) and bool(self._last_stamp) and 0 <= stamp - self._last_stamp < MACHINE_GAP_MS
         if stamp:
@@ -361,7 +363,7 @@ class PhysicalPinyin(QObject):
                 give_up(waiting or str(self.ask("preedit") or ""))
             return False
         modifiers = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
-        if modifiers != Qt.KeyboardModifier.NoModifier or not event.text():  # Ctrl+…, an arrow, a function key
+        if modifiers != Qt.KeyboardModifier.NoModifier:  # Ctrl+…, Alt+…
             return False
         method = QGuiApplication.inputMethod()
         if self._waiting or (method is not None and not method.isVisible() and pinyin_key_use(
