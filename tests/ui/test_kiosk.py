@@ -173,6 +173,38 @@ def test_a_scan_into_any_focused_field_is_read_as_the_receipt(qtbot: QtBot, shel
     assert result.case_number in flow.heading.text()
 
 
+def test_a_scan_in_a_half_done_registration_asks_before_the_form_goes(qtbot: QtBot, shell: KioskShell,
+                                                                       sqlite_hall: Hall, clerk: Actor) -> None:
+    """A receipt scanned while a registration holds what the citizen typed: asked first, as 返回首页 asks (the form
+    was thrown away without a word). The code's letters leave the field; 继续填写 keeps the form as it was."""
+    result = register_visit(sqlite_hall, clerk, form())
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, result.case_number, result.query_code)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.name.setText("王秀英")
+    flow.name.setFocus()
+    qtbot.keyClicks(flow.name, payload)
+    qtbot.keyClick(flow.name, Qt.Key.Key_Return)
+    question = shell.leave_question
+    assert question.isVisible() and shell.flow is flow
+    assert question.heading.text() == "要放弃已填写的内容，查看回执上的事项吗？"
+    assert question.drop.text() == "放弃并查看回执"
+    assert flow.name.text() == "王秀英"  # the scan's letters gone from the name
+    qtbot.keyClick(flow.name, Qt.Key.Key_Return)  # Enter on a keyboard: the default, 继续填写
+    assert not question.isVisible() and shell.flow is flow and flow.name.text() == "王秀英"
+    shell.ask_home()  # 返回首页 asks in its own words again
+    assert question.heading.text() == "要放弃已填写的内容，返回首页吗？" and question.drop.text() == "放弃并返回首页"
+    question.keep.click()
+    flow.name.setFocus()
+    qtbot.keyClicks(flow.name, payload)
+    qtbot.keyClick(flow.name, Qt.Key.Key_Return)
+    question.drop.click()
+    progress = shell.flow
+    assert isinstance(progress, ProgressFlow)
+    qtbot.waitUntil(lambda: progress.current_page is progress.result_page)
+    assert result.case_number in progress.heading.text()
+
+
 def test_a_foreign_qr_code_at_home_is_refused_in_words(qtbot: QtBot, shell: KioskShell) -> None:
     shell.setFocus()
     qtbot.keyClicks(shell, "https://shop.example.com/item/123")

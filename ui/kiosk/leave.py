@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from ui.common.widgets import Phrases, label, secondary_button
 
-#: The question, on screen and said aloud.
-QUESTION = "要放弃已填写的内容，返回首页吗？"
+#: The question, on screen and said aloud (its parts kept whole on a line), and its button that leaves.
+HEADING = "要放弃|已填写的内容，|返回首页吗？"
+QUESTION = HEADING.replace("|", "")
+LEAVE = "放弃并返回首页"
 #: The flows' own buttons that end them (完成 on the last screen; the guide's 返回首页): shown, nothing is lost.
 END_BUTTONS = ("done_button", "thanks_done", "done")
 
@@ -92,11 +94,11 @@ class LeaveQuestion(QWidget):
         self.card = QFrame(self)
         self.card.setObjectName("overlay")
         # a narrow screen breaks the line after the comma, never inside 返回首页
-        self.heading = label(Phrases("要放弃|已填写的内容，|返回首页吗？"), "title", centred=True)
+        self.heading = label(Phrases(HEADING), "title", centred=True)
         self.text = label(Phrases("放弃后，|您在这里填写和选择的内容|将全部清除"), "subtitle", centred=True)
         self.keep = QPushButton("继续填写")
         self.keep.setDefault(True)
-        self.drop = secondary_button("放弃并返回首页")
+        self.drop = secondary_button(LEAVE)
         for button in (self.keep, self.drop):
             # the field being typed in keeps the focus (and its keyboard comes back with 继续填写)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -115,6 +117,11 @@ class LeaveQuestion(QWidget):
         self.keep.clicked.connect(self.stay)
         self.drop.clicked.connect(self.leave)
         self.hide()
+
+    def ask(self, heading: str = "", leave: str = "") -> None:
+        """Ask ``heading`` (parts between |) with ``leave`` on the button that leaves; 返回首页's by default."""
+        self.heading.setText(Phrases(heading or HEADING))
+        self.drop.setText(leave or LEAVE)
 
     def place(self) -> None:
         """Over the whole page; the card in the middle, its buttons one above the other on a narrow screen."""

@@ -407,6 +407,7 @@ class KioskShell(QWidget):
         self._pin_page: PinPage | None = None
         self._overlay: CountdownOverlay | None = None
         self._leave: LeaveQuestion | None = None
+        self._after_leaving: Callable[[], None] | None = None  # what 放弃 in the question goes on to
         #: The open flow's fields and checkable buttons as it set them up (its defaults are not the citizen's).
         self._at_open: Snapshot = {}
         #: Whether the on-screen keyboard was up when the countdown or the question covered the page.
@@ -473,7 +474,7 @@ class KioskShell(QWidget):
 
             self._leave = LeaveQuestion(self)
             self._leave.stay.connect(self.stay)
-            self._leave.leave.connect(self.go_home)
+            self._leave.leave.connect(self._leaving)
         return self._leave
 
     # -- flows ------------------------------------------------------------------------------------
@@ -610,20 +611,34 @@ class KioskShell(QWidget):
     def ask_home(self) -> None:
         """返回首页 tapped: home at once, unless the flow holds something the citizen typed or chose and is not
         at its end — then 要放弃已填写的内容，返回首页吗？ (:mod:`ui.kiosk.leave`)."""
-        from ui.kiosk.leave import QUESTION, at_its_end, holds_input
+        if not self._ask_leaving(self.go_home):
+            self.go_home()
+
+    def _ask_leaving(self, then: Callable[[], None], heading: str = "", leave: str = "") -> bool:
+        """Whether the open flow holds something the citizen typed or chose and is not at its end: then 要放弃已填写
+        的内容…？ is asked over the page (``heading`` and the ``leave`` button's words, or 返回首页's), and ``then``
+        follows 放弃 (:mod:`ui.kiosk.leave`)."""
+        from ui.kiosk.leave import at_its_end, holds_input
 
         flow = self.flow
         typing = self._composing is not None  # pinyin being typed: letters on show, no character chosen yet
         if flow is None or at_its_end(flow) or not (typing or holds_input(flow, self._at_open)):
-            self.go_home()
-            return
+            return False
         question = self.leave_question
+        question.ask(heading, leave)
+        self._after_leaving = then
         self._keyboard_aside()
         question.place()
         question.show()
         question.raise_()
         self.idle.start()
-        self.say(QUESTION)
+        self.say(question.heading.text())
+        return True
+
+    def _leaving(self) -> None:
+        """放弃 in the question: what it was asked for (home, or the scanned receipt's case)."""
+        then, self._after_leaving = self._after_leaving, None
+        (then or self.go_home)()
 
     def stay(self) -> None:
         """继续填写: the question goes, the flow as it was (its keyboard back if it was up)."""
@@ -1132,6 +1147,10 @@ class KioskShell(QWidget):
         if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent):
             if not self._mine(watched) or not self._first_receiver(watched):
                 return False
+            if kind == QEvent.Type.KeyPress and self._leave is not None and self._leave.isVisible() \
+                    and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+                self.stay()  # Enter or Escape on a keyboard answers the question as its default does: 继续填写
+                return True
             if self.locked and closing_key(event):
                 if kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape and self._composing is not None:
                     self._drop_composition()  # Escape gives up the pinyin being written, and goes no further
@@ -1235,9 +1254,13 @@ class KioskShell(QWidget):
                 text = focus.text()
                 start = text.find("http")
                 payload = text[start:] if start >= 0 else text
-                if self._take_scan(payload):
+                if self._take_scan(payload, field=focus, before=text[:max(start, 0)]):
                     return True
-            return enter and "://" in scanned and self._take_scan(scanned)
+            if enter and "://" in scanned:
+                text = focus.text()
+                start = text.find("http")
+                return self._take_scan(scanned, field=focus, before=text[:start] if start >= 0 else text)
+            return False
         if isinstance(focus, QPlainTextEdit | QTextEdit):
             return False
         if scanned:
@@ -1270,7 +1293,11 @@ class KioskShell(QWidget):
         elif isinstance(field, QPlainTextEdit | QTextEdit):
             field.insertPlainText(letters)
 
-    def _take_scan(self, text: str, *, refused_at_home: bool = False) -> bool:
+    def _take_scan(self, text: str, *, refused_at_home: bool = False, field: QLineEdit | None = None,
+                   before: str = "") -> bool:
+        """A receipt's code scanned: its case's progress opens. Scanned into ``field`` (which held ``before``), the
+        code's letters leave the field first; a flow holding what the citizen typed or chose asks before it goes
+        (要放弃已填写的内容…？), as 返回首页 does: a half-done registration was thrown away without a word."""
         from desktop.domain.errors import ValidationError
         from desktop.domain.qrpayload import parse_payload
 
@@ -1285,9 +1312,16 @@ class KioskShell(QWidget):
             return False
         builder = self._scanned_flow
         tile = next((t for t in self.tiles if t.key == "progress"), None)  # the bar reads as the tile does
-        # no "please scan" after a scan: the flow is already looking the case up
-        self._open("progress", tile.title if tile is not None else "查询办理进度",
-                   lambda: builder(self.ctx, self.holder, number, code), prompt_first=False)
+
+        def open_progress() -> None:
+            # no "please scan" after a scan: the flow is already looking the case up
+            self._open("progress", tile.title if tile is not None else "查询办理进度",
+                       lambda: builder(self.ctx, self.holder, number, code), prompt_first=False)
+
+        if field is not None and shiboken6.isValid(field):
+            field.setText(before)
+        if not self._ask_leaving(open_progress, "要放弃|已填写的内容，|查看回执上的事项吗？", "放弃并查看回执"):
+            open_progress()
         return True
 
     def typed_anything(self) -> list[str]:
