@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 from db.models import CaseRow, EventRow
 from desktop.domain.access import Permission
-from desktop.domain.calendar import HolidayCalendar
+from desktop.domain.calendar import HolidayCalendar, date_near
 from desktop.domain.case import (
     CHINA_STANDARD_TIME,
     TRANSITIONS,
@@ -288,12 +288,15 @@ def _due_words(view: CaseView, unit: str, calendar: HolidayCalendar) -> str:
     return words.get(view.next_due_rule, f"下一个办理期限：{by}") + moves
 
 
-def _can_do(view: CaseView, today: date, calendar: HolidayCalendar, window: ReviewWindow | None) -> tuple[str, ...]:
+def _can_do(view: CaseView, today: date, calendar: HolidayCalendar, window: ReviewWindow | None,
+            rated_on: date | None) -> tuple[str, ...]:
     can: list[str] = []
     if not view.is_final and view.state not in (CaseState.ANSWERED, CaseState.REVIEWED, CaseState.SETTLED):
         can.append("如有新的材料，可以到接待窗口补充")
     if _may_rate(view):
         can.append("可以在本机对办理结果作出评价（满意、基本满意、不满意）")
+    elif view.rating:
+        can.append(f"您已评价（{view.rating}" + (f"，{date_near(rated_on, today)}）" if rated_on else "）"))
     if window is not None and window.open:
         can.append(_review_words(window, calendar))
     elif window is not None:
@@ -332,12 +335,13 @@ def _progress(hall: Hall, row: CaseRow, view: CaseView) -> KioskProgress:
     today = hall.today()
     window = review_window(view.state, view.delivered_on, view.review_request_due, view.rereview_request_due,
                            today)
+    rated_on = next((_day(e) for e in reversed(events) if e.type is EventType.RATED), None)
     # the window, while open, is one of the things the citizen can do; once passed the status says so
     status = next_step_words(row.state, window) if window is not None and not window.open \
         else _NEXT_STEP.get(row.state, "")
     return KioskProgress(row.case_number, mask_name(row.petitioner_name), row.received_on, row.state,
                          status, row.next_due, steps,
-                         _can_do(view, today, hall.policy.calendar, window), _may_rate(view),
+                         _can_do(view, today, hall.policy.calendar, window, rated_on), _may_rate(view),
                          view.rating, due_words=_due_words(view, unit, hall.policy.calendar),
                          review=_review_words(window, hall.policy.calendar))
 

@@ -298,3 +298,13 @@ def test_after_a_review_opinion_the_rereview_window_follows_its_own_delivery(hal
     assert after.next_step == "已出具复查意见；申请复核的期限（收到复查意见之日起30日）已于2026年12月3日届满"
     assert not any("申请复核" in line for line in after.can_do)
 
+
+def test_a_rated_case_says_how_and_when_it_was_rated(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    from datetime import datetime
+
+    result = _answered(hall, clerk)
+    clock.current = datetime(2026, 9, 18, 15, 0)
+    rate_case(hall, KIOSK, result.case_number, result.query_code, "满意")
+    clock.current = datetime(2026, 9, 20, 9, 0)
+    later = kiosk_progress(hall, KIOSK, result.case_number, result.query_code)
+    assert not later.can_rate and "您已评价（满意，9月18日）" in later.can_do
