@@ -39,7 +39,7 @@ from desktop.documents.render import render
 from desktop.documents.templates import TEMPLATES, TEXTS, format_document_number
 from desktop.domain.access import Permission, PermissionDenied, may_disclose_to
 from desktop.domain.audit import AuditAction
-from desktop.domain.case import OUTCOMES, CaseState, CaseView, project
+from desktop.domain.case import OUTCOMES, CaseState, CaseView, project, review_window
 from desktop.domain.classification import Nature
 from desktop.domain.deadlines import ROUTE
 from desktop.domain.errors import RuleViolation, ValidationError
@@ -198,6 +198,14 @@ def rating_receipt(hall: Hall, actor: Actor, case_ref: str, *, query_code: str =
     data = {**_receipt_common(hall, view.hall), "case_number": view.case_number,
             "petitioner_name": mask_name(view.petitioner.name), "rating": raw.rating,
             "rated_at": moment.replace(microsecond=0).isoformat(timespec="seconds")}
+    if raw.rating == "不满意":
+        # what the kiosk's screen said: the supervisors look into it, and the 复查/复核 window as of today
+        from desktop.services.self_service import review_in_words
+
+        window = review_window(raw.state, raw.delivered_on, raw.review_request_due, raw.rereview_request_due,
+                               hall.today())
+        data.update(dissatisfied=True, review=review_in_words(window, hall.policy.calendar),
+                    help_address=data["hall_address"], help_phone=data["hall_phone"])
     return render(DocumentKind.RATING_RECEIPT, data)
 
 

@@ -298,13 +298,13 @@ def _can_do(view: CaseView, today: date, calendar: HolidayCalendar, window: Revi
     elif view.rating:
         can.append(f"您已评价（{view.rating}" + (f"，{date_near(rated_on, today)}）" if rated_on else "）"))
     if window is not None and window.open:
-        can.append(_review_words(window, calendar))
+        can.append(review_in_words(window, calendar))
     elif window is not None:
         can.append("如有疑问，可以到接待窗口咨询")
     return tuple(can)
 
 
-def _review_words(window: ReviewWindow | None, calendar: HolidayCalendar) -> str:
+def review_in_words(window: ReviewWindow | None, calendar: HolidayCalendar) -> str:
     """The 复查/复核 window in words, with the warning that a last day in an unscheduled year may still move."""
     if window is None:
         return ""
@@ -343,7 +343,7 @@ def _progress(hall: Hall, row: CaseRow, view: CaseView) -> KioskProgress:
                          status, row.next_due, steps,
                          _can_do(view, today, hall.policy.calendar, window, rated_on), _may_rate(view),
                          view.rating, due_words=_due_words(view, unit, hall.policy.calendar),
-                         review=_review_words(window, hall.policy.calendar))
+                         review=review_in_words(window, hall.policy.calendar))
 
 
 # -- the citizen's rating -------------------------------------------------------------------------
