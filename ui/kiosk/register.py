@@ -38,7 +38,7 @@ from ui.common.widgets import Phrases, label, message_label, secondary_button, s
 from ui.kiosk.camera import camera_present
 from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
 from ui.kiosk.guide import _numbered
-from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling, with_x_key
+from ui.kiosk.screens import Beside, ButtonsBeside, Screens, into_view, panel, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -371,6 +371,8 @@ class RegistrationFlow(QWidget):
             if at_fault is not None:
                 at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
                 at_fault.selectAll()
+                # the screen's last field (the phone) whole above the message if it can be, the one at fault surely
+                into_view(at_fault, self.phone)
             return
         set_tone(self.message, "", "")
         if self.step == len(STEPS) - 2:
@@ -388,10 +390,8 @@ class RegistrationFlow(QWidget):
             name = check_name(self.name.text())  # the service's rule, here rather than six screens later
             try:  # the rule the registration service applies at 提交, today's date included (no birth after it)
                 self.values["id_number"] = validate_resident_id(self.id_number.text(), date.today())
-            except ValidationError as problem:
-                typed = bool(self.id_number.text().strip())  # nothing typed yet is no mistake: just ask for it
-                raise ValidationError(problem.code, f"身份证号码有误：{problem.message}" if typed else problem.message,
-                                      "id_number") from None
+            except ValidationError as problem:  # its words name the ID number already: said as they are
+                raise ValidationError(problem.code, problem.message, "id_number") from None
             phone = self.phone.text().strip()
             if phone:
                 try:

@@ -1,0 +1,36 @@
+"""The kiosk's refusals in view, at the field at fault, in plain words: registration's ID number, 人民建议's name."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import Hall
+from tests.helpers import valid_id
+from tests.ui.test_kiosk_booking_view import SIZES, _in_window
+from tests.ui.test_kiosk_citizen import Themed, _kiosk_window, themed
+from ui.kiosk.register import RegistrationFlow
+
+__all__ = ["themed"]  # the fixture, used here by its name
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_a_wrong_id_number_puts_the_citizen_back_in_its_field_with_the_phone_field_whole(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """The refusal's banner cut the phone field in half, and the focus stayed on 下一步 (no keyboard to correct it)."""
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.name.setText("王建国")
+    good = valid_id(seq=123)
+    flow.id_number.setText(good[:-1] + ("0" if good[-1] != "0" else "1"))
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "身份证号码不对" in flow.message.text())
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.message) and flow.id_number.hasFocus())
+    assert _in_window(window, shell, flow.id_number) and _in_window(window, shell, flow.next_button)
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.phone))
