@@ -34,3 +34,24 @@ def test_a_wrong_id_number_puts_the_citizen_back_in_its_field_with_the_phone_fie
     qtbot.waitUntil(lambda: _in_window(window, shell, flow.message) and flow.id_number.hasFocus())
     assert _in_window(window, shell, flow.id_number) and _in_window(window, shell, flow.next_button)
     qtbot.waitUntil(lambda: _in_window(window, shell, flow.phone))
+
+
+def test_a_refusal_on_the_town_screen_keeps_its_words_whole(qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    """“不清楚” broke across two lines (不 / 清楚) with 大字 standing up: the refusal is laid out by its clauses."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.common.widgets import WORD_JOINER
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    shell.large_button.setChecked(True)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.name.setText("王建国")
+    flow.id_number.setText(valid_id(seq=123))
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: flow.step == 1)
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "不清楚" in flow.message.text())
+    laid_out = QLabel.text(flow.message)
+    assert WORD_JOINER.join("不清楚") in laid_out and WORD_JOINER.join("乡镇") in laid_out

@@ -365,7 +365,7 @@ class RegistrationFlow(QWidget):
         try:
             self._check(self.step)
         except ValidationError as problem:
-            set_tone(self.message, "error", problem.message)
+            set_tone(self.message, "error", Phrases.clauses(problem.message))  # its words whole (不清楚, not 不 / 清楚)
             # the field it names takes the focus, its text chosen: corrected there, typed over at once
             at_fault = {"name": self.name, "id_number": self.id_number, "phone": self.phone}.get(problem.field or "")
             if at_fault is not None:
@@ -503,7 +503,8 @@ class RegistrationFlow(QWidget):
                 "诉求内容": 2, "事实": 3, "理由": 3}.get(field)
         if step is not None:
             self.show_step(step)
-        set_tone(self.message, "error", user_message(error, "登记") + "。您填写的内容都还在，改正后再提交")
+        said = user_message(error, "登记") + "。您填写的内容都还在，改正后再提交"
+        set_tone(self.message, "error", Phrases.clauses(said))
 
     def _show_done(self, result: RegistrationResult, done: _Done | None) -> None:
         self.show_step(len(STEPS) - 1)
