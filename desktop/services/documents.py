@@ -162,8 +162,10 @@ def _registration_data(hall: Hall, view: CaseView, query_code: str, route_due: d
 
 
 def queue_ticket(hall: Hall, actor: Actor, *, ticket_number: str, window_type: str, people_ahead: int,
-                 issued_at: datetime | None = None, estimated_wait_minutes: int | None = None) -> RenderedDocument:
-    """A queue ticket: the number large, the business, how many wait ahead and for about how long, the time.
+                 issued_at: datetime | None = None, estimated_wait_minutes: int | None = None,
+                 priority: bool = False) -> RenderedDocument:
+    """A queue ticket: the number large, the business, how many wait ahead and for about how long, the time;
+    a priority ticket says 优先办理 under its number, as the screen that gave it did.
 
     Its document number is the day and the number (``20260916-A012``): numbers start again each day.
     """
@@ -178,7 +180,8 @@ def queue_ticket(hall: Hall, actor: Actor, *, ticket_number: str, window_type: s
         raise ValidationError("bad_estimated_wait", "预计等候时间应为0至1440分钟", "estimated_wait_minutes")
     data = {**_receipt_common(hall), "ticket_number": number, "window_type": business,
             "people_ahead": people_ahead, "issued_at": moment.isoformat(timespec="seconds"),
-            "estimated_wait": estimated_wait_minutes or 0, "document_number": f"{moment:%Y%m%d}-{number}"}
+            "estimated_wait": estimated_wait_minutes or 0, "document_number": f"{moment:%Y%m%d}-{number}",
+            "priority": bool(priority)}
     return render(DocumentKind.QUEUE_TICKET, data)
 
 

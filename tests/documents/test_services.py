@@ -282,6 +282,15 @@ def test_a_queue_ticket_prints_the_estimated_wait_when_there_is_one(sqlite_hall:
                                estimated_wait_minutes=-1)
 
 
+def test_a_priority_ticket_says_so_on_paper(sqlite_hall: Hall, kiosk: Actor, text_of: Callable[[bytes], str]) -> None:
+    """The screen said 综合接待（优先办理）; the slip said nothing of it, and the window calls by the slip."""
+    first = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A012", window_type="综合接待", people_ahead=2,
+                                   priority=True)
+    assert "优先办理" in text_of(first.pdf)
+    plain = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A013", window_type="综合接待", people_ahead=2)
+    assert "优先" not in text_of(plain.pdf)
+
+
 @pytest.mark.parametrize("typed", ["请向浦江县人民法院提起诉讼。", "可以向浦江县人民法院提起诉讼",
                                    "你可以向浦江县人民法院提起诉讼", "您可以请向浦江县人民法院提起诉讼",
                                    "向浦江县人民法院提起诉讼"])

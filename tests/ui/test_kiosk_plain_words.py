@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -55,3 +57,44 @@ def test_a_refusal_on_the_town_screen_keeps_its_words_whole(qtbot: QtBot, sqlite
     qtbot.waitUntil(lambda: "不清楚" in flow.message.text())
     laid_out = QLabel.text(flow.message)
     assert WORD_JOINER.join("不清楚") in laid_out and WORD_JOINER.join("乡镇") in laid_out
+
+
+def test_the_priority_toggle_says_on_and_off_in_words_and_the_ticket_prints_it(
+        qtbot: QtBot, work_context: Any, sqlite_engine: Any, clock: Any, tmp_path: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On and off differed by colour only, and the printed ticket did not say 优先 where the screen did."""
+    from desktop.services import documents
+    from tests.conftest import make_hall
+    from tests.ui.test_kiosk import KIOSK, _Queue
+    from ui.kiosk.body import kiosk_body, ticket_flow
+    from ui.kiosk.ticket import TicketFlow
+
+    printed: list[bool] = []
+    real = documents.queue_ticket
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        printed.append(bool(kwargs.get("priority")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "queue_ticket", spy)
+    hall = make_hall(sqlite_engine, clock, printer_receipts=f"pdf:{tmp_path}")
+    queue = _Queue()
+    body = kiosk_body(work_context(KIOSK, "kiosk", hall=hall), ticket=ticket_flow(queue.window_types,
+                                                                                 queue.issue_ticket))
+    qtbot.addWidget(body)
+    body.show()
+    qtbot.mouseClick(body.tile_buttons["ticket"], Qt.MouseButton.LeftButton)
+    flow = body.flow
+    assert isinstance(flow, TicketFlow)
+    qtbot.waitUntil(lambda: len(flow.type_buttons) == 2)
+    off = flow.priority.text()
+    assert "不需要" in off and "✓" not in off
+    qtbot.mouseClick(flow.priority, Qt.MouseButton.LeftButton)
+    assert flow.priority.text().startswith("✓ 需要优先办理")
+    qtbot.mouseClick(flow.priority, Qt.MouseButton.LeftButton)
+    assert flow.priority.text() == off
+    qtbot.mouseClick(flow.priority, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        qtbot.mouseClick(flow.type_buttons[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: flow.printing.text() == "请取走号票", timeout=20_000)
+    assert printed == [True]
