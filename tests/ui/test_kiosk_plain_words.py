@@ -98,3 +98,40 @@ def test_the_priority_toggle_says_on_and_off_in_words_and_the_ticket_prints_it(
         qtbot.mouseClick(flow.type_buttons[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: flow.printing.text() == "请取走号票", timeout=20_000)
     assert printed == [True]
+
+
+@pytest.mark.parametrize(("size", "large"), [
+    ((1920, 1080), False), ((1080, 1920), False), ((1080, 1920), True),
+    pytest.param((1920, 1080), True, marks=pytest.mark.xfail(
+        strict=True, reason="大字 lying down with the dial pad: the screen's scrolling area asks for 250 px of the "
+                            "236 left, and the page scrolls 14 px beside it")),
+])
+def test_a_refused_name_in_a_suggestion_is_said_in_view_above_the_keyboard_and_focused(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """A 520-character name pasted, 署名提交 tapped from the phone field with the dial pad up: the refusal went under
+    the keyboard with the buttons, and the focus stayed in the phone field."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.ui.test_kiosk_booking_view import _bars
+    from tests.ui.test_kiosk_citizen import LARGEST, _keyboard_up
+    from ui.kiosk.suggest import SuggestionFlow
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy)
+    flow.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
+    flow.check_content()
+    flow.name.setText("王建国1" * 130)  # 520 characters, a paste
+    flow.phone.setFocus()
+    qtbot.waitUntil(flow.phone.hasFocus)
+    keyboard = round(LARGEST * size[0] / 1920)
+    _keyboard_up(shell, keyboard)
+    qtbot.mouseClick(flow.send_named, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "姓名" in flow.message.text() and not flow.tasks.busy, timeout=10_000)
+    caption = next(label for label in flow.findChildren(QLabel) if label.text() == "姓名")
+    qtbot.waitUntil(lambda: flow.name.hasFocus() and all(
+        _in_window(window, shell, w, keyboard) for w in (flow.message, flow.name, caption, flow.send_named)))
+    assert len(_bars(shell)) <= 1, "two scroll bars side by side"

@@ -229,6 +229,8 @@ class ButtonsBeside(QBoxLayout):
         self.addLayout(column, 1)
         self.addLayout(buttons)
         self.buttons = buttons
+        self.column = column
+        self.message = message
 
     @property
     def beside(self) -> bool:
@@ -239,6 +241,17 @@ class ButtonsBeside(QBoxLayout):
             return
         self.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
         self.buttons.setDirection(QBoxLayout.Direction.TopToBottom if on else QBoxLayout.Direction.LeftToRight)
+        # lying down above the keyboard the message stands between the screens and the buttons, not under the
+        # screens: with 大字 the field's caption, the field and a refusal under them are taller than the 236 px
+        # left, and the page scrolled as a whole (the refusal half hidden, a second scroll bar)
+        if on and self.column.indexOf(self.message) >= 0:
+            self.column.removeWidget(self.message)
+            self.insertWidget(1, self.message, 2, Qt.AlignmentFlag.AlignTop)
+            self.setStretch(0, 3)
+        elif not on and self.indexOf(self.message) >= 0:
+            self.removeWidget(self.message)
+            self.column.addWidget(self.message)
+            self.setStretch(0, 1)
         # one above the other, the buttons lose their padding (no less than a finger's target): two of them in
         # large text took 244 px of the 236 left above the keyboard with its row of candidates, and the page
         # scrolled beside the screen's own scroll bar
