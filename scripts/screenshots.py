@@ -629,6 +629,22 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         flow.open_rating()
         flow.choice_buttons["基本满意"].setChecked(True)
         save("08-rating")
+        # 不满意 on a case of its own: the thanks say until which day 复查 may be asked for (as the slip prints),
+        # and the case asked again says how and when it was rated
+        rated_number, rated_code = _answered_case(hall)
+        flow.number.setText(rated_number)
+        flow.code.setText(rated_code)
+        flow.query_progress()
+        wait_settled(flow)
+        flow.open_rating()
+        flow.choice_buttons["不满意"].setChecked(True)
+        flow.submit_rating()
+        wait_settled(flow)
+        settle(1500)  # the slip prints
+        save("08b-rated-dissatisfied")
+        flow.query_progress()
+        wait_settled(flow)
+        save("08c-progress-rated")
         body.start_countdown()
         save("09-idle-countdown")
         wipe()
@@ -648,6 +664,15 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         register = body.open_flow("register")
         assert isinstance(register, RegistrationFlow)
         save("12-register-1-who")
+        register.name.setText("王建国")
+        register.id_number.setText("330726195503121235")  # a wrong check digit: said plainly, the field focused
+        register.forward()
+        save("12a-register-1-id-refused")
+        register.id_number.setText("330726550312123")  # an old 15-digit number
+        register.forward()
+        save("12a2-register-1-id-15")
+        register.name.clear()
+        register.id_number.clear()
         QApplication.clipboard().setText(("2025年3月起，我家楼上住户长期在夜间发出噪音，多次与其协商无果，"
                                           "也向物业和社区反映过，均未解决。") * 11)
         register.name.paste()
@@ -707,6 +732,12 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         save("20b-suggest-2-content")
         suggest.check_content()
         save("21-suggest-3-who")
+        suggest.name.setText("王建国1" * 130)  # a pasted name: refused at the name, the field focused
+        suggest.phone.setFocus()
+        suggest.submit(anonymous=False)
+        wait_settled(suggest)
+        save("21a-suggest-name-refused")
+        suggest.name.clear()
         suggest.submit(anonymous=True)
         while suggest.pages.currentIndex() != 3 and (suggest.tasks.busy or not suggest.message.text()):
             loop.processEvents()
@@ -721,6 +752,9 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
                 loop.processEvents()
             settle(300)
             save("23-ticket-1-types")
+            ticket.priority.setChecked(True)
+            save("23b-ticket-priority-on")
+            ticket.priority.setChecked(False)
             # a card whose name no ticket carries (a reader without the rare character's glyph gives “?”)
             ticket._card_read(SimpleNamespace(name="张?", id_number="330726198001011233"))
             ticket.take(ticket.types[0])

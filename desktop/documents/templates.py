@@ -91,6 +91,7 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     "receipt.no_code": "本回执为补打件，不含查询码。如需查询，请持身份证件到窗口重新领取查询码。",
     "queue.note": "请留意大厅显示屏和语音叫号；过号请重新取号。",
     "rating.thanks": "您的评价已记录，感谢您对信访工作的监督。",
+    "rating.dissatisfied": "您评价为“不满意”，这件事项已转给督查人员复查办理情况，他们会与您联系。",
     "suggestion.next_step": "请妥善保管本回执，凭建议编号可到接待窗口了解建议的办理和采纳情况。"
                             "感谢您为我们的工作建言献策。",
     "suggestion.anonymous": "（匿名建议：采纳后无法与您联系，请凭编号到窗口询问）",
@@ -231,6 +232,7 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.TITLE, "排队号票"),
         Block(B.RULE),
         Block(B.BIG, "{ticket_number}", label="您的号码", size=44),
+        Block(B.BIG, "优先办理", size=16, when="priority"),
         Block(B.FIELD, "{window_type}", label="办理业务"),
         Block(B.FIELD, "{people_ahead}人", label="前面等候"),
         Block(B.FIELD, "约{estimated_wait}分钟", label="预计等候", when="estimated_wait"),
@@ -247,6 +249,10 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.BIG, "{rating}", label="评价结果", size=20),
         Block(B.FIELD, "{rated_at_cn}", label="评价时间"),
         Block(B.RULE),
+        Block(B.PARA, "@rating.dissatisfied", when="dissatisfied"),
+        Block(B.PARA, "{review}。", when="review"),
+        Block(B.FIELD, "{help_address}", label="咨询地址", when="help_address"),
+        Block(B.FIELD, "{help_phone}", label="咨询电话", when="help_phone"),
         Block(B.NOTE, "@rating.thanks"),
     )),
     Template(DocumentKind.SUGGESTION_RECEIPT, Media.ROLL_80, "人民建议回执", "", (

@@ -679,6 +679,50 @@ def route_late_in_words(view_state: str, route_due: date | None, routed_on: date
     return f"{'转送' if view_state == CaseState.TRANSFERRED else '交办'}逾期{late}天"
 
 
+@dataclass(frozen=True)
+class ReviewWindow:
+    """The petitioner's right to ask for 复查 (after an answer) or 复核 (after a review opinion), as of a day.
+
+    The Regulations give 30 days from the day the written opinion was received (arts. 35, 36); the last
+    day is ``CaseView.review_request_due`` / ``rereview_request_due`` (a request after it is refused by
+    :func:`check_transition`). ``last_day`` is None while the opinion is not delivered yet.
+    """
+
+    what: str  # 复查 / 复核
+    opinion: str  # 处理意见 / 复查意见
+    last_day: date | None
+    open: bool
+
+    def words(self, *, year: bool = True) -> str:
+        """The window in a citizen's words: until which day, that it has passed, or that it starts on delivery."""
+        days = (REVIEW_REQUEST if self.what == "复查" else REREVIEW_REQUEST).days
+        if self.last_day is None:
+            return f"{self.opinion}书送达后{days}日内，如不服可以向上一级机关申请{self.what}"
+        day = date_in_words(self.last_day, year=year)
+        if self.open:
+            return f"如对{self.opinion}不服，可以在 {day} 前向上一级机关申请{self.what}"
+        return f"申请{self.what}的期限（收到{self.opinion}之日起{days}日）已于{day}届满"
+
+
+def review_window(state: str, delivered_on: date | None, review_request_due: date | None,
+                  rereview_request_due: date | None, today: date) -> ReviewWindow | None:
+    """Whether the petitioner may still ask for 复查 or 复核 on ``today``; None in any other state.
+
+    An answered case offers 复查, a reviewed one 复核 — each within its 30 days, the last day included
+    (the rule :func:`check_transition` applies to the request itself). Once that day is past nothing
+    further is open: 复核 follows only a 复查 actually asked for.
+    """
+    if state == CaseState.ANSWERED:
+        what, opinion, last = "复查", "处理意见", review_request_due
+    elif state == CaseState.REVIEWED:
+        what, opinion, last = "复核", "复查意见", rereview_request_due
+    else:
+        return None
+    if delivered_on is None or last is None:
+        return ReviewWindow(what, opinion, None, True)
+    return ReviewWindow(what, opinion, last, today <= last)
+
+
 def decision_limit(route_due: date | None, routed_on: date | None, unit_due: date | None) -> date | None:
     """The limit a 受理/不予受理 decision is held to (及时受理率, :mod:`desktop.domain.indicators`).
 

@@ -140,14 +140,17 @@ def _validate_gb11643(text: str, label: str, field: str, today: date | None) -> 
             f"{label}只能由数字和末位的X组成，请检查是否输入了其他字符",
             field,
         )
+    # Plain words, the same at the kiosk and at the counter: an old citizen reads them, and a clerk loses nothing
+    # (the card in hand is what both compare with).
+    card = "身份证" if label == "身份证号码" else "证件"
     if len(number) != 18:
         hint = ""
         if len(number) == 15:
-            # Said to a citizen at the kiosk and to a clerk at the counter: the card carries the 18-character
-            # number; the standard's upgrade of the old one is given for checking against it.
+            # the first-generation number an old person remembers; the standard's 18-character form of it is
+            # what the card most likely carries (unless the region code changed since), given to compare with
             upgraded = upgrade_old_id(number)
-            hint = "（15位旧号码已停止使用，请输入身份证上的18位号码" + (
-                f"；按国家标准升位应为 {upgraded}，请核对）" if upgraded else "）")
+            hint = "：这是老身份证的15位号码，现在的身份证号码是18位" + (
+                f"，一般是 {upgraded}，请对照身份证核对后输入" if upgraded else "，请照身份证上的号码输入")
         raise ValidationError(
             f"{field}_length", f"{label}应为18位，您输入了{len(number)}位{hint}", field
         )
@@ -158,24 +161,26 @@ def _validate_gb11643(text: str, label: str, field: str, today: date | None) -> 
     except (stdnum_exceptions.ValidationError, ValueError):
         raise ValidationError(
             f"{field}_birth_date",
-            f"{label}中的出生日期（第7至14位：{number[6:14]}）不存在，请核对",
+            f"{label}第7至14位是出生日期，“{number[6:14]}”这一天不存在，请对照{card}再看一遍",
             field,
         ) from None
     if birth.year < MIN_BIRTH_YEAR:
         raise ValidationError(
             f"{field}_birth_date",
-            f"{label}中的出生年份{birth.year}不合理，请核对第7至10位",
+            f"{label}中的出生年份{birth.year}不对，请对照{card}再看一遍第7至10位",
             field,
         )
     if today is not None and birth > today:
         raise ValidationError(
             f"{field}_birth_future",
-            f"{label}中的出生日期{date_in_words(birth)}晚于今天，请核对第7至14位",
+            f"{label}中的出生日期{date_in_words(birth)}晚于今天，请对照{card}再看一遍第7至14位",
             field,
         )
     if ric.calc_check_digit(number) != number[17]:
         raise ValidationError(
-            f"{field}_checksum", f"{label}校验位不正确，请核对后重新输入", field
+            f"{field}_checksum",
+            f"{label}不对，请对照{card}一位一位再看一遍（18位号码的最后一位可能是X）",
+            field,
         )
     return number
 

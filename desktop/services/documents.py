@@ -39,7 +39,7 @@ from desktop.documents.render import render
 from desktop.documents.templates import TEMPLATES, TEXTS, format_document_number
 from desktop.domain.access import Permission, PermissionDenied, may_disclose_to
 from desktop.domain.audit import AuditAction
-from desktop.domain.case import OUTCOMES, CaseState, CaseView, project
+from desktop.domain.case import OUTCOMES, CaseState, CaseView, project, review_window
 from desktop.domain.classification import Nature
 from desktop.domain.deadlines import ROUTE
 from desktop.domain.errors import RuleViolation, ValidationError
@@ -162,8 +162,10 @@ def _registration_data(hall: Hall, view: CaseView, query_code: str, route_due: d
 
 
 def queue_ticket(hall: Hall, actor: Actor, *, ticket_number: str, window_type: str, people_ahead: int,
-                 issued_at: datetime | None = None, estimated_wait_minutes: int | None = None) -> RenderedDocument:
-    """A queue ticket: the number large, the business, how many wait ahead and for about how long, the time.
+                 issued_at: datetime | None = None, estimated_wait_minutes: int | None = None,
+                 priority: bool = False) -> RenderedDocument:
+    """A queue ticket: the number large, the business, how many wait ahead and for about how long, the time;
+    a priority ticket says 优先办理 under its number, as the screen that gave it did.
 
     Its document number is the day and the number (``20260916-A012``): numbers start again each day.
     """
@@ -178,7 +180,8 @@ def queue_ticket(hall: Hall, actor: Actor, *, ticket_number: str, window_type: s
         raise ValidationError("bad_estimated_wait", "预计等候时间应为0至1440分钟", "estimated_wait_minutes")
     data = {**_receipt_common(hall), "ticket_number": number, "window_type": business,
             "people_ahead": people_ahead, "issued_at": moment.isoformat(timespec="seconds"),
-            "estimated_wait": estimated_wait_minutes or 0, "document_number": f"{moment:%Y%m%d}-{number}"}
+            "estimated_wait": estimated_wait_minutes or 0, "document_number": f"{moment:%Y%m%d}-{number}",
+            "priority": bool(priority)}
     return render(DocumentKind.QUEUE_TICKET, data)
 
 
@@ -198,6 +201,14 @@ def rating_receipt(hall: Hall, actor: Actor, case_ref: str, *, query_code: str =
     data = {**_receipt_common(hall, view.hall), "case_number": view.case_number,
             "petitioner_name": mask_name(view.petitioner.name), "rating": raw.rating,
             "rated_at": moment.replace(microsecond=0).isoformat(timespec="seconds")}
+    if raw.rating == "不满意":
+        # what the kiosk's screen said: the supervisors look into it, and the 复查/复核 window as of today
+        from desktop.services.self_service import review_in_words
+
+        window = review_window(raw.state, raw.delivered_on, raw.review_request_due, raw.rereview_request_due,
+                               hall.today())
+        data.update(dissatisfied=True, review=review_in_words(window, hall.policy.calendar),
+                    help_address=data["hall_address"], help_phone=data["hall_phone"])
     return render(DocumentKind.RATING_RECEIPT, data)
 
 

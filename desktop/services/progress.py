@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from db.models import CaseRow
 from desktop.domain.access import Permission
+from desktop.domain.case import ReviewWindow, review_window
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import mask_name
 from desktop.domain.numbering import validate_case_number, verify_query_code
@@ -33,15 +34,22 @@ _NEXT_STEP = {
     "已转送": "已转送有权处理的机关，等待其受理",
     "已交办": "已交办有关单位，正在办理",
     "办理中": "已受理，正在办理",
-    "已答复": "已出具处理意见；如不服，可在收到书面意见之日起30日内申请复查",
+    "已答复": "已出具处理意见",
     "复查中": "正在复查",
-    "已复查": "已出具复查意见；如不服，可在收到之日起30日内申请复核",
+    "已复查": "已出具复查意见",
     "复核中": "正在复核",
     "已终结": "已复核终结",
     "不予受理": "不予受理，请查看告知书所述理由和途径",
     "已导入法定途径": "已告知通过法定途径解决",
     "已调解和解": "已调解（和解）结案",
 }
+
+
+def next_step_words(state: str, window: ReviewWindow | None) -> str:
+    """The status line under the state: what happens next, with the 复查/复核 window as of today (until which
+    day, or that it has passed) after an answer or a review opinion."""
+    step = _NEXT_STEP.get(state, "")
+    return f"{step}；{window.words()}" if window is not None else step
 
 
 def citizen_progress(hall: Hall, actor: Actor, case_number: str, query_code: str) -> CitizenProgress:
@@ -56,5 +64,7 @@ def citizen_progress(hall: Hall, actor: Actor, case_number: str, query_code: str
     if row is None or not verify_query_code(query_code, row.query_code_hash,
                                             hall.secrets.query_code_pepper):
         raise RuleViolation("progress_not_found", _NOT_FOUND)
+    window = review_window(row.state, row.delivered_on, row.review_request_due, row.rereview_request_due,
+                           hall.today())
     return CitizenProgress(row.case_number, mask_name(row.petitioner_name), row.received_on,
-                           row.state, _NEXT_STEP.get(row.state, ""), row.next_due)
+                           row.state, next_step_words(row.state, window), row.next_due)

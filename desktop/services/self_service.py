@@ -27,8 +27,17 @@ if TYPE_CHECKING:
 
 from db.models import CaseRow, EventRow
 from desktop.domain.access import Permission
-from desktop.domain.calendar import HolidayCalendar
-from desktop.domain.case import CHINA_STANDARD_TIME, TRANSITIONS, CaseState, CaseView, project, routed_day
+from desktop.domain.calendar import HolidayCalendar, date_near
+from desktop.domain.case import (
+    CHINA_STANDARD_TIME,
+    TRANSITIONS,
+    CaseState,
+    CaseView,
+    ReviewWindow,
+    project,
+    review_window,
+    routed_day,
+)
 from desktop.domain.deadlines import HANDLE, REREVIEW_ANSWER, REVIEW_ANSWER, ROUTE, UNIT_NOTIFY
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
@@ -40,7 +49,7 @@ from desktop.domain.qrpayload import FOREIGN_MESSAGE
 from desktop.domain.ratelimit import FailureLimiter
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
-from desktop.services.progress import _NEXT_STEP
+from desktop.services.progress import _NEXT_STEP, next_step_words
 from desktop.services.store import case_events, row_to_event
 
 KIOSK_FAILURES: Final = 20
@@ -90,6 +99,8 @@ class KioskProgress:
     from_server: bool = False
     #: Who must do what by ``next_due``, in plain words ("" where only the date is known).
     due_words: str = ""
+    #: After an answer or a review opinion: the 复查/复核 window as of today (until which day, or passed).
+    review: str = ""
 
 
 #: (case number, query code) → the server's masked answer, as a mapping with the fields of
@@ -277,21 +288,28 @@ def _due_words(view: CaseView, unit: str, calendar: HolidayCalendar) -> str:
     return words.get(view.next_due_rule, f"下一个办理期限：{by}") + moves
 
 
-def _can_do(view: CaseView, today: date, calendar: HolidayCalendar) -> tuple[str, ...]:
+def _can_do(view: CaseView, today: date, calendar: HolidayCalendar, window: ReviewWindow | None,
+            rated_on: date | None) -> tuple[str, ...]:
     can: list[str] = []
     if not view.is_final and view.state not in (CaseState.ANSWERED, CaseState.REVIEWED, CaseState.SETTLED):
         can.append("如有新的材料，可以到接待窗口补充")
     if _may_rate(view):
         can.append("可以在本机对办理结果作出评价（满意、基本满意、不满意）")
-    if view.state is CaseState.ANSWERED and view.review_request_due and today <= view.review_request_due:
-        can.append(f"如对处理意见不服，可以在 {day_words(view.review_request_due)} 前向上一级机关申请复查"
-                   + _may_move(view.review_request_due, calendar))
-    if view.state is CaseState.REVIEWED and view.rereview_request_due and today <= view.rereview_request_due:
-        can.append(f"如对复查意见不服，可以在 {day_words(view.rereview_request_due)} 前向上一级机关申请复核"
-                   + _may_move(view.rereview_request_due, calendar))
-    if view.state is CaseState.ANSWERED and not view.delivered_on:
-        can.append("处理意见书送达后30日内，如不服可以申请复查")
+    elif view.rating:
+        can.append(f"您已评价（{view.rating}" + (f"，{date_near(rated_on, today)}）" if rated_on else "）"))
+    if window is not None and window.open:
+        can.append(review_in_words(window, calendar))
+    elif window is not None:
+        can.append("如有疑问，可以到接待窗口咨询")
     return tuple(can)
+
+
+def review_in_words(window: ReviewWindow | None, calendar: HolidayCalendar) -> str:
+    """The 复查/复核 window in words, with the warning that a last day in an unscheduled year may still move."""
+    if window is None:
+        return ""
+    moves = _may_move(window.last_day, calendar) if window.open and window.last_day else ""
+    return window.words() + moves
 
 
 def _may_rate(view: CaseView) -> bool:
@@ -314,10 +332,18 @@ def _progress(hall: Hall, row: CaseRow, view: CaseView) -> KioskProgress:
         events = case_events(session, row.case_id)
     steps = tuple(Step(_day(e), text) for e in events if (text := _step_text(e, name)))
     unit = name(view.organisation_code) if view.organisation_code else "有关单位"
+    today = hall.today()
+    window = review_window(view.state, view.delivered_on, view.review_request_due, view.rereview_request_due,
+                           today)
+    rated_on = next((_day(e) for e in reversed(events) if e.type is EventType.RATED), None)
+    # the window, while open, is one of the things the citizen can do; once passed the status says so
+    status = next_step_words(row.state, window) if window is not None and not window.open \
+        else _NEXT_STEP.get(row.state, "")
     return KioskProgress(row.case_number, mask_name(row.petitioner_name), row.received_on, row.state,
-                         _NEXT_STEP.get(row.state, ""), row.next_due, steps,
-                         _can_do(view, hall.today(), hall.policy.calendar), _may_rate(view), view.rating,
-                         due_words=_due_words(view, unit, hall.policy.calendar))
+                         status, row.next_due, steps,
+                         _can_do(view, today, hall.policy.calendar, window, rated_on), _may_rate(view),
+                         view.rating, due_words=_due_words(view, unit, hall.policy.calendar),
+                         review=review_in_words(window, hall.policy.calendar))
 
 
 # -- the citizen's rating -------------------------------------------------------------------------

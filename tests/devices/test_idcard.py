@@ -63,7 +63,7 @@ def test_birth_date_and_sex_come_from_the_id_number_when_the_reader_gives_none()
 
 
 @pytest.mark.parametrize(("texts", "said"), [
-    ({"name": "张三", "id_number": MAN[:-1] + ("0" if MAN[-1] != "0" else "1")}, "校验位"),
+    ({"name": "张三", "id_number": MAN[:-1] + ("0" if MAN[-1] != "0" else "1")}, "身份证号码不对"),
     ({"name": "张三", "id_number": ""}, "没有公民身份号码"),
     ({"name": "", "id_number": MAN}, "没有姓名"),
     ({"name": "张三", "id_number": MAN, "valid_to": "明年"}, "有效期截止日期“明年”无法识别"),

@@ -186,6 +186,31 @@ def test_a_kiosk_prints_a_rating_receipt_only_with_the_query_code(sqlite_hall: H
     assert documents.rating_receipt(hall, clerk, ref).pdf == doc.pdf
 
 
+
+def test_a_dissatisfied_rating_slip_says_what_the_screen_said(sqlite_hall: Hall, clerk: Actor, kiosk: Actor,
+                                                              text_of: Callable[[bytes], str]) -> None:
+    """不满意: the slip said only the word; the screen says the supervisors will look into it and until which day
+    复查 may be asked for, and where — the slip now says the same (and where to ask, the hall's address)."""
+    from desktop.services.self_service import rate_case
+
+    hall = sqlite_hall
+    result = _accepted(hall, clerk)
+    ref = result.case_number
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    rated = rate_case(hall, kiosk, ref, result.query_code, "不满意")
+    text = _flat(text_of(documents.rating_receipt(hall, kiosk, ref, query_code=result.query_code).pdf))
+    assert _flat("如对处理意见不服，可以在 2026年10月16日 前向上一级机关申请复查") in text
+    assert _flat(rated.review) in text and "已转给督查人员" in text
+    common = documents._receipt_common(hall)
+    assert common["hall_address"] and _flat(f"咨询地址：{common['hall_address']}") in text
+    happy = _accepted(hall, clerk)
+    cases.answer(hall, clerk, happy.case_number, outcome="予以支持", answered_on=date(2026, 9, 16))
+    cases.deliver(hall, clerk, happy.case_number, delivered_on=date(2026, 9, 16))
+    rate_case(hall, kiosk, happy.case_number, happy.query_code, "满意")
+    plain = _flat(text_of(documents.rating_receipt(hall, kiosk, happy.case_number, query_code=happy.query_code).pdf))
+    assert "申请复查" not in plain and "督查" not in plain
+
 def test_a_kiosk_prints_the_receipt_of_its_own_suggestions_only(sqlite_hall: Hall, clerk: Actor, kiosk: Actor,
                                                                  text_of: Callable[[bytes], str]) -> None:
     from desktop.services.suggestions import submit_suggestion
@@ -255,6 +280,15 @@ def test_a_queue_ticket_prints_the_estimated_wait_when_there_is_one(sqlite_hall:
     with pytest.raises(ValidationError, match="预计等候"):
         documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A014", window_type="综合接待", people_ahead=0,
                                estimated_wait_minutes=-1)
+
+
+def test_a_priority_ticket_says_so_on_paper(sqlite_hall: Hall, kiosk: Actor, text_of: Callable[[bytes], str]) -> None:
+    """The screen said 综合接待（优先办理）; the slip said nothing of it, and the window calls by the slip."""
+    first = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A012", window_type="综合接待", people_ahead=2,
+                                   priority=True)
+    assert "优先办理" in text_of(first.pdf)
+    plain = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A013", window_type="综合接待", people_ahead=2)
+    assert "优先" not in text_of(plain.pdf)
 
 
 @pytest.mark.parametrize("typed", ["请向浦江县人民法院提起诉讼。", "可以向浦江县人民法院提起诉讼",

@@ -104,7 +104,7 @@ def test_resident_id_is_normalised(typed: str) -> None:
         ("   ", "id_number_empty", "请输入身份证号码"),
         ("11010519491231002", "id_number_length", "身份证号码应为18位，您输入了17位"),
         ("110105194912310021X", "id_number_length", "您输入了19位"),
-        ("110105491231002", "id_number_length", "15位旧号码已停止使用，请输入身份证上的18位号码"),
+        ("110105491231002", "id_number_length", "这是老身份证的15位号码，现在的身份证号码是18位"),
         ("11010519491231002Y", "id_number_chars", "数字和末位的X"),
         ("1101051949-231002X", "id_number_chars", ""),
         ("1101051949123100X2", "id_number_chars", "只有最后一位可以是X"),
@@ -112,7 +112,7 @@ def test_resident_id_is_normalised(typed: str) -> None:
          "出生日期"),
         ("110105" + "18000101" + "0011", "id_number_birth_date", "出生年份"),
         ("11010519491231002Y".replace("Y", "1"), "id_number_checksum",
-         "身份证号码校验位不正确，请核对后重新输入"),
+         "身份证号码不对，请对照身份证一位一位再看一遍（18位号码的最后一位可能是X）"),
     ],
 )
 def test_resident_id_errors(typed: str, code: str, fragment: str) -> None:
@@ -126,7 +126,7 @@ def test_resident_id_errors(typed: str, code: str, fragment: str) -> None:
 def test_checksum_message_is_exact() -> None:
     with pytest.raises(ValidationError) as info:
         validate_resident_id("110105194912310021")
-    assert info.value.message == "身份证号码校验位不正确，请核对后重新输入"
+    assert info.value.message == "身份证号码不对，请对照身份证一位一位再看一遍（18位号码的最后一位可能是X）"
 
 
 def test_birth_after_today_is_refused_only_when_today_given() -> None:
@@ -574,10 +574,22 @@ def test_an_old_15_digit_number_is_answered_with_its_18_character_number() -> No
     assert upgrade_old_id("33072675031200X") is None
     with pytest.raises(ValidationError) as info:
         validate_resident_id("110105491231002")
-    assert "15位旧号码已停止使用" in info.value.message and "11010519491231002X" in info.value.message
+    assert "老身份证的15位号码" in info.value.message and "一般是 11010519491231002X" in info.value.message
     with pytest.raises(ValidationError) as info:
         validate_resident_id("330726751312001")
-    assert info.value.message.endswith("（15位旧号码已停止使用，请输入身份证上的18位号码）")
+    assert info.value.message.endswith("现在的身份证号码是18位，请照身份证上的号码输入")
+
+
+@pytest.mark.parametrize("typed", ["110105194912310021", "110105491231002", "11010519491231002",
+                                   make_id("110105", date(1949, 12, 31), 2)[:10] + "0230" + "0023",
+                                   "110105" + "18000101" + "0011"])
+def test_id_number_errors_speak_plainly(typed: str) -> None:
+    """Said to an old citizen at the kiosk as to a clerk: no 校验位, no 升位 or 国家标准, and what to do."""
+    with pytest.raises(ValidationError) as info:
+        validate_resident_id(typed, date(2026, 12, 6))
+    message = info.value.message
+    assert not any(word in message for word in ("校验", "升位", "国家标准", "有误", "不合理"))
+    assert "18位" in message or "对照身份证" in message
 
 
 def test_a_name_with_a_character_beyond_the_basic_plane_is_read_searched_and_masked_as_any_chinese_name() -> None:

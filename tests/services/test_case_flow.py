@@ -132,7 +132,7 @@ def test_steps_out_of_order_are_refused_naming_what_is_missing(hall: Hall, clerk
 def test_bad_input_stores_nothing(hall: Hall, clerk: Actor) -> None:
     good = valid_id()
     bad_checksum = good[:-1] + ("0" if good[-1] != "0" else "1")
-    with pytest.raises(ValidationError, match="校验位"):
+    with pytest.raises(ValidationError, match="身份证号码不对"):
         register_visit(hall, clerk, form(id_number=bad_checksum))
     reps = tuple(PersonInput(name=f"代表{'甲乙丙丁戊己'[i]}", document_number=valid_id(seq=200 + i))
                  for i in range(6))

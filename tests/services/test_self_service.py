@@ -249,3 +249,62 @@ def test_a_last_day_in_a_year_not_yet_scheduled_says_it_may_still_move(hall: Hal
     (line,) = [line for line in progress.can_do if "申请复查" in line]
     assert line.startswith("如对处理意见不服，可以在 2027年1月") and line.endswith("前向上一级机关申请复查"
                                                                    "（2027年节假日安排公布后，遇节假日可能顺延）")
+
+
+@pytest.mark.parametrize(("today", "open_"), [(date(2026, 10, 15), True), (date(2026, 10, 16), True),
+                                              (date(2026, 10, 17), False), (date(2028, 9, 22), False)])
+def test_the_review_window_is_said_as_of_the_day_asked(hall: Hall, clerk: Actor, clock: FakeClock,
+                                                       today: date, open_: bool) -> None:
+    """Delivered on 16 September: 复查 may be asked for until 16 October (the last day included). Two years on the
+    status still promised 30 days; now the kiosk and the public page say until which day, or that it has passed."""
+    from datetime import datetime
+
+    from desktop.services.progress import citizen_progress
+
+    result = _answered(hall, clerk)
+    clock.current = datetime.combine(today, datetime.min.time()).replace(hour=10)
+    progress = kiosk_progress(hall, KIOSK, result.case_number, result.query_code)
+    web = citizen_progress(hall, KIOSK, result.case_number, result.query_code)
+    offer = "如对处理意见不服，可以在 2026年10月16日 前向上一级机关申请复查"
+    passed = "申请复查的期限（收到处理意见之日起30日）已于2026年10月16日届满"
+    if open_:
+        assert offer in progress.can_do and progress.next_step == "已出具处理意见"
+        assert web.next_step == f"已出具处理意见；{offer}" and progress.review == offer
+    else:
+        assert not any("申请复查" in line for line in progress.can_do)
+        assert "如有疑问，可以到接待窗口咨询" in progress.can_do
+        assert progress.next_step == web.next_step == f"已出具处理意见；{passed}"
+        assert progress.review == passed
+    assert "30日内申请复查" not in progress.next_step + web.next_step
+
+
+def test_after_a_review_opinion_the_rereview_window_follows_its_own_delivery(hall: Hall, clerk: Actor,
+                                                                            clock: FakeClock) -> None:
+    from datetime import datetime
+
+    result = _answered(hall, clerk)
+    ref = result.case_number
+    cases.request_review(hall, clerk, ref, requested_on=date(2026, 10, 9))
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 11, 2),
+                 event_type=EventType.REVIEW_ANSWERED)
+    undelivered = kiosk_progress(hall, KIOSK, ref, result.query_code)
+    assert undelivered.review == "复查意见书送达后30日内，如不服可以向上一级机关申请复核"
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 11, 3))
+    clock.current = datetime(2026, 12, 3, 9, 0)
+    within = kiosk_progress(hall, KIOSK, ref, result.query_code)
+    assert "如对复查意见不服，可以在 2026年12月3日 前向上一级机关申请复核" in within.can_do
+    clock.current = datetime(2026, 12, 4, 9, 0)
+    after = kiosk_progress(hall, KIOSK, ref, result.query_code)
+    assert after.next_step == "已出具复查意见；申请复核的期限（收到复查意见之日起30日）已于2026年12月3日届满"
+    assert not any("申请复核" in line for line in after.can_do)
+
+
+def test_a_rated_case_says_how_and_when_it_was_rated(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    from datetime import datetime
+
+    result = _answered(hall, clerk)
+    clock.current = datetime(2026, 9, 18, 15, 0)
+    rate_case(hall, KIOSK, result.case_number, result.query_code, "满意")
+    clock.current = datetime(2026, 9, 20, 9, 0)
+    later = kiosk_progress(hall, KIOSK, result.case_number, result.query_code)
+    assert not later.can_rate and "您已评价（满意，9月18日）" in later.can_do

@@ -451,7 +451,7 @@ def _walk_registration(qtbot: QtBot, flow: RegistrationFlow, *, id_number: str) 
     flow.name.setText("赵春花")
     flow.id_number.setText("33072619680312123")  # half-typed
     _click(qtbot, flow.next_button)
-    assert flow.step == 0 and "身份证号码有误" in flow.message.text()
+    assert flow.step == 0 and "身份证号码应为18位" in flow.message.text()
     flow.id_number.setText(id_number)
     flow.phone.setText("138-5791-2345")
     _click(qtbot, flow.next_button)

@@ -48,7 +48,7 @@ def test_a_birth_date_after_today_is_refused_on_the_first_screen(qtbot: QtBot, w
     flow.id_number.setText(valid_id(birth=date(2030, 1, 1), seq=17))
     _click(qtbot, flow.next_button)
     assert flow.step == 0
-    assert flow.message.text() == "身份证号码有误：身份证号码中的出生日期2030年1月1日晚于今天，请核对第7至14位"
+    assert flow.message.text() == "身份证号码中的出生日期2030年1月1日晚于今天，请对照身份证再看一遍第7至14位"
     flow.id_number.setText(valid_id(birth=date(1936, 2, 29), seq=17))  # a 90-year-old, born on a leap day
     _click(qtbot, flow.next_button)
     assert flow.step == 1
@@ -61,11 +61,14 @@ def test_an_id_number_not_yet_typed_is_asked_for_not_called_wrong(qtbot: QtBot, 
     assert flow.step == 0 and flow.message.text() == "请输入身份证号码"
     flow.id_number.setText("3307261968031212")  # sixteen digits: that one is wrong
     _click(qtbot, flow.next_button)
-    assert flow.message.text() == "身份证号码有误：身份证号码应为18位，您输入了16位"
+    assert flow.message.text() == "身份证号码应为18位，您输入了16位"
     flow.id_number.setText("330726360229002")  # the old first-generation number an old man remembers
     _click(qtbot, flow.next_button)
-    assert "（15位旧号码已停止使用，请输入身份证上的18位号码" in flow.message.text()
-    assert "按国家标准升位应为" in flow.message.text()  # the number the card carries, to compare with it
+    # in words an old man knows, with the number his card most likely carries to compare with
+    from desktop.domain.identity import upgrade_old_id
+
+    assert flow.message.text() == ("身份证号码应为18位，您输入了15位：这是老身份证的15位号码，现在的身份证号码是18位，"
+                                   f"一般是 {upgrade_old_id('330726360229002')}，请对照身份证核对后输入")
 
 
 def test_a_name_longer_than_a_registration_keeps_is_kept_whole_and_refused_at_the_field(

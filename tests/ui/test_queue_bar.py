@@ -165,7 +165,7 @@ def test_the_counter_issues_a_ticket_with_the_visitors_id_card_or_typed_number(
     bar.visitor_name.setText("李四")
     with qtbot.waitSignal(bar.tasks.settled, timeout=10_000):
         qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
-    assert "校验位不正确" in bar.message.text() and bar.visitor_name.text() == "李四"  # nothing typed is lost
+    assert "身份证号码不对" in bar.message.text() and bar.visitor_name.text() == "李四"  # nothing typed is lost
     bar.visitor_id.setText(valid_id(seq=5))
     with qtbot.waitSignal(bar.issued, timeout=10_000):
         qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)

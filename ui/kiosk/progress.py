@@ -489,10 +489,9 @@ class ProgressFlow(QWidget):
         self.progress = progress
         if progress.rating == "不满意":
             self.thanks.setText(Phrases("您的评价|已记录"))
-            review = next((line for line in progress.can_do if "申请复查" in line or "申请复核" in line), "")
             self.thanks_text.setText(Phrases.clauses(
                 "您评价为“不满意”，这件事项已转给督查人员复查办理情况，他们会与您联系。"
-                + (f"\n{review}。" if review else "\n如对处理意见不服，可以在收到书面意见之日起30日内申请复查。")))
+                + (f"\n{progress.review}。" if progress.review else "")))
         else:
             self.thanks.setText(Phrases("感谢|您的评价"))
             self.thanks_text.setText(Phrases.clauses(f"您的评价“{progress.rating}”已记录。"))

@@ -38,7 +38,7 @@ from ui.common.widgets import Phrases, label, message_label, secondary_button, s
 from ui.kiosk.camera import camera_present
 from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
 from ui.kiosk.guide import _numbered
-from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling, with_x_key
+from ui.kiosk.screens import Beside, ButtonsBeside, Screens, into_view, panel, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -365,12 +365,14 @@ class RegistrationFlow(QWidget):
         try:
             self._check(self.step)
         except ValidationError as problem:
-            set_tone(self.message, "error", problem.message)
+            set_tone(self.message, "error", Phrases.clauses(problem.message))  # its words whole (不清楚, not 不 / 清楚)
             # the field it names takes the focus, its text chosen: corrected there, typed over at once
             at_fault = {"name": self.name, "id_number": self.id_number, "phone": self.phone}.get(problem.field or "")
             if at_fault is not None:
                 at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
                 at_fault.selectAll()
+                # the screen's last field (the phone) whole above the message if it can be, the one at fault surely
+                into_view(at_fault, self.phone)
             return
         set_tone(self.message, "", "")
         if self.step == len(STEPS) - 2:
@@ -388,10 +390,8 @@ class RegistrationFlow(QWidget):
             name = check_name(self.name.text())  # the service's rule, here rather than six screens later
             try:  # the rule the registration service applies at 提交, today's date included (no birth after it)
                 self.values["id_number"] = validate_resident_id(self.id_number.text(), date.today())
-            except ValidationError as problem:
-                typed = bool(self.id_number.text().strip())  # nothing typed yet is no mistake: just ask for it
-                raise ValidationError(problem.code, f"身份证号码有误：{problem.message}" if typed else problem.message,
-                                      "id_number") from None
+            except ValidationError as problem:  # its words name the ID number already: said as they are
+                raise ValidationError(problem.code, problem.message, "id_number") from None
             phone = self.phone.text().strip()
             if phone:
                 try:
@@ -503,7 +503,8 @@ class RegistrationFlow(QWidget):
                 "诉求内容": 2, "事实": 3, "理由": 3}.get(field)
         if step is not None:
             self.show_step(step)
-        set_tone(self.message, "error", user_message(error, "登记") + "。您填写的内容都还在，改正后再提交")
+        said = user_message(error, "登记") + "。您填写的内容都还在，改正后再提交"
+        set_tone(self.message, "error", Phrases.clauses(said))
 
     def _show_done(self, result: RegistrationResult, done: _Done | None) -> None:
         self.show_step(len(STEPS) - 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -89,6 +89,43 @@ def scrolling(page: QWidget) -> QScrollArea:
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(page)
     return scroll
+
+
+def into_view(field: QWidget, *then: QWidget) -> None:
+    """Once the layout has taken in a refusal's message: scroll each scroll area around ``field`` so that the
+    widgets ``then`` (the fields under it on its screen) and, last and above all, ``field`` itself are seen.
+
+    The message appearing takes height from the screen above it: the field after the one at fault was cut in
+    half by it (the phone field under a wrong ID number), or the field at fault itself went out of view.
+    """
+    from PySide6.QtCore import QTimer
+
+    def scroll() -> None:
+        # the message's height taken now (its layout request may still be waiting), from the window inwards
+        chain: list[QWidget] = []
+        parent = field.parentWidget()
+        while parent is not None:
+            chain.append(parent)
+            parent = parent.parentWidget()
+        for widget in reversed(chain):
+            layout = widget.layout()
+            if layout is not None:
+                layout.activate()
+        for widget in (*then, field):
+            parent = widget.parentWidget()
+            while parent is not None:
+                inner = parent.widget() if isinstance(parent, QScrollArea) else None
+                if isinstance(parent, QScrollArea) and inner is not None and inner.isAncestorOf(widget):
+                    # the whole widget, not its cursor (which is all ensureWidgetVisible keeps in view of a field)
+                    top = widget.mapTo(inner, QPoint(0, 0)).y()
+                    bar, room = parent.verticalScrollBar(), parent.viewport().height()
+                    if top + widget.height() > bar.value() + room:
+                        bar.setValue(top + widget.height() - room + 8)
+                    if top < bar.value():
+                        bar.setValue(top - 8)
+                parent = parent.parentWidget()
+
+    QTimer.singleShot(0, field, scroll)
 
 
 def panel(lead: str = "", *, spacing: int | None = 14) -> tuple[QFrame, QVBoxLayout]:
@@ -192,6 +229,8 @@ class ButtonsBeside(QBoxLayout):
         self.addLayout(column, 1)
         self.addLayout(buttons)
         self.buttons = buttons
+        self.column = column
+        self.message = message
 
     @property
     def beside(self) -> bool:
@@ -202,6 +241,17 @@ class ButtonsBeside(QBoxLayout):
             return
         self.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
         self.buttons.setDirection(QBoxLayout.Direction.TopToBottom if on else QBoxLayout.Direction.LeftToRight)
+        # lying down above the keyboard the message stands between the screens and the buttons, not under the
+        # screens: with 大字 the field's caption, the field and a refusal under them are taller than the 236 px
+        # left, and the page scrolled as a whole (the refusal half hidden, a second scroll bar)
+        if on and self.column.indexOf(self.message) >= 0:
+            self.column.removeWidget(self.message)
+            self.insertWidget(1, self.message, 2, Qt.AlignmentFlag.AlignTop)
+            self.setStretch(0, 3)
+        elif not on and self.indexOf(self.message) >= 0:
+            self.removeWidget(self.message)
+            self.column.addWidget(self.message)
+            self.setStretch(0, 1)
         # one above the other, the buttons lose their padding (no less than a finger's target): two of them in
         # large text took 244 px of the 236 left above the keyboard with its row of candidates, and the page
         # scrolled beside the screen's own scroll bar

@@ -24,7 +24,7 @@ from desktop.domain.calendar import date_in_words
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.done import NumberLabel, SideBySide, centred
-from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling
+from ui.kiosk.screens import Beside, ButtonsBeside, Screens, into_view, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -63,7 +63,8 @@ class SuggestionFlow(QWidget):
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(16)
         layout.addWidget(self.title)
-        layout.addLayout(ButtonsBeside(self.pages, self.message, self.nav), 1)
+        layout.addLayout(ButtonsBeside(self.pages, self.message, self.nav, on_beside=self._compact), 1)
+        self.panels: list[QVBoxLayout] = []
 
         # 1 theme
         self.themes_box = QVBoxLayout()
@@ -99,7 +100,9 @@ class SuggestionFlow(QWidget):
         self.name.returnPressed.connect(self.phone.setFocus)  # Enter goes on to the next field
         self.send_named = QPushButton("署名提交")
         self.send_anonymous = secondary_button("匿名提交")
-        who = self._panel(Phrases("留下姓名和电话，|采纳后|我们可以联系您、|给予奖励；|也可以匿名提交"))
+        who = self.who = self._panel("")
+        self.who_lead = label(Phrases("留下姓名和电话，|采纳后|我们可以联系您、|给予奖励；|也可以匿名提交"), "subtitle")
+        who.addWidget(self.who_lead)
         who.addWidget(label("姓名", "subtitle"))
         who.addWidget(self.name)
         who.addWidget(label(Phrases("联系电话|（可不填）"), "subtitle"))
@@ -150,7 +153,19 @@ class SuggestionFlow(QWidget):
     def _panel(self, lead: str, spacing: int | None = 14) -> QVBoxLayout:
         page, layout = panel(lead, spacing=spacing)
         self.pages.addWidget(scrolling(page))
+        self.panels.append(layout)
         return layout
+
+    def _compact(self, on: bool) -> None:
+        """While the on-screen keyboard is up lying down (the buttons beside the screens) the name's screen loses
+        its lead and the panels their margins above and below: with 大字 and a refusal under the screen some 236 px
+        are left above the keyboard, and the page scrolled as a whole beside the screen's own scroll bar, the
+        field's caption cut."""
+        for layout in self.panels:
+            margins = layout.contentsMargins()
+            layout.setContentsMargins(margins.left(), 4 if on else 24, margins.right(), 4 if on else 24)
+        self.who.setSpacing(4 if on else 14)  # the caption close over its field
+        self.who_lead.setHidden(on)
 
     def _buttons_for_screen(self) -> None:
         """The buttons of the screen shown: 上一步 and 下一步 under the suggestion, 上一步, 匿名提交 and 署名提交
@@ -224,7 +239,16 @@ class SuggestionFlow(QWidget):
         field = getattr(error, "field", "")
         if field == "建议内容":
             self.pages.setCurrentIndex(1)
-        set_tone(self.message, "error", user_message(error, "提交建议") + "。您写的内容都还在")
+        set_tone(self.message, "error", Phrases.clauses(user_message(error, "提交建议") + "。您写的内容都还在"))
+        # the field at fault takes the focus, its text chosen (typed over at once); it, the message and 署名提交
+        # are scrolled into view above the keyboard — the refusal had gone under it, the focus left in the phone
+        at_fault = {"name": self.name, "phone": self.phone, "mobile": self.phone, "landline": self.phone,
+                    "建议内容": self.content}.get(str(field))
+        if at_fault is not None:
+            at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(at_fault, QLineEdit):
+                at_fault.selectAll()
+            into_view(at_fault, self.send_named, self.message)
 
     def _sent(self, receipt: SuggestionReceipt) -> None:
         self.receipt = receipt

@@ -54,6 +54,9 @@ TALL = 120
 TALLEST = 2 * TALL
 #: Seconds the ticket stays on screen before the kiosk goes home by itself.
 SHOW_SECONDS = 30
+#: The priority toggle off and on: a tick and words, for an eye that does not tell its colours apart.
+PRIORITY_OFF = "不需要优先办理\n70岁以上老人、残疾人、孕妇请轻触这里"
+PRIORITY_ON = "✓ 需要优先办理\n70岁以上老人、残疾人、孕妇，已选上"
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,11 @@ class TicketFlow(QWidget):
         self.card_button = QPushButton("刷身份证取号（可不刷）")
         self.card_button.setObjectName("choice")
         self.card_button.setVisible(ctx.settings.id_reader != "none")
-        self.priority = QPushButton("优先办理：70岁以上老人、残疾人、孕妇")
+        self.priority = QPushButton(PRIORITY_OFF)
         self.priority.setObjectName("choice")
         self.priority.setCheckable(True)
+        # on and off told apart by a tick and words, not by colour alone
+        self.priority.toggled.connect(lambda on: self.priority.setText(PRIORITY_ON if on else PRIORITY_OFF))
         self.grid = QGridLayout()
         self.grid.setSpacing(24)
         self.message = message_label()
@@ -386,7 +391,8 @@ class TicketFlow(QWidget):
             doc = documents.queue_ticket(hall, actor, ticket_number=issued.ticket.number,
                                          window_type=issued.type_name, people_ahead=issued.ahead,
                                          issued_at=issued.ticket.issued_at,
-                                         estimated_wait_minutes=issued.estimated_wait_minutes)
+                                         estimated_wait_minutes=issued.estimated_wait_minutes,
+                                         priority=issued.ticket.priority)
             outcome = printing.print_document(hall, actor, doc, None,
                                               printer_for(DocumentKind.QUEUE_TICKET, settings, media=doc.media))
             return _Printed(outcome.printed, outcome.message)

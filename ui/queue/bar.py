@@ -478,7 +478,8 @@ class QueueBar(QFrame):
             doc = documents.queue_ticket(hall, actor, ticket_number=issued.ticket.number,
                                          window_type=issued.type_name, people_ahead=issued.ahead,
                                          issued_at=issued.ticket.issued_at,
-                                         estimated_wait_minutes=issued.estimated_wait_minutes)
+                                         estimated_wait_minutes=issued.estimated_wait_minutes,
+                                         priority=issued.ticket.priority)
             printer = choose() if choose is not None else printer_for(DocumentKind.QUEUE_TICKET, settings,
                                                                       media=doc.media)
             return printing.print_document(hall, actor, doc, None, printer)
