@@ -205,6 +205,17 @@ def test_a_scan_in_a_half_done_registration_asks_before_the_form_goes(qtbot: QtB
     assert result.case_number in progress.heading.text()
 
 
+def test_a_foreign_qr_code_on_a_flows_screen_is_refused_there(qtbot: QtBot, shell: KioskShell) -> None:
+    """Scanned with no field focused on a flow's screen: said on that screen, as at home (nothing was said)."""
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    shell.setFocus()
+    qtbot.waitUntil(shell.hasFocus)
+    qtbot.keyClicks(shell, "https://shop.example.com/item/123")
+    qtbot.keyClick(shell, Qt.Key.Key_Return)
+    assert shell.flow is flow and "不是本系统回执上的二维码" in flow.message.text() and flow.message.isVisibleTo(flow)
+
+
 def test_a_foreign_qr_code_at_home_is_refused_in_words(qtbot: QtBot, shell: KioskShell) -> None:
     shell.setFocus()
     qtbot.keyClicks(shell, "https://shop.example.com/item/123")

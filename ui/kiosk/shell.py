@@ -63,7 +63,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.widgets import Header, Phrases, label
+from ui.common.widgets import Header, Phrases, label, set_tone
 from ui.kiosk.keyboard import KEYBOARD_COLOUR, KeyboardSpace, KeyboardText, PhysicalPinyin, on_screen_keyboard_asked
 from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
@@ -1304,9 +1304,13 @@ class KioskShell(QWidget):
         try:
             number, code = parse_payload(text, self.ctx.settings.public_lookup_url)
         except ValidationError as refusal:
+            message = getattr(self.flow, "message", None)
             if refused_at_home and self.flow is None:
                 self.home_message.setText(refusal.message)
                 self.home_message.show()
+            elif refused_at_home and isinstance(message, QLabel):
+                # scanned on a flow's screen with no field to take it: said there, as at home (it went unsaid)
+                set_tone(message, "error", refusal.message)
             return False
         if self._scanned_flow is None:
             return False
