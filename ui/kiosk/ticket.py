@@ -402,8 +402,13 @@ class TicketFlow(QWidget):
         # No paper to take away: the number stays until the citizen has noted it (完成, or the idle wipe),
         # not the 30 seconds a printed ticket stays.
         self.home_timer.stop()
-        self.printing.setText(f"号票没有打印出来：{outcome.message}。\n请记下您的号码 {self.number.text()}，"
-                              "记好后点“完成”")
+        self.printing.setText(_not_printed(outcome.message, self.number.text()))
+
+
+def _not_printed(why: str, number: str) -> Phrases:
+    """The printer's words as they came, broken at their punctuation only (号码已取得 kept whole), then what to do."""
+    return Phrases.of((*Phrases.clauses(f"号票没有打印出来：{why}。").phrases,
+                       *Phrases(f"\n请记下|您的号码 {number}，|记好后|点“完成”").phrases))
 
 
 class HoursTable(QWidget):
