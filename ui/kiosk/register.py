@@ -139,8 +139,7 @@ class RegistrationFlow(QWidget):
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         who = self._page(Phrases("请把身份证|放在阅读器上，|或者在下面输入") if reader
                          else Phrases("请输入|您的姓名和身份证号码"))
-        who.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.read_button.setVisible(reader)  # in its page by now: shown before, it was a window of its own a moment
+        self._card_read_row(who, reader)
         # 赵孟𫖯, 王𬭎: the pinyin keyboard has no character beyond the Basic Plane; the card has them
         self.rare_hint = label(Phrases("姓名里有打不出的生僻字？|" + (
             "请点“读取身份证”，|身份证上的字|都能读出；|也可以|" if reader else "可以|")
@@ -250,7 +249,6 @@ class RegistrationFlow(QWidget):
         self.name.returnPressed.connect(self.id_number.setFocus)
         self.id_number.returnPressed.connect(self.phone.setFocus)
         self.phone.returnPressed.connect(self.forward)
-        self.read_button.clicked.connect(self.read_card)
         self.agree.toggled.connect(self._agreed)
         self.done_button.clicked.connect(self.finished)
         self.tasks.busy_changed.connect(lambda busy: self.next_button.setDisabled(busy or self._blocked()))
@@ -437,20 +435,33 @@ class RegistrationFlow(QWidget):
 
     # -- the ID card
 
-    def read_card(self) -> None:
-        from ui.shell.idcard import read_id_card
+    def _card_read_row(self, who: QVBoxLayout, reader: bool) -> None:
+        """读取身份证, and beside it what the read is doing or has done."""
+        from ui.kiosk.cardread import KioskCardRead
 
-        set_tone(self.message, "notice", "正在读取，请把身份证平放在阅读器上……")
-        read_id_card(self, self.devices, self.ctx.settings, seconds=8.0, no_reader="本机没有身份证阅读器，请在下面输入",
-                     done=self.fill_from_card,
-                     failed=lambda error: set_tone(self.message, "error", user_message(error, "读取身份证")))
+        self.card: Any = None
+        self.card_state = message_label()
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addWidget(self.read_button)
+        row.addWidget(self.card_state, 100)  # beside the buttons: the words take no height of the screen's own
+        row.addStretch(1)  # the button at the left while there are no words
+        who.addLayout(row)
+        self.read_button.setVisible(reader)  # in its page by now: shown before, it was a window of its own a moment
+        self.card_reading = KioskCardRead(
+            self.read_button, self.card_state, self.devices, self.ctx.settings, instead="直接在下面填写",
+            read_words="已读取身份证，请核对后点“下一步”")
+        self.card_reading.card_read.connect(self.fill_from_card)
+
+    def read_card(self) -> None:
+        self.card_reading.start()
 
     def fill_from_card(self, card: Any) -> None:
+        self.card = card
         self.name.setText(str(card.name))
         self.id_number.setText(str(card.id_number))
-        if getattr(card, "address", ""):
-            self.values["address"] = str(card.address)[:200]
-        set_tone(self.message, "ok", "已读取身份证，请核对后点“下一步”")
+        self.values["address"] = str(getattr(card, "address", "") or "")[:200]
+        set_tone(self.message, "", "")
         self.phone.setFocus()
 
     # -- 提交 and the receipt
