@@ -116,6 +116,35 @@ def test_an_unplugged_reader_is_said_in_a_citizens_words_and_its_reason_logged_f
     assert any("未连接" in record.getMessage() and "not_connected" in record.getMessage() for record in caplog.records)
 
 
+# -- 3 the card's name and number kept ------------------------------------------------------------------------
+
+
+def test_the_name_and_number_read_from_a_card_are_not_typed_over_and_retyping_empties_both(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Path) -> None:
+    flow = _register(qtbot, work_context, sqlite_engine, clock, f"sim:{_cards(tmp_path)}")
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.name.text() == "王秀英", timeout=10_000)
+    assert flow.name.isReadOnly() and flow.id_number.isReadOnly() and flow.retype_button.isVisible()
+    assert "重新填写" in flow.card_state.text()
+    flow.name.setFocus()
+    qtbot.keyClicks(flow.name, "zhang")
+    qtbot.keyClick(flow.name, Qt.Key.Key_Backspace)
+    assert flow.name.text() == "王秀英"
+
+    flow.name.setText("张未")  # however it came there: the case is not registered under the card's number
+    _click(qtbot, flow.next_button)
+    assert flow.step == 0 and "姓名要和读取的身份证一致（王秀英）" in flow.message.text()
+    assert "重新填写" in flow.message.text()
+
+    _click(qtbot, flow.retype_button)
+    assert flow.name.text() == "" and flow.id_number.text() == "" and not flow.retype_button.isVisible()
+    assert not flow.name.isReadOnly() and not flow.id_number.isReadOnly() and flow.card_state.text() == ""
+    flow.name.setText("张未")
+    flow.id_number.setText(valid_id(seq=31))
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1 and flow.values["name"] == "张未" and flow.values["address"] == ""
+
+
 # -- 4 an expired card ----------------------------------------------------------------------------------------
 
 
