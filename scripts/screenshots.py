@@ -39,7 +39,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
-    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-keyboard", "supervisor", "admin-server", "display",
+    parser.add_argument("--only", choices=("all", "kiosk", "kiosk-reader", "kiosk-keyboard", "supervisor",
+                                           "admin-server", "display",
                                            "hallday", "routing", "materials", "counter-case"),
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day; hallday: the hall's opening hours, "
@@ -76,6 +77,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     if args.only == "kiosk":
         kiosk_screenshots(db, out)
+    elif args.only == "kiosk-reader":
+        kiosk_reader_screenshots(db, out)
     elif args.only == "kiosk-keyboard":
         kiosk_keyboard_screenshot(db, out)
     elif args.only == "supervisor":
@@ -799,7 +802,103 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             wipe()
         window.close()
     _suggestion_themes(hall, out)
+    _kiosk_reader_shots(hall, out)
     hall.engine.dispose()
+
+
+def kiosk_reader_screenshots(db: Path, out: Path) -> None:
+    """The ID-card reader's states at the kiosk alone (also part of the kiosk set)."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.config import load_settings
+    from desktop.installation import open_hall
+
+    os.environ["PH_PRINTER_RECEIPTS"] = f"pdf:{tempfile.mkdtemp(prefix='shots-receipts-')}"
+    hall = open_hall(load_settings(), db)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "kiosk")
+    _kiosk_reader_shots(hall, out)
+    hall.engine.dispose()
+
+
+def _kiosk_reader_shots(hall: Any, out: Path) -> None:
+    """自助登记 and 取号 with the card's reader in each state, lying down and standing up: reading, no card, the
+    reader unplugged, a card read (its name and number kept; 重新填写), an expired card."""
+    import json
+    from dataclasses import replace
+    from datetime import date
+
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop.app import build_window
+    from tests.helpers import valid_id
+    from ui.kiosk.register import RegistrationFlow
+    from ui.kiosk.shell import KioskShell
+    from ui.kiosk.ticket import TicketFlow
+
+    folder = Path(tempfile.mkdtemp(prefix="shots-cards-"))
+    cards = folder / "cards.json"
+    expired = folder / "expired.json"
+    card = {"name": "王秀英", "sex": "女", "ethnicity": "汉", "birth_date": "1960-03-15", "address": "浦江县浦阳街道",
+            "id_number": valid_id(birth=date(1960, 3, 15), seq=2), "issuer": "浦江县公安局",
+            "valid_from": "2016-03-15", "valid_to": "2036-03-15"}
+    cards.write_text(json.dumps([card]), encoding="utf-8")
+    expired.write_text(json.dumps([{**card, "name": "李建国", "valid_from": "2012-01-01", "valid_to": "2022-01-01",
+                                    "id_number": valid_id(birth=date(1990, 1, 20), seq=5)}]), encoding="utf-8")
+    settings = hall.settings
+
+    def until(done: Callable[[], bool]) -> None:
+        for _ in range(400):
+            if done():
+                break
+            QCoreApplication.processEvents()
+            settle(25)
+        settle()
+
+    readers = {"nocard": "sim:nocard", "unplugged": "sim:unplugged", "card": f"sim:{cards}",
+               "expired": f"sim:{expired}"}
+    for orientation, (width, height) in SIZES.items():
+        for state, reader in readers.items():
+            hall.settings = replace(settings, id_reader=reader)
+            window = build_window(hall, "kiosk")
+            body = window.body  # type: ignore[union-attr]
+            assert isinstance(body, KioskShell)
+            window.resize(width, height)
+            window.show()
+
+            def save(name: str, window: Any = window, orientation: str = orientation) -> None:
+                settle()
+                window.grab().save(str(out / f"25-reader-{orientation}-{name}.png"))
+                print(f"  25-reader-{orientation}-{name}.png")
+
+            register = body.open_flow("register")
+            assert isinstance(register, RegistrationFlow)
+            register.card_reading.seconds = 2
+            register.read_button.click()
+            if state == "nocard":
+                save("register-reading")
+            until(lambda register=register: not register.card_reading.reading)
+            save(f"register-{state}")
+            if state == "card":
+                register.name.setFocus()
+                save("register-card-name-focused")
+                register.retype_button.click()
+                save("register-retyped")
+            body.wipe()
+            ticket = body.open_flow("ticket")
+            assert isinstance(ticket, TicketFlow)
+            until(lambda ticket=ticket: bool(ticket.types) and not ticket.tasks.busy)
+            ticket.card_reading.seconds = 2
+            ticket.card_button.click()
+            if state == "nocard":
+                save("ticket-reading")
+            until(lambda ticket=ticket: not ticket.card_reading.reading)
+            save(f"ticket-{state}")
+            body.wipe()
+            window.close()
+    hall.settings = settings
 
 
 def _suggestion_themes(hall: Any, out: Path) -> None:

@@ -39,6 +39,7 @@ from desktop.devices.spec import (
     FIELD_VALIDITY,
     field_key,
 )
+from desktop.domain.calendar import date_in_words
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.files import sniff_mime
 from desktop.domain.identity import (
@@ -59,6 +60,8 @@ __all__ = [
     "ReaderError",
     "ReaderProblem",
     "card_from_texts",
+    "citizen_words",
+    "expiry_notice",
     "make_card",
     "parse_card_date",
     "parse_keyboard_line",
@@ -89,6 +92,39 @@ MESSAGES: Final[dict[ReaderProblem, str]] = {
     ReaderProblem.READ_FAILED: "读取身份证失败，请将身份证取下后重新放好再读",
     ReaderProblem.LIBRARY_MISSING: "找不到身份证阅读器的驱动库，请安装阅读器厂商提供的驱动程序",
 }
+
+
+#: Problems a citizen cannot put right by laying the card down again: the reader itself does not work.
+READER_DOWN: Final = frozenset({ReaderProblem.NOT_CONNECTED, ReaderProblem.LIBRARY_MISSING})
+
+
+def citizen_words(problem: ReaderProblem | None, *, again: str, instead: str) -> str:
+    """What a citizen at a kiosk is told when a read gave no card, in the words of someone with a card in hand.
+
+    ``problem`` None: this PC has no reader set up. ``again`` names the button that reads (读取身份证), ``instead``
+    the way on without the card (直接填写). The technical reason (port, cable, driver) is for staff, in the log:
+    the citizen hears whether laying the card down again helps, and where to go if it does not.
+    """
+    if problem is None or problem in READER_DOWN:
+        return f"读卡器暂时不能用，请{instead}；需要帮助请找工作人员"
+    if problem is ReaderProblem.NO_CARD:
+        return f"没有读到身份证。请把身份证放好后再点“{again}”，或者{instead}"
+    return f"没有读出这张身份证。请把身份证拿起来重新平放，再点“{again}”，或者{instead}"
+
+
+def expiry_notice(card: IdCard, today: date, *, holder: bool) -> str:
+    """Empty for a card still valid (or 长期, or no end given); else that it has expired and until when.
+
+    An expired card still says who its holder is: the registration goes on, and the holder is told to renew it
+    (``holder``: to the citizen, 您的身份证…; else to the clerk, to pass on).
+    """
+    if not card.expired(today):
+        return ""
+    assert isinstance(card.valid_to, date)
+    until = f"（有效期至{date_in_words(card.valid_to)}）"
+    if holder:
+        return f"您的身份证已过有效期{until}，请及时换领"
+    return f"此身份证已过有效期{until}，请提醒来访人及时换领；登记照常进行"
 
 
 class ReaderError(RuleViolation):

@@ -199,3 +199,30 @@ def test_a_wrong_reader_setting_stops_naming_the_setting(monkeypatch: pytest.Mon
 def test_cards_compare_by_their_data_not_their_photo() -> None:
     one = make_card(name="张三", id_number=MAN, photo=b"BM1")
     assert one == make_card(name="张三", id_number=MAN, photo=b"BM2") and isinstance(one, IdCard)
+
+
+def test_an_expired_card_is_said_with_its_last_day_to_the_holder_and_to_the_clerk() -> None:
+    from desktop.devices.idcard import expiry_notice
+
+    card = make_card(name="李建国", id_number=MAN, valid_to=date(2022, 1, 1))
+    assert expiry_notice(card, date(2022, 1, 1), holder=True) == ""  # valid through its last day
+    said = expiry_notice(card, date(2026, 12, 6), holder=True)
+    assert said == "您的身份证已过有效期（有效期至2022年1月1日），请及时换领"
+    assert expiry_notice(card, date(2022, 1, 2), holder=False).startswith("此身份证已过有效期（有效期至2022年1月1日）")
+    for lasting in (make_card(name="李建国", id_number=MAN, valid_to="长期"), make_card(name="李建国", id_number=MAN)):
+        assert expiry_notice(lasting, date(2099, 1, 1), holder=True) == ""
+
+
+@pytest.mark.parametrize(("problem", "said"), [
+    (ReaderProblem.NO_CARD, "没有读到身份证。请把身份证放好后再点“读取身份证”，或者直接填写"),
+    (ReaderProblem.NOT_CONNECTED, "读卡器暂时不能用，请直接填写；需要帮助请找工作人员"),
+    (ReaderProblem.LIBRARY_MISSING, "读卡器暂时不能用，请直接填写；需要帮助请找工作人员"),
+    (None, "读卡器暂时不能用，请直接填写；需要帮助请找工作人员"),
+    (ReaderProblem.READ_FAILED, "没有读出这张身份证。请把身份证拿起来重新平放，再点“读取身份证”，或者直接填写"),
+    (ReaderProblem.AUTH_FAILED, "没有读出这张身份证。请把身份证拿起来重新平放，再点“读取身份证”，或者直接填写"),
+])
+def test_a_read_without_a_card_is_told_to_a_citizen_without_the_devices_words(problem: ReaderProblem | None,
+                                                                             said: str) -> None:
+    from desktop.devices.idcard import citizen_words
+
+    assert citizen_words(problem, again="读取身份证", instead="直接填写") == said

@@ -549,7 +549,7 @@ def test_the_id_card_reader_fills_who(qtbot: QtBot, work_context: Context, sqlit
     assert flow.read_button.isVisible()
     _click(qtbot, flow.read_button)
     qtbot.waitUntil(lambda: flow.id_number.text() != "", timeout=10_000)
-    assert flow.name.text() and "已读取" in flow.message.text()
+    assert flow.name.text() and "已读取" in flow.card_state.text()
     _click(qtbot, flow.next_button)
     assert flow.step == 1
 
@@ -753,7 +753,7 @@ def test_a_ticket_with_the_id_card(qtbot: QtBot, work_context: Context, sqlite_e
     qtbot.waitUntil(lambda: len(flow.type_buttons) == 2)
     assert flow.card_button.isVisible()
     _click(qtbot, flow.card_button)
-    qtbot.waitUntil(lambda: "已读取" in flow.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "已读取" in flow.card_state.text(), timeout=10_000)
     with qtbot.waitSignal(flow.issued, timeout=10_000):
         _click(qtbot, flow.type_buttons[0])
     (call,) = queue.calls

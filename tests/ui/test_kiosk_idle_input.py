@@ -186,12 +186,12 @@ def test_a_card_read_on_the_ticket_screen_restarts_the_idle_time(
     qtbot.waitUntil(lambda: timer.remainingTime() < 59_300, timeout=3000)  # the card on the reader a while
     held_reader.set()
     qtbot.waitUntil(lambda: flow.card is not None, timeout=5000)
-    assert flow.message.text() == "已读取身份证，请选择业务"
+    assert flow.card_state.text() == "已读取身份证，请点下面的业务取号"
     assert timer.remainingTime() > 59_700  # from the read's end, not from the tap
 
 
-@pytest.mark.parametrize(("reader", "said"), [("sim:seed=7", "已读取身份证，请选择业务"),
-                                              ("sim:unplugged", "身份证阅读器未连接")], ids=["card", "unplugged"])
+@pytest.mark.parametrize(("reader", "said"), [("sim:seed=7", "已读取身份证，请点下面的业务取号"),
+                                              ("sim:unplugged", "读卡器暂时不能用")], ids=["card", "unplugged"])
 def test_a_card_read_ending_in_the_countdown_is_continue(
         qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, held_reader: threading.Event,
         reader: str, said: str) -> None:
@@ -207,7 +207,7 @@ def test_a_card_read_ending_in_the_countdown_is_continue(
     held_reader.set()
     qtbot.waitUntil(lambda: not body.overlay.isVisible(), timeout=5000)
     assert not body.countdown_timer.isActive() and body.idle.running
-    assert flow.message.text().startswith(said) and body.flow is flow and not wiped
+    assert flow.card_state.text().startswith(said) and body.flow is flow and not wiped
 
 
 # -- 返回首页 with a half-done form -----------------------------------------------------------------------

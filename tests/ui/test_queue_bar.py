@@ -327,3 +327,25 @@ def test_the_window_types_and_the_adoption_are_read_whole_at_1366(
     panel.resize(1366, 700)
     panel.show()
     assert panel.adoption.itemText(0) == "（暂不认定）" and _fits(panel.adoption)
+
+
+def test_an_expired_card_read_at_the_counter_is_said_to_the_clerk(
+        qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor, tmp_path: Path) -> None:
+    """The card still says who the visitor is (the ticket and the registration go on); the clerk is told it has
+    expired and until when, to tell the visitor to renew it."""
+    import json
+    from datetime import date
+
+    cards = tmp_path / "cards.json"
+    cards.write_text(json.dumps([{"name": "李建国", "id_number": valid_id(birth=date(1990, 1, 20), seq=5),
+                                  "valid_from": "2012-01-01", "valid_to": "2022-01-01"}] * 2), encoding="utf-8")
+    work = open_window_counter(qtbot, sqlite_hall, work_context(clerk), tmp_path, height=768, id_reader=f"sim:{cards}")
+    bar = work.queue
+    assert bar is not None
+    qtbot.mouseClick(bar.read_card_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.visitor_id.text() != "", timeout=10_000)
+    assert "此身份证已过有效期（有效期至2022年1月1日），请提醒来访人及时换领" in bar.message.text()
+    panel = work.registration
+    qtbot.mouseClick(panel.read_card_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.name.text() == "李建国", timeout=10_000)
+    assert "有效期至2022年1月1日" in panel.message.text()

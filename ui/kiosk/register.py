@@ -139,8 +139,7 @@ class RegistrationFlow(QWidget):
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         who = self._page(Phrases("请把身份证|放在阅读器上，|或者在下面输入") if reader
                          else Phrases("请输入|您的姓名和身份证号码"))
-        who.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.read_button.setVisible(reader)  # in its page by now: shown before, it was a window of its own a moment
+        self._card_read_row(who, reader)
         # 赵孟𫖯, 王𬭎: the pinyin keyboard has no character beyond the Basic Plane; the card has them
         self.rare_hint = label(Phrases("姓名里有打不出的生僻字？|" + (
             "请点“读取身份证”，|身份证上的字|都能读出；|也可以|" if reader else "可以|")
@@ -250,7 +249,6 @@ class RegistrationFlow(QWidget):
         self.name.returnPressed.connect(self.id_number.setFocus)
         self.id_number.returnPressed.connect(self.phone.setFocus)
         self.phone.returnPressed.connect(self.forward)
-        self.read_button.clicked.connect(self.read_card)
         self.agree.toggled.connect(self._agreed)
         self.done_button.clicked.connect(self.finished)
         self.tasks.busy_changed.connect(lambda busy: self.next_button.setDisabled(busy or self._blocked()))
@@ -385,6 +383,7 @@ class RegistrationFlow(QWidget):
         if step == 0:
             from desktop.services.registration import check_name
 
+            self._same_as_card()
             if not normalise_name(self.name.text()):
                 raise ValidationError("name_required", "请填写您的姓名", "name")
             name = check_name(self.name.text())  # the service's rule, here rather than six screens later
@@ -437,21 +436,65 @@ class RegistrationFlow(QWidget):
 
     # -- the ID card
 
-    def read_card(self) -> None:
-        from ui.shell.idcard import read_id_card
+    def _card_read_row(self, who: QVBoxLayout, reader: bool) -> None:
+        """读取身份证 and 重新填写 side by side, and beside them what the read is doing or has done."""
+        from ui.kiosk.cardread import KioskCardRead
 
-        set_tone(self.message, "notice", "正在读取，请把身份证平放在阅读器上……")
-        read_id_card(self, self.devices, self.ctx.settings, seconds=8.0, no_reader="本机没有身份证阅读器，请在下面输入",
-                     done=self.fill_from_card,
-                     failed=lambda error: set_tone(self.message, "error", user_message(error, "读取身份证")))
+        self.card: Any = None
+        self.retype_button = secondary_button("重新填写")
+        self.retype_button.hide()
+        self.card_state = message_label()
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addWidget(self.read_button)
+        row.addWidget(self.retype_button)
+        row.addWidget(self.card_state, 100)  # beside the buttons: the words take no height of the screen's own
+        row.addStretch(1)  # the buttons at the left while there are no words
+        who.addLayout(row)
+        self.read_button.setVisible(reader)  # in its page by now: shown before, it was a window of its own a moment
+        self.card_reading = KioskCardRead(
+            self.read_button, self.card_state, self.devices, self.ctx.settings, instead="直接在下面填写",
+            read_words="已读取身份证。姓名和身份证号码以身份证为准；不是您本人的身份证，请点“重新填写”")
+        self.card_reading.card_read.connect(self.fill_from_card)
+        self.retype_button.clicked.connect(self.retype)
+
+    def read_card(self) -> None:
+        self.card_reading.start()
 
     def fill_from_card(self, card: Any) -> None:
+        """The name and the ID number as the card says them, not to be typed over (another card read replaces
+        them; 重新填写 empties them for typing)."""
+        self.card = card
         self.name.setText(str(card.name))
         self.id_number.setText(str(card.id_number))
-        if getattr(card, "address", ""):
-            self.values["address"] = str(card.address)[:200]
-        set_tone(self.message, "ok", "已读取身份证，请核对后点“下一步”")
+        for field in (self.name, self.id_number):
+            field.setReadOnly(True)
+        self.retype_button.show()
+        self.values["address"] = str(getattr(card, "address", "") or "")[:200]
+        set_tone(self.message, "", "")
         self.phone.setFocus()
+
+    def _same_as_card(self) -> None:
+        """A card was read: the case is registered under the card's name and number, or the citizen types both."""
+        if self.card is None:
+            return
+        if normalise_name(self.name.text()) != normalise_name(str(self.card.name)):
+            raise ValidationError("name_not_card", f"姓名要和读取的身份证一致（{self.card.name}）。"
+                                  "不是您本人的身份证，请点“重新填写”", "name")
+        if "".join(self.id_number.text().split()).upper() != str(self.card.id_number).upper():
+            raise ValidationError("id_number_not_card", "身份证号码要和读取的身份证一致。"
+                                  "不是您本人的身份证，请点“重新填写”", "id_number")
+
+    def retype(self) -> None:
+        """The card's name and number set aside: both empty and typed again."""
+        self.card = None
+        self.values["address"] = ""
+        for field in (self.name, self.id_number):
+            field.clear()
+            field.setReadOnly(False)
+        self.retype_button.hide()
+        self.card_reading.clear()
+        self.name.setFocus()
 
     # -- 提交 and the receipt
 

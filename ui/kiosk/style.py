@@ -125,6 +125,8 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f" min-height: {TOUCH_MIN - 20}px; background: {c['field']}; color: {c['fg']};"
         f" border: {thick} solid {c['field_border']}; border-radius: 8px; }}",
         f"{k} QLineEdit:focus, {k} QPlainTextEdit:focus {{ border: 4px solid {c['accent']}; }}",
+        # what a card read filled and is not typed over: on the page's ground, not a field's white, a dashed edge
+        f"{k} QLineEdit:read-only {{ background: {c['bg']}; border-style: dashed; }}",
         # its two arrows one above the other: each at least 15 mm high and a touch target wide
         f"{k} QSpinBox {{ font-size: {px(32)}; min-height: {2 * TOUCH_FLOOR}px; background: {c['field']};"
         f" color: {c['fg']}; border: {thick} solid {c['field_border']}; border-radius: 8px; padding: 0 14px; }}",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QLabel,
     QPushButton,
@@ -52,6 +53,9 @@ Notes = Callable[["Hall"], "TicketNotes"]
 #: grows to where a tall screen has the room.
 TALL = 120
 TALLEST = 2 * TALL
+#: The button that reads the ID card (the ticket is taken with its holder's name and number; a tap on a business
+#: without it gives a number all the same).
+CARD_BUTTON = "刷身份证取号（可不刷）"
 #: Seconds the ticket stays on screen before the kiosk goes home by itself.
 SHOW_SECONDS = 30
 #: The priority toggle off and on: a tick and words, for an eye that does not tell its colours apart.
@@ -89,7 +93,7 @@ class TicketFlow(QWidget):
 
         self.lead = label(Phrases("请选择|您要办理的业务，|轻触即可取号"), "title", centred=True)
         self.lead.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self.card_button = QPushButton("刷身份证取号（可不刷）")
+        self.card_button = QPushButton(CARD_BUTTON)
         self.card_button.setObjectName("choice")
         self.card_button.setVisible(ctx.settings.id_reader != "none")
         self.priority = QPushButton(PRIORITY_OFF)
@@ -111,7 +115,7 @@ class TicketFlow(QWidget):
         column.setContentsMargins(48, 24, 48, 24)
         column.setSpacing(20)
         column.addWidget(self.lead)
-        column.addWidget(self.card_button)
+        column.addLayout(self._card_read_row())
         column.addWidget(self.priority)
         column.addLayout(self.grid)
         column.addWidget(self.message)
@@ -157,7 +161,6 @@ class TicketFlow(QWidget):
         self.home_timer.setInterval(SHOW_SECONDS * 1000)
         self.home_timer.timeout.connect(self.finished)
         self.done_button.clicked.connect(self.finished)
-        self.card_button.clicked.connect(self.read_card)
         self._window_types = window_types
         self.closed = ""  # outside the hall's opening hours: why no number is given, and when the hall opens
 
@@ -271,6 +274,7 @@ class TicketFlow(QWidget):
 
     def set_portrait(self, portrait: bool) -> None:
         self._columns = 1 if portrait else 2
+        self.card_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
         self._place()
         self._place_closed()
         self.hours_table.set_tight(not portrait)  # standing up the days have the screen's height
@@ -323,18 +327,28 @@ class TicketFlow(QWidget):
     def _failed(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "取号") + "。请到咨询台取号")
 
-    def read_card(self) -> None:
-        from ui.shell.idcard import read_id_card
+    def _card_read_row(self) -> QBoxLayout:
+        """刷身份证取号 and, beside it lying down (under it standing up), what the read is doing or has done: in the
+        row the button has anyway, so that a read's words push no business off a landscape screen."""
+        from ui.kiosk.cardread import KioskCardRead
 
-        set_tone(self.message, "notice", "请把身份证平放在阅读器上……")
-        read_id_card(self, self.devices, self.ctx.settings, seconds=8.0,
-                     no_reader="本机没有身份证阅读器，可以直接选择业务取号", done=self._card_read,
-                     failed=lambda e: set_tone(self.message, "error", user_message(e, "读取身份证")))
+        self.card_state = message_label()
+        self.card_reading = KioskCardRead(self.card_button, self.card_state, self.devices, self.ctx.settings,
+                                          again="刷身份证取号", instead="不用身份证，直接点下面的业务取号",
+                                          read_words="已读取身份证，请点下面的业务取号")
+        self.card_reading.card_read.connect(self._card_read)
+        self.card_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.card_row.setSpacing(24)
+        self.card_row.addWidget(self.card_button, 2)
+        self.card_row.addWidget(self.card_state, 3)
+        return self.card_row
+
+    def read_card(self) -> None:
+        self.card_reading.start()
 
     def _card_read(self, card: Any) -> None:
         self.card = card
-        self.card_button.setText("已读取身份证，请选择业务")
-        set_tone(self.message, "ok", "已读取身份证，请选择业务")
+        self.card_button.setText("已读取身份证")
 
     def take(self, window_type: WindowType) -> None:
         if self.tasks.busy:
@@ -359,7 +373,8 @@ class TicketFlow(QWidget):
         said = user_message(error, "取号")
         if self.card is not None and isinstance(error, ValidationError) and error.field in ("name", "id_number"):
             self.card = None
-            self.card_button.setText("刷身份证取号（可不刷）")
+            self.card_button.setText(CARD_BUTTON)
+            self.card_reading.clear()
             said = f"身份证上读出的信息不能用于取号：{said}。可以不刷身份证，直接选择业务取号"
         set_tone(self.message, "error", said)
         self.loading.run(self._window_types, lambda types: self._show_types(types, keep_message=True),
@@ -408,8 +423,13 @@ class TicketFlow(QWidget):
         # No paper to take away: the number stays until the citizen has noted it (完成, or the idle wipe),
         # not the 30 seconds a printed ticket stays.
         self.home_timer.stop()
-        self.printing.setText(f"号票没有打印出来：{outcome.message}。\n请记下您的号码 {self.number.text()}，"
-                              "记好后点“完成”")
+        self.printing.setText(_not_printed(outcome.message, self.number.text()))
+
+
+def _not_printed(why: str, number: str) -> Phrases:
+    """The printer's words as they came, broken at their punctuation only (号码已取得 kept whole), then what to do."""
+    return Phrases.of((*Phrases.clauses(f"号票没有打印出来：{why}。").phrases,
+                       *Phrases(f"\n请记下|您的号码 {number}，|记好后|点“完成”").phrases))
 
 
 class HoursTable(QWidget):

@@ -510,7 +510,11 @@ class QueueBar(QFrame):
     def fill_from_card(self, card: IdCard) -> None:
         self.visitor_id.setText(card.id_number)
         self.visitor_name.setText(card.name)
-        self._say(f"已读取 {card.name} 的身份证：发号即关联此人", "ok")
+        from desktop.devices.idcard import expiry_notice
+
+        expired = expiry_notice(card, date.today(), holder=False)
+        self._say(f"已读取 {card.name} 的身份证：发号即关联此人" + (f"。{expired}" if expired else ""),
+                  "notice" if expired else "ok")
 
     def join_reception_day(self) -> None:
         """加入今日领导接访: the visitor of this window's 领导接访 ticket joins today's list (the service decides)."""

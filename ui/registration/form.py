@@ -926,7 +926,10 @@ class RegistrationPanel(QWidget):
                              "ethnicity": str(getattr(card, "ethnicity", "") or ""), "birth_date": born}
         self._show_card_line()
         self._check_id()
-        self._say(f"已读取 {card.name} 的身份证", "ok")
+        from desktop.devices.idcard import IdCard, expiry_notice
+
+        expired = expiry_notice(card, date.today(), holder=False) if isinstance(card, IdCard) else ""
+        self._say(f"已读取 {card.name} 的身份证" + (f"。{expired}" if expired else ""), "notice" if expired else "ok")
         self._changed()
         self._history_timer.start()
         self.phone.setFocus()
