@@ -454,6 +454,15 @@ def _check_visitor(hall: Hall, visitor: Visitor) -> Visitor:
     return Visitor(name, id_number, phone, visitor.persons_count, visitor.summary.strip()[:500])
 
 
+def _reachable_to_wait(day: date, visitor: Visitor) -> None:
+    """A visitor put on the waiting list is called when a place frees: without a phone number nobody could be.
+    (A walk-in waits in the hall, where the clerk calls them: not asked.)"""
+    if not visitor.phone:
+        raise ValidationError("waiting_needs_phone",
+                              f"{format_date(day)}的接访已约满，只能登记候补。候补须留联系电话：有人取消时，"
+                              "工作人员按这个电话通知您递补。请填写联系电话", "phone")
+
+
 def book(hall: Hall, actor: Actor, day_id: str, visitor: Visitor, *, slot: int | None = None,
          source: str = "窗口", case_number: str | None = None) -> Booking:
     """Book ``visitor`` on a reception day: the wanted slot while it has room, else the earliest; else 候补."""
@@ -464,6 +473,13 @@ def book(hall: Hall, actor: Actor, day_id: str, visitor: Visitor, *, slot: int |
     if hallrecords.remote_of(hall) is not None:
         with hall.sessions() as session:  # the visitor's case as this PC knows it (a kiosk knows none)
             case_number = _latest_open_case(session, visitor.id_number) if actor.may(Permission.REGISTER) else ""
+            mirrored = session.get(ReceptionDayRow, day_id)
+            today = hall.today()
+            if mirrored is not None and not mirrored.removed_at and mirrored.day >= today:
+                # full by this device's copy: said here with the field to fill (the authority says it too)
+                shown = day_view(session, mirrored, f"{hall.now():%H:%M}" if mirrored.day == today else None)
+                if shown.free <= 0 and not shown.over:
+                    _reachable_to_wait(shown.day, visitor)
         answer = hallrecords.ask(hall, "/records/book", {
             "day_id": day_id, "name": visitor.name, "id_number": visitor.id_number, "phone": visitor.phone,
             "persons_count": visitor.persons_count, "summary": visitor.summary, "slot": slot, "source": source,
@@ -533,6 +549,8 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
         if day_over(slots, now):  # a waiting list for a day that has ended would wait for nothing
             raise RuleViolation("day_over", f"{format_date(day.day)}的领导接访已经结束，请选择以后的接访日")
         placed = place_booking(slots, booked, slot, now)
+        if placed is None:
+            _reachable_to_wait(day.day, visitor)
     seq = (session.scalar(select(func.max(AppointmentRow.seq)).where(AppointmentRow.day_id == day.day_id)) or 0) + 1
     appointment_id = hall.new_id()
 

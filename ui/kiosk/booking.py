@@ -314,6 +314,8 @@ class BookingFlow(QWidget):
         self.slot = slot
         when = self.day.slots[slot].label if slot is not None else "候补"
         self.chosen.setText(f"{format_date(self.day.day)}　{when}")
+        # the waiting list calls whoever a freed place goes to: its phone number is asked for (the service's rule)
+        self.phone.setPlaceholderText("候补必填：有人取消时电话通知您" if slot is None else "便于通知时段变化")
         self.pages.setCurrentWidget(self.who_page)
         self.name.setFocus()
 
@@ -377,7 +379,9 @@ class BookingFlow(QWidget):
             caption.setVisible(bool(text))  # a day with no place set: no caption over nothing
             value.setVisible(bool(text))
         self.fact_rows[0][0].setText("候补日期" if waiting else "接访时间")
-        self.details.setText("有人取消时按顺序递补，届时电话通知" if waiting else TEXTS["appointment.arrive"])
+        called = f"，届时打电话{booking.appointment.phone}通知您" if booking.appointment.phone else ""
+        self.details.setText(Phrases.clauses(f"有人取消时按顺序递补{called}") if waiting
+                             else TEXTS["appointment.arrive"])
         self.print_note.setText(Phrases("正在|打印|预约回执……"))
         self._show(self.result_page)
         self.booked.emit(booking)
