@@ -224,7 +224,7 @@ def test_signed_in_staff_book_cancel_note_answer_and_award_through_the_hall_serv
         with hall_server.hall.transaction() as session:
             session.execute(update(StaffAccountRow).where(StaffAccountRow.login == "wangli").values(disabled=True))
         with pytest.raises(RuleViolation, match="经办人账户“wangli”不存在或已停用"):
-            reception.book(counter, CLERK, day.day_id, Visitor("王强", valid_id(seq=103)))
+            reception.book(counter, CLERK, day.day_id, Visitor("王强", valid_id(seq=103), "13857912347"))
     with hall_server.hall.sessions() as session:
         rows = {r.name: r for r in session.scalars(select(AppointmentRow))}
         note = session.scalars(select(DossierNoteRow)).one()
