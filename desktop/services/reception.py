@@ -529,12 +529,13 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
     session.refresh(day)
     if day.day < hall.today():
         raise RuleViolation("day_past", f"{format_date(day.day)}的领导接访日已经过去，请选择以后的接访日")
-    active = session.execute(select(AppointmentRow.appointment_id, AppointmentRow.id_number).where(
-        AppointmentRow.day_id == day.day_id, AppointmentRow.status.in_(ACTIVE))).all()
-    if any(hallrecords.opened(hall, "appointments", "id_number", key, number) == visitor.id_number
-           for key, number in active):
-        raise RuleViolation("already_booked", f"该来访人已预约{format_date(day.day)}的领导接访，无需重复预约")
     slots = parse_slots(day.slots)
+    active = session.scalars(select(AppointmentRow).where(
+        AppointmentRow.day_id == day.day_id, AppointmentRow.status.in_(ACTIVE))).all()
+    mine = next((row for row in active if hallrecords.opened(hall, "appointments", "id_number", row.appointment_id,
+                                                             row.id_number) == visitor.id_number), None)
+    if mine is not None:
+        raise RuleViolation("already_booked", _booked_already(session, mine, day, slots))
     booked = [0] * len(slots)
     for index, count in session.execute(
             select(AppointmentRow.slot, func.count()).where(AppointmentRow.day_id == day.day_id,
@@ -569,6 +570,18 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
     session.add(row)
     session.flush()
     return row.appointment_id
+
+
+def _booked_already(session: Session, row: AppointmentRow, day: ReceptionDayRow, slots: Sequence[Slot]) -> str:
+    """Why a second booking of the same visitor on the day is refused: when and where they are to come already."""
+    on = format_date(day.day)
+    where = f"，地点：{day.place}" if day.place else ""
+    if row.status == RECEIVED:
+        return f"该来访人{on}已经接受过领导接访，无需重复预约"
+    if row.slot is not None and 0 <= row.slot < len(slots):
+        return f"该来访人已预约{on} {slots[row.slot].label}的领导接访{where}，请按时前来，无需重复预约"
+    return (f"该来访人已登记{on}领导接访的候补（第{_waiting_position(session, row)}位），"
+            "有人取消时按顺序递补，无需重复预约")
 
 
 def _latest_open_case(session: Session, id_number: str) -> str:

@@ -344,6 +344,24 @@ def test_a_walk_in_waits_in_the_hall_without_a_phone(hall: Hall, clerk: Actor) -
     assert reception.book_today(hall, clerk, Visitor("李梅", valid_id(seq=125))).waiting_position == 1
 
 
+def test_a_second_booking_is_refused_with_when_and_where_the_visitor_is_to_come(hall: Hall, clerk: Actor,
+                                                                                  kiosk: Actor) -> None:
+    """该来访人已预约12月15日的领导接访，无需重复预约 left the visitor not knowing at what time to come, nor where."""
+    day = reception.add_day(hall, clerk, date(2026, 9, 30), leaders=["县长 周建华"], place="县信访局三楼接访室",
+                            slots="09:00-10:00/1,10:00-11:00/1")
+    reception.book(hall, kiosk, day.day_id, Visitor("张建国", valid_id(seq=131)), slot=1, source="自助终端")
+    reception.book(hall, kiosk, day.day_id, Visitor("李梅", valid_id(seq=132)), slot=0, source="自助终端")
+    reception.book(hall, kiosk, day.day_id, Visitor("王强", valid_id(seq=133), "13857912345"), source="自助终端")
+    with pytest.raises(RuleViolation) as booked:
+        reception.book(hall, kiosk, day.day_id, Visitor("张建国", valid_id(seq=131)), slot=0, source="自助终端")
+    assert booked.value.message == ("该来访人已预约2026年9月30日（星期三） 10:00–11:00的领导接访，"
+                                    "地点：县信访局三楼接访室，请按时前来，无需重复预约")
+    with pytest.raises(RuleViolation) as waiting:
+        reception.book(hall, clerk, day.day_id, Visitor("王强", valid_id(seq=133), "13857912345"))
+    assert waiting.value.message == ("该来访人已登记2026年9月30日（星期三）领导接访的候补（第1位），"
+                                     "有人取消时按顺序递补，无需重复预约")
+
+
 def test_an_appointment_is_linked_to_the_visitors_latest_open_case(hall: Hall, clerk: Actor) -> None:
     case = register_visit(hall, clerk, form(id_number=valid_id(seq=201)))
     booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("张建国", valid_id(seq=201)))
