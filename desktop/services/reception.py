@@ -828,9 +828,12 @@ def office_notice_document(hall: Hall, actor: Actor, day_id: str) -> RenderedDoc
 def appointment_slip(hall: Hall, actor: Actor, appointment_id: str) -> RenderedDocument:
     """The 80 mm slip the visitor takes home: day, slot, place, leader; masked name only."""
     guard(hall, actor, Permission.PRINT, "打印接访预约回执", alternatives=(Permission.SELF_SERVICE,))
+    from desktop.services.documents import hall_contacts
+
     booking = _booking(hall, appointment_id)
     a, day = booking.appointment, booking.day
-    data = {**_common(hall), "reception_on": day.day.isoformat(), "slot": a.slot_label,
+    # where to phone when the visitor cannot come: the number the registration receipt prints
+    data = {**_common(hall), **hall_contacts(hall), "reception_on": day.day.isoformat(), "slot": a.slot_label,
             "waiting": bool(booking.waiting_position), "petitioner_name": a.name, "persons_count": a.persons_count,
             "leaders": "、".join(day.leaders) or "待定", "place": day.place, "document_number": "",
             "case_number": a.case_number}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy.engine import Engine
 
 from desktop.domain.access import Actor
 from desktop.domain.calendar import HolidayCalendar
@@ -430,6 +431,27 @@ def test_the_slip_shows_the_slot_and_a_masked_name(hall: Hall, clerk: Actor, kio
     assert slip.media.value == "80mm" and slip.data["slot"] == "09:00–10:00"
     assert "欧阳建华" not in repr(slip.data)
 
+
+
+@pytest.mark.parametrize("phone", ["0579-84100000", ""])
+def test_the_slip_prints_the_halls_phone_number_as_the_registration_receipt_does(
+        engine: Engine, clock: FakeClock, clerk: Actor, kiosk: Actor, phone: str) -> None:
+    """The slip asks a visitor who cannot come to phone: the hall's number (its setting, else the petition
+    bureau's in the directory, as on the 登记回执), "" where there is none (then it does not ask)."""
+    from desktop.services.documents import hall_contacts
+
+    hall = make_hall(engine, clock, hall_phone=phone)
+    booking = reception.book(hall, kiosk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=505)), source="自助终端")
+    slip = reception.appointment_slip(hall, kiosk, booking.appointment.appointment_id)
+    assert slip.data["hall_phone"] == hall_contacts(hall)["hall_phone"] == (phone or _bureau_phone())
+
+
+def _bureau_phone() -> str:
+    """The directory's phone number of the hall's own petition bureau (the settings' default ``bureau_code``)."""
+    from desktop.services.reference import load_directory
+
+    bureau = load_directory().get("330726-XFJ")
+    return bureau.phone if bureau is not None else ""
 
 # -- the dossier, the decision and after ----------------------------------------------------------------
 
