@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QScrollBar, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -93,6 +93,41 @@ def test_each_booking_screen_keeps_its_buttons_on_the_screen_without_scrolling(
     qtbot.waitUntil(lambda: _in_window(window, shell, flow.done_button) and _in_window(window, shell, flow.outcome))
     assert outer.maximum() == 0 and not _bars(shell)
     qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)
+
+
+def _words_within(button: QWidget) -> bool:
+    """Each line of a button's words inside the button, as tall as its wrapped text needs, and the button whole."""
+    for said in button.findChildren(QLabel):
+        if not button.rect().contains(QRect(said.mapTo(button, QPoint(0, 0)), said.size())):
+            return False
+        if said.height() < said.heightForWidth(said.width()):
+            return False
+    return button.visibleRegion().boundingRect().width() == button.width()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_the_days_words_wrap_within_the_screen_which_never_scrolls_sideways(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """1080×1920 with 大字: a full day's 已约满，可登记候补 and the next day's 尚有16个名额 ran past the right edge, the
+    page scrolled sideways and its title moved off the screen's centre."""
+    themed(QApplication.instance())
+    leaders = ["县长 周建华", "副县长 吴晓东"]
+    full = reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 17), leaders=leaders, slots="09:00-10:00/1")
+    reception.book(sqlite_hall, clerk, full.day_id, reception.Visitor("张桂兰", valid_id(seq=41)))
+    reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 18),
+                      leaders=[*leaders, "县人力资源和社会保障局局长 王志强"])
+    reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 21), leaders=leaders)
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    buttons = [flow.day_buttons.itemAt(i).widget() for i in range(flow.day_buttons.count())]
+    assert len(buttons) == 3
+    qtbot.waitUntil(lambda: all(_words_within(b) for b in buttons))
+    assert all(area.horizontalScrollBar().maximum() == 0 for area in shell.findChildren(QScrollArea))
+    title = flow.day_page.findChildren(QLabel)[0]
+    assert title.text() == "预约领导接访"
+    centre = title.mapTo(window, QPoint(title.width() // 2, 0)).x()
+    assert abs(centre - window.width() / 2) <= 40  # the page's margins and the bar a long list scrolls with
+    assert all(b.height() >= 96 for b in buttons)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -28,7 +28,7 @@ from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
 from tests.ui.conftest import MakeAccount, sign_in
 from ui.counter.work import CounterWork
-from ui.kiosk.booking import BookingFlow
+from ui.kiosk.booking import BookingFlow, button_words
 from ui.leader.work import LeaderWork
 from ui.printing.preview import PrintPreviewDialog
 from ui.reception.after import LeaderBoardPanel
@@ -86,7 +86,7 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     flow.show()
     qtbot.waitUntil(lambda: len(flow.days) == 3, timeout=10_000)
     day_button = flow.day_buttons.itemAt(0).widget()
-    assert isinstance(day_button, QPushButton) and "9月18日" in day_button.text()
+    assert isinstance(day_button, QPushButton) and "9月18日" in button_words(day_button)
     assert day_button.height() >= 90
     _click(qtbot, day_button)
     slot_button = flow.slot_buttons.itemAt(0).widget()
@@ -293,12 +293,12 @@ def test_the_kiosk_offers_the_waiting_list_when_a_day_is_full(qtbot: QtBot, sqli
     flow.show()  # the field at fault takes the focus: in a window shown
     qtbot.waitUntil(lambda: len(flow.days) == 1, timeout=10_000)
     button = flow.day_buttons.itemAt(0).widget()
-    assert isinstance(button, QPushButton) and "已约满，可登记候补" in button.text()
+    assert isinstance(button, QPushButton) and "已约满，可登记候补" in button_words(button)
     _click(qtbot, button)
     full = flow.slot_buttons.itemAt(0).widget()
     wait = flow.slot_buttons.itemAt(1).widget()
     assert isinstance(full, QPushButton) and not full.isEnabled()
-    assert isinstance(wait, QPushButton) and "候补" in wait.text()
+    assert isinstance(wait, QPushButton) and "候补" in button_words(wait)
     _click(qtbot, wait)
     flow.name.setText("李梅")
     flow.id_number.setText("330726196803121239")  # a wrong check digit: refused in words, nothing kept

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -50,6 +51,29 @@ def _big(text: str, name: str = "") -> QPushButton:
     if name:
         button.setObjectName(name)
     return button
+
+
+def _worded(*lines: str) -> QPushButton:
+    """A big button whose words wrap within its width, each line between its phrases (:class:`Phrases`): a
+    button's own text does not wrap, and a day's leaders and places ran past a portrait screen's edge (大字)."""
+    button = QPushButton()
+    button.setObjectName("worded")  # its labels in the button's colours (ui/kiosk/style.py)
+    button.setAccessibleName("\n".join(lines))
+    # as tall as its wrapped words (a button's own policy holds it to its one-line height)
+    button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    inner = QVBoxLayout(button)
+    inner.setContentsMargins(24, 12, 24, 12)
+    inner.setSpacing(4)
+    for line in lines:
+        said = label(line, centred=True)
+        said.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # the tap is the button's
+        inner.addWidget(said)
+    return button
+
+
+def button_words(button: QPushButton) -> str:
+    """What a button of the flow says: its text, or a worded one's lines."""
+    return button.text() or button.accessibleName()
 
 
 class BookingFlow(QWidget):
@@ -121,7 +145,10 @@ class BookingFlow(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         content = QWidget()
         content.setObjectName("page")
-        outer.addWidget(scrolling(content))
+        area = scrolling(content)
+        # up and down only: the words wrap within the screen's width, nothing is reached by scrolling sideways
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(area)
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         return page, column
@@ -263,10 +290,10 @@ class BookingFlow(QWidget):
             none = Phrases("近期没有安排|领导接访日，|请到窗口咨询")
             self.day_buttons.addWidget(label(none, "subtitle", centred=True), 0, 0)
         for index, day in enumerate(self.days):  # one a row: fits a portrait screen
-            free = ("今天的接访已结束" if day.over else
-                    f"尚有{day.free}个名额" if day.free > 0 else "已约满，可登记候补")
-            leaders = "、".join(day.leaders) or "接访领导待定"
-            button = _big(f"{format_date(day.day)}\n{leaders}　{free}")
+            free = (("今天的接访已结束",) if day.over else
+                    (f"尚有{day.free}个名额",) if day.free > 0 else ("已约满，", "可登记候补"))
+            leaders = [f"{name}、" for name in day.leaders[:-1]] + [f"{(day.leaders or ('接访领导待定',))[-1]}　"]
+            button = _worded(format_date(day.day), Phrases.of((*leaders, *free)))  # a leader's name kept whole
             button.setMinimumHeight(TOUCH + 40)
             button.setEnabled(not day.over)  # nothing to book, not even a place to wait
             button.clicked.connect(lambda _c=False, d=day: self.choose_day(d))
@@ -286,7 +313,8 @@ class BookingFlow(QWidget):
             button.clicked.connect(lambda _c=False, i=index: self.choose_slot(i))
             self.slot_buttons.addWidget(button, index // 2, index % 2)
         if day.free <= 0 and not day.over:
-            wait = _big("登记候补（有人取消时按顺序递补）")
+            wait = _worded(Phrases("登记候补|（有人取消时|按顺序递补）"))
+            wait.setMinimumHeight(TOUCH)
             wait.clicked.connect(lambda: self.choose_slot(None))
             self.slot_buttons.addWidget(wait, (len(day.slots) + 1) // 2, 0, 1, 2)
         self._show(self.slot_page)
