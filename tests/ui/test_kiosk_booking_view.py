@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop.services import reception
 from desktop.services.context import Actor, Hall
 from tests.helpers import valid_id
+from tests.ui.line_breaks import broken_words
 from tests.ui.test_kiosk_citizen import KEYBOARD, LARGEST, TALLEST, Themed, _keyboard_up, _kiosk_window, themed
 from ui.kiosk.booking import BookingFlow
 from ui.kiosk.progress import ProgressFlow
@@ -128,6 +129,33 @@ def test_the_days_words_wrap_within_the_screen_which_never_scrolls_sideways(
     centre = title.mapTo(window, QPoint(title.width() // 2, 0)).x()
     assert abs(centre - window.width() / 2) <= 40  # the page's margins and the bar a long list scrolls with
     assert all(b.height() >= 96 for b in buttons)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_the_result_breaks_its_lines_between_words_only(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                        themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """候补第1 / 位 on the waiting list's result, 按时段 / 等候 under a place booked."""
+    themed(QApplication.instance())
+    day = reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 12, 15), leaders=["县长 周建华"],
+                            slots="09:00-10:30/1")
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    for seq, phone in ((51, ""), (52, "13905791234")):  # a place, then the waiting list
+        _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+        _click(qtbot, flow.slot_buttons.itemAt(0 if not phone else 1).widget())  # type: ignore[arg-type]
+        flow.name.setText("欧阳建华")
+        flow.id_number.setText(valid_id(seq=seq))
+        flow.phone.setText(phone)
+        with qtbot.waitSignal(flow.booked, timeout=10_000):
+            _click(qtbot, flow.confirm)
+        qtbot.waitUntil(lambda f=flow: _in_window(window, shell, f.done_button))
+        assert broken_words(flow.result_page) == [], flow.fact_rows[0][1].text()
+        qtbot.waitUntil(lambda f=flow: not f.tasks.busy, timeout=10_000)
+        _click(qtbot, flow.done_button)
+        flow = shell.open_flow("booking")  # type: ignore[assignment]
+        assert isinstance(flow, BookingFlow)
+        qtbot.waitUntil(lambda f=flow: len(f.days) > 0 and not f.tasks.busy)
+    assert [a.status for a in reception.appointments(sqlite_hall, clerk, day.day_id)] == ["已预约", "候补"]
 
 
 @pytest.mark.parametrize("size", SIZES)

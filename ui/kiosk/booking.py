@@ -400,16 +400,17 @@ class BookingFlow(QWidget):
         self.outcome.setText("已登记候补" if waiting else "预约成功")
         day = day_words(booking.day.day, self.today or booking.day.day)
         when = f"候补第{waiting}位" if waiting else booking.appointment.slot_label
-        # a space, not a line break: large bold text is drawn as outlines, on lines of its own making
-        facts = (f"{day} {when}", Phrases.place(booking.day.place), TEXTS["appointment.bring"])
+        # a space, not a line break: large bold text is drawn as outlines, on lines of its own making; the day and
+        # the slot (候补第1位) each kept whole
+        facts = (Phrases.of((f"{day} ", when)), Phrases.place(booking.day.place), TEXTS["appointment.bring"])
         for (caption, value), text in zip(self.fact_rows, facts, strict=True):
             value.setText(text)
             caption.setVisible(bool(text))  # a day with no place set: no caption over nothing
             value.setVisible(bool(text))
         self.fact_rows[0][0].setText("候补日期" if waiting else "接访时间")
         called = f"，届时打电话{booking.appointment.phone}通知您" if booking.appointment.phone else ""
-        self.details.setText(Phrases.clauses(f"有人取消时按顺序递补{called}") if waiting
-                             else TEXTS["appointment.arrive"])
+        self.details.setText(Phrases.clauses(f"有人取消时按顺序递补{called}" if waiting
+                                             else TEXTS["appointment.arrive"]))  # never 按时段 / 等候
         self.print_note.setText(Phrases("正在|打印|预约回执……"))
         self._show(self.result_page)
         self.booked.emit(booking)
