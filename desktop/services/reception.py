@@ -31,6 +31,7 @@ from desktop.domain.deadlines import format_date
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import mask_id_number, mask_name, mask_phone, validate_phone, validate_resident_id
 from desktop.domain.reception import (
+    MAX_PERSONS,
     RestDayRule,
     Slot,
     day_over,
@@ -449,8 +450,10 @@ def _check_visitor(hall: Hall, visitor: Visitor) -> Visitor:
     name = check_name(visitor.name, "来访人")  # a name as registration takes one: 汉字 with "·", or Latin letters
     id_number = validate_resident_id(visitor.id_number, hall.today())
     phone = validate_phone(visitor.phone) if visitor.phone.strip() else ""
-    if not 1 <= visitor.persons_count <= 5:
-        raise ValidationError("persons_count", "预约接访人数为1至5人（多人来访须推选代表，不超过5人）", "persons_count")
+    if not 1 <= visitor.persons_count <= MAX_PERSONS:
+        raise ValidationError("persons_count",
+                              f"预约接访人数为1至{MAX_PERSONS}人（多人来访须推选代表，不超过{MAX_PERSONS}人）",
+                              "persons_count")
     return Visitor(name, id_number, phone, visitor.persons_count, visitor.summary.strip()[:500])
 
 

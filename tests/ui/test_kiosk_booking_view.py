@@ -49,6 +49,7 @@ def _bars(root: QWidget) -> list[QScrollBar]:
 def _open_booking(qtbot: QtBot, hall: Hall, size: tuple[int, int], large: bool) -> tuple[QWidget, KioskShell,
                                                                                          BookingFlow]:
     themed_window, shell = _kiosk_window(qtbot, hall, size)
+    qtbot.waitUntil(lambda: shell.filtering)  # as a citizen finds it: its taps watched since just after the first frame
     shell.large_button.setChecked(large)
     flow = shell.open_flow("booking")
     assert isinstance(flow, BookingFlow)
@@ -156,6 +157,37 @@ def test_the_result_breaks_its_lines_between_words_only(qtbot: QtBot, sqlite_hal
         assert isinstance(flow, BookingFlow)
         qtbot.waitUntil(lambda f=flow: len(f.days) > 0 and not f.tasks.busy)
     assert [a.status for a in reception.appointments(sqlite_hall, clerk, day.day_id)] == ["已预约", "候补"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_the_visitors_are_counted_with_a_tap_on_a_touch_sized_number(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """来访人数 was a spin box: arrows 55 px tall (the kiosk's touch size is 96), the 1 against its edge, and a tap
+    on it brought the keyboard up, moving 确认预约."""
+    themed(QApplication.instance())
+    _days(sqlite_hall, 1)
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    _click(qtbot, flow.slot_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    qtbot.waitUntil(flow.name.hasFocus)
+    numbers = flow.persons.buttons()
+    assert [b.text() for b in numbers] == ["1", "2", "3", "4", "5"] and numbers[0].isChecked()
+    qtbot.waitUntil(lambda: all(_in_window(window, shell, b) for b in numbers))
+    assert all(b.width() >= 96 and b.height() >= 96 for b in numbers), [b.size() for b in numbers]
+    confirm_at = flow.confirm.mapTo(window, QPoint(0, 0))
+    _click(qtbot, numbers[2])
+    assert flow.persons.checkedId() == 3 and [b.isChecked() for b in numbers] == [False, False, True, False, False]
+    assert flow.name.hasFocus() and flow.confirm.mapTo(window, QPoint(0, 0)) == confirm_at  # nothing moved
+    flow.name.setText("欧阳建华")
+    flow.id_number.setText(valid_id(seq=61))
+    with qtbot.waitSignal(flow.booked, timeout=10_000) as booked:
+        _click(qtbot, flow.confirm)
+    assert booked.args[0].appointment.persons_count == 3
+    qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)
+    _click(qtbot, flow.done_button)
+    again = shell.open_flow("booking")
+    assert isinstance(again, BookingFlow) and again.persons.checkedId() == 1  # the next citizen starts at one
 
 
 @pytest.mark.parametrize("size", SIZES)

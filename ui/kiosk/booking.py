@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QButtonGroup,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -172,14 +172,12 @@ class BookingFlow(QWidget):
         id_number_row = with_x_key(self.id_number)  # the keyboard's digits pad, the final X beside the field
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("便于通知时段变化")
-        self.persons = QSpinBox()
-        self.persons.setRange(1, 5)
-        self.persons.setMinimumHeight(TOUCH)
+        persons = self._persons_choice()
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("简要说明想反映的问题（选填）")
         form = FormGrid()
         for text, field in (("姓名", self.name), ("身份证号", id_number_row), ("联系电话", self.phone),
-                            ("来访人数", self.persons), ("反映问题", self.summary)):
+                            ("来访人数", persons), ("反映问题", self.summary)):
             form.add_row(text, field)
         self.chosen = label("", "subtitle", centred=True)
         # Enter (the on-screen keyboard's ↵ too) goes on to the next field
@@ -196,6 +194,40 @@ class BookingFlow(QWidget):
         column.addLayout(self.who_heading)
         column.addLayout(form)
         column.addStretch(1)
+
+    def _persons_choice(self) -> QWidget:
+        """来访人数 as one button a number, 1 to the most a booking brings, each a touch target in every mode: a spin
+        box's arrows were half as tall, and tapping it brought the keyboard up (确认预约 jumped). A tap leaves the
+        focus where it was (the keyboard stays as it is); Tab still reaches them."""
+        from desktop.domain.reception import MAX_PERSONS
+
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.setSpacing(16)
+        self.persons = QButtonGroup(row)
+        self.persons.setExclusive(True)
+        for count in range(1, MAX_PERSONS + 1):
+            button = QPushButton(str(count))
+            button.setObjectName("choice")  # checked in the accent colour (ui/kiosk/style.py)
+            button.setAccessibleName(f"{count}人")
+            button.setCheckable(True)
+            button.setMinimumSize(TOUCH, TOUCH)
+            button.setMaximumWidth(2 * TOUCH)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            # as the ID number's X: the on-screen keyboard stays as it is, the form does not move under the finger
+            button.setProperty("typing", True)
+            button.setProperty("beside", True)  # no padding above and below: the form keeps its height
+            self.persons.addButton(button, count)
+            line.addWidget(button, 1)
+        line.addStretch(1)
+        self._persons_button(1).setChecked(True)
+        return row
+
+    def _persons_button(self, count: int) -> QPushButton:
+        button = self.persons.button(count)
+        assert isinstance(button, QPushButton)
+        return button
 
     def _build_result(self, column: QVBoxLayout) -> None:
         """预约成功: what the visitor must remember in large type, as 自助登记's case number — when (the day and
@@ -362,7 +394,7 @@ class BookingFlow(QWidget):
         from desktop.services.reception import Visitor
 
         actor, day_id, slot = self.actor, self.day.day_id, self.slot
-        visitor = Visitor(self.name.text(), self.id_number.text(), self.phone.text(), self.persons.value(),
+        visitor = Visitor(self.name.text(), self.id_number.text(), self.phone.text(), self.persons.checkedId(),
                           self.summary.text())
         self.confirm.setEnabled(False)
 
@@ -386,7 +418,8 @@ class BookingFlow(QWidget):
     def _field_named(self, field: str) -> QWidget | None:
         """The form's field a refusal names (a phone number's as a mobile's or a landline's too)."""
         fields: dict[str, QWidget] = {"name": self.name, "id_number": self.id_number, "phone": self.phone,
-                                      "mobile": self.phone, "landline": self.phone, "persons_count": self.persons}
+                                      "mobile": self.phone, "landline": self.phone,
+                                      "persons_count": self.persons.checkedButton() or self._persons_button(1)}
         return fields.get(field)
 
     def _booked(self, booking: Booking) -> None:
@@ -435,7 +468,7 @@ class BookingFlow(QWidget):
     def finish(self) -> None:
         for field in (self.name, self.id_number, self.phone, self.summary):
             field.clear()
-        self.persons.setValue(1)
+        self._persons_button(1).setChecked(True)
         self.pages.setCurrentIndex(0)
         set_tone(self.message, "", "")
         self.finished.emit()
