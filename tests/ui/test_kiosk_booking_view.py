@@ -14,7 +14,7 @@ from desktop.services.context import Actor, Hall
 from tests.helpers import valid_id
 from tests.ui.line_breaks import broken_words
 from tests.ui.test_kiosk_citizen import KEYBOARD, LARGEST, TALLEST, Themed, _keyboard_up, _kiosk_window, themed
-from ui.kiosk.booking import BookingFlow
+from ui.kiosk.booking import BookingFlow, button_words
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.shell import KioskShell
 from ui.kiosk.suggest import SuggestionFlow
@@ -188,6 +188,34 @@ def test_the_visitors_are_counted_with_a_tap_on_a_touch_sized_number(
     _click(qtbot, flow.done_button)
     again = shell.open_flow("booking")
     assert isinstance(again, BookingFlow) and again.persons.checkedId() == 1  # the next citizen starts at one
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_tap_on_a_full_slot_says_why_and_what_to_do(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                      themed: Themed, size: tuple[int, int]) -> None:
+    """已满 was a disabled button: tapped, it did nothing and said nothing."""
+    themed(QApplication.instance())
+    day = reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 17), leaders=["县长 周建华"],
+                            slots="09:00-10:00/1,10:00-11:00/1")
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张桂兰", valid_id(seq=71)), slot=0)
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, True)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    full, free = (flow.slot_buttons.itemAt(i).widget() for i in (0, 1))
+    assert isinstance(full, QPushButton) and isinstance(free, QPushButton)
+    assert full.property("full") is True and free.property("full") is False
+    _click(qtbot, full)
+    assert flow.message.text() == "09:00–10:00已约满，请选择其他时段" and flow.pages.currentWidget() is flow.slot_page
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.message))
+    _click(qtbot, free)
+    qtbot.waitUntil(flow.name.hasFocus)
+    assert flow.message.text() == "" and flow.slot == 1
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("李梅", valid_id(seq=72)), slot=1)
+    _click(qtbot, _back(flow))
+    _click(qtbot, _back(flow))
+    qtbot.waitUntil(lambda: "已约满" in button_words(flow.day_buttons.itemAt(0).widget()))  # type: ignore[arg-type]
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    _click(qtbot, flow.slot_buttons.itemAt(1).widget())  # type: ignore[arg-type]
+    assert flow.message.text() == "10:00–11:00已约满，其他时段也已约满。可点下面的“登记候补”，有人取消时按顺序递补"
 
 
 @pytest.mark.parametrize("size", SIZES)

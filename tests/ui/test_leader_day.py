@@ -297,9 +297,13 @@ def test_the_kiosk_offers_the_waiting_list_when_a_day_is_full(qtbot: QtBot, sqli
     _click(qtbot, button)
     full = flow.slot_buttons.itemAt(0).widget()
     wait = flow.slot_buttons.itemAt(1).widget()
-    assert isinstance(full, QPushButton) and not full.isEnabled()
+    assert isinstance(full, QPushButton) and full.property("full") is True
     assert isinstance(wait, QPushButton) and "候补" in button_words(wait)
+    _click(qtbot, full)  # a tap on the full slot says why, and what to do instead
+    assert flow.message.text() == "09:00–10:00已约满。可点下面的“登记候补”，有人取消时按顺序递补"
+    assert flow.pages.currentWidget() is flow.slot_page
     _click(qtbot, wait)
+    assert flow.message.text() == ""
     flow.name.setText("李梅")
     flow.id_number.setText("330726196803121239")  # a wrong check digit: refused in words, nothing kept
     _click(qtbot, flow.confirm)

@@ -336,13 +336,16 @@ class BookingFlow(QWidget):
         place = Phrases.place(day.place)
         self.slot_hint.setText(Phrases.of((f"{format_date(day.day)}\n", f"{'、'.join(day.leaders)}　", *place.phrases)))
         _clear(self.slot_buttons)
+        set_tone(self.message, "", "")
         for index, slot in enumerate(day.slots):
             left = day.left[index]
             state = "已结束" if day.is_over(index) else (f"剩余{left}个" if left > 0 else "已满")
             button = _big(f"{slot.label}\n{state}")
             button.setMinimumHeight(TOUCH + 40)
-            button.setEnabled(left > 0)
-            button.clicked.connect(lambda _c=False, i=index: self.choose_slot(i))
+            # a slot with no place looks as a button that cannot be tapped, and a tap on it says why
+            button.setProperty("full", left <= 0)
+            button.clicked.connect(lambda _c=False, i=index: self.choose_slot(i) if day.left[i] > 0
+                                   else self._say(_no_place(day, i), "notice"))
             self.slot_buttons.addWidget(button, index // 2, index % 2)
         if day.free <= 0 and not day.over:
             wait = _worded(Phrases("登记候补|（有人取消时|按顺序递补）"))
@@ -372,6 +375,7 @@ class BookingFlow(QWidget):
     def choose_slot(self, slot: int | None) -> None:
         assert self.day is not None
         self.slot = slot
+        set_tone(self.message, "", "")
         when = self.day.slots[slot].label if slot is not None else "候补"
         self.chosen.setText(f"{format_date(self.day.day)}　{when}")
         # the waiting list calls whoever a freed place goes to: its phone number is asked for (the service's rule)
@@ -475,6 +479,16 @@ class BookingFlow(QWidget):
 
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
+
+
+def _no_place(day: ReceptionDay, index: int) -> str:
+    """Why slot ``index`` of ``day`` takes nobody, and what to do instead: another slot, else the waiting list."""
+    slot = day.slots[index].label
+    why = f"{slot}的接访已经结束" if day.is_over(index) else f"{slot}已约满"
+    if day.free > 0:
+        return f"{why}，请选择其他时段"
+    others = "，其他时段也已约满" if len(day.slots) > 1 else ""
+    return f"{why}{others}。可点下面的“登记候补”，有人取消时按顺序递补"
 
 
 def _unreachable(offer: BookableDays) -> str:

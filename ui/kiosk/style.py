@@ -89,6 +89,10 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         (f"{k} QPushButton:disabled {{ background: {c['bg']}; color: {_DIMMED};"
          f" border: {thick} dashed {_DIMMED}; }}" if contrast else
          f"{k} QPushButton:disabled {{ background: {grey}; color: {c['on_accent']}; }}"),
+        # a reception slot with no place left: as a disabled button, but a tap on it says why (ui/kiosk/booking.py)
+        (f"{k} QPushButton[full=\"true\"] {{ background: {c['bg']}; color: {_DIMMED};"
+         f" border: {thick} dashed {_DIMMED}; }}" if contrast else
+         f"{k} QPushButton[full=\"true\"] {{ background: {grey}; color: {c['on_accent']}; }}"),
         f"{k} QPushButton#secondary {{ background: {c['tile']}; color: {c['accent']};"
         f" border: {thick} solid {c['accent']}; }}",
         # the flow's buttons one above the other beside its screens (the on-screen keyboard up, lying down)
