@@ -462,8 +462,8 @@ def _reachable_to_wait(day: date, visitor: Visitor) -> None:
     (A walk-in waits in the hall, where the clerk calls them: not asked.)"""
     if not visitor.phone:
         raise ValidationError("waiting_needs_phone",
-                              f"{format_date(day)}的接访已约满，只能登记候补。候补须留联系电话：有人取消时，"
-                              "工作人员按这个电话通知您递补。请填写联系电话", "phone")
+                              f"{format_date(day)}的接访已约满，只能登记候补。候补须留联系电话，"
+                              "有人取消时按这个电话通知您递补", "phone")
 
 
 def book(hall: Hall, actor: Actor, day_id: str, visitor: Visitor, *, slot: int | None = None,

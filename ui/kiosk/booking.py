@@ -64,10 +64,12 @@ def _worded(*lines: str) -> QPushButton:
     inner = QVBoxLayout(button)
     inner.setContentsMargins(24, 12, 24, 12)
     inner.setSpacing(4)
+    inner.addStretch(1)  # the words in the middle of a button taller than they are
     for line in lines:
         said = label(line, centred=True)
         said.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # the tap is the button's
         inner.addWidget(said)
+    inner.addStretch(1)
     return button
 
 
@@ -478,7 +480,7 @@ class BookingFlow(QWidget):
         self.finished.emit()
 
     def _say(self, text: str, tone: str) -> None:
-        set_tone(self.message, tone, text)
+        set_tone(self.message, tone, Phrases.clauses(text))  # its lines broken at its punctuation, not in a word
 
 
 def _no_place(day: ReceptionDay, index: int) -> str:
