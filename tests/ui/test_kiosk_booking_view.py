@@ -215,7 +215,7 @@ def test_a_tap_on_a_full_slot_says_why_and_what_to_do(qtbot: QtBot, sqlite_hall:
     qtbot.waitUntil(lambda: "已约满" in button_words(flow.day_buttons.itemAt(0).widget()))  # type: ignore[arg-type]
     _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
     _click(qtbot, flow.slot_buttons.itemAt(1).widget())  # type: ignore[arg-type]
-    assert flow.message.text() == "10:00–11:00已约满，其他时段也已约满。可点下面的“登记候补”，有人取消时按顺序递补"
+    assert flow.message.text() == "10:00–11:00已约满，其他时段也已约满。可以登记候补，有人取消时按顺序递补"
     qtbot.waitUntil(lambda: _in_window(window, shell, flow.message))
     assert broken_words(flow, longest=80) == []
     _click(qtbot, flow.slot_buttons.itemAt(2).widget())  # type: ignore[arg-type]  # 登记候补

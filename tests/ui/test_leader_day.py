@@ -300,7 +300,7 @@ def test_the_kiosk_offers_the_waiting_list_when_a_day_is_full(qtbot: QtBot, sqli
     assert isinstance(full, QPushButton) and full.property("full") is True
     assert isinstance(wait, QPushButton) and "候补" in button_words(wait)
     _click(qtbot, full)  # a tap on the full slot says why, and what to do instead
-    assert flow.message.text() == "09:00–10:00已约满。可点下面的“登记候补”，有人取消时按顺序递补"
+    assert flow.message.text() == "09:00–10:00已约满。可以登记候补，有人取消时按顺序递补"
     assert flow.pages.currentWidget() is flow.slot_page
     _click(qtbot, wait)
     assert flow.message.text() == ""

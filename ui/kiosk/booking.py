@@ -490,7 +490,7 @@ def _no_place(day: ReceptionDay, index: int) -> str:
     if day.free > 0:
         return f"{why}，请选择其他时段"
     others = "，其他时段也已约满" if len(day.slots) > 1 else ""
-    return f"{why}{others}。可点下面的“登记候补”，有人取消时按顺序递补"
+    return f"{why}{others}。可以登记候补，有人取消时按顺序递补"
 
 
 def _unreachable(offer: BookableDays) -> str:
