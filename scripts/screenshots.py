@@ -561,6 +561,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     number, code = _answered_case(hall)
     transferred = _transferred_receipt(hall)
     _reception_days(hall)
+    _full_reception_day(hall)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "kiosk")
@@ -776,8 +777,10 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             assert isinstance(booking, BookingFlow)
             settle(800)
             save("22-booking")
-            if booking.days:
-                booking.choose_day(booking.days[0])
+            # the first day still taking bookings (today's is over after its last slot)
+            open_day = next((d for d in booking.days if not d.over and d.free > 0), None)
+            if open_day is not None:
+                booking.choose_day(open_day)
                 save("22b-booking-slots")
                 booking.choose_slot(0)
                 save("22c-booking-who")
@@ -799,6 +802,8 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
                     settle(50)
                 settle(1500)  # the slip prints
                 save("22e-booking-done")
+                booking.finish()
+                full_day_shots(body, save, wipe, done_modes, good, orientation)
             wipe()
         window.close()
     _suggestion_themes(hall, out)
@@ -899,6 +904,81 @@ def _kiosk_reader_shots(hall: Any, out: Path) -> None:
             body.wipe()
             window.close()
     hall.settings = settings
+
+
+def full_day_shots(body: Any, save: Callable[[str], None], wipe: Callable[[], None],
+                   done_modes: Callable[[str], None], booked_id: str, orientation: str) -> None:
+    """预约领导接访 on a full day: the days (wrapping within the screen), a tap on a full slot said, 候补 refused
+    without a phone number and then registered, and a second booking of the day refused with its slot and place."""
+    from stdnum.cn import ric
+
+    from ui.kiosk.booking import BookingFlow
+
+    def wait(flow: BookingFlow, done: Callable[[], bool]) -> None:
+        while flow.tasks.busy or not done():
+            settle(50)
+
+    booking = body.open_flow("booking")
+    assert isinstance(booking, BookingFlow)
+    wait(booking, lambda: bool(booking.days))
+    settle(500)
+    full = next((d for d in booking.days if d.free <= 0 and not d.over), None)
+    if full is None:
+        return
+    save("22f-booking-days-full")
+    done_modes("22f-booking-days-full")
+    booking.choose_day(full)
+    booking.slot_buttons.itemAt(0).widget().click()
+    save("22g-booking-full-slot-said")
+    booking.choose_slot(None)
+    digits = f"330726194805163{len(orientation) % 100:02d}"  # one visitor on the waiting list a walk
+    booking.name.setText("李秀英")
+    booking.id_number.setText(digits + ric.calc_check_digit(digits + "0"))
+    booking.submit()
+    wait(booking, lambda: bool(booking.message.text()))
+    save("22h-booking-wait-needs-phone")
+    booking.phone.setText("13905797788")
+    booking.submit()
+    wait(booking, lambda: booking.pages.currentWidget() is booking.result_page
+         or booking.message.property("tone") == "error")
+    settle(1500)  # the slip prints
+    save("22i-booking-wait-done")
+    done_modes("22i-booking-wait-done")
+    booking.finish()
+    booking = body.open_flow("booking")
+    assert isinstance(booking, BookingFlow)
+    wait(booking, lambda: bool(booking.days))
+    booking.choose_day(next(d for d in booking.days if not d.over and d.free > 0))  # the day booked in 22e
+    booking.choose_slot(1)
+    booking.name.setText("张桂兰")
+    booking.id_number.setText(booked_id)  # booked on this day a moment ago
+    booking.submit()
+    wait(booking, lambda: bool(booking.message.text()))
+    save("22j-booking-booked-already")
+    wipe()
+
+
+def _full_reception_day(hall: Any) -> None:
+    """A reception day whose two places are taken (the kiosk offers its waiting list)."""
+    from datetime import timedelta
+
+    from desktop.domain.access import Actor
+    from desktop.services import reception
+
+    system = Actor.system("screenshots")
+    day = hall.today() + timedelta(days=6)
+    while not hall.policy.calendar.is_workday(day) or reception.list_days(hall, system, day, day):
+        day += timedelta(days=1)
+    if any(d.free <= 0 and not d.over for d in reception.list_days(hall, system)):
+        return
+    added = reception.add_day(hall, system, day, leaders=["县长 周建华", "副县长 吴晓东"],
+                              slots="09:00-10:30/1,10:30-12:00/1")
+    from stdnum.cn import ric
+
+    for seq, name in enumerate(("王建国", "陈美华")):
+        digits = f"33072619500101{seq + 1:02d}1"
+        reception.book(hall, system, added.day_id, reception.Visitor(name, digits + ric.calc_check_digit(digits + "0")),
+                       slot=seq)
 
 
 def _suggestion_themes(hall: Any, out: Path) -> None:

@@ -189,8 +189,9 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
                           "给予治安管理处罚；构成犯罪的，依法追究刑事责任（《信访工作条例》第四十七条）。",
     "rights.acknowledge": "以上内容我已阅读（听取）并知悉。",
     # 领导接访日: the visitor's slip, the leader's office's list, the briefing dossier
-    "appointment.note": "请于接访当日凭本回执和身份证提前15分钟到接待大厅，在窗口报到后按时段等候。"
-                        "不能按时到达的，请提前电话告知，以便安排候补人员。",
+    "appointment.note": "请于接访当日凭本回执和身份证提前15分钟到接待大厅，在窗口报到后按时段等候。",
+    # said only with the hall's phone number printed: no slip tells people to phone a number it does not give
+    "appointment.call": "不能按时到达的，请提前拨打{hall_phone}告知，以便安排候补人员。",
     # the kiosk's 预约成功 screen, in large type: what to bring and when to come (as the slip's note says)
     "appointment.bring": "身份证和预约回执",
     "appointment.arrive": "请在接访当日提前15分钟到达，在窗口报到后按时段等候",
@@ -390,6 +391,10 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.SPACE, size=0.4),
         Block(B.PARA, "@appointment.waiting", when="waiting"),
         Block(B.NOTE, "@appointment.note"),
+        Block(B.NOTE, "@appointment.call", when="hall_phone"),
+        Block(B.RULE),
+        Block(B.FIELD, "{hall_address}", label="地址", when="hall_address"),
+        Block(B.FIELD, "{hall_phone}", label="电话", when="hall_phone"),
     )),
     Template(DocumentKind.RECEPTION_LIST, Media.A4, "领导接访预约名单", "", (
         Block(B.PARA, "@reception_list.body"),

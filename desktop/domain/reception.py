@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from itertools import pairwise
+from typing import Final
 
 from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.case import CONCLUDED_STATES, FINAL_STATES, CaseState
@@ -149,6 +150,10 @@ def places_left(slots: Sequence[Slot], booked: Sequence[int], now: str | None = 
 def day_over(slots: Sequence[Slot], now: str | None) -> bool:
     """Whether, on the day itself (``now``, "17:40"), every slot has ended: nobody is booked, not even to wait."""
     return now is not None and bool(slots) and all(slot.ends <= now for slot in slots)
+
+
+#: The most people one booking brings: more must choose representatives (《信访工作条例》: 多人走访推选代表，不超过5人).
+MAX_PERSONS: Final = 5
 
 
 def place_booking(slots: Sequence[Slot], booked: Sequence[int], wanted: int | None,

@@ -227,13 +227,20 @@ def suggestion_receipt(hall: Hall, actor: Actor, number: str) -> RenderedDocumen
     return render(DocumentKind.SUGGESTION_RECEIPT, data)
 
 
-def _receipt_common(hall: Hall, hall_name: str = "") -> dict[str, Any]:
+def hall_contacts(hall: Hall) -> dict[str, str]:
+    """The hall's address and phone number a citizen's slip prints (``hall_address``, ``hall_phone``): the
+    settings', else the directory's for the hall's own petition bureau ("" where neither has one)."""
     settings = hall.settings
     bureau = _bureau(load_directory(), settings.bureau_code)
+    return {"hall_address": settings.hall_address or (bureau.address if bureau else ""),
+            "hall_phone": settings.hall_phone or (bureau.phone if bureau else "")}
+
+
+def _receipt_common(hall: Hall, hall_name: str = "") -> dict[str, Any]:
+    settings = hall.settings
     data: dict[str, Any] = {
         "hall_name": hall_name or settings.hall_name,
-        "hall_address": settings.hall_address or (bureau.address if bureau else ""),
-        "hall_phone": settings.hall_phone or (bureau.phone if bureau else ""),
+        **hall_contacts(hall),
         "issued_on": hall.now().date().isoformat(),
     }
     texts = load_text_overrides(settings.document_texts)

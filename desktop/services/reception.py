@@ -31,6 +31,7 @@ from desktop.domain.deadlines import format_date
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import mask_id_number, mask_name, mask_phone, validate_phone, validate_resident_id
 from desktop.domain.reception import (
+    MAX_PERSONS,
     RestDayRule,
     Slot,
     day_over,
@@ -449,9 +450,20 @@ def _check_visitor(hall: Hall, visitor: Visitor) -> Visitor:
     name = check_name(visitor.name, "来访人")  # a name as registration takes one: 汉字 with "·", or Latin letters
     id_number = validate_resident_id(visitor.id_number, hall.today())
     phone = validate_phone(visitor.phone) if visitor.phone.strip() else ""
-    if not 1 <= visitor.persons_count <= 5:
-        raise ValidationError("persons_count", "预约接访人数为1至5人（多人来访须推选代表，不超过5人）", "persons_count")
+    if not 1 <= visitor.persons_count <= MAX_PERSONS:
+        raise ValidationError("persons_count",
+                              f"预约接访人数为1至{MAX_PERSONS}人（多人来访须推选代表，不超过{MAX_PERSONS}人）",
+                              "persons_count")
     return Visitor(name, id_number, phone, visitor.persons_count, visitor.summary.strip()[:500])
+
+
+def _reachable_to_wait(day: date, visitor: Visitor) -> None:
+    """A visitor put on the waiting list is called when a place frees: without a phone number nobody could be.
+    (A walk-in waits in the hall, where the clerk calls them: not asked.)"""
+    if not visitor.phone:
+        raise ValidationError("waiting_needs_phone",
+                              f"{format_date(day)}的接访已约满，只能登记候补。候补须留联系电话，"
+                              "有人取消时按这个电话通知您递补", "phone")
 
 
 def book(hall: Hall, actor: Actor, day_id: str, visitor: Visitor, *, slot: int | None = None,
@@ -464,6 +476,13 @@ def book(hall: Hall, actor: Actor, day_id: str, visitor: Visitor, *, slot: int |
     if hallrecords.remote_of(hall) is not None:
         with hall.sessions() as session:  # the visitor's case as this PC knows it (a kiosk knows none)
             case_number = _latest_open_case(session, visitor.id_number) if actor.may(Permission.REGISTER) else ""
+            mirrored = session.get(ReceptionDayRow, day_id)
+            today = hall.today()
+            if mirrored is not None and not mirrored.removed_at and mirrored.day >= today:
+                # full by this device's copy: said here with the field to fill (the authority says it too)
+                shown = day_view(session, mirrored, f"{hall.now():%H:%M}" if mirrored.day == today else None)
+                if shown.free <= 0 and not shown.over:
+                    _reachable_to_wait(shown.day, visitor)
         answer = hallrecords.ask(hall, "/records/book", {
             "day_id": day_id, "name": visitor.name, "id_number": visitor.id_number, "phone": visitor.phone,
             "persons_count": visitor.persons_count, "summary": visitor.summary, "slot": slot, "source": source,
@@ -513,12 +532,13 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
     session.refresh(day)
     if day.day < hall.today():
         raise RuleViolation("day_past", f"{format_date(day.day)}的领导接访日已经过去，请选择以后的接访日")
-    active = session.execute(select(AppointmentRow.appointment_id, AppointmentRow.id_number).where(
-        AppointmentRow.day_id == day.day_id, AppointmentRow.status.in_(ACTIVE))).all()
-    if any(hallrecords.opened(hall, "appointments", "id_number", key, number) == visitor.id_number
-           for key, number in active):
-        raise RuleViolation("already_booked", f"该来访人已预约{format_date(day.day)}的领导接访，无需重复预约")
     slots = parse_slots(day.slots)
+    active = session.scalars(select(AppointmentRow).where(
+        AppointmentRow.day_id == day.day_id, AppointmentRow.status.in_(ACTIVE))).all()
+    mine = next((row for row in active if hallrecords.opened(hall, "appointments", "id_number", row.appointment_id,
+                                                             row.id_number) == visitor.id_number), None)
+    if mine is not None:
+        raise RuleViolation("already_booked", _booked_already(session, mine, day, slots))
     booked = [0] * len(slots)
     for index, count in session.execute(
             select(AppointmentRow.slot, func.count()).where(AppointmentRow.day_id == day.day_id,
@@ -533,6 +553,8 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
         if day_over(slots, now):  # a waiting list for a day that has ended would wait for nothing
             raise RuleViolation("day_over", f"{format_date(day.day)}的领导接访已经结束，请选择以后的接访日")
         placed = place_booking(slots, booked, slot, now)
+        if placed is None:
+            _reachable_to_wait(day.day, visitor)
     seq = (session.scalar(select(func.max(AppointmentRow.seq)).where(AppointmentRow.day_id == day.day_id)) or 0) + 1
     appointment_id = hall.new_id()
 
@@ -551,6 +573,18 @@ def _book(session: Session, hall: Hall, actor: Actor, day: ReceptionDayRow, visi
     session.add(row)
     session.flush()
     return row.appointment_id
+
+
+def _booked_already(session: Session, row: AppointmentRow, day: ReceptionDayRow, slots: Sequence[Slot]) -> str:
+    """Why a second booking of the same visitor on the day is refused: when and where they are to come already."""
+    on = format_date(day.day)
+    where = f"，地点：{day.place}" if day.place else ""
+    if row.status == RECEIVED:
+        return f"该来访人{on}已经接受过领导接访，无需重复预约"
+    if row.slot is not None and 0 <= row.slot < len(slots):
+        return f"该来访人已预约{on} {slots[row.slot].label}的领导接访{where}，请按时前来，无需重复预约"
+    return (f"该来访人已登记{on}领导接访的候补（第{_waiting_position(session, row)}位），"
+            "有人取消时按顺序递补，无需重复预约")
 
 
 def _latest_open_case(session: Session, id_number: str) -> str:
@@ -797,9 +831,12 @@ def office_notice_document(hall: Hall, actor: Actor, day_id: str) -> RenderedDoc
 def appointment_slip(hall: Hall, actor: Actor, appointment_id: str) -> RenderedDocument:
     """The 80 mm slip the visitor takes home: day, slot, place, leader; masked name only."""
     guard(hall, actor, Permission.PRINT, "打印接访预约回执", alternatives=(Permission.SELF_SERVICE,))
+    from desktop.services.documents import hall_contacts
+
     booking = _booking(hall, appointment_id)
     a, day = booking.appointment, booking.day
-    data = {**_common(hall), "reception_on": day.day.isoformat(), "slot": a.slot_label,
+    # where to phone when the visitor cannot come: the number the registration receipt prints
+    data = {**_common(hall), **hall_contacts(hall), "reception_on": day.day.isoformat(), "slot": a.slot_label,
             "waiting": bool(booking.waiting_position), "petitioner_name": a.name, "persons_count": a.persons_count,
             "leaders": "、".join(day.leaders) or "待定", "place": day.place, "document_number": "",
             "case_number": a.case_number}

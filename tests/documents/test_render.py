@@ -269,3 +269,15 @@ def test_a_character_beyond_the_basic_plane_is_set_in_the_second_fallback_font(t
     assert len(faces) == 3 and fonts.FONT_NAME in faces, faces  # Micro Hei, Zen Hei, BabelStone Han
     assert fonts.runs("王𬭎与刘䶮") == [(fonts.FONT_NAME, "王"), ("FallbackCJKExt", "𬭎"), (fonts.FONT_NAME, "与刘"),
                                       ("FallbackCJK", "䶮")]
+
+
+def test_the_appointment_slip_asks_for_a_call_only_with_the_number_to_call(tmp_path: Path, poppler: None) -> None:
+    """不能按时到达的，请提前电话告知 was printed with no phone number anywhere on the slip."""
+    with_phone = pdf_text(render(K.APPOINTMENT_SLIP, {**SAMPLES[K.APPOINTMENT_SLIP], "hall_phone": "0579-84100000",
+                                                      "hall_address": "浦江县和平路10号"}).pdf, tmp_path)
+    flat = "".join(with_phone.split())
+    assert "不能按时到达的，请提前拨打0579-84100000告知" in flat and "电话：0579-84100000" in flat
+    assert "浦江县和平路10号" in flat
+    without = "".join(pdf_text(render(K.APPOINTMENT_SLIP, {**SAMPLES[K.APPOINTMENT_SLIP], "hall_phone": "",
+                                                          "hall_address": ""}).pdf, tmp_path).split())
+    assert "提前15分钟到接待大厅" in without and "电话" not in without and "不能按时到达" not in without

@@ -156,7 +156,7 @@ def test_leader_reception_numbers_only_on_a_reception_day(hall: Hall, clock: Fak
 def test_a_reception_day_is_removed_only_while_nobody_is_booked(hall: Hall, clock: FakeClock, clerk: Actor) -> None:
     day = reception.add_day(hall, clerk, date(2026, 9, 22), leaders=["县长 周建华"], slots="09:00-10:00/1")
     first = reception.book(hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=7)))
-    second = reception.book(hall, clerk, day.day_id, reception.Visitor("李梅", valid_id(seq=8)))
+    second = reception.book(hall, clerk, day.day_id, reception.Visitor("李梅", valid_id(seq=8), "13857912345"))
     assert second.waiting_position == 1
     with pytest.raises(RuleViolation, match=r"2026年9月22日（星期二）已有1人预约、1人候补，不能删除") as refused:
         reception.remove_day(hall, clerk, day.day_id)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy.engine import Engine
 
 from desktop.domain.access import Actor
 from desktop.domain.calendar import HolidayCalendar
@@ -125,7 +126,7 @@ def test_the_places_shown_for_today_leave_out_the_slots_already_over(hall: Hall,
     reception.book(hall, clerk, today.day_id, Visitor("李秀英", valid_id(seq=112)))
     full = next(d for d in reception.list_days(hall, clerk) if d.day_id == today.day_id)
     assert full.free == 0  # the next booking today waits (候补), as the list says
-    waiting = reception.book(hall, clerk, today.day_id, Visitor("王芳", valid_id(seq=113)))
+    waiting = reception.book(hall, clerk, today.day_id, Visitor("王芳", valid_id(seq=113), "13857912345"))
     assert waiting.waiting_position == 1
 
 
@@ -304,7 +305,7 @@ def test_full_days_put_visitors_on_the_waiting_list_and_a_cancellation_moves_the
     day_id = _day(hall, clerk)
     first = reception.book(hall, kiosk, day_id, Visitor("张建国", valid_id(seq=101)), slot=1, source="自助终端")
     second = reception.book(hall, clerk, day_id, Visitor("李梅", valid_id(seq=102), "13857912345", 2), slot=1)
-    third = reception.book(hall, clerk, day_id, Visitor("王强", valid_id(seq=103)))
+    third = reception.book(hall, clerk, day_id, Visitor("王强", valid_id(seq=103), "13857912346"))
     assert (first.appointment.slot_label, second.appointment.slot_label) == ("10:00–11:00", "09:00–10:00")
     assert third.waiting_position == 1 and "候补第1位" in third.message
     assert third.appointment.name == "王*"  # lists are masked
@@ -316,6 +317,50 @@ def test_full_days_put_visitors_on_the_waiting_list_and_a_cancellation_moves_the
     assert promoted is not None and promoted.name == "王*" and promoted.slot_label == "10:00–11:00"
     listed = reception.appointments(hall, clerk, day_id)
     assert [(a.slot_label, a.status) for a in listed] == [("09:00–10:00", "已预约"), ("10:00–11:00", "已预约")]
+
+
+def test_a_visitor_put_on_the_waiting_list_leaves_a_phone_to_be_called_by(hall: Hall, clerk: Actor,
+                                                                            kiosk: Actor, tmp_path: Path) -> None:
+    """候补 without a phone number: 有人取消时…届时电话通知 promised a call nobody could make."""
+    day_id = _day(hall, clerk, slots="09:00-10:00/1")
+    # a place given: no phone asked
+    reception.book(hall, kiosk, day_id, Visitor("张建国", valid_id(seq=121)), source="自助终端")
+    for actor, source in ((kiosk, "自助终端"), (clerk, "窗口")):
+        with pytest.raises(ValidationError, match="候补须留联系电话") as refused:
+            reception.book(hall, actor, day_id, Visitor("李梅", valid_id(seq=122)), source=source)
+        assert refused.value.field == "phone" and "2026年9月30日（星期三）的接访已约满" in refused.value.message
+    assert len(reception.appointments(hall, clerk, day_id)) == 1  # nobody put on a list that cannot call them
+    waiting = reception.book(hall, kiosk, day_id, Visitor("李梅", valid_id(seq=122), "13857912345"), source="自助终端")
+    assert waiting.waiting_position == 1 and waiting.appointment.phone == "138****2345"
+    listing = tmp_path / "名单.csv"
+    listing.write_text(f"姓名,身份证号,联系电话\n王强,{valid_id(seq=123)},\n", encoding="utf-8")
+    result = reception.import_appointments(hall, clerk, day_id, listing)
+    assert (result.booked, result.waiting) == (0, 0) and "候补须留联系电话" in result.refused[0]
+
+
+def test_a_walk_in_waits_in_the_hall_without_a_phone(hall: Hall, clerk: Actor) -> None:
+    """The clerk calls a walk-in in the hall: joining today's full day needs no phone number."""
+    reception.add_day(hall, clerk, hall.today(), leaders=["县长 周建华"], slots="10:00-11:00/1")
+    reception.book_today(hall, clerk, Visitor("张建国", valid_id(seq=124)))
+    assert reception.book_today(hall, clerk, Visitor("李梅", valid_id(seq=125))).waiting_position == 1
+
+
+def test_a_second_booking_is_refused_with_when_and_where_the_visitor_is_to_come(hall: Hall, clerk: Actor,
+                                                                                  kiosk: Actor) -> None:
+    """该来访人已预约12月15日的领导接访，无需重复预约 left the visitor not knowing at what time to come, nor where."""
+    day = reception.add_day(hall, clerk, date(2026, 9, 30), leaders=["县长 周建华"], place="县信访局三楼接访室",
+                            slots="09:00-10:00/1,10:00-11:00/1")
+    reception.book(hall, kiosk, day.day_id, Visitor("张建国", valid_id(seq=131)), slot=1, source="自助终端")
+    reception.book(hall, kiosk, day.day_id, Visitor("李梅", valid_id(seq=132)), slot=0, source="自助终端")
+    reception.book(hall, kiosk, day.day_id, Visitor("王强", valid_id(seq=133), "13857912345"), source="自助终端")
+    with pytest.raises(RuleViolation) as booked:
+        reception.book(hall, kiosk, day.day_id, Visitor("张建国", valid_id(seq=131)), slot=0, source="自助终端")
+    assert booked.value.message == ("该来访人已预约2026年9月30日（星期三） 10:00–11:00的领导接访，"
+                                    "地点：县信访局三楼接访室，请按时前来，无需重复预约")
+    with pytest.raises(RuleViolation) as waiting:
+        reception.book(hall, clerk, day.day_id, Visitor("王强", valid_id(seq=133), "13857912345"))
+    assert waiting.value.message == ("该来访人已登记2026年9月30日（星期三）领导接访的候补（第1位），"
+                                     "有人取消时按顺序递补，无需重复预约")
 
 
 def test_an_appointment_is_linked_to_the_visitors_latest_open_case(hall: Hall, clerk: Actor) -> None:
@@ -335,9 +380,9 @@ def test_appointments_are_imported_from_csv_and_xlsx_row_by_row(hall: Hall, cler
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(["姓名", "身份证号", "人数"])
+    sheet.append(["姓名", "身份证号", "联系电话", "人数"])
     for seq in (302, 303):
-        sheet.append(["王强", valid_id(seq=seq), 2])
+        sheet.append(["王强", valid_id(seq=seq), f"13857912{seq}", 2])
     xlsx = tmp_path / "名单.xlsx"
     book.save(xlsx)
     result = reception.import_appointments(hall, clerk, day_id, xlsx)
@@ -373,7 +418,7 @@ def test_a_list_due_on_a_rest_day_goes_out_the_working_day_before(hall: Hall, cl
 def test_the_offices_list_counts_the_waiting_list_apart(hall: Hall, clerk: Actor) -> None:
     day_id = _day(hall, clerk, slots="09:00-10:00/1")
     for seq in (411, 412, 413):
-        reception.book(hall, clerk, day_id, Visitor("张建国", valid_id(seq=seq)))
+        reception.book(hall, clerk, day_id, Visitor("张建国", valid_id(seq=seq), f"13857912{seq}"))
     document = reception.office_notice_document(hall, clerk, day_id)
     assert (document.data["count"], document.data["waiting_count"]) == (1, 2)  # booked 1, not 3
     assert document.data["lines"].count("候补") == 2
@@ -386,6 +431,27 @@ def test_the_slip_shows_the_slot_and_a_masked_name(hall: Hall, clerk: Actor, kio
     assert slip.media.value == "80mm" and slip.data["slot"] == "09:00–10:00"
     assert "欧阳建华" not in repr(slip.data)
 
+
+
+@pytest.mark.parametrize("phone", ["0579-84100000", ""])
+def test_the_slip_prints_the_halls_phone_number_as_the_registration_receipt_does(
+        engine: Engine, clock: FakeClock, clerk: Actor, kiosk: Actor, phone: str) -> None:
+    """The slip asks a visitor who cannot come to phone: the hall's number (its setting, else the petition
+    bureau's in the directory, as on the 登记回执), "" where there is none (then it does not ask)."""
+    from desktop.services.documents import hall_contacts
+
+    hall = make_hall(engine, clock, hall_phone=phone)
+    booking = reception.book(hall, kiosk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=505)), source="自助终端")
+    slip = reception.appointment_slip(hall, kiosk, booking.appointment.appointment_id)
+    assert slip.data["hall_phone"] == hall_contacts(hall)["hall_phone"] == (phone or _bureau_phone())
+
+
+def _bureau_phone() -> str:
+    """The directory's phone number of the hall's own petition bureau (the settings' default ``bureau_code``)."""
+    from desktop.services.reference import load_directory
+
+    bureau = load_directory().get("330726-XFJ")
+    return bureau.phone if bureau is not None else ""
 
 # -- the dossier, the decision and after ----------------------------------------------------------------
 

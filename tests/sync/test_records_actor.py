@@ -205,7 +205,7 @@ def test_signed_in_staff_book_cancel_note_answer_and_award_through_the_hall_serv
                     for hall, role in ((counter, "counter"), (leader, "leader"))]):
         day = reception.add_day(counter, CLERK, DAY, leaders=["县长 周建华"], slots="09:00-10:00/1")
         first = reception.book(counter, CLERK, day.day_id, Visitor("张建国", valid_id(seq=101)))
-        second = reception.book(counter, CLERK, day.day_id, Visitor("李梅", valid_id(seq=102)))
+        second = reception.book(counter, CLERK, day.day_id, Visitor("李梅", valid_id(seq=102), "13857912345"))
         assert (first.waiting_position, second.waiting_position) == (0, 1)
         promoted = reception.cancel(counter, CLERK, first.appointment.appointment_id)
         assert promoted is not None and promoted.appointment_id == second.appointment.appointment_id
@@ -224,7 +224,7 @@ def test_signed_in_staff_book_cancel_note_answer_and_award_through_the_hall_serv
         with hall_server.hall.transaction() as session:
             session.execute(update(StaffAccountRow).where(StaffAccountRow.login == "wangli").values(disabled=True))
         with pytest.raises(RuleViolation, match="经办人账户“wangli”不存在或已停用"):
-            reception.book(counter, CLERK, day.day_id, Visitor("王强", valid_id(seq=103)))
+            reception.book(counter, CLERK, day.day_id, Visitor("王强", valid_id(seq=103), "13857912347"))
     with hall_server.hall.sessions() as session:
         rows = {r.name: r for r in session.scalars(select(AppointmentRow))}
         note = session.scalars(select(DossierNoteRow)).one()

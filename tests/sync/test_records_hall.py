@@ -128,7 +128,8 @@ def test_two_kiosks_booking_the_last_place_at_once_one_is_booked_one_waits(
             try:
                 start.wait(5)
                 results[n] = reception.book(kiosks[n], Actor.kiosk(kiosks[n].settings.device_code), day.day_id,
-                                            Visitor(("张建国", "李梅")[n], valid_id(seq=300 + n)), source="自助终端")
+                                            Visitor(("张建国", "李梅")[n], valid_id(seq=300 + n), f"1385791230{n}"),
+                                            source="自助终端")
             except BaseException as exc:
                 failures.append(exc)
 

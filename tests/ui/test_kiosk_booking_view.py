@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QScrollBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services import reception
 from desktop.services.context import Actor, Hall
 from tests.helpers import valid_id
+from tests.ui.line_breaks import broken_words
 from tests.ui.test_kiosk_citizen import KEYBOARD, LARGEST, TALLEST, Themed, _keyboard_up, _kiosk_window, themed
-from ui.kiosk.booking import BookingFlow
+from ui.kiosk.booking import BookingFlow, button_words
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.shell import KioskShell
 from ui.kiosk.suggest import SuggestionFlow
@@ -48,6 +49,7 @@ def _bars(root: QWidget) -> list[QScrollBar]:
 def _open_booking(qtbot: QtBot, hall: Hall, size: tuple[int, int], large: bool) -> tuple[QWidget, KioskShell,
                                                                                          BookingFlow]:
     themed_window, shell = _kiosk_window(qtbot, hall, size)
+    qtbot.waitUntil(lambda: shell.filtering)  # as a citizen finds it: its taps watched since just after the first frame
     shell.large_button.setChecked(large)
     flow = shell.open_flow("booking")
     assert isinstance(flow, BookingFlow)
@@ -93,6 +95,136 @@ def test_each_booking_screen_keeps_its_buttons_on_the_screen_without_scrolling(
     qtbot.waitUntil(lambda: _in_window(window, shell, flow.done_button) and _in_window(window, shell, flow.outcome))
     assert outer.maximum() == 0 and not _bars(shell)
     qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)
+
+
+def _words_within(button: QWidget) -> bool:
+    """Each line of a button's words inside the button, as tall as its wrapped text needs, and the button whole."""
+    for said in button.findChildren(QLabel):
+        if not button.rect().contains(QRect(said.mapTo(button, QPoint(0, 0)), said.size())):
+            return False
+        if said.height() < said.heightForWidth(said.width()):
+            return False
+    return button.visibleRegion().boundingRect().width() == button.width()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_the_days_words_wrap_within_the_screen_which_never_scrolls_sideways(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """1080×1920 with 大字: a full day's 已约满，可登记候补 and the next day's 尚有16个名额 ran past the right edge, the
+    page scrolled sideways and its title moved off the screen's centre."""
+    themed(QApplication.instance())
+    leaders = ["县长 周建华", "副县长 吴晓东"]
+    full = reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 17), leaders=leaders, slots="09:00-10:00/1")
+    reception.book(sqlite_hall, clerk, full.day_id, reception.Visitor("张桂兰", valid_id(seq=41)))
+    reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 18),
+                      leaders=[*leaders, "县人力资源和社会保障局局长 王志强"])
+    reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 21), leaders=leaders)
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    buttons = [flow.day_buttons.itemAt(i).widget() for i in range(flow.day_buttons.count())]
+    assert len(buttons) == 3
+    qtbot.waitUntil(lambda: all(_words_within(b) for b in buttons))
+    assert all(area.horizontalScrollBar().maximum() == 0 for area in shell.findChildren(QScrollArea))
+    title = flow.day_page.findChildren(QLabel)[0]
+    assert title.text() == "预约领导接访"
+    centre = title.mapTo(window, QPoint(title.width() // 2, 0)).x()
+    assert abs(centre - window.width() / 2) <= 40  # the page's margins and the bar a long list scrolls with
+    assert all(b.height() >= 96 for b in buttons)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_the_result_breaks_its_lines_between_words_only(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                        themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """候补第1 / 位 on the waiting list's result, 按时段 / 等候 under a place booked."""
+    themed(QApplication.instance())
+    day = reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 12, 15), leaders=["县长 周建华"],
+                            slots="09:00-10:30/1")
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    for seq, phone in ((51, ""), (52, "13905791234")):  # a place, then the waiting list
+        _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+        _click(qtbot, flow.slot_buttons.itemAt(0 if not phone else 1).widget())  # type: ignore[arg-type]
+        flow.name.setText("欧阳建华")
+        flow.id_number.setText(valid_id(seq=seq))
+        flow.phone.setText(phone)
+        with qtbot.waitSignal(flow.booked, timeout=10_000):
+            _click(qtbot, flow.confirm)
+        qtbot.waitUntil(lambda f=flow: _in_window(window, shell, f.done_button))
+        assert broken_words(flow.result_page) == [], flow.fact_rows[0][1].text()
+        qtbot.waitUntil(lambda f=flow: not f.tasks.busy, timeout=10_000)
+        _click(qtbot, flow.done_button)
+        flow = shell.open_flow("booking")  # type: ignore[assignment]
+        assert isinstance(flow, BookingFlow)
+        qtbot.waitUntil(lambda f=flow: len(f.days) > 0 and not f.tasks.busy)
+    assert [a.status for a in reception.appointments(sqlite_hall, clerk, day.day_id)] == ["已预约", "候补"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_the_visitors_are_counted_with_a_tap_on_a_touch_sized_number(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """来访人数 was a spin box: arrows 55 px tall (the kiosk's touch size is 96), the 1 against its edge, and a tap
+    on it brought the keyboard up, moving 确认预约."""
+    themed(QApplication.instance())
+    _days(sqlite_hall, 1)
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    _click(qtbot, flow.slot_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    qtbot.waitUntil(flow.name.hasFocus)
+    numbers = flow.persons.buttons()
+    assert [b.text() for b in numbers] == ["1", "2", "3", "4", "5"] and numbers[0].isChecked()
+    qtbot.waitUntil(lambda: all(_in_window(window, shell, b) for b in numbers))
+    assert all(b.width() >= 96 and b.height() >= 96 for b in numbers), [b.size() for b in numbers]
+    confirm_at = flow.confirm.mapTo(window, QPoint(0, 0))
+    _click(qtbot, numbers[2])
+    assert flow.persons.checkedId() == 3 and [b.isChecked() for b in numbers] == [False, False, True, False, False]
+    assert flow.name.hasFocus() and flow.confirm.mapTo(window, QPoint(0, 0)) == confirm_at  # nothing moved
+    flow.name.setText("欧阳建华")
+    flow.id_number.setText(valid_id(seq=61))
+    with qtbot.waitSignal(flow.booked, timeout=10_000) as booked:
+        _click(qtbot, flow.confirm)
+    assert booked.args[0].appointment.persons_count == 3
+    qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)
+    _click(qtbot, flow.done_button)
+    again = shell.open_flow("booking")
+    assert isinstance(again, BookingFlow) and again.persons.checkedId() == 1  # the next citizen starts at one
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_tap_on_a_full_slot_says_why_and_what_to_do(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                      themed: Themed, size: tuple[int, int]) -> None:
+    """已满 was a disabled button: tapped, it did nothing and said nothing."""
+    themed(QApplication.instance())
+    day = reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 17), leaders=["县长 周建华"],
+                            slots="09:00-10:00/1,10:00-11:00/1")
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张桂兰", valid_id(seq=71)), slot=0)
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, True)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    full, free = (flow.slot_buttons.itemAt(i).widget() for i in (0, 1))
+    assert isinstance(full, QPushButton) and isinstance(free, QPushButton)
+    assert full.property("full") is True and free.property("full") is False
+    _click(qtbot, full)
+    assert flow.message.text() == "09:00–10:00已约满，请选择其他时段" and flow.pages.currentWidget() is flow.slot_page
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.message))
+    _click(qtbot, free)
+    qtbot.waitUntil(flow.name.hasFocus)
+    assert flow.message.text() == "" and flow.slot == 1
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("李梅", valid_id(seq=72)), slot=1)
+    _click(qtbot, _back(flow))
+    _click(qtbot, _back(flow))
+    qtbot.waitUntil(lambda: "已约满" in button_words(flow.day_buttons.itemAt(0).widget()))  # type: ignore[arg-type]
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    _click(qtbot, flow.slot_buttons.itemAt(1).widget())  # type: ignore[arg-type]
+    assert flow.message.text() == "10:00–11:00已约满，其他时段也已约满。可以登记候补，有人取消时按顺序递补"
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.message))
+    assert broken_words(flow, longest=80) == []
+    _click(qtbot, flow.slot_buttons.itemAt(2).widget())  # type: ignore[arg-type]  # 登记候补
+    flow.name.setText("王芳")
+    flow.id_number.setText(valid_id(seq=73))
+    _click(qtbot, flow.confirm)  # no phone number: refused, in lines broken between words (never 登记 / 候补)
+    qtbot.waitUntil(lambda: "候补须留联系电话" in flow.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.message) and flow.phone.hasFocus())
+    assert broken_words(flow, longest=80) == []
 
 
 @pytest.mark.parametrize("size", SIZES)

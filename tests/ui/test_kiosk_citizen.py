@@ -868,25 +868,6 @@ def test_the_booking_form_keeps_the_field_and_its_confirmation_in_view_with_the_
     qtbot.waitUntil(lambda: seen(flow.phone) and seen(flow.confirm))
 
 
-def test_the_visitor_counts_arrows_are_touch_targets(qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
-    from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
-
-    from ui.kiosk.booking import BookingFlow
-
-    themed(QApplication.instance())
-    _window, shell = _kiosk_window(qtbot, sqlite_hall)
-    flow = shell.open_flow("booking")
-    assert isinstance(flow, BookingFlow)
-    flow.pages.setCurrentWidget(flow.who_page)
-    qtbot.waitUntil(flow.persons.isVisible)
-    option = QStyleOptionSpinBox()
-    option.initFrom(flow.persons)
-    option.subControls = QStyle.SubControl.SC_SpinBoxUp | QStyle.SubControl.SC_SpinBoxDown
-    for part in (QStyle.SubControl.SC_SpinBoxUp, QStyle.SubControl.SC_SpinBoxDown):
-        box = flow.persons.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, option, part, flow.persons)
-        assert box.height() >= 54 and box.width() >= 54, box  # 15 mm
-
-
 def test_letters_in_an_id_or_case_number_go_in_as_letters_not_pinyin(qtbot: QtBot, shell: KioskShell) -> None:
     """The pinyin keyboard starts a syllable with a letter (X offers 下, 想, 小 …) even in a field of Latin letters
     and digits; there the letter goes in as it is."""

@@ -142,7 +142,7 @@ def test_todays_reception_day_once_over_is_said_and_not_offered(qtbot: QtBot, wo
                                                                  sqlite_hall: Hall) -> None:
     """At 09:30 the day's only slot (09:00–09:20) has ended: no 已约满，可登记候补 for a day that is over."""
     from desktop.services import reception
-    from ui.kiosk.booking import BookingFlow
+    from ui.kiosk.booking import BookingFlow, button_words
 
     supervisor = Actor("staff:ducha1", "督查", "supervisor")
     reception.add_day(sqlite_hall, supervisor, date(2026, 9, 16), leaders=["县长 周建华"], slots="09:00-09:20/1")
@@ -155,14 +155,14 @@ def test_todays_reception_day_once_over_is_said_and_not_offered(qtbot: QtBot, wo
     flow.show()
 
     def days() -> dict[str, QPushButton]:
-        return {b.text(): b for b in flow.day_page.findChildren(QPushButton) if "\n" in b.text()}
+        return {button_words(b): b for b in flow.day_page.findChildren(QPushButton) if "\n" in button_words(b)}
 
     qtbot.waitUntil(lambda: len(days()) == 2)
     over = days()["2026年9月16日（星期三）\n县长 周建华　今天的接访已结束"]
     assert not over.isEnabled()
     later = days()["2026年9月30日（星期三）\n副县长 李明　已约满，可登记候补"]  # a full day to come: 候补 is honest
     _click(qtbot, later)
-    assert "登记候补（有人取消时按顺序递补）" in [b.text() for b in flow.slot_page.findChildren(QPushButton)]
+    assert "登记候补（有人取消时按顺序递补）" in [button_words(b) for b in flow.slot_page.findChildren(QPushButton)]
 
 
 def test_a_day_chosen_from_a_long_list_opens_its_slots_from_the_top(qtbot: QtBot, work_context: Context,
@@ -172,7 +172,7 @@ def test_a_day_chosen_from_a_long_list_opens_its_slots_from_the_top(qtbot: QtBot
     into view): the date, the leader and 选择接访时段 were off the top of the screen."""
     from desktop.services import reception
     from ui.kiosk.body import booking_flow, kiosk_body
-    from ui.kiosk.booking import BookingFlow
+    from ui.kiosk.booking import BookingFlow, button_words
 
     supervisor = Actor("staff:ducha1", "督查", "supervisor")
     for day in (17, 18, 21, 22, 23, 24):
@@ -184,12 +184,12 @@ def test_a_day_chosen_from_a_long_list_opens_its_slots_from_the_top(qtbot: QtBot
     qtbot.waitExposed(shell)
     flow = shell.open_flow("booking")
     assert isinstance(flow, BookingFlow)
-    qtbot.waitUntil(lambda: len([b for b in flow.day_page.findChildren(QPushButton) if "\n" in b.text()]) == 6)
+    qtbot.waitUntil(lambda: len([b for b in flow.day_page.findChildren(QPushButton) if "\n" in button_words(b)]) == 6)
     days = flow.day_page.findChildren(QScrollArea)[0]  # the days' screen scrolls by itself
     qtbot.waitUntil(lambda: days.verticalScrollBar().maximum() > 0)  # more than the screen holds
     bar = days.verticalScrollBar()
     bar.setValue(bar.maximum())  # the citizen scrolls down to the last day
-    day = [b for b in flow.day_page.findChildren(QPushButton) if "\n" in b.text()][5]
+    day = [b for b in flow.day_page.findChildren(QPushButton) if "\n" in button_words(b)][5]
     _click(qtbot, day)
 
     def seen(widget: QWidget) -> bool:

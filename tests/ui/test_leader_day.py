@@ -28,7 +28,7 @@ from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
 from tests.ui.conftest import MakeAccount, sign_in
 from ui.counter.work import CounterWork
-from ui.kiosk.booking import BookingFlow
+from ui.kiosk.booking import BookingFlow, button_words
 from ui.leader.work import LeaderWork
 from ui.printing.preview import PrintPreviewDialog
 from ui.reception.after import LeaderBoardPanel
@@ -86,7 +86,7 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     flow.show()
     qtbot.waitUntil(lambda: len(flow.days) == 3, timeout=10_000)
     day_button = flow.day_buttons.itemAt(0).widget()
-    assert isinstance(day_button, QPushButton) and "9月18日" in day_button.text()
+    assert isinstance(day_button, QPushButton) and "9月18日" in button_words(day_button)
     assert day_button.height() >= 90
     _click(qtbot, day_button)
     slot_button = flow.slot_buttons.itemAt(0).widget()
@@ -226,7 +226,8 @@ def test_the_days_count_leaves_the_waiting_list_apart(qtbot: QtBot, sqlite_hall:
                                                        work_context: Context) -> None:
     day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"], slots="09:00-10:00/1")
     for seq in (61, 62, 63):
-        reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq)))
+        reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq),
+                                                                         f"138579123{seq}"))
     screen = LeaderDayScreen(work_context(LEADER, "leader"))
     qtbot.addWidget(screen)
     qtbot.waitUntil(lambda: screen.table.rowCount() == 3, timeout=10_000)
@@ -289,25 +290,39 @@ def test_the_kiosk_offers_the_waiting_list_when_a_day_is_full(qtbot: QtBot, sqli
     flow = BookingFlow(work_context(Actor.kiosk("K01"), "kiosk"))
     qtbot.addWidget(flow)
     flow.printer = SimulatedPrinter
+    flow.show()  # the field at fault takes the focus: in a window shown
     qtbot.waitUntil(lambda: len(flow.days) == 1, timeout=10_000)
     button = flow.day_buttons.itemAt(0).widget()
-    assert isinstance(button, QPushButton) and "已约满，可登记候补" in button.text()
+    assert isinstance(button, QPushButton) and "已约满，可登记候补" in button_words(button)
     _click(qtbot, button)
     full = flow.slot_buttons.itemAt(0).widget()
     wait = flow.slot_buttons.itemAt(1).widget()
-    assert isinstance(full, QPushButton) and not full.isEnabled()
-    assert isinstance(wait, QPushButton) and "候补" in wait.text()
+    assert isinstance(full, QPushButton) and full.property("full") is True
+    assert isinstance(wait, QPushButton) and "候补" in button_words(wait)
+    _click(qtbot, full)  # a tap on the full slot says why, and what to do instead
+    assert flow.message.text() == "09:00–10:00已约满。可以登记候补，有人取消时按顺序递补"
+    assert flow.pages.currentWidget() is flow.slot_page
     _click(qtbot, wait)
+    assert flow.message.text() == ""
     flow.name.setText("李梅")
     flow.id_number.setText("330726196803121239")  # a wrong check digit: refused in words, nothing kept
     _click(qtbot, flow.confirm)
     qtbot.waitUntil(lambda: bool(flow.message.text()), timeout=10_000)
     assert "身份证" in flow.message.text() and flow.pages.currentWidget() is flow.who_page
     flow.id_number.setText(valid_id(seq=22))
+    assert "候补必填" in flow.phone.placeholderText()  # said before the citizen is refused for it
+    flow.summary.setFocus()
+    _click(qtbot, flow.confirm)  # no phone: the waiting list could never call them
+    qtbot.waitUntil(lambda: "候补须留联系电话" in flow.message.text(), timeout=10_000)
+    qtbot.waitUntil(flow.phone.hasFocus)
+    assert flow.pages.currentWidget() is flow.who_page and flow.name.text() == "李梅"
+    assert reception.appointments(sqlite_hall, clerk, day.day_id)[-1].status == "已预约"  # nobody waiting yet
+    flow.phone.setText("13905791234")
     with qtbot.waitSignal(flow.booked, timeout=10_000):
         _click(qtbot, flow.confirm)
     assert flow.outcome.text() == "已登记候补" and "候补第1位" in flow.fact_rows[0][1].text()
-    assert flow.fact_rows[0][0].text() == "候补日期" and "递补" in flow.details.text()
+    assert flow.fact_rows[0][0].text() == "候补日期" and flow.details.text() == \
+        "有人取消时按顺序递补，届时打电话139****1234通知您"
     qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)
 
 

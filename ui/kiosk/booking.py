@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QButtonGroup,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +51,31 @@ def _big(text: str, name: str = "") -> QPushButton:
     if name:
         button.setObjectName(name)
     return button
+
+
+def _worded(*lines: str) -> QPushButton:
+    """A big button whose words wrap within its width, each line between its phrases (:class:`Phrases`): a
+    button's own text does not wrap, and a day's leaders and places ran past a portrait screen's edge (大字)."""
+    button = QPushButton()
+    button.setObjectName("worded")  # its labels in the button's colours (ui/kiosk/style.py)
+    button.setAccessibleName("\n".join(lines))
+    # as tall as its wrapped words (a button's own policy holds it to its one-line height)
+    button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    inner = QVBoxLayout(button)
+    inner.setContentsMargins(24, 12, 24, 12)
+    inner.setSpacing(4)
+    inner.addStretch(1)  # the words in the middle of a button taller than they are
+    for line in lines:
+        said = label(line, centred=True)
+        said.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # the tap is the button's
+        inner.addWidget(said)
+    inner.addStretch(1)
+    return button
+
+
+def button_words(button: QPushButton) -> str:
+    """What a button of the flow says: its text, or a worded one's lines."""
+    return button.text() or button.accessibleName()
 
 
 class BookingFlow(QWidget):
@@ -121,7 +147,10 @@ class BookingFlow(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         content = QWidget()
         content.setObjectName("page")
-        outer.addWidget(scrolling(content))
+        area = scrolling(content)
+        # up and down only: the words wrap within the screen's width, nothing is reached by scrolling sideways
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(area)
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         return page, column
@@ -145,14 +174,12 @@ class BookingFlow(QWidget):
         id_number_row = with_x_key(self.id_number)  # the keyboard's digits pad, the final X beside the field
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("便于通知时段变化")
-        self.persons = QSpinBox()
-        self.persons.setRange(1, 5)
-        self.persons.setMinimumHeight(TOUCH)
+        persons = self._persons_choice()
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("简要说明想反映的问题（选填）")
         form = FormGrid()
         for text, field in (("姓名", self.name), ("身份证号", id_number_row), ("联系电话", self.phone),
-                            ("来访人数", self.persons), ("反映问题", self.summary)):
+                            ("来访人数", persons), ("反映问题", self.summary)):
             form.add_row(text, field)
         self.chosen = label("", "subtitle", centred=True)
         # Enter (the on-screen keyboard's ↵ too) goes on to the next field
@@ -169,6 +196,40 @@ class BookingFlow(QWidget):
         column.addLayout(self.who_heading)
         column.addLayout(form)
         column.addStretch(1)
+
+    def _persons_choice(self) -> QWidget:
+        """来访人数 as one button a number, 1 to the most a booking brings, each a touch target in every mode: a spin
+        box's arrows were half as tall, and tapping it brought the keyboard up (确认预约 jumped). A tap leaves the
+        focus where it was (the keyboard stays as it is); Tab still reaches them."""
+        from desktop.domain.reception import MAX_PERSONS
+
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.setSpacing(16)
+        self.persons = QButtonGroup(row)
+        self.persons.setExclusive(True)
+        for count in range(1, MAX_PERSONS + 1):
+            button = QPushButton(str(count))
+            button.setObjectName("choice")  # checked in the accent colour (ui/kiosk/style.py)
+            button.setAccessibleName(f"{count}人")
+            button.setCheckable(True)
+            button.setMinimumSize(TOUCH, TOUCH)
+            button.setMaximumWidth(2 * TOUCH)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            # as the ID number's X: the on-screen keyboard stays as it is, the form does not move under the finger
+            button.setProperty("typing", True)
+            button.setProperty("beside", True)  # no padding above and below: the form keeps its height
+            self.persons.addButton(button, count)
+            line.addWidget(button, 1)
+        line.addStretch(1)
+        self._persons_button(1).setChecked(True)
+        return row
+
+    def _persons_button(self, count: int) -> QPushButton:
+        button = self.persons.button(count)
+        assert isinstance(button, QPushButton)
+        return button
 
     def _build_result(self, column: QVBoxLayout) -> None:
         """预约成功: what the visitor must remember in large type, as 自助登记's case number — when (the day and
@@ -263,10 +324,10 @@ class BookingFlow(QWidget):
             none = Phrases("近期没有安排|领导接访日，|请到窗口咨询")
             self.day_buttons.addWidget(label(none, "subtitle", centred=True), 0, 0)
         for index, day in enumerate(self.days):  # one a row: fits a portrait screen
-            free = ("今天的接访已结束" if day.over else
-                    f"尚有{day.free}个名额" if day.free > 0 else "已约满，可登记候补")
-            leaders = "、".join(day.leaders) or "接访领导待定"
-            button = _big(f"{format_date(day.day)}\n{leaders}　{free}")
+            free = (("今天的接访已结束",) if day.over else
+                    (f"尚有{day.free}个名额",) if day.free > 0 else ("已约满，", "可登记候补"))
+            leaders = [f"{name}、" for name in day.leaders[:-1]] + [f"{(day.leaders or ('接访领导待定',))[-1]}　"]
+            button = _worded(format_date(day.day), Phrases.of((*leaders, *free)))  # a leader's name kept whole
             button.setMinimumHeight(TOUCH + 40)
             button.setEnabled(not day.over)  # nothing to book, not even a place to wait
             button.clicked.connect(lambda _c=False, d=day: self.choose_day(d))
@@ -277,16 +338,20 @@ class BookingFlow(QWidget):
         place = Phrases.place(day.place)
         self.slot_hint.setText(Phrases.of((f"{format_date(day.day)}\n", f"{'、'.join(day.leaders)}　", *place.phrases)))
         _clear(self.slot_buttons)
+        set_tone(self.message, "", "")
         for index, slot in enumerate(day.slots):
             left = day.left[index]
             state = "已结束" if day.is_over(index) else (f"剩余{left}个" if left > 0 else "已满")
             button = _big(f"{slot.label}\n{state}")
             button.setMinimumHeight(TOUCH + 40)
-            button.setEnabled(left > 0)
-            button.clicked.connect(lambda _c=False, i=index: self.choose_slot(i))
+            # a slot with no place looks as a button that cannot be tapped, and a tap on it says why
+            button.setProperty("full", left <= 0)
+            button.clicked.connect(lambda _c=False, i=index: self.choose_slot(i) if day.left[i] > 0
+                                   else self._say(_no_place(day, i), "notice"))
             self.slot_buttons.addWidget(button, index // 2, index % 2)
         if day.free <= 0 and not day.over:
-            wait = _big("登记候补（有人取消时按顺序递补）")
+            wait = _worded(Phrases("登记候补|（有人取消时|按顺序递补）"))
+            wait.setMinimumHeight(TOUCH)
             wait.clicked.connect(lambda: self.choose_slot(None))
             self.slot_buttons.addWidget(wait, (len(day.slots) + 1) // 2, 0, 1, 2)
         self._show(self.slot_page)
@@ -312,8 +377,11 @@ class BookingFlow(QWidget):
     def choose_slot(self, slot: int | None) -> None:
         assert self.day is not None
         self.slot = slot
+        set_tone(self.message, "", "")
         when = self.day.slots[slot].label if slot is not None else "候补"
         self.chosen.setText(f"{format_date(self.day.day)}　{when}")
+        # the waiting list calls whoever a freed place goes to: its phone number is asked for (the service's rule)
+        self.phone.setPlaceholderText("候补必填：有人取消时电话通知您" if slot is None else "便于通知时段变化")
         self.pages.setCurrentWidget(self.who_page)
         self.name.setFocus()
 
@@ -332,7 +400,7 @@ class BookingFlow(QWidget):
         from desktop.services.reception import Visitor
 
         actor, day_id, slot = self.actor, self.day.day_id, self.slot
-        visitor = Visitor(self.name.text(), self.id_number.text(), self.phone.text(), self.persons.value(),
+        visitor = Visitor(self.name.text(), self.id_number.text(), self.phone.text(), self.persons.checkedId(),
                           self.summary.text())
         self.confirm.setEnabled(False)
 
@@ -356,7 +424,8 @@ class BookingFlow(QWidget):
     def _field_named(self, field: str) -> QWidget | None:
         """The form's field a refusal names (a phone number's as a mobile's or a landline's too)."""
         fields: dict[str, QWidget] = {"name": self.name, "id_number": self.id_number, "phone": self.phone,
-                                      "mobile": self.phone, "landline": self.phone, "persons_count": self.persons}
+                                      "mobile": self.phone, "landline": self.phone,
+                                      "persons_count": self.persons.checkedButton() or self._persons_button(1)}
         return fields.get(field)
 
     def _booked(self, booking: Booking) -> None:
@@ -370,14 +439,17 @@ class BookingFlow(QWidget):
         self.outcome.setText("已登记候补" if waiting else "预约成功")
         day = day_words(booking.day.day, self.today or booking.day.day)
         when = f"候补第{waiting}位" if waiting else booking.appointment.slot_label
-        # a space, not a line break: large bold text is drawn as outlines, on lines of its own making
-        facts = (f"{day} {when}", Phrases.place(booking.day.place), TEXTS["appointment.bring"])
+        # a space, not a line break: large bold text is drawn as outlines, on lines of its own making; the day and
+        # the slot (候补第1位) each kept whole
+        facts = (Phrases.of((f"{day} ", when)), Phrases.place(booking.day.place), TEXTS["appointment.bring"])
         for (caption, value), text in zip(self.fact_rows, facts, strict=True):
             value.setText(text)
             caption.setVisible(bool(text))  # a day with no place set: no caption over nothing
             value.setVisible(bool(text))
         self.fact_rows[0][0].setText("候补日期" if waiting else "接访时间")
-        self.details.setText("有人取消时按顺序递补，届时电话通知" if waiting else TEXTS["appointment.arrive"])
+        called = f"，届时打电话{booking.appointment.phone}通知您" if booking.appointment.phone else ""
+        self.details.setText(Phrases.clauses(f"有人取消时按顺序递补{called}" if waiting
+                                             else TEXTS["appointment.arrive"]))  # never 按时段 / 等候
         self.print_note.setText(Phrases("正在|打印|预约回执……"))
         self._show(self.result_page)
         self.booked.emit(booking)
@@ -402,13 +474,23 @@ class BookingFlow(QWidget):
     def finish(self) -> None:
         for field in (self.name, self.id_number, self.phone, self.summary):
             field.clear()
-        self.persons.setValue(1)
+        self._persons_button(1).setChecked(True)
         self.pages.setCurrentIndex(0)
         set_tone(self.message, "", "")
         self.finished.emit()
 
     def _say(self, text: str, tone: str) -> None:
-        set_tone(self.message, tone, text)
+        set_tone(self.message, tone, Phrases.clauses(text))  # its lines broken at its punctuation, not in a word
+
+
+def _no_place(day: ReceptionDay, index: int) -> str:
+    """Why slot ``index`` of ``day`` takes nobody, and what to do instead: another slot, else the waiting list."""
+    slot = day.slots[index].label
+    why = f"{slot}的接访已经结束" if day.is_over(index) else f"{slot}已约满"
+    if day.free > 0:
+        return f"{why}，请选择其他时段"
+    others = "，其他时段也已约满" if len(day.slots) > 1 else ""
+    return f"{why}{others}。可以登记候补，有人取消时按顺序递补"
 
 
 def _unreachable(offer: BookableDays) -> str:

@@ -89,6 +89,10 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         (f"{k} QPushButton:disabled {{ background: {c['bg']}; color: {_DIMMED};"
          f" border: {thick} dashed {_DIMMED}; }}" if contrast else
          f"{k} QPushButton:disabled {{ background: {grey}; color: {c['on_accent']}; }}"),
+        # a reception slot with no place left: as a disabled button, but a tap on it says why (ui/kiosk/booking.py)
+        (f"{k} QPushButton[full=\"true\"] {{ background: {c['bg']}; color: {_DIMMED};"
+         f" border: {thick} dashed {_DIMMED}; }}" if contrast else
+         f"{k} QPushButton[full=\"true\"] {{ background: {grey}; color: {c['on_accent']}; }}"),
         f"{k} QPushButton#secondary {{ background: {c['tile']}; color: {c['accent']};"
         f" border: {thick} solid {c['accent']}; }}",
         # the flow's buttons one above the other beside its screens (the on-screen keyboard up, lying down)
@@ -96,6 +100,9 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         # after #secondary, which outranks :disabled: an empty box's 清空重写 looked as tappable as any button
         f"{k} QPushButton#secondary:disabled {{ background: {c['tile']};"
         f" color: {_DIMMED if contrast else _MUTED}; border: {thick} dashed {_DIMMED if contrast else _MUTED}; }}",
+        # a button whose words wrap (a reception day: its date, its leaders and its places left): labels in it
+        f"{k} QPushButton#worded QLabel {{ font-size: {px(30)}; color: {c['on_accent']}; background: transparent; }}",
+        f"{k} QPushButton#worded QLabel:disabled {{ color: {_DIMMED if contrast else c['on_accent']}; }}",
         f"{k} QPushButton#choice {{ background: {c['tile']}; color: {c['fg']};"
         f" border: 3px solid {c['tile_border']}; }}",
         f"{k} QPushButton#choice:checked {{ background: {c['accent']}; color: {c['on_accent']}; }}",
