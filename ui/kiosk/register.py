@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -345,6 +346,20 @@ class RegistrationFlow(QWidget):
         self.next_button.setDisabled(self._blocked())
         if index == 5:
             self.review.setText(self._summary())
+        self._first_field_focused()
+
+    def _first_field_focused(self) -> None:
+        """The step's first field to fill takes the focus when the step shows, unless one of its fields has it: keys
+        typed at once on a keyboard went nowhere (the on-screen keyboard still comes only with a tap)."""
+        page = self.pages.currentWidget()
+        if page is None:
+            return
+        fields: list[QWidget] = [f for f in (*page.findChildren(QLineEdit), *page.findChildren(QPlainTextEdit))
+                                 if f.isVisibleTo(page) and f.isEnabled() and not f.isReadOnly()]
+        focused = QApplication.focusWidget()
+        if fields and focused not in fields:
+            fields.sort(key=lambda f: (f.mapTo(page, QPoint(0, 0)).y(), f.mapTo(page, QPoint(0, 0)).x()))
+            fields[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _blocked(self) -> bool:
         return self.step == len(STEPS) - 2 and not self.agree.isChecked()
