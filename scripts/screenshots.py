@@ -1195,8 +1195,13 @@ def _queue_tickets(hall: Any) -> None:
     queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK,
                        id_number=known.id_number if known is not None else None,
                        name=known.name if known is not None else None)
+    from desktop.domain.errors import RuleViolation
+
     for code in ("general", "general", "wages", "legal", "general", "leader"):
-        queue.issue_ticket(hall, type_code=code, source=TicketSource.KIOSK)
+        try:
+            queue.issue_ticket(hall, type_code=code, source=TicketSource.KIOSK)
+        except RuleViolation:  # 领导接访 after the day's last slot (the shots taken late in the day): none
+            continue
 
 
 def walk_in(hall: Any, staff: Callable[..., Any], save: Callable[[Any, str], None],
