@@ -354,8 +354,10 @@ class RegistrationFlow(QWidget):
         page = self.pages.currentWidget()
         if page is None:
             return
-        fields: list[QWidget] = [f for f in (*page.findChildren(QLineEdit), *page.findChildren(QPlainTextEdit))
-                                 if f.isVisibleTo(page) and f.isEnabled() and not f.isReadOnly()]
+        candidates: list[QLineEdit | QPlainTextEdit] = []
+        candidates.extend(page.findChildren(QLineEdit))
+        candidates.extend(page.findChildren(QPlainTextEdit))
+        fields = [f for f in candidates if f.isVisibleTo(page) and f.isEnabled() and not f.isReadOnly()]
         focused = QApplication.focusWidget()
         if fields and focused not in fields:
             fields.sort(key=lambda f: (f.mapTo(page, QPoint(0, 0)).y(), f.mapTo(page, QPoint(0, 0)).x()))
