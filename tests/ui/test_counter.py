@@ -190,7 +190,7 @@ def test_refusals_keep_the_form_and_store_nothing(qtbot: QtBot, counter: Counter
     # A mistyped ID number: said at once under the field, and refused on saving.
     panel.id_number.setText("330726196803120120")
     panel.id_number.editingFinished.emit()
-    assert "校验" in panel.field_messages["id_number"].text()
+    assert "身份证号码不对" in panel.field_messages["id_number"].text()
     panel.name.setText("张建国")
     _type_request(panel, REQUEST)
     with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
