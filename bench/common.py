@@ -210,6 +210,21 @@ def peak_rss_mb() -> float:
     return peak / 1024 / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, KiB elsewhere
 
 
+def rss_parts_mb() -> dict[str, float]:
+    """This process's resident size now by kind, in MB: ``anon`` (its own heap and stacks, freed only by the
+    program), ``file`` (pages of the libraries and files it maps, which the kernel drops and reads again under
+    pressure) and ``shmem`` (shared memory, e.g. the window system's buffers). Empty where /proc is missing."""
+    parts: dict[str, float] = {}
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            for kind in ("anon", "file", "shmem"):
+                if line.startswith(f"Rss{kind.capitalize()}:"):
+                    parts[kind] = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return parts
+
+
 def rss_mb() -> float:
     """This process's resident size now, in MB (0 where /proc is missing)."""
     try:

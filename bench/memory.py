@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import peak_rss_mb, rss_mb
+from bench.common import peak_rss_mb, rss_mb, rss_parts_mb
 
 
 def _start(role: str, db: Path) -> tuple[Any, Any, Any]:
@@ -175,12 +175,14 @@ def kiosk_ui(db: Path, count: int, keyboard: bool = False, smaps: Path | None = 
             half_mb = rss_mb()
     gc.collect()
     end_mb = rss_mb()
+    end_parts = rss_parts_mb()
     if smaps is not None:  # every mapping's resident size at the end, to see where the memory is
         smaps.write_bytes(Path("/proc/self/smaps").read_bytes())
     result = {"role": "kiosk-ui", "keyboard": keyboard, "registrations": done, "refused": refused,
               "seconds": time.monotonic() - began,
               "rss_after_start_mb": started_mb, "rss_half_mb": half_mb, "rss_end_mb": end_mb,
-              "second_half_growth_mb": end_mb - half_mb, "peak_mb": peak_rss_mb()}
+              "second_half_growth_mb": end_mb - half_mb, "peak_mb": peak_rss_mb(),
+              **{f"rss_end_{kind}_mb": mb for kind, mb in end_parts.items()}}
     body.wipe()
     window.close()
     hall.engine.dispose()
