@@ -53,6 +53,7 @@ TABLE_TOPICS: dict[str, Topic] = {
     "device_audit": Topic.AUDIT,
     "relayed_devices": Topic.AUDIT,
     "print_jobs": Topic.PRINT_JOBS,
+    "kiosk_prints": Topic.PRINT_JOBS,
     "sync_state": Topic.SYNC,
     "sync_devices": Topic.SYNC,
     "drafts": Topic.DRAFTS,

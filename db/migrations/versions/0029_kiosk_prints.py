@@ -1,0 +1,46 @@
+"""Receipts a kiosk could not print, kept by the hall's authority for its counters to print instead.
+
+Revision ID: 0029
+Revises: 0028
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0029"
+down_revision = "0028"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "kiosk_prints",
+        sa.Column("print_id", sa.String(36), nullable=False),
+        sa.Column("device", sa.String(64), nullable=False),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("title", sa.String(100), nullable=False),
+        sa.Column("document_number", sa.String(64), nullable=False),
+        sa.Column("case_number", sa.String(40), nullable=False),
+        sa.Column("failed_at", sa.String(32), nullable=False),
+        sa.Column("error", sa.String(500), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("done_at", sa.String(32), nullable=False),
+        sa.Column("done_by", sa.String(96), nullable=False),
+        sa.Column("done_by_name", sa.String(64), nullable=False),
+        sa.Column("done_device", sa.String(64), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("rev", sa.BigInteger(), nullable=False),
+        sa.Column("pending", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("print_id", name="pk_kiosk_prints"),
+    )
+    op.create_index("ix_kiosk_prints_failed_at", "kiosk_prints", ["failed_at"])
+    op.create_index("ix_kiosk_prints_rev", "kiosk_prints", ["rev"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_kiosk_prints_rev", "kiosk_prints")
+    op.drop_index("ix_kiosk_prints_failed_at", "kiosk_prints")
+    op.drop_table("kiosk_prints")
