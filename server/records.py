@@ -65,7 +65,7 @@ FIELD_WORDS: Final = {
     "answer": "答复", "adoption": "采纳情况", "award": "奖励", "submitted_at": "提交时间", "theme_code": "主题",
     "theme_title": "主题", "anonymous": "匿名", "device_id": "设备编号", "submitted_by": "提交人",
     "prints": "未打印的回执", "print_id": "回执编号", "kind": "文书种类", "document_number": "文号",
-    "failed_at": "时间", "error": "原因", "data": "回执内容", "device": "设备",
+    "failed_at": "时间", "error": "原因", "data": "回执内容",
 }
 
 
@@ -190,7 +190,6 @@ class MergeKioskPrints(Command):
 
 class TakeKioskPrint(Command):
     print_id: str = Field(min_length=1, max_length=36, pattern=ID)
-    device: str = Field(default="", max_length=64, pattern=LINE)  # the counter that prints it, as it names itself
 
 
 class Answer(Command):
@@ -404,8 +403,12 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
         """A counter prints a kiosk's receipt: the first clerk takes it, a second is told who did and when."""
         if who.role not in STAFF_ROLES:
             raise SyncProblem("refused", NOT_HERE)
+        from server.audit_copy import device_words
+        from server.enrolment import device_places
+
         clerk = staff(who, body.by)
-        taken = run(lambda: kiosk_prints.mark_taken(hall, clerk, body.print_id, body.device))
+        where = device_words(who.role, who.device_code, device_places(hall).get(who.device_id, ""))
+        taken = run(lambda: kiosk_prints.mark_taken(hall, clerk, body.print_id, where))
         return answer(taken.print_id, who, body.since)
 
     @app.post("/records/suggestions/answer")

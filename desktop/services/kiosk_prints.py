@@ -33,7 +33,7 @@ from desktop.documents.model import DocumentKind
 from desktop.domain.access import Permission
 from desktop.domain.errors import RuleViolation
 from desktop.domain.identity import mask_name
-from desktop.domain.roles import Actor
+from desktop.domain.roles import Actor, device_kind
 from desktop.services import hallrecords
 from desktop.services.audit import guard
 from desktop.services.context import Hall
@@ -82,7 +82,8 @@ class KioskPrint:
 
 
 def kiosk_words(device_code: str, place: str = "") -> str:
-    kiosk = f"自助终端 {device_code}" if device_code else "自助终端"
+    """``自助终端 K01（一楼大厅入口）``: the kiosk as the clerk knows it."""
+    kiosk = device_kind("kiosk", device_code)
     return f"{kiosk}（{place}）" if place else kiosk
 
 
@@ -179,14 +180,16 @@ def take(hall: Hall, actor: Actor, print_id: str) -> KioskPrint:
     """The clerk takes the receipt to print it: the first one gets it, a second is told who and when."""
     guard(hall, actor, Permission.PRINT, "在窗口打印自助终端未打印的回执")
     if hallrecords.remote_of(hall) is not None:
-        hallrecords.ask(hall, "/records/prints/take", {"print_id": print_id, "by": actor.actor_id,
-                                                       "device": hall.settings.device_code})
+        hallrecords.ask(hall, "/records/prints/take", {"print_id": print_id, "by": actor.actor_id})
         return _one(hall, print_id)
-    return mark_taken(hall, actor, print_id, hall.settings.device_code)
+    return mark_taken(hall, actor, print_id, "")  # one PC: no other counter to name
 
 
 def mark_taken(hall: Hall, actor: Actor, print_id: str, device: str) -> KioskPrint:
-    """At the authority: the receipt is this clerk's to print, unless another clerk took it first."""
+    """At the authority: the receipt is this clerk's to print, unless another clerk took it first.
+
+    ``device``: where the clerk prints it, in words (接待窗口（3号窗口）), "" where there is one PC.
+    """
     with hall.transaction() as session:
         hallrecords.lock(session)
         row = session.get(KioskPrintRow, print_id)
