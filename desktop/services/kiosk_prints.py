@@ -154,6 +154,7 @@ def send_soon(hall: Hall, *, erase: bool) -> None:
 def merge(hall: Hall, kiosk: str, reports: list[dict[str, Any]]) -> int:
     """The authority takes a kiosk's unprinted receipts (idempotent by id); ``kiosk`` names the kiosk in words."""
     added = 0
+    seen: set[str] = set()
     with hall.transaction() as session:
         hallrecords.lock(session)
         for raw in reports:
@@ -165,8 +166,9 @@ def merge(hall: Hall, kiosk: str, reports: list[dict[str, Any]]) -> int:
                 data = None
             if not isinstance(data, dict):
                 raise RuleViolation("bad_kiosk_print", f"未打印的回执“{raw['title'] or raw['kind']}”的内容无法读取")
-            if session.get(KioskPrintRow, raw["print_id"]) is not None:
+            if raw["print_id"] in seen or session.get(KioskPrintRow, raw["print_id"]) is not None:
                 continue
+            seen.add(raw["print_id"])
             session.add(KioskPrintRow(print_id=raw["print_id"], device=kiosk[:64], kind=raw["kind"],
                                       title=raw["title"], document_number=raw["document_number"],
                                       case_number=raw["case_number"], failed_at=raw["failed_at"],

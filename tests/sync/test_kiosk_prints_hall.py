@@ -110,7 +110,7 @@ def test_only_a_kiosk_reports_and_only_staff_take_and_bad_reports_are_refused(sy
         not_a_receipt = api.post("/records/prints/merge", headers=auth(kiosk),
                                  json={"prints": [report | {"kind": "处理意见书"}]})
         unreadable = api.post("/records/prints/merge", headers=auth(kiosk), json={"prints": [report | {"data": "{x"}]})
-        taken = api.post("/records/prints/merge", headers=auth(kiosk), json={"prints": [report]})
+        taken = api.post("/records/prints/merge", headers=auth(kiosk), json={"prints": [report, report]})
         again = api.post("/records/prints/merge", headers=auth(kiosk), json={"prints": [report]})
         seen_by_kiosk = api.get("/records/snapshot", headers=auth(kiosk)).json()["rows"]
         seen_by_display = api.get("/records/snapshot", headers=auth(display)).json()["rows"]
