@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -84,6 +84,11 @@ def printer_text(name: str) -> str:
     return kind
 
 
+def fitted_size(room_width: int, room_height: int) -> tuple[int, int]:
+    """The dialog's size on a screen with that room: never taller or wider than the screen (1366×768 included)."""
+    return min(1180, room_width * 9 // 10), min(820, room_height * 85 // 100)
+
+
 def _when(at: str) -> str:
     return stamp_words(at)
 
@@ -126,7 +131,9 @@ class PrintQueueDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.actor, self.case_number = ctx, ctx.actor, case_number or None
         self.setWindowTitle("待补打 / 打印记录")
-        self.resize(1180, 820)
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry()
+        self.resize(*fitted_size(room.width(), room.height()))
         self.tasks = ctx.group(self)
         self.pending: list[PrintJob] = []
         self.log: list[PrintJob] = []
@@ -167,7 +174,7 @@ class PrintQueueDialog(QDialog):
             column.addWidget(title)
             column.addWidget(table, 1)
             splitter.addWidget(section)
-        splitter.setSizes([200, 220, 340])
+        splitter.setSizes([180, 260, 260])
         chooser = QHBoxLayout()
         chooser.addWidget(QLabel("打印机"))
         chooser.addWidget(self.printer, 1)
