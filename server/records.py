@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from db.models import StaffAccountRow
 from desktop.domain.errors import RuleViolation
 from desktop.domain.roles import Actor
-from desktop.services import hallrecords, kiosk_prints, leaderday, reception, suggestions
+from desktop.services import hallrecords, kiosk_prints, leaderday, peripherals, reception, suggestions
 from desktop.services.changes import Topic
 from desktop.services.context import Hall
 from server.personal import FieldKeys
@@ -65,7 +65,8 @@ FIELD_WORDS: Final = {
     "answer": "答复", "adoption": "采纳情况", "award": "奖励", "submitted_at": "提交时间", "theme_code": "主题",
     "theme_title": "主题", "anonymous": "匿名", "device_id": "设备编号", "submitted_by": "提交人",
     "prints": "未打印的回执", "print_id": "回执编号", "kind": "文书种类", "document_number": "文号",
-    "failed_at": "时间", "error": "原因", "data": "回执内容",
+    "failed_at": "时间", "error": "原因", "data": "回执内容", "peripherals": "外设状态", "peripheral": "外设",
+    "problem": "故障",
 }
 
 
@@ -190,6 +191,16 @@ class MergeKioskPrints(Command):
 
 class TakeKioskPrint(Command):
     print_id: str = Field(min_length=1, max_length=36, pattern=ID)
+
+
+class PeripheralIn(BaseModel):
+    peripheral: str = Field(min_length=1, max_length=16, pattern=r"^[a-z]+$")
+    problem: str = Field(min_length=1, max_length=200, pattern=LINE)
+    since: str = Field(min_length=10, max_length=32, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.+-]*$")
+
+
+class PeripheralReport(Command):
+    peripherals: list[PeripheralIn] = Field(max_length=10)
 
 
 class Answer(Command):
@@ -410,6 +421,13 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
         where = device_words(who.role, who.device_code, device_places(hall).get(who.device_id, ""))
         taken = run(lambda: kiosk_prints.mark_taken(hall, clerk, body.print_id, where))
         return answer(taken.print_id, who, body.since)
+
+    @app.post("/devices/peripherals")
+    def report_peripherals(body: PeripheralReport, who: Who) -> dict[str, Any]:
+        """The device's peripherals that do not work (none named: all work), for the administrator's 设备管理."""
+        allowed(who)
+        run(lambda: peripherals.store_report(hall, who.device_id, [p.model_dump() for p in body.peripherals]))
+        return answer(None, who, body.since)
 
     @app.post("/records/suggestions/answer")
     def answer_suggestion(body: Answer, who: Who) -> dict[str, Any]:

@@ -56,6 +56,7 @@ TABLE_TOPICS: dict[str, Topic] = {
     "kiosk_prints": Topic.PRINT_JOBS,
     "sync_state": Topic.SYNC,
     "sync_devices": Topic.SYNC,
+    "peripheral_states": Topic.SYNC,
     "drafts": Topic.DRAFTS,
     "attachments": Topic.CASES,
     "suggestions": Topic.SUGGESTIONS,

@@ -65,12 +65,13 @@ class RecordsClient(AuthorityLink):
         return answer.get("result")
 
     def merge_pending(self) -> int:
-        from desktop.services import kiosk_prints
+        from desktop.services import kiosk_prints, peripherals
         from desktop.services.suggestions import send_pending
 
         sent = 0
         with self._merge_lock:
-            for send, what in ((send_pending, "人民建议"), (kiosk_prints.send_pending, "未打印的回执")):
+            for send, what in ((send_pending, "人民建议"), (kiosk_prints.send_pending, "未打印的回执"),
+                               (peripherals.send_pending, "外设状态")):
                 try:
                     sent += send(self.hall, erase=self.erase)
                 except hallrecords.Unreachable as exc:

@@ -1,4 +1,5 @@
-"""Receipts a kiosk could not print, kept by the hall's authority for its counters to print instead.
+"""Receipts a kiosk could not print, kept by the hall's authority for its counters to print instead; and the
+kiosks' peripherals that do not work (card reader, printer, camera), reported to the server.
 
 Revision ID: 0029
 Revises: 0028
@@ -38,9 +39,19 @@ def upgrade() -> None:
     )
     op.create_index("ix_kiosk_prints_failed_at", "kiosk_prints", ["failed_at"])
     op.create_index("ix_kiosk_prints_rev", "kiosk_prints", ["rev"])
+    op.create_table(
+        "peripheral_states",
+        sa.Column("device_id", sa.String(32), nullable=False),
+        sa.Column("peripheral", sa.String(16), nullable=False),
+        sa.Column("problem", sa.String(200), nullable=False),
+        sa.Column("since", sa.String(32), nullable=False),
+        sa.Column("reported", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("device_id", "peripheral", name="pk_peripheral_states"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("peripheral_states")
     op.drop_index("ix_kiosk_prints_rev", "kiosk_prints")
     op.drop_index("ix_kiosk_prints_failed_at", "kiosk_prints")
     op.drop_table("kiosk_prints")
