@@ -101,6 +101,7 @@ def test_the_admin_sees_a_kiosks_peripherals_in_words(qtbot: QtBot, work_context
             qtbot.mouseClick(panel.load_button, Qt.MouseButton.LeftButton)
         rows = {d.device_id: panel.table.item(r, panel.PERIPHERALS_COLUMN).text()  # type: ignore[union-attr]
                 for r, d in enumerate(panel.devices)}
-    assert rows == {"kiosk1": "打印机：打印机缺纸（9月15日 17:20起）；身份证阅读器：未连接或端口无法打开（9月16日 08:05起）",
+    assert rows == {"kiosk1": "打印机：打印机缺纸（9月15日 17:20起）；"
+                              "身份证阅读器：未连接或端口无法打开（9月16日 08:05起）",
                     "kiosk2": "正常", "devadm": "—"}
     assert panel.table.horizontalHeaderItem(panel.PERIPHERALS_COLUMN).text() == "外设"  # type: ignore[union-attr]
