@@ -1617,7 +1617,7 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
     from desktop.config import load_settings
     from desktop.domain.access import Actor
     from desktop.installation import open_hall
-    from desktop.services import accounts
+    from desktop.services import accounts, peripherals
     from desktop.services.kiosk_pin import share_pin
     from desktop.services.reference_feed import share_settings
     from server import enrolment
@@ -1639,6 +1639,11 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
         if place:
             enrolment.name_device(hall, system, device_id, place)
     enrolment.revoke_device(hall, system, "k1f4c8d27a90")
+    # what the kiosk K01 reported: its reader unplugged since this morning, its printer out of paper
+    today = hall.today().isoformat()
+    peripherals.store_report(hall, "k9e3b7a05c12", [
+        {"peripheral": "reader", "problem": "身份证阅读器未连接", "since": f"{today}T08:47:00"},
+        {"peripheral": "printer", "problem": "打印机缺纸", "since": f"{today}T10:32:00"}])
     share_pin(hall, system, "720415", "720415")
     _directory_changes(hall)
     _audit_copies(hall)

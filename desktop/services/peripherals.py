@@ -40,8 +40,11 @@ class PeripheralProblem:
     since: str
 
     def words(self, today: date | None = None) -> str:
-        """身份证阅读器：未连接（12月6日 10:32起）."""
-        return f"{NAMES.get(self.peripheral, self.peripheral)}：{self.problem}（{_since(self.since, today)}起）"
+        """打印机缺纸（10:32起）, 身份证阅读器未连接（12月5日 17:20起）: the peripheral named once, the day only
+        when it is not ``today``."""
+        name = NAMES.get(self.peripheral, self.peripheral)
+        said = self.problem if self.problem.startswith(name) else f"{name}：{self.problem}"
+        return f"{said}（{_since(self.since, today)}起）"
 
 
 def _since(stamp: str, today: date | None) -> str:
@@ -49,6 +52,8 @@ def _since(stamp: str, today: date | None) -> str:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
+    if today is not None and moment.date() == today:
+        return f"{moment:%H:%M}"
     day = f"{moment.month}月{moment.day}日" if today is None or moment.year == today.year \
         else f"{moment.year}年{moment.month}月{moment.day}日"
     return f"{day} {moment:%H:%M}"
@@ -142,7 +147,8 @@ def send_soon(hall: Hall) -> None:
 
 #: A read's end as it tells of the reader (``desktop.devices.idcard.ReaderProblem`` values): these say it does not
 #: work; a card read, or none laid down, says it works; a card that would not read says nothing of the reader.
-READER_PROBLEMS: Final[Mapping[str, str]] = {"not_connected": "未连接或端口无法打开", "library_missing": "找不到驱动库"}
+READER_PROBLEMS: Final[Mapping[str, str]] = {"not_connected": "身份证阅读器未连接",
+                                             "library_missing": "身份证阅读器缺少驱动库"}
 READER_WORKS: Final = frozenset({"", "no_card"})
 
 

@@ -62,7 +62,7 @@ def test_the_kiosks_reader_and_printer_problems_reach_the_server_and_clear_when_
             eventually(server, lambda: len(_reported(server, kiosk.settings.device_id)) == 2)
             assert _reported(server, kiosk.settings.device_id) == [
                 ("printer", "打印机缺纸", "2026-09-16T09:35:00"),
-                ("reader", "未连接或端口无法打开", "2026-09-16T09:30:00")]
+                ("reader", "身份证阅读器未连接", "2026-09-16T09:30:00")]
             # still failing: it keeps the time it began; a card that would not read says nothing of the reader
             clock.advance(minutes=5)
             assert not _ticket(kiosk, printer)
@@ -90,7 +90,7 @@ def test_the_admin_sees_a_kiosks_peripherals_in_words(qtbot: QtBot, work_context
     enrol_device(centre, "kiosk1", "kiosk", device_code="K01")
     enrol_device(centre, "kiosk2", "kiosk", device_code="K02")
     peripherals.store_report(centre, "kiosk1", [
-        {"peripheral": "reader", "problem": "未连接或端口无法打开", "since": "2026-09-16T08:05:00"},
+        {"peripheral": "reader", "problem": "身份证阅读器未连接", "since": "2026-09-16T08:05:00"},
         {"peripheral": "printer", "problem": "打印机缺纸", "since": "2026-09-15T17:20:00"}])
     with serving(centre) as url:
         desk.settings = replace(desk.settings, server_url=url)
@@ -101,7 +101,6 @@ def test_the_admin_sees_a_kiosks_peripherals_in_words(qtbot: QtBot, work_context
             qtbot.mouseClick(panel.load_button, Qt.MouseButton.LeftButton)
         rows = {d.device_id: panel.table.item(r, panel.PERIPHERALS_COLUMN).text()  # type: ignore[union-attr]
                 for r, d in enumerate(panel.devices)}
-    assert rows == {"kiosk1": "打印机：打印机缺纸（9月15日 17:20起）；"
-                              "身份证阅读器：未连接或端口无法打开（9月16日 08:05起）",
+    assert rows == {"kiosk1": "打印机缺纸（9月15日 17:20起）；身份证阅读器未连接（9月16日 08:05起）",
                     "kiosk2": "正常", "devadm": "—"}
     assert panel.table.horizontalHeaderItem(panel.PERIPHERALS_COLUMN).text() == "外设"  # type: ignore[union-attr]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pytestqt.qtbot import QtBot
@@ -18,9 +19,10 @@ def test_an_unplugged_reader_is_noted_with_its_time_and_cleared_by_a_read_that_w
     hall = make_hall(sqlite_engine, clock)  # the kiosk's database, read apart
     _click(qtbot, unplugged.read_button)
     qtbot.waitUntil(lambda: bool(peripherals.current(hall)), timeout=5000)
-    assert peripherals.current(hall) == [peripherals.PeripheralProblem("reader", "未连接或端口无法打开",
+    assert peripherals.current(hall) == [peripherals.PeripheralProblem("reader", "身份证阅读器未连接",
                                                                         "2026-09-16T09:30:00")]
-    assert peripherals.in_words(peripherals.current(hall)) == "身份证阅读器：未连接或端口无法打开（9月16日 09:30起）"
+    assert peripherals.in_words(peripherals.current(hall)) == "身份证阅读器未连接（9月16日 09:30起）"
+    assert peripherals.in_words(peripherals.current(hall), date(2026, 9, 16)) == "身份证阅读器未连接（09:30起）"
 
     plugged_in = _register(qtbot, work_context, sqlite_engine, clock, "sim:nocard")  # the same PC, the reader back
     plugged_in.card_reading.seconds = 1

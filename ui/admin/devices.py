@@ -8,6 +8,7 @@ administrator's own password, which the server checks each time and nothing keep
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -57,8 +58,8 @@ def peripherals_words(device: DeviceEntry) -> str:
     from desktop.services.peripherals import PeripheralProblem, in_words
 
     if not device.peripherals:
-        return "正常" if device.role == "kiosk" else "—"
-    return in_words(PeripheralProblem(p.peripheral, p.problem, p.since) for p in device.peripherals)
+        return "正常" if device.role == "kiosk" and not device.revoked_at else "—"
+    return in_words((PeripheralProblem(p.peripheral, p.problem, p.since) for p in device.peripherals), date.today())
 
 
 def device_words(device: DeviceEntry) -> str:
