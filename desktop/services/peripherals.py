@@ -1,12 +1,14 @@
-"""A kiosk's peripherals that do not work — the card reader, the receipt printer — told to the administrator.
+"""A kiosk's peripherals that do not work — the card reader, the receipt printer, the camera — told to the
+administrator.
 
 The kiosk notes each peripheral's state as its use shows it (:func:`note`): a reader unplugged or
-without its driver, a printer out of paper or not answering; a card read (or a read without a
-card) and a receipt printed clear it. A problem keeps the time it began while it lasts. The
-device's current problems go to its server with the records link (:func:`send_pending`,
-``POST /devices/peripherals``: the whole state, so a repeat is harmless), at once when they change
-and again whenever the link comes back; the server keeps what each device last reported
-(:func:`store_report`) and the administration desk's 设备管理 shows it in words (:func:`in_words`).
+without its driver, a printer out of paper or not answering, a camera not there or failing; a card
+read (or a read without a card), a receipt printed and a camera's picture clear it. A problem keeps
+the time it began while it lasts. The device's current problems go to its server with the records
+link (:func:`send_pending`, ``POST /devices/peripherals``: the whole state, so a repeat is
+harmless), at once when they change and again whenever the link comes back; the server keeps what
+each device last reported (:func:`store_report`) and the administration desk's 设备管理 shows it in
+words (:func:`in_words`).
 """
 
 from __future__ import annotations
