@@ -8,6 +8,7 @@ first clerk takes it and the second is told who printed it.
 from __future__ import annotations
 
 import json
+import threading
 
 import httpx
 import pytest
@@ -125,3 +126,30 @@ def test_only_a_kiosk_reports_and_only_staff_take_and_bad_reports_are_refused(sy
     assert [(p["device"], p["document_number"]) for p in seen_by_counter["prints"]] == [
         ("自助终端 K09", "20260916-A001")]
     assert kiosk_takes.status_code == 400 and nobody_named.status_code == 400
+
+
+def test_two_clerks_taking_the_same_receipt_at_once_one_gets_it(server_hall: Hall) -> None:
+    report = {"print_id": "p7", "kind": "排队号票", "title": "排队号票", "document_number": "20260916-A007",
+              "case_number": "", "failed_at": "2026-09-16T09:30:00", "error": "打印机缺纸",
+              "data": json.dumps({"ticket_number": "A007"})}
+    assert kiosk_prints.merge(server_hall, "自助终端 K01", [report]) == 1
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def take(clerk: Actor) -> None:
+        start.wait(5)
+        try:
+            kiosk_prints.mark_taken(server_hall, clerk, "p7", "接待窗口")
+            outcomes[clerk.display_name] = "taken"
+        except RuleViolation as refusal:
+            outcomes[clerk.display_name] = refusal.message
+
+    threads = [threading.Thread(target=take, args=(clerk,)) for clerk in (CLERK, OTHER)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(outcomes) == 2 and list(outcomes.values()).count("taken") == 1
+    [refused] = [m for m in outcomes.values() if m != "taken"]
+    assert "不必再打印" in refused
+    assert kiosk_prints.waiting(server_hall, CLERK) == []
