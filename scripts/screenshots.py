@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--query", default="王")
     parser.add_argument("--only", choices=("all", "kiosk", "kiosk-reader", "kiosk-keyboard", "supervisor",
                                            "admin-server", "display",
-                                           "hallday", "routing", "materials", "counter-case"),
+                                           "hallday", "routing", "materials", "counter-case", "counter-prints"),
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day; hallday: the hall's opening hours, "
                         "reception days removed, the guide's time limits, voice off on the display, the materials "
@@ -50,7 +50,8 @@ def main() -> None:
                         "rest day) and a rare-character name found; materials: a case's photo and scanned letter "
                         "opened from the case, and one not yet on the server; counter-case: a case with a letter-long "
                         "request, a transfer, a 批示 and a 包案 at the counter, the history beside 登记 before the "
-                        "request is typed, a name without an ID number at 发号 and the 转送 dialog")
+                        "request is typed, a name without an ID number at 发号 and the 转送 dialog; counter-prints: "
+                        "the counter's 待补打 / 打印记录 with the receipts the hall's kiosks could not print")
     args = parser.parse_args()
     if args.only == "kiosk-keyboard" and not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
         # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size, each orientation
@@ -95,6 +96,8 @@ def main() -> None:
         materials_screenshots(db, out)
     elif args.only == "counter-case":
         counter_case_screenshots(db, out)
+    elif args.only == "counter-prints":
+        counter_prints_screenshots(db, out)
     else:
         take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
@@ -1373,6 +1376,74 @@ def routing_screenshots(db: Path, out: Path) -> None:
     window.close()
 
 
+def counter_prints_screenshots(db: Path, out: Path) -> None:
+    """The counter's 待补打 / 打印记录 at both staff sizes: this PC's failed print, and the receipts two kiosks
+    could not print today (a registration receipt, a ticket, a suggestion's), one selected."""
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import update
+
+    from db.models import PrintJobRow
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.config import load_settings
+    from desktop.domain.access import Actor, Role
+    from desktop.installation import open_hall
+    from desktop.printing.base import PrinterError, Problem
+    from desktop.printing.simulated import SimulatedPrinter
+    from desktop.services import accounts, documents, printing, suggestions
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import CaseDesk
+    from ui.printing.queue import fitted_size
+
+    hall = open_hall(load_settings(), db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    clerk = Actor("staff:chuangkou1", "王丽（演示）", Role.CLERK)
+    paper_out = SimulatedPrinter("kiosk", fail_with=PrinterError(Problem.OUT_OF_PAPER, "打印机缺纸"))
+    one, two = Actor.kiosk("K11"), Actor.kiosk("K12")
+    import random
+    from datetime import date
+
+    from desktop.services.demo import make_id_number
+
+    case = register_visit(hall, one, RegistrationForm(
+        petitioner=PersonInput(name="陈建国", document_number=make_id_number(random.Random(5), "330726",
+                                                                           date(1968, 3, 9))),
+        region_code="330726001", request="反映本村土地征收补偿款至今未发放到位，要求尽快发放"))
+    printing.print_document(hall, one, documents.registration_receipt(hall, one, case), None, paper_out)
+    ticket = documents.queue_ticket(hall, two, ticket_number="A012", window_type="来访登记", people_ahead=3)
+    printing.print_document(hall, two, ticket, None, SimulatedPrinter(
+        "kiosk", fail_with=PrinterError(Problem.OFFLINE, "打印机未连接")))
+    taken = suggestions.submit_suggestion(hall, one, content="建议在大厅增设老年人专用等候区和饮水点", anonymous=True)
+    printing.print_document(hall, one, documents.suggestion_receipt(hall, one, taken.number), None, paper_out)
+    with hall.transaction() as session:  # each kiosk is its own PC: its failed jobs are not this counter's
+        for kiosk in (one, two):
+            session.execute(update(PrintJobRow).where(PrintJobRow.actor_id == kiosk.actor_id)
+                            .values(device=kiosk.actor_id.partition(":")[2]))
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "counter")
+    window = signed_in(hall, "counter", "chuangkou1")
+    work = window.work
+    assert isinstance(work, CounterWork)
+    desk = work.desk.findChild(CaseDesk)
+    assert desk is not None
+    notice = documents.registration_receipt(hall, clerk, case)
+    printing.print_document(hall, clerk, notice, None, paper_out)  # and one of this PC's own
+    for size, (width, height) in COUNTER_SIZES.items():
+        window.resize(width, height)
+        settle(600)
+        dialog = desk.queue_button.open_queue()
+        dialog.resize(*fitted_size(width, height - 40))  # the screen's room under its task bar
+        after(dialog.refreshed, dialog.refresh)
+        dialog.kiosk_table.selectRow(1)
+        settle(800)
+        dialog.grab().save(str(out / f"70-counter-kiosk-prints-{size}.png"))
+        print(f"  70-counter-kiosk-prints-{size}.png")
+        dialog.reject()
+    window.close()
+
+
 def counter_case_screenshots(db: Path, out: Path) -> None:
     """The counter at both staff sizes as a new clerk finds it: a case whose request is a letter of 3,000
     characters, transferred, with a leader's 批示 and 包案 (the events say who must do what by when), its end;
@@ -1546,7 +1617,7 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
     from desktop.config import load_settings
     from desktop.domain.access import Actor
     from desktop.installation import open_hall
-    from desktop.services import accounts
+    from desktop.services import accounts, peripherals
     from desktop.services.kiosk_pin import share_pin
     from desktop.services.reference_feed import share_settings
     from server import enrolment
@@ -1568,6 +1639,11 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
         if place:
             enrolment.name_device(hall, system, device_id, place)
     enrolment.revoke_device(hall, system, "k1f4c8d27a90")
+    # what the kiosk K01 reported: its reader unplugged since this morning, its printer out of paper
+    today = hall.today().isoformat()
+    peripherals.store_report(hall, "k9e3b7a05c12", [
+        {"peripheral": "reader", "problem": "身份证阅读器未连接", "since": f"{today}T08:47:00"},
+        {"peripheral": "printer", "problem": "打印机缺纸", "since": f"{today}T10:32:00"}])
     share_pin(hall, system, "720415", "720415")
     _directory_changes(hall)
     _audit_copies(hall)

@@ -9,6 +9,7 @@ audit log.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -72,6 +73,8 @@ class DeviceInfo:
     revoked_at: str
     place: str = ""  # where it stands, as the administrator named it (``name_device``)
     hall_name: str = ""  # its hall's name as the centre shares it ("" : none shared for its hall code)
+    #: its peripherals that do not work, as it last reported them: {"peripheral", "problem", "since"}
+    peripherals: tuple[dict[str, str], ...] = ()
 
 
 def normalise_code(text: str) -> str:
@@ -169,10 +172,14 @@ def check_place(place: str) -> str:
 def list_devices(hall: Hall, actor: Actor) -> list[DeviceInfo]:
     """Every enrolled device with its place and its hall's name, by kind, hall and place."""
     require(actor, Permission.MANAGE_SETTINGS, "查看设备")
-    places, hall_name = device_places(hall), hall_names(hall)
+    from desktop.services.peripherals import reported
+
+    places, hall_name, problems = device_places(hall), hall_names(hall), reported(hall)
     with hall.sessions() as session:
         rows = list(session.scalars(select(SyncDeviceRow)))
-    found = [_info(r, places.get(r.device_id, ""), hall_name(r.hall_code)) for r in rows]
+    found = [dataclasses.replace(_info(r, places.get(r.device_id, ""), hall_name(r.hall_code)), peripherals=tuple(
+        {"peripheral": p.peripheral, "problem": p.problem, "since": p.since} for p in problems.get(r.device_id, ())))
+        for r in rows]
     order = list(DEVICE_KIND_NAMES)
     return sorted(found, key=lambda d: (order.index(d.role) if d.role in order else len(order), d.hall_code,
                                         d.device_code, d.place, d.enrolled_at, d.device_id))

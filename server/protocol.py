@@ -278,6 +278,12 @@ class IssuedCodeResponse(BaseModel):
     expires_at: str
 
 
+class PeripheralEntry(BaseModel):
+    peripheral: str = Field(description="外设：reader 身份证阅读器 / printer 打印机 / camera 摄像头")
+    problem: str = Field(description="故障，如“打印机缺纸”")
+    since: str = Field(description="故障开始的时间（设备本地时间）")
+
+
 class DeviceEntry(BaseModel):
     device_id: str
     role: str
@@ -289,6 +295,8 @@ class DeviceEntry(BaseModel):
     revoked_at: str
     place: str = Field(default="", description="设备位置（管理员填写，如“3号窗口”）")
     hall_name: str = Field(default="", description="所在大厅的名称（中心下发的 hall_name）")
+    peripherals: list[PeripheralEntry] = Field(default_factory=list,
+                                               description="设备报告的外设故障（读卡器、打印机等），空：未报告故障")
 
 
 class DevicePlaceBody(BaseModel):

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from db.models import StaffAccountRow
 from desktop.domain.errors import RuleViolation
 from desktop.domain.roles import Actor
-from desktop.services import hallrecords, leaderday, reception, suggestions
+from desktop.services import hallrecords, kiosk_prints, leaderday, peripherals, reception, suggestions
 from desktop.services.changes import Topic
 from desktop.services.context import Hall
 from server.personal import FieldKeys
@@ -64,6 +64,9 @@ FIELD_WORDS: Final = {
     "suggestions": "建议", "suggestion_id": "建议编号", "number": "建议编号", "content": "建议内容",
     "answer": "答复", "adoption": "采纳情况", "award": "奖励", "submitted_at": "提交时间", "theme_code": "主题",
     "theme_title": "主题", "anonymous": "匿名", "device_id": "设备编号", "submitted_by": "提交人",
+    "prints": "未打印的回执", "print_id": "回执编号", "kind": "文书种类", "document_number": "文号",
+    "failed_at": "时间", "error": "原因", "data": "回执内容", "peripherals": "外设状态", "peripheral": "外设",
+    "problem": "故障",
 }
 
 
@@ -167,6 +170,39 @@ class MergeSuggestions(Command):
     suggestions: list[SuggestionIn] = Field(max_length=500)
 
 
+class KioskPrintIn(BaseModel):
+    """A receipt a kiosk could not print (idempotent by ``print_id``); the kiosk is the token's."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    print_id: str = Field(min_length=1, max_length=36, pattern=ID)
+    kind: str = Field(min_length=1, max_length=32, pattern=LINE)
+    title: str = Field(default="", max_length=100, pattern=LINE)
+    document_number: str = Field(default="", max_length=64, pattern=LINE)
+    case_number: str = Field(default="", max_length=40, pattern=r"^[A-Za-z0-9_-]*$")
+    failed_at: str = Field(min_length=10, max_length=32, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.+-]*$")
+    error: str = Field(default="", max_length=500, pattern=TEXT)
+    data: str = Field(min_length=2, max_length=20000, pattern=TEXT)
+
+
+class MergeKioskPrints(Command):
+    prints: list[KioskPrintIn] = Field(max_length=500)
+
+
+class TakeKioskPrint(Command):
+    print_id: str = Field(min_length=1, max_length=36, pattern=ID)
+
+
+class PeripheralIn(BaseModel):
+    peripheral: str = Field(min_length=1, max_length=16, pattern=r"^[a-z]+$")
+    problem: str = Field(min_length=1, max_length=200, pattern=LINE)
+    since: str = Field(min_length=10, max_length=32, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.+-]*$")
+
+
+class PeripheralReport(Command):
+    peripherals: list[PeripheralIn] = Field(max_length=10)
+
+
 class Answer(Command):
     number: str = Field(min_length=1, max_length=40, pattern=ID)
     answer: str = Field(min_length=1, max_length=suggestions.MAX_CONTENT, pattern=TEXT)
@@ -194,7 +230,8 @@ class CipherSeal:
 def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Device],
                        keys: FieldKeys | None = None) -> Notifier:
     """The records' routes on ``app``; returns the notifier (closed when the server stops)."""
-    notifier = Notifier(hall, lambda changes: changes.reception or Topic.SUGGESTIONS in changes.topics)
+    notifier = Notifier(hall, lambda changes: changes.reception or changes.print_jobs
+                        or Topic.SUGGESTIONS in changes.topics)
     Who = Annotated[Device, Depends(current_device)]
     if keys is not None:
         hallrecords.attach_seal(hall, CipherSeal(keys))
@@ -360,6 +397,37 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
         added = run(lambda: hallrecords.merge_suggestions(hall, [s.model_dump() | unanswered
                                                                  for s in body.suggestions]))
         return answer(added, who, body.since)
+
+    @app.post("/records/prints/merge")
+    def merge_prints(body: MergeKioskPrints, who: Who) -> dict[str, Any]:
+        """Receipts a kiosk could not print, for the hall's counters (idempotent by id): the count newly kept."""
+        if who.role != "kiosk":
+            raise SyncProblem("refused", "只有自助终端报送未打印的回执")
+        from server.enrolment import device_places
+
+        kiosk = kiosk_prints.kiosk_words(who.device_code or who.device_id, device_places(hall).get(who.device_id, ""))
+        added = run(lambda: kiosk_prints.merge(hall, kiosk, [p.model_dump() for p in body.prints]))
+        return answer(added, who, body.since)
+
+    @app.post("/records/prints/take")
+    def take_print(body: TakeKioskPrint, who: Who) -> dict[str, Any]:
+        """A counter prints a kiosk's receipt: the first clerk takes it, a second is told who did and when."""
+        if who.role not in STAFF_ROLES:
+            raise SyncProblem("refused", NOT_HERE)
+        from server.audit_copy import device_words
+        from server.enrolment import device_places
+
+        clerk = staff(who, body.by)
+        where = device_words(who.role, who.device_code, device_places(hall).get(who.device_id, ""))
+        taken = run(lambda: kiosk_prints.mark_taken(hall, clerk, body.print_id, where))
+        return answer(taken.print_id, who, body.since)
+
+    @app.post("/devices/peripherals")
+    def report_peripherals(body: PeripheralReport, who: Who) -> dict[str, Any]:
+        """The device's peripherals that do not work (none named: all work), for the administrator's 设备管理."""
+        allowed(who)
+        run(lambda: peripherals.store_report(hall, who.device_id, [p.model_dump() for p in body.peripherals]))
+        return answer(None, who, body.since)
 
     @app.post("/records/suggestions/answer")
     def answer_suggestion(body: Answer, who: Who) -> dict[str, Any]:

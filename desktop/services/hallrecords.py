@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from db.models import (
     AppointmentRow,
     DossierNoteRow,
+    KioskPrintRow,
     QueueStateRow,
     ReceptionDayRow,
     SuggestionRow,
@@ -45,12 +46,12 @@ _MIRRORING: Final = "records_mirroring"
 _TAKEN: Final = "records_rev"
 
 Model = type[ReceptionDayRow] | type[AppointmentRow] | type[DossierNoteRow] | type[SuggestionRow] | \
-    type[SuggestionThemeRow]
+    type[SuggestionThemeRow] | type[KioskPrintRow]
 
 #: The records the authority keeps, by the name the feed gives them (in the order a mirror applies them).
 TABLES: Final[dict[str, Model]] = {"themes": SuggestionThemeRow, "days": ReceptionDayRow,
                                    "appointments": AppointmentRow, "notes": DossierNoteRow,
-                                   "suggestions": SuggestionRow}
+                                   "suggestions": SuggestionRow, "prints": KioskPrintRow}
 _STAMPED: Final = tuple(TABLES.values())
 #: What a kiosk's copy of an appointment keeps: which slot of which day is taken, nobody's name.
 _KIOSK_APPOINTMENT_BLANKS: Final = {"name": "", "id_number": "", "phone": "", "summary": "", "case_number": "",
@@ -76,6 +77,7 @@ class Audience(StrEnum):
     DISPLAY = "display"
 
 
+#: The kiosks' unprinted receipts go to staff devices only (a kiosk's own wait on it until sent, then go).
 _SEEN_BY: Final = {Audience.STAFF: tuple(TABLES), Audience.KIOSK: ("themes", "days", "appointments"),
                    Audience.DISPLAY: ("days",)}
 

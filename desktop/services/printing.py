@@ -37,6 +37,7 @@ from desktop.domain.audit import AuditAction
 from desktop.domain.errors import RuleViolation
 from desktop.domain.roles import Role
 from desktop.printing.base import Printer, PrinterError, PrintResult
+from desktop.services import kiosk_prints, peripherals
 from desktop.services.audit import audit, guard
 from desktop.services.context import Actor, Hall
 
@@ -235,6 +236,9 @@ def _attempt(hall: Hall, actor: Actor, doc: RenderedDocument, data_json: str, pr
         else:
             assert error is not None
             row.error = error.message[:500]
+            if actor.role == Role.KIOSK:  # the citizen is sent to the counter: the hall's counters see it
+                session.flush()
+                kiosk_prints.record_failure(session, hall, actor, row)
         detail: dict[str, Any] = {"job": job_id, "kind": row.kind, "document": row.document_number,
                                   "copy": copy, "printer": row.printer, "status": row.status}
         if supersede is not None:
@@ -244,6 +248,11 @@ def _attempt(hall: Hall, actor: Actor, doc: RenderedDocument, data_json: str, pr
         audit(session, hall, actor, AuditAction.REPRINT if copy else AuditAction.PRINT,
               row.case_number or row.document_number, detail)
         job = _job(row)
+    if actor.role == Role.KIOSK and not printer.name.startswith(FILE_PRINTER):
+        if error is not None:
+            kiosk_prints.send_soon(hall, erase=hall.settings.kiosk_erase_after_sync)
+        # the administrator sees the kiosk's printer out of paper or not answering, until a receipt prints
+        peripherals.note_and_send(hall, peripherals.PRINTER, error.message if error is not None else None)
     return PrintOutcome(job, result is not None, _message(doc, result, error, actor), result, error)
 
 

@@ -1,4 +1,5 @@
-"""A device's link to the authority of the hall's records: reception days, appointments, dossier notes, suggestions.
+"""A device's link to the authority of the hall's records: reception days, appointments, dossier notes, suggestions,
+the kiosks' unprinted receipts.
 
 :class:`RecordsClient` is what :func:`desktop.services.hallrecords.attach_remote` hangs on a
 hall. It shares the queue's machinery (:class:`desktop.sync.authority.AuthorityLink`): a
@@ -64,16 +65,20 @@ class RecordsClient(AuthorityLink):
         return answer.get("result")
 
     def merge_pending(self) -> int:
+        from desktop.services import kiosk_prints, peripherals
         from desktop.services.suggestions import send_pending
 
+        sent = 0
         with self._merge_lock:
-            try:
-                return send_pending(self.hall, erase=self.erase)
-            except hallrecords.Unreachable as exc:
-                raise Unreachable(exc.detail) from None
-            except RuleViolation as refusal:  # kept here, pending: the stream goes on, the next link sends them
-                log.warning("大厅服务器未接收本机的人民建议：%s", refusal.message)
-                return 0
+            for send, what in ((send_pending, "人民建议"), (kiosk_prints.send_pending, "未打印的回执"),
+                               (peripherals.send_pending, "外设状态")):
+                try:
+                    sent += send(self.hall, erase=self.erase)
+                except hallrecords.Unreachable as exc:
+                    raise Unreachable(exc.detail) from None
+                except RuleViolation as refusal:  # kept here, pending: the stream goes on, the next link sends them
+                    log.warning("大厅服务器未接收本机的%s：%s", what, refusal.message)
+        return sent
 
 
 def start_records_link(hall: Hall, db_path: Path, *, kiosk: bool = False) -> RecordsClient | None:

@@ -8,6 +8,7 @@ administrator's own password, which the server checks each time and nothing keep
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -52,6 +53,15 @@ def _when(stamp: str) -> str:
     return stamp_words(stamp)
 
 
+def peripherals_words(device: DeviceEntry) -> str:
+    """What the device reported of its reader, printer and camera, with when each problem began (正常: nothing)."""
+    from desktop.services.peripherals import PeripheralProblem, in_words
+
+    if not device.peripherals:
+        return "正常" if device.role == "kiosk" and not device.revoked_at else "—"
+    return in_words((PeripheralProblem(p.peripheral, p.problem, p.since) for p in device.peripherals), date.today())
+
+
 def device_words(device: DeviceEntry) -> str:
     """``自助终端 K01（一楼大厅入口）``: the device as a person names it."""
     kind = device_kind(device.role, device.device_code)
@@ -78,8 +88,9 @@ OFFLINE = ("本机没有连接服务器（未设置 server_url）：设备登记
 class DevicesPanel(QWidget):
     """The server's devices, with revoking the selected one and issuing a one-time enrolment code."""
 
-    COLUMNS = ("设备", "位置", "所属单位", "大厅", "注册时间", "最后联系", "状态")
+    COLUMNS = ("设备", "位置", "所属单位", "大厅", "注册时间", "最后联系", "状态", "外设")
     STATUS_COLUMN = 6
+    PERIPHERALS_COLUMN = 7
 
     refreshed = Signal()
 
@@ -195,10 +206,13 @@ class DevicesPanel(QWidget):
             unit = self.unit_names.get(device.org_code, "未知单位") if device.org_code else "本大厅"
             hall = device.hall_name or (f"大厅编码 {device.hall_code}" if device.hall_code else "—")
             values = (device_kind(device.role, device.device_code), device.place or "未填写", unit, hall,
-                      _when(device.enrolled_at), _when(device.last_seen_at) or "从未联系", status)
+                      _when(device.enrolled_at), _when(device.last_seen_at) or "从未联系", status,
+                      peripherals_words(device))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                if device.revoked_at and column == self.STATUS_COLUMN:
+                item.setToolTip(value)
+                if (device.revoked_at and column == self.STATUS_COLUMN) or \
+                        (device.peripherals and column == self.PERIPHERALS_COLUMN):
                     item.setForeground(QColor("#b3261e"))
                 self.table.setItem(row, column, item)
         fit_columns(self.table)

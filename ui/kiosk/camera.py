@@ -121,6 +121,8 @@ class CameraView(QWidget):
         shown = QPixmap.fromImage(image).scaled(self.view.size(), Qt.AspectRatioMode.KeepAspectRatio,
                                                 Qt.TransformationMode.FastTransformation)
         self.view.setPixmap(shown)
+        if self.latest is None:  # its first picture since it started: it works (for the administrator)
+            self._tell_admin(None)
         self.latest = image
         if not self.read or self.reading:
             return  # still reading the one before: this one is only shown
@@ -147,6 +149,12 @@ class CameraView(QWidget):
     def _unread(self, _error: Exception) -> None:
         self.reading = False  # a picture that could not be read: the next one is
 
+    def _tell_admin(self, problem: str | None) -> None:
+        """The camera's state for the administrator's 设备管理 (``desktop.services.peripherals``)."""
+        from desktop.services.peripherals import CAMERA, note_and_send
+
+        self.tasks.run(lambda hall: note_and_send(hall, CAMERA, problem), lambda _none: None, lambda _error: None)
+
     def _failed(self, message: str) -> None:
         """No camera after all: an empty frame and a request to look into it would only puzzle a citizen; the
         view goes, the screen says what to do instead, and the reason goes to the log for whoever looks after
@@ -154,6 +162,7 @@ class CameraView(QWidget):
         import logging
 
         logging.getLogger(__name__).warning("kiosk camera unavailable: %s", message)
+        self._tell_admin(f"摄像头不能使用（{message}）")
         self.problem = message
         self.view.clear()
         self.hide()

@@ -4,8 +4,9 @@ While the reader waits, the words beside its button say where to lay the card an
 left (请把身份证放在感应区……（正在读取，还有6秒）), and the button waits too. When the read ends without a card
 the words say so and what to do now: lay it down again and tap the button once more, or go on without it
 (:func:`desktop.devices.idcard.citizen_words`). A reader that does not work (unplugged, no driver) is told in
-a citizen's words, 读卡器暂时不能用; its technical reason goes to the log for staff. A card read is handed on
-with ``card_read``; an expired one is still handed on, with the holder told to renew it.
+a citizen's words, 读卡器暂时不能用; its technical reason goes to the log for staff, and the administrator's 设备管理
+shows the reader as not working from then until a read works again (``desktop.services.peripherals``). A card
+read is handed on with ``card_read``; an expired one is still handed on, with the holder told to renew it.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class KioskCardRead(QObject):
         from desktop.devices.idcard import expiry_notice
 
         self._ended()
+        self._tell_admin("")
         expired = expiry_notice(card, date.today(), holder=True)
         if expired:
             # 您的身份证|已过有效期|（有效期至2022年1月1日），|请及时换领: never 有效 / 期 on two lines
@@ -105,12 +107,20 @@ class KioskCardRead(QObject):
             level = logging.INFO if error.problem is ReaderProblem.NO_CARD else logging.WARNING
             log.log(level, "身份证阅读器没有读出身份证（%s）：%s", error.problem.value, error.message)
             words = citizen_words(error.problem, again=self.again, instead=self.instead)
+            self._tell_admin(error.problem.value)
         elif isinstance(error, RuleViolation) and error.code == "no_reader":
             log.warning("本机没有设置身份证阅读器（设置项 id_reader），自助终端上的读卡按钮不能用")
             words = citizen_words(None, again=self.again, instead=self.instead)
         else:
             words = user_message(error, "读取身份证")
         set_tone(self.state, "error", Phrases.clauses(words))
+
+    def _tell_admin(self, problem: str) -> None:
+        """The reader's state for the administrator's 设备管理 (unplugged, no driver; working again)."""
+        from desktop.services.peripherals import reader_read
+
+        self.group.run(lambda hall: reader_read(hall, problem), lambda _none: None,
+                       lambda error: log.warning("未能记录身份证阅读器的状态：%s", error))
 
     def clear(self) -> None:
         """Nothing to say (the card set aside, the fields typed again)."""

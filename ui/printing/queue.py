@@ -1,4 +1,5 @@
-"""待补打 / 打印记录: this PC's prints that a printer failed, and the printed documents of a case.
+"""待补打 / 打印记录: this PC's prints that a printer failed, the hall's kiosks' unprinted receipts, and the
+printed documents of a case.
 
 The print service keeps a failed print as a pending job with its PDF
 (``desktop.services.printing``). Here the clerk prints it again once the printer
@@ -7,6 +8,10 @@ document already printed (补打, rendered again from the logged data with
 补打（第N次） on the paper). A registration receipt cannot be copied from the log:
 its query code is never stored. It is issued anew with a new query code instead,
 after a confirmation that the old code stops working.
+
+The receipts the hall's kiosks could not print today (``desktop.services.kiosk_prints``) are listed
+between the two, newest first, with the kiosk, the time, why and the citizen's masked name: the
+clerk prints one here (在本窗口打印), and no other counter lists it any more.
 
 Every service call runs as an operation of the window's task manager (printing on
 the devices executor); both lists are read again whenever a print job changes,
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -42,11 +47,12 @@ from desktop.documents.model import DocumentKind, Media, RenderedDocument
 from desktop.documents.render import render
 from desktop.domain.access import Permission
 from desktop.printing.base import Printer
-from desktop.services import printing
+from desktop.services import kiosk_prints, printing
+from desktop.services.kiosk_prints import KioskPrint
 from desktop.services.printing import PrintJob, PrintOutcome
 from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone, stamp_words
 from ui.printing.preview import printer_choices_for
-from ui.printing.queue_model import RECEIPT, actions_for, hint_for, reason_text
+from ui.printing.queue_model import RECEIPT, actions_for, hint_for, kiosk_hint, reason_text
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -59,6 +65,7 @@ Choices = Callable[[DocumentKind, Media], Sequence[tuple[str, Printer]]]
 
 PENDING_COLUMNS = ("时间", "文书", "文号", "案件编号", "未打印的原因")
 LOG_COLUMNS = ("时间", "文书", "文号", "份次", "状态", "打印机", "经办人")
+KIOSK_COLUMNS = ("时间", "回执", "事项编号 / 号码", "来访人", "自助终端", "未打印的原因")
 _BACKENDS: Mapping[str, str] = {"system": "系统打印机", "escpos": "热敏打印机", "pdf": "保存为PDF文件",
                                 "sim": "模拟打印机"}
 # Room for the confirmation's sentences (Qt's own names for QMessageBox's text labels).
@@ -75,6 +82,11 @@ def printer_text(name: str) -> str:
     if backend == "system":
         return f"{kind} {target}" if target else "系统默认打印机"
     return kind
+
+
+def fitted_size(room_width: int, room_height: int) -> tuple[int, int]:
+    """The dialog's size on a screen with that room: never taller or wider than the screen (1366×768 included)."""
+    return min(1180, room_width * 9 // 10), min(820, room_height * 85 // 100)
 
 
 def _when(at: str) -> str:
@@ -97,6 +109,7 @@ class QueueSnapshot:
 
     pending: list[PrintJob]
     log: list[PrintJob]
+    kiosk: list[KioskPrint]
 
 
 @dataclass(frozen=True)
@@ -118,11 +131,15 @@ class PrintQueueDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.actor, self.case_number = ctx, ctx.actor, case_number or None
         self.setWindowTitle("待补打 / 打印记录")
-        self.resize(1180, 820)
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry()
+        self.resize(*fitted_size(room.width(), room.height()))
         self.tasks = ctx.group(self)
         self.pending: list[PrintJob] = []
         self.log: list[PrintJob] = []
+        self.kiosk: list[KioskPrint] = []
         self.selected: PrintJob | None = None
+        self.kiosk_selected: KioskPrint | None = None  # a kiosk's unprinted receipt (then ``selected`` is None)
         self._follow: int | None = None  # the job an action just made: selected once the lists are read
         self.confirmation: QMessageBox | None = None
         self.reset_button: QPushButton | None = None  # 补打并重置查询码, in the confirmation
@@ -133,6 +150,8 @@ class PrintQueueDialog(QDialog):
 
         self.pending_title = label("", "subtitle")
         self.pending_table = _table(PENDING_COLUMNS)
+        self.kiosk_title = label("", "subtitle")
+        self.kiosk_table = _table(KIOSK_COLUMNS)
         self.log_title = label("", "subtitle")
         self.log_table = _table(LOG_COLUMNS)
         self.hint = label("", "hint")
@@ -141,26 +160,29 @@ class PrintQueueDialog(QDialog):
         self.retry_button = QPushButton("重新打印")
         self.reprint_button = QPushButton("补打")
         self.reissue_button = secondary_button("补打回执（重置查询码）")
+        self.kiosk_button = QPushButton("在本窗口打印")
         self.refresh_button = secondary_button("刷新")
         self.close_button = secondary_button("关闭")
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
-        for title, table in ((self.pending_title, self.pending_table), (self.log_title, self.log_table)):
+        for title, table in ((self.pending_title, self.pending_table), (self.kiosk_title, self.kiosk_table),
+                             (self.log_title, self.log_table)):
             section = QWidget()
             column = QVBoxLayout(section)
             column.setContentsMargins(0, 0, 0, 4)
             column.addWidget(title)
             column.addWidget(table, 1)
             splitter.addWidget(section)
-        splitter.setSizes([250, 480])
+        splitter.setSizes([180, 260, 260])
         chooser = QHBoxLayout()
         chooser.addWidget(QLabel("打印机"))
         chooser.addWidget(self.printer, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
         buttons.addStretch(1)
-        for button in (self.reissue_button, self.reprint_button, self.retry_button, self.close_button):
+        for button in (self.reissue_button, self.reprint_button, self.retry_button, self.kiosk_button,
+                       self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -171,6 +193,8 @@ class PrintQueueDialog(QDialog):
 
         self.pending_table.itemSelectionChanged.connect(lambda: self._picked(self.pending_table))
         self.log_table.itemSelectionChanged.connect(lambda: self._picked(self.log_table))
+        self.kiosk_table.itemSelectionChanged.connect(lambda: self._picked(self.kiosk_table))
+        self.kiosk_button.clicked.connect(self.print_kiosk_selected)
         self.retry_button.clicked.connect(self.retry_selected)
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.reissue_button.clicked.connect(self.confirm_reissue)
@@ -192,21 +216,25 @@ class PrintQueueDialog(QDialog):
     def refresh(self) -> None:
         actor, case = self.actor, self.case_number
         self.tasks.run(lambda hall: QueueSnapshot(printing.pending_here(hall, actor),
-                                                  printing.print_log(hall, actor, case) if case else []),
+                                                  printing.print_log(hall, actor, case) if case else [],
+                                                  kiosk_prints.waiting(hall, actor)),
                        self._loaded, self._load_failed)
 
     def _loaded(self, snapshot: QueueSnapshot) -> None:
         keep = self._follow or (self.selected.job_id if self.selected else None)
+        keep_kiosk = self.kiosk_selected.print_id if self.kiosk_selected and not self._follow else None
         self._follow = None
-        self.pending, self.log = snapshot.pending, snapshot.log
+        self.pending, self.log, self.kiosk = snapshot.pending, snapshot.log, snapshot.kiosk
         self._fill(self.pending_table, [(_when(j.at), _document(j) + (f"（{j.copy_label}）" if j.copy_label else ""),
                                          j.document_number or "—", j.case_number or "—", reason_text(j))
                                         for j in self.pending])
         self._fill(self.log_table, [(_when(j.at), _document(j), j.document_number or "—", j.copy_label or "原件",
                                      j.status_text, printer_text(j.printer), j.actor_name)
                                     for j in self.log])
+        self._fill(self.kiosk_table, [(_when(k.failed_at), k.title, k.number or "—", k.citizen or "—", k.kiosk,
+                                       k.error or "打印中断") for k in self.kiosk])
         self._show_titles()
-        self._select(keep)
+        self._select(keep, keep_kiosk)
         self.refreshed.emit()
 
     def _load_failed(self, error: Exception) -> None:
@@ -232,6 +260,9 @@ class PrintQueueDialog(QDialog):
         count = len(self.pending)
         self.pending_title.setText(f"待补打（本机 {device}）：{count} 份" if count
                                            else f"待补打（本机 {device}）：没有，打印均已完成")
+        waiting = len(self.kiosk)
+        self.kiosk_title.setText(f"自助终端未打印的回执（今天）：{waiting} 份，最新的在前" if waiting
+                                 else "自助终端未打印的回执（今天）：没有")
         if self.case_number:
             self.log_title.setText(f"打印记录：{self.case_number}（{len(self.log)} 次打印）")
         else:
@@ -239,40 +270,51 @@ class PrintQueueDialog(QDialog):
 
     # -- selection: one job, from either list ------------------------------------------------------
 
-    def _select(self, job_id: int | None) -> None:
-        self.selected = None
+    def _select(self, job_id: int | None, print_id: str | None = None) -> None:
+        self.selected = self.kiosk_selected = None
         for table, jobs in ((self.pending_table, self.pending), (self.log_table, self.log)):
             row = next((r for r, job in enumerate(jobs) if job.job_id == job_id), None)
             if row is not None and self.selected is None:
                 with QSignalBlocker(table):
                     table.selectRow(row)
                 self.selected = jobs[row]
+        row = next((r for r, found in enumerate(self.kiosk) if found.print_id == print_id), None)
+        if row is not None and self.selected is None:
+            with QSignalBlocker(self.kiosk_table):
+                self.kiosk_table.selectRow(row)
+            self.kiosk_selected = self.kiosk[row]
         self._show_selected()
 
     def _picked(self, table: QTableWidget) -> None:
-        other, jobs = ((self.log_table, self.pending) if table is self.pending_table
-                       else (self.pending_table, self.log))
+        lists: list[tuple[QTableWidget, Sequence[PrintJob | KioskPrint]]] = [
+            (self.pending_table, self.pending), (self.kiosk_table, self.kiosk), (self.log_table, self.log)]
         rows = table.selectionModel().selectedRows()
         if rows:
-            with QSignalBlocker(other):
-                other.clearSelection()
+            for other, _items in lists:
+                if other is not table:
+                    with QSignalBlocker(other):
+                        other.clearSelection()
+            items = next(i for t, i in lists if t is table)
             row = rows[0].row()
-            self.selected = jobs[row] if row < len(jobs) else None
-        elif not other.selectionModel().hasSelection():
-            self.selected = None
+            chosen = items[row] if row < len(items) else None
+            self.selected = chosen if isinstance(chosen, PrintJob) else None
+            self.kiosk_selected = chosen if isinstance(chosen, KioskPrint) else None
+        elif not any(t.selectionModel().hasSelection() for t, _i in lists):
+            self.selected = self.kiosk_selected = None
         self._show_selected()
 
     def _show_selected(self) -> None:
-        self._offer_printers(self.selected)
-        self.hint.setText(hint_for(self.selected))
+        self._offer_printers(self.selected, self.kiosk_selected)
+        self.hint.setText(kiosk_hint(self.kiosk_selected) if self.kiosk_selected else hint_for(self.selected))
         self._busy(self.tasks.busy)
 
-    def _offer_printers(self, job: PrintJob | None) -> None:
+    def _offer_printers(self, job: PrintJob | None, found: KioskPrint | None = None) -> None:
         """The printers for the selected job's kind; the clerk's choice stays while the kind does."""
         key: tuple[DocumentKind, Media] | None = None
-        if job is not None:
+        if job is not None or found is not None:
             try:
-                key = (DocumentKind(job.kind), Media(job.media))
+                key = ((DocumentKind(job.kind), Media(job.media)) if job is not None else
+                       (DocumentKind(found.kind), Media.ROLL_80) if found is not None else None)
             except ValueError:
                 key = None
         if key == self._printers_for:
@@ -316,6 +358,8 @@ class PrintQueueDialog(QDialog):
         self.retry_button.setEnabled(offered.retry)
         self.reprint_button.setEnabled(offered.reprint)
         self.reissue_button.setEnabled(offered.reissue)
+        self.kiosk_button.setEnabled(self.kiosk_selected is not None and not busy
+                                     and self.selected_printer() is not None)
         self.refresh_button.setEnabled(not busy)
         self.printer.setEnabled(not busy and self.printer.count() > 0)
 
@@ -342,6 +386,41 @@ class PrintQueueDialog(QDialog):
         set_tone(self.message, "notice", f"正在补打{_document(job)}，送往{printer.describe()}……")
         actor = self.actor
         self.tasks.run(lambda hall: _Acted(printing.reprint(hall, actor, job.job_id, again, printer)),
+                       self._acted, self._refused, executor=Executor.DEVICES)
+
+    def print_kiosk_selected(self) -> None:
+        """Print a kiosk's receipt here; a registration receipt (a new query code) is asked first."""
+        found, printer = self.kiosk_selected, self.selected_printer()
+        if found is None or printer is None or self.tasks.busy:
+            return
+        if found.kind == RECEIPT:
+            box = QMessageBox(QMessageBox.Icon.Warning, "打印登记回执",
+                              f"在本窗口打印事项 {found.case_number} 的登记回执，将重新生成查询码。", parent=self)
+            box.setInformativeText("自助终端屏幕上显示过的查询码将立即失效，信访人须凭新回执查询办理进度。\n\n确定打印吗？")
+            self.reset_button = box.addButton("打印并重置查询码", QMessageBox.ButtonRole.AcceptRole)
+            cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+            box.setStyleSheet(_CONFIRM_STYLE)
+            box.setDefaultButton(cancel)
+            box.setEscapeButton(cancel)
+            box.buttonClicked.connect(lambda button: self._kiosk_confirmed(button, found))
+            self.confirmation = box
+            box.open()
+            return
+        self._print_kiosk(found, printer)
+
+    def _kiosk_confirmed(self, button: QAbstractButton, found: KioskPrint) -> None:
+        printer = self.selected_printer()
+        if button is not self.reset_button or printer is None or self.tasks.busy:
+            set_tone(self.message, "", "")
+            return
+        self._print_kiosk(found, printer)
+
+    def _print_kiosk(self, found: KioskPrint, printer: Printer) -> None:
+        set_tone(self.message, "notice", f"正在打印{found.kiosk}未打印的{found.title}，送往{printer.describe()}……")
+        actor, print_id = self.actor, found.print_id
+        reissued = found.kind == RECEIPT
+        self.tasks.run(lambda hall: _Acted(kiosk_prints.print_at_counter(hall, actor, print_id, printer),
+                                           reissued=reissued),
                        self._acted, self._refused, executor=Executor.DEVICES)
 
     def confirm_reissue(self) -> None:
@@ -404,7 +483,8 @@ class PrintQueueDialog(QDialog):
 
 
 class PrintQueueButton(QPushButton):
-    """待补打 (n) beside 打印…: this PC's failed prints at a glance; opens 待补打 / 打印记录.
+    """待补打 (n) beside 打印…: this PC's failed prints and the kiosks' unprinted receipts of the day at a glance;
+    opens 待补打 / 打印记录.
 
     ``current_case`` gives the number of the case on screen (or ``None``) for the print log.
     The count is read when the button is shown and whenever a print job changes.
@@ -429,7 +509,8 @@ class PrintQueueButton(QPushButton):
         if not self.actor.may(Permission.PRINT):
             return
         actor = self.actor
-        self.tasks.run(lambda hall: len(printing.pending_here(hall, actor)), self._counted, self._count_failed)
+        self.tasks.run(lambda hall: (len(printing.pending_here(hall, actor)), len(kiosk_prints.waiting(hall, actor))),
+                       self._counted, self._count_failed)
 
     def _changed(self, changes: Changes) -> None:
         if changes.print_jobs:
@@ -447,19 +528,21 @@ class PrintQueueButton(QPushButton):
         super().showEvent(event)
         self.refresh()
 
-    def _counted(self, count: int) -> None:
-        self._show_count(count)
-        self.counted.emit(count)
+    def _counted(self, counts: tuple[int, int]) -> None:
+        self._show_count(*counts)
+        self.counted.emit(sum(counts))
 
     def _count_failed(self, error: Exception) -> None:
         self.setToolTip(f"未能读取待补打的文书：{user_message(error, '读取待补打')}")
 
-    def _show_count(self, count: int) -> None:
-        self.count = count
-        self.setObjectName("" if count else "secondary")  # before the style sheet, which re-polishes
-        if count:
-            self.setText(f"待补打 ({count})")
-            self.setToolTip(f"本机有 {count} 份文书因打印机故障未打印，点此重新打印")
+    def _show_count(self, count: int, kiosk: int = 0) -> None:
+        self.count = count + kiosk
+        self.setObjectName("" if self.count else "secondary")  # before the style sheet, which re-polishes
+        if self.count:
+            self.setText(f"待补打 ({self.count})")
+            parts = ([f"本机有 {count} 份文书因打印机故障未打印"] if count else []) + \
+                ([f"自助终端今天有 {kiosk} 份回执未能打印，来访人会到窗口来取"] if kiosk else [])
+            self.setToolTip("；".join(parts) + "，点此打印")
             self.setStyleSheet(_ATTENTION_STYLE)
         else:
             self.setText("打印记录")

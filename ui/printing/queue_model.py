@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.documents.model import DocumentKind
+from desktop.services.kiosk_prints import KioskPrint
 from desktop.services.printing import PENDING, PRINTED, PrintJob
 
 RECEIPT = DocumentKind.REGISTRATION_RECEIPT.value
@@ -48,3 +49,13 @@ def hint_for(job: PrintJob | None) -> str:
     if job.status == PRINTED:
         return "点“补打”再打印一份，打印件上注明补打次数，如“补打（第1次）”"
     return "这次打印没有成功，已由后来的一次打印取代"
+
+
+def kiosk_hint(found: KioskPrint) -> str:
+    """The sentence under the lists for a kiosk's unprinted receipt: why it failed, and what printing it here does."""
+    why = f"{found.kiosk}未能打印（{found.error or '打印中断'}）"
+    if found.kind == RECEIPT:
+        return (f"{why}。登记回执上的查询码不留存：在本窗口打印会生成新的查询码，自助终端屏幕上显示过的查询码随即失效。"
+                "打印后其他窗口不再列出")
+    who = f"，交给来访人（{found.citizen}）时请核对身份" if found.citizen else ""
+    return f"{why}。选择打印机，点“在本窗口打印”{who}；打印后其他窗口不再列出"

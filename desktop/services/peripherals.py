@@ -1,0 +1,187 @@
+"""A kiosk's peripherals that do not work — the card reader, the receipt printer, the camera — told to the
+administrator.
+
+The kiosk notes each peripheral's state as its use shows it (:func:`note`): a reader unplugged or
+without its driver, a printer out of paper or not answering, a camera not there or failing; a card
+read (or a read without a card), a receipt printed and a camera's picture clear it. A problem keeps
+the time it began while it lasts. The device's current problems go to its server with the records
+link (:func:`send_pending`, ``POST /devices/peripherals``: the whole state, so a repeat is
+harmless), at once when they change and again whenever the link comes back; the server keeps what
+each device last reported (:func:`store_report`) and the administration desk's 设备管理 shows it in
+words (:func:`in_words`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Final
+
+from sqlalchemy import delete, select
+
+from db.models import PeripheralStateRow
+from desktop.domain.errors import RuleViolation
+from desktop.services import hallrecords
+from desktop.services.context import Hall
+
+log = logging.getLogger(__name__)
+
+READER: Final = "reader"
+PRINTER: Final = "printer"
+CAMERA: Final = "camera"
+NAMES: Final[Mapping[str, str]] = {READER: "身份证阅读器", PRINTER: "打印机", CAMERA: "摄像头"}
+
+
+@dataclass(frozen=True)
+class PeripheralProblem:
+    peripheral: str
+    problem: str
+    since: str
+
+    def words(self, today: date | None = None) -> str:
+        """打印机缺纸（10:32起）, 身份证阅读器未连接（12月5日 17:20起）: the peripheral named once, the day only
+        when it is not ``today``."""
+        name = NAMES.get(self.peripheral, self.peripheral)
+        said = self.problem if self.problem.startswith(name) else f"{name}：{self.problem}"
+        return f"{said}（{_since(self.since, today)}起）"
+
+
+def _since(stamp: str, today: date | None) -> str:
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if today is not None and moment.date() == today:
+        return f"{moment:%H:%M}"
+    day = f"{moment.month}月{moment.day}日" if today is None or moment.year == today.year \
+        else f"{moment.year}年{moment.month}月{moment.day}日"
+    return f"{day} {moment:%H:%M}"
+
+
+def in_words(problems: Iterable[PeripheralProblem], today: date | None = None) -> str:
+    """Every problem in words, one after the other ("" when there is none)."""
+    return "；".join(p.words(today) for p in problems)
+
+
+# -- on the device --------------------------------------------------------------------------------
+
+
+def note(hall: Hall, peripheral: str, problem: str | None) -> bool:
+    """Record the state its use just showed (``None``: it works); True when that changed it."""
+    device = hall.settings.device_id
+    problem = " ".join((problem or "").split())[:200]
+    with hall.transaction() as session:
+        row = session.get(PeripheralStateRow, (device, peripheral))
+        if problem:
+            if row is not None and row.problem == problem:
+                return False
+            if row is None:
+                session.add(PeripheralStateRow(device_id=device, peripheral=peripheral, problem=problem,
+                                               since=hall.now().isoformat(timespec="seconds"), reported=False))
+            else:
+                if not row.problem:  # it had worked again: a new problem begins now
+                    row.since = hall.now().isoformat(timespec="seconds")
+                row.problem, row.reported = problem, False
+            return True
+        if row is None or not row.problem:
+            return False
+        row.problem, row.reported = "", False
+        return True
+
+
+def current(hall: Hall, device_id: str | None = None) -> list[PeripheralProblem]:
+    """A device's peripherals that do not work (this device's by default), by peripheral."""
+    device = device_id or hall.settings.device_id
+    with hall.sessions() as session:
+        rows = session.scalars(select(PeripheralStateRow).where(PeripheralStateRow.device_id == device,
+                                                                PeripheralStateRow.problem != "")
+                               .order_by(PeripheralStateRow.peripheral))
+        return [PeripheralProblem(r.peripheral, r.problem, r.since) for r in rows]
+
+
+def send_pending(hall: Hall, *, erase: bool = False) -> int:
+    """Report this device's state to its server when it changed since the last report; 1 if it went."""
+    del erase  # the link's signature: nothing personal here
+    if hallrecords.remote_of(hall) is None:
+        return 0
+    device = hall.settings.device_id
+    with hall.sessions() as session:
+        changed = session.scalar(select(PeripheralStateRow.peripheral).where(
+            PeripheralStateRow.device_id == device, PeripheralStateRow.reported.is_(False)).limit(1))
+    if changed is None:
+        return 0
+    problems = current(hall)
+    hallrecords.ask(hall, "/devices/peripherals", {"peripherals": [
+        {"peripheral": p.peripheral, "problem": p.problem, "since": p.since} for p in problems]})
+    with hall.transaction() as session:
+        reported = [(p.peripheral, p.problem) for p in problems]
+        for row in session.scalars(select(PeripheralStateRow).where(PeripheralStateRow.device_id == device)):
+            if not row.problem:
+                session.delete(row)
+            elif (row.peripheral, row.problem) in reported:  # a change meanwhile goes with the next report
+                row.reported = True
+    return 1
+
+
+def note_and_send(hall: Hall, peripheral: str, problem: str | None) -> None:
+    """:func:`note`, and report it off the caller's thread when it changed."""
+    if note(hall, peripheral, problem):
+        send_soon(hall)
+
+
+def send_soon(hall: Hall) -> None:
+    if hallrecords.remote_of(hall) is None:
+        return
+
+    def send() -> None:
+        try:
+            send_pending(hall)
+        except RuleViolation as refusal:  # reported again when the link is back
+            log.warning("外设状态暂未报送服务器：%s", refusal.message)
+        except Exception:
+            log.exception("外设状态暂未报送服务器")
+
+    threading.Thread(target=send, name="peripherals", daemon=True).start()
+
+
+#: A read's end as it tells of the reader (``desktop.devices.idcard.ReaderProblem`` values): these say it does not
+#: work; a card read, or none laid down, says it works; a card that would not read says nothing of the reader.
+READER_PROBLEMS: Final[Mapping[str, str]] = {"not_connected": "身份证阅读器未连接",
+                                             "library_missing": "身份证阅读器缺少驱动库"}
+READER_WORKS: Final = frozenset({"", "no_card"})
+
+
+def reader_read(hall: Hall, problem: str) -> None:
+    """A card read ended (``problem`` "": with a card): the reader's state as it shows, reported when it changed."""
+    if problem in READER_PROBLEMS:
+        note_and_send(hall, READER, READER_PROBLEMS[problem])
+    elif problem in READER_WORKS:
+        note_and_send(hall, READER, None)
+
+
+# -- on the server ----------------------------------------------------------------------------------
+
+
+def store_report(hall: Hall, device_id: str, problems: list[Mapping[str, Any]]) -> None:
+    """What a device reports replaces what it reported before (a peripheral not named works)."""
+    with hall.transaction() as session:
+        session.execute(delete(PeripheralStateRow).where(PeripheralStateRow.device_id == device_id))
+        session.flush()
+        for p in {str(p["peripheral"]): p for p in problems}.values():
+            session.add(PeripheralStateRow(device_id=device_id, peripheral=str(p["peripheral"]),
+                                           problem=str(p["problem"])[:200], since=str(p["since"])[:32],
+                                           reported=True))
+
+
+def reported(hall: Hall) -> dict[str, list[PeripheralProblem]]:
+    """Every device's reported problems, by device id."""
+    found: dict[str, list[PeripheralProblem]] = {}
+    with hall.sessions() as session:
+        for r in session.scalars(select(PeripheralStateRow).where(PeripheralStateRow.problem != "")
+                                 .order_by(PeripheralStateRow.device_id, PeripheralStateRow.peripheral)):
+            found.setdefault(r.device_id, []).append(PeripheralProblem(r.peripheral, r.problem, r.since))
+    return found
+
