@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services import reception
@@ -17,8 +18,11 @@ from desktop.services.context import Actor, Hall
 from tests.conftest import FakeClock, make_hall
 from tests.documents.conftest import pdf_text, poppler  # noqa: F401  (poppler: the fixture)
 from tests.helpers import valid_id
+from tests.ui.test_kiosk_citizen import Themed, themed
 from ui.kiosk.booking import BookingFlow
 from ui.shell.context import WorkContext
+
+__all__ = ["themed"]  # the fixture, used here by its name
 
 Context = Callable[..., WorkContext]
 KIOSK = Actor.kiosk("K01")
@@ -73,3 +77,44 @@ def test_the_booking_and_its_slip_write_a_time_before_ten_without_a_leading_zero
     (pdf,) = tmp_path.glob("*.pdf")
     text = pdf_text(pdf.read_bytes(), tmp_path)
     assert "8:30–9:30" in text and "08:30" not in text and "09:30" not in text
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+def test_a_slip_that_did_not_print_leaves_the_booking_and_what_to_note_down_in_large_words(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """The printer fails: the screen no longer asks for a slip the citizen does not have. It says in large words
+    that the booking stands and the slip did not print, what to note down (the day in words, the slot, the place)
+    and to bring the ID card — all on the screen unscrolled — and promises no slip printed again later."""
+    from desktop.printing.base import PrinterError
+    from desktop.printing.simulated import SimulatedPrinter
+    from desktop.services import printing
+    from tests.ui.test_kiosk_booking_view import _bars, _in_window, _open_booking
+
+    themed(QApplication.instance())
+    reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 22), leaders=["县长 周建华"], place="县信访局三楼接待室",
+                      slots="08:30-09:30/2,09:30-11:00/2")
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    flow.printer = lambda: SimulatedPrinter(fail_with=PrinterError("no_paper", "打印机缺纸"))
+    _to_form(qtbot, flow)
+    _book(qtbot, flow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.unprinted.isVisible(), timeout=20_000)
+    assert flow.outcome.text() == "预约已成功"
+    said = flow.unprinted.text().replace("\u200b", "")
+    assert said.startswith("预约回执没有打印出来：打印机暂时不能使用。") and "请记下" in said
+    assert [value.text() for _caption, value in flow.fact_rows] == ["9月22日（星期二） 8:30–9:30", "县信访局三楼接待室",
+                                                                    "身份证"]
+    shown = " ".join(w.text() for w in flow.result_page.findChildren(QLabel) if w.isVisible())
+    assert "补打" not in shown and "请取走" not in shown and "身份证和预约回执" not in shown
+    assert "没有回执也有效" in flow.details.text().replace("\u200b", "")
+    facts = [value for _caption, value in flow.fact_rows]
+    assert QFontInfo(facts[0].font()).pixelSize() > QFontInfo(flow.details.font()).pixelSize()
+
+    def whole() -> bool:
+        return (all(_in_window(window, shell, widget) for widget in (flow.outcome, flow.unprinted, *facts,
+                                                                      flow.details, flow.done_button))
+                and shell.flow_scroll.verticalScrollBar().maximum() == 0 and not _bars(shell))
+
+    qtbot.waitUntil(whole)
+    (job,) = printing.pending_jobs(sqlite_hall, clerk)  # the slip is kept as the kiosk's failed print
+    assert job.title == "领导接访预约回执"

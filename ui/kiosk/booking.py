@@ -235,6 +235,9 @@ class BookingFlow(QWidget):
         """预约成功: what the visitor must remember in large type, as 自助登记's case number — when (the day and
         the slot), where, what to bring — each under or beside its caption; the rest in the body's size."""
         self.outcome = label("", "title", centred=True)
+        # the slip that did not print, said under the title before the facts to note down instead (framed)
+        self.unprinted = label("", "subtitle", centred=True)
+        self.unprinted.hide()
         self.details = label("", "subtitle", centred=True)
         self.print_note = label("", "subtitle", centred=True)
         self.facts = QGridLayout()
@@ -245,6 +248,7 @@ class BookingFlow(QWidget):
             self.fact_rows.append((label(caption, "subtitle"), bold_label("", "fact")))
         column.addStretch(1)
         column.addWidget(self.outcome)
+        column.addWidget(self.unprinted)
         column.addSpacing(16)
         # lying down the facts in the middle three fifths, under the title; standing up the whole width
         self.facts_row = QHBoxLayout()
@@ -450,7 +454,9 @@ class BookingFlow(QWidget):
         called = f"，届时打电话{booking.appointment.phone}通知您" if booking.appointment.phone else ""
         self.details.setText(Phrases.clauses(f"有人取消时按顺序递补{called}" if waiting
                                              else TEXTS["appointment.arrive"]))  # never 按时段 / 等候
+        set_tone(self.unprinted, "", "")
         self.print_note.setText(Phrases("正在|打印|预约回执……"))
+        self.print_note.show()
         self._show(self.result_page)
         self.booked.emit(booking)
         self._print(booking)
@@ -467,9 +473,32 @@ class BookingFlow(QWidget):
             printer = choose() if choose is not None else printer_for(doc.kind, settings, media=doc.media)
             return printing.print_document(hall, actor, doc, None, printer)
 
-        self.tasks.run(print_slip, lambda outcome: self.print_note.setText(
-            "请取走预约回执" if outcome.printed else outcome.message),
-            lambda error: self.print_note.setText(user_message(error, "打印预约回执")), executor=Executor.DEVICES)
+        def printed(outcome: PrintOutcome) -> None:
+            if outcome.printed:
+                self.print_note.setText("请取走预约回执")
+            else:
+                self._not_printed(booking, outcome.message)
+
+        self.tasks.run(print_slip, printed,
+                       lambda error: self._not_printed(booking, user_message(error, "打印预约回执")),
+                       executor=Executor.DEVICES)
+
+    def _not_printed(self, booking: Booking, why: str) -> None:
+        """No slip to take home: the booking stands, said in large words, with what to note down instead — the day
+        and the slot, the place, the ID card to bring (no slip to bring now). Nothing promises a slip printed
+        later: a kiosk's failed print waits on the kiosk, and no counter prints it again."""
+        from ui.kiosk.done import not_printed
+
+        waiting = booking.waiting_position
+        self.outcome.setText("已登记候补" if waiting else "预约已成功")
+        noted = Phrases("\n请记下|下面的|日期和地点" if waiting else "\n请记下|下面的|接访时间和地点")
+        set_tone(self.unprinted, "notice", Phrases.of((*not_printed("预约回执", why).phrases, *noted.phrases)))
+        self.fact_rows[2][1].setText("身份证")
+        if not waiting:  # the waiting list's words (who calls, when) stand as they were
+            self.details.setText(Phrases.clauses("预约已记录，没有回执也有效。接访当日请带上身份证，提前15分钟到达，"
+                                                 "在窗口报到后按时段等候"))
+        self.print_note.setText("")
+        self.print_note.hide()
 
     def finish(self) -> None:
         for field in (self.name, self.id_number, self.phone, self.summary):
