@@ -101,12 +101,12 @@ def test_a_slip_that_did_not_print_leaves_the_booking_and_what_to_note_down_in_l
     qtbot.waitUntil(lambda: not flow.tasks.busy and flow.unprinted.isVisible(), timeout=20_000)
     assert flow.outcome.text() == "预约已成功"
     said = flow.unprinted.text().replace("\u200b", "")
-    assert said.startswith("预约回执没有打印出来：打印机暂时不能使用。") and "请记下" in said
+    assert said.startswith("预约回执没有打印出来：打印机暂时不能使用。") and "预约仍然有效" in said and "请记下" in said
     assert [value.text() for _caption, value in flow.fact_rows] == ["9月22日（星期二） 8:30–9:30", "县信访局三楼接待室",
                                                                     "身份证"]
     shown = " ".join(w.text() for w in flow.result_page.findChildren(QLabel) if w.isVisible())
     assert "补打" not in shown and "请取走" not in shown and "身份证和预约回执" not in shown
-    assert "没有回执也有效" in flow.details.text().replace("\u200b", "")
+    assert "请带上身份证" in flow.details.text().replace("\u200b", "")
     facts = [value for _caption, value in flow.fact_rows]
     assert QFontInfo(facts[0].font()).pixelSize() > QFontInfo(flow.details.font()).pixelSize()
 

@@ -491,12 +491,12 @@ class BookingFlow(QWidget):
 
         waiting = booking.waiting_position
         self.outcome.setText("已登记候补" if waiting else "预约已成功")
-        noted = Phrases("\n请记下|下面的|日期和地点" if waiting else "\n请记下|下面的|接访时间和地点")
+        noted = Phrases("\n候补仍然有效，|请记下|下面的日期和地点" if waiting
+                        else "\n预约仍然有效，|请记下|下面的接访时间和地点")
         set_tone(self.unprinted, "notice", Phrases.of((*not_printed("预约回执", why).phrases, *noted.phrases)))
         self.fact_rows[2][1].setText("身份证")
         if not waiting:  # the waiting list's words (who calls, when) stand as they were
-            self.details.setText(Phrases.clauses("预约已记录，没有回执也有效。接访当日请带上身份证，提前15分钟到达，"
-                                                 "在窗口报到后按时段等候"))
+            self.details.setText(Phrases.clauses("接访当日请带上身份证，提前15分钟到达，在窗口报到后按时段等候"))
         self.print_note.setText("")
         self.print_note.hide()
 
