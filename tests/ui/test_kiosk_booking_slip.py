@@ -12,7 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from db.models import AppointmentRow
 from desktop.services import reception
 from desktop.services.context import Actor, Hall
 from tests.conftest import FakeClock, make_hall
@@ -118,3 +120,91 @@ def test_a_slip_that_did_not_print_leaves_the_booking_and_what_to_note_down_in_l
     qtbot.waitUntil(whole)
     (job,) = printing.pending_jobs(sqlite_hall, clerk)  # the slip is kept as the kiosk's failed print
     assert job.title == "领导接访预约回执"
+
+
+# -- the ID card on the booking form ---------------------------------------------------------------------------
+
+
+def _reading(qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: FakeClock, reader: str) -> BookingFlow:
+    return _reading_in(qtbot, work_context, make_hall(sqlite_engine, clock, id_reader=reader))
+
+
+def _reading_in(qtbot: QtBot, work_context: Context, hall: Hall) -> BookingFlow:
+    reception.add_day(hall, SUPERVISOR, date(2026, 9, 22), leaders=["县长 周建华"], slots="08:30-09:30/2")
+    flow = _flow(qtbot, work_context, hall)
+    _to_form(qtbot, flow)
+    return flow
+
+
+def test_the_booking_form_reads_the_card_as_the_other_kiosk_forms_do(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: FakeClock, tmp_path: Path) -> None:
+    """读取身份证 on the form: the name and number as the card says them, not typed over, 重新填写 to type both; the
+    booking made under them."""
+    from tests.ui.test_kiosk_reader import _cards
+
+    hall = make_hall(sqlite_engine, clock, id_reader=f"sim:{_cards(tmp_path)}")
+    flow = _reading_in(qtbot, work_context, hall)
+    assert flow.read_button.isVisible() and not flow.retype_button.isVisible()
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.name.text() == "王秀英", timeout=10_000)
+    assert flow.name.isReadOnly() and flow.id_number.isReadOnly() and flow.retype_button.isVisible()
+    assert flow.card_state.property("tone") == "ok" and "重新填写" in flow.card_state.text()
+    assert flow.phone.hasFocus()  # the next field to fill
+    flow.name.setFocus()
+    qtbot.keyClicks(flow.name, "zhang")
+    qtbot.keyClick(flow.name, Qt.Key.Key_Backspace)
+    assert flow.name.text() == "王秀英"
+    card_number = flow.id_number.text()
+
+    _click(qtbot, flow.retype_button)  # another's card: both typed again
+    assert flow.name.text() == flow.id_number.text() == "" and not flow.retype_button.isVisible()
+    assert not flow.name.isReadOnly() and not flow.id_number.isReadOnly() and flow.card_state.text() == ""
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.id_number.text() == card_number, timeout=10_000)
+    _book(qtbot, flow)
+    assert flow.booking is not None
+    with hall.sessions() as session:  # the day's list shows them masked: the record itself
+        (booked,) = session.scalars(select(AppointmentRow)).all()
+        assert (booked.name, booked.id_number) == ("王秀英", card_number)
+
+    flow.finish()  # the next citizen: nothing of this card left
+    assert flow.name.text() == "" and not flow.name.isReadOnly() and not flow.retype_button.isVisible()
+
+
+def test_a_read_without_a_card_counts_down_then_says_what_to_do_in_a_citizens_words(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: FakeClock) -> None:
+    flow = _reading(qtbot, work_context, sqlite_engine, clock, "sim:nocard")
+    flow.card_reading.seconds = 1
+    _click(qtbot, flow.read_button)
+    said = flow.card_state.text()
+    assert said.startswith("请把身份证放在感应区") and "还有1秒" in said and not flow.read_button.isEnabled()
+    qtbot.waitUntil(lambda: "正在读取" not in flow.card_state.text(), timeout=5000)
+    assert flow.card_state.text() == "没有读到身份证。请把身份证放好后再点“读取身份证”，或者直接在下面填写"
+    assert flow.read_button.isEnabled() and not flow.name.isReadOnly()
+
+
+def test_an_unplugged_reader_on_the_booking_form_is_said_in_a_citizens_words(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: FakeClock) -> None:
+    flow = _reading(qtbot, work_context, sqlite_engine, clock, "sim:unplugged")
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: "正在读取" not in flow.card_state.text(), timeout=5000)
+    assert flow.card_state.text() == "读卡器暂时不能用，请直接在下面填写；需要帮助请找工作人员"
+
+
+def test_an_expired_card_books_and_its_holder_is_told_to_renew_it(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: FakeClock, tmp_path: Path) -> None:
+    from tests.ui.test_kiosk_reader import _cards
+
+    flow = _reading(qtbot, work_context, sqlite_engine, clock, f"sim:{_cards(tmp_path, valid_to='2022-01-01')}")
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.name.text() != "", timeout=10_000)
+    assert "您的身份证已过有效期（有效期至2022年1月1日），请及时换领" in flow.card_state.text()
+    assert flow.card_state.property("tone") == "notice"
+    _book(qtbot, flow)
+    assert flow.booking is not None
+
+
+def test_a_kiosk_without_a_reader_offers_no_card_to_read(qtbot: QtBot, work_context: Context, sqlite_engine: Any,
+                                                         clock: FakeClock) -> None:
+    flow = _reading(qtbot, work_context, sqlite_engine, clock, "none")
+    assert not flow.read_button.isVisible() and not flow.card_state.isVisible()

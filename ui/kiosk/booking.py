@@ -7,7 +7,7 @@ puts the visitor on the waiting list and says so; the slip prints on the receipt
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.deadlines import format_date
-from ui.common.widgets import FormGrid, Phrases, label, message_label, set_tone
+from ui.common.widgets import FormGrid, Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import ButtonsBeside, Screens, scrolling, with_x_key
 from ui.shell.context import WorkContext
@@ -88,6 +88,7 @@ class BookingFlow(QWidget):
         super().__init__(parent)
         self.ctx, self.actor = ctx, ctx.actor
         self.tasks = ctx.group(self)
+        self.devices = ctx.group(self)  # the card's reads: never held up by the days read again, nor holding them
         self.setObjectName("page")
         if not _in_kiosk(parent):
             # on its own (tests, a window of its own); inside the kiosk its page's style rules, whose large
@@ -182,6 +183,7 @@ class BookingFlow(QWidget):
                             ("来访人数", persons), ("反映问题", self.summary)):
             form.add_row(text, field)
         self.chosen = label("", "subtitle", centred=True)
+        card_row = self._card_read_row()
         # Enter (the on-screen keyboard's ↵ too) goes on to the next field
         for field, following in ((self.name, self.id_number), (self.id_number, self.phone),
                                  (self.phone, self.summary)):
@@ -194,8 +196,61 @@ class BookingFlow(QWidget):
         self.who_heading.addWidget(label(Phrases("填写|来访人|信息"), "title", centred=True))
         self.who_heading.addWidget(self.chosen, 1)
         column.addLayout(self.who_heading)
+        column.addLayout(card_row)
         column.addLayout(form)
         column.addStretch(1)
+
+    # -- the ID card
+
+    def _card_read_row(self) -> QHBoxLayout:
+        """读取身份证 and 重新填写 side by side, and beside them what the read is doing or has done
+        (ui/kiosk/cardread.py, as 自助登记 and 取号); no button where the kiosk has no reader."""
+        from ui.kiosk.cardread import KioskCardRead
+
+        self.card: Any = None
+        self.read_button = _big("读取身份证")
+        self.retype_button = secondary_button("重新填写")
+        self.retype_button.setMinimumHeight(TOUCH)
+        self.retype_button.hide()
+        self.card_state = message_label()
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addWidget(self.read_button)
+        row.addWidget(self.retype_button)
+        row.addWidget(self.card_state, 100)  # beside the buttons: the words take no height of the screen's own
+        row.addStretch(1)  # the buttons at the left while there are no words
+        self.read_button.setVisible(self.ctx.settings.id_reader != "none")
+        self.card_reading = KioskCardRead(
+            self.read_button, self.card_state, self.devices, self.ctx.settings, instead="直接在下面填写",
+            read_words="已读取身份证。姓名和身份证号码以身份证为准；不是您本人的身份证，请点“重新填写”")
+        self.card_reading.card_read.connect(self.fill_from_card)
+        self.retype_button.clicked.connect(self.retype)
+        return row
+
+    def fill_from_card(self, card: Any) -> None:
+        """The name and the ID number as the card says them, not to be typed over (another card read replaces
+        them; 重新填写 empties them for typing); the phone number is typed next."""
+        self.card = card
+        self.name.setText(str(card.name))
+        self.id_number.setText(str(card.id_number))
+        for field in (self.name, self.id_number):
+            field.setReadOnly(True)
+        self.retype_button.show()
+        set_tone(self.message, "", "")
+        self.phone.setFocus()
+
+    def retype(self) -> None:
+        """The card's name and number set aside: both empty and typed again."""
+        self._set_card_aside()
+        self.name.setFocus()
+
+    def _set_card_aside(self) -> None:
+        self.card = None
+        for field in (self.name, self.id_number):
+            field.clear()
+            field.setReadOnly(False)
+        self.retype_button.hide()
+        self.card_reading.clear()
 
     def _persons_choice(self) -> QWidget:
         """来访人数 as one button a number, 1 to the most a booking brings, each a touch target in every mode: a spin
@@ -387,7 +442,7 @@ class BookingFlow(QWidget):
         # the waiting list calls whoever a freed place goes to: its phone number is asked for (the service's rule)
         self.phone.setPlaceholderText("候补必填：有人取消时电话通知您" if slot is None else "便于通知时段变化")
         self.pages.setCurrentWidget(self.who_page)
-        self.name.setFocus()
+        (self.phone if self.card is not None else self.name).setFocus()  # a card's name and number are filled
 
     def back(self) -> None:
         index = self.pages.currentIndex()
@@ -501,6 +556,7 @@ class BookingFlow(QWidget):
         self.print_note.hide()
 
     def finish(self) -> None:
+        self._set_card_aside()
         for field in (self.name, self.id_number, self.phone, self.summary):
             field.clear()
         self._persons_button(1).setChecked(True)
