@@ -94,18 +94,18 @@ def test_a_slip_that_did_not_print_leaves_the_booking_and_what_to_note_down_in_l
     from tests.ui.test_kiosk_booking_view import _bars, _in_window, _open_booking
 
     themed(QApplication.instance())
-    reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 22), leaders=["县长 周建华"], place="县信访局三楼接待室",
-                      slots="08:30-09:30/2,09:30-11:00/2")
+    reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 22), leaders=["县长 周建华"],
+                      place="县人民来访接待中心领导接访室", slots="08:30-09:30/2,16:00-17:30/2")
     window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
     flow.printer = lambda: SimulatedPrinter(fail_with=PrinterError("no_paper", "打印机缺纸"))
-    _to_form(qtbot, flow)
+    _to_form(qtbot, flow, slot=1)
     _book(qtbot, flow)
     qtbot.waitUntil(lambda: not flow.tasks.busy and flow.unprinted.isVisible(), timeout=20_000)
     assert flow.outcome.text() == "预约已成功"
     said = flow.unprinted.text().replace("\u200b", "")
     assert said.startswith("预约回执没有打印出来：打印机暂时不能使用。") and "预约仍然有效" in said and "请记下" in said
-    assert [value.text() for _caption, value in flow.fact_rows] == ["9月22日（星期二） 8:30–9:30", "县信访局三楼接待室",
-                                                                    "身份证"]
+    assert [value.text().replace("\u200b", "") for _caption, value in flow.fact_rows] == [
+        "9月22日（星期二） 16:00–17:30", "县人民来访接待中心领导接访室", "身份证"]
     shown = " ".join(w.text() for w in flow.result_page.findChildren(QLabel) if w.isVisible())
     assert "补打" not in shown and "请取走" not in shown and "身份证和预约回执" not in shown
     assert "请带上身份证" in flow.details.text().replace("\u200b", "")

@@ -338,8 +338,14 @@ class BookingFlow(QWidget):
         facts.setVerticalSpacing(12 if portrait else 24)
         facts.setColumnStretch(0, 1 if portrait else 0)
         facts.setColumnStretch(1, 0 if portrait else 1)
+        self.portrait = portrait
+        self._spread_facts()
+
+    def _spread_facts(self) -> None:
+        """Lying down the facts in the middle three fifths; the whole width where the slip did not print (its note
+        above them: the day and the place each on one line, 大字 too, and the page unscrolled)."""
         for side in (0, 2):
-            self.facts_row.setStretch(side, 0 if portrait else 1)
+            self.facts_row.setStretch(side, 0 if self.portrait or self.unprinted.text() else 1)
 
     def set_portrait(self, portrait: bool) -> None:
         """Standing up, the day and the slot under the form's title, and the result's facts under their captions;
@@ -510,6 +516,7 @@ class BookingFlow(QWidget):
         self.details.setText(Phrases.clauses(f"有人取消时按顺序递补{called}" if waiting
                                              else TEXTS["appointment.arrive"]))  # never 按时段 / 等候
         set_tone(self.unprinted, "", "")
+        self._spread_facts()
         self.print_note.setText(Phrases("正在|打印|预约回执……"))
         self.print_note.show()
         self._show(self.result_page)
@@ -550,6 +557,7 @@ class BookingFlow(QWidget):
                         else "\n预约仍然有效，|请记下|下面的接访时间和地点")
         set_tone(self.unprinted, "notice", Phrases.of((*not_printed("预约回执", why).phrases, *noted.phrases)))
         self.fact_rows[2][1].setText("身份证")
+        self._spread_facts()
         if not waiting:  # the waiting list's words (who calls, when) stand as they were
             self.details.setText(Phrases.clauses("接访当日请带上身份证，提前15分钟到达，在窗口报到后按时段等候"))
         self.print_note.setText("")
