@@ -208,3 +208,33 @@ def test_a_kiosk_without_a_reader_offers_no_card_to_read(qtbot: QtBot, work_cont
                                                          clock: FakeClock) -> None:
     flow = _reading(qtbot, work_context, sqlite_engine, clock, "none")
     assert not flow.read_button.isVisible() and not flow.card_state.isVisible()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+def test_with_a_reader_the_whole_form_and_its_card_row_stay_on_the_screen_unscrolled(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, tmp_path: Path, size: tuple[int, int], large: bool) -> None:
+    """读取身份证, 重新填写 and what the read said take no row of their own lying down (beside the title, the day and
+    the slot): every field down to 反映问题 and 确认预约 stay in view after a card is read. With 大字 lying down the
+    read's words take four lines there, and the optional 反映问题 is scrolled to (the screen scrolls by itself)."""
+    from dataclasses import replace
+
+    from tests.ui.test_kiosk_booking_view import _bars, _in_window, _open_booking
+    from tests.ui.test_kiosk_reader import _cards
+
+    themed(QApplication.instance())
+    sqlite_hall.settings = replace(sqlite_hall.settings, id_reader=f"sim:{_cards(tmp_path)}")
+    reception.add_day(sqlite_hall, SUPERVISOR, date(2026, 9, 22), leaders=["县长 周建华"], slots="08:30-09:30/2")
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    _to_form(qtbot, flow)
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.name.text() == "王秀英", timeout=10_000)
+    scrolled = large and size[0] > size[1]
+    shown = (flow.read_button, flow.retype_button, flow.card_state, flow.name, flow.id_number, flow.phone,
+             *(() if scrolled else (flow.summary,)), flow.confirm)
+
+    def whole() -> bool:
+        return (all(_in_window(window, shell, widget) for widget in shown)
+                and shell.flow_scroll.verticalScrollBar().maximum() == 0 and (scrolled or not _bars(shell)))
+
+    qtbot.waitUntil(whole)

@@ -88,6 +88,7 @@ class BookingFlow(QWidget):
         super().__init__(parent)
         self.ctx, self.actor = ctx, ctx.actor
         self.tasks = ctx.group(self)
+        self.reader = ctx.settings.id_reader != "none"  # 读取身份证 on the form
         self.devices = ctx.group(self)  # the card's reads: never held up by the days read again, nor holding them
         self.setObjectName("page")
         if not _in_kiosk(parent):
@@ -191,12 +192,18 @@ class BookingFlow(QWidget):
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         # the day and the slot beside the screen's title lying down (the form then fits 1080 px with large text),
         # under it standing up (too narrow for both)
+        # with a card reader, lying down, the title over the day and the slot at the left of 读取身份证 and what the
+        # read says: the form's fields keep the height they had without a reader
         self.who_heading = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.who_heading.setSpacing(24)
+        self.who_heading.setSpacing(8 if self.reader else 24)
         self.who_heading.addWidget(label(Phrases("填写|来访人|信息"), "title", centred=True))
         self.who_heading.addWidget(self.chosen, 1)
-        column.addLayout(self.who_heading)
-        column.addLayout(card_row)
+        self.who_top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.who_top.setSpacing(24)
+        self.who_top.addLayout(self.who_heading)
+        self.who_top.addLayout(card_row, 1)
+        column.addLayout(self.who_top)
+        self._place_heading(portrait=False)
         column.addLayout(form)
         column.addStretch(1)
 
@@ -219,7 +226,7 @@ class BookingFlow(QWidget):
         row.addWidget(self.retype_button)
         row.addWidget(self.card_state, 100)  # beside the buttons: the words take no height of the screen's own
         row.addStretch(1)  # the buttons at the left while there are no words
-        self.read_button.setVisible(self.ctx.settings.id_reader != "none")
+        self.read_button.setVisible(self.reader)
         self.card_reading = KioskCardRead(
             self.read_button, self.card_state, self.devices, self.ctx.settings, instead="直接在下面填写",
             read_words="已读取身份证。姓名和身份证号码以身份证为准；不是您本人的身份证，请点“重新填写”")
@@ -347,11 +354,17 @@ class BookingFlow(QWidget):
         for side in (0, 2):
             self.facts_row.setStretch(side, 0 if self.portrait or self.unprinted.text() else 1)
 
+    def _place_heading(self, portrait: bool) -> None:
+        """The form's title, its day and slot, and the card's row: one under the other standing up; lying down the
+        title beside the day and slot, or over them at the left of the card's row where the kiosk has a reader."""
+        down, across = QBoxLayout.Direction.TopToBottom, QBoxLayout.Direction.LeftToRight
+        self.who_heading.setDirection(down if portrait or self.reader else across)
+        self.who_top.setDirection(down if portrait else across)
+
     def set_portrait(self, portrait: bool) -> None:
         """Standing up, the day and the slot under the form's title, and the result's facts under their captions;
         lying down, beside them."""
-        self.who_heading.setDirection(QBoxLayout.Direction.TopToBottom if portrait
-                                      else QBoxLayout.Direction.LeftToRight)
+        self._place_heading(portrait)
         self._place_facts(portrait)
 
     def _buttons_for_screen(self) -> None:
