@@ -806,6 +806,29 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
                 settle(1500)  # the slip prints
                 save("22e-booking-done")
                 booking.finish()
+                # the printer out of paper: the booking stands, what to note down instead of a slip
+                from desktop.printing.base import PrinterError
+                from desktop.printing.simulated import SimulatedPrinter
+
+                booking = body.open_flow("booking")  # 完成 went home: the flow again, as the next citizen finds it
+                assert isinstance(booking, BookingFlow)
+                while booking.tasks.busy or not booking.days:
+                    settle(50)
+                booking.printer = lambda: SimulatedPrinter(fail_with=PrinterError("no_paper", "打印机缺纸"))
+                open_day = next((d for d in booking.days if not d.over and d.free > 0), open_day)
+                booking.choose_day(open_day)
+                booking.choose_slot(next((i for i in reversed(range(len(open_day.slots)))
+                                          if open_day.left[i] > 0 and not open_day.is_over(i)), 0))
+                other = f"330726196103153{len(orientation) % 100:02d}"
+                booking.name.setText("李建国")
+                booking.id_number.setText(other + ric.calc_check_digit(other + "0"))
+                booking.submit()
+                while booking.tasks.busy or (booking.pages.currentWidget() is not booking.result_page
+                                             and booking.message.property("tone") != "error"):
+                    settle(50)
+                save("22e2-booking-not-printed")
+                done_modes("22e2-booking-not-printed")
+                booking.finish()
                 full_day_shots(body, save, wipe, done_modes, good, orientation)
             wipe()
         window.close()
@@ -827,6 +850,7 @@ def kiosk_reader_screenshots(db: Path, out: Path) -> None:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app, "kiosk")
+    _reception_days(hall)  # a day to book, for the booking form's card read
     _kiosk_reader_shots(hall, out)
     hall.engine.dispose()
 
@@ -909,8 +933,41 @@ def _kiosk_reader_shots(hall: Any, out: Path) -> None:
             until(lambda ticket=ticket: not ticket.card_reading.reading)
             save(f"ticket-{state}")
             body.wipe()
+            _booking_card_shots(body, state, save, until)
             window.close()
     hall.settings = settings
+
+
+def _booking_card_shots(body: Any, state: str, save: Callable[[str], None],
+                        until: Callable[[Callable[[], bool]], None]) -> None:
+    """预约领导接访's form with the card's reader in ``state`` (reading, no card, unplugged, read, expired)."""
+    from ui.kiosk.booking import BookingFlow
+
+    if "booking" not in body.tile_buttons:
+        return
+    booking = body.open_flow("booking")
+    assert isinstance(booking, BookingFlow)
+    until(lambda: bool(booking.days) and not booking.tasks.busy)
+    open_day = next((d for d in booking.days if not d.over and d.free > 0), None)
+    if open_day is None:
+        body.wipe()
+        return
+    booking.choose_day(open_day)
+    booking.choose_slot(0)
+    booking.card_reading.seconds = 2
+    booking.read_button.click()
+    if state == "nocard":
+        save("booking-reading")
+    until(lambda: not booking.card_reading.reading)
+    save(f"booking-{state}")
+    if state in ("card", "expired"):
+        body.large_button.setChecked(True)
+        save(f"booking-{state}-large")
+        body.large_button.setChecked(False)
+    if state == "card":
+        booking.retype_button.click()
+        save("booking-retyped")
+    body.wipe()
 
 
 def full_day_shots(body: Any, save: Callable[[str], None], wipe: Callable[[], None],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
 from typing import Final
@@ -19,6 +19,7 @@ from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.case import CONCLUDED_STATES, FINAL_STATES, CaseState
 from desktop.domain.deadlines import DayCounting, DeadlineRule, compute_deadline
 from desktop.domain.errors import ValidationError
+from desktop.domain.hours import clock_words
 
 _ONE_DAY = timedelta(days=1)
 #: The leader's office is told this many days ahead of a reception day (a list to print or export).
@@ -109,7 +110,9 @@ class Slot:
 
     @property
     def label(self) -> str:
-        return f"{self.starts}–{self.ends}"
+        """8:30–9:30, as the hall's hours and every time of day a citizen reads (no leading zero of the hour);
+        ``starts`` and ``ends`` keep the setting's own 08:30."""
+        return f"{clock_words(time.fromisoformat(self.starts))}–{clock_words(time.fromisoformat(self.ends))}"
 
 
 _SLOT = re.compile(r"\s*(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})\s*/\s*(\d{1,3})\s*")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -726,6 +727,15 @@ class ImportResult:
     refused: tuple[str, ...]  # 第N行：why, in words
 
 
+def _slot_named(text: str, slots: Sequence[Slot]) -> int | None:
+    """The slot a list's 时段 cell names by its start, written 9:00 (as the lists and the slip say it) or 09:00."""
+    start = re.match(r"\s*(\d{1,2})[:：](\d{2})", text)
+    if start is None:
+        return None
+    said = f"{int(start.group(1)):02d}:{start.group(2)}"
+    return next((index for index, slot in enumerate(slots) if slot.starts == said), None)
+
+
 def import_appointments(hall: Hall, actor: Actor, day_id: str, path: Path) -> ImportResult:
     """Appointments from a CSV or XLSX list (姓名, 身份证号, 联系电话, 人数, 诉求, 时段); each row on its own.
 
@@ -752,7 +762,7 @@ def import_appointments(hall: Hall, actor: Actor, day_id: str, path: Path) -> Im
             count = cell("persons_count")
             visitor = _check_visitor(hall, Visitor(cell("name"), cell("id_number"), cell("phone"),
                                                    int(count) if count.isdigit() else 1, cell("summary")))
-            wanted = next((i for i, s in enumerate(slots) if cell("slot") and cell("slot").startswith(s.starts)), None)
+            wanted = _slot_named(cell("slot"), slots)
             if hallrecords.remote_of(hall) is not None:  # the authority places each row
                 placed = book(hall, actor, day_id, visitor, slot=wanted, source="导入")
                 waiting, booked = (waiting + 1, booked) if placed.waiting_position else (waiting, booked + 1)

@@ -538,7 +538,7 @@ def test_a_walk_in_joins_todays_reception_day_from_the_leader_ticket(hall: Hall,
     number = _leader_ticket_at(hall, 4, id_number=valid_id(seq=7), name="张建国")
     booking = queue.join_reception_day(hall, clerk, window=4, name="不用的名字", id_number="")
     assert (booking.appointment.name, booking.appointment.status, booking.waiting_position) == ("张**", "已预约", 0)
-    assert booking.appointment.slot_label == "09:00–10:00"
+    assert booking.appointment.slot_label == "9:00–10:00"
     assert booking.appointment.summary == f"现场来访（排队号 {number}）"
     queue.act(hall, queue.window_view(hall, window=4).current.ticket_id,  # type: ignore[union-attr]
               QueueAction.FINISH, window=4)

@@ -78,7 +78,7 @@ def test_the_schedule_names_rest_days_and_years_without_holiday_data() -> None:
 
 def test_slots_are_read_from_words_and_refused_in_words() -> None:
     slots = parse_slots("9:00-10:30/2，10:30-12:00/1")
-    assert [(s.label, s.capacity) for s in slots] == [("09:00–10:30", 2), ("10:30–12:00", 1)]
+    assert [(s.label, s.capacity) for s in slots] == [("9:00–10:30", 2), ("10:30–12:00", 1)]
     for bad, words in (("9-10/2", "格式不对"), ("10:00-09:00/2", "起止时间"), ("09:00-10:00/0", "人数"),
                        ("09:00-11:00/2,10:00-12:00/2", "重叠"), ("", "至少")):
         with pytest.raises(ValidationError, match=words):
@@ -306,7 +306,7 @@ def test_full_days_put_visitors_on_the_waiting_list_and_a_cancellation_moves_the
     first = reception.book(hall, kiosk, day_id, Visitor("张建国", valid_id(seq=101)), slot=1, source="自助终端")
     second = reception.book(hall, clerk, day_id, Visitor("李梅", valid_id(seq=102), "13857912345", 2), slot=1)
     third = reception.book(hall, clerk, day_id, Visitor("王强", valid_id(seq=103), "13857912346"))
-    assert (first.appointment.slot_label, second.appointment.slot_label) == ("10:00–11:00", "09:00–10:00")
+    assert (first.appointment.slot_label, second.appointment.slot_label) == ("10:00–11:00", "9:00–10:00")
     assert third.waiting_position == 1 and "候补第1位" in third.message
     assert third.appointment.name == "王*"  # lists are masked
     with pytest.raises(RuleViolation, match="无需重复预约"):
@@ -316,7 +316,7 @@ def test_full_days_put_visitors_on_the_waiting_list_and_a_cancellation_moves_the
     promoted = reception.cancel(hall, clerk, first.appointment.appointment_id)
     assert promoted is not None and promoted.name == "王*" and promoted.slot_label == "10:00–11:00"
     listed = reception.appointments(hall, clerk, day_id)
-    assert [(a.slot_label, a.status) for a in listed] == [("09:00–10:00", "已预约"), ("10:00–11:00", "已预约")]
+    assert [(a.slot_label, a.status) for a in listed] == [("9:00–10:00", "已预约"), ("10:00–11:00", "已预约")]
 
 
 def test_a_visitor_put_on_the_waiting_list_leaves_a_phone_to_be_called_by(hall: Hall, clerk: Actor,
@@ -388,7 +388,19 @@ def test_appointments_are_imported_from_csv_and_xlsx_row_by_row(hall: Hall, cler
     result = reception.import_appointments(hall, clerk, day_id, xlsx)
     assert (result.booked, result.waiting, result.refused) == (1, 1, ())
     listed = reception.appointments(hall, clerk, day_id)
-    assert [a.source for a in listed] == ["导入"] * 3 and listed[0].slot_label == "09:00–10:00"
+    assert [a.source for a in listed] == ["导入"] * 3 and listed[0].slot_label == "9:00–10:00"
+
+
+def test_an_imported_list_names_its_slot_as_the_lists_and_the_slip_write_it(hall: Hall, clerk: Actor,
+                                                                             tmp_path: Path) -> None:
+    """A list's 时段 as the exported list writes it (9:00–10:00) or as typed (09:00) books that slot, not the first."""
+    day_id = _day(hall, clerk, "08:00-09:00/2,09:00-10:00/2")
+    csv_file = tmp_path / "名单.csv"
+    csv_file.write_text(f"姓名,身份证号,时段\n张建国,{valid_id(seq=311)},9:00–10:00\n李梅,{valid_id(seq=312)},09:00\n",
+                        encoding="utf-8")
+    result = reception.import_appointments(hall, clerk, day_id, csv_file)
+    assert (result.booked, result.refused) == (2, ())
+    assert [a.slot_label for a in reception.appointments(hall, clerk, day_id)] == ["9:00–10:00"] * 2
 
 
 def test_the_office_is_told_five_days_ahead_with_a_list_to_print_or_export(hall: Hall, clerk: Actor,
@@ -428,7 +440,7 @@ def test_the_slip_shows_the_slot_and_a_masked_name(hall: Hall, clerk: Actor, kio
     booking = reception.book(hall, kiosk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=501)),
                              source="自助终端")
     slip = reception.appointment_slip(hall, kiosk, booking.appointment.appointment_id)
-    assert slip.media.value == "80mm" and slip.data["slot"] == "09:00–10:00"
+    assert slip.media.value == "80mm" and slip.data["slot"] == "9:00–10:00"
     assert "欧阳建华" not in repr(slip.data)
 
 

@@ -204,7 +204,7 @@ def test_a_tap_on_a_full_slot_says_why_and_what_to_do(qtbot: QtBot, sqlite_hall:
     assert isinstance(full, QPushButton) and isinstance(free, QPushButton)
     assert full.property("full") is True and free.property("full") is False
     _click(qtbot, full)
-    assert flow.message.text() == "09:00–10:00已约满，请选择其他时段" and flow.pages.currentWidget() is flow.slot_page
+    assert flow.message.text() == "9:00–10:00已约满，请选择其他时段" and flow.pages.currentWidget() is flow.slot_page
     qtbot.waitUntil(lambda: _in_window(window, shell, flow.message))
     _click(qtbot, free)
     qtbot.waitUntil(flow.name.hasFocus)

@@ -90,7 +90,7 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     assert day_button.height() >= 90
     _click(qtbot, day_button)
     slot_button = flow.slot_buttons.itemAt(0).widget()
-    assert isinstance(slot_button, QPushButton) and "09:00–10:30" in slot_button.text()
+    assert isinstance(slot_button, QPushButton) and "9:00–10:30" in slot_button.text()
     _click(qtbot, slot_button)
     flow.name.setText("欧阳建华")
     flow.id_number.setText(valid_id(seq=11))
@@ -126,7 +126,7 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     schedule.export_list(tmp_path / "名单.csv")
     qtbot.waitUntil(lambda: "已导出2人" in schedule.message.text(), timeout=10_000)
     exported = (tmp_path / "名单.csv").read_text(encoding="utf-8-sig")
-    assert "欧阳建华" in exported and "李梅" in exported and "09:00–10:30" in exported
+    assert "欧阳建华" in exported and "李梅" in exported and "9:00–10:30" in exported
 
     # -- on the day -----------------------------------------------------------------------------------
     clock.advance(days=2)  # 2026-09-18
@@ -300,7 +300,7 @@ def test_the_kiosk_offers_the_waiting_list_when_a_day_is_full(qtbot: QtBot, sqli
     assert isinstance(full, QPushButton) and full.property("full") is True
     assert isinstance(wait, QPushButton) and "候补" in button_words(wait)
     _click(qtbot, full)  # a tap on the full slot says why, and what to do instead
-    assert flow.message.text() == "09:00–10:00已约满。可以登记候补，有人取消时按顺序递补"
+    assert flow.message.text() == "9:00–10:00已约满。可以登记候补，有人取消时按顺序递补"
     assert flow.pages.currentWidget() is flow.slot_page
     _click(qtbot, wait)
     assert flow.message.text() == ""

@@ -7,7 +7,7 @@ puts the visitor on the waiting list and says so; the slip prints on the receipt
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.deadlines import format_date
-from ui.common.widgets import FormGrid, Phrases, label, message_label, set_tone
+from ui.common.widgets import FormGrid, Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import ButtonsBeside, Screens, scrolling, with_x_key
 from ui.shell.context import WorkContext
@@ -88,6 +88,8 @@ class BookingFlow(QWidget):
         super().__init__(parent)
         self.ctx, self.actor = ctx, ctx.actor
         self.tasks = ctx.group(self)
+        self.reader = ctx.settings.id_reader != "none"  # 读取身份证 on the form
+        self.devices = ctx.group(self)  # the card's reads: never held up by the days read again, nor holding them
         self.setObjectName("page")
         if not _in_kiosk(parent):
             # on its own (tests, a window of its own); inside the kiosk its page's style rules, whose large
@@ -182,6 +184,7 @@ class BookingFlow(QWidget):
                             ("来访人数", persons), ("反映问题", self.summary)):
             form.add_row(text, field)
         self.chosen = label("", "subtitle", centred=True)
+        card_row = self._card_read_row()
         # Enter (the on-screen keyboard's ↵ too) goes on to the next field
         for field, following in ((self.name, self.id_number), (self.id_number, self.phone),
                                  (self.phone, self.summary)):
@@ -189,13 +192,72 @@ class BookingFlow(QWidget):
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         # the day and the slot beside the screen's title lying down (the form then fits 1080 px with large text),
         # under it standing up (too narrow for both)
+        # with a card reader, lying down, the title over the day and the slot at the left of 读取身份证 and what the
+        # read says: the form's fields keep the height they had without a reader
         self.who_heading = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.who_heading.setSpacing(24)
+        self.who_heading.setSpacing(8 if self.reader else 24)
         self.who_heading.addWidget(label(Phrases("填写|来访人|信息"), "title", centred=True))
         self.who_heading.addWidget(self.chosen, 1)
-        column.addLayout(self.who_heading)
+        self.who_top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.who_top.setSpacing(24)
+        self.who_top.addLayout(self.who_heading)
+        self.who_top.addLayout(card_row, 1)
+        column.addLayout(self.who_top)
+        self._place_heading(portrait=False)
         column.addLayout(form)
         column.addStretch(1)
+
+    # -- the ID card
+
+    def _card_read_row(self) -> QHBoxLayout:
+        """读取身份证 and 重新填写 side by side, and beside them what the read is doing or has done
+        (ui/kiosk/cardread.py, as 自助登记 and 取号); no button where the kiosk has no reader."""
+        from ui.kiosk.cardread import KioskCardRead
+
+        self.card: Any = None
+        self.read_button = _big("读取身份证")
+        self.retype_button = secondary_button("重新填写")
+        self.retype_button.setMinimumHeight(TOUCH)
+        self.retype_button.hide()
+        self.card_state = message_label()
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addWidget(self.read_button)
+        row.addWidget(self.retype_button)
+        row.addWidget(self.card_state, 100)  # beside the buttons: the words take no height of the screen's own
+        row.addStretch(1)  # the buttons at the left while there are no words
+        self.read_button.setVisible(self.reader)
+        self.card_reading = KioskCardRead(
+            self.read_button, self.card_state, self.devices, self.ctx.settings, instead="直接在下面填写",
+            read_words="已读取身份证。姓名和身份证号码以身份证为准；不是您本人的身份证，请点“重新填写”")
+        self.card_reading.card_read.connect(self.fill_from_card)
+        self.retype_button.clicked.connect(self.retype)
+        return row
+
+    def fill_from_card(self, card: Any) -> None:
+        """The name and the ID number as the card says them, not to be typed over (another card read replaces
+        them; 重新填写 empties them for typing); the phone number is typed next."""
+        self.card = card
+        self.name.setText(str(card.name))
+        self.id_number.setText(str(card.id_number))
+        for field in (self.name, self.id_number):
+            field.setReadOnly(True)
+        self.retype_button.show()
+        set_tone(self.message, "", "")
+        self.phone.setFocus()
+
+    def retype(self) -> None:
+        """The card's name and number set aside: both empty and typed again."""
+        self._set_card_aside()
+        self.name.setFocus()
+
+    def _set_card_aside(self) -> None:
+        self.card = None
+        for field in (self.name, self.id_number):
+            field.clear()
+            field.setReadOnly(False)
+        self.retype_button.hide()
+        self.card_reading.clear()
 
     def _persons_choice(self) -> QWidget:
         """来访人数 as one button a number, 1 to the most a booking brings, each a touch target in every mode: a spin
@@ -235,6 +297,9 @@ class BookingFlow(QWidget):
         """预约成功: what the visitor must remember in large type, as 自助登记's case number — when (the day and
         the slot), where, what to bring — each under or beside its caption; the rest in the body's size."""
         self.outcome = label("", "title", centred=True)
+        # the slip that did not print, said under the title before the facts to note down instead (framed)
+        self.unprinted = label("", "subtitle", centred=True)
+        self.unprinted.hide()
         self.details = label("", "subtitle", centred=True)
         self.print_note = label("", "subtitle", centred=True)
         self.facts = QGridLayout()
@@ -245,6 +310,7 @@ class BookingFlow(QWidget):
             self.fact_rows.append((label(caption, "subtitle"), bold_label("", "fact")))
         column.addStretch(1)
         column.addWidget(self.outcome)
+        column.addWidget(self.unprinted)
         column.addSpacing(16)
         # lying down the facts in the middle three fifths, under the title; standing up the whole width
         self.facts_row = QHBoxLayout()
@@ -279,14 +345,26 @@ class BookingFlow(QWidget):
         facts.setVerticalSpacing(12 if portrait else 24)
         facts.setColumnStretch(0, 1 if portrait else 0)
         facts.setColumnStretch(1, 0 if portrait else 1)
+        self.portrait = portrait
+        self._spread_facts()
+
+    def _spread_facts(self) -> None:
+        """Lying down the facts in the middle three fifths; the whole width where the slip did not print (its note
+        above them: the day and the place each on one line, 大字 too, and the page unscrolled)."""
         for side in (0, 2):
-            self.facts_row.setStretch(side, 0 if portrait else 1)
+            self.facts_row.setStretch(side, 0 if self.portrait or self.unprinted.text() else 1)
+
+    def _place_heading(self, portrait: bool) -> None:
+        """The form's title, its day and slot, and the card's row: one under the other standing up; lying down the
+        title beside the day and slot, or over them at the left of the card's row where the kiosk has a reader."""
+        down, across = QBoxLayout.Direction.TopToBottom, QBoxLayout.Direction.LeftToRight
+        self.who_heading.setDirection(down if portrait or self.reader else across)
+        self.who_top.setDirection(down if portrait else across)
 
     def set_portrait(self, portrait: bool) -> None:
         """Standing up, the day and the slot under the form's title, and the result's facts under their captions;
         lying down, beside them."""
-        self.who_heading.setDirection(QBoxLayout.Direction.TopToBottom if portrait
-                                      else QBoxLayout.Direction.LeftToRight)
+        self._place_heading(portrait)
         self._place_facts(portrait)
 
     def _buttons_for_screen(self) -> None:
@@ -383,7 +461,7 @@ class BookingFlow(QWidget):
         # the waiting list calls whoever a freed place goes to: its phone number is asked for (the service's rule)
         self.phone.setPlaceholderText("候补必填：有人取消时电话通知您" if slot is None else "便于通知时段变化")
         self.pages.setCurrentWidget(self.who_page)
-        self.name.setFocus()
+        (self.phone if self.card is not None else self.name).setFocus()  # a card's name and number are filled
 
     def back(self) -> None:
         index = self.pages.currentIndex()
@@ -450,7 +528,10 @@ class BookingFlow(QWidget):
         called = f"，届时打电话{booking.appointment.phone}通知您" if booking.appointment.phone else ""
         self.details.setText(Phrases.clauses(f"有人取消时按顺序递补{called}" if waiting
                                              else TEXTS["appointment.arrive"]))  # never 按时段 / 等候
+        set_tone(self.unprinted, "", "")
+        self._spread_facts()
         self.print_note.setText(Phrases("正在|打印|预约回执……"))
+        self.print_note.show()
         self._show(self.result_page)
         self.booked.emit(booking)
         self._print(booking)
@@ -467,11 +548,36 @@ class BookingFlow(QWidget):
             printer = choose() if choose is not None else printer_for(doc.kind, settings, media=doc.media)
             return printing.print_document(hall, actor, doc, None, printer)
 
-        self.tasks.run(print_slip, lambda outcome: self.print_note.setText(
-            "请取走预约回执" if outcome.printed else outcome.message),
-            lambda error: self.print_note.setText(user_message(error, "打印预约回执")), executor=Executor.DEVICES)
+        def printed(outcome: PrintOutcome) -> None:
+            if outcome.printed:
+                self.print_note.setText("请取走预约回执")
+            else:
+                self._not_printed(booking, outcome.message)
+
+        self.tasks.run(print_slip, printed,
+                       lambda error: self._not_printed(booking, user_message(error, "打印预约回执")),
+                       executor=Executor.DEVICES)
+
+    def _not_printed(self, booking: Booking, why: str) -> None:
+        """No slip to take home: the booking stands, said in large words, with what to note down instead — the day
+        and the slot, the place, the ID card to bring (no slip to bring now). Nothing promises a slip printed
+        later: a kiosk's failed print waits on the kiosk, and no counter prints it again."""
+        from ui.kiosk.done import not_printed
+
+        waiting = booking.waiting_position
+        self.outcome.setText("已登记候补" if waiting else "预约已成功")
+        noted = Phrases("\n候补仍然有效，|请记下|下面的日期和地点" if waiting
+                        else "\n预约仍然有效，|请记下|下面的接访时间和地点")
+        set_tone(self.unprinted, "notice", Phrases.of((*not_printed("预约回执", why).phrases, *noted.phrases)))
+        self.fact_rows[2][1].setText("身份证")
+        self._spread_facts()
+        if not waiting:  # the waiting list's words (who calls, when) stand as they were
+            self.details.setText(Phrases.clauses("接访当日请带上身份证，提前15分钟到达，在窗口报到后按时段等候"))
+        self.print_note.setText("")
+        self.print_note.hide()
 
     def finish(self) -> None:
+        self._set_card_aside()
         for field in (self.name, self.id_number, self.phone, self.summary):
             field.clear()
         self._persons_button(1).setChecked(True)

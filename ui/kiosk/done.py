@@ -8,6 +8,8 @@ The layout may give it less height than it would like (down to :data:`FLOOR` of 
 screen has to scroll.
 
 :class:`SideBySide`: two parts beside each other on a wide screen, one above the other on a narrow one.
+
+:func:`not_printed`: what the page says first when its paper (号票, 预约回执) did not print.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtCore import QEvent, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontInfo, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QLabel, QLayout, QSizePolicy, QSpacerItem, QVBoxLayout, QWidget
 
+from ui.common.widgets import Phrases
 from ui.kiosk.bold import synthetic_bold_lost
 
 #: The least share of its largest size the layout may squeeze the number to in height (width never has a floor:
@@ -222,3 +225,9 @@ def held(label: QLabel) -> QLabel:
     gaps under a caption."""
     label.setSizePolicy(label.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Maximum)
     return label
+
+
+def not_printed(paper: str, why: str) -> Phrases:
+    """``paper`` did not print, and the printer's words as they came (打印机暂时不能使用), broken at their
+    punctuation only: what a page that ends a flow says before what to note down instead."""
+    return Phrases.clauses(f"{paper}没有打印出来：{why}。")

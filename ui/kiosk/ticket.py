@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
 from ui.common.widgets import Phrases, label, message_label, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.done import NumberLabel, SideBySide, held
+from ui.kiosk.done import NumberLabel, SideBySide, held, not_printed
 from ui.kiosk.screens import panel
 from ui.kiosk.style import HOURS_TEXT, HOURS_TIGHT
 from ui.shell.context import WorkContext
@@ -428,7 +428,7 @@ class TicketFlow(QWidget):
 
 def _not_printed(why: str, number: str) -> Phrases:
     """The printer's words as they came, broken at their punctuation only (号码已取得 kept whole), then what to do."""
-    return Phrases.of((*Phrases.clauses(f"号票没有打印出来：{why}。").phrases,
+    return Phrases.of((*not_printed("号票", why).phrases,
                        *Phrases(f"\n请记下|您的号码 {number}，|记好后|点“完成”").phrases))
 
 
