@@ -560,14 +560,14 @@ class BookingFlow(QWidget):
 
     def _not_printed(self, booking: Booking, why: str) -> None:
         """No slip to take home: the booking stands, said in large words, with what to note down instead — the day
-        and the slot, the place, the ID card to bring (no slip to bring now). Nothing promises a slip printed
-        later: a kiosk's failed print waits on the kiosk, and no counter prints it again."""
+        and the slot, the place, the ID card to bring (no slip to bring now). A counter can print the slip: the
+        kiosk's failed print reaches the hall's counters with the records link (the counter's 待补打)."""
         from ui.kiosk.done import not_printed
 
         waiting = booking.waiting_position
         self.outcome.setText("已登记候补" if waiting else "预约已成功")
-        noted = Phrases("\n候补仍然有效，|请记下|下面的日期和地点" if waiting
-                        else "\n预约仍然有效，|请记下|下面的接访时间和地点")
+        noted = Phrases("\n候补仍然有效，|请记下|下面的日期和地点；|需要回执的，|可到接待窗口|补打" if waiting
+                        else "\n预约仍然有效，|请记下|下面的接访时间和地点；|需要回执的，|可到接待窗口|补打")
         set_tone(self.unprinted, "notice", Phrases.of((*not_printed("预约回执", why).phrases, *noted.phrases)))
         self.fact_rows[2][1].setText("身份证")
         self._spread_facts()
