@@ -31,9 +31,9 @@ def _hall(engine: Engine) -> Hall:
 @pytest.mark.parametrize(("instant", "day", "when"), [(AFTER_CHINA_MIDNIGHT, date(2026, 12, 7), "12月7日 01:30"),
                                                       (BEFORE_CHINA_MIDNIGHT, date(2026, 12, 6), "12月6日 23:59")])
 def test_a_case_registered_now_is_dated_chinas_day_on_screen_and_in_its_deadlines(
-        sqlite_engine: Engine, clerk: Actor, zone: str, instant: datetime, day: date, when: str) -> None:
+        engine: Engine, clerk: Actor, zone: str, instant: datetime, day: date, when: str) -> None:
     with machine(zone, instant):
-        hall = _hall(sqlite_engine)
+        hall = _hall(engine)
         assert hall.today() == day
         result = register_visit(hall, clerk, form())
         assert result.received_on == day
@@ -45,9 +45,9 @@ def test_a_case_registered_now_is_dated_chinas_day_on_screen_and_in_its_deadline
 
 
 @pytest.mark.parametrize("zone", ZONES)
-def test_the_queue_numbers_chinas_day_after_chinas_midnight(sqlite_engine: Engine, zone: str) -> None:
+def test_the_queue_numbers_chinas_day_after_chinas_midnight(engine: Engine, zone: str) -> None:
     with machine(zone, AFTER_CHINA_MIDNIGHT):
-        hall = _hall(sqlite_engine)
+        hall = _hall(engine)
         issued = queue.issue_ticket(hall, type_code="general", source=TicketSource.COUNTER, after_hours=True)
         with hall.sessions() as session:
             row = session.get(QueueTicketRow, issued.ticket.ticket_id)
