@@ -14,12 +14,12 @@ import contextlib
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import __version__
 from desktop.config import ROLES, Settings, load_settings
+from desktop.domain.chinatime import china_now
 
 if TYPE_CHECKING:
     from desktop.services.context import Hall
@@ -175,7 +175,7 @@ def _unexpected(error: BaseException) -> str:
 
     from desktop.config import data_dir
 
-    reference = f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+    reference = f"{china_now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"  # quoted by people: the hall's clock
     for folder in (data_dir(), Path(tempfile.gettempdir())):
         log_path = folder / "petition-hall-cli.log"
         try:

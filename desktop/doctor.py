@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from desktop.config import Settings, settings_file
+from desktop.domain.chinatime import china_today
 
 OK, WARN, FAIL = "正常", "注意", "错误"
 
@@ -308,7 +309,7 @@ def collect(settings: Settings, db_path: Path, today: date | None = None) -> lis
     checks.append(_key_check(settings, db_path))
     checks.append(_database_check(settings, db_path))
     checks.append(_space_check(db_path))
-    checks.append(_holiday_check(today or date.today()))
+    checks.append(_holiday_check(today or china_today()))
     checks.append(_server_check(settings))
     checks.append(Check("设置", OK, f"{settings_file()}；本机编码 {settings.device_code}，"
                         f"期限按{'自然日' if settings.day_counting == 'calendar' else '工作日'}计算"))

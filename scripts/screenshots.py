@@ -409,9 +409,10 @@ def _transferred_cases(hall: Any) -> str:
     """Two cases waiting on the unit they were transferred to (the deadline board): one transferred in time
     8 days ago, received 20 days ago (the bureau's 15 days have passed, the unit's have not), one transferred
     2 days late. Returns the late one's number."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from desktop.domain.access import Actor, Role
+    from desktop.domain.chinatime import epoch_ms
     from desktop.domain.events import EventType
     from desktop.services import cases
     from desktop.services.registration import PersonInput, RegistrationForm, register_visit
@@ -421,14 +422,14 @@ def _transferred_cases(hall: Any) -> str:
     try:
         for name, id_number, received, routed in (("司马红梅", "330726197104153328", 20, 8),
                                                    ("诸葛明亮", "330726196512013311", 32, 15)):
-            at = datetime.now() - timedelta(days=received)
-            hall.now, hall.wall_ms = (lambda at=at: at), (lambda at=at: int(at.timestamp() * 1000))
+            at = now() - timedelta(days=received)
+            hall.now, hall.wall_ms = (lambda at=at: at), (lambda at=at: epoch_ms(at))
             ref = register_visit(hall, clerk, RegistrationForm(
                 petitioner=PersonInput(name=name, document_number=id_number), region_code="330726001",
                 request="反映小区物业长期不履行电梯维修义务，要求尽快维修")).case_number
             cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
-            at = datetime.now() - timedelta(days=routed)
-            hall.now, hall.wall_ms = (lambda at=at: at), (lambda at=at: int(at.timestamp() * 1000))
+            at = now() - timedelta(days=routed)
+            hall.now, hall.wall_ms = (lambda at=at: at), (lambda at=at: epoch_ms(at))
             cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送",
                                                                    "organisation_code": "330726-ZJJ"})
     finally:
@@ -439,18 +440,19 @@ def _transferred_cases(hall: Any) -> str:
 def _transferred_receipt(hall: Any) -> tuple[str, str]:
     """A case received 20 days ago and transferred only today (late): its number and query code, for the
     kiosk's progress of a case waiting on the unit it went to."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from desktop.domain.access import Actor, Role
+    from desktop.domain.chinatime import epoch_ms
     from desktop.domain.events import EventType
     from desktop.services import cases
     from desktop.services.registration import PersonInput, RegistrationForm, register_visit
 
     clerk = Actor("staff:shots", "截图", Role.CLERK)
     now, wall_ms = hall.now, hall.wall_ms
-    at = datetime.now() - timedelta(days=20)
+    at = now() - timedelta(days=20)
     try:
-        hall.now, hall.wall_ms = (lambda: at), (lambda: int(at.timestamp() * 1000))
+        hall.now, hall.wall_ms = (lambda: at), (lambda: epoch_ms(at))
         result = register_visit(hall, clerk, RegistrationForm(
             petitioner=PersonInput(name="赵孟𫖯", document_number="330726195403150013"), region_code="330726001",
             request="反映村口道路塌陷三个月无人修复，要求尽快修复"))
@@ -1755,13 +1757,14 @@ def _audit_copies(hall: Any) -> None:
     """The server's copies: this desk's own log as its sync sends it, a counter's morning (sealed with a key of its
     own), and a kiosk's receipts relayed by the hall server of 黄宅镇."""
     import json
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from sqlalchemy import select
 
     from db.models import AuditRow
     from desktop.domain.access import Actor
     from desktop.domain.audit import GENESIS, AuditAction, AuditEntry, seal
+    from desktop.domain.chinatime import china_now
     from desktop.services.reference_feed import share_settings
     from server.audit_copy import audit_copies, relay_audit, store_audit
     from server.protocol import AuditUpEntry, RelayedDevice
@@ -1775,7 +1778,7 @@ def _audit_copies(hall: Any) -> None:
 
     def chain(device: str, steps: list[tuple[Actor, AuditAction, str, dict[str, Any]]]) -> list[AuditEntry]:
         key, prev, made = os.urandom(32), GENESIS, []
-        start = datetime.now().replace(microsecond=0) - timedelta(minutes=2 * len(steps) + 30)
+        start = china_now().replace(microsecond=0) - timedelta(minutes=2 * len(steps) + 30)
         for seq, (actor, action, target, detail) in enumerate(steps, 1):
             entry = seal(key, AuditEntry(seq, (start + timedelta(minutes=2 * seq)).isoformat(timespec="seconds"),
                                          device, actor.actor_id, actor.display_name, action.value, target, detail,

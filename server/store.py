@@ -52,6 +52,7 @@ from db.models import CaseRow, CaseSealRow, EventRow, SyncDeviceRow
 from desktop.domain.access import may_disclose_to
 from desktop.domain.audit import AuditAction
 from desktop.domain.case import CaseView
+from desktop.domain.chinatime import china_moment
 from desktop.domain.classification import Nature
 from desktop.domain.errors import ValidationError
 from desktop.domain.events import Event, EventType
@@ -396,7 +397,7 @@ def hidden_cases(session: Session, device: Device, case_ids: set[str]) -> set[st
 # -- kiosks: masked progress only (desktop/domain/masking.py) -------------------------------------
 
 def _local_time(event: Event) -> str:
-    return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).isoformat(sep=" ", timespec="minutes")
+    return china_moment(Hlc.parse(event.hlc).wall_ms).isoformat(sep=" ", timespec="minutes")
 
 
 def _seqs_of(session: Session, ids: Sequence[str]) -> dict[str, int]:

@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from db.engine import make_engine, sqlite_url
 from db.migrate import upgrade
 from desktop.config import Settings
+from desktop.domain.chinatime import epoch_ms
 from desktop.keystore import Secrets
 from desktop.services.context import Actor, Hall
 
@@ -95,7 +96,8 @@ class FakeClock:
         self.current += timedelta(**kwargs)
 
     def ms(self) -> int:
-        return int(self.current.timestamp() * 1000)
+        """The epoch time of :attr:`current`, read as China's wall time (as the hall's clock is)."""
+        return epoch_ms(self.current)
 
 
 def make_settings(**overrides: object) -> Settings:

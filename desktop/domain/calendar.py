@@ -22,6 +22,7 @@ from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
 
+from desktop.domain.chinatime import in_china
 from desktop.domain.errors import ValidationError
 
 __all__ = [
@@ -100,8 +101,8 @@ def moment_in_words(moment: datetime, *, seconds: bool = False) -> str:
 def stamp_in_words(stamp: str, *, seconds: bool = False) -> str:
     """A stored time or day (ISO 8601: 2026-12-06T15:46:01, 2026-12-06 15:46, 2026-12-06) in words.
 
-    A day alone reads 2026年12月6日; a time with its zone is read at that zone's own clock (the caller
-    converts first if it wants this PC's); "" stays ""; anything not a time is shown as it is.
+    A day alone reads 2026年12月6日; a time with its zone is read at China's clock, as the hall keeps it
+    (a time without one already is); "" stays ""; anything not a time is shown as it is.
     """
     if not stamp:
         return ""
@@ -111,7 +112,7 @@ def stamp_in_words(stamp: str, *, seconds: bool = False) -> str:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
-    return moment_in_words(moment.replace(tzinfo=None), seconds=seconds)
+    return moment_in_words(in_china(moment), seconds=seconds)
 
 
 def _frozen(entries: Mapping[date, str]) -> Mapping[date, str]:

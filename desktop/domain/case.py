@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
 from desktop.domain.calendar import HolidayCalendar, date_in_words
+from desktop.domain.chinatime import CHINA_STANDARD_TIME as CHINA_STANDARD_TIME
+from desktop.domain.chinatime import china_day
 from desktop.domain.deadlines import (
     EXTENSION_MAX,
     HANDLE,
@@ -279,9 +281,6 @@ _FIELD_NAMES = frozenset(f.name for f in fields(CaseView))
 #: The events that hand the matter to a receiving unit (art. 22), and the payload key of their date.
 _ROUTED = frozenset({EventType.TRANSFERRED, EventType.ASSIGNED})
 ROUTED_ON = "routed_on"
-#: The Regulations' days are days in China: an event is dated in China Standard Time on every replica,
-#: whatever the time zone of the PC or server folding it.
-CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "北京时间")
 
 
 def routed_day(event: Event) -> date:
@@ -293,7 +292,7 @@ def routed_day(event: Event) -> date:
                 return _date(event.payload[key])
             except (TypeError, ValueError):
                 break  # not a date (the schema refuses one since): the clock's day
-    return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
+    return china_day(Hlc.parse(event.hlc).wall_ms)
 
 
 #: The payload key of the day an extension was decided (approved by the organisation's head, art. 34).
@@ -308,7 +307,7 @@ def extension_day(event: Event) -> date:
             return _date(event.payload[EXTENDED_ON])
         except (TypeError, ValueError):
             pass  # not a date (the schema refuses one): the clock's day
-    return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
+    return china_day(Hlc.parse(event.hlc).wall_ms)
 
 
 def extension_refusal(view: CaseView, day: date) -> RuleViolation | None:

@@ -8,9 +8,10 @@ Pure: names of units and the form of a date come from the caller.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
-from desktop.domain.case import CHINA_STANDARD_TIME, routed_day
+from desktop.domain.case import routed_day
+from desktop.domain.chinatime import china_day
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 
@@ -78,7 +79,7 @@ def _full(event: Event, unit_name: Callable[[str], str], day: Callable[[date], s
     if t in (EventType.TRANSFERRED, EventType.ASSIGNED):
         unit = unit_name(str(p.get("organisation_code", ""))) or str(p.get("unit", "")) or "有关单位"
         routed = routed_day(event)
-        recorded = datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
+        recorded = china_day(Hlc.parse(event.hlc).wall_ms)
         parts = [unit if routed == recorded else f"{unit}（{day(routed)}{t.value}）"]  # done on paper that day
         if t is EventType.ASSIGNED and p.get("due"):
             parts.append(f"{_day(str(p['due']), day)}前办结并报送结果")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -47,6 +47,7 @@ from desktop.domain.case import (
     project,
     route_late_in_words,
 )
+from desktop.domain.chinatime import china_moment
 from desktop.domain.classification import Channel, LegalRoute, Nature
 from desktop.domain.deadlines import UNIT_NOTIFY, Deadline, due_in_words
 from desktop.domain.errors import RuleViolation, ValidationError
@@ -116,7 +117,7 @@ def timeline(events: Sequence[Event], authors: Mapping[str, str], policy: Deadli
     def notify_due(routed: date) -> date:
         return policy.due(UNIT_NOTIFY, routed).due
 
-    return tuple(TimelineEntry(moment_near(datetime.fromtimestamp(Hlc.parse(e.hlc).wall_ms / 1000), today),
+    return tuple(TimelineEntry(moment_near(china_moment(Hlc.parse(e.hlc).wall_ms), today),
                                e.type.value, who := authors.get(e.author, e.author),
                                event_in_words(e, names, day, full=True, notify_due=notify_due, recorded_by=who))
                  for e in events)

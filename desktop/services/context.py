@@ -21,6 +21,7 @@ from desktop.config import Settings
 from desktop.domain.access import Actor as Actor  # re-exported: every service is called with one
 from desktop.domain.calendar import HolidayCalendar, parse_schedule_csv
 from desktop.domain.case import DeadlinePolicy
+from desktop.domain.chinatime import china_now
 from desktop.domain.deadlines import DayCounting
 from desktop.domain.errors import StorageFull, StorageProblem
 from desktop.domain.hlc import HybridClock
@@ -51,13 +52,15 @@ class Hall:
     """The composition of one installation's services: database, settings, clocks.
 
     Built once by the composition root (or a test) and passed to services. The
-    wall clock and id source are injected so that tests are deterministic.
+    wall clock and id source are injected so that tests are deterministic. The hall keeps
+    China's clock whatever the machine's time zone: ``now`` is China's wall time (naive, as
+    every stored time is) and :meth:`today` China's day.
     """
 
     engine: Engine
     settings: Settings
     secrets: Secrets
-    now: Callable[[], datetime] = datetime.now
+    now: Callable[[], datetime] = china_now
     new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
     wall_ms: Callable[[], int] = field(default=lambda: time.time_ns() // 1_000_000)
     #: Argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: 64 MiB, 3 passes).
@@ -139,4 +142,5 @@ class Hall:
         return calendar
 
     def today(self) -> date:
+        """The hall's day: China's, whatever the time zone of this machine."""
         return self.now().date()

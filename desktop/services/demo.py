@@ -29,6 +29,7 @@ from stdnum.cn import ric
 
 from db.models import CounterRow, EventRow
 from desktop.domain.case import CaseView, DeadlinePolicy, project
+from desktop.domain.chinatime import epoch_ms
 from desktop.domain.classification import Channel, Nature, TopicTaxonomy
 from desktop.domain.events import Event, EventType
 from desktop.domain.numbering import hash_query_code, make_case_number
@@ -344,7 +345,7 @@ class DemoGenerator:
             self.final_matters.add((person.id_number, topic_code))
 
     def _hlc(self, moment: datetime, counter: int, device: str) -> str:
-        ms = int(moment.timestamp() * 1000)
+        ms = epoch_ms(moment)
         return f"{ms:013d}-{counter:05d}-{self.device_id}{device}"
 
     def cases(self, total: int) -> Iterator[list[Event]]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from desktop.config import Settings
 from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.case import DeadlinePolicy
+from desktop.domain.chinatime import china_today
 from desktop.domain.deadlines import DayCounting
 from desktop.services.database import database_files, open_database
 from desktop.services.demo import DemoGenerator, DemoReport, write_demo
@@ -85,7 +86,7 @@ def generate_demo_database(path: Path, settings: Settings, cases: int, *, seed: 
     started = time.perf_counter()
     engine = open_database(path, key=secrets.database_key)
     policy = DeadlinePolicy(DayCounting(settings.day_counting), HolidayCalendar.builtin())
-    generator = DemoGenerator(seed=seed, today=today or date.today(), taxonomy=load_taxonomy(),
+    generator = DemoGenerator(seed=seed, today=today or china_today(), taxonomy=load_taxonomy(),
                               regions=load_regions(), pepper=secrets.query_code_pepper,
                               device_id=settings.device_id[:4] or "demo", directory=load_directory())
     with engine.connect() as connection:

@@ -40,6 +40,7 @@ from desktop.documents.templates import TEMPLATES, TEXTS, format_document_number
 from desktop.domain.access import Permission, PermissionDenied, may_disclose_to
 from desktop.domain.audit import AuditAction
 from desktop.domain.case import OUTCOMES, CaseState, CaseView, project, review_window
+from desktop.domain.chinatime import china_moment
 from desktop.domain.classification import Nature
 from desktop.domain.deadlines import ROUTE
 from desktop.domain.errors import RuleViolation, ValidationError
@@ -197,7 +198,7 @@ def rating_receipt(hall: Hall, actor: Actor, case_ref: str, *, query_code: str =
     if not raw.rating:
         raise RuleViolation("not_rated", "该事项尚未评价，没有可打印的评价回执")
     rated = [e for e in _events(hall, raw.case_id) if e.type is EventType.RATED]
-    moment = datetime.fromtimestamp(Hlc.parse(rated[-1].hlc).wall_ms / 1000) if rated else hall.now()
+    moment = china_moment(Hlc.parse(rated[-1].hlc).wall_ms) if rated else hall.now()
     data = {**_receipt_common(hall, view.hall), "case_number": view.case_number,
             "petitioner_name": mask_name(view.petitioner.name), "rating": raw.rating,
             "rated_at": moment.replace(microsecond=0).isoformat(timespec="seconds")}

@@ -27,6 +27,7 @@ from desktop.documents.render import render
 from desktop.documents.text import plain_date, plain_datetime
 from desktop.domain.access import Permission, PermissionDenied
 from desktop.domain.case import CONCLUDED_STATES, FINAL_STATES, CaseView
+from desktop.domain.chinatime import china_day
 from desktop.domain.deadlines import DayCounting, format_date
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
@@ -178,7 +179,7 @@ def _dossier_case(hall: Hall, actor: Actor, ref: str, detail: CaseDetail | None)
 
 
 def _dossier_event(event: Event, authors: Mapping[str, str]) -> DossierEvent:
-    when = plain_date(datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000).date())
+    when = plain_date(china_day(Hlc.parse(event.hlc).wall_ms))
     text = event_in_words(event, unit_namer(), plain_date)
     who = authors.get(event.author, "")
     if not who or who == event.author.partition(":")[2]:  # an account this PC does not know: no login shown
@@ -391,7 +392,7 @@ def board(hall: Hall, actor: Actor) -> list[BoardRow]:
 
 
 def _hlc_date(hlc: str) -> date:
-    return datetime.fromtimestamp(Hlc.parse(hlc).wall_ms / 1000).date()
+    return china_day(Hlc.parse(hlc).wall_ms)
 
 
 def urge(hall: Hall, actor: Actor, case_ref: str, text: str) -> CaseView:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import select
@@ -29,7 +29,6 @@ from db.models import CaseRow, EventRow
 from desktop.domain.access import Permission
 from desktop.domain.calendar import HolidayCalendar, date_near
 from desktop.domain.case import (
-    CHINA_STANDARD_TIME,
     TRANSITIONS,
     CaseState,
     CaseView,
@@ -38,6 +37,7 @@ from desktop.domain.case import (
     review_window,
     routed_day,
 )
+from desktop.domain.chinatime import china_day, china_today
 from desktop.domain.deadlines import HANDLE, REREVIEW_ANSWER, REVIEW_ANSWER, ROUTE, UNIT_NOTIFY
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
@@ -204,7 +204,7 @@ def _from_server(answer: dict[str, Any]) -> KioskProgress:
     def day(text: object) -> date | None:
         return date.fromisoformat(str(text)) if text else None
 
-    received = day(answer.get("received_on")) or date.today()
+    received = day(answer.get("received_on")) or china_today()
     return KioskProgress(str(answer["case_number"]), str(answer["petitioner"]), received, str(answer["state"]),
                          str(answer.get("next_step") or ""), day(answer.get("next_due")),
                          steps=(Step(received, "您的信访事项已登记"),), from_server=True,
@@ -259,7 +259,7 @@ def _day(event: Event) -> date:
             return date.fromisoformat(str(event.payload[key]))
         except ValueError:
             pass
-    return datetime.fromtimestamp(Hlc.parse(event.hlc).wall_ms / 1000, CHINA_STANDARD_TIME).date()
+    return china_day(Hlc.parse(event.hlc).wall_ms)
 
 
 def day_words(day: date) -> str:
@@ -411,7 +411,7 @@ def dissatisfied_cases(hall: Hall, actor: Actor, *, limit: int = 500) -> list[Di
         except KeyError:
             organisation = ""
         out.append(Dissatisfied(case.case_number, mask_name(case.petitioner_name), case.state,
-                                datetime.fromtimestamp(Hlc.parse(event_row.hlc).wall_ms / 1000).date(),
+                                china_day(Hlc.parse(event_row.hlc).wall_ms),
                                 str(payload.get("comment", "")), organisation))
         if len(out) >= limit:
             break

@@ -17,6 +17,7 @@ from desktop.domain.case import (
     extension_refusal,
     project,
 )
+from desktop.domain.chinatime import epoch_ms
 from desktop.domain.deadlines import HANDLE, DayCounting
 from desktop.domain.errors import RuleViolation
 from desktop.domain.events import Event, EventType
@@ -31,7 +32,7 @@ EXTENSION = {"days": 30, "reason": "需现场勘验", "approved_by": "局长 何
 
 
 def _hlc(moment: datetime, n: int) -> str:
-    return f"{int(moment.timestamp() * 1000):013d}-{n:05d}-dev1"
+    return f"{epoch_ms(moment):013d}-{n:05d}-dev1"  # a naive moment is China's wall time
 
 
 def _history(accepted: date, extension: dict[str, Any], at: datetime) -> list[Event]:

@@ -17,6 +17,7 @@ from desktop.domain.case import (
     project,
     route_late_days,
 )
+from desktop.domain.chinatime import epoch_ms
 from desktop.domain.deadlines import OBJECT_TRANSFER, ROUTE, UNIT_NOTIFY, DayCounting
 from desktop.domain.errors import RuleViolation
 from desktop.domain.events import Event, EventType
@@ -26,7 +27,7 @@ WORKING = DeadlinePolicy(DayCounting.WORKING, HolidayCalendar.builtin())
 
 
 def _hlc(moment: datetime, n: int) -> str:
-    return f"{int(moment.timestamp() * 1000):013d}-{n:05d}-dev1"
+    return f"{epoch_ms(moment):013d}-{n:05d}-dev1"  # a naive moment is China's wall time
 
 
 def _history(received: date, *steps: tuple[EventType, dict[str, Any]],

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
+
 from desktop.domain.calendar import date_near, moment_near
+from desktop.domain.chinatime import CHINA_STANDARD_TIME
+from tests.chinaclock import AFTER_CHINA_MIDNIGHT, ZONES, machine
 from ui.common.widgets import stamp_words
 
 TODAY = date(2026, 12, 6)
@@ -19,9 +23,17 @@ def test_a_day_and_a_time_name_the_year_only_when_it_is_another_years() -> None:
 def test_a_stored_time_is_written_in_words_whatever_its_form() -> None:
     assert stamp_words("2026-12-06T13:40:12", TODAY) == "12月6日 13:40"
     assert stamp_words("2025-03-01T08:00:00", TODAY) == "2025年3月1日 08:00"
-    here = datetime(2026, 12, 6, 13, 40).astimezone()  # with a zone: shown in this PC's time
+    here = datetime(2026, 12, 6, 13, 40, tzinfo=CHINA_STANDARD_TIME)  # with a zone: shown at China's time
     assert stamp_words(here.astimezone(timezone(timedelta(hours=-5))).isoformat(), TODAY) == "12月6日 13:40"
     assert stamp_words("", TODAY) == "" and stamp_words("从未", TODAY) == "从未"
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_a_stored_time_reads_at_chinas_clock_and_day_on_a_pc_in_any_zone(zone: str) -> None:
+    with machine(zone, AFTER_CHINA_MIDNIGHT):  # 12月7日 01:30 in China
+        assert stamp_words("2026-12-06T17:30:00+00:00") == "12月7日 01:30"
+        assert stamp_words("2026-12-07T01:30:00") == "12月7日 01:30"  # stored by the hall: China's wall time
+        assert stamp_words("2025-12-06T17:30:00Z") == "2025年12月7日 01:30"  # another year than the hall's
 
 
 def test_a_stored_time_in_full_for_the_audit_log_and_messages() -> None:

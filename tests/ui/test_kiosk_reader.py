@@ -165,6 +165,22 @@ def test_an_expired_card_is_taken_and_its_holder_told_to_renew_it(
     assert "有效期至2022年1月1日" in ticket.card_state.text()
 
 
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles"])
+def test_a_card_is_expired_from_the_day_after_its_last_day_in_china_whatever_the_pcs_zone(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Path, zone: str) -> None:
+    """A card valid to 12月6日 is valid at 23:59 in China and expired at 01:30 on 12月7日, while a PC set to UTC or
+    to California still reads 12月6日."""
+    from tests.chinaclock import AFTER_CHINA_MIDNIGHT, BEFORE_CHINA_MIDNIGHT, machine
+
+    cards = f"sim:{_cards(tmp_path, valid_to='2026-12-06')}"
+    for instant, expired in ((BEFORE_CHINA_MIDNIGHT, False), (AFTER_CHINA_MIDNIGHT, True)):
+        with machine(zone, instant):
+            _body, ticket = _ticket(qtbot, work_context, sqlite_engine, clock, cards)
+            _click(qtbot, ticket.card_button)
+            qtbot.waitUntil(lambda ticket=ticket: ticket.card is not None, timeout=10_000)
+            assert ("有效期至2026年12月6日" in ticket.card_state.text()) is expired, ticket.card_state.text()
+
+
 # -- 5 the 取号 page after a read -----------------------------------------------------------------------------
 
 

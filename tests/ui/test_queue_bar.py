@@ -135,11 +135,10 @@ def test_supervisors_read_the_days_waits_and_service_times(qtbot: QtBot, sqlite_
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=10_000)
     cells = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
-    from datetime import date
-
     from desktop.domain.calendar import date_near
+    from desktop.domain.chinatime import china_today
 
-    day = f"{date_near(sqlite_hall.today(), date.today())}（星期三）"  # 9月16日（星期三）, as staff read a day
+    day = f"{date_near(sqlite_hall.today(), china_today())}（星期三）"  # 9月16日（星期三）, as staff read a day
     assert cells == [day, "综合接待", "2", "1", "1", "12.0", "12.0", "8.0", "8.0"]
     assert "-" not in cells[0]
     with qtbot.waitSignal(panel.refreshed, timeout=10_000):

@@ -254,11 +254,18 @@ def test_the_title_strips_clock_writes_the_date_as_people_do(qtbot: QtBot) -> No
 
     from ui.common.widgets import Header
 
-    class Morning(datetime):
-        @classmethod
-        def now(cls, tz: object = None) -> Morning:  # type: ignore[override]
-            return cls(2027, 3, 6, 8, 5, 9)
-
-    header = Header("浦江县信访局", "接待窗口", now=Morning)
+    header = Header("浦江县信访局", "接待窗口", now=lambda: datetime(2027, 3, 6, 8, 5, 9))
     qtbot.addWidget(header)
     assert header.clock.text() == "2027年3月6日 星期六 08:05:09"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles"])
+def test_the_title_strips_clock_keeps_chinas_time_whatever_the_pcs_zone(qtbot: QtBot, zone: str) -> None:
+    """The evening of 12月6日 in UTC and in California is already 12月7日 (Monday) in China."""
+    from tests.chinaclock import AFTER_CHINA_MIDNIGHT, machine
+    from ui.common.widgets import Header
+
+    with machine(zone, AFTER_CHINA_MIDNIGHT):
+        header = Header("浦江县信访局", "接待窗口")
+        qtbot.addWidget(header)
+        assert header.clock.text() == "2026年12月7日 星期一 01:30:00"

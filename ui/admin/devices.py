@@ -8,7 +8,6 @@ administrator's own password, which the server checks each time and nothing keep
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -55,11 +54,13 @@ def _when(stamp: str) -> str:
 
 def peripherals_words(device: DeviceEntry) -> str:
     """What the device reported of its reader, printer and camera, with when each problem began (正常: nothing)."""
+    from desktop.domain.chinatime import china_today
     from desktop.services.peripherals import PeripheralProblem, in_words
 
     if not device.peripherals:
         return "正常" if device.role == "kiosk" and not device.revoked_at else "—"
-    return in_words((PeripheralProblem(p.peripheral, p.problem, p.since) for p in device.peripherals), date.today())
+    return in_words((PeripheralProblem(p.peripheral, p.problem, p.since) for p in device.peripherals),
+                    china_today())
 
 
 def device_words(device: DeviceEntry) -> str:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.chinatime import china_today
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import button_row, label, message_label, secondary_button, set_tone
 from ui.shell.context import WorkContext
@@ -79,7 +80,8 @@ class CaseActionDialog(QDialog):
         for spec in action.fields:
             widget: Field
             if spec.kind is FieldKind.DATE:
-                widget = QDateEdit(QDate.currentDate())
+                today = china_today()  # the hall's day, China's whatever this PC's time zone
+                widget = QDateEdit(QDate(today.year, today.month, today.day))
                 widget.setCalendarPopup(True)
                 widget.setDisplayFormat("yyyy年M月d日")  # as staff read a date; the service gets ISO
             elif spec.kind is FieldKind.DAYS:

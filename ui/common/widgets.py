@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.chinatime import china_now, china_today, in_china
 from desktop.domain.roles import ROLE_NAMES, Actor, Role
 
 if TYPE_CHECKING:
@@ -329,7 +330,8 @@ def fit_columns(table: QTableWidget) -> None:
 def stamp_words(stamp: str, today: date | None = None) -> str:
     """A stored time (ISO 8601) as staff read it: 12月6日 13:40, the year only when it is another year's.
 
-    A time with its zone is shown in this PC's; "" stays ""; anything not a time is shown as it is.
+    A time with its zone is shown at China's clock, as the hall keeps it; "" stays ""; anything not a time is
+    shown as it is.
     """
     from desktop.domain.calendar import moment_near
 
@@ -339,9 +341,7 @@ def stamp_words(stamp: str, today: date | None = None) -> str:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
-    if moment.tzinfo is not None:
-        moment = moment.astimezone().replace(tzinfo=None)
-    return moment_near(moment, today or date.today())
+    return moment_near(in_china(moment), today or china_today())
 
 
 def fit_items(combo: QComboBox) -> None:
@@ -514,7 +514,7 @@ class Card(QFrame):
 class Header(QFrame):
     """Hall name, role, who is signed in (with their session buttons) and a live clock."""
 
-    def __init__(self, hall_name: str, role_title: str, now: type[datetime] = datetime) -> None:
+    def __init__(self, hall_name: str, role_title: str, now: Callable[[], datetime] = china_now) -> None:
         super().__init__()
         self.setObjectName("header")
         self._now = now
@@ -541,7 +541,7 @@ class Header(QFrame):
 
     def tick(self) -> None:
         # 2026年12月6日 星期日, no leading zeros; written here, so no module more loads before the first frame
-        now = self._now.now()
+        now = self._now()  # the hall keeps China's clock, whatever this PC's time zone
         self.clock.setText(f"{now.year}年{now.month}月{now.day}日 星期{'一二三四五六日'[now.weekday()]} {now:%H:%M:%S}")
 
 

@@ -29,6 +29,7 @@ from desktop.domain.call_display import (
     calls_to_announce,
     reception_day_in_words,
 )
+from desktop.domain.chinatime import china_now
 from desktop.domain.queue import Call, QueueBoard, announcement
 from ui.shell import errors
 from ui.shell.context import WorkContext
@@ -164,7 +165,7 @@ class HallBoard(QWidget):
     """The call display (see the module's docstring)."""
 
     def __init__(self, ctx: WorkContext, read_board: ReadBoard, make_announcer: MakeAnnouncer | None = None, *,
-                 now: Callable[[], datetime] = datetime.now, flash_ms: int = FLASH_MS,
+                 now: Callable[[], datetime] = china_now, flash_ms: int = FLASH_MS,
                  preflight: Callable[[], VoiceProbe | None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.domain.chinatime import china_today
 from ui.common.widgets import Phrases, set_tone
 from ui.shell.errors import user_message
 
@@ -88,7 +88,7 @@ class KioskCardRead(QObject):
 
         self._ended()
         self._tell_admin("")
-        expired = expiry_notice(card, date.today(), holder=True)
+        expired = expiry_notice(card, china_today(), holder=True)
         if expired:
             # 您的身份证|已过有效期|（有效期至2022年1月1日），|请及时换领: never 有效 / 期 on two lines
             told = tuple(re.split(r"(?<=身份证)(?=已)|(?=（)|(?<=，)", expired))

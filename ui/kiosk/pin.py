@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from desktop.domain.chinatime import china_now
 from desktop.domain.passwords import PIN_MAX, LockoutPolicy, locked, pin_matches
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.shell.context import WorkContext
@@ -110,7 +111,7 @@ class PinPage(QWidget):
             self.field.setText("")  # typed again once a PIN has arrived
             set_tone(self.message, "error", NO_PIN)
             return
-        now = datetime.now()
+        now = china_now()
         if locked(self.locked_until, now):
             assert self.locked_until is not None
             set_tone(self.message, "error", f"密码错误次数过多，请于 {self.locked_until:%H:%M} 以后再试")
@@ -125,7 +126,7 @@ class PinPage(QWidget):
             set_tone(self.message, "", "")
             self.accepted.emit()
             return
-        self.failures, self.locked_until = self.policy.after_failure(self.failures, datetime.now())
+        self.failures, self.locked_until = self.policy.after_failure(self.failures, china_now())
         if self.locked_until is not None:
             set_tone(self.message, "error", f"密码错误次数过多，请于 {self.locked_until:%H:%M} 以后再试")
         else:

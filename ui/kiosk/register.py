@@ -13,7 +13,6 @@ screen of the field it names, with everything else kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
@@ -398,6 +397,7 @@ class RegistrationFlow(QWidget):
     def _check(self, step: int) -> None:
         """What a screen can check by itself before 下一步 (the service checks everything at 提交)."""
         if step == 0:
+            from desktop.domain.chinatime import china_today
             from desktop.services.registration import check_name
 
             self._same_as_card()
@@ -405,7 +405,7 @@ class RegistrationFlow(QWidget):
                 raise ValidationError("name_required", "请填写您的姓名", "name")
             name = check_name(self.name.text())  # the service's rule, here rather than six screens later
             try:  # the rule the registration service applies at 提交, today's date included (no birth after it)
-                self.values["id_number"] = validate_resident_id(self.id_number.text(), date.today())
+                self.values["id_number"] = validate_resident_id(self.id_number.text(), china_today())
             except ValidationError as problem:  # its words name the ID number already: said as they are
                 raise ValidationError(problem.code, problem.message, "id_number") from None
             phone = self.phone.text().strip()

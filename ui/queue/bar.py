@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.calendar import date_near
+from desktop.domain.chinatime import china_today
 from desktop.domain.errors import RuleViolation
 from desktop.domain.queue import (
     LEADER_TYPE,
@@ -311,7 +311,7 @@ class QueueBar(QFrame):
             return
         self.earlier_title.setText(f"{view.person_name or '此人'} 以前的信访事项：{len(cases)} 件" if cases
                                    else f"{view.person_name or '此人'} 以前没有登记过信访事项")
-        today = date.today()
+        today = china_today()
         fill_table(self.earlier, [(case.case_number, date_near(case.received_on, today), case.state, case.request[:60])
                                   for case in cases])
         for row, case in enumerate(cases):  # what a narrow strip leaves out is read on the row's tooltip
@@ -512,7 +512,7 @@ class QueueBar(QFrame):
         self.visitor_name.setText(card.name)
         from desktop.devices.idcard import expiry_notice
 
-        expired = expiry_notice(card, date.today(), holder=False)
+        expired = expiry_notice(card, china_today(), holder=False)
         self._say(f"已读取 {card.name} 的身份证：发号即关联此人" + (f"。{expired}" if expired else ""),
                   "notice" if expired else "ok")
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
 
 from desktop.domain.calendar import date_near, weekday_name
+from desktop.domain.chinatime import china_today
 from ui.common.widgets import label, message_label, read_only_table, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -93,4 +94,4 @@ class QueueStatisticsPanel(QWidget):
 
 
 def _day(day: date) -> str:
-    return f"{date_near(day, date.today())}（{weekday_name(day)}）"
+    return f"{date_near(day, china_today())}（{weekday_name(day)}）"

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.calendar import date_in_words, date_near
+from desktop.domain.chinatime import china_now, china_today
 from desktop.domain.classification import Channel, Nature, Purpose
 from desktop.domain.errors import ValidationError
 from desktop.domain.groups import MAX_REPRESENTATIVES, check_group
@@ -322,7 +323,7 @@ class RepeatPanel(QWidget):
         else:
             text = f"{history.message}；此人此前共有 {len(history.earlier)} 件事项"
         set_tone(self.verdict, tone, text)
-        today = date.today()
+        today = china_today()
         fill_table(self.table, [(visit.summary.case_number, "是" if visit.same_matter else "",
                                  date_near(visit.summary.received_on, today), visit.summary.state,
                                  date_near(visit.summary.next_due, today) if visit.summary.next_due else "—",
@@ -823,9 +824,8 @@ class RegistrationPanel(QWidget):
                             lambda error: self.draft_state.setText(user_message(error, "自动保存草稿")))
 
     def _draft_kept(self, _none: None) -> None:
-        from datetime import datetime
 
-        self.draft_state.setText(f"草稿已自动保存 {datetime.now():%H:%M:%S}")
+        self.draft_state.setText(f"草稿已自动保存 {china_now():%H:%M:%S}")
         self.draft_saved.emit()
 
     def flush_draft(self) -> None:
@@ -928,7 +928,7 @@ class RegistrationPanel(QWidget):
         self._check_id()
         from desktop.devices.idcard import IdCard, expiry_notice
 
-        expired = expiry_notice(card, date.today(), holder=False) if isinstance(card, IdCard) else ""
+        expired = expiry_notice(card, china_today(), holder=False) if isinstance(card, IdCard) else ""
         self._say(f"已读取 {card.name} 的身份证" + (f"。{expired}" if expired else ""), "notice" if expired else "ok")
         self._changed()
         self._history_timer.start()

@@ -20,10 +20,11 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from desktop.domain.chinatime import china_now
 
 log = logging.getLogger("petition_hall")
 
@@ -45,7 +46,7 @@ def scrub(text: str) -> str:
 def _reference() -> str:
     import secrets  # (hashlib and OpenSSL: not loaded before the first frame)
 
-    return f"E-{datetime.now():%m%d-%H%M}-{secrets.token_hex(2).upper()}"
+    return f"E-{china_now():%m%d-%H%M}-{secrets.token_hex(2).upper()}"
 
 
 def _is_refusal(error: BaseException) -> bool:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.chinatime import china_now
 from desktop.domain.roles import Actor, WindowRole
 from ui.common.widgets import Header, ask, role_name
 from ui.shell.context import WindowContext, WorkContext
@@ -248,7 +249,7 @@ class StaffWindow(QMainWindow):
         self._close_dialogs()
         actor = self.actor
         # The work is covered at once; the time and the audit entry follow from the worker.
-        self.lock_page.set_actor(actor, idle=idle, since=f"{datetime.now():%H:%M}")
+        self.lock_page.set_actor(actor, idle=idle, since=f"{china_now():%H:%M}")
         self.pages.setCurrentWidget(self.lock_page)
         self.lock_button.setVisible(False)
         self.tasks.run(lambda hall: _lock(hall, actor, idle), self._locked)

@@ -83,14 +83,14 @@ class SyncIndicator(QLabel):
         self.tasks.run(lambda hall: _sync(hall, url), self._synced, self._failed, executor=Executor.DEVICES)
 
     def _synced(self, report: SyncReport | _NotSynced) -> None:
-        from datetime import datetime
+        from desktop.domain.chinatime import china_now
 
         if isinstance(report, _NotSynced):
             self._not_synced(report.message, report.pending)
             return
         self.last_report, self.last_problem = report, ""
         waiting = f"，待上传 {report.pending:,} 条" if report.pending else ""
-        self.setText(f"已同步 {datetime.now():%H:%M}{waiting}")
+        self.setText(f"已同步 {china_now():%H:%M}{waiting}")
         self.setToolTip(f"上传 {report.pushed:,} 条，收到 {report.pulled:,} 条，服务器序号 {report.cursor:,}")
 
     def _not_synced(self, message: str, pending: int) -> None:
