@@ -8,7 +8,16 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QInputMethodQueryEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.qrpayload import make_payload
@@ -1052,6 +1061,69 @@ def test_a_long_text_is_cleared_in_one_tap_and_can_be_had_back_until_written_aga
     _tap(qtbot, button)
     shell.wipe()
     assert flow.request.document().isEmpty() and not flow.request.document().isUndoAvailable()
+
+
+@pytest.mark.parametrize("flow_name", ["register", "suggest", "progress"])
+def test_tab_from_a_long_text_box_passes_over_its_start_over_button(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, flow_name: str) -> None:
+    """清空重写 is for a finger: Tab from its box reached it, and a Space there emptied the box, which a keyboard's
+    user does not expect of Tab and Space. Tab (and Shift+Tab back) passes it over; a tap still empties the box."""
+    from ui.kiosk.screens import StartOver
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow(flow_name)
+    assert flow is not None
+    buttons = flow.findChildren(StartOver)
+    assert buttons
+    for button in buttons:
+        box = button.box
+        # the box's screen shown: each flow's own way there
+        stack = next(w for w in _parents(box) if isinstance(w, QStackedWidget) and w.indexOf(_child_of(w, box)) >= 0)
+        stack.setCurrentWidget(_child_of(stack, box))
+        qtbot.waitUntil(button.isVisible)
+        written = "村口道路塌陷，已经三个月没有修"
+        box.setPlainText(written)
+        assert button.isEnabled()
+        box.setFocus(Qt.FocusReason.OtherFocusReason)
+        qtbot.waitUntil(box.hasFocus)
+        for step in range(6):  # on round the screen's chain: the button is never reached
+            focused = QApplication.focusWidget()
+            assert focused is not None
+            QTest.keyClick(focused, Qt.Key.Key_Tab)
+            assert not isinstance(QApplication.focusWidget(), StartOver), f"Tab {step + 1} reached 清空重写"
+            if step == 0:
+                landed = QApplication.focusWidget()
+                assert landed is not None
+                QTest.keyClick(landed, Qt.Key.Key_Space)
+                assert box.toPlainText().startswith(written), "a Space after Tab emptied the box"
+                stack.setCurrentWidget(_child_of(stack, box))  # a Space on 下一步 may have moved on
+                box.setFocus(Qt.FocusReason.OtherFocusReason)
+                qtbot.waitUntil(box.hasFocus)
+        box.setFocus(Qt.FocusReason.OtherFocusReason)
+        qtbot.waitUntil(box.hasFocus)
+        QTest.keyClick(box, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        assert not isinstance(QApplication.focusWidget(), StartOver)
+        box.setPlainText(written)
+        _tap(qtbot, button)  # a finger still empties it
+        assert box.toPlainText() == "" and button.text() == StartOver.RESTORE
+
+
+def _parents(widget: QWidget) -> list[QWidget]:
+    chain: list[QWidget] = []
+    parent = widget.parentWidget()
+    while parent is not None:
+        chain.append(parent)
+        parent = parent.parentWidget()
+    return chain
+
+
+def _child_of(ancestor: QWidget, widget: QWidget) -> QWidget:
+    """The child of ``ancestor`` that holds ``widget``."""
+    child = widget
+    while child.parentWidget() is not None and child.parentWidget() is not ancestor:
+        child = child.parentWidget()  # type: ignore[assignment]
+    return child
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])

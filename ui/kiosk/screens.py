@@ -154,6 +154,11 @@ class StartOver(QPushButton):
     def __init__(self, box: QPlainTextEdit) -> None:
         super().__init__(self.CLEAR)
         self.setObjectName("secondary")
+        # for a finger only: out of the keyboard's focus chain (Tab from the box went to it, and a Space there
+        # emptied the box); a tap leaves the box its focus and the on-screen keyboard up, to write again at once
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setProperty("typing", True)
+        box.setTabChangesFocus(True)  # Tab goes on to the next field or the screen's button, as in every kiosk box
         self.box = box
         self._restoring = False
         self._ours = False
