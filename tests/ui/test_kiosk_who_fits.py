@@ -48,3 +48,32 @@ def test_the_who_screen_fits_without_scrolling(qtbot: QtBot, sqlite_hall: Hall, 
     # read: its words beside the buttons, 重新填写 shown; still nothing to scroll
     qtbot.waitUntil(lambda: flow.retype_button.isVisible() and flow.card_state.text() != "")
     qtbot.waitUntil(lambda: max(_scrolls(flow)) == 0)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+def test_with_the_keyboard_up_the_who_screen_squeezes_no_words(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                               size: tuple[int, int], large: bool) -> None:
+    """With the on-screen keyboard up the screen scrolls (lying down some 236 px are left above the keyboard), but
+    each of its words keeps the height its lines need: the name's hint, squeezed in its column, was drawn over the
+    name field."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.conftest import make_settings
+    from tests.ui.test_kiosk_citizen import LARGEST, _keyboard_up
+
+    sqlite_hall.settings = make_settings(id_reader="sim:seed=7")
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.hasFocus())
+    _keyboard_up(shell, round(LARGEST * size[0] / 1920))
+    page = flow.pages.currentWidget()
+
+    def whole() -> bool:
+        labels = [w for w in page.findChildren(QLabel) if w.isVisible() and w.text() and w.wordWrap()]
+        return bool(labels) and all(w.height() >= w.heightForWidth(w.width()) for w in labels)
+
+    qtbot.waitUntil(whole)

@@ -71,8 +71,12 @@ class Columns(QBoxLayout):
         self.first, self.second = QVBoxLayout(), QVBoxLayout()
         for column in (self.first, self.second):
             column.setSpacing(14)  # as the screen's own
-            column.setAlignment(Qt.AlignmentFlag.AlignTop)  # side by side, each column's fields at its top
             self.addLayout(column, 1)
+
+    def finish(self) -> None:
+        """Once the fields are in: each column's at its top, the room under them left empty (side by side)."""
+        for column in (self.first, self.second):
+            column.addStretch(1)
 
     @property
     def beside(self) -> bool:
@@ -83,6 +87,9 @@ class Columns(QBoxLayout):
                   else QBoxLayout.Direction.LeftToRight)
         if self.direction() != wanted:
             self.setDirection(wanted)
+            # side by side each half the width; one under the other no height of the screen's to spare
+            for index in range(2):
+                self.setStretch(index, 1 if wanted == QBoxLayout.Direction.LeftToRight else 0)
         super().setGeometry(rect)
 
 
@@ -185,6 +192,7 @@ class RegistrationFlow(QWidget):
             column.addWidget(self.id_number_row if field is self.id_number else field)
             if field is self.name:
                 column.addWidget(self.rare_hint)
+        self.who_fields.finish()
         who.addLayout(self.who_fields)
         who.addStretch(1)
 
