@@ -1947,6 +1947,15 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
             type_pinyin("wang")
             shoot(f"01b-register-name-candidates{suffix}", flow.name)
             method.reset()  # the pinyin being composed is dropped
+            # words of two characters (以来, 依赖, 一来) beside the row's separators
+            flow.show_step(2)
+            flow.request.setFocus()
+            method.show()
+            settle(300)
+            type_pinyin("yilai")
+            shoot(f"01c-register-request-candidates{suffix}", flow.request)
+            method.reset()
+            flow.show_step(0)
         flow.name.setText("欧阳春花")
         if whole:
             shoot(f"01-register-id-number{suffix}", flow.id_number)
