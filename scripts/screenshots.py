@@ -891,6 +891,9 @@ def _kiosk_reader_shots(hall: Any, out: Path) -> None:
             until(lambda register=register: not register.card_reading.reading)
             save(f"register-{state}")
             if state == "card":
+                body.large_button.setChecked(True)  # the screen whole with 大字 too, the read's words beside the button
+                save("register-card-large")
+                body.large_button.setChecked(False)
                 register.name.setFocus()
                 save("register-card-name-focused")
                 register.retype_button.click()
