@@ -978,30 +978,35 @@ def _finger(widget: QWidget, moves: list[QPoint], screen: QWidget) -> None:
 
 def test_a_page_too_long_for_the_screen_moves_with_the_finger_and_a_tap_stays_a_tap(
         qtbot: QtBot, shell: KioskShell) -> None:
-    from ui.kiosk.touch import drag_distance_px
+    from ui.kiosk.touch import drag_distance_px, scroll_area_under
 
     shell.resize(1366, 768)  # a smaller screen than the kiosk's own
     shell.large_button.click()  # 大字
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
     flow.name.setFocus()
-    # the keyboard with its candidates takes the lower part (as tall as the screen is wide): the page scrolls
+    # the keyboard with its candidates takes the lower part (as tall as the screen is wide): the screen scrolls
+    # by itself under the page's title, beside its buttons
     _keyboard_up(shell, round(TALLEST * 1366 / 1920))
-    area = shell.flow_scroll
+    area = flow.pages.currentWidget()
+    assert isinstance(area, QScrollArea)
     step = drag_distance_px() // 2 + 1
     qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 2 * step + 30)
     bar = area.verticalScrollBar()
-    bar.setValue(bar.maximum())
-    button = next(b for b in flow.findChildren(QPushButton) if b.isVisible() and b.isEnabled()
-                  and area.viewport().rect().contains(b.mapTo(area.viewport(), b.rect().center())))
+    page = area.widget()
+    button = next(b for b in page.findChildren(QPushButton) if b.isVisibleTo(page) and b.isEnabled())
+    # the button in the middle of the view, the page with room to follow the finger down
+    bar.setValue(button.mapTo(page, QPoint(0, 0)).y() + (button.height() - area.viewport().height()) // 2)
+    start = bar.value()
+    assert start >= 2 * step + 30 and scroll_area_under(button, shell) is area
     pressed: list[bool] = []
     button.clicked.connect(lambda: pressed.append(True))
 
     _finger(button, [QPoint(0, step)] * 2 + [QPoint(0, 10)] * 3, shell)  # down: the page follows, 30 px past the start
-    assert bar.value() == bar.maximum() - 2 * step - 30
+    assert bar.value() == start - 2 * step - 30
     assert not pressed and not button.isDown()  # a drag that starts on a button does not press it
     _finger(button, [QPoint(0, 2)] * 3, shell)  # a shaky tap
-    assert pressed == [True] and bar.value() == bar.maximum() - 2 * step - 30  # is a tap, and moves nothing
+    assert pressed == [True] and bar.value() == start - 2 * step - 30  # is a tap, and moves nothing
     _finger(button, [QPoint(0, -step)] * 2 + [QPoint(0, -500)], shell)  # up, far: the page stops at its end
     assert bar.value() == bar.maximum() and pressed == [True]
 
