@@ -920,6 +920,9 @@ def _kiosk_reader_shots(hall: Any, out: Path) -> None:
             until(lambda register=register: not register.card_reading.reading)
             save(f"register-{state}")
             if state == "card":
+                body.large_button.setChecked(True)  # the screen whole with 大字 too, the read's words beside the button
+                save("register-card-large")
+                body.large_button.setChecked(False)
                 register.name.setFocus()
                 save("register-card-name-focused")
                 register.retype_button.click()
@@ -2083,6 +2086,15 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
             type_pinyin("wang")
             shoot(f"01b-register-name-candidates{suffix}", flow.name)
             method.reset()  # the pinyin being composed is dropped
+            # words of two characters (以来, 依赖, 一来) beside the row's separators
+            flow.show_step(2)
+            flow.request.setFocus()
+            method.show()
+            settle(300)
+            type_pinyin("yilai")
+            shoot(f"01c-register-request-candidates{suffix}", flow.request)
+            method.reset()
+            flow.show_step(0)
         flow.name.setText("欧阳春花")
         if whole:
             shoot(f"01-register-id-number{suffix}", flow.id_number)

@@ -8,7 +8,16 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QInputMethodQueryEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.qrpayload import make_payload
@@ -969,30 +978,35 @@ def _finger(widget: QWidget, moves: list[QPoint], screen: QWidget) -> None:
 
 def test_a_page_too_long_for_the_screen_moves_with_the_finger_and_a_tap_stays_a_tap(
         qtbot: QtBot, shell: KioskShell) -> None:
-    from ui.kiosk.touch import drag_distance_px
+    from ui.kiosk.touch import drag_distance_px, scroll_area_under
 
     shell.resize(1366, 768)  # a smaller screen than the kiosk's own
     shell.large_button.click()  # 大字
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
     flow.name.setFocus()
-    # the keyboard with its candidates takes the lower part (as tall as the screen is wide): the page scrolls
+    # the keyboard with its candidates takes the lower part (as tall as the screen is wide): the screen scrolls
+    # by itself under the page's title, beside its buttons
     _keyboard_up(shell, round(TALLEST * 1366 / 1920))
-    area = shell.flow_scroll
+    area = flow.pages.currentWidget()
+    assert isinstance(area, QScrollArea)
     step = drag_distance_px() // 2 + 1
     qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 2 * step + 30)
     bar = area.verticalScrollBar()
-    bar.setValue(bar.maximum())
-    button = next(b for b in flow.findChildren(QPushButton) if b.isVisible() and b.isEnabled()
-                  and area.viewport().rect().contains(b.mapTo(area.viewport(), b.rect().center())))
+    page = area.widget()
+    button = next(b for b in page.findChildren(QPushButton) if b.isVisibleTo(page) and b.isEnabled())
+    # the button in the middle of the view, the page with room to follow the finger down
+    bar.setValue(button.mapTo(page, QPoint(0, 0)).y() + (button.height() - area.viewport().height()) // 2)
+    start = bar.value()
+    assert start >= 2 * step + 30 and scroll_area_under(button, shell) is area
     pressed: list[bool] = []
     button.clicked.connect(lambda: pressed.append(True))
 
     _finger(button, [QPoint(0, step)] * 2 + [QPoint(0, 10)] * 3, shell)  # down: the page follows, 30 px past the start
-    assert bar.value() == bar.maximum() - 2 * step - 30
+    assert bar.value() == start - 2 * step - 30
     assert not pressed and not button.isDown()  # a drag that starts on a button does not press it
     _finger(button, [QPoint(0, 2)] * 3, shell)  # a shaky tap
-    assert pressed == [True] and bar.value() == bar.maximum() - 2 * step - 30  # is a tap, and moves nothing
+    assert pressed == [True] and bar.value() == start - 2 * step - 30  # is a tap, and moves nothing
     _finger(button, [QPoint(0, -step)] * 2 + [QPoint(0, -500)], shell)  # up, far: the page stops at its end
     assert bar.value() == bar.maximum() and pressed == [True]
 
@@ -1052,6 +1066,69 @@ def test_a_long_text_is_cleared_in_one_tap_and_can_be_had_back_until_written_aga
     _tap(qtbot, button)
     shell.wipe()
     assert flow.request.document().isEmpty() and not flow.request.document().isUndoAvailable()
+
+
+@pytest.mark.parametrize("flow_name", ["register", "suggest", "progress"])
+def test_tab_from_a_long_text_box_passes_over_its_start_over_button(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, flow_name: str) -> None:
+    """清空重写 is for a finger: Tab from its box reached it, and a Space there emptied the box, which a keyboard's
+    user does not expect of Tab and Space. Tab (and Shift+Tab back) passes it over; a tap still empties the box."""
+    from ui.kiosk.screens import StartOver
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall)
+    flow = shell.open_flow(flow_name)
+    assert flow is not None
+    buttons = flow.findChildren(StartOver)
+    assert buttons
+    for button in buttons:
+        box = button.box
+        # the box's screen shown: each flow's own way there
+        stack = next(w for w in _parents(box) if isinstance(w, QStackedWidget) and w.indexOf(_child_of(w, box)) >= 0)
+        stack.setCurrentWidget(_child_of(stack, box))
+        qtbot.waitUntil(button.isVisible)
+        written = "村口道路塌陷，已经三个月没有修"
+        box.setPlainText(written)
+        assert button.isEnabled()
+        box.setFocus(Qt.FocusReason.OtherFocusReason)
+        qtbot.waitUntil(box.hasFocus)
+        for step in range(6):  # on round the screen's chain: the button is never reached
+            focused = QApplication.focusWidget()
+            assert focused is not None
+            QTest.keyClick(focused, Qt.Key.Key_Tab)
+            assert not isinstance(QApplication.focusWidget(), StartOver), f"Tab {step + 1} reached 清空重写"
+            if step == 0:
+                landed = QApplication.focusWidget()
+                assert landed is not None
+                QTest.keyClick(landed, Qt.Key.Key_Space)
+                assert box.toPlainText().startswith(written), "a Space after Tab emptied the box"
+                stack.setCurrentWidget(_child_of(stack, box))  # a Space on 下一步 may have moved on
+                box.setFocus(Qt.FocusReason.OtherFocusReason)
+                qtbot.waitUntil(box.hasFocus)
+        box.setFocus(Qt.FocusReason.OtherFocusReason)
+        qtbot.waitUntil(box.hasFocus)
+        QTest.keyClick(box, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        assert not isinstance(QApplication.focusWidget(), StartOver)
+        box.setPlainText(written)
+        _tap(qtbot, button)  # a finger still empties it
+        assert box.toPlainText() == "" and button.text() == StartOver.RESTORE
+
+
+def _parents(widget: QWidget) -> list[QWidget]:
+    chain: list[QWidget] = []
+    parent = widget.parentWidget()
+    while parent is not None:
+        chain.append(parent)
+        parent = parent.parentWidget()
+    return chain
+
+
+def _child_of(ancestor: QWidget, widget: QWidget) -> QWidget:
+    """The child of ``ancestor`` that holds ``widget``."""
+    child = widget
+    while child.parentWidget() is not None and child.parentWidget() is not ancestor:
+        child = child.parentWidget()  # type: ignore[assignment]
+    return child
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])

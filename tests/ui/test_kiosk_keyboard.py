@@ -803,7 +803,24 @@ KEYS_SHOWN = textwrap.dedent("""
            " if (item.soundEffect === undefined || !item.visible || item.width <= 0 || item.opacity <= 0) continue;"
            " var from = item.x - v.contentX, to = from + item.width; if (to <= 0 || from >= v.width) continue;"
            " if (from < -0.5 || to > v.width + 0.5) cut += 1; else shown += 1 }"
-           " return JSON.stringify({count: v.count, whole: shown, cut: cut}) })(wordCandidateView)")
+           " return JSON.stringify({count: v.count, whole: shown, cut: cut, gap: GAP(v)}) })(wordCandidateView)")
+    # the least room between a candidate's characters and a separator beside them, in characters' sizes
+    GAP = ("(function (v) { var items = [], least = 1e9;"
+           " for (var i = 0; i < v.contentItem.children.length; ++i) { var item = v.contentItem.children[i];"
+           " if (item.soundEffect === undefined || !item.visible || item.width <= 0) continue;"
+           " var text = null, line = null; for (var j = 0; j < item.children.length; ++j) {"
+           " var c = item.children[j]; if (c.objectName === 'candidate') text = c;"
+           " else if (c.radius !== undefined && c.visible) line = c }"
+           " if (text !== null) items.push({x: item.x, text: text, line: line}) }"
+           " items.sort(function (a, b) { return a.x - b.x });"
+           " for (var k = 0; k < items.length; ++k) { var it = items[k], size = it.text.font.pixelSize;"
+           " if (it.line === null) continue;"
+           " least = Math.min(least, (it.text.x - it.line.x - it.line.width) / size);"
+           " if (k > 0) { var before = items[k - 1];"
+           " var end = before.x + before.text.x + before.text.contentWidth;"
+           " least = Math.min(least, (it.x + it.line.x - end) / size) } }"
+           " return least })")
+    ROW = ROW.replace("GAP(v)", GAP + "(v)")
 
     def run(keyboard, js):
         value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
@@ -882,6 +899,16 @@ def test_the_key_left_of_z_says_what_it_does_and_the_candidates_show_whole(tmp_p
     assert shown["words"][0][1] >= 0.5 and shown["typing"] == [["分隔", 1]], shown
     row = shown["row"]
     assert row["count"] > row["whole"] > 1 and row["cut"] == 0, row
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_words_of_two_characters_stand_clear_of_the_rows_separators(tmp_path: Path, screen: str, mode: str) -> None:
+    """以来, 依赖, 一来: a candidate of two characters keeps at least half a character's room from the separator
+    at either side of it, with 大字 too."""
+    row = _keys_shown(tmp_path, screen, mode, "yilai")["row"]
+    assert row["whole"] > 1 and 0.5 <= row["gap"] < 1e9, row
 
 
 def test_what_a_physical_key_does_while_the_keyboard_writes_pinyin() -> None:

@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -54,6 +55,41 @@ TEXT_MAX = 2000
 NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材料。\n\n"
              "如有书面材料（如合同、判决书、照片），请在登记后把回执和材料一起交给接待窗口工作人员，"
              "工作人员会为您扫描并附在这件事项中。")
+
+
+class Columns(QBoxLayout):
+    """Two columns of fields side by side where the screen is wide enough (lying down), one under the other where
+    it is narrow (standing up, where the height is to spare and each field keeps the whole width)."""
+
+    #: Narrower than this (px), the second column goes under the first.
+    NARROW = 1200
+
+    def __init__(self) -> None:
+        super().__init__(QBoxLayout.Direction.LeftToRight)
+        self.setSpacing(32)
+        self.first, self.second = QVBoxLayout(), QVBoxLayout()
+        for column in (self.first, self.second):
+            column.setSpacing(14)  # as the screen's own
+            self.addLayout(column, 1)
+
+    def finish(self) -> None:
+        """Once the fields are in: each column's at its top, the room under them left empty (side by side)."""
+        for column in (self.first, self.second):
+            column.addStretch(1)
+
+    @property
+    def beside(self) -> bool:
+        return self.direction() == QBoxLayout.Direction.LeftToRight
+
+    def setGeometry(self, rect: QRect) -> None:
+        wanted = (QBoxLayout.Direction.TopToBottom if rect.width() < self.NARROW
+                  else QBoxLayout.Direction.LeftToRight)
+        if self.direction() != wanted:
+            self.setDirection(wanted)
+            # side by side each half the width; one under the other no height of the screen's to spare
+            for index in range(2):
+                self.setStretch(index, 1 if wanted == QBoxLayout.Direction.LeftToRight else 0)
+        super().setGeometry(rect)
 
 
 @dataclass(frozen=True)
@@ -144,12 +180,19 @@ class RegistrationFlow(QWidget):
         self.rare_hint = label(Phrases("姓名里有打不出的生僻字？|" + (
             "请点“读取身份证”，|身份证上的字|都能读出；|也可以|" if reader else "可以|")
             + "先用同音字代替，|到窗口时|告诉工作人员更正"), "hint")
+        # the name (and what to do with a character the keyboard has not) in one column, the ID number and the
+        # phone in another beside it where the screen is wide: one under the other, the screen with the card
+        # reader's button scrolled some 100 px at 1920×1080 (260 with 大字)
+        self.who_fields = Columns()
         for text, field in ((Phrases("姓名"), self.name), (Phrases("身份证|号码"), self.id_number),
                             (Phrases("手机号码|（方便联系您，|可不填）"), self.phone)):
-            who.addWidget(label(text, "subtitle"))
-            who.addWidget(self.id_number_row if field is self.id_number else field)
+            column = self.who_fields.first if field is self.name else self.who_fields.second
+            column.addWidget(label(text, "subtitle"))
+            column.addWidget(self.id_number_row if field is self.id_number else field)
             if field is self.name:
-                who.addWidget(self.rare_hint)
+                column.addWidget(self.rare_hint)
+        self.who_fields.finish()
+        who.addLayout(self.who_fields)
         who.addStretch(1)
 
         # 2 问题发生地

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QHBoxLayout,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -82,9 +83,25 @@ def with_x_key(field: QLineEdit) -> QWidget:
     return row
 
 
+class Scrolling(QScrollArea):
+    """A screen's scroll area, whose least height counts the kiosk's scroll bar as the style draws it.
+
+    Qt's least height for a scroll area holds its vertical bar's hint, which counts two arrow buttons each as
+    long as the bar is wide; the kiosk's bar has none (its style gives them no height). With 大字 the bar is
+    84 px wide and the area asked for 250 px, more than the 236 a landscape screen has left above the on-screen
+    keyboard, and the page scrolled as a whole beside the screen's own bar.
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        bar = self.verticalScrollBar()
+        arrows = 2 * bar.sizeHint().width()
+        return QSize(hint.width(), max(hint.height() - arrows, 0))
+
+
 def scrolling(page: QWidget) -> QScrollArea:
     """``page`` in a frameless scroll area that resizes it to its width."""
-    scroll = QScrollArea()
+    scroll = Scrolling()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(page)
@@ -154,6 +171,11 @@ class StartOver(QPushButton):
     def __init__(self, box: QPlainTextEdit) -> None:
         super().__init__(self.CLEAR)
         self.setObjectName("secondary")
+        # for a finger only: out of the keyboard's focus chain (Tab from the box went to it, and a Space there
+        # emptied the box); a tap leaves the box its focus and the on-screen keyboard up, to write again at once
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setProperty("typing", True)
+        box.setTabChangesFocus(True)  # Tab goes on to the next field or the screen's button, as in every kiosk box
         self.box = box
         self._restoring = False
         self._ours = False
@@ -254,15 +276,28 @@ class ButtonsBeside(QBoxLayout):
             self.setStretch(0, 1)
         # one above the other, the buttons lose their padding (no less than a finger's target): two of them in
         # large text took 244 px of the 236 left above the keyboard with its row of candidates, and the page
-        # scrolled beside the screen's own scroll bar
-        for index in range(self.buttons.count()):
-            item = self.buttons.itemAt(index)
-            button = item.widget() if item is not None else None
-            if isinstance(button, QPushButton):
-                button.setProperty("beside", on)
-                style = button.style()
-                style.unpolish(button)
-                style.polish(button)
-                button.updateGeometry()
+        # scrolled beside the screen's own scroll bar; the buttons of a row within the column too (人民建议's
+        # 匿名提交 and 署名提交 kept theirs, and its column of buttons was 248 px high)
+        for button in _buttons_in(self.buttons):
+            button.setProperty("beside", on)
+            style = button.style()
+            style.unpolish(button)
+            style.polish(button)
+            button.updateGeometry()
         if self.on_beside is not None:
             self.on_beside(on)
+
+
+def _buttons_in(layout: QLayout) -> list[QPushButton]:
+    """The push buttons in ``layout`` and in the layouts within it."""
+    found: list[QPushButton] = []
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None:
+            continue
+        widget, inner = item.widget(), item.layout()
+        if isinstance(widget, QPushButton):
+            found.append(widget)
+        elif inner is not None:
+            found.extend(_buttons_in(inner))
+    return found

@@ -1,0 +1,79 @@
+"""自助登记's first screen (身份) fits the kiosk's screen without scrolling, the card reader's button included."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QScrollArea
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import Hall
+from tests.ui.test_kiosk_citizen import Themed, _kiosk_window, themed
+from ui.kiosk.register import RegistrationFlow
+
+__all__ = ["themed"]  # the fixture, used here by its name
+
+
+def _scrolls(flow: RegistrationFlow) -> list[int]:
+    """How far each scroll area the citizen sees around and in the screen can scroll (the kiosk's page's too)."""
+    window = flow.window()
+    return [area.verticalScrollBar().maximum() for area in window.findChildren(QScrollArea)
+            if area.isVisible() and (area.isAncestorOf(flow) or flow.isAncestorOf(area))]
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("reader", ["sim:seed=7", "none"])
+def test_the_who_screen_fits_without_scrolling(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                               size: tuple[int, int], large: bool, reader: str) -> None:
+    """With the card reader's button the screen scrolled some 100 px at 1920×1080 (260 px with 大字): the three
+    fields stood one under the other. Lying down the ID number and the phone stand beside the name."""
+    from tests.conftest import make_settings
+
+    sqlite_hall.settings = make_settings(id_reader=reader)
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    assert flow.read_button.isVisibleTo(flow) == (reader != "none")
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    qtbot.waitUntil(lambda: flow.pages.currentWidget().height() > 0)
+    qtbot.waitUntil(lambda: _scrolls(flow) != [] and max(_scrolls(flow)) == 0)
+    for field in (flow.name, flow.id_number, flow.phone):
+        assert field.width() >= 600, "each field wide enough for its text"
+    if reader == "none":
+        return
+    with qtbot.waitSignal(flow.card_reading.card_read, timeout=10_000):
+        flow.read_card()
+    # read: its words beside the buttons, 重新填写 shown; still nothing to scroll
+    qtbot.waitUntil(lambda: flow.retype_button.isVisible() and flow.card_state.text() != "")
+    qtbot.waitUntil(lambda: max(_scrolls(flow)) == 0)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+def test_with_the_keyboard_up_the_who_screen_squeezes_no_words(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                               size: tuple[int, int], large: bool) -> None:
+    """With the on-screen keyboard up the screen scrolls (lying down some 236 px are left above the keyboard), but
+    each of its words keeps the height its lines need: the name's hint, squeezed in its column, was drawn over the
+    name field."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.conftest import make_settings
+    from tests.ui.test_kiosk_citizen import LARGEST, _keyboard_up
+
+    sqlite_hall.settings = make_settings(id_reader="sim:seed=7")
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.hasFocus())
+    _keyboard_up(shell, round(LARGEST * size[0] / 1920))
+    page = flow.pages.currentWidget()
+
+    def whole() -> bool:
+        labels = [w for w in page.findChildren(QLabel) if w.isVisible() and w.text() and w.wordWrap()]
+        return bool(labels) and all(w.height() >= w.heightForWidth(w.width()) for w in labels)
+
+    qtbot.waitUntil(whole)
