@@ -161,10 +161,13 @@ def test_the_booking_form_reads_the_card_as_the_other_kiosk_forms_do(
     qtbot.keyClick(flow.name, Qt.Key.Key_Backspace)
     assert flow.name.text() == "王秀英"
     card_number = flow.id_number.text()
+    _click(qtbot, flow.id_number.x_key)  # 输入X beside the number read: nothing added to the card's number
+    assert flow.id_number.text() == card_number and not flow.id_number.x_key.isEnabled()
 
     _click(qtbot, flow.retype_button)  # another's card: both typed again
     assert flow.name.text() == flow.id_number.text() == "" and not flow.retype_button.isVisible()
     assert not flow.name.isReadOnly() and not flow.id_number.isReadOnly() and flow.card_state.text() == ""
+    assert flow.id_number.x_key.isEnabled()  # typing again: the X key types again
     _click(qtbot, flow.read_button)
     qtbot.waitUntil(lambda: flow.id_number.text() == card_number, timeout=10_000)
     _book(qtbot, flow)

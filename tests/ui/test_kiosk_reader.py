@@ -130,6 +130,9 @@ def test_the_name_and_number_read_from_a_card_are_not_typed_over_and_retyping_em
     qtbot.keyClicks(flow.name, "zhang")
     qtbot.keyClick(flow.name, Qt.Key.Key_Backspace)
     assert flow.name.text() == "王秀英"
+    card_number = flow.id_number.text()
+    _click(qtbot, flow.id_number.x_key)  # 输入X beside the number read: nothing added to the card's number
+    assert flow.id_number.text() == card_number and not flow.id_number.x_key.isEnabled()
 
     flow.name.setText("张未")  # however it came there: the case is not registered under the card's number
     _click(qtbot, flow.next_button)
@@ -139,6 +142,7 @@ def test_the_name_and_number_read_from_a_card_are_not_typed_over_and_retyping_em
     _click(qtbot, flow.retype_button)
     assert flow.name.text() == "" and flow.id_number.text() == "" and not flow.retype_button.isVisible()
     assert not flow.name.isReadOnly() and not flow.id_number.isReadOnly() and flow.card_state.text() == ""
+    assert flow.id_number.x_key.isEnabled()  # typing again: the X key types again
     flow.name.setText("张未")
     flow.id_number.setText(valid_id(seq=31))
     _click(qtbot, flow.next_button)

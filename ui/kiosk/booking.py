@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.deadlines import format_date
 from ui.common.widgets import FormGrid, Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.screens import ButtonsBeside, Screens, scrolling, with_x_key
+from ui.kiosk.screens import ButtonsBeside, Screens, fix_as_read, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -240,8 +240,7 @@ class BookingFlow(QWidget):
         self.card = card
         self.name.setText(str(card.name))
         self.id_number.setText(str(card.id_number))
-        for field in (self.name, self.id_number):
-            field.setReadOnly(True)
+        fix_as_read((self.name, self.id_number), True)
         self.retype_button.show()
         set_tone(self.message, "", "")
         self.phone.setFocus()
@@ -255,7 +254,7 @@ class BookingFlow(QWidget):
         self.card = None
         for field in (self.name, self.id_number):
             field.clear()
-            field.setReadOnly(False)
+        fix_as_read((self.name, self.id_number), False)
         self.retype_button.hide()
         self.card_reading.clear()
 

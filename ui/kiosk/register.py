@@ -39,7 +39,7 @@ from ui.common.widgets import Phrases, label, message_label, secondary_button, s
 from ui.kiosk.camera import camera_present
 from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
 from ui.kiosk.guide import _numbered
-from ui.kiosk.screens import Beside, ButtonsBeside, Screens, into_view, panel, scrolling, with_x_key
+from ui.kiosk.screens import Beside, ButtonsBeside, Screens, fix_as_read, into_view, panel, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -527,8 +527,7 @@ class RegistrationFlow(QWidget):
         self.card = card
         self.name.setText(str(card.name))
         self.id_number.setText(str(card.id_number))
-        for field in (self.name, self.id_number):
-            field.setReadOnly(True)
+        fix_as_read((self.name, self.id_number), True)
         self.retype_button.show()
         self.values["address"] = str(getattr(card, "address", "") or "")[:200]
         set_tone(self.message, "", "")
@@ -551,7 +550,7 @@ class RegistrationFlow(QWidget):
         self.values["address"] = ""
         for field in (self.name, self.id_number):
             field.clear()
-            field.setReadOnly(False)
+        fix_as_read((self.name, self.id_number), False)
         self.retype_button.hide()
         self.card_reading.clear()
         self.name.setFocus()

@@ -83,6 +83,16 @@ def with_x_key(field: QLineEdit) -> QWidget:
     return row
 
 
+def fix_as_read(fields: tuple[QLineEdit, ...], read: bool) -> None:
+    """``fields`` as a card read fills them, not to be typed over (``read``), or open for typing again: an ID
+    number's 输入X key (:func:`with_x_key`) with them, which would add an X to the card's number."""
+    for field in fields:
+        field.setReadOnly(read)
+        key = getattr(field, "x_key", None)
+        if isinstance(key, QPushButton):
+            key.setEnabled(not read)
+
+
 class Scrolling(QScrollArea):
     """A screen's scroll area, whose least height counts the kiosk's scroll bar as the style draws it.
 
