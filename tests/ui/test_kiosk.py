@@ -346,7 +346,9 @@ def _key(key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoMod
     return QKeyEvent(QEvent.Type.KeyPress, key, modifiers)
 
 
-def test_the_keys_that_leave_a_window_are_recognised() -> None:
+def test_the_keys_that_leave_a_window_are_recognised(qapp: QApplication) -> None:
+    """(A key's standard meanings come from the platform's theme: the application must exist, even when this
+    test runs first.)"""
     alt, ctrl = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
     for event in (_key(Qt.Key.Key_F4, alt), _key(Qt.Key.Key_Q, ctrl), _key(Qt.Key.Key_W, ctrl),
                   _key(Qt.Key.Key_Escape), _key(Qt.Key.Key_Tab, alt), _key(Qt.Key.Key_F11)):
