@@ -77,3 +77,47 @@ def test_with_the_keyboard_up_the_who_screen_squeezes_no_words(qtbot: QtBot, sql
         return bool(labels) and all(w.height() >= w.heightForWidth(w.width()) for w in labels)
 
     qtbot.waitUntil(whole)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_large_text_turned_on_and_off_after_a_card_read_keeps_the_screen_whole(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int]) -> None:
+    """大字 tapped after the card was read, standing up: the screen is laid out again with the read's words and the
+    fixed fields, and nothing to scroll, on and off again."""
+    from tests.conftest import make_settings
+
+    sqlite_hall.settings = make_settings(id_reader="sim:seed=7")
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    with qtbot.waitSignal(flow.card_reading.card_read, timeout=10_000):
+        flow.read_card()
+    qtbot.waitUntil(lambda: flow.retype_button.isVisible() and flow.card_state.text() != "")
+    from PySide6.QtCore import QEvent, QObject
+
+    class Resizes(QObject):
+        """Counts the resizes of the screen's page: a layout that swings between two widths goes on resizing."""
+
+        count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Resize:
+                Resizes.count += 1
+            return False
+
+    page = flow.pages.currentWidget()
+    counter = Resizes(page)
+    page.installEventFilter(counter)
+    for large in (True, False, True):
+        shell.large_button.setChecked(large)
+        QApplication.processEvents()
+        qtbot.waitUntil(lambda: _scrolls(flow) != [] and max(_scrolls(flow)) == 0)
+        assert flow.name.isReadOnly() and flow.name.text() != ""
+        for _turn in range(10):  # what a change leaves to lay out, laid out
+            QApplication.processEvents()
+        before = Resizes.count  # settled: fifty more turns of the event loop lay nothing out again
+        for _turn in range(50):
+            QApplication.processEvents()
+        assert Resizes.count == before

@@ -149,7 +149,7 @@ class _PhraseFit(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange) and isinstance(watched, Label):
-            watched.fit_phrases()
+            watched.fit_phrases_soon()
         return False
 
 
@@ -164,6 +164,7 @@ class Label(QLabel):
         super().__init__(parent)
         self._phrases: Phrases | None = None
         self._fit: _PhraseFit | None = None
+        self._fit_again = False  # a fit asked for, to come (see fit_phrases_soon)
         self.setText(text)
 
     def setText(self, text: str) -> None:
@@ -201,6 +202,19 @@ class Label(QLabel):
             laid = self._phrases.laid_out(self._fits())
             if laid != super().text():
                 super().setText(laid)
+
+    def fit_phrases_soon(self) -> None:
+        """:meth:`fit_phrases` once the event loop is back, once however many times it was asked meanwhile.
+
+        A resize comes in the middle of Qt's own laying out of the window; measured there and then, as a screen
+        was laid out again for 大字 standing up after a card read, the text crashed the program (in QTextEngine)."""
+        if not self._fit_again:
+            self._fit_again = True
+            QTimer.singleShot(0, self, self._fit_later)
+
+    def _fit_later(self) -> None:
+        self._fit_again = False
+        self.fit_phrases()
 
 
 def label(text: str, name: str = "", centred: bool = False) -> QLabel:
