@@ -13,10 +13,12 @@ from ui.kiosk.register import RegistrationFlow
 __all__ = ["themed"]  # the fixture, used here by its name
 
 
-def _scrolls(flow: RegistrationFlow) -> list[int]:
-    """How far each scroll area the citizen sees around and in the screen can scroll (the kiosk's page's too)."""
+def _scrolls(flow: RegistrationFlow, *, sideways: bool = False) -> list[int]:
+    """How far each scroll area the citizen sees around and in the screen can scroll (the kiosk's page's too),
+    down or ``sideways``."""
     window = flow.window()
-    return [area.verticalScrollBar().maximum() for area in window.findChildren(QScrollArea)
+    return [(area.horizontalScrollBar() if sideways else area.verticalScrollBar()).maximum()
+            for area in window.findChildren(QScrollArea)
             if area.isVisible() and (area.isAncestorOf(flow) or flow.isAncestorOf(area))]
 
 
@@ -115,6 +117,8 @@ def test_large_text_turned_on_and_off_after_a_card_read_keeps_the_screen_whole(
         QApplication.processEvents()
         qtbot.waitUntil(lambda: _scrolls(flow) != [] and max(_scrolls(flow)) == 0)
         assert flow.name.isReadOnly() and flow.name.text() != ""
+        assert flow.who_fields.beside == (size[0] > size[1])  # standing up one under the other, 大字 or not
+        assert max(_scrolls(flow, sideways=True)) == 0  # nothing cut at the screen's right edge
         for _turn in range(10):  # what a change leaves to lay out, laid out
             QApplication.processEvents()
         before = Resizes.count  # settled: fifty more turns of the event loop lay nothing out again

@@ -57,15 +57,42 @@ NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材
              "工作人员会为您扫描并附在这件事项中。")
 
 
-class Columns(QBoxLayout):
-    """Two columns of fields side by side where the screen is wide enough (lying down), one under the other where
-    it is narrow (standing up, where the height is to spare and each field keeps the whole width)."""
+class WhenWide(QBoxLayout):
+    """Its items side by side where the window is wide enough (lying down), one under the other where it is narrow
+    (standing up)."""
 
-    #: Narrower than this (px), the second column goes under the first.
+    #: Narrower than this (px), the items go one under the other.
     NARROW = 1200
 
     def __init__(self) -> None:
         super().__init__(QBoxLayout.Direction.LeftToRight)
+
+    @property
+    def beside(self) -> bool:
+        return self.direction() == QBoxLayout.Direction.LeftToRight
+
+    def setGeometry(self, rect: QRect) -> None:
+        # The window's width, not the room given: inside a scroll area the room is at least what the items need
+        # side by side, and with 大字 the fields once stood side by side standing up, cut at the screen's edge.
+        holder = self.parentWidget()
+        width = holder.window().width() if holder is not None else rect.width()
+        wanted = (QBoxLayout.Direction.TopToBottom if width < self.NARROW
+                  else QBoxLayout.Direction.LeftToRight)
+        if self.direction() != wanted:
+            self.setDirection(wanted)
+            self.turned()
+        super().setGeometry(rect)
+
+    def turned(self) -> None:
+        """What changes with the direction besides it (nothing here)."""
+
+
+class Columns(WhenWide):
+    """Two columns of fields side by side where the screen is wide enough (lying down), one under the other where
+    it is narrow (standing up, where the height is to spare and each field keeps the whole width)."""
+
+    def __init__(self) -> None:
+        super().__init__()
         self.setSpacing(32)
         self.first, self.second = QVBoxLayout(), QVBoxLayout()
         for column in (self.first, self.second):
@@ -77,19 +104,10 @@ class Columns(QBoxLayout):
         for column in (self.first, self.second):
             column.addStretch(1)
 
-    @property
-    def beside(self) -> bool:
-        return self.direction() == QBoxLayout.Direction.LeftToRight
-
-    def setGeometry(self, rect: QRect) -> None:
-        wanted = (QBoxLayout.Direction.TopToBottom if rect.width() < self.NARROW
-                  else QBoxLayout.Direction.LeftToRight)
-        if self.direction() != wanted:
-            self.setDirection(wanted)
-            # side by side each half the width; one under the other no height of the screen's to spare
-            for index in range(2):
-                self.setStretch(index, 1 if wanted == QBoxLayout.Direction.LeftToRight else 0)
-        super().setGeometry(rect)
+    def turned(self) -> None:
+        # side by side each half the width; one under the other no height of the screen's to spare
+        for index in range(2):
+            self.setStretch(index, 1 if self.beside else 0)
 
 
 @dataclass(frozen=True)
@@ -497,19 +515,25 @@ class RegistrationFlow(QWidget):
     # -- the ID card
 
     def _card_read_row(self, who: QVBoxLayout, reader: bool) -> None:
-        """读取身份证 and 重新填写 side by side, and beside them what the read is doing or has done."""
+        """读取身份证 and 重新填写 side by side, and beside them (under them standing up) what the read is doing or
+        has done."""
         from ui.kiosk.cardread import KioskCardRead
 
         self.card: Any = None
         self.retype_button = secondary_button("重新填写")
         self.retype_button.hide()
         self.card_state = message_label()
-        row = QHBoxLayout()
+        buttons = QHBoxLayout()
+        buttons.setSpacing(24)
+        buttons.addWidget(self.read_button)
+        buttons.addWidget(self.retype_button)
+        buttons.addStretch(1)  # the buttons at the left while there are no words
+        # Lying down the words stand beside the buttons and take no height of the screen's own; standing up under
+        # them: beside them, with 大字, their longest phrase made the screen wider than the window.
+        row = WhenWide()
         row.setSpacing(24)
-        row.addWidget(self.read_button)
-        row.addWidget(self.retype_button)
-        row.addWidget(self.card_state, 100)  # beside the buttons: the words take no height of the screen's own
-        row.addStretch(1)  # the buttons at the left while there are no words
+        row.addLayout(buttons)
+        row.addWidget(self.card_state, 100)
         who.addLayout(row)
         self.read_button.setVisible(reader)  # in its page by now: shown before, it was a window of its own a moment
         self.card_reading = KioskCardRead(
