@@ -394,17 +394,9 @@ class PrintQueueDialog(QDialog):
         if found is None or printer is None or self.tasks.busy:
             return
         if found.kind == RECEIPT:
-            box = QMessageBox(QMessageBox.Icon.Warning, "打印登记回执",
-                              f"在本窗口打印事项 {found.case_number} 的登记回执，将重新生成查询码。", parent=self)
-            box.setInformativeText("自助终端屏幕上显示过的查询码将立即失效，信访人须凭新回执查询办理进度。\n\n确定打印吗？")
-            self.reset_button = box.addButton("打印并重置查询码", QMessageBox.ButtonRole.AcceptRole)
-            cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-            box.setStyleSheet(_CONFIRM_STYLE)
-            box.setDefaultButton(cancel)
-            box.setEscapeButton(cancel)
-            box.buttonClicked.connect(lambda button: self._kiosk_confirmed(button, found))
-            self.confirmation = box
-            box.open()
+            self._ask_reset("打印登记回执", f"在本窗口打印事项 {found.case_number} 的登记回执，将重新生成查询码。",
+                            "自助终端屏幕上显示过的查询码将立即失效，信访人须凭新回执查询办理进度。\n\n确定打印吗？",
+                            "打印并重置查询码", lambda button: self._kiosk_confirmed(button, found))
             return
         self._print_kiosk(found, printer)
 
@@ -434,16 +426,21 @@ class PrintQueueDialog(QDialog):
 
     def _ask_reissue(self, job: PrintJob, copy: int) -> None:
         label_text = printing.copy_label(copy)
-        box = QMessageBox(QMessageBox.Icon.Warning, "补打登记回执",
-                          f"补打事项 {job.case_number} 的登记回执，将重新生成查询码。", parent=self)
-        box.setInformativeText(
-            f"旧回执上的查询码将立即失效，信访人须凭新回执查询办理进度。新回执上注明“{label_text}”。\n\n确定补打吗？")
-        self.reset_button = box.addButton("补打并重置查询码", QMessageBox.ButtonRole.AcceptRole)
+        self._ask_reset("补打登记回执", f"补打事项 {job.case_number} 的登记回执，将重新生成查询码。",
+                        f"旧回执上的查询码将立即失效，信访人须凭新回执查询办理进度。新回执上注明“{label_text}”。"
+                        "\n\n确定补打吗？", "补打并重置查询码", lambda button: self._confirmed(button, job))
+
+    def _ask_reset(self, title: str, text: str, informative: str, accept: str,
+                   answered: Callable[[QAbstractButton], None]) -> None:
+        """The question before a receipt that resets its query code: ``accept`` or 取消 (the default)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
+        box.setInformativeText(informative)
+        self.reset_button = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
         box.setStyleSheet(_CONFIRM_STYLE)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
-        box.buttonClicked.connect(lambda button: self._confirmed(button, job))
+        box.buttonClicked.connect(answered)
         self.confirmation = box
         box.open()
 
