@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
 
 IM_MODULE = "qtvirtualkeyboard"
+#: The ``objectName`` of Qt's keyboard item (QtQuick.VirtualKeyboard's Keyboard.qml) in the input panel it shows.
+KEYBOARD_NAME = "keyboard"
 #: The system's fontconfig file, and the kiosk's (which includes it; see :func:`use_on_screen_keyboard`).
 SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
 KIOSK_FONTCONFIG = Path(__file__).resolve().parents[2] / "resources" / "fontconfig" / "kiosk-fonts.conf"
@@ -152,25 +154,22 @@ class KeyboardSpace(QObject):
 
 
 def find_keyboard() -> QObject | None:
-    """The on-screen keyboard's QML item (its ``style`` and its row of candidates), once it was shown."""
-    windows = [w for w in QGuiApplication.topLevelWindows() if w.inherits("QQuickWindow")]
-    if not windows:
-        return None  # no keyboard yet (or none at all): Qt Quick stays out of the process
-    from PySide6.QtQuick import QQuickItem
+    """The on-screen keyboard's QML item (its ``style`` and its row of candidates), once it was shown.
 
-    for window in windows:
-        # Asked for by its property: the window was wrapped above, before Qt Quick's types were named, and stays
-        # a plain QWindow to Python for as long as a wrapper of it lives (no contentItem() then). Its items,
-        # wrapped from here on, are what they are.
-        root = window.property("contentItem")
-        if not isinstance(root, QQuickItem):
-            continue
-        items = [root]
-        while items:
-            item = items.pop()
-            if item.metaObject().indexOfProperty("layoutType") >= 0 and item.property("style") is not None:
-                return item
-            items.extend(item.childItems())
+    Found by the name Qt's keyboard gives it (``keyboard``) among the keyboard window's objects, by Qt itself:
+    no Qt Quick type is named in Python, so PySide's Qt Quick and OpenGL modules (some 3 MB) stay out of the
+    process, and no Python wrapper is made for the items passed over.
+    """
+    for window in QGuiApplication.topLevelWindows():
+        if not window.inherits("QQuickWindow"):
+            continue  # no keyboard yet (or none at all)
+        keyboard = window.findChild(QObject, KEYBOARD_NAME)
+        if keyboard is not None and keyboard.metaObject().indexOfProperty("layoutType") >= 0 \
+                and keyboard.property("style") is not None:
+            # PySide counts what ``findChild`` found as the window's, in Python: when the window's Python
+            # wrapper goes, the keyboard's is marked deleted. The keyboard's keeps the window's.
+            setattr(keyboard, "_kept_window", window)  # noqa: B010
+            return keyboard
     return None
 
 
