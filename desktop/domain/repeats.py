@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from rapidfuzz import fuzz
-
 from desktop.domain.case import CONCLUDED_STATES
 from desktop.domain.errors import RuleViolation
 
@@ -61,6 +59,10 @@ def matter_similarity(a: str, b: str) -> float:
     a, b = _squash(a), _squash(b)
     if not a or not b:
         return 0.0
+    # Loaded when two requests are first compared (a person with earlier cases): some 2 MB a kiosk that
+    # never meets one does not carry.
+    from rapidfuzz import fuzz
+
     return max(fuzz.ratio(a, b), fuzz.token_set_ratio(" ".join(a), " ".join(b)))
 
 
