@@ -939,3 +939,40 @@ def test_home_keeps_the_citizens_large_text_and_contrast_the_idle_wipe_does_not(
     shell.open_flow("guide")
     shell.wipe()  # walked away: the next citizen finds the kiosk as it starts
     assert not shell.large_button.isChecked() and not shell.contrast_button.isChecked()
+
+
+def test_after_the_idle_wipe_a_late_tap_for_continue_opens_nothing(qtbot: QtBot, work_context: Context,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Standing up, 继续使用 lies over a home tile: a tap meant for it that comes just after the wipe only takes
+    away the card that says the screen was cleared; the next tap opens the service."""
+    import ui.kiosk.shell as shell_module
+
+    body = KioskShell(work_context(KIOSK, "kiosk"), kiosk_body(work_context(KIOSK, "kiosk")).tiles, idle_ms=30)
+    qtbot.addWidget(body)
+    body.resize(1080, 1920)
+    body.show()
+    qtbot.waitExposed(body)
+    body.open_flow("register")
+    body.countdown_timer.setInterval(5)
+    with qtbot.waitSignal(body.wiped, timeout=3000):
+        pass
+    overlay = body.overlay
+    assert overlay.isVisible() and "已回到首页" in overlay.heading.text() and "已全部清除" in overlay.text.text()
+    assert overlay.keep.text() == "知道了" and not overlay.seconds.isVisible()
+    # the tile under the card's button, where the late tap lands
+    at = overlay.keep.mapTo(body, overlay.keep.rect().center())
+    under = [key for key, tile in body.tile_buttons.items()
+             if tile.isVisible() and tile.rect().contains(tile.mapFrom(body, at))]
+    assert under, "a home tile lies under 继续使用 standing up"
+    qtbot.mouseClick(overlay.keep, Qt.MouseButton.LeftButton)
+    assert not overlay.isVisible() and body.flow is None and body.pages.currentWidget() is body.home
+    qtbot.mouseClick(body.tile_buttons[under[0]], Qt.MouseButton.LeftButton)
+    assert body.flow_key == under[0]
+    # a new countdown asks again, with its seconds; after the wipe the card goes by itself
+    monkeypatch.setattr(shell_module, "WIPED_NOTICE_MS", 20)
+    qtbot.waitUntil(lambda: overlay.isVisible() and overlay.seconds.isVisible(), timeout=3000)
+    assert "使用吗" in overlay.heading.text() and overlay.keep.text() == "继续使用"
+    with qtbot.waitSignal(body.wiped, timeout=3000):
+        pass
+    qtbot.waitUntil(lambda: not overlay.isVisible(), timeout=3000)
+    assert body.flow is None

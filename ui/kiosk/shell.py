@@ -84,6 +84,9 @@ if TYPE_CHECKING:
 
 #: Seconds of the visible countdown at the end of the idle time.
 COUNTDOWN_SECONDS = 15
+#: How long the countdown's card stays after the wipe, saying so (ms). A tap on it only takes it away: a tap meant
+#: for 继续使用 that comes a moment late would otherwise land on the home tile under it and open that service.
+WIPED_NOTICE_MS = 4000
 #: Taps on the top-right corner, within :data:`CORNER_WINDOW_S` seconds, that ask for the PIN.
 CORNER_TAPS = 5
 CORNER_WINDOW_S = 4.0
@@ -164,10 +167,19 @@ def _tile_button(tile: Tile) -> QPushButton:
     return button
 
 
+#: The countdown's card: its question and what will happen; after the wipe, what happened.
+ASKING = Phrases("您还在|使用吗？")
+WILL_WIPE = Phrases("倒计时结束后，|屏幕上的内容|将全部清除，|回到首页")
+WIPED = Phrases("时间到了，|已回到首页")
+WIPED_TEXT = Phrases("刚才屏幕上的内容|已全部清除。|需要办理的，|请重新选择")
+
+
 class CountdownOverlay(QWidget):
     """Covers the whole kiosk in the last seconds before the wipe: the seconds left and 继续.
 
-    A tap anywhere on it counts as 继续, so an elderly citizen is not wiped for missing the button.
+    A tap anywhere on it counts as 继续, so an elderly citizen is not wiped for missing the button. After the wipe
+    it stays a few seconds over the home screen saying what happened (:meth:`say_wiped`); a tap then only
+    takes it away.
     """
 
     touched = Signal()
@@ -178,11 +190,11 @@ class CountdownOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.card = QFrame(self)
         self.card.setObjectName("overlay")
-        self.heading = label(Phrases("您还在|使用吗？"), "title", centred=True)
+        self.heading = label(ASKING, "title", centred=True)
         from ui.kiosk.bold import bold_label
 
         self.seconds = bold_label("", "countdown", centred=True)
-        self.text = label(Phrases("倒计时结束后，|屏幕上的内容|将全部清除，|回到首页"), "subtitle", centred=True)
+        self.text = label(WILL_WIPE, "subtitle", centred=True)
         self.keep = QPushButton("继续使用")
         self.keep.setMinimumWidth(480)
         layout = QVBoxLayout(self.card)
@@ -195,7 +207,19 @@ class CountdownOverlay(QWidget):
         self.hide()
 
     def show_seconds(self, seconds: int) -> None:
+        if not self.seconds.isVisibleTo(self):  # the countdown again, after the wipe's words
+            self.heading.setText(ASKING)
+            self.text.setText(WILL_WIPE)
+            self.keep.setText("继续使用")
+            self.seconds.show()
         self.seconds.setText(f"{seconds} 秒")
+
+    def say_wiped(self) -> None:
+        """The countdown ended: the card says the screen was cleared, over the home screen."""
+        self.heading.setText(WIPED)
+        self.text.setText(WIPED_TEXT)
+        self.seconds.hide()
+        self.keep.setText("知道了")
 
     def place(self) -> None:
         parent = self.parentWidget()
@@ -953,8 +977,19 @@ class KioskShell(QWidget):
         self.countdown_left -= 1
         if self.countdown_left <= 0:
             self.wipe()
+            overlay = self.overlay
+            overlay.say_wiped()
+            overlay.place()
+            overlay.show()
+            overlay.raise_()
+            QTimer.singleShot(WIPED_NOTICE_MS, overlay, self._wiped_said)
             return
         self.overlay.show_seconds(self.countdown_left)
+
+    def _wiped_said(self) -> None:
+        """The wipe's words go by themselves (unless a new countdown took the card)."""
+        if self._overlay is not None and not self.countdown_timer.isActive():
+            self._overlay.hide()
 
     def keep_going(self) -> None:
         """继续使用 (or any input during the countdown): the idle time starts again, the page as it was."""
