@@ -656,6 +656,12 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         save("08c-progress-rated")
         body.start_countdown()
         save("09-idle-countdown")
+        body.countdown_left = 1
+        body._count_down()  # the countdown's end: the wipe, and its words over the home screen
+        save("09b-idle-wiped")
+        body.overlay.hide()
+        body.tell_failure("", "E-1207-0930-1A2B")  # a failure no screen took care of, on the kiosk's card
+        save("09c-failure")
         wipe()
         guide = body.open_flow("guide")
         save("10-guide")

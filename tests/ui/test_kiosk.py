@@ -976,3 +976,41 @@ def test_after_the_idle_wipe_a_late_tap_for_continue_opens_nothing(qtbot: QtBot,
         pass
     qtbot.waitUntil(lambda: not overlay.isVisible(), timeout=3000)
     assert body.flow is None
+
+
+@pytest.mark.unexpected_errors
+def test_a_fault_at_the_kiosk_is_told_on_its_own_card_once(qtbot: QtBot, work_context: Context) -> None:
+    """No small system box at a kiosk: the kiosk's card in a citizen's words, one however often it fails, the
+    reference small; 知道了 takes it away, and the idle wipe does too."""
+    from PySide6.QtWidgets import QMessageBox
+
+    body = KioskShell(work_context(KIOSK, "kiosk"), kiosk_body(work_context(KIOSK, "kiosk")).tiles)
+    qtbot.addWidget(body)
+    body.resize(1080, 1920)
+    body.show()
+    qtbot.waitExposed(body)
+    flow = body.open_flow("progress")
+    assert flow is not None
+    group = body.ctx.group(flow)
+
+    def fault(_hall: object) -> None:
+        raise KeyError("330726196803120123")
+
+    for _ in range(2):
+        with qtbot.waitSignal(group.settled):
+            group.run(fault, lambda _v: None)
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    card = body._failure
+    assert card is not None and card.isVisible()
+    assert card.geometry() == body.rect() and body.rect().contains(card.card.geometry())
+    assert "接待窗口" in card.text.text() and "还在" in card.text.text()
+    assert card.reference.text().startswith("参考号 E-")
+    assert not any("330726196803120123" in t or "KeyError" in t for t in widget_texts(body))
+    assert len([w for w in body.findChildren(QWidget) if type(w).__name__ == "FailureCard"]) == 1
+    _click(qtbot, card.ok)
+    assert not card.isVisible() and body.flow is flow  # the flow as it was
+    with qtbot.waitSignal(group.settled):
+        group.run(fault, lambda _v: None)
+    assert card.isVisible()
+    body.wipe()
+    assert not card.isVisible()

@@ -208,3 +208,25 @@ def test_an_operation_knows_what_it_changed(qtbot: QtBot, ctx: WorkContext, owne
     with qtbot.waitSignal(group.settled):
         read = group.run(lambda hall: hall.today(), lambda _v: None)
     assert read.changes is not None and not read.changes
+
+
+@pytest.mark.unexpected_errors
+def test_a_fault_repeating_shows_one_box_at_a_time(qtbot: QtBot, ctx: WorkContext, owner: QWidget) -> None:
+    """A fault on every tap stacked box on box: the window shows one; the others are in the log."""
+    group = ctx.group(owner)
+    owner.show()
+
+    def fault(_hall: Hall) -> None:
+        raise KeyError("x")
+
+    for _ in range(3):
+        with qtbot.waitSignal(group.settled):
+            group.run(fault, lambda _v: None)
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert len(boxes) == 1
+    boxes[0].close()
+    with qtbot.waitSignal(group.settled):
+        group.run(fault, lambda _v: None)
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert len(boxes) == 1  # a new failure after the box was closed is told again
+    boxes[0].close()

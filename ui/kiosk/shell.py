@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from desktop.devices.voice import Announcer, VoiceProbe
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
+    from ui.kiosk.failure import FailureCard
     from ui.kiosk.leave import LeaveQuestion, Snapshot
     from ui.kiosk.pin import PinPage
     from ui.kiosk.touch import FingerScroll
@@ -228,6 +229,10 @@ class CountdownOverlay(QWidget):
         self.setGeometry(parent.rect())
         width = min(parent.width() - 80, 1200)
         height = min(parent.height() - 80, 720)
+        inner = self.card.layout()
+        if not self.seconds.isVisibleTo(self) and inner is not None:  # the wipe's words: as tall as they are
+            height = min(height, inner.totalHeightForWidth(width) if inner.hasHeightForWidth()
+                         else inner.totalSizeHint().height())
         self.card.setGeometry((parent.width() - width) // 2, (parent.height() - height) // 2, width, height)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -431,6 +436,7 @@ class KioskShell(QWidget):
         self._pin_page: PinPage | None = None
         self._overlay: CountdownOverlay | None = None
         self._leave: LeaveQuestion | None = None
+        self._failure: FailureCard | None = None
         self._after_leaving: Callable[[], None] | None = None  # what 放弃 in the question goes on to
         #: The open flow's fields and checkable buttons as it set them up (its defaults are not the citizen's).
         self._at_open: Snapshot = {}
@@ -489,6 +495,21 @@ class KioskShell(QWidget):
             self._overlay.keep.clicked.connect(self.keep_going)
             self._overlay.touched.connect(self.keep_going)
         return self._overlay
+
+    def tell_failure(self, message: str, reference: str) -> None:
+        """A failure no screen took care of (ui/shell/errors.py): told on the kiosk's card, one at a time, the
+        on-screen keyboard aside until 知道了."""
+        if self._failure is None:
+            from ui.kiosk.failure import FailureCard
+
+            self._failure = FailureCard(self)
+            self._failure.closed.connect(self._keyboard_again)
+        if not self._failure.isVisible():
+            self._keyboard_aside()
+        self._failure.tell(message, reference)
+        self._failure.place()
+        self._failure.show()
+        self._failure.raise_()
 
     @property
     def leave_question(self) -> LeaveQuestion:
@@ -691,6 +712,8 @@ class KioskShell(QWidget):
             self._overlay.hide()
         if self._leave is not None:
             self._leave.hide()
+        if self._failure is not None:
+            self._failure.hide()
         self._keyboard_back = False
         self.idle.stop()
         if self.voice is not None:
@@ -1068,6 +1091,8 @@ class KioskShell(QWidget):
             self._overlay.place()
         if self._leave is not None and self._leave.isVisible():
             self._leave.place()
+        if self._failure is not None and self._failure.isVisible():
+            self._failure.place()
 
     def _lay_out_tiles(self) -> None:
         # Standing up one column; on a wide screen three; on a squarer one (1280×1024) two, wider tiles.

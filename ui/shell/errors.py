@@ -87,14 +87,51 @@ def user_message(error: BaseException, doing: str = "") -> str:
             f"请稍后重试；如再次出现，请把参考号 {reference} 告诉系统管理员。")
 
 
+#: The object name of the message box of a failure (one per window at a time).
+FAILURE_BOX = "failure"
+
+
+def _teller(parent: Any) -> Callable[[str, str], None] | None:
+    """The ``tell_failure(message, reference)`` of the window ``parent`` is in, where it tells failures its own way
+    (the kiosk: a card in its style); with no parent, of a shown window that has one."""
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    widgets: list[QWidget] = []
+    widget = parent if isinstance(parent, QWidget) else None
+    while widget is not None:
+        widgets.append(widget)
+        widget = widget.parentWidget()
+    if not widgets:
+        widgets = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    for widget in widgets:
+        for candidate in (widget, getattr(widget, "body", None)):
+            tell = getattr(candidate, "tell_failure", None)
+            if callable(tell):
+                return tell  # type: ignore[no-any-return]
+    return None
+
+
 def show_failure(parent: Any, error: BaseException, doing: str = "") -> None:
-    """A failure nobody else took care of, told in a message box."""
+    """A failure nobody else took care of, told in a message box (or as the window tells them: the kiosk's card).
+
+    A window shows one such box at a time: a failure while one is open is in the log only (a fault repeating
+    on every tap stacked box on box)."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox, QWidget
 
+    tell = _teller(parent)
+    if tell is not None:
+        if _is_refusal(error):
+            tell(str(getattr(error, "message", "")) or "操作未完成", "")
+        else:
+            tell("", record_unexpected(error, doing))
+        return
     text = user_message(error, doing)
-    box = QMessageBox(QMessageBox.Icon.Warning, "操作未完成", text,
-                      parent=parent if isinstance(parent, QWidget) else None)
+    owner = parent.window() if isinstance(parent, QWidget) else None
+    if owner is not None and any(box.isVisible() for box in owner.findChildren(QMessageBox, FAILURE_BOX)):
+        return
+    box = QMessageBox(QMessageBox.Icon.Warning, "操作未完成", text, parent=owner)
+    box.setObjectName(FAILURE_BOX)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
 
