@@ -66,6 +66,19 @@ def in_words(problems: Iterable[PeripheralProblem], today: date | None = None) -
     return "；".join(p.words(today) for p in problems)
 
 
+def device_state_words(role: str, revoked: bool, reported: Iterable[Mapping[str, str]],
+                       today: date | None = None) -> str:
+    """A device's peripherals as 设备管理 and ``server list-devices`` say them: its problems in words
+    (打印机缺纸（10:32起）), 正常 for a kiosk in use that reports none, — for a device without them.
+
+    ``reported``: what the server lists of the device, ``{"peripheral", "problem", "since"}`` each.
+    """
+    problems = [PeripheralProblem(p["peripheral"], p["problem"], p["since"]) for p in reported]
+    if not problems:
+        return "正常" if role == "kiosk" and not revoked else "—"
+    return in_words(problems, today)
+
+
 # -- on the device --------------------------------------------------------------------------------
 
 
