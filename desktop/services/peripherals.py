@@ -160,6 +160,53 @@ def send_soon(hall: Hall) -> None:
     threading.Thread(target=send, name="peripherals", daemon=True).start()
 
 
+# -- a printer that works again ----------------------------------------------------------------------
+
+
+def printer_problem(hall: Hall) -> bool:
+    """Whether this device's printer is recorded as not working."""
+    with hall.sessions() as session:
+        return bool(session.scalar(select(PeripheralStateRow.problem).where(
+            PeripheralStateRow.device_id == hall.settings.device_id, PeripheralStateRow.peripheral == PRINTER)))
+
+
+def receipt_printers(hall: Hall) -> list[str]:
+    """The printer settings a kiosk's receipts go to (``printer_receipts``, or one of ``printer_by_kind``)."""
+    from desktop.documents.model import DocumentKind, Media
+    from desktop.printing.spec import spec_for
+    from desktop.services.kiosk_prints import KIOSK_KINDS
+
+    return sorted({spec_for(DocumentKind(kind), hall.settings, Media.ROLL_80)[1] for kind in KIOSK_KINDS})
+
+
+def recheck_printer(hall: Hall) -> bool | None:
+    """While this device's printer is recorded as not working: ask its receipt printers, printing nothing,
+    whether they would print now (``desktop.printing.probe``); when every one would, the problem is cleared
+    and the recovery reported, as a receipt printed would (True). False: one still would not; None: nothing
+    recorded, or a printer that cannot be asked (the next receipt tells). Runs off the GUI thread (it waits
+    on ``lpstat`` or a printer's answer)."""
+    from desktop.printing.probe import printer_state
+
+    device = hall.settings.device_id
+    with hall.sessions() as session:
+        row = session.get(PeripheralStateRow, (device, PRINTER))
+        seen = (row.problem, row.since) if row is not None else ("", "")
+    if not seen[0]:
+        return None
+    states = [printer_state(text) for text in receipt_printers(hall)]
+    if any(state is None for state in states):
+        return None
+    if any(states):
+        return False
+    with hall.transaction() as session:
+        row = session.get(PeripheralStateRow, (device, PRINTER))
+        if row is None or (row.problem, row.since) != seen:  # a receipt meanwhile told of it
+            return None
+        row.problem, row.reported = "", False
+    send_soon(hall)
+    return True
+
+
 #: A read's end as it tells of the reader (``desktop.devices.idcard.ReaderProblem`` values): these say it does not
 #: work; a card read, or none laid down, says it works; a card that would not read says nothing of the reader.
 READER_PROBLEMS: Final[Mapping[str, str]] = {"not_connected": "身份证阅读器未连接",
