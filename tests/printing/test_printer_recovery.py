@@ -3,8 +3,10 @@ CUPS queue paused and resumed (cupsdisable / cupsenable), a PDF folder made unwr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import threading
 import uuid
@@ -156,6 +158,56 @@ def test_a_pdf_folder_writable_again_is_seen_working_and_reported(tmp_path: Path
     assert _reported(server) == []
     assert not peripherals.printer_problem(kiosk)
     assert list(folder.iterdir()) == []  # the check left nothing behind
+
+
+# -- a network thermal printer --------------------------------------------------------------------------
+
+
+class _ThermalPrinter:
+    """A network ESC/POS printer on a real socket: answers each real-time status request (DLE EOT n) from
+    :attr:`status` and keeps every byte it was sent."""
+
+    def __init__(self) -> None:
+        self.status = {1: 0x12, 2: 0x12, 4: 0x12}
+        self.received = bytearray()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            with conn:
+                while chunk := conn.recv(64):
+                    self.received += chunk
+                    for at in range(len(chunk) - 2):
+                        if chunk[at:at + 2] == b"\x10\x04":
+                            conn.sendall(bytes([self.status[chunk[at + 2]]]))
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept waiting on it
+        self.listener.close()
+        self.thread.join(5)
+
+
+def test_a_network_thermal_printer_is_asked_its_status_and_prints_nothing() -> None:
+    printer = _ThermalPrinter()
+    where = f"escpos:tcp:127.0.0.1:{printer.port}"
+    try:
+        printer.status[4] = 0x12 | 0x60  # paper end
+        assert printer_state(where) == f"热敏小票机（网络 127.0.0.1:{printer.port}）缺纸，请装入热敏纸卷"
+        printer.status[4] = 0x12  # a new roll
+        assert printer_state(where) == ""
+        # it was asked its status, and sent nothing else: no picture, no cut
+        assert bytes(printer.received).replace(b"\x10\x04\x01", b"").replace(b"\x10\x04\x04", b"") == b""
+    finally:
+        printer.close()
+    assert printer_state(where) == f"热敏小票机（网络 127.0.0.1:{printer.port}）未连接或未开机，请检查电源和连线"
 
 
 def test_a_printer_that_cannot_be_asked_is_left_to_the_next_receipt(sqlite_engine: Engine, clock: FakeClock) -> None:
