@@ -141,10 +141,12 @@ def send_pending(hall: Hall, *, erase: bool) -> int:
 
     One no counter would print any more (:func:`prune`) is forgotten first, not sent.
     """
+    if hallrecords.remote_of(hall) is None or not pending_reports(hall):
+        return 0
     with hall.transaction() as session:
         prune(session, hall.today())
     reports = pending_reports(hall)
-    if not reports or hallrecords.remote_of(hall) is None:
+    if not reports:
         return 0
     hallrecords.ask(hall, "/records/prints/merge", {"prints": reports})
     ids = [r["print_id"] for r in reports]
