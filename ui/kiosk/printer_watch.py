@@ -13,6 +13,7 @@ reported to the server. The watch starts and stops itself on the records of its 
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from ui.shell.context import WorkContext
+
+log = logging.getLogger(__name__)
 
 #: How often a printer known not to work is asked again.
 INTERVAL_MS = 60_000
@@ -78,5 +81,11 @@ class PrinterWatch(QObject):
         """Ask the printers now (a check still on its way is not doubled)."""
         if self._checks.busy:
             return
-        self._checks.run(_recheck, self.checked.emit, lambda _error: self.checked.emit(None),
-                         executor=Executor.DEVICES)
+        self._checks.run(_recheck, self._checked, self._not_checked, executor=Executor.DEVICES)
+
+    def _checked(self, works: bool | None) -> None:
+        self.checked.emit(works)
+
+    def _not_checked(self, error: Exception) -> None:
+        log.warning("未能检查打印机是否恢复：%s", error)  # asked again at the next tick
+        self.checked.emit(None)
