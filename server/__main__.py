@@ -109,10 +109,14 @@ def _devices_command(args: argparse.Namespace, hall: Hall) -> int:
             done = enrolment.revoke_device(hall, operator, args.device_id)
             print(f"设备 {done.device_id} 已停用（{stamp_in_words(done.revoked_at)}）")
         else:
+            from desktop.services.peripherals import device_state_words
+
+            today = hall.today()
             for d in enrolment.list_devices(hall, operator):
-                state = f"已停用 {d.revoked_at}" if d.revoked_at else "在用"
-                print(f"{d.device_id}\t{d.role}\t{d.org_code or '-'}\t{d.hall_code or '-'}\t"
-                      f"最后联系 {d.last_seen_at or '从未'}\t{state}")
+                state = f"已停用（{stamp_in_words(d.revoked_at)}）" if d.revoked_at else "在用"
+                seen = stamp_in_words(d.last_seen_at) if d.last_seen_at else "从未"
+                print(f"{d.device_id}\t{d.role}\t{d.org_code or '-'}\t{d.hall_code or '-'}\t最后联系 {seen}\t{state}\t"
+                      f"外设 {device_state_words(d.role, bool(d.revoked_at), d.peripherals, today)}")
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -7,36 +7,18 @@ every other 80 mm document goes to ``printer_receipts`` and every A4 one to
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
-from desktop.config import Settings, data_dir
+from desktop.config import Settings
 from desktop.documents.model import DocumentKind, Media
 from desktop.printing.base import Printer
-from desktop.printing.pdf_file import PdfFilePrinter
+from desktop.printing.pdf_file import PdfFilePrinter, default_pdf_folder
 from desktop.printing.simulated import SimulatedPrinter
-from desktop.printing.spec import PrinterSpec, PrinterSpecError, parse_spec
+from desktop.printing.spec import ROLL_KINDS, PrinterSpec, PrinterSpecError, parse_spec, spec_for
 from desktop.printing.thermal import EscPosPrinter
 
-#: Kinds printed on the 80 mm roll when the caller does not say (receipts and tickets).
-ROLL_KINDS = frozenset({DocumentKind.REGISTRATION_RECEIPT, DocumentKind.QUEUE_TICKET, DocumentKind.RATING_RECEIPT})
-
-
-def default_pdf_folder() -> Path:
-    return data_dir() / "打印件"
-
-
-def spec_for(kind: DocumentKind, settings: Settings, media: Media | None = None) -> tuple[str, str]:
-    """(setting name, spec text) that decides the printer for ``kind``."""
-    by_kind: Mapping[str, str] = settings.printer_by_kind
-    for key in (kind.value, kind.name):
-        if key in by_kind:
-            return f"printer_by_kind[{key}]", by_kind[key]
-    if media is None:
-        media = Media.ROLL_80 if kind in ROLL_KINDS else Media.A4
-    if media is Media.ROLL_80:
-        return "printer_receipts", settings.printer_receipts
-    return "printer_notices", settings.printer_notices
+__all__ = ["ROLL_KINDS", "build_printer", "default_pdf_folder", "load_qt_printing", "printer_for",
+           "prints_through_qt", "spec_for"]
 
 
 def prints_through_qt(settings: Settings) -> bool:

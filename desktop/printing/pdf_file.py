@@ -8,11 +8,17 @@ import os
 import re
 from pathlib import Path
 
+from desktop.config import data_dir
 from desktop.documents.model import RenderedDocument
 from desktop.printing.base import PrinterError, PrintResult, Problem
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 MAX_SUFFIX = 999
+
+
+def default_pdf_folder() -> Path:
+    """Where ``pdf:`` without a folder saves: 打印件 in the data directory."""
+    return data_dir() / "打印件"
 
 
 def file_stem(doc: RenderedDocument) -> str:
@@ -49,7 +55,7 @@ class PdfFilePrinter:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self._reserve(stem)
         except OSError as exc:
-            raise _error(exc, self.folder) from exc
+            raise folder_error(exc, self.folder) from exc
         tmp = target.with_name(f".{target.name}.tmp")
         try:
             # Personal data: readable by this user only, like the reserved name.
@@ -62,7 +68,7 @@ class PdfFilePrinter:
             for leftover in (tmp, target):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
-            raise _error(exc, self.folder) from exc
+            raise folder_error(exc, self.folder) from exc
         return PrintResult(self.name, doc.pages, f"已保存到 {target}", target)
 
     def _reserve(self, stem: str) -> Path:
@@ -77,7 +83,8 @@ class PdfFilePrinter:
         raise PrinterError(Problem.REFUSED, f"文件夹 {self.folder} 中同名文件过多，请整理后再保存")
 
 
-def _error(exc: OSError, folder: Path) -> PrinterError:
+def folder_error(exc: OSError, folder: Path) -> PrinterError:
+    """Why a PDF could not be saved in ``folder``, in words."""
     if isinstance(exc, PermissionError):
         return PrinterError(Problem.NO_ACCESS, f"没有权限写入文件夹 {folder}")
     if exc.errno == errno.ENOSPC:

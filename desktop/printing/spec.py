@@ -6,14 +6,37 @@ can check a value before anything is printed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from desktop.documents.model import DocumentKind, Media
+
+if TYPE_CHECKING:
+    from desktop.config import Settings
 
 Backend = Literal["system", "escpos", "pdf", "sim"]
 BACKENDS: tuple[Backend, ...] = ("system", "escpos", "pdf", "sim")
 
 SPEC_HELP = ("应为以下之一：system:（系统默认打印机）、system:队列名、escpos:usb:0x0416:0x5011、"
              "escpos:tcp:192.168.1.50:9100、escpos:serial:/dev/ttyUSB0、pdf:文件夹（保存为PDF）")
+
+
+#: Kinds printed on the 80 mm roll when the caller does not say (receipts and tickets).
+ROLL_KINDS = frozenset({DocumentKind.REGISTRATION_RECEIPT, DocumentKind.QUEUE_TICKET, DocumentKind.RATING_RECEIPT})
+
+
+def spec_for(kind: DocumentKind, settings: Settings, media: Media | None = None) -> tuple[str, str]:
+    """(setting name, spec text) that decides the printer for ``kind``."""
+    by_kind: Mapping[str, str] = settings.printer_by_kind
+    for key in (kind.value, kind.name):
+        if key in by_kind:
+            return f"printer_by_kind[{key}]", by_kind[key]
+    if media is None:
+        media = Media.ROLL_80 if kind in ROLL_KINDS else Media.A4
+    if media is Media.ROLL_80:
+        return "printer_receipts", settings.printer_receipts
+    return "printer_notices", settings.printer_notices
 
 
 class PrinterSpecError(ValueError):

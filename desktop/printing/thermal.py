@@ -77,6 +77,16 @@ class EscPosPrinter:
                 device.close()
         return PrintResult(self.name, doc.pages, f"已在{self.describe()}打印并切纸")
 
+    def check(self) -> None:
+        """Ask the printer as a print asks it first (its connection, its real-time status), printing nothing;
+        raises :class:`PrinterError` when a receipt would not print now."""
+        device = self._connect()
+        try:
+            self._check_status(device)
+        finally:
+            with contextlib.suppress(Exception):
+                device.close()
+
     # -- connection ---------------------------------------------------------------------------
 
     def _connect(self) -> Any:

@@ -271,6 +271,10 @@ def apply_feed(hall: Hall, feed: RecordsFeed) -> None:
                     if isinstance(existing, SuggestionRow):
                         existing.pending = False
         session.flush()
+        if feed.rows.get("prints"):  # the authority forgets old ones by the same rule, and tells nobody
+            from desktop.services.kiosk_prints import prune
+
+            prune(session, hall.today())
         if feed.cursor > current(session, CURSOR):
             session.execute(update(QueueStateRow).where(QueueStateRow.name == CURSOR).values(value=feed.cursor))
 

@@ -14,6 +14,12 @@ A clerk who prints one takes it first at the authority (:func:`take`): the first
 a second is told who printed it and when, so no receipt is printed twice. The counter renders the
 document again from the carried data; a registration receipt, whose query code nothing keeps, is
 issued anew from the case with a new query code (the counter holds the case by the sync feed).
+
+Nothing is kept longer than a counter may need it (:func:`prune`): the day's receipts stay, printed or
+not; one no counter printed stays :data:`KEEP_UNCLAIMED_DAYS` days (a citizen may come back after a
+weekend or a holiday); the rest goes. Whoever adds a receipt forgets the old ones in the same
+transaction — the kiosk as it records one and before it sends, the authority as it takes a kiosk's,
+a counter as its mirror takes the authority's — so no copy outlives the rule.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from db.models import KioskPrintRow, PrintJobRow
@@ -49,6 +56,8 @@ KIOSK_KINDS: Final = frozenset({DocumentKind.REGISTRATION_RECEIPT.value, Documen
                                 DocumentKind.APPOINTMENT_SLIP.value, DocumentKind.SUGGESTION_RECEIPT.value,
                                 DocumentKind.RATING_RECEIPT.value})
 _REVEALED: Final = ("petitioner_name", "name")  # where a receipt's data names its citizen (masked)
+#: How many days a receipt no counter printed is kept after the day it failed (the counters list the day's).
+KEEP_UNCLAIMED_DAYS: Final = 30
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,21 @@ def record_failure(session: Session, hall: Hall, actor: Actor, job: PrintJobRow)
                               case_number=job.case_number, failed_at=job.at, error=job.error[:500],
                               data=job.data, done_at="", done_by="", done_by_name="", done_device="",
                               job_id=job.id, pending=hallrecords.remote_of(hall) is not None))
+    prune(session, hall.today())
+
+
+def prune(session: Session, today: date) -> int:
+    """Forget the receipts no counter needs any more (``today``: the hall's day, China's); how many went.
+
+    Kept: every receipt of ``today`` (a second clerk is told who printed it), and one no counter
+    printed for :data:`KEEP_UNCLAIMED_DAYS` days after its own. ``failed_at`` is the kiosk's local time
+    in ISO 8601, so its text orders as its time does.
+    """
+    day = today.isoformat()
+    oldest = (today - timedelta(days=KEEP_UNCLAIMED_DAYS)).isoformat()
+    gone = session.execute(delete(KioskPrintRow).where(
+        KioskPrintRow.failed_at < day, or_(KioskPrintRow.done_at != "", KioskPrintRow.failed_at < oldest)))
+    return max(int(gone.rowcount), 0) if isinstance(gone, CursorResult) else 0
 
 
 def pending_reports(hall: Hall) -> list[dict[str, Any]]:
@@ -113,9 +137,16 @@ def pending_reports(hall: Hall) -> list[dict[str, Any]]:
 
 
 def send_pending(hall: Hall, *, erase: bool) -> int:
-    """Send the receipts waiting here to the authority; ``erase``: keep no copy once it has them."""
+    """Send the receipts waiting here to the authority; ``erase``: keep no copy once it has them.
+
+    One no counter would print any more (:func:`prune`) is forgotten first, not sent.
+    """
+    if hallrecords.remote_of(hall) is None or not pending_reports(hall):
+        return 0
+    with hall.transaction() as session:
+        prune(session, hall.today())
     reports = pending_reports(hall)
-    if not reports or hallrecords.remote_of(hall) is None:
+    if not reports:
         return 0
     hallrecords.ask(hall, "/records/prints/merge", {"prints": reports})
     ids = [r["print_id"] for r in reports]
@@ -175,6 +206,7 @@ def merge(hall: Hall, kiosk: str, reports: list[dict[str, Any]]) -> int:
                                       error=raw["error"], data=raw["data"], done_at="", done_by="",
                                       done_by_name="", done_device="", job_id=0, pending=False))
             added += 1
+        prune(session, hall.today())
     return added
 
 

@@ -66,6 +66,19 @@ def in_words(problems: Iterable[PeripheralProblem], today: date | None = None) -
     return "；".join(p.words(today) for p in problems)
 
 
+def device_state_words(role: str, revoked: bool, reported: Iterable[Mapping[str, str]],
+                       today: date | None = None) -> str:
+    """A device's peripherals as 设备管理 and ``server list-devices`` say them: its problems in words
+    (打印机缺纸（10:32起）), 正常 for a kiosk in use that reports none, — for a device without them.
+
+    ``reported``: what the server lists of the device, ``{"peripheral", "problem", "since"}`` each.
+    """
+    problems = [PeripheralProblem(p["peripheral"], p["problem"], p["since"]) for p in reported]
+    if not problems:
+        return "正常" if role == "kiosk" and not revoked else "—"
+    return in_words(problems, today)
+
+
 # -- on the device --------------------------------------------------------------------------------
 
 
@@ -145,6 +158,53 @@ def send_soon(hall: Hall) -> None:
             log.exception("外设状态暂未报送服务器")
 
     threading.Thread(target=send, name="peripherals", daemon=True).start()
+
+
+# -- a printer that works again ----------------------------------------------------------------------
+
+
+def printer_problem(hall: Hall) -> bool:
+    """Whether this device's printer is recorded as not working."""
+    with hall.sessions() as session:
+        return bool(session.scalar(select(PeripheralStateRow.problem).where(
+            PeripheralStateRow.device_id == hall.settings.device_id, PeripheralStateRow.peripheral == PRINTER)))
+
+
+def receipt_printers(hall: Hall) -> list[str]:
+    """The printer settings a kiosk's receipts go to (``printer_receipts``, or one of ``printer_by_kind``)."""
+    from desktop.documents.model import DocumentKind, Media
+    from desktop.printing.spec import spec_for
+    from desktop.services.kiosk_prints import KIOSK_KINDS
+
+    return sorted({spec_for(DocumentKind(kind), hall.settings, Media.ROLL_80)[1] for kind in KIOSK_KINDS})
+
+
+def recheck_printer(hall: Hall) -> bool | None:
+    """While this device's printer is recorded as not working: ask its receipt printers, printing nothing,
+    whether they would print now (``desktop.printing.probe``); when every one would, the problem is cleared
+    and the recovery reported, as a receipt printed would (True). False: one still would not; None: nothing
+    recorded, or a printer that cannot be asked (the next receipt tells). Runs off the GUI thread (it waits
+    on ``lpstat`` or a printer's answer)."""
+    from desktop.printing.probe import printer_state
+
+    device = hall.settings.device_id
+    with hall.sessions() as session:
+        row = session.get(PeripheralStateRow, (device, PRINTER))
+        seen = (row.problem, row.since) if row is not None else ("", "")
+    if not seen[0]:
+        return None
+    states = [printer_state(text) for text in receipt_printers(hall)]
+    if any(state is None for state in states):
+        return None
+    if any(states):
+        return False
+    with hall.transaction() as session:
+        row = session.get(PeripheralStateRow, (device, PRINTER))
+        if row is None or (row.problem, row.since) != seen:  # a receipt meanwhile told of it
+            return None
+        row.problem, row.reported = "", False
+    send_soon(hall)
+    return True
 
 
 #: A read's end as it tells of the reader (``desktop.devices.idcard.ReaderProblem`` values): these say it does not

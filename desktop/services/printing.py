@@ -248,10 +248,11 @@ def _attempt(hall: Hall, actor: Actor, doc: RenderedDocument, data_json: str, pr
         audit(session, hall, actor, AuditAction.REPRINT if copy else AuditAction.PRINT,
               row.case_number or row.document_number, detail)
         job = _job(row)
-    if actor.role == Role.KIOSK and not printer.name.startswith(FILE_PRINTER):
-        if error is not None:
+    if actor.role == Role.KIOSK:
+        if error is not None and not printer.name.startswith(FILE_PRINTER):
             kiosk_prints.send_soon(hall, erase=hall.settings.kiosk_erase_after_sync)
-        # the administrator sees the kiosk's printer out of paper or not answering, until a receipt prints
+        # the administrator sees the kiosk's printer out of paper, not answering or (``pdf:``) its folder not
+        # writable, until a receipt prints or a check finds it working (peripherals.recheck_printer)
         peripherals.note_and_send(hall, peripherals.PRINTER, error.message if error is not None else None)
     return PrintOutcome(job, result is not None, _message(doc, result, error, actor), result, error)
 

@@ -141,3 +141,37 @@ def test_the_kiosks_pin_is_set_from_the_servers_command_line(tmp_path: Path, mon
     finally:
         engine.dispose()
     assert pin_matches(shared, "720415")
+
+
+def test_the_device_list_says_each_kiosks_peripherals_in_the_words_of_the_devices_tab(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import timedelta
+
+    from desktop.services.database import open_database
+    from desktop.services.peripherals import store_report
+    from server.hall import server_hall
+
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    for device_id, role, code in (("kiosk1", "kiosk", "K01"), ("kiosk2", "kiosk", "K02"), ("kiosk3", "kiosk", "K03"),
+                                  ("devd", "display", "")):
+        assert main(["enrol-device", "--db", db, "--device-id", device_id, "--role", role,
+                     *(["--device-code", code] if code else [])]) == 0
+    assert main(["revoke-device", "--db", db, "--device-id", "kiosk3"]) == 0
+    engine = open_database(db)
+    try:
+        hall = server_hall(engine)
+        today = hall.today()
+        earlier = today - timedelta(days=400)
+        store_report(hall, "kiosk1", [
+            {"peripheral": "printer", "problem": "打印机缺纸", "since": f"{today.isoformat()}T10:32:00"},
+            {"peripheral": "reader", "problem": "身份证阅读器未连接", "since": f"{earlier.isoformat()}T08:05:00"}])
+    finally:
+        engine.dispose()
+    capsys.readouterr()
+    assert main(["list-devices", "--db", db]) == 0
+    lines = {line.split("\t")[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert lines["kiosk1"].endswith(f"\t在用\t外设 打印机缺纸（10:32起）；身份证阅读器未连接"
+                                    f"（{earlier.year}年{earlier.month}月{earlier.day}日 08:05起）")
+    assert lines["kiosk2"].endswith("\t最后联系 从未\t在用\t外设 正常")
+    assert re.search(r"\t已停用（\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d）\t外设 —$", lines["kiosk3"]), lines["kiosk3"]
+    assert lines["devd"].endswith("\t外设 —")

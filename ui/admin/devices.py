@@ -55,12 +55,11 @@ def _when(stamp: str) -> str:
 def peripherals_words(device: DeviceEntry) -> str:
     """What the device reported of its reader, printer and camera, with when each problem began (正常: nothing)."""
     from desktop.domain.chinatime import china_today
-    from desktop.services.peripherals import PeripheralProblem, in_words
+    from desktop.services.peripherals import device_state_words
 
-    if not device.peripherals:
-        return "正常" if device.role == "kiosk" and not device.revoked_at else "—"
-    return in_words((PeripheralProblem(p.peripheral, p.problem, p.since) for p in device.peripherals),
-                    china_today())
+    return device_state_words(device.role, bool(device.revoked_at), (
+        {"peripheral": p.peripheral, "problem": p.problem, "since": p.since} for p in device.peripherals),
+        china_today())
 
 
 def device_words(device: DeviceEntry) -> str:

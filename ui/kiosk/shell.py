@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from ui.kiosk.failure import FailureCard
     from ui.kiosk.leave import LeaveQuestion, Snapshot
     from ui.kiosk.pin import PinPage
+    from ui.kiosk.printer_watch import PrinterWatch
     from ui.kiosk.touch import FingerScroll
 
 #: Seconds of the visible countdown at the end of the idle time.
@@ -99,6 +100,8 @@ SCAN_MAX = 512
 FILTER_AFTER_FRAME_MS = 200
 #: The speech engine starts this long after the first frame (it takes a moment; the first frame comes first).
 VOICE_START_MS = 1500
+#: When, after the first frame, the kiosk starts watching for its printer working again (ui/kiosk/printer_watch.py).
+PRINTER_WATCH_MS = 3000
 
 FlowFactory = Callable[[WorkContext, QWidget], QWidget]
 
@@ -352,6 +355,8 @@ class KioskShell(QWidget):
         self._physical: PhysicalPinyin | None = None
         #: Drags a page longer than the screen with the finger (from just after the first frame).
         self.finger_scroll: FingerScroll | None = None
+        #: Asks the printer again while it is known not to work (from a moment after the first frame).
+        self.printer_watch: PrinterWatch | None = None
 
         # Built from the page down: each widget joins the page's tree once (a widget moved into a new
         # parent has its whole tree's font, palette and style worked out again).
@@ -615,6 +620,16 @@ class KioskShell(QWidget):
         super().showEvent(event)
         if self.voice is None:
             QTimer.singleShot(VOICE_START_MS, self, self.start_voice)
+        if self.printer_watch is None:
+            QTimer.singleShot(PRINTER_WATCH_MS, self, self.watch_printer)
+
+    def watch_printer(self) -> PrinterWatch:
+        """The printer's watch (made once): a recorded printer problem is looked at again every minute."""
+        if self.printer_watch is None:
+            from ui.kiosk.printer_watch import PrinterWatch
+
+            self.printer_watch = PrinterWatch(self.ctx, self)
+        return self.printer_watch
 
     def start_voice(self) -> Announcer | None:
         """The speech device (built on first use: where there is no engine, a silent one).
