@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -348,3 +349,25 @@ def test_an_expired_card_read_at_the_counter_is_said_to_the_clerk(
     qtbot.mouseClick(panel.read_card_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.name.text() == "李建国", timeout=10_000)
     assert "有效期至2022年1月1日" in panel.message.text()
+
+
+def test_a_priority_ticket_called_says_so_and_why_when_its_card_tells(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall) -> None:
+    elderly = valid_id(birth=date(1950, 3, 1), seq=11)  # 76 on the hall's day
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, priority=True)  # 残疾人, say
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=elderly, name="王秀英")
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 3 人" in bar.waiting.text(), timeout=10_000)
+
+    press(qtbot, bar, Qt.Key.Key_F3)
+    assert bar.number.text() == "A002" and bar.details.text().startswith("综合接待 · 优先 · 已叫号")
+    assert queue.window_view(sqlite_hall, window=3).priority == "优先"
+    press(qtbot, bar, Qt.Key.Key_F9)  # 办结: the next one
+    press(qtbot, bar, Qt.Key.Key_F3)
+    assert bar.number.text() == "A003" and bar.details.text().startswith("综合接待 · 优先（70岁以上老人） · 已叫号")
+    press(qtbot, bar, Qt.Key.Key_F9)
+    press(qtbot, bar, Qt.Key.Key_F3)
+    assert bar.number.text() == "A001" and "优先" not in bar.details.text()
+    assert queue.window_view(sqlite_hall, window=3).priority == ""
