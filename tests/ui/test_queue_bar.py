@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from db.models import QueueTicketRow
+from desktop.config import settings_file
 from desktop.domain.queue import QueueAction, TicketSource
 from desktop.services import queue, reception
 from desktop.services.context import Actor, Hall
@@ -116,6 +117,15 @@ def test_without_a_window_number_the_counter_has_no_queue_controls(qtbot: QtBot,
     work = CounterWork(work_context(clerk))
     qtbot.addWidget(work)
     assert work.queue is None
+    # where the controls would be, the way to turn them on, in words
+    assert work.queue_hint is not None and work.layout().itemAt(0).widget() is work.queue_hint
+    text = work.queue_hint.text()
+    assert text.startswith("本机未设置窗口号，不显示排队叫号。设置窗口号后可叫号")
+    assert str(settings_file()) in text and "queue_window" in text and "PH_QUEUE_WINDOW" in text
+
+
+def test_with_a_window_number_no_word_about_setting_one(counter: CounterWork) -> None:
+    assert counter.queue is not None and counter.queue_hint is None
 
 
 def bar_action(name: str) -> QueueAction:
