@@ -396,7 +396,7 @@ def _tail_condition(session: Session, tail: str) -> ColumnElement[bool] | None:
 
 
 #: Said over a list of cases whose number ends in the query, when it is also the end of ID numbers or phones.
-ALSO_TAIL = "也可能是身份证号后几位：按证件号码或电话的后{n}位另有 {count} 件，列在案件编号之后，请核对是否同一人"
+ALSO_TAIL = "也可能是身份证号后几位：其中 {count} 件是证件号码或电话的后{n}位相符，列在案件编号之后，请核对是否同一人"
 
 
 def _with_tails(session: Session, actor: Actor, directory: OrganisationDirectory, q: str, found: SearchResult,

@@ -267,7 +267,7 @@ def test_the_end_of_an_id_number_that_reads_as_a_serial_finds_both(hall: Hall, c
     assert _numbers(result) == [numbers[-1], owner]
     assert [c.match for c in result.cases] == [MatchKind.CASE_NUMBER, MatchKind.ID_NUMBER]
     assert (result.total, result.more) == (2, False)
-    assert "也可能是身份证号后几位" in result.note and "另有 1 件" in result.note
+    assert "也可能是身份证号后几位" in result.note and "其中 1 件是证件号码或电话的后4位相符" in result.note
     assert "也可能是身份证号后几位" in result.status
     limited = search_cases(hall, clerk, "0012", limit=1)  # no room for both: the case number
     assert _numbers(limited) == [numbers[-1]] and limited.total == 2 and limited.more

@@ -65,6 +65,7 @@ class CounterWork(QWidget):
         layout.setSpacing(4)
         if self.queue_hint is not None:
             self.queue_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path copied
+            self.queue_hint.setContentsMargins(10, 4, 10, 2)  # the queue strip's own inset
             layout.addWidget(self.queue_hint)
         if self.queue is not None:
             layout.addWidget(self.queue)
