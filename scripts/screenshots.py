@@ -41,7 +41,8 @@ def main() -> None:
     parser.add_argument("--query", default="王")
     parser.add_argument("--only", choices=("all", "kiosk", "kiosk-reader", "kiosk-keyboard", "supervisor",
                                            "admin-server", "display",
-                                           "hallday", "routing", "materials", "counter-case", "counter-prints"),
+                                           "hallday", "routing", "materials", "counter-case", "counter-prints",
+                                           "counter-firsts"),
                         default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day; hallday: the hall's opening hours, "
                         "reception days removed, the guide's time limits, voice off on the display, the materials "
@@ -51,7 +52,10 @@ def main() -> None:
                         "opened from the case, and one not yet on the server; counter-case: a case with a letter-long "
                         "request, a transfer, a 批示 and a 包案 at the counter, the history beside 登记 before the "
                         "request is typed, a name without an ID number at 发号 and the 转送 dialog; counter-prints: "
-                        "the counter's 待补打 / 打印记录 with the receipts the hall's kiosks could not print")
+                        "the counter's 待补打 / 打印记录 with the receipts the hall's kiosks could not print; "
+                        "counter-firsts: what a new clerk meets: a case registered by phone (问题属地, 住址, 办理… "
+                        "before 分类, its first registration receipt), the end of an ID number that is also a "
+                        "serial, a priority ticket called, a PC without a window number")
     args = parser.parse_args()
     if args.only == "kiosk-keyboard" and not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
         # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size, each orientation
@@ -98,6 +102,8 @@ def main() -> None:
         counter_case_screenshots(db, out)
     elif args.only == "counter-prints":
         counter_prints_screenshots(db, out)
+    elif args.only == "counter-firsts":
+        counter_firsts_screenshots(db, out)
     else:
         take_screenshots(db, out, args.query, work)
     print(f"saved to {out}")
@@ -1510,6 +1516,106 @@ def counter_prints_screenshots(db: Path, out: Path) -> None:
         print(f"  70-counter-kiosk-prints-{size}.png")
         dialog.reject()
     window.close()
+
+
+def counter_firsts_screenshots(db: Path, out: Path) -> None:
+    """What a new clerk met at the counter, at both staff sizes: a case registered by phone (问题属地 and 住址 in
+    the case view, 办理… with 受理 greyed before 分类, 打印记录 offering its first registration receipt with the
+    receipts going to a PDF folder), 4 characters both a serial and the end of an ID number, a priority ticket
+    of a 76-year-old called, and a counter without a window number."""
+    import dataclasses
+    from datetime import date, timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.app import build_window
+    from desktop.config import load_settings
+    from desktop.domain.access import Actor, Role
+    from desktop.domain.queue import QueueAction, TicketSource
+    from desktop.installation import open_hall
+    from desktop.services import accounts, queue
+    from desktop.services.reference import load_regions
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+    from tests.helpers import valid_id
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import CaseDesk
+    from ui.printing.queue import fitted_size
+
+    folder = Path(tempfile.mkdtemp(prefix="ph-receipts-"))
+    settings = dataclasses.replace(load_settings(), printer_receipts=f"pdf:{folder}")
+    hall = open_hall(settings, db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    clerk = Actor("staff:chuangkou1", "王丽（演示）", Role.CLERK)
+    town = next(r for r in load_regions().children("330726") if r.name == "白马镇")
+    by_phone = register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="周美华", document_number=valid_id(birth=date(1966, 4, 2), seq=517),
+                               phone="13857900517"),
+        region_code=town.code, channel="电话", address="浙江省金华市浦江县白马镇夏张村12号",
+        request="反映村里道路硬化工程停工半年，雨天泥泞，老人孩子出行困难，要求尽快复工")).case_number
+    serial = by_phone.split("-")[3][-4:]  # 0018: the case's serial, and the end of 吴国强's ID number
+    ending = next(e for e in (valid_id(birth=date(1950, 1, 1) + timedelta(days=d), seq=int(serial[:3]))
+                              for d in range(400)) if e.endswith(serial))
+    register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="吴国强", document_number=ending), region_code="330726001",
+        request="反映小区电梯长期停用，要求物业尽快维修"))
+    elderly = valid_id(birth=date(1950, 3, 1), seq=233)
+    current = queue.window_view(hall, window=3).current
+    if current is not None:
+        queue.act(hall, current.ticket_id, QueueAction.FINISH, window=3)
+    issued = queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK, id_number=elderly,
+                                name="王秀英")
+    queue.act(hall, issued.ticket.ticket_id, QueueAction.CALL, window=3)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "counter")
+    window = signed_in(hall, "counter", "chuangkou1")
+    work = window.work
+    assert isinstance(work, CounterWork)
+    desk = work.desk.findChild(CaseDesk)
+    assert desk is not None
+
+    def shot(widget: Any, name: str) -> None:
+        settle(400)
+        widget.grab().save(str(out / f"{name}.png"))
+        print(f"  {name}.png")
+
+    for size, (width, height) in COUNTER_SIZES.items():
+        window.resize(width, height)
+        work.tabs.setCurrentWidget(work.desk)
+        after(work.search.detail_shown, lambda: work.open_case(by_phone))
+        shot(window, f"80-counter-phone-case-{size}")
+        menu = desk.steps.menu_
+        menu.popup(desk.steps.mapToGlobal(desk.steps.rect().bottomLeft()))
+        shot(menu, f"81-counter-steps-unclassified-{size}")
+        menu.close()
+        dialog = desk.queue_button.open_queue()
+        dialog.resize(*fitted_size(width, height - 40))
+        after(dialog.refreshed, dialog.refresh)
+        settle(800)
+        shot(dialog, f"82-counter-first-receipt-{size}")
+        dialog.reject()
+        after(work.search.searched, lambda: work.search.query.setText(serial))
+        shot(window, f"83-counter-serial-or-id-end-{size}")
+    window.close()
+    plain = open_hall(dataclasses.replace(settings, queue_window=0), db)
+    bare = build_window(plain, "counter")
+    from desktop.services.accounts import DEMO_PASSWORD
+
+    bare.show()
+    settle(200)
+    bare.sign_in_page.login.setText("chuangkou2")
+    bare.sign_in_page.password.setText(DEMO_PASSWORD)
+    bare.sign_in_page.submit()
+    for _ in range(100):
+        if bare.work is not None:
+            break
+        settle(100)
+    for size, (width, height) in COUNTER_SIZES.items():
+        bare.resize(width, height)
+        shot(bare, f"84-counter-no-window-number-{size}")
+    bare.close()
 
 
 def counter_case_screenshots(db: Path, out: Path) -> None:

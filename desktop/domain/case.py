@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from desktop.domain.calendar import HolidayCalendar, date_in_words
 from desktop.domain.chinatime import CHINA_STANDARD_TIME as CHINA_STANDARD_TIME
@@ -429,15 +429,26 @@ def _check_payload_values(event_type: EventType, payload: Mapping[str, Any]) -> 
             raise RuleViolation("bad_days", "延期天数须为整数") from None
 
 
-def _check_payload_rules(view: CaseView, event_type: EventType, payload: Mapping[str, Any],
-                         policy: DeadlinePolicy) -> None:
-    needs_nature = {EventType.TRANSFERRED, EventType.ASSIGNED, EventType.GUIDED,
-                    EventType.ACCEPTED}
-    if event_type in needs_nature and not view.nature:
-        raise RuleViolation(
+#: The decisions that need the case's class (建议意见类, 检举控告类 or 申诉求决类) first.
+NEEDS_NATURE: Final = frozenset({EventType.TRANSFERRED, EventType.ASSIGNED, EventType.GUIDED, EventType.ACCEPTED})
+
+
+def classification_refusal(view: CaseView, event_type: EventType) -> RuleViolation | None:
+    """Why ``event_type`` cannot be recorded on an unclassified case (None when its class is not needed or known):
+    refused on recording, and said beside the step before the clerk opens its dialog."""
+    if event_type in NEEDS_NATURE and not view.nature:
+        return RuleViolation(
             "not_classified",
             f"不能“{event_type.value}”：缺少“分类”，请先确定建议意见类、检举控告类或申诉求决类",
         )
+    return None
+
+
+def _check_payload_rules(view: CaseView, event_type: EventType, payload: Mapping[str, Any],
+                         policy: DeadlinePolicy) -> None:
+    unclassified = classification_refusal(view, event_type)
+    if unclassified is not None:
+        raise unclassified
     if event_type is EventType.RECUSED and (not str(payload.get("staff_id", "")).strip()
                                             or not str(payload.get("reason", "")).strip()):
         raise RuleViolation("recusal_incomplete", "登记回避须写明回避的工作人员和回避事由（条例第二十八条）")

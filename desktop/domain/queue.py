@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from desktop.domain.errors import RuleViolation, ValidationError
-from desktop.domain.identity import validate_name, validate_resident_id
+from desktop.domain.identity import id_birth_date, validate_name, validate_resident_id
 
 
 class TicketState(StrEnum):
@@ -221,6 +221,20 @@ LEADER_TYPE = "leader"
 
 #: From this age a visitor goes first where the type allows it (优先办理：70岁以上老人), as the kiosk's toggle says.
 PRIORITY_AGE = 70
+
+
+def priority_words(ticket: Ticket, type_allows: bool, id_number: str | None, today: date) -> str:
+    """How the counter is told a ticket was called first: "" (it was not), 优先, or 优先（70岁以上老人） when the
+    ID card it was taken with says the age (the ticket keeps no other reason: 残疾人 or 紧急 are the clerk's)."""
+    if not ticket.priority or not type_allows:
+        return ""
+    if id_number:
+        try:
+            if of_priority_age(id_birth_date(id_number), today):
+                return f"优先（{PRIORITY_AGE}岁以上老人）"
+        except ValidationError:
+            pass  # another kind of document: no age to read
+    return "优先"
 
 
 def of_priority_age(birth: date, today: date) -> bool:

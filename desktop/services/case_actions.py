@@ -21,7 +21,15 @@ from typing import Any
 
 from desktop.documents.model import DocumentKind
 from desktop.domain.calendar import date_near, stamp_in_words
-from desktop.domain.case import EXTENDED_ON, OUTCOMES, ROUTED_ON, TRANSITIONS, CaseView, extension_refusal
+from desktop.domain.case import (
+    EXTENDED_ON,
+    OUTCOMES,
+    ROUTED_ON,
+    TRANSITIONS,
+    CaseView,
+    classification_refusal,
+    extension_refusal,
+)
 from desktop.domain.classification import LegalRoute, Nature, Purpose
 from desktop.domain.errors import ValidationError
 from desktop.domain.events import EventType
@@ -298,7 +306,12 @@ def step_note(view: CaseView, key: str, today: date) -> str:
 
 def step_refusal(view: CaseView, key: str, today: date) -> str:
     """Why a step the case's state allows cannot be taken today, said before the clerk fills its dialog
-    ("" when nothing known now stands in its way): 延期 once the handling limit has passed."""
+    ("" when nothing known now stands in its way): 受理, 转送, 交办 before the case is classified; 延期 once the
+    handling limit has passed."""
+    action = ACTION_BY_KEY.get(key)
+    unclassified = classification_refusal(view, action.event_type) if action is not None else None
+    if unclassified is not None:  # the step is in the menu already: its reason without 不能“受理”：
+        return unclassified.message.split("：", 1)[-1]
     if key == "extend":
         refusal = extension_refusal(view, today)
         if refusal is not None:

@@ -88,6 +88,8 @@ class CaseDetail:
     timeline: tuple[TimelineEntry, ...] = ()
     #: The hall's day the case was read on: the day a step offered on it would be taken.
     today: date | None = None
+    #: 问题属地 in words (浙江省金华市浦江县白马镇); the code itself when the shipped list lacks it; "" without one.
+    region_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,8 @@ def _detail(hall: Hall, actor: Actor, case_ref: str, *, reveal: bool) -> CaseDet
                       first_responsible=_first_responsible(view, events, authors),
                       attachments=tuple(ref for e in events for ref in refs_from_payload(e.payload.get("attachments")))
                       if content is ContentAccess.FULL else (), due_now=due_now, due_level=due_level,
-                      timeline=timeline(shown, authors, hall.policy, hall.today()), today=hall.today())
+                      timeline=timeline(shown, authors, hall.policy, hall.today()), today=hall.today(),
+                      region_name=_region_name(view.region_code) or view.region_code)
 
 
 def _first_responsible(view: CaseView, events: Sequence[Event], authors: Mapping[str, str]) -> str:

@@ -125,11 +125,15 @@ def registration_receipt(hall: Hall, actor: Actor, result: RegistrationResult) -
     return render(DocumentKind.REGISTRATION_RECEIPT, data)
 
 
-def reissue_registration_receipt(hall: Hall, actor: Actor, case_ref: str, copy_label: str) -> RenderedDocument:
-    """A lost receipt replaced: a new query code (the old one stops working), the copy label printed."""
-    guard(hall, actor, Permission.PRINT, "补打登记回执", case_ref)
-    label = copy_label.strip()
-    if not label:
+def reissue_registration_receipt(hall: Hall, actor: Actor, case_ref: str, copy_label: str, *,
+                                 original: bool = False) -> RenderedDocument:
+    """A lost receipt replaced: a new query code (the old one stops working), the copy label printed.
+
+    ``original``: the case never had a receipt (registered by phone or letter): its first one, without a copy
+    label, issuing the query code the citizen will use."""
+    guard(hall, actor, Permission.PRINT, "打印登记回执" if original else "补打登记回执", case_ref)
+    label = "" if original else copy_label.strip()
+    if not label and not original:
         raise ValidationError("copy_label_required", "补打的回执须印有补打标记，如“补打（第1次）”", "copy_label")
     if len(label) > 20:
         raise ValidationError("copy_label_too_long", "补打标记过长（不超过20字）", "copy_label")

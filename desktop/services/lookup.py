@@ -273,7 +273,10 @@ def _search_cases(hall: Hall, actor: Actor, query: str, limit: int, due: ColumnE
             if cases or not fallback:
                 total = _visible_count(session, actor, directory, ids, kind)
                 more = more if total is None else total > len(cases)
-                return SearchResult(cases, total, more, kind)
+                found = SearchResult(cases, total, more, kind)
+                if cases and number is not None and not number.numbers:  # a serial, or an ID number's end?
+                    return _with_tails(session, actor, directory, q, found, ids, limit, due)
+                return found
         tail = _tail(q)
         if tail:
             found = _tails(session, actor, directory, tail, limit, due)
@@ -375,15 +378,53 @@ def _tails(session: Session, actor: Actor, directory: OrganisationDirectory, tai
     Read when no case number answers the digits (4 digits are a case's serial first). The list shows
     the numbers masked with their last four kept, so the clerk checks the person found.
     """
+    condition = _tail_condition(session, tail)
+    if condition is None:
+        return SearchResult([], 0, False, MatchKind.ID_NUMBER)
+    note = f"按证件号码或电话的后{len(tail)}位查找，请核对是否同一人"
+    return _newest_found(session, actor, directory, condition, MatchKind.ID_NUMBER, note, limit, due)
+
+
+def _tail_condition(session: Session, tail: str) -> ColumnElement[bool] | None:
+    """The cases of the persons whose ID number or phone ends in ``tail`` (None: no such person)."""
     ending: ColumnElement[bool] = CasePersonRow.id_number.like(f"%{tail}")
     if tail[-1] != "X":
         ending = ending | CasePersonRow.phone.like(f"%{tail}")
     # One pass over the persons (no index serves an ending): the cases found are read by their ids.
     found = list(session.scalars(select(CasePersonRow.case_id).where(ending).distinct().limit(COUNT_LIMIT + 1)))
-    if not found:
-        return SearchResult([], 0, False, MatchKind.ID_NUMBER)
-    note = f"按证件号码或电话的后{len(tail)}位查找，请核对是否同一人"
-    return _newest_found(session, actor, directory, CaseRow.case_id.in_(found), MatchKind.ID_NUMBER, note, limit, due)
+    return CaseRow.case_id.in_(found) if found else None
+
+
+#: Said over a list of cases whose number ends in the query, when it is also the end of ID numbers or phones.
+ALSO_TAIL = "也可能是身份证号后几位：其中 {count} 件是证件号码或电话的后{n}位相符，列在案件编号之后，请核对是否同一人"
+
+
+def _with_tails(session: Session, actor: Actor, directory: OrganisationDirectory, q: str, found: SearchResult,
+                ids: Select[Any] | None, limit: int, due: ColumnElement[bool] | None) -> SearchResult:
+    """A case-number fragment that is also the last 4–8 characters of an ID number or phone (105X of
+    65010219520314105X, 4 digits a serial first): the cases of those persons follow the case numbers, at
+    least half the list when there are that many, and the count is of both kinds together."""
+    tail = _tail(q)
+    condition = _tail_condition(session, tail) if tail else None
+    if condition is None:
+        return found
+    shown = {c.case_id for c in found.cases}
+    also, also_more = _visible_page(actor, directory, limit + len(shown),
+                                    lambda n: _newest(session, condition, MatchKind.ID_NUMBER, n, due))
+    extra = [c for c in also if c.case_id not in shown]
+    if not extra:
+        return found
+    room = min(len(extra), max(limit - len(found.cases), limit // 2))
+    cases = found.cases[:limit - room] + extra[:room]
+    tail_ids = _narrowed(select(CaseRow.case_id.label("case_id")).where(condition), due)
+    extra_ids = tail_ids if ids is None else tail_ids.except_(ids) if tail_ids is not None else None
+    extra_total = None if extra_ids is None else _visible_count(
+        session, actor, directory, select(extra_ids.subquery().c.case_id.label("case_id")), MatchKind.ID_NUMBER)
+    total = None if found.total is None or extra_total is None else found.total + extra_total
+    more = (found.more or also_more or room < len(extra)) if total is None else total > len(cases)
+    count = f"{extra_total:,}" if extra_total is not None else f"{len(extra):,}+"
+    note = "　".join(part for part in (found.note, ALSO_TAIL.format(n=len(tail), count=count)) if part)
+    return SearchResult(cases, total, more, found.kind, note)
 
 
 def _homophones(session: Session, actor: Actor, directory: OrganisationDirectory, q: str,

@@ -174,18 +174,22 @@ def reprint(hall: Hall, actor: Actor, job_id: int, render: Render, printer: Prin
 
 
 def next_receipt_copy(hall: Hall, actor: Actor, case_number: str) -> int:
-    """The copy number the next reissued registration receipt of the case will carry (1 for the first)."""
+    """The copy number the next registration receipt of the case will carry: 0 (the original) when none was
+    ever printed or tried for it (a case registered by phone or letter, or without a receipt), else one more
+    than the last (1 for the first reissue)."""
     case_number = case_number.strip().upper()
     guard(hall, actor, Permission.PRINT, "补打登记回执", case_number)
     with hall.sessions() as session:
         latest = session.scalar(select(func.max(PrintJobRow.copy)).where(
             PrintJobRow.kind == DocumentKind.REGISTRATION_RECEIPT.value,
-            PrintJobRow.case_number == case_number)) or 0
-    return int(latest) + 1
+            PrintJobRow.case_number == case_number))
+    return 0 if latest is None else int(latest) + 1
 
 
 def reissue_receipt(hall: Hall, actor: Actor, case_number: str, printer: Printer) -> PrintOutcome:
-    """A lost registration receipt replaced: a new query code, the next copy number on the paper and in the log.
+    """The case's registration receipt with a new query code: the original when the case never had one (the
+    citizen gets a query code for the first time), else a replacement with the next copy number on the paper
+    and in the log.
 
     The old query code stops working at once, whether or not the printer then works
     (a failed print stays pending with the new code's receipt).
@@ -193,7 +197,7 @@ def reissue_receipt(hall: Hall, actor: Actor, case_number: str, printer: Printer
     from desktop.services.documents import reissue_registration_receipt
 
     copy = next_receipt_copy(hall, actor, case_number)
-    doc = reissue_registration_receipt(hall, actor, case_number, copy_label(copy))
+    doc = reissue_registration_receipt(hall, actor, case_number, copy_label(copy), original=not copy)
     return _attempt(hall, actor, doc, _public_json(doc.data), printer, copy=copy, supersede=None)
 
 

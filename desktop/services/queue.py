@@ -59,6 +59,7 @@ from desktop.domain.queue import (
     missed_note,
     next_state,
     of_priority_age,
+    priority_words,
     queue_statistics,
     service_for_estimate,
     ticket_number,
@@ -115,6 +116,7 @@ class WindowView:
     waiting: tuple[WaitingCount, ...]
     connected: bool = True  # False: the hall server cannot be reached; numbers are issued here
     pending: int = 0        # tickets and calls made here offline, not yet merged back
+    priority: str = ""      # the current ticket went first: 优先, 优先（70岁以上老人）; "" when it did not
 
 
 def _time(text: str | None) -> datetime | None:
@@ -673,9 +675,15 @@ def window_view(hall: Hall, *, window: int) -> WindowView:
         row = _open_at(session, day, window)
         pending = int(session.scalar(select(func.count()).select_from(QueueTicketRow)
                                      .where(QueueTicketRow.pending.is_(True))) or 0)
-        return WindowView(window, to_ticket(row) if row is not None else None,
-                          row.person_name if row is not None else None, row.person_id if row is not None else None,
-                          _staff_counts(session, day), remote.connected if remote is not None else True, pending)
+        ticket = to_ticket(row) if row is not None else None
+        person_id = row.person_id if row is not None else None
+        first = ""
+        if ticket is not None and ticket.priority:
+            allows = any(t.code == ticket.type_code and t.priority_allowed for t in _types(session, active_only=False))
+            first = priority_words(ticket, allows, person_id, hall.today())
+        return WindowView(window, ticket, row.person_name if row is not None else None, person_id,
+                          _staff_counts(session, day), remote.connected if remote is not None else True, pending,
+                          first)
 
 
 def _staff_counts(session: Session, day: str) -> tuple[WaitingCount, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -124,7 +125,7 @@ def test_failed_print_is_listed_with_its_reason_and_retry_prints_it(qtbot: QtBot
     row = [_cell(dialog.pending_table, 0, c) for c in range(dialog.pending_table.columnCount())]
     assert doc.document_number and row[1:] == [doc.title, doc.document_number, case.case_number, "打印机未连接"]
     assert not dialog.retry_button.isEnabled()  # nothing selected yet
-    assert dialog.printer.count() == 0  # no job: no printers to offer
+    assert dialog.reissue_button.isEnabled()  # no job: the printers of the case's registration receipt
     _pick(qtbot, dialog, dialog.pending_table, 0)
     assert dialog.selected is not None and dialog.selected.status == "pending"
     assert dialog.printer.currentText() == "模拟打印机" and dialog.selected_printer() is printer
@@ -386,3 +387,96 @@ def test_printer_names_in_words() -> None:
     assert printer_text("system:") == "系统默认打印机"
     assert printer_text("pdf:/tmp/x") == "保存为PDF文件"
     assert printer_text("escpos:usb:0x0416:0x5011") == "热敏打印机"
+
+
+def test_a_case_without_a_receipt_gets_its_first_one_with_a_query_code(sqlite_hall: Hall, clerk: Actor,
+                                                                       kiosk: Actor) -> None:
+    """A case registered by phone or letter: no receipt in the log, its first one is the original (copy 0,
+    no 补打 label) and its query code is the one the citizen can use; the next one is 补打（第1次）."""
+    case = register_visit(sqlite_hall, clerk, form())
+    assert printing.next_receipt_copy(sqlite_hall, clerk, case.case_number) == 0
+    printer = SimulatedPrinter()
+    outcome = printing.reissue_receipt(sqlite_hall, clerk, case.case_number, printer)
+    assert outcome.printed and outcome.job.copy == 0 and printer.printed[-1].copy_label == ""
+    (code,) = zxingcpp.read_barcodes(receipt_image(printer.printed[-1].pdf).convert("L"))
+    number, new_code = parse_payload(code.text)
+    assert citizen_progress(sqlite_hall, kiosk, number, new_code).case_number == case.case_number
+    assert _receipt_copies(sqlite_hall, case.case_number) == [(0, "", "printed")]
+    prints = list_audit(sqlite_hall, Actor.system(), AuditQuery(action=AuditAction.PRINT.value))
+    assert [e.detail["kind"] for e in prints] == [DocumentKind.REGISTRATION_RECEIPT.value]
+    assert printing.next_receipt_copy(sqlite_hall, clerk, case.case_number) == 1
+
+
+def test_the_dialog_prints_the_first_receipt_of_a_case_without_asking(qtbot: QtBot, work_context: MakeContext,
+                                                                      sqlite_hall: Hall, clerk: Actor,
+                                                                      kiosk: Actor) -> None:
+    case = register_visit(sqlite_hall, clerk, form())
+    printer = SimulatedPrinter()
+    dialog = _open(qtbot, work_context(clerk), case.case_number, printer)
+    _settle(qtbot, dialog)
+    assert dialog.log_table.rowCount() == 0 and dialog.selected is None
+    assert dialog.printer.count() == 1 and dialog.selected_printer() is printer  # the receipt's printers
+    assert dialog.reissue_button.isEnabled() and dialog.reissue_button.text() == "打印登记回执（生成查询码）"
+    assert "还没有打印过登记回执" in dialog.hint.text() and case.case_number in dialog.hint.text()
+
+    outcome = _act(qtbot, dialog, dialog.reissue_button)
+    assert dialog.confirmation is None  # nothing to reset: no question
+    assert outcome.printed and outcome.job.copy == 0 and printer.printed[-1].copy_label == ""
+    assert dialog.message.property("tone") == "ok" and "已为信访人生成查询码" in dialog.message.text()
+    (code,) = zxingcpp.read_barcodes(receipt_image(printer.printed[-1].pdf).convert("L"))
+    assert citizen_progress(sqlite_hall, kiosk, *parse_payload(code.text)).case_number == case.case_number
+
+    # From now on the button replaces it, and asks first.
+    assert dialog.reissue_button.text() == "补打回执（重置查询码）" and _cell(dialog.log_table, 0, 3) == "原件"
+    with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):
+        dialog.reissue_button.click()
+    assert dialog.confirmation is not None and "补打（第1次）" in dialog.confirmation.informativeText()
+    dialog.confirmation.escapeButton().click()
+    assert len(printer.printed) == 1
+
+
+def test_a_notice_selected_offers_no_receipt_with_its_printers(qtbot: QtBot, work_context: MakeContext,
+                                                               sqlite_hall: Hall, clerk: Actor) -> None:
+    case, job, printer = _notice(sqlite_hall, clerk)
+    dialog = _open(qtbot, work_context(clerk), case.case_number, printer)
+    _settle(qtbot, dialog)
+    assert dialog.reissue_button.isEnabled()  # nothing selected: the case's receipt
+    _pick(qtbot, dialog, dialog.log_table, 0)
+    assert dialog.selected == job and not dialog.reissue_button.isEnabled()
+
+
+def test_the_receipt_printers_name_a_pdf_folder(qtbot: QtBot, work_context: MakeContext, sqlite_engine: Engine,
+                                                clock: FakeClock, clerk: Actor, tmp_path: Path) -> None:
+    hall = make_hall(sqlite_engine, clock, printer_receipts=f"pdf:{tmp_path}")
+    case = register_visit(hall, clerk, form())
+    dialog = PrintQueueDialog(work_context(clerk, hall=hall), case.case_number)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.refreshed, timeout=10_000):
+        dialog.show()
+    _settle(qtbot, dialog)
+    texts = [dialog.printer.itemText(i) for i in range(dialog.printer.count())]
+    assert texts and texts[0] == f"按设置：保存为PDF文件（{tmp_path}）"
+    assert dialog.reissue_button.isEnabled()
+
+
+def test_the_print_menu_offers_the_registration_receipt(qtbot: QtBot, work_context: MakeContext,
+                                                        sqlite_hall: Hall, clerk: Actor) -> None:
+    case = register_visit(sqlite_hall, clerk, form())
+    desk = CaseDesk(work_context(clerk))
+    qtbot.addWidget(desk)
+    desk.show()
+    with qtbot.waitSignal(desk.search.searched, timeout=10_000):
+        desk.search.query.setText(case.case_number)
+    with qtbot.waitSignal(desk.search.case_changed, timeout=10_000), \
+            qtbot.waitSignal(desk.search.detail_shown, timeout=10_000):
+        desk.search.table.setCurrentCell(0, 0)
+    action = desk.print_button.receipt_action
+    assert action is not None and desk.print_button.menu().actions()[0] is action
+    assert action.text().startswith("登记回执")
+    with qtbot.waitSignal(desk.queue_button.opened, timeout=10_000) as opened:
+        action.trigger()
+    assert opened.args is not None
+    dialog: PrintQueueDialog = opened.args[0]
+    _settle(qtbot, dialog)
+    assert dialog.case_number == case.case_number and dialog.reissue_button.text() == "打印登记回执（生成查询码）"
+    dialog.reject()

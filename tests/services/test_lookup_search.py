@@ -4,7 +4,7 @@ numbers explained, phrases across punctuation, and accusations neither listed no
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, select, text
@@ -245,3 +245,32 @@ def test_folded_index_is_filled_by_0013_and_removed_by_its_downgrade(engine: Eng
     assert _folded_index(hall) == _folded_cases(hall)
     later = _register(hall, clerk, 101, request="工资，要求")  # kept in step after the upgrade
     assert _numbers(search_cases(hall, clerk, "工资要求")) == [later, number]
+
+
+def _id_ending(ending: str) -> str:
+    """A valid ID number of a person born in 1968 ending in ``ending`` (3 digits and the check character)."""
+    for day in range(365):
+        number = valid_id(birth=date(1968, 1, 1) + timedelta(days=day), seq=int(ending[:3]))
+        if number.endswith(ending):
+            return number
+    raise AssertionError(ending)
+
+
+def test_the_end_of_an_id_number_that_reads_as_a_serial_finds_both(hall: Hall, clerk: Actor) -> None:
+    """4 characters are a case's serial first, and the end of an ID number too: both are listed, case
+    numbers first, counted together, and the note says the rest are the person's."""
+    numbers = [_register(hall, clerk, 80 + seq) for seq in range(12)]
+    assert numbers[-1].split("-")[3] == "00012"
+    owner = register_visit(hall, clerk, form(id_number=_id_ending("0012"), phone="13900000001")).case_number
+    result = search_cases(hall, clerk, "0012")
+    assert result.kind is MatchKind.CASE_NUMBER
+    assert _numbers(result) == [numbers[-1], owner]
+    assert [c.match for c in result.cases] == [MatchKind.CASE_NUMBER, MatchKind.ID_NUMBER]
+    assert (result.total, result.more) == (2, False)
+    assert "也可能是身份证号后几位" in result.note and "其中 1 件是证件号码或电话的后4位相符" in result.note
+    assert "也可能是身份证号后几位" in result.status
+    limited = search_cases(hall, clerk, "0012", limit=1)  # no room for both: the case number
+    assert _numbers(limited) == [numbers[-1]] and limited.total == 2 and limited.more
+    # A serial no ID number or phone ends in says nothing more.
+    plain = search_cases(hall, clerk, "0011")
+    assert _numbers(plain) == [numbers[-2]] and plain.note == "" and plain.total == 1

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.errors import RuleViolation
 from desktop.services.context import Actor, Hall
 from tests.conftest import FakeClock
 from tests.helpers import form, valid_id
@@ -106,3 +108,32 @@ def test_deliver_once_recorded_says_so_and_that_another_corrects_it(
         counter.open_case(number)
     deliver = next(a for a in _steps(counter).menu_.actions() if a.text().startswith("送达"))
     assert deliver.isEnabled() and deliver.text() == f"送达（已登记{today.month}月{today.day}日送达，再次登记即更正）"
+
+
+def test_accept_and_routing_are_greyed_with_the_reason_until_the_case_is_classified(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services import case_actions, cases
+    from desktop.services.registration import register_visit
+
+    number = register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=602))).case_number
+    search, steps = counter.search, _steps(counter)
+    with qtbot.waitSignal(search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    items = {a.text().split(" — ")[0]: a for a in steps.menu_.actions()}
+    for title in ("受理", "转送", "交办"):
+        item = items[title]
+        assert not item.isEnabled() and "缺少“分类”" in item.text(), title
+        assert "请先确定建议意见类、检举控告类或申诉求决类" in item.toolTip()
+    assert items["分类"].isEnabled() and items["分类"].text() == "分类"
+    assert items["不予受理"].isEnabled()  # no class needed to refuse a matter
+    view = cases.load_case(sqlite_hall, clerk, number).view
+    # The same words the service refuses the step with, less its 不能“受理”：
+    with pytest.raises(RuleViolation) as refusal:
+        cases.accept(sqlite_hall, clerk, number, accepted_on=sqlite_hall.today())
+    assert refusal.value.message.endswith(case_actions.step_refusal(view, "accept", sqlite_hall.today()))
+
+    cases.classify(sqlite_hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    with qtbot.waitSignal(search.detail_shown, timeout=10_000):
+        counter.open_case(number)
+    items = {a.text(): a for a in steps.menu_.actions()}
+    assert items["受理"].isEnabled() and items["转送"].isEnabled() and items["交办"].isEnabled()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from db.models import QueueTicketRow
+from desktop.config import settings_file
 from desktop.domain.queue import QueueAction, TicketSource
 from desktop.services import queue, reception
 from desktop.services.context import Actor, Hall
@@ -115,6 +117,15 @@ def test_without_a_window_number_the_counter_has_no_queue_controls(qtbot: QtBot,
     work = CounterWork(work_context(clerk))
     qtbot.addWidget(work)
     assert work.queue is None
+    # where the controls would be, the way to turn them on, in words
+    assert work.queue_hint is not None and work.layout().itemAt(0).widget() is work.queue_hint
+    text = work.queue_hint.text()
+    assert text.startswith("本机未设置窗口号，不显示排队叫号。设置窗口号后可叫号")
+    assert str(settings_file()) in text and "queue_window" in text and "PH_QUEUE_WINDOW" in text
+
+
+def test_with_a_window_number_no_word_about_setting_one(counter: CounterWork) -> None:
+    assert counter.queue is not None and counter.queue_hint is None
 
 
 def bar_action(name: str) -> QueueAction:
@@ -348,3 +359,25 @@ def test_an_expired_card_read_at_the_counter_is_said_to_the_clerk(
     qtbot.mouseClick(panel.read_card_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.name.text() == "李建国", timeout=10_000)
     assert "有效期至2022年1月1日" in panel.message.text()
+
+
+def test_a_priority_ticket_called_says_so_and_why_when_its_card_tells(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall) -> None:
+    elderly = valid_id(birth=date(1950, 3, 1), seq=11)  # 76 on the hall's day
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, priority=True)  # 残疾人, say
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK, id_number=elderly, name="王秀英")
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 3 人" in bar.waiting.text(), timeout=10_000)
+
+    press(qtbot, bar, Qt.Key.Key_F3)
+    assert bar.number.text() == "A002" and bar.details.text().startswith("综合接待 · 优先 · 已叫号")
+    assert queue.window_view(sqlite_hall, window=3).priority == "优先"
+    press(qtbot, bar, Qt.Key.Key_F9)  # 办结: the next one
+    press(qtbot, bar, Qt.Key.Key_F3)
+    assert bar.number.text() == "A003" and bar.details.text().startswith("综合接待 · 优先（70岁以上老人） · 已叫号")
+    press(qtbot, bar, Qt.Key.Key_F9)
+    press(qtbot, bar, Qt.Key.Key_F3)
+    assert bar.number.text() == "A001" and "优先" not in bar.details.text()
+    assert queue.window_view(sqlite_hall, window=3).priority == ""

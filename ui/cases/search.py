@@ -117,8 +117,11 @@ def case_html(detail: CaseDetail, expanded: frozenset[str] = frozenset()) -> str
     if detail.due_now:  # in words, under the case's number and state: 剩2天, 今天到期, 超期3天
         colour = DUE_COLOURS.get(detail.due_level, "#12355b")
         lines.insert(1, f"<p style='color:{colour}; font-weight:600;'>{escape(detail.due_now)}</p>")
-    if v.address:
-        lines.append(f"<p><b>住址</b> {escape(v.address)}</p>")
+    place = [f"<b>住址</b> {escape(v.address)}"] if v.address else []
+    if detail.region_name:  # where the problem is: the routing clerk sends it to that place's units
+        place.append(f"<b>问题属地</b> {escape(detail.region_name)}")
+    if place:
+        lines.append("<p>" + "　".join(place) + "</p>")
     others = [f"{escape(o.role)} {escape(o.name)} {escape(o.id_number)} {escape(o.phone)}"
               for o in v.persons[1:]]
     if others:

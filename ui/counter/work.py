@@ -7,15 +7,18 @@ or opened is the one 办结 links to the ticket.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from desktop.config import settings_file
 from desktop.domain.queue import TicketState
 from desktop.domain.roles import Permission
 from ui.cases.search import CaseSearchPanel
+from ui.common.widgets import label
 from ui.desk.cases import staff_desk
 from ui.queue.bar import QueueBar
 from ui.reception.booking import CounterBookingPanel
@@ -26,6 +29,13 @@ if TYPE_CHECKING:
     from desktop.domain.queue import Ticket
     from desktop.services.lookup import CaseSummary
     from desktop.services.registration import RegistrationResult
+
+
+def no_window_words(settings: Path) -> str:
+    """Said where the queue's controls would be on a PC without a window number, with the way to set one."""
+    return (f"本机未设置窗口号，不显示排队叫号。设置窗口号后可叫号：在本机设置文件 {settings} 中写入"
+            " \"queue_window\": 3（3 换成本窗口的号），或设置环境变量 PH_QUEUE_WINDOW=3，重新启动程序后生效；"
+            "可请系统管理员设置")
 
 
 class CounterWork(QWidget):
@@ -47,10 +57,16 @@ class CounterWork(QWidget):
         if not ctx.may(Permission.REGISTER):  # a supervisor: the cases first, the closed form says why
             self.tabs.setCurrentWidget(self.desk)
         self.queue = QueueBar(ctx, self) if ctx.settings.queue_window else None
+        # where the queue's controls would be: how to turn them on (a first start has no window number)
+        self.queue_hint = None if self.queue is not None else label(no_window_words(settings_file()), "hint")
         self._visitor_ticket: str | None = None  # the called ticket whose person the form was offered
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        if self.queue_hint is not None:
+            self.queue_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path copied
+            self.queue_hint.setContentsMargins(10, 4, 10, 2)  # the queue strip's own inset
+            layout.addWidget(self.queue_hint)
         if self.queue is not None:
             layout.addWidget(self.queue)
             self.registration.registered.connect(self._registered)

@@ -36,8 +36,9 @@ class CaseDesk(QWidget):
         self.steps.setVisible(ctx.may(Permission.HANDLE))
         search.add_action(self.steps)
         self.print_button = CasePrintButton(ctx, lambda: search.current.case_id if search.current else None,
-                                            search.note)
+                                            search.note, receipt=True)
         self.queue_button = PrintQueueButton(ctx, lambda: search.current.case_number if search.current else None)
+        self.print_button.receipt_wanted.connect(self.queue_button.open_queue)
         may_print = ctx.may(Permission.PRINT)
         self.print_button.setVisible(may_print)
         self.queue_button.setVisible(may_print)

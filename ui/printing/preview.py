@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap, QResizeEvent
@@ -47,6 +47,9 @@ from ui.common.widgets import button_row, label, message_label, secondary_button
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
 
 PREVIEW_DPI = 110  # sharp enough on a 1080p screen at fit-width, quick to render
 PAGE_GAP = 16
@@ -329,9 +332,10 @@ class CasePrintButton(QPushButton):
 
     opened = Signal(object)  # the PrintPreviewDialog
     issued = Signal()  # a notice was issued (or refused), and the outcome is on screen
+    receipt_wanted = Signal()  # 登记回执…: the registration receipt (a query code) is printed from the print log
 
     def __init__(self, ctx: WorkContext, current_case: Callable[[], str | None],
-                 notify: Callable[[str, str], None]) -> None:
+                 notify: Callable[[str, str], None], *, receipt: bool = False) -> None:
         super().__init__()
         self.setText("打印…")
         self.ctx, self.actor = ctx, ctx.actor
@@ -345,6 +349,12 @@ class CasePrintButton(QPushButton):
         self.kinds.aboutToShow.connect(self._unsay)
         if self.service is None:
             self.setToolTip("文书模块尚未安装，暂不能打印告知书")
+        self.receipt_action: QAction | None = None
+        if receipt:  # first: a case registered by phone or letter has no receipt, and its citizen no query code
+            self.receipt_action = self.kinds.addAction(f"{DocumentKind.REGISTRATION_RECEIPT.value}（查询码）…")
+            self.receipt_action.setToolTip("打印或补打登记回执：信访人凭回执上的查询码查询办理进度、评价")
+            self.receipt_action.triggered.connect(lambda _checked=False: self.receipt_wanted.emit())
+            self.kinds.addSeparator()
         kinds = set(getattr(self.service, "NOTICE_KINDS", ()))
         for kind in (k for k in DocumentKind if k in kinds):
             action = self.kinds.addAction(kind.value)

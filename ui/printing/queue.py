@@ -52,7 +52,15 @@ from desktop.services.kiosk_prints import KioskPrint
 from desktop.services.printing import PrintJob, PrintOutcome
 from ui.common.widgets import label, message_label, read_only_table, secondary_button, set_tone, stamp_words
 from ui.printing.preview import printer_choices_for
-from ui.printing.queue_model import RECEIPT, actions_for, hint_for, kiosk_hint, reason_text
+from ui.printing.queue_model import (
+    RECEIPT,
+    actions_for,
+    had_receipt,
+    hint_for,
+    kiosk_hint,
+    reason_text,
+    receipt_button_text,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -114,10 +122,12 @@ class QueueSnapshot:
 
 @dataclass(frozen=True)
 class _Acted:
-    """What an action came to; ``reissued``: the case's query code was reset on the way."""
+    """What an action came to; ``reissued``: the case's query code was reset on the way (``first``: the case's
+    first receipt, the citizen's first query code)."""
 
     outcome: PrintOutcome
     reissued: bool = False
+    first: bool = False
 
 
 class PrintQueueDialog(QDialog):
@@ -159,7 +169,7 @@ class PrintQueueDialog(QDialog):
         self.message = message_label()
         self.retry_button = QPushButton("重新打印")
         self.reprint_button = QPushButton("补打")
-        self.reissue_button = secondary_button("补打回执（重置查询码）")
+        self.reissue_button = secondary_button(receipt_button_text(True))
         self.kiosk_button = QPushButton("在本窗口打印")
         self.refresh_button = secondary_button("刷新")
         self.close_button = secondary_button("关闭")
@@ -234,6 +244,7 @@ class PrintQueueDialog(QDialog):
         self._fill(self.kiosk_table, [(_when(k.failed_at), k.title, k.number or "—", k.citizen or "—", k.kiosk,
                                        k.error or "打印中断") for k in self.kiosk])
         self._show_titles()
+        self.reissue_button.setText(receipt_button_text(had_receipt(self.log)))
         self._select(keep, keep_kiosk)
         self.refreshed.emit()
 
@@ -305,13 +316,17 @@ class PrintQueueDialog(QDialog):
 
     def _show_selected(self) -> None:
         self._offer_printers(self.selected, self.kiosk_selected)
-        self.hint.setText(kiosk_hint(self.kiosk_selected) if self.kiosk_selected else hint_for(self.selected))
+        self.hint.setText(kiosk_hint(self.kiosk_selected) if self.kiosk_selected else
+                          hint_for(self.selected, case_number=self.case_number, receipt_before=had_receipt(self.log)))
         self._busy(self.tasks.busy)
 
     def _offer_printers(self, job: PrintJob | None, found: KioskPrint | None = None) -> None:
-        """The printers for the selected job's kind; the clerk's choice stays while the kind does."""
+        """The printers for the selected job's kind (with nothing selected, for the registration receipt of the case
+        on screen); the clerk's choice stays while the kind does."""
         key: tuple[DocumentKind, Media] | None = None
-        if job is not None or found is not None:
+        if job is None and found is None and self.case_number:
+            key = (DocumentKind.REGISTRATION_RECEIPT, Media.ROLL_80)
+        elif job is not None or found is not None:
             try:
                 key = ((DocumentKind(job.kind), Media(job.media)) if job is not None else
                        (DocumentKind(found.kind), Media.ROLL_80) if found is not None else None)
@@ -354,7 +369,8 @@ class PrintQueueDialog(QDialog):
         return printer
 
     def _busy(self, busy: bool) -> None:
-        offered = actions_for(self.selected, busy=busy, has_printer=self.selected_printer() is not None)
+        offered = actions_for(self.selected, busy=busy, has_printer=self.selected_printer() is not None,
+                              case_on_screen=bool(self.case_number) and self.kiosk_selected is None)
         self.retry_button.setEnabled(offered.retry)
         self.reprint_button.setEnabled(offered.reprint)
         self.reissue_button.setEnabled(offered.reissue)
@@ -416,19 +432,24 @@ class PrintQueueDialog(QDialog):
                        self._acted, self._refused, executor=Executor.DEVICES)
 
     def confirm_reissue(self) -> None:
-        """Ask first: a new receipt means a new query code, and the citizen's old one stops working."""
+        """The selected receipt's case, or the case on screen: its first receipt prints at once (a query code for
+        the citizen); a later one is asked first (a new query code, and the citizen's old one stops working)."""
         job = self.selected
-        if job is None or job.kind != RECEIPT or self.tasks.busy:
+        case = job.case_number if job is not None else self.case_number
+        if (job is not None and job.kind != RECEIPT) or not case or self.tasks.busy:
             return
-        actor, case = self.actor, job.case_number
+        actor = self.actor
         self.tasks.run(lambda hall: printing.next_receipt_copy(hall, actor, case),
-                       lambda copy: self._ask_reissue(job, copy), self._refused)
+                       lambda copy: self._ask_reissue(case, copy), self._refused)
 
-    def _ask_reissue(self, job: PrintJob, copy: int) -> None:
+    def _ask_reissue(self, case: str, copy: int) -> None:
+        if not copy:
+            self._print_receipt(case, first=True)
+            return
         label_text = printing.copy_label(copy)
-        self._ask_reset("补打登记回执", f"补打事项 {job.case_number} 的登记回执，将重新生成查询码。",
+        self._ask_reset("补打登记回执", f"补打事项 {case} 的登记回执，将重新生成查询码。",
                         f"旧回执上的查询码将立即失效，信访人须凭新回执查询办理进度。新回执上注明“{label_text}”。"
-                        "\n\n确定补打吗？", "补打并重置查询码", lambda button: self._confirmed(button, job))
+                        "\n\n确定补打吗？", "补打并重置查询码", lambda button: self._confirmed(button, case))
 
     def _ask_reset(self, title: str, text: str, informative: str, accept: str,
                    answered: Callable[[QAbstractButton], None]) -> None:
@@ -444,22 +465,30 @@ class PrintQueueDialog(QDialog):
         self.confirmation = box
         box.open()
 
-    def _confirmed(self, button: QAbstractButton, job: PrintJob) -> None:
+    def _confirmed(self, button: QAbstractButton, case: str) -> None:
         if button is not self.reset_button:
             set_tone(self.message, "", "")
             return
+        self._print_receipt(case, first=False)
+
+    def _print_receipt(self, case: str, *, first: bool) -> None:
         printer = self.selected_printer()
         if printer is None or self.tasks.busy:
             return
-        set_tone(self.message, "notice", f"正在补打登记回执，送往{printer.describe()}……")
-        actor, case = self.actor, job.case_number
-        self.tasks.run(lambda hall: _Acted(printing.reissue_receipt(hall, actor, case, printer), reissued=True),
+        doing = "打印" if first else "补打"
+        set_tone(self.message, "notice", f"正在{doing}事项 {case} 的登记回执，送往{printer.describe()}……")
+        actor = self.actor
+        self.tasks.run(lambda hall: _Acted(printing.reissue_receipt(hall, actor, case, printer), reissued=True,
+                                           first=first),
                        self._acted, self._refused, executor=Executor.DEVICES)
 
     def _acted(self, acted: _Acted) -> None:
         outcome = acted.outcome
         text = outcome.message
-        if acted.reissued:
+        if acted.first:
+            text += ("。已为信访人生成查询码，请将回执交给信访人，凭回执上的查询码查询办理进度、评价" if outcome.printed
+                     else "。已生成查询码：请在打印机恢复后重新打印这份回执，交给信访人")
+        elif acted.reissued:
             text += ("。查询码已重置，旧回执上的查询码不再有效" if outcome.printed
                      else "。查询码已重置，旧回执上的查询码不再有效：请在打印机恢复后重新打印这份回执")
         set_tone(self.message, "ok" if outcome.printed else "error", text)

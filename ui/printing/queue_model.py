@@ -7,6 +7,7 @@ whether a printer is chosen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.documents.model import DocumentKind
@@ -28,17 +29,37 @@ class JobActions:
     reissue: bool  # 补打回执（重置查询码）: a printed registration receipt, replaced with a new query code
 
 
-def actions_for(job: PrintJob | None, *, busy: bool, has_printer: bool) -> JobActions:
-    if job is None or busy or not has_printer:
+def actions_for(job: PrintJob | None, *, busy: bool, has_printer: bool, case_on_screen: bool = False) -> JobActions:
+    """With no job selected, the case on screen can have its registration receipt (printed or not before):
+    the printers offered then are the receipt's."""
+    if busy or not has_printer:
         return JobActions(False, False, False)
+    if job is None:
+        return JobActions(False, False, reissue=case_on_screen)
     printed = job.status == PRINTED
     receipt = job.kind == RECEIPT
     return JobActions(retry=job.status == PENDING, reprint=printed and not receipt,
                       reissue=printed and receipt and bool(job.case_number))
 
 
-def hint_for(job: PrintJob | None) -> str:
+def receipt_button_text(had_receipt: bool) -> str:
+    """The receipt button: the first receipt of a case issues its query code, a later one replaces it."""
+    return "补打回执（重置查询码）" if had_receipt else "打印登记回执（生成查询码）"
+
+
+def had_receipt(log: Sequence[PrintJob]) -> bool:
+    """Whether the case's print log holds a registration receipt (printed or tried)."""
+    return any(job.kind == RECEIPT for job in log)
+
+
+def hint_for(job: PrintJob | None, *, case_number: str | None = None, receipt_before: bool = True) -> str:
     """The sentence under the lists: what can be done with the selected job, and why."""
+    if job is None and case_number and not receipt_before:
+        return (f"事项 {case_number} 还没有打印过登记回执，信访人没有查询码。点“{receipt_button_text(False)}”"
+                "打印回执，信访人凭回执上的查询码查询办理进度、评价")
+    if job is None and case_number:
+        return (f"选中一份文书：待补打的可以重新打印，已打印的可以补打；“{receipt_button_text(True)}”"
+                f"为事项 {case_number} 打印新回执，旧回执上的查询码随即失效")
     if job is None:
         return "选中一份文书：待补打的可以重新打印，已打印的可以补打"
     if job.status == PENDING:

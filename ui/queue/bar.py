@@ -289,7 +289,8 @@ class QueueBar(QFrame):
                 minutes = max(0, int((ticket.called_at - ticket.issued_at).total_seconds() // 60))
                 wait = f" · 取号 {ticket.issued_at:%H:%M}，等候 {minutes} 分钟"
             again = " · 曾过号" if ticket.skipped else ""
-            self.details.setText(f"{name} · {TICKET_STATE_NAMES[ticket.state]}{wait}{again}{person}")
+            first = f" · {view.priority}" if view is not None and view.priority else ""  # the service's words
+            self.details.setText(f"{name}{first} · {TICKET_STATE_NAMES[ticket.state]}{wait}{again}{person}")
         if view is not None:
             self.waiting.setText("等候：" + "　".join(f"{w.type_name} {w.waiting} 人" for w in view.waiting))
             if view.connected:
