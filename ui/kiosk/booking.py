@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.deadlines import format_date
 from ui.common.widgets import FormGrid, Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.screens import ButtonsBeside, Screens, fix_as_read, scrolling, with_x_key
+from ui.kiosk.screens import ButtonsBeside, Screens, WhenWide, fix_as_read, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -209,9 +209,9 @@ class BookingFlow(QWidget):
 
     # -- the ID card
 
-    def _card_read_row(self) -> QHBoxLayout:
-        """读取身份证 and 重新填写 side by side, and beside them what the read is doing or has done
-        (ui/kiosk/cardread.py, as 自助登记 and 取号); no button where the kiosk has no reader."""
+    def _card_read_row(self) -> WhenWide:
+        """读取身份证 and 重新填写 side by side, and beside them (under them standing up) what the read is doing or
+        has done (ui/kiosk/cardread.py, as 自助登记 and 取号); no button where the kiosk has no reader."""
         from ui.kiosk.cardread import KioskCardRead
 
         self.card: Any = None
@@ -220,12 +220,17 @@ class BookingFlow(QWidget):
         self.retype_button.setMinimumHeight(TOUCH)
         self.retype_button.hide()
         self.card_state = message_label()
-        row = QHBoxLayout()
+        buttons = QHBoxLayout()
+        buttons.setSpacing(24)
+        buttons.addWidget(self.read_button)
+        buttons.addWidget(self.retype_button)
+        buttons.addStretch(1)  # the buttons at the left while there are no words
+        # Lying down the words stand beside the buttons and take no height of the screen's own; standing up under
+        # them, the screen's width for their phrases: beside them, with 大字, they had some 360 px and broke 姓 / 名.
+        row = WhenWide()
         row.setSpacing(24)
-        row.addWidget(self.read_button)
-        row.addWidget(self.retype_button)
-        row.addWidget(self.card_state, 100)  # beside the buttons: the words take no height of the screen's own
-        row.addStretch(1)  # the buttons at the left while there are no words
+        row.addLayout(buttons)
+        row.addWidget(self.card_state, 100)
         self.read_button.setVisible(self.reader)
         self.card_reading = KioskCardRead(
             self.read_button, self.card_state, self.devices, self.ctx.settings, instead="直接在下面填写",

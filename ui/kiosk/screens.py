@@ -242,6 +242,36 @@ class Beside(QBoxLayout):
         super().setGeometry(rect)
 
 
+class WhenWide(QBoxLayout):
+    """Its items side by side where the window is wide enough (lying down), one under the other where it is narrow
+    (standing up)."""
+
+    #: Narrower than this (px), the items go one under the other.
+    NARROW = 1200
+
+    def __init__(self) -> None:
+        super().__init__(QBoxLayout.Direction.LeftToRight)
+
+    @property
+    def beside(self) -> bool:
+        return self.direction() == QBoxLayout.Direction.LeftToRight
+
+    def setGeometry(self, rect: QRect) -> None:
+        # The window's width, not the room given: inside a scroll area the room is at least what the items need
+        # side by side, and with 大字 the fields once stood side by side standing up, cut at the screen's edge.
+        holder = self.parentWidget()
+        width = holder.window().width() if holder is not None else rect.width()
+        wanted = (QBoxLayout.Direction.TopToBottom if width < self.NARROW
+                  else QBoxLayout.Direction.LeftToRight)
+        if self.direction() != wanted:
+            self.setDirection(wanted)
+            self.turned()
+        super().setGeometry(rect)
+
+    def turned(self) -> None:
+        """What changes with the direction besides it (nothing here)."""
+
+
 class ButtonsBeside(QBoxLayout):
     """A flow's screens (and its message) above its row of buttons (上一步 … 下一步); while the on-screen keyboard
     is up on a landscape screen (see :meth:`set_beside`) the buttons stand at the right of the screens, one

@@ -1,0 +1,79 @@
+"""预约领导接访's form (填写来访人信息) at the kiosk's two sizes, 大字 on and off, with and without the card's reader:
+the read's words broken between phrases only, the name and the ID number side by side at one height lying down, and
+the whole form on the screen without scrolling (through the real widgets)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import Hall
+from tests.ui.line_breaks import broken_words
+from tests.ui.test_kiosk_booking_view import _days
+from tests.ui.test_kiosk_citizen import Themed, _kiosk_window, themed
+from ui.kiosk.booking import BookingFlow
+from ui.kiosk.shell import KioskShell
+
+__all__ = ["themed"]  # the fixture, used here by its name
+
+SIZES = [(1920, 1080), (1080, 1920)]
+READER = "sim:seed=7"  # a simulated reader: a card of its own making at each read
+
+
+def _form(qtbot: QtBot, hall: Hall, themed: Themed, size: tuple[int, int], large: bool,
+          reader: str = READER) -> tuple[QWidget, KioskShell, BookingFlow]:
+    """The kiosk at ``size`` on the booking form of the first day's first slot, 大字 as ``large``."""
+    from tests.conftest import make_settings
+
+    hall.settings = make_settings(id_reader=reader)
+    themed(QApplication.instance())
+    _days(hall, 1)
+    window, shell = _kiosk_window(qtbot, hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    qtbot.waitUntil(lambda: len(flow.days) > 0 and not flow.tasks.busy)
+    flow.choose_day(flow.days[0])
+    flow.choose_slot(0)
+    qtbot.waitUntil(lambda: flow.name.isVisible() and flow.name.width() > 0)
+    return window, shell, flow
+
+
+def _read_card(qtbot: QtBot, flow: BookingFlow) -> None:
+    flow.card_reading.seconds = 2
+    with qtbot.waitSignal(flow.card_reading.card_read, timeout=10_000):
+        flow.read_button.click()
+    qtbot.waitUntil(lambda: flow.retype_button.isVisible() and flow.card_state.text() != "")
+
+
+def _settle() -> None:
+    """What the last change left to lay out (a label's phrases are laid out again once the event loop is back)."""
+    for _turn in range(10):
+        QApplication.processEvents()
+
+
+def _scrolls(shell: KioskShell, flow: BookingFlow, *, sideways: bool = False) -> list[int]:
+    """How far each scroll area shown around and in the form can scroll (the kiosk's page's too)."""
+    return [(area.horizontalScrollBar() if sideways else area.verticalScrollBar()).maximum()
+            for area in shell.window().findChildren(QScrollArea)
+            if area.isVisible() and (area.isAncestorOf(flow) or flow.isAncestorOf(area))]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_the_card_reads_words_break_between_phrases_only(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                         size: tuple[int, int], large: bool) -> None:
+    """Standing up with 大字 the read's words stood beside the two buttons in some 300 px and broke 姓 / 名 inside
+    姓名; under the buttons they take the screen's width, their lines broken at their clauses."""
+    _window, shell, flow = _form(qtbot, sqlite_hall, themed, size, large)
+    _read_card(qtbot, flow)
+    _settle()
+    assert flow.card_state.isVisible()
+    assert broken_words(flow.card_state.parentWidget() or flow) == []
+    assert broken_words(flow) == []
+    # 大字 turned the other way after the read: laid out again, still whole
+    shell.large_button.setChecked(not large)
+    _settle()
+    assert broken_words(flow) == []
+    assert max(_scrolls(shell, flow, sideways=True)) == 0  # nothing cut at the screen's right edge
