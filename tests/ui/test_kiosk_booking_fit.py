@@ -5,6 +5,7 @@ the whole form on the screen without scrolling (through the real widgets)."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -77,3 +78,35 @@ def test_the_card_reads_words_break_between_phrases_only(qtbot: QtBot, sqlite_ha
     _settle()
     assert broken_words(flow) == []
     assert max(_scrolls(shell, flow, sideways=True)) == 0  # nothing cut at the screen's right edge
+
+
+def _top(widget: QWidget) -> int:
+    return widget.mapTo(widget.window(), QPoint(0, 0)).y()
+
+
+def test_standing_up_the_fields_keep_the_screens_width_one_under_the_other(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    _window, _shell, flow = _form(qtbot, sqlite_hall, themed, (1080, 1920), True)
+    _settle()
+    fields = (flow.name, flow.id_number, flow.phone, flow.summary)
+    tops = [_top(field) for field in fields]
+    assert tops == sorted(tops) and len(set(tops)) == len(tops)
+    assert all(field.width() >= 600 for field in fields)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("reader", [READER, "none"], ids=["reader", "no-reader"])
+def test_the_form_fits_the_screen_without_scrolling(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                     size: tuple[int, int], large: bool, reader: str) -> None:
+    """With the card's reader and 大字 lying down the form scrolled to reach its 反映问题: each field, its
+    caption and 确认预约 on the screen, before and after a card read, nothing to scroll."""
+    _window, shell, flow = _form(qtbot, sqlite_hall, themed, size, large, reader)
+    qtbot.waitUntil(lambda: _scrolls(shell, flow) != [] and max(_scrolls(shell, flow)) == 0)
+    if reader != "none":
+        _read_card(qtbot, flow)
+        _settle()
+        qtbot.waitUntil(lambda: max(_scrolls(shell, flow)) == 0)
+    assert max(_scrolls(shell, flow, sideways=True)) == 0
+    for widget in (flow.name, flow.id_number, flow.phone, flow.summary, flow.confirm, flow.chosen):
+        assert widget.visibleRegion().boundingRect().height() == widget.height() > 0

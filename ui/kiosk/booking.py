@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.deadlines import format_date
-from ui.common.widgets import FormGrid, Phrases, label, message_label, secondary_button, set_tone
+from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import ButtonsBeside, Screens, WhenWide, fix_as_read, scrolling, with_x_key
 from ui.shell.context import WorkContext
@@ -179,10 +179,17 @@ class BookingFlow(QWidget):
         persons = self._persons_choice()
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("简要说明想反映的问题（选填）")
-        form = FormGrid()
+        self.form = QGridLayout()
+        self.form.setHorizontalSpacing(16)
+        self.form.setVerticalSpacing(12)
+        #: Each field of the form and its caption, in the order they are filled.
+        self.form_rows: list[tuple[QLabel, QWidget]] = []
         for text, field in (("姓名", self.name), ("身份证号", id_number_row), ("联系电话", self.phone),
                             ("来访人数", persons), ("反映问题", self.summary)):
-            form.add_row(text, field)
+            caption = QLabel(text)
+            caption.setObjectName("field")
+            caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.form_rows.append((caption, field))
         self.chosen = label("", "subtitle", centred=True)
         card_row = self._card_read_row()
         # Enter (the on-screen keyboard's ↵ too) goes on to the next field
@@ -204,8 +211,9 @@ class BookingFlow(QWidget):
         self.who_top.addLayout(card_row, 1)
         column.addLayout(self.who_top)
         self._place_heading(portrait=False)
-        column.addLayout(form)
+        column.addLayout(self.form)
         column.addStretch(1)
+        self._place_form(portrait=False)
 
     # -- the ID card
 
@@ -365,10 +373,36 @@ class BookingFlow(QWidget):
         self.who_heading.setDirection(down if portrait or self.reader else across)
         self.who_top.setDirection(down if portrait else across)
 
+    def _place_form(self, portrait: bool) -> None:
+        """The form's fields one under the other standing up, each at the right of its caption; lying down the ID
+        number beside the name, in the width the other fields take alone: five rows with 大字 and the card's read
+        under the title were taller than the screen, and 反映问题 was reached by scrolling."""
+        form = self.form
+        for caption, field in self.form_rows:
+            form.removeWidget(caption)
+            form.removeWidget(field)
+        (name_caption, name), (number_caption, number), *rest = self.form_rows
+        form.addWidget(name_caption, 0, 0)
+        if portrait:
+            form.addWidget(name, 0, 1, 1, 3)
+            form.addWidget(number_caption, 1, 0)
+            form.addWidget(number, 1, 1, 1, 3)
+        else:
+            form.addWidget(name, 0, 1)
+            form.addWidget(number_caption, 0, 2)
+            form.addWidget(number, 0, 3)
+        for row, (caption, field) in enumerate(rest, 1 if portrait else 0):
+            form.addWidget(caption, row + 1, 0)
+            form.addWidget(field, row + 1, 1, 1, 3)
+        # lying down the ID number (18 digits and 输入X) the wider of the two, the name the narrower
+        form.setColumnStretch(1, 1 if portrait else 2)
+        form.setColumnStretch(3, 0 if portrait else 3)
+
     def set_portrait(self, portrait: bool) -> None:
-        """Standing up, the day and the slot under the form's title, and the result's facts under their captions;
-        lying down, beside them."""
+        """Standing up, the day and the slot under the form's title, the form's fields one under the other, and the
+        result's facts under their captions; lying down, beside them."""
         self._place_heading(portrait)
+        self._place_form(portrait)
         self._place_facts(portrait)
 
     def _buttons_for_screen(self) -> None:
