@@ -84,6 +84,42 @@ def _top(widget: QWidget) -> int:
     return widget.mapTo(widget.window(), QPoint(0, 0)).y()
 
 
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("reader", [READER, "none"], ids=["reader", "no-reader"])
+def test_lying_down_the_name_and_the_id_number_stand_side_by_side_at_one_height(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, reader: str) -> None:
+    """Lying down the name and the ID number share a row, their fields' tops level (the ID number's was centred on
+    its taller 输入X key, some 8 px lower), whatever the heights of their captions."""
+    _window, shell, flow = _form(qtbot, sqlite_hall, themed, (1920, 1080), large, reader)
+    _settle()
+    name, number = flow.name, flow.id_number
+    assert number.mapTo(flow, QPoint(0, 0)).x() > name.mapTo(flow, QPoint(0, 0)).x() + name.width()  # beside it
+    assert _top(number) == _top(name)
+    assert number.height() == name.height()
+    # 大字 turned the other way: the captions change their heights, the fields stay level
+    shell.large_button.setChecked(not large)
+    _settle()
+    assert _top(number) == _top(name)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_lying_down_the_registrations_id_number_stands_level_with_the_name_beside_it(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool) -> None:
+    """自助登记's 身份 screen: the same ID number's row beside the name's column."""
+    from tests.conftest import make_settings
+    from ui.kiosk.register import RegistrationFlow
+
+    sqlite_hall.settings = make_settings(id_reader=READER)
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.name.isVisible() and flow.who_fields.beside)
+    _settle()
+    assert _top(flow.id_number) == _top(flow.name)
+
+
 def test_standing_up_the_fields_keep_the_screens_width_one_under_the_other(
         qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
     _window, _shell, flow = _form(qtbot, sqlite_hall, themed, (1080, 1920), True)

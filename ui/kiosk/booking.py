@@ -387,10 +387,11 @@ class BookingFlow(QWidget):
             form.addWidget(name, 0, 1, 1, 3)
             form.addWidget(number_caption, 1, 0)
             form.addWidget(number, 1, 1, 1, 3)
-        else:
-            form.addWidget(name, 0, 1)
+        else:  # both at the row's top, level whatever the heights of their captions
+            top = Qt.AlignmentFlag.AlignTop
+            form.addWidget(name, 0, 1, top)
             form.addWidget(number_caption, 0, 2)
-            form.addWidget(number, 0, 3)
+            form.addWidget(number, 0, 3, top)
         for row, (caption, field) in enumerate(rest, 1 if portrait else 0):
             form.addWidget(caption, row + 1, 0)
             form.addWidget(field, row + 1, 1, 1, 3)
