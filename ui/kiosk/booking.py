@@ -210,6 +210,9 @@ class BookingFlow(QWidget):
         self.who_top.addLayout(self.who_heading)
         self.who_top.addLayout(card_row, 1)
         column.addLayout(self.who_top)
+        # in its page by now: shown before, the button was a window of its own a moment, which took the keys from
+        # the kiosk's window (no field had the focus until one was tapped)
+        self.read_button.setVisible(self.reader)
         self._place_heading(portrait=False)
         column.addLayout(self.form)
         column.addStretch(1)
@@ -239,7 +242,6 @@ class BookingFlow(QWidget):
         row.setSpacing(24)
         row.addLayout(buttons)
         row.addWidget(self.card_state, 100)
-        self.read_button.setVisible(self.reader)
         self.card_reading = KioskCardRead(
             self.read_button, self.card_state, self.devices, self.ctx.settings, instead="直接在下面填写",
             read_words="已读取身份证。姓名和身份证号码以身份证为准；不是您本人的身份证，请点“重新填写”")
