@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Hall
@@ -162,3 +162,40 @@ def test_with_the_card_reader_the_kiosks_window_keeps_the_keys(qtbot: QtBot, sql
     assert window.isActiveWindow()
     flow.id_number.setFocus()
     qtbot.waitUntil(flow.id_number.hasFocus)
+
+
+def _shows_whole(field: QLineEdit, text: str) -> bool:
+    """Whether ``field`` is wide enough to show ``text`` whole, between its padding and its frame."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    option = QStyleOptionFrame()
+    field.initStyleOption(option)
+    room = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field)
+    margins = field.textMargins()
+    return field.fontMetrics().horizontalAdvance(text) <= room.width() - margins.left() - margins.right() - 4
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_with_the_keyboard_up_lying_down_an_id_number_is_seen_whole(qtbot: QtBot, sqlite_hall: Hall,
+                                                                    themed: Themed, large: bool) -> None:
+    """The keyboard up lying down, the flow's buttons stand at the right of the form: beside the name, the ID number's
+    field was some 460 px wide with 大字 and an ID number of 18 digits was cut. One field a row then, beside the name
+    again once the keyboard is down."""
+    from tests.ui.test_kiosk_citizen import LARGEST, _keyboard_up
+
+    _window, shell, flow = _form(qtbot, sqlite_hall, themed, (1920, 1080), large)
+    number = "33072619600315002X"
+    flow.id_number.setText(number)
+    flow.id_number.setFocus()
+    qtbot.waitUntil(flow.id_number.hasFocus)
+    _keyboard_up(shell, LARGEST)
+    qtbot.waitUntil(lambda: flow.confirm.mapTo(flow, QPoint(0, 0)).x() > flow.summary.mapTo(flow, QPoint(0, 0)).x()
+                    + flow.summary.width())  # the buttons beside the form
+    _settle()
+    assert _shows_whole(flow.id_number, number)
+    assert _shows_whole(flow.phone, flow.phone.placeholderText())
+    space = shell.keyboard_space
+    space.layout.setContentsMargins(space.base)  # the keyboard goes
+    space.changed.emit()
+    qtbot.waitUntil(lambda: _top(flow.id_number) == _top(flow.name))
+    assert _shows_whole(flow.id_number, number)

@@ -128,7 +128,8 @@ class BookingFlow(QWidget):
         buttons.addWidget(self.done_button, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)  # as the kiosk's other flows: nothing at the screen's edge
-        layout.addLayout(ButtonsBeside(self.pages, self.message, buttons), 1)
+        self.typing = False  # the on-screen keyboard up lying down, the flow's buttons beside its screens
+        layout.addLayout(ButtonsBeside(self.pages, self.message, buttons, on_beside=self._typing_beside), 1)
         self.pages.currentChanged.connect(self._buttons_for_screen)
         self._buttons_for_screen()
         self.load_days()
@@ -401,11 +402,18 @@ class BookingFlow(QWidget):
         form.setColumnStretch(1, 1 if portrait else 2)
         form.setColumnStretch(3, 0 if portrait else 3)
 
+    def _typing_beside(self, on: bool) -> None:
+        """The on-screen keyboard up lying down: the flow's buttons at the right take some width of the form's, and
+        the form scrolls to the field typed in anyway: one field a row, an ID number of 18 digits seen whole with
+        大字 (beside the name its field was some 460 px wide); back beside the name once the keyboard is down."""
+        self.typing = on
+        self._place_form(self.portrait or on)
+
     def set_portrait(self, portrait: bool) -> None:
         """Standing up, the day and the slot under the form's title, the form's fields one under the other, and the
         result's facts under their captions; lying down, beside them."""
         self._place_heading(portrait)
-        self._place_form(portrait)
+        self._place_form(portrait or self.typing)
         self._place_facts(portrait)
 
     def _buttons_for_screen(self) -> None:
