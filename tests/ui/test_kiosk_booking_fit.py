@@ -4,6 +4,8 @@ the whole form on the screen without scrolling (through the real widgets)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QScrollArea, QWidget
@@ -136,11 +138,17 @@ def test_standing_up_the_fields_keep_the_screens_width_one_under_the_other(
 
 @pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
-@pytest.mark.parametrize("reader", [READER, "none"], ids=["reader", "no-reader"])
+@pytest.mark.parametrize("reader", [READER, "expired", "none"], ids=["reader", "expired-card", "no-reader"])
 def test_the_form_fits_the_screen_without_scrolling(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
-                                                     size: tuple[int, int], large: bool, reader: str) -> None:
+                                                     tmp_path: Path, size: tuple[int, int], large: bool,
+                                                     reader: str) -> None:
     """With the card's reader and 大字 lying down the form scrolled to reach its 反映问题: each field, its
-    caption and 确认预约 on the screen, before and after a card read, nothing to scroll."""
+    caption and 确认预约 on the screen, before and after a card read (an expired card's, whose words are the
+    longest), nothing to scroll."""
+    if reader == "expired":
+        from tests.ui.test_kiosk_reader import _cards
+
+        reader = f"sim:{_cards(tmp_path, valid_to='2022-01-01')}"
     _window, shell, flow = _form(qtbot, sqlite_hall, themed, size, large, reader)
     qtbot.waitUntil(lambda: _scrolls(shell, flow) != [] and max(_scrolls(shell, flow)) == 0)
     if reader != "none":
@@ -199,3 +207,17 @@ def test_with_the_keyboard_up_lying_down_an_id_number_is_seen_whole(qtbot: QtBot
     space.changed.emit()
     qtbot.waitUntil(lambda: _top(flow.id_number) == _top(flow.name))
     assert _shows_whole(flow.id_number, number)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_the_fields_show_their_words_whole(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                           size: tuple[int, int], large: bool) -> None:
+    """Each field wide enough for what it says before it is filled (the waiting list's phone the longest) and for
+    an ID number of 18 digits."""
+    _window, _shell, flow = _form(qtbot, sqlite_hall, themed, size, large)
+    flow.choose_slot(None)  # the waiting list: its phone number asked for, and why
+    _settle()
+    for field in (flow.name, flow.id_number, flow.phone, flow.summary):
+        assert _shows_whole(field, field.placeholderText()), field.placeholderText()
+    assert _shows_whole(flow.id_number, "33072619600315002X")

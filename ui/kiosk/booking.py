@@ -377,28 +377,25 @@ class BookingFlow(QWidget):
         self.who_top.setDirection(down if portrait else across)
 
     def _place_form(self, portrait: bool) -> None:
-        """The form's fields one under the other standing up, each at the right of its caption; lying down the ID
-        number beside the name, in the width the other fields take alone: five rows with 大字 and the card's read
-        under the title were taller than the screen, and 反映问题 was reached by scrolling."""
+        """The form's fields one under the other standing up, each at the right of its caption; lying down in two
+        columns, the name over 来访人数 at the left, the ID number over the phone at the right, 反映问题 the whole
+        width under them: five rows with 大字 and the card's read under the title were taller than the screen, and
+        反映问题 was reached by scrolling (four, after an expired card's longer words)."""
         form = self.form
         for caption, field in self.form_rows:
             form.removeWidget(caption)
             form.removeWidget(field)
-        (name_caption, name), (number_caption, number), *rest = self.form_rows
-        form.addWidget(name_caption, 0, 0)
-        if portrait:
-            form.addWidget(name, 0, 1, 1, 3)
-            form.addWidget(number_caption, 1, 0)
-            form.addWidget(number, 1, 1, 1, 3)
-        else:  # both at the row's top, level whatever the heights of their captions
-            top = Qt.AlignmentFlag.AlignTop
-            form.addWidget(name, 0, 1, top)
-            form.addWidget(number_caption, 0, 2)
-            form.addWidget(number, 0, 3, top)
-        for row, (caption, field) in enumerate(rest, 1 if portrait else 0):
-            form.addWidget(caption, row + 1, 0)
-            form.addWidget(field, row + 1, 1, 1, 3)
-        # lying down the ID number (18 digits and 输入X) the wider of the two, the name the narrower
+        # each field's row and where it stands: the whole width, the left column or the right one
+        whole, left, right = (0, 3), (0, 1), (2, 1)
+        places = ([(row, whole) for row in range(len(self.form_rows))] if portrait
+                  else [(0, left), (0, right), (1, right), (1, left), (2, whole)])
+        for (caption, field), (row, (column, span)) in zip(self.form_rows, places, strict=True):
+            form.addWidget(caption, row, column)
+            # side by side, the fields at their row's top: level whatever the heights of their captions
+            form.addWidget(field, row, column + 1, 1, span, Qt.AlignmentFlag.AlignTop if span == 1
+                           else Qt.AlignmentFlag(0))
+        # lying down the right column (18 digits and 输入X, the waiting list's longer words in the phone's field) the
+        # wider, the left (a name, five numbers to tap) the narrower
         form.setColumnStretch(1, 1 if portrait else 2)
         form.setColumnStretch(3, 0 if portrait else 3)
 
