@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.deadlines import format_date
-from ui.common.widgets import FormGrid, Phrases, label, message_label, secondary_button, set_tone
+from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.screens import ButtonsBeside, Screens, fix_as_read, scrolling, with_x_key
+from ui.kiosk.screens import ButtonsBeside, Screens, WhenWide, fix_as_read, scrolling, with_x_key
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -128,7 +128,8 @@ class BookingFlow(QWidget):
         buttons.addWidget(self.done_button, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)  # as the kiosk's other flows: nothing at the screen's edge
-        layout.addLayout(ButtonsBeside(self.pages, self.message, buttons), 1)
+        self.typing = False  # the on-screen keyboard up lying down, the flow's buttons beside its screens
+        layout.addLayout(ButtonsBeside(self.pages, self.message, buttons, on_beside=self._typing_beside), 1)
         self.pages.currentChanged.connect(self._buttons_for_screen)
         self._buttons_for_screen()
         self.load_days()
@@ -179,10 +180,17 @@ class BookingFlow(QWidget):
         persons = self._persons_choice()
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("简要说明想反映的问题（选填）")
-        form = FormGrid()
+        self.form = QGridLayout()
+        self.form.setHorizontalSpacing(16)
+        self.form.setVerticalSpacing(12)
+        #: Each field of the form and its caption, in the order they are filled.
+        self.form_rows: list[tuple[QLabel, QWidget]] = []
         for text, field in (("姓名", self.name), ("身份证号", id_number_row), ("联系电话", self.phone),
                             ("来访人数", persons), ("反映问题", self.summary)):
-            form.add_row(text, field)
+            caption = QLabel(text)
+            caption.setObjectName("field")
+            caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.form_rows.append((caption, field))
         self.chosen = label("", "subtitle", centred=True)
         card_row = self._card_read_row()
         # Enter (the on-screen keyboard's ↵ too) goes on to the next field
@@ -203,15 +211,19 @@ class BookingFlow(QWidget):
         self.who_top.addLayout(self.who_heading)
         self.who_top.addLayout(card_row, 1)
         column.addLayout(self.who_top)
+        # in its page by now: shown before, the button was a window of its own a moment, which took the keys from
+        # the kiosk's window (no field had the focus until one was tapped)
+        self.read_button.setVisible(self.reader)
         self._place_heading(portrait=False)
-        column.addLayout(form)
+        column.addLayout(self.form)
         column.addStretch(1)
+        self._place_form(portrait=False)
 
     # -- the ID card
 
-    def _card_read_row(self) -> QHBoxLayout:
-        """读取身份证 and 重新填写 side by side, and beside them what the read is doing or has done
-        (ui/kiosk/cardread.py, as 自助登记 and 取号); no button where the kiosk has no reader."""
+    def _card_read_row(self) -> WhenWide:
+        """读取身份证 and 重新填写 side by side, and beside them (under them standing up) what the read is doing or
+        has done (ui/kiosk/cardread.py, as 自助登记 and 取号); no button where the kiosk has no reader."""
         from ui.kiosk.cardread import KioskCardRead
 
         self.card: Any = None
@@ -220,13 +232,17 @@ class BookingFlow(QWidget):
         self.retype_button.setMinimumHeight(TOUCH)
         self.retype_button.hide()
         self.card_state = message_label()
-        row = QHBoxLayout()
+        buttons = QHBoxLayout()
+        buttons.setSpacing(24)
+        buttons.addWidget(self.read_button)
+        buttons.addWidget(self.retype_button)
+        buttons.addStretch(1)  # the buttons at the left while there are no words
+        # Lying down the words stand beside the buttons and take no height of the screen's own; standing up under
+        # them, the screen's width for their phrases: beside them, with 大字, they had some 360 px and broke 姓 / 名.
+        row = WhenWide()
         row.setSpacing(24)
-        row.addWidget(self.read_button)
-        row.addWidget(self.retype_button)
-        row.addWidget(self.card_state, 100)  # beside the buttons: the words take no height of the screen's own
-        row.addStretch(1)  # the buttons at the left while there are no words
-        self.read_button.setVisible(self.reader)
+        row.addLayout(buttons)
+        row.addWidget(self.card_state, 100)
         self.card_reading = KioskCardRead(
             self.read_button, self.card_state, self.devices, self.ctx.settings, instead="直接在下面填写",
             read_words="已读取身份证。姓名和身份证号码以身份证为准；不是您本人的身份证，请点“重新填写”")
@@ -360,10 +376,41 @@ class BookingFlow(QWidget):
         self.who_heading.setDirection(down if portrait or self.reader else across)
         self.who_top.setDirection(down if portrait else across)
 
+    def _place_form(self, portrait: bool) -> None:
+        """The form's fields one under the other standing up, each at the right of its caption; lying down in two
+        columns, the name over 来访人数 at the left, the ID number over the phone at the right, 反映问题 the whole
+        width under them: five rows with 大字 and the card's read under the title were taller than the screen, and
+        反映问题 was reached by scrolling (four, after an expired card's longer words)."""
+        form = self.form
+        for caption, field in self.form_rows:
+            form.removeWidget(caption)
+            form.removeWidget(field)
+        # each field's row and where it stands: the whole width, the left column or the right one
+        whole, left, right = (0, 3), (0, 1), (2, 1)
+        places = ([(row, whole) for row in range(len(self.form_rows))] if portrait
+                  else [(0, left), (0, right), (1, right), (1, left), (2, whole)])
+        for (caption, field), (row, (column, span)) in zip(self.form_rows, places, strict=True):
+            form.addWidget(caption, row, column)
+            # side by side, the fields at their row's top: level whatever the heights of their captions
+            form.addWidget(field, row, column + 1, 1, span, Qt.AlignmentFlag.AlignTop if span == 1
+                           else Qt.AlignmentFlag(0))
+        # lying down the right column (18 digits and 输入X, the waiting list's longer words in the phone's field) the
+        # wider, the left (a name, five numbers to tap) the narrower
+        form.setColumnStretch(1, 1 if portrait else 2)
+        form.setColumnStretch(3, 0 if portrait else 3)
+
+    def _typing_beside(self, on: bool) -> None:
+        """The on-screen keyboard up lying down: the flow's buttons at the right take some width of the form's, and
+        the form scrolls to the field typed in anyway: one field a row, an ID number of 18 digits seen whole with
+        大字 (beside the name its field was some 460 px wide); back beside the name once the keyboard is down."""
+        self.typing = on
+        self._place_form(self.portrait or on)
+
     def set_portrait(self, portrait: bool) -> None:
-        """Standing up, the day and the slot under the form's title, and the result's facts under their captions;
-        lying down, beside them."""
+        """Standing up, the day and the slot under the form's title, the form's fields one under the other, and the
+        result's facts under their captions; lying down, beside them."""
         self._place_heading(portrait)
+        self._place_form(portrait or self.typing)
         self._place_facts(portrait)
 
     def _buttons_for_screen(self) -> None:

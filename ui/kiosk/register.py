@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QBoxLayout,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -39,7 +38,17 @@ from ui.common.widgets import Phrases, label, message_label, secondary_button, s
 from ui.kiosk.camera import camera_present
 from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
 from ui.kiosk.guide import _numbered
-from ui.kiosk.screens import Beside, ButtonsBeside, Screens, fix_as_read, into_view, panel, scrolling, with_x_key
+from ui.kiosk.screens import (
+    Beside,
+    ButtonsBeside,
+    Screens,
+    WhenWide,
+    fix_as_read,
+    into_view,
+    panel,
+    scrolling,
+    with_x_key,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -55,36 +64,6 @@ TEXT_MAX = 2000
 NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材料。\n\n"
              "如有书面材料（如合同、判决书、照片），请在登记后把回执和材料一起交给接待窗口工作人员，"
              "工作人员会为您扫描并附在这件事项中。")
-
-
-class WhenWide(QBoxLayout):
-    """Its items side by side where the window is wide enough (lying down), one under the other where it is narrow
-    (standing up)."""
-
-    #: Narrower than this (px), the items go one under the other.
-    NARROW = 1200
-
-    def __init__(self) -> None:
-        super().__init__(QBoxLayout.Direction.LeftToRight)
-
-    @property
-    def beside(self) -> bool:
-        return self.direction() == QBoxLayout.Direction.LeftToRight
-
-    def setGeometry(self, rect: QRect) -> None:
-        # The window's width, not the room given: inside a scroll area the room is at least what the items need
-        # side by side, and with 大字 the fields once stood side by side standing up, cut at the screen's edge.
-        holder = self.parentWidget()
-        width = holder.window().width() if holder is not None else rect.width()
-        wanted = (QBoxLayout.Direction.TopToBottom if width < self.NARROW
-                  else QBoxLayout.Direction.LeftToRight)
-        if self.direction() != wanted:
-            self.setDirection(wanted)
-            self.turned()
-        super().setGeometry(rect)
-
-    def turned(self) -> None:
-        """What changes with the direction besides it (nothing here)."""
 
 
 class Columns(WhenWide):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -64,19 +65,26 @@ X_KEY_WIDTH = 144
 
 def with_x_key(field: QLineEdit) -> QWidget:
     """``field`` (an ID number's) with an “X” key beside it: the last character of some ID numbers, which the
-    keyboard's digits pad does not have. The key takes no focus, so the keyboard stays up while it is tapped."""
+    keyboard's digits pad does not have. The key takes no focus, so the keyboard stays up while it is tapped.
+
+    The key is as tall as the field (no padding above and below, still a finger's target) and the field at the
+    row's top: a field beside the row (the name, lying down) stands level with it. The taller key once made the row
+    16 px taller than a field and the ID number, centred on it, sat 8 px lower than the name beside it."""
     field.setInputMethodHints(ID_NUMBER_HINTS)
     row = QWidget()
     line = QHBoxLayout(row)
     line.setContentsMargins(0, 0, 0, 0)
     line.setSpacing(16)
-    line.addWidget(field, 1)
+    line.addWidget(field, 1, Qt.AlignmentFlag.AlignTop)
     key = QPushButton("输入X")  # a bare “X” reads as 关闭 or 删除
     key.setObjectName("secondary")
     key.setAccessibleName("输入X（身份证号码最后一位）")
     key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     key.setMinimumWidth(X_KEY_WIDTH)
     key.setProperty("typing", True)  # the kiosk leaves the field its focus, and the keyboard up, after a tap
+    key.setProperty("beside", True)  # the kiosk's style: no padding above and below
+    # as tall as the row: the field's height where the field is the taller
+    key.setSizePolicy(key.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Preferred)
     key.clicked.connect(lambda: field.insert("X"))
     line.addWidget(key)
     field.x_key = key  # type: ignore[attr-defined]
@@ -240,6 +248,36 @@ class Beside(QBoxLayout):
         if self.direction() != wanted:
             self.setDirection(wanted)
         super().setGeometry(rect)
+
+
+class WhenWide(QBoxLayout):
+    """Its items side by side where the window is wide enough (lying down), one under the other where it is narrow
+    (standing up)."""
+
+    #: Narrower than this (px), the items go one under the other.
+    NARROW = 1200
+
+    def __init__(self) -> None:
+        super().__init__(QBoxLayout.Direction.LeftToRight)
+
+    @property
+    def beside(self) -> bool:
+        return self.direction() == QBoxLayout.Direction.LeftToRight
+
+    def setGeometry(self, rect: QRect) -> None:
+        # The window's width, not the room given: inside a scroll area the room is at least what the items need
+        # side by side, and with 大字 the fields once stood side by side standing up, cut at the screen's edge.
+        holder = self.parentWidget()
+        width = holder.window().width() if holder is not None else rect.width()
+        wanted = (QBoxLayout.Direction.TopToBottom if width < self.NARROW
+                  else QBoxLayout.Direction.LeftToRight)
+        if self.direction() != wanted:
+            self.setDirection(wanted)
+            self.turned()
+        super().setGeometry(rect)
+
+    def turned(self) -> None:
+        """What changes with the direction besides it (nothing here)."""
 
 
 class ButtonsBeside(QBoxLayout):
