@@ -253,3 +253,38 @@ def test_the_booked_place_breaks_between_its_parts_in_large_type(qtbot: QtBot, s
     if size[0] < size[1] and large:  # 72 px bold standing up: the name does not fit one line
         assert len(lines) > 1
     qtbot.waitUntil(lambda: not flow.tasks.busy, timeout=10_000)
+
+
+def test_a_label_laid_out_again_is_gone_with_its_widget(qtbot: QtBot) -> None:
+    """A label lays its phrases out again after each resize: once its widget is gone its Python object is gone
+    too, a fit still to come or not (with ``QTimer.singleShot`` and a method of the label, a label gone before
+    its fit stayed: a kiosk's flows piled up 64 KB a registration)."""
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from ui.common.widgets import Label, Phrases
+
+    refs = []
+    for _ in range(3):
+        holder = QWidget()
+        widget = Label(Phrases("请选择|您要办理的|事项"), holder)
+        widget.setWordWrap(True)
+        holder.resize(300, 200)
+        holder.show()
+        qtbot.waitExposed(holder)
+        for width in (120, 200):  # laid out again once the event loop is back
+            widget.resize(width, 80)
+            QApplication.processEvents()
+            assert widget.text() == "请选择您要办理的事项"
+        widget.resize(160, 80)  # and gone before that (a flow thrown away as its page is laid out)
+        refs.append(weakref.ref(widget))
+        del widget
+        holder.deleteLater()
+        del holder
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()
+    gc.collect()
+    assert [ref() for ref in refs] == [None, None, None]

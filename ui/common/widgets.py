@@ -164,7 +164,7 @@ class Label(QLabel):
         super().__init__(parent)
         self._phrases: Phrases | None = None
         self._fit: _PhraseFit | None = None
-        self._fit_again = False  # a fit asked for, to come (see fit_phrases_soon)
+        self._fit_timer: QTimer | None = None  # a fit asked for, to come (see fit_phrases_soon)
         self.setText(text)
 
     def setText(self, text: str) -> None:
@@ -207,14 +207,17 @@ class Label(QLabel):
         """:meth:`fit_phrases` once the event loop is back, once however many times it was asked meanwhile.
 
         A resize comes in the middle of Qt's own laying out of the window; measured there and then, as a screen
-        was laid out again for 大字 standing up after a card read, the text crashed the program (in QTextEngine)."""
-        if not self._fit_again:
-            self._fit_again = True
-            QTimer.singleShot(0, self, self._fit_later)
-
-    def _fit_later(self) -> None:
-        self._fit_again = False
-        self.fit_phrases()
+        was laid out again for 大字 standing up after a card read, the text crashed the program (in QTextEngine).
+        The label's own timer waits (gone with the label): ``QTimer.singleShot`` with a method of the label kept
+        some of each label's Python objects after the label was gone, a kiosk's flows piling up 64 KB a
+        registration."""
+        if self._fit_timer is None:
+            self._fit_timer = QTimer(self)
+            self._fit_timer.setSingleShot(True)
+            self._fit_timer.setInterval(0)
+            self._fit_timer.timeout.connect(self.fit_phrases)
+        if not self._fit_timer.isActive():
+            self._fit_timer.start()
 
 
 def label(text: str, name: str = "", centred: bool = False) -> QLabel:
