@@ -483,13 +483,14 @@ def _walk_registration(qtbot: QtBot, flow: RegistrationFlow, *, id_number: str) 
     flow.request.setPlainText("😀" * 3000)  # an emoji paste: refused with its length, nothing lost
     _click(qtbot, flow.next_button)
     assert flow.step == 2 and "不要超过" in flow.message.text()
-    flow.request.setPlainText("村口道路塌陷半年无人修，请求尽快修复")
+    flow.request.setPlainText("村口道路塌陷半年无人修．请求尽快修复．")  # the on-screen keyboard's full stop: "．"
     _click(qtbot, flow.next_button)
     flow.facts.setPlainText("今年三月大雨后塌陷，向村委会反映过两次")
     _click(qtbot, flow.next_button)
     assert flow.step == 4 and any("扫描仪" in t for t in widget_texts(flow.pages.currentWidget()))
     _click(qtbot, flow.next_button)
     assert flow.step == 5 and "黄宅镇" in flow.review.text() and "赵春花" in flow.review.text()
+    assert "诉求：村口道路塌陷半年无人修。请求尽快修复。" in flow.review.text()  # as the case keeps it
     assert id_number not in flow.review.text()  # masked on the screen too
     _click(qtbot, flow.next_button)
     assert flow.step == 6 and not flow.next_button.isEnabled() and "携带危险物品" in flow.rights.text()

@@ -34,7 +34,7 @@ from desktop.documents.templates import TEXTS
 from desktop.domain.classification import Channel
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
-from desktop.domain.texts import meaningful_length
+from desktop.domain.texts import chinese_full_stops, meaningful_length
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.camera import camera_present
 from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
@@ -492,13 +492,13 @@ class RegistrationFlow(QWidget):
             if not meaningful_length(request):  # the service's rule: a row of dots or emoji asks nothing
                 raise ValidationError("request_required", "请写下您希望解决的问题（只有标点或表情符号不算）",
                                       "诉求内容")
-            self.values["request"] = request
+            self.values["request"] = chinese_full_stops(request)  # as the service keeps it, on the review screen
         elif step == 3:
             for key, box, what in (("facts", self.facts, "事实经过"), ("reasons", self.reasons, "理由")):
                 text = box.toPlainText().strip()
                 if len(text) > TEXT_MAX:
                     raise ValidationError("text_too_long", f"{what}请不要超过{TEXT_MAX}字（现在{len(text)}字）", key)
-                self.values[key] = text
+                self.values[key] = chinese_full_stops(text)
 
     def _summary(self) -> str:
         v = self.values
