@@ -160,6 +160,8 @@ class RegistrationFlow(QWidget):
         self.step_count = label("", "hint")
         self.step_count.setProperty("givesRoom", True)  # hidden with the title while the keyboard is up
         self.message = message_label()
+        # a refusal's room stays while the field is corrected: the screen does not move under the finger
+        self.message.setProperty("holdsRoom", True)
         self.pages = Screens()
         self.back_button = secondary_button("上一步")
         self.next_button = QPushButton("下一步")
