@@ -172,3 +172,42 @@ def test_correcting_a_refused_id_number_keeps_the_screen_still(qtbot: QtBot, sql
         QApplication.processEvents()
     assert places() == refused
     assert flow.message.property("tone") != "error"  # the refusal itself has gone: the citizen is on it
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_a_card_read_fills_the_address_and_the_citizen_may_change_it(qtbot: QtBot, sqlite_hall: Hall,
+                                                                      themed: Themed, size: tuple[int, int]) -> None:
+    """住址 was asked of nobody: a citizen without a card had no field for it. A card read fills it with the card's
+    address, left open (notices go where the citizen lives now); 重新填写 takes the card's address away with it,
+    not one the citizen wrote."""
+    from tests.conftest import make_settings
+
+    sqlite_hall.settings = make_settings(id_reader="sim:seed=7")
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    assert flow.address.isVisible() and flow.address.text() == ""
+    assert flow.address.width() >= 600, "wide enough for an address"
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    with qtbot.waitSignal(flow.card_reading.card_read, timeout=10_000) as read:
+        flow.read_card()
+    card = read.args[0]
+    assert card.address and flow.address.text() == card.address and not flow.address.isReadOnly()
+    qtbot.waitUntil(lambda: max(_scrolls(flow)) == 0)  # still nothing to scroll, the card's words shown
+    flow.retype()
+    assert flow.address.text() == "" and flow.name.text() == ""
+    with qtbot.waitSignal(flow.card_reading.card_read, timeout=10_000):
+        flow.read_card()
+    flow.address.setText("浦江县浦阳街道和平路12号")  # lives elsewhere now
+    flow.next_button.click()
+    assert flow.step == 1 and flow.values["address"] == "浦江县浦阳街道和平路12号"
+    flow.back()
+    flow.retype()
+    assert flow.address.text() == "浦江县浦阳街道和平路12号"  # the citizen's own, kept
+    flow.address.setText("浦" * 201)  # a paste beyond the service's 200: said at once, the field focused
+    flow.name.setText("王建国")
+    flow.id_number.setText(card.id_number)
+    flow.next_button.click()
+    assert flow.step == 0 and "住址请不要超过200字（现在201字）" in flow.message.text()
+    qtbot.waitUntil(flow.address.hasFocus)
