@@ -206,7 +206,8 @@ class RegistrationFlow(QWidget):
             "请点“读取身份证”，|身份证上的字|都能读出；|也可以|" if reader else "可以|")
             + "先用同音字代替，|到窗口时|告诉工作人员更正"), "hint")
         # the name (and, standing up, what to do with a character the keyboard has not) and the address in one
-        # column, the ID number and the phone in another beside it where the screen is wide: one under the other,
+        # column (standing up the address goes last), the ID number and the phone in another beside it where the
+        # screen is wide: one under the other,
         # the screen with the card reader's button scrolled some 100 px at 1920×1080 (260 with 大字). Lying down the
         # hint stands beside 读取身份证 (:meth:`set_portrait`): under the name it left no height for the address.
         self.who_fields = Columns()
@@ -214,8 +215,11 @@ class RegistrationFlow(QWidget):
                             (Phrases("手机号码|（方便联系您，|可不填）"), self.phone),
                             (Phrases("住址|（书面告知|寄到这里，|可不填）"), self.address)):
             column = self.who_fields.first if field in (self.name, self.address) else self.who_fields.second
-            column.addWidget(label(text, "subtitle"))
+            caption = label(text, "subtitle")
+            column.addWidget(caption)
             column.addWidget(self.id_number_row if field is self.id_number else field)
+            if field is self.address:
+                self._address_caption = caption
             if field is self.name:
                 column.addWidget(self.rare_hint)
         self.who_fields.finish()
@@ -362,6 +366,12 @@ class RegistrationFlow(QWidget):
         # the buttons' row keeps its stretch only without the hint: beside it, it took half the hint's width
         self._read_buttons.setStretch(self._read_buttons.count() - 1, 1 if portrait else 0)
         self.rare_hint.setVisible(self.card is None)
+        # the address last, after the phone, standing up (one column); under the name lying down
+        column = self.who_fields.second if portrait else self.who_fields.first
+        for widget in (self._address_caption, self.address):
+            widget.setParent(None)
+            column.insertWidget(column.count() - 1, widget)  # above the column's closing stretch
+            widget.show()
         self._columns = 3 if portrait else 4
         if self.photos is not None:
             self.photos.set_portrait(portrait)
