@@ -215,11 +215,11 @@ class RegistrationFlow(QWidget):
                             (Phrases("手机号码|（方便联系您，|可不填）"), self.phone),
                             (Phrases("住址|（书面告知|寄到这里，|可不填）"), self.address)):
             column = self.who_fields.first if field in (self.name, self.address) else self.who_fields.second
-            caption = label(text, "subtitle")
-            column.addWidget(caption)
+            heading = label(text, "subtitle")
+            column.addWidget(heading)
             column.addWidget(self.id_number_row if field is self.id_number else field)
             if field is self.address:
-                self._address_caption = caption
+                self._address_caption = heading
             if field is self.name:
                 column.addWidget(self.rare_hint)
         self.who_fields.finish()
@@ -367,10 +367,10 @@ class RegistrationFlow(QWidget):
         self._read_buttons.setStretch(self._read_buttons.count() - 1, 1 if portrait else 0)
         self.rare_hint.setVisible(self.card is None)
         # the address last, after the phone, standing up (one column); under the name lying down
-        column = self.who_fields.second if portrait else self.who_fields.first
+        holder = self.who_fields.second if portrait else self.who_fields.first
         for widget in (self._address_caption, self.address):
             widget.setParent(None)
-            column.insertWidget(column.count() - 1, widget)  # above the column's closing stretch
+            holder.insertWidget(holder.count() - 1, widget)  # above the column's closing stretch
             widget.show()
         self._columns = 3 if portrait else 4
         if self.photos is not None:
