@@ -75,5 +75,5 @@ def _hold_room(line: QLabel) -> None:
     height = line.height()
     set_tone(line, "")  # its colours and frame go; the words after, the line still shown
     line.clear()
+    _Room(line)  # the line's own least height noted first, to be given back
     line.setMinimumHeight(height)
-    _Room(line)
