@@ -703,6 +703,19 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         register.name.setText("欧阳春花")
         register.id_number.setText("330726196803121232")
         register.phone.setText("13857912345")
+        register.address.setText("浦江县黄宅镇前店村18号")
+        register.name.textEdited.emit(register.name.text())  # corrected as typing does: the refusal goes
+        save("12c-register-1-who-filled")
+        if not strong:  # the walk with 大字 has it on all the way through
+            body.large_button.setChecked(True)
+            save("12d-register-1-who-filled-large")
+            body.large_button.setChecked(False)
+        register.id_number.setText("330726196803121235")  # a wrong check digit, then the first backspace
+        register.forward()
+        register.id_number.end(False)
+        register.id_number.backspace()
+        save("12e-register-1-id-correcting")
+        register.id_number.setText("330726196803121232")
         register.forward()
         loop = QEventLoop()
         QTimer.singleShot(1500, loop.quit)

@@ -6,10 +6,11 @@ saying anything: ten emoji, a row of dots, spaces.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Final
 
-__all__ = ["meaningful_length"]
+__all__ = ["chinese_full_stops", "meaningful_length"]
 
 #: Marks that turn the character before them into an emoji ("1️⃣", "#️⃣"): that character says nothing either.
 _EMOJI_MARKS: Final = frozenset("\ufe0f\u20e3")
@@ -25,3 +26,22 @@ def meaningful_length(text: str) -> int:
         if unicodedata.category(c)[0] in "LN" and text[index + 1:index + 2] not in _EMOJI_MARKS:
             count += 1
     return count
+
+
+#: What a Chinese sentence ends in before its full stop: a 汉字 (Extensions B–H too), a closing mark of Chinese
+#: text (a quote, a bracket, a book title's) or a digit (反映过2次．).
+_BEFORE_STOP: Final = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f”’）】》」』〉0-9０-９"
+#: The full-width period (U+FF0E) the on-screen keyboard's pinyin layout writes for its full-stop key, where a
+#: Chinese sentence ends: after one of :data:`_BEFORE_STOP`, not before a digit or a Latin letter (3．5 stays a
+#: number for :func:`chinese_full_stops` to write as 3.5).
+_SENTENCE_STOP: Final = re.compile(f"(?<=[{_BEFORE_STOP}])(?:[ \u3000]*)\uff0e(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+#: The same period inside a number, a code or a web address (3．5万元, No．12, www．example．com).
+_NUMBER_STOP: Final = re.compile("(?<=[0-9A-Za-z０-９Ａ-Ｚａ-ｚ])\uff0e(?=[0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+
+
+def chinese_full_stops(text: str) -> str:
+    """``text`` with the keyboard's full-width period written as Chinese text writes it: "。" where it ends a
+    Chinese sentence (小区电梯停运．请求修复 → 小区电梯停运。请求修复), "." inside a number or a code (3．5万元 →
+    3.5万元); the ASCII "." and any other period left as typed."""
+    text = _SENTENCE_STOP.sub("。", text)
+    return _NUMBER_STOP.sub(".", text)

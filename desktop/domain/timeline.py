@@ -37,6 +37,9 @@ def event_in_words(event: Event, unit_name: Callable[[str], str], day: Callable[
         if said is not None:
             return said
     text = next((str(p[k]) for k in EVENT_TEXT_KEYS if p.get(k)), "")
+    decided = _decision(event)
+    if decided:  # the decision first, then the opinion's main points
+        text = f"{decided}；{text}" if text else decided
     if event.type is EventType.LEADER_TAKEN and p.get("note"):  # 改派, with its reason
         text = f"改派{p.get('unit', '')}：{p['note']}"
     name = unit_name(str(p.get("organisation_code", ""))) if p.get("organisation_code") else ""
@@ -46,6 +49,18 @@ def event_in_words(event: Event, unit_name: Callable[[str], str], day: Callable[
         due = _day(str(p["due"]), day)
         text = f"{text}（期限{due}）" if text else f"期限{due}"
     return text
+
+
+#: An opinion's name by the step that gives it.
+_OPINIONS = {EventType.ANSWERED: "处理意见", EventType.REVIEW_ANSWERED: "复查意见",
+             EventType.REREVIEW_ANSWERED: "复核意见"}
+
+
+def _decision(event: Event) -> str:
+    """An answer's decision in words (处理意见：予以支持); "" for another step or an answer without one."""
+    opinion = _OPINIONS.get(event.type)
+    outcome = str(event.payload.get("outcome") or "")
+    return f"{opinion}：{outcome}" if opinion and outcome else ""
 
 
 def _day(value: str, day: Callable[[date], str]) -> str:

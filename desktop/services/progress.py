@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db.models import CaseRow
 from desktop.domain.access import Permission
-from desktop.domain.case import ReviewWindow, review_window
+from desktop.domain.case import OUTCOMES, ReviewWindow, review_window
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import mask_name
 from desktop.domain.numbering import validate_case_number, verify_query_code
@@ -45,10 +45,22 @@ _NEXT_STEP = {
 }
 
 
-def next_step_words(state: str, window: ReviewWindow | None) -> str:
-    """The status line under the state: what happens next, with the 复查/复核 window as of today (until which
-    day, or that it has passed) after an answer or a review opinion."""
+#: The states whose opinion stands, and how the status line names the decision (not personal data: the citizen
+#: holding the receipt reads whether the request was supported).
+_DECIDED = {"已答复": "{step}：{outcome}", "已复查": "{step}：{outcome}", "已终结": "{step}，复核意见：{outcome}"}
+
+
+def state_words(state: str, outcome: str = "") -> str:
+    """What the state means for the citizen; once an opinion stands, with its decision (已出具处理意见：予以支持)."""
     step = _NEXT_STEP.get(state, "")
+    form = _DECIDED.get(state)
+    return form.format(step=step, outcome=outcome) if form and step and outcome in OUTCOMES else step
+
+
+def next_step_words(state: str, window: ReviewWindow | None, outcome: str = "") -> str:
+    """The status line under the state: what happens next (with the decision once an opinion stands), with the
+    复查/复核 window as of today (until which day, or that it has passed) after an answer or a review opinion."""
+    step = state_words(state, outcome)
     return f"{step}；{window.words()}" if window is not None else step
 
 
@@ -67,4 +79,4 @@ def citizen_progress(hall: Hall, actor: Actor, case_number: str, query_code: str
     window = review_window(row.state, row.delivered_on, row.review_request_due, row.rereview_request_due,
                            hall.today())
     return CitizenProgress(row.case_number, mask_name(row.petitioner_name), row.received_on,
-                           row.state, next_step_words(row.state, window), row.next_due)
+                           row.state, next_step_words(row.state, window, row.outcome or ""), row.next_due)

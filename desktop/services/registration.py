@@ -33,7 +33,7 @@ from desktop.domain.identity import (
 )
 from desktop.domain.numbering import generate_query_code, hash_query_code, make_case_number
 from desktop.domain.repeats import EarlierCase, RepeatAssessment, assess_repeat, refuse_if_final
-from desktop.domain.texts import meaningful_length
+from desktop.domain.texts import chinese_full_stops, meaningful_length
 from desktop.services.attachments import MAX_ATTACHMENTS
 from desktop.services.audit import audit, guard
 from desktop.services.context import Actor, Hall
@@ -208,11 +208,12 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
     representatives = [_person_payload(r, "代表", today) for r in form.representatives]
     check_group(form.persons_count, [(r["name"], r["id_number"]) for r in representatives])
     agent = _person_payload(form.agent, "代理人", today) if form.agent else None
-    request = _text(form.request, "诉求内容", required=True)
+    # a full-width period (the on-screen keyboard's full stop) ends a Chinese sentence as "。"
+    request = chinese_full_stops(_text(form.request, "诉求内容", required=True))
     if not meaningful_length(request):  # only dots or emoji: nothing asked
         raise ValidationError("text_required", "请填写诉求内容（只有标点或表情符号不算）", "诉求内容")
-    facts = _text(form.facts, "事实", required=False)
-    reasons = _text(form.reasons, "理由", required=False)
+    facts = chinese_full_stops(_text(form.facts, "事实", required=False))
+    reasons = chinese_full_stops(_text(form.reasons, "理由", required=False))
     address = _text(form.address, "住址", required=False, limit=MAX_ADDRESS)
     topic_code = _text(form.topic_code, "内容分类代码", required=False, limit=MAX_CODE)
     window = _text(form.window, "接待窗口", required=False, limit=MAX_CODE)

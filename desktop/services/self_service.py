@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Final
@@ -29,6 +29,7 @@ from db.models import CaseRow, EventRow
 from desktop.domain.access import Permission
 from desktop.domain.calendar import HolidayCalendar, date_near
 from desktop.domain.case import (
+    OUTCOMES,
     TRANSITIONS,
     CaseState,
     CaseView,
@@ -49,7 +50,7 @@ from desktop.domain.qrpayload import FOREIGN_MESSAGE
 from desktop.domain.ratelimit import FailureLimiter
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
-from desktop.services.progress import _NEXT_STEP, next_step_words
+from desktop.services.progress import next_step_words, state_words
 from desktop.services.store import case_events, row_to_event
 
 KIOSK_FAILURES: Final = 20
@@ -226,18 +227,24 @@ def _step_text(event: Event, names: Callable[[str], str]) -> str:
         EventType.ACCEPTED: "已受理，开始办理",
         EventType.NOT_ACCEPTED: "不予受理，已出具告知书说明理由",
         EventType.EXTENDED: f"办理期限延长{p.get('days', '')}日，已告知您延期理由",
-        EventType.ANSWERED: "已作出处理意见",
+        EventType.ANSWERED: "已作出处理意见" + _decision(p),
         EventType.DELIVERED: "处理意见书已送达",
         EventType.RATED: f"您已评价：{p.get('rating', '')}",
         EventType.FOLLOWED_UP: "工作人员已回访",
         EventType.REVIEW_REQUESTED: "已收到您的复查申请",
-        EventType.REVIEW_ANSWERED: "已作出复查意见",
+        EventType.REVIEW_ANSWERED: "已作出复查意见" + _decision(p),
         EventType.REREVIEW_REQUESTED: "已收到您的复核申请",
-        EventType.REREVIEW_ANSWERED: "已作出复核意见",
+        EventType.REREVIEW_ANSWERED: "已作出复核意见" + _decision(p),
         EventType.SETTLED: "已调解（和解）结案",
         EventType.LEADER_TAKEN: "已由领导包案负责办理",
     }
     return texts.get(t, "")
+
+
+def _decision(payload: Mapping[str, Any]) -> str:
+    """An opinion's decision after its step (：予以支持), as the answer recorded it; nothing for another word."""
+    outcome = str(payload.get("outcome") or "")
+    return f"：{outcome}" if outcome in OUTCOMES else ""
 
 
 #: The events whose own date (the day the clerk entered, which may be an earlier day) is the step's day.
@@ -337,8 +344,9 @@ def _progress(hall: Hall, row: CaseRow, view: CaseView) -> KioskProgress:
                            today)
     rated_on = next((_day(e) for e in reversed(events) if e.type is EventType.RATED), None)
     # the window, while open, is one of the things the citizen can do; once passed the status says so
-    status = next_step_words(row.state, window) if window is not None and not window.open \
-        else _NEXT_STEP.get(row.state, "")
+    outcome = row.outcome or ""
+    status = next_step_words(row.state, window, outcome) if window is not None and not window.open \
+        else state_words(row.state, outcome)
     return KioskProgress(row.case_number, mask_name(row.petitioner_name), row.received_on, row.state,
                          status, row.next_due, steps,
                          _can_do(view, today, hall.policy.calendar, window, rated_on), _may_rate(view),

@@ -23,7 +23,7 @@ from desktop.domain.calendar import date_in_words
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import mask_name, mask_phone, normalise_name, validate_phone
 from desktop.domain.roles import Role
-from desktop.domain.texts import meaningful_length
+from desktop.domain.texts import chinese_full_stops, meaningful_length
 from desktop.services import hallrecords
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
@@ -88,8 +88,9 @@ def _clean(text: str, what: str, limit: int, *, required: bool = True, at_least:
 
 
 def check_content(content: str) -> str:
-    """A suggestion's text as the rules take it (the authority checks what a device sends)."""
-    return _clean(content, "建议内容", MAX_CONTENT, at_least=MIN_CONTENT)
+    """A suggestion's text as the rules take it (the authority checks what a device sends), its sentences ending
+    in "。" where a keyboard wrote a full-width period (:func:`chinese_full_stops`)."""
+    return chinese_full_stops(_clean(content, "建议内容", MAX_CONTENT, at_least=MIN_CONTENT))
 
 
 def open_themes(hall: Hall, actor: Actor) -> list[Theme]:
@@ -135,7 +136,7 @@ def submit_suggestion(hall: Hall, actor: Actor, *, content: str, theme_code: str
     ``kiosk_erase_after_sync``).
     """
     guard(hall, actor, Permission.SELF_SERVICE, "提交人民建议", alternatives=(Permission.REGISTER,))
-    text = _clean(content, "建议内容", MAX_CONTENT, at_least=MIN_CONTENT)
+    text = check_content(content)
     person, number_phone = "", ""
     if not anonymous:
         if not normalise_name(name):

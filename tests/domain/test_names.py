@@ -13,7 +13,7 @@ from desktop.domain.identity import (
     validate_name,
     validate_party_name,
 )
-from desktop.domain.texts import meaningful_length
+from desktop.domain.texts import chinese_full_stops, meaningful_length
 
 KEPT = [
     ("张三", "张三"),
@@ -152,3 +152,15 @@ def test_an_organisation_may_have_digits_but_no_emoji() -> None:
 ])
 def test_only_letters_and_digits_count_as_written(text: str, count: int) -> None:
     assert meaningful_length(text) == count
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("小区电梯停运三个月．请求尽快修复．", "小区电梯停运三个月。请求尽快修复。"),  # the keyboard's full stop
+    ("物业说“没钱修”．", "物业说“没钱修”。"), ("见《物业管理条例》．", "见《物业管理条例》。"),
+    ("向社区反映过2次．至今未修", "向社区反映过2次。至今未修"), ("停运 ．", "停运。"),
+    ("维修基金3．5万元", "维修基金3.5万元"), ("合同No．12", "合同No.12"), ("网址www．zj．gov．cn", "网址www.zj.gov.cn"),
+    ("电话0579.84123456。", "电话0579.84123456。"), ("共3.5万元.", "共3.5万元."),  # an ASCII "." as typed
+    ("OK．", "OK．"), ("．", "．"), ("", ""),
+])
+def test_the_keyboards_full_width_period_ends_a_chinese_sentence_as_a_full_stop(typed: str, kept: str) -> None:
+    assert chinese_full_stops(typed) == kept

@@ -49,3 +49,18 @@ def test_the_dossiers_short_line_is_unchanged() -> None:
     short = event_in_words(taken, lambda code: UNITS.get(code, ""), lambda d: f"{d.year}年{d.month}月{d.day}日")
     assert short == "浦江县人力资源和社会保障局（期限2027年1月11日）"
     assert date(2027, 1, 11).isoformat() not in short
+
+
+def test_an_answer_says_its_decision_before_its_main_points() -> None:
+    """The counter's line read "答复 王丽" alone: whether the request was supported was nowhere on it."""
+    answered = _event(EventType.ANSWERED, outcome="不予支持", answered_on="2026-12-06")
+    assert _words(answered, "王丽（接待窗口工作人员）") == "处理意见：不予支持"
+    with_points = _event(EventType.ANSWERED, outcome="予以支持", answered_on="2026-12-06",
+                         text="责成物业一周内修复电梯")
+    assert _words(with_points) == "处理意见：予以支持；责成物业一周内修复电梯"
+    review = _event(EventType.REVIEW_ANSWERED, outcome="解释说明", answered_on="2026-12-06")
+    assert _words(review) == "复查意见：解释说明"
+    rereview = _event(EventType.REREVIEW_ANSWERED, outcome="不予支持", answered_on="2026-12-06")
+    short = event_in_words(rereview, lambda code: UNITS.get(code, ""), lambda d: f"{d.month}月{d.day}日")
+    assert short == "复核意见：不予支持"
+    assert _words(_event(EventType.ACCEPTED, accepted_on="2026-12-06")) == ""  # other steps as they were

@@ -31,6 +31,7 @@ from desktop.domain.events import EventType
 from desktop.domain.identity import MAX_CHINESE_NAME, DocumentType, normalise_name
 from desktop.domain.numbering import make_case_number
 from desktop.domain.passwords import MAX_LENGTH
+from desktop.domain.texts import chinese_full_stops
 from desktop.services import accounts, cases
 from desktop.services.accounts import SignInRefused
 from desktop.services.context import Actor, Hall
@@ -207,8 +208,9 @@ def test_register_visit_with_anything_in_every_field(sqlite_hall: Hall, clerk: A
     assert after["audit_log"] == before["audit_log"] + 1
     system = Actor.system("test")  # sees accusations' content too
     view = cases.load_case(sqlite_hall, system, result.case_number).view
-    assert view.request == registration.request.strip()
-    assert view.facts == registration.facts.strip() and view.reasons == registration.reasons.strip()
+    assert view.request == chinese_full_stops(registration.request.strip())
+    assert view.facts == chinese_full_stops(registration.facts.strip())
+    assert view.reasons == chinese_full_stops(registration.reasons.strip())
     assert view.region_code.isascii() and view.region_code.isdigit()
     assert view.nature in ("", *Nature) and view.purpose in ("", *Purpose) and view.channel in set(Channel)
     assert len(view.topic_code) <= MAX_CODE and len(view.window) <= MAX_CODE
@@ -617,3 +619,13 @@ def test_sign_in_refuses_a_ten_thousand_character_password_naming_the_limit(sqli
     with pytest.raises(SignInRefused) as refused:
         accounts.sign_in(sqlite_hall, "wangli", "Aa1!" * 2_500)
     assert str(MAX_LENGTH) in refused.value.message
+
+
+def test_the_keyboards_full_width_period_is_stored_as_a_chinese_full_stop(sqlite_hall: Hall, clerk: Actor) -> None:
+    """The kiosk's on-screen keyboard writes "．" for its full-stop key: 诉求, 事实 and 理由 keep "。" where a Chinese
+    sentence ends, "." inside a number."""
+    result = _register(sqlite_hall, clerk, 1, request="电梯停运三个月．请求修复．", facts="维修基金余额2．3万元．",
+                       reasons="物业说“没钱修”．")
+    view = cases.load_case(sqlite_hall, clerk, result.case_number).view
+    assert (view.request, view.facts, view.reasons) == ("电梯停运三个月。请求修复。", "维修基金余额2.3万元。",
+                                                        "物业说“没钱修”。")

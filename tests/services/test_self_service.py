@@ -45,8 +45,8 @@ def test_progress_reads_as_a_plain_timeline_with_what_to_do_now(hall: Hall, cler
     progress = kiosk_progress(hall, KIOSK, result.case_number, result.query_code)
     assert progress.petitioner == "张**" and progress.state == "已答复"
     assert [s.text for s in progress.steps] == [
-        "您的信访事项已登记", "已转送浦江县住房和城乡建设局处理", "已受理，开始办理", "已作出处理意见",
-        "处理意见书已送达"]
+        "您的信访事项已登记", "已转送浦江县住房和城乡建设局处理", "已受理，开始办理",
+        "已作出处理意见：不予支持", "处理意见书已送达"]
     assert progress.can_rate and any("2026年10月16日 前向上一级机关申请复查" in line for line in progress.can_do)
     fresh = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=456)))
     waiting = kiosk_progress(hall, KIOSK, fresh.case_number, fresh.query_code)
@@ -268,12 +268,12 @@ def test_the_review_window_is_said_as_of_the_day_asked(hall: Hall, clerk: Actor,
     offer = "如对处理意见不服，可以在 2026年10月16日 前向上一级机关申请复查"
     passed = "申请复查的期限（收到处理意见之日起30日）已于2026年10月16日届满"
     if open_:
-        assert offer in progress.can_do and progress.next_step == "已出具处理意见"
-        assert web.next_step == f"已出具处理意见；{offer}" and progress.review == offer
+        assert offer in progress.can_do and progress.next_step == "已出具处理意见：不予支持"
+        assert web.next_step == f"已出具处理意见：不予支持；{offer}" and progress.review == offer
     else:
         assert not any("申请复查" in line for line in progress.can_do)
         assert "如有疑问，可以到接待窗口咨询" in progress.can_do
-        assert progress.next_step == web.next_step == f"已出具处理意见；{passed}"
+        assert progress.next_step == web.next_step == f"已出具处理意见：不予支持；{passed}"
         assert progress.review == passed
     assert "30日内申请复查" not in progress.next_step + web.next_step
 
@@ -295,7 +295,7 @@ def test_after_a_review_opinion_the_rereview_window_follows_its_own_delivery(hal
     assert "如对复查意见不服，可以在 2026年12月3日 前向上一级机关申请复核" in within.can_do
     clock.current = datetime(2026, 12, 4, 9, 0)
     after = kiosk_progress(hall, KIOSK, ref, result.query_code)
-    assert after.next_step == "已出具复查意见；申请复核的期限（收到复查意见之日起30日）已于2026年12月3日届满"
+    assert after.next_step == "已出具复查意见：不予支持；申请复核的期限（收到复查意见之日起30日）已于2026年12月3日届满"
     assert not any("申请复核" in line for line in after.can_do)
 
 
@@ -308,3 +308,33 @@ def test_a_rated_case_says_how_and_when_it_was_rated(hall: Hall, clerk: Actor, c
     clock.current = datetime(2026, 9, 20, 9, 0)
     later = kiosk_progress(hall, KIOSK, result.case_number, result.query_code)
     assert not later.can_rate and "您已评价（满意，9月18日）" in later.can_do
+
+
+@pytest.mark.parametrize("outcome", ["予以支持", "解释说明", "不予支持"])
+def test_the_decision_is_said_after_the_answer_and_each_opinion(hall: Hall, clerk: Actor, outcome: str) -> None:
+    """After 答复 the kiosk said only 已出具处理意见: the citizen with the receipt did not learn the decision."""
+    from desktop.services.progress import citizen_progress
+    from server.public import progress_json
+
+    result = register_visit(hall, clerk, form())
+    ref, code = result.case_number, result.query_code
+    cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
+    cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 16))
+    waiting = kiosk_progress(hall, KIOSK, ref, code)
+    assert "处理意见" not in waiting.next_step  # nothing decided yet
+    cases.answer(hall, clerk, ref, outcome=outcome, answered_on=date(2026, 9, 16))
+    answered = kiosk_progress(hall, KIOSK, ref, code)
+    assert answered.next_step == f"已出具处理意见：{outcome}"
+    assert f"已作出处理意见：{outcome}" in [s.text for s in answered.steps]
+    # the public page and the server's answer to another hall's kiosk say it too
+    web = progress_json(citizen_progress(hall, KIOSK, ref, code))["next_step"]
+    assert web is not None and web.startswith(f"已出具处理意见：{outcome}；")
+    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    cases.request_review(hall, clerk, ref, requested_on=date(2026, 9, 20))
+    assert kiosk_progress(hall, KIOSK, ref, code).next_step == "正在复查"  # the first decision stands in the steps
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 10, 9),
+                 event_type=EventType.REVIEW_ANSWERED)
+    reviewed = kiosk_progress(hall, KIOSK, ref, code)
+    assert reviewed.next_step == "已出具复查意见：不予支持"
+    assert [s.text for s in reviewed.steps][-4:] == [f"已作出处理意见：{outcome}", "处理意见书已送达",
+                                                      "已收到您的复查申请", "已作出复查意见：不予支持"]

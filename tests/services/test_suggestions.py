@@ -75,3 +75,11 @@ def test_answer_adoption_and_award(hall: Hall, clerk: Actor, supervisor: Actor) 
         list_suggestions(hall, KIOSK)
     with pytest.raises(RuleViolation, match="没有编号"):
         answer_suggestion(hall, clerk, "JY-20260916-C01-9999", answer="感谢")
+
+
+def test_the_keyboards_full_width_period_is_kept_as_a_chinese_full_stop(hall: Hall, clerk: Actor) -> None:
+    """The on-screen keyboard's full-stop key writes "．": the suggestion keeps "。" where a sentence ends, a number
+    keeps its point."""
+    done = submit_suggestion(hall, KIOSK, content="建议大厅增设老花镜．费用约0．5万元．", anonymous=True)
+    (listed,) = [s for s in list_suggestions(hall, clerk) if s.number == done.number]
+    assert listed.content == "建议大厅增设老花镜。费用约0.5万元。"

@@ -467,6 +467,7 @@ def _walk_registration(qtbot: QtBot, flow: RegistrationFlow, *, id_number: str) 
     assert flow.step == 0 and "身份证号码应为18位" in flow.message.text()
     flow.id_number.setText(id_number)
     flow.phone.setText("138-5791-2345")
+    flow.address.setText("浦江县黄宅镇  前店村 18号")  # asked beside the name: written notices go there
     _click(qtbot, flow.next_button)
     assert flow.step == 1
     _click(qtbot, flow.next_button)
@@ -483,13 +484,15 @@ def _walk_registration(qtbot: QtBot, flow: RegistrationFlow, *, id_number: str) 
     flow.request.setPlainText("😀" * 3000)  # an emoji paste: refused with its length, nothing lost
     _click(qtbot, flow.next_button)
     assert flow.step == 2 and "不要超过" in flow.message.text()
-    flow.request.setPlainText("村口道路塌陷半年无人修，请求尽快修复")
+    flow.request.setPlainText("村口道路塌陷半年无人修．请求尽快修复．")  # the on-screen keyboard's full stop: "．"
     _click(qtbot, flow.next_button)
     flow.facts.setPlainText("今年三月大雨后塌陷，向村委会反映过两次")
     _click(qtbot, flow.next_button)
     assert flow.step == 4 and any("扫描仪" in t for t in widget_texts(flow.pages.currentWidget()))
     _click(qtbot, flow.next_button)
     assert flow.step == 5 and "黄宅镇" in flow.review.text() and "赵春花" in flow.review.text()
+    assert "诉求：村口道路塌陷半年无人修。请求尽快修复。" in flow.review.text()  # as the case keeps it
+    assert "住址：浦江县黄宅镇 前店村 18号" in flow.review.text()
     assert id_number not in flow.review.text()  # masked on the screen too
     _click(qtbot, flow.next_button)
     assert flow.step == 6 and not flow.next_button.isEnabled() and "携带危险物品" in flow.rights.text()
@@ -520,6 +523,10 @@ def test_self_registration_end_to_end_prints_the_receipt(qtbot: QtBot, work_cont
     code = flow.result.query_code
     progress = kiosk_progress(hall, Actor.kiosk("K02"), number, code)
     assert progress.state == "已登记" and progress.petitioner == "赵**"
+    from desktop.services import cases
+
+    stored = cases.reveal_personal(hall, Actor.system("test"), number, "核对送达地址").view
+    assert stored.address == "浦江县黄宅镇 前店村 18号"  # where the counter's registration keeps it
     _click(qtbot, flow.done_button)
     assert body.flow is None and not any(code in t or number in t for t in widget_texts(body))
 
@@ -696,6 +703,8 @@ def test_every_flow_is_forgotten_after_the_idle_timeout(qtbot: QtBot, work_conte
     assert flow is not None
     for edit in flow.findChildren(QLineEdit):
         edit.insert("王秘密13800001111")
+    if isinstance(flow, RegistrationFlow):  # every field of the first screen, the address among them
+        assert "王秘密" in flow.address.text() and "王秘密" in flow.phone.text()
     for text in flow.findChildren(QPlainTextEdit):
         text.insertPlainText("王秘密的诉求")
     assert any("王秘密" in t for t in widget_texts(body))

@@ -649,12 +649,18 @@ def test_a_complaint_goes_as_soon_as_the_citizen_corrects_the_field(qtbot: QtBot
     flow.id_number.setText("33072619550312")  # half typed
     flow.forward()
     assert flow.step == 0 and flow.message.isVisibleTo(flow) and "身份证" in flow.message.text()
+    height = flow.message.height()
     qtbot.keyClicks(flow.id_number, "1")  # the citizen sets about correcting it
-    assert not flow.message.isVisibleTo(flow)
+    # the complaint's words go; its room stays (the screen does not move under the finger) until the next word
+    assert flow.message.text() == "" and flow.message.property("tone") == ""
+    assert flow.message.minimumHeight() == height
     flow.show_step(2)  # 诉求
     flow.forward()
-    assert flow.step == 2 and flow.message.isVisibleTo(flow)
+    assert flow.step == 2 and flow.message.isVisibleTo(flow) and "请写下" in flow.message.text()
+    assert flow.message.minimumHeight() == 0  # the new complaint takes its own height
     qtbot.keyClicks(flow.request, "a")
+    assert flow.message.text() == ""
+    flow.back()  # another screen: the room goes too
     assert not flow.message.isVisibleTo(flow)
 
 

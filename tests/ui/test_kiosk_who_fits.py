@@ -125,3 +125,89 @@ def test_large_text_turned_on_and_off_after_a_card_read_keeps_the_screen_whole(
         for _turn in range(50):
             QApplication.processEvents()
         assert Resizes.count == before
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("keyboard", [False, True])
+def test_correcting_a_refused_id_number_keeps_the_screen_still(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                               size: tuple[int, int], large: bool,
+                                                               keyboard: bool) -> None:
+    """Standing up with 大字, the refusal of a wrong check digit went at the first backspace and the screen jumped
+    some 110 px: the next tap, aimed at 输入X, landed in the ID field. The refusal's room stays while the number is
+    corrected."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from tests.conftest import make_settings
+    from tests.ui.test_kiosk_citizen import LARGEST, _keyboard_up
+
+    sqlite_hall.settings = make_settings(id_reader="sim:seed=7")
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    if keyboard:
+        _keyboard_up(shell, round(LARGEST * size[0] / 1920))
+    x_key = flow.id_number_row.findChild(QPushButton)
+    assert x_key is not None and x_key.text() == "输入X"
+    flow.name.setText("王建国")
+    flow.id_number.setText("330726195503121235")  # a wrong check digit
+    flow.next_button.click()
+    qtbot.waitUntil(lambda: "身份证号码不对" in flow.message.text())
+
+    def places() -> tuple[QPoint, QPoint]:
+        return flow.id_number.mapTo(window, QPoint(0, 0)), x_key.mapTo(window, QPoint(0, 0))
+
+    for _turn in range(5):  # the refusal laid out, the field scrolled into view
+        QApplication.processEvents()
+    refused = places()
+    assert flow.id_number.hasFocus()
+    qtbot.keyClick(flow.id_number, Qt.Key.Key_End)
+    qtbot.keyClick(flow.id_number, Qt.Key.Key_Backspace)  # correcting the last digit
+    assert flow.id_number.text() == "33072619550312123"
+    for _turn in range(5):
+        QApplication.processEvents()
+    assert places() == refused
+    assert flow.message.property("tone") != "error"  # the refusal itself has gone: the citizen is on it
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_a_card_read_fills_the_address_and_the_citizen_may_change_it(qtbot: QtBot, sqlite_hall: Hall,
+                                                                      themed: Themed, size: tuple[int, int]) -> None:
+    """住址 was asked of nobody: a citizen without a card had no field for it. A card read fills it with the card's
+    address, left open (notices go where the citizen lives now); 重新填写 takes the card's address away with it,
+    not one the citizen wrote."""
+    from tests.conftest import make_settings
+
+    sqlite_hall.settings = make_settings(id_reader="sim:seed=7")
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    assert flow.address.isVisible() and flow.address.text() == ""
+    assert flow.address.width() >= 600, "wide enough for an address"
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    with qtbot.waitSignal(flow.card_reading.card_read, timeout=10_000) as read:
+        flow.read_card()
+    card = read.args[0]
+    assert card.address and flow.address.text() == card.address and not flow.address.isReadOnly()
+    qtbot.waitUntil(lambda: max(_scrolls(flow)) == 0)  # still nothing to scroll, the card's words shown
+    flow.retype()
+    assert flow.address.text() == "" and flow.name.text() == ""
+    with qtbot.waitSignal(flow.card_reading.card_read, timeout=10_000):
+        flow.read_card()
+    flow.address.setText("浦江县浦阳街道和平路12号")  # lives elsewhere now
+    flow.next_button.click()
+    assert flow.step == 1 and flow.values["address"] == "浦江县浦阳街道和平路12号"
+    flow.back()
+    flow.retype()
+    assert flow.address.text() == "浦江县浦阳街道和平路12号"  # the citizen's own, kept
+    flow.address.setText("浦" * 201)  # a paste beyond the service's 200: said at once, the field focused
+    flow.name.setText("王建国")
+    flow.id_number.setText(card.id_number)
+    flow.next_button.click()
+    assert flow.step == 0 and "住址请不要超过200字（现在201字）" in flow.message.text()
+    qtbot.waitUntil(flow.address.hasFocus)

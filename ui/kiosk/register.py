@@ -1,8 +1,8 @@
 """自助登记: a citizen registers a petition alone, in eight short screens.
 
-1 身份 (the ID card on the reader, or typed) · 2 问题发生地 (one tap on the town) · 3 诉求 ·
-4 事实和理由 (may be left empty) · 5 材料 (no scanner or camera here: hand paper to the
-counter) · 6 核对 · 7 权利义务和六个不得, read and confirmed, 提交 · 8 the case number and
+1 身份 (the ID card on the reader, or typed; the address written notices go to) · 2 问题发生地 (one tap
+on the town) · 3 诉求 · 4 事实和理由 (may be left empty) · 5 材料 (no scanner or camera here: hand paper to
+the counter) · 6 核对 · 7 权利义务和六个不得, read and confirmed, 提交 · 8 the case number and
 query code on screen and on the printed receipt.
 
 Nothing typed is lost on bad input: each screen checks what it can before 下一步 and says
@@ -33,7 +33,7 @@ from desktop.documents.templates import TEXTS
 from desktop.domain.classification import Channel
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
-from desktop.domain.texts import meaningful_length
+from desktop.domain.texts import chinese_full_stops, meaningful_length
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.camera import camera_present
 from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
@@ -139,6 +139,8 @@ class RegistrationFlow(QWidget):
         self.step_count = label("", "hint")
         self.step_count.setProperty("givesRoom", True)  # hidden with the title while the keyboard is up
         self.message = message_label()
+        # a refusal's room stays while the field is corrected: the screen does not move under the finger
+        self.message.setProperty("holdsRoom", True)
         self.pages = Screens()
         self.back_button = secondary_button("上一步")
         self.next_button = QPushButton("下一步")
@@ -170,6 +172,11 @@ class RegistrationFlow(QWidget):
         self.phone.setMaxLength(40)
         self.phone.setAccessibleName("手机号码")
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        # the Regulations ask for the petitioner's address: written notices (受理告知, 处理意见书) are sent there
+        self.address = QLineEdit()
+        self.address.setMaxLength(TEXT_MAX)  # a paste kept whole: refused at 下一步 saying how long it may be
+        self.address.setAccessibleName("住址")
+        self.address.setPlaceholderText("例如：浦江县浦阳街道和平路12号3单元201室")
         who = self._page(Phrases("请把身份证|放在阅读器上，|或者在下面输入") if reader
                          else Phrases("请输入|您的姓名和身份证号码"))
         self._card_read_row(who, reader)
@@ -177,15 +184,21 @@ class RegistrationFlow(QWidget):
         self.rare_hint = label(Phrases("姓名里有打不出的生僻字？|" + (
             "请点“读取身份证”，|身份证上的字|都能读出；|也可以|" if reader else "可以|")
             + "先用同音字代替，|到窗口时|告诉工作人员更正"), "hint")
-        # the name (and what to do with a character the keyboard has not) in one column, the ID number and the
-        # phone in another beside it where the screen is wide: one under the other, the screen with the card
-        # reader's button scrolled some 100 px at 1920×1080 (260 with 大字)
+        # the name (and, standing up, what to do with a character the keyboard has not) and the address in one
+        # column (standing up the address goes last), the ID number and the phone in another beside it where the
+        # screen is wide: one under the other,
+        # the screen with the card reader's button scrolled some 100 px at 1920×1080 (260 with 大字). Lying down the
+        # hint stands beside 读取身份证 (:meth:`set_portrait`): under the name it left no height for the address.
         self.who_fields = Columns()
         for text, field in ((Phrases("姓名"), self.name), (Phrases("身份证|号码"), self.id_number),
-                            (Phrases("手机号码|（方便联系您，|可不填）"), self.phone)):
-            column = self.who_fields.first if field is self.name else self.who_fields.second
-            column.addWidget(label(text, "subtitle"))
+                            (Phrases("手机号码|（方便联系您，|可不填）"), self.phone),
+                            (Phrases("住址|（书面告知|寄到这里，|可不填）"), self.address)):
+            column = self.who_fields.first if field in (self.name, self.address) else self.who_fields.second
+            heading = label(text, "subtitle")
+            column.addWidget(heading)
             column.addWidget(self.id_number_row if field is self.id_number else field)
+            if field is self.address:
+                self._address_caption = heading
             if field is self.name:
                 column.addWidget(self.rare_hint)
         self.who_fields.finish()
@@ -322,7 +335,22 @@ class RegistrationFlow(QWidget):
         set_tone(self.message, "error", user_message(error, "读取乡镇列表"))
 
     def set_portrait(self, portrait: bool) -> None:
-        """The towns in even columns; 不清楚 after them (see :meth:`_place_unknown`)."""
+        """The towns in even columns; 不清楚 after them (see :meth:`_place_unknown`). The rare characters' hint
+        under the name standing up, beside 读取身份证 lying down (the screen has width to spare, not height)."""
+        self.rare_hint.setParent(None)  # out of the layout it is in
+        if portrait:
+            self.who_fields.first.insertWidget(2, self.rare_hint)
+        else:
+            self._read_buttons.insertWidget(2, self.rare_hint, 1)
+        # the buttons' row keeps its stretch only without the hint: beside it, it took half the hint's width
+        self._read_buttons.setStretch(self._read_buttons.count() - 1, 1 if portrait else 0)
+        self.rare_hint.setVisible(self.card is None)
+        # the address last, after the phone, standing up (one column); under the name lying down
+        holder = self.who_fields.second if portrait else self.who_fields.first
+        for widget in (self._address_caption, self.address):
+            widget.setParent(None)
+            holder.insertWidget(holder.count() - 1, widget)  # above the column's closing stretch
+            widget.show()
         self._columns = 3 if portrait else 4
         if self.photos is not None:
             self.photos.set_portrait(portrait)
@@ -421,12 +449,13 @@ class RegistrationFlow(QWidget):
         except ValidationError as problem:
             set_tone(self.message, "error", Phrases.clauses(problem.message))  # its words whole (不清楚, not 不 / 清楚)
             # the field it names takes the focus, its text chosen: corrected there, typed over at once
-            at_fault = {"name": self.name, "id_number": self.id_number, "phone": self.phone}.get(problem.field or "")
+            at_fault = {"name": self.name, "id_number": self.id_number, "phone": self.phone,
+                        "address": self.address}.get(problem.field or "")
             if at_fault is not None:
                 at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
                 at_fault.selectAll()
-                # the screen's last field (the phone) whole above the message if it can be, the one at fault surely
-                into_view(at_fault, self.phone)
+                # the screen's last fields whole above the message if they can be, the one at fault surely
+                into_view(at_fault, self.phone, self.address)
             return
         set_tone(self.message, "", "")
         if self.step == len(STEPS) - 2:
@@ -438,7 +467,7 @@ class RegistrationFlow(QWidget):
         """What a screen can check by itself before 下一步 (the service checks everything at 提交)."""
         if step == 0:
             from desktop.domain.chinatime import china_today
-            from desktop.services.registration import check_name
+            from desktop.services.registration import MAX_ADDRESS, check_name
 
             self._same_as_card()
             if not normalise_name(self.name.text()):
@@ -456,6 +485,11 @@ class RegistrationFlow(QWidget):
                     raise ValidationError(problem.code, f"手机号码有误：{problem.message}", "phone") from None
             else:
                 self.values["phone"] = ""
+            address = " ".join(self.address.text().split())
+            if len(address) > MAX_ADDRESS:  # the service's limit, said here with the length
+                raise ValidationError("address_too_long", f"住址请不要超过{MAX_ADDRESS}字（现在{len(address)}字），"
+                                      "写到门牌号即可", "address")
+            self.values["address"] = address
             self.values["name"] = name
         elif step == 1:
             if self.where_group.checkedButton() is None:
@@ -471,19 +505,20 @@ class RegistrationFlow(QWidget):
             if not meaningful_length(request):  # the service's rule: a row of dots or emoji asks nothing
                 raise ValidationError("request_required", "请写下您希望解决的问题（只有标点或表情符号不算）",
                                       "诉求内容")
-            self.values["request"] = request
+            self.values["request"] = chinese_full_stops(request)  # as the service keeps it, on the review screen
         elif step == 3:
             for key, box, what in (("facts", self.facts, "事实经过"), ("reasons", self.reasons, "理由")):
                 text = box.toPlainText().strip()
                 if len(text) > TEXT_MAX:
                     raise ValidationError("text_too_long", f"{what}请不要超过{TEXT_MAX}字（现在{len(text)}字）", key)
-                self.values[key] = text
+                self.values[key] = chinese_full_stops(text)
 
     def _summary(self) -> str:
         v = self.values
         town = next((b.text() for c, b in self.where_buttons.items() if c == v["region_code"]), "")
         lines = [f"姓名：{v['name']}", f"身份证号码：{mask_id_number(v['id_number'])}",
-                 f"手机号码：{v['phone'] or '（未填）'}", f"问题发生地：{town or '（不清楚）'}",
+                 f"手机号码：{v['phone'] or '（未填）'}", f"住址：{v['address'] or '（未填）'}",
+                 f"问题发生地：{town or '（不清楚）'}",
                  f"诉求：{v['request']}", f"事实经过：{v['facts'] or '（未填）'}",
                  f"理由：{v['reasons'] or '（未填）'}"]
         if self.photos is not None:
@@ -507,6 +542,7 @@ class RegistrationFlow(QWidget):
         buttons.addWidget(self.read_button)
         buttons.addWidget(self.retype_button)
         buttons.addStretch(1)  # the buttons at the left while there are no words
+        self._read_buttons = buttons
         # Lying down the words stand beside the buttons and take no height of the screen's own; standing up under
         # them: beside them, with 大字, their longest phrase made the screen wider than the window.
         row = WhenWide()
@@ -532,7 +568,9 @@ class RegistrationFlow(QWidget):
         self.id_number.setText(str(card.id_number))
         fix_as_read((self.name, self.id_number), True)
         self.retype_button.show()
-        self.values["address"] = str(getattr(card, "address", "") or "")[:200]
+        self.rare_hint.hide()  # the card's name is whole, rare characters and all: nothing to type
+        # the card's address, for the citizen to keep or change (notices go where the citizen lives now)
+        self.address.setText(" ".join(str(getattr(card, "address", "") or "").split()))
         set_tone(self.message, "", "")
         self.phone.setFocus()
 
@@ -549,12 +587,15 @@ class RegistrationFlow(QWidget):
 
     def retype(self) -> None:
         """The card's name and number set aside: both empty and typed again."""
-        self.card = None
-        self.values["address"] = ""
-        for field in (self.name, self.id_number):
+        card, self.card = self.card, None
+        fields = [self.name, self.id_number]
+        if card is not None and self.address.text() == " ".join(str(getattr(card, "address", "") or "").split()):
+            fields.append(self.address)  # the card's address goes with it; one the citizen wrote stays
+        for field in fields:
             field.clear()
         fix_as_read((self.name, self.id_number), False)
         self.retype_button.hide()
+        self.rare_hint.show()
         self.card_reading.clear()
         self.name.setFocus()
 
@@ -604,7 +645,7 @@ class RegistrationFlow(QWidget):
 
     def _refused(self, error: Exception) -> None:
         field = getattr(error, "field", "")
-        step = {"name": 0, "id_number": 0, "document_number": 0, "phone": 0, "region_code": 1,
+        step = {"name": 0, "id_number": 0, "document_number": 0, "phone": 0, "住址": 0, "region_code": 1,
                 "诉求内容": 2, "事实": 3, "理由": 3}.get(field)
         if step is not None:
             self.show_step(step)

@@ -26,7 +26,7 @@ MakeVoice = Callable[[QObject], "Announcer"]
 #: A flow's screens in order (the flow's ``pages`` stack), one prompt each.
 PROMPTS: dict[str, tuple[str, ...]] = {
     "ticket": ("请选择您要办理的业务", "请取走号票，留意大厅叫号"),
-    "register": ("请输入您的姓名、身份证号码和电话", "请选择问题发生在哪个乡镇或街道", "请写下您的诉求",
+    "register": ("请输入您的姓名、身份证号码、电话和住址", "请选择问题发生在哪个乡镇或街道", "请写下您的诉求",
                  "请写下事实和理由，也可以不写", "如有书面材料，请登记后交给接待窗口",
                  "请核对您填写的内容", "请阅读权利义务告知，勾选后提交", "登记成功，请取走回执"),
     "progress": ("请把回执上的二维码对准扫描口，或者输入案件编号和查询码", "这是您的事项的办理进度",
@@ -36,7 +36,7 @@ PROMPTS: dict[str, tuple[str, ...]] = {
     "guide": ("请选择您想了解的内容",),
 }
 #: The first screen of 自助登记 where an ID-card reader is connected.
-ID_CARD = "请把身份证放在读卡器上，或者输入您的姓名、身份证号码和电话"
+ID_CARD = "请把身份证放在读卡器上，或者输入您的姓名、身份证号码、电话和住址"
 #: The screens that say otherwise where the kiosk has a camera (the setting ``camera``): flow → screen → words.
 WITH_CAMERA: dict[str, dict[int, str]] = {
     "progress": {0: "请把回执上的二维码对准摄像头或扫描口，或者输入案件编号和查询码"},
