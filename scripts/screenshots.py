@@ -119,6 +119,35 @@ def settle(ms: int = 300) -> None:
     loop.exec()
 
 
+def _counter_desk(hall: Any) -> tuple[Any, Any, Any]:
+    """The counter's window signed in as chuangkou1, its work and its case desk (the counter's theme applied)."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import apply_role_theme
+    from ui.counter.work import CounterWork
+    from ui.desk.cases import CaseDesk
+
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_role_theme(app, "counter")
+    window = signed_in(hall, "counter", "chuangkou1")
+    work = window.work
+    assert isinstance(work, CounterWork)
+    desk = work.desk.findChild(CaseDesk)
+    assert desk is not None
+    return window, work, desk
+
+
+def _grabber(out: Path, wait_ms: int) -> Callable[[Any, str], None]:
+    """Saves a widget's picture as NAME.png in ``out`` once the screen had ``wait_ms`` to settle."""
+    def shot(widget: Any, name: str) -> None:
+        settle(wait_ms)
+        widget.grab().save(str(out / f"{name}.png"))
+        print(f"  {name}.png")
+
+    return shot
+
+
 def after(signal: Any, start: Callable[[], object], timeout_ms: int = 10_000) -> None:
     """Start something and wait (at most ``timeout_ms``) for ``signal``: the screens work off the GUI thread."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -1390,14 +1419,11 @@ def routing_screenshots(db: Path, out: Path) -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from desktop.app import apply_role_theme as apply_theme
     from desktop.config import load_settings
     from desktop.domain.access import Actor, Role
     from desktop.installation import open_hall
     from desktop.services import accounts, cases
     from desktop.services.registration import PersonInput, RegistrationForm, register_visit
-    from ui.counter.work import CounterWork
-    from ui.desk.cases import CaseDesk
 
     hall = open_hall(load_settings(), db)
     if not accounts.has_accounts(hall):
@@ -1408,14 +1434,7 @@ def routing_screenshots(db: Path, out: Path) -> None:
         request="反映本村土地征收补偿款至今未发放到位，要求尽快发放")).case_number
     cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
     overdue = _overdue_case(hall, clerk)
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
-    apply_theme(app, "counter")
-    window = signed_in(hall, "counter", "chuangkou1")
-    work = window.work
-    assert isinstance(work, CounterWork)
-    desk = work.desk.findChild(CaseDesk)
-    assert desk is not None
+    window, work, desk = _counter_desk(hall)
     earlier = (hall.today() - timedelta(days=1)).isoformat()
     rest_day = hall.today() + timedelta(days=10)
     while hall.policy.calendar.is_workday(rest_day):
@@ -1445,7 +1464,7 @@ def routing_screenshots(db: Path, out: Path) -> None:
         after(work.search.detail_shown, lambda: work.open_case(overdue))
         desk.steps.menu_.popup(desk.steps.mapToGlobal(desk.steps.rect().bottomLeft()))
         settle(600)
-        shot = app.primaryScreen().grabWindow(0)
+        shot = QApplication.primaryScreen().grabWindow(0)
         top_left = window.mapToGlobal(window.rect().topLeft())
         shot.copy(top_left.x(), top_left.y(), width, height).save(str(out / f"24e-counter-extend-overdue-{size}.png"))
         desk.steps.menu_.hide()
@@ -1466,11 +1485,9 @@ def routing_screenshots(db: Path, out: Path) -> None:
 def counter_prints_screenshots(db: Path, out: Path) -> None:
     """The counter's 待补打 / 打印记录 at both staff sizes: this PC's failed print, and the receipts two kiosks
     could not print today (a registration receipt, a ticket, a suggestion's), one selected."""
-    from PySide6.QtWidgets import QApplication
     from sqlalchemy import update
 
     from db.models import PrintJobRow
-    from desktop.app import apply_role_theme as apply_theme
     from desktop.config import load_settings
     from desktop.domain.access import Actor, Role
     from desktop.installation import open_hall
@@ -1478,8 +1495,6 @@ def counter_prints_screenshots(db: Path, out: Path) -> None:
     from desktop.printing.simulated import SimulatedPrinter
     from desktop.services import accounts, documents, printing, suggestions
     from desktop.services.registration import PersonInput, RegistrationForm, register_visit
-    from ui.counter.work import CounterWork
-    from ui.desk.cases import CaseDesk
     from ui.printing.queue import fitted_size
 
     hall = open_hall(load_settings(), db)
@@ -1507,14 +1522,7 @@ def counter_prints_screenshots(db: Path, out: Path) -> None:
         for kiosk in (one, two):
             session.execute(update(PrintJobRow).where(PrintJobRow.actor_id == kiosk.actor_id)
                             .values(device=kiosk.actor_id.partition(":")[2]))
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
-    apply_theme(app, "counter")
-    window = signed_in(hall, "counter", "chuangkou1")
-    work = window.work
-    assert isinstance(work, CounterWork)
-    desk = work.desk.findChild(CaseDesk)
-    assert desk is not None
+    window, _work, desk = _counter_desk(hall)
     notice = documents.registration_receipt(hall, clerk, case)
     printing.print_document(hall, clerk, notice, None, paper_out)  # and one of this PC's own
     for size, (width, height) in COUNTER_SIZES.items():
@@ -1539,9 +1547,6 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
     import dataclasses
     from datetime import date, timedelta
 
-    from PySide6.QtWidgets import QApplication
-
-    from desktop.app import apply_role_theme as apply_theme
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.domain.access import Actor, Role
@@ -1551,8 +1556,6 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
     from desktop.services.reference import load_regions
     from desktop.services.registration import PersonInput, RegistrationForm, register_visit
     from tests.helpers import valid_id
-    from ui.counter.work import CounterWork
-    from ui.desk.cases import CaseDesk
     from ui.printing.queue import fitted_size
 
     folder = Path(tempfile.mkdtemp(prefix="ph-receipts-"))
@@ -1580,19 +1583,9 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
     issued = queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK, id_number=elderly,
                                 name="王秀英")
     queue.act(hall, issued.ticket.ticket_id, QueueAction.CALL, window=3)
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
-    apply_theme(app, "counter")
-    window = signed_in(hall, "counter", "chuangkou1")
-    work = window.work
-    assert isinstance(work, CounterWork)
-    desk = work.desk.findChild(CaseDesk)
-    assert desk is not None
+    window, work, desk = _counter_desk(hall)
 
-    def shot(widget: Any, name: str) -> None:
-        settle(400)
-        widget.grab().save(str(out / f"{name}.png"))
-        print(f"  {name}.png")
+    shot = _grabber(out, 400)
 
     for size, (width, height) in COUNTER_SIZES.items():
         window.resize(width, height)
@@ -1639,9 +1632,6 @@ def counter_case_screenshots(db: Path, out: Path) -> None:
     import random
     from datetime import date, timedelta
 
-    from PySide6.QtWidgets import QApplication
-
-    from desktop.app import apply_role_theme as apply_theme
     from desktop.config import load_settings
     from desktop.domain.access import Actor, Role
     from desktop.domain.events import EventType
@@ -1649,8 +1639,6 @@ def counter_case_screenshots(db: Path, out: Path) -> None:
     from desktop.services import accounts, cases
     from desktop.services.demo import make_id_number
     from desktop.services.registration import PersonInput, RegistrationForm, register_visit
-    from ui.counter.work import CounterWork
-    from ui.desk.cases import CaseDesk
 
     hall = open_hall(load_settings(), db)
     if not accounts.has_accounts(hall):
@@ -1675,19 +1663,9 @@ def counter_case_screenshots(db: Path, out: Path) -> None:
         petitioner=PersonInput(name="陈建国", document_number=person), region_code="330726001",
         request="反映本村土地征收补偿款至今未发放到位，要求尽快发放")).case_number
     cases.classify(hall, clerk, fresh, nature="申诉求决类", topic_code="0101")
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
-    apply_theme(app, "counter")
-    window = signed_in(hall, "counter", "chuangkou1")
-    work = window.work
-    assert isinstance(work, CounterWork)
-    desk = work.desk.findChild(CaseDesk)
-    assert desk is not None
+    window, work, desk = _counter_desk(hall)
 
-    def shot(widget: Any, name: str) -> None:
-        settle(300)
-        widget.grab().save(str(out / f"{name}.png"))
-        print(f"  {name}.png")
+    shot = _grabber(out, 300)
 
     for size, (width, height) in COUNTER_SIZES.items():
         window.resize(width, height)

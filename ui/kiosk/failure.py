@@ -14,16 +14,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from ui.common.widgets import Phrases, label
+from ui.kiosk.veil import Veil
 
 HEADING = Phrases("抱歉，|刚才的操作|没有完成")
 #: Said of a failure the program did not expect (a refusal says its own words instead).
 UNEXPECTED = Phrases("机器出了点问题。|您填写的内容还在，|请再试一次；|如果还不行，|请到接待窗口，|工作人员会帮您办理")
 
 
-class FailureCard(QWidget):
+class FailureCard(Veil):
     """Covers the kiosk's page: what went wrong, and 知道了."""
 
     #: 知道了 (or a tap beside the card).
@@ -31,10 +32,6 @@ class FailureCard(QWidget):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setObjectName("veil")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.card = QFrame(self)
-        self.card.setObjectName("overlay")
         self.heading = label(HEADING, "title", centred=True)
         self.text = label("", "subtitle", centred=True)
         self.reference = label("", "hint", centred=True)
@@ -51,7 +48,6 @@ class FailureCard(QWidget):
         layout.addWidget(self.ok, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
         self.ok.clicked.connect(self._close)
-        self.hide()
 
     def tell(self, message: str, reference: str) -> None:
         """Show ``message`` (a refusal's own words) or, for an unexpected failure, the kiosk's, with ``reference``."""
@@ -61,16 +57,7 @@ class FailureCard(QWidget):
 
     def place(self) -> None:
         """Over the whole page; the card in the middle, as tall as its words."""
-        parent = self.parentWidget()
-        if parent is None:
-            return
-        self.setGeometry(parent.rect())
-        width = min(parent.width() - 80, 1200)
-        inner = self.card.layout()
-        assert inner is not None
-        wanted = inner.totalHeightForWidth(width) if inner.hasHeightForWidth() else inner.totalSizeHint().height()
-        height = min(wanted, parent.height() - 80)
-        self.card.setGeometry((parent.width() - width) // 2, (parent.height() - height) // 2, width, height)
+        self.place_card()
 
     def _close(self) -> None:
         self.hide()

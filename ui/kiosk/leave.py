@@ -17,7 +17,6 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
-    QFrame,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.widgets import Phrases, label, secondary_button
+from ui.kiosk.veil import Veil
 
 #: The question, on screen and said aloud (its parts kept whole on a line), and its button that leaves.
 HEADING = "要放弃|已填写的内容，|返回首页吗？"
@@ -76,7 +76,7 @@ def holds_input(flow: QWidget, at_open: Snapshot) -> bool:
     return False
 
 
-class LeaveQuestion(QWidget):
+class LeaveQuestion(Veil):
     """Covers the kiosk's page: 要放弃已填写的内容，返回首页吗？ with 继续填写 and 放弃并返回首页.
 
     A tap beside the card counts as 继续填写: nothing is ever lost by missing a button.
@@ -89,10 +89,6 @@ class LeaveQuestion(QWidget):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setObjectName("veil")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.card = QFrame(self)
-        self.card.setObjectName("overlay")
         # a narrow screen breaks the line after the comma, never inside 返回首页
         self.heading = label(Phrases(HEADING), "title", centred=True)
         self.text = label(Phrases("放弃后，|您在这里填写和选择的内容|将全部清除"), "subtitle", centred=True)
@@ -116,7 +112,6 @@ class LeaveQuestion(QWidget):
         layout.addStretch(1)
         self.keep.clicked.connect(self.stay)
         self.drop.clicked.connect(self.leave)
-        self.hide()
 
     def ask(self, heading: str = "", leave: str = "") -> None:
         """Ask ``heading`` (parts between |) with ``leave`` on the button that leaves; 返回首页's by default."""
@@ -128,16 +123,10 @@ class LeaveQuestion(QWidget):
         parent = self.parentWidget()
         if parent is None:
             return
-        self.setGeometry(parent.rect())
         narrow = parent.width() < parent.height()
         # standing up: 继续填写 on top, the larger target nearer the hand
         self.buttons.setDirection(QBoxLayout.Direction.BottomToTop if narrow else QBoxLayout.Direction.LeftToRight)
-        width = min(parent.width() - 80, 1200)
-        inner = self.card.layout()
-        assert inner is not None
-        wanted = inner.totalHeightForWidth(width) if inner.hasHeightForWidth() else inner.totalSizeHint().height()
-        height = min(wanted, parent.height() - 80)
-        self.card.setGeometry((parent.width() - width) // 2, (parent.height() - height) // 2, width, height)
+        self.place_card()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.stay.emit()

@@ -66,6 +66,7 @@ from PySide6.QtWidgets import (
 from ui.common.widgets import Header, Phrases, label, set_tone
 from ui.kiosk.keyboard import KEYBOARD_COLOUR, KeyboardSpace, KeyboardText, PhysicalPinyin, on_screen_keyboard_asked
 from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
+from ui.kiosk.veil import Veil
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
 from ui.shell.context import WorkContext
 from ui.shell.device import show_full_screen
@@ -178,7 +179,7 @@ WIPED = Phrases("时间到了，|已回到首页")
 WIPED_TEXT = Phrases("刚才屏幕上的内容|已全部清除。|需要办理的，|请重新选择")
 
 
-class CountdownOverlay(QWidget):
+class CountdownOverlay(Veil):
     """Covers the whole kiosk in the last seconds before the wipe: the seconds left and 继续.
 
     A tap anywhere on it counts as 继续, so an elderly citizen is not wiped for missing the button. After the wipe
@@ -190,10 +191,6 @@ class CountdownOverlay(QWidget):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setObjectName("veil")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.card = QFrame(self)
-        self.card.setObjectName("overlay")
         self.heading = label(ASKING, "title", centred=True)
         from ui.kiosk.bold import bold_label
 
@@ -208,7 +205,6 @@ class CountdownOverlay(QWidget):
         layout.addWidget(self.seconds)
         layout.addWidget(self.text)
         layout.addWidget(self.keep, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.hide()
 
     def show_seconds(self, seconds: int) -> None:
         if not self.seconds.isVisibleTo(self):  # the countdown again, after the wipe's words
@@ -226,17 +222,8 @@ class CountdownOverlay(QWidget):
         self.keep.setText("知道了")
 
     def place(self) -> None:
-        parent = self.parentWidget()
-        if parent is None:
-            return
-        self.setGeometry(parent.rect())
-        width = min(parent.width() - 80, 1200)
-        height = min(parent.height() - 80, 720)
-        inner = self.card.layout()
-        if not self.seconds.isVisibleTo(self) and inner is not None:  # the wipe's words: as tall as they are
-            height = min(height, inner.totalHeightForWidth(width) if inner.hasHeightForWidth()
-                         else inner.totalSizeHint().height())
-        self.card.setGeometry((parent.width() - width) // 2, (parent.height() - height) // 2, width, height)
+        """The countdown's card 720 px tall at most; the wipe's words as tall as they are."""
+        self.place_card(tallest=720, fit=not self.seconds.isVisibleTo(self))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.touched.emit()
