@@ -1547,6 +1547,8 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
     import dataclasses
     from datetime import date, timedelta
 
+    from stdnum.cn import ric
+
     from desktop.app import build_window
     from desktop.config import load_settings
     from desktop.domain.access import Actor, Role
@@ -1555,8 +1557,12 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
     from desktop.services import accounts, queue
     from desktop.services.reference import load_regions
     from desktop.services.registration import PersonInput, RegistrationForm, register_visit
-    from tests.helpers import valid_id
     from ui.printing.queue import fitted_size
+
+    def valid_id(birth: date, seq: int, region: str = "330726") -> str:
+        """A resident ID number of that birth day and sequence, with its check character."""
+        body = f"{region}{birth:%Y%m%d}{seq:03d}"
+        return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
 
     folder = Path(tempfile.mkdtemp(prefix="ph-receipts-"))
     settings = dataclasses.replace(load_settings(), printer_receipts=f"pdf:{folder}")
