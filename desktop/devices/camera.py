@@ -62,6 +62,10 @@ class SimulatedCamera(FrameSource):
         self.timer = QTimer(self)
         self.timer.setInterval(hold_ms)
         self.timer.timeout.connect(self._next)
+        self._first = QTimer(self)  # the first picture at once, once the event loop is back
+        self._first.setSingleShot(True)
+        self._first.setInterval(0)
+        self._first.timeout.connect(self._next)
 
     @classmethod
     def from_path(cls, path: str, parent: QObject | None = None) -> SimulatedCamera:
@@ -70,11 +74,12 @@ class SimulatedCamera(FrameSource):
     def start(self) -> None:
         super().start()
         self.timer.start()
-        QTimer.singleShot(0, self, self._next)  # the first picture at once
+        self._first.start()
 
     def stop(self) -> None:
         super().stop()
         self.timer.stop()
+        self._first.stop()
 
     def _next(self) -> None:
         if not self.running:

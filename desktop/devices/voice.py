@@ -336,6 +336,12 @@ class SpeechAnnouncer(QObject):
         self._watchdog.setSingleShot(True)
         self._watchdog.setInterval(SPEAK_TIMEOUT_MS)
         self._watchdog.timeout.connect(self._finished)
+        # The breath between two announcements: a timer of the announcer's own, gone with it (PySide's
+        # ``QTimer.singleShot`` with a method raised "Slot not found" when it fired as the announcer was torn down).
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(PAUSE_MS)
+        self._pause.timeout.connect(self._next)
         engine.stateChanged.connect(self._state_changed)
 
     @property
@@ -362,6 +368,7 @@ class SpeechAnnouncer(QObject):
         self._queue.clear()
         self._chime_wait.stop()
         self._watchdog.stop()
+        self._pause.stop()
         self._current, self._speaking = None, False
         if self._chime is not None:
             self._chime.stop()
@@ -403,7 +410,7 @@ class SpeechAnnouncer(QObject):
         if text is not None:
             self.spoken.emit(text)
         if self._queue:  # the next one after a breath, once the engine has settled
-            QTimer.singleShot(PAUSE_MS, self, self._next)
+            self._pause.start()
 
 
 def announcer_from_options(options: VoiceOptions, parent: QObject | None = None) -> SpeechAnnouncer | SilentAnnouncer:

@@ -31,6 +31,7 @@ from desktop.domain.call_display import (
 )
 from desktop.domain.chinatime import china_now
 from desktop.domain.queue import Call, QueueBoard, announcement
+from ui.common.timers import later
 from ui.shell import errors
 from ui.shell.context import WorkContext
 from ui.shell.tasks import Executor
@@ -271,7 +272,7 @@ class HallBoard(QWidget):
         self.safety.start()
         # The speech engine starts once whatever waited for the open hall has run: starting
         # speech-dispatcher holds the GUI thread a second or two, while the first read is on its way.
-        QTimer.singleShot(0, self, self._start_voice)
+        later(self, 0, self._start_voice)
 
     def _start_voice(self) -> None:
         if self.announcer is not None or self._voice_checking:
@@ -335,7 +336,7 @@ class HallBoard(QWidget):
 
     def _read_again(self) -> None:
         if self._again:
-            QTimer.singleShot(0, self, self.refresh)
+            later(self, 0, self.refresh)
 
     # -- showing --------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.deadlines import format_date
+from ui.common.timers import later
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.screens import ButtonsBeside, Screens, WhenWide, fix_as_read, scrolling, with_x_key
@@ -486,7 +487,7 @@ class BookingFlow(QWidget):
         (the day, 选择接访时段)."""
         self.pages.setCurrentWidget(page)
         if page is not self.who_page:  # that screen's name field takes the focus and is kept in view
-            QTimer.singleShot(0, self, lambda: self._to_top(page))
+            later(self, 0, lambda: self._to_top(page))
 
     def _to_top(self, page: QWidget) -> None:
         areas = page.findChildren(QScrollArea)

@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import SIGNAL, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import SIGNAL, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLayout
+
+from ui.common.timers import later
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
@@ -128,7 +130,7 @@ class KeyboardSpace(QObject):
             # A tap on another field: the keyboard goes at the press and comes back at the release, if
             # the field is still under the finger. Given back now, the room would move the field down
             # away from it, and the keyboard stay away. The room is held until the finger is lifted.
-            QTimer.singleShot(self.HELD_MS, self, self.update)
+            later(self, self.HELD_MS, self.update)
             return
         margins = self.base
         self.layout.setContentsMargins(margins.left(), margins.top(), margins.right(), margins.bottom() + height)
@@ -376,7 +378,7 @@ class PhysicalPinyin(QObject):
                 if method is not None:
                     method.show()
                 self._waited = 0
-                QTimer.singleShot(self.WAIT_MS, self, lambda: self._go_on(give_up))
+                later(self, self.WAIT_MS, lambda: self._go_on(give_up))
             return True
         if not self._use(event.key(), event.text(), give_up):
             return False
@@ -396,7 +398,7 @@ class PhysicalPinyin(QObject):
         method = QGuiApplication.inputMethod()
         ready = method is not None and method.isVisible() and self.helper() is not None and bool(self.ask("pinyin"))
         if not ready and self._waited < self.WAIT_AT_MOST_MS:
-            QTimer.singleShot(self.WAIT_MS, self, lambda: self._go_on(give_up))
+            later(self, self.WAIT_MS, lambda: self._go_on(give_up))
             return
         waiting, self._waiting = self._waiting, []
         if not ready:

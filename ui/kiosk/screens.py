@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.common.timers import later
 from ui.common.widgets import label
 
 
@@ -133,7 +134,6 @@ def into_view(field: QWidget, *then: QWidget) -> None:
     The message appearing takes height from the screen above it: the field after the one at fault was cut in
     half by it (the phone field under a wrong ID number), or the field at fault itself went out of view.
     """
-    from PySide6.QtCore import QTimer
 
     def scroll() -> None:
         # the message's height taken now (its layout request may still be waiting), from the window inwards
@@ -160,7 +160,7 @@ def into_view(field: QWidget, *then: QWidget) -> None:
                         bar.setValue(top - 8)
                 parent = parent.parentWidget()
 
-    QTimer.singleShot(0, field, scroll)
+    later(field, 0, scroll)
 
 
 def panel(lead: str = "", *, spacing: int | None = 14) -> tuple[QFrame, QVBoxLayout]:

@@ -63,6 +63,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.common.timers import later
 from ui.common.widgets import Header, Phrases, label, set_tone
 from ui.kiosk.keyboard import KEYBOARD_COLOUR, KeyboardSpace, KeyboardText, PhysicalPinyin, on_screen_keyboard_asked
 from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
@@ -292,7 +293,7 @@ class _WindowWatch(QObject):
         kind = event.type()
         if self.first_frame and kind == QEvent.Type.Paint:
             self.first_frame = False
-            QTimer.singleShot(FILTER_AFTER_FRAME_MS, self.shell, self.shell._filter_application)
+            later(self.shell, FILTER_AFTER_FRAME_MS, self.shell._filter_application)
         if kind == QEvent.Type.Close:
             return self.shell.eventFilter(watched, event)
         return False
@@ -548,7 +549,7 @@ class KioskShell(QWidget):
         open_tile = getattr(flow, "open_tile", None)  # a flow that sends the citizen on to another tile's
         if open_tile is not None:
             flow.set_tiles([(t.key, t.title) for t in self.tiles if t.key != key])  # type: ignore[attr-defined]
-            open_tile.connect(lambda other: QTimer.singleShot(0, self, lambda: self.open_flow(other)))
+            open_tile.connect(lambda other: later(self, 0, lambda: self.open_flow(other)))
         set_portrait = getattr(flow, "set_portrait", None)
         if set_portrait is not None:
             set_portrait(self.portrait)
@@ -606,9 +607,9 @@ class KioskShell(QWidget):
         self._watch_window()
         super().showEvent(event)
         if self.voice is None:
-            QTimer.singleShot(VOICE_START_MS, self, self.start_voice)
+            later(self, VOICE_START_MS, self.start_voice)
         if self.printer_watch is None:
-            QTimer.singleShot(PRINTER_WATCH_MS, self, self.watch_printer)
+            later(self, PRINTER_WATCH_MS, self.watch_printer)
 
     def watch_printer(self) -> PrinterWatch:
         """The printer's watch (made once): a recorded printer problem is looked at again every minute."""
@@ -766,13 +767,13 @@ class KioskShell(QWidget):
         scrolled into view at the press (a field half hidden under the keyboard), it moved away from under
         the finger and the keyboard stayed away."""
         if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
-            QTimer.singleShot(KeyboardSpace.HELD_MS, self, self._focus_after_tap)
+            later(self, KeyboardSpace.HELD_MS, self._focus_after_tap)
             return
         self._focus_moved(old, new)
 
     def _focus_after_tap(self) -> None:
         if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
-            QTimer.singleShot(KeyboardSpace.HELD_MS, self, self._focus_after_tap)
+            later(self, KeyboardSpace.HELD_MS, self._focus_after_tap)
             return
         self._focus_moved(None, QApplication.focusWidget())
 
@@ -1007,7 +1008,7 @@ class KioskShell(QWidget):
             overlay.place()
             overlay.show()
             overlay.raise_()
-            QTimer.singleShot(WIPED_NOTICE_MS, overlay, self._wiped_said)
+            later(overlay, WIPED_NOTICE_MS, self._wiped_said)
             return
         self.overlay.show_seconds(self.countdown_left)
 
@@ -1204,7 +1205,7 @@ class KioskShell(QWidget):
             # The pinyin keyboard takes a letter as the start of a syllable (and offers 下, 想, 小 … for X)
             # even in a field of Latin letters and digits: the letter goes in as it is, at once.
             letters, field = event.preeditString(), watched
-            QTimer.singleShot(0, watched, lambda: _take_letters(field, letters))
+            later(watched, 0, lambda: _take_letters(field, letters))
             return True
         if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent):
             if not self._mine(watched) or not self._first_receiver(watched):
@@ -1249,7 +1250,7 @@ class KioskShell(QWidget):
         if button.property("typing"):  # a key that types into the field (an ID number's X): the keyboard stays
             return
         if isinstance(typing, QLineEdit | QPlainTextEdit | QTextEdit) and self.holder.isAncestorOf(button):
-            QTimer.singleShot(0, button, lambda: self._typing_done(button, typing))
+            later(button, 0, lambda: self._typing_done(button, typing))
 
     @staticmethod
     def _typing_done(button: QAbstractButton, typing: QWidget) -> None:

@@ -42,6 +42,7 @@ from desktop.domain.queue import (
     why_not,
     window_actions,
 )
+from ui.common.timers import later
 from ui.common.widgets import ask, fill_table, fit_items, label, message_label, read_only_table, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -362,7 +363,7 @@ class QueueBar(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The box beside the keys changed width (the window resized): its columns fit it again."""
         if watched is self.earlier.viewport() and event.type() == QEvent.Type.Resize and self.earlier.isVisible():
-            QTimer.singleShot(0, self, self._fit_earlier)
+            later(self, 0, self._fit_earlier)
         return super().eventFilter(watched, event)
 
     def _enable(self) -> None:
