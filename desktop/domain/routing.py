@@ -268,6 +268,8 @@ class RouteProposal:
     legal_route: LegalRoute | None = None
     reason: str = ""
     warnings: tuple[str, ...] = ()
+    #: 问题属地 as the proposal read it, in words where the caller gave them (else the division code).
+    place: str = ""
 
     @property
     def recipients(self) -> tuple[Organisation, ...]:
@@ -363,6 +365,7 @@ def propose_route(
         topic_code=topic_code,
         directory=directory,
         warnings=warnings,
+        place=region_name or location,
     )
     if nature == Nature.ACCUSATION:
         return _route_accusation(ctx, frozenset(accused_org_codes))
@@ -402,6 +405,7 @@ class _Context:
     topic_code: str
     directory: OrganisationDirectory
     warnings: list[str]
+    place: str
 
     def proposal(
         self,
@@ -419,6 +423,7 @@ class _Context:
             legal_route=legal_route,
             reason=reason,
             warnings=tuple(self.warnings),
+            place=self.place,
         )
 
     def nearest(self, kind: OrgKind, region_code: str | None = None) -> Organisation | None:

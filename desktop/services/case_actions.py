@@ -155,6 +155,8 @@ class Proposal:
     reason: str
     warnings: tuple[str, ...] = ()
     alternatives: tuple[OrganisationChoice, ...] = field(default=())
+    #: 问题属地 in words (浙江省金华市浦江县白马镇), what the proposal went by.
+    place: str = ""
 
 
 def organisation_choices() -> list[OrganisationChoice]:
@@ -190,7 +192,7 @@ def route_proposal(hall: Hall, actor: Actor, case_ref: str, *, assign: bool = Fa
     proposal = cases.propose(hall, actor, case_ref, assign=assign)
     main = _choice(proposal.organisation) if proposal.organisation is not None else None
     return Proposal(main, proposal.reason, tuple(proposal.warnings),
-                    tuple(_choice(o) for o in proposal.alternatives))
+                    tuple(_choice(o) for o in proposal.alternatives), proposal.place)
 
 
 def perform(hall: Hall, actor: Actor, case_ref: str, key: str, values: Mapping[str, str]) -> CaseView:

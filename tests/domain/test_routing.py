@@ -507,3 +507,12 @@ def test_routing_works_with_a_minimal_taxonomy() -> None:
     assert proposal.kind is RouteKind.TRANSFER
     assert proposal.organisation == DIRECTORY.get("330726-ZJJ")
     assert proposal.legal_route is LegalRoute.PETITION
+
+
+@pytest.mark.parametrize("nature", list(Nature))
+def test_every_proposal_says_the_place_it_went_by(nature: Nature) -> None:
+    """Whatever the route, the proposal carries 问题属地: in the caller's words, else the division's code."""
+    extra: dict[str, Any] = {"accused_org_codes": ["330726001-GOV"]} if nature is Nature.ACCUSATION else {}
+    named = route(nature=nature, region_code="330726001", region_name="浙江省金华市浦江县浦阳街道", **extra)
+    assert named.place == "浙江省金华市浦江县浦阳街道"
+    assert route(nature=nature, region_code="330726001", **extra).place == "330726001"

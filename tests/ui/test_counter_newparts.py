@@ -196,3 +196,21 @@ def test_a_case_is_found_by_the_name_its_unit_had_before_a_rename(qtbot: QtBot, 
             search.query.setText(query)
         assert [c.case_number for c in search.results] == [number], (query, search.status.text())
         assert "按承办单位查找" in search.status.text() and said in search.status.text()
+
+
+def test_the_transfer_dialog_says_where_the_problem_lies(qtbot: QtBot, counter: CounterWork,
+                                                         sqlite_hall: Hall) -> None:
+    """The clerk checks the proposal against 问题属地 in words, read from the case (not a division code)."""
+    from dataclasses import replace
+
+    from desktop.services.reference import load_regions
+
+    clerk = counter.registration.actor
+    for region in ("330726001", "330782"):  # a township of the bureau's county, and another county
+        filled = form(id_number=valid_id(seq=660), topic_code="0201", nature="申诉求决类")
+        number = register_visit(sqlite_hall, clerk, replace(filled, region_code=region)).case_number
+        dialog = _transfer_dialog(qtbot, counter, number, "transfer")
+        place = load_regions().full_name(region)
+        assert place and dialog.proposal is not None and dialog.proposal.place == place
+        assert dialog.proposal_line.text().startswith(f"问题属地：{place}。系统建议：")
+        dialog.reject()

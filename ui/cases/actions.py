@@ -177,7 +177,9 @@ class CaseActionDialog(QDialog):
             target.set_code(proposal.organisation.code)
         name = proposal.organisation.name if proposal.organisation is not None else "（无）"
         warnings = "；".join(proposal.warnings)
-        self.proposal_line.setText(f"系统建议：{name}。{proposal.reason}" + (f"。注意：{warnings}" if warnings else ""))
+        place = f"问题属地：{proposal.place}。" if proposal.place else ""
+        self.proposal_line.setText(f"{place}系统建议：{name}。{proposal.reason}"
+                                   + (f"。注意：{warnings}" if warnings else ""))
         self.proposal_line.show()
 
     def values(self) -> dict[str, str]:
