@@ -5,6 +5,7 @@ has lost the hall server or has no voice, and fits its text on a landscape and a
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QObject, QPoint, QRect
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtTextToSpeech import QTextToSpeech
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -339,6 +340,27 @@ def _visible_labels(board: HallBoard) -> list[QLabel]:
     return [label for label in board.findChildren(QLabel) if label.isVisibleTo(board) and label.text()]
 
 
+def _drawn_font(label: QLabel) -> QFont:
+    """The font ``label``'s text is painted in (a line of the last calls may draw its text smaller to fit)."""
+    drawn = getattr(label, "drawn_font", None)
+    return drawn() if callable(drawn) else label.font()
+
+
+def _apart(board: HallBoard) -> str:
+    """Empty when the last calls side by side are drawn apart (a gap between their texts); else which touch."""
+    shown = [label for label in board.recent if label.isVisibleTo(board) and label.text()]
+    spans = []
+    for label in shown:
+        width = QFontMetrics(_drawn_font(label)).horizontalAdvance(label.text())
+        left = label.mapTo(board, QPoint(0, 0)).x() + (label.contentsRect().width() - width) // 2
+        spans.append((label.mapTo(board, QPoint(0, 0)).y(), left, left + width, label.text()))
+    spans.sort()
+    for (top, _l, right, text), (next_top, left, _r, other) in itertools.pairwise(spans):
+        if top == next_top and left - right < 24:
+            return f"{text!r} and {other!r} are {left - right}px apart"
+    return ""
+
+
 def _fits(label: QLabel, board: HallBoard) -> str:
     """Empty when all of ``label``'s text is inside it and it is inside the screen; else what is cut."""
     where = QRect(label.mapTo(board, QPoint(0, 0)), label.size())
@@ -348,7 +370,7 @@ def _fits(label: QLabel, board: HallBoard) -> str:
     if label.wordWrap():
         needed = label.heightForWidth(label.width())
         return "" if needed <= label.height() + 1 else f"{label.text()!r} needs {needed}px, has {label.height()}"
-    text = QFontMetrics(label.font()).boundingRect(label.text())
+    text = QFontMetrics(_drawn_font(label)).boundingRect(label.text())
     if text.width() > inner.width() + 1 or text.height() > inner.height() + 1:
         return f"{label.text()!r} needs {text.width()}×{text.height()}, has {inner.width()}×{inner.height()}"
     return ""
@@ -384,7 +406,8 @@ def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
         queue.call(*[(f"A0{n:02d}", n % 12 + 1) for n in range(1, 8)], ("LD012", 12), connected=False,
                    waiting=waiting)
         # the longest of the lines a call can have: a number whose visitor did not come twice
-        queue.board = replace(queue.board, recent=tuple(replace(call, missed="过号，请重新取号") if i == 0 else call
+        # (two of them side by side in portrait, where the last calls are listed two a row)
+        queue.board = replace(queue.board, recent=tuple(replace(call, missed="过号，请重新取号") if i < 2 else call
                                                         for i, call in enumerate(queue.board.recent)))
         queue_changed(qtbot, board, queue)
         board.grab()
@@ -403,6 +426,8 @@ def _check_fits(board: HallBoard, scale: float) -> None:
     assert {board.number, board.window_line, board.hall_name, board.clock, board.today, board.reception,
             *board.recent, *(label for pair in board.waiting[:7] for label in pair)} <= set(labels)
     assert [problem for label in labels if (problem := _fits(label, board))] == []
+    assert _apart(board) == ""
+    assert [label.text() for label in board.recent[:2]] == ["A007  过号，请重新取号", "A006  过号，请重新取号"]
     assert board.hall_name.text().startswith("中共浦江县委") and board.hall_name.text().endswith("…")
     # the longest type name is shortened, never its count: 8 m away, “等候 30 人” is what its people look for
     long_name, long_count = board.waiting[5]
@@ -435,11 +460,12 @@ def test_a_number_passed_over_is_said_so_not_sent_to_the_window(
     assert first is not None
     queue_service.act(sqlite_hall, first.ticket_id, QueueAction.SKIP, window=3)  # back in the queue once
     qtbot.waitUntil(lambda: board.window_line.text() == "过号，稍后再叫", timeout=5000)
-    assert board.number.text() == first.number
+    # the headline says what happens to the number now: read from afar, 正在叫号 above it still called it
+    assert board.number.text() == first.number and board.caption.text() == "过号"
     second = queue_service.call_next(sqlite_hall, window=3)
     assert second is not None
     qtbot.waitUntil(lambda: board.number.text() == second.number, timeout=5000)
-    assert board.window_line.text() == "请到 3 号窗口"
+    assert board.window_line.text() == "请到 3 号窗口" and board.caption.text() == "正在叫号"
     assert board.recent[0].text() == f"{first.number}  过号，稍后再叫"
     queue_service.act(sqlite_hall, second.ticket_id, QueueAction.FINISH, window=3)
     again = queue_service.call_next(sqlite_hall, window=3)  # the first visitor's second chance
@@ -448,4 +474,5 @@ def test_a_number_passed_over_is_said_so_not_sent_to_the_window(
                     timeout=5000)
     queue_service.act(sqlite_hall, again.ticket_id, QueueAction.SKIP, window=3)  # out of the queue
     qtbot.waitUntil(lambda: board.window_line.text() == "过号，请重新取号", timeout=5000)
+    assert board.caption.text() == "过号"
     assert board.recent[0].text() == f"{second.number}  →  3 号窗口"  # served: its line as it was

@@ -20,13 +20,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.domain.call_display import (
+    CALLING,
     WEEKDAYS,
     call_ids,
     calls_to_announce,
+    headline,
     reception_day_in_words,
 )
 from desktop.domain.chinatime import china_now
@@ -131,6 +133,47 @@ class _Shortened(QLabel):
             self._fit()
 
 
+class _Fitted(QLabel):
+    """A one-line, centred label that draws its whole text smaller when it is wider than the room it has.
+
+    The last calls in portrait stand two a row: “A002  过号，请重新取号” at the list's size is wider than
+    half the screen, and a plain label cut both its ends and ran it into its neighbour.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setMinimumWidth(1)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def drawn_font(self) -> QFont:
+        """The font the text is painted in: the label's own, or smaller so that all of the text fits."""
+        font = QFont(self.font())
+        room = self.contentsRect().width()
+        needed = self.fontMetrics().horizontalAdvance(self.text())
+        if needed <= room or needed <= 0:
+            return font
+        size = font.pixelSize() if font.pixelSize() > 0 else round(font.pointSizeF() * self.logicalDpiY() / 72)
+        # proportionally smaller, then a pixel at a time until it fits (advances do not scale exactly)
+        size = max(1, int(size * room / needed))
+        font.setPixelSize(size)
+        while size > 1 and QFontMetrics(font).horizontalAdvance(self.text()) > room:
+            size -= 1
+            font.setPixelSize(size)
+        return font
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        font = self.drawn_font()
+        if font == self.font():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.setFont(font)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.text())
+        painter.end()
+
+
 def _panel(name: str) -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame()
     frame.setObjectName(name)
@@ -211,7 +254,7 @@ class HallBoard(QWidget):
         # the call being made
         self.call_panel, call_layout = _panel("callPanel")
         self.call_panel.setProperty("flash", False)
-        self.caption = _big("callCaption", "正在叫号")
+        self.caption = _big("callCaption", CALLING)
         self.number = _big("callNumber")
         self.window_line = _big("callWindow")
         self.welcome = _big("welcome", WELCOME)
@@ -224,9 +267,10 @@ class HallBoard(QWidget):
         self.recent_panel, recent_layout = _panel("recentPanel")
         recent_layout.addWidget(_big("panelTitle", "最近叫号"))
         self.recent_grid = QGridLayout()
+        self.recent_grid.setHorizontalSpacing(48)  # two a row in portrait: each line apart from its neighbour
         recent_layout.addLayout(self.recent_grid)
         recent_layout.addStretch(1)
-        self.recent = [_big("recentCall") for _ in range(RECENT_SHOWN)]
+        self.recent: list[QLabel] = [_Fitted("recentCall") for _ in range(RECENT_SHOWN)]
         # who waits, and the leaders' day
         self.waiting_panel, waiting_layout = _panel("waitingPanel")
         self.waiting_grid = QGridLayout()
@@ -362,6 +406,7 @@ class HallBoard(QWidget):
         for widget in (*hidden, *shown):
             widget.setVisible(widget in shown)
         if current is not None:
+            self.caption.setText(headline(current))
             self.number.setText(current.number)
             self.window_line.setText(current.missed or f"请到 {current.window} 号窗口")
         recent = board.recent[:RECENT_SHOWN] if board is not None else ()
@@ -496,6 +541,8 @@ class HallBoard(QWidget):
             self.recent_grid.removeWidget(label)
         for index, label in enumerate(self.recent):
             self.recent_grid.addWidget(label, index // columns, index % columns)
+        for column in range(2):  # two columns of the same width, whatever the length of their lines
+            self.recent_grid.setColumnStretch(column, 1 if column < columns else 0)
 
 
 def _recent_line(call: Call | None) -> str:
