@@ -381,3 +381,38 @@ def test_a_priority_ticket_called_says_so_and_why_when_its_card_tells(
     press(qtbot, bar, Qt.Key.Key_F3)
     assert bar.number.text() == "A001" and "优先" not in bar.details.text()
     assert queue.window_view(sqlite_hall, window=3).priority == ""
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_each_waiting_count_is_read_whole_however_many_types(
+        qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor, tmp_path: Path, width: int) -> None:
+    """A fifth window type at 1366: the counts wrapped inside a name at the screen's edge (“不动产登记 / 咨询 0 人”)."""
+    from desktop.domain.queue import WindowType
+    admin = Actor("staff:guanli1", "管理员", "admin")
+    for name, prefix in (("不动产登记咨询", "E"), ("退役军人事务与优抚安置政策咨询", "F")):
+        queue.save_window_type(sqlite_hall, admin, WindowType("", name, prefix, ()))
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    counter = open_window_counter(qtbot, sqlite_hall, work_context(clerk), tmp_path, height=768 if width < 1920
+                                  else 1080)
+    counter.resize(width, counter.height())
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text(), timeout=10_000)
+    counter.grab()  # laid out as painted
+    text, room = bar.waiting.text(), bar.waiting.contentsRect()
+    assert "\n" not in text and not bar.waiting.wordWrap()
+    assert bar.waiting.fontMetrics().horizontalAdvance(text) <= room.width()  # one line, all of it inside
+    assert bar.waiting.fontMetrics().height() <= room.height()
+    names = [w.type_name for w in bar.view.waiting] if bar.view is not None else []
+    assert len(names) == 6
+    shown = [name for name in names if f"{name} " in text]
+    # the counts shown are whole (name and count) and in the hall's order; those left out are counted, and
+    # every one is on the tooltip
+    assert shown == names[:len(shown)] and shown
+    assert all(f"{name} {w.waiting} 人" in text for name, w in zip(names, bar.view.waiting, strict=True)
+               if name in shown) if bar.view is not None else False
+    if len(shown) < len(names):
+        assert text.endswith(f"等{len(names) - len(shown)}类 …") or f"另{len(names) - len(shown)}类" in text
+    assert all(f"{name} " in bar.waiting.toolTip() for name in names)
+    assert bar.sizeHint().width() <= width and bar.minimumSizeHint().width() <= width

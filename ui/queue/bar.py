@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -70,6 +70,54 @@ WORDS: dict[QueueAction, str] = {QueueAction.CALL: "叫下一位", QueueAction.R
 SAFETY_MS = 10_000
 
 
+class _Counts(QLabel):
+    """Who waits for each window type, on one line: as many counts as fit, each whole, then how many more.
+
+    A hall with five or six types at 1366 wide wrapped the line inside a name at the screen's edge (“不动产登记 /
+    咨询 0 人”); now a count is shown whole or not at all, the rest said as 等N类 …, and all of them on the tooltip.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("hint")
+        self.setMinimumWidth(1)  # the room it is given decides how many counts it shows, never the reverse
+        self.counts: list[str] = []
+
+    def show_counts(self, counts: list[str]) -> None:
+        self.counts = counts
+        self.setToolTip("等候：\n" + "\n".join(counts) if counts else "")
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        text = ""
+        for shown in range(len(self.counts), -1, -1):
+            left = len(self.counts) - shown
+            text = "等候：" + "　".join(self.counts[:shown]) + (f"　等{left}类 …" if left else "")
+            if metrics.horizontalAdvance(text) <= room:
+                break
+        if text != self.text():
+            self.setText(text)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        full = "等候：" + "　".join(self.counts)
+        return QSize(self.fontMetrics().horizontalAdvance(full) + 2 * self.margin() + 4, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(1, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
+
+
 @dataclass(frozen=True)
 class _Read:
     view: WindowView
@@ -106,7 +154,7 @@ class QueueBar(QFrame):
         self.number.setStyleSheet("font-size: 26pt; font-weight: 600; color: #12355b; padding: 0 8px;")
         self.details = label("", "subtitle")
         self.link = label("", "hint")
-        self.waiting = label("", "hint")
+        self.waiting = _Counts()
         self.message = message_label()
 
         self.buttons: dict[QueueAction, QPushButton] = {}
@@ -293,7 +341,7 @@ class QueueBar(QFrame):
             first = f" · {view.priority}" if view is not None and view.priority else ""  # the service's words
             self.details.setText(f"{name}{first} · {TICKET_STATE_NAMES[ticket.state]}{wait}{again}{person}")
         if view is not None:
-            self.waiting.setText("等候：" + "　".join(f"{w.type_name} {w.waiting} 人" for w in view.waiting))
+            self.waiting.show_counts([f"{w.type_name} {w.waiting} 人" for w in view.waiting])
             if view.connected:
                 self.link.setText("")
                 set_tone(self.link, "", "")
