@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, QPoint, QRect
@@ -476,3 +477,36 @@ def test_a_number_passed_over_is_said_so_not_sent_to_the_window(
     qtbot.waitUntil(lambda: board.window_line.text() == "过号，请重新取号", timeout=5000)
     assert board.caption.text() == "过号"
     assert board.recent[0].text() == f"{second.number}  →  3 号窗口"  # served: its line as it was
+
+
+def test_a_call_made_by_another_program_on_the_same_database_is_shown_within_a_second(
+        qtbot: QtBot, work_context: Context, sqlite_hall: Hall, clock: FakeClock, tmp_path: Path) -> None:
+    """A hall without a hall server: the counter's program writes the call, the display's change feed is silent
+    (the call reached the screen 4.6 s and 5.7 s later, with the display's slow read)."""
+    import time
+
+    from db.engine import make_engine, sqlite_url
+    from desktop.app import read_queue_board
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue as queue_service
+    from tests.conftest import SECRETS, make_hall
+
+    board = HallBoard(work_context(Actor.display_screen("D01"), "display"), read_queue_board, mock_voice)
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitUntil(lambda: board.board is not None and board.watch.seen is not None, timeout=5000)
+    other = make_engine(sqlite_url(tmp_path / "hall.db"), key=SECRETS.database_key)
+    try:
+        counter = make_hall(other, clock)
+        for window in (3, 5):
+            queue_service.issue_ticket(counter, type_code="general", source=TicketSource.KIOSK)
+            started = time.perf_counter()
+            called = queue_service.call_next(counter, window=window)
+            assert called is not None
+            qtbot.waitUntil(lambda c=called: board.number.text() == c.number, timeout=1500)  # type: ignore[misc]
+            assert time.perf_counter() - started < 1.5
+        assert board.window_line.text() == "请到 5 号窗口"
+    finally:
+        qtbot.waitUntil(lambda: not board.tasks.busy and not board.watch.tasks.busy, timeout=5000)
+        other.dispose()

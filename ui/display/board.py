@@ -9,7 +9,8 @@ and a clear line when it has lost the hall server or when voice is off. A new ca
 announced; which calls to announce is the domain's rule (desktop/domain/call_display.py).
 
 The board is read through the reader the composition root hands in (the queue
-service's ``board``), off the GUI thread, when the queue changes and on a slow timer.
+service's ``board``), off the GUI thread, when the queue changes — told by this program's change feed, or
+seen by the queue's revision mark when another program on the same database changed it — and on a slow timer.
 It holds numbers and windows only: no personal data.
 """
 
@@ -34,6 +35,7 @@ from desktop.domain.call_display import (
 from desktop.domain.chinatime import china_now
 from desktop.domain.queue import Call, QueueBoard, announcement
 from ui.common.timers import later
+from ui.queue.watch import QueueWatch
 from ui.shell import errors
 from ui.shell.context import WorkContext
 from ui.shell.tasks import Executor
@@ -307,6 +309,9 @@ class HallBoard(QWidget):
         self.safety.setInterval(SAFETY_MS)
         self.safety.timeout.connect(self.refresh)
         ctx.tasks.changed.connect(self._changed)
+        # a call made by another program on the same database (a hall without a hall server) is not told
+        self.watch = QueueWatch(ctx, self)
+        self.watch.moved.connect(self.refresh)
         ctx.source.when_ready(lambda _hall: self._start())
 
     # -- reading --------------------------------------------------------------------------
@@ -314,6 +319,7 @@ class HallBoard(QWidget):
     def _start(self) -> None:
         self.refresh()
         self.safety.start()
+        self.watch.start()
         # The speech engine starts once whatever waited for the open hall has run: starting
         # speech-dispatcher holds the GUI thread a second or two, while the first read is on its way.
         later(self, 0, self._start_voice)

@@ -44,6 +44,7 @@ from desktop.domain.queue import (
 )
 from ui.common.timers import later
 from ui.common.widgets import ask, fill_table, fit_items, label, message_label, read_only_table, set_tone
+from ui.queue.watch import QueueWatch
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -269,6 +270,10 @@ class QueueBar(QFrame):
         self.safety.setInterval(SAFETY_MS)
         self.safety.timeout.connect(self._read_again)
         self.safety.start()
+        # another counter calling on the same database (a hall without a hall server) is seen within a second
+        self.watch = QueueWatch(ctx, self)
+        self.watch.moved.connect(self.refresh)
+        self.watch.start()
         self._show(None)
         self.refresh()
 
