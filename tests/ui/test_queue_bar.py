@@ -416,3 +416,48 @@ def test_each_waiting_count_is_read_whole_however_many_types(
         assert text.endswith(f"等{len(names) - len(shown)}类 …") or f"另{len(names) - len(shown)}类" in text
     assert all(f"{name} " in bar.waiting.toolTip() for name in names)
     assert bar.sizeHint().width() <= width and bar.minimumSizeHint().width() <= width
+
+
+def test_a_case_only_looked_at_is_offered_not_linked_to_the_ticket(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    """A case opened from a list (不满意, the deadline board) while A001 was called went into the field, and F9
+    would have closed the ticket against it."""
+    looked_at = register_visit(sqlite_hall, clerk, form(name="李秀英", id_number=valid_id(seq=11))).case_number
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text(), timeout=10_000)
+    press(qtbot, bar, Qt.Key.Key_F3)  # A001 at the window
+    with qtbot.waitSignal(counter.search.case_changed, timeout=10_000):
+        counter.search.open_number(looked_at)  # as a row of a list opens it
+    assert bar.case_field.text() == "" and not bar.case_origin.isVisible()
+    assert bar.link_viewed.isVisibleTo(counter) and looked_at in bar.link_viewed.toolTip()
+    press(qtbot, bar, Qt.Key.Key_F9)  # 办结: linked to nothing the clerk did not choose
+    assert state_of(sqlite_hall, "A001") == ("done", None)
+    assert not bar.link_viewed.isVisibleTo(counter)  # nobody at the window: nothing to link
+
+    press(qtbot, bar, Qt.Key.Key_F3)  # A002: this visitor's case is the one on screen, the clerk says so
+    assert bar.link_viewed.isVisibleTo(counter)
+    qtbot.mouseClick(bar.link_viewed, Qt.MouseButton.LeftButton)
+    assert bar.case_field.text() == looked_at and bar.case_origin.text() == "（所查事项）"
+    assert not bar.link_viewed.isVisibleTo(counter)
+    press(qtbot, bar, Qt.Key.Key_F9)
+    assert state_of(sqlite_hall, "A002") == ("done", looked_at)
+    assert bar.case_field.text() == "" and not bar.case_origin.isVisible()
+
+
+def test_a_case_registered_at_the_window_is_linked_and_says_so(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services.registration import RegistrationResult
+
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 1 人" in bar.waiting.text(), timeout=10_000)
+    press(qtbot, bar, Qt.Key.Key_F3)
+    result = register_visit(sqlite_hall, clerk, form(name="王丽", id_number=valid_id(seq=12)))
+    assert isinstance(result, RegistrationResult)
+    counter.registration.registered.emit(result)  # the form saved it
+    assert bar.case_field.text() == result.case_number and bar.case_origin.text() == "（本窗口登记）"
+    assert result.case_number in bar.case_field.toolTip()

@@ -177,10 +177,22 @@ class QueueBar(QFrame):
                 actions.addWidget(self.transfer_to)
         self.case_field = QLineEdit()
         self.case_field.setPlaceholderText("办结关联的案件编号")
-        self.case_field.setToolTip("办结时关联的事项：刚登记或查到的案件编号会自动填入")
+        self.case_field.setToolTip(self.CASE_TIP)
+        self.case_field.textEdited.connect(lambda _text: self._linked_from(""))  # the clerk's own choice
         self.case_field.setMinimumWidth(self.case_field.fontMetrics().horizontalAdvance("XF-20261205-K01-00254-C") + 32)
         self.case_field.setMaximumWidth(self.case_field.minimumWidth())  # the whole number, not its tail
         actions.addWidget(self.case_field)
+        # where the case linked came from, and a case merely looked at offered, never linked by itself
+        self.case_origin = label("", "hint")
+        self.case_origin.setWordWrap(False)
+        self.case_origin.hide()
+        actions.addWidget(self.case_origin)
+        self.link_viewed = QPushButton("关联所查事项")
+        self.link_viewed.setObjectName("secondary")
+        self.link_viewed.clicked.connect(self.link_viewed_case)
+        self.link_viewed.hide()
+        self.viewed: str | None = None  # the case on screen in 事项与期限, not linked
+        actions.addWidget(self.link_viewed)
         self.walk_in = QPushButton("加入今日领导接访")
         self.walk_in.setObjectName("secondary")
         self.walk_in.setToolTip("把本窗口“领导接访”号的来访人加入今天的领导接访名单（约满则候补）")
@@ -355,6 +367,7 @@ class QueueBar(QFrame):
                 set_tone(self.link, "notice", f"大厅服务器未连接：本窗口用 W{self.window_number} 号段继续发号、叫号，"
                                               f"恢复后自动合并{pending}")
         self._enable()
+        self._offer()
 
     def _show_earlier(self, cases: list[CaseSummary]) -> None:
         view = self.view
@@ -440,9 +453,44 @@ class QueueBar(QFrame):
 
     # -- acting ----------------------------------------------------------------------------------
 
-    def set_case(self, case_number: str) -> None:
-        """The case the clerk registered or opened: 办结 links it."""
+    CASE_TIP = ("办结时关联的事项：在本窗口登记的事项自动填入；在“事项与期限”中查看的事项不会自动关联，"
+                "是本来访人的事项时点“关联所查事项”，或在此填写案件编号")
+    REGISTERED = "本窗口登记"
+
+    def set_case(self, case_number: str, origin: str = REGISTERED) -> None:
+        """The case registered for the visitor at this window (or chosen by the clerk): 办结 links it."""
         self.case_field.setText(case_number)
+        self._linked_from(origin)
+
+    def view_case(self, case_number: str | None) -> None:
+        """The case on screen in the case desk: offered for 办结, never linked by itself.
+
+        A case opened from the 不满意 list, the deadline board or a search while a ticket was called went into
+        the field, and 办结 closed the ticket against a case the clerk had only looked at.
+        """
+        self.viewed = case_number
+        self._offer()
+
+    def link_viewed_case(self) -> None:
+        """关联所查事项: the clerk says the case looked at is the visitor's."""
+        if self.viewed:
+            self.set_case(self.viewed, "所查事项")
+
+    def _linked_from(self, origin: str) -> None:
+        linked = self.case_field.text().strip()
+        self.case_origin.setText(f"（{origin}）" if origin and linked else "")
+        self.case_origin.setVisible(bool(self.case_origin.text()))
+        self.case_field.setToolTip(f"办结关联 {linked}（{origin}）\n{self.CASE_TIP}" if origin and linked
+                                   else self.CASE_TIP)
+        self._offer()
+
+    def _offer(self) -> None:
+        current = self.view.current if self.view is not None else None
+        offered = bool(self.viewed) and current is not None and self.viewed != self.case_field.text().strip()
+        self.link_viewed.setVisible(offered)
+        if offered:
+            self.link_viewed.setToolTip(f"把“事项与期限”中正在查看的 {self.viewed} 作为 {current.number if current else ''}"
+                                        " 号办结关联的事项（只查看的事项不会自动关联）")
 
     def act(self, action: QueueAction) -> None:
         """One of the clerk's keys; refused actions say why (the service decides)."""
@@ -485,6 +533,7 @@ class QueueBar(QFrame):
                 # The case linked belongs to the visitor who just left the window (or to a case merely looked
                 # at): the next visitor's 办结 linked it to a stranger's case.
                 self.case_field.clear()
+                self._linked_from("")
         self.acted.emit(ticket)
         self.refresh()
 
