@@ -488,8 +488,8 @@ class QueueBar(QFrame):
         current = self.view.current if self.view is not None else None
         offered = bool(self.viewed) and current is not None and self.viewed != self.case_field.text().strip()
         self.link_viewed.setVisible(offered)
-        if offered:
-            self.link_viewed.setToolTip(f"把“事项与期限”中正在查看的 {self.viewed} 作为 {current.number if current else ''}"
+        if offered and current is not None:
+            self.link_viewed.setToolTip(f"把“事项与期限”中正在查看的 {self.viewed} 作为 {current.number}"
                                         " 号办结关联的事项（只查看的事项不会自动关联）")
 
     def act(self, action: QueueAction) -> None:
