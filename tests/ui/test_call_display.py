@@ -415,6 +415,16 @@ def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
         assert (board.width(), board.height()) == size  # the content never makes the window outgrow the screen
         base = (1080, 1920) if size[1] > size[0] else (1920, 1080)  # the type scales with a smaller screen
         _check_fits(board, scale=min(size[0] / base[0], size[1] / base[1]))
+        # the number called last passed over: 过号 above it, the number out of the call's colour, all still fits
+        assert queue.board.current is not None
+        called_colour = board.number.palette().color(board.number.foregroundRole())
+        queue.board = replace(queue.board, current=replace(queue.board.current, missed="过号，稍后再叫"))
+        queue_changed(qtbot, board, queue)
+        board.grab()
+        assert board.caption.text() == "过号" and board.window_line.text() == "过号，稍后再叫"
+        assert board.number.palette().color(board.number.foregroundRole()) != called_colour
+        assert (board.width(), board.height()) == size
+        assert [problem for label in _visible_labels(board) if (problem := _fits(label, board))] == []
     finally:
         app.setFont(font)
         app.setStyleSheet(style)

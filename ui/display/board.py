@@ -74,6 +74,9 @@ QWidget#callBoard QFrame#callPanel[flash="true"] {{ background: #ffd66b; }}
 QWidget#callBoard QFrame#callPanel[flash="true"] QLabel {{ color: #0c2340; }}
 QWidget#callBoard QLabel#callCaption {{ font-size: {caption}px; color: #ffd66b; }}
 QWidget#callBoard QLabel#callNumber {{ font-size: {number}px; font-weight: 800; color: #ffd66b; }}
+QWidget#callBoard QFrame#callPanel[passed="true"] QLabel#callCaption {{
+    font-weight: 700; color: #ffb4a8; }}
+QWidget#callBoard QFrame#callPanel[passed="true"] QLabel#callNumber {{ color: #c9d6e4; }}
 QWidget#callBoard QLabel#callWindow {{ font-size: {window}px; font-weight: 700; }}
 QWidget#callBoard QLabel#welcome {{ font-size: {welcome}px; font-weight: 600; }}
 QWidget#callBoard QFrame#recentPanel, QWidget#callBoard QFrame#waitingPanel {{
@@ -256,6 +259,7 @@ class HallBoard(QWidget):
         # the call being made
         self.call_panel, call_layout = _panel("callPanel")
         self.call_panel.setProperty("flash", False)
+        self.call_panel.setProperty("passed", False)
         self.caption = _big("callCaption", CALLING)
         self.number = _big("callNumber")
         self.window_line = _big("callWindow")
@@ -411,6 +415,10 @@ class HallBoard(QWidget):
             shown, hidden = hidden, shown
         for widget in (*hidden, *shown):
             widget.setVisible(widget in shown)
+        passed = current is not None and bool(current.missed)
+        if self.call_panel.property("passed") is not passed:  # a number passed over is not in the call's colour
+            self.call_panel.setProperty("passed", passed)
+            self._polish_panel()
         if current is not None:
             self.caption.setText(headline(current))
             self.number.setText(current.number)
@@ -465,6 +473,9 @@ class HallBoard(QWidget):
 
     def _set_flash(self, on: bool) -> None:
         self.call_panel.setProperty("flash", on)
+        self._polish_panel()
+
+    def _polish_panel(self) -> None:
         for widget in (self.call_panel, *self.call_panel.findChildren(QLabel)):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
