@@ -440,7 +440,7 @@ def test_a_case_only_looked_at_is_offered_not_linked_to_the_ticket(
     press(qtbot, bar, Qt.Key.Key_F3)  # A002: this visitor's case is the one on screen, the clerk says so
     assert bar.link_viewed.isVisibleTo(counter)
     qtbot.mouseClick(bar.link_viewed, Qt.MouseButton.LeftButton)
-    assert bar.case_field.text() == looked_at and bar.case_origin.text() == "（所查事项）"
+    assert bar.case_field.text() == looked_at and bar.case_origin.text() == f"办结关联（所查事项）：{looked_at}"
     assert not bar.link_viewed.isVisibleTo(counter)
     press(qtbot, bar, Qt.Key.Key_F9)
     assert state_of(sqlite_hall, "A002") == ("done", looked_at)
@@ -459,5 +459,6 @@ def test_a_case_registered_at_the_window_is_linked_and_says_so(
     result = register_visit(sqlite_hall, clerk, form(name="王丽", id_number=valid_id(seq=12)))
     assert isinstance(result, RegistrationResult)
     counter.registration.registered.emit(result)  # the form saved it
-    assert bar.case_field.text() == result.case_number and bar.case_origin.text() == "（本窗口登记）"
+    assert bar.case_field.text() == result.case_number
+    assert bar.case_origin.text() == f"办结关联（本窗口登记）：{result.case_number}"
     assert result.case_number in bar.case_field.toolTip()

@@ -182,17 +182,16 @@ class QueueBar(QFrame):
         self.case_field.setMinimumWidth(self.case_field.fontMetrics().horizontalAdvance("XF-20261205-K01-00254-C") + 32)
         self.case_field.setMaximumWidth(self.case_field.minimumWidth())  # the whole number, not its tail
         actions.addWidget(self.case_field)
-        # where the case linked came from, and a case merely looked at offered, never linked by itself
+        # where the case linked came from, and a case merely looked at offered, never linked by itself (on the
+        # message's line under the keys: beside them they took the room of the visitor's earlier cases)
         self.case_origin = label("", "hint")
         self.case_origin.setWordWrap(False)
         self.case_origin.hide()
-        actions.addWidget(self.case_origin)
         self.link_viewed = QPushButton("关联所查事项")
         self.link_viewed.setObjectName("secondary")
         self.link_viewed.clicked.connect(self.link_viewed_case)
         self.link_viewed.hide()
         self.viewed: str | None = None  # the case on screen in 事项与期限, not linked
-        actions.addWidget(self.link_viewed)
         self.walk_in = QPushButton("加入今日领导接访")
         self.walk_in.setObjectName("secondary")
         self.walk_in.setToolTip("把本窗口“领导接访”号的来访人加入今天的领导接访名单（约满则候补）")
@@ -269,7 +268,11 @@ class QueueBar(QFrame):
         controls.setSpacing(4)
         controls.addLayout(actions)
         controls.addLayout(issuing)
-        controls.addWidget(self.message)
+        said = QHBoxLayout()
+        said.addWidget(self.message, 1)
+        said.addWidget(self.case_origin)
+        said.addWidget(self.link_viewed)
+        controls.addLayout(said)
         middle = QHBoxLayout()
         middle.addLayout(controls)  # the keys keep their width; the earlier cases take the rest
         middle.addWidget(self.earlier_box, 1)
@@ -478,7 +481,7 @@ class QueueBar(QFrame):
 
     def _linked_from(self, origin: str) -> None:
         linked = self.case_field.text().strip()
-        self.case_origin.setText(f"（{origin}）" if origin and linked else "")
+        self.case_origin.setText(f"办结关联（{origin}）：{linked}" if origin and linked else "")
         self.case_origin.setVisible(bool(self.case_origin.text()))
         self.case_field.setToolTip(f"办结关联 {linked}（{origin}）\n{self.CASE_TIP}" if origin and linked
                                    else self.CASE_TIP)
