@@ -462,3 +462,28 @@ def test_a_case_registered_at_the_window_is_linked_and_says_so(
     assert bar.case_field.text() == result.case_number
     assert bar.case_origin.text() == f"办结关联（本窗口登记）：{result.case_number}"
     assert result.case_number in bar.case_field.toolTip()
+
+
+def test_a_call_at_another_counter_on_the_same_database_reaches_the_strip_within_a_second(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clock: FakeClock, tmp_path: Path) -> None:
+    """Two counters of a hall without a hall server: the other program's 叫号 takes a number from this one's
+    waiting count without waiting for the strip's slow read (10 s)."""
+    import time
+
+    from db.engine import make_engine, sqlite_url
+    from tests.conftest import SECRETS, make_hall
+
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text() , timeout=10_000)
+    other = make_engine(sqlite_url(tmp_path / "hall.db"), key=SECRETS.database_key)
+    try:
+        started = time.perf_counter()
+        assert queue.call_next(make_hall(other, clock), window=5) is not None
+        qtbot.waitUntil(lambda: "综合接待 1 人" in bar.waiting.text(), timeout=1500)
+        assert time.perf_counter() - started < 1.5
+    finally:
+        qtbot.waitUntil(lambda: not bar.reads.busy and not bar.watch.tasks.busy, timeout=10_000)
+        other.dispose()
