@@ -477,7 +477,8 @@ def test_a_call_at_another_counter_on_the_same_database_reaches_the_strip_within
         queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
     bar = counter.queue
     assert bar is not None
-    qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text() , timeout=10_000)
+    # (the strip has looked at the queue's mark once: what moves from here on is seen)
+    qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text() and bar.watch.seen is not None, timeout=10_000)
     other = make_engine(sqlite_url(tmp_path / "hall.db"), key=SECRETS.database_key)
     try:
         started = time.perf_counter()
