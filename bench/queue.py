@@ -1,6 +1,6 @@
 """The hall queue over loopback: call-to-display latency, and tickets per second the hall server sustains.
 
-    .venv/bin/python -m bench.queue [--calls 200] [--tickets 400] [--json PATH]
+    .venv/bin/python -m bench.queue [--calls 200] [--tickets 400] [--shared-calls 20] [--json PATH]
 
 A hall server (``server/`` on SQLite, as on a hall PC) serves on 127.0.0.1; a counter and
 the call display each keep their own encrypted database and the queue's push channel
@@ -13,12 +13,16 @@ the call display each keep their own encrypted database and the queue's push cha
 * **Throughput**: kiosks in 4 threads take ``tickets`` numbers over HTTP (``POST
   /queue/issue``, the kiosk's 取号); tickets per second over the wall clock. Baseline: the
   same issues straight on the server's database, one thread, no HTTP.
+* **Shared database** (a hall without a hall server): the counter and the display as two programs
+  on one encrypted database file; from 叫号 until the display's board holds the call, the display
+  looking at the queue's revision mark as ``ui.queue.watch`` does (``measure_shared``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import tempfile
 import threading
 import time
@@ -133,13 +137,90 @@ def measure(calls: int = 200, tickets: int = 400) -> dict[str, Any]:
             "local_tickets_per_s": tickets / local_seconds}
 
 
+def measure_shared(calls: int = 20, *, watch_ms: int | None = None, slow_ms: int = 10_000) -> dict[str, Any]:
+    """A hall without a hall server: the counter and the call display, two programs on one encrypted database.
+
+    The display reads the board when the queue's revision mark moved (looked at every ``watch_ms``, as
+    ``ui.queue.watch`` does) and every ``slow_ms`` in any case; ``watch_ms=None`` is the display without the
+    mark, on its slow timer alone. The clock runs from the counter's 叫号 until the display's board shows the
+    call. Also: what one look at the mark costs.
+    """
+    from db.engine import make_engine, sqlite_url
+    from desktop.domain.queue import QueueAction, TicketSource
+    from desktop.services import queue
+    from desktop.services.context import Hall
+    from ui.queue.watch import WATCH_MS
+
+    watch = WATCH_MS if watch_ms == 0 else watch_ms
+    with tempfile.TemporaryDirectory(prefix="bench-queue-shared-") as tmp:
+        counter = _hall(Path(tmp), "hall")
+        display = Hall(engine=make_engine(sqlite_url(Path(tmp) / "hall.db"), key=counter.secrets.database_key),
+                       settings=counter.settings, secrets=counter.secrets)
+        shown: dict[str, float] = {}
+        stop = threading.Event()
+
+        def screen() -> None:  # the display's reads, on their worker
+            mark, last_read = queue.revision(display), time.perf_counter()
+            while not stop.is_set():
+                time.sleep((watch if watch is not None else slow_ms) / 1000)
+                moved = False
+                if watch is not None:
+                    now_mark = queue.revision(display)
+                    moved, mark = now_mark != mark, now_mark
+                if moved or (time.perf_counter() - last_read) * 1000 >= slow_ms:
+                    board, last_read = queue.board(display), time.perf_counter()
+                    if board.current is not None:
+                        shown.setdefault(board.current.call_id, last_read)
+
+        try:
+            reader = threading.Thread(target=screen, daemon=True)
+            reader.start()
+            delays = []
+            pace = random.Random(7)
+            for _ in range(calls):
+                queue.issue_ticket(counter, type_code="general", source=TicketSource.KIOSK)
+                time.sleep(pace.uniform(0, (watch if watch is not None else slow_ms) / 1000))  # any moment
+                started = time.perf_counter()
+                ticket = queue.call_next(counter, window=1)
+                assert ticket is not None
+                board = queue.board(counter)
+                assert board.current is not None
+                call_id = board.current.call_id
+                deadline = started + slow_ms / 1000 * 2
+                while call_id not in shown and time.perf_counter() < deadline:
+                    time.sleep(0.005)
+                delays.append((shown.get(call_id, deadline) - started) * 1000)
+                queue.act(counter, ticket.ticket_id, QueueAction.FINISH, window=1)
+            stop.set()
+            reader.join()
+            started = time.perf_counter()
+            for _ in range(200):
+                queue.revision(display)
+            look_ms = (time.perf_counter() - started) * 1000 / 200
+        finally:
+            stop.set()
+            counter.engine.dispose()
+            display.engine.dispose()
+    return {"calls": calls, "watch_ms": watch, "shared_p50_ms": _percentile(delays, 50),
+            "shared_max_ms": max(delays), "look_ms": look_ms}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.queue", description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--tickets", type=int, default=400)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--shared-calls", type=int, default=20,
+                        help="calls on one shared database without a hall server (0: skip)")
     args = parser.parse_args()
     result = measure(args.calls, args.tickets)
+    if args.shared_calls:
+        shared = measure_shared(args.shared_calls, watch_ms=0)
+        result.update(shared_p50_ms=shared["shared_p50_ms"], shared_max_ms=shared["shared_max_ms"],
+                      shared_look_ms=shared["look_ms"])
+        print(f"叫号到叫号屏，无大厅服务器（共用数据库） call → display on a shared database: "
+              f"p50 {shared['shared_p50_ms']:.0f} ms, max {shared['shared_max_ms']:.0f} ms over {shared['calls']} "
+              f"calls (the queue's mark looked at every {shared['watch_ms']} ms, {shared['look_ms']:.2f} ms a look)")
     print(f"叫号到叫号屏 call → display: p50 {result['latency_p50_ms']:.1f} ms, p95 {result['latency_p95_ms']:.1f} ms "
           f"(target ≤ {LATENCY_P95_TARGET_MS:.0f} ms), max {result['latency_max_ms']:.1f} ms over {result['calls']} "
           "calls")

@@ -39,6 +39,19 @@ def calls_to_announce(board: QueueBoard, seen: frozenset[str] | None, *,
                  if call.call_id not in seen and board.as_of - call.called_at <= within)
 
 
+CALLING = "正在叫号"
+PASSED = "过号"
+
+
+def headline(call: Call) -> str:
+    """The words above the number on the display's main panel: what is happening to it now.
+
+    A number passed over (过号) is no longer being called: read from across the hall, 正在叫号 above it sent
+    its visitor — and everybody else — looking for a window that had moved on.
+    """
+    return PASSED if call.missed else CALLING
+
+
 def day_in_words(day: date) -> str:
     """2026年12月15日 星期二."""
     return f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}"

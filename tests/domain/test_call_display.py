@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from desktop.domain.call_display import (
@@ -9,9 +10,10 @@ from desktop.domain.call_display import (
     call_ids,
     calls_to_announce,
     day_in_words,
+    headline,
     reception_day_in_words,
 )
-from desktop.domain.queue import Call, QueueBoard, announcement
+from desktop.domain.queue import Call, QueueBoard, TicketState, announcement, missed_note
 
 NOW = datetime(2026, 12, 5, 10, 0, 0)
 
@@ -61,3 +63,10 @@ def test_the_words_spoken_and_the_date_lines() -> None:
     assert reception_day_in_words(date(2026, 12, 15), date(2026, 12, 5)) == "下一个领导接访日：2026年12月15日 星期二"
     assert reception_day_in_words(date(2026, 12, 15), date(2026, 12, 15)) == "今天是领导接访日"
     assert reception_day_in_words(None, date(2026, 12, 5)) == ""
+
+
+def test_the_headline_says_a_number_passed_over_is_no_longer_called() -> None:
+    called = call("1", "A001", 3)
+    assert headline(called) == "正在叫号"
+    for note in (missed_note(TicketState.WAITING), missed_note(TicketState.NO_SHOW)):
+        assert headline(replace(called, missed=note)) == "过号"

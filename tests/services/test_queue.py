@@ -561,3 +561,20 @@ def test_a_walk_in_is_refused_without_a_reception_day_today_or_a_leader_ticket(h
         queue.join_reception_day(hall, clerk, window=4, name="李四", id_number=valid_id(seq=8))
     with pytest.raises(RuleViolation, match="今天不是领导接访日"):  # no 领导接访 number (test_hall_day.py)
         _leader_ticket_at(hall, 6)
+
+
+def test_the_revision_mark_moves_with_every_change_of_the_queue_and_only_then(hall: Hall) -> None:
+    """What a screen compares to hear another program's change on a shared database."""
+    marks = [queue.revision(hall)]
+    queue.board(hall)
+    queue.window_view(hall, window=1)
+    assert queue.revision(hall) == marks[-1]  # reading changes nothing
+    issued = queue.issue_ticket(hall, type_code="general", source=TicketSource.KIOSK)
+    marks.append(queue.revision(hall))
+    called = queue.call_next(hall, window=1)
+    assert called is not None and called.ticket_id == issued.ticket.ticket_id
+    marks.append(queue.revision(hall))
+    for action in (QueueAction.RECALL, QueueAction.SKIP):
+        queue.act(hall, called.ticket_id, action, window=1)
+        marks.append(queue.revision(hall))
+    assert len(set(marks)) == len(marks)

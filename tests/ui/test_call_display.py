@@ -5,15 +5,17 @@ has lost the hall server or has no voice, and fits its text on a landscape and a
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, QPoint, QRect
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtTextToSpeech import QTextToSpeech
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -339,6 +341,27 @@ def _visible_labels(board: HallBoard) -> list[QLabel]:
     return [label for label in board.findChildren(QLabel) if label.isVisibleTo(board) and label.text()]
 
 
+def _drawn_font(label: QLabel) -> QFont:
+    """The font ``label``'s text is painted in (a line of the last calls may draw its text smaller to fit)."""
+    drawn = getattr(label, "drawn_font", None)
+    return drawn() if callable(drawn) else label.font()
+
+
+def _apart(board: HallBoard) -> str:
+    """Empty when the last calls side by side are drawn apart (a gap between their texts); else which touch."""
+    shown = [label for label in board.recent if label.isVisibleTo(board) and label.text()]
+    spans = []
+    for label in shown:
+        width = QFontMetrics(_drawn_font(label)).horizontalAdvance(label.text())
+        left = label.mapTo(board, QPoint(0, 0)).x() + (label.contentsRect().width() - width) // 2
+        spans.append((label.mapTo(board, QPoint(0, 0)).y(), left, left + width, label.text()))
+    spans.sort()
+    for (top, _l, right, text), (next_top, left, _r, other) in itertools.pairwise(spans):
+        if top == next_top and left - right < 24:
+            return f"{text!r} and {other!r} are {left - right}px apart"
+    return ""
+
+
 def _fits(label: QLabel, board: HallBoard) -> str:
     """Empty when all of ``label``'s text is inside it and it is inside the screen; else what is cut."""
     where = QRect(label.mapTo(board, QPoint(0, 0)), label.size())
@@ -348,7 +371,7 @@ def _fits(label: QLabel, board: HallBoard) -> str:
     if label.wordWrap():
         needed = label.heightForWidth(label.width())
         return "" if needed <= label.height() + 1 else f"{label.text()!r} needs {needed}px, has {label.height()}"
-    text = QFontMetrics(label.font()).boundingRect(label.text())
+    text = QFontMetrics(_drawn_font(label)).boundingRect(label.text())
     if text.width() > inner.width() + 1 or text.height() > inner.height() + 1:
         return f"{label.text()!r} needs {text.width()}×{text.height()}, has {inner.width()}×{inner.height()}"
     return ""
@@ -384,13 +407,24 @@ def test_everything_fits_the_screen_and_the_call_is_readable_from_afar(
         queue.call(*[(f"A0{n:02d}", n % 12 + 1) for n in range(1, 8)], ("LD012", 12), connected=False,
                    waiting=waiting)
         # the longest of the lines a call can have: a number whose visitor did not come twice
-        queue.board = replace(queue.board, recent=tuple(replace(call, missed="过号，请重新取号") if i == 0 else call
+        # (two of them side by side in portrait, where the last calls are listed two a row)
+        queue.board = replace(queue.board, recent=tuple(replace(call, missed="过号，请重新取号") if i < 2 else call
                                                         for i, call in enumerate(queue.board.recent)))
         queue_changed(qtbot, board, queue)
         board.grab()
         assert (board.width(), board.height()) == size  # the content never makes the window outgrow the screen
         base = (1080, 1920) if size[1] > size[0] else (1920, 1080)  # the type scales with a smaller screen
         _check_fits(board, scale=min(size[0] / base[0], size[1] / base[1]))
+        # the number called last passed over: 过号 above it, the number out of the call's colour, all still fits
+        assert queue.board.current is not None
+        called_colour = board.number.palette().color(board.number.foregroundRole())
+        queue.board = replace(queue.board, current=replace(queue.board.current, missed="过号，稍后再叫"))
+        queue_changed(qtbot, board, queue)
+        board.grab()
+        assert board.caption.text() == "过号" and board.window_line.text() == "过号，稍后再叫"
+        assert board.number.palette().color(board.number.foregroundRole()) != called_colour
+        assert (board.width(), board.height()) == size
+        assert [problem for label in _visible_labels(board) if (problem := _fits(label, board))] == []
     finally:
         app.setFont(font)
         app.setStyleSheet(style)
@@ -403,6 +437,8 @@ def _check_fits(board: HallBoard, scale: float) -> None:
     assert {board.number, board.window_line, board.hall_name, board.clock, board.today, board.reception,
             *board.recent, *(label for pair in board.waiting[:7] for label in pair)} <= set(labels)
     assert [problem for label in labels if (problem := _fits(label, board))] == []
+    assert _apart(board) == ""
+    assert [label.text() for label in board.recent[:2]] == ["A007  过号，请重新取号", "A006  过号，请重新取号"]
     assert board.hall_name.text().startswith("中共浦江县委") and board.hall_name.text().endswith("…")
     # the longest type name is shortened, never its count: 8 m away, “等候 30 人” is what its people look for
     long_name, long_count = board.waiting[5]
@@ -435,11 +471,12 @@ def test_a_number_passed_over_is_said_so_not_sent_to_the_window(
     assert first is not None
     queue_service.act(sqlite_hall, first.ticket_id, QueueAction.SKIP, window=3)  # back in the queue once
     qtbot.waitUntil(lambda: board.window_line.text() == "过号，稍后再叫", timeout=5000)
-    assert board.number.text() == first.number
+    # the headline says what happens to the number now: read from afar, 正在叫号 above it still called it
+    assert board.number.text() == first.number and board.caption.text() == "过号"
     second = queue_service.call_next(sqlite_hall, window=3)
     assert second is not None
     qtbot.waitUntil(lambda: board.number.text() == second.number, timeout=5000)
-    assert board.window_line.text() == "请到 3 号窗口"
+    assert board.window_line.text() == "请到 3 号窗口" and board.caption.text() == "正在叫号"
     assert board.recent[0].text() == f"{first.number}  过号，稍后再叫"
     queue_service.act(sqlite_hall, second.ticket_id, QueueAction.FINISH, window=3)
     again = queue_service.call_next(sqlite_hall, window=3)  # the first visitor's second chance
@@ -448,4 +485,38 @@ def test_a_number_passed_over_is_said_so_not_sent_to_the_window(
                     timeout=5000)
     queue_service.act(sqlite_hall, again.ticket_id, QueueAction.SKIP, window=3)  # out of the queue
     qtbot.waitUntil(lambda: board.window_line.text() == "过号，请重新取号", timeout=5000)
+    assert board.caption.text() == "过号"
     assert board.recent[0].text() == f"{second.number}  →  3 号窗口"  # served: its line as it was
+
+
+def test_a_call_made_by_another_program_on_the_same_database_is_shown_within_a_second(
+        qtbot: QtBot, work_context: Context, sqlite_hall: Hall, clock: FakeClock, tmp_path: Path) -> None:
+    """A hall without a hall server: the counter's program writes the call, the display's change feed is silent
+    (the call reached the screen 4.6 s and 5.7 s later, with the display's slow read)."""
+    import time
+
+    from db.engine import make_engine, sqlite_url
+    from desktop.app import read_queue_board
+    from desktop.domain.queue import TicketSource
+    from desktop.services import queue as queue_service
+    from tests.conftest import SECRETS, make_hall
+
+    board = HallBoard(work_context(Actor.display_screen("D01"), "display"), read_queue_board, mock_voice)
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitUntil(lambda: board.board is not None and board.watch.seen is not None, timeout=5000)
+    other = make_engine(sqlite_url(tmp_path / "hall.db"), key=SECRETS.database_key)
+    try:
+        counter = make_hall(other, clock)
+        for window in (3, 5):
+            queue_service.issue_ticket(counter, type_code="general", source=TicketSource.KIOSK)
+            started = time.perf_counter()
+            called = queue_service.call_next(counter, window=window)
+            assert called is not None
+            qtbot.waitUntil(lambda c=called: board.number.text() == c.number, timeout=1500)  # type: ignore[misc]
+            assert time.perf_counter() - started < 1.5
+        assert board.window_line.text() == "请到 5 号窗口"
+    finally:
+        qtbot.waitUntil(lambda: not board.tasks.busy and not board.watch.tasks.busy, timeout=5000)
+        other.dispose()

@@ -381,3 +381,110 @@ def test_a_priority_ticket_called_says_so_and_why_when_its_card_tells(
     press(qtbot, bar, Qt.Key.Key_F3)
     assert bar.number.text() == "A001" and "优先" not in bar.details.text()
     assert queue.window_view(sqlite_hall, window=3).priority == ""
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_each_waiting_count_is_read_whole_however_many_types(
+        qtbot: QtBot, sqlite_hall: Hall, work_context: Context, clerk: Actor, tmp_path: Path, width: int) -> None:
+    """A fifth window type at 1366: the counts wrapped inside a name at the screen's edge (“不动产登记 / 咨询 0 人”)."""
+    from desktop.domain.queue import WindowType
+    admin = Actor("staff:guanli1", "管理员", "admin")
+    for name, prefix in (("不动产登记咨询", "E"), ("退役军人事务与优抚安置政策咨询", "F")):
+        queue.save_window_type(sqlite_hall, admin, WindowType("", name, prefix, ()))
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    counter = open_window_counter(qtbot, sqlite_hall, work_context(clerk), tmp_path, height=768 if width < 1920
+                                  else 1080)
+    counter.resize(width, counter.height())
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text(), timeout=10_000)
+    counter.grab()  # laid out as painted
+    text, room = bar.waiting.text(), bar.waiting.contentsRect()
+    assert "\n" not in text and not bar.waiting.wordWrap()
+    assert bar.waiting.fontMetrics().horizontalAdvance(text) <= room.width()  # one line, all of it inside
+    assert bar.waiting.fontMetrics().height() <= room.height()
+    names = [w.type_name for w in bar.view.waiting] if bar.view is not None else []
+    assert len(names) == 6
+    shown = [name for name in names if f"{name} " in text]
+    # the counts shown are whole (name and count) and in the hall's order; those left out are counted, and
+    # every one is on the tooltip
+    assert shown == names[:len(shown)] and shown
+    assert all(f"{name} {w.waiting} 人" in text for name, w in zip(names, bar.view.waiting, strict=True)
+               if name in shown) if bar.view is not None else False
+    if len(shown) < len(names):
+        assert text.endswith(f"等{len(names) - len(shown)}类 …") or f"另{len(names) - len(shown)}类" in text
+    assert all(f"{name} " in bar.waiting.toolTip() for name in names)
+    assert bar.sizeHint().width() <= width and bar.minimumSizeHint().width() <= width
+
+
+def test_a_case_only_looked_at_is_offered_not_linked_to_the_ticket(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    """A case opened from a list (不满意, the deadline board) while A001 was called went into the field, and F9
+    would have closed the ticket against it."""
+    looked_at = register_visit(sqlite_hall, clerk, form(name="李秀英", id_number=valid_id(seq=11))).case_number
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text(), timeout=10_000)
+    press(qtbot, bar, Qt.Key.Key_F3)  # A001 at the window
+    with qtbot.waitSignal(counter.search.case_changed, timeout=10_000):
+        counter.search.open_number(looked_at)  # as a row of a list opens it
+    assert bar.case_field.text() == "" and not bar.case_origin.isVisible()
+    assert bar.link_viewed.isVisibleTo(counter) and looked_at in bar.link_viewed.toolTip()
+    press(qtbot, bar, Qt.Key.Key_F9)  # 办结: linked to nothing the clerk did not choose
+    assert state_of(sqlite_hall, "A001") == ("done", None)
+    assert not bar.link_viewed.isVisibleTo(counter)  # nobody at the window: nothing to link
+
+    press(qtbot, bar, Qt.Key.Key_F3)  # A002: this visitor's case is the one on screen, the clerk says so
+    assert bar.link_viewed.isVisibleTo(counter)
+    qtbot.mouseClick(bar.link_viewed, Qt.MouseButton.LeftButton)
+    assert bar.case_field.text() == looked_at and bar.case_origin.text() == f"办结关联（所查事项）：{looked_at}"
+    assert not bar.link_viewed.isVisibleTo(counter)
+    press(qtbot, bar, Qt.Key.Key_F9)
+    assert state_of(sqlite_hall, "A002") == ("done", looked_at)
+    assert bar.case_field.text() == "" and not bar.case_origin.isVisible()
+
+
+def test_a_case_registered_at_the_window_is_linked_and_says_so(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services.registration import RegistrationResult
+
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 1 人" in bar.waiting.text(), timeout=10_000)
+    press(qtbot, bar, Qt.Key.Key_F3)
+    result = register_visit(sqlite_hall, clerk, form(name="王丽", id_number=valid_id(seq=12)))
+    assert isinstance(result, RegistrationResult)
+    counter.registration.registered.emit(result)  # the form saved it
+    assert bar.case_field.text() == result.case_number
+    assert bar.case_origin.text() == f"办结关联（本窗口登记）：{result.case_number}"
+    assert result.case_number in bar.case_field.toolTip()
+
+
+def test_a_call_at_another_counter_on_the_same_database_reaches_the_strip_within_a_second(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clock: FakeClock, tmp_path: Path) -> None:
+    """Two counters of a hall without a hall server: the other program's 叫号 takes a number from this one's
+    waiting count without waiting for the strip's slow read (10 s)."""
+    import time
+
+    from db.engine import make_engine, sqlite_url
+    from tests.conftest import SECRETS, make_hall
+
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar = counter.queue
+    assert bar is not None
+    # (the strip has looked at the queue's mark once: what moves from here on is seen)
+    qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text() and bar.watch.seen is not None, timeout=10_000)
+    other = make_engine(sqlite_url(tmp_path / "hall.db"), key=SECRETS.database_key)
+    try:
+        started = time.perf_counter()
+        assert queue.call_next(make_hall(other, clock), window=5) is not None
+        qtbot.waitUntil(lambda: "综合接待 1 人" in bar.waiting.text(), timeout=1500)
+        assert time.perf_counter() - started < 1.5
+    finally:
+        qtbot.waitUntil(lambda: not bar.reads.busy and not bar.watch.tasks.busy, timeout=10_000)
+        other.dispose()

@@ -2,7 +2,8 @@
 
 With a window number (setting ``queue_window``) the hall queue's controls sit above both
 (ui/queue): the clerk calls the next visitor from either tab, and the case just registered
-or opened is the one 办结 links to the ticket.
+here is the one 办结 links to the ticket; a case opened in the case desk is offered, linked only when
+the clerk says so (关联所查事项).
 """
 
 from __future__ import annotations
@@ -152,14 +153,14 @@ class CounterWork(QWidget):
                                            window=window)
 
     def _case_selected(self, case: CaseSummary | None) -> None:
-        if self.queue is not None and case is not None:
-            self.queue.set_case(case.case_number)
+        """A case on screen in the case desk is offered to 办结, not linked: it may only have been looked at."""
+        if self.queue is not None:
+            self.queue.view_case(case.case_number if case is not None else None)
 
     def open_case(self, case_number: str) -> None:
+        """办理此事项 after registering: the case just registered here opens in the case desk (already linked)."""
         self.tabs.setCurrentWidget(self.desk)
         self.search.open_number(case_number)
-        if self.queue is not None:
-            self.queue.set_case(case_number)
 
 
 def counter_work(ctx: WorkContext) -> QWidget:

@@ -9,7 +9,8 @@ and a clear line when it has lost the hall server or when voice is off. A new ca
 announced; which calls to announce is the domain's rule (desktop/domain/call_display.py).
 
 The board is read through the reader the composition root hands in (the queue
-service's ``board``), off the GUI thread, when the queue changes and on a slow timer.
+service's ``board``), off the GUI thread, when the queue changes — told by this program's change feed, or
+seen by the queue's revision mark when another program on the same database changed it — and on a slow timer.
 It holds numbers and windows only: no personal data.
 """
 
@@ -20,18 +21,21 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.domain.call_display import (
+    CALLING,
     WEEKDAYS,
     call_ids,
     calls_to_announce,
+    headline,
     reception_day_in_words,
 )
 from desktop.domain.chinatime import china_now
 from desktop.domain.queue import Call, QueueBoard, announcement
 from ui.common.timers import later
+from ui.queue.watch import QueueWatch
 from ui.shell import errors
 from ui.shell.context import WorkContext
 from ui.shell.tasks import Executor
@@ -70,6 +74,9 @@ QWidget#callBoard QFrame#callPanel[flash="true"] {{ background: #ffd66b; }}
 QWidget#callBoard QFrame#callPanel[flash="true"] QLabel {{ color: #0c2340; }}
 QWidget#callBoard QLabel#callCaption {{ font-size: {caption}px; color: #ffd66b; }}
 QWidget#callBoard QLabel#callNumber {{ font-size: {number}px; font-weight: 800; color: #ffd66b; }}
+QWidget#callBoard QFrame#callPanel[passed="true"] QLabel#callCaption {{
+    font-weight: 700; color: #ffb4a8; }}
+QWidget#callBoard QFrame#callPanel[passed="true"] QLabel#callNumber {{ color: #c9d6e4; }}
 QWidget#callBoard QLabel#callWindow {{ font-size: {window}px; font-weight: 700; }}
 QWidget#callBoard QLabel#welcome {{ font-size: {welcome}px; font-weight: 600; }}
 QWidget#callBoard QFrame#recentPanel, QWidget#callBoard QFrame#waitingPanel {{
@@ -129,6 +136,47 @@ class _Shortened(QLabel):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit()
+
+
+class _Fitted(QLabel):
+    """A one-line, centred label that draws its whole text smaller when it is wider than the room it has.
+
+    The last calls in portrait stand two a row: “A002  过号，请重新取号” at the list's size is wider than
+    half the screen, and a plain label cut both its ends and ran it into its neighbour.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setMinimumWidth(1)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def drawn_font(self) -> QFont:
+        """The font the text is painted in: the label's own, or smaller so that all of the text fits."""
+        font = QFont(self.font())
+        room = self.contentsRect().width()
+        needed = self.fontMetrics().horizontalAdvance(self.text())
+        if needed <= room or needed <= 0:
+            return font
+        size = font.pixelSize() if font.pixelSize() > 0 else round(font.pointSizeF() * self.logicalDpiY() / 72)
+        # proportionally smaller, then a pixel at a time until it fits (advances do not scale exactly)
+        size = max(1, int(size * room / needed))
+        font.setPixelSize(size)
+        while size > 1 and QFontMetrics(font).horizontalAdvance(self.text()) > room:
+            size -= 1
+            font.setPixelSize(size)
+        return font
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        font = self.drawn_font()
+        if font == self.font():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.setFont(font)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.text())
+        painter.end()
 
 
 def _panel(name: str) -> tuple[QFrame, QVBoxLayout]:
@@ -211,7 +259,8 @@ class HallBoard(QWidget):
         # the call being made
         self.call_panel, call_layout = _panel("callPanel")
         self.call_panel.setProperty("flash", False)
-        self.caption = _big("callCaption", "正在叫号")
+        self.call_panel.setProperty("passed", False)
+        self.caption = _big("callCaption", CALLING)
         self.number = _big("callNumber")
         self.window_line = _big("callWindow")
         self.welcome = _big("welcome", WELCOME)
@@ -224,9 +273,10 @@ class HallBoard(QWidget):
         self.recent_panel, recent_layout = _panel("recentPanel")
         recent_layout.addWidget(_big("panelTitle", "最近叫号"))
         self.recent_grid = QGridLayout()
+        self.recent_grid.setHorizontalSpacing(48)  # two a row in portrait: each line apart from its neighbour
         recent_layout.addLayout(self.recent_grid)
         recent_layout.addStretch(1)
-        self.recent = [_big("recentCall") for _ in range(RECENT_SHOWN)]
+        self.recent: list[QLabel] = [_Fitted("recentCall") for _ in range(RECENT_SHOWN)]
         # who waits, and the leaders' day
         self.waiting_panel, waiting_layout = _panel("waitingPanel")
         self.waiting_grid = QGridLayout()
@@ -263,6 +313,9 @@ class HallBoard(QWidget):
         self.safety.setInterval(SAFETY_MS)
         self.safety.timeout.connect(self.refresh)
         ctx.tasks.changed.connect(self._changed)
+        # a call made by another program on the same database (a hall without a hall server) is not told
+        self.watch = QueueWatch(ctx, self)
+        self.watch.moved.connect(self.refresh)
         ctx.source.when_ready(lambda _hall: self._start())
 
     # -- reading --------------------------------------------------------------------------
@@ -270,6 +323,7 @@ class HallBoard(QWidget):
     def _start(self) -> None:
         self.refresh()
         self.safety.start()
+        self.watch.start()
         # The speech engine starts once whatever waited for the open hall has run: starting
         # speech-dispatcher holds the GUI thread a second or two, while the first read is on its way.
         later(self, 0, self._start_voice)
@@ -361,7 +415,12 @@ class HallBoard(QWidget):
             shown, hidden = hidden, shown
         for widget in (*hidden, *shown):
             widget.setVisible(widget in shown)
+        passed = current is not None and bool(current.missed)
+        if self.call_panel.property("passed") is not passed:  # a number passed over is not in the call's colour
+            self.call_panel.setProperty("passed", passed)
+            self._polish_panel()
         if current is not None:
+            self.caption.setText(headline(current))
             self.number.setText(current.number)
             self.window_line.setText(current.missed or f"请到 {current.window} 号窗口")
         recent = board.recent[:RECENT_SHOWN] if board is not None else ()
@@ -414,6 +473,9 @@ class HallBoard(QWidget):
 
     def _set_flash(self, on: bool) -> None:
         self.call_panel.setProperty("flash", on)
+        self._polish_panel()
+
+    def _polish_panel(self) -> None:
         for widget in (self.call_panel, *self.call_panel.findChildren(QLabel)):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
@@ -496,6 +558,8 @@ class HallBoard(QWidget):
             self.recent_grid.removeWidget(label)
         for index, label in enumerate(self.recent):
             self.recent_grid.addWidget(label, index // columns, index % columns)
+        for column in range(2):  # two columns of the same width, whatever the length of their lines
+            self.recent_grid.setColumnStretch(column, 1 if column < columns else 0)
 
 
 def _recent_line(call: Call | None) -> str:

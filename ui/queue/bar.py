@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,6 +44,7 @@ from desktop.domain.queue import (
 )
 from ui.common.timers import later
 from ui.common.widgets import ask, fill_table, fit_items, label, message_label, read_only_table, set_tone
+from ui.queue.watch import QueueWatch
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -68,6 +69,54 @@ WORDS: dict[QueueAction, str] = {QueueAction.CALL: "叫下一位", QueueAction.R
 #: database (the second window of a hall without a hall server) is not seen by this program's change feed,
 #: and its waiting counts stayed as they were until the clerk pressed a key.
 SAFETY_MS = 10_000
+
+
+class _Counts(QLabel):
+    """Who waits for each window type, on one line: as many counts as fit, each whole, then how many more.
+
+    A hall with five or six types at 1366 wide wrapped the line inside a name at the screen's edge (“不动产登记 /
+    咨询 0 人”); now a count is shown whole or not at all, the rest said as 等N类 …, and all of them on the tooltip.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("hint")
+        self.setMinimumWidth(1)  # the room it is given decides how many counts it shows, never the reverse
+        self.counts: list[str] = []
+
+    def show_counts(self, counts: list[str]) -> None:
+        self.counts = counts
+        self.setToolTip("等候：\n" + "\n".join(counts) if counts else "")
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        text = ""
+        for shown in range(len(self.counts), -1, -1):
+            left = len(self.counts) - shown
+            text = "等候：" + "　".join(self.counts[:shown]) + (f"　等{left}类 …" if left else "")
+            if metrics.horizontalAdvance(text) <= room:
+                break
+        if text != self.text():
+            self.setText(text)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        full = "等候：" + "　".join(self.counts)
+        return QSize(self.fontMetrics().horizontalAdvance(full) + 2 * self.margin() + 4, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(1, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
 
 
 @dataclass(frozen=True)
@@ -106,7 +155,7 @@ class QueueBar(QFrame):
         self.number.setStyleSheet("font-size: 26pt; font-weight: 600; color: #12355b; padding: 0 8px;")
         self.details = label("", "subtitle")
         self.link = label("", "hint")
-        self.waiting = label("", "hint")
+        self.waiting = _Counts()
         self.message = message_label()
 
         self.buttons: dict[QueueAction, QPushButton] = {}
@@ -128,10 +177,21 @@ class QueueBar(QFrame):
                 actions.addWidget(self.transfer_to)
         self.case_field = QLineEdit()
         self.case_field.setPlaceholderText("办结关联的案件编号")
-        self.case_field.setToolTip("办结时关联的事项：刚登记或查到的案件编号会自动填入")
+        self.case_field.setToolTip(self.CASE_TIP)
+        self.case_field.textEdited.connect(lambda _text: self._linked_from(""))  # the clerk's own choice
         self.case_field.setMinimumWidth(self.case_field.fontMetrics().horizontalAdvance("XF-20261205-K01-00254-C") + 32)
         self.case_field.setMaximumWidth(self.case_field.minimumWidth())  # the whole number, not its tail
         actions.addWidget(self.case_field)
+        # where the case linked came from, and a case merely looked at offered, never linked by itself (on the
+        # message's line under the keys: beside them they took the room of the visitor's earlier cases)
+        self.case_origin = label("", "hint")
+        self.case_origin.setWordWrap(False)
+        self.case_origin.hide()
+        self.link_viewed = QPushButton("关联所查事项")
+        self.link_viewed.setObjectName("secondary")
+        self.link_viewed.clicked.connect(self.link_viewed_case)
+        self.link_viewed.hide()
+        self.viewed: str | None = None  # the case on screen in 事项与期限, not linked
         self.walk_in = QPushButton("加入今日领导接访")
         self.walk_in.setObjectName("secondary")
         self.walk_in.setToolTip("把本窗口“领导接访”号的来访人加入今天的领导接访名单（约满则候补）")
@@ -208,7 +268,11 @@ class QueueBar(QFrame):
         controls.setSpacing(4)
         controls.addLayout(actions)
         controls.addLayout(issuing)
-        controls.addWidget(self.message)
+        said = QHBoxLayout()
+        said.addWidget(self.message, 1)
+        said.addWidget(self.case_origin)
+        said.addWidget(self.link_viewed)
+        controls.addLayout(said)
         middle = QHBoxLayout()
         middle.addLayout(controls)  # the keys keep their width; the earlier cases take the rest
         middle.addWidget(self.earlier_box, 1)
@@ -221,6 +285,10 @@ class QueueBar(QFrame):
         self.safety.setInterval(SAFETY_MS)
         self.safety.timeout.connect(self._read_again)
         self.safety.start()
+        # another counter calling on the same database (a hall without a hall server) is seen within a second
+        self.watch = QueueWatch(ctx, self)
+        self.watch.moved.connect(self.refresh)
+        self.watch.start()
         self._show(None)
         self.refresh()
 
@@ -293,7 +361,7 @@ class QueueBar(QFrame):
             first = f" · {view.priority}" if view is not None and view.priority else ""  # the service's words
             self.details.setText(f"{name}{first} · {TICKET_STATE_NAMES[ticket.state]}{wait}{again}{person}")
         if view is not None:
-            self.waiting.setText("等候：" + "　".join(f"{w.type_name} {w.waiting} 人" for w in view.waiting))
+            self.waiting.show_counts([f"{w.type_name} {w.waiting} 人" for w in view.waiting])
             if view.connected:
                 self.link.setText("")
                 set_tone(self.link, "", "")
@@ -302,6 +370,7 @@ class QueueBar(QFrame):
                 set_tone(self.link, "notice", f"大厅服务器未连接：本窗口用 W{self.window_number} 号段继续发号、叫号，"
                                               f"恢复后自动合并{pending}")
         self._enable()
+        self._offer()
 
     def _show_earlier(self, cases: list[CaseSummary]) -> None:
         view = self.view
@@ -387,9 +456,44 @@ class QueueBar(QFrame):
 
     # -- acting ----------------------------------------------------------------------------------
 
-    def set_case(self, case_number: str) -> None:
-        """The case the clerk registered or opened: 办结 links it."""
+    CASE_TIP = ("办结时关联的事项：在本窗口登记的事项自动填入；在“事项与期限”中查看的事项不会自动关联，"
+                "是本来访人的事项时点“关联所查事项”，或在此填写案件编号")
+    REGISTERED = "本窗口登记"
+
+    def set_case(self, case_number: str, origin: str = REGISTERED) -> None:
+        """The case registered for the visitor at this window (or chosen by the clerk): 办结 links it."""
         self.case_field.setText(case_number)
+        self._linked_from(origin)
+
+    def view_case(self, case_number: str | None) -> None:
+        """The case on screen in the case desk: offered for 办结, never linked by itself.
+
+        A case opened from the 不满意 list, the deadline board or a search while a ticket was called went into
+        the field, and 办结 closed the ticket against a case the clerk had only looked at.
+        """
+        self.viewed = case_number
+        self._offer()
+
+    def link_viewed_case(self) -> None:
+        """关联所查事项: the clerk says the case looked at is the visitor's."""
+        if self.viewed:
+            self.set_case(self.viewed, "所查事项")
+
+    def _linked_from(self, origin: str) -> None:
+        linked = self.case_field.text().strip()
+        self.case_origin.setText(f"办结关联（{origin}）：{linked}" if origin and linked else "")
+        self.case_origin.setVisible(bool(self.case_origin.text()))
+        self.case_field.setToolTip(f"办结关联 {linked}（{origin}）\n{self.CASE_TIP}" if origin and linked
+                                   else self.CASE_TIP)
+        self._offer()
+
+    def _offer(self) -> None:
+        current = self.view.current if self.view is not None else None
+        offered = bool(self.viewed) and current is not None and self.viewed != self.case_field.text().strip()
+        self.link_viewed.setVisible(offered)
+        if offered and current is not None:
+            self.link_viewed.setToolTip(f"把“事项与期限”中正在查看的 {self.viewed} 作为 {current.number}"
+                                        " 号办结关联的事项（只查看的事项不会自动关联）")
 
     def act(self, action: QueueAction) -> None:
         """One of the clerk's keys; refused actions say why (the service decides)."""
@@ -432,6 +536,7 @@ class QueueBar(QFrame):
                 # The case linked belongs to the visitor who just left the window (or to a case merely looked
                 # at): the next visitor's 办结 linked it to a stranger's case.
                 self.case_field.clear()
+                self._linked_from("")
         self.acted.emit(ticket)
         self.refresh()
 
