@@ -100,6 +100,7 @@ class KioskPinPanel(QWidget):
         self.again.returnPressed.connect(self.save)
         self.load_button.clicked.connect(self.refresh)
         self.tasks.busy_changed.connect(lambda _busy: self._enable())
+        self.technical.setVisible(not self.online)  # online the words above say all an administrator needs
         if not self.online:
             set_tone(self.message, "notice", OFFLINE)
         self._enable()
