@@ -40,10 +40,12 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="王")
     parser.add_argument("--only", choices=("all", "kiosk", "kiosk-reader", "kiosk-keyboard", "supervisor",
-                                           "admin-server", "display",
+                                           "admin-server", "admin-local", "display",
                                            "hallday", "routing", "materials", "counter-case", "counter-prints",
                                            "counter-firsts"),
-                        default="all", help="kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
+                        default="all", help="admin-local: the administration desk of a PC without a server "
+                        "(accounts with a lock, a refused password, window types, the kiosk PIN, failed sign-ins in "
+                        "the audit log); kiosk: the kiosk only; kiosk-keyboard: the kiosk with its on-screen "
                         "keyboard up; display: the call display on a busy day; hallday: the hall's opening hours, "
                         "reception days removed, the guide's time limits, voice off on the display, the materials "
                         "opened from 今日接访; "
@@ -90,6 +92,8 @@ def main() -> None:
         supervisor_screenshots(db, out)
     elif args.only == "admin-server":
         admin_server_screenshots(db, out)
+    elif args.only == "admin-local":
+        admin_local_screenshots(db, out)
     elif args.only == "display":
         display_screenshots(db, out)
     elif args.only == "hallday":
@@ -1863,6 +1867,81 @@ def admin_server_screenshots(db: Path, out: Path) -> None:
         window.close()
     hall.engine.dispose()
     centre.engine.dispose()
+
+
+def admin_local_screenshots(db: Path, out: Path) -> None:
+    """The administration desk of a PC without a server, at 1366×768 and 1920×1080: 账户管理 with a locked account
+    and a selected one that is not (解锁 greyed), a refused initial password in 新建账户, 排队窗口类型 (windows in
+    words), 自助终端密码 offline, and failed sign-ins with unknown login names in 审计日志 (one written by an earlier
+    version, masked)."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.config import load_settings
+    from desktop.domain.access import Actor
+    from desktop.domain.audit import AuditAction
+    from desktop.domain.queue import WindowType
+    from desktop.installation import open_hall
+    from desktop.services import accounts, queue
+    from desktop.services.audit import record_audit
+    from ui.admin.work import AdminTabs
+
+    hall = open_hall(load_settings(), db)
+    if not accounts.has_accounts(hall):
+        accounts.create_demo_accounts(hall)
+    admin = Actor("staff:guanli1", "孙涛（演示）", "admin")
+    queue.save_window_type(hall, admin, WindowType("", "信访代理", "D", (2, 9)))
+    record_audit(hall, Actor("unknown:wrong#pass6", "wrong#pass6", ""), AuditAction.LOGIN_FAILED,
+                 "unknown:wrong#pass6", {"reason": "no_account"})  # as written before the typed name was left out
+    for typed in ("wrong#pass6", "wrong#pass6", "chuangkou9"):
+        with suppress(accounts.SignInRefused):
+            accounts.sign_in(hall, typed, "Demo#2026xf")
+    for _ in range(hall.settings.lockout_failures):
+        with suppress(accounts.SignInRefused):
+            accounts.sign_in(hall, "chuangkou2", "Wrong#2026x")
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "admin")
+    window = signed_in(hall, "admin", "guanli1")
+    tabs = window.work
+    assert isinstance(tabs, AdminTabs) and tabs.accounts is not None and tabs.audit is not None
+    assert tabs.window_types is not None and tabs.kiosk_pin is not None
+    for size in ((1366, 768), (1920, 1080)):
+        name = f"{size[0]}x{size[1]}"
+        window.resize(*size)
+        tabs.show_tab(tabs.accounts)
+        after(tabs.accounts.refreshed, tabs.accounts.refresh, 15_000)
+        tabs.accounts.select("chuangkou1")  # not locked: 解锁 greyed
+        settle(300)
+        window.grab().save(str(out / f"33-admin-accounts-unlock-{name}.png"))
+        print(f"  33-admin-accounts-unlock-{name}.png")
+        dialog = tabs.accounts.open_create_dialog()
+        dialog.login.setText("liuyang")
+        dialog.display_name.setText("刘洋")
+        dialog.password.edit.setText("liuyang1")
+        after(dialog.tasks.settled, dialog.submit, 15_000)
+        settle(300)
+        screen = window.screen()  # the dialog over the window, as the administrator sees it
+        screen.grabWindow(0, 0, 0, *size).save(str(out / f"34-admin-create-account-refused-{name}.png"))
+        print(f"  34-admin-create-account-refused-{name}.png")
+        dialog.reject()
+        tabs.show_tab(tabs.window_types)
+        settle(600)
+        tabs.window_types.table.selectRow(4)
+        settle(300)
+        window.grab().save(str(out / f"35-admin-window-types-{name}.png"))
+        print(f"  35-admin-window-types-{name}.png")
+        tabs.show_tab(tabs.kiosk_pin)
+        settle(300)
+        window.grab().save(str(out / f"36-admin-kiosk-pin-offline-{name}.png"))
+        print(f"  36-admin-kiosk-pin-offline-{name}.png")
+        tabs.show_tab(tabs.audit)
+        after(tabs.audit.refreshed, tabs.audit.refresh, 15_000)
+        settle(300)
+        window.grab().save(str(out / f"37-admin-audit-unknown-logins-{name}.png"))
+        print(f"  37-admin-audit-unknown-logins-{name}.png")
+    window.close()
+    hall.engine.dispose()
 
 
 def _audit_copies(hall: Any) -> None:

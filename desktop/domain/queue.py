@@ -298,6 +298,20 @@ def format_windows(windows: tuple[int, ...]) -> str:
     return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ",".join(map(str, r)) for r in runs)
 
 
+def windows_in_words(windows: tuple[int, ...]) -> str:
+    """The windows as people say them: (2, 9) → 2号、9号窗口; (1, 2, 5, 6, 7) → 1号、2号、5–7号窗口; () → 所有窗口."""
+    if not windows:
+        return "所有窗口"
+    runs: list[list[int]] = []
+    for w in sorted(set(windows)):
+        if runs and w == runs[-1][-1] + 1:
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    parts = [f"{r[0]}–{r[-1]}号" if len(r) > 2 else "、".join(f"{w}号" for w in r) for r in runs]
+    return "、".join(parts) + "窗口"
+
+
 @dataclass(frozen=True)
 class QueuedTicket:
     """A waiting ticket as the calling order sees it."""

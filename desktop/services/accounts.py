@@ -36,6 +36,8 @@ LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
 MAX_NAME = 32
 MAX_CODE = 32
 WRONG_CREDENTIALS = "账号或密码不正确"
+#: Who failed to sign in with a login name that has no account: the typed name is never recorded.
+UNKNOWN_ACCOUNT = Actor("unknown", "未知账户", "")
 
 
 class SignInRefused(RuleViolation):
@@ -100,6 +102,11 @@ def actor_for(row: StaffAccountRow) -> Actor:
                       if p in Permission.__members__.values())
     return Actor(f"staff:{row.login}", row.display_name, row.role, org_code=row.org_code,
                  hall_code=row.hall_code, extra_permissions=extra)
+
+
+def is_locked(info: AccountInfo, now: datetime) -> bool:
+    """Whether the account's lock holds at ``now`` (a lock that has run out is none)."""
+    return locked(info.locked_until, now)
 
 
 def _info(row: StaffAccountRow) -> AccountInfo:
@@ -303,9 +310,12 @@ def reset_password(hall: Hall, actor: Actor, login: str, new_initial_password: s
 
 
 def unlock(hall: Hall, actor: Actor, login: str) -> AccountInfo:
+    """Lift a lock that holds now; an account that is not locked is refused in words, and nothing is written."""
     guard(hall, actor, Permission.MANAGE_ACCOUNTS, "解锁账户", f"staff:{login}")
     with hall.transaction() as session:
         row = _must_row(session, login)
+        if not is_locked(_info(row), hall.now()):
+            raise RuleViolation("not_locked", "该账户没有被锁定，无需解锁")
         row.failed_count = 0
         row.locked_until = None
         row.updated_at = _stamp(hall)
@@ -349,14 +359,16 @@ def sign_in(hall: Hall, login: str, password: str, window: WindowRole | None = N
     refusal: SignInRefused | None = None
     with hall.transaction() as session:
         row = _row(session, key) if key else None
-        who = actor_for(row) if row is not None else Actor(f"unknown:{key[:32]}", key[:32] or "（空）", "")
+        who = actor_for(row) if row is not None else UNKNOWN_ACCOUNT
         now = hall.now()
         # one Argon2 verification on every path: the time does not tell a known login from an unknown one
         right = _verify(hall, row.password_hash if row is not None else _dummy_hash(hall), password) \
             and row is not None and not too_long
         if row is None:
-            refusal = _unknown_logins(hall).fail(hall, key, now)
-            audit(session, hall, who, AuditAction.LOGIN_FAILED, who.actor_id, {"reason": "no_account"})
+            refusal, tries = _unknown_logins(hall).fail(hall, key, now)
+            # never the typed text (a password typed into 登录名 by mistake would be shown to every administrator):
+            # the device and time as every entry has them, and how many tries in a row that same text has made
+            audit(session, hall, who, AuditAction.LOGIN_FAILED, "", {"reason": "no_account", "tries": tries})
         elif locked(_parse(row.locked_until), now):
             until = _parse(row.locked_until)
             assert until is not None
@@ -437,21 +449,27 @@ class _UnknownLogins:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._state: dict[str, tuple[int, datetime | None]] = {}
+        self._tries: dict[str, int] = {}  # tries in a row, for the audit log (the lock's count restarts after it)
 
-    def fail(self, hall: Hall, key: str, now: datetime) -> SignInRefused:
+    def fail(self, hall: Hall, key: str, now: datetime) -> tuple[SignInRefused, int]:
+        """The refusal, and how many tries in a row this name has made (this one included)."""
         with self._lock:
             count, until = self._state.pop(key, (0, None))
+            tries = self._tries.pop(key, 0) + 1
+            self._tries[key] = tries
+            while len(self._tries) > self.LIMIT:
+                del self._tries[next(iter(self._tries))]
             if locked(until, now):
                 self._state[key] = (count, until)
                 assert until is not None
-                return _locked(until)
+                return _locked(until), tries
             count, until = _policy(hall).after_failure(count, now)
             self._state[key] = (count, until)
             while len(self._state) > self.LIMIT:
                 del self._state[next(iter(self._state))]
         if until is None:
-            return SignInRefused("bad_credentials", _wrong_message(hall))
-        return _just_locked(hall, until)
+            return SignInRefused("bad_credentials", _wrong_message(hall)), tries
+        return _just_locked(hall, until), tries
 
 
 def _unknown_logins(hall: Hall) -> _UnknownLogins:

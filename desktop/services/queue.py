@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from db.models import QueueCallRow, QueueStateRow, QueueTicketRow, QueueWindowTypeRow, ReceptionDayRow
 from desktop.domain.access import Permission
+from desktop.domain.audit import AuditAction
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.hours import (
     ComingDay,
@@ -65,10 +66,11 @@ from desktop.domain.queue import (
     ticket_number,
     ticket_person,
     type_serves,
+    windows_in_words,
 )
 from desktop.domain.reception import day_over, parse_slots
 from desktop.services import reception
-from desktop.services.audit import guard
+from desktop.services.audit import audit, guard
 from desktop.services.context import Actor, Hall
 
 OPEN_STATES = (TicketState.CALLED.value, TicketState.SERVING.value)
@@ -303,6 +305,7 @@ def save_window_type(hall: Hall, actor: Actor, window_type: WindowType) -> Windo
                                                                 QueueWindowTypeRow.code != code)) is not None:
             raise ValidationError("queue_type_name_taken", f"已有名为“{name}”的窗口类型，请换一个名称", "name")
         row = session.get(QueueWindowTypeRow, code)
+        before = _type(row) if row is not None else None
         if row is None:
             position = session.scalar(select(func.max(QueueWindowTypeRow.position))) or 0
             row = QueueWindowTypeRow(code=code, position=position + 1)
@@ -312,7 +315,41 @@ def save_window_type(hall: Hall, actor: Actor, window_type: WindowType) -> Windo
         row.priority_allowed, row.active = window_type.priority_allowed, window_type.active
         _types_changed(session)
         session.flush()
-        return _type(row)
+        after = _type(row)
+        audit(session, hall, actor, AuditAction.SETTING_CHANGED, WINDOW_TYPES_TARGET,
+              {"message": _type_change_in_words(before, after)})
+        return after
+
+
+#: The audit entry's object for every change of the window types: a reader sees these words.
+WINDOW_TYPES_TARGET: Final = "排队窗口类型"
+
+_TYPE_WORDS: Final = (("name", "名称"), ("prefix", "号码前缀"), ("windows", "服务窗口"),
+                      ("priority_allowed", "优先叫号"), ("active", "状态"))
+
+
+def _type_field_words(t: WindowType, field: str) -> str:
+    if field == "windows":
+        return windows_in_words(t.windows)
+    if field == "priority_allowed":
+        return "老年人、残疾人、紧急事项优先" if t.priority_allowed else "不优先"
+    if field == "active":
+        return "启用" if t.active else "停用"
+    return str(getattr(t, field))
+
+
+def _type_change_in_words(before: WindowType | None, after: WindowType) -> str:
+    """新增窗口类型 综合接待（…） / 停用窗口类型 综合接待 / 修改窗口类型 综合接待：名称由“…”改为“…”."""
+    if before is None:
+        return (f"新增窗口类型 {after.name}（号码前缀 {after.prefix}，{windows_in_words(after.windows)}，"
+                f"{_type_field_words(after, 'priority_allowed')}，{_type_field_words(after, 'active')}）")
+    words = _type_field_words
+    changes = [f"{label}由“{words(before, f)}”改为“{words(after, f)}”"
+               for f, label in _TYPE_WORDS if f != "active" and words(before, f) != words(after, f)]
+    if before.active != after.active:
+        verb = "停用" if not after.active else "恢复启用"
+        return f"{verb}窗口类型 {after.name}" + (f"；{'；'.join(changes)}" if changes else "")
+    return f"修改窗口类型 {before.name}：{'；'.join(changes) or '未作改动'}"
 
 
 def move_window_type(hall: Hall, actor: Actor, code: str, step: int, *, here: bool = False) -> list[WindowType]:
@@ -331,11 +368,17 @@ def move_window_type(hall: Hall, actor: Actor, code: str, step: int, *, here: bo
         if index is None:
             raise RuleViolation("queue_type_unknown", "没有这个窗口类型，请刷新后再试")
         target = max(0, min(len(rows) - 1, index + step))
+        moved = rows[index]
         rows.insert(target, rows.pop(index))
         for position, row in enumerate(rows, start=1):
             row.position = position
         _types_changed(session)
         session.flush()
+        if target != index:
+            order = "、".join(r.name for r in rows)
+            audit(session, hall, actor, AuditAction.SETTING_CHANGED, WINDOW_TYPES_TARGET,
+                  {"message": f"调整窗口类型顺序：{moved.name}{'上移' if target < index else '下移'}"
+                              f"{abs(target - index)}位，现为 {order}"})
         return [_type(r) for r in rows]
 
 

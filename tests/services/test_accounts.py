@@ -218,3 +218,45 @@ def test_everything_is_in_a_verifiable_audit_log(hall: Hall, wang: accounts.Acco
     assert [e.actor_id for e in entries] == ["staff:wangli"]
     everything = repr(list_audit(hall, Actor.system()))
     assert "'bad'" not in everything and PASSWORD not in everything
+
+
+def test_an_unknown_login_is_audited_without_the_text_typed(hall: Hall, wang: accounts.AccountInfo) -> None:
+    """A password typed into 登录名 by mistake must not reach the audit log, which every administrator reads."""
+    for typed in ("Wrong#Pass6", "wrong#pass6", "someone-else"):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(hall, typed, PASSWORD)
+    failed = [e for e in reversed(list_audit(hall, Actor.system())) if e.action == "登录失败"]
+    assert len(failed) == 3
+    for entry in failed:
+        assert (entry.actor_id, entry.actor_name, entry.target) == ("unknown", "未知账户", "")
+        assert entry.device == hall.settings.device_code and entry.at.startswith(hall.today().isoformat())
+        written = repr(entry).lower()
+        assert "pass6" not in written and "someone" not in written
+    # what ties the attempts together gives no text back: how many tries that same text has made
+    assert [e.detail for e in failed] == [{"reason": "no_account", "tries": n} for n in (1, 2, 1)]
+    assert verify_audit(hall, Actor.system()).ok
+
+
+def test_unlocking_an_account_that_is_not_locked_is_refused_and_writes_nothing(
+        hall: Hall, clock: FakeClock, system: Actor, wang: accounts.AccountInfo) -> None:
+    def written() -> int:
+        return len(list_audit(hall, Actor.system(), AuditQuery(limit=10_000)))
+
+    before = written()
+    with pytest.raises(RuleViolation, match="该账户没有被锁定") as refused:
+        accounts.unlock(hall, system, "wangli")
+    assert refused.value.code == "not_locked" and written() == before
+    for _ in range(5):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(hall, "wangli", "Wrong#2026x")
+    clock.advance(minutes=15)  # the lock has run out: there is nothing to unlock
+    before = written()
+    with pytest.raises(RuleViolation, match="该账户没有被锁定"):
+        accounts.unlock(hall, system, "wangli")
+    assert written() == before
+    for _ in range(5):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(hall, "wangli", "Wrong#2026x")
+    assert accounts.is_locked(accounts.list_accounts(hall, system)[0], hall.now())
+    assert accounts.unlock(hall, system, "wangli").locked_until is None
+    assert _actions(hall)[-1] == "账户解锁"

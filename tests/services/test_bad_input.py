@@ -496,7 +496,8 @@ def test_change_password_with_anything(sqlite_hall: Hall, old: str, new: str) ->
     except SignInRefused as refused:  # wrong old password: the failure is counted and audited
         _chinese(refused)
         assert counts(sqlite_hall)["staff_accounts"] == before["staff_accounts"]
-        accounts.unlock(sqlite_hall, Actor.system("test"), "wangli")
+        # the count of wrong passwords starts again (解锁 is for a locked account only)
+        accounts.reset_password(sqlite_hall, Actor.system("test"), "wangli", PASSWORD)
         return
     except RuleViolation as refused:
         _chinese(refused)

@@ -23,6 +23,7 @@ from desktop.domain.queue import (
     of_priority_age,
     parse_windows,
     percentile,
+    windows_in_words,
 )
 from desktop.domain.roles import PermissionDenied
 from desktop.services import queue, reception
@@ -393,6 +394,9 @@ def test_windows_are_read_as_numbers_lists_and_ranges() -> None:
     assert parse_windows("1,2，5-7、9") == (1, 2, 5, 6, 7, 9)
     assert parse_windows("  ") == ()
     assert format_windows((1, 2, 5, 6, 7, 9)) == "1,2,5-7,9" and format_windows(()) == "所有窗口"
+    # as people read them (the administrator's list, the audit log): not "2,9"
+    assert windows_in_words((9, 2)) == "2号、9号窗口" and windows_in_words((3,)) == "3号窗口"
+    assert windows_in_words((1, 2, 5, 6, 7, 9)) == "1号、2号、5–7号、9号窗口" and windows_in_words(()) == "所有窗口"
     with pytest.raises(ValidationError, match="服务窗口“三”不是窗口号") as refused:
         parse_windows("1,三")
     assert refused.value.field == "windows"
@@ -578,3 +582,35 @@ def test_the_revision_mark_moves_with_every_change_of_the_queue_and_only_then(ha
         queue.act(hall, called.ticket_id, action, window=1)
         marks.append(queue.revision(hall))
     assert len(set(marks)) == len(marks)
+
+
+def test_every_change_of_the_window_types_is_audited_in_words(hall: Hall, clerk: Actor) -> None:
+    from desktop.services.audit import AuditQuery, list_audit, verify_audit
+
+    def said() -> list[tuple[str, str, str]]:
+        entries = list_audit(hall, Actor.system(), AuditQuery(action="修改设置"))
+        return [(e.actor_name, e.target, str(e.detail["message"])) for e in reversed(entries)]
+
+    added = queue.edit_window_type(hall, ADMIN, WindowType("", "信访代理", "d", (9, 2)))
+    queue.edit_window_type(hall, ADMIN, replace(added, name="律师值班", windows=(5, 6, 7), priority_allowed=False))
+    queue.edit_window_type(hall, ADMIN, replace(added, name="律师值班", windows=(5, 6, 7), priority_allowed=False,
+                                                active=False))
+    queue.move_window_type(hall, ADMIN, "type-d", -2)
+    assert said() == [
+        ("管理员", "排队窗口类型",
+         "新增窗口类型 信访代理（号码前缀 D，2号、9号窗口，老年人、残疾人、紧急事项优先，启用）"),
+        ("管理员", "排队窗口类型", "修改窗口类型 信访代理：名称由“信访代理”改为“律师值班”；"
+                                  "服务窗口由“2号、9号窗口”改为“5–7号窗口”；"
+                                  "优先叫号由“老年人、残疾人、紧急事项优先”改为“不优先”"),
+        ("管理员", "排队窗口类型", "停用窗口类型 律师值班"),
+        ("管理员", "排队窗口类型",
+         "调整窗口类型顺序：律师值班上移2位，现为 综合接待、农民工欠薪绿色通道、律师值班、涉法涉诉、领导接访"),
+    ]
+    # what changes nothing, or is refused, writes nothing
+    queue.move_window_type(hall, ADMIN, "general", -1)
+    with pytest.raises(ValidationError):
+        queue.edit_window_type(hall, ADMIN, WindowType("", "综合接待", "E", ()))
+    with pytest.raises(PermissionDenied):
+        queue.edit_window_type(hall, clerk, WindowType("", "调解", "E", ()))
+    assert len(said()) == 4
+    assert verify_audit(hall, Actor.system()).ok

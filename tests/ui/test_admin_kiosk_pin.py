@@ -55,6 +55,7 @@ def test_the_admin_sets_the_pin_and_a_kiosk_opens_with_it(qtbot: QtBot, work_con
         panel.resize(1366, 700)
         panel.show()
         assert panel.save_button.isEnabled() and not panel.message.isVisible()
+        assert not panel.technical.isVisible()  # the installer's small print is for a desk without a server
         panel.pin.setText("720415")
         panel.again.setText("720415")
         _click(qtbot, panel.save_button)  # no password: asked for, nothing sent
@@ -102,3 +103,11 @@ def test_without_a_server_the_page_says_where_to_set_it(qtbot: QtBot, work_conte
     panel = KioskPinPanel(work_context(ADMIN, "admin"))
     qtbot.addWidget(panel)
     assert panel.message.text() == OFFLINE and not panel.save_button.isEnabled() and not panel.pin.isEnabled()
+    # said in words for an administrator: where to set it; the setting's and command's names only in the small print
+    from PySide6.QtWidgets import QLabel
+
+    words = [w.text() for w in panel.findChildren(QLabel) if w.isVisibleTo(panel) and w is not panel.technical]
+    assert "服务器地址" in OFFLINE and "每台自助终端" in OFFLINE
+    technical = ("server_url", "PH_KIOSK_EXIT_PIN", "python", "set-kiosk-pin")
+    assert not any(name in text for text in words for name in technical)
+    assert "server_url" in panel.technical.text() and panel.technical.objectName() == "hint"

@@ -204,3 +204,14 @@ def test_on_a_desk_that_syncs_the_admin_edits_the_servers_directory(
     server_side = {e.code: e for e in directory_listing(centre, admin).entries}
     assert server_side["330726-JYJ"].name == "浦江县教育体育局"  # kept on the server, shared from there
     assert server_side["330726-JYJ"].former_names == ("浦江县教育局",)
+
+
+def test_save_stays_where_it_is_as_messages_come_and_go(qtbot: QtBot, panel: OrganisationsPanel) -> None:
+    from PySide6.QtCore import QPoint
+
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    where = panel.save_button.mapTo(panel, QPoint(0, 0))
+    panel.name.setText("浦江县体育局")
+    save(qtbot, panel)  # no code, no kind, no region: refused
+    assert panel.message.isVisible() and panel.message.property("tone") == "error"
+    assert panel.save_button.mapTo(panel, QPoint(0, 0)) == where  # a second click lands on 保存

@@ -62,9 +62,9 @@ def test_the_admin_adds_a_type_is_told_which_field_is_wrong_and_orders_the_list(
     panel.windows.setText("7-9")
     with qtbot.waitSignal(panel.refreshed, timeout=10_000):
         save(qtbot, panel)
-    assert "已保存“信访代理”（前缀 D，7-9）" in panel.message.text()
+    assert "已保存“信访代理”（前缀 D，7–9号窗口）" in panel.message.text()
     qtbot.waitUntil(lambda: panel.table.rowCount() == 5, timeout=10_000)
-    assert cells(panel, 4) == ["5", "D", "信访代理", "7-9", "是", "启用", "0 人"]
+    assert cells(panel, 4) == ["5", "D", "信访代理", "7–9号窗口", "是", "启用", "0 人"]
     assert panel.table.currentRow() == 4 and panel.form_title.title() == "修改“信访代理”"
     assert [t.name for t in queue.window_types(sqlite_hall)][-1] == "信访代理"
 
@@ -127,12 +127,20 @@ def test_on_a_device_with_a_hall_server_the_admin_edits_the_servers_types(
         widget.windows.setText("7,8")
         with qtbot.waitSignal(widget.refreshed, timeout=20_000):
             save(qtbot, widget)
-        assert widget.table.rowCount() == 5 and cells(widget, 4)[1:4] == ["D", "信访代理", "7,8"]
+        assert widget.table.rowCount() == 5 and cells(widget, 4)[1:4] == ["D", "信访代理", "7号、8号窗口"]
         with qtbot.waitSignal(widget.refreshed, timeout=20_000):
             qtbot.mouseClick(widget.up, Qt.MouseButton.LeftButton)
         assert widget.table.item(3, 2).text() == "信访代理"
     assert [t.prefix for t in queue.window_types(centre)] == ["A", "B", "C", "D", "L"]  # stored on the server
     assert [t.prefix for t in queue.all_window_types(desk)] == ["A", "B", "C", "L"]  # nothing here
+    # audited where they are kept, with who changed them
+    from desktop.services.audit import AuditQuery, list_audit
+
+    changed = [(e.actor_name, e.target, e.detail["message"])
+               for e in list_audit(centre, Actor.system(), AuditQuery(action="修改设置"))]
+    moved = "调整窗口类型顺序：信访代理上移1位，现为 综合接待、农民工欠薪绿色通道、涉法涉诉、信访代理、领导接访"
+    assert ("孙涛", "排队窗口类型", moved) in changed
+    assert any(message.startswith("新增窗口类型 信访代理（号码前缀 D，7号、8号窗口") for _n, _t, message in changed)
 
 
 def test_the_servers_types_follow_another_administrators_change_by_themselves(
@@ -161,7 +169,7 @@ def test_the_servers_types_follow_another_administrators_change_by_themselves(
         # another administrator adds a type on the server: the hall server's push brings the list up to date
         queue.save_window_type(centre, ADMIN, WindowType("", "信访代理", "D", (7, 8)))
         qtbot.waitUntil(lambda: widget.table.rowCount() == 5 and not widget.tasks.busy, timeout=20_000)
-        assert cells(widget, 4)[1:4] == ["D", "信访代理", "7,8"]
+        assert cells(widget, 4)[1:4] == ["D", "信访代理", "7号、8号窗口"]
 
         widget.hide()  # not on screen: read again only when shown
         queue.issue_ticket(centre, type_code="general", source=TicketSource.KIOSK)

@@ -29,11 +29,21 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.access import ROLE_NAMES, ROLE_PERMISSIONS, STAFF_ROLES, Permission, Role
 from desktop.domain.calendar import date_in_words
+from desktop.domain.errors import ValidationError
 from desktop.domain.passwords import RULE_TEXT
 from desktop.services import accounts
 from desktop.services.accounts import AccountInfo, generate_initial_password
 from ui.common.choice import Choice, ChoiceBox
-from ui.common.widgets import button_row, fit_columns, label, message_label, read_only_table, secondary_button, set_tone
+from ui.common.widgets import (
+    MessageRoom,
+    button_row,
+    fit_columns,
+    label,
+    message_label,
+    read_only_table,
+    secondary_button,
+    set_tone,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -125,8 +135,18 @@ class CreateAccountDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(extra)
-        layout.addWidget(self.message)
+        layout.addWidget(MessageRoom(self.message))  # the buttons stay where they are as a message comes and goes
         layout.addLayout(buttons)
+        # a refusal names a field: the refusal goes once that field is edited (it stayed, stale, over a good one)
+        self._fields: dict[str, QWidget] = {"login": self.login, "display_name": self.display_name,
+                                            "role": self.role, "password": self.password.edit,
+                                            "org_code": self.org_code}
+        self._refused_field = ""
+        self.login.textEdited.connect(lambda _text: self._edited("login"))
+        self.display_name.textEdited.connect(lambda _text: self._edited("display_name"))
+        self.password.edit.textChanged.connect(lambda _text: self._edited("password"))  # 随机生成 too
+        self.role.currentIndexChanged.connect(lambda _index: self._edited("role"))
+        self.org_code.currentTextChanged.connect(lambda _text: self._edited("org_code"))
         self.role.currentIndexChanged.connect(self._role_changed)
         self.submit_button.clicked.connect(self.submit)
         self.tasks.busy_changed.connect(self.submit_button.setDisabled)
@@ -195,9 +215,22 @@ class CreateAccountDialog(QDialog):
         self.created.emit(info)
         self.accept()
 
+    def _edited(self, field: str) -> None:
+        if field == self._refused_field:
+            self._refused_field = ""
+            set_tone(self.message, "", "")
+
     def _refused(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "保存账户"))
-        self.adjustSize()  # a refusal on two lines is read whole (the dialog kept its height: the end was cut off)
+        field = error.field if isinstance(error, ValidationError) else ""
+        if field in self._fields and self._fields[field].isEnabled():
+            self._refused_field = field
+            widget = self._fields[field]
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(widget, QLineEdit):
+                widget.selectAll()
+        else:
+            self._refused_field = ""
 
 
 class ResetPasswordDialog(QDialog):
@@ -225,7 +258,7 @@ class ResetPasswordDialog(QDialog):
         form.addRow("新的初始密码", self.password)
         form.addRow("", label(f"密码要求：{RULE_TEXT}", "hint"))
         layout.addLayout(form)
-        layout.addWidget(self.message)
+        layout.addWidget(MessageRoom(self.message))
         buttons = button_row(cancel, self.submit_button)
         layout.addLayout(buttons)
         self.submit_button.clicked.connect(self.submit)
@@ -245,7 +278,8 @@ class ResetPasswordDialog(QDialog):
 
     def _refused(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "保存账户"))
-        self.adjustSize()  # a refusal on two lines is read whole (the dialog kept its height: the end was cut off)
+        self.password.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.password.edit.selectAll()
 
 
 class AccountsPanel(QWidget):
@@ -328,12 +362,17 @@ class AccountsPanel(QWidget):
     def _status(self, info: AccountInfo) -> tuple[str, bool]:
         if info.disabled:
             return "已停用", True
-        if info.locked_until is not None and self._now is not None and info.locked_until > self._now:
+        if self._locked(info):
+            assert info.locked_until is not None
             return f"已锁定（至 {date_in_words(info.locked_until, year=False)} {info.locked_until:%H:%M}）", True
         parts = ["待修改初始密码" if info.must_change_password else "正常"]
         if info.failed_count:
             parts.append(f"已连续输错 {info.failed_count} 次")
         return "，".join(parts), bool(info.failed_count)
+
+    def _locked(self, info: AccountInfo) -> bool:
+        """Locked at the hall's time the list was read (解锁 is for such an account only)."""
+        return self._now is not None and accounts.is_locked(info, self._now)
 
     def selected(self) -> AccountInfo | None:
         row = self.table.currentRow()
@@ -347,8 +386,10 @@ class AccountsPanel(QWidget):
 
     def _selection_changed(self) -> None:
         info = self.selected()
-        for button in (self.edit_button, self.reset_button, self.unlock_button, self.disable_button):
+        for button in (self.edit_button, self.reset_button, self.disable_button):
             button.setEnabled(info is not None)
+        self.unlock_button.setEnabled(info is not None and self._locked(info))
+        self.unlock_button.setToolTip("" if info is None or self._locked(info) else "该账户没有被锁定")
         self.disable_button.setText("启用" if info is not None and info.disabled else "停用")
 
     def _done(self, text: str, login: str) -> None:

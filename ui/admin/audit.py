@@ -63,6 +63,9 @@ def describe_detail(detail: Mapping[str, Any], units: Mapping[str, str] | None =
     for key, value in detail.items():
         if value in ("", None, [], ()) or detail.get(_UNSHOWN_WITH.get(key, "")) or key in _NEVER_SHOWN:
             continue
+        if key == "tries" and isinstance(value, int):  # an unknown login name's tries in a row (never the name)
+            parts.append(f"同一登录名第{value}次尝试")
+            continue
         if key == "copy":  # the print's copy: 0 (or no) the first print — 补打：0 read as a field — then 第1次补打…
             parts.append("补打：否" if not value else "补打：是" if value is True else f"第{value}次补打")
             continue
@@ -92,13 +95,31 @@ _TARGETS: Mapping[str, str] = {
 }
 
 
+#: A failed sign-in with a login name that has no account. Entries written before the typed name was left out
+#: of the log carry it as ``unknown:NAME`` (operator and object): it may be a password typed into 登录名, so it is
+#: never shown. The chain keeps those entries as they were written (it is append-only, and rewriting them would
+#: break its hashes); only what the screen shows is masked.
+UNKNOWN_PREFIX = "unknown:"
+UNKNOWN_NAME = "未知账户"
+
+
+def _unknown(actor_id: str) -> bool:
+    return actor_id == "unknown" or actor_id.startswith(UNKNOWN_PREFIX)
+
+
 def describe_target(target: str) -> str:
     """The entry's object as a reader names it: an account by its login, a setting in words."""
+    if target.startswith(UNKNOWN_PREFIX):
+        return ""  # the name typed at a failed sign-in (see UNKNOWN_PREFIX); 操作人 says 未知账户
+    if target.startswith("reference:"):
+        return _TARGETS.get(target, "共享数据")
     return _TARGETS.get(target, target.removeprefix("staff:"))
 
 
 def describe_actor(entry: AuditEntry) -> str:
     """Who: a person by name and login; a kiosk's public, a screen or the command line by their name alone."""
+    if _unknown(entry.actor_id):
+        return UNKNOWN_NAME
     login = entry.actor_id.removeprefix("staff:")
     return f"{entry.actor_name}\u3000{login}" if login != entry.actor_id else entry.actor_name or login
 

@@ -26,9 +26,13 @@ if TYPE_CHECKING:
 
 HINT = ("管理员在自助终端屏幕右上角连点五次，输入此密码即可退出锁定的自助终端。密码为6–12位数字，"
         "不能是同一数字重复或连续数字；本机只把它的散列发给服务器，各自助终端下次同步时生效。"
-        "某台终端若设置了环境变量 PH_KIOSK_EXIT_PIN，则仍以该变量为准。")
-OFFLINE = ("本机没有连接服务器（未设置 server_url）：自助终端的退出密码无法从这里下发。"
-           "请在各自助终端上运行 python -m desktop set-kiosk-pin 设置")
+        "某台终端如在安装时另行固定了退出密码，则仍以那台终端上固定的密码为准。")
+OFFLINE = ("本机没有连接信访服务器，不能从这里统一设置自助终端的退出密码。"
+           "请到每台自助终端上分别设置（在终端电脑上运行“设置自助终端退出密码”命令）；"
+           "或先由安装人员在本机的设置中填写服务器地址并完成设备注册，再回到此页统一设置。")
+#: the same for whoever installs the PCs: the setting's and command's names, small under the words
+TECHNICAL = ("供安装人员参考：服务器地址即设置文件中的 server_url，设备注册用 python -m desktop sync-token；"
+             "终端上的命令为 python -m desktop set-kiosk-pin；安装时固定的密码为环境变量 PH_KIOSK_EXIT_PIN。")
 
 
 def _message(error: BaseException, doing: str) -> str:
@@ -68,6 +72,8 @@ class KioskPinPanel(QWidget):
         self.load_button = secondary_button("查看已下发的密码")
         self.current = label("", "hint")
         self.message = message_label()
+        self.technical = label(TECHNICAL, "hint")
+        self.technical.setWordWrap(True)
         box = QGroupBox("自助终端管理员退出密码")
         grid = FormGrid()
         grid.add_row("本人登录密码", self.password)
@@ -84,6 +90,7 @@ class KioskPinPanel(QWidget):
         inner.addLayout(buttons)
         inner.addWidget(self.message)
         inner.addWidget(self.current)
+        inner.addWidget(self.technical)
         box.setMaximumWidth(720)
         layout = QVBoxLayout(self)
         layout.addWidget(box)
@@ -93,6 +100,7 @@ class KioskPinPanel(QWidget):
         self.again.returnPressed.connect(self.save)
         self.load_button.clicked.connect(self.refresh)
         self.tasks.busy_changed.connect(lambda _busy: self._enable())
+        self.technical.setVisible(not self.online)  # online the words above say all an administrator needs
         if not self.online:
             set_tone(self.message, "notice", OFFLINE)
         self._enable()

@@ -40,6 +40,7 @@ from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import (
     EnterMovesOn,
     FormGrid,
+    MessageRoom,
     RefreshingPanel,
     ServerPasswordRow,
     ask,
@@ -242,7 +243,7 @@ class OrganisationsPanel(RefreshingPanel):
         form.addWidget(scroll, 1)
         form.addWidget(self.former)
         form.addLayout(buttons)
-        form.addWidget(self.message)
+        form.addWidget(MessageRoom(self.message))  # 保存 stays where it is as a message comes and goes
         self.form_box.setMinimumWidth(470)
         self.form_box.setMaximumWidth(600)
         for box in (self.kind, self.region, self.parent_unit, self.topic):  # the form's width, not the longest entry's

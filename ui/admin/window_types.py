@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import ValidationError
-from desktop.domain.queue import WindowType, format_windows
+from desktop.domain.queue import WindowType, windows_in_words
 from ui.common.widgets import (
     EnterMovesOn,
     RefreshingPanel,
@@ -219,8 +219,8 @@ class WindowTypesPanel(RefreshingPanel):
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             t = row.window_type
-            values = (str(index + 1), t.prefix, t.name, format_windows(t.windows), "是" if t.priority_allowed else "否",
-                      "启用" if t.active else "停用", f"{row.waiting} 人")
+            values = (str(index + 1), t.prefix, t.name, windows_in_words(t.windows),
+                      "是" if t.priority_allowed else "否", "启用" if t.active else "停用", f"{row.waiting} 人")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if not t.active:
@@ -304,7 +304,7 @@ class WindowTypesPanel(RefreshingPanel):
             self.form_title.setTitle(f"修改“{saved.name}”")
             stopped = (f"；已停用，不能再取号，正在等候的 {waiting} 人照常叫号" if not saved.active and waiting
                        else "；已停用，不能再取号" if not saved.active else "")
-            self._say(f"已保存“{saved.name}”（前缀 {saved.prefix}，{format_windows(saved.windows)}）{stopped}", "ok")
+            self._say(f"已保存“{saved.name}”（前缀 {saved.prefix}，{windows_in_words(saved.windows)}）{stopped}", "ok")
             self.saved.emit(saved)
             self.refresh()
 

@@ -257,6 +257,34 @@ def message_label() -> QLabel:
     return widget
 
 
+class MessageRoom(QWidget):
+    """Room kept under a form for its message (a refusal, 正在保存……), ``lines`` lines high even while it is empty.
+
+    The buttons next to it stay where they are when a message appears or goes (a second click on 保存 missed:
+    the message had pushed it away). A message longer than the room still grows it, whole.
+    """
+
+    PADDING = 16  # the tone's padding and border (theme: QLabel[tone=…])
+
+    def __init__(self, message: QLabel, lines: int = 2) -> None:
+        super().__init__()
+        self.message, self.lines = message, lines
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(message)
+        layout.addStretch(1)
+        # an explicit minimum: a layout asks a wrapping label's container its layout's height, no hint of its own
+        self.setMinimumHeight(self.reserved())
+
+    def reserved(self) -> int:
+        return self.message.fontMetrics().lineSpacing() * self.lines + self.PADDING
+
+    def changeEvent(self, event: QEvent) -> None:  # the theme's font arrives: the room follows it
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.setMinimumHeight(self.reserved())
+
+
 def password_field(placeholder: str = "") -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
