@@ -67,7 +67,7 @@ def test_an_answer_says_its_decision_before_its_main_points() -> None:
 
 
 def test_a_rating_says_its_level_before_the_citizens_words() -> None:
-    """The counter's line read "评价 K01号自助终端 工资没有拿到": whether the citizen was satisfied was nowhere on it."""
+    """The counter's line read "评价 K01号自助终端 工资没有拿到": satisfied or not, nowhere on it."""
     for level in ("满意", "基本满意", "不满意"):
         with_words = _event(EventType.RATED, rating=level, target="信访部门", comment="工资没有拿到")
         assert _words(with_words, "K01号自助终端") == f"{level}：工资没有拿到"
