@@ -278,7 +278,7 @@ def documents_service() -> ModuleType | None:
 FIELD_HINTS: Final[Mapping[str, str]] = {
     "basis": "如：《信访工作条例》第三十二条第一款",
     "channel": "接在“你可以”之后，如：向浦江县人民法院提起诉讼",
-    "channel_organisation": "从列表中选择（通知书写明其地址和电话），列表中没有的（如人民法院）写出全称",
+    "channel_organisation": "输入名称查找并选择（通知书写明其地址和电话）；列表中没有的（如人民法院）写全称",
     "facts_found": "经调查核实的事实，如：电梯已于11月20日修复",
 }
 
@@ -359,7 +359,7 @@ class NoticeFieldsDialog(QDialog):
 
         fields = "、".join(f"“{name}”" for name in typed)
         self.question, _go = ask(self, "放弃已填写的内容", f"放弃已填写的{fields}？", go="放弃", stay="继续填写",
-                                 on_go=leave, detail="选“继续填写”回到表单；放弃后这些内容不会保存。")
+                                 on_go=leave, detail="选“继续填写”回到表单，已填写的都在。")
 
 
 def _organisation_names(_hall: Hall) -> list[str]:
