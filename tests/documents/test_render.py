@@ -306,3 +306,19 @@ def test_the_acceptance_notice_keeps_its_case_number_and_dates_on_one_line(text_
         lines = ["".join(line.split()) for line in text_of(render(K.ACCEPTANCE_NOTICE, data).pdf).splitlines()]
         for text in (number, "2026年12月7日", "2027年2月5日"):
             assert any(text in line for line in lines), (before, text, lines)
+
+
+def test_a_line_ended_early_for_a_case_number_is_ragged_not_spaced_out() -> None:
+    """“你 于 2 0 2 6 年…”: the line before a case number kept whole was justified, its characters far apart."""
+    from desktop.documents.fonts import string_width
+    from desktop.documents.layout import TextLine, paragraph
+
+    size = 16.0
+    width = string_width("信" * 28, size)
+    early = [item for item in paragraph("你于2026年12月7日提出的信访事项（事项编号：XF-20261207-K01-00021-F），经审查，"
+                                        + "信" * 40, size, size * 1.8, width, indent_chars=2)
+             if isinstance(item, TextLine)]
+    assert early[0].text.endswith("编号：") and early[0].align == "left"
+    assert early[1].text.startswith("XF-20261207-K01-00021-F") and early[1].align == "justify"
+    full = [item for item in paragraph("信" * 100, size, size * 1.8, width) if isinstance(item, TextLine)]
+    assert [line.align for line in full] == ["justify"] * (len(full) - 1) + ["left"]
