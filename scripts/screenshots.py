@@ -1493,6 +1493,7 @@ def counter_prints_screenshots(db: Path, out: Path) -> None:
 
     from db.models import PrintJobRow
     from desktop.config import load_settings
+    from desktop.documents.model import DocumentKind
     from desktop.domain.access import Actor, Role
     from desktop.installation import open_hall
     from desktop.printing.base import PrinterError, Problem
@@ -1526,9 +1527,16 @@ def counter_prints_screenshots(db: Path, out: Path) -> None:
         for kiosk in (one, two):
             session.execute(update(PrintJobRow).where(PrintJobRow.actor_id == kiosk.actor_id)
                             .values(device=kiosk.actor_id.partition(":")[2]))
-    window, _work, desk = _counter_desk(hall)
+    refused = _refused_and_overdue(hall, clerk)
+    window, work, desk = _counter_desk(hall)
     notice = documents.registration_receipt(hall, clerk, case)
     printing.print_document(hall, clerk, notice, None, paper_out)  # and one of this PC's own
+    unsupported = SimulatedPrinter("a4", fail_with=PrinterError(
+        Problem.UNSUPPORTED, "系统打印机“HP LaserJet Pro M404dn（二楼接待大厅东侧）”不支持A4纸张，请选择其他打印机，"
+                             "或在设置中为告知书指定打印机"))
+    printing.print_document(hall, clerk, documents.notice(hall, clerk, DocumentKind.NON_ACCEPTANCE_NOTICE, refused, {}),
+                            None, unsupported)  # a printer's long reason in the 待补打 list
+    shot = _grabber(out, 400)
     for size, (width, height) in COUNTER_SIZES.items():
         window.resize(width, height)
         settle(600)
@@ -1540,7 +1548,73 @@ def counter_prints_screenshots(db: Path, out: Path) -> None:
         dialog.grab().save(str(out / f"70-counter-kiosk-prints-{size}.png"))
         print(f"  70-counter-kiosk-prints-{size}.png")
         dialog.reject()
+        # a refused case: 打印… greys what its steps do not allow, saying why; the board beside it whole
+        after(work.search.detail_shown, lambda: work.open_case(refused))
+        shot(window, f"71-counter-refused-case-board-{size}")
+        menu = desk.print_button.kinds
+        menu.popup(desk.print_button.mapToGlobal(desk.print_button.rect().bottomLeft()))
+        shot(menu, f"72-counter-print-menu-refused-{size}")
+        menu.close()
+        desk.print_button.choose(DocumentKind.NON_ACCEPTANCE_NOTICE)
+        form = desk.print_button.form
+        if form is None:
+            continue
+        settle(300)
+        form.inputs["basis"].setPlainText("《信访工作条例》第三十二条第一款")
+        shot(form, f"73-counter-notice-form-{size}")
+        organ = form.inputs["channel_organisation"]
+        organ.setFocus()
+        organ.setText("仲裁")  # part of a name: the directory's organisations that hold it
+        completer = organ.completer()
+        if completer is not None:
+            completer.setCompletionPrefix("仲裁")
+            completer.complete()
+            shot(completer.popup(), f"73b-counter-notice-organ-list-{size}")
+            completer.popup().hide()
+        organ.setText("金华市中级人民法院")  # none in the directory: taken as typed
+        form.reject()  # typed: it asks before throwing it away
+        if form.question is not None:
+            shot(form.question, f"74-counter-notice-form-asks-{size}")
+            form.question.close()
+        typed = form.values()
+        after(desk.print_button.opened, lambda t=typed, f=form: desk.print_button.preview(  # type: ignore[misc]
+            DocumentKind.NON_ACCEPTANCE_NOTICE, t, f))
+        preview = desk.print_button.dialog
+        if preview is not None:
+            preview.images[0].save(str(out / f"75-counter-non-acceptance-page-{size}.png"))
+            print(f"  75-counter-non-acceptance-page-{size}.png")
+            preview.reject()
     window.close()
+
+
+def _refused_and_overdue(hall: Any, clerk: Any) -> str:
+    """A case refused with its route typed as clerks type it (可依法…), and two transferred three weeks ago that
+    the deadline board lists; returns the refused case's number."""
+    import dataclasses
+    import random
+    from datetime import date, datetime, timedelta
+
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+    from desktop.services.demo import make_id_number
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+
+    rng = random.Random(71)
+    earlier = datetime.combine(hall.today() - timedelta(days=24), datetime.min.time()).replace(hour=10)
+    past = dataclasses.replace(hall, now=lambda: earlier, wall_ms=lambda: int(earlier.timestamp() * 1000))
+    for name, unit in (("欧阳建华", "330726-ZJJ"), ("周美华", "330726-RSJ")):
+        number = register_visit(past, clerk, RegistrationForm(
+            petitioner=PersonInput(name=name, document_number=make_id_number(rng, "330726", date(1970, 5, 6))),
+            region_code="330726001", request="反映小区电梯长期停用，要求物业尽快维修")).case_number
+        cases.classify(past, clerk, number, nature="申诉求决类", topic_code="0101")
+        cases.record(past, clerk, number, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": unit})
+    refused = register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="陈建国", document_number=make_id_number(rng, "330726", date(1962, 8, 1))),
+        region_code="330726001", request="要求撤销法院民事判决，重新审理宅基地纠纷")).case_number
+    cases.record(hall, clerk, refused, EventType.NOT_ACCEPTED,
+                 {"reason": "该事项已经人民法院作出生效判决，属于应当通过诉讼程序解决的事项",
+                  "channel": "可依法向金华市中级人民法院申请再审"})
+    return refused
 
 
 def counter_firsts_screenshots(db: Path, out: Path) -> None:

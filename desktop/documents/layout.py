@@ -40,6 +40,9 @@ RED = Color(0.80, 0.04, 0.09)  # close to the C0 M100 Y100 red of printed 红头
 GREY = Color(0.45, 0.45, 0.45)
 WATERMARK = Color(0.86, 0.86, 0.86)
 
+#: A justified line this many characters short of its width is set ragged instead (its gaps would show).
+LOOSE_CHARS = 4.0
+
 #: The smallest side of a receipt's QR code (without its quiet zone).
 QR_MIN_MM = 26.0
 
@@ -403,7 +406,10 @@ def paragraph(text: str, size: float, leading: float, width: float, *, indent_ch
     indent = indent_chars * size
     items: list[Item] = []
     for i, line in enumerate(wrap(text, size, width, indent)):
-        line_align = "left" if align == "justify" and line.last else align
+        room = width - (indent if i == 0 else 0.0)
+        # a line ended early to keep a case number or a date whole stays ragged rather than spaced out letter by letter
+        loose = line.width < room - LOOSE_CHARS * size
+        line_align = "left" if align == "justify" and (line.last or loose) else align
         items.append(TextLine(leading, text=line.text, size=size, natural=line.width, align=line_align,
                               indent=indent if i == 0 and align != "center" else 0.0, bold=bold, color=color))
     return items

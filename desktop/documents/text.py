@@ -2,8 +2,9 @@
 
 Line breaking follows the usual rules of Chinese typesetting (避头尾): a line
 never starts with a closing mark or sentence punctuation and never ends with an
-opening mark; Latin words and numbers are not split (a case number only after one
-of its hyphens) unless one is wider than the whole line.
+opening mark; Latin words and numbers are not split, nor a case number, a phone number
+(XF-20261207-C01-00001-2, 0579-00000014) or a date (2027年2月5日, 12月6日, 二〇二六年十一月二十四日),
+unless one is wider than the whole line.
 """
 
 from __future__ import annotations
@@ -21,9 +22,14 @@ NO_LINE_START: Final = frozenset("，。、；：？！）》」』】〕〉”�
 #: Characters that may not end a line.
 NO_LINE_END: Final = frozenset("（《「『【〔〈“‘([{<")
 
-#: A run of characters that stays together: Latin letters, digits and their punctuation. A
-#: hyphen ends a run, so a long case number may break after one of its hyphens.
-_TOKEN_RE: Final = re.compile(r"[A-Za-z0-9_/.:@#*+=%&?~$·]+-*|-+|\s+|.", re.DOTALL)
+_CN_NUMBER: Final = "[〇零一二三四五六七八九十]"
+#: A date as documents write it, kept on one line: 2027年2月5日, 2027年2月, 2月5日 and their Chinese numerals.
+_DATE: Final = (rf"\d{{4}}年\d{{1,2}}月(?:\d{{1,2}}日)?|\d{{1,2}}月\d{{1,2}}日"
+                rf"|{_CN_NUMBER}{{4}}年{_CN_NUMBER}{{1,3}}月(?:{_CN_NUMBER}{{1,3}}日)?")
+#: A run of characters that stays together: a date, a case or phone number (letters and digits joined by
+#: hyphens: XF-20261207-C01-00001-2), Latin letters, digits and their punctuation.
+_TOKEN_RE: Final = re.compile(
+    rf"{_DATE}|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+|[A-Za-z0-9_/.:@#*+=%&?~$·]+-*|-+|\s+|.", re.DOTALL)
 
 
 def chinese_date(day: date) -> str:

@@ -40,6 +40,9 @@ def event_in_words(event: Event, unit_name: Callable[[str], str], day: Callable[
     decided = _decision(event)
     if decided:  # the decision first, then the opinion's main points
         text = f"{decided}；{text}" if text else decided
+    rating = str(p.get("rating") or "") if event.type is EventType.RATED else ""
+    if rating and text != rating:  # the level first (不满意), then the citizen's words
+        text = f"{rating}：{text}" if text else rating
     if event.type is EventType.LEADER_TAKEN and p.get("note"):  # 改派, with its reason
         text = f"改派{p.get('unit', '')}：{p['note']}"
     name = unit_name(str(p.get("organisation_code", ""))) if p.get("organisation_code") else ""

@@ -24,7 +24,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -371,12 +371,14 @@ def _clause(text: str) -> str:
     return text.rstrip().rstrip(_SENTENCE_END)
 
 
-#: What a clerk often writes before the channel, which the notice says itself (你可以{channel}): 请向…, 可以申请….
-_YOU_MAY: Final = re.compile(r"^(?:[你您]?可以|请)+")
+#: What a clerk often writes before the channel, which the notice says itself (你可以{channel}): 请向…, 可以申请…,
+#: 可依法…, 您也可以…, 建议你…, 应当向…, in any order and repeated.
+_YOU_MAY: Final = re.compile(r"^(?:[你您]们?|信访人|本人|也|还|仍|可以|可|请|应当|应该|应|须|需要|需|建议|[，,、\s])+")
 
 
 def _after_you_may(text: str) -> str:
-    """The channel as the notice's sentence goes on after 你可以: 请向法院起诉 read 你可以请向法院起诉."""
+    """The channel as the notice's sentence goes on after 你可以: 请向法院起诉 read 你可以请向法院起诉,
+    可依法向法院申请再审 read 你可以可依法…."""
     return _YOU_MAY.sub("", text.strip()) or text.strip()
 
 
@@ -398,10 +400,36 @@ def _last_payload(events: tuple[Event, ...], *types: EventType) -> Mapping[str, 
     return {}
 
 
-def _require_state(view: CaseView, kind: DocumentKind, states: set[CaseState], missing: str) -> None:
-    if view.state not in states:
-        raise RuleViolation("document_out_of_order",
-                            f"不能出具{kind.value}：{missing}（当前状态：{view.state.value}）")
+def out_of_order(kind: DocumentKind, view: CaseView, events: Sequence[Event]) -> str:
+    """Why ``kind`` cannot be issued for the case as it stands (不能出具受理告知书：缺少“受理”…), "" when it can.
+
+    The one rule :func:`notice` refuses by and the counter's 打印… menu greys its entries by, before the click.
+    Only the case's steps count here; what the clerk still has to fill in is asked for in the notice's form.
+    """
+    kind = DocumentKind(kind)
+    state = f"（当前状态：{view.state.value}）"
+    if kind is DocumentKind.ACCEPTANCE_NOTICE and (view.accepted_on is None or view.handling_due is None):
+        return "不能出具受理告知书：缺少“受理”，事项尚未受理"
+    if kind is DocumentKind.NON_ACCEPTANCE_NOTICE and view.state not in (CaseState.NOT_ACCEPTED, CaseState.GUIDED):
+        return f"不能出具{kind.value}：缺少“不予受理”或“导入法定途径”的决定{state}"
+    if kind is DocumentKind.EXTENSION_NOTICE and (
+            not view.extended_days or view.accepted_on is None or view.handling_due is None):
+        return "不能出具延期告知书：缺少“延期”，事项未经批准延期"
+    if kind is DocumentKind.OPINION and (view.state not in _STAGES or view.outcome not in OUTCOMES):
+        return f"不能出具意见书：缺少“答复”（处理、复查或复核意见）{state}"
+    requests = {DocumentKind.REVIEW_RECEIPT: (EventType.REVIEW_REQUESTED, view.review_answer_due),
+                DocumentKind.REREVIEW_RECEIPT: (EventType.REREVIEW_REQUESTED, view.rereview_answer_due)}
+    if kind in requests:
+        request, due = requests[kind]
+        if due is None or not _last_payload(tuple(events), request).get("requested_on"):
+            return f"不能出具{kind.value}：缺少“{request.value}”"
+    return ""
+
+
+def _refuse_out_of_order(kind: DocumentKind, view: CaseView, events: Sequence[Event]) -> None:
+    why = out_of_order(kind, view, events)
+    if why:
+        raise RuleViolation("document_out_of_order", why)
 
 
 _Built = dict[str, Any]
@@ -409,22 +437,27 @@ _Built = dict[str, Any]
 
 def _acceptance(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Event, ...], given: Mapping[str, str],
                 directory: OrganisationDirectory) -> _Built:
-    if view.accepted_on is None or view.handling_due is None:
-        raise RuleViolation("document_out_of_order", "不能出具受理告知书：缺少“受理”，事项尚未受理")
+    _refuse_out_of_order(DocumentKind.ACCEPTANCE_NOTICE, view, events)
+    assert view.accepted_on is not None and view.handling_due is not None  # checked above
     return {"accepted_on": view.accepted_on.isoformat(), "handling_due": view.handling_due.isoformat()}
 
 
 def _non_acceptance(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Event, ...],
                     given: Mapping[str, str], directory: OrganisationDirectory) -> _Built:
     kind = DocumentKind.NON_ACCEPTANCE_NOTICE
-    _require_state(view, kind, {CaseState.NOT_ACCEPTED, CaseState.GUIDED}, "缺少“不予受理”或“导入法定途径”的决定")
+    _refuse_out_of_order(kind, view, events)
     decision = _last_payload(events, EventType.NOT_ACCEPTED, EventType.GUIDED)
     # What the clerk wrote in the 不予受理 step is the notice's (the channel had to be typed a second time).
     data: _Built = {"reason": _clause(_need(given, "reason", str(decision.get("reason", "")), kind)),
                     "channel": _after_you_may(_clause(_need(given, "channel", str(decision.get("channel", "")), kind))),
                     "basis": _clause(given.get("basis", "")), "channel_contact": ""}
-    code = _organisation_code(directory, given.get("channel_organisation", ""), "channel_organisation",
-                              "有权处理的机关")
+    typed = given.get("channel_organisation", "").strip()
+    if typed and not find_organisations(directory, typed):
+        # A court, an arbitration commission…: the directory holds the hall's own units, not every organ a
+        # refusal may send the citizen to. Its name as the clerk wrote it; its address and phone are not known.
+        data["channel_contact"] = f"有权处理的机关：{_clause(typed)}。"
+        return data
+    code = _organisation_code(directory, typed, "channel_organisation", "有权处理的机关")
     if code:
         data["channel_contact"] = _contact(directory.get(code))
     return data
@@ -523,8 +556,8 @@ def _leader_assignment(hall: Hall, view: CaseView, raw: CaseView, events: tuple[
 def _extension(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Event, ...], given: Mapping[str, str],
                directory: OrganisationDirectory) -> _Built:
     kind = DocumentKind.EXTENSION_NOTICE
-    if not view.extended_days or view.accepted_on is None or view.handling_due is None:
-        raise RuleViolation("document_out_of_order", "不能出具延期告知书：缺少“延期”，事项未经批准延期")
+    _refuse_out_of_order(kind, view, events)
+    assert view.accepted_on is not None and view.handling_due is not None  # checked above
     recorded = str(_last_payload(events, EventType.EXTENDED).get("reason", ""))
     return {"accepted_on": view.accepted_on.isoformat(), "handling_due": view.handling_due.isoformat(),
             "extended_days": view.extended_days, "reason": _clause(_need(given, "reason", recorded, kind))}
@@ -540,11 +573,8 @@ _STAGES: Final[Mapping[CaseState, tuple[str, EventType]]] = {
 def _opinion(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Event, ...], given: Mapping[str, str],
              directory: OrganisationDirectory) -> _Built:
     kind = DocumentKind.OPINION
-    stage = _STAGES.get(view.state)
-    if stage is None or view.outcome not in OUTCOMES:
-        raise RuleViolation("document_out_of_order",
-                            f"不能出具意见书：缺少“答复”（处理、复查或复核意见）（当前状态：{view.state.value}）")
-    word, answer_type = stage
+    _refuse_out_of_order(kind, view, events)
+    word, answer_type = _STAGES[view.state]
     recorded = str(_last_payload(events, answer_type).get("text", ""))
     data: _Built = {"stage": word, "outcome": view.outcome, "request": view.request,
                     "opinion": _need(given, "opinion", recorded, kind),
@@ -565,17 +595,17 @@ def _superior_name(code: str, directory: OrganisationDirectory) -> str:
 
 def _review_receipt(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Event, ...],
                     given: Mapping[str, str], directory: OrganisationDirectory) -> _Built:
+    _refuse_out_of_order(DocumentKind.REVIEW_RECEIPT, view, events)
     requested = _last_payload(events, EventType.REVIEW_REQUESTED).get("requested_on", "")
-    if not requested or view.review_answer_due is None:
-        raise RuleViolation("document_out_of_order", "不能出具复查申请回执：缺少“复查申请”")
+    assert view.review_answer_due is not None  # checked above
     return {"requested_on": str(requested), "answer_due": view.review_answer_due.isoformat()}
 
 
 def _rereview_receipt(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Event, ...],
                       given: Mapping[str, str], directory: OrganisationDirectory) -> _Built:
+    _refuse_out_of_order(DocumentKind.REREVIEW_RECEIPT, view, events)
     requested = _last_payload(events, EventType.REREVIEW_REQUESTED).get("requested_on", "")
-    if not requested or view.rereview_answer_due is None:
-        raise RuleViolation("document_out_of_order", "不能出具复核申请回执：缺少“复核申请”")
+    assert view.rereview_answer_due is not None  # checked above
     return {"requested_on": str(requested), "answer_due": view.rereview_answer_due.isoformat()}
 
 

@@ -281,3 +281,44 @@ def test_the_appointment_slip_asks_for_a_call_only_with_the_number_to_call(tmp_p
     without = "".join(pdf_text(render(K.APPOINTMENT_SLIP, {**SAMPLES[K.APPOINTMENT_SLIP], "hall_phone": "",
                                                           "hall_address": ""}).pdf, tmp_path).split())
     assert "提前15分钟到接待大厅" in without and "电话" not in without and "不能按时到达" not in without
+
+
+def test_a_case_number_a_phone_number_or_a_date_is_never_broken_across_lines() -> None:
+    """受理告知书 read "XF-" at a line's end and "20261207…" on the next, and "2027年2月5" above "日"."""
+    whole = ("XF-20261207-C01-00001-2", "2027年2月5日", "12月6日", "二〇二六年十一月二十四日", "0579-00000014")
+    for text in whole:
+        for before in range(0, 30):  # wherever the line's end falls on it
+            paragraph = "信" * before + text + "，特此告知。"
+            lines = break_lines(paragraph, lambda s: float(len(s)), 28)
+            assert any(text in line.text for line in lines), (before, [line.text for line in lines])
+            assert "".join(line.text for line in lines) == paragraph
+
+
+def test_the_acceptance_notice_keeps_its_case_number_and_dates_on_one_line(text_of: Callable[[bytes], str]) -> None:
+    """Rendered and read back (pdftotext): wherever a line ends, no case number or date is split by it."""
+    number = "XF-20261207-C01-00001-2"
+    for before in range(0, 28, 3):
+        data: dict[str, Any] = {
+            **SAMPLES[K.ACCEPTANCE_NOTICE], "case_number": number, "received_on": "2026-12-07",
+            "accepted_on": "2026-12-07", "handling_due": "2027-02-05",
+            "texts": {"acceptance.body": "信" * before + TEXTS["acceptance.body"],
+                      "acceptance.deadline": "信" * before + TEXTS["acceptance.deadline"]}}
+        lines = ["".join(line.split()) for line in text_of(render(K.ACCEPTANCE_NOTICE, data).pdf).splitlines()]
+        for text in (number, "2026年12月7日", "2027年2月5日"):
+            assert any(text in line for line in lines), (before, text, lines)
+
+
+def test_a_line_ended_early_for_a_case_number_is_ragged_not_spaced_out() -> None:
+    """“你 于 2 0 2 6 年…”: the line before a case number kept whole was justified, its characters far apart."""
+    from desktop.documents.fonts import string_width
+    from desktop.documents.layout import TextLine, paragraph
+
+    size = 16.0
+    width = string_width("信" * 28, size)
+    early = [item for item in paragraph("你于2026年12月7日提出的信访事项（事项编号：XF-20261207-K01-00021-F），经审查，"
+                                        + "信" * 40, size, size * 1.8, width, indent_chars=2)
+             if isinstance(item, TextLine)]
+    assert early[0].text.endswith("编号：") and early[0].align == "left"
+    assert early[1].text.startswith("XF-20261207-K01-00021-F") and early[1].align == "justify"
+    full = [item for item in paragraph("信" * 100, size, size * 1.8, width) if isinstance(item, TextLine)]
+    assert [line.align for line in full] == ["justify"] * (len(full) - 1) + ["left"]

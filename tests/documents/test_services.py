@@ -293,7 +293,9 @@ def test_a_priority_ticket_says_so_on_paper(sqlite_hall: Hall, kiosk: Actor, tex
 
 @pytest.mark.parametrize("typed", ["请向浦江县人民法院提起诉讼。", "可以向浦江县人民法院提起诉讼",
                                    "你可以向浦江县人民法院提起诉讼", "您可以请向浦江县人民法院提起诉讼",
-                                   "向浦江县人民法院提起诉讼"])
+                                   "向浦江县人民法院提起诉讼", "可向浦江县人民法院提起诉讼",
+                                   "您也可以向浦江县人民法院提起诉讼", "建议你向浦江县人民法院提起诉讼",
+                                   "你可以，请向浦江县人民法院提起诉讼"])
 def test_the_refusals_channel_reads_on_after_you_may_whatever_the_clerk_began_it_with(
         sqlite_hall: Hall, clerk: Actor, text_of: Callable[[bytes], str], typed: str) -> None:
     """你可以请向浦江县人民法院提起诉讼: the notice says 你可以 itself."""
@@ -305,6 +307,19 @@ def test_the_refusals_channel_reads_on_after_you_may_whatever_the_clerk_began_it
     assert "你可以向浦江县人民法院提起诉讼。" in text and "可以请" not in text and "可以可以" not in text
 
 
+@pytest.mark.parametrize("typed", ["可依法向金华市中级人民法院申请再审", "你可以可依法向金华市中级人民法院申请再审",
+                                   "依法向金华市中级人民法院申请再审。", "可以依法向金华市中级人民法院申请再审"])
+def test_a_channel_begun_with_may_by_law_reads_once(sqlite_hall: Hall, clerk: Actor,
+                                                     text_of: Callable[[bytes], str], typed: str) -> None:
+    """你可以可依法向金华市中级人民法院申请再审: 可 and 可以 were taken off only when 依法 did not follow."""
+    hall = sqlite_hall
+    ref = register_visit(hall, clerk, form()).case_number
+    cases.record(hall, clerk, ref, EventType.NOT_ACCEPTED, {"reason": "该事项已经人民法院判决"})
+    doc = documents.notice(hall, clerk, K.NON_ACCEPTANCE_NOTICE, ref, {"channel": typed})
+    text = _flat(text_of(doc.pdf))
+    assert "你可以依法向金华市中级人民法院申请再审。" in text and "可以可" not in text
+
+
 def test_the_organisation_to_turn_to_may_be_typed_by_its_name(sqlite_hall: Hall, clerk: Actor,
                                                               text_of: Callable[[bytes], str]) -> None:
     """有权处理的机关 took only a directory code (机构目录中没有编码为浦江县劳动人事争议仲裁院的机关)."""
@@ -314,6 +329,18 @@ def test_the_organisation_to_turn_to_may_be_typed_by_its_name(sqlite_hall: Hall,
     doc = documents.notice(hall, clerk, K.NON_ACCEPTANCE_NOTICE, ref,
                            {"channel": "依法申请仲裁", "channel_organisation": "浦江县劳动人事争议仲裁院"})
     assert "0579-00000014" in _flat(text_of(doc.pdf))  # its address and phone, from the directory
-    with pytest.raises(ValidationError, match="找不到“火星仲裁院”"):
+    with pytest.raises(ValidationError, match="请写出单位全称"):  # a name several units share: which one
         documents.notice(hall, clerk, K.NON_ACCEPTANCE_NOTICE, ref,
-                         {"channel": "依法申请仲裁", "channel_organisation": "火星仲裁院"})
+                         {"channel": "依法申请仲裁", "channel_organisation": "浦江县"})
+
+
+def test_an_organ_the_directory_does_not_hold_is_named_as_typed(sqlite_hall: Hall, clerk: Actor,
+                                                                text_of: Callable[[bytes], str]) -> None:
+    """A court was refused “请从列表中选择”: the directory holds the hall's units, no court, no list to pick from."""
+    hall = sqlite_hall
+    ref = register_visit(hall, clerk, form()).case_number
+    cases.record(hall, clerk, ref, EventType.NOT_ACCEPTED, {"reason": "该事项已经人民法院判决"})
+    doc = documents.notice(hall, clerk, K.NON_ACCEPTANCE_NOTICE, ref,
+                           {"channel": "依法申请再审", "channel_organisation": "金华市中级人民法院。"})
+    text = _flat(text_of(doc.pdf))
+    assert "有权处理的机关：金华市中级人民法院。" in text and "找不到" not in text

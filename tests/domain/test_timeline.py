@@ -64,3 +64,13 @@ def test_an_answer_says_its_decision_before_its_main_points() -> None:
     short = event_in_words(rereview, lambda code: UNITS.get(code, ""), lambda d: f"{d.month}月{d.day}日")
     assert short == "复核意见：不予支持"
     assert _words(_event(EventType.ACCEPTED, accepted_on="2026-12-06")) == ""  # other steps as they were
+
+
+def test_a_rating_says_its_level_before_the_citizens_words() -> None:
+    """The counter's line read "评价 K01号自助终端 工资没有拿到": satisfied or not, nowhere on it."""
+    for level in ("满意", "基本满意", "不满意"):
+        with_words = _event(EventType.RATED, rating=level, target="信访部门", comment="工资没有拿到")
+        assert _words(with_words, "K01号自助终端") == f"{level}：工资没有拿到"
+        short = event_in_words(with_words, lambda code: "", lambda d: str(d))  # the leader's dossier
+        assert short == f"{level}：工资没有拿到"
+        assert _words(_event(EventType.RATED, rating=level, target="信访部门")) == level

@@ -242,3 +242,83 @@ def test_the_notice_form_says_which_notice_and_what_its_basis_and_channel_take(q
     assert "条例" in dialog.inputs["basis"].placeholderText()
     assert "你可以" in dialog.inputs["channel"].placeholderText()
     assert dialog.inputs["reason"].placeholderText() == "不填即为办理该步骤时填写的内容"
+
+
+def test_a_notice_the_cases_steps_do_not_allow_is_greyed_with_the_services_reason(
+        qtbot: QtBot, work_context: MakeContext, sqlite_hall: Hall, clerk: Actor) -> None:
+    """受理告知书 was offered for a refused case and refused only after the click."""
+    from desktop.domain.errors import RuleViolation
+    from desktop.domain.events import EventType
+    from desktop.services import documents
+
+    case = register_visit(sqlite_hall, clerk, form())
+    cases.record(sqlite_hall, clerk, case.case_number, EventType.NOT_ACCEPTED, {"reason": "属于诉讼途径"})
+    detail = cases.load_case(sqlite_hall, clerk, case.case_number)
+    button = CasePrintButton(work_context(clerk), lambda: case.case_id, lambda _text, _tone: None)
+    qtbot.addWidget(button)
+    button.refresh(True, detail.view, detail.events)
+    accept = button.notice_actions[DocumentKind.ACCEPTANCE_NOTICE]
+    with pytest.raises(RuleViolation) as refused:
+        documents.notice(sqlite_hall, clerk, DocumentKind.ACCEPTANCE_NOTICE, case.case_number, {})
+    assert not accept.isEnabled() and accept.toolTip() == refused.value.message
+    assert accept.text().startswith("受理告知书 — ") and "缺少“受理”" in accept.text()
+    assert not button.notice_actions[DocumentKind.OPINION].isEnabled()
+    for kind in (DocumentKind.NON_ACCEPTANCE_NOTICE, DocumentKind.RIGHTS_NOTICE, DocumentKind.TRANSFER_FORM):
+        assert button.notice_actions[kind].isEnabled() and button.notice_actions[kind].text() == kind.value
+    button.refresh(False)  # no case on screen: nothing said of the last one
+    assert accept.isEnabled() and accept.text() == "受理告知书" and not button.isEnabled()
+
+
+def test_the_notice_form_asks_before_throwing_away_what_was_typed(qtbot: QtBot) -> None:
+    """Esc closed the form and the typed 依据 and 机关 were gone without a word."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services.documents import FIELD_NAMES, NOTICE_FIELDS, SHORT_FIELDS
+    from ui.printing.preview import NoticeFieldsDialog
+
+    kind = DocumentKind.NON_ACCEPTANCE_NOTICE
+    dialog = NoticeFieldsDialog(kind, sorted(NOTICE_FIELDS[kind]), FIELD_NAMES, SHORT_FIELDS)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.inputs["basis"].setPlainText("《信访工作条例》第三十二条")  # type: ignore[union-attr]
+    dialog.inputs["channel_organisation"].setText("金华市中级人民法院")  # type: ignore[union-attr]
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    question = dialog.question
+    assert question is not None and question.isVisible() and dialog.isVisible()
+    assert "依据" in question.text() and "有权处理的机关" in question.text()
+    stay = next(b for b in question.buttons() if question.buttonRole(b) == QMessageBox.ButtonRole.RejectRole)
+    stay.click()
+    assert dialog.isVisible() and dialog.values()["channel_organisation"] == "金华市中级人民法院"
+    dialog.reject()  # 取消 and the window's close ask the same
+    question = dialog.question
+    assert question is not None and question.isVisible()
+    go = next(b for b in question.buttons() if question.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)
+    go.click()
+    assert not dialog.isVisible()
+    empty = NoticeFieldsDialog(kind, sorted(NOTICE_FIELDS[kind]), FIELD_NAMES, SHORT_FIELDS)
+    qtbot.addWidget(empty)
+    empty.show()
+    qtbot.keyClick(empty, Qt.Key.Key_Escape)  # nothing typed: nothing to ask
+    assert not empty.isVisible() and empty.question is None
+
+
+def test_the_organ_to_turn_to_is_offered_from_the_directory_as_the_clerk_types(
+        qtbot: QtBot, work_context: MakeContext, sqlite_hall: Hall, clerk: Actor) -> None:
+    """有权处理的机关 refused a typed name with “请从列表中选择” and showed no list."""
+    from desktop.domain.events import EventType
+
+    case = register_visit(sqlite_hall, clerk, form())
+    cases.record(sqlite_hall, clerk, case.case_number, EventType.NOT_ACCEPTED, {"reason": "属于劳动争议"})
+    button = CasePrintButton(work_context(clerk), lambda: case.case_id, lambda _text, _tone: None)
+    qtbot.addWidget(button)
+    button.choose(DocumentKind.NON_ACCEPTANCE_NOTICE)
+    assert button.form is not None
+    edit = button.form.inputs["channel_organisation"]
+    qtbot.waitUntil(lambda: edit.completer() is not None, timeout=10_000)  # type: ignore[union-attr]
+    completer = edit.completer()  # type: ignore[union-attr]
+    completer.setCompletionPrefix("仲裁")
+    offered = [completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())]
+    assert "浦江县劳动人事争议仲裁院" in offered
+    button.form.reject()

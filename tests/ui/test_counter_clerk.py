@@ -526,3 +526,28 @@ def test_a_new_form_starts_at_its_first_field_in_view(qtbot: QtBot, counter: Cou
     assert bar.value() == 0
     assert panel.id_number.visibleRegion().boundingRect().height() == panel.id_number.height()
 
+
+
+def test_the_address_on_a_card_read_at_issue_goes_into_the_form_when_its_ticket_is_called(
+        qtbot: QtBot, window_counter: CounterWork) -> None:
+    """发号 with the card on the reader kept the name and the ID number for the form, and lost the address."""
+    from datetime import date
+
+    from desktop.devices.idcard import IdCard
+    from desktop.domain.queue import QueueAction
+
+    number = valid_id(seq=541)
+    bar, panel = window_counter.queue, window_counter.registration
+    assert bar is not None
+    card = IdCard(name="周美华", sex="女", ethnicity="汉", birth_date=date(1966, 4, 2),
+                  address="浙江省浦江县白马镇夏张村12号", id_number=number, issuer="浦江县公安局")
+    bar.fill_from_card(card)
+    qtbot.waitUntil(lambda: bar.issue_type.currentData() is not None, timeout=10_000)
+    with qtbot.waitSignal(bar.tasks.settled, timeout=10_000):
+        bar.issue()
+    assert bar.visitor_id.text() == ""  # issued: the fields are free for the next visitor
+    qtbot.waitUntil(lambda: bar.buttons[QueueAction.CALL].isEnabled(), timeout=10_000)
+    with qtbot.waitSignal(bar.acted, timeout=10_000):
+        bar.act(QueueAction.CALL)
+    qtbot.waitUntil(lambda: panel.name.text() == "周美华", timeout=10_000)
+    assert (panel.id_number.text(), panel.address.text()) == (number, "浙江省浦江县白马镇夏张村12号")

@@ -41,6 +41,11 @@ class DeadlinePanel(QWidget):
         # a long 期限依据 (接收单位告知期限（转送逾期4天）) wraps onto a second line instead of being cut at 1366×768
         self.table.setWordWrap(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # the other columns as wide as their words, 期限依据 the room left (it wraps): none past the right edge
+        header = self.table.horizontalHeader()
+        for column in range(len(self.COLUMNS) - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.due: list[DueCase] = []
         layout = QVBoxLayout(self)
         layout.addWidget(label("临近和超过期限的事项", "subtitle"))

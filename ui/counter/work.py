@@ -149,8 +149,9 @@ class CounterWork(QWidget):
             self.registration.queue_number.setText(current.number)
             self.registration.window_field.setText(window)
         if view.person_id:
+            read_here = self.queue.card_address(view.person_id) if self.queue is not None else ""
             self.registration.take_visitor(view.person_id, view.person_name or "", queue_number=current.number,
-                                           window=window)
+                                           window=window, address=read_here)
 
     def _case_selected(self, case: CaseSummary | None) -> None:
         """A case on screen in the case desk is offered to 办结, not linked: it may only have been looked at."""

@@ -52,8 +52,9 @@ class CaseDesk(QWidget):
         layout.addWidget(search)
 
     def _case_changed(self, case: CaseSummary | None) -> None:
-        self.print_button.refresh(case is not None)
         detail = self.search.current_detail
+        self.print_button.refresh(case is not None, detail.view if case and detail is not None else None,
+                                  detail.events if case and detail is not None else ())
         self.steps.show_case(case.case_number if case else None, detail.view if detail is not None else None,
                              detail.today if detail is not None else None)
 
@@ -79,8 +80,8 @@ def case_work(ctx: WorkContext, *, deadlines_first: bool = False) -> QSplitter:
     else:
         body.addWidget(desk)
         body.addWidget(board)
-        # a supervisor works from the board: its six columns whole on a 1366 screen; a clerk from the desk
-        body.setSizes([1000, 800] if ctx.may(Permission.SUPERVISE) else [1200, 600])
+        # the board's six columns whole on a 1366 screen (at a third of it 状态 was cut at the right edge)
+        body.setSizes([1000, 800])
     return body
 
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -43,13 +45,16 @@ from desktop.printing.spec import PrinterSpecError
 from desktop.services import printing
 from desktop.services.context import Hall
 from desktop.services.printing import PrintOutcome
-from ui.common.widgets import button_row, label, message_label, secondary_button, set_tone
+from ui.common.widgets import ask, button_row, label, message_label, secondary_button, set_tone
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
+
+    from desktop.domain.case import CaseView
+    from desktop.domain.events import Event
 
 PREVIEW_DPI = 110  # sharp enough on a 1080p screen at fit-width, quick to render
 PAGE_GAP = 16
@@ -273,7 +278,7 @@ def documents_service() -> ModuleType | None:
 FIELD_HINTS: Final[Mapping[str, str]] = {
     "basis": "如：《信访工作条例》第三十二条第一款",
     "channel": "接在“你可以”之后，如：向浦江县人民法院提起诉讼",
-    "channel_organisation": "有权处理的机关的名称或简称，通知书写明其地址和电话",
+    "channel_organisation": "输入名称查找并选择（通知书写明其地址和电话）；列表中没有的（如人民法院）写全称",
     "facts_found": "经调查核实的事实，如：电梯已于11月20日修复",
 }
 
@@ -287,6 +292,9 @@ class NoticeFieldsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"出具{kind.value}")
         self.setMinimumWidth(720)
+        self.labels = labels
+        self.question: QMessageBox | None = None  # 放弃已填写的内容？ while it is asked
+        self._leaving = False
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
         form = QFormLayout()
         for name in fields:
@@ -318,6 +326,46 @@ class NoticeFieldsDialog(QDialog):
     def values(self) -> dict[str, str]:
         return {name: (edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()).strip()
                 for name, edit in self.inputs.items()}
+
+    def offer_organisations(self, names: Sequence[str]) -> None:
+        """The directory's organisations, offered as the clerk types an organisation's name (part of it will do).
+
+        A name the list does not hold may still be typed: a refusal may send the citizen to a court."""
+        for name in ("organisation_code", "channel_organisation"):
+            edit = self.inputs.get(name)
+            if isinstance(edit, QLineEdit):
+                completer = QCompleter(list(names), edit)
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                completer.setMaxVisibleItems(12)
+                edit.setCompleter(completer)
+
+    def typed(self) -> list[str]:
+        """The names of the fields the clerk has written something in."""
+        return [self.labels.get(name, name) for name, value in self.values().items() if value]
+
+    def reject(self) -> None:
+        """Esc, 取消 or the window's close: what the clerk typed is not thrown away without asking."""
+        typed = self.typed()
+        if self._leaving or not typed:
+            super().reject()
+            return
+        if self.question is not None and self.question.isVisible():
+            return
+
+        def leave() -> None:
+            self._leaving = True
+            self.reject()
+
+        fields = "、".join(f"“{name}”" for name in typed)
+        self.question, _go = ask(self, "放弃已填写的内容", f"放弃已填写的{fields}？", go="放弃", stay="继续填写",
+                                 on_go=leave, detail="选“继续填写”回到表单，已填写的都在。")
+
+
+def _organisation_names(_hall: Hall) -> list[str]:
+    from desktop.services.case_actions import organisation_choices
+
+    return [choice.name for choice in organisation_choices()]
 
 
 class CasePrintButton(QPushButton):
@@ -355,14 +403,30 @@ class CasePrintButton(QPushButton):
             self.receipt_action.setToolTip("打印或补打登记回执：信访人凭回执上的查询码查询办理进度、评价")
             self.receipt_action.triggered.connect(lambda _checked=False: self.receipt_wanted.emit())
             self.kinds.addSeparator()
+        self.kinds.setToolTipsVisible(True)
         kinds = set(getattr(self.service, "NOTICE_KINDS", ()))
+        self.notice_actions: dict[DocumentKind, QAction] = {}
         for kind in (k for k in DocumentKind if k in kinds):
             action = self.kinds.addAction(kind.value)
             action.triggered.connect(lambda _checked=False, k=kind: self.choose(k))
+            self.notice_actions[kind] = action
+        self.refusals: dict[DocumentKind, str] = {}
+        self.lists = ctx.group(self)  # the directory's names for a notice's form
         self.setMenu(self.kinds)
 
-    def refresh(self, has_case: bool) -> None:
+    def refresh(self, has_case: bool, view: CaseView | None = None, events: Sequence[Event] = ()) -> None:
+        """The case on screen (``view`` and its ``events`` when known): a notice its steps do not allow yet
+        (受理告知书 before 受理) stays in the menu, greyed, saying why, by the rule the service refuses it by."""
         self.setEnabled(has_case and self.service is not None)
+        why_not = getattr(self.service, "out_of_order", None)
+        self.refusals = {}
+        for kind, action in self.notice_actions.items():
+            why = str(why_not(kind, view, events)) if view is not None and callable(why_not) else ""
+            action.setEnabled(not why)
+            action.setText(f"{kind.value} — {why.split('：', 1)[-1]}" if why else kind.value)
+            action.setToolTip(why)
+            if why:
+                self.refusals[kind] = why
 
     def _unsay(self) -> None:
         """The clerk does something else with 打印…: the refusal beside it is old news."""
@@ -383,6 +447,8 @@ class CasePrintButton(QPushButton):
         form = self.form
         form.ok_button.clicked.connect(lambda: self.preview(kind, form.values(), form))
         form.open()
+        if {"organisation_code", "channel_organisation"} & set(needed):
+            self.lists.run(_organisation_names, form.offer_organisations, lambda _error: None)  # typing still works
 
     def preview(self, kind: DocumentKind, fields: Mapping[str, str], form: NoticeFieldsDialog | None = None) -> None:
         """Issue the notice off the GUI thread; the preview opens when it is ready."""

@@ -108,6 +108,10 @@ def _document(job: PrintJob) -> str:
 def _table(columns: Sequence[str]) -> QTableWidget:
     table = read_only_table(columns)
     table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    # the last column (a printer's reason in its own words) wraps in the room left, its row as high as it needs:
+    # at 1366×768 a long reason ran off the list's right edge
+    table.setWordWrap(True)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
 
 

@@ -206,6 +206,9 @@ class QueueBar(QFrame):
         self.issue_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.priority = QCheckBox("优先")
         self.priority.setToolTip("老年人、残疾人或紧急的欠薪事项（该类型允许优先时）")
+        #: The addresses on the cards read here, by ID number: the ticket keeps the person, not the address, and
+        #: the registration form takes it once the ticket is called (at most the last few visitors).
+        self.card_addresses: dict[str, str] = {}
         self.visitor_id = QLineEdit()
         self.visitor_id.setPlaceholderText("证件号码（填姓名时必填）")
         self.visitor_id.setToolTip("持证发号：号票关联来访人，叫号时窗口即可看到其以前的信访事项。"
@@ -617,11 +620,20 @@ class QueueBar(QFrame):
     def fill_from_card(self, card: IdCard) -> None:
         self.visitor_id.setText(card.id_number)
         self.visitor_name.setText(card.name)
+        if card.address:
+            self.card_addresses.pop(card.id_number.upper(), None)
+            self.card_addresses[card.id_number.upper()] = card.address
+            while len(self.card_addresses) > 20:  # the oldest goes: nobody waits that long
+                del self.card_addresses[next(iter(self.card_addresses))]
         from desktop.devices.idcard import expiry_notice
 
         expired = expiry_notice(card, china_today(), holder=False)
         self._say(f"已读取 {card.name} 的身份证：发号即关联此人" + (f"。{expired}" if expired else ""),
                   "notice" if expired else "ok")
+
+    def card_address(self, id_number: str) -> str:
+        """The address on the card of ``id_number`` read at this counter's 发号 ("" when none was read)."""
+        return self.card_addresses.get(id_number.strip().upper(), "")
 
     def join_reception_day(self) -> None:
         """加入今日领导接访: the visitor of this window's 领导接访 ticket joins today's list (the service decides)."""

@@ -934,8 +934,10 @@ class RegistrationPanel(QWidget):
         self._history_timer.start()
         self.phone.setFocus()
 
-    def take_visitor(self, id_number: str, name: str, *, queue_number: str = "", window: str = "") -> bool:
-        """The person of a called ticket taken with an ID card, into a form where no petitioner is typed yet.
+    def take_visitor(self, id_number: str, name: str, *, queue_number: str = "", window: str = "",
+                     address: str = "") -> bool:
+        """The person of a called ticket taken with an ID card, into a form where no petitioner is typed yet,
+        with the ``address`` on the card when it was read at this counter's 发号 (the ticket does not keep it).
 
         What the clerk has typed for someone is never replaced (the clerk is told who was called
         instead), nor a saved form. Returns whether the form took the person.
@@ -943,6 +945,8 @@ class RegistrationPanel(QWidget):
         if self.tasks.busy or self.last_result is not None:
             return False
         if "".join(self.id_number.text().split()).upper() == id_number.upper():
+            if address and not self.address.text().strip():
+                self.address.setText(address)
             return True  # the form already holds this person (a restored draft, the clerk was quicker)
         if self.id_number.text().strip() or self.name.text().strip():
             self._say(f"已叫到持证取号的 {name or '来访人'}：登记表中已填写的内容没有替换，"
@@ -952,6 +956,8 @@ class RegistrationPanel(QWidget):
         self.document_type.setCurrentIndex(max(self.document_type.findData(DocumentType.RESIDENT_ID.value), 0))
         self.id_number.setText(id_number)
         self.name.setText(name)
+        if address:
+            self.address.setText(address)
         if queue_number:
             self.queue_number.setText(queue_number)
         if window:
