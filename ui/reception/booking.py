@@ -60,7 +60,7 @@ class _Listing:
 class CounterBookingPanel(QWidget):
     """Day and slot, the visitor, 预约; the day's bookings beside (cancel moves the waiting list up)."""
 
-    COLUMNS = ("时段", "来访人", "人数", "状态", "来源", "事项编号")
+    COLUMNS = ("时段", "来访人", "人数", "状态", "来源", "关联事项")
     refreshed = Signal()
 
     def __init__(self, ctx: WorkContext) -> None:
@@ -179,7 +179,8 @@ class CounterBookingPanel(QWidget):
         self.day_box.blockSignals(False)
         self._fill_slots()
         self.rows = listing.appointments
-        fill_table(self.table, [(a.slot_label, a.name, f"{a.persons_count}人", a.status, a.source, a.case_number or "—")
+        fill_table(self.table, [(a.slot_label, a.name, f"{a.persons_count}人", a.status, a.source,
+                                 a.case_in_words.removeprefix("已关联"))
                            for a in self.rows])
         self.book_button.setEnabled(bool(self.days))
         if not self.days:
@@ -226,7 +227,7 @@ class CounterBookingPanel(QWidget):
         if typing_here:  # booked from the keyboard: the keys go to 姓名 for the next visitor (the day stays)
             self.name.setFocus(Qt.FocusReason.OtherFocusReason)
         self.persons.setValue(1)
-        set_tone(self.message, "ok", booking.message + "。正在打印预约回执……")
+        set_tone(self.message, "ok", f"{booking.message}；{booking.appointment.case_in_words}。正在打印预约回执……")
         self._print(booking.appointment.appointment_id)
 
     def _print(self, appointment_id: str) -> None:
