@@ -115,6 +115,33 @@ class Slot:
         return f"{clock_words(time.fromisoformat(self.starts))}–{clock_words(time.fromisoformat(self.ends))}"
 
 
+#: How long before their slot a visitor is asked to come on the day (the kiosk, the slip and the counter say it).
+ARRIVE_AHEAD_MINUTES: Final = 15
+
+
+def _minutes(hhmm: str) -> int:
+    hours, _, minutes = hhmm.partition(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def arrival_words(slot: Slot | None, now: str | None, *, slip: bool = False) -> str:
+    """When to come for a booking in ``slot``, in plain words, read at ``now`` ("10:51" on the reception day itself,
+    ``None`` before it). A slot begun, or starting within :data:`ARRIVE_AHEAD_MINUTES`: come to the window now
+    (coming 15 minutes early is no longer possible). Otherwise: come 15 minutes early on the day. ``slip``: the
+    words the printed slip says (bring it and the ID card). "" on the waiting list (``slot`` None): nobody comes
+    until called."""
+    if slot is None:
+        return ""
+    bring = "凭本回执和身份证" if slip else "带上身份证"
+    if now is not None and _minutes(slot.starts) - _minutes(now) <= ARRIVE_AHEAD_MINUTES:
+        starts = clock_words(time.fromisoformat(slot.starts))
+        begun = f"您预约的时段{starts}已经开始" if slot.starts <= now else f"您预约的时段{starts}就要开始"
+        return f"{begun}，请现在就{bring}到窗口报到"
+    if slip:
+        return f"请于接访当日凭本回执和身份证提前{ARRIVE_AHEAD_MINUTES}分钟到接待大厅，在窗口报到后按时段等候"
+    return f"请在接访当日提前{ARRIVE_AHEAD_MINUTES}分钟到达，在窗口报到后按时段等候"
+
+
 _SLOT = re.compile(r"\s*(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})\s*/\s*(\d{1,3})\s*")
 
 

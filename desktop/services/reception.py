@@ -37,6 +37,7 @@ from desktop.domain.reception import (
     MAX_PERSONS,
     RestDayRule,
     Slot,
+    arrival_words,
     day_over,
     format_slots,
     office_notice_day,
@@ -166,6 +167,12 @@ class Booking:
             return (f"{format_date(self.day.day)}的接访已约满，已登记为候补第{self.waiting_position}位；"
                     "有人取消时按顺序递补，届时电话通知")
         return f"已预约{format_date(self.day.day)} {self.appointment.slot_label}的领导接访"
+
+    def arrival_words(self, *, slip: bool = False) -> str:
+        """When to come, as the kiosk, the slip and the counter say it: now, when the slot has begun or is about to
+        (a booking for today made late), else 15 minutes early on the day; "" on the waiting list."""
+        slot = self.day.slots[self.appointment.slot] if self.appointment.slot is not None else None
+        return arrival_words(slot, self.day.now, slip=slip)
 
 
 BOOKING: TypeAdapter[Booking] = TypeAdapter(Booking)
@@ -638,7 +645,8 @@ def _booking(hall: Hall, appointment_id: str) -> Booking:
     with hall.sessions() as session:
         row = session.get(AppointmentRow, appointment_id)
         assert row is not None
-        day = day_view(session, day_row(session, row.day_id))
+        found = day_row(session, row.day_id)  # read at this minute on the day itself: when to come is said by it
+        day = day_view(session, found, f"{hall.now():%H:%M}" if found.day == hall.today() else None)
         position = _waiting_position(session, row)
         request = case_requests(session, [row.case_number]).get(row.case_number, "")
         session.expunge(row)  # a copy with the personal fields in plain text (sealed on the central server)
@@ -895,7 +903,7 @@ def appointment_slip(hall: Hall, actor: Actor, appointment_id: str) -> RenderedD
     data = {**_common(hall), **hall_contacts(hall), "reception_on": day.day.isoformat(), "slot": a.slot_label,
             "waiting": bool(booking.waiting_position), "petitioner_name": a.name, "persons_count": a.persons_count,
             "leaders": "、".join(day.leaders) or "待定", "place": day.place, "document_number": "",
-            "case_number": a.case_number}
+            "case_number": a.case_number, "arrival_note": booking.arrival_words(slip=True)}
     return render(DocumentKind.APPOINTMENT_SLIP, data)
 
 

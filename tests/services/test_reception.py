@@ -19,6 +19,8 @@ from desktop.domain.events import EventType
 from desktop.domain.reception import (
     BacklogRule,
     RestDayRule,
+    Slot,
+    arrival_words,
     due_note,
     office_notice_day,
     parse_slots,
@@ -146,6 +148,30 @@ def test_a_reception_day_over_for_today_takes_nobody_not_even_to_wait(hall: Hall
     assert reception.appointments(hall, clerk, today.day_id) == []
     tomorrow = reception.add_day(hall, clerk, date(2026, 9, 17), leaders=["县长 周建华"], slots="09:00-12:00/2")
     assert reception.book(hall, clerk, tomorrow.day_id, Visitor("张建国", valid_id(seq=111))).waiting_position == 0
+
+
+def test_a_booking_made_as_its_slot_begins_says_to_come_now_a_later_one_fifteen_minutes_early() -> None:
+    slot = Slot("10:30", "12:00", 4)
+    early = "请在接访当日提前15分钟到达，在窗口报到后按时段等候"
+    assert arrival_words(slot, None) == early  # a day to come
+    assert arrival_words(slot, "10:14") == early  # today, 16 minutes before: time to come early still
+    assert arrival_words(slot, "10:15") == "您预约的时段10:30就要开始，请现在就带上身份证到窗口报到"
+    assert arrival_words(slot, "10:51") == "您预约的时段10:30已经开始，请现在就带上身份证到窗口报到"
+    assert arrival_words(Slot("09:00", "10:30", 4), "08:50", slip=True) == (
+        "您预约的时段9:00就要开始，请现在就凭本回执和身份证到窗口报到")
+    assert "提前15分钟到接待大厅" in arrival_words(slot, None, slip=True)
+    assert arrival_words(None, "10:51") == ""  # the waiting list comes when called
+
+
+def test_a_booking_for_a_slot_under_way_is_told_to_come_now_on_the_slip(hall: Hall, clerk: Actor,
+                                                                        clock: FakeClock) -> None:
+    day_id = _day(hall, clerk, slots="09:00-10:30/4,10:30-12:00/4")
+    clock.advance(days=14, hours=1, minutes=21)  # the reception day at 10:51 (the clock stood at 9:30)
+    booking = reception.book(hall, clerk, day_id, Visitor("张洁", valid_id(seq=141)))
+    assert booking.appointment.slot_label == "10:30–12:00"
+    assert booking.arrival_words() == "您预约的时段10:30已经开始，请现在就带上身份证到窗口报到"
+    slip = reception.appointment_slip(hall, clerk, booking.appointment.appointment_id)
+    assert slip.data["arrival_note"] == "您预约的时段10:30已经开始，请现在就凭本回执和身份证到窗口报到"
 
 
 def test_places_left_per_slot() -> None:

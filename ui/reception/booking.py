@@ -227,7 +227,9 @@ class CounterBookingPanel(QWidget):
         if typing_here:  # booked from the keyboard: the keys go to 姓名 for the next visitor (the day stays)
             self.name.setFocus(Qt.FocusReason.OtherFocusReason)
         self.persons.setValue(1)
-        set_tone(self.message, "ok", f"{booking.message}；{booking.appointment.case_in_words}。正在打印预约回执……")
+        arrive = f"；{booking.arrival_words()}" if booking.arrival_words() else ""
+        set_tone(self.message, "ok",
+                 f"{booking.message}{arrive}；{booking.appointment.case_in_words}。正在打印预约回执……")
         self._print(booking.appointment.appointment_id)
 
     def _print(self, appointment_id: str) -> None:
