@@ -256,14 +256,14 @@ class LeaderBoardPanel(QWidget):
         self.acting.run(record, self._urged, lambda e: set_tone(self.message, "error", user_message(e, "督办")))
 
     def _chosen(self) -> None:
-        """The chosen case's deadline in the date field, to be moved on; a passed one, the usual new deadline."""
+        """The new deadline offered for the chosen case: 访后限期办结 from today, the case's own when later."""
         row = self.board.currentRow()
         if not 0 <= row < len(self.rows) or not self.board.selectedItems():
             return
         b = self.rows[row]
-        # a deadline still ahead is moved on from itself; one passed gets the usual 访后限期办结 from today (a
-        # newcomer pressing Enter got tomorrow, a Sunday)
-        due = b.due if b.due is not None and b.due > self.today else self.default_due
+        # a unit replaced or given more time gets the usual period from today (its own deadline, two days off,
+        # offered again would move nothing); never shorter than the deadline it has (nor tomorrow, a Sunday)
+        due = b.due if b.due is not None and b.due > self.default_due else self.default_due
         self.reassign_due.setDate(QDate(due.year, due.month, due.day))
 
     def reassign(self) -> None:
