@@ -17,7 +17,7 @@ from typing import Final
 
 from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.case import CONCLUDED_STATES, FINAL_STATES, CaseState
-from desktop.domain.deadlines import DayCounting, DeadlineRule, compute_deadline
+from desktop.domain.deadlines import DayCounting, DeadlineRule, compute_deadline, format_date
 from desktop.domain.errors import ValidationError
 from desktop.domain.hours import clock_words
 
@@ -140,6 +140,20 @@ def arrival_words(slot: Slot | None, now: str | None, *, slip: bool = False) -> 
     if slip:
         return f"请于接访当日凭本回执和身份证提前{ARRIVE_AHEAD_MINUTES}分钟到接待大厅，在窗口报到后按时段等候"
     return f"请在接访当日提前{ARRIVE_AHEAD_MINUTES}分钟到达，在窗口报到后按时段等候"
+
+
+def slots_in_words(slots: Sequence[Slot]) -> str:
+    """The slots as a reader says them: 9:00–10:30限4人、10:30–12:00限4人 (no leading zero, no setting syntax)."""
+    return "、".join(f"{slot.label}限{slot.capacity}人" for slot in slots)
+
+
+def office_list_words(tell: date, today: date, created_on: date | None) -> str:
+    """When the day's list goes to the leader's office: 12月2日送出（已到期）; a day added after that date (or on
+    it) has no such past date: its list may go at once (今日新增，名单随时可送出 / 12月6日新增，名单随时可送出)."""
+    if created_on is not None and tell <= created_on:
+        added = "今日新增" if created_on == today else f"{created_on.month}月{created_on.day}日新增"
+        return f"{added}，名单随时可送出"
+    return f"{format_date(tell)}送出" + ("（已到期）" if tell <= today else "")
 
 
 _SLOT = re.compile(r"\s*(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})\s*/\s*(\d{1,3})\s*")

@@ -76,6 +76,7 @@ class ReceptionDay:
     booked: tuple[int, ...]  # per slot
     waiting: int
     now: str | None = None  # the time it was read ("13:05") when the day is today: its slots already over are full
+    created_on: date | None = None  # the day it was scheduled (generated or added)
 
     @property
     def left(self) -> tuple[int, ...]:
@@ -460,7 +461,8 @@ def day_view(session: Session, row: ReceptionDayRow, now: str | None = None) -> 
     units = tuple(directory.get(c).name for c in json.loads(row.units) if c in directory)
     return ReceptionDay(row.day_id, row.day, "按规则生成" if row.origin == "rule" else "手工添加",
                         tuple(json.loads(row.leaders)), row.place, row.topics, units, slots,
-                        tuple(int(counts.get(i, 0)) for i in range(len(slots))), int(waiting), now)
+                        tuple(int(counts.get(i, 0)) for i in range(len(slots))), int(waiting), now,
+                        date.fromisoformat(row.created_at[:10]) if row.created_at else None)
 
 
 # -- appointments ------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from desktop.domain.reception import (
     Slot,
     arrival_words,
     due_note,
+    office_list_words,
     office_notice_day,
     parse_slots,
     place_booking,
@@ -29,6 +30,7 @@ from desktop.domain.reception import (
     places_left,
     reception_day,
     schedule_notes,
+    slots_in_words,
 )
 from desktop.services import attachments, cases, leaderday, reception
 from desktop.services.audit import AuditQuery, list_audit
@@ -172,6 +174,14 @@ def test_a_booking_for_a_slot_under_way_is_told_to_come_now_on_the_slip(hall: Ha
     assert booking.arrival_words() == "您预约的时段10:30已经开始，请现在就带上身份证到窗口报到"
     slip = reception.appointment_slip(hall, clerk, booking.appointment.appointment_id)
     assert slip.data["arrival_note"] == "您预约的时段10:30已经开始，请现在就凭本回执和身份证到窗口报到"
+
+
+def test_the_slots_and_the_offices_list_are_said_in_words_never_before_the_day_existed() -> None:
+    assert slots_in_words(parse_slots("09:00-10:30/4,10:30-12:00/4")) == "9:00–10:30限4人、10:30–12:00限4人"
+    today = date(2026, 12, 7)
+    assert office_list_words(date(2026, 12, 2), today, today) == "今日新增，名单随时可送出"
+    assert office_list_words(date(2026, 12, 2), today, date(2026, 11, 20)) == "2026年12月2日（星期三）送出（已到期）"
+    assert office_list_words(date(2027, 1, 10), today, today) == "2027年1月10日（星期日）送出"
 
 
 def test_places_left_per_slot() -> None:

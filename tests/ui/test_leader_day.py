@@ -517,7 +517,8 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
     assert screen.due.text() == "选择来访人后自动填写" and "2000" not in screen.due.text()
     item = screen.table.item(0, 0)
-    assert item is not None and item.toolTip() == f"事项编号：{case.case_number}"
+    # which case the 批示 go on, and what it is about
+    assert item is not None and item.toolTip() == f"已关联{case.case_number}（诉求：{form().request}）"
     with qtbot.waitSignal(screen.opened, timeout=10_000):
         screen.table.selectRow(0)
     assert screen.due.text() == "2026年10月16日"

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.access import Permission
 from desktop.domain.deadlines import format_date
+from desktop.domain.reception import office_list_words
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import (
     EnterMovesOn,
@@ -68,8 +69,6 @@ def fill_table(table: QTableWidget, rows: list[tuple[str, ...]], colours: list[Q
     fit_columns(table)
 
 
-def _office(tell: date, today: date) -> str:
-    return f"{format_date(tell)}送出" + ("（已到期）" if tell <= today else "")
 
 
 def _organisations(_hall: Hall) -> list[Choice]:
@@ -358,11 +357,11 @@ class SchedulePanel(QWidget):
         self.table.viewport().installEventFilter(self)
         self.message = message_label()
         settings = ctx.settings
-        from desktop.domain.reception import RestDayRule
+        from desktop.domain.reception import RestDayRule, parse_slots, slots_in_words
 
         self.rule.setText(f"规则：每月{settings.reception_day_of_month}日；逢休息日"
                           f"{RestDayRule(settings.reception_rest_day).label}（节假日按期限计算所用的日历）；"
-                          f"时段与名额：{settings.reception_slots}；预约名单于接访日前5天送领导办公室（逢休息日提前至前一个工作日）。")
+                          f"时段与名额：{slots_in_words(parse_slots(settings.reception_slots))}；预约名单于接访日前5天送领导办公室（逢休息日提前至前一个工作日）。")
         top = QHBoxLayout()
         top.addWidget(self.leaders, 3)
         top.addWidget(self.topics, 2)
@@ -443,7 +442,8 @@ class SchedulePanel(QWidget):
         fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.topics or "—", d.place,
                                  "、".join(d.unit_names),
                                  d.places_in_words, str(d.waiting),
-                                 _office(tell, today)) for d, tell in zip(self.days, notices, strict=True)])
+                                 office_list_words(tell, today, d.created_on))
+                                for d, tell in zip(self.days, notices, strict=True)])
         self._fit_columns()
         self.table.clearSelection()  # the day chosen stays chosen when a day is added before it
         self.table.setCurrentCell(-1, -1)
