@@ -80,7 +80,7 @@ def test_a_walk_in_linked_by_the_rule_to_an_earlier_matter_gets_the_one_register
 
 def test_the_counters_booking_says_when_to_come_and_which_case_the_leader_decides_on(
         qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
-    """Booked at 9:30 into today's 9:00 slot: come to the window now; no unfinished matter: 尚未关联, in the list too."""
+    """Booked at 9:30 into today's 9:00 slot: come to the window now; no unfinished matter: 尚未关联 (listed too)."""
     reception.add_day(sqlite_hall, clerk, sqlite_hall.today(), leaders=["县长 周建华"],
                       slots="09:00-10:30/4,10:30-12:00/4")
     panel = counter.booking
