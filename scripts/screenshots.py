@@ -2484,7 +2484,7 @@ def _booked_as_the_slot_runs(hall: Any, save: Callable[[Any, str], None], until:
         reception.add_day(late, system, late.today(), leaders=["县长 周建华"], slots="09:00-10:30/4,10:30-12:00/4")
 
     def visitor_id(seq: int) -> str:
-        digits = f"3307261961030{seq:04d}"
+        digits = f"33072619610315{seq:03d}"  # 17 digits: the place, the birth date, a sequence
         return digits + ric.calc_check_digit(digits + "0")
 
     from PySide6.QtWidgets import QApplication

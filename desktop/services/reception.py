@@ -141,9 +141,13 @@ class Appointment:
     @property
     def case_in_words(self) -> str:
         """Which case the leader's 批示 and 包案 go on: 已关联XF-…（诉求：…）, or 尚未关联 while there is none."""
+        return self.case_words(40)
+
+    def case_words(self, limit: int) -> str:
+        """:attr:`case_in_words` with the request cut to ``limit`` characters (a list's narrow column)."""
         if not self.case_number:
             return "尚未关联信访事项"
-        request = self.case_request if len(self.case_request) <= 40 else self.case_request[:39] + "…"
+        request = self.case_request if len(self.case_request) <= limit else self.case_request[:limit - 1] + "…"
         return f"已关联{self.case_number}" + (f"（诉求：{request}）" if request else "")
 
 

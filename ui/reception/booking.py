@@ -179,9 +179,14 @@ class CounterBookingPanel(QWidget):
         self.day_box.blockSignals(False)
         self._fill_slots()
         self.rows = listing.appointments
+        # the case in a few words (the list fits the window); all of its request in the row's tooltip
         fill_table(self.table, [(a.slot_label, a.name, f"{a.persons_count}人", a.status, a.source,
-                                 a.case_in_words.removeprefix("已关联"))
+                                 a.case_words(10).removeprefix("已关联"))
                            for a in self.rows])
+        for row, a in enumerate(self.rows):
+            for column in range(self.table.columnCount()):
+                if (item := self.table.item(row, column)) is not None:
+                    item.setToolTip(a.case_in_words)
         self.book_button.setEnabled(bool(self.days))
         if not self.days:
             rule = f"（按惯例下一个接访日为{format_date(listing.by_rule)}）" if listing.by_rule else ""
