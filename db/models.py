@@ -604,6 +604,8 @@ class AppointmentRow(Base):
     persons_count: Mapped[int] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text)
     case_number: Mapped[str] = mapped_column(String(40))
+    #: ``case_number`` named by a clerk (kept), not found by the rule (a matter registered on the day replaces it)
+    case_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     source: Mapped[str] = mapped_column(String(8))  # 自助终端 / 窗口 / 导入
     created_at: Mapped[str] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(String(96))

@@ -2613,6 +2613,7 @@ def hallday_screenshots(db: Path, out: Path) -> None:
             schedule.confirm.reject()
     window.close()
     _leader_day_materials(hall, out, save)
+    _booked_as_the_slot_runs(hall, save, until)
 
     apply_theme(app, "display")
     mute = replace(hall, settings=replace(hall.settings, voice_locale="zh_CN"))  # Qt's test engine: no Chinese voice
@@ -2622,6 +2623,90 @@ def hallday_screenshots(db: Path, out: Path) -> None:
     device.close()
     source.close()
     hall.engine.dispose()
+
+
+def _booked_as_the_slot_runs(hall: Any, save: Callable[[Any, str], None], until: Callable[[Callable[[], bool]], None]
+                             ) -> None:
+    """Today's reception day at 10:51: booked into 10:30–12:00 at the kiosk (1920×1080, 1080×1920) and at the
+    counter (1366×768, 1920×1080), each told to come to the window now and which case the leader decides on; the
+    leader's 包案 board with its new deadline offered."""
+    from dataclasses import replace
+    from datetime import datetime, time
+
+    from stdnum.cn import ric
+
+    from desktop.app import apply_role_theme as apply_theme
+    from desktop.app import build_window
+    from desktop.domain.access import Actor
+    from desktop.services import reception
+    from ui.counter.work import CounterWork
+    from ui.kiosk.booking import BookingFlow
+    from ui.kiosk.shell import KioskShell
+    from ui.leader.work import LeaderWork
+
+    late = replace(hall, now=lambda: datetime.combine(hall.today(), time(10, 51)))
+    system = Actor.system("screenshots")
+    if not reception.list_days(late, system, late.today(), late.today()):
+        reception.add_day(late, system, late.today(), leaders=["县长 周建华"], slots="09:00-10:30/4,10:30-12:00/4")
+
+    def visitor_id(seq: int) -> str:
+        digits = f"33072619610315{seq:03d}"  # 17 digits: the place, the birth date, a sequence
+        return digits + ric.calc_check_digit(digits + "0")
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    apply_theme(app, "kiosk")
+    for n, (name, size) in enumerate(SIZES.items()):
+        window = build_window(late, "kiosk")
+        body = window.body  # type: ignore[union-attr]
+        assert isinstance(body, KioskShell)
+        window.resize(*size)
+        window.show()
+        flow = body.open_flow("booking")
+        assert isinstance(flow, BookingFlow)
+        until(lambda flow=flow: not flow.tasks.busy and bool(flow.days))
+        today = next((d for d in flow.days if d.day == late.today() and not d.over), None)
+        if today is None:
+            window.close()
+            continue
+        flow.choose_day(today)
+        flow.choose_slot(next(i for i, _ in enumerate(today.slots) if not today.is_over(i) and today.left[i] > 0))
+        flow.name.setText("许玉英")
+        flow.id_number.setText(visitor_id(n + 1))
+        flow.submit()
+        until(lambda flow=flow: not flow.tasks.busy and flow.pages.currentWidget() is flow.result_page)
+        settle(1500)  # the slip prints
+        save(window, f"48-kiosk-booking-slot-under-way-{name}")
+        window.close()
+    apply_theme(app, "counter")
+    for n, (name, size) in enumerate(COUNTER_SIZES.items()):
+        window = signed_in(late, "counter", "chuangkou1")
+        counter = window.work
+        assert isinstance(counter, CounterWork)
+        window.resize(*size)
+        panel = counter.booking
+        counter.tabs.setCurrentWidget(panel)
+        until(lambda panel=panel: not panel.tasks.busy and panel.slot_box.count() > 1)
+        panel.name.setText("张洁")
+        panel.id_number.setText(visitor_id(n + 5))
+        panel.submit()
+        until(lambda panel=panel: "预约回执" in panel.message.text() or panel.message.property("tone") == "error")
+        until(lambda panel=panel: not panel.printing.busy and not panel.tasks.busy)
+        save(window, f"48b-counter-booking-slot-under-way-{name}")
+        window.close()
+    for name, size in COUNTER_SIZES.items():
+        window = signed_in(late, "leader", "lingdao1")
+        leader = window.work
+        assert isinstance(leader, LeaderWork)
+        window.resize(*size)
+        board = leader.board
+        leader.setCurrentWidget(board)
+        until(lambda board=board: not board.tasks.busy and board.board.rowCount() > 0)
+        if board.board.rowCount():
+            board.board.selectRow(0)
+        save(window, f"48c-leader-baoan-board-new-deadline-{name}")
+        window.close()
 
 
 class _NotYetUploaded:

@@ -121,6 +121,7 @@ class Book(Command):
     source: str = Field(default="窗口", max_length=8, pattern=LINE)
     case_number: str = Field(default="", max_length=40, pattern=r"^[A-Za-z0-9_-]*$")
     walk_in: bool = False  # a walk-in joins today's reception day (staff devices; ``day_id`` is not used)
+    case_chosen: bool = False  # ``case_number`` a clerk chose (kept), not the one the rule found (staff devices)
 
 
 class AppointmentCommand(Command):
@@ -129,6 +130,7 @@ class AppointmentCommand(Command):
 
 class LinkCase(AppointmentCommand):
     case_number: str = Field(min_length=1, max_length=40, pattern=ID)
+    case_chosen: bool = False  # a clerk's choice (kept), or the matter registered on the day (replaceable)
 
 
 class Note(AppointmentCommand):
@@ -298,13 +300,15 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
         source = "自助终端" if who.role == "kiosk" else body.source
         visitor = reception.Visitor(body.name, body.id_number, body.phone, body.persons_count, body.summary)
         case_number = (body.case_number or None) if who.role in STAFF_ROLES else None
+        chosen = body.case_chosen and case_number is not None
         if body.walk_in:
             if who.role not in STAFF_ROLES:
                 raise SyncProblem("refused", "加入今日接访须在窗口办理")
-            booking = run(lambda: reception.book_today(hall, by, visitor, case_number=case_number))
+            booking = run(lambda: reception.book_today(hall, by, visitor, case_number=case_number,
+                                                       chosen=chosen))
         else:
             booking = run(lambda: reception.book(hall, by, body.day_id, visitor, slot=body.slot, source=source,
-                                                 case_number=case_number))
+                                                 case_number=case_number, chosen=chosen))
         return answer(reception.BOOKING.dump_python(booking, mode="json"), who, body.since)
 
     @app.post("/records/cancel")
@@ -344,7 +348,8 @@ def add_records_routes(app: FastAPI, hall: Hall, current_device: Callable[..., D
     @app.post("/records/link-case")
     def link_case(body: LinkCase, who: Who) -> dict[str, Any]:
         """关联接访事项 (a staff device checked the case exists)."""
-        run(lambda: reception.set_case_number(hall, actor(who, body), body.appointment_id, body.case_number))
+        run(lambda: reception.set_case_number(hall, actor(who, body), body.appointment_id, body.case_number,
+                                              chosen=body.case_chosen))
         return answer(None, who, body.since)
 
     @app.post("/records/notes")

@@ -189,12 +189,10 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
                           "给予治安管理处罚；构成犯罪的，依法追究刑事责任（《信访工作条例》第四十七条）。",
     "rights.acknowledge": "以上内容我已阅读（听取）并知悉。",
     # 领导接访日: the visitor's slip, the leader's office's list, the briefing dossier
-    "appointment.note": "请于接访当日凭本回执和身份证提前15分钟到接待大厅，在窗口报到后按时段等候。",
     # said only with the hall's phone number printed: no slip tells people to phone a number it does not give
     "appointment.call": "不能按时到达的，请提前拨打{hall_phone}告知，以便安排候补人员。",
     # the kiosk's 预约成功 screen, in large type: what to bring and when to come (as the slip's note says)
     "appointment.bring": "身份证和预约回执",
-    "appointment.arrive": "请在接访当日提前15分钟到达，在窗口报到后按时段等候",
     "appointment.waiting": "本接访日已约满，您已登记为候补；有人取消时按顺序递补，届时电话通知。",
     "reception_list.body": "{reception_on_cn}领导接访日（接访领导：{leaders}；地点：{place}）已预约{count}批次，"
                            "名单如下，请提前安排参加接访的单位负责人和有关材料。",
@@ -324,7 +322,10 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.ROW, "{case_number}", label="事项编号", label2="接访日期", text2="{reception_on_cn}"),
         Block(B.ROW, "{leader}", label="接访领导", label2="责任单位", text2="{recipient_name}"),
         Block(B.ROW, "{petitioner_name}", label="信访人", label2="联系电话", text2="{phone}"),
-        Block(B.ROW, "{request}", label="信访诉求"),
+        Block(B.ROW, "{case_phone}", label="登记电话", when="case_phone"),
+        Block(B.ROW, "{visit_request}", label="本次诉求", when="visit_request"),
+        Block(B.ROW, "{request}", label="登记诉求", when="visit_request"),
+        Block(B.ROW, "{request}", label="信访诉求", when="request_alone"),
         Block(B.ROW, "{instruction}", label="领导意见"),
         Block(B.ROW, "@leader.requirement", label="办理要求"),
         Block(B.ROW, "{due_cn}", label="办结期限"),
@@ -390,7 +391,7 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.FIELD, "{case_number}", label="事项编号", when="case_number"),
         Block(B.SPACE, size=0.4),
         Block(B.PARA, "@appointment.waiting", when="waiting"),
-        Block(B.NOTE, "@appointment.note"),
+        Block(B.NOTE, "{arrival_note}。", when="arrival_note"),
         Block(B.NOTE, "@appointment.call", when="hall_phone"),
         Block(B.RULE),
         Block(B.FIELD, "{hall_address}", label="地址", when="hall_address"),

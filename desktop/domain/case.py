@@ -68,6 +68,11 @@ CONCLUDED_STATES = frozenset(
     }
 )
 
+#: A matter not yet concluded: still being handled, or under 复查/复核. An answered one (已答复) is not, even while
+#: its review window is open: under the Regulations the petitioner's disagreement is a 复查 request (the case
+#: then reads 复查中 and is unfinished again), not a reason to record anything more on the answered matter.
+UNFINISHED_STATES = frozenset(CaseState) - CONCLUDED_STATES
+
 OUTCOMES = ("予以支持", "解释说明", "不予支持")
 
 _ANY_OPEN = frozenset(CaseState) - FINAL_STATES

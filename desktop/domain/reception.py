@@ -17,7 +17,7 @@ from typing import Final
 
 from desktop.domain.calendar import HolidayCalendar
 from desktop.domain.case import CONCLUDED_STATES, FINAL_STATES, CaseState
-from desktop.domain.deadlines import DayCounting, DeadlineRule, compute_deadline
+from desktop.domain.deadlines import DayCounting, DeadlineRule, compute_deadline, format_date
 from desktop.domain.errors import ValidationError
 from desktop.domain.hours import clock_words
 
@@ -113,6 +113,47 @@ class Slot:
         """8:30–9:30, as the hall's hours and every time of day a citizen reads (no leading zero of the hour);
         ``starts`` and ``ends`` keep the setting's own 08:30."""
         return f"{clock_words(time.fromisoformat(self.starts))}–{clock_words(time.fromisoformat(self.ends))}"
+
+
+#: How long before their slot a visitor is asked to come on the day (the kiosk, the slip and the counter say it).
+ARRIVE_AHEAD_MINUTES: Final = 15
+
+
+def _minutes(hhmm: str) -> int:
+    hours, _, minutes = hhmm.partition(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def arrival_words(slot: Slot | None, now: str | None, *, slip: bool = False) -> str:
+    """When to come for a booking in ``slot``, in plain words, read at ``now`` ("10:51" on the reception day itself,
+    ``None`` before it). A slot begun, or starting within :data:`ARRIVE_AHEAD_MINUTES`: come to the window now
+    (coming 15 minutes early is no longer possible). Otherwise: come 15 minutes early on the day. ``slip``: the
+    words the printed slip says (bring it and the ID card). "" on the waiting list (``slot`` None): nobody comes
+    until called."""
+    if slot is None:
+        return ""
+    bring = "凭本回执和身份证" if slip else "带上身份证"
+    if now is not None and _minutes(slot.starts) - _minutes(now) <= ARRIVE_AHEAD_MINUTES:
+        starts = clock_words(time.fromisoformat(slot.starts))
+        begun = f"您预约的时段{starts}已经开始" if slot.starts <= now else f"您预约的时段{starts}就要开始"
+        return f"{begun}，请现在就{bring}到窗口报到"
+    if slip:
+        return f"请于接访当日凭本回执和身份证提前{ARRIVE_AHEAD_MINUTES}分钟到接待大厅，在窗口报到后按时段等候"
+    return f"请在接访当日提前{ARRIVE_AHEAD_MINUTES}分钟到达，在窗口报到后按时段等候"
+
+
+def slots_in_words(slots: Sequence[Slot]) -> str:
+    """The slots as a reader says them: 9:00–10:30限4人、10:30–12:00限4人 (no leading zero, no setting syntax)."""
+    return "、".join(f"{slot.label}限{slot.capacity}人" for slot in slots)
+
+
+def office_list_words(tell: date, today: date, created_on: date | None) -> str:
+    """When the day's list goes to the leader's office: 12月2日送出（已到期）; a day added after that date (or on
+    it) has no such past date: its list may go at once (今日新增，名单随时可送出 / 12月6日新增，名单随时可送出)."""
+    if created_on is not None and tell <= created_on:
+        added = "今日新增" if created_on == today else f"{created_on.month}月{created_on.day}日新增"
+        return f"{added}，名单随时可送出"
+    return f"{format_date(tell)}送出" + ("（已到期）" if tell <= today else "")
 
 
 _SLOT = re.compile(r"\s*(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})\s*/\s*(\d{1,3})\s*")

@@ -33,7 +33,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditRow, CaseRow, SuggestionRow
+from db.models import AppointmentRow, AuditRow, CaseRow, ReceptionDayRow, SuggestionRow
 from desktop.documents.model import DocumentKind, Media, RenderedDocument
 from desktop.documents.render import render
 from desktop.documents.templates import TEMPLATES, TEXTS, format_document_number
@@ -46,9 +46,9 @@ from desktop.domain.deadlines import ROUTE
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
-from desktop.domain.identity import mask_id_number, mask_name
+from desktop.domain.identity import mask_id_number, mask_name, mask_phone
 from desktop.domain.routing import Organisation, OrganisationDirectory, find_organisations
-from desktop.services import cases
+from desktop.services import cases, hallrecords
 from desktop.services.audit import audit, denied, guard
 from desktop.services.context import Actor, Hall
 from desktop.services.progress import citizen_progress
@@ -295,6 +295,9 @@ def notice(hall: Hall, actor: Actor, kind: DocumentKind, case_ref: str, fields: 
         given["leader"] = actor.display_name  # the signed-in leader receives
     builder = _BUILDERS[kind]
     data.update(builder(hall, view, raw, events, given, directory))
+    if kind is DocumentKind.LEADER_ASSIGNMENT_FORM:
+        data.update(_received_visit(hall, view, raw, date.fromisoformat(str(data["reception_on"])),
+                                    detail.revealed))
     if kind in RECIPIENT_KINDS:
         _check_recipient(hall, actor, raw, data.pop("_recipient_code"), str(data["recipient_name"]), directory)
         data["accusation"] = raw.nature == Nature.ACCUSATION.value
@@ -551,6 +554,28 @@ def _leader_assignment(hall: Hall, view: CaseView, raw: CaseView, events: tuple[
             "leader": _need(given, "leader", raw.leader, kind), "instruction": _need(given, "instruction",
                                                                                      instructed, kind),
             "due": due.isoformat(), "reception_on": reception.isoformat()}
+
+
+def _received_visit(hall: Hall, view: CaseView, raw: CaseView, reception_on: date, revealed: bool) -> _Built:
+    """What the visitor the leader received gave at the booking, for the unit to act on: the phone to call them
+    on and 本次诉求 (what they came about that day); the case's own phone and request are printed as well, labelled
+    登记电话 and 登记诉求, where they differ. Nothing of the kind without a booking of that day on the case."""
+    with hall.sessions() as session:
+        row = session.scalars(select(AppointmentRow).join(
+            ReceptionDayRow, ReceptionDayRow.day_id == AppointmentRow.day_id).where(
+            AppointmentRow.case_number == raw.case_number, ReceptionDayRow.day == reception_on,
+            AppointmentRow.status != "已取消").order_by(AppointmentRow.received_at.desc()).limit(1)).first()
+        if row is None:
+            return {"request_alone": True}
+        phone = hallrecords.opened(hall, "appointments", "phone", row.appointment_id, row.phone).strip()
+        summary = row.summary.strip()
+    out: _Built = {"request_alone": True}
+    if phone and phone != raw.petitioner.phone:
+        out["phone"] = phone if revealed else mask_phone(phone)
+        out["case_phone"] = view.petitioner.phone
+    if summary and summary != raw.request.strip():
+        out["visit_request"], out["request_alone"] = summary, False
+    return out
 
 
 def _extension(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Event, ...], given: Mapping[str, str],

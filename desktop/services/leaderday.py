@@ -48,7 +48,15 @@ from desktop.services.audit import guard
 from desktop.services.cases import CaseDetail, unit_namer
 from desktop.services.context import Actor, Hall
 from desktop.services.printing import print_log
-from desktop.services.reception import RECEIVED, Appointment, appointment_view, by, day_row, day_view
+from desktop.services.reception import (
+    RECEIVED,
+    Appointment,
+    appointment_view,
+    by,
+    case_requests,
+    day_row,
+    day_view,
+)
 from desktop.services.reference import load_directory
 from desktop.services.registration import earlier_cases
 
@@ -81,6 +89,8 @@ class DossierCase:
     #: where the case screen would show none (an accusation's content withheld from this reader)
     attachments: tuple[AttachmentRef, ...]
     withheld: bool = False  # an accusation the reader may not see: its content is left out
+    leader_since: date | None = None  # the day the leader took it on (包案), its first 包案
+    leader_current: bool = False  # the 包案 still runs: not concluded since it was taken on (the board's rule)
 
 
 @dataclass(frozen=True)
@@ -106,7 +116,9 @@ class Dossier:
 
 
 def history_in_words(shown: Sequence[DossierCase], current: str) -> str:
-    """共5件（含本次事项）：在办2件、已答复3件；责任单位：…；曾由…包案；评价不满意1件. "" without cases."""
+    """共5件（含本次事项）：在办2件、已答复3件；责任单位：…；由…包案（12月7日起）；曾由…包案；评价不满意1件.
+
+    A 包案 still running reads 由…包案 with the day it began; one concluded since reads 曾由…包案. "" without cases."""
     if not shown:
         return ""
     states: dict[str, int] = {}
@@ -119,9 +131,12 @@ def history_in_words(shown: Sequence[DossierCase], current: str) -> str:
     units = list(dict.fromkeys(c.unit for c in shown if c.unit))
     if units:
         parts.append("责任单位：" + "、".join(units))
-    leaders = list(dict.fromkeys(c.leader for c in shown if c.leader))
-    if leaders:
-        parts.append("曾由" + "、".join(leaders) + "包案")
+    running = list(dict.fromkeys(f"由{c.leader}包案（{plain_date(c.leader_since)}起）" if c.leader_since
+                                 else f"由{c.leader}包案" for c in shown if c.leader and c.leader_current))
+    parts.extend(running)
+    ended = list(dict.fromkeys(c.leader for c in shown if c.leader and not c.leader_current))
+    if ended:
+        parts.append("曾由" + "、".join(ended) + "包案")
     unhappy = sum(1 for c in shown if any(e.what == EventType.RATED.value and e.text.startswith("不满意")
                                           for e in c.events))
     if unhappy:
@@ -136,6 +151,7 @@ def dossier(hall: Hall, actor: Actor, appointment_id: str, *, reveal: bool = Fal
     with hall.sessions() as session:
         row = _appointment_row(session, appointment_id)
         day = day_view(session, day_row(session, row.day_id))
+        request = case_requests(session, [row.case_number]).get(row.case_number, "")
         earlier = earlier_cases(session, row.id_number, row.name, row.phone, limit=30)
         notes = tuple(DossierNote(plain_datetime(datetime.fromisoformat(n.at)), n.author_name, n.text)
                       for n in session.scalars(select(DossierNoteRow).where(
@@ -148,7 +164,8 @@ def dossier(hall: Hall, actor: Actor, appointment_id: str, *, reveal: bool = Fal
     else:
         details = [_masked(hall, actor, ref) for ref in refs]
     shown = tuple(_dossier_case(hall, actor, ref, d) for ref, d in zip(refs, details, strict=True))
-    return Dossier(appointment_view(row, day, full=reveal), row.id_number if reveal else mask_id_number(row.id_number),
+    return Dossier(appointment_view(row, day, full=reveal, case_request=request),
+                   row.id_number if reveal else mask_id_number(row.id_number),
                    (row.phone if reveal else mask_phone(row.phone)) if row.phone else "", shown, notes, reveal)
 
 
@@ -173,9 +190,12 @@ def _dossier_case(hall: Hall, actor: Actor, ref: str, detail: CaseDetail | None)
                         .replace(" （", "（") for j in print_log(hall, actor, view.case_number))
     except PermissionDenied:
         printed = ()
+    taken = [china_day(Hlc.parse(e.hlc).wall_ms) for e in detail.events if e.type is EventType.LEADER_TAKEN]
+    current = bool(view.leader) and bool(taken) and not leader_case_concluded(view.state.value, view.answered_on,
+                                                                              taken[-1])
     return DossierCase(view.case_number, view.received_on, view.state.value, detail.topic_name, view.request, unit,
                        view.next_due, view.next_due_rule, view.leader, view.leader_due, events, printed,
-                       detail.attachments)
+                       detail.attachments, leader_since=taken[0] if taken else None, leader_current=current)
 
 
 def _dossier_event(event: Event, authors: Mapping[str, str]) -> DossierEvent:

@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from desktop.documents.model import DocumentKind as K
+from desktop.domain.reception import Slot, arrival_words
 
 POPPLER = ("pdftoppm", "pdftotext", "pdffonts")
 
@@ -117,7 +118,8 @@ SAMPLES: dict[K, dict[str, Any]] = {
     K.RIGHTS_NOTICE: {**_A4, "document_number": ""},
     K.APPOINTMENT_SLIP: {"hall_name": "浦江县人民来访接待中心", "reception_on": "2026-10-15", "slot": "09:00–10:30",
                          "waiting": False, "petitioner_name": "张建国", "persons_count": 1, "leaders": "县长 周建华",
-                         "place": "领导接访室", "document_number": "", "case_number": CASE_NUMBER},
+                         "place": "领导接访室", "document_number": "", "case_number": CASE_NUMBER,
+                         "arrival_note": arrival_words(Slot("09:00", "10:30", 4), None, slip=True)},
     K.RECEPTION_LIST: {**_A4, "document_number": "", "reception_on": "2026-10-15", "leaders": "县长 周建华",
                        "place": "领导接访室", "units": "浦江县人力资源和社会保障局", "topics": "劳动保障", "count": 2,
                        "waiting_count": 0,

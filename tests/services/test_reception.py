@@ -19,7 +19,10 @@ from desktop.domain.events import EventType
 from desktop.domain.reception import (
     BacklogRule,
     RestDayRule,
+    Slot,
+    arrival_words,
     due_note,
+    office_list_words,
     office_notice_day,
     parse_slots,
     place_booking,
@@ -27,6 +30,7 @@ from desktop.domain.reception import (
     places_left,
     reception_day,
     schedule_notes,
+    slots_in_words,
 )
 from desktop.services import attachments, cases, leaderday, reception
 from desktop.services.audit import AuditQuery, list_audit
@@ -146,6 +150,38 @@ def test_a_reception_day_over_for_today_takes_nobody_not_even_to_wait(hall: Hall
     assert reception.appointments(hall, clerk, today.day_id) == []
     tomorrow = reception.add_day(hall, clerk, date(2026, 9, 17), leaders=["县长 周建华"], slots="09:00-12:00/2")
     assert reception.book(hall, clerk, tomorrow.day_id, Visitor("张建国", valid_id(seq=111))).waiting_position == 0
+
+
+def test_a_booking_made_as_its_slot_begins_says_to_come_now_a_later_one_fifteen_minutes_early() -> None:
+    slot = Slot("10:30", "12:00", 4)
+    early = "请在接访当日提前15分钟到达，在窗口报到后按时段等候"
+    assert arrival_words(slot, None) == early  # a day to come
+    assert arrival_words(slot, "10:14") == early  # today, 16 minutes before: time to come early still
+    assert arrival_words(slot, "10:15") == "您预约的时段10:30就要开始，请现在就带上身份证到窗口报到"
+    assert arrival_words(slot, "10:51") == "您预约的时段10:30已经开始，请现在就带上身份证到窗口报到"
+    assert arrival_words(Slot("09:00", "10:30", 4), "08:50", slip=True) == (
+        "您预约的时段9:00就要开始，请现在就凭本回执和身份证到窗口报到")
+    assert "提前15分钟到接待大厅" in arrival_words(slot, None, slip=True)
+    assert arrival_words(None, "10:51") == ""  # the waiting list comes when called
+
+
+def test_a_booking_for_a_slot_under_way_is_told_to_come_now_on_the_slip(hall: Hall, clerk: Actor,
+                                                                        clock: FakeClock) -> None:
+    day_id = _day(hall, clerk, slots="09:00-10:30/4,10:30-12:00/4")
+    clock.advance(days=14, hours=1, minutes=21)  # the reception day at 10:51 (the clock stood at 9:30)
+    booking = reception.book(hall, clerk, day_id, Visitor("张洁", valid_id(seq=141)))
+    assert booking.appointment.slot_label == "10:30–12:00"
+    assert booking.arrival_words() == "您预约的时段10:30已经开始，请现在就带上身份证到窗口报到"
+    slip = reception.appointment_slip(hall, clerk, booking.appointment.appointment_id)
+    assert slip.data["arrival_note"] == "您预约的时段10:30已经开始，请现在就凭本回执和身份证到窗口报到"
+
+
+def test_the_slots_and_the_offices_list_are_said_in_words_never_before_the_day_existed() -> None:
+    assert slots_in_words(parse_slots("09:00-10:30/4,10:30-12:00/4")) == "9:00–10:30限4人、10:30–12:00限4人"
+    today = date(2026, 12, 7)
+    assert office_list_words(date(2026, 12, 2), today, today) == "今日新增，名单随时可送出"
+    assert office_list_words(date(2026, 12, 2), today, date(2026, 11, 20)) == "2026年12月2日（星期三）送出（已到期）"
+    assert office_list_words(date(2027, 1, 10), today, today) == "2027年1月10日（星期日）送出"
 
 
 def test_places_left_per_slot() -> None:
@@ -369,6 +405,48 @@ def test_an_appointment_is_linked_to_the_visitors_latest_open_case(hall: Hall, c
     assert booking.appointment.case_number == case.case_number
 
 
+def _answered(hall: Hall, clerk: Actor, seq: int, request: str) -> str:
+    """A matter of the visitor answered (已答复) today: its review window is open, its handling is done."""
+    number = register_visit(hall, clerk, form(id_number=valid_id(seq=seq), request=request)).case_number
+    cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    cases.accept(hall, clerk, number, accepted_on=hall.today())
+    assert cases.answer(hall, clerk, number, outcome="解释说明", answered_on=hall.today()).state.value == "已答复"
+    return number
+
+
+def test_a_booking_concerns_the_visitors_unfinished_case_never_an_answered_one(hall: Hall, clerk: Actor) -> None:
+    day_id = _day(hall, clerk, slots="09:00-10:00/5")
+    _answered(hall, clerk, 211, "要求补发2025年度耕地地力保护补贴")
+    alone = reception.book(hall, clerk, day_id, Visitor("许玉英", valid_id(seq=211)))
+    assert alone.appointment.case_number == "" and alone.appointment.case_in_words == "尚未关联信访事项"
+    # an earlier matter still being handled is the one, not a later one already answered
+    open_one = register_visit(hall, clerk, form(id_number=valid_id(seq=212), request="要求处理邻居违建遮挡采光"))
+    _answered(hall, clerk, 212, "要求补发2025年度耕地地力保护补贴")
+    linked = reception.book(hall, clerk, day_id, Visitor("张洁", valid_id(seq=212)))
+    assert linked.appointment.case_number == open_one.case_number
+    assert linked.appointment.case_in_words == f"已关联{open_one.case_number}（诉求：要求处理邻居违建遮挡采光）"
+
+
+def test_the_matter_registered_on_the_day_replaces_the_rules_link_never_a_clerks(hall: Hall, clerk: Actor,
+                                                                                clock: FakeClock) -> None:
+    day_id = _day(hall, clerk, slots="09:00-10:00/5")
+    earlier = register_visit(hall, clerk, form(id_number=valid_id(seq=221), request="要求处理邻居违建")).case_number
+    found = reception.book(hall, clerk, day_id, Visitor("张洁", valid_id(seq=221))).appointment
+    other = register_visit(hall, clerk, form(id_number=valid_id(seq=222), request="要求解决拖欠工资")).case_number
+    chosen = reception.book(hall, clerk, day_id, Visitor("李梅", valid_id(seq=222)), case_number=other).appointment
+    assert (found.case_number, chosen.case_number) == (earlier, other)
+    clock.advance(days=14)  # the reception day: both come, each with a new matter registered at the counter
+    today = register_visit(hall, clerk, form(id_number=valid_id(seq=221), request="反映小区电梯停运"))
+    assert reception.name_registered_case(hall, clerk, today.case_number) == 1
+    again = register_visit(hall, clerk, form(id_number=valid_id(seq=222), request="反映小区电梯停运"))
+    assert reception.name_registered_case(hall, clerk, again.case_number) == 0  # the clerk's choice stands
+    listed = {a.appointment_id: a for a in reception.appointments(hall, clerk, day_id)}
+    assert listed[found.appointment_id].case_number == today.case_number
+    assert listed[found.appointment_id].case_in_words == f"已关联{today.case_number}（诉求：反映小区电梯停运）"
+    assert listed[chosen.appointment_id].case_number == other
+    assert reception.name_registered_case(hall, clerk, today.case_number) == 0  # linked already: nothing to do
+
+
 def test_appointments_are_imported_from_csv_and_xlsx_row_by_row(hall: Hall, clerk: Actor, tmp_path: Path) -> None:
     day_id = _day(hall, clerk, "09:00-10:00/1,10:00-11:00/1")
     csv_file = tmp_path / "名单.csv"
@@ -556,6 +634,7 @@ def test_the_dossier_says_a_history_of_five_cases_in_other_units_in_one_sentence
     booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=621)))
     appointment_id = booking.appointment.appointment_id
     dossier = leaderday.dossier(hall, LEADER, appointment_id)
+
     assert len(dossier.cases) == 5 and dossier.appointment.case_number in numbers
     assert dossier.history == ("共5件（含本次事项）：已转送2件、已答复3件；责任单位：浦江县农业农村局、"
                                "浦江县自然资源和规划局、浦江县纪委监委、浦江县人力资源和社会保障局、浦江县住房和城乡建设局；"
@@ -599,6 +678,28 @@ def test_the_leaders_decision_records_events_and_fills_in_the_form(hall: Hall, c
     assert form_doc.data["instruction"] == "请县人力社保局牵头限期解决" and form_doc.data["due"] == "2026-10-30"
     listed = reception.appointments(hall, LEADER, reception.list_days(hall, LEADER)[0].day_id)
     assert listed[0].status == "已接待" and listed[0].taken_on
+
+
+def test_the_units_form_gives_the_phone_and_request_of_the_day_and_the_dossier_a_running_baoan(
+        hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    number = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=631),
+                                              phone="13857912345")).case_number
+    cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+    booking = reception.book(hall, clerk, _day(hall, clerk), Visitor("欧阳建华", valid_id(seq=631), "13900001111",
+                                                                     summary="电梯又停运一个月，要求更换电梯"))
+    clock.advance(days=14)  # the reception day
+    leaderday.record_decision(hall, LEADER, booking.appointment.appointment_id, instruction="请县住建局限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"])
+    data = leaderday.assignment_form(hall, LEADER, number).data  # the leader sees names and phones in full
+    assert (data["phone"], data["case_phone"]) == ("13900001111", "13857912345")
+    assert data["visit_request"] == "电梯又停运一个月，要求更换电梯" and data["request"] == form().request
+    assert not data["request_alone"]
+    history = leaderday.dossier(hall, LEADER, booking.appointment.appointment_id).history
+    assert "由周建华包案（2026年9月30日起）" in history and "曾由" not in history
+    cases.accept(hall, clerk, number, accepted_on=hall.today())
+    cases.answer(hall, clerk, number, outcome="予以支持", answered_on=hall.today())
+    history = leaderday.dossier(hall, LEADER, booking.appointment.appointment_id).history
+    assert "曾由周建华包案" in history and "由周建华包案（" not in history
 
 
 def test_a_baoan_deadline_on_a_holiday_or_in_a_year_not_imported_is_pointed_out() -> None:

@@ -288,6 +288,32 @@ def test_a_walk_in_joins_todays_reception_day_through_the_authority(
         eventually(leader, lambda: [a.name for a in reception.appointments(leader, LEADER, today.day_id)] == ["张**"])
 
 
+def test_the_rules_link_is_replaced_by_the_matter_registered_that_day_a_clerks_choice_kept_through_the_authority(
+        hall_server: SyncServer, device_hall: DeviceFactory) -> None:
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    counter, leader = device_hall("counter"), device_hall("leader")
+    with serve_in_thread(create_app(hall_server.hall, server=hall_server)) as url, \
+            links(hall_server, url, (counter, "counter"), (leader, "leader")):
+        today = reception.add_day(counter, CLERK, counter.today(), leaders=["县长 周建华"], slots="16:00-17:00/4")
+        earlier = register_visit(counter, CLERK, form(id_number=valid_id(seq=101))).case_number
+        chosen = register_visit(counter, CLERK, form(name="李梅", id_number=valid_id(seq=102))).case_number
+        found = reception.book_today(counter, CLERK, Visitor("张建国", valid_id(seq=101)))
+        kept = reception.book_today(counter, CLERK, Visitor("李梅", valid_id(seq=102)), case_number=chosen)
+        assert (found.appointment.case_number, kept.appointment.case_number) == (earlier, chosen)
+        new = register_visit(counter, CLERK, form(id_number=valid_id(seq=101), request="反映小区电梯停运")).case_number
+        again = register_visit(counter, CLERK, form(name="李梅", id_number=valid_id(seq=102))).case_number
+        assert reception.name_registered_case(counter, CLERK, new) == 1
+        with hall_server.hall.sessions() as session:
+            stored = {r.appointment_id: (r.case_number, r.case_chosen) for r in session.scalars(select(AppointmentRow))}
+        assert stored[found.appointment.appointment_id] == (new, False)
+        assert stored[kept.appointment.appointment_id] == (chosen, True)
+        eventually(counter, lambda: {a.appointment_id: a.case_number for a in reception.appointments(
+            counter, CLERK, today.day_id)}[found.appointment.appointment_id] == new)
+        assert reception.name_registered_case(counter, CLERK, again) == 0  # the clerk's choice stands
+
+
 def test_a_day_removed_at_the_counter_leaves_every_pc_and_a_booked_one_stays(
         hall_server: SyncServer, device_hall: DeviceFactory) -> None:
     kiosk, counter, display = (device_hall(n) for n in ("ka", "counter", "display"))

@@ -385,6 +385,23 @@ def test_the_supervisor_at_the_counter_sees_a_unit_past_its_baoan_deadline_and_u
     assert tabs.currentIndex() == 0 and search.query.text() == case.case_number
 
 
+def test_a_deadline_still_ahead_is_offered_the_usual_period_from_today(
+        qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor, work_context: Context) -> None:
+    from desktop.services import leaderday
+
+    register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=34)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=34)))
+    leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                              take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 9, 25))
+    clock.advance(days=7)  # 2026-09-23: two days left
+    board = LeaderBoardPanel(work_context(LEADER, "leader"))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 1 and board.reassign_unit.count() > 0, timeout=10_000)
+    board.board.selectRow(0)
+    assert board.reassign_due.date() == QDate(2026, 10, 23)  # 访后限期办结 from today, as README says
+
+
 def test_the_leader_replaces_a_unit_past_its_deadline_from_the_board(
         qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor, supervisor: Actor,
         work_context: Context) -> None:
@@ -500,7 +517,8 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
     assert screen.due.text() == "选择来访人后自动填写" and "2000" not in screen.due.text()
     item = screen.table.item(0, 0)
-    assert item is not None and item.toolTip() == f"事项编号：{case.case_number}"
+    # which case the 批示 go on, and what it is about
+    assert item is not None and item.toolTip() == f"已关联{case.case_number}（诉求：{form().request}）"
     with qtbot.waitSignal(screen.opened, timeout=10_000):
         screen.table.selectRow(0)
     assert screen.due.text() == "2026年10月16日"

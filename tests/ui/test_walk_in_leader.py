@@ -54,3 +54,45 @@ def test_the_counter_registering_a_walk_in_on_the_list_links_it_and_says_so(
     (linked,) = [a for a in reception.appointments(sqlite_hall, clerk, today)
                  if a.appointment_id == walk_in.appointment.appointment_id]
     assert linked.case_number == panel.last_result.case_number
+
+
+def test_a_walk_in_linked_by_the_rule_to_an_earlier_matter_gets_the_one_registered_today(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    """张洁 joined the list with an earlier matter still being handled, found by the rule; the matter the clerk
+    registers for her that day is what she came about: the booking is linked to it, and the form says so."""
+    today, _later = _today_and_later(sqlite_hall, clerk)
+    earlier = register_visit(sqlite_hall, clerk, form(name="张洁", id_number=valid_id(seq=721),
+                                                      request="要求处理邻居违建遮挡采光"))
+    walk_in = reception.book_today(sqlite_hall, clerk, reception.Visitor("张洁", valid_id(seq=721)))
+    assert walk_in.appointment.case_number == earlier.case_number
+    panel = counter.registration
+    panel.id_number.setText(valid_id(seq=721))
+    panel.name.setText("张洁")
+    panel.request.setPlainText("反映小区电梯停运一个月，物业不予维修，要求尽快恢复运行")
+    with qtbot.waitSignal(panel.registered, timeout=20_000):
+        panel.save()
+    assert panel.last_result is not None
+    qtbot.waitUntil(lambda: "已关联今日领导接访名单上的预约" in panel.message.text(), timeout=10_000)
+    (linked,) = [a for a in reception.appointments(sqlite_hall, clerk, today)
+                 if a.appointment_id == walk_in.appointment.appointment_id]
+    assert linked.case_number == panel.last_result.case_number
+
+
+def test_the_counters_booking_says_when_to_come_and_which_case_the_leader_decides_on(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    """Booked at 9:30 into today's 9:00 slot: come to the window now; no unfinished matter: 尚未关联 (listed too)."""
+    reception.add_day(sqlite_hall, clerk, sqlite_hall.today(), leaders=["县长 周建华"],
+                      slots="09:00-10:30/4,10:30-12:00/4")
+    panel = counter.booking
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.slot_box.count() == 3, timeout=10_000)  # 不限, then the two slots
+    panel.name.setText("许玉英")
+    panel.id_number.setText(valid_id(seq=731))
+    panel.submit()
+    qtbot.waitUntil(lambda: "预约回执" in panel.message.text(), timeout=20_000)
+    text = panel.message.text()
+    assert "您预约的时段9:00已经开始，请现在就带上身份证到窗口报到" in text and "尚未关联信访事项" in text
+    assert "提前15分钟" not in text
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=10_000)
+    item = panel.table.item(0, len(panel.COLUMNS) - 1)
+    assert item is not None and item.text() == "尚未关联信访事项"

@@ -574,7 +574,7 @@ class BookingFlow(QWidget):
         self.fact_rows[0][0].setText("候补日期" if waiting else "接访时间")
         called = f"，届时打电话{booking.appointment.phone}通知您" if booking.appointment.phone else ""
         self.details.setText(Phrases.clauses(f"有人取消时按顺序递补{called}" if waiting
-                                             else TEXTS["appointment.arrive"]))  # never 按时段 / 等候
+                                             else booking.arrival_words()))  # never 按时段 / 等候
         set_tone(self.unprinted, "", "")
         self._spread_facts()
         self.print_note.setText(Phrases("正在|打印|预约回执……"))
@@ -619,7 +619,7 @@ class BookingFlow(QWidget):
         self.fact_rows[2][1].setText("身份证")
         self._spread_facts()
         if not waiting:  # the waiting list's words (who calls, when) stand as they were
-            self.details.setText(Phrases.clauses("接访当日请带上身份证，提前15分钟到达，在窗口报到后按时段等候"))
+            self.details.setText(Phrases.clauses(booking.arrival_words()))
         self.print_note.setText("")
         self.print_note.hide()
 

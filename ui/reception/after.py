@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.access import Permission
 from desktop.domain.deadlines import format_date
+from desktop.domain.reception import office_list_words
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import (
     EnterMovesOn,
@@ -68,8 +69,6 @@ def fill_table(table: QTableWidget, rows: list[tuple[str, ...]], colours: list[Q
     fit_columns(table)
 
 
-def _office(tell: date, today: date) -> str:
-    return f"{format_date(tell)}送出" + ("（已到期）" if tell <= today else "")
 
 
 def _organisations(_hall: Hall) -> list[Choice]:
@@ -256,14 +255,14 @@ class LeaderBoardPanel(QWidget):
         self.acting.run(record, self._urged, lambda e: set_tone(self.message, "error", user_message(e, "督办")))
 
     def _chosen(self) -> None:
-        """The chosen case's deadline in the date field, to be moved on; a passed one, the usual new deadline."""
+        """The new deadline offered for the chosen case: 访后限期办结 from today, the case's own when later."""
         row = self.board.currentRow()
         if not 0 <= row < len(self.rows) or not self.board.selectedItems():
             return
         b = self.rows[row]
-        # a deadline still ahead is moved on from itself; one passed gets the usual 访后限期办结 from today (a
-        # newcomer pressing Enter got tomorrow, a Sunday)
-        due = b.due if b.due is not None and b.due > self.today else self.default_due
+        # a unit replaced or given more time gets the usual period from today (its own deadline, two days off,
+        # offered again would move nothing); never shorter than the deadline it has (nor tomorrow, a Sunday)
+        due = b.due if b.due is not None and b.due > self.default_due else self.default_due
         self.reassign_due.setDate(QDate(due.year, due.month, due.day))
 
     def reassign(self) -> None:
@@ -358,11 +357,11 @@ class SchedulePanel(QWidget):
         self.table.viewport().installEventFilter(self)
         self.message = message_label()
         settings = ctx.settings
-        from desktop.domain.reception import RestDayRule
+        from desktop.domain.reception import RestDayRule, parse_slots, slots_in_words
 
         self.rule.setText(f"规则：每月{settings.reception_day_of_month}日；逢休息日"
                           f"{RestDayRule(settings.reception_rest_day).label}（节假日按期限计算所用的日历）；"
-                          f"时段与名额：{settings.reception_slots}；预约名单于接访日前5天送领导办公室（逢休息日提前至前一个工作日）。")
+                          f"时段与名额：{slots_in_words(parse_slots(settings.reception_slots))}；预约名单于接访日前5天送领导办公室（逢休息日提前至前一个工作日）。")
         top = QHBoxLayout()
         top.addWidget(self.leaders, 3)
         top.addWidget(self.topics, 2)
@@ -443,7 +442,8 @@ class SchedulePanel(QWidget):
         fill_table(self.table, [(format_date(d.day), d.origin, "、".join(d.leaders), d.topics or "—", d.place,
                                  "、".join(d.unit_names),
                                  d.places_in_words, str(d.waiting),
-                                 _office(tell, today)) for d, tell in zip(self.days, notices, strict=True)])
+                                 office_list_words(tell, today, d.created_on))
+                                for d, tell in zip(self.days, notices, strict=True)])
         self._fit_columns()
         self.table.clearSelection()  # the day chosen stays chosen when a day is added before it
         self.table.setCurrentCell(-1, -1)

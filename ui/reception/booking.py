@@ -60,7 +60,7 @@ class _Listing:
 class CounterBookingPanel(QWidget):
     """Day and slot, the visitor, 预约; the day's bookings beside (cancel moves the waiting list up)."""
 
-    COLUMNS = ("时段", "来访人", "人数", "状态", "来源", "事项编号")
+    COLUMNS = ("时段", "来访人", "人数", "状态", "来源", "关联事项")
     refreshed = Signal()
 
     def __init__(self, ctx: WorkContext) -> None:
@@ -179,8 +179,14 @@ class CounterBookingPanel(QWidget):
         self.day_box.blockSignals(False)
         self._fill_slots()
         self.rows = listing.appointments
-        fill_table(self.table, [(a.slot_label, a.name, f"{a.persons_count}人", a.status, a.source, a.case_number or "—")
+        # the case in a few words (the list fits the window); all of its request in the row's tooltip
+        fill_table(self.table, [(a.slot_label, a.name, f"{a.persons_count}人", a.status, a.source,
+                                 a.case_words(10).removeprefix("已关联"))
                            for a in self.rows])
+        for row, a in enumerate(self.rows):
+            for column in range(self.table.columnCount()):
+                if (item := self.table.item(row, column)) is not None:
+                    item.setToolTip(a.case_in_words)
         self.book_button.setEnabled(bool(self.days))
         if not self.days:
             rule = f"（按惯例下一个接访日为{format_date(listing.by_rule)}）" if listing.by_rule else ""
@@ -226,7 +232,9 @@ class CounterBookingPanel(QWidget):
         if typing_here:  # booked from the keyboard: the keys go to 姓名 for the next visitor (the day stays)
             self.name.setFocus(Qt.FocusReason.OtherFocusReason)
         self.persons.setValue(1)
-        set_tone(self.message, "ok", booking.message + "。正在打印预约回执……")
+        arrive = f"；{booking.arrival_words()}" if booking.arrival_words() else ""
+        set_tone(self.message, "ok",
+                 f"{booking.message}{arrive}；{booking.appointment.case_in_words}。正在打印预约回执……")
         self._print(booking.appointment.appointment_id)
 
     def _print(self, appointment_id: str) -> None:

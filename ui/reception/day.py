@@ -94,7 +94,7 @@ def _dossier_html(d: Dossier) -> str:
     if a.summary:
         head += f"<p><b>本次诉求：</b>{escape(a.summary)}</p>"
     # which of the cases below the 批示 and 包案 are recorded on (the list no longer has the number)
-    head += (f"<p><b>批示记入事项：</b>{escape(a.case_number)}</p>" if a.case_number else
+    head += (f"<p><b>批示记入事项：</b>{escape(a.case_in_words.removeprefix('已关联'))}</p>" if a.case_number else
              "<p style='color:#7a4b00;'>尚未登记信访事项：窗口为此来访人登记后即自动关联，再记录批示</p>")
     parts = [head, f"<h3>信访经历（{len(d.cases)}件）</h3>"]
     linked = 0  # the materials of the cases above: each case's links number on from them
@@ -375,7 +375,7 @@ class LeaderDayScreen(QWidget):
         for r, a in enumerate(self.rows):
             values = (a.slot_label, a.name, f"{a.persons_count}人",
                       a.status + ("·包案" if a.taken_on else "") + ("" if a.case_number else "·待登记"))
-            tip = (f"事项编号：{a.case_number}" if a.case_number
+            tip = (a.case_in_words if a.case_number
                    else "尚未登记信访事项：窗口为此来访人登记后即自动关联，再记录批示")
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
