@@ -21,8 +21,10 @@ from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell
 from ui.kiosk.suggest import SuggestionFlow
 
-#: A scanner's pace (xdotool type --delay 5) and a person's (ms a key).
-MACHINE_MS, PERSON_MS = 5, 150
+#: A scanner's pace (xdotool type --delay 5) and a fast typist's (ms a key).
+MACHINE_MS, PERSON_MS = 5, 80
+#: A scanner's keys as a busy window system stamped them (xdotool under Xvfb): 11 ms apart on average, some 64.
+JITTER_MS = (3, 4, 41, 12, 28, 9, 7, 64, 3, 3, 10, 3)
 WECHAT = "https://u.wechat.com/EKx3abcDEF?scene=" + "7" * 2960  # 3,000 characters
 
 
@@ -33,7 +35,10 @@ class Keys:
         self.shell = shell
         self.at = 100_000
 
-    def _key(self, key: int, text: str, gap: int) -> None:
+    def _key(self, key: int, text: str, gap: int | tuple[int, ...]) -> None:
+        if isinstance(gap, tuple):
+            self.count = getattr(self, "count", 0) + 1
+            gap = gap[self.count % len(gap)]
         self.at += gap
         target: QWidget = self.shell.window().focusWidget() or self.shell.window()
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
@@ -41,7 +46,7 @@ class Keys:
             event.setTimestamp(self.at)
             QApplication.sendEvent(target, event)
 
-    def type(self, text: str, gap: int, *, enter: bool = True) -> None:
+    def type(self, text: str, gap: int | tuple[int, ...], *, enter: bool = True) -> None:
         self.at += 1000  # a pause before
         for char in text:
             self._key(ord(char.upper()) if char.isascii() else 0, char, gap)
@@ -56,7 +61,7 @@ def _payload(hall: Hall, result: RegistrationResult) -> str:
 def _suggestion_box(qtbot: QtBot, shell: KioskShell, written: str) -> SuggestionFlow:
     flow = shell.open_flow("suggest")
     assert isinstance(flow, SuggestionFlow)
-    qtbot.mouseClick(flow.free_button, Qt.MouseButton.LeftButton)
+    flow.free_button.click()
     qtbot.waitUntil(flow.content.isVisible)
     flow.content.setPlainText(written)
     flow.content.setFocus()
@@ -73,7 +78,7 @@ def test_a_receipt_scanned_into_a_long_text_box_opens_its_case_and_leaves_nothin
     result = register_visit(sqlite_hall, clerk, form())
     written = "小区门口的路灯坏了很久，晚上出行不便"
     flow = _suggestion_box(qtbot, shell, written)
-    Keys(shell).type(_payload(sqlite_hall, result), MACHINE_MS)
+    Keys(shell).type(_payload(sqlite_hall, result), JITTER_MS)
     assert flow.content.toPlainText() == written  # nothing of the scan, no line break
     question = shell.leave_question
     assert question.isVisible() and question.heading.text() == "要放弃已填写的内容，查看回执上的事项吗？"
@@ -139,15 +144,48 @@ def test_a_persons_keys_on_a_page_without_a_field_are_not_a_foreign_code(qtbot: 
     assert shell.flow is None and not shell.home_message.isVisible()
 
 
-def test_enter_presses_the_focused_tile_and_button(qtbot: QtBot, shell: KioskShell) -> None:
+def test_enter_presses_the_button_a_keyboard_focused(qtbot: QtBot, shell: KioskShell) -> None:
+    """Enter on a focused tile or button did nothing (only Space did)."""
     tile = shell.tile_buttons["progress"]
-    tile.setFocus()
+    tile.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(tile.hasFocus)
     keys = Keys(shell)
     keys.type("", PERSON_MS)
     flow = shell.flow
     assert isinstance(flow, ProgressFlow) and shell.flow_key == "progress"
-    flow.submit.setFocus()
+    flow.submit.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(flow.submit.hasFocus)
     keys.type("", PERSON_MS)
     assert flow.message.text()  # 查询 pressed: it asks for the case number
+
+
+def test_enter_on_a_button_the_page_focused_shows_it_first(qtbot: QtBot, shell: KioskShell) -> None:
+    """The page leaves its focus on 大字 (first in line), unmarked: a person's keys and Enter toggled 大字 unseen."""
+    shell.large_button.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(shell.large_button.hasFocus)
+    keys = Keys(shell)
+    keys.type("hello", PERSON_MS)
+    assert not shell.large_button.isChecked() and shell.large_button.property("keyed")
+    keys.type("", PERSON_MS)  # now seen: pressed
+    assert shell.large_button.isChecked()
+
+
+def test_the_focus_ring_shows_where_a_keyboard_put_the_focus(qtbot: QtBot, shell: KioskShell) -> None:
+    """The focus mark was almost invisible (in 高对比 most); the page's own focus (大字, first in line) shows none."""
+    from ui.kiosk.style import FOCUS_RING_PX
+
+    tile = shell.tile_buttons["progress"]
+    shell.large_button.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(shell.large_button.hasFocus)
+    assert not shell.large_button.property("keyed")
+    for contrast in (False, True):
+        shell.contrast_button.setChecked(contrast)
+        tile.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(tile.hasFocus)
+        ringed = tile.grab().toImage().pixelColor(FOCUS_RING_PX // 2, tile.height() // 2)
+        shell.large_button.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(lambda: not tile.hasFocus())
+        plain = tile.grab().toImage().pixelColor(FOCUS_RING_PX // 2, tile.height() // 2)
+        page = tile.grab().toImage().pixelColor(tile.width() // 2, FOCUS_RING_PX + 4)
+        assert ringed != plain and ringed != page  # a colour of its own, where the tile had its thin edge
+        assert ringed.saturation() > 150  # a strong colour, in both looks

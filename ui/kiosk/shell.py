@@ -96,9 +96,12 @@ WIPED_NOTICE_MS = 4000
 #: Taps on the top-right corner, within :data:`CORNER_WINDOW_S` seconds, that ask for the PIN.
 CORNER_TAPS = 5
 CORNER_WINDOW_S = 4.0
-#: A scanner's keys come closer together than this (ms, by the window system's clock): a person's never do for
-#: long, and the run of keys starts again after a slower one (the keyboard's pinyin, 15 ms, is stricter).
+#: A scanner's keys come this close together on average (ms, by the window system's clock), a person's never over
+#: a run of :data:`SCAN_MIN_KEYS`: a fast typist's are 80 ms apart and more. One key may come later than the rest
+#: (a busy window system stamped a scanner's keys up to 64 ms apart, 11 ms on average).
 SCAN_KEY_GAP_MS = 30
+#: A pause this long (ms) between two keys ends a run of keys (a scanner's Enter comes within it too).
+SCAN_PAUSE_MS = 100
 #: A run of this many keys or more at a scanner's pace, ended by Enter, is a scan (a receipt's is some 60).
 SCAN_MIN_KEYS = 8
 #: Longer scans are not a receipt's (desktop.domain.qrpayload.MAX_PAYLOAD_LENGTH, loaded with the first scan).
@@ -126,6 +129,10 @@ class Tile:
 _CLOSING_KEYS = frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_F11, Qt.Key.Key_Q, Qt.Key.Key_W,
                            Qt.Key.Key_Tab, Qt.Key.Key_Meta, Qt.Key.Key_Super_L, Qt.Key.Key_Super_R,
                            Qt.Key.Key_Menu, Qt.Key.Key_Close, Qt.Key.Key_Sleep, Qt.Key.Key_PowerOff})
+
+
+#: The keys that press the focused button (Enter too, in the kiosk: see KioskShell._press_focused).
+_PRESSING_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Select})
 
 
 def closing_key(event: QKeyEvent) -> bool:
@@ -342,6 +349,9 @@ class KioskShell(QWidget):
         self._burst: list[str] = []
         self._burst_keys = 0
         self._burst_at: tuple[bool, int] | None = None
+        self._burst_from = 0
+        self._burst_clock = 0.0  # the clock's time of the last key timed (ms)
+        self._scan_ended = False  # a scan's Enter was taken: its release goes nowhere
         self._burst_before: tuple[QWidget | None, str, int] = (None, "", 0)
         #: When the last scan was taken (ms): an Enter that follows it at once (a scanner's CR LF) goes nowhere.
         self._scanned_at: tuple[bool, int] | None = None
@@ -1191,6 +1201,12 @@ class KioskShell(QWidget):
             if focus is not None and watched.isAncestorOf(focus):
                 _follow_input_item(focus)
             return False
+        if kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut) and isinstance(watched, QAbstractButton):
+            # the focus ring shows where a physical keyboard put the focus (Tab), not where the page left it
+            reason = getattr(event, "reason", None)
+            _ring(watched, kind == QEvent.Type.FocusIn and reason is not None
+                  and reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason))
+            return False
         if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
             self._tapped(watched)
             return False
@@ -1225,6 +1241,12 @@ class KioskShell(QWidget):
             scan = self._burst_key(event) if kind == QEvent.Type.KeyPress else None
             if scan is not None:
                 return self._scanner_key(event, scan)
+            if kind == QEvent.Type.KeyPress and isinstance(watched, QAbstractButton) and not watched.property("keyed") \
+                    and event.key() in _PRESSING_KEYS and not event.isAutoRepeat():
+                # Enter or Space on a button the page focused, no ring on it: the ring shows first what the next
+                # press would press (大字 was toggled by a key typed on a page with no field)
+                _ring(watched, True)
+                return True
             if kind == QEvent.Type.KeyPress and self._leave is not None and self._leave.isVisible() \
                     and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
                 self.stay()  # Enter or Escape on a keyboard answers the question as its default does: 继续填写
@@ -1235,6 +1257,11 @@ class KioskShell(QWidget):
                 return True
             if kind == QEvent.Type.KeyPress:
                 return self._scanner_key(event, None) or self._pinyin_key(event) or self._press_focused(event)
+        if kind == QEvent.Type.KeyRelease and self._scan_ended and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # the release of a scan's Enter: Qt's keyboard took it for its own and came up again over the question
+            self._scan_ended = False
+            return True
         if kind == QEvent.Type.KeyRelease and self._physical is not None and isinstance(event, QKeyEvent):
             # the release of a key pinyin took: Qt's keyboard would take it for a key of its own and write
             # out the letters as they are
@@ -1314,29 +1341,34 @@ class KioskShell(QWidget):
 
     def _burst_key(self, event: QKeyEvent) -> str | None:
         """Time the key ``event``: the text of the run of keys it ends when it is an Enter ending a scanner's run
-        (:data:`SCAN_MIN_KEYS` keys or more, each within :data:`SCAN_KEY_GAP_MS` of the one before), else None.
-        A key held down (its repeats) and a slower key start the run again; keys that write nothing (Shift, an
-        arrow) are not timed. The time is the window system's; keys sent by the program itself have none and
-        are timed by the clock."""
+        (:data:`SCAN_MIN_KEYS` keys or more, :data:`SCAN_KEY_GAP_MS` apart on average, no pause of
+        :data:`SCAN_PAUSE_MS`), else None. A key held down (its repeats) or a pause starts the run again; keys that
+        write nothing (Shift, an arrow) are not timed. The time is the window system's; keys sent by the program
+        itself have none and are timed by the clock, and those the on-screen keyboard types in a run of the window
+        system's (its pinyin written out) are left out."""
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if not event.text() and not enter:
             return None
         stamp = event.timestamp()
+        last = self._burst_at
+        if not stamp and last is not None and last[0] and 0 <= time.monotonic() * 1000 - self._burst_clock < \
+                SCAN_PAUSE_MS:
+            return None
         now = (True, int(stamp)) if stamp else (False, round(time.monotonic() * 1000))
-        last, self._burst_at = self._burst_at, now
-        fast = last is not None and last[0] == now[0] and 0 <= now[1] - last[1] < SCAN_KEY_GAP_MS \
+        self._burst_at, self._burst_clock = now, time.monotonic() * 1000
+        going = last is not None and last[0] == now[0] and 0 <= now[1] - last[1] < SCAN_PAUSE_MS \
             and not event.isAutoRepeat()
-        if not fast:
-            self._burst, self._burst_keys = [], 0
+        if not going:
+            self._burst, self._burst_keys, self._burst_from = [], 0, now[1]
             self._burst_before = _field_state(self._key_target())
         if enter:
-            text, keys = "".join(self._burst), self._burst_keys
-            self._burst, self._burst_keys = [], 0
-            if fast and keys >= SCAN_MIN_KEYS:
+            text, keys, took = "".join(self._burst), self._burst_keys, now[1] - self._burst_from
+            self._burst, self._burst_keys, self._burst_from = [], 0, now[1]
+            if going and keys >= SCAN_MIN_KEYS and took < SCAN_KEY_GAP_MS * keys:
                 return text
             scanned = self._scanned_at
-            if fast and keys == 0 and scanned is not None and scanned[0] == now[0] \
-                    and 0 <= now[1] - scanned[1] < SCAN_KEY_GAP_MS:
+            if going and keys == 0 and scanned is not None and scanned[0] == now[0] \
+                    and 0 <= now[1] - scanned[1] < SCAN_PAUSE_MS:
                 return ""  # the scanner's second line end (CR LF): goes nowhere
             return None
         if event.text().isprintable():
@@ -1356,6 +1388,9 @@ class KioskShell(QWidget):
             # a scan: what it typed leaves the field (a long box's too), then it is read — a code that is not a
             # receipt's refused in words, on whatever screen, as at home
             self._scanned_at = self._burst_at
+            self._scan_ended = True
+            if self._composing is not None:
+                self._drop_composition()  # pinyin the scan's first letters began: given up, not written out
             self._unscan(field)
             self._take_scan(scan, refuse=True)
             return True
@@ -1403,6 +1438,8 @@ class KioskShell(QWidget):
         if not isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit) or not self.holder.isAncestorOf(focus) \
                 or focus.inputMethodHints() & _NOT_PINYIN:
             return False
+        if self._leave is not None and self._leave.isVisible():
+            return False  # the question is up (a scanner typing): the keyboard does not come over it
         if self._physical is None:
             if not (self.ctx.settings.kiosk_on_screen_keyboard and on_screen_keyboard_asked()):
                 return False
@@ -1439,6 +1476,7 @@ class KioskShell(QWidget):
                 self.home_message.show()
             elif refuse and self._leave is not None and self._leave.isVisible():
                 self._leave.refuse(refusal.message)  # the question stays, unanswered
+                self._keyboard_aside()
                 self.say(refusal.message)
             elif refuse and isinstance(message, QLabel):
                 # scanned on a flow's screen: said there, as at home (it went unsaid, or stayed in the field)
@@ -1464,6 +1502,17 @@ class KioskShell(QWidget):
     def typed_anything(self) -> list[str]:
         """Every text shown or held by a widget of the kiosk (for tests and the wipe's self-check)."""
         return widget_texts(self.window())
+
+
+def _ring(button: QAbstractButton, on: bool) -> None:
+    """The focus ring on ``button`` or off (its style's ``keyed`` property, ui/kiosk/style.py)."""
+    if bool(button.property("keyed")) == on:
+        return
+    button.setProperty("keyed", on)
+    style = button.style()
+    style.unpolish(button)
+    style.polish(button)
+    button.update()
 
 
 def _field_state(widget: QWidget) -> tuple[QWidget | None, str, int]:

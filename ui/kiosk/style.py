@@ -161,11 +161,11 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
     # see on a tile, on a button's own colour and on the page, in both looks (its words keep their room: the ring
     # takes the tile's padding)
     ring = _FOCUS_RING_CONTRAST if contrast else _FOCUS_RING
-    rules.append(f"{k} QPushButton:focus, {k} QPushButton#secondary:focus, {k} QPushButton#choice:focus,"
-                 f" {k} QPushButton#done:focus, {k} QFrame#bar QPushButton:focus,"
-                 f" {k} QFrame#bar QPushButton#corner:focus"
+    on = '[keyed="true"]'  # the focus a physical keyboard moved (ui/kiosk/shell.py), not where the page left it
+    rules.append(f"{k} QPushButton{on}, {k} QPushButton#secondary{on}, {k} QPushButton#choice{on},"
+                 f" {k} QPushButton#done{on}, {k} QFrame#bar QPushButton{on}, {k} QFrame#bar QPushButton#corner{on}"
                  f" {{ border: {FOCUS_RING_PX}px solid {ring}; }}")
-    rules.append(f"{k} QPushButton#tile:focus {{ border: {FOCUS_RING_PX}px solid {ring}; padding: 0; }}")
+    rules.append(f"{k} QPushButton#tile{on} {{ border: {FOCUS_RING_PX}px solid {ring}; padding: 0; }}")
     for tone in ("error", "ok", "notice"):
         rules.append(f"{k} QLabel[tone=\"{tone}\"] {{ color: {c[tone + '_fg']}; background: {c[tone + '_bg']};"
                      f" border: 2px solid {c[tone + '_fg']}; border-radius: 8px; padding: 12px 16px; }}")
