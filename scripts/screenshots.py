@@ -593,6 +593,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     from ui.kiosk.progress import ProgressFlow
     from ui.kiosk.register import RegistrationFlow
     from ui.kiosk.shell import KioskShell
+    from ui.kiosk.shell import _ring as ring
     from ui.kiosk.suggest import SuggestionFlow
     from ui.kiosk.ticket import TicketFlow
 
@@ -644,12 +645,13 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         save("03-home-large-contrast")
         wipe()
         # a physical keyboard's focus on a tile (Tab), in the normal look and in high contrast
-        window.activateWindow()
+        # (the window of a screen with no window manager is never active: the ring is put on as Tab puts it)
         body.tile_buttons["progress"].setFocus(Qt.FocusReason.TabFocusReason)
+        ring(body.tile_buttons["progress"], True)
         save("03b-home-tile-focused")
         body.contrast_button.setChecked(True)
-        body.tile_buttons["progress"].setFocus(Qt.FocusReason.TabFocusReason)
         save("03c-home-tile-focused-contrast")
+        ring(body.tile_buttons["progress"], False)
         wipe()
         flow = body.open_flow("progress")
         assert isinstance(flow, ProgressFlow)

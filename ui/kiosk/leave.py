@@ -125,6 +125,7 @@ class LeaveQuestion(Veil):
         """``message`` (a code scanned that is not a receipt's) said on the card in place of what 放弃 clears: the
         question stays, unanswered."""
         set_tone(self.text, "error", Phrases.clauses(message))
+        self.place()  # the card grows to the words
 
     def place(self) -> None:
         """Over the whole page; the card in the middle, its buttons one above the other on a narrow screen."""

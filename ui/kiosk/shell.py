@@ -353,8 +353,6 @@ class KioskShell(QWidget):
         self._burst_clock = 0.0  # the clock's time of the last key timed (ms)
         self._scan_ended = False  # a scan's Enter was taken: its release goes nowhere
         self._burst_before: tuple[QWidget | None, str, int] = (None, "", 0)
-        #: When the last scan was taken (ms): an Enter that follows it at once (a scanner's CR LF) goes nowhere.
-        self._scanned_at: tuple[bool, int] | None = None
         self._window_watch: _WindowWatch | None = None
         #: Whether the application-wide filter (scanner, locked keys) is in place (from just after the first frame).
         self.filtering = False
@@ -1364,13 +1362,7 @@ class KioskShell(QWidget):
         if enter:
             text, keys, took = "".join(self._burst), self._burst_keys, now[1] - self._burst_from
             self._burst, self._burst_keys, self._burst_from = [], 0, now[1]
-            if going and keys >= SCAN_MIN_KEYS and took < SCAN_KEY_GAP_MS * keys:
-                return text
-            scanned = self._scanned_at
-            if going and keys == 0 and scanned is not None and scanned[0] == now[0] \
-                    and 0 <= now[1] - scanned[1] < SCAN_PAUSE_MS:
-                return ""  # the scanner's second line end (CR LF): goes nowhere
-            return None
+            return text if going and keys >= SCAN_MIN_KEYS and took < SCAN_KEY_GAP_MS * keys else None
         if event.text().isprintable():
             self._burst_keys += 1
             if len(self._burst) <= SCAN_MAX:
@@ -1382,12 +1374,9 @@ class KioskShell(QWidget):
         focus = self._key_target()
         field = focus if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit) and self.isAncestorOf(focus) \
             else None
-        if scan == "":  # a scanner's CR LF: its LF
-            return True
         if scan is not None and (field is None or "://" in scan):
             # a scan: what it typed leaves the field (a long box's too), then it is read — a code that is not a
             # receipt's refused in words, on whatever screen, as at home
-            self._scanned_at = self._burst_at
             self._scan_ended = True
             if self._composing is not None:
                 self._drop_composition()  # pinyin the scan's first letters began: given up, not written out
