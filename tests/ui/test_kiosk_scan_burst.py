@@ -46,11 +46,16 @@ class Keys:
             event.setTimestamp(self.at)
             QApplication.sendEvent(target, event)
 
-    def type(self, text: str, gap: int | tuple[int, ...], *, enter: bool = True) -> None:
+    def tab(self, back: bool = False) -> None:
+        self._key((Qt.Key.Key_Backtab if back else Qt.Key.Key_Tab).value, "\t", PERSON_MS)
+
+    def type(self, text: str, gap: int | tuple[int, ...], *, enter: bool = True, line_feed: bool = False) -> None:
         self.at += 1000  # a pause before
         for char in text:
             self._key(ord(char.upper()) if char.isascii() else 0, char, gap)
-        if enter:
+        if line_feed:  # a line feed, no Enter key (xdotool types a newline so)
+            self._key(Qt.Key.Key_unknown.value, "\n", gap)
+        elif enter:
             self._key(Qt.Key.Key_Return.value, "\r", gap)
 
 
@@ -85,6 +90,17 @@ def test_a_receipt_scanned_into_a_long_text_box_opens_its_case_and_leaves_nothin
     question.drop.click()
     progress = shell.flow
     assert isinstance(progress, ProgressFlow)
+    qtbot.waitUntil(lambda: progress.current_page is progress.result_page)
+    assert result.case_number in progress.heading.text()
+
+
+def test_a_receipt_scanned_into_an_empty_box_ending_in_a_line_feed_opens_its_case(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    result = register_visit(sqlite_hall, clerk, form())
+    _suggestion_box(qtbot, shell, "")
+    Keys(shell).type(_payload(sqlite_hall, result), MACHINE_MS, line_feed=True)
+    progress = shell.flow
+    assert isinstance(progress, ProgressFlow)  # nothing written: no question
     qtbot.waitUntil(lambda: progress.current_page is progress.result_page)
     assert result.case_number in progress.heading.text()
 
@@ -147,14 +163,19 @@ def test_a_persons_keys_on_a_page_without_a_field_are_not_a_foreign_code(qtbot: 
 def test_enter_presses_the_button_a_keyboard_focused(qtbot: QtBot, shell: KioskShell) -> None:
     """Enter on a focused tile or button did nothing (only Space did)."""
     tile = shell.tile_buttons["progress"]
-    tile.setFocus(Qt.FocusReason.TabFocusReason)
+    tile.setFocus()
     qtbot.waitUntil(tile.hasFocus)
     keys = Keys(shell)
+    keys.tab()
+    keys.tab(back=True)
+    assert tile.hasFocus() and tile.property("keyed")
     keys.type("", PERSON_MS)
     flow = shell.flow
     assert isinstance(flow, ProgressFlow) and shell.flow_key == "progress"
-    flow.submit.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(flow.submit.hasFocus)
+    flow.code.setFocus()
+    qtbot.waitUntil(flow.code.hasFocus)
+    keys.tab()
+    assert flow.submit.hasFocus()
     keys.type("", PERSON_MS)
     assert flow.message.text()  # 查询 pressed: it asks for the case number
 
@@ -178,14 +199,30 @@ def test_the_focus_ring_shows_where_a_keyboard_put_the_focus(qtbot: QtBot, shell
     shell.large_button.setFocus(Qt.FocusReason.OtherFocusReason)
     qtbot.waitUntil(shell.large_button.hasFocus)
     assert not shell.large_button.property("keyed")
+    keys = Keys(shell)
     for contrast in (False, True):
         shell.contrast_button.setChecked(contrast)
-        tile.setFocus(Qt.FocusReason.TabFocusReason)
-        qtbot.waitUntil(tile.hasFocus)
+        tile.setFocus()
+        keys.tab()
+        keys.tab(back=True)
+        assert tile.hasFocus()
         ringed = tile.grab().toImage().pixelColor(FOCUS_RING_PX // 2, tile.height() // 2)
-        shell.large_button.setFocus(Qt.FocusReason.TabFocusReason)
-        qtbot.waitUntil(lambda: not tile.hasFocus())
+        keys.tab()
+        assert not tile.hasFocus()
         plain = tile.grab().toImage().pixelColor(FOCUS_RING_PX // 2, tile.height() // 2)
         page = tile.grab().toImage().pixelColor(tile.width() // 2, FOCUS_RING_PX + 4)
         assert ringed != plain and ringed != page  # a colour of its own, where the tile had its thin edge
         assert ringed.saturation() > 150  # a strong colour, in both looks
+
+
+def test_the_focus_a_closing_flow_moves_shows_no_ring(qtbot: QtBot, shell: KioskShell) -> None:
+    """A flow going home with its field focused: Qt moves the focus on as a Tab would, and 大字 wore the ring."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setFocus()
+    qtbot.waitUntil(flow.number.hasFocus)
+    shell.go_home()
+    qtbot.waitUntil(lambda: shell.flow is None)
+    assert not [b.text() for b in shell.findChildren(QAbstractButton) if b.property("keyed")]

@@ -135,6 +135,11 @@ _CLOSING_KEYS = frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_F11, Qt.
 _PRESSING_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Select})
 
 
+def _line_end(event: QKeyEvent) -> bool:
+    """Whether ``event`` ends a line: Enter, or a line feed typed as text (a scanner set to LF; xdotool's newline)."""
+    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.text() in ("\r", "\n")
+
+
 def closing_key(event: QKeyEvent) -> bool:
     """Whether a key press would close, hide or leave the kiosk's window (swallowed when locked)."""
     key = Qt.Key(event.key())
@@ -352,6 +357,7 @@ class KioskShell(QWidget):
         self._burst_from = 0
         self._burst_clock = 0.0  # the clock's time of the last key timed (ms)
         self._scan_ended = False  # a scan's Enter was taken: its release goes nowhere
+        self._tabbing = False  # a Tab or Shift+Tab key is being delivered
         self._burst_before: tuple[QWidget | None, str, int] = (None, "", 0)
         self._window_watch: _WindowWatch | None = None
         #: Whether the application-wide filter (scanner, locked keys) is in place (from just after the first frame).
@@ -1200,9 +1206,10 @@ class KioskShell(QWidget):
                 _follow_input_item(focus)
             return False
         if kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut) and isinstance(watched, QAbstractButton):
-            # the focus ring shows where a physical keyboard put the focus (Tab), not where the page left it
+            # the focus ring shows where a physical keyboard's Tab put the focus, not where the page left it (Qt
+            # moves the focus of a field that goes, as a flow closes, with a Tab's reason too)
             reason = getattr(event, "reason", None)
-            _ring(watched, kind == QEvent.Type.FocusIn and reason is not None
+            _ring(watched, kind == QEvent.Type.FocusIn and self._tabbing and reason is not None
                   and reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason))
             return False
         if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
@@ -1235,6 +1242,9 @@ class KioskShell(QWidget):
         if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent):
             if not self._mine(watched) or not self._first_receiver(watched):
                 return False
+            if kind == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                self._tabbing = True  # the focus it moves, while it is delivered, is the keyboard's
+                later(self, 0, self._tabbed)
             # every key press is timed (once, at its first receiver): a scanner's come at a machine's pace
             scan = self._burst_key(event) if kind == QEvent.Type.KeyPress else None
             if scan is not None:
@@ -1255,8 +1265,7 @@ class KioskShell(QWidget):
                 return True
             if kind == QEvent.Type.KeyPress:
                 return self._scanner_key(event, None) or self._pinyin_key(event) or self._press_focused(event)
-        if kind == QEvent.Type.KeyRelease and self._scan_ended and isinstance(event, QKeyEvent) \
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if kind == QEvent.Type.KeyRelease and self._scan_ended and isinstance(event, QKeyEvent) and _line_end(event):
             # the release of a scan's Enter: Qt's keyboard took it for its own and came up again over the question
             self._scan_ended = False
             return True
@@ -1265,6 +1274,9 @@ class KioskShell(QWidget):
             # out the letters as they are
             return self._physical.released(event)
         return False
+
+    def _tabbed(self) -> None:
+        self._tabbing = False
 
     def _drop_composition(self) -> None:
         """Pinyin still being typed when the citizen taps elsewhere on the page (下一步, another field) is
@@ -1344,7 +1356,7 @@ class KioskShell(QWidget):
         write nothing (Shift, an arrow) are not timed. The time is the window system's; keys sent by the program
         itself have none and are timed by the clock, and those the on-screen keyboard types in a run of the window
         system's (its pinyin written out) are left out."""
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        enter = _line_end(event)
         if not event.text() and not enter:
             return None
         stamp = event.timestamp()
