@@ -586,7 +586,7 @@ def camera_shot(body: Any, save: Callable[[str], None], wipe: Callable[[], None]
 
 def kiosk_screenshots(db: Path, out: Path) -> None:
     """Every kiosk screen in both orientations, and the large-text and high-contrast modes."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import apply_role_theme as apply_theme
@@ -597,6 +597,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
     from ui.kiosk.progress import ProgressFlow
     from ui.kiosk.register import RegistrationFlow
     from ui.kiosk.shell import KioskShell
+    from ui.kiosk.shell import _ring as ring
     from ui.kiosk.suggest import SuggestionFlow
     from ui.kiosk.ticket import TicketFlow
 
@@ -647,9 +648,31 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         body.contrast_button.setChecked(True)
         save("03-home-large-contrast")
         wipe()
+        # a physical keyboard's focus on a tile (Tab), in the normal look and in high contrast
+        # (the window of a screen with no window manager is never active: the ring is put on as Tab puts it)
+        body.tile_buttons["progress"].setFocus(Qt.FocusReason.TabFocusReason)
+        ring(body.tile_buttons["progress"], True)
+        save("03b-home-tile-focused")
+        body.contrast_button.setChecked(True)
+        save("03c-home-tile-focused-contrast")
+        ring(body.tile_buttons["progress"], False)
+        wipe()
         flow = body.open_flow("progress")
         assert isinstance(flow, ProgressFlow)
         save("04-progress-entry")
+        # another code scanned into 案件编号: refused at once in the home screen's words, the field left empty
+        flow.number.setFocus()
+        body._take_scan("https://u.wechat.com/EKx3abcDEF?scene=1", refuse=True)
+        save("04a-progress-foreign-scan")
+        # a scan while 返回首页's question is up: the question stays, unanswered, and says why nothing opened
+        flow = body.open_flow("register")
+        flow.name.setText("王秀英")  # type: ignore[attr-defined]
+        body.ask_home()
+        body._take_scan("https://u.wechat.com/EKx3abcDEF?scene=1", refuse=True)
+        save("04b-question-foreign-scan")
+        wipe()
+        flow = body.open_flow("progress")
+        assert isinstance(flow, ProgressFlow)
         flow.number.setText(number)
         flow.code.setText("12345678")
         flow.query_progress()

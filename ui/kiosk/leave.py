@@ -25,13 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.widgets import Phrases, label, secondary_button
+from ui.common.widgets import Phrases, label, secondary_button, set_tone
 from ui.kiosk.veil import Veil
 
 #: The question, on screen and said aloud (its parts kept whole on a line), and its button that leaves.
 HEADING = "要放弃|已填写的内容，|返回首页吗？"
 QUESTION = HEADING.replace("|", "")
 LEAVE = "放弃并返回首页"
+#: What 放弃 would do, under the question.
+TEXT = "放弃后，|您在这里填写和选择的内容|将全部清除"
 #: The flows' own buttons that end them (完成 on the last screen; the guide's 返回首页): shown, nothing is lost.
 END_BUTTONS = ("done_button", "thanks_done", "done")
 
@@ -91,7 +93,7 @@ class LeaveQuestion(Veil):
         super().__init__(parent)
         # a narrow screen breaks the line after the comma, never inside 返回首页
         self.heading = label(Phrases(HEADING), "title", centred=True)
-        self.text = label(Phrases("放弃后，|您在这里填写和选择的内容|将全部清除"), "subtitle", centred=True)
+        self.text = label(Phrases(TEXT), "subtitle", centred=True)
         self.keep = QPushButton("继续填写")
         self.keep.setDefault(True)
         self.drop = secondary_button(LEAVE)
@@ -117,6 +119,13 @@ class LeaveQuestion(Veil):
         """Ask ``heading`` (parts between |) with ``leave`` on the button that leaves; 返回首页's by default."""
         self.heading.setText(Phrases(heading or HEADING))
         self.drop.setText(leave or LEAVE)
+        set_tone(self.text, "", Phrases(TEXT))
+
+    def refuse(self, message: str) -> None:
+        """``message`` (a code scanned that is not a receipt's) said on the card in place of what 放弃 clears: the
+        question stays, unanswered."""
+        set_tone(self.text, "error", Phrases.clauses(message))
+        self.place()  # the card grows to the words
 
     def place(self) -> None:
         """Over the whole page; the card in the middle, its buttons one above the other on a narrow screen."""

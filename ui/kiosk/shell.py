@@ -14,8 +14,10 @@
   comes back with 继续. The clipboard and the input method's half-typed pinyin are cleared as well.
 * **返回首页** asks first while the flow holds something typed or chosen (:mod:`ui.kiosk.leave`).
 * **Scanner.** A keyboard-wedge scanner types the receipt's QR text into whatever has the
-  focus; a line ending in Enter that is a lookup address opens 进度查询 with it, from any
-  screen (see :meth:`KioskShell.eventFilter`).
+  focus, a machine's burst of keys ended by Enter; a lookup address opens 进度查询 with it, from any
+  screen, any field (a long text box too) and over a question. What it typed leaves the field; a code
+  that is not a receipt's is refused in words. A person's keys (slower) are never taken for a scan, and
+  Enter presses the focused button (see :meth:`KioskShell.eventFilter`).
 * **Lock.** :meth:`KioskShell.lock` makes the window frameless, full screen and on top,
   swallows the keys that close or leave a window (Alt+F4, Ctrl+Q/W, Esc, F11, …) and
   refuses a close asked by the window system (Alt+F4 handled by the window manager, its close
@@ -94,8 +96,14 @@ WIPED_NOTICE_MS = 4000
 #: Taps on the top-right corner, within :data:`CORNER_WINDOW_S` seconds, that ask for the PIN.
 CORNER_TAPS = 5
 CORNER_WINDOW_S = 4.0
-#: A scanner types a whole code within this; slower keys start a new code.
-SCAN_GAP_S = 1.5
+#: A scanner's keys come this close together on average (ms, by the window system's clock), a person's never over
+#: a run of :data:`SCAN_MIN_KEYS`: a fast typist's are 80 ms apart and more. One key may come later than the rest
+#: (a busy window system stamped a scanner's keys up to 64 ms apart, 11 ms on average).
+SCAN_KEY_GAP_MS = 30
+#: A pause this long (ms) between two keys ends a run of keys (a scanner's Enter comes within it too).
+SCAN_PAUSE_MS = 100
+#: A run of this many keys or more at a scanner's pace, ended by Enter, is a scan (a receipt's is some 60).
+SCAN_MIN_KEYS = 8
 #: Longer scans are not a receipt's (desktop.domain.qrpayload.MAX_PAYLOAD_LENGTH, loaded with the first scan).
 SCAN_MAX = 512
 #: The application-wide key filter (scanner, locked keys) is installed this long after the first frame.
@@ -121,6 +129,15 @@ class Tile:
 _CLOSING_KEYS = frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_F11, Qt.Key.Key_Q, Qt.Key.Key_W,
                            Qt.Key.Key_Tab, Qt.Key.Key_Meta, Qt.Key.Key_Super_L, Qt.Key.Key_Super_R,
                            Qt.Key.Key_Menu, Qt.Key.Key_Close, Qt.Key.Key_Sleep, Qt.Key.Key_PowerOff})
+
+
+#: The keys that press the focused button (Enter too, in the kiosk: see KioskShell._press_focused).
+_PRESSING_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Select})
+
+
+def _line_end(event: QKeyEvent) -> bool:
+    """Whether ``event`` ends a line: Enter, or a line feed typed as text (a scanner set to LF; xdotool's newline)."""
+    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.text() in ("\r", "\n")
 
 
 def closing_key(event: QKeyEvent) -> bool:
@@ -332,8 +349,16 @@ class KioskShell(QWidget):
         self.flow: QWidget | None = None
         self.flow_key = ""
         self._taps: list[float] = []
-        self._scan: list[str] = []
-        self._scan_at = 0.0
+        #: The current run of keys at a scanner's pace (its text up to SCAN_MAX + 1), how many keys, the last key's
+        #: time (ms; None: none yet) and the focused field as it was before the run's first key (field, text, cursor).
+        self._burst: list[str] = []
+        self._burst_keys = 0
+        self._burst_at: tuple[bool, int] | None = None
+        self._burst_from = 0
+        self._burst_clock = 0.0  # the clock's time of the last key timed (ms)
+        self._scan_ended = False  # a scan's Enter was taken: its release goes nowhere
+        self._tabbing = False  # a Tab or Shift+Tab key is being delivered
+        self._burst_before: tuple[QWidget | None, str, int] = (None, "", 0)
         self._window_watch: _WindowWatch | None = None
         #: Whether the application-wide filter (scanner, locked keys) is in place (from just after the first frame).
         self.filtering = False
@@ -724,7 +749,7 @@ class KioskShell(QWidget):
         self._drop_flow()
         if self._pin_page is not None:
             self._pin_page.clear()
-        self._scan.clear()
+        self._burst, self._burst_keys, self._burst_at, self._burst_before = [], 0, None, (None, "", 0)
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
@@ -1180,6 +1205,13 @@ class KioskShell(QWidget):
             if focus is not None and watched.isAncestorOf(focus):
                 _follow_input_item(focus)
             return False
+        if kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut) and isinstance(watched, QAbstractButton):
+            # the focus ring shows where a physical keyboard's Tab put the focus, not where the page left it (Qt
+            # moves the focus of a field that goes, as a flow closes, with a Tab's reason too)
+            reason = getattr(event, "reason", None)
+            _ring(watched, kind == QEvent.Type.FocusIn and self._tabbing and reason is not None
+                  and reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason))
+            return False
         if kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
             self._tapped(watched)
             return False
@@ -1210,6 +1242,19 @@ class KioskShell(QWidget):
         if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent):
             if not self._mine(watched) or not self._first_receiver(watched):
                 return False
+            if kind == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                self._tabbing = True  # the focus it moves, while it is delivered, is the keyboard's
+                later(self, 0, self._tabbed)
+            # every key press is timed (once, at its first receiver): a scanner's come at a machine's pace
+            scan = self._burst_key(event) if kind == QEvent.Type.KeyPress else None
+            if scan is not None:
+                return self._scanner_key(event, scan)
+            if kind == QEvent.Type.KeyPress and isinstance(watched, QAbstractButton) and not watched.property("keyed") \
+                    and event.key() in _PRESSING_KEYS and not event.isAutoRepeat():
+                # Enter or Space on a button the page focused, no ring on it: the ring shows first what the next
+                # press would press (大字 was toggled by a key typed on a page with no field)
+                _ring(watched, True)
+                return True
             if kind == QEvent.Type.KeyPress and self._leave is not None and self._leave.isVisible() \
                     and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
                 self.stay()  # Enter or Escape on a keyboard answers the question as its default does: 继续填写
@@ -1219,12 +1264,19 @@ class KioskShell(QWidget):
                     self._drop_composition()  # Escape gives up the pinyin being written, and goes no further
                 return True
             if kind == QEvent.Type.KeyPress:
-                return self._scanner_key(event) or self._pinyin_key(event)
+                return self._scanner_key(event, None) or self._pinyin_key(event) or self._press_focused(event)
+        if kind == QEvent.Type.KeyRelease and self._scan_ended and isinstance(event, QKeyEvent) and _line_end(event):
+            # the release of a scan's Enter: Qt's keyboard took it for its own and came up again over the question
+            self._scan_ended = False
+            return True
         if kind == QEvent.Type.KeyRelease and self._physical is not None and isinstance(event, QKeyEvent):
             # the release of a key pinyin took: Qt's keyboard would take it for a key of its own and write
             # out the letters as they are
             return self._physical.released(event)
         return False
+
+    def _tabbed(self) -> None:
+        self._tabbing = False
 
     def _drop_composition(self) -> None:
         """Pinyin still being typed when the citizen taps elsewhere on the page (下一步, another field) is
@@ -1297,37 +1349,85 @@ class KioskShell(QWidget):
     def _mine(self, watched: QObject) -> bool:
         return isinstance(watched, QWidget) and (watched is self.window() or self.isAncestorOf(watched))
 
-    def _scanner_key(self, event: QKeyEvent) -> bool:
-        """A scanner's text ending in Enter: in a text field, or typed with no text field focused."""
-        focus = self._key_target()
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        # The keys as they come (a scanner's come fast): a field may keep fewer than a scan has (the
-        # ID number's 40), so the scan is read from here, not only from the field.
-        now = time.monotonic()
-        if now - self._scan_at > SCAN_GAP_S:
-            self._scan.clear()
-        self._scan_at = now
-        scanned = ""
+    def _burst_key(self, event: QKeyEvent) -> str | None:
+        """Time the key ``event``: the text of the run of keys it ends when it is an Enter ending a scanner's run
+        (:data:`SCAN_MIN_KEYS` keys or more, :data:`SCAN_KEY_GAP_MS` apart on average, no pause of
+        :data:`SCAN_PAUSE_MS`), else None. A key held down (its repeats) or a pause starts the run again; keys that
+        write nothing (Shift, an arrow) are not timed. The time is the window system's; keys sent by the program
+        itself have none and are timed by the clock, and those the on-screen keyboard types in a run of the window
+        system's (its pinyin written out) are left out."""
+        enter = _line_end(event)
+        if not event.text() and not enter:
+            return None
+        stamp = event.timestamp()
+        last = self._burst_at
+        if not stamp and last is not None and last[0] and 0 <= time.monotonic() * 1000 - self._burst_clock < \
+                SCAN_PAUSE_MS:
+            return None
+        now = (True, int(stamp)) if stamp else (False, round(time.monotonic() * 1000))
+        self._burst_at, self._burst_clock = now, time.monotonic() * 1000
+        going = last is not None and last[0] == now[0] and 0 <= now[1] - last[1] < SCAN_PAUSE_MS \
+            and not event.isAutoRepeat()
+        if not going:
+            self._burst, self._burst_keys, self._burst_from = [], 0, now[1]
+            self._burst_before = _field_state(self._key_target())
         if enter:
-            scanned, self._scan = "".join(self._scan), []
-        elif event.text() and event.text().isprintable() and len(self._scan) <= SCAN_MAX:
-            self._scan.append(event.text())
-        if isinstance(focus, QLineEdit) and self.isAncestorOf(focus):
-            if enter and "://" in focus.text():
-                text = focus.text()
-                start = text.find("http")
-                payload = text[start:] if start >= 0 else text
-                if self._take_scan(payload, field=focus, before=text[:max(start, 0)]):
-                    return True
-            if enter and "://" in scanned:
-                text = focus.text()
-                start = text.find("http")
-                return self._take_scan(scanned, field=focus, before=text[:start] if start >= 0 else text)
+            text, keys, took = "".join(self._burst), self._burst_keys, now[1] - self._burst_from
+            self._burst, self._burst_keys, self._burst_from = [], 0, now[1]
+            return text if going and keys >= SCAN_MIN_KEYS and took < SCAN_KEY_GAP_MS * keys else None
+        if event.text().isprintable():
+            self._burst_keys += 1
+            if len(self._burst) <= SCAN_MAX:
+                self._burst.append(event.text())
+        return None
+
+    def _scanner_key(self, event: QKeyEvent, scan: str | None) -> bool:
+        """An Enter ending ``scan`` (a scanner's run of keys, :meth:`_burst_key`), or a lookup address in a field."""
+        focus = self._key_target()
+        field = focus if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit) and self.isAncestorOf(focus) \
+            else None
+        if scan is not None and (field is None or "://" in scan):
+            # a scan: what it typed leaves the field (a long box's too), then it is read — a code that is not a
+            # receipt's refused in words, on whatever screen, as at home
+            self._scan_ended = True
+            if self._composing is not None:
+                self._drop_composition()  # pinyin the scan's first letters began: given up, not written out
+            self._unscan(field)
+            self._take_scan(scan, refuse=True)
+            return True
+        if isinstance(field, QLineEdit) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and "://" in field.text():
+            # the receipt's address in a field, typed by hand: read as the scan would be (a foreign one is left to
+            # the flow, which says so when asked)
+            text = field.text()
+            start = text.find("http")
+            payload = text[start:] if start >= 0 else text
+            return self._take_scan(payload, field=field, before=text[:max(start, 0)])
+        return False
+
+    def _unscan(self, field: QWidget | None) -> None:
+        """``field`` (the focused one) as it was before the scan's first key, its cursor where it was."""
+        before, text, cursor = self._burst_before
+        self._burst_before = (None, "", 0)
+        if field is None or before is not field or not shiboken6.isValid(field):
+            return
+        if isinstance(field, QLineEdit):
+            if field.text() != text:
+                field.setText(text)
+                field.setCursorPosition(cursor)
+        elif isinstance(field, QPlainTextEdit | QTextEdit) and field.toPlainText() != text:
+            field.setPlainText(text)
+            moved = field.textCursor()
+            moved.setPosition(min(cursor, len(text)))
+            field.setTextCursor(moved)
+
+    def _press_focused(self, event: QKeyEvent) -> bool:
+        """Enter on a physical keyboard presses the focused button (a tile, 下一步, a choice), as Space does."""
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.isAutoRepeat():
             return False
-        if isinstance(focus, QPlainTextEdit | QTextEdit):
-            return False
-        if scanned:
-            self._take_scan(scanned, refused_at_home=True)
+        focus = self._key_target()
+        if isinstance(focus, QAbstractButton) and self._mine(focus) and focus.isEnabled() and focus.isVisible():
+            focus.click()
             return True
         return False
 
@@ -1339,6 +1439,8 @@ class KioskShell(QWidget):
         if not isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit) or not self.holder.isAncestorOf(focus) \
                 or focus.inputMethodHints() & _NOT_PINYIN:
             return False
+        if self._leave is not None and self._leave.isVisible():
+            return False  # the question is up (a scanner typing): the keyboard does not come over it
         if self._physical is None:
             if not (self.ctx.settings.kiosk_on_screen_keyboard and on_screen_keyboard_asked()):
                 return False
@@ -1356,11 +1458,13 @@ class KioskShell(QWidget):
         elif isinstance(field, QPlainTextEdit | QTextEdit):
             field.insertPlainText(letters)
 
-    def _take_scan(self, text: str, *, refused_at_home: bool = False, field: QLineEdit | None = None,
+    def _take_scan(self, text: str, *, refuse: bool = False, field: QLineEdit | None = None,
                    before: str = "") -> bool:
         """A receipt's code scanned: its case's progress opens. Scanned into ``field`` (which held ``before``), the
         code's letters leave the field first; a flow holding what the citizen typed or chose asks before it goes
-        (要放弃已填写的内容…？), as 返回首页 does: a half-done registration was thrown away without a word."""
+        (要放弃已填写的内容…？), as 返回首页 does: a half-done registration was thrown away without a word. A code
+        that is not a receipt's is said (``refuse``) where the citizen looks: at home, on the flow's screen, or on
+        the question over it."""
         from desktop.domain.errors import ValidationError
         from desktop.domain.qrpayload import parse_payload
 
@@ -1368,12 +1472,17 @@ class KioskShell(QWidget):
             number, code = parse_payload(text, self.ctx.settings.public_lookup_url)
         except ValidationError as refusal:
             message = getattr(self.flow, "message", None)
-            if refused_at_home and self.flow is None:
+            if refuse and self.flow is None:
                 self.home_message.setText(refusal.message)
                 self.home_message.show()
-            elif refused_at_home and isinstance(message, QLabel):
-                # scanned on a flow's screen with no field to take it: said there, as at home (it went unsaid)
+            elif refuse and self._leave is not None and self._leave.isVisible():
+                self._leave.refuse(refusal.message)  # the question stays, unanswered
+                self._keyboard_aside()
+                self.say(refusal.message)
+            elif refuse and isinstance(message, QLabel):
+                # scanned on a flow's screen: said there, as at home (it went unsaid, or stayed in the field)
                 set_tone(message, "error", refusal.message)
+                self.say(refusal.message)
             return False
         if self._scanned_flow is None:
             return False
@@ -1394,6 +1503,26 @@ class KioskShell(QWidget):
     def typed_anything(self) -> list[str]:
         """Every text shown or held by a widget of the kiosk (for tests and the wipe's self-check)."""
         return widget_texts(self.window())
+
+
+def _ring(button: QAbstractButton, on: bool) -> None:
+    """The focus ring on ``button`` or off (its style's ``keyed`` property, ui/kiosk/style.py)."""
+    if bool(button.property("keyed")) == on:
+        return
+    button.setProperty("keyed", on)
+    style = button.style()
+    style.unpolish(button)
+    style.polish(button)
+    button.update()
+
+
+def _field_state(widget: QWidget) -> tuple[QWidget | None, str, int]:
+    """A text field's text and cursor (to put back what a scan typed); (None, "", 0) for anything else."""
+    if isinstance(widget, QLineEdit):
+        return widget, widget.text(), widget.cursorPosition()
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        return widget, widget.toPlainText(), widget.textCursor().position()
+    return None, "", 0
 
 
 def _placeholder_aside(box: QPlainTextEdit, composing: bool) -> None:

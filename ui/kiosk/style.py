@@ -40,6 +40,13 @@ _DIMMED: Final = "#b4b4b4"
 _MUTED: Final = "#6b7785"
 
 
+#: The focused button's ring (px) and its colour, a hue no button of the look has: orange on the normal look (4.3:1
+#: on white, plain beside the blue), magenta on high contrast (6.7:1 on black, 2.7:1 on the yellow buttons).
+FOCUS_RING_PX: Final = 6
+_FOCUS_RING: Final = "#d9480f"
+_FOCUS_RING_CONTRAST: Final = "#ff00ff"
+
+
 def text_px(large: bool, base: int = BASE_TEXT) -> int:
     return round(base * (LARGE_FACTOR if large else 1.0))
 
@@ -150,6 +157,15 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
         f"{k} QScrollBar::add-line:vertical, {k} QScrollBar::sub-line:vertical {{ height: 0; border: none; }}",
         f"{k} QScrollBar::add-page:vertical, {k} QScrollBar::sub-page:vertical {{ background: none; }}",
     ]
+    # the button a physical keyboard's Enter or Space would press: a thick ring of a colour no button has, plain to
+    # see on a tile, on a button's own colour and on the page, in both looks (its words keep their room: the ring
+    # takes the tile's padding)
+    ring = _FOCUS_RING_CONTRAST if contrast else _FOCUS_RING
+    on = '[keyed="true"]'  # the focus a physical keyboard moved (ui/kiosk/shell.py), not where the page left it
+    rules.append(f"{k} QPushButton{on}, {k} QPushButton#secondary{on}, {k} QPushButton#choice{on},"
+                 f" {k} QPushButton#done{on}, {k} QFrame#bar QPushButton{on}, {k} QFrame#bar QPushButton#corner{on}"
+                 f" {{ border: {FOCUS_RING_PX}px solid {ring}; }}")
+    rules.append(f"{k} QPushButton#tile{on} {{ border: {FOCUS_RING_PX}px solid {ring}; padding: 0; }}")
     for tone in ("error", "ok", "notice"):
         rules.append(f"{k} QLabel[tone=\"{tone}\"] {{ color: {c[tone + '_fg']}; background: {c[tone + '_bg']};"
                      f" border: 2px solid {c[tone + '_fg']}; border-radius: 8px; padding: 12px 16px; }}")
