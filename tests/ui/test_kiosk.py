@@ -231,7 +231,29 @@ def test_wrong_codes_are_limited_per_case(qtbot: QtBot, shell: KioskShell, sqlit
     for attempt in range(5):
         _query(qtbot, flow, result.case_number, f"{attempt:08d}")
     _query(qtbot, flow, result.case_number, result.query_code)  # even the right code, while the limit holds
-    assert "失败次数过多" in flow.error.text()
+    assert "以后再试" in flow.error.text() and "接待窗口" in flow.error.text()
+
+
+def test_while_the_kiosk_slows_typed_codes_a_scanned_receipt_still_opens(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services.self_service import KIOSK_FAILURES
+
+    mine = register_visit(sqlite_hall, clerk, form())
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    for _ in range(KIOSK_FAILURES):  # many cases, one wrong code each: only the kiosk's own limit
+        other = register_visit(sqlite_hall, clerk, form())
+        _query(qtbot, flow, other.case_number, "00000000" if other.query_code != "00000000" else "11111111")
+    _query(qtbot, flow, mine.case_number, mine.query_code)
+    assert "以后再试" in flow.error.text() and flow.current_page is flow.entry_page
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, mine.case_number, mine.query_code)
+    shell.go_home()
+    shell.setFocus()
+    qtbot.keyClicks(shell, payload)
+    qtbot.keyClick(shell, Qt.Key.Key_Return)
+    scanned = shell.flow
+    assert isinstance(scanned, ProgressFlow)
+    qtbot.waitUntil(lambda: scanned.current_page is scanned.result_page)
 
 
 def _type_everywhere(qtbot: QtBot, root: QWidget, secret: str) -> None:
