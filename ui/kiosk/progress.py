@@ -490,9 +490,10 @@ class ProgressFlow(QWidget):
         self.progress = progress
         if progress.rating == "不满意":
             self.thanks.setText(Phrases("您的评价|已记录"))
+            from desktop.domain.indicators import DISSATISFIED_WORDS
+
             self.thanks_text.setText(Phrases.clauses(
-                "您评价为“不满意”，这件事项已转给督查人员复查办理情况，他们会与您联系。"
-                + (f"\n{progress.review}。" if progress.review else "")))
+                DISSATISFIED_WORDS + (f"\n{progress.review}。" if progress.review else "")))
         else:
             self.thanks.setText(Phrases("感谢|您的评价"))
             self.thanks_text.setText(Phrases.clauses(f"您的评价“{progress.rating}”已记录。"))
