@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -361,6 +362,26 @@ def review_in_words(window: ReviewWindow | None, calendar: HolidayCalendar) -> s
     return window.words() + moves
 
 
+#: What a clerk often writes before the route, which the sentence says itself (您可以…): 请向…, 可以申请….
+_YOU_MAY: Final = re.compile(r"^(?:[你您]?可以|请)+")
+
+
+def refusal_words(payload: Mapping[str, Any]) -> str:
+    """A 不予受理 in plain words: the reason and the route recorded with it (free text masked as the kiosk masks);
+    "" when neither was recorded."""
+    from desktop.domain.masking import mask_free_text
+
+    def clause(key: str) -> str:
+        return mask_free_text(str(payload.get(key) or "")).strip().rstrip("。；;，,.! ！")
+
+    reason, route = clause("reason"), _YOU_MAY.sub("", clause("channel")).strip()
+    if not reason and not route:
+        return ""
+    said = f"不予受理。理由：{reason}。" if reason else "不予受理。"
+    said += f"\n您可以{route}。" if route else "\n应当通过的途径请查看不予受理告知书，或到接待窗口咨询。"
+    return said
+
+
 def _may_rate(view: CaseView) -> bool:
     allowed, _ = TRANSITIONS[EventType.RATED]
     return view.state in allowed and not view.rating
@@ -389,6 +410,9 @@ def _progress(hall: Hall, row: CaseRow, view: CaseView) -> KioskProgress:
     outcome = row.outcome or ""
     status = next_step_words(row.state, window, outcome) if window is not None and not window.open \
         else state_words(row.state, outcome)
+    if view.state is CaseState.NOT_ACCEPTED:
+        refusal = next((e.payload for e in reversed(events) if e.type is EventType.NOT_ACCEPTED), {})
+        status = refusal_words(refusal) or status
     return KioskProgress(row.case_number, mask_name(row.petitioner_name), row.received_on, row.state,
                          status, row.next_due, steps,
                          _can_do(view, today, hall.policy.calendar, window, rated_on), _may_rate(view),

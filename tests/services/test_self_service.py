@@ -392,3 +392,23 @@ def test_the_decision_is_said_after_the_answer_and_each_opinion(hall: Hall, cler
     assert reviewed.next_step == "已出具复查意见：不予支持"
     assert [s.text for s in reviewed.steps][-4:] == [f"已作出处理意见：{outcome}", "处理意见书已送达",
                                                       "已收到您的复查申请", "已作出复查意见：不予支持"]
+
+
+def test_a_refusal_says_its_reason_and_route_in_plain_words_masked(hall: Hall, clerk: Actor) -> None:
+    from desktop.domain.masking import kiosk_payload
+
+    result = register_visit(hall, clerk, form())
+    refusal = {"reason": "该事项已由浦江县人民法院受理（联系人13857912345），属于诉讼程序。",
+               "channel": "请向浦江县人民法院了解案件进展"}
+    cases.record(hall, clerk, result.case_number, EventType.NOT_ACCEPTED, refusal)
+    said = kiosk_progress(hall, KIOSK, result.case_number, result.query_code).next_step
+    assert said.startswith("不予受理。理由：该事项已由浦江县人民法院受理") and "属于诉讼程序。" in said
+    assert "13857912345" not in said and "138****2345" in said  # a number written into the reason is masked
+    assert "您可以向浦江县人民法院了解案件进展。" in said and "请查看告知书所述" not in said
+    # the server sends a kiosk the same words, masked alike
+    sent = kiosk_payload(EventType.NOT_ACCEPTED.value, {**refusal, "note": "内部意见"})
+    assert sent["channel"] == refusal["channel"] and "138****2345" in sent["reason"] and "note" not in sent
+    only_reason = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=31)))
+    cases.record(hall, clerk, only_reason.case_number, EventType.NOT_ACCEPTED, {"reason": "已在法定期限内办理中"})
+    said = kiosk_progress(hall, KIOSK, only_reason.case_number, only_reason.query_code).next_step
+    assert said.startswith("不予受理。理由：已在法定期限内办理中。") and "接待窗口" in said
