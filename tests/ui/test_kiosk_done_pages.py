@@ -131,6 +131,25 @@ def test_the_ticket_number_fills_the_screen_with_its_business_under_it(
     assert not _bars(window)
 
 
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_a_priority_tickets_business_breaks_between_its_phrases_only(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """Lying down in normal text the business read 农民工欠薪绿色通道（优 / 先办理）."""
+    from tests.ui.line_breaks import broken_words
+
+    window, shell, flow = _open(qtbot, sqlite_hall, themed, size, large, False, "ticket")
+    assert isinstance(flow, TicketFlow)
+    qtbot.waitUntil(lambda: bool(flow.type_buttons) and not flow.tasks.busy)
+    _click(qtbot, flow.priority)
+    wages = next(b for b in flow.type_buttons if "农民工欠薪" in b.text())
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        _click(qtbot, wages)
+    qtbot.waitUntil(lambda: "正在" not in flow.printing.text(), timeout=20_000)
+    assert flow.business.text() == "农民工欠薪绿色通道（优先办理）"
+    assert broken_words(flow.business.parentWidget(), longest=40) == []
+
+
 def _register(qtbot: QtBot, flow: RegistrationFlow) -> None:
     """Through the eight screens with the real buttons, up to the case number."""
     flow.name.setText("赵春花")

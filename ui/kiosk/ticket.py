@@ -384,7 +384,9 @@ class TicketFlow(QWidget):
         self.card = None
         set_tone(self.message, "", "")
         self.number.setText(issued.ticket.number)
-        self.business.setText(f"{issued.type_name}（优先办理）" if issued.ticket.priority else issued.type_name)
+        # broken only between the business's name and （优先办理）, not inside a word (优 / 先办理)
+        self.business.setText(Phrases.of((issued.type_name, "（优先办理）")) if issued.ticket.priority
+                              else Phrases.of((issued.type_name,)))
         # no space between a number and its unit: the shared label keeps 3人 and 15分钟 on one line
         wait = f"，预计等候约{issued.estimated_wait_minutes}分钟" if issued.estimated_wait_minutes else ""
         ahead = f"前面还有{issued.ahead}人{wait}" if issued.ahead else "前面没有人在等候"
