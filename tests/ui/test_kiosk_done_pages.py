@@ -138,7 +138,7 @@ def test_a_priority_tickets_business_breaks_between_its_phrases_only(
     """Lying down in normal text the business read 农民工欠薪绿色通道（优 / 先办理）."""
     from tests.ui.line_breaks import broken_words
 
-    window, shell, flow = _open(qtbot, sqlite_hall, themed, size, large, False, "ticket")
+    _window, _shell, flow = _open(qtbot, sqlite_hall, themed, size, large, False, "ticket")
     assert isinstance(flow, TicketFlow)
     qtbot.waitUntil(lambda: bool(flow.type_buttons) and not flow.tasks.busy)
     _click(qtbot, flow.priority)
