@@ -21,8 +21,8 @@ def length_words(text: str, limit: int) -> tuple[tuple[str, ...], bool]:
     counted as the services count it (the text without the spaces around it); True when it is over the limit."""
     written = len(text.strip())
     if written > limit:
-        return (f"已写{written}字", f"最多{limit}字，", f"请删去{written - limit}字"), True
-    return (f"已写{written}字", f"最多{limit}字"), False
+        return (f"已写{written}字，", f"最多{limit}字，", f"请删去{written - limit}字"), True
+    return (f"已写{written}字，", f"最多{limit}字"), False
 
 
 def meaningful_length(text: str) -> int:

@@ -96,7 +96,7 @@ def kiosk_slowed(at: str) -> str:
 
 def tries_left(left: int) -> str:
     """Said after a wrong code when few tries remain on the case."""
-    return f"（这件事项还可以再试{left}次）" if 0 < left <= WARN_FROM else ""
+    return f"；这件事项还可以再试{left}次" if 0 < left <= WARN_FROM else ""
 OFFLINE: Final = ("本机没有这件事项的记录，需要向中心服务器查询，但现在网络未连接。"
                   "请稍后再试，或携带回执到接待窗口查询")
 SERVER_FAILED: Final = "中心服务器暂时无法查询，请稍后再试，或携带回执到接待窗口查询"
@@ -377,9 +377,9 @@ def refusal_words(payload: Mapping[str, Any]) -> str:
     reason, route = clause("reason"), _YOU_MAY.sub("", clause("channel")).strip()
     if not reason and not route:
         return ""
-    said = f"不予受理。理由：{reason}。" if reason else "不予受理。"
-    said += f"\n您可以{route}。" if route else "\n应当通过的途径请查看不予受理告知书，或到接待窗口咨询。"
-    return said
+    # under the state, which says 不予受理 already
+    said = f"理由：{reason}。\n" if reason else ""
+    return said + (f"您可以{route}。" if route else "应当通过的途径请查看不予受理告知书，或到接待窗口咨询。")
 
 
 def _may_rate(view: CaseView) -> bool:

@@ -402,7 +402,7 @@ def test_a_refusal_says_its_reason_and_route_in_plain_words_masked(hall: Hall, c
                "channel": "请向浦江县人民法院了解案件进展"}
     cases.record(hall, clerk, result.case_number, EventType.NOT_ACCEPTED, refusal)
     said = kiosk_progress(hall, KIOSK, result.case_number, result.query_code).next_step
-    assert said.startswith("不予受理。理由：该事项已由浦江县人民法院受理") and "属于诉讼程序。" in said
+    assert said.startswith("理由：该事项已由浦江县人民法院受理") and "属于诉讼程序。" in said
     assert "13857912345" not in said and "138****2345" in said  # a number written into the reason is masked
     assert "您可以向浦江县人民法院了解案件进展。" in said and "请查看告知书所述" not in said
     # the server sends a kiosk the same words, masked alike
@@ -411,4 +411,4 @@ def test_a_refusal_says_its_reason_and_route_in_plain_words_masked(hall: Hall, c
     only_reason = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=31)))
     cases.record(hall, clerk, only_reason.case_number, EventType.NOT_ACCEPTED, {"reason": "已在法定期限内办理中"})
     said = kiosk_progress(hall, KIOSK, only_reason.case_number, only_reason.query_code).next_step
-    assert said.startswith("不予受理。理由：已在法定期限内办理中。") and "接待窗口" in said
+    assert said.startswith("理由：已在法定期限内办理中。") and "接待窗口" in said

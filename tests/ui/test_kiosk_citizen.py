@@ -272,9 +272,10 @@ def test_a_long_text_says_how_much_is_written_against_its_limit_as_it_is_written
     assert count is not None
     qtbot.waitUntil(count.isVisible)
     flow.content.setPlainText("  公交站台没有遮雨棚，建议加装遮雨棚和座椅  ")
-    assert count.text() == f"已写20字最多{MAX_CONTENT}字" and count.property("tone") == ""
+    assert count.text() == f"已写20字，\n最多{MAX_CONTENT}字" and count.property("tone") == ""
     flow.content.setPlainText("建" * (MAX_CONTENT + 7))
-    assert count.text() == f"已写{MAX_CONTENT + 7}字最多{MAX_CONTENT}字，请删去7字"
+    assert count.text() == f"已写{MAX_CONTENT + 7}字，\n最多{MAX_CONTENT}字，\n请删去7字"
+    qtbot.waitUntil(lambda: count.height() >= 3 * count.fontMetrics().lineSpacing())  # each line whole
     assert count.property("tone") == "error"
 
     def placed(widget: QWidget) -> QRect:
@@ -289,7 +290,7 @@ def test_a_long_text_says_how_much_is_written_against_its_limit_as_it_is_written
     qtbot.waitUntil(register.request.isVisible)
     register.request.setPlainText("小区电梯停运")
     said = register.request_beside.counter
-    assert said is not None and said.text() == f"已写6字最多{TEXT_MAX}字"
+    assert said is not None and said.text() == f"已写6字，\n最多{TEXT_MAX}字"
 
 
 def test_enter_in_a_suggestions_name_goes_on_to_the_phone(qtbot: QtBot, shell: KioskShell) -> None:

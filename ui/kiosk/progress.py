@@ -394,7 +394,8 @@ class ProgressFlow(QWidget):
 
     def _refused(self, error: Exception) -> None:
         self._go(self.entry_page)
-        set_tone(self.error, "error", user_message(error, "查询"))
+        # broken at its punctuation only: 这件事项还可以再试3次 read 再 / 试3次
+        set_tone(self.error, "error", Phrases.clauses(user_message(error, "查询")))
 
     def _show(self, progress: KioskProgress) -> None:
         self.progress = progress

@@ -258,7 +258,8 @@ class Beside(QBoxLayout):
         from ui.common.widgets import Phrases
 
         words, over = length_words(text, limit)
-        return Phrases.of(words), over
+        # one a line: the label's height follows its lines (a wrapped one was cut under 清空重写 standing up)
+        return Phrases.of((words[0], *(f"\n{w}" for w in words[1:]))), over
 
     def _counted(self, text: str, limit: int) -> None:
         from ui.common.widgets import set_tone
