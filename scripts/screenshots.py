@@ -444,6 +444,23 @@ def _answered_case(hall: Any) -> tuple[str, str]:
     return ref, result.query_code
 
 
+def _refused_case(hall: Any) -> tuple[str, str]:
+    """A case not accepted, with the reason and the route the clerk recorded, and its query code."""
+    from desktop.domain.access import Actor, Role
+    from desktop.domain.events import EventType
+    from desktop.services import cases
+    from desktop.services.registration import PersonInput, RegistrationForm, register_visit
+
+    clerk = Actor("staff:shots", "截图", Role.CLERK)
+    person = PersonInput(name="欧阳秀英", document_number="330726196803121240", phone="13857912346")
+    result = register_visit(hall, clerk, RegistrationForm(
+        petitioner=person, request="要求法院撤销判决，重新审理", region_code="330726001"))
+    cases.record(hall, clerk, result.case_number, EventType.NOT_ACCEPTED, {
+        "reason": "该事项属于人民法院已经审理的民事纠纷，依法应当通过诉讼程序解决",
+        "channel": "向金华市中级人民法院申请再审"})
+    return result.case_number, result.query_code
+
+
 def _transferred_cases(hall: Any) -> str:
     """Two cases waiting on the unit they were transferred to (the deadline board): one transferred in time
     8 days ago, received 20 days ago (the bureau's 15 days have passed, the unit's have not), one transferred
@@ -690,6 +707,19 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         flow.query_progress()
         wait_settled(flow)
         save("07b-progress-transferred")
+        refused_number, refused_code = _refused_case(hall)
+        flow.number.setText(refused_number)
+        flow.code.setText(refused_code)
+        flow.query_progress()
+        wait_settled(flow)
+        save("07c-progress-not-accepted")
+        flow.ask_again()
+        flow.number.setText(refused_number)
+        for wrong in ("11111111", "22222222"):  # a third wrong code: 还可以再试N次
+            flow.code.setText(wrong)
+            flow.query_progress()
+            wait_settled(flow)
+        save("07d-progress-wrong-code-tries-left")
         camera_shot(body, save, wipe)
         flow = body.open_flow("progress")
         assert isinstance(flow, ProgressFlow)
@@ -729,6 +759,11 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         save("10-guide")
         guide.show_topic(3)  # type: ignore[union-attr]
         save("10b-guide-limits")
+        body.large_button.setChecked(True)
+        body.contrast_button.setChecked(True)
+        save("10c-guide-limits-large-contrast")
+        body.contrast_button.setChecked(False)
+        body.large_button.setChecked(strong)
         wipe()
         for _ in range(5):
             body.corner.click()
@@ -818,6 +853,8 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
         suggest.content.setPlainText("😀" * 10)  # ten emoji are not ten words
         suggest.check_content()
         save("20a-suggest-emoji-refused")
+        suggest.content.setPlainText("建议大厅" * 760)  # past the limit: the count says so in red
+        save("20c-suggest-2-content-too-long")
         suggest.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
         save("20b-suggest-2-content")
         suggest.check_content()
@@ -857,6 +894,19 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             settle(1500)  # the ticket prints
             save("24-ticket-2-number")
             done_modes("24-ticket-2-number")
+            wages = next((t for t in ticket.types if "农民工" in t.name and t.priority_allowed), None)
+            if wages is not None:  # a priority ticket of a long business name: broken between its phrases only
+                ticket.done_button.click()
+                ticket = body.open_flow("ticket")
+                assert isinstance(ticket, TicketFlow)
+                while ticket.tasks.busy or not ticket.types:
+                    loop.processEvents()
+                ticket.priority.setChecked(True)
+                ticket.take(wages)
+                while ticket.tasks.busy:
+                    loop.processEvents()
+                settle(1500)
+                save("24b-ticket-priority-wages")
             wipe()
         if "booking" in body.tile_buttons:
             booking = body.open_flow("booking")

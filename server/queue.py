@@ -145,6 +145,15 @@ def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Dev
         # Bound to the field, not to the ticket: a transfer carries the person on to a new ticket.
         return keys.cipher.encrypt(value, field=f"queue.{field}", record_id=QUEUE_RECORD)
 
+    def open_id(stored: str) -> str | None:
+        """A stored ID number as read (None where it cannot be opened: then it is nobody's)."""
+        if keys is None:
+            return stored
+        try:
+            return keys.cipher.decrypt(stored, field="queue.id_number", record_id=QUEUE_RECORD)
+        except Exception:  # sealed under another key (a key rotated away): not the person asking
+            return None
+
     def unseal(record: queue.TicketRecord) -> queue.TicketRecord:
         if keys is None:
             return record
@@ -197,7 +206,8 @@ def add_queue_routes(app: FastAPI, hall: Hall, current_device: Callable[..., Dev
             id_number, name = ticket_person(body.id_number, body.name, hall.today())
             issued = queue.issue_local(hall, type_code=body.type_code, source=body.source, priority=body.priority,
                                        id_number=seal(id_number, "id_number", ticket_id),
-                                       name=seal(name, "name", ticket_id), ticket_id=ticket_id)
+                                       name=seal(name, "name", ticket_id), ticket_id=ticket_id,
+                                       holder=id_number, read_person=open_id)
         except RuleViolation as refusal:
             raise _refuse(refusal) from None
         return answer(issued, ISSUED, who, body.since)

@@ -23,6 +23,8 @@ from types import MappingProxyType
 from typing import Final
 
 from desktop.documents.model import DocumentKind, Media
+from desktop.domain.indicators import DISSATISFIED_WORDS
+from desktop.domain.queue import MISSED_RULE
 
 
 class BlockType(StrEnum):
@@ -89,9 +91,9 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     "receipt.rights": "凭案件编号和查询码，可扫描二维码或在自助终端查询办理进度、评价办理结果；补充材料请到"
                       "接待窗口。查询码只打印这一次，请妥善保管本回执，不要交给他人。",
     "receipt.no_code": "本回执为补打件，不含查询码。如需查询，请持身份证件到窗口重新领取查询码。",
-    "queue.note": "请留意大厅显示屏和语音叫号；过号请重新取号。",
+    "queue.note": f"请留意大厅显示屏和语音叫号；{MISSED_RULE}。",
     "rating.thanks": "您的评价已记录，感谢您对信访工作的监督。",
-    "rating.dissatisfied": "您评价为“不满意”，这件事项已转给督查人员复查办理情况，他们会与您联系。",
+    "rating.dissatisfied": DISSATISFIED_WORDS,
     "suggestion.next_step": "请妥善保管本回执，凭建议编号可到接待窗口了解建议的办理和采纳情况。"
                             "感谢您为我们的工作建言献策。",
     "suggestion.anonymous": "（匿名建议：采纳后无法与您联系，请凭编号到窗口询问）",

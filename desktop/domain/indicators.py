@@ -24,6 +24,7 @@ from types import MappingProxyType
 
 __all__ = [
     "DEFINITIONS",
+    "DISSATISFIED_WORDS",
     "GROUP_VISIT_MIN_PERSONS",
     "RATINGS",
     "SATISFIED_RATINGS",
@@ -43,6 +44,10 @@ __all__ = [
 
 #: The rating levels petitioners choose from (DOMAIN.md: commonly 满意 / 基本满意 / 不满意).
 RATINGS: tuple[str, ...] = ("满意", "基本满意", "不满意")
+#: Said to a citizen who rated 不满意, on the screen and the 评价回执: in plain words, not the Regulations'
+#: 复查 (a citizen reading “复查” took a review to be under way and let the 30 days to apply for one pass).
+DISSATISFIED_WORDS = ("您评价为“不满意”，督查人员会核实这件事项的办理情况，并与您联系。"
+                      "评价不等于申请复查。")
 #: Ratings counted as satisfied in 参评群众满意率: 满意 and 基本满意, as assessments commonly do.
 SATISFIED_RATINGS = frozenset({"满意", "基本满意"})
 #: 集体访 is "5人以上" in petition statistics; the Regulations only cap representatives at 5 (art. 20).

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Final
 
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.identity import id_birth_date, validate_name, validate_resident_id
@@ -147,6 +148,8 @@ class IssuedTicket:
     estimated_wait_minutes: int | None  # None until the hall has served some of this type (today or of late)
     #: The hall closes before the estimated wait is over: said to the citizen taking the number ("" otherwise).
     note: str = ""
+    #: The person (by ID number) already held this waiting ticket of the type today: it, not a new one.
+    already: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,18 @@ class Call:
     window: int         # 3
     called_at: datetime
     missed: str = ""    # the visitor did not come (过号): what the display tells them, see :func:`missed_note`
+
+
+#: What 过号 does, said alike on the slip and at the counter (:func:`next_state`: a first 过号 puts the
+#: ticket back in the queue, a second one ends it).
+MISSED_ONCE: Final = "过号后号码回到队列，稍后再叫"
+MISSED_TWICE: Final = "再次过号即作废，需重新取号"
+MISSED_RULE: Final = f"{MISSED_ONCE}；{MISSED_TWICE}"
+
+
+def already_words(number: str, ahead: int) -> str:
+    """A person who already holds a waiting ticket of the type asks again: that ticket, and who is before it."""
+    return f"您已取过{number}号，" + (f"前面还有{ahead}人" if ahead else "前面没有人在等候")
 
 
 def missed_note(state: TicketState | str) -> str:

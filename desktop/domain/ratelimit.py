@@ -40,6 +40,21 @@ class FailureLimiter:
                 return 0
             return max(1, int((times[0] + self.window - now).total_seconds()) + 1)
 
+    def retry_at(self, key: str) -> datetime | None:
+        """When ``key`` may try again (the oldest failure in the window leaves it); None when it may now."""
+        now = self.now()
+        with self._lock:
+            times = self._recent(key, now)
+            if len(times) < self.allowed:
+                return None
+            return times[0] + self.window
+
+    def remaining(self, key: str) -> int:
+        """How many more failures ``key`` may have before it must wait."""
+        now = self.now()
+        with self._lock:
+            return max(0, self.allowed - len(self._recent(key, now)))
+
     def fail(self, key: str) -> None:
         now = self.now()
         with self._lock:
@@ -48,3 +63,39 @@ class FailureLimiter:
             if len(self._failures) > 100_000:  # a flood of distinct keys: forget the oldest half
                 for stale in list(self._failures)[:50_000]:
                     del self._failures[stale]
+
+
+class SlowingLimiter:
+    """Failures per key within a sliding window: ``free`` of them cost nothing, each one after that a wait
+    that doubles from ``first_wait`` up to ``longest_wait`` (counted from the last failure).
+
+    What a shared device (a kiosk) needs: someone trying codes is slowed down more and more,
+    while the next person at the device waits minutes at most, never an hour.
+    """
+
+    def __init__(self, free: int, window: timedelta, first_wait: timedelta, longest_wait: timedelta,
+                 now: Callable[[], datetime]) -> None:
+        self.free, self.window, self.now = free, window, now
+        self.first_wait, self.longest_wait = first_wait, longest_wait
+        self._limiter = FailureLimiter(free, window, now)
+
+    def wait_for(self, count: int) -> timedelta:
+        """The wait after ``count`` failures in the window (nothing while they are within ``free``)."""
+        over = count - self.free
+        if over < 0:
+            return timedelta(0)
+        wait: timedelta = self.first_wait * (2 ** min(over, 30))
+        return min(wait, self.longest_wait)
+
+    def retry_at(self, key: str) -> datetime | None:
+        """When ``key`` may try again; None when it may now."""
+        now = self.now()
+        with self._limiter._lock:
+            times = self._limiter._recent(key, now)
+            if len(times) < self.free:
+                return None
+            until = times[-1] + self.wait_for(len(times))
+            return until if until > now else None
+
+    def fail(self, key: str) -> None:
+        self._limiter.fail(key)

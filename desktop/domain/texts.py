@@ -10,10 +10,19 @@ import re
 import unicodedata
 from typing import Final
 
-__all__ = ["chinese_full_stops", "meaningful_length"]
+__all__ = ["chinese_full_stops", "length_words", "meaningful_length"]
 
 #: Marks that turn the character before them into an emoji ("1️⃣", "#️⃣"): that character says nothing either.
 _EMOJI_MARKS: Final = frozenset("\ufe0f\u20e3")
+
+
+def length_words(text: str, limit: int) -> tuple[tuple[str, ...], bool]:
+    """How much is written against the most allowed, as a citizen reads it while writing (已写120字 / 最多3000字),
+    counted as the services count it (the text without the spaces around it); True when it is over the limit."""
+    written = len(text.strip())
+    if written > limit:
+        return (f"已写{written}字，", f"最多{limit}字，", f"请删去{written - limit}字"), True
+    return (f"已写{written}字，", f"最多{limit}字"), False
 
 
 def meaningful_length(text: str) -> int:

@@ -16,6 +16,7 @@ numbers. Each ticket update is also conditional on the state it was read in.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Final, Protocol
@@ -442,8 +443,19 @@ def _waiting(session: Session, day: str, type_codes: list[str], origin: str | No
     return list(session.scalars(query))
 
 
-def _ahead(session: Session, day: str, row: QueueTicketRow, types: dict[str, WindowType]) -> int:
-    waiting = _waiting(session, day, [row.type_code])
+#: Whether a stored ``person_id`` is the person asking (the server stores it sealed).
+SamePerson = Callable[[str | None], bool]
+
+
+def _nobody(_value: str | None) -> bool:
+    return False
+
+
+def _ahead(session: Session, day: str, row: QueueTicketRow, types: dict[str, WindowType],
+           same: SamePerson = _nobody) -> int:
+    """The people before ``row`` in its type's calling order; the person's own other tickets are not others."""
+    waiting = [r for r in _waiting(session, day, [row.type_code])
+               if r.ticket_id == row.ticket_id or not same(r.person_id)]
     order = calling_order([QueuedTicket(r.ticket_id, r.type_code, bool(r.priority), r.order_key) for r in waiting],
                           types)
     return next((i for i, t in enumerate(order) if t.ticket_id == row.ticket_id), len(order))
@@ -476,24 +488,46 @@ def _estimate(session: Session, day: str, window_type: WindowType, ahead: int) -
 
 def issue_local(hall: Hall, *, type_code: str, source: TicketSource, priority: bool = False,
                 id_number: str | None = None, name: str | None = None, ticket_id: str | None = None,
-                offline_window: int | None = None) -> IssuedTicket:
-    """A new number of ``type_code`` from the local database (``offline_window``: under that window's own prefix)."""
+                offline_window: int | None = None, holder: str | None = None,
+                read_person: Callable[[str], str | None] | None = None) -> IssuedTicket:
+    """A new number of ``type_code`` from the local database (``offline_window``: under that window's own prefix).
+
+    A person (by ID number) who already holds a waiting ticket of this type today is given that
+    one back (``already``), not another. ``holder`` is the ID number as read (``id_number`` may be
+    stored sealed), ``read_person`` opens a stored one (both default to the stored form as is).
+    """
     id_number = (id_number or "").strip() or None
     name = (name or "").strip() or None
+    person = holder if holder is not None else id_number
+    opened = read_person or (lambda value: value)
+
+    def same(value: str | None) -> bool:
+        return person is not None and value is not None and opened(value) == person
+
     with hall.transaction() as session:
         rev = _lock(session)
         window_type = _type_named(session, type_code)
         if window_type.code == LEADER_TYPE and (now := _reception_now(session, hall)) != "":
             raise RuleViolation("queue_no_reception_day",
                                 _no_reception_day(session, hall, window_type.name, over=now == "over"))
+        types = {t.code: t for t in _types(session)}
+        if person is not None:
+            waiting = _waiting(session, _today(hall), [window_type.code])
+            held = {r.ticket_id: r for r in waiting if same(r.person_id)}
+            if held:  # the one of them called first
+                order = calling_order([QueuedTicket(r.ticket_id, r.type_code, bool(r.priority), r.order_key)
+                                       for r in held.values()], types)
+                first = held[order[0].ticket_id]
+                ahead = _ahead(session, first.day, first, types, same)
+                return IssuedTicket(to_ticket(first), window_type.name, ahead,
+                                    _estimate(session, first.day, window_type, ahead), already=True)
         priority = priority and window_type.priority_allowed
         offline = offline_window is not None
         row = _new_ticket(session, hall, rev, window_type, source=source, priority=priority,
                           prefix=offline_prefix(offline_window) if offline_window is not None else window_type.prefix,
                           origin=hall.settings.device_id or "local" if offline else "",
                           person_id=id_number, person_name=name, ticket_id=ticket_id)
-        types = {t.code: t for t in _types(session)}
-        ahead = _ahead(session, row.day, row, types)
+        ahead = _ahead(session, row.day, row, types, same)
         return IssuedTicket(to_ticket(row), window_type.name, ahead, _estimate(session, row.day, window_type, ahead))
 
 

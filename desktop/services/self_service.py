@@ -5,9 +5,15 @@
   the citizen can do now (补充材料, 评价, 申请复查/复核 within its 30 days). A case this
   kiosk has never seen is asked of the server (masked progress only); with no network the
   answer says so and points to the counter.
-* Wrong codes are limited per kiosk and per case number, like the server's public page:
-  :data:`KIOSK_FAILURES` per kiosk and :data:`CASE_FAILURES` per case in :data:`WINDOW`;
-  while a limit holds even the right code is refused, so trying on gives nothing away.
+* Wrong codes are limited per case number and per kiosk, so an 8-digit code cannot be found by
+  trying, yet one person typing wrong cannot shut the kiosk for the next: per case
+  :data:`CASE_FAILURES` in :data:`WINDOW` (while it holds even the right code is refused, so
+  trying on gives nothing away; the citizen is told how many tries are left and from what
+  time of day to try again); per kiosk :data:`KIOSK_FAILURES` free, then each further try
+  typed by hand waits longer (:data:`KIOSK_FIRST_WAIT` doubling up to :data:`KIOSK_LONGEST_WAIT`).
+  A code scanned from a receipt's QR code is read off the paper, not guessed: the kiosk's
+  wait does not hold for it (the case's limit does). A case number neither this kiosk nor
+  its server can check (no copy here, no server) is no guess and counts for nothing.
 * :func:`rate_case` records the citizen's 评价 (满意 / 基本满意 / 不满意, an optional
   reason) for a concluded case, once; 不满意 puts the case on the supervisors' work list
   (:func:`dissatisfied_cases`).
@@ -15,9 +21,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import select
@@ -47,7 +54,7 @@ from desktop.domain.identity import mask_name
 from desktop.domain.indicators import RATINGS
 from desktop.domain.numbering import case_number_candidates, normalise_query_code, verify_query_code
 from desktop.domain.qrpayload import FOREIGN_MESSAGE
-from desktop.domain.ratelimit import FailureLimiter
+from desktop.domain.ratelimit import FailureLimiter, SlowingLimiter
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
 from desktop.services.progress import next_step_words, state_words
@@ -56,13 +63,40 @@ from desktop.services.store import case_events, row_to_event
 KIOSK_FAILURES: Final = 20
 CASE_FAILURES: Final = 5
 WINDOW: Final = timedelta(hours=1)
+KIOSK_FIRST_WAIT: Final = timedelta(minutes=1)
+KIOSK_LONGEST_WAIT: Final = timedelta(minutes=10)
+#: From this many tries left on a case, a wrong code says how many remain.
+WARN_FROM: Final = 3
 MAX_REASON: Final = 500
 
 NOT_FOUND: Final = "案件编号或查询码不正确，请核对回执后重新输入；如有疑问请到窗口咨询"
-TOO_MANY: Final = "查询失败次数过多，请一小时后再试，或携带回执到接待窗口查询"
-#: The kiosk-wide limit holds: whoever stands there now may not be the one who typed wrong.
-KIOSK_PAUSED: Final = ("这台自助终端近一小时输错查询码的次数较多，查询已暂停，一小时内自动恢复。"
-                       "请携带回执到接待窗口查询，或扫描回执上的二维码用手机查询")
+
+
+def clock_words(at: datetime, now: datetime) -> str:
+    """The time of day from which something is possible again, rounded up to the minute (10:42, 明天0:05)."""
+    minute = at.replace(second=0, microsecond=0)
+    if minute < at:
+        minute += timedelta(minutes=1)
+    day = "" if minute.date() == now.date() else "明天" if minute.date() == now.date() + timedelta(days=1) \
+        else f"{minute.month}月{minute.day}日"
+    return f"{day}{minute.hour}:{minute.minute:02d}"
+
+
+def case_locked(at: str) -> str:
+    """The case's limit holds (whoever asks, the right code too): from when, and the counter."""
+    return (f"这件事项的查询码输错次数较多（一小时内{CASE_FAILURES}次），为防止他人猜测，"
+            f"请在{at}以后再试，或携带回执到接待窗口查询")
+
+
+def kiosk_slowed(at: str) -> str:
+    """The kiosk's wait holds for typed codes: whoever stands there now may not be the one who typed wrong."""
+    return (f"这台自助终端刚才输错查询码的次数较多，为防止他人猜测，手工输入请在{at}以后再试。"
+            "扫描回执上的二维码可以立即查询，也可以携带回执到接待窗口查询")
+
+
+def tries_left(left: int) -> str:
+    """Said after a wrong code when few tries remain on the case."""
+    return f"；这件事项还可以再试{left}次" if 0 < left <= WARN_FROM else ""
 OFFLINE: Final = ("本机没有这件事项的记录，需要向中心服务器查询，但现在网络未连接。"
                   "请稍后再试，或携带回执到接待窗口查询")
 SERVER_FAILED: Final = "中心服务器暂时无法查询，请稍后再试，或携带回执到接待窗口查询"
@@ -109,12 +143,13 @@ class KioskProgress:
 RemoteLookup = Callable[[str, str], dict[str, Any]]
 
 
-def _limiters(hall: Hall) -> tuple[FailureLimiter, FailureLimiter]:
+def _limiters(hall: Hall) -> tuple[SlowingLimiter, FailureLimiter]:
     """This hall's limiters (per kiosk, per case), built once, kept with the hall."""
     key = "self_service_limiters"
     with hall._build_lock:
         if key not in hall.__dict__:
-            hall.__dict__[key] = (FailureLimiter(KIOSK_FAILURES, WINDOW, hall.now),
+            hall.__dict__[key] = (SlowingLimiter(KIOSK_FAILURES, WINDOW, KIOSK_FIRST_WAIT, KIOSK_LONGEST_WAIT,
+                                                 hall.now),
                                   FailureLimiter(CASE_FAILURES, WINDOW, hall.now))
         return hall.__dict__[key]  # type: ignore[no-any-return]
 
@@ -155,19 +190,22 @@ def read_receipt_codes(case_number: str, query_code: str) -> tuple[tuple[str, ..
 
 
 def kiosk_progress(hall: Hall, actor: Actor, case_number: str, query_code: str, *,
-                   remote: RemoteLookup | None = None) -> KioskProgress:
+                   remote: RemoteLookup | None = None, scanned: bool = False) -> KioskProgress:
     """The progress for whoever holds the case number and its query code; nothing else leaks.
 
     ``remote`` asks the central server for a case this kiosk has never seen
-    (:func:`desktop.sync.lookup.server_lookup`; None when there is no server).
+    (:func:`desktop.sync.lookup.server_lookup`; None when there is no server). ``scanned``:
+    the two were read from a receipt's QR code, not typed (the kiosk's wait does not hold).
     """
     guard(hall, actor, Permission.SELF_SERVICE, "查询办理进度")
     numbers, code = read_receipt_codes(case_number, query_code)
     kiosks, cases = _limiters(hall)
-    if any(cases.retry_after(n) for n in numbers):
-        raise RuleViolation("progress_limited", TOO_MANY)
-    if kiosks.retry_after(actor.actor_id):
-        raise RuleViolation("progress_limited", KIOSK_PAUSED)
+    now = hall.now()
+    locked = [at for n in numbers if (at := cases.retry_at(n)) is not None]
+    if locked:
+        raise RuleViolation("progress_limited", case_locked(clock_words(max(locked), now)))
+    if not scanned and (wait := kiosks.retry_at(actor.actor_id)) is not None:
+        raise RuleViolation("progress_limited", kiosk_slowed(clock_words(wait, now)))
     with hall.sessions() as session:
         rows = list(session.scalars(select(CaseRow).where(CaseRow.case_number.in_(numbers))))
         row = next((r for r in rows if verify_query_code(code, r.query_code_hash, hall.secrets.query_code_pepper)),
@@ -176,17 +214,15 @@ def kiosk_progress(hall: Hall, actor: Actor, case_number: str, query_code: str, 
             view = project(row.case_id, case_events(session, row.case_id), hall.policy)
             return _progress(hall, row, view)
     if rows:  # a case this kiosk knows, with a wrong code
-        _failed(kiosks, cases, actor, numbers)
-        raise RuleViolation("progress_not_found", NOT_FOUND)
+        raise _failed(hall, kiosks, cases, actor, numbers, NOT_FOUND)
     ask = remote
-    if ask is None:
-        _failed(kiosks, cases, actor, numbers)
+    if ask is None:  # nothing here could check the code: nothing was guessed, nothing counts
         raise RuleViolation("progress_not_found", NO_SERVER)
     try:
         answer = ask(numbers[0], code)
     except RuleViolation as refusal:
         if refusal.code == "progress_not_found":
-            _failed(kiosks, cases, actor, numbers)
+            raise _failed(hall, kiosks, cases, actor, numbers, refusal.message) from None
         raise
     except Exception as problem:
         if getattr(problem, "kind", "") in ("offline", "server_error"):
@@ -195,10 +231,17 @@ def kiosk_progress(hall: Hall, actor: Actor, case_number: str, query_code: str, 
     return _from_server(answer)
 
 
-def _failed(kiosks: FailureLimiter, cases: FailureLimiter, actor: Actor, numbers: Sequence[str]) -> None:
+def _failed(hall: Hall, kiosks: SlowingLimiter, cases: FailureLimiter, actor: Actor, numbers: Sequence[str],
+            message: str) -> RuleViolation:
+    """Count a wrong code (per kiosk, per case) and say how many tries are left, or from when to try again."""
     kiosks.fail(actor.actor_id)
     for number in numbers:
         cases.fail(number)
+    locked = [at for n in numbers if (at := cases.retry_at(n)) is not None]
+    if locked:
+        return RuleViolation("progress_not_found",
+                             "案件编号或查询码不正确。" + case_locked(clock_words(max(locked), hall.now())))
+    return RuleViolation("progress_not_found", message + tries_left(min(cases.remaining(n) for n in numbers)))
 
 
 def _from_server(answer: dict[str, Any]) -> KioskProgress:
@@ -319,6 +362,26 @@ def review_in_words(window: ReviewWindow | None, calendar: HolidayCalendar) -> s
     return window.words() + moves
 
 
+#: What a clerk often writes before the route, which the sentence says itself (您可以…): 请向…, 可以申请….
+_YOU_MAY: Final = re.compile(r"^(?:[你您]?可以|请)+")
+
+
+def refusal_words(payload: Mapping[str, Any]) -> str:
+    """A 不予受理 in plain words: the reason and the route recorded with it (free text masked as the kiosk masks);
+    "" when neither was recorded."""
+    from desktop.domain.masking import mask_free_text
+
+    def clause(key: str) -> str:
+        return mask_free_text(str(payload.get(key) or "")).strip().rstrip("。；;，,.! ！")
+
+    reason, route = clause("reason"), _YOU_MAY.sub("", clause("channel")).strip()
+    if not reason and not route:
+        return ""
+    # under the state, which says 不予受理 already
+    said = f"理由：{reason}。\n" if reason else ""
+    return said + (f"您可以{route}。" if route else "应当通过的途径请查看不予受理告知书，或到接待窗口咨询。")
+
+
 def _may_rate(view: CaseView) -> bool:
     allowed, _ = TRANSITIONS[EventType.RATED]
     return view.state in allowed and not view.rating
@@ -347,6 +410,9 @@ def _progress(hall: Hall, row: CaseRow, view: CaseView) -> KioskProgress:
     outcome = row.outcome or ""
     status = next_step_words(row.state, window, outcome) if window is not None and not window.open \
         else state_words(row.state, outcome)
+    if view.state is CaseState.NOT_ACCEPTED:
+        refusal = next((e.payload for e in reversed(events) if e.type is EventType.NOT_ACCEPTED), {})
+        status = refusal_words(refusal) or status
     return KioskProgress(row.case_number, mask_name(row.petitioner_name), row.received_on, row.state,
                          status, row.next_due, steps,
                          _can_do(view, today, hall.policy.calendar, window, rated_on), _may_rate(view),

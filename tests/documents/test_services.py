@@ -201,7 +201,9 @@ def test_a_dissatisfied_rating_slip_says_what_the_screen_said(sqlite_hall: Hall,
     rated = rate_case(hall, kiosk, ref, result.query_code, "不满意")
     text = _flat(text_of(documents.rating_receipt(hall, kiosk, ref, query_code=result.query_code).pdf))
     assert _flat("如对处理意见不服，可以在 2026年10月16日 前向上一级机关申请复查") in text
-    assert _flat(rated.review) in text and "已转给督查人员" in text
+    assert _flat(rated.review) in text and _flat("督查人员会核实这件事项的办理情况") in text
+    # plain words: nothing says a 复查 is under way (the citizen applies for one within the window)
+    assert "复查办理" not in text and _flat("评价不等于申请复查") in text
     common = documents._receipt_common(hall)
     assert common["hall_address"] and _flat(f"咨询地址：{common['hall_address']}") in text
     happy = _accepted(hall, clerk)
@@ -280,6 +282,18 @@ def test_a_queue_ticket_prints_the_estimated_wait_when_there_is_one(sqlite_hall:
     with pytest.raises(ValidationError, match="预计等候"):
         documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A014", window_type="综合接待", people_ahead=0,
                                estimated_wait_minutes=-1)
+
+
+def test_the_slip_says_what_passing_a_number_does(sqlite_hall: Hall, kiosk: Actor,
+                                                   text_of: Callable[[bytes], str]) -> None:
+    """过号 once puts a number back in the queue (the counter says so); the slip said 过号请重新取号."""
+    from desktop.domain.queue import MISSED_RULE, QueueAction, TicketState, next_state
+
+    assert next_state(TicketState.CALLED, QueueAction.SKIP) is TicketState.WAITING  # what MISSED_RULE says
+    assert next_state(TicketState.CALLED, QueueAction.SKIP, skipped_before=True) is TicketState.NO_SHOW
+    slip = text_of(documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A012", window_type="综合接待",
+                                          people_ahead=0).pdf).replace("\n", "").replace(" ", "")
+    assert MISSED_RULE in slip and "过号请重新取号" not in slip
 
 
 def test_a_priority_ticket_says_so_on_paper(sqlite_hall: Hall, kiosk: Actor, text_of: Callable[[bytes], str]) -> None:

@@ -9,9 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from db.engine import make_engine, sqlite_url
 from db.migrate import upgrade
+from db.models import QueueTicketRow
 from desktop.domain.access import Actor
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.queue import (
@@ -200,6 +202,48 @@ def test_recall_makes_a_new_call_and_other_windows_cannot_act(hall: Hall) -> Non
         queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=3)
     with pytest.raises(RuleViolation, match="已叫号，不能叫号"):
         queue.act(hall, ticket.ticket_id, QueueAction.CALL, window=3)
+
+
+def test_a_person_holding_a_waiting_ticket_of_a_type_is_shown_it_not_given_another(hall: Hall) -> None:
+    """By the ID number read, at the kiosk and the counter; another type is allowed; ahead counts others only."""
+    her, other = valid_id(seq=11), valid_id(seq=12)
+
+    def take(type_code: str, id_number: str | None, source: TicketSource = KIOSK) -> queue.IssuedTicket:
+        return queue.issue_ticket(hall, type_code=type_code, source=source, id_number=id_number,
+                                  name="李梅" if id_number == her else "王芳" if id_number else None)
+
+    assert take("general", other).ticket.number == "A001"
+    first = take("general", her)
+    assert (first.ticket.number, first.ahead, first.already) == ("A002", 1, False)
+    issue(hall)  # A003, nobody's
+    for again in (take("general", her), take("general", her, TicketSource.COUNTER)):
+        assert (again.ticket.number, again.ahead, again.already) == ("A002", 1, True)
+    wages = take("wages", her)
+    assert (wages.ticket.number, wages.already) == ("B001", False)
+    assert take("general", None).ticket.number == "A004"  # no card: a new number, as always
+    called = queue.call_next(hall, window=1)
+    assert called is not None and called.number == "A001"
+    assert take("general", her).ahead == 0  # the one before her went to the window
+    ticket = queue.call_next(hall, window=2)
+    assert ticket is not None and ticket.number == "A002"
+    queue.act(hall, ticket.ticket_id, QueueAction.FINISH, window=2)
+    served = take("general", her)  # no ticket of hers waits any more: a new one
+    assert (served.ticket.number, served.already) == ("A005", False)
+
+
+def test_ahead_never_counts_the_persons_own_other_tickets(hall: Hall) -> None:
+    her = valid_id(seq=21)
+    queue.issue_ticket(hall, type_code="general", source=KIOSK, id_number=her, name="李梅")  # A001
+    issue(hall, "legal")  # C001, someone else's
+    ticket = queue.call_next(hall, window=1)
+    assert ticket is not None and ticket.number == "A001"
+    carried = queue.act(hall, ticket.ticket_id, QueueAction.TRANSFER, window=1, type_code="legal")  # C002, first
+    assert carried.number == "C002"
+    with hall.transaction() as session:  # a ticket of hers taken before the card was read on this type
+        rows = {r.number: r for r in session.scalars(select(QueueTicketRow).where(QueueTicketRow.type_code == "legal"))}
+        rows["C001"].person_id = her
+    shown = queue.issue_ticket(hall, type_code="legal", source=KIOSK, id_number=her, name="李梅")
+    assert (shown.ticket.number, shown.ahead, shown.already) == ("C002", 0, True)
 
 
 def test_transfer_carries_the_person_on_at_the_same_place_in_the_new_queue(hall: Hall) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -17,7 +17,8 @@ from desktop.services.registration import RegistrationResult, register_visit
 from desktop.services.self_service import (
     CASE_FAILURES,
     KIOSK_FAILURES,
-    KIOSK_PAUSED,
+    KIOSK_FIRST_WAIT,
+    KIOSK_LONGEST_WAIT,
     NO_SERVER,
     dissatisfied_cases,
     kiosk_progress,
@@ -96,27 +97,80 @@ def test_the_receipt_promises_at_the_kiosk_only_what_the_kiosk_does(hall: Hall, 
     assert "补充" not in at_the_kiosk and "评价" in at_the_kiosk and "补充材料请到接待窗口" in TEXTS["receipt.rights"]
 
 
-def test_wrong_codes_are_limited_per_case_and_per_kiosk(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+def _clock(moment: datetime) -> str:
+    up = moment.replace(second=0, microsecond=0) + (timedelta(minutes=1) if moment.second or moment.microsecond
+                                                    else timedelta(0))
+    return f"{up.hour}:{up.minute:02d}"
+
+
+def test_wrong_codes_are_limited_per_case_with_tries_left_and_the_time_to_come_back(
+        hall: Hall, clerk: Actor, clock: FakeClock) -> None:
     result = register_visit(hall, clerk, form())
+    first = clock()
+    said = []
     for n in range(CASE_FAILURES):
-        with pytest.raises(RuleViolation, match="查询码不正确"):
+        with pytest.raises(RuleViolation, match="查询码不正确") as wrong:
             kiosk_progress(hall, KIOSK, result.case_number, f"{n:08d}")
-    with pytest.raises(RuleViolation, match="失败次数过多"):  # even the right code, while the limit holds
-        kiosk_progress(hall, KIOSK, result.case_number, result.query_code)
+        said.append(wrong.value.message)
+        clock.advance(seconds=20)
+    left = [CASE_FAILURES - n - 1 for n in range(CASE_FAILURES)]
+    for message, remaining in zip(said[:-1], left[:-1], strict=True):
+        assert (f"还可以再试{remaining}次" in message) == (remaining <= 3)
+    back = _clock(first + timedelta(hours=1))
+    assert f"请在{back}以后再试" in said[-1] and "接待窗口" in said[-1]
+    with pytest.raises(RuleViolation, match=f"请在{back}以后再试"):  # even the right code, even scanned
+        kiosk_progress(hall, KIOSK, result.case_number, result.query_code, scanned=True)
     other = Actor.kiosk("K02")
-    with pytest.raises(RuleViolation, match="失败次数过多"):  # per case: another kiosk does not help
+    with pytest.raises(RuleViolation, match=f"请在{back}以后再试"):  # per case: another kiosk does not help
         kiosk_progress(hall, other, result.case_number, result.query_code)
-    clock.advance(hours=1)
+    clock.current = first + timedelta(hours=1, seconds=1)
     assert kiosk_progress(hall, KIOSK, result.case_number, result.query_code).state == "已登记"
-    # one kiosk trying many numbers (unknown here, no server): limited as a kiosk
-    for n in range(KIOSK_FAILURES):
-        number = make_case_number(date(2026, 9, 16), "C09", n + 1)
+
+
+def _guess_many(hall: Hall, clerk: Actor, kiosk: Actor, count: int) -> None:
+    for _ in range(count):  # many cases, each tried once: no case's limit, only the kiosk's
+        case = register_visit(hall, clerk, form())
+        with pytest.raises(RuleViolation, match="查询码不正确"):
+            kiosk_progress(hall, kiosk, case.case_number, "00000000" if case.query_code != "00000000" else "11111111")
+
+
+def test_a_kiosk_with_many_wrong_codes_slows_typing_but_never_shuts_for_an_hour(
+        hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    mine = register_visit(hall, clerk, form())
+    other = Actor.kiosk("K02")
+    _guess_many(hall, clerk, other, KIOSK_FAILURES)
+    with pytest.raises(RuleViolation) as slowed:  # the next citizen, typing the right code: told it is the kiosk
+        kiosk_progress(hall, other, mine.case_number, mine.query_code)
+    message = slowed.value.message
+    assert f"请在{_clock(clock() + KIOSK_FIRST_WAIT)}以后再试" in message
+    assert "失败" not in message and "二维码" in message and "接待窗口" in message
+    # the receipt's QR code is read off the paper, not guessed: it opens at once
+    assert kiosk_progress(hall, other, mine.case_number, mine.query_code, scanned=True).state == "已登记"
+    assert kiosk_progress(hall, KIOSK, mine.case_number, mine.query_code).state == "已登记"  # another kiosk
+    # each further wrong code waits longer, never longer than the longest wait
+    waits: list[timedelta] = []
+    for _ in range(6):
+        clock.advance(seconds=(waits[-1] if waits else KIOSK_FIRST_WAIT).total_seconds() + 1)
+        _guess_many(hall, clerk, other, 1)
+        with pytest.raises(RuleViolation, match="以后再试") as again:
+            kiosk_progress(hall, other, mine.case_number, mine.query_code)
+        at = again.value.message.split("请在")[1].split("以后")[0]
+        hour, minute = (int(x) for x in at.split(":"))
+        waits.append(clock().replace(hour=hour, minute=minute, second=0) - clock().replace(second=0))
+    assert waits == sorted(waits) and waits[0] > KIOSK_FIRST_WAIT
+    # (said to the minute, rounded up)
+    assert all(w <= KIOSK_LONGEST_WAIT + timedelta(minutes=1) for w in waits) and waits[-1] >= KIOSK_LONGEST_WAIT
+    clock.advance(seconds=KIOSK_LONGEST_WAIT.total_seconds() + 1)
+    assert kiosk_progress(hall, other, mine.case_number, mine.query_code).state == "已登记"
+
+
+def test_numbers_nothing_here_can_check_count_for_nothing(hall: Hall, clerk: Actor) -> None:
+    mine = register_visit(hall, clerk, form())
+    for n in range(KIOSK_FAILURES + CASE_FAILURES):  # unknown here, no server: no code was checked
+        number = make_case_number(date(2026, 9, 16), "C09", n % 3 + 1)
         with pytest.raises(RuleViolation, match="本机没有这件事项的记录"):
-            kiosk_progress(hall, other, number, "00000000")
-    with pytest.raises(RuleViolation) as paused:  # the next citizen, the right code: told it is the kiosk, not them
-        kiosk_progress(hall, other, result.case_number, result.query_code)
-    assert paused.value.message == KIOSK_PAUSED and "失败" not in KIOSK_PAUSED and "接待窗口" in KIOSK_PAUSED
-    assert kiosk_progress(hall, KIOSK, result.case_number, result.query_code).state == "已登记"  # another kiosk
+            kiosk_progress(hall, KIOSK, number, "00000000")
+    assert kiosk_progress(hall, KIOSK, mine.case_number, mine.query_code).state == "已登记"
 
 
 def test_an_unknown_case_without_a_server_is_sent_to_the_counter(hall: Hall, clerk: Actor) -> None:
@@ -338,3 +392,23 @@ def test_the_decision_is_said_after_the_answer_and_each_opinion(hall: Hall, cler
     assert reviewed.next_step == "已出具复查意见：不予支持"
     assert [s.text for s in reviewed.steps][-4:] == [f"已作出处理意见：{outcome}", "处理意见书已送达",
                                                       "已收到您的复查申请", "已作出复查意见：不予支持"]
+
+
+def test_a_refusal_says_its_reason_and_route_in_plain_words_masked(hall: Hall, clerk: Actor) -> None:
+    from desktop.domain.masking import kiosk_payload
+
+    result = register_visit(hall, clerk, form())
+    refusal = {"reason": "该事项已由浦江县人民法院受理（联系人13857912345），属于诉讼程序。",
+               "channel": "请向浦江县人民法院了解案件进展"}
+    cases.record(hall, clerk, result.case_number, EventType.NOT_ACCEPTED, refusal)
+    said = kiosk_progress(hall, KIOSK, result.case_number, result.query_code).next_step
+    assert said.startswith("理由：该事项已由浦江县人民法院受理") and "属于诉讼程序。" in said
+    assert "13857912345" not in said and "138****2345" in said  # a number written into the reason is masked
+    assert "您可以向浦江县人民法院了解案件进展。" in said and "请查看告知书所述" not in said
+    # the server sends a kiosk the same words, masked alike
+    sent = kiosk_payload(EventType.NOT_ACCEPTED.value, {**refusal, "note": "内部意见"})
+    assert sent["channel"] == refusal["channel"] and "138****2345" in sent["reason"] and "note" not in sent
+    only_reason = register_visit(hall, clerk, form(name="李梅", id_number=valid_id(seq=31)))
+    cases.record(hall, clerk, only_reason.case_number, EventType.NOT_ACCEPTED, {"reason": "已在法定期限内办理中"})
+    said = kiosk_progress(hall, KIOSK, only_reason.case_number, only_reason.query_code).next_step
+    assert said.startswith("理由：已在法定期限内办理中。") and "接待窗口" in said

@@ -127,6 +127,11 @@ def test_rotating_the_field_key_reencrypts_the_sealed_appointments_and_queue_tic
         issued = api.post("/queue/issue", headers=auth(kiosk), json={
             "type_code": "general", "source": "kiosk", "id_number": valid_id(seq=102), "name": "李梅"})
         assert issued.status_code == 200
+        # the same person again (her ID number stored sealed): her ticket, not another
+        again = api.post("/queue/issue", headers=auth(counter), json={
+            "type_code": "general", "source": "counter", "id_number": valid_id(seq=102), "name": "李梅"}).json()
+        assert again["result"]["already"] and again["result"]["ticket"]["number"] == \
+            issued.json()["result"]["ticket"]["number"]
     new_key = bytes(range(40, 72))
     ring = FieldKeys(FieldCipher({"k1": SECRETS.field_key, "k2": new_key}, "k2"), BlindIndex(SECRETS.index_key))
 

@@ -387,6 +387,22 @@ def test_enter_in_the_queue_strips_visitor_fields_issues_the_ticket(qtbot: QtBot
     qtbot.waitUntil(lambda: not bar.printing.busy, timeout=20_000)
 
 
+def test_a_visitor_already_waiting_on_the_type_is_told_not_given_another(qtbot: QtBot,
+                                                                          window_counter: CounterWork) -> None:
+    bar = window_counter.queue
+    assert bar is not None
+    number = ""
+    for _ in range(2):
+        bar.visitor_id.setText(valid_id(seq=651))
+        bar.visitor_name.setText("李四")
+        with qtbot.waitSignal(bar.tasks.settled, timeout=10_000):
+            bar.issue()
+        number = number or bar.message.text().split("已发 ")[1].split(" 号")[0]
+        qtbot.waitUntil(lambda: not bar.printing.busy, timeout=20_000)
+    said = bar.message.text()
+    assert f"此人今天已取过 {number} 号" in said and "未另发号" in said and "正在打印" not in said
+
+
 def test_ctrl_s_for_a_supervisor_says_the_form_is_not_theirs(qtbot: QtBot, sqlite_hall: Hall,
                                                               work_context: Callable[..., WorkContext],
                                                               supervisor: Actor) -> None:

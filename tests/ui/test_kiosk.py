@@ -100,7 +100,9 @@ def test_progress_and_rating_end_to_end(qtbot: QtBot, shell: KioskShell, sqlite_
     with qtbot.waitSignal(flow.tasks.settled):
         _click(qtbot, flow.send_rating)
     assert flow.current_page is flow.thanks_page
-    assert "督查人员" in flow.thanks_text.text() and "复查" in flow.thanks_text.text()
+    thanks = flow.thanks_text.text().replace("\u200b", "")
+    assert "督查人员会核实这件事项的办理情况" in thanks and "复查办理" not in thanks
+    assert "可以在 2026年10月16日 前向上一级机关申请复查" in thanks  # the right, with its last day
     (listed,) = dissatisfied_cases(sqlite_hall, supervisor)
     assert listed.case_number == result.case_number and listed.reason == "处理意见没有回应我的主要诉求"
     _click(qtbot, flow.thanks_done)
@@ -231,7 +233,29 @@ def test_wrong_codes_are_limited_per_case(qtbot: QtBot, shell: KioskShell, sqlit
     for attempt in range(5):
         _query(qtbot, flow, result.case_number, f"{attempt:08d}")
     _query(qtbot, flow, result.case_number, result.query_code)  # even the right code, while the limit holds
-    assert "失败次数过多" in flow.error.text()
+    assert "以后再试" in flow.error.text() and "接待窗口" in flow.error.text()
+
+
+def test_while_the_kiosk_slows_typed_codes_a_scanned_receipt_still_opens(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    from desktop.services.self_service import KIOSK_FAILURES
+
+    mine = register_visit(sqlite_hall, clerk, form())
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    for _ in range(KIOSK_FAILURES):  # many cases, one wrong code each: only the kiosk's own limit
+        other = register_visit(sqlite_hall, clerk, form())
+        _query(qtbot, flow, other.case_number, "00000000" if other.query_code != "00000000" else "11111111")
+    _query(qtbot, flow, mine.case_number, mine.query_code)
+    assert "以后再试" in flow.error.text() and flow.current_page is flow.entry_page
+    payload = make_payload(sqlite_hall.settings.public_lookup_url, mine.case_number, mine.query_code)
+    shell.go_home()
+    shell.setFocus()
+    qtbot.keyClicks(shell, payload)
+    qtbot.keyClick(shell, Qt.Key.Key_Return)
+    scanned = shell.flow
+    assert isinstance(scanned, ProgressFlow)
+    qtbot.waitUntil(lambda: scanned.current_page is scanned.result_page)
 
 
 def _type_everywhere(qtbot: QtBot, root: QWidget, secret: str) -> None:
@@ -769,6 +793,31 @@ def test_a_ticket_with_the_id_card(qtbot: QtBot, work_context: Context, sqlite_e
         _click(qtbot, flow.type_buttons[0])
     (call,) = queue.calls
     assert call["id_number"] and flow.number.text() == "A001" and flow.card is None  # the card is not kept
+
+
+def test_the_same_card_again_is_shown_its_waiting_ticket_and_no_second_is_printed(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Any) -> None:
+    from desktop.app import _issue_ticket, _window_types
+    from tests.conftest import make_hall
+    from ui.kiosk.ticket import TicketFlow
+
+    hall = make_hall(sqlite_engine, clock, id_reader="sim:seed=7", printer_receipts=f"pdf:{tmp_path}")
+    flow = TicketFlow(work_context(KIOSK, "kiosk", hall=hall), window_types=_window_types, issue_ticket=_issue_ticket)
+    qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+    for number in ("A001", "A001"):
+        flow.done_button.click()
+        qtbot.waitUntil(lambda: len(flow.type_buttons) >= 2)
+        _click(qtbot, flow.card_button)
+        qtbot.waitUntil(lambda: "已读取" in flow.card_state.text(), timeout=10_000)
+        with qtbot.waitSignal(flow.issued, timeout=10_000):
+            _click(qtbot, flow.type_buttons[0])
+        assert flow.number.text() == number
+    said = flow.ahead.text().replace("\u200b", "")
+    assert "您已取过A001号，前面没有人在等候" in said
+    qtbot.waitUntil(lambda: len(list(tmp_path.glob("*.pdf"))) == 1)  # the first slip only
+    assert "没有另发新号" in flow.printing.text().replace("\u200b", "")
 
 
 def test_the_kiosk_window_offers_the_leaders_reception_day_booking(qtbot: QtBot, sqlite_hall: Hall) -> None:

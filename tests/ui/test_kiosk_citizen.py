@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
 from PySide6.QtGui import QInputMethodQueryEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -255,6 +255,42 @@ def test_enter_goes_from_field_to_field_and_then_on(qtbot: QtBot, shell: KioskSh
     assert flow.phone.hasFocus()
     qtbot.keyClick(flow.phone, Qt.Key.Key_Return)
     assert flow.step == 1 and flow.values["name"] == "王秀英"  # on to the town
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_a_long_text_says_how_much_is_written_against_its_limit_as_it_is_written(
+        qtbot: QtBot, shell: KioskShell, size: tuple[int, int]) -> None:
+    """5,000 characters were refused at the end only: the count is in view while writing, the limit the rule's."""
+    from desktop.services.suggestions import MAX_CONTENT
+    from ui.kiosk.register import TEXT_MAX
+
+    shell.resize(*size)
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.mouseClick(flow.free_button, Qt.MouseButton.LeftButton)
+    count = flow.content_beside.counter
+    assert count is not None
+    qtbot.waitUntil(count.isVisible)
+    flow.content.setPlainText("  公交站台没有遮雨棚，建议加装遮雨棚和座椅  ")
+    assert count.text() == f"已写20字，\n最多{MAX_CONTENT}字" and count.property("tone") == ""
+    flow.content.setPlainText("建" * (MAX_CONTENT + 7))
+    assert count.text() == f"已写{MAX_CONTENT + 7}字，\n最多{MAX_CONTENT}字，\n请删去7字"
+    qtbot.waitUntil(lambda: count.height() >= 3 * count.fontMetrics().lineSpacing())  # each line whole
+    assert count.property("tone") == "error"
+
+    def placed(widget: QWidget) -> QRect:
+        return QRect(widget.mapTo(shell, QPoint(0, 0)), widget.size())
+
+    qtbot.waitUntil(lambda: count.width() > 0)
+    assert not placed(count).intersects(placed(flow.content)) and shell.rect().contains(placed(count))
+    shell.go_home()
+    register = shell.open_flow("register")
+    assert isinstance(register, RegistrationFlow)
+    register.show_step(2)
+    qtbot.waitUntil(register.request.isVisible)
+    register.request.setPlainText("小区电梯停运")
+    said = register.request_beside.counter
+    assert said is not None and said.text() == f"已写6字，\n最多{TEXT_MAX}字"
 
 
 def test_enter_in_a_suggestions_name_goes_on_to_the_phone(qtbot: QtBot, shell: KioskShell) -> None:

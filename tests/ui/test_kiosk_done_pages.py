@@ -131,6 +131,56 @@ def test_the_ticket_number_fills_the_screen_with_its_business_under_it(
     assert not _bars(window)
 
 
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+def test_a_priority_tickets_business_breaks_between_its_phrases_only(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """Lying down in normal text the business read 农民工欠薪绿色通道（优 / 先办理）."""
+    from tests.ui.line_breaks import broken_words
+
+    _window, _shell, flow = _open(qtbot, sqlite_hall, themed, size, large, False, "ticket")
+    assert isinstance(flow, TicketFlow)
+    qtbot.waitUntil(lambda: bool(flow.type_buttons) and not flow.tasks.busy)
+    _click(qtbot, flow.priority)
+    wages = next(b for b in flow.type_buttons if "农民工欠薪" in b.text())
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        _click(qtbot, wages)
+    qtbot.waitUntil(lambda: "正在" not in flow.printing.text(), timeout=20_000)
+    assert flow.business.text() == "农民工欠薪绿色通道（优先办理）"
+    assert broken_words(flow.business.parentWidget(), longest=40) == []
+
+
+@pytest.mark.parametrize("contrast", [False, True])
+def test_standing_up_with_large_text_the_address_example_is_whole_and_the_guide_gives_its_text_the_room(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, contrast: bool) -> None:
+    """The 住址 example read …3单… and 办事指南's topics took some 60% of the screen, its text a small pane."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    from ui.kiosk.guide import GuideFlow
+
+    window, shell, flow = _open(qtbot, sqlite_hall, themed, (1080, 1920), True, contrast, "register")
+    assert isinstance(flow, RegistrationFlow)
+    address = flow.address
+    qtbot.waitUntil(lambda: address.isVisible() and address.width() > 0)
+    option = QStyleOptionFrame()
+    address.initStyleOption(option)
+    room = address.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, address)
+    margins = address.textMargins()
+    room_width = room.width() - margins.left() - margins.right() - 4  # QLineEdit's own horizontal margin, 2 a side
+    assert QFontMetrics(address.font()).horizontalAdvance(address.placeholderText()) <= room_width, room_width
+    shell.go_home()
+    guide = shell.open_flow("guide")
+    assert isinstance(guide, GuideFlow)
+    qtbot.waitUntil(lambda: guide.text.isVisible() and guide.menu.height() > 0)
+    pane = guide.text.parentWidget()
+    while pane is not None and pane.parentWidget() is not None and not pane.inherits("QScrollArea"):
+        pane = pane.parentWidget()
+    assert pane is not None and pane.height() >= 0.5 * window.height(), (pane.height(), guide.menu.height())
+    assert guide.menu.height() <= 0.3 * window.height()
+    assert all(_in_window(window, shell, b) for b in (*guide.buttons, guide.done))
+
+
 def _register(qtbot: QtBot, flow: RegistrationFlow) -> None:
     """Through the eight screens with the real buttons, up to the case number."""
     flow.name.setText("赵春花")

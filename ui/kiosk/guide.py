@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -52,9 +51,11 @@ class GuideFlow(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         self.texts = topics(DayCounting(ctx.settings.day_counting))
+        from PySide6.QtWidgets import QGridLayout
+
         self.topics = QButtonGroup(self)
-        menu = QVBoxLayout()
-        menu.setSpacing(16)
+        self.menu_grid = QGridLayout()
+        self.menu_grid.setSpacing(16)
         self.buttons: list[QPushButton] = []
         for index, (title, _text) in enumerate(self.texts):
             button = QPushButton(title)
@@ -62,12 +63,10 @@ class GuideFlow(QWidget):
             button.setCheckable(True)
             self.topics.addButton(button, index)
             self.buttons.append(button)
-            menu.addWidget(button)
         self.done = secondary_button("返回首页")
-        menu.addStretch(1)
-        menu.addWidget(self.done)
         self.menu = QWidget()
-        self.menu.setLayout(menu)
+        self.menu.setLayout(self.menu_grid)
+        self._place_menu(columns=1)
         self.title = label("", "title")
         self.text = label("")
         self.text.setTextFormat(Qt.TextFormat.PlainText)
@@ -91,6 +90,24 @@ class GuideFlow(QWidget):
         self.title.setText(title)
         self.text.setText(text)
 
+    def _place_menu(self, columns: int) -> None:
+        """The topics one a row beside the text (lying down); standing up two a row over it, 返回首页 in the cell
+        they leave, so the text has the screen's height (one a row, with 大字, they took some 60% of it)."""
+        grid = self.menu_grid
+        for widget in (*self.buttons, self.done):
+            grid.removeWidget(widget)
+        for row in range(grid.rowCount()):
+            grid.setRowStretch(row, 0)
+        for index, button in enumerate(self.buttons):
+            grid.addWidget(button, index // columns, index % columns)
+        if columns == 1:
+            grid.setRowStretch(len(self.buttons), 1)  # 返回首页 at the bottom
+            grid.addWidget(self.done, len(self.buttons) + 1, 0)
+        else:
+            grid.addWidget(self.done, len(self.buttons) // columns, len(self.buttons) % columns)
+
     def set_portrait(self, portrait: bool) -> None:
+        self._place_menu(columns=2 if portrait else 1)
         self.box.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
         self.box.setStretch(0, 0 if portrait else 1)
+        self.box.setStretch(1, 1 if portrait else 3)

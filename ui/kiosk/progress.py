@@ -44,11 +44,11 @@ RATINGS = ("满意", "基本满意", "不满意")
 FIELD_MAX = 600
 
 
-def _lookup(hall: Hall, ctx: WorkContext, number: str, code: str) -> KioskProgress:
+def _lookup(hall: Hall, ctx: WorkContext, number: str, code: str, scanned: bool) -> KioskProgress:
     from desktop.services.self_service import kiosk_progress
     from desktop.sync.lookup import server_lookup
 
-    return kiosk_progress(hall, ctx.actor, number, code, remote=server_lookup(hall))
+    return kiosk_progress(hall, ctx.actor, number, code, remote=server_lookup(hall), scanned=scanned)
 
 
 def _rate(hall: Hall, ctx: WorkContext, number: str, code: str, rating: str, reason: str) -> KioskProgress:
@@ -288,9 +288,9 @@ class ProgressFlow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
 
-        self.submit.clicked.connect(self.query_progress)
+        self.submit.clicked.connect(lambda: self.query_progress())  # typed (clicked passes a bool)
         self.number.returnPressed.connect(self.code.setFocus)
-        self.code.returnPressed.connect(self.query_progress)
+        self.code.returnPressed.connect(lambda: self.query_progress())
         self.again_button.clicked.connect(self.ask_again)
         self.done_button.clicked.connect(self.finished)
         self.thanks_done.clicked.connect(self.finished)
@@ -303,7 +303,7 @@ class ProgressFlow(QWidget):
         if number and code:
             self.number.setText(number)
             self.code.setText(code)
-            self.query_progress()
+            self.query_progress(scanned=True)  # opened by the shell from a receipt's QR code
 
     def _go(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(self._holders[id(page)])
@@ -380,20 +380,22 @@ class ProgressFlow(QWidget):
         self._seen.add(text)
         self.number.setText(number)
         self.code.setText(code)
-        self.query_progress()
+        self.query_progress(scanned=True)
 
-    def query_progress(self) -> None:
+    def query_progress(self, *, scanned: bool = False) -> None:
+        """Look the two fields up; ``scanned``: they were read from a receipt's QR code, not typed."""
         if self.tasks.busy:
             return
         ctx, number, code = self.ctx, self.number.text(), self.code.text()
         # Typing is done: the on-screen keyboard goes away with the focus, so the answer below is seen.
         self.submit.setFocus()
         set_tone(self.error, "notice", "正在查询，请稍候……")
-        self.tasks.run(lambda hall: _lookup(hall, ctx, number, code), self._show, self._refused)
+        self.tasks.run(lambda hall: _lookup(hall, ctx, number, code, scanned), self._show, self._refused)
 
     def _refused(self, error: Exception) -> None:
         self._go(self.entry_page)
-        set_tone(self.error, "error", user_message(error, "查询"))
+        # broken at its punctuation only: 这件事项还可以再试3次 read 再 / 试3次
+        set_tone(self.error, "error", Phrases.clauses(user_message(error, "查询")))
 
     def _show(self, progress: KioskProgress) -> None:
         self.progress = progress
@@ -489,9 +491,10 @@ class ProgressFlow(QWidget):
         self.progress = progress
         if progress.rating == "不满意":
             self.thanks.setText(Phrases("您的评价|已记录"))
+            from desktop.domain.indicators import DISSATISFIED_WORDS
+
             self.thanks_text.setText(Phrases.clauses(
-                "您评价为“不满意”，这件事项已转给督查人员复查办理情况，他们会与您联系。"
-                + (f"\n{progress.review}。" if progress.review else "")))
+                DISSATISFIED_WORDS + (f"\n{progress.review}。" if progress.review else "")))
         else:
             self.thanks.setText(Phrases("感谢|您的评价"))
             self.thanks_text.setText(Phrases.clauses(f"您的评价“{progress.rating}”已记录。"))

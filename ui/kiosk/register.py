@@ -176,7 +176,7 @@ class RegistrationFlow(QWidget):
         self.address = QLineEdit()
         self.address.setMaxLength(TEXT_MAX)  # a paste kept whole: refused at 下一步 saying how long it may be
         self.address.setAccessibleName("住址")
-        self.address.setPlaceholderText("例如：浦江县浦阳街道和平路12号3单元201室")
+        self.address.setPlaceholderText("例如：和平路12号3单元201室")  # whole standing up with 大字
         who = self._page(Phrases("请把身份证|放在阅读器上，|或者在下面输入") if reader
                          else Phrases("请输入|您的姓名和身份证号码"))
         self._card_read_row(who, reader)
@@ -226,7 +226,8 @@ class RegistrationFlow(QWidget):
         self.request = _text_box("例如：小区电梯停运三个月，物业不维修，请求督促尽快修复")
         self.request.setAccessibleName("诉求")
         ask = self._page(Phrases("您希望解决什么问题？|请简要写下|您的请求"))
-        ask.addLayout(Beside(self.request), 1)
+        self.request_beside = Beside(self.request, TEXT_MAX)  # 已写N字 / 最多2000字 as the citizen writes
+        ask.addLayout(self.request_beside, 1)
 
         # 4 事实和理由
         self.facts = _text_box("发生了什么、什么时候、找过哪些部门（可不填）")

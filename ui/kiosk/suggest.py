@@ -84,7 +84,10 @@ class SuggestionFlow(QWidget):
         self.to_who = QPushButton("下一步")
         write = self._panel("")
         write.addWidget(self.chosen)
-        write.addLayout(Beside(self.content), 1)
+        from desktop.services.suggestions import MAX_CONTENT
+
+        self.content_beside = Beside(self.content, MAX_CONTENT)  # 已写N字 / 最多3000字 as the citizen writes
+        write.addLayout(self.content_beside, 1)
         self.back_to_themes = secondary_button("上一步")
         self.back_to_themes.clicked.connect(lambda: self.pages.setCurrentIndex(0))
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.queue import IssuedTicket, TicketSource, WindowType
+from desktop.domain.queue import IssuedTicket, TicketSource, WindowType, already_words
 from ui.common.widgets import Phrases, label, message_label, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.done import NumberLabel, SideBySide, held, not_printed
@@ -384,10 +384,14 @@ class TicketFlow(QWidget):
         self.card = None
         set_tone(self.message, "", "")
         self.number.setText(issued.ticket.number)
-        self.business.setText(f"{issued.type_name}（优先办理）" if issued.ticket.priority else issued.type_name)
+        # broken only between the business's name and （优先办理）, not inside a word (优 / 先办理)
+        self.business.setText(Phrases.of((issued.type_name, "（优先办理）")) if issued.ticket.priority
+                              else Phrases.of((issued.type_name,)))
         # no space between a number and its unit: the shared label keeps 3人 and 15分钟 on one line
         wait = f"，预计等候约{issued.estimated_wait_minutes}分钟" if issued.estimated_wait_minutes else ""
         ahead = f"前面还有{issued.ahead}人{wait}" if issued.ahead else "前面没有人在等候"
+        if issued.already:  # the person's own ticket of this type, still waiting: no second one
+            ahead = already_words(issued.ticket.number, issued.ahead) + wait
         told = Phrases(f"{ahead}。|\n请留意|大厅屏幕和广播叫号")
         # the hall's own note is written by a person: shown as written, breaking at its punctuation
         self.ahead.setText(Phrases.of((*told.phrases, *Phrases.clauses(f"\n{issued.note}").phrases))
@@ -396,6 +400,9 @@ class TicketFlow(QWidget):
         self.pages.setCurrentIndex(1)
         self.home_timer.start()
         self.issued.emit(issued)
+        if issued.already:  # its slip was printed when it was taken
+            self.printing.setText(Phrases("没有另发新号，|请凭原来的号票|等候叫号"))
+            return
         actor, settings = self.ctx.actor, self.ctx.settings
 
         def print_ticket(hall: Hall) -> _Printed:

@@ -33,6 +33,7 @@ from desktop.domain.chinatime import china_today
 from desktop.domain.errors import RuleViolation
 from desktop.domain.queue import (
     LEADER_TYPE,
+    MISSED_TWICE,
     TICKET_STATE_NAMES,
     IssuedTicket,
     QueueAction,
@@ -529,7 +530,7 @@ class QueueBar(QFrame):
         elif ticket is not None:
             said = {QueueAction.CALL: f"已叫 {ticket.number} 号到 {self.window_number} 号窗口",
                     QueueAction.RECALL: f"已重呼 {ticket.number} 号",
-                    QueueAction.SKIP: f"{ticket.number} 号过号" + ("，已回到队列（再过号即作废）"
+                    QueueAction.SKIP: f"{ticket.number} 号过号" + (f"，已回到队列（{MISSED_TWICE}）"
                                                                   if ticket.state.value == "waiting" else "，已作废"),
                     QueueAction.TRANSFER: f"已转为 {ticket.number} 号，到该窗口排队",
                     QueueAction.START: f"{ticket.number} 号开始办理",
@@ -575,6 +576,10 @@ class QueueBar(QFrame):
         self.visitor_id.clear()
         self.visitor_name.clear()
         wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
+        if issued.already:  # the visitor's own ticket of this type still waits: none other given, none printed
+            self._say(f"此人今天已取过 {issued.ticket.number} 号（{issued.type_name}），仍在等候，"
+                      f"前面 {issued.ahead} 人{wait}。未另发号", "notice")
+            return
         self._say(f"已发 {issued.ticket.number} 号（{issued.type_name}），前面 {issued.ahead} 人{wait}。正在打印号票……",
                   "ok")
         self.issued.emit(issued)
