@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -57,7 +56,7 @@ from desktop.domain.qrpayload import FOREIGN_MESSAGE
 from desktop.domain.ratelimit import FailureLimiter, SlowingLimiter
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
-from desktop.services.progress import next_step_words, state_words
+from desktop.services.progress import next_step_words, refusal_words, state_words
 from desktop.services.store import case_events, row_to_event
 
 KIOSK_FAILURES: Final = 20
@@ -360,26 +359,6 @@ def review_in_words(window: ReviewWindow | None, calendar: HolidayCalendar) -> s
         return ""
     moves = _may_move(window.last_day, calendar) if window.open and window.last_day else ""
     return window.words() + moves
-
-
-#: What a clerk often writes before the route, which the sentence says itself (您可以…): 请向…, 可以申请….
-_YOU_MAY: Final = re.compile(r"^(?:[你您]?可以|请)+")
-
-
-def refusal_words(payload: Mapping[str, Any]) -> str:
-    """A 不予受理 in plain words: the reason and the route recorded with it (free text masked as the kiosk masks);
-    "" when neither was recorded."""
-    from desktop.domain.masking import mask_free_text
-
-    def clause(key: str) -> str:
-        return mask_free_text(str(payload.get(key) or "")).strip().rstrip("。；;，,.! ！")
-
-    reason, route = clause("reason"), _YOU_MAY.sub("", clause("channel")).strip()
-    if not reason and not route:
-        return ""
-    # under the state, which says 不予受理 already
-    said = f"理由：{reason}。\n" if reason else ""
-    return said + (f"您可以{route}。" if route else "应当通过的途径请查看不予受理告知书，或到接待窗口咨询。")
 
 
 def _may_rate(view: CaseView) -> bool:
