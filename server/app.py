@@ -424,7 +424,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
         try:
             progress = lookup.progress(_client(request), case_number, code)
         except public.Limited as limited:
-            return _html(public.form_page(public.TOO_MANY), 429, **{"Retry-After": str(limited.retry_after)})
+            return _html(public.form_page(limited.words), 429, **{"Retry-After": str(limited.retry_after)})
         except public.NotFound:
             return _html(public.form_page(public.NOT_FOUND), 404)
         except RuleViolation as refusal:
@@ -459,7 +459,7 @@ def create_app(source: Hall | Engine | Callable[[], Hall], *, server: SyncServer
             progress = lookup.progress(_client(request), case, code,
                                        trusted=device is not None and device.role == "kiosk")
         except public.Limited as limited:
-            return _problem(429, "refused", public.TOO_MANY, **{"Retry-After": str(limited.retry_after)})
+            return _problem(429, "refused", limited.words, **{"Retry-After": str(limited.retry_after)})
         except public.NotFound:
             return _problem(404, "refused", public.NOT_FOUND)
         except RuleViolation as refusal:

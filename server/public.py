@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final
 
 from desktop.domain.access import Actor
+from desktop.domain.chinatime import too_many_tries
 from desktop.domain.errors import RuleViolation
 from desktop.domain.numbering import validate_case_number
 from desktop.domain.ratelimit import FailureLimiter
@@ -30,14 +31,15 @@ CLIENT_FAILURES: Final = 20
 CASE_FAILURES: Final = 5
 WINDOW: Final = timedelta(hours=1)
 NOT_FOUND: Final = "案件编号或查询码不正确，请核对回执后重新输入；如有疑问请到窗口咨询"
-TOO_MANY: Final = "查询失败次数过多，请一小时后再试，或携带回执到接待窗口查询"
 WEB_ACTOR: Final = Actor("web:public", "公众查询页面", "kiosk")
 
 
 class Limited(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(TOO_MANY)
+    def __init__(self, retry_after: int, now: datetime) -> None:
         self.retry_after = retry_after
+        #: In words, with the time of day to try again (the hall's clock, China's time).
+        self.words = too_many_tries(retry_after, now)
+        super().__init__(self.words)
 
 
 class NotFound(Exception):
@@ -67,7 +69,7 @@ class PublicLookup:
         wait = max(self.cases.retry_after(case_key or case_number[:64]),
                    0 if trusted else self.clients.retry_after(client))
         if wait:
-            raise Limited(wait)
+            raise Limited(wait, self.hall.now())
         try:
             return citizen_progress(self.hall, WEB_ACTOR, case_number[:64], query_code[:32])
         except RuleViolation as refusal:

@@ -56,3 +56,21 @@ def epoch_ms(moment: datetime) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CHINA_STANDARD_TIME)
     return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+def time_of_day_words(at: datetime, now: datetime) -> str:
+    """The time of day from which something is possible again, rounded up to the minute: 10:42 today, 明天0:05,
+    12月9日8:30 later (China's wall time, as :func:`china_now` reads it)."""
+    minute = at.replace(second=0, microsecond=0)
+    if minute < at:
+        minute += timedelta(minutes=1)
+    day = "" if minute.date() == now.date() else "明天" if minute.date() == now.date() + timedelta(days=1) \
+        else f"{minute.month}月{minute.day}日"
+    return f"{day}{minute.hour}:{minute.minute:02d}"
+
+
+def too_many_tries(retry_after_s: int, now: datetime) -> str:
+    """A progress lookup refused after too many wrong codes (the web page, a server's answer to a kiosk): from
+    what time of day to try again, and the counter."""
+    at = time_of_day_words(now + timedelta(seconds=max(0, retry_after_s)), now)
+    return f"查询失败次数过多，为防止他人猜测，请在{at}以后再试，或携带回执到接待窗口查询"

@@ -10,10 +10,21 @@ import re
 import unicodedata
 from typing import Final
 
-__all__ = ["chinese_full_stops", "length_words", "meaningful_length"]
+__all__ = ["after_you_may", "chinese_full_stops", "length_words", "meaningful_length"]
 
 #: Marks that turn the character before them into an emoji ("1️⃣", "#️⃣"): that character says nothing either.
 _EMOJI_MARKS: Final = frozenset("\ufe0f\u20e3")
+
+
+#: What a clerk often writes before a refusal's route, which the sentence says itself (你可以{route}): 请向…,
+#: 可以申请…, 可依法…, 您也可以…, 建议你…, 应当向…, in any order and repeated.
+_YOU_MAY: Final = re.compile(r"^(?:[你您]们?|信访人|本人|也|还|仍|可以|可|请|应当|应该|应|须|需要|需|建议|[，,、\s])+")
+
+
+def after_you_may(text: str) -> str:
+    """The route as a sentence goes on after 你可以 (the notice) or 您可以 (the kiosk): 请向法院起诉 would read
+    你可以请向法院起诉, 可依法向法院申请再审 你可以可依法…; a text that is nothing but those words stays as written."""
+    return _YOU_MAY.sub("", text.strip()) or text.strip()
 
 
 def length_words(text: str, limit: int) -> tuple[tuple[str, ...], bool]:

@@ -133,6 +133,9 @@ class DemoGenerator:
         self.persons: list[_Person] = []
         self.serials: dict[tuple[str, int], int] = {}
         self.case_pool: list[tuple[str, _Person, str, str]] = []  # case_id, person, topic, request
+        # a repeat's earlier cases of the same matter, all of them (as registration links a repeat to each earlier
+        # case of the matter it matches): the 积案 rule counts a matter's visits from them
+        self.earlier_of: dict[str, list[str]] = {}
         self.final_matters: set[tuple[str, str]] = set()  # (id_number, topic) through 复核
         # 转送/交办 go to an organisation competent for the topic where the problem is (none without a directory)
         self.directory = directory
@@ -190,7 +193,7 @@ class DemoGenerator:
                 topic_code = rng.choice(self.topics).code
                 request, facts, reasons = self._request(topic_code)
             else:
-                repeat_of = [earlier_id]
+                repeat_of = [*self.earlier_of.get(earlier_id, ()), earlier_id]
                 facts, reasons = "此前已反映，问题仍未解决。", "认为未得到实质解决。"
         else:
             person = self._person() if not self.persons or rng.random() < 0.9 else rng.choice(
@@ -251,6 +254,8 @@ class DemoGenerator:
             return True
 
         self.case_pool.append((case_id, person, topic_code, request))
+        if repeat_of:
+            self.earlier_of[case_id] = repeat_of
         step(EventType.CLASSIFIED, 0, {"nature": nature, "topic_code": topic_code,
                                         "legal_route": ""})
         r = rng.random()

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -48,6 +47,7 @@ from desktop.domain.events import Event, EventType
 from desktop.domain.hlc import Hlc
 from desktop.domain.identity import mask_id_number, mask_name, mask_phone
 from desktop.domain.routing import Organisation, OrganisationDirectory, find_organisations
+from desktop.domain.texts import after_you_may
 from desktop.services import cases, hallrecords
 from desktop.services.audit import audit, denied, guard
 from desktop.services.context import Actor, Hall
@@ -374,17 +374,6 @@ def _clause(text: str) -> str:
     return text.rstrip().rstrip(_SENTENCE_END)
 
 
-#: What a clerk often writes before the channel, which the notice says itself (你可以{channel}): 请向…, 可以申请…,
-#: 可依法…, 您也可以…, 建议你…, 应当向…, in any order and repeated.
-_YOU_MAY: Final = re.compile(r"^(?:[你您]们?|信访人|本人|也|还|仍|可以|可|请|应当|应该|应|须|需要|需|建议|[，,、\s])+")
-
-
-def _after_you_may(text: str) -> str:
-    """The channel as the notice's sentence goes on after 你可以: 请向法院起诉 read 你可以请向法院起诉,
-    可依法向法院申请再审 read 你可以可依法…."""
-    return _YOU_MAY.sub("", text.strip()) or text.strip()
-
-
 def _day(text: str, label: str, key: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -452,7 +441,7 @@ def _non_acceptance(hall: Hall, view: CaseView, raw: CaseView, events: tuple[Eve
     decision = _last_payload(events, EventType.NOT_ACCEPTED, EventType.GUIDED)
     # What the clerk wrote in the 不予受理 step is the notice's (the channel had to be typed a second time).
     data: _Built = {"reason": _clause(_need(given, "reason", str(decision.get("reason", "")), kind)),
-                    "channel": _after_you_may(_clause(_need(given, "channel", str(decision.get("channel", "")), kind))),
+                    "channel": after_you_may(_clause(_need(given, "channel", str(decision.get("channel", "")), kind))),
                     "basis": _clause(given.get("basis", "")), "channel_contact": ""}
     typed = given.get("channel_organisation", "").strip()
     if typed and not find_organisations(directory, typed):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,10 +13,14 @@ from db.models import CaseRow
 from desktop.domain.access import Permission
 from desktop.domain.case import OUTCOMES, ReviewWindow, review_window
 from desktop.domain.errors import RuleViolation, ValidationError
+from desktop.domain.events import EventType
 from desktop.domain.identity import mask_name
+from desktop.domain.masking import mask_free_text
 from desktop.domain.numbering import validate_case_number, verify_query_code
+from desktop.domain.texts import after_you_may
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
+from desktop.services.store import case_events
 
 _NOT_FOUND = "案件编号或查询码不正确，请核对回执后重新输入；如有疑问请到窗口咨询"
 
@@ -64,6 +70,20 @@ def next_step_words(state: str, window: ReviewWindow | None, outcome: str = "") 
     return f"{step}；{window.words()}" if window is not None else step
 
 
+def refusal_words(payload: Mapping[str, Any]) -> str:
+    """A 不予受理 in plain words: the reason and the route recorded with it (free text masked as the kiosk masks);
+    "" when neither was recorded."""
+    def clause(key: str) -> str:
+        return mask_free_text(str(payload.get(key) or "")).strip().rstrip("。；;，,.! ！")
+
+    reason, route = clause("reason"), after_you_may(clause("channel"))
+    if not reason and not route:
+        return ""
+    # under the state, which says 不予受理 already
+    said = f"理由：{reason}。\n" if reason else ""
+    return said + (f"您可以{route}。" if route else "应当通过的途径请查看不予受理告知书，或到接待窗口咨询。")
+
+
 def citizen_progress(hall: Hall, actor: Actor, case_number: str, query_code: str) -> CitizenProgress:
     """Progress for whoever holds both the case number and its query code; nothing else leaks."""
     guard(hall, actor, Permission.SELF_SERVICE, "查询办理进度", alternatives=(Permission.VIEW_CASE,))
@@ -73,10 +93,13 @@ def citizen_progress(hall: Hall, actor: Actor, case_number: str, query_code: str
         raise RuleViolation("bad_case_number", exc.message) from None
     with hall.sessions() as session:
         row = session.scalar(select(CaseRow).where(CaseRow.case_number == number))
-    if row is None or not verify_query_code(query_code, row.query_code_hash,
-                                            hall.secrets.query_code_pepper):
-        raise RuleViolation("progress_not_found", _NOT_FOUND)
+        if row is None or not verify_query_code(query_code, row.query_code_hash,
+                                                hall.secrets.query_code_pepper):
+            raise RuleViolation("progress_not_found", _NOT_FOUND)
+        refusal = next((e.payload for e in reversed(case_events(session, row.case_id))
+                        if e.type is EventType.NOT_ACCEPTED), {}) if row.state == "不予受理" else {}
     window = review_window(row.state, row.delivered_on, row.review_request_due, row.rereview_request_due,
                            hall.today())
+    said = refusal_words(refusal) if refusal else ""
     return CitizenProgress(row.case_number, mask_name(row.petitioner_name), row.received_on,
-                           row.state, next_step_words(row.state, window, row.outcome or ""), row.next_due)
+                           row.state, said or next_step_words(row.state, window, row.outcome or ""), row.next_due)

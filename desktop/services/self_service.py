@@ -21,10 +21,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import select
@@ -45,7 +44,7 @@ from desktop.domain.case import (
     review_window,
     routed_day,
 )
-from desktop.domain.chinatime import china_day, china_today
+from desktop.domain.chinatime import china_day, china_today, time_of_day_words
 from desktop.domain.deadlines import HANDLE, REREVIEW_ANSWER, REVIEW_ANSWER, ROUTE, UNIT_NOTIFY
 from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.events import Event, EventType
@@ -57,7 +56,7 @@ from desktop.domain.qrpayload import FOREIGN_MESSAGE
 from desktop.domain.ratelimit import FailureLimiter, SlowingLimiter
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
-from desktop.services.progress import next_step_words, state_words
+from desktop.services.progress import next_step_words, refusal_words, state_words
 from desktop.services.store import case_events, row_to_event
 
 KIOSK_FAILURES: Final = 20
@@ -70,16 +69,6 @@ WARN_FROM: Final = 3
 MAX_REASON: Final = 500
 
 NOT_FOUND: Final = "案件编号或查询码不正确，请核对回执后重新输入；如有疑问请到窗口咨询"
-
-
-def clock_words(at: datetime, now: datetime) -> str:
-    """The time of day from which something is possible again, rounded up to the minute (10:42, 明天0:05)."""
-    minute = at.replace(second=0, microsecond=0)
-    if minute < at:
-        minute += timedelta(minutes=1)
-    day = "" if minute.date() == now.date() else "明天" if minute.date() == now.date() + timedelta(days=1) \
-        else f"{minute.month}月{minute.day}日"
-    return f"{day}{minute.hour}:{minute.minute:02d}"
 
 
 def case_locked(at: str) -> str:
@@ -203,9 +192,9 @@ def kiosk_progress(hall: Hall, actor: Actor, case_number: str, query_code: str, 
     now = hall.now()
     locked = [at for n in numbers if (at := cases.retry_at(n)) is not None]
     if locked:
-        raise RuleViolation("progress_limited", case_locked(clock_words(max(locked), now)))
+        raise RuleViolation("progress_limited", case_locked(time_of_day_words(max(locked), now)))
     if not scanned and (wait := kiosks.retry_at(actor.actor_id)) is not None:
-        raise RuleViolation("progress_limited", kiosk_slowed(clock_words(wait, now)))
+        raise RuleViolation("progress_limited", kiosk_slowed(time_of_day_words(wait, now)))
     with hall.sessions() as session:
         rows = list(session.scalars(select(CaseRow).where(CaseRow.case_number.in_(numbers))))
         row = next((r for r in rows if verify_query_code(code, r.query_code_hash, hall.secrets.query_code_pepper)),
@@ -240,7 +229,7 @@ def _failed(hall: Hall, kiosks: SlowingLimiter, cases: FailureLimiter, actor: Ac
     locked = [at for n in numbers if (at := cases.retry_at(n)) is not None]
     if locked:
         return RuleViolation("progress_not_found",
-                             "案件编号或查询码不正确。" + case_locked(clock_words(max(locked), hall.now())))
+                             "案件编号或查询码不正确。" + case_locked(time_of_day_words(max(locked), hall.now())))
     return RuleViolation("progress_not_found", message + tries_left(min(cases.remaining(n) for n in numbers)))
 
 
@@ -360,26 +349,6 @@ def review_in_words(window: ReviewWindow | None, calendar: HolidayCalendar) -> s
         return ""
     moves = _may_move(window.last_day, calendar) if window.open and window.last_day else ""
     return window.words() + moves
-
-
-#: What a clerk often writes before the route, which the sentence says itself (您可以…): 请向…, 可以申请….
-_YOU_MAY: Final = re.compile(r"^(?:[你您]?可以|请)+")
-
-
-def refusal_words(payload: Mapping[str, Any]) -> str:
-    """A 不予受理 in plain words: the reason and the route recorded with it (free text masked as the kiosk masks);
-    "" when neither was recorded."""
-    from desktop.domain.masking import mask_free_text
-
-    def clause(key: str) -> str:
-        return mask_free_text(str(payload.get(key) or "")).strip().rstrip("。；;，,.! ！")
-
-    reason, route = clause("reason"), _YOU_MAY.sub("", clause("channel")).strip()
-    if not reason and not route:
-        return ""
-    # under the state, which says 不予受理 already
-    said = f"理由：{reason}。\n" if reason else ""
-    return said + (f"您可以{route}。" if route else "应当通过的途径请查看不予受理告知书，或到接待窗口咨询。")
 
 
 def _may_rate(view: CaseView) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from pydantic import ValidationError
 
+from desktop.domain.chinatime import china_now, too_many_tries
 from desktop.domain.errors import RuleViolation
 from server.protocol import ErrorResponse, ProgressAnswer, SyncProblem
 
@@ -57,13 +58,21 @@ def ask_progress(base_url: str, token: str, case_number: str, query_code: str, *
         raise RuleViolation("progress_not_found",
                             detail or "案件编号或查询码不正确，请核对回执后重新输入；如有疑问请到窗口咨询")
     if response.status_code == 429:
-        raise RuleViolation("progress_limited", "查询失败次数过多，请一小时后再试，或携带回执到接待窗口查询")
+        raise RuleViolation("progress_limited", too_many_tries(_retry_after(response), china_now()))
     if response.status_code >= 400:
         raise SyncProblem("server_error", f"中心服务器出错（代码 {response.status_code}）")
     try:
         return ProgressAnswer.model_validate_json(response.content).model_dump()
     except ValidationError:
         raise SyncProblem("server_error", "中心服务器的应答无法识别") from None
+
+
+def _retry_after(response: httpx.Response) -> int:
+    """The server's Retry-After in seconds; an hour (its window) where it gave none or a date."""
+    try:
+        return max(0, int(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return 3600
 
 
 def _detail(response: httpx.Response) -> str:

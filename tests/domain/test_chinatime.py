@@ -38,3 +38,15 @@ def test_a_time_with_its_zone_is_read_at_chinas_clock() -> None:
     assert in_china(datetime(2026, 12, 6, 9, 30)) == datetime(2026, 12, 6, 9, 30)
     assert stamp_in_words("2026-12-06T17:30:00+00:00") == "2026年12月7日 01:30"
     assert stamp_in_words("2026-12-06T17:30:00") == "2026年12月6日 17:30"
+
+
+def test_a_time_to_try_again_is_said_as_a_time_of_day_rounded_up() -> None:
+    from desktop.domain.chinatime import time_of_day_words, too_many_tries
+
+    now = datetime(2026, 12, 7, 23, 40, 10)
+    assert time_of_day_words(datetime(2026, 12, 7, 23, 41), now) == "23:41"
+    assert time_of_day_words(datetime(2026, 12, 7, 23, 41, 0, 1), now) == "23:42"  # never earlier than allowed
+    assert time_of_day_words(datetime(2026, 12, 8, 0, 5, 30), now) == "明天0:06"
+    assert time_of_day_words(datetime(2026, 12, 9, 8, 30), now) == "12月9日8:30"
+    said = too_many_tries(3600, now)
+    assert "请在明天0:41以后再试" in said and "接待窗口" in said

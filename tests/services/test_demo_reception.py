@@ -46,3 +46,29 @@ def test_demo_addresses_end_in_a_number_on_their_street(seed: int) -> None:
     addresses = [generator._person().address for _ in range(300)]
     assert all(re.search(r"[\u4e00-\u9fff][路街]\d{1,3}号$", a) for a in addresses), \
         [a for a in addresses if not re.search(r"[路街]\d{1,3}号$", a)][:5]
+
+
+def test_a_demo_matter_raised_again_and_again_counts_every_visit(tmp_path: Path) -> None:
+    """A repeat links every earlier case of its matter (as registration does), so a matter raised three times
+    or more is a 积案 by the rule in the demo too: the leader's 积案 list is not empty on first use."""
+    from sqlalchemy import select
+
+    from db.models import CaseRow
+    from desktop.services.store import case_events
+
+    db = tmp_path / "demo.db"
+    settings = make_settings(database=db)
+    generate_demo_database(db, settings, 2000, seed=5, today=date(2026, 12, 6))
+    engine = open_database(db, key=load_secrets(settings, db).database_key)
+    hall = make_hall(engine, FakeClock(datetime(2026, 12, 6, 9, 0)), database=db)
+    with hall.sessions() as session:
+        rows = {r.case_id: r for r in session.scalars(select(CaseRow))}
+        links = {case_id: list(case_events(session, case_id)[0].payload.get("repeat_of", ())) for case_id in rows}
+    for case_id, earlier in links.items():  # each earlier one's own earlier cases are there too, the same person's
+        for one in earlier:
+            assert set(links[one]) <= set(earlier)
+            assert rows[one].petitioner_id_number == rows[case_id].petitioner_id_number
+    assert max(len(earlier) for earlier in links.values()) >= 2  # three visits or more on one matter
+    backlog = leaderday.backlog_cases(hall, Actor.system("test"))
+    assert any("重复信访" in case.reason for case in backlog)
+    engine.dispose()

@@ -412,3 +412,17 @@ def test_a_refusal_says_its_reason_and_route_in_plain_words_masked(hall: Hall, c
     cases.record(hall, clerk, only_reason.case_number, EventType.NOT_ACCEPTED, {"reason": "已在法定期限内办理中"})
     said = kiosk_progress(hall, KIOSK, only_reason.case_number, only_reason.query_code).next_step
     assert said.startswith("理由：已在法定期限内办理中。") and "接待窗口" in said
+
+
+def test_the_public_page_says_a_refusal_as_the_kiosk_does(hall: Hall, clerk: Actor) -> None:
+    """The progress a citizen reads on the web (and the documents' check of the code) gives the same reason and
+    route as the kiosk, masked alike; the route's own 你也可以/可依法 is not said twice."""
+    from desktop.services.progress import citizen_progress
+
+    result = register_visit(hall, clerk, form(name="周小平", id_number=valid_id(seq=47)))
+    cases.record(hall, clerk, result.case_number, EventType.NOT_ACCEPTED,
+                 {"reason": "已经过复核终结（联系电话13857912345）", "channel": "你也可以依法向人民法院提起行政诉讼"})
+    web = citizen_progress(hall, KIOSK, result.case_number, result.query_code).next_step
+    assert web == kiosk_progress(hall, KIOSK, result.case_number, result.query_code).next_step
+    assert web.startswith("理由：已经过复核终结（联系电话138****2345）。")
+    assert web.endswith("您可以依法向人民法院提起行政诉讼。") and "请查看告知书所述" not in web

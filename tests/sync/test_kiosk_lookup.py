@@ -136,3 +136,23 @@ def _payloads(hall: Hall) -> list[str]:
 
     with hall.sessions() as session:
         return list(session.scalars(select(EventRow.payload)))
+
+
+def test_a_server_that_says_wait_is_said_with_the_time_of_day_to_try_again() -> None:
+    """The server's 429 carries Retry-After (seconds): the kiosk says from what time, not "in an hour"."""
+    import re
+
+    import httpx
+    import pytest
+
+    from desktop.domain.errors import RuleViolation
+
+    def limited(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, headers={"Retry-After": "1500"}, json={"detail": "…"})
+
+    with httpx.Client(base_url="http://hall", transport=httpx.MockTransport(limited)) as client, \
+            pytest.raises(RuleViolation) as refused:
+        ask_progress("http://hall", "", "XF-20260916-C01-00001-K", "12345678", client=client)
+    assert refused.value.code == "progress_limited"
+    said = refused.value.message
+    assert re.search(r"请在(明天)?\d{1,2}:\d\d以后再试", said) and "一小时后" not in said

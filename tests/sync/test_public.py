@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -98,7 +98,12 @@ def test_a_code_cannot_be_found_by_trying(url: str, registered: RegistrationResu
         locked = client.get("/q", params=right)  # even the right code, while the limit holds
         assert locked.status_code == 429 and "查询失败次数过多" in locked.text
         assert int(locked.headers["retry-after"]) > 0
+        # from when, as the hall's clock reads it: Retry-After from now, to the next whole minute (never earlier)
+        again = clock.current + timedelta(seconds=int(locked.headers["retry-after"]) + 59)
+        said = f"请在{again.hour}:{again.minute:02d}以后再试"
+        assert said in locked.text and "一小时后" not in locked.text
         assert client.get("/api/progress", params=right).status_code == 429
+        assert said in client.get("/api/progress", params=right).json()["detail"]
         clock.advance(hours=1)
         assert client.get("/q", params=right).status_code == 200
         # one client trying many case numbers is limited as well

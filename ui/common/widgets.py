@@ -28,7 +28,7 @@ from desktop.domain.roles import ROLE_NAMES, Actor, Role
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtGui import QShowEvent
+    from PySide6.QtGui import QResizeEvent, QShowEvent
     from PySide6.QtWidgets import QComboBox, QTableWidget
 
 
@@ -218,6 +218,27 @@ class Label(QLabel):
             self._fit_timer.timeout.connect(self.fit_phrases)
         if not self._fit_timer.isActive():
             self._fit_timer.start()
+
+
+class OneLineFit(QLabel):
+    """A one-line label that shows its text to fit the room it has (:meth:`fit`, its own rule), and fits it again
+    whenever the room or the font changes; the room decides, never the text (its least width is 1 px)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumWidth(1)
+
+    def fit(self) -> None:
+        raise NotImplementedError
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit()
 
 
 def label(text: str, name: str = "", centred: bool = False) -> QLabel:

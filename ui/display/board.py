@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
@@ -35,6 +35,7 @@ from desktop.domain.call_display import (
 from desktop.domain.chinatime import china_now
 from desktop.domain.queue import Call, QueueBoard, announcement
 from ui.common.timers import later
+from ui.common.widgets import OneLineFit
 from ui.queue.watch import QueueWatch
 from ui.shell import errors
 from ui.shell.context import WorkContext
@@ -109,33 +110,23 @@ def _big(name: str, text: str = "") -> QLabel:
     return widget
 
 
-class _Shortened(QLabel):
+class _Shortened(OneLineFit):
     """A one-line label whose text, when longer than the room it has, ends in “…” instead of being cut."""
 
     def __init__(self, name: str) -> None:
         super().__init__()
         self.setObjectName(name)
-        self.setMinimumWidth(1)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.full = ""
 
     def show_text(self, text: str) -> None:
         self.full = text
-        self._fit()
+        self.fit()
 
-    def _fit(self) -> None:
+    def fit(self) -> None:
         shown = self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, self.contentsRect().width())
         if shown != self.text():
             self.setText(shown)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._fit()
 
 
 class _Fitted(QLabel):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,7 +44,16 @@ from desktop.domain.queue import (
     window_actions,
 )
 from ui.common.timers import later
-from ui.common.widgets import ask, fill_table, fit_items, label, message_label, read_only_table, set_tone
+from ui.common.widgets import (
+    OneLineFit,
+    ask,
+    fill_table,
+    fit_items,
+    label,
+    message_label,
+    read_only_table,
+    set_tone,
+)
 from ui.queue.watch import QueueWatch
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
@@ -72,7 +81,7 @@ WORDS: dict[QueueAction, str] = {QueueAction.CALL: "叫下一位", QueueAction.R
 SAFETY_MS = 10_000
 
 
-class _Counts(QLabel):
+class _Counts(OneLineFit):
     """Who waits for each window type, on one line: as many counts as fit, each whole, then how many more.
 
     A hall with five or six types at 1366 wide wrapped the line inside a name at the screen's edge (“不动产登记 /
@@ -81,16 +90,15 @@ class _Counts(QLabel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setObjectName("hint")
-        self.setMinimumWidth(1)  # the room it is given decides how many counts it shows, never the reverse
+        self.setObjectName("hint")  # the room it is given decides how many counts it shows, never the reverse
         self.counts: list[str] = []
 
     def show_counts(self, counts: list[str]) -> None:
         self.counts = counts
         self.setToolTip("等候：\n" + "\n".join(counts) if counts else "")
-        self._fit()
+        self.fit()
 
-    def _fit(self) -> None:
+    def fit(self) -> None:
         room = self.contentsRect().width()
         metrics = self.fontMetrics()
         text = ""
@@ -109,15 +117,6 @@ class _Counts(QLabel):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(1, super().minimumSizeHint().height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._fit()
 
 
 @dataclass(frozen=True)
