@@ -124,12 +124,12 @@ def _minutes(hhmm: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def arrival_words(slot: Slot | None, now: str | None, *, slip: bool = False) -> str:
+def arrival_words(slot: Slot | None, now: str | None, *, slip: bool = False, card: bool = False) -> str:
     """When to come for a booking in ``slot``, in plain words, read at ``now`` ("10:51" on the reception day itself,
     ``None`` before it). A slot begun, or starting within :data:`ARRIVE_AHEAD_MINUTES`: come to the window now
     (coming 15 minutes early is no longer possible). Otherwise: come 15 minutes early on the day. ``slip``: the
-    words the printed slip says (bring it and the ID card). "" on the waiting list (``slot`` None): nobody comes
-    until called."""
+    words the printed slip says (bring it and the ID card); ``card``: a screen with no slip to take home says to
+    bring the ID card on the day too. "" on the waiting list (``slot`` None): nobody comes until called."""
     if slot is None:
         return ""
     bring = "凭本回执和身份证" if slip else "带上身份证"
@@ -139,6 +139,8 @@ def arrival_words(slot: Slot | None, now: str | None, *, slip: bool = False) -> 
         return f"{begun}，请现在就{bring}到窗口报到"
     if slip:
         return f"请于接访当日凭本回执和身份证提前{ARRIVE_AHEAD_MINUTES}分钟到接待大厅，在窗口报到后按时段等候"
+    if card:
+        return f"接访当日请带上身份证，提前{ARRIVE_AHEAD_MINUTES}分钟到达，在窗口报到后按时段等候"
     return f"请在接访当日提前{ARRIVE_AHEAD_MINUTES}分钟到达，在窗口报到后按时段等候"
 
 

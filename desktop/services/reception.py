@@ -173,11 +173,11 @@ class Booking:
                     "有人取消时按顺序递补，届时电话通知")
         return f"已预约{format_date(self.day.day)} {self.appointment.slot_label}的领导接访"
 
-    def arrival_words(self, *, slip: bool = False) -> str:
+    def arrival_words(self, *, slip: bool = False, card: bool = False) -> str:
         """When to come, as the kiosk, the slip and the counter say it: now, when the slot has begun or is about to
         (a booking for today made late), else 15 minutes early on the day; "" on the waiting list."""
         slot = self.day.slots[self.appointment.slot] if self.appointment.slot is not None else None
-        return arrival_words(slot, self.day.now, slip=slip)
+        return arrival_words(slot, self.day.now, slip=slip, card=card)
 
 
 BOOKING: TypeAdapter[Booking] = TypeAdapter(Booking)

@@ -162,6 +162,9 @@ def test_a_booking_made_as_its_slot_begins_says_to_come_now_a_later_one_fifteen_
     assert arrival_words(Slot("09:00", "10:30", 4), "08:50", slip=True) == (
         "您预约的时段9:00就要开始，请现在就凭本回执和身份证到窗口报到")
     assert "提前15分钟到接待大厅" in arrival_words(slot, None, slip=True)
+    # no slip to take home (it did not print): the ID card is said on the day as well
+    assert arrival_words(slot, None, card=True) == "接访当日请带上身份证，提前15分钟到达，在窗口报到后按时段等候"
+    assert arrival_words(slot, "10:51", card=True) == "您预约的时段10:30已经开始，请现在就带上身份证到窗口报到"
     assert arrival_words(None, "10:51") == ""  # the waiting list comes when called
 
 

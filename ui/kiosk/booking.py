@@ -619,7 +619,7 @@ class BookingFlow(QWidget):
         self.fact_rows[2][1].setText("身份证")
         self._spread_facts()
         if not waiting:  # the waiting list's words (who calls, when) stand as they were
-            self.details.setText(Phrases.clauses(booking.arrival_words()))
+            self.details.setText(Phrases.clauses(booking.arrival_words(card=True)))  # no slip: the card
         self.print_note.setText("")
         self.print_note.hide()
 

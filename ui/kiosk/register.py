@@ -226,8 +226,9 @@ class RegistrationFlow(QWidget):
         self.request = _text_box("例如：小区电梯停运三个月，物业不维修，请求督促尽快修复")
         self.request.setAccessibleName("诉求")
         ask = self._page(Phrases("您希望解决什么问题？|请简要写下|您的请求"))
-        self.request_beside = Beside(self.request, TEXT_MAX)  # 已写N字 / 最多2000字 as the citizen writes
-        ask.addLayout(self.request_beside, 1)
+        # no length counter here: lying down with 大字 and the keyboard up its lines beside the box took the room
+        # of the screen's question; a request over TEXT_MAX is refused at 下一步, saying how long it may be
+        ask.addLayout(Beside(self.request), 1)
 
         # 4 事实和理由
         self.facts = _text_box("发生了什么、什么时候、找过哪些部门（可不填）")
