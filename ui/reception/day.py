@@ -9,7 +9,7 @@ Saving records 批示 (and 包案) as events on the visitor's case; 打印交办
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from html import escape
@@ -541,7 +541,7 @@ class LeaderDayScreen(QWidget):
         text = f"已记录批示：{decision.case_number}"
         if decision.due is not None:
             text += f"；已包案，责任单位{'、'.join(decision.unit_names)}，{format_date(decision.due)}前办结"
-            self.form_button.setEnabled(True)
+            self._taken_on(self.saving)
         note = decision.note  # a deadline on a rest day, or in a year whose holidays are not imported
         set_tone(self.message, "notice" if note else "ok", f"{text}。{note}" if note else text)
         # saved as events on the case: the form empties, so a second click (unsure it saved) records nothing twice
@@ -555,6 +555,19 @@ class LeaderDayScreen(QWidget):
         if self.keys_on_save:  # on to 打印交办单 after a 包案, else back to the list for the next visitor
             (self.form_button if self.form_button.isEnabled() else self.table).setFocus(Qt.FocusReason.OtherFocusReason)
         self.decided.emit(decision)
+
+    def _taken_on(self, appointment_id: str) -> None:
+        """The visitor just taken on is so at once: the dossier read again next enables 打印交办单 by it, whether or
+        not the list has been read again by then."""
+        for r, a in enumerate(self.rows):
+            if a.appointment_id == appointment_id and not a.taken_on:
+                self.rows[r] = replace(a, taken_on=True)
+                status = self.table.item(r, 3)
+                if status is not None and "·包案" not in status.text():
+                    status.setText(status.text().replace(a.status, a.status + "·包案", 1))
+        if self.current is not None and self.current.appointment_id == appointment_id:
+            self.current = replace(self.current, taken_on=True)
+            self.form_button.setEnabled(True)
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(self.current is not None)
