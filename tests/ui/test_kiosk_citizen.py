@@ -515,7 +515,7 @@ def test_standing_up_with_large_text_the_progress_shows_what_to_do_whole(
         qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
     assert flow.current_page is flow.result_page
     summary = next(a for a in flow.result_page.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.can_do))
-    qtbot.waitUntil(lambda: summary.verticalScrollBar().maximum() == 0)  # 您现在可以 whole, no scrolling
+    qtbot.waitUntil(lambda: summary.verticalScrollBar().maximum() == 0)  # 接下来 whole, no scrolling
 
 
 def _shown_whole(widget: QWidget) -> bool:

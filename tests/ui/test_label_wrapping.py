@@ -73,3 +73,30 @@ def test_the_people_ahead_and_the_wait_stay_with_their_numbers() -> None:
     """The ticket's 前面还有12人，预计等候约30分钟 read at arm's length: never 12 at a line's end and 人 on the next."""
     joined = unbroken("前面还有12人，预计等候约30分钟。")
     assert WORD_JOINER.join("12人") in joined and WORD_JOINER.join("30分钟") in joined
+
+
+@pytest.mark.parametrize("words", [
+    "案件编号的格式不对，请对照回执逐字核对（例如 XF-20261124-K01-00012-9）",
+    "请拨打0579-84123456咨询，接访时段9:00–10:30",
+])
+def test_no_width_breaks_a_code_at_its_hyphens(qtbot: QtBot, words: str) -> None:
+    """A case number said in a message broke after a hyphen (XF-20261124- / K01-00012-9), whether the message was
+    laid out by clauses or as it came."""
+    from ui.common.widgets import Phrases
+
+    codes = re.findall(r"[A-Za-z0-9]+(?:[-–:][A-Za-z0-9]+)+", words)
+    assert codes
+    for text in (words, Phrases.clauses(words)):
+        widget = message_label()
+        qtbot.addWidget(widget)
+        font = widget.font()
+        font.setPixelSize(32)
+        for width in range(420, 1100, 12):
+            widget.setFont(font)
+            widget.resize(width, 400)
+            widget.setText(text)
+            widget.fit_phrases()
+            lines = _lines(widget.property("text"), font, width - 40)
+            assert "".join(lines).replace("\u200b", "") == words
+            for code in codes:
+                assert any(code in line for line in lines), (width, code, lines)

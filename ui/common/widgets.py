@@ -41,8 +41,12 @@ _CLAUSE_END = re.compile(r"(?<=[，。；：！？、\n])")
 # A date (2026年12月7日, 12月7日), a weekday (星期一) and a number with its unit (15日, 3个工作日, 30天):
 # Qt may break a line between any two Chinese characters, or between a digit and one, and
 # "12月7" at the end of one line with "日" on the next is hard to read, for an old eye above all.
-_TOGETHER = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|星期[一二三四五六日天]"
+# A code or a time joined by hyphens, dashes or colons (XF-20261124-K01-00012-9, 0579-84123456, 9:00–10:30): Qt
+# breaks a line after a hyphen, and half a case number on each line is copied wrong from a receipt.
+_CODE = r"[A-Za-z0-9]+(?:[-–:][A-Za-z0-9]+)+"
+_TOGETHER = re.compile(_CODE + r"|(?:\d{4}年)?\d{1,2}月\d{1,2}日|星期[一二三四五六日天]"
                        r"|\d+(?:个工作日|个月|小时|分钟|工作日|[天日年月周岁时分秒号次件项个人])")
+_CODES = re.compile(_CODE)
 
 
 # The last two characters of a sentence: a line of one character and its full stop (办 / 理。) is an orphan.
@@ -89,6 +93,7 @@ def unbroken(text: str) -> str:
 def _joined(phrase: str) -> str:
     """``phrase`` with no line break left between two of its characters that are letters, digits or 汉字
     (punctuation and spaces keep the breaks Qt gives them: after ， and before （)."""
+    phrase = _CODES.sub(_join, phrase)  # a code's hyphens too
     out = phrase[:1]
     for before, after in pairwise(phrase):
         out += (WORD_JOINER if before.isalnum() and after.isalnum() else "") + after

@@ -183,7 +183,7 @@ class ProgressFlow(QWidget):
         left.addWidget(self.state)
         left.addWidget(self.next_step)
         left.addWidget(self.due)
-        left.addWidget(label(Phrases("您现在|可以"), "hint"))
+        left.addWidget(label(Phrases("接下来"), "hint"))  # its lines say what the citizen can do or has done
         left.addWidget(self.can_do)
         left.addStretch(1)
         self.history, right = panel(spacing=16)
