@@ -408,17 +408,74 @@ def test_enter_goes_from_field_to_field_in_the_booking_form(qtbot: QtBot, work_c
         assert following.hasFocus()
 
 
+def _to_review(qtbot: QtBot, flow: RegistrationFlow) -> None:
+    """Through the first five screens, as a citizen fills them, to 核对."""
+    flow.name.setText("王秀英")
+    flow.id_number.setText("330726195503120022")
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(b.text() == "黄宅镇" for b in flow.where_buttons.values()))
+    town = next(b for b in flow.where_buttons.values() if b.text() == "黄宅镇")
+    qtbot.waitUntil(lambda: town.isVisible() and town.width() > 0)
+    qtbot.mouseClick(town, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    flow.request.setPlainText("修路")
+    for _step in range(3):  # 诉求, 事实和理由, 材料
+        qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert flow.step == 5, flow.message.text()
+
+
 def test_the_review_starts_right_under_its_lead(qtbot: QtBot, shell: KioskShell) -> None:
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
-    flow.values.update(name="王秀英", id_number="330726195503120022", phone="", region_code="330726", request="修路",
-                       facts="", reasons="")
-    flow.show_step(5)
+    _to_review(qtbot, flow)
     qtbot.waitUntil(lambda: flow.review.isVisible())
-    text_top = flow.review.contentsRect().top()
-    lines = flow.review.fontMetrics().lineSpacing() * (flow.review.text().count("\n") + 1)
-    assert flow.review.height() > lines + 100  # the screen has room to spare below the text
-    assert flow.review.alignment() & Qt.AlignmentFlag.AlignTop and text_top < 20  # and the text is not in its middle
+    first = flow.review.parts[0]
+    page = flow.pages.currentWidget()
+    assert first.mapTo(page, QPoint(0, 0)).y() < 140  # the text right under the lead, not in the page's middle
+    assert first.alignment() & Qt.AlignmentFlag.AlignTop
+
+
+@pytest.mark.parametrize(("part", "step"), [(0, 0), (2, 2), (3, 3)])
+def test_a_part_changed_from_the_review_comes_straight_back_to_it(qtbot: QtBot, shell: KioskShell,
+                                                                  part: int, step: int) -> None:
+    """A wrong name seen at 核对 took five 上一步 and four 下一步: 修改 beside each part opens its step, and
+    改好了，回到核对 comes back with the change, the other steps as they were."""
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    _to_review(qtbot, flow)
+    before = flow.review.text()
+    button = flow.review.buttons[part]
+    qtbot.waitUntil(button.isVisible)
+    assert button.accessibleName() == "修改" + ("身份", "问题发生地", "诉求", "事实和理由")[part]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert flow.step == step and flow.next_button.text() == "改好了，回到核对"
+    field, old, new = {0: (flow.name, "姓名：王秀英", "王秀芳"), 2: (flow.request, "诉求：修路", "修村口的路"),
+                       3: (flow.facts, "事实经过：（未填）", "三月塌陷")}[part]
+    if isinstance(field, QLineEdit):
+        field.setText(new)
+    else:
+        field.setPlainText(new)
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    changed = old.split("：")[0] + "：" + new
+    assert flow.step == 5 and flow.review.text() == before.replace(old, changed)  # that, and nothing else
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert flow.step == 6 and flow.next_button.text() == "提交登记"
+
+
+def test_a_change_from_the_review_is_checked_as_on_the_way(qtbot: QtBot, shell: KioskShell) -> None:
+    """A part changed from 核对 is held to its step's rule: an ID number made wrong stays on its screen, said."""
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    _to_review(qtbot, flow)
+    qtbot.mouseClick(flow.review.buttons[0], Qt.MouseButton.LeftButton)
+    flow.id_number.setText("33072619550312002")
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert flow.step == 0 and "18位" in flow.message.text() and flow.next_button.text() == "改好了，回到核对"
+    flow.id_number.setText("330726195503120022")
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert flow.step == 5 and flow.message.text() == ""
+    qtbot.mouseClick(flow.back_button, Qt.MouseButton.LeftButton)  # 上一步 from 核对 as before: 材料
+    assert flow.step == 4 and flow.next_button.text() == "下一步"
 
 
 def test_in_high_contrast_a_button_not_yet_tappable_is_dimmer_than_one_that_is(qtbot: QtBot,

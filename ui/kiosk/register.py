@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -54,11 +55,55 @@ from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from desktop.services.context import Hall
     from desktop.services.registration import RegistrationResult
     from ui.kiosk.camera import MaterialPhotos
 
 STEPS = ("身份", "问题发生地", "诉求", "事实和理由", "材料", "核对", "告知", "完成")
+REVIEW_STEP = STEPS.index("核对")
+
+
+class ReviewParts(QWidget):
+    """核对: each part of what was filled in, with 修改 beside it opening the step that holds it."""
+
+    def __init__(self, edit: Callable[[int], None]) -> None:
+        super().__init__()
+        self.edit = edit
+        self.rows = QGridLayout(self)
+        self.rows.setContentsMargins(0, 0, 0, 0)
+        self.rows.setHorizontalSpacing(24)
+        self.rows.setVerticalSpacing(20)
+        self.rows.setColumnStretch(0, 1)
+        self.parts: list[QLabel] = []
+        self.buttons: list[QPushButton] = []
+        self.steps: list[int] = []
+
+    def show_parts(self, parts: list[tuple[int, str]]) -> None:
+        while len(self.parts) < len(parts):
+            row = len(self.parts)
+            words = label("")
+            words.setTextFormat(Qt.TextFormat.PlainText)
+            words.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            button = secondary_button("修改")
+            button.clicked.connect(lambda _=False, row=row: self.edit(self.steps[row]))
+            self.rows.addWidget(words, row, 0)
+            self.rows.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
+            self.parts.append(words)
+            self.buttons.append(button)
+        self.steps = [step for step, _ in parts]
+        for row, (words, button) in enumerate(zip(self.parts, self.buttons, strict=True)):
+            shown = row < len(parts)
+            words.setVisible(shown)
+            button.setVisible(shown)
+            words.setText(parts[row][1] if shown else "")
+            if shown:
+                button.setAccessibleName(f"修改{STEPS[parts[row][0]]}")
+
+    def text(self) -> str:
+        """All of it, as read out (and as a test reads it)."""
+        return "\n\n".join(words.text() for words in self.parts if words.isVisibleTo(self) and words.text())
 #: What the citizen can type at most in one field (the service allows 5,000 in a text; a paste beyond is cut here).
 TEXT_MAX = 2000
 NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材料。\n\n"
@@ -134,6 +179,7 @@ class RegistrationFlow(QWidget):
         self.values["region_code"] = ctx.settings.region_code
         self.values["channel"] = Channel.KIOSK.value
         self.result: RegistrationResult | None = None
+        self.editing = False  # 修改 was tapped at 核对: 下一步 goes straight back there
 
         self.step_title = label("", "title")
         self.step_count = label("", "hint")
@@ -254,12 +300,12 @@ class RegistrationFlow(QWidget):
             materials.addWidget(label(NO_DEVICE, "subtitle"))
             materials.addStretch(1)
 
-        # 6 核对
-        self.review = label("")
-        self.review.setTextFormat(Qt.TextFormat.PlainText)
-        self.review.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)  # right under the lead
-        review = self._page(Phrases("请核对|您填写的内容；|要修改请点|“上一步”"))
-        review.addWidget(self.review, 1)  # the screen scrolls
+        # 6 核对: each part with its own 修改, which opens that step; 回到核对 then comes straight back here (a
+        # wrong name found at 核对 took five 上一步 and four 下一步)
+        self.review = ReviewParts(self.edit_step)
+        review = self._page(Phrases("请核对|您填写的内容；|哪一项要改，|请点它旁边的“修改”"))
+        review.addWidget(self.review)
+        review.addStretch(1)  # the screen scrolls
 
         # 7 告知
         self.rights = label("")
@@ -414,8 +460,17 @@ class RegistrationFlow(QWidget):
         self.agree.setVisible(index == len(STEPS) - 2)
         self.next_button.setDisabled(self._blocked())
         if index == 5:
-            self.review.setText(self._summary())
+            self.editing = False
+            self.review.show_parts(self._summary())
+        elif self.editing:
+            self.next_button.setText("改好了，回到核对")
         self._first_field_focused()
+
+    def edit_step(self, index: int) -> None:
+        """修改 at 核对: the step that holds the part, and from it straight back to 核对."""
+        set_tone(self.message, "", "")
+        self.editing = True
+        self.show_step(index)
 
     def _first_field_focused(self) -> None:
         """The step's first field to fill takes the focus when the step shows, unless one of its fields has it: keys
@@ -462,6 +517,8 @@ class RegistrationFlow(QWidget):
         set_tone(self.message, "", "")
         if self.step == len(STEPS) - 2:
             self.submit()
+        elif self.editing and self.step < REVIEW_STEP:  # every step was checked on the way to 核对 already
+            self.show_step(REVIEW_STEP)
         else:
             self.show_step(self.step + 1)
 
@@ -515,18 +572,19 @@ class RegistrationFlow(QWidget):
                     raise ValidationError("text_too_long", f"{what}请不要超过{TEXT_MAX}字（现在{len(text)}字）", key)
                 self.values[key] = chinese_full_stops(text)
 
-    def _summary(self) -> str:
+    def _summary(self) -> list[tuple[int, str]]:
+        """What was filled in, by the step that holds it."""
         v = self.values
         town = next((b.text() for c, b in self.where_buttons.items() if c == v["region_code"]), "")
-        lines = [f"姓名：{v['name']}", f"身份证号码：{mask_id_number(v['id_number'])}",
-                 f"手机号码：{v['phone'] or '（未填）'}", f"住址：{v['address'] or '（未填）'}",
-                 f"问题发生地：{town or '（不清楚）'}",
-                 f"诉求：{v['request']}", f"事实经过：{v['facts'] or '（未填）'}",
-                 f"理由：{v['reasons'] or '（未填）'}"]
+        parts = [(0, "\n".join((f"姓名：{v['name']}", f"身份证号码：{mask_id_number(v['id_number'])}",
+                                f"手机号码：{v['phone'] or '（未填）'}", f"住址：{v['address'] or '（未填）'}"))),
+                 (1, f"问题发生地：{town or '（不清楚）'}"),
+                 (2, f"诉求：{v['request']}"),
+                 (3, f"事实经过：{v['facts'] or '（未填）'}\n理由：{v['reasons'] or '（未填）'}")]
         if self.photos is not None:
             count = len(self.photos.photos)
-            lines.append(f"材料：{count}张照片" if count else "材料：（未拍，可到窗口提交）")
-        return "\n\n".join(lines)
+            parts.append((4, f"材料：{count}张照片" if count else "材料：（未拍，可到窗口提交）"))
+        return parts
 
     # -- the ID card
 
