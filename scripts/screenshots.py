@@ -1761,6 +1761,7 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
         dialog.reject()
         after(work.search.searched, lambda: work.search.query.setText(serial))
         shot(window, f"83-counter-serial-or-id-end-{size}")
+        _link_case_shots(hall, clerk, window, work, shot, size)
     window.close()
     plain = open_hall(dataclasses.replace(settings, queue_window=0), db)
     bare = build_window(plain, "counter")
@@ -1778,7 +1779,72 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
     for size, (width, height) in COUNTER_SIZES.items():
         bare.resize(width, height)
         shot(bare, f"84-counter-no-window-number-{size}")
+        dialog = bare.work.ask_window_number()
+        for _ in range(100):
+            if dialog.choices is not None:
+                break
+            settle(100)
+        dialog.login.setText("guanli1")
+        dialog.password.setText(DEMO_PASSWORD)
+        shot(dialog, f"85-counter-set-window-number-{size}")
+        dialog.reject()
+    # set for real (the screenshots' own PH_QUEUE_WINDOW would fix it): the strip comes without a restart
+    fixed = os.environ.pop("PH_QUEUE_WINDOW", None)
+    try:
+        dialog = bare.work.ask_window_number()
+        for _ in range(100):
+            if dialog.choices is not None:
+                break
+            settle(100)
+        dialog.login.setText("guanli1")
+        dialog.password.setText(DEMO_PASSWORD)
+        dialog.number.setValue(2)
+        after(dialog.window_set, dialog.submit)
+    finally:
+        if fixed is not None:
+            os.environ["PH_QUEUE_WINDOW"] = fixed
+    for size, (width, height) in COUNTER_SIZES.items():
+        bare.resize(width, height)
+        shot(bare, f"86-counter-window-set-{size}")
     bare.close()
+
+
+def _link_case_shots(hall: Any, clerk: Any, window: Any, work: Any, shot: Callable[[Any, str], None],
+                     size: str) -> None:
+    """关联信访事项 on the counter's 领导接访预约: the visitor with the most cases of the day's list, one linked."""
+    from desktop.services import reception
+
+    panel = work.booking
+    work.tabs.setCurrentWidget(panel)
+    for _ in range(100):
+        if panel.rows:
+            break
+        settle(100)
+    if not panel.rows:
+        print("  (no booking to link: 87/88 skipped)")
+        return
+    counts = [len(reception.visitor_cases(hall, clerk, a.appointment_id).cases) for a in panel.rows]
+    row = counts.index(max(counts))
+    panel.table.selectRow(row)
+    panel.link_dialog = None
+    panel.link_selected()
+    for _ in range(100):
+        if panel.link_dialog is not None and panel.link_dialog.isVisible():
+            break
+        settle(100)
+    dialog = panel.link_dialog
+    shot(dialog, f"87-counter-link-case-{size}")
+    others = [c.case_number for c in dialog.found.cases if c.case_number != dialog.found.appointment.case_number]
+    if others:
+        dialog.select_case(others[-1])
+        dialog.link_selected()
+    else:
+        dialog.link_none()
+    for _ in range(100):
+        if "的预约" in panel.message.text():
+            break
+        settle(100)
+    shot(window, f"88-counter-linked-{size}")
 
 
 def counter_case_screenshots(db: Path, out: Path) -> None:

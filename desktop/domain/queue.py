@@ -359,8 +359,7 @@ def window_serves_words(window: int, types: list[WindowType]) -> str:
     if not names:
         return (f"本大厅的窗口类型中没有{window}号窗口，设为{window}号窗口将叫不到号"
                 "（请系统管理员先在“排队窗口类型”中添加）")
-    named = any(window in t.windows for t in used)
-    if named:
+    if any(window in t.windows for t in used) or not any(t.windows for t in used):
         return f"{window}号窗口办理：{'、'.join(names)}"
     return f"窗口类型中没有写{window}号窗口，它只办理不限窗口的业务：{'、'.join(names)}"
 

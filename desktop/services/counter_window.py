@@ -23,7 +23,14 @@ from desktop.config import store_setting, with_values
 from desktop.domain.access import Actor, Permission
 from desktop.domain.audit import AuditAction
 from desktop.domain.errors import RuleViolation
-from desktop.domain.queue import WindowType, hall_windows, window_number, window_serves_words
+from desktop.domain.queue import (
+    FIRST_WINDOW,
+    LAST_WINDOW,
+    WindowType,
+    hall_windows,
+    window_number,
+    window_serves_words,
+)
 from desktop.domain.roles import WindowRole
 from desktop.services import accounts, queue
 from desktop.services.audit import audit, guard
@@ -41,6 +48,19 @@ class WindowChoices:
     types: list[WindowType]
     windows: dict[int, tuple[str, ...]]  # the windows the types name → the types' names called there
     called_today: dict[int, str] = field(default_factory=dict)  # window → its last call today, 10:32
+
+    def listed(self) -> list[int]:
+        """The windows worth listing: those the types name and those a number was called to today."""
+        return sorted(set(self.windows) | set(self.called_today))
+
+    def first_free(self) -> int:
+        """The number to offer: this PC's, else the first listed window nobody called at today, else the
+        lowest number nobody called at today."""
+        if self.current:
+            return self.current
+        free = [w for w in self.windows if w not in self.called_today]
+        return free[0] if free else next(w for w in range(FIRST_WINDOW, LAST_WINDOW + 1)
+                                         if w not in self.called_today)
 
     def serves(self, window: int) -> str:
         """What ``window`` calls, in words (or that nothing would be called there)."""

@@ -122,3 +122,21 @@ def test_a_window_number_is_a_whole_number_from_1_to_99(typed: str) -> None:
     with pytest.raises(ValidationError, match="1–99"):
         window_number(typed)
     assert window_number(" 7 ") == 7 and window_number(99) == 99
+
+
+def test_with_no_window_named_the_windows_called_today_are_listed(qtbot: QtBot, counter: CounterWork,
+                                                                  sqlite_hall: Hall) -> None:
+    for _ in range(2):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    queue.call_next(sqlite_hall, window=3)
+    queue.call_next(sqlite_hall, window=1)
+    dialog = open_dialog(qtbot, counter)
+    table = dialog.windows
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["1号", "3号"]
+    assert table.item(0, 1).text() == "不限窗口的业务" and "叫过号" in table.item(1, 2).text()
+    assert dialog.windows_title.text().startswith("窗口类型中没有写窗口号，每个窗口都办理：综合接待")
+    assert dialog.number.value() == 2  # the lowest number nobody called at today
+    assert dialog.serves.text().startswith("2号窗口办理：综合接待")
+    table.selectRow(1)
+    assert dialog.number.value() == 3 and "可能已经是另一台电脑的" in dialog.serves.text()
+    dialog.reject()

@@ -49,7 +49,7 @@ class WindowNumberDialog(QDialog):
         self.choices: WindowChoices | None = None
         self.setWindowTitle("设置本机窗口号")
         self.setMinimumWidth(620)
-        intro = label("本机是大厅的几号窗口：设置后本机即可叫号，叫号屏显示“请 A012 号到 N 号窗口”。", "hint")
+        intro = label("请设置本机是大厅的几号窗口。设置后本机即可叫号，叫号屏显示“请 A012 号到 N 号窗口”。", "hint")
         intro.setWordWrap(True)
         self.windows_title = label("正在读取本大厅的窗口……", "hint")
         self.windows_title.setWordWrap(True)
@@ -104,19 +104,25 @@ class WindowNumberDialog(QDialog):
 
     def _show(self, choices: WindowChoices) -> None:
         self.choices = choices
-        windows = choices.windows
-        if windows:
-            self.windows_title.setText(f"本大厅的窗口类型写明的窗口共 {len(windows)} 个（点一行即选用该窗口号）：")
-            fill_table(self.windows, [(f"{w}号", "、".join(names), self._today(w)) for w, names in windows.items()])
-            row = self.windows.verticalHeader().defaultSectionSize()
-            self.windows.setFixedHeight((min(self.ROWS, len(windows)) + 1) * row + 2 * self.windows.frameWidth())
-            self.windows.show()
+        listed = choices.listed()
+        names = "、".join(t.name for t in choices.types if t.active)
+        if not names:
+            self.windows_title.setText("本大厅还没有启用的窗口类型，请系统管理员在“排队窗口类型”中添加")
+        elif choices.windows:
+            self.windows_title.setText(f"本大厅的窗口类型写明的窗口共 {len(choices.windows)} 个"
+                                       + ("，另有今天叫过号的窗口" if len(listed) > len(choices.windows) else "")
+                                       + "（点一行即选用该窗口号）：")
         else:
-            names = "、".join(t.name for t in choices.types if t.active)
-            self.windows_title.setText(f"窗口类型中没有写窗口号，每个窗口都办理：{names}" if names
-                                       else "本大厅还没有启用的窗口类型，请系统管理员在“排队窗口类型”中添加")
-        free = [w for w in windows if w not in choices.called_today]
-        self.number.setValue(choices.current or (free[0] if free else next(iter(windows), FIRST_WINDOW)))
+            self.windows_title.setText(f"窗口类型中没有写窗口号，每个窗口都办理：{names}"
+                                       + ("。今天叫过号的窗口（点一行即选用该窗口号）：" if listed else ""))
+        if listed:
+            fill_table(self.windows, [(f"{w}号", "、".join(choices.windows.get(w, ())) or "不限窗口的业务",
+                                       self._today(w)) for w in listed])
+            row = self.windows.verticalHeader().defaultSectionSize()
+            self.windows.setFixedHeight((min(self.ROWS, len(listed)) + 1) * row + 2 * self.windows.frameWidth())
+        self.windows.setVisible(bool(listed))
+        self.adjustSize()  # the list came after the dialog was laid out: its fields were squeezed
+        self.number.setValue(choices.first_free())
         self._number_changed(self.number.value())
         self.login.setFocus(Qt.FocusReason.OtherFocusReason)
         self.read.emit()
@@ -128,8 +134,8 @@ class WindowNumberDialog(QDialog):
 
     def _window_picked(self) -> None:
         row = self.windows.currentRow()
-        if self.choices is not None and 0 <= row < len(self.choices.windows):
-            self.number.setValue(list(self.choices.windows)[row])
+        if self.choices is not None and 0 <= row < len(self.choices.listed()):
+            self.number.setValue(self.choices.listed()[row])
 
     def _number_changed(self, window: int) -> None:
         if self.choices is None:
