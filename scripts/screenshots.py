@@ -57,7 +57,8 @@ def main() -> None:
                         "the counter's 待补打 / 打印记录 with the receipts the hall's kiosks could not print; "
                         "counter-firsts: what a new clerk meets: a case registered by phone (问题属地, 住址, 办理… "
                         "before 分类, its first registration receipt), the end of an ID number that is also a "
-                        "serial, a priority ticket called, a PC without a window number")
+                        "serial, a priority ticket called, a PC without a window number, 设置本机窗口号 and the strip "
+                        "once set, 关联信访事项 on a booking")
     args = parser.parse_args()
     if args.only == "kiosk-keyboard" and not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
         # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size, each orientation
@@ -1694,7 +1695,8 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
     """What a new clerk met at the counter, at both staff sizes: a case registered by phone (问题属地 and 住址 in
     the case view, 办理… with 受理 greyed before 分类, 打印记录 offering its first registration receipt with the
     receipts going to a PDF folder), 4 characters both a serial and the end of an ID number, a priority ticket
-    of a 76-year-old called, and a counter without a window number."""
+    of a 76-year-old called, a counter without a window number, its 设置本机窗口号 dialog and the strip once
+    set, and 关联信访事项 on the 领导接访预约 list."""
     import dataclasses
     from datetime import date, timedelta
 
