@@ -57,7 +57,7 @@ def test_the_clerk_reads_words_not_a_settings_file(counter: CounterWork) -> None
     assert counter.queue is None and counter.queue_hint is not None
     text = counter.queue_hint.text()
     assert text.startswith("本机未设置窗口号，不显示排队叫号")
-    assert "系统管理员" in text
+    assert "请系统管理员设置本机窗口号" in text and "无需重新启动程序" in text
     for internal in (str(settings_file()), "queue_window", "PH_QUEUE_WINDOW", "settings.json", "\"", "{"):
         assert internal not in text
     assert counter.set_window_button is not None and counter.set_window_button.text() == "设置本机窗口号"
@@ -103,7 +103,8 @@ def test_a_clerk_or_supervisor_cannot_set_it(qtbot: QtBot, counter: CounterWork,
     supervisor_password = make_account("zhaomin", "赵敏", Role.SUPERVISOR)
     dialog = open_dialog(qtbot, counter)
     dialog.number.setValue(4)
-    for login, password, said in (("wangli", clerk_password, "不能使用"), ("zhaomin", supervisor_password, "权限"),
+    for login, password, said in (("wangli", clerk_password, "王丽（接待窗口工作人员）没有“修改设置”权限"),
+                                  ("zhaomin", supervisor_password, "赵敏（督查人员）没有“修改设置”权限"),
                                   ("nobody", "wrong-password", "账号或密码不正确")):
         dialog.login.setText(login)
         dialog.password.setText(password)

@@ -16,6 +16,7 @@ from desktop.domain.errors import ValidationError
 from desktop.domain.queue import FIRST_WINDOW, LAST_WINDOW
 from ui.common.widgets import (
     FormGrid,
+    MessageRoom,
     button_row,
     fill_table,
     label,
@@ -61,6 +62,8 @@ class WindowNumberDialog(QDialog):
         self.number.setMinimumWidth(self.number.fontMetrics().horizontalAdvance("99 号窗口") + 60)
         self.serves = label("", "hint")
         self.serves.setWordWrap(True)
+        # two lines kept for what the number calls (a wrapping label gives its dialog no height of its own)
+        self.serves.setMinimumHeight(2 * self.serves.fontMetrics().lineSpacing() + 12)
         who = label("本机的设置须由系统管理员修改：请系统管理员在下面输入本人的登录名和密码"
                     "（只用于这次核验，本机不保存）。", "hint")
         who.setWordWrap(True)
@@ -86,7 +89,7 @@ class WindowNumberDialog(QDialog):
         layout.addLayout(number_row)
         layout.addWidget(who)
         layout.addLayout(form)
-        layout.addWidget(self.message)
+        layout.addWidget(MessageRoom(self.message))  # 设置 stays where it is as a refusal comes and goes
         layout.addLayout(button_row(cancel, self.submit_button))
         self.number.valueChanged.connect(self._number_changed)
         self.windows.itemSelectionChanged.connect(self._window_picked)

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 def no_window_words() -> str:
     """Said where the queue's controls would be on a PC without a window number: who sets one, and how."""
-    return ("本机未设置窗口号，不显示排队叫号。窗口号是本机的设置，须由系统管理员设置："
-            "请系统管理员点“设置本机窗口号”，输入本人的登录名和密码，设置后即可叫号，无需重新启动程序")
+    return ("本机未设置窗口号，不显示排队叫号。请系统管理员设置本机窗口号：点“设置本机窗口号”，"
+            "由系统管理员输入本人的登录名和密码；设置后即可叫号，无需重新启动程序")
 
 
 class CounterWork(QWidget):
@@ -121,8 +121,7 @@ class CounterWork(QWidget):
             self.no_window = self.queue_hint = self.set_window_button = None
         if self.queue is None:
             self._add_queue()
-            assert self.queue is not None
-            self.queue.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.window().activateWindow()  # the dialog has closed: F3 叫下一位 works at once
         if self.queue is not None:
             self.queue.say(f"已将本机设为{window}号窗口，可以叫号")
 
