@@ -57,7 +57,8 @@ def main() -> None:
                         "the counter's 待补打 / 打印记录 with the receipts the hall's kiosks could not print; "
                         "counter-firsts: what a new clerk meets: a case registered by phone (问题属地, 住址, 办理… "
                         "before 分类, its first registration receipt), the end of an ID number that is also a "
-                        "serial, a priority ticket called, a PC without a window number")
+                        "serial, a priority ticket called, a PC without a window number, 设置本机窗口号 and the strip "
+                        "once set, 关联信访事项 on a booking")
     args = parser.parse_args()
     if args.only == "kiosk-keyboard" and not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
         # the on-screen keyboard docks at the bottom of the screen: a screen the kiosk's size, each orientation
@@ -1694,7 +1695,8 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
     """What a new clerk met at the counter, at both staff sizes: a case registered by phone (问题属地 and 住址 in
     the case view, 办理… with 受理 greyed before 分类, 打印记录 offering its first registration receipt with the
     receipts going to a PDF folder), 4 characters both a serial and the end of an ID number, a priority ticket
-    of a 76-year-old called, and a counter without a window number."""
+    of a 76-year-old called, a counter without a window number, its 设置本机窗口号 dialog and the strip once
+    set, and 关联信访事项 on the 领导接访预约 list."""
     import dataclasses
     from datetime import date, timedelta
 
@@ -1761,6 +1763,7 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
         dialog.reject()
         after(work.search.searched, lambda: work.search.query.setText(serial))
         shot(window, f"83-counter-serial-or-id-end-{size}")
+        _link_case_shots(hall, clerk, window, work, shot, size)
     window.close()
     plain = open_hall(dataclasses.replace(settings, queue_window=0), db)
     bare = build_window(plain, "counter")
@@ -1778,7 +1781,72 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
     for size, (width, height) in COUNTER_SIZES.items():
         bare.resize(width, height)
         shot(bare, f"84-counter-no-window-number-{size}")
+        dialog = bare.work.ask_window_number()
+        for _ in range(100):
+            if dialog.choices is not None:
+                break
+            settle(100)
+        dialog.login.setText("guanli1")
+        dialog.password.setText(DEMO_PASSWORD)
+        shot(dialog, f"85-counter-set-window-number-{size}")
+        dialog.reject()
+    # set for real (the screenshots' own PH_QUEUE_WINDOW would fix it): the strip comes without a restart
+    fixed = os.environ.pop("PH_QUEUE_WINDOW", None)
+    try:
+        dialog = bare.work.ask_window_number()
+        for _ in range(100):
+            if dialog.choices is not None:
+                break
+            settle(100)
+        dialog.login.setText("guanli1")
+        dialog.password.setText(DEMO_PASSWORD)
+        dialog.number.setValue(2)
+        after(dialog.window_set, dialog.submit)
+    finally:
+        if fixed is not None:
+            os.environ["PH_QUEUE_WINDOW"] = fixed
+    for size, (width, height) in COUNTER_SIZES.items():
+        bare.resize(width, height)
+        shot(bare, f"86-counter-window-set-{size}")
     bare.close()
+
+
+def _link_case_shots(hall: Any, clerk: Any, window: Any, work: Any, shot: Callable[[Any, str], None],
+                     size: str) -> None:
+    """关联信访事项 on the counter's 领导接访预约: the visitor with the most cases of the day's list, one linked."""
+    from desktop.services import reception
+
+    panel = work.booking
+    work.tabs.setCurrentWidget(panel)
+    for _ in range(100):
+        if panel.rows:
+            break
+        settle(100)
+    if not panel.rows:
+        print("  (no booking to link: 87/88 skipped)")
+        return
+    counts = [len(reception.visitor_cases(hall, clerk, a.appointment_id).cases) for a in panel.rows]
+    row = counts.index(max(counts))
+    panel.table.selectRow(row)
+    panel.link_dialog = None
+    panel.link_selected()
+    for _ in range(100):
+        if panel.link_dialog is not None and panel.link_dialog.isVisible():
+            break
+        settle(100)
+    dialog = panel.link_dialog
+    shot(dialog, f"87-counter-link-case-{size}")
+    others = [c.case_number for c in dialog.found.cases if c.case_number != dialog.found.appointment.case_number]
+    if others:
+        dialog.select_case(others[-1])
+        dialog.link_selected()
+    else:
+        dialog.link_none()
+    for _ in range(100):
+        if "的预约" in panel.message.text():
+            break
+        settle(100)
+    shot(window, f"88-counter-linked-{size}")
 
 
 def counter_case_screenshots(db: Path, out: Path) -> None:

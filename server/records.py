@@ -129,7 +129,7 @@ class AppointmentCommand(Command):
 
 
 class LinkCase(AppointmentCommand):
-    case_number: str = Field(min_length=1, max_length=40, pattern=ID)
+    case_number: str = Field(max_length=40, pattern=r"^[A-Za-z0-9_-]*$")  # "": the clerk's 不关联
     case_chosen: bool = False  # a clerk's choice (kept), or the matter registered on the day (replaceable)
 
 

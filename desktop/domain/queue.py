@@ -327,6 +327,43 @@ def windows_in_words(windows: tuple[int, ...]) -> str:
     return "、".join(parts) + "窗口"
 
 
+#: The numbers a counter's window may have (the setting ``queue_window``, where 0 says the PC calls nobody).
+FIRST_WINDOW: Final = 1
+LAST_WINDOW: Final = 99
+
+
+def window_number(value: int | str) -> int:
+    """A counter's own window number as typed or chosen: a whole number 1–99, else ``ValidationError`` in words."""
+    text = str(value).strip()
+    if not text.isdigit() or not FIRST_WINDOW <= int(text) <= LAST_WINDOW:
+        raise ValidationError("queue_window", f"窗口号须为 {FIRST_WINDOW}–{LAST_WINDOW} 之间的整数", "window")
+    return int(text)
+
+
+def hall_windows(types: list[WindowType]) -> dict[int, tuple[str, ...]]:
+    """The windows the hall's types in use name, in order, each with the names of the types called there.
+
+    A type naming no window is called at every window, so it is among each one's; with no window named at all
+    the hall has no list of windows (empty).
+    """
+    used = [t for t in types if t.active]
+    numbers = sorted({w for t in used for w in t.windows})
+    return {w: tuple(t.name for t in used if type_serves(t, w)) for w in numbers}
+
+
+def window_serves_words(window: int, types: list[WindowType]) -> str:
+    """What window ``window`` calls, in words: 3号窗口办理综合接待、领导接访 (or that it calls only the types
+    served at every window, or none)."""
+    used = [t for t in types if t.active]
+    names = [t.name for t in used if type_serves(t, window)]
+    if not names:
+        return (f"本大厅的窗口类型中没有{window}号窗口，设为{window}号窗口将叫不到号"
+                "（请系统管理员先在“排队窗口类型”中添加）")
+    if any(window in t.windows for t in used) or not any(t.windows for t in used):
+        return f"{window}号窗口办理：{'、'.join(names)}"
+    return f"窗口类型中没有写{window}号窗口，它只办理不限窗口的业务：{'、'.join(names)}"
+
+
 @dataclass(frozen=True)
 class QueuedTicket:
     """A waiting ticket as the calling order sees it."""

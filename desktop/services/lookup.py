@@ -197,7 +197,8 @@ def classify_query(query: str) -> MatchKind:
     return MatchKind.PHRASE
 
 
-def _to_summary(row: CaseRow, match: MatchKind) -> CaseSummary:
+def summary_of(row: CaseRow, match: MatchKind) -> CaseSummary:
+    """A case as a list shows it, before :func:`visible_summaries` masks and withholds it for the reader."""
     return CaseSummary(row.case_id, row.case_number, row.petitioner_name,
                        row.petitioner_id_number, row.petitioner_phone, row.received_on,
                        row.state, row.topic_code, row.request[:80], row.next_due, match,
@@ -623,7 +624,7 @@ def _newest(session: Session, condition: ColumnElement[bool], kind: MatchKind,
         query = select(CaseRow).where(condition).order_by(CaseRow.received_on.desc(), CaseRow.case_number.desc())
     else:
         query = select(CaseRow).where(condition, due).order_by(CaseRow.next_due, CaseRow.case_number)
-    return [_to_summary(r, kind) for r in session.scalars(query.limit(limit))]
+    return [summary_of(r, kind) for r in session.scalars(query.limit(limit))]
 
 
 def _phrase(session: Session, forms: list[str], folded: str, limit: int,

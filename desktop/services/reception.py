@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from pydantic import TypeAdapter
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from db.models import AppointmentRow, CasePersonRow, CaseRow, ReceptionDayRow
@@ -52,6 +52,7 @@ from desktop.domain.reception import schedule_notes as domain_schedule_notes
 from desktop.services import hallrecords
 from desktop.services.audit import guard
 from desktop.services.context import Actor, Hall
+from desktop.services.lookup import CaseSummary, MatchKind, summary_of, visible_summaries
 from desktop.services.reference import load_directory, read_table
 from desktop.services.registration import check_name
 
@@ -630,9 +631,8 @@ def case_concerned(session: Session, id_number: str, day: date) -> str:
     their matter registered on the reception day itself, else their latest unfinished one (being handled, or under
     复查/复核), else none (""). An answered, concluded or guided matter is never it: the leader's 批示 and 包案
     would land on a case that is closed or about something else."""
-    ids = select(CasePersonRow.case_id).where(CasePersonRow.id_number == id_number, CasePersonRow.role == "信访人")
     return session.scalar(select(CaseRow.case_number).where(
-        CaseRow.case_id.in_(ids), CaseRow.state.in_([s.value for s in UNFINISHED_STATES]))
+        CaseRow.case_id.in_(_visitor_case_ids(id_number)), CaseRow.state.in_([s.value for s in UNFINISHED_STATES]))
         .order_by((CaseRow.received_on == day).desc(), CaseRow.received_on.desc(), CaseRow.case_number.desc())
         .limit(1)) or ""
 
@@ -722,17 +722,69 @@ def appointments(hall: Hall, actor: Actor, day_id: str) -> list[Appointment]:
     return out
 
 
+@dataclass(frozen=True)
+class VisitorCases:
+    """关联信访事项: a booking as its list shows it and its visitor's own cases (same ID number), newest first,
+    masked and withheld as every case list is for the reader."""
+
+    appointment: Appointment
+    cases: list[CaseSummary]
+    today: date
+
+
+#: At most this many of a visitor's cases are offered (newest first); a visitor with more is rare.
+VISITOR_CASES_LIMIT = 50
+
+
+def _visitor_case_ids(id_number: str) -> Select[str]:
+    """The cases whose petitioner (信访人) has this ID number, as :func:`case_concerned` finds a booking's."""
+    return select(CasePersonRow.case_id).where(CasePersonRow.id_number == id_number, CasePersonRow.role == "信访人")
+
+
+def visitor_cases(hall: Hall, actor: Actor, appointment_id: str) -> VisitorCases:
+    """The booking and the cases its visitor may be linked to: theirs only, the newest first."""
+    _guard_link(hall, actor)
+    guard(hall, actor, Permission.VIEW_CASE, "查看来访人的信访事项")
+    with hall.sessions() as session:
+        row = session.get(AppointmentRow, appointment_id)
+        if row is None:
+            raise RuleViolation("appointment_not_found", "没有这条预约，请刷新后重试")
+        id_number = hallrecords.opened(hall, "appointments", "id_number", appointment_id, row.id_number)
+        day = day_view(session, day_row(session, row.day_id))
+        request = case_requests(session, [row.case_number]).get(row.case_number, "")
+        found = [summary_of(case, MatchKind.ID_NUMBER) for case in session.scalars(
+            select(CaseRow).where(CaseRow.case_id.in_(_visitor_case_ids(id_number)))
+            .order_by(CaseRow.received_on.desc(), CaseRow.case_number.desc()).limit(VISITOR_CASES_LIMIT))]
+        shown = appointment_view(row, day, _waiting_position(session, row), case_request=request)
+    return VisitorCases(shown, visible_summaries(actor, found), hall.today())
+
+
 def link_case(hall: Hall, actor: Actor, appointment_id: str, case_number: str, *, chosen: bool = True) -> None:
     """Name the case an appointment is about: a clerk's choice (``chosen``, kept from then on), or the matter
-    registered for the visitor on the reception day (:func:`name_registered_case`)."""
+    registered for the visitor on the reception day (:func:`name_registered_case`). Only a case of the booking's
+    own visitor (their ID number as the case's 信访人), and not once the leader has received them.
+
+    ``case_number`` "" is the clerk's 不关联: none of the visitor's cases (kept, as a choice is, until a matter
+    is registered for them on the reception day itself)."""
     _guard_link(hall, actor)
+    wanted = case_number.strip()
     with hall.transaction() as session:
         row = session.get(AppointmentRow, appointment_id)
         if row is None:
             raise RuleViolation("appointment_not_found", "没有这条预约，请刷新后重试")
-        number = session.scalar(select(CaseRow.case_number).where(CaseRow.case_number == case_number.strip()))
-        if number is None:
-            raise RuleViolation("case_not_found", f"未找到事项：{case_number.strip()}")
+        if row.status in (RECEIVED, CANCELLED):
+            raise RuleViolation("appointment_closed", f"该预约{row.status}，不能再更改关联的信访事项")
+        number = ""
+        if wanted:
+            number = session.scalar(select(CaseRow.case_number).where(CaseRow.case_number == wanted)) or ""
+            if not number:
+                raise RuleViolation("case_not_found", f"未找到事项：{wanted}")
+            id_number = hallrecords.opened(hall, "appointments", "id_number", appointment_id, row.id_number)
+            theirs = session.scalar(select(CaseRow.case_number).where(
+                CaseRow.case_number == number, CaseRow.case_id.in_(_visitor_case_ids(id_number))))
+            if theirs is None:
+                raise RuleViolation("case_not_visitors", f"事项{number}不是该预约来访人（同一身份证号）的信访事项，"
+                                                         "只能关联来访人本人的事项")
         if hallrecords.remote_of(hall) is None:
             row.case_number, row.case_chosen = number, chosen
     if hallrecords.remote_of(hall) is not None:

@@ -91,10 +91,11 @@ class QueueClient(AuthorityLink):
                 return issued
             except Unreachable:
                 pass
-        if not self.window:
+        window = self.window or self.hall.settings.queue_window  # a number set at the counter since the start
+        if not window:
             raise RuleViolation("queue_offline", "与大厅服务器的连接中断，暂时不能取号，请到窗口取号")
         return queue.issue_local(self.hall, type_code=type_code, source=source, priority=priority,
-                                 id_number=id_number, name=name, offline_window=self.window)
+                                 id_number=id_number, name=name, offline_window=window)
 
     def call_next(self, *, window: int) -> Ticket | None:
         if self._connected:

@@ -314,6 +314,35 @@ def test_the_rules_link_is_replaced_by_the_matter_registered_that_day_a_clerks_c
         assert reception.name_registered_case(counter, CLERK, again) == 0  # the clerk's choice stands
 
 
+def test_a_clerk_links_another_of_the_visitors_cases_or_none_through_the_authority(
+        hall_server: SyncServer, device_hall: DeviceFactory) -> None:
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    counter, leader = device_hall("counter"), device_hall("leader")
+    with serve_in_thread(create_app(hall_server.hall, server=hall_server)) as url, \
+            links(hall_server, url, (counter, "counter"), (leader, "leader")):
+        today = reception.add_day(counter, CLERK, counter.today(), leaders=["县长 周建华"], slots="16:00-17:00/4")
+        older = register_visit(counter, CLERK, form(id_number=valid_id(seq=101), request="反映村道损毁")).case_number
+        newer = register_visit(counter, CLERK, form(id_number=valid_id(seq=101))).case_number
+        booking = reception.book_today(counter, CLERK, Visitor("张建国", valid_id(seq=101))).appointment
+        offered = reception.visitor_cases(counter, CLERK, booking.appointment_id)
+        assert {c.case_number for c in offered.cases} == {older, newer}
+        reception.link_case(counter, CLERK, booking.appointment_id, older)
+
+        def stored() -> tuple[str, bool]:
+            with hall_server.hall.sessions() as session:
+                row = session.get(AppointmentRow, booking.appointment_id)
+                assert row is not None
+                return row.case_number, row.case_chosen
+
+        assert stored() == (older, True)
+        eventually(leader, lambda: reception.appointments(leader, LEADER, today.day_id)[0].case_number == older)
+        reception.link_case(counter, CLERK, booking.appointment_id, "")  # 不关联
+        assert stored() == ("", True)
+        eventually(leader, lambda: reception.appointments(leader, LEADER, today.day_id)[0].case_number == "")
+
+
 def test_a_day_removed_at_the_counter_leaves_every_pc_and_a_booked_one_stays(
         hall_server: SyncServer, device_hall: DeviceFactory) -> None:
     kiosk, counter, display = (device_hall(n) for n in ("ka", "counter", "display"))

@@ -607,7 +607,7 @@ def test_the_days_list_fits_a_1366_screen(qtbot: QtBot, sqlite_hall: Hall, clerk
     assert screen.summary.text() == "共2批次，已接待0批次"
     table = screen.table
     assert table.item(0, 3).text() == "已预约·待登记" and table.item(1, 3).text() == "已预约"
-    assert table.item(0, 3).toolTip().startswith("尚未登记信访事项")
+    assert table.item(0, 3).toolTip().startswith("尚未关联信访事项")
     header = table.horizontalHeader()
     assert sum(header.sectionSize(c) for c in range(table.columnCount())) <= table.viewport().width()
     assert all(header.sectionSize(c) >= header.sectionSizeHint(c) for c in range(table.columnCount()))

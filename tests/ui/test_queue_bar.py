@@ -117,11 +117,10 @@ def test_without_a_window_number_the_counter_has_no_queue_controls(qtbot: QtBot,
     work = CounterWork(work_context(clerk))
     qtbot.addWidget(work)
     assert work.queue is None
-    # where the controls would be, the way to turn them on, in words
-    assert work.queue_hint is not None and work.layout().itemAt(0).widget() is work.queue_hint
-    text = work.queue_hint.text()
-    assert text.startswith("本机未设置窗口号，不显示排队叫号。设置窗口号后可叫号")
-    assert str(settings_file()) in text and "queue_window" in text and "PH_QUEUE_WINDOW" in text
+    # where the controls would be: words and a button (tests/ui/test_counter_window_number.py)
+    assert work.no_window is not None and work.layout().itemAt(0).widget() is work.no_window
+    assert work.queue_hint is not None and work.queue_hint.text().startswith("本机未设置窗口号，不显示排队叫号")
+    assert str(settings_file()) not in work.queue_hint.text() and work.set_window_button is not None
 
 
 def test_with_a_window_number_no_word_about_setting_one(counter: CounterWork) -> None:

@@ -66,6 +66,7 @@ def test_a_booking_from_the_keyboard_enter_moves_on_and_books_from_the_last_fiel
     qtbot.waitUntil(lambda: "添加批注" in panel.message.text() and not panel.printing.busy, timeout=10_000)
     assert panel.note.text() == ""
     assert _key(qtbot, Qt.Key.Key_Tab) is panel.note_button
+    assert _key(qtbot, Qt.Key.Key_Tab) is panel.link_button
     assert _key(qtbot, Qt.Key.Key_Tab) is panel.cancel_button
 
 

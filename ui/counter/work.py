@@ -8,18 +8,17 @@ the clerk says so (关联所查事项).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from desktop.config import settings_file
 from desktop.domain.queue import TicketState
 from desktop.domain.roles import Permission
 from ui.cases.search import CaseSearchPanel
-from ui.common.widgets import label
+from ui.common.widgets import label, secondary_button
+from ui.counter.window_number import WindowNumberDialog
 from ui.desk.cases import staff_desk
 from ui.queue.bar import QueueBar
 from ui.reception.booking import CounterBookingPanel
@@ -32,11 +31,10 @@ if TYPE_CHECKING:
     from desktop.services.registration import RegistrationResult
 
 
-def no_window_words(settings: Path) -> str:
-    """Said where the queue's controls would be on a PC without a window number, with the way to set one."""
-    return (f"本机未设置窗口号，不显示排队叫号。设置窗口号后可叫号：在本机设置文件 {settings} 中写入"
-            " \"queue_window\": 3（3 换成本窗口的号），或设置环境变量 PH_QUEUE_WINDOW=3，重新启动程序后生效；"
-            "可请系统管理员设置")
+def no_window_words() -> str:
+    """Said where the queue's controls would be on a PC without a window number: who sets one, and how."""
+    return ("本机未设置窗口号，不显示排队叫号。请系统管理员设置本机窗口号：点“设置本机窗口号”，"
+            "由系统管理员输入本人的登录名和密码；设置后即可叫号，无需重新启动程序")
 
 
 class CounterWork(QWidget):
@@ -57,23 +55,29 @@ class CounterWork(QWidget):
         self.tabs.addTab(self.booking, "领导接访预约 (Ctrl+3)")
         if not ctx.may(Permission.REGISTER):  # a supervisor: the cases first, the closed form says why
             self.tabs.setCurrentWidget(self.desk)
-        self.queue = QueueBar(ctx, self) if ctx.settings.queue_window else None
-        # where the queue's controls would be: how to turn them on (a first start has no window number)
-        self.queue_hint = None if self.queue is not None else label(no_window_words(settings_file()), "hint")
+        self.ctx = ctx
+        self.queue: QueueBar | None = None
+        self.queue_hint: QLabel | None = None
+        self.no_window: QWidget | None = None  # the hint and its button, where the queue's controls would be
+        self.set_window_button: QPushButton | None = None
+        self.window_dialog: WindowNumberDialog | None = None
         self._visitor_ticket: str | None = None  # the called ticket whose person the form was offered
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        if self.queue_hint is not None:
-            self.queue_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path copied
-            self.queue_hint.setContentsMargins(10, 4, 10, 2)  # the queue strip's own inset
-            layout.addWidget(self.queue_hint)
-        if self.queue is not None:
-            layout.addWidget(self.queue)
-            self.registration.registered.connect(self._registered)
-            self.search.case_changed.connect(self._case_selected)
-            self.queue.acted.connect(self._called)
-            self.queue.refreshed.connect(self._visitor_called)
+        if ctx.settings.queue_window:
+            self._add_queue()
+        else:  # where the queue's controls would be: how to turn them on (a first start has no window number)
+            self.queue_hint = label(no_window_words(), "hint")
+            self.queue_hint.setWordWrap(True)
+            self.set_window_button = secondary_button("设置本机窗口号")
+            self.set_window_button.clicked.connect(self.ask_window_number)
+            self.no_window = QWidget()
+            row = QHBoxLayout(self.no_window)
+            row.setContentsMargins(10, 4, 10, 2)  # the queue strip's own inset
+            row.addWidget(self.queue_hint, 1)
+            row.addWidget(self.set_window_button)
+            layout.addWidget(self.no_window)
         layout.addWidget(self.tabs, 1)
         self.registration.open_case.connect(self.open_case)
         # Ctrl+S saves the registration and Ctrl+N starts the next one wherever the focus is in the counter's
@@ -89,6 +93,37 @@ class CounterWork(QWidget):
         for index, keys in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
+
+    def _add_queue(self) -> None:
+        """The hall queue's controls above the tabs, for this PC's window (``queue_window``)."""
+        self.queue = QueueBar(self.ctx, self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.queue)
+        self.registration.registered.connect(self._registered)
+        self.search.case_changed.connect(self._case_selected)
+        self.queue.acted.connect(self._called)
+        self.queue.refreshed.connect(self._visitor_called)
+
+    def ask_window_number(self) -> WindowNumberDialog:
+        """设置本机窗口号: window-modal, not blocking; the queue's controls come once the number is in force."""
+        dialog = WindowNumberDialog(self.ctx, self)
+        dialog.window_set.connect(self._window_set)
+        self.window_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _window_set(self, window: int) -> None:
+        """The number is in force: the hint goes and the queue's controls take its place, without a restart."""
+        if self.no_window is not None:
+            self.no_window.hide()
+            self.no_window.deleteLater()
+            self.no_window = self.queue_hint = self.set_window_button = None
+        if self.queue is None:
+            self._add_queue()
+        self.window().activateWindow()  # the dialog has closed: F3 叫下一位 works at once
+        if self.queue is not None:
+            self.queue.say(f"已将本机设为{window}号窗口，可以叫号")
 
     def save_registration(self) -> None:
         """Ctrl+S: the registration tab comes forward and saves (or says why there is nothing to save)."""

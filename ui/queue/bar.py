@@ -457,6 +457,10 @@ class QueueBar(QFrame):
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
 
+    def say(self, text: str) -> None:
+        """A word from the counter around the strip (the window just set) on the strip's own line."""
+        self._say(text, "ok")
+
     # -- acting ----------------------------------------------------------------------------------
 
     CASE_TIP = ("办结时关联的事项：在本窗口登记的事项自动填入；在“事项与期限”中查看的事项不会自动关联，"

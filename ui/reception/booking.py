@@ -36,6 +36,7 @@ from ui.common.widgets import (
     set_tone,
 )
 from ui.reception.after import fill_table
+from ui.reception.link_case import LinkCaseDialog
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from desktop.services.changes import Changes
     from desktop.services.context import Hall
     from desktop.services.printing import PrintOutcome
-    from desktop.services.reception import Appointment, Booking, ImportResult, ReceptionDay
+    from desktop.services.reception import Appointment, Booking, ImportResult, ReceptionDay, VisitorCases
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,9 @@ class CounterBookingPanel(QWidget):
         self.note = QLineEdit()
         self.note.setPlaceholderText("给接访预案加批注（如：来电称已向镇里反映过两次），领导接访时可见")
         self.note_button = secondary_button("批注所选预约")
+        self.link_button = secondary_button("关联信访事项")
+        self.link_button.setToolTip("选择所选预约的来访人以前的哪一件信访事项作为领导接访所涉事项（或不关联）")
+        self.link_dialog: LinkCaseDialog | None = None
         self.message = message_label()
         self.table = read_only_table(self.COLUMNS, alternate=False)
         form = FormGrid()
@@ -111,7 +115,11 @@ class CounterBookingPanel(QWidget):
         notes.addWidget(self.note, 1)
         notes.addWidget(self.note_button)
         right.addLayout(notes)
-        right.addWidget(self.cancel_button)
+        acts = QHBoxLayout()
+        acts.addWidget(self.link_button)
+        acts.addWidget(self.cancel_button)
+        acts.addStretch(1)
+        right.addLayout(acts)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 2)
         layout.addLayout(right, 3)
@@ -120,17 +128,19 @@ class CounterBookingPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.import_button.clicked.connect(self._ask_import)
         self.note_button.clicked.connect(self.annotate_selected)
+        self.link_button.clicked.connect(self.link_selected)
         # By keyboard: Tab goes down the form to 预约, then the day's list, its note and buttons; Enter moves on
         # field by field and books from the last (反映问题); Enter in the note adds it to the selected visitor.
         self.keys = EnterMovesOn(self, [self.day_box, self.slot_box, self.name, self.id_number, self.phone,
                                         self.persons, self.summary], self.submit)
         for before, after in ((self.summary, self.book_button), (self.book_button, self.import_button),
                               (self.import_button, self.table), (self.table, self.note),
-                              (self.note, self.note_button), (self.note_button, self.cancel_button)):
+                              (self.note, self.note_button), (self.note_button, self.link_button),
+                              (self.link_button, self.cancel_button)):
             QWidget.setTabOrder(before, after)
         self.note.returnPressed.connect(self.annotate_selected)
         self.select_on_tab = SelectOnTabIn(self.table)  # 取消所选预约 acts on a row that looks selected
-        enter_presses(self.book_button, self.import_button, self.note_button, self.cancel_button)
+        enter_presses(self.book_button, self.import_button, self.note_button, self.link_button, self.cancel_button)
         ctx.tasks.changed.connect(self._changed)
         self._again = False
         self.tasks.settled.connect(self._settled)
@@ -290,6 +300,44 @@ class CounterBookingPanel(QWidget):
             set_tone(self.message, "ok", f"已为{name}的接访预案添加批注")
 
         self.printing.run(write, done, lambda e: set_tone(self.message, "error", user_message(e, "添加批注")))
+
+    def link_selected(self) -> None:
+        """关联信访事项: the selected visitor's own cases are read, then offered (关联所选事项 or 不关联)."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.rows):
+            set_tone(self.message, "error", "请先在列表中选择要关联信访事项的预约")
+            return
+        actor, appointment_id = self.actor, self.rows[row].appointment_id
+
+        def read(hall: Hall) -> VisitorCases:
+            from desktop.services import reception
+
+            return reception.visitor_cases(hall, actor, appointment_id)
+
+        self.printing.run(read, self._offer_cases,
+                          lambda e: set_tone(self.message, "error", user_message(e, "读取来访人的信访事项")))
+
+    def _offer_cases(self, found: VisitorCases) -> None:
+        dialog = LinkCaseDialog(found, self)
+        dialog.chosen.connect(lambda number: self._link(found.appointment.appointment_id, number))
+        self.link_dialog = dialog
+        dialog.open()
+
+    def _link(self, appointment_id: str, case_number: str) -> None:
+        actor = self.actor
+
+        def link(hall: Hall) -> Appointment:
+            from desktop.services import reception
+
+            reception.link_case(hall, actor, appointment_id, case_number)
+            return reception.visitor_cases(hall, actor, appointment_id).appointment
+
+        def done(a: Appointment) -> None:
+            set_tone(self.message, "ok", f"{a.name}的预约{a.case_in_words}" if a.case_number else
+                     f"{a.name}的预约不关联以前的信访事项；接访当天为其登记的事项将自动关联")
+            self.refresh()
+
+        self.printing.run(link, done, lambda e: set_tone(self.message, "error", user_message(e, "关联信访事项")))
 
     def _ask_import(self) -> None:
         if self._chosen_day() is None:  # the file was asked for, then nothing happened

@@ -85,6 +85,11 @@ def dossier_materials(d: Dossier) -> list[AttachmentRef]:
     return [ref for c in d.cases for ref in c.attachments]
 
 
+#: A booking linked to no case: what the leader waits for before recording 批示 (the clerk's 不关联 too).
+NOT_LINKED = ("尚未关联信访事项：窗口为此来访人登记事项后即自动关联（或在“领导接访预约”中关联其以前的事项），"
+              "再记录批示")
+
+
 def _dossier_html(d: Dossier) -> str:
     a = d.appointment
     head = (f"<h2>{escape(a.name)}　<span style='font-weight:normal;font-size:13pt;'>{escape(a.slot_label)}　"
@@ -95,7 +100,7 @@ def _dossier_html(d: Dossier) -> str:
         head += f"<p><b>本次诉求：</b>{escape(a.summary)}</p>"
     # which of the cases below the 批示 and 包案 are recorded on (the list no longer has the number)
     head += (f"<p><b>批示记入事项：</b>{escape(a.case_in_words.removeprefix('已关联'))}</p>" if a.case_number else
-             "<p style='color:#7a4b00;'>尚未登记信访事项：窗口为此来访人登记后即自动关联，再记录批示</p>")
+             f"<p style='color:#7a4b00;'>{NOT_LINKED}</p>")
     parts = [head, f"<h3>信访经历（{len(d.cases)}件）</h3>"]
     linked = 0  # the materials of the cases above: each case's links number on from them
     if not d.cases:
@@ -376,7 +381,7 @@ class LeaderDayScreen(QWidget):
             values = (a.slot_label, a.name, f"{a.persons_count}人",
                       a.status + ("·包案" if a.taken_on else "") + ("" if a.case_number else "·待登记"))
             tip = (a.case_in_words if a.case_number
-                   else "尚未登记信访事项：窗口为此来访人登记后即自动关联，再记录批示")
+                   else NOT_LINKED)
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip)
