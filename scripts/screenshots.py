@@ -53,7 +53,8 @@ def main() -> None:
                         "rest day) and a rare-character name found; materials: a case's photo and scanned letter "
                         "opened from the case, and one not yet on the server; counter-case: a case with a letter-long "
                         "request, a transfer, a 批示 and a 包案 at the counter, the history beside 登记 before the "
-                        "request is typed, a name without an ID number at 发号 and the 转送 dialog; counter-prints: "
+                        "request is typed, a name without an ID number at 发号, the 转送 dialog and the 分类 dialog "
+                        "with zf typed; counter-prints: "
                         "the counter's 待补打 / 打印记录 with the receipts the hall's kiosks could not print; "
                         "counter-firsts: what a new clerk meets: a case registered by phone (问题属地, 住址, 办理… "
                         "before 分类, its first registration receipt), the end of an ID number that is also a "
@@ -151,6 +152,28 @@ def _grabber(out: Path, wait_ms: int) -> Callable[[Any, str], None]:
         print(f"  {name}.png")
 
     return shot
+
+
+def _grab_with_popups(window: Any, *above: Any) -> Any:
+    """The window with the dialogs and pop-up lists ``above`` it painted where they stand on the screen (a grab
+    of the window alone leaves them out); the picture grows to hold a list that hangs below the window."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter, QPixmap
+    from PySide6.QtWidgets import QWidget
+
+    origin = window.mapToGlobal(QPoint(0, 0))
+    shown = [w for w in above if isinstance(w, QWidget) and w.isVisible()]
+    area = window.rect()
+    for widget in shown:
+        area = area.united(widget.rect().translated(widget.mapToGlobal(QPoint(0, 0)) - origin))
+    picture = QPixmap(area.size())
+    picture.fill(window.palette().window().color())
+    painter = QPainter(picture)
+    painter.drawPixmap(-area.topLeft(), window.grab())
+    for widget in shown:
+        painter.drawPixmap(widget.mapToGlobal(QPoint(0, 0)) - origin - area.topLeft(), widget.grab())
+    painter.end()
+    return picture
 
 
 def after(signal: Any, start: Callable[[], object], timeout_ms: int = 10_000) -> None:
@@ -1853,7 +1876,8 @@ def counter_case_screenshots(db: Path, out: Path) -> None:
     """The counter at both staff sizes as a new clerk finds it: a case whose request is a letter of 3,000
     characters, transferred, with a leader's 批示 and 包案 (the events say who must do what by when), its end;
     the history beside 登记 with the ID number and topic typed but no request yet; a name without an ID number
-    at 发号; and the 转送 dialog's date (the 人民建议 tab's 采纳情况 and 排队统计: --only supervisor)."""
+    at 发号; the 转送 dialog's date; the 分类 dialog with zf typed in 内容分类 and the list it drops (the 人民建议
+    tab's 采纳情况 and 排队统计: --only supervisor)."""
     import random
     from datetime import date, timedelta
 
@@ -1888,6 +1912,9 @@ def counter_case_screenshots(db: Path, out: Path) -> None:
         petitioner=PersonInput(name="陈建国", document_number=person), region_code="330726001",
         request="反映本村土地征收补偿款至今未发放到位，要求尽快发放")).case_number
     cases.classify(hall, clerk, fresh, nature="申诉求决类", topic_code="0101")
+    unclassified = register_visit(hall, clerk, RegistrationForm(
+        petitioner=PersonInput(name="陈建国", document_number=person), region_code="330726001",
+        request="对法院判决不服，要求再审")).case_number
     window, work, desk = _counter_desk(hall)
 
     shot = _grabber(out, 300)
@@ -1905,6 +1932,7 @@ def counter_case_screenshots(db: Path, out: Path) -> None:
         if dialog is not None and dialog.action.key == "transfer":
             shot(dialog, f"62-counter-transfer-dialog-{size}")
             dialog.reject()
+        _classify_typed(work, desk, unclassified, "zf", out / f"65-counter-classify-zf-{size}.png")
         work.tabs.setCurrentWidget(work.registration)
         registration = work.registration
         registration.id_number.setText(person)
@@ -1919,6 +1947,31 @@ def counter_case_screenshots(db: Path, out: Path) -> None:
             queue_bar.visitor_name.clear()
         registration.id_number.clear()
     window.close()
+
+
+def _classify_typed(work: Any, desk: Any, number: str, typed: str, path: Path) -> None:
+    """The 分类 dialog of case ``number`` over the counter, ``typed`` in its 内容分类 box and the list it drops."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from ui.common.choice import ChoiceBox
+
+    after(work.search.detail_shown, lambda: work.open_case(number))
+    desk.steps.open_by_key("classify")
+    settle(800)
+    dialog = desk.steps.dialog
+    if dialog is None or dialog.action.key != "classify":
+        return
+    topic = dialog.fields["topic_code"]
+    assert isinstance(topic, ChoiceBox)
+    dialog.activateWindow()
+    topic.setFocus(Qt.FocusReason.TabFocusReason)
+    settle(200)
+    QTest.keyClicks(topic.lineEdit(), typed)
+    settle(500)
+    _grab_with_popups(work.window(), dialog, topic.completer().popup()).save(str(path))
+    print(f"  {path.name}")
+    dialog.reject()
 
 
 def supervisor_screenshots(db: Path, out: Path) -> None:

@@ -202,9 +202,13 @@ def topic_choices() -> tuple[TopicChoice, ...]:
     """The shipped taxonomy's topics, to be picked by name, by a keyword (欠薪) or by their pinyin
     initials (tqgz, qx) — the keywords' pinyin included, so the registration form and the 分类
     dialog find the same topics."""
+    return topic_choices_of(load_taxonomy())
+
+
+def topic_choices_of(taxonomy: TopicTaxonomy) -> tuple[TopicChoice, ...]:
+    """:func:`topic_choices` of another taxonomy (a hall's own, deeper one: 政法/法院/民事诉讼)."""
     from desktop.domain.identity import name_search_keys
 
-    taxonomy = load_taxonomy()
     return tuple(TopicChoice(topic.code, taxonomy.full_name(topic.code),
                              tuple(dict.fromkeys(key for word in (topic.name, *topic.keywords)
                                                  for key in (word, *name_search_keys(word)))))
