@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -152,8 +151,9 @@ def test_the_order_is_the_rule_and_stable(needle: str, order: list[int]) -> None
     assert {i for i, e in enumerate(entries) if rank(needle, e) is not None} == set(result)
 
 
-def test_a_keystroke_on_a_long_list_takes_milliseconds() -> None:
-    """Two thousand units: the rank of every one, for a letter, two and a Chinese word, well within a frame."""
+def test_a_long_list_is_ranked_whole() -> None:
+    """Two thousand units: every one that holds the text is found, the whole name's initials first (its time per
+    keystroke is the benchmark's to say, not a test's)."""
     towns = [f"{n}镇" for n in ("黄宅", "白马", "郑家坞", "郑宅", "岩头", "檀溪", "杭坪", "大畈", "中余", "前吴",
                                 "花桥", "虞宅", "浦阳", "仙华", "浦南")]
     units = ["人民政府", "财政所", "农业综合服务中心", "社会事务办公室", "派出所", "卫生院", "中心小学",
@@ -162,9 +162,10 @@ def test_a_keystroke_on_a_long_list_takes_milliseconds() -> None:
     entries = [search_entry(name, name_search_keys(name), f"U{i}") for i, name in enumerate(names)]
     assert len(entries) > 2000
     for needle in ("z", "zf", "人民政府"):
-        started = time.perf_counter()
-        ranked(needle, entries)
-        assert time.perf_counter() - started < 0.5  # measured: about 5 ms on the 2-core test machine
+        result = ranked(needle, entries)
+        assert {i for i, e in enumerate(entries) if rank(needle, e) is not None} == set(result)
+        assert sorted(rank(needle, entries[i]) or 0 for i in result) == [rank(needle, entries[i]) for i in result]
+    assert all("人民政府" in names[i] for i in ranked("人民政府", entries))
 
 
 def test_the_shipped_catalogue() -> None:
@@ -174,4 +175,7 @@ def test_the_shipped_catalogue() -> None:
     assert found("zf", names, entries, 4) == ["政法", "政法/治安", "政法/涉法涉诉", "政法/司法行政"]
     assert found("工资", names, entries) == ["劳动和社会保障/拖欠工资", "教育/教师待遇"]
     assert found("诉讼", names, entries) == ["政法/涉法涉诉"]
+    # a court's matters are 涉法涉诉: found by the court's name and by the kinds of suit, in characters and initials
+    for needle in ("法院", "fy", "msss", "民事诉讼", "立案"):
+        assert found(needle, names, entries, 1) == ["政法/涉法涉诉"], needle
     assert found("jy", names, entries, 2) == ["教育", "劳动和社会保障/就业"]

@@ -84,7 +84,7 @@ def test_shipped_taxonomy_loads() -> None:
     tops = {t.name for t in taxonomy.children(None)}
     assert {"城乡建设", "劳动和社会保障", "政法", "纪检监察", "其他"} <= tops
     for topic in taxonomy:
-        assert 2 <= len(topic.keywords) <= 6, topic
+        assert 2 <= len(topic.keywords) <= 8, topic  # a few words each: a suggestion, not a thesaurus
 
 
 def test_shipped_regions_load() -> None:
