@@ -186,6 +186,23 @@ def test_the_counter_issues_a_ticket_with_the_visitors_id_card_or_typed_number(
     assert view.person_id == card_id
 
 
+def test_a_refusal_of_the_visitors_fields_goes_once_they_are_corrected(
+        qtbot: QtBot, counter: CounterWork) -> None:
+    """填写了姓名，请同时…证件号码 stayed in red after the clerk emptied the name: the refusal goes with an edit."""
+    bar = counter.queue
+    assert bar is not None
+    bar.visitor_name.setText("李四")
+    with qtbot.waitSignal(bar.tasks.settled, timeout=10_000):
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    assert "填写了姓名" in bar.message.text() and bar.message.property("tone") == "error"
+    bar.visitor_name.setFocus()
+    bar.visitor_name.selectAll()
+    qtbot.keyClick(bar.visitor_name, Qt.Key.Key_Backspace)  # the clerk empties it
+    assert bar.visitor_name.text() == "" and bar.message.text() == ""
+    qtbot.keyClicks(bar.visitor_name, "x")  # a later edit says nothing of its own
+    assert bar.message.text() == ""
+
+
 def test_a_walk_in_on_the_reception_day_joins_the_leaders_list(
         qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
     bar = counter.queue

@@ -231,6 +231,11 @@ class QueueBar(QFrame):
         # Keyboard first, as on the form: Enter in the number goes on to the name, Enter in the name issues.
         self.visitor_id.returnPressed.connect(lambda: self.visitor_name.setFocus(Qt.FocusReason.TabFocusReason))
         self.visitor_name.returnPressed.connect(self.issue)
+        # a refusal of 发号 that names the visitor's fields goes once the clerk corrects them (it stayed, saying a
+        # name was filled, after both fields were emptied)
+        self.issue_refused = False
+        for field in (self.visitor_id, self.visitor_name):
+            field.textEdited.connect(self._visitor_edited)
         issuing.addWidget(label("发号：", "field"))
         issuing.addWidget(self.issue_type)
         issuing.addWidget(self.priority)
@@ -455,6 +460,7 @@ class QueueBar(QFrame):
             self.refresh()
 
     def _say(self, text: str, tone: str) -> None:
+        self.issue_refused = False  # whatever is said next is no longer the refusal
         set_tone(self.message, tone, text)
 
     def say(self, text: str) -> None:
@@ -573,6 +579,12 @@ class QueueBar(QFrame):
                                             go_role=QMessageBox.ButtonRole.AcceptRole)
             return
         self._say(user_message(error, "发号"), "error")
+        self.issue_refused = True
+
+    def _visitor_edited(self, _text: str) -> None:
+        if self.issue_refused:
+            self.issue_refused = False
+            self._say("", "")
 
     def _issued(self, issued: IssuedTicket) -> None:
         self.priority.setChecked(False)
