@@ -1640,9 +1640,22 @@ def _label_before(layout: QLayout, widget: QWidget) -> tuple[bool, QWidget | Non
         index -= 1
         item = layout.itemAt(index)
         before = item.widget() if item is not None else None
+        row = item.layout() if item is not None else None
+        if before is None and row is not None and isinstance(first := _first_shown(row), QLabel):
+            before = first  # a caption's row: the caption first, what it adds (a length count) at its right
         if before is not None and not before.isHidden():
             return True, before if isinstance(before, QLabel) else None
     return False, None
+
+
+def _first_shown(layout: QLayout) -> QWidget | None:
+    """The first widget of ``layout`` (not of the layouts within it) that is not hidden."""
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        widget = item.widget() if item is not None else None
+        if widget is not None and not widget.isHidden():
+            return widget
+    return None
 
 
 def _reveal_below(area: QScrollArea, top: QWidget, bottom: QWidget, margin: int) -> None:
