@@ -825,6 +825,8 @@ class KioskShell(QWidget):
             # the flow's buttons (下一步) under the screen's own area, which holds room for the field
             bar = areas[-1].verticalScrollBar()
             bar.setValue(bar.maximum())
+        if not typing and _wholly_seen(new):
+            return  # seen whole where it is: it stays there, under the finger (the keyboard up or not)
         for area in areas if not typing or len(areas) == 1 else areas[:-1]:
             area.ensureWidgetVisible(new, 40, 40)
         # A screen's own scrolling area may be taller than the room the flow's leaves it (the keyboard
@@ -963,10 +965,11 @@ class KioskShell(QWidget):
         self._keyboard_strip.raise_()
 
     def _lacks_room(self) -> bool:
-        """Whether the open flow, laid out as it is above the keyboard, lacks room for the field typed in: its
-        page or the screen around the field would have to scroll, or a text box would show fewer than three
-        lines. Standing up the keyboard mostly leaves room enough, and nothing moves: the strips gave their
-        room anyway, and the fields went up some 120 px under a finger about to tap the next one."""
+        """Whether the open flow, laid out as it is above the keyboard, lacks room for the field typed in: the
+        field or what it asks for (its caption) is cut off, the flow's page would have to scroll (its buttons
+        under the keyboard), or a text box would show fewer than three lines. A screen that scrolls below a field
+        seen whole does not count: standing up the keyboard mostly leaves room enough, and nothing moves (with
+        大字 the 身份 screen went up 182 px under a finger about to tap the next field, which was in view)."""
         if self.flow is None:
             return False
         focus = QApplication.focusWidget()
@@ -976,11 +979,12 @@ class KioskShell(QWidget):
         areas = [a for a in self.flow.findChildren(QScrollArea)
                  if a.isVisible() and (inner := a.widget()) is not None and inner.isAncestorOf(focus)]
         _lay_out([*areas, self.flow_scroll])
-        if any(a.verticalScrollBar().maximum() > 0 for a in [*areas, self.flow_scroll]):
+        if self.flow_scroll.verticalScrollBar().maximum() > 0:
             return True
-        if isinstance(focus, QPlainTextEdit | QTextEdit):
-            return focus.viewport().height() < focus.fontMetrics().lineSpacing() * 3
-        return False
+        if isinstance(focus, QPlainTextEdit | QTextEdit) \
+                and focus.viewport().height() < focus.fontMetrics().lineSpacing() * 3:
+            return True
+        return not all(_wholly_seen(widget) for widget in (focus, _caption(focus)) if widget is not None)
 
     def _buttons_beside(self, on: bool) -> None:
         """The flow's buttons at the right of its screens (``on``) or under them (see ``ButtonsBeside``)."""
@@ -1572,6 +1576,11 @@ def _seen(view: QWidget) -> QRect:
         seen = seen.intersected(QRect(view.mapFrom(parent, QPoint(0, 0)), parent.size()))
         parent = parent.parentWidget()
     return seen
+
+
+def _wholly_seen(widget: QWidget) -> bool:
+    """Whether ``widget`` is seen whole: nothing of it cut off by the scrolling areas around it."""
+    return _seen(widget).height() == widget.height() > 0
 
 
 def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> bool:
