@@ -462,6 +462,7 @@ class KioskShell(QWidget):
         self._keyboard_back = False
         self.keyboard_space = KeyboardSpace(layout, self)
         self._room_made: list[QWidget] = []  # what gave its room to the keyboard, shown again when it goes
+        self._typing_shown: list[QWidget] = []  # what is shown only while the keyboard has that room (whileTyping)
         self._flow_title = ""  # the bar's heading while a flow is open
         self._flow_margins: QMargins | None = None  # the flow's own, while the keyboard has it narrower
         self._held: list[tuple[QWidget, int, int]] = []  # areas holding room for a field (and it): least, most
@@ -927,6 +928,11 @@ class KioskShell(QWidget):
             for widget in made:
                 widget.hide()
             self._room_made = made
+            # what stands in for what gave its room, short (the booking's 已选：day and slot, over the form)
+            self._typing_shown = [w for w in self.flow.findChildren(QWidget) if w.property("whileTyping")] \
+                if self.flow is not None else []
+            for widget in self._typing_shown:
+                widget.show()
             layout = self.flow.layout() if self.flow is not None else None
             if layout is not None:  # the flow's margins above and below, too
                 self._flow_margins = layout.contentsMargins()
@@ -939,7 +945,10 @@ class KioskShell(QWidget):
             for widget in self._room_made:
                 if shiboken6.isValid(widget):
                     widget.show()
-            self._room_made = []
+            for widget in self._typing_shown:
+                if shiboken6.isValid(widget):
+                    widget.hide()
+            self._room_made, self._typing_shown = [], []
             layout = self.flow.layout() if self.flow is not None else None
             if layout is not None and self._flow_margins is not None:
                 layout.setContentsMargins(self._flow_margins)
