@@ -226,14 +226,13 @@ class StartOver(QPushButton):
 
 def length_count(box: QPlainTextEdit, limit: int) -> QLabel:
     """How much ``box`` holds against ``limit``, as it is written: 已写120字，最多5000字, in red with 请删去N字 past it,
-    counted as the services count (``texts.length_words``). On one line, for :func:`caption_row`: it stands at the
-    right of its box's caption, which takes the height anyway, and costs the screen none of its own (under 清空重写
+    counted as the services count (``texts.length_words``). For :func:`caption_row`: it stands at the right of its
+    box's caption, which takes the height anyway, and costs the screen none of its own (under 清空重写
     its lines took the room of the screen's question lying down with 大字 and the keyboard up)."""
     from desktop.domain.texts import length_words
     from ui.common.widgets import Phrases
 
-    count = label("", "hint")
-    count.setWordWrap(False)
+    count = label("", "hint")  # one line where the row has room; between its phrases where it has not (standing up)
     count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
 
     def counted() -> None:
