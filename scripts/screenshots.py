@@ -2604,6 +2604,8 @@ def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
                 shoot(f"08c-booking-name{suffix}", booking.name)
             shoot(f"08-booking-phone{suffix}", booking.phone)
             shoot(f"08b-booking-id-number{suffix}", booking.id_number)
+            if whole:  # the form's last field: the day and the slot chosen still said over it
+                shoot(f"08d-booking-summary{suffix}", booking.summary)
         if whole:  # 评价: the reason's box with the keyboard up, 提交评价 with it
             wipe()
             progress = body.open_flow("progress")

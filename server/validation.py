@@ -49,6 +49,7 @@ from desktop.domain.numbering import validate_case_number
 from desktop.domain.repeats import VisitKind
 from desktop.domain.roles import Actor, Permission, WindowRole, may_use_window
 from desktop.domain.routing import OrganisationDirectory
+from desktop.domain.texts import MAX_PETITION_TEXT
 from desktop.services.accounts import actor_for
 from desktop.services.attachments import MAX_ATTACHMENTS
 from desktop.services.attachments import MAX_BYTES as MAX_ATTACHMENT_BYTES
@@ -162,9 +163,19 @@ def case_number(value: Any, where: str) -> None:
         raise Refused(where, f"未按规范书写（应为 {canonical}）")
 
 
-def required_text(value: Any, where: str) -> None:
-    if not _string(value, where, MAX_TEXT).strip():
+def required_text(value: Any, where: str, limit: int = MAX_TEXT) -> None:
+    if not _string(value, where, limit).strip():
         raise Refused(where, "不能为空")
+
+
+def petition_text(*, required: bool = False) -> Check:
+    """诉求, 事实 or 理由: as long as the registration service lets them be (the domain's one rule)."""
+    def check(value: Any, where: str) -> None:
+        if required:
+            required_text(value, where, MAX_PETITION_TEXT)
+        else:
+            _string(value, where, MAX_PETITION_TEXT)
+    return check
 
 
 def day(value: Any, where: str) -> None:
@@ -323,8 +334,9 @@ SCHEMAS: Final[Mapping[EventType, PayloadSchema]] = {
         hall=line(64), window=line(16), queue_number=line(16), petitioner=person, representatives=persons,
         agent=optional_person, address=line(200), persons_count=integer(1, 10000), region_code=region,
         topic_code=code(16), purpose=choice([p.value for p in Purpose], blank=True),
-        nature=choice([n.value for n in Nature], blank=True), request=required_text, facts=text(),
-        reasons=text(), public_ok=boolean, visit_kind=choice([v.value for v in VisitKind]), repeat_of=codes(36),
+        nature=choice([n.value for n in Nature], blank=True), request=petition_text(required=True),
+        facts=petition_text(), reasons=petition_text(), public_ok=boolean,
+        visit_kind=choice([v.value for v in VisitKind]), repeat_of=codes(36),
         skipped_level=boolean, query_code_hash=query_hash, flags=codes(64), attachments=materials),
     EventType.MATERIAL_ADDED: _schema(material=text(), text=text(), attachments=materials),
     EventType.CLASSIFIED: _schema(("nature",), nature=choice([n.value for n in Nature]), topic_code=code(16),

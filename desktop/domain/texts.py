@@ -10,7 +10,12 @@ import re
 import unicodedata
 from typing import Final
 
-__all__ = ["after_you_may", "chinese_full_stops", "length_words", "meaningful_length"]
+__all__ = ["MAX_PETITION_TEXT", "after_you_may", "chinese_full_stops", "length_words", "meaningful_length"]
+
+#: The most a petition's 诉求, 事实 and 理由 may each hold, in characters (the text without the spaces around it): the
+#: registration service's rule, the hall server's check of a registration, and what the kiosk says while it is written
+#: (已写120字，最多5000字) and at 下一步. A longer account goes in as material (附件).
+MAX_PETITION_TEXT: Final = 5000
 
 #: Marks that turn the character before them into an emoji ("1️⃣", "#️⃣"): that character says nothing either.
 _EMOJI_MARKS: Final = frozenset("\ufe0f\u20e3")

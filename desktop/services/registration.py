@@ -33,14 +33,14 @@ from desktop.domain.identity import (
 )
 from desktop.domain.numbering import generate_query_code, hash_query_code, make_case_number
 from desktop.domain.repeats import EarlierCase, RepeatAssessment, assess_repeat, refuse_if_final
-from desktop.domain.texts import chinese_full_stops, meaningful_length
+from desktop.domain.texts import MAX_PETITION_TEXT, chinese_full_stops, meaningful_length
 from desktop.services.attachments import MAX_ATTACHMENTS
 from desktop.services.audit import audit, guard
 from desktop.services.context import Actor, Hall
 from desktop.services.store import append_events, next_counter
 
 MAX_NAME = MAX_LATIN_NAME  # the longest name kept (a name typed to look a person up is cut to it)
-MAX_TEXT = 5000
+MAX_TEXT = MAX_PETITION_TEXT  # 诉求, 事实, 理由: the domain's one rule, which the kiosk says as it is written
 PETITIONER = "信访人"
 MAX_ADDRESS = 200
 MAX_CODE = 32  # topic code, window, queue number

@@ -630,3 +630,22 @@ def test_the_keyboards_full_width_period_is_stored_as_a_chinese_full_stop(sqlite
     view = cases.load_case(sqlite_hall, clerk, result.case_number).view
     assert (view.request, view.facts, view.reasons) == ("电梯停运三个月。请求修复。", "维修基金余额2.3万元。",
                                                         "物业说“没钱修”。")
+
+
+@pytest.mark.parametrize("field", ["request", "facts", "reasons"])
+def test_a_petitions_texts_take_the_domains_one_limit(sqlite_hall: Hall, clerk: Actor, field: str) -> None:
+    """诉求, 事实 and 理由 are held to one rule (the kiosk says it as it is written, the hall server checks it): as
+    long as the limit is registered, one character more is refused naming it."""
+    from desktop.domain.events import EventType
+    from desktop.domain.texts import MAX_PETITION_TEXT
+    from server.validation import SCHEMAS, Refused
+
+    changes: dict[str, Any] = {field: "访" * MAX_PETITION_TEXT}
+    register_visit(sqlite_hall, clerk, replace(form(), **changes))
+    with pytest.raises(ValidationError) as refused, stores_nothing_if_refused(sqlite_hall):
+        register_visit(sqlite_hall, clerk, replace(form(), **{field: "访" * (MAX_PETITION_TEXT + 1)}))
+    assert f"不超过{MAX_PETITION_TEXT}字" in refused.value.message
+    check = SCHEMAS[EventType.REGISTERED].fields[field]
+    check("访" * MAX_PETITION_TEXT, field)
+    with pytest.raises(Refused):
+        check("访" * (MAX_PETITION_TEXT + 1), field)

@@ -505,9 +505,12 @@ def _walk_registration(qtbot: QtBot, flow: RegistrationFlow, *, id_number: str) 
     assert flow.step == 2
     _click(qtbot, flow.next_button)
     assert flow.step == 2 and "请写下" in flow.message.text()
-    flow.request.setPlainText("😀" * 3000)  # an emoji paste: refused with its length, nothing lost
+    from desktop.domain.texts import MAX_PETITION_TEXT
+
+    flow.request.setPlainText("😀" * (MAX_PETITION_TEXT + 3))  # an emoji paste: refused with its length, nothing lost
     _click(qtbot, flow.next_button)
-    assert flow.step == 2 and "不要超过" in flow.message.text()
+    assert flow.step == 2 and f"诉求最多{MAX_PETITION_TEXT}字" in flow.message.text()
+    assert "请删去3字" in flow.message.text()
     flow.request.setPlainText("村口道路塌陷半年无人修．请求尽快修复．")  # the on-screen keyboard's full stop: "．"
     _click(qtbot, flow.next_button)
     flow.facts.setPlainText("今年三月大雨后塌陷，向村委会反映过两次")

@@ -288,6 +288,41 @@ def test_with_the_keyboard_up_the_booking_field_its_caption_and_confirm_stay_in_
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("keyboard", [KEYBOARD, LARGEST])
+def test_with_the_keyboard_up_the_chosen_day_and_slot_stay_in_view_over_each_field(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool, keyboard: int) -> None:
+    """Lying down with the number pad up for the phone, the form scrolled to the field and the day and the slot the
+    citizen had chosen went out of view with the title. Over each field, the keyboard as tall standing up as lying
+    down (its keys keep their size), the field, its caption, 确认预约 and what was chosen (已选：day and slot) are
+    seen whole; with the keyboard gone, the title's own line says it again and the short one goes."""
+    themed(QApplication.instance())
+    _days(sqlite_hall, 1)
+    window, shell, flow = _open_booking(qtbot, sqlite_hall, size, large)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    slot = flow.day.slots[1] if flow.day is not None else None
+    assert slot is not None
+    _click(qtbot, flow.slot_buttons.itemAt(1).widget())  # type: ignore[arg-type]
+    captions = {label.text(): label for label in flow.who_page.findChildren(QLabel)}
+
+    def chosen_seen() -> bool:
+        return any(_in_window(window, shell, said, keyboard) and slot.label in said.text() and "9月17日" in said.text()
+                   for said in (flow.chosen, flow.chosen_line))
+
+    for field, caption in ((flow.name, "姓名"), (flow.id_number, "身份证号"), (flow.phone, "联系电话"),
+                           (flow.summary, "反映问题")):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        _keyboard_up(shell, keyboard)
+        qtbot.waitUntil(lambda f=field, c=captions[caption]: all(
+            _in_window(window, shell, w, keyboard) for w in (f, c, flow.confirm)) and chosen_seen())
+        space = shell.keyboard_space
+        space.layout.setContentsMargins(space.base)  # the keyboard goes
+        space.changed.emit()
+        qtbot.waitUntil(lambda: _in_window(window, shell, flow.chosen) and not flow.chosen_line.isVisible())
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
 def test_with_the_keyboard_up_the_case_number_its_caption_and_one_scroll_bar_at_most(
         qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool) -> None:
     """查询进度 lying down: the 案件编号 caption was cut in half by the bar, and two scroll bars stood side by side

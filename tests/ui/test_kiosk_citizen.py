@@ -10,6 +10,7 @@ from PySide6.QtGui import QInputMethodQueryEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -284,6 +285,57 @@ def test_a_long_text_says_how_much_is_written_against_its_limit_as_it_is_written
     assert not placed(count).intersects(placed(flow.content)) and shell.rect().contains(placed(count))
 
 
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_a_requests_facts_and_reasons_say_the_services_one_limit_as_they_are_written(
+        qtbot: QtBot, shell: KioskShell, size: tuple[int, int]) -> None:
+    """The kiosk stopped 诉求, 事实 and 理由 at 2,000 characters where the service takes 5,000: one rule now, the
+    domain's, counted on each box's caption row (已写N字，最多N字), in red past it, and said at 下一步 (最多N字)."""
+    from desktop.domain.texts import MAX_PETITION_TEXT as LIMIT
+
+    shell.resize(*size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.values.update(name="王秀英", id_number="330726195503120022")
+    flow.show_step(2)
+    qtbot.waitUntil(flow.request.isVisible)
+    count = flow.request_count
+    assert count.text() == f"已写0字，最多{LIMIT}字" and count.isVisible()
+    flow.request.setPlainText("诉" * 3000)  # more than the kiosk's old 2,000: the service's rule takes it
+    assert count.text() == f"已写3000字，最多{LIMIT}字" and not count.property("over")
+    flow.request.setPlainText("诉" * (LIMIT + 7))
+    assert count.text() == f"已写{LIMIT + 7}字，最多{LIMIT}字，请删去7字" and count.property("over")
+    flow.forward()
+    assert flow.step == 2 and f"诉求最多{LIMIT}字" in flow.message.text() and "请删去7字" in flow.message.text()
+    flow.request.setPlainText("诉" * LIMIT)
+    flow.forward()
+    assert flow.step == 3
+    for box, said, what in ((flow.facts, flow.facts_count, "事实经过"), (flow.reasons, flow.reasons_count, "理由")):
+        qtbot.waitUntil(said.isVisible)
+        box.setPlainText("事" * (LIMIT + 1))
+        assert said.text() == f"已写{LIMIT + 1}字，最多{LIMIT}字，请删去1字" and said.property("over")
+        flow.forward()
+        assert flow.step == 3 and f"{what}最多{LIMIT}字" in flow.message.text()
+        box.setPlainText("事" * LIMIT)
+        assert said.text() == f"已写{LIMIT}字，最多{LIMIT}字" and not said.property("over")
+    flow.forward()
+    assert flow.step == 4 and flow.values["facts"] == "事" * LIMIT and flow.values["reasons"] == "事" * LIMIT
+    for said in (flow.request_count, flow.facts_count, flow.reasons_count):  # on its caption's row, at its right
+        caption = _caption_of(said)
+        assert abs(said.mapTo(shell, QPoint(0, said.height())).y()
+                   - caption.mapTo(shell, QPoint(0, caption.height())).y()) <= 2
+        assert said.mapTo(shell, QPoint(0, 0)).x() > caption.mapTo(shell, QPoint(0, 0)).x()
+
+
+def _caption_of(count: QLabel) -> QLabel:
+    """The caption on the row of a box's length count."""
+    parent = count.parentWidget()
+    assert parent is not None
+    row = next(layout for layout in parent.findChildren(QHBoxLayout) if layout.indexOf(count) >= 0)
+    caption = row.itemAt(0).widget()
+    assert isinstance(caption, QLabel)
+    return caption
+
+
 def test_enter_in_a_suggestions_name_goes_on_to_the_phone(qtbot: QtBot, shell: KioskShell) -> None:
     flow = shell.open_flow("suggest")
     assert isinstance(flow, SuggestionFlow)
@@ -308,7 +360,7 @@ def test_a_tall_text_box_being_written_in_stays_in_view_with_the_keyboard_up(qtb
     qtbot.waitUntil(lambda: flow.request.isVisible())
     flow.request.setPlainText("小区电梯停运三个月，物业不维修，请求督促尽快修复" * 300)
     qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
-    assert "不要超过" in flow.message.text()
+    assert "诉求最多5000字" in flow.message.text()
     flow.request.setFocus()
     qtbot.waitUntil(lambda: flow.request.hasFocus())
     _keyboard_up(shell, 680)  # the keyboard with its row of pinyin candidates
@@ -832,11 +884,16 @@ def test_with_the_keyboard_up_the_field_what_it_asks_for_and_next_stay_in_view(
     assert isinstance(flow, RegistrationFlow)
     qtbot.waitUntil(lambda: flow.name.isVisible())
     captions = {label.text(): label for label in flow.findChildren(QLabel)}
-    for step, field, caption in ((0, flow.name, captions["姓名"]),
-                                 (0, flow.id_number, captions["身份证号码"]),
-                                 (0, flow.phone, captions["手机号码（方便联系您，可不填）"]),
-                                 (2, flow.request, captions["您希望解决什么问题？请简要写下您的请求"]),
-                                 (3, flow.reasons, captions["理由"])):  # a text box: a line of it at least
+    # the longest words of a length count (past the limit, 请删去N字) at the right of the question and the caption
+    flow.request.setPlainText("诉" * 5123)
+    flow.reasons.setPlainText("理" * 5123)
+    for step, field, caption, count in (
+            (0, flow.name, captions["姓名"], None),
+            (0, flow.id_number, captions["身份证号码"], None),
+            (0, flow.phone, captions["手机号码（方便联系您，可不填）"], None),
+            (2, flow.request, captions["您希望解决什么问题？请简要写下您的请求"], flow.request_count),
+            (3, flow.reasons, captions["理由"], flow.reasons_count)):  # a text box: a line of it at least
+        assert count is None or "请删去123字" in count.text()
         flow.show_step(step)
         qtbot.waitUntil(field.isVisible)
         field.setFocus()
@@ -851,7 +908,11 @@ def test_with_the_keyboard_up_the_field_what_it_asks_for_and_next_stay_in_view(
             shown = widget.visibleRegion().boundingRect().height() == widget.height()
             return bar <= top and top + widget.height() <= window.height() - keyboard and shown
 
-        qtbot.waitUntil(lambda field=field, caption=caption: seen(field) and seen(caption) and seen(flow.next_button))
+        qtbot.waitUntil(lambda field=field, caption=caption, count=count: seen(field) and seen(caption)
+                        and seen(flow.next_button) and (count is None or seen(count)))
+        # the count's longest words break between their phrases where the row is narrow: nothing scrolls sideways
+        assert all(area.horizontalScrollBar().maximum() == 0 for area in window.findChildren(QScrollArea)
+                   if area.isVisible())
         assert shell.heading.text() == "自助登记"
         space = shell.keyboard_space
         space.layout.setContentsMargins(space.base)  # the keyboard goes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Hall
@@ -211,3 +211,54 @@ def test_a_card_read_fills_the_address_and_the_citizen_may_change_it(qtbot: QtBo
     flow.next_button.click()
     assert flow.step == 0 and "住址请不要超过200字（现在201字）" in flow.message.text()
     qtbot.waitUntil(flow.address.hasFocus)
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_standing_up_the_keyboard_leaves_a_field_seen_whole_where_it_is(qtbot: QtBot, sqlite_hall: Hall,
+                                                                       themed: Themed, large: bool) -> None:
+    """Standing up with 大字 the whole 身份 screen went up (182 px under Xvfb) as the keyboard came, the title strip
+    and the step's title giving their room, though the field being typed in was in view above it: the next tap,
+    aimed at the field below, landed elsewhere. A field seen whole stays where it is, the strips with it; only one
+    the keyboard would cover is brought up above it."""
+    from PySide6.QtCore import QPoint
+
+    from tests.ui.test_kiosk_citizen import LARGEST, _keyboard_up
+    from ui.common.widgets import Header
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy and flow.name.hasFocus())
+    (strip,) = window.findChildren(Header)
+    space = shell.keyboard_space
+
+    def top(widget: QWidget) -> int:
+        return widget.mapTo(window, QPoint(0, 0)).y()
+
+    def whole_above(widget: QWidget) -> bool:
+        shown = widget.visibleRegion().boundingRect().height() == widget.height()
+        return shown and top(widget) + widget.height() <= window.height() - LARGEST
+
+    under: list[QWidget] = []
+    for field in (flow.name, flow.id_number, flow.phone, flow.address):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        for _turn in range(5):
+            QApplication.processEvents()
+        before = top(field)
+        covered = not whole_above(field)  # under where the keyboard comes
+        if covered:
+            under.append(field)
+        _keyboard_up(shell, LARGEST)  # Qt's keyboard keeps its keys' size standing up: as tall as lying down
+        qtbot.waitUntil(lambda field=field: whole_above(field))
+        for _turn in range(5):
+            QApplication.processEvents()
+        if not covered:
+            assert top(field) == before, "a field in view moved as the keyboard came"
+            assert strip.isVisible() and flow.step_title.isVisible()
+        assert whole_above(field)
+        space.layout.setContentsMargins(space.base)  # the keyboard goes
+        space.changed.emit()
+    assert flow.name not in under and (under == [flow.address] if large else True)  # 大字: the last came up

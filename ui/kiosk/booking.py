@@ -107,7 +107,13 @@ class BookingFlow(QWidget):
         self.day_page, self.day_buttons, self.day_hint = self._choice_page(Phrases("预约|领导接访"),
                                                                           Phrases("请选择|接访日期"))
         self.slot_page, self.slot_buttons, self.slot_hint = self._choice_page(Phrases("选择|接访时段"), "")
-        self.who_page, who = self._screen()
+        #: The day and the slot chosen, on one short line over the form while the on-screen keyboard is up (the
+        #: title and the words beside it give their room then, and the form scrolls to the field typed in: lying
+        #: down the day and the slot went out of view). The kiosk shows it then (``whileTyping``), and hides it after.
+        self.chosen_line = label("", "field")  # as the form's captions
+        self.chosen_line.setProperty("whileTyping", True)
+        self.chosen_line.hide()
+        self.who_page, who = self._screen(self.chosen_line)
         self.result_page, result = self._screen()
         self.back_button = _big("返回", "secondary")
         self.back_button.clicked.connect(self.back)
@@ -143,12 +149,15 @@ class BookingFlow(QWidget):
 
     # -- pages ------------------------------------------------------------------------------------
 
-    def _screen(self) -> tuple[QWidget, QVBoxLayout]:
+    def _screen(self, above: QWidget | None = None) -> tuple[QWidget, QVBoxLayout]:
         """A screen of the flow and the layout of what it shows, which scrolls by itself when the screen is too
-        short for it (six days in large text): the screen asks the flow for no height of its own."""
+        short for it (six days in large text): the screen asks the flow for no height of its own. ``above`` stands
+        over what scrolls, always in view."""
         page = QWidget(self.pages)
         outer = QVBoxLayout(page)
         outer.setContentsMargins(0, 0, 0, 0)
+        if above is not None:
+            outer.addWidget(above)
         content = QWidget()
         content.setObjectName("page")
         area = scrolling(content)
@@ -193,6 +202,8 @@ class BookingFlow(QWidget):
             caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.form_rows.append((caption, field))
         self.chosen = label("", "subtitle", centred=True)
+        # beside the title it gives its room with it while the keyboard is up: the short line over the form says it
+        self.chosen.setProperty("givesRoom", True)
         card_row = self._card_read_row()
         # Enter (the on-screen keyboard's ↵ too) goes on to the next field
         for field, following in ((self.name, self.id_number), (self.id_number, self.phone),
@@ -505,6 +516,10 @@ class BookingFlow(QWidget):
         set_tone(self.message, "", "")
         when = self.day.slots[slot].label if slot is not None else "候补"
         self.chosen.setText(f"{format_date(self.day.day)}　{when}")
+        from desktop.domain.hours import day_words
+
+        self.chosen_line.setText(Phrases.of(("已选：", f"{day_words(self.day.day, self.today or self.day.day)}　",
+                                             when)))
         # the waiting list calls whoever a freed place goes to: its phone number is asked for (the service's rule)
         self.phone.setPlaceholderText("候补必填：有人取消时电话通知您" if slot is None else "便于通知时段变化")
         self.pages.setCurrentWidget(self.who_page)

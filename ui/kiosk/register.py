@@ -34,7 +34,7 @@ from desktop.documents.templates import TEXTS
 from desktop.domain.classification import Channel
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
-from desktop.domain.texts import chinese_full_stops, meaningful_length
+from desktop.domain.texts import MAX_PETITION_TEXT, chinese_full_stops, meaningful_length
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.camera import camera_present
 from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
@@ -44,8 +44,10 @@ from ui.kiosk.screens import (
     ButtonsBeside,
     Screens,
     WhenWide,
+    caption_row,
     fix_as_read,
     into_view,
+    length_count,
     panel,
     scrolling,
     with_x_key,
@@ -62,6 +64,9 @@ if TYPE_CHECKING:
     from ui.kiosk.camera import MaterialPhotos
 
 STEPS = ("身份", "问题发生地", "诉求", "事实和理由", "材料", "核对", "告知", "完成")
+#: What a name's or an address's field takes at most: a paste is kept whole and refused at 下一步 saying how long
+#: the field may be (诉求, 事实 and 理由 have the domain's own limit, ``texts.MAX_PETITION_TEXT``).
+PASTE_MAX = 2000
 REVIEW_STEP = STEPS.index("核对")
 
 
@@ -104,8 +109,8 @@ class ReviewParts(QWidget):
     def text(self) -> str:
         """All of it, as read out (and as a test reads it)."""
         return "\n\n".join(words.text() for words in self.parts if words.isVisibleTo(self) and words.text())
-#: What the citizen can type at most in one field (the service allows 5,000 in a text; a paste beyond is cut here).
-TEXT_MAX = 2000
+
+
 NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材料。\n\n"
              "如有书面材料（如合同、判决书、照片），请在登记后把回执和材料一起交给接待窗口工作人员，"
              "工作人员会为您扫描并附在这件事项中。")
@@ -208,7 +213,7 @@ class RegistrationFlow(QWidget):
         reader = ctx.settings.id_reader != "none"
         self.name = QLineEdit()
         # a paste is kept whole (no silent cut to the name's length): the name's rule refuses it, saying why
-        self.name.setMaxLength(TEXT_MAX)
+        self.name.setMaxLength(PASTE_MAX)
         self.name.setAccessibleName("姓名")
         self.id_number = QLineEdit()
         self.id_number.setMaxLength(40)
@@ -220,7 +225,7 @@ class RegistrationFlow(QWidget):
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         # the Regulations ask for the petitioner's address: written notices (受理告知, 处理意见书) are sent there
         self.address = QLineEdit()
-        self.address.setMaxLength(TEXT_MAX)  # a paste kept whole: refused at 下一步 saying how long it may be
+        self.address.setMaxLength(PASTE_MAX)  # a paste kept whole: refused at 下一步 saying how long it may be
         self.address.setAccessibleName("住址")
         self.address.setPlaceholderText("例如：和平路12号3单元201室")  # whole standing up with 大字
         who = self._page(Phrases("请把身份证|放在阅读器上，|或者在下面输入") if reader
@@ -271,9 +276,12 @@ class RegistrationFlow(QWidget):
         # 3 诉求
         self.request = _text_box("例如：小区电梯停运三个月，物业不维修，请求督促尽快修复")
         self.request.setAccessibleName("诉求")
-        ask = self._page(Phrases("您希望解决什么问题？|请简要写下|您的请求"))
-        # no length counter here: lying down with 大字 and the keyboard up its lines beside the box took the room
-        # of the screen's question; a request over TEXT_MAX is refused at 下一步, saying how long it may be
+        ask = self._page("")
+        # how much is written against the rule's limit, at the right of the screen's question: no height of its own
+        # (under 清空重写, lying down with 大字 and the keyboard up, its lines took the question's room)
+        self.request_count = length_count(self.request, MAX_PETITION_TEXT)
+        ask.addLayout(caption_row(label(Phrases("您希望解决什么问题？|请简要写下|您的请求"), "subtitle"),
+                                  self.request_count))
         ask.addLayout(Beside(self.request), 1)
 
         # 4 事实和理由
@@ -282,9 +290,11 @@ class RegistrationFlow(QWidget):
         self.reasons = _text_box("您认为应当这样解决的理由（可不填）")
         self.reasons.setAccessibleName("理由")
         facts = self._page(Phrases("请写下|事情经过和理由|（可以不填，|到窗口再说）"))
-        facts.addWidget(label(Phrases("事实|经过"), "subtitle"))
+        self.facts_count = length_count(self.facts, MAX_PETITION_TEXT)
+        facts.addLayout(caption_row(label(Phrases("事实|经过"), "subtitle"), self.facts_count))
         facts.addLayout(Beside(self.facts), 1)
-        facts.addWidget(label("理由", "subtitle"))
+        self.reasons_count = length_count(self.reasons, MAX_PETITION_TEXT)
+        facts.addLayout(caption_row(label("理由", "subtitle"), self.reasons_count))
         facts.addLayout(Beside(self.reasons), 1)
 
         # 5 材料: photographed with the kiosk's camera where it has one (ui/kiosk/camera.py), else given in later
@@ -558,9 +568,10 @@ class RegistrationFlow(QWidget):
             request = self.request.toPlainText().strip()
             if not request:
                 raise ValidationError("request_required", "请写下您希望解决的问题", "诉求内容")
-            if len(request) > TEXT_MAX:
-                raise ValidationError("request_too_long", f"诉求请不要超过{TEXT_MAX}字（现在{len(request)}字），"
-                                      "详细情况可以写在“事实和理由”中或到窗口补充", "诉求内容")
+            if len(request) > MAX_PETITION_TEXT:
+                raise ValidationError("request_too_long", f"诉求最多{MAX_PETITION_TEXT}字，现在{len(request)}字，"
+                                      f"请删去{len(request) - MAX_PETITION_TEXT}字；详细情况可以写在“事实和理由”中"
+                                      "或到窗口补充", "诉求内容")
             if not meaningful_length(request):  # the service's rule: a row of dots or emoji asks nothing
                 raise ValidationError("request_required", "请写下您希望解决的问题（只有标点或表情符号不算）",
                                       "诉求内容")
@@ -568,8 +579,9 @@ class RegistrationFlow(QWidget):
         elif step == 3:
             for key, box, what in (("facts", self.facts, "事实经过"), ("reasons", self.reasons, "理由")):
                 text = box.toPlainText().strip()
-                if len(text) > TEXT_MAX:
-                    raise ValidationError("text_too_long", f"{what}请不要超过{TEXT_MAX}字（现在{len(text)}字）", key)
+                if len(text) > MAX_PETITION_TEXT:
+                    raise ValidationError("text_too_long", f"{what}最多{MAX_PETITION_TEXT}字，现在{len(text)}字，"
+                                          f"请删去{len(text) - MAX_PETITION_TEXT}字；较长的材料可以到窗口提交", key)
                 self.values[key] = chinese_full_stops(text)
 
     def _summary(self) -> list[tuple[int, str]]:

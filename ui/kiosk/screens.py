@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -221,6 +222,41 @@ class StartOver(QPushButton):
     def _show(self) -> None:
         self.setText(self.RESTORE if self._restoring else self.CLEAR)
         self.setEnabled(self._restoring or bool(self.box.toPlainText()))
+
+
+def length_count(box: QPlainTextEdit, limit: int) -> QLabel:
+    """How much ``box`` holds against ``limit``, as it is written: 已写120字，最多5000字, in red with 请删去N字 past it,
+    counted as the services count (``texts.length_words``). For :func:`caption_row`: it stands at the right of its
+    box's caption, which takes the height anyway, and costs the screen none of its own (under 清空重写
+    its lines took the room of the screen's question lying down with 大字 and the keyboard up)."""
+    from desktop.domain.texts import length_words
+    from ui.common.widgets import Phrases
+
+    count = label("", "hint")  # one line where the row has room; between its phrases where it has not (standing up)
+    count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+
+    def counted() -> None:
+        words, over = length_words(box.toPlainText(), limit)
+        count.setText(Phrases.of(words))
+        if bool(count.property("over")) != over:  # red past the limit; no frame, no padding: the same height
+            count.setProperty("over", over)
+            count.style().unpolish(count)
+            count.style().polish(count)
+
+    box.textChanged.connect(counted)
+    counted()
+    return count
+
+
+def caption_row(caption: QLabel, extra: QWidget) -> QHBoxLayout:
+    """A box's caption (what the screen or the box asks for) with ``extra`` at its right, level with its last line:
+    one row, as tall as the caption. The kiosk takes the caption, the row's first label, as what the box asks for
+    (ui/kiosk/shell.py keeps it in view with the box)."""
+    row = QHBoxLayout()
+    row.setSpacing(24)
+    row.addWidget(caption, 1)
+    row.addWidget(extra, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+    return row
 
 
 class Beside(QBoxLayout):

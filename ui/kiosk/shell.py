@@ -462,6 +462,7 @@ class KioskShell(QWidget):
         self._keyboard_back = False
         self.keyboard_space = KeyboardSpace(layout, self)
         self._room_made: list[QWidget] = []  # what gave its room to the keyboard, shown again when it goes
+        self._typing_shown: list[QWidget] = []  # what is shown only while the keyboard has that room (whileTyping)
         self._flow_title = ""  # the bar's heading while a flow is open
         self._flow_margins: QMargins | None = None  # the flow's own, while the keyboard has it narrower
         self._held: list[tuple[QWidget, int, int]] = []  # areas holding room for a field (and it): least, most
@@ -825,6 +826,8 @@ class KioskShell(QWidget):
             # the flow's buttons (下一步) under the screen's own area, which holds room for the field
             bar = areas[-1].verticalScrollBar()
             bar.setValue(bar.maximum())
+        if not typing and _wholly_seen(new):
+            return  # seen whole where it is: it stays there, under the finger (the keyboard up or not)
         for area in areas if not typing or len(areas) == 1 else areas[:-1]:
             area.ensureWidgetVisible(new, 40, 40)
         # A screen's own scrolling area may be taller than the room the flow's leaves it (the keyboard
@@ -925,6 +928,11 @@ class KioskShell(QWidget):
             for widget in made:
                 widget.hide()
             self._room_made = made
+            # what stands in for what gave its room, short (the booking's 已选：day and slot, over the form)
+            self._typing_shown = [w for w in self.flow.findChildren(QWidget) if w.property("whileTyping")] \
+                if self.flow is not None else []
+            for widget in self._typing_shown:
+                widget.show()
             layout = self.flow.layout() if self.flow is not None else None
             if layout is not None:  # the flow's margins above and below, too
                 self._flow_margins = layout.contentsMargins()
@@ -937,7 +945,10 @@ class KioskShell(QWidget):
             for widget in self._room_made:
                 if shiboken6.isValid(widget):
                     widget.show()
-            self._room_made = []
+            for widget in self._typing_shown:
+                if shiboken6.isValid(widget):
+                    widget.hide()
+            self._room_made, self._typing_shown = [], []
             layout = self.flow.layout() if self.flow is not None else None
             if layout is not None and self._flow_margins is not None:
                 layout.setContentsMargins(self._flow_margins)
@@ -963,10 +974,11 @@ class KioskShell(QWidget):
         self._keyboard_strip.raise_()
 
     def _lacks_room(self) -> bool:
-        """Whether the open flow, laid out as it is above the keyboard, lacks room for the field typed in: its
-        page or the screen around the field would have to scroll, or a text box would show fewer than three
-        lines. Standing up the keyboard mostly leaves room enough, and nothing moves: the strips gave their
-        room anyway, and the fields went up some 120 px under a finger about to tap the next one."""
+        """Whether the open flow, laid out as it is above the keyboard, lacks room for the field typed in: the
+        field or what it asks for (its caption) is cut off, the flow's page would have to scroll (its buttons
+        under the keyboard), or a text box would show fewer than three lines. A screen that scrolls below a field
+        seen whole does not count: standing up the keyboard mostly leaves room enough, and nothing moves (with
+        大字 the 身份 screen went up 182 px under a finger about to tap the next field, which was in view)."""
         if self.flow is None:
             return False
         focus = QApplication.focusWidget()
@@ -976,11 +988,12 @@ class KioskShell(QWidget):
         areas = [a for a in self.flow.findChildren(QScrollArea)
                  if a.isVisible() and (inner := a.widget()) is not None and inner.isAncestorOf(focus)]
         _lay_out([*areas, self.flow_scroll])
-        if any(a.verticalScrollBar().maximum() > 0 for a in [*areas, self.flow_scroll]):
+        if self.flow_scroll.verticalScrollBar().maximum() > 0:
             return True
-        if isinstance(focus, QPlainTextEdit | QTextEdit):
-            return focus.viewport().height() < focus.fontMetrics().lineSpacing() * 3
-        return False
+        if isinstance(focus, QPlainTextEdit | QTextEdit) \
+                and focus.viewport().height() < focus.fontMetrics().lineSpacing() * 3:
+            return True
+        return not all(_wholly_seen(widget) for widget in (focus, _caption(focus)) if widget is not None)
 
     def _buttons_beside(self, on: bool) -> None:
         """The flow's buttons at the right of its screens (``on``) or under them (see ``ButtonsBeside``)."""
@@ -1574,6 +1587,11 @@ def _seen(view: QWidget) -> QRect:
     return seen
 
 
+def _wholly_seen(widget: QWidget) -> bool:
+    """Whether ``widget`` is seen whole: nothing of it cut off by the scrolling areas around it."""
+    return _seen(widget).height() == widget.height() > 0
+
+
 def _reveal(area: QScrollArea, widget: QWidget, margin: int) -> bool:
     """Scroll ``area`` so that ``widget`` lies in the part of its viewport not cut off by the areas around it;
     whether it had to scroll."""
@@ -1640,9 +1658,22 @@ def _label_before(layout: QLayout, widget: QWidget) -> tuple[bool, QWidget | Non
         index -= 1
         item = layout.itemAt(index)
         before = item.widget() if item is not None else None
+        row = item.layout() if item is not None else None
+        if before is None and row is not None and isinstance(first := _first_shown(row), QLabel):
+            before = first  # a caption's row: the caption first, what it adds (a length count) at its right
         if before is not None and not before.isHidden():
             return True, before if isinstance(before, QLabel) else None
     return False, None
+
+
+def _first_shown(layout: QLayout) -> QWidget | None:
+    """The first widget of ``layout`` (not of the layouts within it) that is not hidden."""
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        widget = item.widget() if item is not None else None
+        if widget is not None and not widget.isHidden():
+            return widget
+    return None
 
 
 def _reveal_below(area: QScrollArea, top: QWidget, bottom: QWidget, margin: int) -> None:
