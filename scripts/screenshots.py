@@ -1801,9 +1801,8 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
         if bare.work is not None:
             break
         settle(100)
-    for size, (width, height) in COUNTER_SIZES.items():
-        bare.resize(width, height)
-        shot(bare, f"84-counter-no-window-number-{size}")
+    def window_dialog() -> Any:
+        """设置本机窗口号, its windows read and an administrator's sign-in typed."""
         dialog = bare.work.ask_window_number()
         for _ in range(100):
             if dialog.choices is not None:
@@ -1811,18 +1810,18 @@ def counter_firsts_screenshots(db: Path, out: Path) -> None:
             settle(100)
         dialog.login.setText("guanli1")
         dialog.password.setText(DEMO_PASSWORD)
+        return dialog
+
+    for size, (width, height) in COUNTER_SIZES.items():
+        bare.resize(width, height)
+        shot(bare, f"84-counter-no-window-number-{size}")
+        dialog = window_dialog()
         shot(dialog, f"85-counter-set-window-number-{size}")
         dialog.reject()
     # set for real (the screenshots' own PH_QUEUE_WINDOW would fix it): the strip comes without a restart
     fixed = os.environ.pop("PH_QUEUE_WINDOW", None)
     try:
-        dialog = bare.work.ask_window_number()
-        for _ in range(100):
-            if dialog.choices is not None:
-                break
-            settle(100)
-        dialog.login.setText("guanli1")
-        dialog.password.setText(DEMO_PASSWORD)
+        dialog = window_dialog()
         dialog.number.setValue(2)
         after(dialog.window_set, dialog.submit)
     finally:
