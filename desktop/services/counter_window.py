@@ -90,7 +90,8 @@ def set_window_number(hall: Hall, at_counter: Actor, window: int | str, *, login
     """Make ``window`` this PC's window number on an administrator's account and password; in force at once.
 
     ``at_counter`` is whoever is signed in at the counter (named in the audit entry). Refused in words: a number
-    outside 1–99, a wrong password (counted as a sign-in's), an account that may not change settings.
+    outside 1–99, a wrong password (counted as a sign-in's), an account that may not change settings; a change of
+    a number already set while a ticket called to it is not finished, and the number the PC already has.
     """
     number = window_number(window)
     if "PH_QUEUE_WINDOW" in {key.upper() for key in os.environ}:
@@ -100,6 +101,13 @@ def set_window_number(hall: Hall, at_counter: Actor, window: int | str, *, login
     admin = accounts.sign_in(hall, login, password).actor
     guard(hall, admin, Permission.MANAGE_SETTINGS, "设置本机窗口号", AUDIT_TARGET)
     before = hall.settings.queue_window
+    if before == number:
+        raise RuleViolation("queue_window_same", f"本机已经是{number}号窗口，没有改动")
+    if before:  # the visitor called here is served here: the strip would lose them
+        open_number = queue.open_ticket_number(hall, before)
+        if open_number:
+            raise RuleViolation("queue_window_busy", f"本窗口的 {open_number} 号还没有办结：请先办结、过号或转窗口，"
+                                                     "再更改窗口号")
     store_setting("queue_window", number)
     hall.use_settings(with_values(hall.settings, {"queue_window": number}))
     was = f"{before}号窗口" if before else "未设置"

@@ -536,6 +536,13 @@ def _open_at(session: Session, day: str, window: int) -> QueueTicketRow | None:
                                                        QueueTicketRow.state.in_(OPEN_STATES)).limit(1))
 
 
+def open_ticket_number(hall: Hall, window: int) -> str:
+    """The number called to ``window`` today and not finished yet (叫号中 or 办理中), "" when none."""
+    with hall.sessions() as session:
+        row = _open_at(session, hall.today().isoformat(), window)
+        return row.number if row is not None else ""
+
+
 def _refuse_if_busy(session: Session, day: str, window: int) -> None:
     busy = _open_at(session, day, window)
     if busy is not None:

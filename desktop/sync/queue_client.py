@@ -91,7 +91,7 @@ class QueueClient(AuthorityLink):
                 return issued
             except Unreachable:
                 pass
-        window = self.window or self.hall.settings.queue_window  # a number set at the counter since the start
+        window = self.hall.settings.queue_window or self.window  # a number set or changed at the counter since
         if not window:
             raise RuleViolation("queue_offline", "与大厅服务器的连接中断，暂时不能取号，请到窗口取号")
         return queue.issue_local(self.hall, type_code=type_code, source=source, priority=priority,

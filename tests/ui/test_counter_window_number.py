@@ -141,3 +141,51 @@ def test_with_no_window_named_the_windows_called_today_are_listed(qtbot: QtBot, 
     table.selectRow(1)
     assert dialog.number.value() == 3 and "可能已经是另一台电脑的" in dialog.serves.text()
     dialog.reject()
+
+
+def test_a_number_set_wrong_is_changed_from_the_strip_once_its_visitor_is_served(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, make_account: MakeAccount) -> None:
+    """A number set wrong at the first start could only be put right in the settings file: the strip's own
+    window number opens the same dialog; while a number called here is not finished the change is refused (the
+    visitor would be lost from the strip), and once it is the strip becomes the new window's, without a restart."""
+    password = make_account("guanli", "李管理", Role.ADMIN)
+
+    def confirm(dialog: WindowNumberDialog, window: int, *, refused: bool = True) -> None:
+        dialog.number.setValue(window)
+        dialog.login.setText("guanli")
+        dialog.password.setText(password)
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+        if refused:
+            qtbot.waitUntil(lambda: not dialog.tasks.busy and dialog.message.text() != "正在核验并保存……",
+                            timeout=10_000)
+
+    first = open_dialog(qtbot, counter)
+    with qtbot.waitSignal(first.window_set, timeout=10_000):
+        confirm(first, 3, refused=False)
+    bar = counter.queue
+    assert bar is not None and bar.window_button.text() == "3 号窗口"
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    called = queue.call_next(sqlite_hall, window=3)
+    assert called is not None
+
+    qtbot.mouseClick(bar.window_button, Qt.MouseButton.LeftButton)
+    dialog = counter.window_dialog
+    assert dialog is not None and dialog is not first
+    qtbot.waitUntil(lambda: dialog.choices is not None, timeout=10_000)
+    assert dialog.windowTitle() == "更改本机窗口号" and "本机现在是3号窗口" in dialog.intro.text()
+    assert dialog.number.value() == 3
+    confirm(dialog, 3)
+    assert "本机已经是3号窗口" in dialog.message.text()
+    confirm(dialog, 4)
+    assert f"本窗口的 {called.number} 号还没有办结" in dialog.message.text() and dialog.isVisible()
+    assert sqlite_hall.settings.queue_window == 3 and counter.queue is bar
+
+    queue.act(sqlite_hall, called.ticket_id, queue.QueueAction.FINISH, window=3)
+    with qtbot.waitSignal(dialog.window_set, timeout=10_000):
+        confirm(dialog, 4, refused=False)
+    new = counter.queue
+    assert new is not None and new is not bar and new.window_number == 4 and new.window_button.text() == "4 号窗口"
+    assert counter.layout().itemAt(0).widget() is new and "已将本机设为4号窗口" in new.message.text()
+    assert sqlite_hall.settings.queue_window == 4
+    entries = list_audit(sqlite_hall, Actor.system(), AuditQuery(action=AuditAction.SETTING_CHANGED.value))
+    assert "由3号窗口改为4号窗口" in entries[0].detail["message"]

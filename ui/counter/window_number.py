@@ -52,6 +52,7 @@ class WindowNumberDialog(QDialog):
         self.setMinimumWidth(620)
         intro = label("请设置本机是大厅的几号窗口。设置后本机即可叫号，叫号屏显示“请 A012 号到 N 号窗口”。", "hint")
         intro.setWordWrap(True)
+        self.intro = intro
         self.windows_title = label("正在读取本大厅的窗口……", "hint")
         self.windows_title.setWordWrap(True)
         self.windows = read_only_table(("窗口", "办理的业务", "今天"))
@@ -107,6 +108,10 @@ class WindowNumberDialog(QDialog):
 
     def _show(self, choices: WindowChoices) -> None:
         self.choices = choices
+        if choices.current:  # a number set already (wrong at the first start, or the counter moved)
+            self.setWindowTitle("更改本机窗口号")
+            self.intro.setText(f"本机现在是{choices.current}号窗口。改为其他窗口号后，本机叫号到新的窗口，"
+                               "叫号屏显示新的窗口号；正在办理的号码请先办结、过号或转窗口。")
         listed = choices.listed()
         names = "、".join(t.name for t in choices.types if t.active)
         if not names:

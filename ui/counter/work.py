@@ -104,6 +104,18 @@ class CounterWork(QWidget):
         self.search.case_changed.connect(self._case_selected)
         self.queue.acted.connect(self._called)
         self.queue.refreshed.connect(self._visitor_called)
+        self.queue.change_window.connect(self.ask_window_number)
+
+    def _remove_queue(self) -> None:
+        """The strip of a window this PC no longer is (its number changed), gone with what it listened to."""
+        if self.queue is None:
+            return
+        self.registration.registered.disconnect(self._registered)
+        self.search.case_changed.disconnect(self._case_selected)
+        self.queue.hide()
+        self.queue.deleteLater()
+        self.queue = None
+        self._visitor_ticket = None
 
     def ask_window_number(self) -> WindowNumberDialog:
         """设置本机窗口号: window-modal, not blocking; the queue's controls come once the number is in force."""
@@ -119,6 +131,8 @@ class CounterWork(QWidget):
             self.no_window.hide()
             self.no_window.deleteLater()
             self.no_window = self.queue_hint = self.set_window_button = None
+        if self.queue is not None and self.queue.window_number != window:  # changed: the strip of the new one
+            self._remove_queue()
         if self.queue is None:
             self._add_queue()
         self.window().activateWindow()  # the dialog has closed: F3 叫下一位 works at once

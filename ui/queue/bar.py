@@ -133,6 +133,7 @@ class QueueBar(QFrame):
     acted = Signal(object)  # the Ticket an action left (None: nobody was waiting)
     issued = Signal(object)  # IssuedTicket, once issued (printing follows)
     joined = Signal(object)  # Booking: a walk-in joined today's reception day
+    change_window = Signal()  # the window's own number was clicked: 更改本机窗口号
 
     def __init__(self, ctx: WorkContext, parent: QWidget | None = None, *,
                  printer: Callable[[], Printer] | None = None) -> None:
@@ -264,7 +265,13 @@ class QueueBar(QFrame):
         self.earlier_title.hide()
 
         top = QHBoxLayout()
-        top.addWidget(label(f"{self.window_number} 号窗口", "subtitle"))
+        # this PC's window: a click changes it (a number set wrong at the first start), an administrator confirming
+        self.window_button = QPushButton(f"{self.window_number} 号窗口")
+        self.window_button.setObjectName("secondary")
+        self.window_button.setToolTip("本机的窗口号。点击可更改（须系统管理员核验）")
+        self.window_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F3 and the keys stay where the clerk works
+        self.window_button.clicked.connect(self.change_window)
+        top.addWidget(self.window_button)
         top.addWidget(self.number)
         top.addWidget(self.details, 1)
         top.addWidget(self.waiting, 1)
