@@ -377,10 +377,19 @@ class ProgressFlow(QWidget):
         except ValidationError as refusal:
             set_tone(self.error, "error", refusal.message)
             return
-        self._seen.add(text)
+        if self.take_receipt(number, code):
+            self._seen.add(text)
+
+    def take_receipt(self, number: str, code: str) -> bool:
+        """A receipt's codes, scanned while its two fields are on screen: looked up at once, over whatever was typed
+        in them — the scan is what this page asks for (要放弃已填写的内容？ over a mistyped code only puzzled). False
+        on the other screens (a rating's reason is the citizen's own: the shell asks before it goes)."""
+        if self.tasks.busy or self.current_page is not self.entry_page:
+            return False
         self.number.setText(number)
         self.code.setText(code)
         self.query_progress(scanned=True)
+        return True
 
     def query_progress(self, *, scanned: bool = False) -> None:
         """Look the two fields up; ``scanned``: they were read from a receipt's QR code, not typed."""

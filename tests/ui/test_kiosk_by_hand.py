@@ -1,0 +1,43 @@
+"""What a first-time citizen met at the kiosk's 查询进度·评价, tried by hand, through the real widgets."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import Actor, Hall
+from desktop.services.registration import register_visit
+from tests.helpers import form
+from tests.ui.test_kiosk_names import _rating_page
+from tests.ui.test_kiosk_scan_burst import JITTER_MS, Keys, _payload
+from ui.kiosk.progress import ProgressFlow
+from ui.kiosk.shell import KioskShell
+
+
+def test_a_receipt_scanned_over_a_mistyped_code_is_looked_up_without_a_question(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    """The page says 把回执上的二维码对准扫描口，或在下面输入: a citizen who first typed a wrong code and then
+    scanned was asked 要放弃已填写的内容，查看回执上的事项吗？ about the very codes the scan replaces."""
+    result = register_visit(sqlite_hall, clerk, form())
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText("xf 2026")
+    flow.code.setText("1234")
+    flow.code.setFocus()
+    qtbot.waitUntil(flow.code.hasFocus)
+    Keys(shell).type(_payload(sqlite_hall, result), JITTER_MS)
+    assert not shell.leave_question.isVisible()
+    assert shell.flow is flow
+    qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
+    assert result.case_number in flow.heading.text()
+
+
+def test_a_scan_over_a_written_opinion_still_asks_before_it_goes(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    flow = _rating_page(qtbot, shell, sqlite_hall, clerk)
+    flow.reason.setPlainText("办理太慢")
+    other = register_visit(sqlite_hall, clerk, form(name="李梅"))
+    flow.reason.setFocus()
+    qtbot.waitUntil(flow.reason.hasFocus)
+    Keys(shell).type(_payload(sqlite_hall, other), JITTER_MS)
+    assert shell.leave_question.isVisible()
+    assert flow.reason.toPlainText() == "办理太慢"
