@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.domain.errors import ValidationError
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
+from desktop.services.self_service import MAX_REASON, rate_case
 from tests.helpers import form
 from tests.ui.test_kiosk_names import _rating_page
 from tests.ui.test_kiosk_scan_burst import JITTER_MS, Keys, _payload
@@ -41,3 +44,30 @@ def test_a_scan_over_a_written_opinion_still_asks_before_it_goes(
     Keys(shell).type(_payload(sqlite_hall, other), JITTER_MS)
     assert shell.leave_question.isVisible()
     assert flow.reason.toPlainText() == "办理太慢"
+
+
+def test_the_opinion_counts_against_its_limit_as_it_is_written(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,
+                                                               clerk: Actor) -> None:
+    """The limit was said only by the placeholder, gone with the first character; 提交评价 refused after."""
+    flow = _rating_page(qtbot, shell, sqlite_hall, clerk)
+    counter = flow.reason_beside.counter
+    assert counter is not None and counter.isVisibleTo(flow)
+    flow.reason.setPlainText("等" * 12)
+    assert counter.text().replace("\n", "") == f"已写12字，最多{MAX_REASON}字"
+    flow.reason.setPlainText("等" * (MAX_REASON + 3))
+    assert "请删去3字" in counter.text() and counter.property("tone") == "error"
+    qtbot.mouseClick(flow.choice_buttons["不满意"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.mouseClick(flow.send_rating, Qt.MouseButton.LeftButton)
+    assert f"不要超过{MAX_REASON}字" in flow.rating_error.text()
+
+
+def test_a_refused_opinion_is_called_by_the_screens_word(sqlite_hall: Hall, clerk: Actor) -> None:
+    """The screen asks for 意见; its refusal spoke of a 理由 the citizen never saw."""
+    result = register_visit(sqlite_hall, clerk, form())
+    try:
+        rate_case(sqlite_hall, Actor.kiosk("K01"), result.case_number, result.query_code, "不满意", "太慢\x07")
+    except ValidationError as refusal:
+        assert refusal.message.startswith("意见中有")
+    else:
+        raise AssertionError("a control character was taken")

@@ -207,6 +207,8 @@ class ProgressFlow(QWidget):
         result.addLayout(self.result_buttons)
 
         # -- screen 3: the rating
+        from desktop.services.self_service import MAX_REASON
+
         self.choices = QButtonGroup(self)
         choice_row = QHBoxLayout()
         choice_row.setSpacing(24)
@@ -219,7 +221,7 @@ class ProgressFlow(QWidget):
             self.choice_buttons[rating] = button
             choice_row.addWidget(button, 1)
         self.reason = QPlainTextEdit()
-        self.reason.setPlaceholderText("可以不填。如有意见，请简要写下（不超过500字）")
+        self.reason.setPlaceholderText(f"可以不填。如有意见，请简要写下（不超过{MAX_REASON}字）")
         self.reason.setAccessibleName("评价理由")
         self.reason.setMaximumHeight(260)
         self.send_rating = QPushButton("提交评价")
@@ -244,7 +246,11 @@ class ProgressFlow(QWidget):
         self.reason_column = reason_column
         self.reason_caption = label(Phrases("意见|（可不填）"), "subtitle")
         reason_column.addWidget(self.reason_caption)
-        self.reason_beside = Beside(self.reason)  # 清空重写 beside it, as beside every long text box
+        # 清空重写 beside it, as beside every long text box, and 已写N字 / 最多500字 under it as the citizen writes: the
+        # placeholder said the limit only until the first character, and 提交评价 refused it after the writing
+        self.reason_beside = Beside(self.reason, MAX_REASON)
+        self._beside = False  # the keyboard up lying down (see _compact)
+        self.reason.textChanged.connect(self._count_shown)
         reason_column.addLayout(self.reason_beside)
         self.rate_body.addLayout(reason_column)
         rate.addLayout(self.rate_body)
@@ -467,6 +473,8 @@ class ProgressFlow(QWidget):
         self.rate_body.setStretch(0, 0)
         self.rate_body.setStretch(1, 1 if on else 0)  # lying down the box takes the width the choices leave
         self.reason_beside.narrow = 0 if on else Beside.NARROW  # 清空重写 stays beside it, not above
+        self._beside = on
+        self._count_shown()
         margins = self.rating_layout.contentsMargins()
         self.rating_layout.setContentsMargins(margins.left(), 0 if on else 24, margins.right(), 0 if on else 24)
         for button in self.choice_buttons.values():
@@ -475,6 +483,16 @@ class ProgressFlow(QWidget):
             style.unpolish(button)
             style.polish(button)
             button.updateGeometry()
+
+    def _count_shown(self) -> None:
+        """已写N字 / 最多500字 under 清空重写, but while the keyboard is up lying down only once the opinion is too
+        long: its two lines of 大字 took the height of the box's third line there."""
+        from desktop.domain.texts import length_words
+        from desktop.services.self_service import MAX_REASON
+
+        counter = self.reason_beside.counter
+        if counter is not None:
+            counter.setHidden(self._beside and not length_words(self.reason.toPlainText(), MAX_REASON)[1])
 
     def open_rating(self) -> None:
         set_tone(self.rating_error, "", "")
