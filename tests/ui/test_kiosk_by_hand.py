@@ -71,3 +71,27 @@ def test_a_refused_opinion_is_called_by_the_screens_word(sqlite_hall: Hall, cler
         assert refusal.message.startswith("意见中有")
     else:
         raise AssertionError("a control character was taken")
+
+
+def test_a_clause_ending_the_text_without_a_full_stop_keeps_its_last_two_characters(qtbot: QtBot) -> None:
+    """The progress's 申请复查的期限（…）已于2026年11月27日届满 ended a line with 届 and put 满 alone under it (大字,
+    lying down): the service's sentence has no full stop."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.line_breaks import label_lines
+    from ui.common.widgets import Phrases, label, plain
+
+    sentence = "已出具处理意见：不予支持；申请复查的期限（收到处理意见之日起30日）已于2026年11月27日届满"
+    widget = label(Phrases.clauses(sentence), "subtitle")
+    qtbot.addWidget(widget)
+    font = widget.font()
+    font.setPixelSize(36)
+    widget.setFont(font)
+    widget.show()
+    qtbot.waitExposed(widget)
+    for width in range(400, 1400, 10):
+        widget.resize(width, 600)
+        QApplication.processEvents()
+        lines = [plain(line) for line, _natural in label_lines(widget)]
+        assert "".join(lines) == sentence
+        assert not any(line == "满" for line in lines), (width, lines)
