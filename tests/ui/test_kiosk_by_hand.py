@@ -62,6 +62,23 @@ def test_the_opinion_counts_against_its_limit_as_it_is_written(qtbot: QtBot, she
     assert f"不要超过{MAX_REASON}字" in flow.rating_error.text()
 
 
+def test_with_the_keyboard_up_lying_down_the_count_shows_only_past_the_limit(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    """Beside the box over the keyboard its two lines took the box's third (test_kiosk_citizen's rating with the
+    keyboard up); past the limit it is said there all the same."""
+    flow = _rating_page(qtbot, shell, sqlite_hall, clerk)
+    counter = flow.reason_beside.counter
+    assert counter is not None
+    flow._compact(True)
+    flow.reason.setPlainText("等" * 20)
+    assert not counter.isVisibleTo(flow)
+    flow.reason.setPlainText("等" * (MAX_REASON + 1))
+    assert counter.isVisibleTo(flow) and "请删去1字" in counter.text()
+    flow.reason.setPlainText("等")
+    flow._compact(False)
+    assert counter.isVisibleTo(flow)
+
+
 def test_a_refused_opinion_is_called_by_the_screens_word(sqlite_hall: Hall, clerk: Actor) -> None:
     """The screen asks for 意见; its refusal spoke of a 理由 the citizen never saw."""
     result = register_visit(sqlite_hall, clerk, form())
