@@ -112,3 +112,23 @@ def test_a_clause_ending_the_text_without_a_full_stop_keeps_its_last_two_charact
         lines = [plain(line) for line, _natural in label_lines(widget)]
         assert "".join(lines) == sentence
         assert not any(line == "满" for line in lines), (width, lines)
+
+
+def test_home_from_the_rating_does_not_ask_about_the_codes_already_looked_up(
+        qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
+    """Scanned (or typed) on the first screen, the codes then counted as something typed: 返回首页 from the rating,
+    nothing chosen nor written, asked 要放弃已填写的内容，返回首页吗？"""
+    flow = _rating_page(qtbot, shell, sqlite_hall, clerk)  # the codes typed into the fields
+    shell.ask_home()
+    assert not shell.leave_question.isVisible() and shell.flow is None
+    flow = _rating_page(qtbot, shell, sqlite_hall, clerk)
+    flow.reason.setPlainText("办理太慢")  # written: asked
+    shell.ask_home()
+    assert shell.leave_question.isVisible() and shell.flow is flow
+    shell.stay()
+    flow.reason.setPlainText("")
+    flow.rating_back.click()
+    flow.again_button.click()  # another case: what is typed now is the citizen's again
+    flow.number.setText("XF-2026")
+    shell.ask_home()
+    assert shell.leave_question.isVisible()

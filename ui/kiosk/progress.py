@@ -413,8 +413,12 @@ class ProgressFlow(QWidget):
         set_tone(self.error, "error", Phrases.clauses(user_message(error, "查询")))
 
     def _show(self, progress: KioskProgress) -> None:
+        from ui.kiosk.leave import DONE
+
         self.progress = progress
         self._code = self.code.text()
+        for edit in (self.number, self.code):  # looked up: not what 返回首页 asks before throwing away
+            edit.setProperty(DONE, True)
         set_tone(self.error, "", "")
         self.heading.setText(f"事项 {progress.case_number}\n信访人 {progress.petitioner}，"
                              f"{_day(progress.received_on)}登记")
@@ -432,10 +436,13 @@ class ProgressFlow(QWidget):
         self._go(self.result_page)
 
     def ask_again(self) -> None:
+        from ui.kiosk.leave import DONE
+
         self.progress, self._code = None, ""
         for edit in (self.number, self.code):
             edit.clear()
             edit.setText("")
+            edit.setProperty(DONE, False)
         self._go(self.entry_page)
         self.number.setFocus()
 
