@@ -10,10 +10,13 @@ from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from desktop.services.self_service import MAX_REASON, rate_case
 from tests.helpers import form
+from tests.ui.test_kiosk_citizen import Themed, themed
 from tests.ui.test_kiosk_names import _rating_page
 from tests.ui.test_kiosk_scan_burst import JITTER_MS, Keys, _payload
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.shell import KioskShell
+
+__all__ = ["themed"]  # the fixture, used here by its name
 
 
 def test_a_receipt_scanned_over_a_mistyped_code_is_looked_up_without_a_question(
@@ -132,3 +135,28 @@ def test_home_from_the_rating_does_not_ask_about_the_codes_already_looked_up(
     flow.number.setText("XF-2026")
     shell.ask_home()
     assert shell.leave_question.isVisible()
+
+
+def test_lying_down_with_large_text_and_the_keyboard_up_the_suggestion_has_no_line_cut_over_it(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    """现在没有征集中的主题，请直接写下您的建议 stood half cut over the box, the screen's scroll bar beside it."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_kiosk_booking_view import _bars, _in_window
+    from tests.ui.test_kiosk_citizen import LARGEST, _keyboard_up, _kiosk_window
+    from ui.kiosk.suggest import SuggestionFlow
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    shell.large_button.setChecked(True)
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.content.isVisible())
+    flow.content.setPlainText("建议😀")
+    flow.content.setFocus()
+    qtbot.waitUntil(flow.content.hasFocus)
+    _keyboard_up(shell, LARGEST)
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.content, LARGEST)
+                    and _in_window(window, shell, flow.to_who, LARGEST))
+    assert flow.chosen.isHidden() or _in_window(window, shell, flow.chosen, LARGEST)
+    assert not _bars(shell)
