@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -160,3 +162,28 @@ def test_lying_down_with_large_text_and_the_keyboard_up_the_suggestion_has_no_li
                     and _in_window(window, shell, flow.to_who, LARGEST))
     assert flow.chosen.isHidden() or _in_window(window, shell, flow.chosen, LARGEST)
     assert not _bars(shell)
+
+
+def test_a_ticket_put_first_by_the_cards_age_says_why(qtbot: QtBot, work_context: Any, sqlite_hall: Hall) -> None:
+    """综合接待（优先办理） for one who had not tapped 优先: the screen now says it is the card's age."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from desktop.services.queue import issue_ticket, window_types
+    from tests.helpers import valid_id
+    from ui.kiosk.body import kiosk_body, ticket_flow
+    from ui.kiosk.ticket import TicketFlow
+
+    shell = kiosk_body(work_context(Actor.kiosk("K01"), "kiosk", hall=sqlite_hall),
+                       ticket=ticket_flow(window_types, issue_ticket))
+    qtbot.addWidget(shell)
+    shell.show()
+    flow = shell.open_flow("ticket")
+    assert isinstance(flow, TicketFlow)
+    qtbot.waitUntil(lambda: bool(flow.type_buttons))
+    flow.card = SimpleNamespace(id_number=valid_id(birth=date(1950, 5, 1)), name="王秀英")
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        qtbot.mouseClick(flow.type_buttons[0], Qt.MouseButton.LeftButton)
+    assert flow.business.text().endswith("（优先办理）")
+    assert flow.ahead.text().startswith("您已年满70岁，为您优先办理。\n")
+    # with the toggle on nothing more is said (test_kiosk.py's test_a_ticket_in_three_taps: 前面没有人在等候…)
