@@ -187,3 +187,15 @@ def test_a_ticket_put_first_by_the_cards_age_says_why(qtbot: QtBot, work_context
     assert flow.business.text().endswith("（优先办理）")
     assert flow.ahead.text().startswith("您已年满70岁，为您优先办理。\n")
     # with the toggle on nothing more is said (test_kiosk.py's test_a_ticket_in_three_taps: 前面没有人在等候…)
+
+
+def test_the_guide_names_the_number_as_the_receipt_and_the_progress_screen_do(qtbot: QtBot, shell: KioskShell) -> None:
+    """您的权利 said 凭事项编号和查询码; the receipt and the progress screen ask for its 案件编号."""
+    from desktop.documents.templates import TEXTS
+    from ui.kiosk.guide import GuideFlow
+
+    flow = shell.open_flow("guide")
+    assert isinstance(flow, GuideFlow)
+    flow.show_topic(0)
+    assert "案件编号和查询码" in flow.text.text() and "事项编号" not in flow.text.text()
+    assert "凭案件编号和查询码" in TEXTS["receipt.rights"]
