@@ -51,7 +51,8 @@ _CODES = re.compile(_CODE)
 
 # The last two characters of a sentence: a line of one character and its full stop (办 / 理。) is an orphan.
 _SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n|$)")
-# The same within a phrase too wide for its line: its end is a sentence's only where a full stop or a new line says so.
+# The same within a phrase too wide for its line: its end is a sentence's only where a full stop or a new line says so
+# (or where the text ends: its last phrase).
 _PHRASE_SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n)")
 
 
@@ -139,8 +140,12 @@ class Phrases(str):
         """The text for the label's layout: a break allowed at each mark (U+200B), none inside a phrase
         (U+2060), but for a phrase ``fits`` says is wider than the line (its dates, numbers and a sentence's last
         two characters kept whole)."""
+        last = len(self.phrases) - 1
+        # the last phrase ends the text: its last two characters stay together (届 / 满 under a date was an orphan)
         return BREAK.join(_joined(part) if fits is None or fits(part)
-                          else _PHRASE_SENTENCE_END.sub(_join, _TOGETHER.sub(_join, part)) for part in self.phrases)
+                          else (_SENTENCE_END if index == last and len(part) > 2 else _PHRASE_SENTENCE_END).sub(
+                              _join, _TOGETHER.sub(_join, part))
+                          for index, part in enumerate(self.phrases))
 
 
 def plain(text: str) -> str:

@@ -40,6 +40,9 @@ END_BUTTONS = ("done_button", "thanks_done", "done")
 
 #: What the citizen can change in a flow, each as it stands: a field's text, whether a button is checked.
 Snapshot = dict[QWidget, "str | bool"]
+#: A field's property: what it holds has done its work and is no one's to lose (查询进度's case number and query code
+#: once their case is shown — they are on the receipt): 返回首页 from the rating asked 要放弃已填写的内容？ over them.
+DONE = "inputDone"
 
 
 def snapshot(flow: QWidget) -> Snapshot:
@@ -47,7 +50,8 @@ def snapshot(flow: QWidget) -> Snapshot:
     spin box's 1, a number a scan brought)."""
     state: Snapshot = {}
     for field in flow.findChildren(QLineEdit):
-        state[field] = field.text()
+        if not field.property(DONE):
+            state[field] = field.text()
     for box in flow.findChildren(QPlainTextEdit) + flow.findChildren(QTextEdit):
         state[box] = box.toPlainText()
     for button in flow.findChildren(QAbstractButton):

@@ -207,6 +207,8 @@ class ProgressFlow(QWidget):
         result.addLayout(self.result_buttons)
 
         # -- screen 3: the rating
+        from desktop.services.self_service import MAX_REASON
+
         self.choices = QButtonGroup(self)
         choice_row = QHBoxLayout()
         choice_row.setSpacing(24)
@@ -219,7 +221,7 @@ class ProgressFlow(QWidget):
             self.choice_buttons[rating] = button
             choice_row.addWidget(button, 1)
         self.reason = QPlainTextEdit()
-        self.reason.setPlaceholderText("可以不填。如有意见，请简要写下（不超过500字）")
+        self.reason.setPlaceholderText(f"可以不填。如有意见，请简要写下（不超过{MAX_REASON}字）")
         self.reason.setAccessibleName("评价理由")
         self.reason.setMaximumHeight(260)
         self.send_rating = QPushButton("提交评价")
@@ -244,7 +246,11 @@ class ProgressFlow(QWidget):
         self.reason_column = reason_column
         self.reason_caption = label(Phrases("意见|（可不填）"), "subtitle")
         reason_column.addWidget(self.reason_caption)
-        self.reason_beside = Beside(self.reason)  # 清空重写 beside it, as beside every long text box
+        # 清空重写 beside it, as beside every long text box, and 已写N字 / 最多500字 under it as the citizen writes: the
+        # placeholder said the limit only until the first character, and 提交评价 refused it after the writing
+        self.reason_beside = Beside(self.reason, MAX_REASON)
+        self._beside = False  # the keyboard up lying down (see _compact)
+        self.reason.textChanged.connect(self._count_shown)
         reason_column.addLayout(self.reason_beside)
         self.rate_body.addLayout(reason_column)
         rate.addLayout(self.rate_body)
@@ -377,10 +383,19 @@ class ProgressFlow(QWidget):
         except ValidationError as refusal:
             set_tone(self.error, "error", refusal.message)
             return
-        self._seen.add(text)
+        if self.take_receipt(number, code):
+            self._seen.add(text)
+
+    def take_receipt(self, number: str, code: str) -> bool:
+        """A receipt's codes, scanned while its two fields are on screen: looked up at once, over whatever was typed
+        in them — the scan is what this page asks for (要放弃已填写的内容？ over a mistyped code only puzzled). False
+        on the other screens (a rating's reason is the citizen's own: the shell asks before it goes)."""
+        if self.tasks.busy or self.current_page is not self.entry_page:
+            return False
         self.number.setText(number)
         self.code.setText(code)
         self.query_progress(scanned=True)
+        return True
 
     def query_progress(self, *, scanned: bool = False) -> None:
         """Look the two fields up; ``scanned``: they were read from a receipt's QR code, not typed."""
@@ -398,8 +413,12 @@ class ProgressFlow(QWidget):
         set_tone(self.error, "error", Phrases.clauses(user_message(error, "查询")))
 
     def _show(self, progress: KioskProgress) -> None:
+        from ui.kiosk.leave import DONE
+
         self.progress = progress
         self._code = self.code.text()
+        for edit in (self.number, self.code):  # looked up: not what 返回首页 asks before throwing away
+            edit.setProperty(DONE, True)
         set_tone(self.error, "", "")
         self.heading.setText(f"事项 {progress.case_number}\n信访人 {progress.petitioner}，"
                              f"{_day(progress.received_on)}登记")
@@ -417,10 +436,13 @@ class ProgressFlow(QWidget):
         self._go(self.result_page)
 
     def ask_again(self) -> None:
+        from ui.kiosk.leave import DONE
+
         self.progress, self._code = None, ""
         for edit in (self.number, self.code):
             edit.clear()
             edit.setText("")
+            edit.setProperty(DONE, False)
         self._go(self.entry_page)
         self.number.setFocus()
 
@@ -458,6 +480,8 @@ class ProgressFlow(QWidget):
         self.rate_body.setStretch(0, 0)
         self.rate_body.setStretch(1, 1 if on else 0)  # lying down the box takes the width the choices leave
         self.reason_beside.narrow = 0 if on else Beside.NARROW  # 清空重写 stays beside it, not above
+        self._beside = on
+        self._count_shown()
         margins = self.rating_layout.contentsMargins()
         self.rating_layout.setContentsMargins(margins.left(), 0 if on else 24, margins.right(), 0 if on else 24)
         for button in self.choice_buttons.values():
@@ -466,6 +490,16 @@ class ProgressFlow(QWidget):
             style.unpolish(button)
             style.polish(button)
             button.updateGeometry()
+
+    def _count_shown(self) -> None:
+        """已写N字 / 最多500字 under 清空重写, but while the keyboard is up lying down only once the opinion is too
+        long: its two lines of 大字 took the height of the box's third line there."""
+        from desktop.domain.texts import length_words
+        from desktop.services.self_service import MAX_REASON
+
+        counter = self.reason_beside.counter
+        if counter is not None:
+            counter.setHidden(self._beside and not length_words(self.reason.toPlainText(), MAX_REASON)[1])
 
     def open_rating(self) -> None:
         set_tone(self.rating_error, "", "")

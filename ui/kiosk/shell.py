@@ -1509,6 +1509,11 @@ class KioskShell(QWidget):
 
         if field is not None and shiboken6.isValid(field):
             field.setText(before)
+        # the progress's own fields on screen: the scan is their answer, looked up there without a question
+        take_receipt = getattr(self.flow, "take_receipt", None)
+        asking = self._leave is not None and self._leave.isVisible()
+        if callable(take_receipt) and not asking and take_receipt(number, code):
+            return True
         if not self._ask_leaving(open_progress, "要放弃|已填写的内容，|查看回执上的事项吗？", "放弃并查看回执"):
             open_progress()
         return True

@@ -81,6 +81,9 @@ class SuggestionFlow(QWidget):
         self.content.setPlaceholderText("请写下您的建议：存在什么问题、建议怎么做（至少10个字）")
         self.content.setAccessibleName("建议内容")
         self.chosen = label("", "subtitle")
+        # the theme (or that none is open) gives its room while the keyboard is up, the bar saying it instead: lying
+        # down with 大字 it stood half cut over the box, the screen scrolled beside it
+        self.chosen.setProperty("givesRoom", True)
         self.to_who = QPushButton("下一步")
         write = self._panel("")
         write.addWidget(self.chosen)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.queue import IssuedTicket, TicketSource, WindowType, already_words
+from desktop.domain.queue import PRIORITY_AGE, IssuedTicket, TicketSource, WindowType, already_words
 from ui.common.widgets import Phrases, label, message_label, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.done import NumberLabel, SideBySide, held, not_printed
@@ -87,6 +87,7 @@ class TicketFlow(QWidget):
         self.setObjectName("page")
         self._issue = issue_ticket
         self.card: Any = None
+        self._asked_priority = False  # the toggle was on for the ticket taken last
         self.types: list[WindowType] = []
         self.type_buttons: list[QPushButton] = []
         self._columns = 2
@@ -355,6 +356,7 @@ class TicketFlow(QWidget):
             return
         issue, card = self._issue, self.card
         priority = self.priority.isChecked() and window_type.priority_allowed
+        self._asked_priority = priority
 
         def work(hall: Hall) -> IssuedTicket:
             return issue(hall, type_code=window_type.code, source=TicketSource.KIOSK, priority=priority,
@@ -393,6 +395,10 @@ class TicketFlow(QWidget):
         if issued.already:  # the person's own ticket of this type, still waiting: no second one
             ahead = already_words(issued.ticket.number, issued.ahead) + wait
         told = Phrases(f"{ahead}。|\n请留意|大厅屏幕和广播叫号")
+        if issued.ticket.priority and not self._asked_priority and not issued.already:
+            # first by the card's age, not asked for: said why (优先办理 alone puzzled one who had not tapped it)
+            told = Phrases.of((f"您已年满{PRIORITY_AGE}岁，", "为您优先办理。", "\n" + told.phrases[0],
+                               *told.phrases[1:]))
         # the hall's own note is written by a person: shown as written, breaking at its punctuation
         self.ahead.setText(Phrases.of((*told.phrases, *Phrases.clauses(f"\n{issued.note}").phrases))
                            if issued.note else told)
