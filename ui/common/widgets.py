@@ -44,7 +44,9 @@ _CLAUSE_END = re.compile(r"(?<=[，。；：！？、\n])")
 # A code or a time joined by hyphens, dashes or colons (XF-20261124-K01-00012-9, 0579-84123456, 9:00–10:30): Qt
 # breaks a line after a hyphen, and half a case number on each line is copied wrong from a receipt.
 _CODE = r"[A-Za-z0-9]+(?:[-–:][A-Za-z0-9]+)+"
+# An article of the Regulations (第二十一条, 第35条: 第三十五 / 条 read as a number left hanging) is one word too.
 _TOGETHER = re.compile(_CODE + r"|(?:\d{4}年)?\d{1,2}月\d{1,2}日|星期[一二三四五六日天]"
+                       r"|第[一二三四五六七八九十百零〇\d]+条"
                        r"|\d+(?:个工作日|个月|小时|分钟|工作日|[天日年月周岁时分秒号次件项个人])")
 _CODES = re.compile(_CODE)
 
