@@ -185,6 +185,8 @@ class RegistrationFlow(QWidget):
         self.values["channel"] = Channel.KIOSK.value
         self.result: RegistrationResult | None = None
         self.editing = False  # 修改 was tapped at 核对: 下一步 goes straight back there
+        #: Standing up (the kiosk says so, :meth:`set_portrait`): the screens arranged for a portrait screen.
+        self.portrait = False
 
         self.step_title = label("", "title")
         self.step_count = label("", "hint")
@@ -387,7 +389,10 @@ class RegistrationFlow(QWidget):
         for code, name in towns:
             self._add_town(code, name)
         self.where_buttons[self.ctx.settings.region_code] = unknown
-        self.set_portrait(self.height() > self.width())
+        # as the kiosk last said (its screen's shape), not this flow's own: the towns come in before the flow is
+        # laid out (640×480), or while the keyboard leaves it shorter than wide, and a portrait kiosk's 身份 screen
+        # was arranged as lying down (the hint over the fields, the address under the name)
+        self.set_portrait(self.portrait)
 
     def _quiet(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "读取乡镇列表"))
@@ -395,6 +400,7 @@ class RegistrationFlow(QWidget):
     def set_portrait(self, portrait: bool) -> None:
         """The towns in even columns; 不清楚 after them (see :meth:`_place_unknown`). The rare characters' hint
         under the name standing up, beside 读取身份证 lying down (the screen has width to spare, not height)."""
+        self.portrait = portrait
         self.rare_hint.setParent(None)  # out of the layout it is in
         if portrait:
             self.who_fields.first.insertWidget(2, self.rare_hint)
