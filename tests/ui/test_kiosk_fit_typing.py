@@ -3,12 +3,14 @@ the portrait arrangement kept however short the keyboard leaves the flow."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication, QWidget
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QRegion
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Hall
-from tests.ui.test_kiosk_citizen import Themed, _keyboard_up, _kiosk_window, themed
+from tests.ui.test_kiosk_citizen import KEYBOARD, LARGEST, Themed, _keyboard_up, _kiosk_window, themed
 from ui.kiosk.register import RegistrationFlow
 
 __all__ = ["themed"]  # the fixture, used here by its name
@@ -44,3 +46,55 @@ def test_a_portrait_kiosk_keeps_the_portrait_who_screen_when_the_keyboard_leaves
     space.changed.emit()
     qtbot.waitUntil(lambda: _below(flow.name, flow.rare_hint, flow) and _below(flow.phone, flow.address, flow))
 
+
+def _seen_part(view: QWidget, widget: QWidget) -> int:
+    """How many rows of pixels of ``widget`` the scroll area's ``view`` shows (its mask counted)."""
+    rect = QRect(widget.mapTo(view, QPoint(0, 0)), widget.size()).intersected(view.rect())
+    if rect.isEmpty():
+        return 0
+    shown = QRegion(rect)
+    if not view.mask().isEmpty():
+        shown = shown.intersected(view.mask())
+    return shown.boundingRect().height()
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("keyboard", [KEYBOARD, LARGEST])
+def test_lying_down_with_the_keyboard_up_each_booking_row_is_whole_or_out_of_view(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, keyboard: int) -> None:
+    """Typing the phone lying down, a sliver of 来访人数's buttons (or of 反映问题's field) showed at the form's
+    bottom edge. Over each field: the field and its caption whole, and every row of the form (a caption and its
+    field) either seen whole or not at all."""
+    from tests.ui.test_kiosk_booking_view import _click, _days, _open_booking
+
+    themed(QApplication.instance())
+    _days(sqlite_hall, 1)
+    _window, shell, flow = _open_booking(qtbot, sqlite_hall, (1920, 1080), large)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    _click(qtbot, flow.slot_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    area = flow.who_page.findChild(QScrollArea)
+    assert area is not None
+    view = area.viewport()
+
+    def whole_or_none() -> bool:
+        for caption, field in flow.form_rows:
+            for widget in (caption, field):
+                if _seen_part(view, widget) not in (0, widget.height()):
+                    return False
+        return True
+
+    for field, (caption, _row) in zip((flow.name, flow.id_number, flow.phone, flow.summary),
+                                      (flow.form_rows[i] for i in (0, 1, 2, 4)), strict=True):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        _keyboard_up(shell, keyboard)
+        qtbot.waitUntil(lambda f=field, c=caption: _seen_part(view, f) == f.height() > 0
+                        and _seen_part(view, c) == c.height())
+        assert area.verticalScrollBar().maximum() > 0, "the form scrolls above the keyboard"
+        qtbot.waitUntil(whole_or_none)
+        for _turn in range(10):  # settled, it stays so
+            QApplication.processEvents()
+        assert whole_or_none()
+        space = shell.keyboard_space
+        space.layout.setContentsMargins(space.base)  # the keyboard goes
+        space.changed.emit()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QRegion, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QBoxLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -126,6 +128,104 @@ def scrolling(page: QWidget) -> QScrollArea:
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(page)
     return scroll
+
+
+def row_spans(layout: QLayout) -> list[tuple[int, int]]:
+    """The rows ``layout`` lays out, top to bottom, each as (top, bottom) in its widget's coordinates: a grid's
+    rows (a caption and its field), a column's items one by one (its own rows within), anything else as one."""
+    if isinstance(layout, QGridLayout):
+        rows = []
+        for row in range(layout.rowCount()):
+            rect = QRect()
+            for column in range(layout.columnCount()):
+                item = layout.itemAtPosition(row, column)
+                if item is not None and not item.isEmpty():
+                    rect = rect.united(item.geometry())
+            if not rect.isEmpty():
+                rows.append((rect.top(), rect.bottom() + 1))
+        return rows
+    if isinstance(layout, QBoxLayout) and layout.direction() in (QBoxLayout.Direction.TopToBottom,
+                                                                 QBoxLayout.Direction.BottomToTop):
+        spans: list[tuple[int, int]] = []
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item is None or item.isEmpty() or item.spacerItem() is not None:
+                continue
+            inner = item.layout()
+            if inner is not None:
+                spans.extend(row_spans(inner))
+            else:
+                rect = item.geometry()
+                spans.append((rect.top(), rect.bottom() + 1))
+        return spans
+    rect = layout.geometry()
+    return [] if rect.isEmpty() else [(rect.top(), rect.bottom() + 1)]
+
+
+class WholeRows(QObject):
+    """A scrolling screen's rows (see :func:`row_spans` of its page's layout) seen whole or not at all: a row the
+    area's edge cuts is left out of the area's view (its viewport's mask), the room it would take left empty.
+    Lying down with the on-screen keyboard up some 240 px are left above it: the form scrolled to the field typed
+    in showed a sliver of the next row under it (来访人数's buttons, or the top of 反映问题's field), which read as a
+    broken screen. The row with the focus is never left out (the kiosk scrolls it into view whole)."""
+
+    def __init__(self, area: QScrollArea) -> None:
+        super().__init__(area)
+        self.area = area
+        page = area.widget()
+        assert page is not None
+        self.page = page
+        for watched in (page, area.viewport()):
+            watched.installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LayoutRequest):
+            self.update()
+        return False
+
+    def cut_rows(self) -> list[tuple[int, int]]:
+        """The rows the area's edges cut now, in its viewport's coordinates (the focus's row not among them)."""
+        layout = self.page.layout()
+        view = self.area.viewport()
+        if layout is None or not self.area.isVisible():
+            return []
+        shift = self.page.y()
+        focus = QApplication.focusWidget()
+        held = None
+        if focus is not None and self.page.isAncestorOf(focus):
+            top = focus.mapTo(self.page, QPoint(0, 0)).y()
+            held = (top, top + focus.height())
+        cut = []
+        for top, bottom in row_spans(layout):
+            if held is not None and top < held[1] and held[0] < bottom:
+                continue
+            top, bottom = top + shift, bottom + shift
+            if bottom > 0 and top < view.height() and (top < 0 or bottom > view.height()):
+                cut.append((top, bottom))
+        return cut
+
+    def update(self) -> None:
+        import shiboken6
+
+        if not shiboken6.isValid(self.area):
+            return
+        view = self.area.viewport()
+        cut = self.cut_rows()
+        if not cut:
+            if not view.mask().isEmpty():
+                view.clearMask()
+            return
+        shown = QRegion(view.rect())
+        for top, bottom in cut:
+            shown -= QRegion(0, top, view.width(), bottom - top)
+        if shown != view.mask():
+            view.setMask(shown)
 
 
 def into_view(field: QWidget, *then: QWidget) -> None:
