@@ -450,10 +450,15 @@ class ButtonsBeside(QBoxLayout):
     large text and its row of candidates: too little for a field, what it asks for and a row of buttons."""
 
     def __init__(self, screens: QWidget, message: QWidget, buttons: QBoxLayout, spacing: int = 16,
-                 on_beside: Callable[[bool], None] | None = None) -> None:
+                 on_beside: Callable[[bool], None] | None = None, message_under: bool = False) -> None:
         super().__init__(QBoxLayout.Direction.TopToBottom)
         #: Told when the buttons go beside the screens and back (a screen that lays itself out tighter then).
         self.on_beside = on_beside
+        #: While the buttons stand beside the screens the message stays under the screens, not between them and
+        #: the buttons: for screens that need their width more than a line or two of height (a long text box with
+        #: 清空重写 beside it, which a refusal beside the screen squeezed to some 870 px with 大字: 清空重写 went above
+        #: the box, and the screen scrolled sideways). Such a screen makes the height (its captions give theirs).
+        self.message_under = message_under
         self.setSpacing(spacing)
         column = QVBoxLayout()
         column.setSpacing(spacing)
@@ -477,7 +482,7 @@ class ButtonsBeside(QBoxLayout):
         # lying down above the keyboard the message stands between the screens and the buttons, not under the
         # screens: with 大字 the field's caption, the field and a refusal under them are taller than the 236 px
         # left, and the page scrolled as a whole (the refusal half hidden, a second scroll bar)
-        if on and self.column.indexOf(self.message) >= 0:
+        if on and self.column.indexOf(self.message) >= 0 and not self.message_under:
             self.column.removeWidget(self.message)
             self.insertWidget(1, self.message, 2, Qt.AlignmentFlag.AlignTop)
             self.setStretch(0, 3)
