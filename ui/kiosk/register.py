@@ -308,7 +308,11 @@ class RegistrationFlow(QWidget):
         self.reasons_count = length_count(self.reasons, MAX_PETITION_TEXT)
         reasons_caption = label("理由", "subtitle")
         facts.addLayout(caption_row(reasons_caption, self.reasons_count))
-        self.box_captions += [facts_caption, self.facts_count, reasons_caption, self.reasons_count]
+        lead = facts.itemAt(0)
+        facts_lead = lead.widget() if lead is not None else None
+        # the screen's question with them: hidden captions, the kiosk would say it on its bar (too long with 大字)
+        self.box_captions += [w for w in (facts_lead, facts_caption, self.facts_count, reasons_caption,
+                                          self.reasons_count) if w is not None]
         facts.addLayout(Beside(self.reasons), 1)
 
         # 5 材料: photographed with the kiosk's camera where it has one (ui/kiosk/camera.py), else given in later
