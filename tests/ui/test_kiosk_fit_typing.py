@@ -153,3 +153,28 @@ def test_lying_down_with_the_keyboard_up_a_refusal_leaves_a_long_box_screen_its_
     space.layout.setContentsMargins(space.base)  # the keyboard goes: what the box asks for is said over it again
     space.changed.emit()
     qtbot.waitUntil(lambda: all(w.isVisible() for w in flow.box_captions if screen.isAncestorOf(w)))
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_lying_down_with_the_keyboard_up_a_refused_id_number_is_said_beside_the_who_screen(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool) -> None:
+    """The 身份 screen's fields are short: its refusal stays beside the screen above the keyboard (under it, with
+    大字, the refusal and 下一步 went under the keyboard and the page scrolled beside the screen's own bar)."""
+    from tests.ui.test_kiosk_booking_view import _bars, _in_window
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    flow.name.setText("欧阳春花")
+    flow.id_number.setText("110101199003071234")  # a wrong check digit
+    flow.id_number.setFocus()
+    qtbot.waitUntil(flow.id_number.hasFocus)
+    _keyboard_up(shell, LARGEST)
+    flow.next_button.click()
+    qtbot.waitUntil(lambda: "身份证号码" in flow.message.text() and flow.message.isVisible())
+    qtbot.waitUntil(lambda: all(_in_window(window, shell, w, LARGEST)
+                                for w in (flow.message, flow.next_button, flow.id_number)))
+    assert len(_bars(shell)) <= 1, "two scroll bars side by side"

@@ -69,6 +69,8 @@ STEPS = ("身份", "问题发生地", "诉求", "事实和理由", "材料", "�
 #: the field may be (诉求, 事实 and 理由 have the domain's own limit, ``texts.MAX_PETITION_TEXT``).
 PASTE_MAX = 2000
 REVIEW_STEP = STEPS.index("核对")
+#: The screens of long text boxes (with 清空重写 beside them): a refusal stands under them, they keep their width.
+LONG_BOX_STEPS = (STEPS.index("诉求"), STEPS.index("事实和理由"))
 
 
 class ReviewParts(QWidget):
@@ -209,11 +211,11 @@ class RegistrationFlow(QWidget):
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(16)
         layout.addLayout(top)
-        # the buttons beside the screens while typing lying down; a refusal under the screens then, not beside them:
-        # the long text boxes (诉求, 事实, 理由) keep their width and 清空重写 beside them
+        # the buttons beside the screens while typing lying down; a refusal beside them then, except on the screens
+        # of long text boxes (诉求, 事实, 理由): under them, the boxes keep their width and 清空重写 beside them
         self.typing_beside = False  # the on-screen keyboard up lying down: the buttons beside the screens
-        layout.addLayout(ButtonsBeside(self.pages, self.message, nav, message_under=True,
-                                       on_beside=self._buttons_beside), 1)
+        self.nav_beside = ButtonsBeside(self.pages, self.message, nav, on_beside=self._buttons_beside)
+        layout.addLayout(self.nav_beside, 1)
         #: The long boxes' captions (and their counts), which give their room to a refusal above the keyboard.
         self.box_captions: list[QWidget] = []
         self.message.installEventFilter(self)
@@ -507,6 +509,7 @@ class RegistrationFlow(QWidget):
 
     def show_step(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
+        self.nav_beside.set_message_under(index in LONG_BOX_STEPS)
         last = index == len(STEPS) - 1
         self.step_title.setText(STEPS[index])
         self.step_count.setText(f"第 {index + 1} 步，共 {len(STEPS)} 步")

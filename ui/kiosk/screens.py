@@ -455,9 +455,10 @@ class ButtonsBeside(QBoxLayout):
         #: Told when the buttons go beside the screens and back (a screen that lays itself out tighter then).
         self.on_beside = on_beside
         #: While the buttons stand beside the screens the message stays under the screens, not between them and
-        #: the buttons: for screens that need their width more than a line or two of height (a long text box with
+        #: the buttons: for a screen that needs its width more than a line or two of height (a long text box with
         #: 清空重写 beside it, which a refusal beside the screen squeezed to some 870 px with 大字: 清空重写 went above
         #: the box, and the screen scrolled sideways). Such a screen makes the height (its captions give theirs).
+        #: Set as the screens change (:meth:`set_message_under`).
         self.message_under = message_under
         self.setSpacing(spacing)
         column = QVBoxLayout()
@@ -479,17 +480,7 @@ class ButtonsBeside(QBoxLayout):
             return
         self.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
         self.buttons.setDirection(QBoxLayout.Direction.TopToBottom if on else QBoxLayout.Direction.LeftToRight)
-        # lying down above the keyboard the message stands between the screens and the buttons, not under the
-        # screens: with 大字 the field's caption, the field and a refusal under them are taller than the 236 px
-        # left, and the page scrolled as a whole (the refusal half hidden, a second scroll bar)
-        if on and self.column.indexOf(self.message) >= 0 and not self.message_under:
-            self.column.removeWidget(self.message)
-            self.insertWidget(1, self.message, 2, Qt.AlignmentFlag.AlignTop)
-            self.setStretch(0, 3)
-        elif not on and self.indexOf(self.message) >= 0:
-            self.removeWidget(self.message)
-            self.column.addWidget(self.message)
-            self.setStretch(0, 1)
+        self._place_message()
         # one above the other, the buttons lose their padding (no less than a finger's target): two of them in
         # large text took 244 px of the 236 left above the keyboard with its row of candidates, and the page
         # scrolled beside the screen's own scroll bar; the buttons of a row within the column too (人民建议's
@@ -502,6 +493,27 @@ class ButtonsBeside(QBoxLayout):
             button.updateGeometry()
         if self.on_beside is not None:
             self.on_beside(on)
+
+    def set_message_under(self, under: bool) -> None:
+        """The message under the screens while the buttons stand beside them (``under``: the screen shown needs its
+        width), or between the screens and the buttons (see :attr:`message_under`)."""
+        self.message_under = under
+        self._place_message()
+
+    def _place_message(self) -> None:
+        # lying down above the keyboard the message stands between the screens and the buttons, not under the
+        # screens: with 大字 the field's caption, the field and a refusal under them are taller than the 236 px
+        # left, and the page scrolled as a whole (the refusal half hidden, a second scroll bar). A screen that
+        # needs its width more keeps it under (message_under), and makes the height.
+        aside = self.beside and not self.message_under
+        if aside and self.column.indexOf(self.message) >= 0:
+            self.column.removeWidget(self.message)
+            self.insertWidget(1, self.message, 2, Qt.AlignmentFlag.AlignTop)
+            self.setStretch(0, 3)
+        elif not aside and self.indexOf(self.message) >= 0:
+            self.removeWidget(self.message)
+            self.column.addWidget(self.message)
+            self.setStretch(0, 1)
 
 
 def _buttons_in(layout: QLayout) -> list[QPushButton]:
