@@ -28,7 +28,15 @@ from desktop.domain.deadlines import format_date
 from ui.common.timers import later
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.screens import ButtonsBeside, Screens, WhenWide, fix_as_read, scrolling, with_x_key
+from ui.kiosk.screens import (
+    ButtonsBeside,
+    Screens,
+    WhenWide,
+    WholeRows,
+    fix_as_read,
+    scrolling,
+    with_x_key,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -122,6 +130,11 @@ class BookingFlow(QWidget):
         self.done_button = _big("完成")
         self.done_button.clicked.connect(self.finish)
         self._build_who(who)
+        # lying down above the keyboard the form scrolls to the field typed in: the rows the area's edges cut are
+        # left out of view, not shown as a sliver
+        who_area = self.who_page.findChild(QScrollArea)
+        assert who_area is not None
+        self.whole_rows = WholeRows(who_area)
         self._build_result(result)
         for page in (self.day_page, self.slot_page, self.who_page, self.result_page):
             self.pages.addWidget(page)

@@ -35,6 +35,7 @@ from desktop.domain.classification import Channel
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
 from desktop.domain.texts import MAX_PETITION_TEXT, chinese_full_stops, meaningful_length
+from ui.common.timers import later
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.camera import camera_present
 from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
@@ -68,6 +69,8 @@ STEPS = ("身份", "问题发生地", "诉求", "事实和理由", "材料", "�
 #: the field may be (诉求, 事实 and 理由 have the domain's own limit, ``texts.MAX_PETITION_TEXT``).
 PASTE_MAX = 2000
 REVIEW_STEP = STEPS.index("核对")
+#: The screens of long text boxes (with 清空重写 beside them): a refusal stands under them, they keep their width.
+LONG_BOX_STEPS = (STEPS.index("诉求"), STEPS.index("事实和理由"))
 
 
 class ReviewParts(QWidget):
@@ -185,6 +188,8 @@ class RegistrationFlow(QWidget):
         self.values["channel"] = Channel.KIOSK.value
         self.result: RegistrationResult | None = None
         self.editing = False  # 修改 was tapped at 核对: 下一步 goes straight back there
+        #: Standing up (the kiosk says so, :meth:`set_portrait`): the screens arranged for a portrait screen.
+        self.portrait = False
 
         self.step_title = label("", "title")
         self.step_count = label("", "hint")
@@ -206,7 +211,14 @@ class RegistrationFlow(QWidget):
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(16)
         layout.addLayout(top)
-        layout.addLayout(ButtonsBeside(self.pages, self.message, nav), 1)  # beside while typing, lying down
+        # the buttons beside the screens while typing lying down; a refusal beside them then, except on the screens
+        # of long text boxes (诉求, 事实, 理由): under them, the boxes keep their width and 清空重写 beside them
+        self.typing_beside = False  # the on-screen keyboard up lying down: the buttons beside the screens
+        self.nav_beside = ButtonsBeside(self.pages, self.message, nav, on_beside=self._buttons_beside)
+        layout.addLayout(self.nav_beside, 1)
+        #: The long boxes' captions (and their counts), which give their room to a refusal above the keyboard.
+        self.box_captions: list[QWidget] = []
+        self.message.installEventFilter(self)
 
         # 1 身份
         self.read_button = QPushButton("读取身份证")
@@ -280,8 +292,9 @@ class RegistrationFlow(QWidget):
         # how much is written against the rule's limit, at the right of the screen's question: no height of its own
         # (under 清空重写, lying down with 大字 and the keyboard up, its lines took the question's room)
         self.request_count = length_count(self.request, MAX_PETITION_TEXT)
-        ask.addLayout(caption_row(label(Phrases("您希望解决什么问题？|请简要写下|您的请求"), "subtitle"),
-                                  self.request_count))
+        asked = label(Phrases("您希望解决什么问题？|请简要写下|您的请求"), "subtitle")
+        ask.addLayout(caption_row(asked, self.request_count))
+        self.box_captions += [asked, self.request_count]
         ask.addLayout(Beside(self.request), 1)
 
         # 4 事实和理由
@@ -291,10 +304,17 @@ class RegistrationFlow(QWidget):
         self.reasons.setAccessibleName("理由")
         facts = self._page(Phrases("请写下|事情经过和理由|（可以不填，|到窗口再说）"))
         self.facts_count = length_count(self.facts, MAX_PETITION_TEXT)
-        facts.addLayout(caption_row(label(Phrases("事实|经过"), "subtitle"), self.facts_count))
+        facts_caption = label(Phrases("事实|经过"), "subtitle")
+        facts.addLayout(caption_row(facts_caption, self.facts_count))
         facts.addLayout(Beside(self.facts), 1)
         self.reasons_count = length_count(self.reasons, MAX_PETITION_TEXT)
-        facts.addLayout(caption_row(label("理由", "subtitle"), self.reasons_count))
+        reasons_caption = label("理由", "subtitle")
+        facts.addLayout(caption_row(reasons_caption, self.reasons_count))
+        lead = facts.itemAt(0)
+        facts_lead = lead.widget() if lead is not None else None
+        # the screen's question with them: hidden captions, the kiosk would say it on its bar (too long with 大字)
+        self.box_captions += [w for w in (facts_lead, facts_caption, self.facts_count, reasons_caption,
+                                          self.reasons_count) if w is not None]
         facts.addLayout(Beside(self.reasons), 1)
 
         # 5 材料: photographed with the kiosk's camera where it has one (ui/kiosk/camera.py), else given in later
@@ -387,7 +407,10 @@ class RegistrationFlow(QWidget):
         for code, name in towns:
             self._add_town(code, name)
         self.where_buttons[self.ctx.settings.region_code] = unknown
-        self.set_portrait(self.height() > self.width())
+        # as the kiosk last said (its screen's shape), not this flow's own: the towns come in before the flow is
+        # laid out (640×480), or while the keyboard leaves it shorter than wide, and a portrait kiosk's 身份 screen
+        # was arranged as lying down (the hint over the fields, the address under the name)
+        self.set_portrait(self.portrait)
 
     def _quiet(self, error: Exception) -> None:
         set_tone(self.message, "error", user_message(error, "读取乡镇列表"))
@@ -395,6 +418,7 @@ class RegistrationFlow(QWidget):
     def set_portrait(self, portrait: bool) -> None:
         """The towns in even columns; 不清楚 after them (see :meth:`_place_unknown`). The rare characters' hint
         under the name standing up, beside 读取身份证 lying down (the screen has width to spare, not height)."""
+        self.portrait = portrait
         self.rare_hint.setParent(None)  # out of the layout it is in
         if portrait:
             self.who_fields.first.insertWidget(2, self.rare_hint)
@@ -441,10 +465,37 @@ class RegistrationFlow(QWidget):
             self.where_grid.addWidget(unknown, *place)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.message:
+            if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+                self._room_for_refusal()
+            return super().eventFilter(watched, event)
         # the page's width and the words' size (large text) decide where 不清楚 fits
         if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange) and self.where_buttons:
             self._place_unknown()
         return super().eventFilter(watched, event)
+
+    def _buttons_beside(self, on: bool) -> None:
+        self.typing_beside = on
+        self._room_for_refusal()
+
+    def _room_for_refusal(self) -> None:
+        """Lying down above the keyboard (some 240 px with 大字) a refusal, under the screen across its width, takes
+        the room of the long boxes' captions and counts (the refusal says what the box lacks), not the screen's
+        width: 清空重写 stays beside the box. They come back with the keyboard gone, or the refusal."""
+        refused = self.typing_beside and self.message.isVisibleTo(self) and bool(self.message.text())
+        changed = False
+        for widget in self.box_captions:
+            if widget.isHidden() != refused:
+                widget.setHidden(refused)
+                changed = True
+        if not changed:
+            return
+        # the kiosk lays the room above the keyboard out again (the box gives some of its lines)
+        kiosk = self.parentWidget()
+        while kiosk is not None and not hasattr(kiosk, "keep_focus_in_view"):
+            kiosk = kiosk.parentWidget()
+        if kiosk is not None:
+            later(self, 0, kiosk.keep_focus_in_view)
 
     def _chose_town(self, code: str) -> None:
         self.values["region_code"] = code
@@ -458,6 +509,7 @@ class RegistrationFlow(QWidget):
 
     def show_step(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
+        self.nav_beside.set_message_under(index in LONG_BOX_STEPS)
         last = index == len(STEPS) - 1
         self.step_title.setText(STEPS[index])
         self.step_count.setText(f"第 {index + 1} 步，共 {len(STEPS)} 步")

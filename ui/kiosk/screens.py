@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QRegion, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QBoxLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -126,6 +128,104 @@ def scrolling(page: QWidget) -> QScrollArea:
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(page)
     return scroll
+
+
+def row_spans(layout: QLayout) -> list[tuple[int, int]]:
+    """The rows ``layout`` lays out, top to bottom, each as (top, bottom) in its widget's coordinates: a grid's
+    rows (a caption and its field), a column's items one by one (its own rows within), anything else as one."""
+    if isinstance(layout, QGridLayout):
+        rows = []
+        for row in range(layout.rowCount()):
+            rect = QRect()
+            for column in range(layout.columnCount()):
+                item = layout.itemAtPosition(row, column)
+                if item is not None and not item.isEmpty():
+                    rect = rect.united(item.geometry())
+            if not rect.isEmpty():
+                rows.append((rect.top(), rect.bottom() + 1))
+        return rows
+    if isinstance(layout, QBoxLayout) and layout.direction() in (QBoxLayout.Direction.TopToBottom,
+                                                                 QBoxLayout.Direction.BottomToTop):
+        spans: list[tuple[int, int]] = []
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item is None or item.isEmpty() or item.spacerItem() is not None:
+                continue
+            inner = item.layout()
+            if inner is not None:
+                spans.extend(row_spans(inner))
+            else:
+                rect = item.geometry()
+                spans.append((rect.top(), rect.bottom() + 1))
+        return spans
+    rect = layout.geometry()
+    return [] if rect.isEmpty() else [(rect.top(), rect.bottom() + 1)]
+
+
+class WholeRows(QObject):
+    """A scrolling screen's rows (see :func:`row_spans` of its page's layout) seen whole or not at all: a row the
+    area's edge cuts is left out of the area's view (its viewport's mask), the room it would take left empty.
+    Lying down with the on-screen keyboard up some 240 px are left above it: the form scrolled to the field typed
+    in showed a sliver of the next row under it (来访人数's buttons, or the top of 反映问题's field), which read as a
+    broken screen. The row with the focus is never left out (the kiosk scrolls it into view whole)."""
+
+    def __init__(self, area: QScrollArea) -> None:
+        super().__init__(area)
+        self.area = area
+        page = area.widget()
+        assert page is not None
+        self.page = page
+        for watched in (page, area.viewport()):
+            watched.installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LayoutRequest):
+            self.update()
+        return False
+
+    def cut_rows(self) -> list[tuple[int, int]]:
+        """The rows the area's edges cut now, in its viewport's coordinates (the focus's row not among them)."""
+        layout = self.page.layout()
+        view = self.area.viewport()
+        if layout is None or not self.area.isVisible():
+            return []
+        shift = self.page.y()
+        focus = QApplication.focusWidget()
+        held = None
+        if focus is not None and self.page.isAncestorOf(focus):
+            top = focus.mapTo(self.page, QPoint(0, 0)).y()
+            held = (top, top + focus.height())
+        cut = []
+        for top, bottom in row_spans(layout):
+            if held is not None and top < held[1] and held[0] < bottom:
+                continue
+            top, bottom = top + shift, bottom + shift
+            if bottom > 0 and top < view.height() and (top < 0 or bottom > view.height()):
+                cut.append((top, bottom))
+        return cut
+
+    def update(self) -> None:
+        import shiboken6
+
+        if not shiboken6.isValid(self.area):
+            return
+        view = self.area.viewport()
+        cut = self.cut_rows()
+        if not cut:
+            if not view.mask().isEmpty():
+                view.clearMask()
+            return
+        shown = QRegion(view.rect())
+        for top, bottom in cut:
+            shown -= QRegion(0, top, view.width(), bottom - top)
+        if shown != view.mask():
+            view.setMask(shown)
 
 
 def into_view(field: QWidget, *then: QWidget) -> None:
@@ -350,10 +450,16 @@ class ButtonsBeside(QBoxLayout):
     large text and its row of candidates: too little for a field, what it asks for and a row of buttons."""
 
     def __init__(self, screens: QWidget, message: QWidget, buttons: QBoxLayout, spacing: int = 16,
-                 on_beside: Callable[[bool], None] | None = None) -> None:
+                 on_beside: Callable[[bool], None] | None = None, message_under: bool = False) -> None:
         super().__init__(QBoxLayout.Direction.TopToBottom)
         #: Told when the buttons go beside the screens and back (a screen that lays itself out tighter then).
         self.on_beside = on_beside
+        #: While the buttons stand beside the screens the message stays under the screens, not between them and
+        #: the buttons: for a screen that needs its width more than a line or two of height (a long text box with
+        #: 清空重写 beside it, which a refusal beside the screen squeezed to some 870 px with 大字: 清空重写 went above
+        #: the box, and the screen scrolled sideways). Such a screen makes the height (its captions give theirs).
+        #: Set as the screens change (:meth:`set_message_under`).
+        self.message_under = message_under
         self.setSpacing(spacing)
         column = QVBoxLayout()
         column.setSpacing(spacing)
@@ -374,17 +480,7 @@ class ButtonsBeside(QBoxLayout):
             return
         self.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
         self.buttons.setDirection(QBoxLayout.Direction.TopToBottom if on else QBoxLayout.Direction.LeftToRight)
-        # lying down above the keyboard the message stands between the screens and the buttons, not under the
-        # screens: with 大字 the field's caption, the field and a refusal under them are taller than the 236 px
-        # left, and the page scrolled as a whole (the refusal half hidden, a second scroll bar)
-        if on and self.column.indexOf(self.message) >= 0:
-            self.column.removeWidget(self.message)
-            self.insertWidget(1, self.message, 2, Qt.AlignmentFlag.AlignTop)
-            self.setStretch(0, 3)
-        elif not on and self.indexOf(self.message) >= 0:
-            self.removeWidget(self.message)
-            self.column.addWidget(self.message)
-            self.setStretch(0, 1)
+        self._place_message()
         # one above the other, the buttons lose their padding (no less than a finger's target): two of them in
         # large text took 244 px of the 236 left above the keyboard with its row of candidates, and the page
         # scrolled beside the screen's own scroll bar; the buttons of a row within the column too (人民建议's
@@ -397,6 +493,27 @@ class ButtonsBeside(QBoxLayout):
             button.updateGeometry()
         if self.on_beside is not None:
             self.on_beside(on)
+
+    def set_message_under(self, under: bool) -> None:
+        """The message under the screens while the buttons stand beside them (``under``: the screen shown needs its
+        width), or between the screens and the buttons (see :attr:`message_under`)."""
+        self.message_under = under
+        self._place_message()
+
+    def _place_message(self) -> None:
+        # lying down above the keyboard the message stands between the screens and the buttons, not under the
+        # screens: with 大字 the field's caption, the field and a refusal under them are taller than the 236 px
+        # left, and the page scrolled as a whole (the refusal half hidden, a second scroll bar). A screen that
+        # needs its width more keeps it under (message_under), and makes the height.
+        aside = self.beside and not self.message_under
+        if aside and self.column.indexOf(self.message) >= 0:
+            self.column.removeWidget(self.message)
+            self.insertWidget(1, self.message, 2, Qt.AlignmentFlag.AlignTop)
+            self.setStretch(0, 3)
+        elif not aside and self.indexOf(self.message) >= 0:
+            self.removeWidget(self.message)
+            self.column.addWidget(self.message)
+            self.setStretch(0, 1)
 
 
 def _buttons_in(layout: QLayout) -> list[QPushButton]:

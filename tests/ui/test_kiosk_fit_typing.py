@@ -1,0 +1,180 @@
+"""The kiosk with its on-screen keyboard up: rows whole or out of view, a refusal that leaves the screen its width,
+the portrait arrangement kept however short the keyboard leaves the flow."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QRegion
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import Hall
+from tests.ui.test_kiosk_citizen import KEYBOARD, LARGEST, Themed, _keyboard_up, _kiosk_window, themed
+from ui.kiosk.register import RegistrationFlow
+
+__all__ = ["themed"]  # the fixture, used here by its name
+
+
+def _below(upper: object, lower: object, flow: RegistrationFlow) -> bool:
+    """Whether ``lower`` stands under ``upper`` on the flow's screen (in the same column)."""
+    assert isinstance(upper, QWidget) and isinstance(lower, QWidget)
+    a, b = upper.mapTo(flow, QPoint(0, 0)), lower.mapTo(flow, QPoint(0, 0))
+    return b.y() >= a.y() + upper.height() and abs(b.x() - a.x()) < 40
+
+
+def test_a_portrait_kiosk_keeps_the_portrait_who_screen_when_the_keyboard_leaves_it_short(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    """The towns of 问题发生地 come in a moment after the flow opens, and the flow arranged its screens then by its
+    own shape: above the keyboard (or before its first layout) a portrait flow is wider than tall, and the 身份
+    screen of a standing kiosk got the lying-down arrangement: the hint over the fields, the address under the
+    name. The kiosk's orientation decides it."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    shell.large_button.setChecked(True)
+    _keyboard_up(shell, 1000)  # still up from the citizen before: the flow gets less height than width
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy and len(flow.where_buttons) > 1)
+    qtbot.waitUntil(lambda: flow.rare_hint.isVisible() and flow.address.isVisible())
+    assert flow.portrait
+    # standing up: the hint under the name, the address last, under the phone
+    assert _below(flow.name, flow.rare_hint, flow)
+    assert _below(flow.phone, flow.address, flow)
+    space = shell.keyboard_space
+    space.layout.setContentsMargins(space.base)  # the keyboard goes: the same arrangement
+    space.changed.emit()
+    qtbot.waitUntil(lambda: _below(flow.name, flow.rare_hint, flow) and _below(flow.phone, flow.address, flow))
+
+
+def _seen_part(view: QWidget, widget: QWidget) -> int:
+    """How many rows of pixels of ``widget`` the scroll area's ``view`` shows (its mask counted)."""
+    rect = QRect(widget.mapTo(view, QPoint(0, 0)), widget.size()).intersected(view.rect())
+    if rect.isEmpty():
+        return 0
+    shown = QRegion(rect)
+    if not view.mask().isEmpty():
+        shown = shown.intersected(view.mask())
+    return shown.boundingRect().height()
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("keyboard", [KEYBOARD, LARGEST])
+def test_lying_down_with_the_keyboard_up_each_booking_row_is_whole_or_out_of_view(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, keyboard: int) -> None:
+    """Typing the phone lying down, a sliver of 来访人数's buttons (or of 反映问题's field) showed at the form's
+    bottom edge. Over each field: the field and its caption whole, and every row of the form (a caption and its
+    field) either seen whole or not at all."""
+    from tests.ui.test_kiosk_booking_view import _click, _days, _open_booking
+
+    themed(QApplication.instance())
+    _days(sqlite_hall, 1)
+    _window, shell, flow = _open_booking(qtbot, sqlite_hall, (1920, 1080), large)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    _click(qtbot, flow.slot_buttons.itemAt(0).widget())  # type: ignore[arg-type]
+    area = flow.who_page.findChild(QScrollArea)
+    assert area is not None
+    view = area.viewport()
+
+    def whole_or_none() -> bool:
+        for caption, field in flow.form_rows:
+            for widget in (caption, field):
+                if _seen_part(view, widget) not in (0, widget.height()):
+                    return False
+        return True
+
+    for field, (caption, _row) in zip((flow.name, flow.id_number, flow.phone, flow.summary),
+                                      (flow.form_rows[i] for i in (0, 1, 2, 4)), strict=True):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        _keyboard_up(shell, keyboard)
+        qtbot.waitUntil(lambda f=field, c=caption: _seen_part(view, f) == f.height() > 0
+                        and _seen_part(view, c) == c.height())
+        assert area.verticalScrollBar().maximum() > 0, "the form scrolls above the keyboard"
+        qtbot.waitUntil(whole_or_none)
+        for _turn in range(10):  # settled, it stays so
+            QApplication.processEvents()
+        assert whole_or_none()
+        space = shell.keyboard_space
+        space.layout.setContentsMargins(space.base)  # the keyboard goes
+        space.changed.emit()
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("keyboard", [KEYBOARD, LARGEST])
+@pytest.mark.parametrize(("box_name", "written"), [("request", ""), ("request", "长" * 5001),
+                                                   ("reasons", "长" * 5001)])
+def test_lying_down_with_the_keyboard_up_a_refusal_leaves_a_long_box_screen_its_width(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, keyboard: int, box_name: str,
+        written: str) -> None:
+    """诉求 lying down with 大字 and the keyboard up: the refusal beside the screen squeezed it to some 870 px, with
+    a scroll bar sideways besides the one up and down, and 清空重写 went above the box. With the refusal said the
+    screen keeps its width, nothing scrolls sideways, 清空重写 stays beside the box; the refusal, the box and
+    下一步 are seen, one scroll bar at most."""
+    from tests.ui.test_kiosk_booking_view import _bars, _in_window
+    from ui.kiosk.screens import StartOver
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    box = getattr(flow, box_name)  # 诉求's box, or 理由's under 事实's on the screen after
+    flow.show_step(2 if box is flow.request else 3)
+    box.setPlainText(written)
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    _keyboard_up(shell, keyboard)
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.next_button, keyboard))
+    screen = flow.pages.currentWidget()
+    qtbot.waitUntil(lambda: screen.width() > 1200)
+    width = screen.width()
+    flow.next_button.click()  # a tap: the box keeps the focus, the keyboard stays up
+    qtbot.waitUntil(lambda: flow.message.property("tone") == "error" and flow.message.isVisible())
+    start_over = next(b for b in screen.findChildren(StartOver) if b.box is box)
+
+    def fits() -> bool:
+        at = box.mapTo(flow, QPoint(0, 0))
+        button = start_over.mapTo(flow, QPoint(0, 0))
+        return (screen.width() == width
+                and button.x() >= at.x() + box.width() and abs(button.y() - at.y()) < 40
+                and all(_in_window(window, shell, w, keyboard) for w in (flow.message, flow.next_button))
+                and box.visibleRegion().boundingRect().height() > 0)
+
+    qtbot.waitUntil(fits)
+    for _turn in range(10):
+        QApplication.processEvents()
+    assert fits()
+    sideways = [area for area in window.findChildren(QScrollArea) if area.horizontalScrollBar().isVisible()]
+    assert sideways == [], "nothing scrolls sideways"
+    assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+    space = shell.keyboard_space
+    space.layout.setContentsMargins(space.base)  # the keyboard goes: what the box asks for is said over it again
+    space.changed.emit()
+    qtbot.waitUntil(lambda: all(w.isVisible() for w in flow.box_captions if screen.isAncestorOf(w)))
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_lying_down_with_the_keyboard_up_a_refused_id_number_is_said_beside_the_who_screen(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool) -> None:
+    """The 身份 screen's fields are short: its refusal stays beside the screen above the keyboard (under it, with
+    大字, the refusal and 下一步 went under the keyboard and the page scrolled beside the screen's own bar)."""
+    from tests.ui.test_kiosk_booking_view import _bars, _in_window
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    flow.name.setText("欧阳春花")
+    flow.id_number.setText("110101199003071234")  # a wrong check digit
+    flow.id_number.setFocus()
+    qtbot.waitUntil(flow.id_number.hasFocus)
+    _keyboard_up(shell, LARGEST)
+    flow.next_button.click()
+    qtbot.waitUntil(lambda: "身份证号码" in flow.message.text() and flow.message.isVisible())
+    qtbot.waitUntil(lambda: all(_in_window(window, shell, w, LARGEST)
+                                for w in (flow.message, flow.next_button, flow.id_number)))
+    assert len(_bars(shell)) <= 1, "two scroll bars side by side"
