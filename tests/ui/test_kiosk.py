@@ -823,6 +823,45 @@ def test_the_same_card_again_is_shown_its_waiting_ticket_and_no_second_is_printe
     assert "没有另发新号" in flow.printing.text().replace("\u200b", "")
 
 
+def test_a_slow_printers_answer_is_not_said_over_the_next_tickets_page(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first slip was still printing when the same card was shown again: its 请取走号票 came over the second
+    page's 没有另发新号，请凭原来的号票等候叫号 — telling the person to take a slip that never came out."""
+    import threading
+
+    from desktop.app import _issue_ticket, _window_types
+    from desktop.services import printing
+    from tests.conftest import make_hall
+    from ui.kiosk.ticket import TicketFlow
+
+    release = threading.Event()
+    real = printing.print_document
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(printing, "print_document", slow)
+    hall = make_hall(sqlite_engine, clock, id_reader="sim:seed=7", printer_receipts=f"pdf:{tmp_path}")
+    flow = TicketFlow(work_context(KIOSK, "kiosk", hall=hall), window_types=_window_types, issue_ticket=_issue_ticket)
+    qtbot.addWidget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+    for _visit in range(2):
+        flow.done_button.click()
+        qtbot.waitUntil(lambda: len(flow.type_buttons) >= 2)
+        _click(qtbot, flow.card_button)
+        qtbot.waitUntil(lambda: "已读取" in flow.card_state.text(), timeout=10_000)
+        with qtbot.waitSignal(flow.issued, timeout=10_000):
+            _click(qtbot, flow.type_buttons[0])
+    assert "没有另发新号" in flow.printing.text()
+    with qtbot.waitSignal(flow.devices.settled, timeout=10_000):
+        release.set()  # the first slip comes out now
+    assert len(list(tmp_path.glob("*.pdf"))) == 1
+    assert "没有另发新号" in flow.printing.text() and "请取走" not in flow.printing.text()
+
+
 def test_the_kiosk_window_offers_the_leaders_reception_day_booking(qtbot: QtBot, sqlite_hall: Hall) -> None:
     from desktop.app import build_window
     from ui.kiosk.booking import BookingFlow

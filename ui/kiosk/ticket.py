@@ -88,6 +88,7 @@ class TicketFlow(QWidget):
         self._issue = issue_ticket
         self.card: Any = None
         self._asked_priority = False  # the toggle was on for the ticket taken last
+        self._shown = 0  # which ticket the page shows (counted): a slip's outcome is said only on its own page
         self.types: list[WindowType] = []
         self.type_buttons: list[QPushButton] = []
         self._columns = 2
@@ -402,6 +403,8 @@ class TicketFlow(QWidget):
         # the hall's own note is written by a person: shown as written, breaking at its punctuation
         self.ahead.setText(Phrases.of((*told.phrases, *Phrases.clauses(f"\n{issued.note}").phrases))
                            if issued.note else told)
+        self._shown += 1
+        shown = self._shown
         self.printing.setText(Phrases("正在|打印号票……"))
         self.pages.setCurrentIndex(1)
         self.home_timer.start()
@@ -425,11 +428,13 @@ class TicketFlow(QWidget):
                                               printer_for(DocumentKind.QUEUE_TICKET, settings, media=doc.media))
             return _Printed(outcome.printed, outcome.message)
 
-        self.devices.run(print_ticket, self._printed,
-                         lambda error: self._printed(_Printed(False, user_message(error, "打印号票"))),
+        self.devices.run(print_ticket, lambda outcome: self._printed(outcome, shown),
+                         lambda error: self._printed(_Printed(False, user_message(error, "打印号票")), shown),
                          executor=Executor.DEVICES)
 
-    def _printed(self, outcome: _Printed) -> None:
+    def _printed(self, outcome: _Printed, shown: int) -> None:
+        if shown != self._shown:  # a slow printer's answer for a ticket whose page is gone: another is shown now
+            return
         if outcome.printed:
             self.printing.setText(Phrases("请取走|号票"))
             return
