@@ -115,27 +115,35 @@ def current(hall: Hall, device_id: str | None = None) -> list[PeripheralProblem]
         return [PeripheralProblem(r.peripheral, r.problem, r.since) for r in rows]
 
 
+#: One report at a time: each carries the whole state, so two on the way at once could arrive out of order and
+#: leave the server with the older one.
+_SENDING = threading.Lock()
+
+
 def send_pending(hall: Hall, *, erase: bool = False) -> int:
     """Report this device's state to its server when it changed since the last report; 1 if it went."""
     del erase  # the link's signature: nothing personal here
     if hallrecords.remote_of(hall) is None:
         return 0
     device = hall.settings.device_id
-    with hall.sessions() as session:
-        changed = session.scalar(select(PeripheralStateRow.peripheral).where(
-            PeripheralStateRow.device_id == device, PeripheralStateRow.reported.is_(False)).limit(1))
-    if changed is None:
-        return 0
-    problems = current(hall)
-    hallrecords.ask(hall, "/devices/peripherals", {"peripherals": [
-        {"peripheral": p.peripheral, "problem": p.problem, "since": p.since} for p in problems]})
-    with hall.transaction() as session:
-        reported = [(p.peripheral, p.problem) for p in problems]
-        for row in session.scalars(select(PeripheralStateRow).where(PeripheralStateRow.device_id == device)):
-            if not row.problem:
-                session.delete(row)
-            elif (row.peripheral, row.problem) in reported:  # a change meanwhile goes with the next report
-                row.reported = True
+    with _SENDING:
+        with hall.sessions() as session:
+            rows = list(session.scalars(select(PeripheralStateRow).where(PeripheralStateRow.device_id == device)
+                                        .order_by(PeripheralStateRow.peripheral)))
+            if all(row.reported for row in rows):
+                return 0
+            sent = {row.peripheral: (row.problem, row.since) for row in rows}
+        hallrecords.ask(hall, "/devices/peripherals", {"peripherals": [
+            {"peripheral": peripheral, "problem": problem, "since": since}
+            for peripheral, (problem, since) in sent.items() if problem]})
+        with hall.transaction() as session:
+            for row in session.scalars(select(PeripheralStateRow).where(PeripheralStateRow.device_id == device)):
+                if sent.get(row.peripheral) != (row.problem, row.since):
+                    continue  # it changed meanwhile: it goes with the next report
+                if row.problem:
+                    row.reported = True
+                else:
+                    session.delete(row)
     return 1
 
 

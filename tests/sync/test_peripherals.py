@@ -3,6 +3,7 @@ and go once they work again; and the administrator's 设备管理 shows them."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -15,7 +16,7 @@ from db.models import PeripheralStateRow
 from desktop.domain.access import Actor
 from desktop.printing.base import PrinterError, Problem
 from desktop.printing.simulated import SimulatedPrinter
-from desktop.services import documents, peripherals, printing
+from desktop.services import documents, hallrecords, peripherals, printing
 from desktop.services.context import Hall
 from desktop.sync.records_client import RecordsClient
 from server.app import create_app
@@ -78,6 +79,39 @@ def test_the_kiosks_reader_and_printer_problems_reach_the_server_and_clear_when_
         link.stop()
     with kiosk.sessions() as session:
         assert session.scalar(select(PeripheralStateRow.peripheral)) is None  # reported: nothing left to send
+
+
+@pytest.mark.postgres
+def test_a_change_while_a_report_is_on_its_way_is_reported_after_it(
+        sync_server: SyncServer, device_hall: DeviceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each report carries the whole state: a card laid down while the last problem is on its way goes with the
+    next report, and a second report waits for the first (out of order, the older one would be left standing)."""
+    kiosk = device_hall("kb", code="K02")
+    server = sync_server.hall
+    with serving(server, sync_server) as url:
+        link = RecordsClient(kiosk, url, enrolled(sync_server, kiosk, "kiosk"), erase=True, max_backoff=0.3).start()
+        try:
+            assert link.online.wait(10), link.last_error
+            asked = hallrecords.ask
+            overtaking: list[threading.Thread] = []
+
+            def meanwhile(hall: Hall, path: str, body: dict[str, object]) -> object:
+                if path == "/devices/peripherals" and not overtaking:
+                    peripherals.note(kiosk, peripherals.READER, None)  # the reader works again
+                    overtaking.append(threading.Thread(target=peripherals.send_pending, args=(kiosk,)))
+                    overtaking[0].start()
+                    overtaking[0].join(0.5)  # it would have gone first had it not waited
+                return asked(hall, path, body)
+
+            monkeypatch.setattr(hallrecords, "ask", meanwhile)
+            peripherals.note(kiosk, peripherals.READER, "身份证阅读器未连接")
+            assert peripherals.send_pending(kiosk) == 1
+            overtaking[0].join()
+            assert _reported(server, kiosk.settings.device_id) == []
+            with kiosk.sessions() as session:
+                assert session.scalar(select(PeripheralStateRow.peripheral)) is None
+        finally:
+            link.stop()
 
 
 def test_the_admin_sees_a_kiosks_peripherals_in_words(qtbot: QtBot, work_context: Callable[..., WorkContext],
