@@ -17,6 +17,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -940,6 +941,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
             # the first day still taking bookings (today's is over after its last slot)
             open_day = next((d for d in booking.days if not d.over and d.free > 0), None)
             if open_day is not None:
+                first_day = open_day  # 22e's booking: the day a second booking of the same visitor is refused
                 booking.choose_day(open_day)
                 save("22b-booking-slots")
                 booking.choose_slot(0)
@@ -986,7 +988,7 @@ def kiosk_screenshots(db: Path, out: Path) -> None:
                 save("22e2-booking-not-printed")
                 done_modes("22e2-booking-not-printed")
                 booking.finish()
-                full_day_shots(body, save, wipe, done_modes, good, orientation)
+                full_day_shots(body, save, wipe, done_modes, good, first_day.day, orientation)
             wipe()
         window.close()
     _suggestion_themes(hall, out)
@@ -1131,7 +1133,7 @@ def _booking_card_shots(body: Any, state: str, save: Callable[[str], None],
 
 
 def full_day_shots(body: Any, save: Callable[[str], None], wipe: Callable[[], None],
-                   done_modes: Callable[[str], None], booked_id: str, orientation: str) -> None:
+                   done_modes: Callable[[str], None], booked_id: str, booked_day: date, orientation: str) -> None:
     """预约领导接访 on a full day: the days (wrapping within the screen), a tap on a full slot said, 候补 refused
     without a phone number and then registered, and a second booking of the day refused with its slot and place."""
     from stdnum.cn import ric
@@ -1172,12 +1174,16 @@ def full_day_shots(body: Any, save: Callable[[str], None], wipe: Callable[[], No
     booking = body.open_flow("booking")
     assert isinstance(booking, BookingFlow)
     wait(booking, lambda: bool(booking.days))
-    booking.choose_day(next(d for d in booking.days if not d.over and d.free > 0))  # the day booked in 22e
-    booking.choose_slot(1)
+    booked = next(d for d in booking.days if d.day == booked_day)  # the day booked in 22e
+    booking.choose_day(booked)
+    booking.choose_slot(next((i for i in range(len(booked.slots)) if booked.left[i] > 0 and not booked.is_over(i)),
+                             None))
     booking.name.setText("张桂兰")
     booking.id_number.setText(booked_id)  # booked on this day a moment ago
     booking.submit()
-    wait(booking, lambda: bool(booking.message.text()))
+    wait(booking, lambda: bool(booking.message.text()) or booking.pages.currentWidget() is booking.result_page)
+    if booking.pages.currentWidget() is booking.result_page:
+        raise RuntimeError("22j: a second booking of the same visitor on the same day was taken")
     save("22j-booking-booked-already")
     wipe()
 
