@@ -98,14 +98,14 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
                             "感谢您为我们的工作建言献策。",
     "suggestion.anonymous": "（匿名建议：采纳后无法与您联系，请凭编号到窗口询问）",
     # 受理告知书
-    "acceptance.body": "你于{received_on_cn}提出的信访事项（事项编号：{case_number}），经审查，符合受理条件，"
+    "acceptance.body": "你于{received_on_cn}提出的信访事项（案件编号：{case_number}），经审查，符合受理条件，"
                        "本机关已于{accepted_on_cn}依法受理。",
     "acceptance.deadline": "本机关将自受理之日起60日内办结，并向你出具书面处理意见；情况复杂的，经本机关负责人批准，"
                            "可以适当延长办理期限，但延长期限不得超过30日，并将延期理由告知你"
                            "（《信访工作条例》第三十四条）。本事项的办结期限为{handling_due_cn}。",
-    "acceptance.query": "你可以凭事项编号和查询码在自助终端或网上查询办理进度。特此告知。",
+    "acceptance.query": "你可以凭案件编号和查询码在自助终端或网上查询办理进度。特此告知。",
     # 不予受理告知书
-    "non_acceptance.body": "你于{received_on_cn}提出的信访事项（事项编号：{case_number}），经审查，{reason}。"
+    "non_acceptance.body": "你于{received_on_cn}提出的信访事项（案件编号：{case_number}），经审查，{reason}。"
                            "根据《信访工作条例》的有关规定，本机关对该信访事项不予受理。",
     "non_acceptance.channel": "你可以{channel}。",
     "non_acceptance.end": "特此告知。",
@@ -125,12 +125,12 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     "secrecy": "本件属于检举控告类信访事项，请严格保密，不得将检举控告材料及有关情况透露或者转送给"
                "被检举控告的人员或者单位（《信访工作条例》第三十条）。",
     # 延期告知书
-    "extension.body": "你于{received_on_cn}提出、本机关于{accepted_on_cn}受理的信访事项（事项编号：{case_number}），"
+    "extension.body": "你于{received_on_cn}提出、本机关于{accepted_on_cn}受理的信访事项（案件编号：{case_number}），"
                       "因{reason}，经本机关负责人批准，办理期限延长{extended_days}日，延长后的办结期限为{handling_due_cn}。",
     "extension.basis": "信访事项应当自受理之日起60日内办结；情况复杂的，经本机关负责人批准，可以适当延长办理期限，"
                        "但延长期限不得超过30日，并告知信访人延期理由（《信访工作条例》第三十四条）。特此告知。",
     # 处理（复查、复核）意见书
-    "opinion.intro": "你于{received_on_cn}提出的信访事项（事项编号：{case_number}），本机关已依法受理。"
+    "opinion.intro": "你于{received_on_cn}提出的信访事项（案件编号：{case_number}），本机关已依法受理。"
                      "经调查核实，现将{stage}意见答复如下：",
     "opinion.outcome.予以支持": "{stage}结果：予以支持。你的请求事实清楚，符合法律、法规、规章或者其他有关规定，"
                                 "本机关予以支持，并将督促有关单位落实（《信访工作条例》第三十二条）。",
@@ -145,10 +145,10 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     "opinion.right.复核": "本复核意见为最终意见。信访人对复核意见不服，仍然以同一事实和理由提出投诉请求的，"
                           "不再受理（《信访工作条例》第三十六条）。",
     # 复查、复核申请回执
-    "review.body": "你于{requested_on_cn}提出的复查请求（原信访事项编号：{case_number}），本机关已收到。",
+    "review.body": "你于{requested_on_cn}提出的复查请求（原信访事项的案件编号：{case_number}），本机关已收到。",
     "review.deadline": "本机关将自收到复查请求之日起30日内提出复查意见，并予以书面答复（《信访工作条例》第三十五条）；"
                        "复查意见的答复期限为{answer_due_cn}。特此回执。",
-    "rereview.body": "你于{requested_on_cn}提出的复核请求（原信访事项编号：{case_number}），本机关已收到。",
+    "rereview.body": "你于{requested_on_cn}提出的复核请求（原信访事项的案件编号：{case_number}），本机关已收到。",
     "rereview.deadline": "本机关将自收到复核请求之日起30日内提出复核意见，并予以书面答复；"
                          "复核机关可以按照有关规定举行听证，听证所需时间不计算在此期限内"
                          "（《信访工作条例》第三十六条）。复核意见的答复期限为{answer_due_cn}。特此回执。",
@@ -390,7 +390,7 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.FIELD, "{persons_count}人", label="人数"),
         Block(B.FIELD, "{leaders}", label="接访领导"),
         Block(B.FIELD, "{place}", label="地点", when="place"),
-        Block(B.FIELD, "{case_number}", label="事项编号", when="case_number"),
+        Block(B.FIELD, "{case_number}", label="案件编号", when="case_number"),
         Block(B.SPACE, size=0.4),
         Block(B.PARA, "@appointment.waiting", when="waiting"),
         Block(B.NOTE, "{arrival_note}。", when="arrival_note"),

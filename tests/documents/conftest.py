@@ -88,7 +88,7 @@ SAMPLES: dict[K, dict[str, Any]] = {
                           "handling_due": "2026-11-19"},
     K.NON_ACCEPTANCE_NOTICE: {**_A4, "document_number": "浦江信访〔2026〕不受字第3号",
                               "reason": "你反映的问题已由浦江县住房和城乡建设局受理并正在办理，且仍在办理期限内",
-                              "channel": "等待该局的办理结果，或凭事项编号向该局查询办理进度", "basis": "",
+                              "channel": "等待该局的办理结果，或凭案件编号向该局查询办理进度", "basis": "",
                               "channel_contact": "浦江县住房和城乡建设局来访接待室，电话：0579-00000015。"},
     K.TRANSFER_FORM: {**_A4, "document_number": "浦江信访〔2026〕转字第27号",
                       "recipient_name": "浦江县住房和城乡建设局",

@@ -47,6 +47,20 @@ def test_every_kind_has_a_template_and_renders(rendered: dict[K, RenderedDocumen
         assert doc.data == SAMPLES[kind]
 
 
+#: Papers handed to the citizen; the forms sent to the handling units (转送单, 交办单) keep the office's 事项编号.
+TO_THE_CITIZEN = (K.REGISTRATION_RECEIPT, K.RATING_RECEIPT, K.ACCEPTANCE_NOTICE, K.NON_ACCEPTANCE_NOTICE,
+                  K.EXTENSION_NOTICE, K.OPINION, K.REVIEW_RECEIPT, K.REREVIEW_RECEIPT, K.APPOINTMENT_SLIP)
+
+
+def test_the_citizens_papers_call_the_number_as_the_receipt_and_the_kiosk_do(
+        rendered: dict[K, RenderedDocument], text_of: Callable[[bytes], str]) -> None:
+    """受理告知书 said 凭事项编号和查询码…在自助终端查询: the kiosk asks for the 案件编号 of the receipt."""
+    for kind in TO_THE_CITIZEN:
+        text = "".join(text_of(rendered[kind].pdf).split())
+        assert "事项编号" not in text, kind
+        assert f"案件编号{CASE_NUMBER}" in text or f"案件编号：{CASE_NUMBER}" in text, kind
+
+
 def test_page_sizes_are_a4_and_80_mm(rendered: dict[K, RenderedDocument]) -> None:
     for doc in rendered.values():
         pdf = pdfium.PdfDocument(doc.pdf)
@@ -315,7 +329,7 @@ def test_a_line_ended_early_for_a_case_number_is_ragged_not_spaced_out() -> None
 
     size = 16.0
     width = string_width("信" * 28, size)
-    early = [item for item in paragraph("你于2026年12月7日提出的信访事项（事项编号：XF-20261207-K01-00021-F），经审查，"
+    early = [item for item in paragraph("你于2026年12月7日提出的信访事项（案件编号：XF-20261207-K01-00021-F），经审查，"
                                         + "信" * 40, size, size * 1.8, width, indent_chars=2)
              if isinstance(item, TextLine)]
     assert early[0].text.endswith("编号：") and early[0].align == "left"

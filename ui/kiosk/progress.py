@@ -420,7 +420,7 @@ class ProgressFlow(QWidget):
         for edit in (self.number, self.code):  # looked up: not what 返回首页 asks before throwing away
             edit.setProperty(DONE, True)
         set_tone(self.error, "", "")
-        self.heading.setText(f"事项 {progress.case_number}\n信访人 {progress.petitioner}，"
+        self.heading.setText(f"案件编号 {progress.case_number}\n信访人 {progress.petitioner}，"
                              f"{_day(progress.received_on)}登记")
         self.state.setText(Phrases.clauses(progress.state))
         self.next_step.setText(Phrases.clauses(progress.next_step))
