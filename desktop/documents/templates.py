@@ -234,6 +234,7 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.RULE),
         Block(B.BIG, "{ticket_number}", label="您的号码", size=44),
         Block(B.BIG, "优先办理", size=16, when="priority"),
+        Block(B.FIELD, "{priority_reason}", label="优先原因", when="priority_reason"),
         Block(B.FIELD, "{window_type}", label="办理业务"),
         Block(B.FIELD, "{people_ahead}人", label="前面等候"),
         Block(B.FIELD, "约{estimated_wait}分钟", label="预计等候", when="estimated_wait"),

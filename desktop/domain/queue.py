@@ -150,6 +150,9 @@ class IssuedTicket:
     note: str = ""
     #: The person (by ID number) already held this waiting ticket of the type today: it, not a new one.
     already: bool = False
+    #: Why a priority ticket goes first when the ID card it was taken with says so (70岁以上老人), printed under
+    #: 优先办理 for the clerk and the people waiting; "" otherwise.
+    priority_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -243,13 +246,20 @@ def priority_words(ticket: Ticket, type_allows: bool, id_number: str | None, tod
     ID card it was taken with says the age (the ticket keeps no other reason: 残疾人 or 紧急 are the clerk's)."""
     if not ticket.priority or not type_allows:
         return ""
+    reason = priority_reason(id_number, today)
+    return f"优先（{reason}）" if reason else "优先"
+
+
+def priority_reason(id_number: str | None, today: date) -> str:
+    """Why a ticket taken with this ID number goes first, as the number itself says it (70岁以上老人); "" when it
+    does not (no card, another kind of document, a younger holder: 残疾人 or 孕妇 is the person's word, not kept)."""
     if id_number:
         try:
             if of_priority_age(id_birth_date(id_number), today):
-                return f"优先（{PRIORITY_AGE}岁以上老人）"
+                return f"{PRIORITY_AGE}岁以上老人"
         except ValidationError:
             pass  # another kind of document: no age to read
-    return "优先"
+    return ""
 
 
 def of_priority_age(birth: date, today: date) -> bool:

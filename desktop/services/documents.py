@@ -168,9 +168,10 @@ def _registration_data(hall: Hall, view: CaseView, query_code: str, route_due: d
 
 def queue_ticket(hall: Hall, actor: Actor, *, ticket_number: str, window_type: str, people_ahead: int,
                  issued_at: datetime | None = None, estimated_wait_minutes: int | None = None,
-                 priority: bool = False) -> RenderedDocument:
+                 priority: bool = False, priority_reason: str = "") -> RenderedDocument:
     """A queue ticket: the number large, the business, how many wait ahead and for about how long, the time;
-    a priority ticket says 优先办理 under its number, as the screen that gave it did.
+    a priority ticket says 优先办理 under its number, as the screen that gave it did, and why when the ID card it
+    was taken with said so (``priority_reason``: 70岁以上老人, as the issued ticket says it).
 
     Its document number is the day and the number (``20260916-A012``): numbers start again each day.
     """
@@ -187,6 +188,8 @@ def queue_ticket(hall: Hall, actor: Actor, *, ticket_number: str, window_type: s
             "people_ahead": people_ahead, "issued_at": moment.isoformat(timespec="seconds"),
             "estimated_wait": estimated_wait_minutes or 0, "document_number": f"{moment:%Y%m%d}-{number}",
             "priority": bool(priority)}
+    if priority and priority_reason:
+        data["priority_reason"] = _plain(priority_reason, "优先原因", 32, required=False)
     return render(DocumentKind.QUEUE_TICKET, data)
 
 

@@ -38,7 +38,7 @@ from desktop.domain.hours import (
     late_ticket_note,
     parse_hours,
 )
-from desktop.domain.identity import id_birth_date, invisible_char
+from desktop.domain.identity import invisible_char
 from desktop.domain.queue import (
     ESTIMATE_HISTORY_DAYS,
     LEADER_TYPE,
@@ -60,7 +60,7 @@ from desktop.domain.queue import (
     estimated_wait_minutes,
     missed_note,
     next_state,
-    of_priority_age,
+    priority_reason,
     priority_words,
     queue_statistics,
     service_for_estimate,
@@ -520,15 +520,20 @@ def issue_local(hall: Hall, *, type_code: str, source: TicketSource, priority: b
                 first = held[order[0].ticket_id]
                 ahead = _ahead(session, first.day, first, types, same)
                 return IssuedTicket(to_ticket(first), window_type.name, ahead,
-                                    _estimate(session, first.day, window_type, ahead), already=True)
-        priority = priority and window_type.priority_allowed
+                                    _estimate(session, first.day, window_type, ahead), already=True,
+                                    priority_reason=priority_reason(person, hall.today()) if first.priority else "")
+        # the card says the age: a visitor of 70 or more goes first without having to find the toggle (decided
+        # here, where the hall server decides it too: a device's word on it is not needed)
+        reason = priority_reason(person, hall.today())
+        priority = (priority or bool(reason)) and window_type.priority_allowed
         offline = offline_window is not None
         row = _new_ticket(session, hall, rev, window_type, source=source, priority=priority,
                           prefix=offline_prefix(offline_window) if offline_window is not None else window_type.prefix,
                           origin=hall.settings.device_id or "local" if offline else "",
                           person_id=id_number, person_name=name, ticket_id=ticket_id)
         ahead = _ahead(session, row.day, row, types, same)
-        return IssuedTicket(to_ticket(row), window_type.name, ahead, _estimate(session, row.day, window_type, ahead))
+        return IssuedTicket(to_ticket(row), window_type.name, ahead, _estimate(session, row.day, window_type, ahead),
+                            priority_reason=reason if priority else "")
 
 
 def _open_at(session: Session, day: str, window: int) -> QueueTicketRow | None:
@@ -674,9 +679,6 @@ def issue_ticket(hall: Hall, *, type_code: str, source: TicketSource, priority: 
         if source is TicketSource.COUNTER:
             raise RuleViolation("hall_closed", closed)  # the clerk is asked, and may issue with ``after_hours``
         raise RuleViolation("hall_closed", f"{closed}，请到时再来取号")
-    if id_number is not None:
-        # the card says the age: a visitor of 70 or more goes first without having to find the toggle
-        priority = priority or of_priority_age(id_birth_date(id_number), hall.today())
     remote = remote_of(hall)
     if remote is not None:
         issued = remote.issue(type_code=type_code, source=source, priority=priority, id_number=id_number, name=name)

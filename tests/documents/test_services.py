@@ -300,9 +300,16 @@ def test_a_priority_ticket_says_so_on_paper(sqlite_hall: Hall, kiosk: Actor, tex
     """The screen said 综合接待（优先办理）; the slip said nothing of it, and the window calls by the slip."""
     first = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A012", window_type="综合接待", people_ahead=2,
                                    priority=True)
-    assert "优先办理" in text_of(first.pdf)
+    assert "优先办理" in text_of(first.pdf) and "优先原因" not in text_of(first.pdf)  # tapped: no reason kept
     plain = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A013", window_type="综合接待", people_ahead=2)
     assert "优先" not in text_of(plain.pdf)
+    # put first by the card's age: the slip says why, for the clerk and the people he goes before
+    aged = documents.queue_ticket(sqlite_hall, kiosk, ticket_number="A014", window_type="综合接待", people_ahead=2,
+                                  priority=True, priority_reason="70岁以上老人")
+    assert "优先原因：70岁以上老人" in text_of(aged.pdf).replace(" ", "")
+    assert "优先原因" not in text_of(documents.queue_ticket(
+        sqlite_hall, kiosk, ticket_number="A015", window_type="综合接待", people_ahead=2,
+        priority_reason="70岁以上老人").pdf)  # a reason without priority says nothing
 
 
 @pytest.mark.parametrize("typed", ["请向浦江县人民法院提起诉讼。", "可以向浦江县人民法院提起诉讼",

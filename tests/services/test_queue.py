@@ -128,6 +128,16 @@ def test_a_visitor_of_seventy_or_more_by_the_card_goes_first_without_the_toggle(
     assert called == ["A002", "A003", "A001"]
     assert not of_priority_age(date(1956, 2, 29), date(2026, 2, 28)) and of_priority_age(date(1956, 2, 29),
                                                                                           date(2026, 3, 1))
+    # the ticket says why it goes first when the card says so (printed under 优先办理), and only then
+    aged = valid_id(birth=date(1950, 1, 2), seq=5)
+    assert queue.issue_ticket(hall, type_code="general", source=KIOSK, id_number=aged,
+                              name="钱老汉").priority_reason == "70岁以上老人"
+    again = queue.issue_ticket(hall, type_code="general", source=KIOSK, id_number=aged, name="钱老汉")
+    assert again.already and again.priority_reason == "70岁以上老人"  # his own ticket given back says it too
+    young = queue.issue_ticket(hall, type_code="general", source=KIOSK, priority=True,
+                               id_number=valid_id(birth=date(1990, 1, 2), seq=6), name="李红")
+    assert young.ticket.priority and young.priority_reason == ""  # 孕妇 or 残疾人: the person's word, not kept
+    assert queue.issue_ticket(hall, type_code="general", source=KIOSK, priority=True).priority_reason == ""
 
 
 def test_priority_goes_first_only_where_the_type_allows_it(hall: Hall, clerk: Actor) -> None:

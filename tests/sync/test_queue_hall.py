@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from desktop.sync.queue_client import QueueClient
 from server.app import create_app
 from server.app import serving as serve_in_thread
 from server.store import SyncServer, enrol_device
+from tests.helpers import valid_id
 from tests.sync.conftest import DeviceFactory, enrolled, free_port, linked, with_staff
 from ui.kiosk.ticket import TicketFlow
 
@@ -217,6 +219,26 @@ def test_the_central_server_keeps_the_person_encrypted_and_gives_it_to_staff_dev
     with server_hall.sessions() as session:
         stored = list(session.scalars(select(QueueTicketRow.person_id)))
     assert len(stored) == 2 and all(s and "330726198001011233" not in s for s in stored)  # sealed at rest
+
+
+def test_the_hall_server_says_why_a_ticket_goes_first_though_it_keeps_the_person_sealed(server_hall: Hall) -> None:
+    """The slip prints 优先原因：70岁以上老人 from the answer: the server reads the age from the number as sent, and
+    from the stored (sealed) one when it gives the person's waiting ticket back."""
+    kiosk = enrol_device(server_hall, "devk", "kiosk", device_code="K09")
+    elder = valid_id(birth=date(1950, 3, 4), seq=7)
+    with serve_in_thread(create_app(server_hall)) as url, httpx.Client(base_url=url) as api:
+        def take(id_number: str | None, name: str | None) -> dict[str, Any]:
+            answer = api.post("/queue/issue", headers=_auth(kiosk), json={
+                "type_code": "general", "source": "kiosk", "id_number": id_number, "name": name})
+            assert answer.status_code == 200, answer.text
+            result: dict[str, Any] = answer.json()["result"]
+            return result
+
+        first, again = take(elder, "钱老汉"), take(elder, "钱老汉")
+        plain = take(None, None)
+    assert first["ticket"]["priority"] and first["priority_reason"] == "70岁以上老人"
+    assert again["already"] and again["priority_reason"] == "70岁以上老人"
+    assert not plain["ticket"]["priority"] and plain["priority_reason"] == ""
 
 
 def test_the_stream_resumes_from_the_last_event_id(hall_server: SyncServer) -> None:

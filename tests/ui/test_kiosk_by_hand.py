@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from db.models import PrintJobRow
 from desktop.domain.errors import ValidationError
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
@@ -186,6 +189,12 @@ def test_a_ticket_put_first_by_the_cards_age_says_why(qtbot: QtBot, work_context
         qtbot.mouseClick(flow.type_buttons[0], Qt.MouseButton.LeftButton)
     assert flow.business.text().endswith("（优先办理）")
     assert flow.ahead.text().startswith("您已年满70岁，为您优先办理。\n")
+    # and the slip says why under 优先办理, for the clerk and the people he goes before
+    qtbot.waitUntil(lambda: not flow.devices.busy, timeout=20_000)
+    with sqlite_hall.sessions() as session:
+        slip = session.scalars(select(PrintJobRow).where(PrintJobRow.kind == "排队号票")
+                               .order_by(PrintJobRow.id.desc())).first()
+    assert slip is not None and json.loads(slip.data)["priority_reason"] == "70岁以上老人"
     # with the toggle on nothing more is said (test_kiosk.py's test_a_ticket_in_three_taps: 前面没有人在等候…)
 
 

@@ -423,7 +423,7 @@ class TicketFlow(QWidget):
                                          window_type=issued.type_name, people_ahead=issued.ahead,
                                          issued_at=issued.ticket.issued_at,
                                          estimated_wait_minutes=issued.estimated_wait_minutes,
-                                         priority=issued.ticket.priority)
+                                         priority=issued.ticket.priority, priority_reason=issued.priority_reason)
             outcome = printing.print_document(hall, actor, doc, None,
                                               printer_for(DocumentKind.QUEUE_TICKET, settings, media=doc.media))
             return _Printed(outcome.printed, outcome.message)

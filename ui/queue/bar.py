@@ -616,7 +616,7 @@ class QueueBar(QFrame):
                                          window_type=issued.type_name, people_ahead=issued.ahead,
                                          issued_at=issued.ticket.issued_at,
                                          estimated_wait_minutes=issued.estimated_wait_minutes,
-                                         priority=issued.ticket.priority)
+                                         priority=issued.ticket.priority, priority_reason=issued.priority_reason)
             printer = choose() if choose is not None else printer_for(DocumentKind.QUEUE_TICKET, settings,
                                                                       media=doc.media)
             return printing.print_document(hall, actor, doc, None, printer)
