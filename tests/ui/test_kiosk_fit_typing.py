@@ -178,3 +178,47 @@ def test_lying_down_with_the_keyboard_up_a_refused_id_number_is_said_beside_the_
     qtbot.waitUntil(lambda: all(_in_window(window, shell, w, LARGEST)
                                 for w in (flow.message, flow.next_button, flow.id_number)))
     assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize(("size", "keyboard"), [((1080, 1920), KEYBOARD), ((1080, 1920), LARGEST),
+                                                ((1920, 1080), KEYBOARD), ((1920, 1080), LARGEST)])
+def test_over_the_keyboard_nothing_on_the_who_screen_is_seen_cut(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, size: tuple[int, int], keyboard: int) -> None:
+    """自助登记's 身份 standing up with 大字 and the digits pad up over the phone: the top half of 住址's caption
+    showed under the field, a strip of words cut through. Over each field, every caption, field and button of the
+    screen is seen whole or not at all, the field typed in whole."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    area = flow.pages.widget(0)
+    assert isinstance(area, QScrollArea)
+    view = area.viewport()
+    page = area.widget()
+    assert page is not None
+
+    def whole_or_none() -> bool:
+        for widget in page.findChildren(QWidget):
+            if (isinstance(widget, QLabel | QLineEdit | QAbstractButton) and widget.isVisible()
+                    and widget.height() <= view.height()
+                    and _seen_part(view, widget) not in (0, widget.height())):
+                return False
+        return True
+
+    for field in (flow.name, flow.id_number, flow.phone, flow.address):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        _keyboard_up(shell, keyboard)
+        qtbot.waitUntil(lambda f=field: _seen_part(view, f) == f.height() > 0)
+        qtbot.waitUntil(whole_or_none)
+        for _turn in range(10):  # settled, it stays so
+            QApplication.processEvents()
+        assert whole_or_none()
+        space = shell.keyboard_space
+        space.layout.setContentsMargins(space.base)  # the keyboard goes
+        space.changed.emit()

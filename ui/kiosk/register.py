@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -45,6 +46,7 @@ from ui.kiosk.screens import (
     ButtonsBeside,
     Screens,
     WhenWide,
+    WholeRows,
     caption_row,
     fix_as_read,
     into_view,
@@ -267,6 +269,10 @@ class RegistrationFlow(QWidget):
         self.who_fields.finish()
         who.addLayout(self.who_fields)
         who.addStretch(1)
+        # over the keyboard, standing up with 大字, the next caption showed cut in half under the field typed in
+        who_area = self.pages.widget(self.pages.count() - 1)
+        assert isinstance(who_area, QScrollArea)
+        self.whole_rows = WholeRows(who_area)
 
         # 2 问题发生地
         self.where_group = QButtonGroup(self)

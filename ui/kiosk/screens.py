@@ -132,7 +132,8 @@ def scrolling(page: QWidget) -> QScrollArea:
 
 def row_spans(layout: QLayout) -> list[tuple[int, int]]:
     """The rows ``layout`` lays out, top to bottom, each as (top, bottom) in its widget's coordinates: a grid's
-    rows (a caption and its field), a column's items one by one (its own rows within), anything else as one."""
+    rows (a caption and its field), a column's items one by one (its own rows within), side-by-side items' rows
+    as the bands no item crosses (two columns of fields: a caption beside a caption), anything else as one."""
     if isinstance(layout, QGridLayout):
         rows = []
         for row in range(layout.rowCount()):
@@ -158,6 +159,22 @@ def row_spans(layout: QLayout) -> list[tuple[int, int]]:
                 rect = item.geometry()
                 spans.append((rect.top(), rect.bottom() + 1))
         return spans
+    if isinstance(layout, QBoxLayout):  # side by side: where one item's rows overlap another's, one band
+        beside: list[tuple[int, int]] = []
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item is None or item.isEmpty() or item.spacerItem() is not None:
+                continue
+            inner = item.layout()
+            rect = item.geometry()
+            beside.extend(row_spans(inner) if inner is not None else [(rect.top(), rect.bottom() + 1)])
+        bands: list[tuple[int, int]] = []
+        for top, bottom in sorted(beside):
+            if bands and top < bands[-1][1]:
+                bands[-1] = (bands[-1][0], max(bands[-1][1], bottom))
+            else:
+                bands.append((top, bottom))
+        return bands
     rect = layout.geometry()
     return [] if rect.isEmpty() else [(rect.top(), rect.bottom() + 1)]
 
@@ -167,7 +184,8 @@ class WholeRows(QObject):
     area's edge cuts is left out of the area's view (its viewport's mask), the room it would take left empty.
     Lying down with the on-screen keyboard up some 240 px are left above it: the form scrolled to the field typed
     in showed a sliver of the next row under it (来访人数's buttons, or the top of 反映问题's field), which read as a
-    broken screen. The row with the focus is never left out (the kiosk scrolls it into view whole)."""
+    broken screen. The row with the focus is never left out (the kiosk scrolls it into view whole), nor one taller than
+    the area (it is never seen whole)."""
 
     def __init__(self, area: QScrollArea) -> None:
         super().__init__(area)
@@ -204,6 +222,8 @@ class WholeRows(QObject):
         cut = []
         for top, bottom in row_spans(layout):
             if held is not None and top < held[1] and held[0] < bottom:
+                continue
+            if bottom - top > view.height():  # never seen whole: its part in view is better than nothing
                 continue
             top, bottom = top + shift, bottom + shift
             if bottom > 0 and top < view.height() and (top < 0 or bottom > view.height()):
