@@ -1,16 +1,38 @@
 """The kiosk's page on a real X server with Qt's on-screen keyboard, for the probes that tests run in a process
-of their own under Xvfb (the keyboard needs the application made after it is asked for, and a screen)."""
+of their own under Xvfb (the keyboard needs the application made after it is asked for, and a screen): the test's
+side runs a probe (``on_xvfb``), the probe's side starts the kiosk (``kiosk_on_screen``)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pytest
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from ui.kiosk.shell import KioskShell
+
+NEEDS_XVFB = pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+
+
+def on_xvfb(folder: Path, name: str, script: str, *args: str, screen: str = "1920x1080",
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``script``, written to ``name``.py in ``folder``, run with ``args`` by this Python on an X server of its own
+    (Xvfb) with a screen of ``screen`` pixels; its output as text. The probe draws on that server (Qt's xcb) and
+    imports this checkout; it picks its own input method (the on-screen keyboard), none of this process's."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    path = folder / f"{name}.py"
+    path.write_text(script, encoding="utf-8")
+    return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(path), *args],
+                          capture_output=True, text=True, timeout=timeout, env=env, check=False)
 
 
 def kiosk_on_screen(folder: str) -> tuple[QApplication, KioskShell]:

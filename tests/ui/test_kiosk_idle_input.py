@@ -3,10 +3,6 @@ one away (through the real widgets; the on-screen keyboard's own window in test_
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import textwrap
 import threading
 from collections.abc import Callable
@@ -24,6 +20,7 @@ from desktop.devices.idcard import IdCard
 from desktop.devices.simulated import SimulatedReader
 from desktop.devices.voice import SpeechAnnouncer, VoiceOptions, announcer_from_options
 from desktop.services.context import Actor
+from tests.ui.kiosk_probe import NEEDS_XVFB, on_xvfb
 from ui.kiosk.body import kiosk_body, kiosk_tiles, ticket_flow
 from ui.kiosk.leave import QUESTION
 from ui.kiosk.register import RegistrationFlow
@@ -418,19 +415,13 @@ ASIDE = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
 def test_the_keyboard_steps_aside_for_the_countdown_and_the_question(tmp_path: Path, screen: str) -> None:
     """The on-screen keyboard is a window of its own above the kiosk's: up, it hid the countdown's seconds and
     继续使用 (only the title showed above it). It goes while the countdown or the question covers the page
     and comes back, in the field being typed in, with 继续使用 / 继续填写."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "aside.py"
-    script.write_text(ASIDE, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "aside", ASIDE, str(tmp_path), screen=screen)
     out = done.stdout
     assert "countdown overlay True keyboard False False" in out, out + done.stderr
     assert "continued overlay False keyboard True focus True" in out, out + done.stderr

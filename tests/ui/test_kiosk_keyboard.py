@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.ui.kiosk_probe import NEEDS_XVFB, on_xvfb
 from ui.kiosk.keyboard import IM_MODULE, KeyUse, pinyin_key_use, use_on_screen_keyboard
 from ui.kiosk.style import LARGE_FACTOR, text_px
 
@@ -78,15 +79,9 @@ def test_use_on_screen_keyboard_respects_an_input_method_chosen_already(monkeypa
     assert os.environ["LANG"] == "zh_CN.UTF-8"  # the keyboard offers pinyin
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 def test_the_pinyin_keyboard_comes_up_and_the_page_makes_room(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "probe.py"
-    script.write_text(PROBE, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script)],
-                          capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "probe", PROBE)
     assert "visible True locale zh_CN" in done.stdout, done.stdout + done.stderr
     # the keyboard itself loaded, typing pinyin; of the language plugins only Pinyin's is in the process
     assert "PinyinInputMethod" in done.stdout.split("methods ")[1].split()[0], done.stdout + done.stderr
@@ -211,17 +206,11 @@ PAGES = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 def test_an_id_number_opens_the_keyboard_on_its_digits_not_its_symbols(tmp_path: Path) -> None:
     """Qt's keyboard shows a field that prefers numbers its symbols page (1 2 3 … over @ # % & * _ - + ( ));
     an ID number's field opens its pad of big digits (the X is a key beside the field)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "pages.py"
-    script.write_text(PAGES, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script)],
-                          capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "pages", PAGES)
     assert "prefers-numbers page symbols" in done.stdout, done.stdout + done.stderr  # what the field opened on
     assert "id-number page digits" in done.stdout, done.stdout + done.stderr
 
@@ -312,7 +301,7 @@ CANDIDATES = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
 @pytest.mark.parametrize("order", ["normal-first", "large-first"])
 def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, order: str) -> None:
@@ -320,13 +309,7 @@ def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, or
     the page's large text at least) with 大字, whether it was on before the keyboard first came up or came on
     after; without it the row's characters are as large as the page's body text at least (Qt's own where they
     are). The keyboard grows and the page above it makes the room."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "candidates.py"
-    script.write_text(CANDIDATES, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script), order],
-                          capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "candidates", CANDIDATES, order, screen=screen)
     rows: dict[str, list[dict[str, float]]] = {"normal": [], "large": []}
     for line in done.stdout.splitlines():
         words = line.split()
@@ -414,7 +397,7 @@ KIOSK_CANDIDATES = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
 @pytest.mark.parametrize("mode", ["normal", "large"])
 def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: Path, screen: str, mode: str) -> None:
@@ -423,13 +406,7 @@ def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: 
     was ever shown they are as large as the page's large text from the first time it comes up (they were Qt's own
     19 px until 大字 was turned off and on again: the keyboard's window, first seen before Qt Quick was imported,
     was not searched)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "kiosk_candidates.py"
-    script.write_text(KIOSK_CANDIDATES, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path), mode], capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "kiosk_candidates", KIOSK_CANDIDATES, str(tmp_path), mode, screen=screen)
     assert "candidates " in done.stdout, done.stdout + done.stderr
     count, font = int(done.stdout.split("candidates ")[1].split()[0]), int(done.stdout.split("font ")[1].split()[0])
     row = int(done.stdout.split("row ")[1].split()[0])
@@ -519,7 +496,7 @@ ID_TAP = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
 @pytest.mark.parametrize("name", ["picked", "composing"])
 def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path: Path, screen: str,
@@ -530,13 +507,7 @@ def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path:
     the press, away from under the finger, and the keyboard stayed away until a second tap.
     Pinyin still being typed (no character picked) is dropped: the focus moved before the page saw the press
     and the keyboard put its first candidate into the name, a character the citizen never chose."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "id_tap.py"
-    script.write_text(ID_TAP, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path), name], capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "id_tap", ID_TAP, str(tmp_path), name, screen=screen)
     assert "name '" in done.stdout, done.stdout + done.stderr
     typed = done.stdout.split("name ")[1].split()[0]
     assert (typed != "''") if name == "picked" else (typed == "''"), done.stdout  # 找 picked; zhao not 找
@@ -608,22 +579,16 @@ KEY_SIZES = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 def test_the_keys_are_as_large_standing_up_as_lying_down(tmp_path: Path) -> None:
     """Qt's keyboard keeps its design's shape across the screen's width: standing up (1080 px wide) its keys and
     their text were 0.56 times as large as lying down, the ID number's pad of digits a third of the width with
     83 px keys under a half-empty page. Standing up the kiosk's keyboard is as tall as lying down."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "keys.py"
-    script.write_text(KEY_SIZES, encoding="utf-8")
     keys: dict[tuple[str, str], dict[str, int]] = {}
     for screen in ("1920x1080", "1080x1920"):
         folder = tmp_path / screen
         folder.mkdir()
-        done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                               str(folder)], capture_output=True, text=True, timeout=120, env=env, check=False)
+        done = on_xvfb(tmp_path, "keys", KEY_SIZES, str(folder), screen=screen)
         for line in done.stdout.splitlines():
             words = line.split()
             if words and words[0] == "keys":
@@ -740,7 +705,7 @@ STANDS_STILL = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
 @pytest.mark.parametrize("mode", ["normal", "large"])
 def test_the_page_stands_still_as_the_keyboard_changes_between_letters_and_digits(tmp_path: Path, screen: str,
@@ -751,13 +716,7 @@ def test_the_page_stands_still_as_the_keyboard_changes_between_letters_and_digit
     once: 下一步 moved by the row's height under a finger going to tap it). Standing up, where the room suffices
     (normal text), the fields stay where they were before the keyboard came (the window's and the screen's titles
     gave their room anyway and the fields went up some 120 px) and all of them show above the keyboard."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "stands_still.py"
-    script.write_text(STANDS_STILL, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path), mode], capture_output=True, text=True, timeout=180, env=env, check=False)
+    done = on_xvfb(tmp_path, "stands_still", STANDS_STILL, str(tmp_path), mode, screen=screen, timeout=180)
     seen = [line.split() for line in done.stdout.splitlines() if line.startswith("at ")]
     assert len(seen) == 7, done.stdout + done.stderr
     steps = [(step, int(top), [int(y) for y in ys]) for _at, step, _k, top, _ys, *ys in seen]
@@ -879,19 +838,12 @@ KEYS_SHOWN = textwrap.dedent("""
 def _keys_shown(tmp_path: Path, screen: str, mode: str, letters: str) -> dict[str, Any]:
     """The words on the keys before and while ``letters`` are typed in pinyin in 自助登记's name, and the row of
     candidates then."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "keys_shown.py"
-    script.write_text(KEYS_SHOWN, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path), mode, letters], capture_output=True, text=True, timeout=120, env=env,
-                          check=False)
+    done = on_xvfb(tmp_path, "keys_shown", KEYS_SHOWN, str(tmp_path), mode, letters, screen=screen)
     assert "row " in done.stdout, done.stdout + done.stderr
     return {name: json.loads(done.stdout.split(f"{name} ")[1].splitlines()[0]) for name in ("words", "typing", "row")}
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
 @pytest.mark.parametrize("mode", ["normal", "large"])
 def test_the_key_left_of_z_says_what_it_does_and_the_candidates_show_whole(tmp_path: Path, screen: str,
@@ -907,7 +859,7 @@ def test_the_key_left_of_z_says_what_it_does_and_the_candidates_show_whole(tmp_p
     assert row["count"] > row["whole"] > 1 and row["cut"] == 0, row
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
 @pytest.mark.parametrize("mode", ["normal", "large"])
 def test_words_of_two_characters_stand_clear_of_the_rows_separators(tmp_path: Path, screen: str, mode: str) -> None:
@@ -1044,20 +996,14 @@ PHYSICAL = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 def test_a_physical_keyboard_writes_pinyin_and_a_scanner_its_letters(tmp_path: Path) -> None:
     """A kiosk with a metal keyboard: its letters write pinyin with the on-screen keyboard's candidates (Qt's
     keyboard takes no pinyin from a keyboard's keys; each letter came out as a character the citizen never chose,
     wang as 我啊你个). A digit chooses the candidate of its place, space the first, Backspace takes a letter back,
     Enter writes the letters, Escape gives them up. A scanner's code, typed by a machine, goes in as it is, and
     a field of letters and digits takes its keys as they come."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "physical.py"
-    script.write_text(PHYSICAL, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script),
-                           str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "physical", PHYSICAL, str(tmp_path))
     assert "id '" in done.stdout, done.stdout + done.stderr
     offered = done.stdout.split("offered ")[1].split()[0].split("|")
     first = done.stdout.split(" first ")[1].split()[0]
