@@ -1,6 +1,7 @@
 """The kiosk's page on a real X server with Qt's on-screen keyboard, for the probes that tests run in a process
-of their own under Xvfb (the keyboard needs the application made after it is asked for, and a screen): the test's
-side runs a probe (``on_xvfb``), the probe's side starts the kiosk (``kiosk_on_screen``)."""
+of their own under Xvfb (the keyboard needs the application made after it is asked for, and a screen): the test
+runs a probe (``on_xvfb``); the probe starts the kiosk (``kiosk_on_screen``) and looks at it until it has seen
+what it came for (``run_polling``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -65,3 +67,26 @@ def kiosk_on_screen(folder: str) -> tuple[QApplication, KioskShell]:
     shell.show()
     shell.activateWindow()
     return app, shell
+
+
+def run_polling(app: QApplication, poll: Callable[[], int | None], first_ms: int = 100) -> NoReturn:
+    """The probe's application run, ``poll`` called ``first_ms`` ms after it starts and again as many ms after
+    each call as that call returns, until one returns None (the probe is done: the application quits); then the
+    process ends, its output written out."""
+    from PySide6.QtCore import QTimer
+
+    def guarded() -> None:
+        try:
+            later = poll()
+        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
+            print("failed", repr(error))
+            later = None
+        if later is None:
+            app.quit()
+        else:
+            QTimer.singleShot(later, guarded)
+
+    QTimer.singleShot(first_ms, guarded)
+    app.exec()
+    sys.stdout.flush()
+    os._exit(0)  # the keyboard's QML scene would let go of its images after the application

@@ -331,18 +331,16 @@ def test_the_question_is_said(qtbot: QtBot, work_context: Context) -> None:
 
 
 ASIDE = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtQuick import QQuickItem, QQuickWindow  # the keyboard's window and items seen as what they are
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.body import kiosk_body, kiosk_tiles, ticket_flow
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
@@ -364,8 +362,7 @@ ASIDE = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 400:
             report("gave up in", state["phase"])
-            app.quit()
-            return
+            return None
         phase = state["phase"]
         keyboard = find_keyboard()
         if phase == "up":
@@ -397,21 +394,10 @@ ASIDE = textwrap.dedent("""
         elif phase == "stayed" and method.isVisible() and shown():
             report("stayed question", shell.leave_question.isVisible(), "keyboard", method.isVisible(),
                    "flow", shell.flow is flow)
-            app.quit()
-            return
-        QTimer.singleShot(50, guarded)
+            return None
+        return 50
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:
-            print("failed", repr(error), flush=True)
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)
+    run_polling(app, poll)
 """)
 
 

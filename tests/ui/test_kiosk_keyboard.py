@@ -21,9 +21,10 @@ PROBE = textwrap.dedent("""
     import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer, QLocale
+    from PySide6.QtCore import QLocale
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+    from tests.ui.kiosk_probe import run_polling
     app = QApplication(sys.argv)
     page = QWidget()
     layout = QVBoxLayout(page)
@@ -53,12 +54,10 @@ PROBE = textwrap.dedent("""
             print("visible", method.isVisible(), "locale", method.locale().name(),
                   "height", round(method.keyboardRectangle().height()), "margin", layout.contentsMargins().bottom(),
                   "opengl", "libLLVM" in maps or "swrast" in maps or "_dri.so" in maps)
-            app.quit()
-        else:
-            QTimer.singleShot(100, poll)
+            return None
+        return 100
 
-    QTimer.singleShot(100, poll)
-    app.exec()
+    run_polling(app, poll)
 """)
 
 
@@ -159,11 +158,12 @@ PAGES = textwrap.dedent("""
     import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQuick import QQuickWindow  # the keyboard's window is seen as what it is
     from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
     from ui.kiosk.screens import with_x_key
+    from tests.ui.kiosk_probe import run_polling
     app = QApplication(sys.argv)
     page = QWidget()
     layout = QVBoxLayout(page)
@@ -197,12 +197,10 @@ PAGES = textwrap.dedent("""
             print(order.pop(0), "page", found.property("layoutType") if found is not None else None)
             tries.clear()
             if not order:
-                app.quit()
-                return
-        QTimer.singleShot(100, poll)
+                return None
+        return 100
 
-    QTimer.singleShot(100, poll)
-    app.exec()
+    run_polling(app, poll)
 """)
 
 
@@ -219,12 +217,12 @@ CANDIDATES = textwrap.dedent("""
     import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtQuick import QQuickItem  # the keyboard's items are seen as what they are
     from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
     from ui.kiosk.keyboard import KeyboardSpace, KeyboardText, find_keyboard
+    from tests.ui.kiosk_probe import run_polling
     app = QApplication(sys.argv)
     page = QWidget()
     layout = QVBoxLayout(page)
@@ -260,13 +258,11 @@ CANDIDATES = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up in", state["phase"])
-            app.quit()
-            return
+            return None
         if keyboard is not None and method.isVisible():
             if state["phase"] == "type":
                 if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
-                    QTimer.singleShot(100, guarded)
-                    return
+                    return 100
                 # z h a n g tapped on the keyboard: its pinyin offers 张 涨 长 …
                 for letter in "zhang":
                     run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
@@ -283,21 +279,12 @@ CANDIDATES = textwrap.dedent("""
                       round(method.keyboardRectangle().height()), "margin", layout.contentsMargins().bottom())
                 if not state["modes"]:
                     print("field", repr(field.text()))
-                    app.quit()
-                    return
+                    return None
                 text.set_large(state["modes"][0])
                 state["still"] = 0
-        QTimer.singleShot(100, guarded)
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
+    run_polling(app, poll)
 """)
 
 
@@ -334,16 +321,14 @@ def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, or
 
 
 KIOSK_CANDIDATES = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication  # nothing of Qt Quick named before the keyboard comes, as on the kiosk
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     if sys.argv[2] == "large":
         shell.large_button.click()  # 大字 on at the home page, before the keyboard was ever shown
@@ -366,34 +351,21 @@ KIOSK_CANDIDATES = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up")
-            app.quit()
-            return
+            return None
         if keyboard is not None and method.isVisible():
             if not state["typed"]:
                 if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
-                    QTimer.singleShot(100, guarded)
-                    return
+                    return 100
                 for letter in "zhang":  # tapped on the keyboard: its pinyin offers 张 涨 长 …
                     run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
                 state["typed"] = True
             elif run(keyboard, "wordCandidateView.count") > 0:
                 count, smallest, height = (float(n) for n in run(keyboard, ROW).split())
                 print("candidates", int(count), "font", int(smallest), "row", round(height))
-                app.quit()
-                return
-        QTimer.singleShot(100, guarded)
+                return None
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll)
 """)
 
 
@@ -416,17 +388,16 @@ def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: 
 
 
 ID_TAP = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QPoint, Qt, QTimer
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
@@ -450,8 +421,7 @@ ID_TAP = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up in", state["phase"])
-            app.quit()
-            return
+            return None
         keyboard = find_keyboard()
         if state["phase"] == "name":
             if not method.isVisible():
@@ -469,8 +439,7 @@ ID_TAP = textwrap.dedent("""
             seen = min(flow.id_number.height(), keyboard_top - top)
             print("seen", seen)
             if seen <= 0:
-                app.quit()
-                return
+                return None
             tap(flow.id_number, seen // 2)
             state["phase"] = "after"
         elif state["phase"] == "after" and still():
@@ -478,21 +447,10 @@ ID_TAP = textwrap.dedent("""
             print("name", repr(flow.name.text()))
             print("focus", focus.accessibleName() if focus is not None else None, "keyboard", method.isVisible(),
                   "page", keyboard.property("layoutType") if keyboard is not None and method.isVisible() else None)
-            app.quit()
-            return
-        QTimer.singleShot(100, guarded)
+            return None
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll)
 """)
 
 
@@ -516,16 +474,14 @@ def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path:
 
 
 KEY_SIZES = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
@@ -546,8 +502,7 @@ KEY_SIZES = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up")
-            app.quit()
-            return
+            return None
         fields[0].setFocus()
         method.show()
         keyboard = find_keyboard()
@@ -561,21 +516,10 @@ KEY_SIZES = textwrap.dedent("""
                   round(float(font)), "keyboard", round(method.keyboardRectangle().height()))
             state["still"] = 0
             if not fields:
-                app.quit()
-                return
-        QTimer.singleShot(100, guarded)
+                return None
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll)
 """)
 
 
@@ -605,11 +549,11 @@ def test_the_keys_are_as_large_standing_up_as_lying_down(tmp_path: Path) -> None
 
 
 STANDS_STILL = textwrap.dedent("""
-    import os, sys
+    import sys
     from pathlib import Path
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtCore import QPoint
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
@@ -624,6 +568,7 @@ STANDS_STILL = textwrap.dedent("""
     from ui.shell.context import WindowContext
     from ui.shell.startup import HallSource
     from ui.shell.tasks import TaskManager
+    from tests.ui.kiosk_probe import run_polling
     app = QApplication(sys.argv)
     engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
     upgrade(engine)
@@ -666,16 +611,14 @@ STANDS_STILL = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 400:
             print("gave up at", steps[state["step"]])
-            app.quit()
-            return
+            return None
         if still():
             step = steps[state["step"]]
             top = window.height() - (round(method.keyboardRectangle().height()) if method.isVisible() else 0)
             print("at", step, "keyboard", top, "ys", " ".join(map(str, where())))
             state["step"] += 1
             if state["step"] == len(steps):
-                app.quit()
-                return
+                return None
             step = steps[state["step"]]
             if step == "typed":
                 keyboard = find_keyboard()
@@ -689,19 +632,9 @@ STANDS_STILL = textwrap.dedent("""
                 fields[step].setFocus()
                 method.show()
             state["still"] = 0
-        QTimer.singleShot(100, guarded)
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(300, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll, 300)
 """)
 
 
@@ -740,16 +673,14 @@ def test_the_page_stands_still_as_the_keyboard_changes_between_letters_and_digit
 
 
 KEYS_SHOWN = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     if sys.argv[2] == "large":
         shell.large_button.click()
@@ -801,8 +732,7 @@ KEYS_SHOWN = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up")
-            app.quit()
-            return
+            return None
         field.setFocus()
         method.show()
         keyboard = find_keyboard()
@@ -817,21 +747,10 @@ KEYS_SHOWN = textwrap.dedent("""
             elif still(keyboard):
                 print("typing", run(keyboard, WORDS))
                 print("row", run(keyboard, ROW))
-                app.quit()
-                return
-        QTimer.singleShot(100, guarded)
+                return None
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(300, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll, 300)
 """)
 
 
@@ -897,15 +816,14 @@ def test_what_a_physical_key_does_while_the_keyboard_writes_pinyin() -> None:
 
 
 PHYSICAL = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QEvent, Qt, QTimer
+    from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QGuiApplication, QKeyEvent
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
@@ -933,25 +851,21 @@ PHYSICAL = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up")
-            app.quit()
-            return
+            return None
         flow.name.setFocus()
         if not shell.filtering:
-            QTimer.singleShot(100, guarded)
-            return
+            return 100
         if "typed" not in state:  # keys before any tap: the keyboard was never shown, they wait for it
             keys("li ", 120)
             state["typed"] = shell._physical is not None and bool(shell._physical._waiting)
         if "before" not in state:
             if shell._physical is not None and shell._physical._waiting:
-                QTimer.singleShot(50, guarded)
-                return
+                return 50
             state["before"] = flow.name.text()
             flow.name.clear()
         method.show()
         if not (find_keyboard() is not None and method.isVisible()):
-            QTimer.singleShot(100, guarded)
-            return
+            return 100
         keys("wang", 120)
         offered = row()
         keys("2", 150)  # the second candidate
@@ -980,19 +894,9 @@ PHYSICAL = textwrap.dedent("""
         flow.id_number.setFocus()
         keys("11010519491231002x", 120)
         print("id", repr(flow.id_number.text()))
-        app.quit()
+        return None
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll)
 """)
 
 
