@@ -625,9 +625,9 @@ STANDS_STILL = textwrap.dedent("""
                 if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
                     state["step"] -= 1
                 else:
-                    for letter in "zhang":
-                        run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, 'x', 0)"
-                            .replace("x", letter))
+                    for letter in "zhang":  # its row of candidates comes: 张 涨 长 …
+                        run(keyboard, "InputContext.inputEngine.virtualKeyClick("
+                            f"Qt.Key_{letter.upper()}, '{letter}', 0)")
             else:
                 fields[step].setFocus()
                 method.show()
