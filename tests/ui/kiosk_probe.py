@@ -1,7 +1,8 @@
 """The kiosk's page on a real X server with Qt's on-screen keyboard, for the probes that tests run in a process
 of their own under Xvfb (the keyboard needs the application made after it is asked for, and a screen): the test
-runs a probe (``on_xvfb``); the probe starts the kiosk (``kiosk_on_screen``) and looks at it until it has seen
-what it came for (``run_polling``)."""
+runs a probe (``on_xvfb``); the probe starts the kiosk (``kiosk_on_screen``), taps the keyboard's keys
+(``tap_keys``), reads its parts (``evaluate``) and looks again until it has seen what it came for
+(``run_polling``)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication
 
     from ui.kiosk.shell import KioskShell
@@ -90,3 +92,23 @@ def run_polling(app: QApplication, poll: Callable[[], int | None], first_ms: int
     app.exec()
     sys.stdout.flush()
     os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+
+
+def evaluate(keyboard: QObject, js: str) -> Any:
+    """The value of ``js``, evaluated on the keyboard's QML item (``find_keyboard``) in its context, where its
+    parts have their names (``wordCandidateView``, ``keyboardLayoutLoader``, ``InputContext`` …)."""
+    from PySide6.QtQml import QQmlExpression, qmlContext
+
+    value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
+    return value[0] if isinstance(value, tuple) else value
+
+
+def pinyin_loaded(keyboard: QObject) -> bool:
+    """Whether the keyboard's pinyin has loaded (it comes a moment after the keyboard first shows)."""
+    return bool(evaluate(keyboard, "InputContext.inputEngine.inputMethod !== null"))
+
+
+def tap_keys(keyboard: QObject, letters: str) -> None:
+    """``letters`` tapped on the keyboard, as its own keys deliver them (pinyin while it writes Chinese)."""
+    for letter in letters:
+        evaluate(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")

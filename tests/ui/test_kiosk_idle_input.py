@@ -335,12 +335,11 @@ ASIDE = textwrap.dedent("""
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtQuick import QQuickItem, QQuickWindow  # the keyboard's window and items seen as what they are
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.body import kiosk_body, kiosk_tiles, ticket_flow
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
+    from tests.ui.kiosk_probe import kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
@@ -348,12 +347,6 @@ ASIDE = textwrap.dedent("""
 
     def shown():  # the keyboard's window on screen (not only Qt's word for it)
         return any(isinstance(w, QQuickWindow) and w.isVisible() for w in QGuiApplication.topLevelWindows())
-
-    def tap(letters):  # keys tapped on the keyboard, as its own keys deliver them
-        keyboard = find_keyboard()
-        for letter in letters:
-            js = f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)"
-            QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
 
     def report(*words):
         print(*words, flush=True)
@@ -368,10 +361,8 @@ ASIDE = textwrap.dedent("""
         if phase == "up":
             flow.name.setFocus()
             method.show()
-            ready = keyboard is not None and method.isVisible() and QQmlExpression(
-                qmlContext(keyboard), keyboard, "InputContext.inputEngine.inputMethod !== null").evaluate()[0]
-            if ready:
-                tap("wang")
+            if keyboard is not None and method.isVisible() and pinyin_loaded(keyboard):
+                tap_keys(keyboard, "wang")
                 shell.countdown_timer.setInterval(60_000)
                 shell.idle._timer.setInterval(300)  # the countdown in a moment
                 shell.idle.start()
@@ -384,7 +375,7 @@ ASIDE = textwrap.dedent("""
         elif phase == "continued" and method.isVisible() and shown():
             report("continued overlay", shell.overlay.isVisible(), "keyboard", method.isVisible(),
                    "focus", QApplication.focusWidget() is flow.name)
-            tap("g")  # pinyin still being composed: nothing in the field's text yet, but typed
+            tap_keys(keyboard, "g")  # pinyin still being composed: nothing in the field's text yet, but typed
             shell.home_button.click()
             state["phase"] = "question"
         elif phase == "question":

@@ -218,11 +218,10 @@ CANDIDATES = textwrap.dedent("""
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtQuick import QQuickItem  # the keyboard's items are seen as what they are
     from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
     from ui.kiosk.keyboard import KeyboardSpace, KeyboardText, find_keyboard
-    from tests.ui.kiosk_probe import run_polling
+    from tests.ui.kiosk_probe import evaluate, pinyin_loaded, run_polling, tap_keys
     app = QApplication(sys.argv)
     page = QWidget()
     layout = QVBoxLayout(page)
@@ -243,10 +242,6 @@ CANDIDATES = textwrap.dedent("""
            " [v.count, v.height, out.length ? Math.min.apply(null, out) : 0,"
            "  out.length ? Math.max.apply(null, out) : 0].join(' ')")
 
-    def run(keyboard, js):
-        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-        return value[0] if isinstance(value, tuple) else value
-
     state = {"phase": "type", "tries": 0, "modes": [large_first, not large_first, large_first],
              "last": None, "still": 0}
 
@@ -261,18 +256,17 @@ CANDIDATES = textwrap.dedent("""
             return None
         if keyboard is not None and method.isVisible():
             if state["phase"] == "type":
-                if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
+                if not pinyin_loaded(keyboard):  # pinyin still loading
                     return 100
                 # z h a n g tapped on the keyboard: its pinyin offers 张 涨 长 …
-                for letter in "zhang":
-                    run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+                tap_keys(keyboard, "zhang")
                 state["phase"] = "row"
             # measured once the keyboard stands still for a while (it slides in, grows or shrinks with the row)
             rectangle = method.keyboardRectangle()
             state["still"] = state["still"] + 1 if rectangle == state["last"] else 0
             state["last"] = rectangle
-            if state["still"] >= 3 and run(keyboard, "wordCandidateView.count") > 0:
-                count, height, smallest, largest = (float(n) for n in run(keyboard, ROW).split())
+            if state["still"] >= 3 and evaluate(keyboard, "wordCandidateView.count") > 0:
+                count, height, smallest, largest = (float(n) for n in evaluate(keyboard, ROW).split())
                 large = state["modes"].pop(0)
                 print("large" if large else "normal", "count", int(count), "height", round(height, 2),
                       "font", int(smallest), int(largest), "keyboard",
@@ -325,10 +319,9 @@ KIOSK_CANDIDATES = textwrap.dedent("""
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication  # nothing of Qt Quick named before the keyboard comes, as on the kiosk
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
+    from tests.ui.kiosk_probe import evaluate, kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
     app, shell = kiosk_on_screen(sys.argv[1])
     if sys.argv[2] == "large":
         shell.large_button.click()  # 大字 on at the home page, before the keyboard was ever shown
@@ -338,10 +331,6 @@ KIOSK_CANDIDATES = textwrap.dedent("""
            " var t = it.children[j]; if (t.font !== undefined && t.text) out.push(t.font.pixelSize) } }"
            " [v.count, out.length ? Math.min.apply(null, out) : 0, v.height].join(' ')")
     state = {"typed": False, "tries": 0}
-
-    def run(keyboard, js):
-        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-        return value[0] if isinstance(value, tuple) else value
 
     def poll():
         method = QGuiApplication.inputMethod()
@@ -354,13 +343,12 @@ KIOSK_CANDIDATES = textwrap.dedent("""
             return None
         if keyboard is not None and method.isVisible():
             if not state["typed"]:
-                if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
+                if not pinyin_loaded(keyboard):  # pinyin still loading
                     return 100
-                for letter in "zhang":  # tapped on the keyboard: its pinyin offers 张 涨 长 …
-                    run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+                tap_keys(keyboard, "zhang")  # its pinyin offers 张 涨 长 …
                 state["typed"] = True
-            elif run(keyboard, "wordCandidateView.count") > 0:
-                count, smallest, height = (float(n) for n in run(keyboard, ROW).split())
+            elif evaluate(keyboard, "wordCandidateView.count") > 0:
+                count, smallest, height = (float(n) for n in evaluate(keyboard, ROW).split())
                 print("candidates", int(count), "font", int(smallest), "row", round(height))
                 return None
         return 100
@@ -393,19 +381,14 @@ ID_TAP = textwrap.dedent("""
     use_on_screen_keyboard()
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
+    from tests.ui.kiosk_probe import evaluate, kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
     state = {"phase": "name", "tries": 0, "still": 0, "last": None}
-
-    def run(keyboard, js):
-        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-        return value[0] if isinstance(value, tuple) else value
 
     def tap(field, y):  # a finger on the window: pressed and lifted at one point of ``field``
         point = field.mapTo(shell, QPoint(field.width() // 3, y))
@@ -426,11 +409,10 @@ ID_TAP = textwrap.dedent("""
         if state["phase"] == "name":
             if not method.isVisible():
                 tap(flow.name, flow.name.height() // 2)
-            elif keyboard is not None and run(keyboard, "InputContext.inputEngine.inputMethod !== null"):
-                for letter in "zhao":  # z h a o tapped on the keyboard, and the first of its characters picked
-                    run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+            elif keyboard is not None and pinyin_loaded(keyboard):
+                tap_keys(keyboard, "zhao")  # z h a o tapped on the keyboard, and the first of its characters picked
                 if sys.argv[2] == "picked":
-                    run(keyboard, "InputContext.inputEngine.virtualKeyClick(Qt.Key_Space, ' ', 0)")
+                    evaluate(keyboard, "InputContext.inputEngine.virtualKeyClick(Qt.Key_Space, ' ', 0)")
                 state["phase"] = "id"
         elif state["phase"] == "id" and still():
             # the ID number's field as far as it shows above the keyboard (lying down, its upper edge)
@@ -478,10 +460,9 @@ KEY_SIZES = textwrap.dedent("""
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
+    from tests.ui.kiosk_probe import evaluate, kiosk_on_screen, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
@@ -510,8 +491,7 @@ KEY_SIZES = textwrap.dedent("""
         state["still"] = state["still"] + 1 if now == state["last"] else 0
         state["last"] = now
         if keyboard is not None and method.isVisible() and state["still"] >= 4:  # grown to its size, standing still
-            value = QQmlExpression(qmlContext(keyboard), keyboard, KEYS).evaluate()
-            page, width, height, font = (value[0] if isinstance(value, tuple) else value).split()
+            page, width, height, font = evaluate(keyboard, KEYS).split()
             print("keys", fields.pop(0).accessibleName(), page, round(float(width)), round(float(height)),
                   round(float(font)), "keyboard", round(method.keyboardRectangle().height()))
             state["still"] = 0
@@ -555,7 +535,6 @@ STANDS_STILL = textwrap.dedent("""
     use_on_screen_keyboard()
     from PySide6.QtCore import QPoint
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
     from db.engine import make_engine, sqlite_url
     from db.migrate import upgrade
@@ -568,7 +547,7 @@ STANDS_STILL = textwrap.dedent("""
     from ui.shell.context import WindowContext
     from ui.shell.startup import HallSource
     from ui.shell.tasks import TaskManager
-    from tests.ui.kiosk_probe import run_polling
+    from tests.ui.kiosk_probe import pinyin_loaded, run_polling, tap_keys
     app = QApplication(sys.argv)
     engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
     upgrade(engine)
@@ -594,10 +573,6 @@ STANDS_STILL = textwrap.dedent("""
     fields = {"name": flow.name, "id": flow.id_number, "phone": flow.phone}
     state = {"step": 0, "tries": 0, "still": 0, "last": None}
 
-    def run(keyboard, js):
-        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-        return value[0] if isinstance(value, tuple) else value
-
     def where():  # the fields' and 下一步's top on the screen
         return [w.mapTo(window, QPoint()).y() for w in (flow.name, flow.id_number, flow.phone, flow.next_button)]
 
@@ -622,12 +597,10 @@ STANDS_STILL = textwrap.dedent("""
             step = steps[state["step"]]
             if step == "typed":
                 keyboard = find_keyboard()
-                if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
+                if not pinyin_loaded(keyboard):  # pinyin still loading
                     state["step"] -= 1
                 else:
-                    for letter in "zhang":  # its row of candidates comes: 张 涨 长 …
-                        run(keyboard, "InputContext.inputEngine.virtualKeyClick("
-                            f"Qt.Key_{letter.upper()}, '{letter}', 0)")
+                    tap_keys(keyboard, "zhang")  # its row of candidates comes: 张 涨 长 …
             else:
                 fields[step].setFocus()
                 method.show()
@@ -677,10 +650,9 @@ KEYS_SHOWN = textwrap.dedent("""
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
+    from tests.ui.kiosk_probe import evaluate, kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
     app, shell = kiosk_on_screen(sys.argv[1])
     if sys.argv[2] == "large":
         shell.large_button.click()
@@ -718,12 +690,8 @@ KEYS_SHOWN = textwrap.dedent("""
            " return least })")
     ROW = ROW.replace("GAP(v)", GAP + "(v)")
 
-    def run(keyboard, js):
-        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-        return value[0] if isinstance(value, tuple) else value
-
     def still(keyboard):
-        now = (method.keyboardRectangle(), run(keyboard, ROW))
+        now = (method.keyboardRectangle(), evaluate(keyboard, ROW))
         state["still"] = state["still"] + 1 if now == state["last"] else 0
         state["last"] = now
         return state["still"] >= 5
@@ -738,15 +706,13 @@ KEYS_SHOWN = textwrap.dedent("""
         keyboard = find_keyboard()
         if keyboard is not None and method.isVisible():
             if not state["typed"]:
-                if run(keyboard, "InputContext.inputEngine.inputMethod !== null"):
-                    print("words", run(keyboard, WORDS))
-                    for letter in sys.argv[3]:
-                        run(keyboard, "InputContext.inputEngine.virtualKeyClick(Qt.Key_%s, '%s', 0)"
-                            % (letter.upper(), letter))
+                if pinyin_loaded(keyboard):
+                    print("words", evaluate(keyboard, WORDS))
+                    tap_keys(keyboard, sys.argv[3])
                     state["typed"] = True
             elif still(keyboard):
-                print("typing", run(keyboard, WORDS))
-                print("row", run(keyboard, ROW))
+                print("typing", evaluate(keyboard, WORDS))
+                print("row", evaluate(keyboard, ROW))
                 return None
         return 100
 
