@@ -1,8 +1,8 @@
 """The kiosk's page on a real X server with Qt's on-screen keyboard, for the probes that tests run in a process
 of their own under Xvfb (the keyboard needs the application made after it is asked for, and a screen): the test
 runs a probe (``on_xvfb``); the probe starts the kiosk (``kiosk_on_screen``), taps the keyboard's keys
-(``tap_keys``), reads its parts (``evaluate``) and looks again until it has seen what it came for
-(``run_polling``)."""
+(``tap_keys``), reads its parts (``evaluate``), waits for it to stand still (``StandsStill``) and looks again
+until it has seen what it came for (``run_polling``)."""
 
 from __future__ import annotations
 
@@ -112,3 +112,23 @@ def tap_keys(keyboard: QObject, letters: str) -> None:
     """``letters`` tapped on the keyboard, as its own keys deliver them (pinyin while it writes Chinese)."""
     for letter in letters:
         evaluate(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+
+
+class StandsStill:
+    """Whether what a probe looks at stands still: called with it at each look, true once it has been the same
+    ``looks`` looks in a row after the first (the keyboard slides in and grows or shrinks with its row of
+    candidates; the page makes room)."""
+
+    def __init__(self, looks: int) -> None:
+        self.looks = looks
+        self.same = 0
+        self.last: object = None
+
+    def __call__(self, now: object) -> bool:
+        self.same = self.same + 1 if now == self.last else 0
+        self.last = now
+        return self.same >= self.looks
+
+    def again(self) -> None:
+        """Something was done: it has to stand still for as many looks again."""
+        self.same = 0

@@ -221,7 +221,7 @@ CANDIDATES = textwrap.dedent("""
     from PySide6.QtQuick import QQuickItem  # the keyboard's items are seen as what they are
     from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
     from ui.kiosk.keyboard import KeyboardSpace, KeyboardText, find_keyboard
-    from tests.ui.kiosk_probe import evaluate, pinyin_loaded, run_polling, tap_keys
+    from tests.ui.kiosk_probe import StandsStill, evaluate, pinyin_loaded, run_polling, tap_keys
     app = QApplication(sys.argv)
     page = QWidget()
     layout = QVBoxLayout(page)
@@ -242,8 +242,8 @@ CANDIDATES = textwrap.dedent("""
            " [v.count, v.height, out.length ? Math.min.apply(null, out) : 0,"
            "  out.length ? Math.max.apply(null, out) : 0].join(' ')")
 
-    state = {"phase": "type", "tries": 0, "modes": [large_first, not large_first, large_first],
-             "last": None, "still": 0}
+    state = {"phase": "type", "tries": 0, "modes": [large_first, not large_first, large_first]}
+    still = StandsStill(3)
 
     def poll():
         method = QGuiApplication.inputMethod()
@@ -262,10 +262,7 @@ CANDIDATES = textwrap.dedent("""
                 tap_keys(keyboard, "zhang")
                 state["phase"] = "row"
             # measured once the keyboard stands still for a while (it slides in, grows or shrinks with the row)
-            rectangle = method.keyboardRectangle()
-            state["still"] = state["still"] + 1 if rectangle == state["last"] else 0
-            state["last"] = rectangle
-            if state["still"] >= 3 and evaluate(keyboard, "wordCandidateView.count") > 0:
+            if still(method.keyboardRectangle()) and evaluate(keyboard, "wordCandidateView.count") > 0:
                 count, height, smallest, largest = (float(n) for n in evaluate(keyboard, ROW).split())
                 large = state["modes"].pop(0)
                 print("large" if large else "normal", "count", int(count), "height", round(height, 2),
@@ -275,7 +272,7 @@ CANDIDATES = textwrap.dedent("""
                     print("field", repr(field.text()))
                     return None
                 text.set_large(state["modes"][0])
-                state["still"] = 0
+                still.again()
         return 100
 
     run_polling(app, poll)
@@ -384,21 +381,19 @@ ID_TAP = textwrap.dedent("""
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import evaluate, kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
+    from tests.ui.kiosk_probe import StandsStill, evaluate, kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
-    state = {"phase": "name", "tries": 0, "still": 0, "last": None}
+    state = {"phase": "name", "tries": 0}
+    standing = StandsStill(3)
 
     def tap(field, y):  # a finger on the window: pressed and lifted at one point of ``field``
         point = field.mapTo(shell, QPoint(field.width() // 3, y))
         QTest.mouseClick(shell.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
 
     def still():  # the keyboard and the page stand still (the keyboard slides in, grows with its row)
-        now = (method.isVisible(), method.keyboardRectangle(), flow.id_number.mapTo(shell, QPoint()))
-        state["still"] = state["still"] + 1 if now == state["last"] else 0
-        state["last"] = now
-        return state["still"] >= 3
+        return standing((method.isVisible(), method.keyboardRectangle(), flow.id_number.mapTo(shell, QPoint())))
 
     def poll():
         state["tries"] += 1
@@ -462,7 +457,7 @@ KEY_SIZES = textwrap.dedent("""
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import evaluate, kiosk_on_screen, run_polling
+    from tests.ui.kiosk_probe import StandsStill, evaluate, kiosk_on_screen, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
@@ -477,7 +472,8 @@ KEY_SIZES = textwrap.dedent("""
             "  least(cells.map(function (k) { return k.height })), least(fonts)].join(' ')"
             "})()")
     fields = [flow.name, flow.id_number]
-    state = {"tries": 0, "still": 0, "last": None}
+    state = {"tries": 0}
+    still = StandsStill(4)
 
     def poll():
         state["tries"] += 1
@@ -487,14 +483,12 @@ KEY_SIZES = textwrap.dedent("""
         fields[0].setFocus()
         method.show()
         keyboard = find_keyboard()
-        now = (method.isVisible(), method.keyboardRectangle())
-        state["still"] = state["still"] + 1 if now == state["last"] else 0
-        state["last"] = now
-        if keyboard is not None and method.isVisible() and state["still"] >= 4:  # grown to its size, standing still
+        standing = still((method.isVisible(), method.keyboardRectangle()))
+        if keyboard is not None and method.isVisible() and standing:  # grown to its size, standing still
             page, width, height, font = evaluate(keyboard, KEYS).split()
             print("keys", fields.pop(0).accessibleName(), page, round(float(width)), round(float(height)),
                   round(float(font)), "keyboard", round(method.keyboardRectangle().height()))
-            state["still"] = 0
+            still.again()
             if not fields:
                 return None
         return 100
@@ -547,7 +541,7 @@ STANDS_STILL = textwrap.dedent("""
     from ui.shell.context import WindowContext
     from ui.shell.startup import HallSource
     from ui.shell.tasks import TaskManager
-    from tests.ui.kiosk_probe import pinyin_loaded, run_polling, tap_keys
+    from tests.ui.kiosk_probe import StandsStill, pinyin_loaded, run_polling, tap_keys
     app = QApplication(sys.argv)
     engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
     upgrade(engine)
@@ -571,16 +565,14 @@ STANDS_STILL = textwrap.dedent("""
     # digits pad, no row); the name and the ID number again
     steps = ["none", "name", "typed", "id", "phone", "name", "id"]
     fields = {"name": flow.name, "id": flow.id_number, "phone": flow.phone}
-    state = {"step": 0, "tries": 0, "still": 0, "last": None}
+    state = {"step": 0, "tries": 0}
+    standing = StandsStill(5)
 
     def where():  # the fields' and 下一步's top on the screen
         return [w.mapTo(window, QPoint()).y() for w in (flow.name, flow.id_number, flow.phone, flow.next_button)]
 
     def still():  # the keyboard and the page stand still (the keyboard slides in, its row comes)
-        now = (method.isVisible(), method.keyboardRectangle(), tuple(where()))
-        state["still"] = state["still"] + 1 if now == state["last"] else 0
-        state["last"] = now
-        return state["still"] >= 5
+        return standing((method.isVisible(), method.keyboardRectangle(), tuple(where())))
 
     def poll():
         state["tries"] += 1
@@ -604,7 +596,7 @@ STANDS_STILL = textwrap.dedent("""
             else:
                 fields[step].setFocus()
                 method.show()
-            state["still"] = 0
+            standing.again()
         return 100
 
     run_polling(app, poll, 300)
@@ -652,14 +644,15 @@ KEYS_SHOWN = textwrap.dedent("""
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import evaluate, kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
+    from tests.ui.kiosk_probe import StandsStill, evaluate, kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
     app, shell = kiosk_on_screen(sys.argv[1])
     if sys.argv[2] == "large":
         shell.large_button.click()
     flow = shell.open_flow("register")
     field = flow.name
     method = QGuiApplication.inputMethod()
-    state = {"typed": False, "tries": 0, "still": 0, "last": None}
+    state = {"typed": False, "tries": 0}
+    standing = StandsStill(5)
     # the words on the keys (each with how strong it is drawn), the syllable mark's and shift's
     WORDS = ("var out = [], items = [keyboard]; while (items.length) { var it = items.pop();"
              " if (it.objectName === 'keyWords' && it.visible) { var o = 1, p = it;"
@@ -691,10 +684,7 @@ KEYS_SHOWN = textwrap.dedent("""
     ROW = ROW.replace("GAP(v)", GAP + "(v)")
 
     def still(keyboard):
-        now = (method.keyboardRectangle(), evaluate(keyboard, ROW))
-        state["still"] = state["still"] + 1 if now == state["last"] else 0
-        state["last"] = now
-        return state["still"] >= 5
+        return standing((method.keyboardRectangle(), evaluate(keyboard, ROW)))
 
     def poll():
         state["tries"] += 1
