@@ -3,10 +3,6 @@ one away (through the real widgets; the on-screen keyboard's own window in test_
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import textwrap
 import threading
 from collections.abc import Callable
@@ -24,6 +20,7 @@ from desktop.devices.idcard import IdCard
 from desktop.devices.simulated import SimulatedReader
 from desktop.devices.voice import SpeechAnnouncer, VoiceOptions, announcer_from_options
 from desktop.services.context import Actor
+from tests.ui.kiosk_probe import NEEDS_XVFB, on_xvfb
 from ui.kiosk.body import kiosk_body, kiosk_tiles, ticket_flow
 from ui.kiosk.leave import QUESTION
 from ui.kiosk.register import RegistrationFlow
@@ -334,18 +331,15 @@ def test_the_question_is_said(qtbot: QtBot, work_context: Context) -> None:
 
 
 ASIDE = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtQuick import QQuickItem, QQuickWindow  # the keyboard's window and items seen as what they are
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.body import kiosk_body, kiosk_tiles, ticket_flow
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
@@ -354,12 +348,6 @@ ASIDE = textwrap.dedent("""
     def shown():  # the keyboard's window on screen (not only Qt's word for it)
         return any(isinstance(w, QQuickWindow) and w.isVisible() for w in QGuiApplication.topLevelWindows())
 
-    def tap(letters):  # keys tapped on the keyboard, as its own keys deliver them
-        keyboard = find_keyboard()
-        for letter in letters:
-            js = f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)"
-            QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-
     def report(*words):
         print(*words, flush=True)
 
@@ -367,17 +355,14 @@ ASIDE = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 400:
             report("gave up in", state["phase"])
-            app.quit()
-            return
+            return None
         phase = state["phase"]
         keyboard = find_keyboard()
         if phase == "up":
             flow.name.setFocus()
             method.show()
-            ready = keyboard is not None and method.isVisible() and QQmlExpression(
-                qmlContext(keyboard), keyboard, "InputContext.inputEngine.inputMethod !== null").evaluate()[0]
-            if ready:
-                tap("wang")
+            if keyboard is not None and method.isVisible() and pinyin_loaded(keyboard):
+                tap_keys(keyboard, "wang")
                 shell.countdown_timer.setInterval(60_000)
                 shell.idle._timer.setInterval(300)  # the countdown in a moment
                 shell.idle.start()
@@ -390,7 +375,7 @@ ASIDE = textwrap.dedent("""
         elif phase == "continued" and method.isVisible() and shown():
             report("continued overlay", shell.overlay.isVisible(), "keyboard", method.isVisible(),
                    "focus", QApplication.focusWidget() is flow.name)
-            tap("g")  # pinyin still being composed: nothing in the field's text yet, but typed
+            tap_keys(keyboard, "g")  # pinyin still being composed: nothing in the field's text yet, but typed
             shell.home_button.click()
             state["phase"] = "question"
         elif phase == "question":
@@ -400,37 +385,20 @@ ASIDE = textwrap.dedent("""
         elif phase == "stayed" and method.isVisible() and shown():
             report("stayed question", shell.leave_question.isVisible(), "keyboard", method.isVisible(),
                    "flow", shell.flow is flow)
-            app.quit()
-            return
-        QTimer.singleShot(50, guarded)
+            return None
+        return 50
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:
-            print("failed", repr(error), flush=True)
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)
+    run_polling(app, poll)
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
 def test_the_keyboard_steps_aside_for_the_countdown_and_the_question(tmp_path: Path, screen: str) -> None:
     """The on-screen keyboard is a window of its own above the kiosk's: up, it hid the countdown's seconds and
     继续使用 (only the title showed above it). It goes while the countdown or the question covers the page
     and comes back, in the field being typed in, with 继续使用 / 继续填写."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "aside.py"
-    script.write_text(ASIDE, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "aside", ASIDE, str(tmp_path), screen=screen)
     out = done.stdout
     assert "countdown overlay True keyboard False False" in out, out + done.stderr
     assert "continued overlay False keyboard True focus True" in out, out + done.stderr

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.ui.kiosk_probe import NEEDS_XVFB, on_xvfb
 from ui.kiosk.keyboard import IM_MODULE, KeyUse, pinyin_key_use, use_on_screen_keyboard
 from ui.kiosk.style import LARGE_FACTOR, text_px
 
@@ -20,9 +21,10 @@ PROBE = textwrap.dedent("""
     import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer, QLocale
+    from PySide6.QtCore import QLocale
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+    from tests.ui.kiosk_probe import run_polling
     app = QApplication(sys.argv)
     page = QWidget()
     layout = QVBoxLayout(page)
@@ -52,12 +54,10 @@ PROBE = textwrap.dedent("""
             print("visible", method.isVisible(), "locale", method.locale().name(),
                   "height", round(method.keyboardRectangle().height()), "margin", layout.contentsMargins().bottom(),
                   "opengl", "libLLVM" in maps or "swrast" in maps or "_dri.so" in maps)
-            app.quit()
-        else:
-            QTimer.singleShot(100, poll)
+            return None
+        return 100
 
-    QTimer.singleShot(100, poll)
-    app.exec()
+    run_polling(app, poll)
 """)
 
 
@@ -78,15 +78,9 @@ def test_use_on_screen_keyboard_respects_an_input_method_chosen_already(monkeypa
     assert os.environ["LANG"] == "zh_CN.UTF-8"  # the keyboard offers pinyin
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 def test_the_pinyin_keyboard_comes_up_and_the_page_makes_room(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "probe.py"
-    script.write_text(PROBE, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script)],
-                          capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "probe", PROBE)
     assert "visible True locale zh_CN" in done.stdout, done.stdout + done.stderr
     # the keyboard itself loaded, typing pinyin; of the language plugins only Pinyin's is in the process
     assert "PinyinInputMethod" in done.stdout.split("methods ")[1].split()[0], done.stdout + done.stderr
@@ -164,11 +158,12 @@ PAGES = textwrap.dedent("""
     import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQuick import QQuickWindow  # the keyboard's window is seen as what it is
     from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
     from ui.kiosk.screens import with_x_key
+    from tests.ui.kiosk_probe import run_polling
     app = QApplication(sys.argv)
     page = QWidget()
     layout = QVBoxLayout(page)
@@ -202,26 +197,18 @@ PAGES = textwrap.dedent("""
             print(order.pop(0), "page", found.property("layoutType") if found is not None else None)
             tries.clear()
             if not order:
-                app.quit()
-                return
-        QTimer.singleShot(100, poll)
+                return None
+        return 100
 
-    QTimer.singleShot(100, poll)
-    app.exec()
+    run_polling(app, poll)
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 def test_an_id_number_opens_the_keyboard_on_its_digits_not_its_symbols(tmp_path: Path) -> None:
     """Qt's keyboard shows a field that prefers numbers its symbols page (1 2 3 … over @ # % & * _ - + ( ));
     an ID number's field opens its pad of big digits (the X is a key beside the field)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "pages.py"
-    script.write_text(PAGES, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script)],
-                          capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "pages", PAGES)
     assert "prefers-numbers page symbols" in done.stdout, done.stdout + done.stderr  # what the field opened on
     assert "id-number page digits" in done.stdout, done.stdout + done.stderr
 
@@ -230,12 +217,11 @@ CANDIDATES = textwrap.dedent("""
     import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtQuick import QQuickItem  # the keyboard's items are seen as what they are
     from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
     from ui.kiosk.keyboard import KeyboardSpace, KeyboardText, find_keyboard
+    from tests.ui.kiosk_probe import StandsStill, evaluate, pinyin_loaded, run_polling, tap_keys
     app = QApplication(sys.argv)
     page = QWidget()
     layout = QVBoxLayout(page)
@@ -256,12 +242,8 @@ CANDIDATES = textwrap.dedent("""
            " [v.count, v.height, out.length ? Math.min.apply(null, out) : 0,"
            "  out.length ? Math.max.apply(null, out) : 0].join(' ')")
 
-    def run(keyboard, js):
-        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-        return value[0] if isinstance(value, tuple) else value
-
-    state = {"phase": "type", "tries": 0, "modes": [large_first, not large_first, large_first],
-             "last": None, "still": 0}
+    state = {"phase": "type", "tries": 0, "modes": [large_first, not large_first, large_first]}
+    still = StandsStill(3)
 
     def poll():
         method = QGuiApplication.inputMethod()
@@ -271,48 +253,33 @@ CANDIDATES = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up in", state["phase"])
-            app.quit()
-            return
+            return None
         if keyboard is not None and method.isVisible():
             if state["phase"] == "type":
-                if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
-                    QTimer.singleShot(100, guarded)
-                    return
+                if not pinyin_loaded(keyboard):  # pinyin still loading
+                    return 100
                 # z h a n g tapped on the keyboard: its pinyin offers 张 涨 长 …
-                for letter in "zhang":
-                    run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+                tap_keys(keyboard, "zhang")
                 state["phase"] = "row"
             # measured once the keyboard stands still for a while (it slides in, grows or shrinks with the row)
-            rectangle = method.keyboardRectangle()
-            state["still"] = state["still"] + 1 if rectangle == state["last"] else 0
-            state["last"] = rectangle
-            if state["still"] >= 3 and run(keyboard, "wordCandidateView.count") > 0:
-                count, height, smallest, largest = (float(n) for n in run(keyboard, ROW).split())
+            if still(method.keyboardRectangle()) and evaluate(keyboard, "wordCandidateView.count") > 0:
+                count, height, smallest, largest = (float(n) for n in evaluate(keyboard, ROW).split())
                 large = state["modes"].pop(0)
                 print("large" if large else "normal", "count", int(count), "height", round(height, 2),
                       "font", int(smallest), int(largest), "keyboard",
                       round(method.keyboardRectangle().height()), "margin", layout.contentsMargins().bottom())
                 if not state["modes"]:
                     print("field", repr(field.text()))
-                    app.quit()
-                    return
+                    return None
                 text.set_large(state["modes"][0])
-                state["still"] = 0
-        QTimer.singleShot(100, guarded)
+                still.again()
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
+    run_polling(app, poll)
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
 @pytest.mark.parametrize("order", ["normal-first", "large-first"])
 def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, order: str) -> None:
@@ -320,13 +287,7 @@ def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, or
     the page's large text at least) with 大字, whether it was on before the keyboard first came up or came on
     after; without it the row's characters are as large as the page's body text at least (Qt's own where they
     are). The keyboard grows and the page above it makes the room."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "candidates.py"
-    script.write_text(CANDIDATES, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script), order],
-                          capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "candidates", CANDIDATES, order, screen=screen)
     rows: dict[str, list[dict[str, float]]] = {"normal": [], "large": []}
     for line in done.stdout.splitlines():
         words = line.split()
@@ -351,16 +312,13 @@ def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, or
 
 
 KIOSK_CANDIDATES = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication  # nothing of Qt Quick named before the keyboard comes, as on the kiosk
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import evaluate, kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
     app, shell = kiosk_on_screen(sys.argv[1])
     if sys.argv[2] == "large":
         shell.large_button.click()  # 大字 on at the home page, before the keyboard was ever shown
@@ -371,10 +329,6 @@ KIOSK_CANDIDATES = textwrap.dedent("""
            " [v.count, out.length ? Math.min.apply(null, out) : 0, v.height].join(' ')")
     state = {"typed": False, "tries": 0}
 
-    def run(keyboard, js):
-        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-        return value[0] if isinstance(value, tuple) else value
-
     def poll():
         method = QGuiApplication.inputMethod()
         flow.name.setFocus()
@@ -383,38 +337,24 @@ KIOSK_CANDIDATES = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up")
-            app.quit()
-            return
+            return None
         if keyboard is not None and method.isVisible():
             if not state["typed"]:
-                if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
-                    QTimer.singleShot(100, guarded)
-                    return
-                for letter in "zhang":  # tapped on the keyboard: its pinyin offers 张 涨 长 …
-                    run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+                if not pinyin_loaded(keyboard):  # pinyin still loading
+                    return 100
+                tap_keys(keyboard, "zhang")  # its pinyin offers 张 涨 长 …
                 state["typed"] = True
-            elif run(keyboard, "wordCandidateView.count") > 0:
-                count, smallest, height = (float(n) for n in run(keyboard, ROW).split())
+            elif evaluate(keyboard, "wordCandidateView.count") > 0:
+                count, smallest, height = (float(n) for n in evaluate(keyboard, ROW).split())
                 print("candidates", int(count), "font", int(smallest), "row", round(height))
-                app.quit()
-                return
-        QTimer.singleShot(100, guarded)
+                return None
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll)
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
 @pytest.mark.parametrize("mode", ["normal", "large"])
 def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: Path, screen: str, mode: str) -> None:
@@ -423,13 +363,7 @@ def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: 
     was ever shown they are as large as the page's large text from the first time it comes up (they were Qt's own
     19 px until 大字 was turned off and on again: the keyboard's window, first seen before Qt Quick was imported,
     was not searched)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "kiosk_candidates.py"
-    script.write_text(KIOSK_CANDIDATES, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path), mode], capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "kiosk_candidates", KIOSK_CANDIDATES, str(tmp_path), mode, screen=screen)
     assert "candidates " in done.stdout, done.stdout + done.stderr
     count, font = int(done.stdout.split("candidates ")[1].split()[0]), int(done.stdout.split("font ")[1].split()[0])
     row = int(done.stdout.split("row ")[1].split()[0])
@@ -439,51 +373,41 @@ def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: 
 
 
 ID_TAP = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QPoint, Qt, QTimer
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import StandsStill, evaluate, kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
-    state = {"phase": "name", "tries": 0, "still": 0, "last": None}
-
-    def run(keyboard, js):
-        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-        return value[0] if isinstance(value, tuple) else value
+    state = {"phase": "name", "tries": 0}
+    standing = StandsStill(3)
 
     def tap(field, y):  # a finger on the window: pressed and lifted at one point of ``field``
         point = field.mapTo(shell, QPoint(field.width() // 3, y))
         QTest.mouseClick(shell.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
 
     def still():  # the keyboard and the page stand still (the keyboard slides in, grows with its row)
-        now = (method.isVisible(), method.keyboardRectangle(), flow.id_number.mapTo(shell, QPoint()))
-        state["still"] = state["still"] + 1 if now == state["last"] else 0
-        state["last"] = now
-        return state["still"] >= 3
+        return standing((method.isVisible(), method.keyboardRectangle(), flow.id_number.mapTo(shell, QPoint())))
 
     def poll():
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up in", state["phase"])
-            app.quit()
-            return
+            return None
         keyboard = find_keyboard()
         if state["phase"] == "name":
             if not method.isVisible():
                 tap(flow.name, flow.name.height() // 2)
-            elif keyboard is not None and run(keyboard, "InputContext.inputEngine.inputMethod !== null"):
-                for letter in "zhao":  # z h a o tapped on the keyboard, and the first of its characters picked
-                    run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, '{letter}', 0)")
+            elif keyboard is not None and pinyin_loaded(keyboard):
+                tap_keys(keyboard, "zhao")  # z h a o tapped on the keyboard, and the first of its characters picked
                 if sys.argv[2] == "picked":
-                    run(keyboard, "InputContext.inputEngine.virtualKeyClick(Qt.Key_Space, ' ', 0)")
+                    evaluate(keyboard, "InputContext.inputEngine.virtualKeyClick(Qt.Key_Space, ' ', 0)")
                 state["phase"] = "id"
         elif state["phase"] == "id" and still():
             # the ID number's field as far as it shows above the keyboard (lying down, its upper edge)
@@ -492,8 +416,7 @@ ID_TAP = textwrap.dedent("""
             seen = min(flow.id_number.height(), keyboard_top - top)
             print("seen", seen)
             if seen <= 0:
-                app.quit()
-                return
+                return None
             tap(flow.id_number, seen // 2)
             state["phase"] = "after"
         elif state["phase"] == "after" and still():
@@ -501,25 +424,14 @@ ID_TAP = textwrap.dedent("""
             print("name", repr(flow.name.text()))
             print("focus", focus.accessibleName() if focus is not None else None, "keyboard", method.isVisible(),
                   "page", keyboard.property("layoutType") if keyboard is not None and method.isVisible() else None)
-            app.quit()
-            return
-        QTimer.singleShot(100, guarded)
+            return None
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll)
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1920x1080", "1080x1920"])
 @pytest.mark.parametrize("name", ["picked", "composing"])
 def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path: Path, screen: str,
@@ -530,13 +442,7 @@ def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path:
     the press, away from under the finger, and the keyboard stayed away until a second tap.
     Pinyin still being typed (no character picked) is dropped: the focus moved before the page saw the press
     and the keyboard put its first candidate into the name, a character the citizen never chose."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "id_tap.py"
-    script.write_text(ID_TAP, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path), name], capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "id_tap", ID_TAP, str(tmp_path), name, screen=screen)
     assert "name '" in done.stdout, done.stdout + done.stderr
     typed = done.stdout.split("name ")[1].split()[0]
     assert (typed != "''") if name == "picked" else (typed == "''"), done.stdout  # 找 picked; zhao not 找
@@ -545,16 +451,13 @@ def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path:
 
 
 KEY_SIZES = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import StandsStill, evaluate, kiosk_on_screen, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
@@ -569,61 +472,41 @@ KEY_SIZES = textwrap.dedent("""
             "  least(cells.map(function (k) { return k.height })), least(fonts)].join(' ')"
             "})()")
     fields = [flow.name, flow.id_number]
-    state = {"tries": 0, "still": 0, "last": None}
+    state = {"tries": 0}
+    still = StandsStill(4)
 
     def poll():
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up")
-            app.quit()
-            return
+            return None
         fields[0].setFocus()
         method.show()
         keyboard = find_keyboard()
-        now = (method.isVisible(), method.keyboardRectangle())
-        state["still"] = state["still"] + 1 if now == state["last"] else 0
-        state["last"] = now
-        if keyboard is not None and method.isVisible() and state["still"] >= 4:  # grown to its size, standing still
-            value = QQmlExpression(qmlContext(keyboard), keyboard, KEYS).evaluate()
-            page, width, height, font = (value[0] if isinstance(value, tuple) else value).split()
+        standing = still((method.isVisible(), method.keyboardRectangle()))
+        if keyboard is not None and method.isVisible() and standing:  # grown to its size, standing still
+            page, width, height, font = evaluate(keyboard, KEYS).split()
             print("keys", fields.pop(0).accessibleName(), page, round(float(width)), round(float(height)),
                   round(float(font)), "keyboard", round(method.keyboardRectangle().height()))
-            state["still"] = 0
+            still.again()
             if not fields:
-                app.quit()
-                return
-        QTimer.singleShot(100, guarded)
+                return None
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll)
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 def test_the_keys_are_as_large_standing_up_as_lying_down(tmp_path: Path) -> None:
     """Qt's keyboard keeps its design's shape across the screen's width: standing up (1080 px wide) its keys and
     their text were 0.56 times as large as lying down, the ID number's pad of digits a third of the width with
     83 px keys under a half-empty page. Standing up the kiosk's keyboard is as tall as lying down."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "keys.py"
-    script.write_text(KEY_SIZES, encoding="utf-8")
     keys: dict[tuple[str, str], dict[str, int]] = {}
     for screen in ("1920x1080", "1080x1920"):
         folder = tmp_path / screen
         folder.mkdir()
-        done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                               str(folder)], capture_output=True, text=True, timeout=120, env=env, check=False)
+        done = on_xvfb(tmp_path, "keys", KEY_SIZES, str(folder), screen=screen)
         for line in done.stdout.splitlines():
             words = line.split()
             if words and words[0] == "keys":
@@ -640,13 +523,12 @@ def test_the_keys_are_as_large_standing_up_as_lying_down(tmp_path: Path) -> None
 
 
 STANDS_STILL = textwrap.dedent("""
-    import os, sys
+    import sys
     from pathlib import Path
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtCore import QPoint
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
     from db.engine import make_engine, sqlite_url
     from db.migrate import upgrade
@@ -659,6 +541,7 @@ STANDS_STILL = textwrap.dedent("""
     from ui.shell.context import WindowContext
     from ui.shell.startup import HallSource
     from ui.shell.tasks import TaskManager
+    from tests.ui.kiosk_probe import StandsStill, pinyin_loaded, run_polling, tap_keys
     app = QApplication(sys.argv)
     engine = make_engine(sqlite_url(Path(sys.argv[1]) / "hall.db"), key=SECRETS.database_key)
     upgrade(engine)
@@ -682,65 +565,45 @@ STANDS_STILL = textwrap.dedent("""
     # digits pad, no row); the name and the ID number again
     steps = ["none", "name", "typed", "id", "phone", "name", "id"]
     fields = {"name": flow.name, "id": flow.id_number, "phone": flow.phone}
-    state = {"step": 0, "tries": 0, "still": 0, "last": None}
-
-    def run(keyboard, js):
-        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-        return value[0] if isinstance(value, tuple) else value
+    state = {"step": 0, "tries": 0}
+    standing = StandsStill(5)
 
     def where():  # the fields' and 下一步's top on the screen
         return [w.mapTo(window, QPoint()).y() for w in (flow.name, flow.id_number, flow.phone, flow.next_button)]
 
     def still():  # the keyboard and the page stand still (the keyboard slides in, its row comes)
-        now = (method.isVisible(), method.keyboardRectangle(), tuple(where()))
-        state["still"] = state["still"] + 1 if now == state["last"] else 0
-        state["last"] = now
-        return state["still"] >= 5
+        return standing((method.isVisible(), method.keyboardRectangle(), tuple(where())))
 
     def poll():
         state["tries"] += 1
         if state["tries"] > 400:
             print("gave up at", steps[state["step"]])
-            app.quit()
-            return
+            return None
         if still():
             step = steps[state["step"]]
             top = window.height() - (round(method.keyboardRectangle().height()) if method.isVisible() else 0)
             print("at", step, "keyboard", top, "ys", " ".join(map(str, where())))
             state["step"] += 1
             if state["step"] == len(steps):
-                app.quit()
-                return
+                return None
             step = steps[state["step"]]
             if step == "typed":
                 keyboard = find_keyboard()
-                if not run(keyboard, "InputContext.inputEngine.inputMethod !== null"):  # pinyin still loading
+                if not pinyin_loaded(keyboard):  # pinyin still loading
                     state["step"] -= 1
                 else:
-                    for letter in "zhang":
-                        run(keyboard, f"InputContext.inputEngine.virtualKeyClick(Qt.Key_{letter.upper()}, 'x', 0)"
-                            .replace("x", letter))
+                    tap_keys(keyboard, "zhang")  # its row of candidates comes: 张 涨 长 …
             else:
                 fields[step].setFocus()
                 method.show()
-            state["still"] = 0
-        QTimer.singleShot(100, guarded)
+            standing.again()
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(300, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll, 300)
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
 @pytest.mark.parametrize("mode", ["normal", "large"])
 def test_the_page_stands_still_as_the_keyboard_changes_between_letters_and_digits(tmp_path: Path, screen: str,
@@ -751,13 +614,7 @@ def test_the_page_stands_still_as_the_keyboard_changes_between_letters_and_digit
     once: 下一步 moved by the row's height under a finger going to tap it). Standing up, where the room suffices
     (normal text), the fields stay where they were before the keyboard came (the window's and the screen's titles
     gave their room anyway and the fields went up some 120 px) and all of them show above the keyboard."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "stands_still.py"
-    script.write_text(STANDS_STILL, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path), mode], capture_output=True, text=True, timeout=180, env=env, check=False)
+    done = on_xvfb(tmp_path, "stands_still", STANDS_STILL, str(tmp_path), mode, screen=screen, timeout=180)
     seen = [line.split() for line in done.stdout.splitlines() if line.startswith("at ")]
     assert len(seen) == 7, done.stdout + done.stderr
     steps = [(step, int(top), [int(y) for y in ys]) for _at, step, _k, top, _ys, *ys in seen]
@@ -781,23 +638,21 @@ def test_the_page_stands_still_as_the_keyboard_changes_between_letters_and_digit
 
 
 KEYS_SHOWN = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlExpression, qmlContext
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import StandsStill, evaluate, kiosk_on_screen, pinyin_loaded, run_polling, tap_keys
     app, shell = kiosk_on_screen(sys.argv[1])
     if sys.argv[2] == "large":
         shell.large_button.click()
     flow = shell.open_flow("register")
     field = flow.name
     method = QGuiApplication.inputMethod()
-    state = {"typed": False, "tries": 0, "still": 0, "last": None}
+    state = {"typed": False, "tries": 0}
+    standing = StandsStill(5)
     # the words on the keys (each with how strong it is drawn), the syllable mark's and shift's
     WORDS = ("var out = [], items = [keyboard]; while (items.length) { var it = items.pop();"
              " if (it.objectName === 'keyWords' && it.visible) { var o = 1, p = it;"
@@ -828,70 +683,42 @@ KEYS_SHOWN = textwrap.dedent("""
            " return least })")
     ROW = ROW.replace("GAP(v)", GAP + "(v)")
 
-    def run(keyboard, js):
-        value = QQmlExpression(qmlContext(keyboard), keyboard, js).evaluate()
-        return value[0] if isinstance(value, tuple) else value
-
     def still(keyboard):
-        now = (method.keyboardRectangle(), run(keyboard, ROW))
-        state["still"] = state["still"] + 1 if now == state["last"] else 0
-        state["last"] = now
-        return state["still"] >= 5
+        return standing((method.keyboardRectangle(), evaluate(keyboard, ROW)))
 
     def poll():
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up")
-            app.quit()
-            return
+            return None
         field.setFocus()
         method.show()
         keyboard = find_keyboard()
         if keyboard is not None and method.isVisible():
             if not state["typed"]:
-                if run(keyboard, "InputContext.inputEngine.inputMethod !== null"):
-                    print("words", run(keyboard, WORDS))
-                    for letter in sys.argv[3]:
-                        run(keyboard, "InputContext.inputEngine.virtualKeyClick(Qt.Key_%s, '%s', 0)"
-                            % (letter.upper(), letter))
+                if pinyin_loaded(keyboard):
+                    print("words", evaluate(keyboard, WORDS))
+                    tap_keys(keyboard, sys.argv[3])
                     state["typed"] = True
             elif still(keyboard):
-                print("typing", run(keyboard, WORDS))
-                print("row", run(keyboard, ROW))
-                app.quit()
-                return
-        QTimer.singleShot(100, guarded)
+                print("typing", evaluate(keyboard, WORDS))
+                print("row", evaluate(keyboard, ROW))
+                return None
+        return 100
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(300, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll, 300)
 """)
 
 
 def _keys_shown(tmp_path: Path, screen: str, mode: str, letters: str) -> dict[str, Any]:
     """The words on the keys before and while ``letters`` are typed in pinyin in 自助登记's name, and the row of
     candidates then."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "keys_shown.py"
-    script.write_text(KEYS_SHOWN, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, str(script),
-                           str(tmp_path), mode, letters], capture_output=True, text=True, timeout=120, env=env,
-                          check=False)
+    done = on_xvfb(tmp_path, "keys_shown", KEYS_SHOWN, str(tmp_path), mode, letters, screen=screen)
     assert "row " in done.stdout, done.stdout + done.stderr
     return {name: json.loads(done.stdout.split(f"{name} ")[1].splitlines()[0]) for name in ("words", "typing", "row")}
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
 @pytest.mark.parametrize("mode", ["normal", "large"])
 def test_the_key_left_of_z_says_what_it_does_and_the_candidates_show_whole(tmp_path: Path, screen: str,
@@ -907,7 +734,7 @@ def test_the_key_left_of_z_says_what_it_does_and_the_candidates_show_whole(tmp_p
     assert row["count"] > row["whole"] > 1 and row["cut"] == 0, row
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 @pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
 @pytest.mark.parametrize("mode", ["normal", "large"])
 def test_words_of_two_characters_stand_clear_of_the_rows_separators(tmp_path: Path, screen: str, mode: str) -> None:
@@ -945,15 +772,14 @@ def test_what_a_physical_key_does_while_the_keyboard_writes_pinyin() -> None:
 
 
 PHYSICAL = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
+    import sys
     from ui.kiosk.keyboard import use_on_screen_keyboard
     use_on_screen_keyboard()
-    from PySide6.QtCore import QEvent, Qt, QTimer
+    from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QGuiApplication, QKeyEvent
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import kiosk_on_screen
+    from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
@@ -981,25 +807,21 @@ PHYSICAL = textwrap.dedent("""
         state["tries"] += 1
         if state["tries"] > 300:
             print("gave up")
-            app.quit()
-            return
+            return None
         flow.name.setFocus()
         if not shell.filtering:
-            QTimer.singleShot(100, guarded)
-            return
+            return 100
         if "typed" not in state:  # keys before any tap: the keyboard was never shown, they wait for it
             keys("li ", 120)
             state["typed"] = shell._physical is not None and bool(shell._physical._waiting)
         if "before" not in state:
             if shell._physical is not None and shell._physical._waiting:
-                QTimer.singleShot(50, guarded)
-                return
+                return 50
             state["before"] = flow.name.text()
             flow.name.clear()
         method.show()
         if not (find_keyboard() is not None and method.isVisible()):
-            QTimer.singleShot(100, guarded)
-            return
+            return 100
         keys("wang", 120)
         offered = row()
         keys("2", 150)  # the second candidate
@@ -1028,36 +850,20 @@ PHYSICAL = textwrap.dedent("""
         flow.id_number.setFocus()
         keys("11010519491231002x", 120)
         print("id", repr(flow.id_number.text()))
-        app.quit()
+        return None
 
-    def guarded():
-        try:
-            poll()
-        except Exception as error:  # said, and the test fails at once rather than wait for its timeout
-            print("failed", repr(error))
-            app.quit()
-
-    QTimer.singleShot(100, guarded)
-    app.exec()
-    sys.stdout.flush()
-    os._exit(0)  # the keyboard's QML scene would let go of its images after the application
+    run_polling(app, poll)
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (scripts/test.sh installs it)")
+@NEEDS_XVFB
 def test_a_physical_keyboard_writes_pinyin_and_a_scanner_its_letters(tmp_path: Path) -> None:
     """A kiosk with a metal keyboard: its letters write pinyin with the on-screen keyboard's candidates (Qt's
     keyboard takes no pinyin from a keyboard's keys; each letter came out as a character the citizen never chose,
     wang as 我啊你个). A digit chooses the candidate of its place, space the first, Backspace takes a letter back,
     Enter writes the letters, Escape gives them up. A scanner's code, typed by a machine, goes in as it is, and
     a field of letters and digits takes its keys as they come."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE", "DISPLAY")}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    script = tmp_path / "physical.py"
-    script.write_text(PHYSICAL, encoding="utf-8")
-    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script),
-                           str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = on_xvfb(tmp_path, "physical", PHYSICAL, str(tmp_path))
     assert "id '" in done.stdout, done.stdout + done.stderr
     offered = done.stdout.split("offered ")[1].split()[0].split("|")
     first = done.stdout.split(" first ")[1].split()[0]
