@@ -222,3 +222,49 @@ def test_over_the_keyboard_nothing_on_the_who_screen_is_seen_cut(
         space = shell.keyboard_space
         space.layout.setContentsMargins(space.base)  # the keyboard goes
         space.changed.emit()
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("written", ["建议", "长" * 3001])
+def test_lying_down_with_the_keyboard_up_a_refused_suggestion_keeps_its_box_screen_wide(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, written: str) -> None:
+    """人民建议's box, like 诉求's: a refusal (too short, too long) said beside the screen squeezed it, 清空重写 went
+    above the box. The screen keeps its width, 清空重写 stays beside the box, the refusal and 下一步 are seen."""
+    from tests.ui.test_kiosk_booking_view import _bars, _in_window
+    from ui.kiosk.screens import StartOver
+    from ui.kiosk.suggest import SuggestionFlow
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.content.isVisible())
+    box = flow.content
+    box.setPlainText(written)
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    _keyboard_up(shell, LARGEST)
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.to_who, LARGEST))
+    screen = flow.pages.currentWidget()
+    qtbot.waitUntil(lambda: screen.width() > 1200)
+    width = screen.width()
+    flow.to_who.click()  # a tap: the box keeps the focus, the keyboard stays up
+    qtbot.waitUntil(lambda: flow.message.property("tone") == "error" and flow.message.isVisible())
+    start_over = next(b for b in screen.findChildren(StartOver) if b.box is box)
+
+    def fits() -> bool:
+        at = box.mapTo(flow, QPoint(0, 0))
+        button = start_over.mapTo(flow, QPoint(0, 0))
+        return (screen.width() == width
+                and button.x() >= at.x() + box.width() and abs(button.y() - at.y()) < 40
+                and all(_in_window(window, shell, w, LARGEST) for w in (flow.message, flow.to_who))
+                and box.visibleRegion().boundingRect().height() > 0)
+
+    qtbot.waitUntil(fits)
+    for _turn in range(10):
+        QApplication.processEvents()
+    assert fits()
+    sideways = [area for area in window.findChildren(QScrollArea) if area.horizontalScrollBar().isVisible()]
+    assert sideways == [], "nothing scrolls sideways"
+    assert len(_bars(shell)) <= 1, "two scroll bars side by side"

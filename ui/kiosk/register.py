@@ -36,7 +36,6 @@ from desktop.domain.classification import Channel
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, normalise_name, validate_phone, validate_resident_id
 from desktop.domain.texts import MAX_PETITION_TEXT, chinese_full_stops, meaningful_length
-from ui.common.timers import later
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.camera import camera_present
 from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
@@ -44,6 +43,7 @@ from ui.kiosk.guide import _numbered
 from ui.kiosk.screens import (
     Beside,
     ButtonsBeside,
+    RoomForRefusal,
     Screens,
     WhenWide,
     WholeRows,
@@ -220,7 +220,7 @@ class RegistrationFlow(QWidget):
         layout.addLayout(self.nav_beside, 1)
         #: The long boxes' captions (and their counts), which give their room to a refusal above the keyboard.
         self.box_captions: list[QWidget] = []
-        self.message.installEventFilter(self)
+        self.room_for_refusal = RoomForRefusal(self, self.message, self.box_captions)
 
         # 1 身份
         self.read_button = QPushButton("读取身份证")
@@ -471,10 +471,6 @@ class RegistrationFlow(QWidget):
             self.where_grid.addWidget(unknown, *place)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.message:
-            if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
-                self._room_for_refusal()
-            return super().eventFilter(watched, event)
         # the page's width and the words' size (large text) decide where 不清楚 fits
         if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange) and self.where_buttons:
             self._place_unknown()
@@ -482,26 +478,7 @@ class RegistrationFlow(QWidget):
 
     def _buttons_beside(self, on: bool) -> None:
         self.typing_beside = on
-        self._room_for_refusal()
-
-    def _room_for_refusal(self) -> None:
-        """Lying down above the keyboard (some 240 px with 大字) a refusal, under the screen across its width, takes
-        the room of the long boxes' captions and counts (the refusal says what the box lacks), not the screen's
-        width: 清空重写 stays beside the box. They come back with the keyboard gone, or the refusal."""
-        refused = self.typing_beside and self.message.isVisibleTo(self) and bool(self.message.text())
-        changed = False
-        for widget in self.box_captions:
-            if widget.isHidden() != refused:
-                widget.setHidden(refused)
-                changed = True
-        if not changed:
-            return
-        # the kiosk lays the room above the keyboard out again (the box gives some of its lines)
-        kiosk = self.parentWidget()
-        while kiosk is not None and not hasattr(kiosk, "keep_focus_in_view"):
-            kiosk = kiosk.parentWidget()
-        if kiosk is not None:
-            later(self, 0, kiosk.keep_focus_in_view)
+        self.room_for_refusal.set_typing_beside(on)
 
     def _chose_town(self, code: str) -> None:
         self.values["region_code"] = code

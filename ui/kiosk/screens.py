@@ -536,6 +536,46 @@ class ButtonsBeside(QBoxLayout):
             self.setStretch(0, 1)
 
 
+class RoomForRefusal(QObject):
+    """Lying down above the keyboard (some 240 px with 大字) a refusal, under a long box's screen across its width,
+    takes the room of ``givers`` (the box's captions and counts: the refusal says what the box lacks), not the
+    screen's width: 清空重写 stays beside the box. They come back with the keyboard gone, or the refusal.
+
+    ``givers`` is read each time: a flow may add to the list as it builds its screens."""
+
+    def __init__(self, flow: QWidget, message: QLabel, givers: list[QWidget]) -> None:
+        super().__init__(flow)
+        self.flow, self.message, self.givers = flow, message, givers
+        #: The on-screen keyboard is up lying down (the buttons beside the screens: :class:`ButtonsBeside`).
+        self.typing_beside = False
+        message.installEventFilter(self)
+
+    def set_typing_beside(self, on: bool) -> None:
+        self.typing_beside = on
+        self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            self.update()
+        return False
+
+    def update(self) -> None:
+        refused = self.typing_beside and self.message.isVisibleTo(self.flow) and bool(self.message.text())
+        changed = False
+        for widget in self.givers:
+            if widget.isHidden() != refused:
+                widget.setHidden(refused)
+                changed = True
+        if not changed:
+            return
+        # the kiosk lays the room above the keyboard out again (the box gives some of its lines)
+        kiosk = self.flow.parentWidget()
+        while kiosk is not None and not hasattr(kiosk, "keep_focus_in_view"):
+            kiosk = kiosk.parentWidget()
+        if kiosk is not None:
+            later(self.flow, 0, kiosk.keep_focus_in_view)
+
+
 def _buttons_in(layout: QLayout) -> list[QPushButton]:
     """The push buttons in ``layout`` and in the layouts within it."""
     found: list[QPushButton] = []

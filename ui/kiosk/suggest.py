@@ -24,7 +24,7 @@ from desktop.domain.calendar import date_in_words
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.done import NumberLabel, SideBySide, centred
-from ui.kiosk.screens import Beside, ButtonsBeside, Screens, into_view, panel, scrolling
+from ui.kiosk.screens import Beside, ButtonsBeside, RoomForRefusal, Screens, into_view, panel, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -63,7 +63,8 @@ class SuggestionFlow(QWidget):
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(16)
         layout.addWidget(self.title)
-        layout.addLayout(ButtonsBeside(self.pages, self.message, self.nav, on_beside=self._compact), 1)
+        self.nav_beside = ButtonsBeside(self.pages, self.message, self.nav, on_beside=self._compact)
+        layout.addLayout(self.nav_beside, 1)
         self.panels: list[QVBoxLayout] = []
 
         # 1 theme
@@ -90,6 +91,8 @@ class SuggestionFlow(QWidget):
         from desktop.services.suggestions import MAX_CONTENT
 
         self.content_beside = Beside(self.content, MAX_CONTENT)  # 已写N字 / 最多3000字 as the citizen writes
+        assert self.content_beside.counter is not None
+        self.room_for_refusal = RoomForRefusal(self, self.message, [self.content_beside.counter])
         write.addLayout(self.content_beside, 1)
         self.back_to_themes = secondary_button("上一步")
         self.back_to_themes.clicked.connect(lambda: self.pages.setCurrentIndex(0))
@@ -172,12 +175,18 @@ class SuggestionFlow(QWidget):
             layout.setContentsMargins(margins.left(), 4 if on else 24, margins.right(), 4 if on else 24)
         self.who.setSpacing(4 if on else 14)  # the caption close over its field
         self.who_lead.setHidden(on)
+        self._buttons_for_screen()  # the title gives its room too (the bar says 人民建议)
+        self.room_for_refusal.set_typing_beside(on)
 
     def _buttons_for_screen(self) -> None:
         """The buttons of the screen shown: 上一步 and 下一步 under the suggestion, 上一步, 匿名提交 and 署名提交
         under the name and phone; none on the themes (a tap on one goes on) nor on the number."""
         index = self.pages.currentIndex()
-        self.title.setHidden(index == 3)  # the bar says 人民建议: the number's screen has the height
+        # the bar says 人民建议: the number's screen has the height, and so has the screen over the keyboard lying
+        # down (with 大字 a refusal under the suggestion's box left it no room: the page scrolled, 下一步 went under)
+        self.title.setHidden(index == 3 or self.nav_beside.beside)
+        # the suggestion's box needs the screen's width (清空重写 beside it): a refusal goes under it, as 诉求's
+        self.nav_beside.set_message_under(index == 1)
         self.back_to_themes.setVisible(index == 1 and self._themes_open)
         self.to_who.setVisible(index == 1)
         for button in (self.back_to_content, self.send_anonymous, self.send_named):
