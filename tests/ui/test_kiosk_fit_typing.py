@@ -268,3 +268,38 @@ def test_lying_down_with_the_keyboard_up_a_refused_suggestion_keeps_its_box_scre
     sideways = [area for area in window.findChildren(QScrollArea) if area.horizontalScrollBar().isVisible()]
     assert sideways == [], "nothing scrolls sideways"
     assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("keyboard", [KEYBOARD, LARGEST])
+def test_lying_down_with_the_keyboard_up_query_stands_beside_the_query_code(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, keyboard: int) -> None:
+    """查询进度 lying down: typing the query code, 查询 was under the keyboard (the citizen had to find the keyboard's
+    own Enter, or put the keyboard away). It stands at the right of the field, both seen whole; with the keyboard
+    gone it is under the form again."""
+    from tests.ui.test_kiosk_booking_view import _in_window
+    from ui.kiosk.progress import ProgressFlow
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.code.setFocus()
+    qtbot.waitUntil(flow.code.hasFocus)
+    _keyboard_up(shell, keyboard)
+
+    def beside() -> bool:
+        field, button = flow.code.mapTo(flow, QPoint(0, 0)), flow.submit.mapTo(flow, QPoint(0, 0))
+        return (button.x() >= field.x() + flow.code.width() and abs(button.y() - field.y()) < 20
+                and all(_in_window(window, shell, w, keyboard) for w in (flow.code, flow.submit)))
+
+    qtbot.waitUntil(beside)
+    for _turn in range(10):  # settled, it stays so
+        QApplication.processEvents()
+    assert beside()
+    space = shell.keyboard_space
+    space.layout.setContentsMargins(space.base)  # the keyboard goes
+    space.changed.emit()
+    qtbot.waitUntil(lambda: flow.submit.mapTo(flow, QPoint(0, 0)).y() > flow.code.mapTo(flow, QPoint(0, 0)).y()
+                    + flow.code.height() and flow.submit.width() >= flow.code.width())

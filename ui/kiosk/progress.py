@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.camera import camera_present
-from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, scrolling
+from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, refit_soon, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -134,9 +134,14 @@ class ProgressFlow(QWidget):
         form.addWidget(label(Phrases("案件编号|（回执上|“案件编号”|一栏）"), "subtitle"))
         form.addWidget(self.number)
         form.addWidget(label(Phrases("查询码|（回执上的|8位数字）"), "subtitle"))
-        form.addWidget(self.code)
+        #: The query code's row: 查询 stands at its right while the keyboard is up lying down (:meth:`_compact`).
+        self.code_row = QHBoxLayout()
+        self.code_row.setSpacing(16)
+        self.code_row.addWidget(self.code, 1)
+        form.addLayout(self.code_row)
         form.addWidget(self.error)
         form.addWidget(self.submit)
+        self.form = form
         self.entry_page = QWidget()
         column = QVBoxLayout(self.entry_page)
         column.setContentsMargins(48, 24, 48, 24)
@@ -453,7 +458,18 @@ class ProgressFlow(QWidget):
         choices under it stand at the left of the reason, the choices without their padding, the reason's caption
         over 清空重写 at its right, and the page loses its margins above and below: with 大字 and the keyboard's
         candidates some 260 px are left above it, too little for the question over the choices over the caption
-        over a box of three lines (the question went, and the box showed two lines)."""
+        over a box of three lines (the question went, and the box showed two lines).
+
+        On the first screen 查询 stands at the right of the query code's field, seen with it (it was under the
+        keyboard), no taller than the field (without its padding; still a finger's target)."""
+        if (self.code_row.indexOf(self.submit) >= 0) != on:
+            (self.form if on else self.code_row).removeWidget(self.submit)
+            (self.code_row if on else self.form).addWidget(self.submit)
+            self.submit.setProperty("beside", on)
+            self.submit.style().unpolish(self.submit)
+            self.submit.style().polish(self.submit)
+            self.submit.updateGeometry()
+            refit_soon(self)
         if on and self.rate.indexOf(self.question) >= 0:
             self.rate.removeWidget(self.question)
             self.ask.insertWidget(0, self.question)

@@ -566,14 +566,18 @@ class RoomForRefusal(QObject):
             if widget.isHidden() != refused:
                 widget.setHidden(refused)
                 changed = True
-        if not changed:
-            return
-        # the kiosk lays the room above the keyboard out again (the box gives some of its lines)
-        kiosk = self.flow.parentWidget()
-        while kiosk is not None and not hasattr(kiosk, "keep_focus_in_view"):
-            kiosk = kiosk.parentWidget()
-        if kiosk is not None:
-            later(self.flow, 0, kiosk.keep_focus_in_view)
+        if changed:
+            refit_soon(self.flow)  # the box gives some of its lines
+
+
+def refit_soon(flow: QWidget) -> None:
+    """Once ``flow`` has laid out what it just moved or hid, the kiosk lays the room above the keyboard out again
+    and keeps the field typed in (with its caption) in view."""
+    kiosk = flow.parentWidget()
+    while kiosk is not None and not hasattr(kiosk, "keep_focus_in_view"):
+        kiosk = kiosk.parentWidget()
+    if kiosk is not None:
+        later(flow, 0, kiosk.keep_focus_in_view)
 
 
 def _buttons_in(layout: QLayout) -> list[QPushButton]:
