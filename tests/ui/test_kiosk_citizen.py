@@ -84,6 +84,13 @@ def _keyboard_up(shell: KioskShell, height: int = KEYBOARD) -> None:
     space.changed.emit()
 
 
+def _keyboard_down(shell: KioskShell) -> None:
+    """What :class:`ui.kiosk.keyboard.KeyboardSpace` does when the keyboard goes."""
+    space = shell.keyboard_space
+    space.layout.setContentsMargins(space.base)
+    space.changed.emit()
+
+
 def _above_keyboard(shell: KioskShell, widget: QWidget, height: int = KEYBOARD) -> bool:
     top = widget.mapTo(shell, QPoint(0, 0)).y()
     return top >= 0 and top + widget.height() <= shell.height() - height

@@ -3,17 +3,29 @@ the portrait arrangement kept however short the keyboard leaves the flow."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QRegion
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Hall
-from tests.ui.test_kiosk_citizen import KEYBOARD, LARGEST, Themed, _keyboard_up, _kiosk_window, themed
+from tests.ui.test_kiosk_citizen import KEYBOARD, LARGEST, Themed, _keyboard_down, _keyboard_up, _kiosk_window, themed
 from ui.kiosk.register import RegistrationFlow
+from ui.kiosk.shell import KioskShell
+from ui.kiosk.suggest import SuggestionFlow
 
 __all__ = ["themed"]  # the fixture, used here by its name
+
+
+def _holds(qtbot: QtBot, check: Callable[[], bool]) -> None:
+    """``check`` comes true, and stays so once the event loop has settled."""
+    qtbot.waitUntil(check)
+    for _turn in range(10):
+        QApplication.processEvents()
+    assert check()
 
 
 def _below(upper: object, lower: object, flow: RegistrationFlow) -> bool:
@@ -41,9 +53,7 @@ def test_a_portrait_kiosk_keeps_the_portrait_who_screen_when_the_keyboard_leaves
     # standing up: the hint under the name, the address last, under the phone
     assert _below(flow.name, flow.rare_hint, flow)
     assert _below(flow.phone, flow.address, flow)
-    space = shell.keyboard_space
-    space.layout.setContentsMargins(space.base)  # the keyboard goes: the same arrangement
-    space.changed.emit()
+    _keyboard_down(shell)  # the keyboard goes: the same arrangement
     qtbot.waitUntil(lambda: _below(flow.name, flow.rare_hint, flow) and _below(flow.phone, flow.address, flow))
 
 
@@ -91,13 +101,42 @@ def test_lying_down_with_the_keyboard_up_each_booking_row_is_whole_or_out_of_vie
         qtbot.waitUntil(lambda f=field, c=caption: _seen_part(view, f) == f.height() > 0
                         and _seen_part(view, c) == c.height())
         assert area.verticalScrollBar().maximum() > 0, "the form scrolls above the keyboard"
-        qtbot.waitUntil(whole_or_none)
-        for _turn in range(10):  # settled, it stays so
-            QApplication.processEvents()
-        assert whole_or_none()
-        space = shell.keyboard_space
-        space.layout.setContentsMargins(space.base)  # the keyboard goes
-        space.changed.emit()
+        _holds(qtbot, whole_or_none)
+        _keyboard_down(shell)  # the keyboard goes
+
+
+def _refused_over_the_keyboard(qtbot: QtBot, window: QWidget, shell: KioskShell,
+                               flow: RegistrationFlow | SuggestionFlow, box: QPlainTextEdit, forward: QPushButton,
+                               keyboard: int) -> QWidget:
+    """With the keyboard up (``keyboard`` px) lying down over a long box: ``forward`` tapped, the flow's refusal
+    said; the box's screen keeps its width and 清空重写 beside the box, the refusal and ``forward`` seen, nothing
+    scrolls sideways, one scroll bar at most. Returns the screen."""
+    from tests.ui.test_kiosk_booking_view import _bars, _in_window
+    from ui.kiosk.screens import StartOver
+
+    message = flow.message
+    _keyboard_up(shell, keyboard)
+    qtbot.waitUntil(lambda: _in_window(window, shell, forward, keyboard))
+    screen = flow.pages.currentWidget()
+    qtbot.waitUntil(lambda: screen.width() > 1200)
+    width = screen.width()
+    forward.click()  # a tap: the box keeps the focus, the keyboard stays up
+    qtbot.waitUntil(lambda: message.property("tone") == "error" and message.isVisible())
+    start_over = next(b for b in screen.findChildren(StartOver) if b.box is box)
+
+    def fits() -> bool:
+        at = box.mapTo(flow, QPoint(0, 0))
+        button = start_over.mapTo(flow, QPoint(0, 0))
+        return (screen.width() == width
+                and button.x() >= at.x() + box.width() and abs(button.y() - at.y()) < 40
+                and all(_in_window(window, shell, w, keyboard) for w in (message, forward))
+                and box.visibleRegion().boundingRect().height() > 0)
+
+    _holds(qtbot, fits)
+    sideways = [area for area in window.findChildren(QScrollArea) if area.horizontalScrollBar().isVisible()]
+    assert sideways == [], "nothing scrolls sideways"
+    assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+    return screen
 
 
 @pytest.mark.parametrize("large", [False, True])
@@ -111,8 +150,6 @@ def test_lying_down_with_the_keyboard_up_a_refusal_leaves_a_long_box_screen_its_
     a scroll bar sideways besides the one up and down, and 清空重写 went above the box. With the refusal said the
     screen keeps its width, nothing scrolls sideways, 清空重写 stays beside the box; the refusal, the box and
     下一步 are seen, one scroll bar at most."""
-    from tests.ui.test_kiosk_booking_view import _bars, _in_window
-    from ui.kiosk.screens import StartOver
 
     themed(QApplication.instance())
     window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
@@ -125,33 +162,8 @@ def test_lying_down_with_the_keyboard_up_a_refusal_leaves_a_long_box_screen_its_
     box.setPlainText(written)
     box.setFocus()
     qtbot.waitUntil(box.hasFocus)
-    _keyboard_up(shell, keyboard)
-    qtbot.waitUntil(lambda: _in_window(window, shell, flow.next_button, keyboard))
-    screen = flow.pages.currentWidget()
-    qtbot.waitUntil(lambda: screen.width() > 1200)
-    width = screen.width()
-    flow.next_button.click()  # a tap: the box keeps the focus, the keyboard stays up
-    qtbot.waitUntil(lambda: flow.message.property("tone") == "error" and flow.message.isVisible())
-    start_over = next(b for b in screen.findChildren(StartOver) if b.box is box)
-
-    def fits() -> bool:
-        at = box.mapTo(flow, QPoint(0, 0))
-        button = start_over.mapTo(flow, QPoint(0, 0))
-        return (screen.width() == width
-                and button.x() >= at.x() + box.width() and abs(button.y() - at.y()) < 40
-                and all(_in_window(window, shell, w, keyboard) for w in (flow.message, flow.next_button))
-                and box.visibleRegion().boundingRect().height() > 0)
-
-    qtbot.waitUntil(fits)
-    for _turn in range(10):
-        QApplication.processEvents()
-    assert fits()
-    sideways = [area for area in window.findChildren(QScrollArea) if area.horizontalScrollBar().isVisible()]
-    assert sideways == [], "nothing scrolls sideways"
-    assert len(_bars(shell)) <= 1, "two scroll bars side by side"
-    space = shell.keyboard_space
-    space.layout.setContentsMargins(space.base)  # the keyboard goes: what the box asks for is said over it again
-    space.changed.emit()
+    screen = _refused_over_the_keyboard(qtbot, window, shell, flow, box, flow.next_button, keyboard)
+    _keyboard_down(shell)  # the keyboard goes: what the box asks for is said over it again
     qtbot.waitUntil(lambda: all(w.isVisible() for w in flow.box_captions if screen.isAncestorOf(w)))
 
 
@@ -215,13 +227,8 @@ def test_over_the_keyboard_nothing_on_the_who_screen_is_seen_cut(
         qtbot.waitUntil(field.hasFocus)
         _keyboard_up(shell, keyboard)
         qtbot.waitUntil(lambda f=field: _seen_part(view, f) == f.height() > 0)
-        qtbot.waitUntil(whole_or_none)
-        for _turn in range(10):  # settled, it stays so
-            QApplication.processEvents()
-        assert whole_or_none()
-        space = shell.keyboard_space
-        space.layout.setContentsMargins(space.base)  # the keyboard goes
-        space.changed.emit()
+        _holds(qtbot, whole_or_none)
+        _keyboard_down(shell)  # the keyboard goes
 
 
 @pytest.mark.parametrize("large", [False, True])
@@ -230,9 +237,6 @@ def test_lying_down_with_the_keyboard_up_a_refused_suggestion_keeps_its_box_scre
         qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, written: str) -> None:
     """人民建议's box, like 诉求's: a refusal (too short, too long) said beside the screen squeezed it, 清空重写 went
     above the box. The screen keeps its width, 清空重写 stays beside the box, the refusal and 下一步 are seen."""
-    from tests.ui.test_kiosk_booking_view import _bars, _in_window
-    from ui.kiosk.screens import StartOver
-    from ui.kiosk.suggest import SuggestionFlow
 
     themed(QApplication.instance())
     window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
@@ -244,30 +248,7 @@ def test_lying_down_with_the_keyboard_up_a_refused_suggestion_keeps_its_box_scre
     box.setPlainText(written)
     box.setFocus()
     qtbot.waitUntil(box.hasFocus)
-    _keyboard_up(shell, LARGEST)
-    qtbot.waitUntil(lambda: _in_window(window, shell, flow.to_who, LARGEST))
-    screen = flow.pages.currentWidget()
-    qtbot.waitUntil(lambda: screen.width() > 1200)
-    width = screen.width()
-    flow.to_who.click()  # a tap: the box keeps the focus, the keyboard stays up
-    qtbot.waitUntil(lambda: flow.message.property("tone") == "error" and flow.message.isVisible())
-    start_over = next(b for b in screen.findChildren(StartOver) if b.box is box)
-
-    def fits() -> bool:
-        at = box.mapTo(flow, QPoint(0, 0))
-        button = start_over.mapTo(flow, QPoint(0, 0))
-        return (screen.width() == width
-                and button.x() >= at.x() + box.width() and abs(button.y() - at.y()) < 40
-                and all(_in_window(window, shell, w, LARGEST) for w in (flow.message, flow.to_who))
-                and box.visibleRegion().boundingRect().height() > 0)
-
-    qtbot.waitUntil(fits)
-    for _turn in range(10):
-        QApplication.processEvents()
-    assert fits()
-    sideways = [area for area in window.findChildren(QScrollArea) if area.horizontalScrollBar().isVisible()]
-    assert sideways == [], "nothing scrolls sideways"
-    assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+    _refused_over_the_keyboard(qtbot, window, shell, flow, box, flow.to_who, LARGEST)
 
 
 @pytest.mark.parametrize("large", [False, True])
@@ -298,8 +279,6 @@ def test_lying_down_with_the_keyboard_up_query_stands_beside_the_query_code(
     for _turn in range(10):  # settled, it stays so
         QApplication.processEvents()
     assert beside()
-    space = shell.keyboard_space
-    space.layout.setContentsMargins(space.base)  # the keyboard goes
-    space.changed.emit()
+    _keyboard_down(shell)  # the keyboard goes
     qtbot.waitUntil(lambda: flow.submit.mapTo(flow, QPoint(0, 0)).y() > flow.code.mapTo(flow, QPoint(0, 0)).y()
                     + flow.code.height() and flow.submit.width() >= flow.code.width())
