@@ -798,8 +798,8 @@ def test_a_ticket_with_the_id_card(qtbot: QtBot, work_context: Context, sqlite_e
     assert call["id_number"] and flow.number.text() == "A001" and flow.card is None  # the card is not kept
 
 
-def test_the_same_card_again_is_shown_its_waiting_ticket_and_no_second_is_printed(
-        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Any) -> None:
+def _card_ticket_flow(qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Any) -> Any:
+    """取号 on a kiosk with a simulated card reader, its slips printed to PDF files in ``tmp_path``."""
     from desktop.app import _issue_ticket, _window_types
     from tests.conftest import make_hall
     from ui.kiosk.ticket import TicketFlow
@@ -809,13 +809,24 @@ def test_the_same_card_again_is_shown_its_waiting_ticket_and_no_second_is_printe
     qtbot.addWidget(flow)
     flow.resize(1920, 1080)
     flow.show()
+    return flow
+
+
+def _first_business_with_the_card(qtbot: QtBot, flow: Any) -> None:
+    """The ticket page from its start (完成), the card read from the reader, the first business tapped: issued."""
+    flow.done_button.click()
+    qtbot.waitUntil(lambda: len(flow.type_buttons) >= 2)
+    _click(qtbot, flow.card_button)
+    qtbot.waitUntil(lambda: "已读取" in flow.card_state.text(), timeout=10_000)
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        _click(qtbot, flow.type_buttons[0])
+
+
+def test_the_same_card_again_is_shown_its_waiting_ticket_and_no_second_is_printed(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Any) -> None:
+    flow = _card_ticket_flow(qtbot, work_context, sqlite_engine, clock, tmp_path)
     for number in ("A001", "A001"):
-        flow.done_button.click()
-        qtbot.waitUntil(lambda: len(flow.type_buttons) >= 2)
-        _click(qtbot, flow.card_button)
-        qtbot.waitUntil(lambda: "已读取" in flow.card_state.text(), timeout=10_000)
-        with qtbot.waitSignal(flow.issued, timeout=10_000):
-            _click(qtbot, flow.type_buttons[0])
+        _first_business_with_the_card(qtbot, flow)
         assert flow.number.text() == number
     said = flow.ahead.text().replace("\u200b", "")
     assert "您已取过A001号，前面没有人在等候" in said
@@ -830,10 +841,7 @@ def test_a_slow_printers_answer_is_not_said_over_the_next_tickets_page(
     page's 没有另发新号，请凭原来的号票等候叫号 — telling the person to take a slip that never came out."""
     import threading
 
-    from desktop.app import _issue_ticket, _window_types
     from desktop.services import printing
-    from tests.conftest import make_hall
-    from ui.kiosk.ticket import TicketFlow
 
     release = threading.Event()
     real = printing.print_document
@@ -843,18 +851,9 @@ def test_a_slow_printers_answer_is_not_said_over_the_next_tickets_page(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(printing, "print_document", slow)
-    hall = make_hall(sqlite_engine, clock, id_reader="sim:seed=7", printer_receipts=f"pdf:{tmp_path}")
-    flow = TicketFlow(work_context(KIOSK, "kiosk", hall=hall), window_types=_window_types, issue_ticket=_issue_ticket)
-    qtbot.addWidget(flow)
-    flow.resize(1920, 1080)
-    flow.show()
+    flow = _card_ticket_flow(qtbot, work_context, sqlite_engine, clock, tmp_path)
     for _visit in range(2):
-        flow.done_button.click()
-        qtbot.waitUntil(lambda: len(flow.type_buttons) >= 2)
-        _click(qtbot, flow.card_button)
-        qtbot.waitUntil(lambda: "已读取" in flow.card_state.text(), timeout=10_000)
-        with qtbot.waitSignal(flow.issued, timeout=10_000):
-            _click(qtbot, flow.type_buttons[0])
+        _first_business_with_the_card(qtbot, flow)
     assert "没有另发新号" in flow.printing.text()
     with qtbot.waitSignal(flow.devices.settled, timeout=10_000):
         release.set()  # the first slip comes out now

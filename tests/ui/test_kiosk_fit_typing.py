@@ -28,6 +28,18 @@ def _holds(qtbot: QtBot, check: Callable[[], bool]) -> None:
     assert check()
 
 
+def _registering(qtbot: QtBot, hall: Hall, themed: Themed, size: tuple[int, int],
+                 large: bool) -> tuple[QWidget, KioskShell, RegistrationFlow]:
+    """自助登记 opened on the kiosk's own window at ``size`` (大字 with ``large``), its towns read."""
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    return window, shell, flow
+
+
 def _below(upper: object, lower: object, flow: RegistrationFlow) -> bool:
     """Whether ``lower`` stands under ``upper`` on the flow's screen (in the same column)."""
     assert isinstance(upper, QWidget) and isinstance(lower, QWidget)
@@ -151,12 +163,7 @@ def test_lying_down_with_the_keyboard_up_a_refusal_leaves_a_long_box_screen_its_
     screen keeps its width, nothing scrolls sideways, 清空重写 stays beside the box; the refusal, the box and
     下一步 are seen, one scroll bar at most."""
 
-    themed(QApplication.instance())
-    window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
-    shell.large_button.setChecked(large)
-    flow = shell.open_flow("register")
-    assert isinstance(flow, RegistrationFlow)
-    qtbot.waitUntil(lambda: not flow.loading.busy)
+    window, shell, flow = _registering(qtbot, sqlite_hall, themed, (1920, 1080), large)
     box = getattr(flow, box_name)  # 诉求's box, or 理由's under 事实's on the screen after
     flow.show_step(2 if box is flow.request else 3)
     box.setPlainText(written)
@@ -174,12 +181,7 @@ def test_lying_down_with_the_keyboard_up_a_refused_id_number_is_said_beside_the_
     大字, the refusal and 下一步 went under the keyboard and the page scrolled beside the screen's own bar)."""
     from tests.ui.test_kiosk_booking_view import _bars, _in_window
 
-    themed(QApplication.instance())
-    window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
-    shell.large_button.setChecked(large)
-    flow = shell.open_flow("register")
-    assert isinstance(flow, RegistrationFlow)
-    qtbot.waitUntil(lambda: not flow.loading.busy)
+    window, shell, flow = _registering(qtbot, sqlite_hall, themed, (1920, 1080), large)
     flow.name.setText("欧阳春花")
     flow.id_number.setText("110101199003071234")  # a wrong check digit
     flow.id_number.setFocus()
@@ -202,12 +204,7 @@ def test_over_the_keyboard_nothing_on_the_who_screen_is_seen_cut(
     screen is seen whole or not at all, the field typed in whole."""
     from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
-    themed(QApplication.instance())
-    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
-    shell.large_button.setChecked(large)
-    flow = shell.open_flow("register")
-    assert isinstance(flow, RegistrationFlow)
-    qtbot.waitUntil(lambda: not flow.loading.busy)
+    _window, shell, flow = _registering(qtbot, sqlite_hall, themed, size, large)
     area = flow.pages.widget(0)
     assert isinstance(area, QScrollArea)
     view = area.viewport()

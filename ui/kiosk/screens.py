@@ -145,31 +145,19 @@ def row_spans(layout: QLayout) -> list[tuple[int, int]]:
             if not rect.isEmpty():
                 rows.append((rect.top(), rect.bottom() + 1))
         return rows
-    if isinstance(layout, QBoxLayout) and layout.direction() in (QBoxLayout.Direction.TopToBottom,
-                                                                 QBoxLayout.Direction.BottomToTop):
+    if isinstance(layout, QBoxLayout):
         spans: list[tuple[int, int]] = []
         for index in range(layout.count()):
             item = layout.itemAt(index)
             if item is None or item.isEmpty() or item.spacerItem() is not None:
                 continue
             inner = item.layout()
-            if inner is not None:
-                spans.extend(row_spans(inner))
-            else:
-                rect = item.geometry()
-                spans.append((rect.top(), rect.bottom() + 1))
-        return spans
-    if isinstance(layout, QBoxLayout):  # side by side: where one item's rows overlap another's, one band
-        beside: list[tuple[int, int]] = []
-        for index in range(layout.count()):
-            item = layout.itemAt(index)
-            if item is None or item.isEmpty() or item.spacerItem() is not None:
-                continue
-            inner = item.layout()
             rect = item.geometry()
-            beside.extend(row_spans(inner) if inner is not None else [(rect.top(), rect.bottom() + 1)])
-        bands: list[tuple[int, int]] = []
-        for top, bottom in sorted(beside):
+            spans.extend(row_spans(inner) if inner is not None else [(rect.top(), rect.bottom() + 1)])
+        if layout.direction() in (QBoxLayout.Direction.TopToBottom, QBoxLayout.Direction.BottomToTop):
+            return spans
+        bands: list[tuple[int, int]] = []  # side by side: where one item's rows overlap another's, one band
+        for top, bottom in sorted(spans):
             if bands and top < bands[-1][1]:
                 bands[-1] = (bands[-1][0], max(bands[-1][1], bottom))
             else:
