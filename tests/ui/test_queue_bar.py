@@ -100,9 +100,27 @@ def test_a_ticket_issued_at_the_counter_is_printed(qtbot: QtBot, counter: Counte
         qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
     assert issued.args[0].ticket.number == "B001" and issued.args[0].ticket.priority
     qtbot.waitUntil(lambda: "号票已打印" in bar.message.text(), timeout=20_000)
-    assert "已发 B001 号（农民工欠薪绿色通道），前面 0 人" in bar.message.text()
+    assert "已发 B001 号（农民工欠薪绿色通道），优先办理，前面 0 人" in bar.message.text()
     assert list((tmp_path / "receipts").glob("*.pdf"))
     qtbot.waitUntil(lambda: "农民工欠薪绿色通道 1 人" in bar.waiting.text(), timeout=10_000)
+
+
+def test_a_ticket_issued_to_an_elderly_visitor_says_it_goes_first_and_why(qtbot: QtBot, counter: CounterWork) -> None:
+    """The box left unticked: the ID number's age makes the ticket 优先, and the clerk's line says so as the slip does."""
+    bar = counter.queue
+    assert bar is not None
+    bar.visitor_id.setText(valid_id(birth=date(1950, 3, 1), seq=12))  # 76 on the hall's day
+    bar.visitor_name.setText("王秀英")
+    with qtbot.waitSignal(bar.issued, timeout=10_000) as issued:
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    assert issued.args[0].ticket.priority and issued.args[0].priority_reason == "70岁以上老人"
+    assert "已发 A001 号（综合接待），优先办理（70岁以上老人），前面 0 人" in bar.message.text()
+    qtbot.waitUntil(lambda: not bar.tasks.busy, timeout=20_000)  # its slip printed
+    bar.visitor_id.setText(valid_id(birth=date(1990, 3, 1), seq=13))
+    bar.visitor_name.setText("李明")
+    with qtbot.waitSignal(bar.issued, timeout=10_000):
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    assert "已发 A002 号（综合接待），前面 1 人" in bar.message.text() and "优先" not in bar.message.text()
 
 
 def test_the_controls_fit_a_1366_wide_counter_screen(counter: CounterWork) -> None:

@@ -602,8 +602,11 @@ class QueueBar(QFrame):
             self._say(f"此人今天已取过 {issued.ticket.number} 号（{issued.type_name}），仍在等候，"
                       f"前面 {issued.ahead} 人{wait}。未另发号", "notice")
             return
-        self._say(f"已发 {issued.ticket.number} 号（{issued.type_name}），前面 {issued.ahead} 人{wait}。正在打印号票……",
-                  "ok")
+        first = ""  # the clerk hears it as the ticket prints it: 优先办理, and why where the ID card says so
+        if issued.ticket.priority:
+            first = f"，优先办理（{issued.priority_reason}）" if issued.priority_reason else "，优先办理"
+        self._say(f"已发 {issued.ticket.number} 号（{issued.type_name}）{first}，前面 {issued.ahead} 人{wait}。"
+                  "正在打印号票……", "ok")
         self.issued.emit(issued)
         actor, settings, choose = self.actor, self.ctx.settings, self._printer
 
