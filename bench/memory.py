@@ -121,7 +121,7 @@ def kiosk_ui(db: Path, count: int, keyboard: bool = False, smaps: Path | None = 
     os.environ["PH_KIOSK_ON_SCREEN_KEYBOARD"] = "true" if keyboard else "false"
     os.environ["PH_KIOSK_VOICE"] = "false"  # no speech engine spoken to 1,600 times: the flows' own memory
     if keyboard:
-        from ui.kiosk.keyboard import use_on_screen_keyboard
+        from ui.kiosk.input_method import use_on_screen_keyboard
 
         if not os.environ.get("DISPLAY"):
             raise RuntimeError("--keyboard needs an X server (DISPLAY): run it under xvfb-run")

@@ -49,19 +49,25 @@ def _probe(role: str, db: str | None) -> int:
         # (desktop/__main__.py → desktop.cli → load_settings → run_app). Imported after PySide6, every
         # module would also pay PySide's own check of its source, which the program never pays.
         from desktop.cli import main as program
-        from desktop.config import load_settings as settings_now
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
     marks: dict[str, float] = {"process": _T0}
     marks["qt_imported"] = time.monotonic()
-    # as run_app does before the application exists: the kiosk's on-screen keyboard's input method
-    if role == "kiosk" and settings_now().kiosk_on_screen_keyboard:
-        from ui.kiosk.keyboard import use_on_screen_keyboard
+    if role == BARE:
+        app = QApplication(sys.argv)
+        marks["qapp"] = time.monotonic()
+    else:
+        # The program makes its own QApplication, after what it does before (run_app: the kiosk's keyboard asked
+        # of Qt, its libraries loading beside the screens' imports): the moment it exists is noted as it is made.
+        class NotedApplication(QApplication):
+            def __init__(self, argv: list[str]) -> None:
+                super().__init__(argv)
+                marks["qapp"] = time.monotonic()
 
-        use_on_screen_keyboard()
-    app = QApplication(sys.argv)
-    marks["qapp"] = time.monotonic()
+        import PySide6.QtWidgets
+
+        PySide6.QtWidgets.QApplication = NotedApplication  # type: ignore[misc,assignment]
 
     class FirstFrame(QObject):
         """Quits once the main window has painted and the event loop is idle again.
@@ -90,10 +96,10 @@ def _probe(role: str, db: str | None) -> int:
 
         def interactive(self) -> None:
             marks["interactive"] = time.monotonic()
-            source = next((getattr(w, "source", None) for w in app.topLevelWidgets()
+            source = next((getattr(w, "source", None) for w in QApplication.topLevelWidgets()
                            if getattr(w, "source", None) is not None), None)
             if source is None:  # the bare window has no database
-                app.quit()
+                QApplication.quit()
                 return
             marks["hall_open_at_interactive"] = float(source.hall is not None)
             # While the database opens, how long can input wait? A 2 ms timer notes every gap.
@@ -103,14 +109,14 @@ def _probe(role: str, db: str | None) -> int:
             self.ticker.timeout.connect(lambda: self.ticks.append(time.monotonic()))
             self.ticker.start()
             source.when_ready(self.hall_ready)
-            source.failed.connect(lambda _message: app.quit())
+            source.failed.connect(lambda _message: QApplication.quit())
 
         def hall_ready(self, _hall: object) -> None:
             marks["hall_ready"] = time.monotonic()
             self.ticker.stop()
             self.ticks.append(marks["hall_ready"])
             marks["max_stall_s"] = max(b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False))
-            app.quit()
+            QApplication.quit()
 
     watcher = FirstFrame()
     title = ""
@@ -136,8 +142,7 @@ def _probe(role: str, db: str | None) -> int:
             return window
 
         desktop.app.build_window = watched_window  # run_app builds its window through this name
-        # the program's own command line, as `petition-hall run` starts a window (run_app reuses the
-        # QApplication made above)
+        # the program's own command line, as `petition-hall run` starts a window
         code = program(["run", "--role", role, "--db", db])
         title = role
     if "interactive" not in marks:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from desktop.sync.authority import AuthorityLink
     from ui.shell.context import WorkContext
     from ui.shell.device import DeviceWindow
+    from ui.shell.preload import NativePreload
     from ui.shell.staff import StaffWindow
     from ui.shell.startup import HallSource
 
@@ -186,6 +187,24 @@ def _queue_links(source: HallSource, role: WindowRole, db_path: Path) -> list[Au
     return links
 
 
+def start_native_preload(role: WindowRole, settings: Settings) -> NativePreload:
+    """What the window's first frame needs of fontconfig and (a kiosk with its on-screen keyboard) of Qt's
+    keyboard, loading on a thread while the screens import (ui/shell/preload.py); the keyboard asked of Qt first.
+
+    Call before the QApplication exists, and wait for it before creating it.
+    """
+    from ui.shell.preload import NativePreload, platform_plugin, qt_plugin
+
+    plugins = [plugin for plugin in (platform_plugin(),) if plugin is not None]
+    if role is WindowRole.KIOSK and settings.kiosk_on_screen_keyboard:
+        from ui.kiosk.input_method import KEYBOARD_PLUGIN, use_on_screen_keyboard
+
+        # the keyboard's environment (its fontconfig file too) before fontconfig starts
+        plugin = qt_plugin(KEYBOARD_PLUGIN) if use_on_screen_keyboard() else None
+        plugins += [plugin] if plugin is not None else []
+    return NativePreload(plugins)
+
+
 def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = False) -> int:
     """Show the role's window and run until it closes.
 
@@ -203,6 +222,7 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    preload = None if QApplication.instance() else start_native_preload(WindowRole(role), settings)
     from desktop.config import data_dir
     from ui.shell import errors
     from ui.shell.startup import HallSource
@@ -213,10 +233,12 @@ def run_app(role: str, db_path: Path, settings: Settings, *, smoke_test: bool = 
     # Python beside it: the database opening after the first frame, searches, printing. A tap is
     # answered as soon as it comes, at a small cost in the workers' own speed.
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
-    if WindowRole(role) is WindowRole.KIOSK and settings.kiosk_on_screen_keyboard:
-        from ui.kiosk.keyboard import use_on_screen_keyboard
+    if preload is not None:
+        preload.wait()
+    elif WindowRole(role) is WindowRole.KIOSK and settings.kiosk_on_screen_keyboard:
+        from ui.kiosk.input_method import use_on_screen_keyboard
 
-        use_on_screen_keyboard()  # before the application exists: Qt picks its input method then
+        use_on_screen_keyboard()  # before the application exists (if it does not yet): Qt picks its input method then
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("信访接待大厅系统")

@@ -2467,7 +2467,7 @@ def display_screenshots(db: Path, out: Path) -> None:
 def kiosk_keyboard_screenshot(db: Path, out: Path) -> None:
     """The kiosk's flows with the pinyin keyboard up, the whole screen, in the screen's orientation
     (landscape 1920×1080 or portrait 1080×1920), normal, large text and high contrast."""
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
 
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication

@@ -74,7 +74,7 @@ def test_the_bundle_keeps_every_input_method_the_kiosks_keyboard_imports(monkeyp
 
     from PySide6.QtCore import QLibraryInfo
 
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
 
     spec = importlib.util.spec_from_file_location("bundle_parts", REPO / "build" / "parts.py")
     assert spec is not None and spec.loader is not None

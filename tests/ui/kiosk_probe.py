@@ -42,7 +42,7 @@ def on_xvfb(folder: Path, name: str, script: str, *args: str, screen: str = "192
 def kiosk_on_screen(folder: str) -> tuple[QApplication, KioskShell]:
     """The application with the on-screen keyboard, and the kiosk's page as it starts over the whole screen, shown
     and active, on a new encrypted database in ``folder``."""
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
 
     use_on_screen_keyboard()  # before the application: Qt picks its input method then
     from PySide6.QtGui import QGuiApplication

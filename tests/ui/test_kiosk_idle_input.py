@@ -332,7 +332,7 @@ def test_the_question_is_said(qtbot: QtBot, work_context: Context) -> None:
 
 ASIDE = textwrap.dedent("""
     import sys
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQuick import QQuickItem, QQuickWindow  # the keyboard's window and items seen as what they are

@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 
 from tests.ui.kiosk_probe import NEEDS_XVFB, on_xvfb
-from ui.kiosk.keyboard import IM_MODULE, KeyUse, pinyin_key_use, use_on_screen_keyboard
+from ui.kiosk.input_method import IM_MODULE, use_on_screen_keyboard
+from ui.kiosk.keyboard import KeyUse, pinyin_key_use
 from ui.kiosk.style import LARGE_FACTOR, text_px
 
 PROBE = textwrap.dedent("""
     import sys
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtCore import QLocale
     from PySide6.QtGui import QGuiApplication
@@ -97,7 +98,7 @@ def test_the_keyboard_keeps_the_programs_font_and_rare_characters_still_find_the
     """WenQuanYi Zen Hei (installed for CJK Extension A in names) makes itself the system's Chinese sans-serif;
     the keyboard would draw its keys in it (and read in 5 MB of it). The kiosk's fontconfig keeps Micro Hei
     first and Zen Hei for the characters only it has."""
-    from ui.kiosk.keyboard import KIOSK_FONTCONFIG, SYSTEM_FONTCONFIG
+    from ui.kiosk.input_method import KIOSK_FONTCONFIG, SYSTEM_FONTCONFIG
 
     monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
     monkeypatch.delenv("QT_IM_MODULE", raising=False)
@@ -139,7 +140,7 @@ def test_the_kiosks_chinese_language_keeps_its_font_on_the_screens(tmp_path: Pat
         pytest.skip("needs fonts-wqy-microhei (scripts/setup.sh installs it)")
     script = tmp_path / "family.py"
     script.write_text(textwrap.dedent("""
-        from ui.kiosk.keyboard import use_on_screen_keyboard
+        from ui.kiosk.input_method import use_on_screen_keyboard
         use_on_screen_keyboard()
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
@@ -156,7 +157,7 @@ def test_the_kiosks_chinese_language_keeps_its_font_on_the_screens(tmp_path: Pat
 
 PAGES = textwrap.dedent("""
     import sys
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
@@ -215,7 +216,7 @@ def test_an_id_number_opens_the_keyboard_on_its_digits_not_its_symbols(tmp_path:
 
 CANDIDATES = textwrap.dedent("""
     import sys
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQuick import QQuickItem  # the keyboard's items are seen as what they are
@@ -313,7 +314,7 @@ def test_the_pinyin_candidates_follow_large_text(tmp_path: Path, screen: str, or
 
 KIOSK_CANDIDATES = textwrap.dedent("""
     import sys
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication  # nothing of Qt Quick named before the keyboard comes, as on the kiosk
@@ -374,7 +375,7 @@ def test_the_kiosks_pinyin_candidates_are_never_smaller_than_its_text(tmp_path: 
 
 ID_TAP = textwrap.dedent("""
     import sys
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtGui import QGuiApplication
@@ -452,7 +453,7 @@ def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path:
 
 KEY_SIZES = textwrap.dedent("""
     import sys
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
@@ -525,7 +526,7 @@ def test_the_keys_are_as_large_standing_up_as_lying_down(tmp_path: Path) -> None
 STANDS_STILL = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtCore import QPoint
     from PySide6.QtGui import QGuiApplication
@@ -639,7 +640,7 @@ def test_the_page_stands_still_as_the_keyboard_changes_between_letters_and_digit
 
 KEYS_SHOWN = textwrap.dedent("""
     import sys
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
@@ -773,7 +774,7 @@ def test_what_a_physical_key_does_while_the_keyboard_writes_pinyin() -> None:
 
 PHYSICAL = textwrap.dedent("""
     import sys
-    from ui.kiosk.keyboard import use_on_screen_keyboard
+    from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QGuiApplication, QKeyEvent

@@ -218,3 +218,42 @@ def test_the_hall_opens_after_the_first_frame(qtbot: QtBot, sqlite_hall: Hall) -
     assert began.is_set() and source.get(timeout=0) is sqlite_hall
     source.start()  # a second start does nothing
     source.close()
+
+
+def test_the_kiosks_keyboard_and_fontconfig_load_beside_the_imports_and_qt_takes_them_as_they_are() -> None:
+    """start_native_preload, as run_app calls it: the keyboard's plugin and fontconfig are in the process before
+    the QApplication exists, Qt's own loading finds the same copies, and a kiosk without the keyboard loads none
+    of its libraries (they are some 25 MB resident)."""
+    done = _run_python("""
+        import sys
+        from pathlib import Path
+        from desktop.app import start_native_preload
+        from desktop.config import Settings
+        from desktop.domain.roles import WindowRole
+        from ui.kiosk.input_method import KEYBOARD_PLUGIN, on_screen_keyboard_asked
+
+        def mapped(name):
+            return sorted({line.split()[-1] for line in Path("/proc/self/maps").read_text().splitlines()
+                           if Path(line.split()[-1]).name.startswith(name)})
+
+        plugin = KEYBOARD_PLUGIN.rsplit("/", 1)[-1]
+        off = Settings(device_id="probe", device_code="K01", kiosk_on_screen_keyboard=False)
+        start_native_preload(WindowRole.KIOSK, off).wait()
+        print("OFF", mapped(plugin), on_screen_keyboard_asked(), bool(mapped("libfontconfig.so.1")))
+        on = Settings(device_id="probe", device_code="K01")
+        start_native_preload(WindowRole.KIOSK, on).wait()
+        before = mapped(plugin)
+        print("BEFORE", len(before), on_screen_keyboard_asked(), "PySide6.QtGui" in sys.modules)
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QApplication, QLineEdit
+        app = QApplication([])
+        field = QLineEdit()
+        field.show()
+        field.setFocus()
+        app.processEvents()
+        print("AFTER", mapped(plugin) == before, QGuiApplication.inputMethod() is not None)
+    """)
+    assert done.returncode == 0, done.stderr
+    assert "OFF [] False True" in done.stdout, done.stdout  # fontconfig for every window, the keyboard not
+    assert "BEFORE 1 True False" in done.stdout, done.stdout  # loaded, and before any Qt module
+    assert "AFTER True True" in done.stdout, done.stdout  # Qt's loading took the copy already there

@@ -67,7 +67,8 @@ from PySide6.QtWidgets import (
 
 from ui.common.timers import later
 from ui.common.widgets import Header, Phrases, label, set_tone
-from ui.kiosk.keyboard import KEYBOARD_COLOUR, KeyboardSpace, KeyboardText, PhysicalPinyin, on_screen_keyboard_asked
+from ui.kiosk.input_method import on_screen_keyboard_asked
+from ui.kiosk.keyboard import KEYBOARD_COLOUR, KeyboardSpace, KeyboardText, PhysicalPinyin
 from ui.kiosk.style import LARGE_FACTOR, kiosk_style, text_px, title_strip_style
 from ui.kiosk.veil import Veil
 from ui.kiosk.voice import STILL_THERE, MakeVoice, preflight_from_settings, prompt_for, voice_from_settings
