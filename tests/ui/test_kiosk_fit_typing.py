@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Hall
 from tests.ui.test_kiosk_citizen import KEYBOARD, LARGEST, Themed, _keyboard_down, _keyboard_up, _kiosk_window, themed
+from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell
 from ui.kiosk.suggest import SuggestionFlow
@@ -202,11 +203,36 @@ def test_over_the_keyboard_nothing_on_the_who_screen_is_seen_cut(
     """自助登记's 身份 standing up with 大字 and the digits pad up over the phone: the top half of 住址's caption
     showed under the field, a strip of words cut through. Over each field, every caption, field and button of the
     screen is seen whole or not at all, the field typed in whole."""
-    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
     _window, shell, flow = _registering(qtbot, sqlite_hall, themed, size, large)
     area = flow.pages.widget(0)
     assert isinstance(area, QScrollArea)
+    _over_each_field_whole_or_none(qtbot, shell, area, keyboard, (flow.name, flow.id_number, flow.phone, flow.address))
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize(("size", "keyboard"), [((1080, 1920), KEYBOARD), ((1080, 1920), LARGEST),
+                                                ((1920, 1080), KEYBOARD), ((1920, 1080), LARGEST)])
+def test_over_the_keyboard_nothing_on_the_query_screen_is_seen_cut(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, size: tuple[int, int], keyboard: int) -> None:
+    """查询进度 lying down with the digits pad up over the query code: the number's field above it showed cut
+    through (its caption gone, its top edge under the bar; with 大字 a 2 px strip of its bottom edge). Its white
+    panel's rows are the screen's rows: each is seen whole or not at all, the field typed in whole."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    area = flow.whole_rows.area
+    _over_each_field_whole_or_none(qtbot, shell, area, keyboard, (flow.number, flow.code))
+
+
+def _over_each_field_whole_or_none(qtbot: QtBot, shell: KioskShell, area: QScrollArea, keyboard: int,
+                                   fields: tuple[QWidget, ...]) -> None:
+    """With each of ``fields`` typed in over the keyboard (``keyboard`` px tall): the field seen whole, and every
+    caption, field and button of ``area``'s screen seen whole or not at all."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
+
     view = area.viewport()
     page = area.widget()
     assert page is not None
@@ -219,7 +245,7 @@ def test_over_the_keyboard_nothing_on_the_who_screen_is_seen_cut(
                 return False
         return True
 
-    for field in (flow.name, flow.id_number, flow.phone, flow.address):
+    for field in fields:
         field.setFocus()
         qtbot.waitUntil(field.hasFocus)
         _keyboard_up(shell, keyboard)

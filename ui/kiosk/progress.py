@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.camera import camera_present
-from ui.kiosk.screens import Beside, ButtonsBeside, Screens, panel, refit_soon, scrolling
+from ui.kiosk.screens import Beside, ButtonsBeside, Screens, WholeRows, panel, refit_soon, scrolling
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -295,6 +295,10 @@ class ProgressFlow(QWidget):
             holder = page if page in (self.result_page, self.rating_page) else scrolling(page)
             self._holders[id(page)] = holder
             self.pages.addWidget(holder)
+        # over the keyboard the number's field showed cut through above the query code typed in
+        entry_area = self._holders[id(self.entry_page)]
+        assert isinstance(entry_area, QScrollArea)
+        self.whole_rows = WholeRows(entry_area)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)

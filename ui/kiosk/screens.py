@@ -130,10 +130,15 @@ def scrolling(page: QWidget) -> QScrollArea:
     return scroll
 
 
+#: The ``objectName`` of a kiosk screen's white panel (:func:`panel`), whose rows are the screen's rows too.
+PANEL = "panel"
+
+
 def row_spans(layout: QLayout) -> list[tuple[int, int]]:
     """The rows ``layout`` lays out, top to bottom, each as (top, bottom) in its widget's coordinates: a grid's
-    rows (a caption and its field), a column's items one by one (its own rows within), side-by-side items' rows
-    as the bands no item crosses (two columns of fields: a caption beside a caption), anything else as one."""
+    rows (a caption and its field), a column's items one by one (its own rows within, a white panel's too: see
+    :func:`panel`), side-by-side items' rows as the bands no item crosses (two columns of fields: a caption beside
+    a caption), anything else as one."""
     if isinstance(layout, QGridLayout):
         rows = []
         for row in range(layout.rowCount()):
@@ -153,6 +158,13 @@ def row_spans(layout: QLayout) -> list[tuple[int, int]]:
                 continue
             inner = item.layout()
             rect = item.geometry()
+            widget = item.widget()
+            if inner is None and widget is not None and widget.objectName() == PANEL and widget.layout() is not None:
+                panel_layout = widget.layout()
+                assert panel_layout is not None
+                top = widget.y()
+                spans.extend((top + above, top + below) for above, below in row_spans(panel_layout))
+                continue
             spans.extend(row_spans(inner) if inner is not None else [(rect.top(), rect.bottom() + 1)])
         if layout.direction() in (QBoxLayout.Direction.TopToBottom, QBoxLayout.Direction.BottomToTop):
             return spans
@@ -278,7 +290,7 @@ def panel(lead: str = "", *, spacing: int | None = 14) -> tuple[QFrame, QVBoxLay
     ``lead``: a first line telling the citizen what this screen asks; ``spacing`` None keeps the style's.
     """
     frame = QFrame()
-    frame.setObjectName("panel")
+    frame.setObjectName(PANEL)
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(32, 24, 32, 24)
     if spacing is not None:
