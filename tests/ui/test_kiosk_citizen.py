@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
@@ -24,6 +25,7 @@ from pytestqt.qtbot import QtBot
 from desktop.domain.qrpayload import make_payload
 from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
+from tests.conftest import FakeClock
 from tests.helpers import form
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
@@ -557,8 +559,6 @@ def test_in_high_contrast_a_button_not_yet_tappable_is_dimmer_than_one_that_is(q
 
 def test_submitting_a_rating_says_so_at_once(qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall,
                                             clerk: Actor) -> None:
-    from datetime import date
-
     from desktop.domain.events import EventType
     from desktop.services import cases
 
@@ -600,9 +600,8 @@ def test_the_pinyin_keyboard_learns_nothing_a_citizen_types(qtbot: QtBot, shell:
         assert flow.code.inputMethodHints() & Qt.InputMethodHint.ImhDigitsOnly
 
 
-def _concluded(hall: Hall, clerk: Actor) -> tuple[str, str]:
-    from datetime import date
-
+def _concluded(hall: Hall, clerk: Actor, day: date = date(2026, 9, 16)) -> tuple[str, str]:
+    """A case registered, transferred, accepted, answered and its opinion delivered on ``day`` (the hall's today)."""
     from desktop.domain.events import EventType
     from desktop.services import cases
 
@@ -610,9 +609,9 @@ def _concluded(hall: Hall, clerk: Actor) -> tuple[str, str]:
     ref = result.case_number
     cases.classify(hall, clerk, ref, nature="申诉求决类", topic_code="0101")
     cases.record(hall, clerk, ref, EventType.TRANSFERRED, {"route_kind": "转送", "organisation_code": "330726-ZJJ"})
-    cases.accept(hall, clerk, ref, accepted_on=date(2026, 9, 16))
-    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=date(2026, 9, 16))
-    cases.deliver(hall, clerk, ref, delivered_on=date(2026, 9, 16))
+    cases.accept(hall, clerk, ref, accepted_on=day)
+    cases.answer(hall, clerk, ref, outcome="不予支持", answered_on=day)
+    cases.deliver(hall, clerk, ref, delivered_on=day)
     return ref, result.query_code
 
 
@@ -632,6 +631,34 @@ def test_standing_up_with_large_text_the_progress_shows_what_to_do_whole(
     assert flow.current_page is flow.result_page
     summary = next(a for a in flow.result_page.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.can_do))
     qtbot.waitUntil(lambda: summary.verticalScrollBar().maximum() == 0)  # 接下来 whole, no scrolling
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_lying_down_a_long_summary_draws_its_lines_closer_before_it_scrolls(
+        qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor, themed: Themed, large: bool) -> None:
+    """1920×1080 with 大字: an opinion delivered in late December, its 复查 deadline in a year whose holidays are
+    not out yet (the 节假日 caveat), and two things to do: the summary overflowed by a few pixels and a scroll
+    bar came, taking the width of a few characters. Its lines come as little closer as it needs, and no closer
+    than the text needs without 大字."""
+    clock.current = datetime(2026, 12, 28, 9, 30)
+    ref, code = _concluded(sqlite_hall, clerk, date(2026, 12, 28))
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("progress")
+    assert isinstance(flow, ProgressFlow)
+    flow.number.setText(ref)
+    flow.code.setText(code)
+    with qtbot.waitSignal(flow.tasks.settled):
+        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    assert "2027年节假日安排公布后" in flow.can_do.text() and flow.can_do.text().count("•") == 2
+    summary = flow.summary
+    layout = summary.content.layout()
+    assert layout is not None
+    qtbot.waitUntil(lambda: summary.verticalScrollBar().maximum() == 0 and not summary.verticalScrollBar().isVisible())
+    for part in (flow.heading, flow.state, flow.next_step, flow.can_do):
+        assert _shown_whole(part), part
+    assert (summary.TIGHT <= layout.spacing() < summary.SPACING) if large else layout.spacing() == summary.SPACING
 
 
 def _shown_whole(widget: QWidget) -> bool:

@@ -35,6 +35,8 @@ from ui.shell.tasks import Executor
 if TYPE_CHECKING:
     from datetime import date
 
+    from PySide6.QtGui import QResizeEvent
+
     from desktop.services.context import Hall
     from desktop.services.self_service import KioskProgress
     from ui.kiosk.camera import CameraView
@@ -66,6 +68,8 @@ class Summary(QScrollArea):
 
     #: The most of the result page's height the summary takes standing up (longer text scrolls).
     SHARE = 0.6
+    #: The room between the summary's lines, and how close they may come lying down before its text scrolls.
+    SPACING, TIGHT = 16, 6
 
     def __init__(self, content: QWidget, page: QWidget) -> None:
         super().__init__()
@@ -76,11 +80,38 @@ class Summary(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWidget(content)
         page.installEventFilter(self)
+        content.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.page and event.type() == QEvent.Type.Resize and self.fit:
             self.updateGeometry()  # the most it takes follows the page's height (its layout keeps the old)
+        if watched is self.content and event.type() == QEvent.Type.LayoutRequest:
+            self._space_lines()  # another case's text
         return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._space_lines()
+
+    def _space_lines(self) -> None:
+        """Lying down (beside the history) the lines come closer where the text would otherwise scroll: with 大字, a
+        deadline's 节假日 caveat and two things the citizen can do overflowed by a few pixels, and the scroll bar that
+        came took the width of a few characters and wrapped one more line. How close is decided from the height the
+        text takes at the usual spacing beside a scroll bar, so the choice never swings back with its own result."""
+        layout = self.content.layout()
+        if layout is None or not self.content.hasHeightForWidth():
+            return
+        spacing = self.SPACING
+        if not self.fit:
+            frame = 2 * self.frameWidth()
+            narrowed = self.width() - frame - self.verticalScrollBar().sizeHint().width()
+            items = (layout.itemAt(index) for index in range(layout.count()))
+            gaps = len([item for item in items if item is not None and not item.isEmpty()]) - 1
+            usual = self.content.heightForWidth(narrowed) + (self.SPACING - layout.spacing()) * max(gaps, 0)
+            over = usual - (self.height() - frame)  # as little closer as the text needs, down to TIGHT
+            spacing = max(self.TIGHT, self.SPACING - -(-over // max(gaps, 1))) if over > 0 else self.SPACING
+        if layout.spacing() != spacing:
+            layout.setSpacing(spacing)
 
     def set_fit(self, fit: bool) -> None:
         self.fit = fit
@@ -182,7 +213,7 @@ class ProgressFlow(QWidget):
         self.rate_button = QPushButton("评价办理结果")
         self.done_button = secondary_button("完成，返回首页")
         self.again_button = secondary_button("查询其他事项")
-        summary, left = panel(spacing=16)
+        summary, left = panel(spacing=Summary.SPACING)
         left.addWidget(self.heading)
         left.addWidget(label(Phrases("当前|状态"), "hint"))
         left.addWidget(self.state)
