@@ -371,18 +371,9 @@ def test_with_the_keyboard_up_the_suggestions_name_and_phone_and_the_submit_butt
 @pytest.mark.parametrize("large", [False, True])
 def test_with_the_keyboard_up_the_ratings_reason_its_caption_and_submit_stay_in_view(
         qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, size: tuple[int, int], large: bool) -> None:
-    from tests.ui.test_kiosk_citizen import _concluded
+    from tests.ui.test_kiosk_citizen import _concluded, _progress_shown
 
-    ref, code = _concluded(sqlite_hall, clerk)
-    themed(QApplication.instance())
-    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
-    shell.large_button.setChecked(large)
-    flow = shell.open_flow("progress")
-    assert isinstance(flow, ProgressFlow)
-    flow.number.setText(ref)
-    flow.code.setText(code)
-    with qtbot.waitSignal(flow.tasks.settled):
-        _click(qtbot, flow.submit)
+    window, shell, flow = _progress_shown(qtbot, sqlite_hall, themed, _concluded(sqlite_hall, clerk), size, large)
     _click(qtbot, flow.rate_button)
     _click(qtbot, flow.choice_buttons["基本满意"])
     caption = next(label for label in flow.rating_page.findChildren(QLabel) if label.text() == "意见（可不填）")
@@ -451,18 +442,9 @@ def test_with_the_keyboard_up_the_rating_keeps_its_choices_whole_beside_the_reas
     """Lying down the screen scrolled to the reason's box and the choices (满意, 基本满意, 不满意) went half under the
     bar: the citizen could no longer see, nor change, what was chosen. Each choice, the box and 提交评价 are now
     whole between the bar and the keyboard; the choices come back above the box when the keyboard goes."""
-    from tests.ui.test_kiosk_citizen import _concluded
+    from tests.ui.test_kiosk_citizen import _concluded, _progress_shown
 
-    ref, code = _concluded(sqlite_hall, clerk)
-    themed(QApplication.instance())
-    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
-    shell.large_button.setChecked(large)
-    flow = shell.open_flow("progress")
-    assert isinstance(flow, ProgressFlow)
-    flow.number.setText(ref)
-    flow.code.setText(code)
-    with qtbot.waitSignal(flow.tasks.settled):
-        _click(qtbot, flow.submit)
+    window, shell, flow = _progress_shown(qtbot, sqlite_hall, themed, _concluded(sqlite_hall, clerk), size, large)
     _click(qtbot, flow.rate_button)
     _click(qtbot, flow.choice_buttons["不满意"])
     flow.reason.setFocus()

@@ -615,19 +615,28 @@ def _concluded(hall: Hall, clerk: Actor, day: date = date(2026, 9, 16)) -> tuple
     return ref, result.query_code
 
 
-def test_standing_up_with_large_text_the_progress_shows_what_to_do_whole(
-        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed) -> None:
-    ref, code = _concluded(sqlite_hall, clerk)
+def _progress_shown(qtbot: QtBot, hall: Hall, themed: Themed, case: tuple[str, str], size: tuple[int, int],
+                    large: bool) -> tuple[QWidget, KioskShell, ProgressFlow]:
+    """查询进度 on the kiosk's own window at ``size`` (大字 with ``large``), ``case``'s (number, query code) progress
+    shown as after a tap on 查询."""
     themed(QApplication.instance())
-    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
-    qtbot.waitUntil(lambda: shell.portrait)
-    shell.large_button.setChecked(True)
+    window, shell = _kiosk_window(qtbot, hall, size)
+    if size[1] > size[0]:
+        qtbot.waitUntil(lambda: shell.portrait)
+    shell.large_button.setChecked(large)
     flow = shell.open_flow("progress")
     assert isinstance(flow, ProgressFlow)
-    flow.number.setText(ref)
-    flow.code.setText(code)
+    flow.number.setText(case[0])
+    flow.code.setText(case[1])
     with qtbot.waitSignal(flow.tasks.settled):
         qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    return window, shell, flow
+
+
+def test_standing_up_with_large_text_the_progress_shows_what_to_do_whole(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed) -> None:
+    _window, _shell, flow = _progress_shown(qtbot, sqlite_hall, themed, _concluded(sqlite_hall, clerk), (1080, 1920),
+                                            True)
     assert flow.current_page is flow.result_page
     summary = next(a for a in flow.result_page.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.can_do))
     qtbot.waitUntil(lambda: summary.verticalScrollBar().maximum() == 0)  # 接下来 whole, no scrolling
@@ -641,16 +650,8 @@ def test_lying_down_a_long_summary_draws_its_lines_closer_before_it_scrolls(
     bar came, taking the width of a few characters. Its lines come as little closer as it needs, and no closer
     than the text needs without 大字."""
     clock.current = datetime(2026, 12, 28, 9, 30)
-    ref, code = _concluded(sqlite_hall, clerk, date(2026, 12, 28))
-    themed(QApplication.instance())
-    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
-    shell.large_button.setChecked(large)
-    flow = shell.open_flow("progress")
-    assert isinstance(flow, ProgressFlow)
-    flow.number.setText(ref)
-    flow.code.setText(code)
-    with qtbot.waitSignal(flow.tasks.settled):
-        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    case = _concluded(sqlite_hall, clerk, date(2026, 12, 28))
+    _window, _shell, flow = _progress_shown(qtbot, sqlite_hall, themed, case, (1920, 1080), large)
     assert "2027年节假日安排公布后" in flow.can_do.text() and flow.can_do.text().count("•") == 2
     summary = flow.summary
     layout = summary.content.layout()
@@ -669,17 +670,8 @@ def _shown_whole(widget: QWidget) -> bool:
 def test_standing_up_the_history_takes_the_room_the_progress_does_not_need(
         qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed, large: bool) -> None:
     """1080×1920: the progress as tall as its text, the 办理经过 panel below it all the rest of the page."""
-    ref, code = _concluded(sqlite_hall, clerk)
-    themed(QApplication.instance())
-    window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
-    qtbot.waitUntil(lambda: shell.portrait)
-    shell.large_button.setChecked(large)
-    flow = shell.open_flow("progress")
-    assert isinstance(flow, ProgressFlow)
-    flow.number.setText(ref)
-    flow.code.setText(code)
-    with qtbot.waitSignal(flow.tasks.settled):
-        qtbot.mouseClick(flow.submit, Qt.MouseButton.LeftButton)
+    window, shell, flow = _progress_shown(qtbot, sqlite_hall, themed, _concluded(sqlite_hall, clerk), (1080, 1920),
+                                          large)
     summary, history = flow.summary, flow.history
     content = summary.widget()
 
