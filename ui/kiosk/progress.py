@@ -7,6 +7,7 @@ the level, an optional reason, 提交; the answer says what happens next, and th
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -109,7 +110,7 @@ class Summary(QScrollArea):
             gaps = len([item for item in items if item is not None and not item.isEmpty()]) - 1
             usual = self.content.heightForWidth(narrowed) + (self.SPACING - layout.spacing()) * max(gaps, 0)
             over = usual - (self.height() - frame)  # as little closer as the text needs, down to TIGHT
-            spacing = max(self.TIGHT, self.SPACING - -(-over // max(gaps, 1))) if over > 0 else self.SPACING
+            spacing = max(self.TIGHT, self.SPACING - math.ceil(over / max(gaps, 1))) if over > 0 else self.SPACING
         if layout.spacing() != spacing:
             layout.setSpacing(spacing)
 

@@ -1,11 +1,12 @@
 """Native start-up work a window's first frame waits for, done on a thread while the program imports its screens.
 
 Python imports the screens' modules one at a time under the interpreter's lock (some 40 ms before a kiosk's
-first frame), and meanwhile the second core has nothing to do. Two pieces of Qt's start need no Python at all
+first frame), and meanwhile the second core has nothing to do. Three pieces of Qt's start need no Python at all
 and can go there:
 
 * fontconfig's start (``FcInit``: its configuration and the font caches), which Qt otherwise runs when it first
   lists the fonts, before the window's first text (about 4 ms);
+* the window system's plugin (``platforms/libqxcb.so`` and the libraries it links), which the QApplication loads;
 * the kiosk's on-screen keyboard: ``QT_IM_MODULE=qtvirtualkeyboard`` makes the QApplication load Qt's input
   context plugin and the Qt Quick, QML and keyboard libraries it links (about 10 ms).
 
