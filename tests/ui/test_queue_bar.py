@@ -106,7 +106,7 @@ def test_a_ticket_issued_at_the_counter_is_printed(qtbot: QtBot, counter: Counte
 
 
 def test_a_ticket_issued_to_an_elderly_visitor_says_it_goes_first_and_why(qtbot: QtBot, counter: CounterWork) -> None:
-    """The box left unticked: the ID number's age makes the ticket 优先, and the clerk's line says so as the slip does."""
+    """The box left unticked: the ID number's age makes the ticket 优先; the clerk's line says so as the slip does."""
     bar = counter.queue
     assert bar is not None
     bar.visitor_id.setText(valid_id(birth=date(1950, 3, 1), seq=12))  # 76 on the hall's day
