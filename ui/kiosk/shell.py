@@ -32,8 +32,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import shiboken6
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, Qt, QTimer, Signal
@@ -117,8 +116,7 @@ PRINTER_WATCH_MS = 3000
 FlowFactory = Callable[[WorkContext, QWidget], QWidget]
 
 
-@dataclass(frozen=True)
-class Tile:
+class Tile(NamedTuple):  # made before the kiosk's first frame: no dataclass, whose 6 methods compile in 0.5 ms
     """One big button of the home screen and the flow it opens (``None``: the tile is hidden)."""
 
     key: str
