@@ -877,3 +877,56 @@ def test_a_physical_keyboard_writes_pinyin_and_a_scanner_its_letters(tmp_path: P
     before = done.stdout.split("before ")[1].split()[0]  # typed before the keyboard was ever shown
     assert len(before) == 3 and "\u4e00" <= before[1] <= "\u9fff", done.stdout
     assert "id '11010519491231002" in done.stdout and "id '11010519491231002'" not in done.stdout, done.stdout
+
+
+LANGUAGE = textwrap.dedent("""
+    import sys
+    from ui.kiosk.input_method import use_on_screen_keyboard
+    use_on_screen_keyboard()
+    from PySide6.QtGui import QGuiApplication
+    from ui.kiosk.keyboard import find_keyboard
+    from tests.ui.kiosk_probe import evaluate, kiosk_on_screen, pinyin_loaded, run_polling
+    app, shell = kiosk_on_screen(sys.argv[1])
+    flow = shell.open_flow("register")
+    method = QGuiApplication.inputMethod()
+    state = {"tries": 0}
+    # the keyboard's language key, if any is shown, and what its language function may do
+    KEY = ("(function () { var shown = 0, items = [keyboard]; while (items.length) { var it = items.pop();"
+           " if (it.objectName === 'changeLanguageKey' && it.visible) shown += 1;"
+           " for (var j = 0; j < it.children.length; ++j) items.push(it.children[j]) }"
+           " return JSON.stringify({shown: shown, locale: keyboard.locale,"
+           " change: keyboard.isKeyboardFunctionAvailable(QtVirtualKeyboard.KeyboardFunction.ChangeLanguage, false)})"
+           " })()")
+
+    def poll():
+        state["tries"] += 1
+        if state["tries"] > 300:
+            print("gave up")
+            return None
+        flow.name.setFocus()
+        method.show()
+        keyboard = find_keyboard()
+        if keyboard is None or not method.isVisible() or not pinyin_loaded(keyboard):
+            return 100
+        print("keys", evaluate(keyboard, KEY))
+        # the next citizen: the language as the last one left it, whatever that was
+        evaluate(keyboard, "keyboard.doKeyboardFunction(QtVirtualKeyboard.KeyboardFunction.ChangeLanguage, false)")
+        print("after", evaluate(keyboard, KEY))
+        return None
+
+    run_polling(app, poll, 300)
+""")
+
+
+@NEEDS_XVFB
+def test_the_keyboard_writes_chinese_alone_with_no_language_key_to_leave_to_the_next_citizen(tmp_path: Path) -> None:
+    """Qt's keyboard has a globe key offering every language it was built with (svenska, Türkçe, українська …), and
+    the one a citizen chose stayed for the next, who found a Cyrillic keyboard and no Chinese word to get back.
+    The kiosk's keyboard has 简体中文 alone (its pinyin, with English letters and digits on its own keys): no globe
+    key is shown, and asking the keyboard for another language leaves it in Chinese."""
+    done = on_xvfb(tmp_path, "language", LANGUAGE, str(tmp_path))
+    assert "after " in done.stdout, done.stdout + done.stderr
+    keys = json.loads(done.stdout.split("keys ")[1].splitlines()[0])
+    after = json.loads(done.stdout.split("after ")[1].splitlines()[0])
+    assert keys == {"shown": 0, "locale": "zh_CN", "change": False}, keys
+    assert after["locale"] == "zh_CN", after

@@ -50,6 +50,8 @@ PHYSICAL_KEYS = KIOSK_QML / "KioskKeyboard" / "PhysicalKeys.qml"
 MACHINE_GAP_MS = 15
 #: Words on the key left of z while the keyboard types pinyin: its syllable mark, 分隔.
 KEY_WORDS = KIOSK_QML / "KioskKeyboard" / "KeyWords.qml"
+#: The keyboard's one language, 简体中文 (pinyin): no globe key, no other citizen's language left behind.
+LANGUAGES = KIOSK_QML / "KioskKeyboard" / "Languages.qml"
 
 
 class KeyboardSpace(QObject):
@@ -146,6 +148,9 @@ class KeyboardText(QObject):
     size): asked for in Python through the window, the application's Python wrapper of that screen was found
     dead afterwards.
 
+    The keyboard writes 简体中文 alone (``resources/qml/KioskKeyboard/Languages.qml``): Qt's globe key, offering
+    every language Qt was built with, is not shown, and no citizen's choice of language is left to the next.
+
     The keyboard is built when first shown: the row and the keys follow from then on (each time it comes up
     the keyboard's style and screen are looked at again, a new style gets them too). The row is a QML object
     of the kiosk's (``resources/qml/KioskKeyboard/CandidateRow.qml``) binding the style's documented
@@ -162,6 +167,7 @@ class KeyboardText(QObject):
         self.row: QObject | None = None
         self.keys: QObject | None = None
         self.words: QObject | None = None
+        self.languages: QObject | None = None
         self._style: QObject | None = None
         method = QGuiApplication.inputMethod()
         if method is not None:
@@ -180,6 +186,7 @@ class KeyboardText(QObject):
             # the keys first: the row takes its design height from the style's own, in the style's scale
             self.keys = _make(keyboard, style, KEY_SIZE, {"keyboard": keyboard})
             self.words = _make(keyboard, style, KEY_WORDS, {})
+            self.languages = _make(keyboard, style, LANGUAGES, {})
             self.row = _make(keyboard, style, CANDIDATE_ROW, {"factor": self.factor, "least": self.least,
                                                                "leastLarge": self.least_large, "large": self.large})
             self._style = style
