@@ -29,6 +29,10 @@ FLOOR = 0.6
 GROWS = 4
 #: Room above and below the digits, as a share of the size (the digits' own box is tight).
 PAD = 0.12
+#: Seconds a flow's last page stays once its paper printed, before the kiosk goes home by itself: the paper says it
+#: all, and the next citizen in line should not read a query code off the screen. Not printed, the page waits
+#: for 完成 (or the idle countdown): the citizen is noting the numbers.
+SHOW_SECONDS = 30
 
 
 class NumberLabel(QLabel):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -38,7 +38,7 @@ from desktop.domain.identity import mask_id_number, normalise_name, validate_pho
 from desktop.domain.texts import MAX_PETITION_TEXT, chinese_full_stops, meaningful_length
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.camera import camera_present
-from ui.kiosk.done import GROWS, NumberLabel, SideBySide, centred, held
+from ui.kiosk.done import GROWS, SHOW_SECONDS, NumberLabel, SideBySide, centred, held
 from ui.kiosk.guide import _numbered
 from ui.kiosk.screens import (
     Beside,
@@ -388,6 +388,11 @@ class RegistrationFlow(QWidget):
         self.phone.returnPressed.connect(self.forward)
         self.agree.toggled.connect(self._agreed)
         self.done_button.clicked.connect(self.finished)
+        # the receipt printed: the case number and query code leave the screen by themselves after a while
+        self.home_timer = QTimer(self)
+        self.home_timer.setSingleShot(True)
+        self.home_timer.setInterval(SHOW_SECONDS * 1000)
+        self.home_timer.timeout.connect(self.finished)
         self.tasks.busy_changed.connect(lambda busy: self.next_button.setDisabled(busy or self._blocked()))
         self.show_step(0)
 
@@ -775,6 +780,7 @@ class RegistrationFlow(QWidget):
             self.done_text.setText(then("正在打印回执……"))
         elif done.printed:
             self.done_text.setText(then("回执已打印，请取走回执。"))
+            self.home_timer.start()
         else:
             self.done_text.setText(then(f"回执没有打印出来（{done.print_message}）。"
                                         "请记下案件编号和查询码，或到接待窗口补打回执。"))

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.queue import PRIORITY_AGE, IssuedTicket, TicketSource, WindowType, already_words
 from ui.common.widgets import Phrases, label, message_label, set_tone
 from ui.kiosk.bold import bold_label
-from ui.kiosk.done import NumberLabel, SideBySide, held, not_printed
+from ui.kiosk.done import SHOW_SECONDS, NumberLabel, SideBySide, held, not_printed
 from ui.kiosk.screens import panel
 from ui.kiosk.style import HOURS_TEXT, HOURS_TIGHT
 from ui.shell.context import WorkContext
@@ -56,8 +56,6 @@ TALLEST = 2 * TALL
 #: The button that reads the ID card (the ticket is taken with its holder's name and number; a tap on a business
 #: without it gives a number all the same).
 CARD_BUTTON = "刷身份证取号（可不刷）"
-#: Seconds the ticket stays on screen before the kiosk goes home by itself.
-SHOW_SECONDS = 30
 #: The priority toggle off and on: a tick and words, for an eye that does not tell its colours apart.
 PRIORITY_OFF = "不需要优先办理\n70岁以上老人、残疾人、孕妇请轻触这里"
 PRIORITY_ON = "✓ 需要优先办理\n70岁以上老人、残疾人、孕妇，已选上"
