@@ -1046,6 +1046,32 @@ def test_home_keeps_the_citizens_large_text_and_contrast_the_idle_wipe_does_not(
     assert not shell.large_button.isChecked() and not shell.contrast_button.isChecked()
 
 
+def test_large_text_and_contrast_left_on_at_home_go_off_after_the_idle_time(qtbot: QtBot,
+                                                                         work_context: Context) -> None:
+    """A citizen turned on 大字 and 高对比, finished (完成 keeps them, for another service) and walked away: the
+    next citizen found the kiosk in large yellow-on-black. At home the idle time runs while a mode is on, and its
+    end turns them off, with no countdown (nothing of anyone's is on the home screen); with both off it does
+    not run at all."""
+    shell = KioskShell(work_context(KIOSK, "kiosk"), kiosk_body(work_context(KIOSK, "kiosk")).tiles, idle_ms=50)
+    qtbot.addWidget(shell)
+    shell.resize(1920, 1080)
+    shell.show()
+    assert not shell.idle.running  # the kiosk as it starts: nothing to wait for
+    _click(qtbot, shell.large_button)
+    _click(qtbot, shell.contrast_button)
+    assert shell.flow is None and shell.idle.running
+    qtbot.waitUntil(lambda: not shell.large_button.isChecked() and not shell.contrast_button.isChecked(),
+                    timeout=3000)
+    assert not shell.large and not shell.contrast and not shell.countdown_timer.isActive()
+    assert not shell.idle.running and "font-size: 39px" not in shell.styleSheet()  # the normal text again
+    shell.large_button.setChecked(True)
+    shell.open_flow("guide")
+    shell.go_home()  # 完成: the modes stay for the same citizen, and the idle time runs for the next
+    assert shell.large_button.isChecked() and shell.idle.running
+    _click(qtbot, shell.large_button)  # turned off by hand: nothing left to wait for
+    assert not shell.idle.running
+
+
 def test_after_the_idle_wipe_a_late_tap_for_continue_opens_nothing(qtbot: QtBot, work_context: Context,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Standing up, 继续使用 lies over a home tile: a tap meant for it that comes just after the wipe only takes

@@ -12,6 +12,8 @@
   取号 the card fills no field; :mod:`ui.shell.idcard`); during the countdown any of them is 继续.
   The on-screen keyboard steps aside for the countdown (a window of its own, it would cover it) and
   comes back with 继续. The clipboard and the input method's half-typed pinyin are cleared as well.
+  大字 and 高对比 left on at the home screen go off after the same idle time, with no countdown (nothing of
+  anyone's is on it): the next citizen finds the kiosk as it starts.
 * **返回首页** asks first while the flow holds something typed or chosen (:mod:`ui.kiosk.leave`).
 * **Scanner.** A keyboard-wedge scanner types the receipt's QR text into whatever has the
   focus, a machine's burst of keys ended by Enter; a lookup address opens 进度查询 with it, from any
@@ -1025,6 +1027,9 @@ class KioskShell(QWidget):
 
     def start_countdown(self) -> None:
         if self.flow is None and self.pages.currentWidget() is self.home:
+            # nobody's details at home: only the modes someone left on, turned off for the next citizen
+            self.large_button.setChecked(False)
+            self.contrast_button.setChecked(False)
             return
         self.countdown_left = COUNTDOWN_SECONDS
         self._keyboard_aside()
@@ -1095,10 +1100,21 @@ class KioskShell(QWidget):
         if on or self._keyboard_text is not None:
             self.keyboard_text.set_large(on)
         self._restyle()
+        self._modes_at_home()
 
     def _set_contrast(self, on: bool) -> None:
         self.contrast = on
         self._restyle()
+        self._modes_at_home()
+
+    def _modes_at_home(self) -> None:
+        """At the home screen the idle time runs while 大字 or 高对比 is on (its end turns them off), and not
+        otherwise: there is nothing else to wipe there."""
+        if self.flow is None and self.pages.currentWidget() is self.home:
+            if self.large or self.contrast:
+                self.idle.start()
+            else:
+                self.idle.stop()
 
     def _restyle(self) -> None:
         style = kiosk_style(large=self.large, contrast=self.contrast)
