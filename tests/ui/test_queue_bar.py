@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -71,8 +72,23 @@ def test_the_clerk_calls_sees_the_earlier_cases_transfers_skips_and_finishes(
     press(qtbot, bar, Qt.Key.Key_F8)  # 开始办理
     assert "办理中" in bar.details.text()
     bar.transfer_to.setCurrentIndex(bar.transfer_to.findData("legal"))
-    press(qtbot, bar, Qt.Key.Key_F7)  # 转窗口: 涉法涉诉 carries on as C001
+    qtbot.keyClick(bar.window().focusWidget() or bar.window(), Qt.Key.Key_F7)  # 转窗口: to the line chosen, asked
+    question = bar.transfer_question
+    assert question is not None and question.isVisible()
+    assert question.text() == "把 A001 号转到“涉法涉诉”排队吗？"
+    qtbot.keyClick(question, Qt.Key.Key_Escape)  # 取消, the default: the visitor stays at this window
+    assert bar.number.text() == "A001" and state_of(sqlite_hall, "A001")[0] == "serving"
+    qtbot.keyClick(bar.window().focusWidget() or bar.window(), Qt.Key.Key_F7)
+    question = bar.transfer_question
+    assert question is not None
+    go = next(b for b in question.buttons() if b.text() == "转到涉法涉诉")
+    with qtbot.waitSignal(bar.acted, timeout=10_000):
+        go.click()  # 涉法涉诉 carries on as C001
+    with qtbot.waitSignal(bar.refreshed, timeout=10_000):
+        pass
     assert "已转为 C001 号" in bar.message.text() and bar.number.text() == "—"
+    bar.window().activateWindow()  # the question gone, the window system gives the counter back its keys
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is bar.window())
 
     press(qtbot, bar, Qt.Key.Key_F3)  # C001 kept its place (taken before A002)
     assert bar.number.text() == "C001"
@@ -496,6 +512,29 @@ def test_a_case_registered_at_the_window_is_linked_and_says_so(
     assert bar.case_field.text() == result.case_number
     assert bar.case_origin.text() == f"办结关联（本窗口登记）：{result.case_number}"
     assert result.case_number in bar.case_field.toolTip()
+
+
+def test_a_case_registered_under_another_visitors_number_is_not_linked_to_the_one_at_the_window(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    """A001 at the window, the clerk registers 张三 who holds A004 (typed in 排队号): 办结 closed A001 against
+    张三's case and A004 still waited. The case is linked only to the ticket its registration names."""
+    from desktop.services.registration import RegistrationResult
+
+    for _ in range(4):
+        queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar = counter.queue
+    assert bar is not None
+    qtbot.waitUntil(lambda: "综合接待 4 人" in bar.waiting.text(), timeout=10_000)
+    press(qtbot, bar, Qt.Key.Key_F3)  # A001 at the window: the form gets its number
+    assert counter.registration.queue_number.text() == "A001"
+    counter.registration.queue_number.setText("a004")
+    result = register_visit(sqlite_hall, clerk, form(name="张三", id_number=valid_id(seq=13)))
+    assert isinstance(result, RegistrationResult)
+    counter.registration.registered.emit(result)  # the form saved it
+    assert bar.case_field.text() == "" and not bar.case_origin.isVisible()
+    assert "排队号是 A004，不是窗口正在办理的 A001 号" in bar.message.text()
+    press(qtbot, bar, Qt.Key.Key_F9)
+    assert state_of(sqlite_hall, "A001") == ("done", None)
 
 
 def test_a_call_at_another_counter_on_the_same_database_reaches_the_strip_within_a_second(

@@ -168,7 +168,7 @@ class CounterWork(QWidget):
 
     def _registered(self, result: RegistrationResult) -> None:
         if self.queue is not None:
-            self.queue.set_case(result.case_number)
+            self.queue.registered(result.case_number, self.registration.queue_number.text())
 
     def _called(self, ticket: Ticket | None) -> None:
         """The visitor called to this window: the registration form gets the number and the window."""

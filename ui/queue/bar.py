@@ -149,6 +149,7 @@ class QueueBar(QFrame):
         self.view: WindowView | None = None
         self.types: list[WindowType] = []
         self.closed_question: QMessageBox | None = None  # 发号 outside the hall's opening hours, asked
+        self.transfer_question: QMessageBox | None = None  # 转窗口: to the line chosen beside it, asked
         self._dirty = False
 
         self.number = QLabel("—")
@@ -485,6 +486,19 @@ class QueueBar(QFrame):
         self.case_field.setText(case_number)
         self._linked_from(origin)
 
+    def registered(self, case_number: str, queue_number: str) -> None:
+        """A case the window's form saved under ``queue_number`` (the 排队号 typed or filled in): 办结 links it to
+        the ticket at the window when the form names that ticket, or none. Saved under another visitor's number
+        (A004 typed while A001 stood at the window), it is not this visitor's: 办结 closed A001 against a
+        stranger's case, and A004 still waited."""
+        current = self.view.current if self.view is not None else None
+        named = queue_number.strip().upper()
+        if current is not None and named and named != current.number.upper():
+            self._say(f"此事项登记的排队号是 {named}，不是窗口正在办理的 {current.number} 号："
+                      f"{current.number} 号办结时不关联它", "notice")
+            return
+        self.set_case(case_number)
+
     def view_case(self, case_number: str | None) -> None:
         """The case on screen in the case desk: offered for 办结, never linked by itself.
 
@@ -524,6 +538,21 @@ class QueueBar(QFrame):
             reason = why_not(action, ticket) if self.view is not None else None
             if reason is not None:
                 self._say(reason, "notice")
+            return
+        if action is QueueAction.TRANSFER and ticket is not None:
+            # the visitor leaves this window for another line (a new number): the line chosen is said and asked
+            # first, F7 having moved them at once to whatever the box beside it happened to show
+            target = self.transfer_to.currentText().split(" ", 1)[-1]
+            self.transfer_question, _go = ask(
+                self, "转窗口", f"把 {ticket.number} 号转到“{target}”排队吗？", go=f"转到{target}", stay="取消",
+                on_go=lambda: self._do(action, ticket), go_role=QMessageBox.ButtonRole.AcceptRole,
+                detail="来访人将取得该业务的新号码，到办理该业务的窗口排队；原号码作废。要转去别的业务，"
+                       "请先在“转窗口”旁边的列表中选好。")
+            return
+        self._do(action, ticket)
+
+    def _do(self, action: QueueAction, ticket: Ticket | None) -> None:
+        if self.tasks.busy:
             return
         window = self.window_number
         transfer = self.transfer_to.currentData() if action is QueueAction.TRANSFER else None
