@@ -163,9 +163,14 @@ def test_the_booking_form_reads_the_card_as_the_other_kiosk_forms_do(
     card_number = flow.id_number.text()
     _click(qtbot, flow.id_number.x_key)  # 输入X beside the number read: nothing added to the card's number
     assert flow.id_number.text() == card_number and not flow.id_number.x_key.isEnabled()
+    flow.phone.setText("139")
+    _click(qtbot, flow.confirm)  # a phone number cut short: said under the form
+    qtbot.waitUntil(lambda: "手机号码" in flow.message.text(), timeout=10_000)
+    flow.phone.clear()
 
-    _click(qtbot, flow.retype_button)  # another's card: both typed again
+    _click(qtbot, flow.retype_button)  # another's card: both typed again, and nothing said of the card's any more
     assert flow.name.text() == flow.id_number.text() == "" and not flow.retype_button.isVisible()
+    assert flow.message.text() == ""
     assert not flow.name.isReadOnly() and not flow.id_number.isReadOnly() and flow.card_state.text() == ""
     assert flow.id_number.x_key.isEnabled()  # typing again: the X key types again
     _click(qtbot, flow.read_button)

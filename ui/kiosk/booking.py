@@ -287,8 +287,9 @@ class BookingFlow(QWidget):
         self.phone.setFocus()
 
     def retype(self) -> None:
-        """The card's name and number set aside: both empty and typed again."""
+        """The card's name and number set aside: both empty and typed again (what was said of them goes too)."""
         self._set_card_aside()
+        set_tone(self.message, "", "")
         self.name.setFocus()
 
     def _set_card_aside(self) -> None:

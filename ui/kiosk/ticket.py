@@ -57,7 +57,7 @@ TALLEST = 2 * TALL
 #: without it gives a number all the same).
 CARD_BUTTON = "刷身份证取号（可不刷）"
 #: The priority toggle off and on: a tick and words, for an eye that does not tell its colours apart.
-PRIORITY_OFF = "不需要优先办理\n70岁以上老人、残疾人、孕妇请轻触这里"
+PRIORITY_OFF = "需要优先办理？请轻触这里\n70岁以上老人、残疾人、孕妇可以优先"
 PRIORITY_ON = "✓ 需要优先办理\n70岁以上老人、残疾人、孕妇，已选上"
 
 
