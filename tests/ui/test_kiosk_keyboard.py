@@ -848,6 +848,10 @@ PHYSICAL = textwrap.dedent("""
         keys("h", 400)
         keys("ttps://u.example.com/abc", 4)  # a scanner's code: a machine types it
         print("scanned", repr(flow.name.text()))
+        flow.name.clear()
+        method.show()
+        keys("https://example.com/abc?x=1\\n", 4)  # another system's code, scanned: refused in words, in view
+        print("refused", method.isVisible(), repr(flow.message.text()), repr(flow.name.text()))
         flow.id_number.setFocus()
         keys("11010519491231002x", 120)
         print("id", repr(flow.id_number.text()))
@@ -872,6 +876,10 @@ def test_a_physical_keyboard_writes_pinyin_and_a_scanner_its_letters(tmp_path: P
     assert len(offered) == 3 and all(len(c) == 1 and "\u4e00" <= c <= "\u9fff" for c in offered), done.stdout
     assert name == repr(offered[1] + first + "ming"), done.stdout
     assert "scanned 'https://u.example.com/abc'" in done.stdout, done.stdout
+    # another system's code scanned into a field: refused in words, the keyboard gone from over them, the field
+    # left as it was
+    assert "refused False '这不是本系统回执上的二维码" in done.stdout, done.stdout
+    assert done.stdout.split("refused ")[1].splitlines()[0].endswith(" ''"), done.stdout
     marked = done.stdout.split("marked ")[1].split()[0]  # a comma after pinyin: the first candidate, then ，
     assert len(marked) == 5 and "\u4e00" <= marked[1] <= "\u9fff" and marked[2:4] == "，？", done.stdout
     before = done.stdout.split("before ")[1].split()[0]  # typed before the keyboard was ever shown

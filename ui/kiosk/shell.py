@@ -1508,8 +1508,12 @@ class KioskShell(QWidget):
                 self._keyboard_aside()
                 self.say(refusal.message)
             elif refuse and isinstance(message, QLabel):
-                # scanned on a flow's screen: said there, as at home (it went unsaid, or stayed in the field)
+                # scanned on a flow's screen: said there, as at home (it went unsaid, or stayed in the field); the
+                # on-screen keyboard the scanner's first key brought up goes, or it covered the words under the form
                 set_tone(message, "error", refusal.message)
+                method = QGuiApplication.inputMethod()
+                if method is not None and method.isVisible():
+                    method.hide()
                 self.say(refusal.message)
             return False
         if self._scanned_flow is None:
