@@ -88,6 +88,29 @@ def test_counter_search_finds_by_name_as_typed(qtbot: QtBot, sqlite_hall: Hall, 
     assert "诉求内容" in panel.status.text()
 
 
+def test_a_new_search_shows_its_list_from_the_first_column(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                           work_context: Context) -> None:
+    """At 1366×768 the list scrolls sideways to its far columns; the next search came up scrolled as the last
+    one was left, without 案件编号, 信访人 or 状态. A refresh of the same search keeps the place."""
+    register_visit(sqlite_hall, clerk, form(name="王芳", id_number=valid_id(seq=9)))
+    register_visit(sqlite_hall, clerk, form(name="张建国", request="反映拖欠工资问题"))
+    panel = CaseSearchPanel(work_context(clerk))
+    qtbot.addWidget(panel)
+    panel.resize(700, 600)
+    panel.show()
+    _search(qtbot, panel, "王芳", 1)
+    bar = panel.table.horizontalScrollBar()
+    assert bar.maximum() > 0  # the far columns are a scroll away
+    bar.setValue(bar.maximum())
+    left_at = bar.value()
+    assert left_at > 0
+    with qtbot.waitSignal(panel.searched):
+        panel.run_search()  # the same search read again (a change came): the list stays where the clerk left it
+    assert bar.value() == left_at
+    _search(qtbot, panel, "张建国", 1)
+    assert bar.value() == 0
+
+
 def test_reveal_shows_full_data_once_and_is_audited(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
                                                     work_context: Context) -> None:
     first = register_visit(sqlite_hall, clerk, form(name="王芳", id_number=valid_id(seq=9)))

@@ -222,6 +222,7 @@ class CaseSearchPanel(QWidget):
         self.reveal_reason.setVisible(may_reveal)
         self.reveal_button.setVisible(may_reveal)
         self.results: list[CaseSummary] = []
+        self._shown_query = ""  # the query whose answer the list shows (its scroll kept while it is read again)
         self.current: CaseSummary | None = None
         self.current_detail: CaseDetail | None = None
         self.expanded: frozenset[str] = frozenset()  # the long texts shown in full (展开全文)
@@ -392,6 +393,9 @@ class CaseSearchPanel(QWidget):
         fit_columns(self.table)
         self.table.blockSignals(False)
         query = text.strip()
+        if query != self._shown_query:  # another search: its list from the first column (case number, name)
+            self.table.horizontalScrollBar().setValue(0)
+            self._shown_query = query
         if not query and found.due is DueFilter.ALL:
             self.status.setText("")
         else:  # how the query was read, how many there are ("显示最新 50 件，共 1,234 件"), what was mistyped
