@@ -186,6 +186,18 @@ def next_receipt_copy(hall: Hall, actor: Actor, case_number: str) -> int:
     return 0 if latest is None else int(latest) + 1
 
 
+def registered_elsewhere(hall: Hall, case_number: str) -> str | None:
+    """The code of the device a case was registered on (in its number) when that is not this one, else None.
+
+    This PC's print log knows only its own receipts: a case registered at a kiosk or another counter may have had
+    its receipt printed there, and a first receipt printed here would end the query code the citizen holds.
+    """
+    from desktop.domain.numbering import parse_case_number
+
+    device = parse_case_number(case_number).device_code
+    return None if device == hall.settings.device_code.upper() else device
+
+
 def reissue_receipt(hall: Hall, actor: Actor, case_number: str, printer: Printer) -> PrintOutcome:
     """The case's registration receipt with a new query code: the original when the case never had one (the
     citizen gets a query code for the first time), else a replacement with the next copy number on the paper

@@ -435,6 +435,43 @@ def test_the_dialog_prints_the_first_receipt_of_a_case_without_asking(qtbot: QtB
     assert len(printer.printed) == 1
 
 
+def test_the_first_receipt_here_of_a_case_registered_on_another_device_is_asked_first(
+        qtbot: QtBot, work_context: MakeContext, sqlite_engine: Engine, sqlite_hall: Hall, clock: FakeClock,
+        clerk: Actor, kiosk: Actor) -> None:
+    """A case registered at a kiosk has its receipt printed there, where this PC's log does not see it: its
+    "first" receipt here, printed at once, ended the query code in the citizen's hand without a word."""
+    at_kiosk = make_hall(sqlite_engine, clock, device_code="K07")
+    case = register_visit(at_kiosk, clerk, form())
+    assert case.case_number.split("-")[2] == "K07" and sqlite_hall.settings.device_code != "K07"
+    assert printing.registered_elsewhere(sqlite_hall, case.case_number) == "K07"
+    old_code = case.query_code
+    printer = SimulatedPrinter()
+    dialog = _open(qtbot, work_context(clerk), case.case_number, printer)
+    _settle(qtbot, dialog)
+    assert dialog.reissue_button.text() == "打印登记回执（生成查询码）"
+    with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):
+        dialog.reissue_button.click()
+    question = dialog.confirmation
+    assert question is not None and "其他设备（编码 K07）" in question.text()
+    assert "旧回执上的查询码将立即失效" in question.informativeText()
+    question.escapeButton().click()  # 取消: nothing printed, the citizen's code still works
+    assert not printer.printed
+    assert citizen_progress(sqlite_hall, kiosk, case.case_number, old_code).case_number == case.case_number
+
+    with qtbot.waitSignal(dialog.tasks.settled, timeout=10_000):
+        dialog.reissue_button.click()
+    question = dialog.confirmation
+    assert question is not None and dialog.reset_button is not None
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        dialog.reset_button.click()
+    _settle(qtbot, dialog)
+    assert len(printer.printed) == 1 and printer.printed[-1].copy_label == ""  # the original, with a new code
+    assert "已为信访人生成查询码" in dialog.message.text()
+    # a case registered on this PC: its first receipt here prints at once, as before
+    assert printing.registered_elsewhere(sqlite_hall, register_visit(sqlite_hall, clerk, form(
+        name="李秀英", id_number=valid_id(seq=41))).case_number) is None
+
+
 def test_a_notice_selected_offers_no_receipt_with_its_printers(qtbot: QtBot, work_context: MakeContext,
                                                                sqlite_hall: Hall, clerk: Actor) -> None:
     case, job, printer = _notice(sqlite_hall, clerk)

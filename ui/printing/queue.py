@@ -443,10 +443,20 @@ class PrintQueueDialog(QDialog):
         if (job is not None and job.kind != RECEIPT) or not case or self.tasks.busy:
             return
         actor = self.actor
-        self.tasks.run(lambda hall: printing.next_receipt_copy(hall, actor, case),
-                       lambda copy: self._ask_reissue(case, copy), self._refused)
+        self.tasks.run(lambda hall: (printing.next_receipt_copy(hall, actor, case),
+                                     printing.registered_elsewhere(hall, case)),
+                       lambda found: self._ask_reissue(case, *found), self._refused)
 
-    def _ask_reissue(self, case: str, copy: int) -> None:
+    def _ask_reissue(self, case: str, copy: int, elsewhere: str | None = None) -> None:
+        if not copy and elsewhere:
+            # no receipt here, but the case was registered on another device: its receipt may be in the citizen's
+            # hand, and this one would end the code printed on it
+            self._ask_reset("打印登记回执",
+                            f"事项 {case} 是在其他设备（编码 {elsewhere}）登记的，本机没有它打印回执的记录。",
+                            "打印登记回执将生成新的查询码。信访人如已在那里拿到回执，旧回执上的查询码将立即失效，"
+                            "须凭新回执查询办理进度。\n\n确定打印吗？", "打印并生成查询码",
+                            lambda button: self._confirmed(button, case, first=True))
+            return
         if not copy:
             self._print_receipt(case, first=True)
             return
@@ -469,11 +479,11 @@ class PrintQueueDialog(QDialog):
         self.confirmation = box
         box.open()
 
-    def _confirmed(self, button: QAbstractButton, case: str) -> None:
+    def _confirmed(self, button: QAbstractButton, case: str, *, first: bool = False) -> None:
         if button is not self.reset_button:
             set_tone(self.message, "", "")
             return
-        self._print_receipt(case, first=False)
+        self._print_receipt(case, first=first)
 
     def _print_receipt(self, case: str, *, first: bool) -> None:
         printer = self.selected_printer()
