@@ -243,6 +243,9 @@ def test_a_called_id_card_ticket_fills_the_form_and_the_next_call_starts_a_new_o
     qtbot.waitUntil(lambda: "张建国" in panel.message.text(), timeout=10_000)
     assert panel.name.text() == "王芳的代理人" and panel.id_number.text() == third
     assert "没有替换" in panel.message.text()
+    panel.new_form()  # 新登记, as the line says: the form is for the visitor called, 张建国
+    assert panel.name.text() == "张建国" and panel.id_number.text() == valid_id(seq=534)
+    assert panel.queue_number.text() == "A004" and "已填入持证取号的来访人 张建国" in panel.message.text()
 
 
 def test_the_line_about_a_called_visitor_goes_once_their_ticket_is_finished(

@@ -380,6 +380,8 @@ class RegistrationPanel(QWidget):
         self.confirmation: QMessageBox | None = None  # 新登记 over unsaved typing asks first
         self._filled: dict[str, Any] | None = None  # what a called ticket put in, until the clerk types
         self._called_line = ""  # the called ticket (its number) the line under the form speaks of
+        #: The visitor called while the form held someone else's (take_visitor's arguments): 新登记 takes them.
+        self._called_visitor: tuple[str, str, str, str, str] | None = None
         self.clear_button: QAbstractButton | None = None
 
         # -- who came -------------------------------------------------------------------------
@@ -952,7 +954,9 @@ class RegistrationPanel(QWidget):
             self._say(f"已叫到持证取号的 {name or '来访人'}：登记表中已填写的内容没有替换，"
                       f"如是另一位来访人请先点“新登记 (Ctrl+N)”", "notice")
             self._called_line = queue_number
+            self._called_visitor = (id_number, name, queue_number, window, address)
             return False
+        self._called_visitor = None
         self.document_type.setCurrentIndex(max(self.document_type.findData(DocumentType.RESIDENT_ID.value), 0))
         self.id_number.setText(id_number)
         self.name.setText(name)
@@ -973,6 +977,8 @@ class RegistrationPanel(QWidget):
     def ticket_left(self, queue_number: str) -> None:
         """The ticket ``queue_number`` is no longer at the window (办结, 过号, 转窗口): the line under the form
         about its visitor goes (what the form holds stays)."""
+        if self._called_visitor is not None and self._called_visitor[2] == queue_number:
+            self._called_visitor = None  # gone from the window: 新登记 brings nobody in
         if queue_number and self._called_line == queue_number:
             self._say("", "")
 
@@ -1059,6 +1065,7 @@ class RegistrationPanel(QWidget):
     def _registered(self, done: _Registered) -> None:
         result = done.result
         self.last_result = result
+        self._called_visitor = None  # saved for the one at the window (the next call brings the next one)
         code = f"{result.query_code[:4]} {result.query_code[4:]}"
         due, warning = result.route_deadline.due, result.route_deadline.warning()
         # A deadline in a year whose holidays are not imported is said loudly here too, not only on the receipt.
@@ -1154,6 +1161,10 @@ class RegistrationPanel(QWidget):
         self._say("", "")
         self.form_scroll.verticalScrollBar().setValue(0)  # the next visitor's form from its first field, in view
         self.id_number.setFocus()
+        called, self._called_visitor = self._called_visitor, None
+        if called is not None:  # the visitor called while the form held another's: the form was asked for them
+            id_number, name, queue_number, window, address = called
+            self.take_visitor(id_number, name, queue_number=queue_number, window=window, address=address)
 
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
