@@ -88,7 +88,7 @@ def test_the_priority_toggle_says_on_and_off_in_words_and_the_ticket_prints_it(
     assert isinstance(flow, TicketFlow)
     qtbot.waitUntil(lambda: len(flow.type_buttons) == 2)
     off = flow.priority.text()
-    assert "不需要" in off and "✓" not in off
+    assert off.startswith("需要优先办理？") and "✓" not in off  # off, it asks (不需要… read as a business)
     qtbot.mouseClick(flow.priority, Qt.MouseButton.LeftButton)
     assert flow.priority.text().startswith("✓ 需要优先办理")
     qtbot.mouseClick(flow.priority, Qt.MouseButton.LeftButton)
