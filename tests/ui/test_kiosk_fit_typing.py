@@ -193,6 +193,10 @@ def test_lying_down_with_the_keyboard_up_a_refused_id_number_is_said_beside_the_
     qtbot.waitUntil(lambda: all(_in_window(window, shell, w, LARGEST)
                                 for w in (flow.message, flow.next_button, flow.id_number)))
     assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+    # the number the refusal asks to check digit by digit is seen whole (beside the refusal the screen's two
+    # columns squeezed the field to its last 12 digits): the text inside the field's padding and border
+    field = flow.id_number
+    _holds(qtbot, lambda: field.fontMetrics().horizontalAdvance(field.text()) <= field.width() - 2 * (14 + 4))
 
 
 @pytest.mark.parametrize("large", [False, True])

@@ -267,6 +267,9 @@ class RegistrationFlow(QWidget):
             if field is self.name:
                 column.addWidget(self.rare_hint)
         self.who_fields.finish()
+        # over the keyboard lying down a refusal stands beside the screen, and two columns in what it leaves cut the
+        # ID number to its last 12 digits while the refusal asked to check it digit by digit: one column then
+        self.who_fields.stack_when = lambda: self.typing_beside and bool(self.message.text())
         who.addLayout(self.who_fields)
         who.addStretch(1)
         # over the keyboard, standing up with 大字, the next caption showed cut in half under the field typed in

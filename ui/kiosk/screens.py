@@ -442,6 +442,8 @@ class WhenWide(QBoxLayout):
 
     def __init__(self) -> None:
         super().__init__(QBoxLayout.Direction.LeftToRight)
+        #: One under the other also while this says so (the screen's width taken by something beside it).
+        self.stack_when: Callable[[], bool] | None = None
 
     @property
     def beside(self) -> bool:
@@ -452,8 +454,8 @@ class WhenWide(QBoxLayout):
         # side by side, and with 大字 the fields once stood side by side standing up, cut at the screen's edge.
         holder = self.parentWidget()
         width = holder.window().width() if holder is not None else rect.width()
-        wanted = (QBoxLayout.Direction.TopToBottom if width < self.NARROW
-                  else QBoxLayout.Direction.LeftToRight)
+        narrow = width < self.NARROW or (self.stack_when is not None and self.stack_when())
+        wanted = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
         if self.direction() != wanted:
             self.setDirection(wanted)
             self.turned()
