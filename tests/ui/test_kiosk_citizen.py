@@ -738,6 +738,30 @@ def test_with_large_text_every_town_is_on_the_screen_to_tap(qtbot: QtBot, sqlite
     assert min(button.height() for button in flow.where_buttons.values()) >= 57  # a finger's width, 15 mm
 
 
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+def test_no_town_chosen_the_refusal_leaves_the_unknown_button_it_names_whole_in_view(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int]) -> None:
+    """下一步 with no town chosen says 不清楚的请选“不清楚”: with 大字 the refusal took the screen's height and that
+    very button was left cut in half under it."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(True)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(1)
+    qtbot.waitUntil(lambda: len(flow.where_buttons) > 8)
+    page = next(a for a in flow.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.where_grid.parentWidget()))
+    *_towns, unknown = flow.where_buttons.values()
+    flow.forward()
+    assert "不清楚" in flow.message.text()
+
+    def whole() -> bool:
+        top = unknown.mapTo(page.viewport(), QPoint(0, 0)).y()
+        return top >= 0 and top + unknown.height() <= page.viewport().height()
+
+    qtbot.waitUntil(whole)
+
+
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
 def test_with_large_text_the_case_number_fits_its_field(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
                                                         size: tuple[int, int]) -> None:

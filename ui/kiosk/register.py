@@ -566,6 +566,8 @@ class RegistrationFlow(QWidget):
                 at_fault.selectAll()
                 # the screen's last fields whole above the message if they can be, the one at fault surely
                 into_view(at_fault, self.phone, self.address)
+            elif problem.field == "region_code":  # the refusal names 不清楚: it is seen whole, not cut by the message
+                into_view(self.where_buttons[self.ctx.settings.region_code])
             return
         set_tone(self.message, "", "")
         if self.step == len(STEPS) - 2:
