@@ -711,19 +711,27 @@ def test_standing_up_the_history_takes_the_room_the_progress_does_not_need(
     qtbot.waitUntil(fitted)
 
 
-@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
-def test_with_large_text_every_town_is_on_the_screen_to_tap(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
-                                                            size: tuple[int, int]) -> None:
-    """问题发生地 in 大字 and 高对比: no town pushed off the right edge (a sideways scroll bar under them)."""
+def _towns_in_large_text(qtbot: QtBot, hall: Hall, themed: Themed, size: tuple[int, int], *,
+                         contrast: bool = False) -> tuple[RegistrationFlow, QScrollArea]:
+    """自助登记's 问题发生地 with 大字 (and 高对比) on the kiosk's window at ``size``, its towns read; the screen's
+    scroll area."""
     themed(QApplication.instance())
-    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    _window, shell = _kiosk_window(qtbot, hall, size)
     shell.large_button.setChecked(True)
-    shell.contrast_button.setChecked(True)
+    shell.contrast_button.setChecked(contrast)
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
     flow.show_step(1)
     qtbot.waitUntil(lambda: len(flow.where_buttons) > 8)
     page = next(a for a in flow.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.where_grid.parentWidget()))
+    return flow, page
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_with_large_text_every_town_is_on_the_screen_to_tap(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                            size: tuple[int, int]) -> None:
+    """问题发生地 in 大字 and 高对比: no town pushed off the right edge (a sideways scroll bar under them)."""
+    flow, page = _towns_in_large_text(qtbot, sqlite_hall, themed, size, contrast=True)
     *towns, unknown = flow.where_buttons.values()
 
     def across(button: QPushButton) -> bool:
@@ -743,14 +751,7 @@ def test_no_town_chosen_the_refusal_leaves_the_unknown_button_it_names_whole_in_
         qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int]) -> None:
     """下一步 with no town chosen says 不清楚的请选“不清楚”: with 大字 the refusal took the screen's height and that
     very button was left cut in half under it."""
-    themed(QApplication.instance())
-    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
-    shell.large_button.setChecked(True)
-    flow = shell.open_flow("register")
-    assert isinstance(flow, RegistrationFlow)
-    flow.show_step(1)
-    qtbot.waitUntil(lambda: len(flow.where_buttons) > 8)
-    page = next(a for a in flow.findChildren(QScrollArea) if a.widget().isAncestorOf(flow.where_grid.parentWidget()))
+    flow, page = _towns_in_large_text(qtbot, sqlite_hall, themed, size)
     *_towns, unknown = flow.where_buttons.values()
     flow.forward()
     assert "不清楚" in flow.message.text()

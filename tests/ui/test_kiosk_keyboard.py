@@ -451,17 +451,22 @@ def test_one_tap_on_the_id_number_under_the_keyboard_brings_its_digits(tmp_path:
     assert "focus 身份证号码 keyboard True page digits" in done.stdout, done.stdout + done.stderr
 
 
-KEY_SIZES = textwrap.dedent("""
+#: A probe's start: the kiosk on its screen (the folder its first argument), 自助登记 open, the input method at hand.
+ON_REGISTRATION = textwrap.dedent("""
     import sys
     from ui.kiosk.input_method import use_on_screen_keyboard
     use_on_screen_keyboard()
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
     from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import StandsStill, evaluate, kiosk_on_screen, run_polling
+    from tests.ui.kiosk_probe import StandsStill, evaluate, kiosk_on_screen, pinyin_loaded, run_polling
     app, shell = kiosk_on_screen(sys.argv[1])
     flow = shell.open_flow("register")
     method = QGuiApplication.inputMethod()
+""")
+
+
+KEY_SIZES = ON_REGISTRATION + textwrap.dedent("""
     # the keys that type (their cells, as laid out) and the size of the text on them
     KEYS = ("(function () { var cells = [], fonts = [];"
             " function walk(it) { if (it.keyType !== undefined && it.text && it.visible) cells.push(it);"
@@ -887,17 +892,7 @@ def test_a_physical_keyboard_writes_pinyin_and_a_scanner_its_letters(tmp_path: P
     assert "id '11010519491231002" in done.stdout and "id '11010519491231002'" not in done.stdout, done.stdout
 
 
-LANGUAGE = textwrap.dedent("""
-    import sys
-    from ui.kiosk.input_method import use_on_screen_keyboard
-    use_on_screen_keyboard()
-    from PySide6.QtGui import QGuiApplication
-    from ui.kiosk.keyboard import find_keyboard
-    from tests.ui.kiosk_probe import evaluate, kiosk_on_screen, pinyin_loaded, run_polling
-    app, shell = kiosk_on_screen(sys.argv[1])
-    flow = shell.open_flow("register")
-    method = QGuiApplication.inputMethod()
-    state = {"tries": 0}
+LANGUAGE = ON_REGISTRATION + textwrap.dedent("""
     # the keyboard's language key, if any is shown, and what its language function may do
     KEY = ("(function () { var shown = 0, items = [keyboard]; while (items.length) { var it = items.pop();"
            " if (it.objectName === 'changeLanguageKey' && it.visible) shown += 1;"
@@ -906,11 +901,7 @@ LANGUAGE = textwrap.dedent("""
            " change: keyboard.isKeyboardFunctionAvailable(QtVirtualKeyboard.KeyboardFunction.ChangeLanguage, false)})"
            " })()")
 
-    def poll():
-        state["tries"] += 1
-        if state["tries"] > 300:
-            print("gave up")
-            return None
+    def poll():  # until the keyboard is up with its pinyin (the test's time limit, should it never come)
         flow.name.setFocus()
         method.show()
         keyboard = find_keyboard()
