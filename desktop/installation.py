@@ -17,6 +17,7 @@ The rules that keep a database openable:
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import secrets as _random
@@ -36,7 +37,16 @@ from db.engine import (
     sqlite_file_kind,
 )
 from desktop.config import Settings, forget_legacy_pepper
-from desktop.keystore import KeyFileStore, KeyStore, Secrets, key_fingerprint, open_keystore
+from desktop.keystore import (
+    KEY_FILE_SUFFIX,
+    PENDING_SUFFIX,
+    KeyFileStore,
+    KeyStore,
+    KeyStoreError,
+    Secrets,
+    key_fingerprint,
+    open_keystore,
+)
 from desktop.services.context import Hall
 from desktop.services.database import (
     SalvagedTable,
@@ -282,8 +292,35 @@ def load_secrets(settings: Settings, db_path: Path | None = None) -> Secrets:
     if kind == "plain":
         raise _plain_error(path)
     if kind == "encrypted":
+        moved = _key_left_behind(store, path)
+        if moved is not None:
+            return moved
         raise _missing_key_error(path, store, settings)
     return _new_secrets(settings, store, path)
+
+
+def _key_left_behind(store: KeyStore, db_path: Path) -> Secrets | None:
+    """The key of a database moved or copied here, still named for where it was, adopted under this path too.
+
+    A key file is named for its database's path (``hall.db-<hash of the path>.key``): a database moved to another
+    folder, or a backup restored elsewhere, found no key and would not open, with its key beside the others. A key
+    file of a database of the same name whose key opens this one is saved for this path as well (the old one stays,
+    for the database that may still be there). Keys in the system's key store are named the same way and are left
+    to the administrator.
+    """
+    if not isinstance(store, KeyFileStore):
+        return None
+    for candidate in sorted(store.path.parent.glob(glob.escape(db_path.name) + "-*" + KEY_FILE_SUFFIX)):
+        if candidate == store.path or candidate.name.endswith(PENDING_SUFFIX + KEY_FILE_SUFFIX):
+            continue
+        try:
+            secrets = KeyFileStore(candidate).load()
+        except KeyStoreError:  # unreadable, too open or damaged: not this one's to judge
+            continue
+        if secrets is not None and key_opens(db_path, secrets.database_key):
+            store.save(secrets)
+            return secrets
+    return None
 
 
 def replace_secrets(settings: Settings, db_path: Path) -> Secrets:

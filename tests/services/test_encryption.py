@@ -163,6 +163,42 @@ def test_database_without_key_is_refused_and_left_alone(tmp_path: Path, clerk: A
     assert _snapshot(db) == before
 
 
+def test_a_database_moved_to_another_folder_opens_with_the_key_it_left_behind(tmp_path: Path, clerk: Actor) -> None:
+    """A key file is named for its database's path: a database moved (or a backup restored) to another folder found
+    no key beside the others and would not open. The key of a same-named database that opens it is taken, and saved
+    for the new path as well; another database's key of the same name is never taken for it."""
+    first = tmp_path / "a" / "hall.db"
+    first.parent.mkdir()
+    secrets = _new_hall(first, clerk)
+    stranger = tmp_path / "b" / "hall.db"  # another installation's database of the same name, its own key
+    stranger.parent.mkdir()
+    _new_hall(stranger, clerk)
+    moved = tmp_path / "c" / "hall.db"
+    moved.parent.mkdir()
+    for part in first.parent.iterdir():
+        part.rename(moved.parent / part.name)
+    assert KeyFileStore.for_database(moved).load() is None
+    hall = open_hall(_settings(moved), moved)
+    try:
+        assert hall.secrets == secrets and _cases(hall.engine) == 2
+    finally:
+        hall.engine.dispose()
+    assert KeyFileStore.for_database(moved).load() == secrets  # saved for its new place
+    assert KeyFileStore.for_database(first).load() == secrets  # and still for the old one
+
+    lone = tmp_path / "d" / "hall.db"  # a database whose key is nowhere: refused as before, nothing adopted
+    lone.parent.mkdir()
+    _new_hall(lone, clerk)
+    KeyFileStore.for_database(lone).delete()
+    elsewhere = tmp_path / "e" / "hall.db"
+    elsewhere.parent.mkdir()
+    for part in lone.parent.iterdir():
+        part.rename(elsewhere.parent / part.name)
+    with pytest.raises(DatabaseKeyError, match="找不到它的密钥"):
+        open_hall(_settings(elsewhere), elsewhere)
+    assert KeyFileStore.for_database(elsewhere).load() is None
+
+
 def test_wrong_key_is_refused_and_nothing_is_written(tmp_path: Path, clerk: Actor) -> None:
     db = tmp_path / "hall.db"
     right = _new_hall(db, clerk)
