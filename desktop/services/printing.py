@@ -34,7 +34,7 @@ from db.models import PrintJobRow
 from desktop.documents.model import DocumentKind, Media, RenderedDocument
 from desktop.domain.access import Permission
 from desktop.domain.audit import AuditAction
-from desktop.domain.errors import RuleViolation
+from desktop.domain.errors import RuleViolation, ValidationError
 from desktop.domain.roles import Role
 from desktop.printing.base import Printer, PrinterError, PrintResult
 from desktop.services import kiosk_prints, peripherals
@@ -194,7 +194,10 @@ def registered_elsewhere(hall: Hall, case_number: str) -> str | None:
     """
     from desktop.domain.numbering import parse_case_number
 
-    device = parse_case_number(case_number).device_code
+    try:
+        device = parse_case_number(case_number).device_code
+    except ValidationError:  # a number of another system's making (imported): no device of this hall's to name
+        return None
     return None if device == hall.settings.device_code.upper() else device
 
 

@@ -444,6 +444,7 @@ def test_the_first_receipt_here_of_a_case_registered_on_another_device_is_asked_
     case = register_visit(at_kiosk, clerk, form())
     assert case.case_number.split("-")[2] == "K07" and sqlite_hall.settings.device_code != "K07"
     assert printing.registered_elsewhere(sqlite_hall, case.case_number) == "K07"
+    assert printing.registered_elsewhere(sqlite_hall, "LEGACY-2019-001") is None  # no device of ours named
     old_code = case.query_code
     printer = SimulatedPrinter()
     dialog = _open(qtbot, work_context(clerk), case.case_number, printer)
