@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop.devices.chime import Chime
 
@@ -309,7 +309,13 @@ class SilentAnnouncer(QObject):
 
 
 class SpeechAnnouncer(QObject):
-    """Announcements through a QTextToSpeech engine, queued: chime, then the words, then the next one."""
+    """Announcements through a QTextToSpeech engine, queued: chime, then the words, then the next one.
+
+    Every method a signal reaches is a declared ``@Slot``: the class's own meta-object carries it. An
+    undeclared one becomes a slot of the instance's meta-object, kept in the instance's ``__dict__``,
+    and a signal arriving once that had gone (the engine or a timer firing as the announcer was torn
+    down) raised "Slot 'SpeechAnnouncer::' not found" in the event loop.
+    """
 
     started = Signal(str)  # an announcement begins to be said
     spoken = Signal(str)   # an announcement has been said (or given up)
@@ -374,6 +380,7 @@ class SpeechAnnouncer(QObject):
             self._chime.stop()
         self.engine.stop()
 
+    @Slot()
     def _next(self) -> None:
         if self._current is not None or not self._queue:
             return
@@ -386,11 +393,13 @@ class SpeechAnnouncer(QObject):
         else:
             self._say_current()
 
+    @Slot()
     def _chime_changed(self) -> None:
         if self._chime is not None and not self._chime.isPlaying() and self._chime_wait.isActive():
             self._chime_wait.stop()
             self._say_current()
 
+    @Slot()
     def _say_current(self) -> None:
         if self._current is None or self._speaking:
             return
@@ -398,12 +407,14 @@ class SpeechAnnouncer(QObject):
         self._watchdog.start()
         self.engine.say(self._current)
 
+    @Slot("QTextToSpeech::State")
     def _state_changed(self, state: QTextToSpeech.State) -> None:
         from PySide6.QtTextToSpeech import QTextToSpeech
 
         if self._speaking and state in (QTextToSpeech.State.Ready, QTextToSpeech.State.Error):
             self._finished()
 
+    @Slot()
     def _finished(self) -> None:
         self._watchdog.stop()
         text, self._current, self._speaking = self._current, None, False
