@@ -122,6 +122,7 @@ class QueueSnapshot:
     pending: list[PrintJob]
     log: list[PrintJob]
     kiosk: list[KioskPrint]
+    elsewhere: str | None = None  # the device the case on screen was registered on, when not this PC
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ class PrintQueueDialog(QDialog):
         self.tasks = ctx.group(self)
         self.pending: list[PrintJob] = []
         self.log: list[PrintJob] = []
+        self.elsewhere: str | None = None
         self.kiosk: list[KioskPrint] = []
         self.selected: PrintJob | None = None
         self.kiosk_selected: KioskPrint | None = None  # a kiosk's unprinted receipt (then ``selected`` is None)
@@ -231,7 +233,8 @@ class PrintQueueDialog(QDialog):
         actor, case = self.actor, self.case_number
         self.tasks.run(lambda hall: QueueSnapshot(printing.pending_here(hall, actor),
                                                   printing.print_log(hall, actor, case) if case else [],
-                                                  kiosk_prints.waiting(hall, actor)),
+                                                  kiosk_prints.waiting(hall, actor),
+                                                  printing.registered_elsewhere(hall, case) if case else None),
                        self._loaded, self._load_failed)
 
     def _loaded(self, snapshot: QueueSnapshot) -> None:
@@ -239,6 +242,7 @@ class PrintQueueDialog(QDialog):
         keep_kiosk = self.kiosk_selected.print_id if self.kiosk_selected and not self._follow else None
         self._follow = None
         self.pending, self.log, self.kiosk = snapshot.pending, snapshot.log, snapshot.kiosk
+        self.elsewhere = snapshot.elsewhere
         self._fill(self.pending_table, [(_when(j.at), _document(j) + (f"（{j.copy_label}）" if j.copy_label else ""),
                                          j.document_number or "—", j.case_number or "—", reason_text(j))
                                         for j in self.pending])
@@ -321,7 +325,8 @@ class PrintQueueDialog(QDialog):
     def _show_selected(self) -> None:
         self._offer_printers(self.selected, self.kiosk_selected)
         self.hint.setText(kiosk_hint(self.kiosk_selected) if self.kiosk_selected else
-                          hint_for(self.selected, case_number=self.case_number, receipt_before=had_receipt(self.log)))
+                          hint_for(self.selected, case_number=self.case_number, receipt_before=had_receipt(self.log),
+                                   elsewhere=self.elsewhere))
         self._busy(self.tasks.busy)
 
     def _offer_printers(self, job: PrintJob | None, found: KioskPrint | None = None) -> None:

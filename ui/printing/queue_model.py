@@ -52,8 +52,14 @@ def had_receipt(log: Sequence[PrintJob]) -> bool:
     return any(job.kind == RECEIPT for job in log)
 
 
-def hint_for(job: PrintJob | None, *, case_number: str | None = None, receipt_before: bool = True) -> str:
-    """The sentence under the lists: what can be done with the selected job, and why."""
+def hint_for(job: PrintJob | None, *, case_number: str | None = None, receipt_before: bool = True,
+             elsewhere: str | None = None) -> str:
+    """The sentence under the lists: what can be done with the selected job, and why. ``elsewhere``: the device
+    the case was registered on when not this PC, whose receipt this PC's log does not see."""
+    if job is None and case_number and not receipt_before and elsewhere:
+        return (f"事项 {case_number} 是在其他设备（编码 {elsewhere}）登记的，本机没有它打印回执的记录，"
+                f"信访人可能已在那里拿到回执。点“{receipt_button_text(False)}”会生成新的查询码，"
+                "那张回执上的查询码随即失效")
     if job is None and case_number and not receipt_before:
         return (f"事项 {case_number} 还没有打印过登记回执，信访人没有查询码。点“{receipt_button_text(False)}”"
                 "打印回执，信访人凭回执上的查询码查询办理进度、评价")
