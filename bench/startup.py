@@ -48,6 +48,8 @@ def _probe(role: str, db: str | None) -> int:
         # The program's command line and its settings come before Qt, as in `petition-hall run`
         # (desktop/__main__.py → desktop.cli → load_settings → run_app). Imported after PySide6, every
         # module would also pay PySide's own check of its source, which the program never pays.
+        import desktop.app  # as `petition-hall run` imports it (desktop.cli), before Qt
+        import ui  # noqa: F401  (Qt as the program first loads it: with PySide's source scan replaced)
         from desktop.cli import main as program
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
@@ -131,8 +133,6 @@ def _probe(role: str, db: str | None) -> int:
         window.close()
     else:
         assert db is not None
-        import desktop.app
-
         build_window = desktop.app.build_window
 
         def watched_window(*args: Any, **kwargs: Any) -> Any:

@@ -41,3 +41,21 @@ def test_modules_imported_after_the_ui_are_not_read_into_memory() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_scan_is_replaced_before_the_ui_imports_anything_else() -> None:
+    """Between PySide6's loading and the scan's replacement every import statement run has its module read:
+    ``ui.common.pyside`` imports nothing more than it must first (``typing`` alone took 0.7 ms of the kiosk's start).
+    """
+    import subprocess
+
+    script = ("import inspect, sys\n"
+              "read = []\n"
+              "scan = inspect.getsource\n"
+              "inspect.getsource = lambda o: (read.append(getattr(o, '__name__', '')), scan(o))[1]\n"
+              "import typing, types, linecache\n"  # in memory already, as in the program
+              "import ui\n"
+              "print(sorted(set(read) & {'typing', 'types', 'linecache'}))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
