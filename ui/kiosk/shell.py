@@ -11,7 +11,8 @@
   flow (the keyboard's pinyin, a scanner), an ID card read come to its end (a card, or why none: on
   取号 the card fills no field; :mod:`ui.shell.idcard`); during the countdown any of them is 继续.
   The on-screen keyboard steps aside for the countdown (a window of its own, it would cover it) and
-  comes back with 继续. The clipboard and the input method's half-typed pinyin are cleared as well.
+  comes back with 继续. The clipboard (X11's selection too) and the input method's half-typed pinyin are
+  cleared as well.
   大字 and 高对比 left on at the home screen go off after the same idle time, with no countdown (nothing of
   anyone's is on it): the next citizen finds the kiosk as it starts.
 * **返回首页** asks first while the flow holds something typed or chosen (:mod:`ui.kiosk.leave`).
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import shiboken6
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QClipboard,
     QCloseEvent,
     QGuiApplication,
     QInputMethodEvent,
@@ -755,6 +757,10 @@ class KioskShell(QWidget):
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
+            # X11's selection holds what was last selected in a field (a refused ID number chosen for retyping,
+            # a phone number selected to correct it) and a middle click pastes it for whoever comes next
+            if clipboard.supportsSelection():
+                clipboard.clear(QClipboard.Mode.Selection)
         method = QGuiApplication.inputMethod()
         if method is not None:
             method.reset()

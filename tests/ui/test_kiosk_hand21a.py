@@ -1,0 +1,58 @@
+"""What an elderly first-time citizen met at the kiosk, tried by hand standing up and lying down."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QClipboard, QGuiApplication
+from pytestqt.qtbot import QtBot
+
+import ui.kiosk.shell as kiosk_shell
+from ui.kiosk.register import RegistrationFlow
+from ui.kiosk.shell import KioskShell
+
+
+class _Clipboard:
+    """The clipboard of a window system with a selection (X11): what each mode holds, as a middle click pastes it."""
+
+    def __init__(self) -> None:
+        self.held = {QClipboard.Mode.Clipboard: "", QClipboard.Mode.Selection: ""}
+
+    def supportsSelection(self) -> bool:
+        return True
+
+    def setText(self, text: str, mode: QClipboard.Mode = QClipboard.Mode.Clipboard) -> None:
+        self.held[mode] = text
+
+    def text(self, mode: QClipboard.Mode = QClipboard.Mode.Clipboard) -> str:
+        return self.held[mode]
+
+    def clear(self, mode: QClipboard.Mode = QClipboard.Mode.Clipboard) -> None:
+        self.held[mode] = ""
+
+
+def test_the_idle_wipe_empties_the_window_systems_selection_too(
+        qtbot: QtBot, shell: KioskShell, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under X11 a field's selected text is the system's selection, pasted with a middle click: after the idle
+    wipe it still held the phone number the citizen had selected to correct (and an ID number 下一步 refused,
+    chosen for retyping)."""
+    board = _Clipboard()
+
+    class Application:
+        clipboard = staticmethod(lambda: board)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(QGuiApplication, name)
+
+    monkeypatch.setattr(kiosk_shell, "QGuiApplication", Application())
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.phone.setText("13812345678")
+    flow.phone.selectAll()
+    board.setText(flow.phone.selectedText(), QClipboard.Mode.Selection)  # what X11 does as the text is selected
+    board.setText("13812345678")
+    with qtbot.waitSignal(shell.wiped):
+        shell.wipe()
+    assert board.text() == ""
+    assert board.text(QClipboard.Mode.Selection) == ""
