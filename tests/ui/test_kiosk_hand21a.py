@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtGui import QClipboard, QGuiApplication, QPalette
 from pytestqt.qtbot import QtBot
 
 import ui.kiosk.shell as kiosk_shell
@@ -56,3 +56,27 @@ def test_the_idle_wipe_empties_the_window_systems_selection_too(
         shell.wipe()
     assert board.text() == ""
     assert board.text(QClipboard.Mode.Selection) == ""
+
+
+@pytest.mark.parametrize("contrast", [False, True])
+def test_a_requests_count_past_its_limit_is_red(qtbot: QtBot, shell: KioskShell, contrast: bool) -> None:
+    """已写5019字，最多5000字，请删去19字 stood in the caption's grey: the count is a hint, whose colour outranked
+    the rule meant to make it red, in both looks."""
+    from desktop.domain.texts import MAX_PETITION_TEXT as LIMIT
+    from ui.kiosk.style import _CONTRAST, _NORMAL
+
+    shell.contrast_button.setChecked(contrast)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.values.update(name="王秀英", id_number="330726195503120022")
+    flow.show_step(2)
+    qtbot.waitUntil(flow.request.isVisible)
+    count = flow.request_count
+    grey = count.palette().color(QPalette.ColorRole.WindowText).name()
+    flow.request.setPlainText("拖欠工资" * (LIMIT // 4 + 5))
+    assert "请删去20字" in count.text().replace("\n", "")
+    red = (_CONTRAST if contrast else _NORMAL)["error_fg"]
+    qtbot.waitUntil(lambda: count.palette().color(QPalette.ColorRole.WindowText).name() == red)
+    flow.request.setPlainText("拖欠工资")
+    qtbot.waitUntil(lambda: count.palette().color(QPalette.ColorRole.WindowText).name() == grey)
+
