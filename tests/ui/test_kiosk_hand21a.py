@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -80,3 +81,18 @@ def test_a_requests_count_past_its_limit_is_red(qtbot: QtBot, shell: KioskShell,
     flow.request.setPlainText("拖欠工资")
     qtbot.waitUntil(lambda: count.palette().color(QPalette.ColorRole.WindowText).name() == grey)
 
+
+def test_a_cards_long_address_is_seen_from_its_start(qtbot: QtBot, shell: KioskShell) -> None:
+    """Standing up with 大字, the card's address showed its last words (…城东街道解放街299号), the province's first
+    character cut through at the field's left edge."""
+    shell.resize(1080, 1920)
+    shell.large_button.setChecked(True)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    address = "浙江省金华市婺城区城东街道解放街299号金色家园5幢3单元1201室"
+    flow.fill_from_card(SimpleNamespace(name="梁志", id_number="330702195307144050", address=address))
+    qtbot.waitUntil(flow.address.isVisible)
+    metrics = flow.address.fontMetrics()
+    assert metrics.horizontalAdvance(address) > flow.address.width()  # longer than the field: a part is hidden
+    assert flow.address.text() == address
+    assert flow.address.cursorPosition() == 0  # the field shows the part its cursor is in: the start

@@ -688,6 +688,8 @@ class RegistrationFlow(QWidget):
         self.rare_hint.hide()  # the card's name is whole, rare characters and all: nothing to type
         # the card's address, for the citizen to keep or change (notices go where the citizen lives now)
         self.address.setText(" ".join(str(getattr(card, "address", "") or "").split()))
+        self.address.setCursorPosition(0)  # seen from its start: a field shows its cursor, left at the end, and a
+        # card's long address showed only its last words, the province's first character cut through
         set_tone(self.message, "", "")
         self.phone.setFocus()
 
