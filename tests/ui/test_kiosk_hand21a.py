@@ -6,7 +6,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QClipboard, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 import ui.kiosk.shell as kiosk_shell
@@ -96,3 +98,41 @@ def test_a_cards_long_address_is_seen_from_its_start(qtbot: QtBot, shell: KioskS
     assert metrics.horizontalAdvance(address) > flow.address.width()  # longer than the field: a part is hidden
     assert flow.address.text() == address
     assert flow.address.cursorPosition() == 0  # the field shows the part its cursor is in: the start
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_a_refused_id_number_typed_in_keeps_the_focus_its_text_chosen(
+        qtbot: QtBot, shell: KioskShell, size: tuple[int, int]) -> None:
+    """下一步 tapped straight after typing a wrong ID number: the refusal chose the field's text for typing over,
+    then the tap's end took the focus to 下一步 (the keyboard goes after a button's tap), and the field stood
+    unfocused, its text not chosen."""
+    shell.resize(*size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.name.setText("王秀英")
+    flow.id_number.setFocus()
+    qtbot.waitUntil(flow.id_number.hasFocus)
+    flow.id_number.setText("110101199001011234")  # its check digit wrong
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert "身份证号码不对" in flow.message.text()
+    for _ in range(3):  # what the tap's end does, once the event loop is back
+        QApplication.processEvents()
+    assert QApplication.focusWidget() is flow.id_number
+    assert flow.id_number.selectedText() == "110101199001011234"
+
+
+def test_a_tap_that_refuses_nothing_still_takes_the_keyboard_away(qtbot: QtBot, shell: KioskShell) -> None:
+    """The keyboard goes once a button has taken the tap: 下一步 with the phone field typed in moves on, and a
+    tap on 输入X's neighbour (清空重写) leaves no field focused for the keyboard to stay over."""
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(2)
+    qtbot.waitUntil(flow.request.isVisible)
+    flow.request.setFocus()
+    qtbot.waitUntil(flow.request.hasFocus)
+    flow.request.setPlainText("请求补发拖欠的工资")
+    flow.request.selectAll()  # chosen before the tap: the tap did not choose it
+    qtbot.mouseClick(flow.back_button, Qt.MouseButton.LeftButton)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert QApplication.focusWidget() is not flow.request

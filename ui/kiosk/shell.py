@@ -1336,13 +1336,20 @@ class KioskShell(QWidget):
         if button.property("typing"):  # a key that types into the field (an ID number's X): the keyboard stays
             return
         if isinstance(typing, QLineEdit | QPlainTextEdit | QTextEdit) and self.holder.isAncestorOf(button):
-            later(button, 0, lambda: self._typing_done(button, typing))
+            chosen = _chosen(typing)
+            later(button, 0, lambda: self._typing_done(button, typing, chosen))
 
     @staticmethod
-    def _typing_done(button: QAbstractButton, typing: QWidget) -> None:
-        """After a tap on ``button``: the keyboard goes, unless the tap moved the focus on by itself."""
-        if QApplication.focusWidget() is typing and button.isVisible():
-            button.setFocus(Qt.FocusReason.OtherFocusReason)
+    def _typing_done(button: QAbstractButton, typing: QWidget, chosen: str) -> None:
+        """After a tap on ``button``: the keyboard goes, unless the tap moved the focus on by itself, or gave it
+        back to the field typed in with its text chosen (a refusal naming that field, to be typed over: a wrong ID
+        number refused by 下一步 stood unfocused, its text not chosen, when the citizen had just typed it)."""
+        if QApplication.focusWidget() is not typing or not button.isVisible():
+            return
+        now = _chosen(typing)
+        if now and now != chosen:
+            return
+        button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def keyboard_text(self) -> KeyboardText:
@@ -1655,6 +1662,15 @@ def _holds(item: QLayoutItem, widget: QWidget) -> bool:
     inner = item.layout()
     return item.widget() is widget or (inner is not None and any(
         _holds(part, widget) for part in (inner.itemAt(i) for i in range(inner.count())) if part is not None))
+
+
+def _chosen(field: QWidget) -> str:
+    """The text chosen (selected) in a text field, "" if none."""
+    if isinstance(field, QLineEdit):
+        return field.selectedText()
+    if isinstance(field, QPlainTextEdit | QTextEdit):
+        return field.textCursor().selectedText()
+    return ""
 
 
 def _caption(field: QWidget) -> QWidget | None:
