@@ -136,3 +136,20 @@ def test_a_tap_that_refuses_nothing_still_takes_the_keyboard_away(qtbot: QtBot, 
     for _ in range(3):
         QApplication.processEvents()
     assert QApplication.focusWidget() is not flow.request
+
+
+@pytest.mark.parametrize("address", ["😀😀😀", "👍🏽 。。", "——"])
+def test_an_address_of_emoji_or_marks_only_is_refused_in_words(qtbot: QtBot, shell: KioskShell, address: str) -> None:
+    """住址 took 😀😀😀 and went on: written notices are sent there. Left empty it is taken (可不填); with words and an
+    emoji beside them it is kept as written."""
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.name.setText("王秀英")
+    flow.id_number.setText("330726195005010883")
+    flow.address.setText(address)
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert flow.step == 0 and "只有标点或表情符号不算" in flow.message.text() and "可以空着" in flow.message.text()
+    assert QApplication.focusWidget() is flow.address
+    flow.address.setText("和平路12号😀")
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert flow.step == 1 and flow.values["address"] == "和平路12号😀"
