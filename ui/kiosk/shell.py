@@ -1341,13 +1341,17 @@ class KioskShell(QWidget):
 
     @staticmethod
     def _typing_done(button: QAbstractButton, typing: QWidget, chosen: str) -> None:
-        """After a tap on ``button``: the keyboard goes, unless the tap moved the focus on by itself, or gave it
-        back to the field typed in with its text chosen (a refusal naming that field, to be typed over: a wrong ID
-        number refused by 下一步 stood unfocused, its text not chosen, when the citizen had just typed it)."""
+        """After a tap on ``button``: the keyboard goes, unless the tap moved the focus on by itself. A tap that gave
+        the field typed in its text chosen (a refusal naming that field, to be typed over) leaves the focus there,
+        the keyboard going all the same: a wrong ID number refused by 下一步 stood unfocused, its text not chosen,
+        when the citizen had just typed it; a tap on the field brings the keyboard back."""
         if QApplication.focusWidget() is not typing or not button.isVisible():
             return
         now = _chosen(typing)
         if now and now != chosen:
+            method = QGuiApplication.inputMethod()
+            if method is not None:
+                method.hide()  # the refusal in view, as after any button's tap
             return
         button.setFocus(Qt.FocusReason.OtherFocusReason)
 
