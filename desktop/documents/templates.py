@@ -192,7 +192,7 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     "rights.acknowledge": "以上内容我已阅读（听取）并知悉。",
     # 领导接访日: the visitor's slip, the leader's office's list, the briefing dossier
     # said only with the hall's phone number printed: no slip tells people to phone a number it does not give
-    "appointment.call": "不能按时到达的，请提前拨打{hall_phone}告知，以便安排候补人员。",
+    "appointment.call": "不能按时到达的，请提前拨打{hall_phone}告知，以便安排其他来访人。",
     # the kiosk's 预约成功 screen, in large type: what to bring and when to come (as the slip's note says)
     "appointment.bring": "身份证和预约回执",
     "appointment.waiting": "本接访日已约满，您已登记为候补；有人取消时按顺序递补，届时电话通知。",

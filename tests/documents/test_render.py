@@ -336,3 +336,13 @@ def test_a_line_ended_early_for_a_case_number_is_ragged_not_spaced_out() -> None
     assert early[1].text.startswith("XF-20261207-K01-00021-F") and early[1].align == "justify"
     full = [item for item in paragraph("信" * 100, size, size * 1.8, width) if isinstance(item, TextLine)]
     assert [line.align for line in full] == ["justify"] * (len(full) - 1) + ["left"]
+
+
+def test_a_waiting_lists_slip_does_not_ask_its_visitor_to_make_room_for_the_waiting_list(
+        tmp_path: Path, poppler: None) -> None:
+    """A 候补 visitor's slip said 不能按时到达的，请提前拨打…告知，以便安排候补人员: the visitor is the waiting list."""
+    slip = render(K.APPOINTMENT_SLIP, {**SAMPLES[K.APPOINTMENT_SLIP], "slot": "候补第2位", "waiting": True,
+                                       "arrival_note": "", "hall_phone": "0579-84100000"})
+    flat = "".join(pdf_text(slip.pdf, tmp_path).split())
+    assert "您已登记为候补" in flat and "请提前拨打0579-84100000告知" in flat
+    assert "候补人员" not in flat

@@ -603,6 +603,9 @@ class RegistrationFlow(QWidget):
             if len(address) > MAX_ADDRESS:  # the service's limit, said here with the length
                 raise ValidationError("address_too_long", f"住址请不要超过{MAX_ADDRESS}字（现在{len(address)}字），"
                                       "写到门牌号即可", "address")
+            if address and not meaningful_length(address):  # written notices would go to a row of emoji
+                raise ValidationError("address_unreadable", "住址请写省市、街道和门牌号（只有标点或表情符号不算）；"
+                                      "不想填可以空着", "address")
             self.values["address"] = address
             self.values["name"] = name
         elif step == 1:
@@ -688,6 +691,8 @@ class RegistrationFlow(QWidget):
         self.rare_hint.hide()  # the card's name is whole, rare characters and all: nothing to type
         # the card's address, for the citizen to keep or change (notices go where the citizen lives now)
         self.address.setText(" ".join(str(getattr(card, "address", "") or "").split()))
+        self.address.setCursorPosition(0)  # seen from its start: a field shows its cursor, left at the end, and a
+        # card's long address showed only its last words, the province's first character cut through
         set_tone(self.message, "", "")
         self.phone.setFocus()
 

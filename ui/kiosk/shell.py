@@ -11,7 +11,8 @@
   flow (the keyboard's pinyin, a scanner), an ID card read come to its end (a card, or why none: on
   取号 the card fills no field; :mod:`ui.shell.idcard`); during the countdown any of them is 继续.
   The on-screen keyboard steps aside for the countdown (a window of its own, it would cover it) and
-  comes back with 继续. The clipboard and the input method's half-typed pinyin are cleared as well.
+  comes back with 继续. The clipboard (X11's selection too) and the input method's half-typed pinyin are
+  cleared as well.
   大字 and 高对比 left on at the home screen go off after the same idle time, with no countdown (nothing of
   anyone's is on it): the next citizen finds the kiosk as it starts.
 * **返回首页** asks first while the flow holds something typed or chosen (:mod:`ui.kiosk.leave`).
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import shiboken6
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QClipboard,
     QCloseEvent,
     QGuiApplication,
     QInputMethodEvent,
@@ -755,6 +757,10 @@ class KioskShell(QWidget):
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
+            # X11's selection holds what was last selected in a field (a refused ID number chosen for retyping,
+            # a phone number selected to correct it) and a middle click pastes it for whoever comes next
+            if clipboard.supportsSelection():
+                clipboard.clear(QClipboard.Mode.Selection)
         method = QGuiApplication.inputMethod()
         if method is not None:
             method.reset()
@@ -1330,13 +1336,24 @@ class KioskShell(QWidget):
         if button.property("typing"):  # a key that types into the field (an ID number's X): the keyboard stays
             return
         if isinstance(typing, QLineEdit | QPlainTextEdit | QTextEdit) and self.holder.isAncestorOf(button):
-            later(button, 0, lambda: self._typing_done(button, typing))
+            chosen = _chosen(typing)
+            later(button, 0, lambda: self._typing_done(button, typing, chosen))
 
     @staticmethod
-    def _typing_done(button: QAbstractButton, typing: QWidget) -> None:
-        """After a tap on ``button``: the keyboard goes, unless the tap moved the focus on by itself."""
-        if QApplication.focusWidget() is typing and button.isVisible():
-            button.setFocus(Qt.FocusReason.OtherFocusReason)
+    def _typing_done(button: QAbstractButton, typing: QWidget, chosen: str) -> None:
+        """After a tap on ``button``: the keyboard goes, unless the tap moved the focus on by itself. A tap that gave
+        the field typed in its text chosen (a refusal naming that field, to be typed over) leaves the focus there,
+        the keyboard going all the same: a wrong ID number refused by 下一步 stood unfocused, its text not chosen,
+        when the citizen had just typed it; a tap on the field brings the keyboard back."""
+        if QApplication.focusWidget() is not typing or not button.isVisible():
+            return
+        now = _chosen(typing)
+        if now and now != chosen:
+            method = QGuiApplication.inputMethod()
+            if method is not None:
+                method.hide()  # the refusal in view, as after any button's tap
+            return
+        button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def keyboard_text(self) -> KeyboardText:
@@ -1649,6 +1666,15 @@ def _holds(item: QLayoutItem, widget: QWidget) -> bool:
     inner = item.layout()
     return item.widget() is widget or (inner is not None and any(
         _holds(part, widget) for part in (inner.itemAt(i) for i in range(inner.count())) if part is not None))
+
+
+def _chosen(field: QWidget) -> str:
+    """The text chosen (selected) in a text field, "" if none."""
+    if isinstance(field, QLineEdit):
+        return field.selectedText()
+    if isinstance(field, QPlainTextEdit | QTextEdit):
+        return field.textCursor().selectedText()
+    return ""
 
 
 def _caption(field: QWidget) -> QWidget | None:

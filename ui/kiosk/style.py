@@ -166,8 +166,9 @@ def kiosk_style(*, large: bool, contrast: bool) -> str:
                  f" {k} QPushButton#done{on}, {k} QFrame#bar QPushButton{on}, {k} QFrame#bar QPushButton#corner{on}"
                  f" {{ border: {FOCUS_RING_PX}px solid {ring}; }}")
     rules.append(f"{k} QPushButton#tile{on} {{ border: {FOCUS_RING_PX}px solid {ring}; padding: 0; }}")
-    # a text's length past its limit (已写5003字，最多5000字，请删去3字): red, and as tall as before
-    rules.append(f"{k} QLabel[over=\"true\"] {{ color: {c['error_fg']}; }}")
+    # a text's length past its limit (已写5003字，最多5000字，请删去3字): red, and as tall as before; a hint's too (the
+    # count of 诉求, 事实 and 理由 is one, whose #hint colour outranked a property alone: it stayed grey past the limit)
+    rules.append(f"{k} QLabel[over=\"true\"], {k} QLabel#hint[over=\"true\"] {{ color: {c['error_fg']}; }}")
     for tone in ("error", "ok", "notice"):
         rules.append(f"{k} QLabel[tone=\"{tone}\"] {{ color: {c[tone + '_fg']}; background: {c[tone + '_bg']};"
                      f" border: 2px solid {c[tone + '_fg']}; border-radius: 8px; padding: 12px 16px; }}")
