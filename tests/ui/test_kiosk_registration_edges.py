@@ -1,4 +1,5 @@
-"""What an elderly first-time citizen met at the kiosk, tried by hand standing up and lying down."""
+"""自助登记 at its edges: the wipe of the window system's selection, a count past its limit, a card's long address, a
+refused field's focus, an address of emoji only."""
 
 from __future__ import annotations
 
