@@ -262,3 +262,36 @@ def test_standing_up_the_keyboard_leaves_a_field_seen_whole_where_it_is(qtbot: Q
         space.layout.setContentsMargins(space.base)  # the keyboard goes
         space.changed.emit()
     assert flow.name not in under and (under == [flow.address] if large else True)  # 大字: the last came up
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_refusal_beside_the_screen_over_the_keyboard_scrolls_nothing_sideways(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool) -> None:
+    """Lying down with the keyboard up, a short phone number refused after a card read: the card's words beside its
+    buttons made the screen 1,304 px wide in the 868 px the refusal left (大字), and it scrolled sideways, the phone
+    field cut under the scroll bar."""
+    from tests.conftest import make_settings
+    from tests.ui.test_kiosk_citizen import LARGEST, _keyboard_up
+
+    sqlite_hall.settings = make_settings(id_reader="sim:seed=7")
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    shell.large_button.setChecked(large)
+    shell.contrast_button.setChecked(True)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: not flow.loading.busy)
+    with qtbot.waitSignal(flow.card_reading.card_read, timeout=10_000):
+        flow.read_card()
+    flow.phone.setFocus()
+    qtbot.waitUntil(lambda: flow.phone.hasFocus())
+    _keyboard_up(shell, LARGEST)
+    flow.phone.setText("1390579")
+    flow.forward()
+    assert "手机号码" in flow.message.text() and flow.step == 0
+    qtbot.waitUntil(lambda: flow.typing_beside and flow.message.isVisible())
+    qtbot.waitUntil(lambda: max(_scrolls(flow, sideways=True)) == 0)
+    field = flow.phone
+    right = field.mapTo(flow, field.rect().topRight()).x()
+    area = next(a for a in flow.findChildren(QScrollArea) if a.isVisible() and a.isAncestorOf(field))
+    assert right <= area.viewport().mapTo(flow, area.viewport().rect().topRight()).x(), "the phone field whole"

@@ -269,7 +269,7 @@ class RegistrationFlow(QWidget):
         self.who_fields.finish()
         # over the keyboard lying down a refusal stands beside the screen, and two columns in what it leaves cut the
         # ID number to its last 12 digits while the refusal asked to check it digit by digit: one column then
-        self.who_fields.stack_when = lambda: self.typing_beside and bool(self.message.text())
+        self.who_fields.stack_when = self._refused_beside_keyboard
         who.addLayout(self.who_fields)
         who.addStretch(1)
         # over the keyboard, standing up with 大字, the next caption showed cut in half under the field typed in
@@ -669,6 +669,9 @@ class RegistrationFlow(QWidget):
         row.setSpacing(24)
         row.addLayout(buttons)
         row.addWidget(self.card_state, 100)
+        # and under them while a refusal stands beside the screen over the keyboard: beside them in the 870 px left
+        # with 大字 the words made the screen 1,300 px wide, and it scrolled sideways
+        row.stack_when = self._refused_beside_keyboard
         who.addLayout(row)
         self.read_button.setVisible(reader)  # in its page by now: shown before, it was a window of its own a moment
         self.card_reading = KioskCardRead(
@@ -679,6 +682,11 @@ class RegistrationFlow(QWidget):
 
     def read_card(self) -> None:
         self.card_reading.start()
+
+    def _refused_beside_keyboard(self) -> bool:
+        """Whether a refusal stands beside the screen over the keyboard (lying down): the screen's rows stand one
+        under the other in the width it leaves."""
+        return self.typing_beside and bool(self.message.text())
 
     def fill_from_card(self, card: Any) -> None:
         """The name and the ID number as the card says them, not to be typed over (another card read replaces
