@@ -68,9 +68,10 @@ def test_the_booking_and_its_slip_write_a_time_before_ten_without_a_leading_zero
                       slots="08:30-09:30/2,09:30-11:05/2")
     flow = _flow(qtbot, work_context, hall)
     _click(qtbot, flow.day_buttons.itemAt(0).widget())  # type: ignore[arg-type]
-    shown = [button.text().split("\n")[0] for index in range(flow.slot_buttons.count())
+    shown = [button.text().split("\n") for index in range(flow.slot_buttons.count())
              if isinstance(button := flow.slot_buttons.itemAt(index).widget(), QPushButton)]
-    assert shown == ["8:30–9:30", "9:30–11:05"]
+    assert [lines[0] for lines in shown] == ["8:30–9:30", "9:30–11:05"]
+    assert [lines[1] for lines in shown] == ["尚有2个名额"] * 2  # what is left counted in the day's words
     _click(qtbot, flow.slot_buttons.itemAt(0).widget())  # type: ignore[arg-type]
     assert flow.chosen.text().endswith("8:30–9:30")
     _book(qtbot, flow)

@@ -491,7 +491,8 @@ class BookingFlow(QWidget):
         set_tone(self.message, "", "")
         for index, slot in enumerate(day.slots):
             left = day.left[index]
-            state = "已结束" if day.is_over(index) else (f"剩余{left}个" if left > 0 else "已满")
+            # in the day's words (尚有16个名额): 剩余4个 said not what it counted
+            state = "已结束" if day.is_over(index) else (f"尚有{left}个名额" if left > 0 else "已满")
             button = _big(f"{slot.label}\n{state}")
             button.setMinimumHeight(TOUCH + 40)
             # a slot with no place looks as a button that cannot be tapped, and a tap on it says why
