@@ -176,6 +176,7 @@ class CounterWork(QWidget):
             return
         self.registration.queue_number.setText(ticket.number)
         self.registration.window_field.setText(f"{ticket.window}号窗口")
+        self.registration.ticket_at_window(ticket.number, f"{ticket.window}号窗口")
 
     def _visitor_called(self) -> None:
         """A ticket just called: a saved form makes way for the next visitor, and the person of a ticket taken
@@ -183,6 +184,9 @@ class CounterWork(QWidget):
         about a called visitor goes once their ticket has left the window."""
         view = self.queue.view if self.queue is not None else None
         current = view.current if view is not None else None
+        at_window = current is not None and current.state in (TicketState.CALLED, TicketState.SERVING)
+        self.registration.ticket_at_window(current.number if current is not None and at_window else "",
+                                           f"{current.window}号窗口" if current is not None and current.window else "")
         spoken_of = self.registration.called_line
         if spoken_of and view is not None and (current is None or current.number != spoken_of
                           or current.state not in (TicketState.CALLED, TicketState.SERVING)):
