@@ -567,9 +567,10 @@ def test_new_registration_for_a_called_visitor_without_a_card_keeps_their_ticket
     queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
     bar, panel = window_counter.queue, window_counter.registration
     assert bar is not None
+    qtbot.waitUntil(lambda: not panel.tasks.busy, timeout=10_000)  # the form's lists are read
     with qtbot.waitSignal(bar.refreshed, timeout=10_000):
         bar.act(QueueAction.CALL)
-    qtbot.waitUntil(lambda: panel.queue_number.text() == "A001", timeout=10_000)
+    qtbot.waitUntil(lambda: panel.queue_number.text() == "A001" and not panel.tasks.busy, timeout=10_000)
     with qtbot.waitSignal(panel.background.settled, timeout=10_000):
         qtbot.keyClick(panel.id_number, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert panel.confirmation is None  # nothing typed: nothing to ask about
@@ -577,8 +578,9 @@ def test_new_registration_for_a_called_visitor_without_a_card_keeps_their_ticket
     qtbot.keyClick(panel.id_number, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert "没有可保存的内容" in panel.message.text() and case_count(sqlite_hall) == 0
 
-    with qtbot.waitSignal(bar.refreshed, timeout=10_000):  # the visitor has left the window: the next form is blank
+    with qtbot.waitSignal(bar.refreshed, timeout=10_000):  # the visitor has left the window (办结, 过号, 转窗口)
         bar.act(QueueAction.FINISH)
+    assert panel.queue_number.text() == "A001"  # still shown, still not the clerk's typing
     with qtbot.waitSignal(panel.background.settled, timeout=10_000):
-        panel.new_form()
-    assert panel.queue_number.text() == ""
+        qtbot.keyClick(panel.id_number, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert panel.confirmation is None and panel.queue_number.text() == ""  # the next form is blank
