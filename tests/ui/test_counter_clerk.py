@@ -554,3 +554,33 @@ def test_the_address_on_a_card_read_at_issue_goes_into_the_form_when_its_ticket_
         bar.act(QueueAction.CALL)
     qtbot.waitUntil(lambda: panel.name.text() == "周美华", timeout=10_000)
     assert (panel.id_number.text(), panel.address.text()) == (number, "浙江省浦江县白马镇夏张村12号")
+
+
+def test_new_registration_for_a_called_visitor_without_a_card_keeps_their_ticket(
+        qtbot: QtBot, window_counter: CounterWork, sqlite_hall: Hall) -> None:
+    """A ticket taken without an ID card, called: its number and window are the counter's, not the clerk's typing.
+    新登记 asked 当前登记还没有保存 over an empty form, then emptied 排队号 and 接待窗口 while the visitor stood at
+    the window (the case registered for them was not linked to their ticket)."""
+    from desktop.domain.queue import QueueAction, TicketSource
+    from desktop.services import queue
+
+    queue.issue_ticket(sqlite_hall, type_code="general", source=TicketSource.KIOSK)
+    bar, panel = window_counter.queue, window_counter.registration
+    assert bar is not None
+    qtbot.waitUntil(lambda: not panel.tasks.busy, timeout=10_000)  # the form's lists are read
+    with qtbot.waitSignal(bar.refreshed, timeout=10_000):
+        bar.act(QueueAction.CALL)
+    qtbot.waitUntil(lambda: panel.queue_number.text() == "A001" and not panel.tasks.busy, timeout=10_000)
+    with qtbot.waitSignal(panel.background.settled, timeout=10_000):
+        qtbot.keyClick(panel.id_number, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert panel.confirmation is None  # nothing typed: nothing to ask about
+    assert (panel.queue_number.text(), panel.window_field.text()) == ("A001", "3号窗口")
+    qtbot.keyClick(panel.id_number, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "没有可保存的内容" in panel.message.text() and case_count(sqlite_hall) == 0
+
+    with qtbot.waitSignal(bar.refreshed, timeout=10_000):  # the visitor has left the window (办结, 过号, 转窗口)
+        bar.act(QueueAction.FINISH)
+    assert panel.queue_number.text() == "A001"  # still shown, still not the clerk's typing
+    with qtbot.waitSignal(panel.background.settled, timeout=10_000):
+        qtbot.keyClick(panel.id_number, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert panel.confirmation is None and panel.queue_number.text() == ""  # the next form is blank

@@ -541,3 +541,20 @@ def test_after_saving_from_the_form_enter_opens_the_case(qtbot: QtBot, window_co
     assert window_counter.currentWidget() is window_counter.desk
     assert search.current is not None and search.current.case_number == saved.args[0].case_number
     qtbot.waitUntil(lambda: not panel.printing.busy, timeout=20_000)
+
+
+def test_ctrl_1_2_3_bring_the_keys_into_the_tab_even_when_it_is_shown(qtbot: QtBot,
+                                                                      window_counter: CounterWork) -> None:
+    """The form already shown, Ctrl+1 left the focus on the queue strip (or the header's 锁屏): the ID number typed
+    next went nowhere, and Enter locked the screen."""
+    panel, bar = window_counter.registration, window_counter.queue
+    assert bar is not None and window_counter.currentWidget() is panel
+    _focus_on(qtbot, bar.visitor_id)
+    qtbot.keyClick(bar.visitor_id, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.id_number)
+    qtbot.keyClick(panel.id_number, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    desk = window_counter.desk
+    qtbot.waitUntil(lambda: window_counter.currentWidget() is desk and desk.isAncestorOf(QApplication.focusWidget()))
+    typed_in = QApplication.focusWidget()
+    qtbot.keyClick(typed_in, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # already there: it stays
+    assert QApplication.focusWidget() is typed_in

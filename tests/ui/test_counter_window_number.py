@@ -189,3 +189,18 @@ def test_a_number_set_wrong_is_changed_from_the_strip_once_its_visitor_is_served
     assert sqlite_hall.settings.queue_window == 4
     entries = list_audit(sqlite_hall, Actor.system(), AuditQuery(action=AuditAction.SETTING_CHANGED.value))
     assert "由3号窗口改为4号窗口" in entries[0].detail["message"]
+
+
+def test_once_the_window_is_set_the_keys_go_into_the_form(qtbot: QtBot, counter: CounterWork,
+                                                          make_account: MakeAccount) -> None:
+    """The button that opened the dialog goes with it: the focus passed on to whatever came next (the header's
+    锁屏 in the counter's window), and the clerk's next key pressed it."""
+    from PySide6.QtWidgets import QApplication
+
+    password = make_account("guanli", "李管理", Role.ADMIN)
+    dialog = open_dialog(qtbot, counter)
+    dialog.login.setText("guanli")
+    dialog.password.setText(password)
+    with qtbot.waitSignal(dialog.window_set, timeout=10_000):
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is counter.registration.id_number)

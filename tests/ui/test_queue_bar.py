@@ -86,7 +86,8 @@ def test_the_clerk_calls_sees_the_earlier_cases_transfers_skips_and_finishes(
         go.click()  # 涉法涉诉 carries on as C001
     with qtbot.waitSignal(bar.refreshed, timeout=10_000):
         pass
-    assert "已转为 C001 号" in bar.message.text() and bar.number.text() == "—"
+    assert "已转为 C001 号（涉法涉诉）" in bar.message.text() and bar.number.text() == "—"
+    assert "该窗口" not in bar.message.text() and "请告诉来访人新号码" in bar.message.text()  # which line, said
     bar.window().activateWindow()  # the question gone, the window system gives the counter back its keys
     qtbot.waitUntil(lambda: QApplication.activeWindow() is bar.window())
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.domain.queue import TicketState
 from desktop.domain.roles import Permission
@@ -92,7 +92,7 @@ class CounterWork(QWidget):
             shortcut.activated.connect(slot)
         for index, keys in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
+            shortcut.activated.connect(lambda i=index: self.show_tab(i))
 
     def _add_queue(self) -> None:
         """The hall queue's controls above the tabs, for this PC's window (``queue_window``)."""
@@ -136,8 +136,32 @@ class CounterWork(QWidget):
         if self.queue is None:
             self._add_queue()
         self.window().activateWindow()  # the dialog has closed: F3 叫下一位 works at once
+        # the keys go on into the tab's first field: the button that opened the dialog is gone, and the focus had
+        # passed to the header's 锁屏, which the clerk's next Enter or Space pressed
+        self.show_tab(self.tabs.currentIndex())
         if self.queue is not None:
             self.queue.say(f"已将本机设为{window}号窗口，可以叫号")
+
+    def show_tab(self, index: int) -> None:
+        """Ctrl+1/2/3: the tab comes forward with the keyboard's focus in it, in its first field (the ID number on
+        the form), unless the focus is in it already. Pressed over the tab already shown, the key did nothing: the
+        focus stayed on the queue strip or the window's header, and what the clerk typed next went nowhere."""
+        self.tabs.setCurrentIndex(index)
+        page = self.tabs.widget(index)
+        focus = QApplication.focusWidget()
+        if page is None or (focus is not None and page.isAncestorOf(focus)):
+            return
+        if page is self.registration and self.registration.id_number.isVisible() \
+                and self.registration.id_number.isEnabled():
+            self.registration.id_number.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        widget = page.nextInFocusChain()
+        while widget is not page and widget is not None:
+            if page.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() \
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def save_registration(self) -> None:
         """Ctrl+S: the registration tab comes forward and saves (or says why there is nothing to save)."""
@@ -176,6 +200,7 @@ class CounterWork(QWidget):
             return
         self.registration.queue_number.setText(ticket.number)
         self.registration.window_field.setText(f"{ticket.window}号窗口")
+        self.registration.ticket_at_window(ticket.number, f"{ticket.window}号窗口")
 
     def _visitor_called(self) -> None:
         """A ticket just called: a saved form makes way for the next visitor, and the person of a ticket taken
@@ -183,6 +208,9 @@ class CounterWork(QWidget):
         about a called visitor goes once their ticket has left the window."""
         view = self.queue.view if self.queue is not None else None
         current = view.current if view is not None else None
+        at_window = current is not None and current.state in (TicketState.CALLED, TicketState.SERVING)
+        self.registration.ticket_at_window(current.number if current is not None and at_window else "",
+                                           f"{current.window}号窗口" if current is not None and current.window else "")
         spoken_of = self.registration.called_line
         if spoken_of and view is not None and (current is None or current.number != spoken_of
                           or current.state not in (TicketState.CALLED, TicketState.SERVING)):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.common.timers import later
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.camera import camera_present
@@ -346,11 +347,21 @@ class ProgressFlow(QWidget):
         self.send_rating.clicked.connect(self.submit_rating)
         self.tasks.busy_changed.connect(self.submit.setDisabled)
         self.tasks.busy_changed.connect(self.send_rating.setDisabled)
+        self._keyboard_beside = False  # the on-screen keyboard up lying down (see _compact)
+        self._portrait = False
+        self._placing = False
+        self._under_height = self.submit.sizeHint().height()
+        self.entry_page.installEventFilter(self)  # a refusal shown or gone, 大字 on or off, another size
         self.number.setFocus()
         if number and code:
             self.number.setText(number)
             self.code.setText(code)
             self.query_progress(scanned=True)  # opened by the shell from a receipt's QR code
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.entry_page and event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+            self._refit_submit_soon()
+        return super().eventFilter(watched, event)
 
     def _go(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(self._holders[id(page)])
@@ -369,6 +380,8 @@ class ProgressFlow(QWidget):
         # one above the other: the progress as tall as its text, the history takes the rest; side by
         # side the progress, in longer lines, is the wider (the history's lines are short)
         self.summary.set_fit(portrait)
+        self._portrait = portrait
+        self._refit_submit_soon()
         # the fields the whole width: a case number in large text fits a field 4/5 of it no more
         for side in (0, self.entry_row.count() - 1):
             self.entry_row.setStretch(side, 0 if portrait else 1)
@@ -498,14 +511,8 @@ class ProgressFlow(QWidget):
 
         On the first screen 查询 stands at the right of the query code's field, seen with it (it was under the
         keyboard), no taller than the field (without its padding; still a finger's target)."""
-        if (self.code_row.indexOf(self.submit) >= 0) != on:
-            (self.form if on else self.code_row).removeWidget(self.submit)
-            (self.code_row if on else self.form).addWidget(self.submit)
-            self.submit.setProperty("beside", on)
-            self.submit.style().unpolish(self.submit)
-            self.submit.style().polish(self.submit)
-            self.submit.updateGeometry()
-            refit_soon(self)
+        self._keyboard_beside = on
+        self._place_submit()
         if on and self.rate.indexOf(self.question) >= 0:
             self.rate.removeWidget(self.question)
             self.ask.insertWidget(0, self.question)
@@ -542,6 +549,44 @@ class ProgressFlow(QWidget):
             style.unpolish(button)
             style.polish(button)
             button.updateGeometry()
+
+    def _place_submit(self) -> None:
+        """查询 at the right of the query code while the keyboard is up lying down, and lying down wherever the first
+        screen's rows would not fit its height with 查询 under them: with 大字 and 高对比 a refusal of two lines under
+        the fields (three, for 这台自助终端刚才输错…) made the page scroll, and its scroll bar moved the panel, centred,
+        some 40 px to the left under the citizen's eyes. Otherwise 查询 stands under the fields, the whole width."""
+        self._placing = False
+        beside = self._keyboard_beside or (not self._portrait and self._rows_overflow())
+        if (self.code_row.indexOf(self.submit) >= 0) == beside:
+            return
+        (self.form if beside else self.code_row).removeWidget(self.submit)
+        (self.code_row if beside else self.form).addWidget(self.submit)
+        self.submit.setProperty("beside", beside)
+        self.submit.style().unpolish(self.submit)
+        self.submit.style().polish(self.submit)
+        self.submit.updateGeometry()
+        refit_soon(self)
+
+    def _rows_overflow(self) -> bool:
+        """Whether the first screen, 查询 under its fields, is taller than the room its scroll area has."""
+        area = self._holders[id(self.entry_page)]
+        page = self.entry_page
+        frame = 2 * area.frameWidth() if isinstance(area, QFrame) else 0
+        if area is page or area.height() <= frame:
+            return False
+        under = self.code_row.indexOf(self.submit) < 0
+        if under:
+            self._under_height = self.submit.sizeHint().height()
+        width = area.width() - frame
+        need = page.heightForWidth(width) if page.hasHeightForWidth() else page.minimumSizeHint().height()
+        if not under:  # what its own row under the fields would add
+            need += self._under_height + self.form.spacing()
+        return need > area.height() - frame
+
+    def _refit_submit_soon(self) -> None:
+        if not self._placing:
+            self._placing = True
+            later(self, 0, self._place_submit)
 
     def _count_shown(self) -> None:
         """已写N字 / 最多500字 under 清空重写, but while the keyboard is up lying down only once the opinion is too

@@ -150,6 +150,7 @@ class QueueBar(QFrame):
         self.types: list[WindowType] = []
         self.closed_question: QMessageBox | None = None  # 发号 outside the hall's opening hours, asked
         self.transfer_question: QMessageBox | None = None  # 转窗口: to the line chosen beside it, asked
+        self._transferred_to = ""  # the name of the line a visitor was just moved to (said with the new number)
         self._dirty = False
 
         self.number = QLabel("—")
@@ -556,6 +557,8 @@ class QueueBar(QFrame):
             return
         window = self.window_number
         transfer = self.transfer_to.currentData() if action is QueueAction.TRANSFER else None
+        if action is QueueAction.TRANSFER:
+            self._transferred_to = self.transfer_to.currentText().split(" ", 1)[-1]
         case = self.case_field.text().strip() or None if action is QueueAction.FINISH else None
 
         def work(hall: Hall) -> Ticket | None:
@@ -577,7 +580,10 @@ class QueueBar(QFrame):
                     QueueAction.RECALL: f"已重呼 {ticket.number} 号",
                     QueueAction.SKIP: f"{ticket.number} 号过号" + (f"，已回到队列（{MISSED_TWICE}）"
                                                                   if ticket.state.value == "waiting" else "，已作废"),
-                    QueueAction.TRANSFER: f"已转为 {ticket.number} 号，到该窗口排队",
+                    # which line, and what the clerk tells the visitor: 到该窗口排队 named no window (the
+                    # visitor's paper still says the old number, and none is printed for the new one)
+                    QueueAction.TRANSFER: f"已转为 {ticket.number} 号（{self._transferred_to}）：请告诉来访人新号码，"
+                                          f"原号码作废，请在大厅等候叫 {ticket.number} 号",
                     QueueAction.START: f"{ticket.number} 号开始办理",
                     QueueAction.FINISH: f"{ticket.number} 号已办结"}[action]
             self._say(said, "ok")

@@ -382,6 +382,11 @@ class RegistrationPanel(QWidget):
         self._called_line = ""  # the called ticket (its number) the line under the form speaks of
         #: The visitor called while the form held someone else's (take_visitor's arguments): 新登记 takes them.
         self._called_visitor: tuple[str, str, str, str, str] | None = None
+        #: The number and window of the ticket called to this counter while it is there: the clerk did not type
+        #: them (新登记 asked to throw them away as unsaved typing, then emptied them, and the case registered for
+        #: the visitor at the window was not linked to their ticket).
+        self._at_window: tuple[str, str] = ("", "")
+        self._last_called: tuple[str, str] = ("", "")  # the last ticket the counter put in, also once it has left
         self.clear_button: QAbstractButton | None = None
 
         # -- who came -------------------------------------------------------------------------
@@ -810,7 +815,7 @@ class RegistrationPanel(QWidget):
 
     def _save_draft(self, *, now: bool = False) -> None:
         values = self.values()
-        if not worth_keeping(values, self._defaults):
+        if self.nothing_typed(values):
             return
         if self.background.busy and not now:
             self._draft_timer.start()
@@ -987,6 +992,26 @@ class RegistrationPanel(QWidget):
         """The number of the called ticket the line under the form speaks of ("" when it speaks of none)."""
         return self._called_line
 
+    def ticket_at_window(self, number: str, window: str) -> None:
+        """The ticket called to this counter (its number and window) while it is there; ``""`` once it has left."""
+        self._at_window = (number, window) if number else ("", "")
+        if number:
+            self._last_called = self._at_window
+
+    def fresh_values(self) -> dict[str, Any]:
+        """What an empty form holds: the defaults, with the number and window of the ticket at the window."""
+        number, window = self._at_window
+        if not number:
+            return dict(self._defaults)
+        return {**self._defaults, "queue_number": number, "window": window or self._defaults.get("window", "")}
+
+    def nothing_typed(self, values: dict[str, Any]) -> bool:
+        """Whether ``values`` hold nothing the clerk typed: a fresh form's, or a fresh form with the number and
+        window of the ticket last called here (转窗口, 过号 or 办结 took it away; the form still shows it)."""
+        number, window = self._last_called
+        left = {**self._defaults, "queue_number": number, "window": window or self._defaults.get("window", "")}
+        return not worth_keeping(values, self.fresh_values()) or (bool(number) and not worth_keeping(values, left))
+
     def untouched_fill(self) -> bool:
         """Whether the form holds only what :meth:`take_visitor` put in (the next call may replace it)."""
         if self._filled is None or self.last_result is not None:
@@ -1010,7 +1035,7 @@ class RegistrationPanel(QWidget):
                       f"在“待补打 / 打印记录”中补打；登记下一位来访人请点“新登记 (Ctrl+N)”", "notice")
             return
         values = self.values()
-        if not worth_keeping(values, self._defaults):  # Ctrl+S on an empty form: say so, not nine refusals
+        if self.nothing_typed(values):  # Ctrl+S on an empty form: say so, not nine refusals
             self._say("登记表还没有填写，没有可保存的内容：请先录入来访人和诉求", "notice")
             self.id_number.setFocus(Qt.FocusReason.OtherFocusReason)
             return
@@ -1135,7 +1160,7 @@ class RegistrationPanel(QWidget):
         """新登记 (Ctrl+N): a form holding unsaved typing is emptied only once the clerk confirms."""
         if self.tasks.busy:
             return
-        if self.last_result is not None or not worth_keeping(self.values(), self._defaults) or self.untouched_fill():
+        if self.last_result is not None or self.nothing_typed(self.values()) or self.untouched_fill():
             self.new_form()  # nothing of the clerk's would be lost
             return
         name = self.name.text().strip()
@@ -1155,7 +1180,7 @@ class RegistrationPanel(QWidget):
         self.last_result = None
         self.open_button.hide()
         self.save_button.setEnabled(True)
-        self.set_values(self._defaults)
+        self.set_values(self.fresh_values())  # the visitor at the window keeps their number in the next form
         self.repeat.clear()
         self.draft_state.setText("")
         self._say("", "")
