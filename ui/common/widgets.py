@@ -51,11 +51,11 @@ _TOGETHER = re.compile(_CODE + r"|(?:\d{4}年)?\d{1,2}月\d{1,2}日|星期[一�
 _CODES = re.compile(_CODE)
 
 
-# The last two characters of a sentence: a line of one character and its full stop (办 / 理。) is an orphan.
-_SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n|$)")
-# The same within a phrase too wide for its line: its end is a sentence's only where a full stop or a new line says so
-# (or where the text ends: its last phrase).
-_PHRASE_SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n)")
+# The last two characters of a sentence: a line of one character and its full stop (办 / 理。) is an orphan. Its group
+# is set where the text's end makes it one: within a phrase too wide for its line, the phrase's end is a sentence's
+# only where a full stop or a new line says so (or where the text ends: its last phrase). One pattern for both: its
+# characters' class alone takes 1.6 ms to compile, before the kiosk's first frame.
+_SENTENCE_END = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2}(?=[。！？；]|\n|($))")
 
 
 # Where a place's or an organisation's name ends one of its parts (浦江县|人民来访接待中心|领导接访室): after
@@ -85,6 +85,11 @@ def _place_parts(name: str) -> list[str]:
 
 def _join(found: re.Match[str]) -> str:
     return WORD_JOINER.join(found.group())
+
+
+def _join_within(found: re.Match[str]) -> str:
+    """A sentence's end joined within a phrase: not where only the phrase's end made it one."""
+    return found.group() if found.group(1) is not None else _join(found)
 
 
 def unbroken(text: str) -> str:
@@ -145,8 +150,8 @@ class Phrases(str):
         last = len(self.phrases) - 1
         # the last phrase ends the text: its last two characters stay together (届 / 满 under a date was an orphan)
         return BREAK.join(_joined(part) if fits is None or fits(part)
-                          else (_SENTENCE_END if index == last and len(part) > 2 else _PHRASE_SENTENCE_END).sub(
-                              _join, _TOGETHER.sub(_join, part))
+                          else _SENTENCE_END.sub(_join if index == last and len(part) > 2 else _join_within,
+                                                 _TOGETHER.sub(_join, part))
                           for index, part in enumerate(self.phrases))
 
 
