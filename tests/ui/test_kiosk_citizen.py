@@ -78,6 +78,26 @@ def _kiosk_window(qtbot: QtBot, hall: Hall, size: tuple[int, int] = (1920, 1080)
     return window, shell
 
 
+def _kiosk_in_modes(qtbot: QtBot, hall: Hall, themed: Themed, *, large: bool, contrast: bool,
+                   size: tuple[int, int] = (1920, 1080)) -> KioskShell:
+    """The kiosk's page at ``size`` in the application's theme, with 大字 and 高对比 as asked."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, hall, size)
+    shell.large_button.setChecked(large)
+    shell.contrast_button.setChecked(contrast)
+    return shell
+
+
+def _on_request_screen(qtbot: QtBot, shell: KioskShell) -> RegistrationFlow:
+    """自助登记 on its 诉求 screen, the citizen's details taken."""
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.values.update(name="王秀英", id_number="330726195503120022")
+    flow.show_step(2)
+    qtbot.waitUntil(flow.request.isVisible)
+    return flow
+
+
 def _keyboard_up(shell: KioskShell, height: int = KEYBOARD) -> None:
     """What :class:`ui.kiosk.keyboard.KeyboardSpace` does when the keyboard comes up (offscreen shows none)."""
     space = shell.keyboard_space
@@ -302,11 +322,7 @@ def test_a_requests_facts_and_reasons_say_the_services_one_limit_as_they_are_wri
     from desktop.domain.texts import MAX_PETITION_TEXT as LIMIT
 
     shell.resize(*size)
-    flow = shell.open_flow("register")
-    assert isinstance(flow, RegistrationFlow)
-    flow.values.update(name="王秀英", id_number="330726195503120022")
-    flow.show_step(2)
-    qtbot.waitUntil(flow.request.isVisible)
+    flow = _on_request_screen(qtbot, shell)
     count = flow.request_count
     assert count.text() == f"已写0字，最多{LIMIT}字" and count.isVisible()
     flow.request.setPlainText("诉" * 3000)  # more than the kiosk's old 2,000: the service's rule takes it

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Hall
 from desktop.services.self_service import kiosk_slowed
-from tests.ui.test_kiosk_citizen import KEYBOARD, Themed, _keyboard_down, _keyboard_up, _kiosk_window, themed
+from tests.ui.test_kiosk_citizen import KEYBOARD, Themed, _keyboard_down, _keyboard_up, _kiosk_in_modes, themed
 from ui.common.widgets import Phrases, set_tone
 from ui.kiosk.progress import ProgressFlow
 
@@ -25,10 +25,7 @@ def test_a_refusal_under_the_fields_leaves_the_screen_where_it_was(
         qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool, contrast: bool) -> None:
     """With 大字 and 高对比 the two lines of 不正确 under the fields overflowed the page by a few pixels: a scroll
     bar came and the panel, centred, jumped some 40 px to the left as the citizen looked at it."""
-    themed(QApplication.instance())
-    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
-    shell.large_button.setChecked(large)
-    shell.contrast_button.setChecked(contrast)
+    shell = _kiosk_in_modes(qtbot, sqlite_hall, themed, large=large, contrast=contrast)
     flow = shell.open_flow("progress")
     assert isinstance(flow, ProgressFlow)
     area = flow.whole_rows.area

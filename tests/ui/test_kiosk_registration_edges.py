@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 import ui.kiosk.shell as kiosk_shell
+from tests.ui.test_kiosk_citizen import _on_request_screen
 from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell
 
@@ -70,11 +71,7 @@ def test_a_requests_count_past_its_limit_is_red(qtbot: QtBot, shell: KioskShell,
     from ui.kiosk.style import _CONTRAST, _NORMAL
 
     shell.contrast_button.setChecked(contrast)
-    flow = shell.open_flow("register")
-    assert isinstance(flow, RegistrationFlow)
-    flow.values.update(name="王秀英", id_number="330726195503120022")
-    flow.show_step(2)
-    qtbot.waitUntil(flow.request.isVisible)
+    flow = _on_request_screen(qtbot, shell)
     count = flow.request_count
     grey = count.palette().color(QPalette.ColorRole.WindowText).name()
     flow.request.setPlainText("拖欠工资" * (LIMIT // 4 + 5))

@@ -271,13 +271,10 @@ def test_a_refusal_beside_the_screen_over_the_keyboard_scrolls_nothing_sideways(
     buttons made the screen 1,304 px wide in the 868 px the refusal left (大字), and it scrolled sideways, the phone
     field cut under the scroll bar."""
     from tests.conftest import make_settings
-    from tests.ui.test_kiosk_citizen import LARGEST, _keyboard_up
+    from tests.ui.test_kiosk_citizen import LARGEST, _keyboard_up, _kiosk_in_modes
 
     sqlite_hall.settings = make_settings(id_reader="sim:seed=7")
-    themed(QApplication.instance())
-    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
-    shell.large_button.setChecked(large)
-    shell.contrast_button.setChecked(True)
+    shell = _kiosk_in_modes(qtbot, sqlite_hall, themed, large=large, contrast=True)
     flow = shell.open_flow("register")
     assert isinstance(flow, RegistrationFlow)
     qtbot.waitUntil(lambda: not flow.loading.busy)
