@@ -131,3 +131,18 @@ def test_a_refused_name_in_a_suggestion_is_said_in_view_above_the_keyboard_and_f
     qtbot.waitUntil(lambda: flow.name.hasFocus() and all(
         _in_window(window, shell, w, keyboard) for w in (flow.message, flow.name, caption, flow.send_named)))
     assert len(_bars(shell)) <= 1, "two scroll bars side by side"
+
+
+def test_the_suggestions_name_takes_the_keys_when_its_screen_shows(qtbot: QtBot, sqlite_hall: Hall) -> None:
+    """署名 opened with no field focused: a physical keyboard's keys typed next went nowhere."""
+    from ui.kiosk.suggest import SuggestionFlow
+
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy)
+    flow.content.setPlainText("建议大厅为老年人提供老花镜和放大镜，并在取号机旁安排志愿者")
+    flow.check_content()
+    qtbot.waitUntil(flow.name.hasFocus)
+    qtbot.keyClicks(flow.name, "Wang")
+    assert flow.name.text() == "Wang"

@@ -234,6 +234,9 @@ class SuggestionFlow(QWidget):
             return
         set_tone(self.message, "", "")
         self.pages.setCurrentIndex(2)
+        # the name takes the keys, as each screen's first field does (a keyboard's keys typed next went nowhere);
+        # the on-screen keyboard still comes only with a tap, or stays up where it was
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def submit(self, *, anonymous: bool) -> None:
         if self.tasks.busy:
