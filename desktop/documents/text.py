@@ -107,7 +107,27 @@ def break_lines(text: str, measure: Callable[[str], float], width: float,
             current.append(piece)
             current_width += measure(piece)
     flush(True)
+    _no_orphan(lines, measure)
     return lines
+
+
+def _no_orphan(lines: list[Line], measure: Callable[[str], float]) -> None:
+    """A paragraph's last line of one character and its closing marks (人。, 问）) takes the character before it
+    along, as typesetters avoid a 孤字: the line above, one character shorter, is spread to its width."""
+    if len(lines) < 2:
+        return
+    last, before = lines[-1].text, lines[-2].text
+    alone = [ch for ch in last if ch not in NO_LINE_START and not ch.isspace()]
+    if len(alone) != 1 or not last.startswith(alone[0]) or len(before) < 3:
+        return
+    moved = before[-1]
+    # a character that cannot start a line, or one whose run stays whole (a number, a Latin word), stays
+    if moved in NO_LINE_START or moved in NO_LINE_END or moved.isspace() or moved.isascii() \
+            or before[-2] in NO_LINE_END or _tokens(before)[-1] != moved:
+        return
+    kept = before[:-1]
+    lines[-2] = Line(kept, measure(kept), False)
+    lines[-1] = Line(moved + last, measure(moved + last), True)
 
 
 def _pieces(tokens: list[str], measure: Callable[[str], float], width: float) -> list[str]:

@@ -346,3 +346,18 @@ def test_a_waiting_lists_slip_does_not_ask_its_visitor_to_make_room_for_the_wait
     flat = "".join(pdf_text(slip.pdf, tmp_path).split())
     assert "您已登记为候补" in flat and "请提前拨打0579-84100000告知" in flat
     assert "候补人员" not in flat
+
+
+def test_a_paragraphs_last_line_is_never_one_character_and_its_marks() -> None:
+    """登记回执's closing paragraph ended on a line of 人。 alone, 人民建议回执's anonymous note on 问）: the character
+    before comes along, wherever the line's end falls."""
+    for ending in ("。", "）。", "", "”。"):
+        for length in range(4, 40):
+            paragraph = "".join("信访事项办理工作人员"[i % 10] for i in range(length)) + ending
+            for width in range(6, 16):  # a receipt's line holds 15 characters and more
+                lines = break_lines(paragraph, lambda s: float(len(s)), width)
+                assert "".join(line.text for line in lines) == paragraph
+                assert all(line.width <= width for line in lines), (paragraph, width)
+                if len(lines) > 1:
+                    words = [ch for ch in lines[-1].text if ch not in "。）”"]
+                    assert len(words) >= 2, (paragraph, width, [line.text for line in lines])
