@@ -480,10 +480,13 @@ def test_a_case_only_looked_at_is_offered_not_linked_to_the_ticket(
     assert bar is not None
     qtbot.waitUntil(lambda: "综合接待 2 人" in bar.waiting.text(), timeout=10_000)
     press(qtbot, bar, Qt.Key.Key_F3)  # A001 at the window
+    height = bar.height()
     with qtbot.waitSignal(counter.search.case_changed, timeout=10_000):
         counter.search.open_number(looked_at)  # as a row of a list opens it
     assert bar.case_field.text() == "" and not bar.case_origin.isVisible()
     assert bar.link_viewed.isVisibleTo(counter) and looked_at in bar.link_viewed.toolTip()
+    QApplication.processEvents()
+    assert bar.height() == height, "the offer came without moving what is under the strip"
     press(qtbot, bar, Qt.Key.Key_F9)  # 办结: linked to nothing the clerk did not choose
     assert state_of(sqlite_hall, "A001") == ("done", None)
     assert not bar.link_viewed.isVisibleTo(counter)  # nobody at the window: nothing to link

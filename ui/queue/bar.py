@@ -287,6 +287,9 @@ class QueueBar(QFrame):
         controls.addLayout(issuing)
         said = QHBoxLayout()
         said.addWidget(self.message, 1)
+        # the line as tall as its button, shown or not: 关联所查事项 coming and going moved the tabs under the strip
+        self.link_viewed.ensurePolished()
+        self.message.setMinimumHeight(self.link_viewed.sizeHint().height())
         said.addWidget(self.case_origin)
         said.addWidget(self.link_viewed)
         controls.addLayout(said)
