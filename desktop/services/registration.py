@@ -108,6 +108,26 @@ def check_name(text: str, what: str = "") -> str:
     return validate_name(text, what)
 
 
+def check_address(text: str) -> str:
+    """The petitioner's address as it is kept (its runs of spaces one), or ValidationError in words.
+
+    An address may be left empty; written notices (受理告知书, 答复意见书) are sent to one that is given, so it
+    must say somewhere: not only marks or emoji, at most :data:`MAX_ADDRESS` characters, nothing invisible.
+    """
+    address = " ".join(text.split())
+    if len(address) > MAX_ADDRESS:
+        raise ValidationError("address_too_long", f"住址请不要超过{MAX_ADDRESS}字（现在{len(address)}字），"
+                              "写到门牌号即可", "address")
+    bad = _bad_char(address)
+    if bad is not None:
+        raise ValidationError("text_control_char", f"住址含有不可见的控制字符（U+{ord(bad):04X}），请删除后重新输入",
+                              "address")
+    if address and not meaningful_length(address):
+        raise ValidationError("address_unreadable", "住址请写省市、街道和门牌号（只有标点或表情符号不算），"
+                              "也可以不填", "address")
+    return address
+
+
 def _person_payload(person: PersonInput, what: str, today: date) -> dict[str, str]:
     try:
         doc_type = DocumentType(person.document_type or DocumentType.NONE.value)
@@ -214,7 +234,7 @@ def register_visit(hall: Hall, actor: Actor, form: RegistrationForm) -> Registra
         raise ValidationError("text_required", "请填写诉求内容（只有标点或表情符号不算）", "诉求内容")
     facts = chinese_full_stops(_text(form.facts, "事实", required=False))
     reasons = chinese_full_stops(_text(form.reasons, "理由", required=False))
-    address = _text(form.address, "住址", required=False, limit=MAX_ADDRESS)
+    address = check_address(form.address)
     topic_code = _text(form.topic_code, "内容分类代码", required=False, limit=MAX_CODE)
     window = _text(form.window, "接待窗口", required=False, limit=MAX_CODE)
     queue_number = _text(form.queue_number, "排队号", required=False, limit=MAX_CODE)

@@ -31,7 +31,7 @@ from desktop.domain.events import EventType
 from desktop.domain.identity import MAX_CHINESE_NAME, DocumentType, normalise_name
 from desktop.domain.numbering import make_case_number
 from desktop.domain.passwords import MAX_LENGTH
-from desktop.domain.texts import chinese_full_stops
+from desktop.domain.texts import chinese_full_stops, meaningful_length
 from desktop.services import accounts, cases
 from desktop.services.accounts import SignInRefused
 from desktop.services.context import Actor, Hall
@@ -217,6 +217,8 @@ def test_register_visit_with_anything_in_every_field(sqlite_hall: Hall, clerk: A
     assert 1 <= view.persons_count <= 10_000
     full = cases.reveal_personal(sqlite_hall, system, result.case_number).view
     assert full.petitioner.name == normalise_name(registration.petitioner.name)
+    assert full.address == " ".join(registration.address.split())
+    assert not full.address or meaningful_length(full.address)  # empty, or says somewhere
     assert not any(unicodedata.category(c) in ("Cc", "Cs") or (unicodedata.category(c) == "Cf" and c != "\u200d")
                    for c in full.petitioner.name)
 
@@ -229,6 +231,11 @@ REFUSED_FORMS = [
     ({"request": "反映\x00问题"}, "text_control_char"),
     ({"facts": "事实\x1b[2J"}, "text_control_char"),
     ({"window": "1号\x00窗口"}, "text_control_char"),
+    ({"address": "😀😀😀"}, "address_unreadable"),  # written notices are sent there: it must say somewhere
+    ({"address": "👍🏽 。。——"}, "address_unreadable"),
+    ({"address": "1️⃣2️⃣"}, "address_unreadable"),  # keycap digits are pictures, not a house number
+    ({"address": "和平路\x0012号"}, "text_control_char"),
+    ({"address": "和平路" * 67}, "address_too_long"),
     ({"petitioner": PersonInput(name="\u200b", document_number=valid_id())}, "name_required"),
     ({"petitioner": PersonInput(name="·", document_number=valid_id())}, "name_required"),
     ({"petitioner": PersonInput(name="张\u202e三", document_number=valid_id())}, "name_control_char"),
@@ -243,6 +250,14 @@ def test_registration_refuses_invisible_and_unknown_values(sqlite_hall: Hall, cl
     with pytest.raises(ValidationError) as refused, stores_nothing_if_refused(sqlite_hall):
         register_visit(sqlite_hall, clerk, replace(form(), **changes))
     assert refused.value.code == code
+
+
+def test_an_address_with_words_is_kept_as_written_its_spaces_one(sqlite_hall: Hall, clerk: Actor) -> None:
+    """An emoji beside words does not make an address unreadable; the registration keeps one space a run."""
+    result = register_visit(sqlite_hall, clerk, replace(form(), address="  和平路  12号😀\t3单元 "))
+    full = cases.reveal_personal(sqlite_hall, Actor.system("test"), result.case_number).view
+    assert full.address == "和平路 12号😀 3单元"
+    assert register_visit(sqlite_hall, clerk, replace(form(id_number=valid_id(seq=2)), address=" ")).case_number
 
 
 def test_registration_normalises_known_choices(sqlite_hall: Hall, clerk: Actor) -> None:

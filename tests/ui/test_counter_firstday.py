@@ -184,3 +184,19 @@ def test_a_name_with_an_emoji_or_a_digit_is_refused_at_the_name_saying_which(qtb
             QTest.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
         assert "姓名只能填写汉字" in panel.message.text() and which in panel.message.text()
         assert panel.name.hasFocus() and panel.last_result is None and panel.name.text() == name  # nothing lost
+
+
+def test_an_address_of_emoji_only_is_refused_under_the_address(qtbot: QtBot, counter: CounterWork,
+                                                               sqlite_hall: Hall) -> None:
+    """住址 is where written notices are sent: 😀😀😀 typed there is refused under 住址, which takes the focus; the
+    registration's own rule, the kiosk's too."""
+    panel = counter.registration
+    panel.name.setText("王秀英")
+    panel.id_number.setText(valid_id(seq=72))
+    panel.request.setPlainText("反映小区电梯长期停运，要求物业尽快维修")
+    panel.address.setText("😀😀😀")
+    panel.request.setFocus()
+    with qtbot.waitSignal(panel.tasks.settled, timeout=10_000):
+        QTest.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "只有标点或表情符号不算" in panel.field_messages["address"].text()
+    assert panel.address.hasFocus() and panel.last_result is None and panel.address.text() == "😀😀😀"

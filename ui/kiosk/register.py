@@ -581,7 +581,7 @@ class RegistrationFlow(QWidget):
         """What a screen can check by itself before 下一步 (the service checks everything at 提交)."""
         if step == 0:
             from desktop.domain.chinatime import china_today
-            from desktop.services.registration import MAX_ADDRESS, check_name
+            from desktop.services.registration import check_address, check_name
 
             self._same_as_card()
             if not normalise_name(self.name.text()):
@@ -599,13 +599,7 @@ class RegistrationFlow(QWidget):
                     raise ValidationError(problem.code, f"手机号码有误：{problem.message}", "phone") from None
             else:
                 self.values["phone"] = ""
-            address = " ".join(self.address.text().split())
-            if len(address) > MAX_ADDRESS:  # the service's limit, said here with the length
-                raise ValidationError("address_too_long", f"住址请不要超过{MAX_ADDRESS}字（现在{len(address)}字），"
-                                      "写到门牌号即可", "address")
-            if address and not meaningful_length(address):  # written notices would go to a row of emoji
-                raise ValidationError("address_unreadable", "住址请写省市、街道和门牌号（只有标点或表情符号不算）；"
-                                      "不想填可以空着", "address")
+            address = check_address(self.address.text())  # the service's rule, said beside the field
             self.values["address"] = address
             self.values["name"] = name
         elif step == 1:
@@ -775,7 +769,7 @@ class RegistrationFlow(QWidget):
 
     def _refused(self, error: Exception) -> None:
         field = getattr(error, "field", "")
-        step = {"name": 0, "id_number": 0, "document_number": 0, "phone": 0, "住址": 0, "region_code": 1,
+        step = {"name": 0, "id_number": 0, "document_number": 0, "phone": 0, "address": 0, "region_code": 1,
                 "诉求内容": 2, "事实": 3, "理由": 3}.get(field)
         if step is not None:
             self.show_step(step)

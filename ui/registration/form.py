@@ -470,7 +470,7 @@ class RegistrationPanel(QWidget):
         column.addWidget(self._group("来访人", [
             ("证件类型", self.document_type, ""), ("证件号码", self._with(self.id_number, self.read_card_button),
                                                   "id_number"),
-            ("姓名", self.name, "name"), ("电话", self.phone, "phone"), ("住址", self.address, ""),
+            ("姓名", self.name, "name"), ("电话", self.phone, "phone"), ("住址", self.address, "address"),
             ("", self.card_line, ""), ("来访人数", self.persons_count, "persons_count"),
             ("代表", self.representatives, ""), ("", self.has_agent, ""),
             ("代理人姓名", self.agent_name, ""), ("代理人证件号码", self.agent_id_number, "agent_id_number"),
@@ -1070,14 +1070,14 @@ class RegistrationPanel(QWidget):
         text = user_message(error, "登记")
         field = getattr(error, "field", "")
         key = {"name": "name", "id_number": "id_number", "document_number": "id_number", "phone": "phone",
-               "mobile": "phone", "landline": "phone",
+               "mobile": "phone", "landline": "phone", "address": "address",
                "region_code": "region_code", "persons_count": "persons_count", "诉求内容": "request",
                "representatives": "persons_count"}.get(field, "")
         if key in self.field_messages:
             set_tone(self.field_messages[key], "error", text)
         fields: dict[str, QWidget] = {"name": self.name, "id_number": self.id_number, "phone": self.phone,
-                                      "region_code": self.region, "persons_count": self.persons_count,
-                                      "request": self.request}
+                                      "address": self.address, "region_code": self.region,
+                                      "persons_count": self.persons_count, "request": self.request}
         if key in fields:  # the clerk is taken to what to correct, wherever the form was scrolled
             fields[key].setFocus(Qt.FocusReason.OtherFocusReason)
             self.form_scroll.ensureWidgetVisible(fields[key], 0, 60)
