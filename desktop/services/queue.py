@@ -120,6 +120,9 @@ class WindowView:
     connected: bool = True  # False: the hall server cannot be reached; numbers are issued here
     pending: int = 0        # tickets and calls made here offline, not yet merged back
     priority: str = ""      # the current ticket went first: 优先, 优先（70岁以上老人）; "" when it did not
+    #: The current ticket carries on another (转窗口): 由 A002 转来，09:15 取号 — the number the visitor held and
+    #: when the first of them was taken; "" when it was taken as it is.
+    transferred: str = ""
 
 
 def _time(text: str | None) -> datetime | None:
@@ -780,7 +783,27 @@ def window_view(hall: Hall, *, window: int) -> WindowView:
             first = priority_words(ticket, allows, person_id, hall.today())
         return WindowView(window, ticket, row.person_name if row is not None else None, person_id,
                           _staff_counts(session, day), remote.connected if remote is not None else True, pending,
-                          first)
+                          first, _carried_words(session, row) if row is not None else "")
+
+
+def _carried_words(session: Session, row: QueueTicketRow) -> str:
+    """For a ticket that carries on another (转窗口, once or more): the number the visitor held before it and when
+    the first number of the chain was taken, in words; "" for a ticket taken as it is."""
+    if not row.transferred_from:
+        return ""
+    before = session.get(QueueTicketRow, row.transferred_from)
+    if before is None:  # not in this device's copy of the queue
+        return "由其他窗口转来"
+    first, seen = before, {row.ticket_id, before.ticket_id}
+    while first.transferred_from and first.transferred_from not in seen:
+        earlier = session.get(QueueTicketRow, first.transferred_from)
+        if earlier is None:
+            break
+        seen.add(earlier.ticket_id)
+        first = earlier
+    issued = _time(first.issued_at)
+    assert issued is not None
+    return f"由 {before.number} 转来，{issued:%H:%M} 取号"
 
 
 def _staff_counts(session: Session, day: str) -> tuple[WaitingCount, ...]:

@@ -274,6 +274,33 @@ def test_transfer_carries_the_person_on_at_the_same_place_in_the_new_queue(hall:
     assert (view.person_name, view.person_id) == ("张建国", "330726198001011233")
 
 
+def test_a_carried_ticket_says_the_number_before_it_and_when_the_first_was_taken(hall: Hall,
+                                                                                  clock: FakeClock) -> None:
+    """Transferred twice (A → C → B), the window's view names the number the visitor held just before and the time
+    the first number was taken, not the transfer's (取号 09:00 and 等候 0 分钟 said the visitor had just come)."""
+    issue(hall)  # A001
+    taken = clock()
+    ticket = queue.call_next(hall, window=1)
+    assert ticket is not None and queue.window_view(hall, window=1).transferred == ""  # taken as it is
+    clock.advance(minutes=40)
+    queue.act(hall, ticket.ticket_id, QueueAction.TRANSFER, window=1, type_code="legal")  # C001
+    moved = clock()
+    called = queue.call_next(hall, window=2)
+    assert called is not None and called.number == "C001"
+    assert queue.window_view(hall, window=2).transferred == f"由 A001 转来，{taken:%H:%M} 取号"
+    clock.advance(minutes=25)
+    queue.act(hall, called.ticket_id, QueueAction.TRANSFER, window=2, type_code="wages")  # B001
+    again = queue.call_next(hall, window=3)
+    assert again is not None and again.number == "B001"
+    assert queue.window_view(hall, window=3).transferred == f"由 C001 转来，{taken:%H:%M} 取号"
+    with hall.transaction() as session:  # A001 is not in this device's copy of the queue: C001 is the first known
+        session.get(QueueTicketRow, called.ticket_id).transferred_from = "0" * 36  # type: ignore[union-attr]
+    assert queue.window_view(hall, window=3).transferred == f"由 C001 转来，{moved:%H:%M} 取号"
+    with hall.transaction() as session:  # nor C001
+        session.get(QueueTicketRow, again.ticket_id).transferred_from = "0" * 36  # type: ignore[union-attr]
+    assert queue.window_view(hall, window=3).transferred == "由其他窗口转来"
+
+
 def test_the_board_holds_numbers_windows_and_waiting_counts(hall: Hall) -> None:
     for code in ("general", "general", "wages"):
         issue(hall, code)

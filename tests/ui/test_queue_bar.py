@@ -93,6 +93,9 @@ def test_the_clerk_calls_sees_the_earlier_cases_transfers_skips_and_finishes(
 
     press(qtbot, bar, Qt.Key.Key_F3)  # C001 kept its place (taken before A002)
     assert bar.number.text() == "C001"
+    with sqlite_hall.sessions() as session:  # the visitor's first number, not the transfer, says when they came
+        first = session.scalars(select(QueueTicketRow.issued_at).where(QueueTicketRow.number == "A001")).one()
+    assert f"由 A001 转来，{first[11:16]} 取号，转来后等候 0 分钟" in bar.details.text()
     bar.set_case(earlier.case_number)
     press(qtbot, bar, Qt.Key.Key_F9)  # 办结, linked to the case
     assert state_of(sqlite_hall, "C001") == ("done", earlier.case_number)

@@ -376,7 +376,9 @@ class QueueBar(QFrame):
             wait = ""
             if ticket.called_at is not None:
                 minutes = max(0, int((ticket.called_at - ticket.issued_at).total_seconds() // 60))
-                wait = f" · 取号 {ticket.issued_at:%H:%M}，等候 {minutes} 分钟"
+                carried = view.transferred if view is not None else ""
+                wait = (f" · {carried}，转来后等候 {minutes} 分钟" if carried
+                        else f" · 取号 {ticket.issued_at:%H:%M}，等候 {minutes} 分钟")
             again = " · 曾过号" if ticket.skipped else ""
             first = f" · {view.priority}" if view is not None and view.priority else ""  # the service's words
             self.details.setText(f"{name}{first} · {TICKET_STATE_NAMES[ticket.state]}{wait}{again}{person}")
