@@ -130,9 +130,10 @@ def test_the_name_and_number_read_from_a_card_are_not_typed_over_and_retyping_em
     qtbot.keyClicks(flow.name, "zhang")
     qtbot.keyClick(flow.name, Qt.Key.Key_Backspace)
     assert flow.name.text() == "王秀英"
-    card_number = flow.id_number.text()
+    card_number = str(flow.card.id_number)  # shown masked: the screen is read by whoever stands behind
+    assert flow.id_number.text() == f"{card_number[:6]}********{card_number[-4:]}"
     _click(qtbot, flow.id_number.x_key)  # 输入X beside the number read: nothing added to the card's number
-    assert flow.id_number.text() == card_number and not flow.id_number.x_key.isEnabled()
+    assert flow.id_number.text().endswith(card_number[-4:]) and not flow.id_number.x_key.isEnabled()
 
     flow.name.setText("张未")  # however it came there: the case is not registered under the card's number
     _click(qtbot, flow.next_button)
@@ -167,6 +168,25 @@ def test_an_expired_card_is_taken_and_its_holder_told_to_renew_it(
     _click(qtbot, ticket.card_button)
     qtbot.waitUntil(lambda: ticket.card is not None, timeout=10_000)
     assert "有效期至2022年1月1日" in ticket.card_state.text()
+
+
+def test_a_card_read_shows_its_number_masked_and_registers_it_whole(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Path) -> None:
+    """A kiosk's screen is read by whoever stands behind the citizen: the number read from the card is shown as
+    330726********0883, and the registration still goes under the whole number; typed, a number is shown as typed."""
+    flow = _register(qtbot, work_context, sqlite_engine, clock, f"sim:{_cards(tmp_path)}")
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.name.text() == "王秀英", timeout=10_000)
+    whole = str(flow.card.id_number)
+    assert whole not in flow.id_number.text() and "*" * 8 in flow.id_number.text()
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1 and flow.values["id_number"] == whole
+    flow.show_step(0)
+    _click(qtbot, flow.retype_button)
+    flow.name.setText("王秀英")
+    flow.id_number.setText(whole)  # typed by the citizen: as typed
+    _click(qtbot, flow.next_button)
+    assert flow.step == 1 and flow.values["id_number"] == whole and flow.id_number.text() == whole
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles"])

@@ -34,7 +34,9 @@ from ui.kiosk.screens import (
     WhenWide,
     WholeRows,
     fix_as_read,
+    number_in,
     scrolling,
+    show_card_number,
     with_x_key,
 )
 from ui.shell.context import WorkContext
@@ -280,7 +282,7 @@ class BookingFlow(QWidget):
         them; 重新填写 empties them for typing); the phone number is typed next."""
         self.card = card
         self.name.setText(str(card.name))
-        self.id_number.setText(str(card.id_number))
+        show_card_number(self.id_number, str(card.id_number))
         fix_as_read((self.name, self.id_number), True)
         self.retype_button.show()
         set_tone(self.message, "", "")
@@ -555,8 +557,8 @@ class BookingFlow(QWidget):
         from desktop.services.reception import Visitor
 
         actor, day_id, slot = self.actor, self.day.day_id, self.slot
-        visitor = Visitor(self.name.text(), self.id_number.text(), self.phone.text(), self.persons.checkedId(),
-                          self.summary.text())
+        visitor = Visitor(self.name.text(), number_in(self.id_number, self.card), self.phone.text(),
+                          self.persons.checkedId(), self.summary.text())
         self.confirm.setEnabled(False)
 
         def book(hall: Hall) -> Booking:

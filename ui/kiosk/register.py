@@ -51,8 +51,10 @@ from ui.kiosk.screens import (
     fix_as_read,
     into_view,
     length_count,
+    number_in,
     panel,
     scrolling,
+    show_card_number,
     with_x_key,
 )
 from ui.shell.context import WorkContext
@@ -588,7 +590,8 @@ class RegistrationFlow(QWidget):
                 raise ValidationError("name_required", "请填写您的姓名", "name")
             name = check_name(self.name.text())  # the service's rule, here rather than six screens later
             try:  # the rule the registration service applies at 提交, today's date included (no birth after it)
-                self.values["id_number"] = validate_resident_id(self.id_number.text(), china_today())
+                self.values["id_number"] = validate_resident_id(number_in(self.id_number, self.card),
+                                                                china_today())
             except ValidationError as problem:  # its words name the ID number already: said as they are
                 raise ValidationError(problem.code, problem.message, "id_number") from None
             phone = self.phone.text().strip()
@@ -687,7 +690,7 @@ class RegistrationFlow(QWidget):
         them; 重新填写 empties them for typing)."""
         self.card = card
         self.name.setText(str(card.name))
-        self.id_number.setText(str(card.id_number))
+        show_card_number(self.id_number, str(card.id_number))
         fix_as_read((self.name, self.id_number), True)
         self.retype_button.show()
         self.rare_hint.hide()  # the card's name is whole, rare characters and all: nothing to type
@@ -705,7 +708,7 @@ class RegistrationFlow(QWidget):
         if normalise_name(self.name.text()) != normalise_name(str(self.card.name)):
             raise ValidationError("name_not_card", f"姓名要和读取的身份证一致（{self.card.name}）。"
                                   "不是您本人的身份证，请点“重新填写”", "name")
-        if "".join(self.id_number.text().split()).upper() != str(self.card.id_number).upper():
+        if "".join(number_in(self.id_number, self.card).split()).upper() != str(self.card.id_number).upper():
             raise ValidationError("id_number_not_card", "身份证号码要和读取的身份证一致。"
                                   "不是您本人的身份证，请点“重新填写”", "id_number")
 

@@ -105,6 +105,26 @@ def fix_as_read(fields: tuple[QLineEdit, ...], read: bool) -> None:
             key.setEnabled(not read)
 
 
+def show_card_number(field: QLineEdit, number: str) -> None:
+    """An ID number read from a card, shown masked (330726********0883): a kiosk's screen is read by whoever stands
+    behind the citizen, and the card's number needs no checking by eye. :func:`number_in` gives it back whole."""
+    from desktop.domain.identity import mask_id_number
+
+    field.setText(mask_id_number(number))
+    field.setCursorPosition(0)
+
+
+def number_in(field: QLineEdit, card: object | None) -> str:
+    """The ID number ``field`` stands for: the ``card``'s where the field shows it as read (masked, not to be typed
+    over: :func:`show_card_number`), else what was typed."""
+    from desktop.domain.identity import mask_id_number
+
+    number = str(getattr(card, "id_number", "") or "")
+    if number and field.isReadOnly() and field.text() == mask_id_number(number):
+        return number
+    return field.text()
+
+
 class Scrolling(QScrollArea):
     """A screen's scroll area, whose least height counts the kiosk's scroll bar as the style draws it.
 
