@@ -87,9 +87,23 @@ def _join(found: re.Match[str]) -> str:
     return WORD_JOINER.join(found.group())
 
 
-def _join_within(found: re.Match[str]) -> str:
-    """A sentence's end joined within a phrase: not where only the phrase's end made it one."""
-    return found.group() if found.group(1) is not None else _join(found)
+def _between_words(phrase: str, last: bool, fits: Callable[[str], bool]) -> str:
+    """A phrase wider than its line, its breaks left between its words only (收到 / 处理意见, never 收到处 / 理意见:
+    ICU's dictionary, :mod:`ui.common.words`), never inside a date, a number with its unit or a code, nor before
+    a sentence's last two characters; a sentence's where the text ends (``last``: 届 / 满 under a date was an
+    orphan) or a full stop says so, not where only the phrase's end does. What ``fits`` says is wider than the
+    line, a word at 400 px, breaks as Qt would break it: it never runs past the edge."""
+    from ui.common.words import word_spans
+
+    spans = [*word_spans(phrase), *((found.start(), found.end()) for found in _TOGETHER.finditer(phrase)),
+             *((found.start(), found.end()) for found in _SENTENCE_END.finditer(phrase)
+               if found.group(1) is None or (last and len(phrase) > 2))]
+    held: set[int] = set()  # i: no break between phrase[i] and phrase[i + 1]
+    for start, end in spans:
+        if fits(phrase[start:end]):
+            held.update(range(start, end - 1))
+    return "".join(char + WORD_JOINER if index in held else char for index, char in enumerate(phrase[:-1])) + \
+        phrase[-1:]
 
 
 def unbroken(text: str) -> str:
@@ -148,10 +162,7 @@ class Phrases(str):
         (U+2060), but for a phrase ``fits`` says is wider than the line (its dates, numbers and a sentence's last
         two characters kept whole)."""
         last = len(self.phrases) - 1
-        # the last phrase ends the text: its last two characters stay together (届 / 满 under a date was an orphan)
-        return BREAK.join(_joined(part) if fits is None or fits(part)
-                          else _SENTENCE_END.sub(_join if index == last and len(part) > 2 else _join_within,
-                                                 _TOGETHER.sub(_join, part))
+        return BREAK.join(_joined(part) if fits is None or fits(part) else _between_words(part, index == last, fits)
                           for index, part in enumerate(self.phrases))
 
 
