@@ -84,3 +84,10 @@ def test_without_icu_a_clause_breaks_as_before(qtbot: QtBot, monkeypatch: pytest
     lines = [plain(text) for text, _natural in label_lines(widget)]
     assert "".join(lines) == sentence and any("2026年12月21日" in line for line in lines)
     assert lines[-1].endswith("办理。") and len(lines[-1]) >= 3
+
+
+def test_without_icu_the_halls_own_words_are_still_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(words, "_breaker", None)
+    monkeypatch.setattr(words, "_tried", True)
+    text = "请把身份证放在阅读器上"
+    assert [text[start:end] for start, end in word_spans(text)] == ["身份证", "阅读器"]

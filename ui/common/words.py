@@ -4,7 +4,8 @@
 Chinese is written without spaces, and Qt breaks a line between any two of its characters. ICU's word breaker
 knows the words from its dictionary of Chinese and Japanese: the library ships with Qt (the PySide6 wheel's
 ``Qt/lib/libicuuc.so.NN``; on Windows 10 and later the system's ``icu.dll``), and is called here through ctypes.
-Where it is not found, :func:`word_spans` finds no words and a line breaks as Qt would break it.
+Where it is not found, :func:`word_spans` finds the hall's own words only (:data:`HALL_WORDS`), and a line
+breaks elsewhere as Qt would break it.
 
 The dictionary is read at the first call (some 20 ms and 3 MB of the library's pages); each call after it takes
 some 30 µs for a sentence.
@@ -26,8 +27,8 @@ from typing import Any
 _UBRK_WORD = 1
 _UBRK_DONE = -1
 
-#: Words of the hall's that ICU's dictionary splits (信 / 访人, 身份 / 证和, 向上 / 一 / 级, 阅读 / 器上): held whole
-#: where ICU is found, beside its words.
+#: Words of the hall's that ICU's dictionary splits (信 / 访人, 身份 / 证和, 向上 / 一 / 级, 阅读 / 器上): held whole,
+#: beside ICU's words where it is found.
 HALL_WORDS = ("信访", "信访人", "信访事项", "身份证", "上一级", "节假日", "阅读器", "查询码", "农民工", "告知书",
               "意见书", "工作日", "读卡器", "号票", "复查", "复核", "办结", "接访", "候补", "回执", "满意度")
 _HALL_WORDS = re.compile("|".join(sorted(HALL_WORDS, key=len, reverse=True)))
@@ -104,14 +105,15 @@ def _the_breaker() -> _WordBreaker | None:
 
 def word_spans(text: str) -> list[tuple[int, int]]:
     """The words of ``text`` as (start, end) indexes into it, each longer than one character (a lone character
-    and a mark have nothing inside to keep together); none where ICU is not found.
+    and a mark have nothing inside to keep together); the hall's own alone where ICU is not found.
 
     The dictionary is a general one: the hall's own words it splits (信 / 访, 身份 / 证, 向上 / 一 / 级) are held
     whole as well (:data:`HALL_WORDS`), a word of either overlapping the other's making both one.
     """
     breaker = _the_breaker()
+    hall = [found.span() for found in _HALL_WORDS.finditer(text)]
     if breaker is None or not text:
-        return []
+        return hall
     # ICU counts UTF-16 units: a character beyond the BMP (𫖯 in a name) is two of them, one of Python's
     at: dict[int, int] = {}
     unit = 0
@@ -128,5 +130,4 @@ def word_spans(text: str) -> list[tuple[int, int]]:
         if end - start > 1:
             spans.append((start, end))
         start = end
-    spans.extend(found.span() for found in _HALL_WORDS.finditer(text))
-    return sorted(spans)
+    return sorted([*spans, *hall])
