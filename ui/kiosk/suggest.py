@@ -24,7 +24,17 @@ from desktop.domain.calendar import date_in_words
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.done import NumberLabel, SideBySide, centred
-from ui.kiosk.screens import Beside, ButtonsBeside, RoomForRefusal, Screens, into_view, panel, scrolling
+from ui.kiosk.screens import (
+    Beside,
+    ButtonsBeside,
+    RoomForRefusal,
+    Screens,
+    caption_row,
+    into_view,
+    length_count,
+    panel,
+    scrolling,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -87,12 +97,15 @@ class SuggestionFlow(QWidget):
         self.chosen.setProperty("givesRoom", True)
         self.to_who = QPushButton("下一步")
         write = self._panel("")
-        write.addWidget(self.chosen)
         from desktop.services.suggestions import MAX_CONTENT
 
-        self.content_beside = Beside(self.content, MAX_CONTENT)  # 已写N字 / 最多3000字 as the citizen writes
-        assert self.content_beside.counter is not None
-        self.room_for_refusal = RoomForRefusal(self, self.message, [self.content_beside.counter])
+        # 已写N字 / 最多3000字 as the citizen writes, at the right of the theme's row as 诉求's count is: under
+        # 清空重写 its three lines past the limit (请删去N字) were taller than the box over the keyboard lying down,
+        # and the whole screen scrolled beside the box's own scroll bar
+        self.content_count = length_count(self.content, MAX_CONTENT)
+        write.addLayout(caption_row(self.chosen, self.content_count))
+        self.content_beside = Beside(self.content)
+        self.room_for_refusal = RoomForRefusal(self, self.message, [self.content_count])
         write.addLayout(self.content_beside, 1)
         self.back_to_themes = secondary_button("上一步")
         self.back_to_themes.clicked.connect(lambda: self.pages.setCurrentIndex(0))

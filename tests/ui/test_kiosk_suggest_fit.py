@@ -1,0 +1,65 @@
+"""人民建议's box with a long paste: its count of characters stands on the caption's row (as 诉求's), not under
+清空重写, so the screen never scrolls beside the box's own scroll bar and the box keeps its height."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import Hall
+from tests.ui.test_kiosk_booking_view import _bars
+from tests.ui.test_kiosk_citizen import LARGEST, Themed, _keyboard_down, _keyboard_up, _kiosk_window, themed
+from ui.kiosk.screens import StartOver
+from ui.kiosk.suggest import SuggestionFlow
+
+__all__ = ["themed"]  # the fixture, used here by its name
+
+
+def _settled() -> None:
+    for _turn in range(10):
+        QApplication.processEvents()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("written", ["长" * 5000 + "\n" * 19, "建议" * 20])
+def test_a_long_suggestion_scrolls_in_its_box_only(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                  size: tuple[int, int], large: bool, written: str) -> None:
+    """5,000 characters pasted, 大字 and 高对比, the keyboard up and down, lying down and standing up: the count
+    (已写5019字 / 最多3000字 / 请删去2019字) was three lines under 清空重写, taller than the box over the keyboard, and
+    the whole screen scrolled beside the box's own scroll bar. One scroll bar (the box's), the count seen whole,
+    the box no shorter than 清空重写 and its count beside it."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    shell.contrast_button.setChecked(True)
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.content.isVisible())
+    box = flow.content
+    box.setPlainText(written)
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    screen = flow.pages.currentWidget()
+    start_over = next(b for b in screen.findChildren(StartOver) if b.box is box)
+    count = flow.content_count
+    for up in (False, True, False):
+        if up:
+            _keyboard_up(shell, LARGEST)
+        else:
+            _keyboard_down(shell)
+        _settled()
+        qtbot.waitUntil(lambda: count.isVisible())
+        _settled()
+        bars = _bars(shell)
+        assert all(bar.parent() is not None and box.isAncestorOf(bar) for bar in bars), \
+            f"only the box scrolls ({'keyboard up' if up else 'keyboard down'})"
+        seen = count.visibleRegion().boundingRect()
+        assert seen.height() == count.height() > 0 and seen.width() == count.width(), "the count is seen whole"
+        assert box.height() >= start_over.height(), "the box keeps its height"
+        assert "3000" in count.text()
+    at = count.mapTo(flow, QPoint(0, 0))
+    assert at.y() + count.height() <= box.mapTo(flow, QPoint(0, 0)).y() + 8, "the count on the caption's row"
+
