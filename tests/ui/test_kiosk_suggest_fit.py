@@ -63,3 +63,24 @@ def test_a_long_suggestion_scrolls_in_its_box_only(qtbot: QtBot, sqlite_hall: Ha
     at = count.mapTo(flow, QPoint(0, 0))
     assert at.y() + count.height() <= box.mapTo(flow, QPoint(0, 0)).y() + 8, "the count on the caption's row"
 
+
+def test_each_screen_says_what_it_asks_not_the_bars_title_again(qtbot: QtBot, sqlite_hall: Hall,
+                                                                  themed: Themed) -> None:
+    """The bar says 人民建议 and the page said 人民建议 again over every screen; 自助登记, 预约 and 进度查询 title a
+    screen with what it asks for. Each of 人民建议's screens has a title of its own, never the bar's."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.content.isVisible())
+    bar = shell.heading.text()
+    assert bar == "人民建议"
+    seen = set()
+    for index in (0, 1, 2):
+        flow.pages.setCurrentIndex(index)
+        qtbot.waitUntil(flow.title.isVisible)
+        assert flow.title.text() and bar not in flow.title.text() and flow.title.text() not in bar
+        seen.add(flow.title.text())
+    assert len(seen) == 3, "each screen its own"
+    flow.pages.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: not flow.title.isVisible())

@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from desktop.services.context import Hall
     from desktop.services.suggestions import SuggestionReceipt, Theme
 
+#: Each screen's title, what it asks for (the number's screen has none: its card says 感谢您的建议！).
+SCREEN_TITLES = ("选择建议主题", "写下您的建议", "署名或匿名提交", "")
+
 #: Characters a field takes: a pasted paragraph stays whole, to be refused with the reason, never cut unseen.
 PASTE_MAX = 2000
 
@@ -63,7 +66,9 @@ class SuggestionFlow(QWidget):
         self.theme_title = "自由建议"
         self.receipt: SuggestionReceipt | None = None
 
-        self.title = label("人民建议", "title")
+        # what the screen shown asks for, as 自助登记's step, 预约's and 进度查询's titles say: the bar says 人民建议
+        # already, and the page said it again over each screen
+        self.title = label(SCREEN_TITLES[0], "title")
         self.message = message_label()
         self.pages = Screens()  # each screen scrolls by itself
         # the screens' buttons under them, the message between (beside them lying down while the on-screen
@@ -197,7 +202,8 @@ class SuggestionFlow(QWidget):
         index = self.pages.currentIndex()
         # the bar says 人民建议: the number's screen has the height, and so has the screen over the keyboard lying
         # down (with 大字 a refusal under the suggestion's box left it no room: the page scrolled, 下一步 went under)
-        self.title.setHidden(index == 3 or self.nav_beside.beside)
+        self.title.setText(SCREEN_TITLES[index] if 0 <= index < len(SCREEN_TITLES) else "")
+        self.title.setHidden(not self.title.text() or self.nav_beside.beside)
         # the suggestion's box needs the screen's width (清空重写 beside it): a refusal goes under it, as 诉求's
         self.nav_beside.set_message_under(index == 1)
         self.back_to_themes.setVisible(index == 1 and self._themes_open)
