@@ -29,7 +29,16 @@ from ui.common.timers import later
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.camera import camera_present
-from ui.kiosk.screens import Beside, ButtonsBeside, Screens, WholeRows, panel, refit_soon, scrolling
+from ui.kiosk.screens import (
+    Beside,
+    Bullets,
+    ButtonsBeside,
+    Screens,
+    WholeRows,
+    panel,
+    refit_soon,
+    scrolling,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -209,7 +218,8 @@ class ProgressFlow(QWidget):
         self.state = bold_label("", "big")
         self.next_step = label("", "subtitle")
         self.due = label("", "subtitle")
-        self.can_do = label("")
+        # a wrapped item's next line under its text, not under its bullet
+        self.can_do = Bullets()
         self.timeline = label("")
         self.timeline.setTextFormat(Qt.TextFormat.PlainText)
         self.rate_button = QPushButton("评价办理结果")
@@ -482,8 +492,7 @@ class ProgressFlow(QWidget):
         self.due.setText(Phrases.clauses(progress.due_words or (f"下一个办理期限：{_day(progress.next_due)}"
                                                                 if progress.next_due else "")))
         self.due.setVisible(progress.next_due is not None)
-        can_do = "\n".join(f"• {line}" for line in progress.can_do) or "• 请耐心等待办理结果"
-        self.can_do.setText(Phrases.clauses(can_do))
+        self.can_do.set_items(progress.can_do or ["请耐心等待办理结果"])
         self.timeline.setText("\n\n".join(f"{_day(step.on)}\n{step.text}" for step in progress.steps))
         self.rate_button.setVisible(progress.can_rate)
         self.summary.updateGeometry()  # standing up, its height follows the text

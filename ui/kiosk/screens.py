@@ -284,6 +284,48 @@ def into_view(field: QWidget, *then: QWidget) -> None:
     later(field, 0, scroll)
 
 
+class Bullets(QWidget):
+    """Items, each after a bullet (•), a wrapped item's lines all under its first character, not under the bullet:
+    one label of ``• …`` lines began each wrapped line at the bullet's left, and the items ran together.
+
+    ``text()`` is the items as one label would have shown them (``• one`` a line)."""
+
+    BULLET = "•"
+
+    def __init__(self, name: str = "") -> None:
+        super().__init__()
+        self.name = name  # the object name of each part (a kiosk style's text size)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(0)  # the bullet's own space after it, in the text's size (大字 too)
+        self.grid.setVerticalSpacing(0)
+        self.grid.setColumnStretch(1, 1)
+        self.items: list[QLabel] = []
+
+    def set_items(self, lines: list[str] | tuple[str, ...]) -> None:
+        from ui.common.widgets import Phrases
+
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self.items = []
+        for row, line in enumerate(lines):
+            bullet = label(f"{self.BULLET}\u00a0", self.name)
+            bullet.setWordWrap(False)
+            text = label(Phrases.clauses(line), self.name)  # broken at its punctuation, as the rest of the page
+            self.grid.addWidget(bullet, row, 0, Qt.AlignmentFlag.AlignTop)
+            self.grid.addWidget(text, row, 1)
+            self.items.append(text)
+        self.updateGeometry()
+
+    def text(self) -> str:
+        # what the labels show (nothing once the kiosk has wiped them for the next citizen)
+        return "\n".join(f"{self.BULLET} {shown}" for item in self.items if (shown := item.text()))
+
+
 def panel(lead: str = "", *, spacing: int | None = 14) -> tuple[QFrame, QVBoxLayout]:
     """A kiosk screen's white panel (``QFrame#panel`` in the kiosk's style) and its layout.
 
