@@ -58,6 +58,8 @@ def test_a_long_suggestion_scrolls_in_its_box_only(qtbot: QtBot, sqlite_hall: Ha
             f"only the box scrolls ({'keyboard up' if up else 'keyboard down'})"
         seen = count.visibleRegion().boundingRect()
         assert seen.height() == count.height() > 0 and seen.width() == count.width(), "the count is seen whole"
+        # every line of it: given one line's height where it needs two, its first line was cut off above
+        assert count.height() >= count.heightForWidth(count.width()), "the count's lines all shown"
         assert box.height() >= start_over.height(), "the box keeps its height"
         assert "3000" in count.text()
     at = count.mapTo(flow, QPoint(0, 0))

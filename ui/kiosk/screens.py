@@ -417,7 +417,10 @@ def caption_row(caption: QLabel, extra: QWidget) -> QHBoxLayout:
     row = QHBoxLayout()
     row.setSpacing(24)
     row.addWidget(caption, 1)
-    row.addWidget(extra, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+    # at the right by its own alignment, not the layout's: aligned by the layout it got the width it asks for
+    # (two lines) and the height of the whole row's width (one line) where the caption gives its room over the
+    # keyboard, its first line cut off (人民建议's 已写5000字，最多3000字，over 请删去2000字)
+    row.addWidget(extra, 0, Qt.AlignmentFlag.AlignBottom)
     return row
 
 
