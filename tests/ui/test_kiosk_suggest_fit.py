@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea
 from pytestqt.qtbot import QtBot
 
-from desktop.services.context import Hall
+from desktop.services.context import Actor, Hall
 from tests.ui.test_kiosk_booking_view import _bars
 from tests.ui.test_kiosk_citizen import LARGEST, Themed, _keyboard_down, _keyboard_up, _kiosk_window, themed
 from ui.kiosk.screens import StartOver
@@ -86,3 +86,46 @@ def test_each_screen_says_what_it_asks_not_the_bars_title_again(qtbot: QtBot, sq
     assert len(seen) == 3, "each screen its own"
     flow.pages.setCurrentIndex(3)
     qtbot.waitUntil(lambda: not flow.title.isVisible())
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+def test_a_long_theme_wraps_within_the_screen(qtbot: QtBot, sqlite_hall: Hall, supervisor: Actor,
+                                             themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """A theme of some forty characters and its closing day: its button (a button's words do not wrap) was wider
+    than a portrait screen, every choice with it, the screen scrolled sideways and the words were cut. The words
+    wrap within the screen, whole, each button as tall as its lines; nothing scrolls sideways."""
+    from datetime import date
+
+    from desktop.services.suggestions import publish_theme
+
+    long = "优化营商环境，提升政务服务便利度，欢迎企业和群众建言献策，共同建设人民满意的服务型政府"
+    publish_theme(sqlite_hall, supervisor, title=long, description="", closes_on=date(2026, 12, 31))
+    publish_theme(sqlite_hall, supervisor, title="公交线路优化", description="")
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    shell.contrast_button.setChecked(True)
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.free_button.isVisible())
+    _settled()
+    screen = flow.pages.currentWidget()
+    wide = next(b for b in screen.findChildren(QPushButton) if b.accessibleName().startswith(long))
+    assert wide.accessibleName() == f"{long}（征集至12月31日）"
+
+    def fits() -> bool:
+        right = screen.mapTo(window, QPoint(screen.width(), 0)).x()
+        buttons = [b for b in screen.findChildren(QPushButton) if b.isVisible()]
+        return all(b.mapTo(window, QPoint(b.width(), 0)).x() <= right for b in buttons)
+
+    qtbot.waitUntil(fits)
+    _settled()
+    assert fits()
+    assert [a for a in window.findChildren(QScrollArea) if a.horizontalScrollBar().isVisible()] == []
+    lines = wide.text().split("\n")
+    assert "".join(lines) == wide.accessibleName(), "every word shown"
+    assert all(wide.fontMetrics().horizontalAdvance(line) <= wide.width() for line in lines)
+    assert wide.height() >= len(lines) * wide.fontMetrics().lineSpacing()
+    if size[0] < size[1] and large:
+        assert len(lines) > 1, "wrapped standing up with 大字"

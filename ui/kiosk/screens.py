@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QRegion, QTextCursor
+from PySide6.QtGui import QRegion, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -324,6 +324,85 @@ class Bullets(QWidget):
     def text(self) -> str:
         # what the labels show (nothing once the kiosk has wiped them for the next citizen)
         return "\n".join(f"{self.BULLET} {shown}" for item in self.items if (shown := item.text()))
+
+
+class WrappingButton(QPushButton):
+    """A button whose words wrap within its width, between the clauses of its text where they fit, in the button's
+    own font and colours (大字, 高对比, its style's name): a button's text does not wrap, and a long theme of 人民建议
+    (优化营商环境，提升政务服务便利度，…（征集至…）) made every choice as wide as itself, past a portrait screen's
+    edge, the screen scrolling sideways and the words cut.
+
+    ``words`` is what it says whole (its accessible name too), broken between its :class:`Phrases` if it is one,
+    else between its clauses; ``text()`` has the line breaks of its width now."""
+
+    def __init__(self, words: str, name: str = "") -> None:
+        super().__init__()
+        if name:
+            self.setObjectName(name)
+        self.words = words
+        self.setAccessibleName(words)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setText(words)
+
+    def _outer(self, inner: QSize) -> QSize:
+        """The button's size around text of ``inner`` size (its style's padding and border)."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_PushButton, option, inner, self)
+
+    def broken(self, width: int) -> str:
+        """The words with a line break wherever the next clause (or, in a clause wider than a line, the next
+        character) would pass ``width``, the button's width."""
+        from ui.common.widgets import Phrases
+
+        metrics = self.fontMetrics()
+        room = max(width - self._outer(QSize(0, metrics.height())).width(), metrics.horizontalAdvance("字"))
+        lines: list[str] = []
+        line = ""
+        words = self.words
+        for part in (words if isinstance(words, Phrases) else Phrases.clauses(words)).phrases or (words,):
+            if metrics.horizontalAdvance(line + part) <= room:
+                line += part
+                continue
+            if line:
+                lines.append(line)
+                line = ""
+            for char in part:  # a clause wider than the line: as Qt would break it, between two characters
+                if line and metrics.horizontalAdvance(line + char) > room:
+                    lines.append(line)
+                    line = ""
+                line += char
+        lines.append(line)
+        return "\n".join(lines)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        lines = self.broken(width).count("\n") + 1
+        inner = QSize(0, lines * self.fontMetrics().lineSpacing())
+        return max(self._outer(inner).height(), self.minimumHeight())
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        width = self._outer(QSize(metrics.horizontalAdvance(self.words), metrics.height())).width()
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        width = self._outer(QSize(metrics.horizontalAdvance("字" * 4), metrics.height())).width()
+        return QSize(width, max(self._outer(QSize(0, metrics.lineSpacing())).height(), self.minimumHeight()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        text = self.broken(self.width())
+        if text != self.text():
+            self.setText(text)
+            self.updateGeometry()
 
 
 def panel(lead: str = "", *, spacing: int | None = 14) -> tuple[QFrame, QVBoxLayout]:

@@ -29,6 +29,7 @@ from ui.kiosk.screens import (
     ButtonsBeside,
     RoomForRefusal,
     Screens,
+    WrappingButton,
     caption_row,
     into_view,
     length_count,
@@ -224,8 +225,9 @@ class SuggestionFlow(QWidget):
         for theme in themes:
             closes = theme.closes_on
             until = f"（征集至{date_in_words(closes, year=closes.year != today.year)}）" if closes else ""
-            button = QPushButton(f"{theme.title}{until}")
-            button.setObjectName("choice")
+            # a long theme wraps within the screen, its closing day whole on a line of its own where it must
+            words = Phrases.of((*Phrases.clauses(theme.title).phrases, until))
+            button = WrappingButton(words, "choice")
             button.setToolTip(theme.description)
             button.clicked.connect(lambda _=False, t=theme: self.choose(t.code, t.title))
             self.themes_box.addWidget(button)
