@@ -239,7 +239,9 @@ class SuggestionFlow(QWidget):
 
     def choose(self, code: str, title: str) -> None:
         self.theme_code, self.theme_title = code, title
-        self.chosen.setText(f"主题：{title}")
+        # beside the count on its row: broken after 主题： and between the theme's clauses, not inside its name
+        # (standing up with 大字 主题：城区老旧小区加装 / 电梯)
+        self.chosen.setText(Phrases.of(("主题：", *Phrases.clauses(title).phrases)))
         set_tone(self.message, "", "")
         self.pages.setCurrentIndex(1)
         self.content.setFocus()
