@@ -31,8 +31,8 @@ from ui.kiosk.bold import bold_label
 from ui.kiosk.camera import camera_present
 from ui.kiosk.screens import (
     Beside,
-    Bullets,
     ButtonsBeside,
+    HangingRows,
     Screens,
     WholeRows,
     panel,
@@ -219,7 +219,7 @@ class ProgressFlow(QWidget):
         self.next_step = label("", "subtitle")
         self.due = label("", "subtitle")
         # a wrapped item's next line under its text, not under its bullet
-        self.can_do = Bullets()
+        self.can_do = HangingRows()
         self.timeline = label("")
         self.timeline.setTextFormat(Qt.TextFormat.PlainText)
         self.rate_button = QPushButton("评价办理结果")

@@ -284,46 +284,67 @@ def into_view(field: QWidget, *then: QWidget) -> None:
     later(field, 0, scroll)
 
 
-class Bullets(QWidget):
-    """Items, each after a bullet (•), a wrapped item's lines all under its first character, not under the bullet:
-    one label of ``• …`` lines began each wrapped line at the bullet's left, and the items ran together.
+class HangingRows(QWidget):
+    """Rows of text, each after its mark (a bullet •, a number 1.), a wrapped row's lines all under its first
+    character, not under its mark: one label of ``• …`` or ``1. …`` lines began each wrapped line at the mark's
+    left, and the items ran together (进度查询's 接下来, 办事指南's rights, duties and 六个不得). A row without a mark
+    takes the whole width (an introduction).
 
-    ``text()`` is the items as one label would have shown them (``• one`` a line)."""
+    ``text()`` is the rows as one label would have shown them (``mark text``, ``separator`` between them)."""
 
     BULLET = "•"
 
-    def __init__(self, name: str = "") -> None:
+    def __init__(self, name: str = "", *, separator: str = "\n", gap: int = 0) -> None:
         super().__init__()
         self.name = name  # the object name of each part (a kiosk style's text size)
+        self.separator = separator
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(0)  # the bullet's own space after it, in the text's size (大字 too)
-        self.grid.setVerticalSpacing(0)
+        self.grid.setHorizontalSpacing(0)  # the mark's own space after it, in the text's size (大字 too)
+        self.grid.setVerticalSpacing(gap)
         self.grid.setColumnStretch(1, 1)
-        self.items: list[QLabel] = []
+        #: Each row's (mark, label); the mark "" where the row has none.
+        self.rows: list[tuple[str, QLabel]] = []
+
+    @property
+    def items(self) -> list[QLabel]:
+        """Each row's text."""
+        return [shown for _mark, shown in self.rows]
 
     def set_items(self, lines: list[str] | tuple[str, ...]) -> None:
+        """``lines`` each after a bullet, broken at their punctuation as the rest of the page."""
         from ui.common.widgets import Phrases
 
+        self.set_rows([(self.BULLET, Phrases.clauses(line)) for line in lines])
+
+    def set_rows(self, rows: list[tuple[str, str]]) -> None:
+        """``rows`` of (mark, text): the text as given (a :class:`Phrases` breaks between its phrases)."""
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
-        self.items = []
-        for row, line in enumerate(lines):
-            bullet = label(f"{self.BULLET}\u00a0", self.name)
-            bullet.setWordWrap(False)
-            text = label(Phrases.clauses(line), self.name)  # broken at its punctuation, as the rest of the page
-            self.grid.addWidget(bullet, row, 0, Qt.AlignmentFlag.AlignTop)
-            self.grid.addWidget(text, row, 1)
-            self.items.append(text)
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        self.rows = []
+        for row, (mark, line) in enumerate(rows):
+            text = label(line, self.name)
+            if mark:
+                marker = label(f"{mark}\u00a0", self.name)
+                marker.setWordWrap(False)
+                self.grid.addWidget(marker, row, 0, Qt.AlignmentFlag.AlignTop)
+                self.grid.addWidget(text, row, 1)
+            else:
+                self.grid.addWidget(text, row, 0, 1, 2)
+            self.rows.append((mark, text))
+        self.grid.setRowStretch(len(rows), 1)  # the rows at the top of a taller room
         self.updateGeometry()
 
     def text(self) -> str:
         # what the labels show (nothing once the kiosk has wiped them for the next citizen)
-        return "\n".join(f"{self.BULLET} {shown}" for item in self.items if (shown := item.text()))
+        return self.separator.join(f"{mark} {shown}" if mark else shown
+                                   for mark, item in self.rows if (shown := item.text()))
 
 
 class WrappingButton(QPushButton):
