@@ -528,47 +528,22 @@ class Beside(QBoxLayout):
     """A long text box with its :class:`StartOver`: at its right, level with its first line, where the screen
     is wide (no height taken from the box: with the on-screen keyboard up a landscape screen has some 450 px
     for the caption, the box and 下一步); above it at the right where it is narrow (a portrait screen has
-    height to spare, and the box keeps its width)."""
+    height to spare, and the box keeps its width). How much is written stands on the caption's row
+    (:func:`length_count`, :func:`caption_row`), not here: under 清空重写 its three lines past the limit were taller
+    than the box over the keyboard lying down, and the screen scrolled beside the box."""
 
     #: Narrower than this (px), the button goes above the box.
     NARROW = 1200
 
-    def __init__(self, box: QPlainTextEdit, limit: int | None = None) -> None:
+    def __init__(self, box: QPlainTextEdit) -> None:
         super().__init__(QBoxLayout.Direction.LeftToRight)
         #: Narrower than this the button goes above; a screen that gives the box part of its width sets 0.
         self.narrow = self.NARROW
         self.addWidget(box, 1)
         column = QVBoxLayout()
         column.addWidget(StartOver(box), 0, Qt.AlignmentFlag.AlignRight)
-        #: With a ``limit``: how much is written against it (已写120字 / 最多3000字), under 清空重写, as it is written.
-        self.counter = label("", "hint") if limit is not None else None
-        if self.counter is not None and limit is not None:
-            self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
-            column.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
-            box.textChanged.connect(lambda: self._counted(box.toPlainText(), limit))
-            words, _over = self._words(box.toPlainText(), limit)
-            # the text only: the label has no window yet (set_tone would show it as a window of its own, which took
-            # the focus from the kiosk)
-            self.counter.setText(words)
         column.addStretch(1)
         self.addLayout(column)
-
-    @staticmethod
-    def _words(text: str, limit: int) -> tuple[str, bool]:
-        from desktop.domain.texts import length_words
-        from ui.common.widgets import Phrases
-
-        words, over = length_words(text, limit)
-        # one a line: the label's height follows its lines (a wrapped one was cut under 清空重写 standing up)
-        return Phrases.of((words[0], *(f"\n{w}" for w in words[1:]))), over
-
-    def _counted(self, text: str, limit: int) -> None:
-        from ui.common.widgets import set_tone
-
-        if self.counter is None:
-            return
-        words, over = self._words(text, limit)
-        set_tone(self.counter, "error" if over else "", words)
 
     def setGeometry(self, rect: QRect) -> None:
         wanted = (QBoxLayout.Direction.BottomToTop if rect.width() < self.narrow
