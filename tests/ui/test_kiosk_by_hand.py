@@ -58,12 +58,12 @@ def test_the_opinion_counts_against_its_limit_as_it_is_written(qtbot: QtBot, she
                                                                clerk: Actor) -> None:
     """The limit was said only by the placeholder, gone with the first character; 提交评价 refused after."""
     flow = _rating_page(qtbot, shell, sqlite_hall, clerk)
-    counter = flow.reason_beside.counter
-    assert counter is not None and counter.isVisibleTo(flow)
+    counter = flow.reason_count  # at the caption's right, as 人民建议's and 诉求's
+    assert counter.isVisibleTo(flow)
     flow.reason.setPlainText("等" * 12)
-    assert counter.text().replace("\n", "") == f"已写12字，最多{MAX_REASON}字"
+    assert counter.text() == f"已写12字，最多{MAX_REASON}字"
     flow.reason.setPlainText("等" * (MAX_REASON + 3))
-    assert "请删去3字" in counter.text() and counter.property("tone") == "error"
+    assert "请删去3字" in counter.text() and counter.property("over")
     qtbot.mouseClick(flow.choice_buttons["不满意"], Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(flow.tasks.settled):
         qtbot.mouseClick(flow.send_rating, Qt.MouseButton.LeftButton)
@@ -72,19 +72,21 @@ def test_the_opinion_counts_against_its_limit_as_it_is_written(qtbot: QtBot, she
 
 def test_with_the_keyboard_up_lying_down_the_count_shows_only_past_the_limit(
         qtbot: QtBot, shell: KioskShell, sqlite_hall: Hall, clerk: Actor) -> None:
-    """Beside the box over the keyboard its two lines took the box's third (test_kiosk_citizen's rating with the
-    keyboard up); past the limit it is said there all the same."""
+    """Over the box its row took the box's third line (test_kiosk_citizen's rating with the keyboard up); past the
+    limit 请删去N字 is said all the same, in the caption's place over 清空重写."""
     flow = _rating_page(qtbot, shell, sqlite_hall, clerk)
-    counter = flow.reason_beside.counter
-    assert counter is not None
+    counter = flow.reason_count
     flow._compact(True)
     flow.reason.setPlainText("等" * 20)
-    assert not counter.isVisibleTo(flow)
+    assert not counter.isVisibleTo(flow) and not flow.reason_over.isVisibleTo(flow)
+    assert flow.reason_caption.isVisibleTo(flow)
     flow.reason.setPlainText("等" * (MAX_REASON + 1))
-    assert counter.isVisibleTo(flow) and "请删去1字" in counter.text()
+    assert flow.reason_over.isVisibleTo(flow) and flow.reason_over.text() == "请删去1字"
+    assert not flow.reason_caption.isVisibleTo(flow)
     flow.reason.setPlainText("等")
     flow._compact(False)
-    assert counter.isVisibleTo(flow)
+    assert counter.isVisibleTo(flow) and flow.reason_caption.isVisibleTo(flow)
+    assert not flow.reason_over.isVisibleTo(flow)
 
 
 def test_a_refused_opinion_is_called_by_the_screens_word(sqlite_hall: Hall, clerk: Actor) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import re
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -14,7 +17,7 @@ from desktop.documents.templates import TEXTS
 from desktop.domain.deadlines import DayCounting
 from desktop.domain.guide import time_limits
 from ui.common.widgets import label, secondary_button
-from ui.kiosk.screens import panel, scrolling
+from ui.kiosk.screens import HangingRows, panel, scrolling
 from ui.shell.context import WorkContext
 
 
@@ -30,6 +33,19 @@ WHO = "\n\n".join((
     "检举、控告的材料不会转给被检举、控告的人或单位。",
     "不清楚找谁？请到接待窗口，工作人员当面帮您确定。",
 ))
+
+#: A numbered paragraph: its number, and its text.
+_NUMBERED = re.compile(r"(\d+)\.\s+(.*)", re.DOTALL)
+
+
+def paragraphs(text: str) -> list[tuple[str, str]]:
+    """``text``'s paragraphs (a blank line between them), each as (its number with its dot, or "", its text)."""
+    rows: list[tuple[str, str]] = []
+    for paragraph in text.split("\n\n"):
+        numbered = _NUMBERED.fullmatch(paragraph.strip())
+        rows.append((f"{numbered[1]}.", numbered[2]) if numbered else ("", paragraph.strip()))
+    return rows
+
 
 def topics(counting: DayCounting) -> tuple[tuple[str, str], ...]:
     """The guide's topics; the time limits as the hall counts them (setting ``day_counting``)."""
@@ -68,12 +84,15 @@ class GuideFlow(QWidget):
         self.menu.setLayout(self.menu_grid)
         self._place_menu(columns=1)
         self.title = label("", "title")
-        self.text = label("")
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # a paragraph a row; a numbered one's wrapped lines under its text, not under its number
+        self.text = HangingRows(separator="\n\n", gap=20)
         frame, inner = panel(spacing=None)
         inner.addWidget(self.title)
-        inner.addWidget(scrolling(self.text), 1)
+        area = scrolling(self.text)
+        # the room the panel has, scrolled within: its rows' own height (one label each) asked for more than a
+        # landscape screen has with 大字, and the page scrolled as a whole beside the text's scroll bar
+        area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        inner.addWidget(area, 1)
         self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self.box.setContentsMargins(48, 24, 48, 24)
         self.box.setSpacing(32)
@@ -88,7 +107,7 @@ class GuideFlow(QWidget):
         title, text = self.texts[index]
         self.buttons[index].setChecked(True)
         self.title.setText(title)
-        self.text.setText(text)
+        self.text.set_rows(paragraphs(text))
 
     def _place_menu(self, columns: int) -> None:
         """The topics one a row beside the text (lying down); standing up two a row over it, 返回首页 in the cell

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +30,18 @@ from ui.common.timers import later
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.camera import camera_present
-from ui.kiosk.screens import Beside, ButtonsBeside, Screens, WholeRows, panel, refit_soon, scrolling
+from ui.kiosk.screens import (
+    Beside,
+    ButtonsBeside,
+    HangingRows,
+    Screens,
+    WholeRows,
+    caption_row,
+    length_count,
+    panel,
+    refit_soon,
+    scrolling,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -209,7 +221,8 @@ class ProgressFlow(QWidget):
         self.state = bold_label("", "big")
         self.next_step = label("", "subtitle")
         self.due = label("", "subtitle")
-        self.can_do = label("")
+        # a wrapped item's next line under its text, not under its bullet
+        self.can_do = HangingRows()
         self.timeline = label("")
         self.timeline.setTextFormat(Qt.TextFormat.PlainText)
         self.rate_button = QPushButton("评价办理结果")
@@ -261,7 +274,10 @@ class ProgressFlow(QWidget):
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText(f"可以不填。如有意见，请简要写下（不超过{MAX_REASON}字）")
         self.reason.setAccessibleName("评价理由")
-        self.reason.setMaximumHeight(260)
+        # the room the screen leaves it (standing up some 600 px were left empty under a box of 260), not a height
+        # of its own: a layout counts that whole, and with 大字, the keyboard up and the count's row over the box the
+        # screen scrolled beside the box's scroll bar
+        self.reason.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.send_rating = QPushButton("提交评价")
         self.rating_error = message_label()
         self.rating_back = secondary_button("返回")
@@ -283,16 +299,24 @@ class ProgressFlow(QWidget):
         reason_column.setSpacing(16)
         self.reason_column = reason_column
         self.reason_caption = label(Phrases("意见|（可不填）"), "subtitle")
-        reason_column.addWidget(self.reason_caption)
-        # 清空重写 beside it, as beside every long text box, and 已写N字 / 最多500字 under it as the citizen writes: the
-        # placeholder said the limit only until the first character, and 提交评价 refused it after the writing
-        self.reason_beside = Beside(self.reason, MAX_REASON)
+        # 已写N字，最多500字 as the citizen writes, at the right of the caption as 人民建议's and 诉求's counts: the
+        # placeholder said the limit only until the first character, and 提交评价 refused it after the writing;
+        # under 清空重写 its three lines past the limit were taller than the box over the keyboard lying down, and
+        # the page scrolled as a whole beside the box's own scroll bar
+        self.reason_count = length_count(self.reason, MAX_REASON)
+        self.reason_head = caption_row(self.reason_caption, self.reason_count)
+        reason_column.addLayout(self.reason_head)
+        self.reason_beside = Beside(self.reason)  # 清空重写 beside it, as beside every long text box
+        # while the keyboard is up lying down the caption stands over 清空重写 and the count's row is not there (the
+        # box needs its height): past the limit 请删去N字 takes the caption's place, in red (see _count_shown)
+        self.reason_over = label("", "hint")
+        self.reason_over.setProperty("over", True)
+        self.reason_over.hide()
         self._beside = False  # the keyboard up lying down (see _compact)
         self.reason.textChanged.connect(self._count_shown)
-        reason_column.addLayout(self.reason_beside)
-        self.rate_body.addLayout(reason_column)
-        rate.addLayout(self.rate_body)
-        rate.addStretch(1)
+        reason_column.addLayout(self.reason_beside, 1)
+        self.rate_body.addLayout(reason_column, 1)
+        rate.addLayout(self.rate_body, 1)  # the box takes the height left
         rate_buttons = QHBoxLayout()
         rate_buttons.addWidget(self.rating_back)
         rate_buttons.addStretch(1)
@@ -482,8 +506,7 @@ class ProgressFlow(QWidget):
         self.due.setText(Phrases.clauses(progress.due_words or (f"下一个办理期限：{_day(progress.next_due)}"
                                                                 if progress.next_due else "")))
         self.due.setVisible(progress.next_due is not None)
-        can_do = "\n".join(f"• {line}" for line in progress.can_do) or "• 请耐心等待办理结果"
-        self.can_do.setText(Phrases.clauses(can_do))
+        self.can_do.set_items(progress.can_do or ["请耐心等待办理结果"])
         self.timeline.setText("\n\n".join(f"{_day(step.on)}\n{step.text}" for step in progress.steps))
         self.rate_button.setVisible(progress.can_rate)
         self.summary.updateGeometry()  # standing up, its height follows the text
@@ -528,16 +551,19 @@ class ProgressFlow(QWidget):
         # the reason's caption over 清空重写 at the box's right, where it takes no height from the box
         beside = self.reason_beside.itemAt(1)
         column = beside.layout() if beside is not None else None
-        if isinstance(column, QBoxLayout) and on and self.reason_column.indexOf(self.reason_caption) >= 0:
-            self.reason_column.removeWidget(self.reason_caption)
+        # the caption over 清空重写; the count stays over the box, shown there only past the limit (_count_shown)
+        if isinstance(column, QBoxLayout) and on and self.reason_head.indexOf(self.reason_caption) >= 0:
+            self.reason_head.removeWidget(self.reason_caption)
             column.insertWidget(0, self.reason_caption)
+            column.insertWidget(1, self.reason_over)
         elif isinstance(column, QBoxLayout) and not on and column.indexOf(self.reason_caption) >= 0:
             column.removeWidget(self.reason_caption)
-            self.reason_column.insertWidget(0, self.reason_caption)
+            column.removeWidget(self.reason_over)
+            self.reason_head.insertWidget(0, self.reason_caption, 1)
         self.rate_body.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
         self.rate_body.setSpacing(32 if on else 16)
         self.rate_body.setStretch(0, 0)
-        self.rate_body.setStretch(1, 1 if on else 0)  # lying down the box takes the width the choices leave
+        self.rate_body.setStretch(1, 1)  # the box takes the width (lying down) or the height the choices leave
         self.reason_beside.narrow = 0 if on else Beside.NARROW  # 清空重写 stays beside it, not above
         self._beside = on
         self._count_shown()
@@ -589,14 +615,17 @@ class ProgressFlow(QWidget):
             later(self, 0, self._place_submit)
 
     def _count_shown(self) -> None:
-        """已写N字 / 最多500字 under 清空重写, but while the keyboard is up lying down only once the opinion is too
-        long: its two lines of 大字 took the height of the box's third line there."""
+        """已写N字，最多500字 at the caption's right; while the keyboard is up lying down (the caption over 清空重写,
+        the box all the height there is: a row over it took the box's third line, and with the count's three lines
+        under 清空重写 the page scrolled) only 请删去N字 once the opinion is too long, in the caption's place."""
         from desktop.domain.texts import length_words
         from desktop.services.self_service import MAX_REASON
 
-        counter = self.reason_beside.counter
-        if counter is not None:
-            counter.setHidden(self._beside and not length_words(self.reason.toPlainText(), MAX_REASON)[1])
+        words, over = length_words(self.reason.toPlainText(), MAX_REASON)
+        self.reason_count.setHidden(self._beside)
+        self.reason_over.setText(words[-1] if over else "")
+        self.reason_over.setVisible(self._beside and over)
+        self.reason_caption.setHidden(self._beside and over)
 
     def open_rating(self) -> None:
         set_tone(self.rating_error, "", "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QRegion, QTextCursor
+from PySide6.QtGui import QRegion, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -304,6 +304,148 @@ def into_view(field: QWidget, *then: QWidget) -> None:
     later(field, 0, scroll)
 
 
+class HangingRows(QWidget):
+    """Rows of text, each after its mark (a bullet •, a number 1.), a wrapped row's lines all under its first
+    character, not under its mark: one label of ``• …`` or ``1. …`` lines began each wrapped line at the mark's
+    left, and the items ran together (进度查询's 接下来, 办事指南's rights, duties and 六个不得). A row without a mark
+    takes the whole width (an introduction).
+
+    ``text()`` is the rows as one label would have shown them (``mark text``, ``separator`` between them)."""
+
+    BULLET = "•"
+
+    def __init__(self, name: str = "", *, separator: str = "\n", gap: int = 0) -> None:
+        super().__init__()
+        self.name = name  # the object name of each part (a kiosk style's text size)
+        self.separator = separator
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(0)  # the mark's own space after it, in the text's size (大字 too)
+        self.grid.setVerticalSpacing(gap)
+        self.grid.setColumnStretch(1, 1)
+        #: Each row's (mark, label); the mark "" where the row has none.
+        self.rows: list[tuple[str, QLabel]] = []
+
+    @property
+    def items(self) -> list[QLabel]:
+        """Each row's text."""
+        return [shown for _mark, shown in self.rows]
+
+    def set_items(self, lines: list[str] | tuple[str, ...]) -> None:
+        """``lines`` each after a bullet, broken at their punctuation as the rest of the page."""
+        from ui.common.widgets import Phrases
+
+        self.set_rows([(self.BULLET, Phrases.clauses(line)) for line in lines])
+
+    def set_rows(self, rows: list[tuple[str, str]]) -> None:
+        """``rows`` of (mark, text): the text as given (a :class:`Phrases` breaks between its phrases)."""
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        self.rows = []
+        for row, (mark, line) in enumerate(rows):
+            text = label(line, self.name)
+            if mark:
+                marker = label(f"{mark}\u00a0", self.name)
+                marker.setWordWrap(False)
+                self.grid.addWidget(marker, row, 0, Qt.AlignmentFlag.AlignTop)
+                self.grid.addWidget(text, row, 1)
+            else:
+                self.grid.addWidget(text, row, 0, 1, 2)
+            self.rows.append((mark, text))
+        self.grid.setRowStretch(len(rows), 1)  # the rows at the top of a taller room
+        self.updateGeometry()
+
+    def text(self) -> str:
+        # what the labels show (nothing once the kiosk has wiped them for the next citizen)
+        return self.separator.join(f"{mark} {shown}" if mark else shown
+                                   for mark, item in self.rows if (shown := item.text()))
+
+
+class WrappingButton(QPushButton):
+    """A button whose words wrap within its width, between the clauses of its text where they fit, in the button's
+    own font and colours (大字, 高对比, its style's name): a button's text does not wrap, and a long theme of 人民建议
+    (优化营商环境，提升政务服务便利度，…（征集至…）) made every choice as wide as itself, past a portrait screen's
+    edge, the screen scrolling sideways and the words cut.
+
+    ``words`` is what it says whole (its accessible name too), broken between its :class:`Phrases` if it is one,
+    else between its clauses; ``text()`` has the line breaks of its width now."""
+
+    def __init__(self, words: str, name: str = "") -> None:
+        super().__init__()
+        if name:
+            self.setObjectName(name)
+        self.words = words
+        self.setAccessibleName(words)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setText(words)
+
+    def _outer(self, inner: QSize) -> QSize:
+        """The button's size around text of ``inner`` size (its style's padding and border)."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_PushButton, option, inner, self)
+
+    def broken(self, width: int) -> str:
+        """The words with a line break wherever the next clause (or, in a clause wider than a line, the next
+        character) would pass ``width``, the button's width."""
+        from ui.common.widgets import Phrases
+
+        metrics = self.fontMetrics()
+        room = max(width - self._outer(QSize(0, metrics.height())).width(), metrics.horizontalAdvance("字"))
+        lines: list[str] = []
+        line = ""
+        words = self.words
+        for part in (words if isinstance(words, Phrases) else Phrases.clauses(words)).phrases or (words,):
+            if metrics.horizontalAdvance(line + part) <= room:
+                line += part
+                continue
+            if line:
+                lines.append(line)
+                line = ""
+            for char in part:  # a clause wider than the line: as Qt would break it, between two characters
+                if line and metrics.horizontalAdvance(line + char) > room:
+                    lines.append(line)
+                    line = ""
+                line += char
+        lines.append(line)
+        return "\n".join(lines)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        lines = self.broken(width).count("\n") + 1
+        inner = QSize(0, lines * self.fontMetrics().lineSpacing())
+        return max(self._outer(inner).height(), self.minimumHeight())
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        width = self._outer(QSize(metrics.horizontalAdvance(self.words), metrics.height())).width()
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        width = self._outer(QSize(metrics.horizontalAdvance("字" * 4), metrics.height())).width()
+        return QSize(width, max(self._outer(QSize(0, metrics.lineSpacing())).height(), self.minimumHeight()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        text = self.broken(self.width())
+        if text != self.text():
+            self.setText(text)
+            self.updateGeometry()
+
+
 def panel(lead: str = "", *, spacing: int | None = 14) -> tuple[QFrame, QVBoxLayout]:
     """A kiosk screen's white panel (``QFrame#panel`` in the kiosk's style) and its layout.
 
@@ -395,7 +537,10 @@ def caption_row(caption: QLabel, extra: QWidget) -> QHBoxLayout:
     row = QHBoxLayout()
     row.setSpacing(24)
     row.addWidget(caption, 1)
-    row.addWidget(extra, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+    # at the right by its own alignment, not the layout's: aligned by the layout it got the width it asks for
+    # (two lines) and the height of the whole row's width (one line) where the caption gives its room over the
+    # keyboard, its first line cut off (人民建议's 已写5000字，最多3000字，over 请删去2000字)
+    row.addWidget(extra, 0, Qt.AlignmentFlag.AlignBottom)
     return row
 
 
@@ -403,47 +548,22 @@ class Beside(QBoxLayout):
     """A long text box with its :class:`StartOver`: at its right, level with its first line, where the screen
     is wide (no height taken from the box: with the on-screen keyboard up a landscape screen has some 450 px
     for the caption, the box and 下一步); above it at the right where it is narrow (a portrait screen has
-    height to spare, and the box keeps its width)."""
+    height to spare, and the box keeps its width). How much is written stands on the caption's row
+    (:func:`length_count`, :func:`caption_row`), not here: under 清空重写 its three lines past the limit were taller
+    than the box over the keyboard lying down, and the screen scrolled beside the box."""
 
     #: Narrower than this (px), the button goes above the box.
     NARROW = 1200
 
-    def __init__(self, box: QPlainTextEdit, limit: int | None = None) -> None:
+    def __init__(self, box: QPlainTextEdit) -> None:
         super().__init__(QBoxLayout.Direction.LeftToRight)
         #: Narrower than this the button goes above; a screen that gives the box part of its width sets 0.
         self.narrow = self.NARROW
         self.addWidget(box, 1)
         column = QVBoxLayout()
         column.addWidget(StartOver(box), 0, Qt.AlignmentFlag.AlignRight)
-        #: With a ``limit``: how much is written against it (已写120字 / 最多3000字), under 清空重写, as it is written.
-        self.counter = label("", "hint") if limit is not None else None
-        if self.counter is not None and limit is not None:
-            self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
-            column.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
-            box.textChanged.connect(lambda: self._counted(box.toPlainText(), limit))
-            words, _over = self._words(box.toPlainText(), limit)
-            # the text only: the label has no window yet (set_tone would show it as a window of its own, which took
-            # the focus from the kiosk)
-            self.counter.setText(words)
         column.addStretch(1)
         self.addLayout(column)
-
-    @staticmethod
-    def _words(text: str, limit: int) -> tuple[str, bool]:
-        from desktop.domain.texts import length_words
-        from ui.common.widgets import Phrases
-
-        words, over = length_words(text, limit)
-        # one a line: the label's height follows its lines (a wrapped one was cut under 清空重写 standing up)
-        return Phrases.of((words[0], *(f"\n{w}" for w in words[1:]))), over
-
-    def _counted(self, text: str, limit: int) -> None:
-        from ui.common.widgets import set_tone
-
-        if self.counter is None:
-            return
-        words, over = self._words(text, limit)
-        set_tone(self.counter, "error" if over else "", words)
 
     def setGeometry(self, rect: QRect) -> None:
         wanted = (QBoxLayout.Direction.BottomToTop if rect.width() < self.narrow

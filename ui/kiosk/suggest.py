@@ -24,7 +24,18 @@ from desktop.domain.calendar import date_in_words
 from ui.common.widgets import Phrases, label, message_label, secondary_button, set_tone
 from ui.kiosk.bold import bold_label
 from ui.kiosk.done import NumberLabel, SideBySide, centred
-from ui.kiosk.screens import Beside, ButtonsBeside, RoomForRefusal, Screens, into_view, panel, scrolling
+from ui.kiosk.screens import (
+    Beside,
+    ButtonsBeside,
+    RoomForRefusal,
+    Screens,
+    WrappingButton,
+    caption_row,
+    into_view,
+    length_count,
+    panel,
+    scrolling,
+)
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 from ui.shell.tasks import Executor
@@ -32,6 +43,9 @@ from ui.shell.tasks import Executor
 if TYPE_CHECKING:
     from desktop.services.context import Hall
     from desktop.services.suggestions import SuggestionReceipt, Theme
+
+#: Each screen's title, what it asks for (the number's screen has none: its card says 感谢您的建议！).
+SCREEN_TITLES = ("选择建议主题", "写下您的建议", "署名或匿名提交", "")
 
 #: Characters a field takes: a pasted paragraph stays whole, to be refused with the reason, never cut unseen.
 PASTE_MAX = 2000
@@ -53,7 +67,9 @@ class SuggestionFlow(QWidget):
         self.theme_title = "自由建议"
         self.receipt: SuggestionReceipt | None = None
 
-        self.title = label("人民建议", "title")
+        # what the screen shown asks for, as 自助登记's step, 预约's and 进度查询's titles say: the bar says 人民建议
+        # already, and the page said it again over each screen
+        self.title = label(SCREEN_TITLES[0], "title")
         self.message = message_label()
         self.pages = Screens()  # each screen scrolls by itself
         # the screens' buttons under them, the message between (beside them lying down while the on-screen
@@ -87,12 +103,15 @@ class SuggestionFlow(QWidget):
         self.chosen.setProperty("givesRoom", True)
         self.to_who = QPushButton("下一步")
         write = self._panel("")
-        write.addWidget(self.chosen)
         from desktop.services.suggestions import MAX_CONTENT
 
-        self.content_beside = Beside(self.content, MAX_CONTENT)  # 已写N字 / 最多3000字 as the citizen writes
-        assert self.content_beside.counter is not None
-        self.room_for_refusal = RoomForRefusal(self, self.message, [self.content_beside.counter])
+        # 已写N字 / 最多3000字 as the citizen writes, at the right of the theme's row as 诉求's count is: under
+        # 清空重写 its three lines past the limit (请删去N字) were taller than the box over the keyboard lying down,
+        # and the whole screen scrolled beside the box's own scroll bar
+        self.content_count = length_count(self.content, MAX_CONTENT)
+        write.addLayout(caption_row(self.chosen, self.content_count))
+        self.content_beside = Beside(self.content)
+        self.room_for_refusal = RoomForRefusal(self, self.message, [self.content_count])
         write.addLayout(self.content_beside, 1)
         self.back_to_themes = secondary_button("上一步")
         self.back_to_themes.clicked.connect(lambda: self.pages.setCurrentIndex(0))
@@ -184,7 +203,8 @@ class SuggestionFlow(QWidget):
         index = self.pages.currentIndex()
         # the bar says 人民建议: the number's screen has the height, and so has the screen over the keyboard lying
         # down (with 大字 a refusal under the suggestion's box left it no room: the page scrolled, 下一步 went under)
-        self.title.setHidden(index == 3 or self.nav_beside.beside)
+        self.title.setText(SCREEN_TITLES[index] if 0 <= index < len(SCREEN_TITLES) else "")
+        self.title.setHidden(not self.title.text() or self.nav_beside.beside)
         # the suggestion's box needs the screen's width (清空重写 beside it): a refusal goes under it, as 诉求's
         self.nav_beside.set_message_under(index == 1)
         self.back_to_themes.setVisible(index == 1 and self._themes_open)
@@ -205,8 +225,9 @@ class SuggestionFlow(QWidget):
         for theme in themes:
             closes = theme.closes_on
             until = f"（征集至{date_in_words(closes, year=closes.year != today.year)}）" if closes else ""
-            button = QPushButton(f"{theme.title}{until}")
-            button.setObjectName("choice")
+            # a long theme wraps within the screen, its closing day whole on a line of its own where it must
+            words = Phrases.of((*Phrases.clauses(theme.title).phrases, until))
+            button = WrappingButton(words, "choice")
             button.setToolTip(theme.description)
             button.clicked.connect(lambda _=False, t=theme: self.choose(t.code, t.title))
             self.themes_box.addWidget(button)
@@ -218,7 +239,9 @@ class SuggestionFlow(QWidget):
 
     def choose(self, code: str, title: str) -> None:
         self.theme_code, self.theme_title = code, title
-        self.chosen.setText(f"主题：{title}")
+        # beside the count on its row: broken after 主题： and between the theme's clauses, not inside its name
+        # (standing up with 大字 主题：城区老旧小区加装 / 电梯)
+        self.chosen.setText(Phrases.of(("主题：", *Phrases.clauses(title).phrases)))
         set_tone(self.message, "", "")
         self.pages.setCurrentIndex(1)
         self.content.setFocus()
