@@ -81,7 +81,7 @@ def refusal_words(payload: Mapping[str, Any]) -> str:
         return ""
     # under the state, which says 不予受理 already
     said = f"理由：{reason}。\n" if reason else ""
-    return said + (f"您可以{route}。" if route else "应当通过的途径请查看不予受理告知书，或到接待窗口咨询。")
+    return said + (f"您可以{route}。" if route else "可以通过什么途径解决，请看不予受理告知书，或到接待窗口咨询。")
 
 
 def citizen_progress(hall: Hall, actor: Actor, case_number: str, query_code: str) -> CitizenProgress:

@@ -400,7 +400,8 @@ def rate_case(hall: Hall, actor: Actor, case_number: str, query_code: str, ratin
         raise ValidationError("bad_rating", "请选择“满意”“基本满意”或“不满意”", "rating")
     text = reason.strip()
     if len(text) > MAX_REASON:
-        raise ValidationError("reason_too_long", f"意见请不要超过{MAX_REASON}字（现在{len(text)}字）", "reason")
+        raise ValidationError("reason_too_long", f"意见最多{MAX_REASON}字，现在{len(text)}字，"
+                              f"请删去{len(text) - MAX_REASON}字", "reason")
     if any(ord(c) < 32 and c not in "\n\t" for c in text):
         raise ValidationError("reason_control", "意见中有无法显示的字符，请删除后再提交", "reason")
     progress = kiosk_progress(hall, actor, case_number, query_code, remote=_no_remote)

@@ -78,7 +78,8 @@ def _clean(text: str, what: str, limit: int, *, required: bool = True, at_least:
     if required and not value:
         raise ValidationError("text_required", f"请填写{what}", what)
     if len(value) > limit:
-        raise ValidationError("text_too_long", f"{what}请不要超过{limit}字（现在{len(value)}字）", what)
+        raise ValidationError("text_too_long", f"{what}最多{limit}字，现在{len(value)}字，"
+                              f"请删去{len(value) - limit}字", what)
     if value and meaningful_length(value) < at_least:  # ten emoji or a row of dots say nothing
         raise ValidationError("text_too_short", f"{what}太短了，请把建议说清楚（至少{at_least}个字，"
                               "标点、空格和表情符号不算）", what)

@@ -190,7 +190,7 @@ def test_rating_once_after_the_answer_and_dissatisfied_ones_reach_the_supervisor
     unhappy = _answered(hall, clerk)
     with pytest.raises(ValidationError, match="请选择"):
         rate_case(hall, KIOSK, happy.case_number, happy.query_code, "非常满意")
-    with pytest.raises(ValidationError, match=r"^意见请不要超过500字"):
+    with pytest.raises(ValidationError, match=r"^意见最多500字，现在501字，请删去1字"):
         rate_case(hall, KIOSK, happy.case_number, happy.query_code, "满意", "好" * 501)
     assert rate_case(hall, KIOSK, happy.case_number, happy.query_code, "基本满意").rating == "基本满意"
     with pytest.raises(RuleViolation, match="已经评价过"):

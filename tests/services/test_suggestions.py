@@ -45,7 +45,8 @@ def test_a_suggestion_on_a_theme_and_a_free_one_get_numbers_of_their_own(
 
 def test_bad_input_is_refused_in_words(hall: Hall) -> None:
     for kwargs, words in (({"content": ""}, "请填写"), ({"content": "太短"}, "太短"),
-                          ({"content": "好" * 3001}, "不要超过"), ({"content": "建议内容足够长了吧这里"}, "姓名"),
+                          ({"content": "好" * 3001}, "最多3000字，现在3001字，请删去1字"),
+                          ({"content": "建议内容足够长了吧这里"}, "姓名"),
                           ({"content": "建议内容足够长了吧这里", "name": "王芳", "phone": "12"}, "号"),
                           ({"content": "建议内容\x07足够长了吧这里", "anonymous": True}, "无法显示"),
                           # a chat's QR code scanned into the name field

@@ -597,7 +597,7 @@ def test_submitting_a_rating_says_so_at_once(qtbot: QtBot, shell: KioskShell, sq
         with qtbot.waitSignal(flow.tasks.settled):
             qtbot.mouseClick(flow.send_rating, Qt.MouseButton.LeftButton)
             assert flow.rating_error.text() == "正在提交评价，请稍候……"
-        assert "意见请不要超过500字" in flow.rating_error.text()
+        assert "意见最多500字，现在" in flow.rating_error.text() and "请删去" in flow.rating_error.text()
 
 
 @pytest.mark.parametrize("key", ["register", "progress", "suggest"])
