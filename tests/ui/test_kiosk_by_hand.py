@@ -67,7 +67,7 @@ def test_the_opinion_counts_against_its_limit_as_it_is_written(qtbot: QtBot, she
     qtbot.mouseClick(flow.choice_buttons["不满意"], Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(flow.tasks.settled):
         qtbot.mouseClick(flow.send_rating, Qt.MouseButton.LeftButton)
-    assert f"不要超过{MAX_REASON}字" in flow.rating_error.text()
+    assert f"意见最多{MAX_REASON}字" in flow.rating_error.text() and "请删去" in flow.rating_error.text()
 
 
 def test_with_the_keyboard_up_lying_down_the_count_shows_only_past_the_limit(
