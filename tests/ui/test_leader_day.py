@@ -844,3 +844,32 @@ def test_a_day_nobody_booked_is_removed_once_asked_and_a_booked_one_says_how_man
         _click(qtbot, next(b for b in schedule.confirm.buttons() if b.text() == "删除该接访日"))
     qtbot.waitUntil(lambda: "已删除接访日" in schedule.message.text(), timeout=10_000)
     assert [d.day for d in reception.list_days(sqlite_hall, LEADER)] == [date(2026, 9, 22)]
+
+
+def test_another_day_chosen_leaves_no_dossier_of_the_visitor_before(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                                     work_context: Context) -> None:
+    """The list shows another day: the dossier and the 批示 form of a visitor not on it go (批示 typed there was
+    saved on that visitor of another day); what was typed waits for them and is still asked about."""
+    today = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    later = reception.add_day(sqlite_hall, clerk, date(2026, 10, 15), leaders=["副县长 吴晓东"])
+    reception.book(sqlite_hall, clerk, today.day_id, reception.Visitor("张建国", valid_id(seq=81)))
+    reception.book(sqlite_hall, clerk, later.day_id, reception.Visitor("李梅", valid_id(seq=82)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1 and screen.day_box.count() == 2, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert "张*" in screen.view.toPlainText()
+    screen.instruction.setPlainText("请镇里牵头，两周内答复")
+    with qtbot.waitSignal(screen.refreshed, timeout=10_000):
+        screen.day_box.setCurrentIndex(1)
+    assert screen.table.item(0, 1).text() == "李*"  # type: ignore[union-attr]
+    assert screen.current is None and screen.view.toPlainText() == ""
+    assert not screen.save_button.isEnabled() and not screen.instruction.isEnabled()
+    assert screen.instruction.toPlainText() == ""
+    assert screen.unsaved_work() == "张**的批示"
+    with qtbot.waitSignal(screen.refreshed, timeout=10_000):
+        screen.day_box.setCurrentIndex(0)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert screen.instruction.toPlainText() == "请镇里牵头，两周内答复"

@@ -165,6 +165,7 @@ class LeaderDayScreen(QWidget):
         self.dossier: Dossier | None = None
         self.units: list[str] = []
         self.drafts: dict[str, tuple[str, str]] = {}  # unsaved 批示 and 决定 of the visitors the leader moved away from
+        self.draft_names: dict[str, str] = {}  # whose they are (a visitor of a day no longer shown is named too)
         self.saving = ""  # the appointment whose decision is being saved
         self.keys_on_save = False  # 保存批示 pressed from the keyboard: the keys go on from it once saved
         self.day_box = QComboBox()
@@ -397,7 +398,40 @@ class LeaderDayScreen(QWidget):
             self.table.selectRow(row)
             self.current = self.rows[row]
             self.form_button.setEnabled(self.current.taken_on)
+        elif self.current is not None:  # another day shown, or the booking gone: its dossier and form go with it
+            self._leave_current()
         self.refreshed.emit()
+
+    def _keep_draft(self) -> None:
+        """What was typed for the current visitor waits for them: nothing is lost when the leader moves away."""
+        if self.current is None:
+            return
+        typed = (self.instruction.toPlainText(), self.decision.text())
+        if any(t.strip() for t in typed):
+            self.drafts[self.current.appointment_id] = typed
+            self.draft_names[self.current.appointment_id] = self.current.name
+        else:
+            self.drafts.pop(self.current.appointment_id, None)
+
+    def _leave_current(self) -> None:
+        """No visitor chosen: the dossier of one no longer listed (a visitor of another day; 批示 typed beside it
+        would be saved on them) is not left on screen."""
+        self._keep_draft()
+        self.current = None
+        self.table.blockSignals(True)  # no row looks chosen: a tap on the first row opens its visitor
+        self.table.clearSelection()
+        self.table.setCurrentCell(-1, -1)
+        self.table.blockSignals(False)
+        self.dossier = None
+        self.view.clear()
+        set_tone(self.material_note, "", "")
+        self.instruction.clear()
+        self.decision.clear()
+        self.take_on.setChecked(False)
+        self._clear_units()
+        self.due.setDate(_NO_DATE)
+        set_tone(self.message, "", "")
+        self._enable(False)
 
     def _settled(self) -> None:
         if self._again and not self.tasks.busy:
@@ -414,12 +448,7 @@ class LeaderDayScreen(QWidget):
             return
         chosen = self.rows[row].appointment_id
         if self.current is None or self.current.appointment_id != chosen:
-            if self.current is not None:  # what was typed for the visitor left waits for them: nothing is lost
-                typed = (self.instruction.toPlainText(), self.decision.text())
-                if any(t.strip() for t in typed):
-                    self.drafts[self.current.appointment_id] = typed
-                else:
-                    self.drafts.pop(self.current.appointment_id, None)
+            self._keep_draft()
             instruction, decision = self.drafts.get(chosen, ("", ""))
             self.instruction.setPlainText(instruction)
             self.decision.setText(decision)
@@ -434,6 +463,7 @@ class LeaderDayScreen(QWidget):
         if self.current is not None and (self.instruction.toPlainText().strip() or self.decision.text().strip()):
             waiting[self.current.appointment_id] = (self.instruction.toPlainText(), self.decision.text())
         names = [a.name for a in self.rows if a.appointment_id in waiting]
+        names += [self.draft_names.get(k, "") for k in waiting if all(a.appointment_id != k for a in self.rows)]
         return f"{'、'.join(names)}的批示" if names else ""
 
     def open_dossier(self, *, reveal: bool, keep_message: bool = False) -> None:
@@ -459,6 +489,8 @@ class LeaderDayScreen(QWidget):
         self.tasks.run(read, partial(self._opened, keep_message=keep_message), self._failed)
 
     def _opened(self, opened: _Opened, keep_message: bool = False) -> None:
+        if self.current is None or self.current.appointment_id != opened.dossier.appointment.appointment_id:
+            return  # read for a visitor no longer chosen
         if self.dossier is None or self.dossier.appointment.appointment_id != opened.dossier.appointment.appointment_id:
             set_tone(self.material_note, "", "")  # what was said of another visitor's material
         self.dossier = opened.dossier
