@@ -296,6 +296,18 @@ def test_audit_details_read_in_words() -> None:
     assert describe_target("holiday_schedules") == "节假日安排" and describe_target("staff:wangli") == "wangli"
 
 
+def test_a_failed_print_reads_in_words_in_the_audit_log() -> None:
+    """A print that did not happen: why, and on which printer, in words (错误：missing read as code)."""
+    from ui.admin.audit import describe_detail
+
+    said = describe_detail({"job": 8, "kind": "领导接访预约回执", "document": "", "copy": 0, "printer": "system:",
+                            "status": "pending", "error": "missing"})
+    assert said == "种类：领导接访预约回执；补打：否；打印机：系统默认打印机；结果：待补打；错误：找不到打印机"
+    said = describe_detail({"kind": "登记回执", "printer": "system:HP-2F", "status": "pending",
+                            "error": "out_of_paper"})
+    assert said == "种类：登记回执；打印机：系统打印机 HP-2F；结果：待补打；错误：缺纸"
+
+
 def test_unlock_is_for_a_locked_account_only(qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount,
                                              open_window: OpenWindow) -> None:
     from desktop.services.audit import list_audit
