@@ -387,3 +387,29 @@ def test_an_unknown_login_name_is_never_shown(qtbot: QtBot, sqlite_hall: Hall, m
     with qtbot.waitSignal(panel.verified) as verified:
         qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
     assert verified.args[0].ok  # masked on the screen, not rewritten
+
+
+def test_the_settings_and_their_explanations_read_whole_at_1366(qtbot: QtBot, make_account: MakeAccount,
+                                                                 open_window: OpenWindow) -> None:
+    """系统状态 at 1366×768: every column within the screen (说明's heading too), each explanation wrapped whole."""
+    make_account("guanli", "孙涛", Role.ADMIN)
+    window = open_window("admin")
+    window.resize(1366, 768)
+    sign_in(qtbot, window, "guanli")
+    assert isinstance(window.work, AdminTabs)
+    panel = window.work.status
+    assert panel is not None
+    if panel.tasks.busy:
+        qtbot.waitSignal(panel.refreshed).wait()
+    table = panel.table
+    qtbot.waitUntil(lambda: table.rowCount() > 10)
+    header = table.horizontalHeader()
+    assert header.sectionPosition(2) + header.sectionSize(2) <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    for row in range(table.rowCount()):
+        for column in range(3):
+            item = table.item(row, column)
+            assert item is not None
+            needed = table.fontMetrics().boundingRect(0, 0, table.columnWidth(column) - 8, 10_000,
+                                                      int(Qt.TextFlag.TextWordWrap), item.text()).height()
+            assert needed <= table.rowHeight(row), (item.text(), needed, table.rowHeight(row))
