@@ -398,6 +398,8 @@ def test_a_deadline_still_ahead_is_offered_the_usual_period_from_today(
     board = LeaderBoardPanel(work_context(LEADER, "leader"))
     qtbot.addWidget(board)
     qtbot.waitUntil(lambda: board.board.rowCount() == 1 and board.reassign_unit.count() > 0, timeout=10_000)
+    # before a case is chosen too: the usual period, not tomorrow (the field's minimum) as a made-up deadline
+    assert board.reassign_due.date() == QDate(2026, 10, 23)
     board.board.selectRow(0)
     assert board.reassign_due.date() == QDate(2026, 10, 23)  # 访后限期办结 from today, as README says
 
