@@ -875,3 +875,31 @@ def test_another_day_chosen_leaves_no_dossier_of_the_visitor_before(qtbot: QtBot
     with qtbot.waitSignal(screen.opened, timeout=10_000):
         screen.table.selectRow(0)
     assert screen.instruction.toPlainText() == "请镇里牵头，两周内答复"
+
+
+def test_a_booking_cancelled_elsewhere_takes_its_dossier_away_and_the_keys_go_to_the_list(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
+    """The counter cancels the booking of the visitor whose 批示 the leader is typing: the dossier and form go, what
+    was typed is kept for sign-out's question, and the keys land on the list (not on 锁屏 in the header)."""
+    from PySide6.QtWidgets import QApplication
+
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    gone = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=91)))
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("李梅", valid_id(seq=92)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitExposed(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.activateWindow()
+    screen.instruction.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.instruction)
+    screen.instruction.setPlainText("请镇里牵头")
+    reception.cancel(sqlite_hall, clerk, gone.appointment.appointment_id)
+    with qtbot.waitSignal(screen.refreshed, timeout=10_000):
+        screen.refresh()
+    assert screen.table.rowCount() == 1 and screen.current is None and screen.view.toPlainText() == ""
+    assert QApplication.focusWidget() is screen.table
+    assert screen.unsaved_work() == "张**的批示"

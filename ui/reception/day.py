@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -431,7 +432,11 @@ class LeaderDayScreen(QWidget):
         self._clear_units()
         self.due.setDate(_NO_DATE)
         set_tone(self.message, "", "")
+        focused = QApplication.focusWidget()
+        typing = focused is not None and focused not in (self.day_box, self.table) and self.isAncestorOf(focused)
         self._enable(False)
+        if typing:  # the field the keys were in is greyed: they go to the list, not on to 锁屏 in the header
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _settled(self) -> None:
         if self._again and not self.tasks.busy:
