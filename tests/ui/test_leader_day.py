@@ -160,8 +160,20 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     _click(qtbot, screen.add_unit)
     assert screen.units_label.text() == "责任单位：浦江县人力资源和社会保障局"
     assert screen.due.date() == QDate(2026, 10, 19)  # 30 days on: 10-18 is a Sunday
+    _click(qtbot, screen.save_button)  # a 包案 is asked about first, naming the case, the unit and the deadline
+    box = screen.confirm
+    assert box is not None and screen.confirm_go is not None and not screen.acting.busy
+    assert box.text() == (f"由周建华包案{first.case_number}（欧阳**）：责任单位浦江县人力资源和社会保障局，"
+                          "2026年10月19日（星期一）前办结？")
+    assert box.defaultButton() is box.escapeButton()  # Enter and Esc go back to the form
+    box.escapeButton().click()  # 返回修改: nothing recorded, the form as it was
+    assert screen.confirm is None or not screen.confirm.isVisible()
+    assert screen.take_on.isChecked() and screen.units == ["330726-RSJ"]
+    assert EventType.LEADER_TAKEN not in [e.type for e in cases.load_case(hall, LEADER, first.case_number).events]
+    _click(qtbot, screen.save_button)
+    assert screen.confirm_go is not None
     with qtbot.waitSignal(screen.decided, timeout=10_000) as decided:
-        _click(qtbot, screen.save_button)
+        screen.confirm_go.click()
     assert decided.args is not None and decided.args[0].due == date(2026, 10, 19)
     events = cases.load_case(hall, LEADER, first.case_number).events
     assert [e.type for e in events][-2:] == [EventType.INSTRUCTED, EventType.LEADER_TAKEN]
@@ -532,8 +544,10 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     screen.unit_box.set_code("330726-RSJ")
     _click(qtbot, screen.add_unit)
     screen.due.setDate(QDate(2027, 1, 11))
+    _click(qtbot, screen.save_button)
+    assert screen.confirm_go is not None
     with qtbot.waitSignal(screen.decided, timeout=10_000):
-        _click(qtbot, screen.save_button)
+        screen.confirm_go.click()
     assert "2027年1月11日（星期一）前办结" in screen.message.text()
     # a second click, unsure it was saved, records nothing twice
     assert screen.instruction.toPlainText() == "" and not screen.take_on.isChecked()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -42,6 +43,7 @@ from ui.common.material_links import MaterialOpener, SourceOf, material_at, mate
 from ui.common.widgets import (
     EnterMovesOn,
     SelectOnTabIn,
+    ask,
     enter_presses,
     fit_columns,
     label,
@@ -169,6 +171,8 @@ class LeaderDayScreen(QWidget):
         self.draft_names: dict[str, str] = {}  # whose they are (a visitor of a day no longer shown is named too)
         self.saving = ""  # the appointment whose decision is being saved
         self.keys_on_save = False  # 保存批示 pressed from the keyboard: the keys go on from it once saved
+        self.confirm: QMessageBox | None = None  # a 包案 is asked about before it is recorded
+        self.confirm_go: QPushButton | None = None
         self.day_box = QComboBox()
         self.day_box.setMinimumWidth(260)
         # The day's leaders and place on a line of their own, wrapped: in the drop-down they were cut at 1366×768
@@ -558,6 +562,29 @@ class LeaderDayScreen(QWidget):
         self.open_dossier(reveal=False)  # the note shows at once; a reveal is asked for again, deliberately
 
     def save(self) -> None:
+        """保存批示; a 包案 is asked about first, naming the case, the units and the deadline: it goes on the case's
+        record for good (its unit and deadline can only be changed later, by 改派, never taken back)."""
+        if self.current is None or self.acting.busy:
+            return
+        keys = self.save_button.hasFocus()
+        if (self.take_on.isChecked() and self.units and self.current.case_number
+                and self.instruction.toPlainText().strip()):  # else the refusal says what is missing, unasked
+            picked = self.due.date()
+            due = date(picked.year(), picked.month(), picked.day())
+            names = self.units_label.text().removeprefix("责任单位：")
+            self.confirm, self.confirm_go = ask(
+                self, "确认包案",
+                f"由{self.actor.display_name}包案{self.current.case_number}（{self.current.name}）：责任单位{names}，"
+                f"{format_date(due)}前办结？",
+                detail="批示和包案记入该事项的办理经过，保存后不能撤销；责任单位和期限以后只能在“包案与积案”中"
+                       "改派或调整。",
+                go="确认包案", stay="返回修改", on_go=partial(self._record, keys),
+                go_role=QMessageBox.ButtonRole.AcceptRole, icon=QMessageBox.Icon.Question)
+            return
+        self._record(keys)
+
+    def _record(self, keys: bool) -> None:
+        self.confirm = self.confirm_go = None
         if self.current is None or self.acting.busy:
             return
         actor, appointment_id = self.actor, self.current.appointment_id
@@ -573,7 +600,7 @@ class LeaderDayScreen(QWidget):
                                              take_on=take_on, unit_codes=units, due=due)
 
         # a disabled button loses the keys to the next widget in the window: 锁屏 (Enter locked the screen)
-        self.keys_on_save = self.save_button.hasFocus()
+        self.keys_on_save = keys
         self.save_button.setEnabled(False)
         self.saving = appointment_id
         self.acting.run(record, self._decided, self._refused)
