@@ -917,3 +917,27 @@ def test_a_booking_cancelled_elsewhere_takes_its_dossier_away_and_the_keys_go_to
     assert screen.table.rowCount() == 1 and screen.current is None and screen.view.toPlainText() == ""
     assert QApplication.focusWidget() is screen.table
     assert screen.unsaved_work() == "张**的批示"
+
+
+def test_a_unit_picked_and_not_added_is_the_baoan_unit(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                        work_context: Context) -> None:
+    """The unit stands picked in the box, 添加 not pressed: 保存批示 takes it (it was refused with 包案须从机构目录中
+    选择责任单位, the unit picked from the directory in plain view)."""
+    register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=95)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=95)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1 and screen.unit_box.count() > 0, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.instruction.setPlainText("请县人力社保局牵头，限期答复")
+    screen.take_on.setChecked(True)
+    screen.unit_box.set_code("330726-RSJ")  # picked, 添加 not pressed
+    _click(qtbot, screen.save_button)
+    assert screen.units == ["330726-RSJ"] and screen.units_label.text() == "责任单位：浦江县人力资源和社会保障局"
+    assert screen.confirm is not None and "责任单位浦江县人力资源和社会保障局" in screen.confirm.text()
+    assert screen.confirm_go is not None
+    with qtbot.waitSignal(screen.decided, timeout=10_000) as decided:
+        screen.confirm_go.click()
+    assert decided.args is not None and decided.args[0].unit_names == ("浦江县人力资源和社会保障局",)

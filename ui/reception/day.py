@@ -567,6 +567,10 @@ class LeaderDayScreen(QWidget):
         if self.current is None or self.acting.busy:
             return
         keys = self.save_button.hasFocus()
+        if self.take_on.isChecked() and self.unit_box.code() and self.unit_box.code() not in self.units:
+            # a unit picked in the box and 添加 not pressed: it is the one meant (the save was refused with
+            # 包案须从机构目录中选择责任单位 while the unit picked from the directory stood in the box)
+            self.add_chosen_unit()
         if (self.take_on.isChecked() and self.units and self.current.case_number
                 and self.instruction.toPlainText().strip()):  # else the refusal says what is missing, unasked
             picked = self.due.date()
