@@ -54,3 +54,28 @@ def test_a_booking_is_cancelled_only_once_asked_and_the_next_visitor_is_not_left
     assert not panel.table.selectionModel().hasSelection()  # 李梅, moved up under the cursor, is not chosen
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert panel.confirm is None and "请先在列表中选择" in panel.message.text()
+
+
+def test_a_slip_not_printed_leaves_the_booking_said_as_made(qtbot: QtBot, sqlite_hall: Hall, work_context: Context,
+                                                            clerk: Actor) -> None:
+    """预约 with the receipt printer out: 已预约… stands, the slip's trouble beside it as a notice, not all in red."""
+    from desktop.printing.base import PrinterError, Problem
+
+    reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"])
+    counter = CounterWork(work_context(clerk))
+    qtbot.addWidget(counter)
+    counter.resize(1366, 723)
+    counter.show()
+    panel = counter.booking
+    broken = SimulatedPrinter(fail_with=PrinterError(Problem.OUT_OF_PAPER, "缺纸，请装纸后重试"))
+    panel.printer = lambda: broken
+    counter.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.day_box.count() == 1, timeout=10_000)
+    panel.name.setText("张建国")
+    panel.id_number.setText(valid_id(seq=41))
+    panel.phone.setText("13857912341")
+    panel.submit()
+    qtbot.waitUntil(lambda: not panel.printing.busy and "正在打印" not in panel.message.text(), timeout=10_000)
+    assert panel.message.text().startswith("已预约2026年9月18日")
+    assert "缺纸" in panel.message.text()
+    assert panel.message.property("tone") == "notice"

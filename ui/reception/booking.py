@@ -264,7 +264,9 @@ class CounterBookingPanel(QWidget):
 
         def done(outcome: PrintOutcome) -> None:
             text = self.message.text().replace("正在打印预约回执……", "")
-            set_tone(self.message, "ok" if outcome.printed else "error", text + outcome.message)
+            # the booking stands: a slip not printed is a notice beside it (in red the whole message, 已预约… too,
+            # read as a booking that failed), as 登记 says a receipt it could not print
+            set_tone(self.message, "ok" if outcome.printed else "notice", text + outcome.message)
 
         self.printing.run(print_slip, done, lambda e: set_tone(self.message, "error", user_message(e, "打印预约回执")),
                           executor=Executor.DEVICES)
