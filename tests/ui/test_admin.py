@@ -114,8 +114,18 @@ def test_admin_unlocks_resets_and_disables(qtbot: QtBot, sqlite_hall: Hall, make
     assert _rows(panel)["wangli"][4] == "待修改初始密码"
     assert accounts.sign_in(sqlite_hall, "wangli", "Chongzhi#2026").must_change_password
 
+    qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)  # 停用 is asked first, naming the account
+    box = panel.confirm
+    assert box is not None and box.text() == "停用账户 wangli（王丽，接待窗口工作人员）？"
+    assert box.defaultButton() is box.escapeButton()
+    box.escapeButton().click()  # 取消: nothing changes
+    assert not panel.tasks.busy and _rows(panel)["wangli"][4] == "待修改初始密码"
+    qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)
+    box = panel.confirm
+    assert box is not None
+    go = next(b for b in box.buttons() if b.text() == "停用该账户")
     with qtbot.waitSignal(panel.refreshed):
-        qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)
+        go.click()
     assert _rows(panel)["wangli"][4] == "已停用" and panel.disable_button.text() == "启用"
     panel.select("guanli")
     with qtbot.waitSignal(panel.tasks.settled):
