@@ -1336,7 +1336,12 @@ def leader_day(hall: Any, out: Path, staff: Callable[..., Any], save: Callable[[
     screen.unit_box.set_code("330726-RSJ")
     screen.add_chosen_unit()
     save(window, "31-leader-day-decision-1920x1080")
-    after(screen.decided, screen.save)
+    def decide() -> None:  # 保存批示, and 确认包案 in the question it asks first
+        screen.save()
+        assert screen.confirm_go is not None
+        screen.confirm_go.click()
+
+    after(screen.decided, decide)
     save(window, "32-leader-day-decided-1920x1080")
     after(screen.document_ready, screen.print_form)
     settle(800)

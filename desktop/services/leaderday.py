@@ -415,11 +415,27 @@ def _hlc_date(hlc: str) -> date:
     return china_day(Hlc.parse(hlc).wall_ms)
 
 
+def _concluded_state(hall: Hall, case_ref: str) -> str:
+    """The state of a case whose 包案 is concluded (answered since it was taken on: the board's 已办结), else ""."""
+    with hall.sessions() as session:
+        found = session.execute(select(CaseRow.case_id, CaseRow.state, CaseRow.answered_on)
+                                .where(CaseRow.case_number == case_ref)).first()
+        if found is None:
+            return ""
+        taken = session.scalar(select(func.max(EventRow.hlc)).where(
+            EventRow.case_id == found.case_id, EventRow.type == EventType.LEADER_TAKEN.value))
+    taken_on = _hlc_date(taken) if taken else None
+    return found.state if leader_case_concluded(found.state, found.answered_on, taken_on) else ""
+
+
 def urge(hall: Hall, actor: Actor, case_ref: str, text: str) -> CaseView:
-    """督办: a reminder to the responsible unit, recorded as an event on the case."""
+    """督办: a reminder to the responsible unit, recorded as an event on the case (not on one the board says is
+    concluded: a reminder to finish what was answered reads, in the case's record, as if it were still open)."""
     text = text.strip()
     if not text:
         raise ValidationError("text", "请填写督办意见", "text")
+    if state := _concluded_state(hall, case_ref):
+        raise RuleViolation("concluded", f"{case_ref}已办结（{state}），无需督办")
     return cases.record(hall, actor, case_ref, EventType.URGED,
                         {"text": text, "urged_on": hall.today().isoformat(), "leader": actor.display_name})
 
@@ -447,6 +463,8 @@ def reassign(hall: Hall, actor: Actor, case_ref: str, *, unit_codes: Sequence[st
             .order_by(EventRow.hlc.desc()).limit(1)) if case_id else None
     if payload is None:
         raise RuleViolation("not_taken_on", "该事项还没有领导包案：请在接访时记录包案")
+    if state := _concluded_state(hall, case_ref):
+        raise RuleViolation("concluded", f"{case_ref}已办结（{state}），不能再改派或调整期限")
     earlier = json.loads(payload)
     directory = load_directory()
     # no unit chosen: the same units, with the new deadline

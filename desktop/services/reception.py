@@ -370,9 +370,13 @@ def removal(hall: Hall, actor: Actor, day_id: str) -> Removal:
         counts = dict(session.execute(select(AppointmentRow.status, func.count())
                                       .where(AppointmentRow.day_id == day_id).group_by(AppointmentRow.status)).all())
     booked, waiting = int(counts.get(BOOKED, 0)) + int(counts.get(RECEIVED, 0)), int(counts.get(WAITING, 0))
+    received = int(counts.get(RECEIVED, 0))
     refusal = ""
     if day.day < hall.today():
         refusal = f"{format_date(day.day)}已经过去，接访记录要保留，不能删除"
+    elif received:  # a received visitor cannot be cancelled: "cancel each booking" would be advice nobody can follow
+        refusal = (f"{format_date(day.day)}已接待{received}人，接访记录要保留，不能删除；"
+                   "尚未接待的来访人如需改约，请在该日的预约名单中取消其预约并电话告知")
     elif booked or waiting:
         who = f"{booked}人预约" + (f"、{waiting}人候补" if waiting else "") if booked else f"{waiting}人候补"
         refusal = (f"{format_date(day.day)}已有{who}，不能删除：请先在该日的预约名单中逐一取消预约"

@@ -232,3 +232,21 @@ def test_the_centre_shares_the_hours_per_hall_checked_as_the_setting_is() -> Non
     assert check_shared_settings({"hall_hours": "9:00-17:00"}) == {"hall_hours": "09:00-17:00"}
     with pytest.raises(SettingsError, match="hall_hours"):
         check_shared_settings({"hall_hours": "9点到5点"})
+
+
+def test_a_day_with_a_visitor_received_keeps_its_record_and_asks_no_cancel_of_them(
+        hall: Hall, clock: FakeClock, clerk: Actor) -> None:
+    """Received visitors cannot be cancelled (取消 is refused for them): the refusal says the record stays, not
+    逐一取消预约, which could not be done."""
+    from desktop.services import leaderday
+
+    leader = Actor("staff:lingdao1", "周建华", "leader")
+    day = reception.add_day(hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    seen = reception.book(hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=7)))
+    reception.book(hall, clerk, day.day_id, reception.Visitor("李梅", valid_id(seq=8)))
+    leaderday.mark_received(hall, leader, seen.appointment.appointment_id, "依法解释", False)
+    refusal = reception.removal(hall, clerk, day.day_id).refusal
+    assert refusal.startswith("2026年9月16日（星期三）已接待1人，接访记录要保留，不能删除")
+    assert "逐一取消" not in refusal
+    with pytest.raises(RuleViolation, match="已接待1人"):
+        reception.remove_day(hall, clerk, day.day_id)

@@ -916,3 +916,24 @@ def test_the_case_timeline_says_who_must_do_what_by_when(hall: Hall, clerk: Acto
     # the dossier keeps its own short line for the same 包案
     dossier = leaderday.dossier(hall, LEADER, appointment_id)
     assert dossier.cases[0].events[-1].text == "浦江县人力资源和社会保障局（期限2026年10月30日）"
+
+
+def test_a_concluded_baoan_is_neither_urged_nor_reassigned(hall: Hall, clerk: Actor, clock: FakeClock) -> None:
+    """The board's 已办结 (answered since the leader took it on): 督办 and 改派 are refused in words, nothing is
+    recorded on the case — a reminder on a case answered two years ago read as if it were still open."""
+    appointment_id, number = _booked_case(hall, clerk)
+    clock.advance(days=14)  # 2026-09-30, the reception day
+    leaderday.record_decision(hall, LEADER, appointment_id, instruction="限期解决", take_on=True,
+                              unit_codes=["330726-RSJ"], due=date(2026, 10, 30))
+    leaderday.urge(hall, LEADER, number, "请加快办理")  # still open: urged
+    cases.accept(hall, clerk, number, accepted_on=date(2026, 10, 6))
+    cases.answer(hall, clerk, number, outcome="予以支持", answered_on=date(2026, 10, 6))
+    (row,) = leaderday.board(hall, LEADER)
+    assert row.concluded and row.reminders == 1
+    events = len(cases.load_case(hall, LEADER, number).events)
+    with pytest.raises(RuleViolation, match=f"{number}已办结（已答复），无需督办"):
+        leaderday.urge(hall, LEADER, number, "请报告进展")
+    with pytest.raises(RuleViolation, match="已办结（已答复），不能再改派或调整期限"):
+        leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 11, 5), reason="逾期")
+    assert len(cases.load_case(hall, LEADER, number).events) == events
+    assert leaderday.board(hall, LEADER)[0].reminders == 1

@@ -114,8 +114,18 @@ def test_admin_unlocks_resets_and_disables(qtbot: QtBot, sqlite_hall: Hall, make
     assert _rows(panel)["wangli"][4] == "待修改初始密码"
     assert accounts.sign_in(sqlite_hall, "wangli", "Chongzhi#2026").must_change_password
 
+    qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)  # 停用 is asked first, naming the account
+    box = panel.confirm
+    assert box is not None and box.text() == "停用账户 wangli（王丽，接待窗口工作人员）？"
+    assert box.defaultButton() is box.escapeButton()
+    box.escapeButton().click()  # 取消: nothing changes
+    assert not panel.tasks.busy and _rows(panel)["wangli"][4] == "待修改初始密码"
+    qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)
+    box = panel.confirm
+    assert box is not None
+    go = next(b for b in box.buttons() if b.text() == "停用该账户")
     with qtbot.waitSignal(panel.refreshed):
-        qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)
+        go.click()
     assert _rows(panel)["wangli"][4] == "已停用" and panel.disable_button.text() == "启用"
     panel.select("guanli")
     with qtbot.waitSignal(panel.tasks.settled):
@@ -296,6 +306,18 @@ def test_audit_details_read_in_words() -> None:
     assert describe_target("holiday_schedules") == "节假日安排" and describe_target("staff:wangli") == "wangli"
 
 
+def test_a_failed_print_reads_in_words_in_the_audit_log() -> None:
+    """A print that did not happen: why, and on which printer, in words (错误：missing read as code)."""
+    from ui.admin.audit import describe_detail
+
+    said = describe_detail({"job": 8, "kind": "领导接访预约回执", "document": "", "copy": 0, "printer": "system:",
+                            "status": "pending", "error": "missing"})
+    assert said == "种类：领导接访预约回执；补打：否；打印机：系统默认打印机；结果：待补打；错误：找不到打印机"
+    said = describe_detail({"kind": "登记回执", "printer": "system:HP-2F", "status": "pending",
+                            "error": "out_of_paper"})
+    assert said == "种类：登记回执；打印机：系统打印机 HP-2F；结果：待补打；错误：缺纸"
+
+
 def test_unlock_is_for_a_locked_account_only(qtbot: QtBot, sqlite_hall: Hall, make_account: MakeAccount,
                                              open_window: OpenWindow) -> None:
     from desktop.services.audit import list_audit
@@ -375,3 +397,29 @@ def test_an_unknown_login_name_is_never_shown(qtbot: QtBot, sqlite_hall: Hall, m
     with qtbot.waitSignal(panel.verified) as verified:
         qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
     assert verified.args[0].ok  # masked on the screen, not rewritten
+
+
+def test_the_settings_and_their_explanations_read_whole_at_1366(qtbot: QtBot, make_account: MakeAccount,
+                                                                 open_window: OpenWindow) -> None:
+    """系统状态 at 1366×768: every column within the screen (说明's heading too), each explanation wrapped whole."""
+    make_account("guanli", "孙涛", Role.ADMIN)
+    window = open_window("admin")
+    window.resize(1366, 768)
+    sign_in(qtbot, window, "guanli")
+    assert isinstance(window.work, AdminTabs)
+    panel = window.work.status
+    assert panel is not None
+    if panel.tasks.busy:
+        qtbot.waitSignal(panel.refreshed).wait()
+    table = panel.table
+    qtbot.waitUntil(lambda: table.rowCount() > 10)
+    header = table.horizontalHeader()
+    assert header.sectionPosition(2) + header.sectionSize(2) <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    for row in range(table.rowCount()):
+        for column in range(3):
+            item = table.item(row, column)
+            assert item is not None
+            needed = table.fontMetrics().boundingRect(0, 0, table.columnWidth(column) - 8, 10_000,
+                                                      int(Qt.TextFlag.TextWordWrap), item.text()).height()
+            assert needed <= table.rowHeight(row), (item.text(), needed, table.rowHeight(row))

@@ -160,8 +160,20 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     _click(qtbot, screen.add_unit)
     assert screen.units_label.text() == "责任单位：浦江县人力资源和社会保障局"
     assert screen.due.date() == QDate(2026, 10, 19)  # 30 days on: 10-18 is a Sunday
+    _click(qtbot, screen.save_button)  # a 包案 is asked about first, naming the case, the unit and the deadline
+    box = screen.confirm
+    assert box is not None and screen.confirm_go is not None and not screen.acting.busy
+    assert box.text() == (f"由周建华包案{first.case_number}（欧阳**）：责任单位浦江县人力资源和社会保障局，"
+                          "2026年10月19日（星期一）前办结？")
+    assert box.defaultButton() is box.escapeButton()  # Enter and Esc go back to the form
+    box.escapeButton().click()  # 返回修改: nothing recorded, the form as it was
+    assert screen.confirm is None or not screen.confirm.isVisible()
+    assert screen.take_on.isChecked() and screen.units == ["330726-RSJ"]
+    assert EventType.LEADER_TAKEN not in [e.type for e in cases.load_case(hall, LEADER, first.case_number).events]
+    _click(qtbot, screen.save_button)
+    assert screen.confirm_go is not None
     with qtbot.waitSignal(screen.decided, timeout=10_000) as decided:
-        _click(qtbot, screen.save_button)
+        screen.confirm_go.click()
     assert decided.args is not None and decided.args[0].due == date(2026, 10, 19)
     events = cases.load_case(hall, LEADER, first.case_number).events
     assert [e.type for e in events][-2:] == [EventType.INSTRUCTED, EventType.LEADER_TAKEN]
@@ -398,6 +410,8 @@ def test_a_deadline_still_ahead_is_offered_the_usual_period_from_today(
     board = LeaderBoardPanel(work_context(LEADER, "leader"))
     qtbot.addWidget(board)
     qtbot.waitUntil(lambda: board.board.rowCount() == 1 and board.reassign_unit.count() > 0, timeout=10_000)
+    # before a case is chosen too: the usual period, not tomorrow (the field's minimum) as a made-up deadline
+    assert board.reassign_due.date() == QDate(2026, 10, 23)
     board.board.selectRow(0)
     assert board.reassign_due.date() == QDate(2026, 10, 23)  # 访后限期办结 from today, as README says
 
@@ -530,8 +544,10 @@ def test_the_decision_shows_dates_with_their_year_and_no_made_up_date(qtbot: QtB
     screen.unit_box.set_code("330726-RSJ")
     _click(qtbot, screen.add_unit)
     screen.due.setDate(QDate(2027, 1, 11))
+    _click(qtbot, screen.save_button)
+    assert screen.confirm_go is not None
     with qtbot.waitSignal(screen.decided, timeout=10_000):
-        _click(qtbot, screen.save_button)
+        screen.confirm_go.click()
     assert "2027年1月11日（星期一）前办结" in screen.message.text()
     # a second click, unsure it was saved, records nothing twice
     assert screen.instruction.toPlainText() == "" and not screen.take_on.isChecked()
@@ -844,3 +860,84 @@ def test_a_day_nobody_booked_is_removed_once_asked_and_a_booked_one_says_how_man
         _click(qtbot, next(b for b in schedule.confirm.buttons() if b.text() == "删除该接访日"))
     qtbot.waitUntil(lambda: "已删除接访日" in schedule.message.text(), timeout=10_000)
     assert [d.day for d in reception.list_days(sqlite_hall, LEADER)] == [date(2026, 9, 22)]
+
+
+def test_another_day_chosen_leaves_no_dossier_of_the_visitor_before(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                                     work_context: Context) -> None:
+    """The list shows another day: the dossier and the 批示 form of a visitor not on it go (批示 typed there was
+    saved on that visitor of another day); what was typed waits for them and is still asked about."""
+    today = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    later = reception.add_day(sqlite_hall, clerk, date(2026, 10, 15), leaders=["副县长 吴晓东"])
+    reception.book(sqlite_hall, clerk, today.day_id, reception.Visitor("张建国", valid_id(seq=81)))
+    reception.book(sqlite_hall, clerk, later.day_id, reception.Visitor("李梅", valid_id(seq=82)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1 and screen.day_box.count() == 2, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert "张*" in screen.view.toPlainText()
+    screen.instruction.setPlainText("请镇里牵头，两周内答复")
+    with qtbot.waitSignal(screen.refreshed, timeout=10_000):
+        screen.day_box.setCurrentIndex(1)
+    assert screen.table.item(0, 1).text() == "李*"  # type: ignore[union-attr]
+    assert screen.current is None and screen.view.toPlainText() == ""
+    assert not screen.save_button.isEnabled() and not screen.instruction.isEnabled()
+    assert screen.instruction.toPlainText() == ""
+    assert screen.unsaved_work() == "张**的批示"
+    with qtbot.waitSignal(screen.refreshed, timeout=10_000):
+        screen.day_box.setCurrentIndex(0)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert screen.instruction.toPlainText() == "请镇里牵头，两周内答复"
+
+
+def test_a_booking_cancelled_elsewhere_takes_its_dossier_away_and_the_keys_go_to_the_list(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
+    """The counter cancels the booking of the visitor whose 批示 the leader is typing: the dossier and form go, what
+    was typed is kept for sign-out's question, and the keys land on the list (not on 锁屏 in the header)."""
+    from PySide6.QtWidgets import QApplication
+
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    gone = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=91)))
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("李梅", valid_id(seq=92)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitExposed(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.activateWindow()
+    screen.instruction.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.instruction)
+    screen.instruction.setPlainText("请镇里牵头")
+    reception.cancel(sqlite_hall, clerk, gone.appointment.appointment_id)
+    with qtbot.waitSignal(screen.refreshed, timeout=10_000):
+        screen.refresh()
+    assert screen.table.rowCount() == 1 and screen.current is None and screen.view.toPlainText() == ""
+    assert QApplication.focusWidget() is screen.table
+    assert screen.unsaved_work() == "张**的批示"
+
+
+def test_a_unit_picked_and_not_added_is_the_baoan_unit(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                        work_context: Context) -> None:
+    """The unit stands picked in the box, 添加 not pressed: 保存批示 takes it (it was refused with 包案须从机构目录中
+    选择责任单位, the unit picked from the directory in plain view)."""
+    register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=95)))
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"])
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=95)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1 and screen.unit_box.count() > 0, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    screen.instruction.setPlainText("请县人力社保局牵头，限期答复")
+    screen.take_on.setChecked(True)
+    screen.unit_box.set_code("330726-RSJ")  # picked, 添加 not pressed
+    _click(qtbot, screen.save_button)
+    assert screen.units == ["330726-RSJ"] and screen.units_label.text() == "责任单位：浦江县人力资源和社会保障局"
+    assert screen.confirm is not None and "责任单位浦江县人力资源和社会保障局" in screen.confirm.text()
+    assert screen.confirm_go is not None
+    with qtbot.waitSignal(screen.decided, timeout=10_000) as decided:
+        screen.confirm_go.click()
+    assert decided.args is not None and decided.args[0].unit_names == ("浦江县人力资源和社会保障局",)

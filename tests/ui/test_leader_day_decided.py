@@ -52,8 +52,10 @@ def test_the_dossier_shows_the_instruction_and_the_baoan_just_recorded(
     screen.take_on.setChecked(True)
     screen.unit_box.set_code("330726-RSJ")
     qtbot.mouseClick(screen.add_unit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert screen.confirm_go is not None  # a 包案 is asked about first
     with qtbot.waitSignal(screen.decided, timeout=10_000) as decided:
-        qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+        screen.confirm_go.click()
     assert decided.args is not None
     due = decided.args[0].due
     assert isinstance(due, date)

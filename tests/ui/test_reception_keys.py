@@ -209,9 +209,17 @@ def test_after_saving_by_keyboard_the_keys_go_on_to_the_form_or_the_list_never_t
     screen.unit_box.set_code("330726-RSJ")
     screen.add_chosen_unit()
     screen.save_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.save_button)
+    qtbot.keyClick(screen.save_button, Qt.Key.Key_Return)  # a 包案 is asked about first: 确认包案 by the keys too
+    go = screen.confirm_go
+    assert go is not None and screen.confirm is not None
+    qtbot.waitExposed(screen.confirm)
     with qtbot.waitSignal(screen.decided, timeout=10_000):
-        _key(qtbot, Qt.Key.Key_Return)
-    assert QApplication.focusWidget() is screen.form_button  # 包案: on to 打印交办单
+        qtbot.keyClick(go, Qt.Key.Key_Space)
+    # 包案: on to 打印交办单 (the window's keys, once the question has gone)
+    qtbot.waitUntil(lambda: screen.window().focusWidget() is screen.form_button, timeout=3000)
+    screen.window().activateWindow()  # as the desktop does once the question has closed (offscreen does not)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.form_button, timeout=3000)
     assert screen.unit_box.currentText() == ""  # no unit left standing in the emptied form
     with qtbot.waitSignal(screen.opened, timeout=10_000):
         screen.table.selectRow(1)

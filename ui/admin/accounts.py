@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidgetItem,
     QVBoxLayout,
@@ -36,6 +38,7 @@ from desktop.services.accounts import AccountInfo, generate_initial_password
 from ui.common.choice import Choice, ChoiceBox
 from ui.common.widgets import (
     MessageRoom,
+    ask,
     button_row,
     fit_columns,
     label,
@@ -306,6 +309,7 @@ class AccountsPanel(QWidget):
         self.table = read_only_table(self.COLUMNS)
         self.message = message_label()
         self.dialog: QDialog | None = None
+        self.confirm: QMessageBox | None = None  # 停用 asks first
         tools = QHBoxLayout()
         for button in (self.create_button, self.edit_button, self.reset_button, self.unlock_button,
                        self.disable_button):
@@ -437,8 +441,22 @@ class AccountsPanel(QWidget):
                        lambda _info: self._done(f"已解锁账户 {login}", login), self._refused)
 
     def toggle_disabled(self) -> None:
+        """启用 at once; 停用 asked first, naming the account: its holder can no longer sign in (one click away
+        from 修改, it went at once). One's own is refused by the service, unasked."""
         info = self.selected()
         if info is None or self.tasks.busy:
+            return
+        if not info.disabled and f"staff:{info.login}" != self.actor.actor_id:
+            self.confirm, _ = ask(
+                self, "停用账户", f"停用账户 {info.login}（{info.display_name}，{info.role_name}）？",
+                detail="停用后该账户不能再登录；需要时可再启用。",
+                go="停用该账户", stay="取消", on_go=partial(self._toggle, info))
+            return
+        self._toggle(info)
+
+    def _toggle(self, info: AccountInfo) -> None:
+        self.confirm = None
+        if self.tasks.busy:
             return
         actor, login, disable = self.actor, info.login, not info.disabled
         verb = "停用" if disable else "启用"

@@ -15,6 +15,7 @@ from desktop.domain.calendar import stamp_in_words
 from desktop.services import audit
 from desktop.services.audit import AuditQuery
 from ui.common.widgets import RefreshingPanel, label, message_label, read_only_table, secondary_button, set_tone
+from ui.printing.queue import printer_text
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -37,6 +38,12 @@ _DETAIL_VALUES: Mapping[str, str] = {
     "wrong_password": "密码错误", "no_account": "无此账户", "disabled": "账户已停用",
     "locked": "账户已锁定", "other_hall": "其他大厅的账户", "wrong_window": "不能使用本窗口的角色",
     "printed": "已打印", "pending": "待补打", "failed": "未打印",
+}
+#: a print's failure (``Problem``'s codes, kept for the log's readers as words: 错误：missing read as code)
+_PRINT_ERRORS: Mapping[str, str] = {
+    "missing": "找不到打印机", "offline": "打印机未连接或未开机", "out_of_paper": "缺纸", "paper_jam": "卡纸",
+    "cover_open": "打印机盖未关好", "paused": "打印队列已暂停", "refused": "打印机未接受任务",
+    "no_access": "无权使用打印机", "unsupported": "打印机不支持该纸张", "failed": "打印出错",
 }
 #: ids a reader cannot use (the print job's, a retried job's, the keys'): the entry's other words say what happened
 _NEVER_SHOWN = frozenset({"job", "retry_of", "key_id", "old_key_id", "new_key_id"})
@@ -73,6 +80,10 @@ def describe_detail(detail: Mapping[str, Any], units: Mapping[str, str] | None =
             shown = ROLE_NAMES[Role(value)]
         elif key == "org_code" and units and str(value) in units:
             shown = units[str(value)]
+        elif key == "error" and str(value) in _PRINT_ERRORS:
+            shown = _PRINT_ERRORS[str(value)]
+        elif key == "printer" and isinstance(value, str):  # system: is the default printer, not a name to read
+            shown = printer_text(value)
         elif key in _TIMES and isinstance(value, str):
             shown = when_words(value)
         elif isinstance(value, bool):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
 
-from ui.common.widgets import fit_columns, label, read_only_table
+from ui.common.widgets import label, read_only_table
 from ui.shell.context import WorkContext
 from ui.shell.errors import user_message
 
@@ -27,6 +27,7 @@ class SystemStatusPanel(QWidget):
     """Installation status and the settings in force (changed in the settings file)."""
 
     refreshed = Signal()
+    VALUE_WIDTH = 420  # px: the widest 当前值 column; the rest of a 1366 screen is 说明's
 
     def __init__(self, ctx: WorkContext) -> None:
         super().__init__()
@@ -35,6 +36,13 @@ class SystemStatusPanel(QWidget):
         self.database = label("正在读取……", "subtitle")
         self.holidays = label("", "subtitle")
         self.table = read_only_table(("设置项", "当前值", "说明"), select_rows=False, single=False, alternate=False)
+        # 说明 wraps in the room left: sized to its longest line it ran some 900 px past a 1366 screen, its heading
+        # centred out of view and each explanation cut at the right edge
+        self.table.setWordWrap(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout = QVBoxLayout(self)
         layout.addWidget(self.database)
         layout.addWidget(self.holidays)
@@ -59,7 +67,10 @@ class SystemStatusPanel(QWidget):
         for r, values in enumerate(status.settings):
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        fit_columns(self.table)
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
+        if self.table.columnWidth(1) > self.VALUE_WIDTH:  # a long value (a folder, a printer list) wraps too
+            self.table.setColumnWidth(1, self.VALUE_WIDTH)
         self.refreshed.emit()
 
     def _failed(self, error: Exception) -> None:

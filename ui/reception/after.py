@@ -231,6 +231,9 @@ class LeaderBoardPanel(QWidget):
         for index, b in enumerate(after.board):
             if b.case_number == chosen:
                 self.board.selectRow(index)
+        if not self.board.selectedItems():  # none chosen yet: the usual period from today, not tomorrow (the minimum)
+            due = self.default_due
+            self.reassign_due.setDate(QDate(due.year, due.month, due.day))
         fill_table(self.backlog, [(c.case_number, c.petitioner, _md(c.received_on), c.state, c.leader or "—", c.reason)
                              for c in after.backlog])
         fill_table(self.stats, [(s.title, s.leader, str(s.batches), str(s.persons), str(s.assigned),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -28,6 +30,7 @@ from ui.common.widgets import (
     EnterMovesOn,
     FormGrid,
     SelectOnTabIn,
+    ask,
     enter_presses,
     label,
     message_label,
@@ -92,6 +95,7 @@ class CounterBookingPanel(QWidget):
         self.link_button = secondary_button("关联信访事项")
         self.link_button.setToolTip("选择所选预约的来访人以前的哪一件信访事项作为领导接访所涉事项（或不关联）")
         self.link_dialog: LinkCaseDialog | None = None
+        self.confirm: QMessageBox | None = None  # 取消所选预约 asks first
         self.message = message_label()
         self.table = read_only_table(self.COLUMNS, alternate=False)
         form = FormGrid()
@@ -260,26 +264,43 @@ class CounterBookingPanel(QWidget):
 
         def done(outcome: PrintOutcome) -> None:
             text = self.message.text().replace("正在打印预约回执……", "")
-            set_tone(self.message, "ok" if outcome.printed else "error", text + outcome.message)
+            # the booking stands: a slip not printed is a notice beside it (in red the whole message, 已预约… too,
+            # read as a booking that failed), as 登记 says a receipt it could not print
+            set_tone(self.message, "ok" if outcome.printed else "notice", text + outcome.message)
 
         self.printing.run(print_slip, done, lambda e: set_tone(self.message, "error", user_message(e, "打印预约回执")),
                           executor=Executor.DEVICES)
 
     def cancel_selected(self) -> None:
+        """Asked first, naming the visitor: a place given up goes to the waiting list and does not come back (a
+        cancel went at once, and the next visitor, selected in its place, was one more click from the same)."""
         row = self.table.currentRow()
-        if not 0 <= row < len(self.rows):
+        if not 0 <= row < len(self.rows) or not self.table.selectionModel().isRowSelected(row):
             set_tone(self.message, "error", "请先在列表中选择要取消的预约")
             return
-        actor, appointment_id = self.actor, self.rows[row].appointment_id
+        chosen = self.rows[row]
+        day = self._chosen_day()
+        when = f"{format_date(day.day)} {chosen.slot_label}" if day is not None else chosen.slot_label
+        self.confirm, _ = ask(
+            self, "取消预约", f"取消{chosen.name}（{when}，{chosen.status}）的领导接访预约？",
+            detail="取消后名额即让给候补的来访人，不能恢复；来访人如仍要参加接访，须重新预约。",
+            go="取消该预约", stay="保留预约", on_go=partial(self._cancel, chosen))
+
+    def _cancel(self, chosen: Appointment) -> None:
+        self.confirm = None
+        actor, appointment_id, name = self.actor, chosen.appointment_id, chosen.name
 
         def cancel(hall: Hall) -> Appointment | None:
             from desktop.services import reception
 
             return reception.cancel(hall, actor, appointment_id)
 
-        self.printing.run(cancel, lambda promoted: set_tone(self.message, "ok", "已取消预约" + (
-            f"；候补的{promoted.name}递补到{promoted.slot_label}，请电话通知" if promoted else "")),
-            lambda e: set_tone(self.message, "error", user_message(e, "取消预约")))
+        def done(promoted: Appointment | None) -> None:
+            self.table.clearSelection()  # the row below moved up under the cursor: it is not the next to cancel
+            set_tone(self.message, "ok", f"已取消{name}的预约" + (
+                f"；候补的{promoted.name}递补到{promoted.slot_label}，请电话通知" if promoted else ""))
+
+        self.printing.run(cancel, done, lambda e: set_tone(self.message, "error", user_message(e, "取消预约")))
 
     def annotate_selected(self) -> None:
         """A note on the selected visitor's dossier (访前调查准备), stored for the leader's screen and brief."""

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -41,6 +43,7 @@ from ui.common.material_links import MaterialOpener, SourceOf, material_at, mate
 from ui.common.widgets import (
     EnterMovesOn,
     SelectOnTabIn,
+    ask,
     enter_presses,
     fit_columns,
     label,
@@ -165,8 +168,11 @@ class LeaderDayScreen(QWidget):
         self.dossier: Dossier | None = None
         self.units: list[str] = []
         self.drafts: dict[str, tuple[str, str]] = {}  # unsaved 批示 and 决定 of the visitors the leader moved away from
+        self.draft_names: dict[str, str] = {}  # whose they are (a visitor of a day no longer shown is named too)
         self.saving = ""  # the appointment whose decision is being saved
         self.keys_on_save = False  # 保存批示 pressed from the keyboard: the keys go on from it once saved
+        self.confirm: QMessageBox | None = None  # a 包案 is asked about before it is recorded
+        self.confirm_go: QPushButton | None = None
         self.day_box = QComboBox()
         self.day_box.setMinimumWidth(260)
         # The day's leaders and place on a line of their own, wrapped: in the drop-down they were cut at 1366×768
@@ -397,7 +403,44 @@ class LeaderDayScreen(QWidget):
             self.table.selectRow(row)
             self.current = self.rows[row]
             self.form_button.setEnabled(self.current.taken_on)
+        elif self.current is not None:  # another day shown, or the booking gone: its dossier and form go with it
+            self._leave_current()
         self.refreshed.emit()
+
+    def _keep_draft(self) -> None:
+        """What was typed for the current visitor waits for them: nothing is lost when the leader moves away."""
+        if self.current is None:
+            return
+        typed = (self.instruction.toPlainText(), self.decision.text())
+        if any(t.strip() for t in typed):
+            self.drafts[self.current.appointment_id] = typed
+            self.draft_names[self.current.appointment_id] = self.current.name
+        else:
+            self.drafts.pop(self.current.appointment_id, None)
+
+    def _leave_current(self) -> None:
+        """No visitor chosen: the dossier of one no longer listed (a visitor of another day; 批示 typed beside it
+        would be saved on them) is not left on screen."""
+        self._keep_draft()
+        self.current = None
+        self.table.blockSignals(True)  # no row looks chosen: a tap on the first row opens its visitor
+        self.table.clearSelection()
+        self.table.setCurrentCell(-1, -1)
+        self.table.blockSignals(False)
+        self.dossier = None
+        self.view.clear()
+        set_tone(self.material_note, "", "")
+        self.instruction.clear()
+        self.decision.clear()
+        self.take_on.setChecked(False)
+        self._clear_units()
+        self.due.setDate(_NO_DATE)
+        set_tone(self.message, "", "")
+        focused = QApplication.focusWidget()
+        typing = focused is not None and focused not in (self.day_box, self.table) and self.isAncestorOf(focused)
+        self._enable(False)
+        if typing:  # the field the keys were in is greyed: they go to the list, not on to 锁屏 in the header
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _settled(self) -> None:
         if self._again and not self.tasks.busy:
@@ -414,12 +457,7 @@ class LeaderDayScreen(QWidget):
             return
         chosen = self.rows[row].appointment_id
         if self.current is None or self.current.appointment_id != chosen:
-            if self.current is not None:  # what was typed for the visitor left waits for them: nothing is lost
-                typed = (self.instruction.toPlainText(), self.decision.text())
-                if any(t.strip() for t in typed):
-                    self.drafts[self.current.appointment_id] = typed
-                else:
-                    self.drafts.pop(self.current.appointment_id, None)
+            self._keep_draft()
             instruction, decision = self.drafts.get(chosen, ("", ""))
             self.instruction.setPlainText(instruction)
             self.decision.setText(decision)
@@ -434,6 +472,7 @@ class LeaderDayScreen(QWidget):
         if self.current is not None and (self.instruction.toPlainText().strip() or self.decision.text().strip()):
             waiting[self.current.appointment_id] = (self.instruction.toPlainText(), self.decision.text())
         names = [a.name for a in self.rows if a.appointment_id in waiting]
+        names += [self.draft_names.get(k, "") for k in waiting if all(a.appointment_id != k for a in self.rows)]
         return f"{'、'.join(names)}的批示" if names else ""
 
     def open_dossier(self, *, reveal: bool, keep_message: bool = False) -> None:
@@ -459,6 +498,8 @@ class LeaderDayScreen(QWidget):
         self.tasks.run(read, partial(self._opened, keep_message=keep_message), self._failed)
 
     def _opened(self, opened: _Opened, keep_message: bool = False) -> None:
+        if self.current is None or self.current.appointment_id != opened.dossier.appointment.appointment_id:
+            return  # read for a visitor no longer chosen
         if self.dossier is None or self.dossier.appointment.appointment_id != opened.dossier.appointment.appointment_id:
             set_tone(self.material_note, "", "")  # what was said of another visitor's material
         self.dossier = opened.dossier
@@ -521,6 +562,33 @@ class LeaderDayScreen(QWidget):
         self.open_dossier(reveal=False)  # the note shows at once; a reveal is asked for again, deliberately
 
     def save(self) -> None:
+        """保存批示; a 包案 is asked about first, naming the case, the units and the deadline: it goes on the case's
+        record for good (its unit and deadline can only be changed later, by 改派, never taken back)."""
+        if self.current is None or self.acting.busy:
+            return
+        keys = self.save_button.hasFocus()
+        if self.take_on.isChecked() and self.unit_box.code() and self.unit_box.code() not in self.units:
+            # a unit picked in the box and 添加 not pressed: it is the one meant (the save was refused with
+            # 包案须从机构目录中选择责任单位 while the unit picked from the directory stood in the box)
+            self.add_chosen_unit()
+        if (self.take_on.isChecked() and self.units and self.current.case_number
+                and self.instruction.toPlainText().strip()):  # else the refusal says what is missing, unasked
+            picked = self.due.date()
+            due = date(picked.year(), picked.month(), picked.day())
+            names = self.units_label.text().removeprefix("责任单位：")
+            self.confirm, self.confirm_go = ask(
+                self, "确认包案",
+                f"由{self.actor.display_name}包案{self.current.case_number}（{self.current.name}）：责任单位{names}，"
+                f"{format_date(due)}前办结？",
+                detail="批示和包案记入该事项的办理经过，保存后不能撤销；责任单位和期限以后只能在“包案与积案”中"
+                       "改派或调整。",
+                go="确认包案", stay="返回修改", on_go=partial(self._record, keys),
+                go_role=QMessageBox.ButtonRole.AcceptRole, icon=QMessageBox.Icon.Question)
+            return
+        self._record(keys)
+
+    def _record(self, keys: bool) -> None:
+        self.confirm = self.confirm_go = None
         if self.current is None or self.acting.busy:
             return
         actor, appointment_id = self.actor, self.current.appointment_id
@@ -536,7 +604,7 @@ class LeaderDayScreen(QWidget):
                                              take_on=take_on, unit_codes=units, due=due)
 
         # a disabled button loses the keys to the next widget in the window: 锁屏 (Enter locked the screen)
-        self.keys_on_save = self.save_button.hasFocus()
+        self.keys_on_save = keys
         self.save_button.setEnabled(False)
         self.saving = appointment_id
         self.acting.run(record, self._decided, self._refused)

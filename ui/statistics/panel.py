@@ -227,8 +227,8 @@ class StatisticsPanel(QWidget):
             _fit_rows(table)
         b = dashboard.backlog
         self.backlog.setText("" if b is None else (
-            f"当前积案（截至{format_date(dashboard.computed_on)}）：在办 {b.open_cases:,} 件，已超期 {b.overdue:,} 件，"
-            f"7日内到期 {b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件"))
+            f"当前在办事项（截至{format_date(dashboard.computed_on)}）：在办 {b.open_cases:,} 件，"
+            f"已超期 {b.overdue:,} 件，7日内到期 {b.due_within_week:,} 件，待督办核查 {b.flagged:,} 件"))
         self.loaded.emit(dashboard)
 
     def _failed(self, error: Exception) -> None:
