@@ -57,3 +57,36 @@ def test_a_wrong_pin_leaves_the_keypad_where_it_was(qtbot: QtBot, sqlite_hall: H
     assert page.message_room.height() <= page.message.height() + 8  # its room, not a gap under it
     qtbot.wait(50)  # laid out again
     assert (_at(window, one), _at(window, page.confirm), _at(window, page.field)) == before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_an_empty_field_refused_by_the_tap_keeps_the_focus(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                            size: tuple[int, int]) -> None:
+    """请填写您的姓名 under an empty name the citizen had tapped: the focus went to 下一步 once the tap was taken (an
+    empty field has no text to choose, which was how the tap told a refusal), the keys typed next went nowhere and
+    the field did not show that it was the one to fill. A field with text was, and is, left focused, chosen."""
+    from ui.kiosk.register import RegistrationFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    qtbot.waitUntil(lambda: shell.filtering)  # as a citizen finds it: its taps watched
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.name.setFocus()
+    qtbot.waitUntil(flow.name.hasFocus)
+    _click(qtbot, flow.next_button)
+    assert flow.message.text() == "请填写您的姓名"
+    qtbot.wait(50)  # the tap's end (ui.kiosk.shell: _typing_done)
+    assert flow.name.hasFocus() and QApplication.focusWidget() is flow.name
+    # with text, wrong: chosen, focused, as before
+    flow.name.setText("张三")
+    flow.id_number.setFocus()
+    flow.id_number.setText("3307261950")
+    _click(qtbot, flow.next_button)
+    qtbot.wait(50)
+    assert flow.id_number.hasFocus() and flow.id_number.selectedText() == "3307261950"
+    # a tap that refuses nothing leaves no mark on the field: the next tap's end takes the focus to its button
+    flow.id_number.setText("330726195003120018")
+    flow.id_number.setFocus()
+    _click(qtbot, flow.next_button)
+    qtbot.waitUntil(lambda: flow.step == 1)

@@ -572,9 +572,9 @@ class BookingFlow(QWidget):
         self._say(user_message(error, "预约领导接访"), "error")
         at_fault = self._field_named(str(getattr(error, "field", "")))
         if at_fault is not None:
-            at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
-            if isinstance(at_fault, QLineEdit):
-                at_fault.selectAll()  # typed over at once, or moved in with a tap
+            from ui.kiosk.shell import at_fault as focus_at_fault
+
+            focus_at_fault(at_fault)  # its text chosen: typed over at once, or moved in with a tap
 
     def _field_named(self, field: str) -> QWidget | None:
         """The form's field a refusal names (a phone number's as a mobile's or a landline's too)."""

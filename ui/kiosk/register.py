@@ -562,8 +562,9 @@ class RegistrationFlow(QWidget):
             at_fault = {"name": self.name, "id_number": self.id_number, "phone": self.phone,
                         "address": self.address}.get(problem.field or "")
             if at_fault is not None:
-                at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
-                at_fault.selectAll()
+                from ui.kiosk.shell import at_fault as focus_at_fault
+
+                focus_at_fault(at_fault)
                 # the screen's last fields whole above the message if they can be, the one at fault surely
                 into_view(at_fault, self.phone, self.address)
             elif problem.field == "region_code":  # the refusal names 不清楚: it is seen whole, not cut by the message
