@@ -90,3 +90,47 @@ def test_an_empty_field_refused_by_the_tap_keeps_the_focus(qtbot: QtBot, sqlite_
     flow.id_number.setFocus()
     _click(qtbot, flow.next_button)
     qtbot.waitUntil(lambda: flow.step == 1)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("business", ["涉法涉诉", "农民工欠薪绿色通道"])
+def test_a_ticket_put_first_by_the_cards_age_says_all_its_words_whole(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool, business: str) -> None:
+    """Lying down with 大字, a card of a citizen over 70: the business read 涉法涉诉 with no （优先办理） and the people
+    ahead lost 请留意大厅屏幕和广播叫号 — each line of words was held to the height it has at its widest, and the
+    number's side took three fifths of the width; a slip that did not print lost its last line too. Every line is
+    drawn now, the page unscrolled, 完成 in view, the number still large."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from tests.helpers import valid_id
+    from tests.ui.test_kiosk_booking_view import _bars, _in_window
+    from tests.ui.test_kiosk_done_pages import _ink
+    from ui.kiosk.ticket import TicketFlow
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(large)
+    shell.contrast_button.setChecked(True)
+    flow = shell.open_flow("ticket")
+    assert isinstance(flow, TicketFlow)
+    qtbot.waitUntil(lambda: bool(flow.type_buttons) and not flow.tasks.busy)
+    flow.card = SimpleNamespace(id_number=valid_id(birth=date(1950, 5, 1)), name="王秀英")
+    button = next(b for b in flow.type_buttons if business in b.text())
+    with qtbot.waitSignal(flow.issued, timeout=10_000):
+        _click(qtbot, button)
+    qtbot.waitUntil(lambda: "正在" not in flow.printing.text(), timeout=20_000)  # no printer here: not printed
+    assert flow.business.text() == f"{business}（优先办理）"
+    assert flow.ahead.text().endswith("请留意大厅屏幕和广播叫号") and "没有打印出来" in flow.printing.text()
+    words = (flow.business, flow.ahead, flow.printing)
+    def whole() -> bool:  # each as tall as its lines in its width (none cut off at the bottom), all in view
+        return (all(label.height() >= label.heightForWidth(label.width()) for label in words)
+                and all(_in_window(window, shell, w) for w in (*words, flow.number, flow.done_button)))
+
+    qtbot.waitUntil(whole)
+    qtbot.wait(50)  # and still so once the page has settled
+    assert whole()
+    assert not _bars(window)
+    ink = _ink(window, flow.number)
+    assert ink.height >= (0.26 if large else 0.2) * min(size) and ink.width >= 0.3 * size[0]

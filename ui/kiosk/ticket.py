@@ -146,7 +146,10 @@ class TicketFlow(QWidget):
         words.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
         words.addStretch(1)
         ticket = QWidget()
-        self.ticket_parts = SideBySide(number, words, stretch=(3, 2), middle=True)
+        # lying down the words take a little more than half the width: with 大字 at two fifths the business broke
+        # onto a second line (涉法涉诉 / （优先办理）) and a ticket that did not print said its words in five lines; the
+        # number, a few characters, still fills its side
+        self.ticket_parts = SideBySide(number, words, stretch=(5, 6), middle=True)
         self.ticket_parts.setContentsMargins(48, 24, 48, 24)
         ticket.setLayout(self.ticket_parts)
 
