@@ -4,6 +4,7 @@ standing up, with 大字 and 高对比: each fixed at its cause."""
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -134,3 +135,31 @@ def test_a_ticket_put_first_by_the_cards_age_says_all_its_words_whole(
     assert not _bars(window)
     ink = _ink(window, flow.number)
     assert ink.height >= (0.26 if large else 0.2) * min(size) and ink.width >= 0.3 * size[0]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_enter_on_the_identity_screen_visits_the_address_too(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                             size: tuple[int, int]) -> None:
+    """↵ went 姓名 → 身份证号码 → 手机号码 → the next screen: 住址 (written notices are sent there) was passed by, and
+    ↵ in it did nothing. Now each field in the screen's order: standing up the address after the phone, lying down
+    the address (under the name) before the phone (under the ID number); from the last, 下一步."""
+    from tests.helpers import valid_id
+    from ui.kiosk.register import RegistrationFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    qtbot.waitUntil(lambda: flow.portrait == (size[0] < size[1]))
+    flow.name.setText("张三")
+    flow.id_number.setText(valid_id(seq=5))
+    order = ([flow.name, flow.id_number, flow.phone, flow.address] if size[0] < size[1]
+             else [flow.name, flow.id_number, flow.address, flow.phone])
+    order[0].setFocus()
+    qtbot.waitUntil(order[0].hasFocus)
+    for field, following in pairwise(order):
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        qtbot.waitUntil(following.hasFocus)
+    assert flow.step == 0  # still 身份: the last field's ↵ goes on
+    qtbot.keyClick(order[-1], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: flow.step == 1)
