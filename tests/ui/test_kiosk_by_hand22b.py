@@ -163,3 +163,28 @@ def test_enter_on_the_identity_screen_visits_the_address_too(qtbot: QtBot, sqlit
     assert flow.step == 0  # still 身份: the last field's ↵ goes on
     qtbot.keyClick(order[-1], Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: flow.step == 1)
+
+
+def test_the_booking_days_screen_does_not_say_the_bars_title_again(qtbot: QtBot, sqlite_hall: Hall,
+                                                                    themed: Themed) -> None:
+    """The bar said 预约领导接访 and the first screen's title under it said 预约领导接访 again (its next screens say
+    their step: 选择接访时段, 填写来访人信息): now 选择接访日期, and what to do under it."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.services import reception
+    from desktop.services.context import Actor
+    from ui.kiosk.booking import BookingFlow
+
+    reception.add_day(sqlite_hall, Actor("staff:ducha1", "督查", "supervisor"), date(2026, 9, 17),
+                      leaders=["县长 周建华"])
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    qtbot.waitUntil(lambda: len(flow.days) > 0 and not flow.tasks.busy)
+    said = [w.text() for w in flow.day_page.findChildren(QLabel) if w.isVisible() and w.text()]
+    assert shell.heading.text() == "预约领导接访"
+    assert said[:2] == ["选择接访日期", "轻触您要来的日期，再选择时段"]
+    assert all(w.text() != shell.heading.text() for w in flow.findChildren(QLabel) if w.isVisible())

@@ -112,8 +112,10 @@ class BookingFlow(QWidget):
         self.booking: Booking | None = None
         self.today: date | None = None  # the day the schedule was read: 今天, 明天 said so on the result
         self.pages = Screens(self)  # asks for no more height than it gets: each page's buttons stay in view
-        self.day_page, self.day_buttons, self.day_hint = self._choice_page(Phrases("预约|领导接访"),
-                                                                          Phrases("请选择|接访日期"))
+        # the screen's step as its title, as the slots' and the form's (the bar above says 预约领导接访 already: the
+        # title said it again)
+        self.day_page, self.day_buttons, self.day_hint = self._choice_page(Phrases("选择|接访日期"),
+                                                                          Phrases("轻触|您要来的日期，|再选择时段"))
         self.slot_page, self.slot_buttons, self.slot_hint = self._choice_page(Phrases("选择|接访时段"), "")
         #: The day and the slot chosen, on one short line over the form while the on-screen keyboard is up (the
         #: title and the words beside it give their room then, and the form scrolls to the field typed in: lying
