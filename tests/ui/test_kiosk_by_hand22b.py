@@ -188,3 +188,22 @@ def test_the_booking_days_screen_does_not_say_the_bars_title_again(qtbot: QtBot,
     assert shell.heading.text() == "预约领导接访"
     assert said[:2] == ["选择接访日期", "轻触您要来的日期，再选择时段"]
     assert all(w.text() != shell.heading.text() for w in flow.findChildren(QLabel) if w.isVisible())
+
+
+def test_the_materials_screen_without_a_camera_asks_its_question_under_its_title(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    """材料 (the step's title) and 材料 again as the panel's first line, where the other screens ask their question."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.kiosk.register import RegistrationFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow) and flow.photos is None  # no camera here
+    flow.show_step(4)
+    assert flow.step_title.text() == "材料"
+    page = flow.pages.currentWidget()
+    said = [w.text() for w in page.findChildren(QLabel) if w.isVisibleTo(page) and w.text()]
+    assert said[0] == "您有书面材料要提交吗？" and "材料" not in said
+    assert "请在登记后把回执和材料一起交给接待窗口工作人员" in said[1]

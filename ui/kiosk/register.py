@@ -335,7 +335,8 @@ class RegistrationFlow(QWidget):
             self.photos = MaterialPhotos(ctx)
             materials.addWidget(self.photos, 1)
         else:
-            materials = self._page("材料")
+            # what the screen asks, as the other screens' first lines do (it said 材料 under the step's title 材料)
+            materials = self._page(Phrases("您有|书面材料|要提交吗？"))
             materials.addWidget(label(NO_DEVICE, "subtitle"))
             materials.addStretch(1)
 
