@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.services.context import Hall
+from desktop.services.context import Actor, Hall
 from tests.ui.test_kiosk_citizen import Themed, _kiosk_window, themed
 
 __all__ = ["themed"]  # the fixture, used here by its name
@@ -207,3 +207,44 @@ def test_the_materials_screen_without_a_camera_asks_its_question_under_its_title
     said = [w.text() for w in page.findChildren(QLabel) if w.isVisibleTo(page) and w.text()]
     assert said[0] == "您有书面材料要提交吗？" and "材料" not in said
     assert "请在登记后把回执和材料一起交给接待窗口工作人员" in said[1]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_waiting_lists_button_says_it_registers_a_waiting_place(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
+                                                                     themed: Themed, size: tuple[int, int]) -> None:
+    """登记候补, then a form whose button said 确认预约: a place on the waiting list read as a booking made. Now
+    确认登记候补 there, whole on the screen with 大字 and the keyboard's room taken; 确认预约 again for a slot."""
+    from datetime import date
+
+    from desktop.services import reception
+    from tests.helpers import valid_id
+    from tests.ui.test_kiosk_booking_view import _in_window
+    from tests.ui.test_kiosk_citizen import KEYBOARD, _keyboard_down, _keyboard_up
+    from ui.kiosk.booking import BookingFlow, button_words
+
+    supervisor = Actor("staff:ducha1", "督查", "supervisor")
+    full = reception.add_day(sqlite_hall, supervisor, date(2026, 9, 17), leaders=["县长 周建华"],
+                             slots="09:00-10:00/1")
+    reception.book(sqlite_hall, clerk, full.day_id, reception.Visitor("张桂兰", valid_id(seq=41)))
+    reception.add_day(sqlite_hall, supervisor, date(2026, 9, 18), leaders=["县长 周建华"])
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(True)
+    flow = shell.open_flow("booking")
+    assert isinstance(flow, BookingFlow)
+    qtbot.waitUntil(lambda: len(flow.days) == 2 and not flow.tasks.busy)
+    _click(qtbot, flow.day_buttons.itemAt(0).widget())  # the full day
+    waiting = flow.slot_buttons.itemAt(flow.slot_buttons.count() - 1).widget()
+    assert isinstance(waiting, QPushButton) and "登记候补" in button_words(waiting)
+    _click(qtbot, waiting)
+    assert flow.pages.currentWidget() is flow.who_page and flow.confirm.text() == "确认登记候补"
+    flow.name.setFocus()
+    _keyboard_up(shell, KEYBOARD)
+    qtbot.waitUntil(lambda: _in_window(window, shell, flow.confirm, KEYBOARD))
+    assert flow.confirm.fontMetrics().horizontalAdvance(flow.confirm.text()) <= flow.confirm.contentsRect().width()
+    _keyboard_down(shell)
+    _click(qtbot, next(b for b in flow.findChildren(QPushButton) if b.text() == "返回" and b.isVisible()))
+    _click(qtbot, next(b for b in flow.findChildren(QPushButton) if b.text() == "返回" and b.isVisible()))
+    _click(qtbot, flow.day_buttons.itemAt(1).widget())  # a day with room
+    _click(qtbot, flow.slot_buttons.itemAt(0).widget())
+    assert flow.confirm.text() == "确认预约"

@@ -539,6 +539,8 @@ class BookingFlow(QWidget):
                                              when)))
         # the waiting list calls whoever a freed place goes to: its phone number is asked for (the service's rule)
         self.phone.setPlaceholderText("候补必填：有人取消时电话通知您" if slot is None else "便于通知时段变化")
+        # what the tap does: a place on the waiting list is not a booking (确认预约 there read as a place promised)
+        self.confirm.setText("确认登记候补" if slot is None else "确认预约")
         self.pages.setCurrentWidget(self.who_page)
         (self.phone if self.card is not None else self.name).setFocus()  # a card's name and number are filled
 
