@@ -384,7 +384,8 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.HALL, "{hall_name}"),
         Block(B.TITLE, "领导接访预约回执"),
         Block(B.RULE),
-        Block(B.BIG, "{reception_on_cn}", label="接访日期", size=15),
+        # the day of the week as the kiosk's screen said it (12月15日（星期二）): the slip is read at home, later
+        Block(B.BIG, "{reception_on_cn}（{reception_on_week}）", label="接访日期", size=15),
         Block(B.BIG, "{slot}", label="接访时段", size=22),
         Block(B.RULE),
         Block(B.FIELD, "{petitioner_name}", label="来访人"),
