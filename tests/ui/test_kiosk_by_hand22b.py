@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from itertools import pairwise
+from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -248,3 +250,22 @@ def test_the_waiting_lists_button_says_it_registers_a_waiting_place(qtbot: QtBot
     _click(qtbot, flow.day_buttons.itemAt(1).widget())  # a day with room
     _click(qtbot, flow.slot_buttons.itemAt(0).widget())
     assert flow.confirm.text() == "确认预约"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_after_a_card_read_the_ticket_pages_button_says_what_a_tap_does(
+        qtbot: QtBot, work_context: Any, sqlite_engine: Any, clock: Any, tmp_path: Path,
+        size: tuple[int, int]) -> None:
+    """The card read, the button said 已读取身份证 beside 已读取身份证，请点下面的业务取号: the read said twice, a
+    button that read as a notice. Now it says what a tap on it does, 重新刷身份证 (another card read)."""
+    from tests.ui.test_kiosk_reader import _cards, _ticket
+
+    body, flow = _ticket(qtbot, work_context, sqlite_engine, clock, f"sim:{_cards(tmp_path)}", size=size)
+    qtbot.waitUntil(lambda: len(flow.type_buttons) > 1)
+    _click(qtbot, flow.card_button)
+    qtbot.waitUntil(lambda: flow.card is not None, timeout=10_000)
+    assert flow.card_state.text() == "已读取身份证，请点下面的业务取号"
+    assert flow.card_button.text() == "重新刷身份证"
+    qtbot.wait(50)
+    assert body.flow_scroll.verticalScrollBar().maximum() == 0
+    assert flow.card_button.fontMetrics().horizontalAdvance("重新刷身份证") <= flow.card_button.contentsRect().width()
