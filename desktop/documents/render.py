@@ -5,7 +5,7 @@ Pure and deterministic: the same kind, data and copy label give the same bytes
 log can keep the data and render a reprint that matches the original but for its
 copy label. ``data`` is JSON-serialisable: strings, numbers, booleans, ISO dates
 (``2026-10-08``) and times (``2026-09-16T09:30:00``); every date key also gives
-``<key>_cn`` (2026年10月8日) and ``<key>_zh`` (二〇二六年十月八日) to the templates.
+``<key>_cn`` (2026年10月8日), ``<key>_zh`` (二〇二六年十月八日) and ``<key>_week`` (星期四) to the templates.
 
 The data keys a document uses (all strings unless said):
 
@@ -60,7 +60,7 @@ from desktop.documents.layout import (
 )
 from desktop.documents.model import DocumentKind, Media, RenderedDocument
 from desktop.documents.templates import SECRET_KEYS, TEMPLATES, TEXTS, Block, BlockType, Template
-from desktop.documents.text import chinese_date, plain_date, plain_datetime
+from desktop.documents.text import chinese_date, plain_date, plain_datetime, weekday
 from desktop.domain.errors import ValidationError
 from desktop.domain.identity import mask_id_number, mask_name
 from desktop.domain.numbering import format_query_code
@@ -115,10 +115,12 @@ class _Context:
                 moment = datetime.fromisoformat(value)
                 self.values[f"{key}_cn"] = plain_datetime(moment)
                 self.values[f"{key}_zh"] = chinese_date(moment.date())
+                self.values[f"{key}_week"] = weekday(moment.date())
             elif _ISO_DATE.fullmatch(value):
                 day = date.fromisoformat(value)
                 self.values[f"{key}_cn"] = plain_date(day)
                 self.values[f"{key}_zh"] = chinese_date(day)
+                self.values[f"{key}_week"] = weekday(day)
         except ValueError:
             raise ValidationError("document_bad_date",
                                   f"{self.title}的“{_label(key)}”不是有效的日期：{value}") from None
@@ -152,7 +154,7 @@ class _Context:
 
 
 def _label(key: str) -> str:
-    base = key.removesuffix("_cn").removesuffix("_zh")
+    base = key.removesuffix("_cn").removesuffix("_zh").removesuffix("_week")
     return FIELD_LABELS.get(base, base)
 
 

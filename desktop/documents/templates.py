@@ -384,8 +384,13 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.HALL, "{hall_name}"),
         Block(B.TITLE, "领导接访预约回执"),
         Block(B.RULE),
-        Block(B.BIG, "{reception_on_cn}", label="接访日期", size=15),
-        Block(B.BIG, "{slot}", label="接访时段", size=22),
+        # the day of the week as the kiosk's screen said it (12月15日（星期二）): the slip is read at home, later
+        Block(B.BIG, "{reception_on_cn}（{reception_on_week}）", label="接访日期", size=15, unless="waiting"),
+        Block(B.BIG, "{slot}", label="接访时段", size=22, unless="waiting"),
+        # on the waiting list there is no slot yet: its place said as the kiosk says it (候补日期, 候补第1位), not
+        # under 接访时段 as if 候补第1位 were a time
+        Block(B.BIG, "{reception_on_cn}（{reception_on_week}）", label="候补日期", size=15, when="waiting"),
+        Block(B.BIG, "{slot}", label="候补顺序", size=22, when="waiting"),
         Block(B.RULE),
         Block(B.FIELD, "{petitioner_name}", label="来访人"),
         Block(B.FIELD, "{persons_count}人", label="人数"),

@@ -52,6 +52,11 @@ def plain_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def weekday(day: date) -> str:
+    """A date's day of the week: 星期二 (the day of an appointment read at home, as the kiosk said it)."""
+    return "星期" + "一二三四五六日"[day.weekday()]
+
+
 def plain_datetime(moment: datetime) -> str:
     """A time on a receipt: 2026年9月16日 09:30."""
     return f"{plain_date(moment.date())} {moment:%H:%M}"

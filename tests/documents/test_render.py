@@ -361,3 +361,25 @@ def test_a_paragraphs_last_line_is_never_one_character_and_its_marks() -> None:
                 if len(lines) > 1:
                     words = [ch for ch in lines[-1].text if ch not in "。）”"]
                     assert len(words) >= 2, (paragraph, width, [line.text for line in lines])
+
+
+def test_the_appointment_slip_gives_the_day_of_the_week_as_the_kiosk_said_it(tmp_path: Path, poppler: None) -> None:
+    """The kiosk's result said 12月15日（星期二） and the slip taken home only 2026年12月15日: the weekday is what an
+    elderly visitor keeps in mind. Whole on its line (its size fitted to the roll), from the date itself, so a
+    slip printed again from an older print log's data has it too."""
+    for day, week in (("2026-12-15", "星期二"), ("2027-01-17", "星期日"), ("2026-10-15", "星期四")):
+        text = pdf_text(render(K.APPOINTMENT_SLIP, {**SAMPLES[K.APPOINTMENT_SLIP], "reception_on": day}).pdf,
+                        tmp_path)
+        year, month, date_ = (int(part) for part in day.split("-"))
+        assert any(f"{year}年{month}月{date_}日（{week}）" in line.replace(" ", "") for line in text.splitlines())
+
+
+def test_a_waiting_lists_slip_does_not_call_its_place_a_time_slot(tmp_path: Path, poppler: None) -> None:
+    """接访时段 over 候补第1位 on the slip of a place on the waiting list (the kiosk's screen said 候补日期 and
+    候补第1位): now 候补日期 and 候补顺序; a booked slot's slip keeps 接访日期 and 接访时段."""
+    waiting = "".join(pdf_text(render(K.APPOINTMENT_SLIP, {**SAMPLES[K.APPOINTMENT_SLIP], "waiting": True,
+                                                          "slot": "候补第1位"}).pdf, tmp_path).split())
+    assert "候补日期" in waiting and "候补顺序候补第1位" in waiting
+    assert "接访时段" not in waiting and "接访日期" not in waiting
+    booked = "".join(pdf_text(render(K.APPOINTMENT_SLIP, SAMPLES[K.APPOINTMENT_SLIP]).pdf, tmp_path).split())
+    assert "接访日期" in booked and "接访时段09:00–10:30" in booked and "候补" not in booked

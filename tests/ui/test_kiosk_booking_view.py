@@ -126,7 +126,7 @@ def test_the_days_words_wrap_within_the_screen_which_never_scrolls_sideways(
     qtbot.waitUntil(lambda: all(_words_within(b) for b in buttons))
     assert all(area.horizontalScrollBar().maximum() == 0 for area in shell.findChildren(QScrollArea))
     title = flow.day_page.findChildren(QLabel)[0]
-    assert title.text() == "预约领导接访"
+    assert title.text() == "选择接访日期"  # the bar says 预约领导接访
     centre = title.mapTo(window, QPoint(title.width() // 2, 0)).x()
     assert abs(centre - window.width() / 2) <= 40  # the page's margins and the bar a long list scrolls with
     assert all(b.height() >= 96 for b in buttons)

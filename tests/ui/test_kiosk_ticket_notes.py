@@ -233,7 +233,7 @@ def test_booking_says_whether_no_day_is_scheduled_or_the_server_cannot_be_reache
     if where == "server unreachable":
         said = shown()
         assert "暂时无法连接服务器，现在不能在这里预约" in said and "请到接待窗口预约" in said
-        assert "没有安排" not in said and "请选择接访日期" not in said
+        assert "没有安排" not in said and "再选择时段" not in said
         hallrecords.attach_remote(sqlite_hall, None)  # the last copy of the schedule the kiosk holds
         reception.add_day(sqlite_hall, clerk, date(2026, 9, 22), leaders=["县长 周建华"])
         hallrecords.attach_remote(sqlite_hall, _Server(connected=False))

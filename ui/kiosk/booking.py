@@ -114,8 +114,10 @@ class BookingFlow(QWidget):
         self.booking: Booking | None = None
         self.today: date | None = None  # the day the schedule was read: 今天, 明天 said so on the result
         self.pages = Screens(self)  # asks for no more height than it gets: each page's buttons stay in view
-        self.day_page, self.day_buttons, self.day_hint = self._choice_page(Phrases("预约|领导接访"),
-                                                                          Phrases("请选择|接访日期"))
+        # the screen's step as its title, as the slots' and the form's (the bar above says 预约领导接访 already: the
+        # title said it again)
+        self.day_page, self.day_buttons, self.day_hint = self._choice_page(Phrases("选择|接访日期"),
+                                                                          Phrases("轻触|您要来的日期，|再选择时段"))
         self.slot_page, self.slot_buttons, self.slot_hint = self._choice_page(Phrases("选择|接访时段"), "")
         #: The day and the slot chosen, on one short line over the form while the on-screen keyboard is up (the
         #: title and the words beside it give their room then, and the form scrolls to the field typed in: lying
@@ -539,6 +541,8 @@ class BookingFlow(QWidget):
                                              when)))
         # the waiting list calls whoever a freed place goes to: its phone number is asked for (the service's rule)
         self.phone.setPlaceholderText("候补必填：有人取消时电话通知您" if slot is None else "便于通知时段变化")
+        # what the tap does: a place on the waiting list is not a booking (确认预约 there read as a place promised)
+        self.confirm.setText("确认登记候补" if slot is None else "确认预约")
         self.pages.setCurrentWidget(self.who_page)
         (self.phone if self.card is not None else self.name).setFocus()  # a card's name and number are filled
 
@@ -574,9 +578,9 @@ class BookingFlow(QWidget):
         self._say(user_message(error, "预约领导接访"), "error")
         at_fault = self._field_named(str(getattr(error, "field", "")))
         if at_fault is not None:
-            at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
-            if isinstance(at_fault, QLineEdit):
-                at_fault.selectAll()  # typed over at once, or moved in with a tap
+            from ui.kiosk.shell import at_fault as focus_at_fault
+
+            focus_at_fault(at_fault)  # its text chosen: typed over at once, or moved in with a tap
 
     def _field_named(self, field: str) -> QWidget | None:
         """The form's field a refusal names (a phone number's as a mobile's or a landline's too)."""

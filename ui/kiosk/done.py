@@ -225,9 +225,10 @@ def centred(widget: QWidget) -> QVBoxLayout:
 
 
 def held(label: QLabel) -> QLabel:
-    """``label`` no taller than its lines: a page's spare height goes to its number and its stretches, not into
-    gaps under a caption."""
-    label.setSizePolicy(label.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Maximum)
+    """``label`` as tall as its lines in the width it is given; a page's spare height goes to its number and its
+    stretches first, not into gaps under a caption. (Held to its size hint, the lines it has at a width of its own
+    choosing, a label narrower than that lost its last lines: 涉法涉诉 without its （优先办理）.)"""
+    label.setSizePolicy(label.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Preferred)
     return label
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.domain.chinatime import china_now
 from desktop.domain.passwords import PIN_MAX, LockoutPolicy, locked, pin_matches
@@ -31,6 +32,47 @@ class _KeypadField(QLineEdit):
         if query == Qt.InputMethodQuery.ImEnabled:
             return False
         return super().inputMethodQuery(query, *argument)
+
+
+class _MessageRoom(QWidget):
+    """The room of a one-line refusal under the PIN's field, kept while there is none (see :class:`PinPage`): as
+    tall as the message shows 密码不正确 in the page's text size of the moment (大字 too); a longer one grows it."""
+
+    SAMPLE = "密码不正确，还可以再试 9 次"
+
+    def __init__(self, message: QLabel) -> None:
+        super().__init__()
+        self.message = message
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(message)
+        layout.addStretch(1)
+
+    def reserve(self) -> None:
+        """The message's height with one line of refusal in it, from its own style (the tone's padding too)."""
+        message = self.message
+        text, tone, shown = message.text(), message.property("tone") or "", message.isVisibleTo(self)
+        set_tone(message, "error", self.SAMPLE)
+        message.ensurePolished()
+        # in the width it has (a label's own hint is two lines, at a width of its choosing)
+        height = message.heightForWidth(self.width()) if self.width() > 1 else message.sizeHint().height()
+        set_tone(message, tone, text)
+        message.setVisible(shown and bool(text))
+        self.setMinimumHeight(height)
+
+    def changeEvent(self, event: QEvent) -> None:  # 大字 on or off: the kiosk's style sheet changes
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.reserve()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.reserve()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.reserve()
 
 
 class PinPage(QWidget):
@@ -75,7 +117,10 @@ class PinPage(QWidget):
         entry.addWidget(self.back)
         entry.addWidget(self.field, 1)
         column.addLayout(entry)
-        column.addWidget(self.message)
+        # a line's room kept for 密码不正确… while there is none: its coming moved the keypad some 40 px under the
+        # administrator's finger, the next PIN's first digit typed on the key above
+        self.message_room = _MessageRoom(self.message)
+        column.addWidget(self.message_room)
         column.addLayout(keys)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(24, 8, 24, 8)

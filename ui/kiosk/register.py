@@ -337,7 +337,8 @@ class RegistrationFlow(QWidget):
             self.photos = MaterialPhotos(ctx)
             materials.addWidget(self.photos, 1)
         else:
-            materials = self._page("材料")
+            # what the screen asks, as the other screens' first lines do (it said 材料 under the step's title 材料)
+            materials = self._page(Phrases("您有|书面材料|要提交吗？"))
             materials.addWidget(label(NO_DEVICE, "subtitle"))
             materials.addStretch(1)
 
@@ -388,9 +389,8 @@ class RegistrationFlow(QWidget):
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.forward)
         # Enter (the on-screen keyboard's ↵ too) goes on to the next field, from the last to 下一步
-        self.name.returnPressed.connect(self.id_number.setFocus)
-        self.id_number.returnPressed.connect(self.phone.setFocus)
-        self.phone.returnPressed.connect(self.forward)
+        for field in (self.name, self.id_number, self.phone, self.address):
+            field.returnPressed.connect(lambda field=field: self._entered(field))
         self.agree.toggled.connect(self._agreed)
         self.done_button.clicked.connect(self.finished)
         # the receipt printed: the case number and query code leave the screen by themselves after a while
@@ -527,6 +527,19 @@ class RegistrationFlow(QWidget):
         self.editing = True
         self.show_step(index)
 
+    def _entered(self, field: QLineEdit) -> None:
+        """Enter in a field of 身份: the next one to fill, in the screen's order (standing up the address after the
+        phone, lying down beside it at the left), a field read from the card passed over; from the last, 下一步. The
+        住址 added to the screen was left out: ↵ in it did nothing, and ↵ in the ID number went past it to the
+        phone, in the phone to the next screen (the address never offered)."""
+        order = ([self.name, self.id_number, self.phone, self.address] if self.portrait
+                 else [self.name, self.id_number, self.address, self.phone])
+        following = [f for f in order[order.index(field) + 1:] if f.isEnabled() and not f.isReadOnly()]
+        if following:
+            following[0].setFocus()
+        else:
+            self.forward()
+
     def _first_field_focused(self) -> None:
         """The step's first field to fill takes the focus when the step shows, unless one of its fields has it: keys
         typed at once on a keyboard went nowhere (the on-screen keyboard still comes only with a tap)."""
@@ -564,8 +577,9 @@ class RegistrationFlow(QWidget):
             at_fault = {"name": self.name, "id_number": self.id_number, "phone": self.phone,
                         "address": self.address}.get(problem.field or "")
             if at_fault is not None:
-                at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
-                at_fault.selectAll()
+                from ui.kiosk.shell import at_fault as focus_at_fault
+
+                focus_at_fault(at_fault)
                 # the screen's last fields whole above the message if they can be, the one at fault surely
                 into_view(at_fault, self.phone, self.address)
             elif problem.field == "region_code":  # the refusal names 不清楚: it is seen whole, not cut by the message

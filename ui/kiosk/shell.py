@@ -1336,6 +1336,7 @@ class KioskShell(QWidget):
         if button.property("typing"):  # a key that types into the field (an ID number's X): the keyboard stays
             return
         if isinstance(typing, QLineEdit | QPlainTextEdit | QTextEdit) and self.holder.isAncestorOf(button):
+            typing.setProperty(AT_FAULT, False)  # named again by this tap's refusal, if it has one (at_fault)
             chosen = _chosen(typing)
             later(button, 0, lambda: self._typing_done(button, typing, chosen))
 
@@ -1344,11 +1345,12 @@ class KioskShell(QWidget):
         """After a tap on ``button``: the keyboard goes, unless the tap moved the focus on by itself. A tap that gave
         the field typed in its text chosen (a refusal naming that field, to be typed over) leaves the focus there,
         the keyboard going all the same: a wrong ID number refused by 下一步 stood unfocused, its text not chosen,
-        when the citizen had just typed it; a tap on the field brings the keyboard back."""
+        when the citizen had just typed it; a tap on the field brings the keyboard back. A field the tap's refusal
+        named (:func:`at_fault`) stays focused however little it holds."""
         if QApplication.focusWidget() is not typing or not button.isVisible():
             return
         now = _chosen(typing)
-        if now and now != chosen:
+        if (now and now != chosen) or typing.property(AT_FAULT):
             method = QGuiApplication.inputMethod()
             if method is not None:
                 method.hide()  # the refusal in view, as after any button's tap
@@ -1666,6 +1668,20 @@ def _holds(item: QLayoutItem, widget: QWidget) -> bool:
     inner = item.layout()
     return item.widget() is widget or (inner is not None and any(
         _holds(part, widget) for part in (inner.itemAt(i) for i in range(inner.count())) if part is not None))
+
+
+#: The property of the field a refusal has just named (:func:`at_fault`): the tap that asked leaves the focus there.
+AT_FAULT = "atFault"
+
+
+def at_fault(field: QWidget) -> None:
+    """``field`` named by a refusal (下一步's check, 确认预约's answer): it takes the focus, its text chosen to be typed
+    over, and the tap that asked leaves it there, the keyboard going as after any tap — an empty field too, whose
+    nothing chosen told the tap nothing: the focus went to the button, the keys typed next nowhere."""
+    field.setProperty(AT_FAULT, True)
+    field.setFocus(Qt.FocusReason.OtherFocusReason)
+    if isinstance(field, QLineEdit):
+        field.selectAll()
 
 
 def _chosen(field: QWidget) -> str:

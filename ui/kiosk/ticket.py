@@ -56,6 +56,7 @@ TALLEST = 2 * TALL
 #: The button that reads the ID card (the ticket is taken with its holder's name and number; a tap on a business
 #: without it gives a number all the same).
 CARD_BUTTON = "刷身份证取号（可不刷）"
+CARD_AGAIN = "重新刷身份证"
 #: The priority toggle off and on: a tick and words, for an eye that does not tell its colours apart.
 PRIORITY_OFF = "需要优先办理？请轻触这里\n70岁以上老人、残疾人、孕妇可以优先"
 PRIORITY_ON = "✓ 需要优先办理\n70岁以上老人、残疾人、孕妇，已选上"
@@ -146,7 +147,10 @@ class TicketFlow(QWidget):
         words.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
         words.addStretch(1)
         ticket = QWidget()
-        self.ticket_parts = SideBySide(number, words, stretch=(3, 2), middle=True)
+        # lying down the words take a little more than half the width: with 大字 at two fifths the business broke
+        # onto a second line (涉法涉诉 / （优先办理）) and a ticket that did not print said its words in five lines; the
+        # number, a few characters, still fills its side
+        self.ticket_parts = SideBySide(number, words, stretch=(5, 6), middle=True)
         self.ticket_parts.setContentsMargins(48, 24, 48, 24)
         ticket.setLayout(self.ticket_parts)
 
@@ -348,7 +352,9 @@ class TicketFlow(QWidget):
 
     def _card_read(self, card: Any) -> None:
         self.card = card
-        self.card_button.setText("已读取身份证")
+        # what a tap on it does now (another card read): 已读取身份证 beside 已读取身份证，请点下面的业务取号 said the
+        # read twice, and read as a notice, not a button
+        self.card_button.setText(CARD_AGAIN)
 
     def take(self, window_type: WindowType) -> None:
         if self.tasks.busy:
