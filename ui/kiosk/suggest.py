@@ -286,9 +286,9 @@ class SuggestionFlow(QWidget):
         at_fault = {"name": self.name, "phone": self.phone, "mobile": self.phone, "landline": self.phone,
                     "建议内容": self.content}.get(str(field))
         if at_fault is not None:
-            at_fault.setFocus(Qt.FocusReason.OtherFocusReason)
-            if isinstance(at_fault, QLineEdit):
-                at_fault.selectAll()
+            from ui.kiosk.shell import at_fault as focus_at_fault
+
+            focus_at_fault(at_fault)  # kept after the tap, an empty field too
             into_view(at_fault, self.send_named, self.message)
 
     def _sent(self, receipt: SuggestionReceipt) -> None:
