@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.context import Hall
 from tests.ui.test_kiosk_citizen import KEYBOARD, LARGEST, Themed, _keyboard_down, _keyboard_up, _kiosk_window, themed
+from tests.ui.test_kiosk_suggest_fit import suggestion_in
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell
@@ -267,10 +268,8 @@ def test_lying_down_with_the_keyboard_up_a_refused_suggestion_keeps_its_box_scre
 
     themed(QApplication.instance())
     window, shell = _kiosk_window(qtbot, sqlite_hall, (1920, 1080))
-    shell.large_button.setChecked(large)
-    flow = shell.open_flow("suggest")
-    assert isinstance(flow, SuggestionFlow)
-    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.content.isVisible())
+    flow = suggestion_in(qtbot, shell, large=large, contrast=False)
+    qtbot.waitUntil(flow.content.isVisible)
     box = flow.content
     box.setPlainText(written)
     box.setFocus()

@@ -13,14 +13,10 @@ from desktop.services.self_service import MAX_REASON
 from tests.ui.test_kiosk_booking_view import _bars
 from tests.ui.test_kiosk_citizen import LARGEST, Themed, _keyboard_down, _keyboard_up, _kiosk_window, themed
 from tests.ui.test_kiosk_names import _rating_page
+from tests.ui.test_kiosk_suggest_fit import _settled
 from ui.kiosk.screens import StartOver
 
 __all__ = ["themed"]  # the fixture, used here by its name
-
-
-def _settled() -> None:
-    for _turn in range(10):
-        QApplication.processEvents()
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])

@@ -12,6 +12,7 @@ from desktop.services.context import Actor, Hall
 from tests.ui.test_kiosk_booking_view import _bars
 from tests.ui.test_kiosk_citizen import LARGEST, Themed, _keyboard_down, _keyboard_up, _kiosk_window, themed
 from ui.kiosk.screens import StartOver
+from ui.kiosk.shell import KioskShell
 from ui.kiosk.suggest import SuggestionFlow
 
 __all__ = ["themed"]  # the fixture, used here by its name
@@ -20,6 +21,16 @@ __all__ = ["themed"]  # the fixture, used here by its name
 def _settled() -> None:
     for _turn in range(10):
         QApplication.processEvents()
+
+
+def suggestion_in(qtbot: QtBot, shell: KioskShell, *, large: bool, contrast: bool = True) -> SuggestionFlow:
+    """人民建议 opened on ``shell`` in the look asked for, its first screen shown once the themes are read."""
+    shell.large_button.setChecked(large)
+    shell.contrast_button.setChecked(contrast)
+    flow = shell.open_flow("suggest")
+    assert isinstance(flow, SuggestionFlow)
+    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.pages.currentWidget().isVisible())
+    return flow
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
@@ -33,11 +44,8 @@ def test_a_long_suggestion_scrolls_in_its_box_only(qtbot: QtBot, sqlite_hall: Ha
     the box no shorter than 清空重写 and its count beside it."""
     themed(QApplication.instance())
     _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
-    shell.large_button.setChecked(large)
-    shell.contrast_button.setChecked(True)
-    flow = shell.open_flow("suggest")
-    assert isinstance(flow, SuggestionFlow)
-    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.content.isVisible())
+    flow = suggestion_in(qtbot, shell, large=large)
+    qtbot.waitUntil(flow.content.isVisible)
     box = flow.content
     box.setPlainText(written)
     box.setFocus()
@@ -104,11 +112,8 @@ def test_a_long_theme_wraps_within_the_screen(qtbot: QtBot, sqlite_hall: Hall, s
     publish_theme(sqlite_hall, supervisor, title="公交线路优化", description="")
     themed(QApplication.instance())
     window, shell = _kiosk_window(qtbot, sqlite_hall, size)
-    shell.large_button.setChecked(large)
-    shell.contrast_button.setChecked(True)
-    flow = shell.open_flow("suggest")
-    assert isinstance(flow, SuggestionFlow)
-    qtbot.waitUntil(lambda: not flow.tasks.busy and flow.free_button.isVisible())
+    flow = suggestion_in(qtbot, shell, large=large)
+    qtbot.waitUntil(flow.free_button.isVisible)
     _settled()
     screen = flow.pages.currentWidget()
     wide = next(b for b in screen.findChildren(QPushButton) if b.accessibleName().startswith(long))
