@@ -106,16 +106,11 @@ def test_a_clause_ending_the_text_without_a_full_stop_keeps_its_last_two_charact
     from PySide6.QtWidgets import QApplication
 
     from tests.ui.line_breaks import label_lines
-    from ui.common.widgets import Phrases, label, plain
+    from tests.ui.test_words import shown_in_clauses
+    from ui.common.widgets import plain
 
     sentence = "已出具处理意见：不予支持；申请复查的期限（收到处理意见之日起30日）已于2026年11月27日届满"
-    widget = label(Phrases.clauses(sentence), "subtitle")
-    qtbot.addWidget(widget)
-    font = widget.font()
-    font.setPixelSize(36)
-    widget.setFont(font)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_in_clauses(qtbot, sentence, 36)
     for width in range(400, 1400, 10):
         widget.resize(width, 600)
         QApplication.processEvents()

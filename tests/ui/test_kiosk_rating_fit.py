@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 from desktop.services.context import Actor, Hall
 from desktop.services.self_service import MAX_REASON
 from tests.ui.test_kiosk_booking_view import _bars
-from tests.ui.test_kiosk_citizen import LARGEST, Themed, _keyboard_down, _keyboard_up, _kiosk_window, themed
+from tests.ui.test_kiosk_citizen import Themed, _kiosk_window, themed
 from tests.ui.test_kiosk_names import _rating_page
-from tests.ui.test_kiosk_suggest_fit import _settled
+from tests.ui.test_kiosk_suggest_fit import keyboard_down_up_down
 from ui.kiosk.screens import StartOver
 
 __all__ = ["themed"]  # the fixture, used here by its name
@@ -40,15 +40,7 @@ def test_a_long_opinion_scrolls_in_its_box_only(qtbot: QtBot, sqlite_hall: Hall,
     count = flow.reason_count
     start_over = next(b for b in flow.rating_page.findChildren(StartOver) if b.box is box)
     over = len(written) > MAX_REASON
-    for up in (False, True, False):
-        if up:
-            _keyboard_up(shell, LARGEST)
-        else:
-            _keyboard_down(shell)
-        _settled()
-        qtbot.waitUntil(lambda: box.isVisible() and start_over.isVisible())
-        _settled()
-        state = "keyboard up" if up else "keyboard down"
+    for state in keyboard_down_up_down(qtbot, shell, lambda: box.isVisible() and start_over.isVisible()):
         assert all(box.isAncestorOf(bar) for bar in _bars(shell)), f"only the box scrolls ({state})"
         if count.isVisible():
             seen = count.visibleRegion().boundingRect()
@@ -58,7 +50,7 @@ def test_a_long_opinion_scrolls_in_its_box_only(qtbot: QtBot, sqlite_hall: Hall,
             beside = count.mapTo(flow, QPoint(0, 0)).x() >= box.mapTo(flow, QPoint(box.width(), 0)).x()
             assert not (under and beside), f"not under 清空重写 ({state})"
         else:  # over the keyboard lying down the box has all the height: past the limit 请删去N字, at its right
-            assert up and size[0] > size[1], "the count hidden only over the keyboard lying down"
+            assert state == "keyboard up" and size[0] > size[1], "the count hidden only over the keyboard lying down"
             said = flow.reason_over
             assert said.isVisible() == over and (not over or said.text() == f"请删去{len(written) - MAX_REASON}字")
             if over:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea
@@ -21,6 +23,20 @@ __all__ = ["themed"]  # the fixture, used here by its name
 def _settled() -> None:
     for _turn in range(10):
         QApplication.processEvents()
+
+
+def keyboard_down_up_down(qtbot: QtBot, shell: KioskShell, shown: Callable[[], bool]) -> Iterator[str]:
+    """The on-screen keyboard down, up (at the largest text's height) and down again, the screen settled each time
+    until ``shown``; yields which it is, for a test's words."""
+    for up in (False, True, False):
+        if up:
+            _keyboard_up(shell, LARGEST)
+        else:
+            _keyboard_down(shell)
+        _settled()
+        qtbot.waitUntil(shown)
+        _settled()
+        yield "keyboard up" if up else "keyboard down"
 
 
 def suggestion_in(qtbot: QtBot, shell: KioskShell, *, large: bool, contrast: bool = True) -> SuggestionFlow:
@@ -53,17 +69,10 @@ def test_a_long_suggestion_scrolls_in_its_box_only(qtbot: QtBot, sqlite_hall: Ha
     screen = flow.pages.currentWidget()
     start_over = next(b for b in screen.findChildren(StartOver) if b.box is box)
     count = flow.content_count
-    for up in (False, True, False):
-        if up:
-            _keyboard_up(shell, LARGEST)
-        else:
-            _keyboard_down(shell)
-        _settled()
-        qtbot.waitUntil(lambda: count.isVisible())
-        _settled()
+    for state in keyboard_down_up_down(qtbot, shell, count.isVisible):
         bars = _bars(shell)
         assert all(bar.parent() is not None and box.isAncestorOf(bar) for bar in bars), \
-            f"only the box scrolls ({'keyboard up' if up else 'keyboard down'})"
+            f"only the box scrolls ({state})"
         seen = count.visibleRegion().boundingRect()
         assert seen.height() == count.height() > 0 and seen.width() == count.width(), "the count is seen whole"
         # every line of it: given one line's height where it needs two, its first line was cut off above

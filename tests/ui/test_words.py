@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.line_breaks import label_lines
 from ui.common import words
-from ui.common.widgets import Phrases, label, plain
+from ui.common.widgets import Label, Phrases, label, plain
 from ui.common.words import word_spans
 
 #: Clauses worded as the kiosk's (a service's answer, a right, a time limit), each longer than a large-text line.
@@ -46,16 +46,22 @@ def _broken_words(lines: list[str], text: str, fits: int, metrics: QFontMetrics)
             if metrics.horizontalAdvance(text[start:end]) <= fits and any(start < cut < end for cut in ends)]
 
 
-@pytest.mark.parametrize("sentence", SENTENCES)
-def test_a_clause_wider_than_the_line_breaks_between_its_words(qtbot: QtBot, sentence: str) -> None:
+def shown_in_clauses(qtbot: QtBot, sentence: str, pixels: int) -> Label:
+    """``sentence`` in the shared label as a service's words are shown (by clauses), its text ``pixels`` high."""
     widget = label(Phrases.clauses(sentence), "subtitle")
     qtbot.addWidget(widget)
     font = widget.font()
-    font.setPixelSize(60)  # 大字 on a portrait kiosk: some 16 characters a line
+    font.setPixelSize(pixels)
     widget.setFont(font)
     widget.show()
     qtbot.waitExposed(widget)
-    metrics = QFontMetrics(font)
+    return widget
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_a_clause_wider_than_the_line_breaks_between_its_words(qtbot: QtBot, sentence: str) -> None:
+    widget = shown_in_clauses(qtbot, sentence, 60)  # 大字 on a portrait kiosk: some 16 characters a line
+    metrics = QFontMetrics(widget.font())
     for width in range(300, 1200, 37):
         widget.resize(width, 900)
         widget.fit_phrases()
@@ -72,13 +78,7 @@ def test_without_icu_a_clause_breaks_as_before(qtbot: QtBot, monkeypatch: pytest
     monkeypatch.setattr(words, "_breaker", None)
     monkeypatch.setattr(words, "_tried", True)
     sentence = "我们将在2026年12月21日前告诉您由哪个部门办理。"
-    widget = label(Phrases.clauses(sentence), "subtitle")
-    qtbot.addWidget(widget)
-    font = widget.font()
-    font.setPixelSize(60)
-    widget.setFont(font)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_in_clauses(qtbot, sentence, 60)
     widget.resize(700, 900)
     widget.fit_phrases()
     lines = [plain(text) for text, _natural in label_lines(widget)]
