@@ -400,7 +400,9 @@ def board(hall: Hall, actor: Actor) -> list[BoardRow]:
         taken = dict(session.execute(select(EventRow.case_id, func.max(EventRow.hlc)).where(
             EventRow.case_id.in_(ids), EventRow.type == EventType.LEADER_TAKEN.value).group_by(EventRow.case_id)).all())
     out = []
+    latest_ms: dict[str, int] = {}  # a concluded case's last step, for the newest first
     for r in rows:
+        latest_ms[r.case_number] = Hlc.parse(r.last_hlc).wall_ms if r.last_hlc else 0
         taken_on = _hlc_date(taken[r.case_id]) if r.case_id in taken else None
         concluded = leader_case_concluded(r.state, r.answered_on, taken_on)
         left = (r.leader_due - today).days if r.leader_due else None
@@ -408,7 +410,10 @@ def board(hall: Hall, actor: Actor) -> list[BoardRow]:
         out.append(BoardRow(r.case_number, mask_name(r.petitioner_name), r.leader, r.leader_unit, r.leader_due,
                             left, left is not None and left < 0 and not concluded, concluded, r.state,
                             f"{when} {latest.get(r.case_id, '')}".strip(), int(urged.get(r.case_id, 0))))
-    return sorted(out, key=lambda b: (b.concluded, b.days_left if b.days_left is not None else 10**6, b.case_number))
+    # open cases by the days left, the most urgent on top; then the concluded ones, the latest concluded first
+    # (oldest first, the leader read cases concluded two years ago before last week's)
+    return sorted(out, key=lambda b: (b.concluded, -latest_ms[b.case_number] if b.concluded else
+                                      b.days_left if b.days_left is not None else 10**6, b.case_number))
 
 
 def _hlc_date(hlc: str) -> date:

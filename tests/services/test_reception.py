@@ -937,3 +937,27 @@ def test_a_concluded_baoan_is_neither_urged_nor_reassigned(hall: Hall, clerk: Ac
         leaderday.reassign(hall, LEADER, number, unit_codes=["330726-ZJJ"], due=date(2026, 11, 5), reason="逾期")
     assert len(cases.load_case(hall, LEADER, number).events) == events
     assert leaderday.board(hall, LEADER)[0].reminders == 1
+
+
+def test_the_board_puts_open_cases_first_then_the_latest_concluded(hall: Hall, clerk: Actor,
+                                                                    clock: FakeClock) -> None:
+    """Concluded 包案 come after the open ones, the one concluded last on top: a leader looking back reads last
+    week's before a case concluded two years ago (they had been listed oldest first)."""
+    day_id = _day(hall, clerk, slots="09:00-11:00/3")
+    booked = []
+    for seq in (611, 612, 613):
+        number = register_visit(hall, clerk, form(name="欧阳建华", id_number=valid_id(seq=seq))).case_number
+        cases.classify(hall, clerk, number, nature="申诉求决类", topic_code="0101")
+        booking = reception.book(hall, clerk, day_id, Visitor("欧阳建华", valid_id(seq=seq)))
+        booked.append((booking.appointment.appointment_id, number))
+    clock.advance(days=14)  # 2026-09-30, the reception day
+    for appointment_id, _number in booked:
+        leaderday.record_decision(hall, LEADER, appointment_id, instruction="限期解决", take_on=True,
+                                  unit_codes=["330726-RSJ"], due=date(2026, 11, 30))
+    first, second, still_open = (number for _id, number in booked)
+    for number, day in ((first, date(2026, 10, 6)), (second, date(2026, 10, 20))):
+        clock.advance(days=7)
+        cases.accept(hall, clerk, number, accepted_on=day)
+        cases.answer(hall, clerk, number, outcome="予以支持", answered_on=day)
+    rows = leaderday.board(hall, LEADER)
+    assert [(r.case_number, r.concluded) for r in rows] == [(still_open, False), (second, True), (first, True)]

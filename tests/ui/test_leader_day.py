@@ -217,7 +217,11 @@ def test_a_whole_reception_day(qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock
     qtbot.waitUntil(lambda: board.board.item(0, 5) is not None and board.board.item(0, 5).text() == "已办结"
                     and board.stats.item(0, 7) is not None and board.stats.item(0, 7).text() == "1",
                     timeout=10_000)
-    assert board.board.item(0, 8).text() == "1次"
+    assert board.board.item(0, 7).text() == "1次" and board.board.item(0, 8).text().endswith("评价")
+    # the case urged is still chosen, now concluded: 督办 and 改派 are no longer offered, and the board says why
+    assert board.board.selectedItems() and not board.urge_button.isEnabled() and not board.reassign_button.isEnabled()
+    assert board.message.text() == f"{first.case_number}已办结，无需督办或改派（可打印交办单，或双击查看办理经过）"
+    assert board.form_button.isEnabled()
     stats = [board.stats.item(0, c).text() for c in range(board.stats.columnCount())]
     assert stats == ["2026年9月18日（星期五）", "周建华", "2", "3", "1", "1", "1", "1"]
     # the counter's visitor was linked to her case by ID number when booked
@@ -356,6 +360,32 @@ def test_the_board_shows_an_overdue_case_in_red(qtbot: QtBot, sqlite_hall: Hall,
     assert item is not None and item.text() == "超期3天" and item.foreground().color().name() == "#b3261e"
     assert "已超期1件" in board.summary.text()
 
+
+
+def test_a_concluded_case_chosen_on_the_board_offers_no_urging_and_an_open_one_does_again(
+        qtbot: QtBot, sqlite_hall: Hall, clock: FakeClock, clerk: Actor, work_context: Context) -> None:
+    from desktop.services import leaderday
+
+    day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 16), leaders=["县长 周建华"], slots="09:00-11:00/2")
+    numbers = []
+    for seq in (35, 36):
+        numbers.append(register_visit(sqlite_hall, clerk, form(id_number=valid_id(seq=seq))).case_number)
+        booking = reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=seq)))
+        leaderday.record_decision(sqlite_hall, LEADER, booking.appointment.appointment_id, instruction="限期解决",
+                                  take_on=True, unit_codes=["330726-RSJ"], due=date(2026, 10, 30))
+    done, still_open = numbers
+    cases.classify(sqlite_hall, clerk, done, nature="申诉求决类", topic_code="0101")
+    cases.accept(sqlite_hall, clerk, done, accepted_on=date(2026, 9, 16))
+    cases.answer(sqlite_hall, clerk, done, outcome="予以支持", answered_on=date(2026, 9, 16))
+    board = LeaderBoardPanel(work_context(LEADER, "leader"))
+    qtbot.addWidget(board)
+    qtbot.waitUntil(lambda: board.board.rowCount() == 2, timeout=10_000)
+    assert [board.board.item(r, 0).text() for r in range(2)] == [still_open, done]  # type: ignore[union-attr]
+    board.board.selectRow(1)
+    assert not board.reassign_button.isEnabled() and not board.reassign_unit.isEnabled()
+    assert board.message.text().startswith(f"{done}已办结，无需督办或改派") and board.form_button.isEnabled()
+    board.board.selectRow(0)
+    assert board.reassign_button.isEnabled() and board.reassign_due.isEnabled() and not board.message.isVisible()
 
 
 def test_the_supervisor_at_the_counter_sees_a_unit_past_its_baoan_deadline_and_urges_it(

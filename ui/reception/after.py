@@ -93,7 +93,8 @@ class _After:
 class LeaderBoardPanel(QWidget):
     """包案事项 (overdue in red, 督办), 积案, and 接访统计 per leader and day."""
 
-    BOARD = ("事项编号", "信访人", "包案领导", "责任单位", "办结期限", "剩余天数", "状态", "最新进展", "督办")
+    # 最新进展 last, taking the room left: the stretched 督办 column had held 0次 across half the screen
+    BOARD = ("事项编号", "信访人", "包案领导", "责任单位", "办结期限", "剩余天数", "状态", "督办", "最新进展")
     BACKLOG = ("事项编号", "信访人", "登记日期", "状态", "包案领导", "列为积案的原因")
     STATS = ("接访日", "接访领导", "接待批次", "接待人次", "包案", "按期办结", "参评", "满意")
     refreshed = Signal()
@@ -106,6 +107,7 @@ class LeaderBoardPanel(QWidget):
         self.tasks = ctx.group(self)
         self.acting = ctx.group(self)  # 督办, never held up by a read
         self.rows: list[BoardRow] = []
+        self._said_concluded = False
         self.today = self.default_due = date.min
         self.board = read_only_table(self.BOARD, alternate=False)
         self.backlog = read_only_table(self.BACKLOG, alternate=False)
@@ -222,7 +224,7 @@ class LeaderBoardPanel(QWidget):
                                                          f"超期{-b.days_left}天" if b.days_left < 0
                                                          else "今天到期" if b.days_left == 0
                                                          else f"{b.days_left}天"),
-                            b.state, b.progress, f"{b.reminders}次") for b in after.board],
+                            b.state, f"{b.reminders}次", b.progress) for b in after.board],
               [_RED if b.overdue else (_GREEN if b.concluded else None) for b in after.board])
         # the case chosen stays chosen when the list is read again in another order: 督办 goes to the case
         # the leader picked, never to whichever case now sits in its row
@@ -234,6 +236,7 @@ class LeaderBoardPanel(QWidget):
         if not self.board.selectedItems():  # none chosen yet: the usual period from today, not tomorrow (the minimum)
             due = self.default_due
             self.reassign_due.setDate(QDate(due.year, due.month, due.day))
+        self._follow_choice()
         fill_table(self.backlog, [(c.case_number, c.petitioner, _md(c.received_on), c.state, c.leader or "—", c.reason)
                              for c in after.backlog])
         fill_table(self.stats, [(s.title, s.leader, str(s.batches), str(s.persons), str(s.assigned),
@@ -257,8 +260,26 @@ class LeaderBoardPanel(QWidget):
 
         self.acting.run(record, self._urged, lambda e: set_tone(self.message, "error", user_message(e, "督办")))
 
+    def _follow_choice(self) -> None:
+        """督办 and 改派 offered for a case still open; a concluded one says why they are not (the service refuses
+        them too). With no case chosen they stay on and, clicked, ask for one."""
+        row = self.board.currentRow()
+        chosen = self.rows[row] if 0 <= row < len(self.rows) and self.board.selectedItems() else None
+        concluded = chosen is not None and chosen.concluded
+        why = f"{chosen.case_number}已办结，无需督办或改派" if chosen is not None and concluded else ""
+        for widget in (self.urge_text, self.urge_button, self.reassign_unit, self.reassign_due, self.reassign_reason,
+                       self.reassign_button):
+            widget.setEnabled(not concluded)
+            widget.setToolTip(why)
+        if concluded:
+            set_tone(self.message, "notice", f"{why}（可打印交办单，或双击查看办理经过）")
+        elif self._said_concluded:  # an open case chosen after: the note no longer holds
+            set_tone(self.message, "", "")
+        self._said_concluded = concluded
+
     def _chosen(self) -> None:
         """The new deadline offered for the chosen case: 访后限期办结 from today, the case's own when later."""
+        self._follow_choice()
         row = self.board.currentRow()
         if not 0 <= row < len(self.rows) or not self.board.selectedItems():
             return
