@@ -250,9 +250,10 @@ class Deadline:
         years = "、".join(str(y) for y in self.unverified_years)
         return f"注意：{years}年节假日安排尚未导入，本期限仅按周末推算，未经核实"
 
-    def headline(self) -> str:
+    def headline(self, today: date | None = None) -> str:
         """The deadline on one line, as the case view shows it before its 说明: the limit, its day, its article;
-        whether the step was done in time; the warning of a year without holiday data."""
+        whether the step was done in time, or, not done, whether the limit has run out by ``today`` (届满: a
+        limit gone by read as if it were still to come); the warning of a year without holiday data."""
         unit = "个工作日" if self.counting is DayCounting.WORKING else "日"
         line = (f"{self.rule.name}：{format_date(self.due)}（{self.rule.article}，"
                 f"{self.period_days}{unit}）")
@@ -260,6 +261,8 @@ class Deadline:
             late = (self.done_on - self.due).days
             line += (f"；{format_date(self.done_on)}已{self.rule.name.removesuffix('期限')}，"
                      + (f"逾期{late}天" if late > 0 else "在期限内"))
+        elif today is not None and today >= self.due:
+            line += "；今天届满" if today == self.due else "；已届满"
         warning = self.warning()
         return f"{line}；{warning}" if warning is not None else line
 

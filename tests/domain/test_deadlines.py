@@ -196,6 +196,11 @@ def test_a_deadline_on_one_line_names_its_day_article_and_how_the_step_went() ->
     assert replace(deadline, done_on=date(2026, 10, 8)).headline().endswith("已转送、交办，在期限内")
     working = compute_deadline(OBJECT_TRANSFER, date(2026, 9, 16), WORKING, CAL).headline()
     assert "个工作日）" in working
+    # not done: a limit gone by says so (an objection's five working days, over, had read as still to come)
+    assert deadline.headline(date(2026, 10, 7)) == line
+    assert deadline.headline(date(2026, 10, 8)).endswith("15日）；今天届满")
+    assert deadline.headline(date(2026, 10, 9)).endswith("15日）；已届满")
+    assert late == replace(deadline, done_on=date(2026, 10, 12)).headline(date(2026, 12, 1))  # done: how it went
     unverified = compute_deadline(ROUTE, date(2027, 1, 29), CALENDAR, CAL).headline()
     assert unverified.endswith("；注意：2027年节假日安排尚未导入，本期限仅按周末推算，未经核实")
 

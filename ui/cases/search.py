@@ -95,7 +95,7 @@ def _deadlines(detail: CaseDetail, expanded: frozenset[str]) -> list[str]:
     for index, deadline in enumerate(detail.deadlines):
         late = deadline.done_on is not None and deadline.done_on > deadline.due
         style = " style='color:#b3261e'" if late or not deadline.verified else ""
-        words = escape(deadline.headline())
+        words = escape(deadline.headline(detail.today))
         out.append(f"<p{style}><b>期限</b> {words}" + (f"　{toggle}" if index == 0 else "") + "</p>")
         if shown:
             out.append("<pre>" + escape(deadline.explain()) + "</pre>")
