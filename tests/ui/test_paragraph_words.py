@@ -1,0 +1,121 @@
+"""A long paragraph (办事指南's rights, duties and time limits; the rights read before 提交登记) fills its lines and
+breaks them between its words: 上一级 / 机关, never 上一 / 级机关 as Qt breaks Chinese, between any two characters."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import Hall
+from tests.ui.line_breaks import label_lines
+from tests.ui.test_kiosk_citizen import Themed, _kiosk_window, themed
+from ui.common import words
+from ui.common.widgets import BREAK, WORD_JOINER, Label, Phrases, label, plain
+from ui.common.words import word_spans
+
+__all__ = ["themed"]  # the fixture, used here by its name
+
+
+def cut_words(widget: QLabel) -> list[str]:
+    """The words (ICU's and the hall's, :func:`word_spans`) that fit a line of ``widget`` and were broken across two
+    of its lines as it lays them out now, each with the two lines' ends: "上一 / 级机关"."""
+    lines = [plain(text) for text, _natural in label_lines(widget)]
+    text = "".join(lines)
+    room = widget.contentsRect().width() - 2 * widget.margin()
+    metrics = QFontMetrics(widget.font())
+    ends: dict[int, int] = {}
+    at = 0
+    for index, line in enumerate(lines[:-1]):
+        at += len(line)
+        ends[at] = index
+    found = []
+    for start, end in word_spans(text):
+        word = text[start:end]
+        for cut, index in ends.items():
+            if start < cut < end and metrics.horizontalAdvance(word) <= room:
+                found.append(f"{lines[index][-6:]} / {lines[index + 1][:6]} ({word} at {room} px)")
+    return found
+
+
+def past_the_edge(widget: QLabel) -> list[str]:
+    room = widget.contentsRect().width() - 2 * widget.margin()
+    return [plain(text) for text, natural in label_lines(widget) if natural > room + 1]
+
+
+@pytest.mark.parametrize("large", [True, False])
+def test_the_guide_standing_up_breaks_its_paragraphs_between_words(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, large: bool) -> None:
+    """Standing up (1080 px wide, and a little narrower and wider) with and without 大字: no line of a topic ends
+    inside a word (您的义务 showed 上一 / 级机关), nothing runs past the edge, and the text read is the topic's, without
+    the marks that hold its words."""
+    from ui.kiosk.guide import GuideFlow
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    shell.large_button.setChecked(large)
+    flow = shell.open_flow("guide")
+    assert isinstance(flow, GuideFlow)
+    seen_cut_by_qt = set()
+    for width in (1000, 1040, 1080, 1120):
+        window.resize(width, 1920)
+        qtbot.waitUntil(lambda w=width: window.width() == w and flow.text.width() < w)
+        for index, (_title, text) in enumerate(flow.texts):
+            flow.buttons[index].click()
+            items = flow.text.items
+            qtbot.waitUntil(lambda i=items: all(item.isVisible() and item.width() > 0 for item in i))
+            for item in items:
+                assert isinstance(item, Label)
+                item.fit_phrases()  # as the label does once the event loop is back after its resize
+                assert cut_words(item) == [], (width, large, item.text())
+                assert past_the_edge(item) == []
+                assert WORD_JOINER not in item.accessibleName() and BREAK not in item.accessibleName()
+                assert item.accessibleName() == item.text()
+                qt_alone = label(item.text(), item.objectName())  # the same words as Qt alone breaks them
+                qtbot.addWidget(qt_alone)
+                qt_alone.setFont(item.font())
+                qt_alone.resize(item.size())
+                seen_cut_by_qt |= set(cut_words(qt_alone))
+            assert flow.text.text() == text  # what the screen reader and a copy are given: the topic, as written
+    assert seen_cut_by_qt, "Qt alone breaks some word of the guide at these widths"
+
+
+def test_a_word_wider_than_the_line_still_breaks(qtbot: QtBot) -> None:
+    """A paragraph in a label narrower than one of its words: the word breaks as Qt would break it, nothing runs
+    past the edge and every character is shown."""
+    text = "请携带本人身份证和信访事项告知书到窗口。"
+    widget = label(Phrases.paragraph(text))
+    qtbot.addWidget(widget)
+    font = widget.font()
+    font.setPixelSize(40)
+    widget.setFont(font)
+    widget.resize(widget.fontMetrics().horizontalAdvance("信访事") + 2, 900)  # 信访事项 is wider than the line
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.fit_phrases()
+    lines = [plain(shown) for shown, _natural in label_lines(widget)]
+    assert "".join(lines) == text and past_the_edge(widget) == []
+    assert any(line.endswith(("信访", "信访事", "信")) for line in lines), lines
+
+
+def test_a_paragraph_looks_its_words_up_only_once_it_has_a_width(qtbot: QtBot,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """ICU's dictionary is read when a paragraph is laid out in its label's width, not when the screen is built
+    (before a role's first frame); until then the label shows the text as any label does."""
+    asked: list[str] = []
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        asked.append(text)
+        return word_spans(text)
+
+    monkeypatch.setattr(words, "word_spans", spans)
+    text = "对处理意见不服的，可以自收到书面答复之日起30日内请求上一级机关、单位复查。"
+    widget = label(Phrases.paragraph(text))
+    qtbot.addWidget(widget)
+    assert asked == [] and widget.text() == text
+    widget.resize(300, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: bool(asked))  # the label lays its words out once it has its width
+    assert widget.text() == text and WORD_JOINER in QLabel.text(widget)
