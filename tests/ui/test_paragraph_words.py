@@ -81,6 +81,29 @@ def test_the_guide_standing_up_breaks_its_paragraphs_between_words(
     assert seen_cut_by_qt, "Qt alone breaks some word of the guide at these widths"
 
 
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_the_rights_before_submitting_break_between_words(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int]) -> None:
+    """自助登记's 告知 page (the rights, duties and 六个不得 read before 提交登记), with 大字: its lines break between
+    words; its text, and what the screen reader says, are the notice as written."""
+    from ui.kiosk.register import STEPS, RegistrationFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    shell.large_button.setChecked(True)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(len(STEPS) - 2)
+    rights = flow.rights
+    assert isinstance(rights, Label)
+    qtbot.waitUntil(lambda: rights.isVisible() and rights.width() > 0)
+    rights.fit_phrases()
+    assert len(label_lines(rights)) > 20
+    assert cut_words(rights) == [] and past_the_edge(rights) == []
+    assert rights.text().startswith("一、您的权利\n\n1. 通过信息网络") and WORD_JOINER not in rights.text()
+    assert rights.accessibleName() == rights.text()
+
+
 def test_a_word_wider_than_the_line_still_breaks(qtbot: QtBot) -> None:
     """A paragraph in a label narrower than one of its words: the word breaks as Qt would break it, nothing runs
     past the edge and every character is shown."""

@@ -352,9 +352,10 @@ class RegistrationFlow(QWidget):
         # 7 告知
         self.rights = label("")
         self.rights.setTextFormat(Qt.TextFormat.PlainText)
-        self.rights.setText("一、您的权利\n\n" + _numbered(TEXTS["rights.rights"]) + "\n\n二、您的义务\n\n"
-                            + _numbered(TEXTS["rights.duties"]) + "\n\n三、" + TEXTS["rights.prohibited_intro"]
-                            + "\n\n" + _numbered(TEXTS["rights.prohibited"]))
+        self.rights.setText(Phrases.paragraph(  # filled lines, broken between words (上一级 / 机关)
+            "一、您的权利\n\n" + _numbered(TEXTS["rights.rights"]) + "\n\n二、您的义务\n\n"
+            + _numbered(TEXTS["rights.duties"]) + "\n\n三、" + TEXTS["rights.prohibited_intro"]
+            + "\n\n" + _numbered(TEXTS["rights.prohibited"])))
         self.agree = QPushButton("我已阅读，知道了")
         self.agree.setObjectName("choice")
         self.agree.setCheckable(True)
