@@ -8,7 +8,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from desktop.services.context import Hall
+from desktop.services.context import Actor, Hall
 from tests.ui.line_breaks import label_lines
 from tests.ui.test_kiosk_citizen import Themed, _kiosk_window, themed
 from ui.common import words
@@ -104,6 +104,27 @@ def test_the_rights_before_submitting_break_between_words(
     assert rights.accessibleName() == rights.text()
 
 
+def test_without_a_camera_the_materials_page_breaks_between_words(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    """自助登记's 材料 page on a kiosk without a scanner or camera (where to hand in the papers instead), standing up
+    with 大字 at widths around 1080 px: its lines break between words."""
+    from ui.kiosk.register import NO_DEVICE, RegistrationFlow
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    shell.large_button.setChecked(True)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow) and flow.photos is None
+    flow.show_step(4)
+    said = next(w for w in flow.pages.currentWidget().findChildren(Label) if w.text() == NO_DEVICE)
+    for width in (1000, 1040, 1080, 1120):
+        window.resize(width, 1920)
+        qtbot.waitUntil(lambda w=width: window.width() == w and said.isVisible() and said.width() < w)
+        said.fit_phrases()
+        assert cut_words(said) == [] and past_the_edge(said) == [], width
+    assert said.accessibleName() == NO_DEVICE  # read out as written, without the marks holding its words
+
+
 def test_a_word_wider_than_the_line_still_breaks(qtbot: QtBot) -> None:
     """A paragraph in a label narrower than one of its words: the word breaks as Qt would break it, nothing runs
     past the edge and every character is shown."""
@@ -142,3 +163,76 @@ def test_a_paragraph_looks_its_words_up_only_once_it_has_a_width(qtbot: QtBot,
     qtbot.waitExposed(widget)
     qtbot.waitUntil(lambda: bool(asked))  # the label lays its words out once it has its width
     assert widget.text() == text and WORD_JOINER in QLabel.text(widget)
+
+
+def test_the_progress_timeline_breaks_between_words(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, themed: Themed) -> None:
+    """查询进度's 办理经过 (each step's day and what was done), lying down with 大字 in the narrow column beside the
+    summary, 1366 to 1920 px wide: its lines break between words (已转送浦江县住房 / 和城乡建设局处理, not 住房和城乡建
+    / 设局), and its text is the steps as the service words them."""
+    from tests.ui.test_kiosk_citizen import _concluded, _progress_shown
+
+    window, _shell, flow = _progress_shown(qtbot, sqlite_hall, themed, _concluded(sqlite_hall, clerk), (1920, 1080),
+                                           True)
+    assert flow.current_page is flow.result_page and flow.progress is not None
+    timeline = flow.timeline
+    assert isinstance(timeline, Label)
+    steps = "\n\n".join(step.text for step in flow.progress.steps)
+    seen_cut_by_qt = set()
+    for width in (1366, 1440, 1600, 1920):
+        window.resize(width, 1080)
+        qtbot.waitUntil(lambda w=width: window.width() == w and timeline.isVisible() and timeline.width() < w)
+        timeline.fit_phrases()
+        assert cut_words(timeline) == [] and past_the_edge(timeline) == [], width
+        qt_alone = label(timeline.text())
+        qtbot.addWidget(qt_alone)
+        qt_alone.setFont(timeline.font())
+        qt_alone.resize(timeline.size())
+        seen_cut_by_qt |= set(cut_words(qt_alone))
+    assert all(step.text in timeline.text() for step in flow.progress.steps), steps
+    assert timeline.accessibleName() == timeline.text() and WORD_JOINER not in timeline.text()
+    assert seen_cut_by_qt, "Qt alone breaks some word of the steps at these widths"
+
+
+#: Why a receipt was not printed, as the printing service words it.
+WHY = "打印机没有回应，可能是缺纸、卡纸或者没有打开电源，请工作人员检查打印机"
+
+
+@pytest.mark.parametrize("key", ["progress", "suggest"])
+def test_a_receipt_not_printed_is_said_between_words(qtbot: QtBot, sqlite_hall: Hall, themed: Themed,
+                                                     key: str) -> None:
+    """评价回执 and 建议回执 not printed, standing up with 大字 at widths around 1080 px: the words saying so (with the
+    printer's reason) break between words, as the rest of the page's."""
+    from types import SimpleNamespace
+
+    from ui.kiosk.progress import ProgressFlow
+    from ui.kiosk.suggest import SuggestionFlow
+
+    themed(QApplication.instance())
+    window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    shell.large_button.setChecked(True)
+    flow = shell.open_flow(key)
+    if isinstance(flow, ProgressFlow):
+        flow._go(flow.thanks_page)
+        flow._receipt_printed((False, WHY))
+        said = flow.thanks_receipt
+    else:
+        assert isinstance(flow, SuggestionFlow)
+        qtbot.waitUntil(lambda: not flow.tasks.busy)
+        flow.pages.setCurrentIndex(3)
+        flow._show_printed(SimpleNamespace(theme="自由建议", number="JY-20260916-C01-0001"),  # type: ignore[arg-type]
+                           (False, WHY))
+        said = flow.done_text
+    assert isinstance(said, Label) and WHY in said.text() and said.accessibleName() == said.text()
+    seen_cut_by_qt = set()
+    for width in (1000, 1040, 1080, 1120):
+        window.resize(width, 1920)
+        qtbot.waitUntil(lambda w=width: window.width() == w and said.isVisible() and said.width() < w)
+        said.fit_phrases()
+        assert cut_words(said) == [] and past_the_edge(said) == [], width
+        qt_alone = label(said.text())
+        qtbot.addWidget(qt_alone)
+        qt_alone.setFont(said.font())
+        qt_alone.resize(said.size())
+        seen_cut_by_qt |= set(cut_words(qt_alone))
+    assert seen_cut_by_qt, "Qt alone breaks some word of these words at these widths"

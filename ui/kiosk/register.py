@@ -339,7 +339,7 @@ class RegistrationFlow(QWidget):
         else:
             # what the screen asks, as the other screens' first lines do (it said 材料 under the step's title 材料)
             materials = self._page(Phrases("您有|书面材料|要提交吗？"))
-            materials.addWidget(label(NO_DEVICE, "subtitle"))
+            materials.addWidget(label(Phrases.paragraph(NO_DEVICE), "subtitle"))
             materials.addStretch(1)
 
         # 6 核对: each part with its own 修改, which opens that step; 回到核对 then comes straight back here (a
