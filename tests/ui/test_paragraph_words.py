@@ -236,3 +236,37 @@ def test_a_receipt_not_printed_is_said_between_words(qtbot: QtBot, sqlite_hall: 
         qt_alone.resize(said.size())
         seen_cut_by_qt |= set(cut_words(qt_alone))
     assert seen_cut_by_qt, "Qt alone breaks some word of these words at these widths"
+
+
+def test_no_role_reads_the_dictionary_before_its_first_frame() -> None:
+    """ICU's words (some 3 MB of its pages) are read for a paragraph laid out, never for a role's first frame: every
+    role's window, the kiosk's standing up too, is built and painted without :mod:`ui.common.words`."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import sys, threading
+        from PySide6.QtWidgets import QApplication
+        from desktop.app import build_window
+        from desktop.config import Settings
+        from ui.shell.startup import HallSource
+        from ui.shell.theme import apply_theme
+
+        app = QApplication([])
+        never = threading.Event()
+        settings = Settings(device_id="probe", device_code="K01")
+        for role, size in (("counter", (1366, 768)), ("leader", (1366, 768)), ("admin", (1366, 768)),
+                           ("kiosk", (1920, 1080)), ("kiosk", (1080, 1920)), ("display", (1920, 1080))):
+            apply_theme(app, role)
+            window = build_window(HallSource(settings, lambda: never.wait()), role)
+            window.resize(*size)
+            window.show()
+            window.repaint()
+            app.processEvents()
+            window.close()
+        print("WORDS", "ui.common.words" in sys.modules)
+    """)], capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert "WORDS False" in done.stdout, done.stdout
