@@ -81,6 +81,28 @@ def test_the_guide_standing_up_breaks_its_paragraphs_between_words(
     assert seen_cut_by_qt, "Qt alone breaks some word of the guide at these widths"
 
 
+def test_large_text_turned_on_over_the_guide_lays_its_paragraphs_out_again(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed) -> None:
+    """大字 tapped while 您的义务 is on screen, standing up: the paragraphs are laid out again in the larger text by
+    themselves, each line still ending between words."""
+    from ui.kiosk.guide import GuideFlow
+
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, (1080, 1920))
+    flow = shell.open_flow("guide")
+    assert isinstance(flow, GuideFlow)
+    flow.buttons[1].click()
+    items = flow.text.items
+    qtbot.waitUntil(lambda: all(item.isVisible() and item.width() > 0 for item in items))
+    small = items[0].font().pixelSize()
+    qtbot.waitUntil(lambda: all(cut_words(item) == [] for item in items))
+    lines = sum(len(label_lines(item)) for item in items)
+    shell.large_button.setChecked(True)
+    qtbot.waitUntil(lambda: items[0].font().pixelSize() > small)
+    qtbot.waitUntil(lambda: all(cut_words(item) == [] and past_the_edge(item) == [] for item in items))
+    assert sum(len(label_lines(item)) for item in items) > lines  # the larger text's, more of them
+
+
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
 def test_the_rights_before_submitting_break_between_words(
         qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int]) -> None:
