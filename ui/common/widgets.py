@@ -106,6 +106,10 @@ def _between_words(phrase: str, last: bool, fits: Callable[[str], bool]) -> str:
         phrase[-1:]
 
 
+def _whole(_words: str) -> bool:
+    return True
+
+
 def unbroken(text: str) -> str:
     """``text`` with every date, weekday and number-with-its-unit joined so no line breaks inside it, and a
     sentence's last two characters kept together."""
@@ -180,7 +184,8 @@ class Phrases(str):
         if self.flowing:  # each clause's words held; between them and after its punctuation, Qt's own breaks
             if fits is None:
                 return unbroken(self)
-            return "".join(_between_words(part, index == last, fits) for index, part in enumerate(self.phrases))
+            return "".join(_between_words(part, index == last, _whole if fits(part) else fits)  # (each word fits)
+                           for index, part in enumerate(self.phrases))
         return BREAK.join(_joined(part) if fits is None or fits(part) else _between_words(part, index == last, fits)
                           for index, part in enumerate(self.phrases))
 

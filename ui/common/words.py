@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import importlib.util
 import re
 import sys
@@ -109,11 +110,18 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
     The dictionary is a general one: the hall's own words it splits (信 / 访, 身份 / 证, 向上 / 一 / 级) are held
     whole as well (:data:`HALL_WORDS`), a word of either overlapping the other's making both one.
+
+    A text's words are kept once found: a paragraph is laid out again at each change of its label's width or font
+    (大字), its clauses the same each time.
     """
-    breaker = _the_breaker()
+    return list(_spans(_the_breaker(), text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _spans(breaker: _WordBreaker | None, text: str) -> tuple[tuple[int, int], ...]:
     hall = [found.span() for found in _HALL_WORDS.finditer(text)]
     if breaker is None or not text:
-        return hall
+        return tuple(hall)
     # ICU counts UTF-16 units: a character beyond the BMP (𫖯 in a name) is two of them, one of Python's
     at: dict[int, int] = {}
     unit = 0
@@ -130,4 +138,4 @@ def word_spans(text: str) -> list[tuple[int, int]]:
         if end - start > 1:
             spans.append((start, end))
         start = end
-    return sorted([*spans, *hall])
+    return tuple(sorted([*spans, *hall]))
