@@ -35,6 +35,8 @@ def test_icu_finds_the_words_of_a_chinese_sentence_and_counts_in_characters() ->
     text = "信访人可以向原办理行政机关的上一级行政机关请求复查"
     found = [text[start:end] for start, end in word_spans(text)]
     assert {"信访人", "上一级", "机关", "复查"} <= set(found)
+    text = "请把回执和材料一起交给接待窗口工作人员"  # 工作 / 人员 to ICU: 接待窗口工作 / 人员 on the 材料 page
+    assert "工作人员" in [text[start:end] for start, end in word_spans(text)]
 
 
 def _broken_words(lines: list[str], text: str, fits: int, metrics: QFontMetrics) -> list[str]:

@@ -28,10 +28,11 @@ from typing import Any
 _UBRK_WORD = 1
 _UBRK_DONE = -1
 
-#: Words of the hall's that ICU's dictionary splits (信 / 访人, 身份 / 证和, 向上 / 一 / 级, 阅读 / 器上): held whole,
-#: beside ICU's words where it is found.
+#: Words of the hall's that ICU's dictionary splits (信 / 访人, 身份 / 证和, 向上 / 一 / 级, 阅读 / 器上, 工作 / 人员):
+#: held whole, beside ICU's words where it is found.
 HALL_WORDS = ("信访", "信访人", "信访事项", "身份证", "上一级", "节假日", "阅读器", "查询码", "农民工", "告知书",
-              "意见书", "工作日", "读卡器", "号票", "复查", "复核", "办结", "接访", "候补", "回执", "满意度")
+              "意见书", "工作日", "读卡器", "号票", "复查", "复核", "办结", "接访", "候补", "回执", "满意度",
+              "工作人员")
 _HALL_WORDS = re.compile("|".join(sorted(HALL_WORDS, key=len, reverse=True)))
 
 _lock = threading.Lock()
