@@ -159,7 +159,8 @@ class Phrases(str):
         sentence's last two characters are kept whole; a word wider than the line breaks as Qt would break it.
 
         The words are ICU's (:mod:`ui.common.words`), found once the label has its width: until then, and for a
-        label that does not wrap, the text breaks as any label's (see :func:`unbroken`)."""
+        label that does not wrap, the text breaks as any label's (see :func:`unbroken`). A message of a line or
+        three (a refusal, what a receipt says) is better said by :meth:`clauses`, each clause whole."""
         text = cls.clauses(text)
         text.flowing = True
         return text
@@ -179,7 +180,7 @@ class Phrases(str):
     def laid_out(self, fits: Callable[[str], bool] | None = None) -> str:
         """The text for the label's layout: a break allowed at each mark (U+200B), none inside a phrase
         (U+2060), but for a phrase ``fits`` says is wider than the line (its dates, numbers and a sentence's last
-        two characters kept whole)."""
+        two characters kept whole). A :meth:`paragraph`'s: a break between any two of its words."""
         last = len(self.phrases) - 1
         if self.flowing:  # each clause's words held; between them and after its punctuation, Qt's own breaks
             if fits is None:
