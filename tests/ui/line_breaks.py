@@ -34,8 +34,11 @@ def label_lines(widget: QLabel) -> list[tuple[str, float]]:
 
 def broken_words(root: QWidget, *, longest: int = 40, skip: tuple[str, ...] = ()) -> list[str]:
     """Each visible word-wrapped label under ``root`` broken between two Chinese characters where its text
-    marks no phrase boundary (a paragraph longer than ``longest`` characters, a label named in ``skip``, may
-    break as Qt does), and each line wider than its label: "轻触即 / 可取号 (title at 984 px)"."""
+    marks no phrase boundary (a paragraph longer than ``longest`` characters only inside a word that fits its
+    line: 上一 / 级机关; a label named in ``skip`` may break as Qt does), and each line wider than its label:
+    "轻触即 / 可取号 (title at 984 px)"."""
+    from ui.common.words import word_spans
+
     found: list[str] = []
     for widget in root.findChildren(QLabel):
         if not widget.isVisible() or not widget.wordWrap() or not widget.text() or widget.objectName() in skip \
@@ -49,6 +52,14 @@ def broken_words(root: QWidget, *, longest: int = 40, skip: tuple[str, ...] = ()
             if natural > width + 1:
                 found.append(f"{words} wider than its label ({natural:.0f} > {width} px)")
         if len("".join(plain)) > longest:
+            text, ends, at = "".join(plain), {}, 0
+            for index, line in enumerate(plain[:-1]):
+                at += len(line)
+                ends[at] = index
+            metrics = widget.fontMetrics()
+            found += [f"{plain[ends[cut]].rstrip()[-6:]} / {plain[ends[cut] + 1][:6]} (a paragraph's {text[start:end]} "
+                      f"at {width} px)" for start, end in word_spans(text) for cut in ends
+                      if start < cut < end and metrics.horizontalAdvance(text[start:end]) <= width]
             continue
         for (before, _), left, right in zip(lines, plain, plain[1:], strict=False):
             left_end, right_start = left.rstrip(), right.lstrip()

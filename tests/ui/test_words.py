@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtGui import QFontMetrics
 from pytestqt.qtbot import QtBot
@@ -33,6 +35,8 @@ def test_icu_finds_the_words_of_a_chinese_sentence_and_counts_in_characters() ->
     text = "信访人可以向原办理行政机关的上一级行政机关请求复查"
     found = [text[start:end] for start, end in word_spans(text)]
     assert {"信访人", "上一级", "机关", "复查"} <= set(found)
+    text = "请把回执和材料一起交给接待窗口工作人员"  # 工作 / 人员 to ICU: 接待窗口工作 / 人员 on the 材料 page
+    assert "工作人员" in [text[start:end] for start, end in word_spans(text)]
 
 
 def _broken_words(lines: list[str], text: str, fits: int, metrics: QFontMetrics) -> list[str]:
@@ -91,3 +95,24 @@ def test_without_icu_the_halls_own_words_are_still_held(monkeypatch: pytest.Monk
     monkeypatch.setattr(words, "_tried", True)
     text = "请把身份证放在阅读器上"
     assert [text[start:end] for start, end in word_spans(text)] == ["身份证", "阅读器"]
+
+
+def test_a_paragraph_laid_out_again_asks_icu_nothing_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paragraph is laid out again at each change of its label's width or font (大字): its clauses' words, found
+    once, are not looked up again (the rights read before 提交登记 took some 10 ms each time, 3 ms now)."""
+    breaker = words._the_breaker()
+    if breaker is None:
+        pytest.skip("ICU not found")
+    asked: list[str] = []
+    bounds = breaker.bounds
+
+    def counted(text: str) -> Iterator[int]:
+        asked.append(text)
+        return bounds(text)
+
+    monkeypatch.setattr(breaker, "bounds", counted)
+    words._spans.cache_clear()  # as the program starts
+    text = Phrases.paragraph("对复查意见不服的，可以自收到书面答复之日起30日内请求复核。仍不服的，不再受理。")
+    for width in (200, 400, 300):
+        text.laid_out(lambda phrase, w=width: len(phrase) * 40 <= w)
+    assert sorted(asked) == sorted(text.phrases)  # each clause once

@@ -106,6 +106,10 @@ def _between_words(phrase: str, last: bool, fits: Callable[[str], bool]) -> str:
         phrase[-1:]
 
 
+def _whole(_words: str) -> bool:
+    return True
+
+
 def unbroken(text: str) -> str:
     """``text`` with every date, weekday and number-with-its-unit joined so no line breaks inside it, and a
     sentence's last two characters kept together."""
@@ -133,6 +137,8 @@ class Phrases(str):
     """
 
     phrases: tuple[str, ...]
+    #: A paragraph (:meth:`paragraph`): its lines filled, broken between any two of its words.
+    flowing: bool = False
 
     def __new__(cls, marked: str) -> Phrases:
         return cls.of(marked.split(PHRASE_MARK))
@@ -143,6 +149,20 @@ class Phrases(str):
         parts = tuple(part for part in phrases if part)
         text = str.__new__(cls, "".join(parts))
         text.phrases = parts
+        return text
+
+    @classmethod
+    def paragraph(cls, text: str) -> Phrases:
+        """A long text (办事指南's rights and time limits, the rights read before 提交登记) whose lines are filled
+        and break between its words, as a printed page's: 上一级 / 机关, never 上一 / 级机关 as Qt breaks it, nor
+        the ragged lines of a paragraph broken at its punctuation only. Its dates, numbers with their units and a
+        sentence's last two characters are kept whole; a word wider than the line breaks as Qt would break it.
+
+        The words are ICU's (:mod:`ui.common.words`), found once the label has its width: until then, and for a
+        label that does not wrap, the text breaks as any label's (see :func:`unbroken`). A message of a line or
+        three (a refusal, what a receipt says) is better said by :meth:`clauses`, each clause whole."""
+        text = cls.clauses(text)
+        text.flowing = True
         return text
 
     @classmethod
@@ -160,8 +180,13 @@ class Phrases(str):
     def laid_out(self, fits: Callable[[str], bool] | None = None) -> str:
         """The text for the label's layout: a break allowed at each mark (U+200B), none inside a phrase
         (U+2060), but for a phrase ``fits`` says is wider than the line (its dates, numbers and a sentence's last
-        two characters kept whole)."""
+        two characters kept whole). A :meth:`paragraph`'s: a break between any two of its words."""
         last = len(self.phrases) - 1
+        if self.flowing:  # each clause's words held; between them and after its punctuation, Qt's own breaks
+            if fits is None:
+                return unbroken(self)
+            return "".join(_between_words(part, index == last, _whole if fits(part) else fits)  # (each word fits)
+                           for index, part in enumerate(self.phrases))
         return BREAK.join(_joined(part) if fits is None or fits(part) else _between_words(part, index == last, fits)
                           for index, part in enumerate(self.phrases))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import importlib.util
 import re
 import sys
@@ -27,10 +28,11 @@ from typing import Any
 _UBRK_WORD = 1
 _UBRK_DONE = -1
 
-#: Words of the hall's that ICU's dictionary splits (信 / 访人, 身份 / 证和, 向上 / 一 / 级, 阅读 / 器上): held whole,
-#: beside ICU's words where it is found.
+#: Words of the hall's that ICU's dictionary splits (信 / 访人, 身份 / 证和, 向上 / 一 / 级, 阅读 / 器上, 工作 / 人员):
+#: held whole, beside ICU's words where it is found.
 HALL_WORDS = ("信访", "信访人", "信访事项", "身份证", "上一级", "节假日", "阅读器", "查询码", "农民工", "告知书",
-              "意见书", "工作日", "读卡器", "号票", "复查", "复核", "办结", "接访", "候补", "回执", "满意度")
+              "意见书", "工作日", "读卡器", "号票", "复查", "复核", "办结", "接访", "候补", "回执", "满意度",
+              "工作人员")
 _HALL_WORDS = re.compile("|".join(sorted(HALL_WORDS, key=len, reverse=True)))
 
 _lock = threading.Lock()
@@ -109,11 +111,18 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
     The dictionary is a general one: the hall's own words it splits (信 / 访, 身份 / 证, 向上 / 一 / 级) are held
     whole as well (:data:`HALL_WORDS`), a word of either overlapping the other's making both one.
+
+    A text's words are kept once found: a paragraph is laid out again at each change of its label's width or font
+    (大字), its clauses the same each time.
     """
-    breaker = _the_breaker()
+    return list(_spans(_the_breaker(), text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _spans(breaker: _WordBreaker | None, text: str) -> tuple[tuple[int, int], ...]:
     hall = [found.span() for found in _HALL_WORDS.finditer(text)]
     if breaker is None or not text:
-        return hall
+        return tuple(hall)
     # ICU counts UTF-16 units: a character beyond the BMP (𫖯 in a name) is two of them, one of Python's
     at: dict[int, int] = {}
     unit = 0
@@ -130,4 +139,4 @@ def word_spans(text: str) -> list[tuple[int, int]]:
         if end - start > 1:
             spans.append((start, end))
         start = end
-    return sorted([*spans, *hall])
+    return tuple(sorted([*spans, *hall]))

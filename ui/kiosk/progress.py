@@ -507,7 +507,8 @@ class ProgressFlow(QWidget):
                                                                 if progress.next_due else "")))
         self.due.setVisible(progress.next_due is not None)
         self.can_do.set_items(progress.can_do or ["请耐心等待办理结果"])
-        self.timeline.setText("\n\n".join(f"{_day(step.on)}\n{step.text}" for step in progress.steps))
+        steps = "\n\n".join(f"{_day(step.on)}\n{step.text}" for step in progress.steps)
+        self.timeline.setText(Phrases.paragraph(steps))  # its lines broken between words
         self.rate_button.setVisible(progress.can_rate)
         self.summary.updateGeometry()  # standing up, its height follows the text
         self._go(self.result_page)
@@ -684,7 +685,7 @@ class ProgressFlow(QWidget):
         if printed[0]:
             self.thanks_receipt.setText(Phrases("评价回执|已打印，|请取走回执。"))
         else:
-            self.thanks_receipt.setText(f"评价回执没有打印出来（{printed[1]}），您的评价已经记录，不影响办理。")
+            self.thanks_receipt.setText(Phrases.clauses(f"评价回执没有打印出来（{printed[1]}），您的评价已经记录，不影响办理。"))
 
 
 def _day(day: date) -> str:

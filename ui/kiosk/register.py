@@ -339,7 +339,7 @@ class RegistrationFlow(QWidget):
         else:
             # what the screen asks, as the other screens' first lines do (it said 材料 under the step's title 材料)
             materials = self._page(Phrases("您有|书面材料|要提交吗？"))
-            materials.addWidget(label(NO_DEVICE, "subtitle"))
+            materials.addWidget(label(Phrases.paragraph(NO_DEVICE), "subtitle"))
             materials.addStretch(1)
 
         # 6 核对: each part with its own 修改, which opens that step; 回到核对 then comes straight back here (a
@@ -352,9 +352,10 @@ class RegistrationFlow(QWidget):
         # 7 告知
         self.rights = label("")
         self.rights.setTextFormat(Qt.TextFormat.PlainText)
-        self.rights.setText("一、您的权利\n\n" + _numbered(TEXTS["rights.rights"]) + "\n\n二、您的义务\n\n"
-                            + _numbered(TEXTS["rights.duties"]) + "\n\n三、" + TEXTS["rights.prohibited_intro"]
-                            + "\n\n" + _numbered(TEXTS["rights.prohibited"]))
+        self.rights.setText(Phrases.paragraph(  # filled lines, broken between words (上一级 / 机关)
+            "一、您的权利\n\n" + _numbered(TEXTS["rights.rights"]) + "\n\n二、您的义务\n\n"
+            + _numbered(TEXTS["rights.duties"]) + "\n\n三、" + TEXTS["rights.prohibited_intro"]
+            + "\n\n" + _numbered(TEXTS["rights.prohibited"])))
         self.agree = QPushButton("我已阅读，知道了")
         self.agree.setObjectName("choice")
         self.agree.setCheckable(True)

@@ -338,7 +338,10 @@ class HangingRows(QWidget):
         self.set_rows([(self.BULLET, Phrases.clauses(line)) for line in lines])
 
     def set_rows(self, rows: list[tuple[str, str]]) -> None:
-        """``rows`` of (mark, text): the text as given (a :class:`Phrases` breaks between its phrases)."""
+        """``rows`` of (mark, text): a :class:`Phrases` breaks between its phrases, a plain text is a paragraph
+        (:meth:`Phrases.paragraph`: between its words, 上一级 / 机关, never 上一 / 级机关)."""
+        from ui.common.widgets import Phrases
+
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -349,7 +352,7 @@ class HangingRows(QWidget):
             self.grid.setRowStretch(row, 0)
         self.rows = []
         for row, (mark, line) in enumerate(rows):
-            text = label(line, self.name)
+            text = label(line if isinstance(line, Phrases) else Phrases.paragraph(line), self.name)
             if mark:
                 marker = label(f"{mark}\u00a0", self.name)
                 marker.setWordWrap(False)

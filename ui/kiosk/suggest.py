@@ -322,8 +322,8 @@ class SuggestionFlow(QWidget):
             self.done_text.setText(Phrases.clauses(
                 theme + "回执已打印，请取走回执。\n凭编号可到窗口了解办理和采纳情况。"))
         else:
-            self.done_text.setText(theme + f"回执没有打印出来（{printed[1]}）。\n"
-                                   "请记下上面的建议编号，\n凭编号可到窗口了解办理和采纳情况。")
+            self.done_text.setText(Phrases.clauses(theme + f"回执没有打印出来（{printed[1]}）。\n"
+                                                   "请记下上面的建议编号，\n凭编号可到窗口了解办理和采纳情况。"))
 
 
 def _themes(hall: Hall, actor: object) -> tuple[list[Theme], date]:
