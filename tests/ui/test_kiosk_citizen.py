@@ -532,6 +532,30 @@ def test_the_review_starts_right_under_its_lead(qtbot: QtBot, shell: KioskShell)
     assert first.alignment() & Qt.AlignmentFlag.AlignTop
 
 
+def test_a_long_request_shows_its_start_at_the_review_and_all_of_it_on_asking(qtbot: QtBot,
+                                                                               shell: KioskShell) -> None:
+    """5,000 characters of 诉求 made 核对 several screens long: it shows their start and how many there are,
+    展开全文 all of them, 收起 the start again; what is registered is all of it."""
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    request = ("村口道路塌陷半年无人修，老人孩子出行不便。" * 240)[:4999] + "。"
+    _to_review(qtbot, flow)
+    qtbot.mouseClick(flow.review.buttons[2], Qt.MouseButton.LeftButton)
+    flow.request.setPlainText(request)
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert flow.step == 5 and flow.values["request"] == request
+    words, whole = flow.review.parts[2], flow.review.whole_buttons[2]
+    qtbot.waitUntil(lambda: whole.isVisible() and words.height() > 0)
+    assert words.text() == f"诉求：{request[:120]}……（共5000字）"
+    page = flow.pages.currentWidget()
+    assert flow.review.height() < page.height()  # the whole review on one screen
+    assert not flow.review.whole_buttons[3].isVisible()  # short parts have nothing to open
+    qtbot.mouseClick(whole, Qt.MouseButton.LeftButton)
+    assert words.text() == f"诉求：{request}" and whole.text() == "收起"
+    qtbot.mouseClick(whole, Qt.MouseButton.LeftButton)
+    assert words.text().endswith("……（共5000字）") and whole.text() == "展开全文"
+
+
 @pytest.mark.parametrize(("part", "step"), [(0, 0), (2, 2), (3, 3)])
 def test_a_part_changed_from_the_review_comes_straight_back_to_it(qtbot: QtBot, shell: KioskShell,
                                                                   part: int, step: int) -> None:

@@ -77,8 +77,28 @@ REVIEW_STEP = STEPS.index("核对")
 LONG_BOX_STEPS = (STEPS.index("诉求"), STEPS.index("事实和理由"))
 
 
+#: How many characters of a field's words 核对 shows until 展开全文 is tapped (about three lines lying down), and how
+#: many of its lines: 5,000 characters of 诉求 made the screen several screens long.
+REVIEW_SHOWN = 120
+REVIEW_LINES = 4
+
+
+def shortened(field: str) -> str:
+    """A field of 核对 (``名称：words``) with its words cut to their first :data:`REVIEW_SHOWN` characters (and
+    :data:`REVIEW_LINES` lines), saying how many there are; the field itself when that is all of it."""
+    name, mark, words = field.partition("：")
+    if not mark:
+        name, words = "", field
+    shown = "\n".join(words.split("\n")[:REVIEW_LINES])[:REVIEW_SHOWN]
+    if shown == words:
+        return field
+    return f"{name}{mark}{shown.rstrip()}……（共{len(words)}字）"
+
+
 class ReviewParts(QWidget):
-    """核对: each part of what was filled in, with 修改 beside it opening the step that holds it."""
+    """核对: each part of what was filled in, with 修改 beside it opening the step that holds it. A long part shows
+    its first lines and how long it is, 展开全文 under it showing all of it (收起 the first lines again); the
+    receipt and the case keep everything."""
 
     def __init__(self, edit: Callable[[int], None]) -> None:
         super().__init__()
@@ -90,9 +110,14 @@ class ReviewParts(QWidget):
         self.rows.setColumnStretch(0, 1)
         self.parts: list[QLabel] = []
         self.buttons: list[QPushButton] = []
+        #: 展开全文 / 收起 under each part (shown when the part is longer than its first lines)
+        self.whole_buttons: list[QPushButton] = []
         self.steps: list[int] = []
+        self.fields: list[list[str]] = []
+        self.whole: list[bool] = []
 
-    def show_parts(self, parts: list[tuple[int, str]]) -> None:
+    def show_parts(self, parts: list[tuple[int, list[str]]]) -> None:
+        """``parts``: the step holding each part, and its fields (``名称：words``, one under the other)."""
         while len(self.parts) < len(parts):
             row = len(self.parts)
             words = label("")
@@ -100,21 +125,44 @@ class ReviewParts(QWidget):
             words.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             button = secondary_button("修改")
             button.clicked.connect(lambda _=False, row=row: self.edit(self.steps[row]))
-            self.rows.addWidget(words, row, 0)
+            whole = secondary_button("展开全文")
+            whole.clicked.connect(lambda _=False, row=row: self._show_whole(row, not self.whole[row]))
+            column = QVBoxLayout()
+            column.setSpacing(10)
+            column.addWidget(words)
+            column.addWidget(whole, 0, Qt.AlignmentFlag.AlignLeft)
+            self.rows.addLayout(column, row, 0)
             self.rows.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
             self.parts.append(words)
             self.buttons.append(button)
+            self.whole_buttons.append(whole)
         self.steps = [step for step, _ in parts]
+        self.fields = [fields for _, fields in parts]
+        self.whole = [False] * len(parts)
         for row, (words, button) in enumerate(zip(self.parts, self.buttons, strict=True)):
             shown = row < len(parts)
             words.setVisible(shown)
             button.setVisible(shown)
-            words.setText(parts[row][1] if shown else "")
             if shown:
                 button.setAccessibleName(f"修改{STEPS[parts[row][0]]}")
+                self._show_whole(row, False)
+            else:
+                words.setText("")
+                self.whole_buttons[row].hide()
+
+    def _show_whole(self, row: int, whole: bool) -> None:
+        fields = self.fields[row]
+        cut = [shortened(field) for field in fields]
+        long = cut != fields
+        self.whole[row] = whole and long
+        self.parts[row].setText("\n".join(fields if self.whole[row] else cut))
+        button = self.whole_buttons[row]
+        button.setVisible(long)
+        button.setText("收起" if self.whole[row] else "展开全文")
+        button.setAccessibleName(f"{button.text()}（{STEPS[self.steps[row]]}）")
 
     def text(self) -> str:
-        """All of it, as read out (and as a test reads it)."""
+        """All that shows, as read out (and as a test reads it)."""
         return "\n\n".join(words.text() for words in self.parts if words.isVisibleTo(self) and words.text())
 
 
@@ -643,18 +691,18 @@ class RegistrationFlow(QWidget):
                                           f"请删去{len(text) - MAX_PETITION_TEXT}字；较长的材料可以到窗口提交", key)
                 self.values[key] = chinese_full_stops(text)
 
-    def _summary(self) -> list[tuple[int, str]]:
+    def _summary(self) -> list[tuple[int, list[str]]]:
         """What was filled in, by the step that holds it."""
         v = self.values
         town = next((b.text() for c, b in self.where_buttons.items() if c == v["region_code"]), "")
-        parts = [(0, "\n".join((f"姓名：{v['name']}", f"身份证号码：{mask_id_number(v['id_number'])}",
-                                f"手机号码：{v['phone'] or '（未填）'}", f"住址：{v['address'] or '（未填）'}"))),
-                 (1, f"问题发生地：{town or '（不清楚）'}"),
-                 (2, f"诉求：{v['request']}"),
-                 (3, f"事实经过：{v['facts'] or '（未填）'}\n理由：{v['reasons'] or '（未填）'}")]
+        parts = [(0, [f"姓名：{v['name']}", f"身份证号码：{mask_id_number(v['id_number'])}",
+                      f"手机号码：{v['phone'] or '（未填）'}", f"住址：{v['address'] or '（未填）'}"]),
+                 (1, [f"问题发生地：{town or '（不清楚）'}"]),
+                 (2, [f"诉求：{v['request']}"]),
+                 (3, [f"事实经过：{v['facts'] or '（未填）'}", f"理由：{v['reasons'] or '（未填）'}"])]
         if self.photos is not None:
             count = len(self.photos.photos)
-            parts.append((4, f"材料：{count}张照片" if count else "材料：（未拍，可到窗口提交）"))
+            parts.append((4, [f"材料：{count}张照片" if count else "材料：（未拍，可到窗口提交）"]))
         return parts
 
     # -- the ID card
