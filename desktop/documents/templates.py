@@ -51,7 +51,7 @@ class Block:
 
     ``text`` is a template with ``{placeholders}`` or ``@key`` for a configurable
     text (the key itself may hold placeholders: ``@opinion.outcome.{outcome}``).
-    ``when``/``unless`` name a data key whose truth decides whether the block prints.
+    ``when``/``unless`` name a data key whose truth decides whether the block prints (``a&b``: both keys true).
     """
 
     type: BlockType
@@ -193,6 +193,8 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     # 领导接访日: the visitor's slip, the leader's office's list, the briefing dossier
     # said only with the hall's phone number printed: no slip tells people to phone a number it does not give
     "appointment.call": "不能按时到达的，请提前拨打{hall_phone}告知，以便安排其他来访人。",
+    # a place on the waiting list has no time yet to be late for: what it can tell the hall is that it needs none
+    "appointment.call_waiting": "如不再需要候补，请拨打{hall_phone}告知，以便递补其他来访人。",
     # the kiosk's 预约成功 screen, in large type: what to bring and when to come (as the slip's note says)
     "appointment.bring": "身份证和预约回执",
     "appointment.waiting": "本接访日已约满，您已登记为候补；有人取消时按顺序递补，届时电话通知。",
@@ -400,7 +402,8 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.SPACE, size=0.4),
         Block(B.PARA, "@appointment.waiting", when="waiting"),
         Block(B.NOTE, "{arrival_note}。", when="arrival_note"),
-        Block(B.NOTE, "@appointment.call", when="hall_phone"),
+        Block(B.NOTE, "@appointment.call", when="hall_phone", unless="waiting"),
+        Block(B.NOTE, "@appointment.call_waiting", when="waiting&hall_phone"),
         Block(B.RULE),
         Block(B.FIELD, "{hall_address}", label="地址", when="hall_address"),
         Block(B.FIELD, "{hall_phone}", label="电话", when="hall_phone"),
