@@ -87,6 +87,7 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     # 80 mm receipts
     "receipt.next_step": "下一步：本中心将依法转送、交办有权处理的机关、单位，或告知您依法处理的途径，"
                          "将于{route_due_cn}前告知您。",
+    "receipt.progress": "办理进度（截至{issued_on_cn}）：{progress}。",
     "receipt.unverified": "（该期限所在年份的节假日安排尚未导入，期限未经核实）",
     "receipt.rights": "凭案件编号和查询码，可扫描二维码或在自助终端查询办理进度、评价办理结果；补充材料请到"
                       "接待窗口。查询码只打印这一次，请妥善保管本回执，不要交给他人。",
@@ -223,8 +224,10 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.FIELD, "{received_at_cn}", label="登记时间"),
         Block(B.FIELD, "{window}", label="接待窗口", when="window"),
         Block(B.SPACE, size=0.4),
-        Block(B.PARA, "@receipt.next_step"),
-        Block(B.NOTE, "@receipt.unverified", when="route_due_unverified"),
+        Block(B.PARA, "@receipt.next_step", unless="progress"),
+        Block(B.NOTE, "@receipt.unverified", when="route_due_unverified", unless="progress"),
+        # a receipt printed again once the case has moved on: where it is now, not the first 下一步
+        Block(B.PARA, "@receipt.progress", when="progress"),
         Block(B.RULE),
         Block(B.FIELD, "{hall_address}", label="地址", when="hall_address"),
         Block(B.FIELD, "{hall_phone}", label="电话", when="hall_phone"),
