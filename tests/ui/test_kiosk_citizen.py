@@ -556,6 +556,30 @@ def test_a_long_request_shows_its_start_at_the_review_and_all_of_it_on_asking(qt
     assert words.text().endswith("……（共5000字）") and whole.text() == "展开全文"
 
 
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+@pytest.mark.parametrize("large", [False, True])
+def test_the_notice_panel_stands_whole_on_the_screen_its_text_scrolling_within(
+        qtbot: QtBot, shell: KioskShell, size: tuple[int, int], large: bool) -> None:
+    """告知 scrolled as a whole screen: its panel's bottom edge was cut by the screen's (in 高对比 a yellow frame open
+    at the bottom, standing up). The panel stands whole; the rights, duties and 六个不得 scroll within it."""
+    shell.resize(*size)
+    qtbot.mouseClick(shell.contrast_button, Qt.MouseButton.LeftButton)
+    if large:
+        qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(6)
+    screen = flow.pages.currentWidget()
+    assert isinstance(screen, QScrollArea)
+    qtbot.waitUntil(lambda: flow.rights.isVisible() and flow.rights.height() > 0)
+    frame = screen.widget()
+    assert frame.mapTo(screen.viewport(), QPoint(0, frame.height())).y() <= screen.viewport().height()
+    assert screen.verticalScrollBar().maximum() == 0  # the screen does not scroll: its panel is whole
+    area = flow.rights_area
+    assert area.verticalScrollBar().maximum() > 0 and area.isVisible()  # the text scrolls, within the panel
+    assert area.mapTo(frame, QPoint(0, area.height())).y() <= frame.height()
+
+
 @pytest.mark.parametrize(("part", "step"), [(0, 0), (2, 2), (3, 3)])
 def test_a_part_changed_from_the_review_comes_straight_back_to_it(qtbot: QtBot, shell: KioskShell,
                                                                   part: int, step: int) -> None:

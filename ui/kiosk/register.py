@@ -407,7 +407,10 @@ class RegistrationFlow(QWidget):
         self.agree.setObjectName("choice")
         self.agree.setCheckable(True)
         rights = self._page(Phrases("提交前，|请阅读|您的权利、义务和“六个不得”，|再点下面的|“我已阅读，知道了”"))
-        rights.addWidget(self.rights, 1)  # the screen scrolls
+        # the text scrolls within the panel, the panel whole on the screen: the screen scrolling, the panel's
+        # bottom edge was cut by the screen's (high contrast made it plain: a yellow frame open at the bottom)
+        self.rights_area = scrolling(self.rights)
+        rights.addWidget(self.rights_area, 1)
         nav.insertWidget(2, self.agree)  # beside 提交登记, always in view
 
         # 8 完成
