@@ -580,6 +580,30 @@ def test_the_notice_panel_stands_whole_on_the_screen_its_text_scrolling_within(
     assert area.mapTo(frame, QPoint(0, area.height())).y() <= frame.height()
 
 
+@pytest.mark.parametrize("size", [(1080, 1920), (1200, 1920)])
+def test_a_long_address_read_from_the_card_is_shown_whole_with_large_text(qtbot: QtBot, shell: KioskShell,
+                                                                       size: tuple[int, int]) -> None:
+    """With 大字 standing up a long address read from the ID card was cut at the one-line field's right edge (a
+    field scrolls only while it has the focus): the whole address stands under the field while the field cannot
+    show it, wrapped; a short one needs nothing more."""
+    from types import SimpleNamespace
+
+    from tests.helpers import valid_id
+
+    shell.resize(*size)
+    qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    address = "浙江省金华市浦江县浦阳街道和平路北段人民新村小区12幢3单元201室"
+    flow.fill_from_card(SimpleNamespace(name="王秀英", id_number=valid_id(seq=3), address=address))
+    whole = flow.address_whole
+    qtbot.waitUntil(lambda: whole.isVisibleTo(flow) and whole.width() > 0)
+    assert flow.address.text() == address and whole.text() == f"完整住址：{address}"
+    qtbot.waitUntil(lambda: whole.height() >= whole.heightForWidth(whole.width()))  # all its lines, laid out
+    flow.address.setText("和平路12号")
+    assert not whole.isVisibleTo(flow)
+
+
 @pytest.mark.parametrize(("part", "step"), [(0, 0), (2, 2), (3, 3)])
 def test_a_part_changed_from_the_review_comes_straight_back_to_it(qtbot: QtBot, shell: KioskShell,
                                                                   part: int, step: int) -> None:

@@ -166,6 +166,49 @@ class ReviewParts(QWidget):
         return "\n\n".join(words.text() for words in self.parts if words.isVisibleTo(self) and words.text())
 
 
+class WholeLine(QLabel):
+    """Under a one-line field, the field's whole text while the field shows only part of it: a long address read
+    from the ID card (浙江省金华市婺城区城东街道解放街299号…) was cut at the field's right edge with 大字 standing up,
+    and a field scrolls only while it has the focus. Hidden while the field shows all of it, and while ``wanted``
+    says there is no room for it (lying down with 大字 the screen has no line to spare: it would scroll)."""
+
+    def __init__(self, field: QLineEdit, lead: str, wanted: Callable[[], bool]) -> None:
+        super().__init__()
+        self.field, self.lead, self.wanted = field, lead, wanted
+        self.setObjectName("hint")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.hide()
+        field.textChanged.connect(self.follow)
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.field and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange,
+                                                       QEvent.Type.StyleChange, QEvent.Type.Show):
+            self.follow()
+        return False
+
+    def cut(self) -> bool:
+        """Whether the field's text is wider than the room the field gives it."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+        field = self.field
+        text = field.text()
+        if not text or field.width() <= 1:
+            return False
+        option = QStyleOptionFrame()
+        field.initStyleOption(option)
+        room = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field)
+        margins = field.textMargins()
+        return field.fontMetrics().horizontalAdvance(text) > room.width() - margins.left() - margins.right() - 4
+
+    def follow(self) -> None:
+        cut = self.wanted() and self.cut()
+        self.setText(f"{self.lead}{self.field.text()}" if cut else "")
+        if cut != (not self.isHidden()):
+            self.setVisible(cut)
+
+
 NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材料。\n\n"
              "如有书面材料（如合同、判决书、照片），请在登记后把回执和材料一起交给接待窗口工作人员，"
              "工作人员会为您扫描并附在这件事项中。")
@@ -292,6 +335,7 @@ class RegistrationFlow(QWidget):
         self.address.setMaxLength(PASTE_MAX)  # a paste kept whole: refused at 下一步 saying how long it may be
         self.address.setAccessibleName("住址")
         self.address.setPlaceholderText("例如：和平路12号3单元201室")  # whole standing up with 大字
+        self.address_whole = WholeLine(self.address, "完整住址：", lambda: self.portrait)
         who = self._page(Phrases("请把身份证|放在阅读器上，|或者在下面输入") if reader
                          else Phrases("请输入|您的姓名和身份证号码"))
         self._card_read_row(who, reader)
@@ -314,6 +358,7 @@ class RegistrationFlow(QWidget):
             column.addWidget(self.id_number_row if field is self.id_number else field)
             if field is self.address:
                 self._address_caption = heading
+                column.addWidget(self.address_whole)
             if field is self.name:
                 column.addWidget(self.rare_hint)
         self.who_fields.finish()
@@ -496,10 +541,11 @@ class RegistrationFlow(QWidget):
         self.rare_hint.setVisible(self.card is None)
         # the address last, after the phone, standing up (one column); under the name lying down
         holder = self.who_fields.second if portrait else self.who_fields.first
-        for widget in (self._address_caption, self.address):
+        for widget in (self._address_caption, self.address, self.address_whole):
             widget.setParent(None)
             holder.insertWidget(holder.count() - 1, widget)  # above the column's closing stretch
-            widget.show()
+            widget.setVisible(widget is not self.address_whole)
+        self.address_whole.follow()
         self._columns = 3 if portrait else 4
         if self.photos is not None:
             self.photos.set_portrait(portrait)
