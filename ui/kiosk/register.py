@@ -810,7 +810,16 @@ class RegistrationFlow(QWidget):
         self.address.setCursorPosition(0)  # seen from its start: a field shows its cursor, left at the end, and a
         # card's long address showed only its last words, the province's first character cut through
         set_tone(self.message, "", "")
-        self.phone.setFocus()
+        self._next_to_type().setFocus()
+
+    def _next_to_type(self) -> QLineEdit:
+        """After a card read, the field to type in next: the first of the screen's fields, in its order, open for
+        typing and still empty (the card fixed the name and the number; a phone typed before the read is kept, the
+        address next), the phone when each is filled."""
+        order = ([self.name, self.id_number, self.phone, self.address] if self.portrait
+                 else [self.name, self.id_number, self.address, self.phone])
+        open_ = [f for f in order if f.isEnabled() and not f.isReadOnly()]
+        return next((f for f in open_ if not f.text().strip()), self.phone)
 
     def _same_as_card(self) -> None:
         """A card was read: the case is registered under the card's name and number, or the citizen types both."""
