@@ -455,6 +455,9 @@ class RegistrationFlow(QWidget):
         # the text scrolls within the panel, the panel whole on the screen: the screen scrolling, the panel's
         # bottom edge was cut by the screen's (high contrast made it plain: a yellow frame open at the bottom)
         self.rights_area = scrolling(self.rights)
+        # the room the screen has, not a height of its own: a scroll area asks for some 24 lines of its text (大字
+        # lying down more than the screen), and the screen scrolled the panel again
+        self.rights_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         rights.addWidget(self.rights_area, 1)
         nav.insertWidget(2, self.agree)  # beside 提交登记, always in view
 
