@@ -130,7 +130,8 @@ class _Context:
         self.truth[key] = bool(value)
 
     def true(self, key: str) -> bool:
-        return self.truth.get(key, False)
+        """Whether the data's ``key`` is true (``a&b``: each of them)."""
+        return all(self.truth.get(part, False) for part in key.split("&"))
 
     def fill(self, template: str) -> str:
         """``template`` with ``@key`` resolved to its wording and every ``{placeholder}`` filled."""

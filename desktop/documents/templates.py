@@ -51,7 +51,7 @@ class Block:
 
     ``text`` is a template with ``{placeholders}`` or ``@key`` for a configurable
     text (the key itself may hold placeholders: ``@opinion.outcome.{outcome}``).
-    ``when``/``unless`` name a data key whose truth decides whether the block prints.
+    ``when``/``unless`` name a data key whose truth decides whether the block prints (``a&b``: both keys true).
     """
 
     type: BlockType
@@ -87,6 +87,7 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     # 80 mm receipts
     "receipt.next_step": "下一步：本中心将依法转送、交办有权处理的机关、单位，或告知您依法处理的途径，"
                          "将于{route_due_cn}前告知您。",
+    "receipt.progress": "办理进度（截至{issued_on_cn}）：{progress}。",
     "receipt.unverified": "（该期限所在年份的节假日安排尚未导入，期限未经核实）",
     "receipt.rights": "凭案件编号和查询码，可扫描二维码或在自助终端查询办理进度、评价办理结果；补充材料请到"
                       "接待窗口。查询码只打印这一次，请妥善保管本回执，不要交给他人。",
@@ -193,6 +194,8 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType({
     # 领导接访日: the visitor's slip, the leader's office's list, the briefing dossier
     # said only with the hall's phone number printed: no slip tells people to phone a number it does not give
     "appointment.call": "不能按时到达的，请提前拨打{hall_phone}告知，以便安排其他来访人。",
+    # a place on the waiting list has no time yet to be late for: what it can tell the hall is that it needs none
+    "appointment.call_waiting": "如不再需要候补，请拨打{hall_phone}告知，以便递补其他来访人。",
     # the kiosk's 预约成功 screen, in large type: what to bring and when to come (as the slip's note says)
     "appointment.bring": "身份证和预约回执",
     "appointment.waiting": "本接访日已约满，您已登记为候补；有人取消时按顺序递补，届时电话通知。",
@@ -221,8 +224,10 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.FIELD, "{received_at_cn}", label="登记时间"),
         Block(B.FIELD, "{window}", label="接待窗口", when="window"),
         Block(B.SPACE, size=0.4),
-        Block(B.PARA, "@receipt.next_step"),
-        Block(B.NOTE, "@receipt.unverified", when="route_due_unverified"),
+        Block(B.PARA, "@receipt.next_step", unless="progress"),
+        Block(B.NOTE, "@receipt.unverified", when="route_due_unverified", unless="progress"),
+        # a receipt printed again once the case has moved on: where it is now, not the first 下一步
+        Block(B.PARA, "@receipt.progress", when="progress"),
         Block(B.RULE),
         Block(B.FIELD, "{hall_address}", label="地址", when="hall_address"),
         Block(B.FIELD, "{hall_phone}", label="电话", when="hall_phone"),
@@ -400,7 +405,8 @@ TEMPLATES: Final[Mapping[DocumentKind, Template]] = MappingProxyType({t.kind: t 
         Block(B.SPACE, size=0.4),
         Block(B.PARA, "@appointment.waiting", when="waiting"),
         Block(B.NOTE, "{arrival_note}。", when="arrival_note"),
-        Block(B.NOTE, "@appointment.call", when="hall_phone"),
+        Block(B.NOTE, "@appointment.call", when="hall_phone", unless="waiting"),
+        Block(B.NOTE, "@appointment.call_waiting", when="waiting&hall_phone"),
         Block(B.RULE),
         Block(B.FIELD, "{hall_address}", label="地址", when="hall_address"),
         Block(B.FIELD, "{hall_phone}", label="电话", when="hall_phone"),

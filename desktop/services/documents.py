@@ -51,7 +51,7 @@ from desktop.domain.texts import after_you_may
 from desktop.services import cases, hallrecords
 from desktop.services.audit import audit, denied, guard
 from desktop.services.context import Actor, Hall
-from desktop.services.progress import citizen_progress
+from desktop.services.progress import citizen_progress, next_step_words
 from desktop.services.reference import load_directory
 from desktop.services.registration import RegistrationResult
 from desktop.services.store import case_events, next_counter
@@ -144,6 +144,12 @@ def reissue_registration_receipt(hall: Hall, actor: Actor, case_ref: str, copy_l
     code = cases.reset_query_code(hall, actor, view.case_number)
     deadline = hall.policy.due(ROUTE, view.received_on)
     data = _registration_data(hall, view, code, deadline.due, deadline.verified)
+    if view.state is not CaseState.REGISTERED:
+        # the case has moved on since it was registered: the receipt says where it is now, as the kiosk's 进度查询
+        # does, not the original's 下一步 (转送、交办…将于…前告知您), long past
+        window = review_window(view.state, view.delivered_on, view.review_request_due, view.rereview_request_due,
+                               hall.today())
+        data["progress"] = next_step_words(view.state, window, view.outcome)
     return render(DocumentKind.REGISTRATION_RECEIPT, data, copy_label=label)
 
 

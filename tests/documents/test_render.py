@@ -340,12 +340,19 @@ def test_a_line_ended_early_for_a_case_number_is_ragged_not_spaced_out() -> None
 
 def test_a_waiting_lists_slip_does_not_ask_its_visitor_to_make_room_for_the_waiting_list(
         tmp_path: Path, poppler: None) -> None:
-    """A 候补 visitor's slip said 不能按时到达的，请提前拨打…告知，以便安排候补人员: the visitor is the waiting list."""
+    """A 候补 visitor's slip said 不能按时到达的，请提前拨打…告知，以便安排候补人员: the visitor is the waiting list,
+    and has no time yet to be late for. It asks to be told when the place is no longer needed; a booked visitor's
+    slip keeps 不能按时到达的."""
     slip = render(K.APPOINTMENT_SLIP, {**SAMPLES[K.APPOINTMENT_SLIP], "slot": "候补第2位", "waiting": True,
                                        "arrival_note": "", "hall_phone": "0579-84100000"})
     flat = "".join(pdf_text(slip.pdf, tmp_path).split())
-    assert "您已登记为候补" in flat and "请提前拨打0579-84100000告知" in flat
-    assert "候补人员" not in flat
+    assert "您已登记为候补" in flat and "如不再需要候补，请拨打0579-84100000告知" in flat
+    assert "候补人员" not in flat and "不能按时到达" not in flat
+    booked = render(K.APPOINTMENT_SLIP, {**SAMPLES[K.APPOINTMENT_SLIP], "hall_phone": "0579-84100000"})
+    flat = "".join(pdf_text(booked.pdf, tmp_path).split())
+    assert "不能按时到达的，请提前拨打0579-84100000告知" in flat and "不再需要候补" not in flat
+    unknown = render(K.APPOINTMENT_SLIP, {**SAMPLES[K.APPOINTMENT_SLIP], "waiting": True, "hall_phone": ""})
+    assert "拨打" not in "".join(pdf_text(unknown.pdf, tmp_path).split())  # no number: no call asked for
 
 
 def test_a_paragraphs_last_line_is_never_one_character_and_its_marks() -> None:

@@ -77,6 +77,19 @@ def test_a_reissued_receipt_has_a_new_code_and_its_copy_label(hall: Hall, clerk:
         documents.reissue_registration_receipt(hall, clerk, result.case_number, " ")
 
 
+def test_a_receipt_printed_again_says_where_the_case_is_now(hall: Hall, clerk: Actor,
+                                                            text_of: Callable[[bytes], str]) -> None:
+    """A copy printed once the case was transferred and accepted repeated the original's 下一步 (转送、交办…将于…前
+    告知您), long past: it says the case's progress as 进度查询 does; a case still waiting keeps the 下一步."""
+    waiting = register_visit(hall, clerk, form())
+    text = _flat(text_of(documents.reissue_registration_receipt(hall, clerk, waiting.case_number, "补打（第1次）").pdf))
+    assert "下一步：本中心将依法转送" in text and "办理进度（" not in text
+    moved = _accepted(hall, clerk)
+    text = _flat(text_of(documents.reissue_registration_receipt(hall, clerk, moved.case_number, "补打（第1次）").pdf))
+    assert "下一步：本中心将依法转送" not in text and "前告知您" not in text
+    assert "办理进度（截至" in text and "已受理，正在办理。" in text
+
+
 def test_notice_numbers_count_per_kind_and_a_refused_notice_uses_none(hall: Hall, clerk: Actor,
                                                                       text_of: Callable[[bytes], str]) -> None:
     result = _accepted(hall, clerk)

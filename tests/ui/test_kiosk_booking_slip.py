@@ -254,3 +254,20 @@ def test_with_a_reader_the_whole_form_and_its_card_row_stay_on_the_screen_unscro
                 and shell.flow_scroll.verticalScrollBar().maximum() == 0 and (scrolled or not _bars(shell)))
 
     qtbot.waitUntil(whole)
+
+
+def test_a_card_read_after_the_phone_was_typed_goes_on_to_the_problem(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: FakeClock, tmp_path: Path) -> None:
+    """The phone typed before the card was read: the focus goes on to the next field still empty (反映问题), not back
+    to the phone or a field the card fixed."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_kiosk_reader import _cards
+
+    hall = make_hall(sqlite_engine, clock, id_reader=f"sim:{_cards(tmp_path)}")
+    flow = _reading_in(qtbot, work_context, hall)
+    flow.phone.setText("13800138000")
+    flow.id_number.setFocus()
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.name.text() == "王秀英", timeout=10_000)
+    assert QApplication.focusWidget() is flow.summary and flow.phone.text() == "13800138000"

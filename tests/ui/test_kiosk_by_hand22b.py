@@ -101,7 +101,7 @@ def test_an_empty_field_refused_by_the_tap_keeps_the_focus(qtbot: QtBot, sqlite_
 def test_a_ticket_put_first_by_the_cards_age_says_all_its_words_whole(
         qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool, business: str) -> None:
     """Lying down with 大字, a card of a citizen over 70: the business read 涉法涉诉 with no （优先办理） and the people
-    ahead lost 请留意大厅屏幕和广播叫号 — each line of words was held to the height it has at its widest, and the
+    ahead lost 请留意大厅显示屏和语音叫号 — each line of words was held to the height it has at its widest, and the
     number's side took three fifths of the width; a slip that did not print lost its last line too. Every line is
     drawn now, the page unscrolled, 完成 in view, the number still large."""
     from dataclasses import replace
@@ -129,7 +129,10 @@ def test_a_ticket_put_first_by_the_cards_age_says_all_its_words_whole(
         _click(qtbot, button)
     qtbot.waitUntil(lambda: "正在" not in flow.printing.text(), timeout=20_000)  # nobody there: not printed
     assert flow.business.text() == f"{business}（优先办理）"
-    assert flow.ahead.text().endswith("请留意大厅屏幕和广播叫号") and "没有打印出来" in flow.printing.text()
+    assert flow.ahead.text().endswith("请留意大厅显示屏和语音叫号") and "没有打印出来" in flow.printing.text()
+    from desktop.documents.templates import TEXTS
+
+    assert "请留意大厅显示屏和语音叫号" in TEXTS["queue.note"]  # the screen and the slip in the same words
     words = (flow.business, flow.ahead, flow.printing)
     def whole() -> bool:  # each as tall as its lines in its width (none cut off at the bottom), all in view
         return (all(label.height() >= label.heightForWidth(label.width()) for label in words)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
@@ -27,6 +28,7 @@ from desktop.services.context import Actor, Hall
 from desktop.services.registration import register_visit
 from tests.conftest import FakeClock
 from tests.helpers import form
+from tests.ui.kiosk_probe import NEEDS_XVFB, on_xvfb
 from ui.kiosk.progress import ProgressFlow
 from ui.kiosk.register import RegistrationFlow
 from ui.kiosk.shell import KioskShell
@@ -530,6 +532,116 @@ def test_the_review_starts_right_under_its_lead(qtbot: QtBot, shell: KioskShell)
     page = flow.pages.currentWidget()
     assert first.mapTo(page, QPoint(0, 0)).y() < 140  # the text right under the lead, not in the page's middle
     assert first.alignment() & Qt.AlignmentFlag.AlignTop
+
+
+def test_a_long_request_shows_its_start_at_the_review_and_all_of_it_on_asking(qtbot: QtBot,
+                                                                               shell: KioskShell) -> None:
+    """5,000 characters of 诉求 made 核对 several screens long: it shows their start and how many there are,
+    展开全文 all of them, 收起 the start again; what is registered is all of it."""
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    request = ("村口道路塌陷半年无人修，老人孩子出行不便。" * 240)[:4999] + "。"
+    _to_review(qtbot, flow)
+    qtbot.mouseClick(flow.review.buttons[2], Qt.MouseButton.LeftButton)
+    flow.request.setPlainText(request)
+    qtbot.mouseClick(flow.next_button, Qt.MouseButton.LeftButton)
+    assert flow.step == 5 and flow.values["request"] == request
+    words, whole = flow.review.parts[2], flow.review.whole_buttons[2]
+    qtbot.waitUntil(lambda: whole.isVisible() and words.height() > 0)
+    assert words.text() == f"诉求：{request[:120]}……（共5000字）"
+    page = flow.pages.currentWidget()
+    assert flow.review.height() < page.height()  # the whole review on one screen
+    assert not flow.review.whole_buttons[3].isVisible()  # short parts have nothing to open
+    qtbot.mouseClick(whole, Qt.MouseButton.LeftButton)
+    assert words.text() == f"诉求：{request}" and whole.text() == "收起"
+    qtbot.mouseClick(whole, Qt.MouseButton.LeftButton)
+    assert words.text().endswith("……（共5000字）") and whole.text() == "展开全文"
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+@pytest.mark.parametrize("large", [False, True])
+def test_the_notice_panel_stands_whole_on_the_screen_its_text_scrolling_within(
+        qtbot: QtBot, sqlite_hall: Hall, themed: Themed, size: tuple[int, int], large: bool) -> None:
+    """告知 scrolled as a whole screen: its panel's bottom edge was cut by the screen's (in 高对比 a yellow frame open
+    at the bottom, standing up). The panel stands whole; the rights, duties and 六个不得 scroll within it."""
+    themed(QApplication.instance())
+    _window, shell = _kiosk_window(qtbot, sqlite_hall, size)
+    qtbot.mouseClick(shell.contrast_button, Qt.MouseButton.LeftButton)
+    if large:
+        qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    flow.show_step(6)
+    screen = flow.pages.currentWidget()
+    assert isinstance(screen, QScrollArea)
+    qtbot.waitUntil(lambda: flow.rights.isVisible() and flow.rights.height() > 0)
+    frame = screen.widget()
+    assert frame.mapTo(screen.viewport(), QPoint(0, frame.height())).y() <= screen.viewport().height()
+    assert screen.verticalScrollBar().maximum() == 0  # the screen does not scroll: its panel is whole
+    area = flow.rights_area
+    assert area.verticalScrollBar().maximum() > 0 and area.isVisible()  # the text scrolls, within the panel
+    assert area.mapTo(frame, QPoint(0, area.height())).y() <= frame.height()
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1200, 1920)])
+def test_a_long_address_read_from_the_card_is_shown_whole_with_large_text(qtbot: QtBot, shell: KioskShell,
+                                                                       size: tuple[int, int]) -> None:
+    """With 大字 standing up a long address read from the ID card was cut at the one-line field's right edge (a
+    field scrolls only while it has the focus): the whole address stands under the field while the field cannot
+    show it, wrapped; a short one needs nothing more."""
+    from types import SimpleNamespace
+
+    from tests.helpers import valid_id
+
+    shell.resize(*size)
+    qtbot.mouseClick(shell.large_button, Qt.MouseButton.LeftButton)
+    flow = shell.open_flow("register")
+    assert isinstance(flow, RegistrationFlow)
+    address = "浙江省金华市浦江县浦阳街道和平路北段人民新村小区12幢3单元201室"
+    flow.fill_from_card(SimpleNamespace(name="王秀英", id_number=valid_id(seq=3), address=address))
+    whole = flow.address_whole
+    qtbot.waitUntil(lambda: whole.isVisibleTo(flow) and whole.width() > 0)
+    assert flow.address.text() == address and whole.text() == f"完整住址：{address}"
+    qtbot.waitUntil(lambda: whole.height() >= whole.heightForWidth(whole.width()))  # all its lines, laid out
+    flow.address.setText("和平路12号")
+    assert not whole.isVisibleTo(flow)
+
+
+NOTICE_ON_SCREEN = """
+import sys
+from tests.ui.kiosk_probe import kiosk_on_screen, run_polling
+app, shell = kiosk_on_screen(sys.argv[1])
+from desktop.app import apply_role_theme
+apply_role_theme(app, "kiosk")  # the kiosk's font, as it runs
+shell.large_button.click()
+shell.contrast_button.click()
+flow = shell.open_flow("register")
+flow.show_step(6)
+looks = []
+
+def poll():
+    screen = flow.pages.currentWidget()
+    looks.append((screen.verticalScrollBar().maximum(), screen.widget().height(), screen.viewport().height(),
+                  flow.rights_area.verticalScrollBar().maximum()))
+    if len(looks) < 5 or looks[-1] != looks[-2]:
+        return 100
+    print("notice", *looks[-1])
+    return None
+
+run_polling(app, poll)
+"""
+
+
+@NEEDS_XVFB
+@pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
+def test_with_the_kiosks_own_font_and_large_text_the_notice_panel_stands_whole(tmp_path: Path, screen: str) -> None:
+    """On the kiosk's screen, in its font, with 大字 and 高对比: the panel of 告知 as tall as the screen's room, no more
+    (its text's scroll area asked for some 24 lines, and the screen scrolled the panel, its bottom edge cut, again)."""
+    done = on_xvfb(tmp_path, "notice", NOTICE_ON_SCREEN, str(tmp_path), screen=screen)
+    assert "notice " in done.stdout, done.stdout + done.stderr
+    outer, frame, viewport, inner = (int(word) for word in done.stdout.split("notice ")[1].split()[:4])
+    assert outer == 0 and frame <= viewport, done.stdout  # the screen does not scroll: its panel is whole
+    assert inner > 0, done.stdout  # the text scrolls within it
 
 
 @pytest.mark.parametrize(("part", "step"), [(0, 0), (2, 2), (3, 3)])

@@ -929,3 +929,77 @@ def test_the_keyboard_writes_chinese_alone_with_no_language_key_to_leave_to_the_
     after = json.loads(done.stdout.split("after ")[1].splitlines()[0])
     assert keys == {"shown": 0, "locale": "zh_CN", "change": False}, keys
     assert after["locale"] == "zh_CN", after
+
+
+PADS = ON_REGISTRATION + textwrap.dedent("""
+    # the keys drawn on the keyboard's layout (text, or their type for a function key), each with its place; the
+    # globe keys shown; whether the key of pinyin's syllable mark draws anything
+    KEYS = ("(function () { var keys = [], globes = 0, mark = null;"
+            " function drawn(it) { if (!it.visible || it.opacity <= 0 || it.width <= 0) return false;"
+            "  if ((it.color !== undefined && it.radius !== undefined && it.color.a > 0)"
+            "      || (it.font !== undefined && it.text)) return true;"
+            "  for (var i = 0; i < it.children.length; ++i) if (drawn(it.children[i])) return true; return false }"
+            " function walk(it) { if (it.keyType !== undefined && it.visible && it.keyPanelDelegate) {"
+            "   var at = it.mapToItem(keyboard, 0, 0);"
+            "   keys.push([it.text || ('type' + it.keyType), Math.round(at.y), Math.round(at.x)]);"
+            "   if (it.objectName === 'changeLanguageKey') globes += 1;"
+            "   if (it.key === Qt.Key_Apostrophe) { mark = false;"
+            "    for (var j = 0; j < it.children.length; ++j) if (drawn(it.children[j])) mark = true } }"
+            "  for (var i = 0; i < it.children.length; ++i) walk(it.children[i]) }"
+            " walk(keyboardLayoutLoader.item);"
+            " return JSON.stringify({keys: keys, globes: globes, mark: mark}) })()")
+    progress = None
+    fields = [flow.id_number, flow.phone]
+    state = {"tries": 0}
+    still = StandsStill(4)
+
+    def poll():
+        global progress
+        state["tries"] += 1
+        if state["tries"] > 300:
+            print("gave up")
+            return None
+        fields[0].setFocus()
+        method.show()
+        keyboard = find_keyboard()
+        standing = still((method.isVisible(), method.keyboardRectangle(), evaluate(keyboard, "keyboard.layout")
+                          if keyboard is not None else ""))
+        if keyboard is not None and method.isVisible() and standing:
+            print("pad", fields.pop(0).accessibleName(), evaluate(keyboard, KEYS))
+            still.again()
+            if not fields and progress is None:  # the case number's letters, on 进度查询
+                shell.go_home()
+                progress = shell.open_flow("progress")
+                fields.extend([progress.code, progress.number])
+            if not fields:
+                return None
+        return 100
+
+    run_polling(app, poll)
+""")
+
+
+@NEEDS_XVFB
+@pytest.mark.parametrize("screen", ["1080x1920", "1920x1080"])
+def test_every_pad_of_digits_is_a_phones_with_no_key_that_does_nothing(tmp_path: Path, screen: str) -> None:
+    """The query code's pad of digits was a calculator's (7 8 9 on top), the phone number's a phone's (1 2 3 on
+    top): every pad is a phone's, as the elderly know it from phones and the bank's machines. Qt's pad of digits
+    showed a globe key, disabled (the keyboard has one language), and a decimal point; the phone's * and #: each
+    pad has its digits, ⌫, the key putting the keyboard away and ↵, nothing else. Typing a case number's letters,
+    the key left of z (pinyin's syllable mark) does nothing and is not drawn: it was a blank key."""
+    done = on_xvfb(tmp_path, "pads", PADS, str(tmp_path), screen=screen)
+    pads = {line.split()[1]: json.loads(line.split(maxsplit=2)[2]) for line in done.stdout.splitlines()
+            if line.startswith("pad ")}
+    assert set(pads) == {"身份证号码", "手机号码", "查询码", "案件编号"}, done.stdout + done.stderr
+    for name in ("身份证号码", "手机号码", "查询码"):
+        keys = sorted(pads[name]["keys"], key=lambda key: (key[1], key[2]))  # in reading order
+        digits = "".join(text for text, _y, _x in keys if text.isdigit())
+        assert digits == "1234567890", (name, keys)
+        others = [text for text, _y, _x in keys if not text.isdigit()]
+        # ⌫, the key putting the keyboard away, ↵ ("\n"): no space, point, * or #
+        assert len(others) == 3 and all(text.startswith("type") or not text.strip() for text in others), (name, keys)
+        assert " " not in others, (name, keys)
+        assert pads[name]["globes"] == 0, (name, pads[name])
+    letters = pads["案件编号"]
+    assert letters["mark"] is False and letters["globes"] == 0, letters
+    assert any(text.lower() == "z" for text, _y, _x in letters["keys"]), letters

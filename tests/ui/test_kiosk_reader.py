@@ -232,3 +232,32 @@ def test_a_ticket_not_printed_keeps_the_printers_phrases_whole() -> None:
     assert isinstance(said, Phrases) and "号码已取得，" in said.phrases and "\n请记下" in said.phrases
     assert str(said) == ("号票没有打印出来：打印机暂时不能使用。号码已取得，仍然有效。"
                          "\n请记下您的号码 A001，记好后点“完成”")
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_after_a_card_read_the_focus_is_on_the_next_field_to_type_in(
+        qtbot: QtBot, work_context: Context, sqlite_engine: Any, clock: Any, tmp_path: Path,
+        size: tuple[int, int]) -> None:
+    """The card fixes the name and the number: the focus goes to the first field still to be typed, never to a field
+    the read fixed (digits typed there went nowhere). A phone number typed before the read is kept and the address
+    comes next; its digits typed then go into the field with the focus."""
+    from PySide6.QtWidgets import QApplication
+
+    flow = _register(qtbot, work_context, sqlite_engine, clock, f"sim:{_cards(tmp_path)}", size)
+    qtbot.waitUntil(lambda: flow.read_button.isVisible())
+    flow.id_number.setFocus()
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.name.text() == "王秀英", timeout=10_000)
+    assert QApplication.focusWidget() is flow.phone
+    qtbot.keyClicks(QApplication.focusWidget(), "138")
+    assert flow.phone.text() == "138"
+
+    _click(qtbot, flow.retype_button)
+    _click(qtbot, flow.read_button)
+    qtbot.waitUntil(lambda: flow.name.text() == "王秀英", timeout=10_000)
+    # the phone typed before the read is kept, and the card's address fills the last: the phone, to go on with
+    assert flow.phone.text() == "138" and QApplication.focusWidget() is flow.phone
+    import dataclasses
+
+    flow.fill_from_card(dataclasses.replace(flow.card, address=""))  # a card read with no address on it
+    assert QApplication.focusWidget() is flow.address  # the one field still empty

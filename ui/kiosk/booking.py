@@ -281,14 +281,16 @@ class BookingFlow(QWidget):
 
     def fill_from_card(self, card: Any) -> None:
         """The name and the ID number as the card says them, not to be typed over (another card read replaces
-        them; 重新填写 empties them for typing); the phone number is typed next."""
+        them; 重新填写 empties them for typing); the phone number is typed next (the problem, the phone typed
+        before the read)."""
         self.card = card
         self.name.setText(str(card.name))
         show_card_number(self.id_number, str(card.id_number))
         fix_as_read((self.name, self.id_number), True)
         self.retype_button.show()
         set_tone(self.message, "", "")
-        self.phone.setFocus()
+        # the next field to type in: the phone, or what the problem is when the phone was typed before the read
+        (self.summary if self.phone.text().strip() and not self.summary.text().strip() else self.phone).setFocus()
 
     def retype(self) -> None:
         """The card's name and number set aside: both empty and typed again (what was said of them goes too)."""

@@ -52,6 +52,8 @@ MACHINE_GAP_MS = 15
 KEY_WORDS = KIOSK_QML / "KioskKeyboard" / "KeyWords.qml"
 #: The keyboard's one language, 简体中文 (pinyin): no globe key, no other citizen's language left behind.
 LANGUAGES = KIOSK_QML / "KioskKeyboard" / "Languages.qml"
+#: Every pad of digits a phone's, 1 2 3 on top, with no key that does nothing (its layout: ``PhonePadLayout.qml``).
+PHONE_PAD = KIOSK_QML / "KioskKeyboard" / "PhonePad.qml"
 
 
 class KeyboardSpace(QObject):
@@ -149,7 +151,9 @@ class KeyboardText(QObject):
     dead afterwards.
 
     The keyboard writes 简体中文 alone (``resources/qml/KioskKeyboard/Languages.qml``): Qt's globe key, offering
-    every language Qt was built with, is not shown, and no citizen's choice of language is left to the next.
+    every language Qt was built with, is not shown, and no citizen's choice of language is left to the next. Every
+    pad of digits is a phone's, 1 2 3 on top (``resources/qml/KioskKeyboard/PhonePad.qml``), whatever the field's
+    digits are (Qt's pad of digits is a calculator's, 7 8 9 on top).
 
     The keyboard is built when first shown: the row and the keys follow from then on (each time it comes up
     the keyboard's style and screen are looked at again, a new style gets them too). The row is a QML object
@@ -168,6 +172,7 @@ class KeyboardText(QObject):
         self.keys: QObject | None = None
         self.words: QObject | None = None
         self.languages: QObject | None = None
+        self.pad: QObject | None = None
         self._style: QObject | None = None
         method = QGuiApplication.inputMethod()
         if method is not None:
@@ -187,6 +192,7 @@ class KeyboardText(QObject):
             self.keys = _make(keyboard, style, KEY_SIZE, {"keyboard": keyboard})
             self.words = _make(keyboard, style, KEY_WORDS, {})
             self.languages = _make(keyboard, style, LANGUAGES, {})
+            self.pad = _make(keyboard, style, PHONE_PAD, {"keyboard": keyboard})
             self.row = _make(keyboard, style, CANDIDATE_ROW, {"factor": self.factor, "least": self.least,
                                                                "leastLarge": self.least_large, "large": self.large})
             self._style = style

@@ -77,8 +77,28 @@ REVIEW_STEP = STEPS.index("核对")
 LONG_BOX_STEPS = (STEPS.index("诉求"), STEPS.index("事实和理由"))
 
 
+#: How many characters of a field's words 核对 shows until 展开全文 is tapped (about three lines lying down), and how
+#: many of its lines: 5,000 characters of 诉求 made the screen several screens long.
+REVIEW_SHOWN = 120
+REVIEW_LINES = 4
+
+
+def shortened(field: str) -> str:
+    """A field of 核对 (``名称：words``) with its words cut to their first :data:`REVIEW_SHOWN` characters (and
+    :data:`REVIEW_LINES` lines), saying how many there are; the field itself when that is all of it."""
+    name, mark, words = field.partition("：")
+    if not mark:
+        name, words = "", field
+    shown = "\n".join(words.split("\n")[:REVIEW_LINES])[:REVIEW_SHOWN]
+    if shown == words:
+        return field
+    return f"{name}{mark}{shown.rstrip()}……（共{len(words)}字）"
+
+
 class ReviewParts(QWidget):
-    """核对: each part of what was filled in, with 修改 beside it opening the step that holds it."""
+    """核对: each part of what was filled in, with 修改 beside it opening the step that holds it. A long part shows
+    its first lines and how long it is, 展开全文 under it showing all of it (收起 the first lines again); the
+    receipt and the case keep everything."""
 
     def __init__(self, edit: Callable[[int], None]) -> None:
         super().__init__()
@@ -90,9 +110,14 @@ class ReviewParts(QWidget):
         self.rows.setColumnStretch(0, 1)
         self.parts: list[QLabel] = []
         self.buttons: list[QPushButton] = []
+        #: 展开全文 / 收起 under each part (shown when the part is longer than its first lines)
+        self.whole_buttons: list[QPushButton] = []
         self.steps: list[int] = []
+        self.fields: list[list[str]] = []
+        self.whole: list[bool] = []
 
-    def show_parts(self, parts: list[tuple[int, str]]) -> None:
+    def show_parts(self, parts: list[tuple[int, list[str]]]) -> None:
+        """``parts``: the step holding each part, and its fields (``名称：words``, one under the other)."""
         while len(self.parts) < len(parts):
             row = len(self.parts)
             words = label("")
@@ -100,22 +125,88 @@ class ReviewParts(QWidget):
             words.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             button = secondary_button("修改")
             button.clicked.connect(lambda _=False, row=row: self.edit(self.steps[row]))
-            self.rows.addWidget(words, row, 0)
+            whole = secondary_button("展开全文")
+            whole.clicked.connect(lambda _=False, row=row: self._show_whole(row, not self.whole[row]))
+            column = QVBoxLayout()
+            column.setSpacing(10)
+            column.addWidget(words)
+            column.addWidget(whole, 0, Qt.AlignmentFlag.AlignLeft)
+            self.rows.addLayout(column, row, 0)
             self.rows.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
             self.parts.append(words)
             self.buttons.append(button)
+            self.whole_buttons.append(whole)
         self.steps = [step for step, _ in parts]
+        self.fields = [fields for _, fields in parts]
+        self.whole = [False] * len(parts)
         for row, (words, button) in enumerate(zip(self.parts, self.buttons, strict=True)):
             shown = row < len(parts)
             words.setVisible(shown)
             button.setVisible(shown)
-            words.setText(parts[row][1] if shown else "")
             if shown:
                 button.setAccessibleName(f"修改{STEPS[parts[row][0]]}")
+                self._show_whole(row, False)
+            else:
+                words.setText("")
+                self.whole_buttons[row].hide()
+
+    def _show_whole(self, row: int, whole: bool) -> None:
+        fields = self.fields[row]
+        cut = [shortened(field) for field in fields]
+        long = cut != fields
+        self.whole[row] = whole and long
+        self.parts[row].setText("\n".join(fields if self.whole[row] else cut))
+        button = self.whole_buttons[row]
+        button.setVisible(long)
+        button.setText("收起" if self.whole[row] else "展开全文")
+        button.setAccessibleName(f"{button.text()}（{STEPS[self.steps[row]]}）")
 
     def text(self) -> str:
-        """All of it, as read out (and as a test reads it)."""
+        """All that shows, as read out (and as a test reads it)."""
         return "\n\n".join(words.text() for words in self.parts if words.isVisibleTo(self) and words.text())
+
+
+class WholeLine(QLabel):
+    """Under a one-line field, the field's whole text while the field shows only part of it: a long address read
+    from the ID card (浙江省金华市婺城区城东街道解放街299号…) was cut at the field's right edge with 大字 standing up,
+    and a field scrolls only while it has the focus. Hidden while the field shows all of it, and while ``wanted``
+    says there is no room for it (lying down with 大字 the screen has no line to spare: it would scroll)."""
+
+    def __init__(self, field: QLineEdit, lead: str, wanted: Callable[[], bool]) -> None:
+        super().__init__()
+        self.field, self.lead, self.wanted = field, lead, wanted
+        self.setObjectName("hint")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.hide()
+        field.textChanged.connect(self.follow)
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.field and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange,
+                                                       QEvent.Type.StyleChange, QEvent.Type.Show):
+            self.follow()
+        return False
+
+    def cut(self) -> bool:
+        """Whether the field's text is wider than the room the field gives it."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+        field = self.field
+        text = field.text()
+        if not text or field.width() <= 1:
+            return False
+        option = QStyleOptionFrame()
+        field.initStyleOption(option)
+        room = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field)
+        margins = field.textMargins()
+        return field.fontMetrics().horizontalAdvance(text) > room.width() - margins.left() - margins.right() - 4
+
+    def follow(self) -> None:
+        cut = self.wanted() and self.cut()
+        self.setText(f"{self.lead}{self.field.text()}" if cut else "")
+        if cut != (not self.isHidden()):
+            self.setVisible(cut)
 
 
 NO_DEVICE = ("本机没有连接扫描仪或摄像头，不能在这里提交材料。\n\n"
@@ -244,6 +335,7 @@ class RegistrationFlow(QWidget):
         self.address.setMaxLength(PASTE_MAX)  # a paste kept whole: refused at 下一步 saying how long it may be
         self.address.setAccessibleName("住址")
         self.address.setPlaceholderText("例如：和平路12号3单元201室")  # whole standing up with 大字
+        self.address_whole = WholeLine(self.address, "完整住址：", lambda: self.portrait)
         who = self._page(Phrases("请把身份证|放在阅读器上，|或者在下面输入") if reader
                          else Phrases("请输入|您的姓名和身份证号码"))
         self._card_read_row(who, reader)
@@ -266,6 +358,7 @@ class RegistrationFlow(QWidget):
             column.addWidget(self.id_number_row if field is self.id_number else field)
             if field is self.address:
                 self._address_caption = heading
+                column.addWidget(self.address_whole)
             if field is self.name:
                 column.addWidget(self.rare_hint)
         self.who_fields.finish()
@@ -360,7 +453,13 @@ class RegistrationFlow(QWidget):
         self.agree.setObjectName("choice")
         self.agree.setCheckable(True)
         rights = self._page(Phrases("提交前，|请阅读|您的权利、义务和“六个不得”，|再点下面的|“我已阅读，知道了”"))
-        rights.addWidget(self.rights, 1)  # the screen scrolls
+        # the text scrolls within the panel, the panel whole on the screen: the screen scrolling, the panel's
+        # bottom edge was cut by the screen's (high contrast made it plain: a yellow frame open at the bottom)
+        self.rights_area = scrolling(self.rights)
+        # the room the screen has, not a height of its own: a scroll area asks for some 24 lines of its text (大字
+        # lying down more than the screen), and the screen scrolled the panel again
+        self.rights_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        rights.addWidget(self.rights_area, 1)
         nav.insertWidget(2, self.agree)  # beside 提交登记, always in view
 
         # 8 完成
@@ -446,10 +545,11 @@ class RegistrationFlow(QWidget):
         self.rare_hint.setVisible(self.card is None)
         # the address last, after the phone, standing up (one column); under the name lying down
         holder = self.who_fields.second if portrait else self.who_fields.first
-        for widget in (self._address_caption, self.address):
+        for widget in (self._address_caption, self.address, self.address_whole):
             widget.setParent(None)
             holder.insertWidget(holder.count() - 1, widget)  # above the column's closing stretch
-            widget.show()
+            widget.setVisible(widget is not self.address_whole)
+        self.address_whole.follow()
         self._columns = 3 if portrait else 4
         if self.photos is not None:
             self.photos.set_portrait(portrait)
@@ -644,18 +744,18 @@ class RegistrationFlow(QWidget):
                                           f"请删去{len(text) - MAX_PETITION_TEXT}字；较长的材料可以到窗口提交", key)
                 self.values[key] = chinese_full_stops(text)
 
-    def _summary(self) -> list[tuple[int, str]]:
+    def _summary(self) -> list[tuple[int, list[str]]]:
         """What was filled in, by the step that holds it."""
         v = self.values
         town = next((b.text() for c, b in self.where_buttons.items() if c == v["region_code"]), "")
-        parts = [(0, "\n".join((f"姓名：{v['name']}", f"身份证号码：{mask_id_number(v['id_number'])}",
-                                f"手机号码：{v['phone'] or '（未填）'}", f"住址：{v['address'] or '（未填）'}"))),
-                 (1, f"问题发生地：{town or '（不清楚）'}"),
-                 (2, f"诉求：{v['request']}"),
-                 (3, f"事实经过：{v['facts'] or '（未填）'}\n理由：{v['reasons'] or '（未填）'}")]
+        parts = [(0, [f"姓名：{v['name']}", f"身份证号码：{mask_id_number(v['id_number'])}",
+                      f"手机号码：{v['phone'] or '（未填）'}", f"住址：{v['address'] or '（未填）'}"]),
+                 (1, [f"问题发生地：{town or '（不清楚）'}"]),
+                 (2, [f"诉求：{v['request']}"]),
+                 (3, [f"事实经过：{v['facts'] or '（未填）'}", f"理由：{v['reasons'] or '（未填）'}"])]
         if self.photos is not None:
             count = len(self.photos.photos)
-            parts.append((4, f"材料：{count}张照片" if count else "材料：（未拍，可到窗口提交）"))
+            parts.append((4, [f"材料：{count}张照片" if count else "材料：（未拍，可到窗口提交）"]))
         return parts
 
     # -- the ID card
@@ -714,7 +814,16 @@ class RegistrationFlow(QWidget):
         self.address.setCursorPosition(0)  # seen from its start: a field shows its cursor, left at the end, and a
         # card's long address showed only its last words, the province's first character cut through
         set_tone(self.message, "", "")
-        self.phone.setFocus()
+        self._next_to_type().setFocus()
+
+    def _next_to_type(self) -> QLineEdit:
+        """After a card read, the field to type in next: the first of the screen's fields, in its order, open for
+        typing and still empty (the card fixed the name and the number; a phone typed before the read is kept, the
+        address next), the phone when each is filled."""
+        order = ([self.name, self.id_number, self.phone, self.address] if self.portrait
+                 else [self.name, self.id_number, self.address, self.phone])
+        open_ = [f for f in order if f.isEnabled() and not f.isReadOnly()]
+        return next((f for f in open_ if not f.text().strip()), self.phone)
 
     def _same_as_card(self) -> None:
         """A card was read: the case is registered under the card's name and number, or the citizen types both."""

@@ -399,7 +399,7 @@ class TicketFlow(QWidget):
         ahead = f"前面还有{issued.ahead}人{wait}" if issued.ahead else "前面没有人在等候"
         if issued.already:  # the person's own ticket of this type, still waiting: no second one
             ahead = already_words(issued.ticket.number, issued.ahead) + wait
-        told = Phrases(f"{ahead}。|\n请留意|大厅屏幕和广播叫号")
+        told = Phrases(f"{ahead}。|\n请留意|大厅显示屏|和语音叫号")
         if issued.ticket.priority and not self._asked_priority and not issued.already:
             # first by the card's age, not asked for: said why (优先办理 alone puzzled one who had not tapped it)
             told = Phrases.of((f"您已年满{PRIORITY_AGE}岁，", "为您优先办理。", "\n" + told.phrases[0],

@@ -4,7 +4,7 @@
 // mark alone on a letter's dark face, and at a twentieth of its strength while no pinyin is being typed (the
 // key is off then): a blank key. Here it has the function keys' lighter face and says 分隔 under its mark, at
 // half strength while it is off. The style's own panel draws every other key (and comes back should this
-// object go).
+// object go). Typing English letters (a case number), where the key does nothing, it is not drawn at all.
 
 import QtQuick
 import QtQuick.VirtualKeyboard
@@ -42,13 +42,17 @@ QtObject {
     property Component key: Component {
         KeyPanel {
             id: panel
-            readonly property bool mark: control !== null && control.key === Qt.Key_Apostrophe
+            readonly property bool apostrophe: control !== null && control.key === Qt.Key_Apostrophe
+            readonly property bool mark: apostrophe
                                          && InputContext.inputEngine.inputMode === InputEngine.InputMode.Pinyin
+            // typing English letters (a case number), the key left of z does nothing (it writes pinyin's mark
+            // alone): not drawn, a gap where a blank key stood
+            readonly property bool idle: apostrophe && !mark
             soundEffect: own.item ? own.item.soundEffect : ""
             Loader {
                 id: own
                 anchors.fill: parent
-                sourceComponent: panel.mark ? null : words.ownKey
+                sourceComponent: panel.mark || panel.idle ? null : words.ownKey
                 onLoaded: item.control = Qt.binding(function() { return panel.control })
             }
             Rectangle {
