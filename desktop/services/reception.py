@@ -28,6 +28,7 @@ from db.models import AppointmentRow, CasePersonRow, CaseRow, ReceptionDayRow
 from desktop.documents.model import DocumentKind, RenderedDocument
 from desktop.documents.render import render
 from desktop.domain.access import Permission
+from desktop.domain.audit import AuditAction
 from desktop.domain.case import UNFINISHED_STATES
 from desktop.domain.classification import Nature
 from desktop.domain.deadlines import format_date
@@ -50,7 +51,7 @@ from desktop.domain.reception import (
 )
 from desktop.domain.reception import schedule_notes as domain_schedule_notes
 from desktop.services import hallrecords
-from desktop.services.audit import guard
+from desktop.services.audit import audit, guard
 from desktop.services.context import Actor, Hall
 from desktop.services.lookup import CaseSummary, MatchKind, summary_of, visible_summaries
 from desktop.services.reference import load_directory, read_table
@@ -696,6 +697,9 @@ def cancel(hall: Hall, actor: Actor, appointment_id: str) -> Appointment | None:
         row = session.get(AppointmentRow, appointment_id)
         if row is None or row.status in (CANCELLED, RECEIVED):
             raise RuleViolation("cannot_cancel", "该预约已接待或已取消，不能再取消")
+        day = day_view(session, day_row(session, row.day_id))
+        was = appointment_view(row, day, _waiting_position(session, row))
+        name = hallrecords.opened(hall, "appointments", "name", appointment_id, row.name)
         freed, row.status, row.slot = row.slot, CANCELLED, None
         promoted = None
         if freed is not None:
@@ -705,6 +709,12 @@ def cancel(hall: Hall, actor: Actor, appointment_id: str) -> Appointment | None:
             if promoted is not None:
                 promoted.status, promoted.slot = BOOKED, freed
         promoted_id = promoted.appointment_id if promoted is not None else None
+        words = f"{mask_name(name)}，{format_date(day.day)} {was.slot_label}"  # the entry's action says 取消…预约
+        if promoted is not None:
+            promoted_name = hallrecords.opened(hall, "appointments", "name", promoted.appointment_id, promoted.name)
+            words += f"；候补的{mask_name(promoted_name)}递补到该时段"
+        audit(session, hall, actor, AuditAction.BOOKING_CANCELLED, f"{format_date(day.day)}领导接访",
+              {"message": words, "appointment": appointment_id})
     return _booking(hall, promoted_id).appointment if promoted_id else None
 
 

@@ -358,6 +358,23 @@ def test_full_days_put_visitors_on_the_waiting_list_and_a_cancellation_moves_the
     assert [(a.slot_label, a.status) for a in listed] == [("9:00–10:00", "已预约"), ("10:00–11:00", "已预约")]
 
 
+def test_a_cancelled_booking_is_written_to_the_audit_log_in_words(hall: Hall, clerk: Actor, kiosk: Actor) -> None:
+    day_id = _day(hall, clerk, slots="09:00-10:00/1")
+    first = reception.book(hall, kiosk, day_id, Visitor("张建国", valid_id(seq=131)), source="自助终端")
+    waiting = reception.book(hall, clerk, day_id, Visitor("李梅", valid_id(seq=132), "13857912345"))
+    reception.cancel(hall, clerk, waiting.appointment.appointment_id)  # the waiting list: nobody moves up
+    reception.book(hall, clerk, day_id, Visitor("王强", valid_id(seq=133), "13857912346"))
+    reception.cancel(hall, clerk, first.appointment.appointment_id)
+    latest, earlier = list_audit(hall, Actor.system(), AuditQuery(action="取消领导接访预约"))
+    assert latest.actor_id == clerk.actor_id and latest.target == "2026年9月30日（星期三）领导接访"
+    # names masked, as the lists show them
+    assert latest.detail["message"] == "张**，2026年9月30日（星期三） 9:00–10:00；候补的王*递补到该时段"
+    assert earlier.detail["message"] == "李*，2026年9月30日（星期三） 候补第1位"
+    with pytest.raises(RuleViolation, match="不能再取消"):
+        reception.cancel(hall, clerk, first.appointment.appointment_id)
+    assert len(list_audit(hall, Actor.system(), AuditQuery(action="取消领导接访预约"))) == 2  # a refusal: no entry
+
+
 def test_a_visitor_put_on_the_waiting_list_leaves_a_phone_to_be_called_by(hall: Hall, clerk: Actor,
                                                                             kiosk: Actor, tmp_path: Path) -> None:
     """候补 without a phone number: 有人取消时…届时电话通知 promised a call nobody could make."""
