@@ -367,6 +367,8 @@ class OrganisationsPanel(RefreshingPanel):
                     item.setForeground(RETIRED)
                 if column == 0 and entry.former_names:
                     item.setToolTip("曾用名：" + "、".join(entry.former_names))
+                elif column in (3, 5) and value != "—":  # cut short in a narrow list: the whole on pointing
+                    item.setToolTip(value)
                 self.table.setItem(index, column, item)
             if entry.code == chosen:
                 self.table.selectRow(index)
@@ -376,6 +378,9 @@ class OrganisationsPanel(RefreshingPanel):
         self.table.resizeColumnsToContents()
         for column, widest in ((0, 220), (2, 120), (3, 170)):  # the whole of a long name is in the form
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
+        # 受理事项 takes the room left and no more, cut short with … (the whole in its tooltip and the form):
+        # sized to its longest list it pushed the list sideways at 1366×768, 名称 out of sight as it scrolled
+        self.table.setColumnWidth(len(self.COLUMNS) - 1, 80)
         header.setStretchLastSection(True)
         shown = self._entry(chosen) if chosen else None
         if shown is not None and not self.unsaved():  # what the administrator is typing stays
