@@ -825,6 +825,38 @@ def name_registered_case(hall: Hall, actor: Actor, case_number: str) -> int:
     return len(waiting)
 
 
+def booked_today(hall: Hall, actor: Actor, id_number: str) -> str:
+    """What the counter tells the clerk once a visitor's ID number is known (typed or read), before anything is
+    saved: that they are on today's leader reception list, when, and which matter the leader's 批示 will go on
+    ("" when they are not, or the number is not yet a valid one). A notice, never a refusal: they register as
+    anyone does."""
+    guard(hall, actor, Permission.REGISTER, "查看今日领导接访预约", alternatives=(Permission.VIEW_CASE,))
+    try:
+        id_number = validate_resident_id(id_number.strip().upper())
+    except ValidationError:
+        return ""
+    with hall.sessions() as session:
+        found = session.execute(
+            select(AppointmentRow, ReceptionDayRow)
+            .join(ReceptionDayRow, ReceptionDayRow.day_id == AppointmentRow.day_id)
+            .where(ReceptionDayRow.day == hall.today(), STANDING, AppointmentRow.id_number == id_number,
+                   AppointmentRow.status.in_((BOOKED, WAITING, RECEIVED)))
+            .order_by(AppointmentRow.seq).limit(1)).first()
+        if found is None:
+            return ""
+        row, day_found = found
+        day = day_view(session, day_found, f"{hall.now():%H:%M}")
+        booking = appointment_view(row, day, _waiting_position(session, row),
+                                   case_request=case_requests(session, [row.case_number]).get(row.case_number, ""))
+    leaders = f"（{'、'.join(day.leaders)}）" if day.leaders else ""
+    if row.status == RECEIVED:
+        return f"此人今日已接受过领导接访{leaders}"
+    when = booking.slot_label + ("，有人取消时按顺序递补" if row.status == WAITING else "")
+    case = (f"领导批示将记在{booking.case_in_words.removeprefix('已关联')}上" if row.case_number and row.case_chosen
+            else "登记本次事项后即自动关联到该预约，领导据此记录批示")  # as name_registered_case does
+    return f"此人已预约今日领导接访{leaders}：{when}。{case}"
+
+
 def _guard_link(hall: Hall, actor: Actor) -> None:
     guard(hall, actor, Permission.REGISTER, "关联接访事项", alternatives=(Permission.LEADER_DECIDE,))
 
