@@ -470,16 +470,18 @@ def test_the_matter_registered_on_the_day_replaces_the_rules_link_never_a_clerks
 def test_the_counter_is_told_of_todays_booking_once_the_id_number_is_known(hall: Hall, clerk: Actor,
                                                                             kiosk: Actor) -> None:
     """Said only after saving (已关联今日领导接访名单上的预约), the clerk learnt too late who was expected."""
-    reception.add_day(hall, clerk, hall.today(), leaders=["县长 周建华"], slots="22:00-23:00/1")
+    reception.add_day(hall, clerk, hall.today(), leaders=["县长 周建华"], place="县信访局三楼接访室",
+                      slots="22:00-23:00/1")
     other = register_visit(hall, clerk, form(id_number=valid_id(seq=242), request="要求解决拖欠工资")).case_number
     reception.book(hall, kiosk, reception.list_days(hall, clerk)[0].day_id, Visitor("张建国", valid_id(seq=241)),
                    source="自助终端")
     reception.book_today(hall, clerk, Visitor("李梅", valid_id(seq=242)), case_number=other)
     reception.book_today(hall, clerk, Visitor("王强", valid_id(seq=243)))
     assert reception.booked_today(hall, clerk, valid_id(seq=241)) == (
-        "此人已预约今日领导接访（县长 周建华）：22:00–23:00。登记本次事项后即自动关联到该预约，领导据此记录批示")
+        "此人已预约今日领导接访（县长 周建华）：22:00–23:00，地点：县信访局三楼接访室。"
+        "登记本次事项后即自动关联到该预约，领导据此记录批示")
     assert reception.booked_today(hall, clerk, valid_id(seq=242)) == (
-        f"此人已预约今日领导接访（县长 周建华）：候补第1位，有人取消时按顺序递补。"
+        f"此人已预约今日领导接访（县长 周建华）：候补第1位，有人取消时按顺序递补，地点：县信访局三楼接访室。"
         f"领导批示将记在{other}（诉求：要求解决拖欠工资）上")  # the clerk's choice stands
     assert reception.booked_today(hall, clerk, valid_id(seq=241).lower()) != ""  # as typed: a small x
     assert reception.booked_today(hall, clerk, valid_id(seq=244)) == ""  # not on the list
