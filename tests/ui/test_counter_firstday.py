@@ -218,7 +218,7 @@ def test_a_visitor_booked_for_todays_leader_reception_is_said_so_once_the_id_is_
         QTest.keyClicks(panel.id_number, person[15:])
     said = panel.repeat.booking
     assert not said.isHidden() and said.property("tone") == "notice"  # a notice: saving is not held up
-    assert said.text() == ("此人已预约今日领导接访（县长 周建华）：22:00–23:00。"
+    assert said.text() == ("此人已预约今日领导接访（县长 周建华）：22:00–23:00，地点：县人民来访接待中心领导接访室。"
                            "登记本次事项后即自动关联到该预约，领导据此记录批示")
     assert panel.save_button.isEnabled()
     panel.id_number.clear()
