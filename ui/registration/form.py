@@ -1134,7 +1134,8 @@ class RegistrationPanel(QWidget):
         self.tasks.run(link, self._named_on_leader_list, self._not_named_on_leader_list)
 
     def _named_on_leader_list(self, count: int) -> None:
-        if count:
+        if count:  # said below the form: the notice of what registering would do is done with
+            self.repeat.show_booking("")
             self._say(self.message.text() + "已关联今日领导接访名单上的预约，领导可据此记录批示。",
                       str(self.message.property("tone") or "ok"))
 
