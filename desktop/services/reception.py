@@ -853,8 +853,12 @@ def booked_today(hall: Hall, actor: Actor, id_number: str) -> str:
         return f"此人今日已接受过领导接访{leaders}"
     when = booking.slot_label + ("，有人取消时按顺序递补" if row.status == WAITING else "") + (
         f"，地点：{day_found.place}" if day_found.place else "")
-    case = (f"领导批示将记在{booking.case_in_words.removeprefix('已关联')}上" if row.case_number and row.case_chosen
-            else "登记本次事项后即自动关联到该预约，领导据此记录批示")  # as name_registered_case does
+    if row.case_number and row.case_chosen:
+        case = f"领导批示将记在{booking.case_in_words.removeprefix('已关联')}上"
+    elif row.case_number:  # found by the rule, or registered earlier today: a matter registered now replaces it
+        case = f"现{booking.case_words(20)}，登记本次事项后即改为关联本次事项"
+    else:
+        case = "登记本次事项后即自动关联到该预约，领导据此记录批示"  # as name_registered_case does
     return f"此人已预约今日领导接访{leaders}：{when}。{case}"
 
 

@@ -483,6 +483,10 @@ def test_the_counter_is_told_of_todays_booking_once_the_id_number_is_known(hall:
     assert reception.booked_today(hall, clerk, valid_id(seq=242)) == (
         f"此人已预约今日领导接访（县长 周建华）：候补第1位，有人取消时按顺序递补，地点：县信访局三楼接访室。"
         f"领导批示将记在{other}（诉求：要求解决拖欠工资）上")  # the clerk's choice stands
+    first = register_visit(hall, clerk, form(id_number=valid_id(seq=241), request="要求处理邻居违建"))
+    reception.name_registered_case(hall, clerk, first.case_number)  # registered once: a second matter moves it
+    assert reception.booked_today(hall, clerk, valid_id(seq=241)).endswith(
+        f"现已关联{first.case_number}（诉求：要求处理邻居违建），登记本次事项后即改为关联本次事项")
     assert reception.booked_today(hall, clerk, valid_id(seq=241).lower()) != ""  # as typed: a small x
     assert reception.booked_today(hall, clerk, valid_id(seq=244)) == ""  # not on the list
     assert reception.booked_today(hall, clerk, valid_id(seq=241)[:-3]) == ""  # half typed: nobody
