@@ -228,6 +228,14 @@ def test_the_list_fits_its_width_without_scrolling_sideways(qtbot: QtBot, panel:
         shown = sum(table.columnWidth(c) for c in range(table.columnCount()))
         assert shown <= table.viewport().width() + 1, (width, shown, table.viewport().width())
         assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("浦江县人民检察院")  # names whole
+    table = panel.table
+    font = table.font()
+    font.setPixelSize(18)  # as large as the hall's style makes it (the offscreen default is smaller)
+    table.setFont(font)
+    panel.resize(1900, 1000)  # room enough (1920×1080): the names of 上级机构 are whole, not cut at 170
+    parent = table.fontMetrics().horizontalAdvance("浦江县人力资源和社会保障局")
+    qtbot.waitUntil(lambda: table.columnWidth(3) >= parent)
+    assert table.horizontalScrollBar().maximum() == 0
     row = next(i for i, e in enumerate(panel.entries) if len(e.topic_names) > 1)
     item = panel.table.item(row, 5)
     assert item.toolTip() == item.text() and "、" in item.text()  # a cut list is read whole on pointing

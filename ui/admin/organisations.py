@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -373,19 +373,32 @@ class OrganisationsPanel(RefreshingPanel):
             if entry.code == chosen:
                 self.table.selectRow(index)
         self.table.blockSignals(False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)  # (a stretched last column kept its old width: see fit_columns)
-        self.table.resizeColumnsToContents()
-        for column, widest in ((0, 220), (2, 120), (3, 170)):  # the whole of a long name is in the form
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
-        # 受理事项 takes the room left and no more, cut short with … (the whole in its tooltip and the form):
-        # sized to its longest list it pushed the list sideways at 1366×768, 名称 out of sight as it scrolled
-        self.table.setColumnWidth(len(self.COLUMNS) - 1, 80)
-        header.setStretchLastSection(True)
+        self._fit_columns()
         shown = self._entry(chosen) if chosen else None
         if shown is not None and not self.unsaved():  # what the administrator is typing stays
             self._fill(shown)
         self._enable()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Every column as wide as what it holds while the list has the room (1920×1080); short of it (1366×768)
+        名称, 所在区划 and 上级机构 are capped (the whole name is in the form and the tooltip). 受理事项 takes the
+        room left, cut with …: sized to its longest list it pushed the list sideways, 名称 out of sight."""
+        table, header = self.table, self.table.horizontalHeader()
+        if not table.rowCount():
+            return
+        last = len(self.COLUMNS) - 1
+        header.setStretchLastSection(False)  # (a stretched last column kept its old width: see fit_columns)
+        table.resizeColumnsToContents()
+        wanted = sum(table.columnWidth(c) for c in range(last)) + min(table.columnWidth(last), 200)
+        if wanted > table.viewport().width():
+            for column, widest in ((0, 220), (2, 120), (3, 170)):
+                table.setColumnWidth(column, min(table.columnWidth(column), widest))
+        table.setColumnWidth(last, 80)
+        header.setStretchLastSection(True)
 
     def _parent_kept(self) -> str:
         entry = self._entry(self._editing)
