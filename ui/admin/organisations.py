@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -159,6 +159,9 @@ class OrganisationsPanel(RefreshingPanel):
         find_row.addWidget(self.add_button)
         self.table = read_only_table(self.COLUMNS)
         self.table.itemSelectionChanged.connect(self._selected)
+        viewport = self.table.viewport()
+        assert viewport is not None
+        viewport.installEventFilter(self)
 
         self.code = QLineEdit()
         self.code.setMaxLength(32)
@@ -379,9 +382,10 @@ class OrganisationsPanel(RefreshingPanel):
             self._fill(shown)
         self._enable()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_columns()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():  # the list's own width: the
+            self._fit_columns()  # panel's is set once, while its tab is hidden and the list still narrow
+        return super().eventFilter(watched, event)
 
     def _fit_columns(self) -> None:
         """Every column as wide as what it holds while the list has the room (1920×1080); short of it (1366×768)
