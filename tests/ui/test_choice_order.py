@@ -159,3 +159,11 @@ def test_a_unit_is_found_by_its_short_name_initials_and_a_text_finding_none_pick
     assert box.code() == "" and box.currentText() == "qqqx" and box.notice.startswith("没有找到")
     qtbot.keyClick(edit, Qt.Key.Key_Backspace)  # typing on: the notice goes
     assert box.notice == ""
+
+    edit.selectAll()
+    qtbot.keyClicks(edit, "rsj")  # its list closed by a click elsewhere, the text kept: ↓ opens it again
+    qtbot.waitUntil(popup.isVisible)
+    popup.hide()
+    qtbot.keyClick(box, Qt.Key.Key_Down)
+    qtbot.waitUntil(popup.isVisible)
+    assert box.code() == "" and box.currentText() == "rsj" and _listed(popup) == ["浦江县人力资源和社会保障局"]

@@ -145,6 +145,11 @@ class ChoiceBox(QComboBox):
             self._say_unmatched()
             e.accept()
             return
+        text = self.currentText().strip()
+        if e.key() in stepping[:4] and text and not self.code():  # a typed text whose list was closed (a click
+            self._filter(self.currentText())  # elsewhere): its list again, not the directory's first entry
+            e.accept()
+            return
         super().keyPressEvent(e)
 
     def _finds_nothing(self) -> bool:
