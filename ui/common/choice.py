@@ -13,6 +13,7 @@ Esc closes the pop-up and the box keeps the entry it held before.
 
 A typed text that finds nothing is never taken for an entry: ↑ ↓ and Enter then pick nothing (not the list's
 first entry) and the box says so beside itself (没有找到“…”，请换个叫法或从列表中选); ``unmatched`` tells the form.
+↓ on a typed text whose list was closed opens that list again.
 """
 
 from __future__ import annotations
