@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     PERMISSION_DENIED = "越权操作被拒绝"
     REGISTRATION = "登记来访"
     NOT_ACCEPTED_AGAIN = "不再受理"  # a visit on a matter through 复核 (条例第三十六条): no case, this entry
+    BOOKING_CANCELLED = "取消领导接访预约"  # a booked or waiting visitor taken off a leader's reception day
     DECISION = "办理决定"
     VIEW_PERSONAL = "查看完整个人信息"
     PRINT = "打印"

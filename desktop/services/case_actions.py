@@ -14,10 +14,13 @@ sending the case elsewhere than proposed needs a reason, kept with the decision.
 from __future__ import annotations
 
 import enum
+import functools
+import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from desktop.documents.model import DocumentKind
 from desktop.domain.calendar import date_near, stamp_in_words
@@ -34,10 +37,11 @@ from desktop.domain.classification import LegalRoute, Nature, Purpose
 from desktop.domain.errors import ValidationError
 from desktop.domain.events import EventType
 from desktop.domain.identity import name_search_keys
+from desktop.domain.picking import spellings
 from desktop.domain.routing import Organisation, abbreviates
 from desktop.services import cases
 from desktop.services.context import Actor, Hall
-from desktop.services.reference import load_directory, load_taxonomy
+from desktop.services.reference import load_directory, load_regions, load_taxonomy
 
 
 class FieldKind(enum.Enum):
@@ -165,12 +169,89 @@ def organisation_choices() -> list[OrganisationChoice]:
 
 
 def _choice(org: Organisation) -> OrganisationChoice:
+    return OrganisationChoice(org.code, org.name, organisation_search_keys(org))
+
+
+def organisation_search_keys(org: Organisation) -> tuple[str, ...]:
+    """What a search for ``org`` matches, lower case: its name and former names, their pieces and pinyin, and
+    the pinyin initials of their usual short forms (:func:`short_forms`: zjj for 浦江县住房和城乡建设局)."""
+    places = _places(org.region_code)
     keys = {word.lower() for name in (org.name, *org.former_names) for word in (name, *name_search_keys(name))}
-    return OrganisationChoice(org.code, org.name, tuple(sorted(keys)))
+    keys.update(spellings(short)[2] for name in (org.name, *org.former_names) for short in short_forms(name, places))
+    return tuple(sorted(keys))
+
+
+def _places(region_code: str) -> tuple[str, ...]:
+    """The names of the unit's region and the regions above it (浦江县, 金华市, 浙江省), as a unit's name starts."""
+    regions = load_regions()
+    names: list[str] = []
+    code: str | None = region_code
+    while code and code in regions:
+        region = regions.get(code)
+        names.append(region.name)
+        code = region.parent_code
+    return tuple(names)
+
+
+#: Endings that name a unit's kind in several characters, and how a short form says them.
+_KIND_ENDINGS: Final = (("人民政府", "政府"), ("委员会", "委"), ("办事处", "办"), ("办公室", "办"))
+_JOINS: Final = re.compile(r"[和与及、]")
+_PLACE_LEVELS: Final = "省市县区"
+
+
+@functools.lru_cache(maxsize=4096)
+def short_forms(name: str, places: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The short names a clerk calls a unit by, the way units are usually shortened: 人社局, 人力社保局 for
+    浦江县人力资源和社会保障局; 住建局 for 住房和城乡建设局; 市场监管局, 市场局, 市监局 for 市场监督管理局.
+
+    The rule: leave out the place the name starts with (``places``: 浦江县, 金华市; 中共…县委 for party
+    bodies), or keep it whole, or keep its level alone (县人社局); split the rest into its kind (the last
+    character: 局, 院, 部; 委员会 → 委, 人民政府 → 政府, 办事处 → 办) and two-character words (人力 资源 社会
+    保障; 和 only joins them). The first word stays, whole or by its first character; each other word stays
+    whole, by its first character, or is left out. A leading 人民 may go (法院 for 人民法院). The name without
+    its place, in full, is one too (住房和城乡建设局).
+    """
+    rest = name.strip()
+    party = rest.startswith("中共")
+    rest = rest.removeprefix("中共")
+    stripped = ""
+    for place in sorted(places, key=len, reverse=True) * 2:  # 浦江县 then 黄宅镇 … whichever the name starts with
+        if rest.startswith(place) and len(_core(rest[len(place):])[0]) >= 2:
+            stripped, rest = stripped + place, rest[len(place):]
+    if party and stripped and rest.startswith("委"):  # 中共浦江县委组织部: 县委 is the party's
+        stripped, rest = stripped + "委", rest[1:]
+    core, kind = _core(rest)
+    if not core:
+        return ()
+    prefixes = {""}
+    if stripped:
+        level = stripped[-1] if stripped[-1] in _PLACE_LEVELS else ""
+        if party and stripped.endswith("委"):
+            level = stripped[-2:] if stripped[-2] in _PLACE_LEVELS else ""
+        prefixes.update((stripped, level))
+    cores = [core] + ([core[2:]] if core.startswith("人民") and len(core) > 2 else [])
+    forms: dict[str, None] = dict.fromkeys(prefix + rest for prefix in prefixes)  # 住房和城乡建设局 in full
+    for one in cores:
+        words = [part[i:i + 2] for part in _JOINS.split(one) if part for i in range(0, len(part), 2)]
+        first = (words[0], words[0][0])
+        others = [(word, word[0], "") for word in words[1:]]
+        for picked in itertools.product(first, *others):
+            short = "".join(picked) + kind
+            forms.update((prefix + short, None) for prefix in prefixes)
+    return tuple(forms)
+
+
+def _core(rest: str) -> tuple[str, str]:
+    """A name without its place split into what it is about and its kind (人力资源和社会保障, 局)."""
+    for ending, said in _KIND_ENDINGS:
+        if rest.endswith(ending):
+            return rest[: -len(ending)], said
+    return rest[:-1], rest[-1:]
 
 
 def matching(choices: Sequence[OrganisationChoice], text: str, limit: int = 20) -> list[OrganisationChoice]:
-    """Organisations whose name contains ``text`` or whose pinyin starts with it; the closest first."""
+    """Organisations whose name contains ``text`` or whose pinyin (of the name or a short form) starts with it; the
+    closest first. Nothing when nothing matches: never the list's first entries for a text that finds none."""
     text = text.strip().lower()
     if not text:
         return list(choices[:limit])

@@ -36,10 +36,10 @@ from desktop.domain.access import Actor, Permission
 from desktop.domain.audit import AuditAction
 from desktop.domain.calendar import stamp_in_words
 from desktop.domain.errors import RuleViolation, ValidationError
-from desktop.domain.identity import name_search_keys
 from desktop.domain.regions import region_level
 from desktop.domain.routing import NEW_ORG_CODE_RE, Organisation, OrganisationDirectory, OrgKind, organisation_from_row
 from desktop.services.audit import audit, guard
+from desktop.services.case_actions import organisation_search_keys
 from desktop.services.context import Hall
 from desktop.services.reference import (
     ORGANISATION_COLUMNS,
@@ -162,8 +162,7 @@ def _entries(directory: OrganisationDirectory) -> list[DirectoryEntry]:
             topic_names=tuple(taxonomy.full_name(t) if t in taxonomy else t for t in org.topic_codes),
             address=org.address, phone=org.phone, reception_place=org.reception_place, retired=org.retired,
             former_names=org.former_names,
-            keys=tuple(dict.fromkeys(k.lower() for n in (org.name, *org.former_names)
-                                     for k in (n, *name_search_keys(n))))))
+            keys=organisation_search_keys(org)))
     return sorted(found, key=lambda e: (bool(e.retired), e.region_code, e.code))
 
 

@@ -28,6 +28,7 @@ from db.models import AppointmentRow, CasePersonRow, CaseRow, ReceptionDayRow
 from desktop.documents.model import DocumentKind, RenderedDocument
 from desktop.documents.render import render
 from desktop.domain.access import Permission
+from desktop.domain.audit import AuditAction
 from desktop.domain.case import UNFINISHED_STATES
 from desktop.domain.classification import Nature
 from desktop.domain.deadlines import format_date
@@ -50,7 +51,7 @@ from desktop.domain.reception import (
 )
 from desktop.domain.reception import schedule_notes as domain_schedule_notes
 from desktop.services import hallrecords
-from desktop.services.audit import guard
+from desktop.services.audit import audit, guard
 from desktop.services.context import Actor, Hall
 from desktop.services.lookup import CaseSummary, MatchKind, summary_of, visible_summaries
 from desktop.services.reference import load_directory, read_table
@@ -696,6 +697,9 @@ def cancel(hall: Hall, actor: Actor, appointment_id: str) -> Appointment | None:
         row = session.get(AppointmentRow, appointment_id)
         if row is None or row.status in (CANCELLED, RECEIVED):
             raise RuleViolation("cannot_cancel", "该预约已接待或已取消，不能再取消")
+        day = day_view(session, day_row(session, row.day_id))
+        was = appointment_view(row, day, _waiting_position(session, row))
+        name = hallrecords.opened(hall, "appointments", "name", appointment_id, row.name)
         freed, row.status, row.slot = row.slot, CANCELLED, None
         promoted = None
         if freed is not None:
@@ -705,6 +709,12 @@ def cancel(hall: Hall, actor: Actor, appointment_id: str) -> Appointment | None:
             if promoted is not None:
                 promoted.status, promoted.slot = BOOKED, freed
         promoted_id = promoted.appointment_id if promoted is not None else None
+        words = f"{mask_name(name)}，{format_date(day.day)} {was.slot_label}"  # the entry's action says 取消…预约
+        if promoted is not None:
+            promoted_name = hallrecords.opened(hall, "appointments", "name", promoted.appointment_id, promoted.name)
+            words += f"；候补的{mask_name(promoted_name)}递补到该时段"
+        audit(session, hall, actor, AuditAction.BOOKING_CANCELLED, f"{format_date(day.day)}领导接访",
+              {"message": words, "appointment": appointment_id})
     return _booking(hall, promoted_id).appointment if promoted_id else None
 
 
@@ -813,6 +823,43 @@ def name_registered_case(hall: Hall, actor: Actor, case_number: str) -> int:
     for appointment_id in waiting:
         link_case(hall, actor, appointment_id, case_number, chosen=False)
     return len(waiting)
+
+
+def booked_today(hall: Hall, actor: Actor, id_number: str) -> str:
+    """What the counter tells the clerk once a visitor's ID number is known (typed or read), before anything is
+    saved: that they are on today's leader reception list, when, and which matter the leader's 批示 will go on
+    ("" when they are not, or the number is not yet a valid one). A notice, never a refusal: they register as
+    anyone does."""
+    guard(hall, actor, Permission.REGISTER, "查看今日领导接访预约", alternatives=(Permission.VIEW_CASE,))
+    try:
+        id_number = validate_resident_id(id_number.strip().upper())
+    except ValidationError:
+        return ""
+    with hall.sessions() as session:
+        found = session.execute(
+            select(AppointmentRow, ReceptionDayRow)
+            .join(ReceptionDayRow, ReceptionDayRow.day_id == AppointmentRow.day_id)
+            .where(ReceptionDayRow.day == hall.today(), STANDING, AppointmentRow.id_number == id_number,
+                   AppointmentRow.status.in_((BOOKED, WAITING, RECEIVED)))
+            .order_by(AppointmentRow.seq).limit(1)).first()
+        if found is None:
+            return ""
+        row, day_found = found
+        day = day_view(session, day_found, f"{hall.now():%H:%M}")
+        booking = appointment_view(row, day, _waiting_position(session, row),
+                                   case_request=case_requests(session, [row.case_number]).get(row.case_number, ""))
+    leaders = f"（{'、'.join(day.leaders)}）" if day.leaders else ""
+    if row.status == RECEIVED:
+        return f"此人今日已接受过领导接访{leaders}"
+    when = booking.slot_label + ("，有人取消时按顺序递补" if row.status == WAITING else "") + (
+        f"，地点：{day_found.place}" if day_found.place else "")
+    if row.case_number and row.case_chosen:
+        case = f"领导批示将记在{booking.case_in_words.removeprefix('已关联')}上"
+    elif row.case_number:  # found by the rule, or registered earlier today: a matter registered now replaces it
+        case = f"现{booking.case_words(20)}，登记本次事项后即改为关联本次事项"
+    else:
+        case = "登记本次事项后即自动关联到该预约，领导据此记录批示"  # as name_registered_case does
+    return f"此人已预约今日领导接访{leaders}：{when}。{case}"
 
 
 def _guard_link(hall: Hall, actor: Actor) -> None:

@@ -260,3 +260,31 @@ def test_a_transfer_form_printed_later_carries_the_day_of_the_transfer_and_its_y
     elsewhere = documents.notice(hall, clerk, DocumentKind.TRANSFER_FORM, number, {"organisation_code": other},
                                  reveal_personal=False)
     assert elsewhere.data["issued_on"] == "2027-01-04" and "〔2027〕转字第" in elsewhere.document_number
+
+
+@pytest.mark.parametrize(("typed", "unit"), [
+    ("zjj", "住房和城乡建设局"), ("ZJJ", "住房和城乡建设局"), ("zfhcxjsj", "住房和城乡建设局"),
+    ("rsj", "人力资源和社会保障局"), ("rlsbj", "人力资源和社会保障局"), ("xrsj", "人力资源和社会保障局"),
+    ("scjgj", "市场监督管理局"), ("scj", "市场监督管理局"), ("wjj", "卫生健康局"), ("fy", "人民法院"),
+    ("zzb", "组织部"), ("jtj", "交通运输局"), ("hzzzf", "黄宅镇人民政府"),
+])
+def test_units_are_found_by_the_initials_of_their_usual_short_names(typed: str, unit: str) -> None:
+    found = case_actions.matching(case_actions.organisation_choices(), typed)
+    assert found and found[0].name.endswith(unit), [c.name for c in found]
+
+
+def test_a_short_name_keeps_the_first_word_and_the_kind() -> None:
+    forms = case_actions.short_forms("浦江县人力资源和社会保障局", ("浦江县", "金华市"))
+    assert {"人社局", "人力社保局", "县人社局", "浦江县人社局", "人力资源社会保障局"} <= set(forms)
+    assert "社保局" not in forms and "局" not in forms  # the first word stays: 社保局 would be any 社会保障 unit's
+    assert {"住建局", "住房城乡建设局"} <= set(case_actions.short_forms("浦江县住房和城乡建设局", ("浦江县",)))
+    assert {"市场监管局", "市场局", "市监局"} <= set(case_actions.short_forms("市场监督管理局"))
+    assert {"县委组织部", "组织部"} <= set(case_actions.short_forms("中共浦江县委组织部", ("浦江县",)))
+    assert "黄宅镇政府" in case_actions.short_forms("浦江县黄宅镇人民政府", ("黄宅镇", "浦江县"))  # not 政府 alone
+    assert "政府" not in case_actions.short_forms("浦江县黄宅镇人民政府", ("黄宅镇", "浦江县"))
+
+
+def test_initials_of_no_short_name_find_nothing() -> None:
+    choices = case_actions.organisation_choices()
+    assert case_actions.matching(choices, "qqqx") == []
+    assert [c.name for c in case_actions.matching(choices, "tyj")] == ["浦江县退役军人事务局"]  # 退役局

@@ -358,6 +358,23 @@ def test_full_days_put_visitors_on_the_waiting_list_and_a_cancellation_moves_the
     assert [(a.slot_label, a.status) for a in listed] == [("9:00–10:00", "已预约"), ("10:00–11:00", "已预约")]
 
 
+def test_a_cancelled_booking_is_written_to_the_audit_log_in_words(hall: Hall, clerk: Actor, kiosk: Actor) -> None:
+    day_id = _day(hall, clerk, slots="09:00-10:00/1")
+    first = reception.book(hall, kiosk, day_id, Visitor("张建国", valid_id(seq=131)), source="自助终端")
+    waiting = reception.book(hall, clerk, day_id, Visitor("李梅", valid_id(seq=132), "13857912345"))
+    reception.cancel(hall, clerk, waiting.appointment.appointment_id)  # the waiting list: nobody moves up
+    reception.book(hall, clerk, day_id, Visitor("王强", valid_id(seq=133), "13857912346"))
+    reception.cancel(hall, clerk, first.appointment.appointment_id)
+    latest, earlier = list_audit(hall, Actor.system(), AuditQuery(action="取消领导接访预约"))
+    assert latest.actor_id == clerk.actor_id and latest.target == "2026年9月30日（星期三）领导接访"
+    # names masked, as the lists show them
+    assert latest.detail["message"] == "张**，2026年9月30日（星期三） 9:00–10:00；候补的王*递补到该时段"
+    assert earlier.detail["message"] == "李*，2026年9月30日（星期三） 候补第1位"
+    with pytest.raises(RuleViolation, match="不能再取消"):
+        reception.cancel(hall, clerk, first.appointment.appointment_id)
+    assert len(list_audit(hall, Actor.system(), AuditQuery(action="取消领导接访预约"))) == 2  # a refusal: no entry
+
+
 def test_a_visitor_put_on_the_waiting_list_leaves_a_phone_to_be_called_by(hall: Hall, clerk: Actor,
                                                                             kiosk: Actor, tmp_path: Path) -> None:
     """候补 without a phone number: 有人取消时…届时电话通知 promised a call nobody could make."""
@@ -448,6 +465,31 @@ def test_the_matter_registered_on_the_day_replaces_the_rules_link_never_a_clerks
     assert listed[found.appointment_id].case_in_words == f"已关联{today.case_number}（诉求：反映小区电梯停运）"
     assert listed[chosen.appointment_id].case_number == other
     assert reception.name_registered_case(hall, clerk, today.case_number) == 0  # linked already: nothing to do
+
+
+def test_the_counter_is_told_of_todays_booking_once_the_id_number_is_known(hall: Hall, clerk: Actor,
+                                                                            kiosk: Actor) -> None:
+    """Said only after saving (已关联今日领导接访名单上的预约), the clerk learnt too late who was expected."""
+    reception.add_day(hall, clerk, hall.today(), leaders=["县长 周建华"], place="县信访局三楼接访室",
+                      slots="22:00-23:00/1")
+    other = register_visit(hall, clerk, form(id_number=valid_id(seq=242), request="要求解决拖欠工资")).case_number
+    reception.book(hall, kiosk, reception.list_days(hall, clerk)[0].day_id, Visitor("张建国", valid_id(seq=241)),
+                   source="自助终端")
+    reception.book_today(hall, clerk, Visitor("李梅", valid_id(seq=242)), case_number=other)
+    reception.book_today(hall, clerk, Visitor("王强", valid_id(seq=243)))
+    assert reception.booked_today(hall, clerk, valid_id(seq=241)) == (
+        "此人已预约今日领导接访（县长 周建华）：22:00–23:00，地点：县信访局三楼接访室。"
+        "登记本次事项后即自动关联到该预约，领导据此记录批示")
+    assert reception.booked_today(hall, clerk, valid_id(seq=242)) == (
+        f"此人已预约今日领导接访（县长 周建华）：候补第1位，有人取消时按顺序递补，地点：县信访局三楼接访室。"
+        f"领导批示将记在{other}（诉求：要求解决拖欠工资）上")  # the clerk's choice stands
+    first = register_visit(hall, clerk, form(id_number=valid_id(seq=241), request="要求处理邻居违建"))
+    reception.name_registered_case(hall, clerk, first.case_number)  # registered once: a second matter moves it
+    assert reception.booked_today(hall, clerk, valid_id(seq=241)).endswith(
+        f"现已关联{first.case_number}（诉求：要求处理邻居违建），登记本次事项后即改为关联本次事项")
+    assert reception.booked_today(hall, clerk, valid_id(seq=241).lower()) != ""  # as typed: a small x
+    assert reception.booked_today(hall, clerk, valid_id(seq=244)) == ""  # not on the list
+    assert reception.booked_today(hall, clerk, valid_id(seq=241)[:-3]) == ""  # half typed: nobody
 
 
 def test_appointments_are_imported_from_csv_and_xlsx_row_by_row(hall: Hall, clerk: Actor, tmp_path: Path) -> None:

@@ -295,6 +295,10 @@ def test_audit_details_read_in_words() -> None:
     assert said == "说明：赵敏（督查人员）没有“登记来访”权限"  # the words, not the machine's code
     assert describe_detail({"event": "包案", "event_id": "f6234fe6-99eb-46c6-b96d-b68e3fbb9e21"}) == "步骤：包案"
     assert describe_detail({"code": "bad_code"}) == "代码：bad_code"  # with nothing else, the code is all there is
+    # a cancelled booking: what was cancelled, never the booking's id
+    assert describe_detail({"message": "张**，2026年9月30日（星期三） 9:00–10:00",
+                            "appointment": "0c1d7e52-5b0f-4f4e-8a43-2f5d8c1e9a10"}) == \
+        "说明：张**，2026年9月30日（星期三） 9:00–10:00"
     # an export and a print, in words: no English key, no job id
     assert describe_detail({"kind": "一年统计", "year": 2026, "region_code": ""}) == "种类：一年统计；年份：2026"
     said = describe_detail({"job": "6f1c2a9e-51b0-4c8e-9a51-3f0d2c1b7e44", "kind": "登记回执", "document": "",

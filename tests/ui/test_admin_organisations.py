@@ -215,3 +215,27 @@ def test_save_stays_where_it_is_as_messages_come_and_go(qtbot: QtBot, panel: Org
     save(qtbot, panel)  # no code, no kind, no region: refused
     assert panel.message.isVisible() and panel.message.property("tone") == "error"
     assert panel.save_button.mapTo(panel, QPoint(0, 0)) == where  # a second click lands on 保存
+
+
+def test_the_list_fits_its_width_without_scrolling_sideways(qtbot: QtBot, panel: OrganisationsPanel) -> None:
+    """At 1366×768 the 受理事项 column, sized to its longest list, pushed the list sideways (名称 scrolled away)."""
+    for width in (1366, 1180):
+        panel.resize(width, 700)
+        panel.refresh()
+        qtbot.waitUntil(lambda: not panel.tasks.busy, timeout=10_000)
+        table = panel.table
+        qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)  # noqa: B023  # read at this width
+        shown = sum(table.columnWidth(c) for c in range(table.columnCount()))
+        assert shown <= table.viewport().width() + 1, (width, shown, table.viewport().width())
+        assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("浦江县人民检察院")  # names whole
+    table = panel.table
+    font = table.font()
+    font.setPixelSize(18)  # as large as the hall's style makes it (the offscreen default is smaller)
+    table.setFont(font)
+    panel.resize(1900, 1000)  # room enough (1920×1080): the names of 上级机构 are whole, not cut at 170
+    parent = table.fontMetrics().horizontalAdvance("浦江县人力资源和社会保障局")
+    qtbot.waitUntil(lambda: table.columnWidth(3) >= parent)
+    assert table.horizontalScrollBar().maximum() == 0
+    row = next(i for i, e in enumerate(panel.entries) if len(e.topic_names) > 1)
+    item = panel.table.item(row, 5)
+    assert item.toolTip() == item.text() and "、" in item.text()  # a cut list is read whole on pointing

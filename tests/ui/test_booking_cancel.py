@@ -79,3 +79,35 @@ def test_a_slip_not_printed_leaves_the_booking_said_as_made(qtbot: QtBot, sqlite
     assert panel.message.text().startswith("已预约2026年9月18日")
     assert "缺纸" in panel.message.text()
     assert panel.message.property("tone") == "notice"
+
+
+def test_the_booking_message_follows_the_case_linked_after_it(qtbot: QtBot, sqlite_hall: Hall,
+                                                              work_context: Context, clerk: Actor) -> None:
+    """已预约…；尚未关联信访事项 stayed on the screen after the visitor's matter was registered and linked."""
+    from desktop.services.registration import register_visit
+    from tests.helpers import form
+
+    reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"])
+    counter = CounterWork(work_context(clerk))
+    qtbot.addWidget(counter)
+    counter.resize(1366, 723)
+    counter.show()
+    panel = counter.booking
+    panel.printer = SimulatedPrinter
+    counter.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.day_box.count() == 1, timeout=10_000)
+    panel.name.setText("张建国")
+    panel.id_number.setText(valid_id(seq=42))
+    panel.phone.setText("13857912342")
+    panel.submit()
+    qtbot.waitUntil(lambda: not panel.printing.busy and "正在打印" not in panel.message.text(), timeout=10_000)
+    assert "尚未关联信访事项" in panel.message.text()
+    visit = form(id_number=valid_id(seq=42), request="要求处理邻居违建")
+    number = register_visit(sqlite_hall, clerk, visit).case_number
+    (booked,) = reception.appointments(sqlite_hall, clerk, panel.days[0].day_id)
+    reception.link_case(sqlite_hall, clerk, booked.appointment_id, number)
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        panel.refresh()
+    said = panel.message.text()
+    assert "尚未关联信访事项" not in said and f"已关联{number}（诉求：要求处理邻居违建）" in said, said
+    assert said.startswith("已预约2026年9月18日")

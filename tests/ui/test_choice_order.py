@@ -116,3 +116,54 @@ def test_in_the_classify_dialog_zf_lists_the_topic_first(qtbot: QtBot, counter: 
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert dialog.values()["topic_code"] == "11"
     dialog.reject()
+
+
+def _unit_box(qtbot: QtBot) -> tuple[ChoiceBox, QAbstractItemView]:
+    from desktop.services.case_actions import organisation_choices
+
+    box = ChoiceBox("输入单位名称或拼音首字母")
+    qtbot.addWidget(box)
+    box.set_choices([Choice(o.code, o.name, o.keys) for o in organisation_choices()])
+    box.show()
+    box.activateWindow()
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    completer = box.completer()
+    assert completer is not None
+    popup = completer.popup()
+    assert popup is not None
+    return box, popup
+
+
+@POPUPS
+def test_a_unit_is_found_by_its_short_name_initials_and_a_text_finding_none_picks_none(qtbot: QtBot) -> None:
+    box, popup = _unit_box(qtbot)
+    edit = box.lineEdit()
+    assert edit is not None
+    qtbot.keyClicks(edit, "zjj")  # 住建局
+    qtbot.waitUntil(popup.isVisible)
+    assert _listed(popup) == ["浦江县住房和城乡建设局"]
+    qtbot.keyClick(popup, Qt.Key.Key_Return)  # the only one left: Enter takes it
+    assert box.currentText() == "浦江县住房和城乡建设局" and box.code() == "330726-ZJJ"
+
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, "qqqx")  # no unit is called so
+    qtbot.waitUntil(lambda: not popup.isVisible())
+    with qtbot.waitSignal(box.unmatched) as said:
+        qtbot.keyClick(box, Qt.Key.Key_Down)  # Qt's combo box took the directory's first unit here
+    assert said.args == ["没有找到“qqqx”，请换个叫法或从列表中选"]
+    assert box.code() == "" and box.currentText() == "qqqx"
+    with qtbot.waitSignal(box.unmatched):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.code() == "" and box.currentText() == "qqqx" and box.notice.startswith("没有找到")
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)  # typing on: the notice goes
+    assert box.notice == ""
+
+    edit.selectAll()
+    qtbot.keyClicks(edit, "rsj")  # its list closed by a click elsewhere, the text kept: ↓ opens it again
+    qtbot.waitUntil(popup.isVisible)
+    popup.hide()
+    qtbot.keyClick(box, Qt.Key.Key_Down)
+    qtbot.waitUntil(popup.isVisible)
+    assert box.code() == "" and box.currentText() == "rsj" and _listed(popup) == ["浦江县人力资源和社会保障局"]

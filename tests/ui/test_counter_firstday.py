@@ -200,3 +200,28 @@ def test_an_address_of_emoji_only_is_refused_under_the_address(qtbot: QtBot, cou
         QTest.keyClick(panel.request, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert "只有标点或表情符号不算" in panel.field_messages["address"].text()
     assert panel.address.hasFocus() and panel.last_result is None and panel.address.text() == "😀😀😀"
+
+
+def test_a_visitor_booked_for_todays_leader_reception_is_said_so_once_the_id_is_typed(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    """It was said only after saving (已关联今日领导接访名单上的预约): too late to tell the visitor where to go."""
+    from desktop.services import reception
+
+    person = valid_id(seq=79)
+    reception.add_day(sqlite_hall, clerk, sqlite_hall.today(), leaders=["县长 周建华"], slots="22:00-23:00/2")
+    reception.book_today(sqlite_hall, clerk, reception.Visitor("张建国", person))
+    panel = counter.registration
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):
+        QTest.keyClicks(panel.id_number, person[:15])
+    assert panel.repeat.booking.isHidden()  # half typed: nobody yet
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):
+        QTest.keyClicks(panel.id_number, person[15:])
+    said = panel.repeat.booking
+    assert not said.isHidden() and said.property("tone") == "notice"  # a notice: saving is not held up
+    assert said.text() == ("此人已预约今日领导接访（县长 周建华）：22:00–23:00，地点：县人民来访接待中心领导接访室。"
+                           "登记本次事项后即自动关联到该预约，领导据此记录批示")
+    assert panel.save_button.isEnabled()
+    panel.id_number.clear()
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):
+        QTest.keyClicks(panel.id_number, valid_id(seq=80))  # another visitor, not on the list
+    assert said.isHidden() and said.text() == ""

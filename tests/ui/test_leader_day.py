@@ -949,6 +949,28 @@ def test_a_booking_cancelled_elsewhere_takes_its_dossier_away_and_the_keys_go_to
     assert screen.unsaved_work() == "张**的批示"
 
 
+def test_the_open_dossier_follows_the_case_the_counter_links_to_the_booking(
+        qtbot: QtBot, sqlite_hall: Hall, clerk: Actor, work_context: Context) -> None:
+    """The leader had 张建国's dossier open (尚未关联信访事项…再记录批示) when the counter registered his matter: the
+    dossier kept saying so, and the leader waited for a link that was there."""
+    day = reception.add_day(sqlite_hall, clerk, sqlite_hall.today(), leaders=["县长 周建华"], slots="22:00-23:00/2")
+    reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=96)))
+    screen = LeaderDayScreen(work_context(LEADER, "leader"))
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.table.selectRow(0)
+    assert "尚未关联信访事项" in screen.view.toPlainText()
+    visit = form(id_number=valid_id(seq=96), request="要求处理邻居违建")
+    number = register_visit(sqlite_hall, clerk, visit).case_number
+    assert reception.name_registered_case(sqlite_hall, clerk, number) == 1
+    with qtbot.waitSignal(screen.opened, timeout=10_000):
+        screen.refresh()
+    said = screen.view.toPlainText()
+    assert "尚未关联信访事项" not in said and f"批示记入事项：{number}" in said, said
+
+
 def test_a_unit_picked_and_not_added_is_the_baoan_unit(qtbot: QtBot, sqlite_hall: Hall, clerk: Actor,
                                                         work_context: Context) -> None:
     """The unit stands picked in the box, 添加 not pressed: 保存批示 takes it (it was refused with 包案须从机构目录中

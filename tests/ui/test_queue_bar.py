@@ -224,6 +224,27 @@ def test_the_counter_issues_a_ticket_with_the_visitors_id_card_or_typed_number(
     assert view.person_id == card_id
 
 
+def test_a_ticket_issued_to_a_visitor_booked_for_todays_leader_reception_says_so(
+        qtbot: QtBot, counter: CounterWork, sqlite_hall: Hall, clerk: Actor) -> None:
+    """发号 for a visitor on today's leader reception list: the clerk learnt it only at registration, after saving."""
+    reception.add_day(sqlite_hall, clerk, sqlite_hall.today(), leaders=["县长 周建华"], slots="22:00-23:00/2")
+    reception.book_today(sqlite_hall, clerk, reception.Visitor("张建国", valid_id(seq=61)))
+    bar = counter.queue
+    assert bar is not None
+    bar.visitor_id.setText(valid_id(seq=61))
+    bar.visitor_name.setText("张建国")
+    with qtbot.waitSignal(bar.issued, timeout=10_000):
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "号票已打印" in bar.message.text(), timeout=20_000)
+    assert "此人已预约今日领导接访（县长 周建华）：22:00–23:00" in bar.message.text()
+    bar.visitor_id.setText(valid_id(seq=62))  # another visitor: nothing said of a booking
+    bar.visitor_name.setText("李梅")
+    with qtbot.waitSignal(bar.issued, timeout=10_000):
+        qtbot.mouseClick(bar.issue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "号票已打印" in bar.message.text(), timeout=20_000)
+    assert "领导接访" not in bar.message.text()
+
+
 def test_a_refusal_of_the_visitors_fields_goes_once_they_are_corrected(
         qtbot: QtBot, counter: CounterWork) -> None:
     """填写了姓名，请同时…证件号码 stayed in red after the clerk emptied the name: the refusal goes with an edit."""

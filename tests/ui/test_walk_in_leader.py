@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from desktop.services import reception
@@ -44,13 +45,16 @@ def test_the_counter_registering_a_walk_in_on_the_list_links_it_and_says_so(
     today, _later = _today_and_later(sqlite_hall, clerk)
     walk_in = reception.book_today(sqlite_hall, clerk, reception.Visitor("陈建华", valid_id(seq=711)))
     panel = counter.registration
-    panel.id_number.setText(valid_id(seq=711))
+    with qtbot.waitSignal(panel.history_shown, timeout=10_000):
+        QTest.keyClicks(panel.id_number, valid_id(seq=711))
+    assert "登记本次事项后即自动关联到该预约" in panel.repeat.booking.text()  # before saving, as a notice
     panel.name.setText("陈建华")
     panel.request.setPlainText("反映浦阳街道某建筑工地拖欠农民工工资三个月，要求尽快支付")
     with qtbot.waitSignal(panel.registered, timeout=20_000):
         panel.save()
     assert panel.last_result is not None
     qtbot.waitUntil(lambda: "已关联今日领导接访名单上的预约" in panel.message.text(), timeout=10_000)
+    assert panel.repeat.booking.isHidden()  # what registering would do is done: said once, below the form
     (linked,) = [a for a in reception.appointments(sqlite_hall, clerk, today)
                  if a.appointment_id == walk_in.appointment.appointment_id]
     assert linked.case_number == panel.last_result.case_number

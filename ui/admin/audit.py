@@ -46,7 +46,7 @@ _PRINT_ERRORS: Mapping[str, str] = {
     "no_access": "无权使用打印机", "unsupported": "打印机不支持该纸张", "failed": "打印出错",
 }
 #: ids a reader cannot use (the print job's, a retried job's, the keys'): the entry's other words say what happened
-_NEVER_SHOWN = frozenset({"job", "retry_of", "key_id", "old_key_id", "new_key_id"})
+_NEVER_SHOWN = frozenset({"job", "retry_of", "key_id", "old_key_id", "new_key_id", "appointment"})
 ALARMING = frozenset({AuditAction.LOGIN_FAILED.value, AuditAction.ACCOUNT_LOCKED.value,
                       AuditAction.PERMISSION_DENIED.value})
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -159,6 +159,9 @@ class OrganisationsPanel(RefreshingPanel):
         find_row.addWidget(self.add_button)
         self.table = read_only_table(self.COLUMNS)
         self.table.itemSelectionChanged.connect(self._selected)
+        viewport = self.table.viewport()
+        assert viewport is not None
+        viewport.installEventFilter(self)
 
         self.code = QLineEdit()
         self.code.setMaxLength(32)
@@ -367,20 +370,39 @@ class OrganisationsPanel(RefreshingPanel):
                     item.setForeground(RETIRED)
                 if column == 0 and entry.former_names:
                     item.setToolTip("曾用名：" + "、".join(entry.former_names))
+                elif column in (3, 5) and value != "—":  # cut short in a narrow list: the whole on pointing
+                    item.setToolTip(value)
                 self.table.setItem(index, column, item)
             if entry.code == chosen:
                 self.table.selectRow(index)
         self.table.blockSignals(False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)  # (a stretched last column kept its old width: see fit_columns)
-        self.table.resizeColumnsToContents()
-        for column, widest in ((0, 220), (2, 120), (3, 170)):  # the whole of a long name is in the form
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
-        header.setStretchLastSection(True)
+        self._fit_columns()
         shown = self._entry(chosen) if chosen else None
         if shown is not None and not self.unsaved():  # what the administrator is typing stays
             self._fill(shown)
         self._enable()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():  # the list's own width: the
+            self._fit_columns()  # panel's is set once, while its tab is hidden and the list still narrow
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Every column as wide as what it holds while the list has the room (1920×1080); short of it (1366×768)
+        名称, 所在区划 and 上级机构 are capped (the whole name is in the form and the tooltip). 受理事项 takes the
+        room left, cut with …: sized to its longest list it pushed the list sideways, 名称 out of sight."""
+        table, header = self.table, self.table.horizontalHeader()
+        if not table.rowCount():
+            return
+        last = len(self.COLUMNS) - 1
+        header.setStretchLastSection(False)  # (a stretched last column kept its old width: see fit_columns)
+        table.resizeColumnsToContents()
+        wanted = sum(table.columnWidth(c) for c in range(last)) + min(table.columnWidth(last), 200)
+        if wanted > table.viewport().width():
+            for column, widest in ((0, 220), (2, 120), (3, 170)):
+                table.setColumnWidth(column, min(table.columnWidth(column), widest))
+        table.setColumnWidth(last, 80)
+        header.setStretchLastSection(True)
 
     def _parent_kept(self) -> str:
         entry = self._entry(self._editing)

@@ -10,6 +10,10 @@ Keys in the pop-up: Enter or Tab picks the highlighted entry and ``committed`` t
 form to move on (Tab moves on by itself). With nothing highlighted, Enter takes the only
 entry left, or highlights the first of several for a second Enter.
 Esc closes the pop-up and the box keeps the entry it held before.
+
+A typed text that finds nothing is never taken for an entry: ↑ ↓ and Enter then pick nothing (not the list's
+first entry) and the box says so beside itself (没有找到“…”，请换个叫法或从列表中选); ``unmatched`` tells the form.
+↓ on a typed text whose list was closed opens that list again.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QCompleter
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QCompleter, QToolTip
 
 from desktop.domain.picking import SearchEntry, ranked, search_entry
 
@@ -59,6 +63,10 @@ class _Matcher(QStringListModel):
     def set_needle(self, text: str) -> None:
         self.needle = text.strip().lower()
         self.setStringList([self.texts[i] for i in ranked(self.needle, self.entries)])
+
+    def found(self, text: str) -> bool:
+        """Whether ``text`` finds any entry."""
+        return bool(ranked(text.strip().lower(), self.entries))
 
 
 class _PopupKeys(QObject):
@@ -101,6 +109,7 @@ class ChoiceBox(QComboBox):
 
     picked = Signal(str)  # code
     committed = Signal()  # an entry picked with Enter in a pop-up: the form moves on to its next field
+    unmatched = Signal(str)  # what the clerk said on ↑ ↓ or Enter over a typed text that finds no entry
 
     def __init__(self, placeholder: str = "输入名称或拼音首字母查找") -> None:
         super().__init__()
@@ -126,6 +135,34 @@ class ChoiceBox(QComboBox):
         assert popup is not None
         popup.installEventFilter(self._keys)
         self.activated.connect(lambda _i: self._moved_on())
+        self.notice = ""  # what the box last said about a text that finds nothing ("" once it finds again)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        """↑ ↓ (and page keys) and Enter over a typed text that finds nothing: no entry is taken, the box says so.
+        Qt's own combo box would step to the list's first entry, one the clerk never saw or meant."""
+        stepping = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+                    Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if e.key() in stepping and not e.modifiers() & Qt.KeyboardModifier.AltModifier and self._finds_nothing():
+            self._say_unmatched()
+            e.accept()
+            return
+        text = self.currentText().strip()
+        if e.key() in stepping[:4] and text and not self.code():  # a typed text whose list was closed (a click
+            self._filter(self.currentText())  # elsewhere): its list again, not the directory's first entry
+            e.accept()
+            return
+        super().keyPressEvent(e)
+
+    def _finds_nothing(self) -> bool:
+        text = self.currentText().strip()
+        return bool(text) and not self.code() and not self._matcher.found(text)
+
+    def _say_unmatched(self) -> None:
+        text = self.currentText().strip()
+        shown = text if len(text) <= 12 else text[:11] + "…"
+        self.notice = f"没有找到“{shown}”，请换个叫法或从列表中选"
+        QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), self.notice, self)
+        self.unmatched.emit(self.notice)
 
     def showPopup(self) -> None:
         """The whole list (F4, Alt+↓, the arrow): its keys as in the typed search's list."""
@@ -151,6 +188,9 @@ class ChoiceBox(QComboBox):
 
     def _filter(self, text: str) -> None:
         self.by_key = ""  # a key that picked nothing is forgotten once the clerk types on
+        if self.notice:
+            self.notice = ""
+            QToolTip.hideText()
         self._matcher.set_needle(text)
         completer = self.completer()
         if text and completer is not None:

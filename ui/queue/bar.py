@@ -605,16 +605,17 @@ class QueueBar(QFrame):
         code = self.issue_type.currentData()
         if not code or self.tasks.busy:
             return
-        priority = self.priority.isChecked()
+        priority, actor = self.priority.isChecked(), self.actor
         id_number, name = self.visitor_id.text().strip() or None, self.visitor_name.text().strip() or None
 
-        def work(hall: Hall) -> IssuedTicket:
-            from desktop.services import queue
+        def work(hall: Hall) -> tuple[IssuedTicket, str]:
+            from desktop.services import queue, reception
 
-            return queue.issue_ticket(hall, type_code=code, source=TicketSource.COUNTER, priority=priority,
-                                      id_number=id_number, name=name, after_hours=after_hours)
+            issued = queue.issue_ticket(hall, type_code=code, source=TicketSource.COUNTER, priority=priority,
+                                        id_number=id_number, name=name, after_hours=after_hours)
+            return issued, reception.booked_today(hall, actor, id_number) if id_number else ""
 
-        self.tasks.run(work, self._issued, self._not_issued, executor=Executor.DEVICES)
+        self.tasks.run(work, lambda done: self._issued(*done), self._not_issued, executor=Executor.DEVICES)
 
     def _not_issued(self, error: Exception) -> None:
         """A refusal in words; outside the hall's opening hours the clerk is told and may still issue."""
@@ -633,20 +634,21 @@ class QueueBar(QFrame):
             self.issue_refused = False
             self._say("", "")
 
-    def _issued(self, issued: IssuedTicket) -> None:
+    def _issued(self, issued: IssuedTicket, booked: str = "") -> None:
+        """The ticket in words; a visitor on today's leader reception list is said so beside it (``booked``)."""
         self.priority.setChecked(False)
         self.visitor_id.clear()
         self.visitor_name.clear()
         wait = f"，预计等候约 {issued.estimated_wait_minutes} 分钟" if issued.estimated_wait_minutes else ""
         if issued.already:  # the visitor's own ticket of this type still waits: none other given, none printed
             self._say(f"此人今天已取过 {issued.ticket.number} 号（{issued.type_name}），仍在等候，"
-                      f"前面 {issued.ahead} 人{wait}。未另发号", "notice")
+                      f"前面 {issued.ahead} 人{wait}。未另发号" + (f"。{booked}" if booked else ""), "notice")
             return
         first = ""  # the clerk hears it as the ticket prints it: 优先办理, and why where the ID card says so
         if issued.ticket.priority:
             first = f"，优先办理（{issued.priority_reason}）" if issued.priority_reason else "，优先办理"
         self._say(f"已发 {issued.ticket.number} 号（{issued.type_name}）{first}，前面 {issued.ahead} 人{wait}。"
-                  "正在打印号票……", "ok")
+                  + (f"{booked}。" if booked else "") + "正在打印号票……", "ok")
         self.issued.emit(issued)
         actor, settings, choose = self.actor, self.ctx.settings, self._printer
 

@@ -97,6 +97,8 @@ class CounterBookingPanel(QWidget):
         self.link_dialog: LinkCaseDialog | None = None
         self.confirm: QMessageBox | None = None  # 取消所选预约 asks first
         self.message = message_label()
+        #: the booking the message tells of and its case as told (尚未关联信访事项): followed once it is linked
+        self._told = ("", "")
         self.table = read_only_table(self.COLUMNS, alternate=False)
         form = FormGrid()
         for text, field in (("接访日", self.day_box), ("时段", self.slot_box), ("姓名", self.name),
@@ -201,11 +203,25 @@ class CounterBookingPanel(QWidget):
             for column in range(self.table.columnCount()):
                 if (item := self.table.item(row, column)) is not None:
                     item.setToolTip(a.case_in_words)
+        self._follow_case()
         self.book_button.setEnabled(bool(self.days))
         if not self.days:
             rule = f"（按惯例下一个接访日为{format_date(listing.by_rule)}）" if listing.by_rule else ""
             set_tone(self.message, "notice", f"领导接访日尚未排定{rule}，暂不能预约：请办公室在“接访安排”中生成后再约")
         self.refreshed.emit()
+
+    def _follow_case(self) -> None:
+        """The booking just made was said with its case (尚未关联信访事项): once a case is linked to it (registered at
+        the counter, or chosen with 关联信访事项) the message says that one, not what was true at booking."""
+        told_id, told = self._told
+        if not told_id or told not in self.message.text():
+            return  # another message since: nothing of it to follow
+        now = next((a for a in self.rows if a.appointment_id == told_id), None)
+        if now is None or now.case_in_words == told:
+            return
+        set_tone(self.message, str(self.message.property("tone") or "ok"),
+                 self.message.text().replace(told, now.case_in_words))
+        self._told = (told_id, now.case_in_words)
 
     def _fill_slots(self) -> None:
         day = self._chosen_day()
@@ -249,6 +265,7 @@ class CounterBookingPanel(QWidget):
         arrive = f"；{booking.arrival_words()}" if booking.arrival_words() else ""
         set_tone(self.message, "ok",
                  f"{booking.message}{arrive}；{booking.appointment.case_in_words}。正在打印预约回执……")
+        self._told = (booking.appointment.appointment_id, booking.appointment.case_in_words)
         self._print(booking.appointment.appointment_id)
 
     def _print(self, appointment_id: str) -> None:

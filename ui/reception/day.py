@@ -403,6 +403,11 @@ class LeaderDayScreen(QWidget):
             self.table.selectRow(row)
             self.current = self.rows[row]
             self.form_button.setEnabled(self.current.taken_on)
+            shown_case = self.dossier.appointment.case_number if self.dossier is not None else None
+            if shown_case is not None and shown_case != self.current.case_number:  # linked since it was read (the
+                # counter registered the matter): 尚未关联 gave way to the case the 批示 goes on, its history too
+                assert self.dossier is not None
+                self.open_dossier(reveal=self.dossier.revealed, keep_message=True)
         elif self.current is not None:  # another day shown, or the booking gone: its dossier and form go with it
             self._leave_current()
         self.refreshed.emit()

@@ -285,6 +285,9 @@ class RepeatPanel(QWidget):
         super().__init__()
         self.title = label("来访人的信访记录", "subtitle")
         self.verdict = message_label()
+        self.booking = message_label()  # on today's leader reception list: said once the ID number is known
+        self.booking.setWordWrap(True)
+        self.booking.hide()
         self.hint = label("输入身份证号码，或姓名和电话后，这里显示此人此前的信访事项", "hint")
         self.table = read_only_table(self.COLUMNS)
         self.history: VisitHistory | None = None
@@ -292,6 +295,7 @@ class RepeatPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
+        layout.addWidget(self.booking)
         layout.addWidget(self.verdict)
         layout.addWidget(self.table, 1)
         # 承办单位 takes the width the other columns leave, on as many lines as its name needs: at 1366×768 the
@@ -302,7 +306,13 @@ class RepeatPanel(QWidget):
         self.history = None
         self.table.setRowCount(0)
         set_tone(self.verdict, "", "")
+        self.show_booking("")
         self.hint.show()
+
+    def show_booking(self, note: str) -> None:
+        """此人已预约今日领导接访…: a notice beside the history ("" hides it); registering goes on as ever."""
+        set_tone(self.booking, "notice" if note else "", note)
+        self.booking.setVisible(bool(note))
 
     def show_history(self, history: VisitHistory) -> None:
         self.history = history
@@ -792,19 +802,24 @@ class RegistrationPanel(QWidget):
         actor = self.actor
         request, topic, document_type = values["request"], values["topic_code"], values["document_type"]
 
-        def ask(hall: Hall) -> VisitHistory:
+        def ask(hall: Hall) -> tuple[VisitHistory, str]:
+            from desktop.services.reception import booked_today
             from desktop.services.visits import visit_history
 
-            return visit_history(hall, actor, id_number=id_number, name=name, phone=phone, request=request,
-                                 topic_code=topic, document_type=document_type)
+            history = visit_history(hall, actor, id_number=id_number, name=name, phone=phone, request=request,
+                                    topic_code=topic, document_type=document_type)
+            resident = document_type == DocumentType.RESIDENT_ID.value
+            return history, booked_today(hall, actor, id_number) if id_number and resident else ""
 
         self.background.run(ask, self._history, lambda error: self.repeat.title.setText(
             user_message(error, "查询信访记录")))
 
-    def _history(self, history: VisitHistory) -> None:
+    def _history(self, found: tuple[VisitHistory, str]) -> None:
         if self.last_result is not None:
             return  # saved: the history now holds the case itself; the next form asks again
+        history, booking = found
         self.repeat.show_history(history)
+        self.repeat.show_booking(booking)
         self.history_shown.emit()
 
     # -- drafts -----------------------------------------------------------------------------------
@@ -1119,7 +1134,8 @@ class RegistrationPanel(QWidget):
         self.tasks.run(link, self._named_on_leader_list, self._not_named_on_leader_list)
 
     def _named_on_leader_list(self, count: int) -> None:
-        if count:
+        if count:  # said below the form: the notice of what registering would do is done with
+            self.repeat.show_booking("")
             self._say(self.message.text() + "已关联今日领导接访名单上的预约，领导可据此记录批示。",
                       str(self.message.property("tone") or "ok"))
 
