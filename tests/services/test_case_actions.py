@@ -288,3 +288,13 @@ def test_initials_of_no_short_name_find_nothing() -> None:
     choices = case_actions.organisation_choices()
     assert case_actions.matching(choices, "qqqx") == []
     assert [c.name for c in case_actions.matching(choices, "tyj")] == ["浦江县退役军人事务局"]  # 退役局
+
+
+def test_a_long_units_name_makes_a_bounded_number_of_short_forms() -> None:
+    """Each word after the first few is shortened one way only: a name of thirteen words had made 1.9 million."""
+    name = "农业农村和水利水电及林业畜牧渔业发展服务中心管理委员会"
+    forms = case_actions.short_forms(f"浙江省金华市{name}", ("浙江省", "金华市"))
+    assert len(forms) < 5_000 and name in forms
+    # the first four words after the first whole, by their first character or left out; the rest by their first
+    assert {"农业水畜渔发服中管委", "农业农村水利水电林业畜渔发服中管委"} <= set(forms)
+    assert "农业农村水利水电林业畜牧渔业发展服务中心管理委" not in forms
