@@ -36,7 +36,8 @@ class CitizenProgress:
 
 
 _NEXT_STEP = {
-    "已登记": "正在审查，将在期限内转送、交办或告知受理情况",
+    # what comes next, and by when, is said once, by the deadline's words (信访部门应在…前转送、交办或告知您是否受理)
+    "已登记": "正在审查",
     "已转送": "已转送有权处理的机关，等待其受理",
     "已交办": "已交办有关单位，正在办理",
     "办理中": "已受理，正在办理",

@@ -157,6 +157,7 @@ def test_the_receipts_qr_code_typed_by_a_scanner_opens_the_progress_from_home(
     qtbot.waitUntil(lambda: flow.current_page is flow.result_page)
     assert flow.state.text() == "已登记"
     assert flow.due.text() == "信访部门应在2026年10月8日前转送、交办或告知您是否受理"  # who, by when, in words
+    assert flow.next_step.text() == "正在审查"  # said once: it had said 将在期限内转送、交办或告知受理情况 above it
     assert "2026年9月16日登记" in flow.heading.text() and flow.timeline.text().startswith("2026年9月16日\n")
 
 
