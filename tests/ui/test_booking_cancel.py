@@ -14,9 +14,23 @@ from desktop.services import reception
 from desktop.services.context import Actor, Hall
 from tests.helpers import valid_id
 from ui.counter.work import CounterWork
+from ui.reception.booking import CounterBookingPanel
 from ui.shell.context import WorkContext
 
 Context = Callable[..., WorkContext]
+
+
+def _bookings(qtbot: QtBot, work_context: Context, clerk: Actor,
+              printer: object = SimulatedPrinter) -> CounterBookingPanel:
+    """The counter at 1366×768 on its 领导接访预约 tab, its slips printed by ``printer``."""
+    counter = CounterWork(work_context(clerk))
+    qtbot.addWidget(counter)
+    counter.resize(1366, 723)
+    counter.show()
+    panel = counter.booking
+    panel.printer = printer  # type: ignore[assignment]
+    counter.setCurrentWidget(panel)
+    return panel
 
 
 def test_a_booking_is_cancelled_only_once_asked_and_the_next_visitor_is_not_left_selected(
@@ -24,13 +38,7 @@ def test_a_booking_is_cancelled_only_once_asked_and_the_next_visitor_is_not_left
     day = reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"], slots="09:00-10:00/1")
     reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("张建国", valid_id(seq=31), "13857912331"))
     reception.book(sqlite_hall, clerk, day.day_id, reception.Visitor("李梅", valid_id(seq=32), "13857912332"))
-    counter = CounterWork(work_context(clerk))
-    qtbot.addWidget(counter)
-    counter.resize(1366, 723)
-    counter.show()
-    panel = counter.booking
-    panel.printer = SimulatedPrinter
-    counter.setCurrentWidget(panel)
+    panel = _bookings(qtbot, work_context, clerk)
     qtbot.waitUntil(lambda: panel.table.rowCount() == 2, timeout=10_000)
     panel.table.selectRow(0)
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
@@ -62,14 +70,8 @@ def test_a_slip_not_printed_leaves_the_booking_said_as_made(qtbot: QtBot, sqlite
     from desktop.printing.base import PrinterError, Problem
 
     reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"])
-    counter = CounterWork(work_context(clerk))
-    qtbot.addWidget(counter)
-    counter.resize(1366, 723)
-    counter.show()
-    panel = counter.booking
     broken = SimulatedPrinter(fail_with=PrinterError(Problem.OUT_OF_PAPER, "缺纸，请装纸后重试"))
-    panel.printer = lambda: broken
-    counter.setCurrentWidget(panel)
+    panel = _bookings(qtbot, work_context, clerk, lambda: broken)
     qtbot.waitUntil(lambda: panel.day_box.count() == 1, timeout=10_000)
     panel.name.setText("张建国")
     panel.id_number.setText(valid_id(seq=41))
@@ -88,13 +90,7 @@ def test_the_booking_message_follows_the_case_linked_after_it(qtbot: QtBot, sqli
     from tests.helpers import form
 
     reception.add_day(sqlite_hall, clerk, date(2026, 9, 18), leaders=["县长 周建华"])
-    counter = CounterWork(work_context(clerk))
-    qtbot.addWidget(counter)
-    counter.resize(1366, 723)
-    counter.show()
-    panel = counter.booking
-    panel.printer = SimulatedPrinter
-    counter.setCurrentWidget(panel)
+    panel = _bookings(qtbot, work_context, clerk)
     qtbot.waitUntil(lambda: panel.day_box.count() == 1, timeout=10_000)
     panel.name.setText("张建国")
     panel.id_number.setText(valid_id(seq=42))

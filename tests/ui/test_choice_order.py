@@ -33,10 +33,13 @@ def _type_chinese(edit: QWidget, text: str) -> None:
     QApplication.sendEvent(edit, event)
 
 
-def _box(qtbot: QtBot) -> tuple[ChoiceBox, QAbstractItemView]:
-    box = ChoiceBox("输入分类名称、关键词或拼音首字母")
+def _box(qtbot: QtBot, choices: list[Choice] | None = None,
+         placeholder: str = "输入分类名称、关键词或拼音首字母") -> tuple[ChoiceBox, QAbstractItemView]:
+    """A pick list on screen with the focus (the hall's topics unless ``choices``), and its pop-up list."""
+    box = ChoiceBox(placeholder)
     qtbot.addWidget(box)
-    box.set_choices([Choice(t.code, t.name, t.keys) for t in topic_choices_of(TopicTaxonomy.from_rows(HALL_TOPICS))])
+    box.set_choices(choices if choices is not None else
+                    [Choice(t.code, t.name, t.keys) for t in topic_choices_of(TopicTaxonomy.from_rows(HALL_TOPICS))])
     box.show()
     box.activateWindow()
     box.setFocus()
@@ -121,18 +124,7 @@ def test_in_the_classify_dialog_zf_lists_the_topic_first(qtbot: QtBot, counter: 
 def _unit_box(qtbot: QtBot) -> tuple[ChoiceBox, QAbstractItemView]:
     from desktop.services.case_actions import organisation_choices
 
-    box = ChoiceBox("输入单位名称或拼音首字母")
-    qtbot.addWidget(box)
-    box.set_choices([Choice(o.code, o.name, o.keys) for o in organisation_choices()])
-    box.show()
-    box.activateWindow()
-    box.setFocus()
-    qtbot.waitUntil(box.hasFocus)
-    completer = box.completer()
-    assert completer is not None
-    popup = completer.popup()
-    assert popup is not None
-    return box, popup
+    return _box(qtbot, [Choice(o.code, o.name, o.keys) for o in organisation_choices()], "输入单位名称或拼音首字母")
 
 
 @POPUPS
