@@ -934,7 +934,7 @@ def test_the_keyboard_writes_chinese_alone_with_no_language_key_to_leave_to_the_
 PADS = ON_REGISTRATION + textwrap.dedent("""
     # the keys drawn on the keyboard's layout (text, or their type for a function key), each with its place; the
     # globe keys shown; whether the key of pinyin's syllable mark draws anything
-    KEYS = ("(function () { var keys = [], globes = 0, mark = null;"
+    KEYS = ("(function () { var keys = [], globes = 0, mark = null, gears = 0;"
             " function drawn(it) { if (!it.visible || it.opacity <= 0 || it.width <= 0) return false;"
             "  if ((it.color !== undefined && it.radius !== undefined && it.color.a > 0)"
             "      || (it.font !== undefined && it.text)) return true;"
@@ -943,11 +943,12 @@ PADS = ON_REGISTRATION + textwrap.dedent("""
             "   var at = it.mapToItem(keyboard, 0, 0);"
             "   keys.push([it.text || ('type' + it.keyType), Math.round(at.y), Math.round(at.x)]);"
             "   if (it.objectName === 'changeLanguageKey') globes += 1;"
+            "   if (it.smallText === '\\u2699' && it.smallTextVisible) gears += 1;"
             "   if (it.key === Qt.Key_Apostrophe) { mark = false;"
             "    for (var j = 0; j < it.children.length; ++j) if (drawn(it.children[j])) mark = true } }"
             "  for (var i = 0; i < it.children.length; ++i) walk(it.children[i]) }"
             " walk(keyboardLayoutLoader.item);"
-            " return JSON.stringify({keys: keys, globes: globes, mark: mark}) })()")
+            " return JSON.stringify({keys: keys, globes: globes, mark: mark, gears: gears}) })()")
     progress = None
     fields = [flow.id_number, flow.phone]
     state = {"tries": 0}
@@ -986,7 +987,8 @@ def test_every_pad_of_digits_is_a_phones_with_no_key_that_does_nothing(tmp_path:
     top): every pad is a phone's, as the elderly know it from phones and the bank's machines. Qt's pad of digits
     showed a globe key, disabled (the keyboard has one language), and a decimal point; the phone's * and #: each
     pad has its digits, ⌫, the key putting the keyboard away and ↵, nothing else. Typing a case number's letters,
-    the key left of z (pinyin's syllable mark) does nothing and is not drawn: it was a blank key."""
+    the key left of z (pinyin's syllable mark) does nothing and is not drawn: it was a blank key; nor is the gear
+    Qt draws on the comma key."""
     done = on_xvfb(tmp_path, "pads", PADS, str(tmp_path), screen=screen)
     pads = {line.split()[1]: json.loads(line.split(maxsplit=2)[2]) for line in done.stdout.splitlines()
             if line.startswith("pad ")}
@@ -1002,4 +1004,6 @@ def test_every_pad_of_digits_is_a_phones_with_no_key_that_does_nothing(tmp_path:
         assert pads[name]["globes"] == 0, (name, pads[name])
     letters = pads["案件编号"]
     assert letters["mark"] is False and letters["globes"] == 0, letters
+    # Qt's gear on the comma key (settings a kiosk does not offer) is not drawn: citizens read it as settings
+    assert letters["gears"] == 0, letters
     assert any(text.lower() == "z" for text, _y, _x in letters["keys"]), letters

@@ -4,7 +4,8 @@
 // mark alone on a letter's dark face, and at a twentieth of its strength while no pinyin is being typed (the
 // key is off then): a blank key. Here it has the function keys' lighter face and says 分隔 under its mark, at
 // half strength while it is off. The style's own panel draws every other key (and comes back should this
-// object go). Typing English letters (a case number), where the key does nothing, it is not drawn at all.
+// object go). Typing English letters (a case number), where the key does nothing, it is not drawn at all. The
+// comma key loses the gear Qt draws on it.
 
 import QtQuick
 import QtQuick.VirtualKeyboard
@@ -49,6 +50,14 @@ QtObject {
             // alone): not drawn, a gap where a blank key stood
             readonly property bool idle: apostrophe && !mark
             soundEffect: own.item ? own.item.soundEffect : ""
+            // Qt marks its comma key with a gear (⚙, a long press for settings a kiosk does not offer): a citizen
+            // read it as the keyboard's settings. The comma is written without it.
+            Binding {
+                target: panel.control
+                property: "smallTextVisible"
+                value: false
+                when: panel.control !== null && panel.control.smallText === "\u2699"
+            }
             Loader {
                 id: own
                 anchors.fill: parent
