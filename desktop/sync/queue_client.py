@@ -64,6 +64,9 @@ class QueueClient(AuthorityLink):
     # -- commands -----------------------------------------------------------------------------------
 
     def _command(self, path: str, body: dict[str, Any], adapter: TypeAdapter[Any]) -> Any:
+        # what this device did while the server did not answer goes up first: a 办结 recorded here after a timed-out
+        # request left the window's number open on the server, which then refused the next 叫号 (还没有办结)
+        self.merge_pending()
         answer = self.post(path, body | {"since": queue.mirror_cursor(self.hall)})
         if answer.get("feed") is not None:
             queue.apply_feed(self.hall, FEED.validate_python(answer["feed"]))

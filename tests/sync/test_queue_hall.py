@@ -401,3 +401,39 @@ def test_a_card_no_ticket_can_carry_is_set_aside_and_the_number_given_without_it
             qtbot.mouseClick(flow.type_buttons[0], Qt.MouseButton.LeftButton)
     assert not issued.args[0].ticket.person_linked
     assert [(t.number, t.person_name, t.priority) for t in _tickets(hall_server.hall)] == [("A001", None, True)]
+
+
+def test_a_finish_recorded_while_the_server_did_not_answer_goes_up_before_the_next_call(
+        hall_server: SyncServer, device_hall: DeviceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """办结 whose request timed out is recorded on the counter (offline); the next 叫号 reaches the server, which
+    still held the number open at that window and refused it: 本窗口的 A001 号还没有办结. What was done
+    offline now goes up before any command."""
+    from desktop.sync.authority import Unreachable
+
+    one = device_hall("one")
+    port = free_port()
+    with serve_in_thread(create_app(hall_server.hall, server=hall_server), port=port) as url:
+        client = QueueClient(one, url, enrolled(hall_server, one, "counter"), window=1, max_backoff=0.3).start()
+        try:
+            assert client.online.wait(10)
+            for _ in range(2):
+                queue.issue_ticket(one, type_code="general", source=TicketSource.COUNTER)
+            first = queue.call_next(one, window=1)
+            assert first is not None and first.number == "A001"
+            real_post = client.post
+
+            def timed_out_once(path: str, body: dict[str, Any]) -> Any:
+                if path == "/queue/act":
+                    monkeypatch.setattr(client, "post", real_post)
+                    raise Unreachable("timed out")
+                return real_post(path, body)
+
+            monkeypatch.setattr(client, "post", timed_out_once)
+            queue.act(one, first.ticket_id, QueueAction.FINISH, window=1)  # recorded here, offline
+            second = queue.call_next(one, window=1)
+            assert second is not None and second.number == "A002"
+        finally:
+            client.stop()
+    with hall_server.hall.sessions() as session:
+        states = dict(session.execute(select(QueueTicketRow.number, QueueTicketRow.state)).all())
+    assert states["A001"] == TicketState.DONE.value
